@@ -1,0 +1,68 @@
+"""Demo data: one manager, two contractors, one contract and a few orders (sent over HTTPS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.request
+
+from devtools.tokens import emulator_token
+
+MANAGER = {"manager_id": "mgr-rhone-habitat", "name": "Rhône Habitat (démo)", "siret": "21690123100011"}
+CONTRACTORS = [
+    {"contractor_id": "ctr-acme", "name": "ACME Maintenance", "siret": "73282932000074"},
+    {"contractor_id": "ctr-bativert", "name": "Bativert Rénovation", "siret": "44306184100047"},
+]
+CONTRACT = {"contract_id": "AC-2026-017", "title": "Entretien et petits travaux — lot 2 plomberie",
+            "contractor_id": "ctr-acme", "signed_on": "2026-09-01"}
+
+
+def register_parties(firestore_client) -> None:
+    """Registry documents that the identity and contract issues will manage through functions."""
+    m = MANAGER["manager_id"]
+    firestore_client.collection("managers").document(m).set({"name": MANAGER["name"], "siret": MANAGER["siret"]})
+    for contractor in CONTRACTORS:
+        firestore_client.collection("contractors").document(contractor["contractor_id"]).set(
+            {"name": contractor["name"], "siret": contractor["siret"], "managers": [m]})
+    firestore_client.collection("managers").document(m).collection("contracts").document(
+        CONTRACT["contract_id"]).set(CONTRACT)
+
+
+def demo_orders(now: dt.datetime) -> list[dict]:
+    def order(n: int, contractor: str, title: str, node: str, lines: list[dict]) -> dict:
+        return {
+            "order_id": f"BC-2026-{n:04d}", "contract_id": CONTRACT["contract_id"], "contractor_id": contractor,
+            "title": title, "site": {"node_id": node, "label": node.replace("-", " ")},
+            "lines": lines, "issued_at": now.isoformat(),
+            "requested_start": (now + dt.timedelta(days=2)).date().isoformat(),
+        }
+
+    return [
+        order(101, "ctr-acme", "Fuite sous évier — logement 12", "LYON-BAT-A-LOG-12",
+              [{"line_id": "L1", "service_code": "PLB-010", "label": "Recherche de fuite", "quantity": 1,
+                "unit": "U", "unit_price_cents": 8500},
+               {"line_id": "L2", "service_code": "PLB-024", "label": "Remplacement siphon", "quantity": 1,
+                "unit": "U", "unit_price_cents": 4200}]),
+        order(102, "ctr-acme", "Robinet de puisage à remplacer — local poubelles", "LYON-BAT-B",
+              [{"line_id": "L1", "service_code": "PLB-031", "label": "Robinet de puisage", "quantity": 2,
+                "unit": "U", "unit_price_cents": 6100}]),
+        order(103, "ctr-bativert", "Reprise peinture cage d'escalier", "VILLEURBANNE-BAT-C-ESC-1",
+              [{"line_id": "L1", "service_code": "PEI-100", "label": "Peinture murs", "quantity": 42.5,
+                "unit": "m2", "unit_price_cents": 1850}]),
+    ]
+
+
+def post_demo_orders(receive_order_url: str, project_id: str, now: dt.datetime) -> list[tuple[str, int]]:
+    token = emulator_token(project_id, "erp-rhone-habitat", role="manager", tenant=MANAGER["manager_id"])
+    results = []
+    for order in demo_orders(now):
+        request = urllib.request.Request(
+            receive_order_url, data=json.dumps(order).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                     "Idempotency-Key": f"seed-{order['order_id']}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                results.append((order["order_id"], response.status))
+        except urllib.error.HTTPError as exc:
+            results.append((order["order_id"], exc.code))
+    return results

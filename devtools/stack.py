@@ -1,0 +1,192 @@
+"""Starts and stops the local platform described by ``emulators.json``.
+
+The same code serves the README's first command (fixed ports from emulators.json) and the
+test suite (free ports, so tests never collide with a running dev stack).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_PATH = ROOT / "emulators.json"
+# The Auth emulator arrives with the identity issue; until then firebase-admin only needs the
+# variable set to accept emulator-style unsigned tokens.
+AUTH_EMULATOR_HOST = "127.0.0.1:9099"
+
+
+def load_config(path: Path = CONFIG_PATH) -> dict:
+    return json.loads(path.read_text())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sdk_root() -> Path:
+    out = subprocess.run(["gcloud", "info", "--format=value(installation.sdk_root)"],
+                         capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip())
+
+
+def _wait_http(url: str, timeout: float, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {proc.returncode}; see {log}:\n{log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers: that is all we wait for
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} not ready after {timeout}s; see {log}")
+
+
+@dataclass
+class Stack:
+    project_id: str
+    ports: dict[str, int]
+    log_dir: Path
+    python: str = sys.executable
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, log_dir: Path, *, free_ports: bool = False, config: dict | None = None) -> Stack:
+        config = config or load_config()
+        ports = {name: spec["port"] for name, spec in config["emulators"].items()}
+        ports.update({name: spec["port"] for name, spec in config["functions"].items()})
+        if free_ports:
+            ports = {name: free_port() for name in ports}
+        log_dir.mkdir(parents=True, exist_ok=True)
+        return cls(config["project_id"], ports, log_dir)
+
+    # --- environment the clients and functions use -------------------------------------------
+    def env(self) -> dict[str, str]:
+        return {
+            "GOOGLE_CLOUD_PROJECT": self.project_id,
+            "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
+            "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{self.ports['pubsub']}",
+            "FIREBASE_AUTH_EMULATOR_HOST": AUTH_EMULATOR_HOST,
+        }
+
+    def url(self, function: str) -> str:
+        return f"http://127.0.0.1:{self.ports[function]}"
+
+    def push_endpoint(self, topic: str) -> str:
+        """functions-framework reads the topic (hence the contractor) from this path."""
+        return f"{self.url('publish_execution')}/projects/{self.project_id}/topics/{topic}"
+
+    # --- processes --------------------------------------------------------------------------
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+        log = self.log_dir / f"{name}.log"
+        handle = log.open("ab")
+        proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT,
+                                env={**os.environ, **(env or {})}, start_new_session=True)
+        self.processes[name] = proc
+        return proc
+
+    def start_emulators(self) -> None:
+        sdk = sdk_root()
+        fs_port, ps_port = self.ports["firestore"], self.ports["pubsub"]
+        fs = self._spawn("firestore", [
+            "java", "-Xmx512m", "-cp", str(sdk / "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"),
+            "com.google.cloud.datastore.emulator.firestore.CloudFirestore",
+            "--host=127.0.0.1", f"--port={fs_port}",
+        ])
+        jars = sorted((sdk / "platform/pubsub-emulator/lib").glob("cloud-pubsub-emulator-*-all.jar"))
+        ps = self._spawn("pubsub", ["java", "-Xmx256m", "-jar", str(jars[-1]), "--host=127.0.0.1", f"--port={ps_port}"])
+        _wait_http(f"http://127.0.0.1:{fs_port}/", 60, fs, self.log_dir / "firestore.log")
+        _wait_http(f"http://127.0.0.1:{ps_port}/", 60, ps, self.log_dir / "pubsub.log")
+
+    def start_functions(self, names: list[str], extra_env: dict[str, str] | None = None) -> None:
+        framework = str(Path(self.python).with_name("functions-framework"))
+        env = {**self.env(), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+        for name in names:
+            self._spawn(name, [framework, "--source", str(ROOT / "main.py"), "--target", name,
+                               "--host", "127.0.0.1", "--port", str(self.ports[name])], env)
+        for name in names:
+            _wait_http(self.url(name) + "/", 60, self.processes[name], self.log_dir / f"{name}.log")
+
+    def restart_function(self, name: str, extra_env: dict[str, str] | None = None) -> None:
+        self.stop_process(name)
+        self.start_functions([name], extra_env)
+
+    def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.processes.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=5)
+
+    def stop(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop_process(name)
+
+    # --- data -------------------------------------------------------------------------------
+    def clear_firestore(self) -> None:
+        url = (f"http://127.0.0.1:{self.ports['firestore']}/emulator/v1/projects/{self.project_id}"
+               "/databases/(default)/documents")
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=10).read()
+
+    def provision_contractor(self, contractor_id: str) -> None:
+        """Topics and subscriptions of one contractor, as Terraform creates them in production."""
+        from shared import topology
+        from shared.adapters.pubsub import PubSubAdmin
+
+        with _environ(self.env()):
+            admin = PubSubAdmin(self.project_id)
+            try:
+                for topic in topology.contractor_topics(contractor_id):
+                    dead = topology.dead_letter_topic(topic)
+                    admin.ensure_topic(topic)
+                    admin.ensure_topic(dead)
+                    admin.ensure_subscription(topology.ops_subscription(dead), dead, ordering=False)
+                execution = topology.execution_topic(contractor_id)
+                admin.ensure_subscription(topology.push_subscription(contractor_id), execution,
+                                          push_endpoint=self.push_endpoint(execution),
+                                          dead_letter_topic=topology.dead_letter_topic(execution))
+                for topic in (topology.orders_topic(contractor_id), topology.replies_topic(contractor_id)):
+                    admin.ensure_subscription(topology.erp_subscription(topic), topic,
+                                              dead_letter_topic=topology.dead_letter_topic(topic),
+                                              max_delivery_attempts=10)
+            finally:
+                admin.close()
+
+
+class _environ:
+    """Temporarily export variables (the Google clients read them at construction)."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values, self.saved = values, {}
+
+    def __enter__(self):
+        for key, value in self.values.items():
+            self.saved[key] = os.environ.get(key)
+            os.environ[key] = value
+
+    def __exit__(self, *exc):
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,26 @@
+"""change_order_state — HTTPS: a manager cancels, suspends, resumes, receives or closes an order."""
+
+from __future__ import annotations
+
+import functions_framework
+
+from shared import bootstrap
+from shared.domain.errors import DomainError
+from shared.domain.messages import ManagerDecision
+from shared.domain.validation import parse_json
+from shared.edge import http
+from shared.service import orders
+
+
+def _change(req: http.Request) -> http.Answer:
+    decision, errors = parse_json(ManagerDecision, req.body)
+    if errors:
+        raise DomainError(errors)
+    order = orders.change_order_state(req.principal.tenant, decision, bootstrap.store(), bootstrap.clock(),
+                                      bootstrap.publisher())
+    return http.Answer(200, order.model_dump(mode="json"))
+
+
+@functions_framework.http
+def change_order_state(request):
+    return http.serve(request, operation="change_order_state", roles=frozenset({"manager"}), action=_change)

@@ -1,0 +1,38 @@
+"""get_order — HTTPS GET: the live view of one order and its history (A11).
+
+Managers read their own space (``?order_id=``); contractors read the orders addressed to
+them (``?manager_id=&order_id=``).
+"""
+
+from __future__ import annotations
+
+import functions_framework
+
+from shared import bootstrap
+from shared.domain.errors import ErrorDetail
+from shared.edge import http
+from shared.service import orders
+
+
+def _read(req: http.Request) -> http.Answer:
+    principal = req.principal
+    order_id = req.args.get("order_id", "")
+    manager_id = principal.tenant if principal.role == "manager" else req.args.get("manager_id", "")
+    missing = [ErrorDetail.of(f"query.{name}", "REQUIRED") for name, value
+               in (("order_id", order_id), ("manager_id", manager_id)) if not value]
+    if missing:
+        raise http.Problem(400, missing)
+    contractor_id = principal.tenant if principal.role == "contractor" else None
+    try:
+        order = orders.get_order(manager_id, order_id, bootstrap.store(), contractor_id=contractor_id)
+    except orders.NotFound:
+        raise http.Problem(404, [ErrorDetail.of("query.order_id", "ORDER_NOT_FOUND", order_id=order_id)]) from None
+    events = bootstrap.store().list_events(manager_id, order_id)
+    return http.Answer(200, {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
+                             "events": events})
+
+
+@functions_framework.http
+def get_order(request):
+    return http.serve(request, operation="get_order", roles=frozenset({"manager", "contractor"}), action=_read,
+                      methods=("GET",), idempotent=False)

@@ -1,0 +1,22 @@
+"""publish_execution — Pub/Sub: a contractor's execution report arrives on its topic (A3a).
+
+Acknowledged once answered, whether accepted or rejected (the reply goes to the contractor's
+reply topic). Raising makes Pub/Sub redeliver; after five attempts the dead-letter topic
+keeps the message for ops.
+"""
+
+from __future__ import annotations
+
+import functions_framework
+
+from shared import bootstrap, logs
+from shared.edge.cloudevents import inbound_from_pubsub
+from shared.service.executions import record_execution
+
+
+@functions_framework.cloud_event
+def publish_execution(event) -> None:
+    logs.configure()
+    cid = logs.new_correlation_id(str(event["id"]))
+    message = inbound_from_pubsub(event, bootstrap.clock().now(), cid)
+    record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher())

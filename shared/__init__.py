@@ -1,0 +1,1 @@
+"""Shared code of the Passerelle platform: the pure domain, its services and the adapters."""

@@ -1,0 +1,1 @@
+"""Adapters: the ports of ``shared.ports`` implemented over Google Cloud clients."""

@@ -1,0 +1,109 @@
+"""Builds the clients and adapters once per instance, lazily, and lets tests replace them.
+
+Nothing heavy is imported at module import: cold starts only pay for what a function uses.
+Emulators are picked up by the clients from the usual variables (FIRESTORE_EMULATOR_HOST,
+PUBSUB_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from typing import Any
+
+from shared.ports import SystemClock
+
+DEFAULT_PROJECT = "demo-passerelle"
+
+_lock = threading.RLock()  # factories call get() for their own dependencies
+_instances: dict[str, Any] = {}
+_overrides: dict[str, Any] = {}
+
+
+def project_id() -> str:
+    return os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCP_PROJECT") or DEFAULT_PROJECT
+
+
+def _firestore_client():
+    from google.cloud import firestore
+
+    return firestore.Client(project=project_id())
+
+
+def _store():
+    from shared.adapters.firestore import FirestoreStore
+
+    return FirestoreStore(get("firestore"))
+
+
+def _idempotency():
+    from shared.adapters.firestore import FirestoreIdempotencyStore
+
+    return FirestoreIdempotencyStore(get("firestore"))
+
+
+def _publisher():
+    from shared.adapters.pubsub import PubSubPublisher
+
+    return PubSubPublisher(project_id())
+
+
+def _authenticator():
+    from shared.edge.auth import FirebaseAuthenticator
+
+    return FirebaseAuthenticator(project_id())
+
+
+_FACTORIES = {
+    "firestore": _firestore_client,
+    "store": _store,
+    "idempotency": _idempotency,
+    "publisher": _publisher,
+    "authenticator": _authenticator,
+    "clock": SystemClock,
+}
+
+
+def get(name: str) -> Any:
+    if name in _overrides:
+        return _overrides[name]
+    instance = _instances.get(name)
+    if instance is None:
+        with _lock:
+            instance = _instances.get(name)
+            if instance is None:
+                instance = _instances[name] = _FACTORIES[name]()
+    return instance
+
+
+def store():
+    return get("store")
+
+
+def idempotency():
+    return get("idempotency")
+
+
+def publisher():
+    return get("publisher")
+
+
+def clock():
+    return get("clock")
+
+
+def authenticator():
+    return get("authenticator")
+
+
+@contextmanager
+def override(**replacements: Any):
+    """Swap adapters for a test (e.g. a publisher that fails after the commit)."""
+    saved = dict(_overrides)
+    _overrides.update(replacements)
+    try:
+        yield
+    finally:
+        _overrides.clear()
+        _overrides.update(saved)

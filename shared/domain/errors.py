@@ -1,0 +1,89 @@
+"""Structured errors returned to senders (A4).
+
+Every error names the field (a JSONPath such as ``$.lines[0].quantity``), a stable code
+that senders may branch on, and a French message a person can read. Codes never change
+meaning; new codes may be added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+# Stable error codes and their French message templates. ``{...}`` placeholders are filled
+# from the context given when the error is built.
+CATALOGUE: dict[str, str] = {
+    # envelope and transport
+    "MALFORMED_JSON": "Le contenu n'est pas un JSON valide : {detail}.",
+    "UNSUPPORTED_MEDIA_TYPE": "Type de contenu non pris en charge : utilisez application/json.",
+    "PAYLOAD_TOO_LARGE": "Le message dépasse la taille maximale de {limit} octets.",
+    "METHOD_NOT_ALLOWED": "Méthode HTTP non autorisée : utilisez {allowed}.",
+    "INVALID_ENVELOPE": "Enveloppe CloudEvents invalide : {detail}.",
+    "UNKNOWN_EVENT_TYPE": "Type d'événement inconnu : « {value} ».",
+    "IDEMPOTENCY_KEY_MISSING": "L'en-tête Idempotency-Key est obligatoire pour cette requête.",
+    "IDEMPOTENCY_KEY_INVALID": "L'en-tête Idempotency-Key doit compter 8 à 128 caractères sûrs.",
+    "IDEMPOTENCY_KEY_REUSED": "Cette clé d'idempotence a déjà servi pour une requête différente.",
+    "REQUEST_IN_PROGRESS": "Une requête avec cette clé d'idempotence est en cours de traitement.",
+    # authentication and rights
+    "UNAUTHENTICATED": "Authentification requise : jeton absent, invalide ou expiré.",
+    "FORBIDDEN": "Vos droits ne permettent pas cette opération.",
+    # field validation
+    "REQUIRED": "Champ obligatoire manquant.",
+    "UNKNOWN_FIELD": "Champ inconnu : il n'est pas accepté.",
+    "INVALID_TYPE": "Type invalide : {detail}.",
+    "INVALID_FORMAT": "Format invalide : {detail}.",
+    "INVALID_LENGTH": "Longueur invalide : {detail}.",
+    "OUT_OF_RANGE": "Valeur hors limites : {detail}.",
+    "INVALID_VALUE": "Valeur invalide : {detail}.",
+    "INVALID_PHONE": "Numéro de mobile français invalide (ex. 06 12 34 56 78 ou +33 6 12 34 56 78).",
+    "INVALID_PERIOD": "La fin ({end}) précède le début ({start}).",
+    "DUPLICATE_VALUE": "Valeur en double : « {value} ».",
+    # references and business rules
+    "ORDER_NOT_FOUND": "Commande « {order_id} » introuvable pour cet émetteur.",
+    "ORDER_ALREADY_EXISTS": "La commande « {order_id} » existe déjà avec un contenu différent.",
+    "CONTRACTOR_NOT_FOUND": "Prestataire « {contractor_id} » inconnu de la plateforme.",
+    "UNKNOWN_LINE": "Ligne de commande « {line_id} » inconnue.",
+    "ILLEGAL_TRANSITION": "Passage de l'état « {from_label} » à « {to_label} » impossible. États possibles : {allowed}.",
+    "TRANSITION_NOT_ALLOWED_FOR_ACTOR": "Le passage à l'état « {to_label} » est réservé au {actor_label}.",
+    "MISSING_FIELD_FOR_TRANSITION": "Le passage à l'état « {to_label} » exige {requirement}.",
+    "ORDER_TERMINATED": "La commande est à l'état final « {state_label} » : plus aucune mise à jour n'est acceptée.",
+    "SEQUENCE_OUTDATED": "Numéro de séquence {sequence} déjà dépassé : la dernière séquence appliquée est {last}.",
+    "SEQUENCE_GAP": "Numéro de séquence {sequence} en avance : la séquence attendue est {expected}. Renvoyez d'abord les messages manquants.",
+    "OCCURRED_IN_FUTURE": "La date de l'événement ({occurred_at}) est dans le futur.",
+}
+
+
+class ErrorDetail(BaseModel):
+    """One problem found in a message: where, what (stable code), and why in French."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, field: str, code: str, **context: object) -> ErrorDetail:
+        template = CATALOGUE[code]
+        try:
+            message = template.format(**context)
+        except (KeyError, IndexError):
+            message = template
+        return cls(field=field, code=code, message=message)
+
+
+class DomainError(Exception):
+    """Raised when a command breaks a business rule; carries every error found."""
+
+    def __init__(self, errors: Iterable[ErrorDetail]):
+        self.errors: tuple[ErrorDetail, ...] = tuple(errors)
+        super().__init__("; ".join(f"{e.field}: {e.code}" for e in self.errors))
+
+
+def json_path(location: Sequence[str | int], root: str = "$") -> str:
+    """Turn a pydantic location tuple into a JSONPath such as ``$.lines[0].quantity``."""
+    path = root
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path

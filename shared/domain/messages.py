@@ -1,0 +1,130 @@
+"""Wire messages: what managers, contractors and the platform send each other.
+
+These pydantic models are the single source of the JSON Schemas, the OpenAPI document and
+the AsyncAPI document in ``docs/contracts`` (see ``shared/contracts.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from shared.domain.errors import ErrorDetail
+from shared.domain.orders import Identifier, OrderLine, OrderState, SiteRef, StateChange, Text
+
+
+class EventType(StrEnum):
+    """CloudEvents ``type`` of every message on the bus."""
+
+    ORDER_ISSUED = "fr.passerelle.order.issued.v1"
+    ORDER_STATE_CHANGED = "fr.passerelle.order.state_changed.v1"
+    EXECUTION_REPORTED = "fr.passerelle.execution.reported.v1"
+    REPLY_ACCEPTED = "fr.passerelle.reply.accepted.v1"
+    REPLY_REJECTED = "fr.passerelle.reply.rejected.v1"
+
+
+class IssueOrder(BaseModel):
+    """A manager's ERP sends an order to one of its contractors (POST receive_order)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="IssueOrder")
+
+    order_id: Identifier
+    contract_id: Identifier
+    contractor_id: Identifier
+    title: Text
+    description: Annotated[str, Field(max_length=5000)] | None = None
+    site: SiteRef
+    lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
+    issued_at: AwareDatetime
+    requested_start: dt.date | None = None
+    requested_end: dt.date | None = None
+
+    @field_validator("lines")
+    @classmethod
+    def _unique_line_ids(cls, lines: list[OrderLine]) -> list[OrderLine]:
+        seen: set[str] = set()
+        for line in lines:
+            if line.line_id in seen:
+                raise PydanticCustomError("DUPLICATE_VALUE", "Valeur en double : « {value} ».", {"value": line.line_id})
+            seen.add(line.line_id)
+        return lines
+
+
+class ExecutionEventInfo(BaseModel):
+    """The event itself, as the contractor names it (A6: each event's date-time and label)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    label: Text
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")] | None = None
+
+
+class ExecutionReport(StateChange):
+    """A contractor's execution message about one order (Pub/Sub data or REST body).
+
+    ``sequence`` counts the contractor's messages for this order from 1, without gaps: a
+    message older than the last applied one is rejected (SEQUENCE_OUTDATED) and a message
+    that skips a number is rejected (SEQUENCE_GAP) — never held, never applied out of order.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ExecutionReport")
+
+    manager_id: Identifier
+    order_id: Identifier
+    sequence: Annotated[int, Field(ge=1, le=1_000_000)]
+    event: ExecutionEventInfo
+
+
+class ManagerDecision(BaseModel):
+    """A manager moves one of its orders: cancel, suspend, resume, receive or close."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ManagerDecision")
+
+    order_id: Identifier
+    occurred_at: AwareDatetime
+    state: OrderState
+    reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+
+    def as_change(self) -> StateChange:
+        return StateChange(occurred_at=self.occurred_at, state=self.state, reason=self.reason)
+
+
+class ReplyStatus(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class MessageRef(BaseModel):
+    """Which message a reply answers: its CloudEvents source and id (the dedup key)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str
+    id: str
+    type: str | None = None
+    channel: str
+
+
+class Reply(BaseModel):
+    """The platform's answer to every contractor message (A4), on the reply topic and in HTTP."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Reply")
+
+    status: ReplyStatus
+    in_reply_to: MessageRef
+    received_at: AwareDatetime
+    manager_id: str | None = None
+    order_id: str | None = None
+    sequence: int | None = None
+    order_state: OrderState | None = None
+    delay_seconds: float | None = None
+    late: bool | None = None
+    errors: list[ErrorDetail] = Field(default_factory=list)
+
+    @property
+    def event_type(self) -> EventType:
+        return EventType.REPLY_ACCEPTED if self.status is ReplyStatus.ACCEPTED else EventType.REPLY_REJECTED

@@ -1,0 +1,347 @@
+"""Orders (bons de commande) and their execution state machine (A2.3, A6).
+
+The state machine is data: ``TRANSITIONS`` says, for each state, where an order may go,
+who may move it there and what the move requires. ``Order.apply`` checks a report against
+it and returns the new order or every error found — never a silent no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from shared.domain.errors import ErrorDetail
+from shared.domain.phone import normalise_mobile
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+# A message dated this far ahead of the platform clock is refused: the sender's clock is wrong.
+CLOCK_SKEW_TOLERANCE = dt.timedelta(minutes=2)
+
+
+def _mobile(value: str) -> str:
+    normalised = normalise_mobile(value)
+    if normalised is None:
+        raise PydanticCustomError(
+            "INVALID_PHONE",
+            "Numéro de mobile français invalide (ex. 06 12 34 56 78 ou +33 6 12 34 56 78).",
+        )
+    return normalised
+
+
+FrenchMobile = Annotated[str, Field(min_length=6, max_length=25), AfterValidator(_mobile)]
+
+
+class Actor(StrEnum):
+    MANAGER = "manager"
+    CONTRACTOR = "contractor"
+
+
+ACTOR_LABELS = {Actor.MANAGER: "gestionnaire", Actor.CONTRACTOR: "prestataire"}
+
+
+class OrderState(StrEnum):
+    TO_ACKNOWLEDGE = "to_acknowledge"
+    ACKNOWLEDGED = "acknowledged"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    RECEIVED = "received"
+    INVOICED = "invoiced"
+    CLOSED = "closed"
+    ON_HOLD = "on_hold"
+    CANCELLED = "cancelled"
+    CANNOT_COMPLETE = "cannot_complete"
+
+
+STATE_LABELS: dict[OrderState, str] = {
+    OrderState.TO_ACKNOWLEDGE: "à prendre en compte",
+    OrderState.ACKNOWLEDGED: "pris en compte",
+    OrderState.SCHEDULED: "planifié",
+    OrderState.IN_PROGRESS: "en cours",
+    OrderState.COMPLETED: "terminé",
+    OrderState.RECEIVED: "réceptionné",
+    OrderState.INVOICED: "facturé",
+    OrderState.CLOSED: "clôturé",
+    OrderState.ON_HOLD: "suspendu",
+    OrderState.CANCELLED: "annulé",
+    OrderState.CANNOT_COMPLETE: "non réalisable",
+}
+
+TERMINAL_STATES = frozenset({OrderState.CLOSED, OrderState.CANCELLED, OrderState.CANNOT_COMPLETE})
+# An order on hold resumes to the state it was in; only these can be suspended.
+HOLDABLE_STATES = frozenset({OrderState.ACKNOWLEDGED, OrderState.SCHEDULED, OrderState.IN_PROGRESS})
+
+
+# --- value objects -------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SiteLead(_Strict):
+    """The contractor's person in charge of the order (pilote)."""
+
+    last_name: Name
+    first_name: Name
+    mobile: FrenchMobile
+
+
+class Appointment(_Strict):
+    start: AwareDatetime
+    end: AwareDatetime | None = None
+
+
+class OrderLine(_Strict):
+    line_id: Identifier
+    service_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")]
+    label: Text
+    quantity: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]
+    unit: Annotated[str, Field(min_length=1, max_length=16)] = "U"
+    unit_price_cents: Annotated[int, Field(ge=0, le=10**12)]
+
+    @property
+    def amount_cents(self) -> int:
+        return int((self.quantity * self.unit_price_cents).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class LineStatus(_Strict):
+    line_id: Identifier
+    done: bool
+    comment: Annotated[str, Field(max_length=500)] | None = None
+
+
+class SiteRef(_Strict):
+    """Where the work happens: a node of the manager's property tree (A7)."""
+
+    node_id: Identifier
+    label: Annotated[str, Field(max_length=200)] | None = None
+    address: Annotated[str, Field(max_length=300)] | None = None
+
+
+# --- the order aggregate ----------------------------------------------------------------------
+
+
+class Order(BaseModel):
+    """An order in a manager's private space, with everything its execution reported."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    order_id: Identifier
+    manager_id: Identifier
+    contractor_id: Identifier
+    contract_id: Identifier
+    title: Text
+    description: Annotated[str, Field(max_length=5000)] | None = None
+    site: SiteRef
+    lines: list[OrderLine]
+    issued_at: AwareDatetime
+    requested_start: dt.date | None = None
+    requested_end: dt.date | None = None
+
+    state: OrderState = OrderState.TO_ACKNOWLEDGE
+    state_before_hold: OrderState | None = None
+    state_reason: str | None = None
+    last_sequence: int = 0
+    progress: int | None = None
+    site_lead: SiteLead | None = None
+    planned_start: AwareDatetime | None = None
+    planned_end: AwareDatetime | None = None
+    appointment: Appointment | None = None
+    actual_start: AwareDatetime | None = None
+    actual_end: AwareDatetime | None = None
+    invoice_date: dt.date | None = None
+    line_status: dict[str, bool] = Field(default_factory=dict)
+    last_event_at: AwareDatetime | None = None
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines)
+
+    def apply(self, change: StateChange, actor: Actor, now: dt.datetime) -> Order:
+        """Return the order after ``change``, or raise DomainError listing every problem."""
+        from shared.domain.errors import DomainError
+
+        errors = list(self.check(change, actor, now))
+        if errors:
+            raise DomainError(errors)
+        updates: dict[str, object] = {}
+        for name in _CARRIED_FIELDS:
+            value = getattr(change, name, None)
+            if value is not None:
+                updates[name] = value
+        if change.line_statuses:
+            updates["line_status"] = {**self.line_status, **{s.line_id: s.done for s in change.line_statuses}}
+        target = change.state
+        if target is not None and target != self.state:
+            updates["state"] = target
+            updates["state_reason"] = change.reason
+            updates["state_before_hold"] = self.state if target is OrderState.ON_HOLD else None
+        if change.sequence is not None:
+            updates["last_sequence"] = change.sequence
+        updates["last_event_at"] = change.occurred_at
+        return self.model_copy(update=updates)
+
+    def check(self, change: StateChange, actor: Actor, now: dt.datetime) -> list[ErrorDetail]:
+        """Every reason why ``change`` cannot apply to this order (empty when it can)."""
+        errors: list[ErrorDetail] = []
+        if change.occurred_at > now + CLOCK_SKEW_TOLERANCE:
+            errors.append(ErrorDetail.of("$.occurred_at", "OCCURRED_IN_FUTURE", occurred_at=change.occurred_at.isoformat()))
+        if change.sequence is not None:
+            if change.sequence <= self.last_sequence:
+                errors.append(ErrorDetail.of("$.sequence", "SEQUENCE_OUTDATED", sequence=change.sequence, last=self.last_sequence))
+            elif change.sequence > self.last_sequence + 1:
+                errors.append(ErrorDetail.of("$.sequence", "SEQUENCE_GAP", sequence=change.sequence, expected=self.last_sequence + 1))
+        if self.state in TERMINAL_STATES:
+            errors.append(ErrorDetail.of("$.state", "ORDER_TERMINATED", state_label=STATE_LABELS[self.state]))
+            return errors
+        known_lines = {line.line_id for line in self.lines}
+        for i, status in enumerate(change.line_statuses or ()):
+            if status.line_id not in known_lines:
+                errors.append(ErrorDetail.of(f"$.line_statuses[{i}].line_id", "UNKNOWN_LINE", line_id=status.line_id))
+        merged = self._merged(change)
+        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+            a, b = merged.get(start), merged.get(end)
+            if a is not None and b is not None and b < a and (getattr(change, start) or getattr(change, end)):
+                errors.append(ErrorDetail.of(f"$.{end}", "INVALID_PERIOD", start=a.isoformat(), end=b.isoformat()))
+        if change.appointment and change.appointment.end and change.appointment.end < change.appointment.start:
+            errors.append(ErrorDetail.of("$.appointment.end", "INVALID_PERIOD",
+                                         start=change.appointment.start.isoformat(), end=change.appointment.end.isoformat()))
+        target = change.state
+        if target is not None and target != self.state:
+            errors.extend(self._check_transition(target, actor, merged))
+        return errors
+
+    def _merged(self, change: StateChange) -> dict[str, object]:
+        merged = {name: getattr(self, name) for name in _CARRIED_FIELDS}
+        for name in _CARRIED_FIELDS:
+            value = getattr(change, name, None)
+            if value is not None:
+                merged[name] = value
+        merged["reason"] = change.reason
+        return merged
+
+    def _check_transition(self, target: OrderState, actor: Actor, merged: dict[str, object]) -> list[ErrorDetail]:
+        candidates = [t for t in TRANSITIONS.get(self.state, ()) if t.to is target]
+        if self.state is OrderState.ON_HOLD:
+            candidates = [t for t in candidates if t.to is self.state_before_hold]
+        labels = {"from_label": STATE_LABELS[self.state], "to_label": STATE_LABELS[target]}
+        if not candidates:
+            allowed = allowed_targets(self)
+            names = ", ".join(f"{s.value} ({STATE_LABELS[s]})" for s in allowed) or "aucun"
+            return [ErrorDetail.of("$.state", "ILLEGAL_TRANSITION", allowed=names, **labels)]
+        transition = candidates[0]
+        if actor not in transition.by:
+            only = next(iter(transition.by))
+            return [ErrorDetail.of("$.state", "TRANSITION_NOT_ALLOWED_FOR_ACTOR", actor_label=ACTOR_LABELS[only], **labels)]
+        return [
+            ErrorDetail.of(req.field, "MISSING_FIELD_FOR_TRANSITION", requirement=req.label, **labels)
+            for req in transition.requires
+            if not req.met(merged)
+        ]
+
+
+# Execution fields a report may carry; they overwrite the order's value when present.
+_CARRIED_FIELDS = (
+    "progress", "site_lead", "planned_start", "planned_end", "appointment",
+    "actual_start", "actual_end", "invoice_date",
+)
+
+
+# --- the transition table -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    field: str  # JSONPath reported when the requirement is not met
+    label: str  # French, completes "Le passage à l'état X exige …"
+    met: Callable[[dict[str, object]], bool]
+
+
+PLANNED_OR_APPOINTMENT = Requirement(
+    "$.planned_start",
+    "des dates de début et de fin prévues (planned_start, planned_end) ou un rendez-vous (appointment)",
+    lambda d: (d["planned_start"] is not None and d["planned_end"] is not None) or d["appointment"] is not None,
+)
+ACTUAL_START = Requirement("$.actual_start", "la date de début réel (actual_start)", lambda d: d["actual_start"] is not None)
+ACTUAL_END = Requirement("$.actual_end", "la date de fin réelle (actual_end)", lambda d: d["actual_end"] is not None)
+INVOICE_DATE = Requirement("$.invoice_date", "la date d'émission de la facture (invoice_date)", lambda d: d["invoice_date"] is not None)
+REASON = Requirement("$.reason", "un motif (reason)", lambda d: bool(d["reason"]))
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: OrderState
+    by: frozenset[Actor]
+    requires: tuple[Requirement, ...] = ()
+
+
+CONTRACTOR = frozenset({Actor.CONTRACTOR})
+MANAGER = frozenset({Actor.MANAGER})
+EITHER = frozenset({Actor.CONTRACTOR, Actor.MANAGER})
+S = OrderState
+
+_HOLD = Transition(S.ON_HOLD, EITHER, (REASON,))
+_CANCEL = Transition(S.CANCELLED, MANAGER, (REASON,))
+_CANNOT = Transition(S.CANNOT_COMPLETE, CONTRACTOR, (REASON,))
+
+TRANSITIONS: dict[OrderState, tuple[Transition, ...]] = {
+    S.TO_ACKNOWLEDGE: (Transition(S.ACKNOWLEDGED, CONTRACTOR), _CANCEL, _CANNOT),
+    S.ACKNOWLEDGED: (Transition(S.SCHEDULED, CONTRACTOR, (PLANNED_OR_APPOINTMENT,)), _HOLD, _CANCEL, _CANNOT),
+    S.SCHEDULED: (Transition(S.IN_PROGRESS, CONTRACTOR, (ACTUAL_START,)), _HOLD, _CANCEL, _CANNOT),
+    S.IN_PROGRESS: (Transition(S.COMPLETED, CONTRACTOR, (ACTUAL_END,)), _HOLD, _CANCEL, _CANNOT),
+    S.COMPLETED: (Transition(S.RECEIVED, EITHER), Transition(S.INVOICED, CONTRACTOR, (INVOICE_DATE,))),
+    S.RECEIVED: (Transition(S.INVOICED, CONTRACTOR, (INVOICE_DATE,)),),
+    S.INVOICED: (Transition(S.CLOSED, EITHER),),
+    # Resuming goes back to the state the order was in when it was suspended.
+    S.ON_HOLD: (
+        Transition(S.ACKNOWLEDGED, EITHER),
+        Transition(S.SCHEDULED, EITHER, (PLANNED_OR_APPOINTMENT,)),
+        Transition(S.IN_PROGRESS, EITHER),
+        _CANCEL,
+        _CANNOT,
+    ),
+    S.CLOSED: (),
+    S.CANCELLED: (),
+    S.CANNOT_COMPLETE: (),
+}
+
+
+def allowed_targets(order: Order) -> list[OrderState]:
+    targets = [t.to for t in TRANSITIONS.get(order.state, ())]
+    if order.state is OrderState.ON_HOLD:
+        targets = [t for t in targets if t not in HOLDABLE_STATES or t is order.state_before_hold]
+    return targets
+
+
+# --- what changes an order -----------------------------------------------------------------
+
+
+class StateChange(BaseModel):
+    """What any party reports about an order's execution; shared by both actors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    occurred_at: AwareDatetime
+    sequence: int | None = None
+    state: OrderState | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    progress: Annotated[int, Field(ge=0, le=100)] | None = None
+    site_lead: SiteLead | None = None
+    planned_start: AwareDatetime | None = None
+    planned_end: AwareDatetime | None = None
+    appointment: Appointment | None = None
+    actual_start: AwareDatetime | None = None
+    actual_end: AwareDatetime | None = None
+    invoice_date: dt.date | None = None
+    line_statuses: list[LineStatus] | None = None

@@ -1,0 +1,114 @@
+"""Parse untrusted JSON into pydantic models, turning every problem into an ErrorDetail."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shared.domain.errors import CATALOGUE, ErrorDetail, json_path
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_TO_CODE = {
+    "missing": "REQUIRED",
+    "extra_forbidden": "UNKNOWN_FIELD",
+    "json_invalid": "MALFORMED_JSON",
+    "json_type": "MALFORMED_JSON",
+    "string_pattern_mismatch": "INVALID_FORMAT",
+    "timezone_aware": "INVALID_FORMAT",
+    "datetime_from_date_parsing": "INVALID_FORMAT",
+    "datetime_parsing": "INVALID_FORMAT",
+    "date_from_datetime_parsing": "INVALID_FORMAT",
+    "date_parsing": "INVALID_FORMAT",
+    "decimal_parsing": "INVALID_FORMAT",
+    "enum": "INVALID_VALUE",
+    "literal_error": "INVALID_VALUE",
+    "too_short": "INVALID_LENGTH",
+    "too_long": "INVALID_LENGTH",
+    "string_too_short": "INVALID_LENGTH",
+    "string_too_long": "INVALID_LENGTH",
+    "greater_than": "OUT_OF_RANGE",
+    "greater_than_equal": "OUT_OF_RANGE",
+    "less_than": "OUT_OF_RANGE",
+    "less_than_equal": "OUT_OF_RANGE",
+    "decimal_max_digits": "OUT_OF_RANGE",
+    "decimal_max_places": "OUT_OF_RANGE",
+    "decimal_whole_digits": "OUT_OF_RANGE",
+    "multiple_of": "OUT_OF_RANGE",
+}
+
+# pydantic's own English wording, translated for the people who read our replies.
+_DETAIL_FR = {
+    "string_type": "une chaîne de caractères est attendue",
+    "int_type": "un nombre entier est attendu",
+    "int_from_float": "un nombre entier est attendu",
+    "float_type": "un nombre est attendu",
+    "bool_type": "un booléen (true/false) est attendu",
+    "decimal_type": "un nombre décimal est attendu",
+    "list_type": "une liste est attendue",
+    "dict_type": "un objet est attendu",
+    "model_type": "un objet est attendu",
+    "model_attributes_type": "un objet est attendu",
+    "datetime_type": "une date-heure ISO 8601 avec fuseau est attendue",
+    "date_type": "une date ISO 8601 (AAAA-MM-JJ) est attendue",
+    "timezone_aware": "une date-heure avec fuseau horaire est attendue (ex. 2026-03-03T09:00:00+01:00)",
+    "datetime_parsing": "date-heure ISO 8601 illisible",
+    "datetime_from_date_parsing": "date-heure ISO 8601 illisible",
+    "date_parsing": "date ISO 8601 (AAAA-MM-JJ) illisible",
+    "date_from_datetime_parsing": "date ISO 8601 (AAAA-MM-JJ) illisible",
+    "decimal_parsing": "nombre décimal illisible",
+    "string_pattern_mismatch": "la valeur ne respecte pas le motif {pattern}",
+    "too_short": "au moins {min_length} élément(s)",
+    "too_long": "au plus {max_length} élément(s)",
+    "string_too_short": "au moins {min_length} caractère(s)",
+    "string_too_long": "au plus {max_length} caractère(s)",
+    "greater_than": "doit être strictement supérieure à {gt}",
+    "greater_than_equal": "doit être supérieure ou égale à {ge}",
+    "less_than": "doit être strictement inférieure à {lt}",
+    "less_than_equal": "doit être inférieure ou égale à {le}",
+    "decimal_max_digits": "au plus {max_digits} chiffres",
+    "decimal_max_places": "au plus {decimal_places} décimales",
+    "decimal_whole_digits": "au plus {whole_digits} chiffres avant la virgule",
+    "enum": "valeurs acceptées : {expected}",
+    "literal_error": "valeurs acceptées : {expected}",
+}
+
+
+def errors_from_validation(exc: ValidationError, root: str = "$") -> list[ErrorDetail]:
+    """Every pydantic error, in input order, as a structured ErrorDetail."""
+    details: list[ErrorDetail] = []
+    for err in exc.errors(include_url=False):
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        field = json_path(err["loc"], root)
+        if kind in CATALOGUE:  # custom errors raised with PydanticCustomError(code, ...)
+            details.append(ErrorDetail(field=field, code=kind, message=err["msg"]))
+            continue
+        code = _TYPE_TO_CODE.get(kind, "INVALID_TYPE" if kind.endswith("_type") else "INVALID_VALUE")
+        if code == "MALFORMED_JSON":
+            details.append(ErrorDetail.of(field, code, detail=ctx.get("error", err["msg"])))
+            continue
+        template = _DETAIL_FR.get(kind)
+        try:
+            detail = template.format(**ctx) if template else err["msg"]
+        except (KeyError, IndexError):
+            detail = err["msg"]
+        details.append(ErrorDetail.of(field, code, detail=detail))
+    return details
+
+
+def parse_json(model: type[M], raw: bytes | str, root: str = "$") -> tuple[M | None, list[ErrorDetail]]:
+    """Validate raw JSON text against ``model``; return the model or all the errors."""
+    try:
+        return model.model_validate_json(raw), []
+    except ValidationError as exc:
+        return None, errors_from_validation(exc, root)
+
+
+def parse_object(model: type[M], data: Any, root: str = "$") -> tuple[M | None, list[ErrorDetail]]:
+    """Validate an already-decoded JSON value (strict JSON-mode rules still apply)."""
+    try:
+        return model.model_validate(data, strict=False), []
+    except ValidationError as exc:
+        return None, errors_from_validation(exc, root)

@@ -1,0 +1,1 @@
+"""Edges: HTTP, CloudEvents and token handling shared by every function."""

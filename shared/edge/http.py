@@ -1,0 +1,185 @@
+"""The HTTPS edge every function shares: limits, auth, idempotency, problem+json (RFC 9457).
+
+A handler only parses its body, calls its service and says what to answer; everything a
+client can get wrong is answered here with a structured 4xx — never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared import bootstrap, logs
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.edge.auth import Principal, Unauthenticated
+from shared.ports import StoredResponse, digest
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024  # documented in docs/api.md
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
+_STATUS_BY_CODE = {
+    "MALFORMED_JSON": 400,
+    "ORDER_NOT_FOUND": 404,
+    "ORDER_ALREADY_EXISTS": 409,
+}
+_TITLES = {
+    400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Accès refusé",
+    404: "Ressource introuvable",
+    405: "Méthode non autorisée",
+    409: "Conflit",
+    413: "Message trop volumineux",
+    415: "Type de contenu non pris en charge",
+    422: "Message rejeté",
+    500: "Erreur interne",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a handler sees: the authenticated caller, the raw body and the query."""
+
+    principal: Principal
+    body: bytes
+    args: dict[str, str]
+    idempotency_key: str | None
+    correlation_id: str
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Problem(Exception):
+    def __init__(self, status: int, errors: list[ErrorDetail], detail: str | None = None,
+                 extra: dict[str, Any] | None = None):
+        self.status, self.errors, self.detail, self.extra = status, errors, detail, extra or {}
+        super().__init__(detail or str(status))
+
+
+def rejected(errors: list[ErrorDetail] | tuple[ErrorDetail, ...], extra: dict[str, Any] | None = None) -> Problem:
+    """The problem for domain or validation errors, with the most telling status."""
+    statuses = {_STATUS_BY_CODE.get(e.code, 422) for e in errors}
+    status = 400 if 400 in statuses else 404 if statuses == {404} else 409 if 409 in statuses else 422
+    return Problem(status, list(errors), extra=extra)
+
+
+def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[Request], Answer],
+          methods: tuple[str, ...] = ("POST",), idempotent: bool = True):
+    """Run ``action`` behind the shared checks and return a Flask response."""
+    import flask
+
+    logs.configure()
+    cid = logs.new_correlation_id(request.headers.get("X-Correlation-Id") or _trace_id(request))
+    try:
+        if request.method not in methods:
+            raise Problem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
+        principal = _authenticate(request, roles)
+        body = _read_body(request) if request.method == "POST" else b""
+        key = request.headers.get("Idempotency-Key")
+        ctx = Request(principal, body, dict(request.args), key, cid)
+        answer = _idempotent(ctx, operation, action) if idempotent and request.method == "POST" else _run(action, ctx)
+    except Problem as problem:
+        answer = _problem_answer(problem, cid, request.path)
+    except Exception:  # an infrastructure failure: the client may retry with the same key
+        log.exception("request failed", extra={"operation": operation})
+        answer = Answer(500, {"type": "about:blank", "title": _TITLES[500], "status": 500,
+                              "detail": "Erreur interne : réessayez avec la même clé d'idempotence.",
+                              "errors": [], "correlation_id": cid})
+    response = flask.Response(json.dumps(answer.body, ensure_ascii=False), status=answer.status,
+                              mimetype="application/problem+json" if answer.status >= 400 else "application/json")
+    for name, value in answer.headers.items():
+        response.headers[name] = value
+    response.headers["X-Correlation-Id"] = cid
+    return response
+
+
+def _run(action: Callable[[Request], Answer], ctx: Request) -> Answer:
+    try:
+        return action(ctx)
+    except DomainError as exc:
+        raise rejected(exc.errors) from exc
+
+
+def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer]) -> Answer:
+    if not ctx.idempotency_key:
+        raise Problem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_MISSING")])
+    if not _IDEMPOTENCY_KEY.match(ctx.idempotency_key):
+        raise Problem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_INVALID")])
+    store, clock = bootstrap.idempotency(), bootstrap.clock()
+    record_key = digest(operation, ctx.principal.role, ctx.principal.tenant, ctx.idempotency_key)[:40]
+    outcome = store.begin(record_key, digest(ctx.body), clock.now())
+    if outcome.kind == "mismatch":
+        raise Problem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")])
+    if outcome.kind == "in_progress":
+        raise Problem(409, [ErrorDetail.of("header.Idempotency-Key", "REQUEST_IN_PROGRESS")])
+    if outcome.kind == "replay":
+        stored = outcome.response
+        return Answer(stored.status, stored.body, {**stored.headers, "Idempotent-Replayed": "true"})
+    try:
+        try:
+            answer = _run(action, ctx)
+        except Problem as problem:
+            answer = _problem_answer(problem, ctx.correlation_id, None)
+    except BaseException:
+        store.abandon(record_key)  # let the client retry after an infrastructure failure
+        raise
+    store.complete(record_key, StoredResponse(answer.status, answer.body, answer.headers), clock.now())
+    return answer
+
+
+def _authenticate(request, roles: frozenset[str]) -> Principal:
+    try:
+        principal = bootstrap.authenticator().verify(request.headers.get("Authorization"))
+    except Unauthenticated as exc:
+        log.info("request refused: unauthenticated", extra={"reason": str(exc)})
+        raise Problem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")]) from exc
+    if principal.role not in roles:
+        raise Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
+    return principal
+
+
+def _read_body(request) -> bytes:
+    mimetype = (request.mimetype or "").lower()
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise Problem(415, [ErrorDetail.of("header.Content-Type", "UNSUPPORTED_MEDIA_TYPE")])
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise Problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=MAX_BODY_BYTES)])
+    body = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise Problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=MAX_BODY_BYTES)])
+    return body
+
+
+def _problem_answer(problem: Problem, cid: str, instance: str | None) -> Answer:
+    body: dict[str, Any] = {
+        "type": f"https://passerelle.fr/problems/{problem.errors[0].code.lower().replace('_', '-')}"
+        if problem.errors else "about:blank",
+        "title": _TITLES.get(problem.status, "Erreur"),
+        "status": problem.status,
+        "detail": problem.detail or " ; ".join(e.message for e in problem.errors),
+        "errors": [e.model_dump() for e in problem.errors],
+        "correlation_id": cid,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(problem.extra)
+    headers = {"WWW-Authenticate": 'Bearer realm="passerelle"'} if problem.status == 401 else {}
+    return Answer(problem.status, body, headers)
+
+
+def _trace_id(request) -> str | None:
+    trace = request.headers.get("traceparent") or request.headers.get("X-Cloud-Trace-Context")
+    if not trace:
+        return None
+    parts = trace.split("-") if "-" in trace else trace.split("/")
+    return parts[1] if trace.startswith("00-") and len(parts) > 1 else parts[0]

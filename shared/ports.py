@@ -1,0 +1,155 @@
+"""Small interfaces between the services and the outside world (Firestore, Pub/Sub, time).
+
+Adapters in ``shared/adapters`` implement them for Google Cloud and its emulators; the unit
+tests implement them in memory. Nothing here imports a Google library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from shared.domain.messages import EventType, MessageRef, Reply
+from shared.domain.orders import Order
+
+T = TypeVar("T")
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime: ...
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Versioned(Generic[T]):
+    """A value read from the store with the opaque version a conditional write must match."""
+
+    value: T
+    version: Any
+
+
+@dataclass(frozen=True)
+class Contractor:
+    contractor_id: str
+    name: str
+    managers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A CloudEvent waiting to be published; written in the same batch as the state it reports."""
+
+    id: str
+    topic: str
+    event_type: EventType
+    source: str
+    data: dict[str, Any]
+    created_at: dt.datetime
+    ordering_key: str | None = None
+    subject: str | None = None
+
+    def attributes(self) -> dict[str, str]:
+        """CloudEvents 1.0 binary-mode attributes for Pub/Sub."""
+        attrs = {
+            "ce-specversion": "1.0",
+            "ce-type": self.event_type.value,
+            "ce-source": self.source,
+            "ce-id": self.id,
+            "ce-time": self.created_at.isoformat().replace("+00:00", "Z"),
+            "content-type": "application/json",
+        }
+        if self.subject:
+            attrs["ce-subject"] = self.subject
+        return attrs
+
+    def body(self) -> bytes:
+        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class InboxRecord:
+    """A contractor message seen by the platform: the dedup key, its reply and its delay."""
+
+    key: str
+    contractor_id: str
+    ref: MessageRef
+    reply: Reply
+    outbox_id: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One entry of an order's history, kept in the manager's space."""
+
+    event_id: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Changes:
+    """Everything one command writes, committed atomically with optimistic preconditions."""
+
+    order: Order | None = None
+    order_version: Any = None  # None: the order must not exist yet (create)
+    events: list[EventRecord] = field(default_factory=list)
+    inbox: InboxRecord | None = None
+    outbox: list[OutboxMessage] = field(default_factory=list)
+
+
+class ConcurrencyConflict(Exception):
+    """The order changed since it was read; read again and retry."""
+
+
+class AlreadyRecorded(Exception):
+    """The inbox already holds this message (a redelivery racing its first delivery)."""
+
+
+class Store(Protocol):
+    def get_order(self, manager_id: str, order_id: str) -> Versioned[Order] | None: ...
+    def get_contractor(self, contractor_id: str) -> Contractor | None: ...
+    def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None: ...
+    def list_events(self, manager_id: str, order_id: str) -> list[dict[str, Any]]: ...
+    def commit(self, changes: Changes) -> None: ...
+    def pending_outbox(self, limit: int, ids: list[str] | None = None) -> list[OutboxMessage]: ...
+    def mark_sent(self, message_id: str, at: dt.datetime) -> None: ...
+
+
+class Publisher(Protocol):
+    def publish(self, topic: str, data: bytes, attributes: dict[str, str], ordering_key: str | None) -> str: ...
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IdempotencyOutcome:
+    """What the idempotency store says about a request key."""
+
+    kind: str  # "new" | "replay" | "mismatch" | "in_progress"
+    response: StoredResponse | None = None
+
+
+class IdempotencyStore(Protocol):
+    def begin(self, key: str, request_hash: str, now: dt.datetime) -> IdempotencyOutcome: ...
+    def complete(self, key: str, response: StoredResponse, now: dt.datetime) -> None: ...
+    def abandon(self, key: str) -> None: ...
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\x1f")
+    return h.hexdigest()

@@ -1,0 +1,141 @@
+"""RecordExecution: a contractor reports on an order, by Pub/Sub or REST — same code, same reply."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from shared import topology
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.messages import ExecutionReport, Reply, ReplyStatus
+from shared.domain.orders import Actor
+from shared.domain.timeliness import measure
+from shared.domain.validation import parse_json
+from shared.ports import (
+    AlreadyRecorded, Changes, Clock, EventRecord, InboxRecord, OutboxMessage, Publisher, Store, digest,
+)
+from shared.service import outbox
+from shared.service.inbound import InboundMessage
+from shared.service.retry import with_optimistic_retry
+
+log = logging.getLogger(__name__)
+
+
+def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher: Publisher | None = None) -> Reply:
+    """Apply one execution message once, and answer it (accepted, or rejected with every error).
+
+    Rejections are answers, not exceptions: the message is acknowledged and nothing already
+    accepted changes. Only infrastructure failures raise, so that the channel retries.
+    """
+    previous = store.get_inbox(msg.contractor_id, msg.key)
+    if previous is None:
+        try:
+            reply, written = with_optimistic_retry(lambda: _decide_and_commit(msg, store, clock))
+        except AlreadyRecorded:
+            previous = store.get_inbox(msg.contractor_id, msg.key)
+            assert previous is not None
+    if previous is not None:
+        log.info("duplicate message answered with its first reply", extra={"message_key": msg.key})
+        written = store.pending_outbox(limit=1, ids=[previous.outbox_id])
+        reply = previous.reply
+    if publisher is not None and written:
+        outbox.dispatch(store, publisher, clock, written)
+    return reply
+
+
+def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock) -> tuple[Reply, list[OutboxMessage]]:
+    now = clock.now()
+    changes = Changes()
+    report, errors = (None, list(msg.envelope_errors)) if msg.envelope_errors else parse_json(ExecutionReport, msg.data)
+    timeliness = measure(report.occurred_at, msg.received_at) if report else None
+    order_before = None
+    if report is not None:
+        current = store.get_order(report.manager_id, report.order_id)
+        if current is None or current.value.contractor_id != msg.contractor_id:
+            # Another contractor's or manager's order looks exactly like a missing one.
+            errors.append(ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=report.order_id))
+        else:
+            order_before = current.value
+            try:
+                changes.order = order_before.apply(report, Actor.CONTRACTOR, now)
+                changes.order_version = current.version
+            except DomainError as exc:
+                errors.extend(exc.errors)
+
+    ids = _identifiers(report, msg.data)
+    reply = Reply(
+        status=ReplyStatus.REJECTED if errors else ReplyStatus.ACCEPTED,
+        in_reply_to=msg.ref,
+        received_at=msg.received_at,
+        manager_id=ids["manager_id"],
+        order_id=ids["order_id"],
+        sequence=ids["sequence"],
+        order_state=(changes.order.state if changes.order else order_before.state if order_before else None),
+        delay_seconds=timeliness.delay_seconds if timeliness else None,
+        late=timeliness.late if timeliness else None,
+        errors=errors,
+    )
+    if errors:
+        changes.order = None
+    else:
+        assert report is not None and order_before is not None and changes.order is not None and timeliness
+        changes.events.append(EventRecord(
+            event_id=f"s{report.sequence:07d}",
+            data={
+                "actor": Actor.CONTRACTOR.value,
+                "channel": msg.channel,
+                "message_key": msg.key,
+                "sequence": report.sequence,
+                "label": report.event.label,
+                "code": report.event.code,
+                "occurred_at": report.occurred_at.isoformat(),
+                "received_at": msg.received_at.isoformat(),
+                "delay_seconds": timeliness.delay_seconds,
+                "late": timeliness.late,
+                "state_before": order_before.state.value,
+                "state_after": changes.order.state.value,
+                "report": report.model_dump(mode="json", exclude_none=True),
+            },
+        ))
+    reply_message = OutboxMessage(
+        id=f"reply-{msg.key}",
+        topic=topology.replies_topic(msg.contractor_id),
+        event_type=reply.event_type,
+        source=topology.PLATFORM_SOURCE,
+        subject=f"orders/{reply.order_id}" if reply.order_id else None,
+        data=reply.model_dump(mode="json"),
+        created_at=now,
+        ordering_key=reply.order_id,
+    )
+    changes.outbox.append(reply_message)
+    changes.inbox = InboxRecord(
+        key=msg.key, contractor_id=msg.contractor_id, ref=msg.ref, reply=reply,
+        outbox_id=reply_message.id, digest=digest(msg.data),
+    )
+    store.commit(changes)
+    log.info("execution message answered", extra={
+        "message_key": msg.key, "status": reply.status.value, "order_id": reply.order_id,
+        "errors": [e.code for e in errors], "late": reply.late,
+    })
+    return reply, changes.outbox
+
+
+def _identifiers(report: ExecutionReport | None, raw: bytes) -> dict[str, Any]:
+    """The order a message is about, read even from an invalid message so that its reply
+    can be correlated and ordered with the order's other replies."""
+    if report is not None:
+        return {"manager_id": report.manager_id, "order_id": report.order_id, "sequence": report.sequence}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    data = data if isinstance(data, dict) else {}
+
+    def pick(name: str, kind: type) -> Any:
+        value = data.get(name)
+        return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
+    order_id = pick("order_id", str)
+    return {"manager_id": pick("manager_id", str), "order_id": order_id if order_id and len(order_id) <= 64 else None,
+            "sequence": pick("sequence", int)}

@@ -1,0 +1,116 @@
+"""IssueOrder and ManagerDecision: what a manager's ERP does to its orders."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from shared import topology
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.messages import EventType, IssueOrder, ManagerDecision
+from shared.domain.orders import Actor, Order
+from shared.ports import Changes, Clock, ConcurrencyConflict, EventRecord, OutboxMessage, Publisher, Store, digest
+from shared.service import outbox
+from shared.service.retry import with_optimistic_retry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OrderOutcome:
+    order: Order
+    created: bool
+
+
+class NotFound(Exception):
+    """The order does not exist in the caller's space."""
+
+
+def receive_order(manager_id: str, command: IssueOrder, store: Store, clock: Clock,
+                  publisher: Publisher | None = None) -> OrderOutcome:
+    """Store a new order in the manager's space and deliver it to the contractor's topic.
+
+    Sending the same order twice is harmless; sending another order under an existing id
+    is refused (ORDER_ALREADY_EXISTS) rather than silently overwriting it.
+    """
+    contractor = store.get_contractor(command.contractor_id)
+    if contractor is None or manager_id not in contractor.managers:
+        raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
+    order = Order(manager_id=manager_id, **command.model_dump())
+    existing = store.get_order(manager_id, command.order_id)
+    if existing is not None:
+        if _same_order(existing.value, order):
+            return OrderOutcome(existing.value, created=False)
+        raise DomainError([ErrorDetail.of("$.order_id", "ORDER_ALREADY_EXISTS", order_id=command.order_id)])
+    now = clock.now()
+    message = OutboxMessage(
+        id=f"order-{digest(manager_id, order.order_id)[:32]}",
+        topic=topology.orders_topic(order.contractor_id),
+        event_type=EventType.ORDER_ISSUED,
+        source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",
+        subject=f"orders/{order.order_id}",
+        data=order.model_dump(mode="json"),
+        created_at=now,
+        ordering_key=order.order_id,
+    )
+    try:
+        store.commit(Changes(order=order, order_version=None, outbox=[message]))
+    except ConcurrencyConflict:  # created meanwhile by a concurrent identical request
+        return receive_order(manager_id, command, store, clock, publisher)
+    log.info("order received", extra={"manager_id": manager_id, "order_id": order.order_id})
+    if publisher is not None:
+        outbox.dispatch(store, publisher, clock, [message])
+    return OrderOutcome(order, created=True)
+
+
+def change_order_state(manager_id: str, decision: ManagerDecision, store: Store, clock: Clock,
+                       publisher: Publisher | None = None) -> Order:
+    """Apply a manager's decision (cancel, suspend, resume, receive, close) and tell the contractor."""
+
+    def attempt() -> tuple[Order, OutboxMessage]:
+        current = store.get_order(manager_id, decision.order_id)
+        if current is None:
+            raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=decision.order_id)])
+        now = clock.now()
+        before = current.value
+        after = before.apply(decision.as_change(), Actor.MANAGER, now)
+        event_id = f"m{digest(decision.model_dump_json())[:20]}"
+        message = OutboxMessage(
+            id=f"decision-{digest(manager_id, decision.order_id, event_id)[:32]}",
+            topic=topology.orders_topic(before.contractor_id),
+            event_type=EventType.ORDER_STATE_CHANGED,
+            source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",
+            subject=f"orders/{before.order_id}",
+            data={"manager_id": manager_id, "order_id": before.order_id, "state": after.state.value,
+                  "previous_state": before.state.value, "reason": decision.reason,
+                  "occurred_at": decision.occurred_at.isoformat()},
+            created_at=now,
+            ordering_key=before.order_id,
+        )
+        event = EventRecord(event_id=event_id, data={
+            "actor": Actor.MANAGER.value, "channel": "rest", "label": f"Décision du gestionnaire : {after.state.value}",
+            "occurred_at": decision.occurred_at.isoformat(), "received_at": now.isoformat(),
+            "state_before": before.state.value, "state_after": after.state.value, "reason": decision.reason,
+        })
+        store.commit(Changes(order=after, order_version=current.version, events=[event], outbox=[message]))
+        return after, message
+
+    order, message = with_optimistic_retry(attempt)
+    log.info("manager decision applied", extra={"manager_id": manager_id, "order_id": order.order_id,
+                                                 "state": order.state.value})
+    if publisher is not None:
+        outbox.dispatch(store, publisher, clock, [message])
+    return order
+
+
+def get_order(manager_id: str, order_id: str, store: Store, contractor_id: str | None = None) -> Order:
+    """Read one order; a contractor reads only the orders addressed to it."""
+    current = store.get_order(manager_id, order_id)
+    if current is None or (contractor_id is not None and current.value.contractor_id != contractor_id):
+        raise NotFound(order_id)
+    return current.value
+
+
+def _same_order(a: Order, b: Order) -> bool:
+    fields = set(IssueOrder.model_fields)
+    return a.model_dump(include=fields, mode="json") == b.model_dump(include=fields, mode="json")

@@ -1,0 +1,56 @@
+"""Names of the Pub/Sub topics and subscriptions: one contract shared by code, scripts and Terraform."""
+
+from __future__ import annotations
+
+import re
+
+PLATFORM_SOURCE = "//passerelle.fr/hub"
+
+
+def orders_topic(contractor_id: str) -> str:
+    """Platform → contractor: orders issued and manager decisions."""
+    return f"orders-{contractor_id}"
+
+
+def execution_topic(contractor_id: str) -> str:
+    """Contractor → platform: execution reports."""
+    return f"execution-{contractor_id}"
+
+
+def replies_topic(contractor_id: str) -> str:
+    """Platform → contractor: one reply per execution message (accepted or rejected)."""
+    return f"replies-{contractor_id}"
+
+
+def dead_letter_topic(topic: str) -> str:
+    return f"{topic}-dead-letter"
+
+
+def push_subscription(contractor_id: str) -> str:
+    return f"{execution_topic(contractor_id)}-push"
+
+
+def erp_subscription(topic: str) -> str:
+    return f"{topic}-erp"
+
+
+def ops_subscription(topic: str) -> str:
+    return f"{topic}-ops"
+
+
+def contractor_topics(contractor_id: str) -> list[str]:
+    return [orders_topic(contractor_id), execution_topic(contractor_id), replies_topic(contractor_id)]
+
+
+_EXECUTION_TOPIC = re.compile(r"(?:^|/)topics/execution-(?P<contractor>[A-Za-z0-9][A-Za-z0-9._\-]{0,63})$")
+
+
+def contractor_from_topic(topic_path: str) -> str | None:
+    """The contractor that owns an execution topic, from ``projects/p/topics/execution-<id>``.
+
+    The tenant of a Pub/Sub message comes from where it arrived, never from its payload.
+    """
+    match = _EXECUTION_TOPIC.search(topic_path)
+    if not match or match.group("contractor").endswith("-dead-letter"):
+        return None
+    return match.group("contractor")
