@@ -1,0 +1,112 @@
+# Cloud Functions (2nd gen). Every function is built from the same source
+# archive; the entry point is the Python function exported by main.py.
+#
+# ERP-facing functions are publicly invokable at the Cloud Run level and check
+# Firebase/Google ID tokens themselves. Internal functions only accept calls
+# from Google-internal sources (Pub/Sub push, Cloud Scheduler) carrying an OIDC
+# token of their dedicated invoker service account.
+
+locals {
+  functions = {
+    receive_order = {
+      description   = "ERP -> platform: receive a work order (manager)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    change_order_state = {
+      description   = "ERP -> platform: change the state of a work order (manager)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    get_order = {
+      description   = "ERP -> platform: read a work order (manager or contractor)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    submit_execution = {
+      description   = "Contractor ERP -> platform: submit an execution report over HTTP."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    publish_execution = {
+      description   = "Pub/Sub push (execution-<contractor>-push) -> platform: ingest an execution message."
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      invoker       = "serviceAccount:${google_service_account.pubsub_push.email}"
+      timeout       = 60
+      max_instances = 20
+    }
+    relay_outbox = {
+      description   = "Cloud Scheduler -> platform: publish pending outbox events to Pub/Sub."
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      invoker       = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      timeout       = 60
+      max_instances = 1
+    }
+  }
+
+  function_environment = {
+    GOOGLE_CLOUD_PROJECT        = var.project_id
+    PASSERELLE_DOCUMENTS_BUCKET = google_storage_bucket.documents.name
+    PASSERELLE_REGION           = var.region
+    # Set by Cloud Functions itself; declared to avoid a permanent diff.
+    LOG_EXECUTION_ID = "true"
+  }
+}
+
+resource "google_cloudfunctions2_function" "fn" {
+  for_each = local.functions
+
+  # 2nd gen function names only allow lowercase letters, digits and hyphens.
+  name        = replace(each.key, "_", "-")
+  location    = var.region
+  description = each.value.description
+
+  build_config {
+    runtime         = "python311"
+    entry_point     = each.key
+    service_account = google_service_account.fn_build.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.sources.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory               = var.function_memory
+    timeout_seconds                = each.value.timeout
+    min_instance_count             = 0
+    max_instance_count             = each.value.max_instances
+    ingress_settings               = each.value.ingress
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.fn_runtime.email
+    environment_variables          = local.function_environment
+  }
+
+  depends_on = [
+    google_project_service.enabled,
+    google_project_iam_member.fn_build,
+  ]
+}
+
+# Cloud Run invoker binding of each function: allUsers for ERP-facing
+# functions, the dedicated invoker service account for internal ones.
+resource "google_cloud_run_service_iam_member" "invoker" {
+  for_each = local.functions
+
+  project  = var.project_id
+  location = var.region
+  service  = google_cloudfunctions2_function.fn[each.key].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = each.value.invoker
+}

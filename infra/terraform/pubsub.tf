@@ -1,0 +1,236 @@
+# Contractor-scoped Pub/Sub topology. Topic and subscription names are a
+# contract with the Python code: do not rename them.
+#
+#   orders-<c>     platform -> contractor   pulled through orders-<c>-erp
+#   execution-<c>  contractor -> platform   pushed through execution-<c>-push
+#   replies-<c>    platform -> contractor   pulled through replies-<c>-erp
+#
+# Every topic above has a "<topic>-dead-letter" topic, drained by ops through
+# the "<topic>-dead-letter-ops" pull subscription.
+
+# --- Topics -------------------------------------------------------------------
+
+resource "google_pubsub_topic" "orders" {
+  for_each = local.contractors
+
+  name = "orders-${each.key}"
+
+  message_storage_policy {
+    allowed_persistence_regions = [var.region]
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "execution" {
+  for_each = local.contractors
+
+  name = "execution-${each.key}"
+
+  message_storage_policy {
+    allowed_persistence_regions = [var.region]
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_pubsub_topic" "replies" {
+  for_each = local.contractors
+
+  name = "replies-${each.key}"
+
+  message_storage_policy {
+    allowed_persistence_regions = [var.region]
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# --- Dead letters -------------------------------------------------------------
+
+resource "google_pubsub_topic" "dead_letter" {
+  for_each = local.source_topic_names
+
+  name = "${each.key}-dead-letter"
+
+  message_storage_policy {
+    allowed_persistence_regions = [var.region]
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_pubsub_subscription" "dead_letter_ops" {
+  for_each = local.source_topic_names
+
+  name  = "${each.key}-dead-letter-ops"
+  topic = google_pubsub_topic.dead_letter[each.key].id
+
+  ack_deadline_seconds       = 60
+  message_retention_duration = local.seven_days
+  retain_acked_messages      = false
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# The Pub/Sub service agent forwards undeliverable messages to dead-letter topics.
+resource "google_pubsub_topic_iam_member" "dead_letter_agent_publisher" {
+  for_each = local.source_topic_names
+
+  topic  = google_pubsub_topic.dead_letter[each.key].name
+  role   = "roles/pubsub.publisher"
+  member = local.pubsub_service_agent
+}
+
+# --- Subscriptions --------------------------------------------------------------
+
+# contractor -> platform: pushed to publish_execution. The path lets
+# functions-framework derive the topic, hence the contractor.
+resource "google_pubsub_subscription" "execution_push" {
+  for_each = local.contractors
+
+  name  = "execution-${each.key}-push"
+  topic = google_pubsub_topic.execution[each.key].id
+
+  ack_deadline_seconds       = 60
+  enable_message_ordering    = true
+  message_retention_duration = local.seven_days
+
+  push_config {
+    push_endpoint = "${google_cloudfunctions2_function.fn["publish_execution"].service_config[0].uri}/projects/${var.project_id}/topics/execution-${each.key}"
+
+    oidc_token {
+      service_account_email = google_service_account.pubsub_push.email
+      audience              = google_cloudfunctions2_function.fn["publish_execution"].service_config[0].uri
+    }
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter["execution-${each.key}"].id
+    max_delivery_attempts = 5
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+
+  depends_on = [
+    google_cloud_run_service_iam_member.invoker,
+    google_service_account_iam_member.pubsub_agent_token_creator,
+    google_pubsub_topic_iam_member.dead_letter_agent_publisher,
+  ]
+}
+
+# platform -> contractor: pulled by the contractor's ERP.
+resource "google_pubsub_subscription" "orders_erp" {
+  for_each = local.contractors
+
+  name  = "orders-${each.key}-erp"
+  topic = google_pubsub_topic.orders[each.key].id
+
+  ack_deadline_seconds       = 60
+  enable_message_ordering    = true
+  message_retention_duration = local.seven_days
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter["orders-${each.key}"].id
+    max_delivery_attempts = 10
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+
+  depends_on = [google_pubsub_topic_iam_member.dead_letter_agent_publisher]
+}
+
+# platform -> contractor: pulled by the contractor's ERP.
+resource "google_pubsub_subscription" "replies_erp" {
+  for_each = local.contractors
+
+  name  = "replies-${each.key}-erp"
+  topic = google_pubsub_topic.replies[each.key].id
+
+  ack_deadline_seconds       = 60
+  enable_message_ordering    = true
+  message_retention_duration = local.seven_days
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter["replies-${each.key}"].id
+    max_delivery_attempts = 10
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+
+  depends_on = [google_pubsub_topic_iam_member.dead_letter_agent_publisher]
+}
+
+locals {
+  # Every subscription with a dead_letter_policy, keyed by subscription name.
+  dead_lettering_subscriptions = merge(
+    { for c, s in google_pubsub_subscription.execution_push : "execution-${c}-push" => s.name },
+    { for c, s in google_pubsub_subscription.orders_erp : "orders-${c}-erp" => s.name },
+    { for c, s in google_pubsub_subscription.replies_erp : "replies-${c}-erp" => s.name },
+  )
+}
+
+# The Pub/Sub service agent must be able to acknowledge the messages it forwards.
+resource "google_pubsub_subscription_iam_member" "dead_letter_agent_subscriber" {
+  for_each = local.dead_lettering_subscriptions
+
+  subscription = each.value
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}
+
+# --- Contractor ERP permissions ------------------------------------------------
+
+resource "google_pubsub_topic_iam_member" "erp_execution_publisher" {
+  for_each = local.contractors
+
+  topic  = google_pubsub_topic.execution[each.key].name
+  role   = "roles/pubsub.publisher"
+  member = google_service_account.erp[each.key].member
+}
+
+locals {
+  # (contractor, subscription, role) grants of each ERP on its own pull subscriptions.
+  erp_subscription_grants = merge([
+    for c in var.contractors : {
+      for pair in setproduct(["orders-${c}-erp", "replies-${c}-erp"], ["roles/pubsub.subscriber", "roles/pubsub.viewer"]) :
+      "${pair[0]}/${pair[1]}" => { contractor = c, subscription = pair[0], role = pair[1] }
+    }
+  ]...)
+}
+
+resource "google_pubsub_subscription_iam_member" "erp" {
+  for_each = local.erp_subscription_grants
+
+  subscription = each.value.subscription
+  role         = each.value.role
+  member       = google_service_account.erp[each.value.contractor].member
+
+  depends_on = [
+    google_pubsub_subscription.orders_erp,
+    google_pubsub_subscription.replies_erp,
+  ]
+}

@@ -1,0 +1,78 @@
+# Buckets and the zipped function source.
+
+locals {
+  source_dir = startswith(var.source_dir, "/") ? var.source_dir : "${path.module}/${var.source_dir}"
+}
+
+resource "google_storage_bucket" "sources" {
+  name     = "${var.project_id}-passerelle-sources"
+  location = var.region
+
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = false
+
+  versioning {
+    enabled = true
+  }
+
+  # Keep a few overwritten versions of an archive, not all of them.
+  lifecycle_rule {
+    condition {
+      num_newer_versions = 5
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_storage_bucket" "documents" {
+  name     = "${var.project_id}-passerelle-documents"
+  location = var.region
+
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = false
+
+  versioning {
+    enabled = true
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+data "archive_file" "source" {
+  type        = "zip"
+  source_dir  = local.source_dir
+  output_path = "${path.module}/.build/passerelle-source.zip"
+
+  excludes = [
+    ".venv",
+    "node_modules",
+    ".git",
+    "tests",
+    "bench",
+    "docs",
+    "infra",
+    "__pycache__",
+    "**/__pycache__",
+    ".pytest_cache",
+    "**/.pytest_cache",
+    # Local-only files that must never be shipped.
+    ".env",
+    ".run",
+    ".ci",
+    ".coverage",
+  ]
+}
+
+resource "google_storage_bucket_object" "source" {
+  # Named after the archive's md5 so that any code change creates a new object
+  # and therefore redeploys every function.
+  name   = "passerelle-${data.archive_file.source.output_md5}.zip"
+  bucket = google_storage_bucket.sources.name
+  source = data.archive_file.source.output_path
+}
