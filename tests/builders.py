@@ -1,0 +1,75 @@
+"""Readable builders for orders, reports and messages used across the test tiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from shared.domain.messages import EventType
+from shared.domain.orders import Order, OrderState
+from shared.service.inbound import InboundMessage
+
+MANAGER = "mgr-test"
+CONTRACTOR = "ctr-test"
+NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
+
+
+def issue_order_body(order_id: str = "BC-2026-014", contractor_id: str = CONTRACTOR, **overrides: Any) -> dict:
+    body = {
+        "order_id": order_id,
+        "contract_id": "AC-2026-017",
+        "contractor_id": contractor_id,
+        "title": "Fuite sous évier — logement 12",
+        "site": {"node_id": "LYON-BAT-A-LOG-12", "label": "Bâtiment A, logement 12"},
+        "lines": [
+            {"line_id": "L1", "service_code": "PLB-010", "label": "Recherche de fuite", "quantity": 1,
+             "unit": "U", "unit_price_cents": 8500},
+            {"line_id": "L2", "service_code": "PLB-024", "label": "Remplacement siphon", "quantity": "2.5",
+             "unit": "U", "unit_price_cents": 4200},
+        ],
+        "issued_at": "2026-03-02T08:00:00+01:00",
+    }
+    body.update(overrides)
+    return body
+
+
+def an_order(order_id: str = "BC-2026-014", state: OrderState = OrderState.TO_ACKNOWLEDGE, **fields: Any) -> Order:
+    body = issue_order_body(order_id)
+    return Order.model_validate({**body, "manager_id": MANAGER, "state": state, **fields}, strict=False)
+
+
+def report(sequence: int, state: str | None = None, order_id: str = "BC-2026-014", manager_id: str = MANAGER,
+           occurred_at: dt.datetime | str = NOW - dt.timedelta(minutes=1), **fields: Any) -> dict:
+    body: dict[str, Any] = {
+        "manager_id": manager_id,
+        "order_id": order_id,
+        "sequence": sequence,
+        "occurred_at": occurred_at if isinstance(occurred_at, str) else occurred_at.isoformat(),
+        "event": {"label": f"Événement {sequence}"},
+    }
+    if state is not None:
+        body["state"] = state
+    body.update(fields)
+    return body
+
+
+def inbound(data: dict | bytes, message_id: str = "m-1", contractor_id: str = CONTRACTOR, channel: str = "pubsub",
+            received_at: dt.datetime = NOW) -> InboundMessage:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return InboundMessage(contractor_id=contractor_id, channel=channel, source="//erp.test/", id=message_id,
+                          type=EventType.EXECUTION_REPORTED.value, received_at=received_at, data=raw)
+
+
+# The field sets that move an order along its whole life, in order.
+LIFE = [
+    ("acknowledged", {}),
+    ("scheduled", {"planned_start": "2026-03-04T08:00:00+01:00", "planned_end": "2026-03-04T12:00:00+01:00",
+                   "site_lead": {"last_name": "Martin", "first_name": "Léa", "mobile": "06 12 34 56 78"}}),
+    ("in_progress", {"actual_start": "2026-03-04T08:10:00+01:00", "progress": 10}),
+    ("completed", {"actual_end": "2026-03-04T11:40:00+01:00", "progress": 100,
+                   "line_statuses": [{"line_id": "L1", "done": True}, {"line_id": "L2", "done": False}]}),
+    ("received", {}),
+    ("invoiced", {"invoice_date": "2026-03-10"}),
+    ("closed", {}),
+]

@@ -1,0 +1,56 @@
+"""Fixtures shared by the test tiers.
+
+Unit tests use none of these. Integration and functional tests start the real gcloud
+Firestore and Pub/Sub emulators once per session, on free ports, and stop them at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from devtools.stack import Stack
+
+CONTRACTORS = ("ctr-test", "ctr-other")
+MANAGERS = ("mgr-test", "mgr-other")
+
+
+@pytest.fixture(scope="session")
+def emulators(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    stack = Stack.from_config(tmp_path_factory.mktemp("stack-logs"), free_ports=True)
+    stack.start_emulators()
+    saved = {k: os.environ.get(k) for k in stack.env()}
+    os.environ.update(stack.env())
+    try:
+        yield stack
+    finally:
+        stack.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def firestore_client(emulators: Stack):
+    from google.cloud import firestore
+
+    return firestore.Client(project=emulators.project_id)
+
+
+@pytest.fixture
+def clean_firestore(emulators: Stack, firestore_client):
+    """An empty database with the test parties registered."""
+    emulators.clear_firestore()
+    register_parties(firestore_client)
+    return firestore_client
+
+
+def register_parties(client) -> None:
+    for manager in MANAGERS:
+        client.collection("managers").document(manager).set({"name": manager})
+    client.collection("contractors").document("ctr-test").set({"name": "Test", "managers": ["mgr-test"]})
+    client.collection("contractors").document("ctr-other").set({"name": "Other", "managers": ["mgr-other"]})

@@ -1,0 +1,120 @@
+"""In-memory adapters for unit tests of pure logic (the emulators serve every other tier)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+from typing import Any
+
+from shared.domain.orders import Order
+from shared.ports import (
+    AlreadyRecorded, Changes, ConcurrencyConflict, Contractor, IdempotencyOutcome, InboxRecord, OutboxMessage,
+    StoredResponse, Versioned,
+)
+
+
+class FixedClock:
+    def __init__(self, at: str | dt.datetime):
+        self.at = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += dt.timedelta(**delta)
+
+
+class InMemoryStore:
+    """Same semantics as FirestoreStore: atomic commits, create-if-absent, version preconditions."""
+
+    def __init__(self, orders: list[Order] = (), contractors: list[Contractor] = ()):
+        self._versions = itertools.count(1)
+        self.orders: dict[tuple[str, str], tuple[Order, int]] = {}
+        self.events: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+        self.inbox: dict[tuple[str, str], InboxRecord] = {}
+        self.outbox: dict[str, tuple[OutboxMessage, str]] = {}
+        self.contractors = {c.contractor_id: c for c in contractors}
+        for order in orders:
+            self.orders[(order.manager_id, order.order_id)] = (order, next(self._versions))
+
+    def get_order(self, manager_id: str, order_id: str) -> Versioned[Order] | None:
+        found = self.orders.get((manager_id, order_id))
+        return Versioned(*found) if found else None
+
+    def get_contractor(self, contractor_id: str) -> Contractor | None:
+        return self.contractors.get(contractor_id)
+
+    def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None:
+        return self.inbox.get((contractor_id, key))
+
+    def list_events(self, manager_id: str, order_id: str) -> list[dict[str, Any]]:
+        return [{"event_id": k, **v} for k, v in sorted(self.events.get((manager_id, order_id), {}).items())]
+
+    def commit(self, changes: Changes) -> None:
+        order = changes.order
+        if changes.inbox and (changes.inbox.contractor_id, changes.inbox.key) in self.inbox:
+            raise AlreadyRecorded(changes.inbox.key)
+        if order is not None:
+            current = self.orders.get((order.manager_id, order.order_id))
+            if changes.order_version is None and current is not None:
+                raise ConcurrencyConflict("exists")
+            if changes.order_version is not None and (current is None or current[1] != changes.order_version):
+                raise ConcurrencyConflict("stale")
+            events = self.events.setdefault((order.manager_id, order.order_id), {})
+            if any(e.event_id in events for e in changes.events):
+                raise ConcurrencyConflict("event exists")
+        if any(m.id in self.outbox for m in changes.outbox):
+            raise ConcurrencyConflict("outbox id exists")
+        if order is not None:
+            self.orders[(order.manager_id, order.order_id)] = (order, next(self._versions))
+            for event in changes.events:
+                events[event.event_id] = copy.deepcopy(event.data)
+        if changes.inbox:
+            self.inbox[(changes.inbox.contractor_id, changes.inbox.key)] = changes.inbox
+        for message in changes.outbox:
+            self.outbox[message.id] = (message, "pending")
+
+    def pending_outbox(self, limit: int, ids: list[str] | None = None) -> list[OutboxMessage]:
+        pending = [m for m, status in self.outbox.values() if status == "pending" and (ids is None or m.id in ids)]
+        return sorted(pending, key=lambda m: m.created_at)[:limit]
+
+    def mark_sent(self, message_id: str, at: dt.datetime) -> None:
+        message, _ = self.outbox[message_id]
+        self.outbox[message_id] = (message, "sent")
+
+
+class InMemoryIdempotency:
+    def __init__(self):
+        self.records: dict[str, dict[str, Any]] = {}
+
+    def begin(self, key: str, request_hash: str, now: dt.datetime) -> IdempotencyOutcome:
+        record = self.records.get(key)
+        if record is None:
+            self.records[key] = {"hash": request_hash, "state": "in_progress"}
+            return IdempotencyOutcome("new")
+        if record["hash"] != request_hash:
+            return IdempotencyOutcome("mismatch")
+        if record["state"] == "in_progress":
+            return IdempotencyOutcome("in_progress")
+        return IdempotencyOutcome("replay", record["response"])
+
+    def complete(self, key: str, response: StoredResponse, now: dt.datetime) -> None:
+        self.records[key].update(state="completed", response=response)
+
+    def abandon(self, key: str) -> None:
+        self.records.pop(key, None)
+
+
+class RecordingPublisher:
+    """Remembers what was published; ``fail`` makes the next publishes raise ``fail``."""
+
+    def __init__(self):
+        self.published: list[tuple[str, bytes, dict[str, str], str | None]] = []
+        self.fail: BaseException | None = None
+
+    def publish(self, topic: str, data: bytes, attributes: dict[str, str], ordering_key: str | None) -> str:
+        if self.fail is not None:
+            raise self.fail
+        self.published.append((topic, data, attributes, ordering_key))
+        return str(len(self.published))

@@ -1,0 +1,148 @@
+"""The order state machine (A6): every legal move, and every illegal one reported with why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shared.domain.errors import DomainError
+from shared.domain.orders import (
+    HOLDABLE_STATES, TERMINAL_STATES, TRANSITIONS, Actor, OrderState, StateChange, allowed_targets,
+)
+from tests.builders import LIFE, NOW, an_order
+
+S = OrderState
+
+
+def change(state: str | None = None, **fields) -> StateChange:
+    return StateChange.model_validate({"occurred_at": (NOW - dt.timedelta(minutes=1)).isoformat(),
+                                       **({"state": state} if state else {}), **fields}, strict=False)
+
+
+def codes(exc: pytest.ExceptionInfo[DomainError]) -> list[tuple[str, str]]:
+    return [(e.field, e.code) for e in exc.value.errors]
+
+
+def test_an_order_walks_its_whole_life_from_to_acknowledge_to_closed():
+    # Given a new order
+    order = an_order()
+    # When the contractor reports each step with what it requires
+    for state, fields in LIFE:
+        order = order.apply(change(state, **fields), Actor.CONTRACTOR, NOW)
+    # Then it is closed and kept every reported field
+    assert order.state is S.CLOSED
+    assert order.invoice_date == dt.date(2026, 3, 10)
+    assert order.site_lead.mobile == "+33612345678"
+    assert order.line_status == {"L1": True, "L2": False}
+    assert order.progress == 100
+
+
+def test_a_jump_over_states_is_an_illegal_transition_naming_the_allowed_ones():
+    with pytest.raises(DomainError) as exc:
+        an_order().apply(change("completed", actual_end="2026-03-04T11:00:00+01:00"), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.state", "ILLEGAL_TRANSITION")]
+    message = exc.value.errors[0].message
+    assert "à prendre en compte" in message and "terminé" in message and "acknowledged (pris en compte)" in message
+
+
+@pytest.mark.parametrize(("target", "missing"), [
+    ("scheduled", "$.planned_start"),
+])
+def test_scheduling_needs_planned_dates_or_an_appointment(target, missing):
+    order = an_order(state=S.ACKNOWLEDGED)
+    with pytest.raises(DomainError) as exc:
+        order.apply(change(target, planned_start="2026-03-04T08:00:00+01:00"), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [(missing, "MISSING_FIELD_FOR_TRANSITION")]
+    # an appointment alone is enough
+    scheduled = order.apply(change(target, appointment={"start": "2026-03-04T08:00:00+01:00"}), Actor.CONTRACTOR, NOW)
+    assert scheduled.state is S.SCHEDULED
+
+
+@pytest.mark.parametrize(("start", "target", "field"), [
+    (S.SCHEDULED, "in_progress", "$.actual_start"),
+    (S.IN_PROGRESS, "completed", "$.actual_end"),
+    (S.COMPLETED, "invoiced", "$.invoice_date"),
+    (S.RECEIVED, "invoiced", "$.invoice_date"),
+    (S.ACKNOWLEDGED, "on_hold", "$.reason"),
+    (S.SCHEDULED, "cannot_complete", "$.reason"),
+])
+def test_each_transition_names_the_field_it_requires(start, target, field):
+    with pytest.raises(DomainError) as exc:
+        an_order(state=start).apply(change(target), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [(field, "MISSING_FIELD_FOR_TRANSITION")]
+
+
+def test_only_the_manager_cancels_and_only_the_contractor_acknowledges():
+    with pytest.raises(DomainError) as exc:
+        an_order().apply(change("cancelled", reason="doublon"), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.state", "TRANSITION_NOT_ALLOWED_FOR_ACTOR")]
+    assert "gestionnaire" in exc.value.errors[0].message
+    with pytest.raises(DomainError) as exc:
+        an_order().apply(change("acknowledged"), Actor.MANAGER, NOW)
+    assert codes(exc) == [("$.state", "TRANSITION_NOT_ALLOWED_FOR_ACTOR")]
+    assert an_order().apply(change("cancelled", reason="doublon"), Actor.MANAGER, NOW).state is S.CANCELLED
+
+
+def test_an_order_on_hold_resumes_only_to_the_state_it_left():
+    order = an_order(state=S.SCHEDULED, planned_start="2026-03-04T08:00:00+01:00",
+                     planned_end="2026-03-04T12:00:00+01:00")
+    held = order.apply(change("on_hold", reason="Locataire absent"), Actor.CONTRACTOR, NOW)
+    assert held.state is S.ON_HOLD and held.state_before_hold is S.SCHEDULED and held.state_reason == "Locataire absent"
+    assert S.IN_PROGRESS not in allowed_targets(held)
+    with pytest.raises(DomainError) as exc:
+        held.apply(change("in_progress", actual_start="2026-03-04T08:00:00+01:00"), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.state", "ILLEGAL_TRANSITION")]
+    resumed = held.apply(change("scheduled"), Actor.MANAGER, NOW)
+    assert resumed.state is S.SCHEDULED and resumed.state_before_hold is None
+
+
+@pytest.mark.parametrize("terminal", sorted(TERMINAL_STATES))
+def test_a_terminal_order_accepts_no_further_update(terminal):
+    with pytest.raises(DomainError) as exc:
+        an_order(state=terminal).apply(change(progress=50), Actor.CONTRACTOR, NOW)
+    assert ("$.state", "ORDER_TERMINATED") in codes(exc)
+
+
+def test_every_error_of_a_report_is_listed_at_once():
+    order = an_order(state=S.IN_PROGRESS, last_sequence=4, actual_start="2026-03-04T08:00:00+01:00")
+    bad = change("completed", sequence=7, occurred_at=(NOW + dt.timedelta(hours=1)).isoformat(),
+                 line_statuses=[{"line_id": "L9", "done": True}])
+    with pytest.raises(DomainError) as exc:
+        order.apply(bad, Actor.CONTRACTOR, NOW)
+    assert set(codes(exc)) == {
+        ("$.occurred_at", "OCCURRED_IN_FUTURE"),
+        ("$.sequence", "SEQUENCE_GAP"),
+        ("$.line_statuses[0].line_id", "UNKNOWN_LINE"),
+        ("$.actual_end", "MISSING_FIELD_FOR_TRANSITION"),
+    }
+
+
+def test_sequences_must_follow_each_other_without_gaps_or_replays():
+    order = an_order(state=S.ACKNOWLEDGED, last_sequence=3)
+    assert order.apply(change(sequence=4, progress=5), Actor.CONTRACTOR, NOW).last_sequence == 4
+    for sequence, code in ((3, "SEQUENCE_OUTDATED"), (2, "SEQUENCE_OUTDATED"), (6, "SEQUENCE_GAP")):
+        with pytest.raises(DomainError) as exc:
+            order.apply(change(sequence=sequence), Actor.CONTRACTOR, NOW)
+        assert codes(exc) == [("$.sequence", code)]
+
+
+def test_an_end_before_its_start_is_refused():
+    order = an_order(state=S.SCHEDULED, planned_start="2026-03-04T08:00:00+01:00",
+                     planned_end="2026-03-04T12:00:00+01:00")
+    with pytest.raises(DomainError) as exc:
+        order.apply(change(planned_end="2026-03-03T12:00:00+01:00"), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.planned_end", "INVALID_PERIOD")]
+
+
+def test_the_table_covers_every_state_and_holdable_states_can_be_suspended():
+    assert set(TRANSITIONS) == set(OrderState)
+    for state in HOLDABLE_STATES:
+        assert S.ON_HOLD in [t.to for t in TRANSITIONS[state]]
+    for state in TERMINAL_STATES:
+        assert TRANSITIONS[state] == ()
+
+
+def test_order_total_rounds_each_line_half_up_in_cents():
+    # 1 × 85.00 + 2.5 × 42.00
+    assert an_order().total_cents == 8500 + 10500

@@ -1,0 +1,73 @@
+"""Bad input is answered with every error, each with its JSONPath, a stable code and French."""
+
+from __future__ import annotations
+
+import json
+
+from shared.domain.messages import ExecutionReport, IssueOrder
+from shared.domain.validation import parse_json
+from tests.builders import issue_order_body, report
+
+
+def errors_of(model, body) -> list[tuple[str, str]]:
+    raw = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    parsed, errors = parse_json(model, raw)
+    assert parsed is None
+    assert all(e.message and not e.message.startswith("Input") for e in errors), errors
+    return [(e.field, e.code) for e in errors]
+
+
+def test_a_valid_order_parses():
+    order, errors = parse_json(IssueOrder, json.dumps(issue_order_body()))
+    assert errors == [] and order.lines[1].quantity == 2.5
+
+
+def test_every_problem_of_an_order_is_reported_with_its_path():
+    body = issue_order_body(title="", extra_field=1)
+    body["lines"][0]["quantity"] = 0
+    body["lines"][1]["unit_price_cents"] = "42"
+    body["lines"].append(dict(body["lines"][0]))
+    del body["site"]
+    assert errors_of(IssueOrder, body) == [
+        ("$.title", "INVALID_LENGTH"),
+        ("$.site", "REQUIRED"),
+        ("$.lines[0].quantity", "OUT_OF_RANGE"),
+        ("$.lines[1].unit_price_cents", "INVALID_TYPE"),
+        ("$.lines[2].quantity", "OUT_OF_RANGE"),
+        ("$.extra_field", "UNKNOWN_FIELD"),
+    ]
+
+
+def test_duplicate_line_ids_are_refused():
+    body = issue_order_body()
+    body["lines"][1]["line_id"] = "L1"
+    assert errors_of(IssueOrder, body) == [("$.lines", "DUPLICATE_VALUE")]
+
+
+def test_malformed_json_and_wrong_shapes_are_structured_errors():
+    assert errors_of(IssueOrder, b"{not json") == [("$", "MALFORMED_JSON")]
+    assert errors_of(IssueOrder, b"[1, 2]") == [("$", "INVALID_TYPE")]
+    assert errors_of(IssueOrder, b"\xff\xfe") == [("$", "MALFORMED_JSON")]
+
+
+def test_dates_need_a_time_zone_and_phones_must_be_french_mobiles():
+    body = report(1, "scheduled", occurred_at="2026-03-03T09:00:00",
+                  site_lead={"last_name": "Martin", "first_name": "Léa", "mobile": "01 23 45 67 89"})
+    assert errors_of(ExecutionReport, body) == [
+        ("$.occurred_at", "INVALID_FORMAT"),
+        ("$.site_lead.mobile", "INVALID_PHONE"),
+    ]
+
+
+def test_unknown_states_and_out_of_range_progress_are_named():
+    body = report(0, "done", progress=101)
+    assert errors_of(ExecutionReport, body) == [
+        ("$.sequence", "OUT_OF_RANGE"),
+        ("$.state", "INVALID_VALUE"),
+        ("$.progress", "OUT_OF_RANGE"),
+    ]
+
+
+def test_messages_are_in_french():
+    _, errors = parse_json(ExecutionReport, json.dumps(report(1, progress=150)))
+    assert errors[0].message == "Valeur hors limites : doit être inférieure ou égale à 100."
