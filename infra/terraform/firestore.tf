@@ -45,3 +45,43 @@ resource "google_firestore_field" "idempotency_expires_at_ttl" {
   # write hotspots on monotonically increasing values.
   index_config {}
 }
+
+# Contractors list the orders addressed to them across every manager's space:
+#   collection group "orders" where contractor_id == <tenant>
+resource "google_firestore_field" "orders_contractor_id_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "orders"
+  field      = "contractor_id"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
+# The security rules of the repository root, deployed as the database's release.
+resource "google_firebaserules_ruleset" "firestore" {
+  project = var.project_id
+
+  source {
+    files {
+      name    = "firestore.rules"
+      content = file("${path.module}/../../firestore.rules")
+    }
+  }
+
+  depends_on = [google_firestore_database.default]
+}
+
+resource "google_firebaserules_release" "firestore" {
+  project      = var.project_id
+  name         = "cloud.firestore"
+  ruleset_name = google_firebaserules_ruleset.firestore.name
+
+  lifecycle {
+    replace_triggered_by = [google_firebaserules_ruleset.firestore]
+  }
+}

@@ -11,6 +11,7 @@ locals {
     "firestore",
     "iam",
     "identitytoolkit",
+    "firebaserules",
     "logging",
     "monitoring",
     "pubsub",
