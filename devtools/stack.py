@@ -19,9 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_PATH = ROOT / "emulators.json"
-# The Auth emulator arrives with the identity issue; until then firebase-admin only needs the
-# variable set to accept emulator-style unsigned tokens.
-AUTH_EMULATOR_HOST = "127.0.0.1:9099"
+FIREBASE_CLI = ROOT / "node_modules" / ".bin" / "firebase"
 
 
 def load_config(path: Path = CONFIG_PATH) -> dict:
@@ -67,6 +65,8 @@ class Stack:
     def from_config(cls, log_dir: Path, *, free_ports: bool = False, config: dict | None = None) -> Stack:
         config = config or load_config()
         ports = {name: spec["port"] for name, spec in config["emulators"].items()}
+        ports.update({f"{name}_{key.removesuffix('_port')}": value for name, spec in config["emulators"].items()
+                      for key, value in spec.items() if key.endswith("_port")})
         ports.update({name: spec["port"] for name, spec in config["functions"].items()})
         if free_ports:
             ports = {name: free_port() for name in ports}
@@ -79,7 +79,7 @@ class Stack:
             "GOOGLE_CLOUD_PROJECT": self.project_id,
             "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
             "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{self.ports['pubsub']}",
-            "FIREBASE_AUTH_EMULATOR_HOST": AUTH_EMULATOR_HOST,
+            "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{self.ports['auth']}",
         }
 
     def url(self, function: str) -> str:
@@ -90,10 +90,11 @@ class Stack:
         return f"{self.url('publish_execution')}/projects/{self.project_id}/topics/{topic}"
 
     # --- processes --------------------------------------------------------------------------
-    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None,
+               cwd: Path = ROOT) -> subprocess.Popen:
         log = self.log_dir / f"{name}.log"
         handle = log.open("ab")
-        proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT,
+        proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=cwd,
                                 env={**os.environ, **(env or {})}, start_new_session=True)
         self.processes[name] = proc
         return proc
@@ -108,8 +109,25 @@ class Stack:
         ])
         jars = sorted((sdk / "platform/pubsub-emulator/lib").glob("cloud-pubsub-emulator-*-all.jar"))
         ps = self._spawn("pubsub", ["java", "-Xmx256m", "-jar", str(jars[-1]), "--host=127.0.0.1", f"--port={ps_port}"])
+        auth = self._start_auth()
         _wait_http(f"http://127.0.0.1:{fs_port}/", 60, fs, self.log_dir / "firestore.log")
         _wait_http(f"http://127.0.0.1:{ps_port}/", 60, ps, self.log_dir / "pubsub.log")
+        _wait_http(f"http://127.0.0.1:{self.ports['auth']}/", 90, auth, self.log_dir / "auth.log")
+
+    def _start_auth(self) -> subprocess.Popen:
+        """The Firebase Auth emulator (firebase-tools from package.json), UI off, offline."""
+        if not FIREBASE_CLI.exists():
+            raise RuntimeError("node_modules is missing: run `npm ci` (the scripts do it for you)")
+        workdir = self.log_dir / "firebase"
+        workdir.mkdir(exist_ok=True)
+        (workdir / "firebase.json").write_text(json.dumps({"emulators": {
+            "auth": {"host": "127.0.0.1", "port": self.ports["auth"]},
+            "hub": {"host": "127.0.0.1", "port": self.ports["auth_hub"]},
+            "logging": {"host": "127.0.0.1", "port": self.ports["auth_logging"]},
+            "ui": {"enabled": False}, "singleProjectMode": True}}))
+        return self._spawn("auth", [str(FIREBASE_CLI), "emulators:start", "--only", "auth", "--project",
+                                    self.project_id, "--config", str(workdir / "firebase.json")],
+                           cwd=workdir)
 
     def start_functions(self, names: list[str], extra_env: dict[str, str] | None = None) -> None:
         framework = str(Path(self.python).with_name("functions-framework"))

@@ -1,9 +1,10 @@
-# Sourced by the scripts: make sure .venv exists and matches the requirements files.
+# Sourced by the scripts: make sure .venv and node_modules exist and match their lock files.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 command -v java >/dev/null || { echo "Java 17+ is needed for the gcloud emulators" >&2; exit 1; }
 command -v gcloud >/dev/null || { echo "gcloud (with the Firestore and Pub/Sub emulators) is needed" >&2; exit 1; }
+command -v npm >/dev/null || { echo "Node.js 20 and npm are needed for the Firebase Auth emulator" >&2; exit 1; }
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 STAMP=".venv/.requirements.sha256"
@@ -12,5 +13,12 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
   echo "▶ installing Python packages into .venv…"
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
   echo "$WANT" > "$STAMP"
+fi
+NODE_STAMP="node_modules/.package-lock.sha256"
+NODE_WANT="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ "$(cat "$NODE_STAMP" 2>/dev/null)" != "$NODE_WANT" ]; then
+  echo "▶ installing the Firebase Auth emulator (npm ci, a minute or two the first time)…"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$NODE_WANT" > "$NODE_STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
