@@ -1,0 +1,38 @@
+"""get_sourcing — HTTPS GET: a need with every version and result, a mission with its order and
+budget (beneficiary: its own only; operator: any, naming beneficiary_id), or pool statistics (B14)."""
+
+from __future__ import annotations
+
+import functions_framework
+
+from shared import bootstrap
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.edge import http
+from shared.service.sourcing import services
+
+VIEWS = ("need", "mission", "pool_statistics")
+
+
+def _get(req: http.Request) -> http.Answer:
+    view = req.args.get("view", "")
+    if view not in VIEWS:
+        raise DomainError([ErrorDetail.of("query.view", "INVALID_VALUE", detail=f"valeurs acceptées : {', '.join(VIEWS)}")])
+    docs = bootstrap.documents()
+    if view == "pool_statistics":
+        return http.Answer(200, services.pool_statistics(docs, bootstrap.blobs(), bootstrap.clock()))
+    tenant = req.principal.tenant if req.principal.role == "beneficiary" else req.args.get("beneficiary_id")
+    if not tenant:
+        raise DomainError([ErrorDetail.of("query.beneficiary_id", "REQUIRED")])
+    if view == "need":
+        if not req.args.get("need_id"):
+            raise DomainError([ErrorDetail.of("query.need_id", "REQUIRED")])
+        return http.Answer(200, services.read_need(tenant, req.args["need_id"], docs))
+    if not req.args.get("mission_id"):
+        raise DomainError([ErrorDetail.of("query.mission_id", "REQUIRED")])
+    return http.Answer(200, services.read_mission(tenant, req.args["mission_id"], docs, bootstrap.store()))
+
+
+@functions_framework.http
+def get_sourcing(request):
+    return http.serve(request, operation="get_sourcing", roles=frozenset({"beneficiary", "operator"}),
+                      action=_get, methods=("GET",), idempotent=False)

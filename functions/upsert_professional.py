@@ -1,0 +1,22 @@
+"""upsert_professional — HTTPS (operator): create or update one professional of the pool (B4)."""
+
+from __future__ import annotations
+
+import functions_framework
+
+from functions._sourcing import OPERATOR, parse
+from shared import bootstrap
+from shared.domain.sourcing.records import Professional
+from shared.edge import http
+from shared.service.sourcing import services
+
+
+def _upsert(req: http.Request) -> http.Answer:
+    professional = parse(Professional, req.body)
+    outcome = services.upsert_professional(professional, bootstrap.documents())
+    return http.Answer(201 if outcome == "created" else 200, {"outcome": outcome, **professional.model_dump(mode="json")})
+
+
+@functions_framework.http
+def upsert_professional(request):
+    return http.serve(request, operation="upsert_professional", roles=OPERATOR, action=_upsert)

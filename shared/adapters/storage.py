@@ -1,0 +1,38 @@
+"""BlobStore over google-cloud-storage (production, and fake-gcs-server locally).
+
+With STORAGE_EMULATOR_HOST set the client talks to the emulator with anonymous credentials;
+the bucket is created on first use there (Terraform creates it in production).
+"""
+
+from __future__ import annotations
+
+import os
+
+from google.api_core import exceptions as gexc
+from google.cloud import storage
+
+
+class GcsBlobStore:
+    def __init__(self, project_id: str, bucket: str, client: storage.Client | None = None):
+        if client is None:
+            if os.environ.get("STORAGE_EMULATOR_HOST"):
+                from google.auth.credentials import AnonymousCredentials
+
+                client = storage.Client(project=project_id, credentials=AnonymousCredentials())
+                try:
+                    client.create_bucket(bucket)
+                except gexc.Conflict:
+                    pass
+            else:
+                client = storage.Client(project=project_id)
+        self.client = client
+        self.bucket = client.bucket(bucket)
+
+    def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self.bucket.blob(name).upload_from_string(data, content_type=content_type)
+
+    def get(self, name: str) -> bytes | None:
+        try:
+            return self.bucket.blob(name).download_as_bytes()
+        except gexc.NotFound:
+            return None

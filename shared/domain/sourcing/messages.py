@@ -1,0 +1,144 @@
+"""Wire commands of the sourcing space (HTTPS bodies and the need-submitted event)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from shared.domain.orders import Identifier
+from shared.domain.sourcing.process import ConflictDeclaration, ReplacementReason
+from shared.domain.sourcing.records import NeedContent
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SubmitNeed(_Wire):
+    """A beneficiary submits a search request (POST submit_need)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="SubmitNeed")
+
+    need_id: Identifier
+    content: NeedContent
+
+
+class NeedSubmitted(_Wire):
+    """Event on ``needs-submitted``: a need version waits for score_candidates."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="NeedSubmitted")
+
+    beneficiary_id: Identifier
+    need_id: Identifier
+    version: Annotated[int, Field(ge=1)]
+
+
+class ProposedProfessional(_Wire):
+    professional_id: Identifier
+    guaranteed_until: dt.date
+
+
+class ProposeProfessionals(_Wire):
+    """The operator proposes ranked professionals for one need version (POST propose_professionals)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProposeProfessionals")
+
+    beneficiary_id: Identifier
+    need_id: Identifier
+    version: Annotated[int, Field(ge=1)]
+    proposals: Annotated[list[ProposedProfessional], Field(min_length=1, max_length=10)]
+
+
+class Decision(StrEnum):
+    ACCEPT = "accept"
+    ABANDON = "abandon"
+    RELAUNCH = "relaunch"
+
+
+class DecideProposal(_Wire):
+    """The beneficiary accepts one proposal, refuses and abandons, or refuses and relaunches."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="DecideProposal")
+
+    need_id: Identifier
+    version: Annotated[int, Field(ge=1)]
+    decision: Decision
+    professional_id: Identifier | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    content: NeedContent | None = None  # the edited need, for a relaunch
+
+    @model_validator(mode="after")
+    def _fields_of_decision(self) -> DecideProposal:
+        if self.decision is Decision.ACCEPT and self.professional_id is None:
+            raise PydanticCustomError("REQUIRED_FOR_DECISION", "professional_id est obligatoire pour accepter.")
+        if self.decision is Decision.RELAUNCH and self.content is None:
+            raise PydanticCustomError("REQUIRED_FOR_DECISION", "content (le besoin modifié) est obligatoire pour relancer.")
+        return self
+
+
+class MilestoneInput(_Wire):
+    milestone_id: Identifier
+    label: Annotated[str, Field(min_length=1, max_length=200)]
+    days: Annotated[int, Field(ge=1, le=1000)]
+    due: dt.date
+
+
+class FrameMission(_Wire):
+    """After acceptance: conflict declaration if required (B13), mission framing, and its order."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="FrameMission")
+
+    need_id: Identifier
+    start_date: dt.date
+    end_date: dt.date
+    deliverables: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(min_length=1, max_length=50)]
+    milestones: Annotated[list[MilestoneInput], Field(min_length=1, max_length=50)]
+    conflict_declaration: ConflictDeclaration | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> FrameMission:
+        if self.end_date < self.start_date:
+            raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
+                                      {"start": self.start_date.isoformat(), "end": self.end_date.isoformat()})
+        return self
+
+
+class RequestReplacement(_Wire):
+    """A professional leaves (D5) or is found insufficient (D6)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RequestReplacement")
+
+    action: Literal["request"]
+    beneficiary_id: Identifier | None = None  # operator only; a beneficiary acts in its own space
+    mission_id: Identifier
+    reason: ReplacementReason
+    departure_date: dt.date | None = None
+    planned: bool = False
+    notified_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> RequestReplacement:
+        if self.reason is ReplacementReason.DEPARTURE and self.departure_date is None:
+            raise PydanticCustomError("REQUIRED_FOR_DECISION", "departure_date est obligatoire pour un départ.")
+        if self.planned and self.notified_on is None:
+            raise PydanticCustomError("REQUIRED_FOR_DECISION", "notified_on est obligatoire pour un départ planifié.")
+        return self
+
+
+class ProposeReplacement(_Wire):
+    """The operator names the replacement; equivalence is checked by code (B12)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProposeReplacement")
+
+    action: Literal["propose"]
+    beneficiary_id: Identifier
+    mission_id: Identifier
+    professional_id: Identifier
+
+
+class ReplacementCommand(_Wire):
+    command: Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]

@@ -1,0 +1,257 @@
+"""The search process as data (B3, B10–B13): need, proposal and mission state machines,
+the replacement notice table and the equivalence check of a replacement (B12).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.orders import Identifier
+from shared.domain.sourcing.records import LEVEL_LABELS, ExtraCosts, Level, Professional, ServiceType
+
+
+class SourcingActor(StrEnum):
+    BENEFICIARY = "beneficiary"
+    OPERATOR = "operator"
+    PLATFORM = "platform"
+
+
+ACTOR_LABELS = {SourcingActor.BENEFICIARY: "bénéficiaire", SourcingActor.OPERATOR: "titulaire (opérateur)",
+                SourcingActor.PLATFORM: "plateforme"}
+
+
+class NeedStatus(StrEnum):
+    ACKNOWLEDGED = "acknowledged"      # submitted (or relaunched) and acknowledged at once; D4 runs
+    SCORED = "scored"                  # score_candidates wrote the ranked result of this version
+    PROPOSED = "proposed"              # the operator proposed professionals; D4 stopped
+    ACCEPTED = "accepted"              # the beneficiary accepted one proposal
+    ABANDONED = "abandoned"            # refused and abandoned
+    MISSION_FRAMED = "mission_framed"  # mission framed and its order issued
+
+
+NEED_LABELS = {
+    NeedStatus.ACKNOWLEDGED: "accusé de réception", NeedStatus.SCORED: "résultats calculés",
+    NeedStatus.PROPOSED: "professionnels proposés", NeedStatus.ACCEPTED: "proposition acceptée",
+    NeedStatus.ABANDONED: "recherche abandonnée", NeedStatus.MISSION_FRAMED: "mission cadrée",
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    to: NeedStatus
+    by: SourcingActor
+
+
+_B, _O, _P = SourcingActor.BENEFICIARY, SourcingActor.OPERATOR, SourcingActor.PLATFORM
+N = NeedStatus
+
+NEED_TRANSITIONS: dict[NeedStatus, tuple[Move, ...]] = {
+    N.ACKNOWLEDGED: (Move(N.SCORED, _P), Move(N.ABANDONED, _B)),
+    N.SCORED: (Move(N.PROPOSED, _O), Move(N.ABANDONED, _B)),
+    N.PROPOSED: (Move(N.ACCEPTED, _B), Move(N.ABANDONED, _B), Move(N.ACKNOWLEDGED, _B)),  # last: relaunch
+    N.ACCEPTED: (Move(N.MISSION_FRAMED, _B),),
+    N.ABANDONED: (),
+    N.MISSION_FRAMED: (),
+}
+
+
+def check_move(current: NeedStatus, target: NeedStatus, actor: SourcingActor, field: str = "$.decision") -> list[ErrorDetail]:
+    moves = [m for m in NEED_TRANSITIONS[current] if m.to is target]
+    labels = {"from_label": NEED_LABELS[current], "to_label": NEED_LABELS[target]}
+    if not moves:
+        allowed = ", ".join(NEED_LABELS[m.to] for m in NEED_TRANSITIONS[current]) or "aucun"
+        return [ErrorDetail.of(field, "ILLEGAL_TRANSITION", allowed=allowed, **labels)]
+    if actor not in {m.by for m in moves}:
+        return [ErrorDetail.of(field, "TRANSITION_NOT_ALLOWED_FOR_ACTOR", actor_label=ACTOR_LABELS[moves[0].by], **labels)]
+    return []
+
+
+def require_move(current: NeedStatus, target: NeedStatus, actor: SourcingActor, field: str = "$.decision") -> None:
+    errors = check_move(current, target, actor, field)
+    if errors:
+        raise DomainError(errors)
+
+
+class ProposalStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Proposal(_Model):
+    professional_id: Identifier
+    name: str
+    rank: int
+    total: float
+    partial: bool
+    missed: list[str] = Field(default_factory=list)
+    explanation: str
+    daily_rate_cents: int
+    guaranteed_until: dt.date
+    status: ProposalStatus = ProposalStatus.PROPOSED
+
+
+class Deadline(_Model):
+    """A contractual deadline recorded on a document (D4, D5, D6)."""
+
+    code: str
+    started_at: AwareDatetime
+    due: dt.date
+    unit: str                      # "working_days" | "calendar_days"
+    calendar: str                  # how working days were counted ("holidays:<territory>" or "weekdays")
+    stopped_at: AwareDatetime | None = None
+    met: bool | None = None
+
+
+class NeedRecord(_Model):
+    """A need in its beneficiary's space; every version's content and result is kept beside it."""
+
+    need_id: Identifier
+    beneficiary_id: Identifier
+    version: int
+    status: NeedStatus
+    title: str
+    submitted_at: AwareDatetime
+    updated_at: AwareDatetime
+    d4: Deadline
+    proposals: list[Proposal] = Field(default_factory=list)
+    accepted_professional_id: str | None = None
+    mission_id: str | None = None
+    history: list[dict] = Field(default_factory=list)
+
+
+class MissionState(StrEnum):
+    ORDERED = "ordered"                              # framed; its order is issued (part A machinery)
+    REPLACEMENT_REQUESTED = "replacement_requested"  # the professional leaves or is insufficient
+    ENDED = "ended"
+
+
+class ReplacementReason(StrEnum):
+    DEPARTURE = "departure"          # the professional leaves (planned or not): D5
+    INSUFFICIENCY = "insufficiency"  # the beneficiary finds the work insufficient: D6
+
+
+class Milestone(_Model):
+    milestone_id: Identifier
+    label: Annotated[str, Field(min_length=1, max_length=200)]
+    days: Annotated[int, Field(ge=1, le=1000)]
+    due: dt.date
+
+
+class ConflictDeclaration(_Model):
+    """Déclaration d'absence de conflit d'intérêts signed by the professional (B13)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    signed_by: Annotated[str, Field(min_length=1, max_length=200)]
+    signed_on: dt.date
+    no_conflict: bool
+    statement: Annotated[str, Field(max_length=2000)] = ""
+
+
+class Replacement(_Model):
+    reason: ReplacementReason
+    requested_at: AwareDatetime
+    departure_date: dt.date | None = None
+    planned: bool = False
+    notified_on: dt.date | None = None
+    notice_days: int | None = None
+    notice_label: str | None = None
+    notice_respected: bool | None = None
+    deadline: Deadline
+    leaving_professional_id: str
+    replaced_by: str | None = None
+    replaced_at: AwareDatetime | None = None
+
+
+class Mission(_Model):
+    mission_id: Identifier
+    beneficiary_id: Identifier
+    need_id: Identifier
+    need_version: int
+    professional_id: Identifier
+    profile_category: str
+    level: Level
+    service_type: ServiceType
+    daily_rate_cents: int
+    extra_costs: ExtraCosts
+    start_date: dt.date
+    end_date: dt.date
+    deliverables: list[str]
+    milestones: list[Milestone]
+    planned_budget_cents: int
+    conflict_declaration: ConflictDeclaration | None = None
+    order_id: Identifier
+    state: MissionState = MissionState.ORDERED
+    framed_at: AwareDatetime
+    replacements: list[Replacement] = Field(default_factory=list)
+
+
+# --- B12: notice table and equivalence -------------------------------------------------------
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    return months - (1 if end.day < start.day else 0)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    import calendar
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Notice:
+    days: int
+    label: str
+
+
+def notice_period(start: dt.date, end: dt.date, departure_notified: dt.date | None = None) -> Notice:
+    """Préavis by mission length (B12): < 1 month → 3 days; 1–3 months → 1 week per whole month
+    of mission; > 3 months → 1 month (counted in calendar days from the notification)."""
+    months = _months_between(start, end + dt.timedelta(days=1))  # inclusive end date
+    if months < 1:
+        return Notice(3, "3 jours (mission de moins d'un mois)")
+    exactly_three = months == 3 and add_months(start, 3) == end + dt.timedelta(days=1)
+    if months < 3 or exactly_three:
+        return Notice(7 * months, f"{months} semaine{'s' if months > 1 else ''} (1 semaine par mois de mission)")
+    base = departure_notified or start
+    return Notice((add_months(base, 1) - base).days, "1 mois (mission de plus de 3 mois)")
+
+
+def replacement_errors(mission: Mission, candidate: Professional) -> list[ErrorDetail]:
+    """Equivalent profile at the same rates (B12): same category and level, same daily rate
+    and extra costs, the mission's service type, and available over the rest of the mission."""
+    errors: list[ErrorDetail] = []
+    if candidate.professional_id == mission.professional_id:
+        errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_SAME_PROFESSIONAL"))
+    if candidate.profile_category != mission.profile_category:
+        errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_NOT_EQUIVALENT", detail=(
+            f"catégorie « {candidate.profile_category} » au lieu de « {mission.profile_category} »")))
+    if candidate.level != mission.level:
+        errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_NOT_EQUIVALENT", detail=(
+            f"niveau {LEVEL_LABELS[candidate.level]} au lieu de {LEVEL_LABELS[mission.level]}")))
+    if mission.service_type not in candidate.service_types:
+        errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_NOT_EQUIVALENT",
+                                     detail=f"ne réalise pas de prestations {mission.service_type.value}"))
+    if candidate.daily_rate_cents != mission.daily_rate_cents:
+        errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_RATE_MISMATCH",
+                                     actual=candidate.daily_rate_cents, expected=mission.daily_rate_cents))
+    if candidate.extra_costs != mission.extra_costs:
+        errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_EXTRA_COSTS_MISMATCH"))
+    if not candidate.active:
+        errors.append(ErrorDetail.of("$.professional_id", "PROFESSIONAL_INACTIVE", professional_id=candidate.professional_id))
+    return errors
+

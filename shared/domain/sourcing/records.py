@@ -1,0 +1,228 @@
+"""Records of the sourcing space: beneficiaries, professionals and their needs (B1, B2, B4).
+
+Identifiers in English, labels in French. Money in integer cents; dates are calendar dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from shared.domain.orders import Identifier, Name, Text
+
+LongText = Annotated[str, Field(min_length=1, max_length=5000)]
+ShortList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
+Cents = Annotated[int, Field(ge=0, le=10**9)]
+# INSEE département (or collectivité) code: the territory whose public holidays apply (B18).
+Territory = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6]|BL|MF|PM|PF|NC|WF)$")]
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2 == 1:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def _siret(value: str) -> str:
+    compact = value.replace(" ", "")
+    if len(compact) != 14 or not compact.isdigit():
+        raise PydanticCustomError("INVALID_SIRET", "SIRET invalide : 14 chiffres attendus.")
+    # La Poste's establishments (SIREN 356000000) use a sum-of-digits check instead of Luhn.
+    valid = sum(map(int, compact)) % 5 == 0 if compact.startswith("356000000") else luhn_ok(compact)
+    if not valid:
+        raise PydanticCustomError("INVALID_SIRET", "SIRET invalide : la clé de contrôle (Luhn) est fausse.")
+    return compact
+
+
+Siret = Annotated[str, Field(min_length=14, max_length=17), AfterValidator(_siret)]
+
+
+class Region(StrEnum):
+    """The 18 French administrative regions, by INSEE code."""
+
+    GUADELOUPE = "01"
+    MARTINIQUE = "02"
+    GUYANE = "03"
+    LA_REUNION = "04"
+    MAYOTTE = "06"
+    ILE_DE_FRANCE = "11"
+    CENTRE_VAL_DE_LOIRE = "24"
+    BOURGOGNE_FRANCHE_COMTE = "27"
+    NORMANDIE = "28"
+    HAUTS_DE_FRANCE = "32"
+    GRAND_EST = "44"
+    PAYS_DE_LA_LOIRE = "52"
+    BRETAGNE = "53"
+    NOUVELLE_AQUITAINE = "75"
+    OCCITANIE = "76"
+    AUVERGNE_RHONE_ALPES = "84"
+    PROVENCE_ALPES_COTE_D_AZUR = "93"
+    CORSE = "94"
+
+
+REGION_LABELS: dict[Region, str] = {
+    Region.GUADELOUPE: "Guadeloupe", Region.MARTINIQUE: "Martinique", Region.GUYANE: "Guyane",
+    Region.LA_REUNION: "La Réunion", Region.MAYOTTE: "Mayotte", Region.ILE_DE_FRANCE: "Île-de-France",
+    Region.CENTRE_VAL_DE_LOIRE: "Centre-Val de Loire", Region.BOURGOGNE_FRANCHE_COMTE: "Bourgogne-Franche-Comté",
+    Region.NORMANDIE: "Normandie", Region.HAUTS_DE_FRANCE: "Hauts-de-France", Region.GRAND_EST: "Grand Est",
+    Region.PAYS_DE_LA_LOIRE: "Pays de la Loire", Region.BRETAGNE: "Bretagne",
+    Region.NOUVELLE_AQUITAINE: "Nouvelle-Aquitaine", Region.OCCITANIE: "Occitanie",
+    Region.AUVERGNE_RHONE_ALPES: "Auvergne-Rhône-Alpes",
+    Region.PROVENCE_ALPES_COTE_D_AZUR: "Provence-Alpes-Côte d'Azur", Region.CORSE: "Corse",
+}
+
+
+class Level(StrEnum):
+    JUNIOR = "junior"
+    CONFIRMED = "confirme"
+    SENIOR = "senior"
+
+
+LEVEL_LABELS = {Level.JUNIOR: "Junior", Level.CONFIRMED: "Confirmé", Level.SENIOR: "Sénior"}
+LEVEL_RANK = {Level.JUNIOR: 0, Level.CONFIRMED: 1, Level.SENIOR: 2}
+
+
+class ServiceType(StrEnum):
+    AMOA = "AMOA"  # assistance à maîtrise d'ouvrage
+    AMOE = "AMOE"  # assistance à maîtrise d'œuvre
+
+
+class WorkMode(StrEnum):
+    ON_SITE = "on_site"
+    REMOTE = "remote"
+    MIXED = "mixed"
+
+
+WORK_MODE_LABELS = {WorkMode.ON_SITE: "sur site", WorkMode.REMOTE: "à distance", WorkMode.MIXED: "mixte"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Period(_Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
+                                      {"start": self.start.isoformat(), "end": self.end.isoformat()})
+        return self
+
+
+class Contact(_Strict):
+    last_name: Name
+    first_name: Name
+    email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")]
+    role: Annotated[str, Field(max_length=100)] | None = None
+
+
+class Beneficiary(_Strict):
+    """A public body using the sourcing platform; it is the tenant of its needs, missions and orders."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="Beneficiary")
+
+    beneficiary_id: Identifier
+    name: Name
+    siret: Siret
+    region: Region
+    territory: Territory
+    contacts: Annotated[list[Contact], Field(min_length=1, max_length=20)]
+    requires_conflict_declaration: bool = False
+
+
+class ExtraCosts(_Strict):
+    """Frais annexes, per day on site (B4)."""
+
+    travel_cents: Cents = 0
+    lodging_cents: Cents = 0
+    meals_cents: Cents = 0
+
+
+class Review(_Strict):
+    mission_ref: Annotated[str, Field(min_length=1, max_length=100)]
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(max_length=1000)] | None = None
+    on: dt.date
+
+
+class Professional(_Strict):
+    """A freelancer or small firm of the pool (B4); the operator keeps the record."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="Professional")
+
+    professional_id: Identifier
+    name: Name
+    siret: Siret | None = None
+    education: ShortList = Field(default_factory=list)
+    level: Level
+    years_of_experience: Annotated[int, Field(ge=0, le=60)]
+    public_sector_knowledge: bool = False
+    certifications: ShortList = Field(default_factory=list)
+    references: ShortList = Field(default_factory=list)
+    skills: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(min_length=1, max_length=100)]
+    summary: Annotated[str, Field(max_length=5000)] = ""
+    availability: Annotated[list[Period], Field(max_length=50)] = Field(default_factory=list)
+    daily_rate_cents: Annotated[int, Field(gt=0, le=10**7)]
+    extra_costs: ExtraCosts = ExtraCosts()
+    reviews: Annotated[list[Review], Field(max_length=100)] = Field(default_factory=list)
+    profile_category: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")]
+    service_types: Annotated[list[ServiceType], Field(min_length=1, max_length=2)]
+    region: Region
+    active: bool = True
+
+    @property
+    def rating(self) -> float | None:
+        return sum(r.rating for r in self.reviews) / len(self.reviews) if self.reviews else None
+
+    def search_text(self) -> str:
+        """What BM25 reads: skills, experience, references, certifications, education."""
+        return " \n".join([" ".join(self.skills), self.summary, " ".join(self.references),
+                           " ".join(self.certifications), " ".join(self.education)])
+
+
+class NeedContent(_Strict):
+    """What the beneficiary looks for (B2): one immutable version of a need."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="NeedContent")
+
+    title: Text
+    nature: ServiceType
+    summary: LongText
+    prerequisites: Annotated[str, Field(max_length=5000)] = ""
+    skills: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=50)] = Field(default_factory=list)
+    min_years_of_experience: Annotated[int, Field(ge=0, le=40)] = 0
+    expected_profile: Annotated[str, Field(max_length=2000)] = ""
+    level: Level
+    certifications: ShortList = Field(default_factory=list)
+    public_sector_required: bool = False
+    context: Annotated[str, Field(max_length=5000)] = ""
+    start_date: dt.date
+    duration_days: Annotated[int, Field(ge=1, le=1000)]
+    end_date: dt.date
+    region: Region
+    work_mode: WorkMode
+    deliverables: ShortList = Field(default_factory=list)
+    daily_rate_ceiling_cents: Annotated[int, Field(gt=0, le=10**7)]
+    other_information: Annotated[str, Field(max_length=5000)] = ""
+
+    @model_validator(mode="after")
+    def _dates(self) -> NeedContent:
+        if self.end_date < self.start_date:
+            raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
+                                      {"start": self.start_date.isoformat(), "end": self.end_date.isoformat()})
+        return self
+
+    def search_text(self) -> str:
+        return " \n".join([self.title, " ".join(self.skills), self.summary, self.prerequisites,
+                           self.expected_profile, " ".join(self.certifications)])

@@ -1,0 +1,60 @@
+"""French text analysis for BM25 (same chain for professionals and needs).
+
+lower-case → fold accents → words of 2+ letters → drop French stop words → Snowball French
+stem (PyStemmer). Folding comes first so that the stemmer sees the same letters whether or
+not the writer typed accents: "Accessibilité" and "accessibilite" both give ``accessibil``,
+"Développements" and "developpement" both give ``developp``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_FRENCH
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+# Words of our domain that carry no discriminating meaning in a need or a profile.
+_DOMAIN_STOP = ("etc", "ans", "an", "mission", "missions", "besoin", "profil", "attendu", "attendue")
+
+
+def fold(text: str) -> str:
+    """Remove accents and ligatures: "Œuvre Électricité" → "oeuvre electricite"."""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+STOP_WORDS = frozenset(fold(w).lower() for w in (*STOPWORDS_FRENCH, *_DOMAIN_STOP))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def analyse(text: str) -> list[str]:
+    """Index terms of ``text``, in order (repetitions kept: BM25 counts them)."""
+    terms = []
+    for word in _WORD.findall(fold(text.lower().replace("’", "'"))):
+        if word in STOP_WORDS or word.isdigit():
+            continue
+        terms.append(_stem(word))
+    return terms
+
+
+def analyse_with_surface(text: str) -> dict[str, str]:
+    """Each term of ``text`` with the first word that produced it (to explain matches in French)."""
+    surface: dict[str, str] = {}
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        folded = fold(word)
+        if folded in STOP_WORDS or word.isdigit():
+            continue
+        surface.setdefault(_stem(folded), word)
+    return surface
