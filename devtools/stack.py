@@ -80,7 +80,18 @@ class Stack:
             "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
             "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{self.ports['pubsub']}",
             "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{self.ports['auth']}",
+            **self._tasks_env(),
         }
+
+    def _tasks_env(self) -> dict[str, str]:
+        """The local Cloud Tasks dispatcher and where deadline timers call (docs/penalties.md)."""
+        if "tasks" not in self.ports:
+            return {}
+        env = {"PASSERELLE_TASKS_EMULATOR_HOST": f"127.0.0.1:{self.ports['tasks']}",
+               "PASSERELLE_TASKS_QUEUE": f"projects/{self.project_id}/locations/europe-west9/queues/deadlines"}
+        if "accrue_penalties" in self.ports:
+            env["PASSERELLE_ACCRUE_URL"] = self.url("accrue_penalties") + "/"
+        return env
 
     def url(self, function: str) -> str:
         return f"http://127.0.0.1:{self.ports[function]}"
@@ -113,6 +124,14 @@ class Stack:
         _wait_http(f"http://127.0.0.1:{fs_port}/", 60, fs, self.log_dir / "firestore.log")
         _wait_http(f"http://127.0.0.1:{ps_port}/", 60, ps, self.log_dir / "pubsub.log")
         _wait_http(f"http://127.0.0.1:{self.ports['auth']}/", 90, auth, self.log_dir / "auth.log")
+        self.start_tasks()
+
+    def start_tasks(self) -> None:
+        """The local Cloud Tasks dispatcher (devtools/tasks_dispatcher.py): deadline timers."""
+        if "tasks" not in self.ports:
+            return
+        proc = self._spawn("tasks", [self.python, "-m", "devtools.tasks_dispatcher", "--port", str(self.ports["tasks"])])
+        _wait_http(f"http://127.0.0.1:{self.ports['tasks']}/", 30, proc, self.log_dir / "tasks.log")
 
     def _start_auth(self) -> subprocess.Popen:
         """The Firebase Auth emulator (firebase-tools from package.json), UI off, offline."""

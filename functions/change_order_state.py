@@ -17,7 +17,7 @@ def _change(req: http.Request) -> http.Answer:
     if errors:
         raise DomainError(errors)
     order = orders.change_order_state(req.principal.tenant, decision, bootstrap.store(), bootstrap.clock(),
-                                      bootstrap.publisher())
+                                      bootstrap.publisher(), bootstrap.timers())
     return http.Answer(200, order.model_dump(mode="json"))
 
 

@@ -19,4 +19,4 @@ def publish_execution(event) -> None:
     logs.configure()
     cid = logs.new_correlation_id(str(event["id"]))
     message = inbound_from_pubsub(event, bootstrap.clock().now(), cid)
-    record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher())
+    record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers())

@@ -22,7 +22,7 @@ def _submit(req: http.Request) -> http.Answer:
         id=req.idempotency_key or "", type=EventType.EXECUTION_REPORTED.value,
         received_at=bootstrap.clock().now(), data=req.body, correlation_id=req.correlation_id,
     )
-    reply = record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher())
+    reply = record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers())
     body = reply.model_dump(mode="json")
     if reply.status is ReplyStatus.REJECTED:
         raise http.rejected(reply.errors, extra={"reply": body})

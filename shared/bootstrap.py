@@ -55,7 +55,37 @@ def _authenticator():
     return FirebaseAuthenticator(project_id())
 
 
+def _deadline_store():
+    from shared.adapters.deadlines import FirestoreDeadlineStore
+
+    return FirestoreDeadlineStore(get("firestore"))
+
+
+def _timers():
+    """Deadline timers: the Cloud Tasks queue (or the local dispatcher) and accrue_penalties' URL.
+
+    None when PASSERELLE_TASKS_QUEUE / PASSERELLE_ACCRUE_URL are not set: nothing is scheduled
+    and the hourly sweep of accrue_penalties catches up (docs/penalties.md).
+    """
+    queue, url = os.environ.get("PASSERELLE_TASKS_QUEUE"), os.environ.get("PASSERELLE_ACCRUE_URL")
+    if not queue or not url:
+        return None
+    from shared.adapters.cloud_tasks import CloudTasksQueue, emulator_client
+    from shared.service.deadlines import Timers
+
+    host = os.environ.get("PASSERELLE_TASKS_EMULATOR_HOST")
+    if host:
+        client = emulator_client(host)
+    else:
+        from google.cloud import tasks_v2
+
+        client = tasks_v2.CloudTasksClient()
+    return Timers(CloudTasksQueue(client, queue, os.environ.get("PASSERELLE_TASKS_INVOKER") or None), url)
+
+
 _FACTORIES = {
+    "deadline_store": _deadline_store,
+    "timers": _timers,
     "firestore": _firestore_client,
     "store": _store,
     "idempotency": _idempotency,
@@ -95,6 +125,14 @@ def clock():
 
 def authenticator():
     return get("authenticator")
+
+
+def deadline_store():
+    return get("deadline_store")
+
+
+def timers():
+    return get("timers")
 
 
 @contextmanager

@@ -93,6 +93,14 @@ class EventRecord:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class DeadlineWrite:
+    """A deadline (shared.domain.deadlines.Deadline) written with the command that changed it."""
+
+    deadline: Any
+    version: Any = None  # None: create (it must not exist yet)
+
+
 @dataclass
 class Changes:
     """Everything one command writes, committed atomically with optimistic preconditions."""
@@ -102,6 +110,8 @@ class Changes:
     events: list[EventRecord] = field(default_factory=list)
     inbox: InboxRecord | None = None
     outbox: list[OutboxMessage] = field(default_factory=list)
+    deadlines: list[DeadlineWrite] = field(default_factory=list)
+    penalties: list[Any] = field(default_factory=list)  # shared.domain.penalties.PenaltyEntry, created
 
 
 class ConcurrencyConflict(Exception):
@@ -120,6 +130,7 @@ class Store(Protocol):
     def commit(self, changes: Changes) -> None: ...
     def pending_outbox(self, limit: int, ids: list[str] | None = None) -> list[OutboxMessage]: ...
     def mark_sent(self, message_id: str, at: dt.datetime) -> None: ...
+    def deadlines_of_order(self, manager_id: str, order_id: str) -> list[Versioned[Any]]: ...
 
 
 class Publisher(Protocol):
@@ -153,3 +164,14 @@ def digest(*parts: str | bytes) -> str:
         h.update(part.encode() if isinstance(part, str) else part)
         h.update(b"\x1f")
     return h.hexdigest()
+
+
+class TaskQueue(Protocol):
+    """Timers (Cloud Tasks): a named HTTP POST of ``payload`` to ``url`` at ``schedule_time``.
+
+    Names are deterministic: scheduling a name that exists (or existed) returns False and
+    changes nothing. ``cancel`` returns False when there was nothing to cancel.
+    """
+
+    def schedule(self, name: str, url: str, payload: dict[str, Any], schedule_time: dt.datetime) -> bool: ...
+    def cancel(self, name: str) -> bool: ...

@@ -35,6 +35,8 @@ class InMemoryStore:
         self.inbox: dict[tuple[str, str], InboxRecord] = {}
         self.outbox: dict[str, tuple[OutboxMessage, str]] = {}
         self.contractors = {c.contractor_id: c for c in contractors}
+        self.deadlines: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, deadline id) → (Deadline, version)
+        self.penalties: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, entry id) → (PenaltyEntry, version)
         for order in orders:
             self.orders[(order.manager_id, order.order_id)] = (order, next(self._versions))
 
@@ -66,6 +68,16 @@ class InMemoryStore:
                 raise ConcurrencyConflict("event exists")
         if any(m.id in self.outbox for m in changes.outbox):
             raise ConcurrencyConflict("outbox id exists")
+        for write in changes.deadlines:
+            found = self.deadlines.get((write.deadline.tenant_id, write.deadline.deadline_id))
+            if (write.version is None) != (found is None) or (found is not None and found[1] != write.version):
+                raise ConcurrencyConflict("deadline changed")
+        if any((e.tenant_id, e.entry_id) in self.penalties for e in changes.penalties):
+            raise ConcurrencyConflict("penalty entry exists")
+        for write in changes.deadlines:
+            self.deadlines[(write.deadline.tenant_id, write.deadline.deadline_id)] = (write.deadline, next(self._versions))
+        for entry in changes.penalties:
+            self.penalties[(entry.tenant_id, entry.entry_id)] = (entry, next(self._versions))
         if order is not None:
             self.orders[(order.manager_id, order.order_id)] = (order, next(self._versions))
             for event in changes.events:
@@ -82,6 +94,10 @@ class InMemoryStore:
     def mark_sent(self, message_id: str, at: dt.datetime) -> None:
         message, _ = self.outbox[message_id]
         self.outbox[message_id] = (message, "sent")
+
+    def deadlines_of_order(self, manager_id: str, order_id: str) -> list[Versioned[Any]]:
+        return [Versioned(d, v) for (tenant, _), (d, v) in sorted(self.deadlines.items())
+                if tenant == manager_id and d.order_id == order_id]
 
 
 class InMemoryIdempotency:

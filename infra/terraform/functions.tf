@@ -50,12 +50,38 @@ locals {
       timeout       = 60
       max_instances = 1
     }
+    accrue_penalties = {
+      description   = "Cloud Tasks (deadline timers) and Cloud Scheduler (hourly sweep) -> platform: missed deadlines and the penalty ledger."
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      invoker       = "serviceAccount:${google_service_account.tasks_invoker.email}"
+      timeout       = 300
+      max_instances = 10
+    }
+    decide_penalty = {
+      description   = "Manager -> platform: waive, dispute or uphold a penalty entry."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    get_penalty_statement = {
+      description   = "Manager or contractor -> platform: monthly penalty statement (JSON or French CSV)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
   }
 
   function_environment = {
     GOOGLE_CLOUD_PROJECT        = var.project_id
     PASSERELLE_DOCUMENTS_BUCKET = google_storage_bucket.documents.name
     PASSERELLE_REGION           = var.region
+    # Deadline timers (docs/penalties.md): the queue, the OIDC identity of its tasks and
+    # the URL they call (2nd gen functions keep their cloudfunctions.net URL).
+    PASSERELLE_TASKS_QUEUE   = google_cloud_tasks_queue.deadlines.id
+    PASSERELLE_TASKS_INVOKER = google_service_account.tasks_invoker.email
+    PASSERELLE_ACCRUE_URL    = "https://${var.region}-${var.project_id}.cloudfunctions.net/accrue-penalties"
     # Set by Cloud Functions itself; declared to avoid a permanent diff.
     LOG_EXECUTION_ID = "true"
   }

@@ -103,6 +103,10 @@ class FirestoreStore:
             })
         for message in changes.outbox:
             batch.create(self.db.collection("outbox").document(message.id), _outbox_doc(message))
+        if changes.deadlines or changes.penalties:
+            from shared.adapters import deadlines
+
+            deadlines.add_writes(self.db, batch, changes)
         try:
             batch.commit()
         except gexc.AlreadyExists as exc:
@@ -127,6 +131,11 @@ class FirestoreStore:
 
     def mark_sent(self, message_id: str, at: dt.datetime) -> None:
         self.db.collection("outbox").document(message_id).update({"status": "sent", "sent_at": at})
+
+    def deadlines_of_order(self, manager_id: str, order_id: str) -> list[Versioned[Any]]:
+        from shared.adapters import deadlines
+
+        return deadlines.deadlines_of_order(self.db, manager_id, order_id)
 
 
 class FirestoreIdempotencyStore:

@@ -51,6 +51,16 @@ CATALOGUE: dict[str, str] = {
     "SEQUENCE_OUTDATED": "Numéro de séquence {sequence} déjà dépassé : la dernière séquence appliquée est {last}.",
     "SEQUENCE_GAP": "Numéro de séquence {sequence} en avance : la séquence attendue est {expected}. Renvoyez d'abord les messages manquants.",
     "OCCURRED_IN_FUTURE": "La date de l'événement ({occurred_at}) est dans le futur.",
+    # deadlines and penalties (issue 6)
+    "UNKNOWN_TERRITORY": "Territoire « {value} » inconnu : code INSEE de département (ex. 75, 974) ou de collectivité (BL, MF, PM, PF, NC, WF).",
+    "UNKNOWN_DEADLINE_KIND": "Type de délai « {value} » inconnu (D1 à D8).",
+    "DEADLINE_LENGTH_EXCEEDED": "Le délai de {length} dépasse le maximum contractuel de {maximum} pour {kind}.",
+    "DEADLINE_VARIANT_REQUIRED": "Le délai {kind} exige une variante parmi : {allowed}.",
+    "DEADLINE_NOT_PAUSABLE": "Le délai {kind} ne peut pas être suspendu.",
+    "DEADLINE_NOT_FOUND": "Délai « {deadline_id} » introuvable.",
+    "PENALTY_NOT_FOUND": "Pénalité « {entry_id} » introuvable.",
+    "PENALTY_DECISION_NOT_ALLOWED": "Décision « {action} » impossible sur une pénalité au statut « {status_label} ».",
+    "INVALID_MONTH": "Mois invalide : attendu AAAA-MM (ex. 2026-03).",
 }
 
 

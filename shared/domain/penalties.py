@@ -228,3 +228,13 @@ def statement_csv(s: Statement) -> bytes:
                          ("Total remis", s.waived_cents), ("Total enregistré", s.total_cents)):
         writer.writerow((label, "", "", "", "", euros(cents), "", ""))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+class PenaltyDecisionRequest(BaseModel):
+    """What a manager sends to waive, dispute or uphold a penalty entry (decide_penalty)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    entry_id: str = Field(min_length=1, max_length=240, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+    action: DecisionAction
+    reason: str = Field(min_length=1, max_length=1000)

@@ -13,16 +13,17 @@ from shared.domain.orders import Actor
 from shared.domain.timeliness import measure
 from shared.domain.validation import parse_json
 from shared.ports import (
-    AlreadyRecorded, Changes, Clock, EventRecord, InboxRecord, OutboxMessage, Publisher, Store, digest,
+    AlreadyRecorded, Changes, Clock, DeadlineWrite, EventRecord, InboxRecord, OutboxMessage, Publisher, Store, digest,
 )
-from shared.service import outbox
+from shared.service import deadlines, outbox
 from shared.service.inbound import InboundMessage
 from shared.service.retry import with_optimistic_retry
 
 log = logging.getLogger(__name__)
 
 
-def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher: Publisher | None = None) -> Reply:
+def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher: Publisher | None = None,
+                     timers: deadlines.Timers | None = None) -> Reply:
     """Apply one execution message once, and answer it (accepted, or rejected with every error).
 
     Rejections are answers, not exceptions: the message is acknowledged and nothing already
@@ -31,7 +32,8 @@ def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher:
     previous = store.get_inbox(msg.contractor_id, msg.key)
     if previous is None:
         try:
-            reply, written = with_optimistic_retry(lambda: _decide_and_commit(msg, store, clock))
+            reply, written, changed_deadlines = with_optimistic_retry(lambda: _decide_and_commit(msg, store, clock))
+            deadlines.arm_all(changed_deadlines, timers, clock.now())
         except AlreadyRecorded:
             previous = store.get_inbox(msg.contractor_id, msg.key)
             assert previous is not None
@@ -44,7 +46,8 @@ def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher:
     return reply
 
 
-def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock) -> tuple[Reply, list[OutboxMessage]]:
+def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
+                       ) -> tuple[Reply, list[OutboxMessage], list[DeadlineWrite]]:
     now = clock.now()
     changes = Changes()
     report, errors = (None, list(msg.envelope_errors)) if msg.envelope_errors else parse_json(ExecutionReport, msg.data)
@@ -98,6 +101,15 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock) -> tuple
                 "report": report.model_dump(mode="json", exclude_none=True),
             },
         ))
+        # D1/P1: a late message records its missed deadline and penalty days in the same commit;
+        # an order put on hold (or resumed) pauses (or resumes) its running deadlines.
+        if timeliness.late:
+            write, entries = deadlines.late_sharing(report.manager_id, changes.order, msg.key, report.occurred_at,
+                                                    msg.received_at)
+            changes.deadlines.append(write)
+            changes.penalties.extend(entries)
+        changes.deadlines.extend(deadlines.follow_order(store, order_before, changes.order, report.occurred_at,
+                                                        msg.key))
     reply_message = OutboxMessage(
         id=f"reply-{msg.key}",
         topic=topology.replies_topic(msg.contractor_id),
@@ -118,7 +130,7 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock) -> tuple
         "message_key": msg.key, "status": reply.status.value, "order_id": reply.order_id,
         "errors": [e.code for e in errors], "late": reply.late,
     })
-    return reply, changes.outbox
+    return reply, changes.outbox, changes.deadlines
 
 
 def _identifiers(report: ExecutionReport | None, raw: bytes) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder, ManagerDecision
 from shared.domain.orders import Actor, Order
 from shared.ports import Changes, Clock, ConcurrencyConflict, EventRecord, OutboxMessage, Publisher, Store, digest
-from shared.service import outbox
+from shared.service import deadlines, outbox
 from shared.service.retry import with_optimistic_retry
 
 log = logging.getLogger(__name__)
@@ -64,10 +64,10 @@ def receive_order(manager_id: str, command: IssueOrder, store: Store, clock: Clo
 
 
 def change_order_state(manager_id: str, decision: ManagerDecision, store: Store, clock: Clock,
-                       publisher: Publisher | None = None) -> Order:
+                       publisher: Publisher | None = None, timers: deadlines.Timers | None = None) -> Order:
     """Apply a manager's decision (cancel, suspend, resume, receive, close) and tell the contractor."""
 
-    def attempt() -> tuple[Order, OutboxMessage]:
+    def attempt() -> tuple[Order, OutboxMessage, list]:
         current = store.get_order(manager_id, decision.order_id)
         if current is None:
             raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=decision.order_id)])
@@ -92,10 +92,14 @@ def change_order_state(manager_id: str, decision: ManagerDecision, store: Store,
             "occurred_at": decision.occurred_at.isoformat(), "received_at": now.isoformat(),
             "state_before": before.state.value, "state_after": after.state.value, "reason": decision.reason,
         })
-        store.commit(Changes(order=after, order_version=current.version, events=[event], outbox=[message]))
-        return after, message
+        # On hold pauses the order's running deadlines, resuming resumes them — in the same commit.
+        paused_or_resumed = deadlines.follow_order(store, before, after, decision.occurred_at, event_id)
+        store.commit(Changes(order=after, order_version=current.version, events=[event], outbox=[message],
+                             deadlines=paused_or_resumed))
+        return after, message, paused_or_resumed
 
-    order, message = with_optimistic_retry(attempt)
+    order, message, changed_deadlines = with_optimistic_retry(attempt)
+    deadlines.arm_all(changed_deadlines, timers, clock.now())
     log.info("manager decision applied", extra={"manager_id": manager_id, "order_id": order.order_id,
                                                  "state": order.state.value})
     if publisher is not None:

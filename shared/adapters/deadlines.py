@@ -1,0 +1,116 @@
+"""Deadlines and the penalty ledger in Firestore (docs/penalties.md, docs/data-model.md).
+
+  managers/{manager}/deadlines/{deadline}   one deadline: state, due time, evidence, version
+  managers/{manager}/penalties/{entry}      one day of lateness of one deadline (never deleted)
+
+Writes go through FirestoreStore.commit (one atomic batch with the command's other writes,
+``last_update_time`` preconditions, ``create()`` for new documents). ``next_check_at`` is
+the instant the deadline next needs attention (its due time while running, the start of its
+next day of lateness while missed); the sweep reads it with one collection-group range query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+
+from shared.adapters.firestore import FirestoreStore
+from shared.domain.deadlines import Deadline, DeadlineState
+from shared.domain.penalties import PenaltyEntry
+from shared.ports import Changes, ConcurrencyConflict, Versioned
+
+_TIMES = ("started_at", "due_at", "stopped_at", "paused_at")
+
+
+def next_check_at(d: Deadline) -> dt.datetime | None:
+    return d.next_check_at
+
+
+def deadline_doc(d: Deadline) -> dict[str, Any]:
+    data = d.model_dump(mode="json")
+    for name in _TIMES:
+        data[name] = getattr(d, name)
+    data["next_check_at"] = next_check_at(d)
+    return data
+
+
+def deadline_from(data: dict[str, Any]) -> Deadline:
+    data = {k: v for k, v in data.items() if k != "next_check_at"}
+    return Deadline.model_validate(data, strict=False)
+
+
+def entry_doc(e: PenaltyEntry) -> dict[str, Any]:
+    data = e.model_dump(mode="json")
+    data["day_start"], data["created_at"] = e.day_start, e.created_at
+    return data
+
+
+def entry_from(data: dict[str, Any]) -> PenaltyEntry:
+    return PenaltyEntry.model_validate(data, strict=False)
+
+
+def _deadline_ref(db, tenant_id: str, deadline_id: str):
+    return db.collection("managers").document(tenant_id).collection("deadlines").document(deadline_id)
+
+
+def _entry_ref(db, tenant_id: str, entry_id: str):
+    return db.collection("managers").document(tenant_id).collection("penalties").document(entry_id)
+
+
+def add_writes(db, batch, changes: Changes) -> None:
+    """The deadline and ledger writes of ``changes``, added to the command's batch."""
+    for write in changes.deadlines:
+        d = write.deadline
+        ref = _deadline_ref(db, d.tenant_id, d.deadline_id)
+        if write.version is None:
+            batch.create(ref, deadline_doc(d))
+        else:
+            batch.update(ref, deadline_doc(d), option=db.write_option(last_update_time=write.version))
+    for entry in changes.penalties:
+        batch.create(_entry_ref(db, entry.tenant_id, entry.entry_id), entry_doc(entry))
+
+
+def deadlines_of_order(db, manager_id: str, order_id: str) -> list[Versioned[Deadline]]:
+    query = (db.collection("managers").document(manager_id).collection("deadlines")
+             .where(filter=firestore.FieldFilter("order_id", "==", order_id)))
+    return [Versioned(deadline_from(s.to_dict()), s.update_time) for s in query.stream()]
+
+
+class FirestoreDeadlineStore(FirestoreStore):
+    """The order store plus the reads and the one conditional update the deadline service needs."""
+
+    def get_deadline(self, tenant_id: str, deadline_id: str) -> Versioned[Deadline] | None:
+        snap = _deadline_ref(self.db, tenant_id, deadline_id).get()
+        return Versioned(deadline_from(snap.to_dict()), snap.update_time) if snap.exists else None
+
+    def due_deadlines(self, now: dt.datetime, limit: int) -> list[tuple[str, str]]:
+        """(tenant, deadline id) of deadlines needing attention at ``now``, oldest first."""
+        query = (self.db.collection_group("deadlines")
+                 .where(filter=firestore.FieldFilter("next_check_at", "<=", now))
+                 .order_by("next_check_at").limit(limit).select(["tenant_id"]))
+        return [(s.get("tenant_id"), s.id) for s in query.stream()]
+
+    def get_entry(self, tenant_id: str, entry_id: str) -> Versioned[PenaltyEntry] | None:
+        snap = _entry_ref(self.db, tenant_id, entry_id).get()
+        return Versioned(entry_from(snap.to_dict()), snap.update_time) if snap.exists else None
+
+    def update_entry(self, entry: PenaltyEntry, version: Any) -> None:
+        try:
+            _entry_ref(self.db, entry.tenant_id, entry.entry_id).update(
+                entry_doc(entry), option=self.db.write_option(last_update_time=version))
+        except (gexc.FailedPrecondition, gexc.Aborted, gexc.NotFound) as exc:
+            raise ConcurrencyConflict(str(exc)) from exc
+
+    def entries(self, tenant_id: str, contractor_id: str, month: str) -> list[PenaltyEntry]:
+        query = (self.db.collection("managers").document(tenant_id).collection("penalties")
+                 .where(filter=firestore.FieldFilter("contractor_id", "==", contractor_id))
+                 .where(filter=firestore.FieldFilter("month", "==", month)))
+        return [entry_from(s.to_dict()) for s in query.stream()]
+
+    def entries_of_deadline(self, tenant_id: str, deadline_id: str) -> list[PenaltyEntry]:
+        query = (self.db.collection("managers").document(tenant_id).collection("penalties")
+                 .where(filter=firestore.FieldFilter("deadline_id", "==", deadline_id)))
+        return sorted((entry_from(s.to_dict()) for s in query.stream()), key=lambda e: e.day)

@@ -1,0 +1,278 @@
+"""Deadlines, their timers and the penalty ledger: one service function per command.
+
+Timers are Cloud Tasks named ``<deadline id>-v<version>[-d<day>][-h<hop>]`` that POST
+``{"tenant_id", "deadline_id", "version", "fire_at"}`` to accrue_penalties. Whatever fires —
+the due-time timer, a daily accrual timer, a duplicate, a stale version, the hourly sweep —
+runs the same ``process``: check the deadline against the clock, write the missing ledger
+days (ids make them unique), then ``arm`` the next timer. A deadline met, paused or cancelled
+needs no timer, so a late firing for it changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from shared.domain import deadlines as dl
+from shared.domain.deadlines import Deadline, DeadlineState, Length
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.orders import Order, OrderState
+from shared.domain.penalties import (
+    DecisionAction, PenaltyEntry, PenaltyTerms, Statement, entries_due, statement,
+)
+from shared.ports import Changes, Clock, ConcurrencyConflict, DeadlineWrite, TaskQueue, Versioned, digest
+from shared.service.retry import with_optimistic_retry
+
+log = logging.getLogger(__name__)
+
+# Cloud Tasks refuses a schedule_time more than 30 days ahead: farther timers are chained.
+HORIZON = dt.timedelta(days=29)
+# A Firestore batch holds 500 writes; a deadline found very late is accrued in several commits.
+MAX_DAYS_PER_COMMIT = 400
+# D1 is counted where the order is until orders carry their territory (docs/penalties.md).
+DEFAULT_TERRITORY = "75"
+
+
+class DeadlineStore(Protocol):
+    def commit(self, changes: Changes) -> None: ...
+    def get_deadline(self, tenant_id: str, deadline_id: str) -> Versioned[Deadline] | None: ...
+    def due_deadlines(self, now: dt.datetime, limit: int) -> list[tuple[str, str]]: ...
+    def get_entry(self, tenant_id: str, entry_id: str) -> Versioned[PenaltyEntry] | None: ...
+    def update_entry(self, entry: PenaltyEntry, version: Any) -> None: ...
+    def entries(self, tenant_id: str, contractor_id: str, month: str) -> list[PenaltyEntry]: ...
+
+
+@dataclass(frozen=True)
+class Timers:
+    """The task queue and the URL of accrue_penalties its tasks call."""
+
+    queue: TaskQueue
+    url: str
+
+
+# --- timers -----------------------------------------------------------------------------------
+
+
+def timer_name(d: Deadline, hop: int = 0) -> str:
+    name = f"{d.deadline_id}-v{d.version}"
+    if d.state is DeadlineState.MISSED:
+        name += f"-d{d.accrued_days + 1}"
+    return name + (f"-h{hop}" if hop else "")
+
+
+def arm(d: Deadline, timers: Timers | None, now: dt.datetime) -> str | None:
+    """Schedule the timer of the deadline's next check (chained beyond the horizon); its name if any."""
+    at = d.next_check_at
+    if at is None or timers is None:
+        return None
+    hop = 0
+    schedule_time = at
+    if at - now > HORIZON:
+        hop = int((at - now) / HORIZON)
+        schedule_time = now + HORIZON
+    name = timer_name(d, hop)
+    payload = {"tenant_id": d.tenant_id, "deadline_id": d.deadline_id, "version": d.version,
+               "fire_at": at.isoformat()}
+    created = timers.queue.schedule(name, timers.url, payload, max(schedule_time, now))
+    log.info("deadline timer armed", extra={"deadline_id": d.deadline_id, "task": name, "created": created,
+                                            "schedule_time": schedule_time.isoformat()})
+    return name
+
+
+# --- the one processing step --------------------------------------------------------------------
+
+
+def process(tenant_id: str, deadline_id: str, store: DeadlineStore, clock: Clock) -> Deadline | None:
+    """Bring one deadline up to date with the clock: missed when due, ledger days written."""
+
+    def attempt() -> tuple[Deadline | None, bool]:
+        current = store.get_deadline(tenant_id, deadline_id)
+        if current is None:
+            return None, False
+        now = clock.now()
+        d = current.value.check(now)
+        entries = entries_due(d, now, already=d.accrued_days)[:MAX_DAYS_PER_COMMIT]
+        if entries:
+            d = d.model_copy(update={"accrued_days": entries[-1].day})
+        if d != current.value:
+            store.commit(Changes(deadlines=[DeadlineWrite(d, current.version)], penalties=entries))
+            log.info("deadline processed", extra={"deadline_id": deadline_id, "state": d.state.value,
+                                                  "new_days": len(entries), "accrued_days": d.accrued_days})
+        return d, len(entries) == MAX_DAYS_PER_COMMIT
+
+    while True:
+        d, more = with_optimistic_retry(attempt)
+        if not more:
+            return d
+
+
+def on_timer(payload: dict[str, Any], store: DeadlineStore, timers: Timers | None, clock: Clock) -> dict[str, Any]:
+    """A timer fired (accrue_penalties): process the deadline, then arm its next timer."""
+    tenant_id, deadline_id = payload.get("tenant_id"), payload.get("deadline_id")
+    errors = [ErrorDetail.of(f"$.{name}", "REQUIRED") for name, value
+              in (("tenant_id", tenant_id), ("deadline_id", deadline_id)) if not isinstance(value, str) or not value]
+    if errors:
+        raise DomainError(errors)
+    d = process(tenant_id, deadline_id, store, clock)
+    if d is None:
+        log.warning("timer for an unknown deadline ignored", extra={"deadline_id": deadline_id})
+        return {"deadline_id": deadline_id, "state": None, "next_timer": None}
+    return {"deadline_id": deadline_id, "state": d.state.value, "accrued_days": d.accrued_days,
+            "version": d.version, "next_timer": arm(d, timers, clock.now())}
+
+
+def sweep(store: DeadlineStore, timers: Timers | None, clock: Clock, limit: int = 500) -> dict[str, int]:
+    """Cloud Scheduler's safety net: process every deadline whose check is overdue (a lost timer)."""
+    due = store.due_deadlines(clock.now(), limit)
+    for tenant_id, deadline_id in due:
+        d = process(tenant_id, deadline_id, store, clock)
+        if d is not None:
+            arm(d, timers, clock.now())
+    return {"processed": len(due)}
+
+
+# --- commands on deadlines -------------------------------------------------------------------
+
+
+def start_deadline(kind: str, deadline_id: str, *, tenant_id: str, territory: str, started_at: dt.datetime,
+                   ref: str | None, store: DeadlineStore, timers: Timers | None, clock: Clock,
+                   terms: PenaltyTerms | None = None, **fields: Any) -> Deadline:
+    """Start (once) a deadline of ``kind``; starting it again returns the existing one."""
+    existing = store.get_deadline(tenant_id, deadline_id)
+    if existing is not None:
+        return existing.value
+    terms = terms or PenaltyTerms()
+    rule = terms.rule_for(kind) if kind in dl.KINDS else None
+    d = dl.start(kind, deadline_id, tenant_id=tenant_id, territory=territory, started_at=started_at, ref=ref,
+                 penalty_rule=rule, daily_amount_cents=terms.amount_for(rule) if rule else None, **fields)
+    try:
+        store.commit(Changes(deadlines=[DeadlineWrite(d, None)]))
+    except ConcurrencyConflict:  # started meanwhile by the same event delivered twice
+        current = store.get_deadline(tenant_id, deadline_id)
+        assert current is not None
+        return current.value
+    d = process(tenant_id, deadline_id, store, clock) or d  # a clock started long ago may be missed already
+    arm(d, timers, clock.now())
+    return d
+
+
+def _change(tenant_id: str, deadline_id: str, change: Callable[[Deadline, dt.datetime], Deadline],
+            store: DeadlineStore, timers: Timers | None, clock: Clock) -> Deadline:
+    def attempt() -> Deadline:
+        current = store.get_deadline(tenant_id, deadline_id)
+        if current is None:
+            raise DomainError([ErrorDetail.of("$.deadline_id", "DEADLINE_NOT_FOUND", deadline_id=deadline_id)])
+        after = change(current.value, clock.now())
+        if after != current.value:
+            store.commit(Changes(deadlines=[DeadlineWrite(after, current.version)]))
+        return after
+
+    with_optimistic_retry(attempt)
+    d = process(tenant_id, deadline_id, store, clock)
+    assert d is not None
+    arm(d, timers, clock.now())
+    return d
+
+
+def stop_deadline(tenant_id: str, deadline_id: str, at: dt.datetime, ref: str | None, store: DeadlineStore,
+                  timers: Timers | None, clock: Clock) -> Deadline:
+    """The awaited event happened at ``at``: met, or missed and its accrual closed at ``at``."""
+    return _change(tenant_id, deadline_id, lambda d, now: d.check(now).stop(at, ref), store, timers, clock)
+
+
+def pause_deadline(tenant_id: str, deadline_id: str, at: dt.datetime, ref: str | None, store: DeadlineStore,
+                   timers: Timers | None, clock: Clock) -> Deadline:
+    return _change(tenant_id, deadline_id, lambda d, now: d.pause(at, ref), store, timers, clock)
+
+
+def resume_deadline(tenant_id: str, deadline_id: str, at: dt.datetime, ref: str | None, store: DeadlineStore,
+                    timers: Timers | None, clock: Clock) -> Deadline:
+    return _change(tenant_id, deadline_id, lambda d, now: d.resume(at, ref), store, timers, clock)
+
+
+def reschedule_deadline(tenant_id: str, deadline_id: str, ref: str | None, store: DeadlineStore,
+                        timers: Timers | None, clock: Clock, *, started_at: dt.datetime | None = None,
+                        length: Length | None = None) -> Deadline:
+    """The deadline's inputs changed: new due time, new version, new timer (the old one is ignored)."""
+    before = store.get_deadline(tenant_id, deadline_id)
+    d = _change(tenant_id, deadline_id,
+                lambda d, now: d.reschedule(now, ref, started_at=started_at, length=length), store, timers, clock)
+    if before is not None and before.value.version != d.version and timers is not None:
+        timers.queue.cancel(timer_name(before.value))  # best effort: a stale timer is harmless anyway
+    return d
+
+
+def cancel_deadline(tenant_id: str, deadline_id: str, ref: str | None, note: str | None, store: DeadlineStore,
+                    timers: Timers | None, clock: Clock) -> Deadline:
+    return _change(tenant_id, deadline_id, lambda d, now: d.cancel(now, ref, note), store, timers, clock)
+
+
+# --- hooks on the order path -------------------------------------------------------------------
+
+
+def late_sharing(manager_id: str, order: Order, message_key: str, occurred_at: dt.datetime,
+                 received_at: dt.datetime) -> tuple[DeadlineWrite, list[PenaltyEntry]]:
+    """D1 for a message received late: the deadline (missed, stopped at receipt) and its P1 days.
+
+    Written in the same atomic commit as the message it measures, so neither exists without
+    the other; the days are final at once since the lateness ended when the message arrived.
+    """
+    d = dl.start("D1", f"D1-{digest(order.contractor_id, message_key)[:32]}", tenant_id=manager_id,
+                 territory=DEFAULT_TERRITORY, started_at=occurred_at, ref=message_key,
+                 contractor_id=order.contractor_id, contract_id=order.contract_id, order_id=order.order_id)
+    d = d.stop(received_at, message_key)
+    entries = entries_due(d, received_at)
+    if entries:
+        d = d.model_copy(update={"accrued_days": entries[-1].day})
+    return DeadlineWrite(d, None), entries
+
+
+def follow_order(store, before: Order, after: Order, at: dt.datetime, ref: str) -> list[DeadlineWrite]:
+    """An order going on hold pauses its running deadlines; resuming it resumes them."""
+    if before.state is after.state:
+        return []
+    if after.state is OrderState.ON_HOLD:
+        change = lambda d: d.pause(at, ref) if d.kind_spec.pausable else d  # noqa: E731
+    elif before.state is OrderState.ON_HOLD:
+        change = lambda d: d.resume(at, ref)  # noqa: E731
+    else:
+        return []
+    writes = []
+    for current in store.deadlines_of_order(after.manager_id, after.order_id):
+        changed = change(current.value)
+        if changed != current.value:
+            writes.append(DeadlineWrite(changed, current.version))
+    return writes
+
+
+def arm_all(writes: list[DeadlineWrite], timers: Timers | None, now: dt.datetime) -> None:
+    for write in writes:
+        arm(write.deadline, timers, now)
+
+
+# --- the ledger -------------------------------------------------------------------------------
+
+
+def decide_penalty(tenant_id: str, entry_id: str, action: DecisionAction, reason: str, by: str,
+                   store: DeadlineStore, clock: Clock) -> PenaltyEntry:
+    """A manager waives, disputes or upholds one ledger entry; the reason is kept with it."""
+
+    def attempt() -> PenaltyEntry:
+        current = store.get_entry(tenant_id, entry_id)
+        if current is None:
+            raise DomainError([ErrorDetail.of("$.entry_id", "PENALTY_NOT_FOUND", entry_id=entry_id)])
+        after = current.value.decide(action, reason, by, clock.now())
+        store.update_entry(after, current.version)
+        return after
+
+    entry = with_optimistic_retry(attempt)
+    log.info("penalty decision", extra={"entry_id": entry_id, "action": action.value, "status": entry.status.value})
+    return entry
+
+
+def monthly_statement(tenant_id: str, contractor_id: str, contract_id: str | None, month: str,
+                      store: DeadlineStore) -> Statement:
+    return statement(tenant_id, contractor_id, contract_id, month, store.entries(tenant_id, contractor_id, month))
