@@ -33,6 +33,8 @@ def main() -> int:
             seed.register_parties(firestore.Client(project=stack.project_id))
         for contractor in seed.CONTRACTORS:
             stack.provision_contractor(contractor["contractor_id"])
+        stack.provision_sourcing()
+        stack.provision_contractor("ctr-titulaire")  # contractor of the sourcing missions' orders
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
         relay_every = config["functions"]["relay_outbox"].get("schedule_seconds", 2)
         threading.Thread(target=_relay_loop, args=(stack.url("relay_outbox"), relay_every, stop), daemon=True).start()

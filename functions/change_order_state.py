@@ -23,4 +23,5 @@ def _change(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def change_order_state(request):
-    return http.serve(request, operation="change_order_state", roles=frozenset({"manager"}), action=_change)
+    return http.serve(request, operation="change_order_state", roles=frozenset({"manager"}),
+                      right="orders.write", action=_change)

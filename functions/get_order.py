@@ -34,5 +34,6 @@ def _read(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def get_order(request):
-    return http.serve(request, operation="get_order", roles=frozenset({"manager", "contractor"}), action=_read,
+    return http.serve(request, operation="get_order", roles=frozenset({"manager", "contractor"}),
+                      right="orders.read", action=_read,
                       methods=("GET",), idempotent=False)

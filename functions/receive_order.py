@@ -24,4 +24,5 @@ def _receive(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def receive_order(request):
-    return http.serve(request, operation="receive_order", roles=frozenset({"manager"}), action=_receive)
+    return http.serve(request, operation="receive_order", roles=frozenset({"manager"}),
+                      right="orders.write", action=_receive)

@@ -31,4 +31,5 @@ def _submit(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def submit_execution(request):
-    return http.serve(request, operation="submit_execution", roles=frozenset({"contractor"}), action=_submit)
+    return http.serve(request, operation="submit_execution", roles=frozenset({"contractor"}),
+                      right="execution.write", action=_submit)

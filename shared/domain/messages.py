@@ -25,6 +25,7 @@ class EventType(StrEnum):
     EXECUTION_REPORTED = "fr.passerelle.execution.reported.v1"
     REPLY_ACCEPTED = "fr.passerelle.reply.accepted.v1"
     REPLY_REJECTED = "fr.passerelle.reply.rejected.v1"
+    NEED_SUBMITTED = "fr.passerelle.need.submitted.v1"
 
 
 class IssueOrder(BaseModel):

@@ -1,18 +1,31 @@
-"""Who is calling: Firebase ID tokens carrying the role and tenant as custom claims.
+"""Who is calling, and what they may do.
 
-People and ERP machine accounts both sign in to Firebase Authentication; an admin sets
-their custom claims ``role`` (manager, contractor, …) and ``tenant`` (the manager or
-contractor id). Locally, FIREBASE_AUTH_EMULATOR_HOST makes firebase-admin accept the
-emulator's unsigned tokens — refused outright when running on Cloud Run.
+Two kinds of bearer token are accepted:
+
+* **Firebase ID tokens** — people, and ERPs that sign in as Firebase users. Their custom
+  claims carry ``role``, ``tenant`` and optionally ``rights`` (set by the operator through
+  ``manage_account``). Locally, FIREBASE_AUTH_EMULATOR_HOST makes firebase-admin accept the
+  Auth emulator's unsigned tokens; that variable is refused outright on Cloud Run.
+* **Google-signed ID tokens** of service accounts — ERPs running on Google Cloud, or using
+  a service-account key. The token's audience must be one of PASSERELLE_AUDIENCES; its
+  e-mail is looked up in the ``machine_identities`` registry, which the operator maintains,
+  to find the role, tenant and rights. A token for an unregistered account is refused.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-ROLES = frozenset({"manager", "contractor", "beneficiary", "purchasing_body", "operator"})
+from shared.domain.identity import Role, effective_rights
+
+ROLES = frozenset(r.value for r in Role)
+GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
+GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 
 
 @dataclass(frozen=True)
@@ -20,14 +33,36 @@ class Principal:
     uid: str
     role: str
     tenant: str
+    rights: frozenset[str] = field(default_factory=frozenset)
+    machine: bool = False
 
 
 class Unauthenticated(Exception):
     pass
 
 
+MachineLookup = Callable[[str], "dict | None"]
+
+
+def _principal(uid: str, claims: dict, machine: bool = False) -> Principal:
+    role, tenant = claims.get("role"), claims.get("tenant")
+    if role not in ROLES or not isinstance(tenant, str) or not tenant:
+        return Principal(uid=uid, role="", tenant="", machine=machine)  # authenticated, entitled to nothing
+    return Principal(uid=uid, role=role, tenant=tenant, rights=effective_rights(role, claims.get("rights")),
+                     machine=machine)
+
+
+def _unverified_claims(token: str) -> dict:
+    try:
+        payload = token.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        raise Unauthenticated("malformed token") from None
+
+
 class FirebaseAuthenticator:
-    def __init__(self, project_id: str):
+    def __init__(self, project_id: str, machine_lookup: MachineLookup | None = None,
+                 audiences: list[str] | None = None, certs_url: str | None = None):
         if os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") and os.environ.get("K_SERVICE"):
             raise RuntimeError("FIREBASE_AUTH_EMULATOR_HOST must never be set in production")
         import firebase_admin
@@ -37,13 +72,22 @@ class FirebaseAuthenticator:
             self.app = firebase_admin.get_app(name)
         except ValueError:
             self.app = firebase_admin.initialize_app(options={"projectId": project_id}, name=name)
+        self.machine_lookup = machine_lookup
+        env_audiences = [a for a in os.environ.get("PASSERELLE_AUDIENCES", "").split(",") if a]
+        self.audiences = audiences if audiences is not None else env_audiences
+        self.certs_url = certs_url or os.environ.get("PASSERELLE_GOOGLE_CERTS_URL", GOOGLE_CERTS_URL)
 
     def verify(self, authorization: str | None) -> Principal:
-        from firebase_admin import auth
-
         if not authorization or not authorization.startswith("Bearer "):
             raise Unauthenticated("missing bearer token")
         token = authorization.removeprefix("Bearer ").strip()
+        if _unverified_claims(token).get("iss") in GOOGLE_ISSUERS:
+            return self._verify_google(token)
+        return self._verify_firebase(token)
+
+    def _verify_firebase(self, token: str) -> Principal:
+        from firebase_admin import auth
+
         try:
             claims = auth.verify_id_token(token, app=self.app, clock_skew_seconds=10)
         except (ValueError, auth.InvalidIdTokenError, auth.ExpiredIdTokenError, auth.CertificateFetchError) as exc:
@@ -51,7 +95,33 @@ class FirebaseAuthenticator:
         # The emulator path skips firebase-admin's expiry check; keep it.
         if float(claims.get("exp", 0)) < time.time() - 10:
             raise Unauthenticated("token expired")
-        role, tenant = claims.get("role"), claims.get("tenant")
-        if role not in ROLES or not isinstance(tenant, str) or not tenant:
-            return Principal(uid=claims["uid"], role="", tenant="")  # authenticated, entitled to nothing
-        return Principal(uid=claims["uid"], role=role, tenant=tenant)
+        return _principal(claims["uid"], claims)
+
+    def _verify_google(self, token: str) -> Principal:
+        import google.auth.exceptions
+        import google.auth.transport.requests
+        from google.oauth2 import id_token
+
+        if not self.audiences or self.machine_lookup is None:
+            raise Unauthenticated("machine identities are not configured")
+        try:
+            claims = id_token.verify_token(token, google.auth.transport.requests.Request(),
+                                           audience=self.audiences, certs_url=self.certs_url, clock_skew_in_seconds=10)
+        except (ValueError, google.auth.exceptions.GoogleAuthError) as exc:
+            raise Unauthenticated(str(exc)) from exc
+        if claims.get("iss") not in GOOGLE_ISSUERS or not claims.get("email") or not claims.get("email_verified"):
+            raise Unauthenticated("not a verified service account token")
+        record = self.machine_lookup(claims["email"])
+        if record is None:
+            raise Unauthenticated("unregistered machine identity")
+        return _principal(claims["email"], record, machine=True)
+
+
+def firestore_machine_lookup(client) -> MachineLookup:
+    """``machine_identities/{email}`` → {role, tenant, rights}; written by the operator only."""
+
+    def lookup(email: str) -> dict | None:
+        snap = client.collection("machine_identities").document(email).get()
+        return snap.to_dict() if snap.exists else None
+
+    return lookup

@@ -26,6 +26,11 @@ _STATUS_BY_CODE = {
     "MALFORMED_JSON": 400,
     "ORDER_NOT_FOUND": 404,
     "ORDER_ALREADY_EXISTS": 409,
+    "BENEFICIARY_NOT_FOUND": 404,
+    "NEED_NOT_FOUND": 404,
+    "MISSION_NOT_FOUND": 404,
+    "NEED_ALREADY_EXISTS": 409,
+    "MISSION_ALREADY_EXISTS": 409,
 }
 _TITLES = {
     400: "Requête invalide",
@@ -74,7 +79,8 @@ def rejected(errors: list[ErrorDetail] | tuple[ErrorDetail, ...], extra: dict[st
 
 
 def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[Request], Answer],
-          methods: tuple[str, ...] = ("POST",), idempotent: bool = True):
+          right: str | None = None, methods: tuple[str, ...] = ("POST",), idempotent: bool = True,
+          media_types: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES):
     """Run ``action`` behind the shared checks and return a Flask response."""
     import flask
 
@@ -83,8 +89,8 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
     try:
         if request.method not in methods:
             raise Problem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
-        principal = _authenticate(request, roles)
-        body = _read_body(request) if request.method == "POST" else b""
+        principal = _authenticate(request, roles, right)
+        body = _read_body(request, media_types, max_body) if request.method == "POST" else b""
         key = request.headers.get("Idempotency-Key")
         ctx = Request(principal, body, dict(request.args), key, cid)
         answer = _idempotent(ctx, operation, action) if idempotent and request.method == "POST" else _run(action, ctx)
@@ -137,7 +143,7 @@ def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer
     return answer
 
 
-def _authenticate(request, roles: frozenset[str]) -> Principal:
+def _authenticate(request, roles: frozenset[str], right: str | None = None) -> Principal:
     try:
         principal = bootstrap.authenticator().verify(request.headers.get("Authorization"))
     except Unauthenticated as exc:
@@ -145,18 +151,21 @@ def _authenticate(request, roles: frozenset[str]) -> Principal:
         raise Problem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")]) from exc
     if principal.role not in roles:
         raise Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
+    if right is not None and right not in principal.rights:
+        raise Problem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)])
     return principal
 
 
-def _read_body(request) -> bytes:
+def _read_body(request, media_types: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES) -> bytes:
+    """JSON by default; an operation may accept other types (e.g. JSON Lines) and a larger body."""
     mimetype = (request.mimetype or "").lower()
-    if mimetype != "application/json" and not mimetype.endswith("+json"):
+    if mimetype not in media_types and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise Problem(415, [ErrorDetail.of("header.Content-Type", "UNSUPPORTED_MEDIA_TYPE")])
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise Problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=MAX_BODY_BYTES)])
-    body = request.stream.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        raise Problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=MAX_BODY_BYTES)])
+    if request.content_length is not None and request.content_length > max_body:
+        raise Problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=max_body)])
+    body = request.stream.read(max_body + 1)
+    if len(body) > max_body:
+        raise Problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=max_body)])
     return body
 
 

@@ -1,0 +1,123 @@
+"""Who may do what (B1, B5): roles, the rights each role can hold, and account requests (D7).
+
+A person or an ERP is a Firebase Auth account whose custom claims carry ``role``, ``tenant``
+(the manager, contractor or beneficiary id; the body's id for the purchasing body;
+"platform" for the operator) and optionally ``rights``: a subset of its role's rights,
+chosen per user (B5). Without a ``rights`` claim, an account holds its role's defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.domain.orders import Identifier
+
+EmailStr = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+
+
+class Role(StrEnum):
+    MANAGER = "manager"
+    CONTRACTOR = "contractor"
+    BENEFICIARY = "beneficiary"
+    PURCHASING_BODY = "purchasing_body"
+    OPERATOR = "operator"
+
+
+class Right(StrEnum):
+    ORDERS_WRITE = "orders.write"  # issue orders, decide on them
+    ORDERS_READ = "orders.read"
+    EXECUTION_WRITE = "execution.write"  # report execution
+    PENALTIES_MANAGE = "penalties.manage"  # waive / dispute ledger entries
+    PENALTIES_READ = "penalties.read"
+    NEEDS_WRITE = "needs.write"  # describe needs, decide on proposals
+    NEEDS_READ = "needs.read"
+    EXPORT = "export.run"  # reversibility export (A8)
+    ACCOUNTS_REQUEST = "accounts.request"  # ask the operator for a new user (B5)
+    ACCOUNTS_MANAGE = "accounts.manage"  # create users, set their claims
+    PROFESSIONALS_WRITE = "professionals.write"
+    REPORTS_READ = "reports.read"  # steering data (B1, B6, B17)
+
+
+# Every right a role can be granted; an account holds all of them unless its claims narrow it.
+ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
+    Role.MANAGER: frozenset({Right.ORDERS_WRITE, Right.ORDERS_READ, Right.PENALTIES_MANAGE, Right.PENALTIES_READ,
+                             Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}),
+    Role.CONTRACTOR: frozenset({Right.EXECUTION_WRITE, Right.ORDERS_READ, Right.PENALTIES_READ}),
+    Role.BENEFICIARY: frozenset({Right.NEEDS_WRITE, Right.NEEDS_READ, Right.ORDERS_WRITE, Right.ORDERS_READ,
+                                 Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}),
+    Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ}),
+    Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}),
+}
+
+# D7: an account is created within 72 working hours of its request (B5).
+ACCOUNT_CREATION_WORKING_HOURS = 72
+
+
+def effective_rights(role: str, claimed: object) -> frozenset[str]:
+    """The rights an account holds: its claim, narrowed to what its role allows."""
+    try:
+        allowed = ROLE_RIGHTS[Role(role)]
+    except ValueError:
+        return frozenset()
+    if claimed is None:
+        return frozenset(r.value for r in allowed)
+    if not isinstance(claimed, list | tuple):
+        return frozenset()
+    return frozenset(r.value for r in allowed if r.value in claimed)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class RequestAccount(_Strict):
+    """A manager or beneficiary asks for an account for one of its people (B5)."""
+
+    email: EmailStr
+    display_name: Annotated[str, Field(min_length=1, max_length=120)]
+    rights: list[Right] | None = None
+    territory: Annotated[str, Field(pattern=r"^(\d{2,3}|2A|2B|BL|MF|PM|PF|NC|WF)$")] = "75"
+
+
+class CreateAccount(_Strict):
+    """The operator creates (or updates) an account and its claims; fulfils a request if named."""
+
+    email: EmailStr
+    display_name: Annotated[str, Field(min_length=1, max_length=120)]
+    role: Role
+    tenant: Identifier
+    rights: list[Right] | None = None
+    password: Annotated[str, Field(min_length=12, max_length=128)] | None = None
+    request_id: Identifier | None = None
+
+
+class AccountRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    request_id: str
+    tenant: str
+    role: Role
+    email: str
+    display_name: str
+    rights: list[str] | None
+    territory: str
+    requested_by: str
+    requested_at: AwareDatetime
+    due_at: AwareDatetime
+    status: str = "pending"  # pending | fulfilled
+    fulfilled_at: AwareDatetime | None = None
+    met: bool | None = None
+
+    def fulfil(self, at: dt.datetime) -> AccountRequest:
+        return self.model_copy(update={"status": "fulfilled", "fulfilled_at": at, "met": at <= self.due_at})
+
+
+def password_is_strong(password: str) -> bool:
+    """B15 secret strength: 12+ characters mixing at least three character classes."""
+    classes = [any(c.islower() for c in password), any(c.isupper() for c in password),
+               any(c.isdigit() for c in password), any(not c.isalnum() for c in password)]
+    return len(password) >= 12 and sum(classes) >= 3
