@@ -6,6 +6,16 @@ from functions.publish_execution import publish_execution
 from functions.receive_order import receive_order
 from functions.relay_outbox import relay_outbox
 from functions.submit_execution import submit_execution
+from functions.decide_proposal import decide_proposal
+from functions.frame_mission import frame_mission
+from functions.get_sourcing import get_sourcing
+from functions.import_professionals import import_professionals
+from functions.propose_professionals import propose_professionals
+from functions.register_beneficiary import register_beneficiary
+from functions.replace_professional import replace_professional
+from functions.score_candidates import score_candidates
+from functions.submit_need import submit_need
+from functions.upsert_professional import upsert_professional
 from functions.accrue_penalties import accrue_penalties
 from functions.decide_penalty import decide_penalty
 from functions.get_penalty_statement import get_penalty_statement
@@ -17,6 +27,16 @@ __all__ = [
     "receive_order",
     "relay_outbox",
     "submit_execution",
+    "decide_proposal",
+    "frame_mission",
+    "get_sourcing",
+    "import_professionals",
+    "propose_professionals",
+    "register_beneficiary",
+    "replace_professional",
+    "score_candidates",
+    "submit_need",
+    "upsert_professional",
     "accrue_penalties",
     "decide_penalty",
     "get_penalty_statement",

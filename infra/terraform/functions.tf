@@ -43,6 +43,83 @@ locals {
       timeout       = 60
       max_instances = 20
     }
+    register_beneficiary = {
+      description   = "Operator -> platform: register or update a beneficiary (sourcing)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    upsert_professional = {
+      description   = "Operator -> platform: create or update one professional of the pool."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    import_professionals = {
+      description   = "Operator -> platform: professionals in bulk (JSON Lines), per-line errors."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    submit_need = {
+      description   = "Beneficiary -> platform: submit a need (search request); D4 starts."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    score_candidates = {
+      description   = "Pub/Sub push (needs-submitted-push) -> platform: explainable ranking of the pool."
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      invoker       = "serviceAccount:${google_service_account.pubsub_push.email}"
+      timeout       = 300
+      max_instances = 10
+    }
+    propose_professionals = {
+      description   = "Operator -> platform: propose ranked professionals for a need version."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    decide_proposal = {
+      description   = "Beneficiary -> platform: accept, abandon, or refuse and relaunch."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    get_sourcing = {
+      description   = "Beneficiary/operator -> platform: need, mission and pool statistics views."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    frame_mission = {
+      description   = "Beneficiary -> platform: conflict declaration, mission framing and its order."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    replace_professional = {
+      description   = "Beneficiary/operator -> platform: replacement request and proposal (B12)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
+    seal_audit = {
+      description   = "Cloud Scheduler -> platform: chain new audit records by hash (B15)."
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      invoker       = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      timeout       = 120
+      max_instances = 1
+    }
     relay_outbox = {
       description   = "Cloud Scheduler -> platform: publish pending outbox events to Pub/Sub."
       ingress       = "ALLOW_INTERNAL_ONLY"

@@ -234,3 +234,51 @@ resource "google_pubsub_subscription_iam_member" "erp" {
     google_pubsub_subscription.replies_erp,
   ]
 }
+
+# --- Sourcing (part B): need submitted -> score_candidates ---------------------------
+
+resource "google_pubsub_topic" "needs_submitted" {
+  name = "needs-submitted"
+}
+
+resource "google_pubsub_topic" "needs_submitted_dead_letter" {
+  name = "needs-submitted-dead-letter"
+}
+
+resource "google_pubsub_subscription" "needs_submitted_push" {
+  name  = "needs-submitted-push"
+  topic = google_pubsub_topic.needs_submitted.id
+
+  ack_deadline_seconds       = 300
+  message_retention_duration = local.seven_days
+
+  push_config {
+    push_endpoint = "${google_cloudfunctions2_function.fn["score_candidates"].service_config[0].uri}/projects/${var.project_id}/topics/needs-submitted"
+
+    oidc_token {
+      service_account_email = google_service_account.pubsub_push.email
+      audience              = google_cloudfunctions2_function.fn["score_candidates"].service_config[0].uri
+    }
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.needs_submitted_dead_letter.id
+    max_delivery_attempts = 5
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+resource "google_pubsub_subscription" "needs_submitted_dead_letter_ops" {
+  name  = "needs-submitted-dead-letter-ops"
+  topic = google_pubsub_topic.needs_submitted_dead_letter.id
+
+  message_retention_duration = local.seven_days
+}

@@ -121,9 +121,11 @@ def _render(template: str, key: str) -> str:
 
 
 def _rendered_names(resources: dict[str, Any]) -> set[str]:
+    """Names of the per-contractor resources (platform-wide ones have no for_each)."""
     return {
         _render(body["name"], key)
         for body in resources.values()
+        if "for_each" in body
         for key in _instance_keys(body["for_each"])
     }
 
@@ -322,7 +324,7 @@ def test_every_dead_lettering_subscription_uses_the_dead_letter_topic_of_its_own
     dead_lettering = {
         name: body
         for name, body in subscriptions.items()
-        if body.get("dead_letter_policy")
+        if body.get("dead_letter_policy") and "for_each" in body
     }
     # When rendering, for two contractors, the source and dead-letter topic of each
     pairs = []
@@ -414,3 +416,19 @@ def test_terraform_files_are_canonically_formatted():
     assert result.returncode == 0, (
         f"terraform fmt reports differences:\n{result.stdout}{result.stderr}"
     )
+
+
+def test_needs_submitted_is_pushed_to_score_candidates_with_its_own_dead_letter_topic(
+    subscriptions,
+):
+    # Given the sourcing push subscription
+    body = subscriptions["needs_submitted_push"]
+    # When reading its endpoint and dead-letter policy
+    endpoint = _single_block(body, "push_config")["push_endpoint"]
+    dead_letter = _single_block(body, "dead_letter_policy")["dead_letter_topic"]
+    # Then score_candidates receives needs-submitted, and poison goes to its dead-letter topic
+    assert endpoint.startswith(
+        '${google_cloudfunctions2_function.fn["score_candidates"].service_config[0].uri}'
+    )
+    assert endpoint.endswith("/topics/needs-submitted")
+    assert dead_letter == "${google_pubsub_topic.needs_submitted_dead_letter.id}"

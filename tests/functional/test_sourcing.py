@@ -1,0 +1,152 @@
+"""Sourcing from need to order, through HTTPS and the Pub/Sub push into score_candidates."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import requests
+
+from devtools.stack import Stack
+from tests.functional.erp import Erp
+from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
+
+
+class Client(Erp):
+    def get(self, **params) -> requests.Response:
+        return requests.get(self.stack.url("get_sourcing") + "/", params=params,
+                            headers={"Authorization": f"Bearer {self.token}"}, timeout=30)
+
+    def wait_result(self, need_id: str, version: int, wait: float = 30.0) -> dict:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            body = self.get(view="need", need_id=need_id).json()
+            if len(body["versions"]) >= version and body["versions"][version - 1]["result"]:
+                return body
+            time.sleep(0.2)
+        raise TimeoutError(f"no result for {need_id} v{version}")
+
+
+@pytest.fixture
+def sourcing(platform: Stack, clean_firestore):
+    platform.provision_sourcing()
+    platform.provision_contractor("ctr-titulaire")
+    operator = Client(platform, "operator", "titulaire")
+    beneficiary = Client(platform, "beneficiary", "ben-lyon")
+    assert operator.post("register_beneficiary", a_beneficiary()).status_code == 201
+    assert operator.post("register_beneficiary", a_beneficiary("ben-other", name="Ville d'Annecy")).status_code == 201
+    return operator, beneficiary
+
+
+def jsonl(*records) -> bytes:
+    return "\n".join(r if isinstance(r, str) else json.dumps(r) for r in records).encode()
+
+
+def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_order(sourcing, platform):
+    operator, beneficiary = sourcing
+    # Given a pool imported in bulk (one bad line) and one professional updated over HTTPS
+    pool = jsonl(a_professional("pro-anne"), a_professional("pro-bruno", level="confirme", daily_rate_cents=55000),
+                 a_professional("pro-chloe", skills=["développement Java"], summary="Développeuse backend",
+                                service_types=["AMOE"]),
+                 a_professional("pro-bad", siret="12345678901234"), "{not json")
+    imported = operator.post("import_professionals", None, raw=pool, headers={"Content-Type": "application/x-ndjson"})
+    assert imported.status_code == 200, imported.text
+    report = imported.json()
+    assert (report["accepted"], report["rejected"]) == (3, 2)
+    assert [e["code"] for e in report["lines"][3]["errors"]] == ["INVALID_SIRET"]
+    assert report["lines"][3]["errors"][0]["field"] == "$[4].siret"
+    assert report["lines"][4]["errors"][0]["code"] == "MALFORMED_JSON"
+    updated = operator.post("upsert_professional", a_professional("pro-anne", daily_rate_cents=68000))
+    assert updated.status_code == 200 and updated.json()["outcome"] == "updated"
+
+    # When the beneficiary submits a need
+    submitted = beneficiary.post("submit_need", {"need_id": "recette-portail", "content": a_need_content()})
+    # Then it is acknowledged at once with D4 running, and score_candidates ranks the pool
+    assert submitted.status_code == 201, submitted.text
+    assert submitted.json()["status"] == "acknowledged" and submitted.json()["d4"]["code"] == "D4"
+    need = beneficiary.wait_result("recette-portail", 1)
+    result = need["versions"][0]["result"]
+    assert need["status"] == "scored" and result["partial"] is False
+    ranked = [c["professional_id"] for c in result["candidates"]]
+    assert ranked[:2] == ["pro-anne", "pro-bruno"] or ranked[:2] == ["pro-bruno", "pro-anne"]
+    assert "pro-chloe" not in ranked[:2]
+    first = result["candidates"][0]
+    assert set(first["criteria"]) >= {"text", "availability", "rate", "level"} and first["explanation"]
+
+    # When the operator proposes, the beneficiary refuses and relaunches with a lower ceiling
+    proposed = operator.post("propose_professionals", {
+        "beneficiary_id": "ben-lyon", "need_id": "recette-portail", "version": 1,
+        "proposals": [{"professional_id": "pro-anne", "guaranteed_until": "2026-12-31"}]})
+    assert proposed.status_code == 200, proposed.text
+    assert proposed.json()["d4"]["stopped_at"] is not None
+    relaunched = beneficiary.post("decide_proposal", {
+        "need_id": "recette-portail", "version": 1, "decision": "relaunch", "reason": "Trop cher",
+        "content": a_need_content(daily_rate_ceiling_cents=60000)})
+    assert relaunched.status_code == 200, relaunched.text
+    assert relaunched.json()["version"] == 2
+    need = beneficiary.wait_result("recette-portail", 2)
+    # Then both versions and both results are kept, and the new ranking honours the new ceiling
+    assert [v["version"] for v in need["versions"]] == [1, 2]
+    assert need["versions"][0]["content"]["daily_rate_ceiling_cents"] == 70000
+    assert need["versions"][1]["result"]["candidates"][0]["professional_id"] == "pro-bruno"
+
+    # When the operator proposes pro-bruno and the beneficiary accepts
+    assert operator.post("propose_professionals", {
+        "beneficiary_id": "ben-lyon", "need_id": "recette-portail", "version": 2,
+        "proposals": [{"professional_id": "pro-bruno", "guaranteed_until": "2026-12-31"}]}).status_code == 200
+    accepted = beneficiary.post("decide_proposal", {"need_id": "recette-portail", "version": 2, "decision": "accept",
+                                                    "professional_id": "pro-bruno"})
+    assert accepted.json()["status"] == "accepted"
+
+    # Then framing without the required conflict declaration is refused, with it the order is issued
+    framing = {"need_id": "recette-portail", "start_date": "2026-04-01", "end_date": "2026-06-30",
+               "deliverables": ["Cahier de recette"],
+               "milestones": [{"milestone_id": "j1", "label": "Stratégie de recette", "days": 10, "due": "2026-04-30"},
+                              {"milestone_id": "j2", "label": "Recette", "days": 30, "due": "2026-06-30"}]}
+    refused = beneficiary.post("frame_mission", framing)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "CONFLICT_DECLARATION_REQUIRED"
+    framing["conflict_declaration"] = {"signed_by": "Bruno", "signed_on": "2026-03-20", "no_conflict": True}
+    framed = beneficiary.post("frame_mission", framing)
+    assert framed.status_code == 201, framed.text
+    mission = beneficiary.get(view="mission", mission_id=framed.json()["mission_id"]).json()
+    assert mission["order"]["state"] == "to_acknowledge"
+    assert mission["budget"]["planned_cents"] == 40 * (55000 + 5000) == mission["budget"]["ordered_cents"]
+    assert mission["budget"]["consumed_cents"] == 0
+
+    # And a replacement must be equivalent: same category and level, same rates
+    assert beneficiary.post("replace_professional", {"action": "request", "mission_id": mission["mission_id"],
+                                                     "reason": "insufficiency"}).json()["replacements"][0]["deadline"]["code"] == "D6"
+    operator.post("upsert_professional", a_professional("pro-dora", level="confirme", daily_rate_cents=55000))
+    operator.post("upsert_professional", a_professional("pro-eric", level="senior", daily_rate_cents=55000))
+    wrong = operator.post("replace_professional", {"action": "propose", "beneficiary_id": "ben-lyon",
+                                                   "mission_id": mission["mission_id"], "professional_id": "pro-eric"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["code"] == "REPLACEMENT_NOT_EQUIVALENT"
+    right = operator.post("replace_professional", {"action": "propose", "beneficiary_id": "ben-lyon",
+                                                   "mission_id": mission["mission_id"], "professional_id": "pro-dora"})
+    assert right.status_code == 200 and right.json()["professional_id"] == "pro-dora"
+
+    # And another beneficiary sees none of it; pool statistics count per service type and region
+    other = Client(platform, "beneficiary", "ben-other")
+    assert other.get(view="need", need_id="recette-portail").status_code == 404
+    stats = operator.get(view="pool_statistics").json()
+    assert stats["per_service_type"] == {"AMOA": 4, "AMOE": 1} and stats["per_region"]["84"]["count"] == 5
+
+
+def test_bad_sourcing_inputs_get_structured_errors(sourcing, platform):
+    operator, beneficiary = sourcing
+    # Given bad records and commands
+    bad_beneficiary = operator.post("register_beneficiary", a_beneficiary("ben-x", siret="92443595100019", region="99"))
+    bad_need = beneficiary.post("submit_need", {"need_id": "n1", "content": a_need_content(end_date="2026-01-01")})
+    wrong_role = beneficiary.post("upsert_professional", a_professional("pro-z"))
+    unknown = beneficiary.post("decide_proposal", {"need_id": "nope", "version": 1, "decision": "abandon"})
+    missing = beneficiary.post("decide_proposal", {"need_id": "nope", "version": 1, "decision": "accept"})
+    # Then every one is answered with problem+json: field, stable code, French message
+    assert bad_beneficiary.status_code == 422
+    assert {(e["field"], e["code"]) for e in bad_beneficiary.json()["errors"]} == {
+        ("$.siret", "INVALID_SIRET"), ("$.region", "INVALID_VALUE")}
+    assert bad_need.status_code == 422 and bad_need.json()["errors"][0]["code"] == "INVALID_PERIOD"
+    assert wrong_role.status_code == 403
+    assert unknown.status_code == 404 and unknown.json()["errors"][0]["code"] == "NEED_NOT_FOUND"
+    assert missing.status_code == 422 and missing.json()["errors"][0]["code"] == "REQUIRED_FOR_DECISION"
+    assert all(e["message"] for r in (bad_beneficiary, bad_need, missing) for e in r.json()["errors"])
