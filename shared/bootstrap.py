@@ -83,7 +83,85 @@ def _timers():
     return Timers(CloudTasksQueue(client, queue, os.environ.get("PASSERELLE_TASKS_INVOKER") or None), url)
 
 
+def _documents():
+    from shared.adapters.documents import FirestoreDocuments
+
+    return FirestoreDocuments(get("firestore"))
+
+
+def _blobs():
+    from shared.adapters.storage import GcsBlobStore
+
+    bucket = os.environ.get("PASSERELLE_INDEX_BUCKET") or f"{project_id()}-passerelle-index"
+    return GcsBlobStore(project_id(), bucket)
+
+
+def _identity_admin():
+    from shared.adapters.identity import FirebaseIdentityAdmin
+
+    return FirebaseIdentityAdmin(get("authenticator").app)
+
+
+def _account_requests():
+    from shared.adapters.identity import FirestoreAccountRequests
+
+    return FirestoreAccountRequests(get("firestore"))
+
+
+def _account_deadlines():
+    """D7 hooks into the deadline service (start on request, stop on creation)."""
+    from shared.service.accounts import DeadlineHooks
+    from shared.service import deadlines
+
+    def start(request):
+        deadlines.start_deadline("D7", request.request_id, tenant_id=request.tenant, territory=request.territory,
+                                 started_at=request.requested_at, ref=request.request_id,
+                                 store=get("deadline_store"), timers=get("timers"), clock=get("clock"))
+
+    def stop(request):
+        deadlines.stop_deadline(request.tenant, request.request_id, request.fulfilled_at, request.request_id,
+                                store=get("deadline_store"), timers=get("timers"), clock=get("clock"))
+
+    return DeadlineHooks(start=start, stop=stop)
+
+
+def _deadline_store():
+    from shared.adapters.deadlines import FirestoreDeadlineStore
+
+    return FirestoreDeadlineStore(get("firestore"))
+
+
+def _timers():
+    """Deadline timers: the Cloud Tasks queue (or the local dispatcher) and accrue_penalties' URL.
+
+    None when PASSERELLE_TASKS_QUEUE / PASSERELLE_ACCRUE_URL are not set: nothing is scheduled
+    and the hourly sweep of accrue_penalties catches up (docs/penalties.md).
+    """
+    queue, url = os.environ.get("PASSERELLE_TASKS_QUEUE"), os.environ.get("PASSERELLE_ACCRUE_URL")
+    if not queue or not url:
+        return None
+    from shared.adapters.cloud_tasks import CloudTasksQueue, emulator_client
+    from shared.service.deadlines import Timers
+
+    host = os.environ.get("PASSERELLE_TASKS_EMULATOR_HOST")
+    if host:
+        client = emulator_client(host)
+    else:
+        from google.cloud import tasks_v2
+
+        client = tasks_v2.CloudTasksClient()
+    return Timers(CloudTasksQueue(client, queue, os.environ.get("PASSERELLE_TASKS_INVOKER") or None), url)
+
+
+def _audit_trail():
+    from shared.adapters.audit import FirestoreAuditTrail
+
+    return FirestoreAuditTrail(get("firestore"))
+
+
 _FACTORIES = {
+    "documents": _documents,
+    "blobs": _blobs,
     "deadline_store": _deadline_store,
     "timers": _timers,
     "firestore": _firestore_client,
@@ -145,3 +223,11 @@ def override(**replacements: Any):
     finally:
         _overrides.clear()
         _overrides.update(saved)
+
+
+def documents():
+    return get("documents")
+
+
+def blobs():
+    return get("blobs")

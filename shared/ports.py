@@ -175,3 +175,31 @@ class TaskQueue(Protocol):
 
     def schedule(self, name: str, url: str, payload: dict[str, Any], schedule_time: dt.datetime) -> bool: ...
     def cancel(self, name: str) -> bool: ...
+
+
+# --- documents and blobs (sourcing, part B) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocWrite:
+    """One document write of an atomic commit: ``create`` (must not exist), ``update`` (must
+    still be at ``version``) or ``set`` (unconditional, e.g. derived read models)."""
+
+    path: str
+    data: dict[str, Any]
+    mode: str = "create"
+    version: Any = None
+
+
+class DocumentStore(Protocol):
+    def get(self, path: str) -> Versioned[dict[str, Any]] | None: ...
+    def get_many(self, paths: list[str]) -> dict[str, dict[str, Any]]: ...
+    def list(self, collection: str, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]: ...
+    def commit(self, writes: list[DocWrite], outbox: list[OutboxMessage] = ()) -> None: ...
+
+
+class BlobStore(Protocol):
+    """Cloud Storage objects by name (search index, documents)."""
+
+    def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
+    def get(self, name: str) -> bytes | None: ...

@@ -21,6 +21,8 @@ from typing import Any
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
+from shared.adapters import audit
+from shared.domain.audit import sha256_json as audit_digest
 from shared.domain.messages import EventType, MessageRef, Reply
 from shared.domain.orders import Order
 from shared.ports import (
@@ -36,6 +38,7 @@ IDEMPOTENCY_RETENTION = dt.timedelta(hours=24)
 class FirestoreStore:
     def __init__(self, client: firestore.Client):
         self.db = client
+        self._read_digests: dict[tuple[str, Any], str] = {}
 
     # --- references -----------------------------------------------------------------------
     def _order_ref(self, manager_id: str, order_id: str):
@@ -50,8 +53,15 @@ class FirestoreStore:
         if not snap.exists:
             return None
         data = snap.to_dict()
+        self._remember(snap.reference.path, snap.update_time, data)
         data.pop("total_cents", None)
         return Versioned(Order.model_validate(data, strict=False), snap.update_time)
+
+    def _remember(self, path: str, version: Any, data: dict[str, Any]) -> None:
+        """Digest of what was read, so the audit record of the next write carries its 'before'."""
+        if len(self._read_digests) > 10_000:
+            self._read_digests.clear()
+        self._read_digests[(path, version)] = audit_digest(data)
 
     def get_contractor(self, contractor_id: str) -> Contractor | None:
         snap = self.db.collection("contractors").document(contractor_id).get()
@@ -107,6 +117,7 @@ class FirestoreStore:
             from shared.adapters import deadlines
 
             deadlines.add_writes(self.db, batch, changes)
+        audit.add_records(self.db, batch, self._audit_writes(changes), dt.datetime.now(dt.UTC))
         try:
             batch.commit()
         except gexc.AlreadyExists as exc:
@@ -117,6 +128,31 @@ class FirestoreStore:
             raise ConcurrencyConflict(str(exc)) from exc
         except gexc.NotFound as exc:  # updated a document deleted meanwhile
             raise ConcurrencyConflict(str(exc)) from exc
+
+    def _audit_writes(self, changes: Changes) -> list[tuple[str, str, str, str | None, Any]]:
+        writes: list[tuple[str, str, str, str | None, Any]] = []
+        order = changes.order
+        if order is not None:
+            space = f"managers/{order.manager_id}"
+            path = self._order_ref(order.manager_id, order.order_id).path
+            created = changes.order_version is None
+            before = None if created else self._read_digests.get((path, changes.order_version))
+            writes.append((space, "order.created" if created else "order.updated", path, before, _order_doc(order)))
+            writes += [(space, "order.event_recorded", f"{path}/events/{e.event_id}", None, e.data)
+                       for e in changes.events]
+        if changes.inbox is not None:
+            inbox = changes.inbox
+            writes.append((f"contractors/{inbox.contractor_id}", "message.answered",
+                           self._inbox_ref(inbox.contractor_id, inbox.key).path, None,
+                           inbox.reply.model_dump(mode="json")))
+        for write in changes.deadlines:
+            d = write.deadline
+            writes.append((f"managers/{d.tenant_id}", "deadline.started" if write.version is None else "deadline.updated",
+                           f"managers/{d.tenant_id}/deadlines/{d.deadline_id}", None, d.model_dump(mode="json")))
+        for entry in changes.penalties:
+            writes.append((f"managers/{entry.tenant_id}", "penalty.accrued",
+                           f"managers/{entry.tenant_id}/penalties/{entry.entry_id}", None, entry.model_dump(mode="json")))
+        return writes
 
     # --- outbox -----------------------------------------------------------------------------
     def pending_outbox(self, limit: int, ids: list[str] | None = None) -> list[OutboxMessage]:

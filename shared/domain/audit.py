@@ -1,0 +1,91 @@
+"""The audit trail (B15): who did what, when, to which record — append-only and hash-chained.
+
+Each write a function makes appends an ``AuditRecord`` in the same atomic batch, inside
+the space it touched. A sealer then chains the records of each space in order: link n
+holds the digest of its record and ``hash = sha256(previous hash | link n)``. Changing,
+removing or re-ordering any record breaks every later link, which ``verify`` reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+GENESIS = "0" * 64
+
+
+class AuditRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    record_id: str
+    space: str  # "managers/<id>" or "contractors/<id>": where the write happened
+    who: str
+    role: str
+    tenant: str
+    action: str  # e.g. "order.created", "order.updated", "message.answered"
+    target: str  # document path
+    at: dt.datetime
+    before_digest: str | None
+    after_digest: str | None
+    correlation_id: str
+
+    def digest(self) -> str:
+        return sha256_json(self.model_dump(mode="json"))
+
+
+class AuditLink(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seq: int
+    record_id: str
+    record_digest: str
+    prev_hash: str
+    hash: str
+
+
+def sha256_json(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def link(prev_hash: str, seq: int, record: AuditRecord) -> AuditLink:
+    digest = record.digest()
+    chained = hashlib.sha256(f"{prev_hash}|{seq}|{record.record_id}|{digest}".encode()).hexdigest()
+    return AuditLink(seq=seq, record_id=record.record_id, record_digest=digest, prev_hash=prev_hash, hash=chained)
+
+
+def seal(prev_hash: str, next_seq: int, records: list[AuditRecord]) -> list[AuditLink]:
+    """Chain ``records`` (in the order given) after the link whose hash is ``prev_hash``."""
+    links = []
+    for offset, record in enumerate(records):
+        new = link(prev_hash, next_seq + offset, record)
+        links.append(new)
+        prev_hash = new.hash
+    return links
+
+
+def verify(links: list[AuditLink], records: dict[str, AuditRecord | None]) -> list[str]:
+    """Every break in a space's chain, in French; empty when the chain is intact."""
+    problems: list[str] = []
+    prev_hash, expected_seq = GENESIS, 1
+    for current in sorted(links, key=lambda k: k.seq):
+        if current.seq != expected_seq:
+            problems.append(f"maillon {expected_seq} manquant (trouvé {current.seq})")
+        record = records.get(current.record_id)
+        if record is None:
+            problems.append(f"maillon {current.seq} : enregistrement {current.record_id} supprimé")
+        elif record.digest() != current.record_digest:
+            problems.append(f"maillon {current.seq} : enregistrement {current.record_id} modifié")
+        if current.prev_hash != prev_hash:
+            problems.append(f"maillon {current.seq} : chaînage rompu")
+        recomputed = link(current.prev_hash, current.seq, record).hash if record is not None else None
+        if record is not None and record.digest() == current.record_digest and recomputed != current.hash:
+            problems.append(f"maillon {current.seq} : empreinte falsifiée")
+        prev_hash, expected_seq = current.hash, current.seq + 1
+    sealed = {k.record_id for k in links}
+    problems += [f"enregistrement {rid} hors chaîne" for rid in sorted(records) if rid not in sealed]
+    return problems
