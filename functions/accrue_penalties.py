@@ -29,6 +29,8 @@ def accrue_penalties(request):
     logs.new_correlation_id(request.headers.get("X-CloudTasks-TaskName") or request.headers.get("X-Correlation-Id"))
     body = request.get_json(silent=True)
     store, timers, clock = bootstrap.deadline_store(), bootstrap.timers(), bootstrap.clock()
+    if request.method != "POST":
+        return _json(405, {"errors": [{"field": "$", "code": "METHOD_NOT_ALLOWED"}]})
     if not isinstance(body, dict):
         log.error("timer task refused: the body is not a JSON object")
         return _json(200, {"errors": [{"field": "$", "code": "MALFORMED_JSON"}]})

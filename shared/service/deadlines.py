@@ -77,7 +77,7 @@ def arm(d: Deadline, timers: Timers | None, now: dt.datetime) -> str | None:
     payload = {"tenant_id": d.tenant_id, "deadline_id": d.deadline_id, "version": d.version,
                "fire_at": at.isoformat()}
     created = timers.queue.schedule(name, timers.url, payload, max(schedule_time, now))
-    log.info("deadline timer armed", extra={"deadline_id": d.deadline_id, "task": name, "created": created,
+    log.info("deadline timer armed", extra={"deadline_id": d.deadline_id, "task": name, "task_created": created,
                                             "schedule_time": schedule_time.isoformat()})
     return name
 

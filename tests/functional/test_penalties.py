@@ -1,0 +1,91 @@
+"""Timers end to end: the local Cloud Tasks dispatcher fires accrue_penalties, the ledger fills,
+managers decide and read statements over HTTPS, and a late execution message costs P1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import requests
+
+from shared import bootstrap
+from shared.domain.penalties import PenaltyTerms
+from shared.service import deadlines as svc
+from tests.builders import issue_order_body, report
+
+TENANT = "mgr-test"
+
+
+def wait_for(predicate, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise TimeoutError("condition not met")
+
+
+def dispatcher_tasks(platform) -> dict[str, dict]:
+    url = (f"http://127.0.0.1:{platform.ports['tasks']}/v2/projects/{platform.project_id}"
+           "/locations/europe-west9/queues/deadlines/tasks")
+    return {t["name"].rsplit("/", 1)[1]: t for t in requests.get(url, timeout=10).json()["tasks"]}
+
+
+def test_a_due_timer_marks_the_deadline_missed_accrues_once_and_arms_the_next_day(platform, manager):
+    store, timers = bootstrap.deadline_store(), bootstrap.timers()
+    now = dt.datetime.now(dt.UTC)
+    # Given a severity-1 incident (1 elapsed hour) reported 1 h minus 1 s ago, priced P1 by its contract
+    d = svc.start_deadline("D8", "D8-INC-1", tenant_id=TENANT, territory="974", started_at=now - dt.timedelta(hours=1)
+                           + dt.timedelta(seconds=1), ref="incident-1", variant="1", contractor_id="ctr-test",
+                           contract_id="AC-1", store=store, timers=timers, clock=bootstrap.clock(),
+                           terms=PenaltyTerms(rules_by_kind={"D8": "P1"}))
+    assert d.state.value == "running"
+    # When the dispatcher delivers its timer to accrue_penalties at the due time
+    ledger = wait_for(lambda: store.entries_of_deadline(TENANT, "D8-INC-1"))
+    # Then the deadline is missed, day 1 is in the ledger and day 2's timer is armed
+    assert [(e.day, e.amount_cents) for e in ledger] == [(1, 15000)]
+    assert store.get_deadline(TENANT, "D8-INC-1").value.state.value == "missed"
+    tasks = wait_for(lambda: (t := dispatcher_tasks(platform))["D8-INC-1-v1"]["state"] == "done" and t)
+    assert tasks["D8-INC-1-v1"]["dispatchCount"] == 1
+    assert tasks["D8-INC-1-v1-d2"]["state"] == "pending"
+    # When the same timer is delivered twice more (Cloud Tasks is at-least-once)
+    for _ in range(2):
+        r = requests.post(platform.url("accrue_penalties") + "/", json={"tenant_id": TENANT, "deadline_id": "D8-INC-1",
+                                                                         "version": 1}, timeout=30)
+        assert r.status_code == 200 and r.json()["accrued_days"] == 1
+    # Then nothing more is written
+    assert len(store.entries_of_deadline(TENANT, "D8-INC-1")) == 1
+
+    # When the manager disputes the day over HTTPS, then reads the month as a French CSV
+    entry_id = ledger[0].entry_id
+    r = manager.post("decide_penalty", {"entry_id": entry_id, "action": "dispute", "reason": "Incident mal qualifié"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "disputed" and r.json()["decisions"][0]["reason"] == "Incident mal qualifié"
+    month = ledger[0].month
+    r = requests.get(platform.url("get_penalty_statement") + "/", timeout=30,
+                     params={"contractor_id": "ctr-test", "month": month, "format": "csv"},
+                     headers={"Authorization": f"Bearer {manager.token}"})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
+    text = r.content.decode("utf-8")
+    assert text.startswith("\ufeffDate;") and ";150,00;contestée;Incident mal qualifié" in text
+    # And a wrong month is a structured error
+    r = requests.get(platform.url("get_penalty_statement") + "/", timeout=30, params={"contractor_id": "ctr-test",
+                     "month": "2026-13"}, headers={"Authorization": f"Bearer {manager.token}"})
+    assert r.status_code == 400 and r.json()["errors"][0]["code"] == "INVALID_MONTH"
+
+
+def test_a_late_execution_report_costs_p1_on_the_contractor_statement(platform, manager, contractor):
+    # Given an order, and a report of an event that happened 25 hours before it is sent
+    assert manager.post("receive_order", issue_order_body()).status_code == 201
+    occurred = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
+    r = contractor.post("submit_execution", report(1, "acknowledged", occurred_at=occurred))
+    assert r.status_code == 200 and r.json()["late"] is True
+    # Then the contractor's statement for the month shows two started days of late sharing
+    month = (occurred + dt.timedelta(minutes=15)).astimezone(dt.timezone(dt.timedelta(hours=1))).strftime("%Y-%m")
+    r = requests.get(platform.url("get_penalty_statement") + "/", timeout=30, params={"manager_id": TENANT,
+                     "month": month}, headers={"Authorization": f"Bearer {contractor.token}"})
+    body = r.json()
+    days = [line for line in body["lines"] if line["kind"] == "D1"]
+    assert r.status_code == 200 and days, body
+    assert body["contractor_id"] == "ctr-test" and {line["rule_id"] for line in days} == {"P1"}
