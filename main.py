@@ -1,11 +1,19 @@
 """Every entry point, so that one source tree deploys them all (entry point = function name)."""
 
 from functions.change_order_state import change_order_state
+from functions.export_space import export_space
+from functions.manage_account import manage_account
+from functions.request_account import request_account
+from functions.run_export import run_export
+from functions.seal_audit import seal_audit
 from functions.get_order import get_order
 from functions.publish_execution import publish_execution
 from functions.receive_order import receive_order
 from functions.relay_outbox import relay_outbox
 from functions.submit_execution import submit_execution
+from functions.accrue_penalties import accrue_penalties
+from functions.decide_penalty import decide_penalty
+from functions.get_penalty_statement import get_penalty_statement
 from functions.decide_proposal import decide_proposal
 from functions.frame_mission import frame_mission
 from functions.get_sourcing import get_sourcing
@@ -16,17 +24,22 @@ from functions.replace_professional import replace_professional
 from functions.score_candidates import score_candidates
 from functions.submit_need import submit_need
 from functions.upsert_professional import upsert_professional
-from functions.accrue_penalties import accrue_penalties
-from functions.decide_penalty import decide_penalty
-from functions.get_penalty_statement import get_penalty_statement
 
 __all__ = [
+    "manage_account",
+    "export_space",
+    "run_export",
+    "request_account",
+    "seal_audit",
     "change_order_state",
     "get_order",
     "publish_execution",
     "receive_order",
     "relay_outbox",
     "submit_execution",
+    "accrue_penalties",
+    "decide_penalty",
+    "get_penalty_statement",
     "decide_proposal",
     "frame_mission",
     "get_sourcing",
@@ -37,7 +50,4 @@ __all__ = [
     "score_candidates",
     "submit_need",
     "upsert_professional",
-    "accrue_penalties",
-    "decide_penalty",
-    "get_penalty_statement",
 ]

@@ -34,6 +34,7 @@ def main() -> int:
         for contractor in seed.CONTRACTORS:
             stack.provision_contractor(contractor["contractor_id"])
         stack.provision_sourcing()
+        stack.provision_exports()
         stack.provision_contractor("ctr-titulaire")  # contractor of the sourcing missions' orders
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
         relay_every = config["functions"]["relay_outbox"].get("schedule_seconds", 2)

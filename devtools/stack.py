@@ -80,8 +80,8 @@ class Stack:
             "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{self.ports['firestore']}",
             "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{self.ports['pubsub']}",
             "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{self.ports['auth']}",
-            "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{self.ports['storage']}",
             **self._tasks_env(),
+            "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{self.ports['storage']}",
         }
 
     def _tasks_env(self) -> dict[str, str]:
@@ -100,6 +100,24 @@ class Stack:
     def push_endpoint(self, topic: str) -> str:
         """functions-framework reads the topic (hence the contractor) from this path."""
         return f"{self.url('publish_execution')}/projects/{self.project_id}/topics/{topic}"
+
+    def provision_exports(self) -> None:
+        """The exports-requested topic and its push subscription into run_export (pubsub.tf)."""
+        from shared.adapters.pubsub import PubSubAdmin
+        from shared.service.exports import EXPORTS_TOPIC
+
+        with _environ(self.env()):
+            admin = PubSubAdmin(self.project_id)
+            try:
+                dead = f"{EXPORTS_TOPIC}-dead-letter"
+                admin.ensure_topic(EXPORTS_TOPIC)
+                admin.ensure_topic(dead)
+                admin.ensure_subscription(f"{dead}-ops", dead, ordering=False)
+                endpoint = f"{self.url('run_export')}/projects/{self.project_id}/topics/{EXPORTS_TOPIC}"
+                admin.ensure_subscription(f"{EXPORTS_TOPIC}-push", EXPORTS_TOPIC, push_endpoint=endpoint,
+                                          dead_letter_topic=dead, ordering=False, ack_deadline_seconds=600)
+            finally:
+                admin.close()
 
     def provision_sourcing(self) -> None:
         """The needs-submitted topic and its push subscription into score_candidates (pubsub.tf)."""
@@ -155,15 +173,6 @@ class Stack:
         port = self.ports["storage"]
         return self._spawn("storage", [str(binary), "-scheme", "http", "-host", "127.0.0.1", "-port", str(port),
                                        "-backend", "memory", "-public-host", f"127.0.0.1:{port}"])
-
-    def start_tasks(self) -> None:
-        """The local Cloud Tasks dispatcher (devtools/tasks_dispatcher.py): deadline timers."""
-        if "tasks" not in self.ports:
-            return
-        proc = self._spawn("tasks", [self.python, "-m", "devtools.tasks_dispatcher", "--port", str(self.ports["tasks"])])
-        _wait_http(f"http://127.0.0.1:{self.ports['tasks']}/", 30, proc, self.log_dir / "tasks.log")
-
-        self.start_tasks()
 
     def start_tasks(self) -> None:
         """The local Cloud Tasks dispatcher (devtools/tasks_dispatcher.py): deadline timers."""

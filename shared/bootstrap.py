@@ -50,37 +50,9 @@ def _publisher():
 
 
 def _authenticator():
-    from shared.edge.auth import FirebaseAuthenticator
+    from shared.edge.auth import FirebaseAuthenticator, firestore_machine_lookup
 
-    return FirebaseAuthenticator(project_id())
-
-
-def _deadline_store():
-    from shared.adapters.deadlines import FirestoreDeadlineStore
-
-    return FirestoreDeadlineStore(get("firestore"))
-
-
-def _timers():
-    """Deadline timers: the Cloud Tasks queue (or the local dispatcher) and accrue_penalties' URL.
-
-    None when PASSERELLE_TASKS_QUEUE / PASSERELLE_ACCRUE_URL are not set: nothing is scheduled
-    and the hourly sweep of accrue_penalties catches up (docs/penalties.md).
-    """
-    queue, url = os.environ.get("PASSERELLE_TASKS_QUEUE"), os.environ.get("PASSERELLE_ACCRUE_URL")
-    if not queue or not url:
-        return None
-    from shared.adapters.cloud_tasks import CloudTasksQueue, emulator_client
-    from shared.service.deadlines import Timers
-
-    host = os.environ.get("PASSERELLE_TASKS_EMULATOR_HOST")
-    if host:
-        client = emulator_client(host)
-    else:
-        from google.cloud import tasks_v2
-
-        client = tasks_v2.CloudTasksClient()
-    return Timers(CloudTasksQueue(client, queue, os.environ.get("PASSERELLE_TASKS_INVOKER") or None), url)
+    return FirebaseAuthenticator(project_id(), machine_lookup=firestore_machine_lookup(get("firestore")))
 
 
 def _documents():
@@ -159,16 +131,28 @@ def _audit_trail():
     return FirestoreAuditTrail(get("firestore"))
 
 
+def _export_source():
+    from shared.adapters.exports import CloudExportSource
+
+    bucket = os.environ.get("PASSERELLE_DOCUMENTS_BUCKET") or f"{project_id()}-passerelle-documents"
+    return CloudExportSource(get("firestore"), project_id(), bucket)
+
+
 _FACTORIES = {
-    "documents": _documents,
-    "blobs": _blobs,
     "deadline_store": _deadline_store,
     "timers": _timers,
+    "documents": _documents,
+    "blobs": _blobs,
     "firestore": _firestore_client,
     "store": _store,
     "idempotency": _idempotency,
     "publisher": _publisher,
     "authenticator": _authenticator,
+    "identity_admin": _identity_admin,
+    "audit_trail": _audit_trail,
+    "export_source": _export_source,
+    "account_requests": _account_requests,
+    "account_deadlines": _account_deadlines,
     "clock": SystemClock,
 }
 

@@ -8,6 +8,20 @@
 
 locals {
   functions = {
+    request_account = {
+      description   = "Manager or beneficiary -> platform: request a user account (B5, D7)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    manage_account = {
+      description   = "Operator -> platform: create an account and set its role, tenant and rights."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
     receive_order = {
       description   = "ERP -> platform: receive a work order (manager)."
       ingress       = "ALLOW_ALL"
@@ -112,6 +126,20 @@ locals {
       invoker       = "allUsers"
       timeout       = 60
       max_instances = 20
+    }
+    export_space = {
+      description   = "Manager or beneficiary -> platform: export all of its data (A8)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    run_export = {
+      description   = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      invoker       = "serviceAccount:${google_service_account.pubsub_push.email}"
+      timeout       = 540
+      max_instances = 2
     }
     seal_audit = {
       description   = "Cloud Scheduler -> platform: chain new audit records by hash (B15)."

@@ -282,3 +282,51 @@ resource "google_pubsub_subscription" "needs_submitted_dead_letter_ops" {
 
   message_retention_duration = local.seven_days
 }
+
+# --- Reversibility (A8): export requested -> run_export -------------------------------
+
+resource "google_pubsub_topic" "exports_requested" {
+  name = "exports-requested"
+}
+
+resource "google_pubsub_topic" "exports_requested_dead_letter" {
+  name = "exports-requested-dead-letter"
+}
+
+resource "google_pubsub_subscription" "exports_requested_push" {
+  name  = "exports-requested-push"
+  topic = google_pubsub_topic.exports_requested.id
+
+  ack_deadline_seconds       = 600
+  message_retention_duration = local.seven_days
+
+  push_config {
+    push_endpoint = "${google_cloudfunctions2_function.fn["run_export"].service_config[0].uri}/projects/${var.project_id}/topics/exports-requested"
+
+    oidc_token {
+      service_account_email = google_service_account.pubsub_push.email
+      audience              = google_cloudfunctions2_function.fn["run_export"].service_config[0].uri
+    }
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.exports_requested_dead_letter.id
+    max_delivery_attempts = 5
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+resource "google_pubsub_subscription" "exports_requested_dead_letter_ops" {
+  name  = "exports-requested-dead-letter-ops"
+  topic = google_pubsub_topic.exports_requested_dead_letter.id
+
+  message_retention_duration = local.seven_days
+}

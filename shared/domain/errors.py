@@ -28,6 +28,11 @@ CATALOGUE: dict[str, str] = {
     # authentication and rights
     "UNAUTHENTICATED": "Authentification requise : jeton absent, invalide ou expiré.",
     "FORBIDDEN": "Vos droits ne permettent pas cette opération.",
+    "MISSING_RIGHT": "Il vous manque le droit « {right} » pour cette opération.",
+    "WEAK_PASSWORD": "Mot de passe trop faible : 12 caractères au moins, mêlant trois types (minuscules, majuscules, chiffres, symboles).",
+    "EXPORT_NOT_FOUND": "Export « {job_id} » introuvable.",
+    "ACCOUNT_REQUEST_NOT_FOUND": "Demande de compte « {request_id} » introuvable.",
+    "ROLE_MISMATCH": "Le rôle « {role} » ne correspond pas à la demande (rôle attendu : « {expected} »).",
     # field validation
     "REQUIRED": "Champ obligatoire manquant.",
     "UNKNOWN_FIELD": "Champ inconnu : il n'est pas accepté.",

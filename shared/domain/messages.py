@@ -26,6 +26,7 @@ class EventType(StrEnum):
     REPLY_ACCEPTED = "fr.passerelle.reply.accepted.v1"
     REPLY_REJECTED = "fr.passerelle.reply.rejected.v1"
     NEED_SUBMITTED = "fr.passerelle.need.submitted.v1"
+    EXPORT_REQUESTED = "fr.passerelle.export.requested.v1"
 
 
 class IssueOrder(BaseModel):

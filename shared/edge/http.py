@@ -55,6 +55,7 @@ class Request:
     args: dict[str, str]
     idempotency_key: str | None
     correlation_id: str
+    method: str = "POST"
 
 
 @dataclass
@@ -93,7 +94,7 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
         actor.act_as(principal.uid, principal.role, principal.tenant)
         body = _read_body(request, media_types, max_body) if request.method == "POST" else b""
         key = request.headers.get("Idempotency-Key")
-        ctx = Request(principal, body, dict(request.args), key, cid)
+        ctx = Request(principal, body, dict(request.args), key, cid, request.method)
         answer = _idempotent(ctx, operation, action) if idempotent and request.method == "POST" else _run(action, ctx)
     except Problem as problem:
         answer = _problem_answer(problem, cid, request.path)
