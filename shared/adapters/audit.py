@@ -12,6 +12,7 @@ reversibility export carries it. No principal may write any of it (firestore.rul
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from typing import Any
 
@@ -20,6 +21,8 @@ from google.cloud import firestore
 
 from shared import actor, logs
 from shared.domain.audit import GENESIS, AuditLink, AuditRecord, seal, sha256_json, verify
+
+log = logging.getLogger(__name__)
 
 
 def add_records(db, batch, writes: list[tuple[str, str, str, str | None, Any]], at: dt.datetime) -> None:
@@ -73,6 +76,8 @@ class FirestoreAuditTrail:
         for rid in ids:
             batch.delete(self.db.collection("audit_pending").document(rid))
         batch.commit()
+        if links:  # shipped to Cloud Logging: an external witness of each head
+            log.info("audit chain sealed", extra={"space": space, "seq": links[-1].seq, "head_hash": links[-1].hash})
         return len(links)
 
     def verify_space(self, space: str) -> list[str]:
