@@ -34,12 +34,15 @@ MGR_TEST = "manager_of_mgr_test"
 MGR_OTHER = "manager_of_mgr_other"
 CTR_TEST = "contractor_ctr_test"
 CTR_OTHER = "contractor_ctr_other"
+BEN_TEST = "beneficiary_ben_test"
+PURCHASING = "purchasing_body"
 
 PRINCIPALS: dict[str, dict[str, str] | None] = {
     MGR_TEST: {"role": "manager", "tenant": "mgr-test"},
     MGR_OTHER: {"role": "manager", "tenant": "mgr-other"},
     CTR_TEST: {"role": "contractor", "tenant": "ctr-test"},
     CTR_OTHER: {"role": "contractor", "tenant": "ctr-other"},
+    BEN_TEST: {"role": "beneficiary", "tenant": "ben-test"},
     # The other roles carry tenants that collide with real ids: the role alone must not be enough,
     # and a matching tenant under the wrong role must not be enough either.
     "beneficiary": {"role": "beneficiary", "tenant": "mgr-test"},
@@ -92,6 +95,19 @@ SEED: dict[str, dict[str, Any]] = {
     "contractors/ctr-other/messages/k-other-1": _message("accepted", "mgr-other", "O-1"),
     "outbox/ob-1": {"topic": "orders-ctr-test", "status": "pending", "data": {"order_id": "T-1"}},
     "idempotency/idem-1": {"state": "completed", "request_hash": "abc", "response": {"status": 201}},
+    # part B: a beneficiary's space, its order space (it is the orders' manager), another's need
+    "beneficiaries/ben-test": {"name": "Ville de Test", "siret": "21690123100011"},
+    "beneficiaries/ben-test/needs/N-1": {"need_id": "N-1", "status": "submitted"},
+    "beneficiaries/ben-test/missions/M-1": {"mission_id": "M-1", "professional_id": "p-1"},
+    "beneficiaries/ben-other/needs/N-2": {"need_id": "N-2", "status": "submitted"},
+    "managers/ben-test/orders/B-1": _order("ben-test", "B-1", "ctr-test", "in_progress"),
+    "professionals/p-1": {"name": "Camille Durand", "level": "Sénior"},
+    # steering aggregates, the audit trail, and server-only registries
+    "steering/volume-2026": {"total_cents": 1234500},
+    "managers/mgr-test/audit/r1": {"who": "erp", "action": "order.created"},
+    "exports/job-1": {"tenant": "mgr-test", "status": "completed"},
+    "account_requests/acc-1": {"tenant": "mgr-test", "email": "x@y.fr"},
+    "machine_identities/erp@p.iam.gserviceaccount.com": {"role": "contractor", "tenant": "ctr-test"},
 }
 
 # --- the read matrices ---------------------------------------------------------------------
@@ -116,6 +132,17 @@ DOCUMENT_READERS: dict[str, tuple[str, ...]] = {
     "contractors/ctr-other/messages/k-other-1": (CTR_OTHER,),
     "outbox/ob-1": NOBODY,
     "idempotency/idem-1": NOBODY,
+    "beneficiaries/ben-test": (BEN_TEST,),
+    "beneficiaries/ben-test/needs/N-1": (BEN_TEST,),
+    "beneficiaries/ben-test/missions/M-1": (BEN_TEST,),
+    "beneficiaries/ben-other/needs/N-2": NOBODY,
+    "managers/ben-test/orders/B-1": (BEN_TEST, CTR_TEST),
+    "professionals/p-1": NOBODY,
+    "steering/volume-2026": (PURCHASING,),
+    "managers/mgr-test/audit/r1": (MGR_TEST,),
+    "exports/job-1": NOBODY,
+    "account_requests/acc-1": NOBODY,
+    "machine_identities/erp@p.iam.gserviceaccount.com": NOBODY,
 }
 assert set(DOCUMENT_READERS) == set(SEED)
 
@@ -134,6 +161,12 @@ COLLECTION_READERS: dict[str, tuple[str, ...]] = {
     "contractors/ctr-other/messages": (CTR_OTHER,),
     "outbox": NOBODY,
     "idempotency": NOBODY,
+    "beneficiaries/ben-test/needs": (BEN_TEST,),
+    "beneficiaries/ben-other/needs": NOBODY,
+    "managers/ben-test/orders": (BEN_TEST,),
+    "professionals": NOBODY,
+    "steering": (PURCHASING,),
+    "managers/mgr-test/audit": (MGR_TEST,),
 }
 
 
@@ -176,13 +209,13 @@ QUERIES: dict[str, tuple[Query, tuple[str, ...], set[str]]] = {
         (MGR_OTHER, CTR_TEST), {"managers/mgr-other/orders/O-2"}),
     "all orders for ctr-test (collection group)": (
         Query("", "orders", (("contractor_id", "ctr-test"),), all_descendants=True),
-        (CTR_TEST,), {"managers/mgr-test/orders/T-1", "managers/mgr-other/orders/O-2"}),
+        (CTR_TEST,), {"managers/mgr-test/orders/T-1", "managers/mgr-other/orders/O-2", "managers/ben-test/orders/B-1"}),
     "all orders for ctr-other (collection group)": (
         Query("", "orders", (("contractor_id", "ctr-other"),), all_descendants=True),
         (CTR_OTHER,), {"managers/mgr-test/orders/T-2", "managers/mgr-other/orders/O-1"}),
     "all orders for ctr-test in progress (collection group)": (
         Query("", "orders", (("contractor_id", "ctr-test"), ("state", "in_progress")), all_descendants=True),
-        (CTR_TEST,), {"managers/mgr-other/orders/O-2"}),
+        (CTR_TEST,), {"managers/mgr-other/orders/O-2", "managers/ben-test/orders/B-1"}),
     "all orders of mgr-test (collection group)": (
         Query("", "orders", (("manager_id", "mgr-test"),), all_descendants=True),
         NOBODY, set()),  # tenancy is by path: a manager reads its orders under managers/{id}
@@ -366,12 +399,13 @@ def test_a_contractor_cannot_query_another_contractors_orders_by_naming_it_in_th
 
 
 def test_a_contractor_sees_its_orders_across_every_manager_it_works_for(api):
-    # Given ctr-test's orders T-1 (mgr-test) and O-2 (mgr-other)
+    # Given ctr-test's orders T-1 (mgr-test), O-2 (mgr-other) and B-1 (beneficiary ben-test)
     # When ctr-test runs the collection-group query on its own id
     response = api.run_query(CTR_TEST, Query("", "orders", (("contractor_id", "ctr-test"),), all_descendants=True))
-    # Then it gets both, and nothing else
+    # Then it gets the three, and nothing else
     assert response.status_code == 200, response.text
-    assert _ids(response, "query") == {"managers/mgr-test/orders/T-1", "managers/mgr-other/orders/O-2"}
+    assert _ids(response, "query") == {"managers/mgr-test/orders/T-1", "managers/mgr-other/orders/O-2",
+                                       "managers/ben-test/orders/B-1"}
 
 
 def test_a_contractor_cannot_tell_a_missing_order_from_another_contractors(api):
