@@ -27,4 +27,5 @@ def _decide(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def decide_penalty(request):
-    return http.serve(request, operation="decide_penalty", roles=frozenset({"manager"}), action=_decide)
+    return http.serve(request, operation="decide_penalty", roles=frozenset({"manager"}), right="penalties.manage",
+                      action=_decide)

@@ -45,7 +45,8 @@ def _statement(req: http.Request, csv_out: dict) -> http.Answer:
 def get_penalty_statement(request):
     csv_out: dict = {}
     response = http.serve(request, operation="get_penalty_statement", roles=frozenset({"manager", "contractor"}),
-                          action=lambda req: _statement(req, csv_out), methods=("GET",), idempotent=False)
+                          right="penalties.read", action=lambda req: _statement(req, csv_out), methods=("GET",),
+                          idempotent=False)
     if response.status_code == 200 and "body" in csv_out:
         response.set_data(csv_out["body"])
         response.mimetype = "text/csv"
