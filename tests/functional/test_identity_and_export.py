@@ -45,6 +45,9 @@ def test_an_account_is_requested_created_by_the_operator_and_signs_in_with_its_r
                                                "password": "Tr0ub4dour&3-Lyon", "request_id": request["request_id"]})
     assert created.status_code == 200, created.text
     assert created.json()["request"]["status"] == "fulfilled" and created.json()["request"]["met"] is True
+    # and the D7 deadline the request started is met, in the requester's space
+    d7 = clean_firestore.document(f"managers/mgr-test/deadlines/{request['request_id']}").get().to_dict()
+    assert d7["kind"] == "D7" and d7["state"] == "met"
     # Then the person signs in with the Auth emulator and holds exactly the rights given
     token = sign_in(platform, "lea.martin@rhone-habitat.fr", "Tr0ub4dour&3-Lyon")
     reader = Erp(platform, "manager", "mgr-test")
