@@ -22,3 +22,4 @@ def parse(model, body: bytes):
     if errors:
         raise DomainError(errors)
     return command
+

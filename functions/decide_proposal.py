@@ -20,4 +20,4 @@ def _decide(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def decide_proposal(request):
-    return http.serve(request, operation="decide_proposal", roles=BENEFICIARY, action=_decide)
+    return http.serve(request, operation="decide_proposal", right="needs.write", roles=BENEFICIARY, action=_decide)

@@ -21,4 +21,4 @@ def _frame(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def frame_mission(request):
-    return http.serve(request, operation="frame_mission", roles=BENEFICIARY, action=_frame)
+    return http.serve(request, operation="frame_mission", right="needs.write", roles=BENEFICIARY, action=_frame)

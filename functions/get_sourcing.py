@@ -34,5 +34,6 @@ def _get(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def get_sourcing(request):
-    return http.serve(request, operation="get_sourcing", roles=frozenset({"beneficiary", "operator"}),
+    return http.serve(request, operation="get_sourcing", right={"beneficiary": "needs.read", "operator": "professionals.write"},
+                      roles=frozenset({"beneficiary", "operator"}),
                       action=_get, methods=("GET",), idempotent=False)

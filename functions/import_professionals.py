@@ -24,5 +24,5 @@ def _import(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def import_professionals(request):
-    return http.serve(request, operation="import_professionals", roles=OPERATOR, action=_import,
+    return http.serve(request, operation="import_professionals", right="professionals.write", roles=OPERATOR, action=_import,
                       media_types=JSON_LINES, max_body=MAX_BULK_BYTES)

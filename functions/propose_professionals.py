@@ -20,4 +20,4 @@ def _propose(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def propose_professionals(request):
-    return http.serve(request, operation="propose_professionals", roles=OPERATOR, action=_propose)
+    return http.serve(request, operation="propose_professionals", right="professionals.write", roles=OPERATOR, action=_propose)

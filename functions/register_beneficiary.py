@@ -19,4 +19,4 @@ def _register(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def register_beneficiary(request):
-    return http.serve(request, operation="register_beneficiary", roles=OPERATOR, action=_register)
+    return http.serve(request, operation="register_beneficiary", right="accounts.manage", roles=OPERATOR, action=_register)

@@ -34,5 +34,6 @@ def _replace(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def replace_professional(request):
-    return http.serve(request, operation="replace_professional", roles=frozenset({"beneficiary", "operator"}),
+    return http.serve(request, operation="replace_professional", right={"beneficiary": "needs.write", "operator": "professionals.write"},
+                      roles=frozenset({"beneficiary", "operator"}),
                       action=_replace)

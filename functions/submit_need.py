@@ -21,4 +21,4 @@ def _submit(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def submit_need(request):
-    return http.serve(request, operation="submit_need", roles=BENEFICIARY, action=_submit)
+    return http.serve(request, operation="submit_need", right="needs.write", roles=BENEFICIARY, action=_submit)

@@ -19,4 +19,4 @@ def _upsert(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def upsert_professional(request):
-    return http.serve(request, operation="upsert_professional", roles=OPERATOR, action=_upsert)
+    return http.serve(request, operation="upsert_professional", right="professionals.write", roles=OPERATOR, action=_upsert)

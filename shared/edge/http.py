@@ -80,7 +80,7 @@ def rejected(errors: list[ErrorDetail] | tuple[ErrorDetail, ...], extra: dict[st
 
 
 def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[Request], Answer],
-          right: str | None = None, methods: tuple[str, ...] = ("POST",), idempotent: bool = True,
+          right: str | dict[str, str] | None = None, methods: tuple[str, ...] = ("POST",), idempotent: bool = True,
           media_types: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES):
     """Run ``action`` behind the shared checks and return a Flask response."""
     import flask
@@ -145,7 +145,7 @@ def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer
     return answer
 
 
-def _authenticate(request, roles: frozenset[str], right: str | None = None) -> Principal:
+def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | None = None) -> Principal:
     try:
         principal = bootstrap.authenticator().verify(request.headers.get("Authorization"))
     except Unauthenticated as exc:
@@ -153,6 +153,8 @@ def _authenticate(request, roles: frozenset[str], right: str | None = None) -> P
         raise Problem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")]) from exc
     if principal.role not in roles:
         raise Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
+    if isinstance(right, dict):  # an endpoint shared by several roles: one right per role
+        right = right.get(principal.role)
     if right is not None and right not in principal.rights:
         raise Problem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)])
     return principal
