@@ -2,6 +2,9 @@
 
 from functions.change_order_state import change_order_state
 from functions.export_space import export_space
+from functions.get_documents import get_documents
+from functions.request_report_upload import request_report_upload
+from functions.store_report import store_report
 from functions.manage_account import manage_account
 from functions.request_account import request_account
 from functions.run_export import run_export
@@ -28,6 +31,9 @@ from functions.upsert_professional import upsert_professional
 __all__ = [
     "manage_account",
     "export_space",
+    "store_report",
+    "request_report_upload",
+    "get_documents",
     "run_export",
     "request_account",
     "seal_audit",

@@ -131,11 +131,21 @@ def _audit_trail():
     return FirestoreAuditTrail(get("firestore"))
 
 
+def documents_bucket() -> str:
+    """The bucket of the managers' files: order documents (PDF) and export archives."""
+    return os.environ.get("PASSERELLE_DOCUMENTS_BUCKET") or f"{project_id()}-passerelle-documents"
+
+
 def _export_source():
     from shared.adapters.exports import CloudExportSource
 
-    bucket = os.environ.get("PASSERELLE_DOCUMENTS_BUCKET") or f"{project_id()}-passerelle-documents"
-    return CloudExportSource(get("firestore"), project_id(), bucket)
+    return CloudExportSource(get("firestore"), project_id(), documents_bucket())
+
+
+def _document_files():
+    from shared.adapters.document_files import GcsDocumentFiles
+
+    return GcsDocumentFiles(project_id(), documents_bucket())
 
 
 _FACTORIES = {
@@ -151,6 +161,7 @@ _FACTORIES = {
     "identity_admin": _identity_admin,
     "audit_trail": _audit_trail,
     "export_source": _export_source,
+    "document_files": _document_files,
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,
     "clock": SystemClock,

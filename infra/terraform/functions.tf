@@ -134,6 +134,27 @@ locals {
       timeout       = 60
       max_instances = 5
     }
+    store_report = {
+      description   = "Contractor -> platform: attach a PDF (report, service fait, invoice) to an order, multipart or signed-upload reference."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 120
+      max_instances = 20
+    }
+    request_report_upload = {
+      description   = "Contractor -> platform: a V4 signed URL to upload a large PDF."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 10
+    }
+    get_documents = {
+      description   = "Manager or contractor -> platform: an order's PDF documents with short-lived signed download URLs."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 20
+    }
     run_export = {
       description   = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
       ingress       = "ALLOW_INTERNAL_ONLY"

@@ -41,6 +41,17 @@ resource "google_storage_bucket" "documents" {
     enabled = true
   }
 
+  # Signed uploads land in incoming/ and are deleted once checked; clear what a client left behind.
+  lifecycle_rule {
+    condition {
+      age            = 1
+      matches_prefix = ["incoming/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   depends_on = [google_project_service.enabled]
 }
 

@@ -66,19 +66,24 @@ class CloudExportSource:
         self.bucket.blob(name).upload_from_string(data, content_type="application/zip")
 
     def signed_url(self, name: str, ttl: dt.timedelta) -> str:
-        blob = self.bucket.blob(name)
-        if os.environ.get("STORAGE_EMULATOR_HOST"):
-            # The emulator checks no signature: sign with a throw-away local key.
-            return blob.generate_signed_url(version="v4", expiration=ttl, method="GET", credentials=_local_signer())
-        # On Cloud Run there is no private key: IAM signBlob signs for the runtime service account.
-        import google.auth
-        import google.auth.transport.requests
+        return signed_url(self.bucket.blob(name), ttl)
 
-        credentials, _ = google.auth.default()
-        credentials.refresh(google.auth.transport.requests.Request())
-        return blob.generate_signed_url(version="v4", expiration=ttl, method="GET",
-                                        service_account_email=credentials.service_account_email,
-                                        access_token=credentials.token)
+
+def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str | None = None) -> str:
+    """A V4 signed URL for ``blob``, locally and on Cloud Run (shared with the PDF documents)."""
+    if os.environ.get("STORAGE_EMULATOR_HOST"):
+        # The emulator checks no signature: sign with a throw-away local key.
+        return blob.generate_signed_url(version="v4", expiration=ttl, method=method, content_type=content_type,
+                                        credentials=_local_signer())
+    # On Cloud Run there is no private key: IAM signBlob signs for the runtime service account.
+    import google.auth
+    import google.auth.transport.requests
+
+    credentials, _ = google.auth.default()
+    credentials.refresh(google.auth.transport.requests.Request())
+    return blob.generate_signed_url(version="v4", expiration=ttl, method=method, content_type=content_type,
+                                    service_account_email=credentials.service_account_email,
+                                    access_token=credentials.token)
 
 
 @functools.cache

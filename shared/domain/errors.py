@@ -56,6 +56,18 @@ CATALOGUE: dict[str, str] = {
     "SEQUENCE_OUTDATED": "Numéro de séquence {sequence} déjà dépassé : la dernière séquence appliquée est {last}.",
     "SEQUENCE_GAP": "Numéro de séquence {sequence} en avance : la séquence attendue est {expected}. Renvoyez d'abord les messages manquants.",
     "OCCURRED_IN_FUTURE": "La date de l'événement ({occurred_at}) est dans le futur.",
+    # PDF documents attached to orders (store_report)
+    "DOCUMENT_EMPTY": "Le fichier est vide.",
+    "DOCUMENT_TOO_LARGE": "Le fichier fait {size} octets : la limite est de {limit} octets (au-delà de 5 Mo, utilisez une URL de dépôt signée).",
+    "DOCUMENT_NOT_PDF": "Le fichier n'est pas un PDF : il ne commence pas par « %PDF- » (début lu : « {start} »).",
+    "DOCUMENT_TRUNCATED": "Le PDF est tronqué : la fin de fichier (%%EOF) est absente.",
+    "DOCUMENT_ENCRYPTED": "Le PDF est chiffré ou protégé par mot de passe : envoyez-le sans protection.",
+    "DOCUMENT_UNREADABLE": "Le PDF est illisible ({detail}).",
+    "MALFORMED_MULTIPART": "Formulaire multipart illisible : {detail}.",
+    "DOCUMENT_MISSING": "Aucun fichier joint : ajoutez la partie « file » au formulaire.",
+    "UPLOAD_NOT_FOUND": "Dépôt « {upload_id} » introuvable pour cette commande.",
+    "UPLOAD_NOT_RECEIVED": "Le fichier du dépôt « {upload_id} » n'a pas été reçu : déposez-le sur l'URL signée avant de l'enregistrer.",
+    "UPLOAD_EXPIRED": "Le dépôt « {upload_id} » a expiré le {expires_at} : demandez une nouvelle URL.",
     # sourcing of professionals (part B)
     "INVALID_SIRET": "SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) est juste.",
     "BENEFICIARY_NOT_FOUND": "Bénéficiaire « {beneficiary_id} » inconnu de la plateforme.",

@@ -31,6 +31,7 @@ class Right(StrEnum):
     ORDERS_WRITE = "orders.write"  # issue orders, decide on them
     ORDERS_READ = "orders.read"
     EXECUTION_WRITE = "execution.write"  # report execution
+    DOCUMENTS_WRITE = "documents.write"  # attach PDF reports, proofs of service, invoices to orders
     PENALTIES_MANAGE = "penalties.manage"  # waive / dispute ledger entries
     PENALTIES_READ = "penalties.read"
     NEEDS_WRITE = "needs.write"  # describe needs, decide on proposals
@@ -46,7 +47,7 @@ class Right(StrEnum):
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.MANAGER: frozenset({Right.ORDERS_WRITE, Right.ORDERS_READ, Right.PENALTIES_MANAGE, Right.PENALTIES_READ,
                              Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}),
-    Role.CONTRACTOR: frozenset({Right.EXECUTION_WRITE, Right.ORDERS_READ, Right.PENALTIES_READ}),
+    Role.CONTRACTOR: frozenset({Right.EXECUTION_WRITE, Right.DOCUMENTS_WRITE, Right.ORDERS_READ, Right.PENALTIES_READ}),
     Role.BENEFICIARY: frozenset({Right.NEEDS_WRITE, Right.NEEDS_READ, Right.ORDERS_WRITE, Right.ORDERS_READ,
                                  Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}),
     Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ}),

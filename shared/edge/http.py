@@ -24,6 +24,7 @@ MAX_BODY_BYTES = 256 * 1024  # documented in docs/api.md
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
 _STATUS_BY_CODE = {
     "MALFORMED_JSON": 400,
+    "MALFORMED_MULTIPART": 400,
     "ORDER_NOT_FOUND": 404,
     "ORDER_ALREADY_EXISTS": 409,
     "BENEFICIARY_NOT_FOUND": 404,
@@ -31,6 +32,7 @@ _STATUS_BY_CODE = {
     "MISSION_NOT_FOUND": 404,
     "NEED_ALREADY_EXISTS": 409,
     "MISSION_ALREADY_EXISTS": 409,
+    "UPLOAD_NOT_FOUND": 404,
 }
 _TITLES = {
     400: "Requête invalide",
@@ -56,6 +58,7 @@ class Request:
     idempotency_key: str | None
     correlation_id: str
     method: str = "POST"
+    content_type: str = ""  # the full Content-Type header (multipart bodies need its boundary)
 
 
 @dataclass
@@ -94,7 +97,8 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
         actor.act_as(principal.uid, principal.role, principal.tenant)
         body = _read_body(request, media_types, max_body) if request.method == "POST" else b""
         key = request.headers.get("Idempotency-Key")
-        ctx = Request(principal, body, dict(request.args), key, cid, request.method)
+        ctx = Request(principal, body, dict(request.args), key, cid, request.method,
+                      request.headers.get("Content-Type", ""))
         answer = _idempotent(ctx, operation, action) if idempotent and request.method == "POST" else _run(action, ctx)
     except Problem as problem:
         answer = _problem_answer(problem, cid, request.path)

@@ -1,0 +1,28 @@
+"""request_report_upload — HTTPS POST: a V4 signed URL to upload a large PDF (A6).
+
+The contractor PUTs the file on ``upload_url`` (Content-Type: application/pdf) within 15
+minutes, then registers it with store_report ``{"manager_id", "order_id", "upload_id"}``.
+"""
+
+from __future__ import annotations
+
+import functions_framework
+
+from functions._documents import ports
+from shared.domain import documents as doc
+from shared.domain.validation import parse_json
+from shared.edge import http
+from shared.service import documents
+
+
+def _request(req: http.Request) -> http.Answer:
+    command, errors = parse_json(doc.RequestUpload, req.body)
+    if errors:
+        raise http.rejected(errors)
+    return http.Answer(201, documents.request_upload(req.principal.tenant, command, ports(), req.principal.uid))
+
+
+@functions_framework.http
+def request_report_upload(request):
+    return http.serve(request, operation="request_report_upload", roles=frozenset({"contractor"}),
+                      right="documents.write", action=_request)

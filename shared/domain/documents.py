@@ -1,0 +1,154 @@
+"""PDF documents attached to an order (A6, B7): what is accepted, where it lives, what is kept.
+
+Contractors attach intervention reports, proofs of service ("service fait") and invoices to
+an order addressed to them. A file is accepted only if it is a real, readable, unencrypted
+PDF within the size limit; it is identified by its SHA-256, so the same file sent twice is
+stored once. It is stored in the MANAGER's space (``managers/<m>/orders/<o>/documents/``),
+never the contractor's.
+
+Pure: pypdf parses the bytes; nothing here talks to Google.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.domain.errors import ErrorDetail
+from shared.domain.orders import Identifier
+
+# Documented limits (docs/documents.md). REST carries the file in the request body; larger
+# files go through a V4 signed upload URL straight to Cloud Storage.
+MAX_REST_BYTES = 5 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+UPLOAD_URL_TTL = dt.timedelta(minutes=15)
+DOWNLOAD_URL_TTL = dt.timedelta(minutes=5)
+PDF_MAGIC = b"%PDF-"
+EOF_WINDOW = 1024  # the %%EOF marker must sit near the end of a complete file
+Filename = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^/\\\x00-\x1f]+$")]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class DocumentKind(StrEnum):
+    INTERVENTION_REPORT = "intervention_report"  # compte rendu d'intervention
+    SERVICE_DONE = "service_done"  # attestation de service fait
+    INVOICE = "invoice"  # facture
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class AttachFields(_Strict):
+    """The form fields that come with a multipart upload (the file itself is the ``file`` part)."""
+
+    manager_id: Identifier
+    order_id: Identifier
+    kind: DocumentKind
+
+
+class RequestUpload(_Strict):
+    """POST request_report_upload: ask for a signed URL to upload a large PDF."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RequestUpload")
+
+    manager_id: Identifier
+    order_id: Identifier
+    kind: DocumentKind
+    filename: Filename
+    size_bytes: Annotated[int, Field(gt=0)]
+
+
+class RegisterUpload(_Strict):
+    """POST store_report (JSON): the object reference of a finished signed upload, nothing else."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RegisterUpload")
+
+    manager_id: Identifier
+    order_id: Identifier
+    upload_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+
+
+class DocumentRecord(BaseModel):
+    """Metadata kept in Firestore at ``managers/<m>/orders/<o>/documents/<sha256>``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DocumentRecord")
+
+    sha256: Sha256
+    manager_id: str
+    order_id: str
+    contractor_id: str
+    kind: DocumentKind
+    filename: str
+    size_bytes: int
+    pages: int
+    object_name: str
+    channel: str  # "rest" | "signed_url"
+    uploaded_by: str
+    uploaded_at: AwareDatetime
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    sha256: str
+    size_bytes: int
+    pages: int
+
+
+def object_name(manager_id: str, order_id: str, sha256: str) -> str:
+    """Deterministic: the same file for the same order always lands on the same object."""
+    return f"managers/{manager_id}/orders/{order_id}/documents/{sha256}.pdf"
+
+
+def record_path(manager_id: str, order_id: str, sha256: str) -> str:
+    return f"managers/{manager_id}/orders/{order_id}/documents/{sha256}"
+
+
+def upload_path(manager_id: str, order_id: str, upload_id: str) -> str:
+    return f"managers/{manager_id}/orders/{order_id}/uploads/{upload_id}"
+
+
+def staging_name(manager_id: str, order_id: str, upload_id: str) -> str:
+    """Where a signed upload lands before it is checked (deleted once checked, good or bad)."""
+    return f"incoming/{manager_id}/{order_id}/{upload_id}.pdf"
+
+
+def size_errors(size: int, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.file") -> list[ErrorDetail]:
+    if size == 0:
+        return [ErrorDetail.of(field, "DOCUMENT_EMPTY")]
+    if size > limit:
+        return [ErrorDetail.of(field, "DOCUMENT_TOO_LARGE", size=size, limit=limit)]
+    return []
+
+
+def inspect_pdf(data: bytes, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.file") -> tuple[PdfFacts | None, list[ErrorDetail]]:
+    """Check that ``data`` is a complete, readable, unencrypted PDF; its facts or every reason not."""
+    errors = size_errors(len(data), limit, field)
+    if errors:
+        return None, errors
+    if not data.startswith(PDF_MAGIC):
+        return None, [ErrorDetail.of(field, "DOCUMENT_NOT_PDF", start=data[:16].decode("latin-1").strip()[:16])]
+    if b"%%EOF" not in data[-EOF_WINDOW:]:
+        return None, [ErrorDetail.of(field, "DOCUMENT_TRUNCATED")]
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted:
+            return None, [ErrorDetail.of(field, "DOCUMENT_ENCRYPTED")]
+        pages = len(reader.pages)
+        for page in reader.pages:  # touch every page: a broken object table shows up here
+            page.mediabox  # noqa: B018
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        return None, [ErrorDetail.of(field, "DOCUMENT_UNREADABLE", detail=type(exc).__name__)]
+    if pages == 0:
+        return None, [ErrorDetail.of(field, "DOCUMENT_UNREADABLE", detail="aucune page")]
+    return PdfFacts(hashlib.sha256(data).hexdigest(), len(data), pages), []

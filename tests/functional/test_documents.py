@@ -1,0 +1,80 @@
+"""PDF documents through HTTPS: multipart upload, signed upload, signed download, who may do what."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+import pytest
+import requests
+
+from tests.builders import issue_order_body
+from tests.pdfs import a_pdf, an_html_page_named_pdf
+
+pytestmark = pytest.mark.emulators
+ORDER = "BC-DOC-1"
+
+
+def upload(platform, erp, data: bytes, *, kind: str = "service_done", order_id: str = ORDER,
+           key: str | None = None) -> requests.Response:
+    return requests.post(platform.url("store_report") + "/", timeout=30,
+                         headers={"Authorization": f"Bearer {erp.token}", "Idempotency-Key": key or uuid.uuid4().hex},
+                         data={"manager_id": "mgr-test", "order_id": order_id, "kind": kind},
+                         files={"file": ("attestation.pdf", data, "application/pdf")})
+
+
+def documents_of(platform, erp, **params) -> requests.Response:
+    return requests.get(platform.url("get_documents") + "/", params={"order_id": ORDER, **params}, timeout=30,
+                        headers={"Authorization": f"Bearer {erp.token}"})
+
+
+def test_a_contractor_attaches_a_pdf_that_its_manager_reads_and_no_one_else(manager, contractor, other_contractor,
+                                                                             platform):
+    # Given an order addressed to ctr-test
+    assert manager.post("receive_order", issue_order_body(ORDER)).status_code == 201
+    data = a_pdf("Attestation de service fait BC-DOC-1")
+    # When the contractor uploads it (multipart), then uploads it again
+    first = upload(platform, contractor, data)
+    second = upload(platform, contractor, data)
+    # Then it is stored once, named by its digest
+    assert first.status_code == 201, first.text
+    assert second.status_code == 200 and second.json()["created"] is False
+    document = first.json()["document"]
+    assert document["sha256"] == hashlib.sha256(data).hexdigest() and document["kind"] == "service_done"
+    assert document["object_name"].startswith("managers/mgr-test/orders/BC-DOC-1/documents/")
+    # And the manager reads it through a signed URL, as does the contractor
+    listed = documents_of(platform, manager)
+    assert listed.status_code == 200, listed.text
+    [entry] = listed.json()["documents"]
+    assert requests.get(entry["download_url"], timeout=30).content == data
+    assert documents_of(platform, contractor, manager_id="mgr-test").json()["documents"][0]["sha256"] == entry["sha256"]
+    # But another contractor can neither attach nor read
+    refused = upload(platform, other_contractor, a_pdf("intrus"))
+    assert refused.status_code == 404 and refused.json()["errors"][0]["code"] == "ORDER_NOT_FOUND"
+    assert documents_of(platform, other_contractor, manager_id="mgr-test").status_code == 404
+    # And a web page renamed .pdf is refused with a clear error
+    fake = upload(platform, contractor, an_html_page_named_pdf())
+    assert fake.status_code == 422 and fake.headers["Content-Type"] == "application/problem+json"
+    assert [(e["field"], e["code"]) for e in fake.json()["errors"]] == [("$.file", "DOCUMENT_NOT_PDF")]
+
+
+def test_a_large_pdf_goes_through_a_signed_upload_url_then_its_reference(manager, contractor, platform):
+    # Given an order and a PDF larger than the REST limit
+    assert manager.post("receive_order", issue_order_body(ORDER)).status_code == 201
+    data = a_pdf("Rapport volumineux", padding=5 * 1024 * 1024 + 10)
+    too_large = upload(platform, contractor, data)
+    assert too_large.status_code == 422 and too_large.json()["errors"][0]["code"] == "DOCUMENT_TOO_LARGE"
+    # When the contractor asks for a signed URL, PUTs the file, and sends the reference only
+    asked = contractor.post("request_report_upload", {"manager_id": "mgr-test", "order_id": ORDER,
+                                                      "kind": "intervention_report", "filename": "rapport.pdf",
+                                                      "size_bytes": len(data)})
+    assert asked.status_code == 201, asked.text
+    grant = asked.json()
+    assert requests.put(grant["upload_url"], data=data, headers=grant["headers"], timeout=60).ok
+    registered = contractor.post("store_report", {"manager_id": "mgr-test", "order_id": ORDER,
+                                                  "upload_id": grant["upload_id"]})
+    # Then the document is registered with its digest and read back intact by the manager
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["document"]["sha256"] == hashlib.sha256(data).hexdigest()
+    [entry] = documents_of(platform, manager).json()["documents"]
+    assert hashlib.sha256(requests.get(entry["download_url"], timeout=60).content).hexdigest() == entry["sha256"]
