@@ -53,9 +53,17 @@ CATALOGUE: dict[str, str] = {
     "TRANSITION_NOT_ALLOWED_FOR_ACTOR": "Le passage à l'état « {to_label} » est réservé au {actor_label}.",
     "MISSING_FIELD_FOR_TRANSITION": "Le passage à l'état « {to_label} » exige {requirement}.",
     "ORDER_TERMINATED": "La commande est à l'état final « {state_label} » : plus aucune mise à jour n'est acceptée.",
+    "MESSAGE_ID_REUSED": "L'identifiant de message « {id} » a déjà servi pour un autre contenu : le premier message fait foi. Renvoyez la correction sous un nouvel identifiant.",
     "SEQUENCE_OUTDATED": "Numéro de séquence {sequence} déjà dépassé : la dernière séquence appliquée est {last}.",
     "SEQUENCE_GAP": "Numéro de séquence {sequence} en avance : la séquence attendue est {expected}. Renvoyez d'abord les messages manquants.",
     "OCCURRED_IN_FUTURE": "La date de l'événement ({occurred_at}) est dans le futur.",
+    # contracts and billing accounts (A2.1, A2.2, A13)
+    "CONTRACT_NOT_FOUND": "Marché « {contract_id} » inconnu pour ce gestionnaire.",
+    "CONTRACT_OTHER_CONTRACTOR": "Le marché « {contract_id} » n'est pas attribué au prestataire « {contractor_id} ».",
+    "CONTRACT_NOT_IN_FORCE": "Le marché « {contract_id} » n'est pas en vigueur le {on} (statut « {status} », du {starts_on} au {ends_on}).",
+    "LOT_OUTSIDE_CONTRACT": "Le lot « {lot} » ne fait pas partie du marché (lots : {lots}).",
+    "OUTSIDE_CONTRACT_PERIMETER": "La commune « {commune} » est hors du périmètre géographique du marché « {contract_id} ».",
+    "CONTRACTOR_CHANGED": "Le titulaire d'un marché ne change pas : créez un nouveau marché.",
     # PDF documents attached to orders (store_report)
     "DOCUMENT_EMPTY": "Le fichier est vide.",
     "DOCUMENT_TOO_LARGE": "Le fichier fait {size} octets : la limite est de {limit} octets (au-delà de 5 Mo, utilisez une URL de dépôt signée).",

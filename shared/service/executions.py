@@ -13,7 +13,8 @@ from shared.domain.orders import Actor
 from shared.domain.timeliness import measure
 from shared.domain.validation import parse_json
 from shared.ports import (
-    AlreadyRecorded, Changes, Clock, DeadlineWrite, EventRecord, InboxRecord, OutboxMessage, Publisher, Store, digest,
+    AlreadyRecorded, Changes, Clock, ConcurrencyConflict, DeadlineWrite, EventRecord, InboxRecord, OutboxMessage,
+    Publisher, Store, digest,
 )
 from shared.service import deadlines, outbox
 from shared.service.inbound import InboundMessage
@@ -37,13 +38,40 @@ def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher:
         except AlreadyRecorded:
             previous = store.get_inbox(msg.contractor_id, msg.key)
             assert previous is not None
-    if previous is not None:
+    if previous is not None and previous.digest != digest(msg.data):
+        reply, written = _reused_id(msg, previous, store, clock)
+    elif previous is not None:
         log.info("duplicate message answered with its first reply", extra={"message_key": msg.key})
         written = store.pending_outbox(limit=1, ids=[previous.outbox_id])
         reply = previous.reply
     if publisher is not None and written:
         outbox.dispatch(store, publisher, clock, written)
     return reply
+
+
+def _reused_id(msg: InboundMessage, previous: InboxRecord, store: Store, clock: Clock
+               ) -> tuple[Reply, list[OutboxMessage]]:
+    """Another body under an id already answered: refused loudly, never taken for a duplicate.
+
+    The first message's effects stand; this one is answered MESSAGE_ID_REUSED (once per
+    distinct body) so that a correction sent under a reused id is not silently dropped.
+    """
+    ids = _identifiers(None, msg.data)
+    reply = Reply(status=ReplyStatus.REJECTED, in_reply_to=msg.ref, received_at=msg.received_at,
+                  manager_id=ids["manager_id"], order_id=ids["order_id"], sequence=ids["sequence"],
+                  errors=[ErrorDetail.of("attributes.ce-id", "MESSAGE_ID_REUSED", id=msg.id)])
+    message = OutboxMessage(
+        id=f"reply-{msg.key}-{digest(msg.data)[:16]}", topic=topology.replies_topic(msg.contractor_id),
+        event_type=reply.event_type, source=topology.PLATFORM_SOURCE,
+        subject=f"orders/{reply.order_id}" if reply.order_id else None, data=reply.model_dump(mode="json"),
+        created_at=clock.now(), ordering_key=reply.order_id,
+    )
+    try:
+        store.commit(Changes(outbox=[message]))
+    except ConcurrencyConflict:  # this very body was already answered so
+        return reply, store.pending_outbox(limit=1, ids=[message.id])
+    log.warning("message id reused with another body", extra={"message_key": msg.key})
+    return reply, [message]
 
 
 def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock

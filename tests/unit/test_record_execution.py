@@ -95,3 +95,17 @@ def test_a_publish_failure_after_commit_leaves_the_reply_for_the_relay(store):
     publisher.fail = None
     assert outbox.relay(store, publisher, FixedClock(NOW)) == {"pending": 1, "sent": 1, "failed": 0}
     assert store.pending_outbox(10) == []
+
+
+def test_a_correction_sent_under_a_reused_id_is_refused_loudly_not_dropped(store):
+    publisher = RecordingPublisher()
+    first = record_execution(inbound(report(1, "closed")), store, FixedClock(NOW), publisher)
+    assert first.status is ReplyStatus.REJECTED
+    # the contractor fixes the message but forgets to change its id
+    fixed = record_execution(inbound(report(1, "acknowledged")), store, FixedClock(NOW), publisher)
+    assert [(e.field, e.code) for e in fixed.errors] == [("attributes.ce-id", "MESSAGE_ID_REUSED")]
+    assert store.get_order(MANAGER, "BC-2026-014").value.state is OrderState.TO_ACKNOWLEDGE
+    # each distinct body is answered once, however often it is redelivered
+    record_execution(inbound(report(1, "acknowledged")), store, FixedClock(NOW), publisher)
+    assert [json.loads(data)["errors"][0]["code"] for _, data, _, _ in publisher.published] == [
+        "ILLEGAL_TRANSITION", "MESSAGE_ID_REUSED"]
