@@ -202,12 +202,17 @@ locals {
   function_environment = {
     GOOGLE_CLOUD_PROJECT        = var.project_id
     PASSERELLE_DOCUMENTS_BUCKET = google_storage_bucket.documents.name
-    PASSERELLE_REGION           = var.region
+    # The professionals' search index (part B) lives in the same private bucket, outside any tenant prefix.
+    PASSERELLE_INDEX_BUCKET = google_storage_bucket.documents.name
+    PASSERELLE_REGION       = var.region
     # Deadline timers (docs/penalties.md): the queue, the OIDC identity of its tasks and
     # the URL they call (2nd gen functions keep their cloudfunctions.net URL).
     PASSERELLE_TASKS_QUEUE   = google_cloud_tasks_queue.deadlines.id
     PASSERELLE_TASKS_INVOKER = google_service_account.tasks_invoker.email
     PASSERELLE_ACCRUE_URL    = "https://${var.region}-${var.project_id}.cloudfunctions.net/accrue-penalties"
+    # Audiences accepted on Google-signed ID tokens of ERP service accounts (docs/security.md):
+    # the public URL of every function.
+    PASSERELLE_AUDIENCES = join(",", [for name in keys(local.functions) : "https://${var.region}-${var.project_id}.cloudfunctions.net/${replace(name, "_", "-")}"])
     # Set by Cloud Functions itself; declared to avoid a permanent diff.
     LOG_EXECUTION_ID = "true"
   }
