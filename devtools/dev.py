@@ -37,8 +37,10 @@ def main() -> int:
         stack.provision_exports()
         stack.provision_contractor("ctr-titulaire")  # contractor of the sourcing missions' orders
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
-        relay_every = config["functions"]["relay_outbox"].get("schedule_seconds", 2)
-        threading.Thread(target=_relay_loop, args=(stack.url("relay_outbox"), relay_every, stop), daemon=True).start()
+        for name, spec in config["functions"].items():  # what Cloud Scheduler calls in production
+            if "schedule_seconds" in spec:
+                threading.Thread(target=_schedule_loop, args=(stack.url(name), spec["schedule_seconds"], stop),
+                                 daemon=True).start()
         _print_banner(stack, config, results)
         while not stop.wait(0.5):
             pass
@@ -55,8 +57,8 @@ def _interrupt(*_):
     raise KeyboardInterrupt
 
 
-def _relay_loop(url: str, every: float, stop: threading.Event) -> None:
-    """Stands in for Cloud Scheduler's job on relay_outbox."""
+def _schedule_loop(url: str, every: float, stop: threading.Event) -> None:
+    """Stands in for a Cloud Scheduler job (relay_outbox, seal_audit, …)."""
     while not stop.wait(every):
         try:
             urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=10).read()
