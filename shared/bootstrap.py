@@ -71,7 +71,7 @@ def _blobs():
 def _identity_admin():
     from shared.adapters.identity import FirebaseIdentityAdmin
 
-    return FirebaseIdentityAdmin(get("authenticator").app)
+    return FirebaseIdentityAdmin(get("authenticator").app, get("firestore"))
 
 
 def _account_requests():

@@ -38,6 +38,13 @@ def add_records(db, batch, writes: list[tuple[str, str, str, str | None, Any]], 
         batch.create(db.collection("audit_pending").document(record.record_id), {"space": space, "at": at})
 
 
+def record_now(db, space: str, action: str, target: str, after: Any) -> None:
+    """An audit record for a change made outside Firestore (e.g. Firebase Auth claims)."""
+    batch = db.batch()
+    add_records(db, batch, [(space, action, target, None, after)], dt.datetime.now(dt.UTC))
+    batch.commit()
+
+
 class FirestoreAuditTrail:
     def __init__(self, client):
         self.db = client
@@ -93,5 +100,6 @@ class FirestoreAuditTrail:
         return problems
 
     def spaces(self) -> list[str]:
-        return [f"{root}/{ref.id}" for root in ("managers", "contractors")
-                for ref in self.db.collection(root).list_documents()]
+        tenants = [f"{root}/{ref.id}" for root in ("managers", "contractors", "beneficiaries")
+                   for ref in self.db.collection(root).list_documents()]
+        return tenants + ["platform/registry"]

@@ -6,15 +6,40 @@ messages go to the same ``outbox`` collection as part A's, so ``relay_outbox`` p
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
+from shared.adapters import audit
 from shared.adapters.firestore import _outbox_doc
+from shared.domain.audit import sha256_json
 from shared.ports import ConcurrencyConflict, DocWrite, OutboxMessage, Versioned
 
 MAX_BATCH = 450
+MAX_FIRESTORE_BATCH = 500
+
+
+def space_of(path: str) -> str:
+    """The space a document belongs to: ``beneficiaries/<id>``, ``managers/<id>``… or the
+    platform's registry for documents outside any tenant (professionals, search index)."""
+    parts = path.split("/")
+    if parts[0] in ("managers", "contractors", "beneficiaries") and len(parts) >= 2:
+        return f"{parts[0]}/{parts[1]}"
+    return "platform/registry"
+
+
+def audit_writes(writes: list[DocWrite], room: int) -> list[tuple[str, str, str, str | None, Any]]:
+    """One audit record per write (two batch operations each), or one per space when the
+    batch has no room for that (bulk imports)."""
+    if 2 * len(writes) <= room:
+        return [(space_of(w.path), f"document.{w.mode}", w.path, None, w.data) for w in writes]
+    by_space: dict[str, list[DocWrite]] = {}
+    for w in writes:
+        by_space.setdefault(space_of(w.path), []).append(w)
+    return [(space, "documents.bulk_written", f"{ws[0].path} (+{len(ws) - 1})", None,
+             {w.path: sha256_json(w.data) for w in ws}) for space, ws in by_space.items()][: max(room // 2, 0)]
 
 
 class FirestoreDocuments:
@@ -55,6 +80,8 @@ class FirestoreDocuments:
                 batch.set(ref, write.data)
         for message in outbox:
             batch.create(self.db.collection("outbox").document(message.id), _outbox_doc(message))
+        audit.add_records(self.db, batch, audit_writes(writes, room=MAX_FIRESTORE_BATCH - len(writes) - len(outbox)),
+                          dt.datetime.now(dt.UTC))
         try:
             batch.commit()
         except (gexc.AlreadyExists, gexc.FailedPrecondition, gexc.Aborted, gexc.Conflict, gexc.NotFound) as exc:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from google.api_core import exceptions as gexc
+
+from shared.adapters import audit
 
 from shared.domain.identity import AccountRequest
 
 
 class FirebaseIdentityAdmin:
-    def __init__(self, app):
+    def __init__(self, app, firestore_client=None):
         self.app = app
+        self.db = firestore_client
 
     def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str:
         from firebase_admin import auth
@@ -31,6 +35,9 @@ class FirebaseIdentityAdmin:
         auth.set_custom_user_claims(uid, claims, app=self.app)
         # Sessions opened before a change of rights end: tokens issued earlier are revoked.
         auth.revoke_refresh_tokens(uid, app=self.app)
+        if self.db is not None:
+            audit.record_now(self.db, "platform/registry", "account.claims_set", f"auth/users/{uid}",
+                             {"email": email, "claims": claims})
         return uid
 
 
@@ -43,11 +50,22 @@ class FirestoreAccountRequests:
         return AccountRequest.model_validate(snap.to_dict()) if snap.exists else None
 
     def create(self, request: AccountRequest) -> bool:
+        return self._write(request, create=True)
+
+    def save(self, request: AccountRequest) -> None:
+        self._write(request, create=False)
+
+    def _write(self, request: AccountRequest, create: bool) -> bool:
+        db, ref = self.collection._client, self.collection.document(request.request_id)
+        data = request.model_dump(mode="json")
+        batch = db.batch()
+        batch.create(ref, data) if create else batch.set(ref, data)
+        audit.add_records(db, batch, [(f"managers/{request.tenant}" if request.role.value == "manager"
+                                       else f"beneficiaries/{request.tenant}",
+                                       "account.requested" if create else "account.request_fulfilled", ref.path,
+                                       None, data)], dt.datetime.now(dt.UTC))
         try:
-            self.collection.document(request.request_id).create(request.model_dump(mode="json"))
+            batch.commit()
             return True
         except gexc.AlreadyExists:
             return False
-
-    def save(self, request: AccountRequest) -> None:
-        self.collection.document(request.request_id).set(request.model_dump(mode="json"))
