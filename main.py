@@ -1,10 +1,13 @@
 """Every entry point, so that one source tree deploys them all (entry point = function name)."""
 
 from functions.change_order_state import change_order_state
+from functions.erase_professional import erase_professional
 from functions.export_space import export_space
 from functions.get_documents import get_documents
 from functions.request_report_upload import request_report_upload
 from functions.store_report import store_report
+from functions.upsert_billing_account import upsert_billing_account
+from functions.upsert_contract import upsert_contract
 from functions.manage_account import manage_account
 from functions.request_account import request_account
 from functions.run_export import run_export
@@ -31,9 +34,12 @@ from functions.upsert_professional import upsert_professional
 __all__ = [
     "manage_account",
     "export_space",
+    "erase_professional",
     "store_report",
     "request_report_upload",
     "get_documents",
+    "upsert_contract",
+    "upsert_billing_account",
     "run_export",
     "request_account",
     "seal_audit",

@@ -26,18 +26,25 @@ import json
 import string
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 from pydantic.json_schema import models_json_schema
 
 from shared import topology
 from shared.domain.errors import CATALOGUE, ErrorDetail
-from shared.domain.identity import Right
+from shared.domain.identity import AccountRequest, CreateAccount, RequestAccount, Right, Role
 from shared.domain.messages import (
     EventType, ExecutionReport, IssueOrder, ManagerDecision, MessageRef, Reply, ReplyStatus,
 )
 from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderState
+from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
+from shared.domain.sourcing.messages import (
+    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
+    SubmitNeed,
+)
+from shared.domain.sourcing.process import Mission, NeedRecord
+from shared.domain.sourcing.records import Beneficiary, NeedContent, Professional
 from shared.domain.timeliness import SHARING_DEADLINE, measure
 from shared.domain.validation import parse_json
 from shared.edge import http as edge_http
@@ -67,9 +74,11 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right]] = {
 # that adding a function is a conscious choice: tests/unit/test_contracts.py fails on any function
 # that is neither described nor listed here, and on a listed name that no longer exists.
 NOT_YET_DESCRIBED = frozenset({
+    "erase_professional",  # GDPR erasure, operator only (docs/personal-data.md)
     "decide_penalty", "get_penalty_statement",  # penalties (docs/penalties.md)
     "request_account", "manage_account", "export_space",  # identity, reversibility (docs/security.md)
     "store_report", "request_report_upload", "get_documents",  # PDF documents
+    "upsert_contract", "upsert_billing_account",  # contracts and billing accounts (docs/exchange-perimeter.md)
     "register_beneficiary", "upsert_professional", "import_professionals", "submit_need",  # sourcing
     "propose_professionals", "decide_proposal", "get_sourcing", "frame_mission", "replace_professional",
 })
@@ -148,6 +157,189 @@ class Problem(BaseModel):
                     "replies-<contractor>.")
 
 
+# --- answers built as plain dicts: described here, checked against their builders -------------
+# Each model below names the function that builds the dict it describes. The services keep
+# building dicts; tests/unit/test_contracts.py runs those builders (or the pure part of them)
+# and validates what they return against these models, so the two cannot drift apart silently.
+
+
+class ProfessionalUpserted(Professional):
+    """What upsert_professional answers: the professional as stored, and what happened.
+    Built by functions/upsert_professional.py from shared.service.sourcing.services.upsert_professional."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProfessionalUpserted")
+
+    outcome: Literal["created", "updated", "unchanged"] = Field(
+        description="created (201), updated or unchanged (200): an identical record changes nothing.")
+
+
+class ImportLine(BaseModel):
+    """The outcome of one line of a JSON Lines import (blank lines are skipped, not reported)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportLine")
+
+    line: int = Field(ge=1, description="Line number in the body, from 1.")
+    status: Literal["accepted", "rejected"]
+    professional_id: str | None = Field(default=None, description="Accepted lines only.")
+    errors: list[ErrorDetail] | None = Field(
+        default=None, description="Rejected lines only: every error, fields as JSONPath rooted at $[<line>].")
+
+
+class ImportReport(BaseModel):
+    """What import_professionals answers. Built by shared.service.sourcing.services.import_professionals."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportReport")
+
+    accepted: int = Field(ge=0, description="Valid lines (a professional_id seen twice: the second is rejected).")
+    rejected: int = Field(ge=0, description="Invalid lines, each listed in lines with its errors.")
+    changed: int = Field(ge=0, description="Accepted professionals whose stored record actually changed.")
+    index_revision: int | None = Field(description="The search index rebuilt once at the end; null when nothing changed.")
+    lines: list[ImportLine]
+
+
+class NeedVersionView(BaseModel):
+    """One version of a need: what the beneficiary asked, and the ranked result once scored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="NeedVersionView")
+
+    version: int = Field(ge=1)
+    content: NeedContent | None
+    result: dict[str, Any] | None = Field(description=(
+        "null until score_candidates ran. Otherwise: need_id, version, scored_at, index_revision, candidates "
+        "(ranked: professional_id, name, rank, total, partial, criteria, filters, missed, matched_terms, "
+        "daily_rate_cents, explanation in French), partial, pool_size, full_matches, weights, filters, query_terms."))
+
+
+class NeedView(NeedRecord):
+    """What get_sourcing?view=need answers. Built by shared.service.sourcing.services.read_need."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="NeedView")
+
+    versions: list[NeedVersionView] = Field(description="Every version, oldest first.")
+
+
+class MissionOrderSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionOrderSummary")
+
+    order_id: str
+    state: OrderState
+    total_cents: int
+    progress: int | None
+    invoice_date: dt.date | None
+
+
+class MissionBudget(BaseModel):
+    """B11: consumed = the amount of the order lines (milestones) reported done."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionBudget")
+
+    planned_cents: int
+    ordered_cents: int
+    consumed_cents: int
+    remaining_cents: int
+
+
+class MissionView(Mission):
+    """What get_sourcing?view=mission answers. Built by shared.service.sourcing.services.read_mission."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionView")
+
+    order: MissionOrderSummary | None = Field(default=None, description="Absent until the mission's order is stored.")
+    budget: MissionBudget | None = Field(default=None, description="Absent until the mission's order is stored.")
+
+
+class RegionCount(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="RegionCount")
+
+    label: str
+    count: int = Field(ge=0)
+
+
+class PoolStatistics(BaseModel):
+    """What get_sourcing?view=pool_statistics answers (B14).
+    Built by shared.service.sourcing.services.pool_statistics."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PoolStatistics")
+
+    total: int = Field(ge=0, description="Active professionals in the search index.")
+    per_service_type: dict[str, int] = Field(description="AMOA / AMOE → count.")
+    per_region: dict[str, RegionCount] = Field(description="INSEE region code → French label and count.")
+    index_revision: int
+    built_at: str = Field(description="When the index was built (ISO 8601).")
+
+
+class SourcingView(RootModel[NeedView | MissionView | PoolStatistics]):
+    """What get_sourcing answers: one of three views, chosen by ?view=."""
+
+    model_config = ConfigDict(title="SourcingView")
+
+
+class ReplacementRequest(RootModel[Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]]):
+    """Body of POST replace_professional: action request (beneficiary or operator) or propose (operator)."""
+
+    model_config = ConfigDict(title="ReplacementRequest")
+
+
+class AccountClaims(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="AccountClaims")
+
+    role: Role
+    tenant: str
+    rights: list[Right] | None = Field(default=None, description="Absent: the role's default rights.")
+
+
+class AccountCreated(BaseModel):
+    """What manage_account answers. Built by shared.service.accounts.create_account."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="AccountCreated")
+
+    uid: str = Field(description="The Firebase Authentication user id.")
+    email: str = Field(description="Lower-cased.")
+    claims: AccountClaims = Field(description="The custom claims now carried by the account's ID tokens.")
+    request: AccountRequest | None = Field(
+        default=None, description="Present when request_id was given: the request, fulfilled, with D7 met or not.")
+
+
+class ExportProgress(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ExportProgress")
+
+    records: int = Field(ge=0, description="Documents written so far.")
+    files: int = Field(ge=0, description="Entries of the archive written so far (JSON Lines files and stored files).")
+
+
+class ExportJob(BaseModel):
+    """An export of a tenant's data (A8). Built by shared.service.exports (request_export, run_export,
+    export_status)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ExportJob")
+
+    job_id: str
+    tenant: str
+    role: Literal["manager", "beneficiary"]
+    spaces: list[str] = Field(description="The spaces exported (managers/<id>, beneficiaries/<id>).")
+    status: Literal["pending", "running", "completed"]
+    requested_by: str = Field(description="The uid of the requester.")
+    requested_at: AwareDatetime
+    progress: ExportProgress
+    started_at: AwareDatetime | None = None
+    completed_at: AwareDatetime | None = None
+    archive: str | None = Field(default=None, description="Completed: the archive's object name.")
+    archive_sha256: str | None = Field(default=None, description="Completed: SHA-256 of the ZIP archive.")
+    archive_bytes: int | None = Field(default=None, description="Completed: size of the archive.")
+    download_url: str | None = Field(
+        default=None, description="Completed, GET only: a signed URL to download the ZIP (fresh on every GET).")
+    download_expires_in_seconds: int | None = Field(default=None, description="Completed, GET only: 900.")
+
+
+class ExportRequested(BaseModel):
+    """Data of fr.passerelle.export.requested.v1 on exports-requested.
+    Built by shared.service.exports.request_export; read by functions/run_export.py."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ExportRequested")
+
+    job_id: str
+
+
 # name → (model, JSON Schema mode). Validation: the platform receives it; serialization: it sends it.
 SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]]] = {
     "IssueOrder": (IssueOrder, "validation"),
@@ -159,6 +351,31 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "Reply": (Reply, "serialization"),
     "ErrorDetail": (ErrorDetail, "serialization"),
     "Problem": (Problem, "serialization"),
+    # sourcing (part B)
+    "Beneficiary": (Beneficiary, "validation"),
+    "Professional": (Professional, "validation"),
+    "ProfessionalUpserted": (ProfessionalUpserted, "serialization"),
+    "ImportReport": (ImportReport, "serialization"),
+    "SubmitNeed": (SubmitNeed, "validation"),
+    "ProposeProfessionals": (ProposeProfessionals, "validation"),
+    "DecideProposal": (DecideProposal, "validation"),
+    "NeedRecord": (NeedRecord, "serialization"),
+    "NeedSubmitted": (NeedSubmitted, "serialization"),
+    "FrameMission": (FrameMission, "validation"),
+    "Mission": (Mission, "serialization"),
+    "ReplacementRequest": (ReplacementRequest, "validation"),
+    "SourcingView": (SourcingView, "serialization"),
+    # penalties
+    "PenaltyDecisionRequest": (PenaltyDecisionRequest, "validation"),
+    "PenaltyEntry": (PenaltyEntry, "serialization"),
+    "Statement": (Statement, "serialization"),
+    # accounts and reversibility
+    "RequestAccount": (RequestAccount, "validation"),
+    "AccountRequest": (AccountRequest, "serialization"),
+    "CreateAccount": (CreateAccount, "validation"),
+    "AccountCreated": (AccountCreated, "serialization"),
+    "ExportJob": (ExportJob, "serialization"),
+    "ExportRequested": (ExportRequested, "serialization"),
 }
 
 _DIRECTION = {
@@ -174,6 +391,31 @@ _DIRECTION = {
              "replies-<contractor>; body of submit_execution answers. Every property is always present (null when empty).",
     "ErrorDetail": "Outbound: one error, inside Reply.errors and Problem.errors.",
     "Problem": "Outbound: body of every HTTP error (application/problem+json).",
+    "Beneficiary": "Inbound: body of POST register_beneficiary (operator); the answer echoes it as stored.",
+    "Professional": "Inbound: body of POST upsert_professional, and each line of the JSON Lines body of POST "
+                    "import_professionals (operator).",
+    "ProfessionalUpserted": "Outbound: body of the upsert_professional answer.",
+    "ImportReport": "Outbound: body of the import_professionals answer, one entry per non-blank line.",
+    "SubmitNeed": "Inbound: body of POST submit_need (beneficiary).",
+    "ProposeProfessionals": "Inbound: body of POST propose_professionals (operator).",
+    "DecideProposal": "Inbound: body of POST decide_proposal (beneficiary).",
+    "NeedRecord": "Outbound: body of the submit_need, propose_professionals and decide_proposal answers.",
+    "NeedSubmitted": "Internal: data of fr.passerelle.need.submitted.v1 on needs-submitted (read by "
+                     "score_candidates).",
+    "FrameMission": "Inbound: body of POST frame_mission (beneficiary).",
+    "Mission": "Outbound: body of the frame_mission and replace_professional answers.",
+    "ReplacementRequest": "Inbound: body of POST replace_professional (beneficiary or operator).",
+    "SourcingView": "Outbound: body of the GET get_sourcing answer (need, mission or pool_statistics view).",
+    "PenaltyDecisionRequest": "Inbound: body of POST decide_penalty (manager).",
+    "PenaltyEntry": "Outbound: body of the decide_penalty answer.",
+    "Statement": "Outbound: body of the GET get_penalty_statement answer (JSON; format=csv gives the same in CSV).",
+    "RequestAccount": "Inbound: body of POST request_account (manager or beneficiary).",
+    "AccountRequest": "Outbound: body of the request_account answer (202).",
+    "CreateAccount": "Inbound: body of POST manage_account (operator).",
+    "AccountCreated": "Outbound: body of the manage_account answer.",
+    "ExportJob": "Outbound: body of the export_space answers (POST: 202, GET ?job_id=: 200).",
+    "ExportRequested": "Internal: data of fr.passerelle.export.requested.v1 on exports-requested (read by "
+                       "run_export).",
 }
 
 

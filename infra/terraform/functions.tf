@@ -127,6 +127,13 @@ locals {
       timeout       = 60
       max_instances = 20
     }
+    erase_professional = {
+      description   = "Operator -> platform: anonymise a professional on request (GDPR)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 2
+    }
     export_space = {
       description   = "Manager or beneficiary -> platform: export all of its data (A8)."
       ingress       = "ALLOW_ALL"
@@ -154,6 +161,20 @@ locals {
       invoker       = "allUsers"
       timeout       = 60
       max_instances = 20
+    }
+    upsert_contract = {
+      description   = "Manager -> platform: create or update a contract; delivered to the contractor's orders topic."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    upsert_billing_account = {
+      description   = "Manager -> platform: create or update a billing account; delivered to its contracts' contractors."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
     }
     run_export = {
       description   = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."

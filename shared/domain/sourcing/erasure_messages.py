@@ -1,0 +1,16 @@
+"""Wire model of an erasure request (operator)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.orders import Identifier
+
+
+class EraseProfessional(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="EraseProfessional")
+
+    professional_id: Identifier
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
