@@ -14,7 +14,14 @@ CONTRACTORS = [
     {"contractor_id": "ctr-bativert", "name": "Bativert Rénovation", "siret": "44306184100047"},
 ]
 CONTRACT = {"contract_id": "AC-2026-017", "title": "Entretien et petits travaux — lot 2 plomberie",
-            "contractor_id": "ctr-acme", "signed_on": "2026-09-01"}
+            "contractor_id": "ctr-acme", "signed_on": "2025-09-01", "starts_on": "2026-01-01",
+            "ends_on": "2029-12-31", "status": "active", "lots": [{"code": "LOT2", "label": "Plomberie"}],
+            "perimeter": {"departements": ["69"], "communes": []}}
+CONTRACT_BATIVERT = {"contract_id": "AC-2026-021", "title": "Peinture des parties communes — lot 5",
+                     "contractor_id": "ctr-bativert", "signed_on": "2025-10-15", "starts_on": "2026-01-01",
+                     "ends_on": "2029-12-31", "status": "active", "lots": [{"code": "LOT5", "label": "Peinture"}],
+                     "perimeter": {"departements": ["69"], "communes": []}}
+CONTRACT_OF = {"ctr-acme": CONTRACT["contract_id"], "ctr-bativert": CONTRACT_BATIVERT["contract_id"]}
 
 
 def register_parties(firestore_client) -> None:
@@ -24,14 +31,15 @@ def register_parties(firestore_client) -> None:
     for contractor in CONTRACTORS:
         firestore_client.collection("contractors").document(contractor["contractor_id"]).set(
             {"name": contractor["name"], "siret": contractor["siret"], "managers": [m]})
-    firestore_client.collection("managers").document(m).collection("contracts").document(
-        CONTRACT["contract_id"]).set(CONTRACT)
+    for contract in (CONTRACT, CONTRACT_BATIVERT):
+        firestore_client.collection("managers").document(m).collection("contracts").document(
+            contract["contract_id"]).set(contract)
 
 
 def demo_orders(now: dt.datetime) -> list[dict]:
     def order(n: int, contractor: str, title: str, node: str, lines: list[dict]) -> dict:
         return {
-            "order_id": f"BC-2026-{n:04d}", "contract_id": CONTRACT["contract_id"], "contractor_id": contractor,
+            "order_id": f"BC-2026-{n:04d}", "contract_id": CONTRACT_OF[contractor], "contractor_id": contractor,
             "title": title, "site": {"node_id": node, "label": node.replace("-", " ")},
             "lines": lines, "issued_at": now.isoformat(),
             "requested_start": (now + dt.timedelta(days=2)).date().isoformat(),

@@ -54,3 +54,8 @@ def register_parties(client) -> None:
         client.collection("managers").document(manager).set({"name": manager})
     client.collection("contractors").document("ctr-test").set({"name": "Test", "managers": ["mgr-test"]})
     client.collection("contractors").document("ctr-other").set({"name": "Other", "managers": ["mgr-other"]})
+    # The contract tests/builders.py orders are issued under (A13: an order names a contract in force).
+    for manager, contractor in (("mgr-test", "ctr-test"), ("mgr-other", "ctr-other")):
+        client.document(f"managers/{manager}/contracts/AC-2026-017").set({
+            "contract_id": "AC-2026-017", "contractor_id": contractor, "status": "active",
+            "starts_on": "2020-01-01", "ends_on": "2035-12-31", "lots": [], "perimeter": {}})

@@ -35,6 +35,7 @@ class InMemoryStore:
         self.inbox: dict[tuple[str, str], InboxRecord] = {}
         self.outbox: dict[str, tuple[OutboxMessage, str]] = {}
         self.contractors = {c.contractor_id: c for c in contractors}
+        self.contracts: dict[tuple[str, str], dict[str, Any]] = {}  # (manager, contract id) → contract document
         self.deadlines: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, deadline id) → (Deadline, version)
         self.penalties: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, entry id) → (PenaltyEntry, version)
         for order in orders:
@@ -46,6 +47,9 @@ class InMemoryStore:
 
     def get_contractor(self, contractor_id: str) -> Contractor | None:
         return self.contractors.get(contractor_id)
+
+    def get_contract(self, manager_id: str, contract_id: str) -> dict[str, Any] | None:
+        return self.contracts.get((manager_id, contract_id))
 
     def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None:
         return self.inbox.get((contractor_id, key))

@@ -70,6 +70,10 @@ class FirestoreStore:
         data = snap.to_dict()
         return Contractor(contractor_id, data.get("name", contractor_id), tuple(data.get("managers", ())))
 
+    def get_contract(self, manager_id: str, contract_id: str) -> dict[str, Any] | None:
+        snap = self.db.collection("managers").document(manager_id).collection("contracts").document(contract_id).get()
+        return snap.to_dict() if snap.exists else None
+
     def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None:
         snap = self._inbox_ref(contractor_id, key).get()
         if not snap.exists:

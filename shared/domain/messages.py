@@ -27,6 +27,8 @@ class EventType(StrEnum):
     REPLY_REJECTED = "fr.passerelle.reply.rejected.v1"
     NEED_SUBMITTED = "fr.passerelle.need.submitted.v1"
     EXPORT_REQUESTED = "fr.passerelle.export.requested.v1"
+    CONTRACT_CHANGED = "fr.passerelle.contract.changed.v1"
+    BILLING_ACCOUNT_CHANGED = "fr.passerelle.billing_account.changed.v1"
 
 
 class IssueOrder(BaseModel):
@@ -36,6 +38,7 @@ class IssueOrder(BaseModel):
 
     order_id: Identifier
     contract_id: Identifier
+    lot: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")] | None = None  # checked against the contract's lots (A13)
     contractor_id: Identifier
     title: Text
     description: Annotated[str, Field(max_length=5000)] | None = None

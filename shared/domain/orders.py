@@ -127,6 +127,7 @@ class SiteRef(_Strict):
     node_id: Identifier
     label: Annotated[str, Field(max_length=200)] | None = None
     address: Annotated[str, Field(max_length=300)] | None = None
+    commune: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = None  # INSEE code, checked against the contract (A13)
 
 
 # --- the order aggregate ----------------------------------------------------------------------
@@ -141,6 +142,7 @@ class Order(BaseModel):
     manager_id: Identifier
     contractor_id: Identifier
     contract_id: Identifier
+    lot: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")] | None = None
     title: Text
     description: Annotated[str, Field(max_length=5000)] | None = None
     site: SiteRef

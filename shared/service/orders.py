@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from shared import topology
+from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder, ManagerDecision
 from shared.domain.orders import Actor, Order
@@ -36,6 +37,11 @@ def receive_order(manager_id: str, command: IssueOrder, store: Store, clock: Clo
     contractor = store.get_contractor(command.contractor_id)
     if contractor is None or manager_id not in contractor.managers:
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
+    refused = contract_rules.order_errors(  # A13: a known contract, in force, of this contractor, lot and place
+        store.get_contract(manager_id, command.contract_id), command.contract_id, command.contractor_id,
+        command.issued_at.date(), lot=command.lot, commune=command.site.commune)
+    if refused:
+        raise DomainError(refused)
     order = Order(manager_id=manager_id, **command.model_dump())
     existing = store.get_order(manager_id, command.order_id)
     if existing is not None:

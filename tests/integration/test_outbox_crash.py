@@ -46,12 +46,14 @@ def test_a_crash_after_commit_is_recovered_by_the_relay_with_nothing_lost(emulat
     contractor = "ctr-crash"
     emulators.provision_contractor(contractor)
     clean_firestore.collection("contractors").document(contractor).set({"name": "Crash", "managers": [MANAGER]})
+    clean_firestore.document(f"managers/{MANAGER}/contracts/AC-CRASH").set(  # A13: the order names its contract
+        {"contract_id": "AC-CRASH", "contractor_id": contractor, "status": "active"})
     store, clock = FirestoreStore(clean_firestore), FixedClock(NOW)
     publisher = PubSubPublisher(emulators.project_id)
     subscriber = pubsub_v1.SubscriberClient()
     replies = subscriber.subscription_path(emulators.project_id, topology.erp_subscription(topology.replies_topic(contractor)))
     orders = subscriber.subscription_path(emulators.project_id, topology.erp_subscription(topology.orders_topic(contractor)))
-    order = IssueOrder.model_validate(issue_order_body(contractor_id=contractor), strict=False)
+    order = IssueOrder.model_validate(issue_order_body(contractor_id=contractor, contract_id="AC-CRASH"), strict=False)
 
     # Given an order delivered to the contractor
     receive_order(MANAGER, order, store, clock, publisher)

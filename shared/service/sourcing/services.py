@@ -81,14 +81,18 @@ def register_beneficiary(beneficiary: Beneficiary, docs: DocumentStore, settings
         writes = [DocWrite(paths.beneficiary(beneficiary.beneficiary_id), _dump(beneficiary),
                            "update" if current else "create", current.version if current else None),
                   DocWrite(f"managers/{beneficiary.beneficiary_id}", {"name": beneficiary.name, "kind": "beneficiary",
-                                                                      "siret": beneficiary.siret}, "set")]
+                                                                      "siret": beneficiary.siret}, "set"),
+                  # A13: mission orders are issued under the framework contract, held by the titulaire.
+                  DocWrite(f"managers/{beneficiary.beneficiary_id}/contracts/{settings.contract_id}",
+                           {"contract_id": settings.contract_id, "contractor_id": settings.titulaire_id,
+                            "title": "Accord-cadre de services numériques", "status": "active", "lots": []}, "set")]
         served = list((titulaire.value if titulaire else {}).get("managers", []))
         if beneficiary.beneficiary_id not in served:
             data = {**(titulaire.value if titulaire else {"name": "Titulaire de l'accord-cadre"}),
                     "managers": served + [beneficiary.beneficiary_id]}
             writes.append(DocWrite(f"contractors/{settings.titulaire_id}", data,
                                    "update" if titulaire else "create", titulaire.version if titulaire else None))
-        if current is not None and current.value == _dump(beneficiary) and len(writes) == 2:
+        if current is not None and current.value == _dump(beneficiary) and len(writes) == 3:
             return False
         docs.commit(writes)
         return current is None

@@ -1,0 +1,133 @@
+"""Contracts (marchés) and billing accounts (A2.1, A2.2), and what they allow an order (A13).
+
+A manager creates and updates them; each change goes to the contractor's ``orders-<id>``
+topic; a contractor never writes them. An order must name a contract of its manager, in
+force on the order's date, held by the order's contractor, and — when the order says so —
+within the contract's lots and geographic perimeter.
+
+Pure: no Google import; dates are passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.domain.errors import ErrorDetail
+from shared.domain.orders import Identifier, Text
+from shared.domain.sourcing.records import Siret
+
+Departement = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")]
+Commune = Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")]  # INSEE code
+LotCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")]
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Lot(_Strict):
+    code: LotCode
+    label: Text
+
+
+class Perimeter(_Strict):
+    """Where the contract applies: whole départements and/or single communes (INSEE codes)."""
+
+    departements: Annotated[list[Departement], Field(max_length=120)] = []
+    communes: Annotated[list[Commune], Field(max_length=5000)] = []
+
+    def covers(self, commune: str) -> bool:
+        if not self.departements and not self.communes:
+            return True  # no perimeter declared: the whole territory
+        dep = commune[:3] if commune.startswith("97") else commune[:2]
+        return commune in self.communes or dep in self.departements
+
+
+class UpsertContract(_Strict):
+    """POST upsert_contract: a manager creates or updates one of its contracts."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="UpsertContract")
+
+    contract_id: Identifier
+    title: Text
+    contractor_id: Identifier
+    contractor_siret: Siret
+    lots: Annotated[list[Lot], Field(min_length=1, max_length=50)]
+    perimeter: Perimeter
+    signed_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    status: ContractStatus
+
+    @model_validator(mode="after")
+    def _coherent(self) -> UpsertContract:
+        if self.ends_on < self.starts_on:
+            raise ValueError(f"la fin ({self.ends_on}) précède le début ({self.starts_on})")
+        if len({lot.code for lot in self.lots}) != len(self.lots):
+            raise ValueError("codes de lot en double")
+        return self
+
+
+class Address(_Strict):
+    lines: Annotated[list[Annotated[str, Field(min_length=1, max_length=120)]], Field(min_length=1, max_length=4)]
+    postal_code: Annotated[str, Field(pattern=r"^\d{5}$")]
+    city: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class LegalEntity(_Strict):
+    name: Text
+    siret: Siret
+
+
+class UpsertBillingAccount(_Strict):
+    """POST upsert_billing_account: where and to whom the contractor invoices (A2.2)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="UpsertBillingAccount")
+
+    billing_account_id: Identifier
+    contract_ids: Annotated[list[Identifier], Field(min_length=1, max_length=50)]
+    invoicing_address: Address
+    legal_entity: LegalEntity
+
+
+def contract_path(manager_id: str, contract_id: str) -> str:
+    return f"managers/{manager_id}/contracts/{contract_id}"
+
+
+def billing_account_path(manager_id: str, account_id: str) -> str:
+    return f"managers/{manager_id}/billing_accounts/{account_id}"
+
+
+def order_errors(contract: dict[str, Any] | None, contract_id: str, contractor_id: str, on: dt.date,
+                 lot: str | None = None, commune: str | None = None) -> list[ErrorDetail]:
+    """A13: why an order may not be issued under ``contract`` (a stored contract document), if at all."""
+    if contract is None:
+        return [ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)]
+    errors: list[ErrorDetail] = []
+    if contract.get("contractor_id") != contractor_id:
+        errors.append(ErrorDetail.of("$.contractor_id", "CONTRACT_OTHER_CONTRACTOR", contract_id=contract_id,
+                                     contractor_id=contractor_id))
+    status = contract.get("status", ContractStatus.ACTIVE.value)
+    starts, ends = contract.get("starts_on"), contract.get("ends_on")
+    if status != ContractStatus.ACTIVE.value or (starts and on < dt.date.fromisoformat(starts)) or (
+            ends and on > dt.date.fromisoformat(ends)):
+        errors.append(ErrorDetail.of("$.contract_id", "CONTRACT_NOT_IN_FORCE", contract_id=contract_id, on=on.isoformat(),
+                                     status=status, starts_on=starts or "?", ends_on=ends or "?"))
+    lots = [entry["code"] for entry in contract.get("lots") or []]
+    if lot is not None and lots and lot not in lots:
+        errors.append(ErrorDetail.of("$.lot", "LOT_OUTSIDE_CONTRACT", lot=lot, lots=", ".join(lots)))
+    if commune is not None and not Perimeter.model_validate(contract.get("perimeter") or {}).covers(commune):
+        errors.append(ErrorDetail.of("$.site.commune", "OUTSIDE_CONTRACT_PERIMETER", commune=commune,
+                                     contract_id=contract_id))
+    return errors

@@ -1,0 +1,63 @@
+"""A13: which orders a contract allows, and what a contract must be to be recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shared.domain.contracts import UpsertContract, order_errors
+from shared.domain.validation import parse_object
+
+CONTRACT = {"contract_id": "AC-1", "contractor_id": "ctr-a", "status": "active", "starts_on": "2026-01-01",
+            "ends_on": "2027-12-31", "lots": [{"code": "LOT2", "label": "Plomberie"}],
+            "perimeter": {"departements": ["69"], "communes": ["38053"]}}
+ON = dt.date(2026, 3, 2)
+
+
+def codes(errors) -> list[str]:
+    return [e.code for e in errors]
+
+
+def a_contract_body(**overrides) -> dict:
+    body = {"contract_id": "AC-1", "title": "Entretien — lot 2 plomberie", "contractor_id": "ctr-a",
+            "contractor_siret": "73282932000074", "lots": [{"code": "LOT2", "label": "Plomberie"}],
+            "perimeter": {"departements": ["69"], "communes": []}, "signed_on": "2025-12-01",
+            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "status": "active"}
+    return {**body, **overrides}
+
+
+def test_an_order_inside_the_contract_is_allowed():
+    # An order of the right contractor, in force, in a covered lot, département and commune
+    assert order_errors(CONTRACT, "AC-1", "ctr-a", ON, lot="LOT2", commune="69123") == []
+    assert order_errors(CONTRACT, "AC-1", "ctr-a", ON, commune="38053") == []
+
+
+@pytest.mark.parametrize(("contract", "contractor", "on", "lot", "commune", "expected"), [
+    (None, "ctr-a", ON, None, None, ["CONTRACT_NOT_FOUND"]),
+    (CONTRACT, "ctr-b", ON, None, None, ["CONTRACT_OTHER_CONTRACTOR"]),
+    (CONTRACT, "ctr-a", dt.date(2028, 1, 1), None, None, ["CONTRACT_NOT_IN_FORCE"]),
+    (CONTRACT, "ctr-a", dt.date(2025, 12, 31), None, None, ["CONTRACT_NOT_IN_FORCE"]),
+    ({**CONTRACT, "status": "ended"}, "ctr-a", ON, None, None, ["CONTRACT_NOT_IN_FORCE"]),
+    (CONTRACT, "ctr-a", ON, "LOT9", None, ["LOT_OUTSIDE_CONTRACT"]),
+    (CONTRACT, "ctr-a", ON, None, "38100", ["OUTSIDE_CONTRACT_PERIMETER"]),
+], ids=["unknown", "other-contractor", "after-end", "before-start", "ended", "other-lot", "outside-geography"])
+def test_an_order_outside_its_contract_is_refused_with_the_reason(contract, contractor, on, lot, commune, expected):
+    # When an order is checked against its contract
+    errors = order_errors(contract, "AC-1", contractor, on, lot=lot, commune=commune)
+    # Then the reason is named, with a French message filled in
+    assert codes(errors) == expected and all("{" not in e.message for e in errors)
+
+
+def test_a_contract_with_a_wrong_siret_key_or_reversed_dates_is_refused():
+    # When the SIRET's Luhn key is wrong, then when the end precedes the start
+    _, bad_siret = parse_object(UpsertContract, a_contract_body(contractor_siret="73282932000075"))
+    _, reversed_dates = parse_object(UpsertContract, a_contract_body(ends_on="2025-01-01"))
+    # Then each is refused on its field
+    assert [(e.field, e.code) for e in bad_siret] == [("$.contractor_siret", "INVALID_SIRET")]
+    assert reversed_dates and reversed_dates[0].field == "$"
+
+
+def test_a_valid_contract_body_parses():
+    command, errors = parse_object(UpsertContract, a_contract_body())
+    assert errors == [] and command.lots[0].code == "LOT2"
