@@ -50,6 +50,8 @@ from shared.domain.validation import parse_json
 from shared.edge import http as edge_http
 from shared.edge.cloudevents import MAX_MESSAGE_BYTES, REQUIRED_ATTRIBUTES
 from shared.ports import digest
+from shared.service import exports as exports_service
+from shared.service.sourcing import paths as sourcing_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS_DIR = ROOT / "docs" / "contracts"
@@ -62,26 +64,60 @@ PUBSUB_BINDING_VERSION = "0.2.0"
 # Functions that no client calls: Cloud Scheduler invokes relay_outbox with its own identity. More
 # generally, an HTTP function without a "role" in emulators.json is internal (scheduler, Cloud Tasks).
 INTERNAL_FUNCTIONS = frozenset({"relay_outbox"})
-# The HTTPS functions openapi.json describes (the order path of part A): role(s) and right required,
-# as passed to http.serve(roles=…, right=…) by each function.
-DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right]] = {
+# The HTTPS functions openapi.json describes: role(s) and right required, as passed to
+# http.serve(roles=…, right=…) by each function (a right per role when the roles differ);
+# tests/unit/test_contracts.py reads the serve() calls and checks both.
+DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Right]]] = {
+    # orders (part A)
     "receive_order": (("manager",), Right.ORDERS_WRITE),
     "change_order_state": (("manager",), Right.ORDERS_WRITE),
     "get_order": (("manager", "contractor"), Right.ORDERS_READ),
     "submit_execution": (("contractor",), Right.EXECUTION_WRITE),
+    # penalties (docs/penalties.md)
+    "decide_penalty": (("manager",), Right.PENALTIES_MANAGE),
+    "get_penalty_statement": (("manager", "contractor"), Right.PENALTIES_READ),
+    # accounts and reversibility (docs/security.md, docs/personal-data.md)
+    "request_account": (("manager", "beneficiary"), Right.ACCOUNTS_REQUEST),
+    "manage_account": (("operator",), Right.ACCOUNTS_MANAGE),
+    "export_space": (("manager", "beneficiary"), Right.EXPORT),
+    # sourcing (part B, docs/sourcing.md)
+    "register_beneficiary": (("operator",), Right.ACCOUNTS_MANAGE),
+    "upsert_professional": (("operator",), Right.PROFESSIONALS_WRITE),
+    "import_professionals": (("operator",), Right.PROFESSIONALS_WRITE),
+    "submit_need": (("beneficiary",), Right.NEEDS_WRITE),
+    "propose_professionals": (("operator",), Right.PROFESSIONALS_WRITE),
+    "decide_proposal": (("beneficiary",), Right.NEEDS_WRITE),
+    "get_sourcing": (("beneficiary", "operator"),
+                     {"beneficiary": Right.NEEDS_READ, "operator": Right.PROFESSIONALS_WRITE}),
+    "frame_mission": (("beneficiary",), Right.NEEDS_WRITE),
+    "replace_professional": (("beneficiary", "operator"),
+                             {"beneficiary": Right.NEEDS_WRITE, "operator": Right.PROFESSIONALS_WRITE}),
 }
-# Public HTTPS functions of emulators.json that openapi.json does not describe yet. Listed by name so
-# that adding a function is a conscious choice: tests/unit/test_contracts.py fails on any function
-# that is neither described nor listed here, and on a listed name that no longer exists.
+# Public HTTPS functions of emulators.json that openapi.json does not describe yet, each with the
+# reason. Listed by name so that adding a function is a conscious choice: tests/unit/test_contracts.py
+# fails on any function that is neither described nor listed here, and on a listed name that no
+# longer exists.
 NOT_YET_DESCRIBED = frozenset({
-    "erase_professional",  # GDPR erasure, operator only (docs/personal-data.md)
-    "decide_penalty", "get_penalty_statement",  # penalties (docs/penalties.md)
-    "request_account", "manage_account", "export_space",  # identity, reversibility (docs/security.md)
-    "store_report", "request_report_upload", "get_documents",  # PDF documents
-    "upsert_contract", "upsert_billing_account",  # contracts and billing accounts (docs/exchange-perimeter.md)
-    "register_beneficiary", "upsert_professional", "import_professionals", "submit_need",  # sourcing
-    "propose_professionals", "decide_proposal", "get_sourcing", "frame_mission", "replace_professional",
+    "erase_professional",  # GDPR erasure (docs/personal-data.md): landed in 40ff851 while this pass was written
+    "store_report",  # PDF documents (issue 5): multipart and signed uploads still being built
+    "request_report_upload",  # PDF documents (issue 5): still being built
+    "get_documents",  # PDF documents (issue 5): still being built
+    "upsert_contract", "upsert_billing_account",  # contracts and billing accounts (issue 5): docs/exchange-perimeter.md
 })
+
+
+def x_right(name: str) -> str | dict[str, str]:
+    """The x-right of an operation: one right, or a right per role."""
+    right = DESCRIBED_HTTP_FUNCTIONS[name][1]
+    return right.value if isinstance(right, Right) else {role: r.value for role, r in right.items()}
+
+
+# Platform-internal topics and their CloudEvents sources. EXPORTS_SOURCE is written inline by
+# shared.service.exports.request_export; tests/unit/test_contracts.py checks they agree.
+NEEDS_TOPIC = sourcing_paths.NEEDS_TOPIC
+SOURCING_SOURCE = sourcing_paths.SOURCE
+EXPORTS_TOPIC = exports_service.EXPORTS_TOPIC
+EXPORTS_SOURCE = "//passerelle.fr/exports"
 # Kept in step with IDEMPOTENCY_RETENTION in shared/adapters/firestore.py (not imported: Google).
 IDEMPOTENCY_RETENTION_HOURS = 24
 
@@ -628,7 +664,7 @@ def _internal_error(cid: str) -> dict[str, Any]:
             "detail": "Erreur interne : réessayez avec la même clé d'idempotence.", "errors": [], "correlation_id": cid}
 
 
-def schema_examples(story: _Story) -> dict[str, list[dict[str, Any]]]:
+def schema_examples(story: _Story, platform: _Platform | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every schema's examples; the contract test validates each against its model."""
     cid = CORRELATION_IDS
     bad_order = {**ISSUE_ORDER, "lines": [{**ISSUE_ORDER["lines"][0], "quantity": 0}], "priority": "urgent"}
@@ -652,6 +688,346 @@ def schema_examples(story: _Story) -> dict[str, list[dict[str, Any]]]:
             _problem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")], cid[2],
                      instance="/submit_execution"),
         ],
+        **platform_examples(platform or _Platform()),
+    }
+
+
+# --- the example story of part B and the platform services ------------------------------------
+# A beneficiary (a public body) looks for a professional, frames a mission, then replaces the
+# professional; a manager decides on a penalty; accounts are requested and created; a space is
+# exported. Computed with the domain code wherever it is pure (state machine, deadlines, budgets,
+# the mission's order, the notice table, penalties and statements, account requests).
+
+BENEFICIARY_ID = "ben-metropole-lyon"
+NEED_ID = "BES-2026-014"
+PRO_ID, PRO2_ID = "pro-0042", "pro-0117"
+OPERATOR_UID = "op-ines-moreau"
+
+BENEFICIARY: dict[str, Any] = {
+    "beneficiary_id": BENEFICIARY_ID, "name": "Métropole de Lyon", "siret": "82451673900011", "region": "84",
+    "territory": "69",
+    "contacts": [{"last_name": "Garnier", "first_name": "Sophie", "email": "sophie.garnier@grandlyon.example.fr",
+                  "role": "Cheffe de projet numérique"}],
+    "requires_conflict_declaration": True,
+}
+PROFESSIONAL: dict[str, Any] = {
+    "professional_id": PRO_ID, "name": "Claire Dubois", "siret": "43819027600016",
+    "education": ["Master MIAGE — Université Lyon 1"], "level": "senior", "years_of_experience": 14,
+    "public_sector_knowledge": True, "certifications": ["PMP", "ITIL 4 Foundation"],
+    "references": ["Refonte du portail usagers d'une région (2023)", "Schéma directeur SI d'un département (2021)"],
+    "skills": ["AMOA", "conduite du changement", "rédaction de cahier des charges", "marchés publics"],
+    "summary": "Consultante AMOA depuis 14 ans, spécialiste des projets de dématérialisation des collectivités.",
+    "availability": [{"start": "2026-04-01", "end": "2026-12-31"}], "daily_rate_cents": 72000,
+    "extra_costs": {"travel_cents": 4500, "lodging_cents": 0, "meals_cents": 2000},
+    "reviews": [{"mission_ref": "MIS-2025-031", "rating": 5, "comment": "Très bonne animation des ateliers.",
+                 "on": "2025-11-28"}],
+    "profile_category": "CHEF-PROJET-AMOA", "service_types": ["AMOA"], "region": "84", "active": True,
+}
+# The replacement: same category, level, rates and extra costs (B12).
+REPLACEMENT_PRO: dict[str, Any] = {
+    **PROFESSIONAL, "professional_id": PRO2_ID, "name": "Julien Roux", "siret": None,
+    "education": ["Ingénieur INSA Lyon"], "years_of_experience": 11, "certifications": ["PMP"],
+    "references": ["Dématérialisation des aides sociales d'un département (2024)"],
+    "summary": "Chef de projet AMOA, collectivités territoriales et établissements publics.", "reviews": [],
+}
+NEED_CONTENT: dict[str, Any] = {
+    "title": "AMOA pour la dématérialisation des demandes de subvention",
+    "nature": "AMOA",
+    "summary": "Accompagner la direction des finances dans l'expression du besoin, la rédaction du cahier des "
+               "charges et le suivi de la recette d'un portail de demandes de subvention en ligne.",
+    "prerequisites": "Connaissance des règles de la commande publique.",
+    "skills": ["AMOA", "rédaction de cahier des charges", "conduite du changement"],
+    "min_years_of_experience": 8, "expected_profile": "Chef de projet AMOA sénior", "level": "senior",
+    "certifications": [], "public_sector_required": True,
+    "context": "Projet inscrit au schéma directeur numérique 2025-2028.",
+    "start_date": "2026-04-06", "duration_days": 40, "end_date": "2026-07-31", "region": "84",
+    "work_mode": "mixed", "deliverables": ["Cahier des charges", "Plan de recette", "Procès-verbal de recette"],
+    "daily_rate_ceiling_cents": 80000, "other_information": "",
+}
+FRAME_MISSION: dict[str, Any] = {
+    "need_id": NEED_ID, "start_date": "2026-04-06", "end_date": "2026-07-31",
+    "deliverables": ["Cahier des charges", "Plan de recette", "Procès-verbal de recette"],
+    "milestones": [
+        {"milestone_id": "J1", "label": "Cahier des charges validé", "days": 15, "due": "2026-05-15"},
+        {"milestone_id": "J2", "label": "Recette du portail", "days": 20, "due": "2026-07-10"},
+        {"milestone_id": "J3", "label": "Procès-verbal de recette et transfert", "days": 5, "due": "2026-07-31"},
+    ],
+    "conflict_declaration": {"signed_by": "Claire Dubois", "signed_on": "2026-03-16", "no_conflict": True,
+                             "statement": "Je déclare n'avoir aucun lien avec les éditeurs susceptibles de répondre."},
+}
+
+
+class _SourcingStory:
+    """The need BES-2026-014, from submission to the replacement of its professional."""
+
+    def __init__(self) -> None:
+        from shared.domain.sourcing.process import (
+            Deadline, Milestone, NeedStatus, Proposal, ProposalStatus, Replacement, ReplacementReason,
+            notice_period,
+        )
+        from shared.service.sourcing import services
+        from shared.service.sourcing.calendar import add_working_days
+
+        self.beneficiary = Beneficiary.model_validate_json(json.dumps(BENEFICIARY))
+        self.professional = Professional.model_validate_json(json.dumps(PROFESSIONAL))
+        self.replacement_pro = Professional.model_validate_json(json.dumps(REPLACEMENT_PRO))
+        self.content = NeedContent.model_validate_json(json.dumps(NEED_CONTENT))
+        submitted = _utc("2026-03-09T08:30:00.214000Z")
+        due, calendar = add_working_days(submitted.date(), services.D4_WORKING_DAYS, self.beneficiary.territory)
+        d4 = Deadline(code="D4", started_at=submitted, due=due, unit="working_days", calendar=calendar)
+        self.submitted = NeedRecord(
+            need_id=NEED_ID, beneficiary_id=BENEFICIARY_ID, version=1, status=NeedStatus.ACKNOWLEDGED,
+            title=self.content.title, submitted_at=submitted, updated_at=submitted, d4=d4,
+            history=[{"version": 1, "status": "acknowledged", "at": submitted.isoformat()}])
+        scored_at = _utc("2026-03-09T08:30:02.871000Z")
+        self.candidate = {
+            "professional_id": PRO_ID, "name": self.professional.name, "rank": 1, "total": 0.912, "partial": False,
+            "criteria": {"text": 0.88, "level": 1.0, "experience": 1.0, "rate": 0.55, "location": 1.0,
+                         "public_sector": 1.0},
+            "filters": {"service_type": True, "availability": True, "active": True}, "missed": [],
+            "matched_terms": ["amoa", "cahier", "charges", "changement"], "daily_rate_cents": 72000,
+            "explanation": "Profil sénior AMOA, 14 ans d'expérience, connaissance du secteur public, TJM de 720,00 € "
+                           "sous le plafond de 800,00 €, disponible sur toute la période.",
+        }
+        self.result = {"need_id": NEED_ID, "version": 1, "scored_at": scored_at.isoformat(), "index_revision": 318,
+                       "candidates": [self.candidate], "partial": False, "pool_size": 1240, "full_matches": 7,
+                       "weights": {"text": 0.35, "level": 0.15, "experience": 0.15, "rate": 0.15, "location": 0.1,
+                                   "public_sector": 0.1},
+                       "filters": ["service_type", "availability", "active"],
+                       "query_terms": ["amoa", "dematerialisation", "subvention", "cahier", "charges"]}
+        scored = self.submitted.model_copy(update={"status": NeedStatus.SCORED, "updated_at": scored_at, "history": [
+            *self.submitted.history, {"version": 1, "status": "scored", "at": scored_at.isoformat(), "partial": False,
+                                      "full_matches": 7}]})
+        self.propose = {"beneficiary_id": BENEFICIARY_ID, "need_id": NEED_ID, "version": 1,
+                        "proposals": [{"professional_id": PRO_ID, "guaranteed_until": "2026-03-27"}]}
+        proposed_at = _utc("2026-03-12T15:00:00Z")
+        c = self.candidate
+        self.proposed = scored.model_copy(update={
+            "status": NeedStatus.PROPOSED, "updated_at": proposed_at,
+            "proposals": [Proposal(professional_id=PRO_ID, name=c["name"], rank=1, total=c["total"], partial=False,
+                                   missed=[], explanation=c["explanation"], daily_rate_cents=c["daily_rate_cents"],
+                                   guaranteed_until=dt.date(2026, 3, 27))],
+            "d4": d4.model_copy(update={"stopped_at": proposed_at, "met": proposed_at.date() <= d4.due}),
+            "history": [*scored.history, {"version": 1, "status": "proposed", "at": proposed_at.isoformat()}]})
+        self.decide = {"need_id": NEED_ID, "version": 1, "decision": "accept", "professional_id": PRO_ID,
+                       "reason": "Expérience des collectivités et disponibilité immédiate."}
+        accepted_at = _utc("2026-03-13T09:15:00Z")
+        self.accepted = self.proposed.model_copy(update={
+            "status": NeedStatus.ACCEPTED, "accepted_professional_id": PRO_ID, "updated_at": accepted_at,
+            "proposals": [p.model_copy(update={"status": ProposalStatus.ACCEPTED}) for p in self.proposed.proposals],
+            "history": [*self.proposed.history, {"version": 1, "at": accepted_at.isoformat(), "decision": "accept",
+                                                 "reason": self.decide["reason"], "status": "accepted",
+                                                 "professional_id": PRO_ID}]})
+        # frame_mission: the same arithmetic as services.frame_mission
+        command = FrameMission.model_validate_json(json.dumps(FRAME_MISSION))
+        framed_at = _utc("2026-03-16T13:40:00Z")
+        days = sum(m.days for m in command.milestones)
+        extra = services._extra_per_day(self.professional, self.content)
+        self.mission = Mission(
+            mission_id=services.mission_id_for(NEED_ID), beneficiary_id=BENEFICIARY_ID, need_id=NEED_ID,
+            need_version=1, professional_id=PRO_ID, profile_category=self.professional.profile_category,
+            level=self.professional.level, service_type=self.content.nature,
+            daily_rate_cents=self.professional.daily_rate_cents, extra_costs=self.professional.extra_costs,
+            start_date=command.start_date, end_date=command.end_date, deliverables=list(command.deliverables),
+            milestones=[Milestone(**m.model_dump()) for m in command.milestones],
+            planned_budget_cents=days * (self.professional.daily_rate_cents + extra),
+            conflict_declaration=command.conflict_declaration, order_id=services.order_id_for(NEED_ID),
+            framed_at=framed_at)
+        self.framed = self.accepted.model_copy(update={
+            "status": NeedStatus.MISSION_FRAMED, "mission_id": self.mission.mission_id, "updated_at": framed_at,
+            "history": [*self.accepted.history, {"version": 1, "status": "mission_framed",
+                                                 "at": framed_at.isoformat()}]})
+        # The mission's order (part A), as services.issue_order_for makes it; first milestone done.
+        issue = services.issue_order_for(self.mission, self.content.title, self.content, _FixedClock(framed_at))
+        order = Order(manager_id=BENEFICIARY_ID, **issue.model_dump())
+        consumed = order.lines[0].amount_cents
+        self.mission_view = {
+            **_json(self.mission),
+            "order": {"order_id": order.order_id, "state": "in_progress", "total_cents": order.total_cents,
+                      "progress": 40, "invoice_date": None},
+            "budget": {"planned_cents": self.mission.planned_budget_cents, "ordered_cents": order.total_cents,
+                       "consumed_cents": consumed, "remaining_cents": order.total_cents - consumed}}
+        self.need_view = {**_json(self.framed), "versions": [
+            {"version": 1, "content": _json(self.content), "result": self.result}]}
+        self.pool = {"total": 1240, "per_service_type": {"AMOA": 812, "AMOE": 611},
+                     "per_region": {"84": {"label": "Auvergne-Rhône-Alpes", "count": 173},
+                                    "11": {"label": "Île-de-France", "count": 402},
+                                    "93": {"label": "Provence-Alpes-Côte d'Azur", "count": 96}},
+                     "index_revision": 318, "built_at": "2026-03-09T08:30:01.902000+00:00"}
+        # replace_professional: a planned departure (D5, notice table), then the equivalent replacement
+        self.request_replacement = {"action": "request", "mission_id": self.mission.mission_id,
+                                    "reason": "departure", "departure_date": "2026-05-29", "planned": True,
+                                    "notified_on": "2026-05-04"}
+        request = RequestReplacement.model_validate_json(json.dumps(self.request_replacement))
+        requested_at = _utc("2026-05-04T07:20:00Z")
+        notice = notice_period(self.mission.start_date, self.mission.end_date, request.notified_on)
+        replacement = Replacement(
+            reason=ReplacementReason.DEPARTURE, requested_at=requested_at,
+            deadline=Deadline(code="D5", started_at=requested_at,
+                              due=request.notified_on + dt.timedelta(days=services.D5_CALENDAR_DAYS),
+                              unit="calendar_days", calendar="calendar"),
+            leaving_professional_id=PRO_ID, departure_date=request.departure_date, planned=True,
+            notified_on=request.notified_on, notice_days=notice.days, notice_label=notice.label,
+            notice_respected=(request.departure_date - request.notified_on).days >= notice.days)
+        from shared.domain.sourcing.process import MissionState, replacement_errors
+        from shared.domain.sourcing.records import Level
+        self.replacement_requested = self.mission.model_copy(update={
+            "state": MissionState.REPLACEMENT_REQUESTED, "replacements": [replacement]})
+        self.propose_replacement = {"action": "propose", "beneficiary_id": BENEFICIARY_ID,
+                                    "mission_id": self.mission.mission_id, "professional_id": PRO2_ID}
+        assert not replacement_errors(self.replacement_requested, self.replacement_pro)
+        replaced_at = _utc("2026-05-12T08:00:00Z")
+        done = replacement.model_copy(update={"replaced_by": PRO2_ID, "replaced_at": replaced_at, "deadline": (
+            replacement.deadline.model_copy(update={"stopped_at": replaced_at,
+                                                    "met": replaced_at.date() <= replacement.deadline.due}))})
+        self.replaced = self.mission.model_copy(update={"professional_id": PRO2_ID, "replacements": [done]})
+        self.not_equivalent = replacement_errors(self.replacement_requested, self.professional.model_copy(
+            update={"professional_id": "pro-0203", "level": Level.CONFIRMED,
+                    "daily_rate_cents": 58000}))
+
+
+class _FixedClock:
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+
+class _PenaltyStory:
+    """D2 (connection within a month of signature) missed by ctr-acme: three days of P1 in April."""
+
+    def __init__(self) -> None:
+        from shared.domain.deadlines import Deadline, DeadlineState, Evidence, Unit
+        from shared.domain.penalties import DecisionAction, entries_due, statement, statement_csv
+
+        due = _utc("2026-03-31T22:00:00Z")  # 1 April 2026, 00:00 in Paris
+        deadline = Deadline(
+            deadline_id="d2-ctr-acme-ac-2026-017", kind="D2", tenant_id=MANAGER_ID, territory="69",
+            started_at=_utc("2026-02-28T23:00:00Z"), due_at=due, length_amount=1, length_unit=Unit.CALENDAR_MONTHS,
+            contractor_id=CONTRACTOR_ID, contract_id="AC-2026-017", state=DeadlineState.MISSED, penalty_rule="P1",
+            evidence=(Evidence(event="started", at=_utc("2026-02-28T23:00:00Z"), ref="contract-AC-2026-017",
+                               note="Marché notifié le 1er mars 2026"),
+                      Evidence(event="missed", at=due)))
+        entries = entries_due(deadline, _utc("2026-04-03T09:00:00Z"))
+        self.decision = {"entry_id": entries[1].entry_id, "action": "waive",
+                         "reason": "Retard dû à l'indisponibilité de notre propre service informatique."}
+        decided = entries[1].decide(DecisionAction.WAIVE, self.decision["reason"], "uid-mgr-paul-lambert",
+                                    _utc("2026-04-07T08:12:00Z"))
+        self.entry = decided
+        self.entries = [entries[0], decided, entries[2]]
+        self.statement = statement(MANAGER_ID, CONTRACTOR_ID, None, "2026-04", self.entries)
+        self.csv = statement_csv(self.statement).decode("utf-8")
+
+
+class _AccountStory:
+    """The Métropole asks for an account for a colleague; the operator creates it (D7 met)."""
+
+    def __init__(self) -> None:
+        from shared.service import accounts
+
+        class _Requests(dict):
+            def get(self, request_id):  # type: ignore[override]
+                return super().get(request_id)
+
+            def create(self, request):
+                return self.setdefault(request.request_id, request) is request
+
+            def save(self, request):
+                self[request.request_id] = request
+
+        class _Admin:
+            def upsert_user(self, email, display_name, password, claims):
+                return "Xq3mLw8TnR2vKc9bYp4dHs6fJa1z"
+
+        self.request_body = {"email": "Marc.Petit@grandlyon.example.fr", "display_name": "Marc Petit",
+                             "rights": ["needs.read", "needs.write"], "territory": "69"}
+        requests = _Requests()
+        self.request = accounts.request_account(
+            "uid-sophie-garnier", "beneficiary", BENEFICIARY_ID,
+            RequestAccount.model_validate_json(json.dumps(self.request_body)), requests,
+            _FixedClock(_utc("2026-03-10T09:05:00Z")))
+        self.create_body = {"email": "marc.petit@grandlyon.example.fr", "display_name": "Marc Petit",
+                            "role": "beneficiary", "tenant": BENEFICIARY_ID, "rights": ["needs.read", "needs.write"],
+                            "request_id": self.request.request_id}
+        self.created = accounts.create_account(CreateAccount.model_validate_json(json.dumps(self.create_body)),
+                                               _Admin(), requests, _FixedClock(_utc("2026-03-11T14:30:00Z")))
+        self.weak = ErrorDetail.of("$.password", "WEAK_PASSWORD")
+
+
+EXPORT_JOB_ID = "5b0e8f2a9c4d4e1f8a7b6c5d4e3f2a1b"
+EXPORT_PENDING: dict[str, Any] = {
+    "job_id": EXPORT_JOB_ID, "tenant": MANAGER_ID, "role": "manager", "spaces": [f"managers/{MANAGER_ID}"],
+    "status": "pending", "requested_by": "uid-mgr-paul-lambert", "requested_at": "2026-06-30T16:02:11.408000+00:00",
+    "progress": {"records": 0, "files": 0},
+}
+EXPORT_RUNNING: dict[str, Any] = {**EXPORT_PENDING, "status": "running",
+                                  "started_at": "2026-06-30T16:02:12.051000+00:00",
+                                  "progress": {"records": 4200, "files": 3}}
+EXPORT_COMPLETED: dict[str, Any] = {
+    **EXPORT_RUNNING, "status": "completed", "completed_at": "2026-06-30T16:03:47.930000+00:00",
+    "progress": {"records": 18734, "files": 41},
+    "archive": f"exports/{MANAGER_ID}/{EXPORT_JOB_ID}.zip",
+    "archive_sha256": "9f2c4b7e1a8d3f6c0b5e2a9d8c7f4e3b1a6d9c2f5e8b7a4d3c6f9e2b1a8d7c4f", "archive_bytes": 48213377,
+    "download_url": f"https://storage.googleapis.com/passerelle-exports/exports/{MANAGER_ID}/{EXPORT_JOB_ID}.zip"
+                    "?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=900&X-Goog-Signature=…",
+    "download_expires_in_seconds": 900,
+}
+
+
+class _Platform:
+    """Every example of part B and of the platform services, computed once."""
+
+    def __init__(self) -> None:
+        self.sourcing = _SourcingStory()
+        self.penalties = _PenaltyStory()
+        self.accounts = _AccountStory()
+
+
+def _import_report() -> dict[str, Any]:
+    bad = {**PROFESSIONAL, "professional_id": "pro-0300", "siret": "43819027600017", "daily_rate_cents": 0}
+    _, errors = parse_json(Professional, json.dumps(bad))
+    prefixed = [ErrorDetail(field="$[2]" + e.field[1:], code=e.code, message=e.message) for e in errors]
+    return {"accepted": 2, "rejected": 2, "changed": 2, "index_revision": 319, "lines": [
+        {"line": 1, "status": "accepted", "professional_id": PRO_ID},
+        {"line": 2, "status": "rejected", "errors": [_json(e) for e in prefixed]},
+        {"line": 3, "status": "accepted", "professional_id": PRO2_ID},
+        {"line": 4, "status": "rejected", "errors": [_json(ErrorDetail.of(
+            "$[4]", "MALFORMED_JSON", detail="Expecting ',' delimiter"))]},
+    ]}
+
+
+def _jsonl(*bodies: dict[str, Any]) -> str:
+    return "".join(json.dumps(b, ensure_ascii=False, separators=(",", ":")) + "\n" for b in bodies)
+
+
+def platform_examples(p: _Platform) -> dict[str, list[Any]]:
+    s, pen, acc = p.sourcing, p.penalties, p.accounts
+    return {
+        "Beneficiary": [BENEFICIARY],
+        "Professional": [PROFESSIONAL, {k: v for k, v in REPLACEMENT_PRO.items() if k != "siret"}],
+        "ProfessionalUpserted": [{"outcome": "created", **_json(s.professional)}],
+        "ImportReport": [_import_report()],
+        "SubmitNeed": [{"need_id": NEED_ID, "content": NEED_CONTENT}],
+        "ProposeProfessionals": [s.propose],
+        "DecideProposal": [s.decide, {"need_id": NEED_ID, "version": 1, "decision": "relaunch",
+                                      "reason": "Profils trop orientés AMOE : élargir à l'Île-de-France.",
+                                      "content": {**NEED_CONTENT, "region": "11", "work_mode": "remote"}}],
+        "NeedRecord": [_json(s.submitted), _json(s.proposed), _json(s.accepted)],
+        "NeedSubmitted": [{"beneficiary_id": BENEFICIARY_ID, "need_id": NEED_ID, "version": 1}],
+        "FrameMission": [FRAME_MISSION],
+        "Mission": [_json(s.mission), _json(s.replacement_requested), _json(s.replaced)],
+        "ReplacementRequest": [s.request_replacement, s.propose_replacement],
+        "SourcingView": [s.need_view, s.mission_view, s.pool],
+        "PenaltyDecisionRequest": [pen.decision],
+        "PenaltyEntry": [_json(pen.entry)],
+        "Statement": [_json(pen.statement)],
+        "RequestAccount": [acc.request_body],
+        "AccountRequest": [_json(acc.request)],
+        "CreateAccount": [acc.create_body],
+        "AccountCreated": [acc.created],
+        "ExportJob": [EXPORT_PENDING, EXPORT_RUNNING, EXPORT_COMPLETED],
+        "ExportRequested": [{"job_id": EXPORT_JOB_ID}],
     }
 
 
@@ -738,12 +1114,17 @@ def _json_response(description: str, ref: str, examples: dict[str, tuple[str, An
 _REPLAYED = {"Idempotent-Replayed": {"$ref": "#/components/headers/Idempotent-Replayed"}}
 
 
-def _common_problems(operation: str, *, post: bool) -> dict[str, dict[str, Any]]:
+def _common_problems(operation: str, *, post: bool, allowed: str | None = None,
+                     max_body: int = edge_http.MAX_BODY_BYTES, media: str = "application/json nor a +json type"
+                     ) -> dict[str, dict[str, Any]]:
     """The answers the shared edge gives before (or around) any operation."""
     path = f"/{operation}"
-    allowed = "POST" if post else "GET"
+    allowed = allowed or ("POST" if post else "GET")
     cid = CORRELATION_IDS[2]
-    right = DESCRIBED_HTTP_FUNCTIONS[operation][1].value
+    rights = x_right(operation)
+    right = rights if isinstance(rights, str) else next(iter(rights.values()))
+    right_text = (f"`{rights}`" if isinstance(rights, str)
+                  else " / ".join(f"`{r}` ({role})" for role, r in rights.items()))
     responses = {
         "401": _problem_response(
             "No bearer token, or an invalid, expired or unregistered one.",
@@ -752,7 +1133,7 @@ def _common_problems(operation: str, *, post: bool) -> dict[str, dict[str, Any]]
             headers={"WWW-Authenticate": {"$ref": "#/components/headers/WWW-Authenticate"}}),
         "403": _problem_response(
             f"The caller's role may not call this operation (FORBIDDEN), or the account lacks the right "
-            f"`{right}` (MISSING_RIGHT).",
+            f"{right_text} (MISSING_RIGHT).",
             {"forbidden": _problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")], cid, instance=path),
              "missing_right": _problem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)],
                                        cid, instance=path)}),
@@ -766,11 +1147,11 @@ def _common_problems(operation: str, *, post: bool) -> dict[str, dict[str, Any]]
     }
     if post:
         responses["413"] = _problem_response(
-            f"The body is over {edge_http.MAX_BODY_BYTES} bytes.",
+            f"The body is over {max_body} bytes.",
             {"payload_too_large": _problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE",
-                                                                limit=edge_http.MAX_BODY_BYTES)], cid, instance=path)})
+                                                                limit=max_body)], cid, instance=path)})
         responses["415"] = _problem_response(
-            "The Content-Type is neither application/json nor a +json type.",
+            f"The Content-Type is neither {media}.",
             {"unsupported_media_type": _problem(415, [ErrorDetail.of("header.Content-Type", "UNSUPPORTED_MEDIA_TYPE")],
                                                 cid, instance=path)})
     return responses
@@ -797,32 +1178,544 @@ def _malformed(model: type[BaseModel]) -> list[ErrorDetail]:
     return errors
 
 
-def _openapi(story: _Story) -> dict[str, Any]:
+# --- OpenAPI: penalties, accounts, reversibility, sourcing -------------------------------------
+
+_PLATFORM_HTTP_SCHEMAS = [
+    "Beneficiary", "Professional", "ProfessionalUpserted", "ImportReport", "SubmitNeed", "ProposeProfessionals",
+    "DecideProposal", "NeedRecord", "FrameMission", "Mission", "ReplacementRequest", "SourcingView",
+    "PenaltyDecisionRequest", "PenaltyEntry", "Statement", "RequestAccount", "AccountRequest", "CreateAccount",
+    "AccountCreated", "ExportJob",
+]
+# functions/import_professionals.py: JSON_LINES and MAX_BULK_BYTES (not imported: the handler imports Flask).
+JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
+IMPORT_MAX_BYTES = 32 * 1024 * 1024
+
+
+def _errors_of(model: type[BaseModel], body: dict[str, Any], wrap: str | None = None) -> list[ErrorDetail]:
+    """The errors the real parser finds in a body (wrapped as the handler wraps it, when it does)."""
+    _, errors = parse_json(model, json.dumps({wrap: body} if wrap else body))
+    assert errors, f"{model.__name__}: the example was meant to be refused"
+    return errors
+
+
+def _post_body(ref: str, examples: dict[str, tuple[str, Any]]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {
+        "schema": {"$ref": ref},
+        "examples": {name: {"summary": summary, "value": value} for name, (summary, value) in examples.items()}}}}
+
+
+_POST_PARAMS = [{"$ref": "#/components/parameters/Idempotency-Key"}, {"$ref": "#/components/parameters/X-Correlation-Id"}]
+_IDEM_400 = "Body is not JSON, or the Idempotency-Key header is missing or invalid."
+_IDEM_409 = "A request with this Idempotency-Key is still running."
+_IDEM_422 = "the Idempotency-Key was used for a different body."
+
+
+def _query(name: str, description: str, example: str, *, required: bool = False,
+           enum: list[str] | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if enum:
+        schema["enum"] = enum
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema,
+            "example": example}
+
+
+def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
+    pen, acc = p.penalties, p.accounts
+    cid0, cid1, _ = CORRELATION_IDS
+
+    # decide_penalty ------------------------------------------------------------------------
+    path_item("decide_penalty", {
+        "summary": "Waive, dispute or uphold one penalty entry",
+        "description": (
+            "A manager decides on one day of penalty of its ledger (A9): `waive` (forgo the amount; accrued or "
+            "disputed entries), `dispute` (put it aside while the contractor's objection is examined; accrued "
+            "entries) or `uphold` (the dispute is rejected: the amount is due again). Entries are never deleted: "
+            "the decision, its reason, its author and its time are appended. See docs/penalties.md."),
+        "tags": ["manager"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["PenaltyDecisionRequest"], {"waive": ("Waive day 2", pen.decision)}),
+        "responses": {
+            "200": _json_response("Decision recorded; the entry as it is now.", refs["PenaltyEntry"],
+                                  {"waived": ("Entry waived, with its decision", _json(pen.entry))}, _REPLAYED),
+            **post_errors("decide_penalty", extra={
+                "400": {"malformed_json": _rejected(_malformed(PenaltyDecisionRequest), cid0)},
+                "422": {
+                    "penalty_not_found": _rejected([ErrorDetail.of("$.entry_id", "PENALTY_NOT_FOUND",
+                                                                   entry_id="d2-ctr-acme-ac-2026-017-d00009")], cid0),
+                    "decision_not_allowed": _rejected([ErrorDetail.of(
+                        "$.action", "PENALTY_DECISION_NOT_ALLOWED", action="uphold", status_label="due")], cid1),
+                    "invalid_action": _rejected(_errors_of(PenaltyDecisionRequest, {**pen.decision, "action": "cancel",
+                                                                                    "reason": ""}), cid1),
+                },
+            }, descriptions={
+                "400": _IDEM_400, "409": _IDEM_409,
+                "422": "The body breaks the schema, no such entry in the caller's ledger (PENALTY_NOT_FOUND), the "
+                       "action does not apply to the entry's status, or " + _IDEM_422,
+            }),
+        },
+    }, "post")
+
+    # get_penalty_statement -----------------------------------------------------------------
+    get_errors = _common_problems("get_penalty_statement", post=False)
+    get_errors["400"] = _problem_response(
+        "A query parameter is missing or invalid (month as YYYY-MM, format json or csv).", {
+            "month_missing": _problem(400, [ErrorDetail.of("query.month", "REQUIRED")], cid0,
+                                      instance="/get_penalty_statement"),
+            "month_invalid": _problem(400, [ErrorDetail.of("query.month", "INVALID_MONTH")], cid0,
+                                      instance="/get_penalty_statement")})
+    statement_json = _json_response("The month's statement (an empty month has no lines and zero totals).",
+                                    refs["Statement"], {"april": ("April 2026: two days due, one waived",
+                                                                  _json(pen.statement))})
+    statement_json["content"]["text/csv"] = {
+        "schema": {"type": "string", "description": (
+            "format=csv: French CSV, UTF-8 with BOM, `;` separator, CRLF, decimal comma, dates DD/MM/YYYY; one row "
+            "per entry (Date, Délai, Type de délai, Jour de retard, Règle, Montant (EUR), Statut, Motif), a blank "
+            "row, then the four totals. Sent with Content-Disposition: attachment; "
+            "filename=\"penalites-<contractor>-<month>.csv\".")},
+        "examples": {"april": {"summary": "The same statement as CSV", "value": pen.csv}},
+    }
+    path_item("get_penalty_statement", {
+        "summary": "Read a month of penalties, in JSON or CSV",
+        "description": (
+            "The penalties of one month for one contractor (and one contract, or all): every entry with its status "
+            "and last decision's reason, and the totals due, disputed, waived and recorded (A9). A manager names the "
+            "contractor; a contractor reads its own statement and names the manager."),
+        "tags": ["manager", "contractor"],
+        "parameters": [
+            _query("month", "The month, YYYY-MM (the entries' local date in the deadline's territory).", "2026-04",
+                   required=True),
+            _query("contractor_id", "Managers: required, the contractor. Contractors: ignored.", CONTRACTOR_ID),
+            _query("manager_id", "Contractors: required, the manager. Managers: ignored (their own ledger).",
+                   MANAGER_ID),
+            _query("contract_id", "Optional: one contract only.", "AC-2026-017"),
+            _query("format", "json (default) or csv.", "csv", enum=["json", "csv"]),
+            {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {"200": statement_json, **get_errors},
+    }, "get")
+
+    # request_account -----------------------------------------------------------------------
+    path_item("request_account", {
+        "summary": "Ask the operator for an account for one of your people",
+        "description": (
+            "A manager or beneficiary asks for an account in its own tenant (B5), optionally narrowing its rights. "
+            "The request starts D7: the operator creates the account within 72 working hours in the given "
+            "territory (due_at). Asking again for the same e-mail answers the same request."),
+        "tags": ["manager", "beneficiary"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["RequestAccount"], {"colleague": ("A colleague, two rights",
+                                                                         acc.request_body)}),
+        "responses": {
+            "202": _json_response("Request recorded (or already recorded): pending until the operator acts.",
+                                  refs["AccountRequest"], {"pending": ("Pending request, D7 due date",
+                                                                       _json(acc.request))}, _REPLAYED),
+            **post_errors("request_account", extra={
+                "400": {"malformed_json": _rejected(_malformed(RequestAccount), cid0)},
+                "422": {"invalid_request": _rejected(_errors_of(RequestAccount, {
+                    **acc.request_body, "email": "marc.petit", "rights": ["needs.read", "orders.delete"]}), cid0)},
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "The body breaks the schema, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # manage_account ------------------------------------------------------------------------
+    path_item("manage_account", {
+        "summary": "Create or update an account and its claims (operator)",
+        "description": (
+            "The platform operator creates (or updates) a Firebase Authentication account and sets its custom "
+            "claims role, tenant and rights. Naming a request_id fulfils that request and records whether D7 was "
+            "met. A password, when given, must be strong (B15)."),
+        "tags": ["operator"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["CreateAccount"], {"fulfil_request": ("Fulfil the Métropole's request",
+                                                                             acc.create_body)}),
+        "responses": {
+            "200": _json_response("Account created or updated.", refs["AccountCreated"],
+                                  {"created": ("Created, request fulfilled within D7", acc.created)}, _REPLAYED),
+            **post_errors("manage_account", extra={
+                "400": {"malformed_json": _rejected(_malformed(CreateAccount), cid0)},
+                "422": {
+                    "weak_password_and_right": _rejected([acc.weak, ErrorDetail.of(
+                        "$.rights[1]", "INVALID_VALUE",
+                        detail="le rôle beneficiary ne peut détenir « professionals.write »")], cid0),
+                    "request_not_found": _rejected([ErrorDetail.of("$.request_id", "ACCOUNT_REQUEST_NOT_FOUND",
+                                                                   request_id="acc-0000000000000000dead")], cid1),
+                    "role_mismatch": _rejected([ErrorDetail.of("$.role", "ROLE_MISMATCH", role="manager",
+                                                               expected=f"beneficiary / {BENEFICIARY_ID}")], cid1),
+                },
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "The body breaks the schema, a right the role cannot hold, a weak password, an "
+                                    "unknown request or one for another role or tenant, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # export_space --------------------------------------------------------------------------
+    export_post_errors = post_errors("export_space", extra={}, descriptions={
+        "400": "The Idempotency-Key header is missing or invalid.", "409": _IDEM_409,
+        "422": "The Idempotency-Key was used for a different body."}, allowed="POST, GET")
+    path_item("export_space", {
+        "summary": "Start an export of all of your data",
+        "description": (
+            "Reversibility (A8): a manager (or beneficiary) exports every document of its space(s) and every file "
+            "stored under them, at any time. The body is not read: send `{}` with Content-Type application/json. "
+            "The export runs in the background (exports-requested, run_export); follow it with GET "
+            "export_space?job_id= (the Location header)."),
+        "tags": ["manager", "beneficiary"], "parameters": _POST_PARAMS,
+        "responses": {
+            "202": _json_response("Export queued.", refs["ExportJob"], {"pending": ("Queued", EXPORT_PENDING)}, {
+                "Location": {"description": "Where to follow the job: ?job_id=<job_id>.", "schema": {"type": "string"},
+                             "example": f"?job_id={EXPORT_JOB_ID}"}, **_REPLAYED}),
+            **export_post_errors,
+        },
+    }, "post", operation_id="export_space")
+    get_export = _common_problems("export_space", post=False, allowed="POST, GET")
+    get_export["404"] = _problem_response("No such export for the caller's tenant.", {"export_not_found": _problem(
+        404, [ErrorDetail.of("query.job_id", "EXPORT_NOT_FOUND", job_id="0f1e2d3c")], cid0, instance="/export_space")})
+    path_item("export_space", {
+        "summary": "Follow an export and download it",
+        "description": (
+            "The job with its progress (records and archive entries written so far). Once completed: the "
+            "archive's SHA-256 and size, and download_url, a signed URL valid 15 minutes (a new one on every GET). "
+            "The ZIP holds one JSON Lines file per collection, the stored files under files/, and manifest.json "
+            "(counts and SHA-256 of every entry)."),
+        "tags": ["manager", "beneficiary"],
+        "parameters": [_query("job_id", "The job_id of the POST answer.", EXPORT_JOB_ID, required=True),
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": _json_response("The job.", refs["ExportJob"], {
+                "running": ("Running", EXPORT_RUNNING), "completed": ("Completed, with its download URL",
+                                                                      EXPORT_COMPLETED)}),
+            **get_export,
+        },
+    }, "get", operation_id="export_space_status")
+
+    _sourcing_operations(p, refs, path_item, post_errors)
+
+
+def _sourcing_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
+    s = p.sourcing
+    cid0, cid1, _ = CORRELATION_IDS
+    created = {"Location": {"$ref": "#/components/headers/Location"}, **_REPLAYED}
+
+    # register_beneficiary ------------------------------------------------------------------
+    path_item("register_beneficiary", {
+        "summary": "Register or update a beneficiary (operator)",
+        "description": (
+            "The operator registers a public body as a beneficiary (B1): it becomes the tenant of its needs, "
+            "missions and orders, served by the framework contract's titulaire. Sending the same record again "
+            "changes nothing (200)."),
+        "tags": ["operator"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["Beneficiary"], {"metropole": ("A metropolis", BENEFICIARY)}),
+        "responses": {
+            "201": _json_response("Beneficiary created.", refs["Beneficiary"],
+                                  {"created": ("As stored", _json(s.beneficiary))}, _REPLAYED),
+            "200": _json_response("Beneficiary updated, or unchanged.", refs["Beneficiary"],
+                                  {"updated": ("As stored", _json(s.beneficiary))}, _REPLAYED),
+            **post_errors("register_beneficiary", extra={
+                "400": {"malformed_json": _rejected(_malformed(Beneficiary), cid0)},
+                "422": {"invalid_beneficiary": _rejected(_errors_of(Beneficiary, {
+                    **BENEFICIARY, "siret": "82451673900012", "territory": "99"}), cid0)},
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "The body breaks the schema (SIRET, region, territory…), or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # upsert_professional -------------------------------------------------------------------
+    path_item("upsert_professional", {
+        "summary": "Create or update one professional of the pool (operator)",
+        "description": "The operator keeps the pool (B4). Every change bumps the search index revision; the next "
+                       "scoring rebuilds the index first.",
+        "tags": ["operator"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["Professional"], {"senior_amoa": ("A senior AMOA consultant", PROFESSIONAL)}),
+        "responses": {
+            "201": _json_response("Professional created.", refs["ProfessionalUpserted"],
+                                  {"created": ("Created", {"outcome": "created", **_json(s.professional)})},
+                                  _REPLAYED),
+            "200": _json_response("Professional updated, or unchanged.", refs["ProfessionalUpserted"],
+                                  {"unchanged": ("The same record again", {"outcome": "unchanged",
+                                                                          **_json(s.professional)})}, _REPLAYED),
+            **post_errors("upsert_professional", extra={
+                "400": {"malformed_json": _rejected(_malformed(Professional), cid0)},
+                "422": {"invalid_professional": _rejected(_errors_of(Professional, {
+                    **PROFESSIONAL, "level": "expert", "service_types": [], "daily_rate_cents": 0}), cid0)},
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "The body breaks the schema, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # import_professionals ------------------------------------------------------------------
+    bulk = _jsonl(PROFESSIONAL, {k: v for k, v in REPLACEMENT_PRO.items() if k != "siret"})
+    path_item("import_professionals", {
+        "summary": "Import professionals in bulk, JSON Lines (operator)",
+        "description": (
+            "One Professional per line (UTF-8; blank lines skipped), at most "
+            f"{IMPORT_MAX_BYTES // (1024 * 1024)} MiB. Valid lines are stored, every invalid line comes back with "
+            "its number and errors (fields rooted at `$[<line>]`): nothing is dropped silently. The search index is "
+            "rebuilt once at the end. Content-Type: " + ", ".join(JSON_LINES_TYPES) + " (application/json is "
+            "also accepted, read as JSON Lines)."),
+        "tags": ["operator"], "parameters": _POST_PARAMS,
+        "requestBody": {"required": True, "content": {JSON_LINES_TYPES[0]: {
+            "schema": {"$ref": refs["Professional"]},
+            "x-json-lines": True,
+            "examples": {"two": {"summary": "Two professionals, one per line", "value": bulk}}}}},
+        "responses": {
+            "200": _json_response("At least one line was valid: the report, line by line.", refs["ImportReport"],
+                                  {"partly_rejected": ("Two lines stored, two rejected", _import_report())},
+                                  _REPLAYED),
+            **post_errors("import_professionals", extra={
+                "400": {"only_malformed_lines": _rejected([ErrorDetail.of(
+                    "$[1]", "MALFORMED_JSON", detail="Expecting value")], cid0)},
+                "422": {"empty": _rejected([ErrorDetail.of("$", "REQUIRED")], cid0)},
+            }, descriptions={
+                "400": "No valid line and at least one line is not JSON (every line's errors are listed), or the "
+                       "Idempotency-Key header is missing or invalid.",
+                "409": _IDEM_409,
+                "422": "No valid line (every line's errors are listed; an empty body: REQUIRED on $), or " + _IDEM_422,
+            }, max_body=IMPORT_MAX_BYTES, media=", ".join(JSON_LINES_TYPES) + " nor application/json"),
+        },
+    }, "post")
+
+    # submit_need ---------------------------------------------------------------------------
+    path_item("submit_need", {
+        "summary": "Submit a search request (beneficiary)",
+        "description": (
+            "A beneficiary describes what it looks for (B2). The need is acknowledged at once (version 1, status "
+            "acknowledged) and D4 starts: 10 working days in the beneficiary's territory to propose professionals. "
+            "Scoring runs in the background (needs-submitted, score_candidates); read the ranked result with "
+            "get_sourcing?view=need. Submitting the same need again answers 200 with the stored record."),
+        "tags": ["beneficiary"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["SubmitNeed"], {"amoa": ("An AMOA need", {"need_id": NEED_ID,
+                                                                                "content": NEED_CONTENT})}),
+        "responses": {
+            "201": _json_response("Need acknowledged (Location: /needs/<need_id>).", refs["NeedRecord"],
+                                  {"acknowledged": ("Version 1, D4 running", _json(s.submitted))}, created),
+            "200": _json_response("The identical need was already submitted.", refs["NeedRecord"],
+                                  {"already_known": ("As stored", _json(s.submitted))}, created),
+            **post_errors("submit_need", extra={
+                "400": {"malformed_json": _rejected(_malformed(SubmitNeed), cid0)},
+                "404": {"beneficiary_not_found": _rejected([ErrorDetail.of(
+                    "$", "BENEFICIARY_NOT_FOUND", beneficiary_id="ben-inconnu")], cid0)},
+                "409": {"need_already_exists": _rejected([ErrorDetail.of(
+                    "$.need_id", "NEED_ALREADY_EXISTS", need_id=NEED_ID)], cid0)},
+                "422": {"invalid_need": _rejected(_errors_of(SubmitNeed, {"need_id": NEED_ID, "content": {
+                    **NEED_CONTENT, "end_date": "2026-03-31", "daily_rate_ceiling_cents": 0}}), cid0)},
+            }, descriptions={
+                "400": _IDEM_400,
+                "404": "The caller's tenant is not a registered beneficiary.",
+                "409": "Another need exists under this need_id, or " + _IDEM_409[0].lower() + _IDEM_409[1:],
+                "422": "The body breaks the schema, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # propose_professionals -----------------------------------------------------------------
+    path_item("propose_professionals", {
+        "summary": "Propose ranked professionals for a need (operator)",
+        "description": (
+            "The operator proposes professionals taken from the ranked result of the need's current version, each "
+            "with the date until which its availability is guaranteed (B10). The first proposal stops D4 (met or "
+            "not)."),
+        "tags": ["operator"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["ProposeProfessionals"], {"one": ("One professional", s.propose)}),
+        "responses": {
+            "200": _json_response("Proposed; the need as it is now.", refs["NeedRecord"],
+                                  {"proposed": ("Proposed, D4 met", _json(s.proposed))}, _REPLAYED),
+            **post_errors("propose_professionals", extra={
+                "400": {"malformed_json": _rejected(_malformed(ProposeProfessionals), cid0)},
+                "404": {"need_not_found": _rejected([ErrorDetail.of("$.need_id", "NEED_NOT_FOUND",
+                                                                    need_id="BES-2026-999")], cid0)},
+                "422": {
+                    "result_not_ready": _rejected([ErrorDetail.of("$.version", "RESULT_NOT_READY", version=1)], cid0),
+                    "outdated_version": _rejected([ErrorDetail.of("$.version", "NEED_VERSION_OUTDATED", version=1,
+                                                                  current=2)], cid1),
+                    "not_ranked_and_past": _rejected([
+                        ErrorDetail.of("$.proposals[0].professional_id", "PROFESSIONAL_NOT_RANKED",
+                                       professional_id="pro-0999"),
+                        ErrorDetail.of("$.proposals[1].guaranteed_until", "GUARANTEE_IN_PAST", date="2026-03-01")],
+                        cid1),
+                },
+            }, descriptions={
+                "400": _IDEM_400, "404": "No such need for this beneficiary.", "409": _IDEM_409,
+                "422": "The body breaks the schema, the version is not the current one or not scored yet, the need "
+                       "is not in a state to receive proposals, a professional is not in the ranked result, a "
+                       "guarantee date is past, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # decide_proposal -----------------------------------------------------------------------
+    path_item("decide_proposal", {
+        "summary": "Accept a proposal, abandon, or relaunch with an edited need (beneficiary)",
+        "description": (
+            "`accept` one proposed professional (professional_id required); `abandon` (refuse every proposal and "
+            "stop); or `relaunch` (refuse, edit the need: content required; a new version is acknowledged, D4 "
+            "starts again and the new version is scored)."),
+        "tags": ["beneficiary"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["DecideProposal"], {
+            "accept": ("Accept Claire Dubois", s.decide),
+            "relaunch": ("Relaunch with an edited need", platform_examples(p)["DecideProposal"][1])}),
+        "responses": {
+            "200": _json_response("Decision recorded; the need as it is now.", refs["NeedRecord"],
+                                  {"accepted": ("Accepted", _json(s.accepted))}, _REPLAYED),
+            **post_errors("decide_proposal", extra={
+                "400": {"malformed_json": _rejected(_malformed(DecideProposal), cid0)},
+                "404": {"need_not_found": _rejected([ErrorDetail.of("$.need_id", "NEED_NOT_FOUND",
+                                                                    need_id="BES-2026-999")], cid0)},
+                "422": {
+                    "professional_missing": _rejected(_errors_of(DecideProposal, {
+                        "need_id": NEED_ID, "version": 1, "decision": "accept"}), cid0),
+                    "not_proposed": _rejected([ErrorDetail.of("$.professional_id", "NOT_PROPOSED",
+                                                              professional_id="pro-0999")], cid1),
+                    "illegal_transition": _rejected(_need_move_errors("accepted", "accepted"), cid1),
+                },
+            }, descriptions={
+                "400": _IDEM_400, "404": "No such need for this beneficiary.", "409": _IDEM_409,
+                "422": "The body breaks the schema (REQUIRED_FOR_DECISION), the version is not the current one, the "
+                       "need has no proposals to decide on, the professional was not proposed, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # frame_mission -------------------------------------------------------------------------
+    path_item("frame_mission", {
+        "summary": "Frame the mission and issue its order (beneficiary)",
+        "description": (
+            "After acceptance: the conflict-of-interest declaration when the beneficiary requires one (B13), the "
+            "mission's dates, deliverables and milestones, then its order, issued through receive_order (part A): "
+            "the beneficiary is the order's manager, the titulaire its contractor, one line per milestone at the "
+            "daily rate plus the extra costs per day unless the mission is fully remote. Sending the same framing "
+            "again answers the same mission."),
+        "tags": ["beneficiary"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["FrameMission"], {"three_milestones": ("Three milestones, 40 days",
+                                                                              FRAME_MISSION)}),
+        "responses": {
+            "201": _json_response("Mission framed and its order issued (Location: /missions/<mission_id>).",
+                                  refs["Mission"], {"framed": ("Mission and budget", _json(s.mission))}, created),
+            **post_errors("frame_mission", extra={
+                "400": {"malformed_json": _rejected(_malformed(FrameMission), cid0)},
+                "404": {"need_not_found": _rejected([ErrorDetail.of("$.need_id", "NEED_NOT_FOUND",
+                                                                    need_id="BES-2026-999")], cid0)},
+                "409": {"mission_already_exists": _rejected([ErrorDetail.of("$.need_id", "MISSION_ALREADY_EXISTS")],
+                                                            cid0)},
+                "422": {
+                    "declaration_and_milestone": _rejected([
+                        ErrorDetail.of("$.conflict_declaration", "CONFLICT_DECLARATION_REQUIRED"),
+                        ErrorDetail.of("$.milestones[2].due", "MILESTONE_OUTSIDE_MISSION", due="2026-08-14",
+                                       start="2026-04-06", end="2026-07-31")], cid0),
+                    "conflict_declared": _rejected([ErrorDetail.of("$.conflict_declaration.no_conflict",
+                                                                   "CONFLICT_OF_INTEREST_DECLARED")], cid1),
+                    "invalid_period": _rejected(_errors_of(FrameMission, {**FRAME_MISSION, "end_date": "2026-03-31"}),
+                                                cid1),
+                },
+            }, descriptions={
+                "400": _IDEM_400, "404": "No such need (or beneficiary).",
+                "409": "Another framing exists for this need, or " + _IDEM_409[0].lower() + _IDEM_409[1:],
+                "422": "The body breaks the schema, the need is not accepted, the declaration is missing or declares "
+                       "a conflict, a milestone falls outside the mission, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # replace_professional ------------------------------------------------------------------
+    path_item("replace_professional", {
+        "summary": "Request or propose the replacement of a mission's professional",
+        "description": (
+            "`action: request` (beneficiary, or operator naming beneficiary_id): the professional leaves "
+            "(`departure`: D5, 14 calendar days from the departure, or from the notification of a planned one, "
+            "with the notice of B12's table) or is found insufficient (`insufficiency`: D6, 10 working days). "
+            "`action: propose` (operator only): the replacement, checked equivalent by code (same category and "
+            "level, same daily rate and extra costs, the mission's service type, active); stops the deadline."),
+        "tags": ["beneficiary", "operator"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["ReplacementRequest"], {
+            "request_departure": ("Planned departure, notified 25 days before", s.request_replacement),
+            "propose": ("The operator proposes Julien Roux", s.propose_replacement)}),
+        "responses": {
+            "200": _json_response("Recorded; the mission as it is now.", refs["Mission"], {
+                "requested": ("Replacement requested, D5 running", _json(s.replacement_requested)),
+                "replaced": ("Replaced, D5 met", _json(s.replaced))}, _REPLAYED),
+            **post_errors("replace_professional", extra={
+                "400": {"malformed_json": _rejected(_malformed(ReplacementRequest), cid0)},
+                "403": {"propose_by_beneficiary": _problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")],
+                                                           cid0, instance="/replace_professional")},
+                "404": {"mission_not_found": _rejected([ErrorDetail.of("$.mission_id", "MISSION_NOT_FOUND",
+                                                                       mission_id="BES-2026-999-mission")], cid0)},
+                "422": {
+                    "not_equivalent": _rejected(s.not_equivalent, cid0),
+                    "departure_date_missing": _rejected(_errors_of(ReplacementRequest, {
+                        "action": "request", "mission_id": s.mission.mission_id, "reason": "departure"},
+                        wrap="command"), cid1),
+                    "already_requested": _rejected([ErrorDetail.of("$.mission_id", "REPLACEMENT_ALREADY_REQUESTED")],
+                                                   cid1),
+                },
+            }, descriptions={
+                "400": _IDEM_400,
+                "403": "The caller's role may not call this operation, the account lacks the right, or a beneficiary "
+                       "sent action propose (operator only).",
+                "404": "No such mission for this beneficiary.", "409": _IDEM_409,
+                "422": "The body breaks the schema (fields are reported under $.command, as the handler reads the "
+                       "body), an operator request without beneficiary_id, a replacement already requested or none "
+                       "requested, the mission ended, the replacement not equivalent, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # get_sourcing --------------------------------------------------------------------------
+    errors = _common_problems("get_sourcing", post=False)
+    errors["404"] = _problem_response("No such need or mission for this beneficiary.", {
+        "need_not_found": _rejected([ErrorDetail.of("$.need_id", "NEED_NOT_FOUND", need_id="BES-2026-999")], cid0)})
+    errors["422"] = _problem_response("A query parameter is missing or invalid.", {
+        "invalid_view": _rejected([ErrorDetail.of("query.view", "INVALID_VALUE",
+                                                  detail="valeurs acceptées : need, mission, pool_statistics")], cid0),
+        "need_id_missing": _rejected([ErrorDetail.of("query.need_id", "REQUIRED")], cid1)})
+    path_item("get_sourcing", {
+        "summary": "Read a need, a mission or the pool statistics",
+        "description": (
+            "`view=need&need_id=`: the need with every version's content and ranked result. `view=mission&"
+            "mission_id=`: the mission with its order's live state and the budget planned, ordered, consumed and "
+            "remaining (B11). `view=pool_statistics`: active professionals per service type and region (B14). A "
+            "beneficiary reads its own needs and missions; the operator names beneficiary_id."),
+        "tags": ["beneficiary", "operator"],
+        "parameters": [
+            _query("view", "Which view.", "mission", required=True, enum=["need", "mission", "pool_statistics"]),
+            _query("need_id", "view=need: required.", NEED_ID),
+            _query("mission_id", "view=mission: required.", s.mission.mission_id),
+            _query("beneficiary_id", "Operator, views need and mission: required. Beneficiaries: ignored.",
+                   BENEFICIARY_ID),
+            {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": _json_response("The view asked for.", refs["SourcingView"], {
+                "need": ("view=need", s.need_view), "mission": ("view=mission", s.mission_view),
+                "pool_statistics": ("view=pool_statistics", s.pool)}),
+            **errors,
+        },
+    }, "get")
+
+
+def _need_move_errors(current: str, target: str) -> list[ErrorDetail]:
+    from shared.domain.sourcing.process import NeedStatus, SourcingActor, check_move
+
+    return check_move(NeedStatus(current), NeedStatus(target), SourcingActor.BENEFICIARY)
+
+
+def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
     functions = _load_functions()
-    names = ["IssueOrder", "ManagerDecision", "ExecutionReport", "Order", "OrderView", "Reply", "ErrorDetail", "Problem"]
+    names = ["IssueOrder", "ManagerDecision", "ExecutionReport", "Order", "OrderView", "Reply", "ErrorDetail", "Problem",
+             *_PLATFORM_HTTP_SCHEMAS]
     schemas, refs = components_schemas(names)
     cid0, cid1 = CORRELATION_IDS[0], CORRELATION_IDS[1]
     paths: dict[str, Any] = {}
 
-    def path_item(name: str, operation: dict[str, Any], method: str) -> None:
+    def path_item(name: str, operation: dict[str, Any], method: str, operation_id: str | None = None) -> None:
         port = functions[name]["port"]
-        roles, right = DESCRIBED_HTTP_FUNCTIONS[name]
-        operation = {**operation, "x-roles": list(roles), "x-right": right.value}
-        paths[f"/{name}"] = {
+        roles, _ = DESCRIBED_HTTP_FUNCTIONS[name]
+        operation = {**operation, "x-function": name, "x-roles": list(roles), "x-right": x_right(name)}
+        item = paths.setdefault(f"/{name}", {
             "servers": [
                 {"url": "https://{region}-{project}.cloudfunctions.net", "description": "Production (Cloud Functions 2nd gen)",
                  "variables": _server_variables()},
                 {"url": f"http://127.0.0.1:{port}", "description": f"Local: ./scripts/dev (emulators.json, port {port})"},
             ],
-            method: {"operationId": name, **operation},
-        }
+        })
+        item[method] = {"operationId": operation_id or name, **operation}
 
-    def post_errors(name: str, *, extra: dict[str, dict[str, dict[str, Any]]], descriptions: dict[str, str]) -> dict[str, Any]:
+    def post_errors(name: str, *, extra: dict[str, dict[str, dict[str, Any]]], descriptions: dict[str, str],
+                    **common: Any) -> dict[str, Any]:
         idem = _idempotency_problems(name)
         merged: dict[str, dict[str, dict[str, Any]]] = {}
         for status in sorted(set(idem) | set(extra)):
             merged[status] = {**extra.get(status, {}), **idem.get(status, {})}
-        out = _common_problems(name, post=True)
+        out = _common_problems(name, post=True, **common)
         for status, bodies in merged.items():
             headers = _REPLAYED if any("instance" not in b for b in bodies.values()) else None
             out[status] = _problem_response(descriptions[status], bodies, headers=headers)
@@ -978,12 +1871,15 @@ def _openapi(story: _Story) -> dict[str, Any]:
         },
     }, "post")
 
+    _platform_operations(platform, refs, path_item, post_errors)
+
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Passerelle — HTTPS API",
             "version": API_VERSION,
-            "summary": "Orders and their execution between property managers and contractors (A2.3, A3b, A4, A12).",
+            "summary": "Orders and their execution between property managers and contractors (A2.3, A3b, A4, A12); "
+                       "penalties (A9), accounts (B5), reversibility (A8) and the sourcing space (part B).",
             "description": _openapi_description(functions),
         },
         "servers": [{"url": "https://{region}-{project}.cloudfunctions.net",
@@ -991,7 +1887,11 @@ def _openapi(story: _Story) -> dict[str, Any]:
                      "variables": _server_variables()}],
         "security": [{"firebaseIdToken": []}],
         "tags": [{"name": "manager", "description": "Called by a property manager's ERP (role manager)."},
-                 {"name": "contractor", "description": "Called by a contractor's ERP (role contractor)."}],
+                 {"name": "contractor", "description": "Called by a contractor's ERP (role contractor)."},
+                 {"name": "beneficiary", "description": "Called by a beneficiary, a public body using the sourcing "
+                                                        "space (role beneficiary)."},
+                 {"name": "operator", "description": "Called by the platform operator, the framework contract's "
+                                                     "titulaire (role operator)."}],
         "paths": paths,
         "components": {
             "schemas": schemas,
@@ -1037,7 +1937,8 @@ def _openapi(story: _Story) -> dict[str, Any]:
                 "Idempotent-Replayed": {"description": "`true` when this is the stored answer to an earlier request "
                                                        "with the same Idempotency-Key and body.",
                                         "schema": {"type": "string", "enum": ["true"]}},
-                "Location": {"description": "Where the order lives: /orders/<order_id>.",
+                "Location": {"description": "Where the created resource lives: /orders/<order_id>, /needs/<need_id> or "
+                                            "/missions/<mission_id>.",
                              "schema": {"type": "string"}, "example": f"/orders/{ORDER_ID}"},
                 "WWW-Authenticate": {"description": "The expected authentication scheme.",
                                      "schema": {"type": "string"}, "example": 'Bearer realm="passerelle"'},
@@ -1115,7 +2016,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
     functions = _load_functions()
     config = json.loads(EMULATORS_FILE.read_text(encoding="utf-8"))
     region = config.get("region", "europe-west9")
-    names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail"]
+    names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested"]
     schemas, refs = components_schemas(names)
     platform_source = f"{topology.PLATFORM_SOURCE}/managers/<manager_id>"
     schemas["OrderIssuedHeaders"] = _headers_schema(
@@ -1137,19 +2038,32 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             reply_type, inbound=False, subject="when_known", source=f"{topology.PLATFORM_SOURCE}: the platform.",
             ce_id="reply-<hash of the answered message's key>: one reply per distinct message; drop duplicates on it.")
 
+    schemas["NeedSubmittedHeaders"] = _headers_schema(
+        EventType.NEED_SUBMITTED, inbound=False, subject="always",
+        source=f"{SOURCING_SOURCE}/beneficiaries/<beneficiary_id>: the beneficiary's space.",
+        ce_id="need-<hash of beneficiary, need and version>: one event per need version; score_candidates is "
+              "idempotent on it.")
+    schemas["NeedSubmittedHeaders"]["properties"]["ce-subject"] = {
+        "type": "string", "pattern": "^needs/", "description": "needs/<need_id>/versions/<version>."}
+    schemas["ExportRequestedHeaders"] = _headers_schema(
+        EventType.EXPORT_REQUESTED, inbound=False, subject="optional", source=f"{EXPORTS_SOURCE}: the platform.",
+        ce_id="export-<job_id>: one event per export job.")
+    del schemas["ExportRequestedHeaders"]["properties"]["ce-subject"]
+
     ordering = {"googlepubsub": {"bindingVersion": PUBSUB_BINDING_VERSION, "orderingKey": "$message.payload#/order_id"}}
 
     def message(name: str, title: str, summary: str, description: str, headers: str, payload: str,
                 examples: list[tuple[str, str, dict[str, str], dict[str, Any]]],
-                correlation: dict[str, str] | None = None) -> dict[str, Any]:
+                correlation: dict[str, str] | None = None, ordered: bool = True) -> dict[str, Any]:
         msg: dict[str, Any] = {
             "name": name, "title": title, "summary": summary, "description": description,
             "contentType": "application/json",
             "headers": {"$ref": f"#/components/schemas/{headers}"},
             "payload": {"$ref": payload},
-            "bindings": ordering,
             "examples": [{"name": n, "summary": s, "headers": h, "payload": p} for n, s, h, p in examples],
         }
+        if ordered:
+            msg["bindings"] = ordering
         if correlation:
             msg["correlationId"] = correlation
         return msg
@@ -1201,6 +2115,28 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
               _json(rejected))],
             correlation={"location": "$message.payload#/in_reply_to/id",
                          "description": "The ce-id of the execution message answered."}),
+        "needSubmitted": message(
+            "needSubmitted", "Need version submitted",
+            "A need version waits for scoring (platform-internal).",
+            "Published through the outbox by submit_need (version 1) and decide_proposal (relaunch: the new "
+            "version). score_candidates ranks the pool for that version and stores the result; a redelivery finds "
+            "the result written and changes nothing. No ordering key.",
+            "NeedSubmittedHeaders", refs["NeedSubmitted"],
+            [("need_submitted", "Version 1 of BES-2026-014", _ce(
+                EventType.NEED_SUBMITTED, f"{SOURCING_SOURCE}/beneficiaries/{BENEFICIARY_ID}",
+                f"need-{digest(BENEFICIARY_ID, NEED_ID, '1')[:32]}", "2026-03-09T08:30:00.214Z",
+                f"needs/{NEED_ID}/versions/1"), {"beneficiary_id": BENEFICIARY_ID, "need_id": NEED_ID, "version": 1})],
+            ordered=False),
+        "exportRequested": message(
+            "exportRequested", "Export requested",
+            "A reversibility export job waits to be run (platform-internal).",
+            "Published through the outbox by POST export_space. run_export builds the archive and reports progress "
+            "on the job; running it again for a completed job does nothing. No ordering key.",
+            "ExportRequestedHeaders", refs["ExportRequested"],
+            [("export_requested", "Export of mgr-rhone-habitat", _ce(
+                EventType.EXPORT_REQUESTED, EXPORTS_SOURCE, f"export-{EXPORT_JOB_ID}", "2026-06-30T16:02:11.408Z",
+                None), {"job_id": EXPORT_JOB_ID})],
+            ordered=False),
     }
 
     def channel(kind: str, title: str, description: str, names: list[str], subscription: dict[str, Any]) -> dict[str, Any]:
@@ -1243,6 +2179,29 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
                             "ackDeadlineSeconds": 60, "maxDeliveryAttempts": 10}),
     }
 
+    def internal_channel(topic: str, title: str, description: str, message_name: str, function: str,
+                         ack_deadline: int) -> dict[str, Any]:
+        return {
+            "address": topic, "title": title, "description": description,
+            "messages": {message_name: {"$ref": f"#/components/messages/{message_name}"}},
+            "x-google-pubsub": {
+                "messageStoragePolicy": {"allowedPersistenceRegions": [region]},
+                "deadLetterTopic": topology.dead_letter_topic(topic),
+                "subscription": {"name": f"{topic}-push", "type": "push", "endpoint": function,
+                                 "messageOrdering": False, "ackDeadlineSeconds": ack_deadline,
+                                 "maxDeliveryAttempts": 5},
+            },
+        }
+
+    channels["needsSubmitted"] = internal_channel(
+        NEEDS_TOPIC, "Need versions to score (internal)",
+        "Platform → platform: no ERP publishes or subscribes here. Described so that the whole bus is on record.",
+        "needSubmitted", "score_candidates", 300)
+    channels["exportsRequested"] = internal_channel(
+        EXPORTS_TOPIC, "Exports to build (internal)",
+        "Platform → platform: no ERP publishes or subscribes here. Described so that the whole bus is on record.",
+        "exportRequested", "run_export", 600)
+
     def refs_to(channel_name: str, names: list[str]) -> list[dict[str, str]]:
         return [{"$ref": f"#/channels/{channel_name}/messages/{n}"} for n in names]
 
@@ -1263,6 +2222,18 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             "messages": refs_to("execution", ["executionReported"]),
             "reply": {"channel": {"$ref": "#/channels/replies"},
                       "messages": refs_to("replies", ["replyAccepted", "replyRejected"])},
+        },
+        "scoreNeeds": {
+            "action": "receive", "channel": {"$ref": "#/channels/needsSubmitted"},
+            "title": "Score need versions",
+            "summary": "score_candidates ranks the pool for each need version (B3).",
+            "messages": refs_to("needsSubmitted", ["needSubmitted"]),
+        },
+        "runExports": {
+            "action": "receive", "channel": {"$ref": "#/channels/exportsRequested"},
+            "title": "Build export archives",
+            "summary": "run_export builds one ZIP archive per job (A8).",
+            "messages": refs_to("exportsRequested", ["exportRequested"]),
         },
         "sendReplies": {
             "action": "send", "channel": {"$ref": "#/channels/replies"},
@@ -1336,6 +2307,8 @@ def _asyncapi_description() -> str:
         f"- Size: message data at most {MAX_MESSAGE_BYTES} bytes.\n"
         "- Errors (A4): every rejected message gets a reply listing each error as {field, code, message}; the codes "
         "and their French message templates are in `x-error-codes`.\n\n"
+        "needs-submitted and exports-requested are platform-internal (the platform publishes and consumes them); "
+        "they are described so that every message on the bus is on record. ERPs never use them.\n\n"
         "Guide: docs/connector-guide.en.md (français : docs/connector-guide.fr.md).")
 
 
@@ -1358,10 +2331,10 @@ def _readme(names: list[str]) -> str:
         "Generated by `python -m shared.contracts` from the pydantic models: **do not edit by hand**.\n"
         "`python -m shared.contracts --check` (and `tests/unit/test_contracts.py`) fails when they are stale.\n\n"
         "| File | What it describes |\n|---|---|\n"
-        "| `openapi.json` | OpenAPI 3.1: the HTTPS functions (receive_order, change_order_state, get_order, "
-        "submit_execution). |\n"
-        "| `asyncapi.json` | AsyncAPI 3.0: the Pub/Sub topics orders-, execution-, replies-<contractorId>, "
-        "CloudEvents headers, error codes (`x-error-codes`). |\n"
+        "| `openapi.json` | OpenAPI 3.1: the public HTTPS functions (" + ", ".join(DESCRIBED_HTTP_FUNCTIONS) + "). |\n"
+        "| `asyncapi.json` | AsyncAPI 3.0: the Pub/Sub topics orders-, execution-, replies-<contractorId>, and the "
+        "platform-internal needs-submitted and exports-requested; CloudEvents headers, error codes "
+        "(`x-error-codes`). |\n"
         f"{rows}\n\n"
         "Prose: `docs/api.md`, `docs/connector-guide.en.md`, `docs/connector-guide.fr.md`.\n")
 
@@ -1372,10 +2345,10 @@ def dumps(document: Any) -> str:
 
 def generate() -> dict[str, str]:
     """Every contract file: {path relative to docs/contracts: text}."""
-    story = _Story()
-    examples = schema_examples(story)
+    story, platform = _Story(), _Platform()
+    examples = schema_examples(story, platform)
     files = {path: dumps(doc) for path, doc in schema_files(examples).items()}
-    files["openapi.json"] = dumps(_openapi(story))
+    files["openapi.json"] = dumps(_openapi(story, platform))
     files["asyncapi.json"] = dumps(_asyncapi(story))
     files["README.md"] = _readme(list(SCHEMAS))
     return dict(sorted(files.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,18 +110,25 @@ def test_every_openapi_body_example_is_accepted_by_its_pydantic_model():
                 continue
             bodies = [operation.get("requestBody", {})] + list(operation["responses"].values())
             for body in bodies:
-                for media in body.get("content", {}).values():
+                for media_type, media in body.get("content", {}).items():
+                    if media_type == "text/csv":  # get_penalty_statement?format=csv: checked below
+                        assert all(isinstance(e["value"], str) for e in media["examples"].values()), path
+                        continue
                     name = media["schema"]["$ref"].rsplit("/", 1)[1]
                     model, _mode = contracts.SCHEMAS[name]
-                    # When each example is parsed by the model
+                    # When each example is parsed by the model (each line, for a JSON Lines body)
                     # Then it validates
                     for example_name, example in media.get("examples", {}).items():
-                        try:
-                            model.model_validate_json(json.dumps(example["value"]))
-                        except Exception as exc:  # pragma: no cover - the message names the culprit
-                            pytest.fail(f"{method.upper()} {path} example {example_name!r}: {exc}")
-                        checked += 1
-    assert checked > 20
+                        values = ([json.loads(line) for line in example["value"].splitlines() if line.strip()]
+                                  if media.get("x-json-lines") else [example["value"]])
+                        assert values, (path, example_name)
+                        for value in values:
+                            try:
+                                model.model_validate_json(json.dumps(value))
+                            except Exception as exc:  # pragma: no cover - the message names the culprit
+                                pytest.fail(f"{method.upper()} {path} example {example_name!r}: {exc}")
+                            checked += 1
+    assert checked > 60
 
 
 def test_every_asyncapi_message_example_is_accepted_by_its_pydantic_model():
@@ -194,10 +202,12 @@ def _public_http_functions() -> dict[str, dict[str, Any]]:
             if spec.get("trigger") == "http" and name != "relay_outbox" and spec.get("role")}
 
 
-def _operations() -> dict[str, tuple[str, str, dict[str, Any]]]:
+def _operations() -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(function, path, method, operation) for every OpenAPI operation; a function answering two
+    methods (export_space: POST and GET) has two operations with distinct operationIds."""
     paths = _load("openapi.json")["paths"]
-    return {op["operationId"]: (path, method, op) for path, item in paths.items()
-            for method, op in item.items() if method in HTTP_METHODS}
+    return [(op["x-function"], path, method, op) for path, item in paths.items()
+            for method, op in item.items() if method in HTTP_METHODS]
 
 
 def test_openapi_describes_exactly_the_public_http_functions_of_emulators_json():
@@ -205,24 +215,59 @@ def test_openapi_describes_exactly_the_public_http_functions_of_emulators_json()
     public = set(_public_http_functions())
     # When the OpenAPI operations are listed
     operations = _operations()
-    # Then there is one operation per public HTTP function, on the path of its name, except the
+    described = {function for function, _, _, _ in operations}
+    # Then there is an operation per public HTTP function, on the path of its name, except the
     # functions explicitly listed as not described yet (a new function must be described or listed)
-    undescribed = public - set(operations) - contracts.NOT_YET_DESCRIBED
+    undescribed = public - described - contracts.NOT_YET_DESCRIBED
     assert not undescribed, (
         f"HTTP functions neither in openapi.json nor in shared.contracts.NOT_YET_DESCRIBED: {sorted(undescribed)}"
     )
-    assert set(operations) == public - contracts.NOT_YET_DESCRIBED
+    assert described == public - contracts.NOT_YET_DESCRIBED
+    assert not described & contracts.NOT_YET_DESCRIBED, "a described function is still listed in NOT_YET_DESCRIBED"
     assert contracts.NOT_YET_DESCRIBED <= public, "NOT_YET_DESCRIBED names functions that no longer exist"
-    assert all(path == f"/{operation_id}" for operation_id, (path, _, _) in operations.items())
+    assert all(path == f"/{function}" for function, path, _, _ in operations)
+    operation_ids = [op["operationId"] for _, _, _, op in operations]
+    assert len(operation_ids) == len(set(operation_ids)), "operationIds must be unique"
 
 
 def test_openapi_roles_match_the_roles_of_emulators_json():
     # Given the role(s) emulators.json gives each described function
     public = _public_http_functions()
-    for operation_id, (_, _, operation) in _operations().items():
+    for function, _, _, operation in _operations():
         # When the operation's x-roles are read
         # Then they are the same roles
-        assert sorted(operation["x-roles"]) == sorted(public[operation_id]["role"].split("|")), operation_id
+        assert sorted(operation["x-roles"]) == sorted(public[function]["role"].split("|")), function
+
+
+def _serve_call(function: str) -> dict[str, Any]:
+    """The literal roles=, right= and methods= of the http.serve(...) call in functions/<name>.py."""
+    tree = ast.parse((REPO_ROOT / "functions" / f"{function}.py").read_text(encoding="utf-8"))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and node.func.attr == "serve"]
+    assert len(calls) == 1, f"functions/{function}.py: expected one http.serve(...) call"
+    found: dict[str, Any] = {}
+    for keyword in calls[0].keywords:
+        if keyword.arg in ("right", "methods"):
+            found[keyword.arg] = ast.literal_eval(keyword.value)
+        elif keyword.arg == "roles":
+            value = keyword.value
+            if isinstance(value, ast.Name):  # BENEFICIARY / OPERATOR from functions/_sourcing.py
+                value = next(node.value for node in ast.walk(ast.parse(
+                    (REPO_ROOT / "functions" / "_sourcing.py").read_text(encoding="utf-8")))
+                    if isinstance(node, ast.Assign) and node.targets[0].id == value.id)
+            found["roles"] = set(ast.literal_eval(value.args[0]))
+    return found
+
+
+def test_openapi_roles_and_rights_are_the_ones_each_handler_passes_to_serve():
+    # Given the described operations
+    for function, _, method, operation in _operations():
+        # When the handler's http.serve(...) call is read
+        serve = _serve_call(function)
+        # Then the roles, the right (one, or one per role) and the method are the ones it passes
+        assert set(operation["x-roles"]) == serve["roles"], function
+        assert operation["x-right"] == serve["right"], function
+        assert method.upper() in serve.get("methods", ("POST",)), (function, method)
 
 
 def test_every_post_operation_requires_an_idempotency_key_and_answers_problems_as_json():
@@ -241,3 +286,104 @@ def test_every_post_operation_requires_an_idempotency_key_and_answers_problems_a
             for status, response in operation["responses"].items():
                 if int(status) >= 400:
                     assert list(response["content"]) == ["application/problem+json"], (path, status)
+
+
+# --- (f) the answers built as plain dicts match the models that describe them ------------------
+
+
+class _ExportSource:
+    """An in-memory ExportSource: two documents, one stored file."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.archives: dict[str, bytes] = {}
+
+    def walk(self, space):
+        yield space, {"name": "Rhône Habitat"}
+        yield f"{space}/orders/BC-2026-0101", {"state": "completed"}
+
+    def files(self, prefix):
+        yield f"{prefix}documents/rapport.pdf", b"%PDF-1.7\n%%EOF\n"
+
+    def save_archive(self, name, data):
+        self.archives[name] = data
+
+    def signed_url(self, name, ttl):
+        return f"https://storage.example/{name}?X-Goog-Expires={int(ttl.total_seconds())}"
+
+    def get_job(self, job_id):
+        job = self.jobs.get(job_id)
+        return dict(job) if job else None
+
+    def put_job(self, job_id, job, create=False):
+        self.jobs[job_id] = dict(job)
+
+
+def test_the_export_job_answers_of_export_space_match_the_export_job_model():
+    # Given the real export service over an in-memory source and store
+    from shared.service import exports
+    from tests.fakes import FixedClock, InMemoryStore
+
+    source, store, clock = _ExportSource(), InMemoryStore(), FixedClock("2026-06-30T16:02:11+00:00")
+    # When an export is requested, run, and read back by its owner
+    pending = exports.request_export("manager", "mgr-rhone-habitat", "uid-1", source, store, clock)
+    message = next(iter(store.outbox.values()))[0]
+    exports.run_export(pending["job_id"], source, clock)
+    completed = exports.export_status(pending["job_id"], "mgr-rhone-habitat", source)
+    # Then every answer is an ExportJob, and the message is an ExportRequested from the documented source
+    for job in (pending, completed):
+        contracts.ExportJob.model_validate_json(json.dumps(job))
+    assert completed["status"] == "completed" and completed["download_url"]
+    contracts.ExportRequested.model_validate_json(json.dumps(message.data))
+    assert (message.topic, message.source) == (contracts.EXPORTS_TOPIC, contracts.EXPORTS_SOURCE)
+
+
+def test_the_manage_account_answer_matches_the_account_created_model():
+    # Given the examples computed by the generator with the real account service
+    story = contracts._AccountStory()
+    # When its create_account answer is parsed by the describing model
+    created = contracts.AccountCreated.model_validate_json(json.dumps(story.created))
+    # Then it validates, with the fulfilled request
+    assert created.request is not None and created.request.status == "fulfilled"
+
+
+class _Docs:
+    """Just enough DocumentStore for an import whose lines are all already stored as they are."""
+
+    def __init__(self, stored: dict[str, dict[str, Any]]) -> None:
+        self.stored = stored
+
+    def get_many(self, paths):
+        return {p: self.stored[p] for p in paths if p in self.stored}
+
+    def commit(self, writes, messages=()):  # pragma: no cover - nothing changes in this test
+        raise AssertionError("nothing should be written")
+
+
+def test_the_import_professionals_report_matches_the_import_report_model():
+    # Given the real import service, a pool where the valid line is already stored, and two bad lines
+    from shared.service.sourcing import paths, services
+
+    professional = contracts.Professional.model_validate_json(json.dumps(contracts.PROFESSIONAL))
+    docs = _Docs({paths.professional(professional.professional_id): professional.model_dump(mode="json")})
+    body = (json.dumps(contracts.PROFESSIONAL) + "\n{not json\n\n"
+            + json.dumps({**contracts.PROFESSIONAL, "level": "expert"}) + "\n").encode()
+    # When the body is imported
+    report = services.import_professionals(body, docs, blobs=None, clock=None)
+    # Then the report is an ImportReport: one accepted line, two rejected, nothing changed
+    parsed = contracts.ImportReport.model_validate_json(json.dumps(report))
+    assert (parsed.accepted, parsed.rejected, parsed.changed, parsed.index_revision) == (1, 2, 0, None)
+    assert [line.line for line in parsed.lines] == [1, 2, 4]
+
+
+def test_the_csv_statement_example_is_the_json_statement_example_as_csv():
+    # Given the get_penalty_statement answer examples
+    operation = _load("openapi.json")["paths"]["/get_penalty_statement"]["get"]
+    content = operation["responses"]["200"]["content"]
+    as_json = content["application/json"]["examples"]["april"]["value"]
+    as_csv = content["text/csv"]["examples"]["april"]["value"]
+    # When the JSON statement is written as CSV by the domain code
+    from shared.domain.penalties import Statement, statement_csv
+
+    # Then it is the CSV example
+    assert statement_csv(Statement.model_validate_json(json.dumps(as_json))).decode("utf-8") == as_csv
