@@ -14,7 +14,7 @@ from shared.service.sourcing import services
 def _decide(req: http.Request) -> http.Answer:
     command = parse(DecideProposal, req.body)
     record = services.decide(req.principal.tenant, command, bootstrap.documents(), bootstrap.clock(),
-                             bootstrap.publisher(), bootstrap.store())
+                             bootstrap.publisher(), bootstrap.store(), bootstrap.get("sourcing_deadlines"))
     return http.Answer(200, record.model_dump(mode="json"))
 
 

@@ -14,7 +14,7 @@ from shared.service.sourcing import services
 
 def _propose(req: http.Request) -> http.Answer:
     command = parse(ProposeProfessionals, req.body)
-    record = services.propose(command, bootstrap.documents(), bootstrap.clock())
+    record = services.propose(command, bootstrap.documents(), bootstrap.clock(), bootstrap.get("sourcing_deadlines"))
     return http.Answer(200, record.model_dump(mode="json"))
 
 

@@ -20,7 +20,8 @@ def _replace(req: http.Request) -> http.Answer:
     if isinstance(command, ProposeReplacement):
         if role != "operator":
             raise http.Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
-        mission = services.propose_replacement(command, bootstrap.documents(), bootstrap.clock())
+        mission = services.propose_replacement(command, bootstrap.documents(), bootstrap.clock(),
+                                               bootstrap.get("sourcing_deadlines"))
         return http.Answer(200, mission.model_dump(mode="json"))
     if role == "operator":
         if command.beneficiary_id is None:
@@ -28,7 +29,8 @@ def _replace(req: http.Request) -> http.Answer:
         beneficiary_id, actor = command.beneficiary_id, SourcingActor.OPERATOR
     else:
         beneficiary_id, actor = req.principal.tenant, SourcingActor.BENEFICIARY
-    mission = services.request_replacement(beneficiary_id, command, actor, bootstrap.documents(), bootstrap.clock())
+    mission = services.request_replacement(beneficiary_id, command, actor, bootstrap.documents(), bootstrap.clock(),
+                                           bootstrap.get("sourcing_deadlines"))
     return http.Answer(200, mission.model_dump(mode="json"))
 
 

@@ -14,7 +14,8 @@ from shared.service.sourcing import services
 def _submit(req: http.Request) -> http.Answer:
     command = parse(SubmitNeed, req.body)
     record, created = services.submit_need(req.principal.tenant, command, bootstrap.documents(), bootstrap.clock(),
-                                           bootstrap.publisher(), bootstrap.store())
+                                           bootstrap.publisher(), bootstrap.store(),
+                                           bootstrap.get("sourcing_deadlines"))
     return http.Answer(201 if created else 200, record.model_dump(mode="json"),
                        {"Location": f"/needs/{record.need_id}"})
 

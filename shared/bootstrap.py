@@ -97,6 +97,13 @@ def _account_deadlines():
     return DeadlineHooks(start=start, stop=stop)
 
 
+def _sourcing_deadlines():
+    """D4–D6 of the sourcing flows, run by the deadline service (shared/service/sourcing/deadlines.py)."""
+    from shared.service.sourcing.deadlines import SourcingDeadlines
+
+    return SourcingDeadlines(get("deadline_store"), get("timers"), get("clock"))
+
+
 def _deadline_store():
     from shared.adapters.deadlines import FirestoreDeadlineStore
 
@@ -164,6 +171,7 @@ _FACTORIES = {
     "document_files": _document_files,
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,
+    "sourcing_deadlines": _sourcing_deadlines,
     "clock": SystemClock,
 }
 

@@ -144,10 +144,29 @@ def start_deadline(kind: str, deadline_id: str, *, tenant_id: str, territory: st
     existing = store.get_deadline(tenant_id, deadline_id)
     if existing is not None:
         return existing.value
+    return open_deadline(plan_deadline(kind, deadline_id, tenant_id=tenant_id, territory=territory,
+                                       started_at=started_at, ref=ref, terms=terms, **fields), store, timers, clock)
+
+
+def plan_deadline(kind: str, deadline_id: str, *, tenant_id: str, territory: str, started_at: dt.datetime,
+                  ref: str | None, terms: PenaltyTerms | None = None, **fields: Any) -> Deadline:
+    """The deadline a flow is about to start, with its rule and amount from the contract's terms.
+
+    A flow that also records the due date on its own document derives it from this value and
+    passes the same value to ``open_deadline``: the due time is computed once.
+    """
     terms = terms or PenaltyTerms()
     rule = terms.rule_for(kind) if kind in dl.KINDS else None
-    d = dl.start(kind, deadline_id, tenant_id=tenant_id, territory=territory, started_at=started_at, ref=ref,
-                 penalty_rule=rule, daily_amount_cents=terms.amount_for(rule) if rule else None, **fields)
+    return dl.start(kind, deadline_id, tenant_id=tenant_id, territory=territory, started_at=started_at, ref=ref,
+                    penalty_rule=rule, daily_amount_cents=terms.amount_for(rule) if rule else None, **fields)
+
+
+def open_deadline(d: Deadline, store: DeadlineStore, timers: Timers | None, clock: Clock) -> Deadline:
+    """Store (once) a planned deadline, bring it up to date with the clock and arm its timer.
+
+    Idempotent: opening it again (a retried request, a redelivered event) returns the stored one.
+    """
+    tenant_id, deadline_id = d.tenant_id, d.deadline_id
     try:
         store.commit(Changes(deadlines=[DeadlineWrite(d, None)]))
     except ConcurrencyConflict:  # started meanwhile by the same event delivered twice

@@ -22,7 +22,9 @@ class Client(Erp):
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             body = self.get(view="need", need_id=need_id).json()
-            if len(body["versions"]) >= version and body["versions"][version - 1]["result"]:
+            # read_need reads the record before the results: wait for both to show the scoring
+            if (len(body["versions"]) >= version and body["versions"][version - 1]["result"]
+                    and not (body["version"] == version and body["status"] == "acknowledged")):
                 return body
             time.sleep(0.2)
         raise TimeoutError(f"no result for {need_id} v{version}")
@@ -39,11 +41,18 @@ def sourcing(platform: Stack, clean_firestore):
     return operator, beneficiary
 
 
+def deadline_doc(db, deadline_id: str) -> dict:
+    snap = db.collection("managers").document("ben-lyon").collection("deadlines").document(deadline_id).get()
+    assert snap.exists, f"deadline {deadline_id} was not started"
+    return snap.to_dict()
+
+
 def jsonl(*records) -> bytes:
     return "\n".join(r if isinstance(r, str) else json.dumps(r) for r in records).encode()
 
 
-def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_order(sourcing, platform):
+def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_order(sourcing, platform,
+                                                                                   clean_firestore):
     operator, beneficiary = sourcing
     # Given a pool imported in bulk (one bad line) and one professional updated over HTTPS
     pool = jsonl(a_professional("pro-anne"), a_professional("pro-bruno", level="confirme", daily_rate_cents=55000),
@@ -65,6 +74,11 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
     # Then it is acknowledged at once with D4 running, and score_candidates ranks the pool
     assert submitted.status_code == 201, submitted.text
     assert submitted.json()["status"] == "acknowledged" and submitted.json()["d4"]["code"] == "D4"
+    # and the deadline service runs that D4 in the beneficiary's space, due when the need says
+    d4 = submitted.json()["d4"]
+    started = deadline_doc(clean_firestore, d4["deadline_id"])
+    assert (started["kind"], started["state"], started["tenant_id"]) == ("D4", "running", "ben-lyon")
+    assert started["due_at"].isoformat().replace("+00:00", "Z") == d4["due_at"].replace("+00:00", "Z")
     need = beneficiary.wait_result("recette-portail", 1)
     result = need["versions"][0]["result"]
     assert need["status"] == "scored" and result["partial"] is False
@@ -80,11 +94,16 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
         "proposals": [{"professional_id": "pro-anne", "guaranteed_until": "2026-12-31"}]})
     assert proposed.status_code == 200, proposed.text
     assert proposed.json()["d4"]["stopped_at"] is not None
+    # Then D4 is met in the deadline service too, with the proposal as evidence
+    met = deadline_doc(clean_firestore, d4["deadline_id"])
+    assert met["state"] == "met" and proposed.json()["d4"]["met"] is True
+    assert met["evidence"][-1]["ref"] == "needs/recette-portail/versions/1/proposals"
     relaunched = beneficiary.post("decide_proposal", {
         "need_id": "recette-portail", "version": 1, "decision": "relaunch", "reason": "Trop cher",
         "content": a_need_content(daily_rate_ceiling_cents=60000)})
     assert relaunched.status_code == 200, relaunched.text
     assert relaunched.json()["version"] == 2
+    assert deadline_doc(clean_firestore, relaunched.json()["d4"]["deadline_id"])["state"] == "running"
     need = beneficiary.wait_result("recette-portail", 2)
     # Then both versions and both results are kept, and the new ranking honours the new ceiling
     assert [v["version"] for v in need["versions"]] == [1, 2]
@@ -115,8 +134,10 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
     assert mission["budget"]["consumed_cents"] == 0
 
     # And a replacement must be equivalent: same category and level, same rates
-    assert beneficiary.post("replace_professional", {"action": "request", "mission_id": mission["mission_id"],
-                                                     "reason": "insufficiency"}).json()["replacements"][0]["deadline"]["code"] == "D6"
+    requested = beneficiary.post("replace_professional", {"action": "request", "mission_id": mission["mission_id"],
+                                                          "reason": "insufficiency"}).json()
+    d6 = requested["replacements"][0]["deadline"]
+    assert d6["code"] == "D6" and deadline_doc(clean_firestore, d6["deadline_id"])["state"] == "running"
     operator.post("upsert_professional", a_professional("pro-dora", level="confirme", daily_rate_cents=55000))
     operator.post("upsert_professional", a_professional("pro-eric", level="senior", daily_rate_cents=55000))
     wrong = operator.post("replace_professional", {"action": "propose", "beneficiary_id": "ben-lyon",
@@ -125,6 +146,7 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
     right = operator.post("replace_professional", {"action": "propose", "beneficiary_id": "ben-lyon",
                                                    "mission_id": mission["mission_id"], "professional_id": "pro-dora"})
     assert right.status_code == 200 and right.json()["professional_id"] == "pro-dora"
+    assert deadline_doc(clean_firestore, d6["deadline_id"])["state"] == "met"
 
     # And another beneficiary sees none of it; pool statistics count per service type and region
     other = Client(platform, "beneficiary", "ben-other")

@@ -111,6 +111,10 @@ class Deadline(_Model):
     calendar: str                  # how working days were counted ("holidays:<territory>" or "weekdays")
     stopped_at: AwareDatetime | None = None
     met: bool | None = None
+    # The deadline service's instance (managers/<beneficiary>/deadlines/<deadline_id>) this date
+    # was derived from, and its exact due instant (end of the ``due`` day in the territory).
+    deadline_id: str | None = None
+    due_at: AwareDatetime | None = None
 
 
 class NeedRecord(_Model):

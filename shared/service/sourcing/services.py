@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shared.domain.deadlines import KINDS
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
@@ -20,7 +21,7 @@ from shared.domain.sourcing.messages import (
     RequestReplacement, SubmitNeed,
 )
 from shared.domain.sourcing.process import (
-    Deadline, Milestone, Mission, MissionState, NeedRecord, NeedStatus, Proposal, ProposalStatus, Replacement,
+    Milestone, Mission, MissionState, NeedRecord, NeedStatus, Proposal, ProposalStatus, Replacement,
     ReplacementReason, SourcingActor, notice_period, replacement_errors, require_move,
 )
 from shared.domain.sourcing.records import (
@@ -34,15 +35,17 @@ from shared.service import orders as order_service
 from shared.service import outbox
 from shared.service.retry import with_optimistic_retry
 from shared.service.sourcing import index as search_index
+from shared.service.sourcing import deadlines as sd
 from shared.service.sourcing import paths
-from shared.service.sourcing.calendar import add_working_days
+from shared.service.sourcing.deadlines import SourcingDeadlines
 
 log = logging.getLogger(__name__)
 
 PARIS = ZoneInfo("Europe/Paris")
-D4_WORKING_DAYS = 10   # B10: at most 10 working days to propose (the offer may state less)
-D5_CALENDAR_DAYS = 14  # B12: replacement within 2 calendar weeks of departure / notification
-D6_WORKING_DAYS = 10   # B12: replacement for insufficiency within 10 working days
+# Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place they live.
+D4_WORKING_DAYS = KINDS["D4"].length.amount   # B10: at most 10 working days to propose (the offer may state less)
+D5_CALENDAR_DAYS = KINDS["D5"].length.amount  # B12: replacement within 2 calendar weeks of departure / notification
+D6_WORKING_DAYS = KINDS["D6"].length.amount   # B12: replacement for insufficiency within 10 working days
 BULK_CHUNK = 200
 
 
@@ -174,9 +177,10 @@ def pool_statistics(docs: DocumentStore, blobs: BlobStore, clock: Clock) -> dict
 # --- needs -----------------------------------------------------------------------------------
 
 
-def _d4(beneficiary: Beneficiary, clock: Clock) -> Deadline:
-    due, calendar = add_working_days(today(clock), D4_WORKING_DAYS, beneficiary.territory)
-    return Deadline(code="D4", started_at=clock.now(), due=due, unit="working_days", calendar=calendar)
+def _d4(beneficiary: Beneficiary, need_id: str, version: int, at: dt.datetime,
+        hooks: SourcingDeadlines | None):
+    """D4 of one need version, planned once: the need shows its date, the deadline service runs it."""
+    return sd.plan_d4(hooks, beneficiary.beneficiary_id, beneficiary.territory, need_id, version, at)
 
 
 def _need_event(beneficiary_id: str, need_id: str, version: int, now: dt.datetime) -> OutboxMessage:
@@ -188,7 +192,8 @@ def _need_event(beneficiary_id: str, need_id: str, version: int, now: dt.datetim
 
 
 def submit_need(beneficiary_id: str, command: SubmitNeed, docs: DocumentStore, clock: Clock,
-                publisher: Publisher | None = None, store: Store | None = None) -> tuple[NeedRecord, bool]:
+                publisher: Publisher | None = None, store: Store | None = None,
+                deadlines: SourcingDeadlines | None = None) -> tuple[NeedRecord, bool]:
     """Store version 1, acknowledge it at once (D4 starts) and ask for scoring."""
     beneficiary, _ = _load(docs, paths.beneficiary(beneficiary_id), Beneficiary, "BENEFICIARY_NOT_FOUND", "$",
                            beneficiary_id=beneficiary_id)
@@ -196,12 +201,16 @@ def submit_need(beneficiary_id: str, command: SubmitNeed, docs: DocumentStore, c
     if existing is not None:
         first = docs.get(paths.need_version(beneficiary_id, command.need_id, 1))
         if first is not None and first.value == _dump(command.content):
-            return NeedRecord.model_validate(existing.value, strict=False), False
+            record = NeedRecord.model_validate(existing.value, strict=False)
+            if record.version == 1 and record.d4.stopped_at is None:  # a retry after a failed start opens it
+                sd.open_(deadlines, _d4(beneficiary, command.need_id, 1, record.d4.started_at, deadlines))
+            return record, False
         raise DomainError([ErrorDetail.of("$.need_id", "NEED_ALREADY_EXISTS", need_id=command.need_id)])
     now = clock.now()
+    d4 = _d4(beneficiary, command.need_id, 1, now, deadlines)
     record = NeedRecord(need_id=command.need_id, beneficiary_id=beneficiary_id, version=1,
                         status=NeedStatus.ACKNOWLEDGED, title=command.content.title, submitted_at=now, updated_at=now,
-                        d4=_d4(beneficiary, clock),
+                        d4=sd.on_document(d4),
                         history=[{"version": 1, "status": NeedStatus.ACKNOWLEDGED.value, "at": now.isoformat()}])
     message = _need_event(beneficiary_id, command.need_id, 1, now)
     try:
@@ -209,7 +218,8 @@ def submit_need(beneficiary_id: str, command: SubmitNeed, docs: DocumentStore, c
                      DocWrite(paths.need_version(beneficiary_id, command.need_id, 1), _dump(command.content))],
                     [message])
     except ConcurrencyConflict:
-        return submit_need(beneficiary_id, command, docs, clock, publisher, store)
+        return submit_need(beneficiary_id, command, docs, clock, publisher, store, deadlines)
+    sd.open_(deadlines, d4)
     _dispatch(store, publisher, clock, [message])
     return record, True
 
@@ -261,7 +271,8 @@ def score_need(event: NeedSubmitted, docs: DocumentStore, blobs: BlobStore, cloc
     return docs.get(paths.result(event.beneficiary_id, event.need_id, event.version)).value
 
 
-def propose(command: ProposeProfessionals, docs: DocumentStore, clock: Clock) -> NeedRecord:
+def propose(command: ProposeProfessionals, docs: DocumentStore, clock: Clock,
+            deadlines: SourcingDeadlines | None = None) -> NeedRecord:
     """The operator proposes professionals from the ranked result; D4 stops at the first proposal."""
 
     def attempt() -> NeedRecord:
@@ -292,7 +303,7 @@ def propose(command: ProposeProfessionals, docs: DocumentStore, clock: Clock) ->
         if errors:
             raise DomainError(errors)
         now = clock.now()
-        d4 = record.d4.model_copy(update={"stopped_at": now, "met": today(clock) <= record.d4.due})
+        d4 = sd.stopped(record.d4, now)
         moved = record.model_copy(update={
             "status": NeedStatus.PROPOSED, "proposals": sorted(proposals, key=lambda p: p.rank), "d4": d4,
             "updated_at": now, "history": [*record.history, {"version": record.version, "status": "proposed",
@@ -300,16 +311,22 @@ def propose(command: ProposeProfessionals, docs: DocumentStore, clock: Clock) ->
         docs.commit([DocWrite(paths.need(b, n), _dump(moved), "update", version)])
         return moved
 
-    return with_optimistic_retry(attempt)
+    moved = with_optimistic_retry(attempt)
+    sd.stop(deadlines, command.beneficiary_id, moved.d4, moved.d4.stopped_at,
+            f"needs/{command.need_id}/versions/{command.version}/proposals")
+    return moved
 
 
 def decide(beneficiary_id: str, command: DecideProposal, docs: DocumentStore, clock: Clock,
-           publisher: Publisher | None = None, store: Store | None = None) -> NeedRecord:
+           publisher: Publisher | None = None, store: Store | None = None,
+           deadlines: SourcingDeadlines | None = None) -> NeedRecord:
     """Accept one proposal, refuse and abandon, or refuse, edit and relaunch (a new version)."""
     messages: list[OutboxMessage] = []
+    opened = []
 
     def attempt() -> NeedRecord:
         messages.clear()
+        opened.clear()
         b, n = beneficiary_id, command.need_id
         record, version = _load(docs, paths.need(b, n), NeedRecord, "NEED_NOT_FOUND", "$.need_id", need_id=n)
         if record.version != command.version:
@@ -345,9 +362,11 @@ def decide(beneficiary_id: str, command: DecideProposal, docs: DocumentStore, cl
                                beneficiary_id=b)
         new_version = record.version + 1
         refused = [_dump(p.model_copy(update={"status": ProposalStatus.REFUSED})) for p in record.proposals]
+        d4 = _d4(beneficiary, n, new_version, now, deadlines)
+        opened.append(d4)
         moved = record.model_copy(update={
             "version": new_version, "status": NeedStatus.ACKNOWLEDGED, "title": command.content.title,
-            "proposals": [], "d4": _d4(beneficiary, clock), "updated_at": now,
+            "proposals": [], "d4": sd.on_document(d4), "updated_at": now,
             "history": [*record.history, {**entry, "status": "refused", "refused": refused},
                         {"version": new_version, "status": "acknowledged", "at": now.isoformat()}]})
         message = _need_event(b, n, new_version, now)
@@ -357,6 +376,8 @@ def decide(beneficiary_id: str, command: DecideProposal, docs: DocumentStore, cl
         return moved
 
     moved = with_optimistic_retry(attempt)
+    for d4 in opened:  # a relaunch: the new version's D4
+        sd.open_(deadlines, d4)
     _dispatch(store, publisher, clock, messages)
     return moved
 
@@ -511,8 +532,11 @@ def read_mission(beneficiary_id: str, mission_id: str, docs: DocumentStore, stor
 
 
 def request_replacement(beneficiary_id: str, command: RequestReplacement, actor: SourcingActor,
-                        docs: DocumentStore, clock: Clock) -> Mission:
+                        docs: DocumentStore, clock: Clock, deadlines: SourcingDeadlines | None = None) -> Mission:
+    opened = []
+
     def attempt() -> Mission:
+        opened.clear()
         mission, version = _load(docs, paths.mission(beneficiary_id, command.mission_id), Mission,
                                  "MISSION_NOT_FOUND", "$.mission_id", mission_id=command.mission_id)
         if mission.state is MissionState.REPLACEMENT_REQUESTED:
@@ -521,31 +545,38 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
             raise DomainError([ErrorDetail.of("$.mission_id", "MISSION_ENDED")])
         beneficiary, _ = _load(docs, paths.beneficiary(beneficiary_id), Beneficiary, "BENEFICIARY_NOT_FOUND", "$",
                                beneficiary_id=beneficiary_id)
-        now, day = clock.now(), today(clock)
+        now = clock.now()
         fields: dict[str, Any] = {}
+        index, territory = len(mission.replacements), beneficiary.territory
+        ref = f"missions/{mission.mission_id}/replacements/{index}"
         if command.reason is ReplacementReason.DEPARTURE:
             notice = notice_period(mission.start_date, mission.end_date, command.notified_on)
             start = command.notified_on if command.planned else command.departure_date
-            deadline = Deadline(code="D5", started_at=now, due=start + dt.timedelta(days=D5_CALENDAR_DAYS),
-                                unit="calendar_days", calendar="calendar")
+            # D5 counts 14 calendar days from the departure (or its notification when planned).
+            planned = sd.plan_replacement(deadlines, "D5", beneficiary_id, territory, mission.mission_id, index,
+                                          sd.start_of(start, territory), ref)
             fields = {"departure_date": command.departure_date, "planned": command.planned,
                       "notified_on": command.notified_on, "notice_days": notice.days, "notice_label": notice.label,
                       "notice_respected": (command.departure_date - command.notified_on).days >= notice.days
                       if command.planned else None}
         else:
-            due, calendar = add_working_days(day, D6_WORKING_DAYS, beneficiary.territory)
-            deadline = Deadline(code="D6", started_at=now, due=due, unit="working_days", calendar=calendar)
-        replacement = Replacement(reason=command.reason, requested_at=now, deadline=deadline,
+            planned = sd.plan_replacement(deadlines, "D6", beneficiary_id, territory, mission.mission_id, index, now, ref)
+        opened.append(planned)
+        replacement = Replacement(reason=command.reason, requested_at=now, deadline=sd.on_document(planned),
                                   leaving_professional_id=mission.professional_id, **fields)
         moved = mission.model_copy(update={"state": MissionState.REPLACEMENT_REQUESTED,
                                            "replacements": [*mission.replacements, replacement]})
         docs.commit([DocWrite(paths.mission(beneficiary_id, mission.mission_id), _dump(moved), "update", version)])
         return moved
 
-    return with_optimistic_retry(attempt)
+    moved = with_optimistic_retry(attempt)
+    for d in opened:
+        sd.open_(deadlines, d)
+    return moved
 
 
-def propose_replacement(command: ProposeReplacement, docs: DocumentStore, clock: Clock) -> Mission:
+def propose_replacement(command: ProposeReplacement, docs: DocumentStore, clock: Clock,
+                        deadlines: SourcingDeadlines | None = None) -> Mission:
     def attempt() -> Mission:
         b = command.beneficiary_id
         mission, version = _load(docs, paths.mission(b, command.mission_id), Mission, "MISSION_NOT_FOUND",
@@ -560,13 +591,14 @@ def propose_replacement(command: ProposeReplacement, docs: DocumentStore, clock:
         now = clock.now()
         last = mission.replacements[-1]
         done = last.model_copy(update={"replaced_by": candidate.professional_id, "replaced_at": now,
-                                       "deadline": last.deadline.model_copy(update={
-                                           "stopped_at": now, "met": today(clock) <= last.deadline.due})})
+                                       "deadline": sd.stopped(last.deadline, now)})
         moved = mission.model_copy(update={"state": MissionState.ORDERED, "professional_id": candidate.professional_id,
                                            "replacements": [*mission.replacements[:-1], done]})
         docs.commit([DocWrite(paths.mission(b, mission.mission_id), _dump(moved), "update", version)])
         return moved
 
-    return with_optimistic_retry(attempt)
-
-
+    moved = with_optimistic_retry(attempt)
+    done = moved.replacements[-1]
+    sd.stop(deadlines, command.beneficiary_id, done.deadline, done.replaced_at,
+            f"missions/{moved.mission_id}/replacements/{len(moved.replacements) - 1}")
+    return moved
