@@ -96,6 +96,12 @@ KINDS: dict[str, DeadlineKind] = {k.kind_id: k for k in (
                  length=None, territory_from="beneficiary", pausable=True, penalty_rule=None,
                  variants={"1": Length(1, Unit.ELAPSED_HOURS), "2": Length(1, Unit.ELAPSED_HOURS),
                            "3": Length(8, Unit.WORKING_HOURS), "4": Length(24, Unit.WORKING_HOURS)}),
+    # A9: a message rejected for its format or content is late from its rejection until an
+    # accepted message for the same order and sequence corrects it (no grace: length 0).
+    DeadlineKind("F1", "Correction d'un message au format non conforme", "A9",
+                 starts_on="execution.message_rejected_for_format", stops_on=("execution.message_accepted",),
+                 length=Length(0, Unit.ELAPSED_MINUTES), territory_from="order.site", pausable=False,
+                 penalty_rule="P1"),
 )}
 
 

@@ -23,6 +23,24 @@ DAY = dt.timedelta(days=1)
 # Rule id → default amount per day of lateness, in cents. P1: 150 EUR per day, uncapped.
 RULES: dict[str, int] = {"P1": 15_000}
 
+# A9 "non-compliant format": the rejection codes that open an F1 deadline (docs/penalties.md).
+# The message does not follow the published format (envelope, JSON, schema, values). Not
+# counted: ORDER_NOT_FOUND (no order, hence no manager's ledger, can be named), SEQUENCE_GAP /
+# SEQUENCE_OUTDATED (ordering of well-formed messages: a redelivery or one still in transit),
+# ILLEGAL_TRANSITION / TRANSITION_NOT_ALLOWED_FOR_ACTOR / ORDER_TERMINATED (a well-formed message
+# at odds with the order's state, which the manager may have changed) and MESSAGE_ID_REUSED.
+NON_COMPLIANT_FORMAT_CODES: frozenset[str] = frozenset({
+    "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "INVALID_ENVELOPE", "UNKNOWN_EVENT_TYPE", "PAYLOAD_TOO_LARGE",
+    "REQUIRED", "UNKNOWN_FIELD", "INVALID_TYPE", "INVALID_FORMAT", "INVALID_LENGTH", "OUT_OF_RANGE",
+    "INVALID_VALUE", "INVALID_PHONE", "INVALID_PERIOD", "DUPLICATE_VALUE", "UNKNOWN_LINE",
+    "MISSING_FIELD_FOR_TRANSITION", "OCCURRED_IN_FUTURE",
+})
+
+
+def non_compliant_format(codes: list[str]) -> bool:
+    """Does a rejection count as a non-compliant format (A9)? Any one counted code is enough."""
+    return any(code in NON_COMPLIANT_FORMAT_CODES for code in codes)
+
 
 class PenaltyTerms(BaseModel):
     """A contract's penalty terms: amounts per rule and rules attached to other kinds."""

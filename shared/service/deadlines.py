@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from shared.domain import deadlines as dl
+from shared.domain import penalties
 from shared.domain.deadlines import Deadline, DeadlineState, Length
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Order, OrderState
@@ -247,6 +248,41 @@ def late_sharing(manager_id: str, order: Order, message_key: str, occurred_at: d
     if entries:
         d = d.model_copy(update={"accrued_days": entries[-1].day})
     return DeadlineWrite(d, None), entries
+
+
+def format_deadline_id(contractor_id: str, manager_id: str, order_id: str, sequence: int | None) -> str:
+    """F1 is one per (order, sequence): a second bad attempt at the same message extends nothing."""
+    return f"F1-{digest(contractor_id, manager_id, order_id, str(sequence))[:32]}"
+
+
+def non_compliant_format(store, manager_id: str, order: Order, sequence: int | None, message_key: str,
+                         received_at: dt.datetime, codes: list[str]) -> list[DeadlineWrite]:
+    """A9/P1: a message rejected for its format opens F1 (due at once) in the reply's commit.
+
+    Its timer, armed after the commit, writes day 1 at once and one day per started day after,
+    until ``format_corrected`` stops it. Only the codes of NON_COMPLIANT_FORMAT_CODES count.
+    """
+    if not penalties.non_compliant_format(codes):
+        return []
+    deadline_id = format_deadline_id(order.contractor_id, manager_id, order.order_id, sequence)
+    if any(d.value.deadline_id == deadline_id for d in store.deadlines_of_order(manager_id, order.order_id)):
+        return []  # already open (or already corrected) for this order and sequence
+    d = dl.start("F1", deadline_id, tenant_id=manager_id, territory=DEFAULT_TERRITORY, started_at=received_at,
+                 ref=message_key, contractor_id=order.contractor_id, contract_id=order.contract_id,
+                 order_id=order.order_id)
+    return [DeadlineWrite(d.check(received_at), None)]
+
+
+def format_corrected(store, manager_id: str, order: Order, sequence: int, message_key: str,
+                     received_at: dt.datetime) -> list[DeadlineWrite]:
+    """An accepted message for the order stops its F1 for the same sequence (or for a rejected
+    message whose sequence could not be read); the ledger closes at the accepted message."""
+    ids = {format_deadline_id(order.contractor_id, manager_id, order.order_id, s) for s in (sequence, None)}
+    writes = []
+    for current in store.deadlines_of_order(manager_id, order.order_id):
+        if current.value.deadline_id in ids and current.value.open:
+            writes.append(DeadlineWrite(current.value.stop(received_at, message_key), current.version))
+    return writes
 
 
 def follow_order(store, before: Order, after: Order, at: dt.datetime, ref: str) -> list[DeadlineWrite]:

@@ -109,6 +109,11 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
     )
     if errors:
         changes.order = None
+        # A9/P1: a rejection for the message's format opens F1 on its order, in this same commit.
+        order = order_before or _order_of(store, msg.contractor_id, ids)
+        if order is not None:
+            changes.deadlines.extend(deadlines.non_compliant_format(
+                store, order.manager_id, order, ids["sequence"], msg.key, msg.received_at, [e.code for e in errors]))
     else:
         assert report is not None and order_before is not None and changes.order is not None and timeliness
         changes.events.append(EventRecord(
@@ -138,6 +143,8 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
             changes.penalties.extend(entries)
         changes.deadlines.extend(deadlines.follow_order(store, order_before, changes.order, report.occurred_at,
                                                         msg.key))
+        changes.deadlines.extend(deadlines.format_corrected(store, report.manager_id, changes.order, report.sequence,
+                                                           msg.key, msg.received_at))
     reply_message = OutboxMessage(
         id=f"reply-{msg.key}",
         topic=topology.replies_topic(msg.contractor_id),
@@ -159,6 +166,14 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
         "errors": [e.code for e in errors], "late": reply.late,
     })
     return reply, changes.outbox, changes.deadlines
+
+
+def _order_of(store: Store, contractor_id: str, ids: dict[str, Any]):
+    """The contractor's own order named by a rejected message, if it can be read from it."""
+    if not ids["manager_id"] or not ids["order_id"]:
+        return None
+    current = store.get_order(ids["manager_id"], ids["order_id"])
+    return current.value if current is not None and current.value.contractor_id == contractor_id else None
 
 
 def _identifiers(report: ExecutionReport | None, raw: bytes) -> dict[str, Any]:

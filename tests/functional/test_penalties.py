@@ -7,6 +7,7 @@ import datetime as dt
 import time
 
 import requests
+from google.cloud.firestore import FieldFilter
 
 from shared import bootstrap
 from shared.domain.penalties import PenaltyTerms
@@ -89,3 +90,25 @@ def test_a_late_execution_report_costs_p1_on_the_contractor_statement(platform, 
     days = [line for line in body["lines"] if line["kind"] == "D1"]
     assert r.status_code == 200 and days, body
     assert body["contractor_id"] == "ctr-test" and {line["rule_id"] for line in days} == {"P1"}
+
+
+def test_a_message_rejected_for_its_format_costs_p1_from_its_rejection_until_it_is_corrected(
+        platform, manager, contractor, clean_firestore):
+    # Given an order, and a report whose progress is out of range
+    assert manager.post("receive_order", issue_order_body()).status_code == 201
+    bad = contractor.post("submit_execution", report(1, "acknowledged", progress=140))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "OUT_OF_RANGE", bad.text
+    deadlines = clean_firestore.collection("managers").document(TENANT).collection("deadlines")
+    [f1] = [s.to_dict() for s in deadlines.where(filter=FieldFilter("kind", "==", "F1")).stream()]
+    assert f1["state"] == "missed" and f1["penalty_rule"] == "P1"
+    # Then the local Cloud Tasks dispatcher fires accrue_penalties, which writes day 1 at once
+    penalties = clean_firestore.collection("managers").document(TENANT).collection("penalties")
+    day_one = wait_for(lambda: penalties.document(f"{f1['deadline_id']}-d00001").get().to_dict())
+    assert (day_one["kind"], day_one["amount_cents"], day_one["contractor_id"]) == ("F1", 15000, "ctr-test")
+    # When the corrected message for the same sequence is accepted
+    good = contractor.post("submit_execution", report(1, "acknowledged"))
+    assert good.status_code == 200 and good.json()["status"] == "accepted"
+    # Then F1 is stopped by it: the ledger keeps the one started day and no more
+    stopped = deadlines.document(f1["deadline_id"]).get().to_dict()
+    assert stopped["state"] == "missed" and stopped["stopped_at"] is not None and stopped["next_check_at"] is None
+    assert [s.id for s in penalties.where(filter=FieldFilter("deadline_id", "==", f1["deadline_id"])).stream()] == [day_one["entry_id"]]

@@ -32,8 +32,9 @@ def a_deadline(kind: str, **fields):
                  variant=variant, contractor_id="ctr-test", contract_id="AC-1", **fields)
 
 
-def test_the_catalogue_holds_the_eight_deadlines_of_the_specification():
-    assert sorted(KINDS) == [f"D{i}" for i in range(1, 9)]
+def test_the_catalogue_holds_the_eight_deadlines_of_the_specification_and_the_format_correction():
+    assert sorted(KINDS) == [f"D{i}" for i in range(1, 9)] + ["F1"]
+    assert KINDS["F1"].penalty_rule == "P1" and KINDS["F1"].length == Length(0, Unit.ELAPSED_MINUTES)
     assert KINDS["D1"].penalty_rule == KINDS["D2"].penalty_rule == "P1"
     assert KINDS["D8"].variants["1"] == Length(1, Unit.ELAPSED_HOURS)
 
