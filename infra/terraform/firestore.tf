@@ -62,6 +62,23 @@ resource "google_firestore_field" "orders_contractor_id_group" {
   }
 }
 
+# accrue_penalties' hourly sweep finds every deadline whose next check has passed, in every
+# manager's space (docs/penalties.md):
+#   collection group "deadlines" where next_check_at <= now order by next_check_at
+resource "google_firestore_field" "deadlines_next_check_at_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "deadlines"
+  field      = "next_check_at"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # The security rules of the repository root, deployed as the database's release.
 resource "google_firebaserules_ruleset" "firestore" {
   project = var.project_id
