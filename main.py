@@ -8,6 +8,8 @@ from functions.request_report_upload import request_report_upload
 from functions.store_report import store_report
 from functions.upsert_billing_account import upsert_billing_account
 from functions.upsert_contract import upsert_contract
+from functions.import_catalogue import import_catalogue
+from functions.get_catalogue import get_catalogue
 from functions.manage_account import manage_account
 from functions.request_account import request_account
 from functions.run_export import run_export
@@ -40,6 +42,8 @@ __all__ = [
     "get_documents",
     "upsert_contract",
     "upsert_billing_account",
+    "import_catalogue",
+    "get_catalogue",
     "run_export",
     "request_account",
     "seal_audit",

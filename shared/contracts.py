@@ -103,6 +103,7 @@ NOT_YET_DESCRIBED = frozenset({
     "request_report_upload",  # PDF documents (issue 5): still being built
     "get_documents",  # PDF documents (issue 5): still being built
     "upsert_contract", "upsert_billing_account",  # contracts and billing accounts (issue 5): docs/exchange-perimeter.md
+    "import_catalogue", "get_catalogue",  # versioned catalogue (issue 5): docs/exchange-perimeter.md
 })
 
 

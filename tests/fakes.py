@@ -51,6 +51,9 @@ class InMemoryStore:
     def get_contract(self, manager_id: str, contract_id: str) -> dict[str, Any] | None:
         return self.contracts.get((manager_id, contract_id))
 
+    def list_catalogue(self, manager_id: str, contract_id: str) -> list[dict[str, Any]]:
+        return []
+
     def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None:
         return self.inbox.get((contractor_id, key))
 

@@ -176,6 +176,20 @@ locals {
       timeout       = 60
       max_instances = 5
     }
+    import_catalogue = {
+      description   = "Manager -> platform: a new version of a contract's service-code catalogue (CSV or JSON)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 120
+      max_instances = 5
+    }
+    get_catalogue = {
+      description   = "Manager or contractor -> platform: catalogue versions, the one in force, the six-month review flag."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 10
+    }
     run_export = {
       description   = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
       ingress       = "ALLOW_INTERNAL_ONLY"

@@ -74,6 +74,10 @@ class FirestoreStore:
         snap = self.db.collection("managers").document(manager_id).collection("contracts").document(contract_id).get()
         return snap.to_dict() if snap.exists else None
 
+    def list_catalogue(self, manager_id: str, contract_id: str) -> list[dict[str, Any]]:
+        versions = self.db.collection(f"managers/{manager_id}/contracts/{contract_id}/catalogue")
+        return [snap.to_dict() for snap in versions.stream()]
+
     def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None:
         snap = self._inbox_ref(contractor_id, key).get()
         if not snap.exists:

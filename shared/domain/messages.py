@@ -29,6 +29,7 @@ class EventType(StrEnum):
     EXPORT_REQUESTED = "fr.passerelle.export.requested.v1"
     CONTRACT_CHANGED = "fr.passerelle.contract.changed.v1"
     BILLING_ACCOUNT_CHANGED = "fr.passerelle.billing_account.changed.v1"
+    CATALOGUE_PUBLISHED = "fr.passerelle.catalogue.published.v1"
 
 
 class IssueOrder(BaseModel):

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from shared import topology
+from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder, ManagerDecision
@@ -40,6 +41,10 @@ def receive_order(manager_id: str, command: IssueOrder, store: Store, clock: Clo
     refused = contract_rules.order_errors(  # A13: a known contract, in force, of this contractor, lot and place
         store.get_contract(manager_id, command.contract_id), command.contract_id, command.contractor_id,
         command.issued_at.date(), lot=command.lot, commune=command.site.commune)
+    catalogue = [cat.CatalogueVersion.model_validate(v) for v in store.list_catalogue(manager_id, command.contract_id)]
+    in_force = cat.in_force(catalogue, command.issued_at.date())
+    if in_force is not None:  # A14: lines priced by the catalogue version in force on the order's date
+        refused += cat.line_errors(in_force, [line.model_dump(mode="json") for line in command.lines])
     if refused:
         raise DomainError(refused)
     order = Order(manager_id=manager_id, **command.model_dump())

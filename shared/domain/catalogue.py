@@ -1,0 +1,172 @@
+"""Versioned service-code catalogue of a contract (A14) — pure domain, not wired yet.
+
+Each contract has priced service codes (code, French label, unit, unit price in integer
+cents, VAT rate) in versions with a validity date. A new version never rewrites an old one;
+an order or quote line is checked against the version in force on its date. Imports come
+from CSV (French conventions: ``;`` separator, decimal comma, UTF-8 with or without BOM) or
+JSON, and report every bad row with its line number. A catalogue not reviewed for six
+months is flagged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from shared.domain.errors import ErrorDetail
+
+REVIEW_EVERY_DAYS = 183  # six months
+COLUMNS = ("code", "label", "unit", "unit_price", "vat_rate")
+ALLOWED_VAT = (Decimal("0"), Decimal("2.1"), Decimal("5.5"), Decimal("10"), Decimal("20"))
+
+
+class CatalogueItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")]
+    label: Annotated[str, Field(min_length=1, max_length=200)]
+    unit: Annotated[str, Field(min_length=1, max_length=16)]
+    unit_price_cents: Annotated[int, Field(ge=0)]
+    vat_rate: Decimal
+
+
+class CatalogueVersion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    contract_id: str
+    version: int
+    valid_from: dt.date
+    reviewed_on: dt.date
+    items: dict[str, CatalogueItem]
+    imported_at: str | None = None  # set when stored
+
+
+def _cents(text: str) -> int:
+    """'1 234,50' or '1234.5' euros → 123450 cents; refuses sub-cent precision."""
+    value = Decimal(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    cents = value * 100
+    if cents != cents.to_integral_value() or value < 0:
+        raise InvalidOperation(text)
+    return int(cents)
+
+
+def _item(row: dict[str, Any], line: int, from_csv: bool) -> tuple[CatalogueItem | None, list[ErrorDetail]]:
+    field = f"line {line}"
+    errors: list[ErrorDetail] = []
+    data: dict[str, Any] = {k: (row.get(k) or "").strip() if from_csv else row.get(k) for k in COLUMNS}
+    unknown = sorted(set(row) - set(COLUMNS) - {None})
+    errors += [ErrorDetail.of(f"{field}.{name}", "UNKNOWN_FIELD") for name in unknown]
+    try:
+        data["unit_price_cents"] = _cents(str(data.pop("unit_price")))
+    except (InvalidOperation, ValueError):
+        errors.append(ErrorDetail.of(f"{field}.unit_price", "INVALID_FORMAT",
+                                     detail="montant en euros attendu, ex. 85,00"))
+    try:
+        data["vat_rate"] = Decimal(str(data["vat_rate"]).replace(",", "."))
+        if data["vat_rate"] not in ALLOWED_VAT:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors.append(ErrorDetail.of(f"{field}.vat_rate", "INVALID_VALUE", detail="taux de TVA : 0, 2,1, 5,5, 10 ou 20"))
+    if errors:
+        return None, errors
+    try:
+        return CatalogueItem.model_validate(data), []
+    except ValidationError as exc:
+        return None, [ErrorDetail.of(f"{field}.{'.'.join(map(str, e['loc']))}", "INVALID_VALUE", detail=e["msg"])
+                      for e in exc.errors()]
+
+
+def parse_csv(raw: bytes) -> tuple[list[CatalogueItem], list[ErrorDetail]]:
+    """French CSV: ``;``, decimal comma, UTF-8 with or without BOM; line numbers count the header as 1."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [ErrorDetail.of("$", "INVALID_FORMAT", detail=f"encodage UTF-8 attendu (octet {exc.start})")]
+    reader = csv.DictReader(io.StringIO(text), delimiter=";")
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [ErrorDetail.of("line 1", "INVALID_FORMAT", detail="colonnes manquantes : " + ", ".join(missing))]
+    return _collect(((reader.line_num, row) for row in reader), from_csv=True)
+
+
+def parse_json_items(raw: bytes) -> tuple[list[CatalogueItem], list[ErrorDetail]]:
+    """A JSON array of items; "line" is the item's position, from 1."""
+    try:
+        rows = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [], [ErrorDetail.of("$", "MALFORMED_JSON", detail=str(exc))]
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return [], [ErrorDetail.of("$", "INVALID_TYPE", detail="tableau d'objets attendu")]
+    return _collect(enumerate(rows, start=1), from_csv=False)
+
+
+def _collect(rows, from_csv: bool) -> tuple[list[CatalogueItem], list[ErrorDetail]]:
+    items: list[CatalogueItem] = []
+    errors: list[ErrorDetail] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        item, row_errors = _item(row, line, from_csv)
+        errors += row_errors
+        if item is None:
+            continue
+        if item.code in seen:
+            errors.append(ErrorDetail.of(f"line {line}.code", "DUPLICATE_VALUE", value=item.code))
+            continue
+        seen[item.code] = line
+        items.append(item)
+    if not items and not errors:
+        errors.append(ErrorDetail.of("$", "REQUIRED"))
+    return items, errors
+
+
+def next_version(existing: list[CatalogueVersion], contract_id: str, valid_from: dt.date, reviewed_on: dt.date,
+                 items: list[CatalogueItem]) -> tuple[CatalogueVersion | None, list[ErrorDetail]]:
+    """A new version, valid from a date after every existing one: old versions are never rewritten."""
+    latest = max(existing, key=lambda v: v.version, default=None)
+    if latest is not None and valid_from <= latest.valid_from:
+        return None, [ErrorDetail.of("$.valid_from", "OUT_OF_RANGE",
+                                     detail=f"une nouvelle version doit commencer après le {latest.valid_from}")]
+    return CatalogueVersion(contract_id=contract_id, version=(latest.version + 1) if latest else 1,
+                            valid_from=valid_from, reviewed_on=reviewed_on, items={i.code: i for i in items}), []
+
+
+def in_force(versions: list[CatalogueVersion], on: dt.date) -> CatalogueVersion | None:
+    candidates = [v for v in versions if v.valid_from <= on]
+    return max(candidates, key=lambda v: v.valid_from, default=None)
+
+
+def line_errors(version: CatalogueVersion, lines: list[dict[str, Any]], root: str = "$.lines") -> list[ErrorDetail]:
+    """Each line's service code must exist in the version in force, at its price and unit."""
+    errors = []
+    for i, line in enumerate(lines):
+        item = version.items.get(line["service_code"])
+        if item is None:
+            errors.append(ErrorDetail.of(f"{root}[{i}].service_code", "INVALID_VALUE",
+                                         detail=f"code « {line['service_code']} » absent du bordereau v{version.version}"))
+        elif line.get("unit_price_cents") != item.unit_price_cents or line.get("unit") != item.unit:
+            errors.append(ErrorDetail.of(f"{root}[{i}].unit_price_cents", "INVALID_VALUE",
+                                         detail=f"prix du bordereau v{version.version} : {item.unit_price_cents} centimes "
+                                                f"par {item.unit}"))
+    return errors
+
+
+def needs_review(version: CatalogueVersion | None, today: dt.date) -> bool:
+    """Flag: the catalogue in force was last reviewed more than six months ago (or there is none)."""
+    return version is None or (today - version.reviewed_on).days > REVIEW_EVERY_DAYS
+
+
+class ImportCatalogue(BaseModel):
+    """POST import_catalogue (JSON): a new version of a contract's catalogue."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportCatalogue")
+
+    contract_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
+    valid_from: dt.date
+    reviewed_on: dt.date
+    items: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=20000)]

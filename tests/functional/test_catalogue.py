@@ -1,0 +1,52 @@
+"""Versioned catalogue (A14) through HTTPS: French CSV import, bad rows, orders priced by the version in force."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from tests.builders import issue_order_body
+
+pytestmark = pytest.mark.emulators
+HEADER = "code;label;unit;unit_price;vat_rate\n"
+
+
+def import_csv(platform, erp, text: str, valid_from: str) -> requests.Response:
+    return requests.post(platform.url("import_catalogue") + "/", data="\ufeff".encode() + text.encode(), timeout=30,
+                         params={"contract_id": "AC-2026-017", "valid_from": valid_from, "reviewed_on": valid_from},
+                         headers={"Authorization": f"Bearer {erp.token}", "Content-Type": "text/csv; charset=utf-8",
+                                  "Idempotency-Key": uuid.uuid4().hex})
+
+
+def test_a_catalogue_version_prices_the_orders_issued_while_it_is_in_force(platform, manager, contractor):
+    # When the manager imports a CSV with two bad rows
+    bad = import_csv(platform, manager, HEADER + "PLB-010;Recherche de fuite;U;85,00;10\nPLB-024;Siphon;U;quarante;10\n"
+                                                 "PLB-030;Colonne;ML;12,00;19,6\n", "2026-01-01")
+    # Then both are reported with their line numbers, and no version exists
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["line 3.unit_price", "line 4.vat_rate"]
+    view = requests.get(platform.url("get_catalogue") + "/", params={"contract_id": "AC-2026-017", "on": "2026-03-02"},
+                        headers={"Authorization": f"Bearer {manager.token}"}, timeout=30).json()
+    assert view["versions"] == [] and view["needs_review"] is True
+    # When it imports a good one (BOM, decimal comma), then a later version with a price rise
+    good = import_csv(platform, manager, HEADER + "PLB-010;Recherche de fuite;U;85,00;10\n"
+                                                  "PLB-024;Remplacement siphon;U;42,00;10\n", "2026-01-01")
+    later = import_csv(platform, manager, HEADER + "PLB-010;Recherche de fuite;U;90,00;10\n"
+                                                   "PLB-024;Remplacement siphon;U;45,00;10\n", "2026-06-01")
+    assert (good.status_code, good.json()["version"]) == (201, 1), good.text
+    assert later.json()["version"] == 2
+    # Then the contractor is told of each version
+    delivered = contractor.pull("orders-ctr-test", wait=10, until=2)
+    assert [m.attributes["ce-type"] for m in delivered] == ["fr.passerelle.catalogue.published.v1"] * 2
+    # And an order of March is priced by version 1, one of July must follow version 2
+    assert manager.post("receive_order", issue_order_body("BC-CAT-1")).status_code == 201
+    july = manager.post("receive_order", issue_order_body("BC-CAT-2", issued_at="2026-07-01T08:00:00+02:00"))
+    assert july.status_code == 422
+    assert [e["field"] for e in july.json()["errors"]] == ["$.lines[0].unit_price_cents", "$.lines[1].unit_price_cents"]
+    # And the contractor reads the version in force on a date
+    seen = requests.get(platform.url("get_catalogue") + "/", timeout=30,
+                        params={"contract_id": "AC-2026-017", "manager_id": "mgr-test", "on": "2026-07-01"},
+                        headers={"Authorization": f"Bearer {contractor.token}"}).json()
+    assert seen["in_force"]["version"] == 2 and seen["in_force"]["items"]["PLB-010"]["unit_price_cents"] == 9000
