@@ -21,6 +21,7 @@ def main() -> int:
     stack = Stack.from_config(ROOT / ".run" / "logs")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)  # even when started where SIGINT is ignored
     try:
         print("▶ starting the Firestore and Pub/Sub emulators…", flush=True)
         stack.start_emulators()
