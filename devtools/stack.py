@@ -103,37 +103,30 @@ class Stack:
 
     def provision_exports(self) -> None:
         """The exports-requested topic and its push subscription into run_export (pubsub.tf)."""
-        from shared.adapters.pubsub import PubSubAdmin
         from shared.service.exports import EXPORTS_TOPIC
 
-        with _environ(self.env()):
-            admin = PubSubAdmin(self.project_id)
-            try:
-                dead = f"{EXPORTS_TOPIC}-dead-letter"
-                admin.ensure_topic(EXPORTS_TOPIC)
-                admin.ensure_topic(dead)
-                admin.ensure_subscription(f"{dead}-ops", dead, ordering=False)
-                endpoint = f"{self.url('run_export')}/projects/{self.project_id}/topics/{EXPORTS_TOPIC}"
-                admin.ensure_subscription(f"{EXPORTS_TOPIC}-push", EXPORTS_TOPIC, push_endpoint=endpoint,
-                                          dead_letter_topic=dead, ordering=False, ack_deadline_seconds=600)
-            finally:
-                admin.close()
+        self.provision_push(EXPORTS_TOPIC, "run_export", ack_deadline_seconds=600)
 
     def provision_sourcing(self) -> None:
         """The needs-submitted topic and its push subscription into score_candidates (pubsub.tf)."""
-        from shared.adapters.pubsub import PubSubAdmin
         from shared.service.sourcing.paths import NEEDS_TOPIC
+
+        self.provision_push(NEEDS_TOPIC, "score_candidates", ack_deadline_seconds=120)
+
+    def provision_push(self, topic: str, function: str, ack_deadline_seconds: int) -> None:
+        """A platform topic pushed into one function, with its dead-letter topic (pubsub.tf)."""
+        from shared.adapters.pubsub import PubSubAdmin
 
         with _environ(self.env()):
             admin = PubSubAdmin(self.project_id)
             try:
-                dead = f"{NEEDS_TOPIC}-dead-letter"
-                admin.ensure_topic(NEEDS_TOPIC)
+                dead = f"{topic}-dead-letter"
+                admin.ensure_topic(topic)
                 admin.ensure_topic(dead)
                 admin.ensure_subscription(f"{dead}-ops", dead, ordering=False)
-                endpoint = f"{self.url('score_candidates')}/projects/{self.project_id}/topics/{NEEDS_TOPIC}"
-                admin.ensure_subscription(f"{NEEDS_TOPIC}-push", NEEDS_TOPIC, push_endpoint=endpoint,
-                                          dead_letter_topic=dead, ordering=False, ack_deadline_seconds=120)
+                endpoint = f"{self.url(function)}/projects/{self.project_id}/topics/{topic}"
+                admin.ensure_subscription(f"{topic}-push", topic, push_endpoint=endpoint, dead_letter_topic=dead,
+                                          ordering=False, ack_deadline_seconds=ack_deadline_seconds)
             finally:
                 admin.close()
 

@@ -235,34 +235,45 @@ resource "google_pubsub_subscription_iam_member" "erp" {
   ]
 }
 
-# --- Sourcing (part B): need submitted -> score_candidates ---------------------------
+# --- Platform topics pushed into one function each ------------------------------------
+# needs-submitted -> score_candidates (part B), exports-requested -> run_export (A8).
 
-resource "google_pubsub_topic" "needs_submitted" {
-  name = "needs-submitted"
+locals {
+  platform_push_topics = {
+    "needs-submitted"   = { function = "score_candidates", ack_deadline_seconds = 300 }
+    "exports-requested" = { function = "run_export", ack_deadline_seconds = 600 }
+  }
 }
 
-resource "google_pubsub_topic" "needs_submitted_dead_letter" {
-  name = "needs-submitted-dead-letter"
+resource "google_pubsub_topic" "platform" {
+  for_each = local.platform_push_topics
+  name     = each.key
 }
 
-resource "google_pubsub_subscription" "needs_submitted_push" {
-  name  = "needs-submitted-push"
-  topic = google_pubsub_topic.needs_submitted.id
+resource "google_pubsub_topic" "platform_dead_letter" {
+  for_each = local.platform_push_topics
+  name     = "${each.key}-dead-letter"
+}
 
-  ack_deadline_seconds       = 300
+resource "google_pubsub_subscription" "platform_push" {
+  for_each = local.platform_push_topics
+  name     = "${each.key}-push"
+  topic    = google_pubsub_topic.platform[each.key].id
+
+  ack_deadline_seconds       = each.value.ack_deadline_seconds
   message_retention_duration = local.seven_days
 
   push_config {
-    push_endpoint = "${google_cloudfunctions2_function.fn["score_candidates"].service_config[0].uri}/projects/${var.project_id}/topics/needs-submitted"
+    push_endpoint = "${google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri}/projects/${var.project_id}/topics/${each.key}"
 
     oidc_token {
       service_account_email = google_service_account.pubsub_push.email
-      audience              = google_cloudfunctions2_function.fn["score_candidates"].service_config[0].uri
+      audience              = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
     }
   }
 
   dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.needs_submitted_dead_letter.id
+    dead_letter_topic     = google_pubsub_topic.platform_dead_letter[each.key].id
     max_delivery_attempts = 5
   }
 
@@ -276,57 +287,10 @@ resource "google_pubsub_subscription" "needs_submitted_push" {
   }
 }
 
-resource "google_pubsub_subscription" "needs_submitted_dead_letter_ops" {
-  name  = "needs-submitted-dead-letter-ops"
-  topic = google_pubsub_topic.needs_submitted_dead_letter.id
-
-  message_retention_duration = local.seven_days
-}
-
-# --- Reversibility (A8): export requested -> run_export -------------------------------
-
-resource "google_pubsub_topic" "exports_requested" {
-  name = "exports-requested"
-}
-
-resource "google_pubsub_topic" "exports_requested_dead_letter" {
-  name = "exports-requested-dead-letter"
-}
-
-resource "google_pubsub_subscription" "exports_requested_push" {
-  name  = "exports-requested-push"
-  topic = google_pubsub_topic.exports_requested.id
-
-  ack_deadline_seconds       = 600
-  message_retention_duration = local.seven_days
-
-  push_config {
-    push_endpoint = "${google_cloudfunctions2_function.fn["run_export"].service_config[0].uri}/projects/${var.project_id}/topics/exports-requested"
-
-    oidc_token {
-      service_account_email = google_service_account.pubsub_push.email
-      audience              = google_cloudfunctions2_function.fn["run_export"].service_config[0].uri
-    }
-  }
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.exports_requested_dead_letter.id
-    max_delivery_attempts = 5
-  }
-
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-}
-
-resource "google_pubsub_subscription" "exports_requested_dead_letter_ops" {
-  name  = "exports-requested-dead-letter-ops"
-  topic = google_pubsub_topic.exports_requested_dead_letter.id
+resource "google_pubsub_subscription" "platform_dead_letter_ops" {
+  for_each = local.platform_push_topics
+  name     = "${each.key}-dead-letter-ops"
+  topic    = google_pubsub_topic.platform_dead_letter[each.key].id
 
   message_retention_duration = local.seven_days
 }

@@ -121,13 +121,17 @@ def _render(template: str, key: str) -> str:
 
 
 def _rendered_names(resources: dict[str, Any]) -> set[str]:
-    """Names of the per-contractor resources (platform-wide ones have no for_each)."""
+    """Names of the per-contractor resources (platform-wide ones are not keyed by contractor)."""
     return {
         _render(body["name"], key)
         for body in resources.values()
-        if "for_each" in body
+        if _per_contractor(body)
         for key in _instance_keys(body["for_each"])
     }
+
+
+def _per_contractor(body: dict[str, Any]) -> bool:
+    return "for_each" in body and "platform_push_topics" not in str(body["for_each"])
 
 
 @pytest.fixture(scope="module")
@@ -324,7 +328,7 @@ def test_every_dead_lettering_subscription_uses_the_dead_letter_topic_of_its_own
     dead_lettering = {
         name: body
         for name, body in subscriptions.items()
-        if body.get("dead_letter_policy") and "for_each" in body
+        if body.get("dead_letter_policy") and _per_contractor(body)
     }
     # When rendering, for two contractors, the source and dead-letter topic of each
     pairs = []
@@ -418,17 +422,20 @@ def test_terraform_files_are_canonically_formatted():
     )
 
 
-def test_needs_submitted_is_pushed_to_score_candidates_with_its_own_dead_letter_topic(
+def test_platform_topics_are_pushed_to_their_function_with_their_own_dead_letter_topic(
     subscriptions,
 ):
-    # Given the sourcing push subscription
-    body = subscriptions["needs_submitted_push"]
-    # When reading its endpoint and dead-letter policy
+    # Given the platform push subscriptions (one resource for every platform topic)
+    body = subscriptions["platform_push"]
+    topics = body["for_each"]
+    # When reading their endpoint and dead-letter policy
     endpoint = _single_block(body, "push_config")["push_endpoint"]
     dead_letter = _single_block(body, "dead_letter_policy")["dead_letter_topic"]
-    # Then score_candidates receives needs-submitted, and poison goes to its dead-letter topic
-    assert endpoint.startswith(
-        '${google_cloudfunctions2_function.fn["score_candidates"].service_config[0].uri}'
-    )
-    assert endpoint.endswith("/topics/needs-submitted")
-    assert dead_letter == "${google_pubsub_topic.needs_submitted_dead_letter.id}"
+    # Then each topic is pushed to its function, and poison goes to its own dead-letter topic
+    assert topics == "${local.platform_push_topics}"
+    assert endpoint.startswith('${google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri}')
+    assert endpoint.endswith("/topics/${each.key}")
+    assert dead_letter == "${google_pubsub_topic.platform_dead_letter[each.key].id}"
+    locals_text = (TERRAFORM_DIR / "pubsub.tf").read_text()
+    assert '"needs-submitted"   = { function = "score_candidates"' in locals_text
+    assert '"exports-requested" = { function = "run_export"' in locals_text
