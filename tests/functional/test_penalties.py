@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 
 import requests
 from google.cloud.firestore import FieldFilter
@@ -94,9 +95,11 @@ def test_a_late_execution_report_costs_p1_on_the_contractor_statement(platform, 
 
 def test_a_message_rejected_for_its_format_costs_p1_from_its_rejection_until_it_is_corrected(
         platform, manager, contractor, clean_firestore):
-    # Given an order, and a report whose progress is out of range
-    assert manager.post("receive_order", issue_order_body()).status_code == 201
-    bad = contractor.post("submit_execution", report(1, "acknowledged", progress=140))
+    # Given an order of its own (the dispatcher never reuses a task name in a session, and F1's id
+    # is per order and sequence), and a report whose progress is out of range
+    order_id = f"BC-F1-{uuid.uuid4().hex[:8]}"
+    assert manager.post("receive_order", issue_order_body(order_id)).status_code == 201
+    bad = contractor.post("submit_execution", report(1, "acknowledged", order_id=order_id, progress=140))
     assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "OUT_OF_RANGE", bad.text
     deadlines = clean_firestore.collection("managers").document(TENANT).collection("deadlines")
     [f1] = [s.to_dict() for s in deadlines.where(filter=FieldFilter("kind", "==", "F1")).stream()]
@@ -106,7 +109,7 @@ def test_a_message_rejected_for_its_format_costs_p1_from_its_rejection_until_it_
     day_one = wait_for(lambda: penalties.document(f"{f1['deadline_id']}-d00001").get().to_dict())
     assert (day_one["kind"], day_one["amount_cents"], day_one["contractor_id"]) == ("F1", 15000, "ctr-test")
     # When the corrected message for the same sequence is accepted
-    good = contractor.post("submit_execution", report(1, "acknowledged"))
+    good = contractor.post("submit_execution", report(1, "acknowledged", order_id=order_id))
     assert good.status_code == 200 and good.json()["status"] == "accepted"
     # Then F1 is stopped by it: the ledger keeps the one started day and no more
     stopped = deadlines.document(f1["deadline_id"]).get().to_dict()
