@@ -10,6 +10,8 @@ from functions.upsert_billing_account import upsert_billing_account
 from functions.upsert_contract import upsert_contract
 from functions.import_catalogue import import_catalogue
 from functions.get_catalogue import get_catalogue
+from functions.import_property_tree import import_property_tree
+from functions.get_property_coverage import get_property_coverage
 from functions.manage_account import manage_account
 from functions.request_account import request_account
 from functions.run_export import run_export
@@ -44,6 +46,8 @@ __all__ = [
     "upsert_billing_account",
     "import_catalogue",
     "get_catalogue",
+    "import_property_tree",
+    "get_property_coverage",
     "run_export",
     "request_account",
     "seal_audit",

@@ -85,6 +85,7 @@ def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]]) ->
               f"  MANAGER_TOKEN={manager_token}", f"  CONTRACTOR_TOKEN={contractor_token}",
               "", "Try:",
               f"  curl -s '{stack.url('get_order')}/?order_id=BC-2026-0101' -H \"Authorization: Bearer $MANAGER_TOKEN\"",
+              f"  curl -s '{stack.url('get_property_coverage')}/' -H \"Authorization: Bearer $MANAGER_TOKEN\"",
               f"  export PUBSUB_EMULATOR_HOST=127.0.0.1:{stack.ports['pubsub']} FIRESTORE_EMULATOR_HOST=127.0.0.1:{stack.ports['firestore']}",
               "  then follow docs/connector-guide.en.md (or .fr.md) to publish an execution report.",
               "", "Ctrl-C stops everything."]

@@ -22,6 +22,17 @@ CONTRACT_BATIVERT = {"contract_id": "AC-2026-021", "title": "Peinture des partie
                      "ends_on": "2029-12-31", "status": "active", "lots": [{"code": "LOT5", "label": "Peinture"}],
                      "perimeter": {"departements": ["69"], "communes": []}}
 CONTRACT_OF = {"ctr-acme": CONTRACT["contract_id"], "ctr-bativert": CONTRACT_BATIVERT["contract_id"]}
+# The property tree (A7) holding every demo order's node: get_property_coverage shows 100 %.
+PROPERTY_TREE = [
+    {"node_id": "LYON", "kind": "site", "label": "Résidence Les Tilleuls", "commune": "69383"},
+    {"node_id": "LYON-BAT-A", "kind": "building", "parent_id": "LYON", "label": "Bâtiment A"},
+    {"node_id": "LYON-BAT-A-LOG-12", "kind": "dwelling", "parent_id": "LYON-BAT-A", "label": "Logement 12"},
+    {"node_id": "LYON-BAT-B", "kind": "building", "parent_id": "LYON", "label": "Bâtiment B"},
+    {"node_id": "VILLEURBANNE", "kind": "site", "label": "Groupe Gratte-Ciel", "commune": "69266"},
+    {"node_id": "VILLEURBANNE-BAT-C", "kind": "building", "parent_id": "VILLEURBANNE", "label": "Bâtiment C"},
+    {"node_id": "VILLEURBANNE-BAT-C-ESC-1", "kind": "staircase", "parent_id": "VILLEURBANNE-BAT-C",
+     "label": "Bâtiment C, escalier 1"},
+]
 
 
 def register_parties(firestore_client) -> None:
@@ -34,6 +45,12 @@ def register_parties(firestore_client) -> None:
     for contract in (CONTRACT, CONTRACT_BATIVERT):
         firestore_client.collection("managers").document(m).collection("contracts").document(
             contract["contract_id"]).set(contract)
+    from shared.adapters.documents import FirestoreDocuments
+    from shared.ports import SystemClock
+    from shared.service import property_tree
+
+    property_tree.import_tree(m, "json", json.dumps(PROPERTY_TREE).encode(), FirestoreDocuments(firestore_client),
+                              SystemClock())  # idempotent: a restart finds the same import done
 
 
 def demo_orders(now: dt.datetime) -> list[dict]:

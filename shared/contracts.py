@@ -104,6 +104,7 @@ NOT_YET_DESCRIBED = frozenset({
     "get_documents",  # PDF documents (issue 5): still being built
     "upsert_contract", "upsert_billing_account",  # contracts and billing accounts (issue 5): docs/exchange-perimeter.md
     "import_catalogue", "get_catalogue",  # versioned catalogue (issue 5): docs/exchange-perimeter.md
+    "import_property_tree", "get_property_coverage",  # property tree (issue 5, A7): docs/exchange-perimeter.md
 })
 
 

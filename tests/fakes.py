@@ -36,6 +36,7 @@ class InMemoryStore:
         self.outbox: dict[str, tuple[OutboxMessage, str]] = {}
         self.contractors = {c.contractor_id: c for c in contractors}
         self.contracts: dict[tuple[str, str], dict[str, Any]] = {}  # (manager, contract id) → contract document
+        self.property_trees: dict[str, set[str]] = {}  # manager → node ids of its imported tree (A7)
         self.deadlines: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, deadline id) → (Deadline, version)
         self.penalties: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, entry id) → (PenaltyEntry, version)
         for order in orders:
@@ -53,6 +54,10 @@ class InMemoryStore:
 
     def list_catalogue(self, manager_id: str, contract_id: str) -> list[dict[str, Any]]:
         return []
+
+    def property_node(self, manager_id: str, node_id: str) -> tuple[bool, bool]:
+        nodes = self.property_trees.get(manager_id)
+        return nodes is not None, nodes is not None and node_id in nodes
 
     def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None:
         return self.inbox.get((contractor_id, key))

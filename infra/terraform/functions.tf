@@ -190,6 +190,20 @@ locals {
       timeout       = 60
       max_instances = 10
     }
+    import_property_tree = {
+      description   = "Manager -> platform: import or update the property tree (CSV or JSON), resumable batched job."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 900
+      max_instances = 5
+    }
+    get_property_coverage = {
+      description   = "Manager -> platform: % of orders and documents attached to a node of its property tree, orphans."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 120
+      max_instances = 5
+    }
     run_export = {
       description   = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
       ingress       = "ALLOW_INTERNAL_ONLY"

@@ -78,6 +78,14 @@ class FirestoreStore:
         versions = self.db.collection(f"managers/{manager_id}/contracts/{contract_id}/catalogue")
         return [snap.to_dict() for snap in versions.stream()]
 
+    def property_node(self, manager_id: str, node_id: str) -> tuple[bool, bool]:
+        """(the manager has imported a property tree, this node is in it) — A7."""
+        manager = self.db.collection("managers").document(manager_id)
+        tree, node = self.db.get_all([manager.collection("property_tree").document("current"),
+                                      manager.collection("property_nodes").document(node_id)])
+        found = {snap.reference.parent.id: snap.exists for snap in (tree, node)}
+        return found["property_tree"], found["property_nodes"]
+
     def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None:
         snap = self._inbox_ref(contractor_id, key).get()
         if not snap.exists:

@@ -10,15 +10,14 @@ months is flagged.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from shared.domain import french_csv
 from shared.domain.errors import ErrorDetail
 
 REVIEW_EVERY_DAYS = 183  # six months
@@ -84,15 +83,10 @@ def _item(row: dict[str, Any], line: int, from_csv: bool) -> tuple[CatalogueItem
 
 def parse_csv(raw: bytes) -> tuple[list[CatalogueItem], list[ErrorDetail]]:
     """French CSV: ``;``, decimal comma, UTF-8 with or without BOM; line numbers count the header as 1."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [ErrorDetail.of("$", "INVALID_FORMAT", detail=f"encodage UTF-8 attendu (octet {exc.start})")]
-    reader = csv.DictReader(io.StringIO(text), delimiter=";")
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [ErrorDetail.of("line 1", "INVALID_FORMAT", detail="colonnes manquantes : " + ", ".join(missing))]
-    return _collect(((reader.line_num, row) for row in reader), from_csv=True)
+    rows, errors = french_csv.read_rows(raw, COLUMNS)
+    if errors:
+        return [], errors
+    return _collect(rows, from_csv=True)
 
 
 def parse_json_items(raw: bytes) -> tuple[list[CatalogueItem], list[ErrorDetail]]:

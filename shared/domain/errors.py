@@ -64,6 +64,11 @@ CATALOGUE: dict[str, str] = {
     "LOT_OUTSIDE_CONTRACT": "Le lot « {lot} » ne fait pas partie du marché (lots : {lots}).",
     "OUTSIDE_CONTRACT_PERIMETER": "La commune « {commune} » est hors du périmètre géographique du marché « {contract_id} ».",
     "CONTRACTOR_CHANGED": "Le titulaire d'un marché ne change pas : créez un nouveau marché.",
+    # property tree (A7)
+    "PROPERTY_NODE_NOT_FOUND": "Élément de patrimoine « {node_id} » inconnu dans le patrimoine de ce gestionnaire.",
+    "PARENT_NOT_FOUND": "Parent « {parent_id} » introuvable ni dans le fichier ni dans le patrimoine.",
+    "PARENT_KIND_NOT_ALLOWED": "Un élément « {kind} » ne peut pas être rattaché à un élément « {parent_kind} » (parents possibles : {allowed}).",
+    "CHILDREN_WOULD_BE_ORPHANED": "Changer « {node_id} » en « {kind} » rendrait invalide le rattachement de « {child_id} » ({child_kind}).",
     # PDF documents attached to orders (store_report)
     "DOCUMENT_EMPTY": "Le fichier est vide.",
     "DOCUMENT_TOO_LARGE": "Le fichier fait {size} octets : la limite est de {limit} octets (au-delà de 5 Mo, utilisez une URL de dépôt signée).",

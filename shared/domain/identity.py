@@ -31,6 +31,7 @@ class Right(StrEnum):
     ORDERS_WRITE = "orders.write"  # issue orders, decide on them
     ORDERS_READ = "orders.read"
     CONTRACTS_WRITE = "contracts.write"  # create and update contracts and billing accounts (manager only)
+    PROPERTY_WRITE = "property.write"  # import the property tree (A7, manager only)
     EXECUTION_WRITE = "execution.write"  # report execution
     DOCUMENTS_WRITE = "documents.write"  # attach PDF reports, proofs of service, invoices to orders
     PENALTIES_MANAGE = "penalties.manage"  # waive / dispute ledger entries
@@ -46,7 +47,8 @@ class Right(StrEnum):
 
 # Every right a role can be granted; an account holds all of them unless its claims narrow it.
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
-    Role.MANAGER: frozenset({Right.ORDERS_WRITE, Right.ORDERS_READ, Right.CONTRACTS_WRITE, Right.PENALTIES_MANAGE,
+    Role.MANAGER: frozenset({Right.ORDERS_WRITE, Right.ORDERS_READ, Right.CONTRACTS_WRITE, Right.PROPERTY_WRITE,
+                             Right.PENALTIES_MANAGE,
                              Right.PENALTIES_READ,
                              Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}),
     Role.CONTRACTOR: frozenset({Right.EXECUTION_WRITE, Right.DOCUMENTS_WRITE, Right.ORDERS_READ, Right.PENALTIES_READ}),

@@ -45,6 +45,9 @@ def receive_order(manager_id: str, command: IssueOrder, store: Store, clock: Clo
     in_force = cat.in_force(catalogue, command.issued_at.date())
     if in_force is not None:  # A14: lines priced by the catalogue version in force on the order's date
         refused += cat.line_errors(in_force, [line.model_dump(mode="json") for line in command.lines])
+    tree_in_force, node_exists = store.property_node(manager_id, command.site.node_id)
+    if tree_in_force and not node_exists:  # A7: once a tree is imported, an order points at one of its nodes
+        refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=command.site.node_id))
     if refused:
         raise DomainError(refused)
     order = Order(manager_id=manager_id, **command.model_dump())

@@ -1,0 +1,173 @@
+"""A manager's property tree (A7): sites / groups, buildings, staircases or entrances,
+dwellings and equipment, each with a reference to its parent — pure domain.
+
+Imports come from a French CSV (the same reader as the catalogue: ``;``, UTF-8 with or
+without BOM, header on line 1) or a JSON array, are validated as a whole against the tree
+already stored (every bad row reported with its line number), and yield only the nodes that
+change: the same file twice changes nothing. Which kind may hang under which is data
+(``ALLOWED_PARENTS``), like the order's transitions.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from shared.domain import french_csv
+from shared.domain.errors import ErrorDetail
+from shared.domain.orders import Identifier
+
+
+class NodeKind(StrEnum):
+    SITE = "site"  # site or group of buildings (groupe)
+    BUILDING = "building"  # bâtiment
+    STAIRCASE = "staircase"  # cage d'escalier or entrance
+    DWELLING = "dwelling"  # logement
+    EQUIPMENT = "equipment"  # équipement (boiler, lift, door…)
+
+
+LABELS = {NodeKind.SITE: "site / groupe", NodeKind.BUILDING: "bâtiment", NodeKind.STAIRCASE: "cage / entrée",
+          NodeKind.DWELLING: "logement", NodeKind.EQUIPMENT: "équipement"}
+
+# Which kinds a node may hang under; None = a root. Strictly downward, so no cycle can form.
+ALLOWED_PARENTS: dict[NodeKind, frozenset[NodeKind | None]] = {
+    NodeKind.SITE: frozenset({None}),
+    NodeKind.BUILDING: frozenset({NodeKind.SITE}),
+    NodeKind.STAIRCASE: frozenset({NodeKind.BUILDING}),
+    NodeKind.DWELLING: frozenset({NodeKind.BUILDING, NodeKind.STAIRCASE}),
+    NodeKind.EQUIPMENT: frozenset({NodeKind.SITE, NodeKind.BUILDING, NodeKind.STAIRCASE, NodeKind.DWELLING}),
+}
+
+COLUMNS = ("node_id", "kind", "parent_id", "label")
+OPTIONAL_COLUMNS = ("commune",)
+MAX_NODES = 200_000
+
+
+class PropertyNode(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    node_id: Identifier
+    kind: NodeKind
+    parent_id: Identifier | None = None
+    label: Annotated[str, Field(min_length=1, max_length=200)]
+    commune: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = None  # INSEE code
+
+
+def _node(row: dict[str, Any], line: int, from_csv: bool) -> tuple[PropertyNode | None, list[ErrorDetail]]:
+    field = f"line {line}"
+    known = COLUMNS + OPTIONAL_COLUMNS
+    unknown = sorted(str(k) for k in set(row) - set(known) - {None})
+    if None in row:  # more cells than columns
+        unknown.append("(colonne sans nom)")
+    errors = [ErrorDetail.of(f"{field}.{name}", "UNKNOWN_FIELD") for name in unknown]
+    if from_csv:
+        data = {k: (row.get(k) or "").strip() or None for k in known}
+    else:
+        data = {k: row.get(k) for k in known}
+    try:
+        node = PropertyNode.model_validate(data)
+    except ValidationError as exc:
+        return None, errors + [ErrorDetail.of(f"{field}.{'.'.join(map(str, e['loc']))}",
+                                              "REQUIRED" if e["type"] == "missing" or e["input"] is None
+                                              else "INVALID_VALUE", detail=e["msg"]) for e in exc.errors()]
+    return (None if errors else node), errors
+
+
+def parse_csv(raw: bytes) -> tuple[list[tuple[int, PropertyNode]], list[ErrorDetail]]:
+    """Header ``node_id;kind;parent_id;label`` (+ optional ``commune``); lines count the header as 1."""
+    rows, errors = french_csv.read_rows(raw, COLUMNS)
+    return ([], errors) if errors else _collect(rows, from_csv=True)
+
+
+def parse_json(raw: bytes) -> tuple[list[tuple[int, PropertyNode]], list[ErrorDetail]]:
+    """A JSON array of nodes, or ``{"nodes": [...]}``; "line" is the node's position, from 1."""
+    try:
+        rows = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [], [ErrorDetail.of("$", "MALFORMED_JSON", detail=str(exc))]
+    if isinstance(rows, dict) and set(rows) == {"nodes"}:
+        rows = rows["nodes"]
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return [], [ErrorDetail.of("$", "INVALID_TYPE", detail="tableau d'objets attendu")]
+    return _collect(enumerate(rows, start=1), from_csv=False)
+
+
+def _collect(rows, from_csv: bool) -> tuple[list[tuple[int, PropertyNode]], list[ErrorDetail]]:
+    nodes: list[tuple[int, PropertyNode]] = []
+    errors: list[ErrorDetail] = []
+    seen: set[str] = set()
+    for line, row in rows:
+        if len(nodes) + len(errors) >= MAX_NODES:
+            return [], [ErrorDetail.of("$", "OUT_OF_RANGE", detail=f"au plus {MAX_NODES} éléments par import")]
+        node, row_errors = _node(row, line, from_csv)
+        errors += row_errors
+        if node is None:
+            continue
+        if node.node_id in seen:
+            errors.append(ErrorDetail.of(f"line {line}.node_id", "DUPLICATE_VALUE", value=node.node_id))
+            continue
+        seen.add(node.node_id)
+        nodes.append((line, node))
+    if not nodes and not errors:
+        errors.append(ErrorDetail.of("$", "REQUIRED"))
+    return nodes, errors
+
+
+def plan(rows: list[tuple[int, PropertyNode]], stored: dict[str, PropertyNode]) -> tuple[list[PropertyNode], list[ErrorDetail]]:
+    """Validate the file against the stored tree as a whole; the nodes to write (new or changed).
+
+    Nodes absent from the file are kept (an import adds and updates, it does not prune).
+    """
+    merged = dict(stored)
+    merged.update((node.node_id, node) for _, node in rows)
+    errors: list[ErrorDetail] = []
+    for line, node in rows:
+        errors += _parent_errors(node, merged, f"line {line}.parent_id")
+    changed_kinds = {node.node_id: line for line, node in rows
+                     if node.node_id in stored and stored[node.node_id].kind != node.kind}
+    if changed_kinds:  # a stored child must still be allowed under its parent's new kind
+        in_file = {node.node_id for _, node in rows}
+        for child in stored.values():
+            if child.parent_id in changed_kinds and child.node_id not in in_file \
+                    and merged[child.parent_id].kind not in ALLOWED_PARENTS[child.kind]:
+                errors.append(ErrorDetail.of(f"line {changed_kinds[child.parent_id]}.kind", "CHILDREN_WOULD_BE_ORPHANED",
+                                             node_id=child.parent_id, kind=merged[child.parent_id].kind.value,
+                                             child_id=child.node_id, child_kind=child.kind.value))
+    if errors:
+        return [], errors
+    return [node for _, node in rows if stored.get(node.node_id) != node], []
+
+
+def _parent_errors(node: PropertyNode, tree: dict[str, PropertyNode], field: str) -> list[ErrorDetail]:
+    allowed = ALLOWED_PARENTS[node.kind]
+    names = ", ".join(sorted(LABELS[k] if k else "aucun (racine)" for k in allowed)) or "aucun"
+    if node.parent_id is None:
+        return [] if None in allowed else [ErrorDetail.of(field, "REQUIRED", detail=f"parents possibles : {names}")]
+    parent = tree.get(node.parent_id)
+    if parent is None:
+        return [ErrorDetail.of(field, "PARENT_NOT_FOUND", parent_id=node.parent_id)]
+    if parent.kind not in allowed:
+        return [ErrorDetail.of(field, "PARENT_KIND_NOT_ALLOWED", kind=LABELS[node.kind], parent_kind=LABELS[parent.kind],
+                               allowed=names)]
+    return []
+
+
+def coverage(items: list[tuple[str, str, str | None]], nodes: set[str]) -> dict[str, Any]:
+    """``items`` = (kind, id, node id): the share attached to an existing node, and the orphans."""
+    orphans = [{"kind": kind, "id": item_id, "node_id": node_id} for kind, item_id, node_id in items
+               if node_id is None or node_id not in nodes]
+    total = len(items)
+    attached = total - len(orphans)
+    return {"items": total, "attached": attached, "orphans": orphans,
+            "coverage_percent": 100.0 if total == 0 else round(100 * attached / total, 2)}
+
+
+class ImportPropertyTree(BaseModel):
+    """POST import_property_tree (JSON): nodes of the manager's tree, added or updated as a whole."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportPropertyTree")
+
+    nodes: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_NODES)]

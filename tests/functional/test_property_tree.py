@@ -1,0 +1,74 @@
+"""A7 through HTTPS: a French CSV property tree, bad rows, idempotent re-import, orders checked, coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+import requests
+
+from devtools import seed
+from devtools.tokens import emulator_token
+from tests.builders import issue_order_body
+
+pytestmark = pytest.mark.emulators
+TREE = ("node_id;kind;parent_id;label;commune\n"
+        "LYON;site;;Résidence Les Tilleuls;69383\n"
+        "LYON-BAT-A;building;LYON;Bâtiment A;\n"
+        "LYON-BAT-A-LOG-12;dwelling;LYON-BAT-A;Logement 12;\n")
+
+
+def import_csv(platform, erp, text: str) -> requests.Response:
+    return requests.post(platform.url("import_property_tree") + "/", data="\ufeff".encode() + text.encode(), timeout=60,
+                         headers={"Authorization": f"Bearer {erp.token}", "Content-Type": "text/csv; charset=utf-8",
+                                  "Idempotency-Key": uuid.uuid4().hex})
+
+
+def coverage(platform, token: str) -> dict:
+    response = requests.get(platform.url("get_property_coverage") + "/", timeout=30,
+                            headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_once_a_tree_is_imported_orders_must_point_at_its_nodes_and_coverage_lists_the_orphans(platform, manager):
+    # Given two orders received before any tree: one on a node the tree will hold, one on a node it will not
+    assert manager.post("receive_order", issue_order_body("BC-PT-1")).status_code == 201
+    old = issue_order_body("BC-PT-0", site={"node_id": "ANCIEN-BAT", "label": "Ancien bâtiment"})
+    assert manager.post("receive_order", old).status_code == 201
+    # When the manager imports a CSV whose dwelling hangs under an unknown building
+    bad = import_csv(platform, manager, TREE.replace("LOG-12;dwelling;LYON-BAT-A", "LOG-12;dwelling;LYON-BAT-Z"))
+    # Then the row is reported by its line and nothing is in force
+    assert bad.status_code == 422
+    assert [(e["field"], e["code"]) for e in bad.json()["errors"]] == [("line 4.parent_id", "PARENT_NOT_FOUND")]
+    assert coverage(platform, manager.token)["tree_in_force"] is False
+    # When it imports the good file, then the same file again
+    first, again = import_csv(platform, manager, TREE), import_csv(platform, manager, TREE)
+    # Then the first writes three nodes, the second changes nothing
+    assert (first.status_code, first.json()["written"], first.json()["status"]) == (201, 3, "completed"), first.text
+    assert (again.status_code, again.json()["changed"]) == (200, False)
+    # And an order on a node outside the tree is refused, one on a node of the tree is received
+    stray = manager.post("receive_order", issue_order_body("BC-PT-2", site={"node_id": "NULLE-PART"}))
+    assert stray.status_code == 422
+    assert [(e["field"], e["code"]) for e in stray.json()["errors"]] == [("$.site.node_id", "PROPERTY_NODE_NOT_FOUND")]
+    assert manager.post("receive_order", issue_order_body("BC-PT-3")).status_code == 201
+    # And coverage counts three orders, two attached, and names the old order as the orphan
+    report = coverage(platform, manager.token)
+    assert (report["items"], report["attached"], report["coverage_percent"]) == (3, 2, 66.67)
+    assert report["orphans"] == [{"kind": "order", "id": "BC-PT-0", "node_id": "ANCIEN-BAT"}]
+
+
+def test_the_demo_data_is_fully_attached_to_its_property_tree(platform, clean_firestore):
+    # Given the demo parties and tree (as ./scripts/dev loads them) and its contractors' topics
+    seed.register_parties(clean_firestore)
+    for contractor in seed.CONTRACTORS:
+        platform.provision_contractor(contractor["contractor_id"])
+    # When the demo orders are sent
+    results = seed.post_demo_orders(platform.url("receive_order"), platform.project_id,
+                                    dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC))
+    # Then each is received and the manager's coverage is 100 %
+    assert [status for _, status in results] == [201, 201, 201]
+    token = emulator_token(platform.project_id, "erp-rhone-habitat", role="manager", tenant=seed.MANAGER["manager_id"])
+    report = coverage(platform, token)
+    assert (report["items"], report["coverage_percent"], report["orphans"]) == (3, 100.0, [])
