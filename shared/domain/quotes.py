@@ -1,0 +1,108 @@
+"""Quotes and supplementary-works quotes (A2.4, A2.5, B16) — pure domain, not wired yet.
+
+A manager requests a quote from a contractor (D3 starts); the contractor submits it (lines
+from the catalogue, validity date, optional PDF); submitting again revises it (a new version,
+the old ones are kept); the manager accepts (an order is created, or — for a supplementary
+quote — its lines are added to the existing order) or refuses with a reason; the contractor
+may withdraw it; a submitted quote whose validity date has passed expires. Which action
+leads from which state to which, and who may take it, is data (``TRANSITIONS``), like the
+order's state machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.orders import OrderLine, SiteRef
+
+
+class QuoteState(StrEnum):
+    REQUESTED = "requested"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+class QuoteAction(StrEnum):
+    SUBMIT = "submit"  # the first submission, or a revision (new version)
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    WITHDRAW = "withdraw"
+    EXPIRE = "expire"
+
+
+LABELS = {QuoteState.REQUESTED: "demandé", QuoteState.SUBMITTED: "remis", QuoteState.ACCEPTED: "accepté",
+          QuoteState.REFUSED: "refusé", QuoteState.EXPIRED: "expiré", QuoteState.WITHDRAWN: "retiré"}
+
+# (state, action) → (next state, who may act)
+TRANSITIONS: dict[tuple[QuoteState, QuoteAction], tuple[QuoteState, str]] = {
+    (QuoteState.REQUESTED, QuoteAction.SUBMIT): (QuoteState.SUBMITTED, "contractor"),
+    (QuoteState.SUBMITTED, QuoteAction.SUBMIT): (QuoteState.SUBMITTED, "contractor"),  # revised: new version
+    (QuoteState.SUBMITTED, QuoteAction.ACCEPT): (QuoteState.ACCEPTED, "manager"),
+    (QuoteState.SUBMITTED, QuoteAction.REFUSE): (QuoteState.REFUSED, "manager"),
+    (QuoteState.SUBMITTED, QuoteAction.EXPIRE): (QuoteState.EXPIRED, "platform"),
+    (QuoteState.REQUESTED, QuoteAction.WITHDRAW): (QuoteState.WITHDRAWN, "contractor"),
+    (QuoteState.SUBMITTED, QuoteAction.WITHDRAW): (QuoteState.WITHDRAWN, "contractor"),
+}
+ACTOR_LABELS = {"contractor": "prestataire", "manager": "gestionnaire", "platform": "système (la plateforme)"}
+AIMS = {a: next(t for (_, act), (t, _) in TRANSITIONS.items() if act == a) for a in QuoteAction}  # for messages
+TERMINAL = frozenset({QuoteState.ACCEPTED, QuoteState.REFUSED, QuoteState.EXPIRED, QuoteState.WITHDRAWN})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class QuoteVersion(_Strict):
+    version: int
+    lines: list[OrderLine]
+    valid_until: dt.date
+    document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    catalogue_version: int | None = None
+    submitted_at: AwareDatetime
+
+
+class Quote(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    manager_id: str
+    quote_id: str
+    contract_id: str
+    contractor_id: str
+    title: str
+    site: SiteRef
+    order_id: str | None = None  # supplementary quote: the order it completes
+    state: QuoteState = QuoteState.REQUESTED
+    requested_at: dt.datetime
+    versions: list[QuoteVersion] = []
+    reason: str | None = None  # refusal or withdrawal reason
+    decided_at: dt.datetime | None = None
+    created_order_id: str | None = None
+
+    @property
+    def current(self) -> QuoteVersion | None:
+        return self.versions[-1] if self.versions else None
+
+    def apply(self, action: QuoteAction, actor: str, **update) -> Quote:
+        """The quote after ``action`` by ``actor``; an illegal step is a DomainError (the order's codes)."""
+        step = TRANSITIONS.get((self.state, action))
+        if step is None:
+            allowed = sorted({LABELS[t] for (s, _), (t, _) in TRANSITIONS.items() if s == self.state})
+            raise DomainError([ErrorDetail.of("$.action", "ILLEGAL_TRANSITION", from_label=LABELS[self.state],
+                                              to_label=LABELS[AIMS[action]],
+                                              allowed=", ".join(allowed) or "aucun (état final)")])
+        target, who = step
+        if who != actor:
+            raise DomainError([ErrorDetail.of("$.action", "TRANSITION_NOT_ALLOWED_FOR_ACTOR", to_label=LABELS[target],
+                                              actor_label=ACTOR_LABELS[who])])
+        return self.model_copy(update={"state": target, **update})
+
+    def expired_on(self, today: dt.date) -> bool:
+        return self.state == QuoteState.SUBMITTED and self.current is not None and self.current.valid_until < today
