@@ -173,7 +173,7 @@ def cold_import_ms() -> tuple[float, float]:
             samples.append((time.perf_counter() - t) * 1000)
         return statistics.median(samples)
 
-    return run("pass"), run("import main")
+    return run("pass"), run("import main; main.submit_execution")
 
 
 def main() -> int:
@@ -194,6 +194,9 @@ def main() -> int:
 
             client = firestore.Client(project=stack.project_id)
             client.document(f"contractors/{CONTRACTOR}").set({"name": "Bench", "managers": [MANAGER]})
+            client.document(f"managers/{MANAGER}/contracts/AC-BENCH").set({  # A13: orders name a contract in force
+                "contract_id": "AC-BENCH", "contractor_id": CONTRACTOR, "status": "active",
+                "starts_on": "2020-01-01", "ends_on": "2035-12-31", "lots": [], "perimeter": {}})
             manager_token = emulator_token(stack.project_id, "bench-m", role="manager", tenant=MANAGER)
             contractor_token = emulator_token(stack.project_id, "bench-c", role="contractor", tenant=CONTRACTOR)
             http_orders = [f"BC-HTTP-{i:04d}" for i in range(n_orders)]
@@ -218,8 +221,8 @@ def main() -> int:
               + "".join(f"{p[q] * 1000:>9.1f}{p[q] / base_p[q]:>8.2f}" for q in ("p50", "p95", "p99")))
     print("\nResident memory per function process (MB): "
           + ", ".join(f"{k} {v:.0f}" for k, v in memory.items()))
-    print(f"Cold start: `import main` {main_cold:.0f} ms vs bare interpreter {base_cold:.0f} ms "
-          f"(× {main_cold / base_cold:.2f}; Google clients are imported lazily)")
+    print(f"Cold start: loading the submit_execution entry point {main_cold:.0f} ms vs bare interpreter "
+          f"{base_cold:.0f} ms (× {main_cold / base_cold:.2f}; entry points and Google clients load lazily)")
     return 0
 
 
