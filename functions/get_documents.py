@@ -17,7 +17,8 @@ from shared.service import documents
 def _read(req: http.Request) -> http.Answer:
     p = req.principal
     order_id = req.args.get("order_id", "")
-    manager_id = p.tenant if p.role == "manager" else req.args.get("manager_id", "")
+    # A beneficiary is the manager of the orders its missions became (part B, B7).
+    manager_id = p.tenant if p.role in ("manager", "beneficiary") else req.args.get("manager_id", "")
     missing = [ErrorDetail.of(f"query.{name}", "REQUIRED") for name, value
                in (("order_id", order_id), ("manager_id", manager_id)) if not value]
     if missing:
@@ -30,5 +31,5 @@ def _read(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def get_documents(request):
-    return http.serve(request, operation="get_documents", roles=frozenset({"manager", "contractor"}),
+    return http.serve(request, operation="get_documents", roles=frozenset({"manager", "contractor", "beneficiary"}),
                       right="orders.read", action=_read, methods=("GET",), idempotent=False)

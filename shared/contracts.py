@@ -71,7 +71,7 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
     # orders (part A)
     "receive_order": (("manager",), Right.ORDERS_WRITE),
     "change_order_state": (("manager",), Right.ORDERS_WRITE),
-    "get_order": (("manager", "contractor"), Right.ORDERS_READ),
+    "get_order": (("manager", "contractor", "beneficiary"), Right.ORDERS_READ),
     "submit_execution": (("contractor",), Right.EXECUTION_WRITE),
     # penalties (docs/penalties.md)
     "decide_penalty": (("manager",), Right.PENALTIES_MANAGE),
@@ -105,6 +105,8 @@ NOT_YET_DESCRIBED = frozenset({
     "upsert_contract", "upsert_billing_account",  # contracts and billing accounts (issue 5): docs/exchange-perimeter.md
     "import_catalogue", "get_catalogue",  # versioned catalogue (issue 5): docs/exchange-perimeter.md
     "import_property_tree", "get_property_coverage",  # property tree (issue 5, A7): docs/exchange-perimeter.md
+    "report_incident", "acknowledge_incident",  # incidents (B9, D8): landed with docs/penalties.md, wire not frozen yet
+    "request_quote", "submit_quote", "decide_quote",  # quotes (issue 5, A2.4/A2.5/B16): docs/exchange-perimeter.md
 })
 
 

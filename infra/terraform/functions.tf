@@ -204,6 +204,27 @@ locals {
       timeout       = 120
       max_instances = 5
     }
+    request_quote = {
+      description   = "Manager -> platform: request a quote (or a supplementary one on an order); starts D3."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    submit_quote = {
+      description   = "Contractor -> platform: submit or revise a quote, lines checked against the catalogue; stops D3."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    decide_quote = {
+      description   = "Manager accepts (order created or completed) or refuses a quote; contractor withdraws it."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
     run_export = {
       description   = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
       ingress       = "ALLOW_INTERNAL_ONLY"

@@ -64,6 +64,10 @@ CATALOGUE: dict[str, str] = {
     "LOT_OUTSIDE_CONTRACT": "Le lot « {lot} » ne fait pas partie du marché (lots : {lots}).",
     "OUTSIDE_CONTRACT_PERIMETER": "La commune « {commune} » est hors du périmètre géographique du marché « {contract_id} ».",
     "CONTRACTOR_CHANGED": "Le titulaire d'un marché ne change pas : créez un nouveau marché.",
+    # quotes (A2.4, A2.5, B16)
+    "QUOTE_NOT_FOUND": "Devis « {quote_id} » introuvable.",
+    "QUOTE_ALREADY_EXISTS": "Le devis « {quote_id} » existe déjà avec un contenu différent.",
+    "QUOTE_EXPIRED": "Le devis « {quote_id} » a expiré (valable jusqu'au {valid_until}) : demandez une nouvelle version.",
     # property tree (A7)
     "PROPERTY_NODE_NOT_FOUND": "Élément de patrimoine « {node_id} » inconnu dans le patrimoine de ce gestionnaire.",
     "PARENT_NOT_FOUND": "Parent « {parent_id} » introuvable ni dans le fichier ni dans le patrimoine.",

@@ -30,6 +30,7 @@ class EventType(StrEnum):
     CONTRACT_CHANGED = "fr.passerelle.contract.changed.v1"
     BILLING_ACCOUNT_CHANGED = "fr.passerelle.billing_account.changed.v1"
     CATALOGUE_PUBLISHED = "fr.passerelle.catalogue.published.v1"
+    ORDER_LINES_ADDED = "fr.passerelle.order.lines_added.v1"  # an accepted supplementary quote (A2.5)
 
 
 class IssueOrder(BaseModel):

@@ -1,4 +1,4 @@
-"""Quotes and supplementary-works quotes (A2.4, A2.5, B16) — pure domain, not wired yet.
+"""Quotes and supplementary-works quotes (A2.4, A2.5, B16) — pure domain.
 
 A manager requests a quote from a contractor (D3 starts); the contractor submits it (lines
 from the catalogue, validity date, optional PDF); submitting again revises it (a new version,
@@ -18,7 +18,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.orders import OrderLine, SiteRef
+from shared.domain.orders import Identifier, OrderLine, SiteRef, Text
 
 
 class QuoteState(StrEnum):
@@ -106,3 +106,39 @@ class Quote(BaseModel):
 
     def expired_on(self, today: dt.date) -> bool:
         return self.state == QuoteState.SUBMITTED and self.current is not None and self.current.valid_until < today
+
+
+class RequestQuote(_Strict):
+    """POST request_quote (manager): ask a contractor for a quote, or a supplementary one on an order."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RequestQuote")
+
+    quote_id: Identifier
+    contract_id: Identifier
+    contractor_id: Identifier
+    title: Text
+    site: SiteRef
+    order_id: Identifier | None = None  # set for a supplementary-works quote: the order it completes
+
+
+class SubmitQuote(_Strict):
+    """POST submit_quote (contractor): a quote's first version or a revision (a new version)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="SubmitQuote")
+
+    manager_id: Identifier
+    quote_id: Identifier
+    lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
+    valid_until: dt.date
+    document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None  # an optional PDF reference
+
+
+class DecideQuote(_Strict):
+    """POST decide_quote: the manager accepts or refuses (reason required); the contractor withdraws."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="DecideQuote")
+
+    quote_id: Identifier
+    action: Annotated[str, Field(pattern=r"^(accept|refuse|withdraw)$")]
+    manager_id: Identifier | None = None  # a contractor names the manager
+    reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None

@@ -132,6 +132,12 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
     assert mission["order"]["state"] == "to_acknowledge"
     assert mission["budget"]["planned_cents"] == 40 * (55000 + 5000) == mission["budget"]["ordered_cents"]
     assert mission["budget"]["consumed_cents"] == 0
+    # And the beneficiary follows that order and its documents like any manager (B7, A11)
+    order_id = mission["order"]["order_id"]
+    assert beneficiary.get_order(order_id).json()["order"]["manager_id"] == "ben-lyon"
+    documents = requests.get(platform.url("get_documents") + "/", params={"order_id": order_id}, timeout=30,
+                             headers={"Authorization": f"Bearer {beneficiary.token}"})
+    assert documents.status_code == 200 and documents.json()["documents"] == []
 
     # And a replacement must be equivalent: same category and level, same rates
     requested = beneficiary.post("replace_professional", {"action": "request", "mission_id": mission["mission_id"],

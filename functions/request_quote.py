@@ -1,0 +1,25 @@
+"""request_quote — HTTPS POST: a manager asks a contractor for a quote (or a supplementary one
+on an existing order, with ``order_id``); D3 starts (docs/exchange-perimeter.md)."""
+
+from __future__ import annotations
+
+import functions_framework
+
+from functions._quotes import parse
+from shared import bootstrap
+from shared.domain.quotes import RequestQuote
+from shared.edge import http
+from shared.service import quotes
+
+
+def _request(req: http.Request) -> http.Answer:
+    quote, created = quotes.request_quote(req.principal.tenant, parse(RequestQuote, req), bootstrap.documents(),
+                                          bootstrap.store(), bootstrap.clock(), bootstrap.deadline_store(),
+                                          bootstrap.timers())
+    return http.Answer(201 if created else 200, quotes.view(quote))
+
+
+@functions_framework.http
+def request_quote(request):
+    return http.serve(request, operation="request_quote", roles=frozenset({"manager"}), right="orders.write",
+                      action=_request)

@@ -1,0 +1,28 @@
+"""submit_quote — HTTPS POST: the contractor submits a requested quote or revises it (new
+version); lines checked against the catalogue in force; D3 stops at the first submission."""
+
+from __future__ import annotations
+
+import functions_framework
+
+from functions._quotes import not_found, parse
+from shared import bootstrap
+from shared.domain.quotes import SubmitQuote
+from shared.edge import http
+from shared.service import quotes
+
+
+def _submit(req: http.Request) -> http.Answer:
+    command = parse(SubmitQuote, req)
+    try:
+        quote = quotes.submit_quote(req.principal.tenant, command, bootstrap.documents(), bootstrap.store(),
+                                    bootstrap.clock(), bootstrap.deadline_store(), bootstrap.timers())
+    except quotes.QuoteNotFound:
+        raise not_found(command.quote_id) from None
+    return http.Answer(200, quotes.view(quote))
+
+
+@functions_framework.http
+def submit_quote(request):
+    return http.serve(request, operation="submit_quote", roles=frozenset({"contractor"}), right="execution.write",
+                      action=_submit)

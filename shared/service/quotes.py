@@ -1,0 +1,191 @@
+"""Quotes and supplementary-works quotes (A2.4, A2.5, B16): one service per command.
+
+Stored at ``managers/<m>/quotes/<quote_id>`` (the manager's space), updated with the version
+it was read at (optimistic concurrency). D3 ("réponse à une demande de devis", 5 working
+days) starts when the manager requests a quote and stops when the contractor submits (or
+withdraws) it, through the deadline service. Accepting creates the order through
+``receive_order`` (order id = quote id) or, for a supplementary quote, adds its lines to the
+existing order (``fr.passerelle.order.lines_added.v1`` to the contractor, same commit).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from shared import topology
+from shared.domain import catalogue as cat
+from shared.domain import contracts as contract_rules
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.messages import EventType, IssueOrder
+from shared.domain.quotes import (
+    DecideQuote, Quote, QuoteAction, QuoteState, QuoteVersion, RequestQuote, SubmitQuote,
+)
+from shared.ports import Changes, Clock, DocumentStore, DocWrite, OutboxMessage, Publisher, Store, digest
+from shared.service import deadlines, outbox
+from shared.service.orders import receive_order
+from shared.service.retry import with_optimistic_retry
+
+log = logging.getLogger(__name__)
+
+
+class QuoteNotFound(Exception):
+    """No such quote in the caller's reach (another contractor cannot tell it exists)."""
+
+
+def quote_path(manager_id: str, quote_id: str) -> str:
+    return f"managers/{manager_id}/quotes/{quote_id}"
+
+
+def d3_id(quote_id: str) -> str:
+    return f"D3-{quote_id}"
+
+
+def _not_found(quote_id: str) -> DomainError:
+    return DomainError([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND", quote_id=quote_id)])
+
+
+def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store: Store, clock: Clock,
+                  deadline_store, timers) -> tuple[Quote, bool]:
+    """The manager asks for a quote; D3 starts. The same request again is harmless."""
+    now = clock.now()
+    refused = contract_rules.order_errors(store.get_contract(manager_id, cmd.contract_id), cmd.contract_id,
+                                          cmd.contractor_id, now.date(), commune=cmd.site.commune)
+    tree_in_force, node_exists = store.property_node(manager_id, cmd.site.node_id)
+    if tree_in_force and not node_exists:  # A7
+        refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=cmd.site.node_id))
+    if cmd.order_id is not None:
+        order = store.get_order(manager_id, cmd.order_id)
+        if order is None or order.value.contractor_id != cmd.contractor_id:
+            refused.append(ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=cmd.order_id))
+    if refused:
+        raise DomainError(refused)
+    quote = Quote(manager_id=manager_id, requested_at=now, **cmd.model_dump())
+    existing = docs.get(quote_path(manager_id, cmd.quote_id))
+    if existing is not None:
+        stored = Quote.model_validate(existing.value, strict=False)
+        if stored.model_dump(include=set(RequestQuote.model_fields), mode="json") != cmd.model_dump(mode="json"):
+            raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS", quote_id=cmd.quote_id)])
+        return stored, False
+    docs.commit([DocWrite(quote_path(manager_id, cmd.quote_id), quote.model_dump(mode="json"))])  # create()
+    deadlines.start_deadline("D3", d3_id(cmd.quote_id), tenant_id=manager_id, territory=deadlines.DEFAULT_TERRITORY,
+                             started_at=now, ref=cmd.quote_id, store=deadline_store, timers=timers, clock=clock)
+    log.info("quote requested", extra={"manager_id": manager_id, "quote_id": cmd.quote_id})
+    return quote, True
+
+
+def _load(docs: DocumentStore, manager_id: str, quote_id: str, contractor_id: str | None = None):
+    found = docs.get(quote_path(manager_id, quote_id))
+    if found is None:
+        raise QuoteNotFound(quote_id)
+    quote = Quote.model_validate(found.value, strict=False)
+    if contractor_id is not None and quote.contractor_id != contractor_id:
+        raise QuoteNotFound(quote_id)
+    return quote, found.version
+
+
+def _save(docs: DocumentStore, quote: Quote, version: Any, outbox_messages: list[OutboxMessage] = ()) -> None:
+    docs.commit([DocWrite(quote_path(quote.manager_id, quote.quote_id), quote.model_dump(mode="json"), mode="update",
+                          version=version)], list(outbox_messages))
+
+
+def submit_quote(contractor_id: str, cmd: SubmitQuote, docs: DocumentStore, store: Store, clock: Clock,
+                 deadline_store, timers) -> Quote:
+    """First submission or revision (a new version); lines checked against the catalogue in force. D3 stops."""
+
+    def attempt() -> tuple[Quote, bool]:
+        quote, version = _load(docs, cmd.manager_id, cmd.quote_id, contractor_id)
+        now = clock.now()
+        if cmd.valid_until < now.date():
+            raise DomainError([ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée")])
+        catalogue = [cat.CatalogueVersion.model_validate(v) for v in store.list_catalogue(cmd.manager_id,
+                                                                                           quote.contract_id)]
+        in_force = cat.in_force(catalogue, now.date())
+        if in_force is not None:  # A14: quote lines priced by the catalogue version in force today
+            refused = cat.line_errors(in_force, [line.model_dump(mode="json") for line in cmd.lines])
+            if refused:
+                raise DomainError(refused)
+        first = quote.state == QuoteState.REQUESTED
+        revised = QuoteVersion(version=len(quote.versions) + 1, lines=cmd.lines, valid_until=cmd.valid_until,
+                               document_sha256=cmd.document_sha256, submitted_at=now,
+                               catalogue_version=in_force.version if in_force else None)
+        after = quote.apply(QuoteAction.SUBMIT, "contractor", versions=[*quote.versions, revised])
+        _save(docs, after, version)
+        return after, first
+
+    quote, first = with_optimistic_retry(attempt)
+    if first:
+        deadlines.stop_deadline(quote.manager_id, d3_id(quote.quote_id), quote.current.submitted_at, quote.quote_id,
+                                store=deadline_store, timers=timers, clock=clock)
+    return quote
+
+
+def decide_quote(role: str, tenant: str, cmd: DecideQuote, docs: DocumentStore, store: Store, clock: Clock,
+                 publisher: Publisher | None, deadline_store, timers) -> Quote:
+    """Manager: accept (an order is created or completed) or refuse with a reason. Contractor: withdraw."""
+    manager_id = tenant if role == "manager" else (cmd.manager_id or "")
+    contractor_id = tenant if role == "contractor" else None
+    action = QuoteAction(cmd.action)
+    if (action == QuoteAction.WITHDRAW) != (role == "contractor"):
+        raise DomainError([ErrorDetail.of("$.action", "TRANSITION_NOT_ALLOWED_FOR_ACTOR", to_label=action.value,
+                                          actor_label="prestataire" if action == QuoteAction.WITHDRAW
+                                          else "gestionnaire")])
+    if action == QuoteAction.REFUSE and not cmd.reason:
+        raise DomainError([ErrorDetail.of("$.reason", "REQUIRED")])
+    quote, version = _load(docs, manager_id, cmd.quote_id, contractor_id)
+    now = clock.now()
+    if action == QuoteAction.ACCEPT and quote.expired_on(now.date()):
+        _save(docs, quote.apply(QuoteAction.EXPIRE, "platform", decided_at=now), version)
+        raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_EXPIRED", quote_id=quote.quote_id,
+                                          valid_until=quote.current.valid_until.isoformat())])
+    if action == QuoteAction.ACCEPT:
+        after = quote.apply(action, role, decided_at=now)  # refuses an illegal step before any order is touched
+        order_id = _accept(quote, store, clock, publisher)
+        after = after.model_copy(update={"created_order_id": order_id})
+    else:
+        after = quote.apply(action, role, decided_at=now, reason=cmd.reason)
+    _save(docs, after, version)
+    if action == QuoteAction.WITHDRAW and quote.state == QuoteState.REQUESTED:
+        deadlines.stop_deadline(manager_id, d3_id(quote.quote_id), now, quote.quote_id,
+                                store=deadline_store, timers=timers, clock=clock)
+    log.info("quote decided", extra={"manager_id": manager_id, "quote_id": quote.quote_id, "state": after.state.value})
+    return after
+
+
+def _accept(quote: Quote, store: Store, clock: Clock, publisher: Publisher | None) -> str:
+    lines = quote.current.lines
+    if quote.order_id is None:
+        command = IssueOrder(order_id=quote.quote_id, contract_id=quote.contract_id, contractor_id=quote.contractor_id,
+                             title=quote.title, site=quote.site, lines=lines, issued_at=clock.now())
+        return receive_order(quote.manager_id, command, store, clock, publisher).order.order_id
+    prefix = f"{quote.quote_id}-"
+
+    def attempt() -> OutboxMessage | None:
+        current = store.get_order(quote.manager_id, quote.order_id)
+        if current is None:
+            raise DomainError([ErrorDetail.of("$.quote_id", "ORDER_NOT_FOUND", order_id=quote.order_id)])
+        order = current.value
+        if any(line.line_id.startswith(prefix) for line in order.lines):
+            return None  # already added (a retried acceptance)
+        added = [line.model_copy(update={"line_id": f"{prefix}{line.line_id}"[:64]}) for line in lines]
+        after = order.model_copy(update={"lines": [*order.lines, *added]})
+        now = clock.now()
+        message = OutboxMessage(
+            id=f"lines-{digest(quote.manager_id, order.order_id, quote.quote_id)[:32]}",
+            topic=topology.orders_topic(order.contractor_id), event_type=EventType.ORDER_LINES_ADDED,
+            source=f"{topology.PLATFORM_SOURCE}/managers/{quote.manager_id}", subject=f"orders/{order.order_id}",
+            data={"manager_id": quote.manager_id, "order_id": order.order_id, "quote_id": quote.quote_id,
+                  "lines": [line.model_dump(mode="json") for line in added], "total_cents": after.total_cents},
+            created_at=now, ordering_key=order.order_id)
+        store.commit(Changes(order=after, order_version=current.version, outbox=[message]))
+        return message
+
+    message = with_optimistic_retry(attempt)
+    if message is not None and publisher is not None:
+        outbox.dispatch(store, publisher, clock, [message])
+    return quote.order_id
+
+
+def view(quote: Quote) -> dict[str, Any]:
+    return {**quote.model_dump(mode="json"), "current_version": quote.current.version if quote.current else None}
+
