@@ -97,6 +97,12 @@ def _account_deadlines():
     return DeadlineHooks(start=start, stop=stop)
 
 
+def _incidents():
+    from shared.adapters.incidents import FirestoreIncidents
+
+    return FirestoreIncidents(get("firestore"))
+
+
 def _sourcing_deadlines():
     """D4–D6 of the sourcing flows, run by the deadline service (shared/service/sourcing/deadlines.py)."""
     from shared.service.sourcing.deadlines import SourcingDeadlines
@@ -171,6 +177,7 @@ _FACTORIES = {
     "document_files": _document_files,
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,
+    "incidents": _incidents,
     "sourcing_deadlines": _sourcing_deadlines,
     "clock": SystemClock,
 }

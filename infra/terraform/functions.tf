@@ -22,6 +22,20 @@ locals {
       timeout       = 60
       max_instances = 5
     }
+    report_incident = {
+      description   = "Manager, contractor, beneficiary or purchasing body -> platform: report an incident (B9); starts D8."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    acknowledge_incident = {
+      description   = "Operator -> platform: first response to an incident; stops D8."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
     receive_order = {
       description   = "ERP -> platform: receive a work order (manager)."
       ingress       = "ALLOW_ALL"

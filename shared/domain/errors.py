@@ -31,6 +31,7 @@ CATALOGUE: dict[str, str] = {
     "MISSING_RIGHT": "Il vous manque le droit « {right} » pour cette opération.",
     "WEAK_PASSWORD": "Mot de passe trop faible : 12 caractères au moins, mêlant trois types (minuscules, majuscules, chiffres, symboles).",
     "EXPORT_NOT_FOUND": "Export « {job_id} » introuvable.",
+    "INCIDENT_NOT_FOUND": "Incident « {incident_id} » introuvable.",
     "ACCOUNT_REQUEST_NOT_FOUND": "Demande de compte « {request_id} » introuvable.",
     "ROLE_MISMATCH": "Le rôle « {role} » ne correspond pas à la demande (rôle attendu : « {expected} »).",
     # field validation

@@ -43,6 +43,8 @@ class Right(StrEnum):
     ACCOUNTS_MANAGE = "accounts.manage"  # create users, set their claims
     PROFESSIONALS_WRITE = "professionals.write"
     REPORTS_READ = "reports.read"  # steering data (B1, B6, B17)
+    INCIDENTS_REPORT = "incidents.report"  # report an incident (B9, starts D8)
+    INCIDENTS_MANAGE = "incidents.manage"  # acknowledge incidents (operator, stops D8)
 
 
 # Every right a role can be granted; an account holds all of them unless its claims narrow it.
@@ -50,12 +52,15 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.MANAGER: frozenset({Right.ORDERS_WRITE, Right.ORDERS_READ, Right.CONTRACTS_WRITE, Right.PROPERTY_WRITE,
                              Right.PENALTIES_MANAGE,
                              Right.PENALTIES_READ,
-                             Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}),
-    Role.CONTRACTOR: frozenset({Right.EXECUTION_WRITE, Right.DOCUMENTS_WRITE, Right.ORDERS_READ, Right.PENALTIES_READ}),
+                             Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}
+              | {Right.INCIDENTS_REPORT}),
+    Role.CONTRACTOR: frozenset({Right.EXECUTION_WRITE, Right.DOCUMENTS_WRITE, Right.ORDERS_READ, Right.PENALTIES_READ}
+                                 | {Right.INCIDENTS_REPORT}),
     Role.BENEFICIARY: frozenset({Right.NEEDS_WRITE, Right.NEEDS_READ, Right.ORDERS_WRITE, Right.ORDERS_READ,
-                                 Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}),
-    Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ}),
-    Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}),
+                                 Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}
+                                | {Right.INCIDENTS_REPORT}),
+    Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ}) | {Right.INCIDENTS_REPORT},
+    Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}) | {Right.INCIDENTS_MANAGE},
 }
 
 # D7: an account is created within 72 working hours of its request (B5).

@@ -33,6 +33,7 @@ _STATUS_BY_CODE = {
     "NEED_ALREADY_EXISTS": 409,
     "MISSION_ALREADY_EXISTS": 409,
     "UPLOAD_NOT_FOUND": 404,
+    "INCIDENT_NOT_FOUND": 404,
 }
 _TITLES = {
     400: "Requête invalide",

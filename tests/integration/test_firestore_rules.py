@@ -108,6 +108,9 @@ SEED: dict[str, dict[str, Any]] = {
     "exports/job-1": {"tenant": "mgr-test", "status": "completed"},
     "account_requests/acc-1": {"tenant": "mgr-test", "email": "x@y.fr"},
     "machine_identities/erp@p.iam.gserviceaccount.com": {"role": "contractor", "tenant": "ctr-test"},
+    # incidents (B9): top level, read by their reporter (tenant AND role)
+    "incidents/inc-ctr": {"reporter_tenant": "ctr-test", "reporter_role": "contractor", "severity": 1},
+    "incidents/inc-mgr": {"reporter_tenant": "mgr-test", "reporter_role": "manager", "severity": 3},
 }
 
 # --- the read matrices ---------------------------------------------------------------------
@@ -143,6 +146,8 @@ DOCUMENT_READERS: dict[str, tuple[str, ...]] = {
     "exports/job-1": NOBODY,
     "account_requests/acc-1": NOBODY,
     "machine_identities/erp@p.iam.gserviceaccount.com": NOBODY,
+    "incidents/inc-ctr": (CTR_TEST,),  # not the purchasing body whose tenant is ctr-test
+    "incidents/inc-mgr": (MGR_TEST,),  # not the operator nor a beneficiary whose tenant is mgr-test
 }
 assert set(DOCUMENT_READERS) == set(SEED)
 
@@ -167,6 +172,7 @@ COLLECTION_READERS: dict[str, tuple[str, ...]] = {
     "professionals": NOBODY,
     "steering": (PURCHASING,),
     "managers/mgr-test/audit": (MGR_TEST,),
+    "incidents": NOBODY,  # a reporter must filter on its tenant and role
 }
 
 
@@ -226,6 +232,11 @@ QUERIES: dict[str, tuple[Query, tuple[str, ...], set[str]]] = {
     "ctr-test rejected messages": (
         Query("contractors/ctr-test", "messages", (("status", "rejected"),)),
         (CTR_TEST,), {"contractors/ctr-test/messages/k-test-2"}),
+    "ctr-test's own incidents": (
+        Query("", "incidents", (("reporter_tenant", "ctr-test"), ("reporter_role", "contractor"))),
+        (CTR_TEST,), {"incidents/inc-ctr"}),
+    "incidents of tenant ctr-test, any role": (
+        Query("", "incidents", (("reporter_tenant", "ctr-test"),)), NOBODY, set()),
     "pending outbox": (
         Query("", "outbox", (("status", "pending"),)), NOBODY, set()),
 }

@@ -1,0 +1,28 @@
+"""acknowledge_incident — HTTPS: the operator's first response to an incident; stops D8 (B9)."""
+
+from __future__ import annotations
+
+import functions_framework
+
+from shared import bootstrap
+from shared.domain.errors import DomainError
+from shared.domain.incidents import AcknowledgeIncident
+from shared.domain.validation import parse_json
+from shared.edge import http
+from shared.service import incidents
+
+
+def _acknowledge(req: http.Request) -> http.Answer:
+    command, errors = parse_json(AcknowledgeIncident, req.body)
+    if errors:
+        raise DomainError(errors)
+    incident, deadline = incidents.acknowledge_incident(req.principal.uid, command, bootstrap.get("incidents"),
+                                                        bootstrap.deadline_store(), bootstrap.timers(),
+                                                        bootstrap.clock())
+    return http.Answer(200, {**incident.model_dump(mode="json"), "d8_state": deadline.state.value})
+
+
+@functions_framework.http
+def acknowledge_incident(request):
+    return http.serve(request, operation="acknowledge_incident", roles=frozenset({"operator"}),
+                      right="incidents.manage", action=_acknowledge)

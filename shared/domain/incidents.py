@@ -1,0 +1,101 @@
+"""Incidents (B9, D8): anyone working on the platform reports one; the operator answers it.
+
+An incident moves reported → acknowledged → resolved (``TRANSITIONS``, data). Reporting it
+starts D8 — the first response — whose length depends on the severity (the catalogue's
+variants in shared/domain/deadlines.py: 1 and 2 → 1 elapsed hour, 3 → 8 working hours,
+4 → 24 working hours); acknowledging it is that first response and stops D8.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.orders import Identifier
+
+Territory = Annotated[str, Field(pattern=r"^(\d{2,3}|2A|2B|BL|MF|PM|PF|NC|WF)$")]
+
+
+class IncidentState(StrEnum):
+    REPORTED = "reported"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+STATE_LABELS = {IncidentState.REPORTED: "signalé", IncidentState.ACKNOWLEDGED: "pris en compte",
+                IncidentState.RESOLVED: "résolu"}
+
+# Where an incident may go from each state (only the operator moves it).
+TRANSITIONS: dict[IncidentState, tuple[IncidentState, ...]] = {
+    IncidentState.REPORTED: (IncidentState.ACKNOWLEDGED,),
+    IncidentState.ACKNOWLEDGED: (IncidentState.RESOLVED,),
+    IncidentState.RESOLVED: (),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ReportIncident(_Strict):
+    """What a manager, contractor, beneficiary or purchasing body reports (B9)."""
+
+    severity: Annotated[int, Field(ge=1, le=4)]  # 1 most severe
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(min_length=1, max_length=10_000)]
+    order_id: Identifier | None = None
+    need_id: Identifier | None = None
+    territory: Territory = "75"  # where working hours are counted (severities 3 and 4)
+
+
+class AcknowledgeIncident(_Strict):
+    """The operator's first response to an incident."""
+
+    incident_id: Identifier
+    note: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+
+
+class Incident(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    incident_id: str
+    reporter_tenant: str
+    reporter_role: str
+    reported_by: str
+    severity: int
+    title: str
+    description: str
+    order_id: str | None = None
+    need_id: str | None = None
+    territory: str
+    reported_at: AwareDatetime
+    deadline_id: str
+    due_at: AwareDatetime
+    state: IncidentState = IncidentState.REPORTED
+    acknowledged_at: AwareDatetime | None = None
+    acknowledged_by: str | None = None
+    note: str | None = None
+    resolved_at: AwareDatetime | None = None
+    first_response_met: bool | None = None
+
+    def move(self, target: IncidentState, at: dt.datetime, by: str, note: str | None = None) -> Incident:
+        """The next incident, or DomainError ILLEGAL_TRANSITION; moving to the current state is a no-op."""
+        if target is self.state:
+            return self
+        if target not in TRANSITIONS[self.state]:
+            allowed = ", ".join(f"{s.value} ({STATE_LABELS[s]})" for s in TRANSITIONS[self.state]) or "aucun"
+            raise DomainError([ErrorDetail.of("$.state", "ILLEGAL_TRANSITION", from_label=STATE_LABELS[self.state],
+                                              to_label=STATE_LABELS[target], allowed=allowed)])
+        if target is IncidentState.ACKNOWLEDGED:
+            return self.model_copy(update={"state": target, "acknowledged_at": at, "acknowledged_by": by,
+                                           "note": note, "first_response_met": at <= self.due_at})
+        return self.model_copy(update={"state": target, "resolved_at": at})
+
+
+def severity_variant(severity: int) -> str:
+    """The D8 variant of a severity (the catalogue keys its lengths by severity)."""
+    return str(severity)

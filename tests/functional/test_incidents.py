@@ -1,0 +1,42 @@
+"""Incidents (B9) over HTTPS: a report starts D8 in the deadline service, the operator's first response stops it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from shared import bootstrap
+from tests.functional.erp import Erp
+
+
+def test_a_severity_1_incident_is_due_within_the_hour_and_a_prompt_acknowledgement_meets_d8(platform, contractor):
+    operator = Erp(platform, "operator", "platform")
+    key = uuid.uuid4().hex
+    body = {"severity": 1, "title": "Plus de messages reçus", "description": "Les comptes rendus sont refusés."}
+    # Given a contractor reporting a severity-1 incident
+    response = contractor.post("report_incident", body, key=key)
+    # Then it is stored with its D8 due one elapsed hour later, running in the deadline service
+    assert response.status_code == 201, response.text
+    incident = response.json()
+    assert incident["state"] == "reported" and incident["d8_state"] == "running"
+    reported_at, due_at = (dt.datetime.fromisoformat(incident[k]) for k in ("reported_at", "due_at"))
+    assert due_at - reported_at == dt.timedelta(hours=1)
+    store = bootstrap.deadline_store()
+    d8 = store.get_deadline("ctr-test", incident["deadline_id"]).value
+    assert (d8.kind, d8.variant, d8.state.value, d8.due_at) == ("D8", "1", "running", due_at)
+    # When the same report is sent again with its Idempotency-Key
+    again = contractor.post("report_incident", body, key=key)
+    # Then it is the same incident
+    assert again.json()["incident_id"] == incident["incident_id"]
+    # When the operator acknowledges it (twice: a retry)
+    first = operator.post("acknowledge_incident", {"incident_id": incident["incident_id"], "note": "Pris en charge"})
+    second = operator.post("acknowledge_incident", {"incident_id": incident["incident_id"]})
+    # Then D8 is met, once, and the incident records the first response
+    assert first.status_code == 200, first.text
+    assert first.json()["state"] == "acknowledged" and first.json()["first_response_met"] is True
+    assert second.json()["acknowledged_at"] == first.json()["acknowledged_at"]
+    d8 = store.get_deadline("ctr-test", incident["deadline_id"]).value
+    assert d8.state.value == "met" and d8.stopped_at == dt.datetime.fromisoformat(first.json()["acknowledged_at"])
+    # And an unknown incident is a 404 with its code
+    missing = operator.post("acknowledge_incident", {"incident_id": "inc-nope"})
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "INCIDENT_NOT_FOUND"
