@@ -20,4 +20,5 @@ def publish_execution(event) -> None:
     cid = logs.new_correlation_id(str(event["id"]))
     message = inbound_from_pubsub(event, bootstrap.clock().now(), cid)
     actor.act_as(f"pubsub:{message.contractor_id}", "contractor", message.contractor_id)
-    record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers())
+    record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers(),
+                     on_accepted=bootstrap.get("onboarding").message_accepted)

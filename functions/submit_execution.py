@@ -22,7 +22,8 @@ def _submit(req: http.Request) -> http.Answer:
         id=req.idempotency_key or "", type=EventType.EXECUTION_REPORTED.value,
         received_at=bootstrap.clock().now(), data=req.body, correlation_id=req.correlation_id,
     )
-    reply = record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers())
+    reply = record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers(),
+                             on_accepted=bootstrap.get("onboarding").message_accepted)
     body = reply.model_dump(mode="json")
     if reply.status is ReplyStatus.REJECTED:
         raise http.rejected(reply.errors, extra={"reply": body})

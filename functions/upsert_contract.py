@@ -11,12 +11,17 @@ import functools
 import functions_framework
 
 from functions._contracts import upsert
+from shared import bootstrap
 from shared.domain.contracts import UpsertContract
 from shared.edge import http
 from shared.service import contracts
 
 
+def _upsert_contract(*args):
+    return contracts.upsert_contract(*args, on_saved=bootstrap.get("onboarding").contract_saved)
+
+
 @functions_framework.http
 def upsert_contract(request):
     return http.serve(request, operation="upsert_contract", roles=frozenset({"manager"}), right="contracts.write",
-                      action=functools.partial(upsert, UpsertContract, contracts.upsert_contract))
+                      action=functools.partial(upsert, UpsertContract, _upsert_contract))

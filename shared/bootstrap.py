@@ -161,6 +161,12 @@ def _document_files():
     return GcsDocumentFiles(project_id(), documents_bucket())
 
 
+def _onboarding():
+    from shared.service.onboarding import Onboarding
+
+    return Onboarding(get("deadline_store"), get("timers"), get("clock"))
+
+
 _FACTORIES = {
     "deadline_store": _deadline_store,
     "timers": _timers,
@@ -174,6 +180,7 @@ _FACTORIES = {
     "identity_admin": _identity_admin,
     "audit_trail": _audit_trail,
     "export_source": _export_source,
+    "onboarding": _onboarding,
     "document_files": _document_files,
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,

@@ -8,7 +8,9 @@ writes here: only managers (right ``contracts.write``) call these services.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +33,7 @@ class Saved:
 
 
 def upsert_contract(manager_id: str, command: c.UpsertContract, docs: DocumentStore, store: Store, clock: Clock,
-                    publisher: Publisher | None = None) -> Saved:
+                    publisher: Publisher | None = None, on_saved: ContractHook | None = None) -> Saved:
     contractor = store.get_contractor(command.contractor_id)
     if contractor is None or manager_id not in contractor.managers:
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
@@ -47,7 +49,12 @@ def upsert_contract(manager_id: str, command: c.UpsertContract, docs: DocumentSt
 
     saved, messages = with_optimistic_retry(attempt)
     _dispatch(store, publisher, clock, messages)
+    if on_saved is not None:  # D2 starts at signature (idempotent: a resend finds it started)
+        on_saved(manager_id, command.contract_id, command.contractor_id, command.signed_on)
     return saved
+
+
+ContractHook = Callable[[str, str, str, dt.date], None]
 
 
 def upsert_billing_account(manager_id: str, command: c.UpsertBillingAccount, docs: DocumentStore, store: Store,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from shared import topology
@@ -24,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher: Publisher | None = None,
-                     timers: deadlines.Timers | None = None) -> Reply:
+                     timers: deadlines.Timers | None = None, on_accepted: AcceptedHook | None = None) -> Reply:
     """Apply one execution message once, and answer it (accepted, or rejected with every error).
 
     Rejections are answers, not exceptions: the message is acknowledged and nothing already
@@ -33,8 +35,11 @@ def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher:
     previous = store.get_inbox(msg.contractor_id, msg.key)
     if previous is None:
         try:
-            reply, written, changed_deadlines = with_optimistic_retry(lambda: _decide_and_commit(msg, store, clock))
+            reply, written, changed_deadlines, contract_id = with_optimistic_retry(
+                lambda: _decide_and_commit(msg, store, clock))
             deadlines.arm_all(changed_deadlines, timers, clock.now())
+            if on_accepted is not None and contract_id is not None:
+                _notify(on_accepted, reply, contract_id, msg)
         except AlreadyRecorded:
             previous = store.get_inbox(msg.contractor_id, msg.key)
             assert previous is not None
@@ -165,7 +170,19 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
         "message_key": msg.key, "status": reply.status.value, "order_id": reply.order_id,
         "errors": [e.code for e in errors], "late": reply.late,
     })
-    return reply, changes.outbox, changes.deadlines
+    return reply, changes.outbox, changes.deadlines, (changes.order.contract_id if changes.order else None)
+
+
+AcceptedHook = Callable[[str, str, dt.datetime, str], None]
+
+
+def _notify(hook: AcceptedHook, reply: Reply, contract_id: str, msg: InboundMessage) -> None:
+    """After an accepted message (e.g. D2: the contractor is connected). A failure here must not
+    fail the message: the next accepted message calls the hook again."""
+    try:
+        hook(reply.manager_id, contract_id, msg.received_at, msg.key)
+    except Exception:
+        log.warning("after-acceptance hook failed; the next accepted message retries it", exc_info=True)
 
 
 def _order_of(store: Store, contractor_id: str, ids: dict[str, Any]):
