@@ -15,15 +15,8 @@ from shared.service import orders
 
 
 def _read(req: http.Request) -> http.Answer:
-    principal = req.principal
-    order_id = req.args.get("order_id", "")
-    # A beneficiary is the manager of the orders its missions became (part B, B7).
-    manager_id = principal.tenant if principal.role in ("manager", "beneficiary") else req.args.get("manager_id", "")
-    missing = [ErrorDetail.of(f"query.{name}", "REQUIRED") for name, value
-               in (("order_id", order_id), ("manager_id", manager_id)) if not value]
-    if missing:
-        raise http.Problem(400, missing)
-    contractor_id = principal.tenant if principal.role == "contractor" else None
+    scope = http.order_scope(req)
+    manager_id, order_id, contractor_id = scope.manager_id, scope.order_id, scope.contractor_id
     try:
         order = orders.get_order(manager_id, order_id, bootstrap.store(), contractor_id=contractor_id)
     except orders.NotFound:

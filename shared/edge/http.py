@@ -201,3 +201,24 @@ def _trace_id(request) -> str | None:
         return None
     parts = trace.split("-") if "-" in trace else trace.split("/")
     return parts[1] if trace.startswith("00-") and len(parts) > 1 else parts[0]
+
+
+@dataclass(frozen=True)
+class OrderScope:
+    manager_id: str
+    order_id: str
+    contractor_id: str | None  # set when a contractor reads: only orders addressed to it
+
+
+def order_scope(req: Request) -> OrderScope:
+    """Which order a GET names, in whose space. A manager — or a beneficiary, the manager of the
+    orders its missions became (part B, B7) — reads its own space: the space comes from its
+    token, never from the query. A contractor names the manager and reads only its own orders."""
+    p = req.principal
+    order_id = req.args.get("order_id", "")
+    manager_id = p.tenant if p.role in ("manager", "beneficiary") else req.args.get("manager_id", "")
+    missing = [ErrorDetail.of(f"query.{name}", "REQUIRED") for name, value
+               in (("order_id", order_id), ("manager_id", manager_id)) if not value]
+    if missing:
+        raise Problem(400, missing)
+    return OrderScope(manager_id, order_id, p.tenant if p.role == "contractor" else None)
