@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Text
+from shared.domain.penalties import PenaltyTerms
 from shared.domain.sourcing.records import Siret
 
 Departement = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")]
@@ -69,6 +70,9 @@ class UpsertContract(_Strict):
     starts_on: dt.date
     ends_on: dt.date
     status: ContractStatus
+    # A9: the contract's penalty terms — daily amount per rule (default P1 = 150 EUR) and the
+    # deadlines it prices beyond the catalogue's defaults. Absent: the defaults apply.
+    penalty_terms: PenaltyTerms | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> UpsertContract:

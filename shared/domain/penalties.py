@@ -57,6 +57,11 @@ class PenaltyTerms(BaseModel):
         return self.daily_amount_cents.get(rule, RULES[rule])
 
 
+def terms_of(contract: dict | None) -> PenaltyTerms:
+    """The penalty terms a stored contract document carries (defaults when it has none)."""
+    return PenaltyTerms.model_validate((contract or {}).get("penalty_terms") or {})
+
+
 def days_late(due_at: dt.datetime, until: dt.datetime) -> int:
     """THE counting rule: days of lateness due at ``until`` — each started 24 h after ``due_at``."""
     if until <= due_at:

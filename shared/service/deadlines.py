@@ -233,8 +233,17 @@ def cancel_deadline(tenant_id: str, deadline_id: str, ref: str | None, note: str
 # --- hooks on the order path -------------------------------------------------------------------
 
 
+def _priced(kind: str, terms: PenaltyTerms | None) -> dict[str, Any]:
+    """The rule and daily amount a contract's terms give ``kind`` (the catalogue's by default)."""
+    if terms is None:
+        return {}
+    rule = terms.rule_for(kind)
+    return {"penalty_rule": rule, "daily_amount_cents": terms.amount_for(rule) if rule else None}
+
+
 def late_sharing(manager_id: str, order: Order, message_key: str, occurred_at: dt.datetime,
-                 received_at: dt.datetime) -> tuple[DeadlineWrite, list[PenaltyEntry]]:
+                 received_at: dt.datetime, terms: PenaltyTerms | None = None
+                 ) -> tuple[DeadlineWrite, list[PenaltyEntry]]:
     """D1 for a message received late: the deadline (missed, stopped at receipt) and its P1 days.
 
     Written in the same atomic commit as the message it measures, so neither exists without
@@ -242,7 +251,8 @@ def late_sharing(manager_id: str, order: Order, message_key: str, occurred_at: d
     """
     d = dl.start("D1", f"D1-{digest(order.contractor_id, message_key)[:32]}", tenant_id=manager_id,
                  territory=DEFAULT_TERRITORY, started_at=occurred_at, ref=message_key,
-                 contractor_id=order.contractor_id, contract_id=order.contract_id, order_id=order.order_id)
+                 contractor_id=order.contractor_id, contract_id=order.contract_id, order_id=order.order_id,
+                 **_priced("D1", terms))
     d = d.stop(received_at, message_key)
     entries = entries_due(d, received_at)
     if entries:
@@ -256,7 +266,8 @@ def format_deadline_id(contractor_id: str, manager_id: str, order_id: str, seque
 
 
 def non_compliant_format(store, manager_id: str, order: Order, sequence: int | None, message_key: str,
-                         received_at: dt.datetime, codes: list[str]) -> list[DeadlineWrite]:
+                         received_at: dt.datetime, codes: list[str],
+                         terms: PenaltyTerms | None = None) -> list[DeadlineWrite]:
     """A9/P1: a message rejected for its format opens F1 (due at once) in the reply's commit.
 
     Its timer, armed after the commit, writes day 1 at once and one day per started day after,
@@ -269,7 +280,7 @@ def non_compliant_format(store, manager_id: str, order: Order, sequence: int | N
         return []  # already open (or already corrected) for this order and sequence
     d = dl.start("F1", deadline_id, tenant_id=manager_id, territory=DEFAULT_TERRITORY, started_at=received_at,
                  ref=message_key, contractor_id=order.contractor_id, contract_id=order.contract_id,
-                 order_id=order.order_id)
+                 order_id=order.order_id, **_priced("F1", terms))
     return [DeadlineWrite(d.check(received_at), None)]
 
 

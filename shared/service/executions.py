@@ -11,7 +11,9 @@ from typing import Any
 from shared import topology
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ExecutionReport, Reply, ReplyStatus
+from shared.domain import penalties
 from shared.domain.orders import Actor
+from shared.domain.penalties import terms_of
 from shared.domain.timeliness import measure
 from shared.domain.validation import parse_json
 from shared.ports import (
@@ -117,8 +119,11 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
         # A9/P1: a rejection for the message's format opens F1 on its order, in this same commit.
         order = order_before or _order_of(store, msg.contractor_id, ids)
         if order is not None:
+            codes = [e.code for e in errors]
+            terms = terms_of(store.get_contract(order.manager_id, order.contract_id)) \
+                if penalties.non_compliant_format(codes) else None
             changes.deadlines.extend(deadlines.non_compliant_format(
-                store, order.manager_id, order, ids["sequence"], msg.key, msg.received_at, [e.code for e in errors]))
+                store, order.manager_id, order, ids["sequence"], msg.key, msg.received_at, codes, terms))
     else:
         assert report is not None and order_before is not None and changes.order is not None and timeliness
         changes.events.append(EventRecord(
@@ -142,8 +147,9 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
         # D1/P1: a late message records its missed deadline and penalty days in the same commit;
         # an order put on hold (or resumed) pauses (or resumes) its running deadlines.
         if timeliness.late:
+            terms = terms_of(store.get_contract(report.manager_id, changes.order.contract_id))
             write, entries = deadlines.late_sharing(report.manager_id, changes.order, msg.key, report.occurred_at,
-                                                    msg.received_at)
+                                                    msg.received_at, terms)
             changes.deadlines.append(write)
             changes.penalties.extend(entries)
         changes.deadlines.extend(deadlines.follow_order(store, order_before, changes.order, report.occurred_at,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from shared.domain import deadlines as dl
 from shared.domain.deadlines import DeadlineState
+from shared.domain.penalties import PenaltyTerms
 from shared.ports import Clock
 from shared.service import deadlines
 
@@ -45,10 +46,11 @@ class Onboarding:
     territory: str = "75"
     _connected: set[tuple[str, str]] = field(default_factory=set)  # per instance: one read per contract
 
-    def contract_saved(self, manager_id: str, contract_id: str, contractor_id: str, signed_on: dt.date) -> None:
+    def contract_saved(self, manager_id: str, contract_id: str, contractor_id: str, signed_on: dt.date,
+                       terms: PenaltyTerms | None = None) -> None:
         started = clock_start(signed_on, self.clock.now())
         d = deadlines.plan_deadline("D2", deadline_id(contract_id), tenant_id=manager_id, territory=self.territory,
-                                    started_at=started, ref=f"contracts/{contract_id}")
+                                    started_at=started, ref=f"contracts/{contract_id}", terms=terms)
         deadlines.open_deadline(d, self.store, self.timers, self.clock)
 
     def message_accepted(self, manager_id: str, contract_id: str, at: dt.datetime, ref: str) -> None:

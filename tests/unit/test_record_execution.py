@@ -109,3 +109,21 @@ def test_a_correction_sent_under_a_reused_id_is_refused_loudly_not_dropped(store
     record_execution(inbound(report(1, "acknowledged")), store, FixedClock(NOW), publisher)
     assert [json.loads(data)["errors"][0]["code"] for _, data, _, _ in publisher.published] == [
         "ILLEGAL_TRANSITION", "MESSAGE_ID_REUSED"]
+
+
+def test_a_late_message_is_priced_by_its_contracts_penalty_terms(store):
+    # Given a contract whose P1 is 300 EUR a day instead of the default 150 EUR
+    store.contracts[(MANAGER, "AC-2026-017")] = {"contract_id": "AC-2026-017",
+                                                 "penalty_terms": {"daily_amount_cents": {"P1": 30000}}}
+    # When an event is shared two days and one hour after it happened
+    late = report(1, "acknowledged", occurred_at=NOW - dt.timedelta(days=2, hours=1))
+    assert record_execution(inbound(late), store, FixedClock(NOW)).late is True
+    # Then D1's days (each started day beyond the 15 minutes) are priced at the contract's amount
+    amounts = sorted(entry.amount_cents for entry, _ in store.penalties.values())
+    assert amounts == [30000, 30000, 30000]
+
+
+def test_without_terms_the_default_p1_amount_applies(store):
+    late = report(1, "acknowledged", occurred_at=NOW - dt.timedelta(hours=5))
+    record_execution(inbound(late), store, FixedClock(NOW))
+    assert [entry.amount_cents for entry, _ in store.penalties.values()] == [15000]
