@@ -33,12 +33,17 @@ from pydantic.json_schema import models_json_schema
 
 from shared import topology
 from shared.domain.errors import CATALOGUE, ErrorDetail
+from shared.domain.catalogue import CatalogueVersion
+from shared.domain.contracts import UpsertBillingAccount, UpsertContract
+from shared.domain.deadlines import DeadlineState
 from shared.domain.identity import AccountRequest, CreateAccount, RequestAccount, Right, Role
 from shared.domain.messages import (
     EventType, ExecutionReport, IssueOrder, ManagerDecision, MessageRef, Reply, ReplyStatus,
 )
-from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderState
+from shared.domain.incidents import AcknowledgeIncident, Incident, IncidentState, ReportIncident
+from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState
 from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
+from shared.domain.quotes import DecideQuote, Quote, RequestQuote, SubmitQuote
 from shared.domain.sourcing.messages import (
     DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
     SubmitNeed,
@@ -92,6 +97,15 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
     "frame_mission": (("beneficiary",), Right.NEEDS_WRITE),
     "replace_professional": (("beneficiary", "operator"),
                              {"beneficiary": Right.NEEDS_WRITE, "operator": Right.PROFESSIONALS_WRITE}),
+    # contracts, billing accounts and quotes (issue 5, docs/exchange-perimeter.md)
+    "upsert_contract": (("manager",), Right.CONTRACTS_WRITE),
+    "upsert_billing_account": (("manager",), Right.CONTRACTS_WRITE),
+    "request_quote": (("manager",), Right.ORDERS_WRITE),
+    "submit_quote": (("contractor",), Right.EXECUTION_WRITE),
+    "decide_quote": (("manager", "contractor"), {"manager": Right.ORDERS_WRITE, "contractor": Right.EXECUTION_WRITE}),
+    # incidents (B9, D8: docs/penalties.md)
+    "report_incident": (("manager", "contractor", "beneficiary", "purchasing_body"), Right.INCIDENTS_REPORT),
+    "acknowledge_incident": (("operator",), Right.INCIDENTS_MANAGE),
 }
 # Public HTTPS functions of emulators.json that openapi.json does not describe yet, each with the
 # reason. Listed by name so that adding a function is a conscious choice: tests/unit/test_contracts.py
@@ -102,11 +116,8 @@ NOT_YET_DESCRIBED = frozenset({
     "store_report",  # PDF documents (issue 5): multipart and signed uploads still being built
     "request_report_upload",  # PDF documents (issue 5): still being built
     "get_documents",  # PDF documents (issue 5): still being built
-    "upsert_contract", "upsert_billing_account",  # contracts and billing accounts (issue 5): docs/exchange-perimeter.md
     "import_catalogue", "get_catalogue",  # versioned catalogue (issue 5): docs/exchange-perimeter.md
     "import_property_tree", "get_property_coverage",  # property tree (issue 5, A7): docs/exchange-perimeter.md
-    "report_incident", "acknowledge_incident",  # incidents (B9, D8): landed with docs/penalties.md, wire not frozen yet
-    "request_quote", "submit_quote", "decide_quote",  # quotes (issue 5, A2.4/A2.5/B16): docs/exchange-perimeter.md
 })
 
 
@@ -380,6 +391,93 @@ class ExportRequested(BaseModel):
     job_id: str
 
 
+# --- issue 5: contracts, billing accounts, quotes; incidents (B9) -------------------------------
+
+
+class ContractSaved(UpsertContract):
+    """What upsert_contract answers: the contract as stored, its version and whether this call changed it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ContractSaved")
+
+    changed: bool = Field(description="False when the same content was already stored (nothing published).")
+    version: int = Field(ge=1, description="1 on creation, +1 on each change.")
+    manager_id: str
+    updated_at: AwareDatetime
+
+
+class BillingAccountSaved(UpsertBillingAccount):
+    """What upsert_billing_account answers: the billing account as stored, with its version."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="BillingAccountSaved")
+
+    changed: bool = Field(description="False when the same content was already stored (nothing published).")
+    version: int = Field(ge=1, description="1 on creation, +1 on each change.")
+    manager_id: str
+    updated_at: AwareDatetime
+
+
+class ContractChanged(UpsertContract):
+    """A contract created or updated by its manager, as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.contract.changed.v1, subject contracts/<contract_id>)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ContractChanged")
+
+    version: int = Field(ge=1)
+    manager_id: str
+    updated_at: AwareDatetime
+    change: Literal["created", "updated"]
+
+
+class BillingAccountChanged(UpsertBillingAccount):
+    """A billing account created or updated, as delivered on orders-<contractor> to every contractor holding one
+    of its contracts (CloudEvents type fr.passerelle.billing_account.changed.v1)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="BillingAccountChanged")
+
+    version: int = Field(ge=1)
+    manager_id: str
+    updated_at: AwareDatetime
+    change: Literal["created", "updated"]
+
+
+class CataloguePublished(CatalogueVersion):
+    """A new version of a contract's catalogue (bordereau de prix), as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.catalogue.published.v1, subject contracts/<contract_id>/catalogue)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CataloguePublished")
+
+    manager_id: str
+
+
+class OrderLinesAdded(BaseModel):
+    """The lines of an accepted supplementary quote added to an order (A2.5), as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.order.lines_added.v1, subject orders/<order_id>)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderLinesAdded")
+
+    manager_id: str
+    order_id: str
+    quote_id: str
+    lines: list[OrderLine] = Field(description="The added lines; each line_id is prefixed with <quote_id>-.")
+    total_cents: int = Field(description="The order's new total, in euro cents.")
+
+
+class QuoteView(Quote):
+    """What request_quote, submit_quote and decide_quote answer: the quote and its current version number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="QuoteView")
+
+    current_version: int | None = Field(description="The last submitted version, null before the first submission.")
+
+
+class IncidentView(Incident):
+    """What report_incident and acknowledge_incident answer: the incident and the state of its D8 deadline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentView")
+
+    d8_state: DeadlineState = Field(description="D8 (first response): running until acknowledged, then met or missed.")
+
+
 # name → (model, JSON Schema mode). Validation: the platform receives it; serialization: it sends it.
 SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]]] = {
     "IssueOrder": (IssueOrder, "validation"),
@@ -416,6 +514,22 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "AccountCreated": (AccountCreated, "serialization"),
     "ExportJob": (ExportJob, "serialization"),
     "ExportRequested": (ExportRequested, "serialization"),
+    # contracts, billing accounts, quotes (issue 5); incidents (B9)
+    "UpsertContract": (UpsertContract, "validation"),
+    "ContractSaved": (ContractSaved, "serialization"),
+    "ContractChanged": (ContractChanged, "serialization"),
+    "UpsertBillingAccount": (UpsertBillingAccount, "validation"),
+    "BillingAccountSaved": (BillingAccountSaved, "serialization"),
+    "BillingAccountChanged": (BillingAccountChanged, "serialization"),
+    "RequestQuote": (RequestQuote, "validation"),
+    "SubmitQuote": (SubmitQuote, "validation"),
+    "DecideQuote": (DecideQuote, "validation"),
+    "QuoteView": (QuoteView, "serialization"),
+    "ReportIncident": (ReportIncident, "validation"),
+    "AcknowledgeIncident": (AcknowledgeIncident, "validation"),
+    "IncidentView": (IncidentView, "serialization"),
+    "CataloguePublished": (CataloguePublished, "serialization"),
+    "OrderLinesAdded": (OrderLinesAdded, "serialization"),
 }
 
 _DIRECTION = {
@@ -456,6 +570,21 @@ _DIRECTION = {
     "ExportJob": "Outbound: body of the export_space answers (POST: 202, GET ?job_id=: 200).",
     "ExportRequested": "Internal: data of fr.passerelle.export.requested.v1 on exports-requested (read by "
                        "run_export).",
+    "UpsertContract": "Inbound: body of POST upsert_contract (manager).",
+    "ContractSaved": "Outbound: body of the upsert_contract answer (201 created, 200 updated or unchanged).",
+    "ContractChanged": "Outbound: data of fr.passerelle.contract.changed.v1 on orders-<contractor>.",
+    "UpsertBillingAccount": "Inbound: body of POST upsert_billing_account (manager).",
+    "BillingAccountSaved": "Outbound: body of the upsert_billing_account answer.",
+    "BillingAccountChanged": "Outbound: data of fr.passerelle.billing_account.changed.v1 on orders-<contractor>.",
+    "RequestQuote": "Inbound: body of POST request_quote (manager).",
+    "SubmitQuote": "Inbound: body of POST submit_quote (contractor).",
+    "DecideQuote": "Inbound: body of POST decide_quote (manager: accept or refuse; contractor: withdraw).",
+    "QuoteView": "Outbound: body of the request_quote, submit_quote and decide_quote answers.",
+    "ReportIncident": "Inbound: body of POST report_incident.",
+    "AcknowledgeIncident": "Inbound: body of POST acknowledge_incident (operator).",
+    "IncidentView": "Outbound: body of the report_incident and acknowledge_incident answers.",
+    "CataloguePublished": "Outbound: data of fr.passerelle.catalogue.published.v1 on orders-<contractor>.",
+    "OrderLinesAdded": "Outbound: data of fr.passerelle.order.lines_added.v1 on orders-<contractor>.",
 }
 
 
@@ -959,6 +1088,123 @@ class _AccountStory:
         self.weak = ErrorDetail.of("$.password", "WEAK_PASSWORD")
 
 
+# --- issue 5 examples: contracts, billing accounts, quotes; incidents ----------------------------
+
+CONTRACT_ID = "AC-2026-017"
+UPSERT_CONTRACT: dict[str, Any] = {
+    "contract_id": CONTRACT_ID, "title": "Entretien et petits travaux de plomberie — patrimoine lyonnais",
+    "contractor_id": CONTRACTOR_ID, "contractor_siret": "43819027600016",
+    "lots": [{"code": "PLB", "label": "Plomberie sanitaire"}, {"code": "CVC", "label": "Chauffage et ventilation"}],
+    "perimeter": {"departements": ["69"], "communes": ["01173"]},
+    "signed_on": "2026-02-20", "starts_on": "2026-03-01", "ends_on": "2029-02-28", "status": "active",
+    "penalty_terms": {"daily_amount_cents": {"P1": 20000}, "rules_by_kind": {"D3": "P1"}},
+}
+UPSERT_BILLING_ACCOUNT: dict[str, Any] = {
+    "billing_account_id": "CF-LYON-01", "contract_ids": [CONTRACT_ID],
+    "invoicing_address": {"lines": ["Rhône Habitat — Service comptabilité fournisseurs", "12 rue de la République"],
+                          "postal_code": "69002", "city": "Lyon"},
+    "legal_entity": {"name": "Rhône Habitat OPH", "siret": "27690001200010"},
+}
+QUOTE_ID = "DEV-2026-0042"
+REQUEST_QUOTE: dict[str, Any] = {
+    "quote_id": QUOTE_ID, "contract_id": CONTRACT_ID, "contractor_id": CONTRACTOR_ID,
+    "title": "Remplacement de la colonne d'eau froide — bâtiment A",
+    "site": {"node_id": "LYON-BAT-A", "label": "Résidence Les Tilleuls — bâtiment A", "commune": "69383"},
+}
+SUBMIT_QUOTE: dict[str, Any] = {
+    "manager_id": MANAGER_ID, "quote_id": QUOTE_ID, "valid_until": "2026-04-30",
+    "lines": [
+        {"line_id": "1", "service_code": "PLB-COL-01", "label": "Remplacement de colonne (par niveau)",
+         "quantity": "5", "unit": "U", "unit_price_cents": 68000},
+        {"line_id": "2", "service_code": "PLB-DEP-01", "label": "Déplacement", "quantity": "1", "unit": "U",
+         "unit_price_cents": 4500},
+    ],
+    "document_sha256": "3b7d9e1f5a2c8b4d6e0f1a3c5b7d9e2f4a6c8b0d1e3f5a7c9b2d4e6f8a0c1b3d",
+}
+
+
+class _Issue5Story:
+    """Rhône Habitat's contract with ctr-acme, its billing account, a quote accepted; an incident acknowledged."""
+
+    def __init__(self) -> None:
+        from shared.domain.quotes import QuoteAction, QuoteVersion
+        from shared.service import deadlines as dls
+        from shared.domain.incidents import severity_variant
+        from shared.service.incidents import incident_id_for
+
+        saved = {"manager_id": MANAGER_ID, "version": 1, "updated_at": "2026-02-20T10:15:02.331000+00:00"}
+        self.contract_saved = {"changed": True, **UPSERT_CONTRACT, **saved}
+        self.contract_updated = {**self.contract_saved, "status": "suspended", "version": 2,
+                                 "updated_at": "2026-09-01T07:30:00+00:00"}
+        self.contract_changed = {**UPSERT_CONTRACT, **saved, "change": "created"}
+        self.billing_saved = {"changed": True, **UPSERT_BILLING_ACCOUNT, **saved}
+        self.billing_changed = {**UPSERT_BILLING_ACCOUNT, **saved, "change": "created"}
+        self.contract_invalid = _errors_of(UpsertContract, {**UPSERT_CONTRACT, "ends_on": "2026-01-31",
+                                                            "perimeter": {"departements": ["99"]}})
+        self.billing_invalid = _errors_of(UpsertBillingAccount, {**UPSERT_BILLING_ACCOUNT, "invoicing_address": {
+            **UPSERT_BILLING_ACCOUNT["invoicing_address"], "postal_code": "6900"}})
+
+        requested = Quote(manager_id=MANAGER_ID, quote_id=QUOTE_ID, contract_id=CONTRACT_ID,
+                          contractor_id=CONTRACTOR_ID, title=REQUEST_QUOTE["title"],
+                          site=RequestQuote.model_validate_json(json.dumps(REQUEST_QUOTE)).site,
+                          requested_at=_utc("2026-03-09T08:30:00Z"))
+        command = SubmitQuote.model_validate_json(json.dumps(SUBMIT_QUOTE))
+        version = QuoteVersion(version=1, lines=command.lines, valid_until=command.valid_until,
+                               document_sha256=command.document_sha256, catalogue_version=3,
+                               submitted_at=_utc("2026-03-11T15:02:00Z"))
+        submitted = requested.apply(QuoteAction.SUBMIT, "contractor", versions=[version])
+        self.decide = {"quote_id": QUOTE_ID, "action": "accept"}
+        accepted = submitted.apply(QuoteAction.ACCEPT, "manager", decided_at=_utc("2026-03-16T09:00:00Z"),
+                                   created_order_id="BC-2026-0150")
+        self.refuse = {"quote_id": QUOTE_ID, "action": "refuse", "reason": "Montant supérieur à l'enveloppe votée."}
+        self.withdraw = {"manager_id": MANAGER_ID, "quote_id": QUOTE_ID, "action": "withdraw",
+                         "reason": "Erreur de métré : une nouvelle demande suivra."}
+        self.quotes = {name: {**_json(q), "current_version": q.current.version if q.current else None}
+                       for name, q in (("requested", requested), ("submitted", submitted), ("accepted", accepted))}
+        added = [line.model_copy(update={"line_id": f"DEV-2026-0043-{line.line_id}"}) for line in command.lines]
+        self.lines_added = {"manager_id": MANAGER_ID, "order_id": ORDER_ID, "quote_id": "DEV-2026-0043",
+                            "lines": [_json(line) for line in added],
+                            "total_cents": sum(line.amount_cents for line in [
+                                *IssueOrder.model_validate_json(json.dumps(ISSUE_ORDER)).lines, *added])}
+        self.catalogue_published = {"manager_id": MANAGER_ID, **_json(CatalogueVersion.model_validate({
+            "contract_id": CONTRACT_ID, "version": 3, "valid_from": "2026-03-01", "reviewed_on": "2026-02-15",
+            "items": {code: {"code": code, "label": label, "unit": "U", "unit_price_cents": price, "vat_rate": "10"}
+                      for code, label, price in (("PLB-COL-01", "Remplacement de colonne (par niveau)", 68000),
+                                                 ("PLB-DEP-01", "Déplacement", 4500),
+                                                 ("PLB-FUI-01", "Recherche et réparation de fuite", 12500))}}))}
+        self.quote_illegal = self._refused(lambda: accepted.apply(QuoteAction.REFUSE, "manager"))
+        self.quote_not_for_actor = self._refused(lambda: submitted.apply(QuoteAction.ACCEPT, "contractor"))
+
+        self.report = {"severity": 2, "title": "Connecteur ERP bloqué : ordres non reçus",
+                       "description": "Depuis 8 h 40, aucun ordre de service n'arrive sur notre topic. "
+                                      "Les interventions urgentes sont traitées par téléphone.",
+                       "order_id": ORDER_ID, "territory": "69"}
+        reported_at = _utc("2026-03-12T07:52:00Z")
+        incident_id = incident_id_for("contractor", CONTRACTOR_ID, "inc-2026-03-12-0001")
+        planned = dls.plan_deadline("D8", "D8-" + incident_id, tenant_id=CONTRACTOR_ID, territory="69",
+                                    started_at=reported_at, ref=incident_id, variant=severity_variant(2))
+        incident = Incident(incident_id=incident_id, reporter_tenant=CONTRACTOR_ID, reporter_role="contractor",
+                            reported_by="uid-ctr-lucas-martin", severity=2, title=self.report["title"],
+                            description=self.report["description"], order_id=ORDER_ID, territory="69",
+                            reported_at=reported_at, deadline_id=planned.deadline_id, due_at=planned.due_at)
+        self.acknowledge = {"incident_id": incident_id, "note": "Abonnement push relancé ; surveillance renforcée."}
+        self.incident_reported = {**_json(incident), "d8_state": "running"}
+        self.incident_acknowledged = {**_json(incident.model_copy(update={
+            "state": IncidentState.ACKNOWLEDGED, "acknowledged_at": _utc("2026-03-12T08:21:00Z"),
+            "acknowledged_by": OPERATOR_UID, "note": self.acknowledge["note"], "first_response_met": True})),
+            "d8_state": "met"}
+        self.incident_invalid = _errors_of(ReportIncident, {**self.report, "severity": 5, "title": ""})
+
+    @staticmethod
+    def _refused(step: Any) -> list[ErrorDetail]:
+        from shared.domain.errors import DomainError
+        try:
+            step()
+        except DomainError as exc:
+            return list(exc.errors)
+        raise AssertionError("the step was meant to be refused")
+
+
 EXPORT_JOB_ID = "5b0e8f2a9c4d4e1f8a7b6c5d4e3f2a1b"
 EXPORT_PENDING: dict[str, Any] = {
     "job_id": EXPORT_JOB_ID, "tenant": MANAGER_ID, "role": "manager", "spaces": [f"managers/{MANAGER_ID}"],
@@ -986,6 +1232,7 @@ class _Platform:
         self.sourcing = _SourcingStory()
         self.penalties = _PenaltyStory()
         self.accounts = _AccountStory()
+        self.issue5 = _Issue5Story()
 
 
 def _import_report() -> dict[str, Any]:
@@ -1006,7 +1253,7 @@ def _jsonl(*bodies: dict[str, Any]) -> str:
 
 
 def platform_examples(p: _Platform) -> dict[str, list[Any]]:
-    s, pen, acc = p.sourcing, p.penalties, p.accounts
+    s, pen, acc, i5 = p.sourcing, p.penalties, p.accounts, p.issue5
     return {
         "Beneficiary": [BENEFICIARY],
         "Professional": [PROFESSIONAL, {k: v for k, v in REPLACEMENT_PRO.items() if k != "siret"}],
@@ -1032,6 +1279,21 @@ def platform_examples(p: _Platform) -> dict[str, list[Any]]:
         "AccountCreated": [acc.created],
         "ExportJob": [EXPORT_PENDING, EXPORT_RUNNING, EXPORT_COMPLETED],
         "ExportRequested": [{"job_id": EXPORT_JOB_ID}],
+        "UpsertContract": [UPSERT_CONTRACT, {k: v for k, v in UPSERT_CONTRACT.items() if k != "penalty_terms"}],
+        "ContractSaved": [i5.contract_saved, i5.contract_updated],
+        "ContractChanged": [i5.contract_changed],
+        "UpsertBillingAccount": [UPSERT_BILLING_ACCOUNT],
+        "BillingAccountSaved": [i5.billing_saved],
+        "BillingAccountChanged": [i5.billing_changed],
+        "RequestQuote": [REQUEST_QUOTE],
+        "SubmitQuote": [SUBMIT_QUOTE],
+        "DecideQuote": [i5.decide, i5.refuse, i5.withdraw],
+        "QuoteView": list(i5.quotes.values()),
+        "ReportIncident": [i5.report],
+        "AcknowledgeIncident": [i5.acknowledge],
+        "IncidentView": [i5.incident_reported, i5.incident_acknowledged],
+        "CataloguePublished": [i5.catalogue_published],
+        "OrderLinesAdded": [i5.lines_added],
     }
 
 
@@ -1188,7 +1450,8 @@ _PLATFORM_HTTP_SCHEMAS = [
     "Beneficiary", "Professional", "ProfessionalUpserted", "ImportReport", "SubmitNeed", "ProposeProfessionals",
     "DecideProposal", "NeedRecord", "FrameMission", "Mission", "ReplacementRequest", "SourcingView",
     "PenaltyDecisionRequest", "PenaltyEntry", "Statement", "RequestAccount", "AccountRequest", "CreateAccount",
-    "AccountCreated", "ExportJob",
+    "AccountCreated", "ExportJob", "UpsertContract", "ContractSaved", "UpsertBillingAccount", "BillingAccountSaved",
+    "RequestQuote", "SubmitQuote", "DecideQuote", "QuoteView", "ReportIncident", "AcknowledgeIncident", "IncidentView",
 ]
 # functions/import_professionals.py: JSON_LINES and MAX_BULK_BYTES (not imported: the handler imports Flask).
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
@@ -1390,6 +1653,245 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     }, "get", operation_id="export_space_status")
 
     _sourcing_operations(p, refs, path_item, post_errors)
+    _issue5_operations(p, refs, path_item, post_errors)
+
+
+def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
+    """Contracts and billing accounts (A2.1, A2.2), quotes (A2.4, A2.5, B16), incidents (B9)."""
+    from shared.domain import catalogue as cat
+
+    i5 = p.issue5
+    cid0, cid1, _ = CORRELATION_IDS
+
+    # upsert_contract -------------------------------------------------------------------------
+    path_item("upsert_contract", {
+        "summary": "Create or update a contract (marché) with a contractor",
+        "description": (
+            "A manager declares one of its contracts (A2.1): contractor, lots, geographic perimeter (départements "
+            "and/or INSEE communes), dates, status and, optionally, its penalty terms (A9: daily amount per rule, "
+            "extra deadlines priced). Orders and quotes must then name a contract in force, held by their "
+            "contractor, within its lots and perimeter (A13). Each change is published on the contractor's "
+            "`orders-<contractor_id>` as `fr.passerelle.contract.changed.v1`; the same content again changes "
+            "nothing (`changed: false`). A contract's contractor never changes. Signing starts D2 (connection "
+            "within a month)."),
+        "tags": ["manager"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["UpsertContract"], {
+            "with_penalty_terms": ("Two lots, Rhône plus one commune of the Ain, P1 at 200 EUR a day",
+                                   UPSERT_CONTRACT),
+            "default_terms": ("The same contract with the catalogue's default penalty terms",
+                              {k: v for k, v in UPSERT_CONTRACT.items() if k != "penalty_terms"})}),
+        "responses": {
+            "201": _json_response("Contract created (version 1) and published to the contractor.",
+                                  refs["ContractSaved"], {"created": ("Created", i5.contract_saved)}, _REPLAYED),
+            "200": _json_response("Contract updated (a new version, published), or unchanged (`changed: false`).",
+                                  refs["ContractSaved"], {"updated": ("Suspended: version 2", i5.contract_updated),
+                                                          "unchanged": ("Same content again", {
+                                                              **i5.contract_saved, "changed": False})}, _REPLAYED),
+            **post_errors("upsert_contract", extra={
+                "400": {"malformed_json": _rejected(_malformed(UpsertContract), cid0)},
+                "422": {
+                    "invalid_contract": _rejected(i5.contract_invalid, cid0),
+                    "unknown_contractor": _rejected([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND",
+                                                                    contractor_id="ctr-inconnu")], cid1),
+                    "contractor_changed": _rejected([ErrorDetail.of("$.contractor_id", "CONTRACTOR_CHANGED")], cid1),
+                },
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "The body breaks the schema (dates in order, distinct lot codes, INSEE codes), "
+                                    "the contractor is unknown, another contractor than the stored one is named, "
+                                    "or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # upsert_billing_account ------------------------------------------------------------------
+    path_item("upsert_billing_account", {
+        "summary": "Create or update a billing account",
+        "description": (
+            "Where and to whom contractors invoice (A2.2): the invoicing address and legal entity, for one or more "
+            "of the manager's contracts. Each change is published as `fr.passerelle.billing_account.changed.v1` on "
+            "the `orders-<contractor_id>` of every contractor holding one of those contracts."),
+        "tags": ["manager"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["UpsertBillingAccount"], {"lyon": ("Invoicing address of Rhône Habitat",
+                                                                          UPSERT_BILLING_ACCOUNT)}),
+        "responses": {
+            "201": _json_response("Billing account created and published.", refs["BillingAccountSaved"],
+                                  {"created": ("Created", i5.billing_saved)}, _REPLAYED),
+            "200": _json_response("Updated (new version) or unchanged (`changed: false`).", refs["BillingAccountSaved"],
+                                  {"unchanged": ("Same content again", {**i5.billing_saved, "changed": False})},
+                                  _REPLAYED),
+            **post_errors("upsert_billing_account", extra={
+                "400": {"malformed_json": _rejected(_malformed(UpsertBillingAccount), cid0)},
+                "422": {
+                    "invalid_address": _rejected(i5.billing_invalid, cid0),
+                    "unknown_contract": _rejected([ErrorDetail.of("$.contract_ids[0]", "CONTRACT_NOT_FOUND",
+                                                                  contract_id="AC-2025-999")], cid1),
+                },
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "The body breaks the schema, a contract is unknown to the manager, or "
+                                    + _IDEM_422}),
+        },
+    }, "post")
+
+    # request_quote ---------------------------------------------------------------------------
+    path_item("request_quote", {
+        "summary": "Ask a contractor for a quote (devis)",
+        "description": (
+            "A manager asks one of its contractors for a quote (A2.4) under a contract in force, for a node of its "
+            "property tree; with `order_id`, a supplementary quote on an existing order (A2.5). D3 starts (the "
+            "contractor's time to submit, B16). Asking again with the same content answers 200 with the stored "
+            "quote; another quote under the same quote_id is refused."),
+        "tags": ["manager"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["RequestQuote"], {
+            "quote": ("A quote for works on a building", REQUEST_QUOTE),
+            "supplementary": ("A supplementary quote on an order", {**REQUEST_QUOTE, "quote_id": "DEV-2026-0043",
+                                                                     "order_id": ORDER_ID})}),
+        "responses": {
+            "201": _json_response("Quote requested; D3 running.", refs["QuoteView"],
+                                  {"requested": ("Requested", i5.quotes["requested"])}, _REPLAYED),
+            "200": _json_response("The same request was already recorded: nothing changed.", refs["QuoteView"],
+                                  {"already_known": ("Same request again", i5.quotes["requested"])}, _REPLAYED),
+            **post_errors("request_quote", extra={
+                "400": {"malformed_json": _rejected(_malformed(RequestQuote), cid0)},
+                "404": {"order_not_found": _rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
+                                                                     order_id="BC-2026-9999")], cid0)},
+                "422": {
+                    "contract_refused": _rejected([
+                        ErrorDetail.of("$.contract_id", "CONTRACT_NOT_IN_FORCE", contract_id=CONTRACT_ID,
+                                       on="2026-03-09", status="suspended", starts_on="2026-03-01",
+                                       ends_on="2029-02-28"),
+                        ErrorDetail.of("$.site.commune", "OUTSIDE_CONTRACT_PERIMETER", commune="38185",
+                                       contract_id=CONTRACT_ID)], cid0),
+                    "unknown_node": _rejected([ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND",
+                                                              node_id="LYON-BAT-Z")], cid1),
+                    "quote_already_exists": _rejected([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS",
+                                                                      quote_id=QUOTE_ID)], cid1),
+                },
+            }, descriptions={
+                "400": _IDEM_400, "404": "The supplementary quote's order is not one of the manager's orders with "
+                                         "this contractor (ORDER_NOT_FOUND, alone).",
+                "409": _IDEM_409,
+                "422": "The body breaks the schema; the contract is unknown, not in force, another contractor's or "
+                       "does not cover the site's commune (A13); the node is not in the property tree (A7); another "
+                       "quote exists under this quote_id; or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # submit_quote ----------------------------------------------------------------------------
+    catalogue = cat.CatalogueVersion(contract_id=CONTRACT_ID, version=3, valid_from=dt.date(2026, 3, 1),
+                                     reviewed_on=dt.date(2026, 2, 15), items={
+                                         "PLB-COL-01": cat.CatalogueItem(code="PLB-COL-01", label="Colonne", unit="U",
+                                                                         unit_price_cents=65000, vat_rate="10"),
+                                     })
+    path_item("submit_quote", {
+        "summary": "Submit (or revise) a quote",
+        "description": (
+            "The contractor answers a quote request with priced lines, a validity date and, optionally, the "
+            "SHA-256 of the quote's PDF stored with store_report. Each submission is a new version; the first "
+            "stops D3. When the contract has a catalogue in force, every line must use one of its service codes, "
+            "at its unit and price (A14)."),
+        "tags": ["contractor"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["SubmitQuote"], {"two_lines": ("Two lines and the PDF's digest",
+                                                                      SUBMIT_QUOTE)}),
+        "responses": {
+            "200": _json_response("Version recorded.", refs["QuoteView"],
+                                  {"submitted": ("Version 1 submitted", i5.quotes["submitted"])}, _REPLAYED),
+            **post_errors("submit_quote", extra={
+                "400": {"malformed_json": _rejected(_malformed(SubmitQuote), cid0)},
+                "404": {"quote_not_found": _rejected([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND",
+                                                                     quote_id="DEV-2026-9999")], cid0)},
+                "422": {
+                    "off_catalogue": _rejected(cat.line_errors(catalogue, SUBMIT_QUOTE["lines"]), cid0),
+                    "validity_past": _rejected([ErrorDetail.of("$.valid_until", "OUT_OF_RANGE",
+                                                               detail="la date de validité est passée")], cid1),
+                    "already_decided": _rejected(i5.quote_illegal, cid1),
+                },
+            }, descriptions={
+                "400": _IDEM_400, "404": "No such quote for this manager and contractor.", "409": _IDEM_409,
+                "422": "The body breaks the schema, a line is off the catalogue in force, the validity date is past, "
+                       "the quote is no longer open, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # decide_quote ----------------------------------------------------------------------------
+    path_item("decide_quote", {
+        "summary": "Accept, refuse or withdraw a quote",
+        "description": (
+            "The manager accepts a submitted quote (it becomes an order through receive_order, or — a "
+            "supplementary quote — its lines are added to the order and the contractor is told with "
+            "`fr.passerelle.order.lines_added.v1`) or refuses it with a reason; the contractor withdraws it "
+            "(naming the manager, with a reason). Accepting a quote past its validity date expires it "
+            "(QUOTE_EXPIRED)."),
+        "tags": ["manager", "contractor"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["DecideQuote"], {
+            "accept": ("Manager accepts", i5.decide), "refuse": ("Manager refuses, with a reason", i5.refuse),
+            "withdraw": ("Contractor withdraws", i5.withdraw)}),
+        "responses": {
+            "200": _json_response("Decision applied; the quote as it is now.", refs["QuoteView"],
+                                  {"accepted": ("Accepted: order BC-2026-0150 issued", i5.quotes["accepted"])},
+                                  _REPLAYED),
+            **post_errors("decide_quote", extra={
+                "400": {"malformed_json": _rejected(_malformed(DecideQuote), cid0)},
+                "404": {"quote_not_found": _rejected([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND",
+                                                                     quote_id="DEV-2026-9999")], cid0)},
+                "422": {
+                    "illegal_transition": _rejected(i5.quote_illegal, cid0),
+                    "not_for_contractor": _rejected(i5.quote_not_for_actor, cid1),
+                    "reason_required": _rejected([ErrorDetail.of("$.reason", "REQUIRED")], cid1),
+                    "expired": _rejected([ErrorDetail.of("$.quote_id", "QUOTE_EXPIRED", quote_id=QUOTE_ID,
+                                                         valid_until="2026-04-30")], cid1),
+                },
+            }, descriptions={
+                "400": _IDEM_400, "404": "No such quote for the caller (or the supplementary quote's order is gone).",
+                "409": _IDEM_409,
+                "422": "The body breaks the schema, the action does not apply to the quote's state or is the other "
+                       "party's, a refusal or withdrawal without reason, the quote expired, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # report_incident -------------------------------------------------------------------------
+    path_item("report_incident", {
+        "summary": "Report an incident to the operator",
+        "description": (
+            "Any party reports an incident (B9) with a severity from 1 (most severe) to 4. D8 starts: the operator "
+            "must give a first response within 1 hour (severities 1 and 2), 8 or 24 working hours in the "
+            "territory (severities 3 and 4). The incident id derives from the caller and the Idempotency-Key: the "
+            "same key gives the same incident. See docs/penalties.md, \"Incidents\"."),
+        "tags": ["manager", "contractor", "beneficiary"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["ReportIncident"], {"connector_down": ("Severity 2, about an order",
+                                                                              i5.report)}),
+        "responses": {
+            "201": _json_response("Incident recorded; D8 running.", refs["IncidentView"],
+                                  {"reported": ("Reported, due within the hour", i5.incident_reported)}, _REPLAYED),
+            **post_errors("report_incident", extra={
+                "400": {"malformed_json": _rejected(_malformed(ReportIncident), cid0)},
+                "422": {"invalid_incident": _rejected(i5.incident_invalid, cid0)},
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "The body breaks the schema, or " + _IDEM_422}),
+        },
+    }, "post")
+
+    # acknowledge_incident --------------------------------------------------------------------
+    path_item("acknowledge_incident", {
+        "summary": "Acknowledge an incident (operator's first response)",
+        "description": (
+            "The operator acknowledges an incident, optionally with a note: D8 stops, met or missed. "
+            "Acknowledging again changes nothing."),
+        "tags": ["operator"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["AcknowledgeIncident"], {"with_note": ("With a note", i5.acknowledge)}),
+        "responses": {
+            "200": _json_response("Acknowledged (or already acknowledged).", refs["IncidentView"],
+                                  {"acknowledged": ("Acknowledged in 29 minutes: D8 met", i5.incident_acknowledged)},
+                                  _REPLAYED),
+            **post_errors("acknowledge_incident", extra={
+                "400": {"malformed_json": _rejected(_malformed(AcknowledgeIncident), cid0)},
+                "404": {"incident_not_found": _rejected([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_FOUND",
+                                                                        incident_id="inc-000000000000000000000000")],
+                                                        cid0)},
+                "422": {"invalid_note": _rejected(_errors_of(AcknowledgeIncident, {**i5.acknowledge, "note": ""}),
+                                                  cid0)},
+            }, descriptions={"400": _IDEM_400, "404": "No such incident.", "409": _IDEM_409,
+                             "422": "The body breaks the schema, or " + _IDEM_422}),
+        },
+    }, "post")
 
 
 def _sourcing_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
@@ -2016,11 +2518,16 @@ def _headers_schema(event_type: EventType, *, inbound: bool, subject: Literal["a
     }
 
 
+ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",
+                   "cataloguePublished"]
+
+
 def _asyncapi(story: _Story) -> dict[str, Any]:
     functions = _load_functions()
     config = json.loads(EMULATORS_FILE.read_text(encoding="utf-8"))
     region = config.get("region", "europe-west9")
-    names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested"]
+    names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested",
+             "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded"]
     schemas, refs = components_schemas(names)
     platform_source = f"{topology.PLATFORM_SOURCE}/managers/<manager_id>"
     schemas["OrderIssuedHeaders"] = _headers_schema(
@@ -2053,6 +2560,27 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
         EventType.EXPORT_REQUESTED, inbound=False, subject="optional", source=f"{EXPORTS_SOURCE}: the platform.",
         ce_id="export-<job_id>: one event per export job.")
     del schemas["ExportRequestedHeaders"]["properties"]["ce-subject"]
+
+    for key, event_type, subject, ce_id in (
+            ("ContractChangedHeaders", EventType.CONTRACT_CHANGED, ("^contracts/", "contracts/<contract_id>."),
+             "contracts-<hash of manager, contract, version and contractor>: one event per version; drop duplicates."),
+            ("BillingAccountChangedHeaders", EventType.BILLING_ACCOUNT_CHANGED,
+             ("^billing_accounts/", "billing_accounts/<billing_account_id>."),
+             "billing_accounts-<hash of manager, account, version and contractor>: one event per version and "
+             "contractor."),
+            ("CataloguePublishedHeaders", EventType.CATALOGUE_PUBLISHED,
+             ("^contracts/.+/catalogue$", "contracts/<contract_id>/catalogue."),
+             "catalogue-<hash of manager, contract and version>: one event per catalogue version."),
+            ("OrderLinesAddedHeaders", EventType.ORDER_LINES_ADDED, ("^orders/", "orders/<order_id>."),
+             "lines-<hash of manager, order and quote>: one event per accepted supplementary quote.")):
+        schemas[key] = _headers_schema(event_type, inbound=False, subject="always",
+                                       source=f"{platform_source}: the manager.", ce_id=ce_id)
+        schemas[key]["properties"]["ce-subject"] = {"type": "string", "pattern": subject[0], "description": subject[1]}
+    i5 = _Issue5Story()
+
+    def orders_ce(event_type: EventType, kind: str, parts: tuple[str, ...], time: str, subject: str) -> dict[str, str]:
+        return _ce(event_type, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}", f"{kind}-{digest(*parts)[:32]}",
+                   time, subject)
 
     ordering = {"googlepubsub": {"bindingVersion": PUBSUB_BINDING_VERSION, "orderingKey": "$message.payload#/order_id"}}
 
@@ -2119,6 +2647,45 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
               _json(rejected))],
             correlation={"location": "$message.payload#/in_reply_to/id",
                          "description": "The ce-id of the execution message answered."}),
+        "contractChanged": message(
+            "contractChanged", "Contract created or updated",
+            "The manager created or changed a contract held by the contractor (A2.1).",
+            "Published through the outbox after POST upsert_contract changed the contract (a new version). Pub/Sub "
+            "ordering key: the contract id. The payload is the whole contract; keep the highest version.",
+            "ContractChangedHeaders", refs["ContractChanged"],
+            [("contract_created", "Contract AC-2026-017 created", orders_ce(
+                EventType.CONTRACT_CHANGED, "contracts", (MANAGER_ID, CONTRACT_ID, "1", CONTRACTOR_ID),
+                "2026-02-20T10:15:02.331Z", f"contracts/{CONTRACT_ID}"), i5.contract_changed)],
+            ordered=False),
+        "billingAccountChanged": message(
+            "billingAccountChanged", "Billing account created or updated",
+            "Where and to whom to invoice changed (A2.2).",
+            "Published after POST upsert_billing_account changed the account, to every contractor holding one of "
+            "its contracts. Ordering key: the billing account id.",
+            "BillingAccountChangedHeaders", refs["BillingAccountChanged"],
+            [("billing_account_created", "Billing account CF-LYON-01 created", orders_ce(
+                EventType.BILLING_ACCOUNT_CHANGED, "billing_accounts", (MANAGER_ID, "CF-LYON-01", "1", CONTRACTOR_ID),
+                "2026-02-20T10:15:02.331Z", "billing_accounts/CF-LYON-01"), i5.billing_changed)],
+            ordered=False),
+        "cataloguePublished": message(
+            "cataloguePublished", "Catalogue version published",
+            "A new version of a contract's catalogue (bordereau de prix) was imported (A14).",
+            "Published after POST import_catalogue. Ordering key: the contract id. Quote lines are checked "
+            "against the version in force on the day of submission.",
+            "CataloguePublishedHeaders", refs["CataloguePublished"],
+            [("catalogue_v3", "Version 3 of AC-2026-017's catalogue", orders_ce(
+                EventType.CATALOGUE_PUBLISHED, "catalogue", (MANAGER_ID, CONTRACT_ID, "3"),
+                "2026-02-25T13:40:00.118Z", f"contracts/{CONTRACT_ID}/catalogue"), i5.catalogue_published)],
+            ordered=False),
+        "orderLinesAdded": message(
+            "orderLinesAdded", "Lines added to an order",
+            "The manager accepted a supplementary quote: its lines are added to the order (A2.5).",
+            "Published after POST decide_quote accepted a quote naming an order_id. Ordering key: the order id, "
+            "like the order's other messages.",
+            "OrderLinesAddedHeaders", refs["OrderLinesAdded"],
+            [("lines_added", "Two lines of DEV-2026-0043 added to BC-2026-0101", orders_ce(
+                EventType.ORDER_LINES_ADDED, "lines", (MANAGER_ID, ORDER_ID, "DEV-2026-0043"),
+                "2026-03-16T09:00:00.412Z", f"orders/{ORDER_ID}"), i5.lines_added)]),
         "needSubmitted": message(
             "needSubmitted", "Need version submitted",
             "A need version waits for scoring (platform-internal).",
@@ -2162,9 +2729,11 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
     replies_topic = topology.replies_topic("{contractorId}")
     channels = {
         "orders": channel("orders", "Orders for a contractor",
-                          "Platform → contractor: new orders and the manager's decisions. Pull them from "
-                          f"{topology.erp_subscription(orders_topic)} and acknowledge each once stored.",
-                          ["orderIssued", "orderStateChanged"],
+                          "Platform → contractor: new orders, the manager's decisions, lines added by a "
+                          "supplementary quote, and the contracts, billing accounts and catalogue versions the "
+                          f"contractor works under. Pull them from {topology.erp_subscription(orders_topic)} and "
+                          "acknowledge each once stored; route on ce-type.",
+                          ORDERS_MESSAGES,
                           {"name": topology.erp_subscription(orders_topic), "type": "pull", "messageOrdering": True,
                            "ackDeadlineSeconds": 60, "maxDeliveryAttempts": 10}),
         "execution": channel("execution", "Execution reports from a contractor",
@@ -2213,8 +2782,9 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
         "sendOrders": {
             "action": "send", "channel": {"$ref": "#/channels/orders"},
             "title": "Deliver orders and decisions",
-            "summary": "The platform publishes a manager's orders and decisions for the contractor.",
-            "messages": refs_to("orders", ["orderIssued", "orderStateChanged"]),
+            "summary": "The platform publishes a manager's orders and decisions, and the contracts, billing accounts "
+                       "and catalogues behind them, for the contractor.",
+            "messages": refs_to("orders", ORDERS_MESSAGES),
         },
         "receiveExecutionReports": {
             "action": "receive", "channel": {"$ref": "#/channels/execution"},
