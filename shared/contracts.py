@@ -33,7 +33,7 @@ from pydantic.json_schema import models_json_schema
 
 from shared import topology
 from shared.domain.errors import CATALOGUE, ErrorDetail
-from shared.domain.catalogue import CatalogueVersion
+from shared.domain.catalogue import CatalogueVersion, ImportCatalogue
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
 from shared.domain.deadlines import DeadlineState
 from shared.domain.identity import AccountRequest, CreateAccount, RequestAccount, Right, Role
@@ -41,6 +41,7 @@ from shared.domain.messages import (
     EventType, ExecutionReport, IssueOrder, ManagerDecision, MessageRef, Reply, ReplyStatus,
 )
 from shared.domain.incidents import AcknowledgeIncident, Incident, IncidentState, ReportIncident
+from shared.domain.property_tree import ImportPropertyTree
 from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState
 from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
 from shared.domain.quotes import DecideQuote, Quote, RequestQuote, SubmitQuote
@@ -100,6 +101,10 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
     # contracts, billing accounts and quotes (issue 5, docs/exchange-perimeter.md)
     "upsert_contract": (("manager",), Right.CONTRACTS_WRITE),
     "upsert_billing_account": (("manager",), Right.CONTRACTS_WRITE),
+    "import_catalogue": (("manager",), Right.CONTRACTS_WRITE),
+    "get_catalogue": (("manager", "contractor"), Right.ORDERS_READ),
+    "import_property_tree": (("manager",), Right.PROPERTY_WRITE),
+    "get_property_coverage": (("manager",), Right.ORDERS_READ),
     "request_quote": (("manager",), Right.ORDERS_WRITE),
     "submit_quote": (("contractor",), Right.EXECUTION_WRITE),
     "decide_quote": (("manager", "contractor"), {"manager": Right.ORDERS_WRITE, "contractor": Right.EXECUTION_WRITE}),
@@ -116,8 +121,6 @@ NOT_YET_DESCRIBED = frozenset({
     "store_report",  # PDF documents (issue 5): multipart and signed uploads still being built
     "request_report_upload",  # PDF documents (issue 5): still being built
     "get_documents",  # PDF documents (issue 5): still being built
-    "import_catalogue", "get_catalogue",  # versioned catalogue (issue 5): docs/exchange-perimeter.md
-    "import_property_tree", "get_property_coverage",  # property tree (issue 5, A7): docs/exchange-perimeter.md
 })
 
 
@@ -462,6 +465,95 @@ class OrderLinesAdded(BaseModel):
     total_cents: int = Field(description="The order's new total, in euro cents.")
 
 
+class CatalogueImported(BaseModel):
+    """What import_catalogue answers: the version created."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueImported")
+
+    contract_id: str
+    version: int = Field(ge=1)
+    valid_from: dt.date
+    items: int = Field(ge=1, description="How many items (service codes) the version holds.")
+
+
+class CatalogueVersionSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueVersionSummary")
+
+    version: int
+    valid_from: dt.date
+    reviewed_on: dt.date
+
+
+class CatalogueView(BaseModel):
+    """What get_catalogue answers: every version of a contract's catalogue and the one in force on a date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueView")
+
+    contract_id: str
+    on: dt.date = Field(description="The date asked for (?on=, default today).")
+    versions: list[CatalogueVersionSummary]
+    in_force: CatalogueVersion | None = Field(description="The version in force on that date, null when none.")
+    needs_review: bool = Field(description="True when the version in force was reviewed more than six months ago, "
+                                           "or there is none.")
+
+
+class PropertyImportJob(BaseModel):
+    """A property-tree import job: written in batches, resumable (the same file again resumes or answers it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyImportJob")
+
+    job_id: str = Field(description="imp-<hash of the manager and the file's nodes>: the same file is the same job.")
+    manager_id: str
+    format: Literal["json", "csv"]
+    status: Literal["running", "completed"]
+    nodes_in_file: int
+    to_write: int = Field(description="Nodes new or changed in the file.")
+    written: int
+    batches: int
+    batch_size: int
+    started_at: AwareDatetime
+    updated_at: AwareDatetime
+    resumes: int = Field(description="How many times an interrupted import of this file was resumed.")
+    already_written_before_resume: int
+    completed_at: AwareDatetime | None = None
+    tree_nodes: int | None = Field(default=None, description="Completed jobs: nodes in the tree afterwards.")
+
+
+class PropertyTreeImported(PropertyImportJob):
+    """What import_property_tree answers: the job, and what this call wrote."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyTreeImported")
+
+    changed: bool = Field(description="False when nothing was new (answered 200).")
+    written_now: int
+    resumed: bool | None = Field(default=None, description="True when this call resumed an interrupted import; "
+                                                           "absent when the file was already imported.")
+
+
+class CoverageOrphan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CoverageOrphan")
+
+    kind: Literal["order", "document"]
+    id: str = Field(description="order_id, or <order_id>/<sha256> for a document.")
+    node_id: str | None = Field(description="The node it names (unknown to the tree), or null when none.")
+
+
+class PropertyCoverage(BaseModel):
+    """What get_property_coverage answers (A7: the contract demands 100 %)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyCoverage")
+
+    manager_id: str
+    tree_nodes: int
+    tree_in_force: bool = Field(description="True once a tree was imported: orders and quotes must then name one "
+                                            "of its nodes.")
+    items: int = Field(description="Orders and documents counted.")
+    attached: int
+    orphans: list[CoverageOrphan]
+    coverage_percent: float
+    unfinished_imports: list[PropertyImportJob]
+
+
 class QuoteView(Quote):
     """What request_quote, submit_quote and decide_quote answer: the quote and its current version number."""
 
@@ -530,6 +622,12 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "IncidentView": (IncidentView, "serialization"),
     "CataloguePublished": (CataloguePublished, "serialization"),
     "OrderLinesAdded": (OrderLinesAdded, "serialization"),
+    "ImportCatalogue": (ImportCatalogue, "validation"),
+    "CatalogueImported": (CatalogueImported, "serialization"),
+    "CatalogueView": (CatalogueView, "serialization"),
+    "ImportPropertyTree": (ImportPropertyTree, "validation"),
+    "PropertyTreeImported": (PropertyTreeImported, "serialization"),
+    "PropertyCoverage": (PropertyCoverage, "serialization"),
 }
 
 _DIRECTION = {
@@ -585,6 +683,15 @@ _DIRECTION = {
     "IncidentView": "Outbound: body of the report_incident and acknowledge_incident answers.",
     "CataloguePublished": "Outbound: data of fr.passerelle.catalogue.published.v1 on orders-<contractor>.",
     "OrderLinesAdded": "Outbound: data of fr.passerelle.order.lines_added.v1 on orders-<contractor>.",
+    "ImportCatalogue": "Inbound: JSON body of POST import_catalogue (manager); the same items can be sent as a "
+                       "French CSV (text/csv).",
+    "CatalogueImported": "Outbound: body of the import_catalogue answer (201).",
+    "CatalogueView": "Outbound: body of the GET get_catalogue answer.",
+    "ImportPropertyTree": "Inbound: JSON body of POST import_property_tree (manager); the same nodes can be sent as a "
+                          "French CSV (text/csv).",
+    "PropertyTreeImported": "Outbound: body of the import_property_tree answer (201 when nodes were written, 200 "
+                            "otherwise).",
+    "PropertyCoverage": "Outbound: body of the GET get_property_coverage answer.",
 }
 
 
@@ -1127,6 +1234,9 @@ class _Issue5Story:
     """Rhône Habitat's contract with ctr-acme, its billing account, a quote accepted; an incident acknowledged."""
 
     def __init__(self) -> None:
+        from shared.domain import catalogue as cat
+        from shared.domain import property_tree as pt
+        from shared.service import property_tree as tree_service
         from shared.domain.quotes import QuoteAction, QuoteVersion
         from shared.service import deadlines as dls
         from shared.domain.incidents import severity_variant
@@ -1172,6 +1282,66 @@ class _Issue5Story:
                       for code, label, price in (("PLB-COL-01", "Remplacement de colonne (par niveau)", 68000),
                                                  ("PLB-DEP-01", "Déplacement", 4500),
                                                  ("PLB-FUI-01", "Recherche et réparation de fuite", 12500))}}))}
+        self.import_catalogue = {"contract_id": CONTRACT_ID, "valid_from": "2026-03-01", "reviewed_on": "2026-02-15",
+                                 "items": [{"code": code, "label": item["label"], "unit": "U",
+                                            "unit_price": f"{item['unit_price_cents'] / 100:.2f}", "vat_rate": "10"}
+                                           for code, item in self.catalogue_published["items"].items()]}
+        items, errors = cat.parse_json_items(json.dumps(self.import_catalogue["items"]).encode())
+        assert not errors
+        version, _ = cat.next_version([], CONTRACT_ID, dt.date(2026, 3, 1), dt.date(2026, 2, 15), items)
+        assert version is not None
+        self.catalogue_imported = {"contract_id": CONTRACT_ID, "version": 3,
+                                   "valid_from": version.valid_from.isoformat(), "items": len(version.items)}
+        self.catalogue_csv = ("code;label;unit;unit_price;vat_rate\r\n" + "".join(
+            f"{i['code']};{i['label']};{i['unit']};{i['unit_price'].replace('.', ',')};{i['vat_rate']}\r\n"
+            for i in self.import_catalogue["items"]))
+        csv_items, csv_errors = cat.parse_csv(self.catalogue_csv.encode("utf-8"))
+        assert not csv_errors and csv_items == items, csv_errors
+        self.catalogue_csv_errors = cat.parse_csv(
+            self.catalogue_csv.replace("68000", "680").replace(";680,00;10", ";680,00;7").replace(";45,00;", ";45,5x;")
+            .encode("utf-8"))[1]
+        v2 = {"version": 2, "valid_from": "2025-03-01", "reviewed_on": "2025-02-10"}
+        self.catalogue_view = {"contract_id": CONTRACT_ID, "on": "2026-03-16", "versions": [
+            {"version": 1, "valid_from": "2024-03-01", "reviewed_on": "2024-02-12"}, v2,
+            {"version": 3, "valid_from": "2026-03-01", "reviewed_on": "2026-02-15"}],
+            "in_force": {k: v for k, v in self.catalogue_published.items() if k != "manager_id"},
+            "needs_review": cat.needs_review(version, dt.date(2026, 3, 16))}
+        self.tree_body = {"nodes": [
+            {"node_id": "LYON-TILLEULS", "kind": "site", "parent_id": None, "label": "Résidence Les Tilleuls"},
+            {"node_id": "LYON-BAT-A", "kind": "building", "parent_id": "LYON-TILLEULS", "label": "Bâtiment A",
+             "commune": "69383"},
+            {"node_id": "LYON-BAT-A-ESC-1", "kind": "staircase", "parent_id": "LYON-BAT-A", "label": "Escalier 1"},
+            {"node_id": "LYON-BAT-A-LOG-12", "kind": "dwelling", "parent_id": "LYON-BAT-A-ESC-1",
+             "label": "Logement 12 (T3, 2e étage)"},
+            {"node_id": "LYON-BAT-A-CHAUD", "kind": "equipment", "parent_id": "LYON-BAT-A",
+             "label": "Chaufferie collective"}]}
+        rows, errors = pt.parse_json(json.dumps(self.tree_body).encode())
+        to_write, plan_errors = pt.plan(rows, {})
+        assert not errors and not plan_errors, errors + plan_errors
+        self.tree_csv = "node_id;kind;parent_id;label;commune\r\n" + "".join(
+            f"{n['node_id']};{n['kind']};{n['parent_id'] or ''};{n['label']};{n.get('commune', '')}\r\n"
+            for n in self.tree_body["nodes"])
+        csv_rows, csv_errors = pt.parse_csv(self.tree_csv.encode("utf-8"))
+        assert not csv_errors and [n for _, n in csv_rows] == [n for _, n in rows], csv_errors
+        bad_rows, _ = pt.parse_json(json.dumps([*self.tree_body["nodes"], {
+            "node_id": "LYON-BAT-B-LOG-3", "kind": "dwelling", "parent_id": "LYON-BAT-B", "label": "Logement 3"}]).encode())
+        self.tree_errors = pt.plan(bad_rows, {})[1]
+        assert self.tree_errors
+        job_id = "imp-" + digest(MANAGER_ID, *(n.model_dump_json() for _, n in rows))[:24]
+        job = {"job_id": job_id, "manager_id": MANAGER_ID, "format": "json", "status": "completed",
+               "nodes_in_file": len(rows), "to_write": len(to_write), "written": len(to_write), "batches": 1,
+               "batch_size": tree_service.BATCH_NODES, "started_at": "2026-02-18T09:00:00.120000+00:00",
+               "updated_at": "2026-02-18T09:00:00.481000+00:00", "resumes": 0, "already_written_before_resume": 0,
+               "completed_at": "2026-02-18T09:00:00.481000+00:00", "tree_nodes": len(rows)}
+        self.tree_imported = {**job, "changed": True, "written_now": len(to_write), "resumed": False}
+        self.tree_unchanged = {**job, "changed": False, "written_now": 0}
+        self.coverage = {"manager_id": MANAGER_ID, "tree_nodes": len(rows), "tree_in_force": True,
+                         **pt.coverage([("order", ORDER_ID, "LYON-BAT-A-LOG-12"),
+                                        ("document", f"{ORDER_ID}/{SUBMIT_QUOTE['document_sha256']}",
+                                         "LYON-BAT-A-LOG-12"),
+                                        ("order", "BC-2026-0087", "LYON-BAT-C"), ("order", "BC-2026-0090", None)],
+                                       {n.node_id for _, n in rows}),
+                         "unfinished_imports": []}
         self.quote_illegal = self._refused(lambda: accepted.apply(QuoteAction.REFUSE, "manager"))
         self.quote_not_for_actor = self._refused(lambda: submitted.apply(QuoteAction.ACCEPT, "contractor"))
 
@@ -1294,6 +1464,12 @@ def platform_examples(p: _Platform) -> dict[str, list[Any]]:
         "IncidentView": [i5.incident_reported, i5.incident_acknowledged],
         "CataloguePublished": [i5.catalogue_published],
         "OrderLinesAdded": [i5.lines_added],
+        "ImportCatalogue": [i5.import_catalogue],
+        "CatalogueImported": [i5.catalogue_imported],
+        "CatalogueView": [i5.catalogue_view],
+        "ImportPropertyTree": [i5.tree_body],
+        "PropertyTreeImported": [i5.tree_imported, i5.tree_unchanged],
+        "PropertyCoverage": [i5.coverage],
     }
 
 
@@ -1452,6 +1628,8 @@ _PLATFORM_HTTP_SCHEMAS = [
     "PenaltyDecisionRequest", "PenaltyEntry", "Statement", "RequestAccount", "AccountRequest", "CreateAccount",
     "AccountCreated", "ExportJob", "UpsertContract", "ContractSaved", "UpsertBillingAccount", "BillingAccountSaved",
     "RequestQuote", "SubmitQuote", "DecideQuote", "QuoteView", "ReportIncident", "AcknowledgeIncident", "IncidentView",
+    "ImportCatalogue", "CatalogueImported", "CatalogueView", "ImportPropertyTree", "PropertyTreeImported",
+    "PropertyCoverage",
 ]
 # functions/import_professionals.py: JSON_LINES and MAX_BULK_BYTES (not imported: the handler imports Flask).
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
@@ -1654,6 +1832,8 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
 
     _sourcing_operations(p, refs, path_item, post_errors)
     _issue5_operations(p, refs, path_item, post_errors)
+    _catalogue_operations(p, refs, path_item, post_errors)
+    _property_tree_operations(p, refs, path_item, post_errors)
 
 
 def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
@@ -1892,6 +2072,141 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
                              "422": "The body breaks the schema, or " + _IDEM_422}),
         },
     }, "post")
+
+
+# functions/import_catalogue.py and import_property_tree.py: MAX_BODY (not imported: the handlers import Flask).
+CATALOGUE_MAX_BYTES = 4 * 1024 * 1024
+PROPERTY_TREE_MAX_BYTES = 32 * 1024 * 1024
+
+
+def _catalogue_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
+    """The versioned catalogue (bordereau de prix, A14): import (JSON or French CSV) and read."""
+    i5 = p.issue5
+    cid0, cid1, _ = CORRELATION_IDS
+    body = _post_body(refs["ImportCatalogue"], {"json": ("Version 3: three items", i5.import_catalogue)})
+    body["content"]["text/csv"] = {
+        "schema": {"type": "string", "description": (
+            "French CSV: header code;label;unit;unit_price;vat_rate, `;` separator, decimal comma (unit_price in "
+            "euros, VAT rate 0, 2,1, 5,5, 10 or 20), UTF-8 with or without BOM. The contract and dates come in the "
+            "query: ?contract_id=&valid_from=&reviewed_on=.")},
+        "examples": {"csv": {"summary": "The same three items as CSV", "value": i5.catalogue_csv}}}
+    path_item("import_catalogue", {
+        "summary": "Import a new version of a contract's catalogue",
+        "description": (
+            "A manager imports the price catalogue (bordereau de prix unitaires) of one of its contracts, as JSON "
+            "or as a French CSV. Every bad row is reported with its line number (the CSV header is line 1; a JSON "
+            "item's position counts from 1) and nothing is written. A valid import creates the next version, "
+            "valid from a date after every existing one (old versions are never rewritten), and is published to "
+            "the contractor as `fr.passerelle.catalogue.published.v1` on `orders-<contractor_id>`."),
+        "tags": ["manager"],
+        "parameters": [*_POST_PARAMS,
+                       _query("contract_id", "text/csv only: the contract.", CONTRACT_ID),
+                       _query("valid_from", "text/csv only: first day of validity, YYYY-MM-DD.", "2026-03-01"),
+                       _query("reviewed_on", "text/csv only: date of the last review, YYYY-MM-DD.", "2026-02-15")],
+        "requestBody": body,
+        "responses": {
+            "201": _json_response("Version created and published.", refs["CatalogueImported"],
+                                  {"created": ("Version 3, three items", i5.catalogue_imported)}, _REPLAYED),
+            **post_errors("import_catalogue", extra={
+                "400": {"malformed_json": _rejected(_malformed(ImportCatalogue), cid0)},
+                "422": {
+                    "bad_rows": _rejected(i5.catalogue_csv_errors, cid0),
+                    "query_missing": _rejected([ErrorDetail.of("query.contract_id", "REQUIRED"), ErrorDetail.of(
+                        "query.valid_from", "REQUIRED", detail="date AAAA-MM-JJ attendue")], cid1),
+                    "not_after_latest": _rejected([ErrorDetail.of(
+                        "$.valid_from", "OUT_OF_RANGE", detail="une nouvelle version doit commencer après le "
+                                                               "2026-03-01")], cid1),
+                    "unknown_contract": _rejected([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND",
+                                                                  contract_id="AC-2025-999")], cid1),
+                },
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "A row or the body breaks the rules (every row reported: field `line <n>.<column>`), "
+                                    "a CSV query parameter is missing or not a date, the version does not start after "
+                                    "the latest one, the contract is unknown, or " + _IDEM_422},
+                max_body=CATALOGUE_MAX_BYTES, media="application/json, a +json type nor text/csv"),
+        },
+    }, "post")
+
+    get_errors = _common_problems("get_catalogue", post=False)
+    get_errors["400"] = _problem_response("A query parameter is missing or not a date.", {
+        "contract_id_missing": _problem(400, [ErrorDetail.of("query.contract_id", "REQUIRED")], cid0,
+                                        instance="/get_catalogue"),
+        "on_invalid": _problem(400, [ErrorDetail.of("query.on", "INVALID_FORMAT", detail="date AAAA-MM-JJ")], cid0,
+                               instance="/get_catalogue")})
+    get_errors["404"] = _problem_response(
+        "No such contract for the manager (or, for a contractor, not one of its contracts).",
+        {"contract_not_found": _problem(404, [ErrorDetail.of("query.contract_id", "CONTRACT_NOT_FOUND",
+                                                             contract_id="AC-2025-999")], cid0,
+                                        instance="/get_catalogue")})
+    path_item("get_catalogue", {
+        "summary": "Read a contract's catalogue",
+        "description": (
+            "Every version of a contract's catalogue and the one in force on a date (default: today), with "
+            "`needs_review` when it was last reviewed more than six months ago. A contractor reads the catalogues "
+            "of its own contracts and names the manager."),
+        "tags": ["manager", "contractor"],
+        "parameters": [_query("contract_id", "The contract.", CONTRACT_ID, required=True),
+                       _query("manager_id", "Contractors: required, the manager. Managers: ignored.", MANAGER_ID),
+                       _query("on", "Optional: the date, YYYY-MM-DD (default today).", "2026-03-16"),
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": _json_response("The catalogue's versions and the one in force.", refs["CatalogueView"],
+                                  {"in_force": ("Version 3 in force", i5.catalogue_view)}),
+            **get_errors,
+        },
+    }, "get")
+
+
+def _property_tree_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
+    """The manager's property tree (patrimoine, A7): import (JSON or French CSV) and coverage."""
+    i5 = p.issue5
+    cid0, cid1, _ = CORRELATION_IDS
+    body = _post_body(refs["ImportPropertyTree"], {"json": ("A site, a building, a staircase, a dwelling and the "
+                                                            "boiler room", i5.tree_body)})
+    body["content"]["text/csv"] = {
+        "schema": {"type": "string", "description": (
+            "French CSV: header node_id;kind;parent_id;label[;commune], `;` separator, UTF-8 with or without BOM; "
+            "an empty parent_id is a root. kind: site, building, staircase, dwelling or equipment.")},
+        "examples": {"csv": {"summary": "The same five nodes as CSV", "value": i5.tree_csv}}}
+    path_item("import_property_tree", {
+        "summary": "Import (add to or update) the property tree",
+        "description": (
+            "A manager imports its property tree (A7): sites, buildings, staircases, dwellings and equipment, each "
+            "under an allowed parent (in the file or already stored). The file is checked as a whole: every bad row "
+            "is reported with its line number and nothing is written. A valid file is written in batches by a "
+            "resumable job (the same file again resumes an interrupted import, or answers 200 when already done). "
+            "Nodes absent from the file are kept. Once a tree exists, orders and quotes must name one of its nodes."),
+        "tags": ["manager"], "parameters": _POST_PARAMS, "requestBody": body,
+        "responses": {
+            "201": _json_response("Nodes written.", refs["PropertyTreeImported"],
+                                  {"imported": ("Five new nodes", i5.tree_imported)}, _REPLAYED),
+            "200": _json_response("Nothing new to write: the file was already imported.", refs["PropertyTreeImported"],
+                                  {"unchanged": ("The same file again", i5.tree_unchanged)}, _REPLAYED),
+            **post_errors("import_property_tree", extra={
+                "400": {"malformed_json": _rejected(_malformed(ImportPropertyTree), cid0)},
+                "422": {"bad_rows": _rejected(i5.tree_errors, cid0)},
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "A row breaks the rules (every row reported: field `line <n>.<column>`: unknown "
+                                    "kind or column, parent not found or of a kind not allowed, a stored node "
+                                    "changing kind), or " + _IDEM_422},
+                max_body=PROPERTY_TREE_MAX_BYTES, media="application/json, a +json type nor text/csv"),
+        },
+    }, "post")
+
+    path_item("get_property_coverage", {
+        "summary": "Measure how much of the activity is attached to the property tree",
+        "description": (
+            "The share of the manager's orders and documents attached to an existing node of its tree (the "
+            "contract demands 100 %), the orphans, and any import job left unfinished (send the same file again "
+            "to resume it)."),
+        "tags": ["manager"],
+        "parameters": [{"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": _json_response("The coverage.", refs["PropertyCoverage"],
+                                  {"half": ("Two orphan orders out of four items", i5.coverage)}),
+            **_common_problems("get_property_coverage", post=False),
+        },
+    }, "get")
 
 
 def _sourcing_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
