@@ -36,6 +36,7 @@ from shared.domain.errors import CATALOGUE, ErrorDetail
 from shared.domain.catalogue import CatalogueVersion, ImportCatalogue
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
 from shared.domain.deadlines import DeadlineState
+from shared.domain.documents import AttachFields, DocumentRecord, RegisterUpload, RequestUpload
 from shared.domain.identity import AccountRequest, CreateAccount, RequestAccount, Right, Role
 from shared.domain.messages import (
     EventType, ExecutionReport, IssueOrder, ManagerDecision, MessageRef, Reply, ReplyStatus,
@@ -105,6 +106,9 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
     "get_catalogue": (("manager", "contractor"), Right.ORDERS_READ),
     "import_property_tree": (("manager",), Right.PROPERTY_WRITE),
     "get_property_coverage": (("manager",), Right.ORDERS_READ),
+    "store_report": (("contractor",), Right.DOCUMENTS_WRITE),
+    "request_report_upload": (("contractor",), Right.DOCUMENTS_WRITE),
+    "get_documents": (("manager", "contractor", "beneficiary"), Right.ORDERS_READ),
     "request_quote": (("manager",), Right.ORDERS_WRITE),
     "submit_quote": (("contractor",), Right.EXECUTION_WRITE),
     "decide_quote": (("manager", "contractor"), {"manager": Right.ORDERS_WRITE, "contractor": Right.EXECUTION_WRITE}),
@@ -118,9 +122,6 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
 # longer exists.
 NOT_YET_DESCRIBED = frozenset({
     "erase_professional",  # GDPR erasure (docs/personal-data.md): landed in 40ff851 while this pass was written
-    "store_report",  # PDF documents (issue 5): multipart and signed uploads still being built
-    "request_report_upload",  # PDF documents (issue 5): still being built
-    "get_documents",  # PDF documents (issue 5): still being built
 })
 
 
@@ -554,6 +555,47 @@ class PropertyCoverage(BaseModel):
     unfinished_imports: list[PropertyImportJob]
 
 
+class DocumentStored(BaseModel):
+    """What store_report answers: the document's metadata (its id is the PDF's SHA-256)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DocumentStored")
+
+    created: bool = Field(description="False when this very file was already stored for the order (answered 200).")
+    document: DocumentRecord
+
+
+class UploadTicket(BaseModel):
+    """What request_report_upload answers: where to PUT the PDF, then the upload_id to register with store_report."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="UploadTicket")
+
+    upload_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    upload_url: str = Field(description="Signed URL, valid 15 minutes.")
+    method: Literal["PUT"]
+    headers: dict[str, str] = Field(description="Headers the PUT must carry: Content-Type: application/pdf.")
+    expires_at: AwareDatetime
+    max_bytes: int
+    manager_id: str
+    order_id: str
+
+
+class ListedDocument(DocumentRecord):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ListedDocument")
+
+    download_url: str = Field(description="Signed URL, valid 5 minutes (a fresh one on every GET).")
+    download_expires_in_seconds: int
+
+
+class DocumentList(BaseModel):
+    """What get_documents answers: the order's documents, each with a signed download URL."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DocumentList")
+
+    manager_id: str
+    order_id: str
+    documents: list[ListedDocument]
+
+
 class QuoteView(Quote):
     """What request_quote, submit_quote and decide_quote answer: the quote and its current version number."""
 
@@ -628,6 +670,12 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "ImportPropertyTree": (ImportPropertyTree, "validation"),
     "PropertyTreeImported": (PropertyTreeImported, "serialization"),
     "PropertyCoverage": (PropertyCoverage, "serialization"),
+    "AttachFields": (AttachFields, "validation"),
+    "RegisterUpload": (RegisterUpload, "validation"),
+    "RequestUpload": (RequestUpload, "validation"),
+    "DocumentStored": (DocumentStored, "serialization"),
+    "UploadTicket": (UploadTicket, "serialization"),
+    "DocumentList": (DocumentList, "serialization"),
 }
 
 _DIRECTION = {
@@ -692,6 +740,14 @@ _DIRECTION = {
     "PropertyTreeImported": "Outbound: body of the import_property_tree answer (201 when nodes were written, 200 "
                             "otherwise).",
     "PropertyCoverage": "Outbound: body of the GET get_property_coverage answer.",
+    "AttachFields": "Inbound: the text fields of the multipart/form-data body of POST store_report (contractor); the "
+                    "PDF is the `file` part.",
+    "RegisterUpload": "Inbound: JSON body of POST store_report (contractor): a file PUT on the signed URL of "
+                      "request_report_upload.",
+    "RequestUpload": "Inbound: body of POST request_report_upload (contractor).",
+    "DocumentStored": "Outbound: body of the store_report answer (201 stored, 200 already there).",
+    "UploadTicket": "Outbound: body of the request_report_upload answer (201).",
+    "DocumentList": "Outbound: body of the GET get_documents answer.",
 }
 
 
@@ -1235,6 +1291,7 @@ class _Issue5Story:
 
     def __init__(self) -> None:
         from shared.domain import catalogue as cat
+        from shared.domain import documents as docs_domain
         from shared.domain import property_tree as pt
         from shared.service import property_tree as tree_service
         from shared.domain.quotes import QuoteAction, QuoteVersion
@@ -1342,6 +1399,33 @@ class _Issue5Story:
                                         ("order", "BC-2026-0087", "LYON-BAT-C"), ("order", "BC-2026-0090", None)],
                                        {n.node_id for _, n in rows}),
                          "unfinished_imports": []}
+        sha = "5d41b0c7e9a2f3d84c6b1e0a9f7d2c3b8e4a6f1d0c9b7e2a3f5d8c1b4e6a9f2d"
+        self.attach_fields = {"manager_id": MANAGER_ID, "order_id": ORDER_ID, "kind": "intervention_report"}
+        self.request_upload = {**self.attach_fields, "filename": "CR-BC-2026-0101-photos.pdf",
+                               "size_bytes": 18_734_112}
+        upload_id = "8c1f3e5a7b9d4f2e6a0c8b1d3f5e7a9c"
+        self.register_upload = {"manager_id": MANAGER_ID, "order_id": ORDER_ID, "upload_id": upload_id}
+        staged = docs_domain.staging_name(MANAGER_ID, ORDER_ID, upload_id)
+        self.upload_ticket = {
+            "upload_id": upload_id, "method": "PUT", "headers": {"Content-Type": "application/pdf"},
+            "upload_url": f"https://storage.googleapis.com/passerelle-documents/{staged}?X-Goog-Algorithm="
+                          f"GOOG4-RSA-SHA256&X-Goog-Expires={int(docs_domain.UPLOAD_URL_TTL.total_seconds())}"
+                          "&X-Goog-Signature=…",
+            "expires_at": "2026-03-05T15:03:00+00:00", "max_bytes": docs_domain.MAX_DOCUMENT_BYTES,
+            "manager_id": MANAGER_ID, "order_id": ORDER_ID}
+        record = {"sha256": sha, "manager_id": MANAGER_ID, "order_id": ORDER_ID, "contractor_id": CONTRACTOR_ID,
+                  "kind": "intervention_report", "filename": "CR-BC-2026-0101.pdf", "size_bytes": 284_517, "pages": 3,
+                  "object_name": docs_domain.object_name(MANAGER_ID, ORDER_ID, sha), "channel": "rest",
+                  "uploaded_by": "uid-ctr-lucas-martin", "uploaded_at": "2026-03-05T14:41:12.905000+00:00"}
+        self.document_stored = {"created": True, "document": record}
+        ttl = int(docs_domain.DOWNLOAD_URL_TTL.total_seconds())
+        self.document_list = {"manager_id": MANAGER_ID, "order_id": ORDER_ID, "documents": [{
+            **record, "download_url": f"https://storage.googleapis.com/passerelle-documents/{record['object_name']}"
+                                      f"?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires={ttl}&X-Goog-Signature=…",
+            "download_expires_in_seconds": ttl}]}
+        self.not_pdf = docs_domain.inspect_pdf(b"PK\x03\x04 rapport.docx", docs_domain.MAX_REST_BYTES)[1]
+        self.too_large = docs_domain.size_errors(62_914_560, docs_domain.MAX_DOCUMENT_BYTES, "$.size_bytes")
+        assert self.not_pdf and self.too_large
         self.quote_illegal = self._refused(lambda: accepted.apply(QuoteAction.REFUSE, "manager"))
         self.quote_not_for_actor = self._refused(lambda: submitted.apply(QuoteAction.ACCEPT, "contractor"))
 
@@ -1470,6 +1554,12 @@ def platform_examples(p: _Platform) -> dict[str, list[Any]]:
         "ImportPropertyTree": [i5.tree_body],
         "PropertyTreeImported": [i5.tree_imported, i5.tree_unchanged],
         "PropertyCoverage": [i5.coverage],
+        "AttachFields": [i5.attach_fields],
+        "RegisterUpload": [i5.register_upload],
+        "RequestUpload": [i5.request_upload],
+        "DocumentStored": [i5.document_stored],
+        "UploadTicket": [i5.upload_ticket],
+        "DocumentList": [i5.document_list],
     }
 
 
@@ -1629,7 +1719,7 @@ _PLATFORM_HTTP_SCHEMAS = [
     "AccountCreated", "ExportJob", "UpsertContract", "ContractSaved", "UpsertBillingAccount", "BillingAccountSaved",
     "RequestQuote", "SubmitQuote", "DecideQuote", "QuoteView", "ReportIncident", "AcknowledgeIncident", "IncidentView",
     "ImportCatalogue", "CatalogueImported", "CatalogueView", "ImportPropertyTree", "PropertyTreeImported",
-    "PropertyCoverage",
+    "PropertyCoverage", "RegisterUpload", "RequestUpload", "DocumentStored", "UploadTicket", "DocumentList",
 ]
 # functions/import_professionals.py: JSON_LINES and MAX_BULK_BYTES (not imported: the handler imports Flask).
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
@@ -1834,6 +1924,7 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     _issue5_operations(p, refs, path_item, post_errors)
     _catalogue_operations(p, refs, path_item, post_errors)
     _property_tree_operations(p, refs, path_item, post_errors)
+    _document_operations(p, refs, path_item, post_errors)
 
 
 def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
@@ -2205,6 +2296,124 @@ def _property_tree_operations(p: _Platform, refs: dict[str, str], path_item: Any
             "200": _json_response("The coverage.", refs["PropertyCoverage"],
                                   {"half": ("Two orphan orders out of four items", i5.coverage)}),
             **_common_problems("get_property_coverage", post=False),
+        },
+    }, "get")
+
+
+def _document_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
+    """PDF documents on orders (intervention reports, service-done certificates, invoices)."""
+    from shared.domain import documents as docs_domain
+
+    i5 = p.issue5
+    cid0, cid1, _ = CORRELATION_IDS
+    rest_limit, signed_limit = docs_domain.MAX_REST_BYTES, docs_domain.MAX_DOCUMENT_BYTES
+    body = _post_body(refs["RegisterUpload"], {"signed_upload": ("Register the file PUT on the signed URL",
+                                                                 i5.register_upload)})
+    body["content"]["multipart/form-data"] = {
+        "schema": {"type": "object", "required": ["manager_id", "order_id", "kind", "file"],
+                   "description": f"The text fields of AttachFields, and the PDF (at most {rest_limit} bytes) as "
+                                  "the `file` part, with its filename.",
+                   "properties": {"manager_id": {"type": "string"}, "order_id": {"type": "string"},
+                                  "kind": {"type": "string",
+                                           "enum": [k.value for k in docs_domain.DocumentKind]},
+                                  "file": {"type": "string", "format": "binary",
+                                           "contentMediaType": "application/pdf"}}},
+        "encoding": {"file": {"contentType": "application/pdf"}},
+        "examples": {"report": {"summary": "An intervention report (the file part is not shown)",
+                                "value": i5.attach_fields}},
+    }
+    stored_replayed = {"created": False, **{k: v for k, v in i5.document_stored.items() if k != "created"}}
+    path_item("store_report", {
+        "summary": "Attach a PDF document to an order",
+        "description": (
+            "A contractor attaches a PDF (intervention report, service-done certificate, invoice) to one of its "
+            f"orders. Up to {rest_limit // (1024 * 1024)} MiB, send it in the request as multipart/form-data; "
+            f"up to {signed_limit // (1024 * 1024)} MiB, get a signed URL from request_report_upload, PUT the "
+            "file there, then send its reference here as JSON. The file must be a complete, readable, unencrypted "
+            "PDF; its SHA-256 is its id, so the same file for the same order is stored once (200)."),
+        "tags": ["contractor"], "parameters": _POST_PARAMS, "requestBody": body,
+        "responses": {
+            "201": _json_response("Stored.", refs["DocumentStored"], {"stored": ("Three-page report", i5.document_stored)},
+                                  _REPLAYED),
+            "200": _json_response("This very file was already stored for the order.", refs["DocumentStored"],
+                                  {"already_stored": ("Same file again", stored_replayed)}, _REPLAYED),
+            **post_errors("store_report", extra={
+                "400": {"malformed_json": _rejected(_malformed(RegisterUpload), cid0),
+                        "malformed_multipart": _rejected([ErrorDetail.of("header.Content-Type", "MALFORMED_MULTIPART",
+                                                                         detail="boundary absent")], cid0)},
+                "404": {"order_not_found": _rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
+                                                                     order_id="BC-2026-9999")], cid0),
+                        "upload_not_found": _rejected([ErrorDetail.of("$.upload_id", "UPLOAD_NOT_FOUND",
+                                                                      upload_id="0" * 32)], cid1)},
+                "422": {
+                    "file_missing": _rejected([ErrorDetail.of("$.file", "DOCUMENT_MISSING")], cid0),
+                    "not_pdf": _rejected(i5.not_pdf, cid1),
+                    "upload_not_received": _rejected([ErrorDetail.of("$.upload_id", "UPLOAD_NOT_RECEIVED",
+                                                                     upload_id=i5.register_upload["upload_id"])], cid1),
+                    "upload_expired": _rejected([ErrorDetail.of(
+                        "$.upload_id", "UPLOAD_EXPIRED", upload_id=i5.register_upload["upload_id"],
+                        expires_at=i5.upload_ticket["expires_at"])], cid1),
+                },
+            }, descriptions={
+                "400": "Body is not JSON or not valid multipart, or the Idempotency-Key header is missing or invalid.",
+                "404": "No such order for this contractor, or no such upload.",
+                "409": _IDEM_409,
+                "422": "Fields break the schema, no `file` part, the file is empty, too large, not a PDF, truncated, "
+                       "encrypted or unreadable, the signed upload was not received or expired, or " + _IDEM_422},
+                max_body=rest_limit + docs_domain.MULTIPART_OVERHEAD_BYTES,
+                media="application/json, a +json type nor multipart/form-data"),
+        },
+    }, "post")
+
+    path_item("request_report_upload", {
+        "summary": "Get a signed URL to upload a large PDF",
+        "description": (
+            f"For a PDF over {rest_limit // (1024 * 1024)} MiB (up to {signed_limit // (1024 * 1024)} MiB): the "
+            "contractor declares it and receives a signed URL. PUT the file there with Content-Type "
+            "application/pdf within 15 minutes, then register it with store_report `{manager_id, order_id, "
+            "upload_id}`: the platform checks it then, and deletes it if it is refused."),
+        "tags": ["contractor"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["RequestUpload"], {"photos_report": ("An 18 MB report with photos",
+                                                                            i5.request_upload)}),
+        "responses": {
+            "201": _json_response("Upload ready.", refs["UploadTicket"], {"ticket": ("Signed PUT URL", i5.upload_ticket)},
+                                  _REPLAYED),
+            **post_errors("request_report_upload", extra={
+                "400": {"malformed_json": _rejected(_malformed(RequestUpload), cid0)},
+                "404": {"order_not_found": _rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
+                                                                     order_id="BC-2026-9999")], cid0)},
+                "422": {"too_large": _rejected(i5.too_large, cid0),
+                        "invalid_request": _rejected(_errors_of(RequestUpload, {
+                            **i5.request_upload, "kind": "devis", "filename": "../rapport.pdf"}), cid1)},
+            }, descriptions={"400": _IDEM_400, "404": "No such order for this contractor.", "409": _IDEM_409,
+                             "422": "The body breaks the schema, the declared size is over the limit, or "
+                                    + _IDEM_422}),
+        },
+    }, "post")
+
+    get_errors = _common_problems("get_documents", post=False)
+    get_errors["400"] = _problem_response("A query parameter is missing.", {
+        "order_id_missing": _problem(400, [ErrorDetail.of("query.order_id", "REQUIRED")], cid0,
+                                     instance="/get_documents")})
+    get_errors["404"] = _problem_response(
+        "No such order for this caller (another manager's or contractor's order looks exactly like a missing one).",
+        {"order_not_found": _rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id="BC-2026-9999")],
+                                      cid0)})
+    path_item("get_documents", {
+        "summary": "List an order's documents, with download URLs",
+        "description": (
+            "The PDF documents of one order, each with a signed download URL valid 5 minutes. Scoped like get_order: "
+            "a manager (or beneficiary) reads its own orders; a contractor reads the orders addressed to it and "
+            "names the manager. `sha256` narrows the list to one document."),
+        "tags": ["manager", "contractor", "beneficiary"],
+        "parameters": [{"$ref": "#/components/parameters/order_id"}, {"$ref": "#/components/parameters/manager_id"},
+                       _query("sha256", "Optional: one document, by its SHA-256.",
+                              i5.document_stored["document"]["sha256"]),
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": _json_response("The documents (an empty list when none).", refs["DocumentList"],
+                                  {"one_report": ("One intervention report", i5.document_list)}),
+            **get_errors,
         },
     }, "get")
 
