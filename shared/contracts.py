@@ -2909,7 +2909,9 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
             "title": "Passerelle — HTTPS API",
             "version": API_VERSION,
             "summary": "Orders and their execution between property managers and contractors (A2.3, A3b, A4, A12); "
-                       "penalties (A9), accounts (B5), reversibility (A8) and the sourcing space (part B).",
+                       "contracts, billing accounts, catalogues, property trees, quotes and PDF documents (A2, A7, "
+                       "A14); penalties (A9), incidents (B9), accounts (B5), reversibility (A8) and the sourcing "
+                       "space (part B).",
             "description": _openapi_description(functions),
         },
         "servers": [{"url": "https://{region}-{project}.cloudfunctions.net",
