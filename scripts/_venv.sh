@@ -18,7 +18,9 @@ NODE_STAMP="node_modules/.package-lock.sha256"
 NODE_WANT="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ "$(cat "$NODE_STAMP" 2>/dev/null)" != "$NODE_WANT" ]; then
   echo "▶ installing the Firebase Auth emulator (npm ci, a minute or two the first time)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  # --ignore-scripts: the Auth emulator needs no native add-on, and skipping them spares
+  # compiling re2 (an optional regex engine of a dependency) on every fresh machine.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   echo "$NODE_WANT" > "$NODE_STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
