@@ -1,4 +1,7 @@
-"""publish_execution — Pub/Sub: a contractor's execution report arrives on its topic (A3a).
+"""publish_execution — Pub/Sub: a contractor's message arrives on its topic (A3a, issue 5).
+
+Routed by ce-type (shared/service/inbound_router.py): an execution report, a quote submission
+or a signed-upload document reference, each to the same service as its REST function.
 
 Acknowledged once answered, whether accepted or rejected (the reply goes to the contractor's
 reply topic). Raising makes Pub/Sub redeliver; after five attempts the dead-letter topic
@@ -9,9 +12,10 @@ from __future__ import annotations
 
 import functions_framework
 
+from functions._documents import ports
 from shared import actor, bootstrap, logs
 from shared.edge.cloudevents import inbound_from_pubsub
-from shared.service.executions import record_execution
+from shared.service import inbound_router
 
 
 @functions_framework.cloud_event
@@ -20,5 +24,11 @@ def publish_execution(event) -> None:
     cid = logs.new_correlation_id(str(event["id"]))
     message = inbound_from_pubsub(event, bootstrap.clock().now(), cid)
     actor.act_as(f"pubsub:{message.contractor_id}", "contractor", message.contractor_id)
-    record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers(),
-                     on_accepted=bootstrap.get("onboarding").message_accepted)
+    inbound_router.route(message, _services())
+
+
+def _services() -> inbound_router.Services:
+    return inbound_router.Services(
+        store=bootstrap.store(), clock=bootstrap.clock(), publisher=bootstrap.publisher(), timers=bootstrap.timers(),
+        on_accepted=bootstrap.get("onboarding").message_accepted, docs=bootstrap.documents(),
+        deadline_store=bootstrap.deadline_store(), document_ports=ports())

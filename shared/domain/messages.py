@@ -31,6 +31,13 @@ class EventType(StrEnum):
     BILLING_ACCOUNT_CHANGED = "fr.passerelle.billing_account.changed.v1"
     CATALOGUE_PUBLISHED = "fr.passerelle.catalogue.published.v1"
     ORDER_LINES_ADDED = "fr.passerelle.order.lines_added.v1"  # an accepted supplementary quote (A2.5)
+    QUOTE_SUBMITTED = "fr.passerelle.quote.submitted.v1"  # contractor → platform: SubmitQuote (A2.4) by Pub/Sub
+    DOCUMENT_UPLOADED = "fr.passerelle.document.uploaded.v1"  # contractor → platform: RegisterUpload by Pub/Sub
+
+
+# What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.
+CONTRACTOR_EVENT_TYPES = frozenset({EventType.EXECUTION_REPORTED, EventType.QUOTE_SUBMITTED,
+                                    EventType.DOCUMENT_UPLOADED})
 
 
 class IssueOrder(BaseModel):
@@ -130,6 +137,9 @@ class Reply(BaseModel):
     order_state: OrderState | None = None
     delay_seconds: float | None = None
     late: bool | None = None
+    quote_id: str | None = None  # a quote message (fr.passerelle.quote.submitted.v1)
+    quote_version: int | None = None  # the version the accepted submission created
+    document_sha256: str | None = None  # a document message: the stored document's id
     errors: list[ErrorDetail] = Field(default_factory=list)
 
     @property

@@ -16,7 +16,7 @@ from typing import Any
 
 from shared import topology
 from shared.domain.errors import ErrorDetail
-from shared.domain.messages import EventType
+from shared.domain.messages import CONTRACTOR_EVENT_TYPES
 from shared.service.inbound import InboundMessage
 
 REQUIRED_ATTRIBUTES = ("ce-specversion", "ce-id", "ce-source", "ce-type")
@@ -41,7 +41,7 @@ def inbound_from_pubsub(event: Any, now: dt.datetime, correlation_id: str = "") 
     if attributes.get("ce-specversion") and attributes["ce-specversion"] != "1.0":
         errors.append(ErrorDetail.of("attributes.ce-specversion", "INVALID_ENVELOPE", detail="seule la version 1.0 est acceptée"))
     ce_type = attributes.get("ce-type")
-    if ce_type and ce_type != EventType.EXECUTION_REPORTED.value:
+    if ce_type and ce_type not in CONTRACTOR_EVENT_TYPES:
         errors.append(ErrorDetail.of("attributes.ce-type", "UNKNOWN_EVENT_TYPE", value=ce_type))
     content_type = attributes.get("content-type") or attributes.get("ce-datacontenttype")
     if content_type and content_type.split(";")[0].strip().lower() != "application/json":

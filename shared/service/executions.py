@@ -34,14 +34,26 @@ def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher:
     Rejections are answers, not exceptions: the message is acknowledged and nothing already
     accepted changes. Only infrastructure failures raise, so that the channel retries.
     """
+    def decide() -> tuple[Reply, list[OutboxMessage]]:
+        reply, written, changed_deadlines, contract_id = with_optimistic_retry(
+            lambda: _decide_and_commit(msg, store, clock))
+        deadlines.arm_all(changed_deadlines, timers, clock.now())
+        if on_accepted is not None and contract_id is not None:
+            _notify(on_accepted, reply, contract_id, msg)
+        return reply, written
+
+    return answer_once(msg, store, clock, publisher, decide)
+
+
+def answer_once(msg: InboundMessage, store: Store, clock: Clock, publisher: Publisher | None,
+                decide: Callable[[], tuple[Reply, list[OutboxMessage]]]) -> Reply:
+    """The inbox: a message is decided once (``decide`` commits its reply with the inbox record),
+    a redelivery gets its first reply again, another body under the same id MESSAGE_ID_REUSED.
+    Shared by every contractor message type (execution, quote, document)."""
     previous = store.get_inbox(msg.contractor_id, msg.key)
     if previous is None:
         try:
-            reply, written, changed_deadlines, contract_id = with_optimistic_retry(
-                lambda: _decide_and_commit(msg, store, clock))
-            deadlines.arm_all(changed_deadlines, timers, clock.now())
-            if on_accepted is not None and contract_id is not None:
-                _notify(on_accepted, reply, contract_id, msg)
+            reply, written = decide()
         except AlreadyRecorded:
             previous = store.get_inbox(msg.contractor_id, msg.key)
             assert previous is not None
@@ -54,6 +66,29 @@ def record_execution(msg: InboundMessage, store: Store, clock: Clock, publisher:
     if publisher is not None and written:
         outbox.dispatch(store, publisher, clock, written)
     return reply
+
+
+def reply_records(msg: InboundMessage, reply: Reply, now: dt.datetime) -> tuple[OutboxMessage, InboxRecord]:
+    """The reply on ``replies-<contractor>`` and the inbox record, to commit together."""
+    reply_message = OutboxMessage(
+        id=f"reply-{msg.key}",
+        topic=topology.replies_topic(msg.contractor_id),
+        event_type=reply.event_type,
+        source=topology.PLATFORM_SOURCE,
+        subject=_subject(reply),
+        data=reply.model_dump(mode="json"),
+        created_at=now,
+        ordering_key=reply.order_id or reply.quote_id,
+    )
+    inbox = InboxRecord(key=msg.key, contractor_id=msg.contractor_id, ref=msg.ref, reply=reply,
+                        outbox_id=reply_message.id, digest=digest(msg.data))
+    return reply_message, inbox
+
+
+def _subject(reply: Reply) -> str | None:
+    if reply.order_id:
+        return f"orders/{reply.order_id}"
+    return f"quotes/{reply.quote_id}" if reply.quote_id else None
 
 
 def _reused_id(msg: InboundMessage, previous: InboxRecord, store: Store, clock: Clock
@@ -70,8 +105,8 @@ def _reused_id(msg: InboundMessage, previous: InboxRecord, store: Store, clock: 
     message = OutboxMessage(
         id=f"reply-{msg.key}-{digest(msg.data)[:16]}", topic=topology.replies_topic(msg.contractor_id),
         event_type=reply.event_type, source=topology.PLATFORM_SOURCE,
-        subject=f"orders/{reply.order_id}" if reply.order_id else None, data=reply.model_dump(mode="json"),
-        created_at=clock.now(), ordering_key=reply.order_id,
+        subject=_subject(reply), data=reply.model_dump(mode="json"),
+        created_at=clock.now(), ordering_key=reply.order_id or reply.quote_id,
     )
     try:
         store.commit(Changes(outbox=[message]))
@@ -156,21 +191,8 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
                                                         msg.key))
         changes.deadlines.extend(deadlines.format_corrected(store, report.manager_id, changes.order, report.sequence,
                                                            msg.key, msg.received_at))
-    reply_message = OutboxMessage(
-        id=f"reply-{msg.key}",
-        topic=topology.replies_topic(msg.contractor_id),
-        event_type=reply.event_type,
-        source=topology.PLATFORM_SOURCE,
-        subject=f"orders/{reply.order_id}" if reply.order_id else None,
-        data=reply.model_dump(mode="json"),
-        created_at=now,
-        ordering_key=reply.order_id,
-    )
+    reply_message, changes.inbox = reply_records(msg, reply, now)
     changes.outbox.append(reply_message)
-    changes.inbox = InboxRecord(
-        key=msg.key, contractor_id=msg.contractor_id, ref=msg.ref, reply=reply,
-        outbox_id=reply_message.id, digest=digest(msg.data),
-    )
     store.commit(changes)
     log.info("execution message answered", extra={
         "message_key": msg.key, "status": reply.status.value, "order_id": reply.order_id,

@@ -47,3 +47,17 @@ def test_the_tenant_never_comes_from_the_payload_and_unknown_topics_are_refused(
         inbound_from_pubsub(delivery(GOOD, topic="orders-ctr-acme"), NOW)
     with pytest.raises(UnknownChannel):
         inbound_from_pubsub(delivery(GOOD, topic="execution-ctr-acme-dead-letter"), NOW)
+
+
+@pytest.mark.parametrize("ce_type", ["fr.passerelle.quote.submitted.v1", "fr.passerelle.document.uploaded.v1"])
+def test_quote_and_document_messages_share_the_contractor_topic(ce_type):
+    # Given a quote or document message on the contractor's topic; When unwrapped
+    msg = inbound_from_pubsub(delivery({**GOOD, "ce-type": ce_type}), NOW)
+    # Then its type is kept for routing, with no envelope error
+    assert (msg.type, msg.envelope_errors) == (ce_type, ())
+
+
+def test_a_platform_to_contractor_type_is_not_accepted_on_the_contractor_topic():
+    # Given a reply type published by a contractor; When unwrapped; Then it is UNKNOWN_EVENT_TYPE
+    msg = inbound_from_pubsub(delivery({**GOOD, "ce-type": "fr.passerelle.reply.accepted.v1"}), NOW)
+    assert [(e.field, e.code) for e in msg.envelope_errors] == [("attributes.ce-type", "UNKNOWN_EVENT_TYPE")]
