@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import requests
+from google.api_core.exceptions import DeadlineExceeded
 from google.cloud import pubsub_v1
 
 from devtools.stack import Stack
@@ -99,7 +100,10 @@ class Erp:
 def pull_messages(subscriber, subscription: str, wait: float, until: int | None = None) -> list:
     received, deadline = [], time.monotonic() + wait
     while time.monotonic() < deadline and (until is None or len(received) < until):
-        response = subscriber.pull(subscription=subscription, max_messages=100, timeout=max(0.5, min(2.0, wait)))
+        try:
+            response = subscriber.pull(subscription=subscription, max_messages=100, timeout=max(1.0, min(2.0, wait)))
+        except DeadlineExceeded:  # an empty subscription on a busy emulator: nothing yet
+            continue
         if response.received_messages:
             received += [m.message for m in response.received_messages]
             subscriber.acknowledge(subscription=subscription, ack_ids=[m.ack_id for m in response.received_messages])
