@@ -3053,8 +3053,15 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
     config = json.loads(EMULATORS_FILE.read_text(encoding="utf-8"))
     region = config.get("region", "europe-west9")
     names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested",
-             "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded"]
+             "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
+             "RegisterUpload"]
     schemas, refs = components_schemas(names)
+    for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
+                            ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED)):
+        schemas[key] = _headers_schema(
+            event_type, inbound=True, subject="optional",
+            source="Your ERP, as a URI reference you choose once and keep (e.g. //erp.example.fr/passerelle).",
+            ce_id="Unique per message from this source: (contractor, ce-source, ce-id) is the deduplication key.")
     platform_source = f"{topology.PLATFORM_SOURCE}/managers/<manager_id>"
     schemas["OrderIssuedHeaders"] = _headers_schema(
         EventType.ORDER_ISSUED, inbound=False, subject="always", source=f"{platform_source}: the issuing manager.",
@@ -3212,6 +3219,28 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             [("lines_added", "Two lines of DEV-2026-0043 added to BC-2026-0101", orders_ce(
                 EventType.ORDER_LINES_ADDED, "lines", (MANAGER_ID, ORDER_ID, "DEV-2026-0043"),
                 "2026-03-16T09:00:00.412Z", f"orders/{ORDER_ID}"), i5.lines_added)]),
+        "quoteSubmitted": message(
+            "quoteSubmitted", "Quote submitted",
+            "The contractor submits (or revises) a quote over Pub/Sub (A2.4): the body of POST submit_quote.",
+            "Routed by ce-type to the same service as submit_quote; answered once on replies-<contractorId> "
+            "(quote_id and quote_version in the reply).",
+            "QuoteSubmittedHeaders", refs["SubmitQuote"],
+            [("quote_submitted", "Version 1 of DEV-2026-0042", _ce(
+                EventType.QUOTE_SUBMITTED, ERP_SOURCE, "7d0c4e2a-5b91-4f3e-8a6d-2c1b9e0f4a73",
+                "2026-03-11T15:02:00Z", None), SUBMIT_QUOTE)],
+            ordered=False),
+        "documentUploaded": message(
+            "documentUploaded", "Document uploaded",
+            "The contractor registers a PDF PUT on the signed URL of request_report_upload: the JSON body of POST "
+            "store_report.",
+            "Routed by ce-type to the same service as store_report; answered once on replies-<contractorId> "
+            "(document_sha256 in the reply).",
+            "DocumentUploadedHeaders", refs["RegisterUpload"],
+            [("document_uploaded", "Register upload 8c1f3e5a…", _ce(
+                EventType.DOCUMENT_UPLOADED, ERP_SOURCE, "c3a9f1e0-2d4b-4c6a-9e8f-7b5d3a1c0e92",
+                "2026-03-05T14:58:30Z", f"orders/{ORDER_ID}"),
+              {"manager_id": MANAGER_ID, "order_id": ORDER_ID, "upload_id": "8c1f3e5a7b9d4f2e6a0c8b1d3f5e7a9c"})],
+            ordered=False),
         "needSubmitted": message(
             "needSubmitted", "Need version submitted",
             "A need version waits for scoring (platform-internal).",
@@ -3265,7 +3294,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
         "execution": channel("execution", "Execution reports from a contractor",
                              "Contractor → platform: execution reports. Only the contractor's ERP service account may "
                              "publish here; the contractor is known from the topic, never from the payload.",
-                             ["executionReported"],
+                             ["executionReported", "quoteSubmitted", "documentUploaded"],
                              {"name": topology.push_subscription("{contractorId}"), "type": "push",
                               "endpoint": "publish_execution", "messageOrdering": True, "ackDeadlineSeconds": 60,
                               "maxDeliveryAttempts": 5}),
@@ -3319,7 +3348,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             "description": f"Served by the {'publish_execution'} function ({functions['publish_execution']['trigger']} "
                            "trigger through the push subscription). Rejections are answers, not failures: the message "
                            "is acknowledged; only infrastructure failures make Pub/Sub redeliver (then dead-letter).",
-            "messages": refs_to("execution", ["executionReported"]),
+            "messages": refs_to("execution", ["executionReported", "quoteSubmitted", "documentUploaded"]),
             "reply": {"channel": {"$ref": "#/channels/replies"},
                       "messages": refs_to("replies", ["replyAccepted", "replyRejected"])},
         },
