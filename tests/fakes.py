@@ -36,6 +36,7 @@ class InMemoryStore:
         self.outbox: dict[str, tuple[OutboxMessage, str]] = {}
         self.contractors = {c.contractor_id: c for c in contractors}
         self.contracts: dict[tuple[str, str], dict[str, Any]] = {}  # (manager, contract id) → contract document
+        self.manager_territories: dict[str, str] = {}  # manager → its own territory (B18)
         self.property_trees: dict[str, set[str]] = {}  # manager → node ids of its imported tree (A7)
         self.deadlines: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, deadline id) → (Deadline, version)
         self.penalties: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, entry id) → (PenaltyEntry, version)
@@ -51,6 +52,9 @@ class InMemoryStore:
 
     def get_contract(self, manager_id: str, contract_id: str) -> dict[str, Any] | None:
         return self.contracts.get((manager_id, contract_id))
+
+    def manager_territory(self, manager_id: str) -> str | None:
+        return self.manager_territories.get(manager_id)
 
     def list_catalogue(self, manager_id: str, contract_id: str) -> list[dict[str, Any]]:
         return []

@@ -20,6 +20,7 @@ from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
+from google.cloud.firestore import FieldFilter
 
 from shared.adapters import audit
 from shared.domain.audit import sha256_json as audit_digest
@@ -77,6 +78,17 @@ class FirestoreStore:
     def list_catalogue(self, manager_id: str, contract_id: str) -> list[dict[str, Any]]:
         versions = self.db.collection(f"managers/{manager_id}/contracts/{contract_id}/catalogue")
         return [snap.to_dict() for snap in versions.stream()]
+    def manager_territory(self, manager_id: str) -> str | None:
+        """B18: ``managers/<m>.territory`` when set, else the territory of the manager's latest
+        account request (identity stores one per request), else None."""
+        snap = self.db.collection("managers").document(manager_id).get()
+        if snap.exists and (snap.to_dict() or {}).get("territory"):
+            return snap.to_dict()["territory"]
+        requests = [s.to_dict() for s in self.db.collection("account_requests")
+                    .where(filter=FieldFilter("tenant", "==", manager_id)).limit(50).stream()]
+        requests = [r for r in requests if r.get("role") == "manager" and r.get("territory")]
+        return max(requests, key=lambda r: str(r.get("requested_at")))["territory"] if requests else None
+
 
     def property_node(self, manager_id: str, node_id: str) -> tuple[bool, bool]:
         """(the manager has imported a property tree, this node is in it) — A7."""

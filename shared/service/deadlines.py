@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 HORIZON = dt.timedelta(days=29)
 # A Firestore batch holds 500 writes; a deadline found very late is accrued in several commits.
 MAX_DAYS_PER_COMMIT = 400
-# D1 is counted where the order is until orders carry their territory (docs/penalties.md).
+# Last resort only: flows pass the order's territory (shared/service/territories.py, B18).
 DEFAULT_TERRITORY = "75"
 
 
@@ -242,15 +242,15 @@ def _priced(kind: str, terms: PenaltyTerms | None) -> dict[str, Any]:
 
 
 def late_sharing(manager_id: str, order: Order, message_key: str, occurred_at: dt.datetime,
-                 received_at: dt.datetime, terms: PenaltyTerms | None = None
-                 ) -> tuple[DeadlineWrite, list[PenaltyEntry]]:
+                 received_at: dt.datetime, terms: PenaltyTerms | None = None,
+                 territory: str = DEFAULT_TERRITORY) -> tuple[DeadlineWrite, list[PenaltyEntry]]:
     """D1 for a message received late: the deadline (missed, stopped at receipt) and its P1 days.
 
     Written in the same atomic commit as the message it measures, so neither exists without
     the other; the days are final at once since the lateness ended when the message arrived.
     """
     d = dl.start("D1", f"D1-{digest(order.contractor_id, message_key)[:32]}", tenant_id=manager_id,
-                 territory=DEFAULT_TERRITORY, started_at=occurred_at, ref=message_key,
+                 territory=territory, started_at=occurred_at, ref=message_key,
                  contractor_id=order.contractor_id, contract_id=order.contract_id, order_id=order.order_id,
                  **_priced("D1", terms))
     d = d.stop(received_at, message_key)
@@ -267,7 +267,8 @@ def format_deadline_id(contractor_id: str, manager_id: str, order_id: str, seque
 
 def non_compliant_format(store, manager_id: str, order: Order, sequence: int | None, message_key: str,
                          received_at: dt.datetime, codes: list[str],
-                         terms: PenaltyTerms | None = None) -> list[DeadlineWrite]:
+                         terms: PenaltyTerms | None = None, territory: str = DEFAULT_TERRITORY
+                         ) -> list[DeadlineWrite]:
     """A9/P1: a message rejected for its format opens F1 (due at once) in the reply's commit.
 
     Its timer, armed after the commit, writes day 1 at once and one day per started day after,
@@ -278,7 +279,7 @@ def non_compliant_format(store, manager_id: str, order: Order, sequence: int | N
     deadline_id = format_deadline_id(order.contractor_id, manager_id, order.order_id, sequence)
     if any(d.value.deadline_id == deadline_id for d in store.deadlines_of_order(manager_id, order.order_id)):
         return []  # already open (or already corrected) for this order and sequence
-    d = dl.start("F1", deadline_id, tenant_id=manager_id, territory=DEFAULT_TERRITORY, started_at=received_at,
+    d = dl.start("F1", deadline_id, tenant_id=manager_id, territory=territory, started_at=received_at,
                  ref=message_key, contractor_id=order.contractor_id, contract_id=order.contract_id,
                  order_id=order.order_id, **_priced("F1", terms))
     return [DeadlineWrite(d.check(received_at), None)]

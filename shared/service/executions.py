@@ -23,6 +23,7 @@ from shared.ports import (
 from shared.service import deadlines, outbox
 from shared.service.inbound import InboundMessage
 from shared.service.retry import with_optimistic_retry
+from shared.service.territories import order_territory
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +156,12 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
         order = order_before or _order_of(store, msg.contractor_id, ids)
         if order is not None:
             codes = [e.code for e in errors]
-            terms = terms_of(store.get_contract(order.manager_id, order.contract_id)) \
-                if penalties.non_compliant_format(codes) else None
+            terms, territory = None, deadlines.DEFAULT_TERRITORY
+            if penalties.non_compliant_format(codes):
+                contract = store.get_contract(order.manager_id, order.contract_id)
+                terms, territory = terms_of(contract), _territory(store, order, contract)
             changes.deadlines.extend(deadlines.non_compliant_format(
-                store, order.manager_id, order, ids["sequence"], msg.key, msg.received_at, codes, terms))
+                store, order.manager_id, order, ids["sequence"], msg.key, msg.received_at, codes, terms, territory))
     else:
         assert report is not None and order_before is not None and changes.order is not None and timeliness
         changes.events.append(EventRecord(
@@ -182,9 +185,10 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
         # D1/P1: a late message records its missed deadline and penalty days in the same commit;
         # an order put on hold (or resumed) pauses (or resumes) its running deadlines.
         if timeliness.late:
-            terms = terms_of(store.get_contract(report.manager_id, changes.order.contract_id))
+            contract = store.get_contract(report.manager_id, changes.order.contract_id)
             write, entries = deadlines.late_sharing(report.manager_id, changes.order, msg.key, report.occurred_at,
-                                                    msg.received_at, terms)
+                                                    msg.received_at, terms_of(contract),
+                                                    _territory(store, changes.order, contract))
             changes.deadlines.append(write)
             changes.penalties.extend(entries)
         changes.deadlines.extend(deadlines.follow_order(store, order_before, changes.order, report.occurred_at,
@@ -211,6 +215,11 @@ def _notify(hook: AcceptedHook, reply: Reply, contract_id: str, msg: InboundMess
         hook(reply.manager_id, contract_id, msg.received_at, msg.key)
     except Exception:
         log.warning("after-acceptance hook failed; the next accepted message retries it", exc_info=True)
+
+
+def _territory(store: Store, order, contract: dict[str, Any] | None) -> str:
+    """B18: D1 and F1 are counted in the order's territory (its commune, contract or manager)."""
+    return order_territory(store, order.manager_id, order.contract_id, order.site.commune, contract).code
 
 
 def _order_of(store: Store, contractor_id: str, ids: dict[str, Any]):

@@ -1,0 +1,96 @@
+"""Which territory's working days a deadline counts (B18), derived from data.
+
+A territory is what ``shared.domain.workdays.territory`` accepts: a département code
+("75", "2A", "974") or a collectivité code ("PM", "BL", "MF", "WF", "PF", "NC").
+
+- ``territory_of_commune``: the territory of an INSEE commune code — its first two
+  characters in metropolitan France (Corsica: 2A, 2B), its first three overseas (971–976),
+  and for the collectivités whose INSEE prefix is not a département, their own code:
+  975 → PM (Saint-Pierre-et-Miquelon), 977 → BL (Saint-Barthélemy), 978 → MF (Saint-Martin),
+  986 → WF (Wallis-et-Futuna), 987 → PF (Polynésie française), 988 → NC (Nouvelle-Calédonie).
+- ``territory_of_order``: the order's site commune, else the contract's perimeter when it
+  names exactly one territory, else the manager's own territory, else ``LAST_RESORT``.
+
+Pure: no Google import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.workdays import territory
+
+LAST_RESORT = "75"  # Paris: only when neither the order, its contract nor its manager says more
+# INSEE prefixes of the collectivités that are not départements (the COM with holidays of their own).
+COLLECTIVITES = {"975": "PM", "977": "BL", "978": "MF", "986": "WF", "987": "PF", "988": "NC"}
+_COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+def territory_of_commune(insee_code: str, field: str = "$.site.commune") -> str:
+    """The territory of an INSEE commune code, or DomainError UNKNOWN_TERRITORY (on ``field``)."""
+    code = insee_code if isinstance(insee_code, str) else ""
+    if _COMMUNE.match(code):
+        prefix = code[:3]
+        if code.startswith(("97", "98")):
+            found = COLLECTIVITES.get(prefix, prefix if code.startswith("97") else None)
+        elif code[:2] == "20":  # Corsica's communes are 2A… / 2B… since 1976
+            found = None
+        else:
+            found = code[:2]
+        if found is not None:
+            try:
+                territory(found)
+                return found
+            except DomainError:
+                pass
+    raise DomainError([ErrorDetail.of(field, "UNKNOWN_TERRITORY", value=insee_code)])
+
+
+def territories_of_perimeter(departements: Iterable[str], communes: Iterable[str]) -> set[str]:
+    """Every territory a contract's perimeter touches (an unknown code is skipped, not guessed)."""
+    found: set[str] = set()
+    for code in departements:
+        try:
+            territory(code)
+            found.add(code)
+        except DomainError:
+            continue
+    for commune in communes:
+        try:
+            found.add(territory_of_commune(commune))
+        except DomainError:
+            continue
+    return found
+
+
+@dataclass(frozen=True)
+class TerritoryChoice:
+    """The territory chosen and which datum gave it ("commune", "contract", "manager", "default")."""
+
+    code: str
+    source: str
+
+
+def territory_of_order(commune: str | None, contract: dict[str, Any] | None,
+                       manager_territory: str | None) -> TerritoryChoice:
+    """The territory of an order (or of a quote, which names the same site and contract)."""
+    if commune:
+        try:
+            return TerritoryChoice(territory_of_commune(commune), "commune")
+        except DomainError:
+            pass
+    perimeter = (contract or {}).get("perimeter") or {}
+    named = territories_of_perimeter(perimeter.get("departements") or (), perimeter.get("communes") or ())
+    if len(named) == 1:
+        return TerritoryChoice(named.pop(), "contract")
+    if manager_territory:
+        try:
+            territory(manager_territory)
+            return TerritoryChoice(manager_territory, "manager")
+        except DomainError:
+            pass
+    return TerritoryChoice(LAST_RESORT, "default")

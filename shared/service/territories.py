@@ -1,0 +1,33 @@
+"""The territory an order's deadlines are counted in (B18), read from the data at hand.
+
+Order of precedence (``shared.domain.territories.territory_of_order``): the site's commune
+(INSEE), else the contract's perimeter when it names exactly one territory, else the
+manager's own territory (``managers/<m>.territory``, or the territory its account requests
+declared), else "75". Reads are lazy: an order naming its commune costs no read at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.territories import TerritoryChoice, territory_of_order
+
+_UNREAD: Any = object()
+
+
+def order_territory(store, manager_id: str, contract_id: str | None, commune: str | None,
+                    contract: dict[str, Any] | None = _UNREAD) -> TerritoryChoice:
+    """The territory of an order (or a quote) of ``manager_id`` under ``contract_id`` at ``commune``.
+
+    ``contract`` may be passed when the caller already read it (None: no such contract).
+    """
+    if commune:
+        choice = territory_of_order(commune, None, None)
+        if choice.source == "commune":
+            return choice
+    if contract is _UNREAD:
+        contract = store.get_contract(manager_id, contract_id) if contract_id else None
+    choice = territory_of_order(None, contract, None)
+    if choice.source == "contract":
+        return choice
+    return territory_of_order(None, None, store.manager_territory(manager_id))

@@ -1,0 +1,66 @@
+"""B18: the territory whose working days count, derived from an INSEE commune, a contract, a manager."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.errors import DomainError
+from shared.domain.territories import territory_of_commune, territory_of_order
+
+
+@pytest.mark.parametrize(("commune", "territory"), [
+    ("57463", "57"),    # Metz: Alsace-Moselle holidays
+    ("75056", "75"),    # Paris
+    ("69123", "69"),    # Lyon
+    ("2A004", "2A"),    # Ajaccio
+    ("2B033", "2B"),    # Bastia
+    ("97105", "971"),   # Basse-Terre, Guadeloupe
+    ("97209", "972"),   # Fort-de-France, Martinique
+    ("97302", "973"),   # Cayenne, Guyane
+    ("97411", "974"),   # Saint-Denis, La Réunion
+    ("97611", "976"),   # Mamoudzou, Mayotte
+    ("97502", "PM"),    # Saint-Pierre, Saint-Pierre-et-Miquelon
+    ("97701", "BL"),    # Saint-Barthélemy
+    ("97801", "MF"),    # Saint-Martin
+    ("98613", "WF"),    # Uvea, Wallis-et-Futuna
+    ("98735", "PF"),    # Papeete, Polynésie française
+    ("98818", "NC"),    # Nouméa, Nouvelle-Calédonie
+])
+def test_the_territory_of_a_commune_is_its_departement_or_its_collectivite(commune, territory):
+    # When the territory of an INSEE commune code is asked
+    # Then it is its département (2 characters in metropolitan France, 3 overseas) or its collectivité
+    assert territory_of_commune(commune) == territory
+
+
+@pytest.mark.parametrize("commune", ["20004", "96001", "97901", "98415", "98901", "7505", "ABCDE", ""])
+def test_a_code_that_names_no_territory_is_refused_on_the_field_given(commune):
+    # When a code that is no commune of a known territory is given (old Corsica, TAAF, Clipperton, garbage)
+    with pytest.raises(DomainError) as refused:
+        territory_of_commune(commune, field="$.site.commune")
+    # Then it is refused, naming the field
+    assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.commune", "UNKNOWN_TERRITORY")]
+
+
+def test_an_order_takes_its_communes_territory_first():
+    # Given an order at Saint-Denis de La Réunion under a contract for the Rhône, of a Parisian manager
+    contract = {"perimeter": {"departements": ["69"], "communes": []}}
+    # Then its territory is La Réunion's, from the commune
+    choice = territory_of_order("97411", contract, "75")
+    assert (choice.code, choice.source) == ("974", "commune")
+
+
+def test_without_a_commune_a_contract_naming_one_territory_gives_it():
+    # Given contracts whose perimeter names one territory (départements and communes alike), or two
+    one = {"perimeter": {"departements": ["971"], "communes": ["97105"]}}
+    two = {"perimeter": {"departements": ["69"], "communes": ["38053"]}}
+    # Then the first gives its territory, the second falls back on the manager's
+    assert (territory_of_order(None, one, "75").code, territory_of_order(None, one, "75").source) == ("971", "contract")
+    assert (territory_of_order(None, two, "57").code, territory_of_order(None, two, "57").source) == ("57", "manager")
+
+
+def test_paris_is_the_last_resort_only():
+    # Given no commune, a contract over the whole territory and a manager that never said where it is
+    choice = territory_of_order(None, {"perimeter": {}}, None)
+    # Then the deadline is counted in Paris, and says why
+    assert (choice.code, choice.source) == ("75", "default")
+    assert territory_of_order(None, None, "NC").code == "NC"
