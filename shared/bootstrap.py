@@ -103,6 +103,12 @@ def _incidents():
     return FirestoreIncidents(get("firestore"))
 
 
+def _quote_index():
+    from shared.adapters.quotes import FirestoreQuoteIndex
+
+    return FirestoreQuoteIndex(get("firestore"))
+
+
 def _sourcing_deadlines():
     """D4–D6 of the sourcing flows, run by the deadline service (shared/service/sourcing/deadlines.py)."""
     from shared.service.sourcing.deadlines import SourcingDeadlines
@@ -200,6 +206,7 @@ def get(name: str) -> Any:
             if instance is None:
                 instance = _instances[name] = _FACTORIES[name]()
     return instance
+    "quote_index": _quote_index,
 
 
 def store():

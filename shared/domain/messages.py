@@ -33,6 +33,7 @@ class EventType(StrEnum):
     ORDER_LINES_ADDED = "fr.passerelle.order.lines_added.v1"  # an accepted supplementary quote (A2.5)
     QUOTE_SUBMITTED = "fr.passerelle.quote.submitted.v1"  # contractor → platform: SubmitQuote (A2.4) by Pub/Sub
     DOCUMENT_UPLOADED = "fr.passerelle.document.uploaded.v1"  # contractor → platform: RegisterUpload by Pub/Sub
+    QUOTE_EXPIRED = "fr.passerelle.quote.expired.v1"  # platform → contractor (replies-<c>): validity date passed
 
 
 # What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.

@@ -67,6 +67,9 @@ class QuoteVersion(_Strict):
     document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     catalogue_version: int | None = None
     submitted_at: AwareDatetime
+    # The submission that created this version (a Pub/Sub message key, or a REST request's
+    # Idempotency-Key digest): the same submission delivered again creates no second version.
+    submission_id: str | None = None
 
 
 class Quote(BaseModel):
@@ -85,10 +88,18 @@ class Quote(BaseModel):
     reason: str | None = None  # refusal or withdrawal reason
     decided_at: dt.datetime | None = None
     created_order_id: str | None = None
+    territory: str | None = None  # where D3 and the validity date are counted (B18: the order's territory)
+    valid_until: dt.date | None = None  # the current version's, kept at top level for the expiry sweep
 
     @property
     def current(self) -> QuoteVersion | None:
         return self.versions[-1] if self.versions else None
+
+    def version_of(self, submission_id: str | None) -> QuoteVersion | None:
+        """The version a given submission created, if it was already recorded."""
+        if submission_id is None:
+            return None
+        return next((v for v in self.versions if v.submission_id == submission_id), None)
 
     def apply(self, action: QuoteAction, actor: str, **update) -> Quote:
         """The quote after ``action`` by ``actor``; an illegal step is a DomainError (the order's codes)."""
@@ -142,3 +153,20 @@ class DecideQuote(_Strict):
     action: Annotated[str, Field(pattern=r"^(accept|refuse|withdraw)$")]
     manager_id: Identifier | None = None  # a contractor names the manager
     reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+
+
+class QuoteExpired(BaseModel):
+    """A submitted quote's validity date passed without a decision: the platform expired it.
+
+    Delivered on ``replies-<contractor>`` as ``fr.passerelle.quote.expired.v1`` (one per quote).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="QuoteExpired")
+
+    manager_id: str
+    quote_id: str
+    order_id: str | None = None  # a supplementary quote: the order it would have completed
+    state: QuoteState = QuoteState.EXPIRED
+    version: int = Field(description="The version that expired (the current one).")
+    valid_until: dt.date
+    expired_at: AwareDatetime

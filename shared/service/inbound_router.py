@@ -16,7 +16,9 @@ services write outside the inbox commit, so a message is first *claimed*
 (``contractors/<c>/message_claims/<key>``, created with a precondition): a concurrent delivery
 of the same message finds the claim and raises ``MessageInFlight``, and Pub/Sub redelivers it
 later, when the inbox holds the first reply. A claim older than ``CLAIM_TTL`` (its holder
-crashed before answering) is taken over.
+crashed before answering) is taken over; a quote version the crashed holder had already written
+carries the message key (``QuoteVersion.submission_id``, checked under the quote's version
+precondition), so the takeover answers with that version instead of adding another.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def route(msg: InboundMessage, services: Services) -> Reply:
     """Answer one contractor message, whatever its type (unknown types are rejected by
     ``record_execution`` with the envelope's UNKNOWN_EVENT_TYPE error, as before)."""
     if msg.type == EventType.QUOTE_SUBMITTED.value:
-        return _answer(msg, services, SubmitQuote, lambda cmd: _submit_quote(msg.contractor_id, cmd, services))
+        return _answer(msg, services, SubmitQuote, lambda cmd: _submit_quote(msg, cmd, services))
     if msg.type == EventType.DOCUMENT_UPLOADED.value:
         return _answer(msg, services, doc.RegisterUpload,
                        lambda cmd: _register_upload(msg.contractor_id, cmd, services))
@@ -72,12 +74,14 @@ def route(msg: InboundMessage, services: Services) -> Reply:
                             on_accepted=services.on_accepted)
 
 
-def _submit_quote(contractor_id: str, cmd: SubmitQuote, s: Services) -> dict[str, Any]:
-    try:
-        quote = quotes.submit_quote(contractor_id, cmd, s.docs, s.store, s.clock, s.deadline_store, s.timers)
+def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[str, Any]:
+    try:  # the message key names the version: a redelivery after a crash adds none (see the docstring)
+        quote = quotes.submit_quote(msg.contractor_id, cmd, s.docs, s.store, s.clock, s.deadline_store, s.timers,
+                                    submission_id=msg.key)
     except quotes.QuoteNotFound:
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND", quote_id=cmd.quote_id)]) from None
-    return {"quote_id": quote.quote_id, "quote_version": quote.current.version, "order_id": quote.order_id}
+    return {"quote_id": quote.quote_id, "quote_version": quote.version_of(msg.key).version,
+            "order_id": quote.order_id}
 
 
 def _register_upload(contractor_id: str, cmd: doc.RegisterUpload, s: Services) -> dict[str, Any]:

@@ -10,6 +10,7 @@ existing order (``fr.passerelle.order.lines_added.v1`` to the contractor, same c
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -18,13 +19,15 @@ from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
+from shared.domain import workdays
 from shared.domain.quotes import (
-    DecideQuote, Quote, QuoteAction, QuoteState, QuoteVersion, RequestQuote, SubmitQuote,
+    DecideQuote, Quote, QuoteAction, QuoteExpired, QuoteState, QuoteVersion, RequestQuote, SubmitQuote,
 )
 from shared.ports import Changes, Clock, DocumentStore, DocWrite, OutboxMessage, Publisher, Store, digest
 from shared.service import deadlines, outbox
 from shared.service.orders import receive_order
 from shared.service.retry import with_optimistic_retry
+from shared.service.territories import order_territory
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +52,10 @@ def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store
                   deadline_store, timers) -> tuple[Quote, bool]:
     """The manager asks for a quote; D3 starts. The same request again is harmless."""
     now = clock.now()
-    refused = contract_rules.order_errors(store.get_contract(manager_id, cmd.contract_id), cmd.contract_id,
-                                          cmd.contractor_id, now.date(), commune=cmd.site.commune)
+    contract = store.get_contract(manager_id, cmd.contract_id)
+    refused = contract_rules.order_errors(contract, cmd.contract_id, cmd.contractor_id, now.date(),
+                                          commune=cmd.site.commune)
+    order = None
     tree_in_force, node_exists = store.property_node(manager_id, cmd.site.node_id)
     if tree_in_force and not node_exists:  # A7
         refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=cmd.site.node_id))
@@ -58,9 +63,17 @@ def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store
         order = store.get_order(manager_id, cmd.order_id)
         if order is None or order.value.contractor_id != cmd.contractor_id:
             refused.append(ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=cmd.order_id))
+            order = None
     if refused:
         raise DomainError(refused)
-    quote = Quote(manager_id=manager_id, requested_at=now, **cmd.model_dump())
+    # B18: D3 is counted in the territory of the order the quote is for (the order itself for a
+    # supplementary quote; else the quote's site and contract, which the accepted order will carry).
+    if order is not None and order.value.contract_id != cmd.contract_id:
+        contract = store.get_contract(manager_id, order.value.contract_id)
+    site = order.value.site if order is not None else cmd.site
+    territory = order_territory(store, manager_id, order.value.contract_id if order else cmd.contract_id,
+                                site.commune, contract).code
+    quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, **cmd.model_dump())
     existing = docs.get(quote_path(manager_id, cmd.quote_id))
     if existing is not None:
         stored = Quote.model_validate(existing.value, strict=False)
@@ -68,8 +81,9 @@ def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store
             raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS", quote_id=cmd.quote_id)])
         return stored, False
     docs.commit([DocWrite(quote_path(manager_id, cmd.quote_id), quote.model_dump(mode="json"))])  # create()
-    deadlines.start_deadline("D3", d3_id(cmd.quote_id), tenant_id=manager_id, territory=deadlines.DEFAULT_TERRITORY,
-                             started_at=now, ref=cmd.quote_id, store=deadline_store, timers=timers, clock=clock)
+    deadlines.start_deadline("D3", d3_id(cmd.quote_id), tenant_id=manager_id, territory=territory,
+                             started_at=now, ref=cmd.quote_id, store=deadline_store, timers=timers, clock=clock,
+                             contractor_id=cmd.contractor_id, contract_id=cmd.contract_id, order_id=cmd.order_id)
     log.info("quote requested", extra={"manager_id": manager_id, "quote_id": cmd.quote_id})
     return quote, True
 
@@ -90,11 +104,19 @@ def _save(docs: DocumentStore, quote: Quote, version: Any, outbox_messages: list
 
 
 def submit_quote(contractor_id: str, cmd: SubmitQuote, docs: DocumentStore, store: Store, clock: Clock,
-                 deadline_store, timers) -> Quote:
-    """First submission or revision (a new version); lines checked against the catalogue in force. D3 stops."""
+                 deadline_store, timers, submission_id: str | None = None) -> Quote:
+    """First submission or revision (a new version); lines checked against the catalogue in force. D3 stops.
+
+    ``submission_id`` names the submission (a Pub/Sub message key): the version it created is
+    found in the quote itself, read and written under the same version precondition, so the
+    same submission delivered again — even after a crash before its reply — adds no version.
+    """
 
     def attempt() -> tuple[Quote, bool]:
         quote, version = _load(docs, cmd.manager_id, cmd.quote_id, contractor_id)
+        recorded = quote.version_of(submission_id)
+        if recorded is not None:
+            return quote, recorded.version == 1
         now = clock.now()
         if cmd.valid_until < now.date():
             raise DomainError([ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée")])
@@ -107,16 +129,17 @@ def submit_quote(contractor_id: str, cmd: SubmitQuote, docs: DocumentStore, stor
                 raise DomainError(refused)
         first = quote.state == QuoteState.REQUESTED
         revised = QuoteVersion(version=len(quote.versions) + 1, lines=cmd.lines, valid_until=cmd.valid_until,
-                               document_sha256=cmd.document_sha256, submitted_at=now,
+                               document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
                                catalogue_version=in_force.version if in_force else None)
-        after = quote.apply(QuoteAction.SUBMIT, "contractor", versions=[*quote.versions, revised])
+        after = quote.apply(QuoteAction.SUBMIT, "contractor", versions=[*quote.versions, revised],
+                            valid_until=cmd.valid_until)
         _save(docs, after, version)
         return after, first
 
     quote, first = with_optimistic_retry(attempt)
-    if first:
-        deadlines.stop_deadline(quote.manager_id, d3_id(quote.quote_id), quote.current.submitted_at, quote.quote_id,
-                                store=deadline_store, timers=timers, clock=clock)
+    if first:  # stopping again (a redelivered first submission) changes nothing
+        deadlines.stop_deadline(quote.manager_id, d3_id(quote.quote_id), quote.versions[0].submitted_at,
+                                quote.quote_id, store=deadline_store, timers=timers, clock=clock)
     return quote
 
 
@@ -134,8 +157,11 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, docs: DocumentStore, 
         raise DomainError([ErrorDetail.of("$.reason", "REQUIRED")])
     quote, version = _load(docs, manager_id, cmd.quote_id, contractor_id)
     now = clock.now()
-    if action == QuoteAction.ACCEPT and quote.expired_on(now.date()):
-        _save(docs, quote.apply(QuoteAction.EXPIRE, "platform", decided_at=now), version)
+    if action == QuoteAction.ACCEPT and quote.expired_on(_today(quote, now)):
+        expired, message = _expired(quote, now)
+        _save(docs, expired, version, [message])
+        if publisher is not None:
+            outbox.dispatch(store, publisher, clock, [message])
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_EXPIRED", quote_id=quote.quote_id,
                                           valid_until=quote.current.valid_until.isoformat())])
     if action == QuoteAction.ACCEPT:
@@ -184,6 +210,77 @@ def _accept(quote: Quote, store: Store, clock: Clock, publisher: Publisher | Non
     if message is not None and publisher is not None:
         outbox.dispatch(store, publisher, clock, [message])
     return quote.order_id
+
+
+# --- reading and expiry ------------------------------------------------------------------------
+
+
+def get_quote(role: str, tenant: str, manager_id: str | None, quote_id: str, docs: DocumentStore) -> Quote:
+    """One quote, for the manager of its space or the contractor it was asked of (QuoteNotFound otherwise)."""
+    if role == "manager":
+        return _load(docs, tenant, quote_id)[0]
+    if not manager_id:
+        raise QuoteNotFound(quote_id)
+    return _load(docs, manager_id, quote_id, tenant)[0]
+
+
+def _today(quote: Quote, now) -> Any:
+    """The date in the quote's territory: a quote valid until the 30th is valid all that local day."""
+    return workdays.local_date(now, quote.territory or deadlines.DEFAULT_TERRITORY)
+
+
+def expired_message_id(quote: Quote) -> str:
+    return f"quote-expired-{digest(quote.manager_id, quote.quote_id)[:32]}"
+
+
+def _expired(quote: Quote, now) -> tuple[Quote, OutboxMessage]:
+    """The quote expired by the platform and the message telling its contractor (one per quote)."""
+    after = quote.apply(QuoteAction.EXPIRE, "platform", decided_at=now)
+    data = QuoteExpired(manager_id=quote.manager_id, quote_id=quote.quote_id, order_id=quote.order_id,
+                        version=quote.current.version, valid_until=quote.current.valid_until, expired_at=now)
+    message = OutboxMessage(
+        id=expired_message_id(quote), topic=topology.replies_topic(quote.contractor_id),
+        event_type=EventType.QUOTE_EXPIRED, source=f"{topology.PLATFORM_SOURCE}/managers/{quote.manager_id}",
+        subject=f"quotes/{quote.quote_id}", data=data.model_dump(mode="json"), created_at=now,
+        ordering_key=quote.quote_id)
+    return after, message
+
+
+def expire_quotes(index, docs: DocumentStore, store: Store, clock: Clock, publisher: Publisher | None,
+                  limit: int = 200) -> dict[str, int]:
+    """Cloud Scheduler's sweep: every submitted quote whose validity date has passed in its territory
+    becomes expired, and its contractor is told on ``replies-<contractor>`` in the same commit.
+
+    Idempotent: an expired quote is no longer submitted, and the message id is one per quote.
+    ``index.expirable(before, limit)`` lists (manager, quote id) of submitted quotes valid until
+    before ``before`` (a day ahead of UTC, so that every territory's today is covered; each quote
+    is then checked against its own territory's date).
+    """
+    now = clock.now()
+    candidates = index.expirable(now.date() + dt.timedelta(days=1), limit)
+    sent: list[OutboxMessage] = []
+    expired = 0
+
+    def attempt(manager_id: str, quote_id: str) -> OutboxMessage | None:
+        found = docs.get(quote_path(manager_id, quote_id))
+        if found is None:
+            return None
+        quote = Quote.model_validate(found.value, strict=False)
+        if not quote.expired_on(_today(quote, clock.now())):
+            return None  # decided meanwhile, revised with a later date, or not yet past in its territory
+        after, message = _expired(quote, clock.now())
+        _save(docs, after, found.version, [message])
+        return message
+
+    for manager_id, quote_id in candidates:
+        message = with_optimistic_retry(lambda: attempt(manager_id, quote_id))
+        if message is not None:
+            expired += 1
+            sent.append(message)
+            log.info("quote expired", extra={"manager_id": manager_id, "quote_id": quote_id})
+    if sent and publisher is not None:
+        outbox.dispatch(store, publisher, clock, sent)
+    return {"candidates": len(candidates), "expired": expired}
 
 
 def view(quote: Quote) -> dict[str, Any]:

@@ -1,0 +1,98 @@
+"""B18 on the deadlines: D3 of a quote, D1 and F1 of an order are counted in the order's territory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from shared.domain.orders import OrderLine, OrderState, SiteRef
+from shared.domain.quotes import RequestQuote, SubmitQuote
+from shared.ports import Contractor
+from shared.service import quotes
+from shared.service.executions import record_execution
+from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
+from tests.deadline_fakes import InMemoryDeadlineStore
+from tests.fakes import FixedClock
+from tests.unit.test_property_tree import InMemoryDocuments
+
+CONTRACT = {"contract_id": "AC-2026-017", "contractor_id": CONTRACTOR, "status": "active",
+            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "lots": [], "perimeter": {}}
+LINES = [OrderLine(line_id="L1", service_code="PLB-010", label="Recherche de fuite", quantity=Decimal(1),
+                   unit_price_cents=8500)]
+
+
+def a_world(orders=()) -> InMemoryDeadlineStore:
+    store = InMemoryDeadlineStore(orders=list(orders), contractors=[Contractor(CONTRACTOR, "T", (MANAGER,))])
+    store.contracts[(MANAGER, "AC-2026-017")] = CONTRACT
+    return store
+
+
+def request(quote_id: str, commune: str | None, order_id: str | None = None) -> RequestQuote:
+    return RequestQuote(quote_id=quote_id, contract_id="AC-2026-017", contractor_id=CONTRACTOR, title="Colonne",
+                        site=SiteRef(node_id="N-1", commune=commune), order_id=order_id)
+
+
+def test_a_quote_requested_before_guadeloupes_abolition_day_is_due_a_day_later_there_than_in_paris():
+    # Given a Friday, 22 May 2026: Whit Monday (25 May) is a holiday everywhere, 27 May only in Guadeloupe
+    store, docs, clock = a_world(), InMemoryDocuments(), FixedClock("2026-05-22T12:00:00+00:00")
+    # When the manager requests one quote for a site in Paris and one in Pointe-à-Pitre
+    paris, _ = quotes.request_quote(MANAGER, request("DV-75", "75056"), docs, store, clock, store, None)
+    guadeloupe, _ = quotes.request_quote(MANAGER, request("DV-971", "97120"), docs, store, clock, store, None)
+    # Then each quote and its D3 carry their territory, and 5 working days end on different days:
+    # Paris: 26, 27, 28, 29 May, 1 June; Guadeloupe: 26, 28, 29 May, 1, 2 June (local midnight)
+    d3_paris = store.get_deadline(MANAGER, "D3-DV-75").value
+    d3_guadeloupe = store.get_deadline(MANAGER, "D3-DV-971").value
+    assert (paris.territory, guadeloupe.territory) == ("75", "971")
+    assert (d3_paris.territory, d3_guadeloupe.territory) == ("75", "971")
+    assert d3_paris.due_at == dt.datetime(2026, 6, 1, 22, 0, tzinfo=dt.UTC)  # 2 June 00:00 Paris
+    assert d3_guadeloupe.due_at == dt.datetime(2026, 6, 3, 4, 0, tzinfo=dt.UTC)  # 3 June 00:00 Guadeloupe
+    assert (d3_paris.contractor_id, d3_guadeloupe.contract_id) == (CONTRACTOR, "AC-2026-017")
+
+
+def test_a_supplementary_quote_is_counted_in_the_territory_of_its_order():
+    # Given an order at Saint-Denis de La Réunion
+    order = an_order("BC-974", state=OrderState.ACKNOWLEDGED,
+                     site={"node_id": "N-974", "commune": "97411"})
+    store, docs, clock = a_world([order]), InMemoryDocuments(), FixedClock("2027-12-17T06:00:00+00:00")
+    # When a supplementary quote on it, requested on Friday 17 December 2027, names a site without a commune
+    quote, _ = quotes.request_quote(MANAGER, request("DV-SUP", None, order_id="BC-974"), docs, store, clock, store,
+                                    None)
+    # Then D3 is counted in La Réunion, where Monday 20 December (abolition of slavery) is a holiday:
+    # 21, 22, 23, 24 and 27 December (Paris would end on the 24th)
+    d3 = store.get_deadline(MANAGER, "D3-DV-SUP").value
+    assert quote.territory == d3.territory == "974"
+    assert d3.due_at == dt.datetime(2027, 12, 27, 20, 0, tzinfo=dt.UTC)  # 28 Dec 00:00 Réunion (UTC+4)
+
+
+def test_without_a_commune_a_quote_takes_its_contracts_one_territory_then_its_managers():
+    store, docs, clock = a_world(), InMemoryDocuments(), FixedClock("2026-05-22T12:00:00+00:00")
+    store.manager_territories[MANAGER] = "57"
+    # Given a contract over the whole territory, then one over Martinique only
+    first, _ = quotes.request_quote(MANAGER, request("DV-A", None), docs, store, clock, store, None)
+    store.contracts[(MANAGER, "AC-2026-017")] = {**CONTRACT, "perimeter": {"departements": ["972"], "communes": []}}
+    second, _ = quotes.request_quote(MANAGER, request("DV-B", None), docs, store, clock, store, None)
+    # Then the first is the manager's territory (Moselle), the second the contract's
+    assert (first.territory, second.territory) == ("57", "972")
+
+
+def test_a_late_message_on_an_order_in_noumea_records_d1_in_new_caledonia():
+    # Given an order in Nouméa, and a message 2 days late
+    store = a_world([an_order(site={"node_id": "N-NC", "commune": "98818"})])
+    occurred = NOW - dt.timedelta(days=2)
+    record_execution(inbound(report(1, "acknowledged", occurred_at=occurred)), store, FixedClock(NOW))
+    # Then its D1 says New Caledonia, so the statement dates its days there
+    [(d1, _)] = store.deadlines.values()
+    assert (d1.kind, d1.territory) == ("D1", "NC")
+    assert {e.local_date for e in store.ledger(d1.deadline_id)} >= {
+        (occurred + dt.timedelta(minutes=15)).astimezone(dt.timezone(dt.timedelta(hours=11))).date().isoformat()}
+
+
+def test_a_format_rejection_on_an_order_without_a_commune_records_f1_in_the_managers_territory():
+    # Given an order without a commune, of a manager in Guyane, under a contract over the whole territory
+    store = a_world([an_order()])
+    store.manager_territories[MANAGER] = "973"
+    # When a message is rejected for its format
+    record_execution(inbound(report(1, "acknowledged", progress=140), "m-bad"), store, FixedClock(NOW))
+    # Then F1 is counted in Guyane
+    [(f1, _)] = store.deadlines.values()
+    assert (f1.kind, f1.territory) == ("F1", "973")
