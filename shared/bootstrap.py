@@ -167,6 +167,13 @@ def _document_files():
     return GcsDocumentFiles(project_id(), documents_bucket())
 
 
+def _report_files():
+    """The stored half-year reports (B17), under reports/ in the private documents bucket."""
+    from shared.adapters.report_files import GcsReportFiles
+
+    return GcsReportFiles(project_id(), documents_bucket())
+
+
 def _onboarding():
     from shared.service.onboarding import Onboarding
 
@@ -188,6 +195,7 @@ _FACTORIES = {
     "export_source": _export_source,
     "onboarding": _onboarding,
     "document_files": _document_files,
+    "report_files": _report_files,
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,
     "incidents": _incidents,

@@ -281,6 +281,20 @@ locals {
       timeout       = 60
       max_instances = 5
     }
+    get_report = {
+      description   = "Beneficiary, purchasing body or operator -> platform: B6 and B17 reports (JSON or French CSV), stored half-year reports."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 120
+      max_instances = 5
+    }
+    publish_half_year_report = {
+      description   = "Cloud Scheduler -> platform: the purchasing body's report of the half-year just ended (B17), stored once."
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      invoker       = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      timeout       = 540
+      max_instances = 1
+    }
   }
 
   function_environment = {

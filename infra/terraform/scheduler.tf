@@ -13,6 +13,13 @@ locals {
       description = "Chains new audit records by hash by calling seal_audit (B15)."
       schedule    = "* * * * *"
     }
+    # Daily, idempotent: the first run after 30 June / 31 December stores the half-year report
+    # (B17); every later run finds it and writes nothing (a failed run is caught up the next day).
+    publish_half_year_report = {
+      name        = "publish-half-year-report"
+      description = "Stores the purchasing body's half-year report (B17) by calling publish_half_year_report."
+      schedule    = "0 6 * * *"
+    }
   }
 }
 

@@ -121,6 +121,10 @@ CATALOGUE: dict[str, str] = {
     "PENALTY_NOT_FOUND": "Pénalité « {entry_id} » introuvable.",
     "PENALTY_DECISION_NOT_ALLOWED": "Décision « {action} » impossible sur une pénalité au statut « {status_label} ».",
     "INVALID_MONTH": "Mois invalide : attendu AAAA-MM (ex. 2026-03).",
+    # reporting (B6, B17)
+    "INVALID_HALF_YEAR": "Semestre invalide : attendu AAAA-H1 ou AAAA-H2 (ex. 2026-H1).",
+    "HALF_YEAR_NOT_ENDED": "Le semestre {half_year} n'est pas terminé : son rapport ne peut être produit qu'après le {end}.",
+    "REPORT_NOT_FOUND": "Rapport « {report_id} » introuvable.",
 }
 
 

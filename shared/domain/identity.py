@@ -60,7 +60,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
                                  Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}
                                 | {Right.INCIDENTS_REPORT}),
     Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ}) | {Right.INCIDENTS_REPORT},
-    Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}) | {Right.INCIDENTS_MANAGE},
+    Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}) | {Right.INCIDENTS_MANAGE}
+                   | {Right.REPORTS_READ},  # B6/B17 reports of any beneficiary (get_report)
 }
 
 # D7: an account is created within 72 working hours of its request (B5).

@@ -34,6 +34,7 @@ _STATUS_BY_CODE = {
     "MISSION_ALREADY_EXISTS": 409,
     "UPLOAD_NOT_FOUND": 404,
     "INCIDENT_NOT_FOUND": 404,
+    "REPORT_NOT_FOUND": 404,
 }
 _TITLES = {
     400: "Requête invalide",

@@ -1,0 +1,79 @@
+"""get_report — HTTPS GET: reports of part B (B6, B17); docs/sourcing.md, "Reporting".
+
+``view=beneficiary`` (B6): a beneficiary reads its own report; the operator names
+``beneficiary_id``. ``view=purchasing_body`` (B17): the purchasing body and the operator read the
+aggregates over every beneficiary — amounts and categories, never the content of a need.
+Both take ``from`` and ``to`` (YYYY-MM-DD, default: the calendar year to date) and
+``format=json|csv`` (French CSV: UTF-8 with BOM, ``;``, decimal comma). ``view=half_year_reports``
+lists the stored half-year reports with signed download URLs (15 minutes), or one with
+``report_id=``.
+"""
+
+from __future__ import annotations
+
+import functions_framework
+
+from shared import bootstrap
+from shared.domain.errors import ErrorDetail
+from shared.domain.sourcing import reporting as rep
+from shared.edge import http
+from shared.service.sourcing import reporting
+
+VIEWS = {"beneficiary": frozenset({"beneficiary", "operator"}),
+         "purchasing_body": frozenset({"purchasing_body", "operator"}),
+         "half_year_reports": frozenset({"purchasing_body", "operator"})}
+
+
+def _report(req: http.Request, csv_out: dict) -> http.Answer:
+    p, args = req.principal, req.args
+    view, fmt = args.get("view", ""), args.get("format", "json")
+    errors = []
+    if view not in VIEWS:
+        errors.append(ErrorDetail.of("query.view", "INVALID_VALUE", detail="valeurs acceptées : " + ", ".join(VIEWS)))
+    if fmt not in ("json", "csv"):
+        errors.append(ErrorDetail.of("query.format", "INVALID_VALUE", detail="json ou csv"))
+    if errors:
+        raise http.Problem(400, errors)
+    if p.role not in VIEWS[view]:
+        raise http.Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
+    docs, files = bootstrap.documents(), bootstrap.get("report_files")
+    if view == "half_year_reports":
+        if args.get("report_id"):
+            return http.Answer(200, reporting.half_year_report(args["report_id"], docs, files))
+        return http.Answer(200, {"reports": reporting.list_half_year_reports(docs, files)})
+    clock = bootstrap.clock()
+    period, errors = rep.parse_period(args.get("from"), args.get("to"), rep.paris_date(clock.now()))
+    if view == "beneficiary":
+        own = p.role == "beneficiary"
+        beneficiary_id = p.tenant if own else args.get("beneficiary_id", "")
+        if own and args.get("beneficiary_id") not in (None, "", p.tenant):
+            raise http.Problem(403, [ErrorDetail.of("query.beneficiary_id", "FORBIDDEN")])
+        if not beneficiary_id:
+            errors.append(ErrorDetail.of("query.beneficiary_id", "REQUIRED"))
+    if errors:
+        raise http.Problem(400, errors)
+    if view == "beneficiary":
+        report = reporting.beneficiary_report(beneficiary_id, period, docs, bootstrap.store(), clock)
+        csv_out.update(body=lambda: rep.beneficiary_csv(report),
+                       filename=f"rapport-{beneficiary_id}-{period.start}-{period.end}.csv")
+    else:
+        report = reporting.purchasing_body_report(period, docs, bootstrap.store(), clock)
+        csv_out.update(body=lambda: rep.purchasing_body_csv(report),
+                       filename=f"rapport-centrale-{period.start}-{period.end}.csv")
+    if fmt != "csv":
+        csv_out.clear()
+    return http.Answer(200, report.model_dump(mode="json"))
+
+
+@functions_framework.http
+def get_report(request):
+    csv_out: dict = {}
+    response = http.serve(request, operation="get_report", roles=frozenset({"beneficiary", "purchasing_body", "operator"}),
+                          right="reports.read", action=lambda req: _report(req, csv_out), methods=("GET",),
+                          idempotent=False)
+    if response.status_code == 200 and "body" in csv_out:
+        response.set_data(csv_out["body"]())
+        response.mimetype = "text/csv"
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+        response.headers["Content-Disposition"] = f'attachment; filename="{csv_out["filename"]}"'
+    return response
