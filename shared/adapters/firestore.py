@@ -34,6 +34,8 @@ from shared.ports import (
 # An in-progress idempotency record older than this is taken over (its owner died).
 IN_PROGRESS_LEASE = dt.timedelta(seconds=60)
 IDEMPOTENCY_RETENTION = dt.timedelta(hours=24)
+# Server time of the order's last write, stored beside it (not part of Order): lists sort on it.
+UPDATED_AT = "updated_at"
 
 
 class FirestoreStore:
@@ -54,6 +56,7 @@ class FirestoreStore:
         if not snap.exists:
             return None
         data = snap.to_dict()
+        data.pop(UPDATED_AT, None)  # kept out of the audit digest, as it is out of _order_doc
         self._remember(snap.reference.path, snap.update_time, data)
         data.pop("total_cents", None)
         return Versioned(Order.model_validate(data, strict=False), snap.update_time)
@@ -118,7 +121,7 @@ class FirestoreStore:
         order = changes.order
         if order is not None:
             ref = self._order_ref(order.manager_id, order.order_id)
-            data = _order_doc(order)
+            data = {**_order_doc(order), UPDATED_AT: firestore.SERVER_TIMESTAMP}  # list_orders' activity order
             if changes.order_version is None:
                 batch.create(ref, data)
             else:

@@ -45,6 +45,7 @@ CATALOGUE: dict[str, str] = {
     "INVALID_PHONE": "Numéro de mobile français invalide (ex. 06 12 34 56 78 ou +33 6 12 34 56 78).",
     "INVALID_PERIOD": "La fin ({end}) précède le début ({start}).",
     "DUPLICATE_VALUE": "Valeur en double : « {value} ».",
+    "INVALID_CURSOR": "Curseur de pagination invalide ou expiré : reprenez la liste depuis le début.",
     # references and business rules
     "ORDER_NOT_FOUND": "Commande « {order_id} » introuvable pour cet émetteur.",
     "ORDER_ALREADY_EXISTS": "La commande « {order_id} » existe déjà avec un contenu différent.",

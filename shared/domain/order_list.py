@@ -1,0 +1,215 @@
+"""Lists of orders for the real-time view (A11) and the web application (A3 c) — pure rules.
+
+What a list query may ask (``parse_query``), when an order is late (``lateness``), what one row
+of the list shows (``summary``) and the opaque pagination cursor. The caller's own identity is
+never read from the query: the space (a manager) or the contractor comes from the token.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from shared.domain.errors import ErrorDetail
+from shared.domain.orders import STATE_LABELS, Order, OrderState
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+_TRUE, _FALSE = frozenset({"true", "1", "oui"}), frozenset({"false", "0", "non", ""})
+
+# Orders whose work is behind them, or stopped: never late in the list (on hold pauses deadlines).
+_NOT_LATE_STATES = frozenset({
+    OrderState.COMPLETED, OrderState.RECEIVED, OrderState.INVOICED, OrderState.CLOSED,
+    OrderState.CANCELLED, OrderState.CANNOT_COMPLETE, OrderState.ON_HOLD,
+})
+_NOT_STARTED_STATES = frozenset({OrderState.TO_ACKNOWLEDGE, OrderState.ACKNOWLEDGED, OrderState.SCHEDULED})
+
+LATE_LABELS = {
+    "start_missed": "début prévu dépassé sans démarrage",
+    "end_missed": "fin prévue dépassée",
+}
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the previous page stopped: the last row's activity time and its document path."""
+
+    updated_at: dt.datetime
+    path: str
+
+    def encode(self) -> str:
+        raw = json.dumps({"t": self.updated_at.isoformat(), "p": self.path}, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor | None:
+        try:
+            data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            at = dt.datetime.fromisoformat(data["t"])
+            path = data["p"]
+        except (binascii.Error, ValueError, KeyError, TypeError):
+            return None
+        if at.tzinfo is None or not isinstance(path, str) or not re.fullmatch(r"managers/[^/]+/orders/[^/]+", path):
+            return None
+        return cls(at, path)
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """A validated list query, already scoped to the caller."""
+
+    manager_id: str | None  # the space listed (a manager's own), or a contractor's optional filter
+    contractor_id: str | None  # a contractor's own tenant, or a manager's optional filter
+    across_spaces: bool  # True for a contractor: its orders in every manager's space
+    state: OrderState | None = None
+    late_only: bool = False
+    updated_since: dt.datetime | None = None
+    limit: int = DEFAULT_LIMIT
+    cursor: Cursor | None = None
+
+
+def parse_query(role: str, tenant: str, args: dict[str, str]) -> tuple[OrderQuery | None, list[ErrorDetail]]:
+    """The query of a GET list_orders, scoped by the caller's role and tenant (from its token).
+
+    A manager (or a beneficiary, the manager of its missions' orders) lists its own space and may
+    filter by contractor; a contractor lists the orders addressed to it in every space and may
+    filter by manager. Unknown parameters are refused rather than ignored.
+    """
+    errors: list[ErrorDetail] = []
+    contractor_view = role == "contractor"
+    allowed = {"state", "late", "updated_since", "limit", "cursor", "manager_id" if contractor_view else "contractor_id"}
+    for name in sorted(set(args) - allowed):
+        errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
+
+    def identifier(name: str) -> str | None:
+        value = args.get(name) or None
+        if value is not None and not _IDENTIFIER.match(value):
+            errors.append(ErrorDetail.of(f"query.{name}", "INVALID_FORMAT", detail="identifiant attendu"))
+            return None
+        return value
+
+    other = identifier("manager_id" if contractor_view else "contractor_id")
+    state = None
+    if args.get("state"):
+        try:
+            state = OrderState(args["state"])
+        except ValueError:
+            errors.append(ErrorDetail.of("query.state", "INVALID_VALUE",
+                                         detail="états possibles : " + ", ".join(s.value for s in OrderState)))
+    late = (args.get("late") or "").lower()
+    if late not in _TRUE | _FALSE:
+        errors.append(ErrorDetail.of("query.late", "INVALID_VALUE", detail="true ou false"))
+    since = None
+    if args.get("updated_since"):
+        try:
+            since = dt.datetime.fromisoformat(args["updated_since"].replace(" ", "+"))
+        except ValueError:
+            since = None
+        if since is None or since.tzinfo is None:
+            errors.append(ErrorDetail.of("query.updated_since", "INVALID_FORMAT",
+                                         detail="date-heure ISO 8601 avec fuseau, ex. 2026-03-03T09:00:00+01:00"))
+            since = None
+    limit = DEFAULT_LIMIT
+    if args.get("limit"):
+        if not args["limit"].isdigit() or not 1 <= int(args["limit"]) <= MAX_LIMIT:
+            errors.append(ErrorDetail.of("query.limit", "OUT_OF_RANGE", detail=f"entre 1 et {MAX_LIMIT}"))
+        else:
+            limit = int(args["limit"])
+    cursor = None
+    if args.get("cursor"):
+        cursor = Cursor.decode(args["cursor"])
+        if cursor is None:
+            errors.append(ErrorDetail.of("query.cursor", "INVALID_CURSOR"))
+    if errors:
+        return None, errors
+    return OrderQuery(
+        manager_id=other if contractor_view else tenant,
+        contractor_id=tenant if contractor_view else other,
+        across_spaces=contractor_view, state=state, late_only=late in _TRUE, updated_since=since,
+        limit=limit, cursor=cursor,
+    ), []
+
+
+def _due_end(order: Order) -> dt.datetime | None:
+    if order.planned_end is not None:
+        return order.planned_end
+    if order.appointment is not None:
+        return order.appointment.end or order.appointment.start
+    return None
+
+
+def _due_start(order: Order) -> dt.datetime | None:
+    if order.appointment is not None:
+        return order.appointment.start
+    return order.planned_start
+
+
+def _end_of_day(day: dt.date, like: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.max, tzinfo=like.tzinfo)
+
+
+def lateness(order: Order, now: dt.datetime) -> str | None:
+    """Why an order is late at ``now`` (``start_missed``, ``end_missed``), or None.
+
+    Late means behind its own schedule: not started after its appointment or planned start, or
+    still running after its planned end, appointment or requested end date (end of that day, in
+    the order's issue time zone). Finished, stopped and suspended orders are never late.
+    """
+    if order.state in _NOT_LATE_STATES:
+        return None
+    start = _due_start(order)
+    if order.state in _NOT_STARTED_STATES and start is not None and now > start:
+        return "start_missed"
+    end = _due_end(order)
+    if end is None and order.requested_end is not None:
+        end = _end_of_day(order.requested_end, order.issued_at)
+    if end is not None and now > end:
+        return "end_missed"
+    return None
+
+
+def matches(query: OrderQuery, order: Order, now: dt.datetime) -> bool:
+    """The rules the store cannot apply: lateness depends on now."""
+    return not query.late_only or lateness(order, now) is not None
+
+
+def summary(order: Order, now: dt.datetime, *, updated_at: dt.datetime, last_event: dict[str, Any] | None,
+            document_count: int) -> dict[str, Any]:
+    """One row of the list: what a dashboard shows without opening the order."""
+    late = lateness(order, now)
+    event = None
+    if last_event:
+        event = {key: last_event.get(key) for key in ("event_id", "label", "occurred_at", "received_at", "actor",
+                                                       "state_after", "late")}
+    return {
+        "manager_id": order.manager_id,
+        "order_id": order.order_id,
+        "contractor_id": order.contractor_id,
+        "contract_id": order.contract_id,
+        "title": order.title,
+        "site": order.site.model_dump(mode="json"),
+        "state": order.state.value,
+        "state_label": STATE_LABELS[order.state],
+        "progress": order.progress,
+        "issued_at": order.issued_at.isoformat(),
+        "requested_start": order.requested_start.isoformat() if order.requested_start else None,
+        "requested_end": order.requested_end.isoformat() if order.requested_end else None,
+        "planned_start": order.planned_start.isoformat() if order.planned_start else None,
+        "planned_end": order.planned_end.isoformat() if order.planned_end else None,
+        "appointment": order.appointment.model_dump(mode="json") if order.appointment else None,
+        "last_sequence": order.last_sequence,
+        "last_event_at": order.last_event_at.isoformat() if order.last_event_at else None,
+        "last_event": event,
+        "updated_at": updated_at.isoformat(),
+        "late": late is not None,
+        "late_reason": late,
+        "late_label": LATE_LABELS.get(late) if late else None,
+        "document_count": document_count,
+        "total_cents": order.total_cents,
+    }

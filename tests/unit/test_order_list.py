@@ -1,0 +1,164 @@
+"""Order lists (A11, A3 c): query parsing and scoping, lateness, pagination — pure rules and service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shared.domain.order_list import Cursor, OrderQuery, lateness, parse_query
+from shared.domain.orders import OrderState
+from shared.service.order_list import IndexedOrder, list_orders
+from tests.builders import MANAGER, NOW, an_order
+from tests.fakes import FixedClock
+
+
+class InMemoryOrderIndex:
+    """Same order and filters as the Firestore index: updated_at then path, newest first."""
+
+    def __init__(self, rows: list[IndexedOrder]):
+        self.rows = rows
+        self.pages = 0
+
+    def page(self, query: OrderQuery, after: Cursor | None, size: int) -> list[IndexedOrder]:
+        self.pages += 1
+        rows = [r for r in self.rows
+                if (query.across_spaces or r.order.manager_id == query.manager_id)
+                and (not query.across_spaces or not query.manager_id or r.order.manager_id == query.manager_id)
+                and (not query.contractor_id or r.order.contractor_id == query.contractor_id)
+                and (query.state is None or r.order.state is query.state)
+                and (query.updated_since is None or r.updated_at >= query.updated_since)]
+        rows.sort(key=lambda r: (r.updated_at, r.path), reverse=True)
+        if after is not None:
+            rows = [r for r in rows if (r.updated_at, r.path) < (after.updated_at, after.path)]
+        return rows[:size]
+
+    def last_events(self, paths):
+        return {p: {"event_id": "s0000001", "label": "Pris en compte", "occurred_at": "2026-03-03T08:00:00+00:00"}
+                for p in paths}
+
+    def document_counts(self, paths):
+        return {p: 2 for p in paths}
+
+
+def row(order_id: str, minutes_ago: int, manager: str = MANAGER, **fields) -> IndexedOrder:
+    order = an_order(order_id, **{"manager_id": manager, **fields})
+    return IndexedOrder(order, NOW - dt.timedelta(minutes=minutes_ago), f"managers/{manager}/orders/{order_id}")
+
+
+def query(role: str = "manager", tenant: str = MANAGER, **args: str) -> OrderQuery:
+    parsed, errors = parse_query(role, tenant, args)
+    assert errors == []
+    return parsed
+
+
+# --- scoping and parsing -----------------------------------------------------------------------
+
+
+def test_a_manager_lists_its_own_space_whatever_the_query_says():
+    # When a manager names another manager or filters by contractor
+    parsed, errors = parse_query("manager", "mgr-a", {"manager_id": "mgr-b"})
+    # Then naming a space is refused, and a contractor filter stays inside its own space
+    assert [e.field for e in errors] == ["query.manager_id"] and parsed is None
+    scoped = query("manager", "mgr-a", contractor_id="ctr-x")
+    assert (scoped.manager_id, scoped.contractor_id, scoped.across_spaces) == ("mgr-a", "ctr-x", False)
+
+
+def test_a_contractor_lists_only_its_own_orders_across_spaces():
+    scoped = query("contractor", "ctr-acme", manager_id="mgr-a")
+    assert (scoped.contractor_id, scoped.manager_id, scoped.across_spaces) == ("ctr-acme", "mgr-a", True)
+    _, errors = parse_query("contractor", "ctr-acme", {"contractor_id": "ctr-other"})
+    assert [e.code for e in errors] == ["UNKNOWN_FIELD"]
+
+
+def test_every_bad_parameter_is_reported_at_once_in_french():
+    _, errors = parse_query("manager", MANAGER, {"state": "done", "late": "peut-être", "limit": "1000",
+                                                 "updated_since": "hier", "cursor": "@@@", "contractor_id": "a b"})
+    assert {(e.field, e.code) for e in errors} == {
+        ("query.state", "INVALID_VALUE"), ("query.late", "INVALID_VALUE"), ("query.limit", "OUT_OF_RANGE"),
+        ("query.updated_since", "INVALID_FORMAT"), ("query.cursor", "INVALID_CURSOR"),
+        ("query.contractor_id", "INVALID_FORMAT")}
+    assert all(e.message and "{" not in e.message for e in errors)
+
+
+def test_a_cursor_round_trips_and_a_forged_one_is_refused():
+    cursor = Cursor(NOW, "managers/m/orders/BC-1")
+    assert Cursor.decode(cursor.encode()) == cursor
+    assert Cursor.decode(Cursor(NOW, "contractors/c/messages/x").encode()) is None
+    assert Cursor.decode("bm90IGpzb24") is None
+
+
+# --- lateness --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state, fields, expected", [
+    (OrderState.IN_PROGRESS, {"planned_start": "2026-03-02T08:00:00+01:00", "planned_end": "2026-03-03T08:00:00+01:00"},
+     "end_missed"),
+    (OrderState.SCHEDULED, {"appointment": {"start": "2026-03-03T08:30:00+00:00"}}, "start_missed"),
+    (OrderState.SCHEDULED, {"appointment": {"start": "2026-03-03T09:30:00+00:00"}}, None),
+    (OrderState.ACKNOWLEDGED, {"requested_end": "2026-03-02"}, "end_missed"),
+    (OrderState.ACKNOWLEDGED, {"requested_end": "2026-03-03"}, None),
+    (OrderState.COMPLETED, {"planned_end": "2026-03-01T08:00:00+01:00"}, None),
+    (OrderState.ON_HOLD, {"planned_end": "2026-03-01T08:00:00+01:00", "state_before_hold": "in_progress"}, None),
+    (OrderState.TO_ACKNOWLEDGE, {}, None),
+])
+def test_an_order_is_late_when_behind_its_own_schedule(state, fields, expected):
+    # Given an order in a state, with its dates; When it is looked at on NOW (2026-03-03 09:00 UTC)
+    # Then it is late for the expected reason, or not at all
+    assert lateness(an_order(state=state, **fields), NOW) == expected
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def test_pages_follow_activity_and_the_cursor_continues_where_the_last_page_ended():
+    # Given five orders of the manager and one of another manager
+    index = InMemoryOrderIndex([row(f"BC-{n}", minutes_ago=n) for n in range(1, 6)] + [row("X-1", 0, "mgr-other")])
+    clock = FixedClock(NOW)
+    # When they are listed two at a time
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = list_orders(OrderQuery(MANAGER, None, False, limit=2,
+                                      cursor=Cursor.decode(cursor) if cursor else None), index, clock)
+        seen += [o["order_id"] for o in page["orders"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    # Then every order of the space came once, most recent activity first, never another space's
+    assert seen == ["BC-1", "BC-2", "BC-3", "BC-4", "BC-5"] and pages == 3
+
+
+def test_late_only_scans_past_on_time_orders_and_says_why_each_is_late():
+    # Given on-time orders around two late ones
+    late = {"state": OrderState.IN_PROGRESS, "planned_start": "2026-03-01T08:00:00+01:00",
+            "planned_end": "2026-03-02T08:00:00+01:00"}
+    rows = [row(f"OK-{n}", n) for n in range(1, 8)] + [row("LATE-1", 3, **late), row("LATE-2", 9, **late)]
+    # When the late ones are asked, one per page
+    first = list_orders(query(late="true", limit="1"), InMemoryOrderIndex(rows), FixedClock(NOW))
+    second = list_orders(query(late="true", limit="1", cursor=first["next_cursor"]), InMemoryOrderIndex(rows),
+                         FixedClock(NOW))
+    # Then each page holds one late order with its reason, and the list ends after the second
+    assert [o["order_id"] for o in first["orders"]] == ["LATE-1"] and first["next_cursor"]
+    assert [o["order_id"] for o in second["orders"]] == ["LATE-2"] and second["next_cursor"] is None
+    assert first["orders"][0]["late"] is True and first["orders"][0]["late_reason"] == "end_missed"
+    assert first["orders"][0]["late_label"] == "fin prévue dépassée"
+
+
+def test_a_long_scan_stops_with_a_cursor_instead_of_reading_everything():
+    rows = [row(f"OK-{n:03d}", n) for n in range(1, 301)]
+    index = InMemoryOrderIndex(rows)
+    page = list_orders(query(late="true"), index, FixedClock(NOW), scan_limit=150)
+    assert page["orders"] == [] and page["next_cursor"] is not None and index.pages == 2
+    resumed = Cursor.decode(page["next_cursor"])
+    assert resumed.path == "managers/mgr-test/orders/OK-200"
+
+
+def test_a_row_shows_state_progress_schedule_last_event_and_documents():
+    rows = [row("BC-1", 1, state=OrderState.SCHEDULED, progress=10,
+                appointment={"start": "2026-03-05T08:30:00+01:00"})]
+    [listed] = list_orders(query(), InMemoryOrderIndex(rows), FixedClock(NOW))["orders"]
+    assert listed["state"] == "scheduled" and listed["state_label"] == "planifié" and listed["progress"] == 10
+    assert listed["appointment"]["start"] == "2026-03-05T08:30:00+01:00"
+    assert listed["last_event"]["label"] == "Pris en compte" and listed["document_count"] == 2
+    assert listed["late"] is False and listed["updated_at"] == (NOW - dt.timedelta(minutes=1)).isoformat()
