@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from shared.ports import StoredResponse, digest
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024  # documented in docs/api.md
+CORS_ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Correlation-Id"  # docs/web-app.md
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
 _STATUS_BY_CODE = {
     "MALFORMED_JSON": 400,
@@ -91,6 +93,12 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
     import flask
 
     logs.configure()
+    cors = cors_headers(request.headers.get("Origin"))
+    if request.method == "OPTIONS":  # a browser's CORS preflight: answered before auth, never an error
+        preflight = flask.Response(status=204)
+        preflight.headers.update({**cors, **(_preflight_headers(methods) if "Access-Control-Allow-Origin" in cors
+                                             else {})})
+        return preflight
     cid = logs.new_correlation_id(request.headers.get("X-Correlation-Id") or _trace_id(request))
     try:
         if request.method not in methods:
@@ -111,10 +119,30 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
                               "errors": [], "correlation_id": cid})
     response = flask.Response(json.dumps(answer.body, ensure_ascii=False), status=answer.status,
                               mimetype="application/problem+json" if answer.status >= 400 else "application/json")
-    for name, value in answer.headers.items():
+    for name, value in {**answer.headers, **cors}.items():
         response.headers[name] = value
     response.headers["X-Correlation-Id"] = cid
     return response
+
+
+def allowed_origins() -> frozenset[str]:
+    """Browser origins allowed to call the functions (the web app's): ALLOWED_ORIGINS, comma-separated,
+    exact ``scheme://host[:port]`` values; set by devtools/stack.py locally and by Terraform."""
+    return frozenset(o.strip().rstrip("/") for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o.strip())
+
+
+def cors_headers(origin: str | None) -> dict[str, str]:
+    """CORS headers of an answer: the origin is echoed only when it is allowed. Bearer tokens, no
+    cookies: credentials are never allowed."""
+    if not origin or origin not in allowed_origins():
+        return {"Vary": "Origin"}
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin",
+            "Access-Control-Expose-Headers": "X-Correlation-Id, Idempotent-Replayed, Location, WWW-Authenticate"}
+
+
+def _preflight_headers(methods: tuple[str, ...]) -> dict[str, str]:
+    return {"Access-Control-Allow-Methods": ", ".join((*methods, "OPTIONS")),
+            "Access-Control-Allow-Headers": CORS_ALLOWED_HEADERS, "Access-Control-Max-Age": "600"}
 
 
 def _run(action: Callable[[Request], Answer], ctx: Request) -> Answer:
