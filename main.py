@@ -27,6 +27,7 @@ ENTRY_POINTS = (
     "import_catalogue",
     "import_professionals",
     "import_property_tree",
+    "list_orders",
     "manage_account",
     "propose_professionals",
     "publish_execution",
@@ -49,6 +50,7 @@ ENTRY_POINTS = (
     "upsert_billing_account",
     "upsert_contract",
     "upsert_professional",
+    "web_app",
 )
 
 __all__ = list(ENTRY_POINTS)

@@ -36,8 +36,9 @@ def _report(req: http.Request, csv_out: dict) -> http.Answer:
         raise http.Problem(400, errors)
     if p.role not in VIEWS[view]:
         raise http.Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
-    docs, files = bootstrap.documents(), bootstrap.get("report_files")
+    docs = bootstrap.documents()
     if view == "half_year_reports":
+        files = bootstrap.get("report_files")
         if args.get("report_id"):
             return http.Answer(200, reporting.half_year_report(args["report_id"], docs, files))
         return http.Answer(200, {"reports": reporting.list_half_year_reports(docs, files)})

@@ -62,6 +62,45 @@ resource "google_firestore_field" "orders_contractor_id_group" {
   }
 }
 
+# list_orders (docs/web-app.md) sorts on updated_at, newest first, after equality filters:
+#   a manager's space:   managers/<m>/orders [where contractor_id ==] [where state ==]
+#   a contractor's list: collection group "orders" where contractor_id == <tenant>
+#                        [where manager_id ==] [where state ==]
+# (updated_since adds updated_at >= <time>, served by the same indexes; the emulator needs none).
+locals {
+  order_list_indexes = {
+    space_state              = { scope = "COLLECTION", fields = ["state"] }
+    space_contractor         = { scope = "COLLECTION", fields = ["contractor_id"] }
+    space_contractor_state   = { scope = "COLLECTION", fields = ["contractor_id", "state"] }
+    contractor               = { scope = "COLLECTION_GROUP", fields = ["contractor_id"] }
+    contractor_state         = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "state"] }
+    contractor_manager       = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id"] }
+    contractor_manager_state = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id", "state"] }
+  }
+}
+
+resource "google_firestore_index" "order_list" {
+  for_each = local.order_list_indexes
+
+  project     = var.project_id
+  database    = google_firestore_database.default.name
+  collection  = "orders"
+  query_scope = each.value.scope
+
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path = fields.value
+      order      = "ASCENDING"
+    }
+  }
+
+  fields {
+    field_path = "updated_at"
+    order      = "DESCENDING"
+  }
+}
+
 # accrue_penalties' hourly sweep finds every deadline whose next check has passed, in every
 # manager's space (docs/penalties.md):
 #   collection group "deadlines" where next_check_at <= now order by next_check_at

@@ -3,6 +3,11 @@ output "function_uris" {
   value       = { for name, fn in google_cloudfunctions2_function.fn : name => fn.service_config[0].uri }
 }
 
+output "web_app_url" {
+  description = "Where people without a connector sign in (docs/web-app.md); the trailing slash matters."
+  value       = "https://${var.region}-${var.project_id}.cloudfunctions.net/web-app/"
+}
+
 output "contractor_pubsub" {
   description = "Pub/Sub names and ERP service account of each contractor."
   value = {

@@ -71,3 +71,21 @@ variable "alert_email" {
     error_message = "alert_email must be empty or an e-mail address."
   }
 }
+
+variable "web_allowed_origins" {
+  description = "Extra browser origins (scheme://host[:port]) allowed to call the functions from the web application, e.g. a custom domain in front of web_app. The functions' own cloudfunctions.net origin is always allowed."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for o in var.web_allowed_origins : can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", o))])
+    error_message = "Each origin must be https://host[:port], without path or trailing slash."
+  }
+}
+
+variable "firebase_web_api_key" {
+  description = "Firebase Web API key of the project (public by design: it identifies the project to Identity Toolkit, it grants nothing). The web application signs users in with it."
+  type        = string
+  default     = ""
+  nullable    = false
+}

@@ -40,6 +40,12 @@ class ReportFiles(Protocol):
     def download_url(self, name: str, ttl: dt.timedelta) -> str: ...
 
 
+def _read(model, data: dict[str, Any]):
+    """A stored document as its domain model; fields other features derive for their reads
+    (``total_cents``, ``next_check_at``, index fields…) are not the model's and are left out."""
+    return model.model_validate({k: v for k, v in data.items() if k in model.model_fields}, strict=False)
+
+
 def _beneficiary(docs: DocumentStore, b: str) -> dict[str, Any]:
     found = docs.get(paths.beneficiary(b))
     if found is None:
@@ -48,7 +54,7 @@ def _beneficiary(docs: DocumentStore, b: str) -> dict[str, Any]:
 
 
 def _order_facts(b: str, order_id: str, data: dict[str, Any], docs: DocumentStore, store: Store) -> rep.OrderFacts:
-    order = Order.model_validate({k: v for k, v in data.items() if k != "total_cents"}, strict=False)
+    order = _read(Order, data)
     done = rep.line_done_times(order, store.list_events(b, order_id)) if any(order.line_status.values()) else {}
     proofs = [d["uploaded_at"] for _, d in docs.list(f"managers/{b}/orders/{order_id}/documents")
               if d.get("kind") == DocumentKind.SERVICE_DONE.value]
@@ -58,15 +64,14 @@ def _order_facts(b: str, order_id: str, data: dict[str, Any], docs: DocumentStor
 def gather(b: str, docs: DocumentStore, store: Store, *, detail: bool = True) -> rep.BeneficiaryFacts:
     """What the reports read of one beneficiary; ``detail`` adds needs, deadlines and names (B6)."""
     beneficiary = _beneficiary(docs, b)
-    missions = [Mission.model_validate(d, strict=False) for _, d in docs.list(f"beneficiaries/{b}/missions")]
+    missions = [_read(Mission, d) for _, d in docs.list(f"beneficiaries/{b}/missions")]
     orders = [_order_facts(b, o, d, docs, store) for o, d in docs.list(f"managers/{b}/orders")]
     facts: dict[str, Any] = {"beneficiary_id": b, "name": beneficiary["name"], "siret": beneficiary["siret"],
                              "territory": beneficiary["territory"], "missions": missions, "orders": orders}
     if detail:
-        facts["needs"] = [NeedRecord.model_validate(d, strict=False) for _, d in docs.list(f"beneficiaries/{b}/needs")]
-        facts["deadlines"] = [Deadline.model_validate({k: v for k, v in d.items() if k != "next_check_at"},
-                                                      strict=False)
-                              for _, d in docs.list(f"managers/{b}/deadlines") if d.get("kind") in ("D4", "D6")]
+        facts["needs"] = [_read(NeedRecord, d) for _, d in docs.list(f"beneficiaries/{b}/needs")]
+        facts["deadlines"] = [_read(Deadline, d) for _, d in docs.list(f"managers/{b}/deadlines")
+                              if d.get("kind") in rep.LATE_KINDS]
         people = sorted({m.professional_id for m in missions}
                         | {p for m in missions for r in m.replacements for p in (r.leaving_professional_id, r.replaced_by)
                            if p})
