@@ -38,11 +38,12 @@ def main() -> int:
         stack.provision_exports()
         stack.provision_contractor("ctr-titulaire")  # contractor of the sourcing missions' orders
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
+        users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)
         for name, spec in config["functions"].items():  # what Cloud Scheduler calls in production
             if "schedule_seconds" in spec:
                 threading.Thread(target=_schedule_loop, args=(stack.url(name), spec["schedule_seconds"], stop),
                                  daemon=True).start()
-        _print_banner(stack, config, results)
+        _print_banner(stack, config, results, users)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
@@ -67,7 +68,8 @@ def _schedule_loop(url: str, every: float, stop: threading.Event) -> None:
             pass
 
 
-def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]]) -> None:
+def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]],
+                  users: list[tuple[str, int]] = ()) -> None:
     p = stack.project_id
     manager_token = emulator_token(p, "erp-rhone-habitat", role="manager", tenant=seed.MANAGER["manager_id"],
                                    ttl_seconds=86400)
@@ -88,7 +90,12 @@ def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]]) ->
               f"  curl -s '{stack.url('get_property_coverage')}/' -H \"Authorization: Bearer $MANAGER_TOKEN\"",
               f"  export PUBSUB_EMULATOR_HOST=127.0.0.1:{stack.ports['pubsub']} FIRESTORE_EMULATOR_HOST=127.0.0.1:{stack.ports['firestore']}",
               "  then follow docs/connector-guide.en.md (or .fr.md) to publish an execution report.",
-              "", "Ctrl-C stops everything."]
+              "", "Web application (docs/web-app.md), demo accounts of the local Auth emulator only:"]
+    for user, (email, status) in zip(seed.DEMO_USERS, users):
+        role = "gestionnaire" if user["role"] == "manager" else "prestataire"
+        lines.append(f"  open {stack.url('web_app')}/ — sign in as {email} / {seed.DEMO_PASSWORD}   ({role}"
+                     f" {user['tenant']}{'' if status == 200 else f', creation answered {status}'})")
+    lines += ["", "Ctrl-C stops everything."]
     print("\n".join(lines), flush=True)
 
 

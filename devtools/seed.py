@@ -77,6 +77,35 @@ def demo_orders(now: dt.datetime) -> list[dict]:
     ]
 
 
+# Web application sign-in (docs/web-app.md). DEMO ONLY: these accounts exist in the local Auth
+# emulator that ./scripts/dev starts, nowhere else; production accounts are created by the operator.
+DEMO_PASSWORD = "Demo-Passerelle-2026!"
+DEMO_USERS = [
+    {"email": "gestionnaire@rhone-habitat.demo", "display_name": "Gestionnaire Rhône Habitat (démo)",
+     "role": "manager", "tenant": MANAGER["manager_id"]},
+    {"email": "prestataire@acme.demo", "display_name": "Prestataire ACME (démo)",
+     "role": "contractor", "tenant": "ctr-acme"},
+]
+
+
+def create_demo_users(manage_account_url: str, project_id: str) -> list[tuple[str, int]]:
+    """Email/password users in the Auth emulator, with the role and tenant claims the demo tokens
+    carry, created the way the operator creates accounts (manage_account)."""
+    operator = emulator_token(project_id, "operator-demo", role="operator", tenant="platform")
+    results = []
+    for user in DEMO_USERS:
+        request = urllib.request.Request(
+            manage_account_url, data=json.dumps({**user, "password": DEMO_PASSWORD}).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {operator}",
+                     "Idempotency-Key": f"seed-user-{user['role']}-{user['tenant']}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                results.append((user["email"], response.status))
+        except urllib.error.HTTPError as exc:
+            results.append((user["email"], exc.code))
+    return results
+
+
 def post_demo_orders(receive_order_url: str, project_id: str, now: dt.datetime) -> list[tuple[str, int]]:
     token = emulator_token(project_id, "erp-rhone-habitat", role="manager", tenant=MANAGER["manager_id"])
     results = []

@@ -82,7 +82,17 @@ class Stack:
             "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{self.ports['auth']}",
             **self._tasks_env(),
             "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{self.ports['storage']}",
+            **self._web_env(),
         }
+
+    def _web_env(self) -> dict[str, str]:
+        """The web app's origin may call the functions (CORS), and its config lists their real ports."""
+        if "web_app" not in self.ports:
+            return {}
+        port = self.ports["web_app"]
+        functions = {name: self.url(name) for name in load_config()["functions"] if name in self.ports}
+        return {"ALLOWED_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
+                "PASSERELLE_FUNCTION_URLS": json.dumps(functions, separators=(",", ":"))}
 
     def _tasks_env(self) -> dict[str, str]:
         """The local Cloud Tasks dispatcher and where deadline timers call (docs/penalties.md)."""

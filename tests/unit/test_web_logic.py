@@ -1,0 +1,28 @@
+"""The web application's pure JavaScript (web/logic.mjs), tested by Node's built-in runner.
+
+No npm dependency: ``node --test tests/web/`` runs tests/web/logic.test.mjs; this test makes
+./scripts/test run it and fail with Node's own report when one of them fails.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+JS_TESTS = ROOT / "tests" / "web"
+
+
+def test_the_web_logic_passes_its_node_tests():
+    # Given Node (the machine image has Node 20, which the Auth emulator needs anyway)
+    node = shutil.which("node")
+    assert node, "node is required (Node 20, as for the Firebase Auth emulator)"
+    # When its built-in test runner runs the web app's logic tests
+    run = subprocess.run([node, "--test", str(JS_TESTS)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    # Then every test passed, and there were tests to pass
+    report = run.stdout + run.stderr
+    assert run.returncode == 0, report[-4000:]
+    passed = int(re.search(r"^# pass (\d+)$", report, re.M).group(1))
+    assert passed >= 10 and re.search(r"^# fail 0$", report, re.M), report[-4000:]
