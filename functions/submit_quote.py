@@ -9,6 +9,7 @@ from functions._quotes import not_found, parse
 from shared import bootstrap
 from shared.domain.quotes import SubmitQuote
 from shared.edge import http
+from shared.ports import digest
 from shared.service import quotes
 
 
@@ -16,7 +17,8 @@ def _submit(req: http.Request) -> http.Answer:
     command = parse(SubmitQuote, req)
     try:
         quote = quotes.submit_quote(req.principal.tenant, command, bootstrap.documents(), bootstrap.store(),
-                                    bootstrap.clock(), bootstrap.deadline_store(), bootstrap.timers())
+                                    bootstrap.clock(), bootstrap.deadline_store(), bootstrap.timers(),
+                                    submission_id=f"rest-{digest(req.principal.tenant, req.idempotency_key or '')[:40]}")
     except quotes.QuoteNotFound:
         raise not_found(command.quote_id) from None
     return http.Answer(200, quotes.view(quote))

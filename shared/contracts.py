@@ -41,11 +41,12 @@ from shared.domain.identity import AccountRequest, CreateAccount, RequestAccount
 from shared.domain.messages import (
     EventType, ExecutionReport, IssueOrder, ManagerDecision, MessageRef, Reply, ReplyStatus,
 )
-from shared.domain.incidents import AcknowledgeIncident, Incident, IncidentState, ReportIncident
+from shared.domain.incidents import AcknowledgeIncident, Incident, IncidentState, ReportIncident, ResolveIncident
 from shared.domain.property_tree import ImportPropertyTree
 from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState
 from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
-from shared.domain.quotes import DecideQuote, Quote, RequestQuote, SubmitQuote
+from shared.domain.quotes import DecideQuote, Quote, QuoteExpired, RequestQuote, SubmitQuote
+from shared.domain.sourcing.erasure_messages import EraseProfessional, ProfessionalErased
 from shared.domain.sourcing.messages import (
     DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
     SubmitNeed,
@@ -115,13 +116,21 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
     # incidents (B9, D8: docs/penalties.md)
     "report_incident": (("manager", "contractor", "beneficiary", "purchasing_body"), Right.INCIDENTS_REPORT),
     "acknowledge_incident": (("operator",), Right.INCIDENTS_MANAGE),
+    "resolve_incident": (("operator",), Right.INCIDENTS_MANAGE),
+    "list_incidents": (("manager", "contractor", "beneficiary", "purchasing_body", "operator"),
+                       {"manager": Right.INCIDENTS_REPORT, "contractor": Right.INCIDENTS_REPORT,
+                        "beneficiary": Right.INCIDENTS_REPORT, "purchasing_body": Right.INCIDENTS_REPORT,
+                        "operator": Right.INCIDENTS_MANAGE}),
+    # quotes, read (docs/exchange-perimeter.md); GDPR erasure (docs/personal-data.md)
+    "get_quote": (("manager", "contractor"), Right.ORDERS_READ),
+    "erase_professional": (("operator",), Right.PROFESSIONALS_WRITE),
 }
 # Public HTTPS functions of emulators.json that openapi.json does not describe yet, each with the
 # reason. Listed by name so that adding a function is a conscious choice: tests/unit/test_contracts.py
 # fails on any function that is neither described nor listed here, and on a listed name that no
 # longer exists.
-NOT_YET_DESCRIBED = frozenset({
-    "erase_professional",  # GDPR erasure (docs/personal-data.md): landed in 40ff851 while this pass was written
+NOT_YET_DESCRIBED: frozenset[str] = frozenset({
+    # every public HTTPS function is described (erase_professional was the last one listed here)
 })
 
 
@@ -612,6 +621,15 @@ class IncidentView(Incident):
     d8_state: DeadlineState = Field(description="D8 (first response): running until acknowledged, then met or missed.")
 
 
+class IncidentList(BaseModel):
+    """What list_incidents answers: the caller's incidents (the operator: all), most recent first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentList")
+
+    incidents: list[IncidentView]
+    count: int = Field(description="How many incidents are listed (at most 500).")
+
+
 # name → (model, JSON Schema mode). Validation: the platform receives it; serialization: it sends it.
 SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]]] = {
     "IssueOrder": (IssueOrder, "validation"),
@@ -662,6 +680,11 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "ReportIncident": (ReportIncident, "validation"),
     "AcknowledgeIncident": (AcknowledgeIncident, "validation"),
     "IncidentView": (IncidentView, "serialization"),
+    "ResolveIncident": (ResolveIncident, "validation"),
+    "IncidentList": (IncidentList, "serialization"),
+    "QuoteExpired": (QuoteExpired, "serialization"),
+    "EraseProfessional": (EraseProfessional, "validation"),
+    "ProfessionalErased": (ProfessionalErased, "serialization"),
     "CataloguePublished": (CataloguePublished, "serialization"),
     "OrderLinesAdded": (OrderLinesAdded, "serialization"),
     "ImportCatalogue": (ImportCatalogue, "validation"),
@@ -725,10 +748,15 @@ _DIRECTION = {
     "RequestQuote": "Inbound: body of POST request_quote (manager).",
     "SubmitQuote": "Inbound: body of POST submit_quote (contractor).",
     "DecideQuote": "Inbound: body of POST decide_quote (manager: accept or refuse; contractor: withdraw).",
-    "QuoteView": "Outbound: body of the request_quote, submit_quote and decide_quote answers.",
+    "QuoteView": "Outbound: body of the request_quote, submit_quote, decide_quote and GET get_quote answers.",
     "ReportIncident": "Inbound: body of POST report_incident.",
     "AcknowledgeIncident": "Inbound: body of POST acknowledge_incident (operator).",
-    "IncidentView": "Outbound: body of the report_incident and acknowledge_incident answers.",
+    "IncidentView": "Outbound: body of the report_incident, acknowledge_incident and resolve_incident answers.",
+    "ResolveIncident": "Inbound: body of POST resolve_incident (operator).",
+    "IncidentList": "Outbound: body of the GET list_incidents answer.",
+    "QuoteExpired": "Outbound: data of fr.passerelle.quote.expired.v1 on replies-<contractor>.",
+    "EraseProfessional": "Inbound: body of POST erase_professional (operator).",
+    "ProfessionalErased": "Outbound: body of the erase_professional answer.",
     "CataloguePublished": "Outbound: data of fr.passerelle.catalogue.published.v1 on orders-<contractor>.",
     "OrderLinesAdded": "Outbound: data of fr.passerelle.order.lines_added.v1 on orders-<contractor>.",
     "ImportCatalogue": "Inbound: JSON body of POST import_catalogue (manager); the same items can be sent as a "
@@ -1253,6 +1281,10 @@ class _AccountStory:
 
 # --- issue 5 examples: contracts, billing accounts, quotes; incidents ----------------------------
 
+ERASE_PROFESSIONAL: dict[str, Any] = {"professional_id": "pro-0042",
+                                      "reason": "Demande d'effacement reçue le 12/03/2026 (article 17 du RGPD)."}
+PROFESSIONAL_ERASED: dict[str, Any] = {"professional_id": "pro-0042", "status": "erased"}
+
 CONTRACT_ID = "AC-2026-017"
 UPSERT_CONTRACT: dict[str, Any] = {
     "contract_id": CONTRACT_ID, "title": "Entretien et petits travaux de plomberie — patrimoine lyonnais",
@@ -1428,6 +1460,7 @@ class _Issue5Story:
         assert self.not_pdf and self.too_large
         self.quote_illegal = self._refused(lambda: accepted.apply(QuoteAction.REFUSE, "manager"))
         self.quote_not_for_actor = self._refused(lambda: submitted.apply(QuoteAction.ACCEPT, "contractor"))
+        self.incident_not_acknowledged = None  # set below, once the incident exists
 
         self.report = {"severity": 2, "title": "Connecteur ERP bloqué : ordres non reçus",
                        "description": "Depuis 8 h 40, aucun ordre de service n'arrive sur notre topic. "
@@ -1448,6 +1481,20 @@ class _Issue5Story:
             "acknowledged_by": OPERATOR_UID, "note": self.acknowledge["note"], "first_response_met": True})),
             "d8_state": "met"}
         self.incident_invalid = _errors_of(ReportIncident, {**self.report, "severity": 5, "title": ""})
+        acknowledged = Incident.model_validate({k: v for k, v in self.incident_acknowledged.items() if k != "d8_state"})
+        self.resolve = {"incident_id": incident_id,
+                        "resolution": "Certificat du point de terminaison push renouvelé ; ordres en attente relivrés."}
+        resolved = acknowledged.move(IncidentState.RESOLVED, _utc("2026-03-12T10:05:00Z"), OPERATOR_UID,
+                                     self.resolve["resolution"])
+        self.incident_resolved = {**_json(resolved), "d8_state": resolved.d8_status(_utc("2026-03-12T10:05:00Z"))}
+        self.incident_list = {"incidents": [self.incident_resolved], "count": 1}
+        reported = Incident.model_validate({k: v for k, v in self.incident_reported.items() if k != "d8_state"})
+        self.incident_not_acknowledged = self._refused(
+            lambda: reported.move(IncidentState.RESOLVED, _utc("2026-03-12T08:00:00Z"), OPERATOR_UID, "r"))
+        self.quote_submitted = submitted
+        self.quote_expired = _json(QuoteExpired(manager_id=MANAGER_ID, quote_id=QUOTE_ID, version=1,
+                                                valid_until=command.valid_until,
+                                                expired_at=_utc("2026-05-01T03:05:00Z")))
 
     @staticmethod
     def _refused(step: Any) -> list[ErrorDetail]:
@@ -1545,7 +1592,12 @@ def platform_examples(p: _Platform) -> dict[str, list[Any]]:
         "QuoteView": list(i5.quotes.values()),
         "ReportIncident": [i5.report],
         "AcknowledgeIncident": [i5.acknowledge],
-        "IncidentView": [i5.incident_reported, i5.incident_acknowledged],
+        "IncidentView": [i5.incident_reported, i5.incident_acknowledged, i5.incident_resolved],
+        "ResolveIncident": [i5.resolve],
+        "IncidentList": [i5.incident_list],
+        "QuoteExpired": [i5.quote_expired],
+        "EraseProfessional": [ERASE_PROFESSIONAL],
+        "ProfessionalErased": [PROFESSIONAL_ERASED, {**PROFESSIONAL_ERASED, "status": "already_erased"}],
         "CataloguePublished": [i5.catalogue_published],
         "OrderLinesAdded": [i5.lines_added],
         "ImportCatalogue": [i5.import_catalogue],
@@ -1718,6 +1770,7 @@ _PLATFORM_HTTP_SCHEMAS = [
     "PenaltyDecisionRequest", "PenaltyEntry", "Statement", "RequestAccount", "AccountRequest", "CreateAccount",
     "AccountCreated", "ExportJob", "UpsertContract", "ContractSaved", "UpsertBillingAccount", "BillingAccountSaved",
     "RequestQuote", "SubmitQuote", "DecideQuote", "QuoteView", "ReportIncident", "AcknowledgeIncident", "IncidentView",
+    "ResolveIncident", "IncidentList", "EraseProfessional", "ProfessionalErased",
     "ImportCatalogue", "CatalogueImported", "CatalogueView", "ImportPropertyTree", "PropertyTreeImported",
     "PropertyCoverage", "RegisterUpload", "RequestUpload", "DocumentStored", "UploadTicket", "DocumentList",
 ]
@@ -1924,6 +1977,7 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     _issue5_operations(p, refs, path_item, post_errors)
     _catalogue_operations(p, refs, path_item, post_errors)
     _property_tree_operations(p, refs, path_item, post_errors)
+    _reads_and_closures_operations(p, refs, path_item, post_errors)
     _document_operations(p, refs, path_item, post_errors)
 
 
@@ -2161,6 +2215,116 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
                                                   cid0)},
             }, descriptions={"400": _IDEM_400, "404": "No such incident.", "409": _IDEM_409,
                              "422": "The body breaks the schema, or " + _IDEM_422}),
+        },
+    }, "post")
+
+
+def _reads_and_closures_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
+    """get_quote, resolve_incident, list_incidents and erase_professional."""
+    i5 = p.issue5
+    cid0, cid1, _ = CORRELATION_IDS
+
+    # get_quote -------------------------------------------------------------------------------
+    get_errors = _common_problems("get_quote", post=False)
+    get_errors["400"] = _problem_response("A query parameter is missing.", {
+        "quote_id_missing": _problem(400, [ErrorDetail.of("query.quote_id", "REQUIRED")], cid0,
+                                     instance="/get_quote")})
+    get_errors["404"] = _problem_response(
+        "No such quote for the caller: another manager's quote, or a quote asked of another contractor, looks "
+        "exactly like a missing one.",
+        {"quote_not_found": _problem(404, [ErrorDetail.of("query.quote_id", "QUOTE_NOT_FOUND",
+                                                          quote_id="DEV-2026-9999")], cid0, instance="/get_quote")})
+    path_item("get_quote", {
+        "summary": "Read a quote, its versions and its state",
+        "description": (
+            "One quote (A2.4, A2.5) with every version submitted, its state (requested, submitted, accepted, "
+            "refused, expired, withdrawn), the territory its D3 and validity date are counted in, and the order it "
+            "became. A manager reads its own space; the contractor the quote was asked of names the manager."),
+        "tags": ["manager", "contractor"],
+        "parameters": [_query("quote_id", "The quote.", QUOTE_ID, required=True),
+                       _query("manager_id", "Contractors: required, the manager. Managers: ignored.", MANAGER_ID),
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": _json_response("The quote as it is now.", refs["QuoteView"],
+                                  {"submitted": ("Version 1 submitted", i5.quotes["submitted"])}),
+            **get_errors,
+        },
+    }, "get")
+
+    # resolve_incident ------------------------------------------------------------------------
+    path_item("resolve_incident", {
+        "summary": "Record an incident's resolution (operator)",
+        "description": (
+            "The operator records how an acknowledged incident was resolved (B9). D8 measured the first response "
+            "and was stopped by the acknowledgement: resolving stops nothing. Resolving again changes nothing (the "
+            "first resolution stands); an incident not yet acknowledged must be acknowledged first."),
+        "tags": ["operator"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["ResolveIncident"], {"resolved": ("With its resolution", i5.resolve)}),
+        "responses": {
+            "200": _json_response("Resolved (or already resolved).", refs["IncidentView"],
+                                  {"resolved": ("Resolved; D8 was met", i5.incident_resolved)}, _REPLAYED),
+            **post_errors("resolve_incident", extra={
+                "400": {"malformed_json": _rejected(_malformed(ResolveIncident), cid0)},
+                "404": {"incident_not_found": _rejected([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_FOUND",
+                                                                        incident_id="inc-000000000000000000000000")],
+                                                        cid0)},
+                "422": {"not_acknowledged": _rejected(i5.incident_not_acknowledged, cid1),
+                        "no_resolution": _rejected(_errors_of(ResolveIncident, {**i5.resolve, "resolution": ""}),
+                                                   cid0)},
+            }, descriptions={"400": _IDEM_400, "404": "No such incident.", "409": _IDEM_409,
+                             "422": "The body breaks the schema, the incident is not acknowledged yet, or "
+                                    + _IDEM_422}),
+        },
+    }, "post")
+
+    # list_incidents --------------------------------------------------------------------------
+    list_errors = _common_problems("list_incidents", post=False)
+    list_errors["400"] = _problem_response("A filter is not one of its values.", {
+        "bad_filters": _problem(400, [
+            ErrorDetail.of("query.state", "INVALID_VALUE", detail="reported, acknowledged ou resolved attendu"),
+            ErrorDetail.of("query.severity", "INVALID_VALUE", detail="1, 2, 3 ou 4 attendu")], cid0,
+            instance="/list_incidents")})
+    path_item("list_incidents", {
+        "summary": "List incidents with their state and where D8 stands",
+        "description": (
+            "A reporter (manager, contractor, beneficiary, purchasing body) lists the incidents its tenant reported "
+            "in that role; the operator lists every incident. Each comes with `d8_state`: running until the first "
+            "response is due, missed after it, met or missed once acknowledged. Most recent first, at most 500."),
+        "tags": ["manager", "contractor", "beneficiary", "operator"],
+        "parameters": [_query("state", "Optional: reported, acknowledged or resolved.", "acknowledged"),
+                       _query("severity", "Optional: 1 to 4.", "2"),
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": _json_response("The incidents, most recent first.", refs["IncidentList"],
+                                  {"one": ("One resolved incident", i5.incident_list)}),
+            **list_errors,
+        },
+    }, "get")
+
+    # erase_professional ----------------------------------------------------------------------
+    path_item("erase_professional", {
+        "summary": "Erase a professional's personal data (GDPR, operator)",
+        "description": (
+            "The operator anonymises a professional on request (GDPR article 17): name, contact details, free text "
+            "and references are replaced, the missions, orders, invoices and proofs of service that point at the "
+            "record are kept, and the search index is rebuilt without it. Erasing again answers `already_erased`. "
+            "See docs/personal-data.md."),
+        "tags": ["operator"], "parameters": _POST_PARAMS,
+        "requestBody": _post_body(refs["EraseProfessional"], {"request": ("An erasure request",
+                                                                          ERASE_PROFESSIONAL)}),
+        "responses": {
+            "200": _json_response("Erased (or already erased).", refs["ProfessionalErased"], {
+                "erased": ("Erased now", PROFESSIONAL_ERASED),
+                "already_erased": ("Erased before", {**PROFESSIONAL_ERASED, "status": "already_erased"})},
+                _REPLAYED),
+            **post_errors("erase_professional", extra={
+                "400": {"malformed_json": _rejected(_malformed(EraseProfessional), cid0)},
+                "422": {"professional_not_found": _rejected([ErrorDetail.of(
+                    "$.professional_id", "PROFESSIONAL_NOT_FOUND", professional_id="pro-9999")], cid0),
+                        "no_reason": _rejected(_errors_of(EraseProfessional, {**ERASE_PROFESSIONAL, "reason": ""}),
+                                               cid1)},
+            }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
+                             "422": "The body breaks the schema, no such professional, or " + _IDEM_422}),
         },
     }, "post")
 
@@ -3000,8 +3164,9 @@ def _openapi_description(functions: dict[str, dict[str, Any]]) -> str:
         "**Errors**: every 4xx/5xx is `application/problem+json` (RFC 9457) with an `errors` array "
         "`[{field, code, message}]`: `field` is a JSONPath (`$.lines[0].quantity`) or `header.<Name>` / "
         "`query.<name>`, `code` is stable (catalogue: `x-error-codes` in asyncapi.json), `message` is French.\n\n"
-        "Prose: docs/api.md. Pub/Sub channel: asyncapi.json and docs/connector-guide.en.md.\n\n"
-        "Not described here yet: " + ", ".join(f"`{n}`" for n in sorted(NOT_YET_DESCRIBED)) + ".")
+        "Prose: docs/api.md. Pub/Sub channel: asyncapi.json and docs/connector-guide.en.md."
+        + ("\n\nNot described here yet: " + ", ".join(f"`{n}`" for n in sorted(NOT_YET_DESCRIBED)) + "."
+           if NOT_YET_DESCRIBED else ""))
 
 
 # --- AsyncAPI ---------------------------------------------------------------------------------
@@ -3054,7 +3219,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
     region = config.get("region", "europe-west9")
     names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested",
              "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
-             "RegisterUpload"]
+             "RegisterUpload", "QuoteExpired"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
                             ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED)):
@@ -3109,6 +3274,11 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
         schemas[key] = _headers_schema(event_type, inbound=False, subject="always",
                                        source=f"{platform_source}: the manager.", ce_id=ce_id)
         schemas[key]["properties"]["ce-subject"] = {"type": "string", "pattern": subject[0], "description": subject[1]}
+    schemas["QuoteExpiredHeaders"] = _headers_schema(
+        EventType.QUOTE_EXPIRED, inbound=False, subject="always", source=f"{platform_source}: the quote's manager.",
+        ce_id="quote-expired-<hash of manager and quote>: one event per quote; drop duplicates on it.")
+    schemas["QuoteExpiredHeaders"]["properties"]["ce-subject"] = {"type": "string", "pattern": "^quotes/",
+                                                                  "description": "quotes/<quote_id>."}
     i5 = _Issue5Story()
 
     def orders_ce(event_type: EventType, kind: str, parts: tuple[str, ...], time: str, subject: str) -> dict[str, str]:
@@ -3219,6 +3389,18 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             [("lines_added", "Two lines of DEV-2026-0043 added to BC-2026-0101", orders_ce(
                 EventType.ORDER_LINES_ADDED, "lines", (MANAGER_ID, ORDER_ID, "DEV-2026-0043"),
                 "2026-03-16T09:00:00.412Z", f"orders/{ORDER_ID}"), i5.lines_added)]),
+        "quoteExpired": message(
+            "quoteExpired", "Quote expired",
+            "A submitted quote's validity date passed without a decision: the platform expired it (A2.4).",
+            "Published through the outbox by expire_quotes (Cloud Scheduler, hourly) — or when the manager tried "
+            "to accept the quote too late — once per quote. The validity date ends at midnight in the quote's "
+            "territory. Ordering key: the quote id. Submit a new quote request's answer only when asked again.",
+            "QuoteExpiredHeaders", refs["QuoteExpired"],
+            [("quote_expired", "DEV-2026-0042 expired after 30 April", _ce(
+                EventType.QUOTE_EXPIRED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
+                f"quote-expired-{digest(MANAGER_ID, QUOTE_ID)[:32]}", "2026-05-01T03:05:00Z", f"quotes/{QUOTE_ID}"),
+              i5.quote_expired)],
+            ordered=False),
         "quoteSubmitted": message(
             "quoteSubmitted", "Quote submitted",
             "The contractor submits (or revises) a quote over Pub/Sub (A2.4): the body of POST submit_quote.",
@@ -3300,9 +3482,10 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
                               "maxDeliveryAttempts": 5}),
         "replies": channel("replies", "Replies to a contractor",
                            "Platform → contractor: exactly one reply per distinct execution message (REST ones "
-                           f"included). Pull them from {topology.erp_subscription(replies_topic)}; correlate on "
-                           "in_reply_to.id.",
-                           ["replyAccepted", "replyRejected"],
+                           f"included), and the expiry of its quotes. Pull them from "
+                           f"{topology.erp_subscription(replies_topic)}; correlate replies on in_reply_to.id; route "
+                           "on ce-type.",
+                           ["replyAccepted", "replyRejected", "quoteExpired"],
                            {"name": topology.erp_subscription(replies_topic), "type": "pull", "messageOrdering": True,
                             "ackDeadlineSeconds": 60, "maxDeliveryAttempts": 10}),
     }
@@ -3366,9 +3549,10 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
         },
         "sendReplies": {
             "action": "send", "channel": {"$ref": "#/channels/replies"},
-            "title": "Answer every execution message",
-            "summary": "One reply per distinct message, accepted or rejected with every error (A4).",
-            "messages": refs_to("replies", ["replyAccepted", "replyRejected"]),
+            "title": "Answer every execution message; tell of expired quotes",
+            "summary": "One reply per distinct message, accepted or rejected with every error (A4); one "
+                       "quote.expired per quote whose validity date passed.",
+            "messages": refs_to("replies", ["replyAccepted", "replyRejected", "quoteExpired"]),
         },
     }
 

@@ -36,6 +36,20 @@ locals {
       timeout       = 60
       max_instances = 5
     }
+    resolve_incident = {
+      description   = "Operator -> platform: record how an acknowledged incident was resolved (B9)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    list_incidents = {
+      description   = "Reporter (its own) or operator (all) -> platform: incidents with their state and D8 status."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
     receive_order = {
       description   = "ERP -> platform: receive a work order (manager)."
       ingress       = "ALLOW_ALL"
@@ -238,6 +252,20 @@ locals {
       invoker       = "allUsers"
       timeout       = 60
       max_instances = 5
+    }
+    get_quote = {
+      description   = "Manager or contractor -> platform: one quote with its versions and state."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 10
+    }
+    expire_quotes = {
+      description   = "Cloud Scheduler -> platform: expire submitted quotes past their validity date, tell each contractor."
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      invoker       = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      timeout       = 300
+      max_instances = 1
     }
     run_export = {
       description   = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."

@@ -20,6 +20,11 @@ locals {
       description = "Stores the purchasing body's half-year report (B17) by calling publish_half_year_report."
       schedule    = "0 6 * * *"
     }
+    expire_quotes = {
+      name        = "expire-quotes"
+      description = "Expires submitted quotes past their validity date and tells their contractors (expire_quotes)."
+      schedule    = "5 * * * *"
+    }
   }
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from google.api_core import exceptions as gexc
+from google.cloud.firestore import FieldFilter
 
 from shared.domain.incidents import Incident
 from shared.ports import ConcurrencyConflict, Versioned
@@ -43,3 +44,19 @@ class FirestoreIncidents:
                 incident.model_dump(mode="json"), option=self.db.write_option(last_update_time=version))
         except (gexc.FailedPrecondition, gexc.Aborted, gexc.Conflict, gexc.NotFound) as exc:
             raise ConcurrencyConflict(str(exc)) from exc
+
+    def list(self, reporter: tuple[str, str] | None, state: str | None, severity: int | None,
+             limit: int) -> list[Incident]:
+        """Equality filters only (merged single-field indexes, no composite index to deploy); the
+        caller sorts. A reporter's list filters on its tenant and role, as firestore.rules demands."""
+        query = self.collection
+        conditions = []
+        if reporter is not None:
+            conditions += [("reporter_tenant", reporter[0]), ("reporter_role", reporter[1])]
+        if state is not None:
+            conditions.append(("state", state))
+        if severity is not None:
+            conditions.append(("severity", severity))
+        for name, value in conditions:
+            query = query.where(filter=FieldFilter(name, "==", value))
+        return [Incident.model_validate(snap.to_dict(), strict=False) for snap in query.limit(limit).stream()]

@@ -52,6 +52,13 @@ class ReportIncident(_Strict):
     territory: Territory = "75"  # where working hours are counted (severities 3 and 4)
 
 
+class ResolveIncident(_Strict):
+    """The operator records how an acknowledged incident was resolved."""
+
+    incident_id: Identifier
+    resolution: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
 class AcknowledgeIncident(_Strict):
     """The operator's first response to an incident."""
 
@@ -80,7 +87,19 @@ class Incident(BaseModel):
     acknowledged_by: str | None = None
     note: str | None = None
     resolved_at: AwareDatetime | None = None
+    resolved_by: str | None = None
+    resolution: str | None = None
     first_response_met: bool | None = None
+
+    def d8_status(self, now: dt.datetime) -> str:
+        """Where D8 (the first response) stands: met or missed once answered, else running or missed.
+
+        D8 is never paused (an incident is not linked to an order's holds), so this is the
+        deadline's own state, read from the incident without reading the deadline.
+        """
+        if self.acknowledged_at is not None:
+            return "met" if self.first_response_met else "missed"
+        return "running" if now <= self.due_at else "missed"
 
     def move(self, target: IncidentState, at: dt.datetime, by: str, note: str | None = None) -> Incident:
         """The next incident, or DomainError ILLEGAL_TRANSITION; moving to the current state is a no-op."""
@@ -93,9 +112,32 @@ class Incident(BaseModel):
         if target is IncidentState.ACKNOWLEDGED:
             return self.model_copy(update={"state": target, "acknowledged_at": at, "acknowledged_by": by,
                                            "note": note, "first_response_met": at <= self.due_at})
-        return self.model_copy(update={"state": target, "resolved_at": at})
+        return self.model_copy(update={"state": target, "resolved_at": at, "resolved_by": by, "resolution": note})
 
 
 def severity_variant(severity: int) -> str:
     """The D8 variant of a severity (the catalogue keys its lengths by severity)."""
     return str(severity)
+
+
+LIST_LIMIT = 500  # at most this many incidents per answer, most recent first
+
+
+def list_filters(args: dict[str, str]) -> tuple[dict[str, object], list[ErrorDetail]]:
+    """The filters of a list request (``state``, ``severity``), or every error in the query."""
+    filters: dict[str, object] = {}
+    errors: list[ErrorDetail] = []
+    state = args.get("state")
+    if state:
+        try:
+            filters["state"] = IncidentState(state)
+        except ValueError:
+            errors.append(ErrorDetail.of("query.state", "INVALID_VALUE",
+                                         detail="reported, acknowledged ou resolved attendu"))
+    severity = args.get("severity")
+    if severity:
+        if severity in ("1", "2", "3", "4"):
+            filters["severity"] = int(severity)
+        else:
+            errors.append(ErrorDetail.of("query.severity", "INVALID_VALUE", detail="1, 2, 3 ou 4 attendu"))
+    return filters, errors

@@ -13,7 +13,9 @@ from typing import Any, Protocol
 
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.incidents import AcknowledgeIncident, Incident, IncidentState, ReportIncident, severity_variant
+from shared.domain.incidents import (
+    LIST_LIMIT, AcknowledgeIncident, Incident, IncidentState, ReportIncident, ResolveIncident, severity_variant,
+)
 from shared.ports import Clock, Versioned, digest
 from shared.service import deadlines as dls
 from shared.service.retry import with_optimistic_retry
@@ -25,6 +27,8 @@ class Incidents(Protocol):
     def get(self, incident_id: str) -> Versioned[Incident] | None: ...
     def create(self, incident: Incident) -> bool: ...  # False when it already exists
     def update(self, incident: Incident, version: Any) -> None: ...  # ConcurrencyConflict if it changed
+    def list(self, reporter: tuple[str, str] | None, state: str | None, severity: int | None,
+             limit: int) -> list[Incident]: ...  # reporter = (tenant, role); None: every reporter
 
 
 def incident_id_for(role: str, tenant: str, idempotency_key: str) -> str:
@@ -78,3 +82,40 @@ def acknowledge_incident(uid: str, command: AcknowledgeIncident, incidents: Inci
                                  incident.incident_id, store, timers, clock)
     log.info("incident acknowledged", extra={"incident_id": incident.incident_id, "d8": deadline.state.value})
     return incident, deadline
+
+
+def resolve_incident(uid: str, command: ResolveIncident, incidents: Incidents, clock: Clock) -> Incident:
+    """The operator records the resolution of an acknowledged incident.
+
+    D8 measured the first response, so it was stopped by the acknowledgement: resolving stops
+    nothing. Resolving again changes nothing (the first resolution stands); resolving an incident
+    not yet acknowledged is refused (ILLEGAL_TRANSITION): acknowledge it first.
+    """
+
+    def attempt() -> Incident:
+        current = incidents.get(command.incident_id)
+        if current is None:
+            raise DomainError([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_FOUND", incident_id=command.incident_id)])
+        if current.value.state is IncidentState.RESOLVED:
+            return current.value
+        after = current.value.move(IncidentState.RESOLVED, clock.now(), uid, command.resolution)
+        incidents.update(after, current.version)
+        return after
+
+    incident = with_optimistic_retry(attempt)
+    log.info("incident resolved", extra={"incident_id": incident.incident_id})
+    return incident
+
+
+def list_incidents(role: str, tenant: str, filters: dict[str, Any], incidents: Incidents,
+                   clock: Clock) -> list[dict[str, Any]]:
+    """The operator sees every incident; any other caller only those it reported (same tenant and role).
+
+    Each comes with where its D8 stands now (``d8_state``), most recent first.
+    """
+    reporter = None if role == "operator" else (tenant, role)
+    state = filters.get("state")
+    found = incidents.list(reporter, state.value if state else None, filters.get("severity"), LIST_LIMIT)
+    now = clock.now()
+    found.sort(key=lambda i: i.reported_at, reverse=True)
+    return [{**i.model_dump(mode="json"), "d8_state": i.d8_status(now)} for i in found]

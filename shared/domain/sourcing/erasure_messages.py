@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,3 +14,12 @@ class EraseProfessional(BaseModel):
 
     professional_id: Identifier
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class ProfessionalErased(BaseModel):
+    """What erase_professional answers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ProfessionalErased")
+
+    professional_id: str
+    status: Literal["erased", "already_erased"]
