@@ -43,6 +43,9 @@ from shared.domain.messages import (
 )
 from shared.domain.incidents import AcknowledgeIncident, Incident, IncidentState, ReportIncident, ResolveIncident
 from shared.domain.property_tree import ImportPropertyTree
+from shared.domain import order_list as order_list_rules
+from shared.domain.order_list import Cursor, OrderList
+from shared.domain.order_list import summary as order_summary
 from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState
 from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
 from shared.domain.quotes import DecideQuote, Quote, QuoteExpired, RequestQuote, SubmitQuote
@@ -80,6 +83,7 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
     "receive_order": (("manager",), Right.ORDERS_WRITE),
     "change_order_state": (("manager",), Right.ORDERS_WRITE),
     "get_order": (("manager", "contractor", "beneficiary"), Right.ORDERS_READ),
+    "list_orders": (("manager", "contractor", "beneficiary"), Right.ORDERS_READ),
     "submit_execution": (("contractor",), Right.EXECUTION_WRITE),
     # penalties (docs/penalties.md)
     "decide_penalty": (("manager",), Right.PENALTIES_MANAGE),
@@ -699,6 +703,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "DocumentStored": (DocumentStored, "serialization"),
     "UploadTicket": (UploadTicket, "serialization"),
     "DocumentList": (DocumentList, "serialization"),
+    "OrderList": (OrderList, "serialization"),
 }
 
 _DIRECTION = {
@@ -776,6 +781,7 @@ _DIRECTION = {
     "DocumentStored": "Outbound: body of the store_report answer (201 stored, 200 already there).",
     "UploadTicket": "Outbound: body of the request_report_upload answer (201).",
     "DocumentList": "Outbound: body of the GET get_documents answer.",
+    "OrderList": "Outbound: body of the GET list_orders answer (the web application's lists, A11).",
 }
 
 
@@ -955,6 +961,19 @@ class _Story:
 
     def view(self) -> dict[str, Any]:
         return {"order": _json(self.completed), "total_cents": self.completed.total_cents, "events": self.events}
+
+    def order_list(self) -> dict[str, Any]:
+        """A manager's dashboard on 2026-03-04 at 09:00 UTC: the example order in progress, and a
+        second one whose requested end has passed without a start (late), through the real rules."""
+        now, in_progress = _utc("2026-03-04T09:00:00Z"), self.orders["in_progress"]
+        late = self.issued.model_copy(update={"order_id": "BC-2026-0097", "title": "Robinet à remplacer",
+                                              "requested_end": dt.date(2026, 3, 3)})
+        last = next(e for e in self.events if e["state_after"] == "in_progress")
+        rows = [order_summary(in_progress, now, updated_at=_utc("2026-03-04T07:14:12.270Z"), last_event=last,
+                              document_count=1),
+                order_summary(late, now, updated_at=_utc(ORDER_RECEIVED_AT), last_event=None, document_count=0)]
+        cursor = Cursor(rows[-1].updated_at, f"managers/{MANAGER_ID}/orders/{late.order_id}")
+        return OrderList(orders=rows, next_cursor=cursor.encode(), as_of=now).model_dump(mode="json")
 
 
 def _json_time(value: dt.datetime) -> str:
@@ -1612,6 +1631,7 @@ def platform_examples(p: _Platform) -> dict[str, list[Any]]:
         "DocumentStored": [i5.document_stored],
         "UploadTicket": [i5.upload_ticket],
         "DocumentList": [i5.document_list],
+        "OrderList": [_Story().order_list()],
     }
 
 
@@ -1773,6 +1793,7 @@ _PLATFORM_HTTP_SCHEMAS = [
     "ResolveIncident", "IncidentList", "EraseProfessional", "ProfessionalErased",
     "ImportCatalogue", "CatalogueImported", "CatalogueView", "ImportPropertyTree", "PropertyTreeImported",
     "PropertyCoverage", "RegisterUpload", "RequestUpload", "DocumentStored", "UploadTicket", "DocumentList",
+    "OrderList",
 ]
 # functions/import_professionals.py: JSON_LINES and MAX_BULK_BYTES (not imported: the handler imports Flask).
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
@@ -3022,6 +3043,47 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
             "200": _json_response("The order, its total and its history, oldest event first.", refs["OrderView"],
                                   {"completed": ("Completed order with four accepted reports", story.view())}),
             **get_responses,
+        },
+    }, "get")
+
+    # list_orders ---------------------------------------------------------------------------
+    list_responses = _common_problems("list_orders", post=False)
+    _, bad_query = order_list_rules.parse_query("manager", MANAGER_ID, {"state": "fini", "limit": "500"})
+    list_responses["400"] = _problem_response("A query parameter is unknown or invalid (every error is listed).", {
+        "bad_filters": _problem(400, bad_query, cid0, instance="/list_orders"),
+        "foreign_space": _problem(400, order_list_rules.parse_query("manager", MANAGER_ID,
+                                                                   {"manager_id": "mgr-autre"})[1],
+                                  cid1, instance="/list_orders")})
+    path_item("list_orders", {
+        "summary": "List orders, most recent activity first (real-time view)",
+        "description": (
+            "The orders a caller may see, one page at a time, sorted by the platform time of their last change "
+            "(A11; the web application's dashboard, A3 c). A manager (or a beneficiary) lists its own space and may "
+            "filter by `contractor_id`; a contractor lists the orders addressed to it in every manager's space and "
+            "may filter by `manager_id`. The space or contractor always comes from the token; naming the caller's "
+            "own scope in the query is refused. Each row carries the state (with its French label), progress, "
+            "planned dates or appointment, the last event, a late flag with its reason and the number of documents. "
+            "Poll with `updated_since` = the previous `as_of` to get only what changed."),
+        "tags": ["manager", "contractor"],
+        "parameters": [
+            _query("state", "Only orders in this state.", "in_progress", enum=[s.value for s in OrderState]),
+            _query("contractor_id", "Managers: only the orders of this contractor. Contractors: refused.",
+                   CONTRACTOR_ID),
+            _query("manager_id", "Contractors: only the orders of this manager's space. Managers: refused.",
+                   MANAGER_ID),
+            _query("late", "true: only the orders behind their own schedule (late_reason).", "true",
+                   enum=["true", "false"]),
+            _query("updated_since", "ISO 8601 date-time with offset: only the orders changed since then.",
+                   "2026-03-04T08:00:00Z"),
+            _query("limit", f"Rows per page, 1 to {order_list_rules.MAX_LIMIT} "
+                            f"(default {order_list_rules.DEFAULT_LIMIT}).", "25"),
+            _query("cursor", "next_cursor of the previous page (opaque).", "eyJ0Ijo..."),
+            {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": _json_response("One page of orders; next_cursor is null at the end of the list.",
+                                  refs["OrderList"], {"dashboard": ("A manager's dashboard, one order late",
+                                                                    story.order_list())}),
+            **list_responses,
         },
     }, "get")
 

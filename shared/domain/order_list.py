@@ -13,10 +13,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain.errors import ErrorDetail
-from shared.domain.orders import STATE_LABELS, Order, OrderState
+from shared.domain.orders import STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -179,37 +181,80 @@ def matches(query: OrderQuery, order: Order, now: dt.datetime) -> bool:
     return not query.late_only or lateness(order, now) is not None
 
 
+class LastEvent(BaseModel):
+    """The most recent entry of the order's history (see OrderEvent in get_order)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="LastEvent")
+
+    event_id: str
+    label: str | None = None
+    occurred_at: AwareDatetime | None = None
+    received_at: AwareDatetime | None = None
+    actor: Actor | None = None
+    state_after: OrderState | None = None
+    late: bool | None = Field(default=None, description="Contractor reports only: sent over 15 minutes late (A5).")
+
+
+class OrderSummary(BaseModel):
+    """One row of list_orders: what a dashboard shows without opening the order (A11)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderSummary")
+
+    manager_id: str = Field(description="The space the order lives in.")
+    order_id: str
+    contractor_id: str
+    contract_id: str
+    title: str
+    site: SiteRef
+    state: OrderState
+    state_label: str = Field(description="The state in French, as in the A6 annex.")
+    progress: int | None = Field(description="Overall progress in %, as last reported.")
+    issued_at: AwareDatetime
+    requested_start: dt.date | None
+    requested_end: dt.date | None
+    planned_start: AwareDatetime | None
+    planned_end: AwareDatetime | None
+    appointment: Appointment | None
+    last_sequence: int = Field(description="Sequence of the last accepted contractor report; the next is this + 1.")
+    last_event_at: AwareDatetime | None = Field(description="occurred_at of the last event applied.")
+    last_event: LastEvent | None
+    updated_at: AwareDatetime = Field(description="When the platform last changed the order (the list's order).")
+    late: bool = Field(description="Behind its own schedule now (see late_reason).")
+    late_reason: Literal["start_missed", "end_missed"] | None
+    late_label: str | None = Field(description="late_reason in French.")
+    document_count: int = Field(description="PDF documents attached (get_documents lists them).")
+    total_cents: int
+
+
+class OrderList(BaseModel):
+    """What list_orders answers: one page, most recent activity first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderList")
+
+    orders: list[OrderSummary]
+    next_cursor: str | None = Field(description="Pass it as ?cursor= for the next page; null at the end of the list. "
+                                                "A page may hold fewer rows than the limit (late=true scans) and "
+                                                "still have a next page.")
+    as_of: AwareDatetime = Field(description="The platform time the page was computed at; pass it as "
+                                             "updated_since on the next poll to get only what changed.")
+
+
 def summary(order: Order, now: dt.datetime, *, updated_at: dt.datetime, last_event: dict[str, Any] | None,
-            document_count: int) -> dict[str, Any]:
+            document_count: int) -> OrderSummary:
     """One row of the list: what a dashboard shows without opening the order."""
     late = lateness(order, now)
     event = None
     if last_event:
-        event = {key: last_event.get(key) for key in ("event_id", "label", "occurred_at", "received_at", "actor",
-                                                       "state_after", "late")}
-    return {
-        "manager_id": order.manager_id,
-        "order_id": order.order_id,
-        "contractor_id": order.contractor_id,
-        "contract_id": order.contract_id,
-        "title": order.title,
-        "site": order.site.model_dump(mode="json"),
-        "state": order.state.value,
-        "state_label": STATE_LABELS[order.state],
-        "progress": order.progress,
-        "issued_at": order.issued_at.isoformat(),
-        "requested_start": order.requested_start.isoformat() if order.requested_start else None,
-        "requested_end": order.requested_end.isoformat() if order.requested_end else None,
-        "planned_start": order.planned_start.isoformat() if order.planned_start else None,
-        "planned_end": order.planned_end.isoformat() if order.planned_end else None,
-        "appointment": order.appointment.model_dump(mode="json") if order.appointment else None,
-        "last_sequence": order.last_sequence,
-        "last_event_at": order.last_event_at.isoformat() if order.last_event_at else None,
-        "last_event": event,
-        "updated_at": updated_at.isoformat(),
-        "late": late is not None,
-        "late_reason": late,
-        "late_label": LATE_LABELS.get(late) if late else None,
-        "document_count": document_count,
-        "total_cents": order.total_cents,
-    }
+        event = LastEvent.model_validate({key: last_event.get(key) for key in LastEvent.model_fields
+                                          if last_event.get(key) is not None})
+    return OrderSummary(
+        manager_id=order.manager_id, order_id=order.order_id, contractor_id=order.contractor_id,
+        contract_id=order.contract_id, title=order.title, site=order.site, state=order.state,
+        state_label=STATE_LABELS[order.state], progress=order.progress, issued_at=order.issued_at,
+        requested_start=order.requested_start, requested_end=order.requested_end,
+        planned_start=order.planned_start, planned_end=order.planned_end, appointment=order.appointment,
+        last_sequence=order.last_sequence, last_event_at=order.last_event_at, last_event=event,
+        updated_at=updated_at, late=late is not None, late_reason=late,
+        late_label=LATE_LABELS.get(late) if late else None, document_count=document_count,
+        total_cents=order.total_cents,
+    )
