@@ -206,6 +206,7 @@ _FACTORIES = {
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,
     "incidents": _incidents,
+    "quote_index": _quote_index,
     "sourcing_deadlines": _sourcing_deadlines,
     "clock": SystemClock,
 }
@@ -221,7 +222,6 @@ def get(name: str) -> Any:
             if instance is None:
                 instance = _instances[name] = _FACTORIES[name]()
     return instance
-    "quote_index": _quote_index,
 
 
 def store():
