@@ -3,7 +3,8 @@
 A timer task posts ``{"tenant_id", "deadline_id", "version", "fire_at"}``: the deadline is
 checked against the clock, every day of lateness due so far is written to the ledger (once,
 however often this runs), and the next timer is armed. A body ``{"sweep": true}`` (Cloud
-Scheduler) processes every deadline whose check is overdue — the safety net for a lost timer.
+Scheduler) processes every deadline whose check is overdue in packed batches — the daily accrual
+in bulk, and the safety net for a lost timer.
 
 Not public: only the invoker service account's OIDC token is accepted (Terraform, run.invoker).
 A malformed task is answered 200 and logged as an error: retrying cannot mend it.

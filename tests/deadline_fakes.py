@@ -14,10 +14,19 @@ class InMemoryDeadlineStore(InMemoryStore):
         found = self.deadlines.get((tenant_id, deadline_id))
         return Versioned(*found) if found else None
 
-    def due_deadlines(self, now: dt.datetime, limit: int) -> list[tuple[str, str]]:
+    def due_deadlines(self, now: dt.datetime, limit: int) -> list[Versioned]:
         due = sorted((d.next_check_at, key) for key, (d, _) in self.deadlines.items()
                      if d.next_check_at is not None and d.next_check_at <= now)
-        return [key for _, key in due[:limit]]
+        return [Versioned(*self.deadlines[key]) for _, key in due[:limit]]
+
+    def commit_many(self, changes: list) -> list:
+        refused = []
+        for change in changes:
+            try:
+                self.commit(change)
+            except ConcurrencyConflict:
+                refused.append(change)
+        return refused
 
     def get_entry(self, tenant_id: str, entry_id: str):
         found = self.penalties.get((tenant_id, entry_id))

@@ -11,18 +11,25 @@ next day of lateness while missed); the sweep reads it with one collection-group
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
+from shared.adapters import audit
 from shared.adapters.firestore import FirestoreStore
 from shared.domain.deadlines import Deadline, DeadlineState
 from shared.domain.penalties import PenaltyEntry
 from shared.ports import Changes, ConcurrencyConflict, Versioned
 
 _TIMES = ("started_at", "due_at", "stopped_at", "paused_at")
+# Firestore's limit of writes per commit; each document written also writes its audit record
+# and the record's sealing marker (shared/adapters/audit.py).
+BATCH_WRITES = 500
+WRITES_PER_DOCUMENT = 3
 
 
 def next_check_at(d: Deadline) -> dt.datetime | None:
@@ -86,12 +93,58 @@ class FirestoreDeadlineStore(FirestoreStore):
         snap = _deadline_ref(self.db, tenant_id, deadline_id).get()
         return Versioned(deadline_from(snap.to_dict()), snap.update_time) if snap.exists else None
 
-    def due_deadlines(self, now: dt.datetime, limit: int) -> list[tuple[str, str]]:
-        """(tenant, deadline id) of deadlines needing attention at ``now``, oldest first."""
+    def due_deadlines(self, now: dt.datetime, limit: int) -> list[Versioned[Deadline]]:
+        """Deadlines needing attention at ``now``, oldest check first (one collection-group query)."""
         query = (self.db.collection_group("deadlines")
                  .where(filter=firestore.FieldFilter("next_check_at", "<=", now))
-                 .order_by("next_check_at").limit(limit).select(["tenant_id"]))
-        return [(s.get("tenant_id"), s.id) for s in query.stream()]
+                 .order_by("next_check_at").limit(limit))
+        return [Versioned(deadline_from(s.to_dict()), s.update_time) for s in query.stream()]
+
+    def commit_many(self, changes: list[Changes], workers: int = 4) -> list[Changes]:
+        """Deadline and ledger changes packed into batches of at most 500 writes, committed by
+        ``workers`` threads; a batch a precondition refuses is committed again change by change,
+        and the changes still refused are answered (their deadline changed meanwhile)."""
+        if any(c.order is not None or c.inbox is not None or c.outbox for c in changes):
+            raise ValueError("commit_many takes deadline and ledger changes only")
+        groups: list[list[Changes]] = []
+        size = BATCH_WRITES
+        for change in changes:
+            writes = (len(change.deadlines) + len(change.penalties)) * WRITES_PER_DOCUMENT
+            if size + writes > BATCH_WRITES:
+                groups.append([])
+                size = 0
+            groups[-1].append(change)
+            size += writes
+
+        def commit_group(group: list[Changes]) -> list[Changes]:
+            if len(group) > 1:
+                try:
+                    self._commit_together(group)
+                    return []
+                except ConcurrencyConflict:
+                    pass
+            refused = []
+            for change in group:
+                try:
+                    self._commit_together([change])
+                except ConcurrencyConflict:
+                    refused.append(change)
+            return refused
+
+        with ThreadPoolExecutor(max(1, min(workers, len(groups)))) as pool:
+            # each task runs in a copy of this context: the audit actor and the correlation id follow
+            futures = [pool.submit(contextvars.copy_context().run, commit_group, g) for g in groups]
+            return [change for f in futures for change in f.result()]
+
+    def _commit_together(self, group: list[Changes]) -> None:
+        batch = self.db.batch()
+        for change in group:
+            add_writes(self.db, batch, change)
+            audit.add_records(self.db, batch, self._audit_writes(change), dt.datetime.now(dt.UTC))
+        try:
+            batch.commit()
+        except (gexc.AlreadyExists, gexc.FailedPrecondition, gexc.Aborted, gexc.Conflict, gexc.NotFound) as exc:
+            raise ConcurrencyConflict(str(exc)) from exc
 
     def get_entry(self, tenant_id: str, entry_id: str) -> Versioned[PenaltyEntry] | None:
         snap = _entry_ref(self.db, tenant_id, entry_id).get()

@@ -40,7 +40,8 @@ DEFAULT_TERRITORY = "75"
 class DeadlineStore(Protocol):
     def commit(self, changes: Changes) -> None: ...
     def get_deadline(self, tenant_id: str, deadline_id: str) -> Versioned[Deadline] | None: ...
-    def due_deadlines(self, now: dt.datetime, limit: int) -> list[tuple[str, str]]: ...
+    def due_deadlines(self, now: dt.datetime, limit: int) -> list[Versioned[Deadline]]: ...
+    def commit_many(self, changes: list[Changes]) -> list[Changes]: ...  # answers those refused by a conflict
     def get_entry(self, tenant_id: str, entry_id: str) -> Versioned[PenaltyEntry] | None: ...
     def update_entry(self, entry: PenaltyEntry, version: Any) -> None: ...
     def entries(self, tenant_id: str, contractor_id: str, month: str) -> list[PenaltyEntry]: ...
@@ -86,6 +87,15 @@ def arm(d: Deadline, timers: Timers | None, now: dt.datetime) -> str | None:
 # --- the one processing step --------------------------------------------------------------------
 
 
+def _advance(d: Deadline, now: dt.datetime) -> tuple[Deadline, list[PenaltyEntry]]:
+    """The deadline checked against ``now`` and the ledger days it still owes (at most one commit's worth)."""
+    d = d.check(now)
+    entries = entries_due(d, now, already=d.accrued_days)[:MAX_DAYS_PER_COMMIT]
+    if entries:
+        d = d.model_copy(update={"accrued_days": entries[-1].day})
+    return d, entries
+
+
 def process(tenant_id: str, deadline_id: str, store: DeadlineStore, clock: Clock) -> Deadline | None:
     """Bring one deadline up to date with the clock: missed when due, ledger days written."""
 
@@ -93,11 +103,7 @@ def process(tenant_id: str, deadline_id: str, store: DeadlineStore, clock: Clock
         current = store.get_deadline(tenant_id, deadline_id)
         if current is None:
             return None, False
-        now = clock.now()
-        d = current.value.check(now)
-        entries = entries_due(d, now, already=d.accrued_days)[:MAX_DAYS_PER_COMMIT]
-        if entries:
-            d = d.model_copy(update={"accrued_days": entries[-1].day})
+        d, entries = _advance(current.value, clock.now())
         if d != current.value:
             store.commit(Changes(deadlines=[DeadlineWrite(d, current.version)], penalties=entries))
             log.info("deadline processed", extra={"deadline_id": deadline_id, "state": d.state.value,
@@ -125,14 +131,41 @@ def on_timer(payload: dict[str, Any], store: DeadlineStore, timers: Timers | Non
             "version": d.version, "next_timer": arm(d, timers, clock.now())}
 
 
-def sweep(store: DeadlineStore, timers: Timers | None, clock: Clock, limit: int = 500) -> dict[str, int]:
-    """Cloud Scheduler's safety net: process every deadline whose check is overdue (a lost timer)."""
-    due = store.due_deadlines(clock.now(), limit)
-    for tenant_id, deadline_id in due:
-        d = process(tenant_id, deadline_id, store, clock)
-        if d is not None:
-            arm(d, timers, clock.now())
-    return {"processed": len(due)}
+def sweep(store: DeadlineStore, timers: Timers | None, clock: Clock, page: int = 500,
+          max_deadlines: int = 100_000) -> dict[str, Any]:
+    """Process every deadline whose check is overdue: the daily accrual in bulk, and the safety net
+    for a lost timer (Cloud Scheduler, hourly).
+
+    Page by page (oldest check first), each deadline is advanced by the same ``_advance`` as a
+    timer, and the page's changes are committed together (the store packs them into batches,
+    each deadline still under its own ``last_update_time`` precondition). A deadline changed
+    meanwhile by a command or a timer is processed again on its own. A processed deadline's
+    next check moves past ``now``, so the next page is the next work; a page that changes
+    nothing ends the sweep. ``changed`` and ``days_accrued`` count what the sweep's own batches
+    wrote; ``more`` says the cap was reached with work left."""
+    now = clock.now()
+    processed = changed = days = 0
+    while processed < max_deadlines:
+        due = store.due_deadlines(now, min(page, max_deadlines - processed))
+        if not due:
+            break
+        processed += len(due)
+        advanced = [(current, *_advance(current.value, now)) for current in due]
+        writes = [Changes(deadlines=[DeadlineWrite(d, current.version)], penalties=entries)
+                  for current, d, entries in advanced if d != current.value]
+        refused = store.commit_many(writes)
+        for change in refused:  # changed since read (a timer, a command): read again, one by one
+            d = change.deadlines[0].deadline
+            process(d.tenant_id, d.deadline_id, store, clock)
+        for _, d, _ in advanced:
+            arm(d, timers, now)
+        changed += len(writes) - len(refused)
+        days += sum(len(w.penalties) for w in writes) - sum(len(c.penalties) for c in refused)
+        if not writes:
+            break
+    log.info("sweep done", extra={"processed": processed, "changed": changed, "days": days})
+    return {"processed": processed, "changed": changed, "days_accrued": days,
+            "more": processed >= max_deadlines and bool(store.due_deadlines(now, 1))}
 
 
 # --- commands on deadlines -------------------------------------------------------------------

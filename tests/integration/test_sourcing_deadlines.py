@@ -73,7 +73,7 @@ def test_a_missed_d4_priced_by_the_contract_accrues_each_started_day_until_the_p
     deadline_id = record.d4.deadline_id
     # When the clock passes the due time by two days and one hour, and the hourly sweep runs
     clock.at = record.d4.due_at + dt.timedelta(days=2, hours=1)
-    assert svc.sweep(store, None, clock) == {"processed": 1}
+    assert svc.sweep(store, None, clock) == {"processed": 1, "changed": 1, "days_accrued": 3, "more": False}
     # Then D4 is missed and three started days are in the ledger at 150 EUR each
     assert store.get_deadline("ben-lyon", deadline_id).value.state is DeadlineState.MISSED
     assert [(e.day, e.amount_cents, e.rule_id) for e in store.entries_of_deadline("ben-lyon", deadline_id)] == [

@@ -134,7 +134,7 @@ def test_the_sweep_catches_up_a_lost_timer(world):
     start_onboarding(store, None, clock)
     clock.at = D2_DUE + dt.timedelta(hours=1)
     # When the hourly sweep runs
-    assert svc.sweep(store, None, clock) == {"processed": 1}
+    assert svc.sweep(store, None, clock) == {"processed": 1, "changed": 1, "days_accrued": 1, "more": False}
     # Then the first day accrued
     assert [e.day for e in store.ledger("D2-AC-1")] == [1]
 
