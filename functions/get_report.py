@@ -40,8 +40,8 @@ def _report(req: http.Request, csv_out: dict) -> http.Answer:
     if view == "half_year_reports":
         files = bootstrap.get("report_files")
         if args.get("report_id"):
-            return http.Answer(200, reporting.half_year_report(args["report_id"], docs, files))
-        return http.Answer(200, {"reports": reporting.list_half_year_reports(docs, files)})
+            return http.Answer(200, reporting.half_year_report(args["report_id"], docs, files).model_dump(mode="json"))
+        return http.Answer(200, reporting.list_half_year_reports(docs, files).model_dump(mode="json"))
     clock = bootstrap.clock()
     period, errors = rep.parse_period(args.get("from"), args.get("to"), rep.paris_date(clock.now()))
     if view == "beneficiary":

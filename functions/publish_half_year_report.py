@@ -11,20 +11,12 @@ from __future__ import annotations
 import json
 
 import functions_framework
-from pydantic import BaseModel, ConfigDict, Field
 
 from shared import bootstrap, logs
 from shared.domain.errors import DomainError
+from shared.domain.sourcing.reporting import PublishHalfYearReport
 from shared.domain.validation import parse_json
 from shared.service.sourcing import reporting
-
-
-class PublishHalfYearReport(BaseModel):
-    """Body of the scheduled call: empty, or the ended half-year to report."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="PublishHalfYearReport")
-
-    half_year: str | None = Field(default=None, pattern=r"^\d{4}-H[12]$")
 
 
 def _answer(status: int, body: dict):
@@ -45,4 +37,4 @@ def publish_half_year_report(request):
     except DomainError as exc:
         return _answer(422, {"type": "about:blank", "title": "Message rejeté", "status": 422,
                              "errors": [e.model_dump() for e in exc.errors], "correlation_id": cid})
-    return _answer(201 if result["created"] else 200, result)
+    return _answer(201 if result.created else 200, result.model_dump(mode="json"))

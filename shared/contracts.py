@@ -55,6 +55,10 @@ from shared.domain.sourcing.messages import (
     SubmitNeed,
 )
 from shared.domain.sourcing.process import Mission, NeedRecord
+from shared.domain.sourcing.reporting import (
+    BeneficiaryReport, HalfYearReportLink, HalfYearReportList, HalfYearReportPublished, PublishHalfYearReport,
+    PurchasingBodyReport,
+)
 from shared.domain.sourcing.records import Beneficiary, NeedContent, Professional
 from shared.domain.timeliness import SHARING_DEADLINE, measure
 from shared.domain.validation import parse_json
@@ -128,6 +132,8 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
     # quotes, read (docs/exchange-perimeter.md); GDPR erasure (docs/personal-data.md)
     "get_quote": (("manager", "contractor"), Right.ORDERS_READ),
     "erase_professional": (("operator",), Right.PROFESSIONALS_WRITE),
+    # reporting (B6, B17: docs/sourcing.md, "Reporting")
+    "get_report": (("beneficiary", "purchasing_body", "operator"), Right.REPORTS_READ),
 }
 # Public HTTPS functions of emulators.json that openapi.json does not describe yet, each with the
 # reason. Listed by name so that adding a function is a conscious choice: tests/unit/test_contracts.py
@@ -340,6 +346,12 @@ class SourcingView(RootModel[NeedView | MissionView | PoolStatistics]):
     """What get_sourcing answers: one of three views, chosen by ?view=."""
 
     model_config = ConfigDict(title="SourcingView")
+
+
+class ReportView(RootModel[BeneficiaryReport | PurchasingBodyReport | HalfYearReportList | HalfYearReportLink]):
+    """What get_report answers: one of its views, chosen by ?view= (and ?report_id=)."""
+
+    model_config = ConfigDict(title="ReportView")
 
 
 class ReplacementRequest(RootModel[Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]]):
@@ -659,6 +671,13 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "Mission": (Mission, "serialization"),
     "ReplacementRequest": (ReplacementRequest, "validation"),
     "SourcingView": (SourcingView, "serialization"),
+    "BeneficiaryReport": (BeneficiaryReport, "serialization"),
+    "PurchasingBodyReport": (PurchasingBodyReport, "serialization"),
+    "HalfYearReportList": (HalfYearReportList, "serialization"),
+    "HalfYearReportLink": (HalfYearReportLink, "serialization"),
+    "ReportView": (ReportView, "serialization"),
+    "PublishHalfYearReport": (PublishHalfYearReport, "validation"),
+    "HalfYearReportPublished": (HalfYearReportPublished, "serialization"),
     # penalties
     "PenaltyDecisionRequest": (PenaltyDecisionRequest, "validation"),
     "PenaltyEntry": (PenaltyEntry, "serialization"),
@@ -734,6 +753,16 @@ _DIRECTION = {
     "Mission": "Outbound: body of the frame_mission and replace_professional answers.",
     "ReplacementRequest": "Inbound: body of POST replace_professional (beneficiary or operator).",
     "SourcingView": "Outbound: body of the GET get_sourcing answer (need, mission or pool_statistics view).",
+    "BeneficiaryReport": "Outbound: body of the GET get_report?view=beneficiary answer (JSON; format=csv gives the "
+                         "same in French CSV).",
+    "PurchasingBodyReport": "Outbound: body of the GET get_report?view=purchasing_body answer (JSON; format=csv gives "
+                            "the same in French CSV), and the JSON file of each stored half-year report.",
+    "HalfYearReportList": "Outbound: body of the GET get_report?view=half_year_reports answer.",
+    "HalfYearReportLink": "Outbound: body of the GET get_report?view=half_year_reports&report_id= answer.",
+    "ReportView": "Outbound: body of the GET get_report answer (one of its views).",
+    "PublishHalfYearReport": "Internal: body of POST publish_half_year_report (Cloud Scheduler sends {}).",
+    "HalfYearReportPublished": "Internal: body of the publish_half_year_report answer (201 created, 200 already "
+                               "stored).",
     "PenaltyDecisionRequest": "Inbound: body of POST decide_penalty (manager).",
     "PenaltyEntry": "Outbound: body of the decide_penalty answer.",
     "Statement": "Outbound: body of the GET get_penalty_statement answer (JSON; format=csv gives the same in CSV).",
@@ -1545,6 +1574,59 @@ EXPORT_COMPLETED: dict[str, Any] = {
 }
 
 
+class _ReportStory:
+    """The Métropole's first half of 2026 (B6) and the purchasing body's (B17), from the sourcing story:
+    the mission's first milestone done on 30 April, its proof of service on 4 May, D4 met."""
+
+    def __init__(self, s: _SourcingStory) -> None:
+        import hashlib
+
+        from shared.domain import workdays
+        from shared.domain.deadlines import Deadline as Timer
+        from shared.domain.deadlines import DeadlineState, Unit
+        from shared.domain.sourcing import reporting as rep
+        from shared.domain.sourcing.price_schedule import PRICE_SCHEDULE
+        from shared.service.sourcing import services
+
+        issue = services.issue_order_for(s.mission, s.content.title, s.content, _FixedClock(s.mission.framed_at))
+        first = issue.lines[0].line_id
+        order = Order(manager_id=BENEFICIARY_ID, **issue.model_dump(), state=OrderState.IN_PROGRESS,
+                      line_status={first: True})
+        d4 = Timer(deadline_id="D4-3f1c0a9e7b5d2c4e6a8b0d1f3e5c7a9b", kind="D4", tenant_id=BENEFICIARY_ID,
+                   territory="69", started_at=s.submitted.submitted_at,
+                   due_at=workdays.end_of_day(s.submitted.d4.due, "69"), length_amount=10,
+                   length_unit=Unit.WORKING_DAYS, state=DeadlineState.MET, stopped_at=s.proposed.d4.stopped_at)
+        facts = rep.BeneficiaryFacts(
+            beneficiary_id=BENEFICIARY_ID, name=BENEFICIARY["name"], siret=BENEFICIARY["siret"], territory="69",
+            needs=[s.framed], missions=[s.mission], deadlines=[d4],
+            orders=[rep.OrderFacts(order=order, line_done_at={first: _utc("2026-04-30T15:00:00Z")},
+                                   proofs_at=[_utc("2026-05-04T09:00:00Z")])],
+            professional_names={PRO_ID: s.professional.name})
+        period = rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+        now = _utc("2026-07-01T04:00:00Z")
+        beneficiary = rep.beneficiary_report(facts, period, now)
+        body = rep.purchasing_body_report([facts], period, PRICE_SCHEDULE, now)
+        self.beneficiary = _json(beneficiary)
+        self.purchasing_body = _json(body)
+        self.beneficiary_csv = rep.beneficiary_csv(beneficiary).decode("utf-8")
+        self.purchasing_body_csv = rep.purchasing_body_csv(body).decode("utf-8")
+        digest = hashlib.sha256(body.model_dump_json(indent=2).encode()).hexdigest()
+        stem = f"reports/half-year/2026-H1/rapport-centrale-2026-H1-{digest[:16]}"
+        record = rep.HalfYearReportRecord(
+            report_id=rep.half_year_report_id("2026-H1"), half_year="2026-H1", period=period, generated_at=now,
+            json_object=f"{stem}.json", csv_object=f"{stem}.csv", json_sha256=digest,
+            csv_sha256=hashlib.sha256(rep.purchasing_body_csv(body)).hexdigest(), volume_cents=body.volume.cents,
+            orders=body.volume.orders, gain_cents=body.gains.gain_cents,
+            price_schedule_version=body.price_schedule_version)
+        signed = "?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Expires=900&X-Goog-Signature=…"
+        self.link = _json(rep.HalfYearReportLink(
+            **record.model_dump(), url_expires_in_seconds=900,
+            json_url=f"https://storage.googleapis.com/passerelle-documents/{record.json_object}{signed}",
+            csv_url=f"https://storage.googleapis.com/passerelle-documents/{record.csv_object}{signed}"))
+        self.list = {"reports": [self.link]}
+        self.published = _json(rep.HalfYearReportPublished(**record.model_dump(), created=True))
+
+
 class _Platform:
     """Every example of part B and of the platform services, computed once."""
 
@@ -1553,6 +1635,7 @@ class _Platform:
         self.penalties = _PenaltyStory()
         self.accounts = _AccountStory()
         self.issue5 = _Issue5Story()
+        self.reports = _ReportStory(self.sourcing)
 
 
 def _import_report() -> dict[str, Any]:
@@ -1590,6 +1673,13 @@ def platform_examples(p: _Platform) -> dict[str, list[Any]]:
         "Mission": [_json(s.mission), _json(s.replacement_requested), _json(s.replaced)],
         "ReplacementRequest": [s.request_replacement, s.propose_replacement],
         "SourcingView": [s.need_view, s.mission_view, s.pool],
+        "BeneficiaryReport": [p.reports.beneficiary],
+        "PurchasingBodyReport": [p.reports.purchasing_body],
+        "HalfYearReportList": [p.reports.list],
+        "HalfYearReportLink": [p.reports.link],
+        "ReportView": [p.reports.beneficiary, p.reports.purchasing_body, p.reports.list],
+        "PublishHalfYearReport": [{}, {"half_year": "2026-H1"}],
+        "HalfYearReportPublished": [p.reports.published, {**p.reports.published, "created": False}],
         "PenaltyDecisionRequest": [pen.decision],
         "PenaltyEntry": [_json(pen.entry)],
         "Statement": [_json(pen.statement)],
@@ -1786,7 +1876,7 @@ def _malformed(model: type[BaseModel]) -> list[ErrorDetail]:
 
 _PLATFORM_HTTP_SCHEMAS = [
     "Beneficiary", "Professional", "ProfessionalUpserted", "ImportReport", "SubmitNeed", "ProposeProfessionals",
-    "DecideProposal", "NeedRecord", "FrameMission", "Mission", "ReplacementRequest", "SourcingView",
+    "DecideProposal", "NeedRecord", "FrameMission", "Mission", "ReplacementRequest", "SourcingView", "ReportView",
     "PenaltyDecisionRequest", "PenaltyEntry", "Statement", "RequestAccount", "AccountRequest", "CreateAccount",
     "AccountCreated", "ExportJob", "UpsertContract", "ContractSaved", "UpsertBillingAccount", "BillingAccountSaved",
     "RequestQuote", "SubmitQuote", "DecideQuote", "QuoteView", "ReportIncident", "AcknowledgeIncident", "IncidentView",
@@ -2897,6 +2987,61 @@ def _sourcing_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     }, "get")
 
 
+def _report_operations(p: _Platform, refs: dict[str, str], path_item: Any) -> None:
+    r, (cid0, cid1, _) = p.reports, CORRELATION_IDS
+    errors = _common_problems("get_report", post=False)
+    errors["400"] = _problem_response("A query parameter is missing or invalid.", {
+        "invalid_view": _problem(400, [ErrorDetail.of("query.view", "INVALID_VALUE", detail=(
+            "valeurs acceptées : beneficiary, purchasing_body, half_year_reports"))], cid0, instance="/get_report"),
+        "invalid_date": _problem(400, [ErrorDetail.of("query.from", "INVALID_FORMAT",
+                                                      detail="date AAAA-MM-JJ attendue")], cid1, instance="/get_report"),
+        "beneficiary_id_missing": _problem(400, [ErrorDetail.of("query.beneficiary_id", "REQUIRED")], cid1,
+                                           instance="/get_report")})
+    errors["404"] = _problem_response("No such beneficiary (operator), or no such stored report.", {
+        "beneficiary_not_found": _rejected([ErrorDetail.of("query.beneficiary_id", "BENEFICIARY_NOT_FOUND",
+                                                           beneficiary_id="ben-inconnu")], cid0),
+        "report_not_found": _rejected([ErrorDetail.of("query.report_id", "REPORT_NOT_FOUND",
+                                                      report_id="half-year-2031-H2")], cid1)})
+    ok = _json_response("The view asked for.", refs["ReportView"], {
+        "beneficiary": ("view=beneficiary: the Métropole's first half of 2026", r.beneficiary),
+        "purchasing_body": ("view=purchasing_body: the same half-year for the purchasing body", r.purchasing_body),
+        "half_year_reports": ("view=half_year_reports: the stored reports, with signed URLs", r.list)})
+    ok["content"]["text/csv"] = {
+        "schema": {"type": "string", "description": (
+            "format=csv (views beneficiary and purchasing_body): French CSV, UTF-8 with BOM, `;` separator, CRLF, "
+            "decimal comma, dates DD/MM/YYYY, amounts in euros; one section per part of the report, separated by a "
+            "blank row. Sent with Content-Disposition: attachment.")},
+        "examples": {"beneficiary": {"summary": "view=beneficiary as CSV", "value": r.beneficiary_csv},
+                     "purchasing_body": {"summary": "view=purchasing_body as CSV", "value": r.purchasing_body_csv}},
+    }
+    path_item("get_report", {
+        "summary": "Read a report: a beneficiary's (B6), the purchasing body's (B17), or the stored half-year ones",
+        "description": (
+            "`view=beneficiary`: validated searches, professionals who delivered, revenue per professional per month "
+            "and cumulated, D4 response delays (median, p90, working days and hours) and late D4/D6 answers; a "
+            "beneficiary reads its own (naming another: 403), the operator names beneficiary_id. "
+            "`view=purchasing_body` (purchasing body, operator): business volume overall and per beneficiary "
+            "(SIRET) by month, quarter and year, every order (amounts and categories, never the need's content), "
+            "the distribution across price lines, purchasing gains against the price schedule's reference daily "
+            "rates and the return on investment against the purchasing body's fees. Both over `from`–`to` "
+            "(default: the calendar year to date). `view=half_year_reports`: the reports publish_half_year_report "
+            "stored for each ended half-year, with 15-minute signed URLs of their JSON and CSV files. Definitions: "
+            "docs/sourcing.md, \"Reporting\"."),
+        "tags": ["beneficiary", "purchasing_body", "operator"],
+        "parameters": [
+            _query("view", "Which report.", "beneficiary", required=True,
+                   enum=["beneficiary", "purchasing_body", "half_year_reports"]),
+            _query("from", "First day, YYYY-MM-DD (default: 1 January of the current year).", "2026-01-01"),
+            _query("to", "Last day, YYYY-MM-DD (default: today, Europe/Paris).", "2026-06-30"),
+            _query("beneficiary_id", "Operator, view=beneficiary: required. A beneficiary: its own or nothing.",
+                   BENEFICIARY_ID),
+            _query("report_id", "view=half_year_reports: one stored report.", "half-year-2026-H1"),
+            _query("format", "json (default) or csv.", "csv", enum=["json", "csv"]),
+            {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {"200": ok, **errors},
+    }, "get")
+
+
 def _need_move_errors(current: str, target: str) -> list[ErrorDetail]:
     from shared.domain.sourcing.process import NeedStatus, SourcingActor, check_move
 
@@ -3128,6 +3273,7 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
     }, "post")
 
     _platform_operations(platform, refs, path_item, post_errors)
+    _report_operations(platform, refs, path_item)
 
     return {
         "openapi": "3.1.0",

@@ -33,7 +33,7 @@ import math
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -245,6 +245,10 @@ class LateAnswers(LateCount):
 
 
 class BeneficiaryReport(_Strict):
+    """The beneficiary's report over a period (B6): get_report?view=beneficiary."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="BeneficiaryReport")
+
     view: Literal["beneficiary"] = "beneficiary"
     beneficiary_id: str
     name: str
@@ -410,6 +414,11 @@ class ReturnOnInvestment(_Strict):
 
 
 class PurchasingBodyReport(_Strict):
+    """The purchasing body's report over a period (B17): get_report?view=purchasing_body, and the
+    JSON file of each stored half-year report."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PurchasingBodyReport")
+
     view: Literal["purchasing_body"] = "purchasing_body"
     period: Period
     generated_at: AwareDatetime
@@ -495,6 +504,62 @@ def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Period
                     gain_percent=_percent(gain, reference)),
         roi=ReturnOnInvestment(fee_rate_bps=schedule.fee_rate_bps, fees_cents=fees, gain_cents=gain,
                                roi_percent=_percent(gain - fees, fees)))
+
+
+# --- the stored half-year report (B17, every six months) -----------------------------------------
+
+
+class PublishHalfYearReport(BaseModel):
+    """Body of publish_half_year_report: empty (Cloud Scheduler: the last ended half-year), or an
+    ended half-year an operator catches up."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="PublishHalfYearReport")
+
+    half_year: Annotated[str, Field(pattern=r"^\d{4}-H[12]$")] | None = None
+
+
+class HalfYearReportRecord(_Strict):
+    """What ``steering/half-year-<label>`` records of a stored report: where its files are and a summary."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="HalfYearReportRecord")
+
+    report_id: str  # half-year-2026-H1
+    kind: Literal["half_year"] = "half_year"
+    half_year: str  # 2026-H1
+    period: Period
+    generated_at: AwareDatetime
+    json_object: str  # Cloud Storage object names, under reports/half-year/<label>/
+    csv_object: str
+    json_sha256: str
+    csv_sha256: str
+    volume_cents: int
+    orders: int
+    gain_cents: int
+    price_schedule_version: str
+
+
+class HalfYearReportPublished(HalfYearReportRecord):
+    """The answer of publish_half_year_report: the record, and whether this call created it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="HalfYearReportPublished")
+
+    created: bool
+
+
+class HalfYearReportLink(HalfYearReportRecord):
+    """A stored report with short-lived signed download URLs of its two files."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="HalfYearReportLink")
+
+    json_url: str
+    csv_url: str
+    url_expires_in_seconds: int
+
+
+class HalfYearReportList(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="HalfYearReportList")
+
+    reports: list[HalfYearReportLink]
 
 
 # --- French CSV ---------------------------------------------------------------------------------

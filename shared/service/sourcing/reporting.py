@@ -95,14 +95,16 @@ def purchasing_body_report(period: rep.Period, docs: DocumentStore, store: Store
 # --- the half-year report (B17, every six months) -------------------------------------------------
 
 
-def _record_view(record: dict[str, Any], files: ReportFiles) -> dict[str, Any]:
-    return {**record, "json_url": files.download_url(record["json_object"], DOWNLOAD_URL_TTL),
-            "csv_url": files.download_url(record["csv_object"], DOWNLOAD_URL_TTL),
-            "url_expires_in_seconds": int(DOWNLOAD_URL_TTL.total_seconds())}
+def _link(record: dict[str, Any], files: ReportFiles) -> rep.HalfYearReportLink:
+    stored = rep.HalfYearReportRecord.model_validate(record, strict=False)
+    return rep.HalfYearReportLink(**stored.model_dump(), json_url=files.download_url(stored.json_object, DOWNLOAD_URL_TTL),
+                                  csv_url=files.download_url(stored.csv_object, DOWNLOAD_URL_TTL),
+                                  url_expires_in_seconds=int(DOWNLOAD_URL_TTL.total_seconds()))
 
 
 def publish_half_year_report(docs: DocumentStore, store: Store, files: ReportFiles, clock: Clock,
-                             label: str | None = None, schedule: PriceSchedule = PRICE_SCHEDULE) -> dict[str, Any]:
+                             label: str | None = None, schedule: PriceSchedule = PRICE_SCHEDULE
+                             ) -> rep.HalfYearReportPublished:
     """Produce the report of the last completed half-year (or of ``label``, already ended) once."""
     today = rep.paris_date(clock.now())
     label = label or rep.last_completed_half_year(today)
@@ -114,36 +116,43 @@ def publish_half_year_report(docs: DocumentStore, store: Store, files: ReportFil
                                           end=period.end.strftime("%d/%m/%Y"))])
     report_id = rep.half_year_report_id(label)
     path = f"{STEERING}/{report_id}"
-    existing = docs.get(path)
+
+    def stored() -> rep.HalfYearReportPublished | None:
+        found = docs.get(path)
+        return None if found is None else rep.HalfYearReportPublished.model_validate(
+            {**found.value, "created": False}, strict=False)
+
+    existing = stored()
     if existing is not None:
-        return {**existing.value, "created": False}
+        return existing
     report = purchasing_body_report(period, docs, store, clock, schedule)
     body = report.model_dump_json(indent=2).encode()
     table = rep.purchasing_body_csv(report)
     digest = hashlib.sha256(body).hexdigest()
+    # The digest in the name: files of a run that lost the race to record its report are never mixed up.
     stem = f"{REPORTS_PREFIX}/{label}/rapport-centrale-{label}-{digest[:16]}"
-    record = {"report_id": report_id, "kind": "half_year", "half_year": label,
-              "period": report.period.model_dump(mode="json"), "generated_at": report.generated_at.isoformat(),
-              "json_object": f"{stem}.json", "csv_object": f"{stem}.csv", "json_sha256": digest,
-              "csv_sha256": hashlib.sha256(table).hexdigest(), "volume_cents": report.volume.cents,
-              "orders": report.volume.orders, "gain_cents": report.gains.gain_cents,
-              "price_schedule_version": report.price_schedule_version}
-    files.put_if_absent(record["json_object"], body, JSON)
-    files.put_if_absent(record["csv_object"], table, CSV)
+    record = rep.HalfYearReportRecord(
+        report_id=report_id, half_year=label, period=period, generated_at=report.generated_at,
+        json_object=f"{stem}.json", csv_object=f"{stem}.csv", json_sha256=digest,
+        csv_sha256=hashlib.sha256(table).hexdigest(), volume_cents=report.volume.cents, orders=report.volume.orders,
+        gain_cents=report.gains.gain_cents, price_schedule_version=report.price_schedule_version)
+    files.put_if_absent(record.json_object, body, JSON)
+    files.put_if_absent(record.csv_object, table, CSV)
     try:
-        docs.commit([DocWrite(path, record, "create")])
+        docs.commit([DocWrite(path, record.model_dump(mode="json"), "create")])
     except ConcurrencyConflict:  # a concurrent run recorded it first: its files are the report
-        return {**docs.get(path).value, "created": False}
+        return stored()
     log.info("half-year report published", extra={"report_id": report_id, "volume_cents": report.volume.cents})
-    return {**record, "created": True}
+    return rep.HalfYearReportPublished(**record.model_dump(), created=True)
 
 
-def list_half_year_reports(docs: DocumentStore, files: ReportFiles) -> list[dict[str, Any]]:
-    return [_record_view(d, files) for _, d in docs.list(STEERING) if d.get("kind") == "half_year"]
+def list_half_year_reports(docs: DocumentStore, files: ReportFiles) -> rep.HalfYearReportList:
+    return rep.HalfYearReportList(reports=[_link(d, files) for _, d in docs.list(STEERING)
+                                           if d.get("kind") == "half_year"])
 
 
-def half_year_report(report_id: str, docs: DocumentStore, files: ReportFiles) -> dict[str, Any]:
+def half_year_report(report_id: str, docs: DocumentStore, files: ReportFiles) -> rep.HalfYearReportLink:
     found = docs.get(f"{STEERING}/{report_id}") if report_id.startswith("half-year-") and "/" not in report_id else None
     if found is None or found.value.get("kind") != "half_year":
         raise DomainError([ErrorDetail.of("query.report_id", "REPORT_NOT_FOUND", report_id=report_id)])
-    return _record_view(found.value, files)
+    return _link(found.value, files)
