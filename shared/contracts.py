@@ -1967,7 +1967,8 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     statement_json["content"]["text/csv"] = {
         "schema": {"type": "string", "description": (
             "format=csv: French CSV, UTF-8 with BOM, `;` separator, CRLF, decimal comma, dates DD/MM/YYYY; one row "
-            "per entry (Date, Délai, Type de délai, Jour de retard, Règle, Montant (EUR), Statut, Motif), a blank "
+            "per entry (Date, Délai, Type de délai, Jour de retard, Règle, Montant (EUR), Statut, Motif, Territoire: "
+            "where the day was counted), a blank "
             "row, then the four totals. Sent with Content-Disposition: attachment; "
             "filename=\"penalites-<contractor>-<month>.csv\".")},
         "examples": {"april": {"summary": "The same statement as CSV", "value": pen.csv}},

@@ -129,6 +129,7 @@ class PenaltyEntry(BaseModel):
     day_start: AwareDatetime
     local_date: str  # ISO date of day_start in the deadline's territory (statements group by its month)
     month: str  # YYYY-MM of local_date
+    territory: str | None = None  # the deadline's territory (B18), shown on statements; None on older entries
     amount_cents: int
     rule_id: str
     evidence: list[dict]
@@ -160,7 +161,8 @@ def entries_due(deadline: Deadline, now: dt.datetime, already: int = 0) -> list[
             entry_id=entry_id(deadline.deadline_id, day), tenant_id=deadline.tenant_id,
             contractor_id=deadline.contractor_id, contract_id=deadline.contract_id,
             deadline_id=deadline.deadline_id, kind=deadline.kind, day=day, day_start=start,
-            local_date=local.isoformat(), month=local.strftime("%Y-%m"), amount_cents=amount,
+            local_date=local.isoformat(), month=local.strftime("%Y-%m"), territory=deadline.territory,
+            amount_cents=amount,
             rule_id=deadline.penalty_rule, evidence=evidence, created_at=now,
         ))
     return entries
@@ -181,6 +183,7 @@ class StatementLine(BaseModel):
 
     entry_id: str
     local_date: str
+    territory: str | None = None  # where the day was counted (B18)
     deadline_id: str
     kind: str
     kind_label: str
@@ -212,7 +215,8 @@ def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month
     chosen = sorted((e for e in entries if e.contractor_id == contractor_id and e.month == month
                      and (contract_id is None or e.contract_id == contract_id)),
                     key=lambda e: (e.local_date, e.deadline_id, e.day))
-    lines = [StatementLine(entry_id=e.entry_id, local_date=e.local_date, deadline_id=e.deadline_id, kind=e.kind,
+    lines = [StatementLine(entry_id=e.entry_id, local_date=e.local_date, territory=e.territory,
+                           deadline_id=e.deadline_id, kind=e.kind,
                            kind_label=KINDS[e.kind].label, day=e.day, rule_id=e.rule_id,
                            amount_cents=e.amount_cents, status=e.status,
                            reason=e.decisions[-1].reason if e.decisions else None) for e in chosen]
@@ -231,7 +235,8 @@ def euros(cents: int) -> str:
     return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
 
 
-CSV_COLUMNS = ("Date", "Délai", "Type de délai", "Jour de retard", "Règle", "Montant (EUR)", "Statut", "Motif")
+CSV_COLUMNS = ("Date", "Délai", "Type de délai", "Jour de retard", "Règle", "Montant (EUR)", "Statut", "Motif",
+               "Territoire")
 
 
 def statement_csv(s: Statement) -> bytes:
@@ -245,11 +250,12 @@ def statement_csv(s: Statement) -> bytes:
     for line in s.lines:
         d = dt.date.fromisoformat(line.local_date)
         writer.writerow((d.strftime("%d/%m/%Y"), line.deadline_id, f"{line.kind} — {line.kind_label}", line.day,
-                         line.rule_id, euros(line.amount_cents), STATUS_LABELS[line.status], line.reason or ""))
+                         line.rule_id, euros(line.amount_cents), STATUS_LABELS[line.status], line.reason or "",
+                         line.territory or ""))
     writer.writerow(())
     for label, cents in (("Total dû", s.accrued_cents), ("Total contesté", s.disputed_cents),
                          ("Total remis", s.waived_cents), ("Total enregistré", s.total_cents)):
-        writer.writerow((label, "", "", "", "", euros(cents), "", ""))
+        writer.writerow((label, "", "", "", "", euros(cents), "", "", ""))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from shared.domain.orders import OrderLine, OrderState, SiteRef
+from shared.domain.penalties import statement, statement_csv
 from shared.domain.quotes import RequestQuote, SubmitQuote
 from shared.ports import Contractor
 from shared.service import quotes
@@ -85,6 +86,12 @@ def test_a_late_message_on_an_order_in_noumea_records_d1_in_new_caledonia():
     assert (d1.kind, d1.territory) == ("D1", "NC")
     assert {e.local_date for e in store.ledger(d1.deadline_id)} >= {
         (occurred + dt.timedelta(minutes=15)).astimezone(dt.timezone(dt.timedelta(hours=11))).date().isoformat()}
+    # And the contractor's statement shows where each day was counted, in JSON and in the French CSV
+    month = store.ledger(d1.deadline_id)[0].month
+    s = statement(MANAGER, CONTRACTOR, None, month, [e for e in store.ledger(d1.deadline_id) if e.month == month])
+    assert {line.territory for line in s.lines} == {"NC"}
+    rows = statement_csv(s).decode("utf-8").splitlines()
+    assert rows[0].endswith(";Motif;Territoire") and rows[1].endswith(";NC")
 
 
 def test_a_format_rejection_on_an_order_without_a_commune_records_f1_in_the_managers_territory():
