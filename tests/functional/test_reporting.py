@@ -200,7 +200,8 @@ def test_the_purchasing_body_reads_aggregates_and_the_half_year_report_is_stored
     assert (report["volume"]["cents"], report["volume"]["orders"]) == (1_530_000, 2)
     assert {(b["siret"], b["cents"]) for b in report["beneficiaries"]} == {(SIRET_CANUT, 1_050_000),
                                                                            (SIRET_OTHER, 480_000)}
-    assert sorted(o["order_id"] for o in report["orders"]) == ["BC-api-mobilite", "BC-recette-portail"]
+    assert {o["order_id"]: o["consumed_cents"] for o in report["orders"]} == {
+        "BC-api-mobilite": 0, "BC-recette-portail": 650_000}
     # 15 × (750 − 650) + 8 × (600 − 550) = 1 500 + 400 = 1 900 €
     assert report["gains"]["gain_cents"] == 190_000
     # And nothing of the needs' content reaches it, only aggregates

@@ -53,8 +53,15 @@ def _beneficiary(docs: DocumentStore, b: str) -> dict[str, Any]:
     return found.value
 
 
-def _order_facts(b: str, order_id: str, data: dict[str, Any], docs: DocumentStore, store: Store) -> rep.OrderFacts:
+def _order_facts(b: str, order_id: str, data: dict[str, Any], docs: DocumentStore, store: Store,
+                 dated: bool) -> rep.OrderFacts:
+    """``dated``: when each line was done (the order's events) and its proofs of service (B6). The
+    purchasing body's report only sums the lines done, so it reads neither (no query per order)."""
     order = _read(Order, data)
+    if not dated:
+        undated = order.last_event_at or order.issued_at
+        return rep.OrderFacts(order=order, line_done_at={line: undated for line, done in order.line_status.items()
+                                                         if done})
     done = rep.line_done_times(order, store.list_events(b, order_id)) if any(order.line_status.values()) else {}
     proofs = [d["uploaded_at"] for _, d in docs.list(f"managers/{b}/orders/{order_id}/documents")
               if d.get("kind") == DocumentKind.SERVICE_DONE.value]
@@ -65,7 +72,7 @@ def gather(b: str, docs: DocumentStore, store: Store, *, detail: bool = True) ->
     """What the reports read of one beneficiary; ``detail`` adds needs, deadlines and names (B6)."""
     beneficiary = _beneficiary(docs, b)
     missions = [_read(Mission, d) for _, d in docs.list(f"beneficiaries/{b}/missions")]
-    orders = [_order_facts(b, o, d, docs, store) for o, d in docs.list(f"managers/{b}/orders")]
+    orders = [_order_facts(b, o, d, docs, store, detail) for o, d in docs.list(f"managers/{b}/orders")]
     facts: dict[str, Any] = {"beneficiary_id": b, "name": beneficiary["name"], "siret": beneficiary["siret"],
                              "territory": beneficiary["territory"], "missions": missions, "orders": orders}
     if detail:
