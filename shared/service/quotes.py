@@ -83,7 +83,7 @@ def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store
     docs.commit([DocWrite(quote_path(manager_id, cmd.quote_id), quote.model_dump(mode="json"))])  # create()
     deadlines.start_deadline("D3", d3_id(cmd.quote_id), tenant_id=manager_id, territory=territory,
                              started_at=now, ref=cmd.quote_id, store=deadline_store, timers=timers, clock=clock,
-                             contractor_id=cmd.contractor_id, contract_id=cmd.contract_id, order_id=cmd.order_id)
+                             contractor_id=cmd.contractor_id, contract_id=cmd.contract_id)  # on its statements
     log.info("quote requested", extra={"manager_id": manager_id, "quote_id": cmd.quote_id})
     return quote, True
 
