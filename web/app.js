@@ -21,7 +21,7 @@ function h(tag, attrs = {}, ...children) {
     else if (name === "className") node.className = value;
     else node.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -44,6 +44,7 @@ function signOut(message) {
   session = null;
   sessionStorage.removeItem(SESSION_KEY);
   stopRefresh();
+  Object.assign(listState, { filters: {}, cursors: [], rows: null });  // nothing carries over to the next user
   location.hash = "";
   renderSignIn(message);
 }
