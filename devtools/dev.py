@@ -1,24 +1,31 @@
 """README command 1: the whole platform locally — emulators, every function, demo data.
 
-Ctrl-C stops everything it started.
+Ctrl-C stops everything it started. ``--free-ports`` takes free ports instead of those of
+emulators.json (to run beside another stack, as tests/functional/test_dev_command.py does).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import signal
 import sys
 import threading
 import urllib.request
+from pathlib import Path
 
 from devtools import seed
 from devtools.stack import ROOT, Stack, _environ, load_config
 from devtools.tokens import emulator_token
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="The whole platform locally: emulators, every function, demo data.")
+    parser.add_argument("--free-ports", action="store_true", help="free ports instead of those of emulators.json")
+    parser.add_argument("--run-dir", type=Path, default=ROOT / ".run", help="where logs go (default .run/)")
+    args = parser.parse_args(argv)
     config = load_config()
-    stack = Stack.from_config(ROOT / ".run" / "logs")
+    stack = Stack.from_config(args.run_dir / "logs", free_ports=args.free_ports)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # even when started where SIGINT is ignored
