@@ -46,11 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         stack.provision_contractor("ctr-titulaire")  # contractor of the sourcing missions' orders
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
         users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)
+        sourcing = seed.post_demo_sourcing(stack.url, stack.project_id, dt.date.today())
         for name, spec in config["functions"].items():  # what Cloud Scheduler calls in production
             if "schedule_seconds" in spec:
                 threading.Thread(target=_schedule_loop, args=(stack.url(name), spec["schedule_seconds"], stop),
                                  daemon=True).start()
-        _print_banner(stack, config, results, users)
+        _print_banner(stack, config, results, users, sourcing)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
@@ -76,11 +77,13 @@ def _schedule_loop(url: str, every: float, stop: threading.Event) -> None:
 
 
 def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]],
-                  users: list[tuple[str, int]] = ()) -> None:
+                  users: list[tuple[str, int]] = (), sourcing: list[tuple[str, int]] = ()) -> None:
     p = stack.project_id
     manager_token = emulator_token(p, "erp-rhone-habitat", role="manager", tenant=seed.MANAGER["manager_id"],
                                    ttl_seconds=86400)
     contractor_token = emulator_token(p, "erp-acme", role="contractor", tenant="ctr-acme", ttl_seconds=86400)
+    beneficiary_token = emulator_token(p, "agent-metropole", role="beneficiary",
+                                       tenant=seed.BENEFICIARY["beneficiary_id"], ttl_seconds=86400)
     lines = ["", "Passerelle is running (project %s). Logs: %s" % (p, stack.log_dir), "", "Emulators:"]
     for name in config["emulators"]:
         lines.append(f"  {name:<10} 127.0.0.1:{stack.ports[name]}")
@@ -92,11 +95,15 @@ def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]],
               "Demo contractors: " + ", ".join(c["contractor_id"] for c in seed.CONTRACTORS),
               "", "Tokens valid 24 h (emulator only):",
               f"  MANAGER_TOKEN={manager_token}", f"  CONTRACTOR_TOKEN={contractor_token}",
+              f"  BENEFICIARY_TOKEN={beneficiary_token}",
               "", "Try:",
               f"  curl -s '{stack.url('get_order')}/?order_id=BC-2026-0101' -H \"Authorization: Bearer $MANAGER_TOKEN\"",
               f"  curl -s '{stack.url('get_property_coverage')}/' -H \"Authorization: Bearer $MANAGER_TOKEN\"",
               f"  export PUBSUB_EMULATOR_HOST=127.0.0.1:{stack.ports['pubsub']} FIRESTORE_EMULATOR_HOST=127.0.0.1:{stack.ports['firestore']}",
               "  then follow docs/connector-guide.en.md (or .fr.md) to publish an execution report.",
+              "", "Demo sourcing (part B, docs/sourcing.md): " + ", ".join(f"{step} → {s}" for step, s in sourcing),
+              f"  curl -s '{stack.url('get_sourcing')}/?view=need&need_id={seed.NEED_ID}'"
+              " -H \"Authorization: Bearer $BENEFICIARY_TOKEN\"   (the ranked professionals, with reasons)",
               "", "Web application (docs/web-app.md), demo accounts of the local Auth emulator only:"]
     for user, (email, status) in zip(seed.DEMO_USERS, users):
         role = "gestionnaire" if user["role"] == "manager" else "prestataire"

@@ -1,4 +1,5 @@
-"""Demo data: one manager, two contractors, one contract and a few orders (sent over HTTPS)."""
+"""Demo data: one manager, two contractors, contracts and a few orders (part A), and one
+beneficiary, a small pool of professionals and a need to rank (part B), all sent over HTTPS."""
 
 from __future__ import annotations
 
@@ -120,3 +121,83 @@ def post_demo_orders(receive_order_url: str, project_id: str, now: dt.datetime) 
         except urllib.error.HTTPError as exc:
             results.append((order["order_id"], exc.code))
     return results
+
+
+# Part B (docs/sourcing.md): a beneficiary, a pool of professionals and one need, dated from today.
+BENEFICIARY = {
+    "beneficiary_id": "ben-metropole-demo", "name": "Métropole de démonstration", "siret": "92443595100018",
+    "region": "84", "territory": "69", "requires_conflict_declaration": True,
+    "contacts": [{"last_name": "Martin", "first_name": "Claire", "email": "claire.martin@metropole.demo",
+                  "role": "DSI"}],
+}
+NEED_ID = "recette-portail-usagers"
+
+
+def demo_professionals(today: dt.date) -> list[dict]:
+    def pro(n: int, name: str, level: str, years: int, rate: int, skills: list[str], summary: str,
+            service_types: list[str], region: str = "84") -> dict:
+        return {
+            "professional_id": f"pro-demo-{n}", "name": name, "level": level, "years_of_experience": years,
+            "public_sector_knowledge": n % 2 == 1, "certifications": ["ISTQB Foundation"] if n < 3 else [],
+            "references": [f"Mission de référence {n}, collectivité territoriale"], "skills": skills,
+            "summary": summary, "availability": [{"start": today.isoformat(),
+                                                  "end": (today + dt.timedelta(days=365)).isoformat()}],
+            "daily_rate_cents": rate, "extra_costs": {"travel_cents": 3000, "lodging_cents": 0, "meals_cents": 2000},
+            "reviews": [{"mission_ref": f"M-{n}", "rating": 4 + n % 2,
+                         "on": (today - dt.timedelta(days=60 + n)).isoformat()}],
+            "profile_category": "CHEF-PROJET", "service_types": service_types, "region": region,
+        }
+
+    return [
+        pro(1, "Anne Lefèvre", "senior", 14, 68000, ["recette fonctionnelle", "accessibilité RGAA"],
+            "Consultante AMOA : stratégie et cahiers de recette, conformité RGAA.", ["AMOA"]),
+        pro(2, "Bruno Caron", "confirme", 7, 55000, ["recette", "tests automatisés"],
+            "Testeur confirmé, recette de portails usagers.", ["AMOA"]),
+        pro(3, "Chloé Garnier", "senior", 11, 72000, ["développement Java", "architecture"],
+            "Développeuse backend, API et intégration.", ["AMOE"]),
+        pro(4, "David Roux", "junior", 2, 38000, ["recette", "rédaction de cas de test"],
+            "Testeur junior.", ["AMOA"]),
+        pro(5, "Émilie Faure", "senior", 16, 69000, ["accessibilité RGAA", "audit"],
+            "Auditrice accessibilité, secteur public.", ["AMOA"], region="11"),
+        pro(6, "Farid Benali", "confirme", 6, 52000, ["pilotage de projet", "recette"],
+            "Chef de projet AMOA, collectivités.", ["AMOA"]),
+    ]
+
+
+def demo_need(today: dt.date) -> dict:
+    start = today + dt.timedelta(days=30)
+    return {"need_id": NEED_ID, "content": {
+        "title": "Recette fonctionnelle du nouveau portail usagers", "nature": "AMOA",
+        "summary": "Définir la stratégie de recette, rédiger le cahier de recette et conduire la recette "
+                   "fonctionnelle ; vérifier l'accessibilité RGAA.",
+        "skills": ["recette", "RGAA"], "min_years_of_experience": 5, "level": "confirme", "certifications": [],
+        "start_date": start.isoformat(), "duration_days": 40, "end_date": (start + dt.timedelta(days=90)).isoformat(),
+        "region": "84", "work_mode": "mixed", "deliverables": ["Cahier de recette", "PV de recette"],
+        "daily_rate_ceiling_cents": 70000}}
+
+
+def _post(url: str, token: str, body: bytes, key: str, content_type: str = "application/json") -> int:
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": content_type, "Authorization": f"Bearer {token}", "Idempotency-Key": key})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def post_demo_sourcing(url_of, project_id: str, today: dt.date) -> list[tuple[str, int]]:
+    """The beneficiary registered and the pool imported by the operator, then the need submitted by the
+    beneficiary: score_candidates ranks it through Pub/Sub a moment later."""
+    operator = emulator_token(project_id, "operator-demo", role="operator", tenant="platform")
+    beneficiary = emulator_token(project_id, "agent-metropole", role="beneficiary",
+                                 tenant=BENEFICIARY["beneficiary_id"])
+    pool = "\n".join(json.dumps(p, ensure_ascii=False) for p in demo_professionals(today)).encode()
+    return [
+        ("register_beneficiary", _post(url_of("register_beneficiary"), operator, json.dumps(BENEFICIARY).encode(),
+                                       "seed-beneficiary")),
+        ("import_professionals", _post(url_of("import_professionals"), operator, pool, "seed-professionals",
+                                       "application/x-ndjson")),
+        ("submit_need", _post(url_of("submit_need"), beneficiary, json.dumps(demo_need(today)).encode(),
+                              f"seed-need-{today.isoformat()}")),
+    ]

@@ -26,10 +26,28 @@ def load_config(path: Path = CONFIG_PATH) -> dict:
     return json.loads(path.read_text())
 
 
+# Ports handed out by free_port: below the kernel's ephemeral range (32768-60999 by default), so
+# an outgoing connection (an emulator's client, a function's gRPC channel) never takes a port
+# reserved here before its server binds it, and spread at random so concurrent stacks rarely meet.
+_FREE_PORTS = range(20000, 32000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    import random
+
+    for _ in range(1000):
+        port = random.choice(_FREE_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port between 20000 and 32000")
 
 
 def sdk_root() -> Path:
@@ -231,10 +249,10 @@ class Stack:
             self.stop_process(name)
 
     # --- data -------------------------------------------------------------------------------
-    def clear_firestore(self) -> None:
+    def clear_firestore(self, timeout: float = 10) -> None:
         url = (f"http://127.0.0.1:{self.ports['firestore']}/emulator/v1/projects/{self.project_id}"
                "/databases/(default)/documents")
-        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=10).read()
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=timeout).read()
 
     def provision_contractor(self, contractor_id: str) -> None:
         """Topics and subscriptions of one contractor, as Terraform creates them in production."""

@@ -99,6 +99,22 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
         params={"key": "fake-api-key"}, json={"email": email, "password": password, "returnSecureToken": True},
         timeout=30)
     assert signed_in.status_code == 200 and signed_in.json()["idToken"]
+    # And part B's demo need was submitted and score_candidates ranked the demo pool through Pub/Sub
+    sourcing = _banner_value(lines, r"Demo sourcing \(part B, docs/sourcing.md\): (.*)$")
+    assert re.findall(r"(\w+) → (\d+)", sourcing) == [
+        ("register_beneficiary", "201"), ("import_professionals", "200"), ("submit_need", "201")]
+    beneficiary = _banner_value(lines, r"BENEFICIARY_TOKEN=(\S+)")
+    need_id = _banner_value(lines, r"need_id=([\w-]+)'")
+    ranked = None
+    for _ in range(120):
+        need = requests.get(f"{urls['get_sourcing']}/", params={"view": "need", "need_id": need_id},
+                            headers={"Authorization": f"Bearer {beneficiary}"}, timeout=30)
+        assert need.status_code == 200, need.text
+        ranked = need.json()["versions"][0]["result"]
+        if ranked:
+            break
+        time.sleep(0.5)
+    assert ranked, "the demo need was never ranked"
     # When Ctrl-C is pressed
     os.kill(proc.pid, signal.SIGINT)
     assert proc.wait(timeout=90) == 0
