@@ -30,6 +30,7 @@ PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
 INTERNAL_FUNCTIONS = {
     "publish_execution": "google_service_account.pubsub_push",
     "relay_outbox": "google_service_account.scheduler_invoker",
+    "expire_quotes": "google_service_account.scheduler_invoker",
 }
 ERP_FACING_FUNCTIONS = {
     "receive_order",
@@ -159,6 +160,18 @@ def test_terraform_deploys_exactly_the_functions_of_the_emulator_catalogue(terra
     assert build["entry_point"] == "${each.key}"
     assert build["runtime"] == "python311"
     assert declared == emulated
+
+
+def test_every_function_scheduled_locally_has_a_cloud_scheduler_job(terraform):
+    # Given the functions ./scripts/dev calls on a period (schedule_seconds in emulators.json)
+    functions = json.loads(EMULATORS_FILE.read_text(encoding="utf-8"))["functions"]
+    scheduled = {name for name, spec in functions.items() if "schedule_seconds" in spec}
+    # When reading the Cloud Scheduler jobs (the generic map, and the deadline sweep of deadlines.tf)
+    jobs = set(terraform["locals"]["scheduled_functions"])
+    sweep = terraform["resource"]["google_cloud_scheduler_job"]["deadline_sweep"]
+    # Then each has its job in production
+    assert "accrue_penalties" in str(sweep)
+    assert scheduled - {"accrue_penalties"} <= jobs, sorted(scheduled - {"accrue_penalties"} - jobs)
 
 
 def test_every_function_runs_as_the_dedicated_runtime_service_account(terraform):
