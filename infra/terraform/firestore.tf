@@ -118,6 +118,26 @@ resource "google_firestore_field" "deadlines_next_check_at_group" {
   }
 }
 
+# expire_quotes' sweep finds every submitted quote past its validity date, in every manager's
+# space (docs/exchange-perimeter.md):
+#   collection group "quotes" where state == "submitted" and valid_until < <date>
+resource "google_firestore_index" "quotes_state_valid_until_group" {
+  project     = var.project_id
+  database    = google_firestore_database.default.name
+  collection  = "quotes"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "valid_until"
+    order      = "ASCENDING"
+  }
+}
+
 # The security rules of the repository root, deployed as the database's release.
 resource "google_firebaserules_ruleset" "firestore" {
   project = var.project_id
@@ -141,23 +161,3 @@ resource "google_firebaserules_release" "firestore" {
     replace_triggered_by = [google_firebaserules_ruleset.firestore]
   }
 }
-# expire_quotes' sweep finds every submitted quote past its validity date, in every manager's
-# space (docs/exchange-perimeter.md):
-#   collection group "quotes" where state == "submitted" and valid_until < <date>
-resource "google_firestore_index" "quotes_state_valid_until_group" {
-  project     = var.project_id
-  database    = google_firestore_database.default.name
-  collection  = "quotes"
-  query_scope = "COLLECTION_GROUP"
-
-  fields {
-    field_path = "state"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "valid_until"
-    order      = "ASCENDING"
-  }
-}
-

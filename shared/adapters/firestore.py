@@ -78,9 +78,6 @@ class FirestoreStore:
         snap = self.db.collection("managers").document(manager_id).collection("contracts").document(contract_id).get()
         return snap.to_dict() if snap.exists else None
 
-    def list_catalogue(self, manager_id: str, contract_id: str) -> list[dict[str, Any]]:
-        versions = self.db.collection(f"managers/{manager_id}/contracts/{contract_id}/catalogue")
-        return [snap.to_dict() for snap in versions.stream()]
     def manager_territory(self, manager_id: str) -> str | None:
         """B18: ``managers/<m>.territory`` when set, else the territory of the manager's latest
         account request (identity stores one per request), else None."""
@@ -92,6 +89,9 @@ class FirestoreStore:
         requests = [r for r in requests if r.get("role") == "manager" and r.get("territory")]
         return max(requests, key=lambda r: str(r.get("requested_at")))["territory"] if requests else None
 
+    def list_catalogue(self, manager_id: str, contract_id: str) -> list[dict[str, Any]]:
+        versions = self.db.collection(f"managers/{manager_id}/contracts/{contract_id}/catalogue")
+        return [snap.to_dict() for snap in versions.stream()]
 
     def property_node(self, manager_id: str, node_id: str) -> tuple[bool, bool]:
         """(the manager has imported a property tree, this node is in it) — A7."""
