@@ -1,6 +1,9 @@
 """submit_execution — HTTPS: the REST channel for execution reports (A3b).
 
-Same service, same reply as the Pub/Sub channel: the Idempotency-Key plays the CloudEvents id.
+Same service, same reply as the Pub/Sub channel: the Idempotency-Key plays the CloudEvents id, so
+the execution inbox is this request's idempotency record (no second record: ``idempotent="service"``).
+A repeated request gets its first answer again, marked ``Idempotent-Replayed``; another body under
+the same key is refused IDEMPOTENCY_KEY_REUSED (and answered MESSAGE_ID_REUSED on the reply topic).
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import functions_framework
 
 from shared import bootstrap, topology
+from shared.domain.errors import ErrorDetail
 from shared.domain.messages import EventType, ReplyStatus
 from shared.edge import http
 from shared.service.executions import record_execution
@@ -25,12 +29,16 @@ def _submit(req: http.Request) -> http.Answer:
     reply = record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers(),
                              on_accepted=bootstrap.get("onboarding").message_accepted)
     body = reply.model_dump(mode="json")
+    if any(e.code == "MESSAGE_ID_REUSED" for e in reply.errors):
+        raise http.Problem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")], extra={"reply": body})
+    # a reply received before this request is the first answer to the same key and body
+    replayed = {"Idempotent-Replayed": "true"} if reply.received_at != message.received_at else {}
     if reply.status is ReplyStatus.REJECTED:
-        raise http.rejected(reply.errors, extra={"reply": body})
-    return http.Answer(200, body)
+        raise http.rejected(reply.errors, extra={"reply": body}, headers=replayed)
+    return http.Answer(200, body, replayed)
 
 
 @functions_framework.http
 def submit_execution(request):
     return http.serve(request, operation="submit_execution", roles=frozenset({"contractor"}),
-                      right="execution.write", action=_submit)
+                      right="execution.write", action=_submit, idempotent="service")

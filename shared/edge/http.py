@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from shared import actor, bootstrap, logs
 from shared.domain.errors import DomainError, ErrorDetail
@@ -74,22 +74,30 @@ class Answer:
 
 class Problem(Exception):
     def __init__(self, status: int, errors: list[ErrorDetail], detail: str | None = None,
-                 extra: dict[str, Any] | None = None):
+                 extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
         self.status, self.errors, self.detail, self.extra = status, errors, detail, extra or {}
+        self.headers = headers or {}
         super().__init__(detail or str(status))
 
 
-def rejected(errors: list[ErrorDetail] | tuple[ErrorDetail, ...], extra: dict[str, Any] | None = None) -> Problem:
+def rejected(errors: list[ErrorDetail] | tuple[ErrorDetail, ...], extra: dict[str, Any] | None = None,
+             headers: dict[str, str] | None = None) -> Problem:
     """The problem for domain or validation errors, with the most telling status."""
     statuses = {_STATUS_BY_CODE.get(e.code, 422) for e in errors}
     status = 400 if 400 in statuses else 404 if statuses == {404} else 409 if 409 in statuses else 422
-    return Problem(status, list(errors), extra=extra)
+    return Problem(status, list(errors), extra=extra, headers=headers)
 
 
 def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[Request], Answer],
-          right: str | dict[str, str] | None = None, methods: tuple[str, ...] = ("POST",), idempotent: bool = True,
-          media_types: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES):
-    """Run ``action`` behind the shared checks and return a Flask response."""
+          right: str | dict[str, str] | None = None, methods: tuple[str, ...] = ("POST",),
+          idempotent: bool | Literal["service"] = True, media_types: tuple[str, ...] = (),
+          max_body: int = MAX_BODY_BYTES):
+    """Run ``action`` behind the shared checks and return a Flask response.
+
+    ``idempotent=True``: POSTs need an Idempotency-Key, and the first answer is stored and replayed
+    (``idempotency/<key>``). ``"service"``: the key is required and checked here, but the service
+    records the request once itself (the execution inbox, keyed by it), so no second record is kept.
+    """
     import flask
 
     logs.configure()
@@ -109,7 +117,13 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
         key = request.headers.get("Idempotency-Key")
         ctx = Request(principal, body, dict(request.args), key, cid, request.method,
                       request.headers.get("Content-Type", ""))
-        answer = _idempotent(ctx, operation, action) if idempotent and request.method == "POST" else _run(action, ctx)
+        if idempotent == "service" and request.method == "POST":
+            _check_key(ctx)
+            answer = _run(action, ctx)
+        elif idempotent and request.method == "POST":
+            answer = _idempotent(ctx, operation, action)
+        else:
+            answer = _run(action, ctx)
     except Problem as problem:
         answer = _problem_answer(problem, cid, request.path)
     except Exception:  # an infrastructure failure: the client may retry with the same key
@@ -152,11 +166,15 @@ def _run(action: Callable[[Request], Answer], ctx: Request) -> Answer:
         raise rejected(exc.errors) from exc
 
 
-def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer]) -> Answer:
+def _check_key(ctx: Request) -> None:
     if not ctx.idempotency_key:
         raise Problem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_MISSING")])
     if not _IDEMPOTENCY_KEY.match(ctx.idempotency_key):
         raise Problem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_INVALID")])
+
+
+def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer]) -> Answer:
+    _check_key(ctx)
     store, clock = bootstrap.idempotency(), bootstrap.clock()
     record_key = digest(operation, ctx.principal.role, ctx.principal.tenant, ctx.idempotency_key)[:40]
     outcome = store.begin(record_key, digest(ctx.body), clock.now())
@@ -221,7 +239,7 @@ def _problem_answer(problem: Problem, cid: str, instance: str | None) -> Answer:
         body["instance"] = instance
     body.update(problem.extra)
     headers = {"WWW-Authenticate": 'Bearer realm="passerelle"'} if problem.status == 401 else {}
-    return Answer(problem.status, body, headers)
+    return Answer(problem.status, body, {**headers, **problem.headers})
 
 
 def _trace_id(request) -> str | None:

@@ -111,6 +111,36 @@ def test_duplicates_and_redeliveries_change_nothing_twice(manager, contractor):
     assert [e["code"] for e in old["errors"]] == ["SEQUENCE_OUTDATED"]
 
 
+def test_a_repeated_rest_report_gets_its_first_answer_and_another_body_under_its_key_is_refused(
+        manager, contractor, clean_firestore):
+    send_order(manager)
+    records_before = clean_firestore.collection("idempotency").count().get()[0][0].value
+    # Given an execution report accepted over REST
+    report = execution(1, "acknowledged")
+    first = contractor.post("submit_execution", report, key="erp-evt-0001")
+    assert first.status_code == 200 and "Idempotent-Replayed" not in first.headers
+    # When the ERP retries it (a timeout on its side), then sends another body under the same key
+    again = contractor.post("submit_execution", report, key="erp-evt-0001")
+    other = contractor.post("submit_execution", execution(2, "scheduled", appointment={"start": now_minus(hours=-24)}),
+                            key="erp-evt-0001")
+    # Then the retry gets the first answer, marked as a replay, and changes nothing
+    assert again.status_code == 200 and again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(manager.get_order("BC-2026-014").json()["events"]) == 1
+    # And the other body is refused on the key; the first report stands
+    assert other.status_code == 422
+    assert [(e["field"], e["code"]) for e in other.json()["errors"]] == [("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")]
+    assert manager.get_order("BC-2026-014").json()["order"]["state"] == "acknowledged"
+    # And a rejected report replays its rejection the same way
+    wrong = execution(2, "acknowledged", progress=140)
+    bad = contractor.post("submit_execution", wrong, key="erp-evt-0002")
+    bad_again = contractor.post("submit_execution", wrong, key="erp-evt-0002")
+    assert bad.status_code == bad_again.status_code == 422 and bad_again.json()["errors"] == bad.json()["errors"]
+    assert bad_again.headers["Idempotent-Replayed"] == "true"
+    # And the inbox is the only idempotency record kept for these requests
+    assert clean_firestore.collection("idempotency").count().get()[0][0].value == records_before
+
+
 def test_a_late_event_is_accepted_and_flagged(manager, contractor):
     send_order(manager)
     reply = contractor.reply_to(contractor.publish(execution(1, "acknowledged", occurred_at=now_minus(minutes=16))))
