@@ -50,11 +50,12 @@ def upsert_contract(manager_id: str, command: c.UpsertContract, docs: DocumentSt
     saved, messages = with_optimistic_retry(attempt)
     _dispatch(store, publisher, clock, messages)
     if on_saved is not None:  # D2 starts at signature (idempotent: a resend finds it started)
-        on_saved(manager_id, command.contract_id, command.contractor_id, command.signed_on, command.penalty_terms)
+        on_saved(manager_id, command.contract_id, command.contractor_id, command.signed_on, command.penalty_terms,
+                 contract=content)  # its perimeter: D2's territory (B18)
     return saved
 
 
-ContractHook = Callable[[str, str, str, dt.date, Any], None]
+ContractHook = Callable[..., None]  # (manager, contract, contractor, signed_on, terms, *, contract=content)
 
 
 def upsert_billing_account(manager_id: str, command: c.UpsertBillingAccount, docs: DocumentStore, store: Store,

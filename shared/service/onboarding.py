@@ -5,6 +5,12 @@ an order of that contract (whichever channel). The clock starts at the signature
 contract entered into the platform after its month had already run out, when it is entered:
 the platform cannot have measured a connection before it knew the contract, and a migration
 must not fabricate months of penalties (docs/penalties.md).
+
+The month is counted in the contract's territory (B18), by the rule of the other deadlines
+(``shared.service.territories``): the contract's perimeter when it names exactly one
+territory, else the manager's own territory, else "75". It decides the local midnight the
+signature day starts and the month ends at; it is recorded on the deadline (``territory``,
+and which datum gave it in the "started" evidence).
 """
 
 from __future__ import annotations
@@ -14,43 +20,68 @@ import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from typing import Any
+
 from shared.domain import deadlines as dl
-from shared.domain.deadlines import DeadlineState
+from shared.domain import workdays
+from shared.domain.deadlines import DeadlineState, Evidence
 from shared.domain.penalties import PenaltyTerms
+from shared.domain.territories import TerritoryChoice
 from shared.ports import Clock
 from shared.service import deadlines
+from shared.service.territories import order_territory
 
 log = logging.getLogger(__name__)
 
 PARIS = ZoneInfo("Europe/Paris")
+SOURCE_LABELS = {"contract": "périmètre du marché", "manager": "territoire du gestionnaire",
+                 "default": "par défaut", "commune": "commune"}
 
 
 def deadline_id(contract_id: str) -> str:
     return f"d2-{contract_id}"
 
 
-def clock_start(signed_on: dt.date, entered_at: dt.datetime) -> dt.datetime:
-    signed_at = dt.datetime.combine(signed_on, dt.time(0, 0), PARIS)
-    if dl.add_months(signed_on, 1) <= entered_at.astimezone(PARIS).date():
+def clock_start(signed_on: dt.date, entered_at: dt.datetime, territory: str = "75") -> dt.datetime:
+    """Midnight of the signature day in ``territory``, or the entry time if the month had already run out there."""
+    tz = workdays.territory(territory).tz
+    signed_at = dt.datetime.combine(signed_on, dt.time(0, 0), tz)
+    if dl.add_months(signed_on, 1) <= entered_at.astimezone(tz).date():
         return entered_at
     return signed_at
 
 
+def started_note(choice: TerritoryChoice) -> str:
+    return f"territoire {choice.code} ({SOURCE_LABELS.get(choice.source, choice.source)})"
+
+
 @dataclass
 class Onboarding:
-    """Starts D2 when a contract is saved, stops it at the contractor's first accepted message."""
+    """Starts D2 when a contract is saved, stops it at the contractor's first accepted message.
+
+    ``store`` also answers ``get_contract`` and ``manager_territory`` (the territory rule's reads).
+    """
 
     store: deadlines.DeadlineStore
     timers: deadlines.Timers | None
     clock: Clock
-    territory: str = "75"
     _connected: set[tuple[str, str]] = field(default_factory=set)  # per instance: one read per contract
 
     def contract_saved(self, manager_id: str, contract_id: str, contractor_id: str, signed_on: dt.date,
-                       terms: PenaltyTerms | None = None) -> None:
-        started = clock_start(signed_on, self.clock.now())
-        d = deadlines.plan_deadline("D2", deadline_id(contract_id), tenant_id=manager_id, territory=self.territory,
-                                    started_at=started, ref=f"contracts/{contract_id}", terms=terms)
+                       terms: PenaltyTerms | None = None, contract: dict[str, Any] | None = None) -> None:
+        """D2 starts (once: a resent or updated contract finds it started). ``contract``: the saved
+        content, when the caller has it (else it is read)."""
+        if contract is not None:
+            choice = order_territory(self.store, manager_id, contract_id, None, contract)
+        else:
+            choice = order_territory(self.store, manager_id, contract_id, None)
+        started = clock_start(signed_on, self.clock.now(), choice.code)
+        ref = f"contracts/{contract_id}"
+        d = deadlines.plan_deadline("D2", deadline_id(contract_id), tenant_id=manager_id, territory=choice.code,
+                                    started_at=started, ref=ref, terms=terms, contractor_id=contractor_id,
+                                    contract_id=contract_id)
+        d = d.model_copy(update={"evidence": (Evidence(event="started", at=started, ref=ref,
+                                                       note=started_note(choice)),)})
         deadlines.open_deadline(d, self.store, self.timers, self.clock)
 
     def message_accepted(self, manager_id: str, contract_id: str, at: dt.datetime, ref: str) -> None:
