@@ -1,6 +1,7 @@
 """decide_quote — HTTPS POST: the manager accepts a submitted quote (an order is created, or the
 lines are added to the order of a supplementary quote) or refuses it with a reason; the
-contractor withdraws it. An accepted quote past its validity date expires instead."""
+contractor withdraws it. An accepted quote past its validity date expires instead. The contractor
+receives ``fr.passerelle.quote.decided.v1`` on ``orders-<contractor>``, committed with the decision."""
 
 from __future__ import annotations
 

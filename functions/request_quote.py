@@ -1,5 +1,6 @@
 """request_quote — HTTPS POST: a manager asks a contractor for a quote (or a supplementary one
-on an existing order, with ``order_id``); D3 starts (docs/exchange-perimeter.md)."""
+on an existing order, with ``order_id``); D3 starts and the contractor receives
+``fr.passerelle.quote.requested.v1`` on ``orders-<contractor>`` (docs/exchange-perimeter.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from shared.service import quotes
 def _request(req: http.Request) -> http.Answer:
     quote, created = quotes.request_quote(req.principal.tenant, parse(RequestQuote, req), bootstrap.documents(),
                                           bootstrap.store(), bootstrap.clock(), bootstrap.deadline_store(),
-                                          bootstrap.timers())
+                                          bootstrap.timers(), bootstrap.publisher())
     return http.Answer(201 if created else 200, quotes.view(quote))
 
 

@@ -48,7 +48,9 @@ from shared.domain.order_list import Cursor, OrderList
 from shared.domain.order_list import summary as order_summary
 from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState
 from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
-from shared.domain.quotes import DecideQuote, Quote, QuoteExpired, RequestQuote, SubmitQuote
+from shared.domain.quotes import (
+    DecideQuote, Quote, QuoteDecided, QuoteExpired, QuoteRequested, RequestQuote, SubmitQuote,
+)
 from shared.domain.sourcing.erasure_messages import EraseProfessional, ProfessionalErased
 from shared.domain.sourcing.messages import (
     DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
@@ -706,6 +708,8 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "ResolveIncident": (ResolveIncident, "validation"),
     "IncidentList": (IncidentList, "serialization"),
     "QuoteExpired": (QuoteExpired, "serialization"),
+    "QuoteRequested": (QuoteRequested, "serialization"),
+    "QuoteDecided": (QuoteDecided, "serialization"),
     "EraseProfessional": (EraseProfessional, "validation"),
     "ProfessionalErased": (ProfessionalErased, "serialization"),
     "CataloguePublished": (CataloguePublished, "serialization"),
@@ -789,6 +793,9 @@ _DIRECTION = {
     "ResolveIncident": "Inbound: body of POST resolve_incident (operator).",
     "IncidentList": "Outbound: body of the GET list_incidents answer.",
     "QuoteExpired": "Outbound: data of fr.passerelle.quote.expired.v1 on replies-<contractor>.",
+    "QuoteRequested": "Outbound: data of fr.passerelle.quote.requested.v1 on orders-<contractor>.",
+    "QuoteDecided": "Outbound: data of fr.passerelle.quote.decided.v1 on orders-<contractor> (accepted, refused, "
+                    "withdrawn).",
     "EraseProfessional": "Inbound: body of POST erase_professional (operator).",
     "ProfessionalErased": "Outbound: body of the erase_professional answer.",
     "CataloguePublished": "Outbound: data of fr.passerelle.catalogue.published.v1 on orders-<contractor>.",
@@ -1540,6 +1547,19 @@ class _Issue5Story:
         self.incident_not_acknowledged = self._refused(
             lambda: reported.move(IncidentState.RESOLVED, _utc("2026-03-12T08:00:00Z"), OPERATOR_UID, "r"))
         self.quote_submitted = submitted
+        from shared.service import quotes as quote_service
+        lyon = requested.model_copy(update={"territory": "69"})
+        d3 = dls.plan_deadline("D3", f"D3-{QUOTE_ID}", tenant_id=MANAGER_ID, territory="69",
+                               started_at=lyon.requested_at, ref=QUOTE_ID)
+        self.quote_requested_message = quote_service.requested_message(lyon, d3.due_at)
+        self.quote_requested = self.quote_requested_message.data
+        accepted_here = submitted.apply(QuoteAction.ACCEPT, "manager", decided_at=_utc("2026-03-16T09:00:00Z"),
+                                        created_order_id=QUOTE_ID)
+        refused_here = submitted.apply(QuoteAction.REFUSE, "manager", decided_at=_utc("2026-03-16T09:00:00Z"),
+                                       reason=self.refuse["reason"])
+        self.quote_accepted_message = quote_service.decided_message(submitted, accepted_here, "manager")
+        self.quote_decided = {"accepted": self.quote_accepted_message.data,
+                              "refused": quote_service.decided_message(submitted, refused_here, "manager").data}
         self.quote_expired = _json(QuoteExpired(manager_id=MANAGER_ID, quote_id=QUOTE_ID, version=1,
                                                 valid_until=command.valid_until,
                                                 expired_at=_utc("2026-05-01T03:05:00Z")))
@@ -1705,6 +1725,8 @@ def platform_examples(p: _Platform) -> dict[str, list[Any]]:
         "ResolveIncident": [i5.resolve],
         "IncidentList": [i5.incident_list],
         "QuoteExpired": [i5.quote_expired],
+        "QuoteRequested": [i5.quote_requested],
+        "QuoteDecided": list(i5.quote_decided.values()),
         "EraseProfessional": [ERASE_PROFESSIONAL],
         "ProfessionalErased": [PROFESSIONAL_ERASED, {**PROFESSIONAL_ERASED, "status": "already_erased"}],
         "CataloguePublished": [i5.catalogue_published],
@@ -3419,7 +3441,7 @@ def _headers_schema(event_type: EventType, *, inbound: bool, subject: Literal["a
 
 
 ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",
-                   "cataloguePublished"]
+                   "cataloguePublished", "quoteRequested", "quoteDecided"]
 
 
 def _asyncapi(story: _Story) -> dict[str, Any]:
@@ -3428,7 +3450,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
     region = config.get("region", "europe-west9")
     names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested",
              "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
-             "RegisterUpload", "QuoteExpired"]
+             "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
                             ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED)):
@@ -3488,6 +3510,16 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
         ce_id="quote-expired-<hash of manager and quote>: one event per quote; drop duplicates on it.")
     schemas["QuoteExpiredHeaders"]["properties"]["ce-subject"] = {"type": "string", "pattern": "^quotes/",
                                                                   "description": "quotes/<quote_id>."}
+    for key, event_type, ce_id in (
+            ("QuoteRequestedHeaders", EventType.QUOTE_REQUESTED,
+             "quote-requested-<hash of manager and quote>: one event per quote; drop duplicates on it."),
+            ("QuoteDecidedHeaders", EventType.QUOTE_DECIDED,
+             "quote-decided-<hash of manager and quote>: one decision per quote (every decision is final); drop "
+             "duplicates on it.")):
+        schemas[key] = _headers_schema(event_type, inbound=False, subject="always",
+                                       source=f"{platform_source}: the quote's manager.", ce_id=ce_id)
+        schemas[key]["properties"]["ce-subject"] = {"type": "string", "pattern": "^quotes/",
+                                                    "description": "quotes/<quote_id>."}
     i5 = _Issue5Story()
 
     def orders_ce(event_type: EventType, kind: str, parts: tuple[str, ...], time: str, subject: str) -> dict[str, str]:
@@ -3610,6 +3642,39 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
                 f"quote-expired-{digest(MANAGER_ID, QUOTE_ID)[:32]}", "2026-05-01T03:05:00Z", f"quotes/{QUOTE_ID}"),
               i5.quote_expired)],
             ordered=False),
+        "quoteRequested": message(
+            "quoteRequested", "Quote requested",
+            "A manager asks the contractor for a quote, or a supplementary one on an order (A2.4, A2.5); D3 "
+            "(5 working days, B16) starts.",
+            "Published through the outbox, in the commit that stores the quote, after POST request_quote. Once per "
+            "quote: a retried request publishes nothing more. Answer with submit_quote (or quote.submitted) before "
+            "answer_due_at. Pub/Sub ordering key: the order the quote is about — order_id for a supplementary "
+            "quote, else the quote id (the id of the order its acceptance creates) — so that it arrives in order "
+            "with that order's messages.",
+            "QuoteRequestedHeaders", refs["QuoteRequested"],
+            [("quote_requested", "DEV-2026-0042 requested, due in 5 working days in the Rhône", _ce(
+                EventType.QUOTE_REQUESTED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
+                i5.quote_requested_message.id, "2026-03-09T08:30:00.214Z", f"quotes/{QUOTE_ID}"),
+              i5.quote_requested)],
+            ordered=False),
+        "quoteDecided": message(
+            "quoteDecided", "Quote decided",
+            "The manager accepted or refused the quote, or the contractor withdrew it (A2.4, A2.5).",
+            "Published through the outbox, in the commit that records the decision, after POST decide_quote. Once "
+            "per quote (every decision is final; a retried request publishes nothing more). An acceptance follows "
+            "the orderIssued (new order, id = quote id) or orderLinesAdded (supplementary quote) it caused, under "
+            "the same ordering key (order_id for a supplementary quote, else the quote id). An expiry comes as "
+            "quoteExpired on replies-<contractorId> instead.",
+            "QuoteDecidedHeaders", refs["QuoteDecided"],
+            [("quote_accepted", "DEV-2026-0042 accepted: order DEV-2026-0042 created", _ce(
+                EventType.QUOTE_DECIDED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
+                i5.quote_accepted_message.id, "2026-03-16T09:00:00.388Z", f"quotes/{QUOTE_ID}"),
+              i5.quote_decided["accepted"]),
+             ("quote_refused", "DEV-2026-0042 refused with a reason", _ce(
+                 EventType.QUOTE_DECIDED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
+                 i5.quote_accepted_message.id, "2026-03-16T09:00:00.388Z", f"quotes/{QUOTE_ID}"),
+              i5.quote_decided["refused"])],
+            ordered=False),
         "quoteSubmitted": message(
             "quoteSubmitted", "Quote submitted",
             "The contractor submits (or revises) a quote over Pub/Sub (A2.4): the body of POST submit_quote.",
@@ -3676,7 +3741,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
     channels = {
         "orders": channel("orders", "Orders for a contractor",
                           "Platform → contractor: new orders, the manager's decisions, lines added by a "
-                          "supplementary quote, and the contracts, billing accounts and catalogue versions the "
+                          "supplementary quote, quote requests and decisions, and the contracts, billing accounts and catalogue versions the "
                           f"contractor works under. Pull them from {topology.erp_subscription(orders_topic)} and "
                           "acknowledge each once stored; route on ce-type.",
                           ORDERS_MESSAGES,
@@ -3729,8 +3794,8 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
         "sendOrders": {
             "action": "send", "channel": {"$ref": "#/channels/orders"},
             "title": "Deliver orders and decisions",
-            "summary": "The platform publishes a manager's orders and decisions, and the contracts, billing accounts "
-                       "and catalogues behind them, for the contractor.",
+            "summary": "The platform publishes a manager's orders, quote requests and decisions, and the contracts, "
+                       "billing accounts and catalogues behind them, for the contractor.",
             "messages": refs_to("orders", ORDERS_MESSAGES),
         },
         "receiveExecutionReports": {

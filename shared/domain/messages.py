@@ -34,6 +34,8 @@ class EventType(StrEnum):
     QUOTE_SUBMITTED = "fr.passerelle.quote.submitted.v1"  # contractor → platform: SubmitQuote (A2.4) by Pub/Sub
     DOCUMENT_UPLOADED = "fr.passerelle.document.uploaded.v1"  # contractor → platform: RegisterUpload by Pub/Sub
     QUOTE_EXPIRED = "fr.passerelle.quote.expired.v1"  # platform → contractor (replies-<c>): validity date passed
+    QUOTE_REQUESTED = "fr.passerelle.quote.requested.v1"  # platform → contractor (orders-<c>): D3 starts
+    QUOTE_DECIDED = "fr.passerelle.quote.decided.v1"  # platform → contractor (orders-<c>): accepted, refused, withdrawn
 
 
 # What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.

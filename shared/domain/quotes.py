@@ -170,3 +170,59 @@ class QuoteExpired(BaseModel):
     version: int = Field(description="The version that expired (the current one).")
     valid_until: dt.date
     expired_at: AwareDatetime
+
+
+def ordering_key(quote: Quote) -> str:
+    """The Pub/Sub ordering key of a quote's messages on ``orders-<contractor>``: the order it is about.
+
+    A supplementary quote is about the order it completes; any other quote becomes, once
+    accepted, the order of the same id. Either way the quote's messages are ordered with that
+    order's (``order.issued``, ``order.lines_added``, the manager's decisions).
+    """
+    return quote.order_id or quote.quote_id
+
+
+class QuoteRequested(BaseModel):
+    """A manager asked the contractor for a quote; D3 (5 working days, B16) started.
+
+    Delivered on ``orders-<contractor>`` as ``fr.passerelle.quote.requested.v1`` (one per quote).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="QuoteRequested")
+
+    manager_id: str
+    quote_id: str
+    contract_id: str
+    contractor_id: str
+    title: str
+    site: SiteRef
+    order_id: str | None = Field(default=None, description="A supplementary quote: the order it completes (A2.5).")
+    state: QuoteState = QuoteState.REQUESTED
+    requested_at: AwareDatetime
+    territory: str = Field(description="Where D3's working days are counted (B18).")
+    answer_due_at: AwareDatetime = Field(description="End of D3: submit (or withdraw) the quote before this time.")
+
+
+class QuoteDecided(BaseModel):
+    """The quote's decision: accepted or refused by the manager, or withdrawn by the contractor.
+
+    Delivered on ``orders-<contractor>`` as ``fr.passerelle.quote.decided.v1`` (one per quote:
+    every decision is final). An acceptance comes after the ``order.issued`` (new order, id =
+    quote id) or ``order.lines_added`` (supplementary quote) it caused.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="QuoteDecided")
+
+    manager_id: str
+    quote_id: str
+    contract_id: str
+    order_id: str | None = Field(default=None, description="A supplementary quote: the order it completes (A2.5).")
+    state: QuoteState = Field(description="accepted, refused or withdrawn.")
+    decided_by: Annotated[str, Field(pattern=r"^(manager|contractor)$")]
+    version: int | None = Field(description="The version decided on (None: withdrawn before any submission).")
+    total_cents: int | None = Field(description="That version's amount: the sum of its lines "
+                                                "(quantity × unit price), in cents.")
+    reason: str | None = None
+    decided_at: AwareDatetime
+    created_order_id: str | None = Field(default=None, description="Accepted: the order created (= quote id) or "
+                                                                    "completed (= order_id).")

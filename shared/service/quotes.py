@@ -6,6 +6,12 @@ days) starts when the manager requests a quote and stops when the contractor sub
 withdraws) it, through the deadline service. Accepting creates the order through
 ``receive_order`` (order id = quote id) or, for a supplementary quote, adds its lines to the
 existing order (``fr.passerelle.order.lines_added.v1`` to the contractor, same commit).
+
+The contractor is told on ``orders-<contractor>`` (like orders, contracts and billing
+accounts), through the outbox in the same commit as the quote: ``quote.requested`` when the
+manager asks, ``quote.decided`` when the quote is accepted, refused or withdrawn. Message ids
+are one per quote and event, so a retried request publishes nothing twice; the ordering key
+is the order the quote is about (``shared.domain.quotes.ordering_key``).
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
 from shared.domain import workdays
 from shared.domain.quotes import (
-    DecideQuote, Quote, QuoteAction, QuoteExpired, QuoteState, QuoteVersion, RequestQuote, SubmitQuote,
+    DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
+    RequestQuote, SubmitQuote, ordering_key,
 )
-from shared.ports import Changes, Clock, DocumentStore, DocWrite, OutboxMessage, Publisher, Store, digest
+from shared.ports import (
+    Changes, Clock, ConcurrencyConflict, DocumentStore, DocWrite, OutboxMessage, Publisher, Store, digest,
+)
 from shared.service import deadlines, outbox
 from shared.service.orders import receive_order
 from shared.service.retry import with_optimistic_retry
@@ -49,8 +58,11 @@ def _not_found(quote_id: str) -> DomainError:
 
 
 def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store: Store, clock: Clock,
-                  deadline_store, timers) -> tuple[Quote, bool]:
-    """The manager asks for a quote; D3 starts. The same request again is harmless."""
+                  deadline_store, timers, publisher: Publisher | None = None) -> tuple[Quote, bool]:
+    """The manager asks for a quote; D3 starts and the contractor is told (``quote.requested``, same commit).
+
+    The same request again is harmless: it finds the quote stored and publishes nothing.
+    """
     now = clock.now()
     contract = store.get_contract(manager_id, cmd.contract_id)
     refused = contract_rules.order_errors(contract, cmd.contract_id, cmd.contractor_id, now.date(),
@@ -76,16 +88,59 @@ def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, **cmd.model_dump())
     existing = docs.get(quote_path(manager_id, cmd.quote_id))
     if existing is not None:
-        stored = Quote.model_validate(existing.value, strict=False)
-        if stored.model_dump(include=set(RequestQuote.model_fields), mode="json") != cmd.model_dump(mode="json"):
-            raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS", quote_id=cmd.quote_id)])
-        return stored, False
-    docs.commit([DocWrite(quote_path(manager_id, cmd.quote_id), quote.model_dump(mode="json"))])  # create()
-    deadlines.start_deadline("D3", d3_id(cmd.quote_id), tenant_id=manager_id, territory=territory,
-                             started_at=now, ref=cmd.quote_id, store=deadline_store, timers=timers, clock=clock,
-                             contractor_id=cmd.contractor_id, contract_id=cmd.contract_id)  # on its statements
+        return _same_request(existing.value, cmd), False
+    d3 = deadlines.plan_deadline("D3", d3_id(cmd.quote_id), tenant_id=manager_id, territory=territory,
+                                 started_at=now, ref=cmd.quote_id, contractor_id=cmd.contractor_id,
+                                 contract_id=cmd.contract_id)  # on its statements
+    message = requested_message(quote, d3.due_at)
+    try:
+        docs.commit([DocWrite(quote_path(manager_id, cmd.quote_id), quote.model_dump(mode="json"))],  # create()
+                     [message])
+    except ConcurrencyConflict:  # the same request, racing: the first one stored it and told the contractor
+        raced = docs.get(quote_path(manager_id, cmd.quote_id))
+        if raced is None:
+            raise
+        return _same_request(raced.value, cmd), False
+    deadlines.open_deadline(d3, deadline_store, timers, clock)
     log.info("quote requested", extra={"manager_id": manager_id, "quote_id": cmd.quote_id})
+    if publisher is not None:
+        outbox.dispatch(store, publisher, clock, [message])
     return quote, True
+
+
+def _same_request(stored_value: dict[str, Any], cmd: RequestQuote) -> Quote:
+    stored = Quote.model_validate(stored_value, strict=False)
+    if stored.model_dump(include=set(RequestQuote.model_fields), mode="json") != cmd.model_dump(mode="json"):
+        raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS", quote_id=cmd.quote_id)])
+    return stored
+
+
+def requested_message(quote: Quote, answer_due_at: dt.datetime) -> OutboxMessage:
+    """``quote.requested`` for the contractor: one per quote (a retried request finds the quote and sends none)."""
+    data = QuoteRequested(manager_id=quote.manager_id, quote_id=quote.quote_id, contract_id=quote.contract_id,
+                          contractor_id=quote.contractor_id, title=quote.title, site=quote.site,
+                          order_id=quote.order_id, requested_at=quote.requested_at,
+                          territory=quote.territory or deadlines.DEFAULT_TERRITORY, answer_due_at=answer_due_at)
+    return OutboxMessage(
+        id=f"quote-requested-{digest(quote.manager_id, quote.quote_id)[:32]}",
+        topic=topology.orders_topic(quote.contractor_id), event_type=EventType.QUOTE_REQUESTED,
+        source=f"{topology.PLATFORM_SOURCE}/managers/{quote.manager_id}", subject=f"quotes/{quote.quote_id}",
+        data=data.model_dump(mode="json"), created_at=quote.requested_at, ordering_key=ordering_key(quote))
+
+
+def decided_message(before: Quote, after: Quote, decided_by: str) -> OutboxMessage:
+    """``quote.decided`` for the contractor: one per quote, since every decision is final."""
+    version = before.current
+    data = QuoteDecided(manager_id=after.manager_id, quote_id=after.quote_id, contract_id=after.contract_id,
+                        order_id=after.order_id, state=after.state, decided_by=decided_by,
+                        version=version.version if version else None,
+                        total_cents=sum(line.amount_cents for line in version.lines) if version else None,
+                        reason=after.reason, decided_at=after.decided_at, created_order_id=after.created_order_id)
+    return OutboxMessage(
+        id=f"quote-decided-{digest(after.manager_id, after.quote_id)[:32]}",
+        topic=topology.orders_topic(after.contractor_id), event_type=EventType.QUOTE_DECIDED,
+        source=f"{topology.PLATFORM_SOURCE}/managers/{after.manager_id}", subject=f"quotes/{after.quote_id}",
+        data=data.model_dump(mode="json"), created_at=after.decided_at, ordering_key=ordering_key(after))
 
 
 def _load(docs: DocumentStore, manager_id: str, quote_id: str, contractor_id: str | None = None):
@@ -170,7 +225,10 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, docs: DocumentStore, 
         after = after.model_copy(update={"created_order_id": order_id})
     else:
         after = quote.apply(action, role, decided_at=now, reason=cmd.reason)
-    _save(docs, after, version)
+    message = decided_message(quote, after, role)
+    _save(docs, after, version, [message])
+    if publisher is not None:  # after the order.issued / order.lines_added of an acceptance, same ordering key
+        outbox.dispatch(store, publisher, clock, [message])
     if action == QuoteAction.WITHDRAW and quote.state == QuoteState.REQUESTED:
         deadlines.stop_deadline(manager_id, d3_id(quote.quote_id), now, quote.quote_id,
                                 store=deadline_store, timers=timers, clock=clock)
