@@ -169,7 +169,7 @@ def main() -> int:
 
             for r in range(args.rounds):
                 if r:
-                    stack.clear_firestore()
+                    stack.clear_firestore(timeout=600)  # hundreds of thousands of documents
                 one_round(client, store, now, docs, args.timer_sample if r == 0 else 0, args.workers, totals)
                 print(f"round {r + 1}/{args.rounds}: {per_round} deadlines accrued", file=sys.stderr, flush=True)
     finally:
