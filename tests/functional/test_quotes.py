@@ -79,7 +79,7 @@ def test_a_supplementary_quote_adds_its_lines_to_the_order_and_a_refusal_needs_a
     assert accepted.status_code == 200, accepted.text
     lines = [line["line_id"] for line in manager.get_order("BC-SUP-1").json()["order"]["lines"]]
     assert lines == ["L1", "L2", "DV-SUP-L1"]
-    delivered = contractor.pull("orders-ctr-test", wait=10, until=2)
+    delivered = contractor.pull("orders-ctr-test", wait=10, until=4)  # order, quote requested, lines, quote decided
     assert "fr.passerelle.order.lines_added.v1" in [m.attributes["ce-type"] for m in delivered]
     # And a refused quote keeps its reason
     manager.post("request_quote", request_body("DV-REF"))
