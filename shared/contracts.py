@@ -1557,9 +1557,11 @@ class _Issue5Story:
                                         created_order_id=QUOTE_ID)
         refused_here = submitted.apply(QuoteAction.REFUSE, "manager", decided_at=_utc("2026-03-16T09:00:00Z"),
                                        reason=self.refuse["reason"])
-        self.quote_accepted_message = quote_service.decided_message(submitted, accepted_here, "manager")
+        self.quote_accepted_message = quote_service.decided_message(submitted, accepted_here, "manager",
+                                                                    _utc("2026-03-16T09:00:00Z"))
         self.quote_decided = {"accepted": self.quote_accepted_message.data,
-                              "refused": quote_service.decided_message(submitted, refused_here, "manager").data}
+                              "refused": quote_service.decided_message(submitted, refused_here, "manager",
+                                                                       _utc("2026-03-16T09:00:00Z")).data}
         self.quote_expired = _json(QuoteExpired(manager_id=MANAGER_ID, quote_id=QUOTE_ID, version=1,
                                                 valid_until=command.valid_until,
                                                 expired_at=_utc("2026-05-01T03:05:00Z")))

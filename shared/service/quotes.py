@@ -128,8 +128,12 @@ def requested_message(quote: Quote, answer_due_at: dt.datetime) -> OutboxMessage
         data=data.model_dump(mode="json"), created_at=quote.requested_at, ordering_key=ordering_key(quote))
 
 
-def decided_message(before: Quote, after: Quote, decided_by: str) -> OutboxMessage:
-    """``quote.decided`` for the contractor: one per quote, since every decision is final."""
+def decided_message(before: Quote, after: Quote, decided_by: str, created_at: dt.datetime) -> OutboxMessage:
+    """``quote.decided`` for the contractor: one per quote, since every decision is final.
+
+    ``created_at`` is when it is written, after the ``order.issued`` / ``order.lines_added`` of an
+    acceptance: the relay publishes pending messages by creation time, so the order stays right.
+    """
     version = before.current
     data = QuoteDecided(manager_id=after.manager_id, quote_id=after.quote_id, contract_id=after.contract_id,
                         order_id=after.order_id, state=after.state, decided_by=decided_by,
@@ -140,7 +144,7 @@ def decided_message(before: Quote, after: Quote, decided_by: str) -> OutboxMessa
         id=f"quote-decided-{digest(after.manager_id, after.quote_id)[:32]}",
         topic=topology.orders_topic(after.contractor_id), event_type=EventType.QUOTE_DECIDED,
         source=f"{topology.PLATFORM_SOURCE}/managers/{after.manager_id}", subject=f"quotes/{after.quote_id}",
-        data=data.model_dump(mode="json"), created_at=after.decided_at, ordering_key=ordering_key(after))
+        data=data.model_dump(mode="json"), created_at=created_at, ordering_key=ordering_key(after))
 
 
 def _load(docs: DocumentStore, manager_id: str, quote_id: str, contractor_id: str | None = None):
@@ -225,7 +229,7 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, docs: DocumentStore, 
         after = after.model_copy(update={"created_order_id": order_id})
     else:
         after = quote.apply(action, role, decided_at=now, reason=cmd.reason)
-    message = decided_message(quote, after, role)
+    message = decided_message(quote, after, role, clock.now())
     _save(docs, after, version, [message])
     if publisher is not None:  # after the order.issued / order.lines_added of an acceptance, same ordering key
         outbox.dispatch(store, publisher, clock, [message])
