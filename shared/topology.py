@@ -8,7 +8,8 @@ PLATFORM_SOURCE = "//passerelle.fr/hub"
 
 
 def orders_topic(contractor_id: str) -> str:
-    """Platform → contractor: orders issued and manager decisions."""
+    """Platform → contractor: orders issued, manager decisions, quote requests and decisions, contracts,
+    billing accounts and catalogues."""
     return f"orders-{contractor_id}"
 
 
