@@ -132,7 +132,7 @@ def on_timer(payload: dict[str, Any], store: DeadlineStore, timers: Timers | Non
 
 
 def sweep(store: DeadlineStore, timers: Timers | None, clock: Clock, page: int = 500,
-          max_deadlines: int = 100_000) -> dict[str, Any]:
+          max_deadlines: int = 20_000) -> dict[str, Any]:
     """Process every deadline whose check is overdue: the daily accrual in bulk, and the safety net
     for a lost timer (Cloud Scheduler, hourly).
 
@@ -142,7 +142,9 @@ def sweep(store: DeadlineStore, timers: Timers | None, clock: Clock, page: int =
     meanwhile by a command or a timer is processed again on its own. A processed deadline's
     next check moves past ``now``, so the next page is the next work; a page that changes
     nothing ends the sweep. ``changed`` and ``days_accrued`` count what the sweep's own batches
-    wrote; ``more`` says the cap was reached with work left."""
+    wrote; ``more`` says the cap was reached with work left, and then (with a task queue) a named
+    task posts ``{"sweep": true}`` again at once, so a large backlog is worked through in several
+    calls that each fit the function's time limit."""
     now = clock.now()
     processed = changed = days = 0
     while processed < max_deadlines:
@@ -157,15 +159,29 @@ def sweep(store: DeadlineStore, timers: Timers | None, clock: Clock, page: int =
         for change in refused:  # changed since read (a timer, a command): read again, one by one
             d = change.deadlines[0].deadline
             process(d.tenant_id, d.deadline_id, store, clock)
-        for _, d, _ in advanced:
-            arm(d, timers, now)
+        _arm_many([d for _, d, _ in advanced], timers, now)
         changed += len(writes) - len(refused)
         days += sum(len(w.penalties) for w in writes) - sum(len(c.penalties) for c in refused)
         if not writes:
             break
-    log.info("sweep done", extra={"processed": processed, "changed": changed, "days": days})
-    return {"processed": processed, "changed": changed, "days_accrued": days,
-            "more": processed >= max_deadlines and bool(store.due_deadlines(now, 1))}
+    more = processed >= max_deadlines and bool(store.due_deadlines(now, 1))
+    if more and timers is not None:  # carry on at once in a fresh call rather than wait an hour
+        timers.queue.schedule(f"sweep-{now:%Y%m%dT%H%M%S}-{processed}", timers.url, {"sweep": True}, now)
+    log.info("sweep done", extra={"processed": processed, "changed": changed, "days": days, "more": more})
+    return {"processed": processed, "changed": changed, "days_accrued": days, "more": more}
+
+
+def _arm_many(ds: list[Deadline], timers: Timers | None, now: dt.datetime, workers: int = 8) -> None:
+    """Re-arm the timers of a sweep's page: one Cloud Tasks call each, made concurrently (an existing
+    name is refused at once, so a timer still alive is not doubled)."""
+    if timers is None or not ds:
+        return
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(workers, len(ds))) as pool:
+        for future in [pool.submit(contextvars.copy_context().run, arm, d, timers, now) for d in ds]:
+            future.result()
 
 
 # --- commands on deadlines -------------------------------------------------------------------

@@ -139,6 +139,29 @@ def test_the_sweep_catches_up_a_lost_timer(world):
     assert [e.day for e in store.ledger("D2-AC-1")] == [1]
 
 
+def test_a_sweep_that_reaches_its_cap_rearms_each_timer_and_asks_for_another_sweep_at_once(world):
+    store, timers, clock = world
+    # Given five onboarding deadlines started with no task queue (their timers were lost)
+    for i in range(5):
+        svc.start_deadline("D2", f"D2-AC-{i}", tenant_id="mgr-test", territory="75", started_at=SIGNED,
+                           ref="contract-signed", contractor_id="ctr-test", contract_id=f"AC-{i}",
+                           store=store, timers=None, clock=clock)
+    clock.at = D2_DUE + dt.timedelta(hours=1)
+    # When a sweep capped at three deadlines runs with the task queue
+    result = svc.sweep(store, timers, clock, page=2, max_deadlines=3)
+    # Then three deadlines accrued their first day, each has its next daily timer again,
+    # and a task posts another sweep now
+    assert result == {"processed": 3, "changed": 3, "days_accrued": 3, "more": True}
+    daily = sorted(n for n in timers.queue.tasks if n.endswith("-d2"))
+    assert len(daily) == 3
+    sweeps = {n: t for n, t in timers.queue.tasks.items() if n.startswith("sweep-")}
+    assert [(t["payload"], t["schedule_time"]) for t in sweeps.values()] == [({"sweep": True}, clock.at)]
+    # When that task fires, the rest is done and no further sweep is asked for
+    assert svc.sweep(store, timers, clock, page=2, max_deadlines=3)["more"] is False
+    assert len([n for n in timers.queue.tasks if n.startswith("sweep-")]) == 1
+    assert sorted({e.deadline_id for e, _ in store.penalties.values()}) == [f"D2-AC-{i}" for i in range(5)]
+
+
 def test_waive_and_dispute_keep_the_entry_and_every_reason(world):
     store, timers, clock = world
     start_onboarding(store, timers, clock)
