@@ -23,6 +23,7 @@ from typing import Any
 from shared import topology
 from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
+from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
 from shared.domain import workdays
@@ -88,10 +89,8 @@ def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, **cmd.model_dump())
     existing = docs.get(quote_path(manager_id, cmd.quote_id))
     if existing is not None:
-        return _same_request(existing.value, cmd), False
-    d3 = deadlines.plan_deadline("D3", d3_id(cmd.quote_id), tenant_id=manager_id, territory=territory,
-                                 started_at=now, ref=cmd.quote_id, contractor_id=cmd.contractor_id,
-                                 contract_id=cmd.contract_id)  # on its statements
+        return _retried(existing.value, cmd, deadline_store, timers, clock), False
+    d3 = _plan_d3(quote)
     message = requested_message(quote, d3.due_at)
     try:
         docs.commit([DocWrite(quote_path(manager_id, cmd.quote_id), quote.model_dump(mode="json"))],  # create()
@@ -100,12 +99,29 @@ def request_quote(manager_id: str, cmd: RequestQuote, docs: DocumentStore, store
         raced = docs.get(quote_path(manager_id, cmd.quote_id))
         if raced is None:
             raise
-        return _same_request(raced.value, cmd), False
+        return _retried(raced.value, cmd, deadline_store, timers, clock), False
     deadlines.open_deadline(d3, deadline_store, timers, clock)
     log.info("quote requested", extra={"manager_id": manager_id, "quote_id": cmd.quote_id})
     if publisher is not None:
         outbox.dispatch(store, publisher, clock, [message])
     return quote, True
+
+
+def _plan_d3(quote: Quote) -> Deadline:
+    """D3 of a quote, from what the quote records: planning it again gives the same due time."""
+    return deadlines.plan_deadline("D3", d3_id(quote.quote_id), tenant_id=quote.manager_id,
+                                   territory=quote.territory or deadlines.DEFAULT_TERRITORY,
+                                   started_at=quote.requested_at, ref=quote.quote_id,
+                                   contractor_id=quote.contractor_id, contract_id=quote.contract_id)
+
+
+def _retried(stored_value: dict[str, Any], cmd: RequestQuote, deadline_store, timers, clock: Clock) -> Quote:
+    """The same request again: the stored quote, and D3 opened if a crash after the quote's commit
+    left it unopened (opening is idempotent: a D3 already there is left as it is)."""
+    stored = _same_request(stored_value, cmd)
+    if stored.state is QuoteState.REQUESTED:
+        deadlines.open_deadline(_plan_d3(stored), deadline_store, timers, clock)
+    return stored
 
 
 def _same_request(stored_value: dict[str, Any], cmd: RequestQuote) -> Quote:

@@ -45,6 +45,28 @@ def test_requesting_starts_d3_and_the_same_request_again_is_harmless(world):
     assert [e.code for e in other.value.errors] == ["QUOTE_ALREADY_EXISTS"]
 
 
+def test_a_retried_request_opens_d3_when_a_crash_left_it_unopened_with_the_first_due_time(world):
+    store, docs, clock = world
+    # Given the first request stored the quote, then crashed before opening D3
+    real_open = quotes.deadlines.open_deadline
+    quotes.deadlines.open_deadline = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("crash"))
+    try:
+        with pytest.raises(RuntimeError):
+            quotes.request_quote(MANAGER, REQUEST, docs, store, clock, store, None)
+    finally:
+        quotes.deadlines.open_deadline = real_open
+    assert store.get_deadline(MANAGER, "D3-DV-1") is None
+    # When the manager's ERP retries an hour later
+    requested_at = clock.now()
+    clock.advance(hours=1)
+    _, created = quotes.request_quote(MANAGER, REQUEST, docs, store, clock, store, None)
+    # Then D3 runs, started when the quote was first requested, and a third try changes nothing
+    d3 = store.get_deadline(MANAGER, "D3-DV-1")
+    assert created is False and d3.value.state.value == "running" and d3.value.started_at == requested_at
+    quotes.request_quote(MANAGER, REQUEST, docs, store, clock, store, None)
+    assert store.get_deadline(MANAGER, "D3-DV-1").version == d3.version
+
+
 def test_withdrawing_a_requested_quote_stops_d3(world):
     store, docs, clock = world
     quotes.request_quote(MANAGER, REQUEST, docs, store, clock, store, None)
