@@ -1,7 +1,7 @@
 """get_order — HTTPS GET: the live view of one order and its history (A11).
 
 Managers read their own space (``?order_id=``); contractors read the orders addressed to
-them (``?manager_id=&order_id=``).
+them (``?manager_id=&order_id=``). ``next_states``: where the caller's role may move it next.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ def _read(req: http.Request) -> http.Answer:
     scope = http.order_scope(req)
     manager_id, order_id, contractor_id = scope.manager_id, scope.order_id, scope.contractor_id
     try:
-        order = orders.get_order(manager_id, order_id, bootstrap.store(), contractor_id=contractor_id)
+        view = orders.order_view(manager_id, order_id, req.principal.role, bootstrap.store(),
+                                 contractor_id=contractor_id)
     except orders.NotFound:
         raise http.Problem(404, [ErrorDetail.of("query.order_id", "ORDER_NOT_FOUND", order_id=order_id)]) from None
-    events = bootstrap.store().list_events(manager_id, order_id)
-    return http.Answer(200, {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
-                             "events": events})
+    return http.Answer(200, view)
 
 
 @functions_framework.http

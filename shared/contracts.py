@@ -46,7 +46,7 @@ from shared.domain.property_tree import ImportPropertyTree
 from shared.domain import order_list as order_list_rules
 from shared.domain.order_list import Cursor, OrderList
 from shared.domain.order_list import summary as order_summary
-from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState
+from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState, next_states
 from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
 from shared.domain.quotes import (
     DecideQuote, Quote, QuoteDecided, QuoteExpired, QuoteRequested, RequestQuote, SubmitQuote,
@@ -210,6 +210,11 @@ class OrderView(BaseModel):
 
     order: Order
     total_cents: int = Field(description="Sum of the lines, quantity × unit price, rounded half up, in euro cents.")
+    next_states: list[OrderState] = Field(
+        description="The states the caller's role may move the order to next, read from the state machine's "
+                    "transition table (an order on hold: back to the state it left, or a stop). The contractor's "
+                    "form offers these; each move's requirements (dates, reason) are still checked when the report "
+                    "arrives. Empty for a beneficiary and for a closed, cancelled or impossible order.")
     events: list[OrderEvent]
 
 
@@ -996,7 +1001,9 @@ class _Story:
                    _json_time(reply.received_at + dt.timedelta(milliseconds=180)), f"orders/{reply.order_id}")
 
     def view(self) -> dict[str, Any]:
-        return {"order": _json(self.completed), "total_cents": self.completed.total_cents, "events": self.events}
+        """The contractor's view of the completed order: it may declare it received or invoiced."""
+        return {"order": _json(self.completed), "total_cents": self.completed.total_cents,
+                "next_states": [s.value for s in next_states(self.completed, Actor.CONTRACTOR)], "events": self.events}
 
     def order_list(self) -> dict[str, Any]:
         """A manager's dashboard on 2026-03-04 at 09:00 UTC: the example order in progress, and a
@@ -1006,8 +1013,9 @@ class _Story:
                                               "requested_end": dt.date(2026, 3, 3)})
         last = next(e for e in self.events if e["state_after"] == "in_progress")
         rows = [order_summary(in_progress, now, updated_at=_utc("2026-03-04T07:14:12.270Z"), last_event=last,
-                              document_count=1),
-                order_summary(late, now, updated_at=_utc(ORDER_RECEIVED_AT), last_event=None, document_count=0)]
+                              document_count=1, actor=Actor.MANAGER),
+                order_summary(late, now, updated_at=_utc(ORDER_RECEIVED_AT), last_event=None, document_count=0,
+                              actor=Actor.MANAGER)]
         cursor = Cursor(rows[-1].updated_at, f"managers/{MANAGER_ID}/orders/{late.order_id}")
         return OrderList(orders=rows, next_cursor=cursor.encode(), as_of=now).model_dump(mode="json")
 
@@ -3205,7 +3213,8 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
     path_item("get_order", {
         "summary": "Read an order and its history",
         "description": "The live view of one order (A11). A manager reads its own space; a contractor reads the orders "
-                       "addressed to it and must name the manager.",
+                       "addressed to it and must name the manager. `next_states` lists where the caller's role "
+                       "may move the order next (the web application's form offers only these).",
         "tags": ["manager", "contractor"],
         "parameters": [{"$ref": "#/components/parameters/order_id"}, {"$ref": "#/components/parameters/manager_id"},
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],

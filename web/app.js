@@ -1,9 +1,9 @@
 // Passerelle — web application (A3 c) and the manager's live view (A11). No framework, no build:
 // the page is built with DOM calls (textContent only: data never becomes markup).
 import {
-  CONTRACTOR_STATES, DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, authErrorMessage, buildExecutionReport,
+  DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, authErrorMessage, buildExecutionReport,
   changedRows, decodeClaims, errorsByField, formatDateTime, formatEuros, listQuery, needsRefresh, nextSequence,
-  scheduleText, stateLabel,
+  scheduleText, stateLabel, stateOptions,
 } from "./logic.mjs";
 
 const SESSION_KEY = "passerelle.session";
@@ -294,7 +294,7 @@ async function renderOrder(managerId, orderId) {
     h("dl", { className: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")])),
     h("section", {}, h("h2", {}, "Historique"), view.events.length ? history : h("p", {}, "Aucun événement.")),
     h("section", {}, h("h2", {}, "Documents"), docs),
-    contractor ? executionForm(o) : null,
+    contractor ? executionForm(o, view.next_states) : null,
     contractor ? uploadForm(o) : null));
 }
 
@@ -319,14 +319,15 @@ const ERROR_FIELDS = new Map([["state", "state"], ["event.label", "event_label"]
   ["appointment.end", "appointment__end"], ["appointment", "appointment__start"], ["actual_start", "actual_start"],
   ["actual_end", "actual_end"], ["invoice_date", "invoice_date"]]);
 
-function executionForm(order) {
+// nextStates: where get_order says this contractor may move the order (the server checks again).
+function executionForm(order, nextStates) {
   const inputs = {};
   const notes = {};
   const general = h("div");
   const result = h("p", { className: "status", "aria-live": "polite" });
   const rows = FIELDS.map(([name, label]) => {
     const input = name === "state"
-      ? stateSelect(name, "", { blank: "(pas de changement d'état)", states: CONTRACTOR_STATES })
+      ? h("select", { name }, stateOptions(nextStates).map((o) => h("option", { value: o.value }, o.label)))
       : h("input", { name, type: INPUT_TYPES[name] ?? "text", min: name === "progress" ? 0 : null,
         max: name === "progress" ? 100 : null });
     inputs[name] = input;

@@ -15,11 +15,15 @@ export const STATE_LABELS = Object.freeze({
   cannot_complete: "non réalisable",
 });
 
-// The states a contractor reports (A6), in the order of an order's life; then the two stops.
-export const CONTRACTOR_STATES = Object.freeze([
-  "acknowledged", "scheduled", "in_progress", "completed", "received", "invoiced", "closed",
-  "on_hold", "cannot_complete",
-]);
+// The choices of the execution form's "new state": no change (an event or progress only), then
+// exactly the states get_order says the caller may move the order to next (`next_states`, read by
+// the platform from its state machine — the rule lives there, not here), with their French labels.
+export const NO_STATE_CHANGE = "(pas de changement d'état)";
+
+export function stateOptions(nextStates) {
+  return [{ value: "", label: NO_STATE_CHANGE },
+    ...(nextStates ?? []).map((state) => ({ value: state, label: stateLabel(state) }))];
+}
 
 export const DOCUMENT_KINDS = Object.freeze({
   intervention_report: "Rapport d'intervention",

@@ -18,7 +18,9 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain.errors import ErrorDetail
-from shared.domain.orders import STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef
+from shared.domain.orders import (
+    STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef, actor_for_role, next_states,
+)
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -74,6 +76,7 @@ class OrderQuery:
     updated_since: dt.datetime | None = None
     limit: int = DEFAULT_LIMIT
     cursor: Cursor | None = None
+    actor: Actor | None = None  # who the caller acts as on an order (each row's next_states)
 
 
 def parse_query(role: str, tenant: str, args: dict[str, str]) -> tuple[OrderQuery | None, list[ErrorDetail]]:
@@ -134,7 +137,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str]) -> tuple[OrderQuer
         manager_id=other if contractor_view else tenant,
         contractor_id=tenant if contractor_view else other,
         across_spaces=contractor_view, state=state, late_only=late in _TRUE, updated_since=since,
-        limit=limit, cursor=cursor,
+        limit=limit, cursor=cursor, actor=actor_for_role(role),
     ), []
 
 
@@ -208,6 +211,9 @@ class OrderSummary(BaseModel):
     site: SiteRef
     state: OrderState
     state_label: str = Field(description="The state in French, as in the A6 annex.")
+    next_states: list[OrderState] = Field(
+        description="The states the caller's role may move the order to next (the state machine's table); "
+                    "empty for a beneficiary and for a closed, cancelled or impossible order.")
     progress: int | None = Field(description="Overall progress in %, as last reported.")
     issued_at: AwareDatetime
     requested_start: dt.date | None
@@ -240,8 +246,9 @@ class OrderList(BaseModel):
 
 
 def summary(order: Order, now: dt.datetime, *, updated_at: dt.datetime, last_event: dict[str, Any] | None,
-            document_count: int) -> OrderSummary:
-    """One row of the list: what a dashboard shows without opening the order."""
+            document_count: int, actor: Actor | None = None) -> OrderSummary:
+    """One row of the list: what a dashboard shows without opening the order; ``actor``: the
+    caller's (its row's ``next_states``)."""
     late = lateness(order, now)
     event = None
     if last_event:
@@ -250,7 +257,8 @@ def summary(order: Order, now: dt.datetime, *, updated_at: dt.datetime, last_eve
     return OrderSummary(
         manager_id=order.manager_id, order_id=order.order_id, contractor_id=order.contractor_id,
         contract_id=order.contract_id, title=order.title, site=order.site, state=order.state,
-        state_label=STATE_LABELS[order.state], progress=order.progress, issued_at=order.issued_at,
+        state_label=STATE_LABELS[order.state], next_states=next_states(order, actor), progress=order.progress,
+        issued_at=order.issued_at,
         requested_start=order.requested_start, requested_end=order.requested_end,
         planned_start=order.planned_start, planned_end=order.planned_end, appointment=order.appointment,
         last_sequence=order.last_sequence, last_event_at=order.last_event_at, last_event=event,

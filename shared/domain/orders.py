@@ -234,9 +234,7 @@ class Order(BaseModel):
         return merged
 
     def _check_transition(self, target: OrderState, actor: Actor, merged: dict[str, object]) -> list[ErrorDetail]:
-        candidates = [t for t in TRANSITIONS.get(self.state, ()) if t.to is target]
-        if self.state is OrderState.ON_HOLD:
-            candidates = [t for t in candidates if t.to is self.state_before_hold]
+        candidates = [t for t in open_transitions(self) if t.to is target]
         labels = {"from_label": STATE_LABELS[self.state], "to_label": STATE_LABELS[target]}
         if not candidates:
             allowed = allowed_targets(self)
@@ -319,11 +317,37 @@ TRANSITIONS: dict[OrderState, tuple[Transition, ...]] = {
 }
 
 
-def allowed_targets(order: Order) -> list[OrderState]:
-    targets = [t.to for t in TRANSITIONS.get(order.state, ())]
+def open_transitions(order: Order) -> list[Transition]:
+    """The rows of ``TRANSITIONS`` open to this order now: those of its state, except that an
+    order on hold resumes only to the state it left (it may still be cancelled or declared
+    impossible). ``Order.check``, ``allowed_targets`` and ``next_states`` all read this."""
+    transitions = list(TRANSITIONS.get(order.state, ()))
     if order.state is OrderState.ON_HOLD:
-        targets = [t for t in targets if t not in HOLDABLE_STATES or t is order.state_before_hold]
-    return targets
+        transitions = [t for t in transitions if t.to not in HOLDABLE_STATES or t.to is order.state_before_hold]
+    return transitions
+
+
+def allowed_targets(order: Order) -> list[OrderState]:
+    return [t.to for t in open_transitions(order)]
+
+
+def next_states(order: Order, actor: Actor | None) -> list[OrderState]:
+    """The states ``actor`` may move this order to next, in the table's order (none for no actor).
+
+    What a form offers; the requirements of each move (dates, reason) are still checked when the
+    report arrives (``Order.check``), as is everything else."""
+    if actor is None:
+        return []
+    return [t.to for t in open_transitions(order) if actor in t.by]
+
+
+# The actor each signed-in role acts as on an order; a beneficiary reads its missions' orders but
+# moves none (change_order_state is the manager's, submit_execution the contractor's).
+ROLE_ACTORS: dict[str, Actor] = {"manager": Actor.MANAGER, "contractor": Actor.CONTRACTOR}
+
+
+def actor_for_role(role: str) -> Actor | None:
+    return ROLE_ACTORS.get(role)
 
 
 # --- what changes an order -----------------------------------------------------------------

@@ -70,7 +70,7 @@ def list_orders(query: OrderQuery, index: OrderIndex, clock: Clock, scan_limit: 
     counts = index.document_counts(paths) if paths else {}
     return rules.OrderList(
         orders=[rules.summary(row.order, now, updated_at=row.updated_at, last_event=events.get(row.path),
-                              document_count=counts.get(row.path, 0)) for row in picked],
+                              document_count=counts.get(row.path, 0), actor=query.actor) for row in picked],
         next_cursor=next_cursor.encode() if next_cursor else None,
         as_of=now,
     ).model_dump(mode="json")

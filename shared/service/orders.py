@@ -10,7 +10,7 @@ from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder, ManagerDecision
-from shared.domain.orders import Actor, Order
+from shared.domain.orders import Actor, Order, actor_for_role, next_states
 from shared.ports import Changes, Clock, ConcurrencyConflict, EventRecord, OutboxMessage, Publisher, Store, digest
 from shared.service import deadlines, outbox
 from shared.service.retry import with_optimistic_retry
@@ -127,6 +127,15 @@ def get_order(manager_id: str, order_id: str, store: Store, contractor_id: str |
     if current is None or (contractor_id is not None and current.value.contractor_id != contractor_id):
         raise NotFound(order_id)
     return current.value
+
+
+def order_view(manager_id: str, order_id: str, role: str, store: Store, contractor_id: str | None = None) -> dict:
+    """What get_order answers: the order, its total, the states the caller's role may move it to
+    next (from the transition table) and its history. NotFound as ``get_order``."""
+    order = get_order(manager_id, order_id, store, contractor_id=contractor_id)
+    return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
+            "next_states": [s.value for s in next_states(order, actor_for_role(role))],
+            "events": store.list_events(manager_id, order_id)}
 
 
 def _same_order(a: Order, b: Order) -> bool:

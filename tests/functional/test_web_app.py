@@ -187,9 +187,12 @@ def test_signed_in_with_a_password_a_contractor_lists_reports_and_sees_its_error
     listed = requests.get(config["functions"]["list_orders"] + "/", headers=headers, timeout=30)
     assert listed.status_code == 200 and listed.headers["Access-Control-Allow-Origin"] == web_origin(platform)
     assert {o["order_id"] for o in listed.json()["orders"]} == {"BC-A1", "BC-A2", "BC-A3", "BC-B1"}
-    order = requests.get(config["functions"]["get_order"] + "/", params={"manager_id": "mgr-other",
-                                                                         "order_id": "BC-B1"},
-                         headers=headers, timeout=30).json()["order"]
+    view = requests.get(config["functions"]["get_order"] + "/", params={"manager_id": "mgr-other",
+                                                                        "order_id": "BC-B1"},
+                        headers=headers, timeout=30).json()
+    order = view["order"]
+    # Then the order to acknowledge offers the contractor exactly its moves from the state machine
+    assert view["next_states"] == ["acknowledged", "cannot_complete"]
     report = {"manager_id": "mgr-other", "order_id": "BC-B1", "sequence": order["last_sequence"] + 1,
               "state": "acknowledged", "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
               "event": {"label": "Commande prise en compte"}, "site_lead": {
@@ -211,6 +214,10 @@ def test_signed_in_with_a_password_a_contractor_lists_reports_and_sees_its_error
     manager = emulator_token(platform.project_id, "u-mgr", role="manager", tenant="mgr-other")
     [first, *_] = list_orders(platform, manager).json()["orders"]
     assert (first["order_id"], first["state"]) == ("BC-B1", "acknowledged")
+    # And the manager is offered its own moves only, on the row and on the order
+    managers_view = requests.get(platform.url("get_order") + "/", params={"order_id": "BC-B1"}, timeout=30,
+                                 headers={"Authorization": f"Bearer {manager}"}).json()
+    assert first["next_states"] == managers_view["next_states"] == ["on_hold", "cancelled"]
     # And the session is refreshed on the Secure Token endpoint into a token that still works
     refreshed = requests.post(auth["refresh_url"], params={"key": auth["api_key"]}, timeout=30,
                               data={"grant_type": "refresh_token", "refresh_token": tokens["refreshToken"]})

@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  CONTRACTOR_STATES, STATE_LABELS, authErrorMessage, buildExecutionReport, changedRows, decodeClaims,
+  NO_STATE_CHANGE, STATE_LABELS, authErrorMessage, buildExecutionReport, changedRows, decodeClaims,
   errorsByField, fieldOf, listQuery, localDateTimeToIso, needsRefresh, nextSequence, scheduleText, stateLabel,
+  stateOptions,
 } from "../../web/logic.mjs";
 
 const PARIS_WINTER = () => 60;
@@ -20,8 +21,20 @@ test("every state of the A6 annex has its French contractual label", () => {
   assert.deepEqual(Object.values(STATE_LABELS).slice(0, 8), annex);
   assert.equal(stateLabel("on_hold"), "suspendu");
   assert.equal(stateLabel("cannot_complete"), "non réalisable");
-  assert.ok(CONTRACTOR_STATES.every((s) => s in STATE_LABELS));
-  assert.ok(!CONTRACTOR_STATES.includes("cancelled"), "cancelling is the manager's decision");
+});
+
+test("the form offers no state change first, then only the next states get_order gave, in French", () => {
+  // Given the next states of a scheduled order for its contractor (get_order's next_states)
+  const options = stateOptions(["in_progress", "on_hold", "cannot_complete"]);
+  // Then the form offers "no change" (an event or progress only) and exactly those, labelled in French
+  assert.deepEqual(options, [
+    { value: "", label: NO_STATE_CHANGE }, { value: "in_progress", label: "en cours" },
+    { value: "on_hold", label: "suspendu" }, { value: "cannot_complete", label: "non réalisable" }]);
+  // And a terminal order (nothing next), or an answer without next_states, offers no state at all
+  assert.deepEqual(stateOptions([]), [{ value: "", label: "(pas de changement d'état)" }]);
+  assert.deepEqual(stateOptions(undefined).map((o) => o.value), [""]);
+  // And a state the labels do not know is still offered under its own name rather than hidden
+  assert.deepEqual(stateOptions(["new_state"]).at(-1), { value: "new_state", label: "new_state" });
 });
 
 test("a datetime-local value gets the offset of its own local time", () => {
