@@ -1,7 +1,8 @@
 """list_incidents — HTTPS GET: incidents with their state and where D8 stands (B9).
 
 A reporter (manager, contractor, beneficiary, purchasing body) sees the incidents its tenant
-reported in that role; the operator sees all. ``?state=`` and ``?severity=`` filter.
+reported in that role; the operator sees all. ``?state=`` and ``?severity=`` filter; pages of
+``?limit=`` (50, at most 200), newest first, ``?cursor=`` the previous page's ``next_cursor``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ def _list(req: http.Request) -> http.Answer:
     if errors:
         raise http.Problem(400, errors)
     p = req.principal
-    found = incidents.list_incidents(p.role, p.tenant, filters, bootstrap.get("incidents"), bootstrap.clock())
-    return http.Answer(200, {"incidents": found, "count": len(found)})
+    return http.Answer(200, incidents.list_incidents(p.role, p.tenant, filters, bootstrap.get("incidents"),
+                                                     bootstrap.clock()))
 
 
 @functions_framework.http

@@ -41,7 +41,10 @@ from shared.domain.identity import AccountRequest, CreateAccount, RequestAccount
 from shared.domain.messages import (
     EventType, ExecutionReport, IssueOrder, ManagerDecision, MessageRef, Reply, ReplyStatus,
 )
+from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
+from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
 from shared.domain.incidents import AcknowledgeIncident, Incident, IncidentState, ReportIncident, ResolveIncident
+from shared.domain.incidents import list_filters as incident_list_filters
 from shared.domain.property_tree import ImportPropertyTree
 from shared.domain import order_list as order_list_rules
 from shared.domain.order_list import Cursor, OrderList
@@ -645,12 +648,14 @@ class IncidentView(Incident):
 
 
 class IncidentList(BaseModel):
-    """What list_incidents answers: the caller's incidents (the operator: all), most recent first."""
+    """What list_incidents answers: one page of the caller's incidents (the operator: all), newest first."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentList")
 
     incidents: list[IncidentView]
-    count: int = Field(description="How many incidents are listed (at most 500).")
+    count: int = Field(description="How many incidents this page holds (at most `limit`).")
+    next_cursor: str | None = Field(description="Pass it as ?cursor= (same filters) for the next page; null on the "
+                                                "last page. Opaque.")
 
 
 # name → (model, JSON Schema mode). Validation: the platform receives it; serialization: it sends it.
@@ -1550,7 +1555,7 @@ class _Issue5Story:
         resolved = acknowledged.move(IncidentState.RESOLVED, _utc("2026-03-12T10:05:00Z"), OPERATOR_UID,
                                      self.resolve["resolution"])
         self.incident_resolved = {**_json(resolved), "d8_state": resolved.d8_status(_utc("2026-03-12T10:05:00Z"))}
-        self.incident_list = {"incidents": [self.incident_resolved], "count": 1}
+        self.incident_list = {"incidents": [self.incident_resolved], "count": 1, "next_cursor": None}
         reported = Incident.model_validate({k: v for k, v in self.incident_reported.items() if k != "d8_state"})
         self.incident_not_acknowledged = self._refused(
             lambda: reported.move(IncidentState.RESOLVED, _utc("2026-03-12T08:00:00Z"), OPERATOR_UID, "r"))
@@ -2423,23 +2428,30 @@ def _reads_and_closures_operations(p: _Platform, refs: dict[str, str], path_item
 
     # list_incidents --------------------------------------------------------------------------
     list_errors = _common_problems("list_incidents", post=False)
-    list_errors["400"] = _problem_response("A filter is not one of its values.", {
+    list_errors["400"] = _problem_response("A filter is not one of its values, or the cursor is not one we gave.", {
         "bad_filters": _problem(400, [
             ErrorDetail.of("query.state", "INVALID_VALUE", detail="reported, acknowledged ou resolved attendu"),
             ErrorDetail.of("query.severity", "INVALID_VALUE", detail="1, 2, 3 ou 4 attendu")], cid0,
-            instance="/list_incidents")})
+            instance="/list_incidents"),
+        "bad_cursor": _problem(400, incident_list_filters({"cursor": "pas-un-curseur"})[1], cid1,
+                               instance="/list_incidents")})
     path_item("list_incidents", {
         "summary": "List incidents with their state and where D8 stands",
         "description": (
             "A reporter (manager, contractor, beneficiary, purchasing body) lists the incidents its tenant reported "
             "in that role; the operator lists every incident. Each comes with `d8_state`: running until the first "
-            "response is due, missed after it, met or missed once acknowledged. Most recent first, at most 500."),
+            "response is due, missed after it, met or missed once acknowledged. Newest first (reported time, then "
+            "id), one page at a time: `limit` per page, `next_cursor` for the next (null on the last page)."),
         "tags": ["manager", "contractor", "beneficiary", "operator"],
         "parameters": [_query("state", "Optional: reported, acknowledged or resolved.", "acknowledged"),
                        _query("severity", "Optional: 1 to 4.", "2"),
+                       _query("limit", f"Incidents per page, 1 to {INCIDENT_MAX_LIMIT} "
+                                       f"(default {INCIDENT_DEFAULT_LIMIT}).", "50"),
+                       _query("cursor", "next_cursor of the previous page, with the same filters (opaque).",
+                              "eyJ0Ijo..."),
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
-            "200": _json_response("The incidents, most recent first.", refs["IncidentList"],
+            "200": _json_response("One page of incidents, newest first.", refs["IncidentList"],
                                   {"one": ("One resolved incident", i5.incident_list)}),
             **list_errors,
         },

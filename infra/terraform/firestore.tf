@@ -101,6 +101,46 @@ resource "google_firestore_index" "order_list" {
   }
 }
 
+# list_incidents (docs/penalties.md) pages newest first, after equality filters:
+#   a reporter: incidents where reporter_tenant == <tenant> and reporter_role == <role>
+#               [where state ==] [where severity ==] order by reported_at desc, __name__ desc
+#   the operator: every incident, same optional filters (no filter: the single-field index serves).
+# (the emulator needs none).
+locals {
+  incident_list_indexes = {
+    state                   = ["state"]
+    severity                = ["severity"]
+    state_severity          = ["state", "severity"]
+    reporter                = ["reporter_tenant", "reporter_role"]
+    reporter_state          = ["reporter_tenant", "reporter_role", "state"]
+    reporter_severity       = ["reporter_tenant", "reporter_role", "severity"]
+    reporter_state_severity = ["reporter_tenant", "reporter_role", "state", "severity"]
+  }
+}
+
+resource "google_firestore_index" "incident_list" {
+  for_each = local.incident_list_indexes
+
+  project     = var.project_id
+  database    = google_firestore_database.default.name
+  collection  = "incidents"
+  query_scope = "COLLECTION"
+
+  dynamic "fields" {
+    for_each = each.value
+    content {
+      field_path = fields.value
+      order      = "ASCENDING"
+    }
+  }
+
+  fields {
+    field_path = "reported_at"
+    order      = "DESCENDING"
+  }
+  # __name__ DESCENDING follows, added by Firestore after the last field, in its direction.
+}
+
 # accrue_penalties' hourly sweep finds every deadline whose next check has passed, in every
 # manager's space (docs/penalties.md):
 #   collection group "deadlines" where next_check_at <= now order by next_check_at

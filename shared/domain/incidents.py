@@ -8,7 +8,12 @@ variants in shared/domain/deadlines.py: 1 and 2 → 1 elapsed hour, 3 → 8 work
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import json
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
@@ -120,12 +125,47 @@ def severity_variant(severity: int) -> str:
     return str(severity)
 
 
-LIST_LIMIT = 500  # at most this many incidents per answer, most recent first
+DEFAULT_LIMIT = 50  # incidents per page of list_incidents
+MAX_LIMIT = 200
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class IncidentCursor:
+    """Where the previous page of a list stopped: its last incident's reported time and id.
+
+    Lists are newest first by (reported_at, incident_id); the next page starts strictly after.
+    Opaque to clients (base64url JSON); a cursor that does not decode is INVALID_CURSOR.
+    """
+
+    reported_at: dt.datetime
+    incident_id: str
+
+    @classmethod
+    def after(cls, incident: Incident) -> IncidentCursor:
+        return cls(incident.reported_at, incident.incident_id)
+
+    def encode(self) -> str:
+        raw = json.dumps({"t": self.reported_at.isoformat(), "i": self.incident_id}, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    @classmethod
+    def decode(cls, token: str) -> IncidentCursor | None:
+        try:
+            data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            at = dt.datetime.fromisoformat(data["t"])
+            incident_id = data["i"]
+        except (binascii.Error, ValueError, KeyError, TypeError):
+            return None
+        if at.tzinfo is None or not isinstance(incident_id, str) or not _ID.match(incident_id):
+            return None
+        return cls(at, incident_id)
 
 
 def list_filters(args: dict[str, str]) -> tuple[dict[str, object], list[ErrorDetail]]:
-    """The filters of a list request (``state``, ``severity``), or every error in the query."""
-    filters: dict[str, object] = {}
+    """The query of a list request — ``state``, ``severity``, ``limit`` (1–200, 50 by default) and
+    ``cursor`` (the previous page's ``next_cursor``) — or every error in it."""
+    filters: dict[str, object] = {"limit": DEFAULT_LIMIT}
     errors: list[ErrorDetail] = []
     state = args.get("state")
     if state:
@@ -140,4 +180,17 @@ def list_filters(args: dict[str, str]) -> tuple[dict[str, object], list[ErrorDet
             filters["severity"] = int(severity)
         else:
             errors.append(ErrorDetail.of("query.severity", "INVALID_VALUE", detail="1, 2, 3 ou 4 attendu"))
+    limit = args.get("limit")
+    if limit:
+        if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+            errors.append(ErrorDetail.of("query.limit", "OUT_OF_RANGE", detail=f"entre 1 et {MAX_LIMIT}"))
+        else:
+            filters["limit"] = int(limit)
+    cursor = args.get("cursor")
+    if cursor:
+        decoded = IncidentCursor.decode(cursor)
+        if decoded is None:
+            errors.append(ErrorDetail.of("query.cursor", "INVALID_CURSOR"))
+        else:
+            filters["cursor"] = decoded
     return filters, errors

@@ -14,7 +14,8 @@ from typing import Any, Protocol
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.incidents import (
-    LIST_LIMIT, AcknowledgeIncident, Incident, IncidentState, ReportIncident, ResolveIncident, severity_variant,
+    DEFAULT_LIMIT, AcknowledgeIncident, Incident, IncidentCursor, IncidentState, ReportIncident, ResolveIncident,
+    severity_variant,
 )
 from shared.ports import Clock, Versioned, digest
 from shared.service import deadlines as dls
@@ -27,8 +28,11 @@ class Incidents(Protocol):
     def get(self, incident_id: str) -> Versioned[Incident] | None: ...
     def create(self, incident: Incident) -> bool: ...  # False when it already exists
     def update(self, incident: Incident, version: Any) -> None: ...  # ConcurrencyConflict if it changed
-    def list(self, reporter: tuple[str, str] | None, state: str | None, severity: int | None,
-             limit: int) -> list[Incident]: ...  # reporter = (tenant, role); None: every reporter
+    def page(self, reporter: tuple[str, str] | None, state: str | None, severity: int | None,
+             after: IncidentCursor | None, size: int) -> list[Incident]:
+        """Up to ``size`` incidents, newest first by (reported_at, incident_id), strictly after
+        ``after``; reporter = (tenant, role), None: every reporter."""
+        ...
 
 
 def incident_id_for(role: str, tenant: str, idempotency_key: str) -> str:
@@ -108,14 +112,20 @@ def resolve_incident(uid: str, command: ResolveIncident, incidents: Incidents, c
 
 
 def list_incidents(role: str, tenant: str, filters: dict[str, Any], incidents: Incidents,
-                   clock: Clock) -> list[dict[str, Any]]:
-    """The operator sees every incident; any other caller only those it reported (same tenant and role).
+                   clock: Clock) -> dict[str, Any]:
+    """One page of incidents: the operator sees every incident; any other caller only those it
+    reported (same tenant and role). Newest first by reported time then id, ``limit`` per page
+    (``filters`` from ``list_filters``); ``next_cursor`` is null on the last page.
 
-    Each comes with where its D8 stands now (``d8_state``), most recent first.
+    Each comes with where its D8 stands now (``d8_state``).
     """
     reporter = None if role == "operator" else (tenant, role)
     state = filters.get("state")
-    found = incidents.list(reporter, state.value if state else None, filters.get("severity"), LIST_LIMIT)
+    limit = int(filters.get("limit", DEFAULT_LIMIT))
+    found = incidents.page(reporter, state.value if state else None, filters.get("severity"),
+                           filters.get("cursor"), limit + 1)
+    page, more = found[:limit], len(found) > limit
     now = clock.now()
-    found.sort(key=lambda i: i.reported_at, reverse=True)
-    return [{**i.model_dump(mode="json"), "d8_state": i.d8_status(now)} for i in found]
+    return {"incidents": [{**i.model_dump(mode="json"), "d8_state": i.d8_status(now)} for i in page],
+            "count": len(page),
+            "next_cursor": IncidentCursor.after(page[-1]).encode() if more and page else None}

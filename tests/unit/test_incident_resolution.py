@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from shared.domain.errors import DomainError
-from shared.domain.incidents import IncidentState, ResolveIncident, list_filters
+from shared.domain.incidents import IncidentCursor, IncidentState, ResolveIncident, list_filters
 from shared.ports import ConcurrencyConflict, Versioned
 from shared.service import incidents as svc
 from tests.fakes import FixedClock
@@ -28,10 +28,16 @@ class Incidents:
         self.updates += 1
         self.data[incident.incident_id] = (incident, version + 1)
 
-    def list(self, reporter, state, severity, limit):
-        return [i for i, _ in self.data.values()
-                if (reporter is None or (i.reporter_tenant, i.reporter_role) == reporter)
-                and (state is None or i.state.value == state) and (severity is None or i.severity == severity)][:limit]
+    def page(self, reporter, state, severity, after, size):
+        # what the Firestore query does: equality filters, newest first by (reported_at, id), after the cursor
+        key = lambda i: (i.reported_at, i.incident_id)  # noqa: E731
+        found = sorted((i for i, _ in self.data.values()
+                        if (reporter is None or (i.reporter_tenant, i.reporter_role) == reporter)
+                        and (state is None or i.state.value == state) and (severity is None or i.severity == severity)),
+                       key=key, reverse=True)
+        if after is not None:
+            found = [i for i in found if key(i) < (after.reported_at, after.incident_id)]
+        return found[:size]
 
 
 def test_resolving_an_acknowledged_incident_records_the_resolution_once():
@@ -79,10 +85,11 @@ def test_a_reporter_lists_its_own_incidents_and_the_operator_all_filtered_by_sta
         IncidentState.ACKNOWLEDGED, REPORTED, "op")
     store, clock = Incidents(mine, mine_later, same_tenant_other_role, other), FixedClock(REPORTED)
     # When the contractor lists, then the operator lists everything, acknowledged ones, severity 3
-    listed = svc.list_incidents("contractor", "ctr-test", {}, store, clock)
-    everything = svc.list_incidents("operator", "platform", {}, store, clock)
-    acknowledged = svc.list_incidents("operator", "platform", list_filters({"state": "acknowledged"})[0], store, clock)
-    severe = svc.list_incidents("operator", "platform", list_filters({"severity": "3"})[0], store, clock)
+    listed = svc.list_incidents("contractor", "ctr-test", {}, store, clock)["incidents"]
+    everything = svc.list_incidents("operator", "platform", {}, store, clock)["incidents"]
+    acknowledged = svc.list_incidents("operator", "platform", list_filters({"state": "acknowledged"})[0], store,
+                                      clock)["incidents"]
+    severe = svc.list_incidents("operator", "platform", list_filters({"severity": "3"})[0], store, clock)["incidents"]
     # Then the contractor sees its two, most recent first, each with D8's state; the operator sees as filtered
     assert [(i["incident_id"], i["d8_state"]) for i in listed] == [("inc-2", "running"), ("inc-1", "running")]
     assert {i["incident_id"] for i in everything} == {"inc-1", "inc-2", "inc-3", "inc-4"}
@@ -91,5 +98,36 @@ def test_a_reporter_lists_its_own_incidents_and_the_operator_all_filtered_by_sta
 
 
 def test_list_filters_name_each_bad_query_parameter():
-    _, errors = list_filters({"state": "closed", "severity": "5"})
-    assert [(e.field, e.code) for e in errors] == [("query.state", "INVALID_VALUE"), ("query.severity", "INVALID_VALUE")]
+    _, errors = list_filters({"state": "closed", "severity": "5", "limit": "201", "cursor": "bm9wZQ"})
+    assert [(e.field, e.code) for e in errors] == [
+        ("query.state", "INVALID_VALUE"), ("query.severity", "INVALID_VALUE"),
+        ("query.limit", "OUT_OF_RANGE"), ("query.cursor", "INVALID_CURSOR")]
+    assert list_filters({})[0] == {"limit": 50} and list_filters({"limit": "200"})[0]["limit"] == 200
+
+
+def test_a_cursor_round_trips_and_a_tampered_one_does_not_decode():
+    cursor = IncidentCursor(REPORTED, "inc-0123456789abcdef01234567")
+    assert IncidentCursor.decode(cursor.encode()) == cursor
+    token = cursor.encode()
+    for tampered in (token[:-3], token + "x", "e30", "eyJ0IjoiMjAyNi0wMy0xMlQwNzo1MjowMCIsImkiOiJpbmMtMSJ9"):
+        assert IncidentCursor.decode(tampered) is None, tampered  # truncated, padded, {}, a naive time
+
+
+def test_pages_follow_each_other_newest_first_with_ties_broken_by_id_until_the_last():
+    # Given five incidents of one reporter, two of them reported at the same instant, and one of another reporter
+    same = REPORTED + dt.timedelta(hours=2)
+    times = (REPORTED, REPORTED + dt.timedelta(hours=1), same, same, REPORTED + dt.timedelta(hours=3))
+    mine = [an_incident(incident_id=f"inc-{n}", reported_at=at) for n, at in enumerate(times, start=1)]
+    store, clock = Incidents(*mine, an_incident(incident_id="inc-9", reporter_tenant="ctr-other")), FixedClock(REPORTED)
+    # When the reporter walks its list two at a time
+    pages, cursor = [], None
+    while True:
+        query = list_filters({"limit": "2", **({"cursor": cursor} if cursor else {})})[0]
+        page = svc.list_incidents("contractor", "ctr-test", query, store, clock)
+        pages.append([i["incident_id"] for i in page["incidents"]])
+        assert page["count"] == len(page["incidents"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    # Then it sees each of its own once, newest first, the tie by id, and the last page ends the list
+    assert pages == [["inc-5", "inc-4"], ["inc-3", "inc-2"], ["inc-1"]]
