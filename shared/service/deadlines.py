@@ -20,7 +20,7 @@ from shared.domain import deadlines as dl
 from shared.domain import penalties
 from shared.domain.deadlines import Deadline, DeadlineState, Length
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.orders import Order, OrderState
+from shared.domain.orders import TERMINAL_STATES, Order, OrderState
 from shared.domain.penalties import (
     DecisionAction, PenaltyEntry, PenaltyTerms, Statement, entries_due, statement,
 )
@@ -347,12 +347,13 @@ def format_corrected(store, manager_id: str, order: Order, sequence: int, messag
 
 
 def follow_order(store, before: Order, after: Order, at: dt.datetime, ref: str) -> list[DeadlineWrite]:
-    """An order going on hold pauses its running deadlines; resuming it resumes them."""
+    """An order going on hold pauses its running deadlines; resuming it resumes them. A held order
+    cancelled or declared impossible does not resume: its deadlines stay paused."""
     if before.state is after.state:
         return []
     if after.state is OrderState.ON_HOLD:
         change = lambda d: d.pause(at, ref) if d.kind_spec.pausable else d  # noqa: E731
-    elif before.state is OrderState.ON_HOLD:
+    elif before.state is OrderState.ON_HOLD and after.state not in TERMINAL_STATES:
         change = lambda d: d.resume(at, ref)  # noqa: E731
     else:
         return []

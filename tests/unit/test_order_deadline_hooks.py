@@ -70,3 +70,21 @@ def test_an_order_on_hold_pauses_its_running_deadlines_and_resuming_resumes_them
     assert resumed.state is DeadlineState.RUNNING and resumed.due_at > clock.at
     assert f"D3-Q1-v{resumed.version}" in queue.tasks
     assert queue.tasks[f"D3-Q1-v{resumed.version}"]["schedule_time"] == resumed.due_at
+
+
+def test_a_held_order_cancelled_by_its_manager_keeps_its_deadlines_paused():
+    store, queue = a_store(OrderState.SCHEDULED), RecordingTaskQueue()
+    timers, clock = svc.Timers(queue, "http://accrue/"), FixedClock(NOW)
+    # Given a deadline of an order put on hold
+    svc.start_deadline("D3", "D3-Q1", tenant_id=MANAGER, territory="69", started_at=NOW, ref="quote-req",
+                       order_id="BC-2026-014", store=store, timers=timers, clock=clock)
+    hold = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "on_hold", "reason": "Accès impossible",
+                                           "occurred_at": NOW.isoformat()}, strict=False)
+    change_order_state(MANAGER, hold, store, clock, timers=timers)
+    # When the manager cancels the held order (a move the state machine offers it)
+    cancel = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "cancelled", "reason": "Doublon",
+                                             "occurred_at": NOW.isoformat()}, strict=False)
+    cancelled = change_order_state(MANAGER, cancel, store, clock, timers=timers)
+    # Then the order is cancelled and its deadline is not resumed: no penalty runs on a cancelled order
+    assert cancelled.state is OrderState.CANCELLED
+    assert store.get_deadline(MANAGER, "D3-Q1").value.state is DeadlineState.PAUSED
