@@ -347,13 +347,17 @@ def format_corrected(store, manager_id: str, order: Order, sequence: int, messag
 
 
 def follow_order(store, before: Order, after: Order, at: dt.datetime, ref: str) -> list[DeadlineWrite]:
-    """An order going on hold pauses its running deadlines; resuming it resumes them. A held order
-    cancelled or declared impossible does not resume: its deadlines stay paused."""
+    """An order going on hold pauses its running deadlines; resuming it resumes them. An order that
+    ends (closed, cancelled, declared impossible — held or not) ends its open deadlines: what awaited
+    it can no longer come (e.g. F1's corrected message), so a running or paused one is cancelled and
+    a missed one stops accruing there (the days already owed stay in the ledger)."""
     if before.state is after.state:
         return []
-    if after.state is OrderState.ON_HOLD:
+    if after.state in TERMINAL_STATES:
+        change = lambda d: _end_with_order(d, at, ref, after.state)  # noqa: E731
+    elif after.state is OrderState.ON_HOLD:
         change = lambda d: d.pause(at, ref) if d.kind_spec.pausable else d  # noqa: E731
-    elif before.state is OrderState.ON_HOLD and after.state not in TERMINAL_STATES:
+    elif before.state is OrderState.ON_HOLD:
         change = lambda d: d.resume(at, ref)  # noqa: E731
     else:
         return []
@@ -363,6 +367,13 @@ def follow_order(store, before: Order, after: Order, at: dt.datetime, ref: str) 
         if changed != current.value:
             writes.append(DeadlineWrite(changed, current.version))
     return writes
+
+
+def _end_with_order(d: Deadline, at: dt.datetime, ref: str, state: OrderState) -> Deadline:
+    current = d.check(at) if d.state is DeadlineState.RUNNING else d
+    if current.state is DeadlineState.MISSED:
+        return current.stop(at, ref)
+    return d.cancel(at, ref, f"commande terminée ({state.value})")
 
 
 def arm_all(writes: list[DeadlineWrite], timers: Timers | None, now: dt.datetime) -> None:

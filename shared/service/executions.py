@@ -191,10 +191,13 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
                                                     _territory(store, changes.order, contract))
             changes.deadlines.append(write)
             changes.penalties.extend(entries)
-        changes.deadlines.extend(deadlines.follow_order(store, order_before, changes.order, report.occurred_at,
-                                                        msg.key))
-        changes.deadlines.extend(deadlines.format_corrected(store, report.manager_id, changes.order, report.sequence,
-                                                           msg.key, msg.received_at))
+        corrected = deadlines.format_corrected(store, report.manager_id, changes.order, report.sequence,
+                                               msg.key, msg.received_at)
+        stopped = {w.deadline.deadline_id for w in corrected}  # one write per deadline in a commit
+        changes.deadlines.extend(w for w in deadlines.follow_order(store, order_before, changes.order,
+                                                                   report.occurred_at, msg.key)
+                                 if w.deadline.deadline_id not in stopped)
+        changes.deadlines.extend(corrected)
     reply_message, changes.inbox = reply_records(msg, reply, now)
     changes.outbox.append(reply_message)
     store.commit(changes)

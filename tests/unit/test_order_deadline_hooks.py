@@ -72,7 +72,7 @@ def test_an_order_on_hold_pauses_its_running_deadlines_and_resuming_resumes_them
     assert queue.tasks[f"D3-Q1-v{resumed.version}"]["schedule_time"] == resumed.due_at
 
 
-def test_a_held_order_cancelled_by_its_manager_keeps_its_deadlines_paused():
+def test_a_held_order_cancelled_by_its_manager_cancels_its_paused_deadlines():
     store, queue = a_store(OrderState.SCHEDULED), RecordingTaskQueue()
     timers, clock = svc.Timers(queue, "http://accrue/"), FixedClock(NOW)
     # Given a deadline of an order put on hold
@@ -85,6 +85,30 @@ def test_a_held_order_cancelled_by_its_manager_keeps_its_deadlines_paused():
     cancel = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "cancelled", "reason": "Doublon",
                                              "occurred_at": NOW.isoformat()}, strict=False)
     cancelled = change_order_state(MANAGER, cancel, store, clock, timers=timers)
-    # Then the order is cancelled and its deadline is not resumed: no penalty runs on a cancelled order
+    # Then the order is cancelled and its deadline is not resumed but cancelled: no penalty runs on it
     assert cancelled.state is OrderState.CANCELLED
-    assert store.get_deadline(MANAGER, "D3-Q1").value.state is DeadlineState.PAUSED
+    ended = store.get_deadline(MANAGER, "D3-Q1").value
+    assert ended.state is DeadlineState.CANCELLED and ended.next_check_at is None
+    assert ended.evidence[-1].note == "commande terminée (cancelled)"
+
+
+def test_an_order_that_ends_stops_the_accrual_of_its_missed_f1_and_keeps_the_days_owed():
+    store, queue = a_store(OrderState.ACKNOWLEDGED), RecordingTaskQueue()
+    timers, clock = svc.Timers(queue, "http://accrue/"), FixedClock(NOW)
+    # Given a message rejected for its format: F1 is missed at once and accrues a day per started day
+    [f1] = svc.non_compliant_format(store, MANAGER, store.get_order(MANAGER, "BC-2026-014").value, 2, "msg-bad",
+                                    NOW, ["INVALID_FORMAT"])
+    store.commit(svc.Changes(deadlines=[f1]))
+    clock.advance(days=2, hours=1)
+    svc.process(MANAGER, f1.deadline.deadline_id, store, clock)
+    assert len(store.ledger(f1.deadline.deadline_id)) == 3
+    # When the manager cancels the order before any corrected message came
+    cancel = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "cancelled", "reason": "Abandon",
+                                             "occurred_at": clock.at.isoformat()}, strict=False)
+    change_order_state(MANAGER, cancel, store, clock, timers=timers)
+    # Then F1 stays missed but stops there: the three days owed stand, and a week later none more accrue
+    ended = store.get_deadline(MANAGER, f1.deadline.deadline_id).value
+    assert ended.state is DeadlineState.MISSED and ended.stopped_at == clock.at
+    clock.advance(days=7)
+    svc.process(MANAGER, f1.deadline.deadline_id, store, clock)
+    assert len(store.ledger(f1.deadline.deadline_id)) == 3
