@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from collections.abc import Collection
 import json
 import re
 from dataclasses import dataclass
@@ -79,7 +80,8 @@ class OrderQuery:
     actor: Actor | None = None  # who the caller acts as on an order (each row's next_states)
 
 
-def parse_query(role: str, tenant: str, args: dict[str, str]) -> tuple[OrderQuery | None, list[ErrorDetail]]:
+def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection[str] = ()
+                ) -> tuple[OrderQuery | None, list[ErrorDetail]]:
     """The query of a GET list_orders, scoped by the caller's role and tenant (from its token).
 
     A manager (or a beneficiary, the manager of its missions' orders) lists its own space and may
@@ -137,7 +139,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str]) -> tuple[OrderQuer
         manager_id=other if contractor_view else tenant,
         contractor_id=tenant if contractor_view else other,
         across_spaces=contractor_view, state=state, late_only=late in _TRUE, updated_since=since,
-        limit=limit, cursor=cursor, actor=actor_for_role(role),
+        limit=limit, cursor=cursor, actor=actor_for_role(role, rights),
     ), []
 
 

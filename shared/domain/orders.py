@@ -8,7 +8,7 @@ it and returns the new order or every error found — never a silent no-op.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -344,10 +344,16 @@ def next_states(order: Order, actor: Actor | None) -> list[OrderState]:
 # The actor each signed-in role acts as on an order; a beneficiary reads its missions' orders but
 # moves none (change_order_state is the manager's, submit_execution the contractor's).
 ROLE_ACTORS: dict[str, Actor] = {"manager": Actor.MANAGER, "contractor": Actor.CONTRACTOR}
+# The right each of them needs to move an order: what change_order_state and submit_execution require.
+MOVE_RIGHTS: dict[str, str] = {"manager": "orders.write", "contractor": "execution.write"}
 
 
-def actor_for_role(role: str) -> Actor | None:
-    return ROLE_ACTORS.get(role)
+def actor_for_role(role: str, rights: Collection[str]) -> Actor | None:
+    """The actor a signed-in caller moves orders as; none for a role that moves no order, or for a
+    user whose rights were narrowed below the right to move them."""
+    if role not in ROLE_ACTORS or MOVE_RIGHTS[role] not in rights:
+        return None
+    return ROLE_ACTORS[role]
 
 
 # --- what changes an order -----------------------------------------------------------------

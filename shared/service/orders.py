@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from shared import topology
@@ -129,12 +130,14 @@ def get_order(manager_id: str, order_id: str, store: Store, contractor_id: str |
     return current.value
 
 
-def order_view(manager_id: str, order_id: str, role: str, store: Store, contractor_id: str | None = None) -> dict:
-    """What get_order answers: the order, its total, the states the caller's role may move it to
-    next (from the transition table) and its history. NotFound as ``get_order``."""
+def order_view(manager_id: str, order_id: str, role: str, store: Store, contractor_id: str | None = None,
+               rights: Collection[str] = ()) -> dict:
+    """What get_order answers: the order, its total, the states the caller may move it to next (from
+    the transition table; none without the right to move orders) and its history. NotFound as
+    ``get_order``."""
     order = get_order(manager_id, order_id, store, contractor_id=contractor_id)
     return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
-            "next_states": [s.value for s in next_states(order, actor_for_role(role))],
+            "next_states": [s.value for s in next_states(order, actor_for_role(role, rights))],
             "events": store.list_events(manager_id, order_id)}
 
 

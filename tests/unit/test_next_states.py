@@ -62,6 +62,14 @@ def test_a_terminal_order_offers_nothing_to_anyone(terminal):
 
 
 def test_roles_map_to_the_actor_they_act_as_and_a_beneficiary_moves_nothing():
-    assert (actor_for_role("contractor"), actor_for_role("manager")) == (C, M)
-    assert actor_for_role("beneficiary") is None and actor_for_role("operator") is None
-    assert next_states(an_order(state=S.SCHEDULED), actor_for_role("beneficiary")) == []
+    assert (actor_for_role("contractor", {"execution.write"}), actor_for_role("manager", {"orders.write"})) == (C, M)
+    assert actor_for_role("beneficiary", {"orders.write"}) is None and actor_for_role("operator", {"orders.write"}) is None
+    assert next_states(an_order(state=S.SCHEDULED), actor_for_role("beneficiary", {"orders.write"})) == []
+
+
+def test_a_user_whose_rights_were_narrowed_below_moving_orders_is_offered_no_move():
+    # Given a manager's user who may read orders only, and a contractor's who may not report execution
+    # Then neither is offered a state, though their roles could move the order
+    assert actor_for_role("manager", {"orders.read"}) is None
+    assert actor_for_role("contractor", {"orders.read", "documents.write"}) is None
+    assert next_states(an_order(state=S.SCHEDULED), actor_for_role("manager", {"orders.read"})) == []
