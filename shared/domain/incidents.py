@@ -54,7 +54,9 @@ class ReportIncident(_Strict):
     description: Annotated[str, Field(min_length=1, max_length=10_000)]
     order_id: Identifier | None = None
     need_id: Identifier | None = None
-    territory: Territory = "75"  # where working hours are counted (severities 3 and 4)
+    # where working hours are counted (severities 3 and 4); none given: the reporter's own (a
+    # manager's territory, shared/service/incidents.py), else Paris
+    territory: Territory | None = None
 
 
 class ResolveIncident(_Strict):

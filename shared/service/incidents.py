@@ -45,11 +45,12 @@ def report_incident(uid: str, role: str, tenant: str, idempotency_key: str, comm
                     clock: Clock) -> tuple[Incident, Deadline]:
     now = clock.now()
     incident_id = incident_id_for(role, tenant, idempotency_key)
-    planned = dls.plan_deadline("D8", "D8-" + incident_id, tenant_id=tenant, territory=command.territory,
+    territory = command.territory or _reporter_territory(role, tenant, store)
+    planned = dls.plan_deadline("D8", "D8-" + incident_id, tenant_id=tenant, territory=territory,
                                 started_at=now, ref=incident_id, variant=severity_variant(command.severity))
     incident = Incident(incident_id=incident_id, reporter_tenant=tenant, reporter_role=role, reported_by=uid,
                         severity=command.severity, title=command.title, description=command.description,
-                        order_id=command.order_id, need_id=command.need_id, territory=command.territory,
+                        order_id=command.order_id, need_id=command.need_id, territory=territory,
                         reported_at=now, deadline_id=planned.deadline_id, due_at=planned.due_at)
     if not incidents.create(incident):
         existing = incidents.get(incident_id)
@@ -66,6 +67,13 @@ def report_incident(uid: str, role: str, tenant: str, idempotency_key: str, comm
     log.info("incident reported", extra={"incident_id": incident_id, "severity": command.severity,
                                          "due_at": planned.due_at.isoformat()})
     return incident, deadline
+
+
+def _reporter_territory(role: str, tenant: str, store) -> str:
+    """B18: a manager's working hours are those of its own territory (its space, else its account
+    requests); other reporters name theirs, else Paris."""
+    found = store.manager_territory(tenant) if role == "manager" else None
+    return found or dls.DEFAULT_TERRITORY
 
 
 def acknowledge_incident(uid: str, command: AcknowledgeIncident, incidents: Incidents, store: dls.DeadlineStore,

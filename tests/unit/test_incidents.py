@@ -11,6 +11,9 @@ from shared.domain.errors import DomainError
 from shared.domain.incidents import TRANSITIONS, Incident, IncidentState, ReportIncident, severity_variant
 from shared.domain.validation import parse_json
 from shared.service import deadlines as svc
+from shared.service import incidents as incidents_svc
+from tests.deadline_fakes import InMemoryDeadlineStore
+from tests.fakes import FixedClock
 
 # Monday 2 March 2026, 10:00 in Paris.
 REPORTED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -40,8 +43,37 @@ def test_a_report_may_name_an_order_or_a_need():
     # Given a report naming an order
     command, errors = parse_json(ReportIncident, b'{"severity": 3, "title": "t", "description": "d", '
                                                  b'"order_id": "T-1"}')
-    # Then it is accepted, counted in Paris unless told otherwise
-    assert errors == [] and command.order_id == "T-1" and command.territory == "75"
+    # Then it is accepted, with no territory of its own (the reporter's applies)
+    assert errors == [] and command.order_id == "T-1" and command.territory is None
+
+
+class CreatedIncidents:
+    def __init__(self):
+        self.data = {}
+
+    def create(self, incident) -> bool:
+        if incident.incident_id in self.data:
+            return False
+        self.data[incident.incident_id] = incident
+        return True
+
+
+@pytest.mark.parametrize("role, tenant, given, expected", [
+    ("manager", "mgr-reunion", None, "974"),      # a manager's own territory
+    ("manager", "mgr-reunion", "971", "971"),     # unless the report names one
+    ("manager", "mgr-unknown", None, "75"),       # Paris when its territory is not known
+    ("contractor", "ctr-test", None, "75"),       # other reporters name theirs, else Paris
+])
+def test_a_report_without_territory_is_counted_in_the_reporter_s_own(role, tenant, given, expected):
+    store = InMemoryDeadlineStore()
+    store.manager_territories["mgr-reunion"] = "974"
+    body = {"severity": 3, "title": "Export lent", "description": "Plus de 10 minutes"}
+    command = ReportIncident.model_validate({**body, **({"territory": given} if given else {})})
+    # When the incident is reported (severity 3: 8 working hours in the territory)
+    incident, d8 = incidents_svc.report_incident("u-1", role, tenant, "key-1", command, CreatedIncidents(), store,
+                                                 None, FixedClock(REPORTED))
+    # Then the incident and its D8 are counted there
+    assert incident.territory == expected and d8.territory == expected
 
 
 def test_the_incident_moves_reported_acknowledged_resolved_and_never_back():
