@@ -93,34 +93,15 @@ def create_demo_users(manage_account_url: str, project_id: str) -> list[tuple[st
     """Email/password users in the Auth emulator, with the role and tenant claims the demo tokens
     carry, created the way the operator creates accounts (manage_account)."""
     operator = emulator_token(project_id, "operator-demo", role="operator", tenant="platform")
-    results = []
-    for user in DEMO_USERS:
-        request = urllib.request.Request(
-            manage_account_url, data=json.dumps({**user, "password": DEMO_PASSWORD}).encode(), method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {operator}",
-                     "Idempotency-Key": f"seed-user-{user['role']}-{user['tenant']}"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                results.append((user["email"], response.status))
-        except urllib.error.HTTPError as exc:
-            results.append((user["email"], exc.code))
-    return results
+    return [(user["email"], _post(manage_account_url, operator, json.dumps({**user, "password": DEMO_PASSWORD}).encode(),
+                                  f"seed-user-{user['role']}-{user['tenant']}"))
+            for user in DEMO_USERS]
 
 
 def post_demo_orders(receive_order_url: str, project_id: str, now: dt.datetime) -> list[tuple[str, int]]:
     token = emulator_token(project_id, "erp-rhone-habitat", role="manager", tenant=MANAGER["manager_id"])
-    results = []
-    for order in demo_orders(now):
-        request = urllib.request.Request(
-            receive_order_url, data=json.dumps(order).encode(), method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
-                     "Idempotency-Key": f"seed-{order['order_id']}"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                results.append((order["order_id"], response.status))
-        except urllib.error.HTTPError as exc:
-            results.append((order["order_id"], exc.code))
-    return results
+    return [(order["order_id"], _post(receive_order_url, token, json.dumps(order).encode(), f"seed-{order['order_id']}"))
+            for order in demo_orders(now)]
 
 
 # Part B (docs/sourcing.md): a beneficiary, a pool of professionals and one need, dated from today.
