@@ -150,3 +150,40 @@ class RecordingPublisher:
             raise self.fail
         self.published.append((topic, data, attributes, ordering_key))
         return str(len(self.published))
+
+
+class InMemoryDocuments:
+    """DocumentStore in memory, with Firestore's create() preconditions and a per-commit write limit.
+
+    ``crash_after``: that many commits succeed, the next one raises (an instance dying mid-job);
+    ``before_commit``: a concurrent writer, run once just before the next commit."""
+
+    def __init__(self, crash_after: int | None = None):
+        self.data: dict[str, dict[str, Any]] = {}
+        self.commits = 0
+        self.crash_after = crash_after
+        self.before_commit = None
+
+    def get(self, path: str):
+        return Versioned(copy.deepcopy(self.data[path]), 1) if path in self.data else None
+
+    def get_many(self, paths):
+        return {p: self.data[p] for p in paths if p in self.data}
+
+    def list(self, collection: str, limit=None):
+        depth = collection.count("/") + 1
+        return sorted((p.rsplit("/", 1)[1], copy.deepcopy(d)) for p, d in self.data.items()
+                      if p.startswith(collection + "/") and p.count("/") == depth)
+
+    def commit(self, writes: list, outbox=()) -> None:
+        assert len(writes) <= 450  # services chunk well under Firestore's 500 writes per commit
+        if self.before_commit is not None:
+            self.before_commit, hook = None, self.before_commit
+            hook()
+        if self.crash_after is not None and self.commits >= self.crash_after:
+            raise ConnectionError("the instance died")
+        if any(w.mode == "create" and w.path in self.data for w in writes):
+            raise ConcurrencyConflict("exists")
+        self.commits += 1
+        for w in writes:
+            self.data[w.path] = copy.deepcopy(w.data)

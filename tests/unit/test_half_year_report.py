@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from shared.domain.errors import DomainError
 from shared.domain.orders import Order, OrderLine, SiteRef
-from shared.ports import ConcurrencyConflict, DocWrite, Versioned
 from shared.service.sourcing import reporting
-from tests.fakes import FixedClock, InMemoryStore
+from tests.fakes import FixedClock, InMemoryDocuments, InMemoryStore
 from tests.sourcing_builders import SIRET_CANUT, a_beneficiary
-
-
-class Docs:
-    """DocumentStore in memory, with create() preconditions; counts the commits."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, dict[str, Any]] = {}
-        self.commits = 0
-        self.before_commit = None  # a concurrent writer, run just before the next commit
-
-    def get(self, path: str):
-        return Versioned(copy.deepcopy(self.data[path]), 1) if path in self.data else None
-
-    def get_many(self, paths):
-        return {p: self.data[p] for p in paths if p in self.data}
-
-    def list(self, collection: str, limit=None):
-        depth = collection.count("/") + 1
-        return sorted((p.rsplit("/", 1)[1], copy.deepcopy(d)) for p, d in self.data.items()
-                      if p.startswith(collection + "/") and p.count("/") == depth)
-
-    def commit(self, writes: list[DocWrite], outbox=()) -> None:
-        if self.before_commit is not None:
-            self.before_commit, hook = None, self.before_commit
-            hook()
-        if any(w.mode == "create" and w.path in self.data for w in writes):
-            raise ConcurrencyConflict("exists")
-        self.commits += 1
-        for w in writes:
-            self.data[w.path] = copy.deepcopy(w.data)
 
 
 class Files:
@@ -62,8 +29,8 @@ class Files:
         return f"https://signed.example/{name}?ttl={int(ttl.total_seconds())}"
 
 
-def given_a_beneficiary_with_an_order_issued_on(day: dt.date) -> Docs:
-    docs = Docs()
+def given_a_beneficiary_with_an_order_issued_on(day: dt.date) -> InMemoryDocuments:
+    docs = InMemoryDocuments()
     docs.data["beneficiaries/ben-lyon"] = a_beneficiary()
     issued = dt.datetime.combine(day, dt.time(0), tzinfo=reporting.rep.PARIS).astimezone(dt.UTC)
     order = Order(order_id="BC-n1", manager_id="ben-lyon", contractor_id="ctr-titulaire", contract_id="AC-2024-AOO-PFI",

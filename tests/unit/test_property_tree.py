@@ -12,11 +12,12 @@ from shared.domain import property_tree as pt
 from shared.domain.errors import DomainError
 from shared.domain.messages import IssueOrder
 from shared.domain.validation import parse_object
-from shared.ports import Contractor, DocWrite, Versioned
+from shared.ports import Contractor
 from shared.service import property_tree as service
 from shared.service.orders import receive_order
 from tests.builders import CONTRACTOR, MANAGER, issue_order_body
 from tests.fakes import FixedClock, InMemoryStore
+from tests.fakes import InMemoryDocuments as SharedInMemoryDocuments
 
 HEADER = "node_id;kind;parent_id;label;commune\n"
 TREE = HEADER + ("LYON;site;;Résidence Les Tilleuls;69123\n"
@@ -26,32 +27,8 @@ TREE = HEADER + ("LYON;site;;Résidence Les Tilleuls;69123\n"
                  "LYON-BAT-A-CHAUD;equipment;LYON-BAT-A;Chaufferie;\n")
 
 
-class InMemoryDocuments:
-    """DocumentStore in memory; ``crash_after`` commits, the next one raises (a crash mid-import)."""
-
-    def __init__(self, crash_after: int | None = None):
-        self.data: dict[str, dict[str, Any]] = {}
-        self.commits = 0
-        self.crash_after = crash_after
-
-    def get(self, path: str):
-        return Versioned(copy.deepcopy(self.data[path]), 1) if path in self.data else None
-
-    def get_many(self, paths):
-        return {p: self.data[p] for p in paths if p in self.data}
-
-    def list(self, collection: str, limit=None):
-        depth = collection.count("/") + 1
-        return sorted((p.rsplit("/", 1)[1], copy.deepcopy(d)) for p, d in self.data.items()
-                      if p.startswith(collection + "/") and p.count("/") == depth)
-
-    def commit(self, writes: list[DocWrite], outbox=()) -> None:
-        assert len(writes) <= 450
-        if self.crash_after is not None and self.commits >= self.crash_after:
-            raise ConnectionError("the instance died")
-        self.commits += 1
-        for w in writes:
-            self.data[w.path] = copy.deepcopy(w.data)
+class InMemoryDocuments(SharedInMemoryDocuments):
+    """The shared in-memory DocumentStore, reading the imported nodes back."""
 
     def nodes(self) -> dict[str, dict[str, Any]]:
         return dict(self.list(service.nodes_path(MANAGER)))

@@ -402,11 +402,11 @@ def test_no_resource_hardcodes_a_location(terraform):
 # --- formatting ----------------------------------------------------------------------
 
 
+@pytest.mark.skipif(shutil.which("terraform") is None,
+                    reason="terraform CLI not on PATH (it is on the CI image): `terraform fmt -check` cannot run")
 def test_terraform_files_are_canonically_formatted():
     # Given the terraform CLI
     terraform_bin = shutil.which("terraform")
-    if terraform_bin is None:
-        pytest.skip("terraform CLI not on PATH: `terraform fmt -check` cannot run")
     environment = {
         **os.environ,
         "TF_CLI_CONFIG_FILE": "/dev/null",
