@@ -10,14 +10,14 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.penalties import PenaltyDecisionRequest
+from shared.domain.penalties import DecidePenalty
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import deadlines
 
 
 def _decide(req: http.Request) -> http.Answer:
-    command, errors = parse_json(PenaltyDecisionRequest, req.body)
+    command, errors = parse_json(DecidePenalty, req.body)
     if errors:
         raise DomainError(errors)
     entry = deadlines.decide_penalty(req.principal.tenant, command.entry_id, command.action, command.reason,

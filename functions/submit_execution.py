@@ -30,7 +30,7 @@ def _submit(req: http.Request) -> http.Answer:
                              on_accepted=bootstrap.get("onboarding").message_accepted)
     body = reply.model_dump(mode="json")
     if any(e.code == "MESSAGE_ID_REUSED" for e in reply.errors):
-        raise http.Problem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")], extra={"reply": body})
+        raise http.HttpProblem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")], extra={"reply": body})
     # a reply received before this request is the first answer to the same key and body
     replayed = {"Idempotent-Replayed": "true"} if reply.received_at != message.received_at else {}
     if reply.status is ReplyStatus.REJECTED:

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Actor:
+class AuditActor:
     who: str
     role: str
     tenant: str
 
 
-SYSTEM = Actor(who="platform", role="system", tenant="platform")
-current: contextvars.ContextVar[Actor] = contextvars.ContextVar("actor", default=SYSTEM)
+SYSTEM = AuditActor(who="platform", role="system", tenant="platform")
+current: contextvars.ContextVar[AuditActor] = contextvars.ContextVar("actor", default=SYSTEM)
 
 
 def act_as(who: str, role: str, tenant: str) -> None:
-    current.set(Actor(who, role, tenant))
+    current.set(AuditActor(who, role, tenant))

@@ -39,7 +39,7 @@ from shared.domain.deadlines import DeadlineState
 from shared.domain.documents import AttachFields, DocumentRecord, RegisterUpload, RequestUpload
 from shared.domain.identity import AccountRequest, CreateAccount, RequestAccount, Right, Role
 from shared.domain.messages import (
-    EventType, ExecutionReport, IssueOrder, ManagerDecision, MessageRef, Reply, ReplyStatus,
+    EventType, ReportExecution, IssueOrder, ChangeOrderState, MessageRef, Reply, ReplyStatus,
 )
 from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
 from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
@@ -50,7 +50,7 @@ from shared.domain import order_list as order_list_rules
 from shared.domain.order_list import Cursor, OrderList
 from shared.domain.order_list import summary as order_summary
 from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState, next_states
-from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
+from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.quotes import (
     DecideQuote, Quote, QuoteDecided, QuoteExpired, QuoteRequested, RequestQuote, SubmitQuote,
 )
@@ -661,8 +661,8 @@ class IncidentList(BaseModel):
 # name → (model, JSON Schema mode). Validation: the platform receives it; serialization: it sends it.
 SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]]] = {
     "IssueOrder": (IssueOrder, "validation"),
-    "ExecutionReport": (ExecutionReport, "validation"),
-    "ManagerDecision": (ManagerDecision, "validation"),
+    "ExecutionReport": (ReportExecution, "validation"),
+    "ManagerDecision": (ChangeOrderState, "validation"),
     "Order": (Order, "serialization"),
     "OrderStateChanged": (OrderStateChanged, "serialization"),
     "OrderView": (OrderView, "serialization"),
@@ -691,7 +691,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "PublishHalfYearReport": (PublishHalfYearReport, "validation"),
     "HalfYearReportPublished": (HalfYearReportPublished, "serialization"),
     # penalties
-    "PenaltyDecisionRequest": (PenaltyDecisionRequest, "validation"),
+    "PenaltyDecisionRequest": (DecidePenalty, "validation"),
     "PenaltyEntry": (PenaltyEntry, "serialization"),
     "Statement": (Statement, "serialization"),
     # accounts and reversibility
@@ -935,7 +935,7 @@ class _Story:
         self.orders: dict[str, Order] = {"issued": self.issued}
         order = self.issued
         for name, ce_id, publish_time, body in REPORTS:
-            report = ExecutionReport.model_validate_json(json.dumps(body))
+            report = ReportExecution.model_validate_json(json.dumps(body))
             received = _utc(publish_time)
             now = received + dt.timedelta(milliseconds=180)
             errors = order.check(report, Actor.CONTRACTOR, now)
@@ -962,13 +962,13 @@ class _Story:
                     "report": report.model_dump(mode="json", exclude_none=True),
                 })
         self.completed = order
-        decision = ManagerDecision.model_validate_json(json.dumps(DECISIONS["received"]))
+        decision = ChangeOrderState.model_validate_json(json.dumps(DECISIONS["received"]))
         self.decided_at = _utc("2026-03-05T13:30:01.447000Z")
         self.received = order.apply(decision.as_change(), Actor.MANAGER, self.decided_at)
         self.decision = decision
 
     @staticmethod
-    def _reply(report: ExecutionReport, ref: MessageRef, received: dt.datetime, order: Order,
+    def _reply(report: ReportExecution, ref: MessageRef, received: dt.datetime, order: Order,
                errors: list[ErrorDetail]) -> Reply:
         timeliness = measure(report.occurred_at, received)
         return Reply(status=ReplyStatus.REJECTED if errors else ReplyStatus.ACCEPTED, in_reply_to=ref,
@@ -1041,7 +1041,7 @@ def _problem(status: int, errors: list[ErrorDetail], cid: str, *, instance: str 
              reply: Reply | None = None) -> dict[str, Any]:
     """A problem+json body exactly as shared/edge/http.py writes it."""
     extra = {"reply": _json(reply)} if reply is not None else None
-    return edge_http._problem_answer(edge_http.Problem(status, errors, extra=extra), cid, instance).body
+    return edge_http._problem_answer(edge_http.HttpProblem(status, errors, extra=extra), cid, instance).body
 
 
 def _rejected(errors: list[ErrorDetail], cid: str, reply: Reply | None = None) -> dict[str, Any]:
@@ -1154,7 +1154,7 @@ class _SourcingStory:
 
     def __init__(self) -> None:
         from shared.domain.sourcing.process import (
-            Deadline, Milestone, NeedStatus, Proposal, ProposalStatus, Replacement, ReplacementReason,
+            RecordedDeadline, Milestone, NeedStatus, Proposal, ProposalStatus, Replacement, ReplacementReason,
             notice_period,
         )
         from shared.service.sourcing import services
@@ -1166,7 +1166,7 @@ class _SourcingStory:
         self.content = NeedContent.model_validate_json(json.dumps(NEED_CONTENT))
         submitted = _utc("2026-03-09T08:30:00.214000Z")
         due, calendar = add_working_days(submitted.date(), services.D4_WORKING_DAYS, self.beneficiary.territory)
-        d4 = Deadline(code="D4", started_at=submitted, due=due, unit="working_days", calendar=calendar)
+        d4 = RecordedDeadline(code="D4", started_at=submitted, due=due, unit="working_days", calendar=calendar)
         self.submitted = NeedRecord(
             need_id=NEED_ID, beneficiary_id=BENEFICIARY_ID, version=1, status=NeedStatus.ACKNOWLEDGED,
             title=self.content.title, submitted_at=submitted, updated_at=submitted, d4=d4,
@@ -1255,7 +1255,7 @@ class _SourcingStory:
         notice = notice_period(self.mission.start_date, self.mission.end_date, request.notified_on)
         replacement = Replacement(
             reason=ReplacementReason.DEPARTURE, requested_at=requested_at,
-            deadline=Deadline(code="D5", started_at=requested_at,
+            deadline=RecordedDeadline(code="D5", started_at=requested_at,
                               due=request.notified_on + dt.timedelta(days=services.D5_CALENDAR_DAYS),
                               unit="calendar_days", calendar="calendar"),
             leaving_professional_id=PRO_ID, departure_date=request.departure_date, planned=True,
@@ -1637,7 +1637,7 @@ class _ReportStory:
             orders=[rep.OrderFacts(order=order, line_done_at={first: _utc("2026-04-30T15:00:00Z")},
                                    proofs_at=[_utc("2026-05-04T09:00:00Z")])],
             professional_names={PRO_ID: s.professional.name})
-        period = rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+        period = rep.ReportPeriod(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
         now = _utc("2026-07-01T04:00:00Z")
         beneficiary = rep.beneficiary_report(facts, period, now)
         body = rep.purchasing_body_report([facts], period, PRICE_SCHEDULE, now)
@@ -1791,6 +1791,17 @@ def components_schemas(names: list[str]) -> tuple[dict[str, dict[str, Any]], dic
     """
     wanted = [(SCHEMAS[name][0], SCHEMAS[name][1]) for name in names]
     key_map, top = models_json_schema(wanted, ref_template="#/components/schemas/{model}")
+    # A command class named in the imperative keeps its wire name (its title) as component name.
+    renamed = {model.__name__: model.model_config["title"] for model, _ in wanted
+               if model.model_config.get("title") not in (None, model.__name__)}
+    if renamed:
+        text = json.dumps({"top": top, "keys": {repr(k): v for k, v in key_map.items()}})
+        for old, new in renamed.items():
+            text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+        loaded = json.loads(text)
+        top = loaded["top"]
+        top["$defs"] = {renamed.get(k, k): v for k, v in top.get("$defs", {}).items()}
+        key_map = {k: loaded["keys"][repr(k)] for k in key_map}
     refs = {name: key_map[(SCHEMAS[name][0], SCHEMAS[name][1])]["$ref"] for name in names}
     schemas = top.get("$defs", {})
     for name, ref in refs.items():
@@ -1973,13 +1984,13 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
             "200": _json_response("Decision recorded; the entry as it is now.", refs["PenaltyEntry"],
                                   {"waived": ("Entry waived, with its decision", _json(pen.entry))}, _REPLAYED),
             **post_errors("decide_penalty", extra={
-                "400": {"malformed_json": _rejected(_malformed(PenaltyDecisionRequest), cid0)},
+                "400": {"malformed_json": _rejected(_malformed(DecidePenalty), cid0)},
                 "422": {
                     "penalty_not_found": _rejected([ErrorDetail.of("$.entry_id", "PENALTY_NOT_FOUND",
                                                                    entry_id="d2-ctr-acme-ac-2026-017-d00009")], cid0),
                     "decision_not_allowed": _rejected([ErrorDetail.of(
                         "$.action", "PENALTY_DECISION_NOT_ALLOWED", action="uphold", status_label="due")], cid1),
-                    "invalid_action": _rejected(_errors_of(PenaltyDecisionRequest, {**pen.decision, "action": "cancel",
+                    "invalid_action": _rejected(_errors_of(DecidePenalty, {**pen.decision, "action": "cancel",
                                                                                     "reason": ""}), cid1),
                 },
             }, descriptions={
@@ -3171,13 +3182,13 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
     # change_order_state --------------------------------------------------------------------
     completed = story.completed
     now = story.decided_at
-    cancel_completed = completed.check(ManagerDecision.model_validate_json(json.dumps(
+    cancel_completed = completed.check(ChangeOrderState.model_validate_json(json.dumps(
         {"order_id": ORDER_ID, "occurred_at": "2026-03-05T14:30:00+01:00", "state": "cancelled",
          "reason": "Intervention jugée inutile."})).as_change(), Actor.MANAGER, now)
-    manager_invoices = completed.check(ManagerDecision.model_validate_json(json.dumps(
+    manager_invoices = completed.check(ChangeOrderState.model_validate_json(json.dumps(
         {"order_id": ORDER_ID, "occurred_at": "2026-03-05T14:30:00+01:00", "state": "invoiced"})).as_change(),
         Actor.MANAGER, now)
-    hold_without_reason = story.orders["scheduled"].check(ManagerDecision.model_validate_json(json.dumps(
+    hold_without_reason = story.orders["scheduled"].check(ChangeOrderState.model_validate_json(json.dumps(
         {"order_id": ORDER_ID, "occurred_at": "2026-03-03T09:15:00+01:00", "state": "on_hold"})).as_change(),
         Actor.MANAGER, now)
     path_item("change_order_state", {
@@ -3198,7 +3209,7 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
                                   {"received": ("Completed order received by the manager", _json(story.received))},
                                   _REPLAYED),
             **post_errors("change_order_state", extra={
-                "400": {"malformed_json": _rejected(_malformed(ManagerDecision), cid0)},
+                "400": {"malformed_json": _rejected(_malformed(ChangeOrderState), cid0)},
                 "404": {"order_not_found": _rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
                                                                      order_id="BC-2026-9999")], cid0)},
                 "422": {"illegal_transition": _rejected(cancel_completed, cid0),
@@ -3281,7 +3292,7 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
     # submit_execution ----------------------------------------------------------------------
     rejected = story.rest_replies["in_progress_rejected"]
     malformed_reply = Reply(status=ReplyStatus.REJECTED, in_reply_to=rejected.in_reply_to,
-                            received_at=rejected.received_at, errors=_malformed(ExecutionReport))
+                            received_at=rejected.received_at, errors=_malformed(ReportExecution))
     not_found_reply = story.rest_replies["acknowledged"].model_copy(update={
         "status": ReplyStatus.REJECTED, "order_id": "BC-2026-9999", "order_state": None,
         "errors": [ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id="BC-2026-9999")]})

@@ -105,7 +105,7 @@ DECISIONS: dict[DecisionAction, tuple[frozenset[EntryStatus], EntryStatus]] = {
 }
 
 
-class Decision(BaseModel):
+class PenaltyDecision(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: DecisionAction
@@ -134,7 +134,7 @@ class PenaltyEntry(BaseModel):
     rule_id: str
     evidence: list[dict]
     status: EntryStatus = EntryStatus.ACCRUED
-    decisions: tuple[Decision, ...] = ()
+    decisions: tuple[PenaltyDecision, ...] = ()
     created_at: AwareDatetime
 
     def decide(self, action: DecisionAction, reason: str, by: str, at: dt.datetime) -> PenaltyEntry:
@@ -143,7 +143,7 @@ class PenaltyEntry(BaseModel):
             raise DomainError([ErrorDetail.of("$.action", "PENALTY_DECISION_NOT_ALLOWED", action=action.value,
                                               status_label=STATUS_LABELS[self.status])])
         return self.model_copy(update={"status": result,
-                                       "decisions": (*self.decisions, Decision(action=action, reason=reason,
+                                       "decisions": (*self.decisions, PenaltyDecision(action=action, reason=reason,
                                                                                by=by, at=at))})
 
 
@@ -259,10 +259,11 @@ def statement_csv(s: Statement) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-class PenaltyDecisionRequest(BaseModel):
+class DecidePenalty(BaseModel):
     """What a manager sends to waive, dispute or uphold a penalty entry (decide_penalty)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # The wire name stays PenaltyDecisionRequest (the JSON Schema clients know).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="PenaltyDecisionRequest")
 
     entry_id: str = Field(min_length=1, max_length=240, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
     action: DecisionAction

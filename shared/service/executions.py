@@ -10,7 +10,7 @@ from typing import Any
 
 from shared import topology
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import ExecutionReport, Reply, ReplyStatus
+from shared.domain.messages import ReportExecution, Reply, ReplyStatus
 from shared.domain import penalties
 from shared.domain.orders import Actor
 from shared.domain.penalties import terms_of
@@ -121,7 +121,7 @@ def _decide_and_commit(msg: InboundMessage, store: Store, clock: Clock
                        ) -> tuple[Reply, list[OutboxMessage], list[DeadlineWrite]]:
     now = clock.now()
     changes = Changes()
-    report, errors = (None, list(msg.envelope_errors)) if msg.envelope_errors else parse_json(ExecutionReport, msg.data)
+    report, errors = (None, list(msg.envelope_errors)) if msg.envelope_errors else parse_json(ReportExecution, msg.data)
     timeliness = measure(report.occurred_at, msg.received_at) if report else None
     order_before = None
     if report is not None:
@@ -233,7 +233,7 @@ def _order_of(store: Store, contractor_id: str, ids: dict[str, Any]):
     return current.value if current is not None and current.value.contractor_id == contractor_id else None
 
 
-def _identifiers(report: ExecutionReport | None, raw: bytes) -> dict[str, Any]:
+def _identifiers(report: ReportExecution | None, raw: bytes) -> dict[str, Any]:
     """The order a message is about, read even from an invalid message so that its reply
     can be correlated and ordered with the order's other replies."""
     if report is not None:

@@ -1,4 +1,4 @@
-"""IssueOrder and ManagerDecision: what a manager's ERP does to its orders."""
+"""IssueOrder and ChangeOrderState: what a manager's ERP does to its orders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from shared import topology
 from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import EventType, IssueOrder, ManagerDecision
+from shared.domain.messages import EventType, IssueOrder, ChangeOrderState
 from shared.domain.orders import Actor, Order, actor_for_role, next_states
 from shared.ports import Changes, Clock, ConcurrencyConflict, EventRecord, OutboxMessage, Publisher, Store, digest
 from shared.service import deadlines, outbox
@@ -78,7 +78,7 @@ def receive_order(manager_id: str, command: IssueOrder, store: Store, clock: Clo
     return OrderOutcome(order, created=True)
 
 
-def change_order_state(manager_id: str, decision: ManagerDecision, store: Store, clock: Clock,
+def change_order_state(manager_id: str, decision: ChangeOrderState, store: Store, clock: Clock,
                        publisher: Publisher | None = None, timers: deadlines.Timers | None = None) -> Order:
     """Apply a manager's decision (cancel, suspend, resume, receive, close) and tell the contractor."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.domain.deadlines import DeadlineState
-from shared.domain.messages import ManagerDecision, ReplyStatus
+from shared.domain.messages import ChangeOrderState, ReplyStatus
 from shared.domain.orders import OrderState
 from shared.ports import Contractor
 from shared.service import deadlines as svc
@@ -53,7 +53,7 @@ def test_an_order_on_hold_pauses_its_running_deadlines_and_resuming_resumes_them
     quote = svc.start_deadline("D3", "D3-Q1", tenant_id=MANAGER, territory="69", started_at=NOW, ref="quote-req",
                                order_id="BC-2026-014", store=store, timers=timers, clock=clock)
     # When the manager suspends the order
-    hold = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "on_hold", "reason": "Accès impossible",
+    hold = ChangeOrderState.model_validate({"order_id": "BC-2026-014", "state": "on_hold", "reason": "Accès impossible",
                                            "occurred_at": NOW.isoformat()}, strict=False)
     change_order_state(MANAGER, hold, store, clock, timers=timers)
     # Then the deadline is paused in the same commit, and past its due time it is not missed
@@ -62,7 +62,7 @@ def test_an_order_on_hold_pauses_its_running_deadlines_and_resuming_resumes_them
     clock.at = quote.due_at + dt.timedelta(days=3)
     assert svc.on_timer({"tenant_id": MANAGER, "deadline_id": "D3-Q1"}, store, timers, clock)["state"] == "paused"
     # When it resumes
-    resume = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "acknowledged",
+    resume = ChangeOrderState.model_validate({"order_id": "BC-2026-014", "state": "acknowledged",
                                              "occurred_at": clock.at.isoformat()}, strict=False)
     change_order_state(MANAGER, resume, store, clock, timers=timers)
     # Then it runs again with a later due time and a timer armed for its new version
@@ -78,11 +78,11 @@ def test_a_held_order_cancelled_by_its_manager_cancels_its_paused_deadlines():
     # Given a deadline of an order put on hold
     svc.start_deadline("D3", "D3-Q1", tenant_id=MANAGER, territory="69", started_at=NOW, ref="quote-req",
                        order_id="BC-2026-014", store=store, timers=timers, clock=clock)
-    hold = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "on_hold", "reason": "Accès impossible",
+    hold = ChangeOrderState.model_validate({"order_id": "BC-2026-014", "state": "on_hold", "reason": "Accès impossible",
                                            "occurred_at": NOW.isoformat()}, strict=False)
     change_order_state(MANAGER, hold, store, clock, timers=timers)
     # When the manager cancels the held order (a move the state machine offers it)
-    cancel = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "cancelled", "reason": "Doublon",
+    cancel = ChangeOrderState.model_validate({"order_id": "BC-2026-014", "state": "cancelled", "reason": "Doublon",
                                              "occurred_at": NOW.isoformat()}, strict=False)
     cancelled = change_order_state(MANAGER, cancel, store, clock, timers=timers)
     # Then the order is cancelled and its deadline is not resumed but cancelled: no penalty runs on it
@@ -103,7 +103,7 @@ def test_an_order_that_ends_stops_the_accrual_of_its_missed_f1_and_keeps_the_day
     svc.process(MANAGER, f1.deadline.deadline_id, store, clock)
     assert len(store.ledger(f1.deadline.deadline_id)) == 3
     # When the manager cancels the order before any corrected message came
-    cancel = ManagerDecision.model_validate({"order_id": "BC-2026-014", "state": "cancelled", "reason": "Abandon",
+    cancel = ChangeOrderState.model_validate({"order_id": "BC-2026-014", "state": "cancelled", "reason": "Abandon",
                                              "occurred_at": clock.at.isoformat()}, strict=False)
     change_order_state(MANAGER, cancel, store, clock, timers=timers)
     # Then F1 stays missed but stops there: the three days owed stand, and a week later none more accrue

@@ -11,12 +11,12 @@ from shared.domain.deadlines import Deadline, DeadlineState, Unit
 from shared.domain.orders import Order, OrderLine, OrderState, SiteRef
 from shared.domain.sourcing import reporting as rep
 from shared.domain.sourcing.price_schedule import PRICE_SCHEDULE, PriceLine, PriceSchedule
-from shared.domain.sourcing.process import Deadline as DocDeadline
+from shared.domain.sourcing.process import RecordedDeadline as DocDeadline
 from shared.domain.sourcing.process import Milestone, Mission, NeedRecord, Replacement
 from shared.domain.sourcing.records import ExtraCosts, Level, ServiceType
 from tests.sourcing_builders import SIRET_CANUT, SIRET_OTHER
 
-H1 = rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+H1 = rep.ReportPeriod(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
 NOW = dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
 SCHEDULE = PriceSchedule(version="test", valid_from=dt.date(2026, 1, 1), fee_rate_bps=200, lines={
     "CHEF-PROJET": PriceLine(category="CHEF-PROJET", label="Chef de projet", reference_daily_rate_cents=75_000),
@@ -312,14 +312,14 @@ def test_the_scheduled_report_covers_the_last_completed_half_year(today, expecte
 
 
 def test_half_years_run_from_january_to_june_and_july_to_december():
-    assert rep.half_year("2026-H1") == rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
-    assert rep.half_year("2026-H2") == rep.Period(start=dt.date(2026, 7, 1), end=dt.date(2026, 12, 31))
+    assert rep.half_year("2026-H1") == rep.ReportPeriod(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    assert rep.half_year("2026-H2") == rep.ReportPeriod(start=dt.date(2026, 7, 1), end=dt.date(2026, 12, 31))
     assert rep.half_year("2026-H3") is None and rep.half_year_report_id("2026-H1") == "half-year-2026-H1"
 
 
 def test_the_default_period_is_the_calendar_year_to_date_and_bad_dates_are_named():
     assert rep.parse_period(None, None, dt.date(2026, 11, 23)) == (
-        rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 11, 23)), [])
+        rep.ReportPeriod(start=dt.date(2026, 1, 1), end=dt.date(2026, 11, 23)), [])
     _, errors = rep.parse_period("2026-13-01", "hier", dt.date(2026, 11, 23))
     assert [(e.field, e.code) for e in errors] == [("query.from", "INVALID_FORMAT"), ("query.to", "INVALID_FORMAT")]
     _, errors = rep.parse_period("2026-06-01", "2026-05-01", dt.date(2026, 11, 23))

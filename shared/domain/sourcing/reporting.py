@@ -45,6 +45,7 @@ from shared.domain.orders import Order, OrderState
 from shared.domain.penalties import euros
 from shared.domain.sourcing.price_schedule import EXTRA_COSTS_CODE, PriceSchedule
 from shared.domain.sourcing.process import Mission, NeedRecord
+from shared.domain.base import Record
 
 PARIS = ZoneInfo("Europe/Paris")
 LATE_KINDS = ("D4", "D6")
@@ -52,14 +53,10 @@ MAX_PERIOD_DAYS = 3 * 366
 _HALF = re.compile(r"^(\d{4})-H([12])$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # --- periods ------------------------------------------------------------------------------------
 
 
-class Period(_Strict):
+class ReportPeriod(Record):
     """Calendar days, both ends included."""
 
     start: dt.date
@@ -76,7 +73,7 @@ class Period(_Strict):
         return out
 
 
-def parse_period(start: str | None, end: str | None, today: dt.date) -> tuple[Period | None, list[ErrorDetail]]:
+def parse_period(start: str | None, end: str | None, today: dt.date) -> tuple[ReportPeriod | None, list[ErrorDetail]]:
     """``from`` and ``to`` (YYYY-MM-DD); by default the current calendar year to date."""
     errors: list[ErrorDetail] = []
     days: dict[str, dt.date] = {}
@@ -92,17 +89,17 @@ def parse_period(start: str | None, end: str | None, today: dt.date) -> tuple[Pe
                                      end=days["to"].isoformat())]
     if (days["to"] - days["from"]).days > MAX_PERIOD_DAYS:
         return None, [ErrorDetail.of("query.to", "OUT_OF_RANGE", detail="une période de trois ans au plus")]
-    return Period(start=days["from"], end=days["to"]), []
+    return ReportPeriod(start=days["from"], end=days["to"]), []
 
 
-def half_year(label: str) -> Period | None:
+def half_year(label: str) -> ReportPeriod | None:
     """``2026-H1`` → 1 January–30 June 2026; ``2026-H2`` → 1 July–31 December."""
     match = _HALF.match(label)
     if not match:
         return None
     year, half = int(match[1]), int(match[2])
-    return (Period(start=dt.date(year, 1, 1), end=dt.date(year, 6, 30)) if half == 1 else
-            Period(start=dt.date(year, 7, 1), end=dt.date(year, 12, 31)))
+    return (ReportPeriod(start=dt.date(year, 1, 1), end=dt.date(year, 6, 30)) if half == 1 else
+            ReportPeriod(start=dt.date(year, 7, 1), end=dt.date(year, 12, 31)))
 
 
 def last_completed_half_year(today: dt.date) -> str:
@@ -152,7 +149,7 @@ def p90(values: list[float]) -> float | None:
 # --- facts the service reads --------------------------------------------------------------------
 
 
-class OrderFacts(_Strict):
+class OrderFacts(Record):
     """An order, when each of its lines reported done was last reported so, and its proofs of service."""
 
     order: Order
@@ -160,7 +157,7 @@ class OrderFacts(_Strict):
     proofs_at: list[AwareDatetime] = Field(default_factory=list)
 
 
-class BeneficiaryFacts(_Strict):
+class BeneficiaryFacts(Record):
     beneficiary_id: str
     name: str
     siret: str
@@ -202,7 +199,7 @@ def holder_at(mission: Mission, at: dt.datetime) -> str:
 # --- the beneficiary's report (B6) --------------------------------------------------------------
 
 
-class ValidatedSearch(_Strict):
+class ValidatedSearch(Record):
     need_id: str
     version: int
     title: str
@@ -210,13 +207,13 @@ class ValidatedSearch(_Strict):
     professional_id: str | None
 
 
-class MonthAmount(_Strict):
+class MonthAmount(Record):
     month: str
     cents: int
     cumulated_cents: int  # from the start of the period to the end of this month
 
 
-class ProfessionalRevenue(_Strict):
+class ProfessionalRevenue(Record):
     professional_id: str
     name: str
     mission_ids: list[str]
@@ -226,7 +223,7 @@ class ProfessionalRevenue(_Strict):
     months: list[MonthAmount]
 
 
-class Delays(_Strict):
+class Delays(Record):
     answered: int
     median_working_days: float | None
     p90_working_days: float | None
@@ -234,7 +231,7 @@ class Delays(_Strict):
     p90_working_hours: float | None
 
 
-class LateCount(_Strict):
+class LateCount(Record):
     due: int  # met or missed
     late: int
     late_percent: float | None
@@ -244,7 +241,7 @@ class LateAnswers(LateCount):
     by_kind: dict[str, LateCount]
 
 
-class BeneficiaryReport(_Strict):
+class BeneficiaryReport(Record):
     """The beneficiary's report over a period (B6): get_report?view=beneficiary."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="BeneficiaryReport")
@@ -253,7 +250,7 @@ class BeneficiaryReport(_Strict):
     beneficiary_id: str
     name: str
     siret: str
-    period: Period
+    period: ReportPeriod
     generated_at: AwareDatetime
     validated_searches: list[ValidatedSearch]
     professionals: list[ProfessionalRevenue]  # those who delivered in the period
@@ -263,7 +260,7 @@ class BeneficiaryReport(_Strict):
     late_answers: LateAnswers
 
 
-def _months(period: Period, amounts: dict[str, int]) -> list[MonthAmount]:
+def _months(period: ReportPeriod, amounts: dict[str, int]) -> list[MonthAmount]:
     out, running = [], 0
     for month in period.months():
         running += amounts.get(month, 0)
@@ -271,7 +268,7 @@ def _months(period: Period, amounts: dict[str, int]) -> list[MonthAmount]:
     return out
 
 
-def _validated(need: NeedRecord, period: Period) -> ValidatedSearch | None:
+def _validated(need: NeedRecord, period: ReportPeriod) -> ValidatedSearch | None:
     accepted = [h for h in need.history if h.get("status") == "accepted"]
     if not accepted:
         return None
@@ -283,7 +280,7 @@ def _validated(need: NeedRecord, period: Period) -> ValidatedSearch | None:
                            accepted_at=at, professional_id=last.get("professional_id"))
 
 
-def _delays(facts: BeneficiaryFacts, period: Period) -> Delays:
+def _delays(facts: BeneficiaryFacts, period: ReportPeriod) -> Delays:
     days, hours = [], []
     for d in facts.deadlines:
         if d.kind != "D4" or d.stopped_at is None or not period.contains(paris_date(d.started_at)):
@@ -295,7 +292,7 @@ def _delays(facts: BeneficiaryFacts, period: Period) -> Delays:
                   median_working_hours=median(hours), p90_working_hours=p90(hours))
 
 
-def _late(facts: BeneficiaryFacts, period: Period, now: dt.datetime) -> LateAnswers:
+def _late(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.datetime) -> LateAnswers:
     due: dict[str, int] = defaultdict(int)
     late: dict[str, int] = defaultdict(int)
     for d in facts.deadlines:
@@ -310,7 +307,7 @@ def _late(facts: BeneficiaryFacts, period: Period, now: dt.datetime) -> LateAnsw
     return LateAnswers(due=total_due, late=total_late, late_percent=_percent(total_late, total_due), by_kind=by_kind)
 
 
-def beneficiary_report(facts: BeneficiaryFacts, period: Period, now: dt.datetime) -> BeneficiaryReport:
+def beneficiary_report(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.datetime) -> BeneficiaryReport:
     searches = sorted((v for v in (_validated(n, period) for n in facts.needs) if v is not None),
                       key=lambda v: (v.accepted_at, v.need_id))
     orders = {f.order.order_id: f for f in facts.orders}
@@ -354,13 +351,13 @@ def beneficiary_report(facts: BeneficiaryFacts, period: Period, now: dt.datetime
 # --- the purchasing body's report (B17) ---------------------------------------------------------
 
 
-class Bucket(_Strict):
+class Bucket(Record):
     period: str  # 2026-03, 2026-Q1 or 2026
     cents: int
     orders: int
 
 
-class Volume(_Strict):
+class Volume(Record):
     cents: int
     orders: int
     months: list[Bucket]
@@ -374,7 +371,7 @@ class BeneficiaryVolume(Volume):
     siret: str
 
 
-class OrderSummary(_Strict):
+class ReportedOrder(Record):
     """An order as the purchasing body sees it: amounts and categories, never the need's content."""
 
     order_id: str
@@ -389,7 +386,7 @@ class OrderSummary(_Strict):
     counted: bool  # in the business volume (not cancelled)
 
 
-class PriceLineShare(_Strict):
+class PriceLineShare(Record):
     category: str
     label: str
     days: float
@@ -399,39 +396,39 @@ class PriceLineShare(_Strict):
     gain_cents: int | None
 
 
-class Gains(_Strict):
+class Gains(Record):
     reference_cents: int  # lines with a reference rate, at that rate
     contracted_cents: int  # the same lines at the contracted rates
     gain_cents: int
     gain_percent: float | None  # of reference_cents
 
 
-class ReturnOnInvestment(_Strict):
+class ReturnOnInvestment(Record):
     fee_rate_bps: int
     fees_cents: int
     gain_cents: int
     roi_percent: float | None
 
 
-class PurchasingBodyReport(_Strict):
+class PurchasingBodyReport(Record):
     """The purchasing body's report over a period (B17): get_report?view=purchasing_body, and the
     JSON file of each stored half-year report."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="PurchasingBodyReport")
 
     view: Literal["purchasing_body"] = "purchasing_body"
-    period: Period
+    period: ReportPeriod
     generated_at: AwareDatetime
     price_schedule_version: str
     volume: Volume
     beneficiaries: list[BeneficiaryVolume]
-    orders: list[OrderSummary]
+    orders: list[ReportedOrder]
     price_lines: list[PriceLineShare]
     gains: Gains
     roi: ReturnOnInvestment
 
 
-def _volume(period: Period, orders: list[tuple[dt.date, int]]) -> dict[str, Any]:
+def _volume(period: ReportPeriod, orders: list[tuple[dt.date, int]]) -> dict[str, Any]:
     def buckets(keys: list[str], key_of) -> list[Bucket]:
         cents: dict[str, int] = defaultdict(int)
         count: dict[str, int] = defaultdict(int)
@@ -451,11 +448,11 @@ def _quantity(value: Decimal) -> float:
     return float(value.normalize()) if value == value.to_integral_value() else float(value)
 
 
-def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Period, schedule: PriceSchedule,
+def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: ReportPeriod, schedule: PriceSchedule,
                            now: dt.datetime) -> PurchasingBodyReport:
     all_orders: list[tuple[dt.date, int]] = []
     per_beneficiary: list[BeneficiaryVolume] = []
-    summaries: list[OrderSummary] = []
+    summaries: list[ReportedOrder] = []
     days: dict[str, Decimal] = defaultdict(Decimal)
     cents: dict[str, int] = defaultdict(int)
     for facts in sorted(beneficiaries, key=lambda f: f.beneficiary_id):
@@ -466,7 +463,7 @@ def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Period
                 continue
             in_volume = o.state is not OrderState.CANCELLED
             amounts = {line.line_id: line.amount_cents for line in o.lines}
-            summaries.append(OrderSummary(
+            summaries.append(ReportedOrder(
                 order_id=o.order_id, beneficiary_id=facts.beneficiary_id, siret=facts.siret, issued_on=issued,
                 state=o.state, total_cents=o.total_cents, counted=in_volume,
                 consumed_cents=sum(amounts.get(line_id, 0) for line_id in of.line_done_at),
@@ -518,7 +515,7 @@ class PublishHalfYearReport(BaseModel):
     half_year: Annotated[str, Field(pattern=r"^\d{4}-H[12]$")] | None = None
 
 
-class HalfYearReportRecord(_Strict):
+class HalfYearReportRecord(Record):
     """What ``steering/half-year-<label>`` records of a stored report: where its files are and a summary."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="HalfYearReportRecord")
@@ -526,7 +523,7 @@ class HalfYearReportRecord(_Strict):
     report_id: str  # half-year-2026-H1
     kind: Literal["half_year"] = "half_year"
     half_year: str  # 2026-H1
-    period: Period
+    period: ReportPeriod
     generated_at: AwareDatetime
     json_object: str  # Cloud Storage object names, under reports/half-year/<label>/
     csv_object: str
@@ -556,7 +553,7 @@ class HalfYearReportLink(HalfYearReportRecord):
     url_expires_in_seconds: int
 
 
-class HalfYearReportList(_Strict):
+class HalfYearReportList(Record):
     model_config = ConfigDict(extra="forbid", frozen=True, title="HalfYearReportList")
 
     reports: list[HalfYearReportLink]

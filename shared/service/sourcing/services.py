@@ -17,7 +17,7 @@ from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.sourcing import scoring
 from shared.domain.sourcing.messages import (
-    DecideProposal, Decision, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement,
+    DecideProposal, ProposalDecision, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement,
     RequestReplacement, SubmitNeed,
 )
 from shared.domain.sourcing.process import (
@@ -335,7 +335,7 @@ def decide(beneficiary_id: str, command: DecideProposal, docs: DocumentStore, cl
         now = clock.now()
         entry = {"version": record.version, "at": now.isoformat(), "decision": command.decision.value,
                  "reason": command.reason}
-        if command.decision is Decision.ACCEPT:
+        if command.decision is ProposalDecision.ACCEPT:
             require_move(record.status, NeedStatus.ACCEPTED, SourcingActor.BENEFICIARY)
             if command.professional_id not in {p.professional_id for p in record.proposals}:
                 raise DomainError([ErrorDetail.of("$.professional_id", "NOT_PROPOSED",
@@ -349,7 +349,7 @@ def decide(beneficiary_id: str, command: DecideProposal, docs: DocumentStore, cl
                                                                             "professional_id": command.professional_id}]})
             docs.commit([DocWrite(paths.need(b, n), _dump(moved), "update", version)])
             return moved
-        if command.decision is Decision.ABANDON:
+        if command.decision is ProposalDecision.ABANDON:
             require_move(record.status, NeedStatus.ABANDONED, SourcingActor.BENEFICIARY)
             proposals = [p.model_copy(update={"status": ProposalStatus.REFUSED}) for p in record.proposals]
             moved = record.model_copy(update={"status": NeedStatus.ABANDONED, "proposals": proposals,
