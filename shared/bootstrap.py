@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import contextmanager
 from typing import Any
 
 from shared.ports import SystemClock
@@ -18,7 +17,6 @@ DEFAULT_PROJECT = "demo-passerelle"
 
 _lock = threading.RLock()  # factories call get() for their own dependencies
 _instances: dict[str, Any] = {}
-_overrides: dict[str, Any] = {}
 
 
 def project_id() -> str:
@@ -213,8 +211,6 @@ _FACTORIES = {
 
 
 def get(name: str) -> Any:
-    if name in _overrides:
-        return _overrides[name]
     instance = _instances.get(name)
     if instance is None:
         with _lock:
@@ -250,18 +246,6 @@ def deadline_store():
 
 def timers():
     return get("timers")
-
-
-@contextmanager
-def override(**replacements: Any):
-    """Swap adapters for a test (e.g. a publisher that fails after the commit)."""
-    saved = dict(_overrides)
-    _overrides.update(replacements)
-    try:
-        yield
-    finally:
-        _overrides.clear()
-        _overrides.update(saved)
 
 
 def documents():

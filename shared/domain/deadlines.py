@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated
@@ -209,6 +210,21 @@ class Evidence(BaseModel):
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,199}$")]
 
 
+DAY = dt.timedelta(days=1)
+
+
+def days_late(due_at: dt.datetime, until: dt.datetime) -> int:
+    """THE counting rule: days of lateness due at ``until`` — each started 24 h after ``due_at``."""
+    if until <= due_at:
+        return 0
+    return math.ceil((until - due_at) / DAY)
+
+
+def day_start(due_at: dt.datetime, day: int) -> dt.datetime:
+    """When day ``day`` (from 1) of lateness starts."""
+    return due_at + (day - 1) * DAY
+
+
 class Deadline(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -255,8 +271,6 @@ class Deadline(BaseModel):
         if self.state is DeadlineState.RUNNING:
             return self.due_at
         if self.state is DeadlineState.MISSED and self.penalty_rule is not None:
-            from shared.domain.penalties import day_start, days_late
-
             if self.stopped_at is None or self.accrued_days < days_late(self.due_at, self.stopped_at):
                 return day_start(self.due_at, self.accrued_days + 1)
         return None

@@ -253,16 +253,6 @@ def stop_deadline(tenant_id: str, deadline_id: str, at: dt.datetime, ref: str | 
     return _change(tenant_id, deadline_id, lambda d, now: d.check(now).stop(at, ref), store, timers, clock)
 
 
-def pause_deadline(tenant_id: str, deadline_id: str, at: dt.datetime, ref: str | None, store: DeadlineStore,
-                   timers: Timers | None, clock: Clock) -> Deadline:
-    return _change(tenant_id, deadline_id, lambda d, now: d.pause(at, ref), store, timers, clock)
-
-
-def resume_deadline(tenant_id: str, deadline_id: str, at: dt.datetime, ref: str | None, store: DeadlineStore,
-                    timers: Timers | None, clock: Clock) -> Deadline:
-    return _change(tenant_id, deadline_id, lambda d, now: d.resume(at, ref), store, timers, clock)
-
-
 def reschedule_deadline(tenant_id: str, deadline_id: str, ref: str | None, store: DeadlineStore,
                         timers: Timers | None, clock: Clock, *, started_at: dt.datetime | None = None,
                         length: Length | None = None) -> Deadline:
@@ -273,11 +263,6 @@ def reschedule_deadline(tenant_id: str, deadline_id: str, ref: str | None, store
     if before is not None and before.value.version != d.version and timers is not None:
         timers.queue.cancel(timer_name(before.value))  # best effort: a stale timer is harmless anyway
     return d
-
-
-def cancel_deadline(tenant_id: str, deadline_id: str, ref: str | None, note: str | None, store: DeadlineStore,
-                    timers: Timers | None, clock: Clock) -> Deadline:
-    return _change(tenant_id, deadline_id, lambda d, now: d.cancel(now, ref, note), store, timers, clock)
 
 
 # --- hooks on the order path -------------------------------------------------------------------

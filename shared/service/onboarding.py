@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from typing import Any
 
@@ -33,7 +32,6 @@ from shared.service.territories import order_territory
 
 log = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 SOURCE_LABELS = {"contract": "périmètre du marché", "manager": "territoire du gestionnaire",
                  "default": "par défaut", "commune": "commune"}
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from shared.domain.workdays import PARIS
 from shared.adapters.deadlines import FirestoreDeadlineStore
 from shared.adapters.documents import FirestoreDocuments
 from shared.domain.contracts import UpsertContract
@@ -38,7 +39,7 @@ def test_the_first_accepted_message_connects_the_contractor_and_meets_d2(clean_f
                               on_saved=hooks.contract_saved)
     d2 = store.get_deadline(MANAGER, "d2-AC-D2").value
     assert (d2.kind, d2.state.value) == ("D2", "running")
-    assert d2.due_at == dt.datetime(2026, 3, 21, 0, 0, tzinfo=onboarding.PARIS)
+    assert d2.due_at == dt.datetime(2026, 3, 21, 0, 0, tzinfo=PARIS)
     # When the contractor's first execution message on an order of that contract is accepted
     receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(contract_id="AC-D2"), strict=False),
                   store, clock)
@@ -53,4 +54,4 @@ def test_the_first_accepted_message_connects_the_contractor_and_meets_d2(clean_f
 def test_a_contract_entered_after_its_month_starts_the_clock_at_entry():
     signed = dt.date(2025, 11, 1)
     assert onboarding.clock_start(signed, NOW) == NOW
-    assert onboarding.clock_start(dt.date(2026, 2, 20), NOW) == dt.datetime(2026, 2, 20, tzinfo=onboarding.PARIS)
+    assert onboarding.clock_start(dt.date(2026, 2, 20), NOW) == dt.datetime(2026, 2, 20, tzinfo=PARIS)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from shared.domain.workdays import PARIS
 from shared.domain.deadlines import Deadline, DeadlineState, Unit
 from shared.domain.orders import Order, OrderLine, OrderState, SiteRef
 from shared.domain.sourcing import reporting as rep
@@ -33,7 +34,7 @@ def line(line_id: str, code: str, days: int, rate: int) -> OrderLine:
 
 
 def an_order(order_id: str, manager: str, issued_on: str, lines: list[OrderLine], **fields) -> Order:
-    issued = dt.datetime.combine(dt.date.fromisoformat(issued_on), dt.time(0), tzinfo=rep.PARIS).astimezone(dt.UTC)
+    issued = dt.datetime.combine(dt.date.fromisoformat(issued_on), dt.time(0), tzinfo=PARIS).astimezone(dt.UTC)
     return Order(order_id=order_id, manager_id=manager, contractor_id="ctr-titulaire", contract_id="AC-2024-AOO-PFI",
                  title="Mission : contenu confidentiel du besoin", site=SiteRef(node_id=manager), lines=lines,
                  issued_at=issued, **fields)

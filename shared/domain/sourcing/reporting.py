@@ -26,15 +26,12 @@ French for the reader of the CSV, are in docs/sourcing.md ("Reporting"):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -42,12 +39,12 @@ from shared.domain import workdays
 from shared.domain.deadlines import Deadline, DeadlineState
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Order, OrderState
-from shared.domain.penalties import euros
+from shared.domain import french_csv
+from shared.domain.french_csv import euros
 from shared.domain.sourcing.price_schedule import EXTRA_COSTS_CODE, PriceSchedule
 from shared.domain.sourcing.process import Mission, NeedRecord
 from shared.domain.base import Record
 
-PARIS = ZoneInfo("Europe/Paris")
 LATE_KINDS = ("D4", "D6")
 MAX_PERIOD_DAYS = 3 * 366
 _HALF = re.compile(r"^(\d{4})-H([12])$")
@@ -112,7 +109,7 @@ def half_year_report_id(label: str) -> str:
 
 
 def paris_date(at: dt.datetime) -> dt.date:
-    return at.astimezone(PARIS).date()
+    return at.astimezone(workdays.PARIS).date()
 
 
 def _month(day: dt.date) -> str:
@@ -574,14 +571,6 @@ def _date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _csv(rows: list[tuple]) -> bytes:
-    """UTF-8 with BOM (Excel), ';' separator, decimal comma, dates JJ/MM/AAAA, CRLF."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 def beneficiary_csv(r: BeneficiaryReport) -> bytes:
     rows: list[tuple] = [
         ("Rapport bénéficiaire", r.name, "SIRET", r.siret),
@@ -613,7 +602,7 @@ def beneficiary_csv(r: BeneficiaryReport) -> bytes:
         *((kind, c.due, c.late, _fr(c.late_percent)) for kind, c in r.late_answers.by_kind.items()),
         ("Total", r.late_answers.due, r.late_answers.late, _fr(r.late_answers.late_percent)),
     ]
-    return _csv(rows)
+    return french_csv.write(rows)
 
 
 def _volume_rows(label: str, v: Volume) -> list[tuple]:
@@ -656,4 +645,4 @@ def purchasing_body_csv(r: PurchasingBodyReport) -> bytes:
         ("", _fr(r.roi.fee_rate_bps / 100), euros(r.roi.fees_cents), euros(r.roi.gain_cents),
          _fr(r.roi.roi_percent)),
     ]
-    return _csv(rows)
+    return french_csv.write(rows)

@@ -9,8 +9,8 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from shared.domain.workdays import PARIS
 from shared.domain.deadlines import KINDS
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
@@ -41,7 +41,6 @@ from shared.service.sourcing.deadlines import SourcingDeadlines
 
 log = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 # Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place they live.
 D4_WORKING_DAYS = KINDS["D4"].length.amount   # B10: at most 10 working days to propose (the offer may state less)
 D5_CALENDAR_DAYS = KINDS["D5"].length.amount  # B12: replacement within 2 calendar weeks of departure / notification
