@@ -13,7 +13,7 @@ from __future__ import annotations
 import functions_framework
 
 from functions._documents import ports
-from shared import actor, bootstrap, logs
+from shared import bootstrap, context, logs
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.service import inbound_router
 
@@ -23,7 +23,7 @@ def publish_execution(event) -> None:
     logs.configure()
     cid = logs.new_correlation_id(str(event["id"]))
     message = inbound_from_pubsub(event, bootstrap.clock().now(), cid)
-    actor.act_as(f"pubsub:{message.contractor_id}", "contractor", message.contractor_id)
+    context.act_as(f"pubsub:{message.contractor_id}", "contractor", message.contractor_id)
     inbound_router.route(message, _services())
 
 

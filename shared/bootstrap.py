@@ -11,7 +11,7 @@ import os
 import threading
 from typing import Any
 
-from shared.ports import SystemClock
+from shared.ports.outside import SystemClock
 
 DEFAULT_PROJECT = "demo-passerelle"
 
@@ -27,6 +27,14 @@ def _firestore_client():
     from google.cloud import firestore
 
     return firestore.Client(project=project_id())
+
+
+def uow():
+    """A new unit of work on Firestore, publishing through Pub/Sub and arming deadline timers after
+    its commit (cheap: the clients behind it are built once per instance)."""
+    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+
+    return FirestoreUnitOfWork(get("firestore"), get("publisher"), get("timers"))
 
 
 def _store():
@@ -130,7 +138,7 @@ def _timers():
     if not queue or not url:
         return None
     from shared.adapters.cloud_tasks import CloudTasksQueue, emulator_client
-    from shared.service.deadlines import Timers
+    from shared.ports import Timers
 
     host = os.environ.get("PASSERELLE_TASKS_EMULATOR_HOST")
     if host:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from shared import actor, bootstrap, logs
+from shared import bootstrap, context, logs
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.edge.auth import Principal, Unauthenticated
 from shared.ports import StoredResponse, digest
@@ -112,7 +112,7 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
         if request.method not in methods:
             raise HttpProblem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
         principal = _authenticate(request, roles, right)
-        actor.act_as(principal.uid, principal.role, principal.tenant)
+        context.act_as(principal.uid, principal.role, principal.tenant)
         body = _read_body(request, media_types, max_body) if request.method == "POST" else b""
         key = request.headers.get("Idempotency-Key")
         ctx = Request(principal, body, dict(request.args), key, cid, request.method,

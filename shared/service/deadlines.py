@@ -24,7 +24,7 @@ from shared.domain.orders import TERMINAL_STATES, Order, OrderState
 from shared.domain.penalties import (
     DecisionAction, PenaltyEntry, PenaltyTerms, Statement, entries_due, statement,
 )
-from shared.ports import Changes, Clock, ConcurrencyConflict, DeadlineWrite, TaskQueue, Versioned, digest
+from shared.ports import Changes, Clock, ConcurrencyConflict, DeadlineWrite, Timers, Versioned, digest
 from shared.service.retry import with_optimistic_retry
 
 log = logging.getLogger(__name__)
@@ -46,14 +46,6 @@ class DeadlineStore(Protocol):
     def update_entry(self, entry: PenaltyEntry, version: Any) -> None: ...
     def entries(self, tenant_id: str, contractor_id: str, month: str) -> list[PenaltyEntry]: ...
     def manager_territory(self, manager_id: str) -> str | None: ...  # B18: a manager's own territory
-
-
-@dataclass(frozen=True)
-class Timers:
-    """The task queue and the URL of accrue_penalties its tasks call."""
-
-    queue: TaskQueue
-    url: str
 
 
 # --- timers -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared import actor
+from shared import context
 from shared.adapters.audit import FirestoreAuditTrail
 from shared.adapters.firestore import FirestoreStore
 from shared.domain.messages import IssueOrder
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.emulators
 def test_writes_are_recorded_sealed_and_verified_and_tampering_is_detected(clean_firestore):
     store, trail = FirestoreStore(clean_firestore), FirestoreAuditTrail(clean_firestore)
     # Given a manager's ERP issuing an order and a contractor reporting on it
-    actor.act_as("erp-mgr", "manager", MANAGER)
+    context.act_as("erp-mgr", "manager", MANAGER)
     receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(), strict=False), store, FixedClock(NOW))
-    actor.act_as("pubsub:ctr-test", "contractor", "ctr-test")
+    context.act_as("pubsub:ctr-test", "contractor", "ctr-test")
     record_execution(inbound(report(1, "acknowledged")), store, FixedClock(NOW))
     # When the sealer runs
     assert trail.seal_pending()["sealed"] == 4  # order created, order updated + its event, message answered
