@@ -19,7 +19,7 @@ import functions_framework
 
 from shared import bootstrap, logs
 from shared.domain.errors import DomainError
-from shared.service import deadlines
+from shared.service import legacy_deadlines as deadlines
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from shared.domain.errors import DomainError
 from shared.domain.penalties import DecidePenalty
 from shared.domain.validation import parse_json
 from shared.edge import http
-from shared.service import deadlines
+from shared.service import legacy_deadlines as deadlines
 
 
 def _decide(req: http.Request) -> http.Answer:

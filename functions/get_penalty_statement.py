@@ -15,7 +15,7 @@ from shared import bootstrap
 from shared.domain.errors import ErrorDetail
 from shared.domain.penalties import statement_csv
 from shared.edge import http
-from shared.service import deadlines
+from shared.service import legacy_deadlines as deadlines
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

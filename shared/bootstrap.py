@@ -89,7 +89,7 @@ def _account_requests():
 def _account_deadlines():
     """D7 hooks into the deadline service (start on request, stop on creation)."""
     from shared.service.accounts import DeadlineHooks
-    from shared.service import deadlines
+    from shared.service import legacy_deadlines as deadlines
 
     def start(request):
         deadlines.start_deadline("D7", request.request_id, tenant_id=request.tenant, territory=request.territory,

@@ -212,6 +212,10 @@ class UnitOfWork(ABC):
     def count(self, query: Query) -> int:
         return self._count(query)
 
+    def remember(self, doc: Document) -> None:
+        """Take ``doc`` as read by this unit of work (a page read by another one, committed here)."""
+        self._remember(doc.path, doc)
+
     def version(self, path: str) -> Any:
         """The version this unit of work read (None if unread or absent)."""
         seen = self._seen.get(path)

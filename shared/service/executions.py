@@ -20,7 +20,7 @@ from shared.ports import (
     AlreadyRecorded, Changes, Clock, ConcurrencyConflict, DeadlineWrite, EventRecord, InboxRecord, OutboxMessage,
     Publisher, Store, digest,
 )
-from shared.service import deadlines, outbox
+from shared.service import legacy_deadlines as deadlines, outbox
 from shared.service.inbound import InboundMessage
 from shared.service.retry import with_optimistic_retry
 from shared.service.territories import order_territory

@@ -27,7 +27,7 @@ from shared.domain.deadlines import DeadlineState, Evidence
 from shared.domain.penalties import PenaltyTerms
 from shared.domain.territories import TerritoryChoice
 from shared.ports import Clock
-from shared.service import deadlines
+from shared.service import legacy_deadlines as deadlines
 from shared.service.territories import order_territory
 
 log = logging.getLogger(__name__)

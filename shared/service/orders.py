@@ -13,7 +13,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder, ChangeOrderState
 from shared.domain.orders import Actor, Order, actor_for_role, next_states
 from shared.ports import Changes, Clock, ConcurrencyConflict, EventRecord, OutboxMessage, Publisher, Store, digest
-from shared.service import deadlines, outbox
+from shared.service import legacy_deadlines as deadlines, outbox
 from shared.service.retry import with_optimistic_retry
 
 log = logging.getLogger(__name__)

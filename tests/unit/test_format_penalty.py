@@ -9,7 +9,7 @@ from shared.domain.messages import ReplyStatus
 from shared.domain.orders import OrderState
 from shared.domain.penalties import non_compliant_format
 from shared.ports import Contractor
-from shared.service import deadlines as svc
+from shared.service import legacy_deadlines as svc
 from shared.service.executions import record_execution
 from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
 from tests.deadline_fakes import InMemoryDeadlineStore, RecordingTaskQueue

@@ -8,7 +8,7 @@ from shared.domain.deadlines import DeadlineState
 from shared.domain.messages import ChangeOrderState, ReplyStatus
 from shared.domain.orders import OrderState
 from shared.ports import Contractor
-from shared.service import deadlines as svc
+from shared.service import legacy_deadlines as svc
 from shared.service.executions import record_execution
 from shared.service.orders import change_order_state
 from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report

@@ -20,7 +20,7 @@ from shared.domain import workdays
 from shared.domain.penalties import PenaltyTerms
 from shared.domain.sourcing import process
 from shared.ports import Clock, digest
-from shared.service import deadlines as service
+from shared.service import legacy_deadlines as service
 
 
 @dataclass(frozen=True)

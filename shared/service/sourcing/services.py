@@ -25,7 +25,7 @@ from shared.domain.sourcing.process import (
     ReplacementReason, SourcingActor, notice_period, replacement_errors, require_move,
 )
 from shared.domain.sourcing.records import (
-    REGION_LABELS, Beneficiary, NeedContent, Professional, Region, ServiceType, WorkMode,
+    REGION_LABELS, Beneficiary, NeedContent, Professional, Region, WorkMode,
 )
 from shared.domain.validation import parse_object
 from shared.ports import (
