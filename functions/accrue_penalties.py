@@ -19,7 +19,7 @@ import functions_framework
 
 from shared import bootstrap, logs
 from shared.domain.errors import DomainError
-from shared.service import legacy_deadlines as deadlines
+from shared.service import deadlines
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +29,16 @@ def accrue_penalties(request):
     logs.configure()
     logs.new_correlation_id(request.headers.get("X-CloudTasks-TaskName") or request.headers.get("X-Correlation-Id"))
     body = request.get_json(silent=True)
-    store, timers, clock = bootstrap.deadline_store(), bootstrap.timers(), bootstrap.clock()
+    uow, clock = bootstrap.uow(), bootstrap.clock()
     if request.method != "POST":
         return _json(405, {"errors": [{"field": "$", "code": "METHOD_NOT_ALLOWED"}]})
     if not isinstance(body, dict):
         log.error("timer task refused: the body is not a JSON object")
         return _json(200, {"errors": [{"field": "$", "code": "MALFORMED_JSON"}]})
     if body.get("sweep") is True:
-        return _json(200, deadlines.sweep(store, timers, clock))
+        return _json(200, deadlines.sweep(uow, clock))
     try:
-        result = deadlines.on_timer(body, store, timers, clock)
+        result = deadlines.on_timer(body, uow, clock)
     except DomainError as exc:
         log.error("timer task refused", extra={"errors": [e.code for e in exc.errors]})
         return _json(200, {"errors": [e.model_dump() for e in exc.errors]})

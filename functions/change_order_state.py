@@ -16,8 +16,7 @@ def _change(req: http.Request) -> http.Answer:
     decision, errors = parse_json(ChangeOrderState, req.body)
     if errors:
         raise DomainError(errors)
-    order = orders.change_order_state(req.principal.tenant, decision, bootstrap.store(), bootstrap.clock(),
-                                      bootstrap.publisher(), bootstrap.timers())
+    order = orders.change_order_state(req.principal.tenant, decision, bootstrap.uow(), bootstrap.clock())
     return http.Answer(200, order.model_dump(mode="json"))
 
 

@@ -15,7 +15,7 @@ from shared import bootstrap
 from shared.domain.errors import ErrorDetail
 from shared.domain.penalties import statement_csv
 from shared.edge import http
-from shared.service import legacy_deadlines as deadlines
+from shared.service import deadlines
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -33,8 +33,8 @@ def _statement(req: http.Request, csv_out: dict) -> http.Answer:
         errors.append(ErrorDetail.of("query.format", "INVALID_VALUE", detail="json ou csv"))
     if errors:
         raise http.HttpProblem(400, errors)
-    result = deadlines.monthly_statement(manager_id, contractor_id, args.get("contract_id") or None, month,
-                                         bootstrap.deadline_store())
+    result = deadlines.monthly_statement(bootstrap.uow(), manager_id, contractor_id, args.get("contract_id") or None,
+                                         month)
     if args.get("format") == "csv":
         csv_out["body"] = statement_csv(result)
         csv_out["filename"] = f"penalites-{contractor_id}-{month}.csv"

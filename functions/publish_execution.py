@@ -29,6 +29,5 @@ def publish_execution(event) -> None:
 
 def _services() -> inbound_router.Services:
     return inbound_router.Services(
-        store=bootstrap.store(), clock=bootstrap.clock(), publisher=bootstrap.publisher(), timers=bootstrap.timers(),
-        on_accepted=bootstrap.get("onboarding").message_accepted, docs=bootstrap.documents(),
-        deadline_store=bootstrap.deadline_store(), document_ports=ports())
+        uow=bootstrap.uow(), clock=bootstrap.clock(), store=bootstrap.store(), docs=bootstrap.documents(),
+        deadline_store=bootstrap.deadline_store(), timers=bootstrap.timers(), document_ports=ports())

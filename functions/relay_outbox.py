@@ -17,5 +17,5 @@ from shared.service import outbox
 def relay_outbox(request):
     logs.configure()
     logs.new_correlation_id(request.headers.get("X-Correlation-Id"))
-    result = outbox.relay(bootstrap.store(), bootstrap.publisher(), bootstrap.clock())
+    result = outbox.relay(bootstrap.uow())
     return json.dumps(result), 200, {"Content-Type": "application/json"}

@@ -191,7 +191,7 @@ class InMemoryDocuments:
 
 # --- the unit of work in memory -----------------------------------------------------------------
 
-from shared.ports import Document, Query, UnitOfWork, Write  # noqa: E402
+from shared.ports import Document, Query, UnitOfWork  # noqa: E402
 from shared.ports.unit_of_work import SERVER_TIME  # noqa: E402
 import threading  # noqa: E402
 
@@ -341,3 +341,72 @@ class InMemoryUnitOfWork(UnitOfWork):
     def outbox(self, status: str | None = None) -> list[OutboxMessage]:
         return sorted((OutboxMessage.from_document(p.rsplit("/", 1)[1], d) for p, d in self.db.under("outbox").items()
                        if status is None or d.get("status") == status), key=lambda m: m.created_at)
+
+
+class RecordingTaskQueue:
+    """Remembers scheduled tasks; a name already used is refused like Cloud Tasks does."""
+
+    def __init__(self):
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.cancelled: list[str] = []
+
+    def schedule(self, name: str, url: str, payload: dict[str, Any], schedule_time: dt.datetime) -> bool:
+        if name in self.tasks:
+            return False
+        self.tasks[name] = {"url": url, "payload": payload, "schedule_time": schedule_time}
+        return True
+
+    def cancel(self, name: str) -> bool:
+        self.cancelled.append(name)
+        return name in self.tasks
+
+
+class World:
+    """The platform in memory for unit tests: one database, a fixed clock, a recording publisher and
+    task queue; ``uow()`` is a fresh unit of work on them, as ``shared.bootstrap.uow()`` in production."""
+
+    def __init__(self, now: dt.datetime | str = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)):
+        from shared.ports import Timers
+
+        self.db = InMemoryDatabase()
+        self.clock = FixedClock(now)
+        self.publisher = RecordingPublisher()
+        self.queue = RecordingTaskQueue()
+        self.timers = Timers(self.queue, "http://accrue_penalties")
+
+    def uow(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.db, self.publisher, self.timers)
+
+    def seed(self, path: str, data: dict[str, Any]) -> None:
+        self.db.seed(path, data)
+
+    def seed_order(self, order: Order) -> None:
+        from shared.service.orders import order_doc, order_path
+
+        self.seed(order_path(order.manager_id, order.order_id), {**order_doc(order), "updated_at": self.clock.now()})
+
+    def seed_contractor(self, contractor_id: str, managers: tuple[str, ...], name: str = "Test") -> None:
+        self.seed(f"contractors/{contractor_id}", {"name": name, "managers": list(managers)})
+
+    def order(self, manager_id: str, order_id: str) -> Order | None:
+        from shared.service.orders import load_order
+
+        return load_order(self.uow(), manager_id, order_id)
+
+    def events(self, manager_id: str, order_id: str) -> dict[str, dict[str, Any]]:
+        return {p.rsplit("/", 1)[1]: d for p, d in self.db.under(f"managers/{manager_id}/orders/{order_id}/events").items()}
+
+    def outbox(self, status: str | None = None) -> list[OutboxMessage]:
+        return self.uow().outbox(status)
+
+    def deadlines(self, tenant_id: str) -> dict[str, Any]:
+        from shared.service.deadlines import deadline_from
+
+        return {p.rsplit("/", 1)[1]: deadline_from(d) for p, d in self.db.under(f"managers/{tenant_id}/deadlines").items()}
+
+    def ledger(self, tenant_id: str, deadline_id: str | None = None) -> list:
+        from shared.service.deadlines import entry_from
+
+        entries = [entry_from(d) for d in self.db.under(f"managers/{tenant_id}/penalties").values()]
+        return sorted((e for e in entries if deadline_id is None or e.deadline_id == deadline_id),
+                      key=lambda e: (e.deadline_id, e.day))

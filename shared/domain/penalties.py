@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain import french_csv, workdays
 from shared.domain.french_csv import euros
-from shared.domain.deadlines import DAY, KINDS, Deadline, DeadlineState, day_start, days_late
+from shared.domain.deadlines import KINDS, Deadline, DeadlineState, day_start, days_late
 from shared.domain.errors import DomainError, ErrorDetail
 
 

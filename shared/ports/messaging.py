@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from shared.domain.messages import EventType
+from shared.domain.messages import EventType, MessageRef
 
 
 @dataclass(frozen=True)
@@ -84,3 +85,31 @@ class Timer:
     name: str
     fire_at: dt.datetime
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A contractor's message, whatever the channel it came through (Pub/Sub, REST)."""
+
+    contractor_id: str  # from the channel (topic, token), never from the payload
+    channel: str  # "pubsub" | "rest"
+    source: str
+    id: str
+    type: str | None
+    received_at: dt.datetime
+    data: bytes
+    correlation_id: str = ""
+    envelope_errors: tuple = ()  # ErrorDetails found while unwrapping the envelope
+
+    @property
+    def key(self) -> str:
+        """Deduplication key: (contractor, CloudEvents source, id)."""
+        h = hashlib.sha256()
+        for part in (self.contractor_id, self.source, self.id):
+            h.update(part.encode())
+            h.update(b"\x1f")
+        return h.hexdigest()[:40]
+
+    @property
+    def ref(self) -> MessageRef:
+        return MessageRef(source=self.source, id=self.id, type=self.type, channel=self.channel)

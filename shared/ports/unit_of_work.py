@@ -32,7 +32,7 @@ import datetime as dt
 import logging
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -149,6 +149,7 @@ class _Buffer:
     outbox: list[OutboxMessage] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
+    callbacks: list[Callable[[], None]] = field(default_factory=list)
 
 
 class UnitOfWork(ABC):
@@ -158,6 +159,7 @@ class UnitOfWork(ABC):
         self.publisher = publisher
         self.timers = timers
         self._seen: dict[str, Any] = {}  # path → version read (_MISSING: read and absent)
+        self._cache: dict[str, dict[str, Any] | None] = {}  # what was read: one snapshot per document
         self._read_digests: dict[str, str] = {}
         self._buffer = _Buffer()
 
@@ -191,13 +193,13 @@ class UnitOfWork(ABC):
     def get_all(self, paths: Iterable[str]) -> dict[str, dict[str, Any]]:
         paths = list(dict.fromkeys(paths))
         found: dict[str, dict[str, Any]] = {}
-        unread = [p for p in paths if p not in self._buffer.writes]
+        unread = [p for p in paths if p not in self._buffer.writes and p not in self._cache]
         fetched = self._fetch(unread) if unread else {}
         for path in unread:
-            doc = fetched.get(path)
-            self._remember(path, doc)
-            if doc is not None:
-                found[path] = copy.deepcopy(doc.data)
+            self._remember(path, fetched.get(path))
+        for path in paths:
+            if path not in self._buffer.writes and self._cache.get(path) is not None:
+                found[path] = copy.deepcopy(self._cache[path])
         for path in paths:
             if path in self._buffer.writes and (pending := self._pending(path)) is not None:
                 found[path] = pending
@@ -223,6 +225,7 @@ class UnitOfWork(ABC):
 
     def _remember(self, path: str, doc: Document | None) -> None:
         self._seen[path] = _MISSING if doc is None else doc.version
+        self._cache[path] = None if doc is None else doc.data
         if doc is not None:
             self._read_digests[path] = sha256_json(_content(doc.data))
 
@@ -281,6 +284,10 @@ class UnitOfWork(ABC):
     def unschedule(self, name: str) -> None:
         self._buffer.cancelled.append(name)
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this unit of work has committed (e.g. remember what is now true)."""
+        self._buffer.callbacks.append(callback)
+
     @property
     def pending_writes(self) -> int:
         return len(self._buffer.writes) + len(self._buffer.outbox)
@@ -289,6 +296,7 @@ class UnitOfWork(ABC):
     def begin(self) -> None:
         """Forget what was read and buffered: a fresh attempt."""
         self._seen.clear()
+        self._cache.clear()
         self._read_digests.clear()
         self._buffer = _Buffer()
 
@@ -305,6 +313,8 @@ class UnitOfWork(ABC):
         if buffer.outbox:
             self.redeliver(buffer.outbox)
         self._arm(buffer)
+        for callback in buffer.callbacks:
+            callback()
 
     def redeliver(self, messages: Sequence[OutboxMessage]) -> int:
         """Publish outbox messages and mark them sent; stop at the first failure (the relay retries,

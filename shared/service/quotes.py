@@ -35,7 +35,7 @@ from shared.ports import (
     Changes, Clock, ConcurrencyConflict, DocumentStore, DocWrite, OutboxMessage, Publisher, Store, digest,
 )
 from shared.service import legacy_deadlines as deadlines, outbox
-from shared.service.orders import receive_order
+from shared.service.legacy_orders import receive_order
 from shared.service.retry import with_optimistic_retry
 from shared.service.territories import order_territory
 

@@ -9,6 +9,7 @@ import pytest
 from shared.domain.workdays import PARIS
 from shared.adapters.deadlines import FirestoreDeadlineStore
 from shared.adapters.documents import FirestoreDocuments
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain.contracts import UpsertContract
 from shared.domain.messages import IssueOrder
 from shared.service import contracts, onboarding
@@ -42,10 +43,10 @@ def test_the_first_accepted_message_connects_the_contractor_and_meets_d2(clean_f
     assert d2.due_at == dt.datetime(2026, 3, 21, 0, 0, tzinfo=PARIS)
     # When the contractor's first execution message on an order of that contract is accepted
     receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(contract_id="AC-D2"), strict=False),
-                  store, clock)
+                  FirestoreUnitOfWork(clean_firestore), clock)
     clock.advance(days=2)
     message = inbound(report(1, "acknowledged", occurred_at=clock.now()), received_at=clock.now())
-    assert record_execution(message, store, clock, on_accepted=hooks.message_accepted).status.value == "accepted"
+    assert record_execution(message, FirestoreUnitOfWork(clean_firestore), clock).status.value == "accepted"
     # Then D2 is met, stopped at that message's receipt
     d2 = store.get_deadline(MANAGER, "d2-AC-D2").value
     assert d2.state.value == "met" and d2.stopped_at == clock.now()

@@ -31,7 +31,7 @@ from shared.domain.validation import parse_object
 from shared.ports import (
     BlobStore, Clock, ConcurrencyConflict, DocumentStore, DocWrite, OutboxMessage, Publisher, Store, digest,
 )
-from shared.service import orders as order_service
+from shared.service import legacy_orders as order_service
 from shared.service import outbox
 from shared.service.retry import with_optimistic_retry
 from shared.service.sourcing import index as search_index
