@@ -58,7 +58,7 @@ resource "google_cloud_scheduler_job" "scheduled" {
   }
 
   depends_on = [
-    google_project_service.enabled,
+    time_sleep.apis_ready,
     google_cloud_run_service_iam_member.invoker,
   ]
 }

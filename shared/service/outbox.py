@@ -34,6 +34,8 @@ def dispatch(store: Store, publisher: Publisher, clock: Clock, messages: list[Ou
 def relay(store: Store, publisher: Publisher, clock: Clock, limit: int = 200) -> dict[str, int]:
     """Publish every pending outbox message, oldest first."""
     pending = store.pending_outbox(limit)
+    log.info("outbox relay", extra={"pending": len(pending), "oldest_pending_age_seconds":  # alert: infra/terraform
+                                    (clock.now() - pending[0].created_at).total_seconds() if pending else 0.0})
     failed_keys: set[str | None] = set()
     sent = failed = 0
     for message in pending:
