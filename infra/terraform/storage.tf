@@ -64,6 +64,7 @@ data "archive_file" "source" {
 
   excludes = [
     ".venv",
+    ".venv-checkov",
     "node_modules",
     ".git",
     "tests",

@@ -192,3 +192,24 @@ def test_an_erp_acts_as_its_own_service_account_only_through_its_own_provider(te
     assert binding["member"].startswith("principalSet://iam.googleapis.com/")
     assert binding["member"].endswith("/attribute.contractor/${each.key}")
     assert "contains(var.contractors, each.key)" in str(provider["lifecycle"])
+
+
+# --- source archive and scheduled runs ------------------------------------------------------------
+
+
+def test_the_function_source_never_ships_a_virtualenv_or_local_tooling(terraform):
+    # Given the archive of the repository root deployed to every function
+    excludes = set(terraform["data"]["archive_file"]["source"]["excludes"])
+    # When listing what it leaves out
+    # Then both virtualenvs (the app's and checkov's), node_modules and the infra never ship
+    assert {".venv", ".venv-checkov", "node_modules", "infra", "tests", ".git", ".env"} <= excludes
+
+
+def test_a_scheduled_run_may_last_as_long_as_its_function(terraform):
+    # Given the scheduler jobs of scheduler.tf
+    job = terraform["resource"]["google_cloud_scheduler_job"]["scheduled"]
+    # When reading how long a run may take before Cloud Scheduler calls it failed
+    # Then it is the function's own timeout (a shorter deadline would page ops for a long, healthy run)
+    assert job["attempt_deadline"] == "${local.function_sizing[each.key].timeout}s"
+    assert max(terraform["locals"]["function_sizing"][name]["timeout"]
+               for name in terraform["locals"]["scheduled_functions"]) <= 1800
