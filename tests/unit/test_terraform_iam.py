@@ -45,6 +45,8 @@ ADAPTER_NEEDS = {
     "blobs": {"storage"}, "document_files": {"storage"}, "report_files": {"storage"},
     "export_source": {"firestore", "storage"},
     "identity_admin": {"firestore", "auth_admin"},
+    # The unit of work publishes its outbox and arms its timers after the commit (shared/bootstrap.py).
+    "uow": {"firestore", "publish", "timers"},
     "authenticator": {"firestore"},
     "clock": set(),
 }
