@@ -33,7 +33,7 @@ def _statement(req: http.Request, csv_out: dict) -> http.Answer:
         errors.append(ErrorDetail.of("query.format", "INVALID_VALUE", detail="json ou csv"))
     if errors:
         raise http.HttpProblem(400, errors)
-    result = deadlines.monthly_statement(bootstrap.uow(), manager_id, contractor_id, args.get("contract_id") or None,
+    result = deadlines.monthly_statement(bootstrap.reader(), manager_id, contractor_id, args.get("contract_id") or None,
                                          month)
     if args.get("format") == "csv":
         csv_out["body"] = statement_csv(result)

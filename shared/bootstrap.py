@@ -37,6 +37,14 @@ def uow():
     return FirestoreUnitOfWork(get("firestore"), get("publisher"), get("timers"))
 
 
+def reader():
+    """A unit of work for reads only (GET functions): it publishes nothing, arms nothing, and refuses to
+    commit a write."""
+    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+
+    return FirestoreUnitOfWork(get("firestore"), read_only=True)
+
+
 def _store():
     from shared.adapters.firestore import FirestoreStore
 

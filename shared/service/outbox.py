@@ -10,6 +10,7 @@ key there (a later message of the same order must not overtake an earlier one).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from shared.ports import OutboxMessage, Query, UnitOfWork
@@ -26,6 +27,8 @@ def pending(uow: UnitOfWork, limit: int) -> list[OutboxMessage]:
 def relay(uow: UnitOfWork, limit: int = 200) -> dict[str, int]:
     """Publish every pending outbox message, oldest first, one ordering key after another."""
     messages = pending(uow, limit)
+    oldest = (dt.datetime.now(dt.UTC) - messages[0].created_at).total_seconds() if messages else 0.0
+    log.info("outbox relay", extra={"pending": len(messages), "oldest_pending_age_seconds": oldest})  # alert: infra
     by_key: dict[str | None, list[OutboxMessage]] = {}
     for message in messages:
         by_key.setdefault(message.ordering_key or f"\0{message.id}", []).append(message)

@@ -23,12 +23,13 @@ _OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "in"
 
 
 class FirestoreUnitOfWork(UnitOfWork):
-    def __init__(self, client: firestore.Client, publisher: Publisher | None = None, timers: Timers | None = None):
+    def __init__(self, client: firestore.Client, publisher: Publisher | None = None, timers: Timers | None = None,
+                 read_only: bool = False):
         super().__init__(publisher, timers)
-        self.db = client
+        self.db, self.read_only = client, read_only
 
     def fork(self) -> FirestoreUnitOfWork:
-        return FirestoreUnitOfWork(self.db, self.publisher, self.timers)
+        return FirestoreUnitOfWork(self.db, self.publisher, self.timers, self.read_only)
 
     def _fetch(self, paths: Sequence[str]) -> dict[str, Document]:
         found: dict[str, Document] = {}
@@ -64,6 +65,8 @@ class FirestoreUnitOfWork(UnitOfWork):
         return int(result.value)
 
     def _apply(self, writes: Sequence[Write]) -> None:
+        if self.read_only:
+            raise PermissionError("a read-only unit of work may not write")
         batch = self.db.batch()
         for w in writes:
             ref = self.db.document(w.path)
