@@ -51,12 +51,6 @@ def _store():
     return FirestoreStore(get("firestore"))
 
 
-def _idempotency():
-    from shared.adapters.firestore import FirestoreIdempotencyStore
-
-    return FirestoreIdempotencyStore(get("firestore"))
-
-
 def _publisher():
     from shared.adapters.pubsub import PubSubPublisher
 
@@ -207,7 +201,6 @@ _FACTORIES = {
     "blobs": _blobs,
     "firestore": _firestore_client,
     "store": _store,
-    "idempotency": _idempotency,
     "publisher": _publisher,
     "authenticator": _authenticator,
     "identity_admin": _identity_admin,
@@ -239,9 +232,6 @@ def get(name: str) -> Any:
 def store():
     return get("store")
 
-
-def idempotency():
-    return get("idempotency")
 
 
 def publisher():

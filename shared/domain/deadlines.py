@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
@@ -391,3 +392,22 @@ def start(kind_id: str, deadline_id: str, *, tenant_id: str, territory: str, sta
         daily_amount_cents=daily_amount_cents,
         evidence=(Evidence(event="started", at=started_at, ref=ref),),
     )
+
+
+class AccruePenalties(BaseModel):
+    """What accrue_penalties is sent: a deadline's timer (Cloud Tasks), or ``{"sweep": true}`` (Cloud
+    Scheduler, hourly, and a sweep carrying on at once)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="AccruePenalties")
+
+    tenant_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")] | None = None
+    deadline_id: Annotated[str, Field(min_length=1, max_length=240, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")] | None = None
+    version: int | None = None
+    fire_at: str | None = None
+    sweep: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AccruePenalties:
+        if not self.sweep and (self.tenant_id is None or self.deadline_id is None):
+            raise PydanticCustomError("REQUIRED", "Un minuteur nomme tenant_id et deadline_id (ou sweep vaut true).")
+        return self

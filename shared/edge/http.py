@@ -17,7 +17,8 @@ from typing import Any, Literal
 from shared import bootstrap, context, logs
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.edge.auth import Principal, Unauthenticated
-from shared.ports import StoredResponse, digest
+from shared.ports import digest
+from shared.service import idempotency
 
 log = logging.getLogger(__name__)
 
@@ -174,26 +175,31 @@ def _check_key(ctx: Request) -> None:
 
 
 def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer]) -> Answer:
+    """The request's idempotency record (shared/service/idempotency.py), taken under a lease: this
+    edge does not see the service's commit. Scoped by operation, role and tenant, so that two
+    tenants' keys never meet."""
     _check_key(ctx)
-    store, clock = bootstrap.idempotency(), bootstrap.clock()
-    record_key = digest(operation, ctx.principal.role, ctx.principal.tenant, ctx.idempotency_key)[:40]
-    outcome = store.begin(record_key, digest(ctx.body), clock.now())
-    if outcome.kind == "mismatch":
+    uow, now = bootstrap.uow(), bootstrap.clock().now()
+    path = idempotency.http_path(digest(operation, ctx.principal.role, ctx.principal.tenant, ctx.idempotency_key)[:40])
+    body = digest(ctx.body)
+    seen = idempotency.claim(uow, path, body, now, retention=idempotency.HTTP_RETENTION)
+    if seen.kind == "mismatch":
         raise HttpProblem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")])
-    if outcome.kind == "in_progress":
+    if seen.kind == "in_progress":
         raise HttpProblem(409, [ErrorDetail.of("header.Idempotency-Key", "REQUEST_IN_PROGRESS")])
-    if outcome.kind == "replay":
-        stored = outcome.response
-        return Answer(stored.status, stored.body, {**stored.headers, "Idempotent-Replayed": "true"})
+    if seen.kind == "replay":
+        stored = seen.answer
+        return Answer(stored["status"], stored["body"], {**stored.get("headers", {}), "Idempotent-Replayed": "true"})
     try:
         try:
             answer = _run(action, ctx)
         except HttpProblem as problem:
             answer = _problem_answer(problem, ctx.correlation_id, None)
     except BaseException:
-        store.abandon(record_key)  # let the client retry after an infrastructure failure
+        idempotency.release(uow, path)  # let the client retry after an infrastructure failure
         raise
-    store.complete(record_key, StoredResponse(answer.status, answer.body, answer.headers), clock.now())
+    idempotency.finish(uow, path, body, {"status": answer.status, "body": answer.body, "headers": answer.headers},
+                       bootstrap.clock().now(), retention=idempotency.HTTP_RETENTION)
     return answer
 
 
