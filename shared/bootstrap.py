@@ -188,12 +188,6 @@ def _report_files():
     return GcsReportFiles(project_id(), documents_bucket())
 
 
-def _onboarding():
-    from shared.service.onboarding import Onboarding
-
-    return Onboarding(get("deadline_store"), get("timers"), get("clock"))
-
-
 _FACTORIES = {
     "deadline_store": _deadline_store,
     "timers": _timers,
@@ -206,7 +200,6 @@ _FACTORIES = {
     "identity_admin": _identity_admin,
     "audit_trail": _audit_trail,
     "export_source": _export_source,
-    "onboarding": _onboarding,
     "order_index": _order_index,
     "document_files": _document_files,
     "report_files": _report_files,
