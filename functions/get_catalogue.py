@@ -24,7 +24,7 @@ def _read(req: http.Request) -> http.Answer:
                                                                       ("manager_id", manager_id)) if not v]
     if missing:
         raise http.HttpProblem(400, missing)
-    uow = bootstrap.uow()
+    uow = bootstrap.reader()
     contract = contracts.load_contract(uow, manager_id, contract_id)
     if contract is None or (p.role == "contractor" and contract.get("contractor_id") != p.tenant):
         raise http.HttpProblem(404, [ErrorDetail.of("query.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)])

@@ -174,13 +174,13 @@ locals {
       description = "Manager -> platform: create or update a billing account; delivered to its contracts' contractors."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-publish"
+      identity    = "fn-data-publish-timers"
     }
     import_catalogue = {
       description = "Manager -> platform: a new version of a contract's service-code catalogue (CSV or JSON)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-publish"
+      identity    = "fn-data-publish-timers"
     }
     get_catalogue = {
       description = "Manager or contractor -> platform: catalogue versions, the one in force, the six-month review flag."
@@ -192,7 +192,7 @@ locals {
       description = "Manager -> platform: import or update the property tree (CSV or JSON), resumable batched job."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     get_property_coverage = {
       description = "Manager -> platform: % of orders and documents attached to a node of its property tree, orphans."
