@@ -16,7 +16,7 @@ from shared.domain.sourcing.messages import (
 )
 from shared.domain.sourcing.process import MissionState, NeedStatus, SourcingActor
 from shared.domain.sourcing.records import Beneficiary, Professional
-from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements
+from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements, reporting
 from shared.service.sourcing.paths import Settings
 from tests.fakes import World
 from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
@@ -272,3 +272,24 @@ def test_registering_a_beneficiary_again_writes_nothing_and_erasing_bumps_the_po
     [commit] = commits
     assert paths_of(commit) == {paths.professional("pro-anne"), paths.INDEX_META}
     assert world.db.data(paths.INDEX_META)["revision"] == revision + 1
+
+
+@pytest.mark.parametrize(("view", "role", "tenant", "named", "answer"), [
+    ("beneficiary", "beneficiary", "ben-lyon", None, "ben-lyon"),
+    ("beneficiary", "beneficiary", "ben-lyon", "ben-lyon", "ben-lyon"),
+    ("beneficiary", "beneficiary", "ben-lyon", "ben-annecy", "query.beneficiary_id"),
+    ("beneficiary", "operator", "platform", "ben-annecy", "ben-annecy"),
+    ("beneficiary", "operator", "platform", None, ""),
+    ("beneficiary", "purchasing_body", "canut", None, "header.Authorization"),
+    ("purchasing_body", "purchasing_body", "canut", None, None),
+    ("purchasing_body", "beneficiary", "ben-lyon", None, "header.Authorization"),
+    ("half_year_reports", "operator", "platform", None, None),
+    ("half_year_reports", "beneficiary", "ben-lyon", None, "header.Authorization"),
+])
+def test_the_reporting_service_decides_who_reads_which_view(view, role, tenant, named, answer):
+    if isinstance(answer, str) and answer.startswith(("query.", "header.")):
+        with pytest.raises(reporting.Forbidden) as refused:
+            reporting.authorise(view, role, tenant, named)
+        assert refused.value.field == answer
+    else:
+        assert reporting.authorise(view, role, tenant, named) == answer
