@@ -15,7 +15,9 @@ from shared.domain.deadlines import KINDS, Length
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType
 from shared.domain.sourcing import scoring
-from shared.domain.sourcing.messages import DecideProposal, NeedSubmitted, ProposalDecision, ProposeProfessionals, SubmitNeed
+from shared.domain.sourcing.messages import (
+    DecideProposal, NeedSubmitted, ProposalDecision, ProposeProfessionals, SubmitNeed,
+)
 from shared.domain.sourcing.process import (
     NeedRecord, NeedStatus, Proposal, ProposalStatus, SourcingActor, require_move,
 )
