@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.sourcing.erasure import anonymise, is_anonymised
 from shared.domain.sourcing.records import Professional
 from shared.ports import UnitOfWork
