@@ -117,13 +117,6 @@ def _quote_index():
     return FirestoreQuoteIndex(get("firestore"))
 
 
-def _sourcing_deadlines():
-    """D4–D6 of the sourcing flows, run by the deadline service (shared/service/sourcing/deadlines.py)."""
-    from shared.service.sourcing.deadlines import SourcingDeadlines
-
-    return SourcingDeadlines(get("deadline_store"), get("timers"), get("clock"))
-
-
 def _deadline_store():
     from shared.adapters.deadlines import FirestoreDeadlineStore
 
@@ -207,7 +200,6 @@ _FACTORIES = {
     "account_deadlines": _account_deadlines,
     "incidents": _incidents,
     "quote_index": _quote_index,
-    "sourcing_deadlines": _sourcing_deadlines,
     "clock": SystemClock,
 }
 
