@@ -37,7 +37,7 @@ def _report(req: http.Request, csv_out: dict) -> http.Answer:
         beneficiary_id = reporting.authorise(view, p.role, p.tenant, args.get("beneficiary_id"))
     except reporting.Forbidden as refused:
         raise http.HttpProblem(403, [ErrorDetail.of(refused.field, "FORBIDDEN")]) from refused
-    uow = bootstrap.uow()
+    uow = bootstrap.reader()
     if view == "half_year_reports":
         files = bootstrap.get("report_files")
         if args.get("report_id"):

@@ -78,19 +78,19 @@ locals {
       description = "Operator -> platform: register or update a beneficiary (sourcing)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     upsert_professional = {
       description = "Operator -> platform: create or update one professional of the pool."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     import_professionals = {
       description = "Operator -> platform: professionals in bulk (JSON Lines), per-line errors."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-files"
+      identity    = "fn-executions"
     }
     submit_need = {
       description = "Beneficiary -> platform: submit a need (search request); D4 starts."
@@ -102,13 +102,13 @@ locals {
       description = "Pub/Sub push (needs-submitted-push) -> platform: explainable ranking of the pool."
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.pubsub_push.email}"
-      identity    = "fn-files"
+      identity    = "fn-executions"
     }
     propose_professionals = {
       description = "Operator -> platform: propose ranked professionals for a need version."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     decide_proposal = {
       description = "Beneficiary -> platform: accept, abandon, or refuse and relaunch."
@@ -126,19 +126,19 @@ locals {
       description = "Beneficiary -> platform: conflict declaration, mission framing and its order."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-publish"
+      identity    = "fn-data-publish-timers"
     }
     replace_professional = {
       description = "Beneficiary/operator -> platform: replacement request and proposal (B12)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     erase_professional = {
       description = "Operator -> platform: anonymise a professional on request (GDPR)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     export_space = {
       description = "Manager or beneficiary -> platform: export all of its data (A8)."
@@ -288,7 +288,7 @@ locals {
       description = "Cloud Scheduler -> platform: the purchasing body's report of the half-year just ended (B17), stored once."
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      identity    = "fn-report-writer"
+      identity    = "fn-executions"
     }
   }
 
