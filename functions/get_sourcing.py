@@ -17,7 +17,7 @@ def _get(req: http.Request) -> http.Answer:
     view = req.args.get("view", "")
     if view not in VIEWS:
         raise DomainError([ErrorDetail.of("query.view", "INVALID_VALUE", detail=f"valeurs acceptées : {', '.join(VIEWS)}")])
-    uow = bootstrap.reader()
+    uow = bootstrap.uow()  # pool statistics may rebuild a stale search index (a derived cache)
     if view == "pool_statistics":
         return http.Answer(200, pool.pool_statistics(uow, bootstrap.blobs(), bootstrap.clock()))
     tenant = req.principal.tenant if req.principal.role == "beneficiary" else req.args.get("beneficiary_id")

@@ -120,7 +120,7 @@ locals {
       description = "Beneficiary/operator -> platform: need, mission and pool statistics views."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-files"
+      identity    = "fn-executions"
     }
     frame_mission = {
       description = "Beneficiary -> platform: conflict declaration, mission framing and its order."
