@@ -109,12 +109,6 @@ def _incidents():
     return FirestoreIncidents(get("firestore"))
 
 
-def _quote_index():
-    from shared.adapters.quotes import FirestoreQuoteIndex
-
-    return FirestoreQuoteIndex(get("firestore"))
-
-
 def _sourcing_deadlines():
     """D4–D6 of the sourcing flows, run by the deadline service (shared/service/sourcing/deadlines.py)."""
     from shared.service.sourcing.deadlines import SourcingDeadlines
@@ -212,7 +206,6 @@ _FACTORIES = {
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,
     "incidents": _incidents,
-    "quote_index": _quote_index,
     "sourcing_deadlines": _sourcing_deadlines,
     "clock": SystemClock,
 }

@@ -11,7 +11,7 @@ from shared.service import contracts, onboarding
 from tests.builders import CONTRACTOR, MANAGER
 from tests.deadline_fakes import InMemoryDeadlineStore
 from tests.fakes import FixedClock
-from tests.unit.test_quote_expiry import Documents
+from tests.fakes import InMemoryDocuments as Documents
 
 REUNION = ZoneInfo("Indian/Reunion")
 
