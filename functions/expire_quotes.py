@@ -19,6 +19,5 @@ from shared.service import quotes
 def expire_quotes(request):
     logs.configure()
     logs.new_correlation_id(request.headers.get("X-Correlation-Id"))
-    result = quotes.expire_quotes(bootstrap.get("quote_index"), bootstrap.documents(), bootstrap.store(),
-                                  bootstrap.clock(), bootstrap.publisher())
+    result = quotes.expire_quotes(bootstrap.uow(), bootstrap.clock())
     return json.dumps(result), 200, {"Content-Type": "application/json"}

@@ -111,10 +111,6 @@ def _incidents():
     return FirestoreIncidents(get("firestore"))
 
 
-def _quote_index():
-    from shared.adapters.quotes import FirestoreQuoteIndex
-
-    return FirestoreQuoteIndex(get("firestore"))
 
 
 def _deadline_store():
@@ -199,7 +195,6 @@ _FACTORIES = {
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,
     "incidents": _incidents,
-    "quote_index": _quote_index,
     "clock": SystemClock,
 }
 

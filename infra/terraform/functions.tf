@@ -210,7 +210,7 @@ locals {
       description = "Contractor -> platform: submit or revise a quote, lines checked against the catalogue; stops D3."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     decide_quote = {
       description = "Manager accepts (order created or completed) or refuses a quote; contractor withdraws it."
@@ -228,7 +228,7 @@ locals {
       description = "Cloud Scheduler -> platform: expire submitted quotes past their validity date, tell each contractor."
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      identity    = "fn-data-publish"
+      identity    = "fn-data-publish-timers"
     }
     run_export = {
       description = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
