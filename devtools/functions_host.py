@@ -20,9 +20,10 @@ docs/contracts/openapi.json): ``GET /`` lists the functions, ``/<function>/rest`
 function with ``/rest`` as its path. Under ``/_host/`` it answers the stack's control calls:
 
 - ``GET /_host/health``: each function's port and state (``serving`` or ``released``);
-- ``POST /_host/release/<function>``: stop serving that function (its port is closed, and so are
-  the connections kept open on it), so that ``Stack.restart_function`` can run it in a process
-  of its own with extra environment; the gateway then redirects (307) its paths to that port;
+- ``POST /_host/release/<function>``: stop serving that function (its port is closed, requests in
+  flight on it are cut, as when its process was killed), so that ``Stack.restart_function`` can
+  run it in a process of its own with extra environment; the gateway then redirects (307) its
+  paths to that port;
 - ``POST /_host/serve/<function>``: serve it again on its port.
 
 Logs: whatever a function writes (its JSON log lines, tracebacks, one access line per request)
@@ -107,7 +108,11 @@ class _RequestHandler(WSGIRequestHandler):
 
 
 class _Server(ThreadedWSGIServer):
-    """One port: a thread per connection, each bound to ``function`` (None: the gateway)."""
+    """One port: a thread per connection, each bound to ``function`` (None: the gateway).
+
+    werkzeug answers ``Connection: close``: one request per connection, hence per thread, so
+    nothing a request leaves in its thread's context reaches another request.
+    """
 
     block_on_close = False  # closing never waits for idle keep-alive connections (they are cut)
 
@@ -132,7 +137,7 @@ class _Server(ThreadedWSGIServer):
                 self.connections.discard(request)
 
     def close_connections(self) -> None:
-        """Cut the connections still open (keep-alive clients, the Pub/Sub emulator's pushes)."""
+        """Cut the connections still open: requests in flight (werkzeug keeps none alive after its answer)."""
         with self.connections_lock:
             open_now = list(self.connections)
         for conn in open_now:
