@@ -3,7 +3,8 @@
 Starts the stack as ./scripts/dev does (``devtools.dev.start_stack``: the five emulators and every
 function of emulators.json), on free ports and in a temporary log directory, then measures:
 
-- **ready**: seconds from the start to every emulator and every function port answering;
+- **ready**: seconds from the start to every emulator and every function port answering, and the
+  CPU seconds all those processes spent to get there (a fairer figure on a shared machine);
 - **resident memory**: the sum of VmRSS (and of Pss, which counts a page shared by several
   processes once) over every process the stack started and their children — emulators, the
   functions host or the function processes, the Cloud Tasks dispatcher — read from /proc, once
@@ -57,6 +58,15 @@ def descendants(pids: list[int]) -> set[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, with reaped children) a process used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def memory_kb(pid: int) -> tuple[int, int]:
     """(VmRSS, Pss) of one process in kB; (0, 0) if it is gone."""
     rss = pss = 0
@@ -72,13 +82,13 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def stack_memory(stack: Stack) -> dict[str, tuple[int, int, int]]:
-    """Per started process (with its children): (processes, RSS MB, PSS MB)."""
+def stack_memory(stack: Stack) -> dict[str, tuple[int, int, int, float]]:
+    """Per started process (with its children): (processes, RSS MB, PSS MB, CPU seconds so far)."""
     out = {}
     for name, proc in stack.processes.items():
         pids = descendants([proc.pid])
         rss, pss = map(sum, zip(*(memory_kb(p) for p in pids))) if pids else (0, 0)
-        out[name] = (len(pids), rss // 1024, pss // 1024)
+        out[name] = (len(pids), rss // 1024, pss // 1024, sum(cpu_seconds(p) for p in pids))
     return out
 
 
@@ -97,6 +107,7 @@ def has_host() -> bool:
 
 def run_once(mode: str, names: list[str]) -> dict:
     stack = Stack.from_config(Path(tempfile.mkdtemp(prefix="bench-stack-")), free_ports=True)
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     try:
         if has_host():
@@ -113,28 +124,35 @@ def run_once(mode: str, names: list[str]) -> dict:
         touched = stack_memory(stack)
     finally:
         stack.stop()
-    return {"ready": ready, "at_ready": at_ready, "touched": touched}
+    host_log = stack.log_dir / "functions_host.log"
+    host_line = next((line for line in host_log.read_text().splitlines() if line.startswith("ready:")), "") \
+        if host_log.exists() else ""
+    return {"ready": ready, "at_ready": at_ready, "touched": touched, "load": load, "host": host_line}
 
 
-def summary(memory: dict[str, tuple[int, int, int]]) -> tuple[int, int, int]:
-    return tuple(sum(values[i] for values in memory.values()) for i in range(3))
+def summary(memory: dict[str, tuple]) -> tuple:
+    return tuple(sum(values[i] for values in memory.values()) for i in range(4))
 
 
 def report(mode: str, runs: list[dict]) -> dict:
     ready = statistics.median(r["ready"] for r in runs)
     best = min(runs, key=lambda r: r["ready"])
-    procs, rss, pss = summary(best["at_ready"])
-    _, rss_t, pss_t = summary(best["touched"])
+    procs, rss, pss, cpu = summary(best["at_ready"])
+    _, rss_t, pss_t, _ = summary(best["touched"])
     emulators = {k: v for k, v in best["at_ready"].items() if k in ("firestore", "pubsub", "auth", "storage", "tasks")}
-    _, rss_e, pss_e = summary(emulators)
+    _, rss_e, pss_e, cpu_e = summary(emulators)
     print(f"\n{mode}: ready in {ready:.1f} s (median of {len(runs)}: "
-          + ", ".join(f"{r['ready']:.1f}" for r in runs) + ")")
+          + ", ".join(f"{r['ready']:.1f} s at load {r['load']:.1f}" for r in runs) + ")")
+    print(f"  CPU spent to start (fastest run): {cpu:.1f} s (emulators and dispatcher {cpu_e:.1f} s, "
+          f"of which Auth {best['at_ready'].get('auth', (0, 0, 0, 0))[3]:.1f} s; functions {cpu - cpu_e:.1f} s)")
+    if best["host"]:
+        print(f"  functions host: {best['host']}")
     print(f"  {procs} processes; resident at ready {rss} MB RSS / {pss} MB PSS "
           f"(emulators and dispatcher {rss_e} MB RSS / {pss_e} MB PSS, functions {rss - rss_e} MB RSS / "
           f"{pss - pss_e} MB PSS); after one request to every function {rss_t} MB RSS / {pss_t} MB PSS")
     largest = sorted(best["touched"].items(), key=lambda kv: -kv[1][1])[:8]
     print("  largest after the requests (RSS MB): " + ", ".join(f"{k} {v[1]}" for k, v in largest))
-    return {"ready": ready, "rss": rss, "pss": pss, "rss_touched": rss_t, "processes": procs}
+    return {"ready": ready, "rss": rss, "pss": pss, "rss_touched": rss_t, "processes": procs, "cpu": cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,10 +167,15 @@ def main(argv: list[str] | None = None) -> int:
         modes = ["process-per-function (before the host)"]
     print(f"Local stack: {len(names)} functions, 5 emulators, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f} at the start")
-    results = {mode: report(mode, [run_once(mode, names) for _ in range(args.runs)]) for mode in modes}
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
+    for _ in range(args.runs):  # modes alternate, so that a busy spell of a shared machine hits both
+        for mode in modes:
+            runs[mode].append(run_once(mode, names))
+    results = {mode: report(mode, runs[mode]) for mode in modes}
     if len(results) == 2:
         hosted, per = results["hosted"], results["process-per-function"]
         print(f"\nprocess per function / hosted: ready × {per['ready'] / hosted['ready']:.2f}, "
+              f"CPU to start × {per['cpu'] / hosted['cpu']:.2f}, "
               f"RSS × {per['rss'] / hosted['rss']:.2f} at ready, × {per['rss_touched'] / hosted['rss_touched']:.2f} "
               f"after one request each, PSS × {per['pss'] / hosted['pss']:.2f}")
     return 0

@@ -140,7 +140,8 @@ class Stack:
             return {}
         port = self.ports["web_app"]
         functions = {name: self.url(name) for name in load_config()["functions"] if name in self.ports}
-        return {"ALLOWED_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
+        origins = [port] + ([self.ports["gateway"]] if "gateway" in self.ports else [])  # /web_app/ there too
+        return {"ALLOWED_ORIGINS": ",".join(f"http://{host}:{p}" for p in origins for host in ("127.0.0.1", "localhost")),
                 "PASSERELLE_FUNCTION_URLS": json.dumps(functions, separators=(",", ":"))}
 
     def _tasks_env(self) -> dict[str, str]:
