@@ -291,7 +291,7 @@ def _json(start_response, status: int, body: dict, content_type: str = "applicat
 
 def _serve_forever(server: _Server, name: str) -> None:
     try:
-        server.serve_forever(poll_interval=0.2)
+        server.serve_forever(poll_interval=0.5)
     except BaseException:  # noqa: BLE001 - never silently: the whole host stops, the stack notices
         logging.getLogger("functions_host").exception("the serving loop of %s died; the host stops", name)
         sys.stdout.flush()
@@ -301,6 +301,14 @@ def _serve_forever(server: _Server, name: str) -> None:
 def _dedupe_sys_path() -> None:
     seen: set[str] = set()
     sys.path[:] = [p for p in sys.path if not (p in seen or seen.add(p))]
+
+
+def _terminate(*_) -> None:
+    """SIGTERM (Stack.stop, Ctrl-C of ./scripts/dev): at once, as killing the function processes did;
+    nothing is kept in the process (logs are written line by line), and waiting for the Google
+    clients' threads to wind down would only delay the stop."""
+    sys.stdout.flush()
+    os._exit(0)
 
 
 def _watch_parent(parent: int) -> None:
@@ -345,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         ports[name] = int(port)
 
     faulthandler.enable(file=sys.__stderr__)  # a crash in C code leaves every thread's stack here
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _terminate)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), name="watch-parent", daemon=True).start()
     args.log_dir.mkdir(parents=True, exist_ok=True)
     _route_output(args.log_dir, list(ports))
@@ -364,12 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ready: {len(host.functions)} functions loaded in {loaded - started:.2f}s, serving after "
           f"{time.perf_counter() - started:.2f}s (pid {os.getpid()}"
           + (f", gateway http://{HOST}:{args.gateway_port}/)" if args.gateway_port else ")"), flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    return 0
+    while True:
+        time.sleep(3600)
 
 
 if __name__ == "__main__":
