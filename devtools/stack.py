@@ -302,7 +302,7 @@ class Stack:
     def _start_own_process(self, name: str, extra_env: dict[str, str] | None) -> None:
         """functions-framework's own command, one process for one function (as before the host)."""
         if name in self.hosted:
-            self._host_call("release", name)  # the host closes the port (and its open connections)
+            self._host_call("release", name)  # the host closes the port (and cuts requests in flight)
             self.hosted.remove(name)
         framework = str(Path(self.python).with_name("functions-framework"))
         env = {**self.env(), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
@@ -315,10 +315,9 @@ class Stack:
             answer.read()
 
     def restart_function(self, name: str, extra_env: dict[str, str] | None = None) -> None:
-        """Run one function afresh, in a process of its own (with ``extra_env``, e.g. to simulate a crash).
-
-        Without extra environment, a function that the host served before is handed back to it.
-        """
+        """Restart one function: with ``extra_env``, in a functions-framework process of its own (e.g. to
+        simulate a crash after commit); without, a function the host loaded is handed back to the host,
+        any other gets a fresh process of its own."""
         self.stop_process(name)
         if not extra_env and HOST in self.processes and name in self._host_names():
             self.start_functions([name])
