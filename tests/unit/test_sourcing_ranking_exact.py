@@ -187,3 +187,16 @@ def test_an_index_written_before_the_forward_index_still_loads_and_ranks_the_sam
     # Then the forward index is derived and the ranking is the same
     need = NeedContent.model_validate(a_need_content(**NEEDS["mixed with certifications"]), strict=False)
     assert rank(loaded, need, "n", 1).as_dict() == rank(index, need, "n", 1).as_dict()
+
+
+def test_without_hard_filters_everybody_is_a_full_match_ranked_by_total(pool):
+    # Given the pool and a need ranked with no hard filter at all (weights and filters are configuration)
+    _, index = pool
+    need = NeedContent.model_validate(a_need_content(**NEEDS["on site, strict"]), strict=False)
+    # When it is ranked
+    ranking = rank(index, need, "n", 1, filters=())
+    # Then every professional counts as a full match, none partial, and score bands never rise
+    assert ranking.full_matches == len(index) and not ranking.partial
+    assert len(ranking.candidates) == 10 and all(c.filters == {} and not c.partial for c in ranking.candidates)
+    bands = [math.floor(round(c.total / scoring.TIE_BAND, 9)) for c in ranking.candidates]
+    assert bands == sorted(bands, reverse=True)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -255,6 +256,15 @@ class SearchIndex:
         self.slots()
         self.rating_score()
         self.rate32()
+        self.extremes()
+
+    def extremes(self) -> dict[str, float]:
+        """Pool-wide bounds of some criteria (used to prune safely)."""
+        if "extremes" not in self._derived:
+            rating = self.rating_score()
+            self._derived["extremes"] = {"rate_min": float(self.rate.min()) if len(self) else 0.0,
+                                         "rating_max": float(rating.max()) if len(self) else 1.0}
+        return self._derived["extremes"]
 
     def rate32(self) -> np.ndarray:
         """Daily rates as int32 (≤ 10⁷ cents by the record's rule): half the memory traffic of a filter."""
@@ -493,13 +503,12 @@ def rank(index: SearchIndex, need: NeedContent, need_id: str, version: int, *,
     picked = np.array(chosen, dtype=np.int64)
     matched = [sorted({words[t] for t in words.keys() & set(index.terms_of(i).tolist())})
                for i in scored.rows[picked].tolist()]
-    criteria = {name: np.round(values[picked], 4).tolist() for name, values in scored.scores.items()}
-    checks = {name: mask[picked].tolist() for name, mask in passed.items()}
-    totals = scored.total[picked].tolist()
-    result = [_candidate(index, need, int(scored.rows[j]), r + 1, totals[r],
-                         {name: values[r] for name, values in criteria.items()},
-                         {name: values[r] for name, values in checks.items()}, matched[r])
-              for r, j in enumerate(chosen)]
+    names, checked = list(scored.scores), list(passed)
+    criteria = zip(*(np.round(scored.scores[name][picked], 4).tolist() for name in names))
+    checks = zip(*(passed[name][picked].tolist() for name in checked)) if checked else itertools.repeat(())
+    result = [_candidate(index, need, i, r + 1, total, dict(zip(names, values)), dict(zip(checked, oks)), words_)
+              for r, (i, total, values, oks, words_) in enumerate(zip(
+                  scored.rows[picked].tolist(), scored.total[picked].tolist(), criteria, checks, matched))]
     return Ranking(candidates=result, partial=partial, pool_size=n, full_matches=full,
                    weights=dict(weights), filters=tuple(filters), query_terms=sorted(set(query)))
 
@@ -555,7 +564,7 @@ def _pruned(index: SearchIndex, need: NeedContent, raw: np.ndarray, best: float,
         return None
     block.sort()
     first = _score(index, need, raw, best, rows[block], days[block], weights)
-    others = sum(max(float(w), 0.0) for name, w in weights.items() if name != "text")
+    others = sum(max(float(w), 0.0) * _ceiling(index, need, name) for name, w in weights.items() if name != "text")
     needed = (_band_floor(first, limit) - 1e-9 - others) / float(weights["text"])  # least text criterion
     if needed <= 0:
         return None
@@ -564,6 +573,17 @@ def _pruned(index: SearchIndex, need: NeedContent, raw: np.ndarray, best: float,
         return _shortlist(first, limit)
     keep = np.flatnonzero(text_raw >= threshold)  # positive: rows not eligible stay out
     return _shortlist(_score(index, need, raw, best, rows[keep], days[keep], weights), limit)
+
+
+def _ceiling(index: SearchIndex, need: NeedContent, criterion: str) -> float:
+    """The highest score anybody of the pool can get on a criterion other than text (a bound)."""
+    if criterion == "rate":
+        cheapest = index.extremes()["rate_min"]
+        ceiling = need.daily_rate_ceiling_cents
+        return 0.5 + 0.5 * (ceiling - cheapest) / ceiling if cheapest <= ceiling else 0.0
+    if criterion == "rating":
+        return index.extremes()["rating_max"]
+    return 1.0
 
 
 def _best_partial(index: SearchIndex, need: NeedContent, raw: np.ndarray, best: float,
