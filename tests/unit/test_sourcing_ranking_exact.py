@@ -5,9 +5,11 @@ every professional, one by one from the records, returns — on a pool large eno
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import random
 
+import numpy as np
 import pytest
 
 from shared.domain.sourcing import scoring
@@ -200,3 +202,19 @@ def test_without_hard_filters_everybody_is_a_full_match_ranked_by_total(pool):
     assert len(ranking.candidates) == 10 and all(c.filters == {} and not c.partial for c in ranking.candidates)
     bands = [math.floor(round(c.total / scoring.TIE_BAND, 9)) for c in ranking.candidates]
     assert bands == sorted(bands, reverse=True)
+
+
+def test_an_index_blob_is_read_in_place_and_one_written_by_np_savez_still_loads(pool):
+    # Given the index written as a blob, and the same arrays written by plain np.savez (previous writer)
+    _, index = pool
+    blob = index.to_bytes()
+    with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    legacy = io.BytesIO()
+    np.savez(legacy, **arrays)
+    # When both are loaded
+    in_place, copied = SearchIndex.from_bytes(blob), SearchIndex.from_bytes(legacy.getvalue())
+    # Then the new blob's arrays are views of its bytes (no copy), and both rank alike
+    assert not in_place.bm25.scores["data"].flags.owndata and not in_place.doc_terms.flags.writeable
+    need = NeedContent.model_validate(a_need_content(**NEEDS["mixed with certifications"]), strict=False)
+    assert rank(in_place, need, "n", 1).as_dict() == rank(copied, need, "n", 1).as_dict() == rank(index, need, "n", 1).as_dict()

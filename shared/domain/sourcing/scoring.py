@@ -36,6 +36,8 @@ import io
 import itertools
 import json
 import math
+import struct
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,25 +198,24 @@ class SearchIndex:
         if scores is not None:
             arrays.update(bm25_data=scores["data"], bm25_indices=scores["indices"], bm25_indptr=scores["indptr"],
                           bm25_num_docs=np.array([scores["num_docs"]], dtype=np.int64))
-        buffer = io.BytesIO()
-        np.savez(buffer, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
-        return buffer.getvalue()
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        return _write_npz(arrays)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> SearchIndex:
-        with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
-            meta = json.loads(npz["meta"].tobytes())
-            if meta["format"] != INDEX_FORMAT:
-                raise ValueError(f"unsupported index format {meta['format']}")
-            arrays = {name: npz[name] for name in cls._ARRAYS}
-            arrays.update({name: npz[name] for name in cls._OPTIONAL if name in npz.files})
-            bm25 = bm25s.BM25(**meta["bm25"])
-            if "bm25_data" in npz.files:
-                bm25.scores = {"data": npz["bm25_data"], "indices": npz["bm25_indices"],
-                               "indptr": npz["bm25_indptr"], "num_docs": int(npz["bm25_num_docs"][0])}
-                bm25.vocab_dict = meta["vocab"]
-                bm25.unique_token_ids_set = set(bm25.vocab_dict.values())
-                bm25.nonoccurrence_array = None
+        npz = _read_npz(blob)
+        meta = json.loads(npz.pop("meta").tobytes())
+        if meta["format"] != INDEX_FORMAT:
+            raise ValueError(f"unsupported index format {meta['format']}")
+        arrays = {name: npz[name] for name in cls._ARRAYS}
+        arrays.update({name: npz[name] for name in cls._OPTIONAL if name in npz})
+        bm25 = bm25s.BM25(**meta["bm25"])
+        if "bm25_data" in npz:
+            bm25.scores = {"data": npz["bm25_data"], "indices": npz["bm25_indices"],
+                           "indptr": npz["bm25_indptr"], "num_docs": int(npz["bm25_num_docs"][0])}
+            bm25.vocab_dict = meta["vocab"]
+            bm25.unique_token_ids_set = set(bm25.vocab_dict.values())
+            bm25.nonoccurrence_array = None
         index = cls(ids=meta["ids"], names=meta["names"], bm25=bm25, category=meta["category"],
                     cert_vocab=meta["cert_vocab"], revision=meta["revision"], built_at=meta["built_at"], **arrays)
         if index.doc_terms is None:
@@ -295,6 +296,52 @@ class SearchIndex:
         if "rating" not in self._derived:
             self._derived["rating"] = np.where(np.isnan(self.rating), NO_RATING_SCORE, (self.rating - 1.0) / 4.0)
         return self._derived["rating"]
+
+
+# --- the blob: an .npz whose arrays can be read in place -----------------------------------------
+
+_ALIGN = 64
+_PADDING_FIELD = 0xD935  # a zip "extra" field that only pads (the one zipalign uses)
+
+
+def _write_npz(arrays: Mapping[str, np.ndarray]) -> bytes:
+    """An uncompressed .npz (``np.load`` reads it) whose every array starts on a 64-byte boundary
+    of the blob, so that ``_read_npz`` can use the downloaded bytes as the arrays' memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+        for name, array in arrays.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(array), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED
+            data_start = buffer.tell() + 30 + len(info.filename.encode()) + 4
+            padding = -data_start % _ALIGN  # the .npy header itself is a multiple of 64 bytes
+            info.extra = struct.pack("<HH", _PADDING_FIELD, padding) + bytes(padding)
+            z.writestr(info, member.getbuffer())
+    return buffer.getvalue()
+
+
+def _read_npz(blob: bytes) -> dict[str, np.ndarray]:
+    """The arrays of an uncompressed .npz as read-only views into ``blob`` (no copy); a member
+    that is not aligned (a blob written by ``np.savez``) is copied."""
+    arrays = {}
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        for info in z.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"unexpected index member {info.filename}")
+            local = struct.unpack("<4s2B4HL2L2H", blob[info.header_offset:info.header_offset + 30])
+            start = info.header_offset + 30 + local[10] + local[11]
+            header = io.BytesIO(blob[start:start + min(info.file_size, 4096)])
+            version = np.lib.format.read_magic(header)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read(header)
+            if dtype.hasobject:
+                raise ValueError(f"unexpected object array {info.filename}")
+            count = math.prod(shape)
+            array = np.frombuffer(blob, dtype=dtype, count=count, offset=start + header.tell())
+            array = array.reshape(shape, order="F" if fortran else "C")
+            arrays[info.filename[:-4]] = array if array.flags.aligned else array.copy()
+    return arrays
 
 
 # --- the ranking -----------------------------------------------------------------------------
