@@ -9,6 +9,7 @@ import io
 import math
 import random
 
+import bm25s
 import numpy as np
 import pytest
 
@@ -218,3 +219,32 @@ def test_an_index_blob_is_read_in_place_and_one_written_by_np_savez_still_loads(
     assert not in_place.bm25.scores["data"].flags.owndata and not in_place.doc_terms.flags.writeable
     need = NeedContent.model_validate(a_need_content(**NEEDS["mixed with certifications"]), strict=False)
     assert rank(in_place, need, "n", 1).as_dict() == rank(copied, need, "n", 1).as_dict() == rank(index, need, "n", 1).as_dict()
+
+
+def test_the_streaming_build_gives_bm25s_scores_bit_for_bit(pool):
+    # Given the pool, and bm25s' own index of the same analysed texts (documents by professional id)
+    pros, index = pool
+    ordered = sorted((p for p in pros if p.active), key=lambda p: p.professional_id)
+    reference = bm25s.BM25()
+    reference.index([analyse(p.search_text()) or [""] for p in ordered], show_progress=False)
+    # When both are read as term → {document: score}
+    def postings(bm25):
+        s = bm25.scores
+        return {term: dict(zip(s["indices"][s["indptr"][i]:s["indptr"][i + 1]].tolist(),
+                               s["data"][s["indptr"][i]:s["indptr"][i + 1]].tolist()))
+                for term, i in bm25.vocab_dict.items() if term}
+    # Then every term has the same documents with the very same float32 scores
+    assert [p.professional_id for p in ordered] == index.ids
+    assert postings(index.bm25) == postings(reference)
+    assert index.bm25.scores["num_docs"] == reference.scores["num_docs"] == len(ordered)
+
+
+def test_the_build_reads_its_records_once_from_an_iterator():
+    # Given professionals handed over one at a time (as rows are read from Firestore), in no order
+    pros = a_pool(300, seed=5)
+    shuffled = sorted(pros, key=lambda p: p.professional_id[::-1])
+    # When the index is built from a generator
+    streamed = SearchIndex.build(p for p in shuffled)
+    # Then it is the index of the sorted list (documents numbered by professional id)
+    listed = SearchIndex.build(sorted(pros, key=lambda p: p.professional_id))
+    assert streamed.to_bytes() == listed.to_bytes()

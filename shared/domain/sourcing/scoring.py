@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import array
 import io
 import itertools
 import json
 import math
 import struct
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,49 +138,13 @@ class SearchIndex:
 
     @classmethod
     def build(cls, professionals: Iterable[Professional], revision: int = 0, built_at: str = "") -> SearchIndex:
-        pros = [p for p in professionals if p.active]
-        pros.sort(key=lambda p: p.professional_id)  # deterministic document numbers
-        corpus = [analyse(p.search_text()) or [""] for p in pros]
-        bm25 = bm25s.BM25()
-        if pros:
-            bm25.index(corpus, show_progress=False)
-        owners, starts, ends = [], [], []
-        cert_postings: dict[str, set[int]] = {}
-        for i, p in enumerate(pros):
-            for period in p.availability:
-                owners.append(i)
-                starts.append(period.start.toordinal())
-                ends.append(period.end.toordinal())
-            for term in {t for c in p.certifications for t in analyse(c)}:
-                cert_postings.setdefault(term, set()).add(i)
-        cert_vocab = {term: n for n, term in enumerate(sorted(cert_postings))}
-        indptr = np.zeros(len(cert_vocab) + 1, dtype=np.int64)
-        docs: list[int] = []
-        for term, n in cert_vocab.items():
-            members = sorted(cert_postings[term])
-            docs.extend(members)
-            indptr[n + 1] = len(docs)
-        index = cls(
-            ids=[p.professional_id for p in pros],
-            names=[p.name for p in pros],
-            bm25=bm25,
-            level=np.array([LEVEL_RANK[p.level] for p in pros], dtype=np.int8),
-            years=np.array([p.years_of_experience for p in pros], dtype=np.int16),
-            public_sector=np.array([p.public_sector_knowledge for p in pros], dtype=bool),
-            rate=np.array([p.daily_rate_cents for p in pros], dtype=np.int64),
-            extra=np.array([p.extra_costs.travel_cents + p.extra_costs.lodging_cents + p.extra_costs.meals_cents
-                            for p in pros], dtype=np.int64),
-            region=np.array([_REGIONS.index(p.region) for p in pros], dtype=np.int8),
-            services=np.array([sum(_SERVICE_BIT[s] for s in set(p.service_types)) for p in pros], dtype=np.int8),
-            rating=np.array([p.rating if p.rating is not None else math.nan for p in pros], dtype=np.float32),
-            category=[p.profile_category for p in pros],
-            avail_owner=np.array(owners, dtype=np.int32),
-            avail_start=np.array(starts, dtype=np.int32),
-            avail_end=np.array(ends, dtype=np.int32),
-            cert_vocab=cert_vocab, cert_indptr=indptr, cert_docs=np.array(docs, dtype=np.int32),
-            revision=revision, built_at=built_at,
-        )
-        index.doc_terms_indptr, index.doc_terms = index._forward_index()
+        """One pass over the records (an iterator is never held whole): each professional leaves
+        only compact arrays behind — its term ids and frequencies, columns, periods."""
+        b = _Builder()
+        for p in professionals:
+            if p.active:
+                b.add(p)
+        index = b.finish(revision, built_at)
         index.derive()
         return index
 
@@ -203,6 +169,14 @@ class SearchIndex:
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> SearchIndex:
+        """The index of a blob written by ``to_bytes``; ValueError when it is not one (or of another format)."""
+        try:
+            return cls._from_bytes(blob)
+        except (zipfile.BadZipFile, struct.error, KeyError, EOFError) as error:
+            raise ValueError(f"unreadable search index: {error!r}") from error
+
+    @classmethod
+    def _from_bytes(cls, blob: bytes) -> SearchIndex:
         npz = _read_npz(blob)
         meta = json.loads(npz.pop("meta").tobytes())
         if meta["format"] != INDEX_FORMAT:
@@ -296,6 +270,133 @@ class SearchIndex:
         if "rating" not in self._derived:
             self._derived["rating"] = np.where(np.isnan(self.rating), NO_RATING_SCORE, (self.rating - 1.0) / 4.0)
         return self._derived["rating"]
+
+
+class _Builder:
+    """Accumulates the index of a stream of professionals; ``finish`` numbers them by id."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.names: list[str] = []
+        self.category: list[str] = []
+        self.cols = {name: array.array(code) for name, code in (
+            ("level", "b"), ("years", "h"), ("public_sector", "b"), ("rate", "q"), ("extra", "q"), ("region", "b"),
+            ("services", "b"), ("rating", "f"))}
+        self.vocab: dict[str, int] = {}
+        self.doc_len, self.doc_nterms = array.array("q"), array.array("q")
+        self.term, self.tf = array.array("i"), array.array("i")
+        self.avail = (array.array("i"), array.array("i"), array.array("i"))
+        self.cert_vocab: dict[str, int] = {}
+        self.cert = (array.array("i"), array.array("i"))
+
+    def add(self, p: Professional) -> None:
+        d = len(self.ids)
+        self.ids.append(p.professional_id)
+        self.names.append(p.name)
+        self.category.append(p.profile_category)
+        for name, value in (
+                ("level", LEVEL_RANK[p.level]), ("years", p.years_of_experience),
+                ("public_sector", p.public_sector_knowledge), ("rate", p.daily_rate_cents),
+                ("extra", p.extra_costs.travel_cents + p.extra_costs.lodging_cents + p.extra_costs.meals_cents),
+                ("region", _REGIONS.index(p.region)),
+                ("services", sum(_SERVICE_BIT[s] for s in set(p.service_types))),
+                ("rating", p.rating if p.rating is not None else math.nan)):
+            self.cols[name].append(value)
+        tokens = analyse(p.search_text()) or [""]
+        counts = Counter(self.vocab.setdefault(t, len(self.vocab)) for t in tokens)
+        self.doc_len.append(len(tokens))
+        self.doc_nterms.append(len(counts))
+        self.term.extend(counts.keys())
+        self.tf.extend(counts.values())
+        for period in p.availability:
+            self.avail[0].append(d)
+            self.avail[1].append(period.start.toordinal())
+            self.avail[2].append(period.end.toordinal())
+        for term in sorted({t for c in p.certifications for t in analyse(c)}):
+            self.cert[0].append(d)
+            self.cert[1].append(self.cert_vocab.setdefault(term, len(self.cert_vocab)))
+
+    def finish(self, revision: int, built_at: str) -> SearchIndex:
+        n = len(self.ids)
+        order = sorted(range(n), key=self.ids.__getitem__)  # deterministic document numbers: by id
+        number = np.empty(n, dtype=np.int64)
+        number[order] = np.arange(n)
+        cols = {name: np.frombuffer(values, dtype=values.typecode).copy() if len(values) else
+                np.zeros(0, dtype=values.typecode) for name, values in self.cols.items()}
+        cols = {name: values[order] for name, values in cols.items()}
+        bm25 = bm25s.BM25()
+        # postings: entries (term, document, tf) in the final numbering, terms numbered alphabetically
+        terms = sorted(self.vocab)
+        renumber = np.empty(len(terms), dtype=np.int64)
+        renumber[[self.vocab[t] for t in terms]] = np.arange(len(terms))
+        entry_doc = number[np.repeat(np.arange(n), np.frombuffer(self.doc_nterms, dtype=np.int64))] if n else \
+            np.zeros(0, dtype=np.int64)
+        entry_term = renumber[np.frombuffer(self.term, dtype=np.int32)] if len(self.term) else np.zeros(0, np.int64)
+        entry_tf = np.frombuffer(self.tf, dtype=np.int32) if len(self.tf) else np.zeros(0, np.int32)
+        doc_len = np.frombuffer(self.doc_len, dtype=np.int64) if n else np.zeros(0, np.int64)
+        entry_len = np.repeat(doc_len, np.frombuffer(self.doc_nterms, dtype=np.int64)) if n else np.zeros(0, np.int64)
+        index = SearchIndex(
+            ids=[self.ids[i] for i in order], names=[self.names[i] for i in order],
+            category=[self.category[i] for i in order], bm25=bm25,
+            level=cols["level"].astype(np.int8), years=cols["years"].astype(np.int16),
+            public_sector=cols["public_sector"].astype(bool), rate=cols["rate"].astype(np.int64),
+            extra=cols["extra"].astype(np.int64), region=cols["region"].astype(np.int8),
+            services=cols["services"].astype(np.int8), rating=cols["rating"].astype(np.float32),
+            **_periods(self.avail, number), **_cert_postings(self.cert, self.cert_vocab, number),
+            revision=revision, built_at=built_at)
+        if n:
+            bm25.scores = _lucene_postings(entry_term, entry_doc, entry_tf, entry_len, doc_len, len(terms), n,
+                                           bm25.k1, bm25.b)
+            bm25.vocab_dict = {t: i for i, t in enumerate(terms)}
+            bm25.unique_token_ids_set = set(bm25.vocab_dict.values())
+            bm25.nonoccurrence_array = None
+            by_doc = np.argsort(entry_doc, kind="stable")
+            dtype = np.uint16 if len(terms) <= np.iinfo(np.uint16).max + 1 else np.int32
+            index.doc_terms = entry_term[by_doc].astype(dtype)
+            index.doc_terms_indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(entry_doc, minlength=n), out=index.doc_terms_indptr[1:])
+        else:
+            index.doc_terms_indptr, index.doc_terms = np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        return index
+
+
+def _periods(avail: tuple[array.array, ...], number: np.ndarray) -> dict[str, np.ndarray]:
+    owner, start, end = (np.frombuffer(a, dtype=np.int32) if len(a) else np.zeros(0, np.int32) for a in avail)
+    owner = number[owner].astype(np.int32) if len(owner) else owner
+    by_owner = np.argsort(owner, kind="stable")  # a professional's periods stay in their order
+    return {"avail_owner": owner[by_owner], "avail_start": start[by_owner], "avail_end": end[by_owner]}
+
+
+def _cert_postings(cert: tuple[array.array, array.array], vocab: dict[str, int],
+                   number: np.ndarray) -> dict[str, Any]:
+    terms = sorted(vocab)
+    renumber = np.empty(len(terms), dtype=np.int64)
+    renumber[[vocab[t] for t in terms]] = np.arange(len(terms))
+    owner = number[np.frombuffer(cert[0], dtype=np.int32)] if len(cert[0]) else np.zeros(0, np.int64)
+    term = renumber[np.frombuffer(cert[1], dtype=np.int32)] if len(cert[1]) else np.zeros(0, np.int64)
+    order = np.lexsort((owner, term))
+    indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term, minlength=len(terms)), out=indptr[1:])
+    return {"cert_vocab": {t: i for i, t in enumerate(terms)}, "cert_indptr": indptr,
+            "cert_docs": owner[order].astype(np.int32)}
+
+
+def _lucene_postings(term: np.ndarray, doc: np.ndarray, tf: np.ndarray, length: np.ndarray, doc_len: np.ndarray,
+                     n_terms: int, n_docs: int, k1: float, b: float) -> dict[str, Any]:
+    """BM25 (Lucene variant) of every (term, document) entry, as bm25s computes and stores it —
+    the same float32/float64 operations in the same order, so the scores are bit for bit
+    those of ``bm25s.BM25().index`` — in bm25s' CSC layout (term → documents, increasing)."""
+    df = np.bincount(term, minlength=n_terms)
+    idf = np.array([math.log(1 + (n_docs - f + 0.5) / (f + 0.5)) if f else 0.0 for f in df.tolist()],
+                   dtype=np.float32)
+    avg = doc_len.mean()  # bm25s: np.array(lengths).mean(), an int64 mean
+    norm = k1 * ((1 - b) + b * length.astype(np.float64) / avg)
+    tf32 = tf.astype(np.float32)
+    scores = (idf[term] * (tf32 / (norm + tf32))).astype(np.float32)
+    order = np.lexsort((doc, term))
+    indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    return {"data": scores[order], "indices": doc[order].astype(np.int32), "indptr": indptr, "num_docs": n_docs}
 
 
 # --- the blob: an .npz whose arrays can be read in place -----------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 
 from shared.domain.sourcing.records import Professional
 from shared.domain.sourcing.scoring import SearchIndex
@@ -28,8 +29,14 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def load_professionals(docs: DocumentStore) -> list[Professional]:
-    return [Professional.model_validate(data, strict=False) for _, data in docs.list("professionals")]
+def load_professionals(docs: DocumentStore) -> Iterator[Professional]:
+    """The professional records one at a time; each row read from the store is released as soon
+    as it is validated, so that the rows and the records are never all held at once."""
+    rows = docs.list("professionals")
+    for k in range(len(rows)):
+        _, data = rows[k]
+        rows[k] = None  # type: ignore[call-overload]
+        yield Professional.model_validate(data, strict=False)
 
 
 def rebuild(docs: DocumentStore, blobs: BlobStore, clock: Clock) -> SearchIndex:
@@ -66,7 +73,11 @@ def current(docs: DocumentStore, blobs: BlobStore, clock: Clock) -> SearchIndex:
                 blob = blobs.get(name)
                 if blob is not None:
                     _cache.clear()  # one index per instance is enough
-                    _cache[name] = SearchIndex.from_bytes(blob)
+                    try:
+                        _cache[name] = SearchIndex.from_bytes(blob)
+                    except ValueError:  # an index this version cannot read (another format): rebuild it
+                        log.warning("stored search index unreadable, rebuilding", extra={"object": name})
+                    del blob
             if name in _cache:
                 return _cache[name]
     with _lock:
