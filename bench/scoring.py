@@ -6,14 +6,16 @@ each against its baseline measured in the same run — bare BM25.
 For each pool size (the 99 hand-written judged professionals of ``bench/data/judgements``
 among generated distractors, ``bench/judging.py``) it prints:
   quality  nDCG@10 of the full scoring (``rank``) vs text-only BM25 top 10, over the 16
-           judged needs, and separately over the dev and the held-out test needs;
+           judged needs, and separately over the dev and the held-out test needs; two
+           ablations: the soft criteria without hard filters, text and hard filters only;
   latency  p50 / p95 of ``rank`` (every criterion, filters, rotation, French explanations of
            the top 10) and of bare BM25 (the same query's scores + top 10), interleaved need by
-           need, and their ratios;
+           need, and their ratios — in wall-clock time and in this thread's CPU time;
   memory   a child process that imports what ``score_candidates`` imports, reads the index
            blob as the function downloads it, loads it and ranks every need: its RSS after the
            imports, after loading, its peak, and the peak minus the imports (the scoring work).
 Pool generation and index building happen in this process and are reported apart.
+See docs/sourcing.md, "How ranking quality is measured".
 """
 
 from __future__ import annotations
@@ -55,8 +57,15 @@ def _status(field: str) -> int:
     return 0
 
 
+ABLATIONS = {  # what each part brings (all needs): the soft criteria without hard filters; text and filters only
+    "soft criteria, no hard filter": {"filters": ()},
+    "text + hard filters only": {"weights": {"text": 1.0}},
+}
+
+
 def quality(index: SearchIndex, pool: judging.Pool, needs: list[judging.JudgedNeed]) -> dict[str, dict[str, float]]:
     per = {"all": ([], []), "dev": ([], []), "test": ([], [])}
+    ablated: dict[str, list[float]] = {name: [] for name in ABLATIONS}
     for need in needs:
         gains = judging.grades(need, pool)
         full = [c.professional_id for c in rank(index, need.content, need.need_id, 1).candidates]
@@ -64,26 +73,31 @@ def quality(index: SearchIndex, pool: judging.Pool, needs: list[judging.JudgedNe
         for key in ("all", need.split):
             per[key][0].append(judging.ndcg_at(full, gains))
             per[key][1].append(judging.ndcg_at(text, gains))
-    return {k: {"full": statistics.mean(f), "text": statistics.mean(t), "n": len(f)} for k, (f, t) in per.items()}
+        for name, options in ABLATIONS.items():
+            ranked = rank(index, need.content, need.need_id, 1, **options).candidates
+            ablated[name].append(judging.ndcg_at([c.professional_id for c in ranked], gains))
+    out = {k: {"full": statistics.mean(f), "text": statistics.mean(t), "n": len(f)} for k, (f, t) in per.items()}
+    out["ablations"] = {name: statistics.mean(values) for name, values in ablated.items()}
+    return out
 
 
-def latency(index: SearchIndex, needs: list[judging.JudgedNeed], reps: int) -> dict[str, float]:
-    full_t, bare_t = [], []
+def latency(index: SearchIndex, needs: list[judging.JudgedNeed], reps: int) -> dict[str, dict[str, float]]:
+    """p50/p95 in ms of wall-clock time and of this thread's CPU time (which time spent waiting for
+    a core held by another process does not inflate), full rank vs bare BM25, interleaved."""
+    samples: dict[str, list[float]] = {"full wall": [], "bare wall": [], "full cpu": [], "bare cpu": []}
     for need in needs:  # warm-up
         rank(index, need.content, need.need_id, 1)
         text_only(index, need.content)
-    for r in range(reps):
+    for _ in range(reps):
         for need in needs:
-            t = time.perf_counter()
-            rank(index, need.content, need.need_id, 1)
-            full_t.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            text_only(index, need.content)
-            bare_t.append(time.perf_counter() - t)
-    def pct(values: list[float], q: float) -> float:
-        return float(np.percentile(values, q)) * 1000
-    return {"full_p50": pct(full_t, 50), "full_p95": pct(full_t, 95), "bare_p50": pct(bare_t, 50),
-            "bare_p95": pct(bare_t, 95), "samples": len(full_t)}
+            for name, call in (("full", lambda: rank(index, need.content, need.need_id, 1)),
+                               ("bare", lambda: text_only(index, need.content))):
+                wall, cpu = time.perf_counter(), time.thread_time()
+                call()
+                samples[f"{name} cpu"].append(time.thread_time() - cpu)
+                samples[f"{name} wall"].append(time.perf_counter() - wall)
+    return {name: {"p50": float(np.percentile(v, 50)) * 1000, "p95": float(np.percentile(v, 95)) * 1000,
+                   "n": len(v)} for name, v in samples.items()}
 
 
 def child(index_path: str) -> None:
@@ -134,12 +148,16 @@ def run(size: int, reps: int, quality_only: bool, with_memory: bool) -> None:
         r = q[key]
         print(f"  nDCG@10 {key:>4} ({r['n']:>2} needs): full {r['full']:.3f} vs text-only BM25 {r['text']:.3f} "
               f"({r['full'] - r['text']:+.3f})", flush=True)
+    print("  ablations (all needs): " + ", ".join(f"{name} {value:.3f}" for name, value in q["ablations"].items()),
+          flush=True)
     if quality_only:
         return
     lat = latency(index, needs, reps)
-    print(f"  latency ({lat['samples']} samples): rank p50 {lat['full_p50']:.2f} ms, p95 {lat['full_p95']:.2f} ms | "
-          f"bare BM25 p50 {lat['bare_p50']:.2f} ms, p95 {lat['bare_p95']:.2f} ms | "
-          f"ratio p50 {lat['full_p50'] / lat['bare_p50']:.2f}×, p95 {lat['full_p95'] / lat['bare_p95']:.2f}×", flush=True)
+    for clock in ("wall", "cpu"):
+        full, bare = lat[f"full {clock}"], lat[f"bare {clock}"]
+        print(f"  latency {clock:>4} ({full['n']} samples): rank p50 {full['p50']:.2f} ms, p95 {full['p95']:.2f} ms | "
+              f"bare BM25 p50 {bare['p50']:.2f} ms, p95 {bare['p95']:.2f} ms | "
+              f"ratio p50 {full['p50'] / bare['p50']:.2f}×, p95 {full['p95'] / bare['p95']:.2f}×", flush=True)
     if with_memory:
         del index, pool
         m = memory(blob)
