@@ -79,7 +79,8 @@ def naive(pros: list[Professional], index: SearchIndex, need: NeedContent, need_
             "rating": 0.6 if p.rating is None else (p.rating - 1) / 4,
         }
         passed = [need.nature in p.service_types, gap >= 0, p.daily_rate_cents <= ceiling, days >= period / 2,
-                  need.work_mode is not WorkMode.ON_SITE or same, not need.public_sector_required or p.public_sector_knowledge]
+                  need.work_mode is not WorkMode.ON_SITE or same,
+                  not need.public_sector_required or p.public_sector_knowledge]
         total = sum(DEFAULT_WEIGHTS[k] * v for k, v in s.items())
         rows.append((passed.count(False), total, p.professional_id))
     if any(failed == 0 for failed, _, _ in rows):
@@ -248,3 +249,13 @@ def test_the_build_reads_its_records_once_from_an_iterator():
     # Then it is the index of the sorted list (documents numbered by professional id)
     listed = SearchIndex.build(sorted(pros, key=lambda p: p.professional_id))
     assert streamed.to_bytes() == listed.to_bytes()
+
+
+def test_an_empty_pool_ranks_nobody():
+    # Given an index of nobody (every professional inactive)
+    index = SearchIndex.from_bytes(SearchIndex.build(
+        [Professional.model_validate(a_professional("p", active=False), strict=False)]).to_bytes())
+    # When a need is ranked
+    ranking = rank(index, NeedContent.model_validate(a_need_content(), strict=False), "n", 1)
+    # Then there is no candidate, and no error
+    assert ranking.candidates == [] and ranking.pool_size == 0 and ranking.partial

@@ -758,12 +758,13 @@ def _best_partial(index: SearchIndex, need: NeedContent, raw: np.ndarray, best: 
         part = _best_by_total(index, need, raw, best, rows, days[rows], weights, max(needed, 1))
         part.failed = np.full(len(part.rows), level, dtype=np.int16)
         parts.append(part)
-    rows = np.concatenate([p.rows for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    scored = _Scored(rows, np.concatenate([p.failed for p in parts]) if parts else np.zeros(0, dtype=np.int16),
-                     {name: np.concatenate([p.scores[name] for p in parts]) for name in parts[0].scores} if parts else {},
-                     np.concatenate([p.total for p in parts]) if parts else np.zeros(0))
-    passed = {name: masks[name][rows] for name in filters}
-    return scored, passed
+    if not parts:  # an empty pool
+        scored = _Scored(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int16), {}, np.zeros(0))
+    else:
+        scored = _Scored(np.concatenate([p.rows for p in parts]), np.concatenate([p.failed for p in parts]),
+                         {name: np.concatenate([p.scores[name] for p in parts]) for name in parts[0].scores},
+                         np.concatenate([p.total for p in parts]))
+    return scored, {name: masks[name][scored.rows] for name in filters}
 
 
 def _shortlist(scored: _Scored, limit: int) -> _Scored:
