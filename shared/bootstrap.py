@@ -77,30 +77,7 @@ def _blobs():
 def _identity_admin():
     from shared.adapters.identity import FirebaseIdentityAdmin
 
-    return FirebaseIdentityAdmin(get("authenticator").app, get("firestore"))
-
-
-def _account_requests():
-    from shared.adapters.identity import FirestoreAccountRequests
-
-    return FirestoreAccountRequests(get("firestore"))
-
-
-def _account_deadlines():
-    """D7 hooks into the deadline service (start on request, stop on creation)."""
-    from shared.service.accounts import DeadlineHooks
-    from shared.service import legacy_deadlines as deadlines
-
-    def start(request):
-        deadlines.start_deadline("D7", request.request_id, tenant_id=request.tenant, territory=request.territory,
-                                 started_at=request.requested_at, ref=request.request_id,
-                                 store=get("deadline_store"), timers=get("timers"), clock=get("clock"))
-
-    def stop(request):
-        deadlines.stop_deadline(request.tenant, request.request_id, request.fulfilled_at, request.request_id,
-                                store=get("deadline_store"), timers=get("timers"), clock=get("clock"))
-
-    return DeadlineHooks(start=start, stop=stop)
+    return FirebaseIdentityAdmin(get("authenticator").app)
 
 
 def _incidents():
@@ -209,8 +186,6 @@ _FACTORIES = {
     "order_index": _order_index,
     "document_files": _document_files,
     "report_files": _report_files,
-    "account_requests": _account_requests,
-    "account_deadlines": _account_deadlines,
     "incidents": _incidents,
     "quote_index": _quote_index,
     "sourcing_deadlines": _sourcing_deadlines,
