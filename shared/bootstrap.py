@@ -80,12 +80,6 @@ def _identity_admin():
     return FirebaseIdentityAdmin(get("authenticator").app)
 
 
-def _incidents():
-    from shared.adapters.incidents import FirestoreIncidents
-
-    return FirestoreIncidents(get("firestore"))
-
-
 def _quote_index():
     from shared.adapters.quotes import FirestoreQuoteIndex
 
@@ -186,7 +180,6 @@ _FACTORIES = {
     "order_index": _order_index,
     "document_files": _document_files,
     "report_files": _report_files,
-    "incidents": _incidents,
     "quote_index": _quote_index,
     "sourcing_deadlines": _sourcing_deadlines,
     "clock": SystemClock,
