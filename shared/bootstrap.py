@@ -132,10 +132,11 @@ def documents_bucket() -> str:
     return os.environ.get("PASSERELLE_DOCUMENTS_BUCKET") or f"{project_id()}-passerelle-documents"
 
 
-def _export_source():
-    from shared.adapters.exports import CloudExportSource
+def _export_archive():
+    """A8 reversibility: walks a space in Firestore, writes the archive to the documents bucket."""
+    from shared.adapters.exports import CloudExportArchive
 
-    return CloudExportSource(get("firestore"), project_id(), documents_bucket())
+    return CloudExportArchive(get("firestore"), project_id(), documents_bucket())
 
 
 def _document_files():
@@ -175,7 +176,7 @@ _FACTORIES = {
     "authenticator": _authenticator,
     "identity_admin": _identity_admin,
     "audit_trail": _audit_trail,
-    "export_source": _export_source,
+    "export_archive": _export_archive,
     "onboarding": _onboarding,
     "order_index": _order_index,
     "document_files": _document_files,
