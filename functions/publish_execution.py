@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._documents import ports
 from shared import bootstrap, context, logs
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.service import inbound_router
@@ -30,4 +29,5 @@ def publish_execution(event) -> None:
 def _services() -> inbound_router.Services:
     return inbound_router.Services(
         uow=bootstrap.uow(), clock=bootstrap.clock(), store=bootstrap.store(), docs=bootstrap.documents(),
-        deadline_store=bootstrap.deadline_store(), timers=bootstrap.timers(), document_ports=ports())
+        deadline_store=bootstrap.deadline_store(), timers=bootstrap.timers(),
+        document_files=bootstrap.get("document_files"))
