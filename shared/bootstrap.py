@@ -145,12 +145,6 @@ def _document_files():
     return GcsDocumentFiles(project_id(), documents_bucket())
 
 
-def _order_index():
-    from shared.adapters.order_list import FirestoreOrderIndex
-
-    return FirestoreOrderIndex(get("firestore"))
-
-
 def _report_files():
     """The stored half-year reports (B17), under reports/ in the private documents bucket."""
     from shared.adapters.report_files import GcsReportFiles
@@ -178,7 +172,6 @@ _FACTORIES = {
     "audit_trail": _audit_trail,
     "export_archive": _export_archive,
     "onboarding": _onboarding,
-    "order_index": _order_index,
     "document_files": _document_files,
     "report_files": _report_files,
     "quote_index": _quote_index,
