@@ -161,7 +161,8 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
     record = doc.DocumentRecord(
         sha256=facts.sha256, manager_id=order.manager_id, order_id=order.order_id, contractor_id=order.contractor_id,
         kind=kind, filename=filename, size_bytes=facts.size_bytes, pages=facts.pages,
-        object_name=doc.object_name(order.manager_id, order.order_id, facts.sha256), channel=channel, uploaded_by=uploaded_by, uploaded_at=clock.now())
+        object_name=doc.object_name(order.manager_id, order.order_id, facts.sha256), channel=channel,
+        uploaded_by=uploaded_by, uploaded_at=clock.now())
     uow.create(path, record.model_dump(mode="json"))
     uow.after_commit(lambda: log.info("document attached", extra={
         "manager_id": order.manager_id, "order_id": order.order_id, "sha256": facts.sha256, "kind": kind.value,

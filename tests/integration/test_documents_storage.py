@@ -38,7 +38,8 @@ class Ports:
                                          f"erp-{contractor_id}")
 
     def request(self, contractor_id: str, command: doc.RequestUpload) -> dict:
-        return documents.request_upload(contractor_id, command, self.uow, self.files, self.clock, f"erp-{contractor_id}")
+        return documents.request_upload(contractor_id, command, self.uow, self.files, self.clock,
+                                        f"erp-{contractor_id}")
 
     def register(self, contractor_id: str, command: doc.RegisterUpload, **limit: int) -> documents.Attached:
         return documents.register_upload(contractor_id, command, self.uow, self.files, self.clock,

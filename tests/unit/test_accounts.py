@@ -49,7 +49,8 @@ def test_a_request_opens_d7_in_its_own_commit_and_asking_again_is_the_same_reque
     assert (d7.kind, d7.state.value, d7.territory, d7.due_at) == ("D7", "running", "69", request.due_at)
     assert request.due_at == dt.datetime(2026, 3, 20, 9, 5, tzinfo=dt.UTC)
     # And the request is audited in the requester's space
-    [audit] = [d for d in world.db.under("managers/mgr-test/audit").values() if d["action"] == "account_request.created"]
+    [audit] = [d for d in world.db.under("managers/mgr-test/audit").values()
+               if d["action"] == "account_request.created"]
     assert audit["target"] == f"account_requests/{request.request_id}"
 
 

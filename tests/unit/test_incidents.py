@@ -74,7 +74,7 @@ def test_a_report_stores_the_incident_and_opens_d8_in_one_commit_once():
     commits = world.db.commits
     again, same = incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, world.uow(),
                                                 world.clock)
-    # Then the incident and its D8 (due in one hour, timer armed) were written by one commit, and the retry wrote nothing
+    # Then the incident and its D8 (due in one hour, timer armed) were written by one commit; the retry wrote nothing
     assert commits == 1 and world.db.commits == 1
     assert (again, same) == (incident, d8)
     stored = world.db.data(f"incidents/{incident.incident_id}")

@@ -24,7 +24,8 @@ class Orders:
         for order, updated_at in rows:
             path = order_path(order.manager_id, order.order_id)
             self.world.seed(path, {**order_doc(order), UPDATED_AT: updated_at})
-            self.world.seed(f"{path}/events/s0000001", {"label": "Pris en compte", "received_at": "2026-03-03T08:00:01+00:00",
+            self.world.seed(f"{path}/events/s0000001", {"label": "Pris en compte",
+                                                         "received_at": "2026-03-03T08:00:01+00:00",
                                                          "occurred_at": "2026-03-03T08:00:00+00:00"})
             for n in range(2):
                 self.world.seed(f"{path}/documents/sha{n}", {"sha256": f"sha{n}"})
