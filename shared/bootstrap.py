@@ -79,36 +79,7 @@ def _blobs():
 def _identity_admin():
     from shared.adapters.identity import FirebaseIdentityAdmin
 
-    return FirebaseIdentityAdmin(get("authenticator").app, get("firestore"))
-
-
-def _account_requests():
-    from shared.adapters.identity import FirestoreAccountRequests
-
-    return FirestoreAccountRequests(get("firestore"))
-
-
-def _account_deadlines():
-    """D7 hooks into the deadline service (start on request, stop on creation)."""
-    from shared.service.accounts import DeadlineHooks
-    from shared.service import legacy_deadlines as deadlines
-
-    def start(request):
-        deadlines.start_deadline("D7", request.request_id, tenant_id=request.tenant, territory=request.territory,
-                                 started_at=request.requested_at, ref=request.request_id,
-                                 store=get("deadline_store"), timers=get("timers"), clock=get("clock"))
-
-    def stop(request):
-        deadlines.stop_deadline(request.tenant, request.request_id, request.fulfilled_at, request.request_id,
-                                store=get("deadline_store"), timers=get("timers"), clock=get("clock"))
-
-    return DeadlineHooks(start=start, stop=stop)
-
-
-def _incidents():
-    from shared.adapters.incidents import FirestoreIncidents
-
-    return FirestoreIncidents(get("firestore"))
+    return FirebaseIdentityAdmin(get("authenticator").app)
 
 
 
@@ -152,22 +123,17 @@ def documents_bucket() -> str:
     return os.environ.get("PASSERELLE_DOCUMENTS_BUCKET") or f"{project_id()}-passerelle-documents"
 
 
-def _export_source():
-    from shared.adapters.exports import CloudExportSource
+def _export_archive():
+    """A8 reversibility: walks a space in Firestore, writes the archive to the documents bucket."""
+    from shared.adapters.exports import CloudExportArchive
 
-    return CloudExportSource(get("firestore"), project_id(), documents_bucket())
+    return CloudExportArchive(get("firestore"), project_id(), documents_bucket())
 
 
 def _document_files():
     from shared.adapters.document_files import GcsDocumentFiles
 
     return GcsDocumentFiles(project_id(), documents_bucket())
-
-
-def _order_index():
-    from shared.adapters.order_list import FirestoreOrderIndex
-
-    return FirestoreOrderIndex(get("firestore"))
 
 
 def _report_files():
@@ -188,13 +154,9 @@ _FACTORIES = {
     "authenticator": _authenticator,
     "identity_admin": _identity_admin,
     "audit_trail": _audit_trail,
-    "export_source": _export_source,
-    "order_index": _order_index,
+    "export_archive": _export_archive,
     "document_files": _document_files,
     "report_files": _report_files,
-    "account_requests": _account_requests,
-    "account_deadlines": _account_deadlines,
-    "incidents": _incidents,
     "clock": SystemClock,
 }
 

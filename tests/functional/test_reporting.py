@@ -80,10 +80,10 @@ class History:
         order_id = missions.order_id_for("recette-portail")
         self.execute(order_id, 1, 4, state="acknowledged")
         self.execute(order_id, 2, 30, line_statuses=[{"line_id": "j1", "done": True}])
-        ports = document_service.Ports(self.store, self.docs, self.files, self.at(31))
         document_service.attach_document(TITULAIRE, AttachFields(manager_id="ben-lyon", order_id=order_id,
                                                                  kind=DocumentKind.SERVICE_DONE),
-                                         "service-fait-j1.pdf", a_pdf("Service fait"), ports, "u-titulaire")
+                                         "service-fait-j1.pdf", a_pdf("Service fait"), self.uow.fork(), self.files,
+                                         self.at(31), "u-titulaire")
         return self
 
     def search(self, b: str, need_id: str, professional_id: str, submitted: float, proposed: float) -> None:

@@ -81,7 +81,6 @@ def test_every_module_has_a_layer_and_imports_only_its_own_or_lower_ones():
     assert upward == []
 
 
-@pytest.mark.xfail(strict=True, reason="the store-based services are moving to the unit of work; shared/contracts.py to devtools")
 def test_adapters_implement_ports_and_know_no_service_nor_edge():
     crossing = sorted(f"{a} → {b}" for a, targets in GRAPH.items() if a.startswith("shared.adapters")
                       for b in targets if b.startswith(("shared.service", "shared.edge", "shared.bootstrap")))
