@@ -104,7 +104,7 @@ def child(index_path: str) -> None:
     """Measure the scoring work as ``score_candidates`` does it (prints one JSON line)."""
     start = _status("VmRSS")
     import functions.score_candidates  # noqa: F401  (functions-framework, services, scoring, bm25s)
-    import shared.adapters.documents  # noqa: F401  (google-cloud-firestore, imported by the first call)
+    import shared.adapters.firestore.unit_of_work  # noqa: F401  (google-cloud-firestore, imported by the first call)
     import shared.adapters.storage  # noqa: F401  (google-cloud-storage)
     imports = _status("VmRSS")
     hwm_imports = _status("VmHWM")

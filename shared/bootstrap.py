@@ -45,12 +45,6 @@ def reader():
     return FirestoreUnitOfWork(get("firestore"), read_only=True)
 
 
-def _store():
-    from shared.adapters.firestore import FirestoreStore
-
-    return FirestoreStore(get("firestore"))
-
-
 def _publisher():
     from shared.adapters.pubsub import PubSubPublisher
 
@@ -61,12 +55,6 @@ def _authenticator():
     from shared.edge.auth import FirebaseAuthenticator, firestore_machine_lookup
 
     return FirebaseAuthenticator(project_id(), machine_lookup=firestore_machine_lookup(get("firestore")))
-
-
-def _documents():
-    from shared.adapters.documents import FirestoreDocuments
-
-    return FirestoreDocuments(get("firestore"))
 
 
 def _blobs():
@@ -80,14 +68,6 @@ def _identity_admin():
     from shared.adapters.identity import FirebaseIdentityAdmin
 
     return FirebaseIdentityAdmin(get("authenticator").app)
-
-
-
-
-def _deadline_store():
-    from shared.adapters.deadlines import FirestoreDeadlineStore
-
-    return FirestoreDeadlineStore(get("firestore"))
 
 
 def _timers():
@@ -144,12 +124,9 @@ def _report_files():
 
 
 _FACTORIES = {
-    "deadline_store": _deadline_store,
     "timers": _timers,
-    "documents": _documents,
     "blobs": _blobs,
     "firestore": _firestore_client,
-    "store": _store,
     "publisher": _publisher,
     "authenticator": _authenticator,
     "identity_admin": _identity_admin,
@@ -171,33 +148,12 @@ def get(name: str) -> Any:
     return instance
 
 
-def store():
-    return get("store")
-
-
-
-def publisher():
-    return get("publisher")
-
-
 def clock():
     return get("clock")
 
 
 def authenticator():
     return get("authenticator")
-
-
-def deadline_store():
-    return get("deadline_store")
-
-
-def timers():
-    return get("timers")
-
-
-def documents():
-    return get("documents")
 
 
 def blobs():

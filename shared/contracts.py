@@ -1410,7 +1410,7 @@ class _ExchangePerimeterStory:
         from shared.domain import property_tree as pt
         from shared.service import property_tree as tree_service
         from shared.domain.quotes import QuoteAction, QuoteVersion
-        from shared.service import legacy_deadlines as dls
+        from shared.service import deadlines as dls
         from shared.domain.incidents import severity_variant
         from shared.service.incidents import incident_id_for
 

@@ -14,10 +14,8 @@ import pytest
 import requests
 
 from devtools.tokens import emulator_token
-from shared.adapters.deadlines import FirestoreDeadlineStore
 from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.adapters.document_files import GcsDocumentFiles
-from shared.adapters.documents import FirestoreDocuments
 from shared.adapters.report_files import GcsReportFiles
 from shared.domain.documents import AttachFields, DocumentKind
 from shared.domain.messages import EventType
@@ -50,8 +48,6 @@ class History:
 
     def __init__(self, db, project_id: str):
         self.uow = FirestoreUnitOfWork(db)
-        # what the documents service (B7 proof of service) still reads and writes through
-        self.docs, self.store = FirestoreDocuments(db), FirestoreDeadlineStore(db)
         self.clock = FixedClock(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
         self.files = GcsDocumentFiles(project_id, f"{project_id}-passerelle-documents")
         self.label = rep.last_completed_half_year(rep.paris_date(dt.datetime.now(dt.UTC)))
