@@ -10,8 +10,7 @@ import pytest
 from shared import context
 from shared.domain.messages import EventType
 from shared.ports import SERVER_TIME, ConcurrencyConflict, OutboxMessage, Query, Timer, Timers
-from tests.fakes import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher
-from tests.deadline_fakes import RecordingTaskQueue
+from tests.fakes import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher, RecordingTaskQueue
 
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
