@@ -43,22 +43,20 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             msg["correlationId"] = correlation
         return msg
 
-    rejected = story.replies["in_progress_rejected"]
     messages = {
         "orderIssued": message(
             "orderIssued", "Order issued", "A manager sent a new order to the contractor.",
             "Published once per order after POST receive_order. Pub/Sub ordering key: the order id, so that an "
             "order's messages arrive in order on orders-<contractorId>-erp.",
             "OrderIssuedHeaders", refs["Order"],
-            [("order_issued", "New plumbing order", story.order_issued_headers(), as_json(story.issued))]),
+            [("order_issued", "New plumbing order", *story.order_issued)]),
         "orderStateChanged": message(
             "orderStateChanged", "Order state changed by the manager",
             "The manager cancelled, suspended, resumed, received or closed an order.",
             "Published after POST change_order_state. Contractor reports never produce this message: their "
             "outcome comes on replies-<contractorId>.",
             "OrderStateChangedHeaders", refs["OrderStateChanged"],
-            [("order_received", "The manager received the completed work", story.state_changed_headers(),
-              story.state_changed())]),
+            [("order_received", "The manager received the completed work", *story.received_message)]),
         "executionReported": message(
             "executionReported", "Execution reported",
             "The contractor reports on an order: state, dates, site lead, progress, lines (A6).",
@@ -68,7 +66,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "ExecutionReportedHeaders", refs["ExecutionReport"],
             [(name, f"Sequence {body['sequence']}: {body['event']['label']}"
               + (" — rejected: no actual_start (see replyRejected)" if name == "in_progress_rejected" else ""),
-              story.execution_headers(name), body)
+              story.deliveries[name], body)
              for name, _, _, body in REPORTS],
             correlation={"location": "$message.header#/ce-id",
                          "description": "Echoed in the reply as in_reply_to.id (with in_reply_to.source)."}),
@@ -77,8 +75,8 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "delay_seconds is Pub/Sub publishTime (or HTTP receipt) minus occurred_at; late is true over "
             f"{int(SHARING_DEADLINE.total_seconds() // 60)} minutes (A5).",
             "ReplyAcceptedHeaders", refs["Reply"],
-            [("accepted", "Accepted on time", story.reply_headers("acknowledged"), as_json(story.replies["acknowledged"])),
-             ("accepted_late", "Accepted, but late", story.reply_headers("completed"), as_json(story.replies["completed"]))],
+            [("accepted", "Accepted on time", *story.reply_messages["acknowledged"]),
+             ("accepted_late", "Accepted, but late", *story.reply_messages["completed"])],
             correlation={"location": "$message.payload#/in_reply_to/id",
                          "description": "The ce-id of the execution message answered."}),
         "replyRejected": message(
@@ -86,8 +84,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "The execution message was refused; nothing changed. Every error is listed (A4).",
             "Fix the message and publish it again with a new ce-id and the same sequence. Error codes: x-error-codes.",
             "ReplyRejectedHeaders", refs["Reply"],
-            [("rejected", "Missing actual_start to start the work", story.reply_headers("in_progress_rejected"),
-              as_json(rejected))],
+            [("rejected", "Missing actual_start to start the work", *story.reply_messages["in_progress_rejected"])],
             correlation={"location": "$message.payload#/in_reply_to/id",
                          "description": "The ce-id of the execution message answered."}),
         "contractChanged": message(

@@ -11,7 +11,9 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_orders import (
+    CONTRACTOR_ID, DECISIONS, ISSUE_ORDER, MANAGER_ID, ORDER_ID, REPORTS, invalid_order_errors,
+)
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -44,8 +46,6 @@ def receive_order(b: Build) -> dict[str, Any]:
     story = b.stories.orders
     cid0, cid1, _ = CORRELATION_IDS
     issued = as_json(story.issued)
-    _, bad_order_errors = parse_json(IssueOrder, json.dumps(
-        {**ISSUE_ORDER, "lines": [{**ISSUE_ORDER["lines"][0], "quantity": 0}], "priority": "urgent"}))
     return {
         "summary": "Send an order to a contractor",
         "description": (
@@ -71,7 +71,7 @@ def receive_order(b: Build) -> dict[str, Any]:
                 "409": {"order_already_exists": rejected(
                     [ErrorDetail.of("$.order_id", "ORDER_ALREADY_EXISTS", order_id=ORDER_ID)], cid0)},
                 "422": {
-                    "invalid_order": rejected(bad_order_errors, cid0),
+                    "invalid_order": rejected(invalid_order_errors(), cid0),
                     "unknown_contractor": rejected([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND",
                                                                     contractor_id="ctr-inconnu")], cid1),
                 },
@@ -90,17 +90,6 @@ def receive_order(b: Build) -> dict[str, Any]:
 def change_order_state(b: Build) -> dict[str, Any]:
     story = b.stories.orders
     cid0, cid1, _ = CORRELATION_IDS
-    completed = story.completed
-    now = story.decided_at
-    cancel_completed = completed.check(ChangeOrderState.model_validate_json(json.dumps(
-        {"order_id": ORDER_ID, "occurred_at": "2026-03-05T14:30:00+01:00", "state": "cancelled",
-         "reason": "Intervention jugée inutile."})).as_change(), Actor.MANAGER, now)
-    manager_invoices = completed.check(ChangeOrderState.model_validate_json(json.dumps(
-        {"order_id": ORDER_ID, "occurred_at": "2026-03-05T14:30:00+01:00", "state": "invoiced"})).as_change(),
-        Actor.MANAGER, now)
-    hold_without_reason = story.orders["scheduled"].check(ChangeOrderState.model_validate_json(json.dumps(
-        {"order_id": ORDER_ID, "occurred_at": "2026-03-03T09:15:00+01:00", "state": "on_hold"})).as_change(),
-        Actor.MANAGER, now)
     return {
         "summary": "Cancel, suspend, resume, receive or close an order",
         "description": (
@@ -122,9 +111,9 @@ def change_order_state(b: Build) -> dict[str, Any]:
                 "400": {"malformed_json": rejected(malformed(ChangeOrderState), cid0)},
                 "404": {"order_not_found": rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
                                                                      order_id="BC-2026-9999")], cid0)},
-                "422": {"illegal_transition": rejected(cancel_completed, cid0),
-                        "not_for_manager": rejected(manager_invoices, cid1),
-                        "missing_reason": rejected(hold_without_reason, cid1)},
+                "422": {"illegal_transition": rejected(story.cancel_completed, cid0),
+                        "not_for_manager": rejected(story.manager_invoices, cid1),
+                        "missing_reason": rejected(story.hold_without_reason, cid1)},
             }, descriptions={
                 "400": "Body is not JSON, or the Idempotency-Key header is missing or invalid.",
                 "404": "No order with this order_id in the caller's space.",
@@ -158,7 +147,7 @@ def get_order(b: Build) -> dict[str, Any]:
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("The order, its total and its history, oldest event first.", b.refs["OrderView"],
-                                  {"completed": ("Completed order with four accepted reports", story.view())}),
+                                  {"completed": ("Completed order with four accepted reports", story.view)}),
             **get_responses,
         },
     }
@@ -203,8 +192,8 @@ def list_orders(b: Build) -> dict[str, Any]:
             {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("One page of orders; next_cursor is null at the end of the list.",
-                                  b.refs["OrderList"], {"dashboard": ("A manager's dashboard, one order late",
-                                                                    story.order_list())}),
+                                  b.refs["OrderList"], {"dashboard": ("A manager's dashboard: in progress, on hold, one order late",
+                                                                    story.dashboard)}),
             **list_responses,
         },
     }
@@ -213,14 +202,10 @@ def list_orders(b: Build) -> dict[str, Any]:
 @operation("submit_execution", "post", roles=('contractor',), right=Right.EXECUTION_WRITE,
            schemas=('ExecutionReport', 'Reply'))
 def submit_execution(b: Build) -> dict[str, Any]:
-    story = b.stories.orders
+    rest = b.stories.orders_rest
     cid0, cid1, _ = CORRELATION_IDS
-    refused = story.rest_replies["in_progress_rejected"]
-    malformed_reply = Reply(status=ReplyStatus.REJECTED, in_reply_to=refused.in_reply_to,
-                            received_at=refused.received_at, errors=malformed(ReportExecution))
-    not_found_reply = story.rest_replies["acknowledged"].model_copy(update={
-        "status": ReplyStatus.REJECTED, "order_id": "BC-2026-9999", "order_state": None,
-        "errors": [ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id="BC-2026-9999")]})
+    refused, malformed_reply, not_found_reply = (rest.replies[n] for n in ("in_progress_rejected", "malformed",
+                                                                           "not_found"))
     return {
         "summary": "Report on an order's execution (REST channel)",
         "description": (
@@ -238,9 +223,9 @@ def submit_execution(b: Build) -> dict[str, Any]:
                          for name, _, _, body in REPORTS if name != "in_progress_rejected"}}}},
         "responses": {
             "200": json_response("Accepted: the order moved (or was updated).", b.refs["Reply"], {
-                "accepted": ("Accepted, on time", as_json(story.rest_replies["in_progress"])),
+                "accepted": ("Accepted, on time", as_json(rest.replies["in_progress"])),
                 "accepted_late": ("Accepted, but sent more than 15 minutes after the event", as_json(
-                    story.rest_replies["completed"]))}, REPLAYED),
+                    rest.replies["completed"]))}, REPLAYED),
             **post_errors("submit_execution", extra={
                 "400": {"malformed_json": rejected(malformed_reply.errors, cid0, reply=malformed_reply)},
                 "404": {"order_not_found": rejected(not_found_reply.errors, cid0, reply=not_found_reply)},

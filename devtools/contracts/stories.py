@@ -1,4 +1,5 @@
-"""The stories every example comes from, each computed once per generation."""
+"""The stories every example comes from, each told once per generation on its own in-memory platform
+(``platform.Platform``). A new area adds its story here and in its ``stories_*`` module."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ from typing import Any
 class Stories:
     @cached_property
     def orders(self) -> Any:
-        from shared import contracts
-        return contracts._Story()
+        from devtools.contracts.stories_orders import OrderStory
+        return OrderStory("pubsub")
+
+    @cached_property
+    def orders_rest(self) -> Any:
+        from devtools.contracts.stories_orders import OrderStory
+        return OrderStory("rest")
 
     @cached_property
     def platform(self) -> Any:

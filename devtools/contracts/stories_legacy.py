@@ -21,4 +21,8 @@ from shared.contracts import platform_examples  # noqa: F401
 
 @examples
 def legacy_examples(stories: Any) -> dict[str, list[Any]]:
-    return _old.schema_examples(stories.orders, stories.platform)
+    found = _old.schema_examples(_old._Story(), stories.platform)
+    for name in ("IssueOrder", "ExecutionReport", "ManagerDecision", "Order", "OrderStateChanged", "OrderView", "Reply",
+                 "ErrorDetail", "Problem", "OrderList"):
+        del found[name]
+    return found

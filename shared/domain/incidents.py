@@ -206,6 +206,10 @@ class IncidentView(Incident):
 
     d8_state: DeadlineState = Field(description="D8 (first response): running until acknowledged, then met or missed.")
 
+    @classmethod
+    def of(cls, incident: Incident, d8_state: DeadlineState | str) -> IncidentView:
+        return cls.model_validate({**incident.model_dump(), "d8_state": d8_state})
+
 
 class IncidentList(BaseModel):
     """What list_incidents answers: one page of the caller's incidents (the operator: all), newest first."""

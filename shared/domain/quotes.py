@@ -235,6 +235,11 @@ class QuoteView(Quote):
 
     current_version: int | None = Field(description="The last submitted version, null before the first submission.")
 
+    @classmethod
+    def of(cls, quote: Quote) -> QuoteView:
+        return cls.model_validate({**quote.model_dump(), "current_version": quote.current.version if quote.current
+                                   else None})
+
 
 class OrderLinesAdded(BaseModel):
     """The lines of an accepted supplementary quote added to an order (A2.5), as delivered on orders-<contractor>
