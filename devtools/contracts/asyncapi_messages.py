@@ -19,7 +19,7 @@ ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contr
 
 
 def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
-    story, xp = stories.orders, stories.exchange
+    story, xp, perimeter = stories.orders, stories.exchange, stories.perimeter
 
     def orders_ce(event_type: EventType, kind: str, parts: tuple[str, ...], time: str, subject: str) -> dict[str, str]:
         return ce_headers(event_type, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}", f"{kind}-{digest(*parts)[:32]}",
@@ -93,9 +93,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "Published through the outbox after POST upsert_contract changed the contract (a new version). Pub/Sub "
             "ordering key: the contract id. The payload is the whole contract; keep the highest version.",
             "ContractChangedHeaders", refs["ContractChanged"],
-            [("contract_created", "Contract AC-2026-017 created", orders_ce(
-                EventType.CONTRACT_CHANGED, "contracts", (MANAGER_ID, CONTRACT_ID, "1", CONTRACTOR_ID),
-                "2026-02-20T10:15:02.331Z", f"contracts/{CONTRACT_ID}"), xp.contract_changed)],
+            [("contract_created", "Contract AC-2026-017 created", *perimeter.contract_changed)],
             ordered=False),
         "billingAccountChanged": message(
             "billingAccountChanged", "Billing account created or updated",
@@ -103,9 +101,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "Published after POST upsert_billing_account changed the account, to every contractor holding one of "
             "its contracts. Ordering key: the billing account id.",
             "BillingAccountChangedHeaders", refs["BillingAccountChanged"],
-            [("billing_account_created", "Billing account CF-LYON-01 created", orders_ce(
-                EventType.BILLING_ACCOUNT_CHANGED, "billing_accounts", (MANAGER_ID, "CF-LYON-01", "1", CONTRACTOR_ID),
-                "2026-02-20T10:15:02.331Z", "billing_accounts/CF-LYON-01"), xp.billing_changed)],
+            [("billing_account_created", "Billing account CF-LYON-01 created", *perimeter.billing_changed)],
             ordered=False),
         "cataloguePublished": message(
             "cataloguePublished", "Catalogue version published",
@@ -113,9 +109,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "Published after POST import_catalogue. Ordering key: the contract id. Quote lines are checked "
             "against the version in force on the day of submission.",
             "CataloguePublishedHeaders", refs["CataloguePublished"],
-            [("catalogue_v3", "Version 3 of AC-2026-017's catalogue", orders_ce(
-                EventType.CATALOGUE_PUBLISHED, "catalogue", (MANAGER_ID, CONTRACT_ID, "3"),
-                "2026-02-25T13:40:00.118Z", f"contracts/{CONTRACT_ID}/catalogue"), xp.catalogue_published)],
+            [("catalogue_v3", "Version 3 of AC-2026-017's catalogue", *perimeter.catalogue_published)],
             ordered=False),
         "orderLinesAdded": message(
             "orderLinesAdded", "Lines added to an order",
@@ -188,10 +182,10 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "Routed by ce-type to the same service as store_report; answered once on replies-<contractorId> "
             "(document_sha256 in the reply).",
             "DocumentUploadedHeaders", refs["RegisterUpload"],
-            [("document_uploaded", "Register upload 8c1f3e5a…", ce_headers(
+            [("document_uploaded", f"Register upload {perimeter.register_upload['upload_id'][:8]}…", ce_headers(
                 EventType.DOCUMENT_UPLOADED, ERP_SOURCE, "c3a9f1e0-2d4b-4c6a-9e8f-7b5d3a1c0e92",
                 "2026-03-05T14:58:30Z", f"orders/{ORDER_ID}"),
-              {"manager_id": MANAGER_ID, "order_id": ORDER_ID, "upload_id": "8c1f3e5a7b9d4f2e6a0c8b1d3f5e7a9c"})],
+              perimeter.register_upload)],
             ordered=False),
         "needSubmitted": message(
             "needSubmitted", "Need version submitted",

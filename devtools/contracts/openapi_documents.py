@@ -11,7 +11,7 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_perimeter import ATTACH_FIELDS, REQUEST_UPLOAD
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -44,7 +44,7 @@ REST_LIMIT, SIGNED_LIMIT = docs_domain.MAX_REST_BYTES, docs_domain.MAX_DOCUMENT_
 @operation("store_report", "post", roles=('contractor',), right=Right.DOCUMENTS_WRITE,
            schemas=('DocumentStored', 'RegisterUpload'))
 def store_report(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
     body = post_body(b.refs["RegisterUpload"], {"signed_upload": ("Register the file PUT on the signed URL",
                                                                  xp.register_upload)})
@@ -59,9 +59,8 @@ def store_report(b: Build) -> dict[str, Any]:
                                            "contentMediaType": "application/pdf"}}},
         "encoding": {"file": {"contentType": "application/pdf"}},
         "examples": {"report": {"summary": "An intervention report (the file part is not shown)",
-                                "value": xp.attach_fields}},
+                                "value": ATTACH_FIELDS}},
     }
-    stored_replayed = {"created": False, **{k: v for k, v in xp.document_stored.items() if k != "created"}}
     return {
         "summary": "Attach a PDF document to an order",
         "description": (
@@ -72,10 +71,10 @@ def store_report(b: Build) -> dict[str, Any]:
             "PDF; its SHA-256 is its id, so the same file for the same order is stored once (200)."),
         "tags": ["contractor"], "parameters": POST_PARAMS, "requestBody": body,
         "responses": {
-            "201": json_response("Stored.", b.refs["DocumentStored"], {"stored": ("Three-page report", xp.document_stored)},
+            "201": json_response("Stored.", b.refs["DocumentStored"], {"stored": ("Three-page report", as_json(xp.document_stored))},
                                   REPLAYED),
             "200": json_response("This very file was already stored for the order.", b.refs["DocumentStored"],
-                                  {"already_stored": ("Same file again", stored_replayed)}, REPLAYED),
+                                  {"already_stored": ("Same file again", as_json(xp.document_again))}, REPLAYED),
             **post_errors("store_report", extra={
                 "400": {"malformed_json": rejected(malformed(RegisterUpload), cid0),
                         "malformed_multipart": rejected([ErrorDetail.of("header.Content-Type", "MALFORMED_MULTIPART",
@@ -108,7 +107,7 @@ def store_report(b: Build) -> dict[str, Any]:
 @operation("request_report_upload", "post", roles=('contractor',), right=Right.DOCUMENTS_WRITE,
            schemas=('RequestUpload', 'UploadTicket'))
 def request_report_upload(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
     return {
         "summary": "Get a signed URL to upload a large PDF",
@@ -119,7 +118,7 @@ def request_report_upload(b: Build) -> dict[str, Any]:
             "upload_id}`: the platform checks it then, and deletes it if it is refused."),
         "tags": ["contractor"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["RequestUpload"], {"photos_report": ("An 18 MB report with photos",
-                                                                            xp.request_upload)}),
+                                                                            REQUEST_UPLOAD)}),
         "responses": {
             "201": json_response("Upload ready.", b.refs["UploadTicket"], {"ticket": ("Signed PUT URL", xp.upload_ticket)},
                                   REPLAYED),
@@ -129,7 +128,7 @@ def request_report_upload(b: Build) -> dict[str, Any]:
                                                                      order_id="BC-2026-9999")], cid0)},
                 "422": {"too_large": rejected(xp.too_large, cid0),
                         "invalid_request": rejected(errors_of(RequestUpload, {
-                            **xp.request_upload, "kind": "devis", "filename": "../rapport.pdf"}), cid1)},
+                            **REQUEST_UPLOAD, "kind": "devis", "filename": "../rapport.pdf"}), cid1)},
             }, descriptions={"400": IDEM_400, "404": "No such order for this contractor.", "409": IDEM_409,
                              "422": "The body breaks the schema, the declared size is over the limit, or "
                                     + IDEM_422}),
@@ -140,7 +139,7 @@ def request_report_upload(b: Build) -> dict[str, Any]:
 @operation("get_documents", "get", roles=('manager', 'contractor', 'beneficiary'), right=Right.ORDERS_READ,
            schemas=('DocumentList',))
 def get_documents(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     cid0 = CORRELATION_IDS[0]
     get_errors = common_problems("get_documents", post=False)
     get_errors["400"] = problem_response("A query parameter is missing.", {
@@ -159,7 +158,7 @@ def get_documents(b: Build) -> dict[str, Any]:
         "tags": ["manager", "contractor", "beneficiary"],
         "parameters": [{"$ref": "#/components/parameters/order_id"}, {"$ref": "#/components/parameters/manager_id"},
                        query("sha256", "Optional: one document, by its SHA-256.",
-                              xp.document_stored["document"]["sha256"]),
+                              xp.document_stored.document.sha256),
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("The documents (an empty list when none).", b.refs["DocumentList"],

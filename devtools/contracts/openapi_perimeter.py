@@ -11,7 +11,10 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_orders import CONTRACT_ID, MANAGER_ID, UPSERT_CONTRACT
+from devtools.contracts.stories_perimeter import (
+    CATALOGUE_CSV, IMPORT_CATALOGUE, TREE_BODY, TREE_CSV, UPSERT_BILLING_ACCOUNT,
+)
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -38,10 +41,15 @@ from shared.domain.sourcing.messages import (
 from shared.domain.sourcing.records import Beneficiary, Professional
 
 
+# functions/import_catalogue.py and import_property_tree.py: MAX_BODY (not imported: the handlers import Flask).
+CATALOGUE_MAX_BYTES = 4 * 1024 * 1024
+PROPERTY_TREE_MAX_BYTES = 32 * 1024 * 1024
+
+
 @operation("upsert_contract", "post", roles=('manager',), right=Right.CONTRACTS_WRITE,
            schemas=('ContractSaved', 'UpsertContract'))
 def upsert_contract(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
     return {
         "summary": "Create or update a contract (marché) with a contractor",
@@ -63,9 +71,8 @@ def upsert_contract(b: Build) -> dict[str, Any]:
             "201": json_response("Contract created (version 1) and published to the contractor.",
                                   b.refs["ContractSaved"], {"created": ("Created", xp.contract_saved)}, REPLAYED),
             "200": json_response("Contract updated (a new version, published), or unchanged (`changed: false`).",
-                                  b.refs["ContractSaved"], {"updated": ("Suspended: version 2", xp.contract_updated),
-                                                          "unchanged": ("Same content again", {
-                                                              **xp.contract_saved, "changed": False})}, REPLAYED),
+                                  b.refs["ContractSaved"], {"updated": ("A third lot: version 2", xp.contract_updated),
+                                                          "unchanged": ("Same content again", xp.contract_unchanged)}, REPLAYED),
             **post_errors("upsert_contract", extra={
                 "400": {"malformed_json": rejected(malformed(UpsertContract), cid0)},
                 "422": {
@@ -85,7 +92,7 @@ def upsert_contract(b: Build) -> dict[str, Any]:
 @operation("upsert_billing_account", "post", roles=('manager',), right=Right.CONTRACTS_WRITE,
            schemas=('BillingAccountSaved', 'UpsertBillingAccount'))
 def upsert_billing_account(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
     return {
         "summary": "Create or update a billing account",
@@ -100,7 +107,7 @@ def upsert_billing_account(b: Build) -> dict[str, Any]:
             "201": json_response("Billing account created and published.", b.refs["BillingAccountSaved"],
                                   {"created": ("Created", xp.billing_saved)}, REPLAYED),
             "200": json_response("Updated (new version) or unchanged (`changed: false`).", b.refs["BillingAccountSaved"],
-                                  {"unchanged": ("Same content again", {**xp.billing_saved, "changed": False})},
+                                  {"unchanged": ("Same content again", xp.billing_unchanged)},
                                   REPLAYED),
             **post_errors("upsert_billing_account", extra={
                 "400": {"malformed_json": rejected(malformed(UpsertBillingAccount), cid0)},
@@ -119,15 +126,15 @@ def upsert_billing_account(b: Build) -> dict[str, Any]:
 @operation("import_catalogue", "post", roles=('manager',), right=Right.CONTRACTS_WRITE,
            schemas=('CatalogueImported', 'ImportCatalogue'))
 def import_catalogue(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
-    body = post_body(b.refs["ImportCatalogue"], {"json": ("Version 3: three items", xp.import_catalogue)})
+    body = post_body(b.refs["ImportCatalogue"], {"json": ("Version 3: five items", IMPORT_CATALOGUE)})
     body["content"]["text/csv"] = {
         "schema": {"type": "string", "description": (
             "French CSV: header code;label;unit;unit_price;vat_rate, `;` separator, decimal comma (unit_price in "
             "euros, VAT rate 0, 2,1, 5,5, 10 or 20), UTF-8 with or without BOM. The contract and dates come in the "
             "query: ?contract_id=&valid_from=&reviewed_on=.")},
-        "examples": {"csv": {"summary": "The same three items as CSV", "value": xp.catalogue_csv}}}
+        "examples": {"csv": {"summary": "The same five items as CSV", "value": CATALOGUE_CSV}}}
     return {
         "summary": "Import a new version of a contract's catalogue",
         "description": (
@@ -144,7 +151,7 @@ def import_catalogue(b: Build) -> dict[str, Any]:
         "requestBody": body,
         "responses": {
             "201": json_response("Version created and published.", b.refs["CatalogueImported"],
-                                  {"created": ("Version 3, three items", xp.catalogue_imported)}, REPLAYED),
+                                  {"created": ("Version 3, five items", xp.catalogue_imported)}, REPLAYED),
             **post_errors("import_catalogue", extra={
                 "400": {"malformed_json": rejected(malformed(ImportCatalogue), cid0)},
                 "422": {
@@ -169,7 +176,7 @@ def import_catalogue(b: Build) -> dict[str, Any]:
 @operation("get_catalogue", "get", roles=('manager', 'contractor'), right=Right.ORDERS_READ,
            schemas=('CatalogueView',))
 def get_catalogue(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     cid0 = CORRELATION_IDS[0]
     get_errors = common_problems("get_catalogue", post=False)
     get_errors["400"] = problem_response("A query parameter is missing or not a date.", {
@@ -204,15 +211,15 @@ def get_catalogue(b: Build) -> dict[str, Any]:
 @operation("import_property_tree", "post", roles=('manager',), right=Right.PROPERTY_WRITE,
            schemas=('ImportPropertyTree', 'PropertyTreeImported'))
 def import_property_tree(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     cid0 = CORRELATION_IDS[0]
     body = post_body(b.refs["ImportPropertyTree"], {"json": ("A site, a building, a staircase, a dwelling and the "
-                                                            "boiler room", xp.tree_body)})
+                                                            "boiler room", TREE_BODY)})
     body["content"]["text/csv"] = {
         "schema": {"type": "string", "description": (
             "French CSV: header node_id;kind;parent_id;label[;commune], `;` separator, UTF-8 with or without BOM; "
             "an empty parent_id is a root. kind: site, building, staircase, dwelling or equipment.")},
-        "examples": {"csv": {"summary": "The same five nodes as CSV", "value": xp.tree_csv}}}
+        "examples": {"csv": {"summary": "The same five nodes as CSV", "value": TREE_CSV}}}
     return {
         "summary": "Import (add to or update) the property tree",
         "description": (
@@ -242,7 +249,7 @@ def import_property_tree(b: Build) -> dict[str, Any]:
 @operation("get_property_coverage", "get", roles=('manager',), right=Right.ORDERS_READ,
            schemas=('PropertyCoverage',))
 def get_property_coverage(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    xp = b.stories.perimeter
     return {
         "summary": "Measure how much of the activity is attached to the property tree",
         "description": (
@@ -253,7 +260,7 @@ def get_property_coverage(b: Build) -> dict[str, Any]:
         "parameters": [{"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("The coverage.", b.refs["PropertyCoverage"],
-                                  {"half": ("Two orphan orders out of four items", xp.coverage)}),
+                                  {"partial": ("Two orphan orders out of five items", xp.coverage)}),
             **common_problems("get_property_coverage", post=False),
         },
     }

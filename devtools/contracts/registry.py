@@ -33,6 +33,7 @@ AREAS = (
     "devtools.contracts.openapi_quotes",
     "devtools.contracts.openapi_incidents",
     "devtools.contracts.stories_orders",
+    "devtools.contracts.stories_perimeter",
     "devtools.contracts.stories_legacy",
 )
 

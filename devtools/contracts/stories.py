@@ -19,6 +19,11 @@ class Stories:
         return OrderStory("rest")
 
     @cached_property
+    def perimeter(self) -> Any:
+        from devtools.contracts.stories_perimeter import PerimeterStory
+        return PerimeterStory()
+
+    @cached_property
     def platform(self) -> Any:
         from shared import contracts
         return contracts._Platform()

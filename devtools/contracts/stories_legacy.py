@@ -23,6 +23,10 @@ from shared.contracts import platform_examples  # noqa: F401
 def legacy_examples(stories: Any) -> dict[str, list[Any]]:
     found = _old.schema_examples(_old._Story(), stories.platform)
     for name in ("IssueOrder", "ExecutionReport", "ManagerDecision", "Order", "OrderStateChanged", "OrderView", "Reply",
-                 "ErrorDetail", "Problem", "OrderList"):
+                 "ErrorDetail", "Problem", "OrderList", "UpsertContract", "ContractSaved", "ContractChanged",
+                 "UpsertBillingAccount", "BillingAccountSaved", "BillingAccountChanged", "CataloguePublished",
+                 "ImportCatalogue", "CatalogueImported", "CatalogueView", "ImportPropertyTree", "PropertyTreeImported",
+                 "PropertyCoverage", "AttachFields", "RegisterUpload", "RequestUpload", "DocumentStored", "UploadTicket",
+                 "DocumentList"):
         del found[name]
     return found
