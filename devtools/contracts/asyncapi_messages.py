@@ -19,7 +19,7 @@ ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contr
 
 
 def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
-    story, xp, perimeter = stories.orders, stories.exchange, stories.perimeter
+    story, perimeter, quotes = stories.orders, stories.perimeter, stories.quotes
 
     def orders_ce(event_type: EventType, kind: str, parts: tuple[str, ...], time: str, subject: str) -> dict[str, str]:
         return ce_headers(event_type, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}", f"{kind}-{digest(*parts)[:32]}",
@@ -117,9 +117,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "Published after POST decide_quote accepted a quote naming an order_id. Ordering key: the order id, "
             "like the order's other messages.",
             "OrderLinesAddedHeaders", refs["OrderLinesAdded"],
-            [("lines_added", "Two lines of DEV-2026-0043 added to BC-2026-0101", orders_ce(
-                EventType.ORDER_LINES_ADDED, "lines", (MANAGER_ID, ORDER_ID, "DEV-2026-0043"),
-                "2026-03-16T09:00:00.412Z", f"orders/{ORDER_ID}"), xp.lines_added)]),
+            [("lines_added", "Two lines of DEV-2026-0043 added to BC-2026-0101", *quotes.lines_added)]),
         "quoteExpired": message(
             "quoteExpired", "Quote expired",
             "A submitted quote's validity date passed without a decision: the platform expired it (A2.4).",
@@ -127,10 +125,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "to accept the quote too late — once per quote. The validity date ends at midnight in the quote's "
             "territory. Ordering key: the quote id. Submit a new quote request's answer only when asked again.",
             "QuoteExpiredHeaders", refs["QuoteExpired"],
-            [("quote_expired", "DEV-2026-0042 expired after 30 April", ce_headers(
-                EventType.QUOTE_EXPIRED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
-                f"quote-expired-{digest(MANAGER_ID, QUOTE_ID)[:32]}", "2026-05-01T03:05:00Z", f"quotes/{QUOTE_ID}"),
-              xp.quote_expired)],
+            [("quote_expired", "DEV-2026-0045 expired after 30 April", *quotes.expired)],
             ordered=False),
         "quoteRequested": message(
             "quoteRequested", "Quote requested",
@@ -142,10 +137,8 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "quote, else the quote id (the id of the order its acceptance creates) — so that it arrives in order "
             "with that order's messages.",
             "QuoteRequestedHeaders", refs["QuoteRequested"],
-            [("quote_requested", "DEV-2026-0042 requested, due in 5 working days in the Rhône", ce_headers(
-                EventType.QUOTE_REQUESTED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
-                xp.quote_requested_message.id, "2026-03-09T08:30:00.214Z", f"quotes/{QUOTE_ID}"),
-              xp.quote_requested)],
+            [("quote_requested", "DEV-2026-0042 requested, due in 5 working days in the Rhône",
+              *quotes.requested_message)],
             ordered=False),
         "quoteDecided": message(
             "quoteDecided", "Quote decided",
@@ -156,14 +149,8 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "the same ordering key (order_id for a supplementary quote, else the quote id). An expiry comes as "
             "quoteExpired on replies-<contractorId> instead.",
             "QuoteDecidedHeaders", refs["QuoteDecided"],
-            [("quote_accepted", "DEV-2026-0042 accepted: order DEV-2026-0042 created", ce_headers(
-                EventType.QUOTE_DECIDED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
-                xp.quote_accepted_message.id, "2026-03-16T09:00:00.388Z", f"quotes/{QUOTE_ID}"),
-              xp.quote_decided["accepted"]),
-             ("quote_refused", "DEV-2026-0042 refused with a reason", ce_headers(
-                 EventType.QUOTE_DECIDED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
-                 xp.quote_accepted_message.id, "2026-03-16T09:00:00.388Z", f"quotes/{QUOTE_ID}"),
-              xp.quote_decided["refused"])],
+            [("quote_accepted", "DEV-2026-0042 accepted: order DEV-2026-0042 created", *quotes.accepted_message),
+             ("quote_refused", "DEV-2026-0044 refused with a reason", *quotes.refused_message)],
             ordered=False),
         "quoteSubmitted": message(
             "quoteSubmitted", "Quote submitted",

@@ -11,7 +11,7 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_quotes import REPORT_INCIDENT
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -41,7 +41,7 @@ from shared.domain.sourcing.records import Beneficiary, Professional
 @operation("report_incident", "post", roles=('manager', 'contractor', 'beneficiary', 'purchasing_body'), right=Right.INCIDENTS_REPORT,
            schemas=('IncidentView', 'ReportIncident'))
 def report_incident(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    i = b.stories.incidents
     cid0 = CORRELATION_IDS[0]
     return {
         "summary": "Report an incident to the operator",
@@ -52,13 +52,13 @@ def report_incident(b: Build) -> dict[str, Any]:
             "same key gives the same incident. See docs/penalties.md, \"Incidents\"."),
         "tags": ["manager", "contractor", "beneficiary"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["ReportIncident"], {"connector_down": ("Severity 2, about an order",
-                                                                              xp.report)}),
+                                                                              REPORT_INCIDENT)}),
         "responses": {
             "201": json_response("Incident recorded; D8 running.", b.refs["IncidentView"],
-                                  {"reported": ("Reported, due within the hour", xp.incident_reported)}, REPLAYED),
+                                  {"reported": ("Reported, due within the hour", i.reported)}, REPLAYED),
             **post_errors("report_incident", extra={
                 "400": {"malformed_json": rejected(malformed(ReportIncident), cid0)},
-                "422": {"invalid_incident": rejected(xp.incident_invalid, cid0)},
+                "422": {"invalid_incident": rejected(i.invalid, cid0)},
             }, descriptions={"400": IDEM_400, "409": IDEM_409,
                              "422": "The body breaks the schema, or " + IDEM_422}),
         },
@@ -68,7 +68,7 @@ def report_incident(b: Build) -> dict[str, Any]:
 @operation("acknowledge_incident", "post", roles=('operator',), right=Right.INCIDENTS_MANAGE,
            schemas=('AcknowledgeIncident', 'IncidentView'))
 def acknowledge_incident(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    i = b.stories.incidents
     cid0 = CORRELATION_IDS[0]
     return {
         "summary": "Acknowledge an incident (operator's first response)",
@@ -76,17 +76,17 @@ def acknowledge_incident(b: Build) -> dict[str, Any]:
             "The operator acknowledges an incident, optionally with a note: D8 stops, met or missed. "
             "Acknowledging again changes nothing."),
         "tags": ["operator"], "parameters": POST_PARAMS,
-        "requestBody": post_body(b.refs["AcknowledgeIncident"], {"with_note": ("With a note", xp.acknowledge)}),
+        "requestBody": post_body(b.refs["AcknowledgeIncident"], {"with_note": ("With a note", i.acknowledge)}),
         "responses": {
             "200": json_response("Acknowledged (or already acknowledged).", b.refs["IncidentView"],
-                                  {"acknowledged": ("Acknowledged in 29 minutes: D8 met", xp.incident_acknowledged)},
+                                  {"acknowledged": ("Acknowledged in 29 minutes: D8 met", i.acknowledged)},
                                   REPLAYED),
             **post_errors("acknowledge_incident", extra={
                 "400": {"malformed_json": rejected(malformed(AcknowledgeIncident), cid0)},
                 "404": {"incident_not_found": rejected([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_FOUND",
                                                                         incident_id="inc-000000000000000000000000")],
                                                         cid0)},
-                "422": {"invalid_note": rejected(errors_of(AcknowledgeIncident, {**xp.acknowledge, "note": ""}),
+                "422": {"invalid_note": rejected(errors_of(AcknowledgeIncident, {**i.acknowledge, "note": ""}),
                                                   cid0)},
             }, descriptions={"400": IDEM_400, "404": "No such incident.", "409": IDEM_409,
                              "422": "The body breaks the schema, or " + IDEM_422}),
@@ -97,7 +97,7 @@ def acknowledge_incident(b: Build) -> dict[str, Any]:
 @operation("resolve_incident", "post", roles=('operator',), right=Right.INCIDENTS_MANAGE,
            schemas=('IncidentView', 'ResolveIncident'))
 def resolve_incident(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    i = b.stories.incidents
     cid0, cid1, _ = CORRELATION_IDS
     return {
         "summary": "Record an incident's resolution (operator)",
@@ -106,17 +106,17 @@ def resolve_incident(b: Build) -> dict[str, Any]:
             "and was stopped by the acknowledgement: resolving stops nothing. Resolving again changes nothing (the "
             "first resolution stands); an incident not yet acknowledged must be acknowledged first."),
         "tags": ["operator"], "parameters": POST_PARAMS,
-        "requestBody": post_body(b.refs["ResolveIncident"], {"resolved": ("With its resolution", xp.resolve)}),
+        "requestBody": post_body(b.refs["ResolveIncident"], {"resolved": ("With its resolution", i.resolve)}),
         "responses": {
             "200": json_response("Resolved (or already resolved).", b.refs["IncidentView"],
-                                  {"resolved": ("Resolved; D8 was met", xp.incident_resolved)}, REPLAYED),
+                                  {"resolved": ("Resolved; D8 was met", i.resolved)}, REPLAYED),
             **post_errors("resolve_incident", extra={
                 "400": {"malformed_json": rejected(malformed(ResolveIncident), cid0)},
                 "404": {"incident_not_found": rejected([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_FOUND",
                                                                         incident_id="inc-000000000000000000000000")],
                                                         cid0)},
-                "422": {"not_acknowledged": rejected(xp.incident_not_acknowledged, cid1),
-                        "no_resolution": rejected(errors_of(ResolveIncident, {**xp.resolve, "resolution": ""}),
+                "422": {"not_acknowledged": rejected(i.not_acknowledged, cid1),
+                        "no_resolution": rejected(errors_of(ResolveIncident, {**i.resolve, "resolution": ""}),
                                                    cid0)},
             }, descriptions={"400": IDEM_400, "404": "No such incident.", "409": IDEM_409,
                              "422": "The body breaks the schema, the incident is not acknowledged yet, or "
@@ -128,7 +128,7 @@ def resolve_incident(b: Build) -> dict[str, Any]:
 @operation("list_incidents", "get", roles=('manager', 'contractor', 'beneficiary', 'purchasing_body', 'operator'), right={"manager": Right.INCIDENTS_REPORT, "contractor": Right.INCIDENTS_REPORT, "beneficiary": Right.INCIDENTS_REPORT, "purchasing_body": Right.INCIDENTS_REPORT, "operator": Right.INCIDENTS_MANAGE},
            schemas=('IncidentList',))
 def list_incidents(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    i = b.stories.incidents
     cid0, cid1, _ = CORRELATION_IDS
     list_errors = common_problems("list_incidents", post=False)
     list_errors["400"] = problem_response("A filter is not one of its values, or the cursor is not one we gave.", {
@@ -155,7 +155,7 @@ def list_incidents(b: Build) -> dict[str, Any]:
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("One page of incidents, newest first.", b.refs["IncidentList"],
-                                  {"one": ("One resolved incident", xp.incident_list)}),
+                                  {"one": ("One resolved incident", i.listed)}),
             **list_errors,
         },
     }

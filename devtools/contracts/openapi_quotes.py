@@ -11,7 +11,8 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_orders import CONTRACT_ID, MANAGER_ID, ORDER_ID
+from devtools.contracts.stories_quotes import DECIDE, QUOTE_ID, REFUSE, REQUEST_QUOTE, SUBMIT_QUOTE, WITHDRAW
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -41,7 +42,7 @@ from shared.domain.sourcing.records import Beneficiary, Professional
 @operation("request_quote", "post", roles=('manager',), right=Right.ORDERS_WRITE,
            schemas=('QuoteView', 'RequestQuote'))
 def request_quote(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    q = b.stories.quotes
     cid0, cid1, _ = CORRELATION_IDS
     return {
         "summary": "Ask a contractor for a quote (devis)",
@@ -57,9 +58,9 @@ def request_quote(b: Build) -> dict[str, Any]:
                                                                      "order_id": ORDER_ID})}),
         "responses": {
             "201": json_response("Quote requested; D3 running.", b.refs["QuoteView"],
-                                  {"requested": ("Requested", xp.quotes["requested"])}, REPLAYED),
+                                  {"requested": ("Requested", q.requested)}, REPLAYED),
             "200": json_response("The same request was already recorded: nothing changed.", b.refs["QuoteView"],
-                                  {"already_known": ("Same request again", xp.quotes["requested"])}, REPLAYED),
+                                  {"already_known": ("Same request again", q.requested_again)}, REPLAYED),
             **post_errors("request_quote", extra={
                 "400": {"malformed_json": rejected(malformed(RequestQuote), cid0)},
                 "404": {"order_not_found": rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
@@ -90,13 +91,8 @@ def request_quote(b: Build) -> dict[str, Any]:
 @operation("submit_quote", "post", roles=('contractor',), right=Right.EXECUTION_WRITE,
            schemas=('QuoteView', 'SubmitQuote'))
 def submit_quote(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    q = b.stories.quotes
     cid0, cid1, _ = CORRELATION_IDS
-    catalogue = cat.CatalogueVersion(contract_id=CONTRACT_ID, version=3, valid_from=dt.date(2026, 3, 1),
-                                     reviewed_on=dt.date(2026, 2, 15), items={
-                                         "PLB-COL-01": cat.CatalogueItem(code="PLB-COL-01", label="Colonne", unit="U",
-                                                                         unit_price_cents=65000, vat_rate="10"),
-                                     })
     return {
         "summary": "Submit (or revise) a quote",
         "description": (
@@ -109,16 +105,16 @@ def submit_quote(b: Build) -> dict[str, Any]:
                                                                       SUBMIT_QUOTE)}),
         "responses": {
             "200": json_response("Version recorded.", b.refs["QuoteView"],
-                                  {"submitted": ("Version 1 submitted", xp.quotes["submitted"])}, REPLAYED),
+                                  {"submitted": ("Version 1 submitted", q.submitted)}, REPLAYED),
             **post_errors("submit_quote", extra={
                 "400": {"malformed_json": rejected(malformed(SubmitQuote), cid0)},
                 "404": {"quote_not_found": rejected([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND",
                                                                      quote_id="DEV-2026-9999")], cid0)},
                 "422": {
-                    "off_catalogue": rejected(cat.line_errors(catalogue, SUBMIT_QUOTE["lines"]), cid0),
+                    "off_catalogue": rejected(q.off_catalogue, cid0),
                     "validity_past": rejected([ErrorDetail.of("$.valid_until", "OUT_OF_RANGE",
                                                                detail="la date de validité est passée")], cid1),
-                    "already_decided": rejected(xp.quote_illegal, cid1),
+                    "already_decided": rejected(q.illegal, cid1),
                 },
             }, descriptions={
                 "400": IDEM_400, "404": "No such quote for this manager and contractor.", "409": IDEM_409,
@@ -131,7 +127,7 @@ def submit_quote(b: Build) -> dict[str, Any]:
 @operation("decide_quote", "post", roles=('manager', 'contractor'), right={"manager": Right.ORDERS_WRITE, "contractor": Right.EXECUTION_WRITE},
            schemas=('DecideQuote', 'QuoteView'))
 def decide_quote(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    q = b.stories.quotes
     cid0, cid1, _ = CORRELATION_IDS
     return {
         "summary": "Accept, refuse or withdraw a quote",
@@ -143,19 +139,19 @@ def decide_quote(b: Build) -> dict[str, Any]:
             "(QUOTE_EXPIRED)."),
         "tags": ["manager", "contractor"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["DecideQuote"], {
-            "accept": ("Manager accepts", xp.decide), "refuse": ("Manager refuses, with a reason", xp.refuse),
-            "withdraw": ("Contractor withdraws", xp.withdraw)}),
+            "accept": ("Manager accepts", DECIDE), "refuse": ("Manager refuses, with a reason", REFUSE),
+            "withdraw": ("Contractor withdraws", WITHDRAW)}),
         "responses": {
             "200": json_response("Decision applied; the quote as it is now.", b.refs["QuoteView"],
-                                  {"accepted": ("Accepted: order BC-2026-0150 issued", xp.quotes["accepted"])},
+                                  {"accepted": ("Accepted: order DEV-2026-0042 issued", q.accepted)},
                                   REPLAYED),
             **post_errors("decide_quote", extra={
                 "400": {"malformed_json": rejected(malformed(DecideQuote), cid0)},
                 "404": {"quote_not_found": rejected([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND",
                                                                      quote_id="DEV-2026-9999")], cid0)},
                 "422": {
-                    "illegal_transition": rejected(xp.quote_illegal, cid0),
-                    "not_for_contractor": rejected(xp.quote_not_for_actor, cid1),
+                    "illegal_transition": rejected(q.illegal, cid0),
+                    "not_for_contractor": rejected(q.not_for_actor, cid1),
                     "reason_required": rejected([ErrorDetail.of("$.reason", "REQUIRED")], cid1),
                     "expired": rejected([ErrorDetail.of("$.quote_id", "QUOTE_EXPIRED", quote_id=QUOTE_ID,
                                                          valid_until="2026-04-30")], cid1),
@@ -172,7 +168,7 @@ def decide_quote(b: Build) -> dict[str, Any]:
 @operation("get_quote", "get", roles=('manager', 'contractor'), right=Right.ORDERS_READ,
            schemas=('QuoteView',))
 def get_quote(b: Build) -> dict[str, Any]:
-    xp = b.stories.exchange
+    q = b.stories.quotes
     cid0 = CORRELATION_IDS[0]
     get_errors = common_problems("get_quote", post=False)
     get_errors["400"] = problem_response("A query parameter is missing.", {
@@ -195,7 +191,7 @@ def get_quote(b: Build) -> dict[str, Any]:
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("The quote as it is now.", b.refs["QuoteView"],
-                                  {"submitted": ("Version 1 submitted", xp.quotes["submitted"])}),
+                                  {"submitted": ("Version 1 submitted", q.submitted)}),
             **get_errors,
         },
     }

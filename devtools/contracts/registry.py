@@ -34,6 +34,7 @@ AREAS = (
     "devtools.contracts.openapi_incidents",
     "devtools.contracts.stories_orders",
     "devtools.contracts.stories_perimeter",
+    "devtools.contracts.stories_quotes",
     "devtools.contracts.stories_legacy",
 )
 

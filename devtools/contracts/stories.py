@@ -24,6 +24,16 @@ class Stories:
         return PerimeterStory()
 
     @cached_property
+    def quotes(self) -> Any:
+        from devtools.contracts.stories_quotes import QuoteStory
+        return QuoteStory(self.perimeter)
+
+    @cached_property
+    def incidents(self) -> Any:
+        from devtools.contracts.stories_quotes import IncidentStory
+        return IncidentStory()
+
+    @cached_property
     def platform(self) -> Any:
         from shared import contracts
         return contracts._Platform()

@@ -27,6 +27,8 @@ def legacy_examples(stories: Any) -> dict[str, list[Any]]:
                  "UpsertBillingAccount", "BillingAccountSaved", "BillingAccountChanged", "CataloguePublished",
                  "ImportCatalogue", "CatalogueImported", "CatalogueView", "ImportPropertyTree", "PropertyTreeImported",
                  "PropertyCoverage", "AttachFields", "RegisterUpload", "RequestUpload", "DocumentStored", "UploadTicket",
-                 "DocumentList"):
+                 "DocumentList", "RequestQuote", "SubmitQuote", "DecideQuote", "QuoteView", "QuoteExpired",
+                 "QuoteRequested", "QuoteDecided", "OrderLinesAdded", "ReportIncident", "AcknowledgeIncident",
+                 "IncidentView", "ResolveIncident", "IncidentList"):
         del found[name]
     return found
