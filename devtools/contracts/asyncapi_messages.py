@@ -7,7 +7,8 @@ from typing import Any
 
 from devtools.contracts.openapi_common import as_json
 from devtools.contracts.stories import Stories
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_orders import ERP_SOURCE, ORDER_ID, REPORTS
+from devtools.contracts.stories_quotes import SUBMIT_QUOTE
 from shared import topology
 from shared.domain.messages import EventType
 from shared.domain.timeliness import SHARING_DEADLINE
@@ -18,12 +19,17 @@ ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contr
                    "cataloguePublished", "quoteRequested", "quoteDecided"]
 
 
+def ce_headers(event_type: EventType, source: str, ce_id: str, time: str, subject: str | None) -> dict[str, str]:
+    """The CloudEvents attributes a contractor's ERP sets on a message it publishes."""
+    attrs = {"ce-specversion": "1.0", "ce-type": event_type.value, "ce-source": source, "ce-id": ce_id,
+             "ce-time": time, "content-type": "application/json"}
+    if subject:
+        attrs["ce-subject"] = subject
+    return attrs
+
+
 def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
     story, perimeter, quotes = stories.orders, stories.perimeter, stories.quotes
-
-    def orders_ce(event_type: EventType, kind: str, parts: tuple[str, ...], time: str, subject: str) -> dict[str, str]:
-        return ce_headers(event_type, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}", f"{kind}-{digest(*parts)[:32]}",
-                   time, subject)
 
     ordering = {"googlepubsub": {"bindingVersion": PUBSUB_BINDING_VERSION, "orderingKey": "$message.payload#/order_id"}}
 
@@ -181,10 +187,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "version). score_candidates ranks the pool for that version and stores the result; a redelivery finds "
             "the result written and changes nothing. No ordering key.",
             "NeedSubmittedHeaders", refs["NeedSubmitted"],
-            [("need_submitted", "Version 1 of BES-2026-014", ce_headers(
-                EventType.NEED_SUBMITTED, f"{SOURCING_SOURCE}/beneficiaries/{BENEFICIARY_ID}",
-                f"need-{digest(BENEFICIARY_ID, NEED_ID, '1')[:32]}", "2026-03-09T08:30:00.214Z",
-                f"needs/{NEED_ID}/versions/1"), {"beneficiary_id": BENEFICIARY_ID, "need_id": NEED_ID, "version": 1})],
+            [("need_submitted", "Version 1 of BES-2026-014", *stories.sourcing.need_submitted)],
             ordered=False),
         "exportRequested": message(
             "exportRequested", "Export requested",
@@ -192,9 +195,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "Published through the outbox by POST export_space. run_export builds the archive and reports progress "
             "on the job; running it again for a completed job does nothing. No ordering key.",
             "ExportRequestedHeaders", refs["ExportRequested"],
-            [("export_requested", "Export of mgr-rhone-habitat", ce_headers(
-                EventType.EXPORT_REQUESTED, EXPORTS_SOURCE, f"export-{EXPORT_JOB_ID}", "2026-06-30T16:02:11.408Z",
-                None), {"job_id": EXPORT_JOB_ID})],
+            [("export_requested", "Export of mgr-rhone-habitat", *stories.exports.requested)],
             ordered=False),
     }
     return messages

@@ -9,7 +9,7 @@ from devtools.contracts.openapi_common import load_functions, http_functions
 from devtools.contracts.registry import NOT_YET_DESCRIBED, OPERATIONS, Build, load
 from devtools.contracts.schemas import components_schemas
 from devtools.contracts.stories import Stories
-from devtools.contracts.stories_legacy import MANAGER_ID, ORDER_ID, REPORTS
+from devtools.contracts.stories_orders import MANAGER_ID, ORDER_ID, REPORTS
 from shared.edge import http as edge_http
 
 API_VERSION = "1.0.0"

@@ -11,7 +11,7 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_platform import REQUEST_ACCOUNT
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -51,7 +51,7 @@ def request_account(b: Build) -> dict[str, Any]:
             "territory (due_at). Asking again for the same e-mail answers the same request."),
         "tags": ["manager", "beneficiary"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["RequestAccount"], {"colleague": ("A colleague, two rights",
-                                                                         acc.request_body)}),
+                                                                         REQUEST_ACCOUNT)}),
         "responses": {
             "202": json_response("Request recorded (or already recorded): pending until the operator acts.",
                                   b.refs["AccountRequest"], {"pending": ("Pending request, D7 due date",
@@ -59,7 +59,7 @@ def request_account(b: Build) -> dict[str, Any]:
             **post_errors("request_account", extra={
                 "400": {"malformed_json": rejected(malformed(RequestAccount), cid0)},
                 "422": {"invalid_request": rejected(errors_of(RequestAccount, {
-                    **acc.request_body, "email": "marc.petit", "rights": ["needs.read", "orders.delete"]}), cid0)},
+                    **REQUEST_ACCOUNT, "email": "marc.petit", "rights": ["needs.read", "orders.delete"]}), cid0)},
             }, descriptions={"400": IDEM_400, "409": IDEM_409,
                              "422": "The body breaks the schema, or " + IDEM_422}),
         },
@@ -86,13 +86,9 @@ def manage_account(b: Build) -> dict[str, Any]:
             **post_errors("manage_account", extra={
                 "400": {"malformed_json": rejected(malformed(CreateAccount), cid0)},
                 "422": {
-                    "weak_password_and_right": rejected([acc.weak, ErrorDetail.of(
-                        "$.rights[1]", "INVALID_VALUE",
-                        detail="le rôle beneficiary ne peut détenir « professionals.write »")], cid0),
-                    "request_not_found": rejected([ErrorDetail.of("$.request_id", "ACCOUNT_REQUEST_NOT_FOUND",
-                                                                   request_id="acc-0000000000000000dead")], cid1),
-                    "role_mismatch": rejected([ErrorDetail.of("$.role", "ROLE_MISMATCH", role="manager",
-                                                               expected=f"beneficiary / {BENEFICIARY_ID}")], cid1),
+                    "weak_password_and_right": rejected(acc.weak_and_right, cid0),
+                    "request_not_found": rejected(acc.request_not_found, cid1),
+                    "role_mismatch": rejected(acc.role_mismatch, cid1),
                 },
             }, descriptions={"400": IDEM_400, "409": IDEM_409,
                              "422": "The body breaks the schema, a right the role cannot hold, a weak password, an "
@@ -104,6 +100,7 @@ def manage_account(b: Build) -> dict[str, Any]:
 @operation("export_space", "post", roles=('manager', 'beneficiary'), right=Right.EXPORT,
            schemas=('ExportJob',), operation_id="export_space")
 def export_space(b: Build) -> dict[str, Any]:
+    exp = b.stories.exports
     export_post_errors = post_errors("export_space", extra={}, descriptions={
         "400": "The Idempotency-Key header is missing or invalid.", "409": IDEM_409,
         "422": "The Idempotency-Key was used for a different body."}, allowed="POST, GET")
@@ -116,9 +113,9 @@ def export_space(b: Build) -> dict[str, Any]:
             "export_space?job_id= (the Location header)."),
         "tags": ["manager", "beneficiary"], "parameters": POST_PARAMS,
         "responses": {
-            "202": json_response("Export queued.", b.refs["ExportJob"], {"pending": ("Queued", EXPORT_PENDING)}, {
+            "202": json_response("Export queued.", b.refs["ExportJob"], {"pending": ("Queued", exp.pending)}, {
                 "Location": {"description": "Where to follow the job: ?job_id=<job_id>.", "schema": {"type": "string"},
-                             "example": f"?job_id={EXPORT_JOB_ID}"}, **REPLAYED}),
+                             "example": f"?job_id={exp.pending['job_id']}"}, **REPLAYED}),
             **export_post_errors,
         },
     }
@@ -127,6 +124,7 @@ def export_space(b: Build) -> dict[str, Any]:
 @operation("export_space", "get", roles=('manager', 'beneficiary'), right=Right.EXPORT,
            schemas=('ExportJob',), operation_id="export_space_status")
 def export_space_status(b: Build) -> dict[str, Any]:
+    exp = b.stories.exports
     cid0 = CORRELATION_IDS[0]
     get_export = common_problems("export_space", post=False, allowed="POST, GET")
     get_export["404"] = problem_response("No such export for the caller's tenant.", {"export_not_found": problem(
@@ -139,12 +137,12 @@ def export_space_status(b: Build) -> dict[str, Any]:
             "The ZIP holds one JSON Lines file per collection, the stored files under files/, and manifest.json "
             "(counts and SHA-256 of every entry)."),
         "tags": ["manager", "beneficiary"],
-        "parameters": [query("job_id", "The job_id of the POST answer.", EXPORT_JOB_ID, required=True),
+        "parameters": [query("job_id", "The job_id of the POST answer.", exp.pending["job_id"], required=True),
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("The job.", b.refs["ExportJob"], {
-                "running": ("Running", EXPORT_RUNNING), "completed": ("Completed, with its download URL",
-                                                                      EXPORT_COMPLETED)}),
+                "running": ("Running", exp.running), "completed": ("Completed, with its download URL",
+                                                                      exp.completed)}),
             **get_export,
         },
     }

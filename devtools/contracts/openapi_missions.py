@@ -11,7 +11,7 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_sourcing import BENEFICIARY_ID, FRAME_MISSION, NEED_ID
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -117,8 +117,7 @@ def replace_professional(b: Build) -> dict[str, Any]:
                     "departure_date_missing": rejected(errors_of(ReplacementRequest, {
                         "action": "request", "mission_id": s.mission.mission_id, "reason": "departure"},
                         wrap="command"), cid1),
-                    "already_requested": rejected([ErrorDetail.of("$.mission_id", "REPLACEMENT_ALREADY_REQUESTED")],
-                                                   cid1),
+                    "already_requested": rejected(s.already_requested, cid1),
                 },
             }, descriptions={
                 "400": IDEM_400,

@@ -11,7 +11,7 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_orders import CONTRACTOR_ID, MANAGER_ID
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -60,8 +60,7 @@ def decide_penalty(b: Build) -> dict[str, Any]:
                 "422": {
                     "penalty_not_found": rejected([ErrorDetail.of("$.entry_id", "PENALTY_NOT_FOUND",
                                                                    entry_id="d2-ctr-acme-ac-2026-017-d00009")], cid0),
-                    "decision_not_allowed": rejected([ErrorDetail.of(
-                        "$.action", "PENALTY_DECISION_NOT_ALLOWED", action="uphold", status_label="due")], cid1),
+                    "decision_not_allowed": rejected(pen.not_allowed, cid1),
                     "invalid_action": rejected(errors_of(DecidePenalty, {**pen.decision, "action": "cancel",
                                                                                     "reason": ""}), cid1),
                 },

@@ -11,7 +11,7 @@ from devtools.contracts.openapi_common import (
     json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_sourcing import BENEFICIARY_ID
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -41,7 +41,7 @@ from shared.domain.sourcing.records import Beneficiary, Professional
 @operation("get_report", "get", roles=('beneficiary', 'purchasing_body', 'operator'), right=Right.REPORTS_READ,
            schemas=('ReportView',))
 def get_report(b: Build) -> dict[str, Any]:
-    r = b.stories.reports
+    s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS
     errors = common_problems("get_report", post=False)
     errors["400"] = problem_response("A query parameter is missing or invalid.", {
@@ -57,16 +57,16 @@ def get_report(b: Build) -> dict[str, Any]:
         "report_not_found": rejected([ErrorDetail.of("query.report_id", "REPORT_NOT_FOUND",
                                                       report_id="half-year-2031-H2")], cid1)})
     ok = json_response("The view asked for.", b.refs["ReportView"], {
-        "beneficiary": ("view=beneficiary: the Métropole's first half of 2026", r.beneficiary),
-        "purchasing_body": ("view=purchasing_body: the same half-year for the purchasing body", r.purchasing_body),
-        "half_year_reports": ("view=half_year_reports: the stored reports, with signed URLs", r.list)})
+        "beneficiary": ("view=beneficiary: the Métropole's first half of 2026", as_json(s.beneficiary_report)),
+        "purchasing_body": ("view=purchasing_body: the same half-year for the purchasing body", as_json(s.purchasing_body_report)),
+        "half_year_reports": ("view=half_year_reports: the stored reports, with signed URLs", as_json(s.half_year_list))})
     ok["content"]["text/csv"] = {
         "schema": {"type": "string", "description": (
             "format=csv (views beneficiary and purchasing_body): French CSV, UTF-8 with BOM, `;` separator, CRLF, "
             "decimal comma, dates DD/MM/YYYY, amounts in euros; one section per part of the report, separated by a "
             "blank row. Sent with Content-Disposition: attachment.")},
-        "examples": {"beneficiary": {"summary": "view=beneficiary as CSV", "value": r.beneficiary_csv},
-                     "purchasing_body": {"summary": "view=purchasing_body as CSV", "value": r.purchasing_body_csv}},
+        "examples": {"beneficiary": {"summary": "view=beneficiary as CSV", "value": s.beneficiary_csv},
+                     "purchasing_body": {"summary": "view=purchasing_body as CSV", "value": s.purchasing_body_csv}},
     }
     return {
         "summary": "Read a report: a beneficiary's (B6), the purchasing body's (B17), or the stored half-year ones",

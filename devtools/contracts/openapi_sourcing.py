@@ -8,10 +8,12 @@ from typing import Any
 
 from devtools.contracts.openapi_common import (
     CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    json_response, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
-from devtools.contracts.stories_legacy import *  # noqa: F401,F403
+from devtools.contracts.stories_sourcing import (
+    BENEFICIARY, ERASE_PROFESSIONAL, NEED_CONTENT, NEED_ID, PROFESSIONAL, RELAUNCH, REPLACEMENT_PRO, jsonl,
+)
 from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
@@ -38,6 +40,9 @@ from shared.domain.sourcing.messages import (
 from shared.domain.sourcing.records import Beneficiary, Professional
 
 
+# functions/import_professionals.py: JSON_LINES and MAX_BULK_BYTES (not imported: the handler imports Flask).
+JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
+IMPORT_MAX_BYTES = 32 * 1024 * 1024
 CREATED = {"Location": {"$ref": "#/components/headers/Location"}, **REPLAYED}  # 201 of a need, a mission
 
 
@@ -82,11 +87,10 @@ def upsert_professional(b: Build) -> dict[str, Any]:
         "requestBody": post_body(b.refs["Professional"], {"senior_amoa": ("A senior AMOA consultant", PROFESSIONAL)}),
         "responses": {
             "201": json_response("Professional created.", b.refs["ProfessionalUpserted"],
-                                  {"created": ("Created", {"outcome": "created", **as_json(s.professional)})},
+                                  {"created": ("Created", as_json(s.created_answer))},
                                   REPLAYED),
             "200": json_response("Professional updated, or unchanged.", b.refs["ProfessionalUpserted"],
-                                  {"unchanged": ("The same record again", {"outcome": "unchanged",
-                                                                          **as_json(s.professional)})}, REPLAYED),
+                                  {"unchanged": ("The same record again", as_json(s.unchanged_answer))}, REPLAYED),
             **post_errors("upsert_professional", extra={
                 "400": {"malformed_json": rejected(malformed(Professional), cid0)},
                 "422": {"invalid_professional": rejected(errors_of(Professional, {
@@ -100,6 +104,7 @@ def upsert_professional(b: Build) -> dict[str, Any]:
 @operation("import_professionals", "post", roles=('operator',), right=Right.PROFESSIONALS_WRITE,
            schemas=('ImportReport', 'Professional'))
 def import_professionals(b: Build) -> dict[str, Any]:
+    s = b.stories.sourcing
     cid0 = CORRELATION_IDS[0]
     bulk = jsonl(PROFESSIONAL, {k: v for k, v in REPLACEMENT_PRO.items() if k != "siret"})
     return {
@@ -117,7 +122,7 @@ def import_professionals(b: Build) -> dict[str, Any]:
             "examples": {"two": {"summary": "Two professionals, one per line", "value": bulk}}}}},
         "responses": {
             "200": json_response("At least one line was valid: the report, line by line.", b.refs["ImportReport"],
-                                  {"partly_rejected": ("Two lines stored, two rejected", import_report())},
+                                  {"partly_rejected": ("Two lines stored, two rejected", s.import_report)},
                                   REPLAYED),
             **post_errors("import_professionals", extra={
                 "400": {"only_malformed_lines": rejected([ErrorDetail.of(
@@ -213,7 +218,6 @@ def propose_professionals(b: Build) -> dict[str, Any]:
            schemas=('DecideProposal', 'NeedRecord'))
 def decide_proposal(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
-    p = b.stories
     cid0, cid1, _ = CORRELATION_IDS
     return {
         "summary": "Accept a proposal, abandon, or relaunch with an edited need (beneficiary)",
@@ -224,7 +228,7 @@ def decide_proposal(b: Build) -> dict[str, Any]:
         "tags": ["beneficiary"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["DecideProposal"], {
             "accept": ("Accept Claire Dubois", s.decide),
-            "relaunch": ("Relaunch with an edited need", platform_examples(p)["DecideProposal"][1])}),
+            "relaunch": ("Relaunch with an edited need", RELAUNCH)}),
         "responses": {
             "200": json_response("Decision recorded; the need as it is now.", b.refs["NeedRecord"],
                                   {"accepted": ("Accepted", as_json(s.accepted))}, REPLAYED),
@@ -235,8 +239,7 @@ def decide_proposal(b: Build) -> dict[str, Any]:
                 "422": {
                     "professional_missing": rejected(errors_of(DecideProposal, {
                         "need_id": NEED_ID, "version": 1, "decision": "accept"}), cid0),
-                    "not_proposed": rejected([ErrorDetail.of("$.professional_id", "NOT_PROPOSED",
-                                                              professional_id="pro-0999")], cid1),
+                    "not_proposed": rejected(s.not_proposed, cid1),
                     "illegal_transition": rejected(need_move_errors("accepted", "accepted"), cid1),
                 },
             }, descriptions={
@@ -250,6 +253,7 @@ def decide_proposal(b: Build) -> dict[str, Any]:
 @operation("erase_professional", "post", roles=('operator',), right=Right.PROFESSIONALS_WRITE,
            schemas=('EraseProfessional', 'ProfessionalErased'))
 def erase_professional(b: Build) -> dict[str, Any]:
+    s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS
     return {
         "summary": "Erase a professional's personal data (GDPR, operator)",
@@ -263,8 +267,7 @@ def erase_professional(b: Build) -> dict[str, Any]:
                                                                           ERASE_PROFESSIONAL)}),
         "responses": {
             "200": json_response("Erased (or already erased).", b.refs["ProfessionalErased"], {
-                "erased": ("Erased now", PROFESSIONAL_ERASED),
-                "already_erased": ("Erased before", {**PROFESSIONAL_ERASED, "status": "already_erased"})},
+                "erased": ("Erased now", s.erased), "already_erased": ("Erased before", s.erased_again)},
                 REPLAYED),
             **post_errors("erase_professional", extra={
                 "400": {"malformed_json": rejected(malformed(EraseProfessional), cid0)},
@@ -276,3 +279,10 @@ def erase_professional(b: Build) -> dict[str, Any]:
                              "422": "The body breaks the schema, no such professional, or " + IDEM_422}),
         },
     }
+
+
+def need_move_errors(current: str, target: str) -> list[ErrorDetail]:
+    """What the need's state machine answers a move it refuses."""
+    from shared.domain.sourcing.process import NeedStatus, SourcingActor, check_move
+
+    return check_move(NeedStatus(current), NeedStatus(target), SourcingActor.BENEFICIARY)

@@ -119,8 +119,12 @@ class Archive:
     def __init__(self, platform: Platform):
         self.platform = platform
         self.bucket = Bucket("passerelle-exports")
+        self.on_walk: Any = None  # called once, when a run starts reading (the job is running then)
 
     def walk(self, space: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        if self.on_walk is not None:
+            self.on_walk, hook = None, self.on_walk
+            hook()
         docs = self.platform.db.docs
         if space in docs:
             yield space, json.loads(json.dumps(docs[space][0], default=str))
@@ -155,6 +159,12 @@ class Platform:
     """One tenant world: the database, the clock, the bus, the timers, the buckets and Auth."""
 
     def __init__(self, name: str, now: str):
+        # What a function instance remembers between requests belongs to another platform: forget it.
+        from shared.service import onboarding
+        from shared.service.sourcing import index
+
+        onboarding._connected.clear()
+        index.forget()
         self.clock = FixedClock(utc(now))
         self.db = _Database(self.clock)
         self.publisher = RecordingPublisher()
@@ -166,6 +176,7 @@ class Platform:
         self.identity = IdentityAdmin()
         self.audit_ids = Ids(f"{name}/audit")
         self.ids = Ids(name)
+        self.fired: set[str] = set()
 
     def uow(self) -> _UnitOfWork:
         return _UnitOfWork(self)
@@ -188,6 +199,19 @@ class Platform:
             yield
         finally:
             context.actor.reset(token)
+
+    def fire_timers(self) -> list[dict[str, Any]]:
+        """Run every deadline timer due by now, oldest first, as Cloud Tasks calls accrue_penalties (a timer
+        a run arms for later waits)."""
+        from shared.service import deadlines
+
+        fired: list[dict[str, Any]] = []
+        while due := sorted((t["schedule_time"], name) for name, t in self.queue.tasks.items()
+                            if name not in self.fired and t["schedule_time"] <= self.clock.now()):
+            _, name = due[0]
+            self.fired.add(name)
+            fired.append(deadlines.on_timer(self.queue.tasks[name]["payload"], self.uow(), self.clock))
+        return fired
 
     def published(self, topic: str | None = None) -> list[tuple[dict[str, str], dict[str, Any]]]:
         """(CloudEvents attributes, data) of every message published so far, oldest first."""

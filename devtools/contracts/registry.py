@@ -35,7 +35,8 @@ AREAS = (
     "devtools.contracts.stories_orders",
     "devtools.contracts.stories_perimeter",
     "devtools.contracts.stories_quotes",
-    "devtools.contracts.stories_legacy",
+    "devtools.contracts.stories_sourcing",
+    "devtools.contracts.stories_platform",
 )
 
 # Functions that no client calls: Cloud Scheduler invokes relay_outbox with its own identity. More

@@ -34,26 +34,21 @@ class Stories:
         return IncidentStory()
 
     @cached_property
-    def platform(self) -> Any:
-        from shared import contracts
-        return contracts._Platform()
-
-    @property
     def sourcing(self) -> Any:
-        return self.platform.sourcing
+        from devtools.contracts.stories_sourcing import SourcingStory
+        return SourcingStory()
 
-    @property
+    @cached_property
     def penalties(self) -> Any:
-        return self.platform.penalties
+        from devtools.contracts.stories_platform import PenaltyStory
+        return PenaltyStory()
 
-    @property
+    @cached_property
     def accounts(self) -> Any:
-        return self.platform.accounts
+        from devtools.contracts.stories_platform import AccountStory
+        return AccountStory()
 
-    @property
-    def exchange(self) -> Any:
-        return self.platform.exchange
-
-    @property
-    def reports(self) -> Any:
-        return self.platform.reports
+    @cached_property
+    def exports(self) -> Any:
+        from devtools.contracts.stories_platform import ExportStory
+        return ExportStory(self.quotes)
