@@ -1,7 +1,7 @@
 """Wire messages: what managers, contractors and the platform send each other.
 
 These pydantic models are the single source of the JSON Schemas, the OpenAPI document and
-the AsyncAPI document in ``docs/contracts`` (see ``shared/contracts.py``).
+the AsyncAPI document in ``docs/contracts`` (see ``devtools/contracts``).
 """
 
 from __future__ import annotations
