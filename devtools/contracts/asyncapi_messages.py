@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from devtools.contracts.openapi_common import as_json
 from devtools.contracts.stories import Stories
 from devtools.contracts.stories_orders import ERP_SOURCE, ORDER_ID, REPORTS
 from devtools.contracts.stories_quotes import SUBMIT_QUOTE
-from shared import topology
 from shared.domain.messages import EventType
 from shared.domain.timeliness import SHARING_DEADLINE
-from shared.ports import digest
 
 PUBSUB_BINDING_VERSION = "0.2.0"
 ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",

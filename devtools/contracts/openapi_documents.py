@@ -1,48 +1,26 @@
-"""OpenAPI operations: PDF documents on orders (intervention reports, service-done certificates, invoices)."""
+"""OpenAPI operations of PDF documents on orders (intervention reports, service-done certificates, invoices)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
     CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    json_response, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_perimeter import ATTACH_FIELDS, REQUEST_UPLOAD
-from shared.domain import catalogue as cat
 from shared.domain import documents as docs_domain
-from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
-from shared.domain.catalogue import ImportCatalogue
-from shared.domain.contracts import UpsertBillingAccount, UpsertContract
 from shared.domain.documents import RegisterUpload, RequestUpload
-from shared.domain.identity import CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
-from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
-from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
-from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
-from shared.domain.property_tree import ImportPropertyTree
-from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
-from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
-from shared.domain.sourcing.records import Beneficiary, Professional
 
 
 REST_LIMIT, SIGNED_LIMIT = docs_domain.MAX_REST_BYTES, docs_domain.MAX_DOCUMENT_BYTES
 
 
-@operation("store_report", "post", roles=('contractor',), right=Right.DOCUMENTS_WRITE,
-           schemas=('DocumentStored', 'RegisterUpload'))
+@operation("store_report", "post", roles=("contractor",), right=Right.DOCUMENTS_WRITE,
+           schemas=("DocumentStored", "RegisterUpload"))
 def store_report(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
@@ -104,8 +82,8 @@ def store_report(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("request_report_upload", "post", roles=('contractor',), right=Right.DOCUMENTS_WRITE,
-           schemas=('RequestUpload', 'UploadTicket'))
+@operation("request_report_upload", "post", roles=("contractor",), right=Right.DOCUMENTS_WRITE,
+           schemas=("RequestUpload", "UploadTicket"))
 def request_report_upload(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
@@ -136,8 +114,8 @@ def request_report_upload(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_documents", "get", roles=('manager', 'contractor', 'beneficiary'), right=Right.ORDERS_READ,
-           schemas=('DocumentList',))
+@operation("get_documents", "get", roles=("manager", "contractor", "beneficiary"), right=Right.ORDERS_READ,
+           schemas=("DocumentList",))
 def get_documents(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0 = CORRELATION_IDS[0]

@@ -1,45 +1,22 @@
-"""OpenAPI operations: Accounts (B5 accounts, D7) and reversibility (A8 exports)."""
+"""OpenAPI operations of accounts (B5 accounts, D7) and reversibility (A8 exports)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
     CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    json_response, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_platform import REQUEST_ACCOUNT
-from shared.domain import catalogue as cat
-from shared.domain import documents as docs_domain
-from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
-from shared.domain.catalogue import ImportCatalogue
-from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.documents import RegisterUpload, RequestUpload
 from shared.domain.identity import CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
-from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
-from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
-from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
-from shared.domain.property_tree import ImportPropertyTree
-from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
-from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
-from shared.domain.sourcing.records import Beneficiary, Professional
 
 
-@operation("request_account", "post", roles=('manager', 'beneficiary'), right=Right.ACCOUNTS_REQUEST,
-           schemas=('AccountRequest', 'RequestAccount'))
+@operation("request_account", "post", roles=("manager", "beneficiary"), right=Right.ACCOUNTS_REQUEST,
+           schemas=("AccountRequest", "RequestAccount"))
 def request_account(b: Build) -> dict[str, Any]:
     acc = b.stories.accounts
     cid0 = CORRELATION_IDS[0]
@@ -66,8 +43,8 @@ def request_account(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("manage_account", "post", roles=('operator',), right=Right.ACCOUNTS_MANAGE,
-           schemas=('AccountCreated', 'CreateAccount'))
+@operation("manage_account", "post", roles=("operator",), right=Right.ACCOUNTS_MANAGE,
+           schemas=("AccountCreated", "CreateAccount"))
 def manage_account(b: Build) -> dict[str, Any]:
     acc = b.stories.accounts
     cid0, cid1, _ = CORRELATION_IDS
@@ -97,8 +74,8 @@ def manage_account(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("export_space", "post", roles=('manager', 'beneficiary'), right=Right.EXPORT,
-           schemas=('ExportJob',), operation_id="export_space")
+@operation("export_space", "post", roles=("manager", "beneficiary"), right=Right.EXPORT,
+           schemas=("ExportJob",), operation_id="export_space")
 def export_space(b: Build) -> dict[str, Any]:
     exp = b.stories.exports
     export_post_errors = post_errors("export_space", extra={}, descriptions={
@@ -121,8 +98,8 @@ def export_space(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("export_space", "get", roles=('manager', 'beneficiary'), right=Right.EXPORT,
-           schemas=('ExportJob',), operation_id="export_space_status")
+@operation("export_space", "get", roles=("manager", "beneficiary"), right=Right.EXPORT,
+           schemas=("ExportJob",), operation_id="export_space_status")
 def export_space_status(b: Build) -> dict[str, Any]:
     exp = b.stories.exports
     cid0 = CORRELATION_IDS[0]

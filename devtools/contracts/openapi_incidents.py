@@ -1,45 +1,26 @@
-"""OpenAPI operations: Incidents (B9) and their D8 first response."""
+"""OpenAPI operations of incidents (B9) and their D8 first response."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
-    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, common_problems, errors_of, json_response,
+    malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_quotes import REPORT_INCIDENT
-from shared.domain import catalogue as cat
-from shared.domain import documents as docs_domain
-from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
-from shared.domain.catalogue import ImportCatalogue
-from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.documents import RegisterUpload, RequestUpload
-from shared.domain.identity import CreateAccount, RequestAccount
 from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
 from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
 from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
 from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
-from shared.domain.property_tree import ImportPropertyTree
-from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
-from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
-from shared.domain.sourcing.records import Beneficiary, Professional
 
 
-@operation("report_incident", "post", roles=('manager', 'contractor', 'beneficiary', 'purchasing_body'), right=Right.INCIDENTS_REPORT,
-           schemas=('IncidentView', 'ReportIncident'))
+@operation("report_incident", "post", roles=("manager", "contractor", "beneficiary", "purchasing_body"),
+           right=Right.INCIDENTS_REPORT,
+           schemas=("IncidentView", "ReportIncident"))
 def report_incident(b: Build) -> dict[str, Any]:
     i = b.stories.incidents
     cid0 = CORRELATION_IDS[0]
@@ -65,8 +46,8 @@ def report_incident(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("acknowledge_incident", "post", roles=('operator',), right=Right.INCIDENTS_MANAGE,
-           schemas=('AcknowledgeIncident', 'IncidentView'))
+@operation("acknowledge_incident", "post", roles=("operator",), right=Right.INCIDENTS_MANAGE,
+           schemas=("AcknowledgeIncident", "IncidentView"))
 def acknowledge_incident(b: Build) -> dict[str, Any]:
     i = b.stories.incidents
     cid0 = CORRELATION_IDS[0]
@@ -94,8 +75,8 @@ def acknowledge_incident(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("resolve_incident", "post", roles=('operator',), right=Right.INCIDENTS_MANAGE,
-           schemas=('IncidentView', 'ResolveIncident'))
+@operation("resolve_incident", "post", roles=("operator",), right=Right.INCIDENTS_MANAGE,
+           schemas=("IncidentView", "ResolveIncident"))
 def resolve_incident(b: Build) -> dict[str, Any]:
     i = b.stories.incidents
     cid0, cid1, _ = CORRELATION_IDS
@@ -125,8 +106,13 @@ def resolve_incident(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("list_incidents", "get", roles=('manager', 'contractor', 'beneficiary', 'purchasing_body', 'operator'), right={"manager": Right.INCIDENTS_REPORT, "contractor": Right.INCIDENTS_REPORT, "beneficiary": Right.INCIDENTS_REPORT, "purchasing_body": Right.INCIDENTS_REPORT, "operator": Right.INCIDENTS_MANAGE},
-           schemas=('IncidentList',))
+@operation("list_incidents", "get", roles=("manager", "contractor", "beneficiary", "purchasing_body", "operator"),
+           right={"manager": Right.INCIDENTS_REPORT,
+                   "contractor": Right.INCIDENTS_REPORT,
+                   "beneficiary": Right.INCIDENTS_REPORT,
+                   "purchasing_body": Right.INCIDENTS_REPORT,
+                   "operator": Right.INCIDENTS_MANAGE},
+           schemas=("IncidentList",))
 def list_incidents(b: Build) -> dict[str, Any]:
     i = b.stories.incidents
     cid0, cid1, _ = CORRELATION_IDS

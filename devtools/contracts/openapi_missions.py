@@ -1,48 +1,25 @@
-"""OpenAPI operations: Sourcing (part B): missions, replacements (B12) and the sourcing views (B11, B14)."""
+"""OpenAPI operations of sourcing (part B): missions, replacements (B12) and the sourcing views (B11, B14)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
     CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    json_response, malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_sourcing import BENEFICIARY_ID, FRAME_MISSION, NEED_ID
-from shared.domain import catalogue as cat
-from shared.domain import documents as docs_domain
-from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
-from shared.domain.catalogue import ImportCatalogue
-from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.documents import RegisterUpload, RequestUpload
-from shared.domain.identity import CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
-from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
-from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
-from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
-from shared.domain.property_tree import ImportPropertyTree
-from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
-from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
-from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.domain.sourcing.messages import FrameMission, ReplacementRequest
 
 
 CREATED = {"Location": {"$ref": "#/components/headers/Location"}, **REPLAYED}  # 201 of a need, a mission
 
 
-@operation("frame_mission", "post", roles=('beneficiary',), right=Right.NEEDS_WRITE,
-           schemas=('FrameMission', 'Mission'))
+@operation("frame_mission", "post", roles=("beneficiary",), right=Right.NEEDS_WRITE,
+           schemas=("FrameMission", "Mission"))
 def frame_mission(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS
@@ -85,8 +62,10 @@ def frame_mission(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("replace_professional", "post", roles=('beneficiary', 'operator'), right={"beneficiary": Right.NEEDS_WRITE, "operator": Right.PROFESSIONALS_WRITE},
-           schemas=('Mission', 'ReplacementRequest'))
+@operation("replace_professional", "post", roles=("beneficiary", "operator"),
+           right={"beneficiary": Right.NEEDS_WRITE,
+                   "operator": Right.PROFESSIONALS_WRITE},
+           schemas=("Mission", "ReplacementRequest"))
 def replace_professional(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS
@@ -131,8 +110,10 @@ def replace_professional(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_sourcing", "get", roles=('beneficiary', 'operator'), right={"beneficiary": Right.NEEDS_READ, "operator": Right.PROFESSIONALS_WRITE},
-           schemas=('SourcingView',))
+@operation("get_sourcing", "get", roles=("beneficiary", "operator"),
+           right={"beneficiary": Right.NEEDS_READ,
+                   "operator": Right.PROFESSIONALS_WRITE},
+           schemas=("SourcingView",))
 def get_sourcing(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS

@@ -1,47 +1,26 @@
-"""OpenAPI operations: Orders and their execution (A2.3 orders, A3b REST channel, A4 replies, A11 live view)."""
+"""OpenAPI operations of orders and their execution (A2.3 orders, A3b REST channel, A4 replies, A11 live view)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
-    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    CORRELATION_IDS, REPLAYED, as_json, common_problems, json_response, malformed, post_errors, problem,
+    problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_orders import (
     CONTRACTOR_ID, DECISIONS, ISSUE_ORDER, MANAGER_ID, ORDER_ID, REPORTS, invalid_order_errors,
 )
-from shared.domain import catalogue as cat
-from shared.domain import documents as docs_domain
 from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
-from shared.domain.catalogue import ImportCatalogue
-from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.documents import RegisterUpload, RequestUpload
-from shared.domain.identity import CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
-from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
-from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
-from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
-from shared.domain.property_tree import ImportPropertyTree
-from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
-from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
-from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.domain.messages import ChangeOrderState, IssueOrder
+from shared.domain.orders import OrderState
 
 
-@operation("receive_order", "post", roles=('manager',), right=Right.ORDERS_WRITE,
-           schemas=('IssueOrder', 'Order'))
+@operation("receive_order", "post", roles=("manager",), right=Right.ORDERS_WRITE,
+           schemas=("IssueOrder", "Order"))
 def receive_order(b: Build) -> dict[str, Any]:
     story = b.stories.orders
     cid0, cid1, _ = CORRELATION_IDS
@@ -85,8 +64,8 @@ def receive_order(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("change_order_state", "post", roles=('manager',), right=Right.ORDERS_WRITE,
-           schemas=('ManagerDecision', 'Order'))
+@operation("change_order_state", "post", roles=("manager",), right=Right.ORDERS_WRITE,
+           schemas=("ManagerDecision", "Order"))
 def change_order_state(b: Build) -> dict[str, Any]:
     story = b.stories.orders
     cid0, cid1, _ = CORRELATION_IDS
@@ -125,8 +104,8 @@ def change_order_state(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_order", "get", roles=('manager', 'contractor', 'beneficiary'), right=Right.ORDERS_READ,
-           schemas=('OrderView',))
+@operation("get_order", "get", roles=("manager", "contractor", "beneficiary"), right=Right.ORDERS_READ,
+           schemas=("OrderView",))
 def get_order(b: Build) -> dict[str, Any]:
     story = b.stories.orders
     cid0 = CORRELATION_IDS[0]
@@ -153,8 +132,8 @@ def get_order(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("list_orders", "get", roles=('manager', 'contractor', 'beneficiary'), right=Right.ORDERS_READ,
-           schemas=('OrderList',))
+@operation("list_orders", "get", roles=("manager", "contractor", "beneficiary"), right=Right.ORDERS_READ,
+           schemas=("OrderList",))
 def list_orders(b: Build) -> dict[str, Any]:
     story = b.stories.orders
     cid0, cid1, _ = CORRELATION_IDS
@@ -199,8 +178,8 @@ def list_orders(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("submit_execution", "post", roles=('contractor',), right=Right.EXECUTION_WRITE,
-           schemas=('ExecutionReport', 'Reply'))
+@operation("submit_execution", "post", roles=("contractor",), right=Right.EXECUTION_WRITE,
+           schemas=("ExecutionReport", "Reply"))
 def submit_execution(b: Build) -> dict[str, Any]:
     rest = b.stories.orders_rest
     cid0, cid1, _ = CORRELATION_IDS

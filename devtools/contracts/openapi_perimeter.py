@@ -1,44 +1,24 @@
-"""OpenAPI operations: The A2 exchange perimeter a manager declares: contracts and billing accounts (A2.1, A2.2), catalogues (A14), the property tree (A7)."""
+"""OpenAPI operations of the A2 exchange perimeter a manager declares: contracts and billing accounts
+(A2.1, A2.2), catalogues (A14), the property tree (A7)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
-    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, common_problems, json_response, malformed,
+    post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_orders import CONTRACT_ID, MANAGER_ID, UPSERT_CONTRACT
 from devtools.contracts.stories_perimeter import (
     CATALOGUE_CSV, IMPORT_CATALOGUE, TREE_BODY, TREE_CSV, UPSERT_BILLING_ACCOUNT,
 )
-from shared.domain import catalogue as cat
-from shared.domain import documents as docs_domain
-from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
 from shared.domain.catalogue import ImportCatalogue
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.documents import RegisterUpload, RequestUpload
-from shared.domain.identity import CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
-from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
-from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
-from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
 from shared.domain.property_tree import ImportPropertyTree
-from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
-from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
-from shared.domain.sourcing.records import Beneficiary, Professional
 
 
 # functions/import_catalogue.py and import_property_tree.py: MAX_BODY (not imported: the handlers import Flask).
@@ -46,8 +26,8 @@ CATALOGUE_MAX_BYTES = 4 * 1024 * 1024
 PROPERTY_TREE_MAX_BYTES = 32 * 1024 * 1024
 
 
-@operation("upsert_contract", "post", roles=('manager',), right=Right.CONTRACTS_WRITE,
-           schemas=('ContractSaved', 'UpsertContract'))
+@operation("upsert_contract", "post", roles=("manager",), right=Right.CONTRACTS_WRITE,
+           schemas=("ContractSaved", "UpsertContract"))
 def upsert_contract(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
@@ -89,8 +69,8 @@ def upsert_contract(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("upsert_billing_account", "post", roles=('manager',), right=Right.CONTRACTS_WRITE,
-           schemas=('BillingAccountSaved', 'UpsertBillingAccount'))
+@operation("upsert_billing_account", "post", roles=("manager",), right=Right.CONTRACTS_WRITE,
+           schemas=("BillingAccountSaved", "UpsertBillingAccount"))
 def upsert_billing_account(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
@@ -123,8 +103,8 @@ def upsert_billing_account(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("import_catalogue", "post", roles=('manager',), right=Right.CONTRACTS_WRITE,
-           schemas=('CatalogueImported', 'ImportCatalogue'))
+@operation("import_catalogue", "post", roles=("manager",), right=Right.CONTRACTS_WRITE,
+           schemas=("CatalogueImported", "ImportCatalogue"))
 def import_catalogue(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0, cid1, _ = CORRELATION_IDS
@@ -173,8 +153,8 @@ def import_catalogue(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_catalogue", "get", roles=('manager', 'contractor'), right=Right.ORDERS_READ,
-           schemas=('CatalogueView',))
+@operation("get_catalogue", "get", roles=("manager", "contractor"), right=Right.ORDERS_READ,
+           schemas=("CatalogueView",))
 def get_catalogue(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0 = CORRELATION_IDS[0]
@@ -208,8 +188,8 @@ def get_catalogue(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("import_property_tree", "post", roles=('manager',), right=Right.PROPERTY_WRITE,
-           schemas=('ImportPropertyTree', 'PropertyTreeImported'))
+@operation("import_property_tree", "post", roles=("manager",), right=Right.PROPERTY_WRITE,
+           schemas=("ImportPropertyTree", "PropertyTreeImported"))
 def import_property_tree(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0 = CORRELATION_IDS[0]
@@ -246,8 +226,8 @@ def import_property_tree(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_property_coverage", "get", roles=('manager',), right=Right.ORDERS_READ,
-           schemas=('PropertyCoverage',))
+@operation("get_property_coverage", "get", roles=("manager",), right=Right.ORDERS_READ,
+           schemas=("PropertyCoverage",))
 def get_property_coverage(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     return {

@@ -1,46 +1,23 @@
-"""OpenAPI operations: Quotes (A2.4, A2.5, B16 D3)."""
+"""OpenAPI operations of quotes (A2.4, A2.5, B16 D3)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
-    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, common_problems, json_response, malformed,
+    post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_orders import CONTRACT_ID, MANAGER_ID, ORDER_ID
 from devtools.contracts.stories_quotes import DECIDE, QUOTE_ID, REFUSE, REQUEST_QUOTE, SUBMIT_QUOTE, WITHDRAW
-from shared.domain import catalogue as cat
-from shared.domain import documents as docs_domain
-from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
-from shared.domain.catalogue import ImportCatalogue
-from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.documents import RegisterUpload, RequestUpload
-from shared.domain.identity import CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
-from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
-from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
-from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
-from shared.domain.property_tree import ImportPropertyTree
 from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
-from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
-from shared.domain.sourcing.records import Beneficiary, Professional
 
 
-@operation("request_quote", "post", roles=('manager',), right=Right.ORDERS_WRITE,
-           schemas=('QuoteView', 'RequestQuote'))
+@operation("request_quote", "post", roles=("manager",), right=Right.ORDERS_WRITE,
+           schemas=("QuoteView", "RequestQuote"))
 def request_quote(b: Build) -> dict[str, Any]:
     q = b.stories.quotes
     cid0, cid1, _ = CORRELATION_IDS
@@ -88,8 +65,8 @@ def request_quote(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("submit_quote", "post", roles=('contractor',), right=Right.EXECUTION_WRITE,
-           schemas=('QuoteView', 'SubmitQuote'))
+@operation("submit_quote", "post", roles=("contractor",), right=Right.EXECUTION_WRITE,
+           schemas=("QuoteView", "SubmitQuote"))
 def submit_quote(b: Build) -> dict[str, Any]:
     q = b.stories.quotes
     cid0, cid1, _ = CORRELATION_IDS
@@ -124,8 +101,10 @@ def submit_quote(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("decide_quote", "post", roles=('manager', 'contractor'), right={"manager": Right.ORDERS_WRITE, "contractor": Right.EXECUTION_WRITE},
-           schemas=('DecideQuote', 'QuoteView'))
+@operation("decide_quote", "post", roles=("manager", "contractor"),
+           right={"manager": Right.ORDERS_WRITE,
+                   "contractor": Right.EXECUTION_WRITE},
+           schemas=("DecideQuote", "QuoteView"))
 def decide_quote(b: Build) -> dict[str, Any]:
     q = b.stories.quotes
     cid0, cid1, _ = CORRELATION_IDS
@@ -165,8 +144,8 @@ def decide_quote(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_quote", "get", roles=('manager', 'contractor'), right=Right.ORDERS_READ,
-           schemas=('QuoteView',))
+@operation("get_quote", "get", roles=("manager", "contractor"), right=Right.ORDERS_READ,
+           schemas=("QuoteView",))
 def get_quote(b: Build) -> dict[str, Any]:
     q = b.stories.quotes
     cid0 = CORRELATION_IDS[0]

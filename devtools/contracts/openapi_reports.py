@@ -1,45 +1,20 @@
-"""OpenAPI operations: Reporting (B6 beneficiary report, B17 purchasing body report, half-year reports)."""
+"""OpenAPI operations of reporting (B6 beneficiary report, B17 purchasing body report, half-year reports)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
-    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, jsonl, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    CORRELATION_IDS, as_json, common_problems, json_response, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_sourcing import BENEFICIARY_ID
-from shared.domain import catalogue as cat
-from shared.domain import documents as docs_domain
-from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
-from shared.domain.catalogue import ImportCatalogue
-from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.documents import RegisterUpload, RequestUpload
-from shared.domain.identity import CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
-from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
-from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
-from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
-from shared.domain.property_tree import ImportPropertyTree
-from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
-from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
-from shared.domain.sourcing.records import Beneficiary, Professional
 
 
-@operation("get_report", "get", roles=('beneficiary', 'purchasing_body', 'operator'), right=Right.REPORTS_READ,
-           schemas=('ReportView',))
+@operation("get_report", "get", roles=("beneficiary", "purchasing_body", "operator"), right=Right.REPORTS_READ,
+           schemas=("ReportView",))
 def get_report(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS

@@ -1,42 +1,21 @@
-"""OpenAPI operations: Sourcing (part B): beneficiaries, the pool of professionals, needs and proposals; GDPR erasure."""
+"""OpenAPI operations of sourcing (part B): beneficiaries, the pool of professionals, needs and proposals; GDPR erasure."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from devtools.contracts.openapi_common import (
-    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, common_problems, errors_of,
-    json_response, malformed, post_body, post_errors, problem, problem_response, query, rejected,
+    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, as_json, errors_of, json_response,
+    malformed, post_body, post_errors, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_sourcing import (
     BENEFICIARY, ERASE_PROFESSIONAL, NEED_CONTENT, NEED_ID, PROFESSIONAL, RELAUNCH, REPLACEMENT_PRO, jsonl,
 )
-from shared.domain import catalogue as cat
-from shared.domain import documents as docs_domain
-from shared.domain import order_list as order_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.validation import parse_json
-from shared.domain.catalogue import ImportCatalogue
-from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.documents import RegisterUpload, RequestUpload
-from shared.domain.identity import CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
-from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
-from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
-from shared.domain.incidents import list_filters as incident_list_filters
-from shared.domain.messages import ChangeOrderState, IssueOrder, Reply, ReplyStatus, ReportExecution
-from shared.domain.orders import Actor, OrderState
-from shared.domain.penalties import DecidePenalty
-from shared.domain.property_tree import ImportPropertyTree
-from shared.domain.quotes import DecideQuote, RequestQuote, SubmitQuote
 from shared.domain.sourcing.erasure_messages import EraseProfessional
-from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, ProposeProfessionals, ReplacementRequest, SubmitNeed,
-)
+from shared.domain.sourcing.messages import DecideProposal, ProposeProfessionals, SubmitNeed
 from shared.domain.sourcing.records import Beneficiary, Professional
 
 
@@ -46,8 +25,8 @@ IMPORT_MAX_BYTES = 32 * 1024 * 1024
 CREATED = {"Location": {"$ref": "#/components/headers/Location"}, **REPLAYED}  # 201 of a need, a mission
 
 
-@operation("register_beneficiary", "post", roles=('operator',), right=Right.ACCOUNTS_MANAGE,
-           schemas=('Beneficiary',))
+@operation("register_beneficiary", "post", roles=("operator",), right=Right.ACCOUNTS_MANAGE,
+           schemas=("Beneficiary",))
 def register_beneficiary(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0 = CORRELATION_IDS[0]
@@ -74,8 +53,8 @@ def register_beneficiary(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("upsert_professional", "post", roles=('operator',), right=Right.PROFESSIONALS_WRITE,
-           schemas=('Professional', 'ProfessionalUpserted'))
+@operation("upsert_professional", "post", roles=("operator",), right=Right.PROFESSIONALS_WRITE,
+           schemas=("Professional", "ProfessionalUpserted"))
 def upsert_professional(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0 = CORRELATION_IDS[0]
@@ -101,8 +80,8 @@ def upsert_professional(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("import_professionals", "post", roles=('operator',), right=Right.PROFESSIONALS_WRITE,
-           schemas=('ImportReport', 'Professional'))
+@operation("import_professionals", "post", roles=("operator",), right=Right.PROFESSIONALS_WRITE,
+           schemas=("ImportReport", "Professional"))
 def import_professionals(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0 = CORRELATION_IDS[0]
@@ -138,8 +117,8 @@ def import_professionals(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("submit_need", "post", roles=('beneficiary',), right=Right.NEEDS_WRITE,
-           schemas=('NeedRecord', 'SubmitNeed'))
+@operation("submit_need", "post", roles=("beneficiary",), right=Right.NEEDS_WRITE,
+           schemas=("NeedRecord", "SubmitNeed"))
 def submit_need(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0 = CORRELATION_IDS[0]
@@ -175,8 +154,8 @@ def submit_need(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("propose_professionals", "post", roles=('operator',), right=Right.PROFESSIONALS_WRITE,
-           schemas=('NeedRecord', 'ProposeProfessionals'))
+@operation("propose_professionals", "post", roles=("operator",), right=Right.PROFESSIONALS_WRITE,
+           schemas=("NeedRecord", "ProposeProfessionals"))
 def propose_professionals(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS
@@ -214,8 +193,8 @@ def propose_professionals(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("decide_proposal", "post", roles=('beneficiary',), right=Right.NEEDS_WRITE,
-           schemas=('DecideProposal', 'NeedRecord'))
+@operation("decide_proposal", "post", roles=("beneficiary",), right=Right.NEEDS_WRITE,
+           schemas=("DecideProposal", "NeedRecord"))
 def decide_proposal(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS
@@ -250,8 +229,8 @@ def decide_proposal(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("erase_professional", "post", roles=('operator',), right=Right.PROFESSIONALS_WRITE,
-           schemas=('EraseProfessional', 'ProfessionalErased'))
+@operation("erase_professional", "post", roles=("operator",), right=Right.PROFESSIONALS_WRITE,
+           schemas=("EraseProfessional", "ProfessionalErased"))
 def erase_professional(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS

@@ -19,7 +19,6 @@ from shared import topology
 from shared.domain import documents as docs_domain
 from shared.domain.errors import ErrorDetail
 from shared.domain.messages import EventType
-from shared.domain.sourcing.erasure_messages import EraseProfessional
 from shared.domain.sourcing.messages import (
     DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
     SubmitNeed,
@@ -28,7 +27,6 @@ from shared.domain.sourcing.process import SourcingActor
 from shared.domain.sourcing import reporting as rep
 from shared.domain.sourcing.records import Beneficiary, Professional, ProfessionalUpserted
 from shared.domain.sourcing.reporting import ReportPeriod
-from shared.domain.validation import parse_json
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.service import documents, executions
 from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements, reporting
