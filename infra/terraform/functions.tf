@@ -260,6 +260,41 @@ locals {
       timeout       = 60
       max_instances = 10
     }
+    list_quotes = {
+      description   = "Manager (its space) or contractor (across managers) -> platform: the quotes, newest first (web application)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    list_contracts = {
+      description   = "Manager or contractor -> platform: its contracts and their catalogue versions (web application)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    list_account_requests = {
+      description   = "Operator -> platform: account requests with the time left on D7 (web application)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    list_needs = {
+      description   = "Beneficiary (its own) or operator (waiting for proposals) -> platform: needs (web application)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
+    get_professional = {
+      description   = "Beneficiary (from its results) or operator -> platform: one professional's full record (B4)."
+      ingress       = "ALLOW_ALL"
+      invoker       = "allUsers"
+      timeout       = 60
+      max_instances = 5
+    }
     expire_quotes = {
       description   = "Cloud Scheduler -> platform: expire submitted quotes past their validity date, tell each contractor."
       ingress       = "ALLOW_INTERNAL_ONLY"
