@@ -59,7 +59,6 @@ ENTRY_POINTS = (
     "upsert_billing_account",
     "upsert_contract",
     "upsert_professional",
-    "web_app",
 )
 
 __all__ = list(ENTRY_POINTS)

@@ -104,10 +104,11 @@ class Stack:
         }
 
     def _web_env(self) -> dict[str, str]:
-        """The web app's origin may call the functions (CORS), and its config lists their real ports."""
-        if "web_app" not in self.ports:
+        """The web app's origin (the Hosting emulator) may call the functions (CORS), and its
+        config.json lists their real ports (devtools/hosting.py)."""
+        if "hosting" not in self.ports:
             return {}
-        port = self.ports["web_app"]
+        port = self.ports["hosting"]
         functions = {name: self.url(name) for name in load_config()["functions"] if name in self.ports}
         return {"ALLOWED_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
                 "PASSERELLE_FUNCTION_URLS": json.dumps(functions, separators=(",", ":"))}
@@ -183,6 +184,8 @@ class Stack:
         _wait_http(f"http://127.0.0.1:{fs_port}/", 60, fs, self.log_dir / "firestore.log")
         _wait_http(f"http://127.0.0.1:{ps_port}/", 60, ps, self.log_dir / "pubsub.log")
         _wait_http(f"http://127.0.0.1:{self.ports['auth']}/", 90, auth, self.log_dir / "auth.log")
+        if "hosting" in self.ports:
+            _wait_http(self.web_url() + "/config.json", 60, auth, self.log_dir / "auth.log")
         self.start_tasks()
         _wait_http(f"http://127.0.0.1:{self.ports['storage']}/storage/v1/b", 30, storage, self.log_dir / "storage.log")
 
@@ -203,19 +206,31 @@ class Stack:
         _wait_http(f"http://127.0.0.1:{self.ports['tasks']}/", 30, proc, self.log_dir / "tasks.log")
 
     def _start_auth(self) -> subprocess.Popen:
-        """The Firebase Auth emulator (firebase-tools from package.json), UI off, offline."""
+        """The Firebase Auth emulator (firebase-tools from package.json), UI off, offline, and in
+        the same process the Hosting emulator serving the web application (devtools/hosting.py)."""
         if not FIREBASE_CLI.exists():
             raise RuntimeError("node_modules is missing: run `npm ci` (the scripts do it for you)")
         workdir = self.log_dir / "firebase"
         workdir.mkdir(exist_ok=True)
-        (workdir / "firebase.json").write_text(json.dumps({"emulators": {
-            "auth": {"host": "127.0.0.1", "port": self.ports["auth"]},
-            "hub": {"host": "127.0.0.1", "port": self.ports["auth_hub"]},
-            "logging": {"host": "127.0.0.1", "port": self.ports["auth_logging"]},
-            "ui": {"enabled": False}, "singleProjectMode": True}}))
-        return self._spawn("auth", [str(FIREBASE_CLI), "emulators:start", "--only", "auth", "--project",
+        emulators = {"auth": {"host": "127.0.0.1", "port": self.ports["auth"]},
+                     "hub": {"host": "127.0.0.1", "port": self.ports["auth_hub"]},
+                     "logging": {"host": "127.0.0.1", "port": self.ports["auth_logging"]},
+                     "ui": {"enabled": False}, "singleProjectMode": True}
+        settings: dict = {"emulators": emulators}
+        if "hosting" in self.ports:
+            from devtools import hosting
+
+            emulators["hosting"] = {"host": "127.0.0.1", "port": self.ports["hosting"]}
+            settings["hosting"] = hosting.build(workdir, self.env(), link=True)
+        (workdir / "firebase.json").write_text(json.dumps(settings))
+        only = "auth,hosting" if "hosting" in self.ports else "auth"
+        return self._spawn("auth", [str(FIREBASE_CLI), "emulators:start", "--only", only, "--project",
                                     self.project_id, "--config", str(workdir / "firebase.json")],
                            cwd=workdir)
+
+    def web_url(self) -> str:
+        """Where the web application is served (the Hosting emulator)."""
+        return f"http://127.0.0.1:{self.ports['hosting']}"
 
     def start_functions(self, names: list[str], extra_env: dict[str, str] | None = None) -> None:
         framework = str(Path(self.python).with_name("functions-framework"))

@@ -344,13 +344,6 @@ locals {
       timeout       = 60
       max_instances = 20
     }
-    web_app = {
-      description   = "Browser -> platform: the static web application and its /config.json (A3 c); public files, no data."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 30
-      max_instances = 5
-    }
     get_penalty_statement = {
       description   = "Manager or contractor -> platform: monthly penalty statement (JSON or French CSV)."
       ingress       = "ALLOW_ALL"
@@ -388,12 +381,9 @@ locals {
     # Audiences accepted on Google-signed ID tokens of ERP service accounts (docs/security.md):
     # the public URL of every function.
     PASSERELLE_AUDIENCES = join(",", [for name in keys(local.functions) : "https://${var.region}-${var.project_id}.cloudfunctions.net/${replace(name, "_", "-")}"])
-    # The web application (docs/web-app.md): the browser origins allowed to call the functions
-    # (CORS; the app's own cloudfunctions.net origin plus any custom domain), the base of every
-    # function URL its /config.json lists, and the public Firebase Web API key it signs in with.
-    ALLOWED_ORIGINS               = join(",", concat(["https://${var.region}-${var.project_id}.cloudfunctions.net"], var.web_allowed_origins))
-    PASSERELLE_FUNCTIONS_BASE_URL = "https://${var.region}-${var.project_id}.cloudfunctions.net"
-    PASSERELLE_WEB_API_KEY        = var.firebase_web_api_key
+    # The web application (docs/web-app.md) is a Firebase Hosting site of the project: its
+    # origins may call the functions (CORS), plus any custom domain in front of it.
+    ALLOWED_ORIGINS = join(",", concat(["https://${var.project_id}.web.app", "https://${var.project_id}.firebaseapp.com"], var.web_allowed_origins))
     # Set by Cloud Functions itself; declared to avoid a permanent diff.
     LOG_EXECUTION_ID = "true"
   }

@@ -4,8 +4,8 @@ output "function_uris" {
 }
 
 output "web_app_url" {
-  description = "Where people without a connector sign in (docs/web-app.md); the trailing slash matters."
-  value       = "https://${var.region}-${var.project_id}.cloudfunctions.net/web-app/"
+  description = "Where people without a connector sign in: the Firebase Hosting site, deployed with devtools/hosting.py and firebase deploy (docs/web-app.md)."
+  value       = "https://${var.project_id}.web.app/"
 }
 
 output "contractor_pubsub" {
