@@ -49,7 +49,8 @@ def headers(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def build(out: Path, env: Mapping[str, str], *, link: bool) -> dict[str, Any]:
     """Write ``out/public`` (the app's files, linked or copied, and config.json) and return the
-    ``hosting`` block of firebase.json that serves it."""
+    ``hosting`` block of a firebase.json written in ``out`` (``public`` is relative to it: the
+    Hosting emulator does not serve linked files under an absolute public path)."""
     cfg = web.config(env, web.catalogue())
     public = out / "public"
     if public.exists():
@@ -63,7 +64,7 @@ def build(out: Path, env: Mapping[str, str], *, link: bool) -> dict[str, Any]:
         else:
             shutil.copyfile(source, target)
     (public / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=1), encoding="utf-8")
-    return {"public": str(public), "cleanUrls": False, "trailingSlash": False, "headers": headers(cfg)}
+    return {"public": "public", "headers": headers(cfg)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +78,6 @@ def main(argv: list[str] | None = None) -> int:
     env = {"PASSERELLE_FUNCTIONS_BASE_URL": args.functions_base_url, "PASSERELLE_WEB_API_KEY": args.api_key,
            "PASSERELLE_WEB_REFRESH_SECONDS": args.refresh_seconds}
     hosting = build(args.out, env, link=False)
-    hosting["public"] = "public"
     (args.out / "firebase.json").write_text(json.dumps({"hosting": hosting}, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}/firebase.json and {len(app_files()) + 1} files under {args.out}/public")
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -64,10 +63,10 @@ def test_the_hosting_site_serves_the_app_files_a_generated_config_and_the_securi
     linked = hosting.build(tmp_path / "dev", env, link=True)
     copied = hosting.build(tmp_path / "prod", env, link=False)
     # Then its public folder holds every file of web/ and a config.json of this environment
-    public = Path(linked["public"])
+    public = tmp_path / "dev" / linked["public"]
     names = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
     assert {"index.html", "app.js", "logic.mjs", "style.css", "config.json"} <= names
-    assert (public / "app.js").is_symlink() and not (Path(copied["public"]) / "app.js").is_symlink()
+    assert (public / "app.js").is_symlink() and not (tmp_path / "prod" / copied["public"] / "app.js").is_symlink()
     assert json.loads((public / "config.json").read_text())["functions"]["list_orders"] == "http://127.0.0.1:41001"
     # And nothing but the app's own files (no test, no hidden file)
     assert not [n for n in names if n.startswith(".") or "/." in n or n.endswith(".py")]
