@@ -144,7 +144,7 @@ function header() {
     h("nav", { "aria-label": "Navigation principale" }, h("ul", {}, (NAV[c.role] ?? []).map(([href, label]) =>
       h("li", {}, h("a", { href, "aria-current": (href === current || (href !== "#/" && current.startsWith(href + "/")))
         ? "page" : null }, label))))),
-    h("span", { className: "who" }, `${c.email ?? c.uid} — ${ROLE_LABELS[c.role] ?? c.role} ${c.tenant}`),
+    h("span", { className: "who", title: c.email ?? c.uid }, `${ROLE_LABELS[c.role] ?? c.role} — ${c.tenant}`),
     h("button", { type: "button", className: "link", onclick: () => signOut("Vous êtes déconnecté.") },
       "Se déconnecter"));
 }

@@ -521,15 +521,21 @@ export function barChart(points, { width = 640, height = 240, left = 64, bottom 
 
 // B6: revenue per month of a beneficiary report → chart points (euros).
 export function revenuePoints(report) {
-  return (report?.revenue_months ?? []).map((m) => ({ label: monthLabel(m.month), value: m.cents / 100 }));
+  return monthPoints((report?.revenue_months ?? []).map((m) => [m.month, m.cents / 100]));
 }
 
-// "2026-04" → "avr. 2026".
-export function monthLabel(month) {
+// [["2026-04", value], …] → chart points labelled by month, the year shown only when they span several.
+export function monthPoints(pairs) {
+  const years = new Set(pairs.map(([month]) => String(month).slice(0, 4)));
+  return pairs.map(([month, value]) => ({ label: monthLabel(month, years.size > 1), value }));
+}
+
+// "2026-04" → "avr. 2026" (or "avr." without the year).
+export function monthLabel(month, withYear = true) {
   const match = /^(\d{4})-(\d{2})$/.exec(month ?? "");
   if (!match) return month ?? "";
   const names = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
-  return `${names[Number(match[2]) - 1]} ${match[1]}`;
+  return withYear ? `${names[Number(match[2]) - 1]} ${match[1]}` : names[Number(match[2]) - 1];
 }
 
 // The file name a CSV download gets: "rapport-beneficiaire-2026-01-01-2026-06-30.csv".

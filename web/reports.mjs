@@ -1,7 +1,7 @@
 // Reporting: a beneficiary's B6 report and the purchasing body's B17 report over a period, with
 // charts drawn from the data (inline SVG) and the French CSV; the stored half-year reports.
 import {
-  formatDateTime, formatEuros, isoToFrenchDate, monthLabel, parseFrenchDate, reportFilename, revenuePoints,
+  formatDateTime, formatEuros, isoToFrenchDate, monthPoints, parseFrenchDate, reportFilename, revenuePoints,
 } from "./logic.mjs";
 import { barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
 
@@ -73,7 +73,7 @@ function purchasingReport(r) {
   for (const b of r.beneficiaries ?? []) {
     for (const m of b.months ?? []) months.set(m.period, (months.get(m.period) ?? 0) + m.cents);
   }
-  const volume = [...months.entries()].sort().map(([period, cents]) => ({ label: monthLabel(period), value: cents / 100 }));
+  const volume = monthPoints([...months.entries()].sort().map(([period, cents]) => [period, cents / 100]));
   const gains = r.gains ?? {};
   return h("div", { className: "report" },
     definitionList([["Période", `${formatDateTime(r.period.start)} → ${formatDateTime(r.period.end)}`],

@@ -53,8 +53,10 @@ export function field({ name, label, type = "text", value = "", hint = null, req
     input = h("input", { id, name, type, value: value ?? "", required, placeholder, autocomplete, inputmode,
       "aria-describedby": describedBy });
   }
+  // the asterisk stays outside the label: the accessible name is the label alone ("required" is said by the input)
   const wrap = h("div", { className: ["field", className].filter(Boolean).join(" ") },
-    h("label", { for: id }, label, required ? h("span", { className: "req", "aria-hidden": "true" }, " *") : null),
+    h("div", { className: "label-row" }, h("label", { for: id }, label),
+      required ? h("span", { className: "req", "aria-hidden": "true" }, "*") : null),
     hintNode, input, note);
   return register(wrap, input, note, name, paths);
 }

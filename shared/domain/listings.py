@@ -106,7 +106,7 @@ class ContractSummary(_Out):
     ends_on: str | None
     lots: list[Any] = Field(default_factory=list)
     perimeter: dict[str, Any] = Field(default_factory=dict)
-    catalogue_versions: list[str] = Field(description="The catalogue versions imported for it, oldest first "
+    catalogue_versions: list[int] = Field(description="The catalogue versions imported for it, oldest first "
                                                       "(get_catalogue reads one).")
 
 

@@ -72,7 +72,7 @@ def list_contracts(role: str, tenant: str, rows) -> dict[str, Any]:
         parts = path.split("/")
         if len(parts) != 4 or parts[0] != "managers":
             continue
-        versions = sorted(p.rsplit("/", 1)[1] for p, _ in rows(f"{path}/catalogue", limit=SCAN))
+        versions = sorted(int(v["version"]) for _, v in rows(f"{path}/catalogue", limit=SCAN) if "version" in v)
         contracts.append(ContractSummary(
             manager_id=parts[1], contract_id=parts[3], contractor_id=data.get("contractor_id", ""),
             status=data.get("status", ""), starts_on=_text(data.get("starts_on")), ends_on=_text(data.get("ends_on")),

@@ -5,7 +5,7 @@ import { test } from "node:test";
 
 import {
   barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
-  moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
+  monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
   revenuePoints, timeLeftText,
 } from "../../web/logic.mjs";
 
@@ -114,5 +114,6 @@ test("bar charts are laid out from the data, with round ticks", () => {
   assert.ok(Math.abs(chart.bars[1].h - chart.bars[2].h / 2) < 1e-9);
   assert.ok(chart.bars.every((b) => b.x >= 50 && b.x + b.w <= 290));
   assert.deepEqual(revenuePoints({ revenue_months: [{ month: "2026-04", cents: 1080000 }] }),
-    [{ label: "avr. 2026", value: 10800 }]);
+    [{ label: "avr.", value: 10800 }]);
+  assert.deepEqual(monthPoints([["2025-12", 1], ["2026-01", 2]]).map((p) => p.label), ["déc. 2025", "janv. 2026"]);
 });
