@@ -428,9 +428,11 @@ export const ROLE_LABELS = Object.freeze({ manager: "Gestionnaire", contractor: 
 export const LEVEL_LABELS = Object.freeze({ junior: "junior", confirme: "confirmé", senior: "sénior",
   expert: "expert" });
 export const WORK_MODE_LABELS = Object.freeze({ on_site: "sur site", remote: "à distance", mixed: "mixte" });
-export const CRITERIA_LABELS = Object.freeze({ text: "adéquation du texte", experience: "expérience",
-  level: "niveau", price: "prix", public_sector: "secteur public", rating: "avis", availability: "disponibilité",
-  certifications: "certifications", region: "région", skills: "compétences" });
+// The criteria of the ranking (DEFAULT_WEIGHTS in shared/domain/sourcing/scoring.py) and its filters.
+export const CRITERIA_LABELS = Object.freeze({ text: "adéquation du texte", availability: "disponibilité",
+  level: "niveau", experience: "expérience", rate: "tarif", location: "localisation",
+  public_sector: "secteur public", certifications: "certifications", rating: "avis",
+  service_type: "type de prestation", budget: "budget", place: "lieu" });
 
 function splitList(text) {
   return String(text ?? "").split(/\n|;/).map((s) => s.trim()).filter(Boolean);

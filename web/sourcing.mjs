@@ -133,7 +133,8 @@ function rankingTable(needId, candidates, result) {
         c.name)),
       h("td", { className: "num" }, `${Math.round(c.total * 100)} / 100`),
       h("td", {}, c.explanation, h("div", { className: "sub" }, criteriaText(c.criteria)),
-        c.missed?.length ? h("div", { className: "sub warn" }, `Critères manqués : ${c.missed.join(", ")}`) : null),
+        c.missed?.length ? h("div", { className: "sub warn" },
+          `Critères manqués : ${c.missed.map((m) => CRITERIA_LABELS[m] ?? m).join(", ")}`) : null),
       h("td", { className: "num" }, formatEuros(c.daily_rate_cents)))),
     { label: "Professionnels classés", empty: "Aucun professionnel." }));
 }
