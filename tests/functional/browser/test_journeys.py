@@ -284,7 +284,10 @@ def test_purchasing_body_reads_its_report_with_charts_and_the_stored_half_years(
     page.get_by_label("Au", exact=True).fill("31/12/2025")
     page.get_by_role("button", name="Afficher").click()
     expect(page.locator(".form-errors .errors, .field-error:not(:empty)").first).to_be_visible()
-    page.get_by_role("link", name="Rapports semestriels").click()
+    # keyboard only: the navigation link takes the focus and Enter follows it; the new heading gets the focus
+    page.get_by_role("link", name="Rapports semestriels").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Rapports semestriels enregistrés")).to_be_focused()
     expect(page.get_by_role("table", name="Rapports semestriels")).to_be_visible()
     app.check(page, "centrale-semestres")
 
