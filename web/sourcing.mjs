@@ -215,7 +215,7 @@ export async function renderProfessional(ctx, needId, professionalId) {
       ["Frais annexes par jour sur site", `déplacement ${formatEuros(extra.travel_cents ?? 0)}, hébergement `
         + `${formatEuros(extra.lodging_cents ?? 0)}, repas ${formatEuros(extra.meals_cents ?? 0)}`],
       ["Prestations", (p.service_types ?? []).join(", ")], ["Région", p.region],
-      ["Note moyenne", p.rating === null || p.rating === undefined ? "—" : `${p.rating.toFixed(1)} / 5`]]),
+      ["Note moyenne", p.mean_rating === null || p.mean_rating === undefined ? "—" : `${p.mean_rating.toFixed(1).replace(".", ",")} / 5`]]),
     h("h2", {}, "Présentation"), h("p", {}, p.summary || "—"),
     h("h2", {}, "Compétences"), list(p.skills),
     h("h2", {}, "Formation"), list(p.education),

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from shared.domain.errors import ErrorDetail
 from shared.domain.quotes import QuoteState
 from shared.domain.sourcing.process import NeedStatus
+from shared.domain.sourcing.records import Professional
 
 MAX_ROWS = 200  # every list answers at most this many rows, newest first; `truncated` says when more exist
 
@@ -157,3 +158,11 @@ class NeedList(_Out):
     needs: list[NeedSummary]
     count: int
     truncated: bool
+
+
+class ProfessionalRecord(Professional):
+    """What get_professional answers: the professional's full record (B4) and its mean rating."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProfessionalRecord")
+
+    mean_rating: float | None = Field(description="Mean of the reviews' ratings (1 to 5), null without review.")

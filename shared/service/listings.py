@@ -18,7 +18,7 @@ from typing import Any
 from shared.domain.errors import ErrorDetail
 from shared.domain.listings import (
     MAX_ROWS, WAITING_FOR_PROPOSALS, AccountRequestList, AccountRequestRow, ContractList, ContractSummary, NeedList,
-    NeedSummary, QuoteList, QuoteSummary, seconds_left,
+    NeedSummary, ProfessionalRecord, QuoteList, QuoteSummary, seconds_left,
 )
 from shared.domain.quotes import LABELS as QUOTE_LABELS
 from shared.domain.quotes import Quote
@@ -159,7 +159,7 @@ def get_professional(role: str, tenant: str, professional_id: str, need_id: str 
     if found is None:
         raise not_found
     record = Professional.model_validate(found.value, strict=False)
-    return {**record.model_dump(mode="json"), "rating": record.rating}
+    return ProfessionalRecord(**record.model_dump(), mean_rating=record.rating).model_dump(mode="json")
 
 
 def _named_by(beneficiary: str, need_id: str, record: NeedRecord, professional_id: str, docs: DocumentStore) -> bool:

@@ -1,7 +1,7 @@
 """The web application in a real browser: Debian's Chromium driven by Playwright for Python,
 against the functional stack (emulators, every function, the Hosting emulator serving web/).
 
-One browser for the whole session, one fresh context (no cookie, no storage) per test, the
+One browser for all of them, one fresh context (no cookie, no storage) per test, the
 stack of tests/functional/conftest.py reused. Every page checked is run through axe-core
 (node_modules/axe-core, injected through the DevTools protocol so that the app's CSP stays on):
 no serious or critical violation. Screenshots of each role's main screens go to docs/screenshots/.
@@ -34,8 +34,9 @@ USERS = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for all the browser tests, closed when they are done (the rest of the suite runs on)."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
@@ -85,6 +86,8 @@ class App:
                 and "422" not in m.text else None)
         page.on("pageerror", lambda e: self.problems.append(f"{role} page error: {e}"))
         page.goto(self.base + "/")
+        if not self.checked:
+            self.check(page, "connexion", shot=False)
         page.get_by_label("Adresse e-mail").fill(email)
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.get_by_label("Mot de passe").press("Enter")  # the keyboard submits the form

@@ -65,6 +65,12 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
                                          "event": {"label": "Prise en compte"}})
     expect(page.locator("tr[data-order='BC-W1'] .state")).to_have_text("pris en compte", timeout=20000)
     expect(page.locator("tr[data-order='BC-W1']")).to_have_class(re.compile("changed"))
+    page.reload()  # how long a modest machine takes to show the dashboard's data after a navigation
+    expect(page.locator("tr[data-order]")).to_have_count(2)
+    print(f"\ndashboard data shown {page.evaluate('() => performance.now()'):.0f} ms after navigation start")
+    page.get_by_role("link", name="BC-W2").click()
+    expect(page.get_by_role("table", name="Historique")).to_contain_text("Commande prise en compte")
+    app.check(page, "gestionnaire-commande", shot=False)
 
     # Quotes: a request for an unknown contract is refused next to its field, then requested
     page.get_by_role("link", name="Devis").click()
@@ -109,6 +115,8 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
 
     # Contracts and catalogue versions, property coverage
     page.get_by_role("link", name="Marchés").click()
+    expect(page.get_by_role("table", name="Marchés")).to_contain_text("AC-2026-017")
+    app.check(page, "gestionnaire-marches", shot=False)
     page.get_by_role("link", name="AC-2026-017").click()
     expect(page.get_by_role("table", name="Prestations")).to_contain_text("PLB-010")
     app.check(page, "gestionnaire-catalogue")
@@ -244,6 +252,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("link", name="← Retour au besoin").click()
     page.get_by_role("button", name="Accepter Anne Lefèvre").click()
     page.get_by_role("link", name="Cadrer la mission").click()
+    app.check(page, "beneficiaire-cadrage", shot=False)
     page.get_by_label("Début", exact=True).fill(fr(start))
     page.get_by_label("Fin", exact=True).fill(fr(start + dt.timedelta(days=60)))
     page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
@@ -255,6 +264,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("link", name=re.compile("Suivre la commande")).click()
     expect(page.get_by_role("heading", name=re.compile("BC-BES-WEB-1"))).to_be_visible()
     expect(page.get_by_text("Pas encore d'attestation de service fait.")).to_be_visible()
+    app.check(page, "beneficiaire-commande", shot=False)
 
     # The B6 report with its charts and its CSV; an incident
     page.get_by_role("link", name="Rapport").click()
@@ -334,6 +344,8 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     expect(need).to_contain_text("résultats calculés")
     app.check(page, "operateur-besoins")
     need.get_by_role("link").click()
+    expect(page.get_by_role("group", name="Professionnels à proposer")).to_be_visible()
+    app.check(page, "operateur-proposer", shot=False)
     page.get_by_role("button", name="Proposer").click()
     expect(page.get_by_role("status")).to_contain_text("proposé")
     # Pool statistics and the onboarding placeholder
