@@ -8,8 +8,11 @@ const last = { party: "", month: "" };
 
 export function renderStatement(ctx) {
   const manager = ctx.session.claims.role === "manager";
+  // suggestions: the other party of each of the caller's contracts (list_contracts)
+  const parties = ctx.call("list_contracts").then((l) => [...new Set(l.contracts.map((c) =>
+    (manager ? c.contractor_id : c.manager_id)))]).catch(() => []);
   const party = field({ name: manager ? "contractor_id" : "manager_id", label: manager ? "Prestataire" : "Gestionnaire",
-    required: true, value: last.party });
+    required: true, value: last.party, suggestions: parties });
   const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthOf(new Date()).split("-")
     .reverse().join("/"), placeholder: "mm/aaaa", hint: "Format mm/aaaa" });
   const slot = errorSlot(() => [party, month]);

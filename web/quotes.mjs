@@ -30,11 +30,19 @@ export async function renderQuotes(ctx) {
   }
 }
 
+// Suggestions from the manager's contracts (list_contracts); any value may still be typed.
+function contractSuggestions(ctx) {
+  const contracts = ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+  return { contracts: contracts.then((cs) => cs.map((c) => c.contract_id)),
+    contractors: contracts.then((cs) => [...new Set(cs.map((c) => c.contractor_id))]) };
+}
+
 function requestForm(ctx) {
+  const known = contractSuggestions(ctx);
   const fields = [
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
-    field({ name: "contractor_id", label: "Prestataire", required: true }),
-    field({ name: "contract_id", label: "Marché", required: true }),
+    field({ name: "contractor_id", label: "Prestataire", required: true, suggestions: known.contractors }),
+    field({ name: "contract_id", label: "Marché", required: true, suggestions: known.contracts }),
     field({ name: "title", label: "Objet", required: true }),
     field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
       paths: ["site_node", "site.node_id", "site"] }),

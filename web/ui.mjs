@@ -33,7 +33,8 @@ const nextId = (prefix) => `${prefix}-${++uid}`;
 // A labelled input, select or textarea with its hint and its error note (aria-describedby).
 // options: [{value, label}] makes a select; rows makes a textarea; type "checkbox" a check box.
 export function field({ name, label, type = "text", value = "", hint = null, required = false, options = null,
-  rows = null, placeholder = null, autocomplete = "off", inputmode = null, paths = null, className = null }) {
+  rows = null, placeholder = null, autocomplete = "off", inputmode = null, paths = null, className = null,
+  suggestions = null }) {
   const id = nextId(`f-${name.replace(/[^\w-]/g, "_")}`);
   const note = h("span", { className: "field-error", id: `${id}-err` });
   const hintNode = hint ? h("span", { className: "hint", id: `${id}-hint` }, hint) : null;
@@ -51,13 +52,15 @@ export function field({ name, label, type = "text", value = "", hint = null, req
     return register(wrap, input, note, name, paths);
   } else {
     input = h("input", { id, name, type, value: value ?? "", required, placeholder, autocomplete, inputmode,
-      "aria-describedby": describedBy });
+      "aria-describedby": describedBy, list: suggestions ? `${id}-list` : null });
   }
+  const datalist = suggestions ? h("datalist", { id: `${id}-list` }) : null;
   // the asterisk stays outside the label: the accessible name is the label alone ("required" is said by the input)
   const wrap = h("div", { className: ["field", className].filter(Boolean).join(" ") },
     h("div", { className: "label-row" }, h("label", { for: id }, label),
       required ? h("span", { className: "req", "aria-hidden": "true" }, "*") : null),
-    hintNode, input, note);
+    hintNode, input, datalist, note);
+  if (datalist) suggestions.then((values) => datalist.replaceChildren(...values.map((v) => h("option", { value: v }))));
   return register(wrap, input, note, name, paths);
 }
 

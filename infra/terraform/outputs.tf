@@ -8,6 +8,11 @@ output "web_app_url" {
   value       = "https://${var.project_id}.web.app/"
 }
 
+output "web_app_build_command" {
+  description = "Builds the web application's Hosting site for this deployment; then: firebase deploy --only hosting --project <project> --config build/hosting/firebase.json."
+  value       = "python -m devtools.hosting --out build/hosting --functions-base-url https://${var.region}-${var.project_id}.cloudfunctions.net --api-key ${var.firebase_web_api_key}"
+}
+
 output "contractor_pubsub" {
   description = "Pub/Sub names and ERP service account of each contractor."
   value = {

@@ -46,6 +46,9 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     manager, contractor = Erp(platform, "manager", "mgr-test"), Erp(platform, "contractor", "ctr-test")
     for order_id in ("BC-W1", "BC-W2"):
         assert manager.post("receive_order", issue_order_body(order_id, title=f"Fuite {order_id}")).status_code == 201
+    late_order = issue_order_body("BC-W3", title="Remplacement du robinet de puisage du local poubelles",
+                                  requested_end="2026-01-05")  # its requested end has passed: late
+    assert manager.post("receive_order", late_order).status_code == 201
     catalogue(platform, manager)  # after the orders: their lines are not in it
     # a report sent 25 hours late: P1 penalties on this month's statement
     occurred = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
@@ -57,7 +60,8 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
 
     # Dashboard: both orders, nothing wider than the screen at 1280 px, live without reload
     expect(page.get_by_role("heading", name="Tableau de bord des commandes")).to_be_visible()
-    expect(page.locator("tr[data-order]")).to_have_count(2)
+    expect(page.locator("tr[data-order]")).to_have_count(3)
+    expect(page.locator("tr[data-order='BC-W3'] .badge.late")).to_contain_text("fin prévue dépassée")
     app.fits(page)
     app.check(page, "gestionnaire-tableau-de-bord")
     contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W1", "sequence": 1,
@@ -66,7 +70,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.locator("tr[data-order='BC-W1'] .state")).to_have_text("pris en compte", timeout=20000)
     expect(page.locator("tr[data-order='BC-W1']")).to_have_class(re.compile("changed"))
     page.reload()  # how long a modest machine takes to show the dashboard's data after a navigation
-    expect(page.locator("tr[data-order]")).to_have_count(2)
+    expect(page.locator("tr[data-order]")).to_have_count(3)
     print(f"\ndashboard data shown {page.evaluate('() => performance.now()'):.0f} ms after navigation start")
     page.get_by_role("link", name="BC-W2").click()
     expect(page.get_by_role("table", name="Historique")).to_contain_text("Commande prise en compte")
