@@ -3,9 +3,9 @@
 Starts its own Firestore emulator (free port), then measures in the same run:
   * baseline — raw batched Firestore writes: the deadline documents themselves (500 per batch, W workers);
   * domain   — the pure domain alone: ``check`` + ``entries_due`` for every deadline (no I/O);
-  * timers   — ``shared.service.deadlines.process`` one deadline at a time (what each Cloud Tasks
+  * timers   — ``shared.service.legacy_deadlines.process`` one deadline at a time (what each Cloud Tasks
                timer does: read, advance, one atomic commit), W threads, on a sample;
-  * sweep    — ``shared.service.deadlines.sweep`` (what accrue_penalties runs on ``{"sweep": true}``):
+  * sweep    — ``shared.service.legacy_deadlines.sweep`` (what accrue_penalties runs on ``{"sweep": true}``):
                pages of due deadlines, advanced by the same domain, committed in packed batches of
                ≤ 500 writes (each ledger entry and deadline update with its audit record and sealing
                marker, so 3 Firestore writes per document), W threads;
@@ -99,7 +99,7 @@ class Totals:
 
 def timers_pass(store, clock, sample: list[dl.Deadline], workers: int) -> tuple[int, float]:
     """Each deadline processed alone, as its Cloud Tasks timer would; answers (documents written, seconds)."""
-    from shared.service import deadlines as svc
+    from shared.service import legacy_deadlines as svc
 
     def one(d: dl.Deadline) -> int:
         before = d.accrued_days
@@ -113,7 +113,7 @@ def timers_pass(store, clock, sample: list[dl.Deadline], workers: int) -> tuple[
 
 
 def one_round(client, store, now: dt.datetime, docs: list[dl.Deadline], sample: int, workers: int, totals: Totals) -> None:
-    from shared.service import deadlines as svc
+    from shared.service import legacy_deadlines as svc
 
     clock = FixedClock(now)
     base_wps = write_baseline(client, docs, workers)

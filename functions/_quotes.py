@@ -14,6 +14,6 @@ def parse(model, req: http.Request):
     return command
 
 
-def not_found(quote_id: str) -> http.Problem:
-    return http.Problem(404, [ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND", quote_id=quote_id)])
+def not_found(quote_id: str) -> http.HttpProblem:
+    return http.HttpProblem(404, [ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND", quote_id=quote_id)])
 

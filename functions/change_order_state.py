@@ -6,18 +6,17 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.messages import ManagerDecision
+from shared.domain.messages import ChangeOrderState
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import orders
 
 
 def _change(req: http.Request) -> http.Answer:
-    decision, errors = parse_json(ManagerDecision, req.body)
+    decision, errors = parse_json(ChangeOrderState, req.body)
     if errors:
         raise DomainError(errors)
-    order = orders.change_order_state(req.principal.tenant, decision, bootstrap.store(), bootstrap.clock(),
-                                      bootstrap.publisher(), bootstrap.timers())
+    order = orders.change_order_state(req.principal.tenant, decision, bootstrap.uow(), bootstrap.clock())
     return http.Answer(200, order.model_dump(mode="json"))
 
 

@@ -10,18 +10,18 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.penalties import PenaltyDecisionRequest
+from shared.domain.penalties import DecidePenalty
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import deadlines
 
 
 def _decide(req: http.Request) -> http.Answer:
-    command, errors = parse_json(PenaltyDecisionRequest, req.body)
+    command, errors = parse_json(DecidePenalty, req.body)
     if errors:
         raise DomainError(errors)
-    entry = deadlines.decide_penalty(req.principal.tenant, command.entry_id, command.action, command.reason,
-                                     req.principal.uid, bootstrap.deadline_store(), bootstrap.clock())
+    entry = deadlines.decide_penalty(bootstrap.uow(), req.principal.tenant, command.entry_id, command.action,
+                                     command.reason, req.principal.uid, bootstrap.clock())
     return http.Answer(200, entry.model_dump(mode="json"))
 
 

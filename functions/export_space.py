@@ -20,7 +20,7 @@ def _export(req: http.Request) -> http.Answer:
     if req.method == "GET":
         job = exports.export_status(req.args.get("job_id", ""), p.tenant, source)
         if job is None:
-            raise http.Problem(404, [ErrorDetail.of("query.job_id", "EXPORT_NOT_FOUND", job_id=req.args.get("job_id"))])
+            raise http.HttpProblem(404, [ErrorDetail.of("query.job_id", "EXPORT_NOT_FOUND", job_id=req.args.get("job_id"))])
         return http.Answer(200, job)
     job = exports.request_export(p.role, p.tenant, p.uid, source, bootstrap.store(), bootstrap.clock(),
                                  bootstrap.publisher())

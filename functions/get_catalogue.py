@@ -24,15 +24,15 @@ def _read(req: http.Request) -> http.Answer:
     missing = [ErrorDetail.of(f"query.{n}", "REQUIRED") for n, v in (("contract_id", contract_id),
                                                                       ("manager_id", manager_id)) if not v]
     if missing:
-        raise http.Problem(400, missing)
+        raise http.HttpProblem(400, missing)
     contract = bootstrap.documents().get(contract_path(manager_id, contract_id))
     if contract is None or (p.role == "contractor" and contract.value.get("contractor_id") != p.tenant):
-        raise http.Problem(404, [ErrorDetail.of("query.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)])
+        raise http.HttpProblem(404, [ErrorDetail.of("query.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)])
     today = bootstrap.clock().now().date()
     try:
         on = dt.date.fromisoformat(req.args["on"]) if req.args.get("on") else today
     except ValueError:
-        raise http.Problem(400, [ErrorDetail.of("query.on", "INVALID_FORMAT", detail="date AAAA-MM-JJ")]) from None
+        raise http.HttpProblem(400, [ErrorDetail.of("query.on", "INVALID_FORMAT", detail="date AAAA-MM-JJ")]) from None
     return http.Answer(200, catalogue.catalogue_view(manager_id, contract_id, on, today, bootstrap.documents()))
 
 

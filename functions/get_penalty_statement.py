@@ -32,9 +32,9 @@ def _statement(req: http.Request, csv_out: dict) -> http.Answer:
     if args.get("format", "json") not in ("json", "csv"):
         errors.append(ErrorDetail.of("query.format", "INVALID_VALUE", detail="json ou csv"))
     if errors:
-        raise http.Problem(400, errors)
-    result = deadlines.monthly_statement(manager_id, contractor_id, args.get("contract_id") or None, month,
-                                         bootstrap.deadline_store())
+        raise http.HttpProblem(400, errors)
+    result = deadlines.monthly_statement(bootstrap.reader(), manager_id, contractor_id, args.get("contract_id") or None,
+                                         month)
     if args.get("format") == "csv":
         csv_out["body"] = statement_csv(result)
         csv_out["filename"] = f"penalites-{contractor_id}-{month}.csv"

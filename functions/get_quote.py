@@ -21,11 +21,11 @@ def _read(req: http.Request) -> http.Answer:
                in (("quote_id", quote_id), ("manager_id", manager_id if p.role == "contractor" else "-"))
                if not value]
     if missing:
-        raise http.Problem(400, missing)
+        raise http.HttpProblem(400, missing)
     try:
         quote = quotes.get_quote(p.role, p.tenant, manager_id, quote_id, bootstrap.documents())
     except quotes.QuoteNotFound:
-        raise http.Problem(404, [ErrorDetail.of("query.quote_id", "QUOTE_NOT_FOUND", quote_id=quote_id)]) from None
+        raise http.HttpProblem(404, [ErrorDetail.of("query.quote_id", "QUOTE_NOT_FOUND", quote_id=quote_id)]) from None
     return http.Answer(200, quotes.view(quote))
 
 

@@ -33,9 +33,9 @@ def _report(req: http.Request, csv_out: dict) -> http.Answer:
     if fmt not in ("json", "csv"):
         errors.append(ErrorDetail.of("query.format", "INVALID_VALUE", detail="json ou csv"))
     if errors:
-        raise http.Problem(400, errors)
+        raise http.HttpProblem(400, errors)
     if p.role not in VIEWS[view]:
-        raise http.Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
+        raise http.HttpProblem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
     docs = bootstrap.documents()
     if view == "half_year_reports":
         files = bootstrap.get("report_files")
@@ -48,11 +48,11 @@ def _report(req: http.Request, csv_out: dict) -> http.Answer:
         own = p.role == "beneficiary"
         beneficiary_id = p.tenant if own else args.get("beneficiary_id", "")
         if own and args.get("beneficiary_id") not in (None, "", p.tenant):
-            raise http.Problem(403, [ErrorDetail.of("query.beneficiary_id", "FORBIDDEN")])
+            raise http.HttpProblem(403, [ErrorDetail.of("query.beneficiary_id", "FORBIDDEN")])
         if not beneficiary_id:
             errors.append(ErrorDetail.of("query.beneficiary_id", "REQUIRED"))
     if errors:
-        raise http.Problem(400, errors)
+        raise http.HttpProblem(400, errors)
     if view == "beneficiary":
         report = reporting.beneficiary_report(beneficiary_id, period, docs, bootstrap.store(), clock)
         csv_out.update(body=lambda: rep.beneficiary_csv(report),

@@ -18,7 +18,7 @@ from shared.service import incidents
 def _list(req: http.Request) -> http.Answer:
     filters, errors = list_filters(req.args)
     if errors:
-        raise http.Problem(400, errors)
+        raise http.HttpProblem(400, errors)
     p = req.principal
     return http.Answer(200, incidents.list_incidents(p.role, p.tenant, filters, bootstrap.get("incidents"),
                                                      bootstrap.clock()))

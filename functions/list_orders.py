@@ -18,7 +18,7 @@ from shared.service.order_list import list_orders as list_page
 def _list(req: http.Request) -> http.Answer:
     query, errors = order_list.parse_query(req.principal.role, req.principal.tenant, req.args, req.principal.rights)
     if errors:
-        raise http.Problem(400, errors)
+        raise http.HttpProblem(400, errors)
     return http.Answer(200, list_page(query, bootstrap.get("order_index"), bootstrap.clock()))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functions_framework
 
 from functions._documents import ports
-from shared import actor, bootstrap, logs
+from shared import bootstrap, context, logs
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.service import inbound_router
 
@@ -23,12 +23,11 @@ def publish_execution(event) -> None:
     logs.configure()
     cid = logs.new_correlation_id(str(event["id"]))
     message = inbound_from_pubsub(event, bootstrap.clock().now(), cid)
-    actor.act_as(f"pubsub:{message.contractor_id}", "contractor", message.contractor_id)
+    context.act_as(f"pubsub:{message.contractor_id}", "contractor", message.contractor_id)
     inbound_router.route(message, _services())
 
 
 def _services() -> inbound_router.Services:
     return inbound_router.Services(
-        store=bootstrap.store(), clock=bootstrap.clock(), publisher=bootstrap.publisher(), timers=bootstrap.timers(),
-        on_accepted=bootstrap.get("onboarding").message_accepted, docs=bootstrap.documents(),
-        deadline_store=bootstrap.deadline_store(), document_ports=ports())
+        uow=bootstrap.uow(), clock=bootstrap.clock(), store=bootstrap.store(), docs=bootstrap.documents(),
+        deadline_store=bootstrap.deadline_store(), timers=bootstrap.timers(), document_ports=ports())

@@ -16,8 +16,7 @@ def _receive(req: http.Request) -> http.Answer:
     command, errors = parse_json(IssueOrder, req.body)
     if errors:
         raise DomainError(errors)
-    outcome = orders.receive_order(req.principal.tenant, command, bootstrap.store(), bootstrap.clock(),
-                                   bootstrap.publisher())
+    outcome = orders.receive_order(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock())
     return http.Answer(201 if outcome.created else 200, outcome.order.model_dump(mode="json"),
                        {"Location": f"/orders/{outcome.order.order_id}"})
 

@@ -19,7 +19,7 @@ def _replace(req: http.Request) -> http.Answer:
     role = req.principal.role
     if isinstance(command, ProposeReplacement):
         if role != "operator":
-            raise http.Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
+            raise http.HttpProblem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
         mission = services.propose_replacement(command, bootstrap.documents(), bootstrap.clock(),
                                                bootstrap.get("sourcing_deadlines"))
         return http.Answer(200, mission.model_dump(mode="json"))

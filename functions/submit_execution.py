@@ -15,7 +15,7 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.messages import EventType, ReplyStatus
 from shared.edge import http
 from shared.service.executions import record_execution
-from shared.service.inbound import InboundMessage
+from shared.ports import InboundMessage
 
 
 def _submit(req: http.Request) -> http.Answer:
@@ -26,11 +26,10 @@ def _submit(req: http.Request) -> http.Answer:
         id=req.idempotency_key or "", type=EventType.EXECUTION_REPORTED.value,
         received_at=bootstrap.clock().now(), data=req.body, correlation_id=req.correlation_id,
     )
-    reply = record_execution(message, bootstrap.store(), bootstrap.clock(), bootstrap.publisher(), bootstrap.timers(),
-                             on_accepted=bootstrap.get("onboarding").message_accepted)
+    reply = record_execution(message, bootstrap.uow(), bootstrap.clock())
     body = reply.model_dump(mode="json")
     if any(e.code == "MESSAGE_ID_REUSED" for e in reply.errors):
-        raise http.Problem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")], extra={"reply": body})
+        raise http.HttpProblem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")], extra={"reply": body})
     # a reply received before this request is the first answer to the same key and body
     replayed = {"Idempotent-Replayed": "true"} if reply.received_at != message.received_at else {}
     if reply.status is ReplyStatus.REJECTED:

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import contextmanager
 from typing import Any
 
-from shared.ports import SystemClock
+from shared.ports.outside import SystemClock
 
 DEFAULT_PROJECT = "demo-passerelle"
 
 _lock = threading.RLock()  # factories call get() for their own dependencies
 _instances: dict[str, Any] = {}
-_overrides: dict[str, Any] = {}
 
 
 def project_id() -> str:
@@ -31,16 +29,26 @@ def _firestore_client():
     return firestore.Client(project=project_id())
 
 
+def uow():
+    """A new unit of work on Firestore, publishing through Pub/Sub and arming deadline timers after
+    its commit (cheap: the clients behind it are built once per instance)."""
+    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+
+    return FirestoreUnitOfWork(get("firestore"), get("publisher"), get("timers"))
+
+
+def reader():
+    """A unit of work for reads only (GET functions): it publishes nothing, arms nothing, and refuses to
+    commit a write."""
+    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+
+    return FirestoreUnitOfWork(get("firestore"), read_only=True)
+
+
 def _store():
     from shared.adapters.firestore import FirestoreStore
 
     return FirestoreStore(get("firestore"))
-
-
-def _idempotency():
-    from shared.adapters.firestore import FirestoreIdempotencyStore
-
-    return FirestoreIdempotencyStore(get("firestore"))
 
 
 def _publisher():
@@ -83,7 +91,7 @@ def _account_requests():
 def _account_deadlines():
     """D7 hooks into the deadline service (start on request, stop on creation)."""
     from shared.service.accounts import DeadlineHooks
-    from shared.service import deadlines
+    from shared.service import legacy_deadlines as deadlines
 
     def start(request):
         deadlines.start_deadline("D7", request.request_id, tenant_id=request.tenant, territory=request.territory,
@@ -132,7 +140,7 @@ def _timers():
     if not queue or not url:
         return None
     from shared.adapters.cloud_tasks import CloudTasksQueue, emulator_client
-    from shared.service.deadlines import Timers
+    from shared.ports import Timers
 
     host = os.environ.get("PASSERELLE_TASKS_EMULATOR_HOST")
     if host:
@@ -193,7 +201,6 @@ _FACTORIES = {
     "blobs": _blobs,
     "firestore": _firestore_client,
     "store": _store,
-    "idempotency": _idempotency,
     "publisher": _publisher,
     "authenticator": _authenticator,
     "identity_admin": _identity_admin,
@@ -213,8 +220,6 @@ _FACTORIES = {
 
 
 def get(name: str) -> Any:
-    if name in _overrides:
-        return _overrides[name]
     instance = _instances.get(name)
     if instance is None:
         with _lock:
@@ -227,9 +232,6 @@ def get(name: str) -> Any:
 def store():
     return get("store")
 
-
-def idempotency():
-    return get("idempotency")
 
 
 def publisher():
@@ -250,18 +252,6 @@ def deadline_store():
 
 def timers():
     return get("timers")
-
-
-@contextmanager
-def override(**replacements: Any):
-    """Swap adapters for a test (e.g. a publisher that fails after the commit)."""
-    saved = dict(_overrides)
-    _overrides.update(replacements)
-    try:
-        yield
-    finally:
-        _overrides.clear()
-        _overrides.update(saved)
 
 
 def documents():

@@ -39,7 +39,7 @@ from shared.domain.deadlines import DeadlineState
 from shared.domain.documents import AttachFields, DocumentRecord, RegisterUpload, RequestUpload
 from shared.domain.identity import AccountRequest, CreateAccount, RequestAccount, Right, Role
 from shared.domain.messages import (
-    EventType, ExecutionReport, IssueOrder, ManagerDecision, MessageRef, Reply, ReplyStatus,
+    EventType, ReportExecution, IssueOrder, ChangeOrderState, MessageRef, Reply, ReplyStatus,
 )
 from shared.domain.incidents import DEFAULT_LIMIT as INCIDENT_DEFAULT_LIMIT
 from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
@@ -51,7 +51,7 @@ from shared.domain.order_list import Cursor, OrderList
 from shared.domain.order_list import summary as order_summary
 from shared.domain.order_moves import NextMove, next_moves
 from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState, next_states
-from shared.domain.penalties import PenaltyDecisionRequest, PenaltyEntry, Statement
+from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.quotes import (
     DecideQuote, Quote, QuoteDecided, QuoteExpired, QuoteRequested, RequestQuote, SubmitQuote,
 )
@@ -114,7 +114,7 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
     "frame_mission": (("beneficiary",), Right.NEEDS_WRITE),
     "replace_professional": (("beneficiary", "operator"),
                              {"beneficiary": Right.NEEDS_WRITE, "operator": Right.PROFESSIONALS_WRITE}),
-    # contracts, billing accounts and quotes (issue 5, docs/exchange-perimeter.md)
+    # contracts, billing accounts and quotes (A2 exchange perimeter, docs/exchange-perimeter.md)
     "upsert_contract": (("manager",), Right.CONTRACTS_WRITE),
     "upsert_billing_account": (("manager",), Right.CONTRACTS_WRITE),
     "import_catalogue": (("manager",), Right.CONTRACTS_WRITE),
@@ -435,7 +435,7 @@ class ExportRequested(BaseModel):
     job_id: str
 
 
-# --- issue 5: contracts, billing accounts, quotes; incidents (B9) -------------------------------
+# --- A2 exchange perimeter: contracts, billing accounts, quotes; incidents (B9) -------------------------------
 
 
 class ContractSaved(UpsertContract):
@@ -666,8 +666,8 @@ class IncidentList(BaseModel):
 # name → (model, JSON Schema mode). Validation: the platform receives it; serialization: it sends it.
 SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]]] = {
     "IssueOrder": (IssueOrder, "validation"),
-    "ExecutionReport": (ExecutionReport, "validation"),
-    "ManagerDecision": (ManagerDecision, "validation"),
+    "ExecutionReport": (ReportExecution, "validation"),
+    "ManagerDecision": (ChangeOrderState, "validation"),
     "Order": (Order, "serialization"),
     "OrderStateChanged": (OrderStateChanged, "serialization"),
     "OrderView": (OrderView, "serialization"),
@@ -696,7 +696,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "PublishHalfYearReport": (PublishHalfYearReport, "validation"),
     "HalfYearReportPublished": (HalfYearReportPublished, "serialization"),
     # penalties
-    "PenaltyDecisionRequest": (PenaltyDecisionRequest, "validation"),
+    "PenaltyDecisionRequest": (DecidePenalty, "validation"),
     "PenaltyEntry": (PenaltyEntry, "serialization"),
     "Statement": (Statement, "serialization"),
     # accounts and reversibility
@@ -706,7 +706,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "AccountCreated": (AccountCreated, "serialization"),
     "ExportJob": (ExportJob, "serialization"),
     "ExportRequested": (ExportRequested, "serialization"),
-    # contracts, billing accounts, quotes (issue 5); incidents (B9)
+    # contracts, billing accounts, quotes (A2 exchange perimeter); incidents (B9)
     "UpsertContract": (UpsertContract, "validation"),
     "ContractSaved": (ContractSaved, "serialization"),
     "ContractChanged": (ContractChanged, "serialization"),
@@ -942,7 +942,7 @@ class _Story:
         self.orders: dict[str, Order] = {"issued": self.issued}
         order = self.issued
         for name, ce_id, publish_time, body in REPORTS:
-            report = ExecutionReport.model_validate_json(json.dumps(body))
+            report = ReportExecution.model_validate_json(json.dumps(body))
             received = _utc(publish_time)
             now = received + dt.timedelta(milliseconds=180)
             errors = order.check(report, Actor.CONTRACTOR, now)
@@ -969,13 +969,13 @@ class _Story:
                     "report": report.model_dump(mode="json", exclude_none=True),
                 })
         self.completed = order
-        decision = ManagerDecision.model_validate_json(json.dumps(DECISIONS["received"]))
+        decision = ChangeOrderState.model_validate_json(json.dumps(DECISIONS["received"]))
         self.decided_at = _utc("2026-03-05T13:30:01.447000Z")
         self.received = order.apply(decision.as_change(), Actor.MANAGER, self.decided_at)
         self.decision = decision
 
     @staticmethod
-    def _reply(report: ExecutionReport, ref: MessageRef, received: dt.datetime, order: Order,
+    def _reply(report: ReportExecution, ref: MessageRef, received: dt.datetime, order: Order,
                errors: list[ErrorDetail]) -> Reply:
         timeliness = measure(report.occurred_at, received)
         return Reply(status=ReplyStatus.REJECTED if errors else ReplyStatus.ACCEPTED, in_reply_to=ref,
@@ -1050,7 +1050,7 @@ def _problem(status: int, errors: list[ErrorDetail], cid: str, *, instance: str 
              reply: Reply | None = None) -> dict[str, Any]:
     """A problem+json body exactly as shared/edge/http.py writes it."""
     extra = {"reply": _json(reply)} if reply is not None else None
-    return edge_http._problem_answer(edge_http.Problem(status, errors, extra=extra), cid, instance).body
+    return edge_http._problem_answer(edge_http.HttpProblem(status, errors, extra=extra), cid, instance).body
 
 
 def _rejected(errors: list[ErrorDetail], cid: str, reply: Reply | None = None) -> dict[str, Any]:
@@ -1164,19 +1164,20 @@ class _SourcingStory:
 
     def __init__(self) -> None:
         from shared.domain.sourcing.process import (
-            Deadline, Milestone, NeedStatus, Proposal, ProposalStatus, Replacement, ReplacementReason,
+            RecordedDeadline, Milestone, NeedStatus, Proposal, ProposalStatus, Replacement, ReplacementReason,
             notice_period,
         )
         from shared.service.sourcing import services
-        from shared.service.sourcing.calendar import add_working_days
+        from shared.domain.workdays import add_working_days
 
         self.beneficiary = Beneficiary.model_validate_json(json.dumps(BENEFICIARY))
         self.professional = Professional.model_validate_json(json.dumps(PROFESSIONAL))
         self.replacement_pro = Professional.model_validate_json(json.dumps(REPLACEMENT_PRO))
         self.content = NeedContent.model_validate_json(json.dumps(NEED_CONTENT))
         submitted = _utc("2026-03-09T08:30:00.214000Z")
-        due, calendar = add_working_days(submitted.date(), services.D4_WORKING_DAYS, self.beneficiary.territory)
-        d4 = Deadline(code="D4", started_at=submitted, due=due, unit="working_days", calendar=calendar)
+        territory = self.beneficiary.territory
+        due, calendar = add_working_days(submitted.date(), services.D4_WORKING_DAYS, territory), f"holidays:{territory}"
+        d4 = RecordedDeadline(code="D4", started_at=submitted, due=due, unit="working_days", calendar=calendar)
         self.submitted = NeedRecord(
             need_id=NEED_ID, beneficiary_id=BENEFICIARY_ID, version=1, status=NeedStatus.ACKNOWLEDGED,
             title=self.content.title, submitted_at=submitted, updated_at=submitted, d4=d4,
@@ -1265,7 +1266,7 @@ class _SourcingStory:
         notice = notice_period(self.mission.start_date, self.mission.end_date, request.notified_on)
         replacement = Replacement(
             reason=ReplacementReason.DEPARTURE, requested_at=requested_at,
-            deadline=Deadline(code="D5", started_at=requested_at,
+            deadline=RecordedDeadline(code="D5", started_at=requested_at,
                               due=request.notified_on + dt.timedelta(days=services.D5_CALENDAR_DAYS),
                               unit="calendar_days", calendar="calendar"),
             leaving_professional_id=PRO_ID, departure_date=request.departure_date, planned=True,
@@ -1357,7 +1358,7 @@ class _AccountStory:
         self.weak = ErrorDetail.of("$.password", "WEAK_PASSWORD")
 
 
-# --- issue 5 examples: contracts, billing accounts, quotes; incidents ----------------------------
+# --- A2 exchange perimeter examples: contracts, billing accounts, quotes; incidents ----------------------------
 
 ERASE_PROFESSIONAL: dict[str, Any] = {"professional_id": "pro-0042",
                                       "reason": "Demande d'effacement reçue le 12/03/2026 (article 17 du RGPD)."}
@@ -1396,7 +1397,7 @@ SUBMIT_QUOTE: dict[str, Any] = {
 }
 
 
-class _Issue5Story:
+class _ExchangePerimeterStory:
     """Rhône Habitat's contract with ctr-acme, its billing account, a quote accepted; an incident acknowledged."""
 
     def __init__(self) -> None:
@@ -1405,7 +1406,7 @@ class _Issue5Story:
         from shared.domain import property_tree as pt
         from shared.service import property_tree as tree_service
         from shared.domain.quotes import QuoteAction, QuoteVersion
-        from shared.service import deadlines as dls
+        from shared.service import legacy_deadlines as dls
         from shared.domain.incidents import severity_variant
         from shared.service.incidents import incident_id_for
 
@@ -1647,7 +1648,7 @@ class _ReportStory:
             orders=[rep.OrderFacts(order=order, line_done_at={first: _utc("2026-04-30T15:00:00Z")},
                                    proofs_at=[_utc("2026-05-04T09:00:00Z")])],
             professional_names={PRO_ID: s.professional.name})
-        period = rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+        period = rep.ReportPeriod(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
         now = _utc("2026-07-01T04:00:00Z")
         beneficiary = rep.beneficiary_report(facts, period, now)
         body = rep.purchasing_body_report([facts], period, PRICE_SCHEDULE, now)
@@ -1679,7 +1680,7 @@ class _Platform:
         self.sourcing = _SourcingStory()
         self.penalties = _PenaltyStory()
         self.accounts = _AccountStory()
-        self.issue5 = _Issue5Story()
+        self.exchange = _ExchangePerimeterStory()
         self.reports = _ReportStory(self.sourcing)
 
 
@@ -1702,7 +1703,7 @@ def _jsonl(*bodies: dict[str, Any]) -> str:
 
 def _web_examples(p: _Platform) -> dict[str, list[Any]]:
     """The web application's reads, computed by their service from this story's documents."""
-    quote = {k: v for k, v in p.issue5.quotes["submitted"].items() if k != "current_version"}
+    quote = {k: v for k, v in p.exchange.quotes["submitted"].items() if k != "current_version"}
     contract = {k: v for k, v in UPSERT_CONTRACT.items() if k in ("contract_id", "contractor_id", "status", "starts_on",
                                                                    "ends_on", "lots", "perimeter")}
     return contracts_web.examples(quote, contract, _json(p.accounts.request), _json(p.sourcing.submitted),
@@ -1711,7 +1712,7 @@ def _web_examples(p: _Platform) -> dict[str, list[Any]]:
 
 
 def platform_examples(p: _Platform) -> dict[str, list[Any]]:
-    s, pen, acc, i5 = p.sourcing, p.penalties, p.accounts, p.issue5
+    s, pen, acc, xp = p.sourcing, p.penalties, p.accounts, p.exchange
     return {
         "Beneficiary": [BENEFICIARY],
         "Professional": [PROFESSIONAL, {k: v for k, v in REPLACEMENT_PRO.items() if k != "siret"}],
@@ -1745,39 +1746,39 @@ def platform_examples(p: _Platform) -> dict[str, list[Any]]:
         "ExportJob": [EXPORT_PENDING, EXPORT_RUNNING, EXPORT_COMPLETED],
         "ExportRequested": [{"job_id": EXPORT_JOB_ID}],
         "UpsertContract": [UPSERT_CONTRACT, {k: v for k, v in UPSERT_CONTRACT.items() if k != "penalty_terms"}],
-        "ContractSaved": [i5.contract_saved, i5.contract_updated],
-        "ContractChanged": [i5.contract_changed],
+        "ContractSaved": [xp.contract_saved, xp.contract_updated],
+        "ContractChanged": [xp.contract_changed],
         "UpsertBillingAccount": [UPSERT_BILLING_ACCOUNT],
-        "BillingAccountSaved": [i5.billing_saved],
-        "BillingAccountChanged": [i5.billing_changed],
+        "BillingAccountSaved": [xp.billing_saved],
+        "BillingAccountChanged": [xp.billing_changed],
         "RequestQuote": [REQUEST_QUOTE],
         "SubmitQuote": [SUBMIT_QUOTE],
-        "DecideQuote": [i5.decide, i5.refuse, i5.withdraw],
-        "QuoteView": list(i5.quotes.values()),
-        "ReportIncident": [i5.report],
-        "AcknowledgeIncident": [i5.acknowledge],
-        "IncidentView": [i5.incident_reported, i5.incident_acknowledged, i5.incident_resolved],
-        "ResolveIncident": [i5.resolve],
-        "IncidentList": [i5.incident_list],
-        "QuoteExpired": [i5.quote_expired],
-        "QuoteRequested": [i5.quote_requested],
-        "QuoteDecided": list(i5.quote_decided.values()),
+        "DecideQuote": [xp.decide, xp.refuse, xp.withdraw],
+        "QuoteView": list(xp.quotes.values()),
+        "ReportIncident": [xp.report],
+        "AcknowledgeIncident": [xp.acknowledge],
+        "IncidentView": [xp.incident_reported, xp.incident_acknowledged, xp.incident_resolved],
+        "ResolveIncident": [xp.resolve],
+        "IncidentList": [xp.incident_list],
+        "QuoteExpired": [xp.quote_expired],
+        "QuoteRequested": [xp.quote_requested],
+        "QuoteDecided": list(xp.quote_decided.values()),
         "EraseProfessional": [ERASE_PROFESSIONAL],
         "ProfessionalErased": [PROFESSIONAL_ERASED, {**PROFESSIONAL_ERASED, "status": "already_erased"}],
-        "CataloguePublished": [i5.catalogue_published],
-        "OrderLinesAdded": [i5.lines_added],
-        "ImportCatalogue": [i5.import_catalogue],
-        "CatalogueImported": [i5.catalogue_imported],
-        "CatalogueView": [i5.catalogue_view],
-        "ImportPropertyTree": [i5.tree_body],
-        "PropertyTreeImported": [i5.tree_imported, i5.tree_unchanged],
-        "PropertyCoverage": [i5.coverage],
-        "AttachFields": [i5.attach_fields],
-        "RegisterUpload": [i5.register_upload],
-        "RequestUpload": [i5.request_upload],
-        "DocumentStored": [i5.document_stored],
-        "UploadTicket": [i5.upload_ticket],
-        "DocumentList": [i5.document_list],
+        "CataloguePublished": [xp.catalogue_published],
+        "OrderLinesAdded": [xp.lines_added],
+        "ImportCatalogue": [xp.import_catalogue],
+        "CatalogueImported": [xp.catalogue_imported],
+        "CatalogueView": [xp.catalogue_view],
+        "ImportPropertyTree": [xp.tree_body],
+        "PropertyTreeImported": [xp.tree_imported, xp.tree_unchanged],
+        "PropertyCoverage": [xp.coverage],
+        "AttachFields": [xp.attach_fields],
+        "RegisterUpload": [xp.register_upload],
+        "RequestUpload": [xp.request_upload],
+        "DocumentStored": [xp.document_stored],
+        "UploadTicket": [xp.upload_ticket],
+        "DocumentList": [xp.document_list],
         "OrderList": [_Story().order_list()],
     }
 
@@ -1811,6 +1812,17 @@ def components_schemas(names: list[str]) -> tuple[dict[str, dict[str, Any]], dic
     """
     wanted = [(SCHEMAS[name][0], SCHEMAS[name][1]) for name in names]
     key_map, top = models_json_schema(wanted, ref_template="#/components/schemas/{model}")
+    # A command class named in the imperative keeps its wire name (its title) as component name.
+    renamed = {model.__name__: model.model_config["title"] for model, _ in wanted
+               if model.model_config.get("title") not in (None, model.__name__)}
+    if renamed:
+        text = json.dumps({"top": top, "keys": {repr(k): v for k, v in key_map.items()}})
+        for old, new in renamed.items():
+            text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+        loaded = json.loads(text)
+        top = loaded["top"]
+        top["$defs"] = {renamed.get(k, k): v for k, v in top.get("$defs", {}).items()}
+        key_map = {k: loaded["keys"][repr(k)] for k in key_map}
     refs = {name: key_map[(SCHEMAS[name][0], SCHEMAS[name][1])]["$ref"] for name in names}
     schemas = top.get("$defs", {})
     for name, ref in refs.items():
@@ -1993,13 +2005,13 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
             "200": _json_response("Decision recorded; the entry as it is now.", refs["PenaltyEntry"],
                                   {"waived": ("Entry waived, with its decision", _json(pen.entry))}, _REPLAYED),
             **post_errors("decide_penalty", extra={
-                "400": {"malformed_json": _rejected(_malformed(PenaltyDecisionRequest), cid0)},
+                "400": {"malformed_json": _rejected(_malformed(DecidePenalty), cid0)},
                 "422": {
                     "penalty_not_found": _rejected([ErrorDetail.of("$.entry_id", "PENALTY_NOT_FOUND",
                                                                    entry_id="d2-ctr-acme-ac-2026-017-d00009")], cid0),
                     "decision_not_allowed": _rejected([ErrorDetail.of(
                         "$.action", "PENALTY_DECISION_NOT_ALLOWED", action="uphold", status_label="due")], cid1),
-                    "invalid_action": _rejected(_errors_of(PenaltyDecisionRequest, {**pen.decision, "action": "cancel",
+                    "invalid_action": _rejected(_errors_of(DecidePenalty, {**pen.decision, "action": "cancel",
                                                                                     "reason": ""}), cid1),
                 },
             }, descriptions={
@@ -2143,7 +2155,7 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     }, "get", operation_id="export_space_status")
 
     _sourcing_operations(p, refs, path_item, post_errors)
-    _issue5_operations(p, refs, path_item, post_errors)
+    _exchange_perimeter_operations(p, refs, path_item, post_errors)
     _catalogue_operations(p, refs, path_item, post_errors)
     _property_tree_operations(p, refs, path_item, post_errors)
     _reads_and_closures_operations(p, refs, path_item, post_errors)
@@ -2152,11 +2164,11 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     _document_operations(p, refs, path_item, post_errors)
 
 
-def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
+def _exchange_perimeter_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
     """Contracts and billing accounts (A2.1, A2.2), quotes (A2.4, A2.5, B16), incidents (B9)."""
     from shared.domain import catalogue as cat
 
-    i5 = p.issue5
+    xp = p.exchange
     cid0, cid1, _ = CORRELATION_IDS
 
     # upsert_contract -------------------------------------------------------------------------
@@ -2178,15 +2190,15 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
                               {k: v for k, v in UPSERT_CONTRACT.items() if k != "penalty_terms"})}),
         "responses": {
             "201": _json_response("Contract created (version 1) and published to the contractor.",
-                                  refs["ContractSaved"], {"created": ("Created", i5.contract_saved)}, _REPLAYED),
+                                  refs["ContractSaved"], {"created": ("Created", xp.contract_saved)}, _REPLAYED),
             "200": _json_response("Contract updated (a new version, published), or unchanged (`changed: false`).",
-                                  refs["ContractSaved"], {"updated": ("Suspended: version 2", i5.contract_updated),
+                                  refs["ContractSaved"], {"updated": ("Suspended: version 2", xp.contract_updated),
                                                           "unchanged": ("Same content again", {
-                                                              **i5.contract_saved, "changed": False})}, _REPLAYED),
+                                                              **xp.contract_saved, "changed": False})}, _REPLAYED),
             **post_errors("upsert_contract", extra={
                 "400": {"malformed_json": _rejected(_malformed(UpsertContract), cid0)},
                 "422": {
-                    "invalid_contract": _rejected(i5.contract_invalid, cid0),
+                    "invalid_contract": _rejected(xp.contract_invalid, cid0),
                     "unknown_contractor": _rejected([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND",
                                                                     contractor_id="ctr-inconnu")], cid1),
                     "contractor_changed": _rejected([ErrorDetail.of("$.contractor_id", "CONTRACTOR_CHANGED")], cid1),
@@ -2210,14 +2222,14 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
                                                                           UPSERT_BILLING_ACCOUNT)}),
         "responses": {
             "201": _json_response("Billing account created and published.", refs["BillingAccountSaved"],
-                                  {"created": ("Created", i5.billing_saved)}, _REPLAYED),
+                                  {"created": ("Created", xp.billing_saved)}, _REPLAYED),
             "200": _json_response("Updated (new version) or unchanged (`changed: false`).", refs["BillingAccountSaved"],
-                                  {"unchanged": ("Same content again", {**i5.billing_saved, "changed": False})},
+                                  {"unchanged": ("Same content again", {**xp.billing_saved, "changed": False})},
                                   _REPLAYED),
             **post_errors("upsert_billing_account", extra={
                 "400": {"malformed_json": _rejected(_malformed(UpsertBillingAccount), cid0)},
                 "422": {
-                    "invalid_address": _rejected(i5.billing_invalid, cid0),
+                    "invalid_address": _rejected(xp.billing_invalid, cid0),
                     "unknown_contract": _rejected([ErrorDetail.of("$.contract_ids[0]", "CONTRACT_NOT_FOUND",
                                                                   contract_id="AC-2025-999")], cid1),
                 },
@@ -2242,9 +2254,9 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
                                                                      "order_id": ORDER_ID})}),
         "responses": {
             "201": _json_response("Quote requested; D3 running.", refs["QuoteView"],
-                                  {"requested": ("Requested", i5.quotes["requested"])}, _REPLAYED),
+                                  {"requested": ("Requested", xp.quotes["requested"])}, _REPLAYED),
             "200": _json_response("The same request was already recorded: nothing changed.", refs["QuoteView"],
-                                  {"already_known": ("Same request again", i5.quotes["requested"])}, _REPLAYED),
+                                  {"already_known": ("Same request again", xp.quotes["requested"])}, _REPLAYED),
             **post_errors("request_quote", extra={
                 "400": {"malformed_json": _rejected(_malformed(RequestQuote), cid0)},
                 "404": {"order_not_found": _rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
@@ -2289,7 +2301,7 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
                                                                       SUBMIT_QUOTE)}),
         "responses": {
             "200": _json_response("Version recorded.", refs["QuoteView"],
-                                  {"submitted": ("Version 1 submitted", i5.quotes["submitted"])}, _REPLAYED),
+                                  {"submitted": ("Version 1 submitted", xp.quotes["submitted"])}, _REPLAYED),
             **post_errors("submit_quote", extra={
                 "400": {"malformed_json": _rejected(_malformed(SubmitQuote), cid0)},
                 "404": {"quote_not_found": _rejected([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND",
@@ -2298,7 +2310,7 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
                     "off_catalogue": _rejected(cat.line_errors(catalogue, SUBMIT_QUOTE["lines"]), cid0),
                     "validity_past": _rejected([ErrorDetail.of("$.valid_until", "OUT_OF_RANGE",
                                                                detail="la date de validité est passée")], cid1),
-                    "already_decided": _rejected(i5.quote_illegal, cid1),
+                    "already_decided": _rejected(xp.quote_illegal, cid1),
                 },
             }, descriptions={
                 "400": _IDEM_400, "404": "No such quote for this manager and contractor.", "409": _IDEM_409,
@@ -2318,19 +2330,19 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
             "(QUOTE_EXPIRED)."),
         "tags": ["manager", "contractor"], "parameters": _POST_PARAMS,
         "requestBody": _post_body(refs["DecideQuote"], {
-            "accept": ("Manager accepts", i5.decide), "refuse": ("Manager refuses, with a reason", i5.refuse),
-            "withdraw": ("Contractor withdraws", i5.withdraw)}),
+            "accept": ("Manager accepts", xp.decide), "refuse": ("Manager refuses, with a reason", xp.refuse),
+            "withdraw": ("Contractor withdraws", xp.withdraw)}),
         "responses": {
             "200": _json_response("Decision applied; the quote as it is now.", refs["QuoteView"],
-                                  {"accepted": ("Accepted: order BC-2026-0150 issued", i5.quotes["accepted"])},
+                                  {"accepted": ("Accepted: order BC-2026-0150 issued", xp.quotes["accepted"])},
                                   _REPLAYED),
             **post_errors("decide_quote", extra={
                 "400": {"malformed_json": _rejected(_malformed(DecideQuote), cid0)},
                 "404": {"quote_not_found": _rejected([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND",
                                                                      quote_id="DEV-2026-9999")], cid0)},
                 "422": {
-                    "illegal_transition": _rejected(i5.quote_illegal, cid0),
-                    "not_for_contractor": _rejected(i5.quote_not_for_actor, cid1),
+                    "illegal_transition": _rejected(xp.quote_illegal, cid0),
+                    "not_for_contractor": _rejected(xp.quote_not_for_actor, cid1),
                     "reason_required": _rejected([ErrorDetail.of("$.reason", "REQUIRED")], cid1),
                     "expired": _rejected([ErrorDetail.of("$.quote_id", "QUOTE_EXPIRED", quote_id=QUOTE_ID,
                                                          valid_until="2026-04-30")], cid1),
@@ -2353,13 +2365,13 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
             "same key gives the same incident. See docs/penalties.md, \"Incidents\"."),
         "tags": ["manager", "contractor", "beneficiary"], "parameters": _POST_PARAMS,
         "requestBody": _post_body(refs["ReportIncident"], {"connector_down": ("Severity 2, about an order",
-                                                                              i5.report)}),
+                                                                              xp.report)}),
         "responses": {
             "201": _json_response("Incident recorded; D8 running.", refs["IncidentView"],
-                                  {"reported": ("Reported, due within the hour", i5.incident_reported)}, _REPLAYED),
+                                  {"reported": ("Reported, due within the hour", xp.incident_reported)}, _REPLAYED),
             **post_errors("report_incident", extra={
                 "400": {"malformed_json": _rejected(_malformed(ReportIncident), cid0)},
-                "422": {"invalid_incident": _rejected(i5.incident_invalid, cid0)},
+                "422": {"invalid_incident": _rejected(xp.incident_invalid, cid0)},
             }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
                              "422": "The body breaks the schema, or " + _IDEM_422}),
         },
@@ -2372,17 +2384,17 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
             "The operator acknowledges an incident, optionally with a note: D8 stops, met or missed. "
             "Acknowledging again changes nothing."),
         "tags": ["operator"], "parameters": _POST_PARAMS,
-        "requestBody": _post_body(refs["AcknowledgeIncident"], {"with_note": ("With a note", i5.acknowledge)}),
+        "requestBody": _post_body(refs["AcknowledgeIncident"], {"with_note": ("With a note", xp.acknowledge)}),
         "responses": {
             "200": _json_response("Acknowledged (or already acknowledged).", refs["IncidentView"],
-                                  {"acknowledged": ("Acknowledged in 29 minutes: D8 met", i5.incident_acknowledged)},
+                                  {"acknowledged": ("Acknowledged in 29 minutes: D8 met", xp.incident_acknowledged)},
                                   _REPLAYED),
             **post_errors("acknowledge_incident", extra={
                 "400": {"malformed_json": _rejected(_malformed(AcknowledgeIncident), cid0)},
                 "404": {"incident_not_found": _rejected([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_FOUND",
                                                                         incident_id="inc-000000000000000000000000")],
                                                         cid0)},
-                "422": {"invalid_note": _rejected(_errors_of(AcknowledgeIncident, {**i5.acknowledge, "note": ""}),
+                "422": {"invalid_note": _rejected(_errors_of(AcknowledgeIncident, {**xp.acknowledge, "note": ""}),
                                                   cid0)},
             }, descriptions={"400": _IDEM_400, "404": "No such incident.", "409": _IDEM_409,
                              "422": "The body breaks the schema, or " + _IDEM_422}),
@@ -2392,7 +2404,7 @@ def _issue5_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_
 
 def _reads_and_closures_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
     """get_quote, resolve_incident, list_incidents and erase_professional."""
-    i5 = p.issue5
+    xp = p.exchange
     cid0, cid1, _ = CORRELATION_IDS
 
     # get_quote -------------------------------------------------------------------------------
@@ -2417,7 +2429,7 @@ def _reads_and_closures_operations(p: _Platform, refs: dict[str, str], path_item
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": _json_response("The quote as it is now.", refs["QuoteView"],
-                                  {"submitted": ("Version 1 submitted", i5.quotes["submitted"])}),
+                                  {"submitted": ("Version 1 submitted", xp.quotes["submitted"])}),
             **get_errors,
         },
     }, "get")
@@ -2430,17 +2442,17 @@ def _reads_and_closures_operations(p: _Platform, refs: dict[str, str], path_item
             "and was stopped by the acknowledgement: resolving stops nothing. Resolving again changes nothing (the "
             "first resolution stands); an incident not yet acknowledged must be acknowledged first."),
         "tags": ["operator"], "parameters": _POST_PARAMS,
-        "requestBody": _post_body(refs["ResolveIncident"], {"resolved": ("With its resolution", i5.resolve)}),
+        "requestBody": _post_body(refs["ResolveIncident"], {"resolved": ("With its resolution", xp.resolve)}),
         "responses": {
             "200": _json_response("Resolved (or already resolved).", refs["IncidentView"],
-                                  {"resolved": ("Resolved; D8 was met", i5.incident_resolved)}, _REPLAYED),
+                                  {"resolved": ("Resolved; D8 was met", xp.incident_resolved)}, _REPLAYED),
             **post_errors("resolve_incident", extra={
                 "400": {"malformed_json": _rejected(_malformed(ResolveIncident), cid0)},
                 "404": {"incident_not_found": _rejected([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_FOUND",
                                                                         incident_id="inc-000000000000000000000000")],
                                                         cid0)},
-                "422": {"not_acknowledged": _rejected(i5.incident_not_acknowledged, cid1),
-                        "no_resolution": _rejected(_errors_of(ResolveIncident, {**i5.resolve, "resolution": ""}),
+                "422": {"not_acknowledged": _rejected(xp.incident_not_acknowledged, cid1),
+                        "no_resolution": _rejected(_errors_of(ResolveIncident, {**xp.resolve, "resolution": ""}),
                                                    cid0)},
             }, descriptions={"400": _IDEM_400, "404": "No such incident.", "409": _IDEM_409,
                              "422": "The body breaks the schema, the incident is not acknowledged yet, or "
@@ -2474,7 +2486,7 @@ def _reads_and_closures_operations(p: _Platform, refs: dict[str, str], path_item
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": _json_response("One page of incidents, newest first.", refs["IncidentList"],
-                                  {"one": ("One resolved incident", i5.incident_list)}),
+                                  {"one": ("One resolved incident", xp.incident_list)}),
             **list_errors,
         },
     }, "get")
@@ -2514,15 +2526,15 @@ PROPERTY_TREE_MAX_BYTES = 32 * 1024 * 1024
 
 def _catalogue_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
     """The versioned catalogue (bordereau de prix, A14): import (JSON or French CSV) and read."""
-    i5 = p.issue5
+    xp = p.exchange
     cid0, cid1, _ = CORRELATION_IDS
-    body = _post_body(refs["ImportCatalogue"], {"json": ("Version 3: three items", i5.import_catalogue)})
+    body = _post_body(refs["ImportCatalogue"], {"json": ("Version 3: three items", xp.import_catalogue)})
     body["content"]["text/csv"] = {
         "schema": {"type": "string", "description": (
             "French CSV: header code;label;unit;unit_price;vat_rate, `;` separator, decimal comma (unit_price in "
             "euros, VAT rate 0, 2,1, 5,5, 10 or 20), UTF-8 with or without BOM. The contract and dates come in the "
             "query: ?contract_id=&valid_from=&reviewed_on=.")},
-        "examples": {"csv": {"summary": "The same three items as CSV", "value": i5.catalogue_csv}}}
+        "examples": {"csv": {"summary": "The same three items as CSV", "value": xp.catalogue_csv}}}
     path_item("import_catalogue", {
         "summary": "Import a new version of a contract's catalogue",
         "description": (
@@ -2539,11 +2551,11 @@ def _catalogue_operations(p: _Platform, refs: dict[str, str], path_item: Any, po
         "requestBody": body,
         "responses": {
             "201": _json_response("Version created and published.", refs["CatalogueImported"],
-                                  {"created": ("Version 3, three items", i5.catalogue_imported)}, _REPLAYED),
+                                  {"created": ("Version 3, three items", xp.catalogue_imported)}, _REPLAYED),
             **post_errors("import_catalogue", extra={
                 "400": {"malformed_json": _rejected(_malformed(ImportCatalogue), cid0)},
                 "422": {
-                    "bad_rows": _rejected(i5.catalogue_csv_errors, cid0),
+                    "bad_rows": _rejected(xp.catalogue_csv_errors, cid0),
                     "query_missing": _rejected([ErrorDetail.of("query.contract_id", "REQUIRED"), ErrorDetail.of(
                         "query.valid_from", "REQUIRED", detail="date AAAA-MM-JJ attendue")], cid1),
                     "not_after_latest": _rejected([ErrorDetail.of(
@@ -2584,7 +2596,7 @@ def _catalogue_operations(p: _Platform, refs: dict[str, str], path_item: Any, po
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": _json_response("The catalogue's versions and the one in force.", refs["CatalogueView"],
-                                  {"in_force": ("Version 3 in force", i5.catalogue_view)}),
+                                  {"in_force": ("Version 3 in force", xp.catalogue_view)}),
             **get_errors,
         },
     }, "get")
@@ -2592,15 +2604,15 @@ def _catalogue_operations(p: _Platform, refs: dict[str, str], path_item: Any, po
 
 def _property_tree_operations(p: _Platform, refs: dict[str, str], path_item: Any, post_errors: Any) -> None:
     """The manager's property tree (patrimoine, A7): import (JSON or French CSV) and coverage."""
-    i5 = p.issue5
+    xp = p.exchange
     cid0, cid1, _ = CORRELATION_IDS
     body = _post_body(refs["ImportPropertyTree"], {"json": ("A site, a building, a staircase, a dwelling and the "
-                                                            "boiler room", i5.tree_body)})
+                                                            "boiler room", xp.tree_body)})
     body["content"]["text/csv"] = {
         "schema": {"type": "string", "description": (
             "French CSV: header node_id;kind;parent_id;label[;commune], `;` separator, UTF-8 with or without BOM; "
             "an empty parent_id is a root. kind: site, building, staircase, dwelling or equipment.")},
-        "examples": {"csv": {"summary": "The same five nodes as CSV", "value": i5.tree_csv}}}
+        "examples": {"csv": {"summary": "The same five nodes as CSV", "value": xp.tree_csv}}}
     path_item("import_property_tree", {
         "summary": "Import (add to or update) the property tree",
         "description": (
@@ -2612,12 +2624,12 @@ def _property_tree_operations(p: _Platform, refs: dict[str, str], path_item: Any
         "tags": ["manager"], "parameters": _POST_PARAMS, "requestBody": body,
         "responses": {
             "201": _json_response("Nodes written.", refs["PropertyTreeImported"],
-                                  {"imported": ("Five new nodes", i5.tree_imported)}, _REPLAYED),
+                                  {"imported": ("Five new nodes", xp.tree_imported)}, _REPLAYED),
             "200": _json_response("Nothing new to write: the file was already imported.", refs["PropertyTreeImported"],
-                                  {"unchanged": ("The same file again", i5.tree_unchanged)}, _REPLAYED),
+                                  {"unchanged": ("The same file again", xp.tree_unchanged)}, _REPLAYED),
             **post_errors("import_property_tree", extra={
                 "400": {"malformed_json": _rejected(_malformed(ImportPropertyTree), cid0)},
-                "422": {"bad_rows": _rejected(i5.tree_errors, cid0)},
+                "422": {"bad_rows": _rejected(xp.tree_errors, cid0)},
             }, descriptions={"400": _IDEM_400, "409": _IDEM_409,
                              "422": "A row breaks the rules (every row reported: field `line <n>.<column>`: unknown "
                                     "kind or column, parent not found or of a kind not allowed, a stored node "
@@ -2636,7 +2648,7 @@ def _property_tree_operations(p: _Platform, refs: dict[str, str], path_item: Any
         "parameters": [{"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": _json_response("The coverage.", refs["PropertyCoverage"],
-                                  {"half": ("Two orphan orders out of four items", i5.coverage)}),
+                                  {"half": ("Two orphan orders out of four items", xp.coverage)}),
             **_common_problems("get_property_coverage", post=False),
         },
     }, "get")
@@ -2646,11 +2658,11 @@ def _document_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     """PDF documents on orders (intervention reports, service-done certificates, invoices)."""
     from shared.domain import documents as docs_domain
 
-    i5 = p.issue5
+    xp = p.exchange
     cid0, cid1, _ = CORRELATION_IDS
     rest_limit, signed_limit = docs_domain.MAX_REST_BYTES, docs_domain.MAX_DOCUMENT_BYTES
     body = _post_body(refs["RegisterUpload"], {"signed_upload": ("Register the file PUT on the signed URL",
-                                                                 i5.register_upload)})
+                                                                 xp.register_upload)})
     body["content"]["multipart/form-data"] = {
         "schema": {"type": "object", "required": ["manager_id", "order_id", "kind", "file"],
                    "description": f"The text fields of AttachFields, and the PDF (at most {rest_limit} bytes) as "
@@ -2662,9 +2674,9 @@ def _document_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
                                            "contentMediaType": "application/pdf"}}},
         "encoding": {"file": {"contentType": "application/pdf"}},
         "examples": {"report": {"summary": "An intervention report (the file part is not shown)",
-                                "value": i5.attach_fields}},
+                                "value": xp.attach_fields}},
     }
-    stored_replayed = {"created": False, **{k: v for k, v in i5.document_stored.items() if k != "created"}}
+    stored_replayed = {"created": False, **{k: v for k, v in xp.document_stored.items() if k != "created"}}
     path_item("store_report", {
         "summary": "Attach a PDF document to an order",
         "description": (
@@ -2675,7 +2687,7 @@ def _document_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
             "PDF; its SHA-256 is its id, so the same file for the same order is stored once (200)."),
         "tags": ["contractor"], "parameters": _POST_PARAMS, "requestBody": body,
         "responses": {
-            "201": _json_response("Stored.", refs["DocumentStored"], {"stored": ("Three-page report", i5.document_stored)},
+            "201": _json_response("Stored.", refs["DocumentStored"], {"stored": ("Three-page report", xp.document_stored)},
                                   _REPLAYED),
             "200": _json_response("This very file was already stored for the order.", refs["DocumentStored"],
                                   {"already_stored": ("Same file again", stored_replayed)}, _REPLAYED),
@@ -2689,12 +2701,12 @@ def _document_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
                                                                       upload_id="0" * 32)], cid1)},
                 "422": {
                     "file_missing": _rejected([ErrorDetail.of("$.file", "DOCUMENT_MISSING")], cid0),
-                    "not_pdf": _rejected(i5.not_pdf, cid1),
+                    "not_pdf": _rejected(xp.not_pdf, cid1),
                     "upload_not_received": _rejected([ErrorDetail.of("$.upload_id", "UPLOAD_NOT_RECEIVED",
-                                                                     upload_id=i5.register_upload["upload_id"])], cid1),
+                                                                     upload_id=xp.register_upload["upload_id"])], cid1),
                     "upload_expired": _rejected([ErrorDetail.of(
-                        "$.upload_id", "UPLOAD_EXPIRED", upload_id=i5.register_upload["upload_id"],
-                        expires_at=i5.upload_ticket["expires_at"])], cid1),
+                        "$.upload_id", "UPLOAD_EXPIRED", upload_id=xp.register_upload["upload_id"],
+                        expires_at=xp.upload_ticket["expires_at"])], cid1),
                 },
             }, descriptions={
                 "400": "Body is not JSON or not valid multipart, or the Idempotency-Key header is missing or invalid.",
@@ -2716,17 +2728,17 @@ def _document_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
             "upload_id}`: the platform checks it then, and deletes it if it is refused."),
         "tags": ["contractor"], "parameters": _POST_PARAMS,
         "requestBody": _post_body(refs["RequestUpload"], {"photos_report": ("An 18 MB report with photos",
-                                                                            i5.request_upload)}),
+                                                                            xp.request_upload)}),
         "responses": {
-            "201": _json_response("Upload ready.", refs["UploadTicket"], {"ticket": ("Signed PUT URL", i5.upload_ticket)},
+            "201": _json_response("Upload ready.", refs["UploadTicket"], {"ticket": ("Signed PUT URL", xp.upload_ticket)},
                                   _REPLAYED),
             **post_errors("request_report_upload", extra={
                 "400": {"malformed_json": _rejected(_malformed(RequestUpload), cid0)},
                 "404": {"order_not_found": _rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
                                                                      order_id="BC-2026-9999")], cid0)},
-                "422": {"too_large": _rejected(i5.too_large, cid0),
+                "422": {"too_large": _rejected(xp.too_large, cid0),
                         "invalid_request": _rejected(_errors_of(RequestUpload, {
-                            **i5.request_upload, "kind": "devis", "filename": "../rapport.pdf"}), cid1)},
+                            **xp.request_upload, "kind": "devis", "filename": "../rapport.pdf"}), cid1)},
             }, descriptions={"400": _IDEM_400, "404": "No such order for this contractor.", "409": _IDEM_409,
                              "422": "The body breaks the schema, the declared size is over the limit, or "
                                     + _IDEM_422}),
@@ -2750,11 +2762,11 @@ def _document_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
         "tags": ["manager", "contractor", "beneficiary"],
         "parameters": [{"$ref": "#/components/parameters/order_id"}, {"$ref": "#/components/parameters/manager_id"},
                        _query("sha256", "Optional: one document, by its SHA-256.",
-                              i5.document_stored["document"]["sha256"]),
+                              xp.document_stored["document"]["sha256"]),
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": _json_response("The documents (an empty list when none).", refs["DocumentList"],
-                                  {"one_report": ("One intervention report", i5.document_list)}),
+                                  {"one_report": ("One intervention report", xp.document_list)}),
             **get_errors,
         },
     }, "get")
@@ -3193,13 +3205,13 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
     # change_order_state --------------------------------------------------------------------
     completed = story.completed
     now = story.decided_at
-    cancel_completed = completed.check(ManagerDecision.model_validate_json(json.dumps(
+    cancel_completed = completed.check(ChangeOrderState.model_validate_json(json.dumps(
         {"order_id": ORDER_ID, "occurred_at": "2026-03-05T14:30:00+01:00", "state": "cancelled",
          "reason": "Intervention jugée inutile."})).as_change(), Actor.MANAGER, now)
-    manager_invoices = completed.check(ManagerDecision.model_validate_json(json.dumps(
+    manager_invoices = completed.check(ChangeOrderState.model_validate_json(json.dumps(
         {"order_id": ORDER_ID, "occurred_at": "2026-03-05T14:30:00+01:00", "state": "invoiced"})).as_change(),
         Actor.MANAGER, now)
-    hold_without_reason = story.orders["scheduled"].check(ManagerDecision.model_validate_json(json.dumps(
+    hold_without_reason = story.orders["scheduled"].check(ChangeOrderState.model_validate_json(json.dumps(
         {"order_id": ORDER_ID, "occurred_at": "2026-03-03T09:15:00+01:00", "state": "on_hold"})).as_change(),
         Actor.MANAGER, now)
     path_item("change_order_state", {
@@ -3220,7 +3232,7 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
                                   {"received": ("Completed order received by the manager", _json(story.received))},
                                   _REPLAYED),
             **post_errors("change_order_state", extra={
-                "400": {"malformed_json": _rejected(_malformed(ManagerDecision), cid0)},
+                "400": {"malformed_json": _rejected(_malformed(ChangeOrderState), cid0)},
                 "404": {"order_not_found": _rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
                                                                      order_id="BC-2026-9999")], cid0)},
                 "422": {"illegal_transition": _rejected(cancel_completed, cid0),
@@ -3303,7 +3315,7 @@ def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
     # submit_execution ----------------------------------------------------------------------
     rejected = story.rest_replies["in_progress_rejected"]
     malformed_reply = Reply(status=ReplyStatus.REJECTED, in_reply_to=rejected.in_reply_to,
-                            received_at=rejected.received_at, errors=_malformed(ExecutionReport))
+                            received_at=rejected.received_at, errors=_malformed(ReportExecution))
     not_found_reply = story.rest_replies["acknowledged"].model_copy(update={
         "status": ReplyStatus.REJECTED, "order_id": "BC-2026-9999", "order_state": None,
         "errors": [ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id="BC-2026-9999")]})
@@ -3565,7 +3577,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
                                        source=f"{platform_source}: the quote's manager.", ce_id=ce_id)
         schemas[key]["properties"]["ce-subject"] = {"type": "string", "pattern": "^quotes/",
                                                     "description": "quotes/<quote_id>."}
-    i5 = _Issue5Story()
+    xp = _ExchangePerimeterStory()
 
     def orders_ce(event_type: EventType, kind: str, parts: tuple[str, ...], time: str, subject: str) -> dict[str, str]:
         return _ce(event_type, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}", f"{kind}-{digest(*parts)[:32]}",
@@ -3644,7 +3656,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             "ContractChangedHeaders", refs["ContractChanged"],
             [("contract_created", "Contract AC-2026-017 created", orders_ce(
                 EventType.CONTRACT_CHANGED, "contracts", (MANAGER_ID, CONTRACT_ID, "1", CONTRACTOR_ID),
-                "2026-02-20T10:15:02.331Z", f"contracts/{CONTRACT_ID}"), i5.contract_changed)],
+                "2026-02-20T10:15:02.331Z", f"contracts/{CONTRACT_ID}"), xp.contract_changed)],
             ordered=False),
         "billingAccountChanged": message(
             "billingAccountChanged", "Billing account created or updated",
@@ -3654,7 +3666,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             "BillingAccountChangedHeaders", refs["BillingAccountChanged"],
             [("billing_account_created", "Billing account CF-LYON-01 created", orders_ce(
                 EventType.BILLING_ACCOUNT_CHANGED, "billing_accounts", (MANAGER_ID, "CF-LYON-01", "1", CONTRACTOR_ID),
-                "2026-02-20T10:15:02.331Z", "billing_accounts/CF-LYON-01"), i5.billing_changed)],
+                "2026-02-20T10:15:02.331Z", "billing_accounts/CF-LYON-01"), xp.billing_changed)],
             ordered=False),
         "cataloguePublished": message(
             "cataloguePublished", "Catalogue version published",
@@ -3664,7 +3676,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             "CataloguePublishedHeaders", refs["CataloguePublished"],
             [("catalogue_v3", "Version 3 of AC-2026-017's catalogue", orders_ce(
                 EventType.CATALOGUE_PUBLISHED, "catalogue", (MANAGER_ID, CONTRACT_ID, "3"),
-                "2026-02-25T13:40:00.118Z", f"contracts/{CONTRACT_ID}/catalogue"), i5.catalogue_published)],
+                "2026-02-25T13:40:00.118Z", f"contracts/{CONTRACT_ID}/catalogue"), xp.catalogue_published)],
             ordered=False),
         "orderLinesAdded": message(
             "orderLinesAdded", "Lines added to an order",
@@ -3674,7 +3686,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             "OrderLinesAddedHeaders", refs["OrderLinesAdded"],
             [("lines_added", "Two lines of DEV-2026-0043 added to BC-2026-0101", orders_ce(
                 EventType.ORDER_LINES_ADDED, "lines", (MANAGER_ID, ORDER_ID, "DEV-2026-0043"),
-                "2026-03-16T09:00:00.412Z", f"orders/{ORDER_ID}"), i5.lines_added)]),
+                "2026-03-16T09:00:00.412Z", f"orders/{ORDER_ID}"), xp.lines_added)]),
         "quoteExpired": message(
             "quoteExpired", "Quote expired",
             "A submitted quote's validity date passed without a decision: the platform expired it (A2.4).",
@@ -3685,7 +3697,7 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             [("quote_expired", "DEV-2026-0042 expired after 30 April", _ce(
                 EventType.QUOTE_EXPIRED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
                 f"quote-expired-{digest(MANAGER_ID, QUOTE_ID)[:32]}", "2026-05-01T03:05:00Z", f"quotes/{QUOTE_ID}"),
-              i5.quote_expired)],
+              xp.quote_expired)],
             ordered=False),
         "quoteRequested": message(
             "quoteRequested", "Quote requested",
@@ -3699,8 +3711,8 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             "QuoteRequestedHeaders", refs["QuoteRequested"],
             [("quote_requested", "DEV-2026-0042 requested, due in 5 working days in the Rhône", _ce(
                 EventType.QUOTE_REQUESTED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
-                i5.quote_requested_message.id, "2026-03-09T08:30:00.214Z", f"quotes/{QUOTE_ID}"),
-              i5.quote_requested)],
+                xp.quote_requested_message.id, "2026-03-09T08:30:00.214Z", f"quotes/{QUOTE_ID}"),
+              xp.quote_requested)],
             ordered=False),
         "quoteDecided": message(
             "quoteDecided", "Quote decided",
@@ -3713,12 +3725,12 @@ def _asyncapi(story: _Story) -> dict[str, Any]:
             "QuoteDecidedHeaders", refs["QuoteDecided"],
             [("quote_accepted", "DEV-2026-0042 accepted: order DEV-2026-0042 created", _ce(
                 EventType.QUOTE_DECIDED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
-                i5.quote_accepted_message.id, "2026-03-16T09:00:00.388Z", f"quotes/{QUOTE_ID}"),
-              i5.quote_decided["accepted"]),
+                xp.quote_accepted_message.id, "2026-03-16T09:00:00.388Z", f"quotes/{QUOTE_ID}"),
+              xp.quote_decided["accepted"]),
              ("quote_refused", "DEV-2026-0042 refused with a reason", _ce(
                  EventType.QUOTE_DECIDED, f"{topology.PLATFORM_SOURCE}/managers/{MANAGER_ID}",
-                 i5.quote_accepted_message.id, "2026-03-16T09:00:00.388Z", f"quotes/{QUOTE_ID}"),
-              i5.quote_decided["refused"])],
+                 xp.quote_accepted_message.id, "2026-03-16T09:00:00.388Z", f"quotes/{QUOTE_ID}"),
+              xp.quote_decided["refused"])],
             ordered=False),
         "quoteSubmitted": message(
             "quoteSubmitted", "Quote submitted",

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import json
 import logging
 import sys
-import uuid
 
-correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="")
+from shared.context import correlation_id, new_correlation_id  # noqa: F401  (the edges call logs.new_correlation_id)
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
 _SEVERITY = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARNING", "ERROR": "ERROR", "CRITICAL": "CRITICAL"}
@@ -47,10 +45,3 @@ def configure(level: int = logging.INFO) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     _configured = True
-
-
-def new_correlation_id(candidate: str | None = None) -> str:
-    """Adopt the caller's id when it is sane, else make one; bind it to this request."""
-    value = candidate if candidate and len(candidate) <= 128 and candidate.isprintable() else uuid.uuid4().hex
-    correlation_id.set(value)
-    return value

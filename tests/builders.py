@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.domain.messages import EventType
 from shared.domain.orders import Order, OrderState
-from shared.service.inbound import InboundMessage
+from shared.ports import InboundMessage
 
 MANAGER = "mgr-test"
 CONTRACTOR = "ctr-test"

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from shared.ports import ConcurrencyConflict, Versioned
-from tests.fakes import InMemoryStore
+from tests.fakes import InMemoryStore, RecordingTaskQueue  # noqa: F401
 
 
 class InMemoryDeadlineStore(InMemoryStore):
@@ -44,21 +44,3 @@ class InMemoryDeadlineStore(InMemoryStore):
 
     def ledger(self, deadline_id: str) -> list:
         return sorted((e for e, _ in self.penalties.values() if e.deadline_id == deadline_id), key=lambda e: e.day)
-
-
-class RecordingTaskQueue:
-    """Remembers scheduled tasks; a name already used is refused like Cloud Tasks does."""
-
-    def __init__(self):
-        self.tasks: dict[str, dict[str, Any]] = {}
-        self.cancelled: list[str] = []
-
-    def schedule(self, name: str, url: str, payload: dict[str, Any], schedule_time: dt.datetime) -> bool:
-        if name in self.tasks:
-            return False
-        self.tasks[name] = {"url": url, "payload": payload, "schedule_time": schedule_time}
-        return True
-
-    def cancel(self, name: str) -> bool:
-        self.cancelled.append(name)
-        return name in self.tasks

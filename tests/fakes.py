@@ -187,3 +187,226 @@ class InMemoryDocuments:
         self.commits += 1
         for w in writes:
             self.data[w.path] = copy.deepcopy(w.data)
+
+
+# --- the unit of work in memory -----------------------------------------------------------------
+
+from shared.ports import Document, Query, UnitOfWork  # noqa: E402
+from shared.ports.unit_of_work import SERVER_TIME  # noqa: E402
+import threading  # noqa: E402
+
+
+class InMemoryDatabase:
+    """Documents by path with versions, committed atomically under Firestore's preconditions.
+
+    ``crash_after``: that many commits succeed, the next one raises (an instance dying mid-job);
+    ``before_commit``: a concurrent writer, run once just before the next commit."""
+
+    def __init__(self, crash_after: int | None = None):
+        self.docs: dict[str, tuple[dict[str, Any], int]] = {}
+        self.commits = 0
+        self.crash_after = crash_after
+        self.before_commit = None
+        self._versions = itertools.count(1)
+        self._lock = threading.RLock()
+        self._last_time = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+    def data(self, path: str) -> dict[str, Any] | None:
+        found = self.docs.get(path)
+        return copy.deepcopy(found[0]) if found else None
+
+    def seed(self, path: str, data: dict[str, Any]) -> None:
+        self.docs[path] = (copy.deepcopy(data), next(self._versions))
+
+    def under(self, collection: str) -> dict[str, dict[str, Any]]:
+        """The documents directly in ``collection``, by path."""
+        depth = collection.count("/") + 1
+        return {p: copy.deepcopy(d) for p, (d, _) in self.docs.items()
+                if p.startswith(collection + "/") and p.count("/") == depth}
+
+    def apply(self, writes) -> None:
+        if self.before_commit is not None:
+            self.before_commit, hook = None, self.before_commit
+            hook()
+        with self._lock:
+            if self.crash_after is not None and self.commits >= self.crash_after:
+                raise ConnectionError("the instance died")
+            for w in writes:
+                found = self.docs.get(w.path)
+                if w.kind == "create" and found is not None:
+                    raise ConcurrencyConflict(f"exists: {w.path}")
+                if w.kind in ("update", "delete") and w.version is not None and (found is None or found[1] != w.version):
+                    raise ConcurrencyConflict(f"changed: {w.path}")
+                if w.kind == "update" and found is None:
+                    raise ConcurrencyConflict(f"gone: {w.path}")
+            now = max(dt.datetime.now(dt.UTC), self._last_time + dt.timedelta(microseconds=1))
+            self._last_time = now
+            for w in writes:
+                data = {k: (now if v is SERVER_TIME else v) for k, v in (w.data or {}).items()}
+                if w.kind == "delete":
+                    self.docs.pop(w.path, None)
+                elif w.kind == "update":
+                    self.docs[w.path] = ({**self.docs[w.path][0], **copy.deepcopy(data)}, next(self._versions))
+                else:
+                    self.docs[w.path] = (copy.deepcopy(data), next(self._versions))
+            self.commits += 1
+
+    def query(self, q: Query) -> list[Document]:
+        def in_scope(path: str) -> bool:
+            parent = path.rsplit("/", 1)[0]
+            return parent.rsplit("/", 1)[-1] == q.collection if q.group else parent == q.collection
+
+        rows = [Document(p, copy.deepcopy(d), v) for p, (d, v) in self.docs.items() if in_scope(p)]
+        for name, op, value in q.where:
+            rows = [r for r in rows if _matches(r, name, op, value)]
+        for name, _ in q.order_by:
+            if name != "__name__":
+                rows = [r for r in rows if name in r.data]
+        for name, direction in reversed(q.order_by):
+            rows.sort(key=lambda r, n=name: _sort_value(_field(r, n)), reverse=direction == "desc")
+        if q.start_after is not None:
+            def after(r: Document) -> bool:
+                for (name, direction), cursor in zip(q.order_by, q.start_after):
+                    a, b = _sort_value(_field(r, name)), _sort_value(cursor)
+                    if a != b:
+                        return a > b if direction == "asc" else a < b
+                return False
+            rows = [r for r in rows if after(r)]
+        return rows[: q.limit] if q.limit is not None else rows
+
+
+def _field(doc: Document, name: str) -> Any:
+    if name == "__name__":
+        return doc.path
+    value: Any = doc.data
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _sort_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return (1, value.timestamp())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value)
+    return (2, str(value))
+
+
+def _matches(doc: Document, name: str, op: str, value: Any) -> bool:
+    if name != "__name__" and "." not in name and name not in doc.data:
+        return False
+    v = _field(doc, name)
+    if op == "==":
+        return v == value
+    if op == "!=":
+        return v != value
+    if op == "in":
+        return v in value
+    if op == "not-in":
+        return v not in value
+    if op == "array_contains":
+        return isinstance(v, list) and value in v
+    if op == "array_contains_any":
+        return isinstance(v, list) and any(x in v for x in value)
+    if v is None:
+        return False
+    a, b = _sort_value(v), _sort_value(value)
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """The unit of work of shared/ports over an InMemoryDatabase: same buffering, preconditions,
+    audit records, outbox and timers as Firestore's, by construction."""
+
+    def __init__(self, db: InMemoryDatabase | None = None, publisher=None, timers=None):
+        super().__init__(publisher, timers)
+        self.db = db if db is not None else InMemoryDatabase()
+
+    def _fetch(self, paths):
+        return {p: Document(p, copy.deepcopy(self.db.docs[p][0]), self.db.docs[p][1]) for p in paths if p in self.db.docs}
+
+    def _run_query(self, query):
+        return self.db.query(query)
+
+    def _count(self, query):
+        return len(self.db.query(query))
+
+    def _apply(self, writes):
+        self.db.apply(writes)
+
+    def fork(self):
+        return InMemoryUnitOfWork(self.db, self.publisher, self.timers)
+
+    # test conveniences
+    def outbox(self, status: str | None = None) -> list[OutboxMessage]:
+        return sorted((OutboxMessage.from_document(p.rsplit("/", 1)[1], d) for p, d in self.db.under("outbox").items()
+                       if status is None or d.get("status") == status), key=lambda m: m.created_at)
+
+
+class RecordingTaskQueue:
+    """Remembers scheduled tasks; a name already used is refused like Cloud Tasks does."""
+
+    def __init__(self):
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.cancelled: list[str] = []
+
+    def schedule(self, name: str, url: str, payload: dict[str, Any], schedule_time: dt.datetime) -> bool:
+        if name in self.tasks:
+            return False
+        self.tasks[name] = {"url": url, "payload": payload, "schedule_time": schedule_time}
+        return True
+
+    def cancel(self, name: str) -> bool:
+        self.cancelled.append(name)
+        return name in self.tasks
+
+
+class World:
+    """The platform in memory for unit tests: one database, a fixed clock, a recording publisher and
+    task queue; ``uow()`` is a fresh unit of work on them, as ``shared.bootstrap.uow()`` in production."""
+
+    def __init__(self, now: dt.datetime | str = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)):
+        from shared.ports import Timers
+
+        self.db = InMemoryDatabase()
+        self.clock = FixedClock(now)
+        self.publisher = RecordingPublisher()
+        self.queue = RecordingTaskQueue()
+        self.timers = Timers(self.queue, "http://accrue_penalties")
+
+    def uow(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.db, self.publisher, self.timers)
+
+    def seed(self, path: str, data: dict[str, Any]) -> None:
+        self.db.seed(path, data)
+
+    def seed_order(self, order: Order) -> None:
+        from shared.service.orders import order_doc, order_path
+
+        self.seed(order_path(order.manager_id, order.order_id), {**order_doc(order), "updated_at": self.clock.now()})
+
+    def seed_contractor(self, contractor_id: str, managers: tuple[str, ...], name: str = "Test") -> None:
+        self.seed(f"contractors/{contractor_id}", {"name": name, "managers": list(managers)})
+
+    def order(self, manager_id: str, order_id: str) -> Order | None:
+        from shared.service.orders import load_order
+
+        return load_order(self.uow(), manager_id, order_id)
+
+    def events(self, manager_id: str, order_id: str) -> dict[str, dict[str, Any]]:
+        return {p.rsplit("/", 1)[1]: d for p, d in self.db.under(f"managers/{manager_id}/orders/{order_id}/events").items()}
+
+    def outbox(self, status: str | None = None) -> list[OutboxMessage]:
+        return self.uow().outbox(status)
+
+    def deadlines(self, tenant_id: str) -> dict[str, Any]:
+        from shared.service.deadlines import deadline_from
+
+        return {p.rsplit("/", 1)[1]: deadline_from(d) for p, d in self.db.under(f"managers/{tenant_id}/deadlines").items()}
+
+    def ledger(self, tenant_id: str, deadline_id: str | None = None) -> list:
+        from shared.service.deadlines import entry_from
+
+        entries = [entry_from(d) for d in self.db.under(f"managers/{tenant_id}/penalties").values()]
+        return sorted((e for e in entries if deadline_id is None or e.deadline_id == deadline_id),
+                      key=lambda e: (e.deadline_id, e.day))

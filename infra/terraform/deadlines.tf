@@ -7,15 +7,11 @@ resource "google_service_account" "tasks_invoker" {
   display_name = "Passerelle deadline timers"
   description  = "OIDC identity of the deadline timer tasks and of the sweep job (invokes accrue_penalties)."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
-# The functions enqueue tasks that carry this account's OIDC token: they must act as it.
-resource "google_service_account_iam_member" "fn_runtime_act_as_tasks_invoker" {
-  service_account_id = google_service_account.tasks_invoker.name
-  role               = "roles/iam.serviceAccountUser"
-  member             = google_service_account.fn_runtime.member
-}
+# The functions that arm timers enqueue tasks carrying this account's OIDC token: they act as
+# it ("tasks-invoker:roles/iam.serviceAccountUser" grants of iam.tf).
 
 resource "google_cloud_scheduler_job" "deadline_sweep" {
   name        = "deadline-sweep"
@@ -45,7 +41,7 @@ resource "google_cloud_scheduler_job" "deadline_sweep" {
   }
 
   depends_on = [
-    google_project_service.enabled,
+    time_sleep.apis_ready,
     google_cloud_run_service_iam_member.invoker,
   ]
 }

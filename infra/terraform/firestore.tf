@@ -10,7 +10,7 @@ resource "google_firestore_database" "default" {
   delete_protection_state           = "DELETE_PROTECTION_ENABLED"
   deletion_policy                   = "ABANDON"
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 # relay_outbox reads pending events oldest first:

@@ -9,361 +9,310 @@
 locals {
   functions = {
     request_account = {
-      description   = "Manager or beneficiary -> platform: request a user account (B5, D7)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager or beneficiary -> platform: request a user account (B5, D7)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-timers"
     }
     manage_account = {
-      description   = "Operator -> platform: create an account and set its role, tenant and rights."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Operator -> platform: create an account and set its role, tenant and rights."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-accounts"
     }
     report_incident = {
-      description   = "Manager, contractor, beneficiary or purchasing body -> platform: report an incident (B9); starts D8."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager, contractor, beneficiary or purchasing body -> platform: report an incident (B9); starts D8."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-timers"
     }
     acknowledge_incident = {
-      description   = "Operator -> platform: first response to an incident; stops D8."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Operator -> platform: first response to an incident; stops D8."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-timers"
     }
     resolve_incident = {
-      description   = "Operator -> platform: record how an acknowledged incident was resolved (B9)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Operator -> platform: record how an acknowledged incident was resolved (B9)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     list_incidents = {
-      description   = "Reporter (its own) or operator (all) -> platform: incidents with their state and D8 status."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Reporter (its own) or operator (all) -> platform: incidents with their state and D8 status."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     receive_order = {
-      description   = "ERP -> platform: receive a work order (manager)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "ERP -> platform: receive a work order (manager)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     change_order_state = {
-      description   = "ERP -> platform: change the state of a work order (manager)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "ERP -> platform: change the state of a work order (manager)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     get_order = {
-      description   = "ERP -> platform: read a work order (manager or contractor)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "ERP -> platform: read a work order (manager or contractor)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     submit_execution = {
-      description   = "Contractor ERP -> platform: submit an execution report over HTTP."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Contractor ERP -> platform: submit an execution report over HTTP."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     publish_execution = {
-      description   = "Pub/Sub push (execution-<contractor>-push) -> platform: ingest an execution message."
-      ingress       = "ALLOW_INTERNAL_ONLY"
-      invoker       = "serviceAccount:${google_service_account.pubsub_push.email}"
-      timeout       = 60
-      max_instances = 20
+      description = "Pub/Sub push (execution-<contractor>-push) -> platform: ingest an execution message."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.pubsub_push.email}"
+      identity    = "fn-executions"
     }
     register_beneficiary = {
-      description   = "Operator -> platform: register or update a beneficiary (sourcing)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Operator -> platform: register or update a beneficiary (sourcing)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     upsert_professional = {
-      description   = "Operator -> platform: create or update one professional of the pool."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Operator -> platform: create or update one professional of the pool."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     import_professionals = {
-      description   = "Operator -> platform: professionals in bulk (JSON Lines), per-line errors."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Operator -> platform: professionals in bulk (JSON Lines), per-line errors."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-files"
     }
     submit_need = {
-      description   = "Beneficiary -> platform: submit a need (search request); D4 starts."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Beneficiary -> platform: submit a need (search request); D4 starts."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     score_candidates = {
-      description   = "Pub/Sub push (needs-submitted-push) -> platform: explainable ranking of the pool."
-      ingress       = "ALLOW_INTERNAL_ONLY"
-      invoker       = "serviceAccount:${google_service_account.pubsub_push.email}"
-      timeout       = 300
-      max_instances = 10
+      description = "Pub/Sub push (needs-submitted-push) -> platform: explainable ranking of the pool."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.pubsub_push.email}"
+      identity    = "fn-files"
     }
     propose_professionals = {
-      description   = "Operator -> platform: propose ranked professionals for a need version."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Operator -> platform: propose ranked professionals for a need version."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-timers"
     }
     decide_proposal = {
-      description   = "Beneficiary -> platform: accept, abandon, or refuse and relaunch."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Beneficiary -> platform: accept, abandon, or refuse and relaunch."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     get_sourcing = {
-      description   = "Beneficiary/operator -> platform: need, mission and pool statistics views."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Beneficiary/operator -> platform: need, mission and pool statistics views."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-files"
     }
     frame_mission = {
-      description   = "Beneficiary -> platform: conflict declaration, mission framing and its order."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Beneficiary -> platform: conflict declaration, mission framing and its order."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish"
     }
     replace_professional = {
-      description   = "Beneficiary/operator -> platform: replacement request and proposal (B12)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Beneficiary/operator -> platform: replacement request and proposal (B12)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-timers"
     }
     erase_professional = {
-      description   = "Operator -> platform: anonymise a professional on request (GDPR)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 2
+      description = "Operator -> platform: anonymise a professional on request (GDPR)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     export_space = {
-      description   = "Manager or beneficiary -> platform: export all of its data (A8)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager or beneficiary -> platform: export all of its data (A8)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-export-request"
     }
     store_report = {
-      description   = "Contractor -> platform: attach a PDF (report, service fait, invoice) to an order, multipart or signed-upload reference."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 120
-      max_instances = 20
+      description = "Contractor -> platform: attach a PDF (report, service fait, invoice) to an order, multipart or signed-upload reference."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-files"
     }
     request_report_upload = {
-      description   = "Contractor -> platform: a V4 signed URL to upload a large PDF."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 10
+      description = "Contractor -> platform: a V4 signed URL to upload a large PDF."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-upload-urls"
     }
     get_documents = {
-      description   = "Manager or contractor -> platform: an order's PDF documents with short-lived signed download URLs."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Manager or contractor -> platform: an order's PDF documents with short-lived signed download URLs."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-download-urls"
     }
     upsert_contract = {
-      description   = "Manager -> platform: create or update a contract; delivered to the contractor's orders topic."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager -> platform: create or update a contract; delivered to the contractor's orders topic."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     upsert_billing_account = {
-      description   = "Manager -> platform: create or update a billing account; delivered to its contracts' contractors."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager -> platform: create or update a billing account; delivered to its contracts' contractors."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish"
     }
     import_catalogue = {
-      description   = "Manager -> platform: a new version of a contract's service-code catalogue (CSV or JSON)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 120
-      max_instances = 5
+      description = "Manager -> platform: a new version of a contract's service-code catalogue (CSV or JSON)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish"
     }
     get_catalogue = {
-      description   = "Manager or contractor -> platform: catalogue versions, the one in force, the six-month review flag."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 10
+      description = "Manager or contractor -> platform: catalogue versions, the one in force, the six-month review flag."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     import_property_tree = {
-      description   = "Manager -> platform: import or update the property tree (CSV or JSON), resumable batched job."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 900
-      max_instances = 5
+      description = "Manager -> platform: import or update the property tree (CSV or JSON), resumable batched job."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     get_property_coverage = {
-      description   = "Manager -> platform: % of orders and documents attached to a node of its property tree, orphans."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 120
-      max_instances = 5
+      description = "Manager -> platform: % of orders and documents attached to a node of its property tree, orphans."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     request_quote = {
-      description   = "Manager -> platform: request a quote (or a supplementary one on an order); starts D3."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager -> platform: request a quote (or a supplementary one on an order); starts D3."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     submit_quote = {
-      description   = "Contractor -> platform: submit or revise a quote, lines checked against the catalogue; stops D3."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Contractor -> platform: submit or revise a quote, lines checked against the catalogue; stops D3."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-timers"
     }
     decide_quote = {
-      description   = "Manager accepts (order created or completed) or refuses a quote; contractor withdraws it."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager accepts (order created or completed) or refuses a quote; contractor withdraws it."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     get_quote = {
-      description   = "Manager or contractor -> platform: one quote with its versions and state."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 10
+      description = "Manager or contractor -> platform: one quote with its versions and state."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     list_quotes = {
-      description   = "Manager (its space) or contractor (across managers) -> platform: the quotes, newest first (web application)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager (its space) or contractor (across managers) -> platform: the quotes, newest first (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     list_contracts = {
-      description   = "Manager or contractor -> platform: its contracts and their catalogue versions (web application)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager or contractor -> platform: its contracts and their catalogue versions (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     list_account_requests = {
-      description   = "Operator -> platform: account requests with the time left on D7 (web application)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Operator -> platform: account requests with the time left on D7 (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     list_needs = {
-      description   = "Beneficiary (its own) or operator (waiting for proposals) -> platform: needs (web application)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Beneficiary (its own) or operator (waiting for proposals) -> platform: needs (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     get_professional = {
-      description   = "Beneficiary (from its results) or operator -> platform: one professional's full record (B4)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Beneficiary (from its results) or operator -> platform: one professional's full record (B4)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     expire_quotes = {
-      description   = "Cloud Scheduler -> platform: expire submitted quotes past their validity date, tell each contractor."
-      ingress       = "ALLOW_INTERNAL_ONLY"
-      invoker       = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      timeout       = 300
-      max_instances = 1
+      description = "Cloud Scheduler -> platform: expire submitted quotes past their validity date, tell each contractor."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      identity    = "fn-data-publish"
     }
     run_export = {
-      description   = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
-      ingress       = "ALLOW_INTERNAL_ONLY"
-      invoker       = "serviceAccount:${google_service_account.pubsub_push.email}"
-      timeout       = 540
-      max_instances = 2
+      description = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.pubsub_push.email}"
+      identity    = "fn-files"
     }
     seal_audit = {
-      description   = "Cloud Scheduler -> platform: chain new audit records by hash (B15)."
-      ingress       = "ALLOW_INTERNAL_ONLY"
-      invoker       = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      timeout       = 120
-      max_instances = 1
+      description = "Cloud Scheduler -> platform: chain new audit records by hash (B15)."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      identity    = "fn-data"
     }
     relay_outbox = {
-      description   = "Cloud Scheduler -> platform: publish pending outbox events to Pub/Sub."
-      ingress       = "ALLOW_INTERNAL_ONLY"
-      invoker       = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      timeout       = 60
-      max_instances = 1
+      description = "Cloud Scheduler -> platform: publish pending outbox events to Pub/Sub."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      identity    = "fn-data-publish-timers"
     }
     accrue_penalties = {
-      description   = "Cloud Tasks (deadline timers) and Cloud Scheduler (hourly sweep) -> platform: missed deadlines and the penalty ledger."
-      ingress       = "ALLOW_INTERNAL_ONLY"
-      invoker       = "serviceAccount:${google_service_account.tasks_invoker.email}"
-      timeout       = 300
-      max_instances = 10
+      description = "Cloud Tasks (deadline timers) and Cloud Scheduler (hourly sweep) -> platform: missed deadlines and the penalty ledger."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.tasks_invoker.email}"
+      identity    = "fn-data-publish-timers"
     }
     decide_penalty = {
-      description   = "Manager -> platform: waive, dispute or uphold a penalty entry."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager -> platform: waive, dispute or uphold a penalty entry."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
     }
     list_orders = {
-      description   = "Manager, contractor or web app -> platform: list orders by last activity, with state, progress and late flags (A11)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 20
+      description = "Manager, contractor or web app -> platform: list orders by last activity, with state, progress and late flags (A11)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     get_penalty_statement = {
-      description   = "Manager or contractor -> platform: monthly penalty statement (JSON or French CSV)."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 60
-      max_instances = 5
+      description = "Manager or contractor -> platform: monthly penalty statement (JSON or French CSV)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
     }
     get_report = {
-      description   = "Beneficiary, purchasing body or operator -> platform: B6 and B17 reports (JSON or French CSV), stored half-year reports."
-      ingress       = "ALLOW_ALL"
-      invoker       = "allUsers"
-      timeout       = 120
-      max_instances = 5
+      description = "Beneficiary, purchasing body or operator -> platform: B6 and B17 reports (JSON or French CSV), stored half-year reports."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-download-urls"
     }
     publish_half_year_report = {
-      description   = "Cloud Scheduler -> platform: the purchasing body's report of the half-year just ended (B17), stored once."
-      ingress       = "ALLOW_INTERNAL_ONLY"
-      invoker       = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      timeout       = 540
-      max_instances = 1
+      description = "Cloud Scheduler -> platform: the purchasing body's report of the half-year just ended (B17), stored once."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      identity    = "fn-report-writer"
     }
   }
 
@@ -377,19 +326,84 @@ locals {
     # the URL they call (2nd gen functions keep their cloudfunctions.net URL).
     PASSERELLE_TASKS_QUEUE   = google_cloud_tasks_queue.deadlines.id
     PASSERELLE_TASKS_INVOKER = google_service_account.tasks_invoker.email
-    PASSERELLE_ACCRUE_URL    = "https://${var.region}-${var.project_id}.cloudfunctions.net/accrue-penalties"
+    PASSERELLE_ACCRUE_URL    = "${local.functions_base_url}/accrue-penalties"
     # Audiences accepted on Google-signed ID tokens of ERP service accounts (docs/security.md):
     # the public URL of every function.
-    PASSERELLE_AUDIENCES = join(",", [for name in keys(local.functions) : "https://${var.region}-${var.project_id}.cloudfunctions.net/${replace(name, "_", "-")}"])
-    # The web application (docs/web-app.md) is a Firebase Hosting site of the project: its
-    # origins may call the functions (CORS), plus any custom domain in front of it.
-    ALLOWED_ORIGINS = join(",", concat(["https://${var.project_id}.web.app", "https://${var.project_id}.firebaseapp.com"], var.web_allowed_origins))
+    PASSERELLE_AUDIENCES = join(",", [for name in keys(local.functions) : "${local.functions_base_url}/${replace(name, "_", "-")}"])
+    # The web application (docs/web-app.md) is the project's Firebase Hosting site: the browser
+    # origins allowed to call the functions (CORS), local.web_origins (main.tf).
+    ALLOWED_ORIGINS = join(",", local.web_origins)
     # Set by Cloud Functions itself; declared to avoid a permanent diff.
     LOG_EXECUTION_ID = "true"
   }
 }
 
+# Sizing of each function (README, "Function sizing", says why). Memory: ~145 MB per idle
+# function process (bench.ingest), so 512Mi leaves room for 8 concurrent small requests; 1Gi
+# where a request holds a large file or a whole pool (50 MiB signed uploads checked by pypdf,
+# 32 MiB imports, the search index: scoring 100k professionals peaked at ~441 MiB in
+# bench.scoring); 2Gi for run_export, which builds the whole archive in memory. Concurrency
+# above 1 needs a whole vCPU (cpu = "1" everywhere); heavy requests run alone (concurrency 1).
+# Timeouts stay within the ack deadline of their push subscription (pubsub.tf).
+# Minimum instances keep the ERP hot path warm (var.min_instances_enabled); the web app is on Hosting.
+locals {
+  function_sizing = {
+    request_account          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    manage_account           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 4, min_instances = 0, max_instances = 5 }
+    report_incident          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    acknowledge_incident     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    resolve_incident         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_incidents           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    receive_order            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 1, max_instances = 20 }
+    change_order_state       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    get_order                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    submit_execution         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 1, max_instances = 20 }
+    publish_execution        = { memory = "1Gi", cpu = "1", timeout = 60, concurrency = 4, min_instances = 1, max_instances = 20 }
+    list_orders              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    register_beneficiary     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    upsert_professional      = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    import_professionals     = { memory = "1Gi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 5 }
+    submit_need              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    score_candidates         = { memory = "1Gi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 10 }
+    propose_professionals    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    decide_proposal          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    get_sourcing             = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 20 }
+    frame_mission            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    replace_professional     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    erase_professional       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 2 }
+    get_report               = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
+    publish_half_year_report = { memory = "1Gi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 1 }
+    export_space             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    run_export               = { memory = "2Gi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 2 }
+    store_report             = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 20 }
+    request_report_upload    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    get_documents            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    upsert_contract          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    upsert_billing_account   = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    import_catalogue         = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
+    get_catalogue            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    import_property_tree     = { memory = "1Gi", cpu = "1", timeout = 900, concurrency = 1, min_instances = 0, max_instances = 5 }
+    get_property_coverage    = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
+    request_quote            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    submit_quote             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    decide_quote             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_quotes              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_contracts           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_account_requests    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_needs               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_professional         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_quote                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    expire_quotes            = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
+    seal_audit               = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 1, min_instances = 0, max_instances = 1 }
+    relay_outbox             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 1 }
+    accrue_penalties         = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 8, min_instances = 0, max_instances = 10 }
+    decide_penalty           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_penalty_statement    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+  }
+}
+
 resource "google_cloudfunctions2_function" "fn" {
+  #checkov:skip=CKV_GCP_124:ERPs (outside Google Cloud) and browsers call the public functions over the internet; each one verifies the caller's ID token, role, tenant and rights itself. Internal functions are ALLOW_INTERNAL_ONLY (local.functions, tests/unit/test_terraform.py).
   for_each = local.functions
 
   # 2nd gen function names only allow lowercase letters, digits and hyphens.
@@ -411,20 +425,32 @@ resource "google_cloudfunctions2_function" "fn" {
   }
 
   service_config {
-    available_memory               = var.function_memory
-    timeout_seconds                = each.value.timeout
-    min_instance_count             = 0
-    max_instance_count             = each.value.max_instances
-    ingress_settings               = each.value.ingress
-    all_traffic_on_latest_revision = true
-    service_account_email          = google_service_account.fn_runtime.email
-    environment_variables          = local.function_environment
+    available_memory                 = local.function_sizing[each.key].memory
+    available_cpu                    = local.function_sizing[each.key].cpu
+    timeout_seconds                  = local.function_sizing[each.key].timeout
+    max_instance_request_concurrency = local.function_sizing[each.key].concurrency
+    min_instance_count               = var.min_instances_enabled ? local.function_sizing[each.key].min_instances : 0
+    max_instance_count               = local.function_sizing[each.key].max_instances
+    ingress_settings                 = each.value.ingress
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.runtime[each.value.identity].email
+    # functions-framework serves with gunicorn threads: as many as concurrent requests.
+    environment_variables = merge(local.function_environment, {
+      THREADS = tostring(local.function_sizing[each.key].concurrency)
+    })
   }
 
   depends_on = [
-    google_project_service.enabled,
-    google_project_iam_member.fn_build,
+    time_sleep.apis_ready,
+    time_sleep.build_iam_ready,
   ]
+
+  lifecycle {
+    precondition {
+      condition     = contains(keys(local.runtime_identities), each.value.identity) && contains(keys(local.function_sizing), each.key)
+      error_message = "Function ${each.key} needs an identity of local.runtime_identities (iam.tf) and a line in local.function_sizing."
+    }
+  }
 }
 
 # Cloud Run invoker binding of each function: allUsers for ERP-facing

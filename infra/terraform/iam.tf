@@ -1,40 +1,171 @@
 # Service accounts and their permissions.
 
-# --- Function runtime ---------------------------------------------------------
+# --- Function runtime identities ----------------------------------------------------------
+# One service account per set of needs, derived from what the Python code of each function
+# calls (README, "Runtime identities": the table there is checked against this map by
+# tests/unit/test_terraform_iam.py). Each function names its identity in local.functions.
+#
+# A grant is "<scope>:<role>", the scope saying where the role is bound:
+#   project          the project (Firestore, Pub/Sub publish, Firebase Auth admin)
+#   documents-bucket the private documents bucket (PDFs, exports, search index, reports)
+#   deadlines-queue  the Cloud Tasks queue of the deadline timers
+#   tasks-invoker    the tasks-invoker service account (deadlines.tf): the timers carry its
+#                    OIDC token, so whoever enqueues them must act as it
+#   self             the identity itself: iam.serviceAccounts.signBlob for V4 signed URLs
+#                    (Cloud Run holds no private key; IAM Credentials signs)
+# Logs written on stdout need no role on Cloud Run, hence no logging.logWriter.
 
-resource "google_service_account" "fn_runtime" {
-  account_id   = "fn-runtime"
-  display_name = "Passerelle functions runtime"
-  description  = "Identity of every Passerelle Cloud Function at run time."
+locals {
+  runtime_identities = {
+    "fn-data" = {
+      description = "Reads and writes Firestore only."
+      grants      = ["project:roles/datastore.user"]
+    }
+    "fn-data-publish" = {
+      description = "Firestore, and publishes its outbox right after the commit."
+      grants      = ["project:roles/datastore.user", "project:roles/pubsub.publisher"]
+    }
+    "fn-data-timers" = {
+      description = "Firestore, and arms deadline timers (Cloud Tasks)."
+      grants = [
+        "project:roles/datastore.user",
+        "deadlines-queue:roles/cloudtasks.enqueuer",
+        "tasks-invoker:roles/iam.serviceAccountUser",
+      ]
+    }
+    "fn-data-publish-timers" = {
+      description = "Firestore, publishes its outbox and arms deadline timers."
+      grants = [
+        "project:roles/datastore.user",
+        "project:roles/pubsub.publisher",
+        "deadlines-queue:roles/cloudtasks.enqueuer",
+        "tasks-invoker:roles/iam.serviceAccountUser",
+      ]
+    }
+    "fn-accounts" = {
+      description = "manage_account: creates Firebase Auth users and sets their claims; D7 timers."
+      grants = [
+        "project:roles/datastore.user",
+        "project:roles/firebaseauth.admin",
+        "deadlines-queue:roles/cloudtasks.enqueuer",
+        "tasks-invoker:roles/iam.serviceAccountUser",
+      ]
+    }
+    "fn-executions" = {
+      description = "publish_execution: execution messages, their replies and timers, documents registered by reference."
+      grants = [
+        "project:roles/datastore.user",
+        "project:roles/pubsub.publisher",
+        "deadlines-queue:roles/cloudtasks.enqueuer",
+        "tasks-invoker:roles/iam.serviceAccountUser",
+        "documents-bucket:roles/storage.objectUser",
+      ]
+    }
+    "fn-files" = {
+      description = "Reads, writes and deletes objects of the documents bucket (PDFs, export archives, search index); signs nothing."
+      grants      = ["project:roles/datastore.user", "documents-bucket:roles/storage.objectUser"]
+    }
+    "fn-upload-urls" = {
+      description = "request_report_upload: signs V4 PUT URLs of new objects."
+      grants = [
+        "project:roles/datastore.user",
+        "documents-bucket:roles/storage.objectCreator",
+        "self:roles/iam.serviceAccountTokenCreator",
+      ]
+    }
+    "fn-download-urls" = {
+      description = "Signs V4 GET URLs of stored documents and reports."
+      grants = [
+        "project:roles/datastore.user",
+        "documents-bucket:roles/storage.objectViewer",
+        "self:roles/iam.serviceAccountTokenCreator",
+      ]
+    }
+    "fn-export-request" = {
+      description = "export_space: requests an export (publishes exports-requested), signs the archive's GET URL."
+      grants = [
+        "project:roles/datastore.user",
+        "project:roles/pubsub.publisher",
+        "documents-bucket:roles/storage.objectViewer",
+        "self:roles/iam.serviceAccountTokenCreator",
+      ]
+    }
+    "fn-report-writer" = {
+      description = "publish_half_year_report: stores each half-year report once (never overwrites)."
+      grants      = ["project:roles/datastore.user", "documents-bucket:roles/storage.objectCreator"]
+    }
+  }
 
-  depends_on = [google_project_service.enabled]
+  runtime_grant_scopes = ["project", "documents-bucket", "deadlines-queue", "tasks-invoker", "self"]
+
+  # "<identity>/<scope>:<role>" => {identity, scope, role}
+  runtime_grants = merge([
+    for identity, spec in local.runtime_identities : {
+      for grant in spec.grants : "${identity}/${grant}" => {
+        identity = identity
+        scope    = split(":", grant)[0]
+        role     = split(":", grant)[1]
+      }
+    }
+  ]...)
 }
 
-resource "google_project_iam_member" "fn_runtime" {
-  for_each = toset([
-    "roles/datastore.user",
-    "roles/pubsub.publisher",
-    "roles/cloudtasks.enqueuer",
-    "roles/logging.logWriter",
-  ])
+resource "google_service_account" "runtime" {
+  for_each = local.runtime_identities
+
+  account_id   = each.key
+  display_name = "Passerelle functions: ${each.key}"
+  description  = each.value.description
+
+  depends_on = [time_sleep.apis_ready]
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for g in each.value.grants : contains(local.runtime_grant_scopes, split(":", g)[0])])
+      error_message = "Each grant of ${each.key} must be <scope>:<role>, scope one of ${join(", ", local.runtime_grant_scopes)}."
+    }
+  }
+}
+
+resource "google_project_iam_member" "runtime" {
+  for_each = { for key, g in local.runtime_grants : key => g if g.scope == "project" }
 
   project = var.project_id
-  role    = each.key
-  member  = google_service_account.fn_runtime.member
+  role    = each.value.role
+  member  = google_service_account.runtime[each.value.identity].member
 }
 
-resource "google_storage_bucket_iam_member" "fn_runtime_documents" {
+resource "google_storage_bucket_iam_member" "runtime_documents" {
+  for_each = { for key, g in local.runtime_grants : key => g if g.scope == "documents-bucket" }
+
   bucket = google_storage_bucket.documents.name
-  role   = "roles/storage.objectAdmin"
-  member = google_service_account.fn_runtime.member
+  role   = each.value.role
+  member = google_service_account.runtime[each.value.identity].member
 }
 
-# Cloud Tasks requires the enqueuer to "act as" the service account whose OIDC
-# token is attached to the task (the runtime account itself).
-resource "google_service_account_iam_member" "fn_runtime_act_as_itself" {
-  service_account_id = google_service_account.fn_runtime.name
-  role               = "roles/iam.serviceAccountUser"
-  member             = google_service_account.fn_runtime.member
+resource "google_cloud_tasks_queue_iam_member" "runtime_deadlines" {
+  for_each = { for key, g in local.runtime_grants : key => g if g.scope == "deadlines-queue" }
+
+  name     = google_cloud_tasks_queue.deadlines.name
+  location = var.region
+  role     = each.value.role
+  member   = google_service_account.runtime[each.value.identity].member
+}
+
+resource "google_service_account_iam_member" "runtime_tasks_invoker" {
+  for_each = { for key, g in local.runtime_grants : key => g if g.scope == "tasks-invoker" }
+
+  service_account_id = google_service_account.tasks_invoker.name
+  role               = each.value.role
+  member             = google_service_account.runtime[each.value.identity].member
+}
+
+resource "google_service_account_iam_member" "runtime_self" {
+  for_each = { for key, g in local.runtime_grants : key => g if g.scope == "self" }
+
+  service_account_id = google_service_account.runtime[each.value.identity].name
+  role               = each.value.role
+  member             = google_service_account.runtime[each.value.identity].member
 }
 
 # --- Function build -----------------------------------------------------------
@@ -46,7 +177,7 @@ resource "google_service_account" "fn_build" {
   display_name = "Passerelle functions build"
   description  = "Cloud Build identity used to build the Passerelle functions."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 # Roles documented by Google for a user-specified function build account:
@@ -64,14 +195,22 @@ resource "google_project_iam_member" "fn_build" {
   member  = google_service_account.fn_build.member
 }
 
+# IAM changes take up to a couple of minutes to reach every Google service: the first build
+# must not start before its account may write its logs, image and staged source.
+resource "time_sleep" "build_iam_ready" {
+  create_duration = "60s"
+
+  depends_on = [google_project_iam_member.fn_build]
+}
+
 # --- Invokers of internal functions -------------------------------------------
 
 resource "google_service_account" "pubsub_push" {
   account_id   = "pubsub-push"
   display_name = "Passerelle Pub/Sub push"
-  description  = "OIDC identity of the execution-<contractor>-push subscriptions (invokes publish_execution)."
+  description  = "OIDC identity of the push subscriptions (invokes publish_execution, score_candidates, run_export)."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 # The Pub/Sub service agent mints the OIDC tokens of push subscriptions.
@@ -79,22 +218,20 @@ resource "google_service_account_iam_member" "pubsub_agent_token_creator" {
   service_account_id = google_service_account.pubsub_push.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = local.pubsub_service_agent
-
-  depends_on = [google_project_service.enabled]
 }
 
 resource "google_service_account" "scheduler_invoker" {
   account_id   = "scheduler-invoker"
   display_name = "Passerelle scheduler invoker"
-  description  = "OIDC identity of the relay-outbox Cloud Scheduler job (invokes relay_outbox)."
+  description  = "OIDC identity of the Cloud Scheduler jobs of scheduler.tf (relay_outbox, seal_audit, expire_quotes, publish_half_year_report)."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 # --- Contractor ERPs ----------------------------------------------------------
 
-# One identity per contractor ERP. Keys / workload identity federation are
-# provisioned out of band (never stored in the Terraform state).
+# One identity per contractor ERP. Terraform creates no key: an ERP authenticates through
+# workload identity federation (erp_identity.tf) or a key issued out of band (README).
 resource "google_service_account" "erp" {
   for_each = local.contractors
 
@@ -102,5 +239,5 @@ resource "google_service_account" "erp" {
   display_name = "ERP ${each.key}"
   description  = "Contractor ${each.key}: publishes on execution-${each.key}, pulls orders-${each.key}-erp and replies-${each.key}-erp."
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }

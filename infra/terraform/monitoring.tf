@@ -1,5 +1,12 @@
-# Alert ops when messages pile up in any dead-letter subscription.
-# Disabled when var.alert_email is empty.
+# Alerts of the platform. Each one has a runbook entry in README.md ("Runbook"), and its
+# documentation block points there. Alerts exist even when nobody is notified (no alert_email,
+# no notification_channels): incidents still open in the Cloud Monitoring console.
+
+locals {
+  notification_channels = concat(google_monitoring_notification_channel.ops_email[*].id, var.notification_channels)
+
+  runbook = "infra/terraform/README.md, section Runbook"
+}
 
 resource "google_monitoring_notification_channel" "ops_email" {
   count = var.alert_email == "" ? 0 : 1
@@ -10,12 +17,211 @@ resource "google_monitoring_notification_channel" "ops_email" {
     email_address = var.alert_email
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
-resource "google_monitoring_alert_policy" "dead_letters" {
-  count = var.alert_email == "" ? 0 : 1
+# --- Functions answering 5xx ----------------------------------------------------------------
+# One incident per function (Cloud Run service): at least 5 % of its requests failed with a 5xx
+# over 5 minutes, and at least 3 of them (a single failure of a quiet function is not a page).
+# Bad input is answered 4xx by design, so a 5xx is a bug, an outage of a Google service, a
+# timeout or an instance out of memory.
 
+resource "google_monitoring_alert_policy" "function_5xx" {
+  display_name = "Passerelle - function answering 5xx"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "5xx rate >= 5 % (and >= 3 requests) over 5 min, per function"
+
+    condition_prometheus_query_language {
+      query               = <<-EOT
+        (
+          sum by (service_name) (rate(run_googleapis_com:request_count{monitored_resource="cloud_run_revision", response_code_class="5xx"}[5m]))
+          /
+          sum by (service_name) (rate(run_googleapis_com:request_count{monitored_resource="cloud_run_revision"}[5m]))
+        ) >= 0.05
+        and
+        sum by (service_name) (increase(run_googleapis_com:request_count{monitored_resource="cloud_run_revision", response_code_class="5xx"}[5m])) >= 3
+      EOT
+      duration            = "60s"
+      evaluation_interval = "60s"
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: $${metric.label.service_name} answers 5xx"
+    content   = "Function `$${metric.label.service_name}` fails. Runbook: ${local.runbook}, \"Function answering 5xx\"."
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+# --- Outbox not draining ------------------------------------------------------------------
+# relay_outbox logs, on every run, how old the oldest message still pending is
+# (shared/service/outbox.py: "outbox relay", oldest_pending_age_seconds). A command publishes
+# its messages right after its commit, so a message pending for minutes means Pub/Sub refuses
+# them or the relay cannot run.
+
+resource "google_logging_metric" "outbox_oldest_pending_age" {
+  name        = "passerelle_outbox_oldest_pending_age"
+  description = "Age of the oldest pending outbox message seen by each relay_outbox run."
+  filter      = "resource.type=\"cloud_run_revision\" AND jsonPayload.message=\"outbox relay\" AND jsonPayload.oldest_pending_age_seconds>=0"
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "DISTRIBUTION"
+    unit         = "s"
+    display_name = "Passerelle outbox: oldest pending message age"
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.oldest_pending_age_seconds)"
+
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 24
+      growth_factor      = 2
+      scale              = 1
+    }
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+resource "google_monitoring_alert_policy" "outbox_stuck" {
+  display_name = "Passerelle - outbox not draining"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "oldest pending outbox message older than 10 min"
+
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.outbox_oldest_pending_age.name}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 600
+      duration        = "120s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_PERCENTILE_99"
+        cross_series_reducer = "REDUCE_MAX"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  conditions {
+    display_name = "relay_outbox has not run for 15 min"
+
+    condition_absent {
+      filter   = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.outbox_oldest_pending_age.name}\""
+      duration = "900s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_COUNT"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "3600s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: outbox not draining"
+    content   = "Messages to contractors and platform topics wait in the Firestore outbox. Runbook: ${local.runbook}, \"Outbox not draining\"."
+  }
+}
+
+# --- ERP subscriptions ----------------------------------------------------------------------
+# orders-<c>-erp and replies-<c>-erp are pulled by the contractor's ERP: a backlog or an old
+# unacknowledged message means the ERP stopped pulling (or fails on a message and never acks).
+
+resource "google_monitoring_alert_policy" "erp_subscriptions" {
+  display_name = "Passerelle - an ERP is not pulling its messages"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "undelivered messages > ${var.erp_backlog_alert} for 15 min on an *-erp subscription"
+
+    condition_threshold {
+      filter          = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\" AND resource.label.subscription_id = ends_with(\"-erp\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = var.erp_backlog_alert
+      duration        = "900s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_MAX"
+        cross_series_reducer = "REDUCE_MAX"
+        group_by_fields      = ["resource.label.subscription_id"]
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  conditions {
+    display_name = "oldest unacked message older than ${var.erp_oldest_unacked_alert_seconds} s on an *-erp subscription"
+
+    condition_threshold {
+      filter          = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/oldest_unacked_message_age\" AND resource.label.subscription_id = ends_with(\"-erp\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = var.erp_oldest_unacked_alert_seconds
+      duration        = "300s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_MAX"
+        cross_series_reducer = "REDUCE_MAX"
+        group_by_fields      = ["resource.label.subscription_id"]
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: an ERP is not pulling its messages"
+    content   = "A contractor's ERP does not drain its pull subscription. Runbook: ${local.runbook}, \"ERP not pulling\"."
+  }
+}
+
+# --- Dead letters ----------------------------------------------------------------------------
+# Every topic that is delivered (contractor topics and platform topics alike) dead-letters into
+# "<topic>-dead-letter", read through "<topic>-dead-letter-ops" (pubsub.tf): one condition
+# covers them all, one incident per subscription.
+
+resource "google_monitoring_alert_policy" "dead_letters" {
   display_name = "Passerelle - undelivered messages in dead-letter subscriptions"
   combiner     = "OR"
 
@@ -29,8 +235,10 @@ resource "google_monitoring_alert_policy" "dead_letters" {
       duration        = "60s"
 
       aggregations {
-        alignment_period   = "60s"
-        per_series_aligner = "ALIGN_MAX"
+        alignment_period     = "60s"
+        per_series_aligner   = "ALIGN_MAX"
+        cross_series_reducer = "REDUCE_MAX"
+        group_by_fields      = ["resource.label.subscription_id"]
       }
 
       trigger {
@@ -39,7 +247,7 @@ resource "google_monitoring_alert_policy" "dead_letters" {
     }
   }
 
-  notification_channels = [google_monitoring_notification_channel.ops_email[0].id]
+  notification_channels = local.notification_channels
 
   alert_strategy {
     auto_close = "86400s"
@@ -47,6 +255,205 @@ resource "google_monitoring_alert_policy" "dead_letters" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "A message could not be delivered after all retries and was moved to a dead-letter topic. Inspect it with `gcloud pubsub subscriptions pull <topic>-dead-letter-ops --limit=10` (without `--auto-ack`), fix the cause, then republish it to the source topic and acknowledge it."
+    subject   = "Passerelle: messages in a dead-letter subscription"
+    content   = "A message could not be delivered after all retries and was moved to a dead-letter topic. Runbook: ${local.runbook}, \"Dead letters\"."
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+# --- Scheduler jobs ----------------------------------------------------------------------------
+# Cloud Scheduler logs every failed attempt (the function answered non-2xx, timed out, or
+# refused the OIDC token) at ERROR on the job's resource.
+
+resource "google_monitoring_alert_policy" "scheduler_failures" {
+  display_name = "Passerelle - a Cloud Scheduler job failed"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "failed attempt of a scheduler job"
+
+    condition_matched_log {
+      filter = "resource.type=\"cloud_scheduler_job\" AND severity>=ERROR"
+      label_extractors = {
+        job_id = "EXTRACT(resource.labels.job_id)"
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "3600s"
+
+    notification_rate_limit {
+      period = "3600s"
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: scheduler job $${log.extracted_label.job_id} failed"
+    content   = "A Cloud Scheduler job could not run its function. Runbook: ${local.runbook}, \"Scheduler job failed\"."
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+# --- Severity-1 incident without a first response ----------------------------------------------
+# report_incident logs "incident reported" (incident_id, severity) and acknowledge_incident logs
+# "incident acknowledged" (incident_id) (shared/service/incidents.py). D8 gives one hour for the
+# first response to a severity-1 incident: the platform's operator is paged after 30 minutes,
+# and the incident stays open until the acknowledgement is logged.
+
+resource "google_logging_metric" "sev1_incident_reported" {
+  name        = "passerelle_sev1_incident_reported"
+  description = "Severity-1 incidents reported (report_incident), by incident id."
+  # The severity is logged as "severity" (which Cloud Logging may take as the entry's level,
+  # README "Runbook") and, once renamed in the code, as "incident_severity": both are accepted.
+  filter = "resource.type=\"cloud_run_revision\" AND jsonPayload.message=\"incident reported\" AND (jsonPayload.incident_severity=1 OR jsonPayload.severity=1)"
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    display_name = "Passerelle: severity-1 incidents reported"
+
+    labels {
+      key        = "incident_id"
+      value_type = "STRING"
+    }
+  }
+
+  label_extractors = {
+    incident_id = "EXTRACT(jsonPayload.incident_id)"
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+resource "google_logging_metric" "incident_acknowledged" {
+  name        = "passerelle_incident_acknowledged"
+  description = "Incidents acknowledged by the operator (acknowledge_incident), by incident id."
+  filter      = "resource.type=\"cloud_run_revision\" AND jsonPayload.message=\"incident acknowledged\""
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    display_name = "Passerelle: incidents acknowledged"
+
+    labels {
+      key        = "incident_id"
+      value_type = "STRING"
+    }
+  }
+
+  label_extractors = {
+    incident_id = "EXTRACT(jsonPayload.incident_id)"
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+resource "google_monitoring_alert_policy" "sev1_incident_unacknowledged" {
+  display_name = "Passerelle - severity-1 incident unacknowledged after 30 min"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "severity-1 incident reported 30 min to 6 h ago and not acknowledged since"
+
+    # Reported in the window [now - 6h30, now - 30 min], and no acknowledgement since then.
+    condition_prometheus_query_language {
+      query               = <<-EOT
+        (sum by (incident_id) (increase(logging_googleapis_com:user_${google_logging_metric.sev1_incident_reported.name}[360m] offset 30m)) > 0)
+        unless on (incident_id)
+        (sum by (incident_id) (increase(logging_googleapis_com:user_${google_logging_metric.incident_acknowledged.name}[390m])) > 0)
+      EOT
+      duration            = "0s"
+      evaluation_interval = "60s"
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: severity-1 incident $${metric.label.incident_id} unacknowledged for 30 min"
+    content   = "A severity-1 incident has had no first response for 30 minutes; D8 is missed at 1 hour. Runbook: ${local.runbook}, \"Severity-1 incident unacknowledged\"."
+  }
+}
+
+# --- Web app uptime -------------------------------------------------------------------------
+
+resource "google_monitoring_uptime_check_config" "web_app" {
+  display_name = "Passerelle web app"
+  timeout      = "10s"
+  period       = "300s"
+  checker_type = "STATIC_IP_CHECKERS"
+  # At least three regions are required; only EUROPE is near Paris.
+  selected_regions = ["EUROPE", "USA_VIRGINIA", "ASIA_PACIFIC"]
+
+  http_check {
+    path           = "/"
+    port           = 443
+    use_ssl        = true
+    validate_ssl   = true
+    request_method = "GET"
+
+    accepted_response_status_codes {
+      status_class = "STATUS_CLASS_2XX"
+    }
+  }
+
+  monitored_resource {
+    type = "uptime_url"
+    labels = {
+      project_id = var.project_id
+      host       = local.web_host # the Firebase Hosting site (docs/web-app.md)
+    }
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+resource "google_monitoring_alert_policy" "web_app_uptime" {
+  display_name = "Passerelle - web app unreachable"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "uptime check failing from more than one region"
+
+    condition_threshold {
+      filter          = "resource.type = \"uptime_url\" AND metric.type = \"monitoring.googleapis.com/uptime_check/check_passed\" AND metric.label.check_id = \"${google_monitoring_uptime_check_config.web_app.uptime_check_id}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 1
+      duration        = "600s"
+
+      aggregations {
+        alignment_period     = "1200s"
+        per_series_aligner   = "ALIGN_NEXT_OLDER"
+        cross_series_reducer = "REDUCE_COUNT_FALSE"
+        group_by_fields      = ["resource.label.host"]
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: web app unreachable"
+    content   = "GET /web-app/ fails from several regions. Runbook: ${local.runbook}, \"Web app unreachable\"."
   }
 }

@@ -5,12 +5,13 @@ output "function_uris" {
 
 output "web_app_url" {
   description = "Where people without a connector sign in: the Firebase Hosting site, deployed with devtools/hosting.py and firebase deploy (docs/web-app.md)."
-  value       = "https://${var.project_id}.web.app/"
+  value       = "https://${local.web_host}/"
 }
 
 output "web_app_build_command" {
-  description = "Builds the web application's Hosting site for this deployment; then: firebase deploy --only hosting --project <project> --config build/hosting/firebase.json."
-  value       = "python -m devtools.hosting --out build/hosting --functions-base-url https://${var.region}-${var.project_id}.cloudfunctions.net --api-key ${var.firebase_web_api_key}"
+  description = "Builds the web application's Hosting site for this deployment (the browser key of identity.tf inside); then: firebase deploy --only hosting --project <project> --config build/hosting/firebase.json."
+  value       = "python -m devtools.hosting --out build/hosting --functions-base-url ${local.functions_base_url} --api-key ${google_apikeys_key.web.key_string}"
+  sensitive   = true
 }
 
 output "contractor_pubsub" {
@@ -40,9 +41,24 @@ output "tasks_queue_id" {
   value       = google_cloud_tasks_queue.deadlines.id
 }
 
-output "runtime_service_account" {
-  description = "E-mail of the functions' runtime service account (OIDC identity of Cloud Tasks)."
-  value       = google_service_account.fn_runtime.email
+output "runtime_service_accounts" {
+  description = "E-mail of each function's runtime service account, keyed by entry point (README, Runtime identities)."
+  value       = { for name, fn in local.functions : name => google_service_account.runtime[fn.identity].email }
+}
+
+output "tasks_invoker_service_account" {
+  description = "OIDC identity of the deadline timers (Cloud Tasks) and of the deadline sweep."
+  value       = google_service_account.tasks_invoker.email
+}
+
+output "erp_workload_identity_providers" {
+  description = "Full name of each contractor ERP's workload identity provider (gcloud iam workload-identity-pools create-cred-config)."
+  value       = { for c, p in google_iam_workload_identity_pool_provider.erp : c => p.name }
+}
+
+output "log_bucket" {
+  description = "The log bucket in var.region that keeps the platform's logs."
+  value       = google_logging_project_bucket_config.passerelle.id
 }
 
 output "managers" {

@@ -11,6 +11,7 @@
 # --- Topics -------------------------------------------------------------------
 
 resource "google_pubsub_topic" "orders" {
+  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   for_each = local.contractors
 
   name = "orders-${each.key}"
@@ -19,10 +20,11 @@ resource "google_pubsub_topic" "orders" {
     allowed_persistence_regions = [var.region]
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_pubsub_topic" "execution" {
+  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   for_each = local.contractors
 
   name = "execution-${each.key}"
@@ -31,10 +33,11 @@ resource "google_pubsub_topic" "execution" {
     allowed_persistence_regions = [var.region]
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_pubsub_topic" "replies" {
+  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   for_each = local.contractors
 
   name = "replies-${each.key}"
@@ -43,12 +46,13 @@ resource "google_pubsub_topic" "replies" {
     allowed_persistence_regions = [var.region]
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 # --- Dead letters -------------------------------------------------------------
 
 resource "google_pubsub_topic" "dead_letter" {
+  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   for_each = local.source_topic_names
 
   name = "${each.key}-dead-letter"
@@ -57,7 +61,7 @@ resource "google_pubsub_topic" "dead_letter" {
     allowed_persistence_regions = [var.region]
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_pubsub_subscription" "dead_letter_ops" {
@@ -75,11 +79,20 @@ resource "google_pubsub_subscription" "dead_letter_ops" {
   }
 }
 
-# The Pub/Sub service agent forwards undeliverable messages to dead-letter topics.
-resource "google_pubsub_topic_iam_member" "dead_letter_agent_publisher" {
-  for_each = local.source_topic_names
+# The Pub/Sub service agent forwards undeliverable messages to dead-letter topics: it must be
+# a publisher on every dead-letter topic, contractor and platform ones alike (without it,
+# poison messages are redelivered forever and never reach <topic>-dead-letter-ops).
+locals {
+  dead_letter_topics = merge(
+    { for t, topic in google_pubsub_topic.dead_letter : t => topic.name },
+    { for t, topic in google_pubsub_topic.platform_dead_letter : t => topic.name },
+  )
+}
 
-  topic  = google_pubsub_topic.dead_letter[each.key].name
+resource "google_pubsub_topic_iam_member" "dead_letter_agent_publisher" {
+  for_each = local.dead_letter_topics
+
+  topic  = each.value
   role   = "roles/pubsub.publisher"
   member = local.pubsub_service_agent
 }
@@ -190,10 +203,12 @@ locals {
     { for c, s in google_pubsub_subscription.execution_push : "execution-${c}-push" => s.name },
     { for c, s in google_pubsub_subscription.orders_erp : "orders-${c}-erp" => s.name },
     { for c, s in google_pubsub_subscription.replies_erp : "replies-${c}-erp" => s.name },
+    { for t, s in google_pubsub_subscription.platform_push : "${t}-push" => s.name },
   )
 }
 
-# The Pub/Sub service agent must be able to acknowledge the messages it forwards.
+# The Pub/Sub service agent must be able to acknowledge, on the source subscription, the
+# messages it forwards to the dead-letter topic.
 resource "google_pubsub_subscription_iam_member" "dead_letter_agent_subscriber" {
   for_each = local.dead_lettering_subscriptions
 
@@ -246,13 +261,27 @@ locals {
 }
 
 resource "google_pubsub_topic" "platform" {
+  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   for_each = local.platform_push_topics
   name     = each.key
+
+  message_storage_policy {
+    allowed_persistence_regions = [var.region]
+  }
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_pubsub_topic" "platform_dead_letter" {
+  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   for_each = local.platform_push_topics
   name     = "${each.key}-dead-letter"
+
+  message_storage_policy {
+    allowed_persistence_regions = [var.region]
+  }
+
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_pubsub_subscription" "platform_push" {
@@ -285,6 +314,8 @@ resource "google_pubsub_subscription" "platform_push" {
   expiration_policy {
     ttl = ""
   }
+
+  depends_on = [google_pubsub_topic_iam_member.dead_letter_agent_publisher]
 }
 
 resource "google_pubsub_subscription" "platform_dead_letter_ops" {
@@ -292,5 +323,11 @@ resource "google_pubsub_subscription" "platform_dead_letter_ops" {
   name     = "${each.key}-dead-letter-ops"
   topic    = google_pubsub_topic.platform_dead_letter[each.key].id
 
+  ack_deadline_seconds       = 60
   message_retention_duration = local.seven_days
+  retain_acked_messages      = false
+
+  expiration_policy {
+    ttl = ""
+  }
 }

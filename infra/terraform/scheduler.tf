@@ -36,8 +36,9 @@ resource "google_cloud_scheduler_job" "scheduled" {
   schedule    = each.value.schedule
   time_zone   = "Europe/Paris"
 
-  # A missed tick is caught up by the next one.
-  attempt_deadline = "120s"
+  # As long as the function may run (a shorter deadline reports a long run as a failure and
+  # pages ops); a missed tick is caught up by the next one.
+  attempt_deadline = "${local.function_sizing[each.key].timeout}s"
 
   retry_config {
     retry_count = 0
@@ -58,7 +59,7 @@ resource "google_cloud_scheduler_job" "scheduled" {
   }
 
   depends_on = [
-    google_project_service.enabled,
+    time_sleep.apis_ready,
     google_cloud_run_service_iam_member.invoker,
   ]
 }

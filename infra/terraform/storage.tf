@@ -5,6 +5,7 @@ locals {
 }
 
 resource "google_storage_bucket" "sources" {
+  #checkov:skip=CKV_GCP_62:Access is recorded by Cloud Audit Logs (storage DATA_READ and DATA_WRITE, logging.tf) in the europe-west9 log bucket, not by legacy usage logs written to another bucket.
   name     = "${var.project_id}-passerelle-sources"
   location = var.region
 
@@ -26,10 +27,11 @@ resource "google_storage_bucket" "sources" {
     }
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_storage_bucket" "documents" {
+  #checkov:skip=CKV_GCP_62:Access is recorded by Cloud Audit Logs (storage DATA_READ and DATA_WRITE, logging.tf) in the europe-west9 log bucket, not by legacy usage logs written to another bucket.
   name     = "${var.project_id}-passerelle-documents"
   location = var.region
 
@@ -52,7 +54,7 @@ resource "google_storage_bucket" "documents" {
     }
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }
 
 data "archive_file" "source" {
@@ -62,6 +64,7 @@ data "archive_file" "source" {
 
   excludes = [
     ".venv",
+    ".venv-checkov",
     "node_modules",
     ".git",
     "tests",

@@ -1,5 +1,6 @@
 # Cloud Tasks queue used by the functions to schedule deadline checks. Tasks
-# carry an OIDC token of the fn-runtime service account.
+# carry an OIDC token of the tasks-invoker service account (deadlines.tf); the functions
+# that arm timers are enqueuers of this queue only (iam.tf).
 
 resource "google_cloud_tasks_queue" "deadlines" {
   name     = "deadlines"
@@ -17,5 +18,5 @@ resource "google_cloud_tasks_queue" "deadlines" {
     max_doublings = 6
   }
 
-  depends_on = [google_project_service.enabled]
+  depends_on = [time_sleep.apis_ready]
 }

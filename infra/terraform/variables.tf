@@ -48,10 +48,17 @@ variable "source_dir" {
   default     = "../.."
 }
 
-variable "function_memory" {
-  description = "Memory of each function instance (Cloud Functions 2nd gen syntax, e.g. \"256M\", \"512M\", \"1G\")."
+variable "quota_project" {
+  description = "Project billed for the quota of API calls Terraform makes with user credentials (gcloud auth application-default login). Empty: the platform project itself."
   type        = string
-  default     = "256M"
+  default     = ""
+  nullable    = false
+}
+
+variable "min_instances_enabled" {
+  description = "Keep the minimum instances of local.function_sizing warm (web app, ERP hot path). false sets every minimum to 0 (a test project: no idle cost, cold starts instead)."
+  type        = bool
+  default     = true
 }
 
 variable "relay_schedule" {
@@ -61,7 +68,7 @@ variable "relay_schedule" {
 }
 
 variable "alert_email" {
-  description = "E-mail address notified when messages land in a dead-letter subscription. Empty string disables alerting."
+  description = "E-mail address of an ops notification channel created by Terraform. Empty: none is created (use notification_channels)."
   type        = string
   default     = ""
   nullable    = false
@@ -69,6 +76,57 @@ variable "alert_email" {
   validation {
     condition     = var.alert_email == "" || can(regex("^[^@\\s]+@[^@\\s]+$", var.alert_email))
     error_message = "alert_email must be empty or an e-mail address."
+  }
+}
+
+variable "notification_channels" {
+  description = "Existing Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>: e-mail, SMS, PagerDuty, Slack...) notified by every alert, in addition to alert_email. With neither, alerts still open incidents in the console but notify nobody."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for c in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[0-9]+$", c))])
+    error_message = "Each notification channel must be projects/<project>/notificationChannels/<id>."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the platform's logs in the Paris log bucket (logging.tf)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.log_retention_days >= 30 && var.log_retention_days <= 3650
+    error_message = "log_retention_days must be between 30 and 3650."
+  }
+}
+
+variable "erp_backlog_alert" {
+  description = "Undelivered messages on an ERP pull subscription (orders-<c>-erp, replies-<c>-erp) above which, for 15 minutes, ops are alerted."
+  type        = number
+  default     = 500
+}
+
+variable "erp_oldest_unacked_alert_seconds" {
+  description = "Age of the oldest unacknowledged message on an ERP pull subscription above which ops are alerted (the ERP stopped pulling)."
+  type        = number
+  default     = 3600
+}
+
+variable "erp_workload_identity" {
+  description = "Workload identity federation of contractor ERPs (erp_identity.tf), keyed by contractor id (one of contractors): the OIDC issuer of the ERP's platform, the subject (sub claim) of its workload, and the audiences its tokens carry (empty: the provider's default audience). No entry: the ERP gets no federated access."
+  type = map(object({
+    issuer_uri        = string
+    subject           = string
+    allowed_audiences = optional(list(string), [])
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for c, e in var.erp_workload_identity : startswith(e.issuer_uri, "https://") && e.subject != ""])
+    error_message = "Each ERP needs an https:// issuer_uri and a non-empty subject."
   }
 }
 
@@ -81,11 +139,4 @@ variable "web_allowed_origins" {
     condition     = alltrue([for o in var.web_allowed_origins : can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", o))])
     error_message = "Each origin must be https://host[:port], without path or trailing slash."
   }
-}
-
-variable "firebase_web_api_key" {
-  description = "Firebase Web API key of the project (public by design: it identifies the project to Identity Toolkit, it grants nothing). The web application signs users in with it."
-  type        = string
-  default     = ""
-  nullable    = false
 }

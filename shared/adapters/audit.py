@@ -19,7 +19,7 @@ from typing import Any
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
-from shared import actor, logs
+from shared import context
 from shared.domain.audit import GENESIS, AuditLink, AuditRecord, seal, sha256_json, verify
 
 log = logging.getLogger(__name__)
@@ -27,12 +27,12 @@ log = logging.getLogger(__name__)
 
 def add_records(db, batch, writes: list[tuple[str, str, str, str | None, Any]], at: dt.datetime) -> None:
     """Append one record per ``(space, action, target path, before digest, after data)`` to ``batch``."""
-    who = actor.current.get()
+    who = context.actor.get()
     for space, action, target, before, after in writes:
         record = AuditRecord(
             record_id=uuid.uuid4().hex, space=space, who=who.who, role=who.role, tenant=who.tenant, action=action,
             target=target, at=at, before_digest=before, after_digest=sha256_json(after) if after is not None else None,
-            correlation_id=logs.correlation_id.get(),
+            correlation_id=context.correlation_id.get(),
         )
         batch.create(db.document(f"{space}/audit/{record.record_id}"), record.model_dump(mode="json"))
         batch.create(db.collection("audit_pending").document(record.record_id), {"space": space, "at": at})

@@ -21,7 +21,7 @@ from google.cloud import firestore
 
 from shared.adapters import audit
 from shared.adapters.firestore import FirestoreStore
-from shared.domain.deadlines import Deadline, DeadlineState
+from shared.domain.deadlines import Deadline
 from shared.domain.penalties import PenaltyEntry
 from shared.ports import Changes, ConcurrencyConflict, Versioned
 

@@ -14,12 +14,13 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Text
 from shared.domain.penalties import PenaltyTerms
 from shared.domain.sourcing.records import Siret
+from shared.domain.base import Command
 
 Departement = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")]
 Commune = Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")]  # INSEE code
@@ -33,16 +34,12 @@ class ContractStatus(StrEnum):
     ENDED = "ended"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Lot(_Strict):
+class Lot(Command):
     code: LotCode
     label: Text
 
 
-class Perimeter(_Strict):
+class Perimeter(Command):
     """Where the contract applies: whole départements and/or single communes (INSEE codes)."""
 
     departements: Annotated[list[Departement], Field(max_length=120)] = []
@@ -55,7 +52,7 @@ class Perimeter(_Strict):
         return commune in self.communes or dep in self.departements
 
 
-class UpsertContract(_Strict):
+class UpsertContract(Command):
     """POST upsert_contract: a manager creates or updates one of its contracts."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="UpsertContract")
@@ -83,18 +80,18 @@ class UpsertContract(_Strict):
         return self
 
 
-class Address(_Strict):
+class Address(Command):
     lines: Annotated[list[Annotated[str, Field(min_length=1, max_length=120)]], Field(min_length=1, max_length=4)]
     postal_code: Annotated[str, Field(pattern=r"^\d{5}$")]
     city: Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class LegalEntity(_Strict):
+class LegalEntity(Command):
     name: Text
     siret: Siret
 
 
-class UpsertBillingAccount(_Strict):
+class UpsertBillingAccount(Command):
     """POST upsert_billing_account: where and to whom the contractor invoices (A2.2)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="UpsertBillingAccount")

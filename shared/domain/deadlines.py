@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
@@ -209,6 +211,21 @@ class Evidence(BaseModel):
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,199}$")]
 
 
+DAY = dt.timedelta(days=1)
+
+
+def days_late(due_at: dt.datetime, until: dt.datetime) -> int:
+    """THE counting rule: days of lateness due at ``until`` — each started 24 h after ``due_at``."""
+    if until <= due_at:
+        return 0
+    return math.ceil((until - due_at) / DAY)
+
+
+def day_start(due_at: dt.datetime, day: int) -> dt.datetime:
+    """When day ``day`` (from 1) of lateness starts."""
+    return due_at + (day - 1) * DAY
+
+
 class Deadline(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -255,8 +272,6 @@ class Deadline(BaseModel):
         if self.state is DeadlineState.RUNNING:
             return self.due_at
         if self.state is DeadlineState.MISSED and self.penalty_rule is not None:
-            from shared.domain.penalties import day_start, days_late
-
             if self.stopped_at is None or self.accrued_days < days_late(self.due_at, self.stopped_at):
                 return day_start(self.due_at, self.accrued_days + 1)
         return None
@@ -377,3 +392,22 @@ def start(kind_id: str, deadline_id: str, *, tenant_id: str, territory: str, sta
         daily_amount_cents=daily_amount_cents,
         evidence=(Evidence(event="started", at=started_at, ref=ref),),
     )
+
+
+class AccruePenalties(BaseModel):
+    """What accrue_penalties is sent: a deadline's timer (Cloud Tasks), or ``{"sweep": true}`` (Cloud
+    Scheduler, hourly, and a sweep carrying on at once)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="AccruePenalties")
+
+    tenant_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")] | None = None
+    deadline_id: Annotated[str, Field(min_length=1, max_length=240, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")] | None = None
+    version: int | None = None
+    fire_at: str | None = None
+    sweep: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AccruePenalties:
+        if not self.sweep and (self.tenant_id is None or self.deadline_id is None):
+            raise PydanticCustomError("REQUIRED", "Un minuteur nomme tenant_id et deadline_id (ou sweep vaut true).")
+        return self

@@ -22,6 +22,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier
+from shared.domain.base import Command
 
 # Documented limits (docs/documents.md). REST carries the file in the request body; larger
 # files go through a V4 signed upload URL straight to Cloud Storage.
@@ -42,11 +43,7 @@ class DocumentKind(StrEnum):
     INVOICE = "invoice"  # facture
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class AttachFields(_Strict):
+class AttachFields(Command):
     """The form fields that come with a multipart upload (the file itself is the ``file`` part)."""
 
     manager_id: Identifier
@@ -54,7 +51,7 @@ class AttachFields(_Strict):
     kind: DocumentKind
 
 
-class RequestUpload(_Strict):
+class RequestUpload(Command):
     """POST request_report_upload: ask for a signed URL to upload a large PDF."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RequestUpload")
@@ -66,7 +63,7 @@ class RequestUpload(_Strict):
     size_bytes: Annotated[int, Field(gt=0)]
 
 
-class RegisterUpload(_Strict):
+class RegisterUpload(Command):
     """POST store_report (JSON): the object reference of a finished signed upload, nothing else."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RegisterUpload")

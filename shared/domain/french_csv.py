@@ -1,4 +1,5 @@
-"""French CSV reading shared by the imports (catalogue A14, property tree A7).
+"""French CSV: reading the imports (catalogue A14, property tree A7) and writing every CSV the
+platform hands out (penalty statements, B6 and B17 reports).
 
 French conventions: ``;`` separator, UTF-8 with or without BOM; line numbers count the
 header as line 1 (a quoted multi-line cell counts as the line where its row ends, as
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from shared.domain.errors import ErrorDetail
@@ -26,3 +27,16 @@ def read_rows(raw: bytes, required: tuple[str, ...]) -> tuple[Iterator[tuple[int
     if missing:
         return iter(()), [ErrorDetail.of("line 1", "INVALID_FORMAT", detail="colonnes manquantes : " + ", ".join(missing))]
     return ((reader.line_num, row) for row in reader), []
+
+
+def write(rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with BOM (so that Excel reads it as UTF-8), ';' separator, CRLF line ends."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def euros(cents: int) -> str:
+    """French decimal notation: 15000 → '150,00'."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"

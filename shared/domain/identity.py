@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain.orders import Identifier
+from shared.domain.base import Command
 
 EmailStr = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
@@ -81,11 +82,7 @@ def effective_rights(role: str, claimed: object) -> frozenset[str]:
     return frozenset(r.value for r in allowed if r.value in claimed)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class RequestAccount(_Strict):
+class RequestAccount(Command):
     """A manager or beneficiary asks for an account for one of its people (B5)."""
 
     email: EmailStr
@@ -94,7 +91,7 @@ class RequestAccount(_Strict):
     territory: Annotated[str, Field(pattern=r"^(\d{2,3}|2A|2B|BL|MF|PM|PF|NC|WF)$")] = "75"
 
 
-class CreateAccount(_Strict):
+class CreateAccount(Command):
     """The operator creates (or updates) an account and its claims; fulfils a request if named."""
 
     email: EmailStr

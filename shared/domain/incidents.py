@@ -21,6 +21,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier
+from shared.domain.base import Command
 
 Territory = Annotated[str, Field(pattern=r"^(\d{2,3}|2A|2B|BL|MF|PM|PF|NC|WF)$")]
 
@@ -42,11 +43,7 @@ TRANSITIONS: dict[IncidentState, tuple[IncidentState, ...]] = {
 }
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class ReportIncident(_Strict):
+class ReportIncident(Command):
     """What a manager, contractor, beneficiary or purchasing body reports (B9)."""
 
     severity: Annotated[int, Field(ge=1, le=4)]  # 1 most severe
@@ -59,14 +56,14 @@ class ReportIncident(_Strict):
     territory: Territory | None = None
 
 
-class ResolveIncident(_Strict):
+class ResolveIncident(Command):
     """The operator records how an acknowledged incident was resolved."""
 
     incident_id: Identifier
     resolution: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
-class AcknowledgeIncident(_Strict):
+class AcknowledgeIncident(Command):
     """The operator's first response to an incident."""
 
     incident_id: Identifier

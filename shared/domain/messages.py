@@ -80,7 +80,7 @@ class ExecutionEventInfo(BaseModel):
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")] | None = None
 
 
-class ExecutionReport(StateChange):
+class ReportExecution(StateChange):
     """A contractor's execution message about one order (Pub/Sub data or REST body).
 
     ``sequence`` counts the contractor's messages for this order from 1, without gaps: a
@@ -88,6 +88,7 @@ class ExecutionReport(StateChange):
     that skips a number is rejected (SEQUENCE_GAP) — never held, never applied out of order.
     """
 
+    # The wire name stays ExecutionReport: connectors generate code from that JSON Schema.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ExecutionReport")
 
     manager_id: Identifier
@@ -96,9 +97,10 @@ class ExecutionReport(StateChange):
     event: ExecutionEventInfo
 
 
-class ManagerDecision(BaseModel):
+class ChangeOrderState(BaseModel):
     """A manager moves one of its orders: cancel, suspend, resume, receive or close."""
 
+    # The wire name stays ManagerDecision: manager ERPs generate code from that JSON Schema.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ManagerDecision")
 
     order_id: Identifier

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.phone import normalise_mobile
+from shared.domain.base import Command
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
@@ -85,11 +86,7 @@ HOLDABLE_STATES = frozenset({OrderState.ACKNOWLEDGED, OrderState.SCHEDULED, Orde
 # --- value objects -------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class SiteLead(_Strict):
+class SiteLead(Command):
     """The contractor's person in charge of the order (pilote)."""
 
     last_name: Name
@@ -97,12 +94,12 @@ class SiteLead(_Strict):
     mobile: FrenchMobile
 
 
-class Appointment(_Strict):
+class Appointment(Command):
     start: AwareDatetime
     end: AwareDatetime | None = None
 
 
-class OrderLine(_Strict):
+class OrderLine(Command):
     line_id: Identifier
     service_code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")]
     label: Text
@@ -115,13 +112,13 @@ class OrderLine(_Strict):
         return int((self.quantity * self.unit_price_cents).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-class LineStatus(_Strict):
+class LineStatus(Command):
     line_id: Identifier
     done: bool
     comment: Annotated[str, Field(max_length=500)] | None = None
 
 
-class SiteRef(_Strict):
+class SiteRef(Command):
     """Where the work happens: a node of the manager's property tree (A7)."""
 
     node_id: Identifier

@@ -9,16 +9,15 @@ accrual again — a duplicate timer, a retry, the daily sweep — never writes i
 from __future__ import annotations
 
 import datetime as dt
-import math
 from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.domain import workdays
-from shared.domain.deadlines import KINDS, Deadline, DeadlineState
+from shared.domain import french_csv, workdays
+from shared.domain.french_csv import euros
+from shared.domain.deadlines import KINDS, Deadline, DeadlineState, day_start, days_late
 from shared.domain.errors import DomainError, ErrorDetail
 
-DAY = dt.timedelta(days=1)
 
 # Rule id → default amount per day of lateness, in cents. P1: 150 EUR per day, uncapped.
 RULES: dict[str, int] = {"P1": 15_000}
@@ -62,17 +61,6 @@ def terms_of(contract: dict | None) -> PenaltyTerms:
     return PenaltyTerms.model_validate((contract or {}).get("penalty_terms") or {})
 
 
-def days_late(due_at: dt.datetime, until: dt.datetime) -> int:
-    """THE counting rule: days of lateness due at ``until`` — each started 24 h after ``due_at``."""
-    if until <= due_at:
-        return 0
-    return math.ceil((until - due_at) / DAY)
-
-
-def day_start(due_at: dt.datetime, day: int) -> dt.datetime:
-    return due_at + (day - 1) * DAY
-
-
 def accrual_end(deadline: Deadline, now: dt.datetime) -> dt.datetime:
     """Lateness runs until the awaited event finally happens (stopped_at), else until now."""
     return min(now, deadline.stopped_at) if deadline.stopped_at is not None else now
@@ -105,7 +93,7 @@ DECISIONS: dict[DecisionAction, tuple[frozenset[EntryStatus], EntryStatus]] = {
 }
 
 
-class Decision(BaseModel):
+class PenaltyDecision(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: DecisionAction
@@ -134,7 +122,7 @@ class PenaltyEntry(BaseModel):
     rule_id: str
     evidence: list[dict]
     status: EntryStatus = EntryStatus.ACCRUED
-    decisions: tuple[Decision, ...] = ()
+    decisions: tuple[PenaltyDecision, ...] = ()
     created_at: AwareDatetime
 
     def decide(self, action: DecisionAction, reason: str, by: str, at: dt.datetime) -> PenaltyEntry:
@@ -143,7 +131,7 @@ class PenaltyEntry(BaseModel):
             raise DomainError([ErrorDetail.of("$.action", "PENALTY_DECISION_NOT_ALLOWED", action=action.value,
                                               status_label=STATUS_LABELS[self.status])])
         return self.model_copy(update={"status": result,
-                                       "decisions": (*self.decisions, Decision(action=action, reason=reason,
+                                       "decisions": (*self.decisions, PenaltyDecision(action=action, reason=reason,
                                                                                by=by, at=at))})
 
 
@@ -166,13 +154,6 @@ def entries_due(deadline: Deadline, now: dt.datetime, already: int = 0) -> list[
             rule_id=deadline.penalty_rule, evidence=evidence, created_at=now,
         ))
     return entries
-
-
-def next_accrual_at(deadline: Deadline, now: dt.datetime) -> dt.datetime | None:
-    """When the next day of lateness starts, or None when accrual is over (stopped, no rule)."""
-    if deadline.state is not DeadlineState.MISSED or deadline.penalty_rule is None or deadline.stopped_at:
-        return None
-    return day_start(deadline.due_at, days_late(deadline.due_at, now) + 1)
 
 
 # --- statements -------------------------------------------------------------------------------
@@ -229,40 +210,30 @@ def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month
                      waived_cents=total(EntryStatus.WAIVED), total_cents=sum(line.amount_cents for line in lines))
 
 
-def euros(cents: int) -> str:
-    """French decimal notation: 15000 → '150,00'."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
-
-
 CSV_COLUMNS = ("Date", "Délai", "Type de délai", "Jour de retard", "Règle", "Montant (EUR)", "Statut", "Motif",
                "Territoire")
 
 
 def statement_csv(s: Statement) -> bytes:
-    """French CSV: UTF-8 with BOM (Excel), ';' separator, decimal comma, dates JJ/MM/AAAA."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    """French CSV (shared.domain.french_csv): decimal comma, dates JJ/MM/AAAA."""
+    rows: list[tuple] = [CSV_COLUMNS]
     for line in s.lines:
         d = dt.date.fromisoformat(line.local_date)
-        writer.writerow((d.strftime("%d/%m/%Y"), line.deadline_id, f"{line.kind} — {line.kind_label}", line.day,
-                         line.rule_id, euros(line.amount_cents), STATUS_LABELS[line.status], line.reason or "",
-                         line.territory or ""))
-    writer.writerow(())
-    for label, cents in (("Total dû", s.accrued_cents), ("Total contesté", s.disputed_cents),
-                         ("Total remis", s.waived_cents), ("Total enregistré", s.total_cents)):
-        writer.writerow((label, "", "", "", "", euros(cents), "", "", ""))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.append((d.strftime("%d/%m/%Y"), line.deadline_id, f"{line.kind} — {line.kind_label}", line.day,
+                     line.rule_id, euros(line.amount_cents), STATUS_LABELS[line.status], line.reason or "",
+                     line.territory or ""))
+    rows.append(())
+    rows += [(label, "", "", "", "", euros(cents), "", "", "") for label, cents in (
+        ("Total dû", s.accrued_cents), ("Total contesté", s.disputed_cents), ("Total remis", s.waived_cents),
+        ("Total enregistré", s.total_cents))]
+    return french_csv.write(rows)
 
 
-class PenaltyDecisionRequest(BaseModel):
+class DecidePenalty(BaseModel):
     """What a manager sends to waive, dispute or uphold a penalty entry (decide_penalty)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # The wire name stays PenaltyDecisionRequest (the JSON Schema clients know).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="PenaltyDecisionRequest")
 
     entry_id: str = Field(min_length=1, max_length=240, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
     action: DecisionAction

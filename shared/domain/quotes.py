@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderLine, SiteRef, Text
+from shared.domain.base import Command
 
 
 class QuoteState(StrEnum):
@@ -56,11 +57,7 @@ AIMS = {a: next(t for (_, act), (t, _) in TRANSITIONS.items() if act == a) for a
 TERMINAL = frozenset({QuoteState.ACCEPTED, QuoteState.REFUSED, QuoteState.EXPIRED, QuoteState.WITHDRAWN})
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class QuoteVersion(_Strict):
+class QuoteVersion(Command):
     version: int
     lines: list[OrderLine]
     valid_until: dt.date
@@ -119,7 +116,7 @@ class Quote(BaseModel):
         return self.state == QuoteState.SUBMITTED and self.current is not None and self.current.valid_until < today
 
 
-class RequestQuote(_Strict):
+class RequestQuote(Command):
     """POST request_quote (manager): ask a contractor for a quote, or a supplementary one on an order."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RequestQuote")
@@ -132,7 +129,7 @@ class RequestQuote(_Strict):
     order_id: Identifier | None = None  # set for a supplementary-works quote: the order it completes
 
 
-class SubmitQuote(_Strict):
+class SubmitQuote(Command):
     """POST submit_quote (contractor): a quote's first version or a revision (a new version)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="SubmitQuote")
@@ -144,7 +141,7 @@ class SubmitQuote(_Strict):
     document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None  # an optional PDF reference
 
 
-class DecideQuote(_Strict):
+class DecideQuote(Command):
     """POST decide_quote: the manager accepts or refuses (reason required); the contractor withdraws."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="DecideQuote")

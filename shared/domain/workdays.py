@@ -26,12 +26,13 @@ import holidays as _holidays
 
 from shared.domain.errors import DomainError, ErrorDetail
 
-PARIS = "Europe/Paris"
+_PARIS_ZONE = "Europe/Paris"
+PARIS = ZoneInfo(_PARIS_ZONE)  # metropolitan France's time zone, the last-resort territory's
 # Overseas and Alsace-Moselle: (time zone, ``holidays`` France subdivision).
 _SPECIAL: dict[str, tuple[str, str | None]] = {
-    "57": (PARIS, "57"),
-    "67": (PARIS, "6AE"),
-    "68": (PARIS, "6AE"),
+    "57": (_PARIS_ZONE, "57"),
+    "67": (_PARIS_ZONE, "6AE"),
+    "68": (_PARIS_ZONE, "6AE"),
     "971": ("America/Guadeloupe", "971"),
     "972": ("America/Martinique", "972"),
     "973": ("America/Cayenne", "973"),
@@ -80,7 +81,7 @@ def territory(code: str) -> Territory:
         tz, subdivision = _SPECIAL[code]
         return Territory(code, tz, subdivision)
     if _METROPOLITAN.match(code or ""):
-        return Territory(code, PARIS, None)
+        return Territory(code, _PARIS_ZONE, None)
     raise DomainError([ErrorDetail.of("$.territory", "UNKNOWN_TERRITORY", value=code)])
 
 

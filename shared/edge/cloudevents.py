@@ -17,7 +17,7 @@ from typing import Any
 from shared import topology
 from shared.domain.errors import ErrorDetail
 from shared.domain.messages import CONTRACTOR_EVENT_TYPES
-from shared.service.inbound import InboundMessage
+from shared.ports import InboundMessage
 
 REQUIRED_ATTRIBUTES = ("ce-specversion", "ce-id", "ce-source", "ce-type")
 MAX_MESSAGE_BYTES = 256 * 1024

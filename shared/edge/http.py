@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from shared import actor, bootstrap, logs
+from shared import bootstrap, context, logs
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.edge.auth import Principal, Unauthenticated
-from shared.ports import StoredResponse, digest
+from shared.ports import digest
+from shared.service import idempotency
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class Problem(Exception):
+class HttpProblem(Exception):
     def __init__(self, status: int, errors: list[ErrorDetail], detail: str | None = None,
                  extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
         self.status, self.errors, self.detail, self.extra = status, errors, detail, extra or {}
@@ -81,11 +82,11 @@ class Problem(Exception):
 
 
 def rejected(errors: list[ErrorDetail] | tuple[ErrorDetail, ...], extra: dict[str, Any] | None = None,
-             headers: dict[str, str] | None = None) -> Problem:
+             headers: dict[str, str] | None = None) -> HttpProblem:
     """The problem for domain or validation errors, with the most telling status."""
     statuses = {_STATUS_BY_CODE.get(e.code, 422) for e in errors}
     status = 400 if 400 in statuses else 404 if statuses == {404} else 409 if 409 in statuses else 422
-    return Problem(status, list(errors), extra=extra, headers=headers)
+    return HttpProblem(status, list(errors), extra=extra, headers=headers)
 
 
 def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[Request], Answer],
@@ -110,9 +111,9 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
     cid = logs.new_correlation_id(request.headers.get("X-Correlation-Id") or _trace_id(request))
     try:
         if request.method not in methods:
-            raise Problem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
+            raise HttpProblem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
         principal = _authenticate(request, roles, right)
-        actor.act_as(principal.uid, principal.role, principal.tenant)
+        context.act_as(principal.uid, principal.role, principal.tenant)
         body = _read_body(request, media_types, max_body) if request.method == "POST" else b""
         key = request.headers.get("Idempotency-Key")
         ctx = Request(principal, body, dict(request.args), key, cid, request.method,
@@ -124,7 +125,7 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
             answer = _idempotent(ctx, operation, action)
         else:
             answer = _run(action, ctx)
-    except Problem as problem:
+    except HttpProblem as problem:
         answer = _problem_answer(problem, cid, request.path)
     except Exception:  # an infrastructure failure: the client may retry with the same key
         log.exception("request failed", extra={"operation": operation})
@@ -168,32 +169,37 @@ def _run(action: Callable[[Request], Answer], ctx: Request) -> Answer:
 
 def _check_key(ctx: Request) -> None:
     if not ctx.idempotency_key:
-        raise Problem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_MISSING")])
+        raise HttpProblem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_MISSING")])
     if not _IDEMPOTENCY_KEY.match(ctx.idempotency_key):
-        raise Problem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_INVALID")])
+        raise HttpProblem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_INVALID")])
 
 
 def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer]) -> Answer:
+    """The request's idempotency record (shared/service/idempotency.py), taken under a lease: this
+    edge does not see the service's commit. Scoped by operation, role and tenant, so that two
+    tenants' keys never meet."""
     _check_key(ctx)
-    store, clock = bootstrap.idempotency(), bootstrap.clock()
-    record_key = digest(operation, ctx.principal.role, ctx.principal.tenant, ctx.idempotency_key)[:40]
-    outcome = store.begin(record_key, digest(ctx.body), clock.now())
-    if outcome.kind == "mismatch":
-        raise Problem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")])
-    if outcome.kind == "in_progress":
-        raise Problem(409, [ErrorDetail.of("header.Idempotency-Key", "REQUEST_IN_PROGRESS")])
-    if outcome.kind == "replay":
-        stored = outcome.response
-        return Answer(stored.status, stored.body, {**stored.headers, "Idempotent-Replayed": "true"})
+    uow, now = bootstrap.uow(), bootstrap.clock().now()
+    path = idempotency.http_path(digest(operation, ctx.principal.role, ctx.principal.tenant, ctx.idempotency_key)[:40])
+    body = digest(ctx.body)
+    seen = idempotency.claim(uow, path, body, now, retention=idempotency.HTTP_RETENTION)
+    if seen.kind == "mismatch":
+        raise HttpProblem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")])
+    if seen.kind == "in_progress":
+        raise HttpProblem(409, [ErrorDetail.of("header.Idempotency-Key", "REQUEST_IN_PROGRESS")])
+    if seen.kind == "replay":
+        stored = seen.answer
+        return Answer(stored["status"], stored["body"], {**stored.get("headers", {}), "Idempotent-Replayed": "true"})
     try:
         try:
             answer = _run(action, ctx)
-        except Problem as problem:
+        except HttpProblem as problem:
             answer = _problem_answer(problem, ctx.correlation_id, None)
     except BaseException:
-        store.abandon(record_key)  # let the client retry after an infrastructure failure
+        idempotency.release(uow, path)  # let the client retry after an infrastructure failure
         raise
-    store.complete(record_key, StoredResponse(answer.status, answer.body, answer.headers), clock.now())
+    idempotency.finish(uow, path, body, {"status": answer.status, "body": answer.body, "headers": answer.headers},
+                       bootstrap.clock().now(), retention=idempotency.HTTP_RETENTION)
     return answer
 
 
@@ -202,13 +208,13 @@ def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | 
         principal = bootstrap.authenticator().verify(request.headers.get("Authorization"))
     except Unauthenticated as exc:
         log.info("request refused: unauthenticated", extra={"reason": str(exc)})
-        raise Problem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")]) from exc
+        raise HttpProblem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")]) from exc
     if principal.role not in roles:
-        raise Problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
+        raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
     if isinstance(right, dict):  # an endpoint shared by several roles: one right per role
         right = right.get(principal.role)
     if right is not None and right not in principal.rights:
-        raise Problem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)])
+        raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)])
     return principal
 
 
@@ -216,16 +222,16 @@ def _read_body(request, media_types: tuple[str, ...] = (), max_body: int = MAX_B
     """JSON by default; an operation may accept other types (e.g. JSON Lines) and a larger body."""
     mimetype = (request.mimetype or "").lower()
     if mimetype not in media_types and mimetype != "application/json" and not mimetype.endswith("+json"):
-        raise Problem(415, [ErrorDetail.of("header.Content-Type", "UNSUPPORTED_MEDIA_TYPE")])
+        raise HttpProblem(415, [ErrorDetail.of("header.Content-Type", "UNSUPPORTED_MEDIA_TYPE")])
     if request.content_length is not None and request.content_length > max_body:
-        raise Problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=max_body)])
+        raise HttpProblem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=max_body)])
     body = request.stream.read(max_body + 1)
     if len(body) > max_body:
-        raise Problem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=max_body)])
+        raise HttpProblem(413, [ErrorDetail.of("$", "PAYLOAD_TOO_LARGE", limit=max_body)])
     return body
 
 
-def _problem_answer(problem: Problem, cid: str, instance: str | None) -> Answer:
+def _problem_answer(problem: HttpProblem, cid: str, instance: str | None) -> Answer:
     body: dict[str, Any] = {
         "type": f"https://passerelle.fr/problems/{problem.errors[0].code.lower().replace('_', '-')}"
         if problem.errors else "about:blank",
@@ -267,5 +273,5 @@ def order_scope(req: Request) -> OrderScope:
     missing = [ErrorDetail.of(f"query.{name}", "REQUIRED") for name, value
                in (("order_id", order_id), ("manager_id", manager_id)) if not value]
     if missing:
-        raise Problem(400, missing)
+        raise HttpProblem(400, missing)
     return OrderScope(manager_id, order_id, p.tenant if p.role == "contractor" else None)

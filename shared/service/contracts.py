@@ -8,7 +8,6 @@ writes here: only managers (right ``contracts.write``) call these services.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass

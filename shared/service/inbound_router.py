@@ -1,29 +1,25 @@
-"""Routes a contractor's message from its topic by CloudEvents type (A3a, issue 5).
+"""Routes a contractor's message from its topic by CloudEvents type (A3 a, A2 exchange perimeter).
 
 One topic per contractor (``execution-<contractor>``) carries every contractor-to-platform
 type; each goes to the very service its REST function calls, so both channels give the same
 result:
 
-- ``fr.passerelle.execution.reported.v1`` → ``record_execution`` (unchanged);
+- ``fr.passerelle.execution.reported.v1`` → ``record_execution``;
 - ``fr.passerelle.quote.submitted.v1`` → ``quotes.submit_quote`` (as ``submit_quote``);
 - ``fr.passerelle.document.uploaded.v1`` → ``documents.register_upload`` (as ``store_report``
   with an ``upload_id``).
 
 The contractor comes from the topic, never from the payload. Every message is answered once
-on ``replies-<contractor>`` through the outbox (``executions.answer_once``: dedup by
-(contractor, ce-source, ce-id), the first reply again on redelivery). Quote and document
-services write outside the inbox commit, so a message is first *claimed*
-(``contractors/<c>/message_claims/<key>``, created with a precondition): a concurrent delivery
-of the same message finds the claim and raises ``MessageInFlight``, and Pub/Sub redelivers it
-later, when the inbox holds the first reply. A claim older than ``CLAIM_TTL`` (its holder
-crashed before answering) is taken over; a quote version the crashed holder had already written
-carries the message key (``QuoteVersion.submission_id``, checked under the quote's version
-precondition), so the takeover answers with that version instead of adding another.
+on ``replies-<contractor>`` through the outbox (``executions.answer_once``: its message-log
+record is its idempotency record, shared/service/idempotency.py). Quote and document services
+write outside the reply's commit, so their messages take the record under a lease first: a
+concurrent delivery finds it in progress and Pub/Sub redelivers it later; a holder that crashed
+is taken over when the lease ends, and a quote version it had already written carries the
+message key (``QuoteVersion.submission_id``), so the takeover answers with that version.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -35,30 +31,23 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, Reply, ReplyStatus
 from shared.domain.quotes import SubmitQuote
 from shared.domain.validation import parse_json
-from shared.ports import Changes, Clock, ConcurrencyConflict, DocumentStore, DocWrite, Publisher, Store
+from shared.ports import Clock, DocumentStore, InboundMessage, UnitOfWork
 from shared.service import documents, quotes
-from shared.service.executions import AcceptedHook, answer_once, record_execution, reply_records
-from shared.service.inbound import InboundMessage
+from shared.service.executions import answer_once, record_execution
 
 log = logging.getLogger(__name__)
-CLAIM_TTL = dt.timedelta(minutes=2)
-
-
-class MessageInFlight(Exception):
-    """Another delivery of this very message is being decided: retried by Pub/Sub, answered then."""
 
 
 @dataclass(frozen=True)
 class Services:
     """What the routed services need (built from shared.bootstrap by the handler)."""
 
-    store: Store
+    uow: UnitOfWork
     clock: Clock
-    publisher: Publisher | None = None
-    timers: Any = None
-    on_accepted: AcceptedHook | None = None
+    store: Any = None  # quotes (transitional: the store-based quote service)
     docs: DocumentStore | None = None  # quotes
     deadline_store: Any = None  # quotes (D3)
+    timers: Any = None  # quotes (D3)
     document_ports: documents.Ports | None = None  # documents
 
 
@@ -70,8 +59,7 @@ def route(msg: InboundMessage, services: Services) -> Reply:
     if msg.type == EventType.DOCUMENT_UPLOADED.value:
         return _answer(msg, services, doc.RegisterUpload,
                        lambda cmd: _register_upload(msg.contractor_id, cmd, services))
-    return record_execution(msg, services.store, services.clock, services.publisher, services.timers,
-                            on_accepted=services.on_accepted)
+    return record_execution(msg, services.uow, services.clock)
 
 
 def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[str, Any]:
@@ -90,8 +78,7 @@ def _register_upload(contractor_id: str, cmd: doc.RegisterUpload, s: Services) -
 
 
 def _answer(msg: InboundMessage, s: Services, model: type, run: Callable[[Any], dict[str, Any]]) -> Reply:
-    def decide():
-        _claim(msg, s)
+    def decide() -> Reply:
         command, errors = (None, list(msg.envelope_errors)) if msg.envelope_errors else parse_json(model, msg.data)
         ids: dict[str, Any] = {}
         if command is not None:
@@ -101,35 +88,12 @@ def _answer(msg: InboundMessage, s: Services, model: type, run: Callable[[Any], 
                 errors = list(exc.errors)
         if errors:
             ids = _identifiers(msg.data)
-        reply = Reply(status=ReplyStatus.REJECTED if errors else ReplyStatus.ACCEPTED, in_reply_to=msg.ref,
-                      received_at=msg.received_at, manager_id=getattr(command, "manager_id", None)
-                      or _identifiers(msg.data).get("manager_id"), errors=errors,
-                      **{k: v for k, v in ids.items() if k != "manager_id"})
-        message, inbox = reply_records(msg, reply, s.clock.now())
-        s.store.commit(Changes(outbox=[message], inbox=inbox))
-        log.info("contractor message answered", extra={
-            "message_key": msg.key, "type": msg.type, "status": reply.status.value,
-            "errors": [e.code for e in errors]})
-        return reply, [message]
+        return Reply(status=ReplyStatus.REJECTED if errors else ReplyStatus.ACCEPTED, in_reply_to=msg.ref,
+                     received_at=msg.received_at, manager_id=getattr(command, "manager_id", None)
+                     or _identifiers(msg.data).get("manager_id"), errors=errors,
+                     **{k: v for k, v in ids.items() if k != "manager_id"})
 
-    return answer_once(msg, s.store, s.clock, s.publisher, decide)
-
-
-def _claim(msg: InboundMessage, s: Services) -> None:
-    path = f"contractors/{msg.contractor_id}/message_claims/{msg.key}"
-    now = s.clock.now()
-    try:
-        s.docs.commit([DocWrite(path, {"claimed_at": now.isoformat(), "type": msg.type}, mode="create")])
-        return
-    except ConcurrencyConflict:
-        held = s.docs.get(path)
-    if held is None or dt.datetime.fromisoformat(held.value["claimed_at"]) + CLAIM_TTL > now:
-        raise MessageInFlight(msg.key)
-    try:  # its holder never answered: take it over, once
-        s.docs.commit([DocWrite(path, {"claimed_at": now.isoformat(), "type": msg.type}, mode="update",
-                                version=held.version)])
-    except ConcurrencyConflict:
-        raise MessageInFlight(msg.key) from None
+    return answer_once(msg, s.uow, s.clock, decide, lease=True)
 
 
 def _identifiers(raw: bytes) -> dict[str, Any]:

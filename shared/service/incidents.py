@@ -18,7 +18,7 @@ from shared.domain.incidents import (
     severity_variant,
 )
 from shared.ports import Clock, Versioned, digest
-from shared.service import deadlines as dls
+from shared.service import legacy_deadlines as dls
 from shared.service.retry import with_optimistic_retry
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from typing import Any
 
@@ -27,13 +26,13 @@ from shared.domain import workdays
 from shared.domain.deadlines import DeadlineState, Evidence
 from shared.domain.penalties import PenaltyTerms
 from shared.domain.territories import TerritoryChoice
-from shared.ports import Clock
-from shared.service import deadlines
+from shared.ports import Clock, UnitOfWork
+from shared.service import deadlines as uow_deadlines
+from shared.service import legacy_deadlines as deadlines
 from shared.service.territories import order_territory
 
 log = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 SOURCE_LABELS = {"contract": "périmètre du marché", "manager": "territoire du gestionnaire",
                  "default": "par défaut", "commune": "commune"}
 
@@ -93,3 +92,20 @@ class Onboarding:
             deadlines.stop_deadline(manager_id, deadline_id(contract_id), at, ref, self.store, self.timers, self.clock)
             log.info("contractor connected: D2 stopped", extra={"manager_id": manager_id, "contract_id": contract_id})
         self._connected.add((manager_id, contract_id))
+
+
+# Contracts whose contractor is known connected, per instance: one read per contract, not per message.
+_connected: set[tuple[str, str]] = set()
+
+
+def message_accepted(uow: UnitOfWork, manager_id: str, contract_id: str, at: dt.datetime, ref: str) -> None:
+    """A10: the contractor's first accepted message on an order of the contract stops its D2, in the
+    message's own commit."""
+    if (manager_id, contract_id) in _connected:
+        return
+    d2 = uow_deadlines.load(uow, manager_id, deadline_id(contract_id))
+    if d2 is not None and d2.state in (DeadlineState.RUNNING, DeadlineState.MISSED, DeadlineState.PAUSED) \
+            and d2.stopped_at is None:
+        uow_deadlines.stop_deadline(uow, manager_id, d2.deadline_id, at, ref, at)
+        log.info("contractor connected: D2 stopped", extra={"manager_id": manager_id, "contract_id": contract_id})
+    uow.after_commit(lambda: _connected.add((manager_id, contract_id)))

@@ -1,22 +1,33 @@
-"""IssueOrder and ManagerDecision: what a manager's ERP does to its orders."""
+"""IssueOrder and ChangeOrderState: what a manager's ERP does to its orders (A2.3), and how an order
+is stored.
+
+  managers/{manager}/orders/{order}                 the order, in its manager's private space (A1)
+  managers/{manager}/orders/{order}/events/{event}  its history (execution reports, decisions)
+
+``updated_at`` (the server's commit time of the order's last write) is kept beside the order,
+not in it: ``list_orders`` sorts on it. ``total_cents`` is stored for the same kind of reader.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from shared import topology
 from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import EventType, IssueOrder, ManagerDecision
+from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
 from shared.domain.orders import Actor, Order, actor_for_role, next_states
-from shared.ports import Changes, Clock, ConcurrencyConflict, EventRecord, OutboxMessage, Publisher, Store, digest
-from shared.service import deadlines, outbox
-from shared.service.retry import with_optimistic_retry
+from shared.ports import SERVER_TIME, Clock, OutboxMessage, Query, UnitOfWork, digest
+from shared.service import order_deadlines
+from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
+
+UPDATED_AT = "updated_at"
 
 
 @dataclass(frozen=True)
@@ -29,120 +40,153 @@ class NotFound(Exception):
     """The order does not exist in the caller's space."""
 
 
-def receive_order(manager_id: str, command: IssueOrder, store: Store, clock: Clock,
-                  publisher: Publisher | None = None) -> OrderOutcome:
+# --- storage ------------------------------------------------------------------------------------
+
+
+def order_path(manager_id: str, order_id: str) -> str:
+    return f"managers/{manager_id}/orders/{order_id}"
+
+
+def order_doc(order: Order) -> dict[str, Any]:
+    return {**order.model_dump(mode="json"), "total_cents": order.total_cents, UPDATED_AT: SERVER_TIME}
+
+
+def order_from(data: dict[str, Any]) -> Order:
+    return Order.model_validate({k: v for k, v in data.items() if k not in (UPDATED_AT, "total_cents")}, strict=False)
+
+
+def load_order(uow: UnitOfWork, manager_id: str, order_id: str) -> Order | None:
+    data = uow.get(order_path(manager_id, order_id))
+    return order_from(data) if data is not None else None
+
+
+def save_order(uow: UnitOfWork, order: Order, *, created: bool = False) -> None:
+    path = order_path(order.manager_id, order.order_id)
+    uow.create(path, order_doc(order)) if created else uow.update(path, order_doc(order))
+
+
+def add_event(uow: UnitOfWork, order: Order, event_id: str, data: dict[str, Any]) -> None:
+    uow.create(f"{order_path(order.manager_id, order.order_id)}/events/{event_id}", data)
+
+
+def list_events(uow: UnitOfWork, manager_id: str, order_id: str) -> list[dict[str, Any]]:
+    docs = uow.query(Query(f"{order_path(manager_id, order_id)}/events", order_by=(("received_at", "asc"),)))
+    return [{"event_id": d.id, **d.data} for d in docs]
+
+
+def property_node_known(uow: UnitOfWork, manager_id: str, node_id: str) -> bool:
+    """A7: true when the manager has imported no property tree yet, or the node is in it."""
+    tree, node = f"managers/{manager_id}/property_tree/current", f"managers/{manager_id}/property_nodes/{node_id}"
+    found = uow.get_all([tree, node])
+    return tree not in found or node in found
+
+
+def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> bool:
+    contractor = uow.get(f"contractors/{contractor_id}")
+    return contractor is not None and manager_id in contractor.get("managers", ())
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def receive_order(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -> OrderOutcome:
     """Store a new order in the manager's space and deliver it to the contractor's topic.
 
     Sending the same order twice is harmless; sending another order under an existing id
     is refused (ORDER_ALREADY_EXISTS) rather than silently overwriting it.
     """
-    contractor = store.get_contractor(command.contractor_id)
-    if contractor is None or manager_id not in contractor.managers:
+    return transact(uow, lambda: issue(manager_id, command, uow, clock))
+
+
+def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -> OrderOutcome:
+    """``receive_order`` inside a unit of work the caller commits (a quote accepted, a mission framed)."""
+    if not contractor_serves(uow, command.contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
     refused = contract_rules.order_errors(  # A13: a known contract, in force, of this contractor, lot and place
-        store.get_contract(manager_id, command.contract_id), command.contract_id, command.contractor_id,
+        uow.get(f"managers/{manager_id}/contracts/{command.contract_id}"), command.contract_id, command.contractor_id,
         command.issued_at.date(), lot=command.lot, commune=command.site.commune)
-    catalogue = [cat.CatalogueVersion.model_validate(v) for v in store.list_catalogue(manager_id, command.contract_id)]
-    in_force = cat.in_force(catalogue, command.issued_at.date())
+    versions = uow.query(Query(f"managers/{manager_id}/contracts/{command.contract_id}/catalogue"))
+    in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], command.issued_at.date())
     if in_force is not None:  # A14: lines priced by the catalogue version in force on the order's date
         refused += cat.line_errors(in_force, [line.model_dump(mode="json") for line in command.lines])
-    tree_in_force, node_exists = store.property_node(manager_id, command.site.node_id)
-    if tree_in_force and not node_exists:  # A7: once a tree is imported, an order points at one of its nodes
+    if not property_node_known(uow, manager_id, command.site.node_id):  # A7 property tree
         refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=command.site.node_id))
     if refused:
         raise DomainError(refused)
     order = Order(manager_id=manager_id, **command.model_dump())
-    existing = store.get_order(manager_id, command.order_id)
+    existing = load_order(uow, manager_id, command.order_id)
     if existing is not None:
-        if _same_order(existing.value, order):
-            return OrderOutcome(existing.value, created=False)
+        if _same_order(existing, order):
+            return OrderOutcome(existing, created=False)
         raise DomainError([ErrorDetail.of("$.order_id", "ORDER_ALREADY_EXISTS", order_id=command.order_id)])
-    now = clock.now()
-    message = OutboxMessage(
-        id=f"order-{digest(manager_id, order.order_id)[:32]}",
-        topic=topology.orders_topic(order.contractor_id),
-        event_type=EventType.ORDER_ISSUED,
-        source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",
-        subject=f"orders/{order.order_id}",
-        data=order.model_dump(mode="json"),
-        created_at=now,
-        ordering_key=order.order_id,
-    )
-    try:
-        store.commit(Changes(order=order, order_version=None, outbox=[message]))
-    except ConcurrencyConflict:  # created meanwhile by a concurrent identical request
-        return receive_order(manager_id, command, store, clock, publisher)
+    save_order(uow, order, created=True)
+    uow.publish(OutboxMessage(
+        id=f"order-{digest(manager_id, order.order_id)[:32]}", topic=topology.orders_topic(order.contractor_id),
+        event_type=EventType.ORDER_ISSUED, source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",
+        subject=f"orders/{order.order_id}", data=order.model_dump(mode="json"), created_at=clock.now(),
+        ordering_key=order.order_id))
     log.info("order received", extra={"manager_id": manager_id, "order_id": order.order_id})
-    if publisher is not None:
-        outbox.dispatch(store, publisher, clock, [message])
     return OrderOutcome(order, created=True)
 
 
-def change_order_state(manager_id: str, decision: ManagerDecision, store: Store, clock: Clock,
-                       publisher: Publisher | None = None, timers: deadlines.Timers | None = None) -> Order:
-    """Apply a manager's decision (cancel, suspend, resume, receive, close) and tell the contractor."""
+def change_order_state(manager_id: str, decision: ChangeOrderState, uow: UnitOfWork, clock: Clock) -> Order:
+    """Apply a manager's decision (cancel, suspend, resume, receive, close) and tell the contractor;
+    the order's deadlines follow in the same commit (paused, resumed or ended)."""
 
-    def attempt() -> tuple[Order, OutboxMessage, list]:
-        current = store.get_order(manager_id, decision.order_id)
-        if current is None:
+    def attempt() -> Order:
+        before = load_order(uow, manager_id, decision.order_id)
+        if before is None:
             raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=decision.order_id)])
         now = clock.now()
-        before = current.value
         after = before.apply(decision.as_change(), Actor.MANAGER, now)
         event_id = f"m{digest(decision.model_dump_json())[:20]}"
-        message = OutboxMessage(
-            id=f"decision-{digest(manager_id, decision.order_id, event_id)[:32]}",
-            topic=topology.orders_topic(before.contractor_id),
-            event_type=EventType.ORDER_STATE_CHANGED,
-            source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",
-            subject=f"orders/{before.order_id}",
-            data={"manager_id": manager_id, "order_id": before.order_id, "state": after.state.value,
-                  "previous_state": before.state.value, "reason": decision.reason,
-                  "occurred_at": decision.occurred_at.isoformat()},
-            created_at=now,
-            ordering_key=before.order_id,
-        )
-        event = EventRecord(event_id=event_id, data={
+        save_order(uow, after)
+        add_event(uow, after, event_id, {
             "actor": Actor.MANAGER.value, "channel": "rest", "label": f"Décision du gestionnaire : {after.state.value}",
             "occurred_at": decision.occurred_at.isoformat(), "received_at": now.isoformat(),
             "state_before": before.state.value, "state_after": after.state.value, "reason": decision.reason,
         })
-        # On hold pauses the order's running deadlines, resuming resumes them — in the same commit.
-        paused_or_resumed = deadlines.follow_order(store, before, after, decision.occurred_at, event_id)
-        store.commit(Changes(order=after, order_version=current.version, events=[event], outbox=[message],
-                             deadlines=paused_or_resumed))
-        return after, message, paused_or_resumed
+        uow.publish(OutboxMessage(
+            id=f"decision-{digest(manager_id, decision.order_id, event_id)[:32]}",
+            topic=topology.orders_topic(before.contractor_id), event_type=EventType.ORDER_STATE_CHANGED,
+            source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}", subject=f"orders/{before.order_id}",
+            data={"manager_id": manager_id, "order_id": before.order_id, "state": after.state.value,
+                  "previous_state": before.state.value, "reason": decision.reason,
+                  "occurred_at": decision.occurred_at.isoformat()},
+            created_at=now, ordering_key=before.order_id))
+        order_deadlines.on_order_moved(uow, before, after, decision.occurred_at, event_id)
+        return after
 
-    order, message, changed_deadlines = with_optimistic_retry(attempt)
-    deadlines.arm_all(changed_deadlines, timers, clock.now())
+    order = transact(uow, attempt)
     log.info("manager decision applied", extra={"manager_id": manager_id, "order_id": order.order_id,
                                                  "state": order.state.value})
-    if publisher is not None:
-        outbox.dispatch(store, publisher, clock, [message])
     return order
 
 
-def get_order(manager_id: str, order_id: str, store: Store, contractor_id: str | None = None) -> Order:
+# --- reads --------------------------------------------------------------------------------------
+
+
+def get_order(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id: str | None = None) -> Order:
     """Read one order; a contractor reads only the orders addressed to it."""
-    current = store.get_order(manager_id, order_id)
-    if current is None or (contractor_id is not None and current.value.contractor_id != contractor_id):
+    order = load_order(uow, manager_id, order_id)
+    if order is None or (contractor_id is not None and order.contractor_id != contractor_id):
         raise NotFound(order_id)
-    return current.value
+    return order
 
 
-def order_view(manager_id: str, order_id: str, role: str, store: Store, contractor_id: str | None = None,
+def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contractor_id: str | None = None,
                rights: Collection[str] = ()) -> dict:
     """What get_order answers: the order, its total, the states the caller may move it to next (from
     the transition table; none without the right to move orders) and its history. NotFound as
     ``get_order``."""
     from shared.domain.order_moves import next_moves
 
-    order = get_order(manager_id, order_id, store, contractor_id=contractor_id)
+    order = get_order(manager_id, order_id, uow, contractor_id=contractor_id)
     actor = actor_for_role(role, rights)
     return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
             "next_states": [s.value for s in next_states(order, actor)],
             "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
-            "events": store.list_events(manager_id, order_id)}
+            "events": list_events(uow, manager_id, order_id)}
 
 
 def _same_order(a: Order, b: Order) -> bool:

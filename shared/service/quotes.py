@@ -34,8 +34,8 @@ from shared.domain.quotes import (
 from shared.ports import (
     Changes, Clock, ConcurrencyConflict, DocumentStore, DocWrite, OutboxMessage, Publisher, Store, digest,
 )
-from shared.service import deadlines, outbox
-from shared.service.orders import receive_order
+from shared.service import legacy_deadlines as deadlines, outbox
+from shared.service.legacy_orders import receive_order
 from shared.service.retry import with_optimistic_retry
 from shared.service.territories import order_territory
 

@@ -31,3 +31,33 @@ def order_territory(store, manager_id: str, contract_id: str | None, commune: st
     if choice.source == "contract":
         return choice
     return territory_of_order(None, None, store.manager_territory(manager_id))
+
+
+class _Reads:
+    """The two reads the territory rule needs, through a unit of work."""
+
+    def __init__(self, uow):
+        self.uow = uow
+
+    def get_contract(self, manager_id: str, contract_id: str) -> dict[str, Any] | None:
+        return self.uow.get(f"managers/{manager_id}/contracts/{contract_id}")
+
+    def manager_territory(self, manager_id: str) -> str | None:
+        return manager_territory(self.uow, manager_id)
+
+
+def reader(uow) -> _Reads:
+    return _Reads(uow)
+
+
+def manager_territory(uow, manager_id: str) -> str | None:
+    """B18: ``managers/<m>.territory`` when set, else the territory of the manager's latest account
+    request, else None."""
+    from shared.ports import Query
+
+    manager = uow.get(f"managers/{manager_id}") or {}
+    if manager.get("territory"):
+        return manager["territory"]
+    requests = [d.data for d in uow.query(Query("account_requests", where=(("tenant", "==", manager_id),), limit=50))]
+    requests = [r for r in requests if r.get("role") == "manager" and r.get("territory")]
+    return max(requests, key=lambda r: str(r.get("requested_at")))["territory"] if requests else None

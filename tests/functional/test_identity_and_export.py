@@ -10,7 +10,6 @@ import zipfile
 import pytest
 import requests
 
-from devtools.tokens import emulator_token
 from tests.builders import issue_order_body
 
 pytestmark = pytest.mark.emulators

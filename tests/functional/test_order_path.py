@@ -187,7 +187,6 @@ def test_an_empty_message_is_answered_as_malformed(contractor):
 
 def test_a_delivery_the_platform_cannot_process_ends_in_the_dead_letter_topic(platform, contractor):
     # Given a push subscription wired to a path that names no execution topic (an ops mistake)
-    from google.cloud import pubsub_v1
 
     from shared.adapters.pubsub import PubSubAdmin
     from tests.functional.erp import pull_messages

@@ -12,7 +12,7 @@ from google.cloud.firestore import FieldFilter
 
 from shared import bootstrap
 from shared.domain.penalties import PenaltyTerms
-from shared.service import deadlines as svc
+from shared.service import legacy_deadlines as svc
 from tests.builders import issue_order_body, report
 
 TENANT = "mgr-test"

@@ -15,6 +15,7 @@ import requests
 
 from devtools.tokens import emulator_token
 from shared.adapters.deadlines import FirestoreDeadlineStore
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.adapters.document_files import GcsDocumentFiles
 from shared.adapters.documents import FirestoreDocuments
 from shared.adapters.report_files import GcsReportFiles
@@ -26,7 +27,7 @@ from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.ports import DocWrite
 from shared.service import documents as document_service
 from shared.service.executions import record_execution
-from shared.service.inbound import InboundMessage
+from shared.ports import InboundMessage
 from shared.service.sourcing import paths, services
 from shared.service.sourcing.deadlines import SourcingDeadlines
 from tests.fakes import FixedClock
@@ -50,6 +51,7 @@ class History:
 
     def __init__(self, db, project_id: str):
         self.docs, self.store = FirestoreDocuments(db), FirestoreDeadlineStore(db)
+        self.uow = FirestoreUnitOfWork(db)
         self.clock = FixedClock(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
         self.hooks = SourcingDeadlines(self.store, None, self.clock)
         self.files = GcsDocumentFiles(project_id, f"{project_id}-passerelle-documents")
@@ -123,7 +125,7 @@ class History:
         reply = record_execution(InboundMessage(
             contractor_id=TITULAIRE, channel="rest", source="//erp.titulaire/", id=f"{order_id}-{sequence}",
             type=EventType.EXECUTION_REPORTED.value, received_at=clock.now(), data=json.dumps(report).encode()),
-            self.store, clock)
+            self.uow.fork(), clock)
         assert reply.status.value == "accepted", reply
 
 

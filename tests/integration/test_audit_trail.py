@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared import actor
+from shared import context
 from shared.adapters.audit import FirestoreAuditTrail
-from shared.adapters.firestore import FirestoreStore
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain.messages import IssueOrder
 from shared.service.executions import record_execution
 from shared.service.orders import receive_order
@@ -17,14 +17,15 @@ pytestmark = pytest.mark.emulators
 
 
 def test_writes_are_recorded_sealed_and_verified_and_tampering_is_detected(clean_firestore):
-    store, trail = FirestoreStore(clean_firestore), FirestoreAuditTrail(clean_firestore)
+    trail = FirestoreAuditTrail(clean_firestore)
     # Given a manager's ERP issuing an order and a contractor reporting on it
-    actor.act_as("erp-mgr", "manager", MANAGER)
-    receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(), strict=False), store, FixedClock(NOW))
-    actor.act_as("pubsub:ctr-test", "contractor", "ctr-test")
-    record_execution(inbound(report(1, "acknowledged")), store, FixedClock(NOW))
+    context.act_as("erp-mgr", "manager", MANAGER)
+    receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(), strict=False),
+                  FirestoreUnitOfWork(clean_firestore), FixedClock(NOW))
+    context.act_as("pubsub:ctr-test", "contractor", "ctr-test")
+    record_execution(inbound(report(1, "acknowledged")), FirestoreUnitOfWork(clean_firestore), FixedClock(NOW))
     # When the sealer runs
-    assert trail.seal_pending()["sealed"] == 4  # order created, order updated + its event, message answered
+    assert trail.seal_pending()["sealed"] == 4  # order created, order updated + its event, message recorded
     # Then each space's chain verifies, with who did what
     space = f"managers/{MANAGER}"
     assert trail.verify_space(space) == [] and trail.verify_space("contractors/ctr-test") == []

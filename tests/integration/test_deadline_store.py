@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from shared.adapters.deadlines import FirestoreDeadlineStore
 from shared.domain.deadlines import DeadlineState
-from shared.service import deadlines as svc
+from shared.service import legacy_deadlines as svc
 from tests.fakes import FixedClock
 
 SIGNED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -11,6 +11,7 @@ import requests
 from shared.adapters.document_files import GcsDocumentFiles
 from shared.adapters.documents import FirestoreDocuments
 from shared.adapters.firestore import FirestoreStore
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError
 from shared.domain.messages import IssueOrder
@@ -27,7 +28,8 @@ ORDER = "BC-2026-014"
 @pytest.fixture
 def ports(clean_firestore, emulators) -> documents.Ports:
     store = FirestoreStore(clean_firestore)
-    receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(ORDER), strict=False), store, FixedClock(NOW))
+    receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(ORDER), strict=False),
+                  FirestoreUnitOfWork(clean_firestore), FixedClock(NOW))
     bucket = f"documents-{uuid.uuid4().hex[:12]}"  # a bucket per test: no leftovers between tests
     return documents.Ports(store, FirestoreDocuments(clean_firestore), GcsDocumentFiles(emulators.project_id, bucket),
                            FixedClock(NOW))

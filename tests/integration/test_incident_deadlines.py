@@ -7,7 +7,7 @@ import datetime as dt
 from shared.adapters.deadlines import FirestoreDeadlineStore
 from shared.adapters.incidents import FirestoreIncidents
 from shared.domain.incidents import AcknowledgeIncident, ReportIncident
-from shared.service import deadlines as svc
+from shared.service import legacy_deadlines as svc
 from shared.service import incidents
 from tests.fakes import FixedClock
 

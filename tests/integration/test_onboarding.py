@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
+from shared.domain.workdays import PARIS
 from shared.adapters.deadlines import FirestoreDeadlineStore
 from shared.adapters.documents import FirestoreDocuments
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain.contracts import UpsertContract
 from shared.domain.messages import IssueOrder
 from shared.service import contracts, onboarding
@@ -38,13 +40,13 @@ def test_the_first_accepted_message_connects_the_contractor_and_meets_d2(clean_f
                               on_saved=hooks.contract_saved)
     d2 = store.get_deadline(MANAGER, "d2-AC-D2").value
     assert (d2.kind, d2.state.value) == ("D2", "running")
-    assert d2.due_at == dt.datetime(2026, 3, 21, 0, 0, tzinfo=onboarding.PARIS)
+    assert d2.due_at == dt.datetime(2026, 3, 21, 0, 0, tzinfo=PARIS)
     # When the contractor's first execution message on an order of that contract is accepted
     receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(contract_id="AC-D2"), strict=False),
-                  store, clock)
+                  FirestoreUnitOfWork(clean_firestore), clock)
     clock.advance(days=2)
     message = inbound(report(1, "acknowledged", occurred_at=clock.now()), received_at=clock.now())
-    assert record_execution(message, store, clock, on_accepted=hooks.message_accepted).status.value == "accepted"
+    assert record_execution(message, FirestoreUnitOfWork(clean_firestore), clock).status.value == "accepted"
     # Then D2 is met, stopped at that message's receipt
     d2 = store.get_deadline(MANAGER, "d2-AC-D2").value
     assert d2.state.value == "met" and d2.stopped_at == clock.now()
@@ -53,4 +55,4 @@ def test_the_first_accepted_message_connects_the_contractor_and_meets_d2(clean_f
 def test_a_contract_entered_after_its_month_starts_the_clock_at_entry():
     signed = dt.date(2025, 11, 1)
     assert onboarding.clock_start(signed, NOW) == NOW
-    assert onboarding.clock_start(dt.date(2026, 2, 20), NOW) == dt.datetime(2026, 2, 20, tzinfo=onboarding.PARIS)
+    assert onboarding.clock_start(dt.date(2026, 2, 20), NOW) == dt.datetime(2026, 2, 20, tzinfo=PARIS)

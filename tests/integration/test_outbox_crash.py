@@ -9,13 +9,13 @@ import pytest
 from google.api_core.exceptions import DeadlineExceeded
 
 from shared import topology
-from shared.adapters.firestore import FirestoreStore
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.adapters.pubsub import PubSubPublisher
 from shared.domain.messages import IssueOrder, ReplyStatus
 from shared.service import outbox
 from shared.service.executions import record_execution
-from shared.service.orders import receive_order
-from tests.builders import CONTRACTOR, MANAGER, NOW, inbound, issue_order_body, report
+from shared.service.orders import load_order, receive_order
+from tests.builders import MANAGER, NOW, inbound, issue_order_body, report
 from tests.fakes import FixedClock
 
 pytestmark = pytest.mark.emulators
@@ -52,33 +52,34 @@ def test_a_crash_after_commit_is_recovered_by_the_relay_with_nothing_lost(emulat
     clean_firestore.collection("contractors").document(contractor).set({"name": "Crash", "managers": [MANAGER]})
     clean_firestore.document(f"managers/{MANAGER}/contracts/AC-CRASH").set(  # A13: the order names its contract
         {"contract_id": "AC-CRASH", "contractor_id": contractor, "status": "active"})
-    store, clock = FirestoreStore(clean_firestore), FixedClock(NOW)
+    clock = FixedClock(NOW)
     publisher = PubSubPublisher(emulators.project_id)
+    platform = FirestoreUnitOfWork(clean_firestore, publisher)
     subscriber = pubsub_v1.SubscriberClient()
     replies = subscriber.subscription_path(emulators.project_id, topology.erp_subscription(topology.replies_topic(contractor)))
     orders = subscriber.subscription_path(emulators.project_id, topology.erp_subscription(topology.orders_topic(contractor)))
     order = IssueOrder.model_validate(issue_order_body(contractor_id=contractor, contract_id="AC-CRASH"), strict=False)
 
     # Given an order delivered to the contractor
-    receive_order(MANAGER, order, store, clock, publisher)
+    receive_order(MANAGER, order, platform.fork(), clock)
     assert [json.loads(m.message.data)["order_id"] for m in pull_all(subscriber, orders)] == ["BC-2026-014"]
 
     # When the process dies right after committing an execution report, before the reply is published
     message = inbound(report(1, "acknowledged"), contractor_id=contractor)
     with pytest.raises(Crash):
-        record_execution(message, store, clock, CrashingPublisher())
+        record_execution(message, FirestoreUnitOfWork(clean_firestore, CrashingPublisher()), clock)
 
     # Then the state is there and the reply waits in the outbox
-    assert store.get_order(MANAGER, "BC-2026-014").value.state.value == "acknowledged"
+    assert load_order(platform.fork(), MANAGER, "BC-2026-014").state.value == "acknowledged"
     assert pull_all(subscriber, replies, wait=1.5) == []
     # When the relay runs, the reply is published
-    assert outbox.relay(store, publisher, clock)["sent"] == 1
+    assert outbox.relay(platform.fork())["sent"] == 1
     [reply] = pull_all(subscriber, replies)
     assert json.loads(reply.message.data)["status"] == "accepted"
     assert reply.message.attributes["ce-id"] == f"reply-{message.key}" and reply.message.ordering_key == "BC-2026-014"
     # And Pub/Sub redelivering the message changes nothing and publishes nothing new
-    again = record_execution(message, store, clock, publisher)
+    again = record_execution(message, platform.fork(), clock)
     assert again.status is ReplyStatus.ACCEPTED
-    assert store.get_order(MANAGER, "BC-2026-014").value.last_sequence == 1
+    assert load_order(platform.fork(), MANAGER, "BC-2026-014").last_sequence == 1
     assert pull_all(subscriber, replies, wait=1.5) == []
     subscriber.close()

@@ -11,7 +11,7 @@ from shared.domain.penalties import PenaltyTerms
 from shared.domain.sourcing.messages import ProposeProfessionals, SubmitNeed
 from shared.domain.sourcing.records import Beneficiary
 from shared.ports import DocWrite
-from shared.service import deadlines as svc
+from shared.service import legacy_deadlines as svc
 from shared.service.sourcing import paths, services
 from shared.service.sourcing.deadlines import SourcingDeadlines
 from tests.fakes import FixedClock

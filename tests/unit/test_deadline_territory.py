@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from shared.domain.orders import OrderLine, OrderState, SiteRef
 from shared.domain.penalties import statement, statement_csv
-from shared.domain.quotes import RequestQuote, SubmitQuote
+from shared.domain.quotes import RequestQuote
 from shared.ports import Contractor
 from shared.service import quotes
 from shared.service.executions import record_execution
 from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
 from tests.deadline_fakes import InMemoryDeadlineStore
-from tests.fakes import FixedClock
+from tests.fakes import FixedClock, World
 from tests.unit.test_property_tree import InMemoryDocuments
 
 CONTRACT = {"contract_id": "AC-2026-017", "contractor_id": CONTRACTOR, "status": "active",
@@ -76,19 +76,31 @@ def test_without_a_commune_a_quote_takes_its_contracts_one_territory_then_its_ma
     assert (first.territory, second.territory) == ("57", "972")
 
 
+def a_world_of(*orders, manager_territory: str | None = None) -> World:
+    world = World(NOW)
+    world.seed_contractor(CONTRACTOR, (MANAGER,))
+    world.seed(f"managers/{MANAGER}/contracts/AC-2026-017", CONTRACT)
+    if manager_territory:
+        world.seed(f"managers/{MANAGER}", {"name": MANAGER, "territory": manager_territory})
+    for order in orders:
+        world.seed_order(order)
+    return world
+
+
 def test_a_late_message_on_an_order_in_noumea_records_d1_in_new_caledonia():
     # Given an order in Nouméa, and a message 2 days late
-    store = a_world([an_order(site={"node_id": "N-NC", "commune": "98818"})])
+    world = a_world_of(an_order(site={"node_id": "N-NC", "commune": "98818"}))
     occurred = NOW - dt.timedelta(days=2)
-    record_execution(inbound(report(1, "acknowledged", occurred_at=occurred)), store, FixedClock(NOW))
+    record_execution(inbound(report(1, "acknowledged", occurred_at=occurred)), world.uow(), world.clock)
     # Then its D1 says New Caledonia, so the statement dates its days there
-    [(d1, _)] = store.deadlines.values()
+    [d1] = world.deadlines(MANAGER).values()
     assert (d1.kind, d1.territory) == ("D1", "NC")
-    assert {e.local_date for e in store.ledger(d1.deadline_id)} >= {
+    ledger = world.ledger(MANAGER, d1.deadline_id)
+    assert {e.local_date for e in ledger} >= {
         (occurred + dt.timedelta(minutes=15)).astimezone(dt.timezone(dt.timedelta(hours=11))).date().isoformat()}
     # And the contractor's statement shows where each day was counted, in JSON and in the French CSV
-    month = store.ledger(d1.deadline_id)[0].month
-    s = statement(MANAGER, CONTRACTOR, None, month, [e for e in store.ledger(d1.deadline_id) if e.month == month])
+    month = ledger[0].month
+    s = statement(MANAGER, CONTRACTOR, None, month, [e for e in ledger if e.month == month])
     assert {line.territory for line in s.lines} == {"NC"}
     rows = statement_csv(s).decode("utf-8").splitlines()
     assert rows[0].endswith(";Motif;Territoire") and rows[1].endswith(";NC")
@@ -96,10 +108,9 @@ def test_a_late_message_on_an_order_in_noumea_records_d1_in_new_caledonia():
 
 def test_a_format_rejection_on_an_order_without_a_commune_records_f1_in_the_managers_territory():
     # Given an order without a commune, of a manager in Guyane, under a contract over the whole territory
-    store = a_world([an_order()])
-    store.manager_territories[MANAGER] = "973"
+    world = a_world_of(an_order(), manager_territory="973")
     # When a message is rejected for its format
-    record_execution(inbound(report(1, "acknowledged", progress=140), "m-bad"), store, FixedClock(NOW))
+    record_execution(inbound(report(1, "acknowledged", progress=140), "m-bad"), world.uow(), world.clock)
     # Then F1 is counted in Guyane
-    [(f1, _)] = store.deadlines.values()
+    [f1] = world.deadlines(MANAGER).values()
     assert (f1.kind, f1.territory) == ("F1", "973")

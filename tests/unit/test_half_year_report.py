@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from shared.domain.workdays import PARIS
 from shared.domain.errors import DomainError
 from shared.domain.orders import Order, OrderLine, SiteRef
 from shared.service.sourcing import reporting
@@ -32,7 +33,7 @@ class Files:
 def given_a_beneficiary_with_an_order_issued_on(day: dt.date) -> InMemoryDocuments:
     docs = InMemoryDocuments()
     docs.data["beneficiaries/ben-lyon"] = a_beneficiary()
-    issued = dt.datetime.combine(day, dt.time(0), tzinfo=reporting.rep.PARIS).astimezone(dt.UTC)
+    issued = dt.datetime.combine(day, dt.time(0), tzinfo=PARIS).astimezone(dt.UTC)
     order = Order(order_id="BC-n1", manager_id="ben-lyon", contractor_id="ctr-titulaire", contract_id="AC-2024-AOO-PFI",
                   title="Mission : recette", site=SiteRef(node_id="ben-lyon"), issued_at=issued,
                   lines=[OrderLine(line_id="j1", service_code="CHEF-PROJET", label="Jalon", quantity=Decimal(10),

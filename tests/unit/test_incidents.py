@@ -10,7 +10,7 @@ from shared.domain import deadlines as dl
 from shared.domain.errors import DomainError
 from shared.domain.incidents import TRANSITIONS, Incident, IncidentState, ReportIncident, severity_variant
 from shared.domain.validation import parse_json
-from shared.service import deadlines as svc
+from shared.service import legacy_deadlines as svc
 from shared.service import incidents as incidents_svc
 from tests.deadline_fakes import InMemoryDeadlineStore
 from tests.fakes import FixedClock

@@ -9,7 +9,7 @@ import pytest
 from shared.domain.deadlines import DeadlineState, Length, Unit
 from shared.domain.errors import DomainError
 from shared.domain.penalties import DecisionAction, EntryStatus, PenaltyTerms, days_late, statement_csv
-from shared.service import deadlines as svc
+from shared.service import legacy_deadlines as svc
 from tests.deadline_fakes import InMemoryDeadlineStore, RecordingTaskQueue
 from tests.fakes import FixedClock
 

@@ -12,11 +12,10 @@ from shared.domain import property_tree as pt
 from shared.domain.errors import DomainError
 from shared.domain.messages import IssueOrder
 from shared.domain.validation import parse_object
-from shared.ports import Contractor
 from shared.service import property_tree as service
 from shared.service.orders import receive_order
 from tests.builders import CONTRACTOR, MANAGER, issue_order_body
-from tests.fakes import FixedClock, InMemoryStore
+from tests.fakes import FixedClock, World
 from tests.fakes import InMemoryDocuments as SharedInMemoryDocuments
 
 HEADER = "node_id;kind;parent_id;label;commune\n"
@@ -169,24 +168,29 @@ def test_coverage_counts_orders_and_their_documents_and_lists_the_orphans():
     assert [(o["kind"], o["id"]) for o in report["orphans"]] == [("order", "BC-2"), ("document", "BC-2/abc")]
 
 
-def a_store(tree: set[str] | None) -> InMemoryStore:
-    store = InMemoryStore(contractors=[Contractor(CONTRACTOR, "Test", (MANAGER,))])
-    store.contracts[(MANAGER, "AC-2026-017")] = {"contract_id": "AC-2026-017", "contractor_id": CONTRACTOR,
-                                                 "status": "active", "starts_on": "2026-01-01", "ends_on": "2027-12-31",
-                                                 "lots": [], "perimeter": {"departements": [], "communes": []}}
+def a_world(tree: set[str] | None) -> World:
+    world = World("2026-03-02T09:00:00+00:00")
+    world.seed_contractor(CONTRACTOR, (MANAGER,))
+    world.seed(f"managers/{MANAGER}/contracts/AC-2026-017", {
+        "contract_id": "AC-2026-017", "contractor_id": CONTRACTOR, "status": "active", "starts_on": "2020-01-01",
+        "ends_on": "2035-12-31", "lots": [], "perimeter": {}})
     if tree is not None:
-        store.property_trees[MANAGER] = tree
-    return store
+        world.seed(f"managers/{MANAGER}/property_tree/current", {"nodes": len(tree)})
+        for node in tree:
+            world.seed(f"managers/{MANAGER}/property_nodes/{node}", {"node_id": node})
+    return world
 
 
 def test_an_order_must_point_at_a_node_once_the_manager_has_a_tree():
-    clock = FixedClock("2026-03-02T09:00:00+00:00")
     command, _ = parse_object(IssueOrder, issue_order_body())
     # Given no tree: the order is received as before
-    assert receive_order(MANAGER, command, a_store(None), clock).created
+    world = a_world(None)
+    assert receive_order(MANAGER, command, world.uow(), world.clock).created
     # Given a tree holding its node: received
-    assert receive_order(MANAGER, command, a_store({"LYON-BAT-A-LOG-12"}), clock).created
+    world = a_world({"LYON-BAT-A-LOG-12"})
+    assert receive_order(MANAGER, command, world.uow(), world.clock).created
     # Given a tree without it: refused on the node
+    world = a_world({"LYON-BAT-A"})
     with pytest.raises(DomainError) as refused:
-        receive_order(MANAGER, command, a_store({"LYON-BAT-A"}), clock)
+        receive_order(MANAGER, command, world.uow(), world.clock)
     assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.node_id", "PROPERTY_NODE_NOT_FOUND")]

@@ -15,10 +15,11 @@ from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.quotes import DecideQuote, QuoteState, RequestQuote, SubmitQuote
 from shared.ports import ConcurrencyConflict, Contractor, Versioned
 from shared.service import quotes
-from shared.service.inbound_router import CLAIM_TTL, Services, route
+from shared.service.idempotency import LEASE
+from shared.service.inbound_router import Services, route
 from tests.builders import CONTRACTOR, MANAGER, inbound
 from tests.deadline_fakes import InMemoryDeadlineStore
-from tests.fakes import FixedClock
+from tests.fakes import FixedClock, InMemoryDatabase, InMemoryUnitOfWork
 
 LINES = [OrderLine(line_id="L1", service_code="PLB-010", label="Recherche de fuite", quantity=Decimal(1),
                    unit_price_cents=8500)]
@@ -149,19 +150,15 @@ def test_a_quote_message_redelivered_after_a_crash_before_its_reply_adds_no_vers
     body = {"manager_id": MANAGER, "quote_id": "DV-1", "valid_until": "2026-04-30",
             "lines": [json.loads(LINES[0].model_dump_json())]}
     msg = dataclasses.replace(inbound(body, "q-1"), type=EventType.QUOTE_SUBMITTED.value)
-    services = Services(store=store, clock=clock, docs=docs, deadline_store=store)
-    # Given a first delivery that wrote its version, then died before committing its reply
-    real_commit = store.commit
-
-    def crash(changes):
-        raise ConnectionError("the instance died")
-
-    store.commit = crash
+    db = InMemoryDatabase()
+    services = Services(uow=InMemoryUnitOfWork(db), clock=clock, store=store, docs=docs, deadline_store=store)
+    # Given a first delivery that claimed the message and wrote its version, then died before committing its reply
+    db.crash_after = 1
     with pytest.raises(ConnectionError):
         route(msg, services)
-    store.commit = real_commit
-    # When Pub/Sub redelivers it after the claim expired
-    clock.advance(seconds=CLAIM_TTL.total_seconds() + 1)
+    db.crash_after = None
+    # When Pub/Sub redelivers it after the claim's lease ended
+    clock.advance(seconds=LEASE.total_seconds() + 1)
     reply = route(msg, services)
     # Then the redelivery is answered with the version the first delivery created, and there is one version
     quote = quotes.get_quote("manager", MANAGER, None, "DV-1", docs)

@@ -7,16 +7,17 @@ from decimal import Decimal
 
 import pytest
 
+from shared.domain.workdays import PARIS
 from shared.domain.deadlines import Deadline, DeadlineState, Unit
 from shared.domain.orders import Order, OrderLine, OrderState, SiteRef
 from shared.domain.sourcing import reporting as rep
 from shared.domain.sourcing.price_schedule import PRICE_SCHEDULE, PriceLine, PriceSchedule
-from shared.domain.sourcing.process import Deadline as DocDeadline
+from shared.domain.sourcing.process import RecordedDeadline as DocDeadline
 from shared.domain.sourcing.process import Milestone, Mission, NeedRecord, Replacement
 from shared.domain.sourcing.records import ExtraCosts, Level, ServiceType
 from tests.sourcing_builders import SIRET_CANUT, SIRET_OTHER
 
-H1 = rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+H1 = rep.ReportPeriod(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
 NOW = dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
 SCHEDULE = PriceSchedule(version="test", valid_from=dt.date(2026, 1, 1), fee_rate_bps=200, lines={
     "CHEF-PROJET": PriceLine(category="CHEF-PROJET", label="Chef de projet", reference_daily_rate_cents=75_000),
@@ -33,7 +34,7 @@ def line(line_id: str, code: str, days: int, rate: int) -> OrderLine:
 
 
 def an_order(order_id: str, manager: str, issued_on: str, lines: list[OrderLine], **fields) -> Order:
-    issued = dt.datetime.combine(dt.date.fromisoformat(issued_on), dt.time(0), tzinfo=rep.PARIS).astimezone(dt.UTC)
+    issued = dt.datetime.combine(dt.date.fromisoformat(issued_on), dt.time(0), tzinfo=PARIS).astimezone(dt.UTC)
     return Order(order_id=order_id, manager_id=manager, contractor_id="ctr-titulaire", contract_id="AC-2024-AOO-PFI",
                  title="Mission : contenu confidentiel du besoin", site=SiteRef(node_id=manager), lines=lines,
                  issued_at=issued, **fields)
@@ -312,14 +313,14 @@ def test_the_scheduled_report_covers_the_last_completed_half_year(today, expecte
 
 
 def test_half_years_run_from_january_to_june_and_july_to_december():
-    assert rep.half_year("2026-H1") == rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
-    assert rep.half_year("2026-H2") == rep.Period(start=dt.date(2026, 7, 1), end=dt.date(2026, 12, 31))
+    assert rep.half_year("2026-H1") == rep.ReportPeriod(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    assert rep.half_year("2026-H2") == rep.ReportPeriod(start=dt.date(2026, 7, 1), end=dt.date(2026, 12, 31))
     assert rep.half_year("2026-H3") is None and rep.half_year_report_id("2026-H1") == "half-year-2026-H1"
 
 
 def test_the_default_period_is_the_calendar_year_to_date_and_bad_dates_are_named():
     assert rep.parse_period(None, None, dt.date(2026, 11, 23)) == (
-        rep.Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 11, 23)), [])
+        rep.ReportPeriod(start=dt.date(2026, 1, 1), end=dt.date(2026, 11, 23)), [])
     _, errors = rep.parse_period("2026-13-01", "hier", dt.date(2026, 11, 23))
     assert [(e.field, e.code) for e in errors] == [("query.from", "INVALID_FORMAT"), ("query.to", "INVALID_FORMAT")]
     _, errors = rep.parse_period("2026-06-01", "2026-05-01", dt.date(2026, 11, 23))

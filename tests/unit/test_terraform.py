@@ -174,19 +174,23 @@ def test_every_function_scheduled_locally_has_a_cloud_scheduler_job(terraform):
     assert scheduled - {"accrue_penalties"} <= jobs, sorted(scheduled - {"accrue_penalties"} - jobs)
 
 
-def test_every_function_runs_as_the_dedicated_runtime_service_account(terraform):
-    # Given the function resource
+def test_every_function_runs_as_one_of_the_runtime_identities(terraform):
+    # Given the function resource and the runtime identities of iam.tf
     function = terraform["resource"]["google_cloudfunctions2_function"]["fn"]
-    # When reading its service configuration
+    identities = terraform["locals"]["runtime_identities"]
+    accounts = terraform["resource"]["google_service_account"]["runtime"]
+    # When reading its service configuration and each function's identity
     service = _single_block(function, "service_config")
-    # Then it runs as fn-runtime and receives the documented environment
+    chosen = {name: spec.get("identity") for name, spec in terraform["locals"]["functions"].items()}
+    # Then each function runs as the service account of its identity (tests/unit/test_terraform_iam.py
+    # checks the roles), and receives the documented environment
     assert (
-        service["service_account_email"] == "${google_service_account.fn_runtime.email}"
+        service["service_account_email"]
+        == "${google_service_account.runtime[each.value.identity].email}"
     )
-    assert (
-        terraform["resource"]["google_service_account"]["fn_runtime"]["account_id"]
-        == "fn-runtime"
-    )
+    assert accounts["for_each"] == "${local.runtime_identities}"
+    assert accounts["account_id"] == "${each.key}"
+    assert {name: identity for name, identity in chosen.items() if identity not in identities} == {}
     environment = terraform["locals"]["function_environment"]
     assert {
         "GOOGLE_CLOUD_PROJECT",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from shared.domain.messages import ExecutionReport, IssueOrder
+from shared.domain.messages import ReportExecution, IssueOrder
 from shared.domain.validation import parse_json
 from tests.builders import issue_order_body, report
 
@@ -53,7 +53,7 @@ def test_malformed_json_and_wrong_shapes_are_structured_errors():
 def test_dates_need_a_time_zone_and_phones_must_be_french_mobiles():
     body = report(1, "scheduled", occurred_at="2026-03-03T09:00:00",
                   site_lead={"last_name": "Martin", "first_name": "Léa", "mobile": "01 23 45 67 89"})
-    assert errors_of(ExecutionReport, body) == [
+    assert errors_of(ReportExecution, body) == [
         ("$.occurred_at", "INVALID_FORMAT"),
         ("$.site_lead.mobile", "INVALID_PHONE"),
     ]
@@ -61,7 +61,7 @@ def test_dates_need_a_time_zone_and_phones_must_be_french_mobiles():
 
 def test_unknown_states_and_out_of_range_progress_are_named():
     body = report(0, "done", progress=101)
-    assert errors_of(ExecutionReport, body) == [
+    assert errors_of(ReportExecution, body) == [
         ("$.sequence", "OUT_OF_RANGE"),
         ("$.state", "INVALID_VALUE"),
         ("$.progress", "OUT_OF_RANGE"),
@@ -69,5 +69,5 @@ def test_unknown_states_and_out_of_range_progress_are_named():
 
 
 def test_messages_are_in_french():
-    _, errors = parse_json(ExecutionReport, json.dumps(report(1, progress=150)))
+    _, errors = parse_json(ReportExecution, json.dumps(report(1, progress=150)))
     assert errors[0].message == "Valeur hors limites : doit être inférieure ou égale à 100."

@@ -6,19 +6,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.orders import Identifier
 from shared.domain.sourcing.process import ConflictDeclaration, ReplacementReason
 from shared.domain.sourcing.records import NeedContent
+from shared.domain.base import Command
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class SubmitNeed(_Wire):
+class SubmitNeed(Command):
     """A beneficiary submits a search request (POST submit_need)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="SubmitNeed")
@@ -27,7 +24,7 @@ class SubmitNeed(_Wire):
     content: NeedContent
 
 
-class NeedSubmitted(_Wire):
+class NeedSubmitted(Command):
     """Event on ``needs-submitted``: a need version waits for score_candidates."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="NeedSubmitted")
@@ -37,12 +34,12 @@ class NeedSubmitted(_Wire):
     version: Annotated[int, Field(ge=1)]
 
 
-class ProposedProfessional(_Wire):
+class ProposedProfessional(Command):
     professional_id: Identifier
     guaranteed_until: dt.date
 
 
-class ProposeProfessionals(_Wire):
+class ProposeProfessionals(Command):
     """The operator proposes ranked professionals for one need version (POST propose_professionals)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProposeProfessionals")
@@ -53,41 +50,41 @@ class ProposeProfessionals(_Wire):
     proposals: Annotated[list[ProposedProfessional], Field(min_length=1, max_length=10)]
 
 
-class Decision(StrEnum):
+class ProposalDecision(StrEnum):
     ACCEPT = "accept"
     ABANDON = "abandon"
     RELAUNCH = "relaunch"
 
 
-class DecideProposal(_Wire):
+class DecideProposal(Command):
     """The beneficiary accepts one proposal, refuses and abandons, or refuses and relaunches."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="DecideProposal")
 
     need_id: Identifier
     version: Annotated[int, Field(ge=1)]
-    decision: Decision
+    decision: ProposalDecision
     professional_id: Identifier | None = None
     reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
     content: NeedContent | None = None  # the edited need, for a relaunch
 
     @model_validator(mode="after")
     def _fields_of_decision(self) -> DecideProposal:
-        if self.decision is Decision.ACCEPT and self.professional_id is None:
+        if self.decision is ProposalDecision.ACCEPT and self.professional_id is None:
             raise PydanticCustomError("REQUIRED_FOR_DECISION", "professional_id est obligatoire pour accepter.")
-        if self.decision is Decision.RELAUNCH and self.content is None:
+        if self.decision is ProposalDecision.RELAUNCH and self.content is None:
             raise PydanticCustomError("REQUIRED_FOR_DECISION", "content (le besoin modifié) est obligatoire pour relancer.")
         return self
 
 
-class MilestoneInput(_Wire):
+class MilestoneInput(Command):
     milestone_id: Identifier
     label: Annotated[str, Field(min_length=1, max_length=200)]
     days: Annotated[int, Field(ge=1, le=1000)]
     due: dt.date
 
 
-class FrameMission(_Wire):
+class FrameMission(Command):
     """After acceptance: conflict declaration if required (B13), mission framing, and its order."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="FrameMission")
@@ -107,7 +104,7 @@ class FrameMission(_Wire):
         return self
 
 
-class RequestReplacement(_Wire):
+class RequestReplacement(Command):
     """A professional leaves (D5) or is found insufficient (D6)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RequestReplacement")
@@ -129,7 +126,7 @@ class RequestReplacement(_Wire):
         return self
 
 
-class ProposeReplacement(_Wire):
+class ProposeReplacement(Command):
     """The operator names the replacement; equivalence is checked by code (B12)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProposeReplacement")
@@ -140,5 +137,5 @@ class ProposeReplacement(_Wire):
     professional_id: Identifier
 
 
-class ReplacementCommand(_Wire):
+class ReplacementCommand(Command):
     command: Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]

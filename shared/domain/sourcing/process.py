@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier
 from shared.domain.sourcing.records import LEVEL_LABELS, ExtraCosts, Level, Professional, ServiceType
+from shared.domain.base import Record
 
 
 class SourcingActor(StrEnum):
@@ -84,11 +85,7 @@ class ProposalStatus(StrEnum):
     REFUSED = "refused"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Proposal(_Model):
+class Proposal(Record):
     professional_id: Identifier
     name: str
     rank: int
@@ -101,7 +98,7 @@ class Proposal(_Model):
     status: ProposalStatus = ProposalStatus.PROPOSED
 
 
-class Deadline(_Model):
+class RecordedDeadline(Record):
     """A contractual deadline recorded on a document (D4, D5, D6)."""
 
     code: str
@@ -117,7 +114,7 @@ class Deadline(_Model):
     due_at: AwareDatetime | None = None
 
 
-class NeedRecord(_Model):
+class NeedRecord(Record):
     """A need in its beneficiary's space; every version's content and result is kept beside it."""
 
     need_id: Identifier
@@ -127,7 +124,7 @@ class NeedRecord(_Model):
     title: str
     submitted_at: AwareDatetime
     updated_at: AwareDatetime
-    d4: Deadline
+    d4: RecordedDeadline
     proposals: list[Proposal] = Field(default_factory=list)
     accepted_professional_id: str | None = None
     mission_id: str | None = None
@@ -145,14 +142,14 @@ class ReplacementReason(StrEnum):
     INSUFFICIENCY = "insufficiency"  # the beneficiary finds the work insufficient: D6
 
 
-class Milestone(_Model):
+class Milestone(Record):
     milestone_id: Identifier
     label: Annotated[str, Field(min_length=1, max_length=200)]
     days: Annotated[int, Field(ge=1, le=1000)]
     due: dt.date
 
 
-class ConflictDeclaration(_Model):
+class ConflictDeclaration(Record):
     """Déclaration d'absence de conflit d'intérêts signed by the professional (B13)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -163,7 +160,7 @@ class ConflictDeclaration(_Model):
     statement: Annotated[str, Field(max_length=2000)] = ""
 
 
-class Replacement(_Model):
+class Replacement(Record):
     reason: ReplacementReason
     requested_at: AwareDatetime
     departure_date: dt.date | None = None
@@ -172,13 +169,13 @@ class Replacement(_Model):
     notice_days: int | None = None
     notice_label: str | None = None
     notice_respected: bool | None = None
-    deadline: Deadline
+    deadline: RecordedDeadline
     leaving_professional_id: str
     replaced_by: str | None = None
     replaced_at: AwareDatetime | None = None
 
 
-class Mission(_Model):
+class Mission(Record):
     mission_id: Identifier
     beneficiary_id: Identifier
     need_id: Identifier

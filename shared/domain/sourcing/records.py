@@ -9,10 +9,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.orders import Identifier, Name, Text
+from shared.domain.base import Command
 
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
@@ -104,30 +105,26 @@ class WorkMode(StrEnum):
 WORK_MODE_LABELS = {WorkMode.ON_SITE: "sur site", WorkMode.REMOTE: "à distance", WorkMode.MIXED: "mixte"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Period(_Strict):
+class AvailabilityPeriod(Command):
     start: dt.date
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> Period:
+    def _ordered(self) -> AvailabilityPeriod:
         if self.end < self.start:
             raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
                                       {"start": self.start.isoformat(), "end": self.end.isoformat()})
         return self
 
 
-class Contact(_Strict):
+class Contact(Command):
     last_name: Name
     first_name: Name
     email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")]
     role: Annotated[str, Field(max_length=100)] | None = None
 
 
-class Beneficiary(_Strict):
+class Beneficiary(Command):
     """A public body using the sourcing platform; it is the tenant of its needs, missions and orders."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="Beneficiary")
@@ -141,7 +138,7 @@ class Beneficiary(_Strict):
     requires_conflict_declaration: bool = False
 
 
-class ExtraCosts(_Strict):
+class ExtraCosts(Command):
     """Frais annexes, per day on site (B4)."""
 
     travel_cents: Cents = 0
@@ -149,14 +146,14 @@ class ExtraCosts(_Strict):
     meals_cents: Cents = 0
 
 
-class Review(_Strict):
+class Review(Command):
     mission_ref: Annotated[str, Field(min_length=1, max_length=100)]
     rating: Annotated[int, Field(ge=1, le=5)]
     comment: Annotated[str, Field(max_length=1000)] | None = None
     on: dt.date
 
 
-class Professional(_Strict):
+class Professional(Command):
     """A freelancer or small firm of the pool (B4); the operator keeps the record."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="Professional")
@@ -172,7 +169,7 @@ class Professional(_Strict):
     references: ShortList = Field(default_factory=list)
     skills: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(min_length=1, max_length=100)]
     summary: Annotated[str, Field(max_length=5000)] = ""
-    availability: Annotated[list[Period], Field(max_length=50)] = Field(default_factory=list)
+    availability: Annotated[list[AvailabilityPeriod], Field(max_length=50)] = Field(default_factory=list)
     daily_rate_cents: Annotated[int, Field(gt=0, le=10**7)]
     extra_costs: ExtraCosts = ExtraCosts()
     reviews: Annotated[list[Review], Field(max_length=100)] = Field(default_factory=list)
@@ -191,7 +188,7 @@ class Professional(_Strict):
                            " ".join(self.certifications), " ".join(self.education)])
 
 
-class NeedContent(_Strict):
+class NeedContent(Command):
     """What the beneficiary looks for (B2): one immutable version of a need."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="NeedContent")

@@ -20,7 +20,7 @@ from shared.domain import workdays
 from shared.domain.penalties import PenaltyTerms
 from shared.domain.sourcing import process
 from shared.ports import Clock, digest
-from shared.service import deadlines as service
+from shared.service import legacy_deadlines as service
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,14 @@ def start_of(day: dt.date, territory: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=workdays.territory(territory).tz).astimezone(dt.UTC)
 
 
-def on_document(d: dl.Deadline) -> process.Deadline:
+def on_document(d: dl.Deadline) -> process.RecordedDeadline:
     """What the sourcing document shows of a planned deadline: its last day, from the same value."""
     last_day = workdays.local_date(d.due_at - dt.timedelta(microseconds=1), d.territory)
-    return process.Deadline(code=d.kind, started_at=d.started_at, due=last_day, unit=d.length_unit.value,
+    return process.RecordedDeadline(code=d.kind, started_at=d.started_at, due=last_day, unit=d.length_unit.value,
                             calendar=f"holidays:{d.territory}", deadline_id=d.deadline_id, due_at=d.due_at)
 
 
-def stopped(doc: process.Deadline, at: dt.datetime) -> process.Deadline:
+def stopped(doc: process.RecordedDeadline, at: dt.datetime) -> process.RecordedDeadline:
     """The document's copy of a stop: met exactly when the deadline service says so (at < due)."""
     met = at < doc.due_at if doc.due_at is not None else at.date() <= doc.due
     return doc.model_copy(update={"stopped_at": at, "met": met})
@@ -79,6 +79,6 @@ def open_(hooks: SourcingDeadlines | None, d: dl.Deadline) -> None:
         service.open_deadline(d, hooks.store, hooks.timers, hooks.clock)
 
 
-def stop(hooks: SourcingDeadlines | None, tenant_id: str, doc: process.Deadline, at: dt.datetime, ref: str) -> None:
+def stop(hooks: SourcingDeadlines | None, tenant_id: str, doc: process.RecordedDeadline, at: dt.datetime, ref: str) -> None:
     if hooks is not None and doc.deadline_id is not None:
         service.stop_deadline(tenant_id, doc.deadline_id, at, ref, hooks.store, hooks.timers, hooks.clock)

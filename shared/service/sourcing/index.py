@@ -24,10 +24,6 @@ _cache: dict[str, SearchIndex] = {}
 _lock = threading.Lock()
 
 
-def clear_cache() -> None:
-    _cache.clear()
-
-
 def load_professionals(docs: DocumentStore) -> list[Professional]:
     return [Professional.model_validate(data, strict=False) for _, data in docs.list("professionals")]
 

@@ -88,12 +88,12 @@ def gather(b: str, docs: DocumentStore, store: Store, *, detail: bool = True) ->
     return rep.BeneficiaryFacts.model_validate(facts, strict=False)
 
 
-def beneficiary_report(b: str, period: rep.Period, docs: DocumentStore, store: Store,
+def beneficiary_report(b: str, period: rep.ReportPeriod, docs: DocumentStore, store: Store,
                        clock: Clock) -> rep.BeneficiaryReport:
     return rep.beneficiary_report(gather(b, docs, store), period, clock.now())
 
 
-def purchasing_body_report(period: rep.Period, docs: DocumentStore, store: Store, clock: Clock,
+def purchasing_body_report(period: rep.ReportPeriod, docs: DocumentStore, store: Store, clock: Clock,
                            schedule: PriceSchedule = PRICE_SCHEDULE) -> rep.PurchasingBodyReport:
     facts = [gather(b, docs, store, detail=False) for b, _ in docs.list("beneficiaries")]
     return rep.purchasing_body_report(facts, period, schedule, clock.now())

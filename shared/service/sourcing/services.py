@@ -9,15 +9,15 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from shared.domain.workdays import PARIS
 from shared.domain.deadlines import KINDS
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.sourcing import scoring
 from shared.domain.sourcing.messages import (
-    DecideProposal, Decision, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement,
+    DecideProposal, ProposalDecision, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement,
     RequestReplacement, SubmitNeed,
 )
 from shared.domain.sourcing.process import (
@@ -25,13 +25,13 @@ from shared.domain.sourcing.process import (
     ReplacementReason, SourcingActor, notice_period, replacement_errors, require_move,
 )
 from shared.domain.sourcing.records import (
-    REGION_LABELS, Beneficiary, NeedContent, Professional, Region, ServiceType, WorkMode,
+    REGION_LABELS, Beneficiary, NeedContent, Professional, Region, WorkMode,
 )
 from shared.domain.validation import parse_object
 from shared.ports import (
     BlobStore, Clock, ConcurrencyConflict, DocumentStore, DocWrite, OutboxMessage, Publisher, Store, digest,
 )
-from shared.service import orders as order_service
+from shared.service import legacy_orders as order_service
 from shared.service import outbox
 from shared.service.retry import with_optimistic_retry
 from shared.service.sourcing import index as search_index
@@ -41,7 +41,6 @@ from shared.service.sourcing.deadlines import SourcingDeadlines
 
 log = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 # Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place they live.
 D4_WORKING_DAYS = KINDS["D4"].length.amount   # B10: at most 10 working days to propose (the offer may state less)
 D5_CALENDAR_DAYS = KINDS["D5"].length.amount  # B12: replacement within 2 calendar weeks of departure / notification
@@ -335,7 +334,7 @@ def decide(beneficiary_id: str, command: DecideProposal, docs: DocumentStore, cl
         now = clock.now()
         entry = {"version": record.version, "at": now.isoformat(), "decision": command.decision.value,
                  "reason": command.reason}
-        if command.decision is Decision.ACCEPT:
+        if command.decision is ProposalDecision.ACCEPT:
             require_move(record.status, NeedStatus.ACCEPTED, SourcingActor.BENEFICIARY)
             if command.professional_id not in {p.professional_id for p in record.proposals}:
                 raise DomainError([ErrorDetail.of("$.professional_id", "NOT_PROPOSED",
@@ -349,7 +348,7 @@ def decide(beneficiary_id: str, command: DecideProposal, docs: DocumentStore, cl
                                                                             "professional_id": command.professional_id}]})
             docs.commit([DocWrite(paths.need(b, n), _dump(moved), "update", version)])
             return moved
-        if command.decision is Decision.ABANDON:
+        if command.decision is ProposalDecision.ABANDON:
             require_move(record.status, NeedStatus.ABANDONED, SourcingActor.BENEFICIARY)
             proposals = [p.model_copy(update={"status": ProposalStatus.REFUSED}) for p in record.proposals]
             moved = record.model_copy(update={"status": NeedStatus.ABANDONED, "proposals": proposals,

@@ -1,4 +1,5 @@
-"""Small interfaces between the services and the outside world (Firestore, Pub/Sub, time).
+"""TRANSITIONAL: the store abstractions the unit of work replaces (removed once every service
+uses ``shared.ports.UnitOfWork``). Small interfaces between the services and Firestore.
 
 Adapters in ``shared/adapters`` implement them for Google Cloud and its emulators; the unit
 tests implement them in memory. Nothing here imports a Google library.
@@ -7,24 +8,20 @@ tests implement them in memory. Nothing here imports a Google library.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from shared.domain.messages import EventType, MessageRef, Reply
+from shared.domain.messages import MessageRef, Reply
 from shared.domain.orders import Order
+from shared.ports.messaging import OutboxMessage
 
 T = TypeVar("T")
 
 
-class Clock(Protocol):
-    def now(self) -> dt.datetime: ...
 
 
-class SystemClock:
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
+
+
 
 
 @dataclass(frozen=True)
@@ -42,35 +39,7 @@ class Contractor:
     managers: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class OutboxMessage:
-    """A CloudEvent waiting to be published; written in the same batch as the state it reports."""
 
-    id: str
-    topic: str
-    event_type: EventType
-    source: str
-    data: dict[str, Any]
-    created_at: dt.datetime
-    ordering_key: str | None = None
-    subject: str | None = None
-
-    def attributes(self) -> dict[str, str]:
-        """CloudEvents 1.0 binary-mode attributes for Pub/Sub."""
-        attrs = {
-            "ce-specversion": "1.0",
-            "ce-type": self.event_type.value,
-            "ce-source": self.source,
-            "ce-id": self.id,
-            "ce-time": self.created_at.isoformat().replace("+00:00", "Z"),
-            "content-type": "application/json",
-        }
-        if self.subject:
-            attrs["ce-subject"] = self.subject
-        return attrs
-
-    def body(self) -> bytes:
-        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -114,8 +83,7 @@ class Changes:
     penalties: list[Any] = field(default_factory=list)  # shared.domain.penalties.PenaltyEntry, created
 
 
-class ConcurrencyConflict(Exception):
-    """The order changed since it was read; read again and retry."""
+
 
 
 class AlreadyRecorded(Exception):
@@ -137,8 +105,7 @@ class Store(Protocol):
     def deadlines_of_order(self, manager_id: str, order_id: str) -> list[Versioned[Any]]: ...
 
 
-class Publisher(Protocol):
-    def publish(self, topic: str, data: bytes, attributes: dict[str, str], ordering_key: str | None) -> str: ...
+
 
 
 @dataclass(frozen=True)
@@ -162,23 +129,10 @@ class IdempotencyStore(Protocol):
     def abandon(self, key: str) -> None: ...
 
 
-def digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode() if isinstance(part, str) else part)
-        h.update(b"\x1f")
-    return h.hexdigest()
 
 
-class TaskQueue(Protocol):
-    """Timers (Cloud Tasks): a named HTTP POST of ``payload`` to ``url`` at ``schedule_time``.
 
-    Names are deterministic: scheduling a name that exists (or existed) returns False and
-    changes nothing. ``cancel`` returns False when there was nothing to cancel.
-    """
 
-    def schedule(self, name: str, url: str, payload: dict[str, Any], schedule_time: dt.datetime) -> bool: ...
-    def cancel(self, name: str) -> bool: ...
 
 
 # --- documents and blobs (sourcing, part B) ---------------------------------------------------
@@ -202,8 +156,3 @@ class DocumentStore(Protocol):
     def commit(self, writes: list[DocWrite], outbox: list[OutboxMessage] = ()) -> None: ...
 
 
-class BlobStore(Protocol):
-    """Cloud Storage objects by name (search index, documents)."""
-
-    def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
-    def get(self, name: str) -> bytes | None: ...

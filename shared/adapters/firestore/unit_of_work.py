@@ -1,0 +1,87 @@
+"""The unit of work over Firestore (production and the emulator alike).
+
+Reads are ``get_all`` and queries; a commit is one ``batch()``: ``create()`` for new documents,
+``update()`` with a ``last_update_time`` precondition for documents read, ``set()`` for puts.
+(Server transactions time out under contention on the emulator; preconditions on a batch
+behave the same in production.) Collection layout: docs/data-model.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+
+from shared.ports import ConcurrencyConflict, Document, Publisher, Query, Timers, UnitOfWork, Write
+from shared.ports.unit_of_work import SERVER_TIME
+
+_GET_ALL_CHUNK = 300
+_CONFLICTS = (gexc.AlreadyExists, gexc.FailedPrecondition, gexc.Aborted, gexc.Conflict, gexc.NotFound)
+_OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "in": "in", "not-in": "not-in",
+        "array_contains": "array_contains", "array_contains_any": "array_contains_any"}
+
+
+class FirestoreUnitOfWork(UnitOfWork):
+    def __init__(self, client: firestore.Client, publisher: Publisher | None = None, timers: Timers | None = None,
+                 read_only: bool = False):
+        super().__init__(publisher, timers)
+        self.db, self.read_only = client, read_only
+
+    def fork(self) -> FirestoreUnitOfWork:
+        return FirestoreUnitOfWork(self.db, self.publisher, self.timers, self.read_only)
+
+    def _fetch(self, paths: Sequence[str]) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        for start in range(0, len(paths), _GET_ALL_CHUNK):
+            refs = [self.db.document(p) for p in paths[start:start + _GET_ALL_CHUNK]]
+            for snap in self.db.get_all(refs):
+                if snap.exists:
+                    found[snap.reference.path] = Document(snap.reference.path, snap.to_dict(), snap.update_time)
+        return found
+
+    def _query(self, query: Query):
+        q = self.db.collection_group(query.collection) if query.group else self.db.collection(query.collection)
+        for name, op, value in query.where:
+            if name == "__name__":
+                value = [self.db.document(v) for v in value] if isinstance(value, list) else self.db.document(value)
+            q = q.where(filter=firestore.FieldFilter(name, _OPS[op], value))
+        for name, direction in query.order_by:
+            q = q.order_by(name, direction=firestore.Query.DESCENDING if direction == "desc"
+                           else firestore.Query.ASCENDING)
+        if query.start_after is not None:
+            cursor = {name: (self.db.document(value) if name == "__name__" else value)
+                      for (name, _), value in zip(query.order_by, query.start_after)}
+            q = q.start_after(cursor)
+        if query.limit is not None:
+            q = q.limit(query.limit)
+        return q
+
+    def _run_query(self, query: Query) -> list[Document]:
+        return [Document(s.reference.path, s.to_dict(), s.update_time) for s in self._query(query).stream()]
+
+    def _count(self, query: Query) -> int:
+        [[result]] = self._query(query).count().get()
+        return int(result.value)
+
+    def _apply(self, writes: Sequence[Write]) -> None:
+        if self.read_only:
+            raise PermissionError("a read-only unit of work may not write")
+        batch = self.db.batch()
+        for w in writes:
+            ref = self.db.document(w.path)
+            data = {k: (firestore.SERVER_TIMESTAMP if v is SERVER_TIME else v) for k, v in (w.data or {}).items()}
+            if w.kind == "create":
+                batch.create(ref, data)
+            elif w.kind == "put":
+                batch.set(ref, data)
+            elif w.kind == "update":
+                option = self.db.write_option(last_update_time=w.version) if w.version is not None else None
+                batch.update(ref, data, option=option) if option else batch.update(ref, data)
+            else:
+                option = self.db.write_option(last_update_time=w.version) if w.version is not None else None
+                batch.delete(ref, option=option) if option else batch.delete(ref)
+        try:
+            batch.commit()
+        except _CONFLICTS as exc:
+            raise ConcurrencyConflict(str(exc)) from exc

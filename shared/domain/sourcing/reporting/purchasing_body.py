@@ -1,0 +1,225 @@
+"""B17 purchasing-body reporting: business volume by month, quarter, year and SIRET, every order,
+the price-line distribution, purchasing gains and return on investment, as JSON and French CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, ConfigDict
+
+from shared.domain import french_csv
+from shared.domain.base import Record
+from shared.domain.french_csv import euros
+from shared.domain.orders import OrderState
+from shared.domain.sourcing.price_schedule import EXTRA_COSTS_CODE, PriceSchedule
+from shared.domain.sourcing.reporting.facts import BeneficiaryFacts
+from shared.domain.sourcing.reporting.periods import (
+    ReportPeriod,
+    french_date,
+    french_number,
+    month_of,
+    paris_date,
+    percent,
+    quarter_of,
+)
+
+# --- the purchasing body's report (B17) ---------------------------------------------------------
+
+
+class Bucket(Record):
+    period: str  # 2026-03, 2026-Q1 or 2026
+    cents: int
+    orders: int
+
+
+class Volume(Record):
+    cents: int
+    orders: int
+    months: list[Bucket]
+    quarters: list[Bucket]
+    years: list[Bucket]
+
+
+class BeneficiaryVolume(Volume):
+    beneficiary_id: str
+    name: str
+    siret: str
+
+
+class ReportedOrder(Record):
+    """An order as the purchasing body sees it: amounts and categories, never the need's content."""
+
+    order_id: str
+    beneficiary_id: str
+    siret: str
+    issued_on: dt.date
+    state: OrderState
+    total_cents: int
+    consumed_cents: int
+    days: float
+    categories: list[str]
+    counted: bool  # in the business volume (not cancelled)
+
+
+class PriceLineShare(Record):
+    category: str
+    label: str
+    days: float
+    cents: int
+    share_percent: float | None
+    reference_daily_rate_cents: int | None
+    gain_cents: int | None
+
+
+class Gains(Record):
+    reference_cents: int  # lines with a reference rate, at that rate
+    contracted_cents: int  # the same lines at the contracted rates
+    gain_cents: int
+    gain_percent: float | None  # of reference_cents
+
+
+class ReturnOnInvestment(Record):
+    fee_rate_bps: int
+    fees_cents: int
+    gain_cents: int
+    roi_percent: float | None
+
+
+class PurchasingBodyReport(Record):
+    """The purchasing body's report over a period (B17): get_report?view=purchasing_body, and the
+    JSON file of each stored half-year report."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PurchasingBodyReport")
+
+    view: Literal["purchasing_body"] = "purchasing_body"
+    period: ReportPeriod
+    generated_at: AwareDatetime
+    price_schedule_version: str
+    volume: Volume
+    beneficiaries: list[BeneficiaryVolume]
+    orders: list[ReportedOrder]
+    price_lines: list[PriceLineShare]
+    gains: Gains
+    roi: ReturnOnInvestment
+
+
+def _volume(period: ReportPeriod, orders: list[tuple[dt.date, int]]) -> dict[str, Any]:
+    def buckets(keys: list[str], key_of) -> list[Bucket]:
+        cents: dict[str, int] = defaultdict(int)
+        count: dict[str, int] = defaultdict(int)
+        for day, amount in orders:
+            cents[key_of(day)] += amount
+            count[key_of(day)] += 1
+        return [Bucket(period=k, cents=cents[k], orders=count[k]) for k in keys]
+
+    months = period.months()
+    quarters = list(dict.fromkeys(quarter_of(dt.date.fromisoformat(f"{m}-01")) for m in months))
+    years = list(dict.fromkeys(m[:4] for m in months))
+    return {"cents": sum(a for _, a in orders), "orders": len(orders), "months": buckets(months, month_of),
+            "quarters": buckets(quarters, quarter_of), "years": buckets(years, lambda d: f"{d.year:04d}")}
+
+
+def _quantity(value: Decimal) -> float:
+    return float(value.normalize()) if value == value.to_integral_value() else float(value)
+
+
+def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: ReportPeriod, schedule: PriceSchedule,
+                           now: dt.datetime) -> PurchasingBodyReport:
+    all_orders: list[tuple[dt.date, int]] = []
+    per_beneficiary: list[BeneficiaryVolume] = []
+    summaries: list[ReportedOrder] = []
+    days: dict[str, Decimal] = defaultdict(Decimal)
+    cents: dict[str, int] = defaultdict(int)
+    for facts in sorted(beneficiaries, key=lambda f: f.beneficiary_id):
+        counted: list[tuple[dt.date, int]] = []
+        for of in sorted(facts.orders, key=lambda f: (f.order.issued_at, f.order.order_id)):
+            o, issued = of.order, paris_date(of.order.issued_at)
+            if not period.contains(issued):
+                continue
+            in_volume = o.state is not OrderState.CANCELLED
+            amounts = {line.line_id: line.amount_cents for line in o.lines}
+            summaries.append(ReportedOrder(
+                order_id=o.order_id, beneficiary_id=facts.beneficiary_id, siret=facts.siret, issued_on=issued,
+                state=o.state, total_cents=o.total_cents, counted=in_volume,
+                consumed_cents=sum(amounts.get(line_id, 0) for line_id in of.line_done_at),
+                days=_quantity(sum((line.quantity for line in o.lines if line.service_code != EXTRA_COSTS_CODE
+                                    and line.unit == "j"), Decimal(0))),
+                categories=sorted({line.service_code for line in o.lines})))
+            if not in_volume:
+                continue
+            counted.append((issued, o.total_cents))
+            for line in o.lines:
+                days[line.service_code] += line.quantity
+                cents[line.service_code] += line.amount_cents
+        all_orders += counted
+        per_beneficiary.append(BeneficiaryVolume(beneficiary_id=facts.beneficiary_id, name=facts.name,
+                                                 siret=facts.siret, **_volume(period, counted)))
+    volume = Volume(**_volume(period, all_orders))
+    lines, reference, contracted = [], 0, 0
+    for category in sorted(cents):
+        rate = schedule.reference_rate(category) if category != EXTRA_COSTS_CODE else None
+        gain = None
+        if rate is not None:
+            at_reference = int((days[category] * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            gain = at_reference - cents[category]
+            reference += at_reference
+            contracted += cents[category]
+        lines.append(PriceLineShare(category=category, label=schedule.label(category), days=_quantity(days[category]),
+                                    cents=cents[category], share_percent=percent(cents[category], volume.cents),
+                                    reference_daily_rate_cents=rate, gain_cents=gain))
+    gain = reference - contracted
+    fees = int((Decimal(volume.cents) * schedule.fee_rate_bps / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return PurchasingBodyReport(
+        period=period, generated_at=now, price_schedule_version=schedule.version, volume=volume,
+        beneficiaries=per_beneficiary, orders=summaries, price_lines=lines,
+        gains=Gains(reference_cents=reference, contracted_cents=contracted, gain_cents=gain,
+                    gain_percent=percent(gain, reference)),
+        roi=ReturnOnInvestment(fee_rate_bps=schedule.fee_rate_bps, fees_cents=fees, gain_cents=gain,
+                               roi_percent=percent(gain - fees, fees)))
+
+
+
+def _volume_rows(label: str, v: Volume) -> list[tuple]:
+    return [(label, kind, b.period, b.orders, euros(b.cents))
+            for kind, buckets in (("mois", v.months), ("trimestre", v.quarters), ("année", v.years))
+            for b in buckets]
+
+
+def purchasing_body_csv(r: PurchasingBodyReport) -> bytes:
+    rows: list[tuple] = [
+        ("Rapport de la centrale d'achat",),
+        ("Période du", french_date(r.period.start), "au", french_date(r.period.end)),
+        ("Bordereau de prix", r.price_schedule_version),
+        (),
+        ("Volume d'affaires", "Commandes", "Montant HT (EUR)"),
+        ("Total", r.volume.orders, euros(r.volume.cents)),
+        (),
+        ("Périmètre", "Pas", "Période", "Commandes", "Montant HT (EUR)"),
+        *_volume_rows("Total", r.volume),
+        *(row for b in r.beneficiaries for row in _volume_rows(f"{b.name} (SIRET {b.siret})", b)),
+        (),
+        ("Commandes",),
+        ("Commande", "Bénéficiaire", "SIRET", "Émise le", "État", "Jours", "Catégories", "Montant HT (EUR)",
+         "Consommé (EUR)", "Compté dans le volume"),
+        *((o.order_id, o.beneficiary_id, o.siret, french_date(o.issued_on), o.state.value, french_number(o.days),
+           ", ".join(o.categories), euros(o.total_cents), euros(o.consumed_cents), "oui" if o.counted else "non")
+          for o in r.orders),
+        (),
+        ("Répartition par ligne de prix",),
+        ("Catégorie", "Libellé", "Jours", "Montant HT (EUR)", "Part (%)", "TJM de référence (EUR)", "Gain (EUR)"),
+        *((p.category, p.label, french_number(p.days), euros(p.cents), french_number(p.share_percent),
+           euros(p.reference_daily_rate_cents) if p.reference_daily_rate_cents is not None else "",
+           euros(p.gain_cents) if p.gain_cents is not None else "") for p in r.price_lines),
+        (),
+        ("Gains achats", "Au prix de référence (EUR)", "Au prix du marché (EUR)", "Gain (EUR)", "Gain (%)"),
+        ("", euros(r.gains.reference_cents), euros(r.gains.contracted_cents), euros(r.gains.gain_cents),
+         french_number(r.gains.gain_percent)),
+        (),
+        ("Retour sur investissement", "Taux de frais (%)", "Frais (EUR)", "Gain (EUR)", "ROI (%)"),
+        ("", french_number(r.roi.fee_rate_bps / 100), euros(r.roi.fees_cents), euros(r.roi.gain_cents),
+         french_number(r.roi.roi_percent)),
+    ]
+    return french_csv.write(rows)

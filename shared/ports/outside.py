@@ -1,0 +1,66 @@
+"""Ports to what lives outside Firestore: time, Cloud Storage files, Firebase Auth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime: ...
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 of parts kept apart by a separator: the platform's deterministic ids and body digests."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+class BlobStore(Protocol):
+    """Cloud Storage objects by name (the search index of part B)."""
+
+    def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
+    def get(self, name: str) -> bytes | None: ...
+
+
+class DocumentFiles(Protocol):
+    """The PDF bytes of order documents in Cloud Storage (shared/adapters/document_files.py)."""
+
+    def put_if_absent(self, name: str, data: bytes) -> bool: ...
+    def size(self, name: str) -> int | None: ...
+    def read(self, name: str) -> bytes | None: ...
+    def delete(self, name: str) -> None: ...
+    def download_url(self, name: str, ttl: dt.timedelta) -> str: ...
+    def upload_url(self, name: str, ttl: dt.timedelta) -> str: ...
+
+
+class ReportFiles(Protocol):
+    """Stored report files (B17 half-year reports, shared/adapters/report_files.py)."""
+
+    def put_if_absent(self, name: str, data: bytes, content_type: str) -> bool: ...
+    def download_url(self, name: str, ttl: dt.timedelta) -> str: ...
+
+
+class ExportArchive(Protocol):
+    """What a reversibility export (A8) reads and where it writes its archive."""
+
+    def walk(self, space: str) -> Iterator[tuple[str, dict[str, Any]]]: ...  # (path, data), space doc first
+    def files(self, prefix: str) -> Iterator[tuple[str, bytes]]: ...
+    def save_archive(self, name: str, data: bytes) -> None: ...
+    def signed_url(self, name: str, ttl: dt.timedelta) -> str: ...
+
+
+class IdentityAdmin(Protocol):
+    """Creates users and sets their custom claims (Firebase Auth, or its emulator)."""
+
+    def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str: ...

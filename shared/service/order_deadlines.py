@@ -1,0 +1,127 @@
+"""How an order's deadlines follow what happens to it, inside the command's own unit of work.
+
+- D1 (A5 timeliness): a message received more than 15 minutes after its event records its
+  missed deadline and its P1 days with the message, final at once (the lateness ended when it
+  arrived).
+- F1 (A9 non-compliant format): a message rejected for its format opens F1, due at once, until
+  an accepted message for the same order and sequence corrects it.
+- The order's life: on hold pauses its running deadlines, resuming resumes them; an order that
+  ends (closed, cancelled, declared impossible — held or not) ends them, since what they await
+  can no longer come: running or paused ones are cancelled, a missed one stops accruing there
+  (the days already owed stay in the ledger).
+
+``on_execution`` and ``on_order_moved`` are what the order services call; each reads what it
+needs through the unit of work and buffers its changes in the same commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from shared.domain import deadlines as dl
+from shared.domain import penalties
+from shared.domain.deadlines import Deadline, DeadlineState
+from shared.domain.orders import TERMINAL_STATES, Order, OrderState
+from shared.domain.penalties import PenaltyTerms, entries_due, terms_of
+from shared.ports import UnitOfWork, digest
+from shared.service import deadlines
+from shared.service.territories import order_territory, reader
+
+
+def _priced(kind: str, terms: PenaltyTerms | None) -> dict[str, Any]:
+    """The rule and daily amount a contract's terms give ``kind`` (the catalogue's by default)."""
+    if terms is None:
+        return {}
+    rule = terms.rule_for(kind)
+    return {"penalty_rule": rule, "daily_amount_cents": terms.amount_for(rule) if rule else None}
+
+
+def _terms_and_territory(uow: UnitOfWork, order: Order) -> tuple[PenaltyTerms, str]:
+    """The contract's penalty terms and the order's territory (B18: commune, contract, manager)."""
+    contract = uow.get(f"managers/{order.manager_id}/contracts/{order.contract_id}")
+    territory = order_territory(reader(uow), order.manager_id, order.contract_id, order.site.commune, contract)
+    return terms_of(contract), territory.code
+
+
+def late_message(uow: UnitOfWork, order: Order, message_key: str, occurred_at: dt.datetime,
+                 received_at: dt.datetime) -> Deadline:
+    """D1 for a message received late: the deadline (missed, stopped at receipt) and its P1 days."""
+    terms, territory = _terms_and_territory(uow, order)
+    d = dl.start("D1", f"D1-{message_key}", tenant_id=order.manager_id, territory=territory, started_at=occurred_at,
+                 ref=message_key, contractor_id=order.contractor_id, contract_id=order.contract_id,
+                 order_id=order.order_id, **_priced("D1", terms))
+    d = d.stop(received_at, message_key)
+    entries = entries_due(d, received_at)
+    if entries:
+        d = d.model_copy(update={"accrued_days": entries[-1].day})
+    deadlines.save(uow, None, d, entries, received_at)
+    return d
+
+
+def format_deadline_id(contractor_id: str, manager_id: str, order_id: str, sequence: int | None) -> str:
+    """F1 is one per (order, sequence): a second bad attempt at the same message extends nothing."""
+    return f"F1-{digest(contractor_id, manager_id, order_id, str(sequence))[:32]}"
+
+
+def message_rejected(uow: UnitOfWork, order: Order, sequence: int | None, message_key: str,
+                     received_at: dt.datetime, codes: list[str]) -> Deadline | None:
+    """A9/P1: a message rejected for its format opens F1 (due at once) in the reply's commit. Its
+    timer writes day 1 at once and one day per started day after, until ``message_accepted`` stops
+    it. Only the codes of NON_COMPLIANT_FORMAT_CODES count."""
+    if not penalties.non_compliant_format(codes):
+        return None
+    deadline_id = format_deadline_id(order.contractor_id, order.manager_id, order.order_id, sequence)
+    if deadlines.load(uow, order.manager_id, deadline_id) is not None:
+        return None  # already open (or already corrected) for this order and sequence
+    terms, territory = _terms_and_territory(uow, order)
+    d = dl.start("F1", deadline_id, tenant_id=order.manager_id, territory=territory, started_at=received_at,
+                 ref=message_key, contractor_id=order.contractor_id, contract_id=order.contract_id,
+                 order_id=order.order_id, **_priced("F1", terms))
+    d = d.check(received_at)
+    deadlines.save(uow, None, d, [], received_at)
+    return d
+
+
+def message_accepted(uow: UnitOfWork, order: Order, sequence: int, message_key: str,
+                     received_at: dt.datetime) -> set[str]:
+    """An accepted message for the order stops its F1 for the same sequence (or for a rejected
+    message whose sequence could not be read); the ledger closes at the accepted message."""
+    stopped = set()
+    for s in (sequence, None):
+        deadline_id = format_deadline_id(order.contractor_id, order.manager_id, order.order_id, s)
+        before = deadlines.load(uow, order.manager_id, deadline_id)
+        if before is not None and before.open:
+            after = before.stop(received_at, message_key)
+            deadlines.save(uow, before, after, [], received_at)
+            stopped.add(deadline_id)
+    return stopped
+
+
+def on_order_moved(uow: UnitOfWork, before: Order, after: Order, at: dt.datetime, ref: str,
+                   skip: set[str] = frozenset()) -> None:
+    """Pause, resume or end the order's deadlines as its state changed (``skip``: already changed
+    in this commit)."""
+    if before.state is after.state:
+        return
+    if after.state in TERMINAL_STATES:
+        how = lambda d: _end_with_order(d, at, ref, after.state)  # noqa: E731
+    elif after.state is OrderState.ON_HOLD:
+        how = lambda d: d.pause(at, ref) if d.kind_spec.pausable else d  # noqa: E731
+    elif before.state is OrderState.ON_HOLD:
+        how = lambda d: d.resume(at, ref)  # noqa: E731
+    else:
+        return
+    for d in deadlines.of_order(uow, after.manager_id, after.order_id):
+        if d.deadline_id in skip:
+            continue
+        changed = how(d)
+        if changed != d:
+            deadlines.save(uow, d, changed, [], at)
+
+
+def _end_with_order(d: Deadline, at: dt.datetime, ref: str, state: OrderState) -> Deadline:
+    current = d.check(at) if d.state is DeadlineState.RUNNING else d
+    if current.state is DeadlineState.MISSED:
+        return current.stop(at, ref)
+    return d.cancel(at, ref, f"commande terminée ({state.value})")

@@ -1,0 +1,219 @@
+"""What a first apply in an empty project needs besides the functions (infra/terraform): state
+backend and quota project, Identity Platform and the web app's key, Pub/Sub storage policy and
+dead-letter IAM on every topic, logs kept in the region, ERP workload identity federation."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import hcl2
+import pytest
+
+from tests.unit.test_terraform import TERRAFORM_DIR, _load_terraform, _normalise, _single_block
+
+
+@pytest.fixture(scope="module")
+def terraform() -> dict[str, dict[str, Any]]:
+    return _load_terraform()
+
+
+@pytest.fixture(scope="module")
+def versions() -> dict[str, Any]:
+    with (TERRAFORM_DIR / "versions.tf").open(encoding="utf-8") as handle:
+        return _normalise(hcl2.load(handle))
+
+
+# --- state and providers ------------------------------------------------------------------------
+
+
+def test_state_lives_in_a_gcs_bucket_given_at_init(versions):
+    # Given the terraform block
+    block = _single_block(versions, "terraform")
+    # When reading its backend
+    backend = _single_block(block, "backend")
+    # Then it is GCS, its bucket left to `terraform init -backend-config` (a partial configuration)
+    assert list(backend) == ["gcs"]
+    assert "bucket" not in backend["gcs"]
+    example = (TERRAFORM_DIR / "backend.hcl.example").read_text(encoding="utf-8")
+    assert re.search(r'^bucket\s*=\s*"', example, re.M) and re.search(r'^prefix\s*=\s*"', example, re.M)
+
+
+def test_api_calls_with_user_credentials_bill_a_quota_project(versions, terraform):
+    # Given the provider configurations
+    providers = {name: body for block in versions["provider"] for name, body in block.items()}
+    # When reading their billing settings
+    # Then both bill the quota project (the platform project unless told otherwise)
+    assert set(providers) == {"google", "google-beta"}
+    for name, body in providers.items():
+        assert body["user_project_override"] is True, name
+        assert body["billing_project"] == "${local.quota_project}", name
+    assert "var.quota_project" in terraform["locals"]["quota_project"]
+    assert "var.project_id" in terraform["locals"]["quota_project"]
+
+
+# --- Identity Platform and the web app's key ----------------------------------------------------
+
+
+def test_identity_platform_signs_in_with_e_mail_and_password_and_nobody_signs_up(terraform):
+    # Given the Identity Platform configuration
+    config = terraform["resource"]["google_identity_platform_config"]["default"]
+    # When reading its sign-in methods and client permissions
+    email = _single_block(_single_block(config, "sign_in"), "email")
+    permissions = _single_block(_single_block(config, "client"), "permissions")
+    # Then e-mail/password is on, and accounts only come from manage_account
+    assert email == {"enabled": True, "password_required": True}
+    assert permissions["disabled_user_signup"] is True
+    assert "local.web_origins" in config["authorized_domains"]
+
+
+def test_the_web_app_key_only_signs_in_from_the_web_app_origins(terraform):
+    # Given the browser API key and the functions' environment
+    key = terraform["resource"]["google_apikeys_key"]["web"]
+    restrictions = _single_block(key, "restrictions")
+    browser = _single_block(restrictions, "browser_key_restrictions")
+    environment = terraform["locals"]["function_environment"]
+    build = terraform["output"]["web_app_build_command"]
+    # When reading what it may call, and from where
+    targets = {target["service"] for target in restrictions["api_targets"]}
+    # Then only sign-in and token refresh, only from the web app's origins, and the app gets it
+    assert targets == {"identitytoolkit.googleapis.com", "securetoken.googleapis.com"}
+    assert browser["allowed_referrers"] == '${[for origin in local.web_origins : "${origin}/*"]}'
+    # (the Firebase Hosting site, docs/web-app.md) and the app gets it in its config.json, built by the
+    # command the output prints; no function needs it
+    assert "local.web_host" in terraform["locals"]["web_origins"]
+    assert "var.web_allowed_origins" in terraform["locals"]["web_origins"]
+    assert "--api-key ${google_apikeys_key.web.key_string}" in build["value"] and build["sensitive"] is True
+    assert "PASSERELLE_WEB_API_KEY" not in environment
+    assert environment["ALLOWED_ORIGINS"] == '${join(",", local.web_origins)}'
+    assert "firebase_web_api_key" not in terraform["variable"]
+
+
+# --- Pub/Sub ----------------------------------------------------------------------------------
+
+
+def test_every_topic_stores_its_messages_in_the_region(terraform):
+    # Given every topic resource (contractor topics, dead letters, platform topics and theirs)
+    topics = terraform["resource"]["google_pubsub_topic"]
+    # When reading their message storage policy
+    policies = {name: _single_block(body, "message_storage_policy") if body.get("message_storage_policy") else None
+                for name, body in topics.items()}
+    # Then messages never persist outside the region
+    assert {"orders", "execution", "replies", "dead_letter", "platform", "platform_dead_letter"} <= set(topics)
+    assert {name: p for name, p in policies.items()
+            if p is None or p["allowed_persistence_regions"] != ["${var.region}"]} == {}
+
+
+def test_the_pubsub_agent_publishes_on_every_dead_letter_topic(terraform):
+    # Given the dead-letter topics (per contractor and per platform topic) and the publisher grant
+    expression = terraform["locals"]["dead_letter_topics"]
+    grant = terraform["resource"]["google_pubsub_topic_iam_member"]["dead_letter_agent_publisher"]
+    dead_letter_resources = {
+        name for name, body in terraform["resource"]["google_pubsub_topic"].items()
+        if "-dead-letter" in body["name"]
+    }
+    # When reading which topics the grant covers
+    covered = set(re.findall(r"google_pubsub_topic\.(\w+)", expression))
+    # Then every dead-letter topic resource is covered, for the Pub/Sub service agent
+    assert dead_letter_resources == {"dead_letter", "platform_dead_letter"}
+    assert covered == dead_letter_resources
+    assert grant["for_each"] == "${local.dead_letter_topics}"
+    assert grant["role"] == "roles/pubsub.publisher"
+    assert grant["member"] == "${local.pubsub_service_agent}"
+    assert "google_project_service_identity.pubsub" in terraform["locals"]["pubsub_service_agent"]
+
+
+def test_the_pubsub_agent_acknowledges_on_every_subscription_that_dead_letters(terraform):
+    # Given the subscriptions with a dead-letter policy and the subscriber grant
+    subscriptions = terraform["resource"]["google_pubsub_subscription"]
+    dead_lettering = {name for name, body in subscriptions.items() if body.get("dead_letter_policy")}
+    grant = terraform["resource"]["google_pubsub_subscription_iam_member"]["dead_letter_agent_subscriber"]
+    # When reading which subscriptions the grant covers
+    covered = set(re.findall(r"google_pubsub_subscription\.(\w+)", terraform["locals"]["dead_lettering_subscriptions"]))
+    # Then all of them, and each waits for the publisher grant before it dead-letters
+    assert dead_lettering == {"execution_push", "orders_erp", "replies_erp", "platform_push"}
+    assert covered == dead_lettering
+    assert grant["role"] == "roles/pubsub.subscriber" and grant["member"] == "${local.pubsub_service_agent}"
+    for name in dead_lettering:
+        assert "${google_pubsub_topic_iam_member.dead_letter_agent_publisher}" in subscriptions[name]["depends_on"], name
+
+
+def test_dead_letter_subscriptions_of_ops_never_expire(terraform):
+    # Given the ops subscriptions of the dead-letter topics (idle by design)
+    subscriptions = terraform["resource"]["google_pubsub_subscription"]
+    ops = {name: body for name, body in subscriptions.items() if body["name"].endswith("-dead-letter-ops")}
+    # When reading their expiration policy
+    # Then none expires after 31 idle days, and each dead-letter topic resource has one
+    assert set(ops) == {"dead_letter_ops", "platform_dead_letter_ops"}
+    for name, body in ops.items():
+        assert _single_block(body, "expiration_policy") == {"ttl": ""}, name
+    assert ops["dead_letter_ops"]["topic"] == "${google_pubsub_topic.dead_letter[each.key].id}"
+    assert ops["platform_dead_letter_ops"]["topic"] == "${google_pubsub_topic.platform_dead_letter[each.key].id}"
+
+
+# --- logs ---------------------------------------------------------------------------------------
+
+
+def test_the_platform_logs_are_kept_in_the_region_and_not_in_the_global_bucket(terraform):
+    # Given the log bucket, its sink and the exclusion on the _Default sink
+    bucket = terraform["resource"]["google_logging_project_bucket_config"]["passerelle"]
+    sink = terraform["resource"]["google_logging_project_sink"]["passerelle"]
+    exclusion = terraform["resource"]["google_logging_project_exclusion"]["regional"]
+    # When reading where the sink writes and what the exclusion drops
+    # Then the sink fills the regional bucket, and _Default skips exactly what it keeps
+    assert bucket["location"] == "${var.region}"
+    assert bucket["retention_days"] == "${var.log_retention_days}"
+    assert sink["destination"] == "logging.googleapis.com/${google_logging_project_bucket_config.passerelle.id}"
+    assert sink["filter"] == exclusion["filter"] == "${local.regional_logs_filter}"
+    assert 'NOT LOG_ID("cloudaudit.googleapis.com/activity")' in terraform["locals"]["regional_logs_filter"]
+
+
+def test_document_access_is_audited(terraform):
+    # Given the audit configuration of Cloud Storage
+    audit = terraform["resource"]["google_project_iam_audit_config"]["storage"]
+    # When reading the logged access types
+    # Then reads and writes of objects are logged (the buckets' access log)
+    assert audit["service"] == "storage.googleapis.com"
+    assert {c["log_type"] for c in audit["audit_log_config"]} == {"DATA_READ", "DATA_WRITE"}
+
+
+# --- ERP workload identity federation -------------------------------------------------------------
+
+
+def test_an_erp_acts_as_its_own_service_account_only_through_its_own_provider(terraform):
+    # Given the workload identity provider of each ERP and its binding on the ERP's account
+    provider = terraform["resource"]["google_iam_workload_identity_pool_provider"]["erp"]
+    binding = terraform["resource"]["google_service_account_iam_member"]["erp_workload_identity"]
+    # When reading what the provider accepts and whom the binding lets in
+    # Then the provider accepts only the declared subject and stamps its contractor, and only that
+    # contractor's principals may act as that contractor's account
+    assert provider["for_each"] == binding["for_each"] == "${var.erp_workload_identity}"
+    assert provider["attribute_condition"] == 'assertion.sub == "${each.value.subject}"'
+    # (a CEL string literal: the contractor id itself, whatever the token says)
+    assert '"attribute.contractor" = "\\"${each.key}\\""' in (TERRAFORM_DIR / "erp_identity.tf").read_text()
+    assert binding["service_account_id"] == "${google_service_account.erp[each.key].name}"
+    assert binding["role"] == "roles/iam.workloadIdentityUser"
+    assert binding["member"].startswith("principalSet://iam.googleapis.com/")
+    assert binding["member"].endswith("/attribute.contractor/${each.key}")
+    assert "contains(var.contractors, each.key)" in str(provider["lifecycle"])
+
+
+# --- source archive and scheduled runs ------------------------------------------------------------
+
+
+def test_the_function_source_never_ships_a_virtualenv_or_local_tooling(terraform):
+    # Given the archive of the repository root deployed to every function
+    excludes = set(terraform["data"]["archive_file"]["source"]["excludes"])
+    # When listing what it leaves out
+    # Then both virtualenvs (the app's and checkov's), node_modules and the infra never ship
+    assert {".venv", ".venv-checkov", "node_modules", "infra", "tests", ".git", ".env"} <= excludes
+
+
+def test_a_scheduled_run_may_last_as_long_as_its_function(terraform):
+    # Given the scheduler jobs of scheduler.tf
+    job = terraform["resource"]["google_cloud_scheduler_job"]["scheduled"]
+    # When reading how long a run may take before Cloud Scheduler calls it failed
+    # Then it is the function's own timeout (a shorter deadline would page ops for a long, healthy run)
+    assert job["attempt_deadline"] == "${local.function_sizing[each.key].timeout}s"
+    assert max(terraform["locals"]["function_sizing"][name]["timeout"]
+               for name in terraform["locals"]["scheduled_functions"]) <= 1800
