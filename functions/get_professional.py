@@ -19,12 +19,12 @@ def _get(req: http.Request) -> http.Answer:
     required = ("professional_id", "need_id") if p.role == "beneficiary" else ("professional_id",)
     errors += [ErrorDetail.of(f"query.{name}", "REQUIRED") for name in required if not args.get(name)]
     if errors:
-        raise http.Problem(400, errors)
+        raise http.HttpProblem(400, errors)
     try:
         record = listings.get_professional(p.role, p.tenant, args["professional_id"], args.get("need_id") or None,
                                            bootstrap.documents())
     except listings.NotVisible as exc:
-        raise http.Problem(404, [exc.error]) from None
+        raise http.HttpProblem(404, [exc.error]) from None
     return http.Answer(200, record)
 
 

@@ -15,7 +15,7 @@ from shared.service import listings
 def _list(req: http.Request) -> http.Answer:
     filters, errors = account_request_filters(req.args)
     if errors:
-        raise http.Problem(400, errors)
+        raise http.HttpProblem(400, errors)
     return http.Answer(200, listings.list_account_requests(filters, _listings.rows(), bootstrap.clock()))
 
 

@@ -13,7 +13,7 @@ from shared.service import listings
 
 def _list(req: http.Request) -> http.Answer:
     if req.args:
-        raise http.Problem(400, [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(req.args)])
+        raise http.HttpProblem(400, [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(req.args)])
     p = req.principal
     return http.Answer(200, listings.list_contracts(p.role, p.tenant, _listings.rows()))
 

@@ -16,7 +16,7 @@ def _list(req: http.Request) -> http.Answer:
     p = req.principal
     filters, errors = need_filters(req.args, p.role)
     if errors:
-        raise http.Problem(400, errors)
+        raise http.HttpProblem(400, errors)
     return http.Answer(200, listings.list_needs(p.role, p.tenant, filters, _listings.rows()))
 
 

@@ -14,7 +14,7 @@ from shared.service import listings
 def _list(req: http.Request) -> http.Answer:
     filters, errors = quote_filters(req.args)
     if errors:
-        raise http.Problem(400, errors)
+        raise http.HttpProblem(400, errors)
     p = req.principal
     return http.Answer(200, listings.list_quotes(p.role, p.tenant, filters, _listings.rows()))
 
