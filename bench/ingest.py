@@ -187,7 +187,7 @@ def main() -> int:
     stack = Stack.from_config(Path(tempfile.mkdtemp(prefix="bench-")), free_ports=True)
     try:
         stack.start_emulators()
-        stack.start_functions(FUNCTIONS)
+        stack.start_functions(FUNCTIONS, process_per_function=True)  # one function per process, as deployed
         stack.provision_contractor(CONTRACTOR)
         with _environ(stack.env()):
             from google.cloud import firestore

@@ -4,8 +4,8 @@ Starts its own Firestore emulator (free port), then measures in the same run:
   * baseline — raw batched Firestore writes of the N node documents (449 per batch, one after
                the other, like the import);
   * import   — ``shared.service.property_tree.import_tree`` on a French CSV of N nodes: parse,
-               validate the whole file, then batches of 449 nodes + the job's progress (with the
-               audit record ``FirestoreDocuments`` adds to each batch);
+               validate the whole file, then batches of 449 nodes + the job's progress, one unit
+               of work each (with the bulk audit record the unit of work adds to each batch);
   * replay   — the same file again: its job is found completed, nothing is written;
   * update   — the same file with one label changed: the stored tree is read back, one node written;
 and prints nodes/s for each, as a ratio to the baseline.
@@ -87,25 +87,25 @@ def main() -> int:
         with _environ({"FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{port}", "GOOGLE_CLOUD_PROJECT": stack.project_id}):
             from google.cloud import firestore
 
-            from shared.adapters.documents import FirestoreDocuments
+            from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 
             client = firestore.Client(project=stack.project_id)
-            docs = FirestoreDocuments(client)
+            uow = FirestoreUnitOfWork(client)
             warm = [pt.PropertyNode(node_id=f"W{i}", kind="site", label="Échauffement") for i in range(2 * BATCH)]
             write_baseline(client, warm)  # the emulator's JIT warms up before anything is measured
             base_nps = write_baseline(client, [node for _, node in rows])
 
             reported: list[int] = []
             t = time.perf_counter()
-            job = service.import_tree(TENANT, "csv", raw, docs, _Clock(), progress=lambda j: reported.append(j["written"]))
+            job = service.import_tree(TENANT, "csv", raw, uow, _Clock(), progress=lambda j: reported.append(j["written"]))
             import_s = time.perf_counter() - t
 
             t = time.perf_counter()
-            replay = service.import_tree(TENANT, "csv", raw, docs, _Clock())
+            replay = service.import_tree(TENANT, "csv", raw, uow, _Clock())
             replay_s = time.perf_counter() - t
 
             t = time.perf_counter()
-            update = service.import_tree(TENANT, "csv", raw.replace(b"Logement 0;", b"Logement 0 bis;", 1), docs, _Clock())
+            update = service.import_tree(TENANT, "csv", raw.replace(b"Logement 0;", b"Logement 0 bis;", 1), uow, _Clock())
             update_s = time.perf_counter() - t
             stored = client.collection("managers").document(TENANT).collection("property_nodes").count().get()[0][0].value
     finally:

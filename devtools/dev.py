@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The whole platform locally: emulators, every function, demo data.")
     parser.add_argument("--free-ports", action="store_true", help="free ports instead of those of emulators.json")
     parser.add_argument("--run-dir", type=Path, default=ROOT / ".run", help="where logs go (default .run/)")
+    parser.add_argument("--process-per-function", action="store_true",
+                        help="one functions-framework process per function (heavier: docs/performance.md)")
     args = parser.parse_args(argv)
     config = load_config()
     stack = Stack.from_config(args.run_dir / "logs", free_ports=args.free_ports)
@@ -30,10 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # even when started where SIGINT is ignored
     try:
-        print("▶ starting the Firestore and Pub/Sub emulators…", flush=True)
-        stack.start_emulators()
-        print("▶ starting the functions…", flush=True)
-        stack.start_functions(list(config["functions"]))
+        print("▶ starting the emulators and the functions…", flush=True)
+        start_stack(stack, list(config["functions"]), process_per_function=args.process_per_function)
         print("▶ creating topics and subscriptions, loading demo data…", flush=True)
         with _environ(stack.env()):
             from google.cloud import firestore
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                                  daemon=True).start()
         _print_banner(stack, config, results, users, sourcing)
         while not stop.wait(0.5):
-            pass
+            _watch(stack)
     except KeyboardInterrupt:
         pass
     finally:
@@ -61,6 +61,23 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         print("■ stopped.", flush=True)
     return 0
+
+
+def start_stack(stack: Stack, functions: list[str], *, process_per_function: bool = False) -> None:
+    """Emulators and functions, ready to serve: the function host loads while the emulators boot."""
+    stack.start_functions(functions, process_per_function=process_per_function, wait=False)
+    stack.start_emulators()
+    stack.wait_functions(functions)
+
+
+def _watch(stack: Stack) -> None:
+    """A crash of the functions host takes every function down: say so, loudly, and start it again."""
+    try:
+        stack.check_functions()
+    except RuntimeError as crash:
+        print(f"\n✖ {crash}\n▶ starting the functions again…", flush=True)
+        stack.restart_host()
+        print("▶ the functions answer again.", flush=True)
 
 
 def _interrupt(*_):
@@ -87,9 +104,11 @@ def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]],
     lines = ["", "Passerelle is running (project %s). Logs: %s" % (p, stack.log_dir), "", "Emulators:"]
     for name in config["emulators"]:
         lines.append(f"  {name:<10} 127.0.0.1:{stack.ports[name]}")
-    lines += ["", "Functions:"]
+    lines += ["", "Functions (each on its own port; logs in <function>.log):"]
     for name, spec in config["functions"].items():
         lines.append(f"  {name:<20} {stack.url(name)}/   ({spec['trigger']})")
+    if stack.hosted:
+        lines.append(f"  every function also under {stack.gateway_url()}/<function>/ (the gateway; GET / lists them)")
     lines += ["", "Demo orders sent through receive_order: " + ", ".join(f"{o} → {s}" for o, s in results),
               "", "Pub/Sub topics per contractor: orders-<id>, execution-<id>, replies-<id> (+ -dead-letter)",
               "Demo contractors: " + ", ".join(c["contractor_id"] for c in seed.CONTRACTORS),

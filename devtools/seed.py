@@ -46,11 +46,11 @@ def register_parties(firestore_client) -> None:
     for contract in (CONTRACT, CONTRACT_BATIVERT):
         firestore_client.collection("managers").document(m).collection("contracts").document(
             contract["contract_id"]).set(contract)
-    from shared.adapters.documents import FirestoreDocuments
+    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
     from shared.ports import SystemClock
     from shared.service import property_tree
 
-    property_tree.import_tree(m, "json", json.dumps(PROPERTY_TREE).encode(), FirestoreDocuments(firestore_client),
+    property_tree.import_tree(m, "json", json.dumps(PROPERTY_TREE).encode(), FirestoreUnitOfWork(firestore_client),
                               SystemClock())  # idempotent: a restart finds the same import done
 
 

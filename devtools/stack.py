@@ -2,6 +2,11 @@
 
 The same code serves the README's first command (fixed ports from emulators.json) and the
 test suite (free ports, so tests never collide with a running dev stack).
+
+Functions run in one host process (``devtools/functions_host.py``), each on its own port, plus a
+gateway port serving them all under ``/<function>/``; ``process_per_function=True`` (or extra
+environment, or ``restart_function``) runs a function in a functions-framework process of its own,
+as Cloud Functions does. docs/performance.md ("Local stack") has the figures.
 """
 
 from __future__ import annotations
@@ -51,16 +56,37 @@ def free_port() -> int:
 
 
 def sdk_root() -> Path:
+    """The Google Cloud SDK's root: beside the gcloud found on PATH, else as `gcloud info` says (2 s)."""
+    import shutil
+
+    gcloud = shutil.which("gcloud")
+    if gcloud:
+        root = Path(gcloud).resolve().parents[1]
+        if (root / "platform").is_dir():
+            return root
     out = subprocess.run(["gcloud", "info", "--format=value(installation.sdk_root)"],
                          capture_output=True, text=True, check=True)
     return Path(out.stdout.strip())
+
+
+def _tail(log: Path, size: int = 2000) -> str:
+    try:
+        return log.read_text(errors="replace")[-size:]
+    except OSError:
+        return ""
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _wait_http(url: str, timeout: float, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{url}: process exited with {proc.returncode}; see {log}:\n{log.read_text()[-2000:]}")
+            raise RuntimeError(f"{url}: process exited with {proc.returncode}; see {log}:\n{_tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
@@ -71,6 +97,9 @@ def _wait_http(url: str, timeout: float, proc: subprocess.Popen, log: Path) -> N
     raise TimeoutError(f"{url} not ready after {timeout}s; see {log}")
 
 
+HOST = "functions_host"  # the key (and log name) of the process hosting the functions
+
+
 @dataclass
 class Stack:
     project_id: str
@@ -78,6 +107,7 @@ class Stack:
     log_dir: Path
     python: str = sys.executable
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    hosted: list[str] = field(default_factory=list)  # functions the host serves on their ports now
 
     @classmethod
     def from_config(cls, log_dir: Path, *, free_ports: bool = False, config: dict | None = None) -> Stack:
@@ -86,6 +116,7 @@ class Stack:
         ports.update({f"{name}_{key.removesuffix('_port')}": value for name, spec in config["emulators"].items()
                       for key, value in spec.items() if key.endswith("_port")})
         ports.update({name: spec["port"] for name, spec in config["functions"].items()})
+        ports["gateway"] = config.get("gateway", {}).get("port", 8100)
         if free_ports:
             ports = {name: free_port() for name in ports}
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -125,6 +156,10 @@ class Stack:
 
     def url(self, function: str) -> str:
         return f"http://127.0.0.1:{self.ports[function]}"
+
+    def gateway_url(self, function: str | None = None) -> str:
+        """The host's gateway: every hosted function under /<function> (the OpenAPI paths)."""
+        return f"http://127.0.0.1:{self.ports['gateway']}" + (f"/{function}" if function else "")
 
     def push_endpoint(self, topic: str) -> str:
         """functions-framework reads the topic (hence the contractor) from this path."""
@@ -181,12 +216,14 @@ class Stack:
         ps = self._spawn("pubsub", ["java", "-Xmx256m", "-jar", str(jars[-1]), "--host=127.0.0.1", f"--port={ps_port}"])
         auth = self._start_auth()
         storage = self._start_storage()
+        tasks = self._spawn_tasks()  # all five boot at once; then wait for each
         _wait_http(f"http://127.0.0.1:{fs_port}/", 60, fs, self.log_dir / "firestore.log")
         _wait_http(f"http://127.0.0.1:{ps_port}/", 60, ps, self.log_dir / "pubsub.log")
         _wait_http(f"http://127.0.0.1:{self.ports['auth']}/", 90, auth, self.log_dir / "auth.log")
         if "hosting" in self.ports:
             _wait_http(self.web_url() + "/config.json", 60, auth, self.log_dir / "auth.log")
-        self.start_tasks()
+        if tasks is not None:
+            _wait_http(f"http://127.0.0.1:{self.ports['tasks']}/", 30, tasks, self.log_dir / "tasks.log")
         _wait_http(f"http://127.0.0.1:{self.ports['storage']}/storage/v1/b", 30, storage, self.log_dir / "storage.log")
 
     def _start_storage(self) -> subprocess.Popen:
@@ -200,10 +237,14 @@ class Stack:
 
     def start_tasks(self) -> None:
         """The local Cloud Tasks dispatcher (devtools/tasks_dispatcher.py): deadline timers."""
+        proc = self._spawn_tasks()
+        if proc is not None:
+            _wait_http(f"http://127.0.0.1:{self.ports['tasks']}/", 30, proc, self.log_dir / "tasks.log")
+
+    def _spawn_tasks(self) -> subprocess.Popen | None:
         if "tasks" not in self.ports:
-            return
-        proc = self._spawn("tasks", [self.python, "-m", "devtools.tasks_dispatcher", "--port", str(self.ports["tasks"])])
-        _wait_http(f"http://127.0.0.1:{self.ports['tasks']}/", 30, proc, self.log_dir / "tasks.log")
+            return None
+        return self._spawn("tasks", [self.python, "-m", "devtools.tasks_dispatcher", "--port", str(self.ports["tasks"])])
 
     def _start_auth(self) -> subprocess.Popen:
         """The Firebase Auth emulator (firebase-tools from package.json), UI off, offline, and in
@@ -232,20 +273,100 @@ class Stack:
         """Where the web application is served (the Hosting emulator)."""
         return f"http://127.0.0.1:{self.ports['hosting']}"
 
-    def start_functions(self, names: list[str], extra_env: dict[str, str] | None = None) -> None:
+    def start_functions(self, names: list[str], extra_env: dict[str, str] | None = None, *,
+                        process_per_function: bool = False, wait: bool = True) -> None:
+        """Serve each function on its own port: all in one host process (devtools/functions_host.py).
+
+        With extra environment or ``process_per_function``, each one runs in a functions-framework
+        process of its own instead (one function per instance, as deployed). ``wait=False`` returns
+        once the processes are started (``wait_functions`` waits for them): ./scripts/dev starts the
+        host while the emulators boot, since the functions only reach them on their first request.
+        """
+        if extra_env or process_per_function:
+            for name in names:
+                self._start_own_process(name, extra_env)
+        else:
+            self._start_host(names)
+        if wait:
+            self.wait_functions(names)
+
+    def wait_functions(self, names: list[str] | None = None, timeout: float = 60) -> None:
+        if HOST in self.processes:
+            _wait_http(self.gateway_url() + "/_host/health", timeout, self.processes[HOST],
+                       self.log_dir / f"{HOST}.log")
+        for name in names if names is not None else self.hosted:
+            if name in self.processes:
+                _wait_http(self.url(name) + "/", timeout, self.processes[name], self.log_dir / f"{name}.log")
+            elif not _listening(self.ports[name]):
+                raise RuntimeError(f"{name} does not listen on {self.url(name)}; see {self.log_dir / (HOST + '.log')}")
+
+    def _start_host(self, names: list[str]) -> None:
+        if HOST in self.processes and self.processes[HOST].poll() is None:
+            for name in names:  # already loaded: serve them again on their ports
+                if name not in self.hosted:
+                    self._host_call("serve", name)
+                    self.hosted.append(name)
+            return
+        env = {**self.env(), "PYTHONUNBUFFERED": "1"}
+        self._spawn(HOST, [self.python, "-m", "devtools.functions_host", "--source", str(ROOT / "main.py"),
+                           "--log-dir", str(self.log_dir), "--gateway-port", str(self.ports["gateway"]),
+                           *(f"{name}={self.ports[name]}" for name in names)], env)
+        self.hosted = list(names)
+
+    def _start_own_process(self, name: str, extra_env: dict[str, str] | None) -> None:
+        """functions-framework's own command, one process for one function (as before the host)."""
+        if name in self.hosted:
+            self._host_call("release", name)  # the host closes the port (and cuts requests in flight)
+            self.hosted.remove(name)
         framework = str(Path(self.python).with_name("functions-framework"))
         env = {**self.env(), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-        for name in names:
-            self._spawn(name, [framework, "--source", str(ROOT / "main.py"), "--target", name,
-                               "--host", "127.0.0.1", "--port", str(self.ports[name])], env)
-        for name in names:
-            _wait_http(self.url(name) + "/", 60, self.processes[name], self.log_dir / f"{name}.log")
+        self._spawn(name, [framework, "--source", str(ROOT / "main.py"), "--target", name,
+                           "--host", "127.0.0.1", "--port", str(self.ports[name])], env)
+
+    def _host_call(self, action: str, name: str) -> None:
+        request = urllib.request.Request(f"{self.gateway_url()}/_host/{action}/{name}", data=b"", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            answer.read()
 
     def restart_function(self, name: str, extra_env: dict[str, str] | None = None) -> None:
+        """Restart one function: with ``extra_env``, in a functions-framework process of its own (e.g. to
+        simulate a crash after commit); without, a function the host loaded is handed back to the host,
+        any other gets a fresh process of its own."""
         self.stop_process(name)
-        self.start_functions([name], extra_env)
+        if not extra_env and HOST in self.processes and name in self._host_names():
+            self.start_functions([name])
+        else:
+            self.start_functions([name], extra_env, process_per_function=True)
+
+    def _host_names(self) -> list[str]:
+        with urllib.request.urlopen(self.gateway_url() + "/_host/health", timeout=10) as answer:
+            return list(json.load(answer)["functions"])
+
+    def check_functions(self) -> None:
+        """Raise if the process hosting the functions is gone (a crash takes every hosted function)."""
+        proc = self.processes.get(HOST)
+        if proc is not None and proc.poll() is not None:
+            log = self.log_dir / f"{HOST}.log"
+            raise RuntimeError(f"the functions host exited with {proc.returncode}: every hosted function is down; "
+                               f"see {log}:\n{_tail(log)}")
+
+    def restart_host(self) -> None:
+        """Start the host again with the functions it served (./scripts/dev after a crash)."""
+        names = list(self.hosted)
+        self.processes.pop(HOST, None)
+        self.hosted = []
+        self.start_functions(names)
 
     def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:
+        """Stop a process this stack started; for a function the host serves, release its port."""
+        if name in self.hosted:
+            proc = self.processes.get(HOST)
+            if proc is not None and proc.poll() is None:
+                self._host_call("release", name)
+            self.hosted.remove(name)
+            return
+        if name == HOST:
+            self.hosted = []
         proc = self.processes.pop(name, None)
         if proc is None or proc.poll() is not None:
             return

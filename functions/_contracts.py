@@ -14,7 +14,6 @@ def upsert(model, service: Callable, req: http.Request) -> http.Answer:
     command, errors = parse_json(model, req.body)
     if errors:
         raise DomainError(errors)
-    saved = service(req.principal.tenant, command, bootstrap.documents(), bootstrap.store(), bootstrap.clock(),
-                    bootstrap.publisher())
+    saved = service(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock())
     status = 200 if not saved.changed or saved.version > 1 else 201
     return http.Answer(status, {"changed": saved.changed, "version": saved.version, **saved.data})

@@ -6,7 +6,7 @@ import os
 
 from shared.domain.errors import DomainError
 from shared.domain.validation import parse_json
-from shared.service.sourcing.services import Settings
+from shared.service.sourcing.paths import Settings
 
 BENEFICIARY = frozenset({"beneficiary"})
 OPERATOR = frozenset({"operator"})

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._sourcing import BENEFICIARY, parse
+from functions._sourcing import BENEFICIARY, parse, settings
 from shared import bootstrap
 from shared.domain.sourcing.messages import DecideProposal
 from shared.edge import http
-from shared.service.sourcing import services
+from shared.service.sourcing import needs
 
 
 def _decide(req: http.Request) -> http.Answer:
     command = parse(DecideProposal, req.body)
-    record = services.decide(req.principal.tenant, command, bootstrap.documents(), bootstrap.clock(),
-                             bootstrap.publisher(), bootstrap.store(), bootstrap.get("sourcing_deadlines"))
+    record = needs.decide(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock(), settings())
     return http.Answer(200, record.model_dump(mode="json"))
 
 

@@ -17,9 +17,8 @@ from shared.service import quotes
 def _decide(req: http.Request) -> http.Answer:
     command = parse(DecideQuote, req)
     try:
-        quote = quotes.decide_quote(req.principal.role, req.principal.tenant, command, bootstrap.documents(),
-                                    bootstrap.store(), bootstrap.clock(), bootstrap.publisher(),
-                                    bootstrap.deadline_store(), bootstrap.timers())
+        quote = quotes.decide_quote(req.principal.role, req.principal.tenant, command, bootstrap.uow(),
+                                    bootstrap.clock())
     except quotes.QuoteNotFound:
         raise not_found(command.quote_id) from None
     return http.Answer(200, quotes.view(quote))

@@ -14,7 +14,7 @@ from shared.service.sourcing import erasure
 
 def _erase(req: http.Request) -> http.Answer:
     command = parse(EraseProfessional, req.body)
-    return http.Answer(200, erasure.erase_professional(command.professional_id, bootstrap.documents()))
+    return http.Answer(200, erasure.erase_professional(command.professional_id, bootstrap.uow()))
 
 
 @functions_framework.http

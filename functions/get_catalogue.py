@@ -11,10 +11,9 @@ import datetime as dt
 import functions_framework
 
 from shared import bootstrap
-from shared.domain.contracts import contract_path
 from shared.domain.errors import ErrorDetail
 from shared.edge import http
-from shared.service import catalogue
+from shared.service import catalogue, contracts
 
 
 def _read(req: http.Request) -> http.Answer:
@@ -25,15 +24,16 @@ def _read(req: http.Request) -> http.Answer:
                                                                       ("manager_id", manager_id)) if not v]
     if missing:
         raise http.HttpProblem(400, missing)
-    contract = bootstrap.documents().get(contract_path(manager_id, contract_id))
-    if contract is None or (p.role == "contractor" and contract.value.get("contractor_id") != p.tenant):
+    uow = bootstrap.reader()
+    contract = contracts.load_contract(uow, manager_id, contract_id)
+    if contract is None or (p.role == "contractor" and contract.get("contractor_id") != p.tenant):
         raise http.HttpProblem(404, [ErrorDetail.of("query.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)])
     today = bootstrap.clock().now().date()
     try:
         on = dt.date.fromisoformat(req.args["on"]) if req.args.get("on") else today
     except ValueError:
         raise http.HttpProblem(400, [ErrorDetail.of("query.on", "INVALID_FORMAT", detail="date AAAA-MM-JJ")]) from None
-    return http.Answer(200, catalogue.catalogue_view(manager_id, contract_id, on, today, bootstrap.documents()))
+    return http.Answer(200, catalogue.catalogue_view(manager_id, contract_id, on, today, uow))
 
 
 @functions_framework.http

@@ -12,7 +12,7 @@ from shared.service import property_tree
 
 
 def _read(req: http.Request) -> http.Answer:
-    return http.Answer(200, property_tree.coverage(req.principal.tenant, bootstrap.documents()))
+    return http.Answer(200, property_tree.coverage(req.principal.tenant, bootstrap.reader()))
 
 
 @functions_framework.http

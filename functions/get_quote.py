@@ -23,7 +23,7 @@ def _read(req: http.Request) -> http.Answer:
     if missing:
         raise http.HttpProblem(400, missing)
     try:
-        quote = quotes.get_quote(p.role, p.tenant, manager_id, quote_id, bootstrap.documents())
+        quote = quotes.get_quote(p.role, p.tenant, manager_id, quote_id, bootstrap.reader())
     except quotes.QuoteNotFound:
         raise http.HttpProblem(404, [ErrorDetail.of("query.quote_id", "QUOTE_NOT_FOUND", quote_id=quote_id)]) from None
     return http.Answer(200, quotes.view(quote))

@@ -6,7 +6,7 @@ aggregates over every beneficiary — amounts and categories, never the content 
 Both take ``from`` and ``to`` (YYYY-MM-DD, default: the calendar year to date) and
 ``format=json|csv`` (French CSV: UTF-8 with BOM, ``;``, decimal comma). ``view=half_year_reports``
 lists the stored half-year reports with signed download URLs (15 minutes), or one with
-``report_id=``.
+``report_id=``. Who may read which view is decided by ``shared.service.sourcing.reporting.authorise``.
 """
 
 from __future__ import annotations
@@ -19,46 +19,42 @@ from shared.domain.sourcing import reporting as rep
 from shared.edge import http
 from shared.service.sourcing import reporting
 
-VIEWS = {"beneficiary": frozenset({"beneficiary", "operator"}),
-         "purchasing_body": frozenset({"purchasing_body", "operator"}),
-         "half_year_reports": frozenset({"purchasing_body", "operator"})}
+FORMATS = ("json", "csv")
 
 
 def _report(req: http.Request, csv_out: dict) -> http.Answer:
     p, args = req.principal, req.args
     view, fmt = args.get("view", ""), args.get("format", "json")
     errors = []
-    if view not in VIEWS:
-        errors.append(ErrorDetail.of("query.view", "INVALID_VALUE", detail="valeurs acceptées : " + ", ".join(VIEWS)))
-    if fmt not in ("json", "csv"):
+    if view not in reporting.VIEWS:
+        errors.append(ErrorDetail.of("query.view", "INVALID_VALUE",
+                                     detail="valeurs acceptées : " + ", ".join(reporting.VIEWS)))
+    if fmt not in FORMATS:
         errors.append(ErrorDetail.of("query.format", "INVALID_VALUE", detail="json ou csv"))
     if errors:
         raise http.HttpProblem(400, errors)
-    if p.role not in VIEWS[view]:
-        raise http.HttpProblem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
-    docs = bootstrap.documents()
+    try:  # the service decides who reads which view
+        beneficiary_id = reporting.authorise(view, p.role, p.tenant, args.get("beneficiary_id"))
+    except reporting.Forbidden as refused:
+        raise http.HttpProblem(403, [ErrorDetail.of(refused.field, "FORBIDDEN")]) from refused
+    uow = bootstrap.reader()
     if view == "half_year_reports":
         files = bootstrap.get("report_files")
         if args.get("report_id"):
-            return http.Answer(200, reporting.half_year_report(args["report_id"], docs, files).model_dump(mode="json"))
-        return http.Answer(200, reporting.list_half_year_reports(docs, files).model_dump(mode="json"))
+            return http.Answer(200, reporting.half_year_report(args["report_id"], uow, files).model_dump(mode="json"))
+        return http.Answer(200, reporting.list_half_year_reports(uow, files).model_dump(mode="json"))
     clock = bootstrap.clock()
     period, errors = rep.parse_period(args.get("from"), args.get("to"), rep.paris_date(clock.now()))
-    if view == "beneficiary":
-        own = p.role == "beneficiary"
-        beneficiary_id = p.tenant if own else args.get("beneficiary_id", "")
-        if own and args.get("beneficiary_id") not in (None, "", p.tenant):
-            raise http.HttpProblem(403, [ErrorDetail.of("query.beneficiary_id", "FORBIDDEN")])
-        if not beneficiary_id:
-            errors.append(ErrorDetail.of("query.beneficiary_id", "REQUIRED"))
+    if view == "beneficiary" and not beneficiary_id:
+        errors.append(ErrorDetail.of("query.beneficiary_id", "REQUIRED"))
     if errors:
         raise http.HttpProblem(400, errors)
     if view == "beneficiary":
-        report = reporting.beneficiary_report(beneficiary_id, period, docs, bootstrap.store(), clock)
+        report = reporting.beneficiary_report(beneficiary_id, period, uow, clock)
         csv_out.update(body=lambda: rep.beneficiary_csv(report),
                        filename=f"rapport-{beneficiary_id}-{period.start}-{period.end}.csv")
     else:
-        report = reporting.purchasing_body_report(period, docs, bootstrap.store(), clock)
+        report = reporting.purchasing_body_report(period, uow, clock)
         csv_out.update(body=lambda: rep.purchasing_body_csv(report),
                        filename=f"rapport-centrale-{period.start}-{period.end}.csv")
     if fmt != "csv":

@@ -8,7 +8,7 @@ import functions_framework
 from shared import bootstrap
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.edge import http
-from shared.service.sourcing import services
+from shared.service.sourcing import missions, needs, pool
 
 VIEWS = ("need", "mission", "pool_statistics")
 
@@ -17,19 +17,19 @@ def _get(req: http.Request) -> http.Answer:
     view = req.args.get("view", "")
     if view not in VIEWS:
         raise DomainError([ErrorDetail.of("query.view", "INVALID_VALUE", detail=f"valeurs acceptées : {', '.join(VIEWS)}")])
-    docs = bootstrap.documents()
+    uow = bootstrap.uow()  # pool statistics may rebuild a stale search index (a derived cache)
     if view == "pool_statistics":
-        return http.Answer(200, services.pool_statistics(docs, bootstrap.blobs(), bootstrap.clock()))
+        return http.Answer(200, pool.pool_statistics(uow, bootstrap.blobs(), bootstrap.clock()))
     tenant = req.principal.tenant if req.principal.role == "beneficiary" else req.args.get("beneficiary_id")
     if not tenant:
         raise DomainError([ErrorDetail.of("query.beneficiary_id", "REQUIRED")])
     if view == "need":
         if not req.args.get("need_id"):
             raise DomainError([ErrorDetail.of("query.need_id", "REQUIRED")])
-        return http.Answer(200, services.read_need(tenant, req.args["need_id"], docs))
+        return http.Answer(200, needs.read_need(tenant, req.args["need_id"], uow))
     if not req.args.get("mission_id"):
         raise DomainError([ErrorDetail.of("query.mission_id", "REQUIRED")])
-    return http.Answer(200, services.read_mission(tenant, req.args["mission_id"], docs, bootstrap.store()))
+    return http.Answer(200, missions.read_mission(tenant, req.args["mission_id"], uow))
 
 
 @functions_framework.http

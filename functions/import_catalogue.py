@@ -50,8 +50,7 @@ def _import(req: http.Request) -> http.Answer:
         contract_id, valid_from, reviewed_on = command.contract_id, command.valid_from, command.reviewed_on
         fmt, raw = "json", json.dumps(command.items).encode()
     result = catalogue.import_catalogue(req.principal.tenant, contract_id, valid_from, reviewed_on, fmt, raw,
-                                        bootstrap.documents(), bootstrap.store(), bootstrap.clock(),
-                                        bootstrap.publisher())
+                                        bootstrap.uow(), bootstrap.clock())
     return http.Answer(201, result)
 
 

@@ -31,7 +31,7 @@ def _import(req: http.Request) -> http.Answer:
         if errors:
             raise DomainError(errors)
         fmt, raw = "json", json.dumps(command.nodes).encode()
-    result = property_tree.import_tree(req.principal.tenant, fmt, raw, bootstrap.documents(), bootstrap.clock())
+    result = property_tree.import_tree(req.principal.tenant, fmt, raw, bootstrap.uow(), bootstrap.clock())
     return http.Answer(201 if result["changed"] else 200, result)
 
 

@@ -9,12 +9,12 @@ from functions._sourcing import OPERATOR, parse
 from shared import bootstrap
 from shared.domain.sourcing.messages import ProposeProfessionals
 from shared.edge import http
-from shared.service.sourcing import services
+from shared.service.sourcing import needs
 
 
 def _propose(req: http.Request) -> http.Answer:
     command = parse(ProposeProfessionals, req.body)
-    record = services.propose(command, bootstrap.documents(), bootstrap.clock(), bootstrap.get("sourcing_deadlines"))
+    record = needs.propose(command, bootstrap.uow(), bootstrap.clock())
     return http.Answer(200, record.model_dump(mode="json"))
 
 

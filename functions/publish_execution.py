@@ -28,6 +28,4 @@ def publish_execution(event) -> None:
 
 
 def _services() -> inbound_router.Services:
-    return inbound_router.Services(
-        uow=bootstrap.uow(), clock=bootstrap.clock(), store=bootstrap.store(), docs=bootstrap.documents(),
-        deadline_store=bootstrap.deadline_store(), timers=bootstrap.timers(), document_ports=ports())
+    return inbound_router.Services(uow=bootstrap.uow(), clock=bootstrap.clock(), document_ports=ports())

@@ -32,8 +32,8 @@ def publish_half_year_report(request):
     try:
         if errors:
             raise DomainError(errors)
-        result = reporting.publish_half_year_report(bootstrap.documents(), bootstrap.store(),
-                                                    bootstrap.get("report_files"), bootstrap.clock(), command.half_year)
+        result = reporting.publish_half_year_report(bootstrap.uow(), bootstrap.get("report_files"), bootstrap.clock(),
+                                                    command.half_year)
     except DomainError as exc:
         return _answer(422, {"type": "about:blank", "title": "Message rejeté", "status": 422,
                              "errors": [e.model_dump() for e in exc.errors], "correlation_id": cid})

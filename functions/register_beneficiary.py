@@ -8,12 +8,12 @@ from functions._sourcing import OPERATOR, parse, settings
 from shared import bootstrap
 from shared.domain.sourcing.records import Beneficiary
 from shared.edge import http
-from shared.service.sourcing import services
+from shared.service.sourcing import pool
 
 
 def _register(req: http.Request) -> http.Answer:
     beneficiary = parse(Beneficiary, req.body)
-    created = services.register_beneficiary(beneficiary, bootstrap.documents(), settings())
+    created = pool.register_beneficiary(beneficiary, bootstrap.uow(), settings())
     return http.Answer(201 if created else 200, beneficiary.model_dump(mode="json"))
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._sourcing import parse
+from functions._sourcing import parse, settings
 from shared import bootstrap
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.sourcing.messages import ProposeReplacement, ReplacementCommand
 from shared.domain.sourcing.process import SourcingActor
 from shared.edge import http
-from shared.service.sourcing import services
+from shared.service.sourcing import replacements
 
 
 def _replace(req: http.Request) -> http.Answer:
@@ -20,8 +20,7 @@ def _replace(req: http.Request) -> http.Answer:
     if isinstance(command, ProposeReplacement):
         if role != "operator":
             raise http.HttpProblem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
-        mission = services.propose_replacement(command, bootstrap.documents(), bootstrap.clock(),
-                                               bootstrap.get("sourcing_deadlines"))
+        mission = replacements.propose_replacement(command, bootstrap.uow(), bootstrap.clock())
         return http.Answer(200, mission.model_dump(mode="json"))
     if role == "operator":
         if command.beneficiary_id is None:
@@ -29,8 +28,8 @@ def _replace(req: http.Request) -> http.Answer:
         beneficiary_id, actor = command.beneficiary_id, SourcingActor.OPERATOR
     else:
         beneficiary_id, actor = req.principal.tenant, SourcingActor.BENEFICIARY
-    mission = services.request_replacement(beneficiary_id, command, actor, bootstrap.documents(), bootstrap.clock(),
-                                           bootstrap.get("sourcing_deadlines"))
+    mission = replacements.request_replacement(beneficiary_id, command, actor, bootstrap.uow(), bootstrap.clock(),
+                                               settings())
     return http.Answer(200, mission.model_dump(mode="json"))
 
 

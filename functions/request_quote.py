@@ -14,9 +14,8 @@ from shared.service import quotes
 
 
 def _request(req: http.Request) -> http.Answer:
-    quote, created = quotes.request_quote(req.principal.tenant, parse(RequestQuote, req), bootstrap.documents(),
-                                          bootstrap.store(), bootstrap.clock(), bootstrap.deadline_store(),
-                                          bootstrap.timers(), bootstrap.publisher())
+    quote, created = quotes.request_quote(req.principal.tenant, parse(RequestQuote, req), bootstrap.uow(),
+                                          bootstrap.clock())
     return http.Answer(201 if created else 200, quotes.view(quote))
 
 

@@ -16,7 +16,7 @@ import functions_framework
 from shared import bootstrap, logs
 from shared.domain.sourcing.messages import NeedSubmitted
 from shared.domain.validation import parse_json
-from shared.service.sourcing import services
+from shared.service.sourcing import needs
 
 log = logging.getLogger(__name__)
 
@@ -34,4 +34,4 @@ def score_candidates(event) -> None:
     if errors:
         log.error("need-submitted event rejected", extra={"errors": [e.model_dump() for e in errors]})
         return
-    services.score_need(command, bootstrap.documents(), bootstrap.blobs(), bootstrap.clock())
+    needs.score_need(command, bootstrap.uow(), bootstrap.blobs(), bootstrap.clock())

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._sourcing import BENEFICIARY, parse
+from functions._sourcing import BENEFICIARY, parse, settings
 from shared import bootstrap
 from shared.domain.sourcing.messages import SubmitNeed
 from shared.edge import http
-from shared.service.sourcing import services
+from shared.service.sourcing import needs
 
 
 def _submit(req: http.Request) -> http.Answer:
     command = parse(SubmitNeed, req.body)
-    record, created = services.submit_need(req.principal.tenant, command, bootstrap.documents(), bootstrap.clock(),
-                                           bootstrap.publisher(), bootstrap.store(),
-                                           bootstrap.get("sourcing_deadlines"))
+    record, created = needs.submit_need(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock(), settings())
     return http.Answer(201 if created else 200, record.model_dump(mode="json"),
                        {"Location": f"/needs/{record.need_id}"})
 

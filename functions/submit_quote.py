@@ -16,8 +16,7 @@ from shared.service import quotes
 def _submit(req: http.Request) -> http.Answer:
     command = parse(SubmitQuote, req)
     try:
-        quote = quotes.submit_quote(req.principal.tenant, command, bootstrap.documents(), bootstrap.store(),
-                                    bootstrap.clock(), bootstrap.deadline_store(), bootstrap.timers(),
+        quote = quotes.submit_quote(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock(),
                                     submission_id=f"rest-{digest(req.principal.tenant, req.idempotency_key or '')[:40]}")
     except quotes.QuoteNotFound:
         raise not_found(command.quote_id) from None

@@ -1,7 +1,8 @@
 """upsert_contract — HTTPS POST: a manager creates or updates a contract (A2.1).
 
 Each change is delivered to the contractor's ``orders-<id>`` topic as a
-``fr.passerelle.contract.changed.v1`` CloudEvent. Contractors cannot call it.
+``fr.passerelle.contract.changed.v1`` CloudEvent; the contractor's D2 onboarding month (A10)
+opens in the same commit. Contractors cannot call it.
 """
 
 from __future__ import annotations
@@ -11,17 +12,12 @@ import functools
 import functions_framework
 
 from functions._contracts import upsert
-from shared import bootstrap
 from shared.domain.contracts import UpsertContract
 from shared.edge import http
 from shared.service import contracts
 
 
-def _upsert_contract(*args):
-    return contracts.upsert_contract(*args, on_saved=bootstrap.get("onboarding").contract_saved)
-
-
 @functions_framework.http
 def upsert_contract(request):
     return http.serve(request, operation="upsert_contract", roles=frozenset({"manager"}), right="contracts.write",
-                      action=functools.partial(upsert, UpsertContract, _upsert_contract))
+                      action=functools.partial(upsert, UpsertContract, contracts.upsert_contract))

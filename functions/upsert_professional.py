@@ -8,12 +8,12 @@ from functions._sourcing import OPERATOR, parse
 from shared import bootstrap
 from shared.domain.sourcing.records import Professional
 from shared.edge import http
-from shared.service.sourcing import services
+from shared.service.sourcing import pool
 
 
 def _upsert(req: http.Request) -> http.Answer:
     professional = parse(Professional, req.body)
-    outcome = services.upsert_professional(professional, bootstrap.documents())
+    outcome = pool.upsert_professional(professional, bootstrap.uow())
     return http.Answer(201 if outcome == "created" else 200, {"outcome": outcome, **professional.model_dump(mode="json")})
 
 

@@ -111,17 +111,6 @@ def _incidents():
     return FirestoreIncidents(get("firestore"))
 
 
-def _quote_index():
-    from shared.adapters.quotes import FirestoreQuoteIndex
-
-    return FirestoreQuoteIndex(get("firestore"))
-
-
-def _sourcing_deadlines():
-    """D4–D6 of the sourcing flows, run by the deadline service (shared/service/sourcing/deadlines.py)."""
-    from shared.service.sourcing.deadlines import SourcingDeadlines
-
-    return SourcingDeadlines(get("deadline_store"), get("timers"), get("clock"))
 
 
 def _deadline_store():
@@ -188,12 +177,6 @@ def _report_files():
     return GcsReportFiles(project_id(), documents_bucket())
 
 
-def _onboarding():
-    from shared.service.onboarding import Onboarding
-
-    return Onboarding(get("deadline_store"), get("timers"), get("clock"))
-
-
 _FACTORIES = {
     "deadline_store": _deadline_store,
     "timers": _timers,
@@ -206,15 +189,12 @@ _FACTORIES = {
     "identity_admin": _identity_admin,
     "audit_trail": _audit_trail,
     "export_source": _export_source,
-    "onboarding": _onboarding,
     "order_index": _order_index,
     "document_files": _document_files,
     "report_files": _report_files,
     "account_requests": _account_requests,
     "account_deadlines": _account_deadlines,
     "incidents": _incidents,
-    "quote_index": _quote_index,
-    "sourcing_deadlines": _sourcing_deadlines,
     "clock": SystemClock,
 }
 

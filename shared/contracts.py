@@ -254,7 +254,7 @@ class Problem(BaseModel):
 
 class ProfessionalUpserted(Professional):
     """What upsert_professional answers: the professional as stored, and what happened.
-    Built by functions/upsert_professional.py from shared.service.sourcing.services.upsert_professional."""
+    Built by functions/upsert_professional.py from shared.service.sourcing.pool.upsert_professional."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProfessionalUpserted")
 
@@ -275,7 +275,7 @@ class ImportLine(BaseModel):
 
 
 class ImportReport(BaseModel):
-    """What import_professionals answers. Built by shared.service.sourcing.services.import_professionals."""
+    """What import_professionals answers. Built by shared.service.sourcing.pool.import_professionals."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportReport")
 
@@ -300,7 +300,7 @@ class NeedVersionView(BaseModel):
 
 
 class NeedView(NeedRecord):
-    """What get_sourcing?view=need answers. Built by shared.service.sourcing.services.read_need."""
+    """What get_sourcing?view=need answers. Built by shared.service.sourcing.needs.read_need."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="NeedView")
 
@@ -329,7 +329,7 @@ class MissionBudget(BaseModel):
 
 
 class MissionView(Mission):
-    """What get_sourcing?view=mission answers. Built by shared.service.sourcing.services.read_mission."""
+    """What get_sourcing?view=mission answers. Built by shared.service.sourcing.missions.read_mission."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="MissionView")
 
@@ -346,7 +346,7 @@ class RegionCount(BaseModel):
 
 class PoolStatistics(BaseModel):
     """What get_sourcing?view=pool_statistics answers (B14).
-    Built by shared.service.sourcing.services.pool_statistics."""
+    Built by shared.service.sourcing.pool.pool_statistics."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="PoolStatistics")
 
@@ -1167,7 +1167,7 @@ class _SourcingStory:
             RecordedDeadline, Milestone, NeedStatus, Proposal, ProposalStatus, Replacement, ReplacementReason,
             notice_period,
         )
-        from shared.service.sourcing import services
+        from shared.service.sourcing import missions, needs, replacements
         from shared.domain.workdays import add_working_days
 
         self.beneficiary = Beneficiary.model_validate_json(json.dumps(BENEFICIARY))
@@ -1176,7 +1176,7 @@ class _SourcingStory:
         self.content = NeedContent.model_validate_json(json.dumps(NEED_CONTENT))
         submitted = _utc("2026-03-09T08:30:00.214000Z")
         territory = self.beneficiary.territory
-        due, calendar = add_working_days(submitted.date(), services.D4_WORKING_DAYS, territory), f"holidays:{territory}"
+        due, calendar = add_working_days(submitted.date(), needs.D4_WORKING_DAYS, territory), f"holidays:{territory}"
         d4 = RecordedDeadline(code="D4", started_at=submitted, due=due, unit="working_days", calendar=calendar)
         self.submitted = NeedRecord(
             need_id=NEED_ID, beneficiary_id=BENEFICIARY_ID, version=1, status=NeedStatus.ACKNOWLEDGED,
@@ -1221,27 +1221,27 @@ class _SourcingStory:
             "history": [*self.proposed.history, {"version": 1, "at": accepted_at.isoformat(), "decision": "accept",
                                                  "reason": self.decide["reason"], "status": "accepted",
                                                  "professional_id": PRO_ID}]})
-        # frame_mission: the same arithmetic as services.frame_mission
+        # frame_mission: the same arithmetic as missions.frame_mission
         command = FrameMission.model_validate_json(json.dumps(FRAME_MISSION))
         framed_at = _utc("2026-03-16T13:40:00Z")
         days = sum(m.days for m in command.milestones)
-        extra = services._extra_per_day(self.professional, self.content)
+        extra = missions._extra_per_day(self.professional, self.content)
         self.mission = Mission(
-            mission_id=services.mission_id_for(NEED_ID), beneficiary_id=BENEFICIARY_ID, need_id=NEED_ID,
+            mission_id=missions.mission_id_for(NEED_ID), beneficiary_id=BENEFICIARY_ID, need_id=NEED_ID,
             need_version=1, professional_id=PRO_ID, profile_category=self.professional.profile_category,
             level=self.professional.level, service_type=self.content.nature,
             daily_rate_cents=self.professional.daily_rate_cents, extra_costs=self.professional.extra_costs,
             start_date=command.start_date, end_date=command.end_date, deliverables=list(command.deliverables),
             milestones=[Milestone(**m.model_dump()) for m in command.milestones],
             planned_budget_cents=days * (self.professional.daily_rate_cents + extra),
-            conflict_declaration=command.conflict_declaration, order_id=services.order_id_for(NEED_ID),
+            conflict_declaration=command.conflict_declaration, order_id=missions.order_id_for(NEED_ID),
             framed_at=framed_at)
         self.framed = self.accepted.model_copy(update={
             "status": NeedStatus.MISSION_FRAMED, "mission_id": self.mission.mission_id, "updated_at": framed_at,
             "history": [*self.accepted.history, {"version": 1, "status": "mission_framed",
                                                  "at": framed_at.isoformat()}]})
-        # The mission's order (part A), as services.issue_order_for makes it; first milestone done.
-        issue = services.issue_order_for(self.mission, self.content.title, self.content, _FixedClock(framed_at))
+        # The mission's order (part A), as missions.issue_order_for makes it; first milestone done.
+        issue = missions.issue_order_for(self.mission, self.content.title, self.content, _FixedClock(framed_at))
         order = Order(manager_id=BENEFICIARY_ID, **issue.model_dump())
         consumed = order.lines[0].amount_cents
         self.mission_view = {
@@ -1267,7 +1267,7 @@ class _SourcingStory:
         replacement = Replacement(
             reason=ReplacementReason.DEPARTURE, requested_at=requested_at,
             deadline=RecordedDeadline(code="D5", started_at=requested_at,
-                              due=request.notified_on + dt.timedelta(days=services.D5_CALENDAR_DAYS),
+                              due=request.notified_on + dt.timedelta(days=replacements.D5_CALENDAR_DAYS),
                               unit="calendar_days", calendar="calendar"),
             leaving_professional_id=PRO_ID, departure_date=request.departure_date, planned=True,
             notified_on=request.notified_on, notice_days=notice.days, notice_label=notice.label,
@@ -1632,9 +1632,9 @@ class _ReportStory:
         from shared.domain.deadlines import DeadlineState, Unit
         from shared.domain.sourcing import reporting as rep
         from shared.domain.sourcing.price_schedule import PRICE_SCHEDULE
-        from shared.service.sourcing import services
+        from shared.service.sourcing import missions
 
-        issue = services.issue_order_for(s.mission, s.content.title, s.content, _FixedClock(s.mission.framed_at))
+        issue = missions.issue_order_for(s.mission, s.content.title, s.content, _FixedClock(s.mission.framed_at))
         first = issue.lines[0].line_id
         order = Order(manager_id=BENEFICIARY_ID, **issue.model_dump(), state=OrderState.IN_PROGRESS,
                       line_status={first: True})

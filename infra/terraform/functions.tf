@@ -78,19 +78,19 @@ locals {
       description = "Operator -> platform: register or update a beneficiary (sourcing)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     upsert_professional = {
       description = "Operator -> platform: create or update one professional of the pool."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     import_professionals = {
       description = "Operator -> platform: professionals in bulk (JSON Lines), per-line errors."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-files"
+      identity    = "fn-executions"
     }
     submit_need = {
       description = "Beneficiary -> platform: submit a need (search request); D4 starts."
@@ -102,13 +102,13 @@ locals {
       description = "Pub/Sub push (needs-submitted-push) -> platform: explainable ranking of the pool."
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.pubsub_push.email}"
-      identity    = "fn-files"
+      identity    = "fn-executions"
     }
     propose_professionals = {
       description = "Operator -> platform: propose ranked professionals for a need version."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     decide_proposal = {
       description = "Beneficiary -> platform: accept, abandon, or refuse and relaunch."
@@ -120,25 +120,25 @@ locals {
       description = "Beneficiary/operator -> platform: need, mission and pool statistics views."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-files"
+      identity    = "fn-executions"
     }
     frame_mission = {
       description = "Beneficiary -> platform: conflict declaration, mission framing and its order."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-publish"
+      identity    = "fn-data-publish-timers"
     }
     replace_professional = {
       description = "Beneficiary/operator -> platform: replacement request and proposal (B12)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     erase_professional = {
       description = "Operator -> platform: anonymise a professional on request (GDPR)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     export_space = {
       description = "Manager or beneficiary -> platform: export all of its data (A8)."
@@ -174,13 +174,13 @@ locals {
       description = "Manager -> platform: create or update a billing account; delivered to its contracts' contractors."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-publish"
+      identity    = "fn-data-publish-timers"
     }
     import_catalogue = {
       description = "Manager -> platform: a new version of a contract's service-code catalogue (CSV or JSON)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-publish"
+      identity    = "fn-data-publish-timers"
     }
     get_catalogue = {
       description = "Manager or contractor -> platform: catalogue versions, the one in force, the six-month review flag."
@@ -192,7 +192,7 @@ locals {
       description = "Manager -> platform: import or update the property tree (CSV or JSON), resumable batched job."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     get_property_coverage = {
       description = "Manager -> platform: % of orders and documents attached to a node of its property tree, orphans."
@@ -210,7 +210,7 @@ locals {
       description = "Contractor -> platform: submit or revise a quote, lines checked against the catalogue; stops D3."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     decide_quote = {
       description = "Manager accepts (order created or completed) or refuses a quote; contractor withdraws it."
@@ -258,7 +258,7 @@ locals {
       description = "Cloud Scheduler -> platform: expire submitted quotes past their validity date, tell each contractor."
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      identity    = "fn-data-publish"
+      identity    = "fn-data-publish-timers"
     }
     run_export = {
       description = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
@@ -312,7 +312,7 @@ locals {
       description = "Cloud Scheduler -> platform: the purchasing body's report of the half-year just ended (B17), stored once."
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      identity    = "fn-report-writer"
+      identity    = "fn-executions"
     }
   }
 

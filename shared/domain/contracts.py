@@ -102,14 +102,6 @@ class UpsertBillingAccount(Command):
     legal_entity: LegalEntity
 
 
-def contract_path(manager_id: str, contract_id: str) -> str:
-    return f"managers/{manager_id}/contracts/{contract_id}"
-
-
-def billing_account_path(manager_id: str, account_id: str) -> str:
-    return f"managers/{manager_id}/billing_accounts/{account_id}"
-
-
 def order_errors(contract: dict[str, Any] | None, contract_id: str, contractor_id: str, on: dt.date,
                  lot: str | None = None, commune: str | None = None) -> list[ErrorDetail]:
     """A13: why an order may not be issued under ``contract`` (a stored contract document), if at all."""

@@ -11,11 +11,17 @@ result:
 
 The contractor comes from the topic, never from the payload. Every message is answered once
 on ``replies-<contractor>`` through the outbox (``executions.answer_once``: its message-log
-record is its idempotency record, shared/service/idempotency.py). Quote and document services
-write outside the reply's commit, so their messages take the record under a lease first: a
-concurrent delivery finds it in progress and Pub/Sub redelivers it later; a holder that crashed
-is taken over when the lease ends, and a quote version it had already written carries the
-message key (``QuoteVersion.submission_id``), so the takeover answers with that version.
+record is its idempotency record, shared/service/idempotency.py).
+
+A quote submission is answered in its reply's commit, like an execution report: the new version,
+D3 stopped, the message-log record and the reply are one atomic commit (``quotes.submit`` buffers
+in the reply's unit of work). A delivery that dies before that commit leaves nothing, and its
+redelivery runs it again; one that dies after it leaves the record, and its redelivery gets the
+first reply (published again if it was still pending); two deliveries racing meet on the record's
+create precondition, and the loser finds the winner's answer. The document service writes files
+outside that commit, so its messages take the record under a lease first: a concurrent delivery
+finds it in progress and Pub/Sub redelivers it later; a holder that crashed is taken over when the
+lease ends.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, Reply, ReplyStatus
 from shared.domain.quotes import SubmitQuote
 from shared.domain.validation import parse_json
-from shared.ports import Clock, DocumentStore, InboundMessage, UnitOfWork
+from shared.ports import Clock, InboundMessage, UnitOfWork
 from shared.service import documents, quotes
 from shared.service.executions import answer_once, record_execution
 
@@ -44,10 +50,6 @@ class Services:
 
     uow: UnitOfWork
     clock: Clock
-    store: Any = None  # quotes (transitional: the store-based quote service)
-    docs: DocumentStore | None = None  # quotes
-    deadline_store: Any = None  # quotes (D3)
-    timers: Any = None  # quotes (D3)
     document_ports: documents.Ports | None = None  # documents
 
 
@@ -55,17 +57,16 @@ def route(msg: InboundMessage, services: Services) -> Reply:
     """Answer one contractor message, whatever its type (unknown types are rejected by
     ``record_execution`` with the envelope's UNKNOWN_EVENT_TYPE error, as before)."""
     if msg.type == EventType.QUOTE_SUBMITTED.value:
-        return _answer(msg, services, SubmitQuote, lambda cmd: _submit_quote(msg, cmd, services))
+        return _answer(msg, services, SubmitQuote, lambda cmd: _submit_quote(msg, cmd, services), lease=False)
     if msg.type == EventType.DOCUMENT_UPLOADED.value:
         return _answer(msg, services, doc.RegisterUpload,
-                       lambda cmd: _register_upload(msg.contractor_id, cmd, services))
+                       lambda cmd: _register_upload(msg.contractor_id, cmd, services), lease=True)
     return record_execution(msg, services.uow, services.clock)
 
 
 def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[str, Any]:
-    try:  # the message key names the version: a redelivery after a crash adds none (see the docstring)
-        quote = quotes.submit_quote(msg.contractor_id, cmd, s.docs, s.store, s.clock, s.deadline_store, s.timers,
-                                    submission_id=msg.key)
+    try:  # buffered in the reply's unit of work; the message key names the version it creates
+        quote = quotes.submit(msg.contractor_id, cmd, s.uow, s.clock, submission_id=msg.key)
     except quotes.QuoteNotFound:
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND", quote_id=cmd.quote_id)]) from None
     return {"quote_id": quote.quote_id, "quote_version": quote.version_of(msg.key).version,
@@ -77,7 +78,10 @@ def _register_upload(contractor_id: str, cmd: doc.RegisterUpload, s: Services) -
     return {"order_id": cmd.order_id, "document_sha256": attached.record.sha256}
 
 
-def _answer(msg: InboundMessage, s: Services, model: type, run: Callable[[Any], dict[str, Any]]) -> Reply:
+def _answer(msg: InboundMessage, s: Services, model: type, run: Callable[[Any], dict[str, Any]], *,
+            lease: bool) -> Reply:
+    """Parse, run, answer once. ``run`` raises its refusals before it buffers anything, so that a
+    rejection commits only the reply and its record."""
     def decide() -> Reply:
         command, errors = (None, list(msg.envelope_errors)) if msg.envelope_errors else parse_json(model, msg.data)
         ids: dict[str, Any] = {}
@@ -93,7 +97,7 @@ def _answer(msg: InboundMessage, s: Services, model: type, run: Callable[[Any], 
                      or _identifiers(msg.data).get("manager_id"), errors=errors,
                      **{k: v for k, v in ids.items() if k != "manager_id"})
 
-    return answer_once(msg, s.uow, s.clock, decide, lease=True)
+    return answer_once(msg, s.uow, s.clock, decide, lease=lease)
 
 
 def _identifiers(raw: bytes) -> dict[str, Any]:

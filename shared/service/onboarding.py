@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-
 from typing import Any
 
 from shared.domain import deadlines as dl
 from shared.domain import workdays
-from shared.domain.deadlines import DeadlineState, Evidence
+from shared.domain.deadlines import Deadline, DeadlineState, Evidence
 from shared.domain.penalties import PenaltyTerms
 from shared.domain.territories import TerritoryChoice
-from shared.ports import Clock, UnitOfWork
-from shared.service import deadlines as uow_deadlines
-from shared.service import legacy_deadlines as deadlines
+from shared.ports import UnitOfWork
+from shared.service import deadlines, territories
 from shared.service.territories import order_territory
 
 log = logging.getLogger(__name__)
@@ -54,44 +51,24 @@ def started_note(choice: TerritoryChoice) -> str:
     return f"territoire {choice.code} ({SOURCE_LABELS.get(choice.source, choice.source)})"
 
 
-@dataclass
-class Onboarding:
-    """Starts D2 when a contract is saved, stops it at the contractor's first accepted message.
-
-    ``store`` also answers ``get_contract`` and ``manager_territory`` (the territory rule's reads).
-    """
-
-    store: deadlines.DeadlineStore
-    timers: deadlines.Timers | None
-    clock: Clock
-    _connected: set[tuple[str, str]] = field(default_factory=set)  # per instance: one read per contract
-
-    def contract_saved(self, manager_id: str, contract_id: str, contractor_id: str, signed_on: dt.date,
-                       terms: PenaltyTerms | None = None, contract: dict[str, Any] | None = None) -> None:
-        """D2 starts (once: a resent or updated contract finds it started). ``contract``: the saved
-        content, when the caller has it (else it is read)."""
-        if contract is not None:
-            choice = order_territory(self.store, manager_id, contract_id, None, contract)
-        else:
-            choice = order_territory(self.store, manager_id, contract_id, None)
-        started = clock_start(signed_on, self.clock.now(), choice.code)
-        ref = f"contracts/{contract_id}"
-        d = deadlines.plan_deadline("D2", deadline_id(contract_id), tenant_id=manager_id, territory=choice.code,
-                                    started_at=started, ref=ref, terms=terms, contractor_id=contractor_id,
-                                    contract_id=contract_id)
-        d = d.model_copy(update={"evidence": (Evidence(event="started", at=started, ref=ref,
-                                                       note=started_note(choice)),)})
-        deadlines.open_deadline(d, self.store, self.timers, self.clock)
-
-    def message_accepted(self, manager_id: str, contract_id: str, at: dt.datetime, ref: str) -> None:
-        if (manager_id, contract_id) in self._connected:
-            return
-        current = self.store.get_deadline(manager_id, deadline_id(contract_id))
-        if current is not None and current.value.state in (DeadlineState.RUNNING, DeadlineState.MISSED,
-                                                           DeadlineState.PAUSED) and current.value.stopped_at is None:
-            deadlines.stop_deadline(manager_id, deadline_id(contract_id), at, ref, self.store, self.timers, self.clock)
-            log.info("contractor connected: D2 stopped", extra={"manager_id": manager_id, "contract_id": contract_id})
-        self._connected.add((manager_id, contract_id))
+def contract_saved(uow: UnitOfWork, manager_id: str, contract_id: str, contractor_id: str, signed_on: dt.date,
+                   now: dt.datetime, terms: PenaltyTerms | None = None,
+                   contract: dict[str, Any] | None = None) -> Deadline:
+    """A10: D2 opens in the contract's own commit (once: a resent or updated contract finds it open).
+    ``contract``: the saved content, when the caller has it (else it is read)."""
+    reads = territories.reader(uow)
+    if contract is not None:
+        choice = order_territory(reads, manager_id, contract_id, None, contract)
+    else:
+        choice = order_territory(reads, manager_id, contract_id, None)
+    started = clock_start(signed_on, now, choice.code)
+    ref = f"contracts/{contract_id}"
+    d = deadlines.plan_deadline("D2", deadline_id(contract_id), tenant_id=manager_id, territory=choice.code,
+                                started_at=started, ref=ref, terms=terms, contractor_id=contractor_id,
+                                contract_id=contract_id)
+    d = d.model_copy(update={"evidence": (Evidence(event="started", at=started, ref=ref,
+                                                   note=started_note(choice)),)})
+    return deadlines.open_deadline(uow, d, now)
 
 
 # Contracts whose contractor is known connected, per instance: one read per contract, not per message.
@@ -103,9 +80,9 @@ def message_accepted(uow: UnitOfWork, manager_id: str, contract_id: str, at: dt.
     message's own commit."""
     if (manager_id, contract_id) in _connected:
         return
-    d2 = uow_deadlines.load(uow, manager_id, deadline_id(contract_id))
+    d2 = deadlines.load(uow, manager_id, deadline_id(contract_id))
     if d2 is not None and d2.state in (DeadlineState.RUNNING, DeadlineState.MISSED, DeadlineState.PAUSED) \
             and d2.stopped_at is None:
-        uow_deadlines.stop_deadline(uow, manager_id, d2.deadline_id, at, ref, at)
+        deadlines.stop_deadline(uow, manager_id, d2.deadline_id, at, ref, at)
         log.info("contractor connected: D2 stopped", extra={"manager_id": manager_id, "contract_id": contract_id})
     uow.after_commit(lambda: _connected.add((manager_id, contract_id)))

@@ -1,4 +1,10 @@
-"""The whole platform as clients see it: every function in its own functions-framework process."""
+"""The whole platform as clients see it: every function on its own port, over real HTTP.
+
+The functions are loaded with functions-framework's ``create_app`` in one host process
+(devtools/functions_host.py), each served on its own port as in ./scripts/dev; a test that
+needs a function with extra environment calls ``platform.restart_function(name, env)``, which
+runs it in a functions-framework process of its own.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,13 @@ def platform(emulators: Stack) -> Stack:
     for contractor in CONTRACTORS:
         emulators.provision_contractor(contractor)
     return emulators
+
+
+@pytest.fixture(autouse=True)
+def _functions_alive(request):
+    """A crash of the functions host fails every later test: say so, with the end of its log."""
+    if "platform" in request.fixturenames:
+        request.getfixturevalue("platform").check_functions()
 
 
 @pytest.fixture

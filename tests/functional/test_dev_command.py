@@ -78,6 +78,8 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
     # Then the banner lists every function of emulators.json with its URL
     urls = {name: _banner_value(lines, rf"^\s+{name}\s+(http://127\.0\.0\.1:\d+)/") for name in config["functions"]}
     ports = {name: _banner_value(lines, rf"^\s+{name}\s+127\.0\.0\.1:(\d+)$") for name in EMULATORS}
+    # (and the gateway of the functions host, every function under /<function>/)
+    ports["gateway"] = _banner_value(lines, r"every function also under http://127\.0\.0\.1:(\d+)/<function>/")
     # And the three demo orders were accepted by receive_order, the web app's demo users created
     demo = _banner_value(lines, r"Demo orders sent through receive_order: (.*)$")
     assert re.findall(r"(BC-2026-\d{4}) → (\d+)", demo) == [

@@ -62,10 +62,10 @@ def test_the_sweep_expires_a_quote_past_its_validity_once_and_tells_its_contract
         quotes.request_quote("mgr-test", RequestQuote(quote_id=quote_id, contract_id="AC-2026-017",
                                                       contractor_id="ctr-test", title="Colonne",
                                                       site=SiteRef(node_id="N-1")),
-                             bootstrap.documents(), bootstrap.store(), past, bootstrap.deadline_store(), None)
+                             bootstrap.uow(), past)
         quotes.submit_quote("ctr-test", SubmitQuote(manager_id="mgr-test", quote_id=quote_id, valid_until=valid_until,
                                                     lines=[OrderLine.model_validate(LINE, strict=False)]),
-                            bootstrap.documents(), bootstrap.store(), past, bootstrap.deadline_store(), None)
+                            bootstrap.uow(), past)
     # When Cloud Scheduler calls expire_quotes, twice
     first = requests.post(platform.url("expire_quotes") + "/", json={}, timeout=60)
     second = requests.post(platform.url("expire_quotes") + "/", json={}, timeout=60)

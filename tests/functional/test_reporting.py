@@ -24,12 +24,11 @@ from shared.domain.messages import EventType
 from shared.domain.sourcing import reporting as rep
 from shared.domain.sourcing.messages import DecideProposal, FrameMission, ProposeProfessionals, SubmitNeed
 from shared.domain.sourcing.records import Beneficiary, Professional
-from shared.ports import DocWrite
+from shared.ports import InboundMessage
 from shared.service import documents as document_service
 from shared.service.executions import record_execution
-from shared.ports import InboundMessage
-from shared.service.sourcing import paths, services
-from shared.service.sourcing.deadlines import SourcingDeadlines
+from shared.service.sourcing import missions, needs, paths, pool
+from shared.service.transaction import transact
 from tests.fakes import FixedClock
 from tests.pdfs import a_pdf
 from tests.sourcing_builders import SIRET_CANUT, SIRET_OTHER, a_beneficiary, a_need_content, a_professional
@@ -50,10 +49,10 @@ class History:
     milestone is done with its proof of service; ben-annecy: one search validated, a mission ordered."""
 
     def __init__(self, db, project_id: str):
-        self.docs, self.store = FirestoreDocuments(db), FirestoreDeadlineStore(db)
         self.uow = FirestoreUnitOfWork(db)
+        # what the documents service (B7 proof of service) still reads and writes through
+        self.docs, self.store = FirestoreDocuments(db), FirestoreDeadlineStore(db)
         self.clock = FixedClock(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-        self.hooks = SourcingDeadlines(self.store, None, self.clock)
         self.files = GcsDocumentFiles(project_id, f"{project_id}-passerelle-documents")
         self.label = rep.last_completed_half_year(rep.paris_date(dt.datetime.now(dt.UTC)))
         self.period = rep.half_year(self.label)
@@ -66,11 +65,11 @@ class History:
     def build(self) -> History:
         for b in (a_beneficiary(), a_beneficiary("ben-annecy", name="Ville d'Annecy", siret=SIRET_OTHER,
                                                  territory="74", requires_conflict_declaration=False)):
-            services.register_beneficiary(Beneficiary.model_validate(b, strict=False), self.docs)
+            pool.register_beneficiary(Beneficiary.model_validate(b, strict=False), self.uow)
         for p in (a_professional("pro-anne", name="Anne Durand"),
                   a_professional("pro-bruno", name="Bruno Petit", daily_rate_cents=55_000,
                                  profile_category="DEVELOPPEUR")):
-            services.upsert_professional(Professional.model_validate(p, strict=False), self.docs)
+            pool.upsert_professional(Professional.model_validate(p, strict=False), self.uow)
         self.search("ben-lyon", "recette-portail", "pro-anne", submitted=0, proposed=2)
         self.search("ben-lyon", "refonte-intranet", "pro-anne", submitted=1, proposed=31)
         self.search("ben-annecy", "api-mobilite", "pro-bruno", submitted=0, proposed=1)
@@ -78,7 +77,7 @@ class History:
         self.frame("ben-lyon", "recette-portail", 3, start, [("j1", 10, 20), ("j2", 5, 60)])
         self.frame("ben-annecy", "api-mobilite", 3, start, [("k1", 8, 30)])
         # The titulaire acknowledges the order, reports milestone j1 done, and attaches the proof of service
-        order_id = services.order_id_for("recette-portail")
+        order_id = missions.order_id_for("recette-portail")
         self.execute(order_id, 1, 4, state="acknowledged")
         self.execute(order_id, 2, 30, line_statuses=[{"line_id": "j1", "done": True}])
         ports = document_service.Ports(self.store, self.docs, self.files, self.at(31))
@@ -88,22 +87,24 @@ class History:
         return self
 
     def search(self, b: str, need_id: str, professional_id: str, submitted: float, proposed: float) -> None:
-        services.submit_need(b, SubmitNeed.model_validate({"need_id": need_id, "content": a_need_content()},
-                                                          strict=False), self.docs, self.at(submitted),
-                             deadlines=self.hooks)
-        # what score_candidates leaves behind (its own tests cover it): a result, the need scored
-        need = self.docs.get(paths.need(b, need_id))
-        self.docs.commit([DocWrite(paths.result(b, need_id, 1), {"need_id": need_id, "version": 1, "candidates": [
-            {"professional_id": professional_id, "name": professional_id, "rank": 1, "total": 0.9, "partial": False,
-             "missed": [], "explanation": "Correspond au besoin", "daily_rate_cents": 65_000}]}),
-                          DocWrite(paths.need(b, need_id), {**need.value, "status": "scored"}, "update", need.version)])
-        services.propose(ProposeProfessionals.model_validate({
+        needs.submit_need(b, SubmitNeed.model_validate({"need_id": need_id, "content": a_need_content()}, strict=False),
+                          self.uow, self.at(submitted))
+
+        def scored() -> None:  # what score_candidates leaves behind (its own tests cover it): a result, the need scored
+            self.uow.create(paths.result(b, need_id, 1), {"need_id": need_id, "version": 1, "candidates": [
+                {"professional_id": professional_id, "name": professional_id, "rank": 1, "total": 0.9,
+                 "partial": False, "missed": [], "explanation": "Correspond au besoin", "daily_rate_cents": 65_000}]})
+            self.uow.get(paths.need(b, need_id))
+            self.uow.update(paths.need(b, need_id), {"status": "scored"})
+
+        transact(self.uow, scored)
+        needs.propose(ProposeProfessionals.model_validate({
             "beneficiary_id": b, "need_id": need_id, "version": 1,
             "proposals": [{"professional_id": professional_id, "guaranteed_until": "2099-12-31"}]}, strict=False),
-            self.docs, self.at(proposed), self.hooks)
-        services.decide(b, DecideProposal.model_validate({"need_id": need_id, "version": 1, "decision": "accept",
-                                                          "professional_id": professional_id}, strict=False),
-                        self.docs, self.at(proposed + 0.1), deadlines=self.hooks)
+            self.uow, self.at(proposed))
+        needs.decide(b, DecideProposal.model_validate({"need_id": need_id, "version": 1, "decision": "accept",
+                                                       "professional_id": professional_id}, strict=False),
+                     self.uow, self.at(proposed + 0.1))
 
     def frame(self, b: str, need_id: str, day: float, start: dt.date, milestones: list[tuple[str, int, int]]) -> None:
         end = start + dt.timedelta(days=max(due for _, _, due in milestones))
@@ -114,8 +115,7 @@ class History:
         if b == "ben-lyon":
             command["conflict_declaration"] = {"signed_by": "Anne Durand", "signed_on": start.isoformat(),
                                                "no_conflict": True}
-        services.frame_mission(b, FrameMission.model_validate(command, strict=False), self.docs, self.store,
-                               self.at(day))
+        missions.frame_mission(b, FrameMission.model_validate(command, strict=False), self.uow, self.at(day))
 
     def execute(self, order_id: str, sequence: int, day: float, **fields) -> None:
         clock = self.at(day)

@@ -1,12 +1,13 @@
-"""Erasure on the emulator: the record is anonymised in one audited write; missions stay."""
+"""Erasure on the emulator: the record is anonymised in one audited commit with the index's
+revision bump; missions stay."""
 
 from __future__ import annotations
 
 import pytest
 
-from shared.adapters.documents import FirestoreDocuments
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain.sourcing.records import Professional
-from shared.service.sourcing import services
+from shared.service.sourcing import paths, pool
 from shared.service.sourcing.erasure import erase_professional
 from tests.sourcing_builders import a_professional
 
@@ -14,13 +15,13 @@ pytestmark = pytest.mark.emulators
 
 
 def test_a_professional_is_erased_once_and_what_points_at_them_is_kept(clean_firestore):
-    docs = FirestoreDocuments(clean_firestore)
+    uow = FirestoreUnitOfWork(clean_firestore)
     professional = Professional.model_validate(a_professional("pro-7"), strict=False)
-    services.upsert_professional(professional, docs)
+    pool.upsert_professional(professional, uow)
     clean_firestore.document("beneficiaries/ben-1/missions/M-1").set({"professional_id": "pro-7", "budget": 1})
     # When the operator erases them, twice
-    assert erase_professional("pro-7", docs)["status"] == "erased"
-    assert erase_professional("pro-7", docs)["status"] == "already_erased"
+    assert erase_professional("pro-7", uow)["status"] == "erased"
+    assert erase_professional("pro-7", uow)["status"] == "already_erased"
     # Then the record no longer names them, the mission is untouched, and the write is audited
     stored = clean_firestore.document("professionals/pro-7").get().to_dict()
     assert professional.name not in str(stored) and stored["active"] is False
@@ -28,4 +29,6 @@ def test_a_professional_is_erased_once_and_what_points_at_them_is_kept(clean_fir
         "professional_id": "pro-7", "budget": 1}
     actions = [s.get("action") for s in clean_firestore.collection("platform/registry/audit").stream()
                if s.get("target") == "professionals/pro-7"]
-    assert sorted(actions) == ["document.create", "document.update"]
+    assert sorted(actions) == ["professional.created", "professional.updated"]
+    # And the pool changed for the search index: its revision moved with each of the two commits
+    assert clean_firestore.document(paths.INDEX_META).get().to_dict()["revision"] == 2

@@ -1,11 +1,20 @@
-"""Versioned service-code catalogue (A14): French CSV and JSON imports, versions, lines, review flag."""
+"""Versioned service-code catalogue (A14 service-code catalogue): French CSV and JSON imports, versions, lines,
+review flag, and the import service (a version and its message in one commit)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
+import pytest
+
 from shared.domain import catalogue as cat
+from shared.domain.errors import DomainError
+from shared.domain.messages import EventType
+from shared.service import catalogue
+from shared.service.contracts import contract_path
+from tests.builders import CONTRACTOR, MANAGER
+from tests.fakes import World
 
 CSV = ("code;label;unit;unit_price;vat_rate\n"
        "PLB-010;Recherche de fuite;U;85,00;10\n"
@@ -76,3 +85,63 @@ def test_a_catalogue_not_reviewed_for_six_months_is_flagged():
     assert not cat.needs_review(version, dt.date(2026, 6, 30))
     assert cat.needs_review(version, dt.date(2026, 7, 10))
     assert cat.needs_review(None, dt.date(2026, 1, 1))
+
+
+# --- the import service on the unit of work -------------------------------------------------------
+
+def a_world() -> World:
+    world = World("2026-03-02T08:00:00+00:00")
+    world.seed(contract_path(MANAGER, "AC-1"), {"contract_id": "AC-1", "contractor_id": CONTRACTOR})
+    return world
+
+
+def import_csv(world: World, text: str, valid_from: dt.date, contract_id: str = "AC-1") -> dict:
+    return catalogue.import_catalogue(MANAGER, contract_id, valid_from, valid_from, "csv", text.encode(), world.uow(),
+                                      world.clock)
+
+
+def test_a_catalogue_version_and_its_message_are_one_commit():
+    world = a_world()
+    written: list[list[str]] = []
+    apply = world.db.apply
+    world.db.apply = lambda writes: (apply(writes), written.append([w.path for w in writes]))
+    # When the manager imports a first version
+    answer = import_csv(world, CSV, dt.date(2026, 1, 1))
+    # Then version 1 and its catalogue.published message were created by one commit, the message then sent
+    [message] = world.outbox()
+    assert answer == {"contract_id": "AC-1", "version": 1, "valid_from": "2026-01-01", "items": 3}
+    assert {catalogue.version_path(MANAGER, "AC-1", 1), f"outbox/{message.id}"} <= set(written[0])
+    assert (message.topic, message.event_type, message.ordering_key) == (
+        f"orders-{CONTRACTOR}", EventType.CATALOGUE_PUBLISHED, "AC-1")
+    assert message.data["items"]["PLB-030"]["unit_price_cents"] == 123450
+    assert [t for t, *_ in world.publisher.published] == [f"orders-{CONTRACTOR}"]
+    # And the view reads it back as the version in force, its review not yet due
+    view = catalogue.catalogue_view(MANAGER, "AC-1", dt.date(2026, 3, 2), dt.date(2026, 3, 2), world.uow())
+    assert (view["in_force"]["version"], view["needs_review"], len(view["versions"])) == (1, False, 1)
+
+
+def test_a_bad_file_an_unknown_contract_or_an_earlier_version_writes_nothing():
+    world = a_world()
+    import_csv(world, CSV, dt.date(2026, 1, 1))
+    commits = world.db.commits
+    with pytest.raises(DomainError) as bad:
+        import_csv(world, CSV + "PLB-040;Fuite;U;douze;10\n", dt.date(2026, 7, 1))
+    with pytest.raises(DomainError) as unknown:
+        import_csv(world, CSV, dt.date(2026, 7, 1), contract_id="AC-9")
+    with pytest.raises(DomainError) as earlier:
+        import_csv(world, CSV, dt.date(2025, 12, 1))
+    assert codes(bad.value.errors) == [("line 5.unit_price", "INVALID_FORMAT")]
+    assert codes(unknown.value.errors) == [("$.contract_id", "CONTRACT_NOT_FOUND")]
+    assert codes(earlier.value.errors) == [("$.valid_from", "OUT_OF_RANGE")]
+    assert world.db.commits == commits and len(world.outbox()) == 1
+
+
+def test_two_imports_at_once_become_versions_1_and_2():
+    world = a_world()
+    # Given another import committing between this one's read and its commit
+    world.db.before_commit = lambda: import_csv(world, CSV, dt.date(2026, 1, 1))
+    # When this one commits
+    answer = import_csv(world, CSV.replace("85,00", "90,00"), dt.date(2026, 7, 1))
+    # Then it started again on fresh reads and became version 2; each version was announced once
+    assert answer["version"] == 2
+    assert [m.data["version"] for m in world.outbox()] == [1, 2]

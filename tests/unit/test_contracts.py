@@ -363,33 +363,23 @@ def test_the_manage_account_answer_matches_the_account_created_model():
     assert created.request is not None and created.request.status == "fulfilled"
 
 
-class _Docs:
-    """Just enough DocumentStore for an import whose lines are all already stored as they are."""
-
-    def __init__(self, stored: dict[str, dict[str, Any]]) -> None:
-        self.stored = stored
-
-    def get_many(self, paths):
-        return {p: self.stored[p] for p in paths if p in self.stored}
-
-    def commit(self, writes, messages=()):  # pragma: no cover - nothing changes in this test
-        raise AssertionError("nothing should be written")
-
-
 def test_the_import_professionals_report_matches_the_import_report_model():
     # Given the real import service, a pool where the valid line is already stored, and two bad lines
-    from shared.service.sourcing import paths, services
+    from shared.service.sourcing import paths, pool
+    from tests.fakes import World
 
     professional = contracts.Professional.model_validate_json(json.dumps(contracts.PROFESSIONAL))
-    docs = _Docs({paths.professional(professional.professional_id): professional.model_dump(mode="json")})
+    world = World()
+    world.seed(paths.professional(professional.professional_id), professional.model_dump(mode="json"))
     body = (json.dumps(contracts.PROFESSIONAL) + "\n{not json\n\n"
             + json.dumps({**contracts.PROFESSIONAL, "level": "expert"}) + "\n").encode()
     # When the body is imported
-    report = services.import_professionals(body, docs, blobs=None, clock=None)
-    # Then the report is an ImportReport: one accepted line, two rejected, nothing changed
+    report = pool.import_professionals(body, world.uow(), blobs=None, clock=None)
+    # Then the report is an ImportReport: one accepted line, two rejected, nothing changed or written
     parsed = contracts.ImportReport.model_validate_json(json.dumps(report))
     assert (parsed.accepted, parsed.rejected, parsed.changed, parsed.index_revision) == (1, 2, 0, None)
     assert [line.line for line in parsed.lines] == [1, 2, 4]
+    assert world.db.commits == 0
 
 
 def test_the_csv_statement_example_is_the_json_statement_example_as_csv():

@@ -8,13 +8,10 @@ from decimal import Decimal
 from shared.domain.orders import OrderLine, OrderState, SiteRef
 from shared.domain.penalties import statement, statement_csv
 from shared.domain.quotes import RequestQuote
-from shared.ports import Contractor
 from shared.service import quotes
 from shared.service.executions import record_execution
 from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
-from tests.deadline_fakes import InMemoryDeadlineStore
-from tests.fakes import FixedClock, World
-from tests.unit.test_property_tree import InMemoryDocuments
+from tests.fakes import World
 
 CONTRACT = {"contract_id": "AC-2026-017", "contractor_id": CONTRACTOR, "status": "active",
             "starts_on": "2026-01-01", "ends_on": "2027-12-31", "lots": [], "perimeter": {}}
@@ -22,27 +19,25 @@ LINES = [OrderLine(line_id="L1", service_code="PLB-010", label="Recherche de fui
                    unit_price_cents=8500)]
 
 
-def a_world(orders=()) -> InMemoryDeadlineStore:
-    store = InMemoryDeadlineStore(orders=list(orders), contractors=[Contractor(CONTRACTOR, "T", (MANAGER,))])
-    store.contracts[(MANAGER, "AC-2026-017")] = CONTRACT
-    return store
-
-
 def request(quote_id: str, commune: str | None, order_id: str | None = None) -> RequestQuote:
     return RequestQuote(quote_id=quote_id, contract_id="AC-2026-017", contractor_id=CONTRACTOR, title="Colonne",
                         site=SiteRef(node_id="N-1", commune=commune), order_id=order_id)
 
 
+def ask(world: World, quote_id: str, commune: str | None, order_id: str | None = None):
+    return quotes.request_quote(MANAGER, request(quote_id, commune, order_id), world.uow(), world.clock)[0]
+
+
 def test_a_quote_requested_before_guadeloupes_abolition_day_is_due_a_day_later_there_than_in_paris():
     # Given a Friday, 22 May 2026: Whit Monday (25 May) is a holiday everywhere, 27 May only in Guadeloupe
-    store, docs, clock = a_world(), InMemoryDocuments(), FixedClock("2026-05-22T12:00:00+00:00")
+    world = a_world_of(now="2026-05-22T12:00:00+00:00")
     # When the manager requests one quote for a site in Paris and one in Pointe-à-Pitre
-    paris, _ = quotes.request_quote(MANAGER, request("DV-75", "75056"), docs, store, clock, store, None)
-    guadeloupe, _ = quotes.request_quote(MANAGER, request("DV-971", "97120"), docs, store, clock, store, None)
+    paris = ask(world, "DV-75", "75056")
+    guadeloupe = ask(world, "DV-971", "97120")
     # Then each quote and its D3 carry their territory, and 5 working days end on different days:
     # Paris: 26, 27, 28, 29 May, 1 June; Guadeloupe: 26, 28, 29 May, 1, 2 June (local midnight)
-    d3_paris = store.get_deadline(MANAGER, "D3-DV-75").value
-    d3_guadeloupe = store.get_deadline(MANAGER, "D3-DV-971").value
+    d3_paris = world.deadlines(MANAGER)["D3-DV-75"]
+    d3_guadeloupe = world.deadlines(MANAGER)["D3-DV-971"]
     assert (paris.territory, guadeloupe.territory) == ("75", "971")
     assert (d3_paris.territory, d3_guadeloupe.territory) == ("75", "971")
     assert d3_paris.due_at == dt.datetime(2026, 6, 1, 22, 0, tzinfo=dt.UTC)  # 2 June 00:00 Paris
@@ -54,30 +49,29 @@ def test_a_supplementary_quote_is_counted_in_the_territory_of_its_order():
     # Given an order at Saint-Denis de La Réunion
     order = an_order("BC-974", state=OrderState.ACKNOWLEDGED,
                      site={"node_id": "N-974", "commune": "97411"})
-    store, docs, clock = a_world([order]), InMemoryDocuments(), FixedClock("2027-12-17T06:00:00+00:00")
+    world = a_world_of(order, now="2027-12-17T06:00:00+00:00")
     # When a supplementary quote on it, requested on Friday 17 December 2027, names a site without a commune
-    quote, _ = quotes.request_quote(MANAGER, request("DV-SUP", None, order_id="BC-974"), docs, store, clock, store,
-                                    None)
+    quote = ask(world, "DV-SUP", None, order_id="BC-974")
     # Then D3 is counted in La Réunion, where Monday 20 December (abolition of slavery) is a holiday:
     # 21, 22, 23, 24 and 27 December (Paris would end on the 24th)
-    d3 = store.get_deadline(MANAGER, "D3-DV-SUP").value
+    d3 = world.deadlines(MANAGER)["D3-DV-SUP"]
     assert quote.territory == d3.territory == "974"
     assert d3.due_at == dt.datetime(2027, 12, 27, 20, 0, tzinfo=dt.UTC)  # 28 Dec 00:00 Réunion (UTC+4)
 
 
 def test_without_a_commune_a_quote_takes_its_contracts_one_territory_then_its_managers():
-    store, docs, clock = a_world(), InMemoryDocuments(), FixedClock("2026-05-22T12:00:00+00:00")
-    store.manager_territories[MANAGER] = "57"
+    world = a_world_of(manager_territory="57", now="2026-05-22T12:00:00+00:00")
     # Given a contract over the whole territory, then one over Martinique only
-    first, _ = quotes.request_quote(MANAGER, request("DV-A", None), docs, store, clock, store, None)
-    store.contracts[(MANAGER, "AC-2026-017")] = {**CONTRACT, "perimeter": {"departements": ["972"], "communes": []}}
-    second, _ = quotes.request_quote(MANAGER, request("DV-B", None), docs, store, clock, store, None)
+    first = ask(world, "DV-A", None)
+    world.seed(f"managers/{MANAGER}/contracts/AC-2026-017",
+               {**CONTRACT, "perimeter": {"departements": ["972"], "communes": []}})
+    second = ask(world, "DV-B", None)
     # Then the first is the manager's territory (Moselle), the second the contract's
     assert (first.territory, second.territory) == ("57", "972")
 
 
-def a_world_of(*orders, manager_territory: str | None = None) -> World:
-    world = World(NOW)
+def a_world_of(*orders, manager_territory: str | None = None, now: dt.datetime | str = NOW) -> World:
+    world = World(now)
     world.seed_contractor(CONTRACTOR, (MANAGER,))
     world.seed(f"managers/{MANAGER}/contracts/AC-2026-017", CONTRACT)
     if manager_territory:

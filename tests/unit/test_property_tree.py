@@ -15,8 +15,8 @@ from shared.domain.validation import parse_object
 from shared.service import property_tree as service
 from shared.service.orders import receive_order
 from tests.builders import CONTRACTOR, MANAGER, issue_order_body
-from tests.fakes import FixedClock, World
-from tests.fakes import InMemoryDocuments as SharedInMemoryDocuments
+from tests.fakes import World
+from tests.fakes import InMemoryDocuments  # noqa: F401  (transitional: other areas' tests import it from here)
 
 HEADER = "node_id;kind;parent_id;label;commune\n"
 TREE = HEADER + ("LYON;site;;Résidence Les Tilleuls;69123\n"
@@ -24,13 +24,6 @@ TREE = HEADER + ("LYON;site;;Résidence Les Tilleuls;69123\n"
                  "LYON-BAT-A-ESC-1;staircase;LYON-BAT-A;Escalier 1;\n"
                  "LYON-BAT-A-LOG-12;dwelling;LYON-BAT-A-ESC-1;Logement 12;\n"
                  "LYON-BAT-A-CHAUD;equipment;LYON-BAT-A;Chaufferie;\n")
-
-
-class InMemoryDocuments(SharedInMemoryDocuments):
-    """The shared in-memory DocumentStore, reading the imported nodes back."""
-
-    def nodes(self) -> dict[str, dict[str, Any]]:
-        return dict(self.list(service.nodes_path(MANAGER)))
 
 
 def big_tree(buildings: int, dwellings: int) -> bytes:
@@ -107,63 +100,105 @@ def test_changing_a_nodes_kind_may_not_orphan_its_stored_children():
     assert [(e.field, e.code) for e in errors] == [("line 2.kind", "CHILDREN_WOULD_BE_ORPHANED")]
 
 
+def an_empty_world() -> World:
+    return World("2026-03-02T08:00:00+00:00")
+
+
+def nodes(world: World) -> dict[str, dict[str, Any]]:
+    return {path.rsplit("/", 1)[1]: data for path, data in world.db.under(service.nodes_path(MANAGER)).items()}
+
+
+def record_commits(world: World) -> list[list[Any]]:
+    """The writes of every commit the database receives, in order."""
+    commits: list[list[Any]] = []
+    apply = world.db.apply
+
+    def recording(writes):
+        apply(writes)
+        commits.append(list(writes))
+
+    world.db.apply = recording
+    return commits
+
+
 def test_importing_the_same_file_twice_changes_nothing_the_second_time():
     # Given a tree imported once
-    docs, clock = InMemoryDocuments(), FixedClock("2026-03-02T08:00:00+00:00")
-    first = service.import_tree(MANAGER, "csv", TREE.encode(), docs, clock)
-    snapshot, commits = copy.deepcopy(docs.data), docs.commits
+    world = an_empty_world()
+    first = service.import_tree(MANAGER, "csv", TREE.encode(), world.uow(), world.clock)
+    snapshot, commits = copy.deepcopy(world.db.docs), world.db.commits
     # When the same file comes again
-    again = service.import_tree(MANAGER, "csv", TREE.encode(), docs, clock)
+    again = service.import_tree(MANAGER, "csv", TREE.encode(), world.uow(), world.clock)
     # Then the first wrote five nodes, the second found its job done and wrote nothing
     assert (first["changed"], first["written"], first["status"]) == (True, 5, "completed")
     assert (again["changed"], again["written_now"]) == (False, 0)
-    assert docs.data == snapshot and docs.commits == commits
+    assert world.db.docs == snapshot and world.db.commits == commits
     # And a file that changes one label writes only that node
-    changed = service.import_tree(MANAGER, "csv", TREE.replace("Logement 12", "Logement 12 bis").encode(), docs, clock)
-    assert (changed["written_now"], docs.nodes()["LYON-BAT-A-LOG-12"]["label"]) == (1, "Logement 12 bis")
+    changed = service.import_tree(MANAGER, "csv", TREE.replace("Logement 12", "Logement 12 bis").encode(), world.uow(),
+                                  world.clock)
+    assert (changed["written_now"], nodes(world)["LYON-BAT-A-LOG-12"]["label"]) == (1, "Logement 12 bis")
 
 
 def test_a_bad_file_writes_nothing_at_all():
-    # Given an empty store
-    docs = InMemoryDocuments()
+    # Given an empty database
+    world = an_empty_world()
     # When a file with one bad row among good ones is imported
     with pytest.raises(DomainError) as refused:
-        service.import_tree(MANAGER, "csv", (TREE + "X;dwelling;GHOST;Logement;\n").encode(), docs,
-                            FixedClock("2026-03-02T08:00:00+00:00"))
-    # Then the row is named and nothing (not even a job) was written
+        service.import_tree(MANAGER, "csv", (TREE + "X;dwelling;GHOST;Logement;\n").encode(), world.uow(), world.clock)
+    # Then the row is named and nothing (not even a job, nor an audit record) was written
     assert [(e.field, e.code) for e in refused.value.errors] == [("line 7.parent_id", "PARENT_NOT_FOUND")]
-    assert docs.data == {}
+    assert world.db.docs == {} and world.db.commits == 0
 
 
 def test_a_large_import_is_written_in_batches_and_resumes_after_a_crash():
-    # Given 1 + 20 × 50 = 1 021 nodes, and an instance that dies after the job record and two batches
+    # Given 1 + 20 × 50 = 1 001 nodes, and an instance that dies after the job record and two batches
     raw = big_tree(20, 49)
-    docs, clock = InMemoryDocuments(crash_after=3), FixedClock("2026-03-02T08:00:00+00:00")
+    world = an_empty_world()
+    world.db.crash_after = 3
     progress: list[int] = []
     with pytest.raises(ConnectionError):
-        service.import_tree(MANAGER, "csv", raw, docs, clock, progress=lambda job: progress.append(job["written"]))
+        service.import_tree(MANAGER, "csv", raw, world.uow(), world.clock,
+                            progress=lambda job: progress.append(job["written"]))
     # Then the job shows how far it got, the tree is not in force yet, and coverage reports the unfinished job
-    job = service.coverage(MANAGER, docs)["unfinished_imports"][0]
+    job = service.coverage(MANAGER, world.uow())["unfinished_imports"][0]
     assert (job["status"], job["written"], job["batches"], job["to_write"]) == ("running", 898, 2, 1001)
-    assert progress == [449, 898] and docs.get(service.tree_path(MANAGER)) is None
+    assert progress == [449, 898] and world.db.data(service.tree_path(MANAGER)) is None
+    assert len(nodes(world)) == 898
     # When the same file is sent again
-    docs.crash_after = None
-    resumed = service.import_tree(MANAGER, "csv", raw, docs, clock)
+    world.db.crash_after = None
+    resumed = service.import_tree(MANAGER, "csv", raw, world.uow(), world.clock)
     # Then only the rest is written, the answer says it resumed, and the whole tree is in force
     assert (resumed["resumed"], resumed["written_now"], resumed["already_written_before_resume"]) == (True, 103, 898)
-    assert len(docs.nodes()) == 1001 and docs.get(service.tree_path(MANAGER)).value["nodes"] == 1001
+    assert (resumed["resumes"], resumed["status"]) == (1, "completed")
+    assert len(nodes(world)) == 1001 and world.db.data(service.tree_path(MANAGER))["nodes"] == 1001
+
+
+def test_every_batch_is_one_commit_of_at_most_500_writes_audit_records_included():
+    # Given an import of 1 001 nodes, its commits recorded
+    world = an_empty_world()
+    commits = record_commits(world)
+    service.import_tree(MANAGER, "csv", big_tree(20, 49), world.uow(), world.clock)
+    # Then it took the job's start, three batches and the completion, each within Firestore's 500 writes
+    assert [sum(1 for w in c if "/property_nodes/" in w.path) for c in commits] == [0, 449, 449, 103, 0]
+    assert max(len(c) for c in commits) <= 500
+    # And every commit carries its audit record and the job's progress with its nodes
+    for commit in commits:
+        assert any("/audit/" in w.path for w in commit)
+        assert sum(1 for w in commit if "/property_imports/" in w.path) == 1
+    assert [w.path for w in commits[-1] if "/audit/" not in w.path and not w.path.startswith("audit_pending/")][1:] \
+        == [service.tree_path(MANAGER)]
 
 
 def test_coverage_counts_orders_and_their_documents_and_lists_the_orphans():
     # Given a tree, an order on a known node with one document, and an order on an unknown node with one document
-    docs = InMemoryDocuments()
-    service.import_tree(MANAGER, "csv", TREE.encode(), docs, FixedClock("2026-03-02T08:00:00+00:00"))
+    world = an_empty_world()
+    service.import_tree(MANAGER, "csv", TREE.encode(), world.uow(), world.clock)
     for order_id, node in (("BC-1", "LYON-BAT-A-LOG-12"), ("BC-2", "PARIS-BAT-Z")):
-        docs.data[f"managers/{MANAGER}/orders/{order_id}"] = {"order_id": order_id, "site": {"node_id": node}}
-        docs.data[f"managers/{MANAGER}/orders/{order_id}/documents/abc"] = {"sha256": "abc"}
+        world.seed(f"managers/{MANAGER}/orders/{order_id}", {"order_id": order_id, "site": {"node_id": node}})
+        world.seed(f"managers/{MANAGER}/orders/{order_id}/documents/abc", {"sha256": "abc"})
     # When coverage is computed
-    report = service.coverage(MANAGER, docs)
+    report = service.coverage(MANAGER, world.uow())
     # Then half the items are attached and the orphans are the second order and its document
+    assert (report["tree_nodes"], report["tree_in_force"], report["unfinished_imports"]) == (5, True, [])
     assert (report["items"], report["attached"], report["coverage_percent"]) == (4, 2, 50.0)
     assert [(o["kind"], o["id"]) for o in report["orphans"]] == [("order", "BC-2"), ("document", "BC-2/abc")]
 

@@ -1,169 +1,207 @@
-"""Quotes read, swept to expiry and versioned once per submission, with in-memory adapters and a fixed clock."""
+"""Quotes read, swept to expiry and versioned once per submission, on the in-memory unit of work."""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import json
-from decimal import Decimal
 
 import pytest
 
 from shared.domain.messages import EventType, ReplyStatus
-from shared.domain.orders import OrderLine, SiteRef
-from shared.domain.quotes import DecideQuote, QuoteState, RequestQuote, SubmitQuote
-from shared.ports import ConcurrencyConflict, Contractor, Versioned
-from shared.service import quotes
+from shared.domain.quotes import QuoteState, SubmitQuote
+from shared.ports import digest
+from shared.service import idempotency, quotes
 from shared.service.idempotency import LEASE
 from shared.service.inbound_router import Services, route
 from tests.builders import CONTRACTOR, MANAGER, inbound
-from tests.deadline_fakes import InMemoryDeadlineStore
-from tests.fakes import FixedClock, InMemoryDatabase, InMemoryUnitOfWork
-
-LINES = [OrderLine(line_id="L1", service_code="PLB-010", label="Recherche de fuite", quantity=Decimal(1),
-                   unit_price_cents=8500)]
-
-
-class Documents:
-    """DocumentStore in memory with versions (update preconditions) and the outbox of each commit."""
-
-    def __init__(self):
-        self.data: dict[str, tuple[dict, int]] = {}
-        self.outbox: list = []
-
-    def get(self, path):
-        return Versioned(copy.deepcopy(self.data[path][0]), self.data[path][1]) if path in self.data else None
-
-    def commit(self, writes, outbox=()):
-        for w in writes:
-            if w.mode == "create" and w.path in self.data:
-                raise ConcurrencyConflict(w.path)
-            if w.mode == "update" and w.version is not None and self.data.get(w.path, (None, None))[1] != w.version:
-                raise ConcurrencyConflict(w.path)
-        for w in writes:
-            self.data[w.path] = (copy.deepcopy(w.data), self.data.get(w.path, (None, 0))[1] + 1)
-        self.outbox += list(outbox)
-
-
-class Index:
-    """The sweep's query over the in-memory documents: submitted, valid until before a date."""
-
-    def __init__(self, docs: Documents):
-        self.docs = docs
-
-    def expirable(self, before, limit):
-        return [(d["manager_id"], d["quote_id"]) for d, _ in self.docs.data.values()
-                if d.get("state") == "submitted" and d.get("valid_until") and d["valid_until"] < before.isoformat()
-                ][:limit]
+from tests.fakes import World
+from tests.quote_builders import LINES, a_world, counting_commits, decide, messages, requested, stored, submitted
 
 
 @pytest.fixture
-def world():
-    store = InMemoryDeadlineStore(contractors=[Contractor(CONTRACTOR, "Test", (MANAGER,))])
-    store.contracts[(MANAGER, "AC-2026-017")] = {"contract_id": "AC-2026-017", "contractor_id": CONTRACTOR,
-                                                 "status": "active", "starts_on": "2026-01-01",
-                                                 "ends_on": "2027-12-31", "lots": [], "perimeter": {}}
-    return store, Documents(), FixedClock("2026-03-02T09:00:00+00:00")
+def world() -> World:
+    return a_world()
 
 
-def submitted(world, quote_id: str, valid_until: dt.date, commune: str | None = None):
-    store, docs, clock = world
-    quotes.request_quote(MANAGER, RequestQuote(quote_id=quote_id, contract_id="AC-2026-017", contractor_id=CONTRACTOR,
-                                               title="Colonne", site=SiteRef(node_id="N", commune=commune)),
-                         docs, store, clock, store, None)
-    return quotes.submit_quote(CONTRACTOR, SubmitQuote(manager_id=MANAGER, quote_id=quote_id, lines=LINES,
-                                                       valid_until=valid_until), docs, store, clock, store, None)
-
-
-def expiries(docs: Documents) -> list:
-    """What the expiry told contractors (the outbox also holds each quote's quote.requested)."""
-    return [m for m in docs.outbox if m.event_type == EventType.QUOTE_EXPIRED]
+def expire(world: World) -> dict[str, int]:
+    return quotes.expire_quotes(world.uow(), world.clock)
 
 
 def test_the_sweep_expires_quotes_past_their_date_once_and_tells_their_contractor(world):
-    store, docs, clock = world
     # Given a quote valid until 10 March, one until 20 March, and a refused one valid until 5 March
     submitted(world, "DV-1", dt.date(2026, 3, 10))
     submitted(world, "DV-2", dt.date(2026, 3, 20))
     submitted(world, "DV-3", dt.date(2026, 3, 5))
-    quotes.decide_quote("manager", MANAGER, DecideQuote(quote_id="DV-3", action="refuse", reason="Non"), docs, store,
-                        clock, None, store, None)
+    decide(world, "DV-3", "refuse", reason="Non")
     # When the sweep runs on 10 March (still valid that day), then on 11 March, twice
-    clock.advance(days=8)
-    assert quotes.expire_quotes(Index(docs), docs, store, clock, None)["expired"] == 0
-    clock.advance(days=1)
-    first = quotes.expire_quotes(Index(docs), docs, store, clock, None)
-    second = quotes.expire_quotes(Index(docs), docs, store, clock, None)
+    world.clock.advance(days=8)
+    assert expire(world)["expired"] == 0
+    world.clock.advance(days=1)
+    first, second = expire(world), expire(world)
     # Then only DV-1 expired, once, and its contractor is told on its replies topic
     assert (first["expired"], second["expired"]) == (1, 0)
-    states = {q: docs.get(quotes.quote_path(MANAGER, q)).value["state"] for q in ("DV-1", "DV-2", "DV-3")}
+    states = {q: stored(world, q).state.value for q in ("DV-1", "DV-2", "DV-3")}
     assert states == {"DV-1": "expired", "DV-2": "submitted", "DV-3": "refused"}
-    [message] = expiries(docs)
+    [message] = messages(world, EventType.QUOTE_EXPIRED)
     assert (message.topic, message.event_type, message.ordering_key) == (
         "replies-ctr-test", EventType.QUOTE_EXPIRED, "DV-1")
     assert (message.data["quote_id"], message.data["version"], message.data["valid_until"]) == ("DV-1", 1,
                                                                                                   "2026-03-10")
+    assert [t for t, _, a, _ in world.publisher.published if a["ce-type"] == EventType.QUOTE_EXPIRED.value] == [
+        "replies-ctr-test"]
+
+
+def test_each_expiry_is_one_commit_of_the_quote_and_its_message(world):
+    submitted(world, "DV-1", dt.date(2026, 3, 10))
+    submitted(world, "DV-2", dt.date(2026, 3, 10))
+    world.clock.advance(days=9)
+    # When the sweep expires two quotes
+    uow, commits = counting_commits(world)
+    assert quotes.expire_quotes(uow, world.clock) == {"candidates": 2, "expired": 2}
+    # Then each quote was committed with its own quote.expired, and nothing else
+    changed = [c for c in commits if not all(p.startswith("outbox/") for p in c)]
+    assert len(changed) == 2
+    for commit, quote_id in zip(changed, ("DV-1", "DV-2")):
+        assert quotes.quote_path(MANAGER, quote_id) in commit
+        expired_id = quotes.expired_message_id(stored(world, quote_id))
+        assert [p for p in commit if p.startswith("outbox/")] == [f"outbox/{expired_id}"]
+
+
+def test_a_crash_in_one_expiry_leaves_that_quote_submitted_for_the_next_run(world):
+    submitted(world, "DV-1", dt.date(2026, 3, 10))
+    world.clock.advance(days=9)
+    # Given the instance dies in the expiry's commit
+    world.db.crash_after = world.db.commits
+    with pytest.raises(ConnectionError):
+        expire(world)
+    # Then the quote is still submitted and nothing was told; the next run expires it
+    assert stored(world, "DV-1").state is QuoteState.SUBMITTED and messages(world, EventType.QUOTE_EXPIRED) == []
+    world.db.crash_after = None
+    assert expire(world)["expired"] == 1 and len(messages(world, EventType.QUOTE_EXPIRED)) == 1
 
 
 def test_validity_ends_at_midnight_in_the_quotes_territory(world):
-    store, docs, clock = world
     # Given a quote for a site in Nouméa (UTC+11), valid until 10 March
     submitted(world, "DV-NC", dt.date(2026, 3, 10), commune="98818")
     # When the sweep runs at 13:30 UTC on 10 March: already 11 March 00:30 in Nouméa
-    clock.advance(days=8, hours=4, minutes=30)
+    world.clock.advance(days=8, hours=4, minutes=30)
     # Then the quote has expired there, though it is still 10 March in Paris
-    assert quotes.expire_quotes(Index(docs), docs, store, clock, None)["expired"] == 1
+    assert expire(world)["expired"] == 1
 
 
 def test_an_acceptance_past_validity_also_tells_the_contractor(world):
-    store, docs, clock = world
     submitted(world, "DV-1", dt.date(2026, 3, 10))
-    clock.advance(days=9)
+    world.clock.advance(days=9)
     # When the manager accepts the expired quote
     with pytest.raises(Exception):
-        quotes.decide_quote("manager", MANAGER, DecideQuote(quote_id="DV-1", action="accept"), docs, store, clock,
-                            None, store, None)
+        decide(world, "DV-1", "accept")
     # Then the same message as the sweep's went out, and a later sweep sends nothing more
-    assert [m.event_type for m in docs.outbox] == [EventType.QUOTE_REQUESTED, EventType.QUOTE_EXPIRED]
-    assert quotes.expire_quotes(Index(docs), docs, store, clock, None)["expired"] == 0 and len(expiries(docs)) == 1
+    assert [m.event_type for m in messages(world)] == [EventType.QUOTE_REQUESTED, EventType.QUOTE_EXPIRED]
+    assert expire(world)["expired"] == 0 and len(messages(world, EventType.QUOTE_EXPIRED)) == 1
 
 
 def test_the_manager_and_the_contractor_read_the_quote_and_nobody_else(world):
-    store, docs, clock = world
     submitted(world, "DV-1", dt.date(2026, 3, 10))
     # When its manager, its contractor, another contractor and another manager read it
-    assert quotes.get_quote("manager", MANAGER, None, "DV-1", docs).versions[0].version == 1
-    assert quotes.get_quote("contractor", CONTRACTOR, MANAGER, "DV-1", docs).state is QuoteState.SUBMITTED
+    assert quotes.get_quote("manager", MANAGER, None, "DV-1", world.uow()).versions[0].version == 1
+    assert quotes.get_quote("contractor", CONTRACTOR, MANAGER, "DV-1", world.uow()).state is QuoteState.SUBMITTED
     # Then the others find nothing
     for role, tenant, manager in (("contractor", "ctr-other", MANAGER), ("manager", "mgr-other", None),
                                   ("contractor", CONTRACTOR, None)):
         with pytest.raises(quotes.QuoteNotFound):
-            quotes.get_quote(role, tenant, manager, "DV-1", docs)
+            quotes.get_quote(role, tenant, manager, "DV-1", world.uow())
 
 
-def test_a_quote_message_redelivered_after_a_crash_before_its_reply_adds_no_version(world):
-    store, docs, clock = world
-    quotes.request_quote(MANAGER, RequestQuote(quote_id="DV-1", contract_id="AC-2026-017", contractor_id=CONTRACTOR,
-                                               title="Colonne", site=SiteRef(node_id="N")), docs, store, clock, store,
-                         None)
-    body = {"manager_id": MANAGER, "quote_id": "DV-1", "valid_until": "2026-04-30",
+# --- a submission over Pub/Sub, answered in its reply's commit ----------------------------------
+
+
+def quote_message(message_id: str = "q-1", quote_id: str = "DV-1"):
+    body = {"manager_id": MANAGER, "quote_id": quote_id, "valid_until": "2026-04-30",
             "lines": [json.loads(LINES[0].model_dump_json())]}
-    msg = dataclasses.replace(inbound(body, "q-1"), type=EventType.QUOTE_SUBMITTED.value)
-    db = InMemoryDatabase()
-    services = Services(uow=InMemoryUnitOfWork(db), clock=clock, store=store, docs=docs, deadline_store=store)
-    # Given a first delivery that claimed the message and wrote its version, then died before committing its reply
-    db.crash_after = 1
+    return dataclasses.replace(inbound(body, message_id), type=EventType.QUOTE_SUBMITTED.value)
+
+
+def services(world: World) -> Services:
+    return Services(uow=world.uow(), clock=world.clock)
+
+
+def replies(world: World, message_id: str) -> list[dict]:
+    return [json.loads(data) for topic, data, _, _ in world.publisher.published
+            if topic == "replies-ctr-test" and json.loads(data)["in_reply_to"]["id"] == message_id]
+
+
+def test_a_quote_message_is_one_commit_of_its_version_d3_its_record_and_its_reply(world):
+    requested(world)
+    # When the contractor's submission arrives on its topic
+    uow, commits = counting_commits(world)
+    reply = route(quote_message(), Services(uow=uow, clock=world.clock))
+    # Then it is accepted in one commit: the version, D3 met, the message-log record and the reply
+    assert (reply.status, reply.quote_id, reply.quote_version) == (ReplyStatus.ACCEPTED, "DV-1", 1)
+    msg = quote_message()
+    assert {quotes.quote_path(MANAGER, "DV-1"), f"managers/{MANAGER}/deadlines/D3-DV-1",
+            idempotency.message_path(CONTRACTOR, msg.key), f"outbox/reply-{msg.key}"} <= set(commits[0])
+    assert world.deadlines(MANAGER)["D3-DV-1"].state.value == "met"
+    assert [r["status"] for r in replies(world, "q-1")] == ["accepted"]
+
+
+def test_a_quote_message_whose_delivery_died_in_its_commit_is_run_again_by_its_redelivery(world):
+    requested(world)
+    # Given a first delivery that died in its commit (version, record and reply alike)
+    world.db.crash_after = world.db.commits
     with pytest.raises(ConnectionError):
-        route(msg, services)
-    db.crash_after = None
+        route(quote_message(), services(world))
+    world.db.crash_after = None
+    assert stored(world, "DV-1").versions == []
+    # When Pub/Sub redelivers it (at once: there is no claim to wait for)
+    reply = route(quote_message(), services(world))
+    # Then it is accepted with the first version, and there is one version
+    assert (reply.status, reply.quote_version) == (ReplyStatus.ACCEPTED, 1)
+    assert [v.version for v in stored(world, "DV-1").versions] == [1]
+    # And a new message from the contractor (another id) is a revision: version 2
+    assert route(quote_message("q-2"), services(world)).quote_version == 2
+
+
+def test_a_quote_message_redelivered_after_its_commit_gets_its_reply_again_and_adds_no_version(world):
+    requested(world)
+    # Given a first delivery committed, whose reply could not be published (the instance then died)
+    world.publisher.fail = ConnectionError("pubsub down")
+    first = route(quote_message(), services(world))
+    world.publisher.fail = None
+    assert replies(world, "q-1") == []
+    # When Pub/Sub redelivers it
+    world.clock.advance(minutes=5)
+    again = route(quote_message(), services(world))
+    # Then the redelivery is answered with the first reply, which is published now, and there is one version
+    assert again == first and again.quote_version == 1
+    assert [r["quote_version"] for r in replies(world, "q-1")] == [1]
+    assert [v.version for v in stored(world, "DV-1").versions] == [1]
+
+
+def test_a_quote_message_left_claimed_by_a_delivery_of_the_earlier_code_is_taken_over_with_its_version(world):
+    requested(world)
+    msg = quote_message()
+    # Given a delivery that claimed the message under a lease, wrote its version (named by the message
+    # key) in a commit of its own, then died before its reply (what the earlier code could leave)
+    quotes.submit_quote(CONTRACTOR, SubmitQuote.model_validate_json(msg.data), world.uow(), world.clock,
+                        submission_id=msg.key)
+    world.seed(idempotency.message_path(CONTRACTOR, msg.key), {
+        "state": "in_progress", "digest": digest(msg.data), "locked_until": world.clock.now() + LEASE})
     # When Pub/Sub redelivers it after the claim's lease ended
-    clock.advance(seconds=LEASE.total_seconds() + 1)
-    reply = route(msg, services)
+    world.clock.advance(seconds=LEASE.total_seconds() + 1)
+    reply = route(msg, services(world))
     # Then the redelivery is answered with the version the first delivery created, and there is one version
-    quote = quotes.get_quote("manager", MANAGER, None, "DV-1", docs)
+    quote = stored(world, "DV-1")
     assert (reply.status, reply.quote_version) == (ReplyStatus.ACCEPTED, 1)
     assert [v.version for v in quote.versions] == [1] and quote.versions[0].submission_id == msg.key
-    # And a new message from the contractor (another id) is a revision: version 2
-    other = dataclasses.replace(msg, id="q-2")
-    assert route(other, services).quote_version == 2
+
+
+def test_a_rejected_quote_message_commits_its_reply_only(world):
+    requested(world)
+    # When the contractor submits on a quote that does not exist
+    reply = route(quote_message(quote_id="DV-ABSENT"), services(world))
+    # Then it is rejected with QUOTE_NOT_FOUND, and the requested quote and its D3 are untouched
+    assert (reply.status, [e.code for e in reply.errors]) == (ReplyStatus.REJECTED, ["QUOTE_NOT_FOUND"])
+    assert reply.quote_id == "DV-ABSENT"
+    assert stored(world, "DV-1").state is QuoteState.REQUESTED
+    assert world.deadlines(MANAGER)["D3-DV-1"].state.value == "running"

@@ -49,7 +49,7 @@ class PriceSchedule(BaseModel):
         return line.label if line else category
 
 
-EXTRA_COSTS_CODE = "FRAIS"  # the order line of a mission's extra costs (shared/service/sourcing/services.py)
+EXTRA_COSTS_CODE = "FRAIS"  # the order line of a mission's extra costs (shared/service/sourcing/missions.py)
 
 
 def _schedule(version: str, valid_from: str, fee_rate_bps: int, *lines: tuple[str, str, int]) -> PriceSchedule:

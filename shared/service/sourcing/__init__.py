@@ -1,12 +1,12 @@
-"""Sourcing services (part B): one function per command, the same for every channel.
+"""Sourcing services (part B): one function per command, the same for every channel, each
+committing through one unit of work (layout of the documents: ``paths.py``).
 
-Firestore layout (docs/sourcing.md):
-  beneficiaries/{b}                              the beneficiary (operator-managed)
-  beneficiaries/{b}/needs/{n}                    a need: current version, status, D4, proposals
-  beneficiaries/{b}/needs/{n}/versions/{v}       every version's content (never changed)
-  beneficiaries/{b}/needs/{n}/results/{v}        every version's ranked result (score_candidates)
-  beneficiaries/{b}/missions/{m}                 missions, replacements (D5/D6)
-  managers/{b}/orders/{o}                        the mission's order, on part A's machinery
-  professionals/{p}                              the pool (source of truth for the index)
-  search_index/professionals                     pool revision and the current index object
+  pool.py          B1 beneficiaries, B4 professionals and their bulk import, B14 pool statistics
+  needs.py         B3/B10 submission and relaunch, scoring result, proposals, decisions (D4)
+  missions.py      B11/B13 mission framing with its order (part A), budget
+  replacements.py  B12 replacement (D5, D6)
+  deadlines.py     how D4–D6 are planned and shown on the sourcing documents
+  index.py         the search index's life (revision, build, cache)
+  reporting.py     B6 and B17 reports, the half-year report
+  erasure.py       GDPR erasure of a professional
 """

@@ -1,37 +1,29 @@
 """D4, D5 and D6 of the sourcing process, run by the deadline service (docs/penalties.md).
 
 The sourcing documents (a need's ``d4``, a replacement's ``deadline``) keep showing the due
-date; it is *derived* from the deadline instance planned here (``on_document``), never
-computed apart. The instance lives in the beneficiary's space like D7's:
-``managers/<beneficiary>/deadlines/<id>``, tenant = the beneficiary id.
+date; it is *derived* from the deadline planned here (``on_document``), never computed apart.
+The instance lives in the beneficiary's space like D7's: ``managers/<beneficiary>/deadlines/<id>``,
+tenant = the beneficiary id.
 
-Order of writes: the sourcing document is committed first, then the deadline is opened
-(idempotent, deterministic id) — a submission retried after a failure opens it again.
-The proposal (or replacement) stops it after its own commit.
+The flows open and stop these deadlines in their own unit of work, with
+``shared.service.deadlines.open_deadline`` / ``stop_deadline``: the need (or mission) and its
+deadline are committed together. D4–D6 carry no penalty rule unless the framework contract
+in the beneficiary's space prices them (its ``penalty_terms``, read in the same unit of work);
+an offer stating fewer than 10 working days for D4 (B10 search request) passes its length.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from shared.domain import deadlines as dl
 from shared.domain import workdays
-from shared.domain.penalties import PenaltyTerms
+from shared.domain.penalties import PenaltyTerms, terms_of
 from shared.domain.sourcing import process
-from shared.ports import Clock, digest
-from shared.service import legacy_deadlines as service
-
-
-@dataclass(frozen=True)
-class SourcingDeadlines:
-    """Where the sourcing flows start and stop their deadlines; None in a flow: dates only."""
-
-    store: service.DeadlineStore
-    timers: service.Timers | None
-    clock: Clock
-    d4_length: dl.Length | None = None  # the offer may state less than 10 working days (B10)
-    terms: PenaltyTerms | None = None  # when the framework contract prices D4–D6 (none by default)
+from shared.ports import UnitOfWork, digest
+from shared.service import deadlines
+from shared.service.sourcing import paths
+from shared.service.sourcing.paths import Settings
 
 
 def d4_id(beneficiary_id: str, need_id: str, version: int) -> str:
@@ -42,18 +34,25 @@ def replacement_id(kind: str, beneficiary_id: str, mission_id: str, index: int) 
     return f"{kind}-{digest(beneficiary_id, mission_id, str(index))[:32]}"
 
 
-def plan_d4(hooks: SourcingDeadlines | None, beneficiary_id: str, territory: str, need_id: str, version: int,
-            at: dt.datetime) -> dl.Deadline:
-    return service.plan_deadline("D4", d4_id(beneficiary_id, need_id, version), tenant_id=beneficiary_id,
-                                 territory=territory, started_at=at, ref=f"needs/{need_id}/versions/{version}",
-                                 length=hooks.d4_length if hooks else None, terms=hooks.terms if hooks else None)
+def terms(uow: UnitOfWork, beneficiary_id: str, settings: Settings) -> PenaltyTerms:
+    """The penalty terms of the framework contract in the beneficiary's space (none by default)."""
+    return terms_of(uow.get(paths.contract(beneficiary_id, settings)))
 
 
-def plan_replacement(hooks: SourcingDeadlines | None, kind: str, beneficiary_id: str, territory: str,
-                     mission_id: str, index: int, started_at: dt.datetime, ref: str) -> dl.Deadline:
-    return service.plan_deadline(kind, replacement_id(kind, beneficiary_id, mission_id, index),
-                                 tenant_id=beneficiary_id, territory=territory, started_at=started_at, ref=ref,
-                                 terms=hooks.terms if hooks else None)
+def plan_d4(beneficiary_id: str, territory: str, need_id: str, version: int, at: dt.datetime,
+            terms: PenaltyTerms | None = None, length: dl.Length | None = None) -> dl.Deadline:
+    """D4 of one need version (B10 search request): 10 working days, or the offer's ``length``."""
+    return deadlines.plan_deadline("D4", d4_id(beneficiary_id, need_id, version), tenant_id=beneficiary_id,
+                                   territory=territory, started_at=at, ref=f"needs/{need_id}/versions/{version}",
+                                   terms=terms, length=length)
+
+
+def plan_replacement(kind: str, beneficiary_id: str, territory: str, mission_id: str, index: int,
+                     started_at: dt.datetime, ref: str, terms: PenaltyTerms | None = None) -> dl.Deadline:
+    """D5 or D6 of one replacement (B12 replacement)."""
+    return deadlines.plan_deadline(kind, replacement_id(kind, beneficiary_id, mission_id, index),
+                                   tenant_id=beneficiary_id, territory=territory, started_at=started_at, ref=ref,
+                                   terms=terms)
 
 
 def start_of(day: dt.date, territory: str) -> dt.datetime:
@@ -65,7 +64,7 @@ def on_document(d: dl.Deadline) -> process.RecordedDeadline:
     """What the sourcing document shows of a planned deadline: its last day, from the same value."""
     last_day = workdays.local_date(d.due_at - dt.timedelta(microseconds=1), d.territory)
     return process.RecordedDeadline(code=d.kind, started_at=d.started_at, due=last_day, unit=d.length_unit.value,
-                            calendar=f"holidays:{d.territory}", deadline_id=d.deadline_id, due_at=d.due_at)
+                                    calendar=f"holidays:{d.territory}", deadline_id=d.deadline_id, due_at=d.due_at)
 
 
 def stopped(doc: process.RecordedDeadline, at: dt.datetime) -> process.RecordedDeadline:
@@ -74,11 +73,9 @@ def stopped(doc: process.RecordedDeadline, at: dt.datetime) -> process.RecordedD
     return doc.model_copy(update={"stopped_at": at, "met": met})
 
 
-def open_(hooks: SourcingDeadlines | None, d: dl.Deadline) -> None:
-    if hooks is not None:
-        service.open_deadline(d, hooks.store, hooks.timers, hooks.clock)
-
-
-def stop(hooks: SourcingDeadlines | None, tenant_id: str, doc: process.RecordedDeadline, at: dt.datetime, ref: str) -> None:
-    if hooks is not None and doc.deadline_id is not None:
-        service.stop_deadline(tenant_id, doc.deadline_id, at, ref, hooks.store, hooks.timers, hooks.clock)
+def stop(uow: UnitOfWork, tenant_id: str, doc: process.RecordedDeadline, at: dt.datetime, ref: str,
+         now: dt.datetime) -> None:
+    """Stop the deadline a document shows, in ``uow``. A document whose deadline was never stored
+    (recorded before the deadline service ran the sourcing deadlines) only keeps its own copy."""
+    if doc.deadline_id is not None and deadlines.load(uow, tenant_id, doc.deadline_id) is not None:
+        deadlines.stop_deadline(uow, tenant_id, doc.deadline_id, at, ref, now)

@@ -15,7 +15,7 @@ import time
 
 from shared.domain.sourcing.records import Professional
 from shared.domain.sourcing.scoring import SearchIndex
-from shared.ports import BlobStore, Clock, ConcurrencyConflict, DocumentStore, DocWrite, digest
+from shared.ports import BlobStore, Clock, ConcurrencyConflict, Query, UnitOfWork, digest
 from shared.service.sourcing import paths
 
 log = logging.getLogger(__name__)
@@ -24,23 +24,26 @@ _cache: dict[str, SearchIndex] = {}
 _lock = threading.Lock()
 
 
-def load_professionals(docs: DocumentStore) -> list[Professional]:
-    return [Professional.model_validate(data, strict=False) for _, data in docs.list("professionals")]
+def load_professionals(uow: UnitOfWork) -> list[Professional]:
+    return [Professional.model_validate(d.data, strict=False) for d in uow.query(Query("professionals"))]
 
 
-def rebuild(docs: DocumentStore, blobs: BlobStore, clock: Clock) -> SearchIndex:
-    meta = docs.get(paths.INDEX_META)
-    revision = int(meta.value.get("revision", 0)) if meta else 0
+def rebuild(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> SearchIndex:
+    """Build the index of the pool, upload it and record it in a commit of its own on ``uow``."""
+    uow.begin()
+    meta = uow.get(paths.INDEX_META)
+    revision = int(meta.get("revision", 0)) if meta else 0
     started = time.perf_counter()
-    index = SearchIndex.build(load_professionals(docs), revision=revision, built_at=clock.now().isoformat())
+    index = SearchIndex.build(load_professionals(uow), revision=revision, built_at=clock.now().isoformat())
     blob = index.to_bytes()
     name = f"search-index/professionals-r{revision}-{digest(blob)[:12]}.npz"
     blobs.put(name, blob)
     _cache[name] = index
-    data = {**(meta.value if meta else {"revision": 0}), "built_revision": revision, "object": name,
+    data = {**(meta if meta else {"revision": 0}), "built_revision": revision, "object": name,
             "built_at": index.built_at, "count": len(index), "bytes": len(blob)}
+    uow.save(paths.INDEX_META, data)  # under the version read: a pool changed meanwhile refuses it
     try:
-        docs.commit([DocWrite(paths.INDEX_META, data, "update" if meta else "create", meta.version if meta else None)])
+        uow.commit()
     except ConcurrencyConflict:  # the pool changed meanwhile: the next scorer rebuilds again
         log.info("index superseded while building", extra={"revision": revision})
     log.info("search index built", extra={"revision": revision, "count": len(index), "bytes": len(blob),
@@ -48,10 +51,11 @@ def rebuild(docs: DocumentStore, blobs: BlobStore, clock: Clock) -> SearchIndex:
     return index
 
 
-def current(docs: DocumentStore, blobs: BlobStore, clock: Clock) -> SearchIndex:
-    """The index of the current pool, from this instance's cache whenever possible."""
-    meta = docs.get(paths.INDEX_META)
-    data = meta.value if meta else {}
+def current(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> SearchIndex:
+    """The index of the current pool, from this instance's cache whenever possible (a rebuild
+    commits on ``uow``: pass one holding nothing else)."""
+    meta = uow.get(paths.INDEX_META)
+    data = meta or {}
     name = data.get("object")
     if name and data.get("built_revision") == data.get("revision", 0):
         cached = _cache.get(name)
@@ -66,13 +70,10 @@ def current(docs: DocumentStore, blobs: BlobStore, clock: Clock) -> SearchIndex:
             if name in _cache:
                 return _cache[name]
     with _lock:
-        return rebuild(docs, blobs, clock)
+        return rebuild(uow, blobs, clock)
 
 
-def bump_revision(docs: DocumentStore) -> DocWrite:
-    """The write that marks the pool changed; goes in the batch that changes professionals."""
-    meta = docs.get(paths.INDEX_META)
-    if meta is None:
-        return DocWrite(paths.INDEX_META, {"revision": 1}, "create")
-    return DocWrite(paths.INDEX_META, {**meta.value, "revision": int(meta.value.get("revision", 0)) + 1},
-                    "update", meta.version)
+def bump_revision(uow: UnitOfWork) -> None:
+    """Mark the pool changed, in the unit of work that changes professionals."""
+    meta = uow.get(paths.INDEX_META)
+    uow.save(paths.INDEX_META, {"revision": int((meta or {}).get("revision", 0)) + 1})

@@ -1,8 +1,43 @@
-"""Document paths of the sourcing space (one place, shared by services and tests)."""
+"""Where the sourcing space lives (one place, shared by services and tests): document paths,
+how a record is read from and written to its document, and where it meets part A.
+
+  beneficiaries/{b}                              the beneficiary (operator-managed)
+  beneficiaries/{b}/needs/{n}                    a need: current version, status, D4, proposals
+  beneficiaries/{b}/needs/{n}/versions/{v}       every version's content (never changed)
+  beneficiaries/{b}/needs/{n}/results/{v}        every version's ranked result (score_candidates)
+  beneficiaries/{b}/missions/{m}                 missions, replacements (D5/D6)
+  managers/{b}                                   the beneficiary as a manager-like tenant of part A
+  managers/{b}/contracts/{contract}              the framework contract its mission orders are issued under
+  managers/{b}/orders/{o}                        the mission's order, on part A's machinery
+  managers/{b}/deadlines/{d}                     D4–D6 (shared/service/deadlines.py)
+  professionals/{p}                              the pool (source of truth for the index)
+  search_index/professionals                     pool revision and the current index object
+
+Records are stored as their JSON dump (``dump``) and read back leniently (``load``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.workdays import PARIS
+from shared.ports import Clock, UnitOfWork
 
 INDEX_META = "search_index/professionals"
 NEEDS_TOPIC = "needs-submitted"
 SOURCE = "//passerelle.fr/sourcing"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the sourcing space meets part A: the titulaire is the contractor of every mission order,
+    under the framework contract (whose ``penalty_terms``, if any, price D4–D6)."""
+
+    titulaire_id: str = "ctr-titulaire"
+    contract_id: str = "AC-2024-AOO-PFI"
 
 
 def beneficiary(b: str) -> str:
@@ -27,3 +62,24 @@ def mission(b: str, m: str) -> str:
 
 def professional(p: str) -> str:
     return f"professionals/{p}"
+
+
+def contract(b: str, settings: Settings) -> str:
+    """The framework contract in the beneficiary's space (A13: mission orders are issued under it)."""
+    return f"managers/{b}/contracts/{settings.contract_id}"
+
+
+def dump(model) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def load(uow: UnitOfWork, path: str, model, code: str, field: str, **ctx):
+    """The record at ``path`` read through ``uow``, or a DomainError ``code`` on ``field``."""
+    found = uow.get(path)
+    if found is None:
+        raise DomainError([ErrorDetail.of(field, code, **ctx)])
+    return model.model_validate(found, strict=False)
+
+
+def today(clock: Clock) -> dt.date:
+    return clock.now().astimezone(PARIS).date()

@@ -1,0 +1,160 @@
+"""Missions (B11 missions and budget, B13 conflict of interest): framing a mission and issuing its
+order on part A's machinery, in one commit; reading a mission with its order and budget.
+
+The beneficiary is the order's manager, the titulaire its contractor; the order is issued with
+``shared.service.orders.issue`` inside the mission's unit of work, so the mission, the need
+moved to ``mission_framed``, the order and its order-issued message are committed together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.messages import IssueOrder
+from shared.domain.orders import OrderLine, SiteRef
+from shared.domain.sourcing.messages import FrameMission
+from shared.domain.sourcing.process import Milestone, Mission, NeedStatus, SourcingActor, require_move
+from shared.domain.sourcing.records import REGION_LABELS, Beneficiary, NeedContent, Professional, WorkMode
+from shared.domain.workdays import PARIS
+from shared.ports import Clock, UnitOfWork
+from shared.service import orders
+from shared.service.sourcing import paths
+from shared.service.sourcing.needs import load_need
+from shared.service.sourcing.paths import Settings, dump, load
+from shared.service.transaction import transact
+
+
+def mission_id_for(need_id: str) -> str:
+    return f"{need_id}-mission"[:64]
+
+
+def order_id_for(need_id: str) -> str:
+    return f"BC-{need_id}"[:64]
+
+
+def load_mission(uow: UnitOfWork, b: str, m: str) -> Mission:
+    return load(uow, paths.mission(b, m), Mission, "MISSION_NOT_FOUND", "$.mission_id", mission_id=m)
+
+
+def frame_mission(beneficiary_id: str, command: FrameMission, uow: UnitOfWork, clock: Clock,
+                  settings: Settings = Settings()) -> Mission:
+    """Conflict declaration if required (B13), mission framed and its order issued, in one commit.
+    Framing the same mission again issues nothing new; another framing of it is refused."""
+    return transact(uow, lambda: _frame(beneficiary_id, command, uow, clock, settings))
+
+
+def _frame(b: str, command: FrameMission, uow: UnitOfWork, clock: Clock, settings: Settings) -> Mission:
+    n = command.need_id
+    beneficiary = load(uow, paths.beneficiary(b), Beneficiary, "BENEFICIARY_NOT_FOUND", "$", beneficiary_id=b)
+    record = load_need(uow, b, n)
+    existing = uow.get(paths.mission(b, mission_id_for(n)))
+    if existing is not None:
+        mission = Mission.model_validate(existing, strict=False)
+        if _framing(mission) != _framing_of(command):
+            raise DomainError([ErrorDetail.of("$.need_id", "MISSION_ALREADY_EXISTS")])
+        content = content_of(uow, mission)
+    else:
+        require_move(record.status, NeedStatus.MISSION_FRAMED, SourcingActor.BENEFICIARY, "$.need_id")
+        errors = []
+        declaration = command.conflict_declaration
+        if beneficiary.requires_conflict_declaration and declaration is None:
+            errors.append(ErrorDetail.of("$.conflict_declaration", "CONFLICT_DECLARATION_REQUIRED"))
+        if declaration is not None and not declaration.no_conflict:
+            errors.append(ErrorDetail.of("$.conflict_declaration.no_conflict", "CONFLICT_OF_INTEREST_DECLARED"))
+        for i, m in enumerate(command.milestones):
+            if not command.start_date <= m.due <= command.end_date:
+                errors.append(ErrorDetail.of(f"$.milestones[{i}].due", "MILESTONE_OUTSIDE_MISSION", due=m.due.isoformat(),
+                                             start=command.start_date.isoformat(), end=command.end_date.isoformat()))
+        if errors:
+            raise DomainError(errors)
+        professional = load(uow, paths.professional(record.accepted_professional_id), Professional,
+                            "PROFESSIONAL_NOT_FOUND", "$", professional_id=record.accepted_professional_id)
+        content = NeedContent.model_validate(uow.get(paths.need_version(b, n, record.version)), strict=False)
+        days = sum(m.days for m in command.milestones)
+        now = clock.now()
+        mission = Mission(
+            mission_id=mission_id_for(n), beneficiary_id=b, need_id=n, need_version=record.version,
+            professional_id=professional.professional_id, profile_category=professional.profile_category,
+            level=professional.level, service_type=content.nature, daily_rate_cents=professional.daily_rate_cents,
+            extra_costs=professional.extra_costs, start_date=command.start_date, end_date=command.end_date,
+            deliverables=list(command.deliverables),
+            milestones=[Milestone(**m.model_dump()) for m in command.milestones],
+            planned_budget_cents=days * (professional.daily_rate_cents + _extra_per_day(professional, content)),
+            conflict_declaration=declaration, order_id=order_id_for(n), framed_at=now)
+        uow.create(paths.mission(b, mission.mission_id), dump(mission))
+        uow.update(paths.need(b, n), dump(record.model_copy(update={
+            "status": NeedStatus.MISSION_FRAMED, "mission_id": mission.mission_id, "updated_at": now,
+            "history": [*record.history, {"version": record.version, "status": "mission_framed",
+                                          "at": now.isoformat()}]})))
+    # The same order for the same mission: issued once, found as it is when framed again.
+    orders.issue(b, issue_order_for(mission, record.title, content, clock, settings), uow, clock)
+    return mission
+
+
+def content_of(uow: UnitOfWork, mission: Mission) -> NeedContent:
+    """The content of the need version the mission was framed from."""
+    found = uow.get(paths.need_version(mission.beneficiary_id, mission.need_id, mission.need_version))
+    return NeedContent.model_validate(found, strict=False)
+
+
+def _extra_per_day(professional: Professional, content: NeedContent) -> int:
+    if content.work_mode is WorkMode.REMOTE:
+        return 0
+    costs = professional.extra_costs
+    return costs.travel_cents + costs.lodging_cents + costs.meals_cents
+
+
+def issue_order_for(mission: Mission, title: str, content: NeedContent, clock: Clock,
+                    settings: Settings = Settings()) -> IssueOrder:
+    """The order (bon de commande) of a mission: one line per milestone at the daily rate, plus
+    the extra costs per day when the mission is not fully remote. Deterministic: re-issuing
+    the same mission gives the same order, which ``orders.issue`` finds as it is."""
+    lines = [OrderLine(line_id=m.milestone_id, service_code=mission.profile_category,
+                       label=f"{m.label} (jalon, échéance {m.due.isoformat()})", quantity=Decimal(m.days), unit="j",
+                       unit_price_cents=mission.daily_rate_cents) for m in mission.milestones]
+    extra = (0 if content.work_mode is WorkMode.REMOTE else
+             mission.extra_costs.travel_cents + mission.extra_costs.lodging_cents + mission.extra_costs.meals_cents)
+    if extra:
+        lines.append(OrderLine(line_id="frais-annexes", service_code="FRAIS",
+                               label="Frais annexes (déplacement, hébergement, repas) par jour",
+                               quantity=Decimal(sum(m.days for m in mission.milestones)), unit="j",
+                               unit_price_cents=extra))
+    issued = dt.datetime.combine(mission.framed_at.astimezone(PARIS).date(), dt.time(0), tzinfo=PARIS)
+    return IssueOrder(
+        order_id=mission.order_id, contract_id=settings.contract_id, contractor_id=settings.titulaire_id,
+        title=f"Mission : {title}"[:500],
+        description=(f"Professionnel {mission.professional_id} ({mission.profile_category}, {mission.level.value}), "
+                     f"{mission.service_type.value}. Livrables : {'; '.join(mission.deliverables)}")[:5000],
+        site=SiteRef(node_id=mission.beneficiary_id, label=REGION_LABELS[content.region],
+                     address=f"Mission {content.work_mode.value}"),
+        lines=lines, issued_at=issued.astimezone(dt.UTC), requested_start=mission.start_date,
+        requested_end=mission.end_date)
+
+
+def _framing(m: Mission) -> dict[str, Any]:
+    return {"start_date": m.start_date.isoformat(), "end_date": m.end_date.isoformat(),
+            "milestones": [mm.model_dump(mode="json") for mm in m.milestones], "deliverables": list(m.deliverables)}
+
+
+def _framing_of(c: FrameMission) -> dict[str, Any]:
+    return {"start_date": c.start_date.isoformat(), "end_date": c.end_date.isoformat(),
+            "milestones": [mm.model_dump(mode="json") for mm in c.milestones], "deliverables": list(c.deliverables)}
+
+
+def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[str, Any]:
+    """The mission with its order's live state and the budget consumed vs planned (B11):
+    consumed = the amount of the order lines (milestones) reported done."""
+    mission = load_mission(uow, beneficiary_id, mission_id)
+    order = orders.load_order(uow, beneficiary_id, mission.order_id)
+    body = dump(mission)
+    if order is not None:
+        consumed = sum(line.amount_cents for line in order.lines if order.line_status.get(line.line_id))
+        body["order"] = {"order_id": order.order_id, "state": order.state.value, "total_cents": order.total_cents,
+                         "progress": order.progress,
+                         "invoice_date": order.invoice_date.isoformat() if order.invoice_date else None}
+        body["budget"] = {"planned_cents": mission.planned_budget_cents, "ordered_cents": order.total_cents,
+                          "consumed_cents": consumed, "remaining_cents": order.total_cents - consumed}
+    return body

@@ -1,0 +1,234 @@
+"""A need's life (B3 search process, B10 search request): submission and relaunch, the ranked
+result of each version, the operator's proposals and the beneficiary's decision.
+
+Each command is one commit: a need version with its D4 and the needs-submitted message; a
+proposal with D4 stopped; a decision (a relaunch: the new version, its D4 and its message).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from shared.domain.deadlines import KINDS, Length
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.messages import EventType
+from shared.domain.sourcing import scoring
+from shared.domain.sourcing.messages import (
+    DecideProposal, NeedSubmitted, ProposalDecision, ProposeProfessionals, SubmitNeed,
+)
+from shared.domain.sourcing.process import (
+    NeedRecord, NeedStatus, Proposal, ProposalStatus, SourcingActor, require_move,
+)
+from shared.domain.sourcing.records import Beneficiary, NeedContent
+from shared.ports import BlobStore, Clock, OutboxMessage, UnitOfWork, digest
+from shared.service import deadlines
+from shared.service.sourcing import deadlines as sd
+from shared.service.sourcing import index as search_index
+from shared.service.sourcing import paths
+from shared.service.sourcing.paths import Settings, dump, load, today
+from shared.service.transaction import transact
+
+log = logging.getLogger(__name__)
+
+# Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place it lives.
+D4_WORKING_DAYS = KINDS["D4"].length.amount  # B10: at most 10 working days to propose (the offer may state less)
+
+
+def load_need(uow: UnitOfWork, b: str, n: str) -> NeedRecord:
+    return load(uow, paths.need(b, n), NeedRecord, "NEED_NOT_FOUND", "$.need_id", need_id=n)
+
+
+def _beneficiary(uow: UnitOfWork, b: str) -> Beneficiary:
+    return load(uow, paths.beneficiary(b), Beneficiary, "BENEFICIARY_NOT_FOUND", "$", beneficiary_id=b)
+
+
+def _need_event(beneficiary_id: str, need_id: str, version: int, now: dt.datetime) -> OutboxMessage:
+    event = NeedSubmitted(beneficiary_id=beneficiary_id, need_id=need_id, version=version)
+    return OutboxMessage(
+        id=f"need-{digest(beneficiary_id, need_id, str(version))[:32]}", topic=paths.NEEDS_TOPIC,
+        event_type=EventType.NEED_SUBMITTED, source=f"{paths.SOURCE}/beneficiaries/{beneficiary_id}",
+        subject=f"needs/{need_id}/versions/{version}", data=dump(event), created_at=now, ordering_key=None)
+
+
+def _new_version(uow: UnitOfWork, beneficiary: Beneficiary, need_id: str, version: int, content: NeedContent,
+                 now: dt.datetime, settings: Settings, d4_length: Length | None):
+    """Buffer a version's content, its D4 and its needs-submitted message; the D4 the need shows."""
+    b = beneficiary.beneficiary_id
+    d4 = sd.plan_d4(b, beneficiary.territory, need_id, version, now, sd.terms(uow, b, settings), d4_length)
+    uow.create(paths.need_version(b, need_id, version), dump(content))
+    deadlines.open_deadline(uow, d4, now)
+    uow.publish(_need_event(b, need_id, version, now))
+    return sd.on_document(d4)
+
+
+def submit_need(beneficiary_id: str, command: SubmitNeed, uow: UnitOfWork, clock: Clock,
+                settings: Settings = Settings(), d4_length: Length | None = None) -> tuple[NeedRecord, bool]:
+    """Store version 1, acknowledge it at once (D4 starts) and ask for scoring, in one commit.
+    Submitting the same need again answers the stored record (False); another need under the
+    same id is refused."""
+
+    def attempt() -> tuple[NeedRecord, bool]:
+        b, n = beneficiary_id, command.need_id
+        beneficiary = _beneficiary(uow, b)
+        found = uow.get_all([paths.need(b, n), paths.need_version(b, n, 1)])
+        if paths.need(b, n) in found:
+            if found.get(paths.need_version(b, n, 1)) != dump(command.content):
+                raise DomainError([ErrorDetail.of("$.need_id", "NEED_ALREADY_EXISTS", need_id=n)])
+            record = NeedRecord.model_validate(found[paths.need(b, n)], strict=False)
+            if record.version == 1 and record.d4.stopped_at is None:  # a need stored before its D4: opened now
+                deadlines.open_deadline(uow, sd.plan_d4(b, beneficiary.territory, n, 1, record.d4.started_at,
+                                                        sd.terms(uow, b, settings), d4_length), clock.now())
+            return record, False
+        now = clock.now()
+        d4 = _new_version(uow, beneficiary, n, 1, command.content, now, settings, d4_length)
+        record = NeedRecord(need_id=n, beneficiary_id=b, version=1, status=NeedStatus.ACKNOWLEDGED,
+                            title=command.content.title, submitted_at=now, updated_at=now, d4=d4,
+                            history=[{"version": 1, "status": NeedStatus.ACKNOWLEDGED.value, "at": now.isoformat()}])
+        uow.create(paths.need(b, n), dump(record))
+        return record, True
+
+    return transact(uow, attempt)
+
+
+def score_need(event: NeedSubmitted, uow: UnitOfWork, blobs: BlobStore, clock: Clock,
+               weights: dict[str, float] | None = None) -> dict[str, Any] | None:
+    """score_candidates: rank the pool for one need version and keep the result (idempotent: a
+    redelivered event finds the result written, a concurrent scorer's result stands)."""
+    b, n, v = event.beneficiary_id, event.need_id, event.version
+    uow.begin()
+    found = uow.get_all([paths.need(b, n), paths.result(b, n, v), paths.need_version(b, n, v)])
+    if paths.need(b, n) not in found:
+        log.warning("need to score not found", extra={"need_id": n})
+        return None
+    if paths.result(b, n, v) in found:
+        return found[paths.result(b, n, v)]
+    if paths.need_version(b, n, v) not in found:
+        log.warning("need version to score not found", extra={"need_id": n, "version": v})
+        return None
+    content = NeedContent.model_validate(found[paths.need_version(b, n, v)], strict=False)
+    index = search_index.current(uow.fork(), blobs, clock)
+    ranking = scoring.rank(index, content, n, v, weights=weights or scoring.DEFAULT_WEIGHTS)
+    result = {"need_id": n, "version": v, "scored_at": clock.now().isoformat(), "index_revision": index.revision,
+              **ranking.as_dict()}
+
+    def attempt() -> dict[str, Any]:
+        stored = uow.get(paths.result(b, n, v))
+        if stored is not None:
+            return stored
+        record = load_need(uow, b, n)
+        uow.create(paths.result(b, n, v), result)
+        if record.version == v and record.status is NeedStatus.ACKNOWLEDGED:
+            now = clock.now()
+            uow.update(paths.need(b, n), dump(record.model_copy(update={
+                "status": NeedStatus.SCORED, "updated_at": now, "history": [
+                    *record.history, {"version": v, "status": NeedStatus.SCORED.value, "at": now.isoformat(),
+                                      "partial": ranking.partial, "full_matches": ranking.full_matches}]})))
+        return result
+
+    kept = transact(uow, attempt)
+    log.info("need scored", extra={"need_id": n, "version": v, "pool": ranking.pool_size, "partial": ranking.partial})
+    return kept
+
+
+def propose(command: ProposeProfessionals, uow: UnitOfWork, clock: Clock) -> NeedRecord:
+    """The operator proposes professionals from the ranked result; D4 stops at the first proposal,
+    in the same commit."""
+
+    def attempt() -> NeedRecord:
+        b, n = command.beneficiary_id, command.need_id
+        record = load_need(uow, b, n)
+        if record.version != command.version:
+            raise DomainError([ErrorDetail.of("$.version", "NEED_VERSION_OUTDATED", version=command.version,
+                                              current=record.version)])
+        result = uow.get(paths.result(b, n, command.version))
+        if result is None:
+            raise DomainError([ErrorDetail.of("$.version", "RESULT_NOT_READY", version=command.version)])
+        require_move(record.status, NeedStatus.PROPOSED, SourcingActor.OPERATOR, "$.need_id")
+        ranked = {c["professional_id"]: c for c in result["candidates"]}
+        errors, proposals = [], []
+        for i, p in enumerate(command.proposals):
+            if p.professional_id not in ranked:
+                errors.append(ErrorDetail.of(f"$.proposals[{i}].professional_id", "PROFESSIONAL_NOT_RANKED",
+                                             professional_id=p.professional_id))
+                continue
+            if p.guaranteed_until < today(clock):
+                errors.append(ErrorDetail.of(f"$.proposals[{i}].guaranteed_until", "GUARANTEE_IN_PAST",
+                                             date=p.guaranteed_until.isoformat()))
+            c = ranked[p.professional_id]
+            proposals.append(Proposal(professional_id=p.professional_id, name=c["name"], rank=c["rank"],
+                                      total=c["total"], partial=c["partial"], missed=c["missed"],
+                                      explanation=c["explanation"], daily_rate_cents=c["daily_rate_cents"],
+                                      guaranteed_until=p.guaranteed_until))
+        if errors:
+            raise DomainError(errors)
+        now = clock.now()
+        moved = record.model_copy(update={
+            "status": NeedStatus.PROPOSED, "proposals": sorted(proposals, key=lambda p: p.rank),
+            "d4": sd.stopped(record.d4, now), "updated_at": now,
+            "history": [*record.history, {"version": record.version, "status": "proposed", "at": now.isoformat()}]})
+        uow.update(paths.need(b, n), dump(moved))
+        sd.stop(uow, b, moved.d4, now, f"needs/{n}/versions/{command.version}/proposals", now)
+        return moved
+
+    return transact(uow, attempt)
+
+
+def decide(beneficiary_id: str, command: DecideProposal, uow: UnitOfWork, clock: Clock,
+           settings: Settings = Settings(), d4_length: Length | None = None) -> NeedRecord:
+    """Accept one proposal, refuse and abandon, or refuse, edit and relaunch (a new version, its D4
+    and its needs-submitted message in the decision's commit)."""
+
+    def attempt() -> NeedRecord:
+        b, n = beneficiary_id, command.need_id
+        record = load_need(uow, b, n)
+        if record.version != command.version:
+            raise DomainError([ErrorDetail.of("$.version", "NEED_VERSION_OUTDATED", version=command.version,
+                                              current=record.version)])
+        now = clock.now()
+        entry = {"version": record.version, "at": now.isoformat(), "decision": command.decision.value,
+                 "reason": command.reason}
+        if command.decision is ProposalDecision.ACCEPT:
+            require_move(record.status, NeedStatus.ACCEPTED, SourcingActor.BENEFICIARY)
+            if command.professional_id not in {p.professional_id for p in record.proposals}:
+                raise DomainError([ErrorDetail.of("$.professional_id", "NOT_PROPOSED",
+                                                  professional_id=command.professional_id)])
+            proposals = [p.model_copy(update={"status": ProposalStatus.ACCEPTED if p.professional_id ==
+                                              command.professional_id else ProposalStatus.REFUSED})
+                         for p in record.proposals]
+            moved = record.model_copy(update={"status": NeedStatus.ACCEPTED, "proposals": proposals,
+                                              "accepted_professional_id": command.professional_id, "updated_at": now,
+                                              "history": [*record.history, {**entry, "status": "accepted",
+                                                                            "professional_id": command.professional_id}]})
+        elif command.decision is ProposalDecision.ABANDON:
+            require_move(record.status, NeedStatus.ABANDONED, SourcingActor.BENEFICIARY)
+            proposals = [p.model_copy(update={"status": ProposalStatus.REFUSED}) for p in record.proposals]
+            moved = record.model_copy(update={"status": NeedStatus.ABANDONED, "proposals": proposals,
+                                              "updated_at": now, "history": [*record.history,
+                                                                             {**entry, "status": "abandoned"}]})
+        else:
+            require_move(record.status, NeedStatus.ACKNOWLEDGED, SourcingActor.BENEFICIARY)
+            new_version = record.version + 1
+            refused = [dump(p.model_copy(update={"status": ProposalStatus.REFUSED})) for p in record.proposals]
+            d4 = _new_version(uow, _beneficiary(uow, b), n, new_version, command.content, now, settings, d4_length)
+            moved = record.model_copy(update={
+                "version": new_version, "status": NeedStatus.ACKNOWLEDGED, "title": command.content.title,
+                "proposals": [], "d4": d4, "updated_at": now,
+                "history": [*record.history, {**entry, "status": "refused", "refused": refused},
+                            {"version": new_version, "status": "acknowledged", "at": now.isoformat()}]})
+        uow.update(paths.need(b, n), dump(moved))
+        return moved
+
+    return transact(uow, attempt)
+
+
+def read_need(beneficiary_id: str, need_id: str, uow: UnitOfWork) -> dict[str, Any]:
+    """The need with every version's content and result (a beneficiary sees only its own)."""
+    record = load_need(uow, beneficiary_id, need_id)
+    versions = range(1, record.version + 1)
+    found = uow.get_all([p for v in versions for p in (paths.need_version(beneficiary_id, need_id, v),
+                                                       paths.result(beneficiary_id, need_id, v))])
+    return {**dump(record), "versions": [
+        {"version": v, "content": found.get(paths.need_version(beneficiary_id, need_id, v)),
+         "result": found.get(paths.result(beneficiary_id, need_id, v))} for v in versions]}

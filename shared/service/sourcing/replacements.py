@@ -1,0 +1,93 @@
+"""B12 replacement of a professional: the request opens D5 (departure) or D6 (insufficiency), the
+equivalent replacement stops it — each in the mission's commit (docs/penalties.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.deadlines import KINDS
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.sourcing.messages import ProposeReplacement, RequestReplacement
+from shared.domain.sourcing.process import (
+    Mission, MissionState, Replacement, ReplacementReason, SourcingActor, notice_period, replacement_errors,
+)
+from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.ports import Clock, UnitOfWork
+from shared.service import deadlines
+from shared.service.sourcing import deadlines as sd
+from shared.service.sourcing import paths
+from shared.service.sourcing.missions import load_mission
+from shared.service.sourcing.paths import Settings, dump, load
+from shared.service.transaction import transact
+
+# Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place it lives.
+D5_CALENDAR_DAYS = KINDS["D5"].length.amount  # B12: replacement within 2 calendar weeks of departure / notification
+
+
+def request_replacement(beneficiary_id: str, command: RequestReplacement, actor: SourcingActor, uow: UnitOfWork,
+                        clock: Clock, settings: Settings = Settings()) -> Mission:
+    """The mission awaits a replacement; D5 (from the departure, or its notification when planned,
+    with the B12 notice recorded) or D6 (from now) is opened in the same commit."""
+
+    def attempt() -> Mission:
+        mission = load_mission(uow, beneficiary_id, command.mission_id)
+        if mission.state is MissionState.REPLACEMENT_REQUESTED:
+            raise DomainError([ErrorDetail.of("$.mission_id", "REPLACEMENT_ALREADY_REQUESTED")])
+        if mission.state is MissionState.ENDED:
+            raise DomainError([ErrorDetail.of("$.mission_id", "MISSION_ENDED")])
+        beneficiary = load(uow, paths.beneficiary(beneficiary_id), Beneficiary, "BENEFICIARY_NOT_FOUND", "$",
+                           beneficiary_id=beneficiary_id)
+        now = clock.now()
+        fields: dict[str, Any] = {}
+        index, territory = len(mission.replacements), beneficiary.territory
+        ref = f"missions/{mission.mission_id}/replacements/{index}"
+        terms = sd.terms(uow, beneficiary_id, settings)
+        if command.reason is ReplacementReason.DEPARTURE:
+            notice = notice_period(mission.start_date, mission.end_date, command.notified_on)
+            start = command.notified_on if command.planned else command.departure_date
+            # D5 counts 14 calendar days from the departure (or its notification when planned).
+            planned = sd.plan_replacement("D5", beneficiary_id, territory, mission.mission_id, index,
+                                          sd.start_of(start, territory), ref, terms)
+            fields = {"departure_date": command.departure_date, "planned": command.planned,
+                      "notified_on": command.notified_on, "notice_days": notice.days, "notice_label": notice.label,
+                      "notice_respected": (command.departure_date - command.notified_on).days >= notice.days
+                      if command.planned else None}
+        else:
+            planned = sd.plan_replacement("D6", beneficiary_id, territory, mission.mission_id, index, now, ref, terms)
+        replacement = Replacement(reason=command.reason, requested_at=now, deadline=sd.on_document(planned),
+                                  leaving_professional_id=mission.professional_id, **fields)
+        moved = mission.model_copy(update={"state": MissionState.REPLACEMENT_REQUESTED,
+                                           "replacements": [*mission.replacements, replacement]})
+        uow.update(paths.mission(beneficiary_id, mission.mission_id), dump(moved))
+        deadlines.open_deadline(uow, planned, now)
+        return moved
+
+    return transact(uow, attempt)
+
+
+def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clock) -> Mission:
+    """The operator names an equivalent professional (checked by ``replacement_errors``); the
+    mission's D5 or D6 stops in the same commit."""
+
+    def attempt() -> Mission:
+        b = command.beneficiary_id
+        mission = load_mission(uow, b, command.mission_id)
+        if mission.state is not MissionState.REPLACEMENT_REQUESTED:
+            raise DomainError([ErrorDetail.of("$.mission_id", "NO_REPLACEMENT_REQUESTED")])
+        candidate = load(uow, paths.professional(command.professional_id), Professional, "PROFESSIONAL_NOT_FOUND",
+                         "$.professional_id", professional_id=command.professional_id)
+        errors = replacement_errors(mission, candidate)
+        if errors:
+            raise DomainError(errors)
+        now = clock.now()
+        last = mission.replacements[-1]
+        done = last.model_copy(update={"replaced_by": candidate.professional_id, "replaced_at": now,
+                                       "deadline": sd.stopped(last.deadline, now)})
+        moved = mission.model_copy(update={"state": MissionState.ORDERED, "professional_id": candidate.professional_id,
+                                           "replacements": [*mission.replacements[:-1], done]})
+        uow.update(paths.mission(b, mission.mission_id), dump(moved))
+        sd.stop(uow, b, done.deadline, now, f"missions/{mission.mission_id}/replacements/{len(moved.replacements) - 1}",
+                now)
+        return moved
+
+    return transact(uow, attempt)

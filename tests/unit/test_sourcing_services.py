@@ -1,0 +1,295 @@
+"""The sourcing commands on the unit of work (in memory): each command is one commit holding
+everything it changes — the need and its D4 and message, the mission and its order, a
+replacement and its D5/D6 — and running it again changes nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shared.domain.deadlines import DeadlineState, Length, Unit
+from shared.domain.errors import DomainError
+from shared.domain.sourcing.messages import (
+    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
+    SubmitNeed,
+)
+from shared.domain.sourcing.process import MissionState, NeedStatus, SourcingActor
+from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements, reporting
+from shared.service.sourcing.paths import Settings
+from tests.fakes import World
+from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
+
+B = "ben-lyon"
+
+
+class Blobs:
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self.objects[name] = data
+
+    def get(self, name: str) -> bytes | None:
+        return self.objects.get(name)
+
+
+def record_commits(world: World) -> list[list]:
+    """The writes of every commit from now on (the outbox's "sent" marks left out)."""
+    commits: list[list] = []
+    apply = world.db.apply
+
+    def recording(writes):
+        apply(writes)
+        if not all(w.path.startswith("outbox/") and w.kind == "update" for w in writes):
+            commits.append([w for w in writes if not w.path.startswith(("audit_pending/",)) and "/audit/" not in w.path])
+
+    world.db.apply = recording
+    return commits
+
+
+def paths_of(commit: list) -> set[str]:
+    return {w.path for w in commit}
+
+
+def a_world(**beneficiary) -> World:
+    world = World()
+    pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(**beneficiary), strict=False), world.uow())
+    for p in (a_professional("pro-anne"), a_professional("pro-bruno", level="confirme", daily_rate_cents=55000)):
+        pool.upsert_professional(Professional.model_validate(p, strict=False), world.uow())
+    return world
+
+
+def submit(world: World, need_id: str = "n1", **content) -> tuple:
+    command = SubmitNeed.model_validate({"need_id": need_id, "content": a_need_content(**content)}, strict=False)
+    return needs.submit_need(B, command, world.uow(), world.clock)
+
+
+def scored_and_proposed(world: World, need_id: str = "n1", version: int = 1, professional_id: str = "pro-anne"):
+    needs.score_need(NeedSubmitted(beneficiary_id=B, need_id=need_id, version=version), world.uow(), Blobs(),
+                     world.clock)
+    return needs.propose(ProposeProfessionals.model_validate({
+        "beneficiary_id": B, "need_id": need_id, "version": version,
+        "proposals": [{"professional_id": professional_id, "guaranteed_until": "2026-12-31"}]}, strict=False),
+        world.uow(), world.clock)
+
+
+def accepted(world: World, professional_id: str = "pro-anne") -> None:
+    submit(world)
+    scored_and_proposed(world, professional_id=professional_id)
+    needs.decide(B, DecideProposal.model_validate({"need_id": "n1", "version": 1, "decision": "accept",
+                                                   "professional_id": professional_id}, strict=False),
+                 world.uow(), world.clock)
+
+
+def framing(**overrides) -> FrameMission:
+    data = {"need_id": "n1", "start_date": "2026-04-01", "end_date": "2026-06-30", "deliverables": ["Cahier de recette"],
+            "milestones": [{"milestone_id": "j1", "label": "Stratégie", "days": 10, "due": "2026-04-30"}],
+            "conflict_declaration": {"signed_by": "Anne", "signed_on": "2026-03-20", "no_conflict": True}}
+    return FrameMission.model_validate({**data, **overrides}, strict=False)
+
+
+def test_a_need_its_first_version_its_d4_and_its_message_are_one_commit_and_a_retry_writes_nothing():
+    world = a_world()
+    commits = record_commits(world)
+    # When the beneficiary submits a need
+    record, created = submit(world)
+    # Then one commit holds the need, its content, its D4 and the needs-submitted message
+    assert created and record.status is NeedStatus.ACKNOWLEDGED
+    [commit] = commits
+    d4_path = f"managers/{B}/deadlines/{record.d4.deadline_id}"
+    assert paths_of(commit) == {paths.need(B, "n1"), paths.need_version(B, "n1", 1), d4_path,
+                                f"outbox/{world.outbox()[0].id}"}
+    [message] = world.outbox()
+    assert (message.topic, message.data) == (paths.NEEDS_TOPIC, {"beneficiary_id": B, "need_id": "n1", "version": 1})
+    # And the deadline service runs the D4 the need shows, its timer armed after the commit
+    d4 = world.deadlines(B)[record.d4.deadline_id]
+    assert d4.state is DeadlineState.RUNNING and d4.due_at == record.d4.due_at and d4.penalty_rule is None
+    assert world.queue.tasks[f"{d4.deadline_id}-v{d4.version}"]["schedule_time"] == d4.due_at
+    # When the same need is submitted again, nothing is written; another need under its id is refused
+    again, created = submit(world)
+    assert not created and again == record and len(commits) == 1
+    with pytest.raises(DomainError) as refused:
+        submit(world, title="Autre chose")
+    assert refused.value.errors[0].code == "NEED_ALREADY_EXISTS"
+
+
+def test_d4_takes_the_framework_contracts_terms_and_the_offers_shorter_length():
+    world = a_world()
+    # Given a framework contract pricing D4 under P1
+    contract = world.db.data(paths.contract(B, Settings()))
+    world.seed(paths.contract(B, Settings()), {**contract, "penalty_terms": {"rules_by_kind": {"D4": "P1"}}})
+    # (kept when the beneficiary's record is updated afterwards)
+    renamed = Beneficiary.model_validate(a_beneficiary(name="Métropole de Lyon (DSI)"), strict=False)
+    assert pool.register_beneficiary(renamed, world.uow()) is False
+    assert world.db.data(paths.contract(B, Settings()))["penalty_terms"] == {"rules_by_kind": {"D4": "P1"}}
+    # When a need is submitted under an offer stating 5 working days
+    command = SubmitNeed.model_validate({"need_id": "n1", "content": a_need_content()}, strict=False)
+    record, _ = needs.submit_need(B, command, world.uow(), world.clock, d4_length=Length(5, Unit.WORKING_DAYS))
+    # Then its D4 is priced and due after 5 working days (Tuesday 3 → Tuesday 10 March 2026)
+    d4 = world.deadlines(B)[record.d4.deadline_id]
+    assert (d4.penalty_rule, d4.length_amount, record.d4.due) == ("P1", 5, dt.date(2026, 3, 10))
+
+
+def test_scoring_keeps_one_result_per_version_and_a_redelivery_finds_it():
+    world = a_world()
+    submit(world)
+    event = NeedSubmitted(beneficiary_id=B, need_id="n1", version=1)
+    # When the need is scored
+    result = needs.score_need(event, world.uow(), Blobs(), world.clock)
+    # Then the result ranks the pool and the need is scored
+    assert {c["professional_id"] for c in result["candidates"]} == {"pro-anne", "pro-bruno"}
+    assert world.db.data(paths.need(B, "n1"))["status"] == "scored"
+    # When the event is redelivered, the stored result is the answer and nothing is written
+    commits = record_commits(world)
+    assert needs.score_need(event, world.uow(), Blobs(), world.clock) == result and commits == []
+
+
+def test_a_proposal_stops_d4_in_its_own_commit():
+    world = a_world()
+    record, _ = submit(world)
+    needs.score_need(NeedSubmitted(beneficiary_id=B, need_id="n1", version=1), world.uow(), Blobs(), world.clock)
+    commits = record_commits(world)
+    world.clock.advance(days=2)
+    # When the operator proposes a ranked professional
+    proposed = needs.propose(ProposeProfessionals.model_validate({
+        "beneficiary_id": B, "need_id": "n1", "version": 1,
+        "proposals": [{"professional_id": "pro-anne", "guaranteed_until": "2026-12-31"}]}, strict=False),
+        world.uow(), world.clock)
+    # Then the need and its D4 (met) are one commit
+    [commit] = commits
+    assert paths_of(commit) == {paths.need(B, "n1"), f"managers/{B}/deadlines/{record.d4.deadline_id}"}
+    d4 = world.deadlines(B)[record.d4.deadline_id]
+    assert d4.state is DeadlineState.MET and proposed.d4.met is True and proposed.d4.stopped_at == d4.stopped_at
+
+
+def test_a_relaunch_commits_the_new_version_its_d4_and_its_message_with_the_decision():
+    world = a_world()
+    submit(world)
+    scored_and_proposed(world)
+    commits = record_commits(world)
+    # When the beneficiary refuses and relaunches with a lower ceiling
+    moved = needs.decide(B, DecideProposal.model_validate({
+        "need_id": "n1", "version": 1, "decision": "relaunch", "reason": "Trop cher",
+        "content": a_need_content(daily_rate_ceiling_cents=60000)}, strict=False), world.uow(), world.clock)
+    # Then version 2, its D4 and its message are in the decision's commit
+    assert (moved.version, moved.status) == (2, NeedStatus.ACKNOWLEDGED)
+    [commit] = commits
+    assert paths_of(commit) == {paths.need(B, "n1"), paths.need_version(B, "n1", 2),
+                                f"managers/{B}/deadlines/{moved.d4.deadline_id}", f"outbox/{world.outbox()[-1].id}"}
+    assert world.outbox()[-1].data["version"] == 2
+    assert world.deadlines(B)[moved.d4.deadline_id].state is DeadlineState.RUNNING
+    # And the need reads with both versions, the first with its result
+    read = needs.read_need(B, "n1", world.uow())
+    assert [(v["version"], v["result"] is not None) for v in read["versions"]] == [(1, True), (2, False)]
+
+
+def test_a_mission_its_need_and_its_order_are_one_commit_and_framing_again_issues_nothing():
+    world = a_world()
+    accepted(world)
+    commits = record_commits(world)
+    # When the beneficiary frames the mission
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    # Then the mission, the need (mission_framed), the order and its order-issued message are one commit
+    [commit] = commits
+    order_id = missions.order_id_for("n1")
+    assert paths_of(commit) == {paths.mission(B, mission.mission_id), paths.need(B, "n1"),
+                                f"managers/{B}/orders/{order_id}", f"outbox/{world.outbox()[-1].id}"}
+    order = world.order(B, order_id)
+    assert (order.contractor_id, order.contract_id) == (Settings().titulaire_id, Settings().contract_id)
+    assert world.outbox()[-1].topic == f"orders-{Settings().titulaire_id}"
+    view = missions.read_mission(B, mission.mission_id, world.uow())
+    assert view["budget"]["planned_cents"] == 10 * (65000 + 5000) == view["budget"]["ordered_cents"]
+    # When it is framed again the same way, nothing is written; framed otherwise, it is refused
+    assert missions.frame_mission(B, framing(), world.uow(), world.clock) == mission and len(commits) == 1
+    with pytest.raises(DomainError) as refused:
+        missions.frame_mission(B, framing(end_date="2026-07-31"), world.uow(), world.clock)
+    assert refused.value.errors[0].code == "MISSION_ALREADY_EXISTS"
+
+
+def test_framing_without_the_required_declaration_writes_nothing():
+    world = a_world()
+    accepted(world)
+    commits = record_commits(world)
+    with pytest.raises(DomainError) as refused:
+        missions.frame_mission(B, framing(conflict_declaration=None), world.uow(), world.clock)
+    assert refused.value.errors[0].code == "CONFLICT_DECLARATION_REQUIRED" and commits == []
+
+
+@pytest.mark.parametrize(("reason", "kind"), [("insufficiency", "D6"), ("departure", "D5")])
+def test_a_replacement_opens_its_deadline_with_the_mission_and_the_replacement_stops_it(reason, kind):
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    pool.upsert_professional(Professional.model_validate(a_professional("pro-dora"), strict=False), world.uow())
+    commits = record_commits(world)
+    # When the beneficiary asks for a replacement
+    extra = {"departure_date": "2026-05-29"} if reason == "departure" else {}
+    requested = replacements.request_replacement(B, RequestReplacement.model_validate({
+        "action": "request", "mission_id": mission.mission_id, "reason": reason, **extra}, strict=False),
+        SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    # Then the mission and its D5/D6 are one commit
+    shown = requested.replacements[0].deadline
+    deadline_path = f"managers/{B}/deadlines/{shown.deadline_id}"
+    assert [paths_of(c) for c in commits] == [{paths.mission(B, mission.mission_id), deadline_path}]
+    opened = world.deadlines(B)[shown.deadline_id]
+    assert (opened.kind, opened.state, opened.due_at) == (kind, DeadlineState.RUNNING, shown.due_at)
+    # When the operator names an equivalent professional, the mission and the stop are one commit
+    replaced = replacements.propose_replacement(ProposeReplacement.model_validate({
+        "action": "propose", "beneficiary_id": B, "mission_id": mission.mission_id, "professional_id": "pro-dora"},
+        strict=False), world.uow(), world.clock)
+    assert [paths_of(c) for c in commits[1:]] == [{paths.mission(B, mission.mission_id), deadline_path}]
+    assert (replaced.state, replaced.professional_id) == (MissionState.ORDERED, "pro-dora")
+    assert world.deadlines(B)[shown.deadline_id].state is DeadlineState.MET
+
+
+def test_a_bulk_import_is_stored_in_commits_within_firestores_limit_and_the_index_is_rebuilt_once():
+    world, blobs = World(), Blobs()
+    commits = record_commits(world)
+    raw = "\n".join(Professional.model_validate(a_professional(f"pro-{i:03d}"), strict=False).model_dump_json()
+                    for i in range(320)).encode()
+    # When 320 professionals are imported
+    report = pool.import_professionals(raw, world.uow(), blobs, world.clock)
+    # Then they are stored in three commits, each with the index revision, and the index is built once
+    assert (report["accepted"], report["changed"]) == (320, 320)
+    assert [len(c) for c in commits[:3]] == [151, 151, 21]
+    assert all(paths.INDEX_META in paths_of(c) for c in commits[:3])
+    assert report["index_revision"] == 3 and len(blobs.objects) == 1
+    assert world.db.data(paths.INDEX_META)["built_revision"] == 3
+    # And importing the same lines again changes nothing
+    again = pool.import_professionals(raw, world.uow(), blobs, world.clock)
+    assert (again["changed"], again["index_revision"], len(commits)) == (0, None, 4)
+
+
+def test_registering_a_beneficiary_again_writes_nothing_and_erasing_bumps_the_pool_revision():
+    world = a_world()
+    commits = record_commits(world)
+    assert pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(), strict=False), world.uow()) is False
+    assert commits == []
+    revision = world.db.data(paths.INDEX_META)["revision"]
+    assert erasure.erase_professional("pro-anne", world.uow())["status"] == "erased"
+    [commit] = commits
+    assert paths_of(commit) == {paths.professional("pro-anne"), paths.INDEX_META}
+    assert world.db.data(paths.INDEX_META)["revision"] == revision + 1
+
+
+@pytest.mark.parametrize(("view", "role", "tenant", "named", "answer"), [
+    ("beneficiary", "beneficiary", "ben-lyon", None, "ben-lyon"),
+    ("beneficiary", "beneficiary", "ben-lyon", "ben-lyon", "ben-lyon"),
+    ("beneficiary", "beneficiary", "ben-lyon", "ben-annecy", "query.beneficiary_id"),
+    ("beneficiary", "operator", "platform", "ben-annecy", "ben-annecy"),
+    ("beneficiary", "operator", "platform", None, ""),
+    ("beneficiary", "purchasing_body", "canut", None, "header.Authorization"),
+    ("purchasing_body", "purchasing_body", "canut", None, None),
+    ("purchasing_body", "beneficiary", "ben-lyon", None, "header.Authorization"),
+    ("half_year_reports", "operator", "platform", None, None),
+    ("half_year_reports", "beneficiary", "ben-lyon", None, "header.Authorization"),
+])
+def test_the_reporting_service_decides_who_reads_which_view(view, role, tenant, named, answer):
+    if isinstance(answer, str) and answer.startswith(("query.", "header.")):
+        with pytest.raises(reporting.Forbidden) as refused:
+            reporting.authorise(view, role, tenant, named)
+        assert refused.value.field == answer
+    else:
+        assert reporting.authorise(view, role, tenant, named) == answer
