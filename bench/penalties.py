@@ -3,9 +3,9 @@
 Starts its own Firestore emulator (free port), then measures in the same run:
   * baseline — raw batched Firestore writes: the deadline documents themselves (500 per batch, W workers);
   * domain   — the pure domain alone: ``check`` + ``entries_due`` for every deadline (no I/O);
-  * timers   — ``shared.service.legacy_deadlines.process`` one deadline at a time (what each Cloud Tasks
+  * timers   — ``shared.service.deadlines.process`` one deadline at a time (what each Cloud Tasks
                timer does: read, advance, one atomic commit), W threads, on a sample;
-  * sweep    — ``shared.service.legacy_deadlines.sweep`` (what accrue_penalties runs on ``{"sweep": true}``):
+  * sweep    — ``shared.service.deadlines.sweep`` (what accrue_penalties runs on ``{"sweep": true}``):
                pages of due deadlines, advanced by the same domain, committed in packed batches of
                ≤ 500 writes (each ledger entry and deadline update with its audit record and sealing
                marker, so 3 Firestore writes per document), W threads;
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devtools.stack import Stack, _environ, _wait_http, sdk_root
-from shared.adapters.deadlines import deadline_doc
+from shared.service.deadlines import deadline_doc
 from shared.domain import deadlines as dl
 from shared.domain.penalties import entries_due
 
@@ -97,13 +97,13 @@ class Totals:
             into[i] += v
 
 
-def timers_pass(store, clock, sample: list[dl.Deadline], workers: int) -> tuple[int, float]:
+def timers_pass(uow, clock, sample: list[dl.Deadline], workers: int) -> tuple[int, float]:
     """Each deadline processed alone, as its Cloud Tasks timer would; answers (documents written, seconds)."""
-    from shared.service import legacy_deadlines as svc
+    from shared.service import deadlines as svc
 
     def one(d: dl.Deadline) -> int:
         before = d.accrued_days
-        after = svc.process(d.tenant_id, d.deadline_id, store, clock)
+        after = svc.process(uow.fork(), d.tenant_id, d.deadline_id, clock)
         return (after.accrued_days - before) + 1
 
     start = time.perf_counter()
@@ -112,21 +112,21 @@ def timers_pass(store, clock, sample: list[dl.Deadline], workers: int) -> tuple[
     return documents, time.perf_counter() - start
 
 
-def one_round(client, store, now: dt.datetime, docs: list[dl.Deadline], sample: int, workers: int, totals: Totals) -> None:
-    from shared.service import legacy_deadlines as svc
+def one_round(client, uow, now: dt.datetime, docs: list[dl.Deadline], sample: int, workers: int, totals: Totals) -> None:
+    from shared.service import deadlines as svc
 
     clock = FixedClock(now)
     base_wps = write_baseline(client, docs, workers)
     Totals.add(totals.baseline, len(docs), len(docs) / base_wps)
     if sample:
-        documents, seconds = timers_pass(store, clock, docs[:sample], workers)
+        documents, seconds = timers_pass(uow, clock, docs[:sample], workers)
         Totals.add(totals.timers, sample, documents, seconds)
     start = time.perf_counter()
-    result = svc.sweep(store, None, clock, page=500, max_deadlines=len(docs))
+    result = svc.sweep(uow.fork(), clock, page=500, max_deadlines=len(docs), workers=workers)
     seconds = time.perf_counter() - start
     Totals.add(totals.sweep, result["processed"], result["changed"] + result["days_accrued"], seconds)
     start = time.perf_counter()
-    replay = svc.sweep(store, None, clock, page=500, max_deadlines=len(docs))
+    replay = svc.sweep(uow.fork(), clock, page=500, max_deadlines=len(docs), workers=workers)
     totals.replay_seconds += time.perf_counter() - start
     totals.replay_writes += replay["changed"] + replay["days_accrued"]
     totals.ledger += client.collection("managers").document(TENANT).collection("penalties").count().get()[0][0].value
@@ -157,10 +157,10 @@ def main() -> int:
         with _environ({"FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{port}", "GOOGLE_CLOUD_PROJECT": stack.project_id}):
             from google.cloud import firestore
 
-            from shared.adapters.deadlines import FirestoreDeadlineStore
+            from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 
             client = firestore.Client(project=stack.project_id)
-            store = FirestoreDeadlineStore(client)
+            uow = FirestoreUnitOfWork(client)  # no task queue: the sweep is measured, not the timers it re-arms
             docs = make_deadlines(per_round, now, args.days)
 
             t = time.perf_counter()
@@ -170,7 +170,7 @@ def main() -> int:
             for r in range(args.rounds):
                 if r:
                     stack.clear_firestore(timeout=600)  # hundreds of thousands of documents
-                one_round(client, store, now, docs, args.timer_sample if r == 0 else 0, args.workers, totals)
+                one_round(client, uow, now, docs, args.timer_sample if r == 0 else 0, args.workers, totals)
                 print(f"round {r + 1}/{args.rounds}: {per_round} deadlines accrued", file=sys.stderr, flush=True)
     finally:
         stack.stop()

@@ -1,157 +1,187 @@
-"""Scoring benchmark: synthetic French pool, judged needs, latency and quality.
+"""Scoring benchmark (B3 ranked results): quality on the judged set, latency and memory,
+each against its baseline measured in the same run — bare BM25.
 
-    .venv/bin/python -m bench.scoring [--sizes 1000 10000 100000] [--needs 30]
+    .venv/bin/python -m bench.scoring [--sizes 1000 10000 100000] [--reps 5] [--quality-only]
 
-For each pool size prints: index build time, serialised index size and process memory,
-p50/p95 latency of the full ``rank`` (every criterion, filters, rotation, explanations),
-its ratio to bare BM25 top-10 retrieval of the same text in the same run, and nDCG@10 of
-the full scoring vs text-only BM25 against graded judgements (3: right family, level,
-region, budget and availability; 2: right family but one practical constraint missed;
-1: neighbouring family; 0: otherwise).
+For each pool size (the 99 hand-written judged professionals of ``bench/data/judgements``
+among generated distractors, ``bench/judging.py``) it prints:
+  quality  nDCG@10 of the full scoring (``rank``) vs text-only BM25 top 10, over the 16
+           judged needs, and separately over the dev and the held-out test needs; two
+           ablations: the soft criteria without hard filters, text and hard filters only;
+  latency  p50 / p95 of ``rank`` (every criterion, filters, rotation, French explanations of
+           the top 10) and of bare BM25 (the same query's scores + top 10), interleaved need by
+           need, and their ratios — in wall-clock time and in this thread's CPU time;
+  memory   a child process that imports what ``score_candidates`` imports, reads the index
+           blob as the function downloads it, loads it and ranks every need: its RSS after the
+           imports, after loading, its peak, and the peak minus the imports (the scoring work).
+Pool generation and index building happen in this process and are reported apart.
+See docs/sourcing.md, "How ranking quality is measured".
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import math
-import random
-import resource
+import json
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
-from shared.domain.sourcing.records import Level, NeedContent, Professional, Region
+from bench import judging
 from shared.domain.sourcing.scoring import SearchIndex, rank
 from shared.domain.sourcing.text import analyse
 
-FAMILIES = {
-    "recette": ("AMOA", ["recette fonctionnelle", "cahier de recette", "stratégie de test", "tests d'acceptation",
-                         "ISTQB", "anomalies", "non-régression"]),
-    "accessibilite": ("AMOA", ["accessibilité RGAA", "audit d'accessibilité", "WCAG", "conformité RGAA",
-                               "déclaration d'accessibilité"]),
-    "rgpd": ("AMOA", ["conformité RGPD", "registre des traitements", "analyse d'impact", "DPO", "données personnelles"]),
-    "schema": ("AMOA", ["schéma directeur", "urbanisation du SI", "feuille de route numérique", "étude d'opportunité"]),
-    "pilotage": ("AMOA", ["pilotage de projet", "gestion de portefeuille", "comitologie", "planification", "PMO"]),
-    "changement": ("AMOA", ["conduite du changement", "plan de communication", "formation des agents",
-                            "accompagnement des utilisateurs"]),
-    "java": ("AMOE", ["développement Java", "Spring Boot", "API REST", "microservices", "Maven"]),
-    "web": ("AMOE", ["développement web", "React", "TypeScript", "intégration front", "Symfony PHP"]),
-    "exploitation": ("AMOE", ["exploitation", "supervision", "administration Linux", "sauvegardes", "Zabbix"]),
-    "cloud": ("AMOE", ["migration cloud", "Kubernetes", "Terraform", "intégration continue", "DevOps"]),
-    "data": ("AMOE", ["entrepôt de données", "Power BI", "SQL", "ETL", "tableaux de bord"]),
+
+def text_only(index: SearchIndex, need, k: int = 10) -> list[int]:
+    """Bare BM25: the need's text scored against the pool, best ``k`` (ties by document order)."""
+    scores = index.bm25_scores(index.term_ids(analyse(need.search_text())))
+    if len(scores) > k:
+        top = np.argpartition(-scores, k)[:k]
+        return [int(i) for i in top[np.lexsort((top, -scores[top]))]]
+    return [int(i) for i in np.lexsort((np.arange(len(scores)), -scores))]
+
+
+def _mib(kib: int) -> float:
+    return kib / 1024
+
+
+def _status(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+ABLATIONS = {  # what each part brings (all needs): the soft criteria without hard filters; text and filters only
+    "soft criteria, no hard filter": {"filters": ()},
+    "text + hard filters only": {"weights": {"text": 1.0}},
 }
-NEIGHBOURS = {"recette": "accessibilite", "accessibilite": "recette", "java": "web", "web": "java",
-              "cloud": "exploitation", "exploitation": "cloud", "pilotage": "schema", "schema": "pilotage",
-              "rgpd": "schema", "changement": "pilotage", "data": "java"}
-FILLER = ["collectivités territoriales", "travail en équipe", "rédaction", "animation d'ateliers", "agilité Scrum"]
-LEVELS = list(Level)
-REGIONS = list(Region)
-START = dt.date(2026, 4, 1)
 
 
-def make_pool(n: int, rng: random.Random) -> tuple[list[Professional], dict[str, str]]:
-    pros, family_of = [], {}
-    names = list(FAMILIES)
-    for i in range(n):
-        family = rng.choice(names)
-        kind, vocab = FAMILIES[family]
-        skills = rng.sample(vocab, k=min(len(vocab), rng.randint(2, 4))) + rng.sample(FILLER, k=2)
-        if rng.random() < 0.3:  # generalists: a skill of another family
-            skills.append(rng.choice(FAMILIES[rng.choice(names)][1]))
-        level = rng.choice(LEVELS)
-        years = {Level.JUNIOR: rng.randint(0, 3), Level.CONFIRMED: rng.randint(3, 8), Level.SENIOR: rng.randint(8, 25)}[level]
-        start = START + dt.timedelta(days=rng.randint(-60, 120))
-        pid = f"p{i:06d}"
-        family_of[pid] = family
-        pros.append(Professional.model_validate({
-            "professional_id": pid, "name": f"Professionnel {i}", "level": level.value, "years_of_experience": years,
-            "public_sector_knowledge": rng.random() < 0.5, "skills": skills,
-            "summary": f"Consultant {kind} : {', '.join(rng.sample(vocab, k=2))}.",
-            "certifications": ["ISTQB Foundation"] if family == "recette" and rng.random() < 0.5 else [],
-            "availability": [{"start": start.isoformat(), "end": (start + dt.timedelta(days=rng.randint(30, 300))).isoformat()}],
-            "daily_rate_cents": rng.randrange(35000, 95000, 500), "profile_category": family.upper()[:12],
-            "service_types": [kind], "region": rng.choice(REGIONS).value,
-            "reviews": [{"mission_ref": "m", "rating": rng.randint(2, 5), "on": "2025-10-01"}] if rng.random() < 0.6 else [],
-        }, strict=False))
-    return pros, family_of
+def quality(index: SearchIndex, pool: judging.Pool, needs: list[judging.JudgedNeed]) -> dict[str, dict[str, float]]:
+    per = {"all": ([], []), "dev": ([], []), "test": ([], [])}
+    ablated: dict[str, list[float]] = {name: [] for name in ABLATIONS}
+    for need in needs:
+        gains = judging.grades(need, pool)
+        full = [c.professional_id for c in rank(index, need.content, need.need_id, 1).candidates]
+        text = [index.ids[i] for i in text_only(index, need.content)]
+        for key in ("all", need.split):
+            per[key][0].append(judging.ndcg_at(full, gains))
+            per[key][1].append(judging.ndcg_at(text, gains))
+        for name, options in ABLATIONS.items():
+            ranked = rank(index, need.content, need.need_id, 1, **options).candidates
+            ablated[name].append(judging.ndcg_at([c.professional_id for c in ranked], gains))
+    out = {k: {"full": statistics.mean(f), "text": statistics.mean(t), "n": len(f)} for k, (f, t) in per.items()}
+    out["ablations"] = {name: statistics.mean(values) for name, values in ablated.items()}
+    return out
 
 
-def make_needs(k: int, rng: random.Random) -> list[tuple[str, NeedContent]]:
-    needs = []
-    for j in range(k):
-        family = list(FAMILIES)[j % len(FAMILIES)]
-        kind, vocab = FAMILIES[family]
-        words = rng.sample(vocab, k=3)
-        needs.append((family, NeedContent.model_validate({
-            "title": f"Besoin {words[0]}", "nature": kind, "summary": f"Nous recherchons un profil pour {', '.join(words)}.",
-            "skills": words[:2], "min_years_of_experience": 3, "level": "confirme", "start_date": START.isoformat(),
-            "duration_days": 40, "end_date": (START + dt.timedelta(days=60)).isoformat(),
-            "region": rng.choice(REGIONS[5:]).value, "work_mode": rng.choice(["on_site", "mixed", "remote"]),
-            "daily_rate_ceiling_cents": 75000,
-        }, strict=False)))
-    return needs
+def latency(index: SearchIndex, needs: list[judging.JudgedNeed], reps: int) -> dict[str, dict[str, float]]:
+    """p50/p95 in ms of wall-clock time and of this thread's CPU time (which time spent waiting for
+    a core held by another process does not inflate), full rank vs bare BM25, interleaved."""
+    samples: dict[str, list[float]] = {"full wall": [], "bare wall": [], "full cpu": [], "bare cpu": []}
+    for need in needs:  # warm-up
+        rank(index, need.content, need.need_id, 1)
+        text_only(index, need.content)
+    for _ in range(reps):
+        for need in needs:
+            for name, call in (("full", lambda: rank(index, need.content, need.need_id, 1)),
+                               ("bare", lambda: text_only(index, need.content))):
+                wall, cpu = time.perf_counter(), time.thread_time()
+                call()
+                samples[f"{name} cpu"].append(time.thread_time() - cpu)
+                samples[f"{name} wall"].append(time.perf_counter() - wall)
+    return {name: {"p50": float(np.percentile(v, 50)) * 1000, "p95": float(np.percentile(v, 95)) * 1000,
+                   "n": len(v)} for name, v in samples.items()}
 
 
-def grade(p: Professional, family: str, need: NeedContent, pfam: str) -> int:
-    if pfam == family:
-        practical = (p.daily_rate_cents <= need.daily_rate_ceiling_cents and p.level != Level.JUNIOR
-                     and (need.work_mode.value == "remote" or p.region == need.region)
-                     and any(a.start <= need.start_date <= a.end for a in p.availability))
-        return 3 if practical else 2
-    return 1 if NEIGHBOURS.get(family) == pfam else 0
+def child(index_path: str) -> None:
+    """Measure the scoring work as ``score_candidates`` does it (prints one JSON line)."""
+    start = _status("VmRSS")
+    import functions.score_candidates  # noqa: F401  (functions-framework, services, scoring, bm25s)
+    import shared.adapters.firestore.unit_of_work  # noqa: F401  (google-cloud-firestore, imported by the first call)
+    import shared.adapters.storage  # noqa: F401  (google-cloud-storage)
+    imports = _status("VmRSS")
+    hwm_imports = _status("VmHWM")
+    blob = Path(index_path).read_bytes()  # what GcsBlobStore.get returns
+    index = SearchIndex.from_bytes(blob)
+    del blob
+    loaded = _status("VmRSS")
+    needs = judging.load_needs()
+    for need in needs:
+        rank(index, need.content, need.need_id, 1)
+    print(json.dumps({"start": start, "imports": imports, "hwm_imports": hwm_imports, "loaded": loaded,
+                      "after_ranking": _status("VmRSS"), "peak": _status("VmHWM")}))
 
 
-def ndcg10(ranked: list[str], gains: dict[str, int]) -> float:
-    dcg = sum((2 ** gains.get(pid, 0) - 1) / math.log2(i + 2) for i, pid in enumerate(ranked[:10]))
-    ideal = sorted(gains.values(), reverse=True)[:10]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
+def memory(blob: bytes) -> dict[str, int]:
+    with tempfile.NamedTemporaryFile(suffix=".npz", delete=False) as f:
+        f.write(blob)
+        path = f.name
+    try:
+        out = subprocess.run([sys.executable, "-m", "bench.scoring", "--child", path], check=True,
+                             capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent,
+                             env={**os.environ, "PYTHONHASHSEED": "0"})
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        os.unlink(path)
 
 
-def run(size: int, n_needs: int, seed: int = 7) -> None:
-    rng = random.Random(seed)
-    pros, family_of = make_pool(size, rng)
-    by_id = {p.professional_id: p for p in pros}
+def run(size: int, reps: int, quality_only: bool, with_memory: bool) -> None:
     t0 = time.perf_counter()
-    index = SearchIndex.build(pros)
+    pool = judging.build_pool(size)
+    generated = time.perf_counter() - t0
+    needs = judging.load_needs()
+    t0 = time.perf_counter()
+    index = SearchIndex.build(pool.professionals)
     build = time.perf_counter() - t0
     blob = index.to_bytes()
-    needs = make_needs(n_needs, rng)
-    full_t, bare_t, nd_full, nd_text = [], [], [], []
-    for j, (family, need) in enumerate(needs):
-        t = time.perf_counter()
-        ranking = rank(index, need, f"bench-{j}", 1)
-        full_t.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        ids = index.term_ids(analyse(need.search_text()))
-        scores = index.bm25_scores(ids)
-        top = np.argpartition(-scores, 10)[:10] if len(scores) > 10 else np.arange(len(scores))
-        top = top[np.argsort(-scores[top])]
-        bare_t.append(time.perf_counter() - t)
-        # judge only what either system returns plus the pool's family members (sampled for speed)
-        gains = {pid: grade(p, family, need, family_of[pid]) for pid, p in by_id.items()
-                 if family_of[pid] in (family, NEIGHBOURS.get(family))}
-        nd_full.append(ndcg10([c.professional_id for c in ranking.candidates], gains))
-        nd_text.append(ndcg10([index.ids[i] for i in top], gains))
-    p50 = statistics.median(full_t) * 1000
-    p95 = sorted(full_t)[max(0, int(len(full_t) * 0.95) - 1)] * 1000
-    bare50 = statistics.median(bare_t) * 1000
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{size:>7} pros | build {build:6.2f} s | index {len(blob) / 2**20:6.1f} MiB | max RSS {rss:6.0f} MiB | "
-          f"rank p50 {p50:7.1f} ms p95 {p95:7.1f} ms | bare BM25 p50 {bare50:6.1f} ms | "
-          f"ratio {p50 / bare50 if bare50 else float('nan'):5.1f}x | nDCG@10 full {statistics.mean(nd_full):.3f} "
-          f"vs text-only {statistics.mean(nd_text):.3f}", flush=True)
+    q = quality(index, pool, needs)
+    print(f"\n{size:>7} professionals ({len(pool.hand_written)} judged + {size - len(pool.hand_written)} generated) | "
+          f"generated {generated:5.1f} s | index built {build:5.1f} s, {len(blob) / 2**20:5.1f} MiB", flush=True)
+    for key in ("all", "dev", "test"):
+        r = q[key]
+        print(f"  nDCG@10 {key:>4} ({r['n']:>2} needs): full {r['full']:.3f} vs text-only BM25 {r['text']:.3f} "
+              f"({r['full'] - r['text']:+.3f})", flush=True)
+    print("  ablations (all needs): " + ", ".join(f"{name} {value:.3f}" for name, value in q["ablations"].items()),
+          flush=True)
+    if quality_only:
+        return
+    lat = latency(index, needs, reps)
+    for clock in ("wall", "cpu"):
+        full, bare = lat[f"full {clock}"], lat[f"bare {clock}"]
+        print(f"  latency {clock:>4} ({full['n']} samples): rank p50 {full['p50']:.2f} ms, p95 {full['p95']:.2f} ms | "
+              f"bare BM25 p50 {bare['p50']:.2f} ms, p95 {bare['p95']:.2f} ms | "
+              f"ratio p50 {full['p50'] / bare['p50']:.2f}×, p95 {full['p95'] / bare['p95']:.2f}×", flush=True)
+    if with_memory:
+        del index, pool
+        m = memory(blob)
+        print(f"  memory of score_candidates' work (child process): RSS after imports {_mib(m['imports']):.0f} MiB, "
+              f"after loading the index {_mib(m['loaded']):.0f} MiB, peak {_mib(m['peak']):.0f} MiB; "
+              f"scoring work = peak − imports {_mib(m['peak'] - m['imports']):.0f} MiB "
+              f"(bench process peak incl. pool generation {_mib(_status('VmHWM')):.0f} MiB)", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--needs", type=int, default=30)
+    parser.add_argument("--reps", type=int, default=5, help="latency repetitions of the 16 needs")
+    parser.add_argument("--quality-only", action="store_true", help="nDCG only (deterministic, fast)")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    print("Scoring benchmark — baseline in the same run: bare BM25 (text-only, top 10). "
+          f"{os.cpu_count()} CPU(s); latency is noisy on a shared machine.")
     for size in args.sizes:
-        run(size, args.needs)
+        run(size, args.reps, args.quality_only, not args.no_memory)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,10 @@ def _acknowledge(req: http.Request) -> http.Answer:
     command, errors = parse_json(AcknowledgeIncident, req.body)
     if errors:
         raise DomainError(errors)
-    incident, deadline = incidents.acknowledge_incident(req.principal.uid, command, bootstrap.get("incidents"),
-                                                        bootstrap.deadline_store(), bootstrap.timers(),
-                                                        bootstrap.clock())
-    return http.Answer(200, {**incident.model_dump(mode="json"), "d8_state": deadline.state.value})
+    clock = bootstrap.clock()
+    incident, deadline = incidents.acknowledge_incident(req.principal.uid, command, bootstrap.uow(), clock)
+    d8_state = deadline.state.value if deadline is not None else incident.d8_status(clock.now())
+    return http.Answer(200, {**incident.model_dump(mode="json"), "d8_state": d8_state})
 
 
 @functions_framework.http

@@ -16,14 +16,13 @@ from shared.service import exports
 
 def _export(req: http.Request) -> http.Answer:
     p = req.principal
-    source = bootstrap.get("export_source")
     if req.method == "GET":
-        job = exports.export_status(req.args.get("job_id", ""), p.tenant, source)
+        job = exports.export_status(req.args.get("job_id", ""), p.tenant, bootstrap.uow(),
+                                    bootstrap.get("export_archive"))
         if job is None:
             raise http.HttpProblem(404, [ErrorDetail.of("query.job_id", "EXPORT_NOT_FOUND", job_id=req.args.get("job_id"))])
         return http.Answer(200, job)
-    job = exports.request_export(p.role, p.tenant, p.uid, source, bootstrap.store(), bootstrap.clock(),
-                                 bootstrap.publisher())
+    job = exports.request_export(p.role, p.tenant, p.uid, bootstrap.uow(), bootstrap.clock())
     return http.Answer(202, job, {"Location": f"?job_id={job['job_id']}"})
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._documents import ports
+from shared import bootstrap
 from shared.edge import http
 from shared.service import documents
 
 
 def _read(req: http.Request) -> http.Answer:
     scope = http.order_scope(req)
-    listed = documents.list_documents(scope.manager_id, scope.order_id, ports(), contractor_id=scope.contractor_id,
+    listed = documents.list_documents(scope.manager_id, scope.order_id, bootstrap.reader(),
+                                      bootstrap.get("document_files"), contractor_id=scope.contractor_id,
                                       sha256=req.args.get("sha256") or None)
     return http.Answer(200, {"manager_id": scope.manager_id, "order_id": scope.order_id, "documents": listed})
 

@@ -22,7 +22,7 @@ def _get(req: http.Request) -> http.Answer:
         raise http.HttpProblem(400, errors)
     try:
         record = listings.get_professional(p.role, p.tenant, args["professional_id"], args.get("need_id") or None,
-                                           bootstrap.documents())
+                                           bootstrap.reader())
     except listings.NotVisible as exc:
         raise http.HttpProblem(404, [exc.error]) from None
     return http.Answer(200, record)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions import _listings
 from shared import bootstrap
 from shared.domain.listings import account_request_filters
 from shared.edge import http
@@ -16,7 +15,7 @@ def _list(req: http.Request) -> http.Answer:
     filters, errors = account_request_filters(req.args)
     if errors:
         raise http.HttpProblem(400, errors)
-    return http.Answer(200, listings.list_account_requests(filters, _listings.rows(), bootstrap.clock()))
+    return http.Answer(200, listings.list_account_requests(filters, bootstrap.reader(), bootstrap.clock()))
 
 
 @functions_framework.http

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions import _listings
+from shared import bootstrap
 from shared.domain.errors import ErrorDetail
 from shared.edge import http
 from shared.service import listings
@@ -15,7 +15,7 @@ def _list(req: http.Request) -> http.Answer:
     if req.args:
         raise http.HttpProblem(400, [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(req.args)])
     p = req.principal
-    return http.Answer(200, listings.list_contracts(p.role, p.tenant, _listings.rows()))
+    return http.Answer(200, listings.list_contracts(p.role, p.tenant, bootstrap.reader()))
 
 
 @functions_framework.http

@@ -20,7 +20,7 @@ def _list(req: http.Request) -> http.Answer:
     if errors:
         raise http.HttpProblem(400, errors)
     p = req.principal
-    return http.Answer(200, incidents.list_incidents(p.role, p.tenant, filters, bootstrap.get("incidents"),
+    return http.Answer(200, incidents.list_incidents(p.role, p.tenant, filters, bootstrap.reader(),
                                                      bootstrap.clock()))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions import _listings
+from shared import bootstrap
 from shared.domain.listings import need_filters
 from shared.edge import http
 from shared.service import listings
@@ -17,7 +17,7 @@ def _list(req: http.Request) -> http.Answer:
     filters, errors = need_filters(req.args, p.role)
     if errors:
         raise http.HttpProblem(400, errors)
-    return http.Answer(200, listings.list_needs(p.role, p.tenant, filters, _listings.rows()))
+    return http.Answer(200, listings.list_needs(p.role, p.tenant, filters, bootstrap.reader()))
 
 
 @functions_framework.http

@@ -19,7 +19,7 @@ def _list(req: http.Request) -> http.Answer:
     query, errors = order_list.parse_query(req.principal.role, req.principal.tenant, req.args, req.principal.rights)
     if errors:
         raise http.HttpProblem(400, errors)
-    return http.Answer(200, list_page(query, bootstrap.get("order_index"), bootstrap.clock()))
+    return http.Answer(200, list_page(query, bootstrap.reader(), bootstrap.clock()))
 
 
 @functions_framework.http

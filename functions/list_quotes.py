@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions import _listings
+from shared import bootstrap
 from shared.domain.listings import quote_filters
 from shared.edge import http
 from shared.service import listings
@@ -16,7 +16,7 @@ def _list(req: http.Request) -> http.Answer:
     if errors:
         raise http.HttpProblem(400, errors)
     p = req.principal
-    return http.Answer(200, listings.list_quotes(p.role, p.tenant, filters, _listings.rows()))
+    return http.Answer(200, listings.list_quotes(p.role, p.tenant, filters, bootstrap.reader()))
 
 
 @functions_framework.http

@@ -16,8 +16,7 @@ def _create(req: http.Request) -> http.Answer:
     command, errors = parse_json(CreateAccount, req.body)
     if errors:
         raise DomainError(errors)
-    result = accounts.create_account(command, bootstrap.get("identity_admin"), bootstrap.get("account_requests"),
-                                     bootstrap.clock(), bootstrap.get("account_deadlines"))
+    result = accounts.create_account(command, bootstrap.get("identity_admin"), bootstrap.uow(), bootstrap.clock())
     return http.Answer(200, result)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._documents import ports
 from shared import bootstrap, context, logs
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.service import inbound_router
@@ -28,4 +27,5 @@ def publish_execution(event) -> None:
 
 
 def _services() -> inbound_router.Services:
-    return inbound_router.Services(uow=bootstrap.uow(), clock=bootstrap.clock(), document_ports=ports())
+    return inbound_router.Services(uow=bootstrap.uow(), clock=bootstrap.clock(),
+                                   document_files=bootstrap.get("document_files"))

@@ -19,8 +19,7 @@ def _report(req: http.Request) -> http.Answer:
     p = req.principal
     assert req.idempotency_key is not None  # serve() refuses a POST without one
     incident, deadline = incidents.report_incident(p.uid, p.role, p.tenant, req.idempotency_key, command,
-                                                   bootstrap.get("incidents"), bootstrap.deadline_store(),
-                                                   bootstrap.timers(), bootstrap.clock())
+                                                   bootstrap.uow(), bootstrap.clock())
     return http.Answer(201, {**incident.model_dump(mode="json"), "d8_state": deadline.state.value})
 
 

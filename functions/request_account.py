@@ -17,8 +17,7 @@ def _request(req: http.Request) -> http.Answer:
     if errors:
         raise DomainError(errors)
     p = req.principal
-    request = accounts.request_account(p.uid, p.role, p.tenant, command, bootstrap.get("account_requests"),
-                                       bootstrap.clock(), bootstrap.get("account_deadlines"))
+    request = accounts.request_account(p.uid, p.role, p.tenant, command, bootstrap.uow(), bootstrap.clock())
     return http.Answer(202, request.model_dump(mode="json"))
 
 

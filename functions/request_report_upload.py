@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._documents import ports
+from shared import bootstrap
 from shared.domain import documents as doc
 from shared.domain.validation import parse_json
 from shared.edge import http
@@ -19,7 +19,9 @@ def _request(req: http.Request) -> http.Answer:
     command, errors = parse_json(doc.RequestUpload, req.body)
     if errors:
         raise http.rejected(errors)
-    return http.Answer(201, documents.request_upload(req.principal.tenant, command, ports(), req.principal.uid))
+    return http.Answer(201, documents.request_upload(req.principal.tenant, command, bootstrap.uow(),
+                                                     bootstrap.get("document_files"), bootstrap.clock(),
+                                                     req.principal.uid))
 
 
 @functions_framework.http

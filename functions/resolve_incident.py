@@ -19,7 +19,7 @@ def _resolve(req: http.Request) -> http.Answer:
     command, errors = parse_json(ResolveIncident, req.body)
     if errors:
         raise DomainError(errors)
-    incident = incidents.resolve_incident(req.principal.uid, command, bootstrap.get("incidents"), bootstrap.clock())
+    incident = incidents.resolve_incident(req.principal.uid, command, bootstrap.uow(), bootstrap.clock())
     d8_state = incident.d8_status(bootstrap.clock().now())
     return http.Answer(200, {**incident.model_dump(mode="json"), "d8_state": d8_state})
 

@@ -17,4 +17,4 @@ def run_export(event) -> None:
     logs.new_correlation_id(str(event["id"]))
     message = (event.data or {}).get("message") or {}
     job_id = json.loads(base64.b64decode(message.get("data") or "e30="))["job_id"]
-    exports.run_export(job_id, bootstrap.get("export_source"), bootstrap.clock())
+    exports.run_export(job_id, bootstrap.uow(), bootstrap.get("export_archive"), bootstrap.clock())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._documents import ports
+from shared import bootstrap
 from shared.domain import documents as doc
 from shared.domain.errors import ErrorDetail
 from shared.domain.validation import parse_json, parse_object
@@ -33,12 +33,13 @@ def _store(req: http.Request) -> http.Answer:
         if errors:
             raise http.rejected(errors)
         attached = documents.attach_document(p.tenant, parsed, part.filename or "document.pdf", part.data,
-                                             ports(), p.uid)
+                                             bootstrap.uow(), bootstrap.get("document_files"), bootstrap.clock(), p.uid)
     else:
         command, errors = parse_json(doc.RegisterUpload, req.body)
         if errors:
             raise http.rejected(errors)
-        attached = documents.register_upload(p.tenant, command, ports(), p.uid)
+        attached = documents.register_upload(p.tenant, command, bootstrap.uow(), bootstrap.get("document_files"),
+                                             bootstrap.clock(), p.uid)
     return http.Answer(201 if attached.created else 200,
                        {"created": attached.created, "document": attached.record.model_dump(mode="json")})
 

@@ -45,12 +45,6 @@ def reader():
     return FirestoreUnitOfWork(get("firestore"), read_only=True)
 
 
-def _store():
-    from shared.adapters.firestore import FirestoreStore
-
-    return FirestoreStore(get("firestore"))
-
-
 def _publisher():
     from shared.adapters.pubsub import PubSubPublisher
 
@@ -63,12 +57,6 @@ def _authenticator():
     return FirebaseAuthenticator(project_id(), machine_lookup=firestore_machine_lookup(get("firestore")))
 
 
-def _documents():
-    from shared.adapters.documents import FirestoreDocuments
-
-    return FirestoreDocuments(get("firestore"))
-
-
 def _blobs():
     from shared.adapters.storage import GcsBlobStore
 
@@ -79,44 +67,7 @@ def _blobs():
 def _identity_admin():
     from shared.adapters.identity import FirebaseIdentityAdmin
 
-    return FirebaseIdentityAdmin(get("authenticator").app, get("firestore"))
-
-
-def _account_requests():
-    from shared.adapters.identity import FirestoreAccountRequests
-
-    return FirestoreAccountRequests(get("firestore"))
-
-
-def _account_deadlines():
-    """D7 hooks into the deadline service (start on request, stop on creation)."""
-    from shared.service.accounts import DeadlineHooks
-    from shared.service import legacy_deadlines as deadlines
-
-    def start(request):
-        deadlines.start_deadline("D7", request.request_id, tenant_id=request.tenant, territory=request.territory,
-                                 started_at=request.requested_at, ref=request.request_id,
-                                 store=get("deadline_store"), timers=get("timers"), clock=get("clock"))
-
-    def stop(request):
-        deadlines.stop_deadline(request.tenant, request.request_id, request.fulfilled_at, request.request_id,
-                                store=get("deadline_store"), timers=get("timers"), clock=get("clock"))
-
-    return DeadlineHooks(start=start, stop=stop)
-
-
-def _incidents():
-    from shared.adapters.incidents import FirestoreIncidents
-
-    return FirestoreIncidents(get("firestore"))
-
-
-
-
-def _deadline_store():
-    from shared.adapters.deadlines import FirestoreDeadlineStore
-
-    return FirestoreDeadlineStore(get("firestore"))
+    return FirebaseIdentityAdmin(get("authenticator").app)
 
 
 def _timers():
@@ -152,22 +103,17 @@ def documents_bucket() -> str:
     return os.environ.get("PASSERELLE_DOCUMENTS_BUCKET") or f"{project_id()}-passerelle-documents"
 
 
-def _export_source():
-    from shared.adapters.exports import CloudExportSource
+def _export_archive():
+    """A8 reversibility: walks a space in Firestore, writes the archive to the documents bucket."""
+    from shared.adapters.exports import CloudExportArchive
 
-    return CloudExportSource(get("firestore"), project_id(), documents_bucket())
+    return CloudExportArchive(get("firestore"), project_id(), documents_bucket())
 
 
 def _document_files():
     from shared.adapters.document_files import GcsDocumentFiles
 
     return GcsDocumentFiles(project_id(), documents_bucket())
-
-
-def _order_index():
-    from shared.adapters.order_list import FirestoreOrderIndex
-
-    return FirestoreOrderIndex(get("firestore"))
 
 
 def _report_files():
@@ -178,23 +124,16 @@ def _report_files():
 
 
 _FACTORIES = {
-    "deadline_store": _deadline_store,
     "timers": _timers,
-    "documents": _documents,
     "blobs": _blobs,
     "firestore": _firestore_client,
-    "store": _store,
     "publisher": _publisher,
     "authenticator": _authenticator,
     "identity_admin": _identity_admin,
     "audit_trail": _audit_trail,
-    "export_source": _export_source,
-    "order_index": _order_index,
+    "export_archive": _export_archive,
     "document_files": _document_files,
     "report_files": _report_files,
-    "account_requests": _account_requests,
-    "account_deadlines": _account_deadlines,
-    "incidents": _incidents,
     "clock": SystemClock,
 }
 
@@ -209,33 +148,12 @@ def get(name: str) -> Any:
     return instance
 
 
-def store():
-    return get("store")
-
-
-
-def publisher():
-    return get("publisher")
-
-
 def clock():
     return get("clock")
 
 
 def authenticator():
     return get("authenticator")
-
-
-def deadline_store():
-    return get("deadline_store")
-
-
-def timers():
-    return get("timers")
-
-
-def documents():
-    return get("documents")
 
 
 def blobs():

@@ -1327,17 +1327,31 @@ class _AccountStory:
     """The Métropole asks for an account for a colleague; the operator creates it (D7 met)."""
 
     def __init__(self) -> None:
+        import copy
+
+        from shared.ports import Document, UnitOfWork
         from shared.service import accounts
 
-        class _Requests(dict):
-            def get(self, request_id):  # type: ignore[override]
-                return super().get(request_id)
+        class _Memory(UnitOfWork):  # just enough unit of work: documents by path, no queries
+            def __init__(self) -> None:
+                super().__init__()
+                self.docs: dict[str, dict[str, Any]] = {}
 
-            def create(self, request):
-                return self.setdefault(request.request_id, request) is request
+            def _fetch(self, paths):
+                return {p: Document(p, copy.deepcopy(self.docs[p]), 1) for p in paths if p in self.docs}
 
-            def save(self, request):
-                self[request.request_id] = request
+            def _run_query(self, query):
+                return []
+
+            def _count(self, query):
+                return 0
+
+            def _apply(self, writes):
+                for w in writes:
+                    self.docs[w.path] = {**self.docs.get(w.path, {}), **(w.data or {})}
+
+            def fork(self):
+                return self
 
         class _Admin:
             def upsert_user(self, email, display_name, password, claims):
@@ -1345,16 +1359,16 @@ class _AccountStory:
 
         self.request_body = {"email": "Marc.Petit@grandlyon.example.fr", "display_name": "Marc Petit",
                              "rights": ["needs.read", "needs.write"], "territory": "69"}
-        requests = _Requests()
+        uow = _Memory()
         self.request = accounts.request_account(
             "uid-sophie-garnier", "beneficiary", BENEFICIARY_ID,
-            RequestAccount.model_validate_json(json.dumps(self.request_body)), requests,
+            RequestAccount.model_validate_json(json.dumps(self.request_body)), uow,
             _FixedClock(_utc("2026-03-10T09:05:00Z")))
         self.create_body = {"email": "marc.petit@grandlyon.example.fr", "display_name": "Marc Petit",
                             "role": "beneficiary", "tenant": BENEFICIARY_ID, "rights": ["needs.read", "needs.write"],
                             "request_id": self.request.request_id}
         self.created = accounts.create_account(CreateAccount.model_validate_json(json.dumps(self.create_body)),
-                                               _Admin(), requests, _FixedClock(_utc("2026-03-11T14:30:00Z")))
+                                               _Admin(), uow, _FixedClock(_utc("2026-03-11T14:30:00Z")))
         self.weak = ErrorDetail.of("$.password", "WEAK_PASSWORD")
 
 
@@ -1406,7 +1420,7 @@ class _ExchangePerimeterStory:
         from shared.domain import property_tree as pt
         from shared.service import property_tree as tree_service
         from shared.domain.quotes import QuoteAction, QuoteVersion
-        from shared.service import legacy_deadlines as dls
+        from shared.service import deadlines as dls
         from shared.domain.incidents import severity_variant
         from shared.service.incidents import incident_id_for
 
@@ -2160,7 +2174,7 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     _property_tree_operations(p, refs, path_item, post_errors)
     _reads_and_closures_operations(p, refs, path_item, post_errors)
     contracts_web.operations(refs, path_item, _web_examples(p), {"beneficiary_id": BENEFICIARY_ID, "need_id": NEED_ID,
-                                                                 "professional_id": PRO_ID})
+                                                                 "professional_id": PRO_ID}, sys.modules[__name__])
     _document_operations(p, refs, path_item, post_errors)
 
 

@@ -3,7 +3,7 @@ list_account_requests, list_needs, get_professional): their answer schemas, exam
 operations, merged by shared/contracts.py (kept apart so that the generator can move without them).
 
 The examples are computed by the services themselves (shared/service/listings.py) over a small
-in-memory query port, from the same quote, contract, request and need the other examples use.
+in-memory unit of work, from the same quote, contract, request and need the other examples use.
 """
 
 from __future__ import annotations
@@ -37,34 +37,35 @@ DESCRIBED: dict[str, tuple[tuple[str, ...], Right | dict[str, Right]]] = {
 }
 
 
-class _Rows:
-    """The query port of shared/adapters/listings.py over a few documents (path → data)."""
+def _memory(docs: dict[str, dict[str, Any]]):
+    """A unit of work over a few documents (path → data), with the equality and ``in`` filters the
+    lists use, collection or collection group."""
+    from shared.ports import Document, UnitOfWork
 
-    def __init__(self, docs: dict[str, dict[str, Any]]):
-        self.docs = docs
+    class _Memory(UnitOfWork):
+        def _fetch(self, paths):
+            return {p: Document(p, docs[p], 1) for p in paths if p in docs}
 
-    def __call__(self, collection, *, group=False, equals=None, within=None, limit=1000):
-        out = []
-        for path, data in self.docs.items():
-            parent = path.rsplit("/", 1)[0]
-            if ((parent.rsplit("/", 1)[-1] == collection) if group else parent == collection) and \
-                    all(data.get(k) == v for k, v in (equals or {}).items()) and \
-                    all(data.get(k) in v for k, v in (within or {}).items()):
-                out.append((path, data))
-        return out[:limit]
+        def _run_query(self, query):
+            out = []
+            for path, data in docs.items():
+                parent = path.rsplit("/", 1)[0]
+                if not ((parent.rsplit("/", 1)[-1] == query.collection) if query.group else parent == query.collection):
+                    continue
+                if all(data.get(n) == v if op == "==" else data.get(n) in v for n, op, v in query.where):
+                    out.append(Document(path, data, 1))
+            return out[:query.limit]
 
+        def _count(self, query):
+            return len(self._run_query(query))
 
-class _Docs:
-    def __init__(self, docs: dict[str, dict[str, Any]]):
-        self.docs = docs
+        def _apply(self, writes):
+            raise NotImplementedError("read only")
 
-    def get(self, path):
-        from shared.ports import Versioned
+        def fork(self):
+            return _memory(docs)
 
-        return Versioned(self.docs[path], None) if path in self.docs else None
-
-    def get_many(self, paths):
-        return {p: self.docs[p] for p in paths if p in self.docs}
+    return _Memory()
 
 
 def examples(quote: dict[str, Any], contract: dict[str, Any], request: dict[str, Any], need: dict[str, Any],
@@ -75,13 +76,13 @@ def examples(quote: dict[str, Any], contract: dict[str, Any], request: dict[str,
     from shared.service.sourcing import paths
 
     m, c, b = quote["manager_id"], contract["contract_id"], need["beneficiary_id"]
-    rows = _Rows({f"managers/{m}/quotes/{quote['quote_id']}": quote,
-                  f"managers/{m}/contracts/{c}": contract,
-                  f"managers/{m}/contracts/{c}/catalogue/v0003": {"version": 3},
-                  f"account_requests/{request['request_id']}": request,
-                  f"beneficiaries/{b}/needs/{need['need_id']}": need})
-    docs = _Docs({paths.need(b, need["need_id"]): proposed, paths.result(b, need["need_id"], 1): result,
-                  paths.professional(professional["professional_id"]): professional})
+    rows = _memory({f"managers/{m}/quotes/{quote['quote_id']}": quote,
+                    f"managers/{m}/contracts/{c}": contract,
+                    f"managers/{m}/contracts/{c}/catalogue/v0003": {"version": 3},
+                    f"account_requests/{request['request_id']}": request,
+                    f"beneficiaries/{b}/needs/{need['need_id']}": need})
+    docs = _memory({paths.need(b, need["need_id"]): proposed, paths.result(b, need["need_id"], 1): result,
+                    paths.professional(professional["professional_id"]): professional})
 
     class _Clock:
         def now(self):
@@ -98,9 +99,10 @@ def examples(quote: dict[str, Any], contract: dict[str, Any], request: dict[str,
     }
 
 
-def operations(refs: dict[str, str], path_item, examples_: dict[str, list[Any]], ids: dict[str, str]) -> None:
-    """The five GET operations (docs/web-app.md, "Reads of the web application")."""
-    from shared import contracts as c
+def operations(refs: dict[str, str], path_item, examples_: dict[str, list[Any]], ids: dict[str, str], c) -> None:
+    """The five GET operations (docs/web-app.md, "Reads of the web application"). ``c`` carries the
+    generator's helpers (``_common_problems``, ``_problem_response``, ``_problem``, ``_json_response``,
+    ``_query``, ``CORRELATION_IDS``): passed in, so that this module does not import the generator."""
     from shared.domain.errors import ErrorDetail
 
     cid0 = c.CORRELATION_IDS[0]

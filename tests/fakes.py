@@ -1,17 +1,17 @@
-"""In-memory adapters for unit tests of pure logic (the emulators serve every other tier)."""
+"""In-memory adapters for unit tests (the emulators serve every other tier): a fixed clock, a recording
+publisher and task queue, and the unit of work over an in-memory database, whose buffering,
+preconditions, audit records and effects after the commit are shared.ports' own code."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import itertools
+import threading
 from typing import Any
 
 from shared.domain.orders import Order
-from shared.ports import (
-    AlreadyRecorded, Changes, ConcurrencyConflict, Contractor, IdempotencyOutcome, InboxRecord, OutboxMessage,
-    StoredResponse, Versioned,
-)
+from shared.ports import SERVER_TIME, ConcurrencyConflict, Document, OutboxMessage, Query, UnitOfWork
 
 
 class FixedClock:
@@ -25,117 +25,6 @@ class FixedClock:
         self.at += dt.timedelta(**delta)
 
 
-class InMemoryStore:
-    """Same semantics as FirestoreStore: atomic commits, create-if-absent, version preconditions."""
-
-    def __init__(self, orders: list[Order] = (), contractors: list[Contractor] = ()):
-        self._versions = itertools.count(1)
-        self.orders: dict[tuple[str, str], tuple[Order, int]] = {}
-        self.events: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-        self.inbox: dict[tuple[str, str], InboxRecord] = {}
-        self.outbox: dict[str, tuple[OutboxMessage, str]] = {}
-        self.contractors = {c.contractor_id: c for c in contractors}
-        self.contracts: dict[tuple[str, str], dict[str, Any]] = {}  # (manager, contract id) → contract document
-        self.manager_territories: dict[str, str] = {}  # manager → its own territory (B18)
-        self.property_trees: dict[str, set[str]] = {}  # manager → node ids of its imported tree (A7)
-        self.deadlines: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, deadline id) → (Deadline, version)
-        self.penalties: dict[tuple[str, str], tuple[Any, int]] = {}  # (tenant, entry id) → (PenaltyEntry, version)
-        for order in orders:
-            self.orders[(order.manager_id, order.order_id)] = (order, next(self._versions))
-
-    def get_order(self, manager_id: str, order_id: str) -> Versioned[Order] | None:
-        found = self.orders.get((manager_id, order_id))
-        return Versioned(*found) if found else None
-
-    def get_contractor(self, contractor_id: str) -> Contractor | None:
-        return self.contractors.get(contractor_id)
-
-    def get_contract(self, manager_id: str, contract_id: str) -> dict[str, Any] | None:
-        return self.contracts.get((manager_id, contract_id))
-
-    def manager_territory(self, manager_id: str) -> str | None:
-        return self.manager_territories.get(manager_id)
-
-    def list_catalogue(self, manager_id: str, contract_id: str) -> list[dict[str, Any]]:
-        return []
-
-    def property_node(self, manager_id: str, node_id: str) -> tuple[bool, bool]:
-        nodes = self.property_trees.get(manager_id)
-        return nodes is not None, nodes is not None and node_id in nodes
-
-    def get_inbox(self, contractor_id: str, key: str) -> InboxRecord | None:
-        return self.inbox.get((contractor_id, key))
-
-    def list_events(self, manager_id: str, order_id: str) -> list[dict[str, Any]]:
-        return [{"event_id": k, **v} for k, v in sorted(self.events.get((manager_id, order_id), {}).items())]
-
-    def commit(self, changes: Changes) -> None:
-        order = changes.order
-        if changes.inbox and (changes.inbox.contractor_id, changes.inbox.key) in self.inbox:
-            raise AlreadyRecorded(changes.inbox.key)
-        if order is not None:
-            current = self.orders.get((order.manager_id, order.order_id))
-            if changes.order_version is None and current is not None:
-                raise ConcurrencyConflict("exists")
-            if changes.order_version is not None and (current is None or current[1] != changes.order_version):
-                raise ConcurrencyConflict("stale")
-            events = self.events.setdefault((order.manager_id, order.order_id), {})
-            if any(e.event_id in events for e in changes.events):
-                raise ConcurrencyConflict("event exists")
-        if any(m.id in self.outbox for m in changes.outbox):
-            raise ConcurrencyConflict("outbox id exists")
-        for write in changes.deadlines:
-            found = self.deadlines.get((write.deadline.tenant_id, write.deadline.deadline_id))
-            if (write.version is None) != (found is None) or (found is not None and found[1] != write.version):
-                raise ConcurrencyConflict("deadline changed")
-        if any((e.tenant_id, e.entry_id) in self.penalties for e in changes.penalties):
-            raise ConcurrencyConflict("penalty entry exists")
-        for write in changes.deadlines:
-            self.deadlines[(write.deadline.tenant_id, write.deadline.deadline_id)] = (write.deadline, next(self._versions))
-        for entry in changes.penalties:
-            self.penalties[(entry.tenant_id, entry.entry_id)] = (entry, next(self._versions))
-        if order is not None:
-            self.orders[(order.manager_id, order.order_id)] = (order, next(self._versions))
-            for event in changes.events:
-                events[event.event_id] = copy.deepcopy(event.data)
-        if changes.inbox:
-            self.inbox[(changes.inbox.contractor_id, changes.inbox.key)] = changes.inbox
-        for message in changes.outbox:
-            self.outbox[message.id] = (message, "pending")
-
-    def pending_outbox(self, limit: int, ids: list[str] | None = None) -> list[OutboxMessage]:
-        pending = [m for m, status in self.outbox.values() if status == "pending" and (ids is None or m.id in ids)]
-        return sorted(pending, key=lambda m: m.created_at)[:limit]
-
-    def mark_sent(self, message_id: str, at: dt.datetime) -> None:
-        message, _ = self.outbox[message_id]
-        self.outbox[message_id] = (message, "sent")
-
-    def deadlines_of_order(self, manager_id: str, order_id: str) -> list[Versioned[Any]]:
-        return [Versioned(d, v) for (tenant, _), (d, v) in sorted(self.deadlines.items())
-                if tenant == manager_id and d.order_id == order_id]
-
-
-class InMemoryIdempotency:
-    def __init__(self):
-        self.records: dict[str, dict[str, Any]] = {}
-
-    def begin(self, key: str, request_hash: str, now: dt.datetime) -> IdempotencyOutcome:
-        record = self.records.get(key)
-        if record is None:
-            self.records[key] = {"hash": request_hash, "state": "in_progress"}
-            return IdempotencyOutcome("new")
-        if record["hash"] != request_hash:
-            return IdempotencyOutcome("mismatch")
-        if record["state"] == "in_progress":
-            return IdempotencyOutcome("in_progress")
-        return IdempotencyOutcome("replay", record["response"])
-
-    def complete(self, key: str, response: StoredResponse, now: dt.datetime) -> None:
-        self.records[key].update(state="completed", response=response)
-
-    def abandon(self, key: str) -> None:
-        self.records.pop(key, None)
 
 
 class RecordingPublisher:
@@ -152,48 +41,9 @@ class RecordingPublisher:
         return str(len(self.published))
 
 
-class InMemoryDocuments:
-    """DocumentStore in memory, with Firestore's create() preconditions and a per-commit write limit.
-
-    ``crash_after``: that many commits succeed, the next one raises (an instance dying mid-job);
-    ``before_commit``: a concurrent writer, run once just before the next commit."""
-
-    def __init__(self, crash_after: int | None = None):
-        self.data: dict[str, dict[str, Any]] = {}
-        self.commits = 0
-        self.crash_after = crash_after
-        self.before_commit = None
-
-    def get(self, path: str):
-        return Versioned(copy.deepcopy(self.data[path]), 1) if path in self.data else None
-
-    def get_many(self, paths):
-        return {p: self.data[p] for p in paths if p in self.data}
-
-    def list(self, collection: str, limit=None):
-        depth = collection.count("/") + 1
-        return sorted((p.rsplit("/", 1)[1], copy.deepcopy(d)) for p, d in self.data.items()
-                      if p.startswith(collection + "/") and p.count("/") == depth)
-
-    def commit(self, writes: list, outbox=()) -> None:
-        assert len(writes) <= 450  # services chunk well under Firestore's 500 writes per commit
-        if self.before_commit is not None:
-            self.before_commit, hook = None, self.before_commit
-            hook()
-        if self.crash_after is not None and self.commits >= self.crash_after:
-            raise ConnectionError("the instance died")
-        if any(w.mode == "create" and w.path in self.data for w in writes):
-            raise ConcurrencyConflict("exists")
-        self.commits += 1
-        for w in writes:
-            self.data[w.path] = copy.deepcopy(w.data)
-
 
 # --- the unit of work in memory -----------------------------------------------------------------
 
-from shared.ports import Document, Query, UnitOfWork  # noqa: E402
-from shared.ports.unit_of_work import SERVER_TIME  # noqa: E402
-import threading  # noqa: E402
 
 
 class InMemoryDatabase:

@@ -12,7 +12,7 @@ locals {
       description = "Manager or beneficiary -> platform: request a user account (B5, D7)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     manage_account = {
       description = "Operator -> platform: create an account and set its role, tenant and rights."
@@ -24,19 +24,19 @@ locals {
       description = "Manager, contractor, beneficiary or purchasing body -> platform: report an incident (B9); starts D8."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     acknowledge_incident = {
       description = "Operator -> platform: first response to an incident; stops D8."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-timers"
+      identity    = "fn-data-publish-timers"
     }
     resolve_incident = {
       description = "Operator -> platform: record how an acknowledged incident was resolved (B9)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data"
+      identity    = "fn-data-publish-timers"
     }
     list_incidents = {
       description = "Reporter (its own) or operator (all) -> platform: incidents with their state and D8 status."
@@ -150,7 +150,7 @@ locals {
       description = "Contractor -> platform: attach a PDF (report, service fait, invoice) to an order, multipart or signed-upload reference."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-files"
+      identity    = "fn-executions"
     }
     request_report_upload = {
       description = "Contractor -> platform: a V4 signed URL to upload a large PDF."
@@ -264,7 +264,7 @@ locals {
       description = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.pubsub_push.email}"
-      identity    = "fn-files"
+      identity    = "fn-executions"
     }
     seal_audit = {
       description = "Cloud Scheduler -> platform: chain new audit records by hash (B15)."

@@ -18,20 +18,8 @@
 locals {
   runtime_identities = {
     "fn-data" = {
-      description = "Reads and writes Firestore only."
+      description = "Reads Firestore only (a read-only unit of work): the GET functions and the audit sealer."
       grants      = ["project:roles/datastore.user"]
-    }
-    "fn-data-publish" = {
-      description = "Firestore, and publishes its outbox right after the commit."
-      grants      = ["project:roles/datastore.user", "project:roles/pubsub.publisher"]
-    }
-    "fn-data-timers" = {
-      description = "Firestore, and arms deadline timers (Cloud Tasks)."
-      grants = [
-        "project:roles/datastore.user",
-        "deadlines-queue:roles/cloudtasks.enqueuer",
-        "tasks-invoker:roles/iam.serviceAccountUser",
-      ]
     }
     "fn-data-publish-timers" = {
       description = "Firestore, publishes its outbox and arms deadline timers."
@@ -46,13 +34,14 @@ locals {
       description = "manage_account: creates Firebase Auth users and sets their claims; D7 timers."
       grants = [
         "project:roles/datastore.user",
+        "project:roles/pubsub.publisher",
         "project:roles/firebaseauth.admin",
         "deadlines-queue:roles/cloudtasks.enqueuer",
         "tasks-invoker:roles/iam.serviceAccountUser",
       ]
     }
     "fn-executions" = {
-      description = "publish_execution: execution messages, their replies and timers, documents registered by reference."
+      description = "Firestore, Pub/Sub publish, deadline timers and the documents bucket: the functions whose unit of work publishes and arms timers and that read or write files (contractor messages, PDFs, exports, the search index, stored reports)."
       grants = [
         "project:roles/datastore.user",
         "project:roles/pubsub.publisher",
@@ -61,14 +50,13 @@ locals {
         "documents-bucket:roles/storage.objectUser",
       ]
     }
-    "fn-files" = {
-      description = "Reads, writes and deletes objects of the documents bucket (PDFs, export archives, search index); signs nothing."
-      grants      = ["project:roles/datastore.user", "documents-bucket:roles/storage.objectUser"]
-    }
     "fn-upload-urls" = {
-      description = "request_report_upload: signs V4 PUT URLs of new objects."
+      description = "request_report_upload: signs V4 PUT URLs of new objects; its unit of work may publish and arm timers."
       grants = [
         "project:roles/datastore.user",
+        "project:roles/pubsub.publisher",
+        "deadlines-queue:roles/cloudtasks.enqueuer",
+        "tasks-invoker:roles/iam.serviceAccountUser",
         "documents-bucket:roles/storage.objectCreator",
         "self:roles/iam.serviceAccountTokenCreator",
       ]
@@ -86,13 +74,11 @@ locals {
       grants = [
         "project:roles/datastore.user",
         "project:roles/pubsub.publisher",
+        "deadlines-queue:roles/cloudtasks.enqueuer",
+        "tasks-invoker:roles/iam.serviceAccountUser",
         "documents-bucket:roles/storage.objectViewer",
         "self:roles/iam.serviceAccountTokenCreator",
       ]
-    }
-    "fn-report-writer" = {
-      description = "publish_half_year_report: stores each half-year report once (never overwrites)."
-      grants      = ["project:roles/datastore.user", "documents-bucket:roles/storage.objectCreator"]
     }
   }
 

@@ -1,12 +1,16 @@
-"""The audit trail in Firestore: records written with each batch, then sealed into a hash chain.
+"""The audit trail in Firestore (B15 traceability): records written with each commit, then sealed
+into a hash chain by seal_audit.
 
-  {space}/audit/{record_id}          one record per write (immutable)
+  {space}/audit/{record_id}          one record per write (immutable; the unit of work writes them)
   {space}/audit_chain/{seq}          the chain: record digest, previous hash, hash
   {space}/audit_chain/head           last sequence and hash
   audit_pending/{record_id}          records not yet sealed (server only)
 
-``space`` is ``managers/<id>`` or ``contractors/<id>``: the owner reads its own trail, and the
-reversibility export carries it. No principal may write any of it (firestore.rules).
+``space`` is ``managers/<id>``, ``contractors/<id>``, ``beneficiaries/<id>``, or
+``platform/registry`` for what belongs to no tenant (incidents, accounts, export jobs): the owner
+reads its own trail, and the reversibility export carries it. No principal may write any of it
+(firestore.rules). ``FirestoreAuditTrail`` is the chain's own bookkeeping, outside any unit of work:
+it seals with batches under preconditions of its own (the head's update time).
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ log = logging.getLogger(__name__)
 
 
 def add_records(db, batch, writes: list[tuple[str, str, str, str | None, Any]], at: dt.datetime) -> None:
-    """Append one record per ``(space, action, target path, before digest, after data)`` to ``batch``."""
+    """Append one record per ``(space, action, target path, before digest, after data)`` to ``batch``.
+
+    Transitional: only the older stores use it (legacy_store, the deadline and document stores); the
+    unit of work writes its own records (shared/ports/unit_of_work.py)."""
     who = context.actor.get()
     for space, action, target, before, after in writes:
         record = AuditRecord(
@@ -36,13 +43,6 @@ def add_records(db, batch, writes: list[tuple[str, str, str, str | None, Any]], 
         )
         batch.create(db.document(f"{space}/audit/{record.record_id}"), record.model_dump(mode="json"))
         batch.create(db.collection("audit_pending").document(record.record_id), {"space": space, "at": at})
-
-
-def record_now(db, space: str, action: str, target: str, after: Any) -> None:
-    """An audit record for a change made outside Firestore (e.g. Firebase Auth claims)."""
-    batch = db.batch()
-    add_records(db, batch, [(space, action, target, None, after)], dt.datetime.now(dt.UTC))
-    batch.commit()
 
 
 class FirestoreAuditTrail:

@@ -1,4 +1,6 @@
-"""ExportSource over Firestore (recursive walk of a space) and Cloud Storage (archive, signed URL)."""
+"""ExportArchive (A8 reversibility): the recursive walk of a space in Firestore, and the archive in
+Cloud Storage (stored files, the ZIP, its signed URL). The export job itself is the service's
+(shared/service/exports.py, through the unit of work)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 from google.api_core import exceptions as gexc
 
 
-class CloudExportSource:
+class CloudExportArchive:
     def __init__(self, firestore_client, project_id: str, bucket: str):
         self.db = firestore_client
         self.project_id = project_id
@@ -48,14 +50,6 @@ class CloudExportSource:
                 if snap.exists:
                     yield ref.path, snap.to_dict()
                 yield from self._walk_collections(ref.collections())
-
-    def get_job(self, job_id: str) -> dict[str, Any] | None:
-        snap = self.db.collection("exports").document(job_id).get()
-        return snap.to_dict() if snap.exists else None
-
-    def put_job(self, job_id: str, job: dict[str, Any], create: bool = False) -> None:
-        ref = self.db.collection("exports").document(job_id)
-        ref.create(job) if create else ref.set(job)
 
     # --- Cloud Storage ------------------------------------------------------------------------
     def files(self, prefix: str) -> Iterator[tuple[str, bytes]]:

@@ -17,7 +17,3 @@ from shared.ports.outside import (  # noqa: F401
 from shared.ports.unit_of_work import (  # noqa: F401
     MAX_WRITES, SERVER_TIME, ConcurrencyConflict, Document, Query, UnitOfWork, Write, space_of,
 )
-from shared.ports.legacy import (  # noqa: F401  (transitional, see legacy.py)
-    AlreadyRecorded, Changes, Contractor, DeadlineWrite, DocumentStore, DocWrite, EventRecord, IdempotencyOutcome,
-    IdempotencyStore, InboxRecord, Store, StoredResponse, Versioned,
-)

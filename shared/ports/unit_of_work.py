@@ -32,7 +32,7 @@ import datetime as dt
 import logging
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -213,6 +213,18 @@ class UnitOfWork(ABC):
 
     def count(self, query: Query) -> int:
         return self._count(query)
+
+    def stream(self, query: Query, page: int = 500) -> Iterator[Document]:
+        """Every document of a query, page by page in path order, for a scan that writes nothing
+        back: nothing is remembered (no version, no cache), so memory stays one page deep."""
+        after: tuple[Any, ...] | None = None
+        base = replace(query, order_by=(("__name__", "asc"),), limit=page)
+        while True:
+            docs = self._run_query(replace(base, start_after=after))
+            yield from docs
+            if len(docs) < page:
+                return
+            after = (docs[-1].path,)
 
     def remember(self, doc: Document) -> None:
         """Take ``doc`` as read by this unit of work (a page read by another one, committed here)."""

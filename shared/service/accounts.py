@@ -1,70 +1,128 @@
-"""Accounts (B5, D7): a manager or beneficiary requests an account; the operator creates it.
+"""Accounts (B5 account management, D7 account creation): a manager or beneficiary requests an
+account for one of its people; the operator creates it.
 
-The request starts the D7 clock (72 working hours in the requester's territory); creating
-the account stops it — met or missed is recorded on the request and, when the deadline
-service is wired in, on a D7 deadline with its penalty rule.
+  account_requests/{request_id}   a request (top level: the operator answers every tenant's);
+                                  audited in the requester's space (managers/<id> or beneficiaries/<id>)
+  accounts/{uid}                  the role, tenant and rights last set on a Firebase Auth user: the
+                                  audit record of that claims change (platform/registry)
+  managers/{tenant}/deadlines/{request_id}   its D7 deadline
+
+The request and its D7 deadline (72 working hours in the requester's territory, due time
+planned once) are committed together. Creating the account sets the user and its claims in
+Firebase Auth first (``IdentityAdmin``, outside Firestore: an upsert, harmless to repeat), then
+commits in one unit of work the account document, the request fulfilled — met or missed — and
+D7 stopped at the same instant.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import (
-    ACCOUNT_CREATION_WORKING_HOURS, ROLE_RIGHTS, AccountRequest, CreateAccount, RequestAccount, Role,
-    password_is_strong,
+    ROLE_RIGHTS, AccountRequest, CreateAccount, RequestAccount, Role, password_is_strong,
 )
-from shared.ports import Clock, digest
+from shared.ports import Clock, IdentityAdmin, UnitOfWork, digest
+from shared.service import deadlines
+from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
 
 
-class IdentityAdmin(Protocol):
-    """Creates users and sets their custom claims (Firebase Auth, or its emulator)."""
-
-    def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str: ...
+# --- storage ------------------------------------------------------------------------------------
 
 
-class AccountRequests(Protocol):
-    def get(self, request_id: str) -> AccountRequest | None: ...
-    def create(self, request: AccountRequest) -> bool: ...  # False when it already exists
-    def save(self, request: AccountRequest) -> None: ...
+def request_path(request_id: str) -> str:
+    return f"account_requests/{request_id}"
 
 
-@dataclass(frozen=True)
-class DeadlineHooks:
-    """Optional: start/stop a D7 deadline in the deadline service."""
-
-    start: Any
-    stop: Any
+def account_path(uid: str) -> str:
+    return f"accounts/{uid}"
 
 
-def request_account(requester_uid: str, role: str, tenant: str, command: RequestAccount, requests: AccountRequests,
-                    clock: Clock, hooks: DeadlineHooks | None = None) -> AccountRequest:
-    now = clock.now()
+def requester_space(request: AccountRequest) -> str:
+    """The space a request's audit records go to: the requester's own."""
+    return f"{'managers' if request.role is Role.MANAGER else 'beneficiaries'}/{request.tenant}"
+
+
+def load_request(uow: UnitOfWork, request_id: str) -> AccountRequest | None:
+    data = uow.get(request_path(request_id))
+    return AccountRequest.model_validate(data) if data is not None else None
+
+
+def _save_request(uow: UnitOfWork, request: AccountRequest, *, created: bool = False) -> None:
+    path, data = request_path(request.request_id), request.model_dump(mode="json")
+    if created:
+        uow.create(path, data, audit_space=requester_space(request))
+    else:
+        uow.update(path, data, audit_space=requester_space(request))
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def request_account(requester_uid: str, role: str, tenant: str, command: RequestAccount, uow: UnitOfWork,
+                    clock: Clock) -> AccountRequest:
+    """Record the request and open D7 in the same commit; asking twice for the same person is one request."""
     request_id = "acc-" + digest(tenant, command.email.lower())[:20]
-    due = workdays.add_working_hours(now, dt.timedelta(hours=ACCOUNT_CREATION_WORKING_HOURS), command.territory)
-    request = AccountRequest(
-        request_id=request_id, tenant=tenant, role=Role(role), email=command.email.lower(),
-        display_name=command.display_name, rights=[r.value for r in command.rights] if command.rights else None,
-        territory=command.territory, requested_by=requester_uid, requested_at=now, due_at=due,
-    )
-    if not requests.create(request):
-        existing = requests.get(request_id)
-        assert existing is not None
-        return existing  # asking twice for the same person is one request
-    if hooks is not None:
-        hooks.start(request)
-    log.info("account requested", extra={"request_id": request_id, "tenant": tenant, "due_at": due.isoformat()})
+
+    def attempt() -> tuple[AccountRequest, bool]:
+        existing = load_request(uow, request_id)
+        if existing is not None:
+            return existing, False
+        now = clock.now()
+        d7 = deadlines.plan_deadline("D7", request_id, tenant_id=tenant, territory=command.territory,
+                                     started_at=now, ref=request_id)
+        request = AccountRequest(
+            request_id=request_id, tenant=tenant, role=Role(role), email=command.email.lower(),
+            display_name=command.display_name, rights=[r.value for r in command.rights] if command.rights else None,
+            territory=command.territory, requested_by=requester_uid, requested_at=now, due_at=d7.due_at,
+        )
+        _save_request(uow, request, created=True)
+        deadlines.open_deadline(uow, d7, now)
+        return request, True
+
+    request, created = transact(uow, attempt)
+    if created:
+        log.info("account requested", extra={"request_id": request_id, "tenant": tenant,
+                                              "due_at": request.due_at.isoformat()})
     return request
 
 
-def create_account(command: CreateAccount, admin: IdentityAdmin, requests: AccountRequests, clock: Clock,
-                   hooks: DeadlineHooks | None = None) -> dict[str, Any]:
+def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+    """Create (or update) the user and its claims, then record it, fulfil the request it answers and
+    stop D7, in one commit. A retry after a failure between the two sets the same claims again."""
+    request = _checked(command, uow)
+    claims: dict[str, Any] = {"role": command.role.value, "tenant": command.tenant}
+    if command.rights is not None:
+        claims["rights"] = sorted(r.value for r in command.rights)
+    email = command.email.lower()
+    uid = admin.upsert_user(email, command.display_name, command.password, claims)
+
+    def attempt() -> AccountRequest | None:
+        now = clock.now()
+        uow.save(account_path(uid), {"uid": uid, "email": email, "display_name": command.display_name,
+                                     "claims": claims, "claims_set_at": now, "request_id": command.request_id})
+        found = load_request(uow, request.request_id) if request is not None else None
+        if found is None or found.status != "pending":
+            return found
+        fulfilled = found.fulfil(now)
+        _save_request(uow, fulfilled)
+        if deadlines.load(uow, fulfilled.tenant, fulfilled.request_id) is not None:  # D7 (none before it existed)
+            deadlines.stop_deadline(uow, fulfilled.tenant, fulfilled.request_id, now, fulfilled.request_id, now)
+        return fulfilled
+
+    answered = transact(uow, attempt)
+    result: dict[str, Any] = {"uid": uid, "email": email, "claims": claims}
+    if answered is not None:
+        result["request"] = answered.model_dump(mode="json")
+    log.info("account created", extra={"uid": uid, "role": command.role.value, "tenant": command.tenant})
+    return result
+
+
+def _checked(command: CreateAccount, uow: UnitOfWork) -> AccountRequest | None:
+    """Every problem of the command at once (password, rights the role may hold, the request it names)."""
     errors: list[ErrorDetail] = []
     if command.password is not None and not password_is_strong(command.password):
         errors.append(ErrorDetail.of("$.password", "WEAK_PASSWORD"))
@@ -75,7 +133,7 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, requests: Accou
                                          detail=f"le rôle {command.role.value} ne peut détenir « {right.value} »"))
     request = None
     if command.request_id is not None:
-        request = requests.get(command.request_id)
+        request = load_request(uow, command.request_id)
         if request is None:
             errors.append(ErrorDetail.of("$.request_id", "ACCOUNT_REQUEST_NOT_FOUND", request_id=command.request_id))
         elif request.role is not command.role or request.tenant != command.tenant:
@@ -83,17 +141,4 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, requests: Accou
                                          expected=f"{request.role.value} / {request.tenant}"))
     if errors:
         raise DomainError(errors)
-    claims: dict[str, Any] = {"role": command.role.value, "tenant": command.tenant}
-    if command.rights is not None:
-        claims["rights"] = sorted(r.value for r in command.rights)
-    uid = admin.upsert_user(command.email.lower(), command.display_name, command.password, claims)
-    result: dict[str, Any] = {"uid": uid, "email": command.email.lower(), "claims": claims}
-    if request is not None:
-        if request.status == "pending":
-            request = request.fulfil(clock.now())
-            requests.save(request)
-            if hooks is not None:
-                hooks.stop(request)
-        result["request"] = request.model_dump(mode="json")
-    log.info("account created", extra={"uid": uid, "role": command.role.value, "tenant": command.tenant})
-    return result
+    return request

@@ -37,7 +37,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, Reply, ReplyStatus
 from shared.domain.quotes import SubmitQuote
 from shared.domain.validation import parse_json
-from shared.ports import Clock, InboundMessage, UnitOfWork
+from shared.ports import Clock, DocumentFiles, InboundMessage, UnitOfWork
 from shared.service import documents, quotes
 from shared.service.executions import answer_once, record_execution
 
@@ -50,7 +50,7 @@ class Services:
 
     uow: UnitOfWork
     clock: Clock
-    document_ports: documents.Ports | None = None  # documents
+    document_files: DocumentFiles | None = None  # documents (the bytes in Cloud Storage)
 
 
 def route(msg: InboundMessage, services: Services) -> Reply:
@@ -74,7 +74,9 @@ def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[st
 
 
 def _register_upload(contractor_id: str, cmd: doc.RegisterUpload, s: Services) -> dict[str, Any]:
-    attached = documents.register_upload(contractor_id, cmd, s.document_ports, f"pubsub:{contractor_id}")
+    # its own unit of work: it commits on its own, inside the reply's attempt (the message is under a lease)
+    attached = documents.register_upload(contractor_id, cmd, s.uow.fork(), s.document_files, s.clock,
+                                         f"pubsub:{contractor_id}")
     return {"order_id": cmd.order_id, "document_sha256": attached.record.sha256}
 
 

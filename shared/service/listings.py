@@ -6,9 +6,9 @@
 - needs: a beneficiary's own, or those waiting for the operator's proposals (B3, D4);
 - one professional's full record (B4), for a beneficiary that has it in the results of its need.
 
-``rows`` is the small query port of shared/adapters/listings.py: rows(collection, group=,
-equals=, within=, limit=) → [(path, data)]. Rows are sorted here, newest first, and cut at
-``MAX_ROWS`` (``truncated`` tells).
+Each reads through a unit of work (``bootstrap.reader()`` in the functions): queries filtered by
+equality and ``in`` only, without ordering, so that production needs no composite index; rows are
+sorted here, newest or most urgent first, and cut at ``MAX_ROWS`` (``truncated`` tells).
 """
 
 from __future__ import annotations
@@ -24,10 +24,19 @@ from shared.domain.quotes import LABELS as QUOTE_LABELS
 from shared.domain.quotes import Quote
 from shared.domain.sourcing.process import NEED_LABELS, NeedRecord
 from shared.domain.sourcing.records import Professional
-from shared.ports import Clock, DocumentStore
+from shared.ports import Clock, Query, UnitOfWork
 from shared.service.sourcing import paths
 
 SCAN = 1000  # documents read at most per list before sorting
+
+
+def _rows(uow: UnitOfWork, collection: str, *, group: bool = False, equals: dict[str, Any] | None = None,
+          within: dict[str, list[Any]] | None = None, limit: int = SCAN) -> list[tuple[str, dict[str, Any]]]:
+    """(path, data) of the documents of ``collection`` (every collection of that name when ``group``)
+    matching the equality and ``in`` filters, at most ``limit``."""
+    where = tuple((name, "==", value) for name, value in (equals or {}).items())
+    where += tuple((name, "in", values) for name, values in (within or {}).items())
+    return [(d.path, d.data) for d in uow.query(Query(collection, where=where, limit=limit, group=group))]
 
 
 def _cut(rows: list, key) -> tuple[list, bool]:
@@ -35,12 +44,12 @@ def _cut(rows: list, key) -> tuple[list, bool]:
     return rows[:MAX_ROWS], len(rows) > MAX_ROWS
 
 
-def list_quotes(role: str, tenant: str, filters: dict[str, Any], rows) -> dict[str, Any]:
+def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
     equals = {"state": filters["state"]} if filters.get("state") else {}
     if role == "manager":
-        found = rows(f"managers/{tenant}/quotes", equals=equals, limit=SCAN)
+        found = _rows(uow, f"managers/{tenant}/quotes", equals=equals)
     else:
-        found = rows("quotes", group=True, equals={"contractor_id": tenant, **equals}, limit=SCAN)
+        found = _rows(uow, "quotes", group=True, equals={"contractor_id": tenant, **equals})
     summaries = []
     for _path, data in found:
         quote = Quote.model_validate(data, strict=False)
@@ -61,18 +70,17 @@ def _total(version) -> int | None:
     return sum(line.amount_cents for line in version.lines)
 
 
-def list_contracts(role: str, tenant: str, rows) -> dict[str, Any]:
+def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
     if role == "manager":
-        found = [(f"managers/{tenant}/contracts/{cid}", data) for cid, data in _by_id(
-            rows(f"managers/{tenant}/contracts", limit=SCAN))]
+        found = _rows(uow, f"managers/{tenant}/contracts")
     else:
-        found = rows("contracts", group=True, equals={"contractor_id": tenant}, limit=SCAN)
+        found = _rows(uow, "contracts", group=True, equals={"contractor_id": tenant})
     contracts = []
     for path, data in found:
         parts = path.split("/")
         if len(parts) != 4 or parts[0] != "managers":
             continue
-        versions = sorted(int(v["version"]) for _, v in rows(f"{path}/catalogue", limit=SCAN) if "version" in v)
+        versions = sorted(int(v["version"]) for _, v in _rows(uow, f"{path}/catalogue") if "version" in v)
         contracts.append(ContractSummary(
             manager_id=parts[1], contract_id=parts[3], contractor_id=data.get("contractor_id", ""),
             status=data.get("status", ""), starts_on=_text(data.get("starts_on")), ends_on=_text(data.get("ends_on")),
@@ -81,19 +89,15 @@ def list_contracts(role: str, tenant: str, rows) -> dict[str, Any]:
     return ContractList(contracts=page, count=len(page), truncated=truncated).model_dump(mode="json")
 
 
-def _by_id(found: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
-    return [(path.rsplit("/", 1)[-1], data) for path, data in found]
-
-
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)[:10]
 
 
-def list_account_requests(filters: dict[str, Any], rows, clock: Clock) -> dict[str, Any]:
+def list_account_requests(filters: dict[str, Any], uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
     from shared.domain.identity import AccountRequest
 
     now = clock.now()
-    found = rows("account_requests", equals={"status": filters["status"]}, limit=SCAN)
+    found = _rows(uow, "account_requests", equals={"status": filters["status"]})
     out = []
     for _path, data in found:
         request = AccountRequest.model_validate(data, strict=False)
@@ -108,14 +112,14 @@ def list_account_requests(filters: dict[str, Any], rows, clock: Clock) -> dict[s
                               as_of=now).model_dump(mode="json")
 
 
-def list_needs(role: str, tenant: str, filters: dict[str, Any], rows) -> dict[str, Any]:
+def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
     equals = {"status": filters["status"]} if filters.get("status") else {}
     if role == "beneficiary" or filters.get("beneficiary_id"):
         owner = tenant if role == "beneficiary" else filters["beneficiary_id"]
-        found = rows(f"beneficiaries/{owner}/needs", equals=equals, limit=SCAN)
+        found = _rows(uow, f"beneficiaries/{owner}/needs", equals=equals)
     else:
-        found = rows("needs", group=True, equals=equals,
-                     within={} if equals else {"status": [s.value for s in WAITING_FOR_PROPOSALS]}, limit=SCAN)
+        found = _rows(uow, "needs", group=True, equals=equals,
+                      within={} if equals else {"status": [s.value for s in WAITING_FOR_PROPOSALS]})
     needs = []
     for path, data in found:
         if not path.startswith("beneficiaries/"):
@@ -143,28 +147,28 @@ class NotVisible(Exception):
         self.error = error
 
 
-def get_professional(role: str, tenant: str, professional_id: str, need_id: str | None, docs: DocumentStore) -> dict:
+def get_professional(role: str, tenant: str, professional_id: str, need_id: str | None, uow: UnitOfWork) -> dict:
     """The professional's full record (B4: education, certifications, references, daily rate, extra
     costs, reviews). A beneficiary reads it only through one of its needs whose results or proposals
     name it (``need_id`` is then required); otherwise NotVisible, as for an unknown professional."""
     not_found = NotVisible(ErrorDetail.of("query.professional_id", "PROFESSIONAL_NOT_FOUND",
                                           professional_id=professional_id))
     if role == "beneficiary":
-        need = docs.get(paths.need(tenant, need_id or ""))
+        need = uow.get(paths.need(tenant, need_id or ""))
         if need is None:
             raise NotVisible(ErrorDetail.of("query.need_id", "NEED_NOT_FOUND", need_id=need_id or ""))
-        if not _named_by(tenant, need_id, NeedRecord.model_validate(need.value, strict=False), professional_id, docs):
+        if not _named_by(tenant, need_id, NeedRecord.model_validate(need, strict=False), professional_id, uow):
             raise not_found
-    found = docs.get(paths.professional(professional_id))
+    found = uow.get(paths.professional(professional_id))
     if found is None:
         raise not_found
-    record = Professional.model_validate(found.value, strict=False)
+    record = Professional.model_validate(found, strict=False)
     return ProfessionalRecord(**record.model_dump(), mean_rating=record.rating).model_dump(mode="json")
 
 
-def _named_by(beneficiary: str, need_id: str, record: NeedRecord, professional_id: str, docs: DocumentStore) -> bool:
+def _named_by(beneficiary: str, need_id: str, record: NeedRecord, professional_id: str, uow: UnitOfWork) -> bool:
     if any(p.professional_id == professional_id for p in record.proposals):
         return True
-    results = docs.get_many([paths.result(beneficiary, need_id, v) for v in range(1, record.version + 1)])
+    results = uow.get_all([paths.result(beneficiary, need_id, v) for v in range(1, record.version + 1)])
     return any(c.get("professional_id") == professional_id
                for result in results.values() for c in result.get("candidates", ()))

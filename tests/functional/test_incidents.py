@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from shared import bootstrap
+from shared.service import deadlines
 from tests.functional.erp import Erp
 
 
@@ -21,8 +22,7 @@ def test_a_severity_1_incident_is_due_within_the_hour_and_a_prompt_acknowledgeme
     assert incident["state"] == "reported" and incident["d8_state"] == "running"
     reported_at, due_at = (dt.datetime.fromisoformat(incident[k]) for k in ("reported_at", "due_at"))
     assert due_at - reported_at == dt.timedelta(hours=1)
-    store = bootstrap.deadline_store()
-    d8 = store.get_deadline("ctr-test", incident["deadline_id"]).value
+    d8 = deadlines.load(bootstrap.uow(), "ctr-test", incident["deadline_id"])
     assert (d8.kind, d8.variant, d8.state.value, d8.due_at) == ("D8", "1", "running", due_at)
     # When the same report is sent again with its Idempotency-Key
     again = contractor.post("report_incident", body, key=key)
@@ -35,7 +35,7 @@ def test_a_severity_1_incident_is_due_within_the_hour_and_a_prompt_acknowledgeme
     assert first.status_code == 200, first.text
     assert first.json()["state"] == "acknowledged" and first.json()["first_response_met"] is True
     assert second.json()["acknowledged_at"] == first.json()["acknowledged_at"]
-    d8 = store.get_deadline("ctr-test", incident["deadline_id"]).value
+    d8 = deadlines.load(bootstrap.uow(), "ctr-test", incident["deadline_id"])
     assert d8.state.value == "met" and d8.stopped_at == dt.datetime.fromisoformat(first.json()["acknowledged_at"])
     # And an unknown incident is a 404 with its code
     missing = operator.post("acknowledge_incident", {"incident_id": "inc-nope"})

@@ -12,7 +12,8 @@ from google.cloud.firestore import FieldFilter
 
 from shared import bootstrap
 from shared.domain.penalties import PenaltyTerms
-from shared.service import legacy_deadlines as svc
+from shared.service import deadlines as svc
+from shared.service.transaction import transact
 from tests.builders import issue_order_body, report
 
 TENANT = "mgr-test"
@@ -35,19 +36,20 @@ def dispatcher_tasks(platform) -> dict[str, dict]:
 
 
 def test_a_due_timer_marks_the_deadline_missed_accrues_once_and_arms_the_next_day(platform, manager):
-    store, timers = bootstrap.deadline_store(), bootstrap.timers()
     now = dt.datetime.now(dt.UTC)
     # Given a severity-1 incident (1 elapsed hour) reported 1 h minus 1 s ago, priced P1 by its contract
-    d = svc.start_deadline("D8", "D8-INC-1", tenant_id=TENANT, territory="974", started_at=now - dt.timedelta(hours=1)
-                           + dt.timedelta(seconds=1), ref="incident-1", variant="1", contractor_id="ctr-test",
-                           contract_id="AC-1", store=store, timers=timers, clock=bootstrap.clock(),
-                           terms=PenaltyTerms(rules_by_kind={"D8": "P1"}))
+    planned = svc.plan_deadline("D8", "D8-INC-1", tenant_id=TENANT, territory="974",
+                                started_at=now - dt.timedelta(hours=1) + dt.timedelta(seconds=1), ref="incident-1",
+                                variant="1", contractor_id="ctr-test", contract_id="AC-1",
+                                terms=PenaltyTerms(rules_by_kind={"D8": "P1"}))
+    uow = bootstrap.uow()  # with the local Cloud Tasks dispatcher: the timer is armed after the commit
+    d = transact(uow, lambda: svc.open_deadline(uow, planned, bootstrap.clock().now()))
     assert d.state.value == "running"
     # When the dispatcher delivers its timer to accrue_penalties at the due time
-    ledger = wait_for(lambda: store.entries_of_deadline(TENANT, "D8-INC-1"))
+    ledger = wait_for(lambda: svc.entries_of_deadline(bootstrap.reader(), TENANT, "D8-INC-1"))
     # Then the deadline is missed, day 1 is in the ledger and day 2's timer is armed
     assert [(e.day, e.amount_cents) for e in ledger] == [(1, 15000)]
-    assert store.get_deadline(TENANT, "D8-INC-1").value.state.value == "missed"
+    assert svc.load(bootstrap.reader(), TENANT, "D8-INC-1").state.value == "missed"
     tasks = wait_for(lambda: (t := dispatcher_tasks(platform))["D8-INC-1-v1"]["state"] == "done" and t)
     assert tasks["D8-INC-1-v1"]["dispatchCount"] == 1
     assert tasks["D8-INC-1-v1-d2"]["state"] == "pending"
@@ -57,7 +59,7 @@ def test_a_due_timer_marks_the_deadline_missed_accrues_once_and_arms_the_next_da
                                                                          "version": 1}, timeout=30)
         assert r.status_code == 200 and r.json()["accrued_days"] == 1
     # Then nothing more is written
-    assert len(store.entries_of_deadline(TENANT, "D8-INC-1")) == 1
+    assert len(svc.entries_of_deadline(bootstrap.reader(), TENANT, "D8-INC-1")) == 1
 
     # When the manager disputes the day over HTTPS, then reads the month as a French CSV
     entry_id = ledger[0].entry_id

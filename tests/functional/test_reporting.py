@@ -14,10 +14,8 @@ import pytest
 import requests
 
 from devtools.tokens import emulator_token
-from shared.adapters.deadlines import FirestoreDeadlineStore
 from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.adapters.document_files import GcsDocumentFiles
-from shared.adapters.documents import FirestoreDocuments
 from shared.adapters.report_files import GcsReportFiles
 from shared.domain.documents import AttachFields, DocumentKind
 from shared.domain.messages import EventType
@@ -50,8 +48,6 @@ class History:
 
     def __init__(self, db, project_id: str):
         self.uow = FirestoreUnitOfWork(db)
-        # what the documents service (B7 proof of service) still reads and writes through
-        self.docs, self.store = FirestoreDocuments(db), FirestoreDeadlineStore(db)
         self.clock = FixedClock(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
         self.files = GcsDocumentFiles(project_id, f"{project_id}-passerelle-documents")
         self.label = rep.last_completed_half_year(rep.paris_date(dt.datetime.now(dt.UTC)))
@@ -80,10 +76,10 @@ class History:
         order_id = missions.order_id_for("recette-portail")
         self.execute(order_id, 1, 4, state="acknowledged")
         self.execute(order_id, 2, 30, line_statuses=[{"line_id": "j1", "done": True}])
-        ports = document_service.Ports(self.store, self.docs, self.files, self.at(31))
         document_service.attach_document(TITULAIRE, AttachFields(manager_id="ben-lyon", order_id=order_id,
                                                                  kind=DocumentKind.SERVICE_DONE),
-                                         "service-fait-j1.pdf", a_pdf("Service fait"), ports, "u-titulaire")
+                                         "service-fait-j1.pdf", a_pdf("Service fait"), self.uow.fork(), self.files,
+                                         self.at(31), "u-titulaire")
         return self
 
     def search(self, b: str, need_id: str, professional_id: str, submitted: float, proposed: float) -> None:

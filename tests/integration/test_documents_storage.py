@@ -9,8 +9,6 @@ import pytest
 import requests
 
 from shared.adapters.document_files import GcsDocumentFiles
-from shared.adapters.documents import FirestoreDocuments
-from shared.adapters.firestore import FirestoreStore
 from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError
@@ -25,17 +23,38 @@ pytestmark = pytest.mark.emulators
 ORDER = "BC-2026-014"
 
 
+class Ports:
+    """What the document services are given: a unit of work on the emulator, the files, a clock."""
+
+    def __init__(self, db, files: GcsDocumentFiles):
+        self.db, self.files, self.clock = db, files, FixedClock(NOW)
+
+    @property
+    def uow(self) -> FirestoreUnitOfWork:
+        return FirestoreUnitOfWork(self.db)
+
+    def attach(self, contractor_id: str, fields: doc.AttachFields, filename: str, data: bytes) -> documents.Attached:
+        return documents.attach_document(contractor_id, fields, filename, data, self.uow, self.files, self.clock,
+                                         f"erp-{contractor_id}")
+
+    def request(self, contractor_id: str, command: doc.RequestUpload) -> dict:
+        return documents.request_upload(contractor_id, command, self.uow, self.files, self.clock,
+                                        f"erp-{contractor_id}")
+
+    def register(self, contractor_id: str, command: doc.RegisterUpload, **limit: int) -> documents.Attached:
+        return documents.register_upload(contractor_id, command, self.uow, self.files, self.clock,
+                                         f"erp-{contractor_id}", **limit)
+
+
 @pytest.fixture
-def ports(clean_firestore, emulators) -> documents.Ports:
-    store = FirestoreStore(clean_firestore)
+def ports(clean_firestore, emulators) -> Ports:
     receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(ORDER), strict=False),
                   FirestoreUnitOfWork(clean_firestore), FixedClock(NOW))
     bucket = f"documents-{uuid.uuid4().hex[:12]}"  # a bucket per test: no leftovers between tests
-    return documents.Ports(store, FirestoreDocuments(clean_firestore), GcsDocumentFiles(emulators.project_id, bucket),
-                           FixedClock(NOW))
+    return Ports(clean_firestore, GcsDocumentFiles(emulators.project_id, bucket))
 
 
-def objects(ports: documents.Ports) -> list[str]:
+def objects(ports: Ports) -> list[str]:
     return sorted(blob.name for blob in ports.files.client.list_blobs(ports.files.bucket.name))
 
 
@@ -48,8 +67,8 @@ def test_the_same_file_sent_twice_is_stored_once_under_the_managers_prefix(ports
     data = a_pdf("CR BC-2026-014")
     sha = hashlib.sha256(data).hexdigest()
     # When the contractor attaches it twice
-    first = documents.attach_document("ctr-test", fields(), "cr.pdf", data, ports, "erp-ctr-test")
-    second = documents.attach_document("ctr-test", fields("invoice"), "copie.pdf", data, ports, "erp-ctr-test")
+    first = ports.attach("ctr-test", fields(), "cr.pdf", data)
+    second = ports.attach("ctr-test", fields("invoice"), "copie.pdf", data)
     # Then one object under the manager's prefix, one record under the order, the first kept
     assert first.created and not second.created and second.record == first.record
     assert objects(ports) == [f"managers/{MANAGER}/orders/{ORDER}/documents/{sha}.pdf"]
@@ -61,7 +80,7 @@ def test_the_same_file_sent_twice_is_stored_once_under_the_managers_prefix(ports
 def test_a_refused_file_leaves_nothing_behind(ports, clean_firestore):
     # When an encrypted PDF is attached
     with pytest.raises(DomainError) as refused:
-        documents.attach_document("ctr-test", fields(), "x.pdf", an_encrypted_pdf(), ports, "erp-ctr-test")
+        ports.attach("ctr-test", fields(), "x.pdf", an_encrypted_pdf())
     # Then it is refused, and neither an object nor a record exists
     assert [e.code for e in refused.value.errors] == ["DOCUMENT_ENCRYPTED"]
     assert objects(ports) == []
@@ -71,7 +90,7 @@ def test_a_refused_file_leaves_nothing_behind(ports, clean_firestore):
 def test_only_the_contractor_of_the_order_may_attach(ports):
     # When another contractor tries to attach a file to this order
     with pytest.raises(DomainError) as refused:
-        documents.attach_document("ctr-other", fields(), "x.pdf", a_pdf(), ports, "erp-ctr-other")
+        ports.attach("ctr-other", fields(), "x.pdf", a_pdf())
     # Then the order does not exist for it, and nothing is stored
     assert [e.code for e in refused.value.errors] == ["ORDER_NOT_FOUND"] and objects(ports) == []
 
@@ -79,22 +98,24 @@ def test_only_the_contractor_of_the_order_may_attach(ports):
 def test_a_signed_upload_is_checked_then_moved_to_its_final_name(ports):
     # Given a pending upload and its signed URL
     data = a_pdf("Facture 2026-03", pages=2)
-    upload = documents.request_upload("ctr-test", doc.RequestUpload(
+    upload = ports.request("ctr-test", doc.RequestUpload(
         manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.INVOICE, filename="facture.pdf",
-        size_bytes=len(data)), ports, "erp-ctr-test")
+        size_bytes=len(data)))
     # When the contractor PUTs the file on the URL, then registers the reference
     put = requests.put(upload["upload_url"], data=data, headers=upload["headers"], timeout=30)
     assert put.status_code in (200, 201), put.text
     command = doc.RegisterUpload(manager_id=MANAGER, order_id=ORDER, upload_id=upload["upload_id"])
-    attached = documents.register_upload("ctr-test", command, ports, "erp-ctr-test")
-    again = documents.register_upload("ctr-test", command, ports, "erp-ctr-test")
+    attached = ports.register("ctr-test", command)
+    again = ports.register("ctr-test", command)
     # Then the file is stored under its digest, staging is empty, and a second registration changes nothing
     sha = hashlib.sha256(data).hexdigest()
     assert attached.created and attached.record.sha256 == sha and attached.record.channel == "signed_url"
     assert attached.record.pages == 2 and not again.created
     assert objects(ports) == [doc.object_name(MANAGER, ORDER, sha)]
+    pending = ports.db.document(doc.upload_path(MANAGER, ORDER, upload["upload_id"])).get().to_dict()
+    assert (pending["status"], pending["sha256"]) == ("registered", sha)
     # And the manager reads it back through a short-lived signed URL
-    [listed] = documents.list_documents(MANAGER, ORDER, ports)
+    [listed] = documents.list_documents(MANAGER, ORDER, ports.uow, ports.files)
     assert requests.get(listed["download_url"], timeout=30).content == data
 
 
@@ -104,15 +125,15 @@ def test_a_signed_upload_is_checked_then_moved_to_its_final_name(ports):
 ], ids=["truncated", "oversized"])
 def test_a_bad_signed_upload_is_refused_and_deleted(ports, data, limit, code):
     # Given a file PUT on a signed URL
-    upload = documents.request_upload("ctr-test", doc.RequestUpload(
+    upload = ports.request("ctr-test", doc.RequestUpload(
         manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.SERVICE_DONE, filename="sf.pdf",
-        size_bytes=100), ports, "erp-ctr-test")
+        size_bytes=100))
     requests.put(upload["upload_url"], data=data, headers=upload["headers"], timeout=30).raise_for_status()
     command = doc.RegisterUpload(manager_id=MANAGER, order_id=ORDER, upload_id=upload["upload_id"])
     # When it is registered (twice)
     for _ in range(2):
         with pytest.raises(DomainError) as refused:
-            documents.register_upload("ctr-test", command, ports, "erp-ctr-test", limit=limit)
+            ports.register("ctr-test", command, limit=limit)
         # Then it is refused with the same clear error each time
         assert [e.code for e in refused.value.errors] == [code]
     # And the staged object is gone: nothing is stored
@@ -121,12 +142,11 @@ def test_a_bad_signed_upload_is_refused_and_deleted(ports, data, limit, code):
 
 def test_registering_before_uploading_says_the_file_was_not_received(ports):
     # Given a pending upload whose file was never PUT
-    upload = documents.request_upload("ctr-test", doc.RequestUpload(
-        manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.INVOICE, filename="f.pdf", size_bytes=10),
-        ports, "erp-ctr-test")
+    upload = ports.request("ctr-test", doc.RequestUpload(
+        manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.INVOICE, filename="f.pdf", size_bytes=10))
     command = doc.RegisterUpload(manager_id=MANAGER, order_id=ORDER, upload_id=upload["upload_id"])
     # When it is registered
     with pytest.raises(DomainError) as refused:
-        documents.register_upload("ctr-test", command, ports, "erp-ctr-test")
+        ports.register("ctr-test", command)
     # Then the contractor is told to upload first
     assert [e.code for e in refused.value.errors] == ["UPLOAD_NOT_RECEIVED"]

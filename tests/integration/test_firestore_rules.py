@@ -107,6 +107,7 @@ SEED: dict[str, dict[str, Any]] = {
     "managers/mgr-test/audit/r1": {"who": "erp", "action": "order.created"},
     "exports/job-1": {"tenant": "mgr-test", "status": "completed"},
     "account_requests/acc-1": {"tenant": "mgr-test", "email": "x@y.fr"},
+    "accounts/uid-1": {"uid": "uid-1", "email": "x@y.fr", "claims": {"role": "manager", "tenant": "mgr-test"}},
     "machine_identities/erp@p.iam.gserviceaccount.com": {"role": "contractor", "tenant": "ctr-test"},
     # incidents (B9): top level, read by their reporter (tenant AND role)
     "incidents/inc-ctr": {"reporter_tenant": "ctr-test", "reporter_role": "contractor", "severity": 1},
@@ -145,6 +146,7 @@ DOCUMENT_READERS: dict[str, tuple[str, ...]] = {
     "managers/mgr-test/audit/r1": (MGR_TEST,),
     "exports/job-1": NOBODY,
     "account_requests/acc-1": NOBODY,
+    "accounts/uid-1": NOBODY,  # the claims last set: server only, even for the account's own tenant
     "machine_identities/erp@p.iam.gserviceaccount.com": NOBODY,
     "incidents/inc-ctr": (CTR_TEST,),  # not the purchasing body whose tenant is ctr-test
     "incidents/inc-mgr": (MGR_TEST,),  # not the operator nor a beneficiary whose tenant is mgr-test

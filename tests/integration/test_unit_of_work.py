@@ -10,8 +10,7 @@ import pytest
 from shared import context
 from shared.domain.messages import EventType
 from shared.ports import SERVER_TIME, ConcurrencyConflict, OutboxMessage, Query, Timer, Timers
-from tests.fakes import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher
-from tests.deadline_fakes import RecordingTaskQueue
+from tests.fakes import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher, RecordingTaskQueue
 
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
@@ -192,3 +191,13 @@ def test_server_time_orders_writes_by_commit(make_uow):
     rows = make_uow().query(Query("managers/m1/orders", order_by=(("updated_at", "desc"),)))
     assert [d.data["n"] for d in rows] == [2, 1]
     assert all(isinstance(d.data["updated_at"], dt.datetime) for d in rows)
+
+
+def test_a_scan_streams_every_document_page_by_page_and_remembers_nothing(make_uow):
+    seed = make_uow()
+    for n in range(7):
+        seed.create(f"professionals/p{n:02d}", {"n": n})
+    seed.commit()
+    uow = make_uow()
+    assert [d.data["n"] for d in uow.stream(Query("professionals"), page=3)] == list(range(7))
+    assert uow.version("professionals/p00") is None  # a scan is not a read a commit is conditioned on

@@ -81,14 +81,12 @@ def test_every_module_has_a_layer_and_imports_only_its_own_or_lower_ones():
     assert upward == []
 
 
-@pytest.mark.xfail(strict=True, reason="the store-based services are moving to the unit of work; shared/contracts.py to devtools")
 def test_adapters_implement_ports_and_know_no_service_nor_edge():
     crossing = sorted(f"{a} → {b}" for a, targets in GRAPH.items() if a.startswith("shared.adapters")
                       for b in targets if b.startswith(("shared.service", "shared.edge", "shared.bootstrap")))
     assert crossing == []
 
 
-@pytest.mark.xfail(strict=True, reason="the store-based services are moving to the unit of work; shared/contracts.py to devtools")
 def test_there_is_no_import_cycle():
     sys.setrecursionlimit(10_000)
     index: dict[str, int] = {}
@@ -134,14 +132,13 @@ def test_the_domain_imports_no_cloud_nor_web_library():
     assert impure == []
 
 
-@pytest.mark.xfail(strict=True, reason="the store-based services are moving to the unit of work; shared/contracts.py to devtools")
+@pytest.mark.xfail(strict=True, reason="shared/contracts.py, the contract generator, is moving to devtools/contracts")
 def test_no_module_is_longer_than_about_five_hundred_lines():
     long = {name: n for name, path in MODULES.items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
 
 
-@pytest.mark.xfail(strict=True, reason="the store-based services are moving to the unit of work; shared/contracts.py to devtools")
 def test_every_protocol_is_a_port():
     protocols = sorted(f"{name}.{node.name}" for name, path in MODULES.items() if not name.startswith("shared.ports")
                        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))

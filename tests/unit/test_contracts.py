@@ -307,11 +307,10 @@ def test_every_post_operation_requires_an_idempotency_key_and_answers_problems_a
 # --- (f) the answers built as plain dicts match the models that describe them ------------------
 
 
-class _ExportSource:
-    """An in-memory ExportSource: two documents, one stored file."""
+class _ExportArchive:
+    """An in-memory ExportArchive: two documents, one stored file."""
 
     def __init__(self) -> None:
-        self.jobs: dict[str, dict[str, Any]] = {}
         self.archives: dict[str, bytes] = {}
 
     def walk(self, space):
@@ -327,25 +326,18 @@ class _ExportSource:
     def signed_url(self, name, ttl):
         return f"https://storage.example/{name}?X-Goog-Expires={int(ttl.total_seconds())}"
 
-    def get_job(self, job_id):
-        job = self.jobs.get(job_id)
-        return dict(job) if job else None
-
-    def put_job(self, job_id, job, create=False):
-        self.jobs[job_id] = dict(job)
-
 
 def test_the_export_job_answers_of_export_space_match_the_export_job_model():
-    # Given the real export service over an in-memory source and store
+    # Given the real export service over an in-memory archive and database
     from shared.service import exports
-    from tests.fakes import FixedClock, InMemoryStore
+    from tests.fakes import World
 
-    source, store, clock = _ExportSource(), InMemoryStore(), FixedClock("2026-06-30T16:02:11+00:00")
+    archive, world = _ExportArchive(), World("2026-06-30T16:02:11+00:00")
     # When an export is requested, run, and read back by its owner
-    pending = exports.request_export("manager", "mgr-rhone-habitat", "uid-1", source, store, clock)
-    message = next(iter(store.outbox.values()))[0]
-    exports.run_export(pending["job_id"], source, clock)
-    completed = exports.export_status(pending["job_id"], "mgr-rhone-habitat", source)
+    pending = exports.request_export("manager", "mgr-rhone-habitat", "uid-1", world.uow(), world.clock)
+    [message] = world.outbox()
+    exports.run_export(pending["job_id"], world.uow(), archive, world.clock)
+    completed = exports.export_status(pending["job_id"], "mgr-rhone-habitat", world.uow(), archive)
     # Then every answer is an ExportJob, and the message is an ExportRequested from the documented source
     for job in (pending, completed):
         contracts.ExportJob.model_validate_json(json.dumps(job))

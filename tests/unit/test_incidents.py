@@ -10,10 +10,9 @@ from shared.domain import deadlines as dl
 from shared.domain.errors import DomainError
 from shared.domain.incidents import TRANSITIONS, Incident, IncidentState, ReportIncident, severity_variant
 from shared.domain.validation import parse_json
-from shared.service import legacy_deadlines as svc
+from shared.service import deadlines as svc
 from shared.service import incidents as incidents_svc
-from tests.deadline_fakes import InMemoryDeadlineStore
-from tests.fakes import FixedClock
+from tests.fakes import World
 
 # Monday 2 March 2026, 10:00 in Paris.
 REPORTED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -47,17 +46,6 @@ def test_a_report_may_name_an_order_or_a_need():
     assert errors == [] and command.order_id == "T-1" and command.territory is None
 
 
-class CreatedIncidents:
-    def __init__(self):
-        self.data = {}
-
-    def create(self, incident) -> bool:
-        if incident.incident_id in self.data:
-            return False
-        self.data[incident.incident_id] = incident
-        return True
-
-
 @pytest.mark.parametrize("role, tenant, given, expected", [
     ("manager", "mgr-reunion", None, "974"),      # a manager's own territory
     ("manager", "mgr-reunion", "971", "971"),     # unless the report names one
@@ -65,15 +53,65 @@ class CreatedIncidents:
     ("contractor", "ctr-test", None, "75"),       # other reporters name theirs, else Paris
 ])
 def test_a_report_without_territory_is_counted_in_the_reporter_s_own(role, tenant, given, expected):
-    store = InMemoryDeadlineStore()
-    store.manager_territories["mgr-reunion"] = "974"
+    world = World(REPORTED)
+    world.seed("managers/mgr-reunion", {"name": "Réunion Habitat", "territory": "974"})
     body = {"severity": 3, "title": "Export lent", "description": "Plus de 10 minutes"}
     command = ReportIncident.model_validate({**body, **({"territory": given} if given else {})})
     # When the incident is reported (severity 3: 8 working hours in the territory)
-    incident, d8 = incidents_svc.report_incident("u-1", role, tenant, "key-1", command, CreatedIncidents(), store,
-                                                 None, FixedClock(REPORTED))
-    # Then the incident and its D8 are counted there
+    incident, d8 = incidents_svc.report_incident("u-1", role, tenant, "key-1", command, world.uow(), world.clock)
+    # Then the incident and its D8 are counted there, as stored
     assert incident.territory == expected and d8.territory == expected
+    assert world.deadlines(tenant)[incident.deadline_id].territory == expected
+
+
+def test_a_report_stores_the_incident_and_opens_d8_in_one_commit_once():
+    # Given a contractor's severity-1 report
+    world = World(REPORTED)
+    command = ReportIncident(severity=1, title="Portail bloqué", description="Plus de connexion")
+    # When it is reported, then sent again with the same Idempotency-Key
+    incident, d8 = incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, world.uow(),
+                                                 world.clock)
+    commits = world.db.commits
+    again, same = incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, world.uow(),
+                                                world.clock)
+    # Then the incident and its D8 (due in one hour, timer armed) were written by one commit; the retry wrote nothing
+    assert commits == 1 and world.db.commits == 1
+    assert (again, same) == (incident, d8)
+    stored = world.db.data(f"incidents/{incident.incident_id}")
+    assert stored["reported_at"] == "2026-03-02T09:00:00.000000Z" and stored["deadline_id"] == d8.deadline_id
+    assert world.deadlines("ctr-test")[d8.deadline_id].due_at == incident.due_at == REPORTED + dt.timedelta(hours=1)
+    assert [t["payload"]["deadline_id"] for t in world.queue.tasks.values()] == [d8.deadline_id]
+
+
+def test_an_incident_stored_without_its_d8_gets_it_as_first_planned_on_a_retry():
+    # Given an incident whose D8 is missing (stored by the two-commit code, which died between its writes)
+    world = World(REPORTED)
+    command = ReportIncident(severity=3, title="Export lent", description="Plus de 10 minutes", territory="974")
+    incident_id = incidents_svc.incident_id_for("contractor", "ctr-test", "key-1")
+    planned = svc.plan_deadline("D8", f"D8-{incident_id}", tenant_id="ctr-test", territory="974",
+                                started_at=REPORTED, ref=incident_id, variant="3")
+    lost = an_incident(incident_id=incident_id, severity=3, territory="974", deadline_id=planned.deadline_id,
+                       due_at=planned.due_at)
+    world.seed(incidents_svc.incident_path(incident_id), incidents_svc.incident_doc(lost))
+    world.clock.advance(hours=2)
+    # When the report is retried with its Idempotency-Key
+    incident, d8 = incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, world.uow(),
+                                                 world.clock)
+    # Then D8 is opened from the incident's own report time and territory, not from the retry's
+    assert incident == lost and d8.started_at == REPORTED and d8.territory == "974" and d8.due_at == lost.due_at
+    assert world.deadlines("ctr-test")[planned.deadline_id].due_at == planned.due_at
+
+
+def test_the_report_log_names_the_incident_s_severity_apart_from_the_log_level(caplog):
+    # Given a severity-2 report
+    world = World(REPORTED)
+    command = ReportIncident(severity=2, title="Lenteurs", description="Réponses en 30 s")
+    # When it is reported
+    with caplog.at_level("INFO", logger="shared.service.incidents"):
+        incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, world.uow(), world.clock)
+    # Then the log line carries incident_severity (Cloud Logging reads "severity" as the level)
+    [record] = [r for r in caplog.records if r.getMessage() == "incident reported"]
+    assert record.incident_severity == 2 and not hasattr(record, "severity")
 
 
 def test_the_incident_moves_reported_acknowledged_resolved_and_never_back():

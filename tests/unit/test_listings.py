@@ -1,4 +1,4 @@
-"""The web application's lists (shared/service/listings.py) on an in-memory query port: scoping by
+"""The web application's lists (shared/service/listings.py) on the in-memory unit of work: scoping by
 role and tenant, filters, order, the cap — and the filters' errors (shared/domain/listings.py)."""
 
 from __future__ import annotations
@@ -9,25 +9,17 @@ import pytest
 
 from shared.domain import listings as rules
 from shared.service import listings
+from tests.fakes import World
 
 T0 = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
 
 
-class Rows:
-    """The query port of shared/adapters/listings.py over a dict path → data."""
-
-    def __init__(self, docs: dict[str, dict]):
-        self.docs = docs
-
-    def __call__(self, collection, *, group=False, equals=None, within=None, limit=1000):
-        found = []
-        for path, data in self.docs.items():
-            parent, _ = path.rsplit("/", 1)
-            if (parent.rsplit("/", 1)[-1] == collection) if group else parent == collection:
-                if all(data.get(k) == v for k, v in (equals or {}).items()) and \
-                        all(data.get(k) in v for k, v in (within or {}).items()):
-                    found.append((path, data))
-        return found[:limit]
+def world_with(docs: dict[str, dict]):
+    """The lists read through a unit of work: here the in-memory one of tests/fakes.py."""
+    world = World(T0)
+    for path, data in docs.items():
+        world.seed(path, data)
+    return world.uow()
 
 
 def a_quote(manager: str, quote_id: str, contractor: str, minutes: int, state: str = "requested") -> dict:
@@ -37,7 +29,7 @@ def a_quote(manager: str, quote_id: str, contractor: str, minutes: int, state: s
 
 
 def test_quotes_are_a_managers_own_or_those_asked_of_a_contractor_newest_first():
-    rows = Rows({f"managers/{m}/quotes/{q}": a_quote(m, q, c, i) for i, (m, q, c) in enumerate([
+    rows = world_with({f"managers/{m}/quotes/{q}": a_quote(m, q, c, i) for i, (m, q, c) in enumerate([
         ("mgr-a", "Q1", "ctr-x"), ("mgr-a", "Q2", "ctr-y"), ("mgr-b", "Q3", "ctr-x")])})
     assert [q["quote_id"] for q in listings.list_quotes("manager", "mgr-a", {"state": None}, rows)["quotes"]] == ["Q2", "Q1"]
     assert [q["quote_id"] for q in listings.list_quotes("contractor", "ctr-x", {"state": None}, rows)["quotes"]] == \
@@ -46,13 +38,13 @@ def test_quotes_are_a_managers_own_or_those_asked_of_a_contractor_newest_first()
 
 
 def test_a_list_is_cut_at_its_cap_and_says_so():
-    rows = Rows({f"managers/m/quotes/Q{i:03}": a_quote("m", f"Q{i:03}", "c", i) for i in range(rules.MAX_ROWS + 5)})
+    rows = world_with({f"managers/m/quotes/Q{i:03}": a_quote("m", f"Q{i:03}", "c", i) for i in range(rules.MAX_ROWS + 5)})
     page = listings.list_quotes("manager", "m", {"state": None}, rows)
     assert (page["count"], page["truncated"], page["quotes"][0]["quote_id"]) == (rules.MAX_ROWS, True, f"Q{rules.MAX_ROWS + 4:03}")
 
 
 def test_contracts_are_a_managers_own_or_those_a_contractor_holds_with_their_catalogue_versions():
-    rows = Rows({
+    rows = world_with({
         "managers/mgr-a/contracts/AC-1": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-01-01"},
         "managers/mgr-a/contracts/AC-1/catalogue/v0002": {"version": 2},
         "managers/mgr-a/contracts/AC-1/catalogue/v0001": {"version": 1},

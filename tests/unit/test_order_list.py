@@ -7,43 +7,42 @@ import datetime as dt
 import pytest
 
 from shared.domain.order_list import Cursor, OrderQuery, lateness, parse_query
-from shared.domain.orders import OrderState
-from shared.service.order_list import IndexedOrder, list_orders
+from shared.domain.orders import Order, OrderState
+from shared.service.order_list import list_orders
+from shared.service.orders import UPDATED_AT, order_doc, order_path
 from tests.builders import MANAGER, NOW, an_order
-from tests.fakes import FixedClock
+from tests.fakes import World
 
 
-class InMemoryOrderIndex:
-    """Same order and filters as the Firestore index: updated_at then path, newest first."""
+class Orders:
+    """Orders stored as the order service stores them, each with its activity time, in a World;
+    counts the pages the list asks for."""
 
-    def __init__(self, rows: list[IndexedOrder]):
-        self.rows = rows
+    def __init__(self, rows: list[tuple[Order, dt.datetime]]):
+        self.world = World(NOW)
         self.pages = 0
+        for order, updated_at in rows:
+            path = order_path(order.manager_id, order.order_id)
+            self.world.seed(path, {**order_doc(order), UPDATED_AT: updated_at})
+            self.world.seed(f"{path}/events/s0000001", {"label": "Pris en compte",
+                                                         "received_at": "2026-03-03T08:00:01+00:00",
+                                                         "occurred_at": "2026-03-03T08:00:00+00:00"})
+            for n in range(2):
+                self.world.seed(f"{path}/documents/sha{n}", {"sha256": f"sha{n}"})
+        query = self.world.db.query
 
-    def page(self, query: OrderQuery, after: Cursor | None, size: int) -> list[IndexedOrder]:
-        self.pages += 1
-        rows = [r for r in self.rows
-                if (query.across_spaces or r.order.manager_id == query.manager_id)
-                and (not query.across_spaces or not query.manager_id or r.order.manager_id == query.manager_id)
-                and (not query.contractor_id or r.order.contractor_id == query.contractor_id)
-                and (query.state is None or r.order.state is query.state)
-                and (query.updated_since is None or r.updated_at >= query.updated_since)]
-        rows.sort(key=lambda r: (r.updated_at, r.path), reverse=True)
-        if after is not None:
-            rows = [r for r in rows if (r.updated_at, r.path) < (after.updated_at, after.path)]
-        return rows[:size]
+        def counted(q):
+            self.pages += q.collection == "orders" or q.collection.endswith("/orders")
+            return query(q)
 
-    def last_events(self, paths):
-        return {p: {"event_id": "s0000001", "label": "Pris en compte", "occurred_at": "2026-03-03T08:00:00+00:00"}
-                for p in paths}
+        self.world.db.query = counted
 
-    def document_counts(self, paths):
-        return {p: 2 for p in paths}
+    def list(self, q: OrderQuery, **kwargs) -> dict:
+        return list_orders(q, self.world.uow(), self.world.clock, **kwargs)
 
 
-def row(order_id: str, minutes_ago: int, manager: str = MANAGER, **fields) -> IndexedOrder:
-    order = an_order(order_id, **{"manager_id": manager, **fields})
-    return IndexedOrder(order, NOW - dt.timedelta(minutes=minutes_ago), f"managers/{manager}/orders/{order_id}")
+def row(order_id: str, minutes_ago: int, manager: str = MANAGER, **fields) -> tuple[Order, dt.datetime]:
+    return an_order(order_id, **{"manager_id": manager, **fields}), NOW - dt.timedelta(minutes=minutes_ago)
 
 
 def query(role: str = "manager", tenant: str = MANAGER, **args: str) -> OrderQuery:
@@ -113,13 +112,11 @@ def test_an_order_is_late_when_behind_its_own_schedule(state, fields, expected):
 
 def test_pages_follow_activity_and_the_cursor_continues_where_the_last_page_ended():
     # Given five orders of the manager and one of another manager
-    index = InMemoryOrderIndex([row(f"BC-{n}", minutes_ago=n) for n in range(1, 6)] + [row("X-1", 0, "mgr-other")])
-    clock = FixedClock(NOW)
+    orders = Orders([row(f"BC-{n}", minutes_ago=n) for n in range(1, 6)] + [row("X-1", 0, "mgr-other")])
     # When they are listed two at a time
     seen, cursor, pages = [], None, 0
     while True:
-        page = list_orders(OrderQuery(MANAGER, None, False, limit=2,
-                                      cursor=Cursor.decode(cursor) if cursor else None), index, clock)
+        page = orders.list(OrderQuery(MANAGER, None, False, limit=2, cursor=Cursor.decode(cursor) if cursor else None))
         seen += [o["order_id"] for o in page["orders"]]
         pages += 1
         cursor = page["next_cursor"]
@@ -135,9 +132,9 @@ def test_late_only_scans_past_on_time_orders_and_says_why_each_is_late():
             "planned_end": "2026-03-02T08:00:00+01:00"}
     rows = [row(f"OK-{n}", n) for n in range(1, 8)] + [row("LATE-1", 3, **late), row("LATE-2", 9, **late)]
     # When the late ones are asked, one per page
-    first = list_orders(query(late="true", limit="1"), InMemoryOrderIndex(rows), FixedClock(NOW))
-    second = list_orders(query(late="true", limit="1", cursor=first["next_cursor"]), InMemoryOrderIndex(rows),
-                         FixedClock(NOW))
+    orders = Orders(rows)
+    first = orders.list(query(late="true", limit="1"))
+    second = orders.list(query(late="true", limit="1", cursor=first["next_cursor"]))
     # Then each page holds one late order with its reason, and the list ends after the second
     assert [o["order_id"] for o in first["orders"]] == ["LATE-1"] and first["next_cursor"]
     assert [o["order_id"] for o in second["orders"]] == ["LATE-2"] and second["next_cursor"] is None
@@ -147,9 +144,9 @@ def test_late_only_scans_past_on_time_orders_and_says_why_each_is_late():
 
 def test_a_long_scan_stops_with_a_cursor_instead_of_reading_everything():
     rows = [row(f"OK-{n:03d}", n) for n in range(1, 301)]
-    index = InMemoryOrderIndex(rows)
-    page = list_orders(query(late="true"), index, FixedClock(NOW), scan_limit=150)
-    assert page["orders"] == [] and page["next_cursor"] is not None and index.pages == 2
+    orders = Orders(rows)
+    page = orders.list(query(late="true"), scan_limit=150)
+    assert page["orders"] == [] and page["next_cursor"] is not None and orders.pages == 2
     resumed = Cursor.decode(page["next_cursor"])
     assert resumed.path == "managers/mgr-test/orders/OK-200"
 
@@ -157,9 +154,20 @@ def test_a_long_scan_stops_with_a_cursor_instead_of_reading_everything():
 def test_a_row_shows_state_progress_schedule_last_event_and_documents():
     rows = [row("BC-1", 1, state=OrderState.SCHEDULED, progress=10,
                 appointment={"start": "2026-03-05T08:30:00+01:00"})]
-    [listed] = list_orders(query(), InMemoryOrderIndex(rows), FixedClock(NOW))["orders"]
+    [listed] = Orders(rows).list(query())["orders"]
     assert listed["state"] == "scheduled" and listed["state_label"] == "planifié" and listed["progress"] == 10
     assert listed["appointment"]["start"] == "2026-03-05T08:30:00+01:00"
     assert listed["last_event"]["label"] == "Pris en compte" and listed["document_count"] == 2
     assert listed["late"] is False
     assert dt.datetime.fromisoformat(listed["updated_at"]) == NOW - dt.timedelta(minutes=1)
+
+
+def test_a_contractor_lists_its_orders_in_every_space_and_may_narrow_to_one_manager():
+    # Given orders of two managers addressed to ctr-test, and one addressed to another contractor
+    orders = Orders([row("A-1", 1), row("B-1", 2, "mgr-other"), row("C-1", 3, contractor_id="ctr-other")])
+    # When the contractor lists them, then only those of mgr-other
+    everywhere = orders.list(query("contractor", "ctr-test"))["orders"]
+    narrowed = orders.list(query("contractor", "ctr-test", manager_id="mgr-other"))["orders"]
+    # Then it sees its own across spaces, newest first, and never another contractor's
+    assert [(o["manager_id"], o["order_id"]) for o in everywhere] == [(MANAGER, "A-1"), ("mgr-other", "B-1")]
+    assert [o["order_id"] for o in narrowed] == ["B-1"]

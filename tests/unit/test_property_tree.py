@@ -16,7 +16,6 @@ from shared.service import property_tree as service
 from shared.service.orders import receive_order
 from tests.builders import CONTRACTOR, MANAGER, issue_order_body
 from tests.fakes import World
-from tests.fakes import InMemoryDocuments  # noqa: F401  (transitional: other areas' tests import it from here)
 
 HEADER = "node_id;kind;parent_id;label;commune\n"
 TREE = HEADER + ("LYON;site;;Résidence Les Tilleuls;69123\n"

@@ -43,7 +43,7 @@ ADAPTER_NEEDS = {
     "account_deadlines": {"firestore", "timers"}, "sourcing_deadlines": {"firestore", "timers"},
     "onboarding": {"firestore", "timers"},
     "blobs": {"storage"}, "document_files": {"storage"}, "report_files": {"storage"},
-    "export_source": {"firestore", "storage"},
+    "export_source": {"firestore", "storage"}, "export_archive": {"firestore", "storage"},
     "identity_admin": {"firestore", "auth_admin"},
     # The unit of work publishes its outbox and arms its timers after the commit (shared/bootstrap.py).
     "uow": {"firestore", "publish", "timers"},

@@ -15,11 +15,10 @@ import pytest
 from shared.domain.incidents import AcknowledgeIncident, ReportIncident
 from shared.domain.messages import EventType
 from shared.logs import CloudLoggingFormatter
-from shared.ports import OutboxMessage, Versioned
+from shared.ports import OutboxMessage
 from shared.service import incidents as incidents_svc
 from shared.service import outbox
-from tests.deadline_fakes import InMemoryDeadlineStore
-from tests.fakes import FixedClock, World
+from tests.fakes import World
 from tests.unit.test_terraform import TERRAFORM_DIR, _load_terraform, _single_block
 
 README = TERRAFORM_DIR / "README.md"
@@ -189,31 +188,16 @@ def test_the_outbox_metric_reads_the_age_relay_outbox_logs(terraform, policies, 
             policies["outbox_stuck"], condition)[0]["filter"]
 
 
-class _Incidents:
-    def __init__(self):
-        self.data: dict[str, Any] = {}
-
-    def create(self, incident) -> bool:
-        if incident.incident_id in self.data:
-            return False
-        self.data[incident.incident_id] = Versioned(incident, 1)
-        return True
-
-    def get(self, incident_id: str):
-        return self.data.get(incident_id)
-
-    def update(self, incident, version) -> None:
-        self.data[incident.incident_id] = Versioned(incident, version + 1)
-
 
 def _report_and_acknowledge(caplog) -> tuple[dict[str, Any], dict[str, Any]]:
-    incidents, store = _Incidents(), InMemoryDeadlineStore()
+    world = World(NOW)
     command = ReportIncident.model_validate({"severity": 1, "title": "Portail bloqué", "description": "Plus rien"})
     with caplog.at_level(logging.INFO, logger="shared.service.incidents"):
-        incident, _ = incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, incidents,
-                                                    store, None, FixedClock(NOW))
-        incidents_svc.acknowledge_incident("op-1", AcknowledgeIncident(incident_id=incident.incident_id),
-                                           incidents, store, None, FixedClock(NOW + dt.timedelta(minutes=10)))
+        incident, _ = incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, world.uow(),
+                                                    world.clock)
+        world.clock.advance(minutes=10)
+        incidents_svc.acknowledge_incident("op-1", AcknowledgeIncident(incident_id=incident.incident_id), world.uow(),
+                                           world.clock)
     [reported] = _json_lines(caplog, "incident reported")
     [acknowledged] = _json_lines(caplog, "incident acknowledged")
     return reported, acknowledged
@@ -235,10 +219,6 @@ def test_the_incident_metrics_read_what_report_and_acknowledge_log(terraform, po
     assert "unless on (incident_id)" in query and "offset 30m" in query
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "shared/service/incidents.py logs the incident's severity under the key 'severity', the special "
-    "field Cloud Logging reads as the entry's level: the line's level is lost and the value may not "
-    "reach jsonPayload. Renaming the extra to 'incident_severity' fixes both (the metric accepts it)."))
 def test_the_reported_incident_keeps_its_log_level_and_its_severity(caplog):
     # Given a severity-1 incident reported
     reported, _ = _report_and_acknowledge(caplog)

@@ -1,9 +1,10 @@
 """French text analysis for BM25 (same chain for professionals and needs).
 
-lower-case → fold accents → words of 2+ letters → drop French stop words → Snowball French
-stem (PyStemmer). Folding comes first so that the stemmer sees the same letters whether or
-not the writer typed accents: "Accessibilité" and "accessibilite" both give ``accessibil``,
-"Développements" and "developpement" both give ``developp``.
+lower-case → words of 2+ letters → fold accents → drop French stop words → Snowball French
+stem (PyStemmer). Folding comes before stemming so that the stemmer sees the same letters
+whether or not the writer typed accents: "Accessibilité" and "accessibilite" both give
+``accessibil``, "Développements" and "developpement" both give ``developp``. Words are folded
+one by one (cached), which gives the same terms as folding the whole text first.
 """
 
 from __future__ import annotations
@@ -39,22 +40,36 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def _words(text: str) -> list[str]:
+    """The words of ``text``, lower-case; NFC first so that a decomposed accent stays in its word."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
 def analyse(text: str) -> list[str]:
     """Index terms of ``text``, in order (repetitions kept: BM25 counts them)."""
-    terms = []
-    for word in _WORD.findall(fold(text.lower().replace("’", "'"))):
-        if word in STOP_WORDS or word.isdigit():
+    return analyse_query(text)[0]
+
+
+def analyse_query(text: str) -> tuple[list[str], dict[str, str]]:
+    """The terms of ``text`` and, for each term, the first word that produced it (to explain
+    matches in French) — one pass."""
+    terms: list[str] = []
+    surface: dict[str, str] = {}
+    for word in _words(text):
+        folded = _fold_word(word)
+        if folded in STOP_WORDS or folded.isdigit():
             continue
-        terms.append(_stem(word))
-    return terms
+        term = _stem(folded)
+        terms.append(term)
+        surface.setdefault(term, word)
+    return terms, surface
 
 
 def analyse_with_surface(text: str) -> dict[str, str]:
-    """Each term of ``text`` with the first word that produced it (to explain matches in French)."""
-    surface: dict[str, str] = {}
-    for word in _WORD.findall(text.lower().replace("’", "'")):
-        folded = fold(word)
-        if folded in STOP_WORDS or word.isdigit():
-            continue
-        surface.setdefault(_stem(folded), word)
-    return surface
+    """Each term of ``text`` with the first word that produced it."""
+    return analyse_query(text)[1]

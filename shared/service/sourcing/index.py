@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 
 from shared.domain.sourcing.records import Professional
 from shared.domain.sourcing.scoring import SearchIndex
@@ -24,8 +25,16 @@ _cache: dict[str, SearchIndex] = {}
 _lock = threading.Lock()
 
 
-def load_professionals(uow: UnitOfWork) -> list[Professional]:
-    return [Professional.model_validate(d.data, strict=False) for d in uow.query(Query("professionals"))]
+def forget() -> None:
+    """Drop this instance's cached index (a new instance starts so)."""
+    _cache.clear()
+
+
+def load_professionals(uow: UnitOfWork) -> Iterator[Professional]:
+    """The professional records one at a time, read page by page (``UnitOfWork.stream``): the rows
+    and the records are never all held at once, and a scan remembers nothing for a commit."""
+    for doc in uow.stream(Query("professionals")):
+        yield Professional.model_validate(doc.data, strict=False)
 
 
 def rebuild(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> SearchIndex:
@@ -66,7 +75,11 @@ def current(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> SearchIndex:
                 blob = blobs.get(name)
                 if blob is not None:
                     _cache.clear()  # one index per instance is enough
-                    _cache[name] = SearchIndex.from_bytes(blob)
+                    try:
+                        _cache[name] = SearchIndex.from_bytes(blob)
+                    except ValueError:  # an index this version cannot read (another format): rebuild it
+                        log.warning("stored search index unreadable, rebuilding", extra={"object": name})
+                    del blob
             if name in _cache:
                 return _cache[name]
     with _lock:

@@ -1,0 +1,123 @@
+"""PDF documents (A6 reports, B7 proof of service): what the service commits, on the in-memory world.
+
+The Cloud Storage side runs on the emulator in tests/integration/test_documents_storage.py; here
+the files are a dict, to show what each command commits and how a retry or a race ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from shared.domain import documents as doc
+from shared.domain.errors import DomainError
+from shared.service import documents
+from tests.builders import CONTRACTOR, MANAGER, NOW, an_order
+from tests.fakes import World
+from tests.pdfs import a_pdf
+
+ORDER = "BC-2026-014"
+
+
+class Files:
+    """DocumentFiles in memory: objects by name, written once (if_generation_match=0)."""
+
+    def __init__(self):
+        self.objects: dict[str, bytes] = {}
+
+    def put_if_absent(self, name: str, data: bytes) -> bool:
+        return self.objects.setdefault(name, data) is data
+
+    def size(self, name: str) -> int | None:
+        return len(self.objects[name]) if name in self.objects else None
+
+    def read(self, name: str) -> bytes | None:
+        return self.objects.get(name)
+
+    def delete(self, name: str) -> None:
+        self.objects.pop(name, None)
+
+    def download_url(self, name: str, ttl: dt.timedelta) -> str:
+        return f"https://storage.example/{name}?ttl={int(ttl.total_seconds())}"
+
+    def upload_url(self, name: str, ttl: dt.timedelta) -> str:
+        return f"https://storage.example/{name}?put&ttl={int(ttl.total_seconds())}"
+
+
+@pytest.fixture
+def world() -> World:
+    world = World(NOW)
+    world.seed_order(an_order(ORDER))
+    return world
+
+
+def a_staged_upload(world: World, files: Files, data: bytes) -> doc.RegisterUpload:
+    """A pending upload whose file the contractor has PUT on its signed URL."""
+    upload = documents.request_upload(CONTRACTOR, doc.RequestUpload(
+        manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.SERVICE_DONE, filename="sf.pdf",
+        size_bytes=len(data)), world.uow(), files, world.clock, "erp")
+    files.objects[doc.staging_name(MANAGER, ORDER, upload["upload_id"])] = data
+    return doc.RegisterUpload(manager_id=MANAGER, order_id=ORDER, upload_id=upload["upload_id"])
+
+
+def test_a_registration_commits_the_record_and_the_upload_s_end_together_then_empties_staging(world):
+    files, data = Files(), a_pdf("Service fait")
+    command = a_staged_upload(world, files, data)
+    commits = world.db.commits
+    # When the staged upload is registered
+    attached = documents.register_upload(CONTRACTOR, command, world.uow(), files, world.clock, "erp")
+    # Then one commit wrote the document's record and the upload's new status, and staging is empty
+    sha = hashlib.sha256(data).hexdigest()
+    assert attached.created and world.db.commits == commits + 1
+    assert world.db.data(doc.record_path(MANAGER, ORDER, sha))["channel"] == "signed_url"
+    upload = world.db.data(doc.upload_path(MANAGER, ORDER, command.upload_id))
+    assert (upload["status"], upload["sha256"]) == ("registered", sha)
+    assert list(files.objects) == [doc.object_name(MANAGER, ORDER, sha)]
+
+
+def test_a_registration_sent_again_answers_the_record_and_clears_a_staged_object_left_by_a_crash(world):
+    files, data = Files(), a_pdf("Service fait")
+    command = a_staged_upload(world, files, data)
+    staged = doc.staging_name(MANAGER, ORDER, command.upload_id)
+    first = documents.register_upload(CONTRACTOR, command, world.uow(), files, world.clock, "erp")
+    # Given the first registration died after its commit, before deleting the staged object
+    files.objects[staged] = data
+    # When the reference is sent again
+    again = documents.register_upload(CONTRACTOR, command, world.uow(), files, world.clock, "erp")
+    # Then it answers the first record, and nothing is left in staging
+    assert (again.record, again.created) == (first.record, False) and staged not in files.objects
+
+
+def test_a_registration_racing_another_one_of_the_same_upload_answers_the_winner_s_record(world):
+    files, data = Files(), a_pdf("Service fait")
+    command = a_staged_upload(world, files, data)
+    rival: list[documents.Attached] = []
+    # Given another delivery of the same reference committing just before this one
+    world.db.before_commit = lambda: rival.append(
+        documents.register_upload(CONTRACTOR, command, world.uow(), files, world.clock, "erp"))
+    # When this one commits, its preconditions fail, and it starts again from fresh reads
+    attached = documents.register_upload(CONTRACTOR, command, world.uow(), files, world.clock, "erp")
+    # Then the file is attached once, and this registration answers the rival's record
+    assert rival[0].created and (attached.record, attached.created) == (rival[0].record, False)
+    assert len(world.db.under(f"managers/{MANAGER}/orders/{ORDER}/documents")) == 1
+
+
+def test_a_file_attached_twice_keeps_its_first_record_and_a_bad_one_stores_nothing(world):
+    files, data = Files(), a_pdf("CR")
+    fields = doc.AttachFields(manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.INTERVENTION_REPORT)
+    first = documents.attach_document(CONTRACTOR, fields, "cr.pdf", data, world.uow(), files, world.clock, "erp")
+    again = documents.attach_document(CONTRACTOR, fields.model_copy(update={"kind": doc.DocumentKind.INVOICE}),
+                                      "copie.pdf", data, world.uow(), files, world.clock, "erp")
+    assert first.created and (again.record, again.created) == (first.record, False)
+    with pytest.raises(DomainError) as refused:
+        documents.attach_document(CONTRACTOR, fields, "x.pdf", b"<html>", world.uow(), files, world.clock, "erp")
+    assert [e.code for e in refused.value.errors] == ["DOCUMENT_NOT_PDF"] and len(files.objects) == 1
+    # And another contractor cannot tell the order exists
+    with pytest.raises(DomainError) as hidden:
+        documents.attach_document("ctr-other", fields, "cr.pdf", data, world.uow(), files, world.clock, "erp")
+    assert [e.code for e in hidden.value.errors] == ["ORDER_NOT_FOUND"]
+    # And the listing gives the one document, with its signed URL
+    [listed] = documents.list_documents(MANAGER, ORDER, world.uow(), files)
+    assert listed["sha256"] == first.record.sha256 and listed["download_url"].startswith("https://storage.example/")
