@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 from pydantic.json_schema import models_json_schema
 
-from shared import topology
+from shared import contracts_web, topology
 from shared.domain.errors import CATALOGUE, ErrorDetail
 from shared.domain.catalogue import CatalogueVersion, ImportCatalogue
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
@@ -49,6 +49,7 @@ from shared.domain.property_tree import ImportPropertyTree
 from shared.domain import order_list as order_list_rules
 from shared.domain.order_list import Cursor, OrderList
 from shared.domain.order_list import summary as order_summary
+from shared.domain.order_moves import NextMove, next_moves
 from shared.domain.orders import CLOCK_SKEW_TOLERANCE, Actor, Order, OrderLine, OrderState, next_states
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.quotes import (
@@ -144,6 +145,7 @@ DESCRIBED_HTTP_FUNCTIONS: dict[str, tuple[tuple[str, ...], Right | dict[str, Rig
 # reason. Listed by name so that adding a function is a conscious choice: tests/unit/test_contracts.py
 # fails on any function that is neither described nor listed here, and on a listed name that no
 # longer exists.
+DESCRIBED_HTTP_FUNCTIONS.update(contracts_web.DESCRIBED)  # the web application's reads (shared/contracts_web.py)
 NOT_YET_DESCRIBED: frozenset[str] = frozenset({
     # every public HTTPS function is described (erase_professional was the last one listed here)
 })
@@ -218,6 +220,9 @@ class OrderView(BaseModel):
                     "transition table (an order on hold: back to the state it left, or a stop). The contractor's "
                     "form offers these; each move's requirements (dates, reason) are still checked when the report "
                     "arrives. Empty for a beneficiary and for a closed, cancelled or impossible order.")
+    next_moves: list[NextMove] = Field(
+        description="The same moves, each with what it requires (dates, reason) and the report fields that "
+                    "satisfy it, read from the same transition table: the web form asks only for those.")
     events: list[OrderEvent]
 
 
@@ -737,9 +742,11 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "UploadTicket": (UploadTicket, "serialization"),
     "DocumentList": (DocumentList, "serialization"),
     "OrderList": (OrderList, "serialization"),
+    **contracts_web.SCHEMAS,
 }
 
 _DIRECTION = {
+    **contracts_web.DIRECTION,
     "IssueOrder": "Inbound: body of POST receive_order (manager ERP).",
     "ExecutionReport": "Inbound: data of a message on execution-<contractor>, or body of POST submit_execution.",
     "ManagerDecision": "Inbound: body of POST change_order_state (manager ERP).",
@@ -1008,7 +1015,9 @@ class _Story:
     def view(self) -> dict[str, Any]:
         """The contractor's view of the completed order: it may declare it received or invoiced."""
         return {"order": _json(self.completed), "total_cents": self.completed.total_cents,
-                "next_states": [s.value for s in next_states(self.completed, Actor.CONTRACTOR)], "events": self.events}
+                "next_states": [s.value for s in next_states(self.completed, Actor.CONTRACTOR)],
+                "next_moves": [m.model_dump(mode="json") for m in next_moves(self.completed, Actor.CONTRACTOR)],
+                "events": self.events}
 
     def order_list(self) -> dict[str, Any]:
         """A manager's dashboard on 2026-03-04 at 09:00 UTC: the example order in progress, and a
@@ -1081,6 +1090,7 @@ def schema_examples(story: _Story, platform: _Platform | None = None) -> dict[st
                      instance="/submit_execution"),
         ],
         **platform_examples(platform or _Platform()),
+        **_web_examples(platform or _Platform()),
     }
 
 
@@ -1705,6 +1715,16 @@ def _jsonl(*bodies: dict[str, Any]) -> str:
     return "".join(json.dumps(b, ensure_ascii=False, separators=(",", ":")) + "\n" for b in bodies)
 
 
+def _web_examples(p: _Platform) -> dict[str, list[Any]]:
+    """The web application's reads, computed by their service from this story's documents."""
+    quote = {k: v for k, v in p.exchange.quotes["submitted"].items() if k != "current_version"}
+    contract = {k: v for k, v in UPSERT_CONTRACT.items() if k in ("contract_id", "contractor_id", "status", "starts_on",
+                                                                   "ends_on", "lots", "perimeter")}
+    return contracts_web.examples(quote, contract, _json(p.accounts.request), _json(p.sourcing.submitted),
+                                  _json(p.sourcing.proposed), p.sourcing.result, PROFESSIONAL,
+                                  _utc("2026-03-11T09:00:00Z"))
+
+
 def platform_examples(p: _Platform) -> dict[str, list[Any]]:
     s, pen, acc, xp = p.sourcing, p.penalties, p.accounts, p.exchange
     return {
@@ -2153,6 +2173,8 @@ def _platform_operations(p: _Platform, refs: dict[str, str], path_item: Any, pos
     _catalogue_operations(p, refs, path_item, post_errors)
     _property_tree_operations(p, refs, path_item, post_errors)
     _reads_and_closures_operations(p, refs, path_item, post_errors)
+    contracts_web.operations(refs, path_item, _web_examples(p), {"beneficiary_id": BENEFICIARY_ID, "need_id": NEED_ID,
+                                                                 "professional_id": PRO_ID}, sys.modules[__name__])
     _document_operations(p, refs, path_item, post_errors)
 
 
@@ -3122,7 +3144,7 @@ def _need_move_errors(current: str, target: str) -> list[ErrorDetail]:
 def _openapi(story: _Story, platform: _Platform) -> dict[str, Any]:
     functions = _load_functions()
     names = ["IssueOrder", "ManagerDecision", "ExecutionReport", "Order", "OrderView", "Reply", "ErrorDetail", "Problem",
-             *_PLATFORM_HTTP_SCHEMAS]
+             *_PLATFORM_HTTP_SCHEMAS, *contracts_web.SCHEMAS]
     schemas, refs = components_schemas(names)
     cid0, cid1 = CORRELATION_IDS[0], CORRELATION_IDS[1]
     paths: dict[str, Any] = {}

@@ -73,14 +73,18 @@ def test_the_web_app_key_only_signs_in_from_the_web_app_origins(terraform):
     restrictions = _single_block(key, "restrictions")
     browser = _single_block(restrictions, "browser_key_restrictions")
     environment = terraform["locals"]["function_environment"]
+    build = terraform["output"]["web_app_build_command"]
     # When reading what it may call, and from where
     targets = {target["service"] for target in restrictions["api_targets"]}
     # Then only sign-in and token refresh, only from the web app's origins, and the app gets it
     assert targets == {"identitytoolkit.googleapis.com", "securetoken.googleapis.com"}
     assert browser["allowed_referrers"] == '${[for origin in local.web_origins : "${origin}/*"]}'
-    assert "local.functions_base_url" in terraform["locals"]["web_origins"]
+    # (the Firebase Hosting site, docs/web-app.md) and the app gets it in its config.json, built by the
+    # command the output prints; no function needs it
+    assert "local.web_host" in terraform["locals"]["web_origins"]
     assert "var.web_allowed_origins" in terraform["locals"]["web_origins"]
-    assert environment["PASSERELLE_WEB_API_KEY"] == "${google_apikeys_key.web.key_string}"
+    assert "--api-key ${google_apikeys_key.web.key_string}" in build["value"] and build["sensitive"] is True
+    assert "PASSERELLE_WEB_API_KEY" not in environment
     assert environment["ALLOWED_ORIGINS"] == '${join(",", local.web_origins)}'
     assert "firebase_web_api_key" not in terraform["variable"]
 
