@@ -86,7 +86,15 @@ DEMO_USERS = [
      "role": "manager", "tenant": MANAGER["manager_id"]},
     {"email": "prestataire@acme.demo", "display_name": "Prestataire ACME (démo)",
      "role": "contractor", "tenant": "ctr-acme"},
+    {"email": "agent@metropole.demo", "display_name": "Agent de la Métropole (démo)",
+     "role": "beneficiary", "tenant": "ben-metropole-demo"},
+    {"email": "acheteur@centrale.demo", "display_name": "Centrale d'achat (démo)",
+     "role": "purchasing_body", "tenant": "centrale-demo"},
+    {"email": "operateur@passerelle.demo", "display_name": "Opérateur Passerelle (démo)",
+     "role": "operator", "tenant": "platform"},
 ]
+ROLE_LABELS = {"manager": "gestionnaire", "contractor": "prestataire", "beneficiary": "bénéficiaire",
+               "purchasing_body": "centrale d'achat", "operator": "opérateur"}
 
 
 def create_demo_users(manage_account_url: str, project_id: str) -> list[tuple[str, int]]:

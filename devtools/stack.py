@@ -135,13 +135,13 @@ class Stack:
         }
 
     def _web_env(self) -> dict[str, str]:
-        """The web app's origin may call the functions (CORS), and its config lists their real ports."""
-        if "web_app" not in self.ports:
+        """The web app's origin (the Hosting emulator) may call the functions (CORS), and its
+        config.json lists their real ports (devtools/hosting.py)."""
+        if "hosting" not in self.ports:
             return {}
-        port = self.ports["web_app"]
+        port = self.ports["hosting"]
         functions = {name: self.url(name) for name in load_config()["functions"] if name in self.ports}
-        origins = [port] + ([self.ports["gateway"]] if "gateway" in self.ports else [])  # /web_app/ there too
-        return {"ALLOWED_ORIGINS": ",".join(f"http://{host}:{p}" for p in origins for host in ("127.0.0.1", "localhost")),
+        return {"ALLOWED_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
                 "PASSERELLE_FUNCTION_URLS": json.dumps(functions, separators=(",", ":"))}
 
     def _tasks_env(self) -> dict[str, str]:
@@ -220,6 +220,8 @@ class Stack:
         _wait_http(f"http://127.0.0.1:{fs_port}/", 60, fs, self.log_dir / "firestore.log")
         _wait_http(f"http://127.0.0.1:{ps_port}/", 60, ps, self.log_dir / "pubsub.log")
         _wait_http(f"http://127.0.0.1:{self.ports['auth']}/", 90, auth, self.log_dir / "auth.log")
+        if "hosting" in self.ports:
+            _wait_http(self.web_url() + "/config.json", 60, auth, self.log_dir / "auth.log")
         if tasks is not None:
             _wait_http(f"http://127.0.0.1:{self.ports['tasks']}/", 30, tasks, self.log_dir / "tasks.log")
         _wait_http(f"http://127.0.0.1:{self.ports['storage']}/storage/v1/b", 30, storage, self.log_dir / "storage.log")
@@ -245,19 +247,31 @@ class Stack:
         return self._spawn("tasks", [self.python, "-m", "devtools.tasks_dispatcher", "--port", str(self.ports["tasks"])])
 
     def _start_auth(self) -> subprocess.Popen:
-        """The Firebase Auth emulator (firebase-tools from package.json), UI off, offline."""
+        """The Firebase Auth emulator (firebase-tools from package.json), UI off, offline, and in
+        the same process the Hosting emulator serving the web application (devtools/hosting.py)."""
         if not FIREBASE_CLI.exists():
             raise RuntimeError("node_modules is missing: run `npm ci` (the scripts do it for you)")
         workdir = self.log_dir / "firebase"
         workdir.mkdir(exist_ok=True)
-        (workdir / "firebase.json").write_text(json.dumps({"emulators": {
-            "auth": {"host": "127.0.0.1", "port": self.ports["auth"]},
-            "hub": {"host": "127.0.0.1", "port": self.ports["auth_hub"]},
-            "logging": {"host": "127.0.0.1", "port": self.ports["auth_logging"]},
-            "ui": {"enabled": False}, "singleProjectMode": True}}))
-        return self._spawn("auth", [str(FIREBASE_CLI), "emulators:start", "--only", "auth", "--project",
+        emulators = {"auth": {"host": "127.0.0.1", "port": self.ports["auth"]},
+                     "hub": {"host": "127.0.0.1", "port": self.ports["auth_hub"]},
+                     "logging": {"host": "127.0.0.1", "port": self.ports["auth_logging"]},
+                     "ui": {"enabled": False}, "singleProjectMode": True}
+        settings: dict = {"emulators": emulators}
+        if "hosting" in self.ports:
+            from devtools import hosting
+
+            emulators["hosting"] = {"host": "127.0.0.1", "port": self.ports["hosting"]}
+            settings["hosting"] = hosting.build(workdir, self.env(), link=True)
+        (workdir / "firebase.json").write_text(json.dumps(settings))
+        only = "auth,hosting" if "hosting" in self.ports else "auth"
+        return self._spawn("auth", [str(FIREBASE_CLI), "emulators:start", "--only", only, "--project",
                                     self.project_id, "--config", str(workdir / "firebase.json")],
                            cwd=workdir)
+
+    def web_url(self) -> str:
+        """Where the web application is served (the Hosting emulator)."""
+        return f"http://127.0.0.1:{self.ports['hosting']}"
 
     def start_functions(self, names: list[str], extra_env: dict[str, str] | None = None, *,
                         process_per_function: bool = False, wait: bool = True) -> None:

@@ -23,4 +23,11 @@ if [ "$(cat "$NODE_STAMP" 2>/dev/null)" != "$NODE_WANT" ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   echo "$NODE_WANT" > "$NODE_STAMP"
 fi
+# The browser tests (tests/browser) drive Debian's chromium through Playwright's executable_path:
+# Playwright's own browser download cannot work here, Debian's package can (about 20 s, as root).
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "▶ installing Debian's chromium for the browser tests…"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || echo "chromium could not be installed: the browser tests will be skipped" >&2
+fi
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -66,8 +66,12 @@ export function buildExecutionReport(form, { managerId, orderId, sequence }, off
   const when = (name) => {
     const value = text(name);
     if (!value) return null;
-    const iso = localDateTimeToIso(value, offsetOf(value));
-    if (!iso) errors.push(clientError(`$.${name.replace("__", ".")}`, "INVALID_FORMAT", "Date et heure invalides."));
+    const local = parseFrenchDateTime(value);
+    const iso = local ? localDateTimeToIso(local, offsetOf(local)) : null;
+    if (!iso) {
+      errors.push(clientError(`$.${name.replace("__", ".")}`, "INVALID_FORMAT",
+        "Date et heure au format jj/mm/aaaa hh:mm."));
+    }
     return iso;
   };
   const report = { manager_id: managerId, order_id: orderId, sequence, occurred_at: when("occurred_at"),
@@ -102,7 +106,12 @@ export function buildExecutionReport(form, { managerId, orderId, sequence }, off
     report.appointment = { start: appointmentStart };
     if (appointmentEnd) report.appointment.end = appointmentEnd;
   }
-  if (text("invoice_date")) report.invoice_date = text("invoice_date");
+  if (text("invoice_date")) {
+    report.invoice_date = parseFrenchDate(text("invoice_date"));
+    if (!report.invoice_date) {
+      errors.push(clientError("$.invoice_date", "INVALID_FORMAT", "Date au format jj/mm/aaaa."));
+    }
+  }
   return { report, errors };
 }
 
@@ -226,4 +235,313 @@ export function changedRows(previous, current) {
   const before = new Map((previous ?? []).map((row) => [`${row.manager_id}/${row.order_id}`, row.updated_at]));
   return new Set(current.filter((row) => before.size && before.get(`${row.manager_id}/${row.order_id}`) !== row.updated_at)
     .map((row) => `${row.manager_id}/${row.order_id}`));
+}
+
+// --- French dates, whatever the browser's locale --------------------------------------------
+// The forms use plain text inputs with a French pattern (jj/mm/aaaa, jj/mm/aaaa hh:mm) instead of
+// <input type="date">, whose display follows the browser's locale.
+
+function validDate(y, m, d) {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+// "05/03/2026" (or "2026-03-05") → "2026-03-05"; anything else → null.
+export function parseFrenchDate(value) {
+  const text = (value ?? "").trim();
+  let match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+  let y, m, d;
+  if (match) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text))) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else return null;
+  if (!validDate(y, m, d)) return null;
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+// "05/03/2026 09:30" (also "05/03/2026 9h30", or "2026-03-05T09:30") → "2026-03-05T09:30"; else null.
+export function parseFrenchDateTime(value) {
+  const text = (value ?? "").trim();
+  const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2})?$/.exec(text);
+  if (iso) return parseFrenchDate(iso[1]) && Number(iso[2]) < 24 && Number(iso[3]) < 60 ? `${iso[1]}T${iso[2]}:${iso[3]}` : null;
+  const match = /^(\S+)\s+(\d{1,2})\s*[:hH]\s*(\d{2})$/.exec(text);
+  if (!match) return null;
+  const day = parseFrenchDate(match[1]);
+  const hours = Number(match[2]);
+  const minutes = Number(match[3]);
+  if (!day || hours > 23 || minutes > 59) return null;
+  return `${day}T${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
+}
+
+// "2026-03-05" → "05/03/2026" (the value a French date input shows).
+export function isoToFrenchDate(iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? "");
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : "";
+}
+
+// A Date → "05/03/2026 09:30" in local time (the default of an event's date and time).
+export function frenchDateTimeOf(date) {
+  const p = (n) => String(n).padStart(2, "0");
+  return `${p(date.getDate())}/${p(date.getMonth() + 1)}/${date.getFullYear()} ${p(date.getHours())}:${p(date.getMinutes())}`;
+}
+
+// --- execution as moves (next_moves of get_order) --------------------------------------------
+// Each report field a requirement names → the inputs of the form that fill it.
+const REQUIREMENT_INPUTS = {
+  planned_start: ["planned_start", "planned_end"], planned_end: ["planned_start", "planned_end"],
+  appointment: ["appointment__start", "appointment__end"], actual_start: ["actual_start"], actual_end: ["actual_end"],
+  invoice_date: ["invoice_date"], reason: ["reason"],
+};
+
+// The inputs a move asks for: the event (label, date and time) always, then only what its unmet
+// requirements name (get_order's next_moves, read from the state machine: the rule is not here).
+// A move without a state (an event or progress only) asks for the event and the progress.
+export function moveInputs(move) {
+  const inputs = ["event_label", "occurred_at"];
+  if (!move) return [...inputs, "progress"];
+  const groups = [];
+  for (const requirement of move.requires ?? []) {
+    if (requirement.met) continue;
+    const fields = requirement.inputs.flatMap((name) => REQUIREMENT_INPUTS[name] ?? [name]);
+    groups.push({ label: requirement.label, any: requirement.inputs.length > 1, fields: [...new Set(fields)] });
+    for (const field of fields) if (!inputs.includes(field)) inputs.push(field);
+  }
+  return inputs;
+}
+
+// The text of a move's button: "Passer à « planifié »".
+export function moveLabel(move) {
+  return move ? `Passer à « ${move.label ?? stateLabel(move.state)} »` : "Signaler un événement";
+}
+
+// --- quotes ----------------------------------------------------------------------------------
+export const QUOTE_LABELS = Object.freeze({ requested: "demandé", submitted: "remis", accepted: "accepté",
+  refused: "refusé", expired: "expiré", withdrawn: "retiré" });
+
+export function lineAmountCents(line) {
+  return Math.round(Number(line.quantity) * Number(line.unit_price_cents));
+}
+
+export function versionTotalCents(version) {
+  return (version?.lines ?? []).reduce((sum, line) => sum + lineAmountCents(line), 0);
+}
+
+// Versions side by side: one row per service code (union of the versions, first seen first),
+// each with the quantity, unit price and amount of every version (null where a version lacks it).
+export function compareVersions(versions) {
+  const order = [];
+  const labels = new Map();
+  for (const version of versions ?? []) {
+    for (const line of version.lines) {
+      const key = line.service_code ?? line.line_id;
+      if (!labels.has(key)) { labels.set(key, line.label); order.push(key); }
+    }
+  }
+  const rows = order.map((key) => ({ key, label: labels.get(key), cells: (versions ?? []).map((version) => {
+    const line = version.lines.find((l) => (l.service_code ?? l.line_id) === key);
+    return line ? { quantity: Number(line.quantity), unit_price_cents: line.unit_price_cents, amount_cents: lineAmountCents(line) }
+      : null;
+  }) }));
+  const totals = (versions ?? []).map(versionTotalCents);
+  return { rows, totals, delta: totals.length > 1 ? totals.at(-1) - totals.at(-2) : null };
+}
+
+// "1 234,56" or "1234.56" euros → cents; null when it is not an amount.
+export function eurosToCents(text) {
+  const clean = String(text ?? "").replace(/\s|\u00a0|\u202f|€/g, "").replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(clean)) return null;
+  return Math.round(Number(clean) * 100);
+}
+
+// The lines of the quote form (an array of {service_code, label, quantity, unit, unit_price}) →
+// SubmitQuote lines, with the errors a person can fix before sending ($.lines[i].field).
+export function buildQuoteLines(rows) {
+  const lines = [];
+  const errors = [];
+  rows.forEach((row, i) => {
+    const empty = !["service_code", "label", "quantity", "unit_price"].some((k) => String(row[k] ?? "").trim());
+    if (empty) return;
+    const at = `$.lines[${lines.length}]`;
+    const line = { line_id: String(lines.length + 1), service_code: String(row.service_code ?? "").trim(),
+      label: String(row.label ?? "").trim(), quantity: String(row.quantity ?? "").trim().replace(",", "."),
+      unit: String(row.unit ?? "").trim() || "U", unit_price_cents: eurosToCents(row.unit_price) };
+    if (!line.service_code) errors.push(clientError(`${at}.service_code`, "REQUIRED", "Indiquez le code de prestation."));
+    if (!line.label) errors.push(clientError(`${at}.label`, "REQUIRED", "Indiquez le libellé."));
+    if (!/^\d+(\.\d{1,3})?$/.test(line.quantity) || Number(line.quantity) <= 0) {
+      errors.push(clientError(`${at}.quantity`, "INVALID_FORMAT", "La quantité est un nombre positif (3 décimales au plus)."));
+    }
+    if (line.unit_price_cents === null) {
+      errors.push(clientError(`${at}.unit_price_cents`, "INVALID_FORMAT", "Prix unitaire en euros, par exemple 125,50."));
+    }
+    lines.push(line);
+    void i;
+  });
+  if (!lines.length && !errors.length) errors.push(clientError("$.lines", "REQUIRED", "Ajoutez au moins une ligne."));
+  return { lines, errors };
+}
+
+// --- penalties ---------------------------------------------------------------------------------
+export const PENALTY_STATUS_LABELS = Object.freeze({ accrued: "due", waived: "remise", disputed: "contestée",
+  upheld: "maintenue" });
+export const PENALTY_ACTIONS = Object.freeze([
+  { value: "waive", label: "Remettre" }, { value: "dispute", label: "Contester" }, { value: "uphold", label: "Maintenir" }]);
+
+// "2026-04" for a Date (the statement's default month: the current one).
+export function monthOf(date) {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}`;
+}
+
+// "04/2026" or "2026-04" → "2026-04"; else null.
+export function parseMonth(text) {
+  const value = String(text ?? "").trim();
+  let match = /^(\d{1,2})\/(\d{4})$/.exec(value);
+  if (match && Number(match[1]) >= 1 && Number(match[1]) <= 12) return `${match[2]}-${match[1].padStart(2, "0")}`;
+  match = /^(\d{4})-(\d{2})$/.exec(value);
+  if (match && Number(match[2]) >= 1 && Number(match[2]) <= 12) return value;
+  return null;
+}
+
+// --- deadlines shown to the operator (D7, D8) --------------------------------------------------
+// Seconds left → "reste 2 j 3 h", "reste 45 min", "en retard de 5 h".
+export function timeLeftText(seconds) {
+  const late = seconds < 0;
+  let rest = Math.abs(Math.round(seconds));
+  const days = Math.floor(rest / 86400); rest -= days * 86400;
+  const hours = Math.floor(rest / 3600); rest -= hours * 3600;
+  const minutes = Math.floor(rest / 60);
+  const parts = days ? [`${days} j`, hours ? `${hours} h` : ""] : hours ? [`${hours} h`, minutes ? `${minutes} min` : ""]
+    : [`${minutes} min`];
+  const text = parts.filter(Boolean).join(" ");
+  return late ? `en retard de ${text}` : `reste ${text}`;
+}
+
+export const D8_LABELS = Object.freeze({ running: "en cours", missed: "dépassé", met: "respecté", paused: "suspendu",
+  cancelled: "annulé", stopped: "arrêté" });
+export const INCIDENT_STATE_LABELS = Object.freeze({ reported: "signalé", acknowledged: "pris en compte",
+  resolved: "résolu" });
+export const NEED_STATUS_LABELS = Object.freeze({ acknowledged: "accusé de réception", scored: "résultats calculés",
+  proposed: "professionnels proposés", accepted: "proposition acceptée", abandoned: "recherche abandonnée",
+  mission_framed: "mission cadrée" });
+export const ROLE_LABELS = Object.freeze({ manager: "Gestionnaire", contractor: "Prestataire",
+  beneficiary: "Bénéficiaire", purchasing_body: "Centrale d'achat", operator: "Opérateur" });
+
+// --- sourcing ----------------------------------------------------------------------------------
+export const LEVEL_LABELS = Object.freeze({ junior: "junior", confirme: "confirmé", senior: "sénior",
+  expert: "expert" });
+export const WORK_MODE_LABELS = Object.freeze({ on_site: "sur site", remote: "à distance", mixed: "mixte" });
+// The criteria of the ranking (DEFAULT_WEIGHTS in shared/domain/sourcing/scoring.py) and its filters.
+export const CRITERIA_LABELS = Object.freeze({ text: "adéquation du texte", availability: "disponibilité",
+  level: "niveau", experience: "expérience", rate: "tarif", location: "localisation",
+  public_sector: "secteur public", certifications: "certifications", rating: "avis",
+  service_type: "type de prestation", budget: "budget", place: "lieu" });
+
+function splitList(text) {
+  return String(text ?? "").split(/\n|;/).map((s) => s.trim()).filter(Boolean);
+}
+
+// The need form (flat strings) → SubmitNeed content, with the errors a person can fix first.
+export function buildNeedContent(form) {
+  const errors = [];
+  const text = (name) => String(form[name] ?? "").trim();
+  const date = (name) => {
+    const iso = parseFrenchDate(text(name));
+    if (!iso) errors.push(clientError(`$.content.${name}`, "INVALID_FORMAT", "Date au format jj/mm/aaaa."));
+    return iso;
+  };
+  const integer = (name, min, max) => {
+    const n = Number(text(name));
+    if (!Number.isInteger(n) || n < min || n > max || text(name) === "") {
+      errors.push(clientError(`$.content.${name}`, "OUT_OF_RANGE", `Un entier de ${min} à ${max}.`));
+    }
+    return n;
+  };
+  for (const name of ["title", "summary"]) {
+    if (!text(name)) errors.push(clientError(`$.content.${name}`, "REQUIRED", "Champ obligatoire."));
+  }
+  const ceiling = eurosToCents(text("daily_rate_ceiling"));
+  if (ceiling === null || ceiling <= 0) {
+    errors.push(clientError("$.content.daily_rate_ceiling_cents", "INVALID_FORMAT", "Plafond du TJM en euros, par exemple 650."));
+  }
+  const content = { title: text("title"), nature: text("nature"), summary: text("summary"),
+    prerequisites: text("prerequisites"), skills: splitList(form.skills),
+    min_years_of_experience: integer("min_years_of_experience", 0, 40), expected_profile: text("expected_profile"),
+    level: text("level"), certifications: splitList(form.certifications),
+    public_sector_required: form.public_sector_required === "on" || form.public_sector_required === true,
+    context: text("context"), start_date: date("start_date"), duration_days: integer("duration_days", 1, 1000),
+    end_date: date("end_date"), region: text("region"), work_mode: text("work_mode"),
+    deliverables: splitList(form.deliverables), daily_rate_ceiling_cents: ceiling,
+    other_information: text("other_information") };
+  return { content, errors };
+}
+
+// A SubmitNeed content → the flat strings of the need form (to relaunch with the content edited).
+export function needFormValues(content) {
+  if (!content) return {};
+  return { ...content, skills: (content.skills ?? []).join("\n"), certifications: (content.certifications ?? []).join("\n"),
+    deliverables: (content.deliverables ?? []).join("\n"), start_date: isoToFrenchDate(content.start_date),
+    end_date: isoToFrenchDate(content.end_date), duration_days: String(content.duration_days ?? ""),
+    min_years_of_experience: String(content.min_years_of_experience ?? ""),
+    daily_rate_ceiling: content.daily_rate_ceiling_cents ? String(content.daily_rate_ceiling_cents / 100).replace(".", ",") : "" };
+}
+
+// The need form's error paths ($.content.title) → its inputs (title).
+export function needField(path) {
+  const bare = fieldOf(path);
+  return bare.replace(/^content\./, "").replace(/_cents$/, "").replace(/^daily_rate_ceiling$/, "daily_rate_ceiling");
+}
+
+// --- charts (inline SVG drawn by app.js from this geometry) --------------------------------------
+// Round maximum and ticks for an axis from 0 to max.
+export function niceTicks(max, count = 4) {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s >= raw);
+  const ticks = [];
+  for (let v = 0; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  if (ticks.at(-1) < max) ticks.push(Number((ticks.at(-1) + step).toPrecision(12)));
+  return ticks;
+}
+
+// points [{label, value}] → the geometry of a bar chart in a width × height box: bars (x, y, w, h),
+// the y ticks (value, y) and the plot area. Pure numbers: app.js turns them into SVG elements.
+export function barChart(points, { width = 640, height = 240, left = 64, bottom = 28, top = 12, right = 8 } = {}) {
+  const values = points.map((p) => Math.max(0, Number(p.value) || 0));
+  const ticks = niceTicks(Math.max(...values, 0));
+  const top_ = ticks.at(-1) || 1;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const slot = points.length ? plotW / points.length : plotW;
+  const barW = Math.max(2, Math.min(48, slot * 0.7));
+  const bars = points.map((p, i) => {
+    const h = (values[i] / top_) * plotH;
+    return { label: p.label, value: values[i], x: left + i * slot + (slot - barW) / 2, y: top + plotH - h, w: barW, h,
+      labelX: left + i * slot + slot / 2 };
+  });
+  return { width, height, plot: { x: left, y: top, w: plotW, h: plotH }, bars,
+    ticks: ticks.map((value) => ({ value, y: top + plotH - (value / top_) * plotH })) };
+}
+
+// B6: revenue per month of a beneficiary report → chart points (euros).
+export function revenuePoints(report) {
+  return monthPoints((report?.revenue_months ?? []).map((m) => [m.month, m.cents / 100]));
+}
+
+// [["2026-04", value], …] → chart points labelled by month, the year shown only when they span several.
+export function monthPoints(pairs) {
+  const years = new Set(pairs.map(([month]) => String(month).slice(0, 4)));
+  return pairs.map(([month, value]) => ({ label: monthLabel(month, years.size > 1), value }));
+}
+
+// "2026-04" → "avr. 2026" (or "avr." without the year).
+export function monthLabel(month, withYear = true) {
+  const match = /^(\d{4})-(\d{2})$/.exec(month ?? "");
+  if (!match) return month ?? "";
+  const names = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+  return withYear ? `${names[Number(match[2]) - 1]} ${match[1]}` : names[Number(match[2]) - 1];
+}
+
+// The file name a CSV download gets: "rapport-beneficiaire-2026-01-01-2026-06-30.csv".
+export function reportFilename(view, from, to) {
+  const kind = view === "purchasing_body" ? "centrale" : "beneficiaire";
+  return `rapport-${kind}-${from}-${to}.csv`;
 }

@@ -32,6 +32,7 @@ AREAS = (
     "devtools.contracts.openapi_documents",
     "devtools.contracts.openapi_quotes",
     "devtools.contracts.openapi_incidents",
+    "devtools.contracts.openapi_listings",
     "devtools.contracts.stories_orders",
     "devtools.contracts.stories_perimeter",
     "devtools.contracts.stories_quotes",

@@ -26,8 +26,10 @@ from shared.domain.exports import ExportJob, ExportRequested
 from shared.domain.identity import AccountCreated, AccountRequest, CreateAccount, RequestAccount
 from shared.domain.incidents import AcknowledgeIncident, IncidentList, IncidentView, ReportIncident, ResolveIncident
 from shared.domain.messages import ChangeOrderState, IssueOrder, OrderStateChanged, Problem, Reply, ReportExecution
+from shared.domain.listings import AccountRequestList, ContractList, NeedList, ProfessionalRecord, QuoteList
 from shared.domain.order_list import OrderList
-from shared.domain.orders import Order, OrderView
+from shared.domain.order_views import OrderView
+from shared.domain.orders import Order
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.property_tree import ImportPropertyTree, PropertyCoverage, PropertyTreeImported
 from shared.domain.quotes import (
@@ -127,6 +129,12 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "UploadTicket": (UploadTicket, "serialization"),
     "DocumentList": (DocumentList, "serialization"),
     "OrderList": (OrderList, "serialization"),
+    # the web application's reads
+    "QuoteList": (QuoteList, "serialization"),
+    "ContractList": (ContractList, "serialization"),
+    "AccountRequestList": (AccountRequestList, "serialization"),
+    "NeedList": (NeedList, "serialization"),
+    "ProfessionalRecord": (ProfessionalRecord, "serialization"),
 }
 
 DIRECTION = {
@@ -218,6 +226,11 @@ DIRECTION = {
     "UploadTicket": "Outbound: body of the request_report_upload answer (201).",
     "DocumentList": "Outbound: body of the GET get_documents answer.",
     "OrderList": "Outbound: body of the GET list_orders answer (the web application's lists, A11).",
+    "QuoteList": "Outbound: body of the GET list_quotes answer.",
+    "ContractList": "Outbound: body of the GET list_contracts answer.",
+    "AccountRequestList": "Outbound: body of the GET list_account_requests answer.",
+    "NeedList": "Outbound: body of the GET list_needs answer.",
+    "ProfessionalRecord": "Outbound: body of the GET get_professional answer.",
 }
 
 

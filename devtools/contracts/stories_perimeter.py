@@ -22,7 +22,7 @@ from shared.domain.contracts import UpsertBillingAccount, UpsertContract
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
 from shared.domain.validation import parse_json
-from shared.service import catalogue, contracts, documents, orders, property_tree
+from shared.service import catalogue, contracts, documents, listings, orders, property_tree
 from tests.pdfs import a_pdf
 
 UPSERT_BILLING_ACCOUNT: dict[str, Any] = {
@@ -119,6 +119,7 @@ class PerimeterStory:
             self.catalogue_view = catalogue.catalogue_view(MANAGER_ID, CONTRACT_ID, dt.date(2026, 3, 16),
                                                            dt.date(2026, 3, 5), p.uow())
             self.coverage = property_tree.coverage(MANAGER_ID, p.uow())
+            self.contract_list = listings.list_contracts("manager", MANAGER_ID, p.uow())
         self.contract_invalid = errors_of(UpsertContract, {**UPSERT_CONTRACT, "ends_on": "2026-01-31",
                                                             "perimeter": {"departements": ["99"]}})
         self.billing_invalid = errors_of(UpsertBillingAccount, {**UPSERT_BILLING_ACCOUNT, "invoicing_address": {

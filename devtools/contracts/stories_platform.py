@@ -20,7 +20,7 @@ from shared.domain.contracts import UpsertContract
 from shared.domain.identity import CreateAccount, RequestAccount
 from shared.domain.messages import EventType
 from shared.domain.penalties import DecisionAction, statement_csv
-from shared.service import accounts, contracts, deadlines, exports, onboarding
+from shared.service import accounts, contracts, deadlines, exports, listings, onboarding
 
 PENALTY_DECISION_REASON = "Retard dû à l'indisponibilité de notre propre service informatique."
 REQUEST_ACCOUNT: dict[str, Any] = {"email": "Marc.Petit@grandlyon.example.fr", "display_name": "Marc Petit",
@@ -60,6 +60,9 @@ class AccountStory:
             self.request = accounts.request_account(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID,
                                                     RequestAccount.model_validate_json(json.dumps(REQUEST_ACCOUNT)),
                                                     p.uow(), p.clock)
+        with p.as_(OPERATOR_UID, "operator", "platform"):  # the operator's list of pending requests
+            p.at("2026-03-11T09:00:00Z")
+            self.pending_requests = listings.list_account_requests({"status": "pending"}, p.uow(), p.clock)
         self.create_body = {"email": "marc.petit@grandlyon.example.fr", "display_name": "Marc Petit",
                             "role": "beneficiary", "tenant": BENEFICIARY_ID, "rights": ["needs.read", "needs.write"],
                             "request_id": self.request.request_id}

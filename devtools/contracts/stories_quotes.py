@@ -24,7 +24,7 @@ from shared.domain.incidents import AcknowledgeIncident, IncidentView, ReportInc
 from shared.domain.messages import EventType
 from shared.domain.quotes import DecideQuote, QuoteView, RequestQuote, SubmitQuote
 from shared.ports import digest
-from shared.service import incidents, quotes
+from shared.service import incidents, listings, quotes
 
 QUOTE_ID = "DEV-2026-0042"
 OPERATOR_UID = "op-ines-moreau"
@@ -87,6 +87,8 @@ class QuoteStory:
             self.submitted = QuoteView.of(self._submit(SUBMIT_QUOTE, "v1")).model_dump(mode="json")
             for body in (SUPPLEMENTARY, *OTHERS):
                 self._submit({**SUBMIT_QUOTE, "quote_id": body["quote_id"], "document_sha256": None}, "v1")
+        with p.as_(MANAGER_UID, *manager):  # the web application's list of the space's quotes
+            self.quote_list = listings.list_quotes("manager", MANAGER_ID, {"state": None}, p.uow())
         with p.as_(MANAGER_UID, *manager):
             p.at("2026-03-16T09:00:00.388Z")
             self.accepted = QuoteView.of(self._decide("manager", DECIDE)).model_dump(mode="json")

@@ -28,7 +28,7 @@ from shared.domain.sourcing import reporting as rep
 from shared.domain.sourcing.records import Beneficiary, Professional, ProfessionalUpserted
 from shared.domain.sourcing.reporting import ReportPeriod
 from shared.edge.cloudevents import inbound_from_pubsub
-from shared.service import documents, executions
+from shared.service import documents, executions, listings
 from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements, reporting
 from tests.pdfs import a_pdf
 
@@ -161,11 +161,18 @@ class SourcingStory:
             self.need_submitted = p.last(EventType.NEED_SUBMITTED.value)
         p.at("2026-03-09T08:30:02.871Z")  # score_candidates, pushed the need version
         needs.score_need(NeedSubmitted.model_validate(self.need_submitted[1]), p.uow(), p.blobs, p.clock)
+        with p.as_(OPERATOR_UID, "operator", "platform"):  # the operator's list of needs waiting for proposals
+            p.at("2026-03-11T09:00:00Z")
+            self.waiting_needs = listings.list_needs("operator", "platform", {"status": None, "beneficiary_id": None,
+                                                                              "waiting": True}, p.uow())
         with p.as_(OPERATOR_UID, "operator", "platform"):
             p.at("2026-03-12T15:00:00Z")
             self.propose = {"beneficiary_id": BENEFICIARY_ID, "need_id": NEED_ID, "version": 1,
                             "proposals": [{"professional_id": PRO_ID, "guaranteed_until": "2026-03-27"}]}
             self.proposed = needs.propose(_cmd(ProposeProfessionals, self.propose), p.uow(), p.clock)
+        with p.as_(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID):  # the record of the professional proposed
+            self.professional_record = listings.get_professional("beneficiary", BENEFICIARY_ID, PRO_ID, NEED_ID,
+                                                                 p.uow())
         with p.as_(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID):
             p.at("2026-03-13T09:15:00Z")
             self.decide = {"need_id": NEED_ID, "version": 1, "decision": "accept", "professional_id": PRO_ID,

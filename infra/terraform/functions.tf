@@ -224,6 +224,36 @@ locals {
       invoker     = "allUsers"
       identity    = "fn-data"
     }
+    list_quotes = {
+      description = "Manager (its space) or contractor (across managers) -> platform: the quotes, newest first (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    list_contracts = {
+      description = "Manager or contractor -> platform: its contracts and their catalogue versions (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    list_account_requests = {
+      description = "Operator -> platform: account requests with the time left on D7 (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    list_needs = {
+      description = "Beneficiary (its own) or operator (waiting for proposals) -> platform: needs (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    get_professional = {
+      description = "Beneficiary (from its results) or operator -> platform: one professional's full record (B4)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
     expire_quotes = {
       description = "Cloud Scheduler -> platform: expire submitted quotes past their validity date, tell each contractor."
       ingress     = "ALLOW_INTERNAL_ONLY"
@@ -266,12 +296,6 @@ locals {
       invoker     = "allUsers"
       identity    = "fn-data"
     }
-    web_app = {
-      description = "Browser -> platform: the static web application and its /config.json (A3 c); public files, no data."
-      ingress     = "ALLOW_ALL"
-      invoker     = "allUsers"
-      identity    = "fn-static"
-    }
     get_penalty_statement = {
       description = "Manager or contractor -> platform: monthly penalty statement (JSON or French CSV)."
       ingress     = "ALLOW_ALL"
@@ -306,13 +330,9 @@ locals {
     # Audiences accepted on Google-signed ID tokens of ERP service accounts (docs/security.md):
     # the public URL of every function.
     PASSERELLE_AUDIENCES = join(",", [for name in keys(local.functions) : "${local.functions_base_url}/${replace(name, "_", "-")}"])
-    # The web application (docs/web-app.md): the browser origins allowed to call the functions
-    # (CORS; the app's own cloudfunctions.net origin plus any custom domain), the base of every
-    # function URL its /config.json lists, and the public Firebase Web API key it signs in with.
-    ALLOWED_ORIGINS               = join(",", local.web_origins)
-    PASSERELLE_FUNCTIONS_BASE_URL = local.functions_base_url
-    # Created by identity.tf, restricted to Identity Toolkit and Secure Token from these origins.
-    PASSERELLE_WEB_API_KEY = google_apikeys_key.web.key_string
+    # The web application (docs/web-app.md) is the project's Firebase Hosting site: the browser
+    # origins allowed to call the functions (CORS), local.web_origins (main.tf).
+    ALLOWED_ORIGINS = join(",", local.web_origins)
     # Set by Cloud Functions itself; declared to avoid a permanent diff.
     LOG_EXECUTION_ID = "true"
   }
@@ -325,7 +345,7 @@ locals {
 # bench.scoring); 2Gi for run_export, which builds the whole archive in memory. Concurrency
 # above 1 needs a whole vCPU (cpu = "1" everywhere); heavy requests run alone (concurrency 1).
 # Timeouts stay within the ack deadline of their push subscription (pubsub.tf).
-# Minimum instances keep the ERP hot path and the web app warm (var.min_instances_enabled).
+# Minimum instances keep the ERP hot path warm (var.min_instances_enabled); the web app is on Hosting.
 locals {
   function_sizing = {
     request_account          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
@@ -367,6 +387,11 @@ locals {
     request_quote            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     submit_quote             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     decide_quote             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_quotes              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_contracts           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_account_requests    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_needs               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_professional         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_quote                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
     expire_quotes            = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
     seal_audit               = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 1, min_instances = 0, max_instances = 1 }
@@ -374,7 +399,6 @@ locals {
     accrue_penalties         = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 8, min_instances = 0, max_instances = 10 }
     decide_penalty           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_penalty_statement    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    web_app                  = { memory = "256Mi", cpu = "1", timeout = 30, concurrency = 40, min_instances = 1, max_instances = 5 }
   }
 }
 

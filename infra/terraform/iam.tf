@@ -17,10 +17,6 @@
 
 locals {
   runtime_identities = {
-    "fn-static" = {
-      description = "web_app: static files and /config.json, no data and no Google API."
-      grants      = []
-    }
     "fn-data" = {
       description = "Reads Firestore only (a read-only unit of work): the GET functions and the audit sealer."
       grants      = ["project:roles/datastore.user"]

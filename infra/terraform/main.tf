@@ -46,11 +46,12 @@ locals {
   # the OIDC tokens of push subscriptions.
   pubsub_service_agent = "serviceAccount:${google_project_service_identity.pubsub.email}"
 
-  # Where the functions (hence the web app) are reached, and the browser origins allowed to
-  # call them: the functions' own origin plus any custom domain in front of web_app.
+  # Where the functions are reached, and the browser origins allowed to call them: the web
+  # app's Firebase Hosting site (its two default domains) plus any custom domain in front of it.
   functions_host     = "${var.region}-${var.project_id}.cloudfunctions.net"
   functions_base_url = "https://${local.functions_host}"
-  web_origins        = concat([local.functions_base_url], var.web_allowed_origins)
+  web_host           = "${var.project_id}.web.app"
+  web_origins        = concat(["https://${local.web_host}", "https://${var.project_id}.firebaseapp.com"], var.web_allowed_origins)
 
   seven_days = "604800s"
 }

@@ -397,7 +397,7 @@ resource "google_monitoring_uptime_check_config" "web_app" {
   selected_regions = ["EUROPE", "USA_VIRGINIA", "ASIA_PACIFIC"]
 
   http_check {
-    path           = "/web-app/"
+    path           = "/"
     port           = 443
     use_ssl        = true
     validate_ssl   = true
@@ -412,11 +412,11 @@ resource "google_monitoring_uptime_check_config" "web_app" {
     type = "uptime_url"
     labels = {
       project_id = var.project_id
-      host       = local.functions_host
+      host       = local.web_host # the Firebase Hosting site (docs/web-app.md)
     }
   }
 
-  depends_on = [google_cloudfunctions2_function.fn]
+  depends_on = [time_sleep.apis_ready]
 }
 
 resource "google_monitoring_alert_policy" "web_app_uptime" {

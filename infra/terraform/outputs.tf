@@ -4,8 +4,14 @@ output "function_uris" {
 }
 
 output "web_app_url" {
-  description = "Where people without a connector sign in (docs/web-app.md); the trailing slash matters."
-  value       = "https://${var.region}-${var.project_id}.cloudfunctions.net/web-app/"
+  description = "Where people without a connector sign in: the Firebase Hosting site, deployed with devtools/hosting.py and firebase deploy (docs/web-app.md)."
+  value       = "https://${local.web_host}/"
+}
+
+output "web_app_build_command" {
+  description = "Builds the web application's Hosting site for this deployment (the browser key of identity.tf inside); then: firebase deploy --only hosting --project <project> --config build/hosting/firebase.json."
+  value       = "python -m devtools.hosting --out build/hosting --functions-base-url ${local.functions_base_url} --api-key ${google_apikeys_key.web.key_string}"
+  sensitive   = true
 }
 
 output "contractor_pubsub" {

@@ -62,13 +62,15 @@ data "archive_file" "source" {
   source_dir  = local.source_dir
   output_path = "${path.module}/.build/passerelle-source.zip"
 
-  # Only main.py, functions/, shared/, web/ (served by web_app), emulators.json (web_app's list of
-  # functions) and requirements.txt are deployed; everything else at the top of the repository is
-  # left out here (tests/unit/test_terraform_platform.py checks every top-level entry is one or the other).
+  # Only main.py, functions/, shared/ and requirements.txt are deployed; everything else at the top of
+  # the repository is left out here (tests/unit/test_terraform_platform.py checks every top-level entry
+  # is one or the other). The web application (web/) is the Firebase Hosting site, not function source.
   excludes = [
     # development tooling and its documents: the contract generator (devtools/contracts), the local
     # stack, tests (web tests included), benchmarks, docs, infrastructure, scripts, CI
     "devtools",
+    "web",
+    "emulators.json",
     "tests",
     "bench",
     "docs",

@@ -131,7 +131,7 @@ variable "erp_workload_identity" {
 }
 
 variable "web_allowed_origins" {
-  description = "Extra browser origins (scheme://host[:port]) allowed to call the functions from the web application, e.g. a custom domain in front of web_app. The functions' own cloudfunctions.net origin is always allowed."
+  description = "Extra browser origins (scheme://host[:port]) allowed to call the functions from the web application, e.g. a custom domain in front of the web app's Firebase Hosting site. The site's own web.app and firebaseapp.com origins are always allowed."
   type        = list(string)
   default     = []
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -374,43 +374,3 @@ class StateChange(BaseModel):
     actual_end: AwareDatetime | None = None
     invoice_date: dt.date | None = None
     line_statuses: list[LineStatus] | None = None
-
-
-# --- What get_order answers (A11): the order, its total, where it may go next and its history.
-
-
-class OrderEvent(BaseModel):
-    """One entry of an order's history, as stored in the manager's space (oldest first)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, title="OrderEvent")
-
-    event_id: str = Field(description="s<sequence on 7 digits> for a contractor report, m<hash> for a manager decision.")
-    actor: Actor
-    channel: Literal["pubsub", "rest"]
-    label: str
-    occurred_at: AwareDatetime
-    received_at: AwareDatetime
-    state_before: OrderState
-    state_after: OrderState
-    reason: str | None = Field(default=None, description="Manager decisions only.")
-    sequence: int | None = Field(default=None, description="Contractor reports only.")
-    code: str | None = Field(default=None, description="Contractor reports only: event.code.")
-    message_key: str | None = Field(default=None, description="Contractor reports only: the deduplication key.")
-    delay_seconds: float | None = Field(default=None, description="Contractor reports only (A5).")
-    late: bool | None = Field(default=None, description="Contractor reports only: delay over 15 minutes (A5).")
-    report: dict[str, Any] | None = Field(default=None, description="Contractor reports only: the report as accepted.")
-
-
-class OrderView(BaseModel):
-    """What get_order answers: the live order, its total and its history (A11)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderView")
-
-    order: Order
-    total_cents: int = Field(description="Sum of the lines, quantity × unit price, rounded half up, in euro cents.")
-    next_states: list[OrderState] = Field(
-        description="The states the caller's role may move the order to next, read from the state machine's "
-                    "transition table (an order on hold: back to the state it left, or a stop). The contractor's "
-                    "form offers these; each move's requirements (dates, reason) are still checked when the report "
-                    "arrives. Empty for a beneficiary and for a closed, cancelled or impossible order.")
-    events: list[OrderEvent]

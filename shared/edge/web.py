@@ -1,7 +1,8 @@
-"""The web application's static files and its /config.json (docs/web-app.md).
+"""The web application's /config.json and Content-Security-Policy (docs/web-app.md).
 
-The app is plain files under ``web/`` (no build step, no CDN): ``web_app`` serves them and a
-config that tells the browser where Firebase Auth and every function are.
+The app is plain files under ``web/`` (no build step, no CDN), served by Firebase Hosting (its
+emulator locally); devtools/hosting.py writes this config beside them, telling the browser
+where Firebase Auth and every function are, and sets this policy on every file.
 
 Where the URLs come from, first match wins:
 - ``PASSERELLE_FUNCTION_URLS``: a JSON object name → URL (devtools/stack.py sets it to the ports
@@ -15,19 +16,13 @@ Toolkit with ``PASSERELLE_WEB_API_KEY``.
 from __future__ import annotations
 
 import json
-import mimetypes
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 EMULATORS_FILE = Path(__file__).resolve().parents[2] / "emulators.json"
 DEFAULT_REFRESH_SECONDS = 15
-_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-          ".mjs": "text/javascript; charset=utf-8",
-          ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
-          ".ico": "image/x-icon", ".png": "image/png"}
 
 
 def catalogue(path: Path = EMULATORS_FILE) -> dict[str, dict[str, Any]]:
@@ -77,15 +72,3 @@ def content_security_policy(cfg: Mapping[str, Any]) -> str:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def static_file(path: str, web_dir: Path = WEB_DIR) -> tuple[bytes, str] | None:
-    """(bytes, content type) of a file of the app, or None. Only plain names directly under
-    ``web/`` are served: no sub-path, no hidden file, no way out of the folder."""
-    name = path.strip("/") or "index.html"
-    if "/" in name or "\\" in name or name.startswith(".") or Path(name).suffix not in _TYPES:
-        return None
-    file = web_dir / name
-    if not file.is_file():
-        return None
-    return file.read_bytes(), _TYPES.get(file.suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"

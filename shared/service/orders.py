@@ -179,9 +179,13 @@ def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contr
     """What get_order answers: the order, its total, the states the caller may move it to next (from
     the transition table; none without the right to move orders) and its history. NotFound as
     ``get_order``."""
+    from shared.domain.order_moves import next_moves
+
     order = get_order(manager_id, order_id, uow, contractor_id=contractor_id)
+    actor = actor_for_role(role, rights)
     return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
-            "next_states": [s.value for s in next_states(order, actor_for_role(role, rights))],
+            "next_states": [s.value for s in next_states(order, actor)],
+            "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
             "events": list_events(uow, manager_id, order_id)}
 
 

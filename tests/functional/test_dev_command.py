@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from devtools import seed
+
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 420  # 45 functions and 5 emulators on 2 busy cores
 EMULATORS = ("firestore", "pubsub", "auth", "storage", "tasks")
@@ -82,8 +84,8 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
     demo = _banner_value(lines, r"Demo orders sent through receive_order: (.*)$")
     assert re.findall(r"(BC-2026-\d{4}) → (\d+)", demo) == [
         ("BC-2026-0101", "201"), ("BC-2026-0102", "201"), ("BC-2026-0103", "201")]
-    assert len(re.findall(r"sign in as \S+@\S+ / \S+ +\((gestionnaire|prestataire) [\w-]+\)$",
-                          "\n".join(lines), re.MULTILINE)) == 2
+    assert len(re.findall(r"sign in as \S+@\S+ / \S+ +\((gestionnaire|prestataire|bénéficiaire|centrale d'achat"
+                          r"|opérateur) [\w-]+\)$", "\n".join(lines), re.MULTILINE)) == len(seed.DEMO_USERS)
     # When a developer uses the printed manager token on the printed get_order URL
     token = _banner_value(lines, r"MANAGER_TOKEN=(\S+)")
     order = requests.get(f"{urls['get_order']}/", params={"order_id": "BC-2026-0101"},
@@ -92,7 +94,8 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
     assert order.status_code == 200, order.text
     assert order.json()["order"]["order_id"] == "BC-2026-0101"
     # And the web application answers with its configuration naming the same function URLs
-    web_config = requests.get(f"{urls['web_app']}/config.json", timeout=30)
+    web_app = _banner_value(lines, r"open (http://127\.0\.0\.1:\d+)/ — sign in as")
+    web_config = requests.get(f"{web_app}/config.json", timeout=30)
     assert web_config.status_code == 200 and web_config.json()["functions"]["get_order"] == urls["get_order"]
     # And the printed email/password signs in on the Auth emulator, as the web app does
     email, password = re.search(r"sign in as (\S+@\S+) / (\S+)", "\n".join(lines)).groups()

@@ -37,10 +37,10 @@ def test_every_function_answers_on_its_own_port_and_under_the_gateway_alike(plat
                                        "state": "serving"}
     unknown = requests.get(platform.gateway_url("no_such_function"), timeout=30)
     assert unknown.status_code == 404 and "Aucune fonction" in unknown.json()["detail"]
-    # And the web app opened under the gateway may call the functions on their ports (CORS)
-    page = requests.get(platform.gateway_url("web_app") + "/", timeout=30)
+    # And the web app, served by the Hosting emulator (not a function), may call the hosted functions (CORS)
+    page = requests.get(platform.web_url() + "/", timeout=30)
     assert page.status_code == 200 and 'src="app.js"' in page.text
-    origin = platform.gateway_url()
+    origin = platform.web_url()
     called = requests.get(platform.url("get_order") + "/", headers={"Origin": origin}, timeout=30)
     assert called.headers.get("Access-Control-Allow-Origin") == origin
 

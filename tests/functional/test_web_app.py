@@ -24,7 +24,7 @@ EVIL = "https://evil.example"
 
 
 def web_origin(platform) -> str:
-    return platform.url("web_app")
+    return platform.web_url()  # the Hosting emulator
 
 
 def list_orders(platform, token: str, **params) -> requests.Response:
@@ -147,19 +147,19 @@ def test_the_web_app_serves_its_files_and_a_config_naming_every_function(platfor
     # Then it gets the page, its module and a config pointing at this very stack
     assert index.status_code == 200 and index.headers["Content-Type"].startswith("text/html")
     assert 'lang="fr"' in index.text and 'src="app.js"' in index.text
-    assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
+    assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
     assert "script-src 'self'" in index.headers["Content-Security-Policy"]
+    assert index.headers["X-Content-Type-Options"] == "nosniff"
     body = config.json()
     for name in ("list_orders", "get_order", "get_documents", "submit_execution", "store_report"):
         assert body["functions"][name] == platform.url(name)
-    assert "web_app" not in body["functions"] and "relay_outbox" not in body["functions"]
+    assert "relay_outbox" not in body["functions"] and "list_quotes" in body["functions"]
     assert body["auth"]["sign_in_url"] == (f"http://127.0.0.1:{platform.ports['auth']}"
                                            "/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword")
     assert config.headers["Cache-Control"] == "no-store"
-    # And nothing outside web/ is served, nor anything but GET
+    # And nothing outside web/ is served
     for path in ("/../main.py", "/%2e%2e/main.py", "/.hidden", "/nope.html", "/main.py"):
         assert requests.get(base + path, timeout=30).status_code == 404, path
-    assert requests.post(base + "/", timeout=30).status_code == 405
 
 
 def test_signed_in_with_a_password_a_contractor_lists_reports_and_sees_its_errors(platform, two_spaces):
@@ -230,7 +230,7 @@ def test_signed_in_with_a_password_a_contractor_lists_reports_and_sees_its_error
 def test_the_demo_accounts_of_scripts_dev_sign_in_with_the_claims_of_the_demo_tokens(platform, clean_firestore):
     # Given the demo users created as ./scripts/dev creates them (through manage_account)
     created = seed.create_demo_users(platform.url("manage_account"), platform.project_id)
-    assert [status for _, status in created] == [200, 200]
+    assert [status for _, status in created] == [200] * len(seed.DEMO_USERS)
     auth = requests.get(web_origin(platform) + "/config.json", timeout=30).json()["auth"]
     for user in seed.DEMO_USERS:
         # When each signs in with the demo password
@@ -242,4 +242,5 @@ def test_the_demo_accounts_of_scripts_dev_sign_in_with_the_claims_of_the_demo_to
         payload = token.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         assert (claims["role"], claims["tenant"]) == (user["role"], user["tenant"])
-        assert list_orders(platform, token).status_code == 200
+        if user["role"] in ("manager", "contractor", "beneficiary"):
+            assert list_orders(platform, token).status_code == 200

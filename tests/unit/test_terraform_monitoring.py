@@ -156,9 +156,9 @@ def test_the_web_app_is_checked_from_outside(terraform, policies):
     # When reading what it requests
     http = _single_block(check, "http_check")
     resource = _single_block(check, "monitored_resource")
-    # Then GET https://<functions host>/web-app/ and the alert watches that check
-    assert (http["path"], http["port"], http["use_ssl"]) == ("/web-app/", 443, True)
-    assert resource["labels"]["host"] == "${local.functions_host}"
+    # Then GET https://<the Firebase Hosting site>/ and the alert watches that check
+    assert (http["path"], http["port"], http["use_ssl"]) == ("/", 443, True)
+    assert resource["labels"]["host"] == "${local.web_host}"
     assert "google_monitoring_uptime_check_config.web_app.uptime_check_id" in condition["filter"]
 
 

@@ -76,14 +76,18 @@ def test_the_web_app_key_only_signs_in_from_the_web_app_origins(terraform):
     restrictions = _single_block(key, "restrictions")
     browser = _single_block(restrictions, "browser_key_restrictions")
     environment = terraform["locals"]["function_environment"]
+    build = terraform["output"]["web_app_build_command"]
     # When reading what it may call, and from where
     targets = {target["service"] for target in restrictions["api_targets"]}
     # Then only sign-in and token refresh, only from the web app's origins, and the app gets it
     assert targets == {"identitytoolkit.googleapis.com", "securetoken.googleapis.com"}
     assert browser["allowed_referrers"] == '${[for origin in local.web_origins : "${origin}/*"]}'
-    assert "local.functions_base_url" in terraform["locals"]["web_origins"]
+    # (the Firebase Hosting site, docs/web-app.md) and the app gets it in its config.json, built by the
+    # command the output prints; no function needs it
+    assert "local.web_host" in terraform["locals"]["web_origins"]
     assert "var.web_allowed_origins" in terraform["locals"]["web_origins"]
-    assert environment["PASSERELLE_WEB_API_KEY"] == "${google_apikeys_key.web.key_string}"
+    assert "--api-key ${google_apikeys_key.web.key_string}" in build["value"] and build["sensitive"] is True
+    assert "PASSERELLE_WEB_API_KEY" not in environment
     assert environment["ALLOWED_ORIGINS"] == '${join(",", local.web_origins)}'
     assert "firebase_web_api_key" not in terraform["variable"]
 
@@ -208,9 +212,9 @@ def test_the_function_source_never_ships_a_virtualenv_or_local_tooling(terraform
     assert {".venv", ".venv-checkov", "node_modules", "infra", "tests", ".git", ".env"} <= excludes
 
 
-# What the functions need at run time: the entry points, the code, the web app web_app serves, the
-# list of functions web_app's config reads (shared/edge/web.py) and the dependencies to install.
-DEPLOYED = {"main.py", "functions", "shared", "web", "emulators.json", "requirements.txt"}
+# What the functions need at run time: the entry points, the code and the dependencies to install (the
+# web application is the Firebase Hosting site; emulators.json only configures the local stack).
+DEPLOYED = {"main.py", "functions", "shared", "requirements.txt"}
 
 
 def _excluded(name: str, patterns: list[str]) -> bool:
@@ -238,7 +242,7 @@ def test_every_top_level_entry_is_deployed_on_purpose_or_left_out_of_the_functio
     # Then exactly the run-time entries ship: tooling (devtools, the contract generator among it), tests,
     # benchmarks, docs, infra, scripts, virtualenvs, node_modules and caches never do
     assert shipped == DEPLOYED, f"ships {sorted(shipped - DEPLOYED)}; leaves out {sorted(DEPLOYED - shipped)}"
-    assert {"devtools", "tests", "bench", "docs", "scripts", "node_modules", ".run"} <= {
+    assert {"devtools", "tests", "bench", "docs", "scripts", "web", "node_modules", ".run"} <= {
         name for name in entries | {"node_modules", ".run"} if _excluded(name, excludes)}
     assert all((root / name).exists() for name in DEPLOYED)
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from devtools import hosting
 from shared.edge import http, web
 
 FUNCTIONS = {
@@ -13,7 +14,6 @@ FUNCTIONS = {
     "submit_execution": {"port": 8104, "trigger": "http", "role": "contractor"},
     "relay_outbox": {"port": 8106, "trigger": "http", "schedule_seconds": 2},
     "publish_execution": {"port": 8105, "trigger": "pubsub"},
-    "web_app": {"port": 8181, "trigger": "http", "public": "static"},
 }
 
 
@@ -55,17 +55,28 @@ def test_the_content_security_policy_lets_the_app_reach_auth_and_the_functions_o
             "https://securetoken.googleapis.com;") in csp
 
 
-@pytest.mark.parametrize("path", ["/../main.py", "/..", "/web/../main.py", "/.env", "/sub/app.js", "/main.py",
-                                  "/nope.html", "\\..\\main.py"])
-def test_only_plain_files_directly_under_web_are_served(path):
-    assert web.static_file(path) is None
-
-
-def test_the_app_files_are_served_with_their_types():
-    assert web.static_file("/")[1].startswith("text/html")
-    assert web.static_file("/app.js")[1].startswith("text/javascript")
-    assert web.static_file("/logic.mjs")[1].startswith("text/javascript")
-    assert web.static_file("/style.css")[1].startswith("text/css")
+def test_the_hosting_site_serves_the_app_files_a_generated_config_and_the_security_headers(tmp_path):
+    # Given the environment of a local stack
+    env = {"PASSERELLE_FUNCTION_URLS": json.dumps({"list_orders": "http://127.0.0.1:41001"}),
+           "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:41000"}
+    # When the Hosting site is built (linked, as devtools/stack.py does; copied, as for a deploy)
+    linked = hosting.build(tmp_path / "dev", env, link=True)
+    copied = hosting.build(tmp_path / "prod", env, link=False)
+    # Then its public folder holds every file of web/ and a config.json of this environment
+    public = tmp_path / "dev" / linked["public"]
+    names = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
+    assert {"index.html", "app.js", "logic.mjs", "style.css", "config.json"} <= names
+    assert (public / "app.js").is_symlink() and not (tmp_path / "prod" / copied["public"] / "app.js").is_symlink()
+    assert json.loads((public / "config.json").read_text())["functions"]["list_orders"] == "http://127.0.0.1:41001"
+    # And nothing but the app's own files (no test, no hidden file)
+    assert not [n for n in names if n.startswith(".") or "/." in n or n.endswith(".py")]
+    # And every file gets the CSP and nosniff, config.json is never cached
+    everywhere = {h["key"]: h["value"] for h in linked["headers"][0]["headers"]}
+    assert linked["headers"][0]["source"] == "**" and "script-src 'self'" in everywhere["Content-Security-Policy"]
+    assert "http://127.0.0.1:41001" in everywhere["Content-Security-Policy"]
+    assert everywhere["X-Content-Type-Options"] == "nosniff"
+    assert linked["headers"][1] == {"source": "/config.json",
+                                    "headers": [{"key": "Cache-Control", "value": "no-store"}]}
 
 
 def test_cors_echoes_only_an_exactly_listed_origin(monkeypatch):

@@ -1,37 +1,8 @@
-"""Explainable ranking of professionals for a need (B3 ranked results, B10 search process) —
-pure computation, no I/O.
-
-A ``SearchIndex`` (shared/domain/sourcing/search_index.py) is built from the professional records
-when they change (BM25 over their French text, plus columns of the structured fields as numpy
-arrays); it serialises to one ``.npz`` blob kept in Cloud Storage. ``rank`` returns the best candidates of the pool for one
-need version, each with its total, the score of every criterion, the hard filters it passed
-or failed and a short French explanation.
-
-Scoring (documented in docs/sourcing.md; weights are configuration, ``DEFAULT_WEIGHTS``):
-  total = Σ weight(c) × score(c) over the criteria, each score in [0, 1]; the text criterion
-  is (BM25 / best BM25 of the pool) ** TEXT_EXPONENT.
-Hard filters (``DEFAULT_FILTERS``) decide who is a full match; when nobody passes them all,
-the best partial matches are returned, marked ``partial`` with the filters they miss.
-
-Fair rotation of ties: candidates are ordered by (filters missed ↑, score band ↓, rotation
-key ↑) where a score band is ``floor(total / TIE_BAND)`` and the rotation key is
-``blake2b(need_id:version:professional_id)``. Re-scoring the same need version gives the
-same order; another need (or a relaunched version) shuffles equals differently, so the same
-professional is not always first among equals.
-
-How it stays fast on a large pool (the result is exactly the one of scoring everybody):
-BM25 is computed for the whole pool; the cheap hard filters are whole-pool column
-comparisons, the availability filter is computed only where they pass; the soft criteria
-are computed only for the full matches — and when those are many, first for the best
-``PRUNE_BLOCK`` by text, which gives the score band a candidate must reach; a professional
-whose text alone cannot lift it to that band (every other criterion counted at its maximum)
-is never scored. Explanations are written for the returned candidates only.
-"""
+"""``rank``: the best candidates of the pool for one need version, exact and pruned, with their French
+explanation (B3 ranked results, B10 partial matches, fair rotation of ties)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -40,53 +11,35 @@ from typing import Any
 
 import numpy as np
 
-from shared.domain.sourcing.records import LEVEL_LABELS, LEVEL_RANK, REGION_LABELS, WORK_MODE_LABELS, NeedContent, WorkMode
-from shared.domain.sourcing.search_index import (  # noqa: F401 (INDEX_FORMAT and NO_RATING_SCORE: re-exported)
-    _LEVELS, _REGIONS, _SERVICE_BIT, INDEX_FORMAT, NO_RATING_SCORE, SearchIndex,
+from shared.domain.sourcing.records import (
+    LEVEL_LABELS,
+    REGION_LABELS,
+    WORK_MODE_LABELS,
+    NeedContent,
 )
-from shared.domain.sourcing.text import analyse, analyse_query
-
-# --- configuration ------------------------------------------------------------------------
-
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "text": 0.30,            # BM25 relevance to the need: (score / best score of the pool) ** (1/3)
-    "availability": 0.15,    # share of the need's period the professional is available
-    "level": 0.10,           # exact level 1.0, one above 0.8, two above 0.6
-    "experience": 0.10,      # years / required years, capped at 1
-    "rate": 0.10,            # within budget: 0.5 + 0.5 × (ceiling − rate) / ceiling
-    "location": 0.10,        # remote or same region 1.0, mixed elsewhere 0.5, on site elsewhere 0
-    "public_sector": 0.05,   # knows public bodies and local authorities
-    "certifications": 0.05,  # share of the requested certifications held
-    "rating": 0.05,          # mean review (1–5 → 0–1); no review yet: 0.6
-}
-DEFAULT_FILTERS: tuple[str, ...] = ("service_type", "level", "budget", "availability", "place", "public_sector")
-# The text criterion is concave in BM25: going from "no word of the need" to "the trade's words"
-# counts more than the last points between two profiles of the right trade. Chosen on the dev
-# needs of the judged set (bench/judging.py) among 1 (linear), 1/2 and 1/3.
-TEXT_EXPONENT = 1 / 3
-MIN_AVAILABILITY = 0.5  # the "availability" filter: available over at least half of the need's period
-TIE_BAND = 0.01
-DEFAULT_LIMIT = 10
-PRUNE_BLOCK = 256       # full matches scored first (best by text) when there are more than twice as many
-PLATEAU = 50            # at most PLATEAU × limit equals are rotated (a pathological plateau)
-
-CRITERION_LABELS = {
-    "text": "compétences et expérience", "availability": "disponibilité", "level": "niveau",
-    "experience": "années d'expérience", "rate": "tarif", "location": "lieu", "public_sector": "secteur public",
-    "certifications": "certifications", "rating": "avis",
-}
-FILTER_LABELS = {
-    "service_type": "type de prestation (AMOA/AMOE)", "level": "niveau minimal", "budget": "plafond de TJM",
-    "availability": "disponibilité sur la période", "place": "région pour une mission sur site",
-    "public_sector": "connaissance du secteur public exigée",
-}
-
-
-def euros(cents: int) -> str:
-    whole, rest = divmod(int(cents), 100)
-    text = f"{whole:,}".replace(",", "\u202f")
-    return f"{text},{rest:02d} €" if rest else f"{text} €"
-
+from shared.domain.sourcing.scoring.config import (
+    _LEVELS,
+    _REGIONS,
+    DEFAULT_FILTERS,
+    DEFAULT_LIMIT,
+    DEFAULT_WEIGHTS,
+    FILTER_LABELS,
+    PLATEAU,
+    PRUNE_BLOCK,
+    TEXT_EXPONENT,
+    TIE_BAND,
+    amount_label,
+)
+from shared.domain.sourcing.scoring.criteria import (
+    _available,
+    column_filters,
+    covered_days,
+    criterion_scores,
+    rotation_key,
+    text_score,
+)
+from shared.domain.sourcing.scoring.index import SearchIndex
+from shared.domain.sourcing.text import analyse_query
 
 # --- the ranking -----------------------------------------------------------------------------
 
@@ -127,130 +80,6 @@ class Ranking:
                 "pool_size": self.pool_size, "full_matches": self.full_matches, "weights": self.weights,
                 "filters": list(self.filters), "query_terms": self.query_terms}
 
-
-def rotation_key(need_id: str, version: int, professional_id: str) -> int:
-    digest = hashlib.blake2b(f"{need_id}:{version}:{professional_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
-
-
-def text_score(raw: np.ndarray, best: float) -> np.ndarray:
-    """The text criterion from BM25: (raw / best of the pool) ** TEXT_EXPONENT, 0 without any match."""
-    if best <= 0:
-        return np.zeros(len(raw))
-    return np.power(np.maximum(raw, 0) / best, TEXT_EXPONENT, dtype=np.float64)
-
-
-def covered_days(index: SearchIndex, rows: np.ndarray | None, start: dt.date, end: dt.date) -> np.ndarray:
-    """Days of [start, end] inside the availability periods of each row (all rows if None; rows increasing)."""
-    a, b = start.toordinal(), end.toordinal()
-    s1, e1, s2, e2, over_owner, over_start, over_end = index.slots()
-    if rows is not None:
-        s1, e1, s2, e2 = s1[rows], e1[rows], s2[rows], e2[rows]
-    days = _overlap(s1, e1, a, b)
-    days += _overlap(s2, e2, a, b)
-    if len(over_owner):
-        extra = _overlap(over_start, over_end, a, b)
-        if rows is None:
-            days += np.bincount(over_owner, weights=extra, minlength=len(index)).astype(days.dtype)
-        elif len(rows):
-            pos = np.minimum(np.searchsorted(rows, over_owner), len(rows) - 1)
-            hit = rows[pos] == over_owner
-            np.add.at(days, pos[hit], extra[hit])
-    return days
-
-
-def _overlap(starts: np.ndarray, ends: np.ndarray, a: int, b: int) -> np.ndarray:
-    days = np.minimum(ends, b)
-    days -= np.maximum(starts, a)
-    days += 1
-    return np.maximum(days, 0, out=days)
-
-
-def availability_share(days: np.ndarray, start: dt.date, end: dt.date) -> np.ndarray:
-    return np.minimum(days / ((end - start).days + 1), 1.0)
-
-
-def certification_share(index: SearchIndex, rows: np.ndarray, certifications: Sequence[str]) -> np.ndarray:
-    """Share of the requested certifications whose every term the professional's certifications hold."""
-    if not certifications:
-        return np.ones(len(rows))
-    held = np.zeros(len(rows))
-    for certification in certifications:
-        terms = analyse(certification)
-        if not terms:
-            continue
-        has = np.ones(len(rows), dtype=bool)
-        for term in terms:
-            column = index.cert_vocab.get(term)
-            if column is None:
-                has[:] = False
-                break
-            docs = index.cert_docs[index.cert_indptr[column]:index.cert_indptr[column + 1]]
-            has &= _members(docs, rows)
-        held += has
-    return held / len(certifications)
-
-
-def _members(sorted_docs: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    if not len(sorted_docs):
-        return np.zeros(len(rows), dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_docs, rows), len(sorted_docs) - 1)
-    return sorted_docs[pos] == rows
-
-
-def criterion_scores(index: SearchIndex, need: NeedContent, rows: np.ndarray, text: np.ndarray,
-                     days: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """The score of every criterion for ``rows`` (``text``: their text criterion; ``days``: covered days)."""
-    level_gap = index.level[rows].astype(np.int16) - LEVEL_RANK[need.level]
-    level = np.where(level_gap < 0, 0.0, 1.0 - 0.2 * level_gap)
-    if need.min_years_of_experience == 0:
-        experience = np.ones(len(rows))
-    else:
-        experience = np.minimum(index.years[rows] / need.min_years_of_experience, 1.0)
-    ceiling = need.daily_rate_ceiling_cents
-    rates = index.rate[rows]
-    rate = np.where(rates <= ceiling, 0.5 + 0.5 * (ceiling - rates) / ceiling, 0.0)
-    if need.work_mode is WorkMode.REMOTE:
-        location = np.ones(len(rows))
-    else:
-        same = index.region[rows] == _REGIONS.index(need.region)
-        location = np.where(same, 1.0, 0.5 if need.work_mode is WorkMode.MIXED else 0.0)
-    if days is None:
-        days = covered_days(index, rows, need.start_date, need.end_date)
-    return {
-        "text": text,
-        "availability": availability_share(days, need.start_date, need.end_date),
-        "level": level,
-        "experience": experience,
-        "rate": rate,
-        "location": location,
-        "public_sector": index.public_sector[rows].astype(np.float64),
-        "certifications": certification_share(index, rows, need.certifications),
-        "rating": index.rating_score()[rows],
-    }
-
-
-def column_filters(index: SearchIndex, need: NeedContent, names: Sequence[str]) -> dict[str, np.ndarray | None]:
-    """The hard filters that are one column comparison, over the whole pool (None: everybody passes)."""
-    checks: dict[str, np.ndarray | None] = {}
-    for name in names:
-        if name == "service_type":
-            checks[name] = (index.services & _SERVICE_BIT[need.nature]) > 0
-        elif name == "level":
-            checks[name] = index.level >= LEVEL_RANK[need.level] if LEVEL_RANK[need.level] else None
-        elif name == "budget":
-            checks[name] = index.rate32() <= need.daily_rate_ceiling_cents
-        elif name == "place":
-            checks[name] = index.region == _REGIONS.index(need.region) if need.work_mode is WorkMode.ON_SITE else None
-        elif name == "public_sector":
-            checks[name] = index.public_sector if need.public_sector_required else None
-        elif name != "availability":
-            raise ValueError(f"unknown hard filter {name}")
-    return checks
-
-
-def _available(days: np.ndarray, need: NeedContent) -> np.ndarray:
-    return days >= MIN_AVAILABILITY * ((need.end_date - need.start_date).days + 1)
 
 
 @dataclass
@@ -449,9 +278,9 @@ def explain(index: SearchIndex, need: NeedContent, i: int, total: float, criteri
                  + (f" ({need.min_years_of_experience} demandés)" if need.min_years_of_experience else ""))
     parts.append(f"disponible sur {round(criteria['availability'] * 100)} % de la période")
     comparison = "≤" if index.rate[i] <= need.daily_rate_ceiling_cents else ">"
-    parts.append(f"TJM {euros(int(index.rate[i]))} {comparison} plafond {euros(need.daily_rate_ceiling_cents)}")
+    parts.append(f"TJM {amount_label(int(index.rate[i]))} {comparison} plafond {amount_label(need.daily_rate_ceiling_cents)}")
     if int(index.extra[i]):
-        parts.append(f"frais annexes {euros(int(index.extra[i]))}/jour sur site")
+        parts.append(f"frais annexes {amount_label(int(index.extra[i]))}/jour sur site")
     where = "même région" if region is need.region else "autre région"
     parts.append(f"{REGION_LABELS[region]} ({where}, mission {WORK_MODE_LABELS[need.work_mode]})")
     if bool(index.public_sector[i]):
@@ -467,3 +296,4 @@ def explain(index: SearchIndex, need: NeedContent, i: int, total: float, criteri
 
 def _fr(value: float, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
+

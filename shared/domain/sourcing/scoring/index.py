@@ -1,9 +1,5 @@
-"""The search index of the pool (B3 ranked results): everything ``scoring.rank`` needs about the
-professionals, column-wise — BM25 over their French text (bm25s), numpy columns of the structured
-fields — built from the records when they change, and serialised to one ``.npz`` blob (kept in Cloud
-Storage) whose arrays are read in place. Pure computation, no I/O. Split from ``scoring`` (which
-re-exports ``SearchIndex``); the ranking and its configuration are there.
-"""
+"""The search index (B3, B14): built from the professional records in one pass, serialised to one
+``.npz`` blob whose arrays load in place."""
 
 from __future__ import annotations
 
@@ -21,18 +17,18 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from shared.domain.sourcing.records import LEVEL_RANK, Level, Professional, Region, ServiceType
+from shared.domain.sourcing.records import (
+    LEVEL_RANK,
+    Professional,
+)
+from shared.domain.sourcing.scoring.config import (
+    _NO_START,
+    _REGIONS,
+    _SERVICE_BIT,
+    INDEX_FORMAT,
+    NO_RATING_SCORE,
+)
 from shared.domain.sourcing.text import analyse
-
-
-INDEX_FORMAT = 1
-NO_RATING_SCORE = 0.6  # the rating criterion of a professional with no review yet
-
-_LEVELS = tuple(Level)
-_REGIONS = tuple(Region)
-_SERVICE_BIT = {ServiceType.AMOA: 1, ServiceType.AMOE: 2}
-_NO_START = 4_000_000  # an ordinal after any real date: an empty availability slot overlaps nothing
-
 
 # --- the index -----------------------------------------------------------------------------
 
@@ -375,3 +371,5 @@ def _read_npz(blob: bytes) -> dict[str, np.ndarray]:
             array = array.reshape(shape, order="F" if fortran else "C")
             arrays[info.filename[:-4]] = array if array.flags.aligned else array.copy()
     return arrays
+
+

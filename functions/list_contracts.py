@@ -1,0 +1,24 @@
+"""list_contracts — HTTPS GET: a manager's contracts, or those a contractor holds across managers,
+each with its catalogue versions (A13, A14). get_catalogue reads one catalogue."""
+
+from __future__ import annotations
+
+import functions_framework
+
+from shared import bootstrap
+from shared.domain.errors import ErrorDetail
+from shared.edge import http
+from shared.service import listings
+
+
+def _list(req: http.Request) -> http.Answer:
+    if req.args:
+        raise http.HttpProblem(400, [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(req.args)])
+    p = req.principal
+    return http.Answer(200, listings.list_contracts(p.role, p.tenant, bootstrap.reader()))
+
+
+@functions_framework.http
+def list_contracts(request):
+    return http.serve(request, operation="list_contracts", roles=frozenset({"manager", "contractor"}),
+                      right="orders.read", action=_list, methods=("GET",), idempotent=False)

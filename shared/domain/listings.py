@@ -1,0 +1,168 @@
+"""The lists the web application reads (A3 c): quotes, contracts, account requests, needs — pure.
+
+Each list is scoped by the caller's token (role and tenant), never by the query; filters are
+checked here and every bad one is reported at once, in French. The answers' models are the
+published contracts of ``list_quotes``, ``list_contracts``, ``list_account_requests``,
+``list_needs`` and ``get_professional`` (docs/web-app.md, "Reads of the web application").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.domain.errors import ErrorDetail
+from shared.domain.quotes import QuoteState
+from shared.domain.sourcing.process import NeedStatus
+from shared.domain.sourcing.records import Professional
+
+MAX_ROWS = 200  # every list answers at most this many rows, newest first; `truncated` says when more exist
+
+# Needs the operator still has to answer with proposals (B3, D4 running).
+WAITING_FOR_PROPOSALS = (NeedStatus.ACKNOWLEDGED, NeedStatus.SCORED)
+
+
+def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...], errors: list[ErrorDetail]) -> str | None:
+    value = args.get(name) or None
+    if value is not None and value not in allowed:
+        errors.append(ErrorDetail.of(f"query.{name}", "INVALID_VALUE", detail=", ".join(allowed) + " attendu"))
+        return None
+    return value
+
+
+def _no_other(args: Mapping[str, str], known: tuple[str, ...], errors: list[ErrorDetail]) -> None:
+    for name in sorted(set(args) - set(known)):
+        errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
+
+
+def quote_filters(args: Mapping[str, str]) -> tuple[dict[str, Any], list[ErrorDetail]]:
+    errors: list[ErrorDetail] = []
+    _no_other(args, ("state",), errors)
+    state = _choice(args, "state", tuple(s.value for s in QuoteState), errors)
+    return {"state": state}, errors
+
+
+def account_request_filters(args: Mapping[str, str]) -> tuple[dict[str, Any], list[ErrorDetail]]:
+    errors: list[ErrorDetail] = []
+    _no_other(args, ("status",), errors)
+    status = _choice(args, "status", ("pending", "fulfilled"), errors)
+    return {"status": status or "pending"}, errors
+
+
+def need_filters(args: Mapping[str, str], role: str) -> tuple[dict[str, Any], list[ErrorDetail]]:
+    """A beneficiary lists its own needs (``?status=``). The operator lists the needs of every
+    beneficiary still waiting for proposals (acknowledged or scored), or, with ``?beneficiary_id=``,
+    all the needs of one beneficiary."""
+    errors: list[ErrorDetail] = []
+    _no_other(args, ("status",) if role == "beneficiary" else ("status", "beneficiary_id"), errors)
+    status = _choice(args, "status", tuple(s.value for s in NeedStatus), errors)
+    beneficiary = None if role == "beneficiary" else (args.get("beneficiary_id") or None)
+    return {"status": status, "beneficiary_id": beneficiary,
+            "waiting": role != "beneficiary" and beneficiary is None}, errors
+
+
+def seconds_left(due_at: dt.datetime, now: dt.datetime) -> int:
+    """Seconds until a deadline (negative once it has passed)."""
+    return int((due_at - now).total_seconds())
+
+
+# --- answers --------------------------------------------------------------------------------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuoteSummary(_Out):
+    manager_id: str
+    quote_id: str
+    contractor_id: str
+    contract_id: str
+    title: str
+    state: QuoteState
+    state_label: str = Field(description="The state in French.")
+    requested_at: dt.datetime
+    current_version: int | None = Field(description="The last submitted version, null before the first submission.")
+    total_cents: int | None = Field(description="The current version's total, null before the first submission.")
+    valid_until: dt.date | None
+    order_id: str | None = Field(description="Supplementary quote: the order it completes.")
+    created_order_id: str | None = Field(description="Accepted: the order it became.")
+
+
+class QuoteList(_Out):
+    quotes: list[QuoteSummary]
+    count: int
+    truncated: bool = Field(description=f"True when more than {MAX_ROWS} quotes matched (the oldest are left out).")
+
+
+class ContractSummary(_Out):
+    manager_id: str
+    contract_id: str
+    contractor_id: str
+    status: str
+    starts_on: str | None
+    ends_on: str | None
+    lots: list[Any] = Field(default_factory=list)
+    perimeter: dict[str, Any] = Field(default_factory=dict)
+    catalogue_versions: list[int] = Field(description="The catalogue versions imported for it, oldest first "
+                                                      "(get_catalogue reads one).")
+
+
+class ContractList(_Out):
+    contracts: list[ContractSummary]
+    count: int
+    truncated: bool
+
+
+class AccountRequestRow(_Out):
+    request_id: str
+    tenant: str
+    role: str
+    email: str
+    display_name: str
+    territory: str
+    requested_at: AwareDatetime
+    due_at: AwareDatetime = Field(description="D7: 72 working hours after the request, in the requester's territory.")
+    status: str
+    fulfilled_at: AwareDatetime | None = None
+    met: bool | None = None
+    seconds_left: int = Field(description="Until D7 is due (negative: overdue), at the time of the answer.")
+
+
+class AccountRequestList(_Out):
+    requests: list[AccountRequestRow]
+    count: int
+    truncated: bool
+    as_of: AwareDatetime
+
+
+class NeedSummary(_Out):
+    beneficiary_id: str
+    need_id: str
+    title: str
+    version: int
+    status: NeedStatus
+    status_label: str
+    submitted_at: AwareDatetime
+    updated_at: AwareDatetime
+    d4_due: dt.date = Field(description="D4: the day the proposals are due.")
+    d4_met: bool | None
+    proposals: int = Field(description="How many professionals were proposed for the current version.")
+    mission_id: str | None
+
+
+class NeedList(_Out):
+    needs: list[NeedSummary]
+    count: int
+    truncated: bool
+
+
+class ProfessionalRecord(Professional):
+    """What get_professional answers: the professional's full record (B4) and its mean rating."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProfessionalRecord")
+
+    mean_rating: float | None = Field(description="Mean of the reviews' ratings (1 to 5), null without review.")

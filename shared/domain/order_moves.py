@@ -1,0 +1,56 @@
+"""What each move the caller may make now requires — read from the order state machine (pure).
+
+``next_states`` (shared/domain/orders.py) says where the caller may move an order; a form also
+needs to know what each of those moves asks for, so that it shows only those inputs. The rule
+stays in one place, ``TRANSITIONS``: this module only reads each open transition's
+``requires`` and names the report fields that satisfy it (A3 c web application, A6 states).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.orders import (
+    PLANNED_OR_APPOINTMENT, STATE_LABELS, Actor, Order, OrderState, Requirement, open_transitions,
+)
+
+# The report fields that satisfy a requirement, when they are not just the field it names.
+_INPUTS: dict[Requirement, tuple[str, ...]] = {
+    PLANNED_OR_APPOINTMENT: ("planned_start", "planned_end", "appointment"),
+}
+
+
+class MoveRequirement(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str = Field(description="The JSONPath an unmet requirement is reported on (MISSING_FIELD_FOR_TRANSITION).")
+    label: str = Field(description="What the move requires, in French.")
+    inputs: list[str] = Field(description="The ExecutionReport fields that satisfy it (any one group of them).")
+    met: bool = Field(description="True when the order already carries it (a report need not repeat it).")
+
+
+class NextMove(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    state: OrderState
+    label: str = Field(description="The target state's French label (A6).")
+    requires: list[MoveRequirement]
+
+
+def _order_fields(order: Order) -> dict[str, object]:
+    data = {name: getattr(order, name, None) for name in (
+        "progress", "site_lead", "planned_start", "planned_end", "appointment", "actual_start", "actual_end",
+        "invoice_date")}
+    data["reason"] = None  # a reason belongs to one report: never carried over
+    return data
+
+
+def next_moves(order: Order, actor: Actor | None) -> list[NextMove]:
+    """The moves ``actor`` may make now (same order as ``next_states``), each with what it requires."""
+    if actor is None:
+        return []
+    current = _order_fields(order)
+    return [NextMove(state=t.to, label=STATE_LABELS[t.to], requires=[
+        MoveRequirement(field=r.field, label=r.label, inputs=list(_INPUTS.get(r, (r.field.removeprefix("$."),))),
+                        met=bool(r.met(current)))
+        for r in t.requires]) for t in open_transitions(order) if actor in t.by]

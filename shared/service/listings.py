@@ -1,0 +1,174 @@
+"""The lists the web application reads (A3 c), each scoped by the caller's role and tenant.
+
+- quotes: a manager's own space, or those asked of a contractor across managers (A2.4, A2.5);
+- contracts and their catalogue versions: a manager's, or those a contractor holds (A13, A14);
+- account requests with D7's time left (operator, B5);
+- needs: a beneficiary's own, or those waiting for the operator's proposals (B3, D4);
+- one professional's full record (B4), for a beneficiary that has it in the results of its need.
+
+Each reads through a unit of work (``bootstrap.reader()`` in the functions): queries filtered by
+equality and ``in`` only, without ordering, so that production needs no composite index; rows are
+sorted here, newest or most urgent first, and cut at ``MAX_ROWS`` (``truncated`` tells).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.errors import ErrorDetail
+from shared.domain.listings import (
+    MAX_ROWS, WAITING_FOR_PROPOSALS, AccountRequestList, AccountRequestRow, ContractList, ContractSummary, NeedList,
+    NeedSummary, ProfessionalRecord, QuoteList, QuoteSummary, seconds_left,
+)
+from shared.domain.quotes import LABELS as QUOTE_LABELS
+from shared.domain.quotes import Quote
+from shared.domain.sourcing.process import NEED_LABELS, NeedRecord
+from shared.domain.sourcing.records import Professional
+from shared.ports import Clock, Query, UnitOfWork
+from shared.service.sourcing import paths
+
+SCAN = 1000  # documents read at most per list before sorting
+
+
+def _rows(uow: UnitOfWork, collection: str, *, group: bool = False, equals: dict[str, Any] | None = None,
+          within: dict[str, list[Any]] | None = None, limit: int = SCAN) -> list[tuple[str, dict[str, Any]]]:
+    """(path, data) of the documents of ``collection`` (every collection of that name when ``group``)
+    matching the equality and ``in`` filters, at most ``limit``."""
+    where = tuple((name, "==", value) for name, value in (equals or {}).items())
+    where += tuple((name, "in", values) for name, values in (within or {}).items())
+    return [(d.path, d.data) for d in uow.query(Query(collection, where=where, limit=limit, group=group))]
+
+
+def _cut(rows: list, key) -> tuple[list, bool]:
+    rows = sorted(rows, key=key, reverse=True)
+    return rows[:MAX_ROWS], len(rows) > MAX_ROWS
+
+
+def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
+    equals = {"state": filters["state"]} if filters.get("state") else {}
+    if role == "manager":
+        found = _rows(uow, f"managers/{tenant}/quotes", equals=equals)
+    else:
+        found = _rows(uow, "quotes", group=True, equals={"contractor_id": tenant, **equals})
+    summaries = []
+    for _path, data in found:
+        quote = Quote.model_validate(data, strict=False)
+        current = quote.current
+        summaries.append(QuoteSummary(
+            manager_id=quote.manager_id, quote_id=quote.quote_id, contractor_id=quote.contractor_id,
+            contract_id=quote.contract_id, title=quote.title, state=quote.state, state_label=QUOTE_LABELS[quote.state],
+            requested_at=quote.requested_at, current_version=current.version if current else None,
+            total_cents=_total(current), valid_until=quote.valid_until, order_id=quote.order_id,
+            created_order_id=quote.created_order_id))
+    page, truncated = _cut(summaries, key=lambda q: (q.requested_at, q.quote_id))
+    return QuoteList(quotes=page, count=len(page), truncated=truncated).model_dump(mode="json")
+
+
+def _total(version) -> int | None:
+    if version is None:
+        return None
+    return sum(line.amount_cents for line in version.lines)
+
+
+def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
+    if role == "manager":
+        found = _rows(uow, f"managers/{tenant}/contracts")
+    else:
+        found = _rows(uow, "contracts", group=True, equals={"contractor_id": tenant})
+    contracts = []
+    for path, data in found:
+        parts = path.split("/")
+        if len(parts) != 4 or parts[0] != "managers":
+            continue
+        versions = sorted(int(v["version"]) for _, v in _rows(uow, f"{path}/catalogue") if "version" in v)
+        contracts.append(ContractSummary(
+            manager_id=parts[1], contract_id=parts[3], contractor_id=data.get("contractor_id", ""),
+            status=data.get("status", ""), starts_on=_text(data.get("starts_on")), ends_on=_text(data.get("ends_on")),
+            lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions))
+    page, truncated = _cut(contracts, key=lambda c: (c.starts_on or "", c.manager_id, c.contract_id))
+    return ContractList(contracts=page, count=len(page), truncated=truncated).model_dump(mode="json")
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)[:10]
+
+
+def list_account_requests(filters: dict[str, Any], uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+    from shared.domain.identity import AccountRequest
+
+    now = clock.now()
+    found = _rows(uow, "account_requests", equals={"status": filters["status"]})
+    out = []
+    for _path, data in found:
+        request = AccountRequest.model_validate(data, strict=False)
+        out.append(AccountRequestRow(
+            request_id=request.request_id, tenant=request.tenant, role=request.role.value, email=request.email,
+            display_name=request.display_name, territory=request.territory, requested_at=request.requested_at,
+            due_at=request.due_at, status=request.status, fulfilled_at=request.fulfilled_at, met=request.met,
+            seconds_left=seconds_left(request.due_at, now)))
+    # the most urgent first: the one due soonest
+    page, truncated = _cut(out, key=lambda r: (-r.due_at.timestamp(), r.request_id))
+    return AccountRequestList(requests=page, count=len(page), truncated=truncated,
+                              as_of=now).model_dump(mode="json")
+
+
+def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
+    equals = {"status": filters["status"]} if filters.get("status") else {}
+    if role == "beneficiary" or filters.get("beneficiary_id"):
+        owner = tenant if role == "beneficiary" else filters["beneficiary_id"]
+        found = _rows(uow, f"beneficiaries/{owner}/needs", equals=equals)
+    else:
+        found = _rows(uow, "needs", group=True, equals=equals,
+                      within={} if equals else {"status": [s.value for s in WAITING_FOR_PROPOSALS]})
+    needs = []
+    for path, data in found:
+        if not path.startswith("beneficiaries/"):
+            continue
+        record = NeedRecord.model_validate(data, strict=False)
+        if filters.get("waiting") and record.status not in WAITING_FOR_PROPOSALS:
+            continue
+        needs.append(NeedSummary(
+            beneficiary_id=record.beneficiary_id, need_id=record.need_id, title=record.title, version=record.version,
+            status=record.status, status_label=NEED_LABELS[record.status], submitted_at=record.submitted_at,
+            updated_at=record.updated_at, d4_due=record.d4.due, d4_met=record.d4.met,
+            proposals=len(record.proposals), mission_id=record.mission_id))
+    if filters.get("waiting"):  # the operator answers the one due soonest first
+        page, truncated = _cut(needs, key=lambda n: (-n.d4_due.toordinal(), n.need_id))
+    else:
+        page, truncated = _cut(needs, key=lambda n: (n.updated_at, n.need_id))
+    return NeedList(needs=page, count=len(page), truncated=truncated).model_dump(mode="json")
+
+
+class NotVisible(Exception):
+    """No such record within the caller's reach (answered like a missing one: 404)."""
+
+    def __init__(self, error: ErrorDetail):
+        super().__init__(error.message)
+        self.error = error
+
+
+def get_professional(role: str, tenant: str, professional_id: str, need_id: str | None, uow: UnitOfWork) -> dict:
+    """The professional's full record (B4: education, certifications, references, daily rate, extra
+    costs, reviews). A beneficiary reads it only through one of its needs whose results or proposals
+    name it (``need_id`` is then required); otherwise NotVisible, as for an unknown professional."""
+    not_found = NotVisible(ErrorDetail.of("query.professional_id", "PROFESSIONAL_NOT_FOUND",
+                                          professional_id=professional_id))
+    if role == "beneficiary":
+        need = uow.get(paths.need(tenant, need_id or ""))
+        if need is None:
+            raise NotVisible(ErrorDetail.of("query.need_id", "NEED_NOT_FOUND", need_id=need_id or ""))
+        if not _named_by(tenant, need_id, NeedRecord.model_validate(need, strict=False), professional_id, uow):
+            raise not_found
+    found = uow.get(paths.professional(professional_id))
+    if found is None:
+        raise not_found
+    record = Professional.model_validate(found, strict=False)
+    return ProfessionalRecord(**record.model_dump(), mean_rating=record.rating).model_dump(mode="json")
+
+
+def _named_by(beneficiary: str, need_id: str, record: NeedRecord, professional_id: str, uow: UnitOfWork) -> bool:
+    if any(p.professional_id == professional_id for p in record.proposals):
+        return True
+    results = uow.get_all([paths.result(beneficiary, need_id, v) for v in range(1, record.version + 1)])
+    return any(c.get("professional_id") == professional_id
+               for result in results.values() for c in result.get("candidates", ()))

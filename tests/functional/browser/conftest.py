@@ -1,0 +1,133 @@
+"""The web application in a real browser: Debian's Chromium driven by Playwright for Python,
+against the functional stack (emulators, every function, the Hosting emulator serving web/).
+
+One browser for all of them, one fresh context (no cookie, no storage) per test, the
+stack of tests/functional/conftest.py reused. Every page checked is run through axe-core
+(node_modules/axe-core, injected through the DevTools protocol so that the app's CSP stays on):
+no serious or critical violation. Screenshots of each role's main screens go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from devtools.stack import ROOT
+from devtools.tokens import emulator_token
+from tests.functional.erp import Erp
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "Essai-Navigateur-2026!"
+# Root needs --no-sandbox; the others keep Chromium off the (absent) network (machines/python.md).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+USERS = {
+    "manager": ("gestionnaire@test.demo", "mgr-test"),
+    "contractor": ("prestataire@test.demo", "ctr-test"),
+    "beneficiary": ("agent@metropole.demo", "ben-metropole-demo"),
+    "purchasing_body": ("acheteur@centrale.demo", "centrale-test"),
+    "operator": ("operateur@test.demo", "platform"),
+}
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for all the browser tests, closed when they are done (the rest of the suite runs on)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is required (scripts/_venv.sh installs it: apt-get install -y chromium)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def web(platform):
+    platform.provision_sourcing()  # needs-submitted → score_candidates, as Terraform wires it
+    platform.provision_contractor("ctr-titulaire")  # the contractor of the sourcing missions' orders
+    return platform.web_url()
+
+
+class App:
+    """One test's browser context: signs people in, checks accessibility, keeps screenshots."""
+
+    def __init__(self, browser, base: str, platform):
+        self.browser, self.base, self.platform = browser, base, platform
+        self.contexts = []
+        self.problems: list[str] = []
+        self.checked: list[str] = []
+
+    def user(self, role: str) -> tuple[str, str]:
+        email, tenant = USERS[role]
+        operator = Erp(self.platform, "operator", "platform")
+        created = operator.post("manage_account", {"email": email, "display_name": f"Essai {role}", "role": role,
+                                                   "tenant": tenant, "password": PASSWORD})
+        assert created.status_code == 200, created.text
+        return email, tenant
+
+    def sign_in(self, role: str):
+        """A fresh browser context in an English locale (the app must not follow it), signed in."""
+        from playwright.sync_api import expect
+
+        email, _ = self.user(role)
+        context = self.browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
+                                           timezone_id="Europe/Paris", accept_downloads=True)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.on("console", lambda m: self.problems.append(f"{role} console {m.type}: {m.text}")
+                if m.type == "error" and "401" not in m.text and "400" not in m.text and "404" not in m.text
+                and "422" not in m.text else None)
+        page.on("pageerror", lambda e: self.problems.append(f"{role} page error: {e}"))
+        page.goto(self.base + "/")
+        if not self.checked:
+            self.check(page, "connexion", shot=False)
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_label("Mot de passe").press("Enter")  # the keyboard submits the form
+        expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
+        return page
+
+    def check(self, page, name: str, *, shot: bool = True) -> None:
+        """axe-core on the page as it is now (no serious or critical violation), then a screenshot."""
+        page.wait_for_load_state("networkidle")
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+              .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
+        assert result == [], f"{name}: accessibility violations\n" + json.dumps(result, ensure_ascii=False, indent=1)
+        self.checked.append(name)
+        if shot:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def fits(self, page) -> None:
+        """No table wider than its frame: nothing scrolls sideways at this width."""
+        overflowing = page.evaluate("() => [...document.querySelectorAll('.table-wrap')]"
+                                    ".filter(w => w.scrollWidth > w.clientWidth + 1).length")
+        assert overflowing == 0
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def app(browser, web, platform, clean_firestore):
+    session = App(browser, web, platform)
+    yield session
+    session.close()
+    assert not session.problems, "\n".join(session.problems)
+
+
+def token(platform, role: str, tenant: str) -> str:
+    return emulator_token(platform.project_id, f"seed-{role}-{tenant}", role=role, tenant=tenant)

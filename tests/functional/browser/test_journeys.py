@@ -1,0 +1,360 @@
+"""Each role signs in to the web application in Chromium and completes its main journey end to end,
+including an input the platform (or the form) rejects, shown next to its field; every page passes
+axe-core; screenshots of the main screens are written to docs/screenshots/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from devtools import seed
+from tests.builders import issue_order_body
+from tests.functional.erp import Erp
+
+pytestmark = pytest.mark.emulators
+
+LINES = [{"line_id": "L1", "service_code": "PLB-010", "label": "Recherche de fuite", "quantity": "1", "unit": "U",
+          "unit_price_cents": 8500}]
+VALID_UNTIL = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
+
+def fr(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def catalogue(platform, manager: Erp) -> None:
+    r = requests.post(platform.url("import_catalogue") + "/", timeout=30, json={
+        "contract_id": "AC-2026-017", "valid_from": "2026-01-01", "reviewed_on": dt.date.today().isoformat(),
+        "items": [{"code": "PLB-010", "label": "Recherche de fuite", "unit": "U", "unit_price": "85,00", "vat_rate": "10"}]},
+        headers={"Authorization": f"Bearer {manager.token}", "Idempotency-Key": uuid.uuid4().hex})
+    assert r.status_code == 201, r.text
+
+
+def field_error(page, label, within=None):
+    """The error note of the input labelled `label` (its aria-describedby), in `within` if given."""
+    control = (within or page).get_by_label(label, exact=isinstance(label, str))
+    ids = control.get_attribute("aria-describedby").split()
+    return page.locator(f"#{ids[-1]}")
+
+
+def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contracts_coverage(app, platform):
+    manager, contractor = Erp(platform, "manager", "mgr-test"), Erp(platform, "contractor", "ctr-test")
+    for order_id in ("BC-W1", "BC-W2"):
+        assert manager.post("receive_order", issue_order_body(order_id, title=f"Fuite {order_id}")).status_code == 201
+    late_order = issue_order_body("BC-W3", title="Remplacement du robinet de puisage du local poubelles",
+                                  requested_end="2026-01-05")  # its requested end has passed: late
+    assert manager.post("receive_order", late_order).status_code == 201
+    catalogue(platform, manager)  # after the orders: their lines are not in it
+    # a report sent 25 hours late: P1 penalties on this month's statement
+    occurred = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
+    late = contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W2", "sequence": 1,
+                                                "state": "acknowledged", "occurred_at": occurred.isoformat(),
+                                                "event": {"label": "Commande prise en compte"}})
+    assert late.status_code == 200, late.text
+    page = app.sign_in("manager")
+
+    # Dashboard: both orders, nothing wider than the screen at 1280 px, live without reload
+    expect(page.get_by_role("heading", name="Tableau de bord des commandes")).to_be_visible()
+    expect(page.locator("tr[data-order]")).to_have_count(3)
+    expect(page.locator("tr[data-order='BC-W3'] .badge.late")).to_contain_text("fin prévue dépassée")
+    app.fits(page)
+    app.check(page, "gestionnaire-tableau-de-bord")
+    contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W1", "sequence": 1,
+                                         "state": "acknowledged", "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+                                         "event": {"label": "Prise en compte"}})
+    expect(page.locator("tr[data-order='BC-W1'] .state")).to_have_text("pris en compte", timeout=20000)
+    expect(page.locator("tr[data-order='BC-W1']")).to_have_class(re.compile("changed"))
+    page.reload()  # how long a modest machine takes to show the dashboard's data after a navigation
+    expect(page.locator("tr[data-order]")).to_have_count(3)
+    print(f"\ndashboard data shown {page.evaluate('() => performance.now()'):.0f} ms after navigation start")
+    page.get_by_role("link", name="BC-W2").click()
+    expect(page.get_by_role("table", name="Historique")).to_contain_text("Commande prise en compte")
+    app.check(page, "gestionnaire-commande", shot=False)
+
+    # Quotes: a request for an unknown contract is refused next to its field, then requested
+    page.get_by_role("link", name="Devis").click()
+    page.get_by_label("Référence du devis").fill("DV-WEB-1")
+    page.get_by_label("Prestataire", exact=True).fill("ctr-test")
+    page.get_by_label("Marché", exact=True).fill("AC-INCONNU")
+    page.get_by_label("Objet", exact=True).fill("Recherche de fuite cage B")
+    page.get_by_label("Élément de patrimoine (identifiant)").fill("LYON-BAT-B")
+    page.get_by_role("button", name="Demander le devis").click()
+    expect(field_error(page, "Marché")).to_contain_text("AC-INCONNU")
+    expect(page.get_by_label("Marché", exact=True)).to_have_attribute("aria-invalid", "true")
+    app.check(page, "gestionnaire-devis-erreur", shot=False)
+    page.get_by_label("Marché", exact=True).fill("AC-2026-017")
+    page.get_by_role("button", name="Demander le devis").click()
+    expect(page.get_by_role("heading", name=re.compile("Devis DV-WEB-1"))).to_be_visible()
+    # the contractor answers twice (a revision): the manager compares the versions and accepts
+    for quantity in ("1", "2"):
+        answer = contractor.post("submit_quote", {"manager_id": "mgr-test", "quote_id": "DV-WEB-1",
+                                                  "valid_until": VALID_UNTIL, "lines": [{**LINES[0], "quantity": quantity}]})
+        assert answer.status_code == 200, answer.text
+    page.reload()
+    expect(page.get_by_role("table", name="Comparaison des versions")).to_contain_text("Version 2")
+    expect(page.get_by_text("Écart de la dernière révision : +85,00")).to_be_visible()
+    app.check(page, "gestionnaire-devis-versions")
+    page.get_by_role("button", name="Accepter").click()
+    expect(page.locator(".facts")).to_contain_text("accepté")
+
+    # Penalties: the late report's P1 days, one waived with its reason; a decision without reason refused
+    page.get_by_role("link", name="Pénalités").click()
+    page.get_by_label("Prestataire", exact=True).fill("ctr-test")
+    page.get_by_label("Mois", exact=True).fill(occurred.astimezone(dt.timezone(dt.timedelta(hours=1))).strftime("%m/%Y"))
+    page.get_by_role("button", name="Afficher le relevé").click()
+    first = page.locator("tr[data-entry]").first
+    expect(first).to_contain_text("150,00")
+    first.get_by_role("button", name="Enregistrer").click()
+    expect(field_error(page, "Motif", within=first)).not_to_be_empty()
+    first.get_by_label("Motif", exact=True).fill("Retard dû à notre propre indisponibilité.")
+    first.get_by_label("Décision", exact=True).select_option("waive")
+    first.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("tr[data-entry]").first).to_contain_text("remise")
+    app.check(page, "gestionnaire-penalites")
+
+    # Contracts and catalogue versions, property coverage
+    page.get_by_role("link", name="Marchés").click()
+    expect(page.get_by_role("table", name="Marchés")).to_contain_text("AC-2026-017")
+    app.check(page, "gestionnaire-marches", shot=False)
+    page.get_by_role("link", name="AC-2026-017").click()
+    expect(page.get_by_role("table", name="Prestations")).to_contain_text("PLB-010")
+    app.check(page, "gestionnaire-catalogue")
+    page.get_by_role("link", name="Patrimoine").click()
+    expect(page.get_by_role("heading", name="Couverture du patrimoine")).to_be_visible()
+    app.check(page, "gestionnaire-patrimoine")
+
+
+def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(app, platform):
+    manager = Erp(platform, "manager", "mgr-test")
+    assert manager.post("receive_order", issue_order_body("BC-C1")).status_code == 201
+    catalogue(platform, manager)
+    assert manager.post("request_quote", {"quote_id": "DV-C1", "contract_id": "AC-2026-017", "contractor_id": "ctr-test",
+                                          "title": "Recherche de fuite", "site": {"node_id": "LYON-BAT-A"}}
+                        ).status_code == 201
+    page = app.sign_in("contractor")
+    expect(page.get_by_role("heading", name="Mes commandes")).to_be_visible()
+    app.check(page, "prestataire-commandes")
+    page.get_by_role("link", name="BC-C1").click()
+
+    # Only the moves of a new order, and acknowledging asks for nothing but the event
+    moves = page.get_by_role("group", name="Actions possibles").get_by_role("button")
+    expect(moves).to_have_text(["Signaler un événement", "Passer à « pris en compte »", "Passer à « non réalisable »"])
+    page.get_by_role("button", name="Passer à « pris en compte »").click()
+    expect(page.locator("#execution input, #execution textarea")).to_have_count(2)
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.get_by_role("group", name="Actions possibles")).to_contain_text("Passer à « planifié »")
+
+    # Scheduling asks for planned dates or an appointment; the platform refuses it without them
+    page.get_by_role("button", name="Passer à « planifié »").click()
+    expect(page.get_by_label("Début prévu")).to_be_visible()
+    expect(page.get_by_label("Début réel")).to_have_count(0)
+    page.get_by_role("button", name="Envoyer").click()
+    expect(field_error(page, "Début prévu")).to_contain_text("planned_start")
+    expect(page.get_by_label("Début prévu")).to_be_focused()
+    app.check(page, "prestataire-planification-refusee")
+    # a date in the browser's format is refused before sending, then French dates are accepted
+    page.get_by_label("Début prévu").fill("12/31/2026 08:00")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(field_error(page, "Début prévu")).to_contain_text("jj/mm/aaaa")
+    start = dt.date.today() + dt.timedelta(days=3)
+    page.get_by_label("Début prévu").fill(f"{fr(start)} 08:00")
+    page.get_by_label("Fin prévue").fill(f"{fr(start)} 17:30")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator(".facts")).to_contain_text("planifié")
+    expect(page.locator(".facts")).to_contain_text(f"Prévu {start.strftime('%d/%m/%Y')} 08:00")
+    app.check(page, "prestataire-commande")
+
+    # Quote: a price outside the catalogue is refused on its line, the catalogue price accepted
+    page.get_by_role("link", name="Devis").click()
+    page.get_by_role("link", name="DV-C1").click()
+    page.get_by_label("Ligne 1 : code").fill("PLB-010")
+    page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
+    page.get_by_label("Ligne 1 : quantité").fill("1")
+    page.get_by_label("Ligne 1 : prix unitaire HT (€)").fill("99")
+    page.get_by_label("Valable jusqu'au").fill(fr(dt.date.today() + dt.timedelta(days=30)))
+    page.get_by_role("button", name="Remettre le devis").click()
+    expect(field_error(page, "Ligne 1 : prix unitaire HT (€)")).not_to_be_empty()
+    app.check(page, "prestataire-devis")
+    page.get_by_label("Ligne 1 : prix unitaire HT (€)").fill("85,00")
+    page.get_by_role("button", name="Remettre le devis").click()
+    expect(page.locator(".facts")).to_contain_text("remis")
+    expect(page.get_by_role("heading", name="Réviser le devis (nouvelle version)")).to_be_visible()
+
+    # Penalties: its own statement
+    page.get_by_role("link", name="Pénalités").click()
+    page.get_by_label("Gestionnaire", exact=True).fill("mgr-test")
+    page.get_by_role("button", name="Afficher le relevé").click()
+    expect(page.get_by_role("heading", name=re.compile("Relevé .* ctr-test"))).to_be_visible()
+    app.check(page, "prestataire-penalites")
+
+
+def register_pool(platform) -> None:
+    operator = Erp(platform, "operator", "platform")
+    assert operator.post("register_beneficiary", seed.BENEFICIARY).status_code in (200, 201)
+    pool = "\n".join(__import__("json").dumps(p, ensure_ascii=False) for p in seed.demo_professionals(dt.date.today()))
+    r = operator.post("import_professionals", None, raw=pool.encode(), headers={"Content-Type": "application/x-ndjson"})
+    assert r.status_code == 200, r.text
+
+
+def wait_scored(platform, beneficiary: Erp, need_id: str, timeout: float = 30) -> None:
+    """score_candidates ranks a need through Pub/Sub a moment after it is submitted."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = requests.get(platform.url("get_sourcing") + "/", params={"view": "need", "need_id": need_id}, timeout=30,
+                         headers={"Authorization": f"Bearer {beneficiary.token}"})
+        if r.status_code == 200 and r.json()["status"] == "scored":
+            return
+        time.sleep(0.3)
+    raise TimeoutError(f"{need_id} not scored")
+
+
+def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows_its_mission(app, platform):
+    register_pool(platform)
+    page = app.sign_in("beneficiary")
+    expect(page.get_by_role("heading", name="Mes besoins")).to_be_visible()
+    page.get_by_role("link", name="Nouveau besoin", exact=True).click()
+    start = dt.date.today() + dt.timedelta(days=30)
+    page.get_by_label("Référence du besoin").fill("BES-WEB-1")
+    page.get_by_label("Intitulé").fill("Recette fonctionnelle du portail usagers")
+    page.get_by_label("Description de la prestation").fill("Conduire la recette fonctionnelle et vérifier le RGAA.")
+    page.get_by_label("Compétences attendues (une par ligne)").fill("recette\nRGAA")
+    page.get_by_label("Début", exact=True).fill("31/02/2026")  # no such day: refused next to the field
+    page.get_by_label("Fin", exact=True).fill(fr(start + dt.timedelta(days=90)))
+    page.get_by_label("Durée (jours travaillés)").fill("40")
+    page.get_by_label("Plafond du TJM (€ HT)").fill("700")
+    page.get_by_role("button", name="Soumettre le besoin").click()
+    expect(field_error(page, "Début")).to_contain_text("jj/mm/aaaa")
+    app.check(page, "beneficiaire-nouveau-besoin")
+    page.get_by_label("Début", exact=True).fill(fr(start))
+    page.get_by_role("button", name="Soumettre le besoin").click()
+
+    # The ranking with the reasons of each score, then a professional's full record
+    ranking = page.get_by_role("table", name="Professionnels classés")
+    expect(ranking.locator("tr[data-professional]").first).to_be_visible(timeout=30000)
+    expect(ranking).to_contain_text("Anne Lefèvre")
+    app.check(page, "beneficiaire-classement")
+    ranking.get_by_role("link", name="Anne Lefèvre").click()
+    expect(page.get_by_role("heading", name="Fiche de Anne Lefèvre")).to_be_visible()
+    for section in ("Formation", "Certifications", "Références", "Avis"):
+        expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("680,00")
+    app.check(page, "beneficiaire-fiche-professionnel")
+
+    # The operator proposes; the beneficiary accepts, frames the mission and follows its order
+    operator = Erp(platform, "operator", "platform")
+    proposed = operator.post("propose_professionals", {"beneficiary_id": "ben-metropole-demo", "need_id": "BES-WEB-1",
+                                                       "version": 1, "proposals": [{"professional_id": "pro-demo-1",
+                                                       "guaranteed_until": (dt.date.today() + dt.timedelta(days=10)).isoformat()}]})
+    assert proposed.status_code == 200, proposed.text
+    page.get_by_role("link", name="← Retour au besoin").click()
+    page.get_by_role("button", name="Accepter Anne Lefèvre").click()
+    page.get_by_role("link", name="Cadrer la mission").click()
+    app.check(page, "beneficiaire-cadrage", shot=False)
+    page.get_by_label("Début", exact=True).fill(fr(start))
+    page.get_by_label("Fin", exact=True).fill(fr(start + dt.timedelta(days=60)))
+    page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
+    page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; 10 ; {fr(start + dt.timedelta(days=20))}")
+    page.get_by_label("Déclaration d'absence de conflit d'intérêts : signée par").fill("Claire Martin")
+    page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
+    expect(page.get_by_role("heading", name=re.compile("^Mission BES-WEB-1"))).to_be_visible(timeout=20000)
+    app.check(page, "beneficiaire-mission")
+    page.get_by_role("link", name=re.compile("Suivre la commande")).click()
+    expect(page.get_by_role("heading", name=re.compile("BC-BES-WEB-1"))).to_be_visible()
+    expect(page.get_by_text("Pas encore d'attestation de service fait.")).to_be_visible()
+    app.check(page, "beneficiaire-commande", shot=False)
+
+    # The B6 report with its charts and its CSV; an incident
+    page.get_by_role("link", name="Rapport").click()
+    expect(page.get_by_role("img", name="Chiffre d'affaires par mois (€ HT)")).to_be_visible()
+    expect(page.locator("svg.chart")).to_have_count(2)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le rapport (CSV)").click()
+    assert download.value.suggested_filename.startswith("rapport-beneficiaire-")
+    assert "Rapport bénéficiaire" in open(download.value.path(), encoding="utf-8-sig").read()
+    app.check(page, "beneficiaire-rapport")
+    page.get_by_role("link", name="Incidents").click()
+    page.get_by_label("Titre", exact=True).fill("Classement indisponible")
+    page.get_by_label("Description", exact=True).fill("La page du classement reste vide.")
+    page.get_by_role("button", name="Signaler").click()
+    expect(page.locator("tr[data-incident]")).to_contain_text("Classement indisponible")
+    app.check(page, "beneficiaire-incidents")
+
+
+def test_purchasing_body_reads_its_report_with_charts_and_the_stored_half_years(app, platform):
+    page = app.sign_in("purchasing_body")
+    expect(page.get_by_role("img", name="Volume d'affaires par mois (€ HT)")).to_be_visible()
+    app.check(page, "centrale-rapport")
+    page.get_by_label("Du", exact=True).fill("1er janvier")
+    page.get_by_role("button", name="Afficher").click()
+    expect(field_error(page, "Du")).to_contain_text("jj/mm/aaaa")
+    page.get_by_label("Du", exact=True).fill("01/01/2026")
+    page.get_by_label("Au", exact=True).fill("31/12/2025")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.locator(".form-errors .errors, .field-error:not(:empty)").first).to_be_visible()
+    # keyboard only: the navigation link takes the focus and Enter follows it; the new heading gets the focus
+    page.get_by_role("link", name="Rapports semestriels").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Rapports semestriels enregistrés")).to_be_focused()
+    expect(page.get_by_role("table", name="Rapports semestriels")).to_be_visible()
+    app.check(page, "centrale-semestres")
+
+
+def test_operator_creates_a_requested_account_handles_incidents_proposes_and_reads_the_pool(app, platform):
+    register_pool(platform)
+    requester = Erp(platform, "manager", "mgr-test")
+    asked = requester.post("request_account", {"email": "nouvel.agent@test.demo", "display_name": "Nouvel Agent"})
+    assert asked.status_code in (200, 201, 202), asked.text
+    reporter = Erp(platform, "contractor", "ctr-test")
+    assert reporter.post("report_incident", {"severity": 2, "title": "Connecteur bloqué",
+                                             "description": "Plus aucun ordre reçu depuis 8 h."}).status_code in (200, 201)
+    beneficiary = Erp(platform, "beneficiary", "ben-metropole-demo")
+    assert beneficiary.post("submit_need", seed.demo_need(dt.date.today())).status_code in (200, 201)
+    wait_scored(platform, beneficiary, seed.NEED_ID)
+    page = app.sign_in("operator")
+
+    # Account requests with D7's time left; a too short password refused next to its field
+    row = page.locator("tr[data-request]").first
+    expect(row).to_contain_text("Nouvel Agent")
+    expect(row).to_contain_text(re.compile("reste \\d+ j"))
+    app.check(page, "operateur-demandes-de-compte")
+    row.get_by_label(re.compile("Mot de passe initial")).fill("court")
+    row.get_by_role("button", name="Créer").click()
+    expect(field_error(page, re.compile("Mot de passe initial"), within=row)).not_to_be_empty()
+    row.get_by_label(re.compile("Mot de passe initial")).fill("Nouvel-Agent-2026!")
+    row.get_by_role("button", name="Créer").click()
+    expect(page.locator("tr[data-request]")).to_have_count(0)
+
+    # Incidents with the D8 clock: acknowledge, then resolve
+    page.get_by_role("link", name="Incidents").click()
+    incident = page.locator("tr[data-incident]").first
+    expect(incident).to_contain_text("en cours")
+    app.check(page, "operateur-incidents")
+    incident.get_by_role("button", name="Prendre en compte").click()
+    expect(page.locator("tr[data-incident]").first).to_contain_text("respecté")
+    page.locator("tr[data-incident]").first.get_by_label("Résolution", exact=True).fill("Abonnement push relancé.")
+    page.locator("tr[data-incident]").first.get_by_role("button", name="Résoudre").click()
+    expect(page.locator("tr[data-incident]").first).to_contain_text("résolu")
+
+    # Needs waiting for proposals: propose the first three ranked professionals
+    page.get_by_role("link", name="Besoins en attente").click()
+    need = page.locator(f"tr[data-need='{seed.NEED_ID}']")
+    expect(need).to_contain_text("résultats calculés")
+    app.check(page, "operateur-besoins")
+    need.get_by_role("link").click()
+    expect(page.get_by_role("group", name="Professionnels à proposer")).to_be_visible()
+    app.check(page, "operateur-proposer", shot=False)
+    page.get_by_role("button", name="Proposer").click()
+    expect(page.get_by_role("status")).to_contain_text("proposé")
+    # Pool statistics and the onboarding placeholder
+    page.get_by_role("link", name="Vivier").click()
+    expect(page.locator(".facts")).to_contain_text("6")
+    app.check(page, "operateur-vivier")
+    page.get_by_role("link", name="Raccordement").click()
+    app.check(page, "operateur-raccordement", shot=False)

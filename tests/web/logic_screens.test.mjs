@@ -1,0 +1,119 @@
+// Pure logic of the role screens (web/logic.mjs): French dates, execution moves, quotes, penalties,
+// deadlines, needs and charts. Run with `node --test tests/web/` (tests/unit/test_web_logic.py).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
+  monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
+  revenuePoints, timeLeftText,
+} from "../../web/logic.mjs";
+
+test("French dates are read the same whatever the browser's locale", () => {
+  assert.equal(parseFrenchDate("05/03/2026"), "2026-03-05");
+  assert.equal(parseFrenchDate("5/3/2026"), "2026-03-05");
+  assert.equal(parseFrenchDate("2026-03-05"), "2026-03-05");
+  assert.equal(parseFrenchDate("31/02/2026"), null);
+  assert.equal(parseFrenchDate("03-05-2026"), null);
+  assert.equal(parseFrenchDateTime("05/03/2026 09:30"), "2026-03-05T09:30");
+  assert.equal(parseFrenchDateTime("05/03/2026 9h30"), "2026-03-05T09:30");
+  assert.equal(parseFrenchDateTime("05/03/2026 24:00"), null);
+  assert.equal(parseFrenchDateTime("05/03/2026"), null);
+  assert.equal(isoToFrenchDate("2026-03-05"), "05/03/2026");
+  assert.equal(parseMonth("04/2026"), "2026-04");
+  assert.equal(parseMonth("13/2026"), null);
+});
+
+test("the execution report reads French date-times and reports a bad one on its field", () => {
+  const order = { managerId: "m", orderId: "o", sequence: 2 };
+  const { report } = buildExecutionReport({ event_label: "Démarrage", occurred_at: "05/03/2026 09:30",
+    state: "in_progress", actual_start: "05/03/2026 08:00" }, order, () => 60);
+  assert.equal(report.occurred_at, "2026-03-05T09:30:00+01:00");
+  assert.equal(report.actual_start, "2026-03-05T08:00:00+01:00");
+  const bad = buildExecutionReport({ event_label: "x", occurred_at: "05/03/2026 09:30", invoice_date: "32/01/2026",
+    planned_start: "demain" }, order, () => 60);
+  assert.deepEqual(bad.errors.map((e) => e.field).sort(), ["$.invoice_date", "$.planned_start"]);
+});
+
+test("a move asks only for what its unmet requirements name, read from next_moves", () => {
+  const schedule = { state: "scheduled", label: "planifié", requires: [{ field: "$.planned_start",
+    label: "des dates prévues ou un rendez-vous", inputs: ["planned_start", "planned_end", "appointment"], met: false }] };
+  assert.deepEqual(moveInputs(schedule), ["event_label", "occurred_at", "planned_start", "planned_end",
+    "appointment__start", "appointment__end"]);
+  const start = { state: "in_progress", label: "en cours", requires: [{ field: "$.actual_start", label: "…",
+    inputs: ["actual_start"], met: false }] };
+  assert.deepEqual(moveInputs(start), ["event_label", "occurred_at", "actual_start"]);
+  // a requirement the order already meets is not asked again
+  assert.deepEqual(moveInputs({ ...start, requires: [{ ...start.requires[0], met: true }] }), ["event_label", "occurred_at"]);
+  assert.deepEqual(moveInputs({ state: "on_hold", label: "suspendu", requires: [{ field: "$.reason", label: "un motif",
+    inputs: ["reason"], met: false }] }), ["event_label", "occurred_at", "reason"]);
+  // no move: an event, with the progress
+  assert.deepEqual(moveInputs(null), ["event_label", "occurred_at", "progress"]);
+  assert.equal(moveLabel(start), "Passer à « en cours »");
+  assert.equal(moveLabel(null), "Signaler un événement");
+});
+
+test("quote versions are compared line by line with their totals and the last change", () => {
+  const v1 = { version: 1, lines: [{ service_code: "A", label: "Colonne", quantity: "5", unit_price_cents: 68000 },
+    { service_code: "B", label: "Déplacement", quantity: "1", unit_price_cents: 4500 }] };
+  const v2 = { version: 2, lines: [{ service_code: "A", label: "Colonne", quantity: "4", unit_price_cents: 68000 },
+    { service_code: "C", label: "Fuite", quantity: "1", unit_price_cents: 12500 }] };
+  const cmp = compareVersions([v1, v2]);
+  assert.deepEqual(cmp.rows.map((r) => r.key), ["A", "B", "C"]);
+  assert.equal(cmp.rows[1].cells[1], null);
+  assert.deepEqual(cmp.totals, [344500, 284500]);
+  assert.equal(cmp.delta, -60000);
+});
+
+test("quote lines are built from the form with their errors at $.lines[i].field", () => {
+  assert.equal(eurosToCents("1 234,56 €"), 123456);
+  assert.equal(eurosToCents("12,345"), null);
+  const { lines, errors } = buildQuoteLines([
+    { service_code: "A", label: "Colonne", quantity: "2,5", unit: "", unit_price: "680" },
+    { service_code: "", label: "", quantity: "", unit_price: "" },
+    { service_code: "B", label: "", quantity: "0", unit_price: "abc" }]);
+  assert.deepEqual(lines[0], { line_id: "1", service_code: "A", label: "Colonne", quantity: "2.5", unit: "U",
+    unit_price_cents: 68000 });
+  assert.deepEqual(errors.map((e) => e.field), ["$.lines[1].label", "$.lines[1].quantity", "$.lines[1].unit_price_cents"]);
+  assert.deepEqual(buildQuoteLines([{}]).errors.map((e) => e.field), ["$.lines"]);
+});
+
+test("time left on D7 and D8 reads in French, overdue included", () => {
+  assert.equal(timeLeftText(2 * 86400 + 3 * 3600 + 59), "reste 2 j 3 h");
+  assert.equal(timeLeftText(45 * 60), "reste 45 min");
+  assert.equal(timeLeftText(-5 * 3600), "en retard de 5 h");
+});
+
+test("the need form becomes SubmitNeed content, and back for a relaunch", () => {
+  const form = { title: "Recette", nature: "AMOA", summary: "Conduire la recette", skills: "recette\nRGAA",
+    level: "confirme", min_years_of_experience: "5", start_date: "01/04/2026", end_date: "30/06/2026",
+    duration_days: "40", region: "84", work_mode: "mixed", daily_rate_ceiling: "650", deliverables: "PV",
+    public_sector_required: "on" };
+  const { content, errors } = buildNeedContent(form);
+  assert.deepEqual(errors, []);
+  assert.equal(content.start_date, "2026-04-01");
+  assert.equal(content.daily_rate_ceiling_cents, 65000);
+  assert.deepEqual(content.skills, ["recette", "RGAA"]);
+  assert.equal(content.public_sector_required, true);
+  const back = needFormValues(content);
+  assert.equal(back.start_date, "01/04/2026");
+  assert.equal(back.daily_rate_ceiling, "650");
+  const bad = buildNeedContent({ ...form, title: "", start_date: "1er avril", daily_rate_ceiling: "" });
+  assert.deepEqual(bad.errors.map((e) => needField(e.field)).sort(), ["daily_rate_ceiling", "start_date", "title"]);
+});
+
+test("bar charts are laid out from the data, with round ticks", () => {
+  assert.deepEqual(niceTicks(7), [0, 2, 4, 6, 8]);
+  assert.deepEqual(niceTicks(10800), [0, 5000, 10000, 15000]);
+  assert.deepEqual(niceTicks(0), [0, 1]);
+  const chart = barChart([{ label: "janv.", value: 0 }, { label: "févr.", value: 50 }, { label: "mars", value: 100 }],
+    { width: 300, height: 200, left: 50, bottom: 20, top: 10, right: 10 });
+  assert.equal(chart.bars.length, 3);
+  assert.equal(chart.bars[0].h, 0);
+  assert.equal(chart.bars[2].y, 10);  // the tallest reaches the top of the plot (ticks end at 100)
+  assert.ok(Math.abs(chart.bars[1].h - chart.bars[2].h / 2) < 1e-9);
+  assert.ok(chart.bars.every((b) => b.x >= 50 && b.x + b.w <= 290));
+  assert.deepEqual(revenuePoints({ revenue_months: [{ month: "2026-04", cents: 1080000 }] }),
+    [{ label: "avr.", value: 10800 }]);
+  assert.deepEqual(monthPoints([["2025-12", 1], ["2026-01", 2]]).map((p) => p.label), ["déc. 2025", "janv. 2026"]);
+});

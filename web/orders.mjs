@@ -1,0 +1,251 @@
+// Orders (A3 c, A11): the manager's live dashboard, the contractor's orders, a beneficiary's
+// mission orders; one order with its history and documents; the contractor's execution as the
+// moves allowed now (get_order's next_moves) and its PDF upload.
+import {
+  DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
+  frenchDateTimeOf, listQuery, moveInputs, moveLabel, nextSequence, scheduleText, stateLabel,
+} from "./logic.mjs";
+import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+
+const listState = { filters: {}, cursors: [], rows: null };
+
+export function reset() {
+  Object.assign(listState, { filters: {}, cursors: [], rows: null });
+}
+
+function stateSelectOptions(blank) {
+  return [{ value: "", label: blank }, ...Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label }))];
+}
+
+export function renderList(ctx) {
+  const role = ctx.session.claims.role;
+  const contractor = role === "contractor";
+  const f = listState.filters;
+  const status = h("p", { className: "status", "aria-live": "polite" });
+  const body = h("tbody");
+  const errors = h("div");
+  const next = h("button", { type: "button", disabled: true }, "Page suivante");
+  const first = h("button", { type: "button", disabled: true }, "Première page");
+  const stateField = field({ name: "state", label: "État", options: stateSelectOptions("Tous les états"), value: f.state });
+  const partyField = contractor
+    ? field({ name: "manager_id", label: "Gestionnaire", value: f.managerId ?? "" })
+    : role === "manager" ? field({ name: "contractor_id", label: "Prestataire", value: f.contractorId ?? "" }) : null;
+  const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
+  const filters = h("form", { className: "filters", "aria-label": "Filtres" }, stateField, partyField, late,
+    h("button", { type: "submit" }, "Filtrer"));
+  filters.addEventListener("submit", (event) => {
+    event.preventDefault();
+    listState.filters = { state: stateField.input.value, lateOnly: late.input.checked,
+      contractorId: role === "manager" ? partyField.input.value.trim() : "",
+      managerId: contractor ? partyField.input.value.trim() : "" };
+    listState.cursors = [];
+    listState.rows = null;
+    load();
+  });
+
+  async function load() {
+    const cursor = listState.cursors.at(-1) ?? null;
+    try {
+      const page = await ctx.call("list_orders", { query: listQuery({ ...listState.filters, cursor }) });
+      const changed = changedRows(listState.rows, page.orders);
+      listState.rows = page.orders;
+      body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed)));
+      if (!page.orders.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" }, "Aucune commande.")));
+      next.disabled = !page.next_cursor;
+      next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; load(); };
+      first.disabled = !listState.cursors.length;
+      errors.replaceChildren();
+      status.textContent = `Actualisé à ${new Date().toLocaleTimeString("fr-FR")}` +
+        (role === "manager" ? ` — actualisation automatique toutes les ${ctx.config.refresh_seconds} s` : "");
+    } catch (err) {
+      if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
+    }
+  }
+  first.onclick = () => { listState.cursors = []; listState.rows = null; load(); };
+
+  const title = contractor ? "Mes commandes" : role === "manager" ? "Tableau de bord des commandes"
+    : "Commandes de mes missions";
+  ctx.show(title, filters, errors, status,
+    h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
+      h("thead", {}, h("tr", {}, ["Commande", contractor ? "Gestionnaire" : "Prestataire", "État", "Avancement",
+        "Rendez-vous / dates", "Dernier événement", "Retard", "Doc."].map((t) => h("th", { scope: "col" }, t)))),
+      body)),
+    h("div", { className: "pager" }, first, next));
+  load();
+  if (role === "manager") ctx.live(load);  // A11: live dashboard, polled every refresh_seconds
+}
+
+function orderRow(row, role, changed) {
+  const key = `${row.manager_id}/${row.order_id}`;
+  const href = `#/orders/${encodeURIComponent(row.manager_id)}/${encodeURIComponent(row.order_id)}`;
+  return h("tr", { className: [row.late ? "late" : "", changed.has(key) ? "changed" : ""].join(" ").trim() || null,
+    "data-order": row.order_id },
+    h("td", {}, h("a", { href }, row.order_id), h("div", { className: "sub" }, row.title),
+      h("div", { className: "sub" }, row.site?.label ?? row.site?.node_id ?? "")),
+    h("td", {}, role === "contractor" ? row.manager_id : row.contractor_id),
+    h("td", {}, h("span", { className: `state state-${row.state}` }, row.state_label ?? stateLabel(row.state))),
+    h("td", {}, progress(row.progress)),
+    h("td", {}, scheduleText(row)),
+    h("td", {}, row.last_event ? [row.last_event.label ?? "", h("div", { className: "sub" },
+      formatDateTime(row.last_event.occurred_at))] : "—"),
+    h("td", {}, row.late ? h("span", { className: "badge late" }, `En retard : ${LATE_LABELS[row.late_reason] ?? ""}`)
+      : "—"),
+    h("td", { className: "num" }, String(row.document_count ?? 0)));
+}
+
+function progress(value) {
+  if (value === null || value === undefined) return "—";
+  return h("span", { className: "progress" }, h("progress", { max: 100, value, "aria-label": `Avancement ${value} %` }),
+    ` ${value} %`);
+}
+
+// --- one order ------------------------------------------------------------------------------
+export async function renderOrder(ctx, managerId, orderId) {
+  const role = ctx.session.claims.role;
+  const contractor = role === "contractor";
+  const query = listQuery({ managerId: role === "manager" ? "" : managerId }) + `&order_id=${encodeURIComponent(orderId)}`;
+  let view;
+  let documents;
+  try {
+    [view, documents] = await Promise.all([ctx.call("get_order", { query }), ctx.call("get_documents", { query })]);
+  } catch (err) {
+    return ctx.showError(`Commande ${orderId}`, err);
+  }
+  const o = view.order;
+  const back = role === "beneficiary" ? "#/orders" : "#/";
+  const facts = [
+    ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
+    ["Prestataire", o.contractor_id], ["Gestionnaire", o.manager_id], ["Marché", o.contract_id],
+    ["Site", o.site?.label ?? o.site?.node_id], ["Montant", formatEuros(view.total_cents)],
+    ["Rendez-vous / dates", scheduleText(o)],
+    ["Début / fin réels", `${formatDateTime(o.actual_start)} → ${formatDateTime(o.actual_end)}`],
+    ["Pilote", o.site_lead ? `${o.site_lead.first_name} ${o.site_lead.last_name} — ${o.site_lead.mobile}` : "—"],
+    ["Date de facture", formatDateTime(o.invoice_date)], ["Dernière séquence", String(o.last_sequence)],
+  ];
+  const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
+    h("tr", { className: e.late ? "late" : null },
+      h("td", {}, formatDateTime(e.occurred_at)), h("td", {}, e.label),
+      h("td", {}, e.actor === "contractor" ? "prestataire" : "gestionnaire"), h("td", {}, e.channel),
+      h("td", {}, `${stateLabel(e.state_before)} → ${stateLabel(e.state_after)}`),
+      h("td", {}, formatDateTime(e.received_at)),
+      h("td", {}, e.late ? "en retard (> 15 min)" : e.delay_seconds === undefined || e.delay_seconds === null ? "—"
+        : "à l'heure"))), { label: "Historique", empty: "Aucun événement." });
+  const docs = documents.documents.length
+    ? h("ul", { className: "documents" }, documents.documents.map((d) => h("li", {},
+      h("a", { href: d.download_url, target: "_blank", rel: "noopener noreferrer" }, d.filename),
+      ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}, ${d.pages} p., ${Math.ceil(d.size_bytes / 1024)} Kio`)))
+    : h("p", {}, "Aucun document.");
+  const proof = documents.documents.some((d) => d.kind === "service_done");
+  ctx.show(`${o.order_id} — ${o.title}`,
+    h("p", {}, h("a", { href: back }, "← Retour à la liste")),
+    definitionList(facts),
+    role === "beneficiary" ? h("p", { className: proof ? "ok" : "hint" }, proof
+      ? "Attestation de service fait déposée." : "Pas encore d'attestation de service fait.") : null,
+    contractor ? movesSection(ctx, o, view.next_moves ?? []) : null,
+    h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
+    h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
+    contractor ? uploadForm(ctx, o) : null);
+}
+
+// --- execution as moves ------------------------------------------------------------------------
+const INPUTS = {
+  event_label: (v) => field({ name: "event_label", label: "Libellé de l'événement", required: true, value: v,
+    paths: ["event_label", "event.label", "event"] }),
+  occurred_at: (v) => dateTimeField({ name: "occurred_at", label: "Date et heure de l'événement", required: true,
+    value: v }),
+  progress: () => field({ name: "progress", label: "Avancement (%)", type: "number", inputmode: "numeric" }),
+  reason: () => field({ name: "reason", label: "Motif", required: true, rows: 2 }),
+  planned_start: () => dateTimeField({ name: "planned_start", label: "Début prévu" }),
+  planned_end: () => dateTimeField({ name: "planned_end", label: "Fin prévue" }),
+  appointment__start: () => dateTimeField({ name: "appointment__start", label: "Rendez-vous : début",
+    paths: ["appointment__start", "appointment.start", "appointment"] }),
+  appointment__end: () => dateTimeField({ name: "appointment__end", label: "Rendez-vous : fin",
+    paths: ["appointment__end", "appointment.end"] }),
+  actual_start: () => dateTimeField({ name: "actual_start", label: "Début réel", required: true }),
+  actual_end: () => dateTimeField({ name: "actual_end", label: "Fin réelle", required: true }),
+  invoice_date: () => dateField({ name: "invoice_date", label: "Date d'émission de la facture", required: true }),
+};
+
+// The moves get_order allows now, one button each; choosing one opens a form that asks only for
+// what that move requires (the rule comes from the platform's state machine through next_moves).
+function movesSection(ctx, order, moves) {
+  const holder = h("div");
+  const buttons = h("div", { className: "moves", role: "group", "aria-label": "Actions possibles" },
+    [null, ...moves].map((move) => h("button", { type: "button", className: move ? "" : "secondary",
+      "data-move": move?.state ?? "event", onclick: (event) => open(move, event.currentTarget) }, moveLabel(move))));
+  function open(move, button) {
+    for (const b of buttons.children) b.setAttribute("aria-pressed", String(b === button));
+    holder.replaceChildren(moveForm(ctx, order, move));
+    holder.querySelector("input, textarea, select")?.focus();
+  }
+  return h("section", { className: "card", "aria-labelledby": "moves-title" },
+    h("h2", { id: "moves-title" }, "Déclarer l'exécution"),
+    moves.length ? h("p", { className: "hint" }, "Choisissez ce qui s'est passé : seules les étapes possibles "
+      + "maintenant sont proposées.") : h("p", { className: "hint" }, "Aucun changement d'état possible : "
+      + "vous pouvez encore signaler un événement."),
+    buttons, holder);
+}
+
+function moveForm(ctx, order, move) {
+  const names = moveInputs(move);
+  const fields = names.map((name) => (INPUTS[name] ?? ((v) => field({ name, label: name, value: v })))(
+    name === "occurred_at" ? frenchDateTimeOf(new Date()) : name === "event_label" && move ? `Passage à « ${move.label} »`
+      : ""));
+  const slot = errorSlot(() => fields);
+  const result = h("p", { className: "status", role: "status" });
+  const requirements = (move?.requires ?? []).filter((r) => !r.met);
+  const form = h("form", { className: "move-form", id: "execution", "data-move": move?.state ?? "event" },
+    h("h3", {}, moveLabel(move)),
+    requirements.length ? h("p", { className: "hint" }, `Ce passage exige ${requirements.map((r) => r.label).join(" et ")}.`)
+      : null,
+    slot.node, h("div", { className: "grid" }, fields),
+    h("p", { className: "hint" }, `Séquence envoyée : ${nextSequence(order)} (la suivante de la dernière appliquée).`),
+    h("button", { type: "submit" }, "Envoyer"), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    result.textContent = "";
+    const values = Object.fromEntries(new FormData(form).entries());
+    if (move) values.state = move.state;
+    const { report, errors } = buildExecutionReport(values, { managerId: order.manager_id, orderId: order.order_id,
+      sequence: nextSequence(order) }, (v) => -new Date(v).getTimezoneOffset());
+    if (errors.length) return slot.show(errors);
+    try {
+      const reply = await ctx.call("submit_execution", { body: report });
+      result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
+        (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
+      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id), 700);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  return form;
+}
+
+function uploadForm(ctx, order) {
+  const kind = field({ name: "kind", label: "Type de document",
+    options: Object.entries(DOCUMENT_KINDS).map(([value, label]) => ({ value, label })) });
+  const file = h("input", { id: "upload-file", name: "file", type: "file", accept: "application/pdf", required: true });
+  const result = h("div", { "aria-live": "polite" });
+  const form = h("form", { className: "card", id: "upload", "aria-labelledby": "upload-title" },
+    h("h2", { id: "upload-title" }, "Déposer un document PDF"), kind,
+    h("div", { className: "field" }, h("label", { for: "upload-file" }, "Fichier PDF (5 Mio au plus)"), file),
+    h("button", { type: "submit" }, "Déposer"), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const upload = new FormData();
+    upload.set("manager_id", order.manager_id);
+    upload.set("order_id", order.order_id);
+    upload.set("kind", kind.input.value);
+    upload.set("file", file.files[0]);
+    try {
+      const answer = await ctx.call("store_report", { form: upload });
+      result.replaceChildren(h("p", { className: "status" }, answer.created ? "Document déposé."
+        : "Ce document était déjà déposé sur la commande."));
+      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id), 700);
+    } catch (err) {
+      if (err.status !== 401) result.replaceChildren(errorBox(messagesOf(err)));
+    }
+  });
+  return form;
+}

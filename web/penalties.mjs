@@ -1,0 +1,84 @@
+// Penalty statement (A9, P1): a month of penalties per contractor. The manager waives, disputes or
+// upholds each entry with a reason (decide_penalty); the contractor reads its own statement.
+// Both download it as a French CSV.
+import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, formatDateTime, formatEuros, monthOf, parseMonth } from "./logic.mjs";
+import { errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+
+const last = { party: "", month: "" };
+
+export function renderStatement(ctx) {
+  const manager = ctx.session.claims.role === "manager";
+  // suggestions: the other party of each of the caller's contracts (list_contracts)
+  const parties = ctx.call("list_contracts").then((l) => [...new Set(l.contracts.map((c) =>
+    (manager ? c.contractor_id : c.manager_id)))]).catch(() => []);
+  const party = field({ name: manager ? "contractor_id" : "manager_id", label: manager ? "Prestataire" : "Gestionnaire",
+    required: true, value: last.party, suggestions: parties });
+  const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthOf(new Date()).split("-")
+    .reverse().join("/"), placeholder: "mm/aaaa", hint: "Format mm/aaaa" });
+  const slot = errorSlot(() => [party, month]);
+  const out = h("div", { "aria-live": "polite" });
+  const form = h("form", { className: "filters", id: "statement-form", "aria-label": "Relevé à afficher" }, party, month,
+    h("button", { type: "submit" }, "Afficher le relevé"));
+  async function load() {
+    slot.clear();
+    const m = parseMonth(month.input.value);
+    if (!m) return slot.show([{ field: "$.month", message: "Mois au format mm/aaaa." }]);
+    last.party = party.input.value.trim();
+    last.month = month.input.value.trim();
+    const params = { month: m, [manager ? "contractor_id" : "manager_id"]: last.party };
+    try {
+      const statement = await ctx.call("get_penalty_statement", { query: new URLSearchParams(params).toString() });
+      out.replaceChildren(statementView(ctx, statement, manager, params, load));
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  }
+  form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
+  ctx.show("Relevé des pénalités", h("p", { className: "hint" }, "P1 : 150 € par jour de retard commencé, sans plafond."),
+    slot.node, form, out);
+  if (last.party) load();
+}
+
+function statementView(ctx, st, manager, params, reload) {
+  const csv = h("button", { type: "button", className: "secondary", onclick: async () => {
+    try {
+      await ctx.download("get_penalty_statement", new URLSearchParams({ ...params, format: "csv" }).toString(),
+        `penalites-${st.contractor_id}-${st.month}.csv`);
+    } catch (err) { csv.after(errorBox(messagesOf(err))); }
+  } }, "Télécharger le relevé (CSV)");
+  const rows = st.lines.map((line) => h("tr", { "data-entry": line.entry_id },
+    h("td", {}, formatDateTime(line.local_date)), h("td", {}, `${line.kind} — ${line.kind_label}`),
+    h("td", { className: "num" }, line.day), h("td", { className: "num" }, formatEuros(line.amount_cents)),
+    h("td", {}, PENALTY_STATUS_LABELS[line.status] ?? line.status), h("td", {}, line.reason ?? "—"),
+    manager ? h("td", {}, decideCell(ctx, line, reload)) : null));
+  return h("section", { "aria-labelledby": "statement-title" },
+    h("h2", { id: "statement-title" }, `Relevé ${st.month} — ${st.contractor_id}`),
+    h("dl", { className: "facts totals" }, [["Dû", st.accrued_cents], ["Contesté", st.disputed_cents],
+      ["Remis", st.waived_cents], ["Total enregistré", st.total_cents]].map(([k, v]) => [h("dt", {}, k),
+      h("dd", {}, formatEuros(v))])),
+    csv,
+    table(["Date", "Délai", "Jour", "Montant", "Statut", "Motif", manager ? "Décision" : null].filter(Boolean), rows,
+      { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci." }));
+}
+
+// Waive, dispute or uphold one entry, with a reason (required by decide_penalty).
+function decideCell(ctx, line, reload) {
+  const reason = field({ name: `reason-${line.entry_id}`, label: "Motif", paths: ["reason"] });
+  const action = field({ name: `action-${line.entry_id}`, label: "Décision", paths: ["action"],
+    options: PENALTY_ACTIONS.map((a) => ({ value: a.value, label: a.label })) });
+  const slot = errorSlot(() => [reason, action]);
+  const form = h("form", { className: "inline-decision" }, slot.node, action, reason,
+    h("button", { type: "submit" }, "Enregistrer"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    try {
+      await ctx.call("decide_penalty", { body: { entry_id: line.entry_id, action: action.input.value,
+        reason: reason.input.value.trim() } });
+      reload();
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  return form;
+}

@@ -1,0 +1,208 @@
+// Quotes (A2.4, A2.5): the manager requests, compares versions, accepts or refuses; the contractor
+// answers, revises or withdraws. list_quotes lists them, get_quote reads one, the commands are
+// request_quote, submit_quote and decide_quote.
+import {
+  QUOTE_LABELS, buildQuoteLines, compareVersions, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate,
+} from "./logic.mjs";
+import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+
+function quoteHref(q) {
+  return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
+}
+
+export async function renderQuotes(ctx) {
+  const manager = ctx.session.claims.role === "manager";
+  const body = h("div", {}, h("p", {}, "Chargement…"));
+  ctx.show("Devis", manager ? requestForm(ctx) : null,
+    h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, manager ? "Devis demandés"
+      : "Devis qui vous sont demandés"), body));
+  try {
+    const list = await ctx.call("list_quotes");
+    body.replaceChildren(table(["Devis", manager ? "Prestataire" : "Gestionnaire", "Objet", "État", "Version", "Montant",
+      "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
+      h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", {}, manager ? q.contractor_id : q.manager_id),
+      h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label)),
+      h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
+      h("td", {}, formatDateTime(q.valid_until)), h("td", {}, formatDateTime(q.requested_at)))),
+    { label: "Devis", empty: "Aucun devis." }));
+  } catch (err) {
+    if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
+  }
+}
+
+// Suggestions from the manager's contracts (list_contracts); any value may still be typed.
+function contractSuggestions(ctx) {
+  const contracts = ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+  return { contracts: contracts.then((cs) => cs.map((c) => c.contract_id)),
+    contractors: contracts.then((cs) => [...new Set(cs.map((c) => c.contractor_id))]) };
+}
+
+function requestForm(ctx) {
+  const known = contractSuggestions(ctx);
+  const fields = [
+    field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
+    field({ name: "contractor_id", label: "Prestataire", required: true, suggestions: known.contractors }),
+    field({ name: "contract_id", label: "Marché", required: true, suggestions: known.contracts }),
+    field({ name: "title", label: "Objet", required: true }),
+    field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
+      paths: ["site_node", "site.node_id", "site"] }),
+    field({ name: "site_label", label: "Libellé du site", paths: ["site_label", "site.label"] }),
+    field({ name: "order_id", label: "Commande complétée (devis de travaux supplémentaires)",
+      hint: "Laisser vide pour un nouveau devis." }),
+  ];
+  const slot = errorSlot(() => fields);
+  const result = h("p", { className: "status", role: "status" });
+  const form = h("form", { className: "card", id: "request-quote", "aria-labelledby": "request-title" },
+    h("h2", { id: "request-title" }, "Demander un devis"), slot.node, h("div", { className: "grid" }, fields),
+    h("button", { type: "submit" }, "Demander le devis"), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const v = Object.fromEntries(new FormData(form).entries());
+    const body = { quote_id: v.quote_id.trim(), contractor_id: v.contractor_id.trim(), contract_id: v.contract_id.trim(),
+      title: v.title.trim(), site: { node_id: v.site_node.trim(), ...(v.site_label.trim() ? { label: v.site_label.trim() } : {}) },
+      ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}) };
+    try {
+      const quote = await ctx.call("request_quote", { body });
+      result.textContent = `Devis ${quote.quote_id} demandé à ${quote.contractor_id}.`;
+      setTimeout(() => ctx.go(quoteHref(quote)), 500);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  return form;
+}
+
+export async function renderQuote(ctx, managerId, quoteId) {
+  const manager = ctx.session.claims.role === "manager";
+  const query = new URLSearchParams({ quote_id: quoteId, ...(manager ? {} : { manager_id: managerId }) }).toString();
+  let quote;
+  try {
+    quote = await ctx.call("get_quote", { query });
+  } catch (err) {
+    return ctx.showError(`Devis ${quoteId}`, err);
+  }
+  const refresh = () => renderQuote(ctx, managerId, quoteId);
+  ctx.show(`Devis ${quote.quote_id} — ${quote.title}`,
+    h("p", {}, h("a", { href: "#/quotes" }, "← Retour aux devis")),
+    definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state], ["Prestataire", quote.contractor_id],
+      ["Gestionnaire", quote.manager_id], ["Marché", quote.contract_id], ["Site", quote.site?.label ?? quote.site?.node_id],
+      ["Demandé le", formatDateTime(quote.requested_at)], ["Valable jusqu'au", formatDateTime(quote.valid_until)],
+      ["Commande", quote.created_order_id ?? quote.order_id ?? "—"], ["Motif", quote.reason ?? "—"]]),
+    versionsSection(quote),
+    manager && quote.state === "submitted" ? decisionForm(ctx, quote, refresh) : null,
+    !manager && ["requested", "submitted"].includes(quote.state) ? submitForm(ctx, quote, refresh) : null,
+    !manager && ["requested", "submitted"].includes(quote.state) ? withdrawForm(ctx, quote, refresh) : null);
+}
+
+// Every version side by side: quantity × unit price = amount per service code, totals, and the
+// change of the last revision.
+function versionsSection(quote) {
+  const versions = quote.versions ?? [];
+  if (!versions.length) return h("section", {}, h("h2", {}, "Versions"), h("p", {}, "Aucune version remise."));
+  const cmp = compareVersions(versions);
+  const headers = ["Prestation", ...versions.map((v) => `Version ${v.version} (${isoToFrenchDate(v.valid_until)})`)];
+  const rows = cmp.rows.map((row) => h("tr", {}, h("td", {}, `${row.key} — ${row.label}`),
+    row.cells.map((c) => h("td", { className: "num" }, c ? `${c.quantity} × ${formatEuros(c.unit_price_cents)} = `
+      + formatEuros(c.amount_cents) : "—"))));
+  rows.push(h("tr", { className: "total" }, h("th", { scope: "row" }, "Total HT"),
+    cmp.totals.map((t) => h("td", { className: "num" }, formatEuros(t)))));
+  return h("section", { "aria-labelledby": "versions-title" }, h("h2", { id: "versions-title" }, "Versions"),
+    table(headers, rows, { label: "Comparaison des versions", className: "compare" }),
+    cmp.delta !== null ? h("p", { className: "status" }, `Écart de la dernière révision : ${cmp.delta > 0 ? "+" : ""}`
+      + formatEuros(cmp.delta)) : null);
+}
+
+function decisionForm(ctx, quote, refresh) {
+  const reason = field({ name: "reason", label: "Motif (obligatoire pour refuser)", rows: 2 });
+  const slot = errorSlot(() => [reason]);
+  async function decide(action) {
+    slot.clear();
+    try {
+      await ctx.call("decide_quote", { body: { quote_id: quote.quote_id, action,
+        ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) } });
+      refresh();
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  }
+  return h("section", { className: "card", id: "quote-decision", "aria-labelledby": "decision-title" },
+    h("h2", { id: "decision-title" }, "Décider"), slot.node, reason,
+    h("div", { className: "actions" }, h("button", { type: "button", onclick: () => decide("accept") }, "Accepter"),
+      h("button", { type: "button", className: "danger", onclick: () => decide("refuse") }, "Refuser")));
+}
+
+function lineRow(index, line = {}) {
+  const at = `lines[${index}]`;
+  return [
+    field({ name: `service_code_${index}`, label: `Ligne ${index + 1} : code`, value: line.service_code ?? "",
+      paths: [`${at}.service_code`] }),
+    field({ name: `label_${index}`, label: `Ligne ${index + 1} : libellé`, value: line.label ?? "", paths: [`${at}.label`] }),
+    field({ name: `quantity_${index}`, label: `Ligne ${index + 1} : quantité`, value: line.quantity ?? "",
+      inputmode: "decimal", paths: [`${at}.quantity`] }),
+    field({ name: `unit_${index}`, label: `Ligne ${index + 1} : unité`, value: line.unit ?? "U", paths: [`${at}.unit`] }),
+    field({ name: `unit_price_${index}`, label: `Ligne ${index + 1} : prix unitaire HT (€)`, inputmode: "decimal",
+      value: line.unit_price_cents !== undefined ? String(line.unit_price_cents / 100).replace(".", ",") : "",
+      paths: [`${at}.unit_price_cents`, at] }),
+  ];
+}
+
+// The contractor's answer (version 1) or revision (a new version), lines prefilled from the last one.
+function submitForm(ctx, quote, refresh) {
+  const last = quote.versions?.at(-1);
+  const rows = [];
+  const linesBox = h("div", { className: "lines" });
+  const addRow = (line) => {
+    const row = lineRow(rows.length, line);
+    rows.push(row);
+    linesBox.append(h("fieldset", { className: "line" }, h("legend", {}, `Ligne ${rows.length}`), row));
+  };
+  for (const line of last?.lines ?? [{}]) addRow(line);
+  const validUntil = dateField({ name: "valid_until", label: "Valable jusqu'au", required: true,
+    value: isoToFrenchDate(last?.valid_until) });
+  const slot = errorSlot(() => [validUntil, ...rows.flat()]);
+  const result = h("p", { className: "status", role: "status" });
+  const form = h("form", { className: "card", id: "submit-quote", "aria-labelledby": "submit-title" },
+    h("h2", { id: "submit-title" }, last ? "Réviser le devis (nouvelle version)" : "Répondre au devis"), slot.node,
+    linesBox, h("button", { type: "button", className: "secondary", onclick: () => addRow({}) }, "Ajouter une ligne"),
+    validUntil, h("button", { type: "submit" }, last ? "Remettre la révision" : "Remettre le devis"), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const data = Object.fromEntries(new FormData(form).entries());
+    const { lines, errors } = buildQuoteLines(rows.map((_, i) => ({ service_code: data[`service_code_${i}`],
+      label: data[`label_${i}`], quantity: data[`quantity_${i}`], unit: data[`unit_${i}`],
+      unit_price: data[`unit_price_${i}`] })));
+    const valid = parseFrenchDate(validUntil.input.value);
+    if (!valid) errors.push({ field: "$.valid_until", code: "INVALID_FORMAT", message: "Date au format jj/mm/aaaa." });
+    if (errors.length) return slot.show(errors);
+    try {
+      const answer = await ctx.call("submit_quote", { body: { manager_id: quote.manager_id, quote_id: quote.quote_id,
+        lines, valid_until: valid } });
+      result.textContent = `Version ${answer.current_version} remise.`;
+      setTimeout(refresh, 500);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  return form;
+}
+
+function withdrawForm(ctx, quote, refresh) {
+  const reason = field({ name: "withdraw_reason", label: "Motif du retrait", rows: 2, paths: ["reason"] });
+  const slot = errorSlot(() => [reason]);
+  const button = h("button", { type: "submit", className: "danger" }, "Retirer le devis");
+  const form = h("form", { className: "card", id: "withdraw-quote", "aria-labelledby": "withdraw-title" },
+    h("h2", { id: "withdraw-title" }, "Retirer le devis"), slot.node, reason, button);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await ctx.call("decide_quote", { body: { quote_id: quote.quote_id, manager_id: quote.manager_id,
+        action: "withdraw", ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) } });
+      refresh();
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  return form;
+}

@@ -1,0 +1,115 @@
+// Reporting: a beneficiary's B6 report and the purchasing body's B17 report over a period, with
+// charts drawn from the data (inline SVG) and the French CSV; the stored half-year reports.
+import {
+  formatDateTime, formatEuros, isoToFrenchDate, monthPoints, parseFrenchDate, reportFilename, revenuePoints,
+} from "./logic.mjs";
+import { barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
+
+const euros = (v) => formatEuros(Math.round(v * 100)).replace(/,00\s€$/, " €");
+
+function periodForm(ctx, view, render) {
+  const year = new Date().getFullYear();
+  const from = dateField({ name: "from", label: "Du", required: true, value: isoToFrenchDate(`${year}-01-01`) });
+  const to = dateField({ name: "to", label: "Au", required: true, value: isoToFrenchDate(new Date().toISOString()) });
+  const slot = errorSlot(() => [from, to]);
+  const out = h("div", { "aria-live": "polite" });
+  const form = h("form", { className: "filters", id: "period-form", "aria-label": "Période" }, from, to,
+    h("button", { type: "submit" }, "Afficher"));
+  async function load() {
+    slot.clear();
+    const period = { from: parseFrenchDate(from.input.value), to: parseFrenchDate(to.input.value) };
+    const errors = Object.entries(period).filter(([, v]) => !v).map(([k]) => ({ field: `$.${k}`,
+      message: "Date au format jj/mm/aaaa." }));
+    if (errors.length) return slot.show(errors);
+    const query = new URLSearchParams({ view, ...period }).toString();
+    try {
+      const report = await ctx.call("get_report", { query });
+      const csv = h("button", { type: "button", className: "secondary", onclick: async () => {
+        try {
+          await ctx.download("get_report", `${query}&format=csv`, reportFilename(view, period.from, period.to));
+        } catch (err) { csv.after(errorBox(messagesOf(err))); }
+      } }, "Télécharger le rapport (CSV)");
+      out.replaceChildren(csv, render(report));
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  }
+  form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
+  load();
+  return [slot.node, form, out];
+}
+
+export function renderBeneficiaryReport(ctx) {
+  ctx.show("Rapport d'activité (B6)", periodForm(ctx, "beneficiary", beneficiaryReport));
+}
+
+function beneficiaryReport(r) {
+  const delays = r.response_delays ?? {};
+  return h("div", { className: "report" },
+    definitionList([["Bénéficiaire", `${r.name} (SIRET ${r.siret})`],
+      ["Période", `${formatDateTime(r.period.start)} → ${formatDateTime(r.period.end)}`],
+      ["Recherches validées", String(r.validated_searches?.length ?? 0)],
+      ["Chiffre d'affaires de la période", formatEuros(r.revenue_cents)],
+      ["Réponses en retard", `${r.late_answers?.late ?? 0} sur ${r.late_answers?.due ?? 0}`]]),
+    h("div", { className: "charts" },
+      barChartFigure({ title: "Chiffre d'affaires par mois (€ HT)", points: revenuePoints(r), format: euros,
+        valueLabel: "Chiffre d'affaires" }),
+      barChartFigure({ title: "Délais de réponse D4 (heures ouvrées)", valueLabel: "Heures ouvrées",
+        format: (v) => `${Math.round(v * 10) / 10} h`, points: [
+          { label: "Médiane", value: delays.median_working_hours ?? 0 }, { label: "P90", value: delays.p90_working_hours ?? 0 }] })),
+    h("h2", {}, "Professionnels ayant réalisé une prestation"),
+    table(["Professionnel", "Missions", "Services faits", "CA de la période", "CA cumulé"], (r.professionals ?? []).map((p) =>
+      h("tr", {}, h("td", {}, p.name), h("td", {}, p.mission_ids.join(", ")), h("td", { className: "num" }, String(p.proofs_of_service)),
+        h("td", { className: "num" }, formatEuros(p.period_cents)), h("td", { className: "num" }, formatEuros(p.cumulated_cents)))),
+    { label: "Professionnels", empty: "Aucune prestation réalisée sur la période." }));
+}
+
+export function renderPurchasingReport(ctx) {
+  ctx.show("Rapport de la centrale d'achat (B17)", periodForm(ctx, "purchasing_body", purchasingReport));
+}
+
+function purchasingReport(r) {
+  const months = new Map();
+  for (const b of r.beneficiaries ?? []) {
+    for (const m of b.months ?? []) months.set(m.period, (months.get(m.period) ?? 0) + m.cents);
+  }
+  const volume = monthPoints([...months.entries()].sort().map(([period, cents]) => [period, cents / 100]));
+  const gains = r.gains ?? {};
+  return h("div", { className: "report" },
+    definitionList([["Période", `${formatDateTime(r.period.start)} → ${formatDateTime(r.period.end)}`],
+      ["Commandes", String(r.orders?.length ?? 0)], ["Montant de référence", formatEuros(gains.reference_cents)],
+      ["Montant contracté", formatEuros(gains.contracted_cents)],
+      ["Gain d'achat", `${formatEuros(gains.gain_cents)}${gains.gain_percent === null || gains.gain_percent === undefined
+        ? "" : ` (${String(gains.gain_percent).replace(".", ",")} %)`}`]]),
+    h("div", { className: "charts" },
+      barChartFigure({ title: "Volume d'affaires par mois (€ HT)", points: volume, format: euros,
+        valueLabel: "Volume d'affaires" })),
+    h("h2", {}, "Volume par bénéficiaire"),
+    table(["Bénéficiaire", "SIRET", "Commandes", "Montant"], (r.beneficiaries ?? []).map((b) => h("tr", {},
+      h("td", {}, b.name), h("td", {}, b.siret), h("td", { className: "num" }, String(b.orders)),
+      h("td", { className: "num" }, formatEuros(b.cents)))), { label: "Bénéficiaires", empty: "Aucune commande." }),
+    h("h2", {}, "Commandes"),
+    table(["Commande", "Bénéficiaire", "Émise le", "État", "Jours", "Montant", "Consommé"], (r.orders ?? []).map((o) =>
+      h("tr", {}, h("td", {}, o.order_id), h("td", {}, o.beneficiary_id), h("td", {}, formatDateTime(o.issued_on)),
+        h("td", {}, o.state), h("td", { className: "num" }, String(o.days ?? "—")),
+        h("td", { className: "num" }, formatEuros(o.total_cents)), h("td", { className: "num" }, formatEuros(o.consumed_cents)))),
+    { label: "Commandes", empty: "Aucune commande sur la période." }));
+}
+
+export async function renderHalfYears(ctx) {
+  const body = h("div", {}, h("p", {}, "Chargement…"));
+  ctx.show("Rapports semestriels enregistrés", h("p", { className: "hint" },
+    "Chaque semestre écoulé est enregistré une fois (JSON et CSV) ; les liens valent 15 minutes."), body);
+  try {
+    const list = await ctx.call("get_report", { query: "view=half_year_reports" });
+    body.replaceChildren(table(["Semestre", "Période", "Commandes", "Volume", "Gain", "Fichiers"], list.reports.map((r) =>
+      h("tr", {}, h("td", {}, r.half_year), h("td", {}, `${formatDateTime(r.period.start)} → ${formatDateTime(r.period.end)}`),
+        h("td", { className: "num" }, String(r.orders)), h("td", { className: "num" }, formatEuros(r.volume_cents)),
+        h("td", { className: "num" }, formatEuros(r.gain_cents)),
+        h("td", {}, h("a", { href: r.csv_url, rel: "noopener noreferrer" }, `CSV ${r.half_year}`), " · ",
+          h("a", { href: r.json_url, rel: "noopener noreferrer" }, `JSON ${r.half_year}`)))),
+    { label: "Rapports semestriels", empty: "Aucun rapport semestriel enregistré pour l'instant." }));
+  } catch (err) {
+    if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
+  }
+}

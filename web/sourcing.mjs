@@ -1,0 +1,301 @@
+// Sourcing for a beneficiary (part B): submit and relaunch a need (B2), the ranked professionals
+// with the reasons of each score (B3) and their full record (B4), accept / refuse / relaunch, frame
+// the mission (B13) and follow its order, proof of service and documents.
+import {
+  CRITERIA_LABELS, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros,
+  needField, needFormValues, parseFrenchDate, stateLabel,
+} from "./logic.mjs";
+import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+
+const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"], ["06", "Mayotte"],
+  ["11", "Île-de-France"], ["24", "Centre-Val de Loire"], ["27", "Bourgogne-Franche-Comté"], ["28", "Normandie"],
+  ["32", "Hauts-de-France"], ["44", "Grand Est"], ["52", "Pays de la Loire"], ["53", "Bretagne"],
+  ["75", "Nouvelle-Aquitaine"], ["76", "Occitanie"], ["84", "Auvergne-Rhône-Alpes"],
+  ["93", "Provence-Alpes-Côte d'Azur"], ["94", "Corse"]];
+const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
+
+export async function renderNeeds(ctx) {
+  const body = h("div", {}, h("p", {}, "Chargement…"));
+  ctx.show("Mes besoins", h("p", {}, h("a", { href: "#/needs/new", className: "button" }, "Exprimer un nouveau besoin")),
+    body);
+  try {
+    const list = await ctx.call("list_needs");
+    body.replaceChildren(table(["Besoin", "Version", "Statut", "Propositions", "Propositions attendues le", "Mis à jour"],
+      list.needs.map((n) => h("tr", { "data-need": n.need_id },
+        h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.need_id)}` }, n.title), h("div", { className: "sub" }, n.need_id)),
+        h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
+        h("td", { className: "num" }, String(n.proposals)), h("td", {}, formatDateTime(n.d4_due)),
+        h("td", {}, formatDateTime(n.updated_at)))), { label: "Besoins", empty: "Aucun besoin exprimé." }));
+  } catch (err) {
+    if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
+  }
+}
+
+// The need form: a new need, or the content of a relaunch (prefilled with the last version).
+function needFields(values = {}) {
+  return [
+    field({ name: "title", label: "Intitulé", required: true, value: values.title }),
+    field({ name: "nature", label: "Nature", options: options([["AMOA", "AMOA"], ["AMOE", "AMOE"]]), value: values.nature }),
+    field({ name: "summary", label: "Description de la prestation", required: true, rows: 4, value: values.summary }),
+    field({ name: "skills", label: "Compétences attendues (une par ligne)", rows: 3, value: values.skills }),
+    field({ name: "level", label: "Niveau", options: options(Object.entries(LEVEL_LABELS)), value: values.level ?? "confirme" }),
+    field({ name: "min_years_of_experience", label: "Années d'expérience minimales", required: true, inputmode: "numeric",
+      value: values.min_years_of_experience ?? "3" }),
+    field({ name: "certifications", label: "Certifications (une par ligne)", rows: 2, value: values.certifications }),
+    field({ name: "public_sector_required", label: "Connaissance du secteur public exigée", type: "checkbox",
+      value: values.public_sector_required }),
+    dateField({ name: "start_date", label: "Début", required: true, value: values.start_date }),
+    dateField({ name: "end_date", label: "Fin", required: true, value: values.end_date }),
+    field({ name: "duration_days", label: "Durée (jours travaillés)", required: true, inputmode: "numeric",
+      value: values.duration_days }),
+    field({ name: "region", label: "Région", options: options(REGIONS), value: values.region ?? "84" }),
+    field({ name: "work_mode", label: "Modalité", options: options(Object.entries(WORK_MODE_LABELS)),
+      value: values.work_mode ?? "mixed" }),
+    field({ name: "daily_rate_ceiling", label: "Plafond du TJM (€ HT)", required: true, inputmode: "decimal",
+      value: values.daily_rate_ceiling, paths: ["daily_rate_ceiling", "daily_rate_ceiling_cents"] }),
+    field({ name: "deliverables", label: "Livrables (un par ligne)", rows: 2, value: values.deliverables }),
+    field({ name: "prerequisites", label: "Prérequis", rows: 2, value: values.prerequisites }),
+    field({ name: "expected_profile", label: "Profil attendu", value: values.expected_profile }),
+    field({ name: "context", label: "Contexte", rows: 2, value: values.context }),
+    field({ name: "other_information", label: "Autres informations", rows: 2, value: values.other_information }),
+  ];
+}
+
+function contentErrors(problem) {
+  const errors = Array.isArray(problem) ? problem : (problem?.errors ?? []);
+  return errors.map((e) => ({ ...e, field: needField(e.field) ? `$.${needField(e.field)}` : e.field }));
+}
+
+export function renderNeedForm(ctx) {
+  const id = field({ name: "need_id", label: "Référence du besoin", required: true, placeholder: "BES-2026-001",
+    hint: "Lettres, chiffres, tirets." });
+  const fields = needFields();
+  const slot = errorSlot(() => [id, ...fields]);
+  const form = h("form", { className: "card", id: "need-form" }, slot.node, id, h("div", { className: "grid" }, fields),
+    h("button", { type: "submit" }, "Soumettre le besoin"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const { content, errors } = buildNeedContent(Object.fromEntries(new FormData(form).entries()));
+    if (!id.input.value.trim()) errors.push({ field: "$.need_id", message: "Indiquez une référence." });
+    if (errors.length) return slot.show(contentErrors(errors));
+    try {
+      await ctx.call("submit_need", { body: { need_id: id.input.value.trim(), content } });
+      ctx.go(`#/needs/${encodeURIComponent(id.input.value.trim())}`);
+    } catch (err) {
+      if (err.status !== 401) slot.show(contentErrors(err.problem ?? [{ field: "$", message: err.message }]));
+    }
+  });
+  ctx.show("Nouveau besoin", h("p", { className: "hint" }, "Le besoin est accusé aussitôt ; les professionnels vous "
+    + "sont proposés sous 4 jours ouvrés (D4)."), form);
+  id.input.focus();
+}
+
+export async function renderNeed(ctx, needId) {
+  let need;
+  try {
+    need = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "need", need_id: needId }).toString() });
+  } catch (err) {
+    return ctx.showError(`Besoin ${needId}`, err);
+  }
+  const current = need.versions.at(-1);
+  const candidates = current?.result?.candidates ?? [];
+  const proposed = need.status === "proposed";
+  const refresh = () => renderNeed(ctx, needId);
+  ctx.show(`${need.title}`,
+    h("p", {}, h("a", { href: "#/" }, "← Mes besoins")),
+    definitionList([["Référence", need.need_id], ["Statut", NEED_STATUS_LABELS[need.status] ?? need.status],
+      ["Version", String(need.version)], ["Soumis le", formatDateTime(need.submitted_at)],
+      ["Propositions attendues le (D4)", `${formatDateTime(need.d4.due)}${need.d4.met === true ? " — respecté"
+        : need.d4.met === false ? " — dépassé" : ""}`],
+      ["Mission", need.mission_id ? h("a", { href: `#/missions/${encodeURIComponent(need.mission_id)}` }, need.mission_id)
+        : "—"]]),
+    need.proposals.length ? proposalsSection(ctx, need, refresh) : null,
+    proposed ? relaunchForm(ctx, need, current?.content, refresh) : null,
+    need.status === "accepted" ? h("p", {}, h("a", { className: "button", href: `#/needs/${encodeURIComponent(needId)}/frame` },
+      "Cadrer la mission")) : null,
+    h("section", { "aria-labelledby": "ranking-title" },
+      h("h2", { id: "ranking-title" }, `Professionnels classés (version ${current?.version ?? "—"})`),
+      current?.result ? rankingTable(needId, candidates, current.result) : h("p", {}, "Classement en cours de calcul…")));
+  if (!current?.result) setTimeout(() => { if (location.hash === `#/needs/${encodeURIComponent(needId)}`) refresh(); }, 2000);
+}
+
+function criteriaText(criteria) {
+  return Object.entries(criteria ?? {}).map(([k, v]) => `${CRITERIA_LABELS[k] ?? k} ${Math.round(v * 100)} %`).join(" · ");
+}
+
+function rankingTable(needId, candidates, result) {
+  return h("div", {},
+    result.partial ? h("p", { className: "hint" }, "Résultats partiels : aucun profil ne remplit tous les critères.") : null,
+    table(["Rang", "Professionnel", "Score", "Pourquoi", "TJM"], candidates.map((c) => h("tr", { "data-professional": c.professional_id },
+      h("td", { className: "num" }, String(c.rank)),
+      h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}/professionals/${encodeURIComponent(c.professional_id)}` },
+        c.name)),
+      h("td", { className: "num" }, `${Math.round(c.total * 100)} / 100`),
+      h("td", {}, c.explanation, h("div", { className: "sub" }, criteriaText(c.criteria)),
+        c.missed?.length ? h("div", { className: "sub warn" },
+          `Critères manqués : ${c.missed.map((m) => CRITERIA_LABELS[m] ?? m).join(", ")}`) : null),
+      h("td", { className: "num" }, formatEuros(c.daily_rate_cents)))),
+    { label: "Professionnels classés", empty: "Aucun professionnel." }));
+}
+
+function proposalsSection(ctx, need, refresh) {
+  const reason = field({ name: "reason", label: "Motif (facultatif pour accepter)", rows: 2 });
+  const slot = errorSlot(() => [reason]);
+  async function decide(decision, professionalId = null) {
+    slot.clear();
+    try {
+      await ctx.call("decide_proposal", { body: { need_id: need.need_id, version: need.version, decision,
+        ...(professionalId ? { professional_id: professionalId } : {}),
+        ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) } });
+      refresh();
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  }
+  const open = need.status === "proposed";
+  return h("section", { className: "card", "aria-labelledby": "proposals-title" },
+    h("h2", { id: "proposals-title" }, "Professionnels proposés"), slot.node,
+    table(["Professionnel", "Pourquoi", "TJM", "Disponibilité garantie jusqu'au", "Statut", open ? "Décision" : null]
+      .filter(Boolean), need.proposals.map((p) => h("tr", { "data-proposal": p.professional_id },
+      h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(need.need_id)}/professionals/${encodeURIComponent(p.professional_id)}` },
+        p.name)),
+      h("td", {}, p.explanation), h("td", { className: "num" }, formatEuros(p.daily_rate_cents)),
+      h("td", {}, formatDateTime(p.guaranteed_until)),
+      h("td", {}, { proposed: "proposé", accepted: "accepté", refused: "refusé" }[p.status] ?? p.status),
+      open ? h("td", {}, h("button", { type: "button", onclick: () => decide("accept", p.professional_id) },
+        `Accepter ${p.name}`)) : null)), { label: "Propositions" }),
+    open ? [reason, h("div", { className: "actions" }, h("button", { type: "button", className: "danger",
+      onclick: () => decide("abandon") }, "Refuser et abandonner la recherche"))] : null);
+}
+
+// Refuse and relaunch: a new version of the need with its content edited.
+function relaunchForm(ctx, need, content, refresh) {
+  const fields = needFields(needFormValues(content));
+  const reason = field({ name: "relaunch_reason", label: "Motif de la relance", rows: 2, paths: ["reason"] });
+  const slot = errorSlot(() => [reason, ...fields]);
+  const form = h("form", { className: "card", id: "relaunch-form" }, slot.node, reason,
+    h("details", {}, h("summary", {}, "Modifier le besoin avant de relancer"), h("div", { className: "grid" }, fields)),
+    h("button", { type: "submit" }, "Refuser et relancer la recherche"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const { content: edited, errors } = buildNeedContent(Object.fromEntries(new FormData(form).entries()));
+    if (errors.length) {
+      form.querySelector("details").open = true;
+      return slot.show(contentErrors(errors));
+    }
+    try {
+      await ctx.call("decide_proposal", { body: { need_id: need.need_id, version: need.version, decision: "relaunch",
+        content: edited, ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) } });
+      refresh();
+    } catch (err) {
+      form.querySelector("details").open = true;
+      if (err.status !== 401) slot.show(contentErrors(err.problem ?? [{ field: "$", message: err.message }]));
+    }
+  });
+  return h("section", { "aria-labelledby": "relaunch-title" }, h("h2", { id: "relaunch-title" }, "Relancer"), form);
+}
+
+export async function renderProfessional(ctx, needId, professionalId) {
+  let p;
+  try {
+    p = await ctx.call("get_professional", { query: new URLSearchParams({ need_id: needId,
+      professional_id: professionalId }).toString() });
+  } catch (err) {
+    return ctx.showError("Fiche du professionnel", err);
+  }
+  const list = (items) => (items?.length ? h("ul", {}, items.map((i) => h("li", {}, i))) : "—");
+  const extra = p.extra_costs ?? {};
+  ctx.show(`Fiche de ${p.name}`,
+    h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin")),
+    definitionList([["Niveau", LEVEL_LABELS[p.level] ?? p.level], ["Expérience", `${p.years_of_experience} ans`],
+      ["Connaissance du secteur public", p.public_sector_knowledge ? "oui" : "non"],
+      ["TJM", formatEuros(p.daily_rate_cents)],
+      ["Frais annexes par jour sur site", `déplacement ${formatEuros(extra.travel_cents ?? 0)}, hébergement `
+        + `${formatEuros(extra.lodging_cents ?? 0)}, repas ${formatEuros(extra.meals_cents ?? 0)}`],
+      ["Prestations", (p.service_types ?? []).join(", ")], ["Région", p.region],
+      ["Note moyenne", p.mean_rating === null || p.mean_rating === undefined ? "—" : `${p.mean_rating.toFixed(1).replace(".", ",")} / 5`]]),
+    h("h2", {}, "Présentation"), h("p", {}, p.summary || "—"),
+    h("h2", {}, "Compétences"), list(p.skills),
+    h("h2", {}, "Formation"), list(p.education),
+    h("h2", {}, "Certifications"), list(p.certifications),
+    h("h2", {}, "Références"), list(p.references),
+    h("h2", {}, "Disponibilités"), list((p.availability ?? []).map((a) => `${formatDateTime(a.start)} → ${formatDateTime(a.end)}`)),
+    h("h2", {}, "Avis"),
+    table(["Mission", "Note", "Commentaire", "Date"], (p.reviews ?? []).map((r) => h("tr", {}, h("td", {}, r.mission_ref),
+      h("td", { className: "num" }, `${r.rating} / 5`), h("td", {}, r.comment ?? "—"), h("td", {}, formatDateTime(r.on)))),
+    { label: "Avis", empty: "Aucun avis." }));
+}
+
+// Frame the mission (B13): dates, deliverables, milestones, conflict-of-interest declaration.
+export function renderFrame(ctx, needId) {
+  const start = dateField({ name: "start_date", label: "Début", required: true });
+  const end = dateField({ name: "end_date", label: "Fin", required: true });
+  const deliverables = field({ name: "deliverables", label: "Livrables (un par ligne)", rows: 3, required: true });
+  const milestones = field({ name: "milestones", label: "Jalons (un par ligne : libellé ; jours ; échéance jj/mm/aaaa)",
+    rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; 15/05/2026" });
+  const signedBy = field({ name: "signed_by", label: "Déclaration d'absence de conflit d'intérêts : signée par",
+    paths: ["signed_by", "conflict_declaration"] });
+  const statement = field({ name: "statement", label: "Texte de la déclaration", rows: 2,
+    value: "Je déclare n'avoir aucun lien d'intérêt avec le professionnel retenu." });
+  const fields = [start, end, deliverables, milestones, signedBy, statement];
+  const slot = errorSlot(() => fields);
+  const form = h("form", { className: "card", id: "frame-form" }, slot.node, h("div", { className: "grid" }, fields),
+    h("button", { type: "submit" }, "Cadrer la mission et émettre la commande"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const errors = [];
+    const startDate = parseFrenchDate(start.input.value);
+    const endDate = parseFrenchDate(end.input.value);
+    if (!startDate) errors.push({ field: "$.start_date", message: "Date au format jj/mm/aaaa." });
+    if (!endDate) errors.push({ field: "$.end_date", message: "Date au format jj/mm/aaaa." });
+    const items = deliverables.input.value.split("\n").map((s) => s.trim()).filter(Boolean);
+    const steps = milestones.input.value.split("\n").map((s) => s.trim()).filter(Boolean).map((line, i) => {
+      const [label, days, due] = line.split(";").map((s) => s.trim());
+      const iso = parseFrenchDate(due);
+      if (!label || !Number.isInteger(Number(days)) || !iso) {
+        errors.push({ field: "$.milestones", message: `Jalon ${i + 1} : « libellé ; jours ; jj/mm/aaaa » attendu.` });
+      }
+      return { milestone_id: `J${i + 1}`, label, days: Number(days), due: iso };
+    });
+    if (errors.length) return slot.show(errors);
+    const today = new Date().toISOString().slice(0, 10);
+    const body = { need_id: needId, start_date: startDate, end_date: endDate, deliverables: items, milestones: steps,
+      ...(signedBy.input.value.trim() ? { conflict_declaration: { no_conflict: true, signed_by: signedBy.input.value.trim(),
+        signed_on: today, statement: statement.input.value.trim() } } : {}) };
+    try {
+      const mission = await ctx.call("frame_mission", { body });
+      ctx.go(`#/missions/${encodeURIComponent(mission.mission_id)}`);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  ctx.show("Cadrer la mission", h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin")),
+    form);
+}
+
+export async function renderMission(ctx, missionId) {
+  let m;
+  try {
+    m = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "mission", mission_id: missionId }).toString() });
+  } catch (err) {
+    return ctx.showError(`Mission ${missionId}`, err);
+  }
+  const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
+  ctx.show(`Mission ${m.mission_id}`,
+    h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
+    definitionList([["Professionnel", m.professional_id], ["Du", formatDateTime(m.start_date)],
+      ["Au", formatDateTime(m.end_date)], ["TJM", formatEuros(m.daily_rate_cents)],
+      ["Commande", h("a", { href: orderHref }, m.order_id)],
+      ["État de la commande", m.order ? `${stateLabel(m.order.state)}${m.order.progress === null
+        || m.order.progress === undefined ? "" : ` — ${m.order.progress} %`}` : "—"],
+      ["Budget prévu", formatEuros(m.budget?.planned_cents)], ["Consommé", formatEuros(m.budget?.consumed_cents)],
+      ["Reste", formatEuros(m.budget?.remaining_cents)]]),
+    h("h2", {}, "Jalons"),
+    table(["Jalon", "Jours", "Échéance"], (m.milestones ?? []).map((j) => h("tr", {}, h("td", {}, j.label),
+      h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)))), { label: "Jalons" }),
+    h("h2", {}, "Livrables"), h("ul", {}, (m.deliverables ?? []).map((d) => h("li", {}, d))),
+    h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")));
+}

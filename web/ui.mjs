@@ -1,0 +1,176 @@
+// DOM helpers of the web application: elements built with DOM calls (textContent only: data never
+// becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
+import { barChart, errorsByField, fieldOf } from "./logic.mjs";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  return fill(node, attrs, children);
+}
+
+export function s(tag, attrs = {}, ...children) {
+  return fill(document.createElementNS(SVG, tag), attrs, children);
+}
+
+function fill(node, attrs, children) {
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "className") node.setAttribute("class", value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+let uid = 0;
+const nextId = (prefix) => `${prefix}-${++uid}`;
+
+// A labelled input, select or textarea with its hint and its error note (aria-describedby).
+// options: [{value, label}] makes a select; rows makes a textarea; type "checkbox" a check box.
+export function field({ name, label, type = "text", value = "", hint = null, required = false, options = null,
+  rows = null, placeholder = null, autocomplete = "off", inputmode = null, paths = null, className = null,
+  suggestions = null }) {
+  const id = nextId(`f-${name.replace(/[^\w-]/g, "_")}`);
+  const note = h("span", { className: "field-error", id: `${id}-err` });
+  const hintNode = hint ? h("span", { className: "hint", id: `${id}-hint` }, hint) : null;
+  const describedBy = [hintNode ? `${id}-hint` : null, `${id}-err`].filter(Boolean).join(" ");
+  let input;
+  if (options) {
+    input = h("select", { id, name, required, "aria-describedby": describedBy },
+      options.map((o) => h("option", { value: o.value, selected: String(o.value) === String(value) }, o.label)));
+  } else if (rows) {
+    input = h("textarea", { id, name, rows, required, placeholder, "aria-describedby": describedBy });
+    input.value = value ?? "";
+  } else if (type === "checkbox") {
+    input = h("input", { id, name, type, checked: !!value, "aria-describedby": describedBy });
+    const wrap = h("div", { className: "field check" }, input, h("label", { for: id }, label), note);
+    return register(wrap, input, note, name, paths);
+  } else {
+    input = h("input", { id, name, type, value: value ?? "", required, placeholder, autocomplete, inputmode,
+      "aria-describedby": describedBy, list: suggestions ? `${id}-list` : null });
+  }
+  const datalist = suggestions ? h("datalist", { id: `${id}-list` }) : null;
+  // the asterisk stays outside the label: the accessible name is the label alone ("required" is said by the input)
+  const wrap = h("div", { className: ["field", className].filter(Boolean).join(" ") },
+    h("div", { className: "label-row" }, h("label", { for: id }, label),
+      required ? h("span", { className: "req", "aria-hidden": "true" }, "*") : null),
+    hintNode, input, datalist, note);
+  if (datalist) suggestions.then((values) => datalist.replaceChildren(...values.map((v) => h("option", { value: v }))));
+  return register(wrap, input, note, name, paths);
+}
+
+function register(wrap, input, note, name, paths) {
+  wrap.input = input;
+  wrap.note = note;
+  wrap.paths = paths ?? [name];
+  return wrap;
+}
+
+// A French date (jj/mm/aaaa) or date and time (jj/mm/aaaa hh:mm) text input: its format does not
+// depend on the browser's locale, unlike <input type="date">.
+export function dateField(options) {
+  return field({ ...options, placeholder: "jj/mm/aaaa", hint: options.hint ?? "Format jj/mm/aaaa", inputmode: "numeric" });
+}
+
+export function dateTimeField(options) {
+  return field({ ...options, placeholder: "jj/mm/aaaa hh:mm", hint: options.hint ?? "Format jj/mm/aaaa hh:mm" });
+}
+
+export function errorBox(messages) {
+  if (!messages?.length) return null;
+  return h("div", { className: "errors", role: "alert" }, h("ul", {}, messages.map((m) => h("li", {}, m))));
+}
+
+// The errors of a form: each API error (problem+json, or a client-side list) next to the field
+// whose `paths` names it (exact path, then the path without its indices, then its parents), the
+// others above the form; the first invalid field gets the focus (A4: nothing is hidden).
+export function errorSlot(fields) {
+  const general = h("div", { className: "form-errors" });
+  function clear() {
+    general.replaceChildren();
+    for (const f of fields()) {
+      f.note.textContent = "";
+      f.input.removeAttribute("aria-invalid");
+    }
+  }
+  function show(problem, fallback = "La demande a été refusée : voir les champs signalés.") {
+    clear();
+    const byPath = new Map();
+    for (const f of fields()) for (const p of f.paths) byPath.set(p, f);
+    const errors = Array.isArray(problem) ? problem : (problem?.errors ?? []);
+    const unplaced = [];
+    let first = null;
+    for (const error of errors) {
+      const target = placeOf(error.field, byPath);
+      const message = error.message || error.code;
+      if (target) {
+        target.note.textContent = [target.note.textContent, message].filter(Boolean).join(" ");
+        target.input.setAttribute("aria-invalid", "true");
+        first ??= target;
+      } else {
+        unplaced.push(message);
+      }
+    }
+    if (!errors.length && problem?.detail) unplaced.push(problem.detail);
+    if (!errors.length && !problem?.detail && problem?.message) unplaced.push(problem.message);
+    general.replaceChildren(errorBox(unplaced.length ? unplaced : [fallback]) ?? "");
+    (first?.input ?? general).focus?.();
+  }
+  return { node: general, show, clear };
+}
+
+function placeOf(path, byPath) {
+  if (!path) return null;
+  let bare = path.replace(/^\$\.?/, "").replace(/^query\./, "");
+  const tries = [bare, fieldOf(path)];
+  while (bare.includes(".")) {
+    bare = bare.slice(0, bare.lastIndexOf("."));
+    tries.push(bare);
+  }
+  for (const key of tries) if (byPath.has(key)) return byPath.get(key);
+  return null;
+}
+
+export function messagesOf(error) {
+  const messages = [...errorsByField(error?.problem ?? null).values()].flat();
+  return messages.length ? messages : [error?.message ?? "Erreur inattendue."];
+}
+
+// A table with a caption (or aria-label) and column headers.
+export function table(headers, rows, { caption = null, label = null, empty = "Aucun élément.", className = null } = {}) {
+  const body = rows.length ? rows : [h("tr", {}, h("td", { colspan: headers.length, className: "empty" }, empty))];
+  return h("div", { className: "table-wrap" }, h("table", { className, "aria-label": caption ? null : label },
+    caption ? h("caption", {}, caption) : null,
+    h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, body)));
+}
+
+export function definitionList(pairs) {
+  return h("dl", { className: "facts" }, pairs.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")]));
+}
+
+// A bar chart in inline SVG from logic.barChart's geometry, with a title, a description and the
+// same figures as a table (for screen readers and for reading exact values).
+export function barChartFigure({ title, points, format = String, valueLabel = "Valeur" }) {
+  const geometry = barChart(points);
+  const id = nextId("chart");
+  const svg = s("svg", { viewBox: `0 0 ${geometry.width} ${geometry.height}`, role: "img",
+    "aria-labelledby": `${id}-title`, className: "chart", preserveAspectRatio: "xMidYMid meet" },
+  s("title", { id: `${id}-title` }, title),
+  geometry.ticks.map((t) => [
+    s("line", { x1: geometry.plot.x, x2: geometry.plot.x + geometry.plot.w, y1: t.y, y2: t.y, className: "grid" }),
+    s("text", { x: geometry.plot.x - 6, y: t.y + 4, "text-anchor": "end", className: "tick" }, format(t.value))]),
+  geometry.bars.map((b) => [
+    s("rect", { x: b.x, y: b.y, width: b.w, height: Math.max(b.h, 0), className: "bar" },
+      s("title", {}, `${b.label} : ${format(b.value)}`)),
+    s("text", { x: b.labelX, y: geometry.height - 10, "text-anchor": "middle", className: "tick" }, b.label)]));
+  return h("figure", { className: "chart-figure" }, h("figcaption", {}, title), svg,
+    h("details", {}, h("summary", {}, "Voir les données"),
+      table(["Période", valueLabel], points.map((p) => h("tr", {}, h("td", {}, p.label), h("td", { className: "num" },
+        format(p.value)))), { label: title })));
+}
