@@ -36,11 +36,12 @@ class EventType(StrEnum):
     QUOTE_EXPIRED = "fr.passerelle.quote.expired.v1"  # platform → contractor (replies-<c>): validity date passed
     QUOTE_REQUESTED = "fr.passerelle.quote.requested.v1"  # platform → contractor (orders-<c>): D3 starts
     QUOTE_DECIDED = "fr.passerelle.quote.decided.v1"  # platform → contractor (orders-<c>): accepted, refused, withdrawn
+    QUOTE_RAISED = "fr.passerelle.quote.raised.v1"  # contractor → platform: RaiseQuote (A2.4, A2.5) by Pub/Sub
 
 
 # What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.
 CONTRACTOR_EVENT_TYPES = frozenset({EventType.EXECUTION_REPORTED, EventType.QUOTE_SUBMITTED,
-                                    EventType.DOCUMENT_UPLOADED})
+                                    EventType.QUOTE_RAISED, EventType.DOCUMENT_UPLOADED})
 
 
 class IssueOrder(BaseModel):

@@ -46,7 +46,7 @@ def _cut(rows: list, key) -> tuple[list, bool]:
 
 def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
     equals = {"state": filters["state"]} if filters.get("state") else {}
-    if role == "manager":
+    if role in ("manager", "beneficiary"):  # a beneficiary's quotes are in its manager-like space
         found = _rows(uow, f"managers/{tenant}/quotes", equals=equals)
     else:
         found = _rows(uow, "quotes", group=True, equals={"contractor_id": tenant, **equals})
