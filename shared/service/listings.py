@@ -84,7 +84,8 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
         contracts.append(ContractSummary(
             manager_id=parts[1], contract_id=parts[3], contractor_id=data.get("contractor_id", ""),
             status=data.get("status", ""), starts_on=_text(data.get("starts_on")), ends_on=_text(data.get("ends_on")),
-            lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions))
+            lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions,
+            version=data.get("version")))
     page, truncated = _cut(contracts, key=lambda c: (c.starts_on or "", c.manager_id, c.contract_id))
     return ContractList(contracts=page, count=len(page), truncated=truncated).model_dump(mode="json")
 
