@@ -72,6 +72,7 @@ CATALOGUE: dict[str, str] = {
     "QUOTE_EXPIRED": "Le devis « {quote_id} » a expiré (valable jusqu'au {valid_until}) : demandez une nouvelle version.",
     # replay for connectors (list_messages, redeliver_messages)
     "CURSOR_EXPIRED": "Le point de reprise ({at}) est plus ancien que la durée de conservation des messages ({days} jours) : resynchronisez-vous par les API de lecture (marchés, comptes de facturation, bordereaux, patrimoine, commandes, devis), puis reprenez sans curseur.",
+    "MANAGER_NOT_FOUND": "Gestionnaire « {manager_id} » introuvable pour ce prestataire (aucun marché avec lui).",
     "MESSAGE_NOT_FOUND": "Message « {id} » introuvable pour ce prestataire (ou plus ancien que la durée de conservation).",
     # property tree (A7)
     "PROPERTY_NODE_NOT_FOUND": "Élément de patrimoine « {node_id} » inconnu dans le patrimoine de ce gestionnaire.",

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain import property_tree as pt
 from shared.domain.listings import MAX_ROWS
 from shared.ports import Query, UnitOfWork
+from shared.service import property_tree
 from shared.service.contracts import contract_path, own_contracts
 
 # array-contains-any takes at most 30 values per query.
@@ -62,3 +64,36 @@ def list_billing_accounts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, 
     accounts.sort(key=lambda a: (a.get("manager_id", ""), a.get("billing_account_id", "")))
     return {"billing_accounts": accounts[:MAX_ROWS], "count": min(len(accounts), MAX_ROWS),
             "truncated": len(accounts) > MAX_ROWS}
+
+
+NODE_PAGE = 500
+MAX_NODE_PAGE = 2000
+
+
+def list_property_nodes(role: str, tenant: str, manager_id: str, after: str | None, limit: int,
+                        uow: UnitOfWork) -> dict[str, Any]:
+    """The nodes of a manager's tree, retired ones included (``status``), by node id from ``after``.
+    A manager reads its own; a contractor, in the space of a manager it holds a contract with, the
+    nodes that concern it (``pt.concerns``). A page scans at most four times ``limit`` nodes: it may
+    hold fewer than ``limit`` while ``more`` is true."""
+    manager = tenant if role == "manager" else manager_id
+    perimeters = None
+    if role == "contractor":
+        perimeters = property_tree.contractor_perimeters(uow, manager).get(tenant)
+        if not perimeters:
+            raise NotVisible(manager_id)
+    query = Query(property_tree.nodes_path(manager), order_by=(("__name__", "asc"),), limit=4 * limit,
+                  start_after=(property_tree.node_path(manager, after),) if after else None)
+    scanned = uow.query(query)
+    nodes: list[dict[str, Any]] = []
+    last: str | None = after
+    for doc in scanned:
+        node = pt.TreeNode.model_validate(doc.data)
+        if perimeters is None or pt.concerns(node.in_commune, perimeters):
+            nodes.append(node.model_dump(mode="json"))
+        last = doc.id
+        if len(nodes) == limit:
+            break
+    more = len(scanned) == 4 * limit or (bool(scanned) and last != scanned[-1].id)
+    return {"manager_id": manager, "tree_in_force": uow.get(property_tree.tree_path(manager)) is not None,
+            "nodes": nodes, "count": len(nodes), "next_cursor": last, "more": more}
