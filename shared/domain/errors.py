@@ -66,6 +66,7 @@ CATALOGUE: dict[str, str] = {
     "LOT_OUTSIDE_CONTRACT": "Le lot « {lot} » ne fait pas partie du marché (lots : {lots}).",
     "OUTSIDE_CONTRACT_PERIMETER": "La commune « {commune} » est hors du périmètre géographique du marché « {contract_id} ».",
     "CONTRACTOR_CHANGED": "Le titulaire d'un marché ne change pas : créez un nouveau marché.",
+    "CATALOGUE_NOT_FOUND": "Aucun bordereau en vigueur pour le marché « {contract_id} » : importez-en une version.",
     # quotes (A2.4, A2.5, B16)
     "QUOTE_NOT_FOUND": "Devis « {quote_id} » introuvable.",
     "QUOTE_ALREADY_EXISTS": "Le devis « {quote_id} » existe déjà avec un contenu différent.",
