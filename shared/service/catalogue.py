@@ -185,8 +185,9 @@ def remind_reviews(uow: UnitOfWork, clock: Clock, limit: int = REMINDER_LIMIT) -
                                       version=current.version if current else None,
                                       last_reviewed_on=state.last_reviewed_on, review_due_on=state.review_due_on,
                                       reminded_at=now)
+        key = digest(state.manager_id, state.contract_id, state.review_due_on.isoformat())[:32]
         uow.publish(OutboxMessage(
-            id=f"catalogue-review-due-{digest(state.manager_id, state.contract_id, state.review_due_on.isoformat())[:32]}",
+            id=f"catalogue-review-due-{key}",
             topic=topology.orders_topic(state.contractor_id), event_type=EventType.CATALOGUE_REVIEW_DUE,
             source=f"{topology.PLATFORM_SOURCE}/managers/{state.manager_id}",
             subject=f"contracts/{state.contract_id}/catalogue", data=told.model_dump(mode="json"), created_at=now,

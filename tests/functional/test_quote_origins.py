@@ -96,7 +96,8 @@ def seed_mission(db, beneficiary: str = "ben-test") -> None:
         "contract_id": "AC-PFI", "contractor_id": "ctr-test", "status": "active", "starts_on": "2020-01-01",
         "ends_on": "2035-12-31", "lots": [], "perimeter": {}})
     order = an_order("BC-N-1", manager_id=beneficiary, contract_id="AC-PFI", state="in_progress")
-    db.document(f"managers/{beneficiary}/orders/BC-N-1").set({**order_doc(order), "updated_at": dt.datetime.now(dt.UTC)})
+    db.document(f"managers/{beneficiary}/orders/BC-N-1").set({**order_doc(order),
+                                                              "updated_at": dt.datetime.now(dt.UTC)})
     mission = Mission(mission_id="N-1-mission", beneficiary_id=beneficiary, need_id="N-1", need_version=1,
                       professional_id="p-1", profile_category="CHEF-PROJET", level=Level.SENIOR,
                       service_type=ServiceType.AMOA, daily_rate_cents=65_000, extra_costs=ExtraCosts(),

@@ -65,7 +65,8 @@ def test_a_review_in_the_future_or_older_than_the_last_one_or_without_a_catalogu
         assert [(e.field, e.code) for e in refused.value.errors] == [("$.reviewed_on", "OUT_OF_RANGE")]
     world.seed(contract_path(MANAGER, "AC-2"), {"contract_id": "AC-2", "contractor_id": CONTRACTOR})
     with pytest.raises(DomainError) as none:
-        catalogue.confirm_review(MANAGER, cat.ConfirmCatalogueReview(contract_id="AC-2", reviewed_on=dt.date(2026, 3, 1)),
+        catalogue.confirm_review(MANAGER, cat.ConfirmCatalogueReview(contract_id="AC-2",
+                                                                     reviewed_on=dt.date(2026, 3, 1)),
                                  world.uow(), world.clock)
     assert [e.code for e in none.value.errors] == ["CATALOGUE_NOT_FOUND"]
 
