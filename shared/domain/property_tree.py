@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
@@ -275,3 +275,81 @@ class PropertyNodesRetired(BaseModel):
     import_id: str
     node_ids: list[str]
     retired_at: AwareDatetime
+
+
+# --- What import_property_tree and get_property_coverage answer (A7 property tree).
+
+
+class PropertyImportJob(BaseModel):
+    """A property-tree import job: written in batches, resumable (the same file again resumes or answers it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyImportJob")
+
+    job_id: str = Field(description="imp-<hash of the manager and the file's nodes>: the same file is the same job.")
+    manager_id: str
+    format: Literal["json", "csv"]
+    mode: Literal["replace", "merge"] = Field(default="replace", description="replace: the file is the whole tree, "
+                                              "nodes it omits are retired; merge: it adds and updates only.")
+    status: Literal["running", "completed"]
+    nodes_in_file: int
+    to_write: int = Field(description="Nodes new or changed in the file (or whose commune or status changes).")
+    written: int
+    to_retire: int = Field(default=0, description="Stored nodes the file omits (replace).")
+    retired: int = 0
+    batches: int
+    batch_size: int
+    started_at: AwareDatetime
+    updated_at: AwareDatetime
+    resumes: int = Field(description="How many times an interrupted import of this file was resumed.")
+    already_written_before_resume: int
+    completed_at: AwareDatetime | None = None
+    tree_nodes: int | None = Field(default=None, description="Completed jobs: nodes in the tree afterwards.")
+
+
+class PropertyTreeImported(PropertyImportJob):
+    """What import_property_tree answers: the job, and what this call wrote."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyTreeImported")
+
+    changed: bool = Field(description="False when nothing was new (answered 200).")
+    written_now: int
+    retired_now: int | None = Field(default=None, description="Nodes this call retired; absent when the file was "
+                                                              "already imported.")
+    resumed: bool | None = Field(default=None, description="True when this call resumed an interrupted import; "
+                                                           "absent when the file was already imported.")
+
+
+class CoverageOrphan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CoverageOrphan")
+
+    kind: Literal["order", "document"]
+    id: str = Field(description="order_id, or <order_id>/<sha256> for a document.")
+    node_id: str | None = Field(description="The node it names (unknown to the tree), or null when none.")
+
+
+class FlaggedDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="FlaggedDocument")
+
+    id: str = Field(description="<order_id>/<sha256>.")
+    node_id: str | None
+    flag: Literal["PROPERTY_NODE_NOT_FOUND", "PROPERTY_NODE_RETIRED"]
+
+
+class PropertyCoverage(BaseModel):
+    """What get_property_coverage answers (A7: the contract demands 100 %)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyCoverage")
+
+    manager_id: str
+    tree_nodes: int
+    tree_in_force: bool = Field(description="True once a tree was imported: orders and quotes must then name one "
+                                            "of its nodes.")
+    items: int = Field(description="Orders and documents counted.")
+    attached: int
+    orphans: list[CoverageOrphan]
+    coverage_percent: float
+    retired_nodes: int = Field(default=0, description="Nodes retired by an import (kept for what names them).")
+    on_retired_nodes: list[CoverageOrphan] = Field(default_factory=list, description="Orders and documents on a "
+                                                   "retired node: still attached, their node no longer in force.")
+    flagged_documents: list[FlaggedDocument] = Field(default_factory=list)
+    unfinished_imports: list[PropertyImportJob]

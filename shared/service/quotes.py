@@ -40,7 +40,7 @@ from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import Order
 from shared.domain.quotes import (
     BUYERS, DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
-    RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
+    QuoteView, RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, orders
@@ -420,4 +420,5 @@ def expire_quotes(uow: UnitOfWork, clock: Clock, limit: int = EXPIRY_LIMIT) -> d
 
 
 def view(quote: Quote) -> dict[str, Any]:
-    return {**quote.model_dump(mode="json"), "current_version": quote.current.version if quote.current else None}
+    """What the quote functions answer (QuoteView)."""
+    return QuoteView.of(quote).model_dump(mode="json")
