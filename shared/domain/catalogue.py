@@ -308,3 +308,16 @@ class CatalogueReviewDue(BaseModel):
     last_reviewed_on: dt.date
     review_due_on: dt.date
     reminded_at: AwareDatetime
+
+
+class CatalogueReviewConfirmed(BaseModel):
+    """What confirm_catalogue_review answers (201 recorded, 200 the same confirmation again)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueReviewConfirmed")
+
+    contract_id: str
+    version: int = Field(description="The version in force, confirmed as it is.")
+    last_reviewed_on: dt.date
+    review_due_on: dt.date
+    remind_on: dt.date | None = Field(description="When the contractor will be reminded (a month before).")
+    changed: bool

@@ -47,35 +47,40 @@ def _aware(value: Any) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-def _start(after: str | None, since: dt.datetime | None, field: str, now: dt.datetime) -> Position | dt.datetime | None:
-    """The cursor or time to read from; refused when malformed or older than the retention."""
+def _start(after: str | None, since: dt.datetime | None, field: str, now: dt.datetime) -> Position | dt.datetime:
+    """The cursor or time to read from (nothing given: the oldest message still kept); refused when
+    malformed or older than the retention."""
     start: Position | dt.datetime | None = since
     if after is not None:
         try:
             start = Position.parse(after)
         except ValueError:
             raise DomainError([ErrorDetail.of(f"{field}.after", "INVALID_CURSOR")]) from None
+    if start is None:
+        return now - REPLAY_RETENTION
     at = start.stored_at if isinstance(start, Position) else start
-    if at is not None and at < now - REPLAY_RETENTION:
+    if at < now - REPLAY_RETENTION:
         name = "after" if after is not None else "since"
         raise DomainError([ErrorDetail.of(f"{field}.{name}", "CURSOR_EXPIRED", at=at.isoformat(),
                                           days=REPLAY_RETENTION.days)])
     return start
 
 
-def _page(uow: UnitOfWork, contractor_id: str, start: Position | dt.datetime | None, limit: int,
-          now: dt.datetime) -> tuple[list[Document], bool]:
-    """Up to ``limit`` messages of the contractor after ``start``, and whether more follow. Documents
-    past their expiry that the TTL has not deleted yet are left out."""
+def _page(uow: UnitOfWork, contractor_id: str, start: Position | dt.datetime, limit: int,
+          now: dt.datetime) -> tuple[list[Document], Position | None, bool]:
+    """Up to ``limit`` messages of the contractor after ``start``, the position of the last one read, and
+    whether more follow. A document past its expiry that the TTL has not deleted yet is read (the cursor
+    moves past it) but left out."""
     query = Query(OUTBOX, where=(("recipient", "==", contractor_id),), order_by=_ORDER, limit=limit + 1)
     if isinstance(start, Position):
         query = replace(query, start_after=(start.stored_at, start.created_at, f"{OUTBOX}/{start.message_id}"))
-    elif start is not None:
+    else:
         query = query.filter("stored_at", ">=", start)
     docs = [d for d in uow.query(query) if "stored_at" in d.data]
     more = len(docs) > limit
     docs = docs[:limit]
-    return [d for d in docs if d.data.get("expire_at") is None or _aware(d.data["expire_at"]) > now], more
+    last = _position(docs[-1]) if docs else None
+    return [d for d in docs if d.data.get("expire_at") is None or _aware(d.data["expire_at"]) > now], last, more
 
 
 def _sent(doc: Document) -> SentMessage:
@@ -90,9 +95,9 @@ def list_messages(contractor_id: str, after: str | None, since: dt.datetime | No
                   clock: Clock) -> dict[str, Any]:
     """GET list_messages: the contractor's messages after ``after`` (a cursor) or since ``since``."""
     start = _start(after, since, "query", clock.now())
-    docs, more = _page(uow, contractor_id, start, limit, clock.now())
+    docs, last, more = _page(uow, contractor_id, start, limit, clock.now())
     messages = [_sent(d) for d in docs]
-    cursor = messages[-1].position if messages else after
+    cursor = last.token() if last is not None else after
     return MessagePage(contractor_id=contractor_id, messages=messages, count=len(messages), next_cursor=cursor,
                        more=more, retention_days=REPLAY_RETENTION.days).model_dump(mode="json")
 
@@ -104,7 +109,7 @@ def redeliver(contractor_id: str, cmd: RedeliverMessages, uow: UnitOfWork, clock
     if cmd.ids is not None:
         docs, more = _named(uow, contractor_id, cmd.ids), False
     else:
-        docs, more = _page(uow, contractor_id, _start(cmd.after, cmd.since, "$", now), cmd.limit, now)
+        docs, _, more = _page(uow, contractor_id, _start(cmd.after, cmd.since, "$", now), cmd.limit, now)
     messages = [_again(contractor_id, d) for d in docs]
     sent = uow.redeliver(messages)  # stops at the first failure; each one sent is marked sent
     if sent < len(messages):
