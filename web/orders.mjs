@@ -142,10 +142,16 @@ export async function renderOrder(ctx, managerId, orderId) {
     role === "beneficiary" ? h("p", { className: proof ? "ok" : "hint" }, proof
       ? "Attestation de service fait déposée." : "Pas encore d'attestation de service fait.") : null,
     contractor ? movesSection(ctx, o, view.next_moves ?? []) : null,
+    contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
+      href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
+    "Proposer un devis de travaux complémentaires")) : null,
     h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor ? uploadForm(ctx, o) : null);
 }
+
+// Orders on which no supplementary works can be quoted any more (A2.5).
+const TERMINAL = ["closed", "cancelled", "cannot_complete"];
 
 // --- execution as moves ------------------------------------------------------------------------
 const INPUTS = {

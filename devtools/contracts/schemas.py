@@ -14,7 +14,10 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from shared.domain.catalogue import CatalogueImported, CataloguePublished, CatalogueView, ImportCatalogue
+from shared.domain.catalogue import (
+    CatalogueImported, CataloguePublished, CatalogueReviewConfirmed, CatalogueReviewDue, CatalogueReviewed,
+    CatalogueView, ConfirmCatalogueReview, ImportCatalogue,
+)
 from shared.domain.contracts import (
     BillingAccountChanged, BillingAccountSaved, ContractChanged, ContractSaved, UpsertBillingAccount, UpsertContract,
 )
@@ -31,10 +34,15 @@ from shared.domain.order_list import OrderList
 from shared.domain.order_views import OrderView
 from shared.domain.orders import Order
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
-from shared.domain.property_tree import ImportPropertyTree, PropertyCoverage, PropertyTreeImported
-from shared.domain.quotes import (
-    DecideQuote, OrderLinesAdded, QuoteDecided, QuoteExpired, QuoteRequested, QuoteView, RequestQuote, SubmitQuote,
+from shared.domain.perimeter_reads import BillingAccountList, ContractRecord, PropertyNodePage
+from shared.domain.property_tree import (
+    ImportPropertyTree, PropertyCoverage, PropertyNodesChanged, PropertyNodesRetired, PropertyTreeImported,
 )
+from shared.domain.quotes import (
+    DecideQuote, OrderLinesAdded, QuoteDecided, QuoteExpired, QuoteRequested, QuoteView, RaiseQuote,
+    RequestMissionQuote, RequestQuote, SubmitQuote,
+)
+from shared.domain.replay import MessagePage, RedeliverMessages, Redelivered
 from shared.domain.sourcing.erasure_messages import EraseProfessional, ProfessionalErased
 from shared.domain.sourcing.messages import (
     DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed,
@@ -135,6 +143,22 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "AccountRequestList": (AccountRequestList, "serialization"),
     "NeedList": (NeedList, "serialization"),
     "ProfessionalRecord": (ProfessionalRecord, "serialization"),
+    # quotes not started by the manager (A2.4, A2.5, B16), replay and reads for connectors, property nodes
+    # delivered (A7), the catalogue's six-month review (A14)
+    "RaiseQuote": (RaiseQuote, "validation"),
+    "RequestMissionQuote": (RequestMissionQuote, "validation"),
+    "MessagePage": (MessagePage, "serialization"),
+    "RedeliverMessages": (RedeliverMessages, "validation"),
+    "Redelivered": (Redelivered, "serialization"),
+    "ContractRecord": (ContractRecord, "serialization"),
+    "BillingAccountList": (BillingAccountList, "serialization"),
+    "PropertyNodePage": (PropertyNodePage, "serialization"),
+    "PropertyNodesChanged": (PropertyNodesChanged, "serialization"),
+    "PropertyNodesRetired": (PropertyNodesRetired, "serialization"),
+    "ConfirmCatalogueReview": (ConfirmCatalogueReview, "validation"),
+    "CatalogueReviewConfirmed": (CatalogueReviewConfirmed, "serialization"),
+    "CatalogueReviewed": (CatalogueReviewed, "serialization"),
+    "CatalogueReviewDue": (CatalogueReviewDue, "serialization"),
 }
 
 DIRECTION = {
@@ -231,6 +255,21 @@ DIRECTION = {
     "AccountRequestList": "Outbound: body of the GET list_account_requests answer.",
     "NeedList": "Outbound: body of the GET list_needs answer.",
     "ProfessionalRecord": "Outbound: body of the GET get_professional answer.",
+    "RaiseQuote": "Inbound: body of POST raise_quote (contractor), or data of fr.passerelle.quote.raised.v1 on "
+                  "execution-<contractor>.",
+    "RequestMissionQuote": "Inbound: body of POST request_mission_quote (beneficiary).",
+    "MessagePage": "Outbound: body of the GET list_messages answer (contractor).",
+    "RedeliverMessages": "Inbound: body of POST redeliver_messages (contractor).",
+    "Redelivered": "Outbound: body of the redeliver_messages answer.",
+    "ContractRecord": "Outbound: body of the GET get_contract answer.",
+    "BillingAccountList": "Outbound: body of the GET list_billing_accounts answer.",
+    "PropertyNodePage": "Outbound: body of the GET list_property_nodes answer.",
+    "PropertyNodesChanged": "Outbound: data of fr.passerelle.property_nodes.changed.v1 on orders-<contractor>.",
+    "PropertyNodesRetired": "Outbound: data of fr.passerelle.property_nodes.retired.v1 on orders-<contractor>.",
+    "ConfirmCatalogueReview": "Inbound: body of POST confirm_catalogue_review (manager).",
+    "CatalogueReviewConfirmed": "Outbound: body of the confirm_catalogue_review answer (201 recorded, 200 again).",
+    "CatalogueReviewed": "Outbound: data of fr.passerelle.catalogue.reviewed.v1 on orders-<contractor>.",
+    "CatalogueReviewDue": "Outbound: data of fr.passerelle.catalogue.review_due.v1 on orders-<contractor>.",
 }
 
 

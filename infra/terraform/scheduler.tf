@@ -25,6 +25,12 @@ locals {
       description = "Expires submitted quotes past their validity date and tells their contractors (expire_quotes)."
       schedule    = "5 * * * *"
     }
+    # Daily: contracts whose catalogue review (A14) is due within a month; each reminded once.
+    remind_catalogue_reviews = {
+      name        = "remind-catalogue-reviews"
+      description = "Reminds contractors one month before a catalogue review is due (remind_catalogue_reviews, A14)."
+      schedule    = "15 7 * * *"
+    }
   }
 }
 

@@ -66,10 +66,15 @@ CATALOGUE: dict[str, str] = {
     "LOT_OUTSIDE_CONTRACT": "Le lot « {lot} » ne fait pas partie du marché (lots : {lots}).",
     "OUTSIDE_CONTRACT_PERIMETER": "La commune « {commune} » est hors du périmètre géographique du marché « {contract_id} ».",
     "CONTRACTOR_CHANGED": "Le titulaire d'un marché ne change pas : créez un nouveau marché.",
+    "CATALOGUE_NOT_FOUND": "Aucun bordereau en vigueur pour le marché « {contract_id} » : importez-en une version.",
     # quotes (A2.4, A2.5, B16)
     "QUOTE_NOT_FOUND": "Devis « {quote_id} » introuvable.",
     "QUOTE_ALREADY_EXISTS": "Le devis « {quote_id} » existe déjà avec un contenu différent.",
     "QUOTE_EXPIRED": "Le devis « {quote_id} » a expiré (valable jusqu'au {valid_until}) : demandez une nouvelle version.",
+    # replay for connectors (list_messages, redeliver_messages)
+    "CURSOR_EXPIRED": "Le point de reprise ({at}) est plus ancien que la durée de conservation des messages ({days} jours) : resynchronisez-vous par les API de lecture (marchés, comptes de facturation, bordereaux, patrimoine, commandes, devis), puis reprenez sans curseur.",
+    "MANAGER_NOT_FOUND": "Gestionnaire « {manager_id} » introuvable pour ce prestataire (aucun marché avec lui).",
+    "MESSAGE_NOT_FOUND": "Message « {id} » introuvable pour ce prestataire (ou plus ancien que la durée de conservation).",
     # property tree (A7)
     "PROPERTY_NODE_NOT_FOUND": "Élément de patrimoine « {node_id} » inconnu dans le patrimoine de ce gestionnaire.",
     "PARENT_NOT_FOUND": "Parent « {parent_id} » introuvable ni dans le fichier ni dans le patrimoine.",

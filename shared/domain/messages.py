@@ -36,11 +36,16 @@ class EventType(StrEnum):
     QUOTE_EXPIRED = "fr.passerelle.quote.expired.v1"  # platform → contractor (replies-<c>): validity date passed
     QUOTE_REQUESTED = "fr.passerelle.quote.requested.v1"  # platform → contractor (orders-<c>): D3 starts
     QUOTE_DECIDED = "fr.passerelle.quote.decided.v1"  # platform → contractor (orders-<c>): accepted, refused, withdrawn
+    QUOTE_RAISED = "fr.passerelle.quote.raised.v1"  # contractor → platform: RaiseQuote (A2.4, A2.5) by Pub/Sub
+    PROPERTY_NODES_CHANGED = "fr.passerelle.property_nodes.changed.v1"  # platform → contractor (orders-<c>): A7
+    PROPERTY_NODES_RETIRED = "fr.passerelle.property_nodes.retired.v1"  # platform → contractor (orders-<c>): A7
+    CATALOGUE_REVIEWED = "fr.passerelle.catalogue.reviewed.v1"  # platform → contractor: A14 review, no new version
+    CATALOGUE_REVIEW_DUE = "fr.passerelle.catalogue.review_due.v1"  # platform → contractor: A14 review in a month
 
 
 # What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.
 CONTRACTOR_EVENT_TYPES = frozenset({EventType.EXECUTION_REPORTED, EventType.QUOTE_SUBMITTED,
-                                    EventType.DOCUMENT_UPLOADED})
+                                    EventType.QUOTE_RAISED, EventType.DOCUMENT_UPLOADED})
 
 
 class IssueOrder(BaseModel):

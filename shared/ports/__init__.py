@@ -10,7 +10,9 @@ Adapters in ``shared/adapters`` implement them for Google Cloud and its emulator
 implement them in memory (tests/fakes.py). Nothing here imports a Google library.
 """
 
-from shared.ports.messaging import InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers  # noqa: F401
+from shared.ports.messaging import (  # noqa: F401
+    REPLAY_RETENTION, InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers,
+)
 from shared.ports.outside import (  # noqa: F401
     BlobStore, Clock, DocumentFiles, ExportArchive, IdentityAdmin, ReportFiles, SystemClock, digest,
 )

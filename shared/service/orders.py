@@ -75,10 +75,10 @@ def list_events(uow: UnitOfWork, manager_id: str, order_id: str) -> list[dict[st
 
 
 def property_node_known(uow: UnitOfWork, manager_id: str, node_id: str) -> bool:
-    """A7: true when the manager has imported no property tree yet, or the node is in it."""
+    """A7: true when the manager has imported no property tree yet, or the node is in it and not retired."""
     tree, node = f"managers/{manager_id}/property_tree/current", f"managers/{manager_id}/property_nodes/{node_id}"
     found = uow.get_all([tree, node])
-    return tree not in found or node in found
+    return tree not in found or (node in found and found[node].get("status") != "retired")
 
 
 def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> bool:
