@@ -1,7 +1,8 @@
 """get_penalty_statement — HTTPS GET: a month of penalties per contractor and contract (A9).
 
-Managers: ``?contractor_id=&month=YYYY-MM[&contract_id=][&format=csv]``; contractors read
-their own statement with ``?manager_id=`` instead of ``contractor_id``. ``format=csv`` answers
+Managers and beneficiaries (the statement of their missions' contractor):
+``?contractor_id=&month=YYYY-MM[&contract_id=][&format=csv]``; contractors read their own
+statement with ``?manager_id=`` instead of ``contractor_id``. ``format=csv`` answers
 a French CSV (UTF-8 with BOM, ``;`` separator, decimal comma).
 """
 
@@ -22,7 +23,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def _statement(req: http.Request, csv_out: dict) -> http.Answer:
     principal, args = req.principal, req.args
-    manager_id = principal.tenant if principal.role == "manager" else args.get("manager_id", "")
+    manager_id = principal.tenant if principal.role in ("manager", "beneficiary") else args.get("manager_id", "")
     contractor_id = principal.tenant if principal.role == "contractor" else args.get("contractor_id", "")
     month = args.get("month", "")
     errors = [ErrorDetail.of(f"query.{name}", "REQUIRED") for name, value
@@ -44,8 +45,8 @@ def _statement(req: http.Request, csv_out: dict) -> http.Answer:
 @functions_framework.http
 def get_penalty_statement(request):
     csv_out: dict = {}
-    response = http.serve(request, operation="get_penalty_statement", roles=frozenset({"manager", "contractor"}),
-                          right="penalties.read", action=lambda req: _statement(req, csv_out), methods=("GET",),
+    response = http.serve(request, operation="get_penalty_statement",
+                          roles=frozenset({"manager", "contractor", "beneficiary"}), right="penalties.read", action=lambda req: _statement(req, csv_out), methods=("GET",),
                           idempotent=False)
     if response.status_code == 200 and "body" in csv_out:
         response.set_data(csv_out["body"])

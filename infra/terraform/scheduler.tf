@@ -25,6 +25,12 @@ locals {
       description = "Expires submitted quotes past their validity date and tells their contractors (expire_quotes)."
       schedule    = "5 * * * *"
     }
+    # Chorus Pro calls nobody back: deposits and status changes are collected (docs/invoicing.md).
+    sync_chorus_pro = {
+      name        = "sync-chorus-pro"
+      description = "Deposits accepted invoices on Chorus Pro and applies the statuses it reports (sync_chorus_pro)."
+      schedule    = "*/15 * * * *"
+    }
   }
 }
 
