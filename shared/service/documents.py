@@ -30,8 +30,8 @@ from typing import Any
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Order
-from shared.ports import Clock, DocumentFiles, Query, UnitOfWork
-from shared.service.orders import load_order
+from shared.ports import SERVER_TIME, Clock, DocumentFiles, Query, UnitOfWork
+from shared.service.orders import load_order, order_path
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -164,6 +164,12 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
         object_name=doc.object_name(order.manager_id, order.order_id, facts.sha256), channel=channel,
         uploaded_by=uploaded_by, uploaded_at=clock.now())
     uow.create(path, record.model_dump(mode="json"))
+    if kind is doc.DocumentKind.SERVICE_DONE:  # the attestation the client may receive the order on (B7)
+        current = load_order(uow, order.manager_id, order.order_id)
+        if current is not None and facts.sha256 not in current.service_done_documents:
+            uow.update(order_path(order.manager_id, order.order_id),
+                       {"service_done_documents": [*current.service_done_documents, facts.sha256],
+                        "updated_at": SERVER_TIME})
     uow.after_commit(lambda: log.info("document attached", extra={
         "manager_id": order.manager_id, "order_id": order.order_id, "sha256": facts.sha256, "kind": kind.value,
         "channel": channel}))
