@@ -60,6 +60,7 @@ ENTRY_POINTS = (
     "submit_invoice",
     "submit_need",
     "submit_quote",
+    "submit_timesheet",
     "sync_chorus_pro",
     "upsert_billing_account",
     "upsert_contract",

@@ -338,6 +338,12 @@ locals {
       invoker     = "allUsers"
       identity    = "fn-data"
     }
+    submit_timesheet = {
+      description = "Titulaire -> platform: days worked on a mission's milestone (B11), within its days and the budget."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
     sync_chorus_pro = {
       description = "Cloud Scheduler -> platform: deposit accepted invoices on Chorus Pro, apply the statuses it reports."
       ingress     = "ALLOW_INTERNAL_ONLY"
@@ -433,6 +439,7 @@ locals {
     lift_reservation         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     submit_invoice           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
     get_invoices             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    submit_timesheet         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     sync_chorus_pro          = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
   }
 }
