@@ -16,7 +16,7 @@ from shared.edge import http
 from shared.service import invoices, orders
 
 
-def _read(req: http.Request, xml_out: dict) -> http.Answer:
+def _read(req: http.Request) -> http.Answer:
     scope = http.order_scope(req)
     number, fmt = req.args.get("invoice_number", ""), req.args.get("format", "json")
     if fmt not in ("json", "cii"):
@@ -37,18 +37,12 @@ def _read(req: http.Request, xml_out: dict) -> http.Answer:
     if fmt == "cii":
         if found[0].buyer is None:
             raise http.HttpProblem(422, [ErrorDetail.of("query.invoice_number", "PUBLIC_INVOICING_MISSING")])
-        xml_out["body"], xml_out["filename"] = facturx.cii_xml(found[0]), f"factur-x-{found[0].invoice_number}.xml"
+        return http.Answer(200, {}, file=facturx.cii_xml(found[0]), media_type="application/xml; charset=utf-8",
+                           filename=f"factur-x-{found[0].invoice_number.replace('/', '-')}.xml")
     return http.Answer(200, {"order_id": scope.order_id, "invoices": [invoices.invoice_view(i) for i in found]})
 
 
 @functions_framework.http
 def get_invoices(request):
-    xml_out: dict = {}
-    response = http.serve(request, operation="get_invoices", roles=frozenset({"manager", "contractor", "beneficiary"}),
-                          right="orders.read", action=lambda req: _read(req, xml_out), methods=("GET",),
-                          idempotent=False)
-    if response.status_code == 200 and "body" in xml_out:
-        response.set_data(xml_out["body"])
-        response.headers["Content-Type"] = "application/xml; charset=utf-8"
-        response.headers["Content-Disposition"] = f'attachment; filename="{xml_out["filename"].replace("/", "-")}"'
-    return response
+    return http.serve(request, operation="get_invoices", roles=frozenset({"manager", "contractor", "beneficiary"}),
+                      right="orders.read", action=_read, methods=("GET",), idempotent=False)
