@@ -17,6 +17,15 @@ from shared.domain.invoices import TYPE_CODES, Invoice
 LEVEL = "en16931"
 SIRET_SCHEME = "0009"  # ISO 6523 ICD of the SIRET (global identifier of a party)
 SIREN_SCHEME = "0002"  # ISO 6523 ICD of the SIREN (legal registration)
+ADDRESS_SCHEME = "0225"  # the French e-invoicing directory's addressing scheme (SIREN-based electronic address)
+SERVICES_INVOICE = "S1"  # BT-23, French invoicing framework: an invoice for services (travaux et prestations)
+# The mentions a French invoice must carry (BG-1 notes; the reform's rule BR-FR-05).
+LEGAL_NOTES = (
+    ("PMT", "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €."),
+    ("PMD", "Pénalités de retard : taux d'intérêt appliqué par la BCE à son opération de refinancement la plus "
+            "récente majoré de 8 points (article L. 441-10 du code de commerce)."),
+    ("AAB", "Pas d'escompte pour paiement anticipé."),
+)
 UNITS = {"U": "C62", "j": "DAY", "h": "HUR", "m2": "MTK", "m": "MTR", "ml": "MTR", "kg": "KGM", "forfait": "C62"}
 
 
@@ -30,7 +39,8 @@ def _quantity(value: Decimal) -> str:
 
 def _party(name: str, siret: str, vat_number: str | None = None) -> dict[str, Any]:
     party: dict[str, Any] = {"name": name, "identifiers": {SIRET_SCHEME: siret}, "legal_identifier": siret[:9],
-                             "legal_identifier_schemeid": SIREN_SCHEME, "country_code": "FR"}
+                             "legal_identifier_schemeid": SIREN_SCHEME, "country_code": "FR",
+                             "einvoicing_addr": siret[:9], "einvoicing_addr_schemeid": ADDRESS_SCHEME}
     if vat_number:
         party["vat_identifier"] = vat_number
     return party
@@ -46,6 +56,7 @@ def business_terms(invoice: Invoice) -> dict[str, Any]:
     buyer = invoice.buyer
     terms: dict[str, Any] = {
         "BT-1": invoice.invoice_number, "BT-2": invoice.issue_date, "BT-3": TYPE_CODES[invoice.kind], "BT-5": "EUR",
+        "BT-23": SERVICES_INVOICE, "BG-1": [{"BT-21": code, "BT-22": text} for code, text in LEGAL_NOTES],
         "BT-12": invoice.contract_id,
         "BG-4": _party(invoice.supplier.name, invoice.supplier.siret, invoice.supplier.vat_number),
         "BG-7": _party(buyer.buyer_name or invoice.manager_id, buyer.buyer_siret) if buyer else None,
@@ -71,7 +82,8 @@ def business_terms(invoice: Invoice) -> dict[str, Any]:
     if invoice.reception_ids:
         terms["BT-15"] = invoice.reception_ids[0]
     if invoice.credited_invoice_number:
-        terms["BG-3"] = [{"BT-25": invoice.credited_invoice_number}]
+        terms["BG-3"] = [{"BT-25": invoice.credited_invoice_number,
+                          **({"BT-26": invoice.credited_invoice_date} if invoice.credited_invoice_date else {})}]
     return {k: v for k, v in terms.items() if v is not None}
 
 

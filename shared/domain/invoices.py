@@ -124,6 +124,7 @@ class Invoice(Record):
     vat_cents: int
     total_incl_tax_cents: int
     credited_invoice_number: str | None = None
+    credited_invoice_date: dt.date | None = None  # the corrected invoice's issue date (EN 16931 BT-26)
     pdf_sha256: str | None = None
     payment_terms: str | None = None
     delivery_date: dt.date | None = None  # the latest reception of the lines billed (EN 16931 BT-72)
@@ -159,7 +160,7 @@ def vat_breakdown(lines: list[InvoiceLine]) -> list[VatBreakdown]:
 
 
 def build_invoice(order: Order, command: SubmitInvoice, contractor_id: str, received_at: dt.datetime,
-                  channel: str) -> Invoice:
+                  channel: str, credited: Invoice | None = None) -> Invoice:
     """The invoice as the platform records it: each line completed from the order, the VAT computed."""
     by_id = {line.line_id: line for line in order.lines}
     lines = []
@@ -180,6 +181,7 @@ def build_invoice(order: Order, command: SubmitInvoice, contractor_id: str, rece
         buyer=order.public_invoicing, lines=lines, vat_breakdown=breakdown,
         total_excl_tax_cents=command.total_excl_tax_cents, vat_cents=command.vat_cents,
         total_incl_tax_cents=command.total_incl_tax_cents, credited_invoice_number=command.credited_invoice_number,
+        credited_invoice_date=credited.issue_date if credited else None,
         pdf_sha256=command.pdf_sha256, payment_terms=command.payment_terms,
         delivery_date=delivery.date() if delivery else None,
         reception_ids=sorted({r.reception_id for r in receptions}), received_at=received_at, channel=channel,

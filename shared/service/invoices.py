@@ -56,13 +56,14 @@ def submit(contractor_id: str, command: SubmitInvoice, uow: UnitOfWork, clock: C
     order = load_order(uow, command.manager_id, command.order_id)
     if order is None or order.contractor_id != contractor_id:
         raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=command.order_id)])
-    invoice = build_invoice(order, command, contractor_id, received_at, channel)
     path = invoice_path(order.manager_id, order.order_id, command.invoice_number)
     registry = f"contractors/{contractor_id}/invoices/{invoice_key(command.invoice_number)}"
     credited_path = (invoice_path(order.manager_id, order.order_id, command.credited_invoice_number)
                      if command.credited_invoice_number else None)
     pdf_path = doc.record_path(order.manager_id, order.order_id, command.pdf_sha256) if command.pdf_sha256 else None
     found = uow.get_all([p for p in (path, registry, credited_path, pdf_path) if p])
+    credited = Invoice.model_validate(found[credited_path]) if credited_path in found else None
+    invoice = build_invoice(order, command, contractor_id, received_at, channel, credited)
     if path in found:
         if same_invoice(found[path], invoice):
             return Invoice.model_validate(found[path]), order
@@ -74,7 +75,6 @@ def submit(contractor_id: str, command: SubmitInvoice, uow: UnitOfWork, clock: C
                                      order_id=found[registry].get("order_id")))
     if pdf_path and found.get(pdf_path, {}).get("kind") != doc.DocumentKind.INVOICE.value:
         errors.append(ErrorDetail.of("$.pdf_sha256", "INVOICE_PDF_NOT_FOUND", sha256=command.pdf_sha256))
-    credited = Invoice.model_validate(found[credited_path]) if credited_path in found else None
     errors += invoice_errors(order, command, invoice, credited)
     if errors:
         raise DomainError(errors)
