@@ -39,7 +39,8 @@ def _read(req: http.Request) -> http.Answer:
             raise http.HttpProblem(422, [ErrorDetail.of("query.invoice_number", "PUBLIC_INVOICING_MISSING")])
         return http.Answer(200, {}, file=facturx.cii_xml(found[0]), media_type="application/xml; charset=utf-8",
                            filename=f"factur-x-{found[0].invoice_number.replace('/', '-')}.xml")
-    return http.Answer(200, {"order_id": scope.order_id, "invoices": [invoices.invoice_view(i) for i in found]})
+    return http.Answer(200, invoices.InvoiceList(order_id=scope.order_id, invoices=[invoices.invoice_view(i) for i in found])
+                       .model_dump(mode="json"))
 
 
 @functions_framework.http

@@ -7,7 +7,7 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.sourcing.messages import SubmitTimesheet
+from shared.domain.sourcing.messages import SubmitTimesheet, TimesheetRecorded
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service.sourcing import timesheets
@@ -18,8 +18,8 @@ def _submit(req: http.Request) -> http.Answer:
     if errors:
         raise DomainError(errors)
     mission = timesheets.submit_timesheet(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock())
-    return http.Answer(200, {"mission_id": mission.mission_id,
-                             "timesheet_days": {k: str(v) for k, v in mission.timesheet_days.items()}})
+    return http.Answer(200, TimesheetRecorded(mission_id=mission.mission_id, timesheet_days=mission.timesheet_days)
+                       .model_dump(mode="json"))
 
 
 @functions_framework.http

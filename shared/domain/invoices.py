@@ -145,6 +145,40 @@ class Invoice(Record):
         return not withdrawn(self.chorus_status)
 
 
+class InvoiceView(Invoice):
+    """An invoice as get_invoices answers it: the record, and where it stands in French."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="InvoiceView")
+
+    status_label: str = Field(description="Chorus Pro status, or acceptance by the platform, in French.")
+    lifecycle_label: str | None = Field(description="The e-invoicing reform's lifecycle status, in French.")
+
+
+class InvoiceList(BaseModel):
+    """GET get_invoices: the invoices and credit notes of one order, oldest first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="InvoiceList")
+
+    order_id: str
+    invoices: list[InvoiceView]
+
+
+class InvoiceStatusChanged(BaseModel):
+    """Platform → contractor (orders-<contractor>): where Chorus Pro says its invoice stands."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="InvoiceStatusChanged")
+
+    manager_id: str
+    order_id: str
+    invoice_number: str
+    chorus_id: str
+    chorus_status: str
+    lifecycle_code: str
+    reason: str | None
+    order_state: str
+    at: AwareDatetime
+
+
 def net_cents(quantity: Decimal, unit_price_cents: int) -> int:
     return int((quantity * unit_price_cents).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

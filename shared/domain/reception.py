@@ -89,3 +89,29 @@ class LiftReservation(BaseModel):
     reservation_id: Identifier
     occurred_at: AwareDatetime
     comment: Description | None = None
+
+
+class OrderReceived(BaseModel):
+    """Platform → contractor (orders-<contractor>): the client received lines of its order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderReceived")
+
+    manager_id: str
+    order_id: str
+    reception_id: str
+    lines: list[str]
+    partial: bool = Field(description="True while some order lines are not received.")
+    state: str = Field(description="The order's state after the reception.")
+    reservations: list[Reservation]
+    comment: str | None
+
+
+class ReservationLifted(BaseModel):
+    """Platform → contractor (orders-<contractor>): the client lifted a reservation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ReservationLifted")
+
+    manager_id: str
+    order_id: str
+    reservation: Reservation
+    open_reservations: int

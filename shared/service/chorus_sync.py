@@ -22,7 +22,7 @@ from shared import topology
 from shared.domain import facturx
 from shared.domain.chorus import STATUSES, ChorusStatus, may_follow, settled
 from shared.domain.errors import DomainError
-from shared.domain.invoices import Invoice, StatusChange, apply_invoice
+from shared.domain.invoices import Invoice, InvoiceStatusChanged, StatusChange, apply_invoice
 from shared.domain.messages import EventType
 from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.ports import ChorusDeposit, ChorusPro, ChorusReport, Clock, OutboxMessage, Query, UnitOfWork, digest
@@ -122,9 +122,10 @@ def apply_status(uow: UnitOfWork, clock: Clock, manager_id: str, order_id: str, 
                 id=f"chorus-{digest(manager_id, order_id, number, status.value)[:32]}",
                 topic=topology.orders_topic(after.contractor_id), event_type=EventType.INVOICE_STATUS_CHANGED,
                 source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}", subject=f"orders/{order_id}",
-                data={"manager_id": manager_id, "order_id": order_id, "invoice_number": number,
-                      "chorus_id": report.chorus_id, "chorus_status": status.value, "lifecycle_code": row.lifecycle,
-                      "reason": report.reason, "order_state": after.state.value, "at": report.at.isoformat()},
+                data=InvoiceStatusChanged(
+                    manager_id=manager_id, order_id=order_id, invoice_number=number, chorus_id=report.chorus_id,
+                    chorus_status=status.value, lifecycle_code=row.lifecycle, reason=report.reason,
+                    order_state=after.state.value, at=report.at).model_dump(mode="json"),
                 created_at=now, ordering_key=order_id))
             order_deadlines.on_order_moved(uow, before, after, report.at, event_id)
         if row.final:

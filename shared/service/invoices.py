@@ -13,12 +13,13 @@ one commit with the reply. Refusals are raised before anything is buffered.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.invoices import KIND_LABELS, Invoice, InvoiceKind, SubmitInvoice, apply_invoice, build_invoice, \
-    invoice_errors, same_invoice
+from shared.domain.invoices import (
+    KIND_LABELS, Invoice, InvoiceKind, InvoiceList, InvoiceView, SubmitInvoice, apply_invoice, build_invoice,
+    invoice_errors, same_invoice,
+)
 from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.ports import Clock, Query, UnitOfWork, digest
 from shared.service import order_deadlines
@@ -112,12 +113,15 @@ def list_invoices(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id
     return sorted((Invoice.model_validate(r.data) for r in rows), key=lambda i: (i.received_at, i.invoice_number))
 
 
-def invoice_view(invoice: Invoice) -> dict[str, Any]:
+def invoice_view(invoice: Invoice) -> InvoiceView:
     """An invoice as read: its record, and where it stands in French (Chorus Pro and the reform's lifecycle)."""
     from shared.domain.chorus import ACCEPTED_LABEL, LIFECYCLE_LABELS, STATUSES, ChorusStatus
 
-    body = invoice.model_dump(mode="json")
     status = invoice.chorus_status
-    body["status_label"] = STATUSES[ChorusStatus(status)].label if status else ACCEPTED_LABEL
-    body["lifecycle_label"] = LIFECYCLE_LABELS.get(invoice.lifecycle_code or "", None)
-    return body
+    return InvoiceView(**dict(invoice), status_label=STATUSES[ChorusStatus(status)].label if status else ACCEPTED_LABEL,
+                       lifecycle_label=LIFECYCLE_LABELS.get(invoice.lifecycle_code or "", None))
+
+
+def invoice_list(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id: str | None = None) -> InvoiceList:
+    return InvoiceList(order_id=order_id, invoices=[invoice_view(i) for i in list_invoices(manager_id, order_id, uow,
+                                                                                              contractor_id)])

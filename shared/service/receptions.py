@@ -15,7 +15,7 @@ from shared import topology
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType
 from shared.domain.orders import Actor, Order, OrderState, StateChange
-from shared.domain.reception import LiftReservation, ReceiveOrder
+from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
 from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.orders import add_event, load_order, save_order
@@ -55,9 +55,9 @@ def record_reception(client_id: str, command: ReceiveOrder, uow: UnitOfWork, clo
             "state_before": before.state.value, "state_after": after.state.value, "reason": command.comment,
             "reception_id": reception_id, "lines": received,
             "reservations": [r.model_dump(mode="json") for r in reservations]})
-        _tell(uow, after, reception_id, EventType.ORDER_RECEIVED, now, {
-            "reception_id": reception_id, "lines": received, "partial": partial, "state": after.state.value,
-            "reservations": [r.model_dump(mode="json") for r in reservations], "comment": command.comment})
+        _tell(uow, after, reception_id, EventType.ORDER_RECEIVED, now, OrderReceived(
+            manager_id=after.manager_id, order_id=after.order_id, reception_id=reception_id, lines=received,
+            partial=partial, state=after.state.value, reservations=reservations, comment=command.comment))
         order_deadlines.on_order_moved(uow, before, after, command.occurred_at, reception_id)
         return after
 
@@ -82,16 +82,18 @@ def lift_reservation(client_id: str, command: LiftReservation, uow: UnitOfWork, 
             "occurred_at": command.occurred_at.isoformat(), "received_at": now.isoformat(),
             "state_before": before.state.value, "state_after": after.state.value, "reason": command.comment,
             "reservation": lifted.model_dump(mode="json")})
-        _tell(uow, after, event_id, EventType.RESERVATION_LIFTED, now, {
-            "reservation": lifted.model_dump(mode="json"), "open_reservations": len(after.open_reservations())})
+        _tell(uow, after, event_id, EventType.RESERVATION_LIFTED, now, ReservationLifted(
+            manager_id=after.manager_id, order_id=after.order_id, reservation=lifted,
+            open_reservations=len(after.open_reservations())))
         return after
 
     return transact(uow, attempt)
 
 
-def _tell(uow: UnitOfWork, order: Order, event_id: str, event_type: EventType, now, data: dict) -> None:
+def _tell(uow: UnitOfWork, order: Order, event_id: str, event_type: EventType, now,
+          notice: OrderReceived | ReservationLifted) -> None:
     uow.publish(OutboxMessage(
         id=f"{event_id}-{digest(order.manager_id, order.order_id)[:16]}", topic=topology.orders_topic(order.contractor_id),
         event_type=event_type, source=f"{topology.PLATFORM_SOURCE}/managers/{order.manager_id}",
-        subject=f"orders/{order.order_id}", data={"manager_id": order.manager_id, "order_id": order.order_id, **data},
+        subject=f"orders/{order.order_id}", data=notice.model_dump(mode="json"),
         created_at=now, ordering_key=order.order_id))

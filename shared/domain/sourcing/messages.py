@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, RootModel, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.orders import Identifier
@@ -85,6 +85,15 @@ class MilestoneInput(Command):
     due: dt.date
     deliverables: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=20)] = Field(
         default_factory=list)  # what this milestone delivers (B11), among the mission's deliverables
+
+
+class TimesheetRecorded(BaseModel):
+    """POST submit_timesheet: the mission's days reported so far, per milestone (B11)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="TimesheetRecorded")
+
+    mission_id: str
+    timesheet_days: dict[str, Decimal]
 
 
 class SubmitTimesheet(Command):
