@@ -75,10 +75,12 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
     region = config.get("region", "europe-west9")
     names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested",
              "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
-             "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided"]
+             "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided", "SubmitInvoice", "OrderReceived",
+             "ReservationLifted", "InvoiceStatusChanged"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
-                            ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED)):
+                            ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED),
+                            ("InvoiceSubmittedHeaders", EventType.INVOICE_SUBMITTED)):
         schemas[key] = _headers_schema(
             event_type, inbound=True, subject="optional",
             source="Your ERP, as a URI reference you choose once and keep (e.g. //erp.example.fr/passerelle).",
@@ -126,7 +128,13 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              ("^contracts/.+/catalogue$", "contracts/<contract_id>/catalogue."),
              "catalogue-<hash of manager, contract and version>: one event per catalogue version."),
             ("OrderLinesAddedHeaders", EventType.ORDER_LINES_ADDED, ("^orders/", "orders/<order_id>."),
-             "lines-<hash of manager, order and quote>: one event per accepted supplementary quote.")):
+             "lines-<hash of manager, order and quote>: one event per accepted supplementary quote."),
+            ("OrderReceivedHeaders", EventType.ORDER_RECEIVED, ("^orders/", "orders/<order_id>."),
+             "rec-<hash>-<hash of manager and order>: one event per reception; drop duplicates on it."),
+            ("ReservationLiftedHeaders", EventType.RESERVATION_LIFTED, ("^orders/", "orders/<order_id>."),
+             "lift-<hash>-<hash of manager and order>: one event per reservation lifted."),
+            ("InvoiceStatusChangedHeaders", EventType.INVOICE_STATUS_CHANGED, ("^orders/", "orders/<order_id>."),
+             "chorus-<hash of manager, order, invoice and status>: one event per Chorus Pro status of an invoice.")):
         schemas[key] = _headers_schema(event_type, inbound=False, subject="always",
                                        source=f"{platform_source}: the manager.", ce_id=ce_id)
         schemas[key]["properties"]["ce-subject"] = {"type": "string", "pattern": subject[0], "description": subject[1]}
@@ -176,7 +184,7 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
         "execution": channel("execution", "Execution reports from a contractor",
                              "Contractor → platform: execution reports. Only the contractor's ERP service account may "
                              "publish here; the contractor is known from the topic, never from the payload.",
-                             ["executionReported", "quoteSubmitted", "documentUploaded"],
+                             ["executionReported", "quoteSubmitted", "documentUploaded", "invoiceSubmitted"],
                              {"name": topology.push_subscription("{contractorId}"), "type": "push",
                               "endpoint": "publish_execution", "messageOrdering": True, "ackDeadlineSeconds": 60,
                               "maxDeliveryAttempts": 5}),
@@ -231,7 +239,7 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
             "description": f"Served by the {'publish_execution'} function ({functions['publish_execution']['trigger']} "
                            "trigger through the push subscription). Rejections are answers, not failures: the message "
                            "is acknowledged; only infrastructure failures make Pub/Sub redeliver (then dead-letter).",
-            "messages": refs_to("execution", ["executionReported", "quoteSubmitted", "documentUploaded"]),
+            "messages": refs_to("execution", ["executionReported", "quoteSubmitted", "documentUploaded", "invoiceSubmitted"]),
             "reply": {"channel": {"$ref": "#/channels/replies"},
                       "messages": refs_to("replies", ["replyAccepted", "replyRejected"])},
         },

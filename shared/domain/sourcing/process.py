@@ -333,7 +333,8 @@ class MissionOrderSummary(BaseModel):
 
 
 class MissionBudget(BaseModel):
-    """B11: consumed = the amount of the order lines (milestones) reported done."""
+    """B11: consumed = the amount of the order lines (milestones) reported done; timesheets = the days reported
+    at the budgeted cost of a day; received and invoiced as the order counts them (docs/invoicing.md)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="MissionBudget")
 
@@ -341,6 +342,24 @@ class MissionBudget(BaseModel):
     ordered_cents: int
     consumed_cents: int
     remaining_cents: int
+    timesheet_cents: int
+    received_cents: int
+    invoiced_cents: int
+
+
+class MilestoneFollowUp(BaseModel):
+    """One milestone as followed (B11): days planned and reported, delivered, received, invoiced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MilestoneFollowUp")
+
+    milestone_id: str
+    label: str
+    days: int
+    deliverables: list[str]
+    days_reported: Decimal
+    delivered: bool
+    received: bool
+    days_invoiced: Decimal
 
 
 class MissionView(Mission):
@@ -350,6 +369,8 @@ class MissionView(Mission):
 
     order: MissionOrderSummary | None = Field(default=None, description="Absent until the mission's order is stored.")
     budget: MissionBudget | None = Field(default=None, description="Absent until the mission's order is stored.")
+    milestones_follow_up: list[MilestoneFollowUp] | None = Field(
+        default=None, description="Absent until the mission's order is stored.")
 
 
 class SourcingView(RootModel[NeedView | MissionView | PoolStatistics]):
