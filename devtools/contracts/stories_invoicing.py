@@ -2,7 +2,7 @@
 service done (stories_orders), is invoiced over Pub/Sub — first for more than was received (refused with the
 difference), then for what was received — deposited on Chorus Pro (the recording stand-in), made available,
 paid, and closed by the chain. The mission's milestone (stories_sourcing) gives the beneficiary's reception
-with a reservation, its lifting, the titulaire's timesheets and the milestone's invoice."""
+with a reservation, its lifting and the titulaire's timesheets."""
 
 from __future__ import annotations
 

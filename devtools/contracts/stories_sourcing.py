@@ -236,7 +236,7 @@ class SourcingStory:
 
     def _milestone(self) -> None:
         """B11: the titulaire's timesheets on J1 (the second one over the milestone's days is refused); the
-        beneficiary receives J1 with a reservation and lifts it; the titulaire invoices J1 (docs/invoicing.md)."""
+        beneficiary receives J1 with a reservation and lifts it (docs/invoicing.md)."""
         p = self.platform
         with p.as_("sa-titulaire-erp", "contractor", TITULAIRE):
             p.at("2026-05-04T06:50:00Z")
