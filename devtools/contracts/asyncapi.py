@@ -76,11 +76,13 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
     names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested",
              "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
              "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided", "RaiseQuote", "PropertyNodesChanged",
-             "PropertyNodesRetired", "CatalogueReviewed", "CatalogueReviewDue"]
+             "PropertyNodesRetired", "CatalogueReviewed", "CatalogueReviewDue", "SubmitInvoice", "OrderReceived",
+             "ReservationLifted", "InvoiceStatusChanged"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
                             ("QuoteRaisedHeaders", EventType.QUOTE_RAISED),
-                            ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED)):
+                            ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED),
+                            ("InvoiceSubmittedHeaders", EventType.INVOICE_SUBMITTED)):
         schemas[key] = _headers_schema(
             event_type, inbound=True, subject="optional",
             source="Your ERP, as a URI reference you choose once and keep (e.g. //erp.example.fr/passerelle).",
@@ -140,7 +142,13 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              "catalogue-reviewed-<hash of manager, contract and review date>: one event per review."),
             ("CatalogueReviewDueHeaders", EventType.CATALOGUE_REVIEW_DUE,
              ("^contracts/.+/catalogue$", "contracts/<contract_id>/catalogue."),
-             "catalogue-review-due-<hash of manager, contract and due date>: one reminder per due date.")):
+             "catalogue-review-due-<hash of manager, contract and due date>: one reminder per due date."),
+            ("OrderReceivedHeaders", EventType.ORDER_RECEIVED, ("^orders/", "orders/<order_id>."),
+             "rec-<hash>-<hash of manager and order>: one event per reception; drop duplicates on it."),
+            ("ReservationLiftedHeaders", EventType.RESERVATION_LIFTED, ("^orders/", "orders/<order_id>."),
+             "lift-<hash>-<hash of manager and order>: one event per reservation lifted."),
+            ("InvoiceStatusChangedHeaders", EventType.INVOICE_STATUS_CHANGED, ("^orders/", "orders/<order_id>."),
+             "chorus-<hash of manager, order, invoice and status>: one event per Chorus Pro status of an invoice.")):
         schemas[key] = _headers_schema(event_type, inbound=False, subject="always",
                                        source=f"{platform_source}: the manager.", ce_id=ce_id)
         schemas[key]["properties"]["ce-subject"] = {"type": "string", "pattern": subject[0], "description": subject[1]}
@@ -191,7 +199,8 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
         "execution": channel("execution", "Execution reports from a contractor",
                              "Contractor → platform: execution reports. Only the contractor's ERP service account may "
                              "publish here; the contractor is known from the topic, never from the payload.",
-                             ["executionReported", "quoteSubmitted", "quoteRaised", "documentUploaded"],
+                             ["executionReported", "quoteSubmitted", "quoteRaised", "documentUploaded",
+                              "invoiceSubmitted"],
                              {"name": topology.push_subscription("{contractorId}"), "type": "push",
                               "endpoint": "publish_execution", "messageOrdering": True, "ackDeadlineSeconds": 60,
                               "maxDeliveryAttempts": 5}),
@@ -247,7 +256,7 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
                            "trigger through the push subscription). Rejections are answers, not failures: the message "
                            "is acknowledged; only infrastructure failures make Pub/Sub redeliver (then dead-letter).",
             "messages": refs_to("execution", ["executionReported", "quoteSubmitted", "quoteRaised",
-                                              "documentUploaded"]),
+                                              "documentUploaded", "invoiceSubmitted"]),
             "reply": {"channel": {"$ref": "#/channels/replies"},
                       "messages": refs_to("replies", ["replyAccepted", "replyRejected"])},
         },

@@ -8,6 +8,7 @@ from typing import Any
 from devtools.contracts.stories import Stories
 from devtools.contracts.stories_orders import ERP_SOURCE, ORDER_ID, REPORTS
 from devtools.contracts.stories_connector import RAISE_QUOTE
+from devtools.contracts.stories_invoicing import INVOICE, OVER_INVOICE
 from devtools.contracts.stories_quotes import SUBMIT_QUOTE
 from shared.domain.messages import EventType
 from shared.domain.timeliness import SHARING_DEADLINE
@@ -15,7 +16,8 @@ from shared.domain.timeliness import SHARING_DEADLINE
 PUBSUB_BINDING_VERSION = "0.2.0"
 ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",
                    "cataloguePublished", "catalogueReviewed", "catalogueReviewDue", "propertyNodesChanged",
-                   "propertyNodesRetired", "quoteRequested", "quoteDecided"]
+                   "propertyNodesRetired", "quoteRequested", "quoteDecided", "orderReceived", "reservationLifted",
+                   "invoiceStatusChanged"]
 
 
 def ce_headers(event_type: EventType, source: str, ce_id: str, time: str, subject: str | None) -> dict[str, str]:
@@ -224,6 +226,41 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
                 "2026-03-05T14:58:30Z", f"orders/{ORDER_ID}"),
               perimeter.register_upload)],
             ordered=False),
+        "invoiceSubmitted": message(
+            "invoiceSubmitted", "Invoice submitted",
+            "The contractor sends an invoice or a credit note on an order over Pub/Sub: the body of POST "
+            "submit_invoice (docs/invoicing.md).",
+            "Routed by ce-type to the same service as submit_invoice; checked against what the client received and "
+            "the order's prices; answered once on replies-<contractorId> (invoice_number and the order's state in the "
+            "reply; every error, with the difference in euros, when refused). Ordering key: the order id.",
+            "InvoiceSubmittedHeaders", refs["SubmitInvoice"],
+            [(name, summary, stories.invoicing.deliveries[name], body) for name, summary, body in (
+                ("over", "More than received — rejected (see replyRejected)", OVER_INVOICE),
+                ("invoice", "The three received lines — accepted", INVOICE))]),
+        "orderReceived": message(
+            "orderReceived", "Order received (service done)",
+            "The client received lines of the order, with or without reservations (B7, B10).",
+            "Published in the commit of POST record_reception. `partial` is true while some lines are not received; "
+            "only received lines may be invoiced.",
+            "OrderReceivedHeaders", refs["OrderReceived"],
+            [("milestone_received", "A mission's milestone received with one reservation",
+              *stories.sourcing.milestone_received_message)]),
+        "reservationLifted": message(
+            "reservationLifted", "Reservation lifted",
+            "The client lifted a reservation made at reception.",
+            "Published in the commit of POST lift_reservation; `open_reservations` counts those still open (the order "
+            "is closed only when none is).",
+            "ReservationLiftedHeaders", refs["ReservationLifted"],
+            [("reservation_lifted", "The milestone's reservation lifted", *stories.sourcing.reservation_lifted_message)]),
+        "invoiceStatusChanged": message(
+            "invoiceStatusChanged", "Invoice status changed (Chorus Pro)",
+            "Where Chorus Pro says an invoice stands, with the e-invoicing reform's lifecycle status.",
+            "Published by sync_chorus_pro, once per new status of an invoice (the mapping is in docs/invoicing.md). "
+            "order_state is the order's state after it: a rejected invoice sends the order back to received, a paid "
+            "one may close it.",
+            "InvoiceStatusChangedHeaders", refs["InvoiceStatusChanged"],
+            [(f"status_{data['chorus_status'].lower()}", f"{data['chorus_status']} ({data['lifecycle_code']})",
+              headers, data) for headers, data in stories.invoicing.statuses]),
         "needSubmitted": message(
             "needSubmitted", "Need version submitted",
             "A need version waits for scoring (platform-internal).",

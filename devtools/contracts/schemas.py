@@ -45,8 +45,11 @@ from shared.domain.quotes import (
 from shared.domain.replay import MessagePage, RedeliverMessages, Redelivered
 from shared.domain.sourcing.erasure_messages import EraseProfessional, ProfessionalErased
 from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed,
+    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed, SubmitTimesheet,
+    TimesheetRecorded,
 )
+from shared.domain.invoices import InvoiceList, InvoiceStatusChanged, SubmitInvoice
+from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
 from shared.domain.sourcing.process import Mission, NeedRecord, SourcingView
 from shared.domain.sourcing.records import Beneficiary, ImportReport, Professional, ProfessionalUpserted
 from shared.domain.sourcing.reporting import (
@@ -125,6 +128,16 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "CataloguePublished": (CataloguePublished, "serialization"),
     "OrderLinesAdded": (OrderLinesAdded, "serialization"),
     "ImportCatalogue": (ImportCatalogue, "validation"),
+    # reception and invoicing (docs/invoicing.md), mission timesheets (B11)
+    "ReceiveOrder": (ReceiveOrder, "validation"),
+    "LiftReservation": (LiftReservation, "validation"),
+    "OrderReceived": (OrderReceived, "serialization"),
+    "ReservationLifted": (ReservationLifted, "serialization"),
+    "SubmitInvoice": (SubmitInvoice, "validation"),
+    "InvoiceList": (InvoiceList, "serialization"),
+    "InvoiceStatusChanged": (InvoiceStatusChanged, "serialization"),
+    "SubmitTimesheet": (SubmitTimesheet, "validation"),
+    "TimesheetRecorded": (TimesheetRecorded, "serialization"),
     "CatalogueImported": (CatalogueImported, "serialization"),
     "CatalogueView": (CatalogueView, "serialization"),
     "ImportPropertyTree": (ImportPropertyTree, "validation"),
@@ -235,6 +248,16 @@ DIRECTION = {
     "ImportCatalogue": "Inbound: JSON body of POST import_catalogue (manager); the same items can be sent as a "
                        "French CSV (text/csv).",
     "CatalogueImported": "Outbound: body of the import_catalogue answer (201).",
+    "ReceiveOrder": "Inbound: body of POST record_reception (manager, or beneficiary for its mission's order).",
+    "LiftReservation": "Inbound: body of POST lift_reservation (manager or beneficiary).",
+    "OrderReceived": "Outbound: data of fr.passerelle.order.received.v1 on orders-<contractor>.",
+    "ReservationLifted": "Outbound: data of fr.passerelle.order.reservation_lifted.v1 on orders-<contractor>.",
+    "SubmitInvoice": "Inbound: data of fr.passerelle.invoice.submitted.v1 on execution-<contractor>, or body of POST "
+                     "submit_invoice; answered by a Reply.",
+    "InvoiceList": "Outbound: body of the GET get_invoices answer (format=cii answers the Factur-X XML instead).",
+    "InvoiceStatusChanged": "Outbound: data of fr.passerelle.invoice.status_changed.v1 on orders-<contractor>.",
+    "SubmitTimesheet": "Inbound: body of POST submit_timesheet (the titulaire).",
+    "TimesheetRecorded": "Outbound: body of the submit_timesheet answer.",
     "CatalogueView": "Outbound: body of the GET get_catalogue answer.",
     "ImportPropertyTree": "Inbound: JSON body of POST import_property_tree (manager); the same nodes can be sent as a "
                           "French CSV (text/csv).",

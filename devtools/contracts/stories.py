@@ -58,3 +58,8 @@ class Stories:
     def exports(self) -> Any:
         from devtools.contracts.stories_platform import ExportStory
         return ExportStory(self.quotes)
+
+    @cached_property
+    def invoicing(self) -> Any:
+        from devtools.contracts.stories_invoicing import InvoiceStory
+        return InvoiceStory(self.orders)

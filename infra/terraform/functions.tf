@@ -51,7 +51,7 @@ locals {
       identity    = "fn-data-publish-timers"
     }
     change_order_state = {
-      description = "ERP -> platform: change the state of a work order (manager)."
+      description = "ERP -> platform: change the state of a work order (manager, or beneficiary for its mission's order)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data-publish-timers"
@@ -351,7 +351,7 @@ locals {
       identity    = "fn-data"
     }
     get_penalty_statement = {
-      description = "Manager or contractor -> platform: monthly penalty statement (JSON or French CSV)."
+      description = "Manager, beneficiary or contractor -> platform: monthly penalty statement (JSON or French CSV)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
@@ -367,6 +367,42 @@ locals {
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
       identity    = "fn-executions"
+    }
+    record_reception = {
+      description = "Manager or beneficiary -> platform: receive an order's lines (service fait), with reservations."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    lift_reservation = {
+      description = "Manager or beneficiary -> platform: lift a reservation made at reception."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    submit_invoice = {
+      description = "Contractor ERP -> platform: an invoice or credit note, checked against the received lines (REST)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    get_invoices = {
+      description = "Manager, beneficiary or contractor -> platform: an order's invoices, or one as Factur-X CII XML."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    submit_timesheet = {
+      description = "Titulaire -> platform: days worked on a mission's milestone (B11), within its days and the budget."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    sync_chorus_pro = {
+      description = "Cloud Scheduler -> platform: deposit accepted invoices on Chorus Pro, apply the statuses it reports."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      identity    = "fn-data-publish-timers"
     }
   }
 
@@ -462,6 +498,12 @@ locals {
     accrue_penalties         = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 8, min_instances = 0, max_instances = 10 }
     decide_penalty           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_penalty_statement    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    record_reception         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    lift_reservation         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    submit_invoice           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    get_invoices             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    submit_timesheet         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    sync_chorus_pro          = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
   }
 }
 

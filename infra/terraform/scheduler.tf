@@ -31,6 +31,12 @@ locals {
       description = "Reminds contractors one month before a catalogue review is due (remind_catalogue_reviews, A14)."
       schedule    = "15 7 * * *"
     }
+    # Chorus Pro calls nobody back: deposits and status changes are collected (docs/invoicing.md).
+    sync_chorus_pro = {
+      name        = "sync-chorus-pro"
+      description = "Deposits accepted invoices on Chorus Pro and applies the statuses it reports (sync_chorus_pro)."
+      schedule    = "*/15 * * * *"
+    }
   }
 }
 

@@ -33,8 +33,8 @@ from typing import Any
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Order
-from shared.ports import Clock, DocumentFiles, Query, UnitOfWork
-from shared.service.orders import load_order
+from shared.ports import SERVER_TIME, Clock, DocumentFiles, Query, UnitOfWork
+from shared.service.orders import load_order, order_path
 from shared.service.property_tree import node_state
 from shared.service.transaction import transact
 
@@ -171,6 +171,12 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
         uploaded_by=uploaded_by, uploaded_at=clock.now(),
         property_flag=doc.PROPERTY_FLAGS.get(node_state(uow, order.manager_id, order.site.node_id) or ""))
     uow.create(path, record.model_dump(mode="json"))
+    if kind is doc.DocumentKind.SERVICE_DONE:  # the attestation the client may receive the order on (B7)
+        current = load_order(uow, order.manager_id, order.order_id)
+        if current is not None and facts.sha256 not in current.service_done_documents:
+            uow.update(order_path(order.manager_id, order.order_id),
+                       {"service_done_documents": [*current.service_done_documents, facts.sha256],
+                        "updated_at": SERVER_TIME})
     uow.after_commit(lambda: log.info("document attached", extra={
         "manager_id": order.manager_id, "order_id": order.order_id, "sha256": facts.sha256, "kind": kind.value,
         "channel": channel}))
