@@ -28,6 +28,14 @@ def as_published(messages) -> list[tuple[str, str, str, bytes]]:
     return [(m.attributes["ce-id"], m.attributes["ce-type"], m.ordering_key, m.data) for m in messages]
 
 
+def per_key(messages: list[tuple]) -> dict[str, list[tuple]]:
+    """Pub/Sub orders messages within an ordering key only: compare them key by key."""
+    keys: dict[str, list[tuple]] = {}
+    for message in messages:
+        keys.setdefault(message[2], []).append(message)
+    return keys
+
+
 @pytest.fixture
 def shared_manager(clean_firestore):
     """mgr-test also works with ctr-other, under a contract of its own."""
@@ -59,7 +67,7 @@ def test_catch_up_after_an_outage_lists_and_redelivers_exactly_what_was_sent(
     # Then, back, it lists every message since its cursor: the same ids, types, keys and bodies, in order
     page = get(contractor, "list_messages", after=cursor).json()
     listed = [(m["id"], m["type"], m["ordering_key"]) for m in page["messages"]]
-    assert listed == [(i, t, k) for i, t, k, _ in lost] and page["more"] is False
+    assert per_key(listed) == per_key([(i, t, k) for i, t, k, _ in lost]) and page["more"] is False
     # And the billing account shows it only its own contract, as the other contractor only its own
     account = next(m for m in page["messages"] if m["type"] == "fr.passerelle.billing_account.changed.v1")
     assert account["data"]["contract_ids"] == ["AC-2026-017"]
@@ -69,7 +77,7 @@ def test_catch_up_after_an_outage_lists_and_redelivers_exactly_what_was_sent(
     redelivered = contractor.post("redeliver_messages", {"after": cursor})
     # Then the same three messages arrive again on its topic, byte for byte, in order
     assert (redelivered.status_code, redelivered.json()["redelivered"]) == (200, 3), redelivered.text
-    assert as_published(contractor.pull("orders-ctr-test", wait=5, until=3)) == lost
+    assert per_key(as_published(contractor.pull("orders-ctr-test", wait=5, until=3))) == per_key(lost)
     assert redelivered.json()["last_position"] == page["next_cursor"]
     # And the other contractor heard nothing of it, nor may it redeliver them
     assert [m.attributes["ce-id"] for m in other_contractor.pull("orders-ctr-other", wait=1)] == [theirs[0]["id"]]
