@@ -141,17 +141,20 @@ def test_a_late_first_response_is_recorded_as_missed():
     assert acknowledged.first_response_met is False
 
 
+FRIDAY_EVENING = dt.datetime(2026, 3, 6, 19, 0, tzinfo=dt.UTC)  # Friday 6 March 2026, 20:00 in Paris
+
+
 @pytest.mark.parametrize(("severity", "due"), [
-    (1, dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)),  # 1 elapsed hour
-    (2, dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)),
-    (3, dt.datetime(2026, 3, 2, 17, 0, tzinfo=dt.UTC)),  # 8 working hours: 10:00 → 18:00 Paris
-    (4, dt.datetime(2026, 3, 4, 15, 0, tzinfo=dt.UTC)),  # 24 working hours: Mon 8 h + Tue 9 h + Wed 7 h → 16:00
+    (1, dt.datetime(2026, 3, 6, 20, 0, tzinfo=dt.UTC)),  # 1 elapsed hour
+    (2, dt.datetime(2026, 3, 6, 20, 0, tzinfo=dt.UTC)),
+    (3, dt.datetime(2026, 3, 7, 3, 0, tzinfo=dt.UTC)),  # 8 elapsed hours: Saturday 04:00 Paris, not Monday 17:00
+    (4, dt.datetime(2026, 3, 7, 19, 0, tzinfo=dt.UTC)),  # 24 elapsed hours: Saturday 20:00, not Wednesday
 ])
-def test_d8_lasts_as_long_as_the_catalogue_says_for_the_severity(severity, due):
-    # Given the catalogue's D8 variants
-    # When D8 is planned for an incident of this severity reported Monday 10:00 in Paris
-    d = svc.plan_deadline("D8", "D8-x", tenant_id="ctr-test", territory="75", started_at=REPORTED, ref="inc-x",
-                          variant=severity_variant(severity))
+def test_d8_first_response_is_counted_in_elapsed_hours_whatever_the_severity(severity, due):
+    # Given the catalogue's D8 variants ("1ère réponse dans un délai de 1 / 1 / 8 / 24 heures")
+    # When D8 is planned for an incident of this severity reported on a Friday evening in Paris
+    d = svc.plan_deadline("D8", "D8-x", tenant_id="ctr-test", territory="75", started_at=FRIDAY_EVENING,
+                          ref="inc-x", variant=severity_variant(severity))
     # Then its due time follows the severity's length
     assert d.length == dl.KINDS["D8"].variants[str(severity)]
     assert d.due_at == due
