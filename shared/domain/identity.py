@@ -65,7 +65,7 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
                    | {Right.REPORTS_READ},  # B6/B17 reports of any beneficiary (get_report)
 }
 
-# D7: an account is created within 72 working hours of its request (B5).
+# D7: an account is created within 72 hours counted on working days ("72h ouvrées") of its request (B5).
 ACCOUNT_CREATION_WORKING_HOURS = 72
 
 
