@@ -32,6 +32,9 @@ CATALOGUE: dict[str, str] = {
     "WEAK_PASSWORD": "Mot de passe trop faible : 12 caractères au moins, mêlant trois types (minuscules, majuscules, chiffres, symboles).",
     "EXPORT_NOT_FOUND": "Export « {job_id} » introuvable.",
     "INCIDENT_NOT_FOUND": "Incident « {incident_id} » introuvable.",
+    "INCIDENT_NOT_ACKNOWLEDGED": "L'incident « {incident_id} » n'a pas encore reçu de première réponse : accusez-en réception d'abord.",
+    "INCIDENT_ALREADY_RESOLVED": "L'incident « {incident_id} » est résolu : plus aucun suivi n'est enregistré.",
+    "PHONE_REPORT_ONLY": "Réservé à l'opérateur, qui saisit un signalement reçu par téléphone.",
     "ACCOUNT_REQUEST_NOT_FOUND": "Demande de compte « {request_id} » introuvable.",
     "ROLE_MISMATCH": "Le rôle « {role} » ne correspond pas à la demande (rôle attendu : « {expected} »).",
     # field validation
@@ -112,7 +115,7 @@ CATALOGUE: dict[str, str] = {
     "REPLACEMENT_ALREADY_REQUESTED": "Une demande de remplacement est déjà en cours pour cette mission.",
     "MISSION_ENDED": "La mission est terminée.",
     "REQUIRED_FOR_DECISION": "Champ obligatoire pour cette décision : {detail}.",
-    # deadlines and penalties (issue 6)
+    # deadlines and penalties (D1–D8, P1)
     "UNKNOWN_TERRITORY": "Territoire « {value} » inconnu : code INSEE de département (ex. 75, 974) ou de collectivité (BL, MF, PM, PF, NC, WF).",
     "UNKNOWN_DEADLINE_KIND": "Type de délai « {value} » inconnu (D1 à D8).",
     "DEADLINE_LENGTH_EXCEEDED": "Le délai de {length} dépasse le maximum contractuel de {maximum} pour {kind}.",

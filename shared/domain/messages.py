@@ -36,6 +36,7 @@ class EventType(StrEnum):
     QUOTE_EXPIRED = "fr.passerelle.quote.expired.v1"  # platform → contractor (replies-<c>): validity date passed
     QUOTE_REQUESTED = "fr.passerelle.quote.requested.v1"  # platform → contractor (orders-<c>): D3 starts
     QUOTE_DECIDED = "fr.passerelle.quote.decided.v1"  # platform → contractor (orders-<c>): accepted, refused, withdrawn
+    INCIDENT_ALERT = "fr.passerelle.incident.alert.v1"  # platform → operator (incident-alerts): severity 1–2 reported
 
 
 # What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.

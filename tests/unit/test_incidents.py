@@ -74,8 +74,13 @@ def test_a_report_stores_the_incident_and_opens_d8_in_one_commit_once():
     commits = world.db.commits
     again, same = incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, world.uow(),
                                                 world.clock)
-    # Then the incident and its D8 (due in one hour, timer armed) were written by one commit; the retry wrote nothing
-    assert commits == 1 and world.db.commits == 1
+    # Then the incident, its D8 (due in one hour, timer armed) and the operator's alert were written by one
+    # commit (then the alert marked sent once published); the retry wrote nothing
+    assert commits == 2 and world.db.commits == 2
+    [alert] = world.outbox("sent")
+    assert (alert.topic, alert.event_type.value) == ("incident-alerts", "fr.passerelle.incident.alert.v1")
+    assert [topic for topic, *_ in world.publisher.published] == ["incident-alerts"]
+    assert alert.data["incident_id"] == incident.incident_id and alert.data["severity"] == 1
     assert (again, same) == (incident, d8)
     stored = world.db.data(f"incidents/{incident.incident_id}")
     assert stored["reported_at"] == "2026-03-02T09:00:00.000000Z" and stored["deadline_id"] == d8.deadline_id
