@@ -5,7 +5,7 @@ committed with the state that changed it (``open_deadline``, ``stop_deadline``, 
 named Cloud Task ``<deadline id>-v<version>[-d<day>][-h<hop>]`` armed once that commit has
 succeeded; it POSTs ``{"tenant_id", "deadline_id", "version", "fire_at"}`` to accrue_penalties.
 Whatever fires — the due-time timer, a daily accrual timer, a duplicate, a stale version, the
-hourly sweep — runs the same step (``_advance``): check the deadline against the clock, write
+hourly sweep — runs the same step (``advance``): check the deadline against the clock, write
 the missing ledger days (their ids make them unique), arm the next timer. A deadline met,
 paused or cancelled needs no timer, so a late firing for it changes nothing.
 
@@ -149,10 +149,17 @@ def arm(uow: UnitOfWork, d: Deadline, now: dt.datetime) -> str | None:
 # --- the one processing step --------------------------------------------------------------------
 
 
-def _advance(d: Deadline, now: dt.datetime, limit: int = MAX_DAYS_PER_COMMIT) -> tuple[Deadline, list[PenaltyEntry]]:
-    """The deadline checked against ``now`` and the ledger days it still owes (at most ``limit``)."""
+def days_per_commit(d: Deadline, limit: int) -> int:
+    """How many ledger days of ``d`` one commit may write: ``limit``, halved for a pooled kind, whose day
+    may cost two documents (its cause and its contract's entry)."""
+    return max(1, limit // 2) if d.kind_spec.pooled else limit
+
+
+def advance(d: Deadline, now: dt.datetime, limit: int = MAX_DAYS_PER_COMMIT) -> tuple[Deadline, list[PenaltyEntry]]:
+    """The deadline checked against ``now`` and the ledger days it still owes (at most ``limit`` days' worth
+    of documents); the rest is left to its next timer, due at once."""
     d = d.check(now)
-    entries = entries_due(d, now, already=d.accrued_days)[:limit]
+    entries = entries_due(d, now, already=d.accrued_days)[:days_per_commit(d, limit)]
     if entries:
         d = d.model_copy(update={"accrued_days": entries[-1].day})
     return d, entries
@@ -216,7 +223,7 @@ def open_deadline(uow: UnitOfWork, d: Deadline, now: dt.datetime) -> Deadline:
     existing = load(uow, d.tenant_id, d.deadline_id)
     if existing is not None:
         return existing
-    after, entries = _advance(d, now, DAYS_IN_A_COMMAND)
+    after, entries = advance(d, now, DAYS_IN_A_COMMAND)
     save(uow, None, after, entries, now)
     return after
 
@@ -227,7 +234,7 @@ def change_deadline(uow: UnitOfWork, tenant_id: str, deadline_id: str, now: dt.d
     before = load(uow, tenant_id, deadline_id)
     if before is None:
         raise DomainError([ErrorDetail.of("$.deadline_id", "DEADLINE_NOT_FOUND", deadline_id=deadline_id)])
-    after, entries = _advance(how(before), now, DAYS_IN_A_COMMAND)
+    after, entries = advance(how(before), now, DAYS_IN_A_COMMAND)
     save(uow, before, after, entries, now)
     if after.version != before.version and timer_for(before, now) is not None:
         uow.unschedule(timer_name(before))  # best effort: a stale timer is harmless anyway
@@ -257,12 +264,12 @@ def process(uow: UnitOfWork, tenant_id: str, deadline_id: str, clock: Clock) -> 
         before = load(uow, tenant_id, deadline_id)
         if before is None:
             return None, False
-        after, entries = _advance(before, clock.now())
+        after, entries = advance(before, clock.now())
         if after != before:
             save(uow, before, after, entries, clock.now())
             log.info("deadline processed", extra={"deadline_id": deadline_id, "state": after.state.value,
                                                   "new_days": len(entries), "accrued_days": after.accrued_days})
-        return after, len(entries) == MAX_DAYS_PER_COMMIT
+        return after, len(entries) == days_per_commit(before, MAX_DAYS_PER_COMMIT)
 
     while True:
         d, more = transact(uow, attempt)
@@ -291,7 +298,7 @@ def sweep(uow: UnitOfWork, clock: Clock, page: int = 500, max_deadlines: int = 2
     """Process every deadline whose check is overdue: the daily accrual in bulk, and the safety net
     for a lost timer (Cloud Scheduler, hourly).
 
-    Page by page (oldest check first), each deadline is advanced by the same ``_advance`` as a
+    Page by page (oldest check first), each deadline is advanced by the same ``advance`` as a
     timer. The page's changes are packed into commits of at most 500 writes, committed by
     ``workers`` threads, each deadline still under its own precondition; a pack a precondition
     refuses is committed again change by change, and a deadline changed meanwhile by a command or
@@ -309,7 +316,7 @@ def sweep(uow: UnitOfWork, clock: Clock, page: int = 500, max_deadlines: int = 2
         if not due:
             break
         processed += len(due)
-        advanced = [(doc, deadline_from(doc.data), *_advance(deadline_from(doc.data), now)) for doc in due]
+        advanced = [(doc, deadline_from(doc.data), *advance(deadline_from(doc.data), now)) for doc in due]
         changes = [(doc, before, after, entries) for doc, before, after, entries in advanced if after != before]
         refused = _commit_packed(uow, changes, now, workers)
         for doc, before, _, _ in refused:  # changed since read (a timer, a command): again, one by one

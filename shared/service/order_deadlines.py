@@ -24,7 +24,7 @@ from typing import Any
 from shared.domain import penalties, workdays
 from shared.domain.deadlines import Deadline, DeadlineState
 from shared.domain.orders import TERMINAL_STATES, Order, OrderState
-from shared.domain.penalties import PenaltyTerms, entries_due
+from shared.domain.penalties import PenaltyTerms
 from shared.ports import UnitOfWork, digest
 from shared.service import deadlines, penalty_terms
 from shared.service.territories import order_territory, reader
@@ -48,10 +48,9 @@ def late_message(uow: UnitOfWork, order: Order, message_key: str, occurred_at: d
                                 started_at=occurred_at, ref=message_key, terms=terms,
                                 contractor_id=order.contractor_id, contract_id=order.contract_id,
                                 order_id=order.order_id)
-    d = d.stop(received_at, message_key)
-    entries = entries_due(d, received_at)
-    if entries:
-        d = d.model_copy(update={"accrued_days": entries[-1].day})
+    # A message weeks late writes its first days here and leaves the rest to its timer (due at once):
+    # one commit holds at most 500 writes.
+    d, entries = deadlines.advance(d.stop(received_at, message_key), received_at, deadlines.DAYS_IN_A_COMMAND)
     deadlines.save(uow, None, d, entries, received_at)
     return d
 

@@ -141,3 +141,19 @@ def test_the_sweep_accrues_the_daily_days_of_many_malformed_messages_into_one_en
     # And a second sweep writes nothing
     assert svc.sweep(world.uow(), world.clock)["days_accrued"] == 0
     assert len(world.ledger(MANAGER)) == 3 and len(world.causes(MANAGER)) == 18
+
+
+def test_a_message_months_late_writes_its_first_days_in_its_commit_and_its_timer_the_rest():
+    world = a_world(ORDERS[:1])
+    # Given a message about an event 278 days old (an ERP resending its history)
+    message = late(ORDERS[0], "m-old", 278 * 24 * 60)
+    assert record_execution(message, world.uow(), world.clock).status is ReplyStatus.ACCEPTED
+    # Then its commit held the first days within Firestore's 500 writes (a pooled day costs two documents)
+    [d1] = [d for d in world.deadlines(MANAGER).values() if d.kind == "D1"]
+    assert d1.accrued_days == svc.DAYS_IN_A_COMMAND // 2
+    # And its timer, due at once, writes the rest: every one of the 278 started days, each once
+    [task] = [t for name, t in world.queue.tasks.items() if name.startswith(d1.deadline_id)]
+    assert task["schedule_time"] == NOW
+    svc.on_timer(task["payload"], world.uow(), world.clock)
+    assert len(world.ledger(MANAGER)) == len(world.causes(MANAGER)) == 278
+    assert svc.load(world.uow(), MANAGER, d1.deadline_id).next_check_at is None
