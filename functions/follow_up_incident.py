@@ -9,7 +9,7 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.incidents import FollowUpIncident
+from shared.domain.incidents import FollowUpIncident, IncidentView
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import incidents
@@ -21,9 +21,7 @@ def _follow_up(req: http.Request) -> http.Answer:
         raise DomainError(errors)
     incident = incidents.follow_up_incident(req.principal.uid, command, bootstrap.uow(), bootstrap.clock())
     now = bootstrap.clock().now()
-    return http.Answer(200, {**incident.model_dump(mode="json"), "d8_state": incident.d8_status(now),
-                             "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600,
-                                                               2)})
+    return http.Answer(200, IncidentView.of(incident, incident.d8_status(now), now).model_dump(mode="json"))
 
 
 @functions_framework.http

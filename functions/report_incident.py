@@ -8,7 +8,7 @@ import functions_framework
 from functions._sourcing import settings
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.incidents import ReportIncident
+from shared.domain.incidents import IncidentView, ReportIncident
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import incidents
@@ -23,7 +23,8 @@ def _report(req: http.Request) -> http.Answer:
     incident, deadline = incidents.report_incident(p.uid, p.role, p.tenant, req.idempotency_key, command,
                                                    bootstrap.uow(), bootstrap.clock(),
                                                    agreement_id=settings().contract_id)
-    return http.Answer(201, {**incident.model_dump(mode="json"), "d8_state": deadline.state.value})
+    view = IncidentView.of(incident, deadline.state, bootstrap.clock().now())
+    return http.Answer(201, view.model_dump(mode="json"))
 
 
 @functions_framework.http

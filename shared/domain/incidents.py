@@ -28,6 +28,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.domain import workdays
+from shared.domain.deadlines import DeadlineState
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier
 from shared.domain.base import Command
@@ -280,3 +281,38 @@ def list_filters(args: dict[str, str]) -> tuple[dict[str, object], list[ErrorDet
         else:
             filters["cursor"] = decoded
     return filters, errors
+
+
+# --- What the incident functions answer (B9 incidents, D8 first response).
+
+
+class IncidentView(Incident):
+    """What report_incident and acknowledge_incident answer: the incident and the state of its D8 deadline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentView")
+
+    d8_state: DeadlineState = Field(description="D8 (first response): running until acknowledged, then met or missed.")
+    follow_up_clock: Literal["24/7", "working_hours"] | None = Field(
+        default=None, description="How the incident is followed until resolved (B9): 24/7 for severities 1–2, "
+                                  "working hours (09:00–18:00 of working days) for 3–4.")
+    time_to_resolution_hours: float | None = Field(
+        default=None, description="From the first report until resolved, or until now, on the follow-up clock; "
+                                  "workarounds stop nothing.")
+
+    @classmethod
+    def of(cls, incident: Incident, d8_state: DeadlineState | str, now: dt.datetime | None = None) -> IncidentView:
+        extra = {} if now is None else {
+            "follow_up_clock": incident.follow_up_clock,
+            "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600, 2)}
+        return cls.model_validate({**incident.model_dump(), "d8_state": d8_state, **extra})
+
+
+class IncidentList(BaseModel):
+    """What list_incidents answers: one page of the caller's incidents (the operator: all), newest first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentList")
+
+    incidents: list[IncidentView]
+    count: int = Field(description="How many incidents this page holds (at most `limit`).")
+    next_cursor: str | None = Field(description="Pass it as ?cursor= (same filters) for the next page; null on the "
+                                                "last page. Opaque.")

@@ -34,8 +34,8 @@ from shared.domain import workdays
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.incidents import (
-    ALERTED_SEVERITIES, DEFAULT_LIMIT, AcknowledgeIncident, FollowUpIncident, Incident, IncidentCursor,
-    IncidentState, ReportIncident, ResolveIncident, severity_variant,
+    ALERTED_SEVERITIES, DEFAULT_LIMIT, AcknowledgeIncident, FollowUpIncident, Incident, IncidentCursor, IncidentList,
+    IncidentState, IncidentView, ReportIncident, ResolveIncident, severity_variant,
 )
 from shared.domain.messages import EventType
 from shared.domain.penalties import PenaltyTerms
@@ -259,12 +259,9 @@ def list_incidents(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfW
     found = [incident_from(d.data) for d in uow.query(page_query(role, tenant, filters, limit + 1))]
     page, more = found[:limit], len(found) > limit
     now = clock.now()
-    return {"incidents": [{**i.model_dump(mode="json"), "d8_state": i.d8_status(now),
-                           "follow_up_clock": i.follow_up_clock,
-                           "time_to_resolution_hours": round(i.time_to_resolution(now).total_seconds() / 3600, 2)}
-                          for i in page],
-            "count": len(page),
-            "next_cursor": IncidentCursor.after(page[-1]).encode() if more and page else None}
+    return IncidentList(incidents=[IncidentView.of(i, i.d8_status(now), now) for i in page], count=len(page),
+                        next_cursor=IncidentCursor.after(page[-1]).encode() if more and page else None
+                        ).model_dump(mode="json")
 
 
 def page_query(role: str, tenant: str, filters: dict[str, Any], size: int) -> Query:
