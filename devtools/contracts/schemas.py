@@ -24,7 +24,10 @@ from shared.domain.documents import (
 from shared.domain.errors import ErrorDetail
 from shared.domain.exports import ExportJob, ExportRequested
 from shared.domain.identity import AccountCreated, AccountRequest, CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, IncidentList, IncidentView, ReportIncident, ResolveIncident
+from shared.domain.contract_terms import PenaltyTermsSet, SetPenaltyTerms
+from shared.domain.incidents import (
+    AcknowledgeIncident, FollowUpIncident, IncidentAlert, IncidentList, IncidentView, ReportIncident, ResolveIncident,
+)
 from shared.domain.messages import ChangeOrderState, IssueOrder, OrderStateChanged, Problem, Reply, ReportExecution
 from shared.domain.listings import AccountRequestList, ContractList, NeedList, ProfessionalRecord, QuoteList
 from shared.domain.order_list import OrderList
@@ -39,6 +42,7 @@ from shared.domain.sourcing.erasure_messages import EraseProfessional, Professio
 from shared.domain.sourcing.messages import (
     DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed,
 )
+from shared.domain.sourcing.price_schedule import ImportPriceSchedule, PriceScheduleImported
 from shared.domain.sourcing.process import Mission, NeedRecord, SourcingView
 from shared.domain.sourcing.records import Beneficiary, ImportReport, Professional, ProfessionalUpserted
 from shared.domain.sourcing.reporting import (
@@ -135,6 +139,13 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "AccountRequestList": (AccountRequestList, "serialization"),
     "NeedList": (NeedList, "serialization"),
     "ProfessionalRecord": (ProfessionalRecord, "serialization"),
+    # terms per deadline (A9), the price schedule (B17), incident follow-up and alerts (B9)
+    "SetPenaltyTerms": (SetPenaltyTerms, "validation"),
+    "PenaltyTermsSet": (PenaltyTermsSet, "serialization"),
+    "ImportPriceSchedule": (ImportPriceSchedule, "validation"),
+    "PriceScheduleImported": (PriceScheduleImported, "serialization"),
+    "FollowUpIncident": (FollowUpIncident, "validation"),
+    "IncidentAlert": (IncidentAlert, "serialization"),
 }
 
 DIRECTION = {
@@ -197,7 +208,8 @@ DIRECTION = {
     "QuoteView": "Outbound: body of the request_quote, submit_quote, decide_quote and GET get_quote answers.",
     "ReportIncident": "Inbound: body of POST report_incident.",
     "AcknowledgeIncident": "Inbound: body of POST acknowledge_incident (operator).",
-    "IncidentView": "Outbound: body of the report_incident, acknowledge_incident and resolve_incident answers.",
+    "IncidentView": "Outbound: body of the report_incident, acknowledge_incident, follow_up_incident and "
+                    "resolve_incident answers.",
     "ResolveIncident": "Inbound: body of POST resolve_incident (operator).",
     "IncidentList": "Outbound: body of the GET list_incidents answer.",
     "QuoteExpired": "Outbound: data of fr.passerelle.quote.expired.v1 on replies-<contractor>.",
@@ -231,6 +243,15 @@ DIRECTION = {
     "AccountRequestList": "Outbound: body of the GET list_account_requests answer.",
     "NeedList": "Outbound: body of the GET list_needs answer.",
     "ProfessionalRecord": "Outbound: body of the GET get_professional answer.",
+    "SetPenaltyTerms": "Inbound: body of POST set_penalty_terms (manager: its contract; purchasing body: a "
+                       "beneficiary's agreement).",
+    "PenaltyTermsSet": "Outbound: body of the set_penalty_terms answer (201).",
+    "ImportPriceSchedule": "Inbound: JSON body of POST import_price_schedule (purchasing body); the same lines can be "
+                           "sent as a French CSV (text/csv).",
+    "PriceScheduleImported": "Outbound: body of the import_price_schedule answer (201).",
+    "FollowUpIncident": "Inbound: body of POST follow_up_incident (operator).",
+    "IncidentAlert": "Internal: data of fr.passerelle.incident.alert.v1 on incident-alerts (a new severity-1 or -2 "
+                     "incident, for the operator's on-call tooling).",
 }
 
 

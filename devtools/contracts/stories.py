@@ -52,3 +52,8 @@ class Stories:
     def exports(self) -> Any:
         from devtools.contracts.stories_platform import ExportStory
         return ExportStory(self.quotes)
+
+    @cached_property
+    def terms(self) -> Any:
+        from devtools.contracts.stories_terms import TermsStory
+        return TermsStory()

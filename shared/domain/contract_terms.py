@@ -51,6 +51,18 @@ class SetPenaltyTerms(Command):
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
+class PenaltyTermsSet(BaseModel):
+    """What set_penalty_terms answers: the new version, and every version of the contract's terms."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PenaltyTermsSet")
+
+    tenant_id: str = Field(description="The manager, or the beneficiary whose agreement it is.")
+    contract_id: str
+    version: int
+    effective_from: dt.date
+    versions: list[TermsVersion] = Field(description="Every version of the contract's terms, oldest first.")
+
+
 def in_force(versions: list[TermsVersion], on: dt.date) -> TermsVersion | None:
     """The version in force on ``on``: the latest effective by then (the later one on the same day)."""
     candidates = [v for v in versions if v.effective_from <= on]

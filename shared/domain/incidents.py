@@ -122,15 +122,11 @@ class Incident(BaseModel):
     workaround_at: AwareDatetime | None = None  # the first workaround (the resolution clock does not stop)
     resolution_hours: float | None = None  # first report → resolution, on the severity's follow-up clock
 
-    @property
-    def follow_up_clock(self) -> str:
-        return FOLLOW_UP[self.severity]
-
     def time_to_resolution(self, now: dt.datetime) -> dt.timedelta:
         """From the first report until resolved (or now), on the severity's follow-up clock: elapsed
         for 1–2, working hours of the incident's territory for 3–4. Workarounds change nothing."""
         end = self.resolved_at or now
-        if self.follow_up_clock == "24/7":
+        if FOLLOW_UP[self.severity] == "24/7":
             return max(end - self.reported_at, dt.timedelta(0))
         return workdays.working_hours_between(self.reported_at, end, self.territory)
 
@@ -197,6 +193,22 @@ FOLLOW_UP: dict[int, str] = {1: "24/7", 2: "24/7", 3: "working_hours", 4: "worki
 FOLLOW_UP_CLOCK_LABELS = {"24/7": "24 h/24, 7 j/7", "working_hours": "heures ouvrées (9 h – 18 h, jours ouvrés)"}
 # Severities whose report alerts the operator at once (incident-alerts topic).
 ALERTED_SEVERITIES = frozenset({1, 2})
+
+
+class IncidentAlert(BaseModel):
+    """Data of fr.passerelle.incident.alert.v1 on incident-alerts: a new severity-1 or -2 incident, for the
+    operator's on-call tooling (B9: followed 24/7, first response within the hour)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentAlert")
+
+    incident_id: str
+    severity: int
+    title: str
+    reporter_tenant: str
+    reporter_role: str
+    channel: Literal["platform", "phone"]
+    reported_at: AwareDatetime = Field(description="The first report (the call, for a phone report).")
+    first_response_due_at: AwareDatetime = Field(description="When D8 (the first response) is due.")
 
 
 class FollowUpIncident(Command):
@@ -302,7 +314,7 @@ class IncidentView(Incident):
     @classmethod
     def of(cls, incident: Incident, d8_state: DeadlineState | str, now: dt.datetime | None = None) -> IncidentView:
         extra = {} if now is None else {
-            "follow_up_clock": incident.follow_up_clock,
+            "follow_up_clock": FOLLOW_UP[incident.severity],
             "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600, 2)}
         return cls.model_validate({**incident.model_dump(), "d8_state": d8_state, **extra})
 

@@ -34,8 +34,8 @@ from shared.domain import workdays
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.incidents import (
-    ALERTED_SEVERITIES, DEFAULT_LIMIT, AcknowledgeIncident, FollowUpIncident, Incident, IncidentCursor, IncidentList,
-    IncidentState, IncidentView, ReportIncident, ResolveIncident, severity_variant,
+    ALERTED_SEVERITIES, DEFAULT_LIMIT, AcknowledgeIncident, FollowUpIncident, Incident, IncidentAlert, IncidentCursor,
+    IncidentList, IncidentState, IncidentView, ReportIncident, ResolveIncident, severity_variant,
 )
 from shared.domain.messages import EventType
 from shared.domain.penalties import PenaltyTerms
@@ -162,10 +162,10 @@ def alert_message(incident: Incident, now: dt.datetime) -> OutboxMessage:
     return OutboxMessage(
         id=f"incident-alert-{incident.incident_id}", topic=ALERTS_TOPIC, event_type=EventType.INCIDENT_ALERT,
         source=f"{topology.PLATFORM_SOURCE}/incidents", subject=f"incidents/{incident.incident_id}",
-        data={"incident_id": incident.incident_id, "severity": incident.severity, "title": incident.title,
-              "reporter_tenant": incident.reporter_tenant, "reporter_role": incident.reporter_role,
-              "channel": incident.channel, "reported_at": incident.reported_at.isoformat(),
-              "first_response_due_at": incident.due_at.isoformat()},
+        data=IncidentAlert(incident_id=incident.incident_id, severity=incident.severity, title=incident.title,
+                           reporter_tenant=incident.reporter_tenant, reporter_role=incident.reporter_role,
+                           channel=incident.channel, reported_at=incident.reported_at,
+                           first_response_due_at=incident.due_at).model_dump(mode="json"),
         created_at=now)
 
 

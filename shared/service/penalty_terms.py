@@ -20,7 +20,7 @@ import logging
 from typing import Any
 
 from shared import context
-from shared.domain.contract_terms import SetPenaltyTerms, TermsVersion, in_force, next_version
+from shared.domain.contract_terms import PenaltyTermsSet, SetPenaltyTerms, TermsVersion, in_force, next_version
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.penalties import PenaltyTerms, terms_of
 from shared.domain.workdays import PARIS
@@ -92,9 +92,8 @@ def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms
     version, versions = transact(uow, attempt)
     log.info("penalty terms set", extra={"tenant": space, "contract_id": contract_id, "version": version.version,
                                          "effective_from": version.effective_from.isoformat()})
-    return {"tenant_id": space, "contract_id": contract_id, "version": version.version,
-            "effective_from": version.effective_from.isoformat(),
-            "versions": [v.model_dump(mode="json") for v in versions]}
+    return PenaltyTermsSet(tenant_id=space, contract_id=contract_id, version=version.version,
+                           effective_from=version.effective_from, versions=versions).model_dump(mode="json")
 
 
 def _target(role: str, tenant: str, command: SetPenaltyTerms, framework_contract_id: str) -> tuple[str, str]:

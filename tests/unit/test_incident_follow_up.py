@@ -67,7 +67,8 @@ def test_a_new_severity_1_or_2_incident_alerts_the_operator_in_the_report_s_comm
     alerts = [m for m in world.outbox() if m.topic == svc.ALERTS_TOPIC]
     assert bool(alerts) is alerted
     if alerted:
-        assert alerts[0].data["first_response_due_at"] == incident.due_at.isoformat()
+        due = dt.datetime.fromisoformat(alerts[0].data["first_response_due_at"].replace("Z", "+00:00"))
+        assert due == incident.due_at and alerts[0].data["severity"] == severity
 
 
 def test_a_workaround_stops_no_clock_and_the_resolution_counts_from_the_first_report():

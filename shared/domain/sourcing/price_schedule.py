@@ -95,6 +95,18 @@ class ImportPriceSchedule(BaseModel):
     lines: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=500)]
 
 
+class PriceScheduleImported(BaseModel):
+    """What import_price_schedule answers (201): the version stored and when it takes effect."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PriceScheduleImported")
+
+    version: str
+    number: int = Field(description="Its place among the versions (the award's schedule is 0).")
+    valid_from: dt.date
+    fee_rate_bps: int
+    lines: int = Field(description="How many price lines it holds.")
+
+
 def _cents(text: str) -> int:
     """'750,00' or '750' euros → 75000 cents; refuses sub-cent precision."""
     value = Decimal(str(text).replace("\u00a0", "").replace(" ", "").replace(",", "."))

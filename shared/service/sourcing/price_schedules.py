@@ -61,5 +61,5 @@ def import_price_schedule(label: str | None, valid_from: dt.date, fee_rate_bps: 
 
     version, number = transact(uow, attempt)
     log.info("price schedule imported", extra={"version": version.version, "valid_from": valid_from.isoformat()})
-    return {"version": version.version, "number": number, "valid_from": version.valid_from.isoformat(),
-            "fee_rate_bps": version.fee_rate_bps, "lines": len(version.lines)}
+    return ps.PriceScheduleImported(version=version.version, number=number, valid_from=version.valid_from,
+                                    fee_rate_bps=version.fee_rate_bps, lines=len(version.lines)).model_dump(mode="json")
