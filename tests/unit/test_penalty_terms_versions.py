@@ -46,7 +46,7 @@ def test_a_version_is_stored_once_with_its_date_and_audited_in_the_contract_s_sp
     path = penalty_terms.version_path(MANAGER, CONTRACT_ID, 1)
     assert world.db.data(path)["terms"]["daily_amount_cents"] == {"P1": 30_000}
     [audit] = [a for a in world.db.under(f"managers/{MANAGER}/audit").values() if a["target"] == path]
-    assert (audit["action"], audit["who"]) == ("penalty_term.created", "platform")
+    assert audit["action"] == "penalty_term.created" and world.db.data(path)["set_by"] == "u-1"
     # A later version comes after it; the past and the days before the latest version are refused
     assert amend(world, dt.date(2026, 5, 1), PenaltyTerms())["version"] == 2
     for day, detail in ((dt.date(2026, 3, 2), "aujourd'hui"), (dt.date(2026, 4, 15), "version 2")):
