@@ -33,12 +33,16 @@ AREAS = (
     "devtools.contracts.openapi_quotes",
     "devtools.contracts.openapi_incidents",
     "devtools.contracts.openapi_listings",
+    "devtools.contracts.openapi_connector",
+    "devtools.contracts.openapi_invoicing",
     "devtools.contracts.openapi_terms",
     "devtools.contracts.stories_orders",
     "devtools.contracts.stories_perimeter",
     "devtools.contracts.stories_quotes",
     "devtools.contracts.stories_sourcing",
     "devtools.contracts.stories_platform",
+    "devtools.contracts.stories_connector",
+    "devtools.contracts.stories_invoicing",
     "devtools.contracts.stories_terms",
 )
 

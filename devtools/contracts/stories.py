@@ -49,9 +49,20 @@ class Stories:
         return AccountStory()
 
     @cached_property
+    def connector(self) -> Any:
+        from devtools.contracts.stories_connector import ConnectorStory
+        self.exports  # the export story reads the quote story's platform first: its examples stay the same
+        return ConnectorStory(self.quotes, self.sourcing)
+
+    @cached_property
     def exports(self) -> Any:
         from devtools.contracts.stories_platform import ExportStory
         return ExportStory(self.quotes)
+
+    @cached_property
+    def invoicing(self) -> Any:
+        from devtools.contracts.stories_invoicing import InvoiceStory
+        return InvoiceStory(self.orders)
 
     @cached_property
     def terms(self) -> Any:
