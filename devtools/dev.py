@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             stack.provision_contractor(contractor["contractor_id"])
         stack.provision_sourcing()
         stack.provision_exports()
+        stack.provision_incident_alerts()
         stack.provision_contractor("ctr-titulaire")  # contractor of the sourcing missions' orders
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
         users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)

@@ -177,6 +177,19 @@ class Stack:
 
         self.provision_push(NEEDS_TOPIC, "score_candidates", ack_deadline_seconds=120)
 
+    def provision_incident_alerts(self) -> None:
+        """The incident-alerts topic and the operator's pull subscription incident-alerts-ops (pubsub.tf)."""
+        from shared.adapters.pubsub import PubSubAdmin
+        from shared.service.incidents import ALERTS_TOPIC
+
+        with _environ(self.env()):
+            admin = PubSubAdmin(self.project_id)
+            try:
+                admin.ensure_topic(ALERTS_TOPIC)
+                admin.ensure_subscription(f"{ALERTS_TOPIC}-ops", ALERTS_TOPIC, ordering=False)
+            finally:
+                admin.close()
+
     def provision_push(self, topic: str, function: str, ack_deadline_seconds: int) -> None:
         """A platform topic pushed into one function, with its dead-letter topic (pubsub.tf)."""
         from shared.adapters.pubsub import PubSubAdmin

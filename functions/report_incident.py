@@ -1,9 +1,11 @@
-"""report_incident — HTTPS: a manager, contractor, beneficiary or purchasing body reports an incident (B9, D8)."""
+"""report_incident — HTTPS: a manager, contractor, beneficiary or purchasing body reports an incident (B9, D8);
+the operator enters one reported by phone, for its reporter and with the time of the call."""
 
 from __future__ import annotations
 
 import functions_framework
 
+from functions._sourcing import settings
 from shared import bootstrap
 from shared.domain.errors import DomainError
 from shared.domain.incidents import IncidentView, ReportIncident
@@ -19,12 +21,16 @@ def _report(req: http.Request) -> http.Answer:
     p = req.principal
     assert req.idempotency_key is not None  # serve() refuses a POST without one
     incident, deadline = incidents.report_incident(p.uid, p.role, p.tenant, req.idempotency_key, command,
-                                                   bootstrap.uow(), bootstrap.clock())
-    return http.Answer(201, IncidentView.of(incident, deadline.state).model_dump(mode="json"))
+                                                   bootstrap.uow(), bootstrap.clock(),
+                                                   agreement_id=settings().contract_id)
+    view = IncidentView.of(incident, deadline.state, bootstrap.clock().now())
+    return http.Answer(201, view.model_dump(mode="json"))
 
 
 @functions_framework.http
 def report_incident(request):
     return http.serve(request, operation="report_incident",
-                      roles=frozenset({"manager", "contractor", "beneficiary", "purchasing_body"}),
-                      right="incidents.report", action=_report)
+                      roles=frozenset({"manager", "contractor", "beneficiary", "purchasing_body", "operator"}),
+                      right={"manager": "incidents.report", "contractor": "incidents.report",
+                             "beneficiary": "incidents.report", "purchasing_body": "incidents.report",
+                             "operator": "incidents.manage"}, action=_report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functions_framework
 
+from functions._sourcing import settings
 from shared import bootstrap
 from shared.domain.errors import DomainError
 from shared.domain.identity import RequestAccount
@@ -17,7 +18,8 @@ def _request(req: http.Request) -> http.Answer:
     if errors:
         raise DomainError(errors)
     p = req.principal
-    request = accounts.request_account(p.uid, p.role, p.tenant, command, bootstrap.uow(), bootstrap.clock())
+    request = accounts.request_account(p.uid, p.role, p.tenant, command, bootstrap.uow(), bootstrap.clock(),
+                                       agreement_id=settings().contract_id)  # a beneficiary's agreement (D7)
     return http.Answer(202, request.model_dump(mode="json"))
 
 

@@ -20,8 +20,8 @@ def _resolve(req: http.Request) -> http.Answer:
     if errors:
         raise DomainError(errors)
     incident = incidents.resolve_incident(req.principal.uid, command, bootstrap.uow(), bootstrap.clock())
-    d8_state = incident.d8_status(bootstrap.clock().now())
-    return http.Answer(200, IncidentView.of(incident, d8_state).model_dump(mode="json"))
+    now = bootstrap.clock().now()
+    return http.Answer(200, IncidentView.of(incident, incident.d8_status(now), now).model_dump(mode="json"))
 
 
 @functions_framework.http

@@ -294,8 +294,19 @@ class World:
         return {p.rsplit("/", 1)[1]: deadline_from(d) for p, d in self.db.under(f"managers/{tenant_id}/deadlines").items()}
 
     def ledger(self, tenant_id: str, deadline_id: str | None = None) -> list:
+        """The ledger entries; with ``deadline_id``, the deadline's own days or, pooled (D1, F1), the
+        contract days it is a cause of."""
         from shared.service.deadlines import entry_from
 
         entries = [entry_from(d) for d in self.db.under(f"managers/{tenant_id}/penalties").values()]
-        return sorted((e for e in entries if deadline_id is None or e.deadline_id == deadline_id),
-                      key=lambda e: (e.deadline_id, e.day))
+        caused = {c.entry_id for c in self.causes(tenant_id, deadline_id)} if deadline_id else set()
+        return sorted((e for e in entries if deadline_id is None or e.deadline_id == deadline_id
+                       or e.entry_id in caused), key=lambda e: (e.deadline_id, e.local_date, e.day))
+
+    def causes(self, tenant_id: str, deadline_id: str | None = None) -> list:
+        """The causes of pooled ledger days (one per day of a D1 or F1 deadline)."""
+        from shared.service.deadlines import cause_from
+
+        found = [cause_from(d) for d in self.db.under(f"managers/{tenant_id}/penalty_causes").values()]
+        return sorted((c for c in found if deadline_id is None or c.deadline_id == deadline_id),
+                      key=lambda c: (c.day_start, c.cause_id))

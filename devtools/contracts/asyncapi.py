@@ -20,6 +20,7 @@ from shared.domain.orders import CLOCK_SKEW_TOLERANCE
 from shared.domain.timeliness import SHARING_DEADLINE
 from shared.edge.cloudevents import MAX_MESSAGE_BYTES, REQUIRED_ATTRIBUTES
 from shared.service import exports as exports_service
+from shared.service import incidents as incidents_service
 from shared.service.sourcing import paths as sourcing_paths
 
 # Platform-internal topics and their CloudEvents sources. tests/unit/test_contracts.py checks that the
@@ -28,6 +29,8 @@ NEEDS_TOPIC = sourcing_paths.NEEDS_TOPIC
 SOURCING_SOURCE = sourcing_paths.SOURCE
 EXPORTS_TOPIC = exports_service.EXPORTS_TOPIC
 EXPORTS_SOURCE = "//passerelle.fr/exports"
+ALERTS_TOPIC = incidents_service.ALERTS_TOPIC
+INCIDENTS_SOURCE = f"{topology.PLATFORM_SOURCE}/incidents"
 
 
 def _headers_schema(event_type: EventType, *, inbound: bool, subject: Literal["always", "when_known", "optional"],
@@ -77,7 +80,7 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
              "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided", "RaiseQuote", "PropertyNodesChanged",
              "PropertyNodesRetired", "CatalogueReviewed", "CatalogueReviewDue", "SubmitInvoice", "OrderReceived",
-             "ReservationLifted", "InvoiceStatusChanged"]
+             "ReservationLifted", "InvoiceStatusChanged", "IncidentAlert"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
                             ("QuoteRaisedHeaders", EventType.QUOTE_RAISED),
@@ -118,6 +121,11 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
         EventType.EXPORT_REQUESTED, inbound=False, subject="optional", source=f"{EXPORTS_SOURCE}: the platform.",
         ce_id="export-<job_id>: one event per export job.")
     del schemas["ExportRequestedHeaders"]["properties"]["ce-subject"]
+    schemas["IncidentAlertHeaders"] = _headers_schema(
+        EventType.INCIDENT_ALERT, inbound=False, subject="always", source=f"{INCIDENTS_SOURCE}: the platform.",
+        ce_id="incident-alert-<incident_id>: one alert per incident; drop duplicates on it.")
+    schemas["IncidentAlertHeaders"]["properties"]["ce-subject"] = {
+        "type": "string", "pattern": "^incidents/", "description": "incidents/<incident_id>."}
 
     for key, event_type, subject, ce_id in (
             ("ContractChangedHeaders", EventType.CONTRACT_CHANGED, ("^contracts/", "contracts/<contract_id>."),
@@ -237,6 +245,18 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
         "Platform → platform: no ERP publishes or subscribes here. Described so that the whole bus is on record.",
         "exportRequested", "run_export", 600)
 
+    channels["incidentAlerts"] = {
+        "address": ALERTS_TOPIC, "title": "Urgent incidents (operator)",
+        "description": "Platform → the operator's on-call tooling: every new severity-1 or -2 incident (B9: followed "
+                       "24/7, first response within the hour). No ERP publishes or subscribes here.",
+        "messages": {"incidentAlert": {"$ref": "#/components/messages/incidentAlert"}},
+        "x-google-pubsub": {
+            "messageStoragePolicy": {"allowedPersistenceRegions": [region]},
+            "subscription": {"name": f"{ALERTS_TOPIC}-ops", "type": "pull", "messageOrdering": False,
+                             "ackDeadlineSeconds": 60},
+        },
+    }
+
     def refs_to(channel_name: str, names: list[str]) -> list[dict[str, str]]:
         return [{"$ref": f"#/channels/{channel_name}/messages/{n}"} for n in names]
 
@@ -271,6 +291,13 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
             "title": "Build export archives",
             "summary": "run_export builds one ZIP archive per job (A8).",
             "messages": refs_to("exportsRequested", ["exportRequested"]),
+        },
+        "alertOperator": {
+            "action": "send", "channel": {"$ref": "#/channels/incidentAlerts"},
+            "title": "Alert the operator of an urgent incident",
+            "summary": "report_incident publishes one alert per new severity-1 or -2 incident, in the report's "
+                       "commit (outbox).",
+            "messages": refs_to("incidentAlerts", ["incidentAlert"]),
         },
         "sendReplies": {
             "action": "send", "channel": {"$ref": "#/channels/replies"},
@@ -346,7 +373,8 @@ def _asyncapi_description() -> str:
         "- Errors (A4): every rejected message gets a reply listing each error as {field, code, message}; the codes "
         "and their French message templates are in `x-error-codes`.\n\n"
         "needs-submitted and exports-requested are platform-internal (the platform publishes and consumes them); "
-        "they are described so that every message on the bus is on record. ERPs never use them.\n\n"
+        "incident-alerts goes to the operator's on-call tooling. They are described so that every message on the "
+        "bus is on record. ERPs never use them.\n\n"
         "Guide: docs/connector-guide.en.md (français : docs/connector-guide.fr.md).")
 
 

@@ -278,5 +278,14 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "ExportRequestedHeaders", refs["ExportRequested"],
             [("export_requested", "Export of mgr-rhone-habitat", *stories.exports.requested)],
             ordered=False),
+        "incidentAlert": message(
+            "incidentAlert", "Urgent incident",
+            "A new severity-1 or -2 incident: the operator's first response is due within the hour (B9).",
+            "Published through the outbox by report_incident, in the report's commit, once per incident (a phone "
+            "report the operator enters included: `channel` phone, `reported_at` the call). Pulled from "
+            "incident-alerts-ops by the on-call tooling. No ordering key.",
+            "IncidentAlertHeaders", refs["IncidentAlert"],
+            [("phone_report", "A severity-1 phone report of the Métropole", *stories.terms.alert)],
+            ordered=False),
     }
     return messages

@@ -45,7 +45,8 @@ def _readme(names: list[str]) -> str:
         "| File | What it describes |\n|---|---|\n"
         "| `openapi.json` | OpenAPI 3.1: the public HTTPS functions (" + ", ".join(sorted(described())) + "). |\n"
         "| `asyncapi.json` | AsyncAPI 3.0: the Pub/Sub topics orders-, execution-, replies-<contractorId>, and the "
-        "platform-internal needs-submitted and exports-requested; CloudEvents headers, error codes "
+        "platform-internal needs-submitted and exports-requested, and incident-alerts (the operator's); CloudEvents "
+        "headers, error codes "
         "(`x-error-codes`). |\n"
         f"{rows}\n\n"
         "Prose: `docs/api.md`, `docs/connector-guide.en.md`, `docs/connector-guide.fr.md`.\n")

@@ -10,6 +10,7 @@ from devtools.contracts.openapi_common import (
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_quotes import REPORT_INCIDENT
+from devtools.contracts.stories_terms import PHONE_REPORT
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
 from shared.domain.incidents import AcknowledgeIncident, ReportIncident, ResolveIncident
@@ -18,8 +19,10 @@ from shared.domain.incidents import MAX_LIMIT as INCIDENT_MAX_LIMIT
 from shared.domain.incidents import list_filters as incident_list_filters
 
 
-@operation("report_incident", "post", roles=("manager", "contractor", "beneficiary", "purchasing_body"),
-           right=Right.INCIDENTS_REPORT,
+@operation("report_incident", "post", roles=("manager", "contractor", "beneficiary", "purchasing_body", "operator"),
+           right={"manager": Right.INCIDENTS_REPORT, "contractor": Right.INCIDENTS_REPORT,
+                  "beneficiary": Right.INCIDENTS_REPORT, "purchasing_body": Right.INCIDENTS_REPORT,
+                  "operator": Right.INCIDENTS_MANAGE},
            schemas=("IncidentView", "ReportIncident"))
 def report_incident(b: Build) -> dict[str, Any]:
     i = b.stories.incidents
@@ -28,20 +31,30 @@ def report_incident(b: Build) -> dict[str, Any]:
         "summary": "Report an incident to the operator",
         "description": (
             "Any party reports an incident (B9) with a severity from 1 (most severe) to 4. D8 starts: the operator "
-            "must give a first response within 1 hour (severities 1 and 2), 8 or 24 working hours in the "
-            "territory (severities 3 and 4). The incident id derives from the caller and the Idempotency-Key: the "
-            "same key gives the same incident. See docs/penalties.md, \"Incidents\"."),
-        "tags": ["manager", "contractor", "beneficiary"], "parameters": POST_PARAMS,
+            "must give a first response within 1, 1, 8 or 24 elapsed hours by severity, counted from the first "
+            "report. A new severity-1 or -2 incident alerts the operator (fr.passerelle.incident.alert.v1 on "
+            "incident-alerts). The operator enters a report received by phone for its reporter (`reported_for`) "
+            "with the time of the call (`first_reported_at`, within the last week): the clocks run from the call, "
+            "and the reporter reads the incident as its written confirmation. The incident id derives from the "
+            "caller and the Idempotency-Key: the same key gives the same incident. See docs/penalties.md, "
+            "\"Incidents\"."),
+        "tags": ["manager", "contractor", "beneficiary", "operator"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["ReportIncident"], {"connector_down": ("Severity 2, about an order",
-                                                                              REPORT_INCIDENT)}),
+                                                                              REPORT_INCIDENT),
+                                                           "phone": ("The operator enters a call of 9 h 12",
+                                                                     PHONE_REPORT)}),
         "responses": {
             "201": json_response("Incident recorded; D8 running.", b.refs["IncidentView"],
-                                  {"reported": ("Reported, due within the hour", i.reported)}, REPLAYED),
+                                  {"reported": ("Reported, due within the hour", i.reported),
+                                   "phone": ("A phone report: 52 minutes left", b.stories.terms.phone_report)},
+                                  REPLAYED),
             **post_errors("report_incident", extra={
                 "400": {"malformed_json": rejected(malformed(ReportIncident), cid0)},
-                "422": {"invalid_incident": rejected(i.invalid, cid0)},
+                "422": {"invalid_incident": rejected(i.invalid, cid0),
+                        "phone_report_only": rejected(b.stories.terms.phone_only, cid0)},
             }, descriptions={"400": IDEM_400, "409": IDEM_409,
-                             "422": "The body breaks the schema, or " + IDEM_422}),
+                             "422": "The body breaks the schema, a caller other than the operator sends a phone "
+                                    "report's fields, the call is not of the last week, or " + IDEM_422}),
         },
     }
 

@@ -35,6 +35,7 @@ AREAS = (
     "devtools.contracts.openapi_listings",
     "devtools.contracts.openapi_connector",
     "devtools.contracts.openapi_invoicing",
+    "devtools.contracts.openapi_terms",
     "devtools.contracts.stories_orders",
     "devtools.contracts.stories_perimeter",
     "devtools.contracts.stories_quotes",
@@ -42,6 +43,7 @@ AREAS = (
     "devtools.contracts.stories_platform",
     "devtools.contracts.stories_connector",
     "devtools.contracts.stories_invoicing",
+    "devtools.contracts.stories_terms",
 )
 
 # Functions that no client calls: Cloud Scheduler invokes relay_outbox with its own identity. More

@@ -27,7 +27,10 @@ from shared.domain.documents import (
 from shared.domain.errors import ErrorDetail
 from shared.domain.exports import ExportJob, ExportRequested
 from shared.domain.identity import AccountCreated, AccountRequest, CreateAccount, RequestAccount
-from shared.domain.incidents import AcknowledgeIncident, IncidentList, IncidentView, ReportIncident, ResolveIncident
+from shared.domain.contract_terms import PenaltyTermsSet, SetPenaltyTerms
+from shared.domain.incidents import (
+    AcknowledgeIncident, FollowUpIncident, IncidentAlert, IncidentList, IncidentView, ReportIncident, ResolveIncident,
+)
 from shared.domain.messages import ChangeOrderState, IssueOrder, OrderStateChanged, Problem, Reply, ReportExecution
 from shared.domain.listings import AccountRequestList, ContractList, NeedList, ProfessionalRecord, QuoteList
 from shared.domain.order_list import OrderList
@@ -50,6 +53,7 @@ from shared.domain.sourcing.messages import (
 )
 from shared.domain.invoices import InvoiceList, InvoiceStatusChanged, SubmitInvoice
 from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
+from shared.domain.sourcing.price_schedule import ImportPriceSchedule, PriceScheduleImported
 from shared.domain.sourcing.process import Mission, NeedRecord, SourcingView
 from shared.domain.sourcing.records import Beneficiary, ImportReport, Professional, ProfessionalUpserted
 from shared.domain.sourcing.reporting import (
@@ -172,6 +176,13 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "CatalogueReviewConfirmed": (CatalogueReviewConfirmed, "serialization"),
     "CatalogueReviewed": (CatalogueReviewed, "serialization"),
     "CatalogueReviewDue": (CatalogueReviewDue, "serialization"),
+    # terms per deadline (A9), the price schedule (B17), incident follow-up and alerts (B9)
+    "SetPenaltyTerms": (SetPenaltyTerms, "validation"),
+    "PenaltyTermsSet": (PenaltyTermsSet, "serialization"),
+    "ImportPriceSchedule": (ImportPriceSchedule, "validation"),
+    "PriceScheduleImported": (PriceScheduleImported, "serialization"),
+    "FollowUpIncident": (FollowUpIncident, "validation"),
+    "IncidentAlert": (IncidentAlert, "serialization"),
 }
 
 DIRECTION = {
@@ -234,7 +245,8 @@ DIRECTION = {
     "QuoteView": "Outbound: body of the request_quote, submit_quote, decide_quote and GET get_quote answers.",
     "ReportIncident": "Inbound: body of POST report_incident.",
     "AcknowledgeIncident": "Inbound: body of POST acknowledge_incident (operator).",
-    "IncidentView": "Outbound: body of the report_incident, acknowledge_incident and resolve_incident answers.",
+    "IncidentView": "Outbound: body of the report_incident, acknowledge_incident, follow_up_incident and "
+                    "resolve_incident answers.",
     "ResolveIncident": "Inbound: body of POST resolve_incident (operator).",
     "IncidentList": "Outbound: body of the GET list_incidents answer.",
     "QuoteExpired": "Outbound: data of fr.passerelle.quote.expired.v1 on replies-<contractor>.",
@@ -293,6 +305,15 @@ DIRECTION = {
     "CatalogueReviewConfirmed": "Outbound: body of the confirm_catalogue_review answer (201 recorded, 200 again).",
     "CatalogueReviewed": "Outbound: data of fr.passerelle.catalogue.reviewed.v1 on orders-<contractor>.",
     "CatalogueReviewDue": "Outbound: data of fr.passerelle.catalogue.review_due.v1 on orders-<contractor>.",
+    "SetPenaltyTerms": "Inbound: body of POST set_penalty_terms (manager: its contract; purchasing body: a "
+                       "beneficiary's agreement).",
+    "PenaltyTermsSet": "Outbound: body of the set_penalty_terms answer (201).",
+    "ImportPriceSchedule": "Inbound: JSON body of POST import_price_schedule (purchasing body); the same lines can be "
+                           "sent as a French CSV (text/csv).",
+    "PriceScheduleImported": "Outbound: body of the import_price_schedule answer (201).",
+    "FollowUpIncident": "Inbound: body of POST follow_up_incident (operator).",
+    "IncidentAlert": "Internal: data of fr.passerelle.incident.alert.v1 on incident-alerts (a new severity-1 or -2 "
+                     "incident, for the operator's on-call tooling).",
 }
 
 

@@ -63,3 +63,8 @@ class Stories:
     def invoicing(self) -> Any:
         from devtools.contracts.stories_invoicing import InvoiceStory
         return InvoiceStory(self.orders)
+
+    @cached_property
+    def terms(self) -> Any:
+        from devtools.contracts.stories_terms import TermsStory
+        return TermsStory()

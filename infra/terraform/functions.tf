@@ -21,7 +21,7 @@ locals {
       identity    = "fn-accounts"
     }
     report_incident = {
-      description = "Manager, contractor, beneficiary or purchasing body -> platform: report an incident (B9); starts D8."
+      description = "Manager, contractor, beneficiary or purchasing body -> platform: report an incident (B9); starts D8. The operator enters a phone report."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data-publish-timers"
@@ -34,6 +34,24 @@ locals {
     }
     resolve_incident = {
       description = "Operator -> platform: record how an acknowledged incident was resolved (B9)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    follow_up_incident = {
+      description = "Operator -> platform: follow-up or workaround of an acknowledged incident (B9); stops no clock."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    set_penalty_terms = {
+      description = "Manager (its contracts) or purchasing body (beneficiaries' agreements) -> platform: a dated version of the penalty terms per deadline (A9)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    import_price_schedule = {
+      description = "Purchasing body -> platform: the next version of the price schedule and fee rate (B17), from its date."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data-publish-timers"
@@ -443,6 +461,9 @@ locals {
     report_incident          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     acknowledge_incident     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     resolve_incident         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    follow_up_incident       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    set_penalty_terms        = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    import_price_schedule    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 2, min_instances = 0, max_instances = 2 }
     list_incidents           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     receive_order            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 1, max_instances = 20 }
     change_order_state       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }

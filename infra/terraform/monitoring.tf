@@ -386,6 +386,44 @@ resource "google_monitoring_alert_policy" "sev1_incident_unacknowledged" {
   }
 }
 
+# --- Severity-1 or -2 incident reported ----------------------------------------------------------
+# B9: severities 1 and 2 are followed 24/7 and answered within the hour. report_incident logs
+# "incident reported" with incident_severity (and publishes on incident-alerts, pubsub.tf): the
+# operator is notified at once of each new one, one notification per incident.
+
+resource "google_monitoring_alert_policy" "urgent_incident_reported" {
+  display_name = "Passerelle - severity-1 or -2 incident reported"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "a severity-1 or -2 incident was reported"
+
+    condition_matched_log {
+      filter = "resource.type=\"cloud_run_revision\" AND jsonPayload.message=\"incident reported\" AND jsonPayload.incident_severity<=2"
+      label_extractors = {
+        incident_id = "EXTRACT(jsonPayload.incident_id)"
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    notification_rate_limit {
+      period = "300s"
+    }
+    auto_close = "3600s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: severity-1/2 incident $${log.extracted_label.incident_id} reported"
+    content   = "A severity-1 or -2 incident was reported: first response due within 1 elapsed hour (D8). Runbook: ${local.runbook}, \"Severity-1 or -2 incident reported\"."
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
 # --- Web app uptime -------------------------------------------------------------------------
 
 resource "google_monitoring_uptime_check_config" "web_app" {

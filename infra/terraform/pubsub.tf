@@ -331,3 +331,33 @@ resource "google_pubsub_subscription" "platform_dead_letter_ops" {
     ttl = ""
   }
 }
+
+# --- Incident alerts (B9) ------------------------------------------------------------------
+# report_incident publishes fr.passerelle.incident.alert.v1 on incident-alerts, through the outbox
+# in the report's commit, for every new severity-1 or -2 incident (shared/service/incidents.py).
+# The operator's on-call tooling pulls incident-alerts-ops; monitoring.tf also alerts on the log
+# line of the same report (urgent_incident_reported), so nobody depends on one path alone.
+
+resource "google_pubsub_topic" "incident_alerts" {
+  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
+  name = "incident-alerts"
+
+  message_storage_policy {
+    allowed_persistence_regions = [var.region]
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+resource "google_pubsub_subscription" "incident_alerts_ops" {
+  name  = "incident-alerts-ops"
+  topic = google_pubsub_topic.incident_alerts.id
+
+  ack_deadline_seconds       = 60
+  message_retention_duration = local.seven_days
+  retain_acked_messages      = false
+
+  expiration_policy {
+    ttl = ""
+  }
+}

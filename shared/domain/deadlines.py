@@ -31,12 +31,14 @@ class Unit(StrEnum):
     CALENDAR_DAYS = "calendar_days"
     CALENDAR_MONTHS = "calendar_months"
     WORKING_DAYS = "working_days"
-    WORKING_HOURS = "working_hours"
+    WORKING_HOURS = "working_hours"  # inside opening hours (09:00–18:00) of working days
+    WORKING_DAY_HOURS = "working_day_hours"  # every hour of working days only, midnight to midnight (D7)
 
 
 UNIT_LABELS = {
     Unit.ELAPSED_MINUTES: "minutes", Unit.ELAPSED_HOURS: "heures", Unit.CALENDAR_DAYS: "jours calendaires",
-    Unit.CALENDAR_MONTHS: "mois", Unit.WORKING_DAYS: "jours ouvrés", Unit.WORKING_HOURS: "heures ouvrées",
+    Unit.CALENDAR_MONTHS: "mois", Unit.WORKING_DAYS: "jours ouvrés", Unit.WORKING_HOURS: "heures ouvrables (9 h – 18 h)",
+    Unit.WORKING_DAY_HOURS: "heures ouvrées",
 }
 
 
@@ -61,14 +63,17 @@ class DeadlineKind:
     pausable: bool
     penalty_rule: str | None  # default rule; a contract may attach one to other kinds
     variants: dict[str, Length] = field(default_factory=dict)
-    shorter_allowed: bool = False  # the offer may state a shorter length (D4)
+    shorter_allowed: bool = False  # the offer or agreement may state a shorter length (D4, D7)
+    # P1 on the messages (A9) is owed per started day of lateness per contract, not per message:
+    # the days of these kinds are pooled into one ledger entry per contract and local day.
+    pooled: bool = False
 
 
 KINDS: dict[str, DeadlineKind] = {k.kind_id: k for k in (
     DeadlineKind("D1", "Partage d'un événement d'exécution (15 min)", "A5",
                  starts_on="execution.event_occurred", stops_on=("execution.message_received",),
                  length=Length(15, Unit.ELAPSED_MINUTES), territory_from="order.site", pausable=False,
-                 penalty_rule="P1"),
+                 penalty_rule="P1", pooled=True),
     DeadlineKind("D2", "Raccordement à la plateforme après signature du marché", "A10",
                  starts_on="contract.signed", stops_on=("contractor.connected",),
                  length=Length(1, Unit.CALENDAR_MONTHS), territory_from="contract", pausable=True,
@@ -91,23 +96,28 @@ KINDS: dict[str, DeadlineKind] = {k.kind_id: k for k in (
                  penalty_rule=None),
     DeadlineKind("D7", "Création d'un compte bénéficiaire", "B5",
                  starts_on="account.requested", stops_on=("account.created",),
-                 length=Length(72, Unit.WORKING_HOURS), territory_from="beneficiary", pausable=True,
-                 penalty_rule=None),
+                 length=Length(72, Unit.WORKING_DAY_HOURS), territory_from="request", pausable=True,
+                 penalty_rule=None, shorter_allowed=True),
     DeadlineKind("D8", "Première réponse à un incident", "B9",
                  starts_on="incident.reported", stops_on=("incident.acknowledged",),
                  length=None, territory_from="beneficiary", pausable=True, penalty_rule=None,
+                 # B9: "1ère réponse dans un délai de 1 / 1 / 8 / 24 heures" — elapsed hours whatever the
+                 # severity; "heures ouvrées" qualifies the follow-up of severities 3–4, not the first response.
                  variants={"1": Length(1, Unit.ELAPSED_HOURS), "2": Length(1, Unit.ELAPSED_HOURS),
-                           "3": Length(8, Unit.WORKING_HOURS), "4": Length(24, Unit.WORKING_HOURS)}),
+                           "3": Length(8, Unit.ELAPSED_HOURS), "4": Length(24, Unit.ELAPSED_HOURS)}),
     # A9: a message rejected for its format or content is late from its rejection until an
     # accepted message for the same order and sequence corrects it (no grace: length 0).
     DeadlineKind("F1", "Correction d'un message au format non conforme", "A9",
                  starts_on="execution.message_rejected_for_format", stops_on=("execution.message_accepted",),
                  length=Length(0, Unit.ELAPSED_MINUTES), territory_from="order.site", pausable=False,
-                 penalty_rule="P1"),
+                 penalty_rule="P1", pooled=True),
 )}
 
 
 # --- B12 notice table ---------------------------------------------------------------------
+# THE notice rule of B12 (one implementation: the departure path, the replacement's record and
+# the API examples all read ``notice_for``). A mission runs from its first to its last day, both
+# included; its length in months is counted on [start, last day + 1).
 
 
 @dataclass(frozen=True)
@@ -115,36 +125,59 @@ class NoticeRule:
     """Notice due for a mission shorter than ``below_months`` (None: any longer mission)."""
 
     below_months: int | None
-    inclusive: bool
+    inclusive: bool  # a mission of exactly ``below_months`` months falls in this row
     notice: Length
     per_started_month: bool  # notice.amount is multiplied by the mission's started months
+    label: str  # French, shown with the replacement
 
 
 NOTICE_TABLE: tuple[NoticeRule, ...] = (
-    NoticeRule(1, False, Length(3, Unit.CALENDAR_DAYS), False),   # < 1 month → 3 days
-    NoticeRule(3, True, Length(7, Unit.CALENDAR_DAYS), True),     # 1–3 months → 1 week per month
-    NoticeRule(None, False, Length(1, Unit.CALENDAR_MONTHS), False),  # > 3 months → 1 month
+    NoticeRule(1, False, Length(3, Unit.CALENDAR_DAYS), False,
+               "3 jours (mission de moins d'un mois)"),                        # < 1 month → 3 days
+    NoticeRule(3, True, Length(7, Unit.CALENDAR_DAYS), True,
+               "1 semaine par mois de mission commencé"),                     # 1–3 months → 1 week per month
+    NoticeRule(None, False, Length(1, Unit.CALENDAR_MONTHS), False,
+               "1 mois (mission de plus de 3 mois)"),                        # > 3 months → 1 month
 )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """The notice a planned departure needs: its length, in days from a notification, and its label."""
+
+    length: Length
+    days: int
+    label: str
+
+
 def started_months(start: dt.date, end: dt.date) -> int:
-    """The number of months a mission runs, each started month counting as one."""
+    """The number of months of [start, end), each started month counting as one."""
     months = 0
     while add_months(start, months) < end:
         months += 1
     return months
 
 
-def notice_for(mission_start: dt.date, mission_end: dt.date) -> Length:
-    """B12: the notice a professional's planned departure needs, read from NOTICE_TABLE."""
+def notice_for(mission_start: dt.date, mission_last_day: dt.date, notified_on: dt.date | None = None) -> Notice:
+    """B12: the notice a professional's planned departure needs, read from NOTICE_TABLE.
+
+    A 1 January – 14 February mission has started two months: 2 weeks. A month of notice is
+    counted in calendar days from the notification (from the mission's start when none is given).
+    """
+    end = mission_last_day + dt.timedelta(days=1)
     for rule in NOTICE_TABLE:
-        if rule.below_months is None:
-            return rule.notice
-        limit = add_months(mission_start, rule.below_months)
-        if mission_end < limit or (rule.inclusive and mission_end == limit):
-            if rule.per_started_month:
-                return Length(rule.notice.amount * started_months(mission_start, mission_end), rule.notice.unit)
-            return rule.notice
+        if rule.below_months is not None:
+            limit = add_months(mission_start, rule.below_months)
+            if not (end < limit or (rule.inclusive and end == limit)):
+                continue
+        length = rule.notice
+        if rule.per_started_month:
+            length = Length(rule.notice.amount * started_months(mission_start, end), rule.notice.unit)
+        base = notified_on or mission_start
+        days = (add_months(base, length.amount) - base).days if length.unit is Unit.CALENDAR_MONTHS else length.amount
+        label = rule.label if not rule.per_started_month else f"{length.amount // 7} semaine" \
+            f"{'s' if length.amount > 7 else ''} ({rule.label})"
+        return Notice(length, days, label)
     raise AssertionError("NOTICE_TABLE ends with an unbounded rule")
 
 
@@ -158,20 +191,26 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def due_at(start: dt.datetime, length: Length, territory: str,
-           hours: workdays.OpeningHours = workdays.DEFAULT_HOURS) -> dt.datetime:
+# The hours each hour-based working unit counts: opening hours, or whole working days (D7).
+_HOURS_ON_WORKING_DAYS = {Unit.WORKING_HOURS: workdays.DEFAULT_HOURS,
+                          Unit.WORKING_DAY_HOURS: workdays.WHOLE_WORKING_DAYS}
+
+
+def due_at(start: dt.datetime, length: Length, territory: str) -> dt.datetime:
     """When a deadline of ``length`` started at ``start`` expires (UTC).
 
     Elapsed units add time; day and month units expire at the end (local midnight) of the
-    last day, counted from the day the clock started; working hours count inside opening hours.
+    last day, counted from the day the clock started; working hours count inside opening hours,
+    working-day hours every hour of a working day (72 of them: three working days, midnight to
+    midnight, a request made on a Saturday counting from Monday 00:00).
     """
     u, n = length.unit, length.amount
     if u is Unit.ELAPSED_MINUTES:
         return (start + dt.timedelta(minutes=n)).astimezone(dt.UTC)
     if u is Unit.ELAPSED_HOURS:
         return (start + dt.timedelta(hours=n)).astimezone(dt.UTC)
-    if u is Unit.WORKING_HOURS:
-        return workdays.add_working_hours(start, dt.timedelta(hours=n), territory, hours)
+    if u in _HOURS_ON_WORKING_DAYS:
+        return workdays.add_working_hours(start, dt.timedelta(hours=n), territory, _HOURS_ON_WORKING_DAYS[u])
     day = workdays.local_date(start, territory)
     if u is Unit.CALENDAR_DAYS:
         last = day + dt.timedelta(days=n)
@@ -314,8 +353,9 @@ class Deadline(BaseModel):
             remaining = float(workdays.working_days_between(
                 workdays.local_date(at, self.territory),
                 workdays.local_date(self.due_at - dt.timedelta(microseconds=1), self.territory), self.territory))
-        elif self.length_unit is Unit.WORKING_HOURS:
-            remaining = workdays.working_hours_between(at, self.due_at, self.territory).total_seconds()
+        elif self.length_unit in _HOURS_ON_WORKING_DAYS:
+            remaining = workdays.working_hours_between(at, self.due_at, self.territory,
+                                                       _HOURS_ON_WORKING_DAYS[self.length_unit]).total_seconds()
         else:
             remaining = (self.due_at - at).total_seconds()
         return self._with("paused", at, ref, state=DeadlineState.PAUSED, paused_at=at, remaining=remaining,
@@ -330,8 +370,9 @@ class Deadline(BaseModel):
             last = workdays.add_working_days(workdays.local_date(at, self.territory), int(self.remaining),
                                              self.territory)
             due = workdays.end_of_day(last, self.territory)
-        elif self.length_unit is Unit.WORKING_HOURS:
-            due = workdays.add_working_hours(at, dt.timedelta(seconds=self.remaining), self.territory)
+        elif self.length_unit in _HOURS_ON_WORKING_DAYS:
+            due = workdays.add_working_hours(at, dt.timedelta(seconds=self.remaining), self.territory,
+                                             _HOURS_ON_WORKING_DAYS[self.length_unit])
         else:
             due = (at + dt.timedelta(seconds=self.remaining)).astimezone(dt.UTC)
         return self._with("resumed", at, ref, state=DeadlineState.RUNNING, due_at=due, paused_at=None,

@@ -32,6 +32,9 @@ CATALOGUE: dict[str, str] = {
     "WEAK_PASSWORD": "Mot de passe trop faible : 12 caractères au moins, mêlant trois types (minuscules, majuscules, chiffres, symboles).",
     "EXPORT_NOT_FOUND": "Export « {job_id} » introuvable.",
     "INCIDENT_NOT_FOUND": "Incident « {incident_id} » introuvable.",
+    "INCIDENT_NOT_ACKNOWLEDGED": "L'incident « {incident_id} » n'a pas encore reçu de première réponse : accusez-en réception d'abord.",
+    "INCIDENT_ALREADY_RESOLVED": "L'incident « {incident_id} » est résolu : plus aucun suivi n'est enregistré.",
+    "PHONE_REPORT_ONLY": "Réservé à l'opérateur, qui saisit un signalement reçu par téléphone.",
     "ACCOUNT_REQUEST_NOT_FOUND": "Demande de compte « {request_id} » introuvable.",
     "ROLE_MISMATCH": "Le rôle « {role} » ne correspond pas à la demande (rôle attendu : « {expected} »).",
     # field validation

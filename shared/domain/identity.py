@@ -46,6 +46,7 @@ class Right(StrEnum):
     REPORTS_READ = "reports.read"  # steering data (B1, B6, B17)
     INCIDENTS_REPORT = "incidents.report"  # report an incident (B9, starts D8)
     INCIDENTS_MANAGE = "incidents.manage"  # acknowledge incidents (operator, stops D8)
+    AGREEMENTS_WRITE = "agreements.write"  # beneficiaries' penalty terms and the price schedule (purchasing body)
 
 
 # Every right a role can be granted; an account holds all of them unless its claims narrow it.
@@ -61,12 +62,12 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
                                  Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ,
                                  Right.PENALTIES_READ}  # its missions' contractor's statement
                                 | {Right.INCIDENTS_REPORT}),
-    Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ}) | {Right.INCIDENTS_REPORT},
+    Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ, Right.AGREEMENTS_WRITE}) | {Right.INCIDENTS_REPORT},
     Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}) | {Right.INCIDENTS_MANAGE}
                    | {Right.REPORTS_READ},  # B6/B17 reports of any beneficiary (get_report)
 }
 
-# D7: an account is created within 72 working hours of its request (B5).
+# D7: an account is created within 72 hours counted on working days ("72h ouvrées") of its request (B5).
 ACCOUNT_CREATION_WORKING_HOURS = 72
 
 

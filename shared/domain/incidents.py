@@ -2,8 +2,16 @@
 
 An incident moves reported → acknowledged → resolved (``TRANSITIONS``, data). Reporting it
 starts D8 — the first response — whose length depends on the severity (the catalogue's
-variants in shared/domain/deadlines.py: 1 and 2 → 1 elapsed hour, 3 → 8 working hours,
-4 → 24 working hours); acknowledging it is that first response and stops D8.
+variants in shared/domain/deadlines.py: 1 → 1, 2 → 1, 3 → 8, 4 → 24 elapsed hours);
+acknowledging it is that first response and stops D8. The clocks run from the first report
+(``reported_at``): for a report made by phone, the time of the call, which the operator enters
+when confirming it in writing (``channel`` "phone", ``recorded_at``).
+
+After the first response the operator follows the incident until it is resolved: follow-ups
+and workarounds are recorded (``follow_ups``); a workaround does not stop the resolution clock
+("cette solution provisoire n'interrompt pas les délais d'intervention et de résolution").
+The follow-up runs 24/7 for severities 1–2 and in working hours (09:00–18:00 of working days)
+for 3–4 (``FOLLOW_UP``); the time to resolution is measured on that clock from the first report.
 """
 
 from __future__ import annotations
@@ -15,10 +23,11 @@ import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from shared.domain import workdays
 from shared.domain.deadlines import DeadlineState
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier
@@ -44,6 +53,13 @@ TRANSITIONS: dict[IncidentState, tuple[IncidentState, ...]] = {
 }
 
 
+class ReportedFor(Command):
+    """Whose incident the operator enters (a report made by phone): that reporter reads it."""
+
+    tenant: Identifier
+    role: Literal["manager", "contractor", "beneficiary", "purchasing_body"]
+
+
 class ReportIncident(Command):
     """What a manager, contractor, beneficiary or purchasing body reports (B9)."""
 
@@ -52,9 +68,13 @@ class ReportIncident(Command):
     description: Annotated[str, Field(min_length=1, max_length=10_000)]
     order_id: Identifier | None = None
     need_id: Identifier | None = None
-    # where working hours are counted (severities 3 and 4); none given: the reporter's own (a
-    # manager's territory, shared/service/incidents.py), else Paris
+    # where working hours are counted (the follow-up of severities 3 and 4); none given: the
+    # reporter's own (a manager's territory, shared/service/incidents.py), else Paris
     territory: Territory | None = None
+    # The operator only, confirming in writing a report made by phone: whose incident, and when the
+    # call came (the first report, from which D8 and the resolution run).
+    reported_for: ReportedFor | None = None
+    first_reported_at: AwareDatetime | None = None
 
 
 class ResolveIncident(Command):
@@ -95,6 +115,34 @@ class Incident(BaseModel):
     resolved_by: str | None = None
     resolution: str | None = None
     first_response_met: bool | None = None
+    channel: Literal["platform", "phone"] = "platform"
+    recorded_at: AwareDatetime | None = None  # a phone report: when the operator confirmed it in writing
+    recorded_by: str | None = None
+    follow_ups: tuple[FollowUp, ...] = ()
+    workaround_at: AwareDatetime | None = None  # the first workaround (the resolution clock does not stop)
+    resolution_hours: float | None = None  # first report → resolution, on the severity's follow-up clock
+
+    def time_to_resolution(self, now: dt.datetime) -> dt.timedelta:
+        """From the first report until resolved (or now), on the severity's follow-up clock: elapsed
+        for 1–2, working hours of the incident's territory for 3–4. Workarounds change nothing."""
+        end = self.resolved_at or now
+        if FOLLOW_UP[self.severity] == "24/7":
+            return max(end - self.reported_at, dt.timedelta(0))
+        return workdays.working_hours_between(self.reported_at, end, self.territory)
+
+    def follow_up(self, kind: FollowUpKind, at: dt.datetime, by: str, note: str) -> Incident:
+        """A follow-up or a workaround on an acknowledged incident (refused before the first response,
+        and once resolved); the first workaround is kept apart, the clocks run on."""
+        if self.state is IncidentState.REPORTED:
+            raise DomainError([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_ACKNOWLEDGED",
+                                              incident_id=self.incident_id)])
+        if self.state is IncidentState.RESOLVED:
+            raise DomainError([ErrorDetail.of("$.incident_id", "INCIDENT_ALREADY_RESOLVED",
+                                              incident_id=self.incident_id)])
+        update: dict = {"follow_ups": (*self.follow_ups, FollowUp(kind=kind, at=at, by=by, note=note))}
+        if kind is FollowUpKind.WORKAROUND and self.workaround_at is None:
+            update["workaround_at"] = at
+        return self.model_copy(update=update)
 
     def d8_status(self, now: dt.datetime) -> str:
         """Where D8 (the first response) stands: met or missed once answered, else running or missed.
@@ -117,7 +165,58 @@ class Incident(BaseModel):
         if target is IncidentState.ACKNOWLEDGED:
             return self.model_copy(update={"state": target, "acknowledged_at": at, "acknowledged_by": by,
                                            "note": note, "first_response_met": at <= self.due_at})
-        return self.model_copy(update={"state": target, "resolved_at": at, "resolved_by": by, "resolution": note})
+        resolved = self.model_copy(update={"state": target, "resolved_at": at, "resolved_by": by, "resolution": note})
+        return resolved.model_copy(update={
+            "resolution_hours": round(resolved.time_to_resolution(at).total_seconds() / 3600, 2)})
+
+
+class FollowUpKind(StrEnum):
+    FOLLOW_UP = "follow_up"    # news given to the reporter while the incident is open
+    WORKAROUND = "workaround"  # a provisional solution: the resolution clock keeps running
+
+
+FOLLOW_UP_LABELS = {FollowUpKind.FOLLOW_UP: "suivi", FollowUpKind.WORKAROUND: "solution de contournement"}
+
+
+class FollowUp(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: FollowUpKind
+    at: AwareDatetime
+    by: str
+    note: str
+
+
+# B9: how each severity is followed until resolution — "Suivi 24/7" (1–2), "Suivi pendant les heures
+# ouvrées" (3–4). The time to resolution is counted on that clock from the first report.
+FOLLOW_UP: dict[int, str] = {1: "24/7", 2: "24/7", 3: "working_hours", 4: "working_hours"}
+FOLLOW_UP_CLOCK_LABELS = {"24/7": "24 h/24, 7 j/7", "working_hours": "heures ouvrées (9 h – 18 h, jours ouvrés)"}
+# Severities whose report alerts the operator at once (incident-alerts topic).
+ALERTED_SEVERITIES = frozenset({1, 2})
+
+
+class IncidentAlert(BaseModel):
+    """Data of fr.passerelle.incident.alert.v1 on incident-alerts: a new severity-1 or -2 incident, for the
+    operator's on-call tooling (B9: followed 24/7, first response within the hour)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentAlert")
+
+    incident_id: str
+    severity: int
+    title: str
+    reporter_tenant: str
+    reporter_role: str
+    channel: Literal["platform", "phone"]
+    reported_at: AwareDatetime = Field(description="The first report (the call, for a phone report).")
+    first_response_due_at: AwareDatetime = Field(description="When D8 (the first response) is due.")
+
+
+class FollowUpIncident(Command):
+    """The operator's follow-up of an acknowledged incident, or a workaround (which stops no clock)."""
+
+    incident_id: Identifier
+    kind: FollowUpKind
+    note: Annotated[str, Field(min_length=1, max_length=5000)]
 
 
 def severity_variant(severity: int) -> str:
@@ -205,10 +304,19 @@ class IncidentView(Incident):
     model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentView")
 
     d8_state: DeadlineState = Field(description="D8 (first response): running until acknowledged, then met or missed.")
+    follow_up_clock: Literal["24/7", "working_hours"] | None = Field(
+        default=None, description="How the incident is followed until resolved (B9): 24/7 for severities 1–2, "
+                                  "working hours (09:00–18:00 of working days) for 3–4.")
+    time_to_resolution_hours: float | None = Field(
+        default=None, description="From the first report until resolved, or until now, on the follow-up clock; "
+                                  "workarounds stop nothing.")
 
     @classmethod
-    def of(cls, incident: Incident, d8_state: DeadlineState | str) -> IncidentView:
-        return cls.model_validate({**incident.model_dump(), "d8_state": d8_state})
+    def of(cls, incident: Incident, d8_state: DeadlineState | str, now: dt.datetime | None = None) -> IncidentView:
+        extra = {} if now is None else {
+            "follow_up_clock": FOLLOW_UP[incident.severity],
+            "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600, 2)}
+        return cls.model_validate({**incident.model_dump(), "d8_state": d8_state, **extra})
 
 
 class IncidentList(BaseModel):

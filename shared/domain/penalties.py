@@ -4,18 +4,28 @@ The counting rule lives in ONE place, ``days_late``: each started period of 24 h
 the due time counts as one day of lateness (docs/penalties.md). Day k of a deadline covers
 [due + (k-1)·24 h, due + k·24 h); its entry id is ``<deadline id>-d<k>``, so running the
 accrual again — a duplicate timer, a retry, the daily sweep — never writes it twice.
+
+Pooled kinds (D1 late sharing, F1 non-compliant format: ``DeadlineKind.pooled``) owe P1 per
+started day of lateness *per contract*, not per message ("150 euros par jour"): day k of such a
+deadline is a ``Cause`` (id ``<deadline id>-d<k>``) of its contract's entry for the local date
+the day starts on (id ``<rule>-<contract digest>-<YYYYMMDD>``). Forty messages late on one day
+are forty causes of one entry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from shared.domain import french_csv, workdays
 from shared.domain.french_csv import euros
-from shared.domain.deadlines import KINDS, Deadline, DeadlineState, day_start, days_late
+from shared.domain.deadlines import KINDS, Deadline, DeadlineState, Length, day_start, days_late
 from shared.domain.errors import DomainError, ErrorDetail
 
 
@@ -42,18 +52,52 @@ def non_compliant_format(codes: list[str]) -> bool:
 
 
 class PenaltyTerms(BaseModel):
-    """A contract's penalty terms: amounts per rule and rules attached to other kinds."""
+    """A contract's (or a beneficiary agreement's) terms per deadline: amounts per rule, rules attached
+    to kinds the catalogue leaves unpriced (or ``"none"`` to waive a default one), and the shorter
+    lengths an offer may state (D4 in working days, D7 in hours counted on working days)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    daily_amount_cents: dict[str, int] = Field(default_factory=dict)  # overrides RULES per rule
+    daily_amount_cents: dict[str, Annotated[int, Field(ge=0, le=100_000_000)]] = Field(default_factory=dict)
     rules_by_kind: dict[str, str] = Field(default_factory=dict)  # e.g. {"D3": "P1"} when B16 is priced
+    lengths: dict[str, Annotated[int, Field(gt=0)]] = Field(default_factory=dict)  # e.g. {"D7": 48}
+
+    @model_validator(mode="after")
+    def _known(self) -> PenaltyTerms:
+        for rule in self.daily_amount_cents:
+            if rule not in RULES:
+                raise PydanticCustomError("INVALID_VALUE", "règle inconnue « {rule} » (règles : {rules})",
+                                          {"rule": rule, "rules": ", ".join(RULES)})
+        for kind, rule in self.rules_by_kind.items():
+            if kind not in KINDS:
+                raise PydanticCustomError("UNKNOWN_DEADLINE_KIND", "type de délai inconnu « {value} »", {"value": kind})
+            if rule != NO_RULE and rule not in RULES:
+                raise PydanticCustomError("INVALID_VALUE", "règle inconnue « {rule} » (règles : {rules}, ou none)",
+                                          {"rule": rule, "rules": ", ".join(RULES)})
+        for kind, amount in self.lengths.items():
+            spec = KINDS.get(kind)
+            if spec is None or not spec.shorter_allowed or spec.length is None or amount > spec.length.amount:
+                raise PydanticCustomError(
+                    "DEADLINE_LENGTH_EXCEEDED", "délai de {kind} : un délai plus court que le contractuel seulement "
+                    "(D4 ≤ 10 jours ouvrés, D7 ≤ 72 heures ouvrées)", {"kind": kind})
+        return self
 
     def rule_for(self, kind: str) -> str | None:
-        return self.rules_by_kind.get(kind, KINDS[kind].penalty_rule)
+        rule = self.rules_by_kind.get(kind, KINDS[kind].penalty_rule)
+        return None if rule == NO_RULE else rule
 
     def amount_for(self, rule: str) -> int:
         return self.daily_amount_cents.get(rule, RULES[rule])
+
+    def length_for(self, kind: str) -> Length | None:
+        """The shorter length the terms state for ``kind`` (in its contractual unit), if any."""
+        spec = KINDS[kind]
+        if kind not in self.lengths or spec.length is None:
+            return None
+        return Length(self.lengths[kind], spec.length.unit)
+
+
+NO_RULE = "none"  # rules_by_kind value: this kind carries no penalty under these terms
 
 
 def terms_of(contract: dict | None) -> PenaltyTerms:
@@ -68,6 +112,20 @@ def accrual_end(deadline: Deadline, now: dt.datetime) -> dt.datetime:
 
 def entry_id(deadline_id: str, day: int) -> str:
     return f"{deadline_id}-d{day:05d}"
+
+
+# The ledger label of a pooled entry, by rule (its ``kind`` is the rule id).
+POOL_LABELS = {"P1": "Partage des données d'exécution (retard ou format non conforme), par jour et par marché"}
+
+
+def pool_id(rule_id: str, tenant_id: str, contractor_id: str | None, contract_id: str | None) -> str:
+    """The ledger pool of one contract (manager, contractor, contract) under one rule."""
+    key = "\x1f".join((tenant_id, contractor_id or "", contract_id or ""))
+    return f"{rule_id}-{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+
+
+def pooled_entry_id(pool: str, local: dt.date) -> str:
+    return f"{pool}-{local:%Y%m%d}"
 
 
 class EntryStatus(StrEnum):
@@ -102,8 +160,32 @@ class PenaltyDecision(BaseModel):
     at: AwareDatetime
 
 
+class Cause(BaseModel):
+    """One day of lateness of one pooled deadline (a late or malformed message) behind its contract's
+    entry of that day. Its id is the deadline's day, so a day is never a cause twice."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cause_id: str  # <deadline id>-d<k>
+    entry_id: str
+    tenant_id: str
+    contractor_id: str | None
+    contract_id: str | None
+    month: str
+    local_date: str
+    deadline_id: str
+    kind: str
+    day: int
+    day_start: AwareDatetime
+    order_id: str | None = None
+    ref: str | None = None  # the message that started the deadline (late message, rejected message)
+    stopped_by: str | None = None  # the message that ended its lateness, when known
+    created_at: AwareDatetime
+
+
 class PenaltyEntry(BaseModel):
-    """One day of lateness of one deadline. Never deleted: decisions are appended."""
+    """One day of lateness of one deadline — or, pooled, of one contract (its causes are kept apart,
+    ``Cause``). Never deleted: decisions are appended."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -124,6 +206,9 @@ class PenaltyEntry(BaseModel):
     status: EntryStatus = EntryStatus.ACCRUED
     decisions: tuple[PenaltyDecision, ...] = ()
     created_at: AwareDatetime
+    pooled: bool = False  # one day of a contract: deadline_id is the pool, kind the rule, causes apart
+    # The cause this entry was computed for (pooled only); stored as its own document, never with the entry.
+    causes: tuple[Cause, ...] = Field(default=(), exclude=True)
 
     def decide(self, action: DecisionAction, reason: str, by: str, at: dt.datetime) -> PenaltyEntry:
         allowed, result = DECISIONS[action]
@@ -140,23 +225,54 @@ def entries_due(deadline: Deadline, now: dt.datetime, already: int = 0) -> list[
     if deadline.state is not DeadlineState.MISSED or deadline.penalty_rule is None:
         return []
     amount = deadline.daily_amount_cents if deadline.daily_amount_cents is not None else RULES[deadline.penalty_rule]
-    evidence = [e.model_dump(mode="json") for e in deadline.evidence]
+    pooled = deadline.kind_spec.pooled
+    evidence = [] if pooled else [e.model_dump(mode="json") for e in deadline.evidence]
+    pool = pool_id(deadline.penalty_rule, deadline.tenant_id, deadline.contractor_id, deadline.contract_id)
     entries = []
     for day in range(already + 1, days_late(deadline.due_at, accrual_end(deadline, now)) + 1):
         start = day_start(deadline.due_at, day)
         local = workdays.local_date(start, deadline.territory)
+        where = {"tenant_id": deadline.tenant_id, "contractor_id": deadline.contractor_id,
+                 "contract_id": deadline.contract_id, "local_date": local.isoformat(), "month": local.strftime("%Y-%m")}
+        causes: tuple[Cause, ...] = ()
+        if pooled:
+            causes = (Cause(cause_id=entry_id(deadline.deadline_id, day), entry_id=pooled_entry_id(pool, local),
+                            deadline_id=deadline.deadline_id, kind=deadline.kind, day=day, day_start=start,
+                            order_id=deadline.order_id, ref=deadline.evidence[0].ref if deadline.evidence else None,
+                            stopped_by=_stopped_by(deadline), created_at=now, **where),)
         entries.append(PenaltyEntry(
-            entry_id=entry_id(deadline.deadline_id, day), tenant_id=deadline.tenant_id,
-            contractor_id=deadline.contractor_id, contract_id=deadline.contract_id,
-            deadline_id=deadline.deadline_id, kind=deadline.kind, day=day, day_start=start,
-            local_date=local.isoformat(), month=local.strftime("%Y-%m"), territory=deadline.territory,
-            amount_cents=amount,
-            rule_id=deadline.penalty_rule, evidence=evidence, created_at=now,
+            entry_id=causes[0].entry_id if pooled else entry_id(deadline.deadline_id, day),
+            deadline_id=pool if pooled else deadline.deadline_id, kind=deadline.penalty_rule if pooled else deadline.kind,
+            day=day, day_start=start, territory=deadline.territory, amount_cents=amount,
+            rule_id=deadline.penalty_rule, evidence=evidence, created_at=now, pooled=pooled, causes=causes, **where,
         ))
     return entries
 
 
+def _stopped_by(deadline: Deadline) -> str | None:
+    stops = [e.ref for e in deadline.evidence if e.event == "stopped"]
+    return stops[-1] if stops else None
+
+
+def kind_label(kind: str) -> str:
+    """A ledger entry's label: its deadline kind's, or its pool's (a pooled entry's kind is its rule)."""
+    return KINDS[kind].label if kind in KINDS else POOL_LABELS.get(kind, kind)
+
+
 # --- statements -------------------------------------------------------------------------------
+
+
+class StatementCause(BaseModel):
+    """A message behind a pooled day: the deadline (D1 late sharing, F1 format) and its day."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    deadline_id: str
+    kind: str
+    day: int
+    order_id: str | None
+    ref: str | None
+    stopped_by: str | None = None
 
 
 class StatementLine(BaseModel):
@@ -173,6 +289,7 @@ class StatementLine(BaseModel):
     amount_cents: int
     status: EntryStatus
     reason: str | None
+    causes: list[StatementCause] = Field(default_factory=list)  # pooled: every message that caused the day
 
 
 class Statement(BaseModel):
@@ -192,15 +309,20 @@ class Statement(BaseModel):
 
 
 def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month: str,
-              entries: list[PenaltyEntry]) -> Statement:
+              entries: list[PenaltyEntry], causes: list[Cause] = ()) -> Statement:
     chosen = sorted((e for e in entries if e.contractor_id == contractor_id and e.month == month
                      and (contract_id is None or e.contract_id == contract_id)),
                     key=lambda e: (e.local_date, e.deadline_id, e.day))
+    by_entry: dict[str, list[StatementCause]] = {}
+    for c in sorted(causes, key=lambda c: (c.day_start, c.cause_id)):
+        by_entry.setdefault(c.entry_id, []).append(StatementCause(
+            deadline_id=c.deadline_id, kind=c.kind, day=c.day, order_id=c.order_id, ref=c.ref, stopped_by=c.stopped_by))
     lines = [StatementLine(entry_id=e.entry_id, local_date=e.local_date, territory=e.territory,
                            deadline_id=e.deadline_id, kind=e.kind,
-                           kind_label=KINDS[e.kind].label, day=e.day, rule_id=e.rule_id,
+                           kind_label=kind_label(e.kind), day=e.day, rule_id=e.rule_id,
                            amount_cents=e.amount_cents, status=e.status,
-                           reason=e.decisions[-1].reason if e.decisions else None) for e in chosen]
+                           reason=e.decisions[-1].reason if e.decisions else None,
+                           causes=by_entry.get(e.entry_id, [])) for e in chosen]
 
     def total(status: EntryStatus) -> int:
         return sum(line.amount_cents for line in lines if line.status is status)
@@ -211,7 +333,7 @@ def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month
 
 
 CSV_COLUMNS = ("Date", "Délai", "Type de délai", "Jour de retard", "Règle", "Montant (EUR)", "Statut", "Motif",
-               "Territoire")
+               "Territoire", "Messages en cause")
 
 
 def statement_csv(s: Statement) -> bytes:
@@ -221,9 +343,9 @@ def statement_csv(s: Statement) -> bytes:
         d = dt.date.fromisoformat(line.local_date)
         rows.append((d.strftime("%d/%m/%Y"), line.deadline_id, f"{line.kind} — {line.kind_label}", line.day,
                      line.rule_id, euros(line.amount_cents), STATUS_LABELS[line.status], line.reason or "",
-                     line.territory or ""))
+                     line.territory or "", len(line.causes) if line.causes else ""))
     rows.append(())
-    rows += [(label, "", "", "", "", euros(cents), "", "", "") for label, cents in (
+    rows += [(label, "", "", "", "", euros(cents), "", "", "", "") for label, cents in (
         ("Total dû", s.accrued_cents), ("Total contesté", s.disputed_cents), ("Total remis", s.waived_cents),
         ("Total enregistré", s.total_cents))]
     return french_csv.write(rows)

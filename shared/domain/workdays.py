@@ -11,7 +11,8 @@ Conventions (see docs/penalties.md):
   * ``working_days_between(a, b)`` counts the working days d with a < d <= b, so that
     ``working_days_between(start, add_working_days(start, n)) == n``;
   * working hours run inside the opening hours (default 09:00–18:00 local time) of
-    working days only.
+    working days only; ``WHOLE_WORKING_DAYS`` counts every hour of a working day, midnight
+    to midnight ("72h ouvrées" of D7: 72 hours counted on working days only).
 """
 
 from __future__ import annotations
@@ -61,17 +62,21 @@ class Territory:
 
 @dataclass(frozen=True)
 class OpeningHours:
-    """Daily opening hours, local time of the territory (working hours count only inside)."""
+    """Daily opening hours, local time of the territory (working hours count only inside).
+    ``closes`` None: the day runs until the next local midnight."""
 
     opens: dt.time = dt.time(9, 0)
-    closes: dt.time = dt.time(18, 0)
+    closes: dt.time | None = dt.time(18, 0)
 
     @property
     def per_day(self) -> dt.timedelta:
-        return _on(dt.date(2000, 1, 3), self.closes) - _on(dt.date(2000, 1, 3), self.opens)
+        day = dt.date(2000, 1, 3)
+        closes = _on(day + dt.timedelta(days=1), dt.time(0)) if self.closes is None else _on(day, self.closes)
+        return closes - _on(day, self.opens)
 
 
 DEFAULT_HOURS = OpeningHours()
+WHOLE_WORKING_DAYS = OpeningHours(dt.time(0, 0), None)  # every hour of a working day, midnight to midnight
 
 
 @lru_cache(maxsize=None)
@@ -134,7 +139,8 @@ def _window(day: dt.date, code: str, hours: OpeningHours) -> tuple[dt.datetime, 
     if not is_working_day(day, code):
         return None
     tz = territory(code).tz
-    return _on(day, hours.opens, tz), _on(day, hours.closes, tz)
+    closes = _on(day + dt.timedelta(days=1), dt.time(0), tz) if hours.closes is None else _on(day, hours.closes, tz)
+    return _on(day, hours.opens, tz), closes
 
 
 def add_working_hours(start: dt.datetime, duration: dt.timedelta, code: str,

@@ -7,8 +7,9 @@ account for one of its people; the operator creates it.
                                   audit record of that claims change (platform/registry)
   managers/{tenant}/deadlines/{request_id}   its D7 deadline
 
-The request and its D7 deadline (72 working hours in the requester's territory, due time
-planned once) are committed together. Creating the account sets the user and its claims in
+The request and its D7 deadline (72 hours counted on working days — three working days — in the
+request's territory, or the shorter delay of a beneficiary's agreement; due time planned once)
+are committed together. Creating the account sets the user and its claims in
 Firebase Auth first (``IdentityAdmin``, outside Firestore: an upsert, harmless to repeat), then
 commits in one unit of work the account document, the request fulfilled — met or missed — and
 D7 stopped at the same instant.
@@ -19,12 +20,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import (
     ROLE_RIGHTS, AccountRequest, CreateAccount, RequestAccount, Role, password_is_strong,
 )
 from shared.ports import Clock, IdentityAdmin, UnitOfWork, digest
-from shared.service import deadlines
+from shared.service import deadlines, penalty_terms
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -63,8 +65,12 @@ def _save_request(uow: UnitOfWork, request: AccountRequest, *, created: bool = F
 
 
 def request_account(requester_uid: str, role: str, tenant: str, command: RequestAccount, uow: UnitOfWork,
-                    clock: Clock) -> AccountRequest:
-    """Record the request and open D7 in the same commit; asking twice for the same person is one request."""
+                    clock: Clock, agreement_id: str | None = None) -> AccountRequest:
+    """Record the request and open D7 in the same commit; asking twice for the same person is one request.
+
+    D7 is 72 hours counted on the working days of the request's territory (three working days,
+    midnight to midnight), or the shorter delay a beneficiary's agreement (``agreement_id``, the
+    framework contract in its space) states, with the penalty its terms attach, if any."""
     request_id = "acc-" + digest(tenant, command.email.lower())[:20]
 
     def attempt() -> tuple[AccountRequest, bool]:
@@ -72,8 +78,11 @@ def request_account(requester_uid: str, role: str, tenant: str, command: Request
         if existing is not None:
             return existing, False
         now = clock.now()
+        terms = None
+        if role == Role.BENEFICIARY.value and agreement_id:
+            terms = penalty_terms.terms_on(uow, tenant, agreement_id, workdays.local_date(now, command.territory))
         d7 = deadlines.plan_deadline("D7", request_id, tenant_id=tenant, territory=command.territory,
-                                     started_at=now, ref=request_id)
+                                     started_at=now, ref=request_id, terms=terms)
         request = AccountRequest(
             request_id=request_id, tenant=tenant, role=Role(role), email=command.email.lower(),
             display_name=command.display_name, rights=[r.value for r in command.rights] if command.rights else None,

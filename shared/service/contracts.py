@@ -23,7 +23,7 @@ from shared.domain import contracts as c
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType
 from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
-from shared.service import onboarding
+from shared.service import onboarding, penalty_terms
 from shared.service.orders import contractor_serves
 from shared.service.transaction import transact
 
@@ -76,6 +76,8 @@ def upsert_contract(manager_id: str, command: c.UpsertContract, uow: UnitOfWork,
             raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_CHANGED")])
         saved = _save(uow, path, current, content, manager_id, [command.contractor_id], "contracts",
                       command.contract_id, EventType.CONTRACT_CHANGED, clock)
+        # A9: a change of the terms is a dated version, effective today (shared/service/penalty_terms.py)
+        penalty_terms.inline_terms_changed(uow, manager_id, command.contract_id, current, command.penalty_terms, clock)
         onboarding.contract_saved(uow, manager_id, command.contract_id, command.contractor_id, command.signed_on,
                                   clock.now(), terms=command.penalty_terms,
                                   contract=content)  # its perimeter: D2's territory (B18)

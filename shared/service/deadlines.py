@@ -5,12 +5,16 @@ committed with the state that changed it (``open_deadline``, ``stop_deadline``, 
 named Cloud Task ``<deadline id>-v<version>[-d<day>][-h<hop>]`` armed once that commit has
 succeeded; it POSTs ``{"tenant_id", "deadline_id", "version", "fire_at"}`` to accrue_penalties.
 Whatever fires — the due-time timer, a daily accrual timer, a duplicate, a stale version, the
-hourly sweep — runs the same step (``_advance``): check the deadline against the clock, write
+hourly sweep — runs the same step (``advance``): check the deadline against the clock, write
 the missing ledger days (their ids make them unique), arm the next timer. A deadline met,
 paused or cancelled needs no timer, so a late firing for it changes nothing.
 
   managers/{tenant}/deadlines/{deadline}   one deadline: state, due time, evidence, version
-  managers/{tenant}/penalties/{entry}      one day of lateness of one deadline (never deleted)
+  managers/{tenant}/penalties/{entry}      one day of lateness of one deadline, or of one contract
+                                           for the pooled kinds D1/F1 (never deleted)
+  managers/{tenant}/penalty_causes/{cause} one day of one pooled deadline behind its contract's day
+                                           (created once; the day's entry is created by its first
+                                           cause, so concurrent messages never update one document)
 
 ``next_check_at`` is stored beside the deadline: the instant it next needs attention (its due
 time while running, the start of its next day of lateness while missed); the sweep reads it
@@ -30,7 +34,9 @@ from typing import Any
 from shared.domain import deadlines as dl
 from shared.domain.deadlines import Deadline, DeadlineState, Length
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.penalties import DecisionAction, PenaltyEntry, PenaltyTerms, Statement, entries_due, statement
+from shared.domain.penalties import (
+    Cause, DecisionAction, PenaltyEntry, PenaltyTerms, Statement, entries_due, statement,
+)
 from shared.ports import Clock, ConcurrencyConflict, Document, Query, Timer, UnitOfWork
 from shared.service.transaction import transact
 
@@ -63,6 +69,10 @@ def entry_path(tenant_id: str, entry_id: str) -> str:
     return f"managers/{tenant_id}/penalties/{entry_id}"
 
 
+def cause_path(tenant_id: str, cause_id: str) -> str:
+    return f"managers/{tenant_id}/penalty_causes/{cause_id}"
+
+
 def deadline_doc(d: Deadline) -> dict[str, Any]:
     """Times stay timestamps (range queries); ``next_check_at`` is the sweep's index."""
     data = d.model_dump(mode="json")
@@ -84,6 +94,16 @@ def entry_doc(e: PenaltyEntry) -> dict[str, Any]:
 
 def entry_from(data: dict[str, Any]) -> PenaltyEntry:
     return PenaltyEntry.model_validate(data, strict=False)
+
+
+def cause_doc(c: Cause) -> dict[str, Any]:
+    data = c.model_dump(mode="json")
+    data["day_start"], data["created_at"] = c.day_start, c.created_at
+    return data
+
+
+def cause_from(data: dict[str, Any]) -> Cause:
+    return Cause.model_validate(data, strict=False)
 
 
 def load(uow: UnitOfWork, tenant_id: str, deadline_id: str) -> Deadline | None:
@@ -129,10 +149,17 @@ def arm(uow: UnitOfWork, d: Deadline, now: dt.datetime) -> str | None:
 # --- the one processing step --------------------------------------------------------------------
 
 
-def _advance(d: Deadline, now: dt.datetime, limit: int = MAX_DAYS_PER_COMMIT) -> tuple[Deadline, list[PenaltyEntry]]:
-    """The deadline checked against ``now`` and the ledger days it still owes (at most ``limit``)."""
+def days_per_commit(d: Deadline, limit: int) -> int:
+    """How many ledger days of ``d`` one commit may write: ``limit``, halved for a pooled kind, whose day
+    may cost two documents (its cause and its contract's entry)."""
+    return max(1, limit // 2) if d.kind_spec.pooled else limit
+
+
+def advance(d: Deadline, now: dt.datetime, limit: int = MAX_DAYS_PER_COMMIT) -> tuple[Deadline, list[PenaltyEntry]]:
+    """The deadline checked against ``now`` and the ledger days it still owes (at most ``limit`` days' worth
+    of documents); the rest is left to its next timer, due at once."""
     d = d.check(now)
-    entries = entries_due(d, now, already=d.accrued_days)[:limit]
+    entries = entries_due(d, now, already=d.accrued_days)[:days_per_commit(d, limit)]
     if entries:
         d = d.model_copy(update={"accrued_days": entries[-1].day})
     return d, entries
@@ -146,10 +173,29 @@ def save(uow: UnitOfWork, before: Deadline | None, after: Deadline, entries: lis
         uow.create(path, deadline_doc(after))
     elif after != before:
         uow.update(path, deadline_doc(after))
-    for entry in entries:
-        uow.create(entry_path(entry.tenant_id, entry.entry_id), entry_doc(entry))
+    write_entries(uow, entries)
     if before is None or after.version != before.version or after.next_check_at != before.next_check_at:
         arm(uow, after, now)
+
+
+def write_entries(uow: UnitOfWork, entries: list[PenaltyEntry]) -> None:
+    """Buffer ledger days. A deadline's own day is created (its id makes it unique); a pooled day
+    creates its cause, and its contract's entry for that date only if no cause created it before
+    (read here, or already read by the caller with ``entry_paths``)."""
+    for entry in entries:
+        path = entry_path(entry.tenant_id, entry.entry_id)
+        if not entry.pooled:
+            uow.create(path, entry_doc(entry))
+            continue
+        for cause in entry.causes:
+            uow.create(cause_path(cause.tenant_id, cause.cause_id), cause_doc(cause))
+        if uow.get(path) is None:  # a concurrent first cause makes one of the two commits start again
+            uow.create(path, entry_doc(entry))
+
+
+def entry_paths(entries: list[PenaltyEntry]) -> list[str]:
+    """The pooled entries ``write_entries`` will read, to fetch them in one round trip."""
+    return [entry_path(e.tenant_id, e.entry_id) for e in entries if e.pooled]
 
 
 # --- what flows do, in their own unit of work ---------------------------------------------------
@@ -164,6 +210,8 @@ def plan_deadline(kind: str, deadline_id: str, *, tenant_id: str, territory: str
     """
     terms = terms or PenaltyTerms()
     rule = terms.rule_for(kind) if kind in dl.KINDS else None
+    if fields.get("length") is None and kind in dl.KINDS and (shorter := terms.length_for(kind)) is not None:
+        fields["length"] = shorter  # the shorter delay the offer or agreement states (D4, D7)
     return dl.start(kind, deadline_id, tenant_id=tenant_id, territory=territory, started_at=started_at, ref=ref,
                     penalty_rule=rule, daily_amount_cents=terms.amount_for(rule) if rule else None, **fields)
 
@@ -175,7 +223,7 @@ def open_deadline(uow: UnitOfWork, d: Deadline, now: dt.datetime) -> Deadline:
     existing = load(uow, d.tenant_id, d.deadline_id)
     if existing is not None:
         return existing
-    after, entries = _advance(d, now, DAYS_IN_A_COMMAND)
+    after, entries = advance(d, now, DAYS_IN_A_COMMAND)
     save(uow, None, after, entries, now)
     return after
 
@@ -186,7 +234,7 @@ def change_deadline(uow: UnitOfWork, tenant_id: str, deadline_id: str, now: dt.d
     before = load(uow, tenant_id, deadline_id)
     if before is None:
         raise DomainError([ErrorDetail.of("$.deadline_id", "DEADLINE_NOT_FOUND", deadline_id=deadline_id)])
-    after, entries = _advance(how(before), now, DAYS_IN_A_COMMAND)
+    after, entries = advance(how(before), now, DAYS_IN_A_COMMAND)
     save(uow, before, after, entries, now)
     if after.version != before.version and timer_for(before, now) is not None:
         uow.unschedule(timer_name(before))  # best effort: a stale timer is harmless anyway
@@ -216,12 +264,12 @@ def process(uow: UnitOfWork, tenant_id: str, deadline_id: str, clock: Clock) -> 
         before = load(uow, tenant_id, deadline_id)
         if before is None:
             return None, False
-        after, entries = _advance(before, clock.now())
+        after, entries = advance(before, clock.now())
         if after != before:
             save(uow, before, after, entries, clock.now())
             log.info("deadline processed", extra={"deadline_id": deadline_id, "state": after.state.value,
                                                   "new_days": len(entries), "accrued_days": after.accrued_days})
-        return after, len(entries) == MAX_DAYS_PER_COMMIT
+        return after, len(entries) == days_per_commit(before, MAX_DAYS_PER_COMMIT)
 
     while True:
         d, more = transact(uow, attempt)
@@ -250,7 +298,7 @@ def sweep(uow: UnitOfWork, clock: Clock, page: int = 500, max_deadlines: int = 2
     """Process every deadline whose check is overdue: the daily accrual in bulk, and the safety net
     for a lost timer (Cloud Scheduler, hourly).
 
-    Page by page (oldest check first), each deadline is advanced by the same ``_advance`` as a
+    Page by page (oldest check first), each deadline is advanced by the same ``advance`` as a
     timer. The page's changes are packed into commits of at most 500 writes, committed by
     ``workers`` threads, each deadline still under its own precondition; a pack a precondition
     refuses is committed again change by change, and a deadline changed meanwhile by a command or
@@ -268,7 +316,7 @@ def sweep(uow: UnitOfWork, clock: Clock, page: int = 500, max_deadlines: int = 2
         if not due:
             break
         processed += len(due)
-        advanced = [(doc, deadline_from(doc.data), *_advance(deadline_from(doc.data), now)) for doc in due]
+        advanced = [(doc, deadline_from(doc.data), *advance(deadline_from(doc.data), now)) for doc in due]
         changes = [(doc, before, after, entries) for doc, before, after, entries in advanced if after != before]
         refused = _commit_packed(uow, changes, now, workers)
         for doc, before, _, _ in refused:  # changed since read (a timer, a command): again, one by one
@@ -297,7 +345,7 @@ def _commit_packed(uow: UnitOfWork, changes: list[_Change], now: dt.datetime, wo
     packs: list[list[_Change]] = []
     size = BATCH_WRITES
     for change_ in changes:
-        writes = (1 + len(change_[3])) * WRITES_PER_DOCUMENT
+        writes = (1 + sum(2 if e.pooled else 1 for e in change_[3])) * WRITES_PER_DOCUMENT
         if size + writes > BATCH_WRITES:
             packs.append([])
             size = 0
@@ -306,6 +354,7 @@ def _commit_packed(uow: UnitOfWork, changes: list[_Change], now: dt.datetime, wo
 
     def commit(group: list[_Change]) -> None:
         pack = uow.fork()
+        pack.get_all([path for *_, entries in group for path in entry_paths(entries)])
         for doc, before, after, entries in group:
             pack.remember(doc)
             save(pack, before, after, entries, now)
@@ -361,11 +410,34 @@ def entries_of_month(uow: UnitOfWork, tenant_id: str, contractor_id: str, month:
 
 
 def entries_of_deadline(uow: UnitOfWork, tenant_id: str, deadline_id: str) -> list[PenaltyEntry]:
+    """A deadline's own ledger days; for a pooled deadline (D1, F1), the contract days it caused."""
     docs = uow.query(Query(f"managers/{tenant_id}/penalties", where=(("deadline_id", "==", deadline_id),)))
-    return sorted((entry_from(d.data) for d in docs), key=lambda e: e.day)
+    if docs:
+        return sorted((entry_from(d.data) for d in docs), key=lambda e: e.day)
+    ids = sorted({c.entry_id for c in causes_of_deadline(uow, tenant_id, deadline_id)})
+    found = uow.get_all([entry_path(tenant_id, i) for i in ids])
+    return sorted((entry_from(d) for d in found.values()), key=lambda e: e.local_date)
+
+
+def causes_of_deadline(uow: UnitOfWork, tenant_id: str, deadline_id: str) -> list[Cause]:
+    docs = uow.query(Query(f"managers/{tenant_id}/penalty_causes", where=(("deadline_id", "==", deadline_id),)))
+    return sorted((cause_from(d.data) for d in docs), key=lambda c: c.day)
+
+
+def causes_of_entry(uow: UnitOfWork, tenant_id: str, entry_id: str) -> list[Cause]:
+    docs = uow.query(Query(f"managers/{tenant_id}/penalty_causes", where=(("entry_id", "==", entry_id),)))
+    return sorted((cause_from(d.data) for d in docs), key=lambda c: (c.day_start, c.cause_id))
+
+
+def causes_of_month(uow: UnitOfWork, tenant_id: str, contractor_id: str, month: str) -> list[Cause]:
+    docs = uow.query(Query(f"managers/{tenant_id}/penalty_causes", where=(("contractor_id", "==", contractor_id),
+                                                                           ("month", "==", month))))
+    return [cause_from(d.data) for d in docs]
 
 
 def monthly_statement(uow: UnitOfWork, tenant_id: str, contractor_id: str, contract_id: str | None,
                       month: str) -> Statement:
+    """A month of a contractor's penalties, each pooled day with every message that caused it."""
     return statement(tenant_id, contractor_id, contract_id, month,
-                     entries_of_month(uow, tenant_id, contractor_id, month))
+                     entries_of_month(uow, tenant_id, contractor_id, month),
+                     causes_of_month(uow, tenant_id, contractor_id, month))

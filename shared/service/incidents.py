@@ -1,5 +1,7 @@
-"""Incidents (B9 incident management, D8 first response): report one (opens D8), acknowledge it
-(the first response stops D8), resolve it, list them.
+"""Incidents (B9 incident management, D8 first response): report one (opens D8; the operator enters
+a report made by phone with the time of the call), acknowledge it (the first response stops D8),
+follow it up (follow-ups and workarounds, which stop no clock), resolve it, list them. A new
+severity-1 or -2 incident alerts the operator on ``incident-alerts`` in the report's commit.
 
   incidents/{incident_id}   top level (docs/penalties.md): four kinds of reporter (manager,
                             contractor, beneficiary, purchasing body) file them and the operator
@@ -7,8 +9,10 @@
                             ``reporter_role``, and firestore.rules lets exactly that reporter read it
   managers/{tenant}/deadlines/D8-{incident_id}   its D8 deadline (tenant: the reporter's)
 
-A report commits the incident and D8 together, the due time planned once (``plan_deadline``)
-and recorded on both; an acknowledgement commits the incident's move and D8 stopped at it.
+A report commits the incident, D8 and (severities 1–2) the alert together, the due time planned
+once (``plan_deadline``) and recorded on both; an acknowledgement commits the incident's move and
+D8 stopped at it. D8 of a beneficiary's incident takes the rule and amount of its agreement's terms
+in force on the report's date (shared/service/penalty_terms.py); no penalty by default.
 
 Lists are ordered by Firestore, newest first: ``reported_at`` then the document path, both
 descending, after the equality filters (reporter tenant and role, state, severity); the
@@ -25,21 +29,27 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+from shared import topology
+from shared.domain import workdays
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.incidents import (
-    DEFAULT_LIMIT, AcknowledgeIncident, Incident, IncidentCursor, IncidentList, IncidentState, IncidentView,
-    ReportIncident, ResolveIncident,
-    severity_variant,
+    ALERTED_SEVERITIES, DEFAULT_LIMIT, AcknowledgeIncident, FollowUpIncident, Incident, IncidentAlert, IncidentCursor,
+    IncidentList, IncidentState, IncidentView, ReportIncident, ResolveIncident, severity_variant,
 )
-from shared.ports import Clock, Query, UnitOfWork, digest
-from shared.service import deadlines, territories
+from shared.domain.messages import EventType
+from shared.domain.penalties import PenaltyTerms
+from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
+from shared.service import deadlines, penalty_terms, territories
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "incidents"
 ORDERED_BY = "reported_at"
+ALERTS_TOPIC = "incident-alerts"  # platform → the operator's on-call tooling (pull: incident-alerts-ops)
+# A report made by phone is entered within this long of the call (the first report, D8's start).
+PHONE_REPORT_WINDOW = dt.timedelta(days=7)
 
 
 # --- storage ------------------------------------------------------------------------------------
@@ -72,42 +82,91 @@ def incident_id_for(role: str, tenant: str, idempotency_key: str) -> str:
     return "inc-" + digest(role, tenant, idempotency_key)[:24]
 
 
-def _plan_d8(incident_id: str, tenant: str, territory: str, reported_at: dt.datetime, severity: int) -> Deadline:
+def _plan_d8(incident_id: str, tenant: str, territory: str, reported_at: dt.datetime, severity: int,
+             terms: PenaltyTerms | None = None, agreement_id: str | None = None) -> Deadline:
     return deadlines.plan_deadline("D8", "D8-" + incident_id, tenant_id=tenant, territory=territory,
-                                   started_at=reported_at, ref=incident_id, variant=severity_variant(severity))
+                                   started_at=reported_at, ref=incident_id, variant=severity_variant(severity),
+                                   terms=terms, contract_id=agreement_id)
 
 
 # --- commands -----------------------------------------------------------------------------------
 
 
 def report_incident(uid: str, role: str, tenant: str, idempotency_key: str, command: ReportIncident,
-                    uow: UnitOfWork, clock: Clock) -> tuple[Incident, Deadline]:
-    """Store the incident and open its D8 in one commit; the same report again is the same incident."""
+                    uow: UnitOfWork, clock: Clock, agreement_id: str | None = None) -> tuple[Incident, Deadline]:
+    """Store the incident and open its D8 in one commit; the same report again is the same incident.
+
+    The operator enters a report made by phone for its reporter (``reported_for``), with the time of
+    the call (``first_reported_at``): the clocks run from the call. A beneficiary's D8 is priced by
+    its agreement (``agreement_id``, the framework contract in its space) when its terms say so."""
     incident_id = incident_id_for(role, tenant, idempotency_key)
+    reporter_role, reporter_tenant = _reporter(role, tenant, command, clock.now())
 
     def attempt() -> tuple[Incident, Deadline, bool]:
         now = clock.now()
         existing = load_incident(uow, incident_id)
         if existing is not None:
-            d8 = deadlines.load(uow, tenant, existing.deadline_id)
+            d8 = deadlines.load(uow, existing.reporter_tenant, existing.deadline_id)
             if d8 is None:  # an incident stored before D8 was committed with it: open D8 as first planned
-                d8 = deadlines.open_deadline(uow, _plan_d8(incident_id, tenant, existing.territory,
+                d8 = deadlines.open_deadline(uow, _plan_d8(incident_id, existing.reporter_tenant, existing.territory,
                                                            existing.reported_at, existing.severity), now)
             return existing, d8, False
-        territory = command.territory or _reporter_territory(uow, role, tenant)
-        planned = _plan_d8(incident_id, tenant, territory, now, command.severity)
-        incident = Incident(incident_id=incident_id, reporter_tenant=tenant, reporter_role=role, reported_by=uid,
-                            severity=command.severity, title=command.title, description=command.description,
-                            order_id=command.order_id, need_id=command.need_id, territory=territory,
-                            reported_at=now, deadline_id=planned.deadline_id, due_at=planned.due_at)
+        territory = command.territory or _reporter_territory(uow, reporter_role, reporter_tenant)
+        first_report = command.first_reported_at or now
+        agreement = agreement_id if reporter_role == "beneficiary" else None
+        terms = (penalty_terms.terms_on(uow, reporter_tenant, agreement, workdays.local_date(first_report, territory))
+                 if agreement else None)
+        planned = _plan_d8(incident_id, reporter_tenant, territory, first_report, command.severity, terms, agreement)
+        phone = command.reported_for is not None
+        incident = Incident(incident_id=incident_id, reporter_tenant=reporter_tenant, reporter_role=reporter_role,
+                            reported_by=uid, severity=command.severity, title=command.title,
+                            description=command.description, order_id=command.order_id, need_id=command.need_id,
+                            territory=territory, reported_at=first_report, deadline_id=planned.deadline_id,
+                            due_at=planned.due_at, channel="phone" if phone else "platform",
+                            recorded_at=now if phone else None, recorded_by=uid if phone else None)
         uow.create(incident_path(incident_id), incident_doc(incident))
+        if incident.severity in ALERTED_SEVERITIES:
+            uow.publish(alert_message(incident, now))
         return incident, deadlines.open_deadline(uow, planned, now), True
 
     incident, d8, created = transact(uow, attempt)
     if created:  # incident_severity: Cloud Logging keeps "severity" for the log level
         log.info("incident reported", extra={"incident_id": incident_id, "incident_severity": incident.severity,
-                                             "due_at": incident.due_at.isoformat()})
+                                             "due_at": incident.due_at.isoformat(), "channel": incident.channel})
     return incident, d8
+
+
+def _reporter(role: str, tenant: str, command: ReportIncident, now: dt.datetime) -> tuple[str, str]:
+    """Who reported: the caller, or — the operator entering a phone report — the reporter it names,
+    with the call's time within the last week and not in the future."""
+    if role != "operator":
+        errors = [ErrorDetail.of(f"$.{name}", "PHONE_REPORT_ONLY")
+                  for name in ("reported_for", "first_reported_at") if getattr(command, name) is not None]
+        if errors:
+            raise DomainError(errors)
+        return role, tenant
+    errors = [ErrorDetail.of(f"$.{name}", "REQUIRED")
+              for name in ("reported_for", "first_reported_at") if getattr(command, name) is None]
+    at = command.first_reported_at
+    if at is not None and not now - PHONE_REPORT_WINDOW <= at <= now:
+        errors.append(ErrorDetail.of("$.first_reported_at", "OUT_OF_RANGE",
+                                     detail="l'appel date de la dernière semaine au plus, et pas du futur"))
+    if errors:
+        raise DomainError(errors)
+    assert command.reported_for is not None
+    return command.reported_for.role, command.reported_for.tenant
+
+
+def alert_message(incident: Incident, now: dt.datetime) -> OutboxMessage:
+    """The operator is alerted at once of a new severity-1 or -2 incident (B9: "Suivi 24/7")."""
+    return OutboxMessage(
+        id=f"incident-alert-{incident.incident_id}", topic=ALERTS_TOPIC, event_type=EventType.INCIDENT_ALERT,
+        source=f"{topology.PLATFORM_SOURCE}/incidents", subject=f"incidents/{incident.incident_id}",
+        data=IncidentAlert(incident_id=incident.incident_id, severity=incident.severity, title=incident.title,
+                           reporter_tenant=incident.reporter_tenant, reporter_role=incident.reporter_role,
+                           channel=incident.channel, reported_at=incident.reported_at,
+                           first_response_due_at=incident.due_at).model_dump(mode="json"),
+        created_at=now)
 
 
 def _reporter_territory(uow: UnitOfWork, role: str, tenant: str) -> str:
@@ -144,11 +203,29 @@ def acknowledge_incident(uid: str, command: AcknowledgeIncident, uow: UnitOfWork
     return incident, d8
 
 
+def follow_up_incident(uid: str, command: FollowUpIncident, uow: UnitOfWork, clock: Clock) -> Incident:
+    """The operator's follow-up of an acknowledged incident, or a workaround: recorded with its time;
+    no clock stops (the resolution keeps running until ``resolve_incident``)."""
+
+    def attempt() -> Incident:
+        current = load_incident(uow, command.incident_id)
+        if current is None:
+            raise DomainError([ErrorDetail.of("$.incident_id", "INCIDENT_NOT_FOUND", incident_id=command.incident_id)])
+        after = current.follow_up(command.kind, clock.now(), uid, command.note)
+        uow.update(incident_path(after.incident_id), incident_doc(after))
+        return after
+
+    incident = transact(uow, attempt)
+    log.info("incident followed up", extra={"incident_id": incident.incident_id, "kind": command.kind.value})
+    return incident
+
+
 def resolve_incident(uid: str, command: ResolveIncident, uow: UnitOfWork, clock: Clock) -> Incident:
     """The operator records the resolution of an acknowledged incident.
 
     D8 measured the first response, so it was stopped by the acknowledgement: resolving stops
-    nothing. Resolving again changes nothing (the first resolution stands); resolving an incident
+    nothing. The time to resolution is recorded, from the first report, on the severity's
+    follow-up clock (24/7, or working hours for severities 3–4), workarounds or not. Resolving again changes nothing (the first resolution stands); resolving an incident
     not yet acknowledged is refused (ILLEGAL_TRANSITION): acknowledge it first.
     """
 
@@ -182,7 +259,7 @@ def list_incidents(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfW
     found = [incident_from(d.data) for d in uow.query(page_query(role, tenant, filters, limit + 1))]
     page, more = found[:limit], len(found) > limit
     now = clock.now()
-    return IncidentList(incidents=[IncidentView.of(i, i.d8_status(now)) for i in page], count=len(page),
+    return IncidentList(incidents=[IncidentView.of(i, i.d8_status(now), now) for i in page], count=len(page),
                         next_cursor=IncidentCursor.after(page[-1]).encode() if more and page else None
                         ).model_dump(mode="json")
 

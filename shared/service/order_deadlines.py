@@ -5,6 +5,8 @@
   arrived).
 - F1 (A9 non-compliant format): a message rejected for its format opens F1, due at once, until
   an accepted message for the same order and sequence corrects it.
+- P1 on both is owed per started day of lateness per contract, not per message: each day of a
+  D1 or F1 is a cause of its contract's entry for that date (shared/domain/penalties.py).
 - The order's life: on hold pauses its running deadlines, resuming resumes them; an order that
   ends (closed, cancelled, declared impossible — held or not) ends them, since what they await
   can no longer come: running or paused ones are cancelled, a missed one stops accruing there
@@ -19,42 +21,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from shared.domain import deadlines as dl
-from shared.domain import penalties
+from shared.domain import penalties, workdays
 from shared.domain.deadlines import Deadline, DeadlineState
 from shared.domain.orders import TERMINAL_STATES, Order, OrderState
-from shared.domain.penalties import PenaltyTerms, entries_due, terms_of
+from shared.domain.penalties import PenaltyTerms
 from shared.ports import UnitOfWork, digest
-from shared.service import deadlines
+from shared.service import deadlines, penalty_terms
 from shared.service.territories import order_territory, reader
 
 
-def _priced(kind: str, terms: PenaltyTerms | None) -> dict[str, Any]:
-    """The rule and daily amount a contract's terms give ``kind`` (the catalogue's by default)."""
-    if terms is None:
-        return {}
-    rule = terms.rule_for(kind)
-    return {"penalty_rule": rule, "daily_amount_cents": terms.amount_for(rule) if rule else None}
-
-
-def _terms_and_territory(uow: UnitOfWork, order: Order) -> tuple[PenaltyTerms, str]:
-    """The contract's penalty terms and the order's territory (B18: commune, contract, manager)."""
+def _terms_and_territory(uow: UnitOfWork, order: Order, at: dt.datetime) -> tuple[PenaltyTerms, str]:
+    """The order's territory (B18: commune, contract, manager) and its contract's penalty terms in force
+    on the local date ``at`` falls on there (versioned: shared/service/penalty_terms.py)."""
     contract = uow.get(f"managers/{order.manager_id}/contracts/{order.contract_id}")
-    territory = order_territory(reader(uow), order.manager_id, order.contract_id, order.site.commune, contract)
-    return terms_of(contract), territory.code
+    territory = order_territory(reader(uow), order.manager_id, order.contract_id, order.site.commune, contract).code
+    on = workdays.local_date(at, territory)
+    return penalty_terms.terms_on(uow, order.manager_id, order.contract_id, on, contract), territory
 
 
 def late_message(uow: UnitOfWork, order: Order, message_key: str, occurred_at: dt.datetime,
                  received_at: dt.datetime) -> Deadline:
-    """D1 for a message received late: the deadline (missed, stopped at receipt) and its P1 days."""
-    terms, territory = _terms_and_territory(uow, order)
-    d = dl.start("D1", f"D1-{message_key}", tenant_id=order.manager_id, territory=territory, started_at=occurred_at,
-                 ref=message_key, contractor_id=order.contractor_id, contract_id=order.contract_id,
-                 order_id=order.order_id, **_priced("D1", terms))
-    d = d.stop(received_at, message_key)
-    entries = entries_due(d, received_at)
-    if entries:
-        d = d.model_copy(update={"accrued_days": entries[-1].day})
+    """D1 for a message received late: the deadline (missed, stopped at receipt) and its P1 days,
+    pooled per contract and day (the message is one more cause of a day its contract already owes)."""
+    terms, territory = _terms_and_territory(uow, order, occurred_at)
+    d = deadlines.plan_deadline("D1", f"D1-{message_key}", tenant_id=order.manager_id, territory=territory,
+                                started_at=occurred_at, ref=message_key, terms=terms,
+                                contractor_id=order.contractor_id, contract_id=order.contract_id,
+                                order_id=order.order_id)
+    # A message weeks late writes its first days here and leaves the rest to its timer (due at once):
+    # one commit holds at most 500 writes.
+    d, entries = deadlines.advance(d.stop(received_at, message_key), received_at, deadlines.DAYS_IN_A_COMMAND)
     deadlines.save(uow, None, d, entries, received_at)
     return d
 
@@ -74,10 +70,11 @@ def message_rejected(uow: UnitOfWork, order: Order, sequence: int | None, messag
     deadline_id = format_deadline_id(order.contractor_id, order.manager_id, order.order_id, sequence)
     if deadlines.load(uow, order.manager_id, deadline_id) is not None:
         return None  # already open (or already corrected) for this order and sequence
-    terms, territory = _terms_and_territory(uow, order)
-    d = dl.start("F1", deadline_id, tenant_id=order.manager_id, territory=territory, started_at=received_at,
-                 ref=message_key, contractor_id=order.contractor_id, contract_id=order.contract_id,
-                 order_id=order.order_id, **_priced("F1", terms))
+    terms, territory = _terms_and_territory(uow, order, received_at)
+    d = deadlines.plan_deadline("F1", deadline_id, tenant_id=order.manager_id, territory=territory,
+                                started_at=received_at, ref=message_key, terms=terms,
+                                contractor_id=order.contractor_id, contract_id=order.contract_id,
+                                order_id=order.order_id)
     d = d.check(received_at)
     deadlines.save(uow, None, d, [], received_at)
     return d

@@ -43,7 +43,7 @@ from shared.domain.quotes import (
     QuoteView, RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
-from shared.service import deadlines, orders
+from shared.service import deadlines, orders, penalty_terms
 from shared.service.territories import order_territory, reader
 from shared.service.transaction import transact
 
@@ -135,18 +135,21 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
                                 site.commune, contract).code
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, opened_by=opened_by,
                   mission_id=mission_id, state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
-    d3 = _plan_d3(quote)
+    d3 = _plan_d3(uow, quote)
     save_quote(uow, quote, created=True)
     uow.publish(requested_message(quote, d3.due_at))
     deadlines.open_deadline(uow, d3, now)
     return quote, True
 
 
-def _plan_d3(quote: Quote) -> Deadline:
-    """D3 of a quote, from what the quote records: planning it again gives the same due time."""
-    return deadlines.plan_deadline("D3", d3_id(quote.quote_id), tenant_id=quote.manager_id,
-                                   territory=quote.territory or deadlines.DEFAULT_TERRITORY,
-                                   started_at=quote.requested_at, ref=quote.quote_id,
+def _plan_d3(uow: UnitOfWork, quote: Quote) -> Deadline:
+    """D3 of a quote, from what the quote records: planning it again gives the same due time. Priced
+    by the contract's terms in force on the request's date (B16 penalties are contract data)."""
+    territory = quote.territory or deadlines.DEFAULT_TERRITORY
+    terms = penalty_terms.terms_on(uow, quote.manager_id, quote.contract_id,
+                                   workdays.local_date(quote.requested_at, territory))
+    return deadlines.plan_deadline("D3", d3_id(quote.quote_id), tenant_id=quote.manager_id, territory=territory,
+                                   started_at=quote.requested_at, ref=quote.quote_id, terms=terms,
                                    contractor_id=quote.contractor_id, contract_id=quote.contract_id)
 
 
@@ -158,7 +161,7 @@ def _retried(uow: UnitOfWork, stored_value: dict[str, Any], cmd: RequestQuote, n
     if stored.model_dump(include=set(RequestQuote.model_fields), mode="json") != cmd.model_dump(mode="json"):
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS", quote_id=cmd.quote_id)])
     if stored.state is QuoteState.REQUESTED:
-        deadlines.open_deadline(uow, _plan_d3(stored), now)
+        deadlines.open_deadline(uow, _plan_d3(uow, stored), now)
     return stored
 
 

@@ -20,6 +20,7 @@ def platform(emulators: Stack) -> Stack:
     emulators.start_functions(list(load_config()["functions"]))
     for contractor in CONTRACTORS:
         emulators.provision_contractor(contractor)
+    emulators.provision_incident_alerts()  # severity-1/2 reports publish there (B9)
     return emulators
 
 

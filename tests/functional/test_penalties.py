@@ -90,7 +90,8 @@ def test_a_late_execution_report_costs_p1_on_the_contractor_statement(platform, 
     r = requests.get(platform.url("get_penalty_statement") + "/", timeout=30, params={"manager_id": TENANT,
                      "month": month}, headers={"Authorization": f"Bearer {contractor.token}"})
     body = r.json()
-    days = [line for line in body["lines"] if line["kind"] == "D1"]
+    # (the contract's days of P1, each caused by this message's D1)
+    days = [line for line in body["lines"] if [c["kind"] for c in line["causes"]] == ["D1"]]
     assert r.status_code == 200 and days, body
     assert body["contractor_id"] == "ctr-test" and {line["rule_id"] for line in days} == {"P1"}
 
@@ -106,14 +107,21 @@ def test_a_message_rejected_for_its_format_costs_p1_from_its_rejection_until_it_
     deadlines = clean_firestore.collection("managers").document(TENANT).collection("deadlines")
     [f1] = [s.to_dict() for s in deadlines.where(filter=FieldFilter("kind", "==", "F1")).stream()]
     assert f1["state"] == "missed" and f1["penalty_rule"] == "P1"
-    # Then the local Cloud Tasks dispatcher fires accrue_penalties, which writes day 1 at once
+    # Then the local Cloud Tasks dispatcher fires accrue_penalties, which writes day 1 at once: a cause of the
+    # contract's day of P1 (one per contract and day, whatever the number of messages)
+    causes = clean_firestore.collection("managers").document(TENANT).collection("penalty_causes")
+    cause = wait_for(lambda: causes.document(f"{f1['deadline_id']}-d00001").get().to_dict())
     penalties = clean_firestore.collection("managers").document(TENANT).collection("penalties")
-    day_one = wait_for(lambda: penalties.document(f"{f1['deadline_id']}-d00001").get().to_dict())
-    assert (day_one["kind"], day_one["amount_cents"], day_one["contractor_id"]) == ("F1", 15000, "ctr-test")
+    day_one = penalties.document(cause["entry_id"]).get().to_dict()
+    assert (day_one["kind"], day_one["amount_cents"], day_one["contractor_id"]) == ("P1", 15000, "ctr-test")
+    assert (cause["kind"], cause["order_id"], day_one["pooled"]) == ("F1", order_id, True)
     # When the corrected message for the same sequence is accepted
-    good = contractor.post("submit_execution", report(1, "acknowledged", order_id=order_id))
+    good = contractor.post("submit_execution", report(1, "acknowledged", order_id=order_id,
+                                                      occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
     assert good.status_code == 200 and good.json()["status"] == "accepted"
     # Then F1 is stopped by it: the ledger keeps the one started day and no more
     stopped = deadlines.document(f1["deadline_id"]).get().to_dict()
     assert stopped["state"] == "missed" and stopped["stopped_at"] is not None and stopped["next_check_at"] is None
-    assert [s.id for s in penalties.where(filter=FieldFilter("deadline_id", "==", f1["deadline_id"])).stream()] == [day_one["entry_id"]]
+    assert [s.id for s in causes.where(filter=FieldFilter("deadline_id", "==", f1["deadline_id"])).stream()] == [
+        f"{f1['deadline_id']}-d00001"]
+    assert [s.id for s in penalties.stream()] == [day_one["entry_id"]]

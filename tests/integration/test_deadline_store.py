@@ -102,3 +102,37 @@ def test_a_deadline_changed_during_the_sweep_is_processed_again_alone_and_accrue
     uow = FirestoreUnitOfWork(clean_firestore)
     for d in started:
         assert [e.day for e in svc.entries_of_deadline(uow, "mgr-test", d.deadline_id)] == [1, 2]
+
+
+def test_the_sweep_pools_the_days_of_many_malformed_messages_into_one_entry_per_contract_day(clean_firestore,
+                                                                                              monkeypatch):
+    from tests.builders import an_order
+
+    clock = FixedClock(SIGNED)
+    uow = FirestoreUnitOfWork(clean_firestore)
+    # Given twelve messages of one contract rejected for their format within the same minute (twelve F1s)
+    started = []
+    for i in range(12):
+        order = an_order(f"BC-F1-{i:02d}")
+        d = svc.plan_deadline("F1", f"F1-pool-{i:02d}", tenant_id="mgr-test", territory="75",
+                              started_at=SIGNED + dt.timedelta(seconds=i), ref=f"msg-{i}", contractor_id="ctr-test",
+                              contract_id=order.contract_id, order_id=order.order_id)
+        transact(uow, lambda d=d: svc.save(uow, None, d.check(clock.now()), [], clock.now()))
+        started.append(d)
+    # When the sweep runs two and a half days later with one deadline per pack, four packs committed at once
+    # (every pack creating or joining the same three contract days)
+    monkeypatch.setattr(svc, "BATCH_WRITES", 30)
+    clock.at = SIGNED + dt.timedelta(days=2, hours=12)
+    result = svc.sweep(FirestoreUnitOfWork(clean_firestore), clock, page=12, workers=4)
+    # Then each F1 owes its three started days, and the contract three entries, each caused by the twelve messages
+    reader = FirestoreUnitOfWork(clean_firestore)
+    entries = [e.to_dict() for e in clean_firestore.collection("managers/mgr-test/penalties").stream()]
+    assert sorted(e["local_date"] for e in entries) == ["2026-03-02", "2026-03-03", "2026-03-04"]
+    for e in entries:
+        assert len(svc.causes_of_entry(reader, "mgr-test", e["entry_id"])) == 12
+    # (a pack refused because another created the same day first is processed again alone, uncounted)
+    assert result["processed"] == 12 and 0 < result["days_accrued"] <= 36
+    assert {svc.load(reader, "mgr-test", d.deadline_id).accrued_days for d in started} == {3}
+    # And a second sweep writes nothing
+    assert svc.sweep(FirestoreUnitOfWork(clean_firestore), clock)["days_accrued"] == 0
+    assert len(list(clean_firestore.collection("managers/mgr-test/penalty_causes").stream())) == 36

@@ -13,11 +13,11 @@ from tests.fakes import FixedClock
 REPORTED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
-def test_an_acknowledgement_after_eight_working_hours_misses_d8_of_a_severity_3_incident(clean_firestore):
+def test_an_acknowledgement_after_eight_hours_misses_d8_of_a_severity_3_incident(clean_firestore):
     clock = FixedClock(REPORTED)
     uow = FirestoreUnitOfWork(clean_firestore)
     command = ReportIncident(severity=3, title="Export lent", description="Plus de 10 minutes", territory="75")
-    # Given a manager's severity-3 incident reported Monday 10:00 (8 working hours: due 18:00)
+    # Given a manager's severity-3 incident reported Monday 10:00 (8 elapsed hours: due 18:00)
     incident, d8 = incidents.report_incident("u-1", "manager", "mgr-test", "key-00000001", command, uow, clock)
     assert d8.due_at == dt.datetime(2026, 3, 2, 17, 0, tzinfo=dt.UTC) == incident.due_at
     # When the sweep runs after the due time, before any response

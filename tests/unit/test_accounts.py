@@ -43,11 +43,12 @@ def test_a_request_opens_d7_in_its_own_commit_and_asking_again_is_the_same_reque
     # When a manager asks for an account, then asks again for the same person (any case)
     request = ask(world)
     again = ask(world, "lea.martin@RHONE-HABITAT.fr")
-    # Then one commit stored the request and its D7, due 72 working hours later in its territory
+    # Then one commit stored the request and its D7, due 72 hours counted on working days later in its
+    # territory: Tuesday 10:05 → Friday 10:05 (three working days)
     assert again == request and world.db.commits == 1
     d7 = world.deadlines("mgr-test")[request.request_id]
     assert (d7.kind, d7.state.value, d7.territory, d7.due_at) == ("D7", "running", "69", request.due_at)
-    assert request.due_at == dt.datetime(2026, 3, 20, 9, 5, tzinfo=dt.UTC)
+    assert request.due_at == dt.datetime(2026, 3, 13, 9, 5, tzinfo=dt.UTC)
     # And the request is audited in the requester's space
     [audit] = [d for d in world.db.under("managers/mgr-test/audit").values()
                if d["action"] == "account_request.created"]

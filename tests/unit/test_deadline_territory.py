@@ -94,10 +94,12 @@ def test_a_late_message_on_an_order_in_noumea_records_d1_in_new_caledonia():
         (occurred + dt.timedelta(minutes=15)).astimezone(dt.timezone(dt.timedelta(hours=11))).date().isoformat()}
     # And the contractor's statement shows where each day was counted, in JSON and in the French CSV
     month = ledger[0].month
-    s = statement(MANAGER, CONTRACTOR, None, month, [e for e in ledger if e.month == month])
+    s = statement(MANAGER, CONTRACTOR, None, month, [e for e in ledger if e.month == month],
+                  world.causes(MANAGER, d1.deadline_id))
     assert {line.territory for line in s.lines} == {"NC"}
     rows = statement_csv(s).decode("utf-8").splitlines()
-    assert rows[0].endswith(";Motif;Territoire") and rows[1].endswith(";NC")
+    # (each day of the contract lists the messages that caused it: here the one late message)
+    assert rows[0].endswith(";Motif;Territoire;Messages en cause") and rows[1].endswith(";NC;1")
 
 
 def test_a_format_rejection_on_an_order_without_a_commune_records_f1_in_the_managers_territory():

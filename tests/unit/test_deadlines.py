@@ -8,6 +8,7 @@ import pytest
 
 from shared.domain.deadlines import KINDS, NOTICE_TABLE, DeadlineState, Length, Unit, due_at, notice_for, start
 from shared.domain.errors import DomainError
+from shared.domain.sourcing.process import notice_period
 
 UTC = dt.UTC
 # Monday 2 March 2026, 10:00 in Paris.
@@ -21,8 +22,8 @@ EXPECTED_DUE = {
     "D4": (None, dt.datetime(2026, 3, 16, 23, 0, tzinfo=UTC)),  # end of Monday 16 March (10 working days)
     "D5": (None, dt.datetime(2026, 3, 16, 23, 0, tzinfo=UTC)),  # end of 16 March (14 calendar days)
     "D6": (None, dt.datetime(2026, 3, 16, 23, 0, tzinfo=UTC)),
-    "D7": (None, dt.datetime(2026, 3, 12, 9, 0, tzinfo=UTC)),  # 72 h: 8 h on Monday + 7 × 9 h + 1 h → Thu 12, 10:00
-    "D8": ("3", dt.datetime(2026, 3, 2, 17, 0, tzinfo=UTC)),  # severity 3: 8 working hours → 18:00 Paris
+    "D7": (None, dt.datetime(2026, 3, 5, 9, 0, tzinfo=UTC)),  # 72 h on working days: Thursday 5, 10:00 Paris
+    "D8": ("3", dt.datetime(2026, 3, 2, 17, 0, tzinfo=UTC)),  # severity 3: 8 elapsed hours → 18:00 Paris
 }
 
 
@@ -134,13 +135,26 @@ def test_onboarding_one_month_after_a_31_january_signature_ends_with_february():
     assert d.due_at == dt.datetime(2026, 2, 28, 23, 0, tzinfo=UTC)  # end of 28 Feb, Paris (CET)
 
 
-@pytest.mark.parametrize(("start_day", "end_day", "expected"), [
-    (dt.date(2026, 3, 1), dt.date(2026, 3, 20), Length(3, Unit.CALENDAR_DAYS)),   # < 1 month
-    (dt.date(2026, 3, 1), dt.date(2026, 4, 1), Length(7, Unit.CALENDAR_DAYS)),    # exactly 1 month
-    (dt.date(2026, 3, 1), dt.date(2026, 4, 15), Length(14, Unit.CALENDAR_DAYS)),  # 2 started months
-    (dt.date(2026, 3, 1), dt.date(2026, 6, 1), Length(21, Unit.CALENDAR_DAYS)),   # exactly 3 months
-    (dt.date(2026, 3, 1), dt.date(2026, 6, 2), Length(1, Unit.CALENDAR_MONTHS)),  # > 3 months
+@pytest.mark.parametrize(("start_day", "last_day", "expected", "days"), [
+    (dt.date(2026, 3, 1), dt.date(2026, 3, 20), Length(3, Unit.CALENDAR_DAYS), 3),    # < 1 month
+    (dt.date(2026, 3, 1), dt.date(2026, 3, 30), Length(3, Unit.CALENDAR_DAYS), 3),    # one day short of a month
+    (dt.date(2026, 3, 1), dt.date(2026, 3, 31), Length(7, Unit.CALENDAR_DAYS), 7),    # exactly 1 month
+    (dt.date(2026, 1, 1), dt.date(2026, 2, 14), Length(14, Unit.CALENDAR_DAYS), 14),  # 2 started months
+    (dt.date(2026, 3, 1), dt.date(2026, 4, 15), Length(14, Unit.CALENDAR_DAYS), 14),  # 2 started months
+    (dt.date(2026, 3, 1), dt.date(2026, 5, 31), Length(21, Unit.CALENDAR_DAYS), 21),  # exactly 3 months
+    (dt.date(2026, 3, 1), dt.date(2026, 6, 1), Length(1, Unit.CALENDAR_MONTHS), 31),  # > 3 months: 1 March + 1 month
 ])
-def test_the_b12_notice_table_is_read_from_data(start_day, end_day, expected):
+def test_the_b12_notice_table_is_read_from_data(start_day, last_day, expected, days):
     assert len(NOTICE_TABLE) == 3
-    assert notice_for(start_day, end_day) == expected
+    notice = notice_for(start_day, last_day)
+    assert (notice.length, notice.days) == (expected, days)
+
+
+def test_the_sourcing_process_reads_the_one_notice_rule():
+    # The replacement's record (shared/domain/sourcing/process.py) and the table give the same notice
+    assert notice_period(dt.date(2026, 1, 1), dt.date(2026, 2, 14)) == notice_for(dt.date(2026, 1, 1),
+                                                                                 dt.date(2026, 2, 14))
+    # A month of notice is counted in calendar days from the notification: 1 February + 1 month is 28 days
+    assert notice_period(dt.date(2026, 1, 1), dt.date(2026, 12, 31), dt.date(2026, 2, 1)).days == 28
+    assert notice_period(dt.date(2026, 1, 1), dt.date(2026, 2, 14)).label == \
+        "2 semaines (1 semaine par mois de mission commencé)"

@@ -74,8 +74,13 @@ def test_a_report_stores_the_incident_and_opens_d8_in_one_commit_once():
     commits = world.db.commits
     again, same = incidents_svc.report_incident("u-1", "contractor", "ctr-test", "key-1", command, world.uow(),
                                                 world.clock)
-    # Then the incident and its D8 (due in one hour, timer armed) were written by one commit; the retry wrote nothing
-    assert commits == 1 and world.db.commits == 1
+    # Then the incident, its D8 (due in one hour, timer armed) and the operator's alert were written by one
+    # commit (then the alert marked sent once published); the retry wrote nothing
+    assert commits == 2 and world.db.commits == 2
+    [alert] = world.outbox("sent")
+    assert (alert.topic, alert.event_type.value) == ("incident-alerts", "fr.passerelle.incident.alert.v1")
+    assert [topic for topic, *_ in world.publisher.published] == ["incident-alerts"]
+    assert alert.data["incident_id"] == incident.incident_id and alert.data["severity"] == 1
     assert (again, same) == (incident, d8)
     stored = world.db.data(f"incidents/{incident.incident_id}")
     assert stored["reported_at"] == "2026-03-02T09:00:00.000000Z" and stored["deadline_id"] == d8.deadline_id
@@ -141,17 +146,20 @@ def test_a_late_first_response_is_recorded_as_missed():
     assert acknowledged.first_response_met is False
 
 
+FRIDAY_EVENING = dt.datetime(2026, 3, 6, 19, 0, tzinfo=dt.UTC)  # Friday 6 March 2026, 20:00 in Paris
+
+
 @pytest.mark.parametrize(("severity", "due"), [
-    (1, dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)),  # 1 elapsed hour
-    (2, dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)),
-    (3, dt.datetime(2026, 3, 2, 17, 0, tzinfo=dt.UTC)),  # 8 working hours: 10:00 → 18:00 Paris
-    (4, dt.datetime(2026, 3, 4, 15, 0, tzinfo=dt.UTC)),  # 24 working hours: Mon 8 h + Tue 9 h + Wed 7 h → 16:00
+    (1, dt.datetime(2026, 3, 6, 20, 0, tzinfo=dt.UTC)),  # 1 elapsed hour
+    (2, dt.datetime(2026, 3, 6, 20, 0, tzinfo=dt.UTC)),
+    (3, dt.datetime(2026, 3, 7, 3, 0, tzinfo=dt.UTC)),  # 8 elapsed hours: Saturday 04:00 Paris, not Monday 17:00
+    (4, dt.datetime(2026, 3, 7, 19, 0, tzinfo=dt.UTC)),  # 24 elapsed hours: Saturday 20:00, not Wednesday
 ])
-def test_d8_lasts_as_long_as_the_catalogue_says_for_the_severity(severity, due):
-    # Given the catalogue's D8 variants
-    # When D8 is planned for an incident of this severity reported Monday 10:00 in Paris
-    d = svc.plan_deadline("D8", "D8-x", tenant_id="ctr-test", territory="75", started_at=REPORTED, ref="inc-x",
-                          variant=severity_variant(severity))
+def test_d8_first_response_is_counted_in_elapsed_hours_whatever_the_severity(severity, due):
+    # Given the catalogue's D8 variants ("1ère réponse dans un délai de 1 / 1 / 8 / 24 heures")
+    # When D8 is planned for an incident of this severity reported on a Friday evening in Paris
+    d = svc.plan_deadline("D8", "D8-x", tenant_id="ctr-test", territory="75", started_at=FRIDAY_EVENING,
+                          ref="inc-x", variant=severity_variant(severity))
     # Then its due time follows the severity's length
     assert d.length == dl.KINDS["D8"].variants[str(severity)]
     assert d.due_at == due

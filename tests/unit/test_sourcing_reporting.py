@@ -346,3 +346,26 @@ def test_a_line_is_dated_by_the_event_that_last_reported_it_done():
     assert rep.line_done_times(order, events) == {
         "j1": utc("2026-03-12T10:00:00+00:00"), "j2": utc("2026-03-12T10:00:00+00:00"),
         "j3": utc("2026-03-20T10:00:00+00:00")}
+
+
+# --- the price schedule as versioned data ------------------------------------------------------------
+
+MAY_SCHEDULE = PriceSchedule(version="2026-05", valid_from=dt.date(2026, 5, 1), fee_rate_bps=300, lines={
+    "CHEF-PROJET": PriceLine(category="CHEF-PROJET", label="Chef de projet", reference_daily_rate_cents=80_000),
+    "DEVELOPPEUR": PriceLine(category="DEVELOPPEUR", label="Développeur", reference_daily_rate_cents=70_000)})
+
+
+def test_each_order_is_measured_against_the_price_schedule_in_force_on_the_day_it_was_issued():
+    # Given the schedule of January (750 € / 600 €, 2 % fee) and a new version from 1 May (800 € / 700 €, 3 %)
+    report = rep.purchasing_body_report([lyon_facts(), annecy_facts()], H1, [SCHEDULE, MAY_SCHEDULE], NOW)
+    lines = {p.category: p for p in report.price_lines}
+    # Then Lyon's March order keeps January's 750 € (40 days: 4 000 € gained), Annecy's May order gets May's 700 €
+    # (20 days at 550 €: 3 000 € gained) — the May version changed nothing before its date
+    assert (lines["CHEF-PROJET"].reference_daily_rate_cents, lines["CHEF-PROJET"].gain_cents) == (75_000, 400_000)
+    assert (lines["DEVELOPPEUR"].reference_daily_rate_cents, lines["DEVELOPPEUR"].gain_cents) == (70_000, 300_000)
+    assert (report.gains.reference_cents, report.gains.gain_cents) == (4_400_000, 700_000)
+    # And the fees follow each order's date too: 2 % of 28 000 € + 3 % of 15 000 € = 1 010 €
+    assert (report.roi.fees_cents, report.roi.fee_rate_bps) == (101_000, None)
+    assert report.price_schedule_version == "test, 2026-05"
+    body = rep.purchasing_body_csv(report).decode("utf-8-sig").split("\r\n")
+    assert ";plusieurs;1010,00;7000,00;593,07" in body

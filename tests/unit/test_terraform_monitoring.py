@@ -32,6 +32,7 @@ ALERTS = {
     "dead_letters": "Dead letters",
     "scheduler_failures": "Scheduler job failed",
     "sev1_incident_unacknowledged": "Severity-1 incident unacknowledged",
+    "urgent_incident_reported": "Severity-1 or -2 incident reported",
     "web_app_uptime": "Web app unreachable",
 }
 
@@ -226,3 +227,19 @@ def test_the_reported_incident_keeps_its_log_level_and_its_severity(caplog):
     # Then the level is a Cloud Logging level, and the incident's severity has its own field
     assert reported["severity"] == "INFO"
     assert reported["incident_severity"] == 1
+
+
+def test_a_new_severity_1_or_2_incident_alerts_the_operator_from_the_line_report_incident_logs(policies, caplog):
+    # Given a severity-2 incident reported (its alert also goes on the incident-alerts topic)
+    world = World(NOW)
+    command = ReportIncident.model_validate({"severity": 2, "title": "Lenteurs", "description": "Très lent"})
+    with caplog.at_level(logging.INFO, logger="shared.service.incidents"):
+        incidents_svc.report_incident("u-1", "beneficiary", "ben-x", "key-2", command, world.uow(), world.clock)
+    [reported] = _json_lines(caplog, "incident reported")
+    condition = _condition(policies["urgent_incident_reported"], "condition_matched_log")[0]
+    # Then the alert's log filter selects that line by its incident_severity, keyed by the incident
+    log_filter = _text(condition["filter"])
+    assert 'jsonPayload.message="incident reported"' in log_filter and "jsonPayload.incident_severity<=2" in log_filter
+    assert reported["incident_severity"] == 2 and "incident_id" in reported
+    assert condition["label_extractors"] == {"incident_id": "EXTRACT(jsonPayload.incident_id)"}
+    assert [m.topic for m in world.outbox()] == ["incident-alerts"]

@@ -6,19 +6,28 @@ report (B17) each price line also carries a **reference daily rate**: what a pub
 paid for that profile outside the framework when the agreement was awarded (the buyer's
 prior price study, "prix de référence"). Purchasing gains are measured against it.
 
-It is data, kept small on purpose: one version, the categories the platform uses, and the
-fee rate the central purchasing body charges on the business volume (the cost side of the
-return on investment). A category absent from the schedule (or the ``FRAIS`` line of extra
-costs) has no reference rate: it counts in the volume, never in the gains. Definitions:
-docs/sourcing.md, "Reporting".
+It is versioned data: the schedule of the award (``PRICE_SCHEDULE``, in force from 1 January
+2026) and the versions the purchasing body imports since (``import_price_schedule``, French CSV
+or JSON, like the catalogue of A14), each with its date of effect and the fee rate the central
+purchasing body charges on the business volume (the cost side of the return on investment). A
+version never rewrites an earlier one and takes effect on a date not yet passed: an order is
+measured against the version in force on the day it was issued, so a change applies from its
+date only. A category absent from the schedule (or the ``FRAIS`` line of extra costs) has no
+reference rate: it counts in the volume, never in the gains. Definitions: docs/sourcing.md,
+"Reporting".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from shared.domain import french_csv
+from shared.domain.errors import ErrorDetail
 
 
 class PriceLine(BaseModel):
@@ -68,3 +77,111 @@ PRICE_SCHEDULE = _schedule(
     ("DEVELOPPEUR", "Développeur", 60_000),
     ("EXPERT-ACCESSIBILITE", "Expert accessibilité (RGAA)", 70_000),
 )
+
+
+# --- imported versions ------------------------------------------------------------------------
+
+COLUMNS = ("category", "label", "reference_daily_rate")
+
+
+class ImportPriceSchedule(BaseModel):
+    """POST import_price_schedule (JSON): the next version of the price schedule (purchasing body)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportPriceSchedule")
+
+    version: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")] | None = None
+    valid_from: dt.date
+    fee_rate_bps: Annotated[int, Field(ge=0, le=10_000)]
+    lines: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=500)]
+
+
+class PriceScheduleImported(BaseModel):
+    """What import_price_schedule answers (201): the version stored and when it takes effect."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PriceScheduleImported")
+
+    version: str
+    number: int = Field(description="Its place among the versions (the award's schedule is 0).")
+    valid_from: dt.date
+    fee_rate_bps: int
+    lines: int = Field(description="How many price lines it holds.")
+
+
+def _cents(text: str) -> int:
+    """'750,00' or '750' euros → 75000 cents; refuses sub-cent precision."""
+    value = Decimal(str(text).replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    cents = value * 100
+    if cents != cents.to_integral_value():
+        raise InvalidOperation(text)
+    return int(cents)
+
+
+def _collect(rows, from_csv: bool) -> tuple[list[PriceLine], list[ErrorDetail]]:
+    lines: list[PriceLine] = []
+    errors: list[ErrorDetail] = []
+    seen: set[str] = set()
+    for line, row in rows:
+        field = f"line {line}"
+        unknown = sorted(set(row) - set(COLUMNS) - {None})
+        row_errors = [ErrorDetail.of(f"{field}.{name}", "UNKNOWN_FIELD") for name in unknown]
+        data = {k: ((row.get(k) or "").strip() if from_csv else row.get(k)) for k in COLUMNS}
+        try:
+            data["reference_daily_rate_cents"] = _cents(data.pop("reference_daily_rate"))
+        except (InvalidOperation, ValueError):
+            row_errors.append(ErrorDetail.of(f"{field}.reference_daily_rate", "INVALID_FORMAT",
+                                             detail="montant en euros attendu, ex. 750,00"))
+        if not row_errors:
+            try:
+                price_line = PriceLine.model_validate(data, strict=False)
+            except ValidationError as exc:
+                row_errors += [ErrorDetail.of(f"{field}.{'.'.join(map(str, e['loc']))}", "INVALID_VALUE",
+                                              detail=e["msg"]) for e in exc.errors()]
+            else:
+                if price_line.category in seen:
+                    row_errors.append(ErrorDetail.of(f"{field}.category", "DUPLICATE_VALUE", value=price_line.category))
+                seen.add(price_line.category)
+                lines.append(price_line)
+        errors += row_errors
+    if not lines and not errors:
+        errors.append(ErrorDetail.of("$", "REQUIRED"))
+    return lines, errors
+
+
+def parse_csv(raw: bytes) -> tuple[list[PriceLine], list[ErrorDetail]]:
+    """French CSV ``category;label;reference_daily_rate`` (euros, decimal comma); line 1 is the header."""
+    rows, errors = french_csv.read_rows(raw, COLUMNS)
+    return ([], errors) if errors else _collect(rows, from_csv=True)
+
+
+def parse_json_lines(items: list[dict[str, Any]]) -> tuple[list[PriceLine], list[ErrorDetail]]:
+    """The ``lines`` of a JSON import; "line" is the item's position, from 1."""
+    return _collect(enumerate(items, start=1), from_csv=False)
+
+
+def next_version(existing: list[PriceSchedule], label: str | None, valid_from: dt.date, today: dt.date,
+                 fee_rate_bps: int, lines: list[PriceLine]) -> tuple[PriceSchedule | None, list[ErrorDetail]]:
+    """A new version, taking effect after every earlier one and not before today: the past is never
+    measured again against other rates."""
+    latest = max(existing, key=lambda v: v.valid_from, default=None)
+    errors = []
+    if valid_from < today:
+        errors.append(ErrorDetail.of("$.valid_from", "OUT_OF_RANGE",
+                                     detail=f"un bordereau prend effet au plus tôt aujourd'hui ({today})"))
+    elif latest is not None and valid_from <= latest.valid_from:
+        errors.append(ErrorDetail.of("$.valid_from", "OUT_OF_RANGE",
+                                     detail=f"une nouvelle version doit commencer après le {latest.valid_from}"))
+    version = label or valid_from.isoformat()
+    if any(v.version == version for v in existing):
+        errors.append(ErrorDetail.of("$.version", "DUPLICATE_VALUE", value=version))
+    if errors:
+        return None, errors
+    return PriceSchedule(version=version, valid_from=valid_from, fee_rate_bps=fee_rate_bps,
+                         lines={line.category: line for line in lines}), []
+
+
+def in_force(versions: list[PriceSchedule], on: dt.date) -> PriceSchedule:
+    """The version in force on ``on``: the latest taking effect by then (the award's before any)."""
+    candidates = [v for v in versions if v.valid_from <= on]
+    if not candidates:
+        return min(versions, key=lambda v: v.valid_from, default=PRICE_SCHEDULE)
+    return max(candidates, key=lambda v: v.valid_from)

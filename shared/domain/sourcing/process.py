@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
+from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderState
 from shared.domain.sourcing.records import (
@@ -241,35 +242,11 @@ def _cents(cents: int) -> str:
 # --- B12: notice table and equivalence -------------------------------------------------------
 
 
-def _months_between(start: dt.date, end: dt.date) -> int:
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    return months - (1 if end.day < start.day else 0)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    import calendar
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-@dataclass(frozen=True)
-class Notice:
-    days: int
-    label: str
-
-
 def notice_period(start: dt.date, end: dt.date, departure_notified: dt.date | None = None) -> Notice:
-    """Préavis by mission length (B12): < 1 month → 3 days; 1–3 months → 1 week per whole month
-    of mission; > 3 months → 1 month (counted in calendar days from the notification)."""
-    months = _months_between(start, end + dt.timedelta(days=1))  # inclusive end date
-    if months < 1:
-        return Notice(3, "3 jours (mission de moins d'un mois)")
-    exactly_three = months == 3 and add_months(start, 3) == end + dt.timedelta(days=1)
-    if months < 3 or exactly_three:
-        return Notice(7 * months, f"{months} semaine{'s' if months > 1 else ''} (1 semaine par mois de mission)")
-    base = departure_notified or start
-    return Notice((add_months(base, 1) - base).days, "1 mois (mission de plus de 3 mois)")
+    """Préavis by mission length (B12), ``end`` the mission's last day: the one rule of
+    ``shared.domain.deadlines.notice_for`` (< 1 month → 3 days; 1–3 months → 1 week per started
+    month; > 3 months → 1 month, in calendar days from the notification)."""
+    return notice_for(start, end, departure_notified)
 
 
 def replacement_errors(mission: Mission, candidate: Professional) -> list[ErrorDetail]:

@@ -8,7 +8,7 @@ tenant = the beneficiary id.
 The flows open and stop these deadlines in their own unit of work, with
 ``shared.service.deadlines.open_deadline`` / ``stop_deadline``: the need (or mission) and its
 deadline are committed together. D4–D6 carry no penalty rule unless the framework contract
-in the beneficiary's space prices them (its ``penalty_terms``, read in the same unit of work);
+in the beneficiary's space prices them (its terms in force, read in the same unit of work);
 an offer stating fewer than 10 working days for D4 (B10 search request) passes its length.
 """
 
@@ -18,10 +18,10 @@ import datetime as dt
 
 from shared.domain import deadlines as dl
 from shared.domain import workdays
-from shared.domain.penalties import PenaltyTerms, terms_of
+from shared.domain.penalties import PenaltyTerms
 from shared.domain.sourcing import process
 from shared.ports import UnitOfWork, digest
-from shared.service import deadlines
+from shared.service import deadlines, penalty_terms
 from shared.service.sourcing import paths
 from shared.service.sourcing.paths import Settings
 
@@ -34,9 +34,10 @@ def replacement_id(kind: str, beneficiary_id: str, mission_id: str, index: int) 
     return f"{kind}-{digest(beneficiary_id, mission_id, str(index))[:32]}"
 
 
-def terms(uow: UnitOfWork, beneficiary_id: str, settings: Settings) -> PenaltyTerms:
-    """The penalty terms of the framework contract in the beneficiary's space (none by default)."""
-    return terms_of(uow.get(paths.contract(beneficiary_id, settings)))
+def terms(uow: UnitOfWork, beneficiary_id: str, settings: Settings, at: dt.datetime, territory: str) -> PenaltyTerms:
+    """The penalty terms of the beneficiary's agreement (the framework contract in its space) in force
+    on the local date of ``at`` (versioned: shared/service/penalty_terms.py; none by default)."""
+    return penalty_terms.terms_on(uow, beneficiary_id, settings.contract_id, workdays.local_date(at, territory))
 
 
 def plan_d4(beneficiary_id: str, territory: str, need_id: str, version: int, at: dt.datetime,

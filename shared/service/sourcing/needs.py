@@ -56,7 +56,8 @@ def _new_version(uow: UnitOfWork, beneficiary: Beneficiary, need_id: str, versio
                  now: dt.datetime, settings: Settings, d4_length: Length | None):
     """Buffer a version's content, its D4 and its needs-submitted message; the D4 the need shows."""
     b = beneficiary.beneficiary_id
-    d4 = sd.plan_d4(b, beneficiary.territory, need_id, version, now, sd.terms(uow, b, settings), d4_length)
+    d4 = sd.plan_d4(b, beneficiary.territory, need_id, version, now,
+                    sd.terms(uow, b, settings, now, beneficiary.territory), d4_length)
     uow.create(paths.need_version(b, need_id, version), dump(content))
     deadlines.open_deadline(uow, d4, now)
     uow.publish(_need_event(b, need_id, version, now))
@@ -79,7 +80,8 @@ def submit_need(beneficiary_id: str, command: SubmitNeed, uow: UnitOfWork, clock
             record = NeedRecord.model_validate(found[paths.need(b, n)], strict=False)
             if record.version == 1 and record.d4.stopped_at is None:  # a need stored before its D4: opened now
                 deadlines.open_deadline(uow, sd.plan_d4(b, beneficiary.territory, n, 1, record.d4.started_at,
-                                                        sd.terms(uow, b, settings), d4_length), clock.now())
+                                                        sd.terms(uow, b, settings, record.d4.started_at,
+                                                                 beneficiary.territory), d4_length), clock.now())
             return record, False
         now = clock.now()
         d4 = _new_version(uow, beneficiary, n, 1, command.content, now, settings, d4_length)

@@ -41,19 +41,19 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
         fields: dict[str, Any] = {}
         index, territory = len(mission.replacements), beneficiary.territory
         ref = f"missions/{mission.mission_id}/replacements/{index}"
-        terms = sd.terms(uow, beneficiary_id, settings)
         if command.reason is ReplacementReason.DEPARTURE:
             notice = notice_period(mission.start_date, mission.end_date, command.notified_on)
-            start = command.notified_on if command.planned else command.departure_date
+            start = sd.start_of(command.notified_on if command.planned else command.departure_date, territory)
             # D5 counts 14 calendar days from the departure (or its notification when planned).
-            planned = sd.plan_replacement("D5", beneficiary_id, territory, mission.mission_id, index,
-                                          sd.start_of(start, territory), ref, terms)
+            planned = sd.plan_replacement("D5", beneficiary_id, territory, mission.mission_id, index, start, ref,
+                                          sd.terms(uow, beneficiary_id, settings, start, territory))
             fields = {"departure_date": command.departure_date, "planned": command.planned,
                       "notified_on": command.notified_on, "notice_days": notice.days, "notice_label": notice.label,
                       "notice_respected": (command.departure_date - command.notified_on).days >= notice.days
                       if command.planned else None}
         else:
-            planned = sd.plan_replacement("D6", beneficiary_id, territory, mission.mission_id, index, now, ref, terms)
+            planned = sd.plan_replacement("D6", beneficiary_id, territory, mission.mission_id, index, now, ref,
+                                          sd.terms(uow, beneficiary_id, settings, now, territory))
         replacement = Replacement(reason=command.reason, requested_at=now, deadline=sd.on_document(planned),
                                   leaving_professional_id=mission.professional_id, **fields)
         moved = mission.model_copy(update={"state": MissionState.REPLACEMENT_REQUESTED,

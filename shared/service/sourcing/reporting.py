@@ -21,11 +21,11 @@ from shared.domain.documents import DocumentKind
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Order
 from shared.domain.sourcing import reporting as rep
-from shared.domain.sourcing.price_schedule import PRICE_SCHEDULE, PriceSchedule
+from shared.domain.sourcing.price_schedule import PriceSchedule
 from shared.domain.sourcing.process import Mission, NeedRecord
 from shared.ports import Clock, Document, Query, ReportFiles, UnitOfWork
 from shared.service import orders as order_service
-from shared.service.sourcing import paths
+from shared.service.sourcing import paths, price_schedules
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -122,9 +122,12 @@ def beneficiary_report(b: str, period: rep.ReportPeriod, uow: UnitOfWork, clock:
 
 
 def purchasing_body_report(period: rep.ReportPeriod, uow: UnitOfWork, clock: Clock,
-                           schedule: PriceSchedule = PRICE_SCHEDULE) -> rep.PurchasingBodyReport:
+                           schedule: PriceSchedule | None = None) -> rep.PurchasingBodyReport:
+    """B17: each order measured against the price schedule version in force on its date (the stored
+    versions, shared/service/sourcing/price_schedules.py, unless one ``schedule`` is imposed)."""
     facts = [gather(d.id, uow, detail=False) for d in _list(uow, "beneficiaries")]
-    return rep.purchasing_body_report(facts, period, schedule, clock.now())
+    versions = [schedule] if schedule is not None else price_schedules.load_versions(uow)
+    return rep.purchasing_body_report(facts, period, versions, clock.now())
 
 
 # --- the half-year report (B17, every six months) -------------------------------------------------
@@ -138,7 +141,7 @@ def _link(record: dict[str, Any], files: ReportFiles) -> rep.HalfYearReportLink:
 
 
 def publish_half_year_report(uow: UnitOfWork, files: ReportFiles, clock: Clock, label: str | None = None,
-                             schedule: PriceSchedule = PRICE_SCHEDULE) -> rep.HalfYearReportPublished:
+                             schedule: PriceSchedule | None = None) -> rep.HalfYearReportPublished:
     """Produce the report of the last completed half-year (or of ``label``, already ended) once."""
     today = rep.paris_date(clock.now())
     label = label or rep.last_completed_half_year(today)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from shared.domain.base import Record
 from shared.domain.french_csv import euros
 from shared.domain.orders import OrderState
 from shared.domain.sourcing.price_schedule import EXTRA_COSTS_CODE, PriceSchedule
+from shared.domain.sourcing.price_schedule import in_force as price_schedule_in_force
 from shared.domain.sourcing.reporting.facts import BeneficiaryFacts
 from shared.domain.sourcing.reporting.periods import (
     ReportPeriod,
@@ -70,8 +72,9 @@ class PriceLineShare(Record):
     days: float
     cents: int
     share_percent: float | None
-    reference_daily_rate_cents: int | None
+    reference_daily_rate_cents: int | None  # the one rate in force over the period's orders (None: several)
     gain_cents: int | None
+    reference_cents: int | None = None  # the days at the reference rate in force on each order's date
 
 
 class Gains(Record):
@@ -82,8 +85,8 @@ class Gains(Record):
 
 
 class ReturnOnInvestment(Record):
-    fee_rate_bps: int
-    fees_cents: int
+    fee_rate_bps: int | None  # the one fee rate in force over the period's orders (None: several)
+    fees_cents: int  # each order's amount at the fee rate in force on its date
     gain_cents: int
     roi_percent: float | None
 
@@ -97,7 +100,7 @@ class PurchasingBodyReport(Record):
     view: Literal["purchasing_body"] = "purchasing_body"
     period: ReportPeriod
     generated_at: AwareDatetime
-    price_schedule_version: str
+    price_schedule_version: str  # the version(s) the period's orders were measured against, ", "-separated
     volume: Volume
     beneficiaries: list[BeneficiaryVolume]
     orders: list[ReportedOrder]
@@ -126,13 +129,19 @@ def _quantity(value: Decimal) -> float:
     return float(value.normalize()) if value == value.to_integral_value() else float(value)
 
 
-def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: ReportPeriod, schedule: PriceSchedule,
-                           now: dt.datetime) -> PurchasingBodyReport:
+def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: ReportPeriod,
+                           schedule: PriceSchedule | Sequence[PriceSchedule], now: dt.datetime) -> PurchasingBodyReport:
+    """B17 over ``period``. Each order is measured against the price schedule version in force on the
+    day it was issued (reference rates and fee rate): a new version applies from its date only."""
+    versions = [schedule] if isinstance(schedule, PriceSchedule) else list(schedule)
     all_orders: list[tuple[dt.date, int]] = []
     per_beneficiary: list[BeneficiaryVolume] = []
     summaries: list[ReportedOrder] = []
     days: dict[str, Decimal] = defaultdict(Decimal)
     cents: dict[str, int] = defaultdict(int)
+    at_reference: dict[str, Decimal] = defaultdict(Decimal)  # days × the rate in force on each order's date
+    rates: dict[str, set[int]] = defaultdict(set)
+    fees, fee_rates, used = Decimal(0), set(), {}
     for facts in sorted(beneficiaries, key=lambda f: f.beneficiary_id):
         counted: list[tuple[dt.date, int]] = []
         for of in sorted(facts.orders, key=lambda f: (f.order.issued_at, f.order.order_id)):
@@ -151,35 +160,45 @@ def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Report
             if not in_volume:
                 continue
             counted.append((issued, o.total_cents))
+            in_force = price_schedule_in_force(versions, issued)
+            used[in_force.version] = in_force.valid_from
+            fees += Decimal(o.total_cents) * in_force.fee_rate_bps / 10_000
+            fee_rates.add(in_force.fee_rate_bps)
             for line in o.lines:
                 days[line.service_code] += line.quantity
                 cents[line.service_code] += line.amount_cents
+                rate = in_force.reference_rate(line.service_code) if line.service_code != EXTRA_COSTS_CODE else None
+                if rate is not None:
+                    at_reference[line.service_code] += line.quantity * rate
+                    rates[line.service_code].add(rate)
         all_orders += counted
         per_beneficiary.append(BeneficiaryVolume(beneficiary_id=facts.beneficiary_id, name=facts.name,
                                                  siret=facts.siret, **_volume(period, counted)))
     volume = Volume(**_volume(period, all_orders))
+    latest = price_schedule_in_force(versions, period.end)
     lines, reference, contracted = [], 0, 0
     for category in sorted(cents):
-        rate = schedule.reference_rate(category) if category != EXTRA_COSTS_CODE else None
-        gain = None
-        if rate is not None:
-            at_reference = int((days[category] * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-            gain = at_reference - cents[category]
-            reference += at_reference
+        gain = ref_cents = None
+        if rates[category]:
+            ref_cents = int(at_reference[category].quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            gain = ref_cents - cents[category]
+            reference += ref_cents
             contracted += cents[category]
-        lines.append(PriceLineShare(category=category, label=schedule.label(category), days=_quantity(days[category]),
+        only_rate = next(iter(rates[category])) if len(rates[category]) == 1 else None
+        lines.append(PriceLineShare(category=category, label=latest.label(category), days=_quantity(days[category]),
                                     cents=cents[category], share_percent=percent(cents[category], volume.cents),
-                                    reference_daily_rate_cents=rate, gain_cents=gain))
+                                    reference_daily_rate_cents=only_rate, gain_cents=gain, reference_cents=ref_cents))
     gain = reference - contracted
-    fees = int((Decimal(volume.cents) * schedule.fee_rate_bps / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    fees_cents = int(fees.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    fee_rate = next(iter(fee_rates)) if len(fee_rates) == 1 else (latest.fee_rate_bps if not fee_rates else None)
+    version = ", ".join(sorted(used, key=used.get)) or latest.version
     return PurchasingBodyReport(
-        period=period, generated_at=now, price_schedule_version=schedule.version, volume=volume,
+        period=period, generated_at=now, price_schedule_version=version, volume=volume,
         beneficiaries=per_beneficiary, orders=summaries, price_lines=lines,
         gains=Gains(reference_cents=reference, contracted_cents=contracted, gain_cents=gain,
                     gain_percent=percent(gain, reference)),
-        roi=ReturnOnInvestment(fee_rate_bps=schedule.fee_rate_bps, fees_cents=fees, gain_cents=gain,
-                               roi_percent=percent(gain - fees, fees)))
-
+        roi=ReturnOnInvestment(fee_rate_bps=fee_rate, fees_cents=fees_cents, gain_cents=gain,
+                               roi_percent=percent(gain - fees_cents, fees_cents)))
 
 
 def _volume_rows(label: str, v: Volume) -> list[tuple]:
@@ -219,7 +238,8 @@ def purchasing_body_csv(r: PurchasingBodyReport) -> bytes:
          french_number(r.gains.gain_percent)),
         (),
         ("Retour sur investissement", "Taux de frais (%)", "Frais (EUR)", "Gain (EUR)", "ROI (%)"),
-        ("", french_number(r.roi.fee_rate_bps / 100), euros(r.roi.fees_cents), euros(r.roi.gain_cents),
+        ("", french_number(r.roi.fee_rate_bps / 100) if r.roi.fee_rate_bps is not None else "plusieurs",
+         euros(r.roi.fees_cents), euros(r.roi.gain_cents),
          french_number(r.roi.roi_percent)),
     ]
     return french_csv.write(rows)

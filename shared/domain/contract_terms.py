@@ -1,0 +1,86 @@
+"""Penalty terms as versioned contract data (A9 penalties, B5, B9, B10, B12, B16).
+
+A manager's contract with a contractor, and a beneficiary's agreement under the framework
+contract, carry terms per deadline (``PenaltyTerms``: which rule prices which kind, the daily
+amount per rule, a shorter length an offer states). They change by amendment: each change is a
+new ``TermsVersion`` with its effective date, stored once and never rewritten (its audit record
+says who set it and when). A deadline takes the terms in force on the local date its clock
+starts, and keeps them: a change applies from its effective date only, never to a deadline
+already running, nor to days already in the ledger.
+
+Pure: no Google import; dates are passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.domain.base import Command
+from shared.domain.errors import ErrorDetail
+from shared.domain.orders import Identifier
+from shared.domain.penalties import PenaltyTerms
+
+
+class TermsVersion(BaseModel):
+    """One version of a contract's penalty terms, in force from ``effective_from`` (local date)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    contract_id: str
+    version: int
+    effective_from: dt.date
+    terms: PenaltyTerms
+    reason: str
+    set_by: str
+    set_at: AwareDatetime
+
+
+class SetPenaltyTerms(Command):
+    """POST set_penalty_terms: a manager amends one of its contracts' terms; the purchasing body
+    amends a beneficiary's agreement (``beneficiary_id``; the framework contract is implied)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="SetPenaltyTerms")
+
+    contract_id: Identifier | None = None  # manager: required
+    beneficiary_id: Identifier | None = None  # purchasing body: required
+    effective_from: dt.date
+    terms: PenaltyTerms
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class PenaltyTermsSet(BaseModel):
+    """What set_penalty_terms answers: the new version, and every version of the contract's terms."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PenaltyTermsSet")
+
+    tenant_id: str = Field(description="The manager, or the beneficiary whose agreement it is.")
+    contract_id: str
+    version: int
+    effective_from: dt.date
+    versions: list[TermsVersion] = Field(description="Every version of the contract's terms, oldest first.")
+
+
+def in_force(versions: list[TermsVersion], on: dt.date) -> TermsVersion | None:
+    """The version in force on ``on``: the latest effective by then (the later one on the same day)."""
+    candidates = [v for v in versions if v.effective_from <= on]
+    return max(candidates, key=lambda v: (v.effective_from, v.version), default=None)
+
+
+def next_version(existing: list[TermsVersion], contract_id: str, effective_from: dt.date, today: dt.date,
+                 terms: PenaltyTerms, reason: str, by: str, at: dt.datetime
+                 ) -> tuple[TermsVersion | None, list[ErrorDetail]]:
+    """The next version, or why not: a change takes effect today at the earliest, and never before
+    the latest version's date (deadlines already started keep the terms they started with)."""
+    latest = max(existing, key=lambda v: v.version, default=None)
+    if effective_from < today:
+        return None, [ErrorDetail.of("$.effective_from", "OUT_OF_RANGE",
+                                     detail=f"une modification prend effet au plus tôt aujourd'hui ({today})")]
+    if latest is not None and effective_from < latest.effective_from:
+        return None, [ErrorDetail.of("$.effective_from", "OUT_OF_RANGE",
+                                     detail=f"la version {latest.version} prend effet le {latest.effective_from} : "
+                                            "une nouvelle version ne peut pas commencer avant")]
+    return TermsVersion(contract_id=contract_id, version=(latest.version + 1) if latest else 1,
+                        effective_from=effective_from, terms=terms, reason=reason, set_by=by, set_at=at), []

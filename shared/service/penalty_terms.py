@@ -1,0 +1,130 @@
+"""Penalty terms per deadline as versioned contract data (A9 penalties; B5, B9, B10, B12, B16 for
+beneficiary agreements): set a new version, and read the terms in force when a deadline starts.
+
+  managers/{tenant}/contracts/{contract}/penalty_terms/v{NNNN}   one version, never rewritten
+
+``tenant`` is a manager (its contract with a contractor) or a beneficiary (its agreement under the
+framework contract, ``managers/<beneficiary>/contracts/<framework contract id>``). A contract
+stored with ``penalty_terms`` (upsert_contract) carries its terms at signature: they apply until
+a version takes effect. Changing them through upsert_contract records a version effective the day
+of the change (``inline_terms_changed``), so that every change is a dated version.
+
+Every flow that opens a deadline reads ``terms_on`` for the local date its clock starts and
+snapshots the rule, amount and length on the deadline: a later version never reprices it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from shared import context
+from shared.domain.contract_terms import PenaltyTermsSet, SetPenaltyTerms, TermsVersion, in_force, next_version
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.penalties import PenaltyTerms, terms_of
+from shared.domain.workdays import PARIS
+from shared.ports import Clock, Query, UnitOfWork
+from shared.service.transaction import transact
+
+log = logging.getLogger(__name__)
+
+_UNREAD: Any = object()
+
+
+def contract_path(tenant_id: str, contract_id: str) -> str:
+    return f"managers/{tenant_id}/contracts/{contract_id}"
+
+
+def versions_path(tenant_id: str, contract_id: str) -> str:
+    return f"{contract_path(tenant_id, contract_id)}/penalty_terms"
+
+
+def version_path(tenant_id: str, contract_id: str, version: int) -> str:
+    return f"{versions_path(tenant_id, contract_id)}/v{version:04d}"
+
+
+def load_versions(uow: UnitOfWork, tenant_id: str, contract_id: str) -> list[TermsVersion]:
+    """Every version of a contract's terms, oldest first."""
+    docs = uow.query(Query(versions_path(tenant_id, contract_id), order_by=(("__name__", "asc"),)))
+    return [TermsVersion.model_validate(d.data, strict=False) for d in docs]
+
+
+def terms_on(uow: UnitOfWork, tenant_id: str, contract_id: str | None, on: dt.date,
+             contract: dict[str, Any] | None = _UNREAD) -> PenaltyTerms:
+    """The terms in force on ``on``: the latest version effective by then, else the terms the contract
+    was stored with, else the catalogue's defaults. ``contract``: the contract document, if read."""
+    if not contract_id:
+        return PenaltyTerms()
+    version = in_force(load_versions(uow, tenant_id, contract_id), on)
+    if version is not None:
+        return version.terms
+    if contract is _UNREAD:
+        contract = uow.get(contract_path(tenant_id, contract_id))
+    return terms_of(contract)
+
+
+def today(clock: Clock) -> dt.date:
+    """Effective dates are calendar dates in metropolitan France (the contracting authorities')."""
+    return clock.now().astimezone(PARIS).date()
+
+
+def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms, framework_contract_id: str,
+                      uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+    """A manager amends one of its contracts; the purchasing body a beneficiary's agreement. One new
+    version, effective from its date, created once (its audit record in the contract's space)."""
+    space, contract_id = _target(role, tenant, command, framework_contract_id)
+
+    def attempt() -> tuple[TermsVersion, list[TermsVersion]]:
+        if uow.get(contract_path(space, contract_id)) is None:
+            if role == "manager":
+                raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)])
+            raise DomainError([ErrorDetail.of("$.beneficiary_id", "BENEFICIARY_NOT_FOUND", beneficiary_id=space)])
+        existing = load_versions(uow, space, contract_id)
+        version, refused = next_version(existing, contract_id, command.effective_from, today(clock), command.terms,
+                                        command.reason, uid, clock.now())
+        if refused:
+            raise DomainError(refused)
+        assert version is not None
+        uow.create(version_path(space, contract_id, version.version), version.model_dump(mode="json"))
+        return version, [*existing, version]
+
+    version, versions = transact(uow, attempt)
+    log.info("penalty terms set", extra={"tenant": space, "contract_id": contract_id, "version": version.version,
+                                         "effective_from": version.effective_from.isoformat()})
+    return PenaltyTermsSet(tenant_id=space, contract_id=contract_id, version=version.version,
+                           effective_from=version.effective_from, versions=versions).model_dump(mode="json")
+
+
+def _target(role: str, tenant: str, command: SetPenaltyTerms, framework_contract_id: str) -> tuple[str, str]:
+    """Whose contract: a manager's own (``contract_id``), or a beneficiary's agreement (purchasing body)."""
+    if role == "manager":
+        errors = [] if command.contract_id else [ErrorDetail.of("$.contract_id", "REQUIRED")]
+        if command.beneficiary_id is not None:
+            errors.append(ErrorDetail.of("$.beneficiary_id", "UNKNOWN_FIELD"))
+        if errors:
+            raise DomainError(errors)
+        return tenant, command.contract_id  # type: ignore[return-value]
+    errors = [] if command.beneficiary_id else [ErrorDetail.of("$.beneficiary_id", "REQUIRED")]
+    if command.contract_id not in (None, framework_contract_id):
+        errors.append(ErrorDetail.of("$.contract_id", "INVALID_VALUE",
+                                     detail=f"l'accord d'un bénéficiaire est l'accord-cadre {framework_contract_id}"))
+    if errors:
+        raise DomainError(errors)
+    return command.beneficiary_id, framework_contract_id  # type: ignore[return-value]
+
+
+def inline_terms_changed(uow: UnitOfWork, manager_id: str, contract_id: str, stored: dict[str, Any] | None,
+                         terms: PenaltyTerms | None, clock: Clock) -> TermsVersion | None:
+    """upsert_contract changed an existing contract's ``penalty_terms``: record the change as a version
+    effective today, in the contract's commit (a new contract's terms are its terms at signature)."""
+    if stored is None or terms_of(stored) == (terms or PenaltyTerms()):
+        return None
+    existing = load_versions(uow, manager_id, contract_id)
+    version, refused = next_version(existing, contract_id, today(clock), today(clock), terms or PenaltyTerms(),
+                                    "modifié avec le marché (upsert_contract)", context.actor.get().who, clock.now())
+    if refused:
+        raise DomainError([e.model_copy(update={"field": "$.penalty_terms"}) for e in refused])
+    assert version is not None
+    uow.create(version_path(manager_id, contract_id, version.version), version.model_dump(mode="json"))
+    return version

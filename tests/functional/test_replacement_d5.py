@@ -1,0 +1,87 @@
+"""B12 replacement on the emulators, the departure path end to end (D5): one notice rule (a 1 January –
+14 February mission needs two weeks), D5 from the notification when the departure is planned, run by the
+deadline service with its Cloud Tasks timer, stopped by the equivalent replacement; priced only from the date
+the purchasing body's amendment of the agreement takes effect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+from shared.domain import workdays
+from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.service.sourcing import missions, pool
+from tests.functional.erp import Erp
+from tests.functional.test_penalties import dispatcher_tasks
+from tests.functional.test_reporting import History
+from tests.sourcing_builders import a_beneficiary, a_professional
+
+B = "ben-lyon"
+
+
+def a_mission(db, project_id: str) -> str:
+    """ben-lyon's mission with pro-anne from 1 January to 14 February 2027, built with the platform's services."""
+    uow = FirestoreUnitOfWork(db)
+    pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(), strict=False), uow)
+    for p in (a_professional("pro-anne"), a_professional("pro-dora")):
+        pool.upsert_professional(Professional.model_validate(p, strict=False), uow)
+    history = History(db, project_id)
+    history.search(B, "portail-d5", "pro-anne", submitted=0, proposed=1)
+    history.frame(B, "portail-d5", 2, dt.date(2027, 1, 1), [("j1", 20, 44)])  # ends 14 February 2027
+    return missions.mission_id_for("portail-d5")
+
+
+def deadline(db, deadline_id: str) -> dict:
+    return db.document(f"managers/{B}/deadlines/{deadline_id}").get().to_dict()
+
+
+def test_a_planned_departure_opens_d5_from_its_notification_with_two_weeks_of_notice_and_the_replacement_stops_it(
+        platform, clean_firestore):
+    mission_id = a_mission(clean_firestore, platform.project_id)
+    beneficiary, operator = Erp(platform, "beneficiary", B), Erp(platform, "operator", "titulaire")
+    purchasing = Erp(platform, "purchasing_body", "canut")
+    today = dt.datetime.now(dt.UTC).astimezone(workdays.PARIS).date()
+    # Given the purchasing body prices D5 in ben-lyon's agreement from today
+    amended = purchasing.post("set_penalty_terms", {"beneficiary_id": B, "effective_from": today.isoformat(),
+                                                    "reason": "Avenant : remplacement", "terms": {
+                                                        "rules_by_kind": {"D5": "P1"}}})
+    assert amended.status_code == 201, amended.text
+    # When the beneficiary reports a departure planned in 20 days, notified today
+    departure = today + dt.timedelta(days=20)
+    requested = beneficiary.post("replace_professional", {
+        "action": "request", "mission_id": mission_id, "reason": "departure", "planned": True,
+        "departure_date": departure.isoformat(), "notified_on": today.isoformat()})
+    assert requested.status_code == 200, requested.text
+    replacement = requested.json()["replacements"][0]
+    # Then B12's notice for a 1 January – 14 February mission is two weeks (two started months), respected
+    assert (replacement["notice_days"], replacement["notice_respected"]) == (14, True)
+    assert replacement["notice_label"].startswith("2 semaines")
+    # And D5 runs in the deadline service from the notification: 14 calendar days, priced by the agreement
+    shown = replacement["deadline"]
+    d5 = deadline(clean_firestore, shown["deadline_id"])
+    assert (d5["kind"], d5["state"], d5["penalty_rule"], d5["tenant_id"]) == ("D5", "running", "P1", B)
+    assert d5["due_at"] == workdays.end_of_day(today + dt.timedelta(days=14), "69")
+    assert shown["due"] == (today + dt.timedelta(days=14)).isoformat()
+    # with its timer armed in the local Cloud Tasks
+    assert dispatcher_tasks(platform)[f"{shown['deadline_id']}-v1"]["state"] == "pending"
+
+    # When the operator proposes an equivalent professional
+    replaced = operator.post("replace_professional", {"action": "propose", "beneficiary_id": B,
+                                                      "mission_id": mission_id, "professional_id": "pro-dora"})
+    assert replaced.status_code == 200, replaced.text
+    # Then D5 is met, stopped by the replacement, and nothing is owed
+    stopped = deadline(clean_firestore, shown["deadline_id"])
+    assert stopped["state"] == "met" and stopped["next_check_at"] is None
+    assert replaced.json()["replacements"][0]["deadline"]["met"] is True
+
+    # When pro-dora left 16 days ago without notice (before the amendment took effect)
+    left = today - dt.timedelta(days=16)
+    again = beneficiary.post("replace_professional", {"action": "request", "mission_id": mission_id,
+                                                      "reason": "departure", "departure_date": left.isoformat()})
+    assert again.status_code == 200, again.text
+    late = again.json()["replacements"][1]["deadline"]
+    # Then D5 counted from the departure is already missed, but carries no penalty: the agreement's change
+    # applies from its date only
+    d5 = deadline(clean_firestore, late["deadline_id"])
+    assert (d5["state"], d5["penalty_rule"]) == ("missed", None)
+    assert list(clean_firestore.collection("managers").document(B).collection("penalties").stream()) == []
