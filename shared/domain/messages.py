@@ -146,6 +146,9 @@ class Reply(BaseModel):
     quote_version: int | None = None  # the version the accepted submission created
     document_sha256: str | None = None  # a document message: the stored document's id
     errors: list[ErrorDetail] = Field(default_factory=list)
+    # A message sent in validate-only mode (REST ?validate_only=true, bus attribute ce-validateonly):
+    # the reply it would get, nothing changed — no order, log, deadline or sequence moved.
+    validate_only: bool = False
 
     @property
     def event_type(self) -> EventType:

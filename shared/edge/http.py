@@ -38,6 +38,8 @@ _STATUS_BY_CODE = {
     "UPLOAD_NOT_FOUND": 404,
     "INCIDENT_NOT_FOUND": 404,
     "REPORT_NOT_FOUND": 404,
+    "PARTY_NOT_FOUND": 404,
+    "CONFORMANCE_RUN_NOT_FOUND": 404,
 }
 _TITLES = {
     400: "Requête invalide",

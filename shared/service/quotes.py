@@ -106,6 +106,11 @@ def request_quote(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Cl
     return quote, created
 
 
+def request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clock) -> tuple[Quote, bool]:
+    """``request_quote`` inside a unit of work the caller commits (a conformance run's sandbox quote)."""
+    return _request(manager_id, cmd, uow, clock)
+
+
 def _request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clock) -> tuple[Quote, bool]:
     now = clock.now()
     contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
