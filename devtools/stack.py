@@ -419,7 +419,7 @@ class Stack:
 
         self.provision_contractor_dead_letter()
         with _environ(self.env()):
-            provisioner = PubSubTopology(self.project_id, push_url=self.url("publish_execution"), manage_iam=False)
+            provisioner = PubSubTopology(self.project_id, push_url=self.url("publish_execution"), emulator=True)
             try:
                 provisioner.apply(topology.contractor_topology(contractor_id))
             finally:

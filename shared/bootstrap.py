@@ -74,7 +74,7 @@ def _topology():
                           push_service_account=os.environ.get("PASSERELLE_PUSH_SERVICE_ACCOUNT") or None,
                           service_agent=os.environ.get("PASSERELLE_PUBSUB_SERVICE_AGENT") or None,
                           region=os.environ.get("PASSERELLE_REGION") or "europe-west9",
-                          manage_iam=not os.environ.get("PUBSUB_EMULATOR_HOST"))
+                          emulator=bool(os.environ.get("PUBSUB_EMULATOR_HOST")))
 
 
 def _identity_admin():

@@ -12,8 +12,9 @@ Idempotent and convergent, so that registering a contractor again is always safe
 - each resource's IAM policy is set to exactly the plan's bindings (read, compare, write with the
   read etag; a concurrent change makes the write fail and the request is retried by its caller).
 
-The Pub/Sub emulator implements no IAM method (501): ``manage_iam=False`` there, and the policies
-are checked by unit tests of the plan (tests/unit/test_topology.py).
+The Pub/Sub emulator implements no IAM method (501) and cannot update a subscription's expiration
+policy: with ``emulator=True`` the adapter skips both (the policies are checked by unit tests of the
+plan, tests/unit/test_topology.py; the expiration policy is set at creation there anyway).
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ from shared.topology import ContractorTopology, SubscriptionPlan
 log = logging.getLogger(__name__)
 
 _UPDATED_FIELDS = ["ack_deadline_seconds", "message_retention_duration", "dead_letter_policy", "retry_policy",
-                   "expiration_policy", "push_config"]
+                   "push_config", "expiration_policy"]
 
 
 class PubSubTopology:
     def __init__(self, project_id: str, *, push_url: str | None, push_service_account: str | None = None,
-                 service_agent: str | None = None, region: str = "europe-west9", manage_iam: bool = True,
+                 service_agent: str | None = None, region: str = "europe-west9", emulator: bool = False,
                  publisher: pubsub_v1.PublisherClient | None = None,
                  subscriber: pubsub_v1.SubscriberClient | None = None):
         self.project_id = project_id
@@ -43,7 +44,7 @@ class PubSubTopology:
         self.push_service_account = push_service_account
         self.service_agent = service_agent
         self.region = region
-        self.manage_iam = manage_iam
+        self.emulator = emulator
         self.publisher = publisher or pubsub_v1.PublisherClient()
         self.subscriber = subscriber or pubsub_v1.SubscriberClient()
 
@@ -59,7 +60,7 @@ class PubSubTopology:
             if self._ensure_subscription(sub, plan.dead_letter_topic):
                 created.append(sub.name)
         policies_set = 0
-        if self.manage_iam:
+        if not self.emulator:
             agent = f"serviceAccount:{self.service_agent}" if self.service_agent else None
             for (kind, name), bindings in plan.policies(agent).items():
                 policies_set += self._set_policy(kind, name, bindings)
@@ -67,7 +68,7 @@ class PubSubTopology:
                                                         "policies_set": policies_set})
         return {"topics": list(plan.topics), "subscriptions": [s.name for s in plan.subscriptions],
                 "dead_letter_topic": plan.dead_letter_topic, "created": created,
-                "iam": "managed" if self.manage_iam else "not managed (emulator)"}
+                "iam": "not managed (emulator)" if self.emulator else "managed"}
 
     # --- topics and subscriptions ------------------------------------------------------------
     def topic_path(self, topic: str) -> str:
@@ -113,8 +114,9 @@ class PubSubTopology:
         except gexc.AlreadyExists:
             pass
         settings = {k: v for k, v in request.items() if k not in ("topic", "enable_message_ordering")}
+        paths = _UPDATED_FIELDS[:-1] if self.emulator else _UPDATED_FIELDS
         self.subscriber.update_subscription(request={
-            "subscription": settings, "update_mask": field_mask_pb2.FieldMask(paths=_UPDATED_FIELDS)})
+            "subscription": settings, "update_mask": field_mask_pb2.FieldMask(paths=paths)})
         return False
 
     # --- IAM ---------------------------------------------------------------------------------
