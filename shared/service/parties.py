@@ -98,7 +98,7 @@ def register_manager(command: RegisterManager, uow: UnitOfWork, clock: Clock) ->
     record, created, changed = transact(uow, lambda: _upsert(uow, manager_path(command.manager_id), fields,
                                                              clock.now()))
     if changed:
-        log.info("manager registered", extra={"manager_id": command.manager_id, "created": created})
+        log.info("manager registered", extra={"manager_id": command.manager_id, "new": created})
     return _answer("manager", record, created, changed)
 
 
@@ -119,7 +119,7 @@ def register_contractor(command: RegisterContractor, uow: UnitOfWork, bus: Topol
 
     record, created, changed = transact(uow, lambda: _upsert(uow, contractor_path(command.contractor_id), fields,
                                                              clock.now()))
-    log.info("contractor registered", extra={"contractor_id": command.contractor_id, "created": created,
+    log.info("contractor registered", extra={"contractor_id": command.contractor_id, "new": created,
                                              "changed": changed, "created_resources": provisioned.get("created")})
     return _answer("contractor", record, created, changed, topology=provisioned)
 
