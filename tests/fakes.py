@@ -89,8 +89,7 @@ class InMemoryDatabase:
                     raise ConcurrencyConflict(f"changed: {w.path}")
                 if w.kind == "update" and found is None:
                     raise ConcurrencyConflict(f"gone: {w.path}")
-            now = max(dt.datetime.now(dt.UTC), self._last_time + dt.timedelta(microseconds=1))
-            self._last_time = now
+            now = self._last_time = self.commit_time()
             for w in writes:
                 data = {k: (now if v is SERVER_TIME else v) for k, v in (w.data or {}).items()}
                 if w.kind == "delete":
@@ -100,6 +99,10 @@ class InMemoryDatabase:
                 else:
                     self.docs[w.path] = (copy.deepcopy(data), next(self._versions))
             self.commits += 1
+
+    def commit_time(self) -> dt.datetime:
+        """SERVER_TIME of the next commit: the system clock, strictly increasing."""
+        return max(dt.datetime.now(dt.UTC), self._last_time + dt.timedelta(microseconds=1))
 
     def query(self, q: Query) -> list[Document]:
         def in_scope(path: str) -> bool:

@@ -164,3 +164,47 @@ class ImportCatalogue(BaseModel):
     valid_from: dt.date
     reviewed_on: dt.date
     items: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=20000)]
+
+
+# --- What import_catalogue answers and publishes, and what get_catalogue answers (A14).
+
+
+class CataloguePublished(CatalogueVersion):
+    """A new version of a contract's catalogue (bordereau de prix), as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.catalogue.published.v1, subject contracts/<contract_id>/catalogue)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CataloguePublished")
+
+    manager_id: str
+
+
+class CatalogueImported(BaseModel):
+    """What import_catalogue answers: the version created."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueImported")
+
+    contract_id: str
+    version: int = Field(ge=1)
+    valid_from: dt.date
+    items: int = Field(ge=1, description="How many items (service codes) the version holds.")
+
+
+class CatalogueVersionSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueVersionSummary")
+
+    version: int
+    valid_from: dt.date
+    reviewed_on: dt.date
+
+
+class CatalogueView(BaseModel):
+    """What get_catalogue answers: every version of a contract's catalogue and the one in force on a date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueView")
+
+    contract_id: str
+    on: dt.date = Field(description="The date asked for (?on=, default today).")
+    versions: list[CatalogueVersionSummary]
+    in_force: CatalogueVersion | None = Field(description="The version in force on that date, null when none.")
+    needs_review: bool = Field(description="True when the version in force was reviewed more than six months ago, "
+                                           "or there is none.")

@@ -129,3 +129,26 @@ def password_is_strong(password: str) -> bool:
     classes = [any(c.islower() for c in password), any(c.isupper() for c in password),
                any(c.isdigit() for c in password), any(not c.isalnum() for c in password)]
     return len(password) >= 12 and sum(classes) >= 3
+
+
+# --- What manage_account answers.
+
+
+class AccountClaims(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="AccountClaims")
+
+    role: Role
+    tenant: str
+    rights: list[Right] | None = Field(default=None, description="Absent: the role's default rights.")
+
+
+class AccountCreated(BaseModel):
+    """What manage_account answers. Built by shared.service.accounts.create_account."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="AccountCreated")
+
+    uid: str = Field(description="The Firebase Authentication user id.")
+    email: str = Field(description="Lower-cased.")
+    claims: AccountClaims = Field(description="The custom claims now carried by the account's ID tokens.")
+    request: AccountRequest | None = Field(
+        default=None, description="Present when request_id was given: the request, fulfilled, with D7 met or not.")

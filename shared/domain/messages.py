@@ -1,7 +1,7 @@
 """Wire messages: what managers, contractors and the platform send each other.
 
 These pydantic models are the single source of the JSON Schemas, the OpenAPI document and
-the AsyncAPI document in ``docs/contracts`` (see ``shared/contracts.py``).
+the AsyncAPI document in ``docs/contracts`` (see ``devtools/contracts``).
 """
 
 from __future__ import annotations
@@ -153,3 +153,41 @@ class Reply(BaseModel):
     @property
     def event_type(self) -> EventType:
         return EventType.REPLY_ACCEPTED if self.status is ReplyStatus.ACCEPTED else EventType.REPLY_REJECTED
+
+
+# --- What the platform answers and sends besides the models above: a manager's decision as
+# delivered to the contractor, and every HTTP error (problem+json).
+
+
+class OrderStateChanged(BaseModel):
+    """A manager's decision applied to an order, as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.order.state_changed.v1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderStateChanged")
+
+    manager_id: str = Field(description="The manager (private space) that owns the order.")
+    order_id: str
+    state: OrderState = Field(description="The state the order is in now.")
+    previous_state: OrderState = Field(description="The state the order was in before the decision.")
+    reason: str | None = Field(default=None, description="The manager's reason (always sent, null when none).")
+    occurred_at: AwareDatetime = Field(description="When the manager took the decision.")
+
+
+class Problem(BaseModel):
+    """An HTTP error (RFC 9457, application/problem+json) with every error found."""
+
+    model_config = ConfigDict(frozen=True, title="Problem")
+
+    type: str = Field(description="https://passerelle.fr/problems/<first error code in kebab case>, or about:blank.")
+    title: str = Field(description="Short French title of the HTTP status.")
+    status: int = Field(ge=400, le=599, description="The HTTP status, repeated.")
+    detail: str = Field(description="The French messages of every error, joined with « ; ».")
+    errors: list[ErrorDetail] = Field(
+        description="Every error found: field (JSONPath or header.X / query.X), stable code, French message.")
+    correlation_id: str = Field(description="Also in the X-Correlation-Id header; quote it when contacting support.")
+    instance: str | None = Field(
+        default=None, description="The request path, when the problem was found before the operation ran.")
+    reply: Reply | None = Field(
+        default=None,
+        description="submit_execution only: the reply recorded for the rejected message, also published on "
+                    "replies-<contractor>.")

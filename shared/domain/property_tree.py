@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from shared.domain import french_csv
 from shared.domain.errors import ErrorDetail
@@ -171,3 +171,63 @@ class ImportPropertyTree(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportPropertyTree")
 
     nodes: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_NODES)]
+
+
+# --- What import_property_tree and get_property_coverage answer (A7 property tree).
+
+
+class PropertyImportJob(BaseModel):
+    """A property-tree import job: written in batches, resumable (the same file again resumes or answers it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyImportJob")
+
+    job_id: str = Field(description="imp-<hash of the manager and the file's nodes>: the same file is the same job.")
+    manager_id: str
+    format: Literal["json", "csv"]
+    status: Literal["running", "completed"]
+    nodes_in_file: int
+    to_write: int = Field(description="Nodes new or changed in the file.")
+    written: int
+    batches: int
+    batch_size: int
+    started_at: AwareDatetime
+    updated_at: AwareDatetime
+    resumes: int = Field(description="How many times an interrupted import of this file was resumed.")
+    already_written_before_resume: int
+    completed_at: AwareDatetime | None = None
+    tree_nodes: int | None = Field(default=None, description="Completed jobs: nodes in the tree afterwards.")
+
+
+class PropertyTreeImported(PropertyImportJob):
+    """What import_property_tree answers: the job, and what this call wrote."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyTreeImported")
+
+    changed: bool = Field(description="False when nothing was new (answered 200).")
+    written_now: int
+    resumed: bool | None = Field(default=None, description="True when this call resumed an interrupted import; "
+                                                           "absent when the file was already imported.")
+
+
+class CoverageOrphan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CoverageOrphan")
+
+    kind: Literal["order", "document"]
+    id: str = Field(description="order_id, or <order_id>/<sha256> for a document.")
+    node_id: str | None = Field(description="The node it names (unknown to the tree), or null when none.")
+
+
+class PropertyCoverage(BaseModel):
+    """What get_property_coverage answers (A7: the contract demands 100 %)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyCoverage")
+
+    manager_id: str
+    tree_nodes: int
+    tree_in_force: bool = Field(description="True once a tree was imported: orders and quotes must then name one "
+                                            "of its nodes.")
+    items: int = Field(description="Orders and documents counted.")
+    attached: int
+    orphans: list[CoverageOrphan]
+    coverage_percent: float
+    unfinished_imports: list[PropertyImportJob]

@@ -223,3 +223,32 @@ class QuoteDecided(BaseModel):
     decided_at: AwareDatetime
     created_order_id: str | None = Field(default=None, description="Accepted: the order created (= quote id) or "
                                                                     "completed (= order_id).")
+
+
+# --- What the quote functions answer, and the lines an accepted supplementary quote adds to its order (A2.5).
+
+
+class QuoteView(Quote):
+    """What request_quote, submit_quote and decide_quote answer: the quote and its current version number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="QuoteView")
+
+    current_version: int | None = Field(description="The last submitted version, null before the first submission.")
+
+    @classmethod
+    def of(cls, quote: Quote) -> QuoteView:
+        return cls.model_validate({**quote.model_dump(), "current_version": quote.current.version if quote.current
+                                   else None})
+
+
+class OrderLinesAdded(BaseModel):
+    """The lines of an accepted supplementary quote added to an order (A2.5), as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.order.lines_added.v1, subject orders/<order_id>)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderLinesAdded")
+
+    manager_id: str
+    order_id: str
+    quote_id: str
+    lines: list[OrderLine] = Field(description="The added lines; each line_id is prefixed with <quote_id>-.")
+    total_cents: int = Field(description="The order's new total, in euro cents.")

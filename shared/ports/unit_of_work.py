@@ -337,8 +337,7 @@ class UnitOfWork(ABC):
         for message in messages:
             try:
                 self.publisher.publish(message.topic, message.body(), message.attributes(), message.ordering_key)
-                self._apply([Write(f"{OUTBOX}/{message.id}", "update",
-                                   {"status": "sent", "sent_at": dt.datetime.now(dt.UTC)})])
+                self._apply([Write(f"{OUTBOX}/{message.id}", "update", {"status": "sent", "sent_at": self._now()})])
                 sent += 1
             except Exception:
                 log.warning("outbox publish deferred to the relay",
@@ -360,16 +359,24 @@ class UnitOfWork(ABC):
             except Exception:  # a stale timer finds nothing to do
                 log.info("timer not cancelled", extra={"timer": name}, exc_info=True)
 
+    # The time of the platform's own bookkeeping (audit records, outbox sent_at) and the audit records'
+    # ids: the system clock and random ids; a deterministic platform (devtools/contracts) fixes both.
+    def _now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def _new_record_id(self) -> str:
+        return uuid.uuid4().hex
+
     def _audit(self, writes: list[Write], room: int) -> list[Write]:
         """One audit record per change (two writes each), or one per space when a bulk commit has
         no room for that."""
         audited = [w for w in writes if collection_of(w.path) not in UNAUDITED]
         if not audited:
             return []
-        who, cid, at = context.actor.get(), context.correlation_id.get(), dt.datetime.now(dt.UTC)
+        who, cid, at = context.actor.get(), context.correlation_id.get(), self._now()
 
         def record(space: str, action: str, target: str, before: str | None, after: Any) -> list[Write]:
-            rec = AuditRecord(record_id=uuid.uuid4().hex, space=space, who=who.who, role=who.role,
+            rec = AuditRecord(record_id=self._new_record_id(), space=space, who=who.who, role=who.role,
                               tenant=who.tenant, action=action, target=target, at=at, before_digest=before,
                               after_digest=sha256_json(after) if after is not None else None, correlation_id=cid)
             return [Write(f"{space}/audit/{rec.record_id}", "create", rec.model_dump(mode="json")),

@@ -58,20 +58,20 @@ def import_catalogue(manager_id: str, contract_id: str, valid_from: dt.date, rev
             id=f"catalogue-{digest(manager_id, contract_id, str(version.version))[:32]}",
             topic=topology.orders_topic(contract["contractor_id"]), event_type=EventType.CATALOGUE_PUBLISHED,
             source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}", subject=f"contracts/{contract_id}/catalogue",
-            data={"manager_id": manager_id, **data}, created_at=now, ordering_key=contract_id))
+            data=cat.CataloguePublished(manager_id=manager_id, **version.model_dump()).model_dump(mode="json"),
+            created_at=now, ordering_key=contract_id))
         return version
 
     version = transact(uow, attempt)
-    return {"contract_id": contract_id, "version": version.version, "valid_from": version.valid_from.isoformat(),
-            "items": len(version.items)}
+    return cat.CatalogueImported(contract_id=contract_id, version=version.version, valid_from=version.valid_from,
+                                 items=len(version.items)).model_dump(mode="json")
 
 
 def catalogue_view(manager_id: str, contract_id: str, on: dt.date, today: dt.date, uow: UnitOfWork) -> dict[str, Any]:
     """A14: the contract's versions, the one in force on ``on``, and whether it is due for its six-month review."""
     versions = load_versions(uow, manager_id, contract_id)
     current = cat.in_force(versions, on)
-    return {"contract_id": contract_id, "on": on.isoformat(),
-            "versions": [{"version": v.version, "valid_from": v.valid_from.isoformat(),
-                          "reviewed_on": v.reviewed_on.isoformat()} for v in versions],
-            "in_force": current.model_dump(mode="json") if current else None,
-            "needs_review": cat.needs_review(current, today)}
+    return cat.CatalogueView(
+        contract_id=contract_id, on=on, in_force=current, needs_review=cat.needs_review(current, today),
+        versions=[cat.CatalogueVersionSummary(version=v.version, valid_from=v.valid_from, reviewed_on=v.reviewed_on)
+                  for v in versions]).model_dump(mode="json")

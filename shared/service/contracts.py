@@ -35,6 +35,10 @@ class Saved:
     version: int
     changed: bool  # False when the same content was sent again
 
+    def answer(self) -> dict[str, Any]:
+        """What upsert_contract / upsert_billing_account answer (ContractSaved, BillingAccountSaved)."""
+        return {"changed": self.changed, "version": self.version, **self.data}
+
 
 # --- storage ------------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,14 +73,16 @@ def attach_document(contractor_id: str, fields: doc.AttachFields, filename: str,
 
 
 def request_upload(contractor_id: str, command: doc.RequestUpload, uow: UnitOfWork, files: DocumentFiles,
-                   clock: Clock, uploaded_by: str, limit: int = doc.MAX_DOCUMENT_BYTES) -> dict[str, Any]:
-    """Record a pending upload and hand back the signed URL to PUT the file on."""
+                   clock: Clock, uploaded_by: str, limit: int = doc.MAX_DOCUMENT_BYTES,
+                   new_id: Callable[[], str] = lambda: uuid.uuid4().hex) -> dict[str, Any]:
+    """Record a pending upload and hand back the signed URL to PUT the file on. ``new_id``: the upload id
+    (random; fixed by the contract generator's stories)."""
     _order_for(command.manager_id, command.order_id, contractor_id, uow)
     errors = doc.size_errors(command.size_bytes, limit, "$.size_bytes")
     if errors:
         raise DomainError(errors)
     now = clock.now()
-    upload_id = uuid.uuid4().hex
+    upload_id = new_id()
     expires_at = now + doc.UPLOAD_URL_TTL
     staged = doc.staging_name(command.manager_id, command.order_id, upload_id)
     pending = {"upload_id": upload_id, "contractor_id": contractor_id, "kind": command.kind.value,

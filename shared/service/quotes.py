@@ -39,7 +39,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import Order
 from shared.domain.quotes import (
-    DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
+    DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion, QuoteView,
     RequestQuote, SubmitQuote, ordering_key,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
@@ -412,4 +412,5 @@ def expire_quotes(uow: UnitOfWork, clock: Clock, limit: int = EXPIRY_LIMIT) -> d
 
 
 def view(quote: Quote) -> dict[str, Any]:
-    return {**quote.model_dump(mode="json"), "current_version": quote.current.version if quote.current else None}
+    """What the quote functions answer (QuoteView)."""
+    return QuoteView.of(quote).model_dump(mode="json")

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, RootModel, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.orders import Identifier
@@ -139,3 +139,12 @@ class ProposeReplacement(Command):
 
 class ReplacementCommand(Command):
     command: Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]
+
+
+# --- The body of replace_professional: one of the two commands, by action.
+
+
+class ReplacementRequest(RootModel[Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]]):
+    """Body of POST replace_professional: action request (beneficiary or operator) or propose (operator)."""
+
+    model_config = ConfigDict(title="ReplacementRequest")

@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.orders import Identifier
-from shared.domain.sourcing.records import LEVEL_LABELS, ExtraCosts, Level, Professional, ServiceType
+from shared.domain.orders import Identifier, OrderState
+from shared.domain.sourcing.records import (
+    LEVEL_LABELS, ExtraCosts, Level, NeedContent, PoolStatistics, Professional, ServiceType,
+)
 from shared.domain.base import Record
 
 
@@ -256,3 +258,63 @@ def replacement_errors(mission: Mission, candidate: Professional) -> list[ErrorD
         errors.append(ErrorDetail.of("$.professional_id", "PROFESSIONAL_INACTIVE", professional_id=candidate.professional_id))
     return errors
 
+
+# --- What get_sourcing answers: a need with its versions, a mission with its order and budget (B11),
+# or the pool statistics (B14).
+
+
+class NeedVersionView(BaseModel):
+    """One version of a need: what the beneficiary asked, and the ranked result once scored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="NeedVersionView")
+
+    version: int = Field(ge=1)
+    content: NeedContent | None
+    result: dict[str, Any] | None = Field(description=(
+        "null until score_candidates ran. Otherwise: need_id, version, scored_at, index_revision, candidates "
+        "(ranked: professional_id, name, rank, total, partial, criteria, filters, missed, matched_terms, "
+        "daily_rate_cents, explanation in French), partial, pool_size, full_matches, weights, filters, query_terms."))
+
+
+class NeedView(NeedRecord):
+    """What get_sourcing?view=need answers. Built by shared.service.sourcing.needs.read_need."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="NeedView")
+
+    versions: list[NeedVersionView] = Field(description="Every version, oldest first.")
+
+
+class MissionOrderSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionOrderSummary")
+
+    order_id: str
+    state: OrderState
+    total_cents: int
+    progress: int | None
+    invoice_date: dt.date | None
+
+
+class MissionBudget(BaseModel):
+    """B11: consumed = the amount of the order lines (milestones) reported done."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionBudget")
+
+    planned_cents: int
+    ordered_cents: int
+    consumed_cents: int
+    remaining_cents: int
+
+
+class MissionView(Mission):
+    """What get_sourcing?view=mission answers. Built by shared.service.sourcing.missions.read_mission."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionView")
+
+    order: MissionOrderSummary | None = Field(default=None, description="Absent until the mission's order is stored.")
+    budget: MissionBudget | None = Field(default=None, description="Absent until the mission's order is stored.")
+
+
+class SourcingView(RootModel[NeedView | MissionView | PoolStatistics]):
+    """What get_sourcing answers: one of three views, chosen by ?view=."""
+
+    model_config = ConfigDict(title="SourcingView")
