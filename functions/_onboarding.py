@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel
 
 from shared.domain.errors import DomainError
 from shared.domain.validation import parse_json
 from shared.edge import http
-
-OPERATOR = frozenset({"operator"})
-CONTRACTOR = frozenset({"contractor"})
 
 
 def parse(model, body: bytes):
@@ -19,6 +16,6 @@ def parse(model, body: bytes):
     return command
 
 
-def saved(result: dict[str, Any]) -> http.Answer:
+def saved(result: BaseModel) -> http.Answer:
     """201 for a new record, 200 for an update or the same content again (``changed`` says which)."""
-    return http.Answer(201 if result.get("created") else 200, result)
+    return http.Answer(201 if getattr(result, "created", False) else 200, result.model_dump(mode="json"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._onboarding import CONTRACTOR, parse
+from functions._onboarding import parse
 from shared import bootstrap
 from shared.domain.conformance import CheckConformance
 from shared.edge import http
@@ -20,5 +20,5 @@ def _check(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def check_conformance(request):
-    return http.serve(request, operation="check_conformance", roles=CONTRACTOR, right="execution.write",
+    return http.serve(request, operation="check_conformance", roles=frozenset({"contractor"}), right="execution.write",
                       action=_check)

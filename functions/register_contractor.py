@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._onboarding import OPERATOR, parse, saved
+from functions._onboarding import parse, saved
 from shared import bootstrap
 from shared.domain.parties import RegisterContractor
 from shared.edge import http
@@ -21,5 +21,5 @@ def _register(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def register_contractor(request):
-    return http.serve(request, operation="register_contractor", roles=OPERATOR, right="accounts.manage",
+    return http.serve(request, operation="register_contractor", roles=frozenset({"operator"}), right="accounts.manage",
                       action=_register)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._onboarding import OPERATOR, parse, saved
+from functions._onboarding import parse, saved
 from shared import bootstrap
 from shared.domain.parties import RegisterMachineIdentity
 from shared.edge import http
@@ -19,5 +19,5 @@ def _register(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def register_machine_identity(request):
-    return http.serve(request, operation="register_machine_identity", roles=OPERATOR, right="accounts.manage",
+    return http.serve(request, operation="register_machine_identity", roles=frozenset({"operator"}), right="accounts.manage",
                       action=_register)

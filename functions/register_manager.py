@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functions_framework
 
-from functions._onboarding import OPERATOR, parse, saved
+from functions._onboarding import parse, saved
 from shared import bootstrap
 from shared.domain.parties import RegisterManager
 from shared.edge import http
@@ -18,5 +18,5 @@ def _register(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def register_manager(request):
-    return http.serve(request, operation="register_manager", roles=OPERATOR, right="accounts.manage",
+    return http.serve(request, operation="register_manager", roles=frozenset({"operator"}), right="accounts.manage",
                       action=_register)

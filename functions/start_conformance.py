@@ -7,7 +7,6 @@ import uuid
 
 import functions_framework
 
-from functions._onboarding import CONTRACTOR
 from shared import bootstrap
 from shared.edge import http
 from shared.service import conformance
@@ -15,10 +14,11 @@ from shared.service import conformance
 
 def _start(req: http.Request) -> http.Answer:
     run_id = uuid.uuid4().hex[:12]  # a replay of the request (same Idempotency-Key) gets the same run back
-    return http.Answer(201, conformance.start_run(req.principal.tenant, run_id, bootstrap.uow(), bootstrap.clock()))
+    run = conformance.start_run(req.principal.tenant, run_id, bootstrap.uow(), bootstrap.clock())
+    return http.Answer(201, run.model_dump(mode="json"))
 
 
 @functions_framework.http
 def start_conformance(request):
-    return http.serve(request, operation="start_conformance", roles=CONTRACTOR, right="execution.write",
+    return http.serve(request, operation="start_conformance", roles=frozenset({"contractor"}), right="execution.write",
                       action=_start)

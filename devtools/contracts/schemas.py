@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from shared.domain.conformance import CheckConformance, ConformanceReport, ConformanceRun
 from shared.domain.catalogue import CatalogueImported, CataloguePublished, CatalogueView, ImportCatalogue
 from shared.domain.contracts import (
     BillingAccountChanged, BillingAccountSaved, ContractChanged, ContractSaved, UpsertBillingAccount, UpsertContract,
@@ -30,6 +31,10 @@ from shared.domain.listings import AccountRequestList, ContractList, NeedList, P
 from shared.domain.order_list import OrderList
 from shared.domain.order_views import OrderView
 from shared.domain.orders import Order
+from shared.domain.parties import (
+    ContractorRegistered, DeactivateParty, MachineIdentityRegistered, ManagerRegistered, PartyDeactivated,
+    RegisterContractor, RegisterMachineIdentity, RegisterManager,
+)
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.property_tree import ImportPropertyTree, PropertyCoverage, PropertyTreeImported
 from shared.domain.quotes import (
@@ -135,6 +140,17 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "AccountRequestList": (AccountRequestList, "serialization"),
     "NeedList": (NeedList, "serialization"),
     "ProfessionalRecord": (ProfessionalRecord, "serialization"),
+    "RegisterManager": (RegisterManager, "validation"),
+    "ManagerRegistered": (ManagerRegistered, "serialization"),
+    "RegisterContractor": (RegisterContractor, "validation"),
+    "ContractorRegistered": (ContractorRegistered, "serialization"),
+    "RegisterMachineIdentity": (RegisterMachineIdentity, "validation"),
+    "MachineIdentityRegistered": (MachineIdentityRegistered, "serialization"),
+    "DeactivateParty": (DeactivateParty, "validation"),
+    "PartyDeactivated": (PartyDeactivated, "serialization"),
+    "CheckConformance": (CheckConformance, "validation"),
+    "ConformanceRun": (ConformanceRun, "serialization"),
+    "ConformanceReport": (ConformanceReport, "serialization"),
 }
 
 DIRECTION = {
@@ -231,6 +247,17 @@ DIRECTION = {
     "AccountRequestList": "Outbound: body of the GET list_account_requests answer.",
     "NeedList": "Outbound: body of the GET list_needs answer.",
     "ProfessionalRecord": "Outbound: body of the GET get_professional answer.",
+    "RegisterManager": "Inbound: body of POST register_manager (operator).",
+    "ManagerRegistered": "Outbound: body of the register_manager answer (201 created, 200 updated or unchanged).",
+    "RegisterContractor": "Inbound: body of POST register_contractor (operator).",
+    "ContractorRegistered": "Outbound: body of the register_contractor answer, with the Pub/Sub topology applied.",
+    "RegisterMachineIdentity": "Inbound: body of POST register_machine_identity (operator).",
+    "MachineIdentityRegistered": "Outbound: body of the register_machine_identity answer.",
+    "DeactivateParty": "Inbound: body of POST deactivate_party (operator).",
+    "PartyDeactivated": "Outbound: body of the deactivate_party answer.",
+    "CheckConformance": "Inbound: body of POST check_conformance (contractor).",
+    "ConformanceRun": "Outbound: body of the start_conformance answer (201).",
+    "ConformanceReport": "Outbound: body of the check_conformance answer: the verdict of each step.",
 }
 
 

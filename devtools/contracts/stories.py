@@ -52,3 +52,8 @@ class Stories:
     def exports(self) -> Any:
         from devtools.contracts.stories_platform import ExportStory
         return ExportStory(self.quotes)
+
+    @cached_property
+    def onboarding(self) -> Any:
+        from devtools.contracts.stories_onboarding import OnboardingStory
+        return OnboardingStory()

@@ -103,6 +103,34 @@ STEPS: tuple[Step, ...] = (
 )
 
 
+class StepInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    step: StepId
+    label: str
+    instruction: str
+
+
+class ConformanceRun(BaseModel):
+    """What start_conformance answers: the run, its sandbox order and quote request, and the steps to play."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ConformanceRun")
+
+    run_id: str
+    contractor_id: str
+    manager_id: str  # the contractor's sandbox space
+    order_id: str
+    quote_id: str
+    started_at: AwareDatetime
+    steps: list[StepInfo]
+
+    @classmethod
+    def of(cls, run: dict[str, Any]) -> ConformanceRun:
+        return cls(steps=[StepInfo(step=s.id, label=s.label, instruction=s.instruction) for s in STEPS],
+                   **{k: run[k] for k in ("run_id", "contractor_id", "manager_id", "order_id", "quote_id",
+                                          "started_at")})
+
+
 class StepResult(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -9,10 +9,11 @@ permissions; a deactivated machine identity is refused at sign-in.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.base import Command
@@ -96,3 +97,106 @@ class DeactivateParty(Command):
 
     kind: PartyKind
     id: Annotated[str, Field(min_length=1, max_length=254)]
+
+
+# --- what the registry functions answer ---------------------------------------------------------
+
+
+class _Stored(BaseModel):
+    """A registry record as stored; fields other flows keep there (a beneficiary's kind…) are left out."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    status: PartyStatus = PartyStatus.ACTIVE
+    registered_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    deactivated_at: dt.datetime | None = None
+
+
+class ManagerRecord(_Stored):
+    manager_id: str
+    name: str
+    siret: str
+    territory: str | None = None
+
+
+class ContractorTopologyNames(BaseModel):
+    """The contractor's Pub/Sub names (docs/topology.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    topics: list[str]
+    subscriptions: list[str]
+    dead_letter_topic: str
+
+
+class ConformancePassed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run_id: str
+    passed_at: dt.datetime
+
+
+class ContractorRecord(_Stored):
+    contractor_id: str
+    name: str
+    siret: str
+    managers: list[str]
+    erp_service_account: str | None = None
+    topology: ContractorTopologyNames | None = None
+    conformance: ConformancePassed | None = None  # the conformance run that connected it (A10)
+
+
+class MachineIdentityRecord(_Stored):
+    email: str
+    role: str
+    tenant: str
+    rights: list[str] | None = None  # None: every right of its role
+
+
+class TopologyApplied(BaseModel):
+    """What applying a contractor's Pub/Sub plan did: its resources, those created now, whether IAM policies
+    were set (not on the emulator)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    topics: list[str]
+    subscriptions: list[str]
+    dead_letter_topic: str
+    created: list[str]
+    iam: str
+
+
+class ManagerRegistered(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ManagerRegistered")
+
+    manager: ManagerRecord
+    created: bool
+    changed: bool  # False: the same content again, nothing written
+
+
+class ContractorRegistered(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ContractorRegistered")
+
+    contractor: ContractorRecord
+    created: bool
+    changed: bool
+    topology: TopologyApplied
+
+
+class MachineIdentityRegistered(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MachineIdentityRegistered")
+
+    machine_identity: MachineIdentityRecord
+    created: bool
+    changed: bool
+
+
+class PartyDeactivated(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PartyDeactivated")
+
+    kind: PartyKind
+    id: str
+    record: dict[str, Any]  # the record as it now stands, status inactive
+    changed: bool  # False: it was inactive already
+    topology: TopologyApplied | None = None  # a contractor: its ERP's permissions withdrawn

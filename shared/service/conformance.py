@@ -46,7 +46,7 @@ def run_path(contractor_id: str, run_id: str) -> str:
     return f"contractors/{contractor_id}/conformance_runs/{run_id}"
 
 
-def start_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+def start_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) -> cf.ConformanceRun:
     """Open a run: the sandbox (created once), a new sandbox order and quote request, sent to the contractor."""
     manager_id = cf.sandbox_manager_id(contractor_id)
 
@@ -75,8 +75,7 @@ def start_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) ->
 
     run = transact(uow, attempt)
     log.info("conformance run started", extra={"contractor_id": contractor_id, "run_id": run_id})
-    return {**_plain(run), "steps": [{"step": s.id.value, "label": s.label, "instruction": s.instruction}
-                                     for s in cf.STEPS]}
+    return cf.ConformanceRun.of(run)
 
 
 def check_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) -> cf.ConformanceReport:
@@ -139,7 +138,3 @@ def _facts(uow: UnitOfWork, run: dict[str, Any]) -> cf.Facts:
     quote = uow.get(quotes.quote_path(manager_id, quote_id)) or {}
     return cf.Facts(attempts=attempts, applied=applied, documents=documents,
                     quote_versions=[v["version"] for v in quote.get("versions") or ()])
-
-
-def _plain(run: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in run.items()}

@@ -24,8 +24,9 @@ from shared import topology
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import ROLE_RIGHTS, Role
 from shared.domain.parties import (
-    KIND_LABELS, DeactivateParty, PartyKind, PartyStatus, RegisterContractor, RegisterMachineIdentity,
-    RegisterManager, reserved_prefix,
+    KIND_LABELS, ContractorRecord, ContractorRegistered, DeactivateParty, MachineIdentityRecord,
+    MachineIdentityRegistered, ManagerRecord, ManagerRegistered, PartyDeactivated, PartyKind, PartyStatus,
+    RegisterContractor, RegisterMachineIdentity, RegisterManager, TopologyApplied, reserved_prefix,
 )
 from shared.ports import Clock, Topology, UnitOfWork
 from shared.service.transaction import transact
@@ -77,10 +78,6 @@ def _upsert(uow: UnitOfWork, path: str, fields: dict[str, Any], now) -> tuple[di
     return {**(current or {}), **record}, current is None, True
 
 
-def _answer(kind: str, record: dict[str, Any], created: bool, changed: bool, **extra: Any) -> dict[str, Any]:
-    return {kind: _jsonable(record), "created": created, "changed": changed, **extra}
-
-
 def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
 
@@ -88,7 +85,7 @@ def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
 # --- commands -----------------------------------------------------------------------------------
 
 
-def register_manager(command: RegisterManager, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+def register_manager(command: RegisterManager, uow: UnitOfWork, clock: Clock) -> ManagerRegistered:
     """A manager and its private space; its territory (B18) when given."""
     _refuse_reserved("$.manager_id", command.manager_id)
     fields = {"manager_id": command.manager_id, "name": command.name, "siret": command.siret, "status": ACTIVE}
@@ -99,11 +96,11 @@ def register_manager(command: RegisterManager, uow: UnitOfWork, clock: Clock) ->
                                                              clock.now()))
     if changed:
         log.info("manager registered", extra={"manager_id": command.manager_id, "new": created})
-    return _answer("manager", record, created, changed)
+    return ManagerRegistered(manager=ManagerRecord.model_validate(record), created=created, changed=changed)
 
 
 def register_contractor(command: RegisterContractor, uow: UnitOfWork, bus: Topology,
-                        clock: Clock) -> dict[str, Any]:
+                        clock: Clock) -> ContractorRegistered:
     """A contractor linked to the managers it works for, its topics and subscriptions provisioned and
     its ERP allowed on them (none when it has no Pub/Sub connector yet)."""
     _refuse_reserved("$.contractor_id", command.contractor_id)
@@ -121,10 +118,12 @@ def register_contractor(command: RegisterContractor, uow: UnitOfWork, bus: Topol
                                                              clock.now()))
     log.info("contractor registered", extra={"contractor_id": command.contractor_id, "new": created,
                                              "changed": changed, "created_resources": provisioned.get("created")})
-    return _answer("contractor", record, created, changed, topology=provisioned)
+    return ContractorRegistered(contractor=ContractorRecord.model_validate(record), created=created, changed=changed,
+                                topology=TopologyApplied.model_validate(provisioned))
 
 
-def register_machine_identity(command: RegisterMachineIdentity, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+def register_machine_identity(command: RegisterMachineIdentity, uow: UnitOfWork,
+                              clock: Clock) -> MachineIdentityRegistered:
     """An ERP's service account, with the role, tenant and rights its Google-signed tokens carry."""
     errors: list[ErrorDetail] = []
     allowed = {r.value for r in ROLE_RIGHTS[command.role]}
@@ -146,10 +145,11 @@ def register_machine_identity(command: RegisterMachineIdentity, uow: UnitOfWork,
     if changed:
         log.info("machine identity registered", extra={"email": email, "role": command.role.value,
                                                        "tenant": command.tenant})
-    return _answer("machine_identity", record, created, changed)
+    return MachineIdentityRegistered(machine_identity=MachineIdentityRecord.model_validate(record), created=created,
+                                     changed=changed)
 
 
-def deactivate(command: DeactivateParty, uow: UnitOfWork, bus: Topology, clock: Clock) -> dict[str, Any]:
+def deactivate(command: DeactivateParty, uow: UnitOfWork, bus: Topology, clock: Clock) -> PartyDeactivated:
     """Mark the party inactive (its record and its history stay); a contractor's ERP loses its Pub/Sub
     permissions first. Deactivating it again changes nothing."""
     party_id = command.id.lower() if command.kind is PartyKind.MACHINE_IDENTITY else command.id
@@ -173,8 +173,8 @@ def deactivate(command: DeactivateParty, uow: UnitOfWork, bus: Topology, clock: 
     record, changed = transact(uow, attempt)
     if changed:
         log.info("party deactivated", extra={"kind": command.kind.value, "party_id": party_id})
-    return {"kind": command.kind.value, "id": party_id, "record": _jsonable(record), "changed": changed,
-            **({"topology": revoked} if revoked is not None else {})}
+    return PartyDeactivated(kind=command.kind, id=party_id, record=_jsonable(record), changed=changed,
+                            topology=TopologyApplied.model_validate(revoked) if revoked is not None else None)
 
 
 # --- checks -------------------------------------------------------------------------------------

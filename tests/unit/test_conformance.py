@@ -77,8 +77,8 @@ def test_a_run_sends_a_sandbox_order_and_a_quote_request_to_the_contractor_in_on
     # When the contractor starts a run
     started = conformance.start_run(CONTRACTOR, RUN, world.uow(), world.clock)
     # Then the sandbox holds the order and the quote, both announced on the contractor's own topic
-    assert (started["manager_id"], started["order_id"], started["quote_id"]) == (SANDBOX, ORDER, QUOTE)
-    assert [s["step"] for s in started["steps"]] == [s.id.value for s in cf.STEPS]
+    assert (started.manager_id, started.order_id, started.quote_id) == (SANDBOX, ORDER, QUOTE)
+    assert [s.step for s in started.steps] == [s.id for s in cf.STEPS]
     sent = {(m.topic, m.event_type) for m in world.outbox()}
     assert sent == {(f"orders-{CONTRACTOR}", EventType.ORDER_ISSUED), (f"orders-{CONTRACTOR}", EventType.QUOTE_REQUESTED)}
     assert world.order(SANDBOX, ORDER).contractor_id == CONTRACTOR

@@ -26,7 +26,8 @@ class RecordingTopology:
         if self.fail:
             raise ConnectionError("Pub/Sub admin API unavailable")
         self.applied.append(plan)
-        return {"topics": list(plan.topics), "subscriptions": [s.name for s in plan.subscriptions], "created": []}
+        return {"topics": list(plan.topics), "subscriptions": [s.name for s in plan.subscriptions],
+                "dead_letter_topic": plan.dead_letter_topic, "created": [], "iam": "managed"}
 
 
 def manager(manager_id: str = "mgr-rhone", **fields) -> RegisterManager:
@@ -60,7 +61,7 @@ def test_a_manager_registered_twice_with_the_same_content_is_written_once():
     world.clock.advance(minutes=5)
     again = parties.register_manager(manager(territory="69"), world.uow(), world.clock)
     # Then it was created once, and the second call changed nothing
-    assert (first["created"], first["changed"], again["created"], again["changed"]) == (True, True, False, False)
+    assert (first.created, first.changed, again.created, again.changed) == (True, True, False, False)
     record = world.db.data("managers/mgr-rhone")
     assert (record["name"], record["siret"], record["territory"], record["status"]) == (
         "Rhône Habitat", SIRET_MANAGER, "69", "active")
@@ -87,7 +88,8 @@ def test_registering_a_contractor_provisions_its_topology_then_records_it():
     assert (record["managers"], record["erp_service_account"], record["status"]) == (["mgr-rhone"], ERP, "active")
     assert record["topology"]["topics"] == ["orders-ctr-acme", "execution-ctr-acme", "replies-ctr-acme"]
     assert record["topology"]["dead_letter_topic"] == "contractors-dead-letter"
-    assert answer["created"] and contractor_serves(world.uow(), "ctr-acme", "mgr-rhone")
+    assert answer.created and answer.contractor.topology.dead_letter_topic == "contractors-dead-letter"
+    assert contractor_serves(world.uow(), "ctr-acme", "mgr-rhone")
 
 
 def test_a_contractor_naming_unknown_or_inactive_managers_is_refused_before_anything_is_provisioned():
@@ -128,7 +130,8 @@ def test_registering_a_contractor_again_keeps_what_other_flows_recorded_and_repl
                                          bus, world.clock)
     # Then its managers are the new list, its conformance stays, and the topology was applied again
     record = world.db.data("contractors/ctr-acme")
-    assert (answer["created"], answer["changed"], record["managers"]) == (False, True, ["mgr-loire"])
+    assert (answer.created, answer.changed, record["managers"]) == (False, True, ["mgr-loire"])
+    assert answer.contractor.conformance.run_id == "r1"
     assert record["conformance"]["run_id"] == "r1"
     assert [p.erp_members for p in bus.applied] == [(), (f"serviceAccount:{ERP}",)]
     assert not contractor_serves(world.uow(), "ctr-acme", "mgr-rhone")
@@ -143,7 +146,7 @@ def test_a_deactivated_contractor_loses_its_erp_permissions_and_is_sent_nothing_
     again = parties.deactivate(deactivation("contractor", "ctr-acme"), world.uow(), bus, world.clock)
     # Then its topology was applied with no ERP member, its record is inactive (once), and orders are refused
     assert bus.applied[-1].erp_members == () and bus.applied[-1].contractor_id == "ctr-acme"
-    assert (first["changed"], again["changed"]) == (True, False)
+    assert (first.changed, again.changed, first.record["status"]) == (True, False, "inactive")
     assert world.db.data("contractors/ctr-acme")["status"] == "inactive"
     assert not contractor_serves(world.uow(), "ctr-acme", "mgr-rhone")
     # And registering it again brings it back
@@ -176,7 +179,7 @@ def test_a_machine_identity_is_recorded_with_the_claims_the_authenticator_reads(
     parties.register_contractor(contractor(), world.uow(), bus, world.clock)
     answer = parties.register_machine_identity(machine(), world.uow(), world.clock)
     record = world.db.data(f"machine_identities/{ERP}")
-    assert answer["created"]
+    assert answer.created and answer.machine_identity.rights is None
     assert (record["role"], record["tenant"], record["rights"], record["status"]) == ("contractor", "ctr-acme", None,
                                                                                        "active")
 
