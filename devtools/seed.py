@@ -15,7 +15,8 @@ MANAGER = {"manager_id": "mgr-rhone-habitat", "name": "Rhône Habitat (démo)", 
 # The demo contractors' ERP identities (Pub/Sub grants in production; the emulator has no IAM).
 CONTRACTORS = [
     {"contractor_id": "ctr-acme", "name": "ACME Maintenance", "siret": "73282932000074",
-     "managers": [MANAGER["manager_id"]], "erp_service_account": "erp-ctr-acme@demo-passerelle.iam.gserviceaccount.com"},
+     "managers": [MANAGER["manager_id"]],
+     "erp_service_account": "erp-ctr-acme@demo-passerelle.iam.gserviceaccount.com"},
     {"contractor_id": "ctr-bativert", "name": "Bativert Rénovation", "siret": "44306184100047",
      "managers": [MANAGER["manager_id"]]},
 ]

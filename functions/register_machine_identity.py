@@ -19,5 +19,5 @@ def _register(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def register_machine_identity(request):
-    return http.serve(request, operation="register_machine_identity", roles=frozenset({"operator"}), right="accounts.manage",
-                      action=_register)
+    return http.serve(request, operation="register_machine_identity", roles=frozenset({"operator"}),
+                      right="accounts.manage", action=_register)

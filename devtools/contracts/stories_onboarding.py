@@ -18,7 +18,6 @@ from devtools.contracts.stories_orders import (
 from devtools.contracts.stories_perimeter import refused
 from devtools.contracts.stories_sourcing import OPERATOR_UID
 from shared import topology
-from shared.domain import conformance as cf
 from shared.domain import documents as doc
 from shared.domain.contracts import UpsertContract
 from shared.domain.messages import EventType
@@ -158,6 +157,3 @@ def onboarding_examples(stories: Any) -> dict[str, list[Any]]:
         "ConformanceRun": [onb.run.model_dump(mode="json")],
         "ConformanceReport": [onb.middle_check.model_dump(mode="json"), onb.passed.model_dump(mode="json")],
     }
-
-
-assert cf.SANDBOX_PREFIX == "sandbox-"  # REGISTER_MANAGER's refused id above relies on it

@@ -64,8 +64,8 @@ class PubSubTopology:
             agent = f"serviceAccount:{self.service_agent}" if self.service_agent else None
             for (kind, name), bindings in plan.policies(agent).items():
                 policies_set += self._set_policy(kind, name, bindings)
-        log.info("contractor topology applied", extra={"contractor_id": plan.contractor_id, "created_resources": created,
-                                                        "policies_set": policies_set})
+        log.info("contractor topology applied", extra={"contractor_id": plan.contractor_id,
+                                                        "created_resources": created, "policies_set": policies_set})
         return {"topics": list(plan.topics), "subscriptions": [s.name for s in plan.subscriptions],
                 "dead_letter_topic": plan.dead_letter_topic, "created": created,
                 "iam": "not managed (emulator)" if self.emulator else "managed"}

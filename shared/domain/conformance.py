@@ -99,7 +99,8 @@ STEPS: tuple[Step, ...] = (
          "Joignez un rapport d'intervention PDF à la commande (store_report, ou URL de dépôt signée puis "
          "message fr.passerelle.document.uploaded.v1)."),
     Step(StepId.ANSWER_QUOTE, "Réponse à une demande de devis",
-         "Répondez à la demande de devis de bac à sable (submit_quote, ou message fr.passerelle.quote.submitted.v1)."),
+         "Répondez à la demande de devis de bac à sable (submit_quote, ou message "
+         "fr.passerelle.quote.submitted.v1)."),
 )
 
 
@@ -177,7 +178,8 @@ class Attempt:
         answer = record.get("answer") or {}
         ref = answer.get("in_reply_to") or record.get("ref") or {}
         received = answer.get("received_at") or record.get("received_at")
-        return cls(key=key, message_id=str(ref.get("id", "")), type=str(ref.get("type") or EventType.EXECUTION_REPORTED.value),
+        return cls(key=key, message_id=str(ref.get("id", "")),
+                   type=str(ref.get("type") or EventType.EXECUTION_REPORTED.value),
                    status=str(answer.get("status") or record.get("status")),
                    received_at=received if isinstance(received, dt.datetime) else dt.datetime.fromisoformat(
                        str(received).replace("Z", "+00:00")),

@@ -159,7 +159,8 @@ def check_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOfWor
         raise DomainError([ErrorDetail(**e) for e in upload["errors"]])
     size = files.size(upload["object_name"])
     if size is None:
-        code = "UPLOAD_EXPIRED" if dt.datetime.fromisoformat(upload["expires_at"]) < clock.now() else "UPLOAD_NOT_RECEIVED"
+        expired = dt.datetime.fromisoformat(upload["expires_at"]) < clock.now()
+        code = "UPLOAD_EXPIRED" if expired else "UPLOAD_NOT_RECEIVED"
         raise DomainError([ErrorDetail.of("$.upload_id", code, upload_id=command.upload_id,
                                           expires_at=upload["expires_at"])])
     errors = doc.size_errors(size, limit)

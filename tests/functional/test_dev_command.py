@@ -110,7 +110,8 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
             del os.environ["PUBSUB_EMULATOR_HOST"]
         else:
             os.environ["PUBSUB_EMULATOR_HOST"] = saved
-    issued = {json.loads(m.data)["order_id"] for m in pulled if m.attributes["ce-type"] == "fr.passerelle.order.issued.v1"}
+    issued = {json.loads(m.data)["order_id"] for m in pulled
+              if m.attributes["ce-type"] == "fr.passerelle.order.issued.v1"}
     assert issued == {"BC-2026-0101", "BC-2026-0102"}
     # When a developer uses the printed manager token on the printed get_order URL
     token = _banner_value(lines, r"MANAGER_TOKEN=(\S+)")

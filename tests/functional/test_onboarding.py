@@ -47,7 +47,8 @@ def test_a_contractor_registered_through_the_api_receives_its_first_order_with_n
     # When the manager sends a contract and an order to that contractor
     assert manager.post("upsert_contract", contract("ctr-onboard", dt.date.today())).status_code == 201
     order = {"order_id": "BC-ONBOARD-1", "contract_id": "AC-ctr-onboard", "contractor_id": "ctr-onboard",
-             "title": "Première commande", "site": {"node_id": "N-1"}, "issued_at": dt.datetime.now(dt.UTC).isoformat(),
+             "title": "Première commande", "site": {"node_id": "N-1"},
+             "issued_at": dt.datetime.now(dt.UTC).isoformat(),
              "lines": [{"line_id": "L1", "service_code": "PLB-010", "label": "Recherche de fuite", "quantity": 1,
                         "unit": "U", "unit_price_cents": 8500}]}
     sent = manager.post("receive_order", order)

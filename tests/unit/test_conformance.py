@@ -80,7 +80,8 @@ def test_a_run_sends_a_sandbox_order_and_a_quote_request_to_the_contractor_in_on
     assert (started.manager_id, started.order_id, started.quote_id) == (SANDBOX, ORDER, QUOTE)
     assert [s.step for s in started.steps] == [s.id for s in cf.STEPS]
     sent = {(m.topic, m.event_type) for m in world.outbox()}
-    assert sent == {(f"orders-{CONTRACTOR}", EventType.ORDER_ISSUED), (f"orders-{CONTRACTOR}", EventType.QUOTE_REQUESTED)}
+    assert sent == {(f"orders-{CONTRACTOR}", EventType.ORDER_ISSUED),
+                    (f"orders-{CONTRACTOR}", EventType.QUOTE_REQUESTED)}
     assert world.order(SANDBOX, ORDER).contractor_id == CONTRACTOR
     assert world.db.data(f"managers/{SANDBOX}")["sandbox"] is True
     # And starting it again (a retried request) changes nothing

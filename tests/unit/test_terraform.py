@@ -249,8 +249,8 @@ FORMER_CONTRACTOR_RESOURCES = {
 
 def test_no_pubsub_resource_is_per_contractor_any_more(terraform):
     # Given every Pub/Sub resource Terraform declares
-    pubsub = {f"{kind}.{name}": body for kind, named in terraform["resource"].items() if kind.startswith("google_pubsub")
-              for name, body in named.items()}
+    pubsub = {f"{kind}.{name}": body for kind, named in terraform["resource"].items()
+              if kind.startswith("google_pubsub") for name, body in named.items()}
     # When looking for one repeated per contractor
     per_contractor = {address for address, body in pubsub.items() if "contractors" in str(body.get("for_each", ""))}
     # Then there is none: register_contractor creates a contractor's topics at run time (docs/topology.md)

@@ -110,7 +110,8 @@ def test_existing_subscriptions_are_updated_to_the_plan_and_never_recreated():
     updates = requests(admin, "update_subscription")
     assert result["created"] == [] and set(updates) == set(names)
     for update in updates.values():
-        assert "dead_letter_policy" in update["update_mask"].paths and "expiration_policy" in update["update_mask"].paths
+        paths = update["update_mask"].paths
+        assert "dead_letter_policy" in paths and "expiration_policy" in paths
         assert update["subscription"]["dead_letter_policy"]["dead_letter_topic"].endswith("/contractors-dead-letter")
         assert "enable_message_ordering" not in update["subscription"] and "topic" not in update["subscription"]
 
@@ -123,7 +124,8 @@ def test_iam_policies_are_set_to_the_plan_and_rewritten_only_when_they_differ():
     execution = admin.policies[f"projects/{PROJECT}/topics/execution-ctr-acme"]
     orders_erp = admin.policies[f"projects/{PROJECT}/subscriptions/orders-ctr-acme-erp"]
     # Then the ERP publishes on its execution topic, pulls its subscription, and the agent acknowledges dead letters
-    assert {b.role: list(b.members) for b in execution.bindings} == {"roles/pubsub.publisher": [f"serviceAccount:{ERP}"]}
+    assert {b.role: list(b.members) for b in execution.bindings} == {
+        "roles/pubsub.publisher": [f"serviceAccount:{ERP}"]}
     assert {b.role: sorted(b.members) for b in orders_erp.bindings} == {
         "roles/pubsub.subscriber": sorted([f"serviceAccount:{ERP}", f"serviceAccount:{AGENT}"]),
         "roles/pubsub.viewer": [f"serviceAccount:{ERP}"]}
