@@ -7,12 +7,15 @@ import uuid
 
 import functions_framework
 
+from functions._onboarding import parse
 from shared import bootstrap
+from shared.domain.conformance import StartConformance
 from shared.edge import http
 from shared.service import conformance
 
 
 def _start(req: http.Request) -> http.Answer:
+    parse(StartConformance, req.body)  # {}: anything else is refused, field by field
     run_id = uuid.uuid4().hex[:12]  # a replay of the request (same Idempotency-Key) gets the same run back
     run = conformance.start_run(req.principal.tenant, run_id, bootstrap.uow(), bootstrap.clock())
     return http.Answer(201, run.model_dump(mode="json"))

@@ -13,7 +13,7 @@ from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_onboarding import (
     DEACTIVATE, REGISTER_CONTRACTOR, REGISTER_MACHINE_IDENTITY, REGISTER_MANAGER, RUN_ID,
 )
-from shared.domain.conformance import CheckConformance
+from shared.domain.conformance import CheckConformance, StartConformance
 from shared.domain.identity import Right
 from shared.domain.parties import DeactivateParty, RegisterContractor, RegisterMachineIdentity, RegisterManager
 
@@ -141,7 +141,7 @@ def deactivate_party(b: Build) -> dict[str, Any]:
 
 
 @operation("start_conformance", "post", roles=("contractor",), right=Right.EXECUTION_WRITE,
-           schemas=("ConformanceRun",))
+           schemas=("StartConformance", "ConformanceRun"))
 def start_conformance(b: Build) -> dict[str, Any]:
     onb = b.stories.onboarding
     return {
@@ -150,14 +150,19 @@ def start_conformance(b: Build) -> dict[str, Any]:
             "A10 onboarding: a sandbox order and a quote request are sent on your orders-<contractor_id> topic, in "
             "your sandbox space (`sandbox-<contractor_id>`: no real manager sees it, nothing is billed nor "
             "penalised). Play the steps with your connector, then ask check_conformance for the verdict. The body "
-            "is not read: send `{}`."),
+            "is an empty object."),
         "tags": ["contractor"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["StartConformance"], {"start": ("Start a run", {})}),
         "responses": {
             "201": json_response("The run, its order and quote, and the steps to play.", b.refs["ConformanceRun"],
                                   {"started": ("A new run", onb.run.model_dump(mode="json"))}, REPLAYED),
-            **post_errors("start_conformance", extra={}, descriptions={
-                "400": "The Idempotency-Key header is missing or invalid.", "409": IDEM_409,
-                "422": "The contractor is not registered (CONTRACTOR_NOT_FOUND), or " + IDEM_422}),
+            **post_errors("start_conformance", extra={
+                "400": {"malformed_json": rejected(malformed(StartConformance), CORRELATION_IDS[0])},
+                "422": {"not_empty": rejected(errors_of(StartConformance, {"order_id": "BC-1"}), CORRELATION_IDS[0])},
+            }, descriptions={
+                "400": IDEM_400, "409": IDEM_409,
+                "422": "The body is not an empty object, the contractor is not registered (CONTRACTOR_NOT_FOUND), "
+                       "or " + IDEM_422}),
         },
     }
 

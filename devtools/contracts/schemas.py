@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from shared.domain.conformance import CheckConformance, ConformanceReport, ConformanceRun
+from shared.domain.conformance import CheckConformance, ConformanceReport, ConformanceRun, StartConformance
 from shared.domain.catalogue import CatalogueImported, CataloguePublished, CatalogueView, ImportCatalogue
 from shared.domain.contracts import (
     BillingAccountChanged, BillingAccountSaved, ContractChanged, ContractSaved, UpsertBillingAccount, UpsertContract,
@@ -148,6 +148,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "MachineIdentityRegistered": (MachineIdentityRegistered, "serialization"),
     "DeactivateParty": (DeactivateParty, "validation"),
     "PartyDeactivated": (PartyDeactivated, "serialization"),
+    "StartConformance": (StartConformance, "validation"),
     "CheckConformance": (CheckConformance, "validation"),
     "ConformanceRun": (ConformanceRun, "serialization"),
     "ConformanceReport": (ConformanceReport, "serialization"),
@@ -255,6 +256,7 @@ DIRECTION = {
     "MachineIdentityRegistered": "Outbound: body of the register_machine_identity answer.",
     "DeactivateParty": "Inbound: body of POST deactivate_party (operator).",
     "PartyDeactivated": "Outbound: body of the deactivate_party answer.",
+    "StartConformance": "Inbound: body of POST start_conformance (contractor): {}.",
     "CheckConformance": "Inbound: body of POST check_conformance (contractor).",
     "ConformanceRun": "Outbound: body of the start_conformance answer (201).",
     "ConformanceReport": "Outbound: body of the check_conformance answer: the verdict of each step.",

@@ -153,6 +153,7 @@ def onboarding_examples(stories: Any) -> dict[str, list[Any]]:
         "MachineIdentityRegistered": [onb.machine.model_dump(mode="json")],
         "DeactivateParty": [DEACTIVATE],
         "PartyDeactivated": [onb.deactivated.model_dump(mode="json")],
+        "StartConformance": [{}],
         "CheckConformance": [{"run_id": RUN_ID}],
         "ConformanceRun": [onb.run.model_dump(mode="json")],
         "ConformanceReport": [onb.middle_check.model_dump(mode="json"), onb.passed.model_dump(mode="json")],

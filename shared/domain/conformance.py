@@ -56,6 +56,10 @@ def quote_id(run_id: str) -> str:
     return f"DEV-BAS-{run_id}"
 
 
+class StartConformance(Command):
+    """POST start_conformance (contractor): an empty object — the run is the contractor's own."""
+
+
 class CheckConformance(Command):
     """POST check_conformance (contractor): which run to judge."""
 
