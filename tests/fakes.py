@@ -214,6 +214,42 @@ class RecordingTaskQueue:
         return name in self.tasks
 
 
+class RecordingChorusPro:
+    """Chorus Pro in memory: every call recorded, one deposit per (supplier SIRET, invoice number), and
+    statuses moved by ``set_status`` as the buyer's side would (the emulators use
+    shared/adapters/chorus_pro.py, the same behaviour on Firestore)."""
+
+    def __init__(self, clock: FixedClock):
+        self.clock = clock
+        self.calls: list[tuple[str, str]] = []
+        self.deposits: dict[str, dict[str, Any]] = {}
+        self.down = False
+
+    def deposit(self, deposit):
+        from shared.adapters.chorus_pro import chorus_id_of
+        from shared.ports import ChorusReport
+
+        if self.down:
+            raise ConnectionError("Chorus Pro unreachable")
+        chorus_id = chorus_id_of(deposit.supplier_siret, deposit.invoice_number)
+        self.calls.append(("deposit", chorus_id))
+        found = self.deposits.setdefault(chorus_id, {"deposit": deposit, "status": "DEPOSEE", "reason": None,
+                                                     "at": self.clock.now()})
+        return ChorusReport(chorus_id, found["status"], found["at"], found["reason"])
+
+    def status(self, chorus_id: str):
+        from shared.ports import ChorusReport
+
+        if self.down:
+            raise ConnectionError("Chorus Pro unreachable")
+        self.calls.append(("status", chorus_id))
+        found = self.deposits[chorus_id]
+        return ChorusReport(chorus_id, found["status"], found["at"], found["reason"])
+
+    def set_status(self, chorus_id: str, status: str, reason: str | None = None) -> None:
+        self.deposits[chorus_id].update(status=status, reason=reason, at=self.clock.now())
+
+
 class World:
     """The platform in memory for unit tests: one database, a fixed clock, a recording publisher and
     task queue; ``uow()`` is a fresh unit of work on them, as ``shared.bootstrap.uow()`` in production."""

@@ -80,10 +80,14 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
     region = config.get("region", "europe-west9")
     names = ["Order", "OrderStateChanged", "ExecutionReport", "Reply", "ErrorDetail", "NeedSubmitted", "ExportRequested",
              "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
-             "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided"]
+             "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided", "RaiseQuote", "PropertyNodesChanged",
+             "PropertyNodesRetired", "CatalogueReviewed", "CatalogueReviewDue", "SubmitInvoice", "OrderReceived",
+             "ReservationLifted", "InvoiceStatusChanged"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
-                            ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED)):
+                            ("QuoteRaisedHeaders", EventType.QUOTE_RAISED),
+                            ("DocumentUploadedHeaders", EventType.DOCUMENT_UPLOADED),
+                            ("InvoiceSubmittedHeaders", EventType.INVOICE_SUBMITTED)):
         schemas[key] = _headers_schema(
             event_type, inbound=True, subject="optional",
             source="Your ERP, as a URI reference you choose once and keep (e.g. //erp.example.fr/passerelle).",
@@ -131,7 +135,25 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              ("^contracts/.+/catalogue$", "contracts/<contract_id>/catalogue."),
              "catalogue-<hash of manager, contract and version>: one event per catalogue version."),
             ("OrderLinesAddedHeaders", EventType.ORDER_LINES_ADDED, ("^orders/", "orders/<order_id>."),
-             "lines-<hash of manager, order and quote>: one event per accepted supplementary quote.")):
+             "lines-<hash of manager, order and quote>: one event per accepted supplementary quote."),
+            ("PropertyNodesChangedHeaders", EventType.PROPERTY_NODES_CHANGED,
+             ("^property-tree/", "property-tree/<import job id>."),
+             "nodes-<hash of manager, import, contractor and batch>: one event per import batch and contractor."),
+            ("PropertyNodesRetiredHeaders", EventType.PROPERTY_NODES_RETIRED,
+             ("^property-tree/", "property-tree/<import job id>."),
+             "nodes-<hash of manager, import, contractor and batch>: one event per import batch and contractor."),
+            ("CatalogueReviewedHeaders", EventType.CATALOGUE_REVIEWED,
+             ("^contracts/.+/catalogue$", "contracts/<contract_id>/catalogue."),
+             "catalogue-reviewed-<hash of manager, contract and review date>: one event per review."),
+            ("CatalogueReviewDueHeaders", EventType.CATALOGUE_REVIEW_DUE,
+             ("^contracts/.+/catalogue$", "contracts/<contract_id>/catalogue."),
+             "catalogue-review-due-<hash of manager, contract and due date>: one reminder per due date."),
+            ("OrderReceivedHeaders", EventType.ORDER_RECEIVED, ("^orders/", "orders/<order_id>."),
+             "rec-<hash>-<hash of manager and order>: one event per reception; drop duplicates on it."),
+            ("ReservationLiftedHeaders", EventType.RESERVATION_LIFTED, ("^orders/", "orders/<order_id>."),
+             "lift-<hash>-<hash of manager and order>: one event per reservation lifted."),
+            ("InvoiceStatusChangedHeaders", EventType.INVOICE_STATUS_CHANGED, ("^orders/", "orders/<order_id>."),
+             "chorus-<hash of manager, order, invoice and status>: one event per Chorus Pro status of an invoice.")):
         schemas[key] = _headers_schema(event_type, inbound=False, subject="always",
                                        source=f"{platform_source}: the manager.", ce_id=ce_id)
         schemas[key]["properties"]["ce-subject"] = {"type": "string", "pattern": subject[0], "description": subject[1]}
@@ -172,8 +194,9 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
     channels = {
         "orders": channel("orders", "Orders for a contractor",
                           "Platform → contractor: new orders, the manager's decisions, lines added by a "
-                          "supplementary quote, quote requests and decisions, and the contracts, billing accounts and catalogue versions the "
-                          f"contractor works under. Pull them from {topology.erp_subscription(orders_topic)} and "
+                          "supplementary quote, quote requests and decisions, and the contracts, billing accounts, "
+                          "catalogue versions and reviews and property nodes the contractor works under; every one "
+                          "kept 35 days for replay (list_messages, redeliver_messages). Pull them from {topology.erp_subscription(orders_topic)} and "
                           "acknowledge each once stored; route on ce-type.",
                           ORDERS_MESSAGES,
                           {"name": topology.erp_subscription(orders_topic), "type": "pull", "messageOrdering": True,
@@ -181,7 +204,8 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
         "execution": channel("execution", "Execution reports from a contractor",
                              "Contractor → platform: execution reports. Only the contractor's ERP service account may "
                              "publish here; the contractor is known from the topic, never from the payload.",
-                             ["executionReported", "quoteSubmitted", "documentUploaded"],
+                             ["executionReported", "quoteSubmitted", "quoteRaised", "documentUploaded",
+                              "invoiceSubmitted"],
                              {"name": topology.push_subscription("{contractorId}"), "type": "push",
                               "endpoint": "publish_execution", "messageOrdering": True, "ackDeadlineSeconds": 60,
                               "maxDeliveryAttempts": 5}),
@@ -236,7 +260,8 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
             "description": f"Served by the {'publish_execution'} function ({functions['publish_execution']['trigger']} "
                            "trigger through the push subscription). Rejections are answers, not failures: the message "
                            "is acknowledged; only infrastructure failures make Pub/Sub redeliver (then dead-letter).",
-            "messages": refs_to("execution", ["executionReported", "quoteSubmitted", "documentUploaded"]),
+            "messages": refs_to("execution", ["executionReported", "quoteSubmitted", "quoteRaised",
+                                              "documentUploaded", "invoiceSubmitted"]),
             "reply": {"channel": {"$ref": "#/channels/replies"},
                       "messages": refs_to("replies", ["replyAccepted", "replyRejected"])},
         },

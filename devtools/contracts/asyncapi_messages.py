@@ -7,13 +7,17 @@ from typing import Any
 
 from devtools.contracts.stories import Stories
 from devtools.contracts.stories_orders import ERP_SOURCE, ORDER_ID, REPORTS
+from devtools.contracts.stories_connector import RAISE_QUOTE
+from devtools.contracts.stories_invoicing import INVOICE, OVER_INVOICE
 from devtools.contracts.stories_quotes import SUBMIT_QUOTE
 from shared.domain.messages import EventType
 from shared.domain.timeliness import SHARING_DEADLINE
 
 PUBSUB_BINDING_VERSION = "0.2.0"
 ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",
-                   "cataloguePublished", "quoteRequested", "quoteDecided"]
+                   "cataloguePublished", "catalogueReviewed", "catalogueReviewDue", "propertyNodesChanged",
+                   "propertyNodesRetired", "quoteRequested", "quoteDecided", "orderReceived", "reservationLifted",
+                   "invoiceStatusChanged"]
 
 
 def ce_headers(event_type: EventType, source: str, ce_id: str, time: str, subject: str | None) -> dict[str, str]:
@@ -26,7 +30,7 @@ def ce_headers(event_type: EventType, source: str, ce_id: str, time: str, subjec
 
 
 def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
-    story, perimeter, quotes = stories.orders, stories.perimeter, stories.quotes
+    story, perimeter, quotes, connector = stories.orders, stories.perimeter, stories.quotes, stories.connector
 
     ordering = {"googlepubsub": {"bindingVersion": PUBSUB_BINDING_VERSION, "orderingKey": "$message.payload#/order_id"}}
 
@@ -165,6 +169,51 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
                 EventType.QUOTE_SUBMITTED, ERP_SOURCE, "7d0c4e2a-5b91-4f3e-8a6d-2c1b9e0f4a73",
                 "2026-03-11T15:02:00Z", None), SUBMIT_QUOTE)],
             ordered=False),
+        "quoteRaised": message(
+            "quoteRaised", "Quote raised by the contractor",
+            "The contractor offers a quote nobody asked for, spontaneous or supplementary works on one of its "
+            "orders (A2.4, A2.5): the body of POST raise_quote.",
+            "Routed by ce-type to the same service as raise_quote: stored submitted in version 1, no D3; answered "
+            "once on replies-<contractorId> (quote_id, quote_version 1 and order_id in the reply).",
+            "QuoteRaisedHeaders", refs["RaiseQuote"],
+            [("quote_raised", "A spontaneous quote for the boiler room", ce_headers(
+                EventType.QUOTE_RAISED, ERP_SOURCE, "5e2b7c90-1f3a-4d8e-b6c2-9a0d4e7f1c35",
+                "2026-07-01T10:12:00Z", None), RAISE_QUOTE)],
+            ordered=False),
+        "propertyNodesChanged": message(
+            "propertyNodesChanged", "Property nodes added or changed",
+            "Nodes of the manager's property tree that concern the contractor were added, changed or brought back "
+            "(A7).",
+            "Published by import_property_tree, in each batch's commit (up to 449 nodes), to every contractor whose "
+            "contract perimeter covers the nodes' commune (in_commune), or for nodes placed in no commune. Ordering "
+            "key: property-tree/<manager_id>.",
+            "PropertyNodesChangedHeaders", refs["PropertyNodesChanged"],
+            [("nodes_changed", "The substation that replaced the boiler room", *connector.nodes_changed)],
+            ordered=False),
+        "propertyNodesRetired": message(
+            "propertyNodesRetired", "Property nodes retired",
+            "An import left these nodes out: retired (A7). Orders and documents naming them keep them; new orders "
+            "and quotes may not name them.",
+            "Published by import_property_tree (mode replace) to the contractors the nodes concerned. Ordering key: "
+            "property-tree/<manager_id>, after the batch's changes.",
+            "PropertyNodesRetiredHeaders", refs["PropertyNodesRetired"],
+            [("nodes_retired", "The boiler room retired", *connector.nodes_retired)],
+            ordered=False),
+        "catalogueReviewed": message(
+            "catalogueReviewed", "Catalogue review confirmed",
+            "The six-month review kept the catalogue as it is: the version in force stays (A14).",
+            "Published after POST confirm_catalogue_review. Ordering key: the contract id.",
+            "CatalogueReviewedHeaders", refs["CatalogueReviewed"],
+            [("catalogue_reviewed", "AC-2026-017 reviewed on 21 July", *connector.reviewed)],
+            ordered=False),
+        "catalogueReviewDue": message(
+            "catalogueReviewDue", "Catalogue review due in a month",
+            "Reminder: the contract's six-month catalogue review (A14) is due in a month.",
+            "Published by remind_catalogue_reviews (Cloud Scheduler, daily), once per contract and due date. "
+            "Ordering key: the contract id.",
+            "CatalogueReviewDueHeaders", refs["CatalogueReviewDue"],
+            [("catalogue_review_due", "AC-2026-017's review due on 15 August", *connector.review_due)],
+            ordered=False),
         "documentUploaded": message(
             "documentUploaded", "Document uploaded",
             "The contractor registers a PDF PUT on the signed URL of request_report_upload: the JSON body of POST "
@@ -177,6 +226,41 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
                 "2026-03-05T14:58:30Z", f"orders/{ORDER_ID}"),
               perimeter.register_upload)],
             ordered=False),
+        "invoiceSubmitted": message(
+            "invoiceSubmitted", "Invoice submitted",
+            "The contractor sends an invoice or a credit note on an order over Pub/Sub: the body of POST "
+            "submit_invoice (docs/invoicing.md).",
+            "Routed by ce-type to the same service as submit_invoice; checked against what the client received and "
+            "the order's prices; answered once on replies-<contractorId> (invoice_number and the order's state in the "
+            "reply; every error, with the difference in euros, when refused). Ordering key: the order id.",
+            "InvoiceSubmittedHeaders", refs["SubmitInvoice"],
+            [(name, summary, stories.invoicing.deliveries[name], body) for name, summary, body in (
+                ("over", "More than received — rejected (see replyRejected)", OVER_INVOICE),
+                ("invoice", "The three received lines — accepted", INVOICE))]),
+        "orderReceived": message(
+            "orderReceived", "Order received (service done)",
+            "The client received lines of the order, with or without reservations (B7, B10).",
+            "Published in the commit of POST record_reception. `partial` is true while some lines are not received; "
+            "only received lines may be invoiced.",
+            "OrderReceivedHeaders", refs["OrderReceived"],
+            [("milestone_received", "A mission's milestone received with one reservation",
+              *stories.sourcing.milestone_received_message)]),
+        "reservationLifted": message(
+            "reservationLifted", "Reservation lifted",
+            "The client lifted a reservation made at reception.",
+            "Published in the commit of POST lift_reservation; `open_reservations` counts those still open (the order "
+            "is closed only when none is).",
+            "ReservationLiftedHeaders", refs["ReservationLifted"],
+            [("reservation_lifted", "The milestone's reservation lifted", *stories.sourcing.reservation_lifted_message)]),
+        "invoiceStatusChanged": message(
+            "invoiceStatusChanged", "Invoice status changed (Chorus Pro)",
+            "Where Chorus Pro says an invoice stands, with the e-invoicing reform's lifecycle status.",
+            "Published by sync_chorus_pro, once per new status of an invoice (the mapping is in docs/invoicing.md). "
+            "order_state is the order's state after it: a rejected invoice sends the order back to received, a paid "
+            "one may close it.",
+            "InvoiceStatusChangedHeaders", refs["InvoiceStatusChanged"],
+            [(f"status_{data['chorus_status'].lower()}", f"{data['chorus_status']} ({data['lifecycle_code']})",
+              headers, data) for headers, data in stories.invoicing.statuses]),
         "needSubmitted": message(
             "needSubmitted", "Need version submitted",
             "A need version waits for scoring (platform-internal).",

@@ -37,14 +37,16 @@ def _unknown(name: str) -> list[ErrorDetail]:
     return [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD")]
 
 
-@operation("list_quotes", "get", roles=("manager", "contractor"), right=Right.ORDERS_READ, schemas=("QuoteList",))
+@operation("list_quotes", "get", roles=("manager", "beneficiary", "contractor"), right=Right.ORDERS_READ,
+           schemas=("QuoteList",))
 def list_quotes(b: Build) -> dict[str, Any]:
     return _read(
         b, "list_quotes", "List the quotes of a space, or those asked of a contractor",
-        "A manager lists the quotes of its own space; a contractor the quotes asked of it by every manager. "
+        "A manager (or a beneficiary) lists the quotes of its own space; a contractor the quotes asked of it, or "
+        "raised by it, with every manager. "
         "Newest request first, at most 200 (`truncated` says when more matched), each with its state, current "
         "version and total. `get_quote` reads one with its versions.",
-        ["manager", "contractor"], [query("state", "Optional: requested, submitted, accepted, refused, expired or "
+        ["manager", "beneficiary", "contractor"], [query("state", "Optional: requested, submitted, accepted, refused, expired or "
                                           "withdrawn.", "submitted")],
         "QuoteList", ("submitted", "Four submitted quotes", b.stories.quotes.quote_list),
         {"bad_state": [ErrorDetail.of("query.state", "INVALID_VALUE", detail="requested, submitted, accepted, "

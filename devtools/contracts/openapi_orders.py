@@ -64,7 +64,7 @@ def receive_order(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("change_order_state", "post", roles=("manager",), right=Right.ORDERS_WRITE,
+@operation("change_order_state", "post", roles=("manager", "beneficiary"), right=Right.ORDERS_WRITE,
            schemas=("ManagerDecision", "Order"))
 def change_order_state(b: Build) -> dict[str, Any]:
     story = b.stories.orders
@@ -72,10 +72,12 @@ def change_order_state(b: Build) -> dict[str, Any]:
     return {
         "summary": "Cancel, suspend, resume, receive or close an order",
         "description": (
-            "A manager moves one of its orders along the state machine (see docs/api.md). The contractor is told on "
-            "`orders-<contractor_id>` with `fr.passerelle.order.state_changed.v1`. The answer is the order after the "
-            "decision."),
-        "tags": ["manager"],
+            "A client — a manager, or a beneficiary for its mission's order — moves one of its orders along the state "
+            "machine (see docs/api.md). Receiving a completed order this way rests on the contractor's attestation of "
+            "service done (a `service_done` document); record_reception receives lines with reservations "
+            "(docs/invoicing.md). The contractor is told on `orders-<contractor_id>` with "
+            "`fr.passerelle.order.state_changed.v1`. The answer is the order after the decision."),
+        "tags": ["manager", "beneficiary"],
         "parameters": [{"$ref": "#/components/parameters/Idempotency-Key"},
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "requestBody": {"required": True, "content": {"application/json": {
@@ -91,6 +93,7 @@ def change_order_state(b: Build) -> dict[str, Any]:
                 "404": {"order_not_found": rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
                                                                      order_id="BC-2026-9999")], cid0)},
                 "422": {"illegal_transition": rejected(story.cancel_completed, cid0),
+                        "no_proof_of_service": rejected(story.received_without_proof, cid0),
                         "not_for_manager": rejected(story.manager_invoices, cid1),
                         "missing_reason": rejected(story.hold_without_reason, cid1)},
             }, descriptions={

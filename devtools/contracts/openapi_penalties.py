@@ -50,7 +50,8 @@ def decide_penalty(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_penalty_statement", "get", roles=("manager", "contractor"), right=Right.PENALTIES_READ,
+@operation("get_penalty_statement", "get", roles=("manager", "contractor", "beneficiary"),
+           right=Right.PENALTIES_READ,
            schemas=("Statement",))
 def get_penalty_statement(b: Build) -> dict[str, Any]:
     pen = b.stories.penalties
@@ -78,13 +79,15 @@ def get_penalty_statement(b: Build) -> dict[str, Any]:
         "summary": "Read a month of penalties, in JSON or CSV",
         "description": (
             "The penalties of one month for one contractor (and one contract, or all): every entry with its status "
-            "and last decision's reason, and the totals due, disputed, waived and recorded (A9). A manager names the "
-            "contractor; a contractor reads its own statement and names the manager."),
-        "tags": ["manager", "contractor"],
+            "and last decision's reason, and the totals due, disputed, waived and recorded (A9). A manager — or a "
+            "beneficiary, for its missions' contractor — names the contractor; a contractor reads its own statement "
+            "and names the manager."),
+        "tags": ["manager", "contractor", "beneficiary"],
         "parameters": [
             query("month", "The month, YYYY-MM (the entries' local date in the deadline's territory).", "2026-04",
                    required=True),
-            query("contractor_id", "Managers: required, the contractor. Contractors: ignored.", CONTRACTOR_ID),
+            query("contractor_id", "Managers and beneficiaries: required, the contractor. Contractors: ignored.",
+                  CONTRACTOR_ID),
             query("manager_id", "Contractors: required, the manager. Managers: ignored (their own ledger).",
                    MANAGER_ID),
             query("contract_id", "Optional: one contract only.", "AC-2026-017"),

@@ -173,8 +173,9 @@ def get_catalogue(b: Build) -> dict[str, Any]:
         "summary": "Read a contract's catalogue",
         "description": (
             "Every version of a contract's catalogue and the one in force on a date (default: today), with "
-            "`needs_review` when it was last reviewed more than six months ago. A contractor reads the catalogues "
-            "of its own contracts and names the manager."),
+            "where its six-month review stands (last review, a version's or confirmed; the next one's due date; "
+            "`needs_review` once it is past). A contractor reads the catalogues of its own contracts and names the "
+            "manager."),
         "tags": ["manager", "contractor"],
         "parameters": [query("contract_id", "The contract.", CONTRACT_ID, required=True),
                        query("manager_id", "Contractors: required, the manager. Managers: ignored.", MANAGER_ID),
@@ -204,10 +205,13 @@ def import_property_tree(b: Build) -> dict[str, Any]:
         "summary": "Import (add to or update) the property tree",
         "description": (
             "A manager imports its property tree (A7): sites, buildings, staircases, dwellings and equipment, each "
-            "under an allowed parent (in the file or already stored). The file is checked as a whole: every bad row "
-            "is reported with its line number and nothing is written. A valid file is written in batches by a "
-            "resumable job (the same file again resumes an interrupted import, or answers 200 when already done). "
-            "Nodes absent from the file are kept. Once a tree exists, orders and quotes must name one of its nodes."),
+            "under an allowed parent. `mode` replace (default): the file is the whole tree, and the stored nodes it "
+            "omits are retired (orders keep them; new orders may not name them); merge: it adds and updates nodes, "
+            "whose parents may be stored ones. The file is checked as a whole: every bad row is reported with its "
+            "line number and nothing is written. A valid file is written in batches by a resumable job (the same "
+            "file again resumes an interrupted import, or answers 200 when already done); each batch tells the "
+            "contractors whose contract perimeter it concerns (fr.passerelle.property_nodes.changed.v1 / "
+            ".retired.v1). Once a tree exists, orders and quotes must name one of its nodes in force."),
         "tags": ["manager"], "parameters": POST_PARAMS, "requestBody": body,
         "responses": {
             "201": json_response("Nodes written.", b.refs["PropertyTreeImported"],

@@ -101,8 +101,8 @@ def submit_quote(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("decide_quote", "post", roles=("manager", "contractor"),
-           right={"manager": Right.ORDERS_WRITE,
+@operation("decide_quote", "post", roles=("manager", "beneficiary", "contractor"),
+           right={"manager": Right.ORDERS_WRITE, "beneficiary": Right.ORDERS_WRITE,
                    "contractor": Right.EXECUTION_WRITE},
            schemas=("DecideQuote", "QuoteView"))
 def decide_quote(b: Build) -> dict[str, Any]:
@@ -111,12 +111,13 @@ def decide_quote(b: Build) -> dict[str, Any]:
     return {
         "summary": "Accept, refuse or withdraw a quote",
         "description": (
-            "The manager accepts a submitted quote (it becomes an order through receive_order, or — a "
+            "The buyer — the manager, or a beneficiary for the quotes of its missions — accepts a submitted quote "
+            "(it becomes an order through receive_order, or — a "
             "supplementary quote — its lines are added to the order and the contractor is told with "
             "`fr.passerelle.order.lines_added.v1`) or refuses it with a reason; the contractor withdraws it "
             "(naming the manager, with a reason). Accepting a quote past its validity date expires it "
             "(QUOTE_EXPIRED)."),
-        "tags": ["manager", "contractor"], "parameters": POST_PARAMS,
+        "tags": ["manager", "beneficiary", "contractor"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["DecideQuote"], {
             "accept": ("Manager accepts", DECIDE), "refuse": ("Manager refuses, with a reason", REFUSE),
             "withdraw": ("Contractor withdraws", WITHDRAW)}),
@@ -144,7 +145,7 @@ def decide_quote(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_quote", "get", roles=("manager", "contractor"), right=Right.ORDERS_READ,
+@operation("get_quote", "get", roles=("manager", "beneficiary", "contractor"), right=Right.ORDERS_READ,
            schemas=("QuoteView",))
 def get_quote(b: Build) -> dict[str, Any]:
     q = b.stories.quotes
@@ -163,10 +164,12 @@ def get_quote(b: Build) -> dict[str, Any]:
         "description": (
             "One quote (A2.4, A2.5) with every version submitted, its state (requested, submitted, accepted, "
             "refused, expired, withdrawn), the territory its D3 and validity date are counted in, and the order it "
-            "became. A manager reads its own space; the contractor the quote was asked of names the manager."),
-        "tags": ["manager", "contractor"],
+            "became. A manager (or a beneficiary) reads its own space; the contractor the quote was asked of names "
+            "the manager."),
+        "tags": ["manager", "beneficiary", "contractor"],
         "parameters": [query("quote_id", "The quote.", QUOTE_ID, required=True),
-                       query("manager_id", "Contractors: required, the manager. Managers: ignored.", MANAGER_ID),
+                       query("manager_id", "Contractors: required, the manager. Managers and beneficiaries: "
+                             "ignored.", MANAGER_ID),
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("The quote as it is now.", b.refs["QuoteView"],

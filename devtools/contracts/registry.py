@@ -34,12 +34,16 @@ AREAS = (
     "devtools.contracts.openapi_incidents",
     "devtools.contracts.openapi_listings",
     "devtools.contracts.openapi_onboarding",
+    "devtools.contracts.openapi_connector",
+    "devtools.contracts.openapi_invoicing",
     "devtools.contracts.stories_orders",
     "devtools.contracts.stories_perimeter",
     "devtools.contracts.stories_quotes",
     "devtools.contracts.stories_sourcing",
     "devtools.contracts.stories_platform",
     "devtools.contracts.stories_onboarding",
+    "devtools.contracts.stories_connector",
+    "devtools.contracts.stories_invoicing",
 )
 
 # Functions that no client calls: Cloud Scheduler invokes relay_outbox with its own identity. More

@@ -14,8 +14,11 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from shared.domain.catalogue import (
+    CatalogueImported, CataloguePublished, CatalogueReviewConfirmed, CatalogueReviewDue, CatalogueReviewed,
+    CatalogueView, ConfirmCatalogueReview, ImportCatalogue,
+)
 from shared.domain.conformance import CheckConformance, ConformanceReport, ConformanceRun, StartConformance
-from shared.domain.catalogue import CatalogueImported, CataloguePublished, CatalogueView, ImportCatalogue
 from shared.domain.contracts import (
     BillingAccountChanged, BillingAccountSaved, ContractChanged, ContractSaved, UpsertBillingAccount, UpsertContract,
 )
@@ -36,14 +39,22 @@ from shared.domain.parties import (
     RegisterContractor, RegisterMachineIdentity, RegisterManager,
 )
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
-from shared.domain.property_tree import ImportPropertyTree, PropertyCoverage, PropertyTreeImported
-from shared.domain.quotes import (
-    DecideQuote, OrderLinesAdded, QuoteDecided, QuoteExpired, QuoteRequested, QuoteView, RequestQuote, SubmitQuote,
+from shared.domain.perimeter_reads import BillingAccountList, ContractRecord, PropertyNodePage
+from shared.domain.property_tree import (
+    ImportPropertyTree, PropertyCoverage, PropertyNodesChanged, PropertyNodesRetired, PropertyTreeImported,
 )
+from shared.domain.quotes import (
+    DecideQuote, OrderLinesAdded, QuoteDecided, QuoteExpired, QuoteRequested, QuoteView, RaiseQuote,
+    RequestMissionQuote, RequestQuote, SubmitQuote,
+)
+from shared.domain.replay import MessagePage, RedeliverMessages, Redelivered
 from shared.domain.sourcing.erasure_messages import EraseProfessional, ProfessionalErased
 from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed,
+    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed, SubmitTimesheet,
+    TimesheetRecorded,
 )
+from shared.domain.invoices import InvoiceList, InvoiceStatusChanged, SubmitInvoice
+from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
 from shared.domain.sourcing.process import Mission, NeedRecord, SourcingView
 from shared.domain.sourcing.records import Beneficiary, ImportReport, Professional, ProfessionalUpserted
 from shared.domain.sourcing.reporting import (
@@ -122,6 +133,16 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "CataloguePublished": (CataloguePublished, "serialization"),
     "OrderLinesAdded": (OrderLinesAdded, "serialization"),
     "ImportCatalogue": (ImportCatalogue, "validation"),
+    # reception and invoicing (docs/invoicing.md), mission timesheets (B11)
+    "ReceiveOrder": (ReceiveOrder, "validation"),
+    "LiftReservation": (LiftReservation, "validation"),
+    "OrderReceived": (OrderReceived, "serialization"),
+    "ReservationLifted": (ReservationLifted, "serialization"),
+    "SubmitInvoice": (SubmitInvoice, "validation"),
+    "InvoiceList": (InvoiceList, "serialization"),
+    "InvoiceStatusChanged": (InvoiceStatusChanged, "serialization"),
+    "SubmitTimesheet": (SubmitTimesheet, "validation"),
+    "TimesheetRecorded": (TimesheetRecorded, "serialization"),
     "CatalogueImported": (CatalogueImported, "serialization"),
     "CatalogueView": (CatalogueView, "serialization"),
     "ImportPropertyTree": (ImportPropertyTree, "validation"),
@@ -152,6 +173,22 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "CheckConformance": (CheckConformance, "validation"),
     "ConformanceRun": (ConformanceRun, "serialization"),
     "ConformanceReport": (ConformanceReport, "serialization"),
+    # quotes not started by the manager (A2.4, A2.5, B16), replay and reads for connectors, property nodes
+    # delivered (A7), the catalogue's six-month review (A14)
+    "RaiseQuote": (RaiseQuote, "validation"),
+    "RequestMissionQuote": (RequestMissionQuote, "validation"),
+    "MessagePage": (MessagePage, "serialization"),
+    "RedeliverMessages": (RedeliverMessages, "validation"),
+    "Redelivered": (Redelivered, "serialization"),
+    "ContractRecord": (ContractRecord, "serialization"),
+    "BillingAccountList": (BillingAccountList, "serialization"),
+    "PropertyNodePage": (PropertyNodePage, "serialization"),
+    "PropertyNodesChanged": (PropertyNodesChanged, "serialization"),
+    "PropertyNodesRetired": (PropertyNodesRetired, "serialization"),
+    "ConfirmCatalogueReview": (ConfirmCatalogueReview, "validation"),
+    "CatalogueReviewConfirmed": (CatalogueReviewConfirmed, "serialization"),
+    "CatalogueReviewed": (CatalogueReviewed, "serialization"),
+    "CatalogueReviewDue": (CatalogueReviewDue, "serialization"),
 }
 
 DIRECTION = {
@@ -228,6 +265,16 @@ DIRECTION = {
     "ImportCatalogue": "Inbound: JSON body of POST import_catalogue (manager); the same items can be sent as a "
                        "French CSV (text/csv).",
     "CatalogueImported": "Outbound: body of the import_catalogue answer (201).",
+    "ReceiveOrder": "Inbound: body of POST record_reception (manager, or beneficiary for its mission's order).",
+    "LiftReservation": "Inbound: body of POST lift_reservation (manager or beneficiary).",
+    "OrderReceived": "Outbound: data of fr.passerelle.order.received.v1 on orders-<contractor>.",
+    "ReservationLifted": "Outbound: data of fr.passerelle.order.reservation_lifted.v1 on orders-<contractor>.",
+    "SubmitInvoice": "Inbound: data of fr.passerelle.invoice.submitted.v1 on execution-<contractor>, or body of POST "
+                     "submit_invoice; answered by a Reply.",
+    "InvoiceList": "Outbound: body of the GET get_invoices answer (format=cii answers the Factur-X XML instead).",
+    "InvoiceStatusChanged": "Outbound: data of fr.passerelle.invoice.status_changed.v1 on orders-<contractor>.",
+    "SubmitTimesheet": "Inbound: body of POST submit_timesheet (the titulaire).",
+    "TimesheetRecorded": "Outbound: body of the submit_timesheet answer.",
     "CatalogueView": "Outbound: body of the GET get_catalogue answer.",
     "ImportPropertyTree": "Inbound: JSON body of POST import_property_tree (manager); the same nodes can be sent as a "
                           "French CSV (text/csv).",
@@ -260,6 +307,21 @@ DIRECTION = {
     "CheckConformance": "Inbound: body of POST check_conformance (contractor).",
     "ConformanceRun": "Outbound: body of the start_conformance answer (201).",
     "ConformanceReport": "Outbound: body of the check_conformance answer: the verdict of each step.",
+    "RaiseQuote": "Inbound: body of POST raise_quote (contractor), or data of fr.passerelle.quote.raised.v1 on "
+                  "execution-<contractor>.",
+    "RequestMissionQuote": "Inbound: body of POST request_mission_quote (beneficiary).",
+    "MessagePage": "Outbound: body of the GET list_messages answer (contractor).",
+    "RedeliverMessages": "Inbound: body of POST redeliver_messages (contractor).",
+    "Redelivered": "Outbound: body of the redeliver_messages answer.",
+    "ContractRecord": "Outbound: body of the GET get_contract answer.",
+    "BillingAccountList": "Outbound: body of the GET list_billing_accounts answer.",
+    "PropertyNodePage": "Outbound: body of the GET list_property_nodes answer.",
+    "PropertyNodesChanged": "Outbound: data of fr.passerelle.property_nodes.changed.v1 on orders-<contractor>.",
+    "PropertyNodesRetired": "Outbound: data of fr.passerelle.property_nodes.retired.v1 on orders-<contractor>.",
+    "ConfirmCatalogueReview": "Inbound: body of POST confirm_catalogue_review (manager).",
+    "CatalogueReviewConfirmed": "Outbound: body of the confirm_catalogue_review answer (201 recorded, 200 again).",
+    "CatalogueReviewed": "Outbound: data of fr.passerelle.catalogue.reviewed.v1 on orders-<contractor>.",
+    "CatalogueReviewDue": "Outbound: data of fr.passerelle.catalogue.review_due.v1 on orders-<contractor>.",
 }
 
 

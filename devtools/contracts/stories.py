@@ -49,6 +49,12 @@ class Stories:
         return AccountStory()
 
     @cached_property
+    def connector(self) -> Any:
+        from devtools.contracts.stories_connector import ConnectorStory
+        self.exports  # the export story reads the quote story's platform first: its examples stay the same
+        return ConnectorStory(self.quotes, self.sourcing)
+
+    @cached_property
     def exports(self) -> Any:
         from devtools.contracts.stories_platform import ExportStory
         return ExportStory(self.quotes)
@@ -57,3 +63,8 @@ class Stories:
     def onboarding(self) -> Any:
         from devtools.contracts.stories_onboarding import OnboardingStory
         return OnboardingStory()
+
+    @cached_property
+    def invoicing(self) -> Any:
+        from devtools.contracts.stories_invoicing import InvoiceStory
+        return InvoiceStory(self.orders)

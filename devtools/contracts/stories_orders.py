@@ -25,7 +25,9 @@ from shared.domain.orders import Order
 from shared.domain.validation import parse_json
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.ports import InboundMessage
-from shared.service import contracts, executions, orders
+from shared.domain.documents import AttachFields, DocumentKind
+from shared.service import contracts, documents, executions, orders
+from tests.pdfs import a_pdf
 from shared.service.order_list import list_orders
 
 MANAGER_ID = "mgr-rhone-habitat"
@@ -66,6 +68,9 @@ ISSUE_ORDER: dict[str, Any] = {
     "issued_at": "2026-03-02T08:00:00+01:00",
     "requested_start": "2026-03-03",
     "requested_end": "2026-03-06",
+    # Rhône Habitat is a public office: what Chorus Pro routes its invoices on (docs/invoicing.md)
+    "public_invoicing": {"buyer_siret": "21690123100011", "buyer_name": "Rhône Habitat",
+                         "service_code": "SERVICE-MAINTENANCE", "engagement_number": "EJ-2026-000417"},
 }
 ORDER_RECEIVED_AT = "2026-03-02T07:00:03.120Z"
 # Two more orders of the same day: one whose requested end passes without a start (late in the
@@ -195,6 +200,16 @@ class OrderStory:
         with p.as_(CONTRACTOR_UID, "contractor", CONTRACTOR_ID):
             self.view = orders.order_view(MANAGER_ID, ORDER_ID, "contractor", p.uow(), contractor_id=CONTRACTOR_ID,
                                           rights={r.value for r in ROLE_RIGHTS[Role.CONTRACTOR]})
+        # the manager may not receive the work before the contractor's attestation of service done (B7)
+        p.at("2026-03-05T13:29:10.000Z")
+        self.received_without_proof = self._refused(DECISIONS["received"])
+        p.at("2026-03-05T13:29:40.250Z")
+        with p.as_(CONTRACTOR_UID, "contractor", CONTRACTOR_ID):
+            attestation = a_pdf("Attestation de service fait BC-2026-0101")
+            documents.attach_document(CONTRACTOR_ID, AttachFields(manager_id=MANAGER_ID, order_id=ORDER_ID,
+                                                                  kind=DocumentKind.SERVICE_DONE),
+                                      "SF-BC-2026-0101.pdf", attestation, p.uow(), p.documents, p.clock,
+                                      CONTRACTOR_UID)
         self.received = self._decide("received")
 
     def _report(self, name: str, ce_id: str, publish_time: str, body: dict[str, Any] | bytes) -> None:

@@ -19,17 +19,18 @@ from shared import topology
 from shared.domain import documents as docs_domain
 from shared.domain.errors import ErrorDetail
 from shared.domain.messages import EventType
+from shared.domain.reception import LiftReservation, ReceiveOrder
 from shared.domain.sourcing.messages import (
     DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
-    SubmitNeed,
+    SubmitNeed, SubmitTimesheet, TimesheetRecorded,
 )
 from shared.domain.sourcing.process import SourcingActor
 from shared.domain.sourcing import reporting as rep
 from shared.domain.sourcing.records import Beneficiary, Professional, ProfessionalUpserted
 from shared.domain.sourcing.reporting import ReportPeriod
 from shared.edge.cloudevents import inbound_from_pubsub
-from shared.service import documents, executions, listings
-from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements, reporting
+from shared.service import documents, executions, listings, receptions
+from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements, reporting, timesheets
 from tests.pdfs import a_pdf
 
 BENEFICIARY_ID = "ben-metropole-lyon"
@@ -231,6 +232,40 @@ class SourcingStory:
             documents.attach_document(TITULAIRE, fields, "attestation-service-fait-J1.pdf",
                                       a_pdf("Attestation de service fait — jalon J1", pages=1), p.uow(), p.documents,
                                       p.clock, "sa-titulaire-erp")
+        self._milestone()
+
+    def _milestone(self) -> None:
+        """B11: the titulaire's timesheets on J1 (the second one over the milestone's days is refused); the
+        beneficiary receives J1 with a reservation and lifts it (docs/invoicing.md)."""
+        p = self.platform
+        with p.as_("sa-titulaire-erp", "contractor", TITULAIRE):
+            p.at("2026-05-04T06:50:00Z")
+            self.timesheet = {"beneficiary_id": BENEFICIARY_ID, "mission_id": MISSION_ID, "timesheet_id": "TS-2026-04",
+                              "milestone_id": "J1", "period_start": "2026-04-06", "period_end": "2026-04-30",
+                              "days": "14.5", "comment": "Ateliers et rédaction du cahier des charges"}
+            self.timesheet_recorded = timesheets.submit_timesheet(TITULAIRE, _cmd(SubmitTimesheet, self.timesheet),
+                                                                  p.uow(), p.clock)
+            self.timesheet_over = refused(lambda: timesheets.submit_timesheet(TITULAIRE, _cmd(SubmitTimesheet, {
+                **self.timesheet, "timesheet_id": "TS-2026-04-bis", "days": "2"}), p.uow(), p.clock))
+            self.timesheet_recorded = TimesheetRecorded(mission_id=MISSION_ID,
+                                                        timesheet_days=self.timesheet_recorded.timesheet_days)
+        with p.as_(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID):
+            p.at("2026-05-04T06:55:00Z")
+            self.receive_milestone = {"order_id": MISSION_ORDER, "occurred_at": "2026-05-04T08:55:00+02:00",
+                                      "lines": [{"line_id": "J1", "reservations": [
+                                          {"reservation_id": "J1-R1",
+                                           "description": "Annexe accessibilité (RGAA) à compléter"}]}],
+                                      "comment": "Comité de validation du 4 mai"}
+            self.milestone_received = receptions.record_reception(
+                BENEFICIARY_ID, _cmd(ReceiveOrder, self.receive_milestone), p.uow(), p.clock)
+            self.milestone_received_message = p.last(EventType.ORDER_RECEIVED.value)
+            p.at("2026-05-04T07:05:00Z")
+            self.lift_reservation = {"order_id": MISSION_ORDER, "reservation_id": "J1-R1",
+                                     "occurred_at": "2026-05-04T09:05:00+02:00",
+                                     "comment": "Annexe RGAA reçue et validée"}
+            self.reservation_lifted = receptions.lift_reservation(
+                BENEFICIARY_ID, _cmd(LiftReservation, self.lift_reservation), p.uow(), p.clock)
+            self.reservation_lifted_message = p.last(EventType.RESERVATION_LIFTED.value)
 
     def _reports(self) -> None:
         """1 July, 04:00 UTC: the half-year has ended; the reports read what the services stored."""

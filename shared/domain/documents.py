@@ -90,6 +90,12 @@ class DocumentRecord(BaseModel):
     channel: str  # "rest" | "signed_url"
     uploaded_by: str
     uploaded_at: AwareDatetime
+    # A7: set when, on attaching, the order's node is missing from the manager's tree in force
+    # (PROPERTY_NODE_NOT_FOUND) or was retired by an import (PROPERTY_NODE_RETIRED).
+    property_flag: Annotated[str, Field(pattern=r"^PROPERTY_NODE_(NOT_FOUND|RETIRED)$")] | None = None
+
+
+PROPERTY_FLAGS = {"missing": "PROPERTY_NODE_NOT_FOUND", "retired": "PROPERTY_NODE_RETIRED"}
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.CONTRACTOR: frozenset({Right.EXECUTION_WRITE, Right.DOCUMENTS_WRITE, Right.ORDERS_READ, Right.PENALTIES_READ}
                                  | {Right.INCIDENTS_REPORT}),
     Role.BENEFICIARY: frozenset({Right.NEEDS_WRITE, Right.NEEDS_READ, Right.ORDERS_WRITE, Right.ORDERS_READ,
-                                 Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}
+                                 Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ,
+                                 Right.PENALTIES_READ}  # its missions' contractor's statement
                                 | {Right.INCIDENTS_REPORT}),
     Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ}) | {Right.INCIDENTS_REPORT},
     Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}) | {Right.INCIDENTS_MANAGE}

@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, OrderLine, OrderState, SiteRef, StateChange, Text
+from shared.domain.reception import PublicInvoicing
 
 
 class EventType(StrEnum):
@@ -36,11 +37,20 @@ class EventType(StrEnum):
     QUOTE_EXPIRED = "fr.passerelle.quote.expired.v1"  # platform → contractor (replies-<c>): validity date passed
     QUOTE_REQUESTED = "fr.passerelle.quote.requested.v1"  # platform → contractor (orders-<c>): D3 starts
     QUOTE_DECIDED = "fr.passerelle.quote.decided.v1"  # platform → contractor (orders-<c>): accepted, refused, withdrawn
+    QUOTE_RAISED = "fr.passerelle.quote.raised.v1"  # contractor → platform: RaiseQuote (A2.4, A2.5) by Pub/Sub
+    PROPERTY_NODES_CHANGED = "fr.passerelle.property_nodes.changed.v1"  # platform → contractor (orders-<c>): A7
+    PROPERTY_NODES_RETIRED = "fr.passerelle.property_nodes.retired.v1"  # platform → contractor (orders-<c>): A7
+    CATALOGUE_REVIEWED = "fr.passerelle.catalogue.reviewed.v1"  # platform → contractor: A14 review, no new version
+    CATALOGUE_REVIEW_DUE = "fr.passerelle.catalogue.review_due.v1"  # platform → contractor: A14 review in a month
+    ORDER_RECEIVED = "fr.passerelle.order.received.v1"  # platform → contractor (orders-<c>): a reception, with reservations
+    RESERVATION_LIFTED = "fr.passerelle.order.reservation_lifted.v1"  # platform → contractor (orders-<c>)
+    INVOICE_SUBMITTED = "fr.passerelle.invoice.submitted.v1"  # contractor → platform: SubmitInvoice by Pub/Sub
+    INVOICE_STATUS_CHANGED = "fr.passerelle.invoice.status_changed.v1"  # platform → contractor: Chorus Pro status
 
 
 # What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.
 CONTRACTOR_EVENT_TYPES = frozenset({EventType.EXECUTION_REPORTED, EventType.QUOTE_SUBMITTED,
-                                    EventType.DOCUMENT_UPLOADED})
+                                    EventType.QUOTE_RAISED, EventType.DOCUMENT_UPLOADED, EventType.INVOICE_SUBMITTED})
 
 
 class IssueOrder(BaseModel):
@@ -59,6 +69,7 @@ class IssueOrder(BaseModel):
     issued_at: AwareDatetime
     requested_start: dt.date | None = None
     requested_end: dt.date | None = None
+    public_invoicing: PublicInvoicing | None = None  # buyer SIRET, service code, engagement number (Chorus Pro)
 
     @field_validator("lines")
     @classmethod
@@ -145,6 +156,7 @@ class Reply(BaseModel):
     quote_id: str | None = None  # a quote message (fr.passerelle.quote.submitted.v1)
     quote_version: int | None = None  # the version the accepted submission created
     document_sha256: str | None = None  # a document message: the stored document's id
+    invoice_number: str | None = None  # an invoice message (fr.passerelle.invoice.submitted.v1)
     errors: list[ErrorDetail] = Field(default_factory=list)
     # A message sent in validate-only mode (REST ?validate_only=true, bus attribute ce-validateonly):
     # the reply it would get, nothing changed — no order, log, deadline or sequence moved.

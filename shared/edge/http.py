@@ -40,6 +40,7 @@ _STATUS_BY_CODE = {
     "REPORT_NOT_FOUND": 404,
     "PARTY_NOT_FOUND": 404,
     "CONFORMANCE_RUN_NOT_FOUND": 404,
+    "MESSAGE_NOT_FOUND": 404,
 }
 _TITLES = {
     400: "Requête invalide",

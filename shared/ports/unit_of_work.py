@@ -315,7 +315,9 @@ class UnitOfWork(ABC):
     def commit(self) -> None:
         buffer = self._buffer
         writes = list(buffer.writes.values())
-        writes += [Write(f"{OUTBOX}/{m.id}", "create", m.document()) for m in buffer.outbox]
+        # stored_at, the commit time, orders a contractor's messages for replay (shared/service/replay.py)
+        writes += [Write(f"{OUTBOX}/{m.id}", "create", {**m.document(), "stored_at": SERVER_TIME})
+                   for m in buffer.outbox]
         writes += self._audit(writes, room=MAX_WRITES - len(writes))
         if len(writes) > MAX_WRITES:
             raise ValueError(f"{len(writes)} writes in one commit (at most {MAX_WRITES}): chunk the work")

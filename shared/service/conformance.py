@@ -64,7 +64,7 @@ def start_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) ->
         uow.save(f"managers/{manager_id}/contracts/{cf.SANDBOX_CONTRACT_ID}",
                  {**SANDBOX_CONTRACT, "contractor_id": contractor_id})
         orders.issue(manager_id, _order(contractor_id, run_id, now), uow, clock)
-        quotes.request(manager_id, RequestQuote(quote_id=cf.quote_id(run_id), contract_id=cf.SANDBOX_CONTRACT_ID,
+        quotes.open_request(manager_id, RequestQuote(quote_id=cf.quote_id(run_id), contract_id=cf.SANDBOX_CONTRACT_ID,
                                                 contractor_id=contractor_id, title="Devis de bac à sable", site=_SITE),
                        uow, clock)
         run = {"run_id": run_id, "contractor_id": contractor_id, "manager_id": manager_id,

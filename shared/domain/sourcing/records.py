@@ -9,42 +9,19 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Name, Text
 from shared.domain.base import Command
+from shared.domain.siret import Siret, luhn_ok  # noqa: F401  (re-exported)
 
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
 Cents = Annotated[int, Field(ge=0, le=10**9)]
 # INSEE département (or collectivité) code: the territory whose public holidays apply (B18).
 Territory = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6]|BL|MF|PM|PF|NC|WF)$")]
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2 == 1:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
-
-
-def _siret(value: str) -> str:
-    compact = value.replace(" ", "")
-    if len(compact) != 14 or not compact.isdigit():
-        raise PydanticCustomError("INVALID_SIRET", "SIRET invalide : 14 chiffres attendus.")
-    # La Poste's establishments (SIREN 356000000) use a sum-of-digits check instead of Luhn.
-    valid = sum(map(int, compact)) % 5 == 0 if compact.startswith("356000000") else luhn_ok(compact)
-    if not valid:
-        raise PydanticCustomError("INVALID_SIRET", "SIRET invalide : la clé de contrôle (Luhn) est fausse.")
-    return compact
-
-
-Siret = Annotated[str, Field(min_length=14, max_length=17), AfterValidator(_siret)]
 
 
 class Region(StrEnum):
