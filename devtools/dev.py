@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from devtools import seed
-from devtools.stack import ROOT, Stack, _environ, load_config
+from devtools.stack import ROOT, Stack, load_config
 from devtools.tokens import emulator_token
 
 
@@ -34,17 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print("▶ starting the emulators and the functions…", flush=True)
         start_stack(stack, list(config["functions"]), process_per_function=args.process_per_function)
-        print("▶ creating topics and subscriptions, loading demo data…", flush=True)
-        with _environ(stack.env()):
-            from google.cloud import firestore
-
-            seed.register_parties(firestore.Client(project=stack.project_id))
-        for contractor in seed.CONTRACTORS:
-            stack.provision_contractor(contractor["contractor_id"])
-        stack.provision_sourcing()
+        print("▶ creating the platform's topics, registering the demo parties through the onboarding API…",
+              flush=True)
+        stack.provision_sourcing()  # platform-level topics: Terraform's in production (pubsub.tf)
         stack.provision_exports()
         stack.provision_incident_alerts()
-        stack.provision_contractor("ctr-titulaire")  # contractor of the sourcing missions' orders
+        stack.provision_contractor_dead_letter()
+        parties = seed.register_parties(stack.url, stack.project_id)  # contractors' topics: register_contractor
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
         users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)
         sourcing = seed.post_demo_sourcing(stack.url, stack.project_id, dt.date.today())
@@ -52,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             if "schedule_seconds" in spec:
                 threading.Thread(target=_schedule_loop, args=(stack.url(name), spec["schedule_seconds"], stop),
                                  daemon=True).start()
-        _print_banner(stack, config, results, users, sourcing)
+        _print_banner(stack, config, results, users, sourcing, parties)
         while not stop.wait(0.5):
             _watch(stack)
     except KeyboardInterrupt:
@@ -95,7 +91,8 @@ def _schedule_loop(url: str, every: float, stop: threading.Event) -> None:
 
 
 def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]],
-                  users: list[tuple[str, int]] = (), sourcing: list[tuple[str, int]] = ()) -> None:
+                  users: list[tuple[str, int]] = (), sourcing: list[tuple[str, int]] = (),
+                  parties: list[tuple[str, int]] = ()) -> None:
     p = stack.project_id
     manager_token = emulator_token(p, "erp-rhone-habitat", role="manager", tenant=seed.MANAGER["manager_id"],
                                    ttl_seconds=86400)
@@ -110,8 +107,11 @@ def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]],
         lines.append(f"  {name:<20} {stack.url(name)}/   ({spec['trigger']})")
     if stack.hosted:
         lines.append(f"  every function also under {stack.gateway_url()}/<function>/ (the gateway; GET / lists them)")
-    lines += ["", "Demo orders sent through receive_order: " + ", ".join(f"{o} → {s}" for o, s in results),
-              "", "Pub/Sub topics per contractor: orders-<id>, execution-<id>, replies-<id> (+ -dead-letter)",
+    lines += ["", "Demo parties through the onboarding API (docs/onboarding.md): "
+              + ", ".join(f"{step} → {s}" for step, s in parties),
+              "Demo orders sent through receive_order: " + ", ".join(f"{o} → {s}" for o, s in results),
+              "", "Pub/Sub per contractor (created by register_contractor): orders-<id>, execution-<id>, replies-<id>;"
+              " dead letters: contractors-dead-letter",
               "Demo contractors: " + ", ".join(c["contractor_id"] for c in seed.CONTRACTORS),
               "", "Tokens valid 24 h (emulator only):",
               f"  MANAGER_TOKEN={manager_token}", f"  CONTRACTOR_TOKEN={contractor_token}",
@@ -120,7 +120,9 @@ def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]],
               f"  curl -s '{stack.url('get_order')}/?order_id=BC-2026-0101' -H \"Authorization: Bearer $MANAGER_TOKEN\"",
               f"  curl -s '{stack.url('get_property_coverage')}/' -H \"Authorization: Bearer $MANAGER_TOKEN\"",
               f"  export PUBSUB_EMULATOR_HOST=127.0.0.1:{stack.ports['pubsub']} FIRESTORE_EMULATOR_HOST=127.0.0.1:{stack.ports['firestore']}",
-              "  then follow docs/connector-guide.en.md (or .fr.md) to publish an execution report.",
+              "  then follow docs/connector-guide.en.md (or .fr.md) to publish an execution report,",
+              f"  or run the conformance scenario: CONTRACTOR_TOKEN=… .venv/bin/python -m devtools.conformance_client"
+              f" --functions {stack.gateway_url()} --pubsub 127.0.0.1:{stack.ports['pubsub']}",
               "", "Demo sourcing (part B, docs/sourcing.md): " + ", ".join(f"{step} → {s}" for step, s in sourcing),
               f"  curl -s '{stack.url('get_sourcing')}/?view=need&need_id={seed.NEED_ID}'"
               " -H \"Authorization: Bearer $BENEFICIARY_TOKEN\"   (the ranked professionals, with reasons)",

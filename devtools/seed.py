@@ -1,5 +1,6 @@
 """Demo data: one manager, two contractors, contracts and a few orders (part A), and one
-beneficiary, a small pool of professionals and a need to rank (part B), all sent over HTTPS."""
+beneficiary, a small pool of professionals and a need to rank (part B), all sent over HTTPS —
+the parties through the onboarding API (A10), never written to Firestore directly."""
 
 from __future__ import annotations
 
@@ -9,19 +10,30 @@ import urllib.request
 
 from devtools.tokens import emulator_token
 
-MANAGER = {"manager_id": "mgr-rhone-habitat", "name": "Rhône Habitat (démo)", "siret": "21690123100011"}
+MANAGER = {"manager_id": "mgr-rhone-habitat", "name": "Rhône Habitat (démo)", "siret": "21690123100011",
+           "territory": "69"}
+# The demo contractors' ERP identities (Pub/Sub grants in production; the emulator has no IAM).
 CONTRACTORS = [
-    {"contractor_id": "ctr-acme", "name": "ACME Maintenance", "siret": "73282932000074"},
-    {"contractor_id": "ctr-bativert", "name": "Bativert Rénovation", "siret": "44306184100047"},
+    {"contractor_id": "ctr-acme", "name": "ACME Maintenance", "siret": "73282932000074",
+     "managers": [MANAGER["manager_id"]],
+     "erp_service_account": "erp-ctr-acme@demo-passerelle.iam.gserviceaccount.com"},
+    {"contractor_id": "ctr-bativert", "name": "Bativert Rénovation", "siret": "44306184100047",
+     "managers": [MANAGER["manager_id"]]},
 ]
+# The contractor of the sourcing missions' orders (part B): beneficiaries link themselves to it.
+TITULAIRE = {"contractor_id": "ctr-titulaire", "name": "Titulaire de l'accord-cadre (démo)", "siret": "55208131766522",
+             "managers": []}
+# ACME's ERP may also call the REST API with Google-signed tokens of that service account (docs/security.md).
+MACHINE_IDENTITY = {"email": CONTRACTORS[0]["erp_service_account"], "role": "contractor", "tenant": "ctr-acme"}
 CONTRACT = {"contract_id": "AC-2026-017", "title": "Entretien et petits travaux — lot 2 plomberie",
-            "contractor_id": "ctr-acme", "signed_on": "2025-09-01", "starts_on": "2026-01-01",
-            "ends_on": "2029-12-31", "status": "active", "lots": [{"code": "LOT2", "label": "Plomberie"}],
-            "perimeter": {"departements": ["69"], "communes": []}}
+            "contractor_id": "ctr-acme", "contractor_siret": "73282932000074", "signed_on": "2025-09-01",
+            "starts_on": "2026-01-01", "ends_on": "2029-12-31", "status": "active",
+            "lots": [{"code": "LOT2", "label": "Plomberie"}], "perimeter": {"departements": ["69"], "communes": []}}
 CONTRACT_BATIVERT = {"contract_id": "AC-2026-021", "title": "Peinture des parties communes — lot 5",
-                     "contractor_id": "ctr-bativert", "signed_on": "2025-10-15", "starts_on": "2026-01-01",
-                     "ends_on": "2029-12-31", "status": "active", "lots": [{"code": "LOT5", "label": "Peinture"}],
-                     "perimeter": {"departements": ["69"], "communes": []}}
+                     "contractor_id": "ctr-bativert", "contractor_siret": "44306184100047", "signed_on": "2025-10-15",
+                     "starts_on": "2026-01-01", "ends_on": "2029-12-31", "status": "active",
+                     "lots": [{"code": "LOT5", "label": "Peinture"}], "perimeter": {"departements": ["69"],
+                                                                                    "communes": []}}
 CONTRACT_OF = {"ctr-acme": CONTRACT["contract_id"], "ctr-bativert": CONTRACT_BATIVERT["contract_id"]}
 # The property tree (A7) holding every demo order's node: get_property_coverage shows 100 %.
 PROPERTY_TREE = [
@@ -36,22 +48,21 @@ PROPERTY_TREE = [
 ]
 
 
-def register_parties(firestore_client) -> None:
-    """Registry documents that the identity and contract issues will manage through functions."""
-    m = MANAGER["manager_id"]
-    firestore_client.collection("managers").document(m).set({"name": MANAGER["name"], "siret": MANAGER["siret"]})
-    for contractor in CONTRACTORS:
-        firestore_client.collection("contractors").document(contractor["contractor_id"]).set(
-            {"name": contractor["name"], "siret": contractor["siret"], "managers": [m]})
-    for contract in (CONTRACT, CONTRACT_BATIVERT):
-        firestore_client.collection("managers").document(m).collection("contracts").document(
-            contract["contract_id"]).set(contract)
-    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
-    from shared.ports import SystemClock
-    from shared.service import property_tree
-
-    property_tree.import_tree(m, "json", json.dumps(PROPERTY_TREE).encode(), FirestoreUnitOfWork(firestore_client),
-                              SystemClock())  # idempotent: a restart finds the same import done
+def register_parties(url_of, project_id: str) -> list[tuple[str, int]]:
+    """The demo parties through the onboarding API, as an operator registers them (A10): the manager, the
+    contractors (each one's Pub/Sub topics provisioned by register_contractor), ACME's ERP identity; then
+    the manager's contracts and property tree through its own functions. Nothing is written to Firestore
+    directly. Each call is idempotent: a restart finds everything done."""
+    operator = emulator_token(project_id, "operator-demo", role="operator", tenant="platform")
+    manager = emulator_token(project_id, "erp-rhone-habitat", role="manager", tenant=MANAGER["manager_id"])
+    calls = [("register_manager", operator, MANAGER, "seed-manager")]
+    calls += [("register_contractor", operator, c, f"seed-contractor-{c['contractor_id']}")
+              for c in (*CONTRACTORS, TITULAIRE)]
+    calls += [("register_machine_identity", operator, MACHINE_IDENTITY, "seed-machine-identity"),
+              ("upsert_contract", manager, CONTRACT, "seed-contract-acme"),
+              ("upsert_contract", manager, CONTRACT_BATIVERT, "seed-contract-bativert"),
+              ("import_property_tree", manager, {"nodes": PROPERTY_TREE}, "seed-property-tree")]
+    return [(name, _post(url_of(name), token, json.dumps(body).encode(), key)) for name, token, body, key in calls]
 
 
 def demo_orders(now: dt.datetime) -> list[dict]:

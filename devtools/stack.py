@@ -132,7 +132,13 @@ class Stack:
             **self._tasks_env(),
             "STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{self.ports['storage']}",
             **self._web_env(),
+            **self._push_env(),
         }
+
+    def _push_env(self) -> dict[str, str]:
+        """Where register_contractor points a new contractor's push subscription (docs/topology.md)."""
+        return {"PASSERELLE_EXECUTION_PUSH_URL": self.url("publish_execution")} if "publish_execution" in self.ports \
+            else {}
 
     def _web_env(self) -> dict[str, str]:
         """The web app's origin (the Hosting emulator) may call the functions (CORS), and its
@@ -403,29 +409,34 @@ class Stack:
                "/databases/(default)/documents")
         urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=timeout).read()
 
-    def provision_contractor(self, contractor_id: str) -> None:
-        """Topics and subscriptions of one contractor, as Terraform creates them in production."""
+    def provision_contractor_dead_letter(self) -> None:
+        """The dead-letter topic every contractor subscription shares, and its ops subscription (pubsub.tf):
+        platform-level, so created before any contractor is registered."""
         from shared import topology
         from shared.adapters.pubsub import PubSubAdmin
 
         with _environ(self.env()):
             admin = PubSubAdmin(self.project_id)
             try:
-                for topic in topology.contractor_topics(contractor_id):
-                    dead = topology.dead_letter_topic(topic)
-                    admin.ensure_topic(topic)
-                    admin.ensure_topic(dead)
-                    admin.ensure_subscription(topology.ops_subscription(dead), dead, ordering=False)
-                execution = topology.execution_topic(contractor_id)
-                admin.ensure_subscription(topology.push_subscription(contractor_id), execution,
-                                          push_endpoint=self.push_endpoint(execution),
-                                          dead_letter_topic=topology.dead_letter_topic(execution))
-                for topic in (topology.orders_topic(contractor_id), topology.replies_topic(contractor_id)):
-                    admin.ensure_subscription(topology.erp_subscription(topic), topic,
-                                              dead_letter_topic=topology.dead_letter_topic(topic),
-                                              max_delivery_attempts=10)
+                admin.ensure_topic(topology.CONTRACTOR_DEAD_LETTER)
+                admin.ensure_subscription(topology.CONTRACTOR_DEAD_LETTER_OPS, topology.CONTRACTOR_DEAD_LETTER,
+                                          ordering=False)
             finally:
                 admin.close()
+
+    def provision_contractor(self, contractor_id: str) -> None:
+        """A contractor's topics and subscriptions, by the very adapter register_contractor uses at run time
+        (tests that register contractors in Firestore directly; ./scripts/dev goes through the function)."""
+        from shared import topology
+        from shared.adapters.pubsub_topology import PubSubTopology
+
+        self.provision_contractor_dead_letter()
+        with _environ(self.env()):
+            provisioner = PubSubTopology(self.project_id, push_url=self.url("publish_execution"), emulator=True)
+            try:
+                provisioner.apply(topology.contractor_topology(contractor_id))
+            finally:
+                provisioner.close()
 
 
 class _environ:

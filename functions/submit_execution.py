@@ -4,6 +4,8 @@ Same service, same reply as the Pub/Sub channel: the Idempotency-Key plays the C
 the execution inbox is this request's idempotency record (no second record: ``idempotent="service"``).
 A repeated request gets its first answer again, marked ``Idempotent-Replayed``; another body under
 the same key is refused IDEMPOTENCY_KEY_REUSED (and answered MESSAGE_ID_REUSED on the reply topic).
+``?validate_only=true`` runs every check and answers the reply the report would get, changing nothing
+(not even the key: the real send may use it afterwards).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from shared import bootstrap, topology
 from shared.domain.errors import ErrorDetail
 from shared.domain.messages import EventType, ReplyStatus
 from shared.edge import http
-from shared.service.executions import record_execution
+from shared.service.executions import record_execution, validate_execution
 from shared.ports import InboundMessage
 
 
@@ -26,6 +28,11 @@ def _submit(req: http.Request) -> http.Answer:
         id=req.idempotency_key or "", type=EventType.EXECUTION_REPORTED.value,
         received_at=bootstrap.clock().now(), data=req.body, correlation_id=req.correlation_id,
     )
+    if _validate_only(req):  # the reply it would get; nothing recorded, the key stays free
+        reply = validate_execution(message, bootstrap.uow(), bootstrap.clock())
+        if reply.status is ReplyStatus.REJECTED:
+            raise http.rejected(reply.errors, extra={"reply": reply.model_dump(mode="json")})
+        return http.Answer(200, reply.model_dump(mode="json"))
     reply = record_execution(message, bootstrap.uow(), bootstrap.clock())
     body = reply.model_dump(mode="json")
     if any(e.code == "MESSAGE_ID_REUSED" for e in reply.errors):
@@ -35,6 +42,13 @@ def _submit(req: http.Request) -> http.Answer:
     if reply.status is ReplyStatus.REJECTED:
         raise http.rejected(reply.errors, extra={"reply": body}, headers=replayed)
     return http.Answer(200, body, replayed)
+
+
+def _validate_only(req: http.Request) -> bool:
+    value = req.args.get("validate_only", "false").lower()
+    if value not in ("true", "false"):
+        raise http.HttpProblem(400, [ErrorDetail.of("query.validate_only", "VALIDATE_ONLY_INVALID")])
+    return value == "true"
 
 
 @functions_framework.http

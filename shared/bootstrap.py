@@ -64,6 +64,19 @@ def _blobs():
     return GcsBlobStore(project_id(), bucket)
 
 
+def _topology():
+    """Contractors' Pub/Sub resources (register_contractor): where execution messages are pushed (the
+    URL of publish_execution and the OIDC identity of the push), the Pub/Sub service agent that
+    dead-letters, and the region messages stay in. The emulator has no IAM: policies are not managed."""
+    from shared.adapters.pubsub_topology import PubSubTopology
+
+    return PubSubTopology(project_id(), push_url=os.environ.get("PASSERELLE_EXECUTION_PUSH_URL"),
+                          push_service_account=os.environ.get("PASSERELLE_PUSH_SERVICE_ACCOUNT") or None,
+                          service_agent=os.environ.get("PASSERELLE_PUBSUB_SERVICE_AGENT") or None,
+                          region=os.environ.get("PASSERELLE_REGION") or "europe-west9",
+                          emulator=bool(os.environ.get("PUBSUB_EMULATOR_HOST")))
+
+
 def _identity_admin():
     from shared.adapters.identity import FirebaseIdentityAdmin
 
@@ -142,6 +155,7 @@ _FACTORIES = {
     "publisher": _publisher,
     "authenticator": _authenticator,
     "identity_admin": _identity_admin,
+    "topology": _topology,
     "audit_trail": _audit_trail,
     "export_archive": _export_archive,
     "document_files": _document_files,

@@ -52,6 +52,11 @@ def _headers_schema(event_type: EventType, *, inbound: bool, subject: Literal["a
                            "otherwise the message is rejected with UNSUPPORTED_MEDIA_TYPE."}
         properties["ce-datacontenttype"] = {"type": "string", "pattern": "^application/json(\\s*;.*)?$",
                                             "description": "Accepted instead of content-type."}
+        properties["ce-validateonly"] = {
+            "type": "string", "enum": ["true", "false"],
+            "description": "Optional CloudEvents extension: true checks the message and answers, on "
+                           "replies-<contractor>, the reply it would get (validate_only: true), changing nothing "
+                           "(the ce-id stays free). Any other value is rejected with INVALID_ENVELOPE."}
         properties["ce-time"]["description"] += " Optional; informative only: the delay is measured from occurred_at."
         properties["ce-subject"]["description"] += " Optional; informative only."
         required = list(REQUIRED_ATTRIBUTES)
@@ -371,7 +376,11 @@ def _asyncapi_description() -> str:
         "rejected (OCCURRED_IN_FUTURE).\n"
         f"- Size: message data at most {MAX_MESSAGE_BYTES} bytes.\n"
         "- Errors (A4): every rejected message gets a reply listing each error as {field, code, message}; the codes "
-        "and their French message templates are in `x-error-codes`.\n\n"
+        "and their French message templates are in `x-error-codes`.\n"
+        "- Validate-only: with the attribute ce-validateonly: true, a message is checked and answered with the reply "
+        "it would get (validate_only: true), and nothing changes.\n"
+        "- Topics: a contractor's are created when the operator registers it; every contractor subscription "
+        f"dead-letters into {topology.CONTRACTOR_DEAD_LETTER} (docs/topology.md).\n\n"
         "needs-submitted and exports-requested are platform-internal (the platform publishes and consumes them); "
         "incident-alerts goes to the operator's on-call tooling. They are described so that every message on the "
         "bus is on record. ERPs never use them.\n\n"

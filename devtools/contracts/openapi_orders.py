@@ -198,7 +198,10 @@ def submit_execution(b: Build) -> dict[str, Any]:
             "sequence."),
         "tags": ["contractor"],
         "parameters": [{"$ref": "#/components/parameters/Idempotency-Key"},
-                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+                       {"$ref": "#/components/parameters/X-Correlation-Id"},
+                       query("validate_only", "true: every check, and the reply the report would get "
+                             "(validate_only: true); nothing changes and the Idempotency-Key stays free (A10 "
+                             "onboarding, docs/onboarding.md).", "true", enum=["true", "false"])],
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": {"$ref": b.refs["ExecutionReport"]},
             "examples": {name: {"summary": f"Sequence {body['sequence']}: {body['event']['label']}", "value": body}
@@ -207,13 +210,19 @@ def submit_execution(b: Build) -> dict[str, Any]:
             "200": json_response("Accepted: the order moved (or was updated).", b.refs["Reply"], {
                 "accepted": ("Accepted, on time", as_json(rest.replies["in_progress"])),
                 "accepted_late": ("Accepted, but sent more than 15 minutes after the event", as_json(
-                    rest.replies["completed"]))}, REPLAYED),
+                    rest.replies["completed"])),
+                "validate_only": ("validate_only=true: it would be accepted, nothing changed",
+                                  as_json(b.stories.onboarding.validated))}, REPLAYED),
             **post_errors("submit_execution", extra={
-                "400": {"malformed_json": rejected(malformed_reply.errors, cid0, reply=malformed_reply)},
+                "400": {"malformed_json": rejected(malformed_reply.errors, cid0, reply=malformed_reply),
+                        "validate_only_invalid": problem(400, [ErrorDetail.of("query.validate_only",
+                                                                               "VALIDATE_ONLY_INVALID")], cid0,
+                                                         instance="/submit_execution")},
                 "404": {"order_not_found": rejected(not_found_reply.errors, cid0, reply=not_found_reply)},
                 "422": {"rejected": rejected(refused.errors, cid1, reply=refused)},
             }, descriptions={
-                "400": "Body is not JSON (rejected: see reply), or the Idempotency-Key header is missing or invalid.",
+                "400": "Body is not JSON (rejected: see reply), the Idempotency-Key header is missing or invalid, or "
+                       "validate_only is neither true nor false.",
                 "404": "Rejected: no such order for this contractor (see reply).",
                 "409": "A request with this Idempotency-Key is still running.",
                 "422": "Rejected (see errors and reply), or the Idempotency-Key was used for a different body.",

@@ -18,6 +18,7 @@ from shared.domain.catalogue import (
     CatalogueImported, CataloguePublished, CatalogueReviewConfirmed, CatalogueReviewDue, CatalogueReviewed,
     CatalogueView, ConfirmCatalogueReview, ImportCatalogue,
 )
+from shared.domain.conformance import CheckConformance, ConformanceReport, ConformanceRun, StartConformance
 from shared.domain.contracts import (
     BillingAccountChanged, BillingAccountSaved, ContractChanged, ContractSaved, UpsertBillingAccount, UpsertContract,
 )
@@ -36,6 +37,10 @@ from shared.domain.listings import AccountRequestList, ContractList, NeedList, P
 from shared.domain.order_list import OrderList
 from shared.domain.order_views import OrderView
 from shared.domain.orders import Order
+from shared.domain.parties import (
+    ContractorRegistered, DeactivateParty, MachineIdentityRegistered, ManagerRegistered, PartyDeactivated,
+    RegisterContractor, RegisterMachineIdentity, RegisterManager,
+)
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.perimeter_reads import BillingAccountList, ContractRecord, PropertyNodePage
 from shared.domain.property_tree import (
@@ -160,6 +165,18 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "AccountRequestList": (AccountRequestList, "serialization"),
     "NeedList": (NeedList, "serialization"),
     "ProfessionalRecord": (ProfessionalRecord, "serialization"),
+    "RegisterManager": (RegisterManager, "validation"),
+    "ManagerRegistered": (ManagerRegistered, "serialization"),
+    "RegisterContractor": (RegisterContractor, "validation"),
+    "ContractorRegistered": (ContractorRegistered, "serialization"),
+    "RegisterMachineIdentity": (RegisterMachineIdentity, "validation"),
+    "MachineIdentityRegistered": (MachineIdentityRegistered, "serialization"),
+    "DeactivateParty": (DeactivateParty, "validation"),
+    "PartyDeactivated": (PartyDeactivated, "serialization"),
+    "StartConformance": (StartConformance, "validation"),
+    "CheckConformance": (CheckConformance, "validation"),
+    "ConformanceRun": (ConformanceRun, "serialization"),
+    "ConformanceReport": (ConformanceReport, "serialization"),
     # quotes not started by the manager (A2.4, A2.5, B16), replay and reads for connectors, property nodes
     # delivered (A7), the catalogue's six-month review (A14)
     "RaiseQuote": (RaiseQuote, "validation"),
@@ -290,6 +307,18 @@ DIRECTION = {
     "AccountRequestList": "Outbound: body of the GET list_account_requests answer.",
     "NeedList": "Outbound: body of the GET list_needs answer.",
     "ProfessionalRecord": "Outbound: body of the GET get_professional answer.",
+    "RegisterManager": "Inbound: body of POST register_manager (operator).",
+    "ManagerRegistered": "Outbound: body of the register_manager answer (201 created, 200 updated or unchanged).",
+    "RegisterContractor": "Inbound: body of POST register_contractor (operator).",
+    "ContractorRegistered": "Outbound: body of the register_contractor answer, with the Pub/Sub topology applied.",
+    "RegisterMachineIdentity": "Inbound: body of POST register_machine_identity (operator).",
+    "MachineIdentityRegistered": "Outbound: body of the register_machine_identity answer.",
+    "DeactivateParty": "Inbound: body of POST deactivate_party (operator).",
+    "PartyDeactivated": "Outbound: body of the deactivate_party answer.",
+    "StartConformance": "Inbound: body of POST start_conformance (contractor): {}.",
+    "CheckConformance": "Inbound: body of POST check_conformance (contractor).",
+    "ConformanceRun": "Outbound: body of the start_conformance answer (201).",
+    "ConformanceReport": "Outbound: body of the check_conformance answer: the verdict of each step.",
     "RaiseQuote": "Inbound: body of POST raise_quote (contractor), or data of fr.passerelle.quote.raised.v1 on "
                   "execution-<contractor>.",
     "RequestMissionQuote": "Inbound: body of POST request_mission_quote (beneficiary).",

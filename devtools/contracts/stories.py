@@ -60,6 +60,11 @@ class Stories:
         return ExportStory(self.quotes)
 
     @cached_property
+    def onboarding(self) -> Any:
+        from devtools.contracts.stories_onboarding import OnboardingStory
+        return OnboardingStory()
+
+    @cached_property
     def invoicing(self) -> Any:
         from devtools.contracts.stories_invoicing import InvoiceStory
         return InvoiceStory(self.orders)

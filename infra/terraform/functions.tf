@@ -92,6 +92,42 @@ locals {
       invoker     = "serviceAccount:${google_service_account.pubsub_push.email}"
       identity    = "fn-executions"
     }
+    register_manager = {
+      description = "Operator -> platform: register or update a property manager (A10 onboarding)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    register_contractor = {
+      description = "Operator -> platform: register or update a contractor and provision its Pub/Sub topics and subscriptions (A10 onboarding)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-onboarding"
+    }
+    register_machine_identity = {
+      description = "Operator -> platform: let an ERP's service account call the REST API with a role, tenant and rights."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    deactivate_party = {
+      description = "Operator -> platform: deactivate a manager, a contractor (its ERP loses its Pub/Sub permissions) or a machine identity."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-onboarding"
+    }
+    start_conformance = {
+      description = "Contractor -> platform: open a conformance run on its sandbox (a sandbox order and quote request) (A10)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    check_conformance = {
+      description = "Contractor -> platform: the conformance run's report step by step; passing stops D2 (A10)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
     register_beneficiary = {
       description = "Operator -> platform: register or update a beneficiary (sourcing)."
       ingress     = "ALLOW_ALL"
@@ -435,6 +471,12 @@ locals {
     PASSERELLE_TASKS_QUEUE   = google_cloud_tasks_queue.deadlines.id
     PASSERELLE_TASKS_INVOKER = google_service_account.tasks_invoker.email
     PASSERELLE_ACCRUE_URL    = "${local.functions_base_url}/accrue-penalties"
+    # Contractors' push subscriptions, created at run time by register_contractor (docs/topology.md):
+    # where they push (publish_execution; functions-framework reads the topic from the path), as
+    # whom, and the Pub/Sub service agent their policies let acknowledge dead letters.
+    PASSERELLE_EXECUTION_PUSH_URL   = "${local.functions_base_url}/publish-execution"
+    PASSERELLE_PUSH_SERVICE_ACCOUNT = google_service_account.pubsub_push.email
+    PASSERELLE_PUBSUB_SERVICE_AGENT = google_project_service_identity.pubsub.email
     # Audiences accepted on Google-signed ID tokens of ERP service accounts (docs/security.md):
     # the public URL of every function.
     PASSERELLE_AUDIENCES = join(",", [for name in keys(local.functions) : "${local.functions_base_url}/${replace(name, "_", "-")}"])
@@ -456,75 +498,81 @@ locals {
 # Minimum instances keep the ERP hot path warm (var.min_instances_enabled); the web app is on Hosting.
 locals {
   function_sizing = {
-    request_account          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    manage_account           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 4, min_instances = 0, max_instances = 5 }
-    report_incident          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    acknowledge_incident     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    resolve_incident         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    follow_up_incident       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    set_penalty_terms        = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    import_price_schedule    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 2, min_instances = 0, max_instances = 2 }
-    list_incidents           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    receive_order            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 1, max_instances = 20 }
-    change_order_state       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    get_order                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    submit_execution         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 1, max_instances = 20 }
-    publish_execution        = { memory = "1Gi", cpu = "1", timeout = 60, concurrency = 4, min_instances = 1, max_instances = 20 }
-    list_orders              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    register_beneficiary     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    upsert_professional      = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    import_professionals     = { memory = "1Gi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 5 }
-    submit_need              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    score_candidates         = { memory = "1Gi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 10 }
-    propose_professionals    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    decide_proposal          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    get_sourcing             = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 20 }
-    frame_mission            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    replace_professional     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    erase_professional       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 2 }
-    get_report               = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
-    publish_half_year_report = { memory = "1Gi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 1 }
-    export_space             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    run_export               = { memory = "2Gi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 2 }
-    store_report             = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 20 }
-    request_report_upload    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
-    get_documents            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
-    upsert_contract          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    upsert_billing_account   = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    import_catalogue         = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
-    get_catalogue            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
-    import_property_tree     = { memory = "1Gi", cpu = "1", timeout = 900, concurrency = 1, min_instances = 0, max_instances = 5 }
-    get_property_coverage    = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
-    request_quote            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    submit_quote             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    decide_quote             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    list_quotes              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    list_contracts           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    list_account_requests    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    list_needs               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    get_professional         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    get_quote                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
-    raise_quote              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    request_mission_quote    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    list_messages            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
-    redeliver_messages       = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
-    get_contract             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    list_billing_accounts    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    list_property_nodes      = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    confirm_catalogue_review = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    remind_catalogue_reviews = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
-    expire_quotes            = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
-    seal_audit               = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 1, min_instances = 0, max_instances = 1 }
-    relay_outbox             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 1 }
-    accrue_penalties         = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 8, min_instances = 0, max_instances = 10 }
-    decide_penalty           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    get_penalty_statement    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    record_reception         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
-    lift_reservation         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    submit_invoice           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
-    get_invoices             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
-    submit_timesheet         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    sync_chorus_pro          = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
+    request_account           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    manage_account            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 4, min_instances = 0, max_instances = 5 }
+    report_incident           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    acknowledge_incident      = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    resolve_incident          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_incidents            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    follow_up_incident        = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    set_penalty_terms         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    import_price_schedule     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 2, min_instances = 0, max_instances = 2 }
+    receive_order             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 1, max_instances = 20 }
+    change_order_state        = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    get_order                 = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    submit_execution          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 1, max_instances = 20 }
+    publish_execution         = { memory = "1Gi", cpu = "1", timeout = 60, concurrency = 4, min_instances = 1, max_instances = 20 }
+    list_orders               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    register_manager          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    register_contractor       = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
+    register_machine_identity = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    deactivate_party          = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
+    start_conformance         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    check_conformance         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    register_beneficiary      = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    upsert_professional       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    import_professionals      = { memory = "1Gi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 5 }
+    submit_need               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    score_candidates          = { memory = "1Gi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 10 }
+    propose_professionals     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    decide_proposal           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    get_sourcing              = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 20 }
+    frame_mission             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    replace_professional      = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    erase_professional        = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 2 }
+    get_report                = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
+    publish_half_year_report  = { memory = "1Gi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 1 }
+    export_space              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    run_export                = { memory = "2Gi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 2 }
+    store_report              = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 20 }
+    request_report_upload     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    get_documents             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    upsert_contract           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    upsert_billing_account    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    import_catalogue          = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
+    get_catalogue             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    import_property_tree      = { memory = "1Gi", cpu = "1", timeout = 900, concurrency = 1, min_instances = 0, max_instances = 5 }
+    get_property_coverage     = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
+    request_quote             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    submit_quote              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    decide_quote              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_quotes               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_contracts            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_account_requests     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_needs                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_professional          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_quote                 = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    raise_quote               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    request_mission_quote     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_messages             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    redeliver_messages        = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
+    get_contract              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_billing_accounts     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_property_nodes       = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    confirm_catalogue_review  = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    remind_catalogue_reviews  = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
+    expire_quotes             = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
+    seal_audit                = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 1, min_instances = 0, max_instances = 1 }
+    relay_outbox              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 1 }
+    accrue_penalties          = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 8, min_instances = 0, max_instances = 10 }
+    decide_penalty            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_penalty_statement     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    record_reception          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    lift_reservation          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    submit_invoice            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    get_invoices              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    submit_timesheet          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    sync_chorus_pro           = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
   }
 }
 

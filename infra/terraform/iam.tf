@@ -13,6 +13,9 @@
 #                    OIDC token, so whoever enqueues them must act as it
 #   self             the identity itself: iam.serviceAccounts.signBlob for V4 signed URLs
 #                    (Cloud Run holds no private key; IAM Credentials signs)
+#   pubsub-push      the pubsub-push service account: a push subscription created at run time
+#                    carries its OIDC token, so whoever creates one must act as it
+# A role written "custom/<id>" is this project's custom role <id> (pubsub.tf).
 # Logs written on stdout need no role on Cloud Run, hence no logging.logWriter.
 
 locals {
@@ -38,6 +41,17 @@ locals {
         "project:roles/firebaseauth.admin",
         "deadlines-queue:roles/cloudtasks.enqueuer",
         "tasks-invoker:roles/iam.serviceAccountUser",
+      ]
+    }
+    "fn-onboarding" = {
+      description = "register_contractor, deactivate_party: the registry in Firestore, and a contractor's Pub/Sub topics, subscriptions and their IAM policies (custom role, no delete); acts as pubsub-push for the push subscription's OIDC token."
+      grants = [
+        "project:roles/datastore.user",
+        "project:roles/pubsub.publisher",
+        "deadlines-queue:roles/cloudtasks.enqueuer",
+        "tasks-invoker:roles/iam.serviceAccountUser",
+        "project:custom/passerelleTopologyProvisioner",
+        "pubsub-push:roles/iam.serviceAccountUser",
       ]
     }
     "fn-executions" = {
@@ -82,7 +96,7 @@ locals {
     }
   }
 
-  runtime_grant_scopes = ["project", "documents-bucket", "deadlines-queue", "tasks-invoker", "self"]
+  runtime_grant_scopes = ["project", "documents-bucket", "deadlines-queue", "tasks-invoker", "self", "pubsub-push"]
 
   # "<identity>/<scope>:<role>" => {identity, scope, role}
   runtime_grants = merge([
@@ -117,8 +131,10 @@ resource "google_project_iam_member" "runtime" {
   for_each = { for key, g in local.runtime_grants : key => g if g.scope == "project" }
 
   project = var.project_id
-  role    = each.value.role
+  role    = startswith(each.value.role, "custom/") ? "projects/${var.project_id}/roles/${trimprefix(each.value.role, "custom/")}" : each.value.role
   member  = google_service_account.runtime[each.value.identity].member
+
+  depends_on = [google_project_iam_custom_role.topology_provisioner]
 }
 
 resource "google_storage_bucket_iam_member" "runtime_documents" {
@@ -142,6 +158,14 @@ resource "google_service_account_iam_member" "runtime_tasks_invoker" {
   for_each = { for key, g in local.runtime_grants : key => g if g.scope == "tasks-invoker" }
 
   service_account_id = google_service_account.tasks_invoker.name
+  role               = each.value.role
+  member             = google_service_account.runtime[each.value.identity].member
+}
+
+resource "google_service_account_iam_member" "runtime_pubsub_push" {
+  for_each = { for key, g in local.runtime_grants : key => g if g.scope == "pubsub-push" }
+
+  service_account_id = google_service_account.pubsub_push.name
   role               = each.value.role
   member             = google_service_account.runtime[each.value.identity].member
 }
@@ -194,7 +218,7 @@ resource "time_sleep" "build_iam_ready" {
 resource "google_service_account" "pubsub_push" {
   account_id   = "pubsub-push"
   display_name = "Passerelle Pub/Sub push"
-  description  = "OIDC identity of the push subscriptions (invokes publish_execution, score_candidates, run_export)."
+  description  = "OIDC identity of the push subscriptions (invokes publish_execution, score_candidates, run_export); register_contractor acts as it for contractors' push subscriptions."
 
   depends_on = [time_sleep.apis_ready]
 }

@@ -30,13 +30,9 @@ locals {
 
   quota_project = var.quota_project == "" ? var.project_id : var.quota_project
 
+  # Contractors whose ERP service account (erp-<c>) this project hosts (iam.tf, erp_identity.tf).
+  # Their Pub/Sub topics are not Terraform's: register_contractor creates them (pubsub.tf).
   contractors = toset(var.contractors)
-
-  # Every contractor-scoped topic that carries business messages. Each one has
-  # a "<topic>-dead-letter" topic and a "<topic>-dead-letter-ops" subscription.
-  source_topic_names = toset(flatten([
-    for c in var.contractors : ["orders-${c}", "execution-${c}", "replies-${c}"]
-  ]))
 
   # Service account ids must be 6-30 characters: "erp-" + at most 26 characters,
   # never ending with a hyphen.

@@ -15,18 +15,17 @@ output "web_app_build_command" {
 }
 
 output "contractor_pubsub" {
-  description = "Pub/Sub names and ERP service account of each contractor."
+  description = "Pub/Sub names of each contractor of var.contractors (created by register_contractor, not by Terraform) and its hosted ERP service account, to hand over with the connector guide."
   value = {
     for c in var.contractors : c => {
-      orders_topic              = google_pubsub_topic.orders[c].name
-      execution_topic           = google_pubsub_topic.execution[c].name
-      replies_topic             = google_pubsub_topic.replies[c].name
-      orders_subscription       = google_pubsub_subscription.orders_erp[c].name
-      replies_subscription      = google_pubsub_subscription.replies_erp[c].name
-      execution_push            = google_pubsub_subscription.execution_push[c].name
-      erp_service_account       = google_service_account.erp[c].email
-      dead_letter_topics        = [for t in ["orders-${c}", "execution-${c}", "replies-${c}"] : google_pubsub_topic.dead_letter[t].name]
-      dead_letter_subscriptions = [for t in ["orders-${c}", "execution-${c}", "replies-${c}"] : google_pubsub_subscription.dead_letter_ops[t].name]
+      orders_topic         = "orders-${c}"
+      execution_topic      = "execution-${c}"
+      replies_topic        = "replies-${c}"
+      orders_subscription  = "orders-${c}-erp"
+      replies_subscription = "replies-${c}-erp"
+      execution_push       = "execution-${c}-push"
+      erp_service_account  = google_service_account.erp[c].email
+      dead_letter_topic    = google_pubsub_topic.contractor_dead_letter.name
     }
   }
 }

@@ -1,20 +1,21 @@
-# Contractor-scoped Pub/Sub topology. Topic and subscription names are a
-# contract with the Python code: do not rename them.
+# Pub/Sub: what the platform shares. A contractor's own topics and subscriptions are NOT here any
+# more: register_contractor creates them at run time, when the operator registers the contractor
+# (A10 onboarding; shared/topology.py is the plan, shared/adapters/pubsub_topology.py applies it),
+# so a new contractor needs no apply and removing one from a list destroys nothing
+# (docs/topology.md). Their names are a contract with the Python code: do not rename them.
 #
-#   orders-<c>     platform -> contractor   pulled through orders-<c>-erp
-#   execution-<c>  contractor -> platform   pushed through execution-<c>-push
-#   replies-<c>    platform -> contractor   pulled through replies-<c>-erp
+#   orders-<c>     platform -> contractor   pulled through orders-<c>-erp       (run time)
+#   execution-<c>  contractor -> platform   pushed through execution-<c>-push   (run time)
+#   replies-<c>    platform -> contractor   pulled through replies-<c>-erp      (run time)
 #
-# Every topic above has a "<topic>-dead-letter" topic, drained by ops through
-# the "<topic>-dead-letter-ops" pull subscription.
+#   contractors-dead-letter       where every contractor subscription dead-letters (here)
+#   contractors-dead-letter-ops   drained by ops; each message names its source subscription (here)
 
-# --- Topics -------------------------------------------------------------------
+# --- The contractors' shared dead letters ---------------------------------------------------
 
-resource "google_pubsub_topic" "orders" {
+resource "google_pubsub_topic" "contractor_dead_letter" {
   #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
-  for_each = local.contractors
-
-  name = "orders-${each.key}"
+  name = "contractors-dead-letter"
 
   message_storage_policy {
     allowed_persistence_regions = [var.region]
@@ -23,52 +24,9 @@ resource "google_pubsub_topic" "orders" {
   depends_on = [time_sleep.apis_ready]
 }
 
-resource "google_pubsub_topic" "execution" {
-  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
-  for_each = local.contractors
-
-  name = "execution-${each.key}"
-
-  message_storage_policy {
-    allowed_persistence_regions = [var.region]
-  }
-
-  depends_on = [time_sleep.apis_ready]
-}
-
-resource "google_pubsub_topic" "replies" {
-  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
-  for_each = local.contractors
-
-  name = "replies-${each.key}"
-
-  message_storage_policy {
-    allowed_persistence_regions = [var.region]
-  }
-
-  depends_on = [time_sleep.apis_ready]
-}
-
-# --- Dead letters -------------------------------------------------------------
-
-resource "google_pubsub_topic" "dead_letter" {
-  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
-  for_each = local.source_topic_names
-
-  name = "${each.key}-dead-letter"
-
-  message_storage_policy {
-    allowed_persistence_regions = [var.region]
-  }
-
-  depends_on = [time_sleep.apis_ready]
-}
-
-resource "google_pubsub_subscription" "dead_letter_ops" {
-  for_each = local.source_topic_names
-
-  name  = "${each.key}-dead-letter-ops"
-  topic = google_pubsub_topic.dead_letter[each.key].id
+resource "google_pubsub_subscription" "contractor_dead_letter_ops" {
+  name  = "contractors-dead-letter-ops"
+  topic = google_pubsub_topic.contractor_dead_letter.id
 
   ack_deadline_seconds       = 60
   message_retention_duration = local.seven_days
@@ -80,16 +38,17 @@ resource "google_pubsub_subscription" "dead_letter_ops" {
 }
 
 # The Pub/Sub service agent forwards undeliverable messages to dead-letter topics: it must be
-# a publisher on every dead-letter topic, contractor and platform ones alike (without it,
-# poison messages are redelivered forever and never reach <topic>-dead-letter-ops).
+# a publisher on every dead-letter topic (without it, poison messages are redelivered forever
+# and never reach the -ops subscriptions). On each contractor subscription it must also be a
+# subscriber: register_contractor sets that in the subscription's policy (shared/topology.py).
 locals {
   dead_letter_topics = merge(
-    { for t, topic in google_pubsub_topic.dead_letter : t => topic.name },
+    { (google_pubsub_topic.contractor_dead_letter.name) = google_pubsub_topic.contractor_dead_letter.name },
     { for t, topic in google_pubsub_topic.platform_dead_letter : t => topic.name },
   )
 }
 
-resource "google_pubsub_topic_iam_member" "dead_letter_agent_publisher" {
+resource "google_pubsub_topic_iam_member" "agent_publishes_dead_letters" {
   for_each = local.dead_letter_topics
 
   topic  = each.value
@@ -97,157 +56,124 @@ resource "google_pubsub_topic_iam_member" "dead_letter_agent_publisher" {
   member = local.pubsub_service_agent
 }
 
-# --- Subscriptions --------------------------------------------------------------
-
-# contractor -> platform: pushed to publish_execution. The path lets
-# functions-framework derive the topic, hence the contractor.
-resource "google_pubsub_subscription" "execution_push" {
-  for_each = local.contractors
-
-  name  = "execution-${each.key}-push"
-  topic = google_pubsub_topic.execution[each.key].id
-
-  ack_deadline_seconds       = 60
-  enable_message_ordering    = true
-  message_retention_duration = local.seven_days
-
-  push_config {
-    push_endpoint = "${google_cloudfunctions2_function.fn["publish_execution"].service_config[0].uri}/projects/${var.project_id}/topics/execution-${each.key}"
-
-    oidc_token {
-      service_account_email = google_service_account.pubsub_push.email
-      audience              = google_cloudfunctions2_function.fn["publish_execution"].service_config[0].uri
-    }
-  }
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.dead_letter["execution-${each.key}"].id
-    max_delivery_attempts = 5
-  }
-
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
-  }
-
-  expiration_policy {
-    ttl = ""
-  }
-
-  depends_on = [
-    google_cloud_run_service_iam_member.invoker,
-    google_service_account_iam_member.pubsub_agent_token_creator,
-    google_pubsub_topic_iam_member.dead_letter_agent_publisher,
+# What register_contractor and deactivate_party may do on Pub/Sub (identity fn-onboarding, iam.tf):
+# create and re-configure topics and subscriptions and set their IAM policies — never delete
+# them, publish, nor pull. A project-level custom role: Pub/Sub has no per-name prefix scope.
+resource "google_project_iam_custom_role" "topology_provisioner" {
+  role_id     = "passerelleTopologyProvisioner"
+  title       = "Passerelle contractor topology provisioner"
+  description = "Creates and updates contractors' Pub/Sub topics and subscriptions and their IAM policies (register_contractor, deactivate_party)."
+  permissions = [
+    "pubsub.topics.attachSubscription",
+    "pubsub.topics.create",
+    "pubsub.topics.get",
+    "pubsub.topics.getIamPolicy",
+    "pubsub.topics.setIamPolicy",
+    "pubsub.subscriptions.create",
+    "pubsub.subscriptions.get",
+    "pubsub.subscriptions.getIamPolicy",
+    "pubsub.subscriptions.setIamPolicy",
+    "pubsub.subscriptions.update",
   ]
+
+  depends_on = [time_sleep.apis_ready]
 }
 
-# platform -> contractor: pulled by the contractor's ERP.
-resource "google_pubsub_subscription" "orders_erp" {
-  for_each = local.contractors
+# --- Migration from the per-contractor resources of earlier versions ------------------------
+# Earlier versions created each contractor's topics, subscriptions, dead letters and grants here,
+# for_each over var.contractors. Terraform now forgets them WITHOUT destroying them (Terraform >=
+# 1.7), and the first registration of each contractor through register_contractor adopts them:
+# its subscriptions are updated in place to dead-letter into contractors-dead-letter, and their
+# IAM policies set (name the contractor's erp-<c> account as erp_service_account to keep its
+# access). The old per-topic dead-letter topics and their -ops subscriptions are deleted by hand
+# once drained (docs/topology.md, "Migration").
 
-  name  = "orders-${each.key}-erp"
-  topic = google_pubsub_topic.orders[each.key].id
-
-  ack_deadline_seconds       = 60
-  enable_message_ordering    = true
-  message_retention_duration = local.seven_days
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.dead_letter["orders-${each.key}"].id
-    max_delivery_attempts = 10
+removed {
+  from = google_pubsub_topic.orders
+  lifecycle {
+    destroy = false
   }
+}
 
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
+removed {
+  from = google_pubsub_topic.execution
+  lifecycle {
+    destroy = false
   }
+}
 
-  expiration_policy {
-    ttl = ""
+removed {
+  from = google_pubsub_topic.replies
+  lifecycle {
+    destroy = false
   }
-
-  depends_on = [google_pubsub_topic_iam_member.dead_letter_agent_publisher]
 }
 
-# platform -> contractor: pulled by the contractor's ERP.
-resource "google_pubsub_subscription" "replies_erp" {
-  for_each = local.contractors
-
-  name  = "replies-${each.key}-erp"
-  topic = google_pubsub_topic.replies[each.key].id
-
-  ack_deadline_seconds       = 60
-  enable_message_ordering    = true
-  message_retention_duration = local.seven_days
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.dead_letter["replies-${each.key}"].id
-    max_delivery_attempts = 10
+removed {
+  from = google_pubsub_topic.dead_letter
+  lifecycle {
+    destroy = false
   }
+}
 
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
+removed {
+  from = google_pubsub_subscription.dead_letter_ops
+  lifecycle {
+    destroy = false
   }
+}
 
-  expiration_policy {
-    ttl = ""
+removed {
+  from = google_pubsub_subscription.execution_push
+  lifecycle {
+    destroy = false
   }
-
-  depends_on = [google_pubsub_topic_iam_member.dead_letter_agent_publisher]
 }
 
-locals {
-  # Every subscription with a dead_letter_policy, keyed by subscription name.
-  dead_lettering_subscriptions = merge(
-    { for c, s in google_pubsub_subscription.execution_push : "execution-${c}-push" => s.name },
-    { for c, s in google_pubsub_subscription.orders_erp : "orders-${c}-erp" => s.name },
-    { for c, s in google_pubsub_subscription.replies_erp : "replies-${c}-erp" => s.name },
-    { for t, s in google_pubsub_subscription.platform_push : "${t}-push" => s.name },
-  )
+removed {
+  from = google_pubsub_subscription.orders_erp
+  lifecycle {
+    destroy = false
+  }
 }
 
-# The Pub/Sub service agent must be able to acknowledge, on the source subscription, the
-# messages it forwards to the dead-letter topic.
-resource "google_pubsub_subscription_iam_member" "dead_letter_agent_subscriber" {
-  for_each = local.dead_lettering_subscriptions
-
-  subscription = each.value
-  role         = "roles/pubsub.subscriber"
-  member       = local.pubsub_service_agent
+removed {
+  from = google_pubsub_subscription.replies_erp
+  lifecycle {
+    destroy = false
+  }
 }
 
-# --- Contractor ERP permissions ------------------------------------------------
-
-resource "google_pubsub_topic_iam_member" "erp_execution_publisher" {
-  for_each = local.contractors
-
-  topic  = google_pubsub_topic.execution[each.key].name
-  role   = "roles/pubsub.publisher"
-  member = google_service_account.erp[each.key].member
+removed {
+  from = google_pubsub_topic_iam_member.erp_execution_publisher
+  lifecycle {
+    destroy = false
+  }
 }
 
-locals {
-  # (contractor, subscription, role) grants of each ERP on its own pull subscriptions.
-  erp_subscription_grants = merge([
-    for c in var.contractors : {
-      for pair in setproduct(["orders-${c}-erp", "replies-${c}-erp"], ["roles/pubsub.subscriber", "roles/pubsub.viewer"]) :
-      "${pair[0]}/${pair[1]}" => { contractor = c, subscription = pair[0], role = pair[1] }
-    }
-  ]...)
+removed {
+  from = google_pubsub_subscription_iam_member.erp
+  lifecycle {
+    destroy = false
+  }
 }
 
-resource "google_pubsub_subscription_iam_member" "erp" {
-  for_each = local.erp_subscription_grants
+# The service agent's grants were one resource for contractor and platform topics alike: forgotten
+# (the contractor ones stay until each policy is rewritten), the platform ones taken over by
+# agent_publishes_dead_letters and agent_acknowledges_dead_letters (adding a member that is
+# already bound changes nothing).
+removed {
+  from = google_pubsub_topic_iam_member.dead_letter_agent_publisher
+  lifecycle {
+    destroy = false
+  }
+}
 
-  subscription = each.value.subscription
-  role         = each.value.role
-  member       = google_service_account.erp[each.value.contractor].member
-
-  depends_on = [
-    google_pubsub_subscription.orders_erp,
-    google_pubsub_subscription.replies_erp,
-  ]
+removed {
+  from = google_pubsub_subscription_iam_member.dead_letter_agent_subscriber
+  lifecycle {
+    destroy = false
+  }
 }
 
 # --- Platform topics pushed into one function each ------------------------------------
@@ -315,7 +241,17 @@ resource "google_pubsub_subscription" "platform_push" {
     ttl = ""
   }
 
-  depends_on = [google_pubsub_topic_iam_member.dead_letter_agent_publisher]
+  depends_on = [google_pubsub_topic_iam_member.agent_publishes_dead_letters]
+}
+
+# The Pub/Sub service agent must be able to acknowledge, on the source subscription, the messages
+# it forwards to the dead-letter topic.
+resource "google_pubsub_subscription_iam_member" "agent_acknowledges_dead_letters" {
+  for_each = google_pubsub_subscription.platform_push
+
+  subscription = each.value.name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
 }
 
 resource "google_pubsub_subscription" "platform_dead_letter_ops" {

@@ -16,7 +16,7 @@ variable "firestore_location" {
 }
 
 variable "contractors" {
-  description = "Contractor ids (e.g. [\"ctr-acme\", \"ctr-bati\"]). Each one gets its own Pub/Sub topics, subscriptions and ERP service account."
+  description = "Contractors whose ERP service account (erp-<id>) this project hosts, for ERPs without a Google identity of their own (e.g. [\"ctr-acme\"]). Their Pub/Sub topics and subscriptions are NOT created here: register_contractor creates them at run time (docs/topology.md)."
   type        = list(string)
   default     = []
 

@@ -8,7 +8,7 @@
 # `terraform init -backend=false` is enough for `terraform validate` on a workstation.
 
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.7" # removed blocks (pubsub.tf, the migration to run-time topics)
 
   backend "gcs" {}
 

@@ -91,6 +91,15 @@ CATALOGUE: dict[str, str] = {
     "LOT_OUTSIDE_CONTRACT": "Le lot « {lot} » ne fait pas partie du marché (lots : {lots}).",
     "OUTSIDE_CONTRACT_PERIMETER": "La commune « {commune} » est hors du périmètre géographique du marché « {contract_id} ».",
     "CONTRACTOR_CHANGED": "Le titulaire d'un marché ne change pas : créez un nouveau marché.",
+    # onboarding: the registry of managers, contractors and machine identities (A10)
+    "MANAGER_NOT_FOUND": "Gestionnaire « {manager_id} » inconnu de la plateforme.",
+    "MANAGER_INACTIVE": "Le gestionnaire « {manager_id} » est désactivé.",
+    "TENANT_NOT_FOUND": "Aucun {kind} « {tenant} » n'est enregistré : enregistrez-le avant son identité machine.",
+    "RESERVED_IDENTIFIER": "L'identifiant « {value} » est réservé à la plateforme (préfixe « {prefix} »).",
+    "PARTY_NOT_FOUND": "Aucune fiche « {party_id} » ({kind}) n'est enregistrée sur la plateforme.",
+    # conformance kit (A10 onboarding)
+    "CONFORMANCE_RUN_NOT_FOUND": "Parcours de conformité « {run_id} » introuvable pour ce prestataire.",
+    "VALIDATE_ONLY_INVALID": "Paramètre validate_only invalide : « true » ou « false ».",
     "CATALOGUE_NOT_FOUND": "Aucun bordereau en vigueur pour le marché « {contract_id} » : importez-en une version.",
     # quotes (A2.4, A2.5, B16)
     "QUOTE_NOT_FOUND": "Devis « {quote_id} » introuvable.",

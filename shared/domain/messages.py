@@ -159,6 +159,9 @@ class Reply(BaseModel):
     document_sha256: str | None = None  # a document message: the stored document's id
     invoice_number: str | None = None  # an invoice message (fr.passerelle.invoice.submitted.v1)
     errors: list[ErrorDetail] = Field(default_factory=list)
+    # A message sent in validate-only mode (REST ?validate_only=true, bus attribute ce-validateonly):
+    # the reply it would get, nothing changed — no order, log, deadline or sequence moved.
+    validate_only: bool = False
 
     @property
     def event_type(self) -> EventType:

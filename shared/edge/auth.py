@@ -118,10 +118,12 @@ class FirebaseAuthenticator:
 
 
 def firestore_machine_lookup(client) -> MachineLookup:
-    """``machine_identities/{email}`` → {role, tenant, rights}; written by the operator only."""
+    """``machine_identities/{email}`` → {role, tenant, rights}; written by the operator only
+    (register_machine_identity). A deactivated identity is refused like an unregistered one."""
 
     def lookup(email: str) -> dict | None:
-        snap = client.collection("machine_identities").document(email).get()
-        return snap.to_dict() if snap.exists else None
+        snap = client.collection("machine_identities").document(email.lower()).get()
+        record = snap.to_dict() if snap.exists else None
+        return record if record is not None and record.get("status") != "inactive" else None
 
     return lookup

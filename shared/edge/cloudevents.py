@@ -20,6 +20,7 @@ from shared.domain.messages import CONTRACTOR_EVENT_TYPES
 from shared.ports import InboundMessage
 
 REQUIRED_ATTRIBUTES = ("ce-specversion", "ce-id", "ce-source", "ce-type")
+VALIDATE_ONLY = "ce-validateonly"  # CloudEvents extension attribute (docs/connector-guide.en.md, section 12)
 MAX_MESSAGE_BYTES = 256 * 1024
 
 
@@ -43,6 +44,7 @@ def inbound_from_pubsub(event: Any, now: dt.datetime, correlation_id: str = "") 
     ce_type = attributes.get("ce-type")
     if ce_type and ce_type not in CONTRACTOR_EVENT_TYPES:
         errors.append(ErrorDetail.of("attributes.ce-type", "UNKNOWN_EVENT_TYPE", value=ce_type))
+    validate_only = _validate_only(attributes.get(VALIDATE_ONLY), errors)
     content_type = attributes.get("content-type") or attributes.get("ce-datacontenttype")
     if content_type and content_type.split(";")[0].strip().lower() != "application/json":
         errors.append(ErrorDetail.of("attributes.content-type", "UNSUPPORTED_MEDIA_TYPE"))
@@ -64,7 +66,20 @@ def inbound_from_pubsub(event: Any, now: dt.datetime, correlation_id: str = "") 
         data=data,
         correlation_id=correlation_id,
         envelope_errors=tuple(errors),
+        validate_only=validate_only,
     )
+
+
+def _validate_only(value: str | None, errors: list[ErrorDetail]) -> bool:
+    """The ``validateonly`` extension attribute: "true" checks the message and answers what its reply
+    would be, changing nothing. Any other value than true/false is an envelope error — and, in doubt,
+    nothing is changed either."""
+    if value is None or value.strip().lower() == "false":
+        return False
+    if value.strip().lower() != "true":
+        errors.append(ErrorDetail.of(f"attributes.{VALIDATE_ONLY}", "INVALID_ENVELOPE",
+                                     detail="ce-validateonly vaut « true » ou « false »"))
+    return True
 
 
 def _publish_time(value: str | None, fallback: dt.datetime) -> dt.datetime:

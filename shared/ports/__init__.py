@@ -2,7 +2,8 @@
 
 - ``unit_of_work``: ``UnitOfWork`` (reads with versions, buffered writes, outbox, timers, audit,
   one atomic commit), ``Query``, ``Document``, ``ConcurrencyConflict``, ``SERVER_TIME``.
-- ``messaging``: ``OutboxMessage``, ``Publisher`` (Pub/Sub), ``TaskQueue`` and ``Timer`` (Cloud Tasks).
+- ``messaging``: ``OutboxMessage``, ``Publisher`` (Pub/Sub), ``Topology`` (a contractor's Pub/Sub
+  resources), ``TaskQueue`` and ``Timer`` (Cloud Tasks).
 - ``outside``: what lives outside Firestore — ``Clock``, ``BlobStore`` and ``DocumentFiles`` (Cloud
   Storage), ``ReportFiles``, ``ExportArchive``, ``IdentityAdmin`` (Firebase Auth), ``ChorusPro`` (public invoicing).
 
@@ -11,7 +12,7 @@ implement them in memory (tests/fakes.py). Nothing here imports a Google library
 """
 
 from shared.ports.messaging import (  # noqa: F401
-    REPLAY_RETENTION, InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers,
+    REPLAY_RETENTION, InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers, Topology,
 )
 from shared.ports.outside import (  # noqa: F401
     BlobStore, ChorusDeposit, ChorusPro, ChorusReport, Clock, DocumentFiles, ExportArchive, IdentityAdmin, ReportFiles,

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from shared import topology
 from shared.domain.messages import EventType, MessageRef
+from shared.topology import ContractorTopology
 
 # How long a message sent to a contractor stays readable for replay (list_messages,
 # redeliver_messages): longer than Pub/Sub keeps an unacknowledged message (31 days at most), so a
@@ -71,6 +72,14 @@ class Publisher(Protocol):
     def publish(self, topic: str, data: bytes, attributes: dict[str, str], ordering_key: str | None) -> str: ...
 
 
+class Topology(Protocol):
+    """A contractor's Pub/Sub resources (topics, subscriptions, their IAM policies), made to match a plan
+    (shared/topology.py). Idempotent: applying the same plan again changes nothing; applying a plan
+    whose ERP members changed (or are gone: a deactivated contractor) rewrites the policies."""
+
+    def apply(self, plan: ContractorTopology) -> dict[str, Any]: ...
+
+
 class TaskQueue(Protocol):
     """Timers (Cloud Tasks): a named HTTP POST of ``payload`` to ``url`` at ``schedule_time``.
 
@@ -113,6 +122,7 @@ class InboundMessage:
     data: bytes
     correlation_id: str = ""
     envelope_errors: tuple = ()  # ErrorDetails found while unwrapping the envelope
+    validate_only: bool = False  # check it and answer what the reply would be; change nothing
 
     @property
     def key(self) -> str:

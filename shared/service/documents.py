@@ -148,6 +148,34 @@ def register_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOf
     return attached
 
 
+def check_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOfWork, files: DocumentFiles,
+                 clock: Clock, limit: int = doc.MAX_DOCUMENT_BYTES) -> str:
+    """What ``register_upload`` would decide about a signed upload, with nothing stored, copied, marked
+    or deleted (a validate-only message): the file's SHA-256, or every error."""
+    order = _order_for(command.manager_id, command.order_id, contractor_id, uow)
+    upload = uow.get(doc.upload_path(command.manager_id, command.order_id, command.upload_id))
+    if upload is None or upload["contractor_id"] != contractor_id:
+        raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_NOT_FOUND", upload_id=command.upload_id)])
+    if upload["status"] == "registered":
+        return upload["sha256"]
+    if upload["status"] == "rejected":
+        raise DomainError([ErrorDetail(**e) for e in upload["errors"]])
+    size = files.size(upload["object_name"])
+    if size is None:
+        expired = dt.datetime.fromisoformat(upload["expires_at"]) < clock.now()
+        code = "UPLOAD_EXPIRED" if expired else "UPLOAD_NOT_RECEIVED"
+        raise DomainError([ErrorDetail.of("$.upload_id", code, upload_id=command.upload_id,
+                                          expires_at=upload["expires_at"])])
+    errors = doc.size_errors(size, limit)
+    if not errors:
+        facts, errors = doc.inspect_pdf(files.read(upload["object_name"]) or b"", limit)
+    if errors:
+        raise DomainError(errors)
+    log.info("signed upload checked (validate-only)", extra={"manager_id": order.manager_id,
+                                                              "order_id": order.order_id})
+    return facts.sha256
+
+
 def list_documents(manager_id: str, order_id: str, uow: UnitOfWork, files: DocumentFiles,
                    contractor_id: str | None = None, sha256: str | None = None) -> list[dict[str, Any]]:
     """Every document of the order (or one), each with a signed download URL valid a few minutes."""

@@ -74,6 +74,39 @@ def answer_once(msg: InboundMessage, uow: UnitOfWork, clock: Clock, decide: Call
     return outcome
 
 
+def validate_execution(msg: InboundMessage, uow: UnitOfWork, clock: Clock) -> Reply:
+    """Validate-only: every check of ``record_execution`` and the reply it would give, nothing changed."""
+    return validate_only(uow, lambda: _decide(msg, uow, clock))
+
+
+def validate_only(uow: UnitOfWork, decide: Callable[[], Reply]) -> Reply:
+    """Decide a message on a fresh unit of work and drop whatever the decision buffered (the order,
+    its history, deadlines, the message log): nothing is committed, so nothing changes and the
+    message's id stays free for the real send."""
+    uow.begin()
+    try:
+        reply = decide()
+    finally:
+        uow.begin()
+    return reply.model_copy(update={"validate_only": True})
+
+
+def publish_validation(msg: InboundMessage, reply: Reply, uow: UnitOfWork, clock: Clock) -> None:
+    """Over the bus the reply topic is the only way back: a validate-only message's reply goes there (its
+    only write), once per message body — a redelivery finds it and publishes nothing new."""
+    message_id = f"validation-{msg.key}-{digest(msg.data)[:16]}"
+
+    def attempt() -> bool:
+        if uow.get(f"outbox/{message_id}") is not None:
+            return False
+        message = reply_message(msg, reply, clock.now())
+        uow.publish(OutboxMessage(**{**message.__dict__, "id": message_id}))
+        return True
+
+    if not transact(uow, attempt):
+        _redeliver_if_pending(uow, message_id)
+
+
 def reply_message(msg: InboundMessage, reply: Reply, now) -> OutboxMessage:
     """The reply on ``replies-<contractor>``, ordered with the order's (or quote's) other replies."""
     return OutboxMessage(id=f"reply-{msg.key}", topic=topology.replies_topic(msg.contractor_id),

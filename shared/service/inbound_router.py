@@ -42,7 +42,7 @@ from shared.domain.invoices import SubmitInvoice
 from shared.domain.quotes import RaiseQuote, SubmitQuote
 from shared.domain.validation import parse_json
 from shared.ports import Clock, DocumentFiles, InboundMessage, UnitOfWork
-from shared.service import documents, invoices, quote_origins, quotes
+from shared.service import documents, executions, invoices, quote_origins, quotes
 from shared.service.executions import answer_once, record_execution
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,11 @@ class Services:
 
 def route(msg: InboundMessage, services: Services) -> Reply:
     """Answer one contractor message, whatever its type (unknown types are rejected by
-    ``record_execution`` with the envelope's UNKNOWN_EVENT_TYPE error, as before)."""
+    ``record_execution`` with the envelope's UNKNOWN_EVENT_TYPE error, as before). A validate-only
+    message (``ce-validateonly: true``) is checked by the same code and answered on the reply topic
+    with what its reply would be; nothing else changes."""
+    if msg.validate_only:
+        return _validate(msg, services)
     if msg.type == EventType.QUOTE_SUBMITTED.value:
         return _answer(msg, services, SubmitQuote, lambda cmd: _submit_quote(msg, cmd, services), lease=False)
     if msg.type == EventType.QUOTE_RAISED.value:
@@ -70,6 +74,25 @@ def route(msg: InboundMessage, services: Services) -> Reply:
         return _answer(msg, services, doc.RegisterUpload,
                        lambda cmd: _register_upload(msg.contractor_id, cmd, services), lease=True)
     return record_execution(msg, services.uow, services.clock)
+
+
+def _validate(msg: InboundMessage, s: Services) -> Reply:
+    if msg.type == EventType.QUOTE_SUBMITTED.value:
+        decide = _decider(msg, SubmitQuote, lambda cmd: _submit_quote(msg, cmd, s))
+        reply = executions.validate_only(s.uow, decide)
+    elif msg.type == EventType.DOCUMENT_UPLOADED.value:
+        decide = _decider(msg, doc.RegisterUpload, lambda cmd: _check_upload(msg.contractor_id, cmd, s))
+        reply = executions.validate_only(s.uow, decide)
+    else:
+        reply = executions.validate_execution(msg, s.uow, s.clock)
+    executions.publish_validation(msg, reply, s.uow, s.clock)
+    return reply
+
+
+def _check_upload(contractor_id: str, cmd: doc.RegisterUpload, s: Services) -> dict[str, Any]:
+    # validate-only: the staged file is read and checked, never copied, registered nor deleted
+    sha256 = documents.check_upload(contractor_id, cmd, s.uow, s.document_files, s.clock)
+    return {"order_id": cmd.order_id, "document_sha256": sha256}
 
 
 def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[str, Any]:
@@ -105,6 +128,11 @@ def _answer(msg: InboundMessage, s: Services, model: type, run: Callable[[Any], 
             lease: bool) -> Reply:
     """Parse, run, answer once. ``run`` raises its refusals before it buffers anything, so that a
     rejection commits only the reply and its record."""
+    return answer_once(msg, s.uow, s.clock, _decider(msg, model, run), lease=lease)
+
+
+def _decider(msg: InboundMessage, model: type, run: Callable[[Any], dict[str, Any]]) -> Callable[[], Reply]:
+    """Parse the message as ``model``, run it, and say what the reply is (accepted, or every error)."""
     def decide() -> Reply:
         command, errors = (None, list(msg.envelope_errors)) if msg.envelope_errors else parse_json(model, msg.data)
         ids: dict[str, Any] = {}
@@ -120,7 +148,7 @@ def _answer(msg: InboundMessage, s: Services, model: type, run: Callable[[Any], 
                      or _identifiers(msg.data).get("manager_id"), errors=errors,
                      **{k: v for k, v in ids.items() if k != "manager_id"})
 
-    return answer_once(msg, s.uow, s.clock, decide, lease=lease)
+    return decide
 
 
 def _identifiers(raw: bytes) -> dict[str, Any]:

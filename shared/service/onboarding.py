@@ -1,7 +1,10 @@
 """D2 onboarding (A10): a contractor is connected within one month of the contract's signature.
 
-"Connected" means: the platform has accepted a first execution message from the contractor on
-an order of that contract (whichever channel). The clock starts at the signature — or, for a
+"Connected" means either of two things, whichever comes first: the contractor passed the
+conformance scenario on its sandbox (shared/service/conformance.py: every D2 of the contractor
+stops in the commit of the passing report, and a contract saved later finds its contractor
+connected already), or the platform accepted a first execution message from the contractor on an
+order of that contract (whichever channel). The clock starts at the signature — or, for a
 contract entered into the platform after its month had already run out, when it is entered:
 the platform cannot have measured a connection before it knew the contract, and a migration
 must not fabricate months of penalties (docs/penalties.md).
@@ -24,7 +27,7 @@ from shared.domain import workdays
 from shared.domain.deadlines import Deadline, DeadlineState, Evidence
 from shared.domain.penalties import PenaltyTerms
 from shared.domain.territories import TerritoryChoice
-from shared.ports import UnitOfWork
+from shared.ports import Query, UnitOfWork
 from shared.service import deadlines, territories
 from shared.service.territories import order_territory
 
@@ -68,7 +71,34 @@ def contract_saved(uow: UnitOfWork, manager_id: str, contract_id: str, contracto
                                 contract_id=contract_id)
     d = d.model_copy(update={"evidence": (Evidence(event="started", at=started, ref=ref,
                                                    note=started_note(choice)),)})
-    return deadlines.open_deadline(uow, d, now)
+    opened = deadlines.open_deadline(uow, d, now)
+    passed = (uow.get(f"contractors/{contractor_id}") or {}).get("conformance") or {}
+    if passed.get("run_id") and _stoppable(opened):  # connected before this contract existed: met at once
+        return deadlines.stop_deadline(uow, manager_id, opened.deadline_id, now, f"conformance/{passed['run_id']}",
+                                       now)
+    return opened
+
+
+def _stoppable(d: Deadline | None) -> bool:
+    return d is not None and d.state in (DeadlineState.RUNNING, DeadlineState.MISSED, DeadlineState.PAUSED) \
+        and d.stopped_at is None
+
+
+def conformance_passed(uow: UnitOfWork, contractor_id: str, at: dt.datetime, ref: str) -> int:
+    """A10: the contractor passed its conformance run — it is connected, for every manager at once: each
+    of its D2 deadlines still open stops at ``at``, in the caller's commit. How many stopped."""
+    found = uow.query(Query("deadlines", where=(("contractor_id", "==", contractor_id), ("kind", "==", "D2")),
+                            group=True))
+    stopped = 0
+    for doc in found:
+        d = deadlines.deadline_from(doc.data)
+        if _stoppable(d):
+            deadlines.stop_deadline(uow, d.tenant_id, d.deadline_id, at, ref, at)
+            stopped += 1
+    if stopped:
+        log.info("contractor connected by its conformance run: D2 stopped",
+                 extra={"contractor_id": contractor_id, "deadlines": stopped})
+    return stopped
 
 
 # Contracts whose contractor is known connected, per instance: one read per contract, not per message.
@@ -81,8 +111,7 @@ def message_accepted(uow: UnitOfWork, manager_id: str, contract_id: str, at: dt.
     if (manager_id, contract_id) in _connected:
         return
     d2 = deadlines.load(uow, manager_id, deadline_id(contract_id))
-    if d2 is not None and d2.state in (DeadlineState.RUNNING, DeadlineState.MISSED, DeadlineState.PAUSED) \
-            and d2.stopped_at is None:
+    if _stoppable(d2):
         deadlines.stop_deadline(uow, manager_id, d2.deadline_id, at, ref, at)
         log.info("contractor connected: D2 stopped", extra={"manager_id": manager_id, "contract_id": contract_id})
     uow.after_commit(lambda: _connected.add((manager_id, contract_id)))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared import topology
+from shared.domain import conformance
 from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
@@ -82,8 +83,12 @@ def property_node_known(uow: UnitOfWork, manager_id: str, node_id: str) -> bool:
 
 
 def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> bool:
+    """The contractor is registered, active (A10 onboarding), and works for the manager — or the space is
+    its own conformance sandbox."""
     contractor = uow.get(f"contractors/{contractor_id}")
-    return contractor is not None and manager_id in contractor.get("managers", ())
+    if contractor is None or contractor.get("status") == "inactive":
+        return False
+    return manager_id in contractor.get("managers", ()) or conformance.is_sandbox_of(manager_id, contractor_id)
 
 
 # --- commands -----------------------------------------------------------------------------------

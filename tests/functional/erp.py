@@ -28,7 +28,8 @@ class Erp:
 
     # --- HTTPS ---------------------------------------------------------------------------------
     def post(self, function: str, body: Any, *, key: str | None = "auto", token: str | None = "own",
-             headers: dict[str, str] | None = None, raw: bytes | None = None) -> requests.Response:
+             headers: dict[str, str] | None = None, raw: bytes | None = None,
+             params: dict[str, str] | None = None) -> requests.Response:
         all_headers = {"Content-Type": "application/json"}
         if token == "own":
             all_headers["Authorization"] = f"Bearer {self.token}"
@@ -40,7 +41,7 @@ class Erp:
             all_headers["Idempotency-Key"] = key
         all_headers.update(headers or {})
         data = raw if raw is not None else json.dumps(body).encode()
-        return requests.post(self.stack.url(function) + "/", data=data, headers=all_headers, timeout=30)
+        return requests.post(self.stack.url(function) + "/", data=data, headers=all_headers, params=params, timeout=30)
 
     def get_order(self, order_id: str, manager_id: str | None = None) -> requests.Response:
         params = {"order_id": order_id, **({"manager_id": manager_id} if manager_id else {})}

@@ -80,12 +80,39 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
     ports = {name: _banner_value(lines, rf"^\s+{name}\s+127\.0\.0\.1:(\d+)$") for name in EMULATORS}
     # (and the gateway of the functions host, every function under /<function>/)
     ports["gateway"] = _banner_value(lines, r"every function also under http://127\.0\.0\.1:(\d+)/<function>/")
+    # And the demo parties went through the onboarding API (nothing written to Firestore by hand)
+    parties = _banner_value(lines, r"Demo parties through the onboarding API \(docs/onboarding.md\): (.*)$")
+    calls = re.findall(r"(\w+) → (\d+)", parties)
+    assert [name for name, _ in calls] == ["register_manager", "register_contractor", "register_contractor",
+                                           "register_contractor", "register_machine_identity", "upsert_contract",
+                                           "upsert_contract", "import_property_tree"]
+    assert all(status in ("200", "201") for _, status in calls), parties
     # And the three demo orders were accepted by receive_order, the web app's demo users created
     demo = _banner_value(lines, r"Demo orders sent through receive_order: (.*)$")
     assert re.findall(r"(BC-2026-\d{4}) → (\d+)", demo) == [
         ("BC-2026-0101", "201"), ("BC-2026-0102", "201"), ("BC-2026-0103", "201")]
     assert len(re.findall(r"sign in as \S+@\S+ / \S+ +\((gestionnaire|prestataire|bénéficiaire|centrale d'achat"
                           r"|opérateur) [\w-]+\)$", "\n".join(lines), re.MULTILINE)) == len(seed.DEMO_USERS)
+    # And ACME's two demo orders wait on the subscription register_contractor created for its ERP
+    from google.cloud import pubsub_v1
+
+    from tests.functional.erp import pull_messages
+
+    saved = os.environ.get("PUBSUB_EMULATOR_HOST")
+    os.environ["PUBSUB_EMULATOR_HOST"] = f"127.0.0.1:{ports['pubsub']}"  # the dev stack's, not the suite's
+    try:
+        subscriber = pubsub_v1.SubscriberClient()
+        pulled = pull_messages(subscriber, subscriber.subscription_path(config["project_id"], "orders-ctr-acme-erp"),
+                               wait=10)
+        subscriber.close()
+    finally:
+        if saved is None:
+            del os.environ["PUBSUB_EMULATOR_HOST"]
+        else:
+            os.environ["PUBSUB_EMULATOR_HOST"] = saved
+    issued = {json.loads(m.data)["order_id"] for m in pulled
+              if m.attributes["ce-type"] == "fr.passerelle.order.issued.v1"}
+    assert issued == {"BC-2026-0101", "BC-2026-0102"}
     # When a developer uses the printed manager token on the printed get_order URL
     token = _banner_value(lines, r"MANAGER_TOKEN=(\S+)")
     order = requests.get(f"{urls['get_order']}/", params={"order_id": "BC-2026-0101"},

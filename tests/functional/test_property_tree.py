@@ -60,10 +60,10 @@ def test_once_a_tree_is_imported_orders_must_point_at_its_nodes_and_coverage_lis
 
 
 def test_the_demo_data_is_fully_attached_to_its_property_tree(platform, clean_firestore):
-    # Given the demo parties and tree (as ./scripts/dev loads them) and its contractors' topics
-    seed.register_parties(clean_firestore)
-    for contractor in seed.CONTRACTORS:
-        platform.provision_contractor(contractor["contractor_id"])
+    # Given the demo parties, contracts and tree, registered as ./scripts/dev does: through the onboarding
+    # API and the manager's own functions (the contractors' topics made by register_contractor)
+    registered = seed.register_parties(platform.url, platform.project_id)
+    assert [(name, status) for name, status in registered if status not in (200, 201)] == []
     # When the demo orders are sent
     results = seed.post_demo_orders(platform.url("receive_order"), platform.project_id,
                                     dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC))

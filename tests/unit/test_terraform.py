@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,8 +22,6 @@ TERRAFORM_DIR = REPO_ROOT / "infra" / "terraform"
 EMULATORS_FILE = REPO_ROOT / "emulators.json"
 
 PARIS = "europe-west9"
-SAMPLE_CONTRACTORS = ("ctr-acme", "ctr-bati")
-TOPIC_KINDS = ("orders", "execution", "replies")
 PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
 # Functions only called by Google services -> the account allowed to invoke them.
 INTERNAL_FUNCTIONS = {
@@ -104,35 +101,14 @@ def _single_block(body: dict[str, Any], name: str) -> dict[str, Any]:
     return blocks[0]
 
 
-def _instance_keys(for_each: str) -> list[str]:
-    """Keys of a contractor-scoped for_each, rendered for SAMPLE_CONTRACTORS."""
-    if for_each == "${local.contractors}":
-        return list(SAMPLE_CONTRACTORS)
-    if for_each == "${local.source_topic_names}":
-        return [
-            f"{kind}-{contractor}"
-            for kind in TOPIC_KINDS
-            for contractor in SAMPLE_CONTRACTORS
-        ]
-    pytest.fail(f"unexpected for_each on a Pub/Sub resource: {for_each!r}")
-
-
-def _render(template: str, key: str) -> str:
-    return template.replace("${each.key}", key)
-
-
-def _rendered_names(resources: dict[str, Any]) -> set[str]:
-    """Names of the per-contractor resources (platform-wide ones are not keyed by contractor)."""
-    return {
-        _render(body["name"], key)
-        for body in resources.values()
-        if _per_contractor(body)
-        for key in _instance_keys(body["for_each"])
-    }
-
-
-def _per_contractor(body: dict[str, Any]) -> bool:
-    return "for_each" in body and "platform_push_topics" not in str(body["for_each"])
+def _removed() -> dict[str, bool]:
+    """The ``removed`` blocks of infra/terraform: address → whether Terraform destroys what it forgets."""
+    found = {}
+    for path in sorted(TERRAFORM_DIR.glob("*.tf")):
+        with path.open(encoding="utf-8") as handle:
+            for block in _normalise(hcl2.load(handle)).get("removed", []):
+                found[block["from"].strip("${}")] = _single_block(block, "lifecycle")["destroy"]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -260,41 +236,58 @@ def test_no_iam_resource_grants_a_public_member_directly(terraform):
 # --- Pub/Sub ---------------------------------------------------------------------
 
 
-def test_dead_lettered_topics_cover_the_three_contractor_flows(terraform):
-    # Given the local listing the topics that get a dead-letter topic
-    expression = terraform["locals"]["source_topic_names"]
-    # When looking for each contractor-scoped topic pattern
-    missing = [kind for kind in TOPIC_KINDS if f"{kind}-${{c}}" not in expression]
-    # Then orders-, execution- and replies- topics are all dead-lettered
-    assert "var.contractors" in expression
-    assert missing == []
+# Per-contractor resources of earlier versions, forgotten without being destroyed (pubsub.tf).
+FORMER_CONTRACTOR_RESOURCES = {
+    "google_pubsub_topic.orders", "google_pubsub_topic.execution", "google_pubsub_topic.replies",
+    "google_pubsub_topic.dead_letter", "google_pubsub_subscription.dead_letter_ops",
+    "google_pubsub_subscription.execution_push", "google_pubsub_subscription.orders_erp",
+    "google_pubsub_subscription.replies_erp", "google_pubsub_topic_iam_member.erp_execution_publisher",
+    "google_pubsub_subscription_iam_member.erp", "google_pubsub_topic_iam_member.dead_letter_agent_publisher",
+    "google_pubsub_subscription_iam_member.dead_letter_agent_subscriber",
+}
 
 
-def test_topic_names_follow_the_contract_with_the_python_code(terraform):
-    # Given two contractors
-    contractors = SAMPLE_CONTRACTORS
-    # When rendering the topic names declared in Terraform
-    names = _rendered_names(terraform["resource"]["google_pubsub_topic"])
-    # Then each contractor has its three topics and their dead-letter topics
-    expected = {f"{kind}-{c}" for kind in TOPIC_KINDS for c in contractors}
-    expected |= {f"{kind}-{c}-dead-letter" for kind in TOPIC_KINDS for c in contractors}
-    assert names == expected
+def test_no_pubsub_resource_is_per_contractor_any_more(terraform):
+    # Given every Pub/Sub resource Terraform declares
+    pubsub = {f"{kind}.{name}": body for kind, named in terraform["resource"].items()
+              if kind.startswith("google_pubsub") for name, body in named.items()}
+    # When looking for one repeated per contractor
+    per_contractor = {address for address, body in pubsub.items() if "contractors" in str(body.get("for_each", ""))}
+    # Then there is none: register_contractor creates a contractor's topics at run time (docs/topology.md)
+    assert pubsub and per_contractor == set()
 
 
-def test_subscription_names_follow_the_contract_with_the_python_code(subscriptions):
-    # Given two contractors
-    contractors = SAMPLE_CONTRACTORS
+def test_the_former_per_contractor_resources_are_forgotten_never_destroyed(terraform):
+    # Given the removed blocks of the migration
+    removed = _removed()
+    # When comparing them with the resources earlier versions created per contractor
+    declared = {f"{kind}.{name}" for kind, named in terraform["resource"].items() for name in named}
+    # Then each is forgotten without destroy (its topics keep their messages), and none is declared again
+    assert removed == {address: False for address in FORMER_CONTRACTOR_RESOURCES}
+    assert not declared & set(removed)
+    assert ">= 1.7" in (TERRAFORM_DIR / "versions.tf").read_text()  # removed blocks need Terraform 1.7
+
+
+def test_the_shared_dead_letter_topic_is_the_one_contractor_subscriptions_name(terraform, subscriptions):
+    from shared import topology
+
+    # Given the shared dead-letter topic and its ops subscription in Terraform, and a contractor's plan
+    topic = terraform["resource"]["google_pubsub_topic"]["contractor_dead_letter"]
+    ops = subscriptions["contractor_dead_letter_ops"]
+    plan = topology.contractor_topology("ctr-acme")
+    # Then the names agree with the Python code, and ops drain it
+    assert topic["name"] == plan.dead_letter_topic == topology.CONTRACTOR_DEAD_LETTER
+    assert ops["name"] == topology.CONTRACTOR_DEAD_LETTER_OPS
+    assert ops["topic"] == "${google_pubsub_topic.contractor_dead_letter.id}"
+
+
+def test_platform_subscriptions_are_the_only_ones_terraform_declares(subscriptions):
     # When rendering the subscription names declared in Terraform
-    names = _rendered_names(subscriptions)
-    # Then executions are pushed, orders/replies pulled by ERPs, dead letters by ops
-    expected = {f"execution-{c}-push" for c in contractors}
-    expected |= {f"orders-{c}-erp" for c in contractors} | {
-        f"replies-{c}-erp" for c in contractors
-    }
-    expected |= {
-        f"{kind}-{c}-dead-letter-ops" for kind in TOPIC_KINDS for c in contractors
-    }
-    assert names == expected
+    names = {body["name"] for body in subscriptions.values()}
+    # Then they are the platform's: the pushes of its own topics, the ops subscriptions of dead letters and
+    # the operator's pull of incident alerts (B9)
+    assert names == {"${each.key}-push", "${each.key}-dead-letter-ops", "contractors-dead-letter-ops",
+                     "incident-alerts-ops"}
 
 
 def test_every_push_subscription_has_an_oidc_token_and_a_dead_letter_policy(
@@ -323,47 +316,14 @@ def test_every_push_subscription_has_an_oidc_token_and_a_dead_letter_policy(
         assert dead_letter_policy["max_delivery_attempts"] == 5, name
 
 
-def test_execution_push_targets_publish_execution_with_the_topic_in_the_path(
-    subscriptions,
-):
-    # Given the execution push subscription
-    push_config = _single_block(subscriptions["execution_push"], "push_config")
-    # When reading its endpoint
-    endpoint = push_config["push_endpoint"]
-    # Then functions-framework can derive the contractor from the topic in the path
-    assert endpoint.startswith(
-        '${google_cloudfunctions2_function.fn["publish_execution"].service_config[0].uri}'
-    )
-    assert endpoint.endswith("/projects/${var.project_id}/topics/execution-${each.key}")
-    assert subscriptions["execution_push"]["enable_message_ordering"] is True
-
-
-def test_every_dead_lettering_subscription_uses_the_dead_letter_topic_of_its_own_topic(
-    subscriptions,
-):
-    # Given the subscriptions that have a dead-letter policy
-    dead_lettering = {
-        name: body
-        for name, body in subscriptions.items()
-        if body.get("dead_letter_policy") and _per_contractor(body)
-    }
-    # When rendering, for two contractors, the source and dead-letter topic of each
-    pairs = []
-    for body in dead_lettering.values():
-        kind = re.fullmatch(
-            r"\$\{google_pubsub_topic\.(\w+)\[each\.key\]\.id\}", body["topic"]
-        ).group(1)
-        dead_letter_ref = _single_block(body, "dead_letter_policy")["dead_letter_topic"]
-        dead_letter_key = re.search(r'dead_letter\["([^"]+)"\]', dead_letter_ref).group(
-            1
-        )
-        for contractor in _instance_keys(body["for_each"]):
-            pairs.append((f"{kind}-{contractor}", _render(dead_letter_key, contractor)))
-    # Then every message flow dead-letters into "<its topic>-dead-letter"
-    assert {source for source, _ in pairs} == {
-        f"{k}-{c}" for k in TOPIC_KINDS for c in SAMPLE_CONTRACTORS
-    }
-    assert all(dead_letter_key == source for source, dead_letter_key in pairs)
+def test_contractors_push_subscriptions_made_at_run_time_target_publish_execution_as_pubsub_push(terraform):
+    # Given what register_contractor is told (the functions' environment)
+    environment = terraform["locals"]["function_environment"]
+    # Then its push subscriptions go to publish_execution (the topic in the path names the contractor),
+    # with the OIDC token of pubsub-push, and let the Pub/Sub service agent acknowledge dead letters
+    assert environment["PASSERELLE_EXECUTION_PUSH_URL"] == "${local.functions_base_url}/publish-execution"
+    assert environment["PASSERELLE_PUSH_SERVICE_ACCOUNT"] == "${google_service_account.pubsub_push.email}"
+    assert environment["PASSERELLE_PUBSUB_SERVICE_AGENT"] == "${google_project_service_identity.pubsub.email}"
 
 
 # --- data location -----------------------------------------------------------------

@@ -25,6 +25,11 @@ ENQUEUE = "deadlines-queue:roles/cloudtasks.enqueuer"
 ACT_AS_TASKS_INVOKER = "tasks-invoker:roles/iam.serviceAccountUser"
 AUTH_ADMIN = "project:roles/firebaseauth.admin"
 SIGN_BLOB = "self:roles/iam.serviceAccountTokenCreator"
+# A contractor's Pub/Sub topology at run time (register_contractor, deactivate_party): the custom role
+# of pubsub.tf, and acting as pubsub-push for the OIDC token of the push subscriptions it creates.
+TOPOLOGY_ROLE = "project:custom/passerelleTopologyProvisioner"
+ACT_AS_PUSH = "pubsub-push:roles/iam.serviceAccountUser"
+PROVISIONERS = {"register_contractor", "deactivate_party"}
 
 # Functions that hand out V4 signed URLs (IAM Credentials signBlob as their own account):
 # request_report_upload (shared/service/documents.py request_upload → upload_url), get_documents
@@ -45,6 +50,7 @@ ADAPTER_NEEDS = {
     "blobs": {"storage"}, "document_files": {"storage"}, "report_files": {"storage"},
     "export_source": {"firestore", "storage"}, "export_archive": {"firestore", "storage"},
     "identity_admin": {"firestore", "auth_admin"},
+    "topology": {"pubsub_admin"},  # a contractor's topics, subscriptions and their IAM policies
     # The unit of work publishes its outbox and arms its timers after the commit (shared/bootstrap.py).
     "uow": {"firestore", "publish", "timers"},
     "reader": {"firestore"},  # a read-only unit of work (GET functions)
@@ -118,6 +124,8 @@ def _capabilities(grants: set[str]) -> set[str]:
         found.add("storage")
     if AUTH_ADMIN in grants:
         found.add("auth_admin")
+    if {TOPOLOGY_ROLE, ACT_AS_PUSH} <= grants:
+        found.add("pubsub_admin")
     return found
 
 
@@ -183,6 +191,7 @@ def test_every_grant_is_bound_by_the_resource_of_its_scope(terraform):
         "deadlines-queue": terraform["resource"]["google_cloud_tasks_queue_iam_member"]["runtime_deadlines"],
         "tasks-invoker": terraform["resource"]["google_service_account_iam_member"]["runtime_tasks_invoker"],
         "self": terraform["resource"]["google_service_account_iam_member"]["runtime_self"],
+        "pubsub-push": terraform["resource"]["google_service_account_iam_member"]["runtime_pubsub_push"],
     }
     used = {grant.split(":", 1)[0] for grants in _grants(terraform).values() for grant in grants}
     # When reading which grants each resource takes and where it binds them
@@ -195,6 +204,7 @@ def test_every_grant_is_bound_by_the_resource_of_its_scope(terraform):
     assert resources["deadlines-queue"]["name"] == "${google_cloud_tasks_queue.deadlines.name}"
     assert resources["tasks-invoker"]["service_account_id"] == "${google_service_account.tasks_invoker.name}"
     assert resources["self"]["service_account_id"] == "${google_service_account.runtime[each.value.identity].name}"
+    assert resources["pubsub-push"]["service_account_id"] == "${google_service_account.pubsub_push.name}"
 
 
 def test_only_manage_account_may_administer_firebase_auth(terraform):
@@ -204,6 +214,25 @@ def test_only_manage_account_may_administer_firebase_auth(terraform):
     admins = {function for function, identity in identity_of.items() if AUTH_ADMIN in grants[identity]}
     # Then it is manage_account alone
     assert admins == {"manage_account"}
+
+
+def test_only_the_onboarding_functions_may_provision_pubsub_and_their_role_cannot_delete(terraform):
+    # Given the grants, each function's identity and the custom role of pubsub.tf
+    grants, identity_of = _grants(terraform), _identity_of(terraform)
+    role = terraform["resource"]["google_project_iam_custom_role"]["topology_provisioner"]
+    binding = terraform["resource"]["google_project_iam_member"]["runtime"]
+    # When collecting the functions that hold the topology role or may act as pubsub-push
+    holders = {function for function, identity in identity_of.items()
+               if {TOPOLOGY_ROLE, ACT_AS_PUSH} & grants[identity]}
+    # Then only register_contractor and deactivate_party do; the role creates, reads and re-configures
+    # but never deletes, publishes nor pulls; and "custom/<id>" binds this project's role <id>
+    assert holders == PROVISIONERS
+    assert f"custom/{role['role_id']}" == TOPOLOGY_ROLE.split(":", 1)[1]
+    permissions = set(role["permissions"])
+    assert {"pubsub.topics.create", "pubsub.subscriptions.create", "pubsub.subscriptions.update",
+            "pubsub.topics.setIamPolicy", "pubsub.subscriptions.setIamPolicy"} <= permissions
+    assert not {p for p in permissions if p.endswith((".delete", ".publish", ".consume", ".detach"))}
+    assert 'projects/${var.project_id}/roles/${trimprefix(each.value.role, "custom/")}' in binding["role"]
 
 
 def test_only_the_functions_that_sign_urls_may_sign_blobs(terraform):
@@ -279,7 +308,10 @@ def test_push_functions_finish_within_the_ack_deadline_of_their_subscription(ter
     # Given the push subscriptions and the timeouts of the functions they call
     sizing = terraform["locals"]["function_sizing"]
     platform = terraform["locals"]["platform_push_topics"]
-    execution_ack = terraform["resource"]["google_pubsub_subscription"]["execution_push"]["ack_deadline_seconds"]
+    from shared import topology  # a contractor's push subscription is made at run time, from this plan
+
+    [execution_push] = [s for s in topology.contractor_topology("ctr-x").subscriptions if s.push]
+    execution_ack = execution_push.ack_deadline_seconds
     # When comparing each function's timeout with its subscription's ack deadline
     pairs = {spec["function"]: spec["ack_deadline_seconds"] for spec in platform.values()}
     pairs["publish_execution"] = execution_ack

@@ -96,21 +96,22 @@ def test_the_web_app_key_only_signs_in_from_the_web_app_origins(terraform):
 
 
 def test_every_topic_stores_its_messages_in_the_region(terraform):
-    # Given every topic resource (contractor topics, dead letters, platform topics and theirs)
+    # Given every topic resource (the contractors' shared dead letters, platform topics and theirs)
     topics = terraform["resource"]["google_pubsub_topic"]
     # When reading their message storage policy
     policies = {name: _single_block(body, "message_storage_policy") if body.get("message_storage_policy") else None
                 for name, body in topics.items()}
-    # Then messages never persist outside the region
-    assert {"orders", "execution", "replies", "dead_letter", "platform", "platform_dead_letter"} <= set(topics)
+    # Then messages never persist outside the region (contractors' own topics get the same policy at run
+    # time: tests/unit/test_topology_adapter.py)
+    assert {"contractor_dead_letter", "platform", "platform_dead_letter"} <= set(topics)
     assert {name: p for name, p in policies.items()
             if p is None or p["allowed_persistence_regions"] != ["${var.region}"]} == {}
 
 
 def test_the_pubsub_agent_publishes_on_every_dead_letter_topic(terraform):
-    # Given the dead-letter topics (per contractor and per platform topic) and the publisher grant
+    # Given the dead-letter topics (the contractors' shared one, one per platform topic) and the publisher grant
     expression = terraform["locals"]["dead_letter_topics"]
-    grant = terraform["resource"]["google_pubsub_topic_iam_member"]["dead_letter_agent_publisher"]
+    grant = terraform["resource"]["google_pubsub_topic_iam_member"]["agent_publishes_dead_letters"]
     dead_letter_resources = {
         name for name, body in terraform["resource"]["google_pubsub_topic"].items()
         if "-dead-letter" in body["name"]
@@ -118,7 +119,7 @@ def test_the_pubsub_agent_publishes_on_every_dead_letter_topic(terraform):
     # When reading which topics the grant covers
     covered = set(re.findall(r"google_pubsub_topic\.(\w+)", expression))
     # Then every dead-letter topic resource is covered, for the Pub/Sub service agent
-    assert dead_letter_resources == {"dead_letter", "platform_dead_letter"}
+    assert dead_letter_resources == {"contractor_dead_letter", "platform_dead_letter"}
     assert covered == dead_letter_resources
     assert grant["for_each"] == "${local.dead_letter_topics}"
     assert grant["role"] == "roles/pubsub.publisher"
@@ -127,18 +128,19 @@ def test_the_pubsub_agent_publishes_on_every_dead_letter_topic(terraform):
 
 
 def test_the_pubsub_agent_acknowledges_on_every_subscription_that_dead_letters(terraform):
-    # Given the subscriptions with a dead-letter policy and the subscriber grant
+    # Given the subscriptions Terraform declares with a dead-letter policy, and the subscriber grant
     subscriptions = terraform["resource"]["google_pubsub_subscription"]
     dead_lettering = {name for name, body in subscriptions.items() if body.get("dead_letter_policy")}
-    grant = terraform["resource"]["google_pubsub_subscription_iam_member"]["dead_letter_agent_subscriber"]
+    grant = terraform["resource"]["google_pubsub_subscription_iam_member"]["agent_acknowledges_dead_letters"]
     # When reading which subscriptions the grant covers
-    covered = set(re.findall(r"google_pubsub_subscription\.(\w+)", terraform["locals"]["dead_lettering_subscriptions"]))
-    # Then all of them, and each waits for the publisher grant before it dead-letters
-    assert dead_lettering == {"execution_push", "orders_erp", "replies_erp", "platform_push"}
-    assert covered == dead_lettering
+    # Then all of them (the platform pushes; a contractor's get it in their policy at run time:
+    # tests/unit/test_topology.py), and each waits for the publisher grant before it dead-letters
+    assert dead_lettering == {"platform_push"}
+    assert grant["for_each"] == "${google_pubsub_subscription.platform_push}"
     assert grant["role"] == "roles/pubsub.subscriber" and grant["member"] == "${local.pubsub_service_agent}"
     for name in dead_lettering:
-        assert "${google_pubsub_topic_iam_member.dead_letter_agent_publisher}" in subscriptions[name]["depends_on"], name
+        assert "${google_pubsub_topic_iam_member.agent_publishes_dead_letters}" in subscriptions[name]["depends_on"], \
+            name
 
 
 def test_dead_letter_subscriptions_of_ops_never_expire(terraform):
@@ -147,10 +149,10 @@ def test_dead_letter_subscriptions_of_ops_never_expire(terraform):
     ops = {name: body for name, body in subscriptions.items() if body["name"].endswith("-dead-letter-ops")}
     # When reading their expiration policy
     # Then none expires after 31 idle days, and each dead-letter topic resource has one
-    assert set(ops) == {"dead_letter_ops", "platform_dead_letter_ops"}
+    assert set(ops) == {"contractor_dead_letter_ops", "platform_dead_letter_ops"}
     for name, body in ops.items():
         assert _single_block(body, "expiration_policy") == {"ttl": ""}, name
-    assert ops["dead_letter_ops"]["topic"] == "${google_pubsub_topic.dead_letter[each.key].id}"
+    assert ops["contractor_dead_letter_ops"]["topic"] == "${google_pubsub_topic.contractor_dead_letter.id}"
     assert ops["platform_dead_letter_ops"]["topic"] == "${google_pubsub_topic.platform_dead_letter[each.key].id}"
 
 

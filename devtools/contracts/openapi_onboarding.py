@@ -1,0 +1,195 @@
+"""OpenAPI operations of onboarding (A10): the operator's registry of managers, contractors and machine
+identities, and the contractor's conformance runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devtools.contracts.openapi_common import (
+    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, errors_of, json_response, malformed,
+    post_body, post_errors, rejected,
+)
+from devtools.contracts.registry import Build, operation
+from devtools.contracts.stories_onboarding import (
+    DEACTIVATE, REGISTER_CONTRACTOR, REGISTER_MACHINE_IDENTITY, REGISTER_MANAGER, RUN_ID,
+)
+from shared.domain.conformance import CheckConformance, StartConformance
+from shared.domain.identity import Right
+from shared.domain.parties import DeactivateParty, RegisterContractor, RegisterMachineIdentity, RegisterManager
+
+SAVED = ("Created (201), or updated / the same content again (200, `changed` says which)")
+
+
+@operation("register_manager", "post", roles=("operator",), right=Right.ACCOUNTS_MANAGE,
+           schemas=("RegisterManager", "ManagerRegistered"))
+def register_manager(b: Build) -> dict[str, Any]:
+    onb = b.stories.onboarding
+    cid0, cid1, _ = CORRELATION_IDS
+    return {
+        "summary": "Register or update a property manager (operator)",
+        "description": (
+            "Onboarding (A10): the manager and its private space (A1). `territory` is where its working days are "
+            "counted when a contract does not say (B18). The same content again writes nothing (`changed: false`). "
+            "Identifiers starting with `sandbox-` are the platform's (conformance sandboxes)."),
+        "tags": ["operator"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["RegisterManager"], {"manager": ("Rhône Habitat, in the Rhône",
+                                                                        REGISTER_MANAGER)}),
+        "responses": {
+            "201": json_response("Registered.", b.refs["ManagerRegistered"],
+                                  {"created": ("A new manager", onb.manager.model_dump(mode="json"))}, REPLAYED),
+            **post_errors("register_manager", extra={
+                "400": {"malformed_json": rejected(malformed(RegisterManager), cid0)},
+                "422": {"invalid": rejected(errors_of(RegisterManager, {**REGISTER_MANAGER, "siret": "27690001200011",
+                                                                         "territory": "99"}), cid0),
+                        "reserved": rejected(onb.reserved, cid1)},
+            }, descriptions={"400": IDEM_400, "409": IDEM_409,
+                             "422": "The body breaks the schema (SIRET key, territory), the identifier is reserved, or "
+                                    + IDEM_422}),
+        },
+    }
+
+
+@operation("register_contractor", "post", roles=("operator",), right=Right.ACCOUNTS_MANAGE,
+           schemas=("RegisterContractor", "ContractorRegistered"))
+def register_contractor(b: Build) -> dict[str, Any]:
+    onb = b.stories.onboarding
+    cid0, cid1, _ = CORRELATION_IDS
+    return {
+        "summary": "Register or update a contractor and provision its Pub/Sub topology (operator)",
+        "description": (
+            "Onboarding (A10): the contractor, the managers it works for (the full list), and the service account "
+            "its ERP uses on Pub/Sub. Its topics orders-, execution- and replies-<contractor_id> and their "
+            "subscriptions are created now — no Terraform change — dead-lettering into contractors-dead-letter, "
+            "and only `erp_service_account` may publish and pull there (docs/topology.md). Applying the topology "
+            "is idempotent: registering again repairs drift and creates nothing new. Nothing is provisioned for a "
+            "registration with errors."),
+        "tags": ["operator"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["RegisterContractor"], {"contractor": (
+            "Acme, working for Rhône Habitat, with its ERP's own service account", REGISTER_CONTRACTOR)}),
+        "responses": {
+            "201": json_response("Registered, its topics and subscriptions created.", b.refs["ContractorRegistered"],
+                                  {"created": ("A new contractor", onb.contractor.model_dump(mode="json"))}, REPLAYED),
+            "200": json_response("The same content again: nothing written, the topology applied (nothing created).",
+                                  b.refs["ContractorRegistered"],
+                                  {"unchanged": ("Registered again", onb.contractor_again.model_dump(mode="json"))},
+                                  REPLAYED),
+            **post_errors("register_contractor", extra={
+                "400": {"malformed_json": rejected(malformed(RegisterContractor), cid0)},
+                "422": {"invalid": rejected(errors_of(RegisterContractor, {
+                            **REGISTER_CONTRACTOR, "contractor_id": "CTR_Acme", "siret": "73282932000075",
+                            "erp_service_account": "erp@acme.fr"}), cid0),
+                        "unknown_manager": rejected(onb.unknown_manager, cid1)},
+            }, descriptions={"400": IDEM_400, "409": IDEM_409,
+                             "422": "The body breaks the schema (id format, SIRET key, a service-account e-mail), a "
+                                    "manager is unknown or inactive, or " + IDEM_422}),
+        },
+    }
+
+
+@operation("register_machine_identity", "post", roles=("operator",), right=Right.ACCOUNTS_MANAGE,
+           schemas=("RegisterMachineIdentity", "MachineIdentityRegistered"))
+def register_machine_identity(b: Build) -> dict[str, Any]:
+    onb = b.stories.onboarding
+    cid0, cid1, _ = CORRELATION_IDS
+    return {
+        "summary": "Let an ERP's service account call the REST API (operator)",
+        "description": (
+            "The service account's Google-signed ID tokens are accepted with this role, tenant and rights (all of "
+            "its role's when `rights` is absent). The tenant must be a registered manager, contractor or "
+            "beneficiary for those roles."),
+        "tags": ["operator"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["RegisterMachineIdentity"], {"erp": ("Acme's ERP, three rights",
+                                                                            REGISTER_MACHINE_IDENTITY)}),
+        "responses": {
+            "201": json_response(SAVED + ".", b.refs["MachineIdentityRegistered"],
+                                  {"created": ("Registered", onb.machine.model_dump(mode="json"))}, REPLAYED),
+            **post_errors("register_machine_identity", extra={
+                "400": {"malformed_json": rejected(malformed(RegisterMachineIdentity), cid0)},
+                "422": {"refused": rejected(onb.machine_refused, cid1)},
+            }, descriptions={"400": IDEM_400, "409": IDEM_409,
+                             "422": "The body breaks the schema, a right the role cannot hold, an unregistered tenant, "
+                                    "or " + IDEM_422}),
+        },
+    }
+
+
+@operation("deactivate_party", "post", roles=("operator",), right=Right.ACCOUNTS_MANAGE,
+           schemas=("DeactivateParty", "PartyDeactivated"))
+def deactivate_party(b: Build) -> dict[str, Any]:
+    onb = b.stories.onboarding
+    cid0, cid1, _ = CORRELATION_IDS
+    return {
+        "summary": "Deactivate a manager, a contractor or a machine identity (operator)",
+        "description": (
+            "The party stops acting; its record and history stay. A contractor's ERP loses its Pub/Sub permissions "
+            "at once (its topics stay) and no contract or order can name it; a machine identity's tokens are "
+            "refused. Registering again restores it."),
+        "tags": ["operator"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["DeactivateParty"], {"identity": ("An ERP's old service account",
+                                                                          DEACTIVATE)}),
+        "responses": {
+            "200": json_response("Deactivated (or inactive already: `changed: false`).", b.refs["PartyDeactivated"],
+                                  {"deactivated": ("Deactivated", onb.deactivated.model_dump(mode="json"))}, REPLAYED),
+            **post_errors("deactivate_party", extra={
+                "400": {"malformed_json": rejected(malformed(DeactivateParty), cid0)},
+                "404": {"not_found": rejected(onb.party_not_found, cid1)},
+                "422": {"invalid": rejected(errors_of(DeactivateParty, {"kind": "professional", "id": "x"}), cid0)},
+            }, descriptions={"400": IDEM_400, "404": "No such party.", "409": IDEM_409,
+                             "422": "The body breaks the schema, or " + IDEM_422}),
+        },
+    }
+
+
+@operation("start_conformance", "post", roles=("contractor",), right=Right.EXECUTION_WRITE,
+           schemas=("StartConformance", "ConformanceRun"))
+def start_conformance(b: Build) -> dict[str, Any]:
+    onb = b.stories.onboarding
+    return {
+        "summary": "Start a conformance run on your sandbox",
+        "description": (
+            "A10 onboarding: a sandbox order and a quote request are sent on your orders-<contractor_id> topic, in "
+            "your sandbox space (`sandbox-<contractor_id>`: no real manager sees it, nothing is billed nor "
+            "penalised). Play the steps with your connector, then ask check_conformance for the verdict. The body "
+            "is an empty object."),
+        "tags": ["contractor"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["StartConformance"], {"start": ("Start a run", {})}),
+        "responses": {
+            "201": json_response("The run, its order and quote, and the steps to play.", b.refs["ConformanceRun"],
+                                  {"started": ("A new run", onb.run.model_dump(mode="json"))}, REPLAYED),
+            **post_errors("start_conformance", extra={
+                "400": {"malformed_json": rejected(malformed(StartConformance), CORRELATION_IDS[0])},
+                "422": {"not_empty": rejected(errors_of(StartConformance, {"order_id": "BC-1"}), CORRELATION_IDS[0])},
+            }, descriptions={
+                "400": IDEM_400, "409": IDEM_409,
+                "422": "The body is not an empty object, the contractor is not registered (CONTRACTOR_NOT_FOUND), "
+                       "or " + IDEM_422}),
+        },
+    }
+
+
+@operation("check_conformance", "post", roles=("contractor",), right=Right.EXECUTION_WRITE,
+           schemas=("CheckConformance", "ConformanceReport"))
+def check_conformance(b: Build) -> dict[str, Any]:
+    onb = b.stories.onboarding
+    cid0, cid1, _ = CORRELATION_IDS
+    return {
+        "summary": "The verdict of a conformance run, step by step",
+        "description": (
+            "Each step is judged from what the platform recorded: `passed`, `failed` (the last attempt was "
+            "rejected: its errors are listed) or `pending`. The first time a run passes, the contractor is "
+            "connected: every D2 deadline of its contracts, with any manager, stops (A10). Use a new "
+            "Idempotency-Key for each check."),
+        "tags": ["contractor"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["CheckConformance"], {"run": ("The run started", {"run_id": RUN_ID})}),
+        "responses": {
+            "200": json_response("The report.", b.refs["ConformanceReport"], {
+                "in_progress": ("Half-way: a rejected report awaits its correction",
+                                onb.middle_check.model_dump(mode="json")),
+                "passed": ("Every step passed: D2 stopped", onb.passed.model_dump(mode="json"))}, REPLAYED),
+            **post_errors("check_conformance", extra={
+                "400": {"malformed_json": rejected(malformed(CheckConformance), cid0)},
+                "404": {"run_not_found": rejected(onb.run_not_found, cid1)},
+            }, descriptions={"400": IDEM_400, "404": "No such run for this contractor.", "409": IDEM_409,
+                             "422": "The body breaks the schema, or " + IDEM_422}),
+        },
+    }

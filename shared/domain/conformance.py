@@ -1,0 +1,283 @@
+"""The conformance kit (A10 onboarding): a contractor proves its connector on sandbox orders before
+go-live, and passing the scenario is what "connected" means for D2.
+
+The sandbox is a space of its own, ``managers/sandbox-<contractor>``: no real manager can hold that id
+(shared/domain/parties.py reserves the prefix), so its orders are invisible to every real manager, and
+its contract carries zero penalty amounts. Its orders and quote requests go out on the contractor's
+real topics and come back through the very channels and services of live traffic (Pub/Sub or REST),
+so the scenario checks the connector itself.
+
+The scenario, step by step — each one judged from what the platform recorded, never from what the
+contractor says about itself:
+
+1. receive the sandbox order (any message about it proves it was read);
+2. acknowledge it (an accepted report to ``acknowledged``);
+3. schedule it (an accepted report to ``scheduled``, planned dates or an appointment);
+4. send a report that is rejected, then its correction (same sequence, new message id) accepted;
+5. attach a PDF to the order (REST multipart, or a signed upload and its reference);
+6. answer the sandbox quote request (a submitted version).
+
+A step is ``passed``, ``failed`` (tried, and the last attempt was rejected: its errors are listed) or
+``pending`` (not tried yet). The run passes when every step has passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from shared.domain.base import Command
+from shared.domain.errors import ErrorDetail
+from shared.domain.messages import EventType
+from shared.domain.orders import Identifier
+
+SANDBOX_PREFIX = "sandbox-"
+SANDBOX_CONTRACT_ID = "BAC-A-SABLE"
+
+
+def sandbox_manager_id(contractor_id: str) -> str:
+    """The contractor's own sandbox space (a manager id no real manager may take)."""
+    return f"{SANDBOX_PREFIX}{contractor_id}"
+
+
+def is_sandbox_of(manager_id: str, contractor_id: str) -> bool:
+    return manager_id == sandbox_manager_id(contractor_id)
+
+
+def order_id(run_id: str) -> str:
+    return f"BAS-{run_id}"
+
+
+def quote_id(run_id: str) -> str:
+    return f"DEV-BAS-{run_id}"
+
+
+class StartConformance(Command):
+    """POST start_conformance (contractor): an empty object — the run is the contractor's own."""
+
+
+class CheckConformance(Command):
+    """POST check_conformance (contractor): which run to judge."""
+
+    run_id: Identifier
+
+
+class StepId(StrEnum):
+    RECEIVE_ORDER = "receive_order"
+    ACKNOWLEDGE = "acknowledge"
+    SCHEDULE = "schedule"
+    CORRECT_REJECTED = "correct_rejected_report"
+    UPLOAD_DOCUMENT = "upload_document"
+    ANSWER_QUOTE = "answer_quote"
+
+
+class StepStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class Step:
+    id: StepId
+    label: str  # French: what a person reads
+    instruction: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step(StepId.RECEIVE_ORDER, "Réception de la commande",
+         "Recevez la commande de bac à sable (orders-<prestataire>-erp, ou list_orders / get_order) et "
+         "envoyez un premier message à son sujet."),
+    Step(StepId.ACKNOWLEDGE, "Prise en compte",
+         "Envoyez un rapport d'exécution « acknowledged » (séquence 1)."),
+    Step(StepId.SCHEDULE, "Planification",
+         "Envoyez un rapport « scheduled » avec planned_start et planned_end, ou un rendez-vous (appointment)."),
+    Step(StepId.CORRECT_REJECTED, "Rapport rejeté puis corrigé",
+         "Envoyez un rapport incomplet (par exemple « in_progress » sans actual_start) : il est rejeté. "
+         "Corrigez-le et renvoyez-le avec le même numéro de séquence et un nouvel identifiant de message."),
+    Step(StepId.UPLOAD_DOCUMENT, "Dépôt d'un PDF",
+         "Joignez un rapport d'intervention PDF à la commande (store_report, ou URL de dépôt signée puis "
+         "message fr.passerelle.document.uploaded.v1)."),
+    Step(StepId.ANSWER_QUOTE, "Réponse à une demande de devis",
+         "Répondez à la demande de devis de bac à sable (submit_quote, ou message "
+         "fr.passerelle.quote.submitted.v1)."),
+)
+
+
+class StepInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    step: StepId
+    label: str
+    instruction: str
+
+
+class ConformanceRun(BaseModel):
+    """What start_conformance answers: the run, its sandbox order and quote request, and the steps to play."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ConformanceRun")
+
+    run_id: str
+    contractor_id: str
+    manager_id: str  # the contractor's sandbox space
+    order_id: str
+    quote_id: str
+    started_at: AwareDatetime
+    steps: list[StepInfo]
+
+    @classmethod
+    def of(cls, run: dict[str, Any]) -> ConformanceRun:
+        return cls(steps=[StepInfo(step=s.id, label=s.label, instruction=s.instruction) for s in STEPS],
+                   **{k: run[k] for k in ("run_id", "contractor_id", "manager_id", "order_id", "quote_id",
+                                          "started_at")})
+
+
+class StepResult(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    step: StepId
+    label: str
+    status: StepStatus
+    instruction: str
+    evidence: list[str]  # the message ids (or document, quote version) that decided it
+    errors: list[ErrorDetail]  # the last rejected attempt's errors, when it failed
+
+
+class ConformanceReport(BaseModel):
+    """What check_conformance answers: the run, and a verdict per step."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ConformanceReport")
+
+    run_id: str
+    contractor_id: str
+    manager_id: str
+    order_id: str
+    quote_id: str
+    started_at: AwareDatetime
+    checked_at: AwareDatetime
+    passed: bool
+    passed_at: AwareDatetime | None = None
+    steps: list[StepResult]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One contractor message about the run's order or quote, from its message log."""
+
+    key: str  # its message-log key (the order's history names accepted reports by it)
+    message_id: str  # the contractor's ce-id (or Idempotency-Key over REST)
+    type: str
+    status: str  # accepted | rejected
+    received_at: dt.datetime
+    sequence: int | None = None
+    order_state: str | None = None  # the order's state when it was answered
+    errors: tuple[ErrorDetail, ...] = ()
+
+    @classmethod
+    def from_log(cls, key: str, record: dict[str, Any]) -> Attempt:
+        answer = record.get("answer") or {}
+        ref = answer.get("in_reply_to") or record.get("ref") or {}
+        received = answer.get("received_at") or record.get("received_at")
+        return cls(key=key, message_id=str(ref.get("id", "")),
+                   type=str(ref.get("type") or EventType.EXECUTION_REPORTED.value),
+                   status=str(answer.get("status") or record.get("status")),
+                   received_at=received if isinstance(received, dt.datetime) else dt.datetime.fromisoformat(
+                       str(received).replace("Z", "+00:00")),
+                   sequence=answer.get("sequence"), order_state=answer.get("order_state"),
+                   errors=tuple(ErrorDetail(**e) for e in answer.get("errors") or ()))
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One accepted execution report, from the order's history."""
+
+    sequence: int
+    state_after: str
+    received_at: dt.datetime
+    message_key: str
+
+
+@dataclass
+class Facts:
+    """What the platform recorded about a run."""
+
+    attempts: list[Attempt] = field(default_factory=list)  # about the order or the quote
+    applied: list[Applied] = field(default_factory=list)  # the order's accepted reports
+    documents: list[str] = field(default_factory=list)  # sha256 of the PDFs attached to the order
+    quote_versions: list[int] = field(default_factory=list)
+
+
+def evaluate(run: dict[str, Any], facts: Facts, now: dt.datetime) -> ConformanceReport:
+    """The verdict of every step of a run (pure: the same facts always give the same report)."""
+    reports = sorted((a for a in facts.attempts if a.type == EventType.EXECUTION_REPORTED.value),
+                     key=lambda a: a.received_at)
+    ids = {a.key: a.message_id for a in facts.attempts}
+    applied = [Applied(a.sequence, a.state_after, a.received_at, ids.get(a.message_key, a.message_key))
+               for a in facts.applied]  # named by the contractor's own message ids
+    facts = Facts(facts.attempts, applied, facts.documents, facts.quote_versions)
+    results = {
+        StepId.RECEIVE_ORDER: _received(facts),
+        StepId.ACKNOWLEDGE: _reached("acknowledged", "to_acknowledge", reports, facts),
+        StepId.SCHEDULE: _reached("scheduled", "acknowledged", reports, facts),
+        StepId.CORRECT_REJECTED: _corrected(reports, facts),
+        StepId.UPLOAD_DOCUMENT: _verdict(facts.documents, _rejected(facts, EventType.DOCUMENT_UPLOADED)),
+        StepId.ANSWER_QUOTE: _verdict([f"version {v}" for v in facts.quote_versions],
+                                      _rejected(facts, EventType.QUOTE_SUBMITTED)),
+    }
+    steps = [StepResult(step=s.id, label=s.label, instruction=s.instruction, status=results[s.id][0],
+                        evidence=results[s.id][1], errors=list(results[s.id][2])) for s in STEPS]
+    passed = all(r.status is StepStatus.PASSED for r in steps)
+    return ConformanceReport(run_id=run["run_id"], contractor_id=run["contractor_id"], manager_id=run["manager_id"],
+                             order_id=run["order_id"], quote_id=run["quote_id"], started_at=run["started_at"],
+                             checked_at=now, passed=passed, passed_at=run.get("passed_at") or (now if passed else None),
+                             steps=steps)
+
+
+Verdict = tuple[StepStatus, list[str], tuple[ErrorDetail, ...]]
+
+
+def _verdict(evidence: list[str], rejected: list[Attempt]) -> Verdict:
+    if evidence:
+        return StepStatus.PASSED, evidence, ()
+    if rejected:
+        return StepStatus.FAILED, [rejected[-1].message_id], rejected[-1].errors
+    return StepStatus.PENDING, [], ()
+
+
+def _rejected(facts: Facts, kind: EventType) -> list[Attempt]:
+    return sorted((a for a in facts.attempts if a.type == kind.value and a.status == "rejected"),
+                  key=lambda a: a.received_at)
+
+
+def _received(facts: Facts) -> Verdict:
+    first = sorted(facts.attempts, key=lambda a: a.received_at)
+    if first:
+        return StepStatus.PASSED, [first[0].message_id], ()
+    if facts.applied:
+        return StepStatus.PASSED, [facts.applied[0].message_key], ()
+    return StepStatus.PENDING, [], ()
+
+
+def _reached(state: str, from_state: str, reports: list[Attempt], facts: Facts) -> Verdict:
+    """Passed once an accepted report moved the order to ``state``; failed while the reports sent from
+    ``from_state`` were all rejected."""
+    done = [a for a in facts.applied if a.state_after == state]
+    if done:
+        return StepStatus.PASSED, [done[0].message_key], ()
+    tried = [a for a in reports if a.status == "rejected" and a.order_state == from_state]
+    return _verdict([], tried)
+
+
+def _corrected(reports: list[Attempt], facts: Facts) -> Verdict:
+    """Passed when a rejected report's sequence was later accepted (the error loop of A4: corrected,
+    same sequence, new id); failed while the last rejection awaits its correction."""
+    rejected = [a for a in reports if a.status == "rejected" and a.sequence is not None]
+    for attempt in rejected:
+        fixes = [a for a in facts.applied if a.sequence == attempt.sequence and a.received_at >= attempt.received_at]
+        if fixes:
+            return StepStatus.PASSED, [attempt.message_id, fixes[0].message_key], ()
+    return _verdict([], rejected)

@@ -1,0 +1,140 @@
+"""The conformance kit (A10 onboarding): sandbox runs and their step-by-step report.
+
+  managers/sandbox-<c>                          the contractor's sandbox space (``sandbox: true``)
+  managers/sandbox-<c>/contracts/BAC-A-SABLE    its contract: active, any lot and place, zero penalties
+  managers/sandbox-<c>/orders/BAS-<run>         a run's order, issued like any order (orders-<c>)
+  managers/sandbox-<c>/quotes/DEV-BAS-<run>     a run's quote request (orders-<c>, D3 at zero)
+  contractors/<c>/conformance_runs/<run>        the run: its ids, its last report, when it passed
+  contractors/<c>.conformance                   the run that passed, and when: the contractor is connected
+
+``start_run`` commits the sandbox space, the order, the quote request, their two messages and the run
+in one unit of work. The contractor then plays the scenario with its own connector — everything it
+sends goes through the live services — and ``check_run`` judges it from what was recorded (the
+contractor's message log, the order's history, its documents, the quote's versions). A run that
+passes makes the contractor connected: in the same commit as its report, every D2 of the contractor's
+contracts, with any manager, stops (shared/service/onboarding.py), once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from typing import Any
+
+from shared.domain import conformance as cf
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.messages import IssueOrder
+from shared.domain.orders import OrderLine, SiteRef
+from shared.domain.quotes import RequestQuote
+from shared.ports import Clock, Query, UnitOfWork
+from shared.service import onboarding, orders, quotes
+from shared.service.parties import contractor_path, is_active
+from shared.service.transaction import transact
+
+log = logging.getLogger(__name__)
+
+# The sandbox contract: in force for years, any lot and place, every penalty at zero (a test run is
+# never penalised), so its orders pass A13 and its deadlines accrue nothing.
+SANDBOX_CONTRACT = {"contract_id": cf.SANDBOX_CONTRACT_ID, "title": "Bac à sable de conformité", "status": "active",
+                    "starts_on": "2020-01-01", "ends_on": "2099-12-31", "lots": [], "perimeter": {},
+                    "penalty_terms": {"daily_amount_cents": {"P1": 0}, "rules_by_kind": {}}}
+_SITE = SiteRef(node_id="BAC-A-SABLE", label="Site fictif du bac à sable")
+
+
+def run_path(contractor_id: str, run_id: str) -> str:
+    return f"contractors/{contractor_id}/conformance_runs/{run_id}"
+
+
+def start_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) -> cf.ConformanceRun:
+    """Open a run: the sandbox (created once), a new sandbox order and quote request, sent to the contractor."""
+    manager_id = cf.sandbox_manager_id(contractor_id)
+
+    def attempt() -> dict[str, Any]:
+        now = clock.now()
+        if not is_active(uow.get(contractor_path(contractor_id))):
+            raise DomainError([ErrorDetail.of("header.Authorization", "CONTRACTOR_NOT_FOUND",
+                                              contractor_id=contractor_id)])
+        existing = uow.get(run_path(contractor_id, run_id))
+        if existing is not None:
+            return existing
+        if uow.get(f"managers/{manager_id}") is None:
+            uow.create(f"managers/{manager_id}", {"manager_id": manager_id, "name": f"Bac à sable — {contractor_id}",
+                                                  "sandbox": True, "contractor_id": contractor_id, "status": "active"})
+        uow.save(f"managers/{manager_id}/contracts/{cf.SANDBOX_CONTRACT_ID}",
+                 {**SANDBOX_CONTRACT, "contractor_id": contractor_id})
+        orders.issue(manager_id, _order(contractor_id, run_id, now), uow, clock)
+        quotes.open_request(manager_id, RequestQuote(quote_id=cf.quote_id(run_id), contract_id=cf.SANDBOX_CONTRACT_ID,
+                                                contractor_id=contractor_id, title="Devis de bac à sable", site=_SITE),
+                       uow, clock)
+        run = {"run_id": run_id, "contractor_id": contractor_id, "manager_id": manager_id,
+               "order_id": cf.order_id(run_id), "quote_id": cf.quote_id(run_id), "started_at": now,
+               "passed": False, "passed_at": None, "report": None}
+        uow.create(run_path(contractor_id, run_id), run)
+        return run
+
+    run = transact(uow, attempt)
+    log.info("conformance run started", extra={"contractor_id": contractor_id, "run_id": run_id})
+    return cf.ConformanceRun.of(run)
+
+
+def check_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) -> cf.ConformanceReport:
+    """Judge the run from what was recorded, keep the report on the run, and — the first time a run of
+    this contractor passes — connect the contractor: its D2 deadlines stop, in this same commit."""
+
+    def attempt() -> cf.ConformanceReport:
+        run = uow.get(run_path(contractor_id, run_id))
+        if run is None:
+            raise DomainError([ErrorDetail.of("$.run_id", "CONFORMANCE_RUN_NOT_FOUND", run_id=run_id)])
+        now = clock.now()
+        report = cf.evaluate(run, _facts(uow, run), now)
+        update: dict[str, Any] = {"report": report.model_dump(mode="json"), "checked_at": now}
+        if report.passed and not run.get("passed"):
+            update |= {"passed": True, "passed_at": now}
+            _connected(uow, contractor_id, run_id, now)
+        uow.update(run_path(contractor_id, run_id), update)
+        return report
+
+    report = transact(uow, attempt)
+    log.info("conformance run checked", extra={"contractor_id": contractor_id, "run_id": run_id,
+                                               "passed": report.passed,
+                                               "failed": [s.step.value for s in report.steps if s.status == "failed"]})
+    return report
+
+
+def _connected(uow: UnitOfWork, contractor_id: str, run_id: str, now: dt.datetime) -> None:
+    contractor = uow.get(contractor_path(contractor_id)) or {}
+    if (contractor.get("conformance") or {}).get("passed_at") is None:
+        uow.update(contractor_path(contractor_id), {"conformance": {"run_id": run_id, "passed_at": now}})
+    onboarding.conformance_passed(uow, contractor_id, now, f"conformance/{run_id}")
+
+
+def _order(contractor_id: str, run_id: str, now: dt.datetime) -> IssueOrder:
+    return IssueOrder(
+        order_id=cf.order_id(run_id), contract_id=cf.SANDBOX_CONTRACT_ID, contractor_id=contractor_id,
+        title="Commande de bac à sable — parcours de conformité", site=_SITE, issued_at=now,
+        description="Commande fictive : elle ne sera ni exécutée ni facturée.",
+        lines=[OrderLine(line_id="L1", service_code="BAS-001", label="Prestation fictive", quantity=Decimal(1),
+                         unit="U", unit_price_cents=10000)],
+        requested_start=(now + dt.timedelta(days=2)).date())
+
+
+def _facts(uow: UnitOfWork, run: dict[str, Any]) -> cf.Facts:
+    """What the platform recorded about the run's order and quote."""
+    contractor_id, manager_id = run["contractor_id"], run["manager_id"]
+    order_id, quote_id = run["order_id"], run["quote_id"]
+    log_rows = uow.query(Query(f"contractors/{contractor_id}/messages", where=(("manager_id", "==", manager_id),)))
+    attempts = []
+    for row in log_rows:
+        answer = row.data.get("answer") or {}
+        if row.data.get("state") == "completed" and (answer.get("order_id") == order_id
+                                                     or answer.get("quote_id") == quote_id):
+            attempts.append(cf.Attempt.from_log(row.id, row.data))
+    base = orders.order_path(manager_id, order_id)
+    applied = [cf.Applied(sequence=e["sequence"], state_after=e["state_after"], message_key=e.get("message_key", ""),
+                          received_at=dt.datetime.fromisoformat(e["received_at"]))
+               for e in orders.list_events(uow, manager_id, order_id) if e.get("actor") == "contractor"]
+    documents = [d.id for d in uow.query(Query(f"{base}/documents"))]
+    quote = uow.get(quotes.quote_path(manager_id, quote_id)) or {}
+    return cf.Facts(attempts=attempts, applied=applied, documents=documents,
+                    quote_versions=[v["version"] for v in quote.get("versions") or ()])

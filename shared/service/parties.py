@@ -1,0 +1,200 @@
+"""Onboarding through the API (A10): the operator registers — and deactivates — managers, contractors
+and the machine identities of their ERPs. Where they live:
+
+  managers/{manager_id}           name, siret, territory?, status (the manager's private space, A1)
+  contractors/{contractor_id}     name, siret, managers (whom it works for), erp_service_account,
+                                  status, topology (its Pub/Sub names), conformance (its passed run)
+  machine_identities/{email}      role, tenant, rights?, status (read by shared/edge/auth.py)
+
+Each registration is an upsert committed in one unit of work (its audit record with it: B15); the
+same content again writes nothing. Registering a contractor also makes its Pub/Sub topology exist
+(``Topology`` port: topics, subscriptions, the ERP's permissions on them only) — outside Firestore,
+so it is applied first, idempotently, and the record is committed after it: a retry after a failure
+in between applies it again (no change) and commits then. Nothing is provisioned for a registration
+that has errors. Deactivating a contractor withdraws its ERP's Pub/Sub permissions the same way
+(its topics stay: what is in flight is delivered, and a later registration restores it).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from shared import topology
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.identity import ROLE_RIGHTS, Role
+from shared.domain.parties import (
+    KIND_LABELS, ContractorRecord, ContractorRegistered, DeactivateParty, MachineIdentityRecord,
+    MachineIdentityRegistered, ManagerRecord, ManagerRegistered, PartyDeactivated, PartyKind, PartyStatus,
+    RegisterContractor, RegisterMachineIdentity, RegisterManager, TopologyApplied, reserved_prefix,
+)
+from shared.ports import Clock, Topology, UnitOfWork
+from shared.service.transaction import transact
+
+log = logging.getLogger(__name__)
+
+ACTIVE, INACTIVE = PartyStatus.ACTIVE.value, PartyStatus.INACTIVE.value
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def manager_path(manager_id: str) -> str:
+    return f"managers/{manager_id}"
+
+
+def contractor_path(contractor_id: str) -> str:
+    return f"contractors/{contractor_id}"
+
+
+def machine_identity_path(email: str) -> str:
+    return f"machine_identities/{email}"
+
+
+_PATHS = {PartyKind.MANAGER: manager_path, PartyKind.CONTRACTOR: contractor_path,
+          PartyKind.MACHINE_IDENTITY: machine_identity_path}
+_TENANT_PATHS = {Role.MANAGER: manager_path, Role.CONTRACTOR: contractor_path,
+                 Role.BENEFICIARY: lambda b: f"beneficiaries/{b}"}
+_ROLE_LABELS = {Role.MANAGER: "gestionnaire", Role.CONTRACTOR: "prestataire", Role.BENEFICIARY: "bénéficiaire"}
+
+
+def is_active(record: dict[str, Any] | None) -> bool:
+    """A registry record that exists and is not deactivated (records written before ``status``
+    existed are active)."""
+    return record is not None and record.get("status", ACTIVE) != INACTIVE
+
+
+def _upsert(uow: UnitOfWork, path: str, fields: dict[str, Any], now) -> tuple[dict[str, Any], bool, bool]:
+    """Buffer the record's registry fields; (record, created, changed). Other fields are kept."""
+    current = uow.get(path)
+    if current is not None and all(current.get(k) == v for k, v in fields.items()):
+        return current, False, False
+    record = {**fields, "updated_at": now}
+    if current is None:
+        record["registered_at"] = now
+    if fields.get("status") == ACTIVE and current is not None and current.get("status") == INACTIVE:
+        record["deactivated_at"] = None
+    uow.save(path, record)
+    return {**(current or {}), **record}, current is None, True
+
+
+def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def register_manager(command: RegisterManager, uow: UnitOfWork, clock: Clock) -> ManagerRegistered:
+    """A manager and its private space; its territory (B18) when given."""
+    _refuse_reserved("$.manager_id", command.manager_id)
+    fields = {"manager_id": command.manager_id, "name": command.name, "siret": command.siret, "status": ACTIVE}
+    if command.territory is not None:
+        fields["territory"] = command.territory
+
+    record, created, changed = transact(uow, lambda: _upsert(uow, manager_path(command.manager_id), fields,
+                                                             clock.now()))
+    if changed:
+        log.info("manager registered", extra={"manager_id": command.manager_id, "new": created})
+    return ManagerRegistered(manager=ManagerRecord.model_validate(record), created=created, changed=changed)
+
+
+def register_contractor(command: RegisterContractor, uow: UnitOfWork, bus: Topology,
+                        clock: Clock) -> ContractorRegistered:
+    """A contractor linked to the managers it works for, its topics and subscriptions provisioned and
+    its ERP allowed on them (none when it has no Pub/Sub connector yet)."""
+    _refuse_reserved("$.contractor_id", command.contractor_id)
+    _check_managers(uow, command.managers)
+    erp = (command.erp_service_account,) if command.erp_service_account else ()
+    plan = topology.contractor_topology(command.contractor_id, erp)
+    provisioned = bus.apply(plan)  # outside Firestore, idempotent: before the record that says it is done
+    fields = {"contractor_id": command.contractor_id, "name": command.name, "siret": command.siret,
+              "managers": list(command.managers), "erp_service_account": command.erp_service_account,
+              "status": ACTIVE, "topology": {"topics": list(plan.topics),
+                                             "subscriptions": [s.name for s in plan.subscriptions],
+                                             "dead_letter_topic": plan.dead_letter_topic}}
+
+    record, created, changed = transact(uow, lambda: _upsert(uow, contractor_path(command.contractor_id), fields,
+                                                             clock.now()))
+    log.info("contractor registered", extra={"contractor_id": command.contractor_id, "new": created,
+                                             "changed": changed, "created_resources": provisioned.get("created")})
+    return ContractorRegistered(contractor=ContractorRecord.model_validate(record), created=created, changed=changed,
+                                topology=TopologyApplied.model_validate(provisioned))
+
+
+def register_machine_identity(command: RegisterMachineIdentity, uow: UnitOfWork,
+                              clock: Clock) -> MachineIdentityRegistered:
+    """An ERP's service account, with the role, tenant and rights its Google-signed tokens carry."""
+    errors: list[ErrorDetail] = []
+    allowed = {r.value for r in ROLE_RIGHTS[command.role]}
+    for i, right in enumerate(command.rights or ()):
+        if right.value not in allowed:
+            errors.append(ErrorDetail.of(f"$.rights[{i}]", "INVALID_VALUE",
+                                         detail=f"le rôle {command.role.value} ne peut détenir « {right.value} »"))
+    tenant_path = _TENANT_PATHS.get(command.role)
+    if tenant_path is not None and not is_active(uow.get(tenant_path(command.tenant))):
+        errors.append(ErrorDetail.of("$.tenant", "TENANT_NOT_FOUND", kind=_ROLE_LABELS[command.role],
+                                     tenant=command.tenant))
+    if errors:
+        raise DomainError(errors)
+    email = command.email.lower()
+    fields = {"email": email, "role": command.role.value, "tenant": command.tenant, "status": ACTIVE,
+              "rights": sorted(r.value for r in command.rights) if command.rights is not None else None}
+
+    record, created, changed = transact(uow, lambda: _upsert(uow, machine_identity_path(email), fields, clock.now()))
+    if changed:
+        log.info("machine identity registered", extra={"email": email, "role": command.role.value,
+                                                       "tenant": command.tenant})
+    return MachineIdentityRegistered(machine_identity=MachineIdentityRecord.model_validate(record), created=created,
+                                     changed=changed)
+
+
+def deactivate(command: DeactivateParty, uow: UnitOfWork, bus: Topology, clock: Clock) -> PartyDeactivated:
+    """Mark the party inactive (its record and its history stay); a contractor's ERP loses its Pub/Sub
+    permissions first. Deactivating it again changes nothing."""
+    party_id = command.id.lower() if command.kind is PartyKind.MACHINE_IDENTITY else command.id
+    path = _PATHS[command.kind](party_id)
+    current = uow.get(path)
+    if current is None:
+        raise DomainError([ErrorDetail.of("$.id", "PARTY_NOT_FOUND", kind=KIND_LABELS[command.kind],
+                                          party_id=command.id)])
+    revoked = None
+    if command.kind is PartyKind.CONTRACTOR:  # no ERP member any more: its policies are emptied
+        revoked = bus.apply(topology.contractor_topology(party_id))
+
+    def attempt() -> tuple[dict[str, Any], bool]:
+        record = uow.get(path) or {}
+        if record.get("status") == INACTIVE:
+            return record, False
+        now = clock.now()
+        uow.update(path, {"status": INACTIVE, "deactivated_at": now, "updated_at": now})
+        return {**record, "status": INACTIVE, "deactivated_at": now, "updated_at": now}, True
+
+    record, changed = transact(uow, attempt)
+    if changed:
+        log.info("party deactivated", extra={"kind": command.kind.value, "party_id": party_id})
+    return PartyDeactivated(kind=command.kind, id=party_id, record=_jsonable(record), changed=changed,
+                            topology=TopologyApplied.model_validate(revoked) if revoked is not None else None)
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+def _refuse_reserved(field: str, identifier: str) -> None:
+    prefix = reserved_prefix(identifier)
+    if prefix is not None:
+        raise DomainError([ErrorDetail.of(field, "RESERVED_IDENTIFIER", value=identifier, prefix=prefix)])
+
+
+def _check_managers(uow: UnitOfWork, managers: list[str]) -> None:
+    """Every manager a contractor works for is registered and active (every problem at once)."""
+    found = uow.get_all([manager_path(m) for m in managers])
+    errors = []
+    for i, manager in enumerate(managers):
+        record = found.get(manager_path(manager))
+        if record is None:
+            errors.append(ErrorDetail.of(f"$.managers[{i}]", "MANAGER_NOT_FOUND", manager_id=manager))
+        elif not is_active(record):
+            errors.append(ErrorDetail.of(f"$.managers[{i}]", "MANAGER_INACTIVE", manager_id=manager))
+    if errors:
+        raise DomainError(errors)

@@ -1,0 +1,99 @@
+"""The conformance kit (A10 onboarding) on the emulators, played by the example client
+(devtools/conformance_client.py) over REST and Pub/Sub as a contractor's connector would: a correct
+connector passes every step and its D2 stops; a broken one fails step by step, with the platform's
+errors, and its D2 keeps running. Plus the validate-only mode of submit_execution."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from devtools import conformance_client
+from devtools.tokens import emulator_token
+from tests.functional.erp import Erp
+from tests.functional.test_onboarding import contract, register
+
+pytestmark = pytest.mark.emulators
+
+VALIDATE = {"validate_only": "true"}
+
+
+def connector(platform, contractor_id: str) -> conformance_client.Connector:
+    token = emulator_token(platform.project_id, f"erp-{contractor_id}", role="contractor", tenant=contractor_id)
+    return conformance_client.Connector(platform.gateway_url(), token, platform.project_id, contractor_id,
+                                        wait=60, say=lambda *_: None)
+
+
+def d2_state(firestore_client, manager_id: str, contractor_id: str) -> str:
+    return firestore_client.document(f"managers/{manager_id}/deadlines/d2-AC-{contractor_id}").get().to_dict()["state"]
+
+
+@pytest.fixture
+def operator(platform, clean_firestore) -> Erp:
+    return Erp(platform, "operator", "platform")
+
+
+def test_a_correct_connector_passes_the_scenario_and_its_d2_stops(platform, operator, firestore_client):
+    # Given a contractor registered through the API, with a contract signed today (D2 runs)
+    register(operator, "mgr-conform", "ctr-conform")
+    assert Erp(platform, "manager", "mgr-conform").post(
+        "upsert_contract", contract("ctr-conform", dt.date.today())).status_code == 201
+    assert d2_state(firestore_client, "mgr-conform", "ctr-conform") == "running"
+    # When its connector plays the scenario (no live order exists)
+    client = connector(platform, "ctr-conform")
+    try:
+        report = conformance_client.play(client)
+    finally:
+        client.close()
+    # Then every step passed, and the contractor is connected: D2 met
+    assert [(s["step"], s["status"]) for s in report["steps"]] == [
+        ("receive_order", "passed"), ("acknowledge", "passed"), ("schedule", "passed"),
+        ("correct_rejected_report", "passed"), ("upload_document", "passed"), ("answer_quote", "passed")]
+    assert report["passed"] and d2_state(firestore_client, "mgr-conform", "ctr-conform") == "met"
+    # And the sandbox order was never the manager's: its space has no such order
+    manager_orders = firestore_client.collection("managers/mgr-conform/orders").get()
+    assert manager_orders == []
+
+
+def test_a_broken_connector_fails_step_by_step_with_the_errors_and_d2_keeps_running(platform, operator,
+                                                                                    firestore_client):
+    register(operator, "mgr-broken", "ctr-broken")
+    assert Erp(platform, "manager", "mgr-broken").post(
+        "upsert_contract", contract("ctr-broken", dt.date.today())).status_code == 201
+    client = connector(platform, "ctr-broken")
+    try:
+        report = conformance_client.play(client, broken=True)
+    finally:
+        client.close()
+    steps = {s["step"]: s for s in report["steps"]}
+    assert not report["passed"]
+    assert steps["receive_order"]["status"] == "passed"
+    # Its acknowledgement numbered 2, then a schedule without dates from the wrong state: refused, with why
+    assert steps["acknowledge"]["status"] == "failed" and steps["acknowledge"]["errors"]
+    assert steps["schedule"]["status"] == "pending"
+    assert steps["correct_rejected_report"]["status"] == "failed"
+    assert [e["code"] for e in steps["upload_document"]["errors"]] == ["DOCUMENT_NOT_PDF"]
+    assert steps["answer_quote"]["status"] == "failed"
+    assert {e["field"] for e in steps["answer_quote"]["errors"]} == {"$.valid_until"}
+    assert all(e["message"] for s in report["steps"] for e in s["errors"])  # French, for a person
+    assert d2_state(firestore_client, "mgr-broken", "ctr-broken") == "running"
+
+
+def test_a_report_sent_validate_only_gets_its_reply_and_changes_nothing(platform, contractor, manager):
+    from tests.builders import issue_order_body
+
+    assert manager.post("receive_order", issue_order_body("BC-VALIDATE-1")).status_code == 201
+    body = {"manager_id": "mgr-test", "order_id": "BC-VALIDATE-1", "sequence": 1, "state": "acknowledged",
+            "occurred_at": dt.datetime.now(dt.UTC).isoformat(), "event": {"label": "Prise en compte"}}
+    # When the contractor sends it validate-only, then an invalid one validate-only
+    checked = contractor.post("submit_execution", body, key="validate-key-0001", params=VALIDATE)
+    invalid = contractor.post("submit_execution", {**body, "state": "in_progress"}, params=VALIDATE)
+    # Then the first would be accepted, the second gets its errors, and the order has not moved
+    assert checked.status_code == 200 and checked.json()["validate_only"] is True, checked.text
+    assert invalid.status_code == 422 and invalid.json()["reply"]["validate_only"] is True
+    assert contractor.get_order("BC-VALIDATE-1", "mgr-test").json()["order"]["state"] == "to_acknowledge"
+    # And the real send under the same key is applied, not replayed
+    real = contractor.post("submit_execution", body, key="validate-key-0001")
+    assert real.status_code == 200 and "Idempotent-Replayed" not in real.headers
+    assert real.json()["validate_only"] is False
