@@ -17,7 +17,8 @@ def _request(req: http.Request) -> http.Answer:
     if errors:
         raise DomainError(errors)
     p = req.principal
-    request = accounts.request_account(p.uid, p.role, p.tenant, command, bootstrap.uow(), bootstrap.clock())
+    request = accounts.request_account(p.uid, p.role, p.tenant, command, bootstrap.uow(), bootstrap.clock(),
+                                       held=p.rights, requester_email=p.email)
     return http.Answer(202, request.model_dump(mode="json"))
 
 

@@ -67,7 +67,8 @@ def _blobs():
 def _identity_admin():
     from shared.adapters.identity import FirebaseIdentityAdmin
 
-    return FirebaseIdentityAdmin(get("authenticator").app)
+    authenticator = get("authenticator")
+    return FirebaseIdentityAdmin(authenticator.app, on_revoke=authenticator.forget_sessions)
 
 
 def _timers():

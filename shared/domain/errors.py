@@ -33,6 +33,11 @@ CATALOGUE: dict[str, str] = {
     "EXPORT_NOT_FOUND": "Export « {job_id} » introuvable.",
     "INCIDENT_NOT_FOUND": "Incident « {incident_id} » introuvable.",
     "ACCOUNT_REQUEST_NOT_FOUND": "Demande de compte « {request_id} » introuvable.",
+    "TENANT_NOT_REGISTERED": "« {tenant} » n'est pas un {kind} enregistré sur la plateforme.",
+    "TENANT_ID_TAKEN": "L'identifiant « {tenant} » est déjà celui d'un autre type de partie ({kind}) : un identifiant ne sert qu'à une seule partie.",
+    "ACCOUNT_EMAIL_TAKEN": "L'adresse « {email} » est déjà celle d'un compte {role} de « {tenant} » : seul un transfert explicite de l'opérateur (move) peut la rattacher ailleurs.",
+    "RIGHT_NOT_HELD": "Vous ne détenez pas le droit « {right} » : vous ne pouvez pas le demander pour un autre compte.",
+    "RIGHT_NOT_REQUESTED": "Le droit « {right} » ne figure pas dans la demande de compte : le compte créé ne peut pas dépasser les droits demandés.",
     "ROLE_MISMATCH": "Le rôle « {role} » ne correspond pas à la demande (rôle attendu : « {expected} »).",
     # field validation
     "REQUIRED": "Champ obligatoire manquant.",

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from shared import bootstrap, context, logs
 from shared.domain.errors import DomainError, ErrorDetail
+from shared.edge import tenancy
 from shared.edge.auth import Principal, Unauthenticated
 from shared.ports import digest
 from shared.service import idempotency
@@ -38,6 +39,8 @@ _STATUS_BY_CODE = {
     "UPLOAD_NOT_FOUND": 404,
     "INCIDENT_NOT_FOUND": 404,
     "REPORT_NOT_FOUND": 404,
+    "TENANT_ID_TAKEN": 409,
+    "ACCOUNT_EMAIL_TAKEN": 409,
 }
 _TITLES = {
     400: "Requête invalide",
@@ -215,6 +218,10 @@ def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | 
         right = right.get(principal.role)
     if right is not None and right not in principal.rights:
         raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)])
+    errors = tenancy.principal_errors(principal.role, principal.tenant, bootstrap.reader)
+    if errors:  # a role and tenant the registry does not pair (A1: one namespace of tenants, one kind each)
+        log.info("request refused: tenant", extra={"role": principal.role, "tenant": principal.tenant})
+        raise HttpProblem(403, errors)
     return principal
 
 

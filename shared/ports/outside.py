@@ -61,6 +61,8 @@ class ExportArchive(Protocol):
 
 
 class IdentityAdmin(Protocol):
-    """Creates users and sets their custom claims (Firebase Auth, or its emulator)."""
+    """Creates users and sets their custom claims (Firebase Auth, or its emulator); setting them revokes
+    the user's earlier sessions."""
 
+    def find_user(self, email: str) -> dict[str, Any] | None: ...  # {"uid", "claims"} of the e-mail's user
     def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str: ...
