@@ -21,7 +21,7 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.phone import normalise_mobile
 from shared.domain.base import Command
 
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]  # = validation.IDENTIFIER
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from shared import bootstrap, context, logs
 from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.validation import query_errors
 from shared.edge import tenancy
 from shared.edge.auth import Principal, Unauthenticated
 from shared.ports import digest
@@ -117,9 +118,13 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
             raise HttpProblem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
         principal = _authenticate(request, roles, right)
         context.act_as(principal.uid, principal.role, principal.tenant)
+        args = dict(request.args)
+        bad_ids = query_errors(args)
+        if bad_ids:  # every id of the query follows the identifier rule before a handler makes a path of it
+            raise HttpProblem(400, bad_ids)
         body = _read_body(request, media_types, max_body) if request.method == "POST" else b""
         key = request.headers.get("Idempotency-Key")
-        ctx = Request(principal, body, dict(request.args), key, cid, request.method,
+        ctx = Request(principal, body, args, key, cid, request.method,
                       request.headers.get("Content-Type", ""))
         if idempotent == "service" and request.method == "POST":
             _check_key(ctx)
