@@ -63,12 +63,14 @@ class CloudExportArchive:
         return signed_url(self.bucket.blob(name), ttl)
 
 
-def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str | None = None) -> str:
-    """A V4 signed URL for ``blob``, locally and on Cloud Run (shared with the PDF documents)."""
+def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str | None = None,
+               headers: dict[str, str] | None = None) -> str:
+    """A V4 signed URL for ``blob``, locally and on Cloud Run (shared with the PDF documents); ``headers``
+    are signed too: the request must carry them."""
     if os.environ.get("STORAGE_EMULATOR_HOST"):
         # The emulator checks no signature: sign with a throw-away local key.
         return blob.generate_signed_url(version="v4", expiration=ttl, method=method, content_type=content_type,
-                                        credentials=_local_signer())
+                                        headers=headers, credentials=_local_signer())
     # On Cloud Run there is no private key: IAM signBlob signs for the runtime service account.
     import google.auth
     import google.auth.transport.requests
@@ -76,7 +78,7 @@ def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str |
     credentials, _ = google.auth.default()
     credentials.refresh(google.auth.transport.requests.Request())
     return blob.generate_signed_url(version="v4", expiration=ttl, method=method, content_type=content_type,
-                                    service_account_email=credentials.service_account_email,
+                                    headers=headers, service_account_email=credentials.service_account_email,
                                     access_token=credentials.token)
 
 

@@ -91,6 +91,7 @@ CATALOGUE: dict[str, str] = {
     "DOCUMENT_MISSING": "Aucun fichier joint : ajoutez la partie « file » au formulaire.",
     "UPLOAD_NOT_FOUND": "Dépôt « {upload_id} » introuvable pour cette commande.",
     "UPLOAD_NOT_RECEIVED": "Le fichier du dépôt « {upload_id} » n'a pas été reçu : déposez-le sur l'URL signée avant de l'enregistrer.",
+    "UPLOAD_CHANGED": "Le fichier du dépôt « {upload_id} » a été remplacé pendant sa vérification : enregistrez le dépôt à nouveau.",
     "UPLOAD_EXPIRED": "Le dépôt « {upload_id} » a expiré le {expires_at} : demandez une nouvelle URL.",
     # sourcing of professionals (part B)
     "INVALID_SIRET": "SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) est juste.",
