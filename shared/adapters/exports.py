@@ -1,23 +1,28 @@
 """ExportArchive (A8 reversibility): the recursive walk of a space in Firestore, and the archive in
-Cloud Storage (stored files, the ZIP, its signed URL). The export job itself is the service's
-(shared/service/exports.py, through the unit of work)."""
+Cloud Storage (stored files read and the archive written as streams, chunk by chunk; its signed
+URL). The export job itself is the service's (shared/service/exports.py, through the unit of work)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from google.api_core import exceptions as gexc
 
+# Bytes per request when streaming an object: what a reader or a writer holds in memory at most.
+CHUNK_BYTES = 2 * 1024 * 1024
+
 
 class CloudExportArchive:
-    def __init__(self, firestore_client, project_id: str, bucket: str):
+    def __init__(self, firestore_client, project_id: str, bucket: str, chunk_bytes: int = CHUNK_BYTES):
         self.db = firestore_client
         self.project_id = project_id
         self.bucket_name = bucket
+        self.chunk_bytes = chunk_bytes
 
     @functools.cached_property
     def bucket(self):
@@ -52,12 +57,27 @@ class CloudExportArchive:
                 yield from self._walk_collections(ref.collections())
 
     # --- Cloud Storage ------------------------------------------------------------------------
-    def files(self, prefix: str) -> Iterator[tuple[str, bytes]]:
+    def files(self, prefix: str) -> Iterator[tuple[str, int]]:
         for blob in self.bucket.client.list_blobs(self.bucket_name, prefix=prefix):
-            yield blob.name, blob.download_as_bytes()
+            yield blob.name, int(blob.size or 0)
 
-    def save_archive(self, name: str, data: bytes) -> None:
-        self.bucket.blob(name).upload_from_string(data, content_type="application/zip")
+    @contextlib.contextmanager
+    def reader(self, name: str) -> Iterator[BinaryIO]:
+        with self.bucket.blob(name, chunk_size=self.chunk_bytes).open("rb") as stream:
+            yield stream
+
+    @contextlib.contextmanager
+    def writer(self, name: str, content_type: str) -> Iterator[BinaryIO]:
+        """A resumable upload sent ``chunk_bytes`` at a time; the object appears when the block ends."""
+        blob = self.bucket.blob(name, chunk_size=self.chunk_bytes)
+        with blob.open("wb", content_type=content_type, ignore_flush=True) as stream:
+            yield stream
+
+    def delete(self, name: str) -> None:
+        try:
+            self.bucket.blob(name).delete()
+        except gexc.NotFound:
+            pass
 
     def signed_url(self, name: str, ttl: dt.timedelta) -> str:
         return signed_url(self.bucket.blob(name), ttl)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from typing import Any, Protocol
+from contextlib import AbstractContextManager as ContextManager
+from typing import Any, BinaryIO, Protocol
 
 
 class Clock(Protocol):
@@ -57,11 +58,16 @@ class ReportFiles(Protocol):
 
 
 class ExportArchive(Protocol):
-    """What a reversibility export (A8) reads and where it writes its archive."""
+    """What a reversibility export (A8) reads and where it writes, part by part: nothing is ever held
+    whole in memory. ``walk`` yields a space's documents one at a time; ``files`` names the stored
+    files under a prefix with their sizes; ``reader`` and ``writer`` stream one Cloud Storage object
+    (the archive, or a staging part of it) in chunks."""
 
     def walk(self, space: str) -> Iterator[tuple[str, dict[str, Any]]]: ...  # (path, data), space doc first
-    def files(self, prefix: str) -> Iterator[tuple[str, bytes]]: ...
-    def save_archive(self, name: str, data: bytes) -> None: ...
+    def files(self, prefix: str) -> Iterator[tuple[str, int]]: ...  # (name, size)
+    def reader(self, name: str) -> ContextManager[BinaryIO]: ...
+    def writer(self, name: str, content_type: str) -> ContextManager[BinaryIO]: ...
+    def delete(self, name: str) -> None: ...
     def signed_url(self, name: str, ttl: dt.timedelta) -> str: ...
 
 
