@@ -44,18 +44,15 @@ def main(argv: list[str] | None = None) -> int:
         stack.provision_sourcing()
         stack.provision_exports()
         stack.provision_contractor("ctr-titulaire")  # contractor of the sourcing missions' orders
-        # The tokens' users are created in the Auth emulator (devtools/tokens.py); the beneficiary is
-        # registered before its demo user is given its tenant (manage_account checks the registry).
-        with _environ(stack.env()):
-            results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
-            sourcing = seed.post_demo_sourcing(stack.url, stack.project_id, dt.date.today())
-            users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)
+        results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
+        # the beneficiary is registered before its demo user gets its tenant (manage_account checks the registry)
+        sourcing = seed.post_demo_sourcing(stack.url, stack.project_id, dt.date.today())
+        users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)
         for name, spec in config["functions"].items():  # what Cloud Scheduler calls in production
             if "schedule_seconds" in spec:
                 threading.Thread(target=_schedule_loop, args=(stack.url(name), spec["schedule_seconds"], stop),
                                  daemon=True).start()
-        with _environ(stack.env()):
-            _print_banner(stack, config, results, users, sourcing)
+        _print_banner(stack, config, results, users, sourcing)
         while not stop.wait(0.5):
             _watch(stack)
     except KeyboardInterrupt:

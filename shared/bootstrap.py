@@ -52,9 +52,10 @@ def _publisher():
 
 
 def _authenticator():
-    from shared.edge.auth import FirebaseAuthenticator, firestore_machine_lookup
+    from shared.edge.auth import FirebaseAuthenticator, firestore_machine_lookup, firestore_session_lookup
 
-    return FirebaseAuthenticator(project_id(), machine_lookup=firestore_machine_lookup(get("firestore")))
+    return FirebaseAuthenticator(project_id(), machine_lookup=firestore_machine_lookup(get("firestore")),
+                                 session_lookup=firestore_session_lookup(get("firestore")))
 
 
 def _blobs():

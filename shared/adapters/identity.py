@@ -42,6 +42,8 @@ class FirebaseIdentityAdmin:
         auth.set_custom_user_claims(uid, claims, app=self.app)
         # Sessions opened before a change of rights end: tokens issued earlier are revoked.
         auth.revoke_refresh_tokens(uid, app=self.app)
+        return uid
+
+    def sessions_revoked(self, uid: str) -> None:
         if self.on_revoke is not None:
             self.on_revoke(uid)
-        return uid

@@ -6,9 +6,12 @@ Two kinds of bearer token are accepted:
   claims carry ``role``, ``tenant`` and optionally ``rights`` (set by the operator through
   ``manage_account``). Locally, FIREBASE_AUTH_EMULATOR_HOST makes firebase-admin accept the
   Auth emulator's unsigned tokens; that variable is refused outright on Cloud Run. A token
-  issued before its user's sessions were revoked (a change of claims revokes them), or whose
-  user is disabled or gone, is refused: the user's state is read from Firebase Auth and kept
-  ``PASSERELLE_SESSION_CACHE_SECONDS`` (30 s by default) per instance.
+  issued before its user's sessions were revoked is refused: every change of an account's
+  claims by ``manage_account`` revokes them in Firebase Auth and records the instant in
+  ``accounts/{uid}`` (``sessions_valid_after``, or ``disabled``), which is read here and kept
+  ``PASSERELLE_SESSION_CACHE_SECONDS`` (30 s by default) per instance — the platform's own
+  record, so that checking costs a Firestore read, not a call to Firebase Auth that every
+  function's identity would need the right to make.
 * **Google-signed ID tokens** of service accounts — ERPs running on Google Cloud, or using
   a service-account key. The token's audience must be one of PASSERELLE_AUDIENCES; its
   e-mail is looked up in the ``machine_identities`` registry, which the operator maintains,
@@ -47,6 +50,7 @@ class Unauthenticated(Exception):
 
 
 MachineLookup = Callable[[str], "dict | None"]
+SessionLookup = Callable[[str], "dict | None"]  # uid → {"sessions_valid_after": epoch seconds, "disabled": bool}
 
 
 def _principal(uid: str, claims: dict, machine: bool = False) -> Principal:
@@ -68,7 +72,8 @@ def _unverified_claims(token: str) -> dict:
 
 class FirebaseAuthenticator:
     def __init__(self, project_id: str, machine_lookup: MachineLookup | None = None,
-                 audiences: list[str] | None = None, certs_url: str | None = None):
+                 audiences: list[str] | None = None, certs_url: str | None = None,
+                 session_lookup: SessionLookup | None = None):
         if os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") and os.environ.get("K_SERVICE"):
             raise RuntimeError("FIREBASE_AUTH_EMULATOR_HOST must never be set in production")
         import firebase_admin
@@ -82,6 +87,7 @@ class FirebaseAuthenticator:
         env_audiences = [a for a in os.environ.get("PASSERELLE_AUDIENCES", "").split(",") if a]
         self.audiences = audiences if audiences is not None else env_audiences
         self.certs_url = certs_url or os.environ.get("PASSERELLE_GOOGLE_CERTS_URL", GOOGLE_CERTS_URL)
+        self.session_lookup = session_lookup
         self.sessions: TtlCache[str, tuple[float, bool]] = TtlCache(_session_ttl())
 
     def verify(self, authorization: str | None) -> Principal:
@@ -106,27 +112,21 @@ class FirebaseAuthenticator:
         return _principal(claims["uid"], claims)
 
     def _check_session(self, claims: dict) -> None:
-        """What ``verify_id_token(check_revoked=True)`` checks, with the user's state cached a few seconds:
-        the user exists and is enabled, and the token was issued after its sessions were last revoked."""
+        """The token was issued after its user's sessions were last revoked, and the account is not disabled
+        (what ``verify_id_token(check_revoked=True)`` checks, from the platform's record, cached briefly)."""
+        if self.session_lookup is None:
+            return
         uid = claims["uid"]
         state = self.sessions.get(uid)
         if state is None:
-            state = self._session_state(uid)
+            record = self.session_lookup(uid) or {}
+            state = (float(record.get("sessions_valid_after") or 0), bool(record.get("disabled")))
             self.sessions.put(uid, state)
         valid_after, disabled = state
         if disabled:
-            raise Unauthenticated("user disabled")
+            raise Unauthenticated("account disabled")
         if float(claims.get("iat", 0)) < valid_after:
             raise Unauthenticated("session revoked")
-
-    def _session_state(self, uid: str) -> tuple[float, bool]:
-        from firebase_admin import auth
-
-        try:
-            user = auth.get_user(uid, app=self.app)
-        except auth.UserNotFoundError:
-            raise Unauthenticated("no such user") from None
-        return (user.tokens_valid_after_timestamp or 0) / 1000, bool(user.disabled)
 
     def forget_sessions(self, uid: str) -> None:
         """This instance reads the user's state again at its next call (its sessions were just revoked)."""
@@ -157,6 +157,16 @@ def _session_ttl() -> float:
         return max(0.0, float(os.environ.get("PASSERELLE_SESSION_CACHE_SECONDS", "30")))
     except ValueError:
         return 30.0
+
+
+def firestore_session_lookup(client) -> SessionLookup:
+    """``accounts/{uid}`` → when its sessions were last revoked (written by manage_account)."""
+
+    def lookup(uid: str) -> dict | None:
+        snap = client.collection("accounts").document(uid).get(field_paths=["sessions_valid_after", "disabled"])
+        return snap.to_dict() if snap.exists else None
+
+    return lookup
 
 
 def firestore_machine_lookup(client) -> MachineLookup:

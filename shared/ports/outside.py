@@ -77,3 +77,4 @@ class IdentityAdmin(Protocol):
 
     def find_user(self, email: str) -> dict[str, Any] | None: ...  # {"uid", "claims"} of the e-mail's user
     def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str: ...
+    def sessions_revoked(self, uid: str) -> None: ...  # after the revocation is recorded: this instance's caches

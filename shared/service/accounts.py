@@ -118,18 +118,22 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork
         claims["rights"] = rights
     email = command.email.lower()
     moved_from = _moved_from(command, admin.find_user(email))
+    # Setting the claims revokes the user's earlier sessions: a token issued before this second is refused
+    # (shared/edge/auth.py reads sessions_valid_after; Firebase Auth counts whole seconds too).
+    revoked_at = int(clock.now().timestamp())
     uid = admin.upsert_user(email, command.display_name, command.password, claims)
 
     def attempt() -> AccountRequest | None:
         now = clock.now()
         account = {"uid": uid, "email": email, "display_name": command.display_name, "claims": claims,
-                   "claims_set_at": now, "request_id": command.request_id}
+                   "claims_set_at": now, "request_id": command.request_id, "sessions_valid_after": revoked_at}
         if moved_from is not None:
             previous = uow.get(account_path(uid)) or {}
             account["moves"] = [*previous.get("moves", []), {**moved_from, "moved_at": now,
                                                              "to": {"role": command.role.value,
                                                                     "tenant": command.tenant}}]
         uow.save(account_path(uid), account)
+        uow.after_commit(lambda: admin.sessions_revoked(uid))
         found = load_request(uow, request.request_id) if request is not None else None
         if found is None or found.status != "pending":
             return found

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import logging
+import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -98,8 +99,8 @@ def run_export(job_id: str, uow: UnitOfWork, archive: ExportArchive, clock: Cloc
                 for name, size in archive.files(f"{space}/"):
                     if "/exports/" in name:
                         continue  # earlier archives are not part of the data
-                    with archive.reader(name) as source:
-                        sha256 = _copy_into(zipped, f"files/{name}", source, size)
+                    with archive.reader(name) as source:  # PDFs are compressed already: stored as they are
+                        sha256 = _copy_into(zipped, f"files/{name}", source, size, zipfile.ZIP_STORED)
                     files.append({"name": f"files/{name}", "bytes": size, "sha256": sha256})
             manifest = {"job_id": job_id, "tenant": job["tenant"], "spaces": job["spaces"],
                         "generated_at": clock.now().isoformat(), "records": records, "files": files}
@@ -161,10 +162,13 @@ def _write_parts(job: dict[str, Any], base: str, uow: UnitOfWork,
     return records, parts
 
 
-def _copy_into(zipped: zipfile.ZipFile, name: str, source: BinaryIO, size: int) -> str:
+def _copy_into(zipped: zipfile.ZipFile, name: str, source: BinaryIO, size: int,
+               compression: int = zipfile.ZIP_DEFLATED) -> str:
     """Copy ``source`` into a new entry of the archive, a chunk at a time; its SHA-256."""
     digest_in = hashlib.sha256()
-    with zipped.open(name, "w", force_zip64=size >= ZIP64_FROM) as entry:
+    info = zipfile.ZipInfo(name, date_time=time.gmtime()[:6])
+    info.compress_type = compression
+    with zipped.open(info, "w", force_zip64=size >= ZIP64_FROM) as entry:
         while chunk := source.read(COPY_CHUNK):
             entry.write(chunk)
             digest_in.update(chunk)

@@ -30,9 +30,10 @@ class Admin:
         self.users[email] = claims
         if password:
             self.passwords[email] = password
-        uid = f"uid-{email.split('@')[0]}"
+        return f"uid-{email.split('@')[0]}"
+
+    def sessions_revoked(self, uid):
         self.revoked.append(uid)
-        return uid
 
 
 def registered(world: World) -> World:
