@@ -135,10 +135,10 @@ locals {
       identity    = "fn-data-publish-timers"
     }
     erase_professional = {
-      description = "Operator -> platform: anonymise a professional on request (GDPR)."
+      description = "Operator -> platform: anonymise a professional on request (GDPR), with every copy of their name."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-publish-timers"
+      identity    = "fn-executions"
     }
     export_space = {
       description = "Manager or beneficiary -> platform: export all of its data (A8)."

@@ -74,10 +74,10 @@ class CloudExportArchive:
             yield stream
 
     def delete(self, name: str) -> None:
-        try:
-            self.bucket.blob(name).delete()
-        except gexc.NotFound:
-            pass
+        """Every version of the object (a purged archive leaves no noncurrent copy behind)."""
+        from shared.adapters.storage import delete_all_versions
+
+        delete_all_versions(self.bucket, name)
 
     def signed_url(self, name: str, ttl: dt.timedelta) -> str:
         return signed_url(self.bucket.blob(name), ttl)

@@ -28,10 +28,12 @@ def digest(*parts: str | bytes) -> str:
 
 
 class BlobStore(Protocol):
-    """Cloud Storage objects by name (the search index of part B)."""
+    """Cloud Storage objects by name (the search index of part B); ``delete`` removes every stored version."""
 
     def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
     def get(self, name: str) -> bytes | None: ...
+    def names(self, prefix: str) -> Iterator[str]: ...
+    def delete(self, name: str) -> None: ...
 
 
 class DocumentFiles(Protocol):
