@@ -193,6 +193,7 @@ def main() -> int:
             from google.cloud import firestore
 
             client = firestore.Client(project=stack.project_id)
+            client.document(f"managers/{MANAGER}").set({"name": "Bench"})  # registered tenants only (A1)
             client.document(f"contractors/{CONTRACTOR}").set({"name": "Bench", "managers": [MANAGER]})
             client.document(f"managers/{MANAGER}/contracts/AC-BENCH").set({  # A13: orders name a contract in force
                 "contract_id": "AC-BENCH", "contractor_id": CONTRACTOR, "status": "active",

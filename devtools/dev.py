@@ -42,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         stack.provision_contractor_dead_letter()
         parties = seed.register_parties(stack.url, stack.project_id)  # contractors' topics: register_contractor
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
-        users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)
+        # the beneficiary is registered before its demo user gets its tenant (manage_account checks the registry)
         sourcing = seed.post_demo_sourcing(stack.url, stack.project_id, dt.date.today())
+        users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)
         for name, spec in config["functions"].items():  # what Cloud Scheduler calls in production
             if "schedule_seconds" in spec:
                 threading.Thread(target=_schedule_loop, args=(stack.url(name), spec["schedule_seconds"], stop),

@@ -1,5 +1,6 @@
 """erase_professional — HTTPS (operator): anonymise a professional on request (GDPR), keeping
-the missions, orders, invoices and proof of service that point at it."""
+the missions, orders, invoices and proof of service that point at it, and reach every copy of
+what named them (ranked results, proposals, stored answers, search indexes, past exports)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from shared.service.sourcing import erasure
 
 def _erase(req: http.Request) -> http.Answer:
     command = parse(EraseProfessional, req.body)
-    return http.Answer(200, erasure.erase_professional(command.professional_id, bootstrap.uow()))
+    return http.Answer(200, erasure.erase_professional(
+        command.professional_id, bootstrap.uow(), blobs=bootstrap.blobs(), archive=bootstrap.get("export_archive"),
+        clock=bootstrap.clock(), reason=command.reason))
 
 
 @functions_framework.http

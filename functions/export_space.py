@@ -17,8 +17,10 @@ from shared.service import exports
 def _export(req: http.Request) -> http.Answer:
     p = req.principal
     if req.method == "GET":
-        job = exports.export_status(req.args.get("job_id", ""), p.tenant, bootstrap.uow(),
-                                    bootstrap.get("export_archive"))
+        if not req.args.get("job_id"):
+            raise http.HttpProblem(400, [ErrorDetail.of("query.job_id", "REQUIRED")])
+        job = exports.export_status(req.args["job_id"], p.tenant, bootstrap.reader(),
+                                    bootstrap.get("export_archive"), bootstrap.clock().now())
         if job is None:
             raise http.HttpProblem(404, [ErrorDetail.of("query.job_id", "EXPORT_NOT_FOUND", job_id=req.args.get("job_id"))])
         return http.Answer(200, job)

@@ -19,7 +19,8 @@ def _request(req: http.Request) -> http.Answer:
         raise DomainError(errors)
     p = req.principal
     request = accounts.request_account(p.uid, p.role, p.tenant, command, bootstrap.uow(), bootstrap.clock(),
-                                       agreement_id=settings().contract_id)  # a beneficiary's agreement (D7)
+                                       agreement_id=settings().contract_id,  # a beneficiary's agreement (D7)
+                                       held=p.rights, requester_email=p.email)
     return http.Answer(202, request.model_dump(mode="json"))
 
 

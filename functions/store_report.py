@@ -30,6 +30,8 @@ def _store(req: http.Request) -> http.Answer:
         part = files.get("file")
         if part is None:
             errors.append(ErrorDetail.of("$.file", "DOCUMENT_MISSING"))
+        elif part.filename:
+            errors += doc.filename_errors(part.filename, "$.file.filename")
         if errors:
             raise http.rejected(errors)
         attached = documents.attach_document(p.tenant, parsed, part.filename or "document.pdf", part.data,

@@ -52,9 +52,10 @@ def _publisher():
 
 
 def _authenticator():
-    from shared.edge.auth import FirebaseAuthenticator, firestore_machine_lookup
+    from shared.edge.auth import FirebaseAuthenticator, firestore_machine_lookup, firestore_session_lookup
 
-    return FirebaseAuthenticator(project_id(), machine_lookup=firestore_machine_lookup(get("firestore")))
+    return FirebaseAuthenticator(project_id(), machine_lookup=firestore_machine_lookup(get("firestore")),
+                                 session_lookup=firestore_session_lookup(get("firestore")))
 
 
 def _blobs():
@@ -80,7 +81,8 @@ def _topology():
 def _identity_admin():
     from shared.adapters.identity import FirebaseIdentityAdmin
 
-    return FirebaseIdentityAdmin(get("authenticator").app)
+    authenticator = get("authenticator")
+    return FirebaseIdentityAdmin(authenticator.app, on_revoke=authenticator.forget_sessions)
 
 
 def _timers():

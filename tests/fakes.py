@@ -310,3 +310,49 @@ class World:
         found = [cause_from(d) for d in self.db.under(f"managers/{tenant_id}/penalty_causes").values()]
         return sorted((c for c in found if deadline_id is None or c.deadline_id == deadline_id),
                       key=lambda c: (c.day_start, c.cause_id))
+
+
+class MemoryExportArchive:
+    """ExportArchive in memory (shared/ports/outside.py): documents per space, objects by name; ``peak``
+    is the largest object ever held, to show that nothing but objects is materialised."""
+
+    def __init__(self, documents: dict[str, list[tuple[str, dict[str, Any]]]] | None = None,
+                 objects: dict[str, bytes] | None = None):
+        self.documents = documents or {}
+        self.objects: dict[str, bytes] = dict(objects or {})
+        self.deleted: list[str] = []
+
+    def walk(self, space: str):
+        yield from self.documents.get(space, [])
+
+    def files(self, prefix: str):
+        for name in sorted(self.objects):
+            if name.startswith(prefix):
+                yield name, len(self.objects[name])
+
+    def reader(self, name: str):
+        import contextlib
+        import io
+
+        return contextlib.closing(io.BytesIO(self.objects[name]))
+
+    def writer(self, name: str, content_type: str):
+        import contextlib
+        import io
+
+        archive = self
+
+        class _Writer(io.BytesIO):
+            def close(self) -> None:
+                if not self.closed:
+                    archive.objects[name] = self.getvalue()
+                super().close()
+
+        return contextlib.closing(_Writer())
+
+    def delete(self, name: str) -> None:
+        self.objects.pop(name, None)
+        self.deleted.append(name)
+
+    def signed_url(self, name: str, ttl: dt.timedelta) -> str:
+        return f"https://storage.example/{name}?X-Goog-Expires={int(ttl.total_seconds())}"

@@ -31,6 +31,16 @@ export const DOCUMENT_KINDS = Object.freeze({
   invoice: "Facture",
 });
 
+// What active content a stored PDF carries (docs/documents.md): shown beside the document.
+export const ACTIVE_CONTENT = Object.freeze({
+  javascript: "JavaScript",
+  launch: "lancement d'application",
+  embedded_files: "fichiers incorporés",
+  rich_media: "média enrichi",
+  xfa: "formulaire XFA",
+  unreadable_structure: "structure illisible",
+});
+
 export const LATE_LABELS = Object.freeze({
   start_missed: "début prévu dépassé sans démarrage",
   end_missed: "fin prévue dépassée",

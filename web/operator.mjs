@@ -11,10 +11,13 @@ export function renderAccountRequests(ctx) {
   async function load() {
     try {
       const list = await ctx.call("list_account_requests");
-      body.replaceChildren(table(["Demande", "Rôle", "Espace", "Demandée le", "D7 (72 heures ouvrées)", "Créer le compte"],
+      body.replaceChildren(table(["Demande", "Rôle", "Espace", "Demandée par", "Demandée le", "D7 (72 heures ouvrées)",
+        "Créer le compte"],
         list.requests.map((r) => h("tr", { "data-request": r.request_id, className: r.seconds_left < 0 ? "late" : null },
-          h("td", {}, h("strong", {}, r.display_name), h("div", { className: "sub" }, r.email)),
-          h("td", {}, ROLE_LABELS[r.role] ?? r.role), h("td", {}, r.tenant), h("td", {}, formatDateTime(r.requested_at)),
+          h("td", {}, h("strong", {}, r.display_name), h("div", { className: "sub" }, r.email),
+            h("div", { className: "sub" }, r.rights ? `droits : ${r.rights.join(", ")}` : "droits du rôle")),
+          h("td", {}, ROLE_LABELS[r.role] ?? r.role), h("td", {}, r.tenant),
+          h("td", {}, r.requested_by_email || r.requested_by || "—"), h("td", {}, formatDateTime(r.requested_at)),
           h("td", {}, h("span", { className: r.seconds_left < 0 ? "badge late" : "" }, timeLeftText(r.seconds_left)),
             h("div", { className: "sub" }, `échéance ${formatDateTime(r.due_at)}`)),
           h("td", {}, createForm(ctx, r, load)))),

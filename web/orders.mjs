@@ -2,7 +2,7 @@
 // mission orders; one order with its history and documents; the contractor's execution as the
 // moves allowed now (get_order's next_moves) and its PDF upload.
 import {
-  DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
+  ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
   frenchDateTimeOf, listQuery, moveInputs, moveLabel, nextSequence, scheduleText, stateLabel,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -137,7 +137,11 @@ export async function renderOrder(ctx, managerId, orderId) {
   const docs = documents.documents.length
     ? h("ul", { className: "documents" }, documents.documents.map((d) => h("li", {},
       h("a", { href: d.download_url, target: "_blank", rel: "noopener noreferrer" }, d.filename),
-      ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}, ${d.pages} p., ${Math.ceil(d.size_bytes / 1024)} Kio`)))
+      ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}, ${d.pages} p., ${Math.ceil(d.size_bytes / 1024)} Kio`,
+      (d.active_content ?? []).length
+        ? h("span", { className: "badge late", role: "note" },
+          ` contenu actif : ${d.active_content.map((a) => ACTIVE_CONTENT[a] ?? a).join(", ")} — à ouvrir avec prudence`)
+        : null)))
     : h("p", {}, "Aucun document.");
   const proof = documents.documents.some((d) => d.kind === "service_done");
   ctx.show(`${o.order_id} — ${o.title}`,

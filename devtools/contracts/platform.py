@@ -19,9 +19,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from shared import context
 from shared.ports import Timers, digest
@@ -93,17 +94,22 @@ class Bucket:
     def size(self, name: str) -> int | None:
         return len(self.objects[name]) if name in self.objects else None
 
-    def read(self, name: str) -> bytes | None:
+    def stat(self, name: str) -> tuple[int, int] | None:
+        return (len(self.objects[name]), 1) if name in self.objects else None
+
+    def read(self, name: str, generation: int | None = None) -> bytes | None:
         return self.objects.get(name)
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str, generation: int | None = None) -> None:
         self.objects.pop(name, None)
 
     def download_url(self, name: str, ttl: dt.timedelta) -> str:
         return self.url(name, ttl)
 
-    def upload_url(self, name: str, ttl: dt.timedelta) -> str:
-        return self.url(name, ttl, "PUT")
+    def upload_url(self, name: str, ttl: dt.timedelta, max_bytes: int) -> tuple[str, dict[str, str]]:
+        return self.url(name, ttl, "PUT"), {"Content-Type": "application/pdf",
+                                             "x-goog-content-length-range": f"0,{max_bytes}",
+                                             "x-goog-if-generation-match": "0"}
 
     # BlobStore
     def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None:
@@ -111,6 +117,9 @@ class Bucket:
 
     def get(self, name: str) -> bytes | None:
         return self.objects.get(name)
+
+    def names(self, prefix: str) -> Iterator[str]:
+        yield from sorted(n for n in self.objects if n.startswith(prefix))
 
 
 class Archive:
@@ -131,13 +140,23 @@ class Archive:
         for path in sorted(p for p in docs if p.startswith(space + "/")):
             yield path, json.loads(json.dumps(docs[path][0], default=str))
 
-    def files(self, prefix: str) -> Iterator[tuple[str, bytes]]:
+    def files(self, prefix: str) -> Iterator[tuple[str, int]]:
         objects = self.platform.documents.objects
         for name in sorted(n for n in objects if n.startswith(prefix)):
-            yield name, objects[name]
+            yield name, len(objects[name])
 
-    def save_archive(self, name: str, data: bytes) -> None:
-        self.bucket.objects[name] = data
+    def reader(self, name: str) -> contextlib.AbstractContextManager[BinaryIO]:
+        data = self.bucket.objects[name] if name in self.bucket.objects else self.platform.documents.objects[name]
+        return contextlib.closing(io.BytesIO(data))
+
+    @contextlib.contextmanager
+    def writer(self, name: str, content_type: str) -> Iterator[BinaryIO]:
+        stream = io.BytesIO()
+        yield stream
+        self.bucket.objects[name] = stream.getvalue()
+
+    def delete(self, name: str) -> None:
+        self.bucket.objects.pop(name, None)
 
     def signed_url(self, name: str, ttl: dt.timedelta) -> str:
         return self.bucket.url(name, ttl)
@@ -153,6 +172,13 @@ class IdentityAdmin:
         uid = self.users.get(email, {}).get("uid") or hashlib.sha256(email.encode()).hexdigest()[:28]
         self.users[email] = {"uid": uid, "display_name": display_name, "claims": claims}
         return uid
+
+    def find_user(self, email: str) -> dict[str, Any] | None:
+        user = self.users.get(email)
+        return None if user is None else {"uid": user["uid"], "claims": user["claims"]}
+
+    def sessions_revoked(self, uid: str) -> None:
+        """No session cache in the generator's platform."""
 
 
 class Platform:

@@ -56,6 +56,7 @@ class AccountStory:
 
     def __init__(self) -> None:
         p = self.platform = Platform("accounts", "2026-03-10T09:05:00Z")
+        p.seed(f"beneficiaries/{BENEFICIARY_ID}", {"name": "Métropole de Lyon"})  # registered (the registry of tenants)
         with p.as_(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID):
             self.request = accounts.request_account(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID,
                                                     RequestAccount.model_validate_json(json.dumps(REQUEST_ACCOUNT)),

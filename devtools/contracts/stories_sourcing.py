@@ -212,8 +212,10 @@ class SourcingStory:
         self._reports()
         with p.as_(OPERATOR_UID, "operator", "platform"):
             p.at("2026-07-03T10:12:00Z")
-            self.erased = erasure.erase_professional(ERASE_PROFESSIONAL["professional_id"], p.uow())
-            self.erased_again = erasure.erase_professional(ERASE_PROFESSIONAL["professional_id"], p.uow())
+            self.erased = erasure.erase_professional(ERASE_PROFESSIONAL["professional_id"], p.uow(), blobs=p.blobs,
+                                                   archive=p.archive, clock=p.clock)
+            self.erased_again = erasure.erase_professional(ERASE_PROFESSIONAL["professional_id"], p.uow(), blobs=p.blobs,
+                                                   archive=p.archive, clock=p.clock)
 
     def _execution(self) -> None:
         """The titulaire's ERP reports on the mission's order; J1 done on 30 April, its proof of service on 4 May."""

@@ -34,9 +34,10 @@ resource "google_cloud_scheduler_job" "deadline_sweep" {
       "Content-Type" = "application/json"
     }
 
+    # The audience accrue_penalties checks (PASSERELLE_INTERNAL_AUDIENCE, functions.tf), as the timers' tasks carry.
     oidc_token {
       service_account_email = google_service_account.tasks_invoker.email
-      audience              = google_cloudfunctions2_function.fn["accrue_penalties"].service_config[0].uri
+      audience              = "${local.functions_base_url}/accrue-penalties"
     }
   }
 

@@ -189,10 +189,10 @@ locals {
       identity    = "fn-data-publish-timers"
     }
     erase_professional = {
-      description = "Operator -> platform: anonymise a professional on request (GDPR)."
+      description = "Operator -> platform: anonymise a professional on request (GDPR), with every copy of their name."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
-      identity    = "fn-data-publish-timers"
+      identity    = "fn-executions"
     }
     export_space = {
       description = "Manager or beneficiary -> platform: export all of its data (A8)."
@@ -488,6 +488,32 @@ locals {
   }
 }
 
+# Internal HTTP functions (Cloud Scheduler, Cloud Tasks) verify the OIDC token of their caller
+# themselves too (shared/edge/internal.py), so that a mistake in Cloud Run IAM does not open them:
+# the token's audience must be the function's URL and its e-mail the invoker's (docs/security.md).
+# Every job and task calling them sets that URL as audience (scheduler.tf, deadlines.tf, the
+# PASSERELLE_ACCRUE_URL of the timers).
+locals {
+  internal_callers = {
+    relay_outbox             = google_service_account.scheduler_invoker.email
+    seal_audit               = google_service_account.scheduler_invoker.email
+    publish_half_year_report = google_service_account.scheduler_invoker.email
+    expire_quotes            = google_service_account.scheduler_invoker.email
+    remind_catalogue_reviews = google_service_account.scheduler_invoker.email
+    sync_chorus_pro          = google_service_account.scheduler_invoker.email
+    accrue_penalties         = google_service_account.tasks_invoker.email
+  }
+
+  internal_environment = {
+    for name in keys(local.functions) : name => {
+      for key, value in {
+        PASSERELLE_INTERNAL_AUDIENCE = "${local.functions_base_url}/${replace(name, "_", "-")}"
+        PASSERELLE_INTERNAL_CALLERS  = lookup(local.internal_callers, name, "")
+      } : key => value if contains(keys(local.internal_callers), name)
+    }
+  }
+}
+
 # Sizing of each function (README, "Function sizing", says why). Memory: ~145 MB per idle
 # function process (bench.ingest), so 512Mi leaves room for 8 concurrent small requests; 1Gi
 # where a request holds a large file or a whole pool (50 MiB signed uploads checked by pypdf,
@@ -611,7 +637,7 @@ resource "google_cloudfunctions2_function" "fn" {
     # functions-framework serves with gunicorn threads: as many as concurrent requests.
     environment_variables = merge(local.function_environment, {
       THREADS = tostring(local.function_sizing[each.key].concurrency)
-    })
+    }, local.internal_environment[each.key])
   }
 
   depends_on = [

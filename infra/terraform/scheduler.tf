@@ -64,9 +64,10 @@ resource "google_cloud_scheduler_job" "scheduled" {
       "Content-Type" = "application/json"
     }
 
+    # The audience each function checks (PASSERELLE_INTERNAL_AUDIENCE, functions.tf): its cloudfunctions.net URL.
     oidc_token {
       service_account_email = google_service_account.scheduler_invoker.email
-      audience              = google_cloudfunctions2_function.fn[each.key].service_config[0].uri
+      audience              = "${local.functions_base_url}/${replace(each.key, "_", "-")}"
     }
   }
 

@@ -54,6 +54,42 @@ resource "google_storage_bucket" "documents" {
     }
   }
 
+  # Export archives (A8) are downloaded through 15-minute signed URLs: they expire after
+  # var.export_retention_days (a tenant exports again whenever it needs).
+  lifecycle_rule {
+    condition {
+      age            = var.export_retention_days
+      matches_prefix = ["exports/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  # Versioning keeps what is overwritten or deleted: rejected or replaced uploads, expired or purged
+  # archives and superseded search indexes (they name professionals, docs/personal-data.md) go a
+  # day later; other noncurrent versions (documents, reports) after var.noncurrent_retention_days.
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 1
+      with_state                 = "ARCHIVED"
+      matches_prefix             = ["incoming/", "exports/", "search-index/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = var.noncurrent_retention_days
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   depends_on = [time_sleep.apis_ready]
 }
 
@@ -99,6 +135,7 @@ data "archive_file" "source" {
     "**/.pytest_cache",
     ".hypothesis",
     ".ruff_cache",
+    ".schemathesis",
     ".mypy_cache",
     "*.egg-info",
     # local-only files that must never be shipped

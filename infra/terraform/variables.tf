@@ -140,3 +140,15 @@ variable "web_allowed_origins" {
     error_message = "Each origin must be https://host[:port], without path or trailing slash."
   }
 }
+
+variable "export_retention_days" {
+  description = "Days an export archive (A8) is kept in the documents bucket before its lifecycle rule deletes it."
+  type        = number
+  default     = 7
+}
+
+variable "noncurrent_retention_days" {
+  description = "Days a noncurrent (overwritten or deleted) version of a stored document or report is kept before deletion."
+  type        = number
+  default     = 30
+}

@@ -1,23 +1,33 @@
 """ExportArchive (A8 reversibility): the recursive walk of a space in Firestore, and the archive in
-Cloud Storage (stored files, the ZIP, its signed URL). The export job itself is the service's
-(shared/service/exports.py, through the unit of work)."""
+Cloud Storage (stored files read and the archive written as streams, chunk by chunk; its signed
+URL). The export job itself is the service's (shared/service/exports.py, through the unit of work)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import itertools
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from google.api_core import exceptions as gexc
 
+# Bytes per request when streaming an object — what a reader or a writer holds in memory at most: the
+# archive goes up in 16 MiB chunks (few requests), the staging parts, many open at once, in 1 MiB ones.
+CHUNK_BYTES = 4 * 1024 * 1024
+ARCHIVE_CHUNK_BYTES = 16 * 1024 * 1024
+PART_CHUNK_BYTES = 1024 * 1024
+WALK_PAGE = 300  # documents read per request while walking a space
+
 
 class CloudExportArchive:
-    def __init__(self, firestore_client, project_id: str, bucket: str):
+    def __init__(self, firestore_client, project_id: str, bucket: str, chunk_bytes: int = CHUNK_BYTES):
         self.db = firestore_client
         self.project_id = project_id
         self.bucket_name = bucket
+        self.chunk_bytes = chunk_bytes
 
     @functools.cached_property
     def bucket(self):
@@ -44,31 +54,54 @@ class CloudExportArchive:
         yield from self._walk_collections(root.collections())
 
     def _walk_collections(self, collections) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Depth first; the documents of a collection read ``WALK_PAGE`` at a time in one request each
+        (list_documents also names parents that only hold subcollections)."""
         for collection in collections:
-            for ref in collection.list_documents():  # includes parents that only hold subcollections
-                snap = ref.get()
-                if snap.exists:
-                    yield ref.path, snap.to_dict()
-                yield from self._walk_collections(ref.collections())
+            refs = collection.list_documents(page_size=WALK_PAGE)
+            while page := list(itertools.islice(refs, WALK_PAGE)):
+                snaps = {snap.reference.path: snap for snap in self.db.get_all(page)}
+                for ref in page:
+                    snap = snaps.get(ref.path)
+                    if snap is not None and snap.exists:
+                        yield ref.path, snap.to_dict()
+                    yield from self._walk_collections(ref.collections())
 
     # --- Cloud Storage ------------------------------------------------------------------------
-    def files(self, prefix: str) -> Iterator[tuple[str, bytes]]:
+    def files(self, prefix: str) -> Iterator[tuple[str, int]]:
         for blob in self.bucket.client.list_blobs(self.bucket_name, prefix=prefix):
-            yield blob.name, blob.download_as_bytes()
+            yield blob.name, int(blob.size or 0)
 
-    def save_archive(self, name: str, data: bytes) -> None:
-        self.bucket.blob(name).upload_from_string(data, content_type="application/zip")
+    @contextlib.contextmanager
+    def reader(self, name: str) -> Iterator[BinaryIO]:
+        with self.bucket.blob(name, chunk_size=self.chunk_bytes).open("rb") as stream:
+            yield stream
+
+    @contextlib.contextmanager
+    def writer(self, name: str, content_type: str) -> Iterator[BinaryIO]:
+        """A resumable upload sent ``chunk_bytes`` at a time; the object appears when the block ends."""
+        chunk = ARCHIVE_CHUNK_BYTES if content_type == "application/zip" else PART_CHUNK_BYTES
+        blob = self.bucket.blob(name, chunk_size=chunk)
+        with blob.open("wb", content_type=content_type, ignore_flush=True) as stream:
+            yield stream
+
+    def delete(self, name: str) -> None:
+        """Every version of the object (a purged archive leaves no noncurrent copy behind)."""
+        from shared.adapters.storage import delete_all_versions
+
+        delete_all_versions(self.bucket, name)
 
     def signed_url(self, name: str, ttl: dt.timedelta) -> str:
         return signed_url(self.bucket.blob(name), ttl)
 
 
-def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str | None = None) -> str:
-    """A V4 signed URL for ``blob``, locally and on Cloud Run (shared with the PDF documents)."""
+def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str | None = None,
+               headers: dict[str, str] | None = None) -> str:
+    """A V4 signed URL for ``blob``, locally and on Cloud Run (shared with the PDF documents); ``headers``
+    are signed too: the request must carry them."""
     if os.environ.get("STORAGE_EMULATOR_HOST"):
         # The emulator checks no signature: sign with a throw-away local key.
         return blob.generate_signed_url(version="v4", expiration=ttl, method=method, content_type=content_type,
-                                        credentials=_local_signer())
+                                        headers=headers, credentials=_local_signer())
     # On Cloud Run there is no private key: IAM signBlob signs for the runtime service account.
     import google.auth
     import google.auth.transport.requests
@@ -76,7 +109,7 @@ def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str |
     credentials, _ = google.auth.default()
     credentials.refresh(google.auth.transport.requests.Request())
     return blob.generate_signed_url(version="v4", expiration=ttl, method=method, content_type=content_type,
-                                    service_account_email=credentials.service_account_email,
+                                    headers=headers, service_account_email=credentials.service_account_email,
                                     access_token=credentials.token)
 
 

@@ -6,12 +6,23 @@ not here: this adapter talks to Firebase Auth only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
 class FirebaseIdentityAdmin:
-    def __init__(self, app):
+    def __init__(self, app, on_revoke: Callable[[str], None] | None = None):
         self.app = app
+        self.on_revoke = on_revoke  # this instance forgets what it cached about the user's sessions
+
+    def find_user(self, email: str) -> dict[str, Any] | None:
+        from firebase_admin import auth
+
+        try:
+            user = auth.get_user_by_email(email, app=self.app)
+        except auth.UserNotFoundError:
+            return None
+        return {"uid": user.uid, "claims": dict(user.custom_claims or {})}
 
     def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str:
         from firebase_admin import auth
@@ -32,3 +43,7 @@ class FirebaseIdentityAdmin:
         # Sessions opened before a change of rights end: tokens issued earlier are revoked.
         auth.revoke_refresh_tokens(uid, app=self.app)
         return uid
+
+    def sessions_revoked(self, uid: str) -> None:
+        if self.on_revoke is not None:
+            self.on_revoke(uid)

@@ -7,6 +7,7 @@ the bucket is created on first use there (Terraform creates it in production).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 from google.api_core import exceptions as gexc
 from google.cloud import storage
@@ -36,3 +37,21 @@ class GcsBlobStore:
             return self.bucket.blob(name).download_as_bytes()
         except gexc.NotFound:
             return None
+
+    def names(self, prefix: str) -> Iterator[str]:
+        for blob in self.client.list_blobs(self.bucket.name, prefix=prefix):
+            yield blob.name
+
+    def delete(self, name: str) -> None:
+        """Every version of the object, for good (erasure: a versioned bucket keeps no noncurrent copy)."""
+        delete_all_versions(self.bucket, name)
+
+
+def delete_all_versions(bucket, name: str) -> None:
+    versions = [b for b in bucket.client.list_blobs(bucket.name, prefix=name, versions=True) if b.name == name]
+    for blob in versions or [bucket.blob(name)]:
+        target = bucket.blob(name, generation=blob.generation) if blob.generation else blob
+        try:
+            target.delete()
+        except gexc.NotFound:
+            pass

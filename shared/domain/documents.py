@@ -3,7 +3,12 @@
 Contractors attach intervention reports, proofs of service ("service fait") and invoices to
 an order addressed to them. A file is accepted only if it is a real, readable, unencrypted
 PDF within the size limit; it is identified by its SHA-256, so the same file sent twice is
-stored once. It is stored in the MANAGER's space (``managers/<m>/orders/<o>/documents/``),
+stored once. A PDF carrying active content — JavaScript (``/JS``, ``/JavaScript``), an automatic or
+launch action (``/OpenAction`` or ``/AA`` running a script, ``/Launch``), embedded files
+(``/EmbeddedFile``, file attachments: a Factur-X invoice carries its XML that way), rich media or
+an XFA form — is accepted and FLAGGED: ``active_content`` on its record names what was found, and
+every reader (the API, the web application) shows it. Refusing them would refuse Factur-X
+invoices; the flag warns whoever opens the file (docs/documents.md). It is stored in the MANAGER's space (``managers/<m>/orders/<o>/documents/``),
 never the contractor's.
 
 Pure: pypdf parses the bytes; nothing here talks to Google.
@@ -33,7 +38,10 @@ UPLOAD_URL_TTL = dt.timedelta(minutes=15)
 DOWNLOAD_URL_TTL = dt.timedelta(minutes=5)
 PDF_MAGIC = b"%PDF-"
 EOF_WINDOW = 1024  # the %%EOF marker must sit near the end of a complete file
-Filename = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^/\\\x00-\x1f]+$")]
+# One filename rule for both upload paths (the signed upload's JSON and the multipart form's file part):
+# no path separator, no control character, 1 to 200 characters.
+FILENAME_PATTERN = r"^[^/\\\x00-\x1f\x7f]+$"
+Filename = Annotated[str, Field(min_length=1, max_length=200, pattern=FILENAME_PATTERN)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -93,6 +101,9 @@ class DocumentRecord(BaseModel):
     # A7: set when, on attaching, the order's node is missing from the manager's tree in force
     # (PROPERTY_NODE_NOT_FOUND) or was retired by an import (PROPERTY_NODE_RETIRED).
     property_flag: Annotated[str, Field(pattern=r"^PROPERTY_NODE_(NOT_FOUND|RETIRED)$")] | None = None
+    # What active content the PDF carries ("javascript", "launch", "embedded_files", "rich_media",
+    # "xfa"): stored, and shown as such to whoever reads it. Empty: none found.
+    active_content: list[str] = []
 
 
 PROPERTY_FLAGS = {"missing": "PROPERTY_NODE_NOT_FOUND", "retired": "PROPERTY_NODE_RETIRED"}
@@ -103,6 +114,66 @@ class PdfFacts:
     sha256: str
     size_bytes: int
     pages: int
+    active_content: tuple[str, ...] = ()
+
+
+ACTIVE_CONTENT_LABELS = {"javascript": "JavaScript", "launch": "lancement d'application",
+                         "embedded_files": "fichiers incorporés", "rich_media": "média enrichi",
+                         "xfa": "formulaire XFA", "unreadable_structure": "structure illisible"}
+# Keys (names of a dictionary entry) and action types (/S values) that make a PDF active.
+_ACTIVE_KEYS = {"/JS": "javascript", "/JavaScript": "javascript", "/EmbeddedFile": "embedded_files",
+                "/EmbeddedFiles": "embedded_files", "/RichMedia": "rich_media", "/XFA": "xfa",
+                "/Launch": "launch"}
+_ACTIVE_ACTIONS = {"/JavaScript": "javascript", "/Launch": "launch", "/RichMediaExecute": "rich_media",
+                   "/ImportData": "javascript", "/SubmitForm": "javascript"}
+_ACTIVE_SUBTYPES = {"/FileAttachment": "embedded_files", "/RichMedia": "rich_media",
+                    "/EmbeddedFile": "embedded_files"}
+_ACTIVE_SCAN_BUDGET = 50_000  # objects visited at most: a hostile file cannot make the walk endless
+_RAW_MARKERS = {b"/JavaScript": "javascript", b"/JS": "javascript", b"/Launch": "launch",
+                b"/EmbeddedFile": "embedded_files", b"/RichMedia": "rich_media", b"/XFA": "xfa"}
+
+
+def active_content(reader, data: bytes) -> tuple[str, ...]:
+    """Every kind of active content found: the objects reachable from the document catalogue (walked
+    within a budget, resolving compressed object streams through pypdf) and the raw bytes' markers."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    found: set[str] = set()
+    for marker, kind in _RAW_MARKERS.items():
+        index = data.find(marker)
+        # the name must end there (``/JSON`` is not ``/JS``)
+        while index != -1 and data[index + len(marker):index + len(marker) + 1].isalnum():
+            index = data.find(marker, index + 1)
+        if index != -1:
+            found.add(kind)
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer.get("/Root")]
+    visited = 0
+    while stack and visited < _ACTIVE_SCAN_BUDGET:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                item = item.get_object()
+            except Exception:  # noqa: BLE001 - a dangling reference: nothing active behind it
+                continue
+        visited += 1
+        if isinstance(item, DictionaryObject):
+            for name, value in item.items():
+                if name in _ACTIVE_KEYS:
+                    found.add(_ACTIVE_KEYS[name])
+                if name == "/S" and isinstance(value, NameObject) and value in _ACTIVE_ACTIONS:
+                    found.add(_ACTIVE_ACTIONS[value])
+                if name in ("/Subtype", "/Type") and isinstance(value, NameObject) and value in _ACTIVE_SUBTYPES:
+                    found.add(_ACTIVE_SUBTYPES[value])
+                if name not in ("/Parent", "/P"):  # back-links: reached from above anyway
+                    stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return tuple(sorted(found))
 
 
 def object_name(manager_id: str, order_id: str, sha256: str) -> str:
@@ -121,6 +192,19 @@ def upload_path(manager_id: str, order_id: str, upload_id: str) -> str:
 def staging_name(manager_id: str, order_id: str, upload_id: str) -> str:
     """Where a signed upload lands before it is checked (deleted once checked, good or bad)."""
     return f"incoming/{manager_id}/{order_id}/{upload_id}.pdf"
+
+
+def filename_errors(name: str, field: str) -> list[ErrorDetail]:
+    """The multipart path's check of the file part's name: the very rule ``Filename`` applies to JSON."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from shared.domain.validation import errors_from_validation
+
+    try:
+        TypeAdapter(Filename).validate_python(name)
+    except ValidationError as exc:
+        return errors_from_validation(exc, field)
+    return []
 
 
 def size_errors(size: int, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.file") -> list[ErrorDetail]:
@@ -154,7 +238,11 @@ def inspect_pdf(data: bytes, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.fi
         return None, [ErrorDetail.of(field, "DOCUMENT_UNREADABLE", detail=type(exc).__name__)]
     if pages == 0:
         return None, [ErrorDetail.of(field, "DOCUMENT_UNREADABLE", detail="aucune page")]
-    return PdfFacts(hashlib.sha256(data).hexdigest(), len(data), pages), []
+    try:
+        active = active_content(reader, data)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+        active = ("unreadable_structure",)  # cannot tell: flagged rather than trusted
+    return PdfFacts(hashlib.sha256(data).hexdigest(), len(data), pages, active), []
 
 
 # --- What store_report, request_report_upload and get_documents answer.
@@ -177,7 +265,9 @@ class UploadTicket(BaseModel):
     upload_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     upload_url: str = Field(description="Signed URL, valid 15 minutes.")
     method: Literal["PUT"]
-    headers: dict[str, str] = Field(description="Headers the PUT must carry: Content-Type: application/pdf.")
+    headers: dict[str, str] = Field(description=(
+        "Headers the PUT must carry, all part of the signature: Content-Type: application/pdf, "
+        "x-goog-content-length-range (the size declared at most), x-goog-if-generation-match: 0 (one creation)."))
     expires_at: AwareDatetime
     max_bytes: int
     manager_id: str

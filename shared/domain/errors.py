@@ -36,6 +36,11 @@ CATALOGUE: dict[str, str] = {
     "INCIDENT_ALREADY_RESOLVED": "L'incident « {incident_id} » est résolu : plus aucun suivi n'est enregistré.",
     "PHONE_REPORT_ONLY": "Réservé à l'opérateur, qui saisit un signalement reçu par téléphone.",
     "ACCOUNT_REQUEST_NOT_FOUND": "Demande de compte « {request_id} » introuvable.",
+    "TENANT_NOT_REGISTERED": "« {tenant} » n'est pas un {kind} enregistré sur la plateforme.",
+    "TENANT_ID_TAKEN": "L'identifiant « {tenant} » est déjà celui d'un autre type de partie ({kind}) : un identifiant ne sert qu'à une seule partie.",
+    "ACCOUNT_EMAIL_TAKEN": "L'adresse « {email} » est déjà celle d'un compte {role} de « {tenant} » : seul un transfert explicite de l'opérateur (move) peut la rattacher ailleurs.",
+    "RIGHT_NOT_HELD": "Vous ne détenez pas le droit « {right} » : vous ne pouvez pas le demander pour un autre compte.",
+    "RIGHT_NOT_REQUESTED": "Le droit « {right} » ne figure pas dans la demande de compte : le compte créé ne peut pas dépasser les droits demandés.",
     "ROLE_MISMATCH": "Le rôle « {role} » ne correspond pas à la demande (rôle attendu : « {expected} »).",
     # field validation
     "REQUIRED": "Champ obligatoire manquant.",
@@ -125,6 +130,7 @@ CATALOGUE: dict[str, str] = {
     "DOCUMENT_MISSING": "Aucun fichier joint : ajoutez la partie « file » au formulaire.",
     "UPLOAD_NOT_FOUND": "Dépôt « {upload_id} » introuvable pour cette commande.",
     "UPLOAD_NOT_RECEIVED": "Le fichier du dépôt « {upload_id} » n'a pas été reçu : déposez-le sur l'URL signée avant de l'enregistrer.",
+    "UPLOAD_CHANGED": "Le fichier du dépôt « {upload_id} » a été remplacé pendant sa vérification : enregistrez le dépôt à nouveau.",
     "UPLOAD_EXPIRED": "Le dépôt « {upload_id} » a expiré le {expires_at} : demandez une nouvelle URL.",
     # sourcing of professionals (part B)
     "INVALID_SIRET": "SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) est juste.",

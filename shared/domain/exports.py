@@ -28,7 +28,8 @@ class ExportJob(BaseModel):
     tenant: str
     role: Literal["manager", "beneficiary"]
     spaces: list[str] = Field(description="The spaces exported (managers/<id>, beneficiaries/<id>).")
-    status: Literal["pending", "running", "completed"]
+    status: Literal["pending", "running", "completed", "expired", "purged"] = Field(
+        description="expired: the archive's retention ran out; purged: deleted by an erasure (B15). Export again.")
     requested_by: str = Field(description="The uid of the requester.")
     requested_at: AwareDatetime
     progress: ExportProgress
@@ -40,6 +41,10 @@ class ExportJob(BaseModel):
     download_url: str | None = Field(
         default=None, description="Completed, GET only: a signed URL to download the ZIP (fresh on every GET).")
     download_expires_in_seconds: int | None = Field(default=None, description="Completed, GET only: 900.")
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="Completed: when the archive is deleted (7 days after completion).")
+    purged_at: AwareDatetime | None = Field(default=None, description="Purged: when an erasure deleted the archive.")
+    purge_reason: str | None = Field(default=None, description="Purged: why, in French.")
 
 
 class ExportRequested(BaseModel):

@@ -103,6 +103,9 @@ class CreateAccount(Command):
     rights: list[Right] | None = None
     password: Annotated[str, Field(min_length=12, max_length=128)] | None = None
     request_id: Identifier | None = None
+    # An e-mail already held by an account of another role or tenant moves only when the operator says
+    # so here: the move is audited and the account's earlier sessions are revoked.
+    move: bool = False
 
 
 class AccountRequest(BaseModel):
@@ -117,6 +120,8 @@ class AccountRequest(BaseModel):
     territory: str
     requested_by: str
     requested_at: AwareDatetime
+    requested_by_email: str | None = None  # the requester as the operator sees it (its token's e-mail)
+    requested_by_rights: list[str] | None = None  # what the requester held: the request cannot exceed it
     due_at: AwareDatetime
     status: str = "pending"  # pending | fulfilled
     fulfilled_at: AwareDatetime | None = None
@@ -124,6 +129,15 @@ class AccountRequest(BaseModel):
 
     def fulfil(self, at: dt.datetime) -> AccountRequest:
         return self.model_copy(update={"status": "fulfilled", "fulfilled_at": at, "met": at <= self.due_at})
+
+
+def capped_rights(requested: list[str] | None, role: str, held: frozenset[str]) -> list[str] | None:
+    """The rights an account request may carry: those asked, or — nothing asked — the requester's own
+    when they are fewer than its role's defaults (a requester never obtains more than it holds)."""
+    if requested is not None:
+        return sorted(requested)
+    defaults = {r.value for r in ROLE_RIGHTS.get(Role(role), frozenset())}
+    return None if defaults <= held else sorted(held & defaults)
 
 
 def password_is_strong(password: str) -> bool:

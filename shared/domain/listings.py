@@ -126,6 +126,10 @@ class AccountRequestRow(_Out):
     email: str
     display_name: str
     territory: str
+    rights: list[str] | None = Field(default=None, description="The rights asked for (None: the role's defaults); "
+                                                               "never more than the requester held.")
+    requested_by: str = Field(default="", description="The requester's uid.")
+    requested_by_email: str | None = Field(default=None, description="The requester's e-mail, from its token.")
     requested_at: AwareDatetime
     due_at: AwareDatetime = Field(description="D7: 72 working hours after the request, in the requester's territory.")
     status: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -9,6 +11,30 @@ from pydantic import BaseModel, ValidationError
 from shared.domain.errors import CATALOGUE, ErrorDetail, json_path
 
 M = TypeVar("M", bound=BaseModel)
+
+# The identifier rule of every id the platform takes, in a body (``Identifier``, shared/domain/orders.py),
+# a query or a path: it becomes a Firestore document id or a Cloud Storage name segment.
+IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def identifier_errors(value: str, field: str) -> list[ErrorDetail]:
+    if IDENTIFIER.match(value):
+        return []
+    return [ErrorDetail.of(field, "INVALID_FORMAT", detail="identifiant de 1 à 64 caractères (lettres, chiffres, "
+                                                           "« . », « _ », « - »), commençant par une lettre ou un chiffre")]
+
+
+def query_errors(args: Mapping[str, str]) -> list[ErrorDetail]:
+    """Every id of a query string (a parameter named ``*_id``, and ``sha256``) against its rule, before any
+    handler builds a path from it."""
+    errors: list[ErrorDetail] = []
+    for name, value in sorted(args.items()):
+        if name.endswith("_id") and value:
+            errors += identifier_errors(value, f"query.{name}")
+        elif name == "sha256" and value and not SHA256.match(value):
+            errors.append(ErrorDetail.of("query.sha256", "INVALID_FORMAT", detail="64 caractères hexadécimaux"))
+    return errors
 
 _TYPE_TO_CODE = {
     "missing": "REQUIRED",

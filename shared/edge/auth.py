@@ -5,7 +5,13 @@ Two kinds of bearer token are accepted:
 * **Firebase ID tokens** — people, and ERPs that sign in as Firebase users. Their custom
   claims carry ``role``, ``tenant`` and optionally ``rights`` (set by the operator through
   ``manage_account``). Locally, FIREBASE_AUTH_EMULATOR_HOST makes firebase-admin accept the
-  Auth emulator's unsigned tokens; that variable is refused outright on Cloud Run.
+  Auth emulator's unsigned tokens; that variable is refused outright on Cloud Run. A token
+  issued before its user's sessions were revoked is refused: every change of an account's
+  claims by ``manage_account`` revokes them in Firebase Auth and records the instant in
+  ``accounts/{uid}`` (``sessions_valid_after``, or ``disabled``), which is read here and kept
+  ``PASSERELLE_SESSION_CACHE_SECONDS`` (30 s by default) per instance — the platform's own
+  record, so that checking costs a Firestore read, not a call to Firebase Auth that every
+  function's identity would need the right to make.
 * **Google-signed ID tokens** of service accounts — ERPs running on Google Cloud, or using
   a service-account key. The token's audience must be one of PASSERELLE_AUDIENCES; its
   e-mail is looked up in the ``machine_identities`` registry, which the operator maintains,
@@ -22,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shared.domain.identity import Role, effective_rights
+from shared.edge.tenancy import TtlCache
 
 ROLES = frozenset(r.value for r in Role)
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
@@ -35,6 +42,7 @@ class Principal:
     tenant: str
     rights: frozenset[str] = field(default_factory=frozenset)
     machine: bool = False
+    email: str | None = None  # the signed-in person's e-mail, when the token carries it
 
 
 class Unauthenticated(Exception):
@@ -42,14 +50,16 @@ class Unauthenticated(Exception):
 
 
 MachineLookup = Callable[[str], "dict | None"]
+SessionLookup = Callable[[str], "dict | None"]  # uid → {"sessions_valid_after": epoch seconds, "disabled": bool}
 
 
 def _principal(uid: str, claims: dict, machine: bool = False) -> Principal:
     role, tenant = claims.get("role"), claims.get("tenant")
     if role not in ROLES or not isinstance(tenant, str) or not tenant:
         return Principal(uid=uid, role="", tenant="", machine=machine)  # authenticated, entitled to nothing
+    email = claims.get("email") if isinstance(claims.get("email"), str) else None
     return Principal(uid=uid, role=role, tenant=tenant, rights=effective_rights(role, claims.get("rights")),
-                     machine=machine)
+                     machine=machine, email=email)
 
 
 def _unverified_claims(token: str) -> dict:
@@ -62,7 +72,8 @@ def _unverified_claims(token: str) -> dict:
 
 class FirebaseAuthenticator:
     def __init__(self, project_id: str, machine_lookup: MachineLookup | None = None,
-                 audiences: list[str] | None = None, certs_url: str | None = None):
+                 audiences: list[str] | None = None, certs_url: str | None = None,
+                 session_lookup: SessionLookup | None = None):
         if os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") and os.environ.get("K_SERVICE"):
             raise RuntimeError("FIREBASE_AUTH_EMULATOR_HOST must never be set in production")
         import firebase_admin
@@ -76,6 +87,8 @@ class FirebaseAuthenticator:
         env_audiences = [a for a in os.environ.get("PASSERELLE_AUDIENCES", "").split(",") if a]
         self.audiences = audiences if audiences is not None else env_audiences
         self.certs_url = certs_url or os.environ.get("PASSERELLE_GOOGLE_CERTS_URL", GOOGLE_CERTS_URL)
+        self.session_lookup = session_lookup
+        self.sessions: TtlCache[str, tuple[float, bool]] = TtlCache(_session_ttl())
 
     def verify(self, authorization: str | None) -> Principal:
         if not authorization or not authorization.startswith("Bearer "):
@@ -95,7 +108,29 @@ class FirebaseAuthenticator:
         # The emulator path skips firebase-admin's expiry check; keep it.
         if float(claims.get("exp", 0)) < time.time() - 10:
             raise Unauthenticated("token expired")
+        self._check_session(claims)
         return _principal(claims["uid"], claims)
+
+    def _check_session(self, claims: dict) -> None:
+        """The token was issued after its user's sessions were last revoked, and the account is not disabled
+        (what ``verify_id_token(check_revoked=True)`` checks, from the platform's record, cached briefly)."""
+        if self.session_lookup is None:
+            return
+        uid = claims["uid"]
+        state = self.sessions.get(uid)
+        if state is None:
+            record = self.session_lookup(uid) or {}
+            state = (float(record.get("sessions_valid_after") or 0), bool(record.get("disabled")))
+            self.sessions.put(uid, state)
+        valid_after, disabled = state
+        if disabled:
+            raise Unauthenticated("account disabled")
+        if float(claims.get("iat", 0)) < valid_after:
+            raise Unauthenticated("session revoked")
+
+    def forget_sessions(self, uid: str) -> None:
+        """This instance reads the user's state again at its next call (its sessions were just revoked)."""
+        self.sessions.forget(uid)
 
     def _verify_google(self, token: str) -> Principal:
         import google.auth.exceptions
@@ -115,6 +150,23 @@ class FirebaseAuthenticator:
         if record is None:
             raise Unauthenticated("unregistered machine identity")
         return _principal(claims["email"], record, machine=True)
+
+
+def _session_ttl() -> float:
+    try:
+        return max(0.0, float(os.environ.get("PASSERELLE_SESSION_CACHE_SECONDS", "30")))
+    except ValueError:
+        return 30.0
+
+
+def firestore_session_lookup(client) -> SessionLookup:
+    """``accounts/{uid}`` → when its sessions were last revoked (written by manage_account)."""
+
+    def lookup(uid: str) -> dict | None:
+        snap = client.collection("accounts").document(uid).get(field_paths=["sessions_valid_after", "disabled"])
+        return snap.to_dict() if snap.exists else None
+
+    return lookup
 
 
 def firestore_machine_lookup(client) -> MachineLookup:

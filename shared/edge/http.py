@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from shared import bootstrap, context, logs
 from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.validation import query_errors
+from shared.edge import tenancy
 from shared.edge.auth import Principal, Unauthenticated
 from shared.ports import digest
 from shared.service import idempotency
@@ -36,11 +38,14 @@ _STATUS_BY_CODE = {
     "NEED_ALREADY_EXISTS": 409,
     "MISSION_ALREADY_EXISTS": 409,
     "UPLOAD_NOT_FOUND": 404,
+    "UPLOAD_CHANGED": 409,
     "INCIDENT_NOT_FOUND": 404,
     "REPORT_NOT_FOUND": 404,
     "PARTY_NOT_FOUND": 404,
     "CONFORMANCE_RUN_NOT_FOUND": 404,
     "MESSAGE_NOT_FOUND": 404,
+    "TENANT_ID_TAKEN": 409,
+    "ACCOUNT_EMAIL_TAKEN": 409,
 }
 _TITLES = {
     400: "Requête invalide",
@@ -123,9 +128,13 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
             raise HttpProblem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
         principal = _authenticate(request, roles, right)
         context.act_as(principal.uid, principal.role, principal.tenant)
+        args = dict(request.args)
+        bad_ids = query_errors(args)
+        if bad_ids:  # every id of the query follows the identifier rule before a handler makes a path of it
+            raise HttpProblem(400, bad_ids)
         body = _read_body(request, media_types, max_body) if request.method == "POST" else b""
         key = request.headers.get("Idempotency-Key")
-        ctx = Request(principal, body, dict(request.args), key, cid, request.method,
+        ctx = Request(principal, body, args, key, cid, request.method,
                       request.headers.get("Content-Type", ""))
         if idempotent == "service" and request.method == "POST":
             _check_key(ctx)
@@ -230,6 +239,10 @@ def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | 
         right = right.get(principal.role)
     if right is not None and right not in principal.rights:
         raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)])
+    errors = tenancy.principal_errors(principal.role, principal.tenant, bootstrap.reader)
+    if errors:  # a role and tenant the registry does not pair (A1: one namespace of tenants, one kind each)
+        log.info("request refused: tenant", extra={"role": principal.role, "tenant": principal.tenant})
+        raise HttpProblem(403, errors)
     return principal
 
 

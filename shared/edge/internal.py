@@ -90,6 +90,20 @@ def serve_internal(request, *, operation: str,
     return answer(status, result)
 
 
+def caller_refusal(request, operation: str):
+    """For an internal function that answers in its own way (seal_audit, publish_half_year_report): the
+    403 to return when its caller is not allowed, else None — the check ``serve_internal`` makes."""
+    import flask
+
+    try:
+        verify_caller(request.headers.get("Authorization"))
+    except CallerRefused as exc:
+        log.warning("internal call refused: caller", extra={"operation": operation, "reason": str(exc)})
+        body = {"errors": [ErrorDetail.of("header.Authorization", "FORBIDDEN").model_dump()]}
+        return flask.Response(json.dumps(body, ensure_ascii=False), status=403, mimetype="application/problem+json")
+    return None
+
+
 def _trace(request) -> str | None:
     trace = request.headers.get("traceparent") or request.headers.get("X-Cloud-Trace-Context")
     if not trace:
@@ -116,10 +130,14 @@ def verify_caller(authorization: str | None) -> None:
     import google.auth.transport.requests
     from google.oauth2 import id_token
 
+    certs = os.environ.get("PASSERELLE_GOOGLE_CERTS_URL", "https://www.googleapis.com/oauth2/v1/certs")
     try:
-        claims = id_token.verify_oauth2_token(authorization.removeprefix("Bearer ").strip(),
-                                              google.auth.transport.requests.Request(), audience=audience)
+        claims = id_token.verify_token(authorization.removeprefix("Bearer ").strip(),
+                                       google.auth.transport.requests.Request(), audience=audience,
+                                       certs_url=certs, clock_skew_in_seconds=10)
     except (ValueError, google.auth.exceptions.GoogleAuthError) as exc:
         raise CallerRefused(str(exc)) from exc
+    if claims.get("iss") not in ("accounts.google.com", "https://accounts.google.com"):
+        raise CallerRefused(f"issuer {claims.get('iss')!r}")
     if not claims.get("email_verified") or claims.get("email") not in callers:
         raise CallerRefused(f"caller {claims.get('email')!r} not allowed")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 
 class Clock(Protocol):
@@ -28,21 +29,28 @@ def digest(*parts: str | bytes) -> str:
 
 
 class BlobStore(Protocol):
-    """Cloud Storage objects by name (the search index of part B)."""
+    """Cloud Storage objects by name (the search index of part B); ``delete`` removes every stored version."""
 
     def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
     def get(self, name: str) -> bytes | None: ...
+    def names(self, prefix: str) -> Iterator[str]: ...
+    def delete(self, name: str) -> None: ...
 
 
 class DocumentFiles(Protocol):
-    """The PDF bytes of order documents in Cloud Storage (shared/adapters/document_files.py)."""
+    """The PDF bytes of order documents in Cloud Storage (shared/adapters/document_files.py).
+
+    ``stat`` gives an object's size and generation; ``read`` and ``delete`` of a given generation
+    touch that version only (a checked file cannot be swapped before it is read). ``upload_url`` is
+    a signed PUT that creates the object once (``x-goog-if-generation-match: 0``) and of at most
+    ``max_bytes`` (``x-goog-content-length-range``): it answers the URL and the headers to send."""
 
     def put_if_absent(self, name: str, data: bytes) -> bool: ...
-    def size(self, name: str) -> int | None: ...
-    def read(self, name: str) -> bytes | None: ...
-    def delete(self, name: str) -> None: ...
+    def stat(self, name: str) -> tuple[int, int] | None: ...  # (size, generation)
+    def read(self, name: str, generation: int | None = None) -> bytes | None: ...
+    def delete(self, name: str, generation: int | None = None) -> None: ...
     def download_url(self, name: str, ttl: dt.timedelta) -> str: ...
-    def upload_url(self, name: str, ttl: dt.timedelta) -> str: ...
+    def upload_url(self, name: str, ttl: dt.timedelta, max_bytes: int) -> tuple[str, dict[str, str]]: ...
 
 
 class ReportFiles(Protocol):
@@ -53,18 +61,26 @@ class ReportFiles(Protocol):
 
 
 class ExportArchive(Protocol):
-    """What a reversibility export (A8) reads and where it writes its archive."""
+    """What a reversibility export (A8) reads and where it writes, part by part: nothing is ever held
+    whole in memory. ``walk`` yields a space's documents one at a time; ``files`` names the stored
+    files under a prefix with their sizes; ``reader`` and ``writer`` stream one Cloud Storage object
+    (the archive, or a staging part of it) in chunks."""
 
     def walk(self, space: str) -> Iterator[tuple[str, dict[str, Any]]]: ...  # (path, data), space doc first
-    def files(self, prefix: str) -> Iterator[tuple[str, bytes]]: ...
-    def save_archive(self, name: str, data: bytes) -> None: ...
+    def files(self, prefix: str) -> Iterator[tuple[str, int]]: ...  # (name, size)
+    def reader(self, name: str) -> ContextManager[BinaryIO]: ...
+    def writer(self, name: str, content_type: str) -> ContextManager[BinaryIO]: ...
+    def delete(self, name: str) -> None: ...
     def signed_url(self, name: str, ttl: dt.timedelta) -> str: ...
 
 
 class IdentityAdmin(Protocol):
-    """Creates users and sets their custom claims (Firebase Auth, or its emulator)."""
+    """Creates users and sets their custom claims (Firebase Auth, or its emulator); setting them revokes
+    the user's earlier sessions."""
 
+    def find_user(self, email: str) -> dict[str, Any] | None: ...  # {"uid", "claims"} of the e-mail's user
     def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str: ...
+    def sessions_revoked(self, uid: str) -> None: ...  # after the revocation is recorded: this instance's caches
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,13 @@ account for one of its people; the operator creates it.
 
 The request and its D7 deadline (72 hours counted on working days — three working days — in the
 request's territory, or the shorter delay of a beneficiary's agreement; due time planned once)
-are committed together. Creating the account sets the user and its claims in
-Firebase Auth first (``IdentityAdmin``, outside Firestore: an upsert, harmless to repeat), then
+are committed together. A request names its requester (uid, e-mail, the rights it
+held) and never asks for more rights than the requester holds. Creating the account checks the
+role and tenant against the registry of tenants (shared/service/registry.py) and the e-mail
+against the accounts that exist: an e-mail held by an account of another role or tenant is
+refused (``ACCOUNT_EMAIL_TAKEN``) unless the operator moves it explicitly (``move``), which is
+recorded on the account and revokes its earlier sessions. It then sets the user and its claims
+in Firebase Auth (``IdentityAdmin``, outside Firestore: an upsert, harmless to repeat) and
 commits in one unit of work the account document, the request fulfilled — met or missed — and
 D7 stopped at the same instant.
 """
@@ -23,10 +28,11 @@ from typing import Any
 from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import (
-    ROLE_RIGHTS, AccountRequest, CreateAccount, RequestAccount, Role, password_is_strong,
+    ROLE_RIGHTS, AccountRequest, CreateAccount, RequestAccount, Role, capped_rights, effective_rights,
+    password_is_strong,
 )
 from shared.ports import Clock, IdentityAdmin, UnitOfWork, digest
-from shared.service import deadlines, penalty_terms
+from shared.service import deadlines, penalty_terms, registry
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -65,12 +71,21 @@ def _save_request(uow: UnitOfWork, request: AccountRequest, *, created: bool = F
 
 
 def request_account(requester_uid: str, role: str, tenant: str, command: RequestAccount, uow: UnitOfWork,
-                    clock: Clock, agreement_id: str | None = None) -> AccountRequest:
+                    clock: Clock, agreement_id: str | None = None, *, held: frozenset[str] | None = None,
+                    requester_email: str | None = None) -> AccountRequest:
     """Record the request and open D7 in the same commit; asking twice for the same person is one request.
 
     D7 is 72 hours counted on the working days of the request's territory (three working days,
     midnight to midnight), or the shorter delay a beneficiary's agreement (``agreement_id``, the
-    framework contract in its space) states, with the penalty its terms attach, if any."""
+    framework contract in its space) states, with the penalty its terms attach, if any.
+    ``held``: the requester's own rights (its role's defaults when not given): a right it does not hold
+    is refused, and a request naming no rights asks for the requester's own at most."""
+    held = effective_rights(role, None) if held is None else held
+    errors = [ErrorDetail.of(f"$.rights[{i}]", "RIGHT_NOT_HELD", right=right.value)
+              for i, right in enumerate(command.rights or ()) if right.value not in held]
+    if errors:
+        raise DomainError(errors)
+    rights = capped_rights([r.value for r in command.rights] if command.rights else None, role, held)
     request_id = "acc-" + digest(tenant, command.email.lower())[:20]
 
     def attempt() -> tuple[AccountRequest, bool]:
@@ -85,8 +100,9 @@ def request_account(requester_uid: str, role: str, tenant: str, command: Request
                                      started_at=now, ref=request_id, terms=terms)
         request = AccountRequest(
             request_id=request_id, tenant=tenant, role=Role(role), email=command.email.lower(),
-            display_name=command.display_name, rights=[r.value for r in command.rights] if command.rights else None,
-            territory=command.territory, requested_by=requester_uid, requested_at=now, due_at=d7.due_at,
+            display_name=command.display_name, rights=rights, territory=command.territory,
+            requested_by=requester_uid, requested_by_email=requester_email, requested_by_rights=sorted(held),
+            requested_at=now, due_at=d7.due_at,
         )
         _save_request(uow, request, created=True)
         deadlines.open_deadline(uow, d7, now)
@@ -104,15 +120,29 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork
     stop D7, in one commit. A retry after a failure between the two sets the same claims again."""
     request = _checked(command, uow)
     claims: dict[str, Any] = {"role": command.role.value, "tenant": command.tenant}
-    if command.rights is not None:
-        claims["rights"] = sorted(r.value for r in command.rights)
+    rights = sorted(r.value for r in command.rights) if command.rights is not None else None
+    if rights is None and request is not None and request.rights is not None:
+        rights = sorted(request.rights)  # the account gets what was asked for, not its role's defaults
+    if rights is not None:
+        claims["rights"] = rights
     email = command.email.lower()
+    moved_from = _moved_from(command, admin.find_user(email))
+    # Setting the claims revokes the user's earlier sessions: a token issued before this second is refused
+    # (shared/edge/auth.py reads sessions_valid_after; Firebase Auth counts whole seconds too).
+    revoked_at = int(clock.now().timestamp())
     uid = admin.upsert_user(email, command.display_name, command.password, claims)
 
     def attempt() -> AccountRequest | None:
         now = clock.now()
-        uow.save(account_path(uid), {"uid": uid, "email": email, "display_name": command.display_name,
-                                     "claims": claims, "claims_set_at": now, "request_id": command.request_id})
+        account = {"uid": uid, "email": email, "display_name": command.display_name, "claims": claims,
+                   "claims_set_at": now, "request_id": command.request_id, "sessions_valid_after": revoked_at}
+        if moved_from is not None:
+            previous = uow.get(account_path(uid)) or {}
+            account["moves"] = [*previous.get("moves", []), {**moved_from, "moved_at": now,
+                                                             "to": {"role": command.role.value,
+                                                                    "tenant": command.tenant}}]
+        uow.save(account_path(uid), account)
+        uow.after_commit(lambda: admin.sessions_revoked(uid))
         found = load_request(uow, request.request_id) if request is not None else None
         if found is None or found.status != "pending":
             return found
@@ -126,8 +156,27 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork
     result: dict[str, Any] = {"uid": uid, "email": email, "claims": claims}
     if answered is not None:
         result["request"] = answered.model_dump(mode="json")
+    if moved_from is not None:
+        result["moved_from"] = moved_from
+        log.warning("account moved to another tenant", extra={"uid": uid, "from": moved_from,
+                                                              "role": command.role.value, "tenant": command.tenant})
     log.info("account created", extra={"uid": uid, "role": command.role.value, "tenant": command.tenant})
     return result
+
+
+def _moved_from(command: CreateAccount, existing: dict[str, Any] | None) -> dict[str, str] | None:
+    """The role and tenant the e-mail's account leaves, when the operator moves it; an e-mail held in
+    another role or tenant is refused without ``move`` (taking over someone else's account)."""
+    claims = (existing or {}).get("claims") or {}
+    role, tenant = claims.get("role"), claims.get("tenant")
+    if not role and not tenant:
+        return None  # a new e-mail, or an account that belongs to no tenant yet
+    if (role, tenant) == (command.role.value, command.tenant):
+        return None
+    if not command.move:
+        raise DomainError([ErrorDetail.of("$.email", "ACCOUNT_EMAIL_TAKEN", email=command.email.lower(),
+                                          role=role or "?", tenant=tenant or "?")])
+    return {"role": str(role or ""), "tenant": str(tenant or "")}
 
 
 def _checked(command: CreateAccount, uow: UnitOfWork) -> AccountRequest | None:
@@ -140,6 +189,7 @@ def _checked(command: CreateAccount, uow: UnitOfWork) -> AccountRequest | None:
         if right.value not in allowed:
             errors.append(ErrorDetail.of(f"$.rights[{i}]", "INVALID_VALUE",
                                          detail=f"le rôle {command.role.value} ne peut détenir « {right.value} »"))
+    errors += registry.tenant_errors(uow, command.role.value, command.tenant, "$.tenant")
     request = None
     if command.request_id is not None:
         request = load_request(uow, command.request_id)
@@ -148,6 +198,10 @@ def _checked(command: CreateAccount, uow: UnitOfWork) -> AccountRequest | None:
         elif request.role is not command.role or request.tenant != command.tenant:
             errors.append(ErrorDetail.of("$.role", "ROLE_MISMATCH", role=command.role.value,
                                          expected=f"{request.role.value} / {request.tenant}"))
+        elif request.rights is not None:
+            errors += [ErrorDetail.of(f"$.rights[{i}]", "RIGHT_NOT_REQUESTED", right=right.value)
+                       for i, right in enumerate(command.rights or ())
+                       if right.value in allowed and right.value not in request.rights]
     if errors:
         raise DomainError(errors)
     return request

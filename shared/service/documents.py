@@ -93,9 +93,10 @@ def request_upload(contractor_id: str, command: doc.RequestUpload, uow: UnitOfWo
                "status": "pending", "requested_by": uploaded_by, "requested_at": now.isoformat(),
                "expires_at": expires_at.isoformat()}
     transact(uow, lambda: uow.create(doc.upload_path(command.manager_id, command.order_id, upload_id), pending))
-    return {"upload_id": upload_id, "upload_url": files.upload_url(staged, doc.UPLOAD_URL_TTL),
-            "method": "PUT", "headers": {"Content-Type": "application/pdf"}, "expires_at": expires_at.isoformat(),
-            "max_bytes": limit, "manager_id": command.manager_id, "order_id": command.order_id}
+    url, headers = files.upload_url(staged, doc.UPLOAD_URL_TTL, command.size_bytes)
+    return {"upload_id": upload_id, "upload_url": url, "method": "PUT", "headers": headers,
+            "expires_at": expires_at.isoformat(), "max_bytes": command.size_bytes, "manager_id": command.manager_id,
+            "order_id": command.order_id}
 
 
 def register_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOfWork, files: DocumentFiles,
@@ -115,20 +116,25 @@ def register_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOf
     if upload["status"] == "rejected":  # already checked and deleted: same errors again
         raise DomainError([ErrorDetail(**e) for e in upload["errors"]])
     staged = upload["object_name"]
-    size = files.size(staged)
-    if size is None:
+    found = files.stat(staged)
+    if found is None:
         if dt.datetime.fromisoformat(upload["expires_at"]) < clock.now():
             raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_EXPIRED", upload_id=command.upload_id,
                                               expires_at=upload["expires_at"])])
         raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_NOT_RECEIVED", upload_id=command.upload_id)])
-    # Oversized objects are refused on their size alone, before being read.
-    errors = doc.size_errors(size, limit)
+    size, generation = found
+    # Oversized objects are refused on their size alone, before being read: over the limit, or over the
+    # size declared (which the signed URL bounds in Cloud Storage already).
+    errors = doc.size_errors(size, min(limit, int(upload.get("declared_bytes") or limit)))
     data = b""
     if not errors:
-        data = files.read(staged) or b""
+        # The version whose size was checked, and no other: a file swapped meanwhile is not read.
+        data = files.read(staged, generation)
+        if data is None:
+            raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_CHANGED", upload_id=command.upload_id)])
         facts, errors = doc.inspect_pdf(data, limit)
     if errors:
-        files.delete(staged)
+        files.delete(staged, generation)
         _finish_upload(uow, path, {"status": "rejected", "errors": [e.model_dump() for e in errors]}, clock)
         raise DomainError(errors)
     files.put_if_absent(doc.object_name(order.manager_id, order.order_id, facts.sha256), data)
@@ -144,7 +150,7 @@ def register_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOf
         return attached
 
     attached = transact(uow, attempt)
-    files.delete(staged)
+    files.delete(staged, generation)
     return attached
 
 
@@ -197,7 +203,8 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
         kind=kind, filename=filename, size_bytes=facts.size_bytes, pages=facts.pages,
         object_name=doc.object_name(order.manager_id, order.order_id, facts.sha256), channel=channel,
         uploaded_by=uploaded_by, uploaded_at=clock.now(),
-        property_flag=doc.PROPERTY_FLAGS.get(node_state(uow, order.manager_id, order.site.node_id) or ""))
+        property_flag=doc.PROPERTY_FLAGS.get(node_state(uow, order.manager_id, order.site.node_id) or ""),
+        active_content=list(facts.active_content))
     uow.create(path, record.model_dump(mode="json"))
     if kind is doc.DocumentKind.SERVICE_DONE:  # the attestation the client may receive the order on (B7)
         current = load_order(uow, order.manager_id, order.order_id)
@@ -205,9 +212,10 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
             uow.update(order_path(order.manager_id, order.order_id),
                        {"service_done_documents": [*current.service_done_documents, facts.sha256],
                         "updated_at": SERVER_TIME})
-    uow.after_commit(lambda: log.info("document attached", extra={
-        "manager_id": order.manager_id, "order_id": order.order_id, "sha256": facts.sha256, "kind": kind.value,
-        "channel": channel}))
+    uow.after_commit(lambda: log.log(logging.WARNING if facts.active_content else logging.INFO, "document attached",
+                                     extra={"manager_id": order.manager_id, "order_id": order.order_id,
+                                            "sha256": facts.sha256, "kind": kind.value, "channel": channel,
+                                            "active_content": list(facts.active_content)}))
     return Attached(record, created=True)
 
 

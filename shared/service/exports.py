@@ -14,6 +14,7 @@ the space it is reading.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -22,7 +23,8 @@ import logging
 import uuid
 import zipfile
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 
 from shared.domain.messages import EventType
 from shared.ports import Clock, ExportArchive, OutboxMessage, UnitOfWork
@@ -33,6 +35,11 @@ log = logging.getLogger(__name__)
 EXPORTS_TOPIC = "exports-requested"
 SIGNED_URL_TTL = dt.timedelta(minutes=15)
 PROGRESS_EVERY = 200
+# How long an archive stays downloadable: the documents bucket's lifecycle deletes exports/ objects after
+# that many days (infra/terraform/storage.tf, var.export_retention_days).
+ARCHIVE_RETENTION = dt.timedelta(days=7)
+COPY_CHUNK = 1024 * 1024
+ZIP64_FROM = 2**31 - 1  # an entry this big needs ZIP64 headers written before its size is known
 
 SPACES_BY_ROLE = {"manager": ("managers",), "beneficiary": ("beneficiaries", "managers")}
 
@@ -65,59 +72,136 @@ def request_export(role: str, tenant: str, requested_by: str, uow: UnitOfWork, c
 
 def run_export(job_id: str, uow: UnitOfWork, archive: ExportArchive, clock: Clock) -> dict[str, Any]:
     """Build the archive; running it again for a finished job does nothing (redelivery). The job's
-    progress is committed as it goes (every ``PROGRESS_EVERY`` records), each step on its own."""
+    progress is committed as it goes (every ``PROGRESS_EVERY`` records), each step on its own.
+
+    Streamed, so that memory stays flat whatever the space's size (docs/performance.md): each
+    document is written as it is read to the staging part of its collection pattern (one Cloud
+    Storage object per JSON Lines file, under ``exports/<tenant>/<job>/parts/``); the ZIP is then
+    written chunk by chunk to its object, each part and each stored file copied into it as a
+    stream, and the parts deleted. Digests and sizes are computed on the way."""
     job = uow.get(job_path(job_id))
     if job is None:
         raise LookupError(job_id)
-    if job["status"] == "completed":
+    if job["status"] in ("completed", "expired", "purged"):
         return job
     job.update(status="running", started_at=clock.now().isoformat())
     _save_job(uow, job)
-    stamp = clock.now().astimezone(dt.UTC).timetuple()[:6]  # every entry dated by the run: a reproducible archive
-
-    def entry(name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=stamp)
-        info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
-        return info
-
-    buffer = io.BytesIO()
+    base = f"exports/{job['tenant']}/{job_id}"
+    records, parts = _write_parts(job, base, uow, archive)
     files: list[dict[str, Any]] = []
+    archive_name = f"{base}.zip"
+    stamp = clock.now().astimezone(dt.UTC).timetuple()[:6]  # every entry dated by the run: a reproducible archive
+    with archive.writer(archive_name, "application/zip") as out:
+        digest_out = _Digesting(out)
+        with zipfile.ZipFile(digest_out, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for name, part in sorted(parts.items()):
+                with archive.reader(part.object_name) as source:
+                    _copy_into(zipped, name, source, part.bytes, stamp)
+                files.append({"name": name, "records": part.records, "bytes": part.bytes, "sha256": part.sha256})
+            for space in job["spaces"]:
+                for name, size in archive.files(f"{space}/"):
+                    if "/exports/" in name:
+                        continue  # earlier archives are not part of the data
+                    with archive.reader(name) as source:  # PDFs are compressed already: stored as they are
+                        sha256 = _copy_into(zipped, f"files/{name}", source, size, stamp,
+                                            zipfile.ZIP_STORED)
+                    files.append({"name": f"files/{name}", "bytes": size, "sha256": sha256})
+            manifest = {"job_id": job_id, "tenant": job["tenant"], "spaces": job["spaces"],
+                        "generated_at": clock.now().isoformat(), "records": records, "files": files}
+            zipped.writestr(_entry("manifest.json", stamp, zipfile.ZIP_DEFLATED), json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
+    for part in parts.values():
+        archive.delete(part.object_name)
+    completed = clock.now()
+    job.update(status="completed", completed_at=completed.isoformat(), archive=archive_name,
+               archive_sha256=digest_out.hexdigest(), archive_bytes=digest_out.size,
+               expires_at=(completed + ARCHIVE_RETENTION).isoformat(),
+               progress={"records": records, "files": len(files)})
+    _save_job(uow, job)
+    log.info("export completed", extra={"job_id": job_id, "records": records, "bytes": digest_out.size})
+    return job
+
+
+@dataclass
+class _Part:
+    """One JSON Lines file of the archive while it is written to its staging object."""
+
+    object_name: str
+    stream: Any
+    hash: Any = field(default_factory=hashlib.sha256)
+    records: int = 0
+    bytes: int = 0
+
+    @property
+    def sha256(self) -> str:
+        return self.hash.hexdigest()
+
+    def add(self, line: bytes) -> None:
+        self.stream.write(line)
+        self.hash.update(line)
+        self.bytes += len(line)
+        self.records += 1
+
+
+def _write_parts(job: dict[str, Any], base: str, uow: UnitOfWork,
+                 archive: ExportArchive) -> tuple[int, dict[str, _Part]]:
+    """Every document of the job's spaces, as it is read, into the staging part of its collection pattern."""
     records = 0
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+    parts: dict[str, _Part] = {}
+    with contextlib.ExitStack() as open_parts:
         for space in job["spaces"]:
-            lines: dict[str, list[str]] = {}
             for path, data in archive.walk(space):
                 relative = path.removeprefix(space).strip("/")
                 name = f"{space}/{_collection_pattern(relative)}.jsonl"
-                lines.setdefault(name, []).append(json.dumps({"path": path, "data": data}, ensure_ascii=False,
-                                                             sort_keys=True, default=str))
+                part = parts.get(name)
+                if part is None:
+                    object_name = f"{base}/parts/{len(parts):04d}.jsonl"
+                    stream = open_parts.enter_context(archive.writer(object_name, "application/x-ndjson"))
+                    part = parts[name] = _Part(object_name, stream)
+                part.add((json.dumps({"path": path, "data": data}, ensure_ascii=False, sort_keys=True,
+                                     default=str) + "\n").encode())
                 records += 1
                 if records % PROGRESS_EVERY == 0:
-                    job["progress"] = {"records": records, "files": len(files)}
+                    job["progress"] = {"records": records, "files": 0}
                     _save_job(uow, job)
-            for name, content in sorted(lines.items()):
-                body = ("\n".join(content) + "\n").encode()
-                zipped.writestr(entry(name), body)
-                files.append({"name": name, "records": len(content), "bytes": len(body),
-                              "sha256": hashlib.sha256(body).hexdigest()})
-            for name, body in archive.files(f"{space}/"):
-                if "/exports/" in name:
-                    continue  # earlier archives are not part of the data
-                zipped.writestr(entry(f"files/{name}"), body)
-                files.append({"name": f"files/{name}", "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()})
-        manifest = {"job_id": job_id, "tenant": job["tenant"], "spaces": job["spaces"],
-                    "generated_at": clock.now().isoformat(), "records": records,
-                    "files": files}
-        zipped.writestr(entry("manifest.json"), json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
-    archive_name = f"exports/{job['tenant']}/{job_id}.zip"
-    data = buffer.getvalue()
-    archive.save_archive(archive_name, data)
-    job.update(status="completed", completed_at=clock.now().isoformat(), archive=archive_name,
-               archive_sha256=hashlib.sha256(data).hexdigest(), archive_bytes=len(data),
-               progress={"records": records, "files": len(files)})
-    _save_job(uow, job)
-    log.info("export completed", extra={"job_id": job_id, "records": records, "bytes": len(data)})
-    return job
+    return records, parts
+
+
+def _entry(name: str, stamp: tuple[int, ...], compression: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type, info.external_attr = compression, 0o600 << 16
+    return info
+
+
+def _copy_into(zipped: zipfile.ZipFile, name: str, source: BinaryIO, size: int, stamp: tuple[int, ...],
+               compression: int = zipfile.ZIP_DEFLATED) -> str:
+    """Copy ``source`` into a new entry of the archive, a chunk at a time; its SHA-256."""
+    digest_in = hashlib.sha256()
+    info = _entry(name, stamp, compression)
+    with zipped.open(info, "w", force_zip64=size >= ZIP64_FROM) as entry:
+        while chunk := source.read(COPY_CHUNK):
+            entry.write(chunk)
+            digest_in.update(chunk)
+    return digest_in.hexdigest()
+
+
+class _Digesting(io.RawIOBase):
+    """A write-only stream that passes everything on and keeps its SHA-256 and size (the archive's)."""
+
+    def __init__(self, out: BinaryIO):
+        self.out, self.hash, self.size = out, hashlib.sha256(), 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.out.write(data)
+        self.hash.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
 
 
 def _save_job(uow: UnitOfWork, job: dict[str, Any]) -> None:
@@ -125,11 +209,15 @@ def _save_job(uow: UnitOfWork, job: dict[str, Any]) -> None:
     transact(uow, lambda: uow.put(job_path(job["job_id"]), job))
 
 
-def export_status(job_id: str, tenant: str, uow: UnitOfWork, archive: ExportArchive) -> dict[str, Any] | None:
-    """The job as its owner sees it, with a fresh signed URL once the archive is ready."""
+def export_status(job_id: str, tenant: str, uow: UnitOfWork, archive: ExportArchive,
+                  now: dt.datetime | None = None) -> dict[str, Any] | None:
+    """The job as its owner sees it, with a fresh signed URL once the archive is ready (and until it expires)."""
     job = uow.get(job_path(job_id)) if job_id and "/" not in job_id else None
     if job is None or job["tenant"] != tenant:
         return None
+    if job["status"] == "completed" and job.get("expires_at") and now is not None \
+            and dt.datetime.fromisoformat(job["expires_at"]) <= now:
+        return {**job, "status": "expired"}  # the bucket's lifecycle deleted the archive: export again
     if job["status"] == "completed":
         job = {**job, "download_url": archive.signed_url(job["archive"], SIGNED_URL_TTL),
                "download_expires_in_seconds": int(SIGNED_URL_TTL.total_seconds())}

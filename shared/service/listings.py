@@ -104,7 +104,9 @@ def list_account_requests(filters: dict[str, Any], uow: UnitOfWork, clock: Clock
         request = AccountRequest.model_validate(data, strict=False)
         out.append(AccountRequestRow(
             request_id=request.request_id, tenant=request.tenant, role=request.role.value, email=request.email,
-            display_name=request.display_name, territory=request.territory, requested_at=request.requested_at,
+            display_name=request.display_name, territory=request.territory, rights=request.rights,
+            requested_by=request.requested_by, requested_by_email=request.requested_by_email,
+            requested_at=request.requested_at,
             due_at=request.due_at, status=request.status, fulfilled_at=request.fulfilled_at, met=request.met,
             seconds_left=seconds_left(request.due_at, now)))
     # the most urgent first: the one due soonest

@@ -29,6 +29,7 @@ from shared.domain.parties import (
     RegisterContractor, RegisterMachineIdentity, RegisterManager, TopologyApplied, reserved_prefix,
 )
 from shared.ports import Clock, Topology, UnitOfWork
+from shared.service import registry
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,11 @@ def register_manager(command: RegisterManager, uow: UnitOfWork, clock: Clock) ->
     if command.territory is not None:
         fields["territory"] = command.territory
 
-    record, created, changed = transact(uow, lambda: _upsert(uow, manager_path(command.manager_id), fields,
-                                                             clock.now()))
+    def attempt() -> tuple[dict[str, Any], bool, bool]:
+        registry.claim_id(uow, registry.Kind.MANAGER, command.manager_id, "$.manager_id")  # one namespace
+        return _upsert(uow, manager_path(command.manager_id), fields, clock.now())
+
+    record, created, changed = transact(uow, attempt)
     if changed:
         log.info("manager registered", extra={"manager_id": command.manager_id, "new": created})
     return ManagerRegistered(manager=ManagerRecord.model_validate(record), created=created, changed=changed)
@@ -105,6 +109,7 @@ def register_contractor(command: RegisterContractor, uow: UnitOfWork, bus: Topol
     its ERP allowed on them (none when it has no Pub/Sub connector yet)."""
     _refuse_reserved("$.contractor_id", command.contractor_id)
     _check_managers(uow, command.managers)
+    registry.claim_id(uow, registry.Kind.CONTRACTOR, command.contractor_id, "$.contractor_id")  # before any topic
     erp = (command.erp_service_account,) if command.erp_service_account else ()
     plan = topology.contractor_topology(command.contractor_id, erp)
     provisioned = bus.apply(plan)  # outside Firestore, idempotent: before the record that says it is done
@@ -114,8 +119,11 @@ def register_contractor(command: RegisterContractor, uow: UnitOfWork, bus: Topol
                                              "subscriptions": [s.name for s in plan.subscriptions],
                                              "dead_letter_topic": plan.dead_letter_topic}}
 
-    record, created, changed = transact(uow, lambda: _upsert(uow, contractor_path(command.contractor_id), fields,
-                                                             clock.now()))
+    def attempt() -> tuple[dict[str, Any], bool, bool]:
+        registry.claim_id(uow, registry.Kind.CONTRACTOR, command.contractor_id, "$.contractor_id")
+        return _upsert(uow, contractor_path(command.contractor_id), fields, clock.now())
+
+    record, created, changed = transact(uow, attempt)
     log.info("contractor registered", extra={"contractor_id": command.contractor_id, "new": created,
                                              "changed": changed, "created_resources": provisioned.get("created")})
     return ContractorRegistered(contractor=ContractorRecord.model_validate(record), created=created, changed=changed,

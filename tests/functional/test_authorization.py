@@ -68,6 +68,18 @@ def test_each_endpoint_refuses_strangers_wrong_roles_and_missing_rights(platform
     assert all_documents(clean_firestore) == before
 
 
+# A registered tenant of each role (shared/service/registry.py): the registry is checked before the body.
+TENANTS = {"manager": "mgr-test", "contractor": "ctr-test", "beneficiary": "ben-authz", "operator": "platform",
+           "purchasing_body": "centrale-authz"}
+
+
+def registered_tenant(client, role: str) -> str:
+    if role == "beneficiary":
+        client.document("beneficiaries/ben-authz").set({"name": "Bénéficiaire"})
+        client.document("managers/ben-authz").set({"name": "Bénéficiaire", "kind": "beneficiary"})
+    return TENANTS[role]
+
+
 BODYLESS = {"export_space"}  # POST starts an export; it reads no body
 # Rejections there are answers the platform keeps (inbox, reply, audit: the A4 error loop).
 RECORDS_REJECTIONS = {"submit_execution", "submit_invoice"}
@@ -75,10 +87,11 @@ RECORDS_REJECTIONS = {"submit_execution", "submit_invoice"}
 
 @pytest.mark.parametrize("name", sorted(n for n in ENDPOINTS if not n.startswith(READS) and n not in BODYLESS))
 def test_each_endpoint_refuses_unknown_fields_and_oversized_bodies(platform, clean_firestore, name):
-    # Given a caller with the right role and every right
-    before = all_documents(clean_firestore)
+    # Given a caller with the right role, every right and a registered tenant
     role = ENDPOINTS[name]["role"].split("|")[0]
-    token = emulator_token(platform.project_id, "u-ok", role=role, tenant="mgr-test")
+    token = emulator_token(platform.project_id, f"u-ok-{role}", role=role,
+                           tenant=registered_tenant(clean_firestore, role))
+    before = all_documents(clean_firestore)
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     # When it tries to set a field the API does not define (mass assignment)
     response = requests.post(platform.url(name) + "/", data=b'{"tenant": "mgr-other", "is_admin": true}',

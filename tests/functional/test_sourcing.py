@@ -34,7 +34,7 @@ class Client(Erp):
 def sourcing(platform: Stack, clean_firestore):
     platform.provision_sourcing()
     platform.provision_contractor("ctr-titulaire")
-    operator = Client(platform, "operator", "titulaire")
+    operator = Client(platform, "operator", "platform")
     beneficiary = Client(platform, "beneficiary", "ben-lyon")
     assert operator.post("register_beneficiary", a_beneficiary()).status_code == 201
     assert operator.post("register_beneficiary", a_beneficiary("ben-other", name="Ville d'Annecy")).status_code == 201

@@ -228,7 +228,13 @@ def test_signed_in_with_a_password_a_contractor_lists_reports_and_sees_its_error
 
 
 def test_the_demo_accounts_of_scripts_dev_sign_in_with_the_claims_of_the_demo_tokens(platform, clean_firestore):
-    # Given the demo users created as ./scripts/dev creates them (through manage_account)
+    # Given the demo tenants registered (manage_account pairs a role only with a registered tenant of its kind)
+    clean_firestore.document(f"managers/{seed.MANAGER['manager_id']}").set({"name": seed.MANAGER["name"]})
+    clean_firestore.document("contractors/ctr-acme").set({"name": "ACME", "managers": [seed.MANAGER["manager_id"]]})
+    beneficiary = seed.BENEFICIARY["beneficiary_id"]
+    clean_firestore.document(f"beneficiaries/{beneficiary}").set({"name": seed.BENEFICIARY["name"]})
+    clean_firestore.document(f"managers/{beneficiary}").set({"name": seed.BENEFICIARY["name"], "kind": "beneficiary"})
+    # and the demo users created as ./scripts/dev creates them (through manage_account)
     created = seed.create_demo_users(platform.url("manage_account"), platform.project_id)
     assert [status for _, status in created] == [200] * len(seed.DEMO_USERS)
     auth = requests.get(web_origin(platform) + "/config.json", timeout=30).json()["auth"]

@@ -127,7 +127,7 @@ def test_a_bad_signed_upload_is_refused_and_deleted(ports, data, limit, code):
     # Given a file PUT on a signed URL
     upload = ports.request("ctr-test", doc.RequestUpload(
         manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.SERVICE_DONE, filename="sf.pdf",
-        size_bytes=100))
+        size_bytes=len(data)))
     requests.put(upload["upload_url"], data=data, headers=upload["headers"], timeout=30).raise_for_status()
     command = doc.RegisterUpload(manager_id=MANAGER, order_id=ORDER, upload_id=upload["upload_id"])
     # When it is registered (twice)
@@ -150,3 +150,42 @@ def test_registering_before_uploading_says_the_file_was_not_received(ports):
         ports.register("ctr-test", command)
     # Then the contractor is told to upload first
     assert [e.code for e in refused.value.errors] == ["UPLOAD_NOT_RECEIVED"]
+
+
+def test_a_signed_upload_url_is_bound_to_its_size_and_to_one_creation(ports):
+    # Given a pending upload of a declared size
+    data = a_pdf("Facture 2026-04")
+    upload = ports.request("ctr-test", doc.RequestUpload(
+        manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.INVOICE, filename="facture.pdf",
+        size_bytes=len(data)))
+    # Then the URL signs the size range and the create-once precondition: Cloud Storage refuses a PUT without
+    # them, a bigger body, or a second PUT (fake-gcs-server checks no signature; these are what it signs)
+    signed = upload["upload_url"].split("X-Goog-SignedHeaders=")[1].split("&")[0]
+    assert {"x-goog-content-length-range", "x-goog-if-generation-match", "content-type"} <= set(signed.split("%3B"))
+    assert upload["headers"]["x-goog-content-length-range"] == f"0,{len(data)}"
+    assert upload["headers"]["x-goog-if-generation-match"] == "0" and upload["max_bytes"] == len(data)
+    # When the contractor PUTs the file with the headers given, and registers it
+    assert requests.put(upload["upload_url"], data=data, headers=upload["headers"], timeout=30).ok
+    command = doc.RegisterUpload(manager_id=MANAGER, order_id=ORDER, upload_id=upload["upload_id"])
+    attached = ports.register("ctr-test", command)
+    # Then the version registered is the one checked, and staging keeps no version of it
+    assert attached.record.sha256 == hashlib.sha256(data).hexdigest()
+    assert objects(ports) == [doc.object_name(MANAGER, ORDER, attached.record.sha256)]
+
+
+def test_a_staged_file_replaced_after_its_check_is_not_read(ports):
+    # Given a staged upload whose size and generation were taken
+    data = a_pdf("Attestation")
+    upload = ports.request("ctr-test", doc.RequestUpload(
+        manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.SERVICE_DONE, filename="sf.pdf",
+        size_bytes=len(data)))
+    staged = doc.staging_name(MANAGER, ORDER, upload["upload_id"])
+    ports.files.bucket.blob(staged).upload_from_string(data, content_type="application/pdf")
+    size, generation = ports.files.stat(staged)
+    # When the object is replaced by another one
+    ports.files.bucket.blob(staged).upload_from_string(a_pdf("Autre"), content_type="application/pdf")
+    # Then reading the checked generation never gives the new bytes (the checked ones on a versioned bucket,
+    # nothing once that version is gone), nor does deleting it delete the new one
+    assert size == len(data) and ports.files.read(staged, generation) in (None, data)
+    ports.files.delete(staged, generation)
+    assert ports.files.stat(staged) is not None

@@ -16,20 +16,41 @@ ASKED = dt.datetime(2026, 3, 10, 9, 5, tzinfo=dt.UTC)
 
 
 class Admin:
-    """IdentityAdmin in memory: the claims last set on each user."""
+    """IdentityAdmin in memory: the claims last set on each user, the passwords, the revocations."""
 
-    def __init__(self):
-        self.users: dict[str, dict] = {}
+    def __init__(self, users: dict[str, dict] | None = None):
+        self.users: dict[str, dict] = dict(users or {})
+        self.passwords: dict[str, str] = {}
+        self.revoked: list[str] = []
+
+    def find_user(self, email):
+        return {"uid": f"uid-{email.split('@')[0]}", "claims": self.users[email]} if email in self.users else None
 
     def upsert_user(self, email, display_name, password, claims):
         self.users[email] = claims
+        if password:
+            self.passwords[email] = password
         return f"uid-{email.split('@')[0]}"
 
+    def sessions_revoked(self, uid):
+        self.revoked.append(uid)
 
-def ask(world: World, email: str = "Lea.Martin@rhone-habitat.fr") -> accounts.AccountRequest:
+
+def registered(world: World) -> World:
+    """The tenants of these tests, in the registry (shared/service/registry.py)."""
+    world.seed("managers/mgr-test", {"name": "Test"})
+    world.seed("managers/mgr-other", {"name": "Other"})
+    world.seed("contractors/ctr-test", {"name": "Ctr", "managers": ["mgr-test"]})
+    world.seed("beneficiaries/ben-test", {"name": "Ben"})
+    world.seed("managers/ben-test", {"name": "Ben", "kind": "beneficiary"})
+    return world
+
+
+def ask(world: World, email: str = "Lea.Martin@rhone-habitat.fr", **options) -> accounts.AccountRequest:
     command = RequestAccount.model_validate({"email": email, "display_name": "Léa Martin", "rights": ["orders.read"],
                                              "territory": "69"}, strict=False)
-    return accounts.request_account("uid-sophie", "manager", "mgr-test", command, world.uow(), world.clock)
+    return accounts.request_account("uid-sophie", "manager", "mgr-test", command, world.uow(), world.clock,
+                                    **options)
 
 
 def creation(request_id: str | None, **overrides) -> CreateAccount:
@@ -39,7 +60,7 @@ def creation(request_id: str | None, **overrides) -> CreateAccount:
 
 
 def test_a_request_opens_d7_in_its_own_commit_and_asking_again_is_the_same_request():
-    world = World(ASKED)
+    world = registered(World(ASKED))
     # When a manager asks for an account, then asks again for the same person (any case)
     request = ask(world)
     again = ask(world, "lea.martin@RHONE-HABITAT.fr")
@@ -56,7 +77,7 @@ def test_a_request_opens_d7_in_its_own_commit_and_asking_again_is_the_same_reque
 
 
 def test_creating_the_account_records_its_claims_fulfils_the_request_and_stops_d7_in_one_commit():
-    world = World(ASKED)
+    world = registered(World(ASKED))
     request = ask(world)
     admin, commits = Admin(), world.db.commits
     world.clock.advance(days=1)
@@ -70,22 +91,30 @@ def test_creating_the_account_records_its_claims_fulfils_the_request_and_stops_d
     assert (account["claims"], account["request_id"]) == (claims, request.request_id)
     d7 = world.deadlines("mgr-test")[request.request_id]
     assert (d7.state.value, d7.stopped_at) == ("met", world.clock.now())
-    # When it is sent again later (a retry), with fewer rights
+    # When it is sent again later (a retry), naming no rights
     world.clock.advance(days=9)
     again = accounts.create_account(creation(request.request_id, rights=None), admin, world.uow(), world.clock)
-    # Then the claims change is recorded, and the request keeps its first fulfilment
+    # Then the account keeps the rights the request asked for (never its role's defaults), and the
+    # request keeps its first fulfilment
     assert again["request"] == created["request"]
-    assert world.db.data(f"accounts/{created['uid']}")["claims"] == {"role": "manager", "tenant": "mgr-test"}
+    assert world.db.data(f"accounts/{created['uid']}")["claims"] == claims
 
 
 @pytest.mark.parametrize("overrides, field, code", [
     ({"password": "motdepassemotdepasse"}, "$.password", "WEAK_PASSWORD"),
     ({"rights": ["execution.write"]}, "$.rights[0]", "INVALID_VALUE"),
     ({"request_id": "acc-unknown"}, "$.request_id", "ACCOUNT_REQUEST_NOT_FOUND"),
-    ({"role": "beneficiary", "rights": None}, "$.role", "ROLE_MISMATCH"),
+    ({"role": "beneficiary", "tenant": "ben-test", "rights": None}, "$.role", "ROLE_MISMATCH"),
+    ({"rights": ["orders.read", "orders.write"]}, "$.rights[1]", "RIGHT_NOT_REQUESTED"),
+    ({"tenant": "mgr-unknown", "request_id": None}, "$.tenant", "TENANT_NOT_REGISTERED"),
+    ({"role": "beneficiary", "rights": None, "request_id": None}, "$.tenant", "TENANT_NOT_REGISTERED"),
+    ({"role": "contractor", "tenant": "ben-test", "rights": None, "request_id": None}, "$.tenant",
+     "TENANT_NOT_REGISTERED"),
+    ({"role": "operator", "rights": None, "request_id": None}, "$.tenant", "TENANT_NOT_REGISTERED"),
+    ({"role": "purchasing_body", "rights": None, "request_id": None}, "$.tenant", "TENANT_ID_TAKEN"),
 ])
 def test_a_bad_creation_is_refused_before_anything_is_set_or_written(overrides, field, code):
-    world = World(ASKED)
+    world = registered(World(ASKED))
     request = ask(world)
     admin, commits = Admin(), world.db.commits
     with pytest.raises(DomainError) as refused:
@@ -93,3 +122,54 @@ def test_a_bad_creation_is_refused_before_anything_is_set_or_written(overrides, 
                                 world.clock)
     assert [(e.field, e.code) for e in refused.value.errors] == [(field, code)]
     assert admin.users == {} and world.db.commits == commits
+
+
+def test_an_email_held_in_another_tenant_is_refused_unless_the_operator_moves_it_recording_the_move():
+    world = registered(World(ASKED))
+    # Given the victim's account, a manager of mgr-other
+    admin = Admin({"victim@bailleur.fr": {"role": "manager", "tenant": "mgr-other"}})
+    # When mgr-test requests an account for the same e-mail and the operator fulfils it
+    command = RequestAccount.model_validate({"email": "victim@bailleur.fr", "display_name": "V"}, strict=False)
+    request = accounts.request_account("uid-sophie", "manager", "mgr-test", command, world.uow(), world.clock)
+    commits = world.db.commits
+    with pytest.raises(DomainError) as refused:
+        accounts.create_account(creation(request.request_id, email="victim@bailleur.fr", rights=None,
+                                         password="Autre-Mot-De-Passe-1"), admin, world.uow(), world.clock)
+    # Then it is refused: the account keeps its tenant and password, and nothing is written
+    assert [(e.field, e.code) for e in refused.value.errors] == [("$.email", "ACCOUNT_EMAIL_TAKEN")]
+    assert "mgr-other" in refused.value.errors[0].message
+    assert admin.users["victim@bailleur.fr"]["tenant"] == "mgr-other" and admin.passwords == {}
+    assert world.db.commits == commits
+    # When the operator moves it explicitly
+    moved = accounts.create_account(creation(None, email="victim@bailleur.fr", rights=None, move=True), admin,
+                                    world.uow(), world.clock)
+    # Then the move is recorded on the account, and its sessions are revoked
+    assert moved["moved_from"] == {"role": "manager", "tenant": "mgr-other"}
+    account = world.db.data("accounts/uid-victim")
+    assert account["moves"] == [{"role": "manager", "tenant": "mgr-other", "moved_at": world.clock.now(),
+                                 "to": {"role": "manager", "tenant": "mgr-test"}}]
+    assert admin.revoked == ["uid-victim"]
+    # And the same tenant and role again is an update, not a move
+    again = accounts.create_account(creation(None, email="victim@bailleur.fr", rights=None), admin, world.uow(),
+                                    world.clock)
+    assert "moved_from" not in again
+
+
+def test_a_request_never_asks_for_more_rights_than_its_requester_holds_and_names_its_requester():
+    world = registered(World(ASKED))
+    held = frozenset({"orders.read", "accounts.request"})
+    # When a requester holding two rights asks for a right it lacks
+    with pytest.raises(DomainError) as refused:
+        accounts.request_account("uid-sophie", "manager", "mgr-test", RequestAccount.model_validate(
+            {"email": "a@b.fr", "display_name": "A", "rights": ["orders.read", "orders.write"]}, strict=False),
+            world.uow(), world.clock, held=held)
+    # Then it is refused, naming the right
+    assert [(e.field, e.code) for e in refused.value.errors] == [("$.rights[1]", "RIGHT_NOT_HELD")]
+    # When it names no rights
+    request = accounts.request_account("uid-sophie", "manager", "mgr-test", RequestAccount.model_validate(
+        {"email": "a@b.fr", "display_name": "A"}, strict=False), world.uow(), world.clock, held=held,
+        requester_email="sophie@rhone-habitat.fr")
+    # Then the request asks for the requester's own rights at most, and shows who asked
+    assert request.rights == ["accounts.request", "orders.read"]
+    assert (request.requested_by, request.requested_by_email) == ("uid-sophie", "sophie@rhone-habitat.fr")
+    assert request.requested_by_rights == ["accounts.request", "orders.read"]

@@ -317,24 +317,14 @@ def test_every_post_operation_requires_an_idempotency_key_and_answers_problems_a
 # these check a few more answers of the services that still build dicts.
 
 
-class _ExportArchive:
+def _export_archive():
     """An in-memory ExportArchive: two documents, one stored file."""
+    from tests.fakes import MemoryExportArchive
 
-    def __init__(self) -> None:
-        self.archives: dict[str, bytes] = {}
-
-    def walk(self, space):
-        yield space, {"name": "Rhône Habitat"}
-        yield f"{space}/orders/BC-2026-0101", {"state": "completed"}
-
-    def files(self, prefix):
-        yield f"{prefix}documents/rapport.pdf", b"%PDF-1.7\n%%EOF\n"
-
-    def save_archive(self, name, data):
-        self.archives[name] = data
-
-    def signed_url(self, name, ttl):
-        return f"https://storage.example/{name}?X-Goog-Expires={int(ttl.total_seconds())}"
+    space = "managers/mgr-rhone-habitat"
+    return MemoryExportArchive({space: [(space, {"name": "Rhône Habitat"}),
+                                        (f"{space}/orders/BC-2026-0101", {"state": "completed"})]},
+                               {f"{space}/documents/rapport.pdf": b"%PDF-1.7\n%%EOF\n"})
 
 
 def test_the_export_job_answers_of_export_space_match_the_export_job_model():
@@ -342,7 +332,7 @@ def test_the_export_job_answers_of_export_space_match_the_export_job_model():
     from shared.service import exports
     from tests.fakes import World
 
-    archive, world = _ExportArchive(), World("2026-06-30T16:02:11+00:00")
+    archive, world = _export_archive(), World("2026-06-30T16:02:11+00:00")
     # When an export is requested, run, and read back by its owner
     pending = exports.request_export("manager", "mgr-rhone-habitat", "uid-1", world.uow(), world.clock)
     [message] = world.outbox()

@@ -22,28 +22,43 @@ ORDER = "BC-2026-014"
 
 
 class Files:
-    """DocumentFiles in memory: objects by name, written once (if_generation_match=0)."""
+    """DocumentFiles in memory: objects by name with a generation each, written once (if_generation_match=0)."""
 
     def __init__(self):
         self.objects: dict[str, bytes] = {}
+        self.generations: dict[str, int] = {}
+        self.granted: list[tuple[str, int]] = []
+
+    def put(self, name: str, data: bytes) -> None:
+        """A PUT on a signed URL (or anything else writing the object): a new generation."""
+        self.objects[name] = data
+        self.generations[name] = self.generations.get(name, 0) + 1
 
     def put_if_absent(self, name: str, data: bytes) -> bool:
-        return self.objects.setdefault(name, data) is data
+        if name in self.objects:
+            return False
+        self.put(name, data)
+        return True
 
-    def size(self, name: str) -> int | None:
-        return len(self.objects[name]) if name in self.objects else None
+    def stat(self, name: str) -> tuple[int, int] | None:
+        return (len(self.objects[name]), self.generations[name]) if name in self.objects else None
 
-    def read(self, name: str) -> bytes | None:
+    def read(self, name: str, generation: int | None = None) -> bytes | None:
+        if generation is not None and self.generations.get(name) != generation:
+            return None
         return self.objects.get(name)
 
-    def delete(self, name: str) -> None:
-        self.objects.pop(name, None)
+    def delete(self, name: str, generation: int | None = None) -> None:
+        if generation is None or self.generations.get(name) == generation:
+            self.objects.pop(name, None)
 
     def download_url(self, name: str, ttl: dt.timedelta) -> str:
         return f"https://storage.example/{name}?ttl={int(ttl.total_seconds())}"
 
-    def upload_url(self, name: str, ttl: dt.timedelta) -> str:
-        return f"https://storage.example/{name}?put&ttl={int(ttl.total_seconds())}"
+    def upload_url(self, name: str, ttl: dt.timedelta, max_bytes: int) -> tuple[str, dict[str, str]]:
+        self.granted.append((name, max_bytes))
+        return (f"https://storage.example/{name}?put&ttl={int(ttl.total_seconds())}",
+                {"x-goog-content-length-range": f"0,{max_bytes}"})
 
 
 @pytest.fixture
@@ -58,7 +73,7 @@ def a_staged_upload(world: World, files: Files, data: bytes) -> doc.RegisterUplo
     upload = documents.request_upload(CONTRACTOR, doc.RequestUpload(
         manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.SERVICE_DONE, filename="sf.pdf",
         size_bytes=len(data)), world.uow(), files, world.clock, "erp")
-    files.objects[doc.staging_name(MANAGER, ORDER, upload["upload_id"])] = data
+    files.put(doc.staging_name(MANAGER, ORDER, upload["upload_id"]), data)
     return doc.RegisterUpload(manager_id=MANAGER, order_id=ORDER, upload_id=upload["upload_id"])
 
 
@@ -83,7 +98,7 @@ def test_a_registration_sent_again_answers_the_record_and_clears_a_staged_object
     staged = doc.staging_name(MANAGER, ORDER, command.upload_id)
     first = documents.register_upload(CONTRACTOR, command, world.uow(), files, world.clock, "erp")
     # Given the first registration died after its commit, before deleting the staged object
-    files.objects[staged] = data
+    files.put(staged, data)
     # When the reference is sent again
     again = documents.register_upload(CONTRACTOR, command, world.uow(), files, world.clock, "erp")
     # Then it answers the first record, and nothing is left in staging
@@ -139,3 +154,56 @@ def test_an_attestation_of_service_done_lets_the_client_receive_the_completed_or
     received = orders.change_order_state(MANAGER, ChangeOrderState(
         order_id=ORDER, occurred_at=NOW - dt.timedelta(minutes=1), state=OrderState.RECEIVED), world.uow(), world.clock)
     assert received.state is OrderState.RECEIVED and list(received.reception) == ["L1"]
+
+
+def test_the_file_read_is_the_version_whose_size_was_checked_and_a_swap_is_refused(world):
+    files, data = Files(), a_pdf("Service fait")
+    command = a_staged_upload(world, files, data)
+    staged = doc.staging_name(MANAGER, ORDER, command.upload_id)
+    # Given the staged file replaced by another PUT between the check of its size and its read
+    original_stat = files.stat
+
+    def stat_then_swap(name):
+        found = original_stat(name)
+        files.put(name, a_pdf("Autre fichier, glissé après la vérification"))
+        return found
+
+    files.stat = stat_then_swap
+    # When it is registered
+    with pytest.raises(DomainError) as refused:
+        documents.register_upload(CONTRACTOR, command, world.uow(), files, world.clock, "erp")
+    # Then it is refused (the checked version is gone), nothing is attached, and the upload may be registered again
+    assert [e.code for e in refused.value.errors] == ["UPLOAD_CHANGED"]
+    assert world.db.under(f"managers/{MANAGER}/orders/{ORDER}/documents") == {}
+    assert world.db.data(doc.upload_path(MANAGER, ORDER, command.upload_id))["status"] == "pending"
+    assert staged in files.objects
+
+
+def test_a_signed_upload_is_bound_to_the_size_declared_and_a_bigger_object_is_refused(world):
+    files, data = Files(), a_pdf("Service fait", padding=4096)
+    # When a contractor declares 1 000 bytes, then PUTs more
+    upload = documents.request_upload(CONTRACTOR, doc.RequestUpload(
+        manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.SERVICE_DONE, filename="sf.pdf",
+        size_bytes=1000), world.uow(), files, world.clock, "erp")
+    staged = doc.staging_name(MANAGER, ORDER, upload["upload_id"])
+    files.put(staged, data)
+    # Then the signed URL was bound to the declared size, and the registration refuses the bigger object
+    assert files.granted == [(staged, 1000)] and upload["max_bytes"] == 1000
+    assert upload["headers"]["x-goog-content-length-range"] == "0,1000"
+    with pytest.raises(DomainError) as refused:
+        documents.register_upload(CONTRACTOR, doc.RegisterUpload(manager_id=MANAGER, order_id=ORDER,
+                                                                 upload_id=upload["upload_id"]),
+                                  world.uow(), files, world.clock, "erp")
+    assert [e.code for e in refused.value.errors] == ["DOCUMENT_TOO_LARGE"] and staged not in files.objects
+
+
+def test_a_pdf_with_active_content_is_stored_flagged(world):
+    from tests.pdfs import a_pdf_with_javascript
+
+    files = Files()
+    fields = doc.AttachFields(manager_id=MANAGER, order_id=ORDER, kind=doc.DocumentKind.INVOICE)
+    attached = documents.attach_document(CONTRACTOR, fields, "f.pdf", a_pdf_with_javascript(), world.uow(), files,
+                                         world.clock, "erp")
+    assert attached.record.active_content == ["javascript"]
+    [listed] = documents.list_documents(MANAGER, ORDER, world.uow(), files)
+    assert listed["active_content"] == ["javascript"]

@@ -8,6 +8,7 @@ import pytest
 
 from shared.domain import documents as doc
 from tests.pdfs import (
+    a_pdf_with_an_attachment, a_pdf_with_javascript,
     a_pdf, a_pdf_with_a_broken_body, a_truncated_pdf, an_encrypted_pdf, an_html_page_named_pdf,
 )
 
@@ -63,3 +64,37 @@ def test_the_rest_limit_is_below_what_the_edge_refuses_and_the_signed_upload_lim
     # The REST body limit must let a 5 MiB file through with its form overhead, and large files use signed URLs
     assert doc.MAX_REST_BYTES < doc.MAX_DOCUMENT_BYTES
     assert doc.MAX_REST_BYTES + doc.MULTIPART_OVERHEAD_BYTES < 8 * 1024 * 1024
+
+
+def test_a_pdf_that_runs_javascript_is_accepted_and_flagged():
+    facts, errors = doc.inspect_pdf(a_pdf_with_javascript())
+    assert errors == [] and facts.active_content == ("javascript",)
+
+
+def test_a_pdf_with_an_embedded_file_is_accepted_and_flagged():
+    facts, errors = doc.inspect_pdf(a_pdf_with_an_attachment())
+    assert errors == [] and facts.active_content == ("embedded_files",)
+
+
+def test_the_walk_of_the_objects_finds_an_action_the_raw_bytes_do_not_show():
+    # Given a launch action (in a compressed object stream, the raw bytes would not show it)
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    # When only the objects reachable from the catalogue are walked (no raw bytes to scan)
+    found = doc.active_content(PdfReader(io.BytesIO(buffer.getvalue())), b"")
+    # Then the action is found
+    assert found == ("launch",)
+
+
+def test_a_plain_pdf_carries_no_active_content():
+    facts, _ = doc.inspect_pdf(a_pdf())
+    assert facts.active_content == ()

@@ -76,6 +76,23 @@ def test_a_manager_may_not_take_an_identifier_the_platform_reserves():
     assert world.db.data("managers/sandbox-ctr-acme") is None
 
 
+def test_tenant_ids_are_one_namespace_a_manager_and_a_contractor_never_share_one():
+    world, bus = World(), RecordingTopology()
+    parties.register_manager(manager(), world.uow(), world.clock)
+    parties.register_contractor(contractor(), world.uow(), bus, world.clock)
+    bus.applied.clear()
+    # When the operator registers a manager under the contractor's id, or a contractor under the manager's
+    with pytest.raises(DomainError) as as_manager:
+        parties.register_manager(manager("ctr-acme"), world.uow(), world.clock)
+    with pytest.raises(DomainError) as as_contractor:
+        parties.register_contractor(contractor("mgr-rhone"), world.uow(), bus, world.clock)
+    # Then both are refused on the id, nothing is written and no topic is provisioned
+    assert codes(as_manager) == [("$.manager_id", "TENANT_ID_TAKEN")]
+    assert codes(as_contractor) == [("$.contractor_id", "TENANT_ID_TAKEN")]
+    assert world.db.data("managers/ctr-acme") is None and world.db.data("contractors/mgr-rhone") is None
+    assert bus.applied == []
+
+
 def test_registering_a_contractor_provisions_its_topology_then_records_it():
     world, bus = World(), RecordingTopology()
     parties.register_manager(manager(), world.uow(), world.clock)

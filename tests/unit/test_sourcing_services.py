@@ -34,6 +34,12 @@ class Blobs:
     def get(self, name: str) -> bytes | None:
         return self.objects.get(name)
 
+    def names(self, prefix: str):
+        return [n for n in sorted(self.objects) if n.startswith(prefix)]
+
+    def delete(self, name: str) -> None:
+        self.objects.pop(name, None)
+
 
 def record_commits(world: World) -> list[list]:
     """The writes of every commit from now on (the outbox's "sent" marks left out)."""
@@ -268,9 +274,12 @@ def test_registering_a_beneficiary_again_writes_nothing_and_erasing_bumps_the_po
     assert pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(), strict=False), world.uow()) is False
     assert commits == []
     revision = world.db.data(paths.INDEX_META)["revision"]
-    assert erasure.erase_professional("pro-anne", world.uow())["status"] == "erased"
+    from tests.fakes import MemoryExportArchive
+
+    assert erasure.erase_professional("pro-anne", world.uow(), blobs=Blobs(), archive=MemoryExportArchive(),
+                                      clock=world.clock, reason="demande RGPD")["status"] == "erased"
     [commit] = commits
-    assert paths_of(commit) == {paths.professional("pro-anne"), paths.INDEX_META}
+    assert paths_of(commit) == {paths.professional("pro-anne"), paths.INDEX_META, erasure.erasure_path("pro-anne")}
     assert world.db.data(paths.INDEX_META)["revision"] == revision + 1
 
 

@@ -3,6 +3,7 @@ tokens signed by Google are accepted only for a registered machine identity and 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -25,8 +26,8 @@ def production_mode(monkeypatch):
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
 
 
-@pytest.fixture(scope="module")
-def google_keys():
+@contextlib.contextmanager
+def key_server():
     """A local stand-in for Google's certificate endpoint, with the key that signs the tokens."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -49,8 +50,16 @@ def google_keys():
     server = HTTPServer(("127.0.0.1", 0), Certs)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     signer = crypt.RSASigner.from_string(private_pem, key_id="k1")
-    yield signer, f"http://127.0.0.1:{server.server_port}/certs"
-    server.shutdown()
+    try:
+        yield signer, f"http://127.0.0.1:{server.server_port}/certs"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def google_keys():
+    with key_server() as keys:
+        yield keys
 
 
 def google_token(signer, **overrides) -> str:

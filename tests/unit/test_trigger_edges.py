@@ -104,3 +104,35 @@ def test_a_message_that_can_never_be_processed_is_parked_once_not_retried(monkey
     assert sorted(parked) == ["parked_messages/ev-1", "parked_messages/ev-2"]
     assert parked["parked_messages/ev-1"]["errors"][0]["code"] == "UNKNOWN_FIELD"
     assert parked["parked_messages/ev-2"]["errors"][0]["code"] == "MALFORMED_JSON"
+
+
+def test_in_production_only_the_invoker_s_token_for_this_function_s_url_gets_in(monkeypatch):
+    # Given Google's keys served locally, and a function told its audience and its caller (by Terraform)
+    from tests.unit.test_token_verification import google_token, key_server
+
+    with key_server() as (signer, certs_url):
+        check_callers(monkeypatch, signer, certs_url, google_token)
+
+
+def check_callers(monkeypatch, signer, certs_url, google_token) -> None:
+    monkeypatch.setenv("K_SERVICE", "relay-outbox")
+    monkeypatch.setenv("PASSERELLE_GOOGLE_CERTS_URL", certs_url)
+    monkeypatch.setenv("PASSERELLE_INTERNAL_AUDIENCE", "https://fn.example/relay-outbox")
+    monkeypatch.setenv("PASSERELLE_INTERNAL_CALLERS", "scheduler-invoker@p.iam.gserviceaccount.com")
+
+    def bearer(**claims) -> dict:
+        return {"Authorization": "Bearer " + google_token(signer, **{
+            "aud": "https://fn.example/relay-outbox", "email": "scheduler-invoker@p.iam.gserviceaccount.com",
+            **claims})}
+
+    # Then the invoker's token for this URL runs the action
+    assert call(action=lambda req: {"ran": True}, headers=bearer())[1]["ran"] is True
+    # And another audience, another account, or an unverified e-mail is refused before it runs
+    for claims in ({"aud": "https://fn.example/seal-audit"}, {"email": "erp-ctr-acme@p.iam.gserviceaccount.com"},
+                   {"email_verified": False}):
+        assert call(action=lambda req: pytest.fail("must not run"), headers=bearer(**claims))[0] == 403
+    # And the functions answering in their own way refuse the same way
+    with app.test_request_context("/", method="POST", data=b"{}", headers=bearer(email="x@p.iam.gserviceaccount.com")):
+        assert internal.caller_refusal(flask.request, "seal_audit").status_code == 403
+    with app.test_request_context("/", method="POST", data=b"{}", headers=bearer()):
+        assert internal.caller_refusal(flask.request, "seal_audit") is None

@@ -23,3 +23,6 @@ class ProfessionalErased(BaseModel):
 
     professional_id: str
     status: Literal["erased", "already_erased"]
+    # How many copies of what named them were reached (docs/personal-data.md): needs and ranked results
+    # scrubbed, stored answers deleted, search index objects deleted, export archives purged.
+    copies: dict[str, int] = {}

@@ -13,6 +13,7 @@ from shared.domain.sourcing import scoring
 from shared.domain.sourcing.records import REGION_LABELS, Beneficiary, Professional, Region
 from shared.domain.validation import parse_object
 from shared.ports import MAX_WRITES, BlobStore, Clock, UnitOfWork
+from shared.service import registry
 from shared.service.sourcing import index as search_index
 from shared.service.sourcing import paths
 from shared.service.sourcing.paths import Settings, dump
@@ -28,10 +29,12 @@ assert 3 * (BULK_CHUNK + 1) <= MAX_WRITES
 
 def register_beneficiary(beneficiary: Beneficiary, uow: UnitOfWork, settings: Settings = Settings()) -> bool:
     """Create or update a beneficiary (True when created); it becomes a manager-like tenant served by
-    the titulaire, under the framework contract. Registering it again as it is writes nothing."""
+    the titulaire, under the framework contract. Registering it again as it is writes nothing. An id
+    held by a manager or a contractor is refused (``TENANT_ID_TAKEN``: one namespace of tenants)."""
 
     def attempt() -> bool:
         b = beneficiary.beneficiary_id
+        registry.claim_id(uow, registry.Kind.BENEFICIARY, b, "$.beneficiary_id")
         found = uow.get_all([paths.beneficiary(b), f"contractors/{settings.titulaire_id}"])
         current, titulaire = found.get(paths.beneficiary(b)), found.get(f"contractors/{settings.titulaire_id}")
         served = list((titulaire or {}).get("managers", []))
