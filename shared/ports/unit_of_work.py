@@ -323,28 +323,40 @@ class UnitOfWork(ABC):
             self._apply(writes)
         self.begin()
         if buffer.outbox:
-            self.redeliver(buffer.outbox)
+            self.redeliver(buffer.outbox, just_committed=True)
         self._arm(buffer)
         for callback in buffer.callbacks:
             callback()
 
-    def redeliver(self, messages: Sequence[OutboxMessage]) -> int:
-        """Publish outbox messages and mark them sent; stop at the first failure (the relay retries,
-        and a later message of the same ordering key must not overtake an earlier one)."""
+    def redeliver(self, messages: Sequence[OutboxMessage], *, just_committed: bool = False) -> int:
+        """Publish outbox messages, then mark the published ones sent in one commit; stop at the first
+        failure (the relay retries, and a later message of the same ordering key must not overtake an
+        earlier one). ``just_committed``: the messages of this unit of work's own commit, whose marks
+        an adapter may defer (``_mark_sent``)."""
         if self.publisher is None:
             return 0
-        sent = 0
+        sent: list[str] = []
         for message in messages:
             try:
                 self.publisher.publish(message.topic, message.body(), message.attributes(), message.ordering_key)
-                self._apply([Write(f"{OUTBOX}/{message.id}", "update",
-                                   {"status": "sent", "sent_at": dt.datetime.now(dt.UTC)})])
-                sent += 1
             except Exception:
                 log.warning("outbox publish deferred to the relay",
                             extra={"outbox_id": message.id, "topic": message.topic}, exc_info=True)
                 break
-        return sent
+            sent.append(message.id)
+        if sent:
+            try:
+                self._mark_sent(sent, dt.datetime.now(dt.UTC), deferrable=just_committed)
+            except Exception:  # published but still pending: the relay publishes them again (same ce-id)
+                log.warning("outbox messages published but not marked sent", extra={"outbox_ids": sent},
+                            exc_info=True)
+        return len(sent)
+
+    def _mark_sent(self, ids: Sequence[str], at: dt.datetime, *, deferrable: bool = False) -> None:
+        """Mark published outbox messages sent, in one commit. An adapter may defer the marks of a
+        command's own messages (``deferrable``) and batch them off the request path: a message still
+        pending when the relay runs is published once more, under the same ce-id (at least once)."""
+        self._apply([Write(f"{OUTBOX}/{i}", "update", {"status": "sent", "sent_at": at}) for i in ids])
 
     def _arm(self, buffer: _Buffer) -> None:
         if self.timers is None:

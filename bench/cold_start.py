@@ -1,0 +1,123 @@
+"""Cold-start benchmark: what loading each entry point costs, against ``import functions_framework`` alone.
+
+Each figure is taken in a fresh interpreter (``python -c``), timed inside it around the imports only
+(the interpreter's own start-up is the same for every row and left out), several runs, median:
+
+  * baseline — ``import functions_framework``: what every deployed function pays anyway;
+  * import   — ``import functions_framework, main`` then ``main.<entry point>``: what the entry point's
+               module graph adds (the brief's ratio, ≤ 1.5× the baseline is the goal);
+  * load     — ``functions_framework.create_app(<entry point>, "main.py")``: what a deployed instance
+               really runs before its first request (functions-framework loads main.py as a source file,
+               asks it for the target and builds its Flask app).
+
+Runs are interleaved (one run of every row, then the next round), so that a burst of load on a shared
+machine slows every row alike. Prints each entry point's median and ratio, the worst, and the
+heaviest modules of the worst entry point (``-X importtime``).
+
+    .venv/bin/python -m bench.cold_start                   # every entry point, 5 runs
+    .venv/bin/python -m bench.cold_start --runs 3 submit_execution score_candidates
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL = 1.5
+
+_TIMED = """
+import time
+t = time.perf_counter()
+{body}
+print(time.perf_counter() - t)
+"""
+BASELINE = "import functions_framework"
+IMPORT = "import functions_framework, main\nmain.{name}"
+LOAD = "import functions_framework\nfunctions_framework.create_app({name!r}, 'main.py')"
+
+
+def entry_points() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    import main
+
+    return list(main.ENTRY_POINTS)
+
+
+def timed(body: str) -> float:
+    """Seconds the snippet took inside a fresh interpreter (bytecode compiled by the warm-up run, as
+    in a deployed image)."""
+    out = subprocess.run([sys.executable, "-c", _TIMED.format(body=body)], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def heaviest(name: str, top: int = 12) -> list[tuple[float, str]]:
+    """Modules of the shared/functions graph (and the libraries they pull in) with the largest
+    cumulative import time once functions_framework is loaded."""
+    code = f"import functions_framework\nimport sys\nprint('--MARK--', file=sys.stderr)\nimport main\nmain.{name}"
+    err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stderr
+    after = err.split("--MARK--", 1)[1]
+    rows = []
+    for line in after.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if m and len(m.group(3)) <= 5:
+            rows.append((int(m.group(2)) / 1000, m.group(4)))
+    return sorted(rows, reverse=True)[:top]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="entry points (default: every one of main.py)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per row (default 5)")
+    parser.add_argument("--no-load", action="store_true", help="skip the create_app rows")
+    args = parser.parse_args()
+    names = args.names or entry_points()
+    base: list[float] = []
+    imports: dict[str, list[float]] = {n: [] for n in names}
+    loads: dict[str, list[float]] = {n: [] for n in names}
+    for name in names:  # warm-up: compile the bytecode, fill the page cache
+        timed(IMPORT.format(name=name))
+    for r in range(args.runs):
+        base.append(timed(BASELINE))
+        for name in names:
+            imports[name].append(timed(IMPORT.format(name=name)))
+            if not args.no_load:
+                loads[name].append(timed(LOAD.format(name=name)))
+            if name == names[len(names) // 2]:
+                base.append(timed(BASELINE))
+        print(f"round {r + 1}/{args.runs} done", file=sys.stderr, flush=True)
+    b = statistics.median(base)
+    print(f"\nCold-start benchmark — {len(names)} entry points, {args.runs} runs each (median), "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")
+    print(f"baseline: import functions_framework {b * 1000:.0f} ms (runs {min(base) * 1000:.0f}–{max(base) * 1000:.0f})\n")
+    header = f"{'entry point':<28}{'import ms':>10}{'× base':>8}"
+    if not args.no_load:
+        header += f"{'create_app ms':>15}{'× base':>8}"
+    print(header)
+    ratios = {}
+    for name in names:
+        mi = statistics.median(imports[name])
+        ratios[name] = mi / b
+        line = f"{name:<28}{mi * 1000:>10.0f}{mi / b:>8.2f}"
+        if not args.no_load:
+            ml = statistics.median(loads[name])
+            line += f"{ml * 1000:>15.0f}{ml / b:>8.2f}"
+        print(line)
+    worst = max(ratios, key=ratios.get)
+    met = sum(r <= GOAL for r in ratios.values())
+    print(f"\nworst: {worst} × {ratios[worst]:.2f}; {met}/{len(names)} entry points within × {GOAL}")
+    print(f"heaviest modules {worst} adds after functions_framework (cumulative ms, -X importtime):")
+    for ms, module in heaviest(worst):
+        print(f"  {ms:>7.1f}  {module}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
