@@ -58,6 +58,11 @@ def counting() -> Iterator[Counter]:
     wrap(FirestoreUnitOfWork, "_run_query", lambda c, *a: c.update({"firestore queries": 1}))
     wrap(FirestoreUnitOfWork, "_count", lambda c, *a: c.update({"firestore counts": 1}))
     wrap(FirestoreUnitOfWork, "_apply", on_apply)
+    from shared.adapters.firestore.unit_of_work import SentMarks
+
+    marks = SentMarks.of(bootstrap.get("firestore"))
+    wrap(marks, "_commit", lambda c, taken: c.update({"firestore commits of sent marks (background)": 1,
+                                                      "  write outbox (sent mark, background)": len(taken)}))
     publisher = bootstrap.get("publisher")
     wrap(publisher, "publish", lambda c, *a, **k: c.update({"pubsub publishes": 1}))
     timers = bootstrap.get("timers")
@@ -68,6 +73,7 @@ def counting() -> Iterator[Counter]:
         {} if "/v2/projects/" in str(url) else {"other HTTP requests": 1}))  # Tasks REST is counted above
     try:
         yield counts
+        marks.flush()
     finally:
         for owner, name, original in reversed(saved):
             setattr(owner, name, original)
