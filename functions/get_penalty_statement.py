@@ -20,7 +20,7 @@ from shared.service import deadlines
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def _statement(req: http.Request, csv_out: dict) -> http.Answer:
+def _statement(req: http.Request) -> http.Answer:
     principal, args = req.principal, req.args
     manager_id = principal.tenant if principal.role == "manager" else args.get("manager_id", "")
     contractor_id = principal.tenant if principal.role == "contractor" else args.get("contractor_id", "")
@@ -36,20 +36,12 @@ def _statement(req: http.Request, csv_out: dict) -> http.Answer:
     result = deadlines.monthly_statement(bootstrap.reader(), manager_id, contractor_id, args.get("contract_id") or None,
                                          month)
     if args.get("format") == "csv":
-        csv_out["body"] = statement_csv(result)
-        csv_out["filename"] = f"penalites-{contractor_id}-{month}.csv"
+        return http.Answer(200, {}, file=statement_csv(result), media_type="text/csv; charset=utf-8",
+                           filename=f"penalites-{contractor_id}-{month}.csv")
     return http.Answer(200, result.model_dump(mode="json"))
 
 
 @functions_framework.http
 def get_penalty_statement(request):
-    csv_out: dict = {}
-    response = http.serve(request, operation="get_penalty_statement", roles=frozenset({"manager", "contractor"}),
-                          right="penalties.read", action=lambda req: _statement(req, csv_out), methods=("GET",),
-                          idempotent=False)
-    if response.status_code == 200 and "body" in csv_out:
-        response.set_data(csv_out["body"])
-        response.mimetype = "text/csv"
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-        response.headers["Content-Disposition"] = f'attachment; filename="{csv_out["filename"]}"'
-    return response
+    return http.serve(request, operation="get_penalty_statement", roles=frozenset({"manager", "contractor"}),
+                      right="penalties.read", action=_statement, methods=("GET",), idempotent=False)

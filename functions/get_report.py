@@ -22,7 +22,7 @@ from shared.service.sourcing import reporting
 FORMATS = ("json", "csv")
 
 
-def _report(req: http.Request, csv_out: dict) -> http.Answer:
+def _report(req: http.Request) -> http.Answer:
     p, args = req.principal, req.args
     view, fmt = args.get("view", ""), args.get("format", "json")
     errors = []
@@ -51,26 +51,16 @@ def _report(req: http.Request, csv_out: dict) -> http.Answer:
         raise http.HttpProblem(400, errors)
     if view == "beneficiary":
         report = reporting.beneficiary_report(beneficiary_id, period, uow, clock)
-        csv_out.update(body=lambda: rep.beneficiary_csv(report),
-                       filename=f"rapport-{beneficiary_id}-{period.start}-{period.end}.csv")
+        to_csv, filename = rep.beneficiary_csv, f"rapport-{beneficiary_id}-{period.start}-{period.end}.csv"
     else:
         report = reporting.purchasing_body_report(period, uow, clock)
-        csv_out.update(body=lambda: rep.purchasing_body_csv(report),
-                       filename=f"rapport-centrale-{period.start}-{period.end}.csv")
-    if fmt != "csv":
-        csv_out.clear()
+        to_csv, filename = rep.purchasing_body_csv, f"rapport-centrale-{period.start}-{period.end}.csv"
+    if fmt == "csv":
+        return http.Answer(200, {}, file=to_csv(report), media_type="text/csv; charset=utf-8", filename=filename)
     return http.Answer(200, report.model_dump(mode="json"))
 
 
 @functions_framework.http
 def get_report(request):
-    csv_out: dict = {}
-    response = http.serve(request, operation="get_report", roles=frozenset({"beneficiary", "purchasing_body", "operator"}),
-                          right="reports.read", action=lambda req: _report(req, csv_out), methods=("GET",),
-                          idempotent=False)
-    if response.status_code == 200 and "body" in csv_out:
-        response.set_data(csv_out["body"]())
-        response.mimetype = "text/csv"
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-        response.headers["Content-Disposition"] = f'attachment; filename="{csv_out["filename"]}"'
-    return response
+    return http.serve(request, operation="get_report", roles=frozenset({"beneficiary", "purchasing_body", "operator"}),
+                      right="reports.read", action=_report, methods=("GET",), idempotent=False)

@@ -1,4 +1,4 @@
-"""publish_execution — Pub/Sub: a contractor's message arrives on its topic (A3a, issue 5).
+"""publish_execution — Pub/Sub: a contractor's message arrives on its topic (A3 a channels, A2 exchange perimeter).
 
 Routed by ce-type (shared/service/inbound_router.py): an execution report, a quote submission
 or a signed-upload document reference, each to the same service as its REST function.

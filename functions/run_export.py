@@ -1,20 +1,21 @@
-"""run_export — Pub/Sub (exports-requested): builds one export archive, reporting progress."""
+"""run_export — Pub/Sub (exports-requested): builds one export archive (A8 reversibility), reporting progress.
+
+A payload that can never be processed is parked once by the edge (shared/edge/pubsub.py) instead of
+being redelivered until it dead-letters; an infrastructure error raises, so Pub/Sub redelivers.
+"""
 
 from __future__ import annotations
 
-import base64
-import json
-
 import functions_framework
 
-from shared import bootstrap, logs
+from shared import bootstrap
+from shared.domain.exports import ExportRequested
+from shared.edge import pubsub
 from shared.service import exports
 
 
 @functions_framework.cloud_event
 def run_export(event) -> None:
-    logs.configure()
-    logs.new_correlation_id(str(event["id"]))
-    message = (event.data or {}).get("message") or {}
-    job_id = json.loads(base64.b64decode(message.get("data") or "e30="))["job_id"]
-    exports.run_export(job_id, bootstrap.uow(), bootstrap.get("export_archive"), bootstrap.clock())
+    pubsub.handle(event, operation="run_export", model=ExportRequested,
+                  action=lambda command: exports.run_export(command.job_id, bootstrap.uow(),
+                                                            bootstrap.get("export_archive"), bootstrap.clock()))

@@ -1,20 +1,15 @@
-"""seal_audit — HTTPS (Cloud Scheduler, every minute): chains new audit records by hash (B15).
-
-Not public: only the scheduler's service account may invoke it.
+"""seal_audit — internal HTTP (Cloud Scheduler, every minute): chains new audit records by hash (B15
+traceability).
 """
 
 from __future__ import annotations
 
-import json
-
 import functions_framework
 
-from shared import bootstrap, logs
+from shared import bootstrap
+from shared.edge.internal import serve_internal
 
 
 @functions_framework.http
 def seal_audit(request):
-    logs.configure()
-    logs.new_correlation_id(request.headers.get("X-Correlation-Id"))
-    result = bootstrap.get("audit_trail").seal_pending()
-    return json.dumps(result), 200, {"Content-Type": "application/json"}
+    return serve_internal(request, operation="seal_audit", action=lambda req: bootstrap.get("audit_trail").seal_pending())

@@ -66,6 +66,7 @@ from shared.domain.sourcing.reporting import (
     PurchasingBodyReport,
 )
 from shared.domain.sourcing.records import Beneficiary, NeedContent, Professional
+from shared.domain.exports import ExportRequested
 from shared.domain.timeliness import SHARING_DEADLINE, measure
 from shared.domain.validation import parse_json
 from shared.edge import http as edge_http
@@ -426,13 +427,6 @@ class ExportJob(BaseModel):
     download_expires_in_seconds: int | None = Field(default=None, description="Completed, GET only: 900.")
 
 
-class ExportRequested(BaseModel):
-    """Data of fr.passerelle.export.requested.v1 on exports-requested.
-    Built by shared.service.exports.request_export; read by functions/run_export.py."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ExportRequested")
-
-    job_id: str
 
 
 # --- A2 exchange perimeter: contracts, billing accounts, quotes; incidents (B9) -------------------------------

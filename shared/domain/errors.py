@@ -112,7 +112,7 @@ CATALOGUE: dict[str, str] = {
     "REPLACEMENT_ALREADY_REQUESTED": "Une demande de remplacement est déjà en cours pour cette mission.",
     "MISSION_ENDED": "La mission est terminée.",
     "REQUIRED_FOR_DECISION": "Champ obligatoire pour cette décision : {detail}.",
-    # deadlines and penalties (issue 6)
+    # deadlines and penalties (D1–D8, P1)
     "UNKNOWN_TERRITORY": "Territoire « {value} » inconnu : code INSEE de département (ex. 75, 974) ou de collectivité (BL, MF, PM, PF, NC, WF).",
     "UNKNOWN_DEADLINE_KIND": "Type de délai « {value} » inconnu (D1 à D8).",
     "DEADLINE_LENGTH_EXCEEDED": "Le délai de {length} dépasse le maximum contractuel de {maximum} pour {kind}.",

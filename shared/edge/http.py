@@ -68,9 +68,15 @@ class Request:
 
 @dataclass
 class Answer:
+    """What a handler answers: a JSON body, or a file (``file``: a CSV statement or report) sent as is
+    with its media type and download name; the JSON body then only serves the idempotency record."""
+
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    file: bytes | None = None
+    media_type: str = "application/json"
+    filename: str | None = None
 
 
 class HttpProblem(Exception):
@@ -132,8 +138,14 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
         answer = Answer(500, {"type": "about:blank", "title": _TITLES[500], "status": 500,
                               "detail": "Erreur interne : réessayez avec la même clé d'idempotence.",
                               "errors": [], "correlation_id": cid})
-    response = flask.Response(json.dumps(answer.body, ensure_ascii=False), status=answer.status,
-                              mimetype="application/problem+json" if answer.status >= 400 else "application/json")
+    if answer.file is not None and answer.status < 400:
+        response = flask.Response(answer.file, status=answer.status)
+        response.headers["Content-Type"] = answer.media_type
+        if answer.filename:
+            response.headers["Content-Disposition"] = f'attachment; filename="{answer.filename}"'
+    else:
+        response = flask.Response(json.dumps(answer.body, ensure_ascii=False), status=answer.status,
+                                  mimetype="application/problem+json" if answer.status >= 400 else "application/json")
     for name, value in {**answer.headers, **cors}.items():
         response.headers[name] = value
     response.headers["X-Correlation-Id"] = cid

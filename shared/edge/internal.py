@@ -48,9 +48,11 @@ class InternalRequest:
     from_cloud_tasks: bool
 
 
-def serve_internal(request, *, operation: str, action: Callable[[InternalRequest], dict[str, Any]],
+def serve_internal(request, *, operation: str,
+                   action: Callable[[InternalRequest], dict[str, Any] | tuple[int, dict[str, Any]]],
                    body: type[BaseModel] | None = None, empty_body: bytes = b"{}"):
-    """Run ``action`` behind the internal checks and return a Flask response."""
+    """Run ``action`` behind the internal checks and return a Flask response. ``action`` answers a JSON
+    body (200), or ``(status, body)`` for another success status (201 when it created something)."""
     import flask
 
     logs.configure()
@@ -84,7 +86,8 @@ def serve_internal(request, *, operation: str, action: Callable[[InternalRequest
         result = action(InternalRequest(parsed, cid, from_tasks))
     except DomainError as exc:
         return refused(list(exc.errors), "domain")
-    return answer(200, result)
+    status, result = result if isinstance(result, tuple) else (200, result)
+    return answer(status, result)
 
 
 def _trace(request) -> str | None:

@@ -132,14 +132,14 @@ def test_the_pruned_path_scores_a_fraction_of_the_full_matches(pool, monkeypatch
     _, index = pool
     need = NeedContent.model_validate(a_need_content(**NEEDS["loose, many full matches (pruned)"]), strict=False)
     scored_rows = []
-    real = scoring._score
+    real = scoring.ranking._score
 
     def spy(*args, **kwargs):
         result = real(*args, **kwargs)
         scored_rows.append(len(result.rows))
         return result
 
-    monkeypatch.setattr(scoring, "_score", spy)
+    monkeypatch.setattr(scoring.ranking, "_score", spy)
     # When it is ranked
     ranking = rank(index, need, "n", 1)
     # Then the best PRUNE_BLOCK by text were scored first, and no pass scored every full match
