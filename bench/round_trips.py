@@ -105,6 +105,23 @@ def http_events(token: str, report, order_id: str, sequences: range) -> Counter:
     return counts
 
 
+def http_calls(function: str, token: str, bodies: list[dict]) -> Counter:
+    """Counts for POSTs of ``bodies`` to any HTTPS entry point (e.g. receive_order), in this process."""
+    import flask
+
+    import main
+
+    app = flask.Flask("round-trips")
+    with counting() as counts:
+        for body in bodies:
+            with app.test_request_context("/", method="POST", json=body, headers={
+                    "Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}):
+                response = getattr(main, function)(flask.request)
+                if response.status_code >= 300:
+                    raise RuntimeError(response.get_data(as_text=True))
+    return counts
+
+
 def pubsub_events(project_id: str, contractor: str, report, order_id: str, sequences: range) -> Counter:
     """Counts for execution reports pushed to publish_execution in this process (a Pub/Sub push
     CloudEvent, as functions-framework builds it from the push request)."""
