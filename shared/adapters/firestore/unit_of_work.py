@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
+from shared.adapters.firestore import encoding
 from shared.ports import ConcurrencyConflict, Document, Publisher, Query, Timers, UnitOfWork, Write
 from shared.ports.unit_of_work import SERVER_TIME
 
@@ -88,6 +89,10 @@ class FirestoreUnitOfWork(UnitOfWork):
         batch = self.db.batch()
         for w in writes:
             ref = self.db.document(w.path)
+            if w.kind != "delete" and (pb := encoding.write_pb(ref._document_path, w.kind, w.data or {},
+                                                                 w.version)) is not None:
+                encoding.add(batch, ref, pb)  # built without proto-plus (SERVER_TIME values are not)
+                continue
             data = {k: (firestore.SERVER_TIMESTAMP if v is SERVER_TIME else v) for k, v in (w.data or {}).items()}
             if w.kind == "create":
                 batch.create(ref, data)
