@@ -11,6 +11,7 @@ from google.api_core.datetime_helpers import DatetimeWithNanoseconds
 from google.cloud.firestore_v1 import SERVER_TIMESTAMP, GeoPoint, _helpers
 
 from shared.adapters.firestore.encoding import write_pb
+from shared.ports import SERVER_TIME
 
 PATH = "projects/p/databases/(default)/documents/managers/m1/orders/o1"
 AT = dt.datetime(2026, 3, 2, 8, 0, 12, 345678, tzinfo=dt.UTC)
@@ -54,8 +55,18 @@ def test_an_update_of_an_unread_document_requires_that_it_exists_as_the_library_
     assert ours is not None and same(ours, _helpers.pbs_for_update(PATH, data, None)[0])
 
 
+def test_the_commit_time_is_a_request_time_transform_as_the_library_makes_it():
+    ours, theirs = {"state": "started", "updated_at": SERVER_TIME}, {"state": "started", "updated_at": SERVER_TIMESTAMP}
+    assert same(write_pb(PATH, "create", ours), _helpers.pbs_for_create(PATH, theirs)[0])
+    assert same(write_pb(PATH, "put", ours), _helpers.pbs_for_set_no_merge(PATH, theirs)[0])
+    assert same(write_pb(PATH, "update", ours, VERSION),
+                _helpers.pbs_for_update(PATH, theirs, _helpers.LastUpdateOption(VERSION))[0])
+
+
 @pytest.mark.parametrize(("kind", "data"), [
-    ("create", {"updated_at": SERVER_TIMESTAMP}),                   # a sentinel: a field transform
+    ("create", {"updated_at": SERVER_TIMESTAMP}),                   # the library's own sentinel
+    ("update", {"updated_at": SERVER_TIME}),                          # transforms only
+    ("create", {"a": {"at": SERVER_TIME}}),                           # a nested commit time
     ("put", {"where": GeoPoint(45.7, 4.8)}),                          # a type it does not cover
     ("update", {"report.progress": 10}),                              # a dotted field path
     ("update", {}),                                                   # the library refuses it

@@ -5,8 +5,9 @@ about 2 ms of CPU for a 15-field document, 13 of the 21 ms an execution event co
 (docs/performance.md, "Ingest"). This module fills the raw protobuf messages instead (≈ 9× faster)
 and hands them to the batch as the library itself would. It covers what the unit of work writes —
 None, bool, int, float, str, bytes, datetimes, dicts, lists and tuples — for ``create``, ``put``
-(set without merge) and ``update`` of top-level fields with plain names; anything else (sentinels
-such as SERVER_TIMESTAMP, references, geo points, dotted field names) returns None and goes
+(set without merge) and ``update`` of top-level fields with plain names, and the unit of work's
+``SERVER_TIME`` as a top-level field (a REQUEST_TIME transform, as the library's SERVER_TIMESTAMP);
+anything else (nested sentinels, references, geo points, dotted field names) returns None and goes
 through the library. tests/unit/test_firestore_write_encoding.py checks that both give the very
 same bytes, so an upgrade of the library that changed its encoding would fail there.
 """
@@ -20,7 +21,10 @@ from typing import Any
 from google.cloud.firestore_v1 import _helpers
 from google.cloud.firestore_v1.types import common, write
 
+from shared.ports.unit_of_work import SERVER_TIME
+
 _Write = write.Write.pb()
+_REQUEST_TIME = write.DocumentTransform.FieldTransform.ServerValue.REQUEST_TIME
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a field name that is its own field path
 
 
@@ -65,19 +69,25 @@ def write_pb(document_path: str, kind: str, data: dict[str, Any], version: Any =
     when the library must build it."""
     raw = _Write()
     raw.update.name = document_path
+    server_times = sorted(key for key, value in data.items() if value is SERVER_TIME)
     try:
         for key, value in data.items():
-            if not isinstance(key, str):
+            if not isinstance(key, str) or (server_times and not _PLAIN.match(key)):
                 return None
-            _encode(value, raw.update.fields[key])
+            if value is not SERVER_TIME:
+                _encode(value, raw.update.fields[key])
     except (_Unsupported, TypeError, ValueError, OverflowError):
         return None
+    if server_times and len(server_times) == len(data):
+        return None  # a document of transforms only: the library's business
+    for key in server_times:
+        raw.update_transforms.add(field_path=key, set_to_server_value=_REQUEST_TIME)
     if kind == "create":
         raw.current_document.exists = False
     elif kind == "update":
         if not data or not all(_PLAIN.match(key) for key in data):
             return None
-        raw.update_mask.field_paths.extend(sorted(data))
+        raw.update_mask.field_paths.extend(sorted(key for key in data if data[key] is not SERVER_TIME))
         if version is not None:
             raw.current_document.CopyFrom(common.Precondition(update_time=version)._pb)
         else:
