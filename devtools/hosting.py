@@ -3,7 +3,7 @@
 The app is plain files under ``web/`` (no build step). Firebase Hosting serves them — the
 Hosting emulator locally (devtools/stack.py starts it next to the Auth emulator), Firebase
 Hosting in production — with a ``config.json`` generated here for the functions and Auth it
-must call, and the security headers of ``shared/edge/web.py`` (CSP, nosniff, no referrer).
+must call, and the security headers of ``devtools/web_config.py`` (CSP, nosniff, no referrer).
 
 Locally the public folder links to ``web/`` (edit a file, reload the page). For production::
 
@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from shared.edge import web
+from devtools import web_config as web
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 # What the site serves: the app's own files, at the top of web/ or in web/vendor/ (no test, no hidden file).

@@ -61,6 +61,9 @@ def demo_orders(now: dt.datetime) -> list[dict]:
             "title": title, "site": {"node_id": node, "label": node.replace("-", " ")},
             "lines": lines, "issued_at": now.isoformat(),
             "requested_start": (now + dt.timedelta(days=2)).date().isoformat(),
+            # Rhône Habitat is a public office: its invoices go through Chorus Pro (docs/invoicing.md)
+            "public_invoicing": {"buyer_siret": MANAGER["siret"], "buyer_name": MANAGER["name"],
+                                 "service_code": "SERVICE-TECHNIQUE", "engagement_number": f"EJ-2026-{n:04d}"},
         }
 
     return [

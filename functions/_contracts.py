@@ -16,4 +16,4 @@ def upsert(model, service: Callable, req: http.Request) -> http.Answer:
         raise DomainError(errors)
     saved = service(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock())
     status = 200 if not saved.changed or saved.version > 1 else 201
-    return http.Answer(status, {"changed": saved.changed, "version": saved.version, **saved.data})
+    return http.Answer(status, saved.answer())

@@ -6,7 +6,7 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.incidents import AcknowledgeIncident
+from shared.domain.incidents import AcknowledgeIncident, IncidentView
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import incidents
@@ -19,7 +19,7 @@ def _acknowledge(req: http.Request) -> http.Answer:
     clock = bootstrap.clock()
     incident, deadline = incidents.acknowledge_incident(req.principal.uid, command, bootstrap.uow(), clock)
     d8_state = deadline.state.value if deadline is not None else incident.d8_status(clock.now())
-    return http.Answer(200, {**incident.model_dump(mode="json"), "d8_state": d8_state})
+    return http.Answer(200, IncidentView.of(incident, d8_state).model_dump(mode="json"))
 
 
 @functions_framework.http

@@ -1,4 +1,5 @@
-"""change_order_state — HTTPS: a manager cancels, suspends, resumes, receives or closes an order."""
+"""change_order_state — HTTPS: a client (a manager, or a beneficiary for its mission's order) cancels,
+suspends, resumes, receives or closes an order."""
 
 from __future__ import annotations
 
@@ -22,5 +23,5 @@ def _change(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def change_order_state(request):
-    return http.serve(request, operation="change_order_state", roles=frozenset({"manager"}),
+    return http.serve(request, operation="change_order_state", roles=frozenset({"manager", "beneficiary"}),
                       right="orders.write", action=_change)

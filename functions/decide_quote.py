@@ -1,6 +1,6 @@
-"""decide_quote — HTTPS POST: the manager accepts a submitted quote (an order is created, or the
-lines are added to the order of a supplementary quote) or refuses it with a reason; the
-contractor withdraws it. An accepted quote past its validity date expires instead. The contractor
+"""decide_quote — HTTPS POST: the buyer (manager, or beneficiary for its missions) accepts a submitted
+quote (an order is created, or the lines are added to the order of a supplementary quote) or refuses
+it with a reason; the contractor withdraws it. An accepted quote past its validity date expires instead. The contractor
 receives ``fr.passerelle.quote.decided.v1`` on ``orders-<contractor>``, committed with the decision."""
 
 from __future__ import annotations
@@ -26,5 +26,6 @@ def _decide(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def decide_quote(request):
-    return http.serve(request, operation="decide_quote", roles=frozenset({"manager", "contractor"}),
-                      right={"manager": "orders.write", "contractor": "execution.write"}, action=_decide)
+    return http.serve(request, operation="decide_quote", roles=frozenset({"manager", "beneficiary", "contractor"}),
+                      right={"manager": "orders.write", "beneficiary": "orders.write",
+                             "contractor": "execution.write"}, action=_decide)

@@ -1,7 +1,8 @@
 """get_penalty_statement — HTTPS GET: a month of penalties per contractor and contract (A9).
 
-Managers: ``?contractor_id=&month=YYYY-MM[&contract_id=][&format=csv]``; contractors read
-their own statement with ``?manager_id=`` instead of ``contractor_id``. ``format=csv`` answers
+Managers and beneficiaries (the statement of their missions' contractor):
+``?contractor_id=&month=YYYY-MM[&contract_id=][&format=csv]``; contractors read their own
+statement with ``?manager_id=`` instead of ``contractor_id``. ``format=csv`` answers
 a French CSV (UTF-8 with BOM, ``;`` separator, decimal comma).
 """
 
@@ -22,7 +23,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def _statement(req: http.Request) -> http.Answer:
     principal, args = req.principal, req.args
-    manager_id = principal.tenant if principal.role == "manager" else args.get("manager_id", "")
+    manager_id = principal.tenant if principal.role in ("manager", "beneficiary") else args.get("manager_id", "")
     contractor_id = principal.tenant if principal.role == "contractor" else args.get("contractor_id", "")
     month = args.get("month", "")
     errors = [ErrorDetail.of(f"query.{name}", "REQUIRED") for name, value
@@ -43,5 +44,6 @@ def _statement(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def get_penalty_statement(request):
-    return http.serve(request, operation="get_penalty_statement", roles=frozenset({"manager", "contractor"}),
-                      right="penalties.read", action=_statement, methods=("GET",), idempotent=False)
+    return http.serve(request, operation="get_penalty_statement",
+                      roles=frozenset({"manager", "contractor", "beneficiary"}), right="penalties.read",
+                      action=_statement, methods=("GET",), idempotent=False)

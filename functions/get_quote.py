@@ -1,6 +1,6 @@
 """get_quote — HTTPS GET: one quote with its versions and state (A2.4, A2.5).
 
-Managers read their own space (``?quote_id=``); the contractor the quote was asked of names
+Managers and beneficiaries read their own space (``?quote_id=``); the contractor the quote was asked of names
 the manager (``?manager_id=&quote_id=``). Any other caller gets the 404 of a missing quote.
 """
 
@@ -31,5 +31,5 @@ def _read(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def get_quote(request):
-    return http.serve(request, operation="get_quote", roles=frozenset({"manager", "contractor"}),
+    return http.serve(request, operation="get_quote", roles=frozenset({"manager", "beneficiary", "contractor"}),
                       right="orders.read", action=_read, methods=("GET",), idempotent=False)

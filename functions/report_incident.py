@@ -6,7 +6,7 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.incidents import ReportIncident
+from shared.domain.incidents import IncidentView, ReportIncident
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import incidents
@@ -20,7 +20,7 @@ def _report(req: http.Request) -> http.Answer:
     assert req.idempotency_key is not None  # serve() refuses a POST without one
     incident, deadline = incidents.report_incident(p.uid, p.role, p.tenant, req.idempotency_key, command,
                                                    bootstrap.uow(), bootstrap.clock())
-    return http.Answer(201, {**incident.model_dump(mode="json"), "d8_state": deadline.state.value})
+    return http.Answer(201, IncidentView.of(incident, deadline.state).model_dump(mode="json"))
 
 
 @functions_framework.http

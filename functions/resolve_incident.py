@@ -9,7 +9,7 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.incidents import ResolveIncident
+from shared.domain.incidents import IncidentView, ResolveIncident
 from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import incidents
@@ -21,7 +21,7 @@ def _resolve(req: http.Request) -> http.Answer:
         raise DomainError(errors)
     incident = incidents.resolve_incident(req.principal.uid, command, bootstrap.uow(), bootstrap.clock())
     d8_state = incident.d8_status(bootstrap.clock().now())
-    return http.Answer(200, {**incident.model_dump(mode="json"), "d8_state": d8_state})
+    return http.Answer(200, IncidentView.of(incident, d8_state).model_dump(mode="json"))
 
 
 @functions_framework.http

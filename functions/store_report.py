@@ -41,7 +41,7 @@ def _store(req: http.Request) -> http.Answer:
         attached = documents.register_upload(p.tenant, command, bootstrap.uow(), bootstrap.get("document_files"),
                                              bootstrap.clock(), p.uid)
     return http.Answer(201 if attached.created else 200,
-                       {"created": attached.created, "document": attached.record.model_dump(mode="json")})
+                       doc.DocumentStored(created=attached.created, document=attached.record).model_dump(mode="json"))
 
 
 @functions_framework.http

@@ -6,7 +6,7 @@ import functions_framework
 
 from functions._sourcing import OPERATOR, parse
 from shared import bootstrap
-from shared.domain.sourcing.records import Professional
+from shared.domain.sourcing.records import Professional, ProfessionalUpserted
 from shared.edge import http
 from shared.service.sourcing import pool
 
@@ -14,7 +14,8 @@ from shared.service.sourcing import pool
 def _upsert(req: http.Request) -> http.Answer:
     professional = parse(Professional, req.body)
     outcome = pool.upsert_professional(professional, bootstrap.uow())
-    return http.Answer(201 if outcome == "created" else 200, {"outcome": outcome, **professional.model_dump(mode="json")})
+    answer = ProfessionalUpserted.model_validate({**professional.model_dump(), "outcome": outcome})
+    return http.Answer(201 if outcome == "created" else 200, answer.model_dump(mode="json"))
 
 
 @functions_framework.http

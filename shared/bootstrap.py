@@ -124,6 +124,18 @@ def _report_files():
     return GcsReportFiles(project_id(), documents_bucket())
 
 
+def _chorus_pro():
+    """Chorus Pro: the recording stand-in on the emulators (``PASSERELLE_CHORUS_PRO=fake``, the default
+    when FIRESTORE_EMULATOR_HOST is set); None elsewhere until the production adapter exists, and
+    then invoices wait in ``chorus_queue`` (docs/invoicing.md)."""
+    mode = os.environ.get("PASSERELLE_CHORUS_PRO") or ("fake" if os.environ.get("FIRESTORE_EMULATOR_HOST") else "")
+    if mode != "fake":
+        return None
+    from shared.adapters.chorus_pro import RecordingChorusPro
+
+    return RecordingChorusPro(get("firestore"))
+
+
 _FACTORIES = {
     "timers": _timers,
     "blobs": _blobs,
@@ -135,6 +147,7 @@ _FACTORIES = {
     "export_archive": _export_archive,
     "document_files": _document_files,
     "report_files": _report_files,
+    "chorus_pro": _chorus_pro,
     "clock": SystemClock,
 }
 

@@ -39,6 +39,26 @@ def ops_subscription(topic: str) -> str:
     return f"{topic}-ops"
 
 
+# The platform → contractor topics, by stream: a message replayed later (``list_messages``,
+# ``redeliver_messages``) is redelivered on its contractor's topic of that stream as named then.
+OUTGOING_STREAMS = {"orders": orders_topic, "replies": replies_topic}
+
+
+def outgoing_topic(contractor_id: str, stream: str) -> str:
+    return OUTGOING_STREAMS[stream](contractor_id)
+
+
+def recipient_of(topic: str) -> tuple[str, str] | None:
+    """(contractor, stream) of a platform → contractor topic; None for any other topic."""
+    for stream, name in OUTGOING_STREAMS.items():
+        prefix, _, suffix = name("\0").partition("\0")
+        inner = topic[len(prefix):len(topic) - len(suffix)] if topic.startswith(prefix) and topic.endswith(suffix) \
+            else ""
+        if inner and not inner.endswith("-dead-letter") and name(inner) == topic:
+            return inner, stream
+    return None
+
+
 def contractor_topics(contractor_id: str) -> list[str]:
     return [orders_topic(contractor_id), execution_topic(contractor_id), replies_topic(contractor_id)]
 

@@ -61,15 +61,40 @@ def inbound(data: dict | bytes, message_id: str = "m-1", contractor_id: str = CO
                           type=EventType.EXECUTION_REPORTED.value, received_at=received_at, data=raw)
 
 
-# The field sets that move an order along its whole life, in order.
-LIFE = [
+# The contractor's execution reports that take an order from to_acknowledge to completed, in order.
+EXECUTION = [
     ("acknowledged", {}),
     ("scheduled", {"planned_start": "2026-03-04T08:00:00+01:00", "planned_end": "2026-03-04T12:00:00+01:00",
                    "site_lead": {"last_name": "Martin", "first_name": "Léa", "mobile": "06 12 34 56 78"}}),
     ("in_progress", {"actual_start": "2026-03-04T08:10:00+01:00", "progress": 10}),
     ("completed", {"actual_end": "2026-03-04T11:40:00+01:00", "progress": 100,
                    "line_statuses": [{"line_id": "L1", "done": True}, {"line_id": "L2", "done": False}]}),
-    ("received", {}),
-    ("invoiced", {"invoice_date": "2026-03-10"}),
-    ("closed", {}),
 ]
+# The whole life (A6, B7, B10): the contractor executes, the client receives what was done (service
+# fait), the contractor invoices what was received, the client closes. (actor, state, what it carries)
+LIFE = [
+    *(("contractor", state, fields) for state, fields in EXECUTION),
+    ("manager", "received", {"lines": [{"line_id": "L1"}]}),
+    ("contractor", "invoiced", {"invoice_number": "F-2026-0042"}),
+    ("manager", "closed", {}),
+]
+SUPPLIER = {"siret": "73282932000074", "name": "Plomberie Test SARL", "vat_number": "FR44732829320"}
+BUYER = {"buyer_siret": "21690123100011", "buyer_name": "Office Public Test", "service_code": "SERVICE-TRAVAUX",
+         "engagement_number": "EJ-2026-0042"}
+
+
+def invoice_body(invoice_number: str = "F-2026-0042", order_id: str = "BC-2026-014", manager_id: str = MANAGER,
+                 lines: list[tuple[str, str, int]] = (("L1", "1", 8500),), vat_rate: str = "10", **overrides: Any) -> dict:
+    """A SubmitInvoice whose totals are those of its lines (line_id, quantity, unit price in cents)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    nets = [int((Decimal(q) * p).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for _, q, p in lines]
+    net = sum(nets)
+    vat = int((Decimal(net) * Decimal(vat_rate) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    body = {"manager_id": manager_id, "order_id": order_id, "invoice_number": invoice_number,
+            "issue_date": "2026-03-10", "due_date": "2026-04-09", "supplier": SUPPLIER,
+            "lines": [{"line_id": line_id, "quantity": q, "unit_price_cents": p, "vat_rate": vat_rate}
+                      for line_id, q, p in lines],
+            "total_excl_tax_cents": net, "vat_cents": vat, "total_incl_tax_cents": net + vat}
+    body.update(overrides)
+    return body

@@ -89,8 +89,7 @@ class InMemoryDatabase:
                     raise ConcurrencyConflict(f"changed: {w.path}")
                 if w.kind == "update" and found is None:
                     raise ConcurrencyConflict(f"gone: {w.path}")
-            now = max(dt.datetime.now(dt.UTC), self._last_time + dt.timedelta(microseconds=1))
-            self._last_time = now
+            now = self._last_time = self.commit_time()
             for w in writes:
                 data = {k: (now if v is SERVER_TIME else v) for k, v in (w.data or {}).items()}
                 if w.kind == "delete":
@@ -100,6 +99,10 @@ class InMemoryDatabase:
                 else:
                     self.docs[w.path] = (copy.deepcopy(data), next(self._versions))
             self.commits += 1
+
+    def commit_time(self) -> dt.datetime:
+        """SERVER_TIME of the next commit: the system clock, strictly increasing."""
+        return max(dt.datetime.now(dt.UTC), self._last_time + dt.timedelta(microseconds=1))
 
     def query(self, q: Query) -> list[Document]:
         def in_scope(path: str) -> bool:
@@ -209,6 +212,42 @@ class RecordingTaskQueue:
     def cancel(self, name: str) -> bool:
         self.cancelled.append(name)
         return name in self.tasks
+
+
+class RecordingChorusPro:
+    """Chorus Pro in memory: every call recorded, one deposit per (supplier SIRET, invoice number), and
+    statuses moved by ``set_status`` as the buyer's side would (the emulators use
+    shared/adapters/chorus_pro.py, the same behaviour on Firestore)."""
+
+    def __init__(self, clock: FixedClock):
+        self.clock = clock
+        self.calls: list[tuple[str, str]] = []
+        self.deposits: dict[str, dict[str, Any]] = {}
+        self.down = False
+
+    def deposit(self, deposit):
+        from shared.adapters.chorus_pro import chorus_id_of
+        from shared.ports import ChorusReport
+
+        if self.down:
+            raise ConnectionError("Chorus Pro unreachable")
+        chorus_id = chorus_id_of(deposit.supplier_siret, deposit.invoice_number)
+        self.calls.append(("deposit", chorus_id))
+        found = self.deposits.setdefault(chorus_id, {"deposit": deposit, "status": "DEPOSEE", "reason": None,
+                                                     "at": self.clock.now()})
+        return ChorusReport(chorus_id, found["status"], found["at"], found["reason"])
+
+    def status(self, chorus_id: str):
+        from shared.ports import ChorusReport
+
+        if self.down:
+            raise ConnectionError("Chorus Pro unreachable")
+        self.calls.append(("status", chorus_id))
+        found = self.deposits[chorus_id]
+        return ChorusReport(chorus_id, found["status"], found["at"], found["reason"])
+
+    def set_status(self, chorus_id: str, status: str, reason: str | None = None) -> None:
+        self.deposits[chorus_id].update(status=status, reason=reason, at=self.clock.now())
 
 
 class World:

@@ -6,6 +6,7 @@ import {
   frenchDateTimeOf, listQuery, moveInputs, moveLabel, nextSequence, scheduleText, stateLabel,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { invoicesSection, receptionSection } from "./invoicing.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -106,12 +107,15 @@ export async function renderOrder(ctx, managerId, orderId) {
   const query = listQuery({ managerId: role === "manager" ? "" : managerId }) + `&order_id=${encodeURIComponent(orderId)}`;
   let view;
   let documents;
+  let invoices;
   try {
-    [view, documents] = await Promise.all([ctx.call("get_order", { query }), ctx.call("get_documents", { query })]);
+    [view, documents, invoices] = await Promise.all([ctx.call("get_order", { query }), ctx.call("get_documents", { query }),
+      ctx.call("get_invoices", { query })]);
   } catch (err) {
     return ctx.showError(`Commande ${orderId}`, err);
   }
   const o = view.order;
+  const refresh = () => renderOrder(ctx, managerId, orderId);
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
@@ -125,7 +129,7 @@ export async function renderOrder(ctx, managerId, orderId) {
   const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
     h("tr", { className: e.late ? "late" : null },
       h("td", {}, formatDateTime(e.occurred_at)), h("td", {}, e.label),
-      h("td", {}, e.actor === "contractor" ? "prestataire" : "gestionnaire"), h("td", {}, e.channel),
+      h("td", {}, ACTORS[e.actor] ?? e.actor), h("td", {}, e.channel),
       h("td", {}, `${stateLabel(e.state_before)} → ${stateLabel(e.state_after)}`),
       h("td", {}, formatDateTime(e.received_at)),
       h("td", {}, e.late ? "en retard (> 15 min)" : e.delay_seconds === undefined || e.delay_seconds === null ? "—"
@@ -141,11 +145,20 @@ export async function renderOrder(ctx, managerId, orderId) {
     definitionList(facts),
     role === "beneficiary" ? h("p", { className: proof ? "ok" : "hint" }, proof
       ? "Attestation de service fait déposée." : "Pas encore d'attestation de service fait.") : null,
-    contractor ? movesSection(ctx, o, view.next_moves ?? []) : null,
+    contractor ? movesSection(ctx, o, (view.next_moves ?? []).filter((m) => m.state !== "invoiced")) : null,
+    contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
+      href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
+    "Proposer un devis de travaux complémentaires")) : null,
+    receptionSection(ctx, o, view, refresh),
+    invoicesSection(ctx, o, invoices.invoices, refresh),
     h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor ? uploadForm(ctx, o) : null);
 }
+
+// Orders on which no supplementary works can be quoted any more (A2.5).
+const TERMINAL = ["closed", "cancelled", "cannot_complete"];
+const ACTORS = { contractor: "prestataire", manager: "client", platform: "Chorus Pro" };
 
 // --- execution as moves ------------------------------------------------------------------------
 const INPUTS = {

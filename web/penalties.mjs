@@ -7,10 +7,12 @@ import { errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 const last = { party: "", month: "" };
 
 export function renderStatement(ctx) {
-  const manager = ctx.session.claims.role === "manager";
-  // suggestions: the other party of each of the caller's contracts (list_contracts)
-  const parties = ctx.call("list_contracts").then((l) => [...new Set(l.contracts.map((c) =>
-    (manager ? c.contractor_id : c.manager_id)))]).catch(() => []);
+  // the manager, or a beneficiary reading its missions' contractor (its own space, like a manager)
+  const manager = ctx.session.claims.role !== "contractor";
+  // suggestions: the other party of each of the caller's contracts (list_contracts; not a beneficiary's)
+  const parties = ctx.session.claims.role === "beneficiary" ? Promise.resolve([])
+    : ctx.call("list_contracts").then((l) => [...new Set(l.contracts.map((c) =>
+      (manager ? c.contractor_id : c.manager_id)))]).catch(() => []);
   const party = field({ name: manager ? "contractor_id" : "manager_id", label: manager ? "Prestataire" : "Gestionnaire",
     required: true, value: last.party, suggestions: parties });
   const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthOf(new Date()).split("-")
@@ -28,7 +30,7 @@ export function renderStatement(ctx) {
     const params = { month: m, [manager ? "contractor_id" : "manager_id"]: last.party };
     try {
       const statement = await ctx.call("get_penalty_statement", { query: new URLSearchParams(params).toString() });
-      out.replaceChildren(statementView(ctx, statement, manager, params, load));
+      out.replaceChildren(statementView(ctx, statement, ctx.session.claims.role === "manager", params, load));
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }

@@ -1,26 +1,38 @@
-// Quotes (A2.4, A2.5): the manager requests, compares versions, accepts or refuses; the contractor
-// answers, revises or withdraws. list_quotes lists them, get_quote reads one, the commands are
-// request_quote, submit_quote and decide_quote.
+// Quotes (A2.4, A2.5, B16): the manager requests, compares versions, accepts or refuses; the
+// contractor answers, revises or withdraws, and raises quotes nobody asked for (spontaneous, or
+// supplementary works on one of its orders); a beneficiary requests them from its missions (sourcing.mjs)
+// and decides them like a manager. list_quotes lists them, get_quote reads one, the commands are
+// request_quote, raise_quote, request_mission_quote, submit_quote and decide_quote.
 import {
   QUOTE_LABELS, buildQuoteLines, compareVersions, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate,
 } from "./logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
-function quoteHref(q) {
+export function quoteHref(q) {
   return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
 }
 
+// The buyer of a quote: the manager of the space, or the beneficiary for its missions (B16).
+const isBuyer = (ctx) => ["manager", "beneficiary"].includes(ctx.session.claims.role);
+const OPENED_BY = { manager: "demandé par le gestionnaire", beneficiary: "demandé par le bénéficiaire",
+  contractor: "proposé par le prestataire" };
+const LIST_TITLES = { manager: "Devis demandés et reçus", contractor: "Devis demandés et proposés",
+  beneficiary: "Devis demandés pour vos missions" };
+
 export async function renderQuotes(ctx) {
-  const manager = ctx.session.claims.role === "manager";
+  const role = ctx.session.claims.role;
+  const buyer = isBuyer(ctx);
   const body = h("div", {}, h("p", {}, "Chargement…"));
-  ctx.show("Devis", manager ? requestForm(ctx) : null,
-    h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, manager ? "Devis demandés"
-      : "Devis qui vous sont demandés"), body));
+  ctx.show("Devis", role === "manager" ? requestForm(ctx) : null,
+    role === "contractor" ? h("p", {}, h("a", { className: "button", href: "#/quotes/raise" }, "Proposer un devis")) : null,
+    role === "beneficiary" ? h("p", { className: "hint" }, "Un devis se demande depuis la page d'une mission.") : null,
+    h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, LIST_TITLES[role] ?? "Devis"),
+      body));
   try {
     const list = await ctx.call("list_quotes");
-    body.replaceChildren(table(["Devis", manager ? "Prestataire" : "Gestionnaire", "Objet", "État", "Version", "Montant",
+    body.replaceChildren(table(["Devis", buyer ? "Prestataire" : "Gestionnaire", "Objet", "État", "Version", "Montant",
       "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
-      h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", {}, manager ? q.contractor_id : q.manager_id),
+      h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", {}, buyer ? q.contractor_id : q.manager_id),
       h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label)),
       h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
       h("td", {}, formatDateTime(q.valid_until)), h("td", {}, formatDateTime(q.requested_at)))),
@@ -74,7 +86,7 @@ function requestForm(ctx) {
 }
 
 export async function renderQuote(ctx, managerId, quoteId) {
-  const manager = ctx.session.claims.role === "manager";
+  const manager = isBuyer(ctx);
   const query = new URLSearchParams({ quote_id: quoteId, ...(manager ? {} : { manager_id: managerId }) }).toString();
   let quote;
   try {
@@ -85,9 +97,12 @@ export async function renderQuote(ctx, managerId, quoteId) {
   const refresh = () => renderQuote(ctx, managerId, quoteId);
   ctx.show(`Devis ${quote.quote_id} — ${quote.title}`,
     h("p", {}, h("a", { href: "#/quotes" }, "← Retour aux devis")),
-    definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state], ["Prestataire", quote.contractor_id],
+    definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state],
+      ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], ["Prestataire", quote.contractor_id],
       ["Gestionnaire", quote.manager_id], ["Marché", quote.contract_id], ["Site", quote.site?.label ?? quote.site?.node_id],
-      ["Demandé le", formatDateTime(quote.requested_at)], ["Valable jusqu'au", formatDateTime(quote.valid_until)],
+      ...(quote.mission_id ? [["Mission", quote.mission_id]] : []),
+      [quote.opened_by === "contractor" ? "Proposé le" : "Demandé le", formatDateTime(quote.requested_at)],
+      ["Valable jusqu'au", formatDateTime(quote.valid_until)],
       ["Commande", quote.created_order_id ?? quote.order_id ?? "—"], ["Motif", quote.reason ?? "—"]]),
     versionsSection(quote),
     manager && quote.state === "submitted" ? decisionForm(ctx, quote, refresh) : null,
@@ -147,38 +162,50 @@ function lineRow(index, line = {}) {
   ];
 }
 
+// Quote lines in a fieldset each, prefilled; read() gives the lines or the errors found before sending.
+function linesEditor(initial) {
+  const rows = [];
+  const box = h("div", { className: "lines" });
+  const add = (line) => {
+    const row = lineRow(rows.length, line);
+    rows.push(row);
+    box.append(h("fieldset", { className: "line" }, h("legend", {}, `Ligne ${rows.length}`), row));
+  };
+  for (const line of initial) add(line);
+  const more = h("button", { type: "button", className: "secondary", onclick: () => add({}) }, "Ajouter une ligne");
+  const read = (data) => buildQuoteLines(rows.map((_, i) => ({ service_code: data[`service_code_${i}`],
+    label: data[`label_${i}`], quantity: data[`quantity_${i}`], unit: data[`unit_${i}`],
+    unit_price: data[`unit_price_${i}`] })));
+  return { box, more, read, fields: () => rows.flat() };
+}
+
+function readValidUntil(validUntil, errors) {
+  const valid = parseFrenchDate(validUntil.input.value);
+  if (!valid) errors.push({ field: "$.valid_until", code: "INVALID_FORMAT", message: "Date au format jj/mm/aaaa." });
+  return valid;
+}
+
 // The contractor's answer (version 1) or revision (a new version), lines prefilled from the last one.
 function submitForm(ctx, quote, refresh) {
   const last = quote.versions?.at(-1);
-  const rows = [];
-  const linesBox = h("div", { className: "lines" });
-  const addRow = (line) => {
-    const row = lineRow(rows.length, line);
-    rows.push(row);
-    linesBox.append(h("fieldset", { className: "line" }, h("legend", {}, `Ligne ${rows.length}`), row));
-  };
-  for (const line of last?.lines ?? [{}]) addRow(line);
+  const lines = linesEditor(last?.lines ?? [{}]);
   const validUntil = dateField({ name: "valid_until", label: "Valable jusqu'au", required: true,
     value: isoToFrenchDate(last?.valid_until) });
-  const slot = errorSlot(() => [validUntil, ...rows.flat()]);
+  const slot = errorSlot(() => [validUntil, ...lines.fields()]);
   const result = h("p", { className: "status", role: "status" });
   const form = h("form", { className: "card", id: "submit-quote", "aria-labelledby": "submit-title" },
     h("h2", { id: "submit-title" }, last ? "Réviser le devis (nouvelle version)" : "Répondre au devis"), slot.node,
-    linesBox, h("button", { type: "button", className: "secondary", onclick: () => addRow({}) }, "Ajouter une ligne"),
-    validUntil, h("button", { type: "submit" }, last ? "Remettre la révision" : "Remettre le devis"), result);
+    lines.box, lines.more, validUntil, h("button", { type: "submit" }, last ? "Remettre la révision" : "Remettre le devis"),
+    result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     slot.clear();
-    const data = Object.fromEntries(new FormData(form).entries());
-    const { lines, errors } = buildQuoteLines(rows.map((_, i) => ({ service_code: data[`service_code_${i}`],
-      label: data[`label_${i}`], quantity: data[`quantity_${i}`], unit: data[`unit_${i}`],
-      unit_price: data[`unit_price_${i}`] })));
-    const valid = parseFrenchDate(validUntil.input.value);
-    if (!valid) errors.push({ field: "$.valid_until", code: "INVALID_FORMAT", message: "Date au format jj/mm/aaaa." });
+    const { lines: read, errors } = lines.read(Object.fromEntries(new FormData(form).entries()));
+    const valid = readValidUntil(validUntil, errors);
     if (errors.length) return slot.show(errors);
     try {
       const answer = await ctx.call("submit_quote", { body: { manager_id: quote.manager_id, quote_id: quote.quote_id,
-        lines, valid_until: valid } });
+        lines: read, valid_until: valid } });
       result.textContent = `Version ${answer.current_version} remise.`;
       setTimeout(refresh, 500);
     } catch (err) {
@@ -186,6 +213,64 @@ function submitForm(ctx, quote, refresh) {
     }
   });
   return form;
+}
+
+// The contractor raises a quote nobody asked for (raise_quote): spontaneous, or supplementary works on
+// one of its orders — then prefilled from it (#/quotes/raise/<manager>/<order>).
+export async function renderRaise(ctx, managerId = "", orderId = "") {
+  let order = null;
+  if (orderId) {
+    try {
+      const query = new URLSearchParams({ manager_id: managerId, order_id: orderId }).toString();
+      order = (await ctx.call("get_order", { query })).order;
+    } catch (err) {
+      return ctx.showError(`Commande ${orderId}`, err);
+    }
+  }
+  const known = ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+  const fields = [
+    field({ name: "manager_id", label: "Gestionnaire", required: true, value: managerId,
+      suggestions: known.then((cs) => [...new Set(cs.map((c) => c.manager_id))]) }),
+    field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
+    field({ name: "contract_id", label: "Marché", required: true, value: order?.contract_id ?? "",
+      suggestions: known.then((cs) => cs.map((c) => c.contract_id)) }),
+    field({ name: "title", label: "Objet", required: true }),
+    field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
+      value: order?.site?.node_id ?? "", paths: ["site_node", "site.node_id", "site"] }),
+    field({ name: "site_label", label: "Libellé du site", value: order?.site?.label ?? "",
+      paths: ["site_label", "site.label"] }),
+    field({ name: "order_id", label: "Commande complétée (travaux complémentaires)", value: orderId,
+      hint: "Laisser vide pour un devis spontané." }),
+  ];
+  const lines = linesEditor([{}]);
+  const validUntil = dateField({ name: "valid_until", label: "Valable jusqu'au", required: true });
+  const slot = errorSlot(() => [...fields, validUntil, ...lines.fields()]);
+  const result = h("p", { className: "status", role: "status" });
+  const form = h("form", { className: "card", id: "raise-quote", "aria-labelledby": "raise-title" },
+    h("h2", { id: "raise-title" }, orderId ? `Travaux complémentaires sur ${orderId}` : "Votre devis"),
+    slot.node, h("div", { className: "grid" }, fields), lines.box, lines.more, validUntil,
+    h("button", { type: "submit" }, "Proposer le devis"), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const v = Object.fromEntries(new FormData(form).entries());
+    const { lines: read, errors } = lines.read(v);
+    const valid = readValidUntil(validUntil, errors);
+    if (errors.length) return slot.show(errors);
+    const body = { manager_id: v.manager_id.trim(), quote_id: v.quote_id.trim(), contract_id: v.contract_id.trim(),
+      title: v.title.trim(), site: { node_id: v.site_node.trim(), ...(v.site_label.trim() ? { label: v.site_label.trim() } : {}) },
+      ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}), lines: read, valid_until: valid };
+    try {
+      const quote = await ctx.call("raise_quote", { body });
+      result.textContent = `Devis ${quote.quote_id} proposé à ${quote.manager_id}.`;
+      setTimeout(() => ctx.go(quoteHref(quote)), 500);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  ctx.show(orderId ? "Devis complémentaire" : "Proposer un devis",
+    h("p", {}, h("a", { href: orderId ? `#/orders/${encodeURIComponent(managerId)}/${encodeURIComponent(orderId)}`
+      : "#/quotes" }, "← Retour")), form);
 }
 
 function withdrawForm(ctx, quote, refresh) {

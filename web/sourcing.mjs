@@ -1,10 +1,12 @@
 // Sourcing for a beneficiary (part B): submit and relaunch a need (B2), the ranked professionals
 // with the reasons of each score (B3) and their full record (B4), accept / refuse / relaunch, frame
-// the mission (B13) and follow its order, proof of service and documents.
+// the mission (B13) and follow its order, proof of service and documents; request a quote from the
+// titulaire for a mission (B16).
 import {
   CRITERIA_LABELS, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros,
   needField, needFormValues, parseFrenchDate, stateLabel,
 } from "./logic.mjs";
+import { quoteHref } from "./quotes.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"], ["06", "Mayotte"],
@@ -297,5 +299,33 @@ export async function renderMission(ctx, missionId) {
     table(["Jalon", "Jours", "Échéance"], (m.milestones ?? []).map((j) => h("tr", {}, h("td", {}, j.label),
       h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)))), { label: "Jalons" }),
     h("h2", {}, "Livrables"), h("ul", {}, (m.deliverables ?? []).map((d) => h("li", {}, d))),
-    h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")));
+    h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")),
+    missionQuoteForm(ctx, m));
+}
+
+// B16: a quote requested from the titulaire for this mission; its answer is due within 5 working days (D3),
+// and accepting it adds its lines to the mission's order.
+function missionQuoteForm(ctx, mission) {
+  const fields = [field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
+    field({ name: "title", label: "Objet du devis", required: true })];
+  const slot = errorSlot(() => fields);
+  const result = h("p", { className: "status", role: "status" });
+  const form = h("form", { className: "card", id: "mission-quote", "aria-labelledby": "mission-quote-title" },
+    h("h2", { id: "mission-quote-title" }, "Demander un devis au titulaire"),
+    h("p", { className: "hint" }, "Réponse attendue sous 5 jours ouvrés ; un devis accepté complète la commande de la mission."),
+    slot.node, h("div", { className: "grid" }, fields), h("button", { type: "submit" }, "Demander le devis"), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const v = Object.fromEntries(new FormData(form).entries());
+    try {
+      const quote = await ctx.call("request_mission_quote", { body: { quote_id: v.quote_id.trim(),
+        mission_id: mission.mission_id, title: v.title.trim() } });
+      result.textContent = `Devis ${quote.quote_id} demandé à ${quote.contractor_id}.`;
+      setTimeout(() => ctx.go(quoteHref(quote)), 500);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  return form;
 }

@@ -178,6 +178,101 @@ resource "google_firestore_index" "quotes_state_valid_until_group" {
   }
 }
 
+# Replay for connectors (shared/service/replay.py): every message to a contractor stays in the
+# outbox for 35 days and is read back in commit order:
+#   outbox where recipient == <contractor> [and stored_at >= <since>]
+#          order by stored_at, created_at, __name__
+resource "google_firestore_index" "outbox_recipient_stored_at" {
+  project     = var.project_id
+  database    = google_firestore_database.default.name
+  collection  = "outbox"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "recipient"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "stored_at"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "created_at"
+    order      = "ASCENDING"
+  }
+}
+
+# Outbox documents are deleted by Firestore once "expire_at" (created_at + 35 days) is past:
+# the replay's retention, and the outbox no longer grows without end.
+resource "google_firestore_field" "outbox_expire_at_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "outbox"
+  field      = "expire_at"
+
+  ttl_config {}
+
+  # Never queried: no single-field index (no hotspot on a growing value).
+  index_config {}
+}
+
+# A message's body is never queried: no index entries for each of its fields (the larger part of an
+# outbox document's write cost).
+resource "google_firestore_field" "outbox_data_unindexed" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "outbox"
+  field      = "data"
+
+  index_config {}
+}
+
+# Contractors read the contracts they hold across managers (list_contracts, list_billing_accounts):
+#   collection group "contracts" where contractor_id == <tenant>
+# and the quotes asked of them (list_quotes):
+#   collection group "quotes" where contractor_id == <tenant>
+resource "google_firestore_field" "contractor_id_group" {
+  for_each = toset(["contracts", "quotes"])
+
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = each.value
+  field      = "contractor_id"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
+# remind_catalogue_reviews' daily sweep (A14), in every manager's space:
+#   collection group "catalogue_reviews" where remind_on <= <today>
+resource "google_firestore_field" "catalogue_reviews_remind_on_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "catalogue_reviews"
+  field      = "remind_on"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # The security rules of the repository root, deployed as the database's release.
 resource "google_firebaserules_ruleset" "firestore" {
   project = var.project_id

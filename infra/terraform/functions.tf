@@ -51,7 +51,7 @@ locals {
       identity    = "fn-data-publish-timers"
     }
     change_order_state = {
-      description = "ERP -> platform: change the state of a work order (manager)."
+      description = "ERP -> platform: change the state of a work order (manager, or beneficiary for its mission's order)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data-publish-timers"
@@ -260,6 +260,60 @@ locals {
       invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
       identity    = "fn-data-publish-timers"
     }
+    raise_quote = {
+      description = "Contractor -> platform: raise a quote nobody asked for, spontaneous or supplementary on its order (A2.4, A2.5)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    request_mission_quote = {
+      description = "Beneficiary -> platform: request a quote from the titulaire of one of its missions (B16); starts D3."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    list_messages = {
+      description = "Contractor -> platform: every message sent to it, from a cursor, for replay (35 days)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    redeliver_messages = {
+      description = "Contractor -> platform: publish again on its topics the messages after a cursor, since a time, or named."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    get_contract = {
+      description = "Manager or contractor (its own) -> platform: one contract whole, as sent in contract.changed."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    list_billing_accounts = {
+      description = "Manager or contractor (those naming its contracts) -> platform: billing accounts."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    list_property_nodes = {
+      description = "Manager or contractor (within its contracts' perimeters) -> platform: property tree nodes, retired included."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    confirm_catalogue_review = {
+      description = "Manager -> platform: confirm a contract's six-month catalogue review without a new version (A14)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    remind_catalogue_reviews = {
+      description = "Cloud Scheduler -> platform: remind contractors one month before a catalogue review is due (A14)."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      identity    = "fn-data-publish-timers"
+    }
     run_export = {
       description = "Pub/Sub push (exports-requested-push) -> platform: build one export archive."
       ingress     = "ALLOW_INTERNAL_ONLY"
@@ -297,7 +351,7 @@ locals {
       identity    = "fn-data"
     }
     get_penalty_statement = {
-      description = "Manager or contractor -> platform: monthly penalty statement (JSON or French CSV)."
+      description = "Manager, beneficiary or contractor -> platform: monthly penalty statement (JSON or French CSV)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
@@ -313,6 +367,42 @@ locals {
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
       identity    = "fn-executions"
+    }
+    record_reception = {
+      description = "Manager or beneficiary -> platform: receive an order's lines (service fait), with reservations."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    lift_reservation = {
+      description = "Manager or beneficiary -> platform: lift a reservation made at reception."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    submit_invoice = {
+      description = "Contractor ERP -> platform: an invoice or credit note, checked against the received lines (REST)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    get_invoices = {
+      description = "Manager, beneficiary or contractor -> platform: an order's invoices, or one as Factur-X CII XML."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+    }
+    submit_timesheet = {
+      description = "Titulaire -> platform: days worked on a mission's milestone (B11), within its days and the budget."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
+    sync_chorus_pro = {
+      description = "Cloud Scheduler -> platform: deposit accepted invoices on Chorus Pro, apply the statuses it reports."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      identity    = "fn-data-publish-timers"
     }
   }
 
@@ -393,12 +483,27 @@ locals {
     list_needs               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_professional         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_quote                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    raise_quote              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    request_mission_quote    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_messages            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    redeliver_messages       = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
+    get_contract             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_billing_accounts    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_property_nodes      = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    confirm_catalogue_review = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    remind_catalogue_reviews = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
     expire_quotes            = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
     seal_audit               = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 1, min_instances = 0, max_instances = 1 }
     relay_outbox             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 1 }
     accrue_penalties         = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 8, min_instances = 0, max_instances = 10 }
     decide_penalty           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_penalty_statement    = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    record_reception         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    lift_reservation         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    submit_invoice           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    get_invoices             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
+    submit_timesheet         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    sync_chorus_pro          = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
   }
 }
 

@@ -25,6 +25,18 @@ locals {
       description = "Expires submitted quotes past their validity date and tells their contractors (expire_quotes)."
       schedule    = "5 * * * *"
     }
+    # Daily: contracts whose catalogue review (A14) is due within a month; each reminded once.
+    remind_catalogue_reviews = {
+      name        = "remind-catalogue-reviews"
+      description = "Reminds contractors one month before a catalogue review is due (remind_catalogue_reviews, A14)."
+      schedule    = "15 7 * * *"
+    }
+    # Chorus Pro calls nobody back: deposits and status changes are collected (docs/invoicing.md).
+    sync_chorus_pro = {
+      name        = "sync-chorus-pro"
+      description = "Deposits accepted invoices on Chorus Pro and applies the statuses it reports (sync_chorus_pro)."
+      schedule    = "*/15 * * * *"
+    }
   }
 }
 

@@ -62,24 +62,51 @@ data "archive_file" "source" {
   source_dir  = local.source_dir
   output_path = "${path.module}/.build/passerelle-source.zip"
 
+  # Only main.py, functions/, shared/ and requirements.txt are deployed; everything else at the top of
+  # the repository is left out here (tests/unit/test_terraform_platform.py checks every top-level entry
+  # is one or the other). The web application (web/) is the Firebase Hosting site, not function source.
   excludes = [
-    ".venv",
-    ".venv-checkov",
-    "node_modules",
-    ".git",
+    # development tooling and its documents: the contract generator (devtools/contracts), the local
+    # stack, tests (web tests included), benchmarks, docs, infrastructure, scripts, CI
+    "devtools",
+    "web",
+    "emulators.json",
     "tests",
     "bench",
     "docs",
     "infra",
+    "scripts",
+    ".ci",
+    "README.md",
+    "pytest.ini",
+    "requirements-dev.txt",
+    "requirements-checkov.txt",
+    "package.json",
+    "package-lock.json",
+    "firebase.json",
+    "firestore.rules", # deployed by firestore.tf, not with the functions
+    ".gitignore",
+    # virtualenvs, node_modules and caches
+    ".venv",
+    ".venv-checkov",
+    ".venv*",
+    "node_modules",
     "__pycache__",
     "**/__pycache__",
+    "*.pyc",
+    "**/*.pyc",
     ".pytest_cache",
     "**/.pytest_cache",
-    # Local-only files that must never be shipped.
+    ".hypothesis",
+    ".ruff_cache",
+    ".mypy_cache",
+    "*.egg-info",
+    # local-only files that must never be shipped
+    ".git",
     ".env",
     ".run",
-    ".ci",
     ".coverage",
+    "*-debug.log",
   ]
 }
 

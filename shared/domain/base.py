@@ -11,7 +11,12 @@ its own configuration, e.g. a model with a wire title of its own).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Ids of everything a caller names (orders, lines, contracts, reservations…): safe in a document path.
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
 
 
 class Command(BaseModel):

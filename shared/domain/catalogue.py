@@ -1,26 +1,32 @@
-"""Versioned service-code catalogue of a contract (A14) — pure domain, not wired yet.
+"""Versioned service-code catalogue of a contract (A14) — pure domain.
 
 Each contract has priced service codes (code, French label, unit, unit price in integer
 cents, VAT rate) in versions with a validity date. A new version never rewrites an old one;
 an order or quote line is checked against the version in force on its date. Imports come
 from CSV (French conventions: ``;`` separator, decimal comma, UTF-8 with or without BOM) or
-JSON, and report every bad row with its line number. A catalogue not reviewed for six
-months is flagged.
+JSON, and report every bad row with its line number.
+
+The catalogue is reviewed every six months (A14; « revue semestrielle » of the contract). A review
+is recorded by a new version (its ``reviewed_on``) or confirmed without one (``ConfirmCatalogueReview``:
+the version in force stays); the next review is due six months after the last one, the contractor
+is reminded one month before, and a catalogue past its due date is flagged.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from shared.domain import french_csv
 from shared.domain.errors import ErrorDetail
 
-REVIEW_EVERY_DAYS = 183  # six months
+REVIEW_EVERY_MONTHS = 6
+REMIND_MONTHS_BEFORE = 1
 COLUMNS = ("code", "label", "unit", "unit_price", "vat_rate")
 ALLOWED_VAT = (Decimal("0"), Decimal("2.1"), Decimal("5.5"), Decimal("10"), Decimal("20"))
 
@@ -150,9 +156,28 @@ def line_errors(version: CatalogueVersion, lines: list[dict[str, Any]], root: st
     return errors
 
 
-def needs_review(version: CatalogueVersion | None, today: dt.date) -> bool:
-    """Flag: the catalogue in force was last reviewed more than six months ago (or there is none)."""
-    return version is None or (today - version.reviewed_on).days > REVIEW_EVERY_DAYS
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day (31 August + 6 months = 28/29 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def review_due_on(last_reviewed: dt.date) -> dt.date:
+    return add_months(last_reviewed, REVIEW_EVERY_MONTHS)
+
+
+def reminder_on(last_reviewed: dt.date) -> dt.date:
+    """When the contractor is reminded: one month before the review is due."""
+    return add_months(last_reviewed, REVIEW_EVERY_MONTHS - REMIND_MONTHS_BEFORE)
+
+
+def needs_review(version: CatalogueVersion | None, today: dt.date, last_reviewed: dt.date | None = None) -> bool:
+    """Flag: no catalogue in force, or its last review (the version's, or a later confirmation) is more
+    than six months old."""
+    if version is None:
+        return True
+    return today > review_due_on(max(version.reviewed_on, last_reviewed or version.reviewed_on))
 
 
 class ImportCatalogue(BaseModel):
@@ -164,3 +189,135 @@ class ImportCatalogue(BaseModel):
     valid_from: dt.date
     reviewed_on: dt.date
     items: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=20000)]
+
+
+# --- What import_catalogue answers and publishes, and what get_catalogue answers (A14).
+
+
+class CataloguePublished(CatalogueVersion):
+    """A new version of a contract's catalogue (bordereau de prix), as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.catalogue.published.v1, subject contracts/<contract_id>/catalogue)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CataloguePublished")
+
+    manager_id: str
+
+
+class CatalogueImported(BaseModel):
+    """What import_catalogue answers: the version created."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueImported")
+
+    contract_id: str
+    version: int = Field(ge=1)
+    valid_from: dt.date
+    items: int = Field(ge=1, description="How many items (service codes) the version holds.")
+
+
+class CatalogueVersionSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueVersionSummary")
+
+    version: int
+    valid_from: dt.date
+    reviewed_on: dt.date
+
+
+class CatalogueView(BaseModel):
+    """What get_catalogue answers: every version of a contract's catalogue and the one in force on a date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueView")
+
+    contract_id: str
+    on: dt.date = Field(description="The date asked for (?on=, default today).")
+    versions: list[CatalogueVersionSummary]
+    in_force: CatalogueVersion | None = Field(description="The version in force on that date, null when none.")
+    needs_review: bool = Field(description="True when there is no version in force, or when the last review (a "
+                                           "version's reviewed_on or a confirmed review) is more than six months "
+                                           "old.")
+    last_reviewed_on: dt.date | None = Field(default=None, description="The last review, a version's or confirmed.")
+    review_due_on: dt.date | None = Field(default=None, description="Six months after the last review.")
+    reminded_at: str | None = Field(default=None, description="When the contractor was reminded of that review.")
+    confirmations: list[dict[str, Any]] = Field(default_factory=list,
+                                                description="Reviews confirmed without a new version.")
+
+
+class ConfirmCatalogueReview(BaseModel):
+    """POST confirm_catalogue_review (manager): the six-month review (A14) kept the catalogue as it is —
+    the version in force stays, the next review is due six months after ``reviewed_on``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ConfirmCatalogueReview")
+
+    contract_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
+    reviewed_on: dt.date
+    note: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+
+
+class ReviewState(BaseModel):
+    """Where a contract's catalogue review stands, at ``managers/<m>/catalogue_reviews/<contract>``:
+    what the reminder sweep reads (``remind_on``, cleared once reminded)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    manager_id: str
+    contract_id: str
+    contractor_id: str
+    last_reviewed_on: dt.date
+    review_due_on: dt.date
+    remind_on: dt.date | None
+    reminded_at: str | None = None
+    confirmations: list[dict[str, Any]] = []
+
+    @classmethod
+    def after_review(cls, previous: ReviewState | None, manager_id: str, contract_id: str, contractor_id: str,
+                     reviewed_on: dt.date) -> ReviewState:
+        """The state once a review on ``reviewed_on`` is recorded (an older one changes nothing)."""
+        if previous is not None and reviewed_on <= previous.last_reviewed_on:
+            return previous
+        return cls(manager_id=manager_id, contract_id=contract_id, contractor_id=contractor_id,
+                   last_reviewed_on=reviewed_on, review_due_on=review_due_on(reviewed_on),
+                   remind_on=reminder_on(reviewed_on), confirmations=previous.confirmations if previous else [])
+
+
+class CatalogueReviewed(BaseModel):
+    """The manager confirmed the six-month review without a new version (A14).
+
+    Delivered on ``orders-<contractor>`` as ``fr.passerelle.catalogue.reviewed.v1``, ordering key the
+    contract id (with its ``catalogue.published``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueReviewed")
+
+    manager_id: str
+    contract_id: str
+    version: int = Field(description="The version in force, confirmed as it is.")
+    reviewed_on: dt.date
+    next_review_due_on: dt.date
+    note: str | None = None
+
+
+class CatalogueReviewDue(BaseModel):
+    """Reminder: the contract's six-month catalogue review (A14) is due in a month.
+
+    Delivered on ``orders-<contractor>`` as ``fr.passerelle.catalogue.review_due.v1`` once per due date,
+    ordering key the contract id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueReviewDue")
+
+    manager_id: str
+    contract_id: str
+    version: int | None = Field(description="The version in force when reminded (None: none in force).")
+    last_reviewed_on: dt.date
+    review_due_on: dt.date
+    reminded_at: AwareDatetime
+
+
+class CatalogueReviewConfirmed(BaseModel):
+    """What confirm_catalogue_review answers (201 recorded, 200 the same confirmation again)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueReviewConfirmed")
+
+    contract_id: str
+    version: int = Field(description="The version in force, confirmed as it is.")
+    last_reviewed_on: dt.date
+    review_due_on: dt.date
+    remind_on: dt.date | None = Field(description="When the contractor will be reminded (a month before).")
+    changed: bool

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Text
@@ -124,3 +124,52 @@ def order_errors(contract: dict[str, Any] | None, contract_id: str, contractor_i
         errors.append(ErrorDetail.of("$.site.commune", "OUTSIDE_CONTRACT_PERIMETER", commune=commune,
                                      contract_id=contract_id))
     return errors
+
+
+# --- What upsert_contract and upsert_billing_account answer, and what they publish (A2.1, A2.2).
+
+
+class ContractSaved(UpsertContract):
+    """What upsert_contract answers: the contract as stored, its version and whether this call changed it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ContractSaved")
+
+    changed: bool = Field(description="False when the same content was already stored (nothing published).")
+    version: int = Field(ge=1, description="1 on creation, +1 on each change.")
+    manager_id: str
+    updated_at: AwareDatetime
+
+
+class BillingAccountSaved(UpsertBillingAccount):
+    """What upsert_billing_account answers: the billing account as stored, with its version."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="BillingAccountSaved")
+
+    changed: bool = Field(description="False when the same content was already stored (nothing published).")
+    version: int = Field(ge=1, description="1 on creation, +1 on each change.")
+    manager_id: str
+    updated_at: AwareDatetime
+
+
+class ContractChanged(UpsertContract):
+    """A contract created or updated by its manager, as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.contract.changed.v1, subject contracts/<contract_id>)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ContractChanged")
+
+    version: int = Field(ge=1)
+    manager_id: str
+    updated_at: AwareDatetime
+    change: Literal["created", "updated"]
+
+
+class BillingAccountChanged(UpsertBillingAccount):
+    """A billing account created or updated, as delivered on orders-<contractor> to every contractor holding one
+    of its contracts (CloudEvents type fr.passerelle.billing_account.changed.v1)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="BillingAccountChanged")
+
+    version: int = Field(ge=1)
+    manager_id: str
+    updated_at: AwareDatetime
+    change: Literal["created", "updated"]

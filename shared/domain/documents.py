@@ -16,7 +16,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -90,6 +90,12 @@ class DocumentRecord(BaseModel):
     channel: str  # "rest" | "signed_url"
     uploaded_by: str
     uploaded_at: AwareDatetime
+    # A7: set when, on attaching, the order's node is missing from the manager's tree in force
+    # (PROPERTY_NODE_NOT_FOUND) or was retired by an import (PROPERTY_NODE_RETIRED).
+    property_flag: Annotated[str, Field(pattern=r"^PROPERTY_NODE_(NOT_FOUND|RETIRED)$")] | None = None
+
+
+PROPERTY_FLAGS = {"missing": "PROPERTY_NODE_NOT_FOUND", "retired": "PROPERTY_NODE_RETIRED"}
 
 
 @dataclass(frozen=True)
@@ -149,3 +155,47 @@ def inspect_pdf(data: bytes, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.fi
     if pages == 0:
         return None, [ErrorDetail.of(field, "DOCUMENT_UNREADABLE", detail="aucune page")]
     return PdfFacts(hashlib.sha256(data).hexdigest(), len(data), pages), []
+
+
+# --- What store_report, request_report_upload and get_documents answer.
+
+
+class DocumentStored(BaseModel):
+    """What store_report answers: the document's metadata (its id is the PDF's SHA-256)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DocumentStored")
+
+    created: bool = Field(description="False when this very file was already stored for the order (answered 200).")
+    document: DocumentRecord
+
+
+class UploadTicket(BaseModel):
+    """What request_report_upload answers: where to PUT the PDF, then the upload_id to register with store_report."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="UploadTicket")
+
+    upload_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    upload_url: str = Field(description="Signed URL, valid 15 minutes.")
+    method: Literal["PUT"]
+    headers: dict[str, str] = Field(description="Headers the PUT must carry: Content-Type: application/pdf.")
+    expires_at: AwareDatetime
+    max_bytes: int
+    manager_id: str
+    order_id: str
+
+
+class ListedDocument(DocumentRecord):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ListedDocument")
+
+    download_url: str = Field(description="Signed URL, valid 5 minutes (a fresh one on every GET).")
+    download_expires_in_seconds: int
+
+
+class DocumentList(BaseModel):
+    """What get_documents answers: the order's documents, each with a signed download URL."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DocumentList")
+
+    manager_id: str
+    order_id: str
+    documents: list[ListedDocument]

@@ -1,8 +1,45 @@
-"""A8 reversibility: the message that asks for one export archive to be built."""
+"""Reversibility exports (A8): the job a manager or beneficiary follows, and the message that asks for it.
+
+Built by shared/service/exports.py (request_export, run_export, export_status); the job is stored
+as ``exports/{job_id}``.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class ExportProgress(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ExportProgress")
+
+    records: int = Field(ge=0, description="Documents written so far.")
+    files: int = Field(ge=0, description="Entries of the archive written so far (JSON Lines files and stored files).")
+
+
+class ExportJob(BaseModel):
+    """An export of a tenant's data (A8). Built by shared.service.exports (request_export, run_export,
+    export_status)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ExportJob")
+
+    job_id: str
+    tenant: str
+    role: Literal["manager", "beneficiary"]
+    spaces: list[str] = Field(description="The spaces exported (managers/<id>, beneficiaries/<id>).")
+    status: Literal["pending", "running", "completed"]
+    requested_by: str = Field(description="The uid of the requester.")
+    requested_at: AwareDatetime
+    progress: ExportProgress
+    started_at: AwareDatetime | None = None
+    completed_at: AwareDatetime | None = None
+    archive: str | None = Field(default=None, description="Completed: the archive's object name.")
+    archive_sha256: str | None = Field(default=None, description="Completed: SHA-256 of the ZIP archive.")
+    archive_bytes: int | None = Field(default=None, description="Completed: size of the archive.")
+    download_url: str | None = Field(
+        default=None, description="Completed, GET only: a signed URL to download the ZIP (fresh on every GET).")
+    download_expires_in_seconds: int | None = Field(default=None, description="Completed, GET only: 900.")
 
 
 class ExportRequested(BaseModel):

@@ -58,7 +58,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
     Role.CONTRACTOR: frozenset({Right.EXECUTION_WRITE, Right.DOCUMENTS_WRITE, Right.ORDERS_READ, Right.PENALTIES_READ}
                                  | {Right.INCIDENTS_REPORT}),
     Role.BENEFICIARY: frozenset({Right.NEEDS_WRITE, Right.NEEDS_READ, Right.ORDERS_WRITE, Right.ORDERS_READ,
-                                 Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ}
+                                 Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ,
+                                 Right.PENALTIES_READ}  # its missions' contractor's statement
                                 | {Right.INCIDENTS_REPORT}),
     Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ}) | {Right.INCIDENTS_REPORT},
     Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}) | {Right.INCIDENTS_MANAGE}
@@ -129,3 +130,26 @@ def password_is_strong(password: str) -> bool:
     classes = [any(c.islower() for c in password), any(c.isupper() for c in password),
                any(c.isdigit() for c in password), any(not c.isalnum() for c in password)]
     return len(password) >= 12 and sum(classes) >= 3
+
+
+# --- What manage_account answers.
+
+
+class AccountClaims(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="AccountClaims")
+
+    role: Role
+    tenant: str
+    rights: list[Right] | None = Field(default=None, description="Absent: the role's default rights.")
+
+
+class AccountCreated(BaseModel):
+    """What manage_account answers. Built by shared.service.accounts.create_account."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="AccountCreated")
+
+    uid: str = Field(description="The Firebase Authentication user id.")
+    email: str = Field(description="Lower-cased.")
+    claims: AccountClaims = Field(description="The custom claims now carried by the account's ID tokens.")
+    request: AccountRequest | None = Field(
+        default=None, description="Present when request_id was given: the request, fulfilled, with D7 met or not.")

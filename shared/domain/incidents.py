@@ -19,6 +19,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from shared.domain.deadlines import DeadlineState
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier
 from shared.domain.base import Command
@@ -193,3 +194,29 @@ def list_filters(args: dict[str, str]) -> tuple[dict[str, object], list[ErrorDet
         else:
             filters["cursor"] = decoded
     return filters, errors
+
+
+# --- What the incident functions answer (B9 incidents, D8 first response).
+
+
+class IncidentView(Incident):
+    """What report_incident and acknowledge_incident answer: the incident and the state of its D8 deadline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentView")
+
+    d8_state: DeadlineState = Field(description="D8 (first response): running until acknowledged, then met or missed.")
+
+    @classmethod
+    def of(cls, incident: Incident, d8_state: DeadlineState | str) -> IncidentView:
+        return cls.model_validate({**incident.model_dump(), "d8_state": d8_state})
+
+
+class IncidentList(BaseModel):
+    """What list_incidents answers: one page of the caller's incidents (the operator: all), newest first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentList")
+
+    incidents: list[IncidentView]
+    count: int = Field(description="How many incidents this page holds (at most `limit`).")
+    next_cursor: str | None = Field(description="Pass it as ?cursor= (same filters) for the next page; null on the "
+                                                "last page. Opaque.")

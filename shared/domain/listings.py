@@ -109,6 +109,8 @@ class ContractSummary(_Out):
     perimeter: dict[str, Any] = Field(default_factory=dict)
     catalogue_versions: list[int] = Field(description="The catalogue versions imported for it, oldest first "
                                                       "(get_catalogue reads one).")
+    version: int | None = Field(default=None, description="The contract's version, as in contract.changed: "
+                                                          "get_contract reads it whole.")
 
 
 class ContractList(_Out):

@@ -1,7 +1,7 @@
 """Wire messages: what managers, contractors and the platform send each other.
 
 These pydantic models are the single source of the JSON Schemas, the OpenAPI document and
-the AsyncAPI document in ``docs/contracts`` (see ``shared/contracts.py``).
+the AsyncAPI document in ``docs/contracts`` (see ``devtools/contracts``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, OrderLine, OrderState, SiteRef, StateChange, Text
+from shared.domain.reception import PublicInvoicing
 
 
 class EventType(StrEnum):
@@ -36,11 +37,20 @@ class EventType(StrEnum):
     QUOTE_EXPIRED = "fr.passerelle.quote.expired.v1"  # platform → contractor (replies-<c>): validity date passed
     QUOTE_REQUESTED = "fr.passerelle.quote.requested.v1"  # platform → contractor (orders-<c>): D3 starts
     QUOTE_DECIDED = "fr.passerelle.quote.decided.v1"  # platform → contractor (orders-<c>): accepted, refused, withdrawn
+    QUOTE_RAISED = "fr.passerelle.quote.raised.v1"  # contractor → platform: RaiseQuote (A2.4, A2.5) by Pub/Sub
+    PROPERTY_NODES_CHANGED = "fr.passerelle.property_nodes.changed.v1"  # platform → contractor (orders-<c>): A7
+    PROPERTY_NODES_RETIRED = "fr.passerelle.property_nodes.retired.v1"  # platform → contractor (orders-<c>): A7
+    CATALOGUE_REVIEWED = "fr.passerelle.catalogue.reviewed.v1"  # platform → contractor: A14 review, no new version
+    CATALOGUE_REVIEW_DUE = "fr.passerelle.catalogue.review_due.v1"  # platform → contractor: A14 review in a month
+    ORDER_RECEIVED = "fr.passerelle.order.received.v1"  # platform → contractor (orders-<c>): a reception, with reservations
+    RESERVATION_LIFTED = "fr.passerelle.order.reservation_lifted.v1"  # platform → contractor (orders-<c>)
+    INVOICE_SUBMITTED = "fr.passerelle.invoice.submitted.v1"  # contractor → platform: SubmitInvoice by Pub/Sub
+    INVOICE_STATUS_CHANGED = "fr.passerelle.invoice.status_changed.v1"  # platform → contractor: Chorus Pro status
 
 
 # What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.
 CONTRACTOR_EVENT_TYPES = frozenset({EventType.EXECUTION_REPORTED, EventType.QUOTE_SUBMITTED,
-                                    EventType.DOCUMENT_UPLOADED})
+                                    EventType.QUOTE_RAISED, EventType.DOCUMENT_UPLOADED, EventType.INVOICE_SUBMITTED})
 
 
 class IssueOrder(BaseModel):
@@ -59,6 +69,7 @@ class IssueOrder(BaseModel):
     issued_at: AwareDatetime
     requested_start: dt.date | None = None
     requested_end: dt.date | None = None
+    public_invoicing: PublicInvoicing | None = None  # buyer SIRET, service code, engagement number (Chorus Pro)
 
     @field_validator("lines")
     @classmethod
@@ -145,8 +156,47 @@ class Reply(BaseModel):
     quote_id: str | None = None  # a quote message (fr.passerelle.quote.submitted.v1)
     quote_version: int | None = None  # the version the accepted submission created
     document_sha256: str | None = None  # a document message: the stored document's id
+    invoice_number: str | None = None  # an invoice message (fr.passerelle.invoice.submitted.v1)
     errors: list[ErrorDetail] = Field(default_factory=list)
 
     @property
     def event_type(self) -> EventType:
         return EventType.REPLY_ACCEPTED if self.status is ReplyStatus.ACCEPTED else EventType.REPLY_REJECTED
+
+
+# --- What the platform answers and sends besides the models above: a manager's decision as
+# delivered to the contractor, and every HTTP error (problem+json).
+
+
+class OrderStateChanged(BaseModel):
+    """A manager's decision applied to an order, as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.order.state_changed.v1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderStateChanged")
+
+    manager_id: str = Field(description="The manager (private space) that owns the order.")
+    order_id: str
+    state: OrderState = Field(description="The state the order is in now.")
+    previous_state: OrderState = Field(description="The state the order was in before the decision.")
+    reason: str | None = Field(default=None, description="The manager's reason (always sent, null when none).")
+    occurred_at: AwareDatetime = Field(description="When the manager took the decision.")
+
+
+class Problem(BaseModel):
+    """An HTTP error (RFC 9457, application/problem+json) with every error found."""
+
+    model_config = ConfigDict(frozen=True, title="Problem")
+
+    type: str = Field(description="https://passerelle.fr/problems/<first error code in kebab case>, or about:blank.")
+    title: str = Field(description="Short French title of the HTTP status.")
+    status: int = Field(ge=400, le=599, description="The HTTP status, repeated.")
+    detail: str = Field(description="The French messages of every error, joined with « ; ».")
+    errors: list[ErrorDetail] = Field(
+        description="Every error found: field (JSONPath or header.X / query.X), stable code, French message.")
+    correlation_id: str = Field(description="Also in the X-Correlation-Id header; quote it when contacting support.")
+    instance: str | None = Field(
+        default=None, description="The request path, when the problem was found before the operation ran.")
+    reply: Reply | None = Field(
+        default=None,
+        description="submit_execution only: the reply recorded for the rejected message, also published on "
+                    "replies-<contractor>.")

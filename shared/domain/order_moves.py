@@ -42,7 +42,7 @@ def _order_fields(order: Order) -> dict[str, object]:
         "progress", "site_lead", "planned_start", "planned_end", "appointment", "actual_start", "actual_end",
         "invoice_date")}
     data["reason"] = None  # a reason belongs to one report: never carried over
-    return data
+    return data | order.facts()
 
 
 def next_moves(order: Order, actor: Actor | None) -> list[NextMove]:

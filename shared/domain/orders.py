@@ -18,10 +18,10 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
+from shared.domain.reception import LineReception, PublicInvoicing, ReceptionLine, Reservation
 from shared.domain.phone import normalise_mobile
-from shared.domain.base import Command
+from shared.domain.base import Command, Identifier
 
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -43,11 +43,13 @@ FrenchMobile = Annotated[str, Field(min_length=6, max_length=25), AfterValidator
 
 
 class Actor(StrEnum):
-    MANAGER = "manager"
+    MANAGER = "manager"  # the client: a manager, or a beneficiary for its mission's order
     CONTRACTOR = "contractor"
+    PLATFORM = "platform"  # what the public invoicing chain reports back (Chorus Pro statuses)
 
 
-ACTOR_LABELS = {Actor.MANAGER: "gestionnaire", Actor.CONTRACTOR: "prestataire"}
+ACTOR_LABELS = {Actor.MANAGER: "client (gestionnaire ou bénéficiaire)", Actor.CONTRACTOR: "prestataire",
+                Actor.PLATFORM: "circuit de facturation (Chorus Pro)"}
 
 
 class OrderState(StrEnum):
@@ -162,10 +164,88 @@ class Order(BaseModel):
     invoice_date: dt.date | None = None
     line_status: dict[str, bool] = Field(default_factory=dict)
     last_event_at: AwareDatetime | None = None
+    # Reception and invoicing (A6 réceptionné / facturé, B7, B10): docs/invoicing.md
+    public_invoicing: PublicInvoicing | None = None
+    service_done_documents: list[str] = Field(default_factory=list)  # sha256 of the attestations attached
+    reception: dict[str, LineReception] = Field(default_factory=dict)  # line_id → its reception
+    invoiced: dict[str, Decimal] = Field(default_factory=dict)  # line_id → quantity invoiced (net of credit notes)
+    invoiced_cents: int = 0  # net amount invoiced, excluding tax
+    invoices: list[str] = Field(default_factory=list)  # numbers of the invoices standing (not rejected)
 
     @property
     def total_cents(self) -> int:
         return sum(line.amount_cents for line in self.lines)
+
+    @property
+    def received_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines if line.line_id in self.reception)
+
+    def open_reservations(self) -> list[Reservation]:
+        return [r for rec in self.reception.values() for r in rec.reservations if r.open]
+
+    def facts(self) -> dict[str, object]:
+        """What the transition requirements read besides the execution fields."""
+        return {"service_done_documents": self.service_done_documents, "reception": self.reception,
+                "invoices": self.invoices, "open_reservations": self.open_reservations()}
+
+    def receive(self, lines: list[ReceptionLine] | None, reception_id: str, at: dt.datetime) -> Order:
+        """The order with ``lines`` received (every line not received yet when None), or DomainError.
+
+        A line is received once; a line the contractor reported not done cannot be; before the
+        contractor's ``completed``, only lines it reported done can be (a mission's milestones)."""
+        from shared.domain.errors import DomainError
+
+        if self.state in TERMINAL_STATES:
+            raise DomainError([ErrorDetail.of("$.state", "ORDER_TERMINATED", state_label=STATE_LABELS[self.state])])
+        if lines is None:
+            lines = [ReceptionLine(line_id=line.line_id) for line in self.lines
+                     if line.line_id not in self.reception and self._receivable(line.line_id)]
+            if not lines:
+                raise DomainError([ErrorDetail.of("$.lines", "NOTHING_TO_RECEIVE", state_label=STATE_LABELS[self.state])])
+        known, errors, seen = {line.line_id for line in self.lines}, [], set()
+        for i, line in enumerate(lines):
+            field = f"$.lines[{i}].line_id"
+            if line.line_id not in known:
+                errors.append(ErrorDetail.of(field, "UNKNOWN_LINE", line_id=line.line_id))
+            elif line.line_id in self.reception or line.line_id in seen:
+                errors.append(ErrorDetail.of(field, "LINE_ALREADY_RECEIVED", line_id=line.line_id))
+            elif self.line_status.get(line.line_id) is False:
+                errors.append(ErrorDetail.of(field, "LINE_NOT_DONE", line_id=line.line_id))
+            elif not self._receivable(line.line_id):
+                errors.append(ErrorDetail.of(field, "LINE_NOT_DELIVERED", line_id=line.line_id,
+                                             state_label=STATE_LABELS[self.state]))
+            seen.add(line.line_id)
+        if errors:
+            raise DomainError(errors)
+        received = dict(self.reception)
+        for line in lines:
+            reservations = [Reservation(reservation_id=r.reservation_id or f"{line.line_id}-R{j}", line_id=line.line_id,
+                                        description=r.description, made_at=at)
+                            for j, r in enumerate(line.reservations, start=1)]
+            received[line.line_id] = LineReception(reception_id=reception_id, received_at=at, reservations=reservations)
+        return self.model_copy(update={"reception": received})
+
+    def _receivable(self, line_id: str) -> bool:
+        if self.state in (OrderState.COMPLETED, OrderState.RECEIVED, OrderState.INVOICED):
+            return self.line_status.get(line_id) is not False
+        return self.line_status.get(line_id) is True  # delivered before the end: a mission's milestone
+
+    def lift(self, reservation_id: str, at: dt.datetime, comment: str | None) -> tuple[Order, Reservation]:
+        """The order with that reservation lifted, or DomainError (unknown, or lifted already)."""
+        from shared.domain.errors import DomainError
+
+        for line_id, rec in self.reception.items():
+            for i, r in enumerate(rec.reservations):
+                if r.reservation_id != reservation_id:
+                    continue
+                if not r.open:
+                    raise DomainError([ErrorDetail.of("$.reservation_id", "RESERVATION_ALREADY_LIFTED",
+                                                      reservation_id=reservation_id)])
+                lifted = r.model_copy(update={"lifted_at": at, "lifting_comment": comment})
+                reservations = [*rec.reservations[:i], lifted, *rec.reservations[i + 1:]]
+                reception = {**self.reception, line_id: rec.model_copy(update={"reservations": reservations})}
+                return self.model_copy(update={"reception": reception}), lifted
+        raise DomainError([ErrorDetail.of("$.reservation_id", "RESERVATION_NOT_FOUND", reservation_id=reservation_id)])
 
     def apply(self, change: StateChange, actor: Actor, now: dt.datetime) -> Order:
         """Return the order after ``change``, or raise DomainError listing every problem."""
@@ -222,7 +302,7 @@ class Order(BaseModel):
         return errors
 
     def _merged(self, change: StateChange) -> dict[str, object]:
-        merged = {name: getattr(self, name) for name in _CARRIED_FIELDS}
+        merged = {name: getattr(self, name) for name in _CARRIED_FIELDS} | self.facts()
         for name in _CARRIED_FIELDS:
             value = getattr(change, name, None)
             if value is not None:
@@ -239,7 +319,7 @@ class Order(BaseModel):
             return [ErrorDetail.of("$.state", "ILLEGAL_TRANSITION", allowed=names, **labels)]
         transition = candidates[0]
         if actor not in transition.by:
-            only = next(iter(transition.by))
+            only = next(a for a in Actor if a in transition.by)
             return [ErrorDetail.of("$.state", "TRANSITION_NOT_ALLOWED_FOR_ACTOR", actor_label=ACTOR_LABELS[only], **labels)]
         return [
             ErrorDetail.of(req.field, "MISSING_FIELD_FOR_TRANSITION", requirement=req.label, **labels)
@@ -274,6 +354,14 @@ ACTUAL_START = Requirement("$.actual_start", "la date de début réel (actual_st
 ACTUAL_END = Requirement("$.actual_end", "la date de fin réelle (actual_end)", lambda d: d["actual_end"] is not None)
 INVOICE_DATE = Requirement("$.invoice_date", "la date d'émission de la facture (invoice_date)", lambda d: d["invoice_date"] is not None)
 REASON = Requirement("$.reason", "un motif (reason)", lambda d: bool(d["reason"]))
+# Service done (B7, B10): the contractor's attestation attached, or the client's explicit reception.
+SERVICE_DONE = Requirement(
+    "$.lines", "une attestation de service fait déposée (document service_done) ou une réception explicite "
+    "des lignes (record_reception)", lambda d: bool(d["service_done_documents"]) or bool(d["reception"]))
+INVOICE = Requirement("$.invoice_number", "une facture acceptée portant sur des lignes réceptionnées (submit_invoice)",
+                      lambda d: bool(d["invoices"]))
+NO_OPEN_RESERVATION = Requirement("$.reservations", "la levée de toutes les réserves (lift_reservation)",
+                                  lambda d: not d["open_reservations"])
 
 
 @dataclass(frozen=True)
@@ -286,6 +374,7 @@ class Transition:
 CONTRACTOR = frozenset({Actor.CONTRACTOR})
 MANAGER = frozenset({Actor.MANAGER})
 EITHER = frozenset({Actor.CONTRACTOR, Actor.MANAGER})
+PLATFORM = frozenset({Actor.PLATFORM})
 S = OrderState
 
 _HOLD = Transition(S.ON_HOLD, EITHER, (REASON,))
@@ -297,9 +386,12 @@ TRANSITIONS: dict[OrderState, tuple[Transition, ...]] = {
     S.ACKNOWLEDGED: (Transition(S.SCHEDULED, CONTRACTOR, (PLANNED_OR_APPOINTMENT,)), _HOLD, _CANCEL, _CANNOT),
     S.SCHEDULED: (Transition(S.IN_PROGRESS, CONTRACTOR, (ACTUAL_START,)), _HOLD, _CANCEL, _CANNOT),
     S.IN_PROGRESS: (Transition(S.COMPLETED, CONTRACTOR, (ACTUAL_END,)), _HOLD, _CANCEL, _CANNOT),
-    S.COMPLETED: (Transition(S.RECEIVED, EITHER), Transition(S.INVOICED, CONTRACTOR, (INVOICE_DATE,))),
-    S.RECEIVED: (Transition(S.INVOICED, CONTRACTOR, (INVOICE_DATE,)),),
-    S.INVOICED: (Transition(S.CLOSED, EITHER),),
+    # Reception is the client's (B7, B10); invoicing needs an accepted invoice on received lines.
+    S.COMPLETED: (Transition(S.RECEIVED, MANAGER, (SERVICE_DONE,)),),
+    S.RECEIVED: (Transition(S.INVOICED, CONTRACTOR, (INVOICE, INVOICE_DATE)),),
+    # Closed by the client once every reservation is lifted, or by the chain once the invoice is paid;
+    # an invoice the chain rejects sends the order back to received (docs/invoicing.md).
+    S.INVOICED: (Transition(S.CLOSED, MANAGER | PLATFORM, (NO_OPEN_RESERVATION,)), Transition(S.RECEIVED, PLATFORM)),
     # Resuming goes back to the state the order was in when it was suspended.
     S.ON_HOLD: (
         Transition(S.ACKNOWLEDGED, EITHER),
@@ -338,11 +430,14 @@ def next_states(order: Order, actor: Actor | None) -> list[OrderState]:
     return [t.to for t in open_transitions(order) if actor in t.by]
 
 
-# The actor each signed-in role acts as on an order; a beneficiary reads its missions' orders but
-# moves none (change_order_state is the manager's, submit_execution the contractor's).
-ROLE_ACTORS: dict[str, Actor] = {"manager": Actor.MANAGER, "contractor": Actor.CONTRACTOR}
+# The actor each signed-in role acts as on an order: a beneficiary is the client of its missions'
+# orders, as a manager is of its own (change_order_state, record_reception); submit_execution is the
+# contractor's.
+ROLE_ACTORS: dict[str, Actor] = {"manager": Actor.MANAGER, "contractor": Actor.CONTRACTOR,
+                                 "beneficiary": Actor.MANAGER}
 # The right each of them needs to move an order: what change_order_state and submit_execution require.
-MOVE_RIGHTS: dict[str, str] = {"manager": "orders.write", "contractor": "execution.write"}
+MOVE_RIGHTS: dict[str, str] = {"manager": "orders.write", "contractor": "execution.write",
+                               "beneficiary": "orders.write"}
 
 
 def actor_for_role(role: str, rights: Collection[str]) -> Actor | None:

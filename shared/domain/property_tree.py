@@ -2,21 +2,28 @@
 dwellings and equipment, each with a reference to its parent — pure domain.
 
 Imports come from a French CSV (the same reader as the catalogue: ``;``, UTF-8 with or
-without BOM, header on line 1) or a JSON array, are validated as a whole against the tree
-already stored (every bad row reported with its line number), and yield only the nodes that
-change: the same file twice changes nothing. Which kind may hang under which is data
-(``ALLOWED_PARENTS``), like the order's transitions.
+without BOM, header on line 1) or a JSON array, are validated as a whole (every bad row
+reported with its line number), and yield only the nodes that change: the same file twice
+changes nothing. An import is the whole tree (``replace``, the default): a stored node the file
+omits is retired — kept, with its id, for the orders and documents that name it, but no longer
+in force; one it names again is back. ``merge`` only adds and updates. Which kind may hang under
+which is data (``ALLOWED_PARENTS``), like the order's transitions.
+
+Each node carries the commune it lies in (``in_commune``: its own, or its nearest ancestor's):
+a node concerns a contractor when that commune is within the perimeter of one of its contracts
+with the manager (A13), or when the tree names no commune above it (``concerns``).
 """
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from shared.domain import french_csv
+from shared.domain.contracts import Perimeter
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier
 
@@ -41,6 +48,7 @@ ALLOWED_PARENTS: dict[NodeKind, frozenset[NodeKind | None]] = {
     NodeKind.EQUIPMENT: frozenset({NodeKind.SITE, NodeKind.BUILDING, NodeKind.STAIRCASE, NodeKind.DWELLING}),
 }
 
+MODES = ("replace", "merge")  # the file is the whole tree (omitted nodes retired), or adds and updates only
 COLUMNS = ("node_id", "kind", "parent_id", "label")
 OPTIONAL_COLUMNS = ("commune",)
 MAX_NODES = 200_000
@@ -54,6 +62,19 @@ class PropertyNode(BaseModel):
     parent_id: Identifier | None = None
     label: Annotated[str, Field(min_length=1, max_length=200)]
     commune: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = None  # INSEE code
+
+
+class TreeNode(PropertyNode):
+    """A node as stored and as delivered to contractors: the file's fields, the commune it lies in,
+    and whether it is in force (``active``) or was omitted by a later import (``retired``)."""
+
+    in_commune: str | None = None
+    status: Annotated[str, Field(pattern=r"^(active|retired)$")] = "active"
+    retired_at: str | None = None
+
+    @property
+    def content(self) -> PropertyNode:
+        return PropertyNode.model_validate(self.model_dump(include=set(PropertyNode.model_fields)))
 
 
 def _node(row: dict[str, Any], line: int, from_csv: bool) -> tuple[PropertyNode | None, list[ErrorDetail]]:
@@ -116,29 +137,82 @@ def _collect(rows, from_csv: bool) -> tuple[list[tuple[int, PropertyNode]], list
     return nodes, errors
 
 
-def plan(rows: list[tuple[int, PropertyNode]], stored: dict[str, PropertyNode]) -> tuple[list[PropertyNode], list[ErrorDetail]]:
-    """Validate the file against the stored tree as a whole; the nodes to write (new or changed).
+class Plan(BaseModel):
+    """What an import changes: nodes to write (new, changed, back in force, or whose commune changed)
+    and stored nodes to retire."""
 
-    Nodes absent from the file are kept (an import adds and updates, it does not prune).
+    model_config = ConfigDict(frozen=True)
+
+    write: list[TreeNode] = []
+    retire: list[TreeNode] = []
+
+
+def plan(rows: list[tuple[int, PropertyNode]], stored: dict[str, PropertyNode],
+         mode: str = "replace") -> tuple[Plan, list[ErrorDetail]]:
+    """Validate the file as a whole; what to write and what to retire.
+
+    ``replace``: the file is the whole tree — every parent must be in it, and every stored node it
+    omits is retired. ``merge``: the file adds and updates nodes of the tree in force (its parents may
+    be stored ones), and a kind change may not orphan a stored child.
     """
-    merged = dict(stored)
-    merged.update((node.node_id, node) for _, node in rows)
+    stored_nodes = {k: _tree_node(v) for k, v in stored.items()}
+    active = {k: v.content for k, v in stored_nodes.items() if v.status == "active"}
+    in_file = {node.node_id: node for _, node in rows}
+    merged = dict(in_file) if mode == "replace" else {**active, **in_file}
     errors: list[ErrorDetail] = []
     for line, node in rows:
         errors += _parent_errors(node, merged, f"line {line}.parent_id")
-    changed_kinds = {node.node_id: line for line, node in rows
-                     if node.node_id in stored and stored[node.node_id].kind != node.kind}
-    if changed_kinds:  # a stored child must still be allowed under its parent's new kind
-        in_file = {node.node_id for _, node in rows}
-        for child in stored.values():
-            if child.parent_id in changed_kinds and child.node_id not in in_file \
-                    and merged[child.parent_id].kind not in ALLOWED_PARENTS[child.kind]:
-                errors.append(ErrorDetail.of(f"line {changed_kinds[child.parent_id]}.kind", "CHILDREN_WOULD_BE_ORPHANED",
-                                             node_id=child.parent_id, kind=merged[child.parent_id].kind.value,
-                                             child_id=child.node_id, child_kind=child.kind.value))
+    if mode == "merge":
+        errors += _orphan_errors(rows, active, merged)
     if errors:
-        return [], errors
-    return [node for _, node in rows if stored.get(node.node_id) != node], []
+        return Plan(), errors
+    communes = _communes(merged)
+    write = [TreeNode(**node.model_dump(), in_commune=communes[node_id]) for node_id, node in merged.items()]
+    write = [n for n in write if stored_nodes.get(n.node_id) != n]
+    retire = [n for k, n in stored_nodes.items() if n.status == "active" and k not in merged]
+    return Plan(write=write, retire=retire), []
+
+
+def _tree_node(node: PropertyNode) -> TreeNode:
+    return node if isinstance(node, TreeNode) else TreeNode(**node.model_dump())
+
+
+def _orphan_errors(rows: list[tuple[int, PropertyNode]], active: dict[str, PropertyNode],
+                   merged: dict[str, PropertyNode]) -> list[ErrorDetail]:
+    """A kind change that would leave a stored child (not in the file) under a parent it may not have."""
+    errors: list[ErrorDetail] = []
+    changed_kinds = {node.node_id: line for line, node in rows
+                     if node.node_id in active and active[node.node_id].kind != node.kind}
+    in_file = {node.node_id for _, node in rows}
+    for child in active.values():
+        if child.parent_id in changed_kinds and child.node_id not in in_file \
+                and merged[child.parent_id].kind not in ALLOWED_PARENTS[child.kind]:
+            errors.append(ErrorDetail.of(f"line {changed_kinds[child.parent_id]}.kind", "CHILDREN_WOULD_BE_ORPHANED",
+                                         node_id=child.parent_id, kind=merged[child.parent_id].kind.value,
+                                         child_id=child.node_id, child_kind=child.kind.value))
+    return errors
+
+
+def _communes(tree: dict[str, PropertyNode]) -> dict[str, str | None]:
+    """Each node's commune: its own, else its nearest ancestor's (the tree is valid: no cycle)."""
+    found: dict[str, str | None] = {}
+
+    def commune(node_id: str) -> str | None:
+        if node_id not in found:
+            node = tree[node_id]
+            found[node_id] = node.commune or (commune(node.parent_id) if node.parent_id in tree else None)
+        return found[node_id]
+
+    for node_id in tree:
+        commune(node_id)
+    return found
+
+
+def concerns(in_commune: str | None, perimeters: list[Perimeter]) -> bool:
+    """Whether a node in ``in_commune`` concerns a contractor whose contracts with the manager have
+    ``perimeters`` (A13): within one of them — a contract without a perimeter covers everything — or
+    placed nowhere (no commune in the tree above it), since then no perimeter can exclude it."""
+    return bool(perimeters) and (in_commune is None or any(p.covers(in_commune) for p in perimeters))
 
 
 def _parent_errors(node: PropertyNode, tree: dict[str, PropertyNode], field: str) -> list[ErrorDetail]:
@@ -166,8 +240,116 @@ def coverage(items: list[tuple[str, str, str | None]], nodes: set[str]) -> dict[
 
 
 class ImportPropertyTree(BaseModel):
-    """POST import_property_tree (JSON): nodes of the manager's tree, added or updated as a whole."""
+    """POST import_property_tree (JSON): the manager's whole tree (``mode`` ``replace``, the default: the
+    nodes it omits are retired), or nodes to add and update (``merge``)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportPropertyTree")
 
     nodes: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_NODES)]
+    mode: Annotated[str, Field(pattern=r"^(replace|merge)$")] = "replace"
+
+
+class PropertyNodesChanged(BaseModel):
+    """Nodes of a manager's tree added, changed or back in force, that concern the contractor.
+
+    Delivered on ``orders-<contractor>`` as ``fr.passerelle.property_nodes.changed.v1``, one message per
+    import batch (up to 449 nodes), ordering key ``property-tree/<manager>``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyNodesChanged")
+
+    manager_id: str
+    import_id: str = Field(description="The import job that changed them.")
+    nodes: list[TreeNode]
+    changed_at: AwareDatetime
+
+
+class PropertyNodesRetired(BaseModel):
+    """Nodes an import omitted: retired (orders and documents that name them keep them).
+
+    Delivered on ``orders-<contractor>`` as ``fr.passerelle.property_nodes.retired.v1`` to the
+    contractors they concerned, ordering key ``property-tree/<manager>``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyNodesRetired")
+
+    manager_id: str
+    import_id: str
+    node_ids: list[str]
+    retired_at: AwareDatetime
+
+
+# --- What import_property_tree and get_property_coverage answer (A7 property tree).
+
+
+class PropertyImportJob(BaseModel):
+    """A property-tree import job: written in batches, resumable (the same file again resumes or answers it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyImportJob")
+
+    job_id: str = Field(description="imp-<hash of the manager and the file's nodes>: the same file is the same job.")
+    manager_id: str
+    format: Literal["json", "csv"]
+    mode: Literal["replace", "merge"] = Field(default="replace", description="replace: the file is the whole tree, "
+                                              "nodes it omits are retired; merge: it adds and updates only.")
+    status: Literal["running", "completed"]
+    nodes_in_file: int
+    to_write: int = Field(description="Nodes new or changed in the file (or whose commune or status changes).")
+    written: int
+    to_retire: int = Field(default=0, description="Stored nodes the file omits (replace).")
+    retired: int = 0
+    batches: int
+    batch_size: int
+    started_at: AwareDatetime
+    updated_at: AwareDatetime
+    resumes: int = Field(description="How many times an interrupted import of this file was resumed.")
+    already_written_before_resume: int
+    completed_at: AwareDatetime | None = None
+    tree_nodes: int | None = Field(default=None, description="Completed jobs: nodes in the tree afterwards.")
+
+
+class PropertyTreeImported(PropertyImportJob):
+    """What import_property_tree answers: the job, and what this call wrote."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyTreeImported")
+
+    changed: bool = Field(description="False when nothing was new (answered 200).")
+    written_now: int
+    retired_now: int | None = Field(default=None, description="Nodes this call retired; absent when the file was "
+                                                              "already imported.")
+    resumed: bool | None = Field(default=None, description="True when this call resumed an interrupted import; "
+                                                           "absent when the file was already imported.")
+
+
+class CoverageOrphan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="CoverageOrphan")
+
+    kind: Literal["order", "document"]
+    id: str = Field(description="order_id, or <order_id>/<sha256> for a document.")
+    node_id: str | None = Field(description="The node it names (unknown to the tree), or null when none.")
+
+
+class FlaggedDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="FlaggedDocument")
+
+    id: str = Field(description="<order_id>/<sha256>.")
+    node_id: str | None
+    flag: Literal["PROPERTY_NODE_NOT_FOUND", "PROPERTY_NODE_RETIRED"]
+
+
+class PropertyCoverage(BaseModel):
+    """What get_property_coverage answers (A7: the contract demands 100 %)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyCoverage")
+
+    manager_id: str
+    tree_nodes: int
+    tree_in_force: bool = Field(description="True once a tree was imported: orders and quotes must then name one "
+                                            "of its nodes.")
+    items: int = Field(description="Orders and documents counted.")
+    attached: int
+    orphans: list[CoverageOrphan]
+    coverage_percent: float
+    retired_nodes: int = Field(default=0, description="Nodes retired by an import (kept for what names them).")
+    on_retired_nodes: list[CoverageOrphan] = Field(default_factory=list, description="Orders and documents on a "
+                                                   "retired node: still attached, their node no longer in force.")
+    flagged_documents: list[FlaggedDocument] = Field(default_factory=list)
+    unfinished_imports: list[PropertyImportJob]

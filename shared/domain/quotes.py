@@ -1,12 +1,15 @@
 """Quotes and supplementary-works quotes (A2.4, A2.5, B16) — pure domain.
 
-A manager requests a quote from a contractor (D3 starts); the contractor submits it (lines
-from the catalogue, validity date, optional PDF); submitting again revises it (a new version,
-the old ones are kept); the manager accepts (an order is created, or — for a supplementary
-quote — its lines are added to the existing order) or refuses with a reason; the contractor
-may withdraw it; a submitted quote whose validity date has passed expires. Which action
-leads from which state to which, and who may take it, is data (``TRANSITIONS``), like the
-order's state machine.
+A quote is opened in one of two ways: a buyer — a manager, or a beneficiary for one of its
+missions (B16) — requests it from a contractor (D3 starts), or the contractor raises it
+unasked, on its own initiative or as supplementary works on one of its orders (version 1 at
+once, no D3: nobody is waiting for an answer). The contractor submits it (lines from the
+catalogue, validity date, optional PDF); submitting again revises it (a new version, the old
+ones are kept); the buyer accepts (an order is created, or — for a supplementary quote — its
+lines are added to the existing order) or refuses with a reason; the contractor may withdraw
+it; a submitted quote whose validity date has passed expires. Which action leads from which
+state to which, and who may take it, is data (``TRANSITIONS``; the state ``None`` is "no quote
+yet"), like the order's state machine.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class QuoteState(StrEnum):
 
 
 class QuoteAction(StrEnum):
+    REQUEST = "request"  # a buyer asks for a quote: D3 starts (B16)
+    RAISE = "raise"  # the contractor offers one unasked (spontaneous, or supplementary on its order)
     SUBMIT = "submit"  # the first submission, or a revision (new version)
     ACCEPT = "accept"
     REFUSE = "refuse"
@@ -42,17 +47,24 @@ class QuoteAction(StrEnum):
 LABELS = {QuoteState.REQUESTED: "demandé", QuoteState.SUBMITTED: "remis", QuoteState.ACCEPTED: "accepté",
           QuoteState.REFUSED: "refusé", QuoteState.EXPIRED: "expiré", QuoteState.WITHDRAWN: "retiré"}
 
-# (state, action) → (next state, who may act)
-TRANSITIONS: dict[tuple[QuoteState, QuoteAction], tuple[QuoteState, str]] = {
-    (QuoteState.REQUESTED, QuoteAction.SUBMIT): (QuoteState.SUBMITTED, "contractor"),
-    (QuoteState.SUBMITTED, QuoteAction.SUBMIT): (QuoteState.SUBMITTED, "contractor"),  # revised: new version
-    (QuoteState.SUBMITTED, QuoteAction.ACCEPT): (QuoteState.ACCEPTED, "manager"),
-    (QuoteState.SUBMITTED, QuoteAction.REFUSE): (QuoteState.REFUSED, "manager"),
-    (QuoteState.SUBMITTED, QuoteAction.EXPIRE): (QuoteState.EXPIRED, "platform"),
-    (QuoteState.REQUESTED, QuoteAction.WITHDRAW): (QuoteState.WITHDRAWN, "contractor"),
-    (QuoteState.SUBMITTED, QuoteAction.WITHDRAW): (QuoteState.WITHDRAWN, "contractor"),
+BUYERS = frozenset({"manager", "beneficiary"})  # who asks for quotes and decides them (A2.4, B16)
+CONTRACTOR = frozenset({"contractor"})
+PLATFORM = frozenset({"platform"})
+
+# (state, action) → (next state, who may act); the state None: no quote yet (how one is opened).
+TRANSITIONS: dict[tuple[QuoteState | None, QuoteAction], tuple[QuoteState, frozenset[str]]] = {
+    (None, QuoteAction.REQUEST): (QuoteState.REQUESTED, BUYERS),
+    (None, QuoteAction.RAISE): (QuoteState.SUBMITTED, CONTRACTOR),  # version 1 at once, no D3
+    (QuoteState.REQUESTED, QuoteAction.SUBMIT): (QuoteState.SUBMITTED, CONTRACTOR),
+    (QuoteState.SUBMITTED, QuoteAction.SUBMIT): (QuoteState.SUBMITTED, CONTRACTOR),  # revised: new version
+    (QuoteState.SUBMITTED, QuoteAction.ACCEPT): (QuoteState.ACCEPTED, BUYERS),
+    (QuoteState.SUBMITTED, QuoteAction.REFUSE): (QuoteState.REFUSED, BUYERS),
+    (QuoteState.SUBMITTED, QuoteAction.EXPIRE): (QuoteState.EXPIRED, PLATFORM),
+    (QuoteState.REQUESTED, QuoteAction.WITHDRAW): (QuoteState.WITHDRAWN, CONTRACTOR),
+    (QuoteState.SUBMITTED, QuoteAction.WITHDRAW): (QuoteState.WITHDRAWN, CONTRACTOR),
 }
-ACTOR_LABELS = {"contractor": "prestataire", "manager": "gestionnaire", "platform": "système (la plateforme)"}
+ACTOR_LABELS = {"manager": "gestionnaire", "beneficiary": "bénéficiaire", "contractor": "prestataire",
+                "platform": "système (la plateforme)"}
 AIMS = {a: next(t for (_, act), (t, _) in TRANSITIONS.items() if act == a) for a in QuoteAction}  # for messages
 TERMINAL = frozenset({QuoteState.ACCEPTED, QuoteState.REFUSED, QuoteState.EXPIRED, QuoteState.WITHDRAWN})
 
@@ -87,6 +99,10 @@ class Quote(BaseModel):
     created_order_id: str | None = None
     territory: str | None = None  # where D3 and the validity date are counted (B18: the order's territory)
     valid_until: dt.date | None = None  # the current version's, kept at top level for the expiry sweep
+    # Who opened it: a buyer's request ("manager", "beneficiary": D3 runs) or the contractor's own
+    # quote ("contractor": raised, no D3). ``requested_at`` is then when it was raised.
+    opened_by: str = "manager"
+    mission_id: str | None = None  # a beneficiary's request: the mission it is for (B16)
 
     @property
     def current(self) -> QuoteVersion | None:
@@ -100,20 +116,38 @@ class Quote(BaseModel):
 
     def apply(self, action: QuoteAction, actor: str, **update) -> Quote:
         """The quote after ``action`` by ``actor``; an illegal step is a DomainError (the order's codes)."""
-        step = TRANSITIONS.get((self.state, action))
-        if step is None:
-            allowed = sorted({LABELS[t] for (s, _), (t, _) in TRANSITIONS.items() if s == self.state})
-            raise DomainError([ErrorDetail.of("$.action", "ILLEGAL_TRANSITION", from_label=LABELS[self.state],
-                                              to_label=LABELS[AIMS[action]],
-                                              allowed=", ".join(allowed) or "aucun (état final)")])
-        target, who = step
-        if who != actor:
-            raise DomainError([ErrorDetail.of("$.action", "TRANSITION_NOT_ALLOWED_FOR_ACTOR", to_label=LABELS[target],
-                                              actor_label=ACTOR_LABELS[who])])
-        return self.model_copy(update={"state": target, **update})
+        return self.model_copy(update={"state": step(self.state, action, actor), **update})
 
     def expired_on(self, today: dt.date) -> bool:
         return self.state == QuoteState.SUBMITTED and self.current is not None and self.current.valid_until < today
+
+
+def step(state: QuoteState | None, action: QuoteAction, actor: str) -> QuoteState:
+    """Where ``action`` by ``actor`` leads from ``state`` (None: opening a quote), by the table; every
+    refusal is the order's: ILLEGAL_TRANSITION with the states possible from there, or
+    TRANSITION_NOT_ALLOWED_FOR_ACTOR naming who may."""
+    found = TRANSITIONS.get((state, action))
+    if found is None:
+        allowed = sorted({LABELS[t] for (s, _), (t, _) in TRANSITIONS.items() if s == state})
+        raise DomainError([ErrorDetail.of("$.action", "ILLEGAL_TRANSITION",
+                                          from_label=LABELS[state] if state else "aucun devis",
+                                          to_label=LABELS[AIMS[action]],
+                                          allowed=", ".join(allowed) or "aucun (état final)")])
+    target, who = found
+    if actor not in who:
+        raise DomainError([ErrorDetail.of("$.action", "TRANSITION_NOT_ALLOWED_FOR_ACTOR", to_label=LABELS[target],
+                                          actor_label=actor_labels(who))])
+    return target
+
+
+def actor_labels(who: frozenset[str]) -> str:
+    """« gestionnaire ou au bénéficiaire »: after « réservé au »."""
+    return " ou au ".join(label for actor, label in ACTOR_LABELS.items() if actor in who)
+
+
+def who_takes(action: QuoteAction) -> frozenset[str]:
+    """Who takes ``action`` from some state (checked before anything is read)."""
+    return frozenset(actor for (_, act), (_, who) in TRANSITIONS.items() if act == action for actor in who)
 
 
 class RequestQuote(Command):
@@ -141,8 +175,40 @@ class SubmitQuote(Command):
     document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None  # an optional PDF reference
 
 
+class RaiseQuote(Command):
+    """POST raise_quote, or ``fr.passerelle.quote.raised.v1`` on ``execution-<contractor>`` (contractor):
+    a quote nobody asked for — spontaneous (A2.4) or, with ``order_id``, supplementary works on one of
+    its orders (A2.5) — submitted at once as version 1. Checked like a request and a submission."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RaiseQuote")
+
+    manager_id: Identifier
+    quote_id: Identifier
+    contract_id: Identifier
+    title: Text
+    site: SiteRef
+    order_id: Identifier | None = None  # supplementary works: the contractor's order they complete
+    lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
+    valid_until: dt.date
+    document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None  # an optional PDF reference
+
+
+class RequestMissionQuote(Command):
+    """POST request_mission_quote (beneficiary): ask the titulaire of one of its missions for a quote
+    (B16: « toute demande de devis devra être satisfaite dans un délai maximum de 5 jours ouvrés »).
+    The contract, the contractor and the site are the mission order's; accepting the quote adds its
+    lines to that order, as a supplementary quote does (A2.5)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="RequestMissionQuote")
+
+    quote_id: Identifier
+    mission_id: Identifier
+    title: Text
+
+
 class DecideQuote(Command):
-    """POST decide_quote: the manager accepts or refuses (reason required); the contractor withdraws."""
+    """POST decide_quote: the buyer (manager, or beneficiary for its missions) accepts or refuses (reason
+    required); the contractor withdraws."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="DecideQuote")
 
@@ -195,6 +261,9 @@ class QuoteRequested(BaseModel):
     site: SiteRef
     order_id: str | None = Field(default=None, description="A supplementary quote: the order it completes (A2.5).")
     state: QuoteState = QuoteState.REQUESTED
+    requested_by: Annotated[str, Field(pattern=r"^(manager|beneficiary)$")] = Field(
+        default="manager", description="Who asks: the manager, or a beneficiary for one of its missions (B16).")
+    mission_id: str | None = Field(default=None, description="A beneficiary's request: the mission it is for.")
     requested_at: AwareDatetime
     territory: str = Field(description="Where D3's working days are counted (B18).")
     answer_due_at: AwareDatetime = Field(description="End of D3: submit (or withdraw) the quote before this time.")
@@ -215,7 +284,7 @@ class QuoteDecided(BaseModel):
     contract_id: str
     order_id: str | None = Field(default=None, description="A supplementary quote: the order it completes (A2.5).")
     state: QuoteState = Field(description="accepted, refused or withdrawn.")
-    decided_by: Annotated[str, Field(pattern=r"^(manager|contractor)$")]
+    decided_by: Annotated[str, Field(pattern=r"^(manager|beneficiary|contractor)$")]
     version: int | None = Field(description="The version decided on (None: withdrawn before any submission).")
     total_cents: int | None = Field(description="That version's amount: the sum of its lines "
                                                 "(quantity × unit price), in cents.")
@@ -223,3 +292,32 @@ class QuoteDecided(BaseModel):
     decided_at: AwareDatetime
     created_order_id: str | None = Field(default=None, description="Accepted: the order created (= quote id) or "
                                                                     "completed (= order_id).")
+
+
+# --- What the quote functions answer, and the lines an accepted supplementary quote adds to its order (A2.5).
+
+
+class QuoteView(Quote):
+    """What request_quote, submit_quote and decide_quote answer: the quote and its current version number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="QuoteView")
+
+    current_version: int | None = Field(description="The last submitted version, null before the first submission.")
+
+    @classmethod
+    def of(cls, quote: Quote) -> QuoteView:
+        return cls.model_validate({**quote.model_dump(), "current_version": quote.current.version if quote.current
+                                   else None})
+
+
+class OrderLinesAdded(BaseModel):
+    """The lines of an accepted supplementary quote added to an order (A2.5), as delivered on orders-<contractor>
+    (CloudEvents type fr.passerelle.order.lines_added.v1, subject orders/<order_id>)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderLinesAdded")
+
+    manager_id: str
+    order_id: str
+    quote_id: str
+    lines: list[OrderLine] = Field(description="The added lines; each line_id is prefixed with <quote_id>-.")
+    total_cents: int = Field(description="The order's new total, in euro cents.")

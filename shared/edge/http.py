@@ -38,6 +38,7 @@ _STATUS_BY_CODE = {
     "UPLOAD_NOT_FOUND": 404,
     "INCIDENT_NOT_FOUND": 404,
     "REPORT_NOT_FOUND": 404,
+    "MESSAGE_NOT_FOUND": 404,
 }
 _TITLES = {
     400: "Requête invalide",

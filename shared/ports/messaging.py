@@ -8,7 +8,14 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from shared import topology
 from shared.domain.messages import EventType, MessageRef
+
+# How long a message sent to a contractor stays readable for replay (list_messages,
+# redeliver_messages): longer than Pub/Sub keeps an unacknowledged message (31 days at most), so a
+# connector back from any outage Pub/Sub survives can still catch up. Firestore's TTL policy on
+# ``expire_at`` (infra/terraform/firestore.tf) deletes the outbox document afterwards.
+REPLAY_RETENTION = dt.timedelta(days=35)
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,19 @@ class OutboxMessage:
         return attrs
 
     def body(self) -> bytes:
-        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode()
+        """The JSON body, keys sorted: the same bytes whether published at once, by the relay or replayed
+        (Firestore does not keep a map's key order)."""
+        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
     def document(self) -> dict[str, Any]:
-        """How it waits in ``outbox/{id}`` until published."""
+        """How it waits in ``outbox/{id}`` until published, and stays for replay: a message to a
+        contractor names it (``recipient``) and the stream of its topic, and expires with the retention."""
+        recipient = topology.recipient_of(self.topic)
         return {"topic": self.topic, "event_type": self.event_type.value, "source": self.source,
                 "subject": self.subject, "data": self.data, "ordering_key": self.ordering_key,
-                "created_at": self.created_at, "status": "pending"}
+                "created_at": self.created_at, "status": "pending",
+                "recipient": recipient[0] if recipient else None, "stream": recipient[1] if recipient else None,
+                "expire_at": self.created_at + REPLAY_RETENTION}
 
     @classmethod
     def from_document(cls, message_id: str, data: dict[str, Any]) -> OutboxMessage:

@@ -1,10 +1,11 @@
-"""Ports to what lives outside Firestore: time, Cloud Storage files, Firebase Auth."""
+"""Ports to what lives outside Firestore: time, Cloud Storage files, Firebase Auth, Chorus Pro."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -64,3 +65,36 @@ class IdentityAdmin(Protocol):
     """Creates users and sets their custom claims (Firebase Auth, or its emulator)."""
 
     def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str: ...
+
+
+@dataclass(frozen=True)
+class ChorusDeposit:
+    """An invoice deposited on Chorus Pro: its routing (buyer SIRET, service code, engagement
+    number), the supplier, and its Factur-X / EN 16931 CII XML."""
+
+    supplier_siret: str
+    buyer_siret: str
+    service_code: str | None
+    engagement_number: str | None
+    invoice_number: str
+    kind: str  # "invoice" | "credit_note"
+    total_incl_tax_cents: int
+    cii_xml: bytes
+
+
+@dataclass(frozen=True)
+class ChorusReport:
+    """Where Chorus Pro says an invoice stands (its status code and, for a refusal, why)."""
+
+    chorus_id: str
+    status: str
+    at: dt.datetime
+    reason: str | None = None
+
+
+class ChorusPro(Protocol):
+    """Chorus Pro, the public bodies' invoicing portal (docs/invoicing.md). ``deposit`` is idempotent
+    on (supplier SIRET, invoice number): a second deposit of the same invoice answers the first."""
+
+    def deposit(self, deposit: ChorusDeposit) -> ChorusReport: ...
+    def status(self, chorus_id: str) -> ChorusReport: ...

@@ -329,7 +329,9 @@ class UnitOfWork(ABC):
     def commit(self) -> None:
         buffer = self._buffer
         writes = list(buffer.writes.values())
-        writes += [Write(f"{OUTBOX}/{m.id}", "create", m.document()) for m in buffer.outbox]
+        # stored_at, the commit time, orders a contractor's messages for replay (shared/service/replay.py)
+        writes += [Write(f"{OUTBOX}/{m.id}", "create", {**m.document(), "stored_at": SERVER_TIME})
+                   for m in buffer.outbox]
         writes += self._audit(writes, room=MAX_WRITES - len(writes))
         if len(writes) > MAX_WRITES:
             raise ValueError(f"{len(writes)} writes in one commit (at most {MAX_WRITES}): chunk the work")
@@ -360,7 +362,7 @@ class UnitOfWork(ABC):
             sent.append(message.id)
         if sent:
             try:
-                self._mark_sent(sent, dt.datetime.now(dt.UTC), deferrable=just_committed)
+                self._mark_sent(sent, self._now(), deferrable=just_committed)
             except Exception:  # published but still pending: the relay publishes them again (same ce-id)
                 log.warning("outbox messages published but not marked sent", extra={"outbox_ids": sent},
                             exc_info=True)
@@ -386,16 +388,24 @@ class UnitOfWork(ABC):
             except Exception:  # a stale timer finds nothing to do
                 log.info("timer not cancelled", extra={"timer": name}, exc_info=True)
 
+    # The time of the platform's own bookkeeping (audit records, outbox sent_at) and the audit records'
+    # ids: the system clock and random ids; a deterministic platform (devtools/contracts) fixes both.
+    def _now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def _new_record_id(self) -> str:
+        return uuid.uuid4().hex
+
     def _audit(self, writes: list[Write], room: int) -> list[Write]:
         """One audit record per change (two writes each), or one per space when a bulk commit has
         no room for that."""
         audited = [w for w in writes if collection_of(w.path) not in UNAUDITED]
         if not audited:
             return []
-        who, cid, at = context.actor.get(), context.correlation_id.get(), dt.datetime.now(dt.UTC)
+        who, cid, at = context.actor.get(), context.correlation_id.get(), self._now()
 
         def record(space: str, action: str, target: str, before: str | None, after: Any) -> list[Write]:
-            rec = AuditRecord(record_id=uuid.uuid4().hex, space=space, who=who.who, role=who.role,
+            rec = AuditRecord(record_id=self._new_record_id(), space=space, who=who.who, role=who.role,
                               tenant=who.tenant, action=action, target=target, at=at, before_digest=before,
                               after_digest=sha256_json(after) if after is not None else None, correlation_id=cid)
             return [Write(f"{space}/audit/{rec.record_id}", "create", rec.model_dump(mode="json")),

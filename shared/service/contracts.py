@@ -14,6 +14,7 @@ that writes here: only managers (right ``contracts.write``) call these services.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,10 @@ class Saved:
     data: dict[str, Any]
     version: int
     changed: bool  # False when the same content was sent again
+
+    def answer(self) -> dict[str, Any]:
+        """What upsert_contract / upsert_billing_account answer (ContractSaved, BillingAccountSaved)."""
+        return {"changed": self.changed, "version": self.version, **self.data}
 
 
 # --- storage ------------------------------------------------------------------------------------
@@ -91,16 +96,24 @@ def upsert_billing_account(manager_id: str, command: c.UpsertBillingAccount, uow
                   for i, cid in enumerate(command.contract_ids) if contract_path(manager_id, cid) not in found]
         if errors:
             raise DomainError(errors)
-        contractors = sorted({data["contractor_id"] for data in found.values()})
-        return _save(uow, path, uow.get(path), content, manager_id, contractors, "billing_accounts",
-                     command.billing_account_id, EventType.BILLING_ACCOUNT_CHANGED, clock)
+        holders = {cid: found[contract_path(manager_id, cid)]["contractor_id"] for cid in command.contract_ids}
+        return _save(uow, path, uow.get(path), content, manager_id, sorted(set(holders.values())), "billing_accounts",
+                     command.billing_account_id, EventType.BILLING_ACCOUNT_CHANGED, clock,
+                     shown=lambda contractor, data: own_contracts(data, holders, contractor))
 
     return transact(uow, attempt)
 
 
+def own_contracts(account: dict[str, Any], holders: dict[str, str], contractor: str) -> dict[str, Any]:
+    """A billing account as one contractor sees it: only its own contracts among those it serves."""
+    return {**account, "contract_ids": [c for c in account.get("contract_ids", ()) if holders.get(c) == contractor]}
+
+
 def _save(uow: UnitOfWork, path: str, current: dict[str, Any] | None, content: dict[str, Any], manager_id: str,
-          contractors: list[str], kind: str, item_id: str, event_type: EventType, clock: Clock) -> Saved:
-    """Buffer the new version and one ``*.changed`` message per contractor; nothing if the content is the same."""
+          contractors: list[str], kind: str, item_id: str, event_type: EventType, clock: Clock,
+          shown: Callable[[str, dict[str, Any]], dict[str, Any]] = lambda _, data: data) -> Saved:
+    """Buffer the new version and one ``*.changed`` message per contractor (what ``shown`` lets it see);
+    nothing if the content is the same."""
     if current is not None and {k: current.get(k) for k in content} == content:
         return Saved(current, current.get("version", 1), changed=False)
     now = clock.now()
@@ -115,7 +128,7 @@ def _save(uow: UnitOfWork, path: str, current: dict[str, Any] | None, content: d
             id=f"{kind}-{digest(manager_id, item_id, str(version), contractor)[:32]}",
             topic=topology.orders_topic(contractor), event_type=event_type,
             source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}", subject=f"{kind}/{item_id}",
-            data={**data, "change": "created" if current is None else "updated"}, created_at=now,
+            data={**shown(contractor, data), "change": "created" if current is None else "updated"}, created_at=now,
             ordering_key=item_id))
     uow.after_commit(lambda: log.info("%s saved", kind, extra={"manager_id": manager_id, "id": item_id,
                                                                 "version": version}))

@@ -15,6 +15,8 @@ in Firestore under the order (paths in shared/domain/documents.py):
   managers/{m}/orders/{o}/uploads/{upload_id}  a signed upload: pending, registered or rejected
 
 The file's SHA-256 names both the object and the record, so the same file twice is stored once.
+A document whose order's node is missing from the manager's tree in force, or retired, is stored
+all the same (the work was done) but flagged (``property_flag``, A7); get_property_coverage lists it.
 The bytes are written before the record (a record never points at a missing object); a
 registration commits the record and its upload's new status together.
 """
@@ -24,14 +26,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Order
-from shared.ports import Clock, DocumentFiles, Query, UnitOfWork
-from shared.service.orders import load_order
+from shared.ports import SERVER_TIME, Clock, DocumentFiles, Query, UnitOfWork
+from shared.service.orders import load_order, order_path
+from shared.service.property_tree import node_state
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -72,14 +76,16 @@ def attach_document(contractor_id: str, fields: doc.AttachFields, filename: str,
 
 
 def request_upload(contractor_id: str, command: doc.RequestUpload, uow: UnitOfWork, files: DocumentFiles,
-                   clock: Clock, uploaded_by: str, limit: int = doc.MAX_DOCUMENT_BYTES) -> dict[str, Any]:
-    """Record a pending upload and hand back the signed URL to PUT the file on."""
+                   clock: Clock, uploaded_by: str, limit: int = doc.MAX_DOCUMENT_BYTES,
+                   new_id: Callable[[], str] = lambda: uuid.uuid4().hex) -> dict[str, Any]:
+    """Record a pending upload and hand back the signed URL to PUT the file on. ``new_id``: the upload id
+    (random; fixed by the contract generator's stories)."""
     _order_for(command.manager_id, command.order_id, contractor_id, uow)
     errors = doc.size_errors(command.size_bytes, limit, "$.size_bytes")
     if errors:
         raise DomainError(errors)
     now = clock.now()
-    upload_id = uuid.uuid4().hex
+    upload_id = new_id()
     expires_at = now + doc.UPLOAD_URL_TTL
     staged = doc.staging_name(command.manager_id, command.order_id, upload_id)
     pending = {"upload_id": upload_id, "contractor_id": contractor_id, "kind": command.kind.value,
@@ -162,8 +168,15 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
         sha256=facts.sha256, manager_id=order.manager_id, order_id=order.order_id, contractor_id=order.contractor_id,
         kind=kind, filename=filename, size_bytes=facts.size_bytes, pages=facts.pages,
         object_name=doc.object_name(order.manager_id, order.order_id, facts.sha256), channel=channel,
-        uploaded_by=uploaded_by, uploaded_at=clock.now())
+        uploaded_by=uploaded_by, uploaded_at=clock.now(),
+        property_flag=doc.PROPERTY_FLAGS.get(node_state(uow, order.manager_id, order.site.node_id) or ""))
     uow.create(path, record.model_dump(mode="json"))
+    if kind is doc.DocumentKind.SERVICE_DONE:  # the attestation the client may receive the order on (B7)
+        current = load_order(uow, order.manager_id, order.order_id)
+        if current is not None and facts.sha256 not in current.service_done_documents:
+            uow.update(order_path(order.manager_id, order.order_id),
+                       {"service_done_documents": [*current.service_done_documents, facts.sha256],
+                        "updated_at": SERVER_TIME})
     uow.after_commit(lambda: log.info("document attached", extra={
         "manager_id": order.manager_id, "order_id": order.order_id, "sha256": facts.sha256, "kind": kind.value,
         "channel": channel}))

@@ -21,6 +21,7 @@ import json
 import logging
 import uuid
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from shared.domain.messages import EventType
@@ -44,10 +45,12 @@ def job_path(job_id: str) -> str:
     return f"exports/{job_id}"
 
 
-def request_export(role: str, tenant: str, requested_by: str, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
-    """Record the job and its ``exports-requested`` message in one commit (the outbox publishes it)."""
+def request_export(role: str, tenant: str, requested_by: str, uow: UnitOfWork, clock: Clock,
+                   new_id: Callable[[], str] = lambda: uuid.uuid4().hex) -> dict[str, Any]:
+    """Record the job and its ``exports-requested`` message in one commit (the outbox publishes it).
+    ``new_id``: the job id (random; fixed by the contract generator's stories)."""
     now = clock.now()
-    job_id = uuid.uuid4().hex
+    job_id = new_id()
     job = {"job_id": job_id, "tenant": tenant, "role": role, "spaces": spaces_of(role, tenant), "status": "pending",
            "requested_by": requested_by, "requested_at": now.isoformat(), "progress": {"records": 0, "files": 0}}
 
@@ -70,6 +73,13 @@ def run_export(job_id: str, uow: UnitOfWork, archive: ExportArchive, clock: Cloc
         return job
     job.update(status="running", started_at=clock.now().isoformat())
     _save_job(uow, job)
+    stamp = clock.now().astimezone(dt.UTC).timetuple()[:6]  # every entry dated by the run: a reproducible archive
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=stamp)
+        info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+        return info
+
     buffer = io.BytesIO()
     files: list[dict[str, Any]] = []
     records = 0
@@ -87,18 +97,18 @@ def run_export(job_id: str, uow: UnitOfWork, archive: ExportArchive, clock: Cloc
                     _save_job(uow, job)
             for name, content in sorted(lines.items()):
                 body = ("\n".join(content) + "\n").encode()
-                zipped.writestr(name, body)
+                zipped.writestr(entry(name), body)
                 files.append({"name": name, "records": len(content), "bytes": len(body),
                               "sha256": hashlib.sha256(body).hexdigest()})
             for name, body in archive.files(f"{space}/"):
                 if "/exports/" in name:
                     continue  # earlier archives are not part of the data
-                zipped.writestr(f"files/{name}", body)
+                zipped.writestr(entry(f"files/{name}"), body)
                 files.append({"name": f"files/{name}", "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()})
         manifest = {"job_id": job_id, "tenant": job["tenant"], "spaces": job["spaces"],
                     "generated_at": clock.now().isoformat(), "records": records,
                     "files": files}
-        zipped.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
+        zipped.writestr(entry("manifest.json"), json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
     archive_name = f"exports/{job['tenant']}/{job_id}.zip"
     data = buffer.getvalue()
     archive.save_archive(archive_name, data)

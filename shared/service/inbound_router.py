@@ -6,14 +6,17 @@ result:
 
 - ``fr.passerelle.execution.reported.v1`` → ``record_execution``;
 - ``fr.passerelle.quote.submitted.v1`` → ``quotes.submit_quote`` (as ``submit_quote``);
+- ``fr.passerelle.quote.raised.v1`` → ``quote_origins.raise_quote`` (as ``raise_quote``);
 - ``fr.passerelle.document.uploaded.v1`` → ``documents.register_upload`` (as ``store_report``
-  with an ``upload_id``).
+  with an ``upload_id``);
+- ``fr.passerelle.invoice.submitted.v1`` → ``invoices.submit`` (as ``submit_invoice``), in the
+  reply's commit like a quote.
 
 The contractor comes from the topic, never from the payload. Every message is answered once
 on ``replies-<contractor>`` through the outbox (``executions.answer_once``: its message-log
 record is its idempotency record, shared/service/idempotency.py).
 
-A quote submission is answered in its reply's commit, like an execution report: the new version,
+A quote submission (or a raised quote) is answered in its reply's commit, like an execution report: the new version,
 D3 stopped, the message-log record and the reply are one atomic commit (``quotes.submit`` buffers
 in the reply's unit of work). A delivery that dies before that commit leaves nothing, and its
 redelivery runs it again; one that dies after it leaves the record, and its redelivery gets the
@@ -35,10 +38,11 @@ from typing import Any
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, Reply, ReplyStatus
-from shared.domain.quotes import SubmitQuote
+from shared.domain.invoices import SubmitInvoice
+from shared.domain.quotes import RaiseQuote, SubmitQuote
 from shared.domain.validation import parse_json
 from shared.ports import Clock, DocumentFiles, InboundMessage, UnitOfWork
-from shared.service import documents, quotes
+from shared.service import documents, invoices, quote_origins, quotes
 from shared.service.executions import answer_once, record_execution
 
 log = logging.getLogger(__name__)
@@ -58,6 +62,10 @@ def route(msg: InboundMessage, services: Services) -> Reply:
     ``record_execution`` with the envelope's UNKNOWN_EVENT_TYPE error, as before)."""
     if msg.type == EventType.QUOTE_SUBMITTED.value:
         return _answer(msg, services, SubmitQuote, lambda cmd: _submit_quote(msg, cmd, services), lease=False)
+    if msg.type == EventType.QUOTE_RAISED.value:
+        return _answer(msg, services, RaiseQuote, lambda cmd: _raise_quote(msg, cmd, services), lease=False)
+    if msg.type == EventType.INVOICE_SUBMITTED.value:
+        return _answer(msg, services, SubmitInvoice, lambda cmd: _submit_invoice(msg, cmd, services), lease=False)
     if msg.type == EventType.DOCUMENT_UPLOADED.value:
         return _answer(msg, services, doc.RegisterUpload,
                        lambda cmd: _register_upload(msg.contractor_id, cmd, services), lease=True)
@@ -71,6 +79,19 @@ def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[st
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND", quote_id=cmd.quote_id)]) from None
     return {"quote_id": quote.quote_id, "quote_version": quote.version_of(msg.key).version,
             "order_id": quote.order_id}
+
+
+def _raise_quote(msg: InboundMessage, cmd: RaiseQuote, s: Services) -> dict[str, Any]:
+    # buffered in the reply's unit of work; the message key names its first version
+    quote, _ = quote_origins.raise_(msg.contractor_id, cmd, s.uow, s.clock, submission_id=msg.key)
+    first = quote.version_of(msg.key) or quote.versions[0]
+    return {"quote_id": quote.quote_id, "quote_version": first.version, "order_id": quote.order_id}
+
+
+def _submit_invoice(msg: InboundMessage, cmd: SubmitInvoice, s: Services) -> dict[str, Any]:
+    invoice, order = invoices.submit(msg.contractor_id, cmd, s.uow, s.clock, channel=msg.channel,
+                                     received_at=msg.received_at, message_key=msg.key)
+    return {"order_id": order.order_id, "order_state": order.state, "invoice_number": invoice.invoice_number}
 
 
 def _register_upload(contractor_id: str, cmd: doc.RegisterUpload, s: Services) -> dict[str, Any]:
@@ -109,5 +130,5 @@ def _identifiers(raw: bytes) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError):
         data = None
     data = data if isinstance(data, dict) else {}
-    return {name: value for name in ("manager_id", "order_id", "quote_id")
+    return {name: value for name in ("manager_id", "order_id", "quote_id", "invoice_number")
             if isinstance(value := data.get(name), str) and len(value) <= 64}

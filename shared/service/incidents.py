@@ -28,7 +28,8 @@ from typing import Any
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.incidents import (
-    DEFAULT_LIMIT, AcknowledgeIncident, Incident, IncidentCursor, IncidentState, ReportIncident, ResolveIncident,
+    DEFAULT_LIMIT, AcknowledgeIncident, Incident, IncidentCursor, IncidentList, IncidentState, IncidentView,
+    ReportIncident, ResolveIncident,
     severity_variant,
 )
 from shared.ports import Clock, Query, UnitOfWork, digest
@@ -181,9 +182,9 @@ def list_incidents(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfW
     found = [incident_from(d.data) for d in uow.query(page_query(role, tenant, filters, limit + 1))]
     page, more = found[:limit], len(found) > limit
     now = clock.now()
-    return {"incidents": [{**i.model_dump(mode="json"), "d8_state": i.d8_status(now)} for i in page],
-            "count": len(page),
-            "next_cursor": IncidentCursor.after(page[-1]).encode() if more and page else None}
+    return IncidentList(incidents=[IncidentView.of(i, i.d8_status(now)) for i in page], count=len(page),
+                        next_cursor=IncidentCursor.after(page[-1]).encode() if more and page else None
+                        ).model_dump(mode="json")
 
 
 def page_query(role: str, tenant: str, filters: dict[str, Any], size: int) -> Query:

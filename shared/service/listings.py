@@ -46,7 +46,7 @@ def _cut(rows: list, key) -> tuple[list, bool]:
 
 def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
     equals = {"state": filters["state"]} if filters.get("state") else {}
-    if role == "manager":
+    if role in ("manager", "beneficiary"):  # a beneficiary's quotes are in its manager-like space
         found = _rows(uow, f"managers/{tenant}/quotes", equals=equals)
     else:
         found = _rows(uow, "quotes", group=True, equals={"contractor_id": tenant, **equals})
@@ -84,7 +84,8 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
         contracts.append(ContractSummary(
             manager_id=parts[1], contract_id=parts[3], contractor_id=data.get("contractor_id", ""),
             status=data.get("status", ""), starts_on=_text(data.get("starts_on")), ends_on=_text(data.get("ends_on")),
-            lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions))
+            lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions,
+            version=data.get("version")))
     page, truncated = _cut(contracts, key=lambda c: (c.starts_on or "", c.manager_id, c.contract_id))
     return ContractList(contracts=page, count=len(page), truncated=truncated).model_dump(mode="json")
 

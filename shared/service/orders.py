@@ -20,7 +20,7 @@ from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
-from shared.domain.orders import Actor, Order, actor_for_role, next_states
+from shared.domain.orders import Actor, Order, OrderState, actor_for_role, next_states
 from shared.ports import SERVER_TIME, Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.transaction import transact
@@ -75,10 +75,10 @@ def list_events(uow: UnitOfWork, manager_id: str, order_id: str) -> list[dict[st
 
 
 def property_node_known(uow: UnitOfWork, manager_id: str, node_id: str) -> bool:
-    """A7: true when the manager has imported no property tree yet, or the node is in it."""
+    """A7: true when the manager has imported no property tree yet, or the node is in it and not retired."""
     tree, node = f"managers/{manager_id}/property_tree/current", f"managers/{manager_id}/property_nodes/{node_id}"
     found = uow.get_all([tree, node])
-    return tree not in found or node in found
+    return tree not in found or (node in found and found[node].get("status") != "retired")
 
 
 def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> bool:
@@ -130,8 +130,11 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -
 
 
 def change_order_state(manager_id: str, decision: ChangeOrderState, uow: UnitOfWork, clock: Clock) -> Order:
-    """Apply a manager's decision (cancel, suspend, resume, receive, close) and tell the contractor;
-    the order's deadlines follow in the same commit (paused, resumed or ended)."""
+    """Apply a client's decision (cancel, suspend, resume, receive, close) and tell the contractor;
+    the order's deadlines follow in the same commit (paused, resumed or ended). The client is the
+    manager, or the beneficiary of a mission's order. Receiving this way rests on the contractor's
+    attestation of service done and receives every line delivered, without reservation
+    (record_reception receives lines one by one, with reservations)."""
 
     def attempt() -> Order:
         before = load_order(uow, manager_id, decision.order_id)
@@ -140,6 +143,8 @@ def change_order_state(manager_id: str, decision: ChangeOrderState, uow: UnitOfW
         now = clock.now()
         after = before.apply(decision.as_change(), Actor.MANAGER, now)
         event_id = f"m{digest(decision.model_dump_json())[:20]}"
+        if after.state is OrderState.RECEIVED and not after.reception:  # on the attestation: every line delivered
+            after = after.receive(None, f"rec-{event_id[1:13]}", decision.occurred_at)
         save_order(uow, after)
         add_event(uow, after, event_id, {
             "actor": Actor.MANAGER.value, "channel": "rest", "label": f"Décision du gestionnaire : {after.state.value}",

@@ -1,35 +1,51 @@
-"""Import a manager's property tree (A7 property tree) and report how well its orders and documents
-are attached.
+"""Import a manager's property tree (A7 property tree), tell the contractors it concerns, and report how
+well its orders and documents are attached.
 
 Layout:
-  managers/<m>/property_nodes/<node_id>       one node (kind, parent_id, label, commune)
-  managers/<m>/property_imports/<job_id>      an import job: status, total, written, batches, resumes
+  managers/<m>/property_nodes/<node_id>       one node (kind, parent_id, label, commune, in_commune, status)
+  managers/<m>/property_imports/<job_id>      an import job: status, total, written, retired, batches, resumes
   managers/<m>/property_tree/current          written when an import completes: the tree is in force
 
 An import validates the whole file first (nothing is written if any row is bad), then writes
-only the new or changed nodes, ``BATCH_NODES`` per commit with the job's progress (several
-units of work: a tree of 100 000 nodes does not fit in one). The job's id is a digest of the
-manager and the file's nodes: the same file again finds its completed job and writes nothing;
-after a crash mid-way the same file again finds the job ``running``, and since nodes already
-written are unchanged it writes only the rest (the answer says ``resumed``). Orders are checked
-against the tree only once ``current`` exists (``shared.service.orders.property_node_known``).
+only the new or changed nodes, then retires the stored nodes the file omits (``replace``, the
+default; ``merge`` retires none), ``BATCH_NODES`` per commit with the job's progress (several
+units of work: a tree of 100 000 nodes does not fit in one). A retired node is kept — orders and
+documents that name it keep it — with ``status`` ``retired``; new orders may not name it.
+
+Each commit also carries, for every contractor the batch's nodes concern (``pt.concerns``: the
+node's commune within one of its contracts' perimeters), one message on ``orders-<contractor>``:
+``fr.passerelle.property_nodes.changed.v1`` with the nodes, ``fr.passerelle.property_nodes.retired.v1``
+with the ids retired — in the same commit as the nodes (transactional outbox), ordering key
+``property-tree/<manager>``.
+
+The job's id is a digest of the manager, the mode and the file's nodes: the same file again finds
+its completed job and writes nothing — unless another import completed since, in which case it runs
+again (under an id that also names that import) and puts its own content back. After a crash mid-way
+the same file again finds the job ``running``; nodes already written (or retired) are unchanged, so
+it does only the rest (the answer says ``resumed``). Orders are checked against the tree only once
+``current`` exists (``shared.service.orders.property_node_known``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from shared import topology
 from shared.domain import property_tree as pt
+from shared.domain.contracts import Perimeter
 from shared.domain.errors import DomainError
-from shared.ports import MAX_WRITES, Clock, Query, UnitOfWork, digest
+from shared.domain.messages import EventType
+from shared.ports import MAX_WRITES, Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
 
 # Nodes per commit: with the job's progress, 450 documents; that leaves no room for one audit record
-# per document, so the unit of work writes one bulk audit record for the batch (2 writes): 452 writes.
+# per document, so the unit of work writes one bulk audit record for the batch (2 writes): 452 writes,
+# and up to 48 messages to contractors. A manager with more contractors gets smaller batches.
 BATCH_NODES = 449
 AUDIT_WRITES_OF_A_BULK_COMMIT = 2
 assert BATCH_NODES + 1 + AUDIT_WRITES_OF_A_BULK_COMMIT <= MAX_WRITES
@@ -55,32 +71,63 @@ def _by_name(collection: str, **kw: Any) -> Query:
     return Query(collection, order_by=(("__name__", "asc"),), **kw)
 
 
-def load_tree(uow: UnitOfWork, manager_id: str) -> dict[str, pt.PropertyNode]:
-    return {d.id: pt.PropertyNode.model_validate(d.data) for d in uow.query(_by_name(nodes_path(manager_id)))}
+def load_tree(uow: UnitOfWork, manager_id: str) -> dict[str, pt.TreeNode]:
+    """Every stored node, retired ones included (read page by page, nothing remembered)."""
+    return {d.id: pt.TreeNode.model_validate(d.data) for d in uow.stream(Query(nodes_path(manager_id)))}
+
+
+def node_state(uow: UnitOfWork, manager_id: str, node_id: str | None) -> str | None:
+    """Where an order's node stands in the tree in force: ``active``, ``retired``, ``missing`` (not in
+    the tree, or no node named); None while the manager has no tree in force."""
+    found = uow.get_all([tree_path(manager_id)] + ([node_path(manager_id, node_id)] if node_id else []))
+    if tree_path(manager_id) not in found:
+        return None
+    node = found.get(node_path(manager_id, node_id)) if node_id else None
+    return "missing" if node is None else node.get("status", "active")
+
+
+def contractor_perimeters(uow: UnitOfWork, manager_id: str) -> dict[str, list[Perimeter]]:
+    """The perimeters of each contractor's contracts with the manager (ended contracts left out)."""
+    found: dict[str, list[Perimeter]] = {}
+    for doc in uow.query(Query(f"managers/{manager_id}/contracts")):
+        contractor = doc.data.get("contractor_id")
+        if contractor and doc.data.get("status") != "ended":
+            found.setdefault(contractor, []).append(Perimeter.model_validate(doc.data.get("perimeter") or {}))
+    return found
+
+
+def _job_id(manager_id: str, mode: str, rows: list[tuple[int, pt.PropertyNode]], after: str | None = None) -> str:
+    return "imp-" + digest(manager_id, mode, *(n.model_dump_json() for _, n in rows), *([after] if after else []))[:24]
 
 
 def import_tree(manager_id: str, fmt: str, raw: bytes, uow: UnitOfWork, clock: Clock,
-                progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """A7: validate the whole file against the stored tree, then write its new or changed nodes in
-    batches (one commit each, the job's progress in it), then put the tree in force."""
+                progress: Callable[[dict[str, Any]], None] | None = None, mode: str = "replace") -> dict[str, Any]:
+    """A7: validate the whole file, write its new or changed nodes and retire those it omits (``replace``)
+    in batches — each one commit with the job's progress and the messages to the contractors the
+    batch concerns — then put the tree in force."""
     rows, errors = pt.parse_csv(raw) if fmt == "csv" else pt.parse_json(raw)
     if errors:
         raise DomainError(errors)
-    job_id = "imp-" + digest(manager_id, *(n.model_dump_json() for _, n in rows))[:24]
-    job_doc = f"{jobs_path(manager_id)}/{job_id}"
     uow.begin()
-    previous = uow.get(job_doc)
+    job_id = _job_id(manager_id, mode, rows)
+    previous = uow.get(f"{jobs_path(manager_id)}/{job_id}")
     if previous is not None and previous.get("status") == "completed":
-        return {**previous, "changed": False, "written_now": 0}
+        last = (uow.get(tree_path(manager_id)) or {}).get("last_import")
+        if last in (job_id, None):
+            return {**previous, "changed": False, "written_now": 0}
+        job_id = _job_id(manager_id, mode, rows, after=last)  # another import since: this one runs again
+        previous = uow.get(f"{jobs_path(manager_id)}/{job_id}")
+    job_doc = f"{jobs_path(manager_id)}/{job_id}"
     stored = load_tree(uow, manager_id)
-    to_write, errors = pt.plan(rows, stored)
+    planned, errors = pt.plan(rows, stored, mode)
     if errors:
         raise DomainError(errors)  # all or nothing: every bad row reported, nothing written
     now = clock.now().isoformat()
     resumed = previous is not None
     job: dict[str, Any] = {
-        "job_id": job_id, "manager_id": manager_id, "format": fmt, "status": "running", "nodes_in_file": len(rows),
-        "to_write": len(to_write), "written": 0, "batches": 0, "batch_size": BATCH_NODES,
+        "job_id": job_id, "manager_id": manager_id, "format": fmt, "mode": mode, "status": "running",
+        "nodes_in_file": len(rows), "to_write": len(planned.write), "written": 0, "to_retire": len(planned.retire),
+        "retired": 0, "batches": 0, "batch_size": BATCH_NODES,
         "started_at": previous["started_at"] if resumed else now, "updated_at": now,
         "resumes": (previous.get("resumes", 0) + 1) if resumed else 0,
         "already_written_before_resume": (previous.get("written", 0)) if resumed else 0,
@@ -89,41 +136,86 @@ def import_tree(manager_id: str, fmt: str, raw: bytes, uow: UnitOfWork, clock: C
         log.warning("property import resumed", extra={"manager_id": manager_id, "job_id": job_id,
                                                        "written_before": previous.get("written", 0)})
     _commit(uow, {job_doc: job})  # the job is visible (running) before its first batch
-    for start in range(0, len(to_write), BATCH_NODES):
-        chunk = to_write[start:start + BATCH_NODES]
-        job = {**job, "written": start + len(chunk), "batches": job["batches"] + 1,
-               "updated_at": clock.now().isoformat()}
-        _commit(uow, {**{node_path(manager_id, n.node_id): n.model_dump(mode="json") for n in chunk}, job_doc: job})
-        if progress is not None:
-            progress(job)
-    total_nodes = len({**stored, **{n.node_id: n for _, n in rows}})
+    perimeters = contractor_perimeters(uow, manager_id)
+    size = max(1, min(BATCH_NODES, MAX_WRITES - 1 - AUDIT_WRITES_OF_A_BULK_COMMIT - len(perimeters)))
+    for kind, nodes in (("written", planned.write), ("retired", planned.retire)):
+        for start in range(0, len(nodes), size):
+            chunk, at = nodes[start:start + size], clock.now()
+            if kind == "retired":
+                chunk = [n.model_copy(update={"status": "retired", "retired_at": at.isoformat()}) for n in chunk]
+            job = {**job, kind: start + len(chunk), "batches": job["batches"] + 1, "updated_at": at.isoformat()}
+            _commit(uow, {**{node_path(manager_id, n.node_id): n.model_dump(mode="json") for n in chunk}, job_doc: job},
+                    _told(manager_id, job_id, kind, chunk, perimeters, at))
+            if progress is not None:
+                progress(job)
+    total_nodes = sum(1 for n in {**stored, **{n.node_id: n for n in planned.write}}.values()
+                      if n.status == "active") - len(planned.retire)
     done = clock.now().isoformat()
     job = {**job, "status": "completed", "completed_at": done, "updated_at": done, "tree_nodes": total_nodes}
     _commit(uow, {job_doc: job,
                   tree_path(manager_id): {"nodes": total_nodes, "last_import": job_id, "updated_at": done}})
-    log.info("property tree imported", extra={"manager_id": manager_id, "job_id": job_id, "written": job["written"]})
-    return {**job, "changed": bool(to_write), "written_now": len(to_write), "resumed": resumed}
+    log.info("property tree imported", extra={"manager_id": manager_id, "job_id": job_id, "written": job["written"],
+                                              "retired": job["retired"]})
+    return {**job, "changed": bool(planned.write or planned.retire), "written_now": len(planned.write),
+            "retired_now": len(planned.retire), "resumed": resumed}
 
 
-def _commit(uow: UnitOfWork, documents: dict[str, dict[str, Any]]) -> None:
-    """One commit of whole documents. Unconditional, as the import always was: a node's content is the
-    file's, so writing it twice (a resumed or concurrent import of the same file) changes nothing."""
-    transact(uow, lambda: [uow.put(path, data) for path, data in documents.items()])
+def _told(manager_id: str, job_id: str, kind: str, chunk: list[pt.TreeNode], perimeters: dict[str, list[Perimeter]],
+          at: dt.datetime) -> list[OutboxMessage]:
+    """One message per contractor the chunk's nodes concern: the nodes changed, or the ids retired."""
+    messages = []
+    for contractor, its in sorted(perimeters.items()):
+        nodes = [n for n in chunk if pt.concerns(n.in_commune, its)]
+        if not nodes:
+            continue
+        if kind == "written":
+            event, data = EventType.PROPERTY_NODES_CHANGED, pt.PropertyNodesChanged(
+                manager_id=manager_id, import_id=job_id, nodes=nodes, changed_at=at)
+        else:
+            event, data = EventType.PROPERTY_NODES_RETIRED, pt.PropertyNodesRetired(
+                manager_id=manager_id, import_id=job_id, node_ids=[n.node_id for n in nodes], retired_at=at)
+        messages.append(OutboxMessage(
+            id=f"nodes-{digest(manager_id, job_id, contractor, kind, nodes[0].node_id, nodes[-1].node_id)[:32]}",
+            topic=topology.orders_topic(contractor), event_type=event,
+            source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}", subject=f"property-tree/{job_id}",
+            data=data.model_dump(mode="json"), created_at=at, ordering_key=f"property-tree/{manager_id}"))
+    return messages
+
+
+def _commit(uow: UnitOfWork, documents: dict[str, dict[str, Any]], messages: list[OutboxMessage] = ()) -> None:
+    """One commit of whole documents and their messages. Unconditional, as the import always was: a
+    node's content is the file's, so writing it twice (a resumed or concurrent import of the same file)
+    changes nothing."""
+    def attempt() -> None:
+        for path, data in documents.items():
+            uow.put(path, data)
+        for message in messages:
+            uow.publish(message)
+
+    transact(uow, attempt)
 
 
 def coverage(manager_id: str, uow: UnitOfWork) -> dict[str, Any]:
-    """% of the manager's orders and documents attached to an existing node, and the orphans.
+    """% of the manager's orders and documents attached to a node of its tree, and the orphans.
 
-    A document is attached through its order's node."""
+    A document is attached through its order's node. A retired node still attaches what names it (the
+    orders keep their node); those items are listed under ``on_retired_nodes``, and the documents
+    flagged when they were attached (their order's node missing or retired) under ``flagged_documents``."""
     tree = uow.get(tree_path(manager_id))
-    nodes = {d.id for d in uow.query(_by_name(nodes_path(manager_id)))}
+    stored = {d.id: d.data.get("status", "active") for d in uow.stream(Query(nodes_path(manager_id)))}
     items: list[tuple[str, str, str | None]] = []
+    flagged: list[dict[str, Any]] = []
     for order in uow.query(_by_name(f"managers/{manager_id}/orders")):
         node_id = (order.data.get("site") or {}).get("node_id")
         items.append(("order", order.id, node_id))
-        items += [("document", f"{order.id}/{d.id}", node_id)
-                  for d in uow.query(_by_name(f"{order.path}/documents"))]
-    report = pt.coverage(items, nodes)
+        for d in uow.query(_by_name(f"{order.path}/documents")):
+            items.append(("document", f"{order.id}/{d.id}", node_id))
+            if d.data.get("property_flag"):
+                flagged.append({"id": f"{order.id}/{d.id}", "node_id": node_id, "flag": d.data["property_flag"]})
+    report = pt.coverage(items, set(stored))
+    retired = [{"kind": kind, "id": item_id, "node_id": node_id} for kind, item_id, node_id in items
+               if stored.get(node_id or "") == "retired"]
     running = [d.data for d in uow.query(_by_name(jobs_path(manager_id), where=(("status", "==", "running"),)))]
-    return {"manager_id": manager_id, "tree_nodes": len(nodes), "tree_in_force": tree is not None,
-            **report, "unfinished_imports": running}
+    return {"manager_id": manager_id, "tree_nodes": sum(1 for s in stored.values() if s == "active"),
+            "retired_nodes": sum(1 for s in stored.values() if s == "retired"), "tree_in_force": tree is not None,
+            **report, "on_retired_nodes": retired, "flagged_documents": flagged, "unfinished_imports": running}

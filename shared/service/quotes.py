@@ -39,8 +39,8 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import Order
 from shared.domain.quotes import (
-    DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
-    RequestQuote, SubmitQuote, ordering_key,
+    BUYERS, DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
+    QuoteView, RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, orders
@@ -100,13 +100,15 @@ def request_quote(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Cl
     The same request again is harmless: it finds the quote stored, publishes nothing and answers
     ``created`` False; another request under the same id is QUOTE_ALREADY_EXISTS.
     """
-    quote, created = transact(uow, lambda: _request(manager_id, cmd, uow, clock))
+    quote, created = transact(uow, lambda: open_request(manager_id, cmd, uow, clock))
     if created:
         log.info("quote requested", extra={"manager_id": manager_id, "quote_id": cmd.quote_id})
     return quote, created
 
 
-def _request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clock) -> tuple[Quote, bool]:
+def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clock, opened_by: str = "manager",
+             mission_id: str | None = None) -> tuple[Quote, bool]:
+    """A buyer's request (``opened_by``: "manager", or "beneficiary" for ``mission_id``) inside ``uow``."""
     now = clock.now()
     contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
     refused = contract_rules.order_errors(contract, cmd.contract_id, cmd.contractor_id, now.date(),
@@ -131,7 +133,8 @@ def _request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clock) 
     site = order.site if order is not None else cmd.site
     territory = order_territory(reader(uow), manager_id, order.contract_id if order else cmd.contract_id,
                                 site.commune, contract).code
-    quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, **cmd.model_dump())
+    quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, opened_by=opened_by,
+                  mission_id=mission_id, state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
     d3 = _plan_d3(quote)
     save_quote(uow, quote, created=True)
     uow.publish(requested_message(quote, d3.due_at))
@@ -176,6 +179,7 @@ def requested_message(quote: Quote, answer_due_at: dt.datetime) -> OutboxMessage
     data = QuoteRequested(manager_id=quote.manager_id, quote_id=quote.quote_id, contract_id=quote.contract_id,
                           contractor_id=quote.contractor_id, title=quote.title, site=quote.site,
                           order_id=quote.order_id, requested_at=quote.requested_at,
+                          requested_by=quote.opened_by, mission_id=quote.mission_id,
                           territory=quote.territory or deadlines.DEFAULT_TERRITORY, answer_due_at=answer_due_at)
     return OutboxMessage(
         id=f"quote-requested-{digest(quote.manager_id, quote.quote_id)[:32]}",
@@ -245,12 +249,7 @@ def submit(contractor_id: str, cmd: SubmitQuote, uow: UnitOfWork, clock: Clock,
     now = clock.now()
     if cmd.valid_until < now.date():
         raise DomainError([ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée")])
-    versions = uow.query(Query(f"managers/{cmd.manager_id}/contracts/{quote.contract_id}/catalogue"))
-    in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], now.date())
-    if in_force is not None:  # A14: quote lines priced by the catalogue version in force today
-        refused = cat.line_errors(in_force, [line.model_dump(mode="json") for line in cmd.lines])
-        if refused:
-            raise DomainError(refused)
+    in_force = priced_by_catalogue(uow, cmd.manager_id, quote.contract_id, cmd.lines, now)
     revised = QuoteVersion(version=len(quote.versions) + 1, lines=cmd.lines, valid_until=cmd.valid_until,
                            document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
                            catalogue_version=in_force.version if in_force else None)
@@ -260,6 +259,19 @@ def submit(contractor_id: str, cmd: SubmitQuote, uow: UnitOfWork, clock: Clock,
     if quote.state is QuoteState.REQUESTED:  # the first submission answers the request (B16)
         _stop_d3(uow, quote, now, now)
     return after
+
+
+def priced_by_catalogue(uow: UnitOfWork, manager_id: str, contract_id: str, lines, now: dt.datetime
+                        ) -> cat.CatalogueVersion | None:
+    """A14: quote lines priced by the contract's catalogue version in force today (every line refused
+    at once); the version, or None when the contract has no catalogue yet."""
+    versions = uow.query(Query(f"managers/{manager_id}/contracts/{contract_id}/catalogue"))
+    in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], now.date())
+    if in_force is not None:
+        refused = cat.line_errors(in_force, [line.model_dump(mode="json") for line in lines])
+        if refused:
+            raise DomainError(refused)
+    return in_force
 
 
 # --- decide (accept, refuse, withdraw) ----------------------------------------------------------
@@ -276,14 +288,14 @@ class _At:
 
 
 def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, clock: Clock) -> Quote:
-    """Manager: accept (an order is created or completed) or refuse with a reason. Contractor: withdraw."""
-    manager_id = tenant if role == "manager" else (cmd.manager_id or "")
+    """The buyer (manager, or beneficiary in its own space): accept (an order is created or completed) or
+    refuse with a reason. Contractor: withdraw. Who takes which action is the table's."""
+    manager_id = tenant if role in BUYERS else (cmd.manager_id or "")
     contractor_id = tenant if role == "contractor" else None
     action = QuoteAction(cmd.action)
-    if (action == QuoteAction.WITHDRAW) != (role == "contractor"):
+    if role not in who_takes(action):
         raise DomainError([ErrorDetail.of("$.action", "TRANSITION_NOT_ALLOWED_FOR_ACTOR", to_label=action.value,
-                                          actor_label="prestataire" if action == QuoteAction.WITHDRAW
-                                          else "gestionnaire")])
+                                          actor_label=actor_labels(who_takes(action)))])
     if action == QuoteAction.REFUSE and not cmd.reason:
         raise DomainError([ErrorDetail.of("$.reason", "REQUIRED")])
 
@@ -347,8 +359,9 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
 
 
 def get_quote(role: str, tenant: str, manager_id: str | None, quote_id: str, uow: UnitOfWork) -> Quote:
-    """One quote, for the manager of its space or the contractor it was asked of (QuoteNotFound otherwise)."""
-    if role == "manager":
+    """One quote, for the buyer of its space (manager or beneficiary) or its contractor (QuoteNotFound
+    otherwise)."""
+    if role in BUYERS:
         return load_quote(uow, tenant, quote_id)
     if not manager_id:
         raise QuoteNotFound(quote_id)
@@ -407,4 +420,5 @@ def expire_quotes(uow: UnitOfWork, clock: Clock, limit: int = EXPIRY_LIMIT) -> d
 
 
 def view(quote: Quote) -> dict[str, Any]:
-    return {**quote.model_dump(mode="json"), "current_version": quote.current.version if quote.current else None}
+    """What the quote functions answer (QuoteView)."""
+    return QuoteView.of(quote).model_dump(mode="json")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.builders import LIFE, issue_order_body
+from tests.builders import LIFE, invoice_body, issue_order_body
 
 pytestmark = pytest.mark.emulators
 
@@ -38,20 +38,45 @@ def test_an_order_lives_from_to_acknowledge_to_closed_over_pubsub(manager, contr
     assert delivered.attributes["ce-type"] == "fr.passerelle.order.issued.v1"
     assert delivered.ordering_key == "BC-2026-014"
     assert json.loads(delivered.data)["lines"][1]["quantity"] == "2.5"
-    # When the contractor's ERP reports every step on Pub/Sub
-    for sequence, (state, fields) in enumerate(LIFE, start=1):
-        reply = contractor.reply_to(contractor.publish(execution(sequence, state, **fields)))
-        # Then each report is accepted, with its measured delay
-        assert reply["status"] == "accepted", reply["errors"]
-        assert reply["order_state"] == state and reply["late"] is False and 55 < reply["delay_seconds"] < 120
+    # When the contractor's ERP reports every step on Pub/Sub, the manager receives the work done, the
+    # contractor invoices what was received (on Pub/Sub too) and the manager closes the order (A6, B7, B10)
+    for sequence, (actor, state, fields) in enumerate(LIFE, start=1):
+        if actor == "manager" and state == "received":
+            reception = manager.post("record_reception", {"order_id": "BC-2026-014", "occurred_at": now_minus(minutes=1),
+                                                          **fields})
+            assert reception.status_code == 200 and reception.json()["state"] == state, reception.text
+        elif actor == "manager":
+            decision = manager.post("change_order_state", {"order_id": "BC-2026-014", "occurred_at": now_minus(minutes=1),
+                                                           "state": state})
+            assert decision.status_code == 200 and decision.json()["state"] == state, decision.text
+        elif state == "invoiced":
+            ce_id = _publish_invoice(contractor, fields["invoice_number"])
+            reply = contractor.reply_to(ce_id)
+            assert reply["status"] == "accepted", reply["errors"]
+            assert reply["order_state"] == state and reply["invoice_number"] == fields["invoice_number"]
+        else:
+            reply = contractor.reply_to(contractor.publish(execution(sequence, state, **fields)))
+            # Then each report is accepted, with its measured delay
+            assert reply["status"] == "accepted", reply["errors"]
+            assert reply["order_state"] == state and reply["late"] is False and 55 < reply["delay_seconds"] < 120
     # And the manager sees the closed order, its history and every reported field
     view = manager.get_order("BC-2026-014").json()
     order = view["order"]
     assert order["state"] == "closed" and order["invoice_date"] == "2026-03-10" and order["progress"] == 100
     assert order["site_lead"] == {"last_name": "Martin", "first_name": "Léa", "mobile": "+33612345678"}
     assert order["line_status"] == {"L1": True, "L2": False}
-    assert [e["state_after"] for e in view["events"]] == [s for s, _ in LIFE]
-    assert all(e["channel"] == "pubsub" and e["late"] is False for e in view["events"])
+    assert order["invoices"] == ["F-2026-0042"] and list(order["reception"]) == ["L1"]
+    assert [e["state_after"] for e in view["events"]] == [state for _, state, _ in LIFE]
+    assert [e["channel"] for e in view["events"]] == ["pubsub"] * 4 + ["rest", "pubsub", "rest"]
+    assert all(e.get("late") is not True for e in view["events"])
+
+
+def _publish_invoice(contractor, number: str) -> str:
+    ce_id = f"invoice-{number}"
+    contractor.publish(invoice_body(number), ce_id=ce_id, attributes={
+        "ce-specversion": "1.0", "ce-id": ce_id, "ce-source": "//erp.ctr-test/",
+        "ce-type": "fr.passerelle.invoice.submitted.v1", "content-type": "application/json"})
+    return ce_id
 
 
 def test_rest_and_pubsub_give_the_same_answer(manager, contractor):

@@ -1,4 +1,4 @@
-"""Quotes and document references over Pub/Sub (issue 5): the contractor's topic routes by ce-type
+"""Quotes and document references over Pub/Sub (A3 a channels, A2.4 quotes): the contractor's topic routes by ce-type
 to the same services as REST, and every message is answered once on its reply topic."""
 
 from __future__ import annotations

@@ -132,9 +132,10 @@ def test_the_domain_imports_no_cloud_nor_web_library():
     assert impure == []
 
 
-@pytest.mark.xfail(strict=True, reason="shared/contracts.py, the contract generator, is moving to devtools/contracts")
 def test_no_module_is_longer_than_about_five_hundred_lines():
-    long = {name: n for name, path in MODULES.items()
+    # the deployed code, and the contract generator (a build tool: devtools/contracts)
+    generator = {f"devtools.contracts.{p.stem}": p for p in (ROOT / "devtools" / "contracts").glob("*.py")}
+    long = {name: n for name, path in {**MODULES, **generator}.items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
 

@@ -121,3 +121,21 @@ def test_a_file_attached_twice_keeps_its_first_record_and_a_bad_one_stores_nothi
     # And the listing gives the one document, with its signed URL
     [listed] = documents.list_documents(MANAGER, ORDER, world.uow(), files)
     assert listed["sha256"] == first.record.sha256 and listed["download_url"].startswith("https://storage.example/")
+
+
+def test_an_attestation_of_service_done_lets_the_client_receive_the_completed_order(world):
+    from shared.domain.messages import ChangeOrderState
+    from shared.domain.orders import OrderState
+    from shared.service import orders
+
+    # Given a completed order and the contractor's attestation of service done, attached by REST
+    world.seed_order(an_order(ORDER, state=OrderState.COMPLETED, line_status={"L1": True, "L2": False}))
+    data = a_pdf("Attestation de service fait")
+    documents.attach_document(CONTRACTOR, doc.AttachFields(manager_id=MANAGER, order_id=ORDER,
+                                                           kind=doc.DocumentKind.SERVICE_DONE),
+                              "sf.pdf", data, world.uow(), Files(), world.clock, "erp")
+    # Then the order knows it, and the manager receives the order on it: every line done is received
+    assert world.order(MANAGER, ORDER).service_done_documents == [hashlib.sha256(data).hexdigest()]
+    received = orders.change_order_state(MANAGER, ChangeOrderState(
+        order_id=ORDER, occurred_at=NOW - dt.timedelta(minutes=1), state=OrderState.RECEIVED), world.uow(), world.clock)
+    assert received.state is OrderState.RECEIVED and list(received.reception) == ["L1"]

@@ -20,11 +20,13 @@ C, M = Actor.CONTRACTOR, Actor.MANAGER
     (S.TO_ACKNOWLEDGE, M, [S.CANCELLED]),
     (S.SCHEDULED, C, [S.IN_PROGRESS, S.ON_HOLD, S.CANNOT_COMPLETE]),
     (S.SCHEDULED, M, [S.ON_HOLD, S.CANCELLED]),
-    (S.COMPLETED, C, [S.RECEIVED, S.INVOICED]),
+    (S.COMPLETED, C, []),  # reception is the client's (B7, B10)
     (S.COMPLETED, M, [S.RECEIVED]),
     (S.RECEIVED, M, []),
-    (S.INVOICED, C, [S.CLOSED]),
+    (S.RECEIVED, C, [S.INVOICED]),
+    (S.INVOICED, C, []),
     (S.INVOICED, M, [S.CLOSED]),
+    (S.INVOICED, Actor.PLATFORM, [S.CLOSED, S.RECEIVED]),  # what Chorus Pro reports back
 ])
 def test_each_role_is_offered_exactly_the_moves_the_table_gives_it(state, actor, expected):
     # Given an order in a state
@@ -61,10 +63,11 @@ def test_a_terminal_order_offers_nothing_to_anyone(terminal):
         assert next_states(an_order(state=terminal), actor) == []
 
 
-def test_roles_map_to_the_actor_they_act_as_and_a_beneficiary_moves_nothing():
+def test_roles_map_to_the_actor_they_act_as_and_a_beneficiary_is_the_client_of_its_missions_orders():
     assert (actor_for_role("contractor", {"execution.write"}), actor_for_role("manager", {"orders.write"})) == (C, M)
-    assert actor_for_role("beneficiary", {"orders.write"}) is None and actor_for_role("operator", {"orders.write"}) is None
-    assert next_states(an_order(state=S.SCHEDULED), actor_for_role("beneficiary", {"orders.write"})) == []
+    assert actor_for_role("beneficiary", {"orders.write"}) is M and actor_for_role("operator", {"orders.write"}) is None
+    assert next_states(an_order(state=S.COMPLETED), actor_for_role("beneficiary", {"orders.write"})) == [S.RECEIVED]
+    assert next_states(an_order(state=S.COMPLETED), actor_for_role("beneficiary", {"orders.read"})) == []
 
 
 def test_a_user_whose_rights_were_narrowed_below_moving_orders_is_offered_no_move():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -10,7 +11,8 @@ from shared.domain.errors import DomainError
 from shared.domain.orders import (
     HOLDABLE_STATES, TERMINAL_STATES, TRANSITIONS, Actor, OrderState, StateChange, allowed_targets,
 )
-from tests.builders import LIFE, NOW, an_order
+from shared.domain.invoices import SubmitInvoice, apply_invoice, build_invoice
+from tests.builders import EXECUTION, NOW, an_order, invoice_body
 
 S = OrderState
 
@@ -27,11 +29,17 @@ def codes(exc: pytest.ExceptionInfo[DomainError]) -> list[tuple[str, str]]:
 def test_an_order_walks_its_whole_life_from_to_acknowledge_to_closed():
     # Given a new order
     order = an_order()
-    # When the contractor reports each step with what it requires
-    for state, fields in LIFE:
+    # When the contractor reports each step of the execution with what it requires
+    for state, fields in EXECUTION:
         order = order.apply(change(state, **fields), Actor.CONTRACTOR, NOW)
+    # And the client receives what was done, the contractor invoices it, the client closes the order
+    order = order.receive(None, "rec-1", NOW).apply(change("received"), Actor.MANAGER, NOW)
+    invoice = build_invoice(order, SubmitInvoice.model_validate_json(json.dumps(invoice_body())), order.contractor_id, NOW, "rest")
+    order = apply_invoice(order, invoice).apply(change("invoiced", invoice_date="2026-03-10"), Actor.CONTRACTOR, NOW)
+    order = order.apply(change("closed"), Actor.MANAGER, NOW)
     # Then it is closed and kept every reported field
     assert order.state is S.CLOSED
+    assert list(order.reception) == ["L1"] and order.invoices == ["F-2026-0042"] and order.invoiced_cents == 8500
     assert order.invoice_date == dt.date(2026, 3, 10)
     assert order.site_lead.mobile == "+33612345678"
     assert order.line_status == {"L1": True, "L2": False}
@@ -62,22 +70,54 @@ def test_scheduling_needs_planned_dates_or_an_appointment(target, missing):
 @pytest.mark.parametrize(("start", "target", "field"), [
     (S.SCHEDULED, "in_progress", "$.actual_start"),
     (S.IN_PROGRESS, "completed", "$.actual_end"),
-    (S.COMPLETED, "invoiced", "$.invoice_date"),
-    (S.RECEIVED, "invoiced", "$.invoice_date"),
+    (S.RECEIVED, "invoiced", "$.invoice_number"),
     (S.ACKNOWLEDGED, "on_hold", "$.reason"),
     (S.SCHEDULED, "cannot_complete", "$.reason"),
 ])
 def test_each_transition_names_the_field_it_requires(start, target, field):
     with pytest.raises(DomainError) as exc:
-        an_order(state=start).apply(change(target), Actor.CONTRACTOR, NOW)
+        an_order(state=start).apply(change(target, invoice_date="2026-03-10" if target == "invoiced" else None),
+                                    Actor.CONTRACTOR, NOW)
     assert codes(exc) == [(field, "MISSING_FIELD_FOR_TRANSITION")]
+
+
+def test_the_contractor_cannot_receive_its_own_work_nor_invoice_before_reception():
+    # Given a completed order
+    completed = an_order(state=S.COMPLETED)
+    # Then reception is the client's, and invoicing is not a move open from completed
+    with pytest.raises(DomainError) as exc:
+        completed.apply(change("received"), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.state", "TRANSITION_NOT_ALLOWED_FOR_ACTOR")]
+    assert "client" in exc.value.errors[0].message
+    with pytest.raises(DomainError) as exc:
+        completed.apply(change("invoiced", invoice_date="2026-03-10"), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.state", "ILLEGAL_TRANSITION")]
+    # And the client receives only on an attestation of service done or an explicit reception
+    with pytest.raises(DomainError) as exc:
+        completed.apply(change("received"), Actor.MANAGER, NOW)
+    assert codes(exc) == [("$.lines", "MISSING_FIELD_FOR_TRANSITION")]
+    attested = an_order(state=S.COMPLETED, service_done_documents=["ab" * 32])
+    assert attested.apply(change("received"), Actor.MANAGER, NOW).state is S.RECEIVED
+
+
+def test_an_order_with_an_open_reservation_is_not_closed_until_it_is_lifted():
+    from shared.domain.reception import ReceptionLine, ReservationInput
+
+    received = an_order(state=S.COMPLETED).receive(
+        [ReceptionLine(line_id="L1", reservations=[ReservationInput(description="Joint à reprendre")])], "rec-1", NOW)
+    invoiced = received.model_copy(update={"state": S.INVOICED})
+    with pytest.raises(DomainError) as exc:
+        invoiced.apply(change("closed"), Actor.MANAGER, NOW)
+    assert codes(exc) == [("$.reservations", "MISSING_FIELD_FOR_TRANSITION")]
+    lifted, reservation = invoiced.lift("L1-R1", NOW, "Joint refait")
+    assert reservation.lifted_at == NOW and lifted.apply(change("closed"), Actor.MANAGER, NOW).state is S.CLOSED
 
 
 def test_only_the_manager_cancels_and_only_the_contractor_acknowledges():
     with pytest.raises(DomainError) as exc:
         an_order().apply(change("cancelled", reason="doublon"), Actor.CONTRACTOR, NOW)
     assert codes(exc) == [("$.state", "TRANSITION_NOT_ALLOWED_FOR_ACTOR")]
-    assert "gestionnaire" in exc.value.errors[0].message
+    assert "client (gestionnaire ou bénéficiaire)" in exc.value.errors[0].message
     with pytest.raises(DomainError) as exc:
         an_order().apply(change("acknowledged"), Actor.MANAGER, NOW)
     assert codes(exc) == [("$.state", "TRANSITION_NOT_ALLOWED_FOR_ACTOR")]

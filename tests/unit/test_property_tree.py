@@ -70,11 +70,11 @@ def test_a_csv_without_the_required_columns_is_refused_at_its_header():
     ("building", None, False), ("dwelling", "site", False), ("equipment", "equipment", False),
 ])
 def test_which_kind_may_hang_under_which_is_data(kind, parent_kind, allowed):
-    # Given a parent of some kind (or none)
+    # Given a stored parent of some kind (or none), and a file that adds a node under it
     stored = {} if parent_kind is None else {"P": pt.PropertyNode(node_id="P", kind=parent_kind, label="Parent")}
     node = pt.PropertyNode(node_id="N", kind=kind, parent_id=None if parent_kind is None else "P", label="Nœud")
     # Then the plan accepts it exactly when ALLOWED_PARENTS says so
-    _, errors = pt.plan([(2, node)], stored)
+    _, errors = pt.plan([(2, node)], stored, "merge")
     assert (errors == []) is allowed
 
 
@@ -93,8 +93,9 @@ def test_changing_a_nodes_kind_may_not_orphan_its_stored_children():
     stored = {"B": pt.PropertyNode(node_id="B", kind="building", parent_id="S", label="B"),
               "S": pt.PropertyNode(node_id="S", kind="site", label="S"),
               "L": pt.PropertyNode(node_id="L", kind="dwelling", parent_id="B", label="L")}
-    # When a file turns the building into an equipment
-    _, errors = pt.plan([(2, pt.PropertyNode(node_id="B", kind="equipment", parent_id="S", label="B"))], stored)
+    # When a file merged into the tree turns the building into an equipment
+    _, errors = pt.plan([(2, pt.PropertyNode(node_id="B", kind="equipment", parent_id="S", label="B"))], stored,
+                        "merge")
     # Then the change is refused at that line: the dwelling would hang under an equipment
     assert [(e.field, e.code) for e in errors] == [("line 2.kind", "CHILDREN_WOULD_BE_ORPHANED")]
 

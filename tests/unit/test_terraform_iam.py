@@ -50,6 +50,7 @@ ADAPTER_NEEDS = {
     "reader": {"firestore"},  # a read-only unit of work (GET functions)
     "authenticator": {"firestore"},
     "clock": set(),
+    "chorus_pro": set(),  # Chorus Pro's own API credentials, no Google role (docs/invoicing.md)
 }
 
 # Resource type prefix → the API it calls (main.tf, local.apis).

@@ -4,7 +4,10 @@ dead-letter IAM on every topic, logs kept in the region, ERP workload identity f
 
 from __future__ import annotations
 
+import ast
+import fnmatch
 import re
+import subprocess
 from typing import Any
 
 import hcl2
@@ -207,6 +210,57 @@ def test_the_function_source_never_ships_a_virtualenv_or_local_tooling(terraform
     # When listing what it leaves out
     # Then both virtualenvs (the app's and checkov's), node_modules and the infra never ship
     assert {".venv", ".venv-checkov", "node_modules", "infra", "tests", ".git", ".env"} <= excludes
+
+
+# What the functions need at run time: the entry points, the code and the dependencies to install (the
+# web application is the Firebase Hosting site; emulators.json only configures the local stack).
+DEPLOYED = {"main.py", "functions", "shared", "requirements.txt"}
+
+
+def _excluded(name: str, patterns: list[str]) -> bool:
+    """As the archive provider matches a top-level path: exactly, or by glob (``**/`` also at the top)."""
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(name, p.removeprefix("**/")) for p in patterns)
+
+
+def _top_level_entries(root) -> set[str]:
+    """What a checkout has at its top: the tracked entries, and what .gitignore keeps local (.venv,
+    node_modules, .run…), which is there on a developer's machine when Terraform zips the tree."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout
+    names = {line.split("/", 1)[0] for line in tracked.splitlines() if line}
+    local = {line.strip().rstrip("/") for line in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#") and "/" not in line.strip().rstrip("/")}
+    return names | local | {".git"}
+
+
+def test_every_top_level_entry_is_deployed_on_purpose_or_left_out_of_the_function_source(terraform):
+    # Given the archive of the repository root deployed to every function, and what the repository holds
+    excludes = terraform["data"]["archive_file"]["source"]["excludes"]
+    root = TERRAFORM_DIR.parents[1]
+    entries = _top_level_entries(root)
+    # When each top-level entry is compared with the archive's excludes
+    shipped = {name for name in entries if not _excluded(name, excludes)}
+    # Then exactly the run-time entries ship: tooling (devtools, the contract generator among it), tests,
+    # benchmarks, docs, infra, scripts, virtualenvs, node_modules and caches never do
+    assert shipped == DEPLOYED, f"ships {sorted(shipped - DEPLOYED)}; leaves out {sorted(DEPLOYED - shipped)}"
+    assert {"devtools", "tests", "bench", "docs", "scripts", "web", "node_modules", ".run"} <= {
+        name for name in entries | {"node_modules", ".run"} if _excluded(name, excludes)}
+    assert all((root / name).exists() for name in DEPLOYED)
+
+
+def test_the_deployed_code_imports_nothing_that_is_left_out():
+    # Given the Python files that ship (main.py, functions/, shared/)
+    root = TERRAFORM_DIR.parents[1]
+    files = [root / "main.py", *(root / "functions").rglob("*.py"), *(root / "shared").rglob("*.py")]
+    # When their imports are read (lazy ones included)
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            found += [f"{path.relative_to(root)} → {n}" for n in names
+                      if n.split(".")[0] in ("devtools", "tests", "bench", "scripts")]
+    # Then none reaches into what the archive leaves out (the contract generator is a build tool)
+    assert found == []
 
 
 def test_a_scheduled_run_may_last_as_long_as_its_function(terraform):

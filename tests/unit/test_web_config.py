@@ -7,7 +7,8 @@ import json
 import pytest
 
 from devtools import hosting
-from shared.edge import http, web
+from devtools import web_config as web
+from shared.edge import http
 
 FUNCTIONS = {
     "list_orders": {"port": 8180, "trigger": "http", "role": "manager|contractor"},
@@ -15,7 +16,6 @@ FUNCTIONS = {
     "relay_outbox": {"port": 8106, "trigger": "http", "schedule_seconds": 2},
     "publish_execution": {"port": 8105, "trigger": "pubsub"},
 }
-
 
 def test_production_config_points_at_cloud_functions_and_google_identity_toolkit():
     # Given the environment Terraform sets (no emulator variable)
@@ -32,7 +32,6 @@ def test_production_config_points_at_cloud_functions_and_google_identity_toolkit
         "refresh_url": "https://securetoken.googleapis.com/v1/token", "api_key": "AIzaPublicKey", "emulator": False}
     assert cfg["refresh_seconds"] == web.DEFAULT_REFRESH_SECONDS
 
-
 def test_local_config_uses_the_ports_the_stack_started_and_the_auth_emulator():
     env = {"PASSERELLE_FUNCTION_URLS": json.dumps({"list_orders": "http://127.0.0.1:41001/",
                                                    "submit_execution": "http://127.0.0.1:41002",
@@ -46,14 +45,12 @@ def test_local_config_uses_the_ports_the_stack_started_and_the_auth_emulator():
     # Without the stack's variable, the fixed ports of emulators.json
     assert web.function_urls({}, FUNCTIONS)["list_orders"] == "http://127.0.0.1:8180"
 
-
 def test_the_content_security_policy_lets_the_app_reach_auth_and_the_functions_only():
     cfg = web.config({"PASSERELLE_FUNCTIONS_BASE_URL": "https://r-p.cloudfunctions.net"}, FUNCTIONS)
     csp = web.content_security_policy(cfg)
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert ("connect-src 'self' https://identitytoolkit.googleapis.com https://r-p.cloudfunctions.net "
             "https://securetoken.googleapis.com;") in csp
-
 
 def test_the_hosting_site_serves_the_app_files_a_generated_config_and_the_security_headers(tmp_path):
     # Given the environment of a local stack
@@ -77,7 +74,6 @@ def test_the_hosting_site_serves_the_app_files_a_generated_config_and_the_securi
     assert everywhere["X-Content-Type-Options"] == "nosniff"
     assert linked["headers"][1] == {"source": "/config.json",
                                     "headers": [{"key": "Cache-Control", "value": "no-store"}]}
-
 
 def test_cors_echoes_only_an_exactly_listed_origin(monkeypatch):
     monkeypatch.setenv("ALLOWED_ORIGINS", "http://127.0.0.1:8181, https://app.passerelle.fr/")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.orders import Identifier
@@ -82,6 +83,39 @@ class MilestoneInput(Command):
     label: Annotated[str, Field(min_length=1, max_length=200)]
     days: Annotated[int, Field(ge=1, le=1000)]
     due: dt.date
+    deliverables: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=20)] = Field(
+        default_factory=list)  # what this milestone delivers (B11), among the mission's deliverables
+
+
+class TimesheetRecorded(BaseModel):
+    """POST submit_timesheet: the mission's days reported so far, per milestone (B11)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="TimesheetRecorded")
+
+    mission_id: str
+    timesheet_days: dict[str, Decimal]
+
+
+class SubmitTimesheet(Command):
+    """The titulaire reports the days worked on one milestone over a period (B11 mission follow-up)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="SubmitTimesheet")
+
+    beneficiary_id: Identifier
+    mission_id: Identifier
+    timesheet_id: Identifier
+    milestone_id: Identifier
+    period_start: dt.date
+    period_end: dt.date
+    days: Annotated[Decimal, Field(gt=0, le=31, max_digits=4, decimal_places=1)]
+    comment: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> SubmitTimesheet:
+        if self.period_end < self.period_start:
+            raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
+                                      {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()})
+        return self
 
 
 class FrameMission(Command):
@@ -139,3 +173,12 @@ class ProposeReplacement(Command):
 
 class ReplacementCommand(Command):
     command: Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]
+
+
+# --- The body of replace_professional: one of the two commands, by action.
+
+
+class ReplacementRequest(RootModel[Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]]):
+    """Body of POST replace_professional: action request (beneficiary or operator) or propose (operator)."""
+
+    model_config = ConfigDict(title="ReplacementRequest")

@@ -5,15 +5,18 @@ the replacement notice table and the equivalence check of a replacement (B12).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.orders import Identifier
-from shared.domain.sourcing.records import LEVEL_LABELS, ExtraCosts, Level, Professional, ServiceType
+from shared.domain.orders import Identifier, OrderState
+from shared.domain.sourcing.records import (
+    LEVEL_LABELS, ExtraCosts, Level, NeedContent, PoolStatistics, Professional, ServiceType,
+)
 from shared.domain.base import Record
 
 
@@ -147,6 +150,7 @@ class Milestone(Record):
     label: Annotated[str, Field(min_length=1, max_length=200)]
     days: Annotated[int, Field(ge=1, le=1000)]
     due: dt.date
+    deliverables: list[str] = Field(default_factory=list)
 
 
 class ConflictDeclaration(Record):
@@ -196,6 +200,42 @@ class Mission(Record):
     state: MissionState = MissionState.ORDERED
     framed_at: AwareDatetime
     replacements: list[Replacement] = Field(default_factory=list)
+    timesheet_days: dict[str, Decimal] = Field(default_factory=dict)  # milestone_id → days reported (B11)
+
+    @property
+    def cost_per_day_cents(self) -> int:
+        """What one day costs against the budget: the daily rate, and the extra costs if any were budgeted."""
+        days = sum(m.days for m in self.milestones)
+        return self.planned_budget_cents // days if days else self.daily_rate_cents
+
+
+def timesheet_errors(mission: Mission, milestone_id: str, days: Decimal) -> list[ErrorDetail]:
+    """B11 budget kept: a milestone's days are its budget; no timesheet may take the mission over it."""
+    milestone = next((m for m in mission.milestones if m.milestone_id == milestone_id), None)
+    if milestone is None:
+        return [ErrorDetail.of("$.milestone_id", "MILESTONE_NOT_FOUND", milestone_id=milestone_id)]
+    if mission.state is MissionState.ENDED:
+        return [ErrorDetail.of("$.mission_id", "MISSION_ENDED")]
+    reported = mission.timesheet_days.get(milestone_id, Decimal(0))
+    errors = []
+    if reported + days > milestone.days:
+        errors.append(ErrorDetail.of("$.days", "TIMESHEET_DAYS_EXCEEDED", days=_fr(days), milestone_id=milestone_id,
+                                     remaining=_fr(milestone.days - reported), planned=milestone.days))
+    spent = sum(mission.timesheet_days.values(), Decimal(0)) + days
+    cost = int(spent * mission.cost_per_day_cents)
+    if cost > mission.planned_budget_cents:
+        remaining = mission.planned_budget_cents - int((spent - days) * mission.cost_per_day_cents)
+        errors.append(ErrorDetail.of("$.days", "MISSION_BUDGET_EXCEEDED", difference=_cents(cost - mission.planned_budget_cents),
+                                     amount=_cents(int(days * mission.cost_per_day_cents)), remaining=_cents(remaining)))
+    return errors
+
+
+def _fr(value: Decimal | int) -> str:
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
+def _cents(cents: int) -> str:
+    return f"{cents // 100},{cents % 100:02d}"
 
 
 # --- B12: notice table and equivalence -------------------------------------------------------
@@ -256,3 +296,84 @@ def replacement_errors(mission: Mission, candidate: Professional) -> list[ErrorD
         errors.append(ErrorDetail.of("$.professional_id", "PROFESSIONAL_INACTIVE", professional_id=candidate.professional_id))
     return errors
 
+
+# --- What get_sourcing answers: a need with its versions, a mission with its order and budget (B11),
+# or the pool statistics (B14).
+
+
+class NeedVersionView(BaseModel):
+    """One version of a need: what the beneficiary asked, and the ranked result once scored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="NeedVersionView")
+
+    version: int = Field(ge=1)
+    content: NeedContent | None
+    result: dict[str, Any] | None = Field(description=(
+        "null until score_candidates ran. Otherwise: need_id, version, scored_at, index_revision, candidates "
+        "(ranked: professional_id, name, rank, total, partial, criteria, filters, missed, matched_terms, "
+        "daily_rate_cents, explanation in French), partial, pool_size, full_matches, weights, filters, query_terms."))
+
+
+class NeedView(NeedRecord):
+    """What get_sourcing?view=need answers. Built by shared.service.sourcing.needs.read_need."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="NeedView")
+
+    versions: list[NeedVersionView] = Field(description="Every version, oldest first.")
+
+
+class MissionOrderSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionOrderSummary")
+
+    order_id: str
+    state: OrderState
+    total_cents: int
+    progress: int | None
+    invoice_date: dt.date | None
+
+
+class MissionBudget(BaseModel):
+    """B11: consumed = the amount of the order lines (milestones) reported done; timesheets = the days reported
+    at the budgeted cost of a day; received and invoiced as the order counts them (docs/invoicing.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionBudget")
+
+    planned_cents: int
+    ordered_cents: int
+    consumed_cents: int
+    remaining_cents: int
+    timesheet_cents: int
+    received_cents: int
+    invoiced_cents: int
+
+
+class MilestoneFollowUp(BaseModel):
+    """One milestone as followed (B11): days planned and reported, delivered, received, invoiced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MilestoneFollowUp")
+
+    milestone_id: str
+    label: str
+    days: int
+    deliverables: list[str]
+    days_reported: Decimal
+    delivered: bool
+    received: bool
+    days_invoiced: Decimal
+
+
+class MissionView(Mission):
+    """What get_sourcing?view=mission answers. Built by shared.service.sourcing.missions.read_mission."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionView")
+
+    order: MissionOrderSummary | None = Field(default=None, description="Absent until the mission's order is stored.")
+    budget: MissionBudget | None = Field(default=None, description="Absent until the mission's order is stored.")
+    milestones_follow_up: list[MilestoneFollowUp] | None = Field(
+        default=None, description="Absent until the mission's order is stored.")
+
+
+class SourcingView(RootModel[NeedView | MissionView | PoolStatistics]):
+    """What get_sourcing answers: one of three views, chosen by ?view=."""
+
+    model_config = ConfigDict(title="SourcingView")

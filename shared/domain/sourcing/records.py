@@ -7,43 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Name, Text
 from shared.domain.base import Command
+from shared.domain.siret import Siret, luhn_ok  # noqa: F401  (re-exported)
 
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
 Cents = Annotated[int, Field(ge=0, le=10**9)]
 # INSEE département (or collectivité) code: the territory whose public holidays apply (B18).
 Territory = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6]|BL|MF|PM|PF|NC|WF)$")]
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2 == 1:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
-
-
-def _siret(value: str) -> str:
-    compact = value.replace(" ", "")
-    if len(compact) != 14 or not compact.isdigit():
-        raise PydanticCustomError("INVALID_SIRET", "SIRET invalide : 14 chiffres attendus.")
-    # La Poste's establishments (SIREN 356000000) use a sum-of-digits check instead of Luhn.
-    valid = sum(map(int, compact)) % 5 == 0 if compact.startswith("356000000") else luhn_ok(compact)
-    if not valid:
-        raise PydanticCustomError("INVALID_SIRET", "SIRET invalide : la clé de contrôle (Luhn) est fausse.")
-    return compact
-
-
-Siret = Annotated[str, Field(min_length=14, max_length=17), AfterValidator(_siret)]
 
 
 class Region(StrEnum):
@@ -223,3 +201,60 @@ class NeedContent(Command):
     def search_text(self) -> str:
         return " \n".join([self.title, " ".join(self.skills), self.summary, self.prerequisites,
                            self.expected_profile, " ".join(self.certifications)])
+
+
+# --- What the pool's functions answer (upsert_professional, import_professionals, pool statistics).
+
+
+class ProfessionalUpserted(Professional):
+    """What upsert_professional answers: the professional as stored, and what happened.
+    Built by functions/upsert_professional.py from shared.service.sourcing.pool.upsert_professional."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ProfessionalUpserted")
+
+    outcome: Literal["created", "updated", "unchanged"] = Field(
+        description="created (201), updated or unchanged (200): an identical record changes nothing.")
+
+
+class ImportLine(BaseModel):
+    """The outcome of one line of a JSON Lines import (blank lines are skipped, not reported)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportLine")
+
+    line: int = Field(ge=1, description="Line number in the body, from 1.")
+    status: Literal["accepted", "rejected"]
+    professional_id: str | None = Field(default=None, description="Accepted lines only.")
+    errors: list[ErrorDetail] | None = Field(
+        default=None, description="Rejected lines only: every error, fields as JSONPath rooted at $[<line>].")
+
+
+class ImportReport(BaseModel):
+    """What import_professionals answers. Built by shared.service.sourcing.pool.import_professionals."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportReport")
+
+    accepted: int = Field(ge=0, description="Valid lines (a professional_id seen twice: the second is rejected).")
+    rejected: int = Field(ge=0, description="Invalid lines, each listed in lines with its errors.")
+    changed: int = Field(ge=0, description="Accepted professionals whose stored record actually changed.")
+    index_revision: int | None = Field(description="The search index rebuilt once at the end; null when nothing changed.")
+    lines: list[ImportLine]
+
+
+class RegionCount(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="RegionCount")
+
+    label: str
+    count: int = Field(ge=0)
+
+
+class PoolStatistics(BaseModel):
+    """What get_sourcing?view=pool_statistics answers (B14).
+    Built by shared.service.sourcing.pool.pool_statistics."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PoolStatistics")
+
+    total: int = Field(ge=0, description="Active professionals in the search index.")
+    per_service_type: dict[str, int] = Field(description="AMOA / AMOE → count.")
+    per_region: dict[str, RegionCount] = Field(description="INSEE region code → French label and count.")
+    index_revision: int
+    built_at: str = Field(description="When the index was built (ISO 8601).")

@@ -145,8 +145,9 @@ def _framing_of(c: FrameMission) -> dict[str, Any]:
 
 
 def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[str, Any]:
-    """The mission with its order's live state and the budget consumed vs planned (B11):
-    consumed = the amount of the order lines (milestones) reported done."""
+    """The mission with its order's live state, each milestone's follow-up (days reported, delivered,
+    received, invoiced) and the budget (B11): consumed = the amount of the milestones reported done;
+    received and invoiced as the order counts them (service fait, invoices standing)."""
     mission = load_mission(uow, beneficiary_id, mission_id)
     order = orders.load_order(uow, beneficiary_id, mission.order_id)
     body = dump(mission)
@@ -156,5 +157,13 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[
                          "progress": order.progress,
                          "invoice_date": order.invoice_date.isoformat() if order.invoice_date else None}
         body["budget"] = {"planned_cents": mission.planned_budget_cents, "ordered_cents": order.total_cents,
-                          "consumed_cents": consumed, "remaining_cents": order.total_cents - consumed}
+                          "consumed_cents": consumed, "remaining_cents": order.total_cents - consumed,
+                          "timesheet_cents": int(sum(mission.timesheet_days.values(), Decimal(0))
+                                                 * mission.cost_per_day_cents),
+                          "received_cents": order.received_cents, "invoiced_cents": order.invoiced_cents}
+        body["milestones_follow_up"] = [{
+            "milestone_id": m.milestone_id, "label": m.label, "days": m.days, "deliverables": m.deliverables,
+            "days_reported": str(mission.timesheet_days.get(m.milestone_id, 0)),
+            "delivered": order.line_status.get(m.milestone_id) is True, "received": m.milestone_id in order.reception,
+            "days_invoiced": str(order.invoiced.get(m.milestone_id, 0))} for m in mission.milestones]
     return body

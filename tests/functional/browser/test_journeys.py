@@ -170,7 +170,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     app.check(page, "prestataire-commande")
 
     # Quote: a price outside the catalogue is refused on its line, the catalogue price accepted
-    page.get_by_role("link", name="Devis").click()
+    page.get_by_role("link", name="Devis", exact=True).click()
     page.get_by_role("link", name="DV-C1").click()
     page.get_by_label("Ligne 1 : code").fill("PLB-010")
     page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
@@ -184,6 +184,25 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     page.get_by_role("button", name="Remettre le devis").click()
     expect(page.locator(".facts")).to_contain_text("remis")
     expect(page.get_by_role("heading", name="Réviser le devis (nouvelle version)")).to_be_visible()
+
+    # A quote nobody asked for (A2.4): raised from the quotes screen, submitted at once in version 1
+    page.get_by_role("link", name="Devis", exact=True).click()
+    page.get_by_role("link", name="Proposer un devis").click()
+    page.get_by_label("Gestionnaire", exact=True).fill("mgr-test")
+    page.get_by_label("Référence du devis").fill("DV-C2")
+    page.get_by_label("Marché", exact=True).fill("AC-2026-017")
+    page.get_by_label("Objet", exact=True).fill("Remplacement du robinet d'arrêt")
+    page.get_by_label("Élément de patrimoine (identifiant)").fill("LYON-BAT-A")
+    page.get_by_label("Ligne 1 : code").fill("PLB-010")
+    page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
+    page.get_by_label("Ligne 1 : quantité").fill("1")
+    page.get_by_label("Ligne 1 : prix unitaire HT (€)").fill("85,00")
+    page.get_by_label("Valable jusqu'au").fill(fr(dt.date.today() + dt.timedelta(days=30)))
+    app.check(page, "prestataire-devis-propose", shot=False)
+    page.get_by_role("button", name="Proposer le devis").click()
+    expect(page.get_by_role("heading", name=re.compile("^Devis DV-C2"))).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("proposé par le prestataire")
+    expect(page.locator(".facts")).to_contain_text("remis")
 
     # Penalties: its own statement
     page.get_by_role("link", name="Pénalités").click()
@@ -269,6 +288,25 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.get_by_role("heading", name=re.compile("BC-BES-WEB-1"))).to_be_visible()
     expect(page.get_by_text("Pas encore d'attestation de service fait.")).to_be_visible()
     app.check(page, "beneficiaire-commande", shot=False)
+
+    # B16: a quote requested from the titulaire for the mission, answered, then accepted
+    page.go_back()
+    page.get_by_label("Référence du devis").fill("DV-MISSION-1")
+    page.get_by_label("Objet du devis").fill("Atelier de recette supplémentaire")
+    page.get_by_role("button", name="Demander le devis").click()
+    expect(page.get_by_role("heading", name=re.compile("^Devis DV-MISSION-1"))).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("demandé par le bénéficiaire")
+    titulaire = Erp(platform, "contractor", "ctr-titulaire")
+    answered = titulaire.post("submit_quote", {"manager_id": "ben-metropole-demo", "quote_id": "DV-MISSION-1",
+                                               "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+                                               "lines": [{"line_id": "L1", "service_code": "ATELIER",
+                                                          "label": "Atelier de recette", "quantity": 1, "unit": "J",
+                                                          "unit_price_cents": 68000}]})
+    assert answered.status_code == 200, answered.text
+    page.reload()
+    app.check(page, "beneficiaire-devis")
+    page.get_by_role("button", name="Accepter").click()
+    expect(page.locator(".facts")).to_contain_text("accepté")
 
     # The B6 report with its charts and its CSV; an incident
     page.get_by_role("link", name="Rapport").click()

@@ -24,8 +24,19 @@ French for the reader of the CSV, are in docs/sourcing.md ("Reporting"):
   body's fee rate × business volume.
 """
 
+from pydantic import ConfigDict, RootModel
+
 from shared.domain.sourcing.reporting.beneficiary import *  # noqa: F401,F403
 from shared.domain.sourcing.reporting.facts import *  # noqa: F401,F403
 from shared.domain.sourcing.reporting.half_year import *  # noqa: F401,F403
 from shared.domain.sourcing.reporting.periods import *  # noqa: F401,F403
 from shared.domain.sourcing.reporting.purchasing_body import *  # noqa: F401,F403
+from shared.domain.sourcing.reporting.beneficiary import BeneficiaryReport
+from shared.domain.sourcing.reporting.half_year import HalfYearReportLink, HalfYearReportList
+from shared.domain.sourcing.reporting.purchasing_body import PurchasingBodyReport
+
+
+class ReportView(RootModel[BeneficiaryReport | PurchasingBodyReport | HalfYearReportList | HalfYearReportLink]):
+    """What get_report answers: one of its views, chosen by ?view= (and ?report_id=)."""
+
+    model_config = ConfigDict(title="ReportView")

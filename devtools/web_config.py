@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-EMULATORS_FILE = Path(__file__).resolve().parents[2] / "emulators.json"
+EMULATORS_FILE = Path(__file__).resolve().parents[1] / "emulators.json"
 DEFAULT_REFRESH_SECONDS = 15
 
 

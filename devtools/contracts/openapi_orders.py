@@ -1,0 +1,222 @@
+"""OpenAPI operations of orders and their execution (A2.3 orders, A3b REST channel, A4 replies, A11 live view)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devtools.contracts.openapi_common import (
+    CORRELATION_IDS, REPLAYED, as_json, common_problems, json_response, malformed, post_errors, problem,
+    problem_response, query, rejected,
+)
+from devtools.contracts.registry import Build, operation
+from devtools.contracts.stories_orders import (
+    CONTRACTOR_ID, DECISIONS, ISSUE_ORDER, MANAGER_ID, ORDER_ID, REPORTS, invalid_order_errors,
+)
+from shared.domain import order_list as order_list_rules
+from shared.domain.errors import ErrorDetail
+from shared.domain.identity import Right
+from shared.domain.messages import ChangeOrderState, IssueOrder
+from shared.domain.orders import OrderState
+
+
+@operation("receive_order", "post", roles=("manager",), right=Right.ORDERS_WRITE,
+           schemas=("IssueOrder", "Order"))
+def receive_order(b: Build) -> dict[str, Any]:
+    story = b.stories.orders
+    cid0, cid1, _ = CORRELATION_IDS
+    issued = as_json(story.issued)
+    return {
+        "summary": "Send an order to a contractor",
+        "description": (
+            "A manager's ERP issues an order (bon de commande, A2.3) to one of its contractors. The order is stored "
+            "in the manager's private space and delivered on the contractor's topic `orders-<contractor_id>` as "
+            "`fr.passerelle.order.issued.v1` (see asyncapi.json). Sending the same order again answers 200 with the "
+            "stored order; another order under an existing `order_id` is refused (409 ORDER_ALREADY_EXISTS)."),
+        "tags": ["manager"],
+        "parameters": [{"$ref": "#/components/parameters/Idempotency-Key"},
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": b.refs["IssueOrder"]},
+            "examples": {"order": {"summary": "Plumbing order with three lines", "value": ISSUE_ORDER}}}}},
+        "responses": {
+            "201": json_response("Order created and queued for the contractor.", b.refs["Order"],
+                                  {"created": ("New order, state to_acknowledge", issued)},
+                                  {"Location": {"$ref": "#/components/headers/Location"}, **REPLAYED}),
+            "200": json_response("The identical order already existed: nothing changed.", b.refs["Order"],
+                                  {"already_known": ("Same order sent again", issued)},
+                                  {"Location": {"$ref": "#/components/headers/Location"}, **REPLAYED}),
+            **post_errors("receive_order", extra={
+                "400": {"malformed_json": rejected(malformed(IssueOrder), cid0)},
+                "409": {"order_already_exists": rejected(
+                    [ErrorDetail.of("$.order_id", "ORDER_ALREADY_EXISTS", order_id=ORDER_ID)], cid0)},
+                "422": {
+                    "invalid_order": rejected(invalid_order_errors(), cid0),
+                    "unknown_contractor": rejected([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND",
+                                                                    contractor_id="ctr-inconnu")], cid1),
+                },
+            }, descriptions={
+                "400": "Body is not JSON, or the Idempotency-Key header is missing or invalid.",
+                "409": "Another order exists under this order_id, or a request with this Idempotency-Key is still running.",
+                "422": "The order breaks the schema or references an unknown contractor, or the Idempotency-Key was "
+                       "used for a different body.",
+            }),
+        },
+    }
+
+
+@operation("change_order_state", "post", roles=("manager", "beneficiary"), right=Right.ORDERS_WRITE,
+           schemas=("ManagerDecision", "Order"))
+def change_order_state(b: Build) -> dict[str, Any]:
+    story = b.stories.orders
+    cid0, cid1, _ = CORRELATION_IDS
+    return {
+        "summary": "Cancel, suspend, resume, receive or close an order",
+        "description": (
+            "A client — a manager, or a beneficiary for its mission's order — moves one of its orders along the state "
+            "machine (see docs/api.md). Receiving a completed order this way rests on the contractor's attestation of "
+            "service done (a `service_done` document); record_reception receives lines with reservations "
+            "(docs/invoicing.md). The contractor is told on `orders-<contractor_id>` with "
+            "`fr.passerelle.order.state_changed.v1`. The answer is the order after the decision."),
+        "tags": ["manager", "beneficiary"],
+        "parameters": [{"$ref": "#/components/parameters/Idempotency-Key"},
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": b.refs["ManagerDecision"]},
+            "examples": {name: {"summary": f"Decision: {body['state']}", "value": body}
+                         for name, body in DECISIONS.items()}}}},
+        "responses": {
+            "200": json_response("Decision applied; the order as it is now.", b.refs["Order"],
+                                  {"received": ("Completed order received by the manager", as_json(story.received))},
+                                  REPLAYED),
+            **post_errors("change_order_state", extra={
+                "400": {"malformed_json": rejected(malformed(ChangeOrderState), cid0)},
+                "404": {"order_not_found": rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
+                                                                     order_id="BC-2026-9999")], cid0)},
+                "422": {"illegal_transition": rejected(story.cancel_completed, cid0),
+                        "no_proof_of_service": rejected(story.received_without_proof, cid0),
+                        "not_for_manager": rejected(story.manager_invoices, cid1),
+                        "missing_reason": rejected(story.hold_without_reason, cid1)},
+            }, descriptions={
+                "400": "Body is not JSON, or the Idempotency-Key header is missing or invalid.",
+                "404": "No order with this order_id in the caller's space.",
+                "409": "A request with this Idempotency-Key is still running.",
+                "422": "The decision breaks the schema or the state machine, or the Idempotency-Key was used for a "
+                       "different body.",
+            }),
+        },
+    }
+
+
+@operation("get_order", "get", roles=("manager", "contractor", "beneficiary"), right=Right.ORDERS_READ,
+           schemas=("OrderView",))
+def get_order(b: Build) -> dict[str, Any]:
+    story = b.stories.orders
+    cid0 = CORRELATION_IDS[0]
+    get_responses = common_problems("get_order", post=False)
+    get_responses["400"] = problem_response("A query parameter is missing.", {
+        "order_id_missing": problem(400, [ErrorDetail.of("query.order_id", "REQUIRED")], cid0, instance="/get_order")})
+    get_responses["404"] = problem_response(
+        "No such order for this caller (another manager's or contractor's order looks exactly like a missing one).",
+        {"order_not_found": problem(404, [ErrorDetail.of("query.order_id", "ORDER_NOT_FOUND", order_id="BC-2026-9999")],
+                                     cid0, instance="/get_order")})
+    return {
+        "summary": "Read an order and its history",
+        "description": "The live view of one order (A11). A manager reads its own space; a contractor reads the orders "
+                       "addressed to it and must name the manager. `next_states` lists where the caller's role "
+                       "may move the order next (the web application's form offers only these).",
+        "tags": ["manager", "contractor"],
+        "parameters": [{"$ref": "#/components/parameters/order_id"}, {"$ref": "#/components/parameters/manager_id"},
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": json_response("The order, its total and its history, oldest event first.", b.refs["OrderView"],
+                                  {"completed": ("Completed order with four accepted reports", story.view)}),
+            **get_responses,
+        },
+    }
+
+
+@operation("list_orders", "get", roles=("manager", "contractor", "beneficiary"), right=Right.ORDERS_READ,
+           schemas=("OrderList",))
+def list_orders(b: Build) -> dict[str, Any]:
+    story = b.stories.orders
+    cid0, cid1, _ = CORRELATION_IDS
+    list_responses = common_problems("list_orders", post=False)
+    _, bad_query = order_list_rules.parse_query("manager", MANAGER_ID, {"state": "fini", "limit": "500"})
+    list_responses["400"] = problem_response("A query parameter is unknown or invalid (every error is listed).", {
+        "bad_filters": problem(400, bad_query, cid0, instance="/list_orders"),
+        "foreign_space": problem(400, order_list_rules.parse_query("manager", MANAGER_ID,
+                                                                   {"manager_id": "mgr-autre"})[1],
+                                  cid1, instance="/list_orders")})
+    return {
+        "summary": "List orders, most recent activity first (real-time view)",
+        "description": (
+            "The orders a caller may see, one page at a time, sorted by the platform time of their last change "
+            "(A11; the web application's dashboard, A3 c). A manager (or a beneficiary) lists its own space and may "
+            "filter by `contractor_id`; a contractor lists the orders addressed to it in every manager's space and "
+            "may filter by `manager_id`. The space or contractor always comes from the token; naming the caller's "
+            "own scope in the query is refused. Each row carries the state (with its French label), progress, "
+            "planned dates or appointment, the last event, a late flag with its reason and the number of documents. "
+            "Poll with `updated_since` = the previous `as_of` to get only what changed."),
+        "tags": ["manager", "contractor"],
+        "parameters": [
+            query("state", "Only orders in this state.", "in_progress", enum=[s.value for s in OrderState]),
+            query("contractor_id", "Managers: only the orders of this contractor. Contractors: refused.",
+                   CONTRACTOR_ID),
+            query("manager_id", "Contractors: only the orders of this manager's space. Managers: refused.",
+                   MANAGER_ID),
+            query("late", "true: only the orders behind their own schedule (late_reason).", "true",
+                   enum=["true", "false"]),
+            query("updated_since", "ISO 8601 date-time with offset: only the orders changed since then.",
+                   "2026-03-04T08:00:00Z"),
+            query("limit", f"Rows per page, 1 to {order_list_rules.MAX_LIMIT} "
+                            f"(default {order_list_rules.DEFAULT_LIMIT}).", "25"),
+            query("cursor", "next_cursor of the previous page (opaque).", "eyJ0Ijo..."),
+            {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": json_response("One page of orders; next_cursor is null at the end of the list.",
+                                  b.refs["OrderList"], {"dashboard": ("A manager's dashboard: in progress, on hold, one order late",
+                                                                    story.dashboard)}),
+            **list_responses,
+        },
+    }
+
+
+@operation("submit_execution", "post", roles=("contractor",), right=Right.EXECUTION_WRITE,
+           schemas=("ExecutionReport", "Reply"))
+def submit_execution(b: Build) -> dict[str, Any]:
+    rest = b.stories.orders_rest
+    cid0, cid1, _ = CORRELATION_IDS
+    refused, malformed_reply, not_found_reply = (rest.replies[n] for n in ("in_progress_rejected", "malformed",
+                                                                           "not_found"))
+    return {
+        "summary": "Report on an order's execution (REST channel)",
+        "description": (
+            "The REST alternative to publishing on `execution-<contractor_id>` (A3b): same body, same rules, same "
+            "reply, also published on `replies-<contractor_id>`. The Idempotency-Key plays the CloudEvents id: it is "
+            "the message id used for deduplication. A rejected message is answered 400, 404 or 422 with every error "
+            "and the recorded reply in `reply`; fix it and send it again under a new Idempotency-Key with the same "
+            "sequence."),
+        "tags": ["contractor"],
+        "parameters": [{"$ref": "#/components/parameters/Idempotency-Key"},
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": b.refs["ExecutionReport"]},
+            "examples": {name: {"summary": f"Sequence {body['sequence']}: {body['event']['label']}", "value": body}
+                         for name, _, _, body in REPORTS if name != "in_progress_rejected"}}}},
+        "responses": {
+            "200": json_response("Accepted: the order moved (or was updated).", b.refs["Reply"], {
+                "accepted": ("Accepted, on time", as_json(rest.replies["in_progress"])),
+                "accepted_late": ("Accepted, but sent more than 15 minutes after the event", as_json(
+                    rest.replies["completed"]))}, REPLAYED),
+            **post_errors("submit_execution", extra={
+                "400": {"malformed_json": rejected(malformed_reply.errors, cid0, reply=malformed_reply)},
+                "404": {"order_not_found": rejected(not_found_reply.errors, cid0, reply=not_found_reply)},
+                "422": {"rejected": rejected(refused.errors, cid1, reply=refused)},
+            }, descriptions={
+                "400": "Body is not JSON (rejected: see reply), or the Idempotency-Key header is missing or invalid.",
+                "404": "Rejected: no such order for this contractor (see reply).",
+                "409": "A request with this Idempotency-Key is still running.",
+                "422": "Rejected (see errors and reply), or the Idempotency-Key was used for a different body.",
+            }),
+        },
+    }

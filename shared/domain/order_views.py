@@ -1,0 +1,51 @@
+"""What get_order answers (A11 live view): the order, its total, where the caller may move it next and
+its history. Built by shared/service/orders.py (``order_view``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.domain.order_moves import NextMove
+from shared.domain.orders import Actor, Order, OrderState
+
+
+class OrderEvent(BaseModel):
+    """One entry of an order's history, as stored in the manager's space (oldest first)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, title="OrderEvent")
+
+    event_id: str = Field(description="s<sequence on 7 digits> for a contractor report, m<hash> for a manager decision.")
+    actor: Actor
+    channel: Literal["pubsub", "rest"]
+    label: str
+    occurred_at: AwareDatetime
+    received_at: AwareDatetime
+    state_before: OrderState
+    state_after: OrderState
+    reason: str | None = Field(default=None, description="Manager decisions only.")
+    sequence: int | None = Field(default=None, description="Contractor reports only.")
+    code: str | None = Field(default=None, description="Contractor reports only: event.code.")
+    message_key: str | None = Field(default=None, description="Contractor reports only: the deduplication key.")
+    delay_seconds: float | None = Field(default=None, description="Contractor reports only (A5).")
+    late: bool | None = Field(default=None, description="Contractor reports only: delay over 15 minutes (A5).")
+    report: dict[str, Any] | None = Field(default=None, description="Contractor reports only: the report as accepted.")
+
+
+class OrderView(BaseModel):
+    """What get_order answers: the live order, its total and its history (A11)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderView")
+
+    order: Order
+    total_cents: int = Field(description="Sum of the lines, quantity × unit price, rounded half up, in euro cents.")
+    next_states: list[OrderState] = Field(
+        description="The states the caller's role may move the order to next, read from the state machine's "
+                    "transition table (an order on hold: back to the state it left, or a stop). The contractor's "
+                    "form offers these; each move's requirements (dates, reason) are still checked when the report "
+                    "arrives. Empty for a beneficiary and for a closed, cancelled or impossible order.")
+    next_moves: list[NextMove] = Field(
+        description="The same moves, each with what it requires (dates, reason) and the report fields that "
+                    "satisfy it, read from the same transition table: the web form asks only for those.")
+    events: list[OrderEvent]

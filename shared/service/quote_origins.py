@@ -1,0 +1,140 @@
+"""Quotes opened by someone other than the manager (A2.4, A2.5, B16): raised by the contractor, or
+requested by a beneficiary for one of its missions. Each is one commit, on the storage and the
+rules of ``shared.service.quotes``; after that the quote lives like any other (versions, decisions,
+expiry).
+
+- ``raise_quote`` (contractor, REST ``raise_quote`` or ``fr.passerelle.quote.raised.v1`` on its
+  topic): a quote nobody asked for, spontaneous or supplementary works on one of its orders, stored
+  ``submitted`` in version 1. Checked as a request (a contract of this manager held by this
+  contractor and in force, A13; the node in the tree, A7; the order its own and not closed) and as
+  a submission (lines priced by the catalogue in force, A14; a validity date not past). No D3: D3
+  measures the answer to a request (B16), and nobody asked. ``raise_`` is the same inside a commit
+  the caller makes (a Pub/Sub message answered in its reply's commit).
+- ``request_mission_quote`` (beneficiary): a request to the titulaire of the mission's order, under
+  that order's contract and at its site, as a supplementary quote on the order — D3 starts and
+  the contractor is told ``quote.requested`` exactly as for a manager's request.
+
+A contractor learns nothing about another's data here: a contract it does not hold, or a manager
+it does not serve, is CONTRACT_NOT_FOUND; an order not addressed to it is ORDER_NOT_FOUND.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from shared.domain import contracts as contract_rules
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.orders import TERMINAL_STATES, STATE_LABELS
+from shared.domain.quotes import Quote, QuoteAction, QuoteVersion, RaiseQuote, RequestMissionQuote, RequestQuote, step
+from shared.domain.sourcing.process import Mission
+from shared.ports import Clock, UnitOfWork
+from shared.service import orders, quotes
+from shared.service.sourcing import paths
+from shared.service.territories import order_territory, reader
+from shared.service.transaction import transact
+
+log = logging.getLogger(__name__)
+
+
+# --- raised by the contractor (A2.4 spontaneous, A2.5 supplementary works) ---------------------
+
+
+def raise_quote(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
+                submission_id: str | None = None) -> tuple[Quote, bool]:
+    """The contractor's own quote, in one commit; ``created`` False when it was already raised."""
+    quote, created = transact(uow, lambda: raise_(contractor_id, cmd, uow, clock, submission_id))
+    if created:
+        log.info("quote raised", extra={"manager_id": cmd.manager_id, "quote_id": cmd.quote_id,
+                                        "order_id": cmd.order_id})
+    return quote, created
+
+
+def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
+           submission_id: str | None = None) -> tuple[Quote, bool]:
+    """``raise_quote`` inside a unit of work the caller commits; every refusal is raised before anything
+    is buffered. The same quote raised again (same content, or the same submission) is the stored one."""
+    now = clock.now()
+    manager_id = cmd.manager_id
+    contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
+    if contract is None or contract.get("contractor_id") != contractor_id \
+            or not orders.contractor_serves(uow, contractor_id, manager_id):
+        raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=cmd.contract_id)])
+    refused = contract_rules.order_errors(contract, cmd.contract_id, contractor_id, now.date(),
+                                          commune=cmd.site.commune)
+    if not orders.property_node_known(uow, manager_id, cmd.site.node_id):  # A7 property tree
+        refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=cmd.site.node_id))
+    order = None
+    if cmd.order_id is not None:  # A2.5: supplementary works on one of its own orders, still open
+        order = orders.load_order(uow, manager_id, cmd.order_id)
+        if order is None or order.contractor_id != contractor_id:
+            refused.append(ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=cmd.order_id))
+            order = None
+        elif order.state in TERMINAL_STATES:
+            refused.append(ErrorDetail.of("$.order_id", "ORDER_TERMINATED", state_label=STATE_LABELS[order.state]))
+    if cmd.valid_until < now.date():
+        refused.append(ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée"))
+    if refused:
+        raise DomainError(refused)
+    existing = uow.get(quotes.quote_path(manager_id, cmd.quote_id))
+    if existing is not None:
+        return _raised_again(quotes.quote_from(existing), contractor_id, cmd, submission_id), False
+    in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines, now)
+    site = order.site if order is not None else cmd.site
+    territory = order_territory(reader(uow), manager_id, order.contract_id if order else cmd.contract_id,
+                                site.commune, contract).code
+    first = QuoteVersion(version=1, lines=cmd.lines, valid_until=cmd.valid_until,
+                         document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
+                         catalogue_version=in_force.version if in_force else None)
+    quote = Quote(manager_id=manager_id, quote_id=cmd.quote_id, contract_id=cmd.contract_id,
+                  contractor_id=contractor_id, title=cmd.title, site=cmd.site, order_id=cmd.order_id,
+                  state=step(None, QuoteAction.RAISE, "contractor"), requested_at=now, versions=[first],
+                  territory=territory, valid_until=cmd.valid_until, opened_by="contractor")
+    quotes.save_quote(uow, quote, created=True)
+    return quote, True
+
+
+def _raised_again(stored: Quote, contractor_id: str, cmd: RaiseQuote, submission_id: str | None) -> Quote:
+    """A quote under that id exists: the same raise delivered again finds it; anything else is
+    QUOTE_ALREADY_EXISTS (whoever's quote it is: the id is taken in the manager's space)."""
+    if stored.version_of(submission_id) is not None:
+        return stored
+    first = stored.versions[0] if stored.versions else None
+    same = (stored.opened_by == "contractor" and stored.contractor_id == contractor_id and first is not None
+            and _raised(stored, first) == cmd.model_dump(mode="json"))
+    if not same:
+        raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS", quote_id=cmd.quote_id)])
+    return stored
+
+
+def _raised(quote: Quote, first: QuoteVersion) -> dict[str, Any]:
+    """The RaiseQuote a stored quote was raised with (its first version)."""
+    return RaiseQuote(manager_id=quote.manager_id, quote_id=quote.quote_id, contract_id=quote.contract_id,
+                      title=quote.title, site=quote.site, order_id=quote.order_id, lines=first.lines,
+                      valid_until=first.valid_until, document_sha256=first.document_sha256).model_dump(mode="json")
+
+
+# --- requested by a beneficiary for its mission (B16) -------------------------------------------
+
+
+def request_mission_quote(beneficiary_id: str, cmd: RequestMissionQuote, uow: UnitOfWork,
+                          clock: Clock) -> tuple[Quote, bool]:
+    """The beneficiary asks the titulaire of its mission for a quote: a supplementary quote on the
+    mission's order (its contract, contractor and site), D3 and ``quote.requested`` as for a manager."""
+
+    def attempt() -> tuple[Quote, bool]:
+        mission = paths.load(uow, paths.mission(beneficiary_id, cmd.mission_id), Mission, "MISSION_NOT_FOUND",
+                             "$.mission_id", mission_id=cmd.mission_id)
+        order = orders.load_order(uow, beneficiary_id, mission.order_id) if mission.order_id else None
+        if order is None:
+            raise DomainError([ErrorDetail.of("$.mission_id", "MISSION_NOT_FOUND", mission_id=cmd.mission_id)])
+        request = RequestQuote(quote_id=cmd.quote_id, contract_id=order.contract_id, contractor_id=order.contractor_id,
+                               title=cmd.title, site=order.site, order_id=order.order_id)
+        return quotes.open_request(beneficiary_id, request, uow, clock, opened_by="beneficiary",
+                               mission_id=cmd.mission_id)
+
+    quote, created = transact(uow, attempt)
+    if created:
+        log.info("quote requested for a mission", extra={"beneficiary_id": beneficiary_id, "quote_id": cmd.quote_id,
+                                                         "mission_id": cmd.mission_id})
+    return quote, created

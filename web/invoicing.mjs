@@ -1,0 +1,205 @@
+// Reception and invoices on an order's page (B7, B10, docs/invoicing.md): the client (manager, or
+// beneficiary for its mission's order) receives lines with reservations, lifts them and closes the
+// order; the contractor invoices what was received; everyone reads the invoices, where each stands in
+// Chorus Pro and the e-invoicing lifecycle, and downloads the Factur-X XML.
+import {
+  formatDateTime, formatEuros, frenchDateTimeOf, localDateTimeToIso, parseFrenchDateTime, stateLabel,
+} from "./logic.mjs";
+import {
+  INVOICE_KINDS, VAT_RATES, buildInvoice, invoiceTotals, invoiceableLines, openReservations, parseReservations,
+  receivableLines,
+} from "./invoice_logic.mjs";
+import { dateField, errorSlot, field, h, table } from "./ui.mjs";
+
+function nowIso() {
+  const local = parseFrenchDateTime(frenchDateTimeOf(new Date()));
+  return localDateTimeToIso(local, -new Date().getTimezoneOffset());
+}
+
+function failed(slot, err) {
+  if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+}
+
+// --- the client: reception, reservations, closing -----------------------------------------------
+export function receptionSection(ctx, order, view, refresh) {
+  const lines = order.lines.map((l) => {
+    const rec = order.reception?.[l.line_id];
+    const done = order.line_status?.[l.line_id];
+    return h("tr", { "data-line": l.line_id }, h("td", {}, l.line_id), h("td", {}, l.label),
+      h("td", { className: "num" }, formatEuros(Math.round(Number(l.quantity) * l.unit_price_cents))),
+      h("td", {}, done === true ? "réalisée" : done === false ? "non réalisée" : "—"),
+      h("td", {}, rec ? `réceptionnée le ${formatDateTime(rec.received_at)}` : "non réceptionnée"),
+      h("td", {}, rec?.reservations?.length ? rec.reservations.map((r) => h("div", {},
+        `${r.reservation_id} : ${r.description}`, r.lifted_at ? ` (levée le ${formatDateTime(r.lifted_at)})` : " (ouverte)"))
+        : "—"));
+  });
+  const client = ["manager", "beneficiary"].includes(ctx.session.claims.role);
+  return h("section", { "aria-labelledby": "reception-title" },
+    h("h2", { id: "reception-title" }, "Réception (service fait)"),
+    table(["Ligne", "Libellé", "Montant HT", "Déclarée", "Réception", "Réserves"], lines, { label: "Réception des lignes" }),
+    client ? receptionForm(ctx, order, refresh) : null,
+    client ? liftForms(ctx, order, refresh) : null,
+    client && (view.next_states ?? []).includes("closed") ? closeForm(ctx, order, refresh) : null);
+}
+
+function receptionForm(ctx, order, refresh) {
+  const receivable = receivableLines(order);
+  if (!receivable.length) return null;
+  const rows = receivable.map((l) => ({ line: l,
+    pick: field({ name: `receive_${l.line_id}`, label: `Réceptionner la ligne ${l.line_id} (${l.label})`, type: "checkbox",
+      value: true }),
+    reservations: field({ name: `reservations_${l.line_id}`, label: `Réserves sur la ligne ${l.line_id} (une par ligne)`,
+      rows: 2 }) }));
+  const comment = field({ name: "comment", label: "Commentaire de réception", rows: 2 });
+  const slot = errorSlot(() => [...rows.flatMap((r) => [r.pick, r.reservations]), comment]);
+  const result = h("p", { className: "status", role: "status" });
+  const form = h("form", { className: "card", id: "reception", "aria-labelledby": "reception-form-title" },
+    h("h3", { id: "reception-form-title" }, "Réceptionner"),
+    h("p", { className: "hint" }, "Cochez les lignes dont le service est fait ; une réserve par ligne de texte. "
+      + "Les lignes non cochées restent à réceptionner (réception partielle)."),
+    slot.node, rows.map((r) => h("div", { className: "grid" }, r.pick, r.reservations)), comment,
+    h("button", { type: "submit" }, "Enregistrer la réception"), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const picked = rows.filter((r) => r.pick.input.checked);
+    if (!picked.length) return slot.show([{ field: "$.lines", message: "Cochez au moins une ligne à réceptionner." }]);
+    const body = { order_id: order.order_id, occurred_at: nowIso(),
+      lines: picked.map((r) => ({ line_id: r.line.line_id, reservations: parseReservations(r.reservations.input.value) })) };
+    if (comment.input.value.trim()) body.comment = comment.input.value.trim();
+    try {
+      const after = await ctx.call("record_reception", { body });
+      result.textContent = `Réception enregistrée : la commande est « ${stateLabel(after.state)} ».`;
+      setTimeout(refresh, 700);
+    } catch (err) {
+      failed(slot, err);
+    }
+  });
+  return form;
+}
+
+function liftForms(ctx, order, refresh) {
+  const open = openReservations(order);
+  if (!open.length) return null;
+  return h("div", { className: "card", id: "reservations" }, h("h3", {}, "Lever une réserve"),
+    open.map((r) => {
+      const comment = field({ name: `lift_${r.reservation_id}`, label: `Commentaire de levée de ${r.reservation_id}` });
+      const slot = errorSlot(() => [comment]);
+      const form = h("form", { className: "filters", "data-reservation": r.reservation_id,
+        "aria-label": `Réserve ${r.reservation_id}` }, h("p", {}, `${r.reservation_id} (ligne ${r.line_id}) : ${r.description}`),
+      comment, h("button", { type: "submit" }, `Lever la réserve ${r.reservation_id}`), slot.node);
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const body = { order_id: order.order_id, reservation_id: r.reservation_id, occurred_at: nowIso() };
+        if (comment.input.value.trim()) body.comment = comment.input.value.trim();
+        try {
+          await ctx.call("lift_reservation", { body });
+          refresh();
+        } catch (err) {
+          failed(slot, err);
+        }
+      });
+      return form;
+    }));
+}
+
+function closeForm(ctx, order, refresh) {
+  const slot = errorSlot(() => []);
+  const form = h("form", { className: "card", id: "close" }, h("h3", {}, "Clôturer la commande"), slot.node,
+    h("button", { type: "submit" }, "Clôturer"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await ctx.call("change_order_state", { body: { order_id: order.order_id, occurred_at: nowIso(), state: "closed" } });
+      refresh();
+    } catch (err) {
+      failed(slot, err);
+    }
+  });
+  return form;
+}
+
+// --- invoices --------------------------------------------------------------------------------
+export function invoicesSection(ctx, order, invoices, refresh) {
+  const contractor = ctx.session.claims.role === "contractor";
+  const query = (number) => new URLSearchParams({ ...(contractor ? { manager_id: order.manager_id } : {}),
+    order_id: order.order_id, invoice_number: number, format: "cii" }).toString();
+  const rows = invoices.map((i) => h("tr", { "data-invoice": i.invoice_number },
+    h("td", {}, i.invoice_number), h("td", {}, INVOICE_KINDS[i.kind] ?? i.kind), h("td", {}, formatDateTime(i.issue_date)),
+    h("td", { className: "num" }, formatEuros(i.total_excl_tax_cents)), h("td", { className: "num" }, formatEuros(i.vat_cents)),
+    h("td", { className: "num" }, formatEuros(i.total_incl_tax_cents)), h("td", { className: "status" }, i.status_label),
+    h("td", {}, i.lifecycle_code ? `${i.lifecycle_code} ${i.lifecycle_label ?? ""}` : "—"),
+    h("td", {}, i.buyer ? h("button", { type: "button", className: "link",
+      onclick: () => ctx.download("get_invoices", query(i.invoice_number), `factur-x-${i.invoice_number}.xml`) },
+    `Factur-X ${i.invoice_number}`) : "—")));
+  return h("section", { "aria-labelledby": "invoices-title" }, h("h2", { id: "invoices-title" }, "Factures"),
+    table(["Numéro", "Type", "Émise le", "HT", "TVA", "TTC", "Statut", "Cycle de vie", "Export"], rows,
+      { label: "Factures", empty: "Aucune facture." }),
+    contractor ? invoiceForm(ctx, order, refresh) : null);
+}
+
+function invoiceForm(ctx, order, refresh) {
+  const lines = invoiceableLines(order);
+  if (!lines.length) {
+    return h("p", { className: "hint", id: "invoice-hint" }, "Rien à facturer pour l'instant : seules les lignes "
+      + "réceptionnées par le client, et pas encore facturées, peuvent l'être.");
+  }
+  const number = field({ name: "invoice_number", label: "Numéro de facture", required: true });
+  const issue = dateField({ name: "issue_date", label: "Date d'émission", required: true,
+    value: frenchDateTimeOf(new Date()).slice(0, 10) });
+  const due = dateField({ name: "due_date", label: "Échéance" });
+  const siret = field({ name: "supplier_siret", label: "Votre SIRET", required: true, inputmode: "numeric",
+    paths: ["supplier_siret", "supplier.siret", "supplier"] });
+  const name = field({ name: "supplier_name", label: "Votre raison sociale", required: true, paths: ["supplier.name"] });
+  const vat = field({ name: "supplier_vat_number", label: "Votre n° de TVA intracommunautaire",
+    paths: ["supplier.vat_number"] });
+  const rows = lines.map((l, i) => ({ line: l,
+    pick: field({ name: `pick_${l.line_id}`, label: `Facturer la ligne ${l.line_id} (${l.label})`, type: "checkbox",
+      value: true }),
+    quantity: field({ name: `quantity_${l.line_id}`, label: `Ligne ${l.line_id} : quantité`, value: l.remaining.replace(".", ","),
+      inputmode: "decimal", hint: `Reste à facturer : ${l.remaining.replace(".", ",")}`,
+      paths: [`lines[${i}].quantity`, `lines[${i}]`] }),
+    price: field({ name: `price_${l.line_id}`, label: `Ligne ${l.line_id} : prix unitaire HT (€)`,
+      value: (l.unit_price_cents / 100).toFixed(2).replace(".", ","), inputmode: "decimal",
+      paths: [`lines[${i}].unit_price_cents`] }),
+    rate: field({ name: `rate_${l.line_id}`, label: `Ligne ${l.line_id} : TVA (%)`, value: "20",
+      options: VAT_RATES.map((r) => ({ value: r, label: r.replace(".", ",") })), paths: [`lines[${i}].vat_rate`] }) }));
+  const all = [number, issue, due, siret, name, vat, ...rows.flatMap((r) => [r.pick, r.quantity, r.price, r.rate])];
+  const totals = h("p", { className: "totals", "aria-live": "polite" });
+  const slot = errorSlot(() => all);
+  const result = h("p", { className: "status", role: "status" });
+  const values = () => ({ invoice_number: number.input.value, issue_date: issue.input.value, due_date: due.input.value,
+    supplier_siret: siret.input.value, supplier_name: name.input.value, supplier_vat_number: vat.input.value,
+    lines: rows.map((r) => ({ line_id: r.line.line_id, selected: r.pick.input.checked, quantity: r.quantity.input.value,
+      unit_price: r.price.input.value, vat_rate: r.rate.input.value })) });
+  const showTotals = () => {
+    const { invoice } = buildInvoice({ ...values(), invoice_number: "X", issue_date: "01/01/2026",
+      supplier_siret: "00000000000000", supplier_name: "x" }, {});
+    const t = invoice ? invoiceTotals(invoice.lines) : null;
+    totals.textContent = t ? `Total HT ${formatEuros(t.net)} — TVA ${formatEuros(t.vat)} — TTC ${formatEuros(t.total)}` : "";
+  };
+  const form = h("form", { className: "card", id: "invoice", "aria-labelledby": "invoice-form-title" },
+    h("h3", { id: "invoice-form-title" }, "Facturer les lignes réceptionnées"),
+    h("p", { className: "hint" }, "La plateforme vérifie la facture contre les lignes réceptionnées et leurs prix : "
+      + "au-delà, elle est refusée avec l'écart."),
+    slot.node, h("div", { className: "grid" }, number, issue, due, siret, name, vat),
+    rows.map((r) => h("div", { className: "grid invoice-line" }, r.pick, r.quantity, r.price, r.rate)), totals,
+    h("button", { type: "submit" }, "Envoyer la facture"), result);
+  form.addEventListener("input", showTotals);
+  showTotals();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    result.textContent = "";
+    const { invoice, errors } = buildInvoice(values(), { managerId: order.manager_id, orderId: order.order_id });
+    if (errors.length) return slot.show(errors);
+    try {
+      const reply = await ctx.call("submit_invoice", { body: invoice });
+      result.textContent = `Facture ${reply.invoice_number} acceptée : la commande est « ${stateLabel(reply.order_state)} ».`;
+      setTimeout(refresh, 700);
+    } catch (err) {
+      failed(slot, err);
+    }
+  });
+  return form;
+}
