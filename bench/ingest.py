@@ -4,10 +4,19 @@ Starts its own emulators and functions (free ports), then measures in one run:
   * baseline — raw Firestore emulator writes from this process (one document set per event);
   * HTTP     — submit_execution, C concurrent ERPs, each reporting on its own orders;
   * Pub/Sub  — publish_execution via push, latency = publish → reply received on replies-<id>;
-and prints throughput, p50/p95/p99 latency, each as a ratio to the baseline, plus the
-resident memory of the function processes and the cold import time of ``main``.
+and prints throughput, p50/p95/p99 latency, each as a ratio to the baseline, the calls to the
+outside per event on each path (bench/round_trips.py: Firestore reads and commits, Pub/Sub publishes,
+Cloud Tasks calls, counted through the entry points in this process), and the resident memory of the
+function processes.
+
+The functions run one per process under functions-framework's own command (gunicorn, one worker,
+8 threads): what production runs, one instance per function with ``THREADS`` = its concurrency
+(infra/terraform/functions.tf), and what lets each process's memory be read. ``--profile DIR``
+samples each function process with py-spy during its phase (``pip install py-spy``) and prints
+where its CPU time goes.
 
     .venv/bin/python -m bench.ingest --events 300 --concurrency 4
+    .venv/bin/python -m bench.ingest --events 200 --profile /tmp/ingest-profile
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ import argparse
 import datetime as dt
 import json
 import os
-import statistics
+import re
 import subprocess
 import sys
 import tempfile
@@ -72,6 +81,36 @@ def _children(pid: int) -> list[int]:
     except FileNotFoundError:
         return []
     return kids + [g for k in kids for g in _children(k)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process tree so far (/proc; children still running)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (FileNotFoundError, IndexError):
+            pass
+    return total
+
+
+class CpuMeter:
+    """CPU seconds each process of the stack (and this one) spent during a phase."""
+
+    def __init__(self, stack: Stack, names: list[str]):
+        self.pids = {n: stack.processes[n].pid for n in names if n in stack.processes}
+        self.start = {}
+
+    def __enter__(self) -> CpuMeter:
+        self.start = {n: cpu_seconds(p) for n, p in self.pids.items()}
+        self.start["bench (this process)"] = time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.spent = {n: cpu_seconds(p) - self.start[n] for n, p in self.pids.items()}
+        self.spent["bench (this process)"] = time.process_time() - self.start["bench (this process)"]
 
 
 def bench_baseline(client, n: int) -> tuple[float, list[float]]:
@@ -164,23 +203,68 @@ def bench_pubsub(stack: Stack, orders: list[str], per_order: int) -> tuple[float
     return len(latencies) / elapsed, latencies
 
 
-def cold_import_ms() -> tuple[float, float]:
-    def run(code: str) -> float:
-        samples = []
-        for _ in range(5):
-            t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
-            samples.append((time.perf_counter() - t) * 1000)
-        return statistics.median(samples)
+class Profiler:
+    """py-spy sampling one function process (and its gunicorn worker) while a phase runs."""
 
-    return run("pass"), run("import main; main.submit_execution")
+    def __init__(self, directory: str | None):
+        self.directory = Path(directory) if directory else None
+        self.proc: subprocess.Popen | None = None
+        self.out: Path | None = None
+
+    def start(self, name: str, pid: int) -> None:
+        if self.directory is None:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.out = self.directory / f"{name}.txt"
+        spy = Path(sys.executable).with_name("py-spy")
+        self.proc = subprocess.Popen([str(spy), "record", "--pid", str(pid), "--subprocesses", "--rate", "250",
+                                      "--format", "raw", "--output", str(self.out), "--nonblocking"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)  # py-spy attaches
+
+    def stop(self) -> dict[str, list[tuple[float, str]]]:
+        if self.proc is None:
+            return {}
+        self.proc.send_signal(2)  # SIGINT: py-spy writes its file
+        self.proc.wait(timeout=60)
+        self.proc = None
+        return top_frames(self.out)
+
+
+def top_frames(path: Path | None, n: int = 12) -> dict[str, list[tuple[float, str]]]:
+    """The hottest frames of py-spy's collapsed stacks (line numbers folded): the project's own
+    functions by inclusive share of the samples, and every function by self share."""
+    if path is None or not path.exists():
+        return {}
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";") if not f.startswith("process ")]
+        if not frames:
+            continue
+        total += int(count)
+        for frame in dict.fromkeys(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+        own[frames[-1]] = own.get(frames[-1], 0) + int(count)
+    if not total:
+        return {}
+    ours = sorted((f for f in inclusive if re.search(r"\((shared|functions)/", f)), key=lambda f: -inclusive[f])
+    return {"project functions, inclusive": [(100 * inclusive[f] / total, f) for f in ours[:n]],
+            "every function, self": [(100 * own[f] / total, f) for f in sorted(own, key=lambda f: -own[f])[:n]]}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=300, help="events per channel (default 300)")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent HTTP clients (default 4)")
+    parser.add_argument("--profile", metavar="DIR", help="sample each function with py-spy into DIR")
     args = parser.parse_args()
+    profiler = Profiler(args.profile)
+    profiles: dict[str, list] = {}
     per_order = 10
     n_orders = max(1, args.events // per_order)
 
@@ -202,12 +286,28 @@ def main() -> int:
             contractor_token = emulator_token(stack.project_id, "bench-c", role="contractor", tenant=CONTRACTOR)
             http_orders = [f"BC-HTTP-{i:04d}" for i in range(n_orders)]
             bus_orders = [f"BC-BUS-{i:04d}" for i in range(n_orders)]
+            probe_orders = ["BC-PROBE-HTTP", "BC-PROBE-BUS"]
             create_orders(stack, manager_token, http_orders + bus_orders)
+            from bench import round_trips
+
+            issued = round_trips.per_event(round_trips.http_calls("receive_order", manager_token,
+                                                                  [order_body(o) for o in probe_orders]), 2)
             base_tput, base_lat = bench_baseline(client, n_orders * per_order)
-            http_tput, http_lat = bench_http(stack, contractor_token, http_orders, per_order, args.concurrency)
-            bus_tput, bus_lat = bench_pubsub(stack, bus_orders, per_order)
+            watched = ["submit_execution", "publish_execution", "firestore", "pubsub", "tasks"]
+            profiler.start("submit_execution", stack.processes["submit_execution"].pid)
+            with CpuMeter(stack, watched) as http_cpu:
+                http_tput, http_lat = bench_http(stack, contractor_token, http_orders, per_order, args.concurrency)
+            profiles["submit_execution"] = profiler.stop()
+            profiler.start("publish_execution", stack.processes["publish_execution"].pid)
+            with CpuMeter(stack, watched) as bus_cpu:
+                bus_tput, bus_lat = bench_pubsub(stack, bus_orders, per_order)
+            profiles["publish_execution"] = profiler.stop()
             memory = {name: rss_mb(stack.processes[name].pid) for name in FUNCTIONS}
-        base_cold, main_cold = cold_import_ms()
+            probe = range(1, per_order + 1)
+            trips = {"HTTP receive_order (issue)": issued, "HTTP submit_execution": round_trips.per_event(round_trips.http_events(
+                contractor_token, report, probe_orders[0], probe), len(probe)),
+                "Pub/Sub publish_execution": round_trips.per_event(round_trips.pubsub_events(
+                    stack.project_id, CONTRACTOR, report, probe_orders[1], probe), len(probe))}
     finally:
         stack.stop()
 
@@ -220,10 +320,26 @@ def main() -> int:
     for name, tput, p in rows:
         print(f"{name:<32}{tput:>10.1f}{tput / base_tput:>8.2f}"
               + "".join(f"{p[q] * 1000:>9.1f}{p[q] / base_p[q]:>8.2f}" for q in ("p50", "p95", "p99")))
+    print(f"\nRatios: HTTP throughput × {http_tput / base_tput:.2f} of raw sequential writes (goal ≥ 0.5), "
+          f"p99/p50 {percentiles(http_lat)['p99'] / percentiles(http_lat)['p50']:.1f} (goal ≤ 3); "
+          f"Pub/Sub × {bus_tput / base_tput:.2f} (goal ≥ 0.3). Load average {os.getloadavg()[0]:.1f}.")
+    n_events = n_orders * per_order
+    print(f"\nCPU milliseconds per event, by process (/proc; the 2 cores are shared by all of them):")
+    print(f"{'process':<30}{'HTTP phase':>14}{'Pub/Sub phase':>16}")
+    for name in http_cpu.spent:
+        print(f"{name:<30}{1000 * http_cpu.spent[name] / n_events:>14.1f}{1000 * bus_cpu.spent[name] / n_events:>16.1f}")
+    print(f"\nCalls to the outside per event ({per_order} events each, through the entry points in this process):")
+    names = list(dict.fromkeys(k for t in trips.values() for k in t))
+    print(f"{'':<46}" + "".join(f"{path:>28}" for path in trips))
+    for name in names:
+        print(f"{name:<46}" + "".join(f"{t.get(name, 0):>28.2f}" for t in trips.values()))
     print("\nResident memory per function process (MB): "
           + ", ".join(f"{k} {v:.0f}" for k, v in memory.items()))
-    print(f"Cold start: loading the submit_execution entry point {main_cold:.0f} ms vs bare interpreter "
-          f"{base_cold:.0f} ms (× {main_cold / base_cold:.2f}; entry points and Google clients load lazily)")
+    for name, tables in profiles.items():
+        for title, rows in tables.items():
+            print(f"\n{name} — py-spy on-CPU samples of its process, {title} (% of samples):")
+            for share, frame in rows:
+                print(f"  {share:5.1f}  {frame}")
     return 0
 
 

@@ -26,8 +26,7 @@ import json
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
+import http.client
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -126,14 +125,19 @@ class Dispatcher:
                    "X-CloudTasks-TaskETA": str(record["_at"])}
         headers.setdefault("Content-Type", "application/octet-stream")
         status = 0
-        try:
-            req = urllib.request.Request(request["url"], data=body, headers=headers, method="POST")
-            with urllib.request.urlopen(req, timeout=60) as response:
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-        except OSError:
+        url = urlsplit(request["url"])
+        connection_class = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+        connection = connection_class(url.hostname, url.port, timeout=60)
+        try:  # http.client rather than urllib: a third of the CPU per delivery (bench/timers.py)
+            connection.request("POST", (url.path or "/") + (f"?{url.query}" if url.query else ""), body=body,
+                               headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
             status = 0
+        finally:
+            connection.close()
         with self._cv:
             record["dispatchCount"] += 1
             record["responseCount"] += status != 0

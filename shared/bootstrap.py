@@ -31,10 +31,11 @@ def _firestore_client():
 
 def uow():
     """A new unit of work on Firestore, publishing through Pub/Sub and arming deadline timers after
-    its commit (cheap: the clients behind it are built once per instance)."""
+    its commit (cheap: the clients behind it are built once per instance). The "sent" marks of what
+    it publishes are batched off the request path (shared/adapters/firestore/unit_of_work.py)."""
     from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 
-    return FirestoreUnitOfWork(get("firestore"), get("publisher"), get("timers"))
+    return FirestoreUnitOfWork(get("firestore"), get("publisher"), get("timers"), defer_marks=True)
 
 
 def reader():

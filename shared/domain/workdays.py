@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays as _holidays
-
 from shared.domain.errors import DomainError, ErrorDetail
 
 _PARIS_ZONE = "Europe/Paris"
@@ -92,12 +90,16 @@ def territory(code: str) -> Territory:
 
 @lru_cache(maxsize=256)
 def _holiday_dates(code: str, year: int) -> frozenset[dt.date]:
+    import holidays as _holidays  # ~0.2 s to load: paid by the first working-day computation, not at import
+
     t = territory(code)
     return frozenset(_holidays.France(subdiv=t.subdivision, years=year))
 
 
 def public_holidays(code: str, year: int) -> dict[dt.date, str]:
     """The public holidays of a territory in a year, with their French names."""
+    import holidays as _holidays
+
     t = territory(code)
     return dict(sorted(_holidays.France(subdiv=t.subdivision, years=year, language="fr").items()))
 

@@ -67,6 +67,20 @@ class _ServerTime:
 
 SERVER_TIME: Any = _ServerTime()  # a field value: the database's commit time
 _MISSING = object()
+_IMMUTABLE = (str, int, float, bool, bytes, type(None), dt.datetime, dt.date, dt.time, dt.timedelta, _ServerTime)
+
+
+def _clone(value: Any) -> Any:
+    """A copy of a document's data that shares nothing mutable: dicts and lists are rebuilt, immutable
+    leaves kept (``copy.deepcopy`` of the rest). Several times faster than ``deepcopy`` on documents,
+    which every read and write of a unit of work copies (docs/performance.md, "Accrual")."""
+    if isinstance(value, dict):
+        return {k: _clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clone(v) for v in value]
+    if isinstance(value, _IMMUTABLE):
+        return value
+    return copy.deepcopy(value)
 
 
 class ConcurrencyConflict(Exception):
@@ -199,7 +213,7 @@ class UnitOfWork(ABC):
             self._remember(path, fetched.get(path))
         for path in paths:
             if path not in self._buffer.writes and self._cache.get(path) is not None:
-                found[path] = copy.deepcopy(self._cache[path])
+                found[path] = _clone(self._cache[path])
         for path in paths:
             if path in self._buffer.writes and (pending := self._pending(path)) is not None:
                 found[path] = pending
@@ -209,7 +223,7 @@ class UnitOfWork(ABC):
         docs = self._run_query(query)
         for doc in docs:
             self._remember(doc.path, doc)
-        return [Document(d.path, copy.deepcopy(d.data), d.version) for d in docs]
+        return [Document(d.path, _clone(d.data), d.version) for d in docs]
 
     def count(self, query: Query) -> int:
         return self._count(query)
@@ -245,28 +259,28 @@ class UnitOfWork(ABC):
         write = self._buffer.writes[path]
         if write.kind == "delete":
             return None
-        return copy.deepcopy(write.data)
+        return _clone(write.data)
 
     # --- writes ------------------------------------------------------------------------------
     def create(self, path: str, data: dict[str, Any], *, audit_space: str | None = None) -> None:
-        self._put_write(Write(path, "create", copy.deepcopy(data), audit_space=audit_space))
+        self._put_write(Write(path, "create", _clone(data), audit_space=audit_space))
 
     def update(self, path: str, data: dict[str, Any], *, audit_space: str | None = None) -> None:
         """Change the given top-level fields of a document that exists (and, if this unit of work
         read it, is still at the version read)."""
         previous = self._buffer.writes.get(path)
         if previous is not None and previous.kind in ("create", "put"):
-            merged = {**(previous.data or {}), **copy.deepcopy(data)}
+            merged = {**(previous.data or {}), **_clone(data)}
             self._buffer.writes[path] = replace(previous, data=merged)
             return
         if self._seen.get(path) is _MISSING:
             raise ValueError(f"update of a document read as absent: {path}")
         base = previous.data if previous is not None and previous.kind == "update" else {}
-        self._put_write(Write(path, "update", {**(base or {}), **copy.deepcopy(data)}, self.version(path),
+        self._put_write(Write(path, "update", {**(base or {}), **_clone(data)}, self.version(path),
                               audit_space=audit_space))
 
     def put(self, path: str, data: dict[str, Any], *, audit_space: str | None = None) -> None:
-        self._put_write(Write(path, "put", copy.deepcopy(data), audit_space=audit_space))
+        self._put_write(Write(path, "put", _clone(data), audit_space=audit_space))
 
     def delete(self, path: str) -> None:
         self._put_write(Write(path, "delete", None, self.version(path)))
@@ -325,27 +339,40 @@ class UnitOfWork(ABC):
             self._apply(writes)
         self.begin()
         if buffer.outbox:
-            self.redeliver(buffer.outbox)
+            self.redeliver(buffer.outbox, just_committed=True)
         self._arm(buffer)
         for callback in buffer.callbacks:
             callback()
 
-    def redeliver(self, messages: Sequence[OutboxMessage]) -> int:
-        """Publish outbox messages and mark them sent; stop at the first failure (the relay retries,
-        and a later message of the same ordering key must not overtake an earlier one)."""
+    def redeliver(self, messages: Sequence[OutboxMessage], *, just_committed: bool = False) -> int:
+        """Publish outbox messages, then mark the published ones sent in one commit; stop at the first
+        failure (the relay retries, and a later message of the same ordering key must not overtake an
+        earlier one). ``just_committed``: the messages of this unit of work's own commit, whose marks
+        an adapter may defer (``_mark_sent``)."""
         if self.publisher is None:
             return 0
-        sent = 0
+        sent: list[str] = []
         for message in messages:
             try:
                 self.publisher.publish(message.topic, message.body(), message.attributes(), message.ordering_key)
-                self._apply([Write(f"{OUTBOX}/{message.id}", "update", {"status": "sent", "sent_at": self._now()})])
-                sent += 1
             except Exception:
                 log.warning("outbox publish deferred to the relay",
                             extra={"outbox_id": message.id, "topic": message.topic}, exc_info=True)
                 break
-        return sent
+            sent.append(message.id)
+        if sent:
+            try:
+                self._mark_sent(sent, self._now(), deferrable=just_committed)
+            except Exception:  # published but still pending: the relay publishes them again (same ce-id)
+                log.warning("outbox messages published but not marked sent", extra={"outbox_ids": sent},
+                            exc_info=True)
+        return len(sent)
+
+    def _mark_sent(self, ids: Sequence[str], at: dt.datetime, *, deferrable: bool = False) -> None:
+        """Mark published outbox messages sent, in one commit. An adapter may defer the marks of a
+        command's own messages (``deferrable``) and batch them off the request path: a message still
+        pending when the relay runs is published once more, under the same ce-id (at least once)."""
+        self._apply([Write(f"{OUTBOX}/{i}", "update", {"status": "sent", "sent_at": at}) for i in ids])
 
     def _arm(self, buffer: _Buffer) -> None:
         if self.timers is None:
