@@ -49,6 +49,13 @@ def clean_firestore(emulators: Stack, firestore_client):
     return firestore_client
 
 
+def register_beneficiary(client, beneficiary_id: str, name: str | None = None) -> None:
+    """A beneficiary as register_beneficiary leaves it in the registry of tenants: its record, and its manager-like
+    space of kind beneficiary (one namespace of tenants, shared/service/registry.py)."""
+    client.document(f"beneficiaries/{beneficiary_id}").set({"name": name or beneficiary_id})
+    client.document(f"managers/{beneficiary_id}").set({"name": name or beneficiary_id, "kind": "beneficiary"})
+
+
 def register_parties(client) -> None:
     for manager in MANAGERS:
         client.collection("managers").document(manager).set({"name": manager})

@@ -233,7 +233,7 @@ resource "google_service_account_iam_member" "pubsub_agent_token_creator" {
 resource "google_service_account" "scheduler_invoker" {
   account_id   = "scheduler-invoker"
   display_name = "Passerelle scheduler invoker"
-  description  = "OIDC identity of the Cloud Scheduler jobs of scheduler.tf (relay_outbox, seal_audit, expire_quotes, publish_half_year_report)."
+  description  = "OIDC identity of the Cloud Scheduler jobs of scheduler.tf (relay_outbox, seal_audit, expire_quotes, publish_half_year_report, remind_catalogue_reviews, sync_chorus_pro)."
 
   depends_on = [time_sleep.apis_ready]
 }

@@ -97,7 +97,7 @@ CATALOGUE: dict[str, str] = {
     "OUTSIDE_CONTRACT_PERIMETER": "La commune « {commune} » est hors du périmètre géographique du marché « {contract_id} ».",
     "CONTRACTOR_CHANGED": "Le titulaire d'un marché ne change pas : créez un nouveau marché.",
     # onboarding: the registry of managers, contractors and machine identities (A10)
-    "MANAGER_NOT_FOUND": "Gestionnaire « {manager_id} » inconnu de la plateforme.",
+    "MANAGER_NOT_FOUND": "Gestionnaire « {manager_id} » inconnu (de la plateforme, ou de ce prestataire faute de marché avec lui).",
     "MANAGER_INACTIVE": "Le gestionnaire « {manager_id} » est désactivé.",
     "TENANT_NOT_FOUND": "Aucun {kind} « {tenant} » n'est enregistré : enregistrez-le avant son identité machine.",
     "RESERVED_IDENTIFIER": "L'identifiant « {value} » est réservé à la plateforme (préfixe « {prefix} »).",
@@ -112,7 +112,6 @@ CATALOGUE: dict[str, str] = {
     "QUOTE_EXPIRED": "Le devis « {quote_id} » a expiré (valable jusqu'au {valid_until}) : demandez une nouvelle version.",
     # replay for connectors (list_messages, redeliver_messages)
     "CURSOR_EXPIRED": "Le point de reprise ({at}) est plus ancien que la durée de conservation des messages ({days} jours) : resynchronisez-vous par les API de lecture (marchés, comptes de facturation, bordereaux, patrimoine, commandes, devis), puis reprenez sans curseur.",
-    "MANAGER_NOT_FOUND": "Gestionnaire « {manager_id} » introuvable pour ce prestataire (aucun marché avec lui).",
     "MESSAGE_NOT_FOUND": "Message « {id} » introuvable pour ce prestataire (ou plus ancien que la durée de conservation).",
     # property tree (A7)
     "PROPERTY_NODE_NOT_FOUND": "Élément de patrimoine « {node_id} » inconnu dans le patrimoine de ce gestionnaire.",

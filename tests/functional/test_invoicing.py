@@ -12,6 +12,7 @@ import requests
 
 from shared.adapters.chorus_pro import RecordingChorusPro, chorus_id_of
 from tests.builders import BUYER, EXECUTION, SUPPLIER, invoice_body, issue_order_body
+from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp
 from tests.unit.test_facturx import en16931_violations
 
@@ -131,7 +132,7 @@ def test_a_beneficiary_receives_and_closes_its_missions_order_and_reads_its_cont
     from shared.service.orders import order_doc
     from tests.builders import an_order
 
-    clean_firestore.document("managers/ben-lyon").set({"name": "Ville de Lyon"})
+    register_beneficiary(clean_firestore, "ben-lyon", "Ville de Lyon")
     clean_firestore.document("contractors/ctr-test").update({"managers": ["mgr-test", "ben-lyon"]})
     mission_order = an_order("BC-MISSION", state="completed", manager_id="ben-lyon",
                              line_status={"L1": True, "L2": True})

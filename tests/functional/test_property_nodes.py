@@ -63,6 +63,7 @@ def test_each_contractor_gets_and_reads_the_nodes_of_its_perimeter_and_retiremen
     own = read_nodes(contractor, manager_id="mgr-test").json()
     assert [(n["node_id"], n["in_commune"], n["status"]) for n in own["nodes"]] == [
         ("LYON", "69383", "active"), ("LYON-BAT-A", "69383", "active"), ("LYON-BAT-A-LOG-12", "69383", "active")]
+    two_perimeters.document("contractors/ctr-stranger").set({"name": "Stranger", "managers": []})
     stranger = type(contractor)(platform, "contractor", "ctr-stranger")
     refused = read_nodes(stranger, manager_id="mgr-test")
     assert (refused.status_code, [e["code"] for e in refused.json()["errors"]]) == (404, ["MANAGER_NOT_FOUND"])

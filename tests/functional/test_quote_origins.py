@@ -15,6 +15,7 @@ from shared.domain.sourcing.process import Milestone, Mission
 from shared.domain.sourcing.records import ExtraCosts, Level, ServiceType
 from shared.service.orders import order_doc
 from tests.builders import an_order, issue_order_body
+from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
@@ -90,7 +91,8 @@ def test_a_supplementary_quote_raised_on_the_bus_is_answered_once_and_refused_by
 
 def seed_mission(db, beneficiary: str = "ben-test") -> None:
     """A beneficiary's mission whose order is held by ctr-test, the titulaire of its framework contract."""
-    db.document(f"managers/{beneficiary}").set({"name": beneficiary})
+    register_beneficiary(db, beneficiary)
+    register_beneficiary(db, "ben-other")  # a stranger to the mission, registered
     db.document("contractors/ctr-test").set({"name": "Test", "managers": ["mgr-test", beneficiary]})
     db.document(f"managers/{beneficiary}/contracts/AC-PFI").set({
         "contract_id": "AC-PFI", "contractor_id": "ctr-test", "status": "active", "starts_on": "2020-01-01",

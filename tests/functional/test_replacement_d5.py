@@ -38,7 +38,7 @@ def deadline(db, deadline_id: str) -> dict:
 def test_a_planned_departure_opens_d5_from_its_notification_with_two_weeks_of_notice_and_the_replacement_stops_it(
         platform, clean_firestore):
     mission_id = a_mission(clean_firestore, platform.project_id)
-    beneficiary, operator = Erp(platform, "beneficiary", B), Erp(platform, "operator", "titulaire")
+    beneficiary, operator = Erp(platform, "beneficiary", B), Erp(platform, "operator", "platform")
     purchasing = Erp(platform, "purchasing_body", "canut")
     today = dt.datetime.now(dt.UTC).astimezone(workdays.PARIS).date()
     # Given the purchasing body prices D5 in ben-lyon's agreement from today

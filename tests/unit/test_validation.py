@@ -71,3 +71,18 @@ def test_unknown_states_and_out_of_range_progress_are_named():
 def test_messages_are_in_french():
     _, errors = parse_json(ReportExecution, json.dumps(report(1, progress=150)))
     assert errors[0].message == "Valeur hors limites : doit être inférieure ou égale à 100."
+
+
+def test_each_error_code_has_one_french_message_in_the_catalogue():
+    """A code written twice in the catalogue's source keeps only its last message: merges of parallel work did it."""
+    import ast
+    import collections
+    from pathlib import Path
+
+    import shared.domain.errors as errors_module
+
+    tree = ast.parse(Path(errors_module.__file__).read_text(encoding="utf-8"))
+    [catalogue] = [node.value for node in ast.walk(tree)
+                   if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "CATALOGUE"]
+    codes = collections.Counter(key.value for key in catalogue.keys)
+    assert [code for code, seen in codes.items() if seen > 1] == []

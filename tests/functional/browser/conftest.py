@@ -29,7 +29,7 @@ USERS = {
     "manager": ("gestionnaire@test.demo", "mgr-test"),
     "contractor": ("prestataire@test.demo", "ctr-test"),
     "beneficiary": ("agent@metropole.demo", "ben-metropole-demo"),
-    "purchasing_body": ("acheteur@centrale.demo", "centrale-test"),
+    "purchasing_body": ("acheteur@centrale-test.demo", "centrale-test"),
     "operator": ("operateur@test.demo", "platform"),
 }
 

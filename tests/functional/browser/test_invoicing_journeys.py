@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.builders import BUYER, EXECUTION, issue_order_body
 from tests.functional.browser.test_journeys import field_error
+from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
@@ -85,7 +86,7 @@ def test_beneficiary_receives_its_missions_order_and_reads_its_contractors_penal
     from tests.builders import an_order
 
     # Given the beneficiary's mission order, completed by the titulaire
-    clean_firestore.document("managers/ben-metropole-demo").set({"name": "Métropole de démonstration"})
+    register_beneficiary(clean_firestore, "ben-metropole-demo", "Métropole de démonstration")
     order = an_order("BC-MISSION-W", state="completed", manager_id="ben-metropole-demo", contractor_id="ctr-titulaire",
                      line_status={"L1": True, "L2": True})
     clean_firestore.document("managers/ben-metropole-demo/orders/BC-MISSION-W").set(
