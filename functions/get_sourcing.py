@@ -1,5 +1,7 @@
 """get_sourcing — HTTPS GET: a need with every version and result, a mission with its order and
-budget (beneficiary: its own only; operator: any, naming beneficiary_id), or pool statistics (B14)."""
+budget (beneficiary: its own only; operator: any, naming beneficiary_id), or pool statistics (B14),
+which the purchasing body reads too (right ``reports.read``) and nothing else
+(``shared.service.sourcing.pool.may_read_view``)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ def _get(req: http.Request) -> http.Answer:
     view = req.args.get("view", "")
     if view not in VIEWS:
         raise DomainError([ErrorDetail.of("query.view", "INVALID_VALUE", detail=f"valeurs acceptées : {', '.join(VIEWS)}")])
+    if not pool.may_read_view(view, req.principal.role):
+        raise http.HttpProblem(403, [ErrorDetail.of("query.view", "FORBIDDEN")])
     uow = bootstrap.uow()  # pool statistics may rebuild a stale search index (a derived cache)
     if view == "pool_statistics":
         return http.Answer(200, pool.pool_statistics(uow, bootstrap.blobs(), bootstrap.clock()))
@@ -34,6 +38,8 @@ def _get(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def get_sourcing(request):
-    return http.serve(request, operation="get_sourcing", right={"beneficiary": "needs.read", "operator": "professionals.write"},
-                      roles=frozenset({"beneficiary", "operator"}),
+    return http.serve(request, operation="get_sourcing",
+                      right={"beneficiary": "needs.read", "operator": "professionals.write",
+                             "purchasing_body": "reports.read"},
+                      roles=frozenset({"beneficiary", "operator", "purchasing_body"}),
                       action=_get, methods=("GET",), idempotent=False)

@@ -127,7 +127,8 @@ const NAV = {
     ["#/contracts", "Marchés"], ["#/incidents", "Incidents"]],
   beneficiary: [["#/", "Mes besoins"], ["#/needs/new", "Nouveau besoin"], ["#/orders", "Commandes"],
     ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/report", "Rapport"], ["#/incidents", "Incidents"]],
-  purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/incidents", "Incidents"]],
+  purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
+    ["#/incidents", "Incidents"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
     ["#/pool", "Vivier"], ["#/onboarding", "Raccordement"]],
 };
@@ -223,11 +224,11 @@ const ROUTES = {
     [/^#\/orders$/, () => orders.renderList(ctx)], [/^#\/report$/, () => reports.renderBeneficiaryReport(ctx)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)]],
   purchasing_body: [[/^#\/?$/, () => reports.renderPurchasingReport(ctx)], INCIDENTS,
-    [/^#\/half-years$/, () => reports.renderHalfYears(ctx)]],
+    [/^#\/half-years$/, () => reports.renderHalfYears(ctx)], [/^#\/pool$/, () => sourcing.renderPool(ctx)]],
   operator: [[/^#\/?$/, () => operator.renderAccountRequests(ctx)], INCIDENTS,
     [/^#\/needs$/, () => operator.renderWaitingNeeds(ctx)],
     [/^#\/needs\/([^/]+)\/([^/]+)$/, (b, n) => operator.renderPropose(ctx, b, n)],
-    [/^#\/pool$/, () => operator.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)]],
+    [/^#\/pool$/, () => sourcing.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)]],
 };
 
 function route() {

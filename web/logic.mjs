@@ -434,6 +434,85 @@ export const NEED_STATUS_LABELS = Object.freeze({ acknowledged: "accusé de réc
 export const ROLE_LABELS = Object.freeze({ manager: "Gestionnaire", contractor: "Prestataire",
   beneficiary: "Bénéficiaire", purchasing_body: "Centrale d'achat", operator: "Opérateur" });
 
+// --- onboarding (A10) --------------------------------------------------------------------------
+// The rights an account or a machine identity can hold (Right in shared/domain/identity.py; the
+// platform refuses one its role cannot hold, next to its box).
+export const RIGHT_LABELS = Object.freeze({
+  "orders.write": "émettre des commandes et en décider", "orders.read": "lire les commandes",
+  "contracts.write": "marchés et comptes de facturation", "property.write": "importer le patrimoine",
+  "execution.write": "déclarer l'exécution", "documents.write": "déposer des documents",
+  "penalties.manage": "remettre ou contester des pénalités", "penalties.read": "lire les pénalités",
+  "needs.write": "décrire des besoins, décider des propositions", "needs.read": "lire les besoins",
+  "export.run": "exporter les données (réversibilité)", "accounts.request": "demander des comptes",
+  "accounts.manage": "créer des comptes, raccorder des parties", "professionals.write": "gérer le vivier",
+  "reports.read": "lire les rapports", "incidents.report": "signaler des incidents",
+  "incidents.manage": "traiter les incidents", "agreements.write": "conditions de pénalités et bordereau de prix",
+});
+export const PARTY_KIND_LABELS = Object.freeze({ manager: "gestionnaire", contractor: "prestataire",
+  machine_identity: "identité machine" });
+
+// "mgr-a, mgr-b" or one per line → ["mgr-a", "mgr-b"] (a duplicate is kept: the platform names it).
+export function splitIdentifiers(text) {
+  return String(text ?? "").split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+function trimmed(form, names, optional = []) {
+  const body = {};
+  for (const name of names) body[name] = String(form[name] ?? "").trim();
+  for (const name of optional) {
+    const value = String(form[name] ?? "").trim();
+    if (value) body[name] = value;
+  }
+  return body;
+}
+
+// The onboarding forms (flat strings) → the bodies of register_manager, register_contractor and
+// register_machine_identity: text trimmed, an empty optional field left out. The platform checks
+// the rest (SIRET key, id formats, managers registered…) and answers each error at its field.
+export function managerRegistration(form) {
+  return trimmed(form, ["manager_id", "name", "siret"], ["territory"]);
+}
+
+export function contractorRegistration(form) {
+  return { ...trimmed(form, ["contractor_id", "name", "siret"], ["erp_service_account"]),
+    managers: splitIdentifiers(form.managers) };
+}
+
+// rights: the boxes ticked; none ticked → every right of the role (the field is left out).
+export function machineIdentityRegistration(form, rights = []) {
+  return { ...trimmed(form, ["email", "role", "tenant"]), ...(rights.length ? { rights: [...rights] } : {}) };
+}
+
+// A registry answer ({created, changed}) → what the operator reads.
+export function registrationOutcome(answer, kind, id) {
+  const outcome = answer.created ? "created" : answer.changed ? "changed" : "unchanged";
+  const text = { created: "Inscription créée", changed: "Inscription modifiée",
+    unchanged: "Inscription inchangée (même contenu : rien n'a été écrit)" }[outcome];
+  return { outcome, text: `${text} — ${PARTY_KIND_LABELS[kind] ?? kind} « ${id} ».` };
+}
+
+export function deactivationOutcome(answer) {
+  const who = `${PARTY_KIND_LABELS[answer.kind] ?? answer.kind} « ${answer.id} »`;
+  return answer.changed ? `Désactivation enregistrée — ${who}.`
+    : `Rien n'a changé — ${who} était déjà désactivé(e).`;
+}
+
+export const IAM_LABELS = Object.freeze({ managed: "droits Pub/Sub du compte de service de l'ERP appliqués",
+  "not managed (emulator)": "non gérés par l'émulateur Pub/Sub (appliqués en production)" });
+
+// The Idempotency-Key of an attempt to send `body`: a new one for a new body, the previous one again
+// while the same body has had no answer (a network failure, a 500), so that the platform finishes
+// the first attempt instead of doing it twice. `previous` is what the last call returned, or null.
+export function attemptKey(previous, body, makeKey) {
+  const text = JSON.stringify(body);
+  return previous && previous.text === text ? previous : { text, key: makeKey() };
+}
+
+// After an answer: the key is kept only when there was none worth keeping (no status, or a 5xx).
+export function keepsAttemptKey(status) {
+  return !status || status >= 500;
+}
+
 // --- sourcing ----------------------------------------------------------------------------------
 export const LEVEL_LABELS = Object.freeze({ junior: "junior", confirme: "confirmé", senior: "sénior",
   expert: "expert" });

@@ -1,8 +1,12 @@
 // The operator's screens: account requests with D7's time left (B5), needs waiting for proposals
-// and the proposing of professionals (B3, D4), pool statistics (B14). Incidents are in
-// incidents.mjs. Live lists are polled every refresh_seconds.
-import { NEED_STATUS_LABELS, ROLE_LABELS, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate,
-  timeLeftText } from "./logic.mjs";
+// and the proposing of professionals (B3, D4), onboarding (A10). Incidents are in incidents.mjs,
+// the pool statistics (B14, which the purchasing body reads too) in sourcing.mjs. Live lists are
+// polled every refresh_seconds.
+import {
+  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, attemptKey, contractorRegistration,
+  deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, keepsAttemptKey, machineIdentityRegistration,
+  managerRegistration, parseFrenchDate, registrationOutcome, timeLeftText,
+} from "./logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
@@ -115,29 +119,164 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
     need.status === "scored" ? form : h("p", {}, "Ce besoin n'attend pas de proposition pour l'instant."));
 }
 
-export async function renderPool(ctx) {
-  let stats;
-  try {
-    stats = await ctx.call("get_sourcing", { query: "view=pool_statistics" });
-  } catch (err) {
-    return ctx.showError("Vivier", err);
-  }
-  ctx.show("Statistiques du vivier (B14)",
-    definitionList([["Professionnels actifs", String(stats.total)], ["Index construit le", formatDateTime(stats.built_at)],
-      ["Révision de l'index", String(stats.index_revision ?? "—")]]),
-    h("h2", {}, "Par région"),
-    table(["Région", "Professionnels"], Object.entries(stats.per_region ?? {}).map(([code, r]) => h("tr", {},
-      h("td", {}, `${r.label} (${code})`), h("td", { className: "num" }, String(r.count)))), { label: "Par région" }),
-    h("h2", {}, "Par type de prestation"),
-    table(["Type", "Professionnels"], Object.entries(stats.per_service_type ?? {}).map(([type, count]) => h("tr", {},
-      h("td", {}, type), h("td", { className: "num" }, String(count)))), { label: "Par type de prestation" }));
-}
-
-// Onboarding of managers and contractors (registering them and their topics) has no HTTP API yet:
-// this screen is its place, kept apart so that it can be filled in when the API exists.
+// Onboarding (A10): the operator registers managers, contractors (whose Pub/Sub topics and
+// subscriptions are created at once) and the machine identities of their ERPs, and deactivates a
+// party — through register_manager, register_contractor, register_machine_identity and
+// deactivate_party (docs/onboarding.md). Each form shows the answer (created, changed, unchanged)
+// or each error next to its field.
 export function renderOnboarding(ctx) {
   ctx.show("Raccordement des gestionnaires et prestataires",
-    h("p", {}, "Le raccordement d'un gestionnaire ou d'un prestataire (inscription, sujets Pub/Sub, comptes "
-      + "techniques) n'est pas encore disponible dans l'application : il n'a pas encore d'API."),
-    h("p", {}, "En attendant, créez les comptes des personnes depuis « Demandes de compte »."));
+    h("p", {}, "Inscrivez un gestionnaire, puis les prestataires qui travaillent pour lui : leurs sujets et "
+      + "abonnements Pub/Sub sont créés à l'inscription. Une même inscription envoyée de nouveau ne change rien."),
+    managerForm(ctx), contractorForm(ctx), machineIdentityForm(ctx), deactivationForm(ctx));
+}
+
+// A registry form: its fields, its errors, its result (which gets the focus), and one
+// Idempotency-Key per body until that body gets an answer (attemptKey in logic.mjs).
+function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], submit, functionName, build, answer,
+  danger = false }) {
+  const all = () => [...fields, ...groups.flatMap((g) => g.boxes)];
+  const slot = errorSlot(all);
+  const result = h("div", { className: "result", role: "status", tabindex: "-1" });
+  const button = h("button", { type: "submit", className: danger ? "danger" : null }, submit);
+  const form = h("form", { className: "card", id, "aria-labelledby": `${id}-title`, novalidate: true },
+    h("h2", { id: `${id}-title` }, title), intro ? h("p", { className: "hint" }, intro) : null, slot.node,
+    h("div", { className: "grid" }, fields), groups.map((g) => g.node), button, result);
+  let attempt = null;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (button.disabled) return;  // one send at a time: a double click is not a second request
+    button.disabled = true;
+    slot.clear();
+    result.replaceChildren();
+    const body = build(Object.fromEntries(new FormData(form).entries()));
+    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
+    try {
+      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
+      attempt = null;
+      result.replaceChildren(...answer(reply));
+      result.focus();
+    } catch (err) {
+      if (!keepsAttemptKey(err.status)) attempt = null;
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+function managerForm(ctx) {
+  return onboardingForm(ctx, { id: "register-manager", title: "Inscrire un gestionnaire", submit: "Inscrire le gestionnaire",
+    functionName: "register_manager", build: managerRegistration,
+    fields: [
+      field({ name: "manager_id", label: "Identifiant", required: true, hint: "Par exemple mgr-rhone-habitat" }),
+      field({ name: "name", label: "Raison sociale", required: true }),
+      field({ name: "siret", label: "SIRET", required: true, inputmode: "numeric", hint: "14 chiffres" }),
+      field({ name: "territory", label: "Territoire (facultatif)",
+        hint: "Département ou collectivité (69, 2A, 974…) où ses jours ouvrés sont comptés" }),
+    ],
+    answer: (reply) => {
+      const m = reply.manager;
+      return [outcomeLine(registrationOutcome(reply, "manager", m.manager_id)),
+        definitionList([["Raison sociale", m.name], ["SIRET", m.siret], ["Territoire", m.territory ?? "—"],
+          ["Statut", statusLabel(m.status)]])];
+    } });
+}
+
+function contractorForm(ctx) {
+  return onboardingForm(ctx, { id: "register-contractor", title: "Inscrire un prestataire",
+    intro: "Ses sujets et abonnements Pub/Sub (commandes, exécution, réponses) sont créés à l'inscription.",
+    submit: "Inscrire le prestataire", functionName: "register_contractor", build: contractorRegistration,
+    fields: [
+      field({ name: "contractor_id", label: "Identifiant", required: true,
+        hint: "Lettres minuscules, chiffres et tirets : il nomme ses sujets (orders-<identifiant>…)" }),
+      field({ name: "name", label: "Raison sociale", required: true }),
+      field({ name: "siret", label: "SIRET", required: true, inputmode: "numeric", hint: "14 chiffres" }),
+      field({ name: "managers", label: "Gestionnaires pour lesquels il travaille", rows: 2, paths: ["managers"],
+        hint: "Identifiants séparés par des virgules ou un par ligne ; la liste remplace la précédente" }),
+      field({ name: "erp_service_account", label: "Compte de service de son ERP (facultatif)", type: "email",
+        hint: "…@….iam.gserviceaccount.com : seul autorisé à publier et lire sur ses sujets" }),
+    ],
+    answer: (reply) => {
+      const c = reply.contractor;
+      const t = reply.topology;
+      return [outcomeLine(registrationOutcome(reply, "contractor", c.contractor_id)),
+        definitionList([["Raison sociale", c.name], ["SIRET", c.siret],
+          ["Gestionnaires", c.managers.length ? c.managers.join(", ") : "aucun"],
+          ["Compte de service de l'ERP", c.erp_service_account ?? "—"], ["Statut", statusLabel(c.status)]]),
+        h("h3", {}, "Ressources Pub/Sub"),
+        table(["Ressource", "Nom", "Créée à l'instant"], [
+          ...t.topics.map((name) => resourceRow("Sujet", name, t.created)),
+          ...t.subscriptions.map((name) => resourceRow("Abonnement", name, t.created)),
+          resourceRow("Sujet des lettres mortes", t.dead_letter_topic, t.created)],
+        { label: "Sujets et abonnements provisionnés" }),
+        h("p", { className: "hint" }, `Droits : ${IAM_LABELS[t.iam] ?? t.iam}.`)];
+    } });
+}
+
+function resourceRow(kind, name, created) {
+  return h("tr", { "data-resource": name }, h("td", {}, kind), h("td", {}, h("code", {}, name)),
+    h("td", {}, created.includes(name) ? "oui" : "non (déjà en place)"));
+}
+
+function machineIdentityForm(ctx) {
+  const rights = rightBoxes();
+  return onboardingForm(ctx, { id: "register-machine-identity", title: "Inscrire l'identité machine d'un ERP",
+    intro: "Le compte de service Google d'un ERP appelle l'API REST avec des jetons signés par Google.",
+    submit: "Inscrire l'identité", functionName: "register_machine_identity",
+    build: (form) => machineIdentityRegistration(form, rights.ticked()),
+    fields: [
+      field({ name: "email", label: "Compte de service", type: "email", required: true,
+        hint: "…@….iam.gserviceaccount.com" }),
+      field({ name: "role", label: "Rôle", required: true, value: "contractor",
+        options: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })) }),
+      field({ name: "tenant", label: "Espace (gestionnaire, prestataire ou bénéficiaire)", required: true }),
+    ],
+    groups: [rights],
+    answer: (reply) => {
+      const m = reply.machine_identity;
+      return [outcomeLine(registrationOutcome(reply, "machine_identity", m.email)),
+        definitionList([["Rôle", ROLE_LABELS[m.role] ?? m.role], ["Espace", m.tenant],
+          ["Droits", m.rights ? m.rights.map((r) => RIGHT_LABELS[r] ?? r).join(", ") : "tous ceux du rôle"],
+          ["Statut", statusLabel(m.status)]])];
+    } });
+}
+
+// The rights as check boxes; the platform names a refused one by its index among those sent
+// ($.rights[1]), so each ticked box takes that index as its error path when the form is sent.
+function rightBoxes() {
+  const boxes = Object.entries(RIGHT_LABELS).map(([right, label]) => Object.assign(
+    field({ name: `right-${right}`, type: "checkbox", label: `${label} (${right})` }), { right }));
+  const node = h("fieldset", {}, h("legend", {}, "Droits (facultatif : aucune case cochée, tous ceux du rôle)"),
+    h("div", { className: "grid checks" }, boxes));
+  return { node, boxes, ticked() {
+    const chosen = boxes.filter((b) => b.input.checked);
+    for (const b of boxes) b.paths = b === boxes[0] ? ["rights"] : [];
+    chosen.forEach((b, i) => b.paths.push(`rights[${i}]`));
+    return chosen.map((b) => b.right);
+  } };
+}
+
+function deactivationForm(ctx) {
+  return onboardingForm(ctx, { id: "deactivate-party", title: "Désactiver une partie", danger: true,
+    intro: "Son inscription et son historique restent. Un prestataire perd aussitôt ses droits Pub/Sub (ses sujets "
+      + "restent) ; une identité machine voit ses jetons refusés. L'inscrire de nouveau le réactive.",
+    submit: "Désactiver", functionName: "deactivate_party", build: (form) => ({ kind: form.kind, id: form.party_id.trim() }),
+    fields: [
+      field({ name: "kind", label: "Type", required: true, value: "contractor",
+        options: Object.entries(PARTY_KIND_LABELS).map(([value, label]) => ({ value, label })) }),
+      field({ name: "party_id", label: "Identifiant (ou compte de service)", required: true, paths: ["id"] }),
+    ],
+    answer: (reply) => [outcomeLine({ outcome: reply.changed ? "changed" : "unchanged",
+      text: deactivationOutcome(reply) }),
+    reply.topology ? h("p", { className: "hint" }, "Droits Pub/Sub de son ERP retirés.") : null].filter(Boolean) });
+}
+
+function outcomeLine({ outcome, text }) {
+  return h("p", { className: outcome === "unchanged" ? "outcome" : "outcome ok", "data-outcome": outcome }, text);
+}
+
+function statusLabel(status) {
+  return status === "inactive" ? "désactivé" : "actif";
 }

@@ -1,7 +1,7 @@
 // Sourcing for a beneficiary (part B): submit and relaunch a need (B2), the ranked professionals
 // with the reasons of each score (B3) and their full record (B4), accept / refuse / relaunch, frame
 // the mission (B13) and follow its order, proof of service and documents; request a quote from the
-// titulaire for a mission (B16).
+// titulaire for a mission (B16). The pool statistics (B14), read by the operator and the purchasing body.
 import {
   CRITERIA_LABELS, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros,
   needField, needFormValues, parseFrenchDate, stateLabel,
@@ -328,4 +328,23 @@ function missionQuoteForm(ctx, mission) {
     }
   });
   return form;
+}
+
+// B14: active professionals per region and per service type (the operator's and the purchasing body's "Vivier").
+export async function renderPool(ctx) {
+  let stats;
+  try {
+    stats = await ctx.call("get_sourcing", { query: "view=pool_statistics" });
+  } catch (err) {
+    return ctx.showError("Vivier", err);
+  }
+  ctx.show("Statistiques du vivier (B14)",
+    definitionList([["Professionnels actifs", String(stats.total)], ["Index construit le", formatDateTime(stats.built_at)],
+      ["Révision de l'index", String(stats.index_revision ?? "—")]]),
+    h("h2", {}, "Par région"),
+    table(["Région", "Professionnels"], Object.entries(stats.per_region ?? {}).map(([code, r]) => h("tr", {},
+      h("td", {}, `${r.label} (${code})`), h("td", { className: "num" }, String(r.count)))), { label: "Par région" }),
+    h("h2", {}, "Par type de prestation"),
+    table(["Type", "Professionnels"], Object.entries(stats.per_service_type ?? {}).map(([type, count]) => h("tr", {},
+      h("td", {}, type), h("td", { className: "num" }, String(count)))), { label: "Par type de prestation" }));
 }

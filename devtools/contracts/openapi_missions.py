@@ -110,14 +110,21 @@ def replace_professional(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_sourcing", "get", roles=("beneficiary", "operator"),
+@operation("get_sourcing", "get", roles=("beneficiary", "operator", "purchasing_body"),
            right={"beneficiary": Right.NEEDS_READ,
-                   "operator": Right.PROFESSIONALS_WRITE},
+                   "operator": Right.PROFESSIONALS_WRITE,
+                   "purchasing_body": Right.REPORTS_READ},
            schemas=("SourcingView",))
 def get_sourcing(b: Build) -> dict[str, Any]:
     s = b.stories.sourcing
     cid0, cid1, _ = CORRELATION_IDS
     errors = common_problems("get_sourcing", post=False)
+    forbidden = errors["403"]
+    forbidden["description"] += (" Or the purchasing body asked for a view other than pool_statistics (FORBIDDEN "
+                                 "on query.view).")
+    forbidden["content"]["application/problem+json"]["examples"]["view_forbidden"] = {
+        "summary": "403 the purchasing body asked for view=need",
+        "value": problem(403, [ErrorDetail.of("query.view", "FORBIDDEN")], cid0, instance="/get_sourcing")}
     errors["404"] = problem_response("No such need or mission for this beneficiary.", {
         "need_not_found": rejected([ErrorDetail.of("$.need_id", "NEED_NOT_FOUND", need_id="BES-2026-999")], cid0)})
     errors["422"] = problem_response("A query parameter is missing or invalid.", {
@@ -130,8 +137,10 @@ def get_sourcing(b: Build) -> dict[str, Any]:
             "`view=need&need_id=`: the need with every version's content and ranked result. `view=mission&"
             "mission_id=`: the mission with its order's live state and the budget planned, ordered, consumed and "
             "remaining (B11). `view=pool_statistics`: active professionals per service type and region (B14). A "
-            "beneficiary reads its own needs and missions; the operator names beneficiary_id."),
-        "tags": ["beneficiary", "operator"],
+            "beneficiary reads its own needs and missions; the operator names beneficiary_id. The purchasing body "
+            "reads the pool statistics only (steering data, B1): any other view is refused 403 FORBIDDEN on "
+            "query.view."),
+        "tags": ["beneficiary", "operator", "purchasing_body"],
         "parameters": [
             query("view", "Which view.", "mission", required=True, enum=["need", "mission", "pool_statistics"]),
             query("need_id", "view=need: required.", NEED_ID),

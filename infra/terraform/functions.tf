@@ -171,7 +171,7 @@ locals {
       identity    = "fn-data-publish-timers"
     }
     get_sourcing = {
-      description = "Beneficiary/operator -> platform: need, mission and pool statistics views."
+      description = "Beneficiary/operator -> platform: need, mission and pool statistics views (purchasing body: pool statistics)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-executions"

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from devtools.stack import Stack
+from devtools.tokens import emulator_token
 from tests.functional.erp import Erp
 from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
 
@@ -178,3 +179,35 @@ def test_bad_sourcing_inputs_get_structured_errors(sourcing, platform):
     assert unknown.status_code == 404 and unknown.json()["errors"][0]["code"] == "NEED_NOT_FOUND"
     assert missing.status_code == 422 and missing.json()["errors"][0]["code"] == "REQUIRED_FOR_DECISION"
     assert all(e["message"] for r in (bad_beneficiary, bad_need, missing) for e in r.json()["errors"])
+
+
+def test_the_purchasing_body_reads_the_pool_statistics_and_no_need_or_mission(sourcing, platform):
+    operator, beneficiary = sourcing
+    # Given a pool of two professionals and a need of the beneficiary
+    imported = operator.post("import_professionals", None, raw=jsonl(
+        a_professional("pro-anne"), a_professional("pro-chloe", service_types=["AMOE"])),
+        headers={"Content-Type": "application/x-ndjson"})
+    assert imported.status_code == 200 and imported.json()["accepted"] == 2, imported.text
+    submitted = beneficiary.post("submit_need", {"need_id": "recette-portail", "content": a_need_content()})
+    assert submitted.status_code == 201, submitted.text
+    purchasing_body = Client(platform, "purchasing_body", "centrale-achats")
+    # When the purchasing body reads the pool statistics (B14), then the need and a mission
+    stats = purchasing_body.get(view="pool_statistics")
+    need = purchasing_body.get(view="need", need_id="recette-portail", beneficiary_id="ben-lyon")
+    mission = purchasing_body.get(view="mission", mission_id="M-1", beneficiary_id="ben-lyon")
+    # Then the statistics are the operator's, and both other views are refused on the view asked for
+    assert stats.status_code == 200, stats.text
+    assert stats.json()["total"] == 2 and stats.json()["per_service_type"] == {"AMOA": 1, "AMOE": 1}
+    assert stats.json() == operator.get(view="pool_statistics").json()
+    for refused in (need, mission):
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["Content-Type"] == "application/problem+json"
+        assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [("query.view", "FORBIDDEN")]
+        assert refused.json()["errors"][0]["message"] == "Vos droits ne permettent pas cette opération."
+        assert "recette-portail" not in refused.text
+    # and an account of the purchasing body without reports.read is refused the statistics too
+    narrowed = emulator_token(platform.project_id, "u-centrale", role="purchasing_body", tenant="centrale-achats",
+                              rights=["incidents.report"])
+    no_right = requests.get(platform.url("get_sourcing") + "/", params={"view": "pool_statistics"},
+                            headers={"Authorization": f"Bearer {narrowed}"}, timeout=30)
+    assert no_right.status_code == 403 and no_right.json()["errors"][0]["code"] == "MISSING_RIGHT"

@@ -11,6 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from shared.domain.identity import Right
+
 ROOT = Path(__file__).resolve().parents[2]
 JS_TESTS = ROOT / "tests" / "web"
 
@@ -26,3 +28,12 @@ def test_the_web_logic_passes_its_node_tests():
     assert run.returncode == 0, report[-4000:]
     passed = int(re.search(r"^# pass (\d+)$", report, re.M).group(1))
     assert passed >= 10 and re.search(r"^# fail 0$", report, re.M), report[-4000:]
+
+
+def test_the_rights_offered_by_the_onboarding_screen_are_the_platforms():
+    # Given the rights the web app labels for the machine-identity form (web/logic.mjs RIGHT_LABELS)
+    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    block = re.search(r"export const RIGHT_LABELS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
+    labelled = set(re.findall(r'"([a-z]+\.[a-z]+)":', block))
+    # Then they are exactly the rights of shared/domain/identity.py: none missing, none invented
+    assert labelled == {right.value for right in Right}

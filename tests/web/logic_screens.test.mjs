@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  attemptKey, contractorRegistration, deactivationOutcome, keepsAttemptKey, machineIdentityRegistration,
+  managerRegistration, registrationOutcome, splitIdentifiers,
   barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
   monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
   revenuePoints, timeLeftText,
@@ -116,4 +118,45 @@ test("bar charts are laid out from the data, with round ticks", () => {
   assert.deepEqual(revenuePoints({ revenue_months: [{ month: "2026-04", cents: 1080000 }] }),
     [{ label: "avr.", value: 10800 }]);
   assert.deepEqual(monthPoints([["2025-12", 1], ["2026-01", 2]]).map((p) => p.label), ["déc. 2025", "janv. 2026"]);
+});
+
+test("the onboarding forms send trimmed bodies, optional fields left out, the managers as a list", () => {
+  assert.deepEqual(managerRegistration({ manager_id: " mgr-a ", name: "Rhône Habitat", siret: "732 829 320 00074",
+    territory: "" }), { manager_id: "mgr-a", name: "Rhône Habitat", siret: "732 829 320 00074" });
+  assert.equal(managerRegistration({ manager_id: "m", name: "n", siret: "s", territory: " 2A " }).territory, "2A");
+  assert.deepEqual(splitIdentifiers("mgr-a, mgr-b;mgr-c\nmgr-d  mgr-a"), ["mgr-a", "mgr-b", "mgr-c", "mgr-d", "mgr-a"]);
+  assert.deepEqual(splitIdentifiers("  "), []);
+  assert.deepEqual(contractorRegistration({ contractor_id: "ctr-x", name: "X", siret: "1", managers: "mgr-a,\nmgr-b",
+    erp_service_account: " " }), { contractor_id: "ctr-x", name: "X", siret: "1", managers: ["mgr-a", "mgr-b"] });
+  const withErp = contractorRegistration({ contractor_id: "c", name: "n", siret: "s", managers: "",
+    erp_service_account: "erp@p.iam.gserviceaccount.com" });
+  assert.deepEqual([withErp.managers, withErp.erp_service_account], [[], "erp@p.iam.gserviceaccount.com"]);
+  // no box ticked: every right of the role (the field is left out)
+  const form = { email: "erp@p.iam.gserviceaccount.com", role: "contractor", tenant: "ctr-x" };
+  assert.deepEqual(machineIdentityRegistration(form), form);
+  assert.deepEqual(machineIdentityRegistration(form, ["orders.read"]).rights, ["orders.read"]);
+});
+
+test("a registry answer reads created, changed or unchanged; a deactivation says whether it changed anything", () => {
+  assert.deepEqual(registrationOutcome({ created: true, changed: true }, "manager", "mgr-a"),
+    { outcome: "created", text: "Inscription créée — gestionnaire « mgr-a »." });
+  assert.equal(registrationOutcome({ created: false, changed: true }, "contractor", "c").outcome, "changed");
+  const same = registrationOutcome({ created: false, changed: false }, "machine_identity", "e");
+  assert.equal(same.outcome, "unchanged");
+  assert.equal(same.text, "Inscription inchangée (même contenu : rien n'a été écrit) — identité machine « e ».");
+  assert.match(deactivationOutcome({ kind: "contractor", id: "ctr-x", changed: true }), /^Désactivation enregistrée/);
+  assert.match(deactivationOutcome({ kind: "manager", id: "m", changed: false }), /déjà désactivé/);
+});
+
+test("a body keeps its Idempotency-Key until it gets an answer; another body gets a new one", () => {
+  let n = 0;
+  const make = () => `k${++n}`;
+  const first = attemptKey(null, { a: 1 }, make);
+  assert.equal(first.key, "k1");
+  assert.equal(attemptKey(first, { a: 1 }, make).key, "k1");  // the retry of the same body
+  assert.equal(attemptKey(first, { a: 2 }, make).key, "k2");  // corrected: a new request
+  assert.equal(keepsAttemptKey(undefined), true);  // network failure: no answer
+  assert.equal(keepsAttemptKey(500), true);
+  assert.equal(keepsAttemptKey(422), false);
+  assert.equal(keepsAttemptKey(0), true);
 });

@@ -118,6 +118,16 @@ def import_professionals(raw: bytes, uow: UnitOfWork, blobs: BlobStore, clock: C
             "changed": changed, "index_revision": index.revision if index else None, "lines": lines}
 
 
+# B14 pool statistics for the purchasing body: B1 gives it the steering data, and the pool's statistics
+# are steering data; a need or a mission is a beneficiary's own business, which it never reads.
+STATISTICS_ONLY_ROLES = frozenset({"purchasing_body"})
+
+
+def may_read_view(view: str, role: str) -> bool:
+    """Whether ``role`` may read this get_sourcing view: the purchasing body only ``pool_statistics``."""
+    return view == "pool_statistics" or role not in STATISTICS_ONLY_ROLES
+
+
 def pool_statistics(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> dict[str, Any]:
     """B14: active professionals per service type and per administrative region."""
     index = search_index.current(uow, blobs, clock)

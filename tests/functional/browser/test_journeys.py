@@ -325,7 +325,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     app.check(page, "beneficiaire-incidents")
 
 
-def test_purchasing_body_reads_its_report_with_charts_and_the_stored_half_years(app, platform):
+def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform):
+    register_pool(platform)
     page = app.sign_in("purchasing_body")
     expect(page.get_by_role("img", name="Volume d'affaires par mois (€ HT)")).to_be_visible()
     app.check(page, "centrale-rapport")
@@ -342,6 +343,13 @@ def test_purchasing_body_reads_its_report_with_charts_and_the_stored_half_years(
     expect(page.get_by_role("heading", name="Rapports semestriels enregistrés")).to_be_focused()
     expect(page.get_by_role("table", name="Rapports semestriels")).to_be_visible()
     app.check(page, "centrale-semestres")
+    # The pool statistics (B14), the operator's own screen
+    page.get_by_role("link", name="Vivier").click()
+    expect(page.get_by_role("heading", name="Statistiques du vivier (B14)")).to_be_focused()
+    expect(page.locator(".facts")).to_contain_text("6")
+    expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
+    expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
+    app.check(page, "centrale-vivier", shot=False)
 
 
 def test_operator_creates_a_requested_account_handles_incidents_proposes_and_reads_the_pool(app, platform):
@@ -390,9 +398,77 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     app.check(page, "operateur-proposer", shot=False)
     page.get_by_role("button", name="Proposer").click()
     expect(page.get_by_role("status")).to_contain_text("proposé")
-    # Pool statistics and the onboarding placeholder
+    # Pool statistics
     page.get_by_role("link", name="Vivier").click()
     expect(page.locator(".facts")).to_contain_text("6")
     app.check(page, "operateur-vivier")
+
+
+def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, platform):
+    page = app.sign_in("operator")
     page.get_by_role("link", name="Raccordement").click()
-    app.check(page, "operateur-raccordement", shot=False)
+    expect(page.get_by_role("heading", name="Raccordement des gestionnaires et prestataires")).to_be_focused()
+    app.check(page, "operateur-raccordement-vide", shot=False)
+
+    # A manager with a SIRET whose key is wrong: the platform's French error next to "SIRET"
+    manager = page.get_by_role("form", name="Inscrire un gestionnaire")
+    manager.get_by_label("Identifiant", exact=True).fill("mgr-web-onb")
+    manager.get_by_label("Raison sociale", exact=True).fill("Habitat Web (essai)")
+    manager.get_by_label("SIRET", exact=True).fill("12345678901234")
+    manager.get_by_label("SIRET", exact=True).press("Enter")  # the keyboard sends the form
+    expect(field_error(page, "SIRET", within=manager)).to_have_text(
+        "SIRET invalide : la clé de contrôle (Luhn) est fausse.")
+    expect(manager.get_by_label("SIRET", exact=True)).to_be_focused()
+    expect(manager.get_by_label("SIRET", exact=True)).to_have_attribute("aria-invalid", "true")
+    app.check(page, "operateur-raccordement-siret-refuse", shot=False)
+    # corrected: created (the result takes the focus), then the same again changes nothing
+    manager.get_by_label("SIRET", exact=True).fill("21690123100011")
+    manager.get_by_role("button", name="Inscrire le gestionnaire").click()
+    result = manager.get_by_role("status")
+    expect(result.locator("[data-outcome]")).to_have_text("Inscription créée — gestionnaire « mgr-web-onb ».")
+    expect(result).to_be_focused()
+    expect(field_error(page, "SIRET", within=manager)).to_be_empty()
+    manager.get_by_role("button", name="Inscrire le gestionnaire").click()
+    expect(result.locator("[data-outcome]")).to_have_attribute("data-outcome", "unchanged")
+
+    # A contractor working for it: the topics and subscriptions provisioned, read from the answer
+    contractor = page.get_by_role("form", name="Inscrire un prestataire")
+    contractor.get_by_label("Identifiant", exact=True).fill("ctr-web-onb")
+    contractor.get_by_label("Raison sociale", exact=True).fill("Plomberie Web (essai)")
+    contractor.get_by_label("SIRET", exact=True).fill("73282932000074")
+    contractor.get_by_label("Gestionnaires pour lesquels il travaille").fill("mgr-web-onb, mgr-absent")
+    contractor.get_by_role("button", name="Inscrire le prestataire").click()
+    expect(field_error(page, "Gestionnaires pour lesquels il travaille", within=contractor)).to_contain_text("mgr-absent")
+    contractor.get_by_label("Gestionnaires pour lesquels il travaille").fill("mgr-web-onb")
+    contractor.get_by_role("button", name="Inscrire le prestataire").click()
+    provisioned = contractor.get_by_role("table", name="Sujets et abonnements provisionnés")
+    expect(contractor.locator("[data-outcome]")).to_have_text("Inscription créée — prestataire « ctr-web-onb ».")
+    for topic in ("orders-ctr-web-onb", "execution-ctr-web-onb", "replies-ctr-web-onb"):
+        expect(provisioned.locator(f"tr[data-resource='{topic}']")).to_contain_text("Sujet")
+    expect(provisioned.locator("tr[data-resource='orders-ctr-web-onb-erp']")).to_contain_text("Abonnement")
+    app.check(page, "operateur-raccordement")
+
+    # Its ERP's machine identity with a right its role cannot hold: refused next to that box
+    identity = page.get_by_role("form", name="Inscrire l'identité machine d'un ERP")
+    identity.get_by_label("Compte de service", exact=True).fill("erp-web@projet-essai.iam.gserviceaccount.com")
+    identity.get_by_label("Rôle", exact=True).select_option("contractor")
+    identity.get_by_label(re.compile("^Espace")).fill("ctr-web-onb")
+    identity.get_by_label("lire les commandes (orders.read)").check()
+    identity.get_by_label(re.compile(r"\(accounts\.manage\)")).check()
+    identity.get_by_role("button", name="Inscrire l'identité").click()
+    expect(field_error(page, re.compile(r"\(accounts\.manage\)"), within=identity)).not_to_be_empty()
+    expect(field_error(page, "lire les commandes (orders.read)", within=identity)).to_be_empty()
+    identity.get_by_label(re.compile(r"\(accounts\.manage\)")).uncheck()
+    identity.get_by_role("button", name="Inscrire l'identité").click()
+    expect(identity.locator("[data-outcome]")).to_have_attribute("data-outcome", "created")
+    expect(identity.get_by_role("status")).to_contain_text("lire les commandes")
+
+    # Deactivating the contractor: recorded, then a second time changes nothing
+    deactivation = page.get_by_role("form", name="Désactiver une partie")
+    deactivation.get_by_label("Type", exact=True).select_option("contractor")
+    deactivation.get_by_label(re.compile("^Identifiant")).fill("ctr-web-onb")
+    deactivation.get_by_role("button", name="Désactiver").click()
+    expect(deactivation.locator("[data-outcome]")).to_have_text("Désactivation enregistrée — prestataire « ctr-web-onb ».")
+    deactivation.get_by_role("button", name="Désactiver").click()
+    expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "unchanged")
+    app.check(page, "operateur-raccordement-desactivation", shot=False)
