@@ -518,7 +518,7 @@ locals {
 # function process (bench.ingest), so 512Mi leaves room for 8 concurrent small requests; 1Gi
 # where a request holds a large file or a whole pool (50 MiB signed uploads checked by pypdf,
 # 32 MiB imports, the search index: scoring 100k professionals peaked at ~441 MiB in
-# bench.scoring); 2Gi for run_export, which builds the whole archive in memory. Concurrency
+# bench.scoring); run_export streams the archive part by part (bench.export_memory), 512Mi. Concurrency
 # above 1 needs a whole vCPU (cpu = "1" everywhere); heavy requests run alone (concurrency 1).
 # Timeouts stay within the ack deadline of their push subscription (pubsub.tf).
 # Minimum instances keep the ERP hot path warm (var.min_instances_enabled); the web app is on Hosting.
@@ -559,7 +559,7 @@ locals {
     get_report                = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
     publish_half_year_report  = { memory = "1Gi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 1 }
     export_space              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
-    run_export                = { memory = "2Gi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 2 }
+    run_export                = { memory = "512Mi", cpu = "1", timeout = 540, concurrency = 1, min_instances = 0, max_instances = 2 }
     store_report              = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 20 }
     request_report_upload     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
     get_documents             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
