@@ -284,9 +284,12 @@ class Stack:
             settings["hosting"] = hosting.build(workdir, self.env(), link=True)
         (workdir / "firebase.json").write_text(json.dumps(settings))
         only = "auth,hosting" if "hosting" in self.ports else "auth"
+        # Validators compiled on first use, not all before listening: ~4 s to start instead of ~15 s
+        lazy = f'--require "{ROOT / "devtools" / "auth_emulator_lazy.cjs"}"'
+        node_options = " ".join(filter(None, (os.environ.get("NODE_OPTIONS"), lazy)))
         return self._spawn("auth", [str(FIREBASE_CLI), "emulators:start", "--only", only, "--project",
                                     self.project_id, "--config", str(workdir / "firebase.json")],
-                           cwd=workdir)
+                           env={"NODE_OPTIONS": node_options}, cwd=workdir)
 
     def web_url(self) -> str:
         """Where the web application is served (the Hosting emulator)."""
