@@ -1,90 +1,212 @@
 // Incidents (B9, D8): reporters report and follow theirs; the operator sees every incident with
-// its D8 clock (first response due), acknowledges (stops D8) and resolves. Live: polled.
-import { D8_LABELS, INCIDENT_STATE_LABELS, formatDateTime, timeLeftText } from "./logic.mjs";
-import { errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+// its D8 clock (first response due), enters the reports received by phone (from the time of the
+// call), acknowledges (stops D8), records follow-ups and workarounds (which stop no clock) and
+// resolves. Every role reads each incident's channel, history, D8 and follow-up clock and its time
+// to resolution, as IncidentView gives them (formatting in logic.mjs). Live: polled.
+import {
+  D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
+  attemptKey, formatDateTime, frenchDateTimeOf, incidentChannelText, incidentHistory, keepsAttemptKey, phoneReport,
+  resolutionClockText, timeLeftText,
+} from "./logic.mjs";
+import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+
+const SEVERITY_OPTIONS = [
+  { value: "1", label: "1 — bloquant" }, { value: "2", label: "2 — majeur" }, { value: "3", label: "3 — mineur" },
+  { value: "4", label: "4 — demande d'information" }];
 
 export function renderIncidents(ctx) {
   const operator = ctx.session.claims.role === "operator";
   const body = h("div");
   const status = h("p", { className: "status", "aria-live": "polite" });
-  async function load() {
+  // what the operator's last action did; it takes the focus (the list under it is rebuilt)
+  const done = h("p", { className: "result outcome", role: "status", tabindex: "-1" });
+  const actions = { reload: load, done: (message) => {
+    done.textContent = message;
+    done.focus();
+  } };
+  // a poll never rebuilds the list under the operator's typing (checked again when the answer comes)
+  const typing = () => body.contains(document.activeElement);
+  async function load({ poll = false } = {}) {
     try {
       const page = await ctx.call("list_incidents");
+      if (poll && typing()) return;
       const now = Date.now();
-      body.replaceChildren(table(["Incident", "Gravité", "Signalé par", "Signalé le", "État", "D8 (première réponse)",
-        operator ? "Action" : "Réponse"], page.incidents.map((i) => h("tr", { "data-incident": i.incident_id },
-        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description)),
+      body.replaceChildren(table(["Incident et historique", "Gravité", "Signalement", "État", "D8 (première réponse)",
+        "Suivi et résolution", ...(operator ? ["Action"] : [])], page.incidents.map((i) => h("tr", { "data-incident": i.incident_id },
+        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i)),
         h("td", { className: "num" }, String(i.severity)),
-        h("td", {}, `${i.reporter_tenant} (${i.reporter_role})`), h("td", {}, formatDateTime(i.reported_at)),
+        h("td", {}, `${i.reporter_tenant} (${ROLE_LABELS[i.reporter_role] ?? i.reporter_role})`,
+          h("div", { className: "sub" }, incidentChannelText(i))),
         h("td", {}, INCIDENT_STATE_LABELS[i.state] ?? i.state),
         h("td", {}, h("span", { className: `d8 d8-${i.d8_state}` }, D8_LABELS[i.d8_state] ?? i.d8_state),
-          i.state === "reported" ? h("div", { className: "sub" }, timeLeftText((Date.parse(i.due_at) - now) / 1000)) : null),
-        h("td", {}, operator ? operatorActions(ctx, i, load) : (i.resolution ?? i.note ?? "—")))),
+          h("div", { className: "sub" }, i.state === "reported" ? timeLeftText((Date.parse(i.due_at) - now) / 1000)
+            : `échéance ${formatDateTime(i.due_at)}`)),
+        h("td", { className: "clock" }, resolutionClockText(i).map((line) => h("div", {}, line))),
+        operator ? h("td", {}, operatorActions(ctx, i, actions)) : null)),
       { label: "Incidents", empty: "Aucun incident." }));
       status.textContent = `Actualisé à ${new Date().toLocaleTimeString("fr-FR")} — toutes les ${ctx.config.refresh_seconds} s`;
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }
   }
-  ctx.show("Incidents", operator ? null : reportForm(ctx, load), status, body);
+  ctx.show("Incidents", operator ? phoneForm(ctx, actions) : reportForm(ctx, load), status, done, body);
   load();
-  ctx.live(() => { if (!body.contains(document.activeElement)) load(); });  // never under the operator's typing
+  ctx.live(() => { if (!typing()) load({ poll: true }); });
+}
+
+// The history of an incident, oldest first: report (or call), first response, follow-ups, resolution.
+function history(incident) {
+  return h("ol", { className: "history", "aria-label": `Historique de « ${incident.title} »` },
+    incidentHistory(incident).map((e) => h("li", { "data-kind": e.kind },
+      h("time", { datetime: e.at }, formatDateTime(e.at)), " — ", h("span", { className: "what" }, e.label),
+      e.by ? h("span", { className: "sub" }, ` — par ${e.by}`) : null,
+      e.text ? h("div", {}, e.text) : null)));
 }
 
 function reportForm(ctx, reload) {
   const fields = [
     field({ name: "title", label: "Titre", required: true }),
-    field({ name: "severity", label: "Gravité", required: true, value: "2", options: [
-      { value: "1", label: "1 — bloquant" }, { value: "2", label: "2 — majeur" }, { value: "3", label: "3 — mineur" },
-      { value: "4", label: "4 — demande d'information" }] }),
+    field({ name: "severity", label: "Gravité", required: true, value: "2", options: SEVERITY_OPTIONS }),
     field({ name: "description", label: "Description", required: true, rows: 3 }),
     field({ name: "order_id", label: "Commande concernée (facultatif)" }),
   ];
   const slot = errorSlot(() => fields);
   const result = h("p", { className: "status", role: "status" });
+  const button = h("button", { type: "submit" }, "Signaler");
   const form = h("form", { className: "card", id: "report-incident", "aria-labelledby": "report-title" },
     h("h2", { id: "report-title" }, "Signaler un incident"), slot.node, h("div", { className: "grid" }, fields),
-    h("button", { type: "submit" }, "Signaler"), result);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    slot.clear();
-    const v = Object.fromEntries(new FormData(form).entries());
-    const body = { title: v.title.trim(), severity: Number(v.severity), description: v.description.trim(),
-      ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}) };
-    try {
-      const incident = await ctx.call("report_incident", { body });
+    button, result);
+  guardedSubmit(ctx, { form, button, slot, functionName: "report_incident",
+    build: (v) => ({ body: { title: v.title.trim(), severity: Number(v.severity), description: v.description.trim(),
+      ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}) }, errors: [] }),
+    answered: (incident) => {
       result.textContent = `Incident signalé : première réponse attendue avant le ${formatDateTime(incident.due_at)}.`;
       form.reset();
       reload();
-    } catch (err) {
-      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    }
-  });
+    } });
   return form;
 }
 
-function operatorActions(ctx, incident, reload) {
-  if (incident.state === "resolved") return incident.resolution ?? "résolu";
-  const acknowledge = incident.state === "reported";
-  const text = field({ name: `${acknowledge ? "note" : "resolution"}-${incident.incident_id}`,
-    label: acknowledge ? "Note (facultative)" : "Résolution", rows: 2, paths: [acknowledge ? "note" : "resolution"] });
-  const slot = errorSlot(() => [text]);
-  const form = h("form", { className: "inline-decision" }, slot.node, text,
-    h("button", { type: "submit" }, acknowledge ? "Prendre en compte" : "Résoudre"));
+// A form of the operator's: one send at a time, one Idempotency-Key per body until that body gets
+// an answer (attemptKey in logic.mjs: a retry after a network failure or a 5xx is the same request),
+// errors next to their fields. build(values) gives {body, errors}; answered(reply) returns the message.
+function guardedSubmit(ctx, { form, button, slot, functionName, build, answered }) {
+  let attempt = null;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (button.disabled) return;  // a double click is not a second request
     slot.clear();
-    const value = text.input.value.trim();
+    const { body, errors } = build(Object.fromEntries(new FormData(form).entries()));
+    if (errors.length) {
+      slot.show(errors);
+      return;
+    }
+    button.disabled = true;
+    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
     try {
-      if (acknowledge) {
-        await ctx.call("acknowledge_incident", { body: { incident_id: incident.incident_id, ...(value ? { note: value } : {}) } });
-      } else {
-        await ctx.call("resolve_incident", { body: { incident_id: incident.incident_id, resolution: value } });
-      }
-      reload();
+      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
+      attempt = null;
+      answered(reply);
     } catch (err) {
+      if (!keepsAttemptKey(err.status)) attempt = null;
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
     }
   });
+}
+
+// The operator enters a report received by phone (ReportIncident with reported_for and
+// first_reported_at): whose incident it is, and when the call came — D8 and the time to resolution
+// run from the call, not from this entry.
+function phoneForm(ctx, actions) {
+  const who = [
+    field({ name: "reporter_tenant", label: "Espace de l'appelant", required: true, paths: ["reported_for.tenant", "reported_for"],
+      hint: "Identifiant de son espace, par exemple mgr-rhone-habitat ou ctr-acme" }),
+    field({ name: "reporter_role", label: "Rôle de l'appelant", required: true, value: "manager", paths: ["reported_for.role"],
+      options: REPORTER_ROLE_OPTIONS.map((role) => ({ value: role, label: ROLE_LABELS[role] })) }),
+    dateTimeField({ name: "first_reported_at", label: "Date et heure de l'appel", required: true,
+      value: frenchDateTimeOf(new Date()),
+      hint: "Format jj/mm/aaaa hh:mm, dans les 7 derniers jours : les délais courent depuis l'appel" }),
+  ];
+  const what = [
+    field({ name: "title", label: "Titre", required: true }),
+    field({ name: "severity", label: "Gravité", required: true, value: "2", options: SEVERITY_OPTIONS }),
+    field({ name: "description", label: "Description", required: true, rows: 3 }),
+    field({ name: "order_id", label: "Commande concernée (facultatif)" }),
+    field({ name: "need_id", label: "Besoin concerné (facultatif)" }),
+    field({ name: "territory", label: "Territoire (facultatif)",
+      hint: "Département ou collectivité (69, 2A, 974…) où les heures ouvrées sont comptées ; à défaut, celui de l'appelant" }),
+  ];
+  const all = [...who, ...what];
+  const slot = errorSlot(() => all);
+  const button = h("button", { type: "submit" }, "Enregistrer le signalement téléphonique");
+  const form = h("form", { className: "card", id: "phone-report", "aria-labelledby": "phone-report-title", novalidate: true },
+    h("h2", { id: "phone-report-title" }, "Saisir un signalement reçu par téléphone"),
+    h("p", { className: "hint" }, "La première réponse (D8) et le temps de résolution courent depuis l'appel."),
+    slot.node,
+    h("fieldset", {}, h("legend", {}, "L'appel"), h("div", { className: "grid" }, who)),
+    h("fieldset", {}, h("legend", {}, "L'incident"), h("div", { className: "grid" }, what)),
+    button);
+  guardedSubmit(ctx, { form, button, slot, functionName: "report_incident",
+    build: (v) => phoneReport(v, (local) => -new Date(local).getTimezoneOffset()),
+    answered: (incident) => {
+      form.reset();
+      who[2].input.value = frenchDateTimeOf(new Date());
+      actions.reload();
+      actions.done(`Signalement téléphonique enregistré : « ${incident.title} », appel du `
+        + `${formatDateTime(incident.reported_at)} ; première réponse attendue avant le ${formatDateTime(incident.due_at)}.`);
+    } });
+  return form;
+}
+
+function operatorActions(ctx, incident, actions) {
+  if (incident.state === "resolved") return h("span", { className: "sub" }, "Résolu : aucune action.");
+  if (incident.state === "reported") {
+    return decisionForm(ctx, incident, actions, { name: "note", label: "Note (facultative)", submit: "Prendre en compte",
+      functionName: "acknowledge_incident", optional: true, message: "Incident pris en compte : D8 arrêté." });
+  }
+  return h("div", { className: "incident-actions" }, followUpForm(ctx, incident, actions),
+    decisionForm(ctx, incident, actions, { name: "resolution", label: "Résolution", submit: "Résoudre",
+      functionName: "resolve_incident", optional: false, message: "Incident résolu." }));
+}
+
+function decisionForm(ctx, incident, actions, { name, label, submit, functionName, optional, message }) {
+  const text = field({ name, label, rows: 2, paths: [name] });
+  const slot = errorSlot(() => [text]);
+  const button = h("button", { type: "submit" }, submit);
+  const form = h("form", { className: "inline-decision" }, slot.node, text, button);
+  guardedSubmit(ctx, { form, button, slot, functionName,
+    build: (v) => {
+      const value = String(v[name] ?? "").trim();
+      return { body: { incident_id: incident.incident_id, ...(value || !optional ? { [name]: value } : {}) }, errors: [] };
+    },
+    answered: () => {
+      actions.reload();
+      actions.done(`${message} — « ${incident.title} »`);
+    } });
+  return form;
+}
+
+// A follow-up (news given to the reporter) or a workaround (a provisional solution): recorded with
+// its time and author in the history; neither stops a clock — the incident stays open until resolved.
+function followUpForm(ctx, incident, actions) {
+  const kind = field({ name: "kind", label: "Type", value: "follow_up", paths: ["kind"],
+    options: Object.entries(FOLLOW_UP_KIND_LABELS).map(([value, label]) => ({ value, label })) });
+  const note = field({ name: "note", label: "Texte du suivi", rows: 2, required: true, paths: ["note"],
+    hint: WORKAROUND_NOTE });
+  const slot = errorSlot(() => [kind, note]);
+  const button = h("button", { type: "submit", className: "secondary" }, "Enregistrer le suivi");
+  const form = h("form", { className: "inline-decision", novalidate: true },
+    h("fieldset", {}, h("legend", {}, "Suivi ou contournement"), slot.node, kind, note, button));
+  guardedSubmit(ctx, { form, button, slot, functionName: "follow_up_incident",
+    build: (v) => ({ body: { incident_id: incident.incident_id, kind: v.kind, note: String(v.note ?? "").trim() },
+      errors: [] }),
+    answered: (reply) => {
+      actions.reload();
+      const recorded = reply.follow_ups?.[reply.follow_ups.length - 1];
+      actions.done(`${recorded?.kind === "workaround" ? "Solution de contournement enregistrée (aucun délai interrompu)"
+        : "Suivi enregistré"} — « ${incident.title} »`);
+    } });
   return form;
 }

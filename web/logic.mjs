@@ -428,6 +428,102 @@ export const D8_LABELS = Object.freeze({ running: "en cours", missed: "dépassé
   cancelled: "annulé", stopped: "arrêté" });
 export const INCIDENT_STATE_LABELS = Object.freeze({ reported: "signalé", acknowledged: "pris en compte",
   resolved: "résolu" });
+
+// --- incidents (B9, D8): formatting what IncidentView gives, no rule computed here ------------------
+// FOLLOW_UP_LABELS and FOLLOW_UP_CLOCK_LABELS of shared/domain/incidents.py (tests/unit/test_web_logic.py
+// checks they are the same).
+export const FOLLOW_UP_KIND_LABELS = Object.freeze({ follow_up: "suivi", workaround: "solution de contournement" });
+export const FOLLOW_UP_CLOCK_LABELS = Object.freeze({ "24/7": "24 h/24, 7 j/7",
+  working_hours: "heures ouvrées (9 h – 18 h, jours ouvrés)" });
+export const WORKAROUND_NOTE = "Une solution de contournement n'interrompt aucun délai : le temps de résolution court "
+  + "jusqu'à la résolution de l'incident.";
+export const REPORTER_ROLE_OPTIONS = Object.freeze(["manager", "contractor", "beneficiary", "purchasing_body"]);
+
+// Hours (a float, as IncidentView's time_to_resolution_hours) → "45 min", "3 h", "27 h 05 min".
+// Hours, not days: on the working-hours clock a day is not 24 hours.
+export function hoursText(hours) {
+  if (hours === null || hours === undefined || Number.isNaN(Number(hours))) return "—";
+  const minutes = Math.max(0, Math.round(Number(hours) * 60));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (!h) return `${m} min`;
+  return m ? `${h} h ${String(m).padStart(2, "0")} min` : `${h} h`;
+}
+
+// How the incident came in: "sur la plateforme", or the phone call with its time (the first report).
+export function incidentChannelText(incident) {
+  if (incident.channel === "phone") return `par téléphone — appel le ${formatDateTime(incident.reported_at)}`;
+  return `sur la plateforme — le ${formatDateTime(incident.reported_at)}`;
+}
+
+// The follow-up clock and the time to resolution, as IncidentView gives them: which clock the
+// severity runs on, and the hours from the first report until resolved (or until the list was read).
+export function resolutionClockText(incident) {
+  const clock = FOLLOW_UP_CLOCK_LABELS[incident.follow_up_clock] ?? incident.follow_up_clock ?? null;
+  const resolved = incident.state === "resolved";
+  const hours = resolved ? (incident.resolution_hours ?? incident.time_to_resolution_hours) : incident.time_to_resolution_hours;
+  const lines = [];
+  if (clock) lines.push(`Suivi ${clock}`);
+  if (hours !== null && hours !== undefined) {
+    lines.push(resolved ? `Résolu en ${hoursText(hours)} depuis le premier signalement`
+      : `Ouvert depuis ${hoursText(hours)} (premier signalement)`);
+  }
+  if (incident.workaround_at) {
+    lines.push(`Contournement le ${formatDateTime(incident.workaround_at)} : le délai de résolution court toujours`);
+  }
+  return lines;
+}
+
+// The incident's history, oldest first: the first report (the call, for a phone report), its
+// written record, the first response, each follow-up and workaround, the resolution — each with its
+// time, what happened, its author and its text.
+export function incidentHistory(incident) {
+  const who = `${incident.reporter_tenant} (${(ROLE_LABELS[incident.reporter_role] ?? incident.reporter_role).toLowerCase()})`;
+  const entries = [];
+  if (incident.channel === "phone") {
+    entries.push({ at: incident.reported_at, kind: "call", label: `Appel téléphonique de ${who}`, by: null, text: null });
+    if (incident.recorded_at) {
+      entries.push({ at: incident.recorded_at, kind: "recorded", label: "Signalement téléphonique saisi par écrit",
+        by: incident.recorded_by ?? null, text: null });
+    }
+  } else {
+    entries.push({ at: incident.reported_at, kind: "reported", label: `Signalé par ${who}`,
+      by: incident.reported_by ?? null, text: null });
+  }
+  if (incident.acknowledged_at) {
+    entries.push({ at: incident.acknowledged_at, kind: "acknowledged", label: "Pris en compte (première réponse)",
+      by: incident.acknowledged_by ?? null, text: incident.note ?? null });
+  }
+  for (const f of incident.follow_ups ?? []) {
+    const label = FOLLOW_UP_KIND_LABELS[f.kind] ?? f.kind;
+    entries.push({ at: f.at, kind: f.kind, label: label.charAt(0).toUpperCase() + label.slice(1)
+      + (f.kind === "workaround" ? " (aucun délai interrompu)" : ""), by: f.by ?? null, text: f.note });
+  }
+  if (incident.resolved_at) {
+    entries.push({ at: incident.resolved_at, kind: "resolved", label: "Résolu", by: incident.resolved_by ?? null,
+      text: incident.resolution ?? null });
+  }
+  return entries.map((e, i) => ({ ...e, i })).sort((a, b) => (Date.parse(a.at) - Date.parse(b.at)) || a.i - b.i)
+    .map(({ i, ...e }) => e);
+}
+
+// The operator's phone-report form (flat strings) → the ReportIncident body with its reporter
+// (reported_for) and the time of the call (first_reported_at, local time with its UTC offset:
+// offsetOf injected, testable), and the errors a person can fix before sending. The platform
+// checks the rest (the call within the last week, the identifiers).
+export function phoneReport(form, offsetOf) {
+  const text = (name) => String(form[name] ?? "").trim();
+  const errors = [];
+  const local = parseFrenchDateTime(text("first_reported_at"));
+  const at = local ? localDateTimeToIso(local, offsetOf(local)) : null;
+  if (!at) {
+    errors.push(clientError("$.first_reported_at", "INVALID_FORMAT", "Date et heure de l'appel au format jj/mm/aaaa hh:mm."));
+  }
+  const body = { severity: Number(text("severity")), title: text("title"), description: text("description"),
+    reported_for: { tenant: text("reporter_tenant"), role: text("reporter_role") }, first_reported_at: at };
+  for (const name of ["order_id", "need_id", "territory"]) if (text(name)) body[name] = text(name);
+  return { body, errors };
+}
 export const NEED_STATUS_LABELS = Object.freeze({ acknowledged: "accusé de réception", scored: "résultats calculés",
   proposed: "professionnels proposés", accepted: "proposition acceptée", abandoned: "recherche abandonnée",
   mission_framed: "mission cadrée" });

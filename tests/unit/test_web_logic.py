@@ -37,3 +37,18 @@ def test_the_rights_offered_by_the_onboarding_screen_are_the_platforms():
     labelled = set(re.findall(r'"([a-z]+\.[a-z]+)":', block))
     # Then they are exactly the rights of shared/domain/identity.py: none missing, none invented
     assert labelled == {right.value for right in Right}
+
+
+def test_the_incident_labels_of_the_web_app_are_the_platforms():
+    # Given the follow-up kinds and clocks the incidents screen labels (web/logic.mjs)
+    from shared.domain.incidents import FOLLOW_UP_CLOCK_LABELS, FOLLOW_UP_LABELS
+
+    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+
+    def labels(name: str) -> dict[str, str]:
+        block = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", source, re.S).group(1)
+        return dict(re.findall(r'"?([\w/]+)"?:\s*"([^"]*)"', block))
+
+    # Then they are those of shared/domain/incidents.py, word for word: none missing, none invented
+    assert labels("FOLLOW_UP_KIND_LABELS") == {kind.value: label for kind, label in FOLLOW_UP_LABELS.items()}
+    assert labels("FOLLOW_UP_CLOCK_LABELS") == FOLLOW_UP_CLOCK_LABELS

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -379,14 +380,70 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
 
     # Incidents with the D8 clock: acknowledge, then resolve
     page.get_by_role("link", name="Incidents").click()
-    incident = page.locator("tr[data-incident]").first
+    incident = page.locator("tr[data-incident]", has_text="Connecteur bloqué")
     expect(incident).to_contain_text("en cours")
+    expect(incident).to_contain_text("sur la plateforme")
+    expect(incident.locator("td.clock")).to_contain_text("Suivi 24 h/24, 7 j/7")
     app.check(page, "operateur-incidents")
     incident.get_by_role("button", name="Prendre en compte").click()
-    expect(page.locator("tr[data-incident]").first).to_contain_text("respecté")
-    page.locator("tr[data-incident]").first.get_by_label("Résolution", exact=True).fill("Abonnement push relancé.")
-    page.locator("tr[data-incident]").first.get_by_role("button", name="Résoudre").click()
-    expect(page.locator("tr[data-incident]").first).to_contain_text("résolu")
+    expect(incident).to_contain_text("respecté")
+    incident.get_by_label("Résolution", exact=True).fill("Abonnement push relancé.")
+    incident.get_by_role("button", name="Résoudre").click()
+    expect(incident).to_contain_text("résolu")
+    expect(incident.locator("td.clock")).to_contain_text("Résolu en")
+
+    # A report received by phone (B9): a call older than a week is refused next to its field, then the
+    # call 20 minutes ago is entered — D8 and the time to resolution run from the call
+    paris = ZoneInfo("Europe/Paris")
+    phone = page.get_by_role("form", name="Saisir un signalement reçu par téléphone")
+    phone.get_by_label("Espace de l'appelant").fill("mgr-test")
+    phone.get_by_label("Rôle de l'appelant").select_option("manager")
+    phone.get_by_label("Titre", exact=True).fill("Extranet inaccessible")
+    phone.get_by_label("Gravité").select_option("3")
+    phone.get_by_label("Description", exact=True).fill("Le gestionnaire ne voit plus ses commandes depuis ce matin.")
+    phone.get_by_label("Date et heure de l'appel").fill((dt.datetime.now(paris) - dt.timedelta(days=8)).strftime("%d/%m/%Y %H:%M"))
+    phone.get_by_role("button", name="Enregistrer le signalement téléphonique").click()
+    expect(field_error(page, "Date et heure de l'appel")).to_contain_text("dernière semaine")
+    expect(phone.get_by_label("Date et heure de l'appel")).to_be_focused()
+    call = dt.datetime.now(paris) - dt.timedelta(minutes=20)
+    phone.get_by_label("Date et heure de l'appel").fill(call.strftime("%d/%m/%Y %H:%M"))
+    phone.get_by_role("button", name="Enregistrer le signalement téléphonique").click()
+    done = page.locator("p.result.outcome")
+    expect(done).to_contain_text("Signalement téléphonique enregistré")
+    expect(done).to_be_focused()
+    by_phone = page.locator("tr[data-incident]", has_text="Extranet inaccessible")
+    expect(by_phone).to_contain_text(f"par téléphone — appel le {call.strftime('%d/%m/%Y %H:%M')}")
+    expect(by_phone).to_contain_text("mgr-test (Gestionnaire)")
+    expect(by_phone.locator("td.clock")).to_contain_text("Suivi heures ouvrées")
+    expect(by_phone.locator(".history li").first).to_contain_text("Appel téléphonique de mgr-test")
+
+    # The first response, then a workaround (which stops no clock) and a follow-up, listed in its history
+    by_phone.get_by_role("button", name="Prendre en compte").click()
+    expect(by_phone).to_contain_text("pris en compte")
+    by_phone.get_by_label("Texte du suivi").fill("Accès rétabli par un lien direct en attendant le correctif.")
+    by_phone.get_by_label("Type", exact=True).select_option("workaround")
+    by_phone.get_by_role("button", name="Enregistrer le suivi").click()
+    expect(done).to_contain_text("Solution de contournement enregistrée (aucun délai interrompu)")
+    expect(done).to_be_focused()
+    expect(by_phone.locator("td.clock")).to_contain_text("le délai de résolution court toujours")
+    by_phone.get_by_label("Texte du suivi").fill("Correctif en recette, livraison prévue ce soir.")
+    by_phone.get_by_label("Type", exact=True).select_option("follow_up")
+    by_phone.get_by_role("button", name="Enregistrer le suivi").click()
+    expect(done).to_contain_text("Suivi enregistré")
+    history = by_phone.locator(".history li")
+    expect(history).to_have_count(5)
+    assert [history.nth(i).get_attribute("data-kind") for i in range(5)] == [
+        "call", "recorded", "acknowledged", "workaround", "follow_up"]
+    expect(history.nth(3)).to_contain_text("Solution de contournement (aucun délai interrompu)")
+    expect(history.nth(3)).to_contain_text("Accès rétabli par un lien direct")
+    expect(history.nth(4)).to_contain_text("Correctif en recette")
+    expect(by_phone).to_contain_text("pris en compte")  # a workaround resolves nothing
+    expect(by_phone.locator("td.clock")).to_contain_text("Ouvert depuis")
+    app.check(page, "operateur-incident-suivi")
+    by_phone.get_by_label("Résolution", exact=True).fill("Correctif livré.")
+    by_phone.get_by_role("button", name="Résoudre").click()
+    expect(by_phone.locator("td.clock")).to_contain_text("Résolu en")
+    expect(by_phone.locator(".history li").last).to_contain_text("Correctif livré.")
 
     # Needs waiting for proposals: propose the first three ranked professionals
     page.get_by_role("link", name="Besoins en attente").click()

@@ -1,0 +1,72 @@
+// Pure formatting of the incidents screens (web/logic.mjs, B9 incidents, D8 first response): the
+// channel, the history, the follow-up clock and the time to resolution as IncidentView gives them,
+// and the operator's phone report. Run with `node --test tests/web/` (tests/unit/test_web_logic.py).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { hoursText, incidentChannelText, incidentHistory, phoneReport, resolutionClockText } from "../../web/logic.mjs";
+
+const PHONE = {
+  incident_id: "inc-1", title: "Connecteur bloqué", reporter_tenant: "ctr-acme", reporter_role: "contractor",
+  reported_by: "uid-operator", channel: "phone", reported_at: "2026-03-05T08:10:00+00:00",
+  recorded_at: "2026-03-05T08:40:00+00:00", recorded_by: "uid-operator", state: "acknowledged",
+  acknowledged_at: "2026-03-05T08:45:00+00:00", acknowledged_by: "uid-operator", note: "Nous regardons.",
+  follow_ups: [
+    { kind: "follow_up", at: "2026-03-05T10:00:00+00:00", by: "uid-operator", note: "Cause trouvée." },
+    { kind: "workaround", at: "2026-03-05T09:30:00+00:00", by: "uid-operator", note: "Relance manuelle." }],
+  workaround_at: "2026-03-05T09:30:00+00:00", follow_up_clock: "24/7", time_to_resolution_hours: 2.25,
+  resolution_hours: null,
+};
+
+test("durations are told in hours and minutes, never in days (a working-hours clock has no 24 h day)", () => {
+  assert.equal(hoursText(0.75), "45 min");
+  assert.equal(hoursText(3), "3 h");
+  assert.equal(hoursText(27.0833), "27 h 05 min");
+  assert.equal(hoursText(0), "0 min");
+  assert.equal(hoursText(null), "—");
+});
+
+test("a phone report shows the call's time; a platform report the time it was made", () => {
+  assert.equal(incidentChannelText(PHONE), "par téléphone — appel le 05/03/2026 09:10");
+  assert.equal(incidentChannelText({ ...PHONE, channel: "platform" }), "sur la plateforme — le 05/03/2026 09:10");
+});
+
+test("the history lists the call, its written record, the first response, follow-ups and workarounds in time order", () => {
+  const entries = incidentHistory(PHONE);
+  assert.deepEqual(entries.map((e) => e.kind), ["call", "recorded", "acknowledged", "workaround", "follow_up"]);
+  assert.equal(entries[0].label, "Appel téléphonique de ctr-acme (prestataire)");
+  assert.equal(entries[0].by, null);
+  assert.equal(entries[1].by, "uid-operator");
+  assert.equal(entries[2].text, "Nous regardons.");
+  assert.equal(entries[3].label, "Solution de contournement (aucun délai interrompu)");
+  assert.equal(entries[3].text, "Relance manuelle.");
+  assert.equal(entries[4].label, "Suivi");
+  const resolved = incidentHistory({ ...PHONE, channel: "platform", recorded_at: null, state: "resolved",
+    resolved_at: "2026-03-05T11:00:00+00:00", resolved_by: "uid-operator", resolution: "Abonnement relancé." });
+  assert.deepEqual(resolved.map((e) => e.kind), ["reported", "acknowledged", "workaround", "follow_up", "resolved"]);
+  assert.equal(resolved[0].label, "Signalé par ctr-acme (prestataire)");
+  assert.equal(resolved.at(-1).text, "Abonnement relancé.");
+});
+
+test("the follow-up clock and the time to resolution are read from the view, a workaround stops nothing", () => {
+  assert.deepEqual(resolutionClockText(PHONE), ["Suivi 24 h/24, 7 j/7", "Ouvert depuis 2 h 15 min (premier signalement)",
+    "Contournement le 05/03/2026 10:30 : le délai de résolution court toujours"]);
+  const resolved = { ...PHONE, state: "resolved", follow_up_clock: "working_hours", resolution_hours: 5.5,
+    time_to_resolution_hours: 5.5, workaround_at: null };
+  assert.deepEqual(resolutionClockText(resolved), ["Suivi heures ouvrées (9 h – 18 h, jours ouvrés)",
+    "Résolu en 5 h 30 min depuis le premier signalement"]);
+  assert.deepEqual(resolutionClockText({ state: "reported" }), []);  // an answer without the clock shows nothing invented
+});
+
+test("the phone report names its reporter and the call's local time with its offset, optional fields left out", () => {
+  const form = { reporter_tenant: " ctr-acme ", reporter_role: "contractor", first_reported_at: "05/03/2026 09:10",
+    title: " Connecteur bloqué ", severity: "2", description: "Plus rien depuis 8 h.", order_id: "", need_id: " ",
+    territory: "69" };
+  const { body, errors } = phoneReport(form, () => 60);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(body, { severity: 2, title: "Connecteur bloqué", description: "Plus rien depuis 8 h.",
+    reported_for: { tenant: "ctr-acme", role: "contractor" }, first_reported_at: "2026-03-05T09:10:00+01:00",
+    territory: "69" });
+  const bad = phoneReport({ ...form, first_reported_at: "03/05/2026 9 heures" }, () => 60);
+  assert.deepEqual(bad.errors.map((e) => [e.field, e.code]), [["$.first_reported_at", "INVALID_FORMAT"]]);
+});
