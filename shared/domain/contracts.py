@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Text
 from shared.domain.penalties import PenaltyTerms
-from shared.domain.sourcing.records import Siret
+from shared.domain.siret import Siret
 from shared.domain.base import Command
 
 Departement = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")]
