@@ -91,9 +91,6 @@ class Bucket:
         self.objects[name] = data
         return True
 
-    def size(self, name: str) -> int | None:
-        return len(self.objects[name]) if name in self.objects else None
-
     def stat(self, name: str) -> tuple[int, int] | None:
         return (len(self.objects[name]), 1) if name in self.objects else None
 

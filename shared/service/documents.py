@@ -99,22 +99,22 @@ def request_upload(contractor_id: str, command: doc.RequestUpload, uow: UnitOfWo
             "order_id": command.order_id}
 
 
-def register_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOfWork, files: DocumentFiles,
-                    clock: Clock, uploaded_by: str, limit: int = doc.MAX_DOCUMENT_BYTES) -> Attached:
-    """Check the file a signed upload left in staging, then store it or delete it.
-
-    The same reference sent again gets the same answer: the stored record, or the same errors."""
-    order = _order_for(command.manager_id, command.order_id, contractor_id, uow)
+def _upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOfWork) -> tuple[str, dict[str, Any]]:
+    """The pending upload a registration names, if it is this contractor's: (its path, its record)."""
     path = doc.upload_path(command.manager_id, command.order_id, command.upload_id)
     upload = uow.get(path)
     if upload is None or upload["contractor_id"] != contractor_id:
         raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_NOT_FOUND", upload_id=command.upload_id)])
-    if upload["status"] == "registered":
-        files.delete(upload["object_name"])  # in case the first registration died before deleting it
-        return Attached(_record(uow, doc.record_path(order.manager_id, order.order_id, upload["sha256"])),
-                        created=False)
-    if upload["status"] == "rejected":  # already checked and deleted: same errors again
-        raise DomainError([ErrorDetail(**e) for e in upload["errors"]])
+    return path, upload
+
+
+def _inspect_staged(command: doc.RegisterUpload, upload: dict[str, Any], files: DocumentFiles, clock: Clock,
+                    limit: int) -> tuple[doc.PdfFacts | None, bytes, int, list[ErrorDetail]]:
+    """Check the file a signed upload left in staging: (facts, bytes, generation, errors).
+
+    Oversized objects are refused on their size alone, before being read: over the limit, or over the
+    size declared (which the signed URL bounds in Cloud Storage already). Then the version whose size
+    was checked is read, and no other: a file swapped meanwhile is not read (``UPLOAD_CHANGED``)."""
     staged = upload["object_name"]
     found = files.stat(staged)
     if found is None:
@@ -123,16 +123,31 @@ def register_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOf
                                               expires_at=upload["expires_at"])])
         raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_NOT_RECEIVED", upload_id=command.upload_id)])
     size, generation = found
-    # Oversized objects are refused on their size alone, before being read: over the limit, or over the
-    # size declared (which the signed URL bounds in Cloud Storage already).
     errors = doc.size_errors(size, min(limit, int(upload.get("declared_bytes") or limit)))
-    data = b""
-    if not errors:
-        # The version whose size was checked, and no other: a file swapped meanwhile is not read.
-        data = files.read(staged, generation)
-        if data is None:
-            raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_CHANGED", upload_id=command.upload_id)])
-        facts, errors = doc.inspect_pdf(data, limit)
+    if errors:
+        return None, b"", generation, errors
+    data = files.read(staged, generation)
+    if data is None:
+        raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_CHANGED", upload_id=command.upload_id)])
+    facts, errors = doc.inspect_pdf(data, limit)
+    return facts, data, generation, errors
+
+
+def register_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOfWork, files: DocumentFiles,
+                    clock: Clock, uploaded_by: str, limit: int = doc.MAX_DOCUMENT_BYTES) -> Attached:
+    """Check the file a signed upload left in staging, then store it or delete it.
+
+    The same reference sent again gets the same answer: the stored record, or the same errors."""
+    order = _order_for(command.manager_id, command.order_id, contractor_id, uow)
+    path, upload = _upload(contractor_id, command, uow)
+    if upload["status"] == "registered":
+        files.delete(upload["object_name"])  # in case the first registration died before deleting it
+        return Attached(_record(uow, doc.record_path(order.manager_id, order.order_id, upload["sha256"])),
+                        created=False)
+    if upload["status"] == "rejected":  # already checked and deleted: same errors again
+        raise DomainError([ErrorDetail(**e) for e in upload["errors"]])
+    staged = upload["object_name"]
+    facts, data, generation, errors = _inspect_staged(command, upload, files, clock, limit)
     if errors:
         files.delete(staged, generation)
         _finish_upload(uow, path, {"status": "rejected", "errors": [e.model_dump() for e in errors]}, clock)
@@ -159,22 +174,12 @@ def check_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOfWor
     """What ``register_upload`` would decide about a signed upload, with nothing stored, copied, marked
     or deleted (a validate-only message): the file's SHA-256, or every error."""
     order = _order_for(command.manager_id, command.order_id, contractor_id, uow)
-    upload = uow.get(doc.upload_path(command.manager_id, command.order_id, command.upload_id))
-    if upload is None or upload["contractor_id"] != contractor_id:
-        raise DomainError([ErrorDetail.of("$.upload_id", "UPLOAD_NOT_FOUND", upload_id=command.upload_id)])
+    _, upload = _upload(contractor_id, command, uow)
     if upload["status"] == "registered":
         return upload["sha256"]
     if upload["status"] == "rejected":
         raise DomainError([ErrorDetail(**e) for e in upload["errors"]])
-    size = files.size(upload["object_name"])
-    if size is None:
-        expired = dt.datetime.fromisoformat(upload["expires_at"]) < clock.now()
-        code = "UPLOAD_EXPIRED" if expired else "UPLOAD_NOT_RECEIVED"
-        raise DomainError([ErrorDetail.of("$.upload_id", code, upload_id=command.upload_id,
-                                          expires_at=upload["expires_at"])])
-    errors = doc.size_errors(size, limit)
-    if not errors:
-        facts, errors = doc.inspect_pdf(files.read(upload["object_name"]) or b"", limit)
+    facts, _, _, errors = _inspect_staged(command, upload, files, clock, limit)
     if errors:
         raise DomainError(errors)
     log.info("signed upload checked (validate-only)", extra={"manager_id": order.manager_id,

@@ -207,3 +207,20 @@ def test_a_pdf_with_active_content_is_stored_flagged(world):
     assert attached.record.active_content == ["javascript"]
     [listed] = documents.list_documents(MANAGER, ORDER, world.uow(), files)
     assert listed["active_content"] == ["javascript"]
+
+
+def test_a_validate_only_registration_checks_the_staged_file_as_registering_would_and_changes_nothing(world):
+    files, data = Files(), a_pdf("Service fait")
+    command = a_staged_upload(world, files, data)
+    staged = doc.staging_name(MANAGER, ORDER, command.upload_id)
+    commits = world.db.commits
+    # When the contractor asks what registering the staged upload would give
+    sha256 = documents.check_upload(CONTRACTOR, command, world.uow(), files, world.clock)
+    # Then it is the file's digest, the file is still in staging and nothing was committed
+    assert sha256 == hashlib.sha256(data).hexdigest()
+    assert files.objects[staged] == data and world.db.commits == commits
+    # And a file swapped for an oversized one is refused on its size, as registering would refuse it
+    files.put(staged, data + b"\0" * (doc.MAX_DOCUMENT_BYTES + 1))
+    with pytest.raises(DomainError) as refused:
+        documents.check_upload(CONTRACTOR, command, world.uow(), files, world.clock)
+    assert [e.code for e in refused.value.errors] == ["DOCUMENT_TOO_LARGE"]
