@@ -72,11 +72,8 @@ def serve_internal(request, *, operation: str,
 
     if request.method != "POST":
         return answer(405, {"errors": [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed="POST").model_dump()]})
-    try:
-        verify_caller(request.headers.get("Authorization"))
-    except CallerRefused as exc:
-        log.warning("internal call refused: caller", extra={"operation": operation, "reason": str(exc)})
-        return answer(403, {"errors": [ErrorDetail.of("header.Authorization", "FORBIDDEN").model_dump()]})
+    if (refusal := caller_refusal(request, operation, cid)) is not None:
+        return refusal
     parsed = None
     if body is not None:
         parsed, errors = parse_json(body, request.get_data() or empty_body)
@@ -90,16 +87,18 @@ def serve_internal(request, *, operation: str,
     return answer(status, result)
 
 
-def caller_refusal(request, operation: str):
-    """For an internal function that answers in its own way (seal_audit, publish_half_year_report): the
-    403 to return when its caller is not allowed, else None — the check ``serve_internal`` makes."""
+def caller_refusal(request, operation: str, correlation_id: str | None = None):
+    """The 403 to return when the caller is not allowed to call an internal function, else None (the
+    first check of ``serve_internal``)."""
     import flask
 
     try:
         verify_caller(request.headers.get("Authorization"))
     except CallerRefused as exc:
         log.warning("internal call refused: caller", extra={"operation": operation, "reason": str(exc)})
-        body = {"errors": [ErrorDetail.of("header.Authorization", "FORBIDDEN").model_dump()]}
+        body: dict[str, Any] = {"errors": [ErrorDetail.of("header.Authorization", "FORBIDDEN").model_dump()]}
+        if correlation_id is not None:
+            body["correlation_id"] = correlation_id
         return flask.Response(json.dumps(body, ensure_ascii=False), status=403, mimetype="application/problem+json")
     return None
 
