@@ -10,6 +10,7 @@ import requests
 
 from devtools.stack import load_config
 from devtools.tokens import emulator_token
+from tests.conftest import register_beneficiary
 
 pytestmark = pytest.mark.emulators
 
@@ -75,8 +76,7 @@ TENANTS = {"manager": "mgr-test", "contractor": "ctr-test", "beneficiary": "ben-
 
 def registered_tenant(client, role: str) -> str:
     if role == "beneficiary":
-        client.document("beneficiaries/ben-authz").set({"name": "Bénéficiaire"})
-        client.document("managers/ben-authz").set({"name": "Bénéficiaire", "kind": "beneficiary"})
+        register_beneficiary(client, "ben-authz", "Bénéficiaire")
     return TENANTS[role]
 
 

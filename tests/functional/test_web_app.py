@@ -15,6 +15,7 @@ import requests
 from devtools import seed
 from devtools.tokens import emulator_token
 from tests.builders import issue_order_body
+from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
@@ -232,8 +233,7 @@ def test_the_demo_accounts_of_scripts_dev_sign_in_with_the_claims_of_the_demo_to
     clean_firestore.document(f"managers/{seed.MANAGER['manager_id']}").set({"name": seed.MANAGER["name"]})
     clean_firestore.document("contractors/ctr-acme").set({"name": "ACME", "managers": [seed.MANAGER["manager_id"]]})
     beneficiary = seed.BENEFICIARY["beneficiary_id"]
-    clean_firestore.document(f"beneficiaries/{beneficiary}").set({"name": seed.BENEFICIARY["name"]})
-    clean_firestore.document(f"managers/{beneficiary}").set({"name": seed.BENEFICIARY["name"], "kind": "beneficiary"})
+    register_beneficiary(clean_firestore, beneficiary, seed.BENEFICIARY["name"])
     # and the demo users created as ./scripts/dev creates them (through manage_account)
     created = seed.create_demo_users(platform.url("manage_account"), platform.project_id)
     assert [status for _, status in created] == [200] * len(seed.DEMO_USERS)
