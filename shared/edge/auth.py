@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shared.domain.identity import Role, effective_rights
-from shared.edge.tenancy import TtlCache
+from shared.edge.tenancy import TtlCache, seconds_from_env
 
 ROLES = frozenset(r.value for r in Role)
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
@@ -88,7 +88,7 @@ class FirebaseAuthenticator:
         self.audiences = audiences if audiences is not None else env_audiences
         self.certs_url = certs_url or os.environ.get("PASSERELLE_GOOGLE_CERTS_URL", GOOGLE_CERTS_URL)
         self.session_lookup = session_lookup
-        self.sessions: TtlCache[str, tuple[float, bool]] = TtlCache(_session_ttl())
+        self.sessions: TtlCache[str, tuple[float, bool]] = TtlCache(seconds_from_env("PASSERELLE_SESSION_CACHE_SECONDS", 30.0))
 
     def verify(self, authorization: str | None) -> Principal:
         if not authorization or not authorization.startswith("Bearer "):
@@ -150,13 +150,6 @@ class FirebaseAuthenticator:
         if record is None:
             raise Unauthenticated("unregistered machine identity")
         return _principal(claims["email"], record, machine=True)
-
-
-def _session_ttl() -> float:
-    try:
-        return max(0.0, float(os.environ.get("PASSERELLE_SESSION_CACHE_SECONDS", "30")))
-    except ValueError:
-        return 30.0
 
 
 def firestore_session_lookup(client) -> SessionLookup:

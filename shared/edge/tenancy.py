@@ -57,14 +57,15 @@ class TtlCache(Generic[K, V]):
                 self._entries.pop(key, None)
 
 
-def _ttl() -> float:
+def seconds_from_env(name: str, default: float) -> float:
+    """A cache's lifetime from the environment; ``default`` when unset or unreadable, never negative."""
     try:
-        return max(0.0, float(os.environ.get("PASSERELLE_TENANT_CACHE_SECONDS", "60")))
+        return max(0.0, float(os.environ.get(name, default)))
     except ValueError:
-        return 60.0
+        return default
 
 
-registered: TtlCache[tuple[str, str], bool] = TtlCache(_ttl())
+registered: TtlCache[tuple[str, str], bool] = TtlCache(seconds_from_env("PASSERELLE_TENANT_CACHE_SECONDS", 60.0))
 
 
 def principal_errors(role: str, tenant: str, reader: Callable[[], Any]) -> list[ErrorDetail]:
