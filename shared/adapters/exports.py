@@ -78,7 +78,8 @@ class CloudExportArchive:
 
     @contextlib.contextmanager
     def writer(self, name: str, content_type: str) -> Iterator[BinaryIO]:
-        """A resumable upload sent ``chunk_bytes`` at a time; the object appears when the block ends."""
+        """A resumable upload sent 16 MiB (the archive) or 1 MiB (a staging part) at a time; the object appears
+        when the block ends."""
         chunk = ARCHIVE_CHUNK_BYTES if content_type == "application/zip" else PART_CHUNK_BYTES
         blob = self.bucket.blob(name, chunk_size=chunk)
         with blob.open("wb", content_type=content_type, ignore_flush=True) as stream:
