@@ -185,14 +185,19 @@ class Stack:
 
     def provision_incident_alerts(self) -> None:
         """The incident-alerts topic and the operator's pull subscription incident-alerts-ops (pubsub.tf)."""
-        from shared.adapters.pubsub import PubSubAdmin
         from shared.service.incidents import ALERTS_TOPIC
+
+        self.provision_pull(ALERTS_TOPIC, f"{ALERTS_TOPIC}-ops")
+
+    def provision_pull(self, topic: str, subscription: str) -> None:
+        """A platform topic and one unordered pull subscription on it (pubsub.tf)."""
+        from shared.adapters.pubsub import PubSubAdmin
 
         with _environ(self.env()):
             admin = PubSubAdmin(self.project_id)
             try:
-                admin.ensure_topic(ALERTS_TOPIC)
-                admin.ensure_subscription(f"{ALERTS_TOPIC}-ops", ALERTS_TOPIC, ordering=False)
+                admin.ensure_topic(topic)
+                admin.ensure_subscription(subscription, topic, ordering=False)
             finally:
                 admin.close()
 
@@ -416,16 +421,8 @@ class Stack:
         """The dead-letter topic every contractor subscription shares, and its ops subscription (pubsub.tf):
         platform-level, so created before any contractor is registered."""
         from shared import topology
-        from shared.adapters.pubsub import PubSubAdmin
 
-        with _environ(self.env()):
-            admin = PubSubAdmin(self.project_id)
-            try:
-                admin.ensure_topic(topology.CONTRACTOR_DEAD_LETTER)
-                admin.ensure_subscription(topology.CONTRACTOR_DEAD_LETTER_OPS, topology.CONTRACTOR_DEAD_LETTER,
-                                          ordering=False)
-            finally:
-                admin.close()
+        self.provision_pull(topology.CONTRACTOR_DEAD_LETTER, topology.CONTRACTOR_DEAD_LETTER_OPS)
 
     def provision_contractor(self, contractor_id: str) -> None:
         """A contractor's topics and subscriptions, by the very adapter register_contractor uses at run time
