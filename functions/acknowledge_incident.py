@@ -18,8 +18,9 @@ def _acknowledge(req: http.Request) -> http.Answer:
         raise DomainError(errors)
     clock = bootstrap.clock()
     incident, deadline = incidents.acknowledge_incident(req.principal.uid, command, bootstrap.uow(), clock)
-    d8_state = deadline.state.value if deadline is not None else incident.d8_status(clock.now())
-    return http.Answer(200, IncidentView.of(incident, d8_state).model_dump(mode="json"))
+    now = clock.now()
+    d8_state = deadline.state.value if deadline is not None else incident.d8_status(now)
+    return http.Answer(200, IncidentView.of(incident, d8_state, now).model_dump(mode="json"))
 
 
 @functions_framework.http

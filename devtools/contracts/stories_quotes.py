@@ -126,7 +126,7 @@ class IncidentStory:
             incident, d8 = incidents.report_incident(CONTRACTOR_UID, "contractor", CONTRACTOR_ID,
                                                      "inc-2026-03-12-0001", _cmd(ReportIncident, REPORT_INCIDENT),
                                                      p.uow(), p.clock)
-            self.reported = IncidentView.of(incident, d8.state).model_dump(mode="json")
+            self.reported = IncidentView.of(incident, d8.state, p.clock.now()).model_dump(mode="json")
         with p.as_("uid-mgr-paul-lambert", "manager", MANAGER_ID):
             p.at("2026-03-12T08:05:00Z")
             other, _ = incidents.report_incident(
@@ -140,11 +140,11 @@ class IncidentStory:
             acknowledged, d8 = incidents.acknowledge_incident(OPERATOR_UID, _cmd(AcknowledgeIncident, self.acknowledge),
                                                               p.uow(), p.clock)
             self.acknowledged = IncidentView.of(acknowledged, d8.state if d8 else acknowledged.d8_status(
-                p.clock.now())).model_dump(mode="json")
+                p.clock.now()), p.clock.now()).model_dump(mode="json")
             p.at("2026-03-12T10:05:00Z")
             self.resolve = {"incident_id": incident.incident_id, "resolution": RESOLUTION}
             resolved = incidents.resolve_incident(OPERATOR_UID, _cmd(ResolveIncident, self.resolve), p.uow(), p.clock)
-            self.resolved = IncidentView.of(resolved, resolved.d8_status(p.clock.now())).model_dump(mode="json")
+            self.resolved = IncidentView.of(resolved, resolved.d8_status(p.clock.now()), p.clock.now()).model_dump(mode="json")
             self.not_acknowledged = refused(lambda: incidents.resolve_incident(
                 OPERATOR_UID, _cmd(ResolveIncident, {"incident_id": other.incident_id, "resolution": "r"}), p.uow(),
                 p.clock))

@@ -299,24 +299,25 @@ def list_filters(args: dict[str, str]) -> tuple[dict[str, object], list[ErrorDet
 
 
 class IncidentView(Incident):
-    """What report_incident and acknowledge_incident answer: the incident and the state of its D8 deadline."""
+    """What every incident function answers (report, acknowledge, follow up, resolve, list): the incident,
+    the state of its D8 deadline, and — given the time of the answer — its follow-up clock and the time
+    to resolution so far."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentView")
 
     d8_state: DeadlineState = Field(description="D8 (first response): running until acknowledged, then met or missed.")
-    follow_up_clock: Literal["24/7", "working_hours"] | None = Field(
-        default=None, description="How the incident is followed until resolved (B9): 24/7 for severities 1–2, "
-                                  "working hours (09:00–18:00 of working days) for 3–4.")
-    time_to_resolution_hours: float | None = Field(
-        default=None, description="From the first report until resolved, or until now, on the follow-up clock; "
-                                  "workarounds stop nothing.")
+    follow_up_clock: Literal["24/7", "working_hours"] = Field(
+        description="How the incident is followed until resolved (B9): 24/7 for severities 1–2, "
+                    "working hours (09:00–18:00 of working days) for 3–4.")
+    time_to_resolution_hours: float = Field(
+        description="From the first report until resolved, or until now, on the follow-up clock; "
+                    "workarounds stop nothing.")
 
     @classmethod
-    def of(cls, incident: Incident, d8_state: DeadlineState | str, now: dt.datetime | None = None) -> IncidentView:
-        extra = {} if now is None else {
-            "follow_up_clock": FOLLOW_UP[incident.severity],
-            "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600, 2)}
-        return cls.model_validate({**incident.model_dump(), "d8_state": d8_state, **extra})
+    def of(cls, incident: Incident, d8_state: DeadlineState | str, now: dt.datetime) -> IncidentView:
+        return cls.model_validate({**incident.model_dump(), "d8_state": d8_state,
+                                   "follow_up_clock": FOLLOW_UP[incident.severity],
+                                   "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600, 2)})
 
 
 class IncidentList(BaseModel):

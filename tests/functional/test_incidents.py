@@ -35,6 +35,9 @@ def test_a_severity_1_incident_is_due_within_the_hour_and_a_prompt_acknowledgeme
     assert first.status_code == 200, first.text
     assert first.json()["state"] == "acknowledged" and first.json()["first_response_met"] is True
     assert second.json()["acknowledged_at"] == first.json()["acknowledged_at"]
+    # And the answer carries the follow-up clock and the time since the report, as every incident answer does
+    assert first.json()["follow_up_clock"] == "24/7" and first.json()["d8_state"] == "met"
+    assert 0 <= first.json()["time_to_resolution_hours"] < 1
     d8 = deadlines.load(bootstrap.uow(), "ctr-test", incident["deadline_id"])
     assert d8.state.value == "met" and d8.stopped_at == dt.datetime.fromisoformat(first.json()["acknowledged_at"])
     # And an unknown incident is a 404 with its code
