@@ -152,6 +152,7 @@ CATALOGUE: dict[str, str] = {
     "REPLACEMENT_RATE_MISMATCH": "Remplaçant refusé : TJM {actual} centimes au lieu de {expected} (mêmes conditions tarifaires exigées).",
     "REPLACEMENT_EXTRA_COSTS_MISMATCH": "Remplaçant refusé : ses frais annexes diffèrent de ceux de la mission.",
     "REPLACEMENT_SAME_PROFESSIONAL": "Le remplaçant doit être un autre professionnel.",
+    "REPLACEMENT_NOT_AVAILABLE": "Remplaçant indisponible du {start} au {end} : pas de disponibilité déclarée le {missing}.",
     "NO_REPLACEMENT_REQUESTED": "Aucune demande de remplacement n'est en cours pour cette mission.",
     "REPLACEMENT_ALREADY_REQUESTED": "Une demande de remplacement est déjà en cours pour cette mission.",
     "MISSION_ENDED": "La mission est terminée.",

@@ -1,7 +1,7 @@
 """B12 replacement on the emulators, the departure path end to end (D5): one notice rule (a 1 January –
 14 February mission needs two weeks), D5 from the notification when the departure is planned, run by the
-deadline service with its Cloud Tasks timer, stopped by the equivalent replacement; priced only from the date
-the purchasing body's amendment of the agreement takes effect."""
+deadline service with its Cloud Tasks timer, stopped by the equivalent replacement available over the rest of the
+mission; priced only from the date the purchasing body's amendment of the agreement takes effect."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ def a_mission(db, project_id: str) -> str:
     """ben-lyon's mission with pro-anne from 1 January to 14 February 2027, built with the platform's services."""
     uow = FirestoreUnitOfWork(db)
     pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(), strict=False), uow)
-    for p in (a_professional("pro-anne"), a_professional("pro-dora")):
+    # pro-anne is on the mission; pro-dora is free over all of it, pro-gael leaves a day before it ends (B12).
+    for p in (a_professional("pro-anne", availability=[{"start": "2026-01-01", "end": "2027-06-30"}]),
+              a_professional("pro-dora", availability=[{"start": "2026-11-01", "end": "2027-03-31"}]),
+              a_professional("pro-gael", availability=[{"start": "2026-11-01", "end": "2027-02-13"}])):
         pool.upsert_professional(Professional.model_validate(p, strict=False), uow)
     history = History(db, project_id)
     history.search(B, "portail-d5", "pro-anne", submitted=0, proposed=1)
@@ -65,7 +68,16 @@ def test_a_planned_departure_opens_d5_from_its_notification_with_two_weeks_of_no
     # with its timer armed in the local Cloud Tasks
     assert dispatcher_tasks(platform)[f"{shown['deadline_id']}-v1"]["state"] == "pending"
 
-    # When the operator proposes an equivalent professional
+    # When the operator proposes an equivalent professional who is not free on the mission's last day
+    unavailable = operator.post("replace_professional", {"action": "propose", "beneficiary_id": B,
+                                                         "mission_id": mission_id, "professional_id": "pro-gael"})
+    # Then B12 refuses him, naming the rest of the mission (from the departure, or today if later) and the missing day
+    first_day = max(dt.date(2027, 1, 1), departure, today)
+    assert unavailable.status_code == 422, unavailable.text
+    assert [(e["field"], e["code"], e["message"]) for e in unavailable.json()["errors"]] == [(
+        "$.professional_id", "REPLACEMENT_NOT_AVAILABLE",
+        f"Remplaçant indisponible du {first_day.isoformat()} au 2027-02-14 : pas de disponibilité déclarée le 2027-02-14.")]
+    # When the operator proposes an equivalent professional free over the rest of the mission
     replaced = operator.post("replace_professional", {"action": "propose", "beneficiary_id": B,
                                                       "mission_id": mission_id, "professional_id": "pro-dora"})
     assert replaced.status_code == 200, replaced.text

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shared.domain.sourcing.process import notice_period, replacement_errors, Mission
-from shared.domain.sourcing.records import NeedContent, Professional
+from shared.domain.sourcing.process import (
+    Mission, RecordedDeadline, Replacement, first_uncovered_day, notice_period, replacement_errors, replacement_first_day,
+)
+from shared.domain.sourcing.records import AvailabilityPeriod, NeedContent, Professional
 from shared.domain.sourcing.scoring import SearchIndex, rank
 from shared.domain.sourcing.text import analyse
 from shared.domain.validation import parse_object
@@ -90,17 +92,108 @@ def test_the_notice_follows_the_b12_table():
     assert notice_period(d(2026, 3, 1), d(2026, 8, 31), d(2026, 4, 1)).days == 30
 
 
+def a_mission(p: Professional) -> Mission:
+    """A mission of a Sénior CHEF-PROJET at 650 €/day, from 1 April to 30 June 2026."""
+    return Mission(mission_id="m", beneficiary_id="b", need_id="n", need_version=1, professional_id="p-1",
+                   profile_category="CHEF-PROJET", level=p.level, service_type="AMOA", daily_rate_cents=65000,
+                   extra_costs=p.extra_costs, start_date=dt.date(2026, 4, 1), end_date=dt.date(2026, 6, 30),
+                   deliverables=[], milestones=[], planned_budget_cents=0, order_id="BC-n",
+                   framed_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC))
+
+
+def a_request(departure_date: dt.date | None = None) -> Replacement:
+    deadline = RecordedDeadline(code="D6", started_at=dt.datetime(2026, 5, 4, 7, tzinfo=dt.UTC),
+                                due=dt.date(2026, 5, 18), unit="calendar_days", calendar="weekdays")
+    return Replacement(reason="departure" if departure_date else "insufficiency",
+                       requested_at=dt.datetime(2026, 5, 4, 7, tzinfo=dt.UTC), departure_date=departure_date,
+                       deadline=deadline, leaving_professional_id="p-1")
+
+
 def test_a_replacement_needs_the_same_category_level_and_rates():
-    # Given a mission of a Sénior CHEF-PROJET at 650 €/day
+    # Given a mission of a Sénior CHEF-PROJET at 650 €/day, replaced from 4 May
     p = pro("p-1")
-    mission = Mission(mission_id="m", beneficiary_id="b", need_id="n", need_version=1, professional_id="p-1",
-                      profile_category="CHEF-PROJET", level=p.level, service_type="AMOA", daily_rate_cents=65000,
-                      extra_costs=p.extra_costs, start_date=dt.date(2026, 4, 1), end_date=dt.date(2026, 6, 30),
-                      deliverables=[], milestones=[], planned_budget_cents=0, order_id="BC-n",
-                      framed_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC))
+    mission, first_day = a_mission(p), dt.date(2026, 5, 4)
     # When candidates differ in level, category or rate
     # Then each difference is reported; an equivalent candidate passes
-    assert [e.code for e in replacement_errors(mission, pro("p-2", level="confirme"))] == ["REPLACEMENT_NOT_EQUIVALENT"]
-    assert [e.code for e in replacement_errors(mission, pro("p-3", daily_rate_cents=60000))] == ["REPLACEMENT_RATE_MISMATCH"]
-    assert [e.code for e in replacement_errors(mission, pro("p-4", profile_category="DEV"))] == ["REPLACEMENT_NOT_EQUIVALENT"]
-    assert replacement_errors(mission, pro("p-5")) == []
+    assert [e.code for e in replacement_errors(mission, pro("p-2", level="confirme"), first_day)] == [
+        "REPLACEMENT_NOT_EQUIVALENT"]
+    assert [e.code for e in replacement_errors(mission, pro("p-3", daily_rate_cents=60000), first_day)] == [
+        "REPLACEMENT_RATE_MISMATCH"]
+    assert [e.code for e in replacement_errors(mission, pro("p-4", profile_category="DEV"), first_day)] == [
+        "REPLACEMENT_NOT_EQUIVALENT"]
+    assert replacement_errors(mission, pro("p-5"), first_day) == []
+
+
+def available(*spans: tuple[str, str]) -> list[dict]:
+    return [{"start": start, "end": end} for start, end in spans]
+
+
+def test_a_replacement_available_over_the_rest_of_the_mission_passes():
+    # Given the mission (1 April – 30 June) replaced from 4 May
+    mission, first_day = a_mission(pro("p-1")), dt.date(2026, 5, 4)
+    # When the candidate declares exactly 4 May – 30 June, or a longer period in two overlapping pieces
+    exact = pro("p-2", availability=available(("2026-05-04", "2026-06-30")))
+    overlapping = pro("p-3", availability=available(("2026-06-01", "2026-09-30"), ("2026-03-01", "2026-06-15")))
+    # Then both pass: the days already worked by the leaving professional need not be covered
+    assert replacement_errors(mission, exact, first_day) == []
+    assert replacement_errors(mission, overlapping, first_day) == []
+
+
+def test_a_gap_in_the_availability_refuses_the_replacement_naming_the_first_missing_day():
+    # Given the mission replaced from 4 May, and a candidate away from 1 to 14 June
+    mission, first_day = a_mission(pro("p-1")), dt.date(2026, 5, 4)
+    gap = pro("p-2", availability=available(("2026-06-15", "2026-07-31"), ("2026-04-01", "2026-05-31")))
+    # When the operator proposes the candidate
+    errors = replacement_errors(mission, gap, first_day)
+    # Then it is refused on the professional, naming the span and the first day not covered
+    assert [(e.field, e.code) for e in errors] == [("$.professional_id", "REPLACEMENT_NOT_AVAILABLE")]
+    assert errors[0].message == ("Remplaçant indisponible du 2026-05-04 au 2026-06-30 : "
+                                 "pas de disponibilité déclarée le 2026-06-01.")
+    # And a candidate available only after the first day, or not at all, is refused from that first day
+    late = pro("p-3", availability=available(("2026-05-05", "2026-06-30")))
+    assert [e.message.endswith("le 2026-05-04.") for e in replacement_errors(mission, late, first_day)] == [True]
+    assert [e.code for e in replacement_errors(mission, pro("p-4", availability=[]), first_day)] == [
+        "REPLACEMENT_NOT_AVAILABLE"]
+    # And one available until 29 June only misses the mission's last day
+    short = pro("p-5", availability=available(("2026-05-01", "2026-06-29")))
+    assert [e.message.endswith("le 2026-06-30.") for e in replacement_errors(mission, short, first_day)] == [True]
+
+
+def test_periods_joined_end_to_end_cover_the_span():
+    # Given availability declared month by month, each period ending the day before the next starts
+    mission = a_mission(pro("p-1"))
+    monthly = pro("p-2", availability=available(("2026-06-01", "2026-06-30"), ("2026-04-01", "2026-04-30"),
+                                                ("2026-05-01", "2026-05-31")))
+    # Then the union covers the whole mission: no day falls between two periods
+    assert first_uncovered_day(monthly.availability, mission.start_date, mission.end_date) is None
+    assert replacement_errors(mission, monthly, mission.start_date) == []
+    # And a day left out between two periods is the first one missing
+    assert first_uncovered_day(available_periods(("2026-04-01", "2026-04-29"), ("2026-05-01", "2026-06-30")),
+                               mission.start_date, mission.end_date) == dt.date(2026, 4, 30)
+
+
+def available_periods(*spans: tuple[str, str]) -> list[AvailabilityPeriod]:
+    return [AvailabilityPeriod.model_validate(s, strict=False) for s in available(*spans)]
+
+
+def test_the_first_day_is_the_latest_of_the_mission_start_the_departure_and_today():
+    mission = a_mission(pro("p-1"))
+    d = dt.date
+    # Given a departure planned on 29 May, proposed on 12 May: the replacement starts on the departure
+    assert replacement_first_day(mission, a_request(d(2026, 5, 29)), d(2026, 5, 12)) == d(2026, 5, 29)
+    # Given a departure on 4 May, proposed on 12 May: it starts today, the days in between are past
+    assert replacement_first_day(mission, a_request(d(2026, 5, 4)), d(2026, 5, 12)) == d(2026, 5, 12)
+    # Given an insufficiency (no departure date) reported before the mission starts: it starts with the mission
+    assert replacement_first_day(mission, a_request(), d(2026, 3, 25)) == d(2026, 4, 1)
+    # So a candidate free from 29 May replaces the planned departure, but could not start on 12 May
+    candidate = pro("p-2", availability=available(("2026-05-29", "2026-06-30")))
+    first_day = replacement_first_day(mission, a_request(d(2026, 5, 29)), d(2026, 5, 12))
+    assert replacement_errors(mission, candidate, first_day) == []
+    assert [e.code for e in replacement_errors(mission, candidate, d(2026, 5, 12))] == ["REPLACEMENT_NOT_AVAILABLE"]
+
+
+def test_nothing_is_left_to_cover_when_the_first_day_is_after_the_mission_end():
+    # Given a mission whose last day is past when the replacement is proposed
+    mission = a_mission(pro("p-1"))
+    # Then availability is not asked for an empty span
+    assert replacement_errors(mission, pro("p-2", availability=[]), dt.date(2026, 7, 1)) == []

@@ -250,6 +250,36 @@ def test_a_replacement_opens_its_deadline_with_the_mission_and_the_replacement_s
     assert world.deadlines(B)[shown.deadline_id].state is DeadlineState.MET
 
 
+def test_a_replacement_must_be_available_from_today_in_paris_to_the_mission_end_and_a_refusal_writes_nothing():
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    for pid, start in (("pro-emma", "2026-06-01"), ("pro-fanny", "2026-06-02")):
+        pool.upsert_professional(Professional.model_validate(a_professional(
+            pid, availability=[{"start": start, "end": "2026-09-30"}]), strict=False), world.uow())
+    replacements.request_replacement(B, RequestReplacement.model_validate({
+        "action": "request", "mission_id": mission.mission_id, "reason": "insufficiency"}, strict=False),
+        SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    # Given the operator proposes at 00:30 in Paris on 1 June (still 31 May in UTC)
+    world.clock.at = dt.datetime(2026, 5, 31, 22, 30, tzinfo=dt.UTC)
+    commits = record_commits(world)
+
+    def propose(professional_id: str):
+        return replacements.propose_replacement(ProposeReplacement.model_validate({
+            "action": "propose", "beneficiary_id": B, "mission_id": mission.mission_id,
+            "professional_id": professional_id}, strict=False), world.uow(), world.clock)
+
+    # When the candidate is free from 2 June only, it is refused from 1 June, and nothing is written
+    with pytest.raises(DomainError) as refused:
+        propose("pro-fanny")
+    assert [(e.field, e.code, e.message) for e in refused.value.errors] == [(
+        "$.professional_id", "REPLACEMENT_NOT_AVAILABLE",
+        "Remplaçant indisponible du 2026-06-01 au 2026-06-30 : pas de disponibilité déclarée le 2026-06-01.")]
+    assert commits == []
+    # When the candidate is free from 1 June, the day in Paris, it replaces the professional
+    assert propose("pro-emma").professional_id == "pro-emma" and len(commits) == 1
+
+
 def test_a_bulk_import_is_stored_in_commits_within_firestores_limit_and_the_index_is_rebuilt_once():
     world, blobs = World(), Blobs()
     commits = record_commits(world)

@@ -16,7 +16,7 @@ from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: r
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderState
 from shared.domain.sourcing.records import (
-    LEVEL_LABELS, ExtraCosts, Level, NeedContent, PoolStatistics, Professional, ServiceType,
+    LEVEL_LABELS, AvailabilityPeriod, ExtraCosts, Level, NeedContent, PoolStatistics, Professional, ServiceType,
 )
 from shared.domain.base import Record
 
@@ -249,9 +249,27 @@ def notice_period(start: dt.date, end: dt.date, departure_notified: dt.date | No
     return notice_for(start, end, departure_notified)
 
 
-def replacement_errors(mission: Mission, candidate: Professional) -> list[ErrorDetail]:
+def replacement_first_day(mission: Mission, replacement: Replacement, today: dt.date) -> dt.date:
+    """The replacement's first day (B12): the latest of the mission's start, the departure date of the
+    request (when given) and ``today`` (the day of the proposal in Paris)."""
+    return max(mission.start_date, replacement.departure_date or mission.start_date, today)
+
+
+def first_uncovered_day(periods: list[AvailabilityPeriod], start: dt.date, end: dt.date) -> dt.date | None:
+    """The first day of ``[start, end]`` (inclusive) in none of ``periods`` (inclusive, in any order,
+    overlapping or joined end to end); None when their union covers the span, or when it is empty."""
+    day = start
+    for period in sorted(periods, key=lambda p: p.start):
+        if day > end or period.start > day:
+            break
+        day = max(day, period.end + dt.timedelta(days=1))
+    return day if day <= end else None
+
+
+def replacement_errors(mission: Mission, candidate: Professional, first_day: dt.date) -> list[ErrorDetail]:
     """Equivalent profile at the same rates (B12): same category and level, same daily rate
-    and extra costs, the mission's service type, and available over the rest of the mission."""
+    and extra costs, the mission's service type, and available over the rest of the mission —
+    every day from ``first_day`` (``replacement_first_day``) to the mission's end, inclusive."""
     errors: list[ErrorDetail] = []
     if candidate.professional_id == mission.professional_id:
         errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_SAME_PROFESSIONAL"))
@@ -269,6 +287,10 @@ def replacement_errors(mission: Mission, candidate: Professional) -> list[ErrorD
                                      actual=candidate.daily_rate_cents, expected=mission.daily_rate_cents))
     if candidate.extra_costs != mission.extra_costs:
         errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_EXTRA_COSTS_MISMATCH"))
+    missing = first_uncovered_day(candidate.availability, first_day, mission.end_date)
+    if missing is not None:
+        errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_NOT_AVAILABLE", start=first_day.isoformat(),
+                                     end=mission.end_date.isoformat(), missing=missing.isoformat()))
     if not candidate.active:
         errors.append(ErrorDetail.of("$.professional_id", "PROFESSIONAL_INACTIVE", professional_id=candidate.professional_id))
     return errors

@@ -10,6 +10,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.sourcing.messages import ProposeReplacement, RequestReplacement
 from shared.domain.sourcing.process import (
     Mission, MissionState, Replacement, ReplacementReason, SourcingActor, notice_period, replacement_errors,
+    replacement_first_day,
 )
 from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.ports import Clock, UnitOfWork
@@ -66,8 +67,8 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
 
 
 def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clock) -> Mission:
-    """The operator names an equivalent professional (checked by ``replacement_errors``); the
-    mission's D5 or D6 stops in the same commit."""
+    """The operator names an equivalent professional (checked by ``replacement_errors``, available
+    from ``replacement_first_day`` to the mission's end); the mission's D5 or D6 stops in the same commit."""
 
     def attempt() -> Mission:
         b = command.beneficiary_id
@@ -76,11 +77,13 @@ def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clo
             raise DomainError([ErrorDetail.of("$.mission_id", "NO_REPLACEMENT_REQUESTED")])
         candidate = load(uow, paths.professional(command.professional_id), Professional, "PROFESSIONAL_NOT_FOUND",
                          "$.professional_id", professional_id=command.professional_id)
-        errors = replacement_errors(mission, candidate)
+        last = mission.replacements[-1]
+        # Available from the replacement's first day (start, departure or today in Paris) to the mission's end.
+        first_day = replacement_first_day(mission, last, paths.today(clock))
+        errors = replacement_errors(mission, candidate, first_day)
         if errors:
             raise DomainError(errors)
         now = clock.now()
-        last = mission.replacements[-1]
         done = last.model_copy(update={"replaced_by": candidate.professional_id, "replaced_at": now,
                                        "deadline": sd.stopped(last.deadline, now)})
         moved = mission.model_copy(update={"state": MissionState.ORDERED, "professional_id": candidate.professional_id,
