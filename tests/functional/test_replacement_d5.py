@@ -1,5 +1,5 @@
-"""B12 replacement on the emulators, the departure path end to end (D5): one notice rule (a 1 January –
-14 February mission needs two weeks), D5 from the notification when the departure is planned, run by the
+"""B12 replacement on the emulators, the departure path end to end (D5): one notice rule (a mission of 45
+days starting next month needs two weeks), D5 from the notification when the departure is planned, run by the
 deadline service with its Cloud Tasks timer, stopped by the equivalent replacement available over the rest of the
 mission; priced only from the date the purchasing body's amendment of the agreement takes effect."""
 
@@ -17,20 +17,28 @@ from tests.functional.test_reporting import History
 from tests.sourcing_builders import a_beneficiary, a_professional
 
 B = "ben-lyon"
+# The mission: 45 days from the first day of next month (two started months whatever the month), so that a
+# departure planned in 20 days always falls within it
+START = (dt.date.today().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+END = START + dt.timedelta(days=44)
+
+
+def _day(offset_from: dt.date, days: int) -> str:
+    return (offset_from + dt.timedelta(days=days)).isoformat()
 
 
 def a_mission(db, project_id: str) -> str:
-    """ben-lyon's mission with pro-anne from 1 January to 14 February 2027, built with the platform's services."""
+    """ben-lyon's mission with pro-anne from START to END, built with the platform's services."""
     uow = FirestoreUnitOfWork(db)
     pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(), strict=False), uow)
     # pro-anne is on the mission; pro-dora is free over all of it, pro-gael leaves a day before it ends (B12).
-    for p in (a_professional("pro-anne", availability=[{"start": "2026-01-01", "end": "2027-06-30"}]),
-              a_professional("pro-dora", availability=[{"start": "2026-11-01", "end": "2027-03-31"}]),
-              a_professional("pro-gael", availability=[{"start": "2026-11-01", "end": "2027-02-13"}])):
+    for p in (a_professional("pro-anne", availability=[{"start": _day(START, -60), "end": _day(END, 120)}]),
+              a_professional("pro-dora", availability=[{"start": _day(START, -60), "end": _day(END, 45)}]),
+              a_professional("pro-gael", availability=[{"start": _day(START, -60), "end": _day(END, -1)}])):
         pool.upsert_professional(Professional.model_validate(p, strict=False), uow)
     history = History(db, project_id)
     history.search(B, "portail-d5", "pro-anne", submitted=0, proposed=1)
-    history.frame(B, "portail-d5", 2, dt.date(2027, 1, 1), [("j1", 20, 44)])  # ends 14 February 2027
+    history.frame(B, "portail-d5", 2, START, [("j1", 20, 44)])  # ends on END
     return missions.mission_id_for("portail-d5")
 
 
@@ -56,7 +64,7 @@ def test_a_planned_departure_opens_d5_from_its_notification_with_two_weeks_of_no
         "departure_date": departure.isoformat(), "notified_on": today.isoformat()})
     assert requested.status_code == 200, requested.text
     replacement = requested.json()["replacements"][0]
-    # Then B12's notice for a 1 January – 14 February mission is two weeks (two started months), respected
+    # Then B12's notice for a 45-day mission is two weeks (two started months), respected
     assert (replacement["notice_days"], replacement["notice_respected"]) == (14, True)
     assert replacement["notice_label"].startswith("2 semaines")
     # And D5 runs in the deadline service from the notification: 14 calendar days, priced by the agreement
@@ -72,11 +80,12 @@ def test_a_planned_departure_opens_d5_from_its_notification_with_two_weeks_of_no
     unavailable = operator.post("replace_professional", {"action": "propose", "beneficiary_id": B,
                                                          "mission_id": mission_id, "professional_id": "pro-gael"})
     # Then B12 refuses him, naming the rest of the mission (from the departure, or today if later) and the missing day
-    first_day = max(dt.date(2027, 1, 1), departure, today)
+    first_day = max(START, departure, today)
     assert unavailable.status_code == 422, unavailable.text
     assert [(e["field"], e["code"], e["message"]) for e in unavailable.json()["errors"]] == [(
         "$.professional_id", "REPLACEMENT_NOT_AVAILABLE",
-        f"Remplaçant indisponible du {first_day.isoformat()} au 2027-02-14 : pas de disponibilité déclarée le 2027-02-14.")]
+        f"Remplaçant indisponible du {first_day.isoformat()} au {END.isoformat()} : "
+        f"pas de disponibilité déclarée le {END.isoformat()}.")]
     # When the operator proposes an equivalent professional free over the rest of the mission
     replaced = operator.post("replace_professional", {"action": "propose", "beneficiary_id": B,
                                                       "mission_id": mission_id, "professional_id": "pro-dora"})

@@ -8,10 +8,15 @@ import time
 import pytest
 import requests
 
+import datetime as dt
+
 from devtools.stack import Stack
 from devtools.tokens import emulator_token
 from tests.functional.erp import Erp
 from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
+
+# A proposal's availability is guaranteed until a date to come (a past one is GUARANTEE_IN_PAST)
+GUARANTEED_UNTIL = (dt.date.today() + dt.timedelta(days=60)).isoformat()
 
 
 class Client(Erp):
@@ -92,7 +97,7 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
     # When the operator proposes, the beneficiary refuses and relaunches with a lower ceiling
     proposed = operator.post("propose_professionals", {
         "beneficiary_id": "ben-lyon", "need_id": "recette-portail", "version": 1,
-        "proposals": [{"professional_id": "pro-anne", "guaranteed_until": "2026-12-31"}]})
+        "proposals": [{"professional_id": "pro-anne", "guaranteed_until": GUARANTEED_UNTIL}]})
     assert proposed.status_code == 200, proposed.text
     assert proposed.json()["d4"]["stopped_at"] is not None
     # Then D4 is met in the deadline service too, with the proposal as evidence
@@ -114,7 +119,7 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
     # When the operator proposes pro-bruno and the beneficiary accepts
     assert operator.post("propose_professionals", {
         "beneficiary_id": "ben-lyon", "need_id": "recette-portail", "version": 2,
-        "proposals": [{"professional_id": "pro-bruno", "guaranteed_until": "2026-12-31"}]}).status_code == 200
+        "proposals": [{"professional_id": "pro-bruno", "guaranteed_until": GUARANTEED_UNTIL}]}).status_code == 200
     accepted = beneficiary.post("decide_proposal", {"need_id": "recette-portail", "version": 2, "decision": "accept",
                                                     "professional_id": "pro-bruno"})
     assert accepted.json()["status"] == "accepted"
