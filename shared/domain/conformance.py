@@ -32,7 +32,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from shared.domain.base import Command
 from shared.domain.errors import ErrorDetail
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.domain.orders import Identifier
 
 SANDBOX_PREFIX = "sandbox-"

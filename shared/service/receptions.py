@@ -13,7 +13,7 @@ import logging
 
 from shared import topology
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
 from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
