@@ -229,7 +229,7 @@ class ImportLine(BaseModel):
 
 
 class ImportReport(BaseModel):
-    """What import_professionals answers. Built by shared.service.sourcing.pool.import_professionals."""
+    """What import_professionals answers. Built by shared.service.sourcing.pool_import.import_professionals."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportReport")
 

@@ -1,8 +1,10 @@
 """Sourcing services (part B): one function per command, the same for every channel, each
 committing through one unit of work (layout of the documents: ``paths.py``).
 
-  pool.py          B1 beneficiaries, B4 professionals and their bulk import, B14 pool statistics
-  needs.py         B3/B10 submission and relaunch, scoring result, proposals, decisions (D4)
+  pool.py          B1 beneficiaries, B4 professionals, B14 pool statistics
+  pool_import.py   B4 the bulk import of professionals, with the index rebuild
+  needs.py         B3/B10 submission and relaunch, proposals, decisions (D4)
+  ranking.py       B3 the ranked result of a need version (the only one that loads numpy, bm25s)
   missions.py      B11/B13 mission framing with its order (part A), budget
   replacements.py  B12 replacement (D5, D6)
   deadlines.py     how D4–D6 are planned and shown on the sourcing documents
