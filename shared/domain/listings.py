@@ -12,8 +12,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
+from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
 from shared.domain.quotes import QuoteState
 from shared.domain.sourcing.process import NeedStatus
@@ -72,7 +73,7 @@ def seconds_left(due_at: dt.datetime, now: dt.datetime) -> int:
 # --- answers --------------------------------------------------------------------------------
 
 
-class _Out(BaseModel):
+class _Out(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

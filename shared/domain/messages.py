@@ -10,16 +10,17 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
 from shared.domain.event_types import CONTRACTOR_EVENT_TYPES, EventType  # noqa: F401 (re-exported)
 from shared.domain.orders import Identifier, OrderLine, OrderState, SiteRef, StateChange, Text
 from shared.domain.reception import PublicInvoicing
 
 
-class IssueOrder(BaseModel):
+class IssueOrder(Model):
     """A manager's ERP sends an order to one of its contractors (POST receive_order)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="IssueOrder")
@@ -48,7 +49,7 @@ class IssueOrder(BaseModel):
         return lines
 
 
-class ExecutionEventInfo(BaseModel):
+class ExecutionEventInfo(Model):
     """The event itself, as the contractor names it (A6: each event's date-time and label)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -74,7 +75,7 @@ class ReportExecution(StateChange):
     event: ExecutionEventInfo
 
 
-class ChangeOrderState(BaseModel):
+class ChangeOrderState(Model):
     """A manager moves one of its orders: cancel, suspend, resume, receive or close."""
 
     # The wire name stays ManagerDecision: manager ERPs generate code from that JSON Schema.
@@ -94,7 +95,7 @@ class ReplyStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class MessageRef(BaseModel):
+class MessageRef(Model):
     """Which message a reply answers: its CloudEvents source and id (the dedup key)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -105,7 +106,7 @@ class MessageRef(BaseModel):
     channel: str
 
 
-class Reply(BaseModel):
+class Reply(Model):
     """The platform's answer to every contractor message (A4), on the reply topic and in HTTP."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="Reply")
@@ -137,7 +138,7 @@ class Reply(BaseModel):
 # delivered to the contractor, and every HTTP error (problem+json).
 
 
-class OrderStateChanged(BaseModel):
+class OrderStateChanged(Model):
     """A manager's decision applied to an order, as delivered on orders-<contractor>
     (CloudEvents type fr.passerelle.order.state_changed.v1)."""
 
@@ -151,7 +152,7 @@ class OrderStateChanged(BaseModel):
     occurred_at: AwareDatetime = Field(description="When the manager took the decision.")
 
 
-class Problem(BaseModel):
+class Problem(Model):
     """An HTTP error (RFC 9457, application/problem+json) with every error found."""
 
     model_config = ConfigDict(frozen=True, title="Problem")

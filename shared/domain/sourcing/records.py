@@ -9,12 +9,12 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Name, Text
-from shared.domain.base import Command
+from shared.domain.base import Command, Model
 from shared.domain.siret import Siret, luhn_ok  # noqa: F401  (re-exported)
 
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
@@ -216,7 +216,7 @@ class ProfessionalUpserted(Professional):
         description="created (201), updated or unchanged (200): an identical record changes nothing.")
 
 
-class ImportLine(BaseModel):
+class ImportLine(Model):
     """The outcome of one line of a JSON Lines import (blank lines are skipped, not reported)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportLine")
@@ -228,7 +228,7 @@ class ImportLine(BaseModel):
         default=None, description="Rejected lines only: every error, fields as JSONPath rooted at $[<line>].")
 
 
-class ImportReport(BaseModel):
+class ImportReport(Model):
     """What import_professionals answers. Built by shared.service.sourcing.pool_import.import_professionals."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportReport")
@@ -240,14 +240,14 @@ class ImportReport(BaseModel):
     lines: list[ImportLine]
 
 
-class RegionCount(BaseModel):
+class RegionCount(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="RegionCount")
 
     label: str
     count: int = Field(ge=0)
 
 
-class PoolStatistics(BaseModel):
+class PoolStatistics(Model):
     """What get_sourcing?view=pool_statistics answers (B14).
     Built by shared.service.sourcing.pool.pool_statistics."""
 

@@ -39,4 +39,4 @@ from shared.domain.sourcing.reporting.purchasing_body import PurchasingBodyRepor
 class ReportView(RootModel[BeneficiaryReport | PurchasingBodyReport | HalfYearReportList | HalfYearReportLink]):
     """What get_report answers: one of its views, chosen by ?view= (and ?report_id=)."""
 
-    model_config = ConfigDict(title="ReportView")
+    model_config = ConfigDict(title="ReportView", defer_build=True)
