@@ -28,7 +28,7 @@ from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.ports import ChorusDeposit, ChorusPro, ChorusReport, Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.invoices import QUEUE, invoice_path, queue_path, save_invoice
-from shared.service.orders import add_event, load_order, order_path, save_order
+from shared.service.order_store import add_event, load_order, order_path, save_order
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
