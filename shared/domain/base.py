@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # Ids of everything a caller names (orders, lines, contracts, reservations…): safe in a document path.
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
+# INSEE département (or collectivité) code: the territory whose public holidays apply (B18).
+Territory = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6]|BL|MF|PM|PF|NC|WF)$")]
 
 
 class Model(BaseModel):

@@ -16,10 +16,10 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from shared.domain.base import Command, Model
+from shared.domain.base import Command, Model, Territory
 from shared.domain.identity import Right, Role
 from shared.domain.orders import Identifier, Text
-from shared.domain.sourcing.records import Siret, Territory
+from shared.domain.siret import Siret
 
 # Identifiers the platform keeps for itself: the conformance sandbox of each contractor is the space
 # "sandbox-<contractor>" (shared/domain/conformance.py), which no real manager may take.

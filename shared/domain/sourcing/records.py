@@ -14,14 +14,12 @@ from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Name, Text
-from shared.domain.base import Command, Model
+from shared.domain.base import Command, Model, Territory
 from shared.domain.siret import Siret, luhn_ok  # noqa: F401  (re-exported)
 
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
 Cents = Annotated[int, Field(ge=0, le=10**9)]
-# INSEE département (or collectivité) code: the territory whose public holidays apply (B18).
-Territory = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6]|BL|MF|PM|PF|NC|WF)$")]
 
 
 class Region(StrEnum):
