@@ -11,14 +11,14 @@
   record comes back from Firestore with its own types (timestamps, integers as floats).
 
 Every domain model derives from one of them (from ``Model`` when it carries its own configuration,
-e.g. a model with a wire title of its own; a ``RootModel`` sets ``defer_build=True`` itself).
+e.g. a model with a wire title of its own; a root model from ``Root``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 # Ids of everything a caller names (orders, lines, contracts, reservations…): safe in a document path.
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
@@ -27,6 +27,16 @@ Territory = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1
 
 
 class Model(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+
+RootT = TypeVar("RootT")
+
+
+class Root(RootModel[RootT], Generic[RootT]):
+    """A ``RootModel`` that defers its build like ``Model``: ``RootModel[X | Y]`` itself would build the
+    schema of the whole union (and of every model in it) when its module is imported."""
+
     model_config = ConfigDict(defer_build=True)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field, RootModel
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
@@ -18,7 +18,7 @@ from shared.domain.orders import Identifier, OrderState
 from shared.domain.sourcing.records import (
     LEVEL_LABELS, ExtraCosts, Level, NeedContent, PoolStatistics, Professional, ServiceType,
 )
-from shared.domain.base import Model, Record
+from shared.domain.base import Model, Record, Root
 
 
 class SourcingActor(StrEnum):
@@ -350,7 +350,7 @@ class MissionView(Mission):
         default=None, description="Absent until the mission's order is stored.")
 
 
-class SourcingView(RootModel[NeedView | MissionView | PoolStatistics]):
+class SourcingView(Root[NeedView | MissionView | PoolStatistics]):
     """What get_sourcing answers: one of three views, chosen by ?view=."""
 
-    model_config = ConfigDict(title="SourcingView", defer_build=True)
+    model_config = ConfigDict(title="SourcingView")
