@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 
 from shared import topology
-from shared.domain import conformance
 from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
@@ -22,6 +21,7 @@ from shared.service.order_store import (  # noqa: F401 (re-exported)
     UPDATED_AT, NotFound, add_event, get_order, list_events, load_order, order_doc, order_from, order_path,
     order_view, save_order,
 )
+from shared.service.parties import contractor_serves
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -38,15 +38,6 @@ def property_node_known(uow: UnitOfWork, manager_id: str, node_id: str) -> bool:
     tree, node = f"managers/{manager_id}/property_tree/current", f"managers/{manager_id}/property_nodes/{node_id}"
     found = uow.get_all([tree, node])
     return tree not in found or (node in found and found[node].get("status") != "retired")
-
-
-def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> bool:
-    """The contractor is registered, active (A10 onboarding), and works for the manager — or the space is
-    its own conformance sandbox."""
-    contractor = uow.get(f"contractors/{contractor_id}")
-    if contractor is None or contractor.get("status") == "inactive":
-        return False
-    return manager_id in contractor.get("managers", ()) or conformance.is_sandbox_of(manager_id, contractor_id)
 
 
 # --- commands -----------------------------------------------------------------------------------
