@@ -13,7 +13,7 @@ from shared import bootstrap
 from shared.domain import facturx
 from shared.domain.errors import ErrorDetail
 from shared.edge import http
-from shared.service import invoices, orders
+from shared.service import invoices, order_store
 
 
 def _read(req: http.Request) -> http.Answer:
@@ -26,7 +26,7 @@ def _read(req: http.Request) -> http.Answer:
     try:
         found = invoices.list_invoices(scope.manager_id, scope.order_id, bootstrap.reader(),
                                        contractor_id=scope.contractor_id)
-    except orders.NotFound:
+    except order_store.NotFound:
         raise http.HttpProblem(404, [ErrorDetail.of("query.order_id", "ORDER_NOT_FOUND",
                                                     order_id=scope.order_id)]) from None
     if number:

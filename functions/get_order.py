@@ -11,16 +11,16 @@ import functions_framework
 from shared import bootstrap
 from shared.domain.errors import ErrorDetail
 from shared.edge import http
-from shared.service import orders
+from shared.service import order_store
 
 
 def _read(req: http.Request) -> http.Answer:
     scope = http.order_scope(req)
     manager_id, order_id, contractor_id = scope.manager_id, scope.order_id, scope.contractor_id
     try:
-        view = orders.order_view(manager_id, order_id, req.principal.role, bootstrap.reader(),
+        view = order_store.order_view(manager_id, order_id, req.principal.role, bootstrap.reader(),
                                  contractor_id=contractor_id, rights=req.principal.rights)
-    except orders.NotFound:
+    except order_store.NotFound:
         raise http.HttpProblem(404, [ErrorDetail.of("query.order_id", "ORDER_NOT_FOUND", order_id=order_id)]) from None
     return http.Answer(200, view)
 

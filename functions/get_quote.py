@@ -11,7 +11,7 @@ import functions_framework
 from shared import bootstrap
 from shared.domain.errors import ErrorDetail
 from shared.edge import http
-from shared.service import quotes
+from shared.service import quote_store
 
 
 def _read(req: http.Request) -> http.Answer:
@@ -23,10 +23,10 @@ def _read(req: http.Request) -> http.Answer:
     if missing:
         raise http.HttpProblem(400, missing)
     try:
-        quote = quotes.get_quote(p.role, p.tenant, manager_id, quote_id, bootstrap.reader())
-    except quotes.QuoteNotFound:
+        quote = quote_store.get_quote(p.role, p.tenant, manager_id, quote_id, bootstrap.reader())
+    except quote_store.QuoteNotFound:
         raise http.HttpProblem(404, [ErrorDetail.of("query.quote_id", "QUOTE_NOT_FOUND", quote_id=quote_id)]) from None
-    return http.Answer(200, quotes.view(quote))
+    return http.Answer(200, quote_store.view(quote))
 
 
 @functions_framework.http

@@ -11,14 +11,14 @@ import functions_framework
 from functions._sourcing import OPERATOR
 from shared import bootstrap
 from shared.edge import http
-from shared.service.sourcing import pool
+from shared.service.sourcing import pool_import
 
 MAX_BULK_BYTES = 32 * 1024 * 1024
 JSON_LINES = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines")
 
 
 def _import(req: http.Request) -> http.Answer:
-    report = pool.import_professionals(req.body, bootstrap.uow(), bootstrap.blobs(), bootstrap.clock())
+    report = pool_import.import_professionals(req.body, bootstrap.uow(), bootstrap.blobs(), bootstrap.clock())
     return http.Answer(200, report)
 
 

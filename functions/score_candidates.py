@@ -13,10 +13,10 @@ import functions_framework
 from shared import bootstrap
 from shared.domain.sourcing.messages import NeedSubmitted
 from shared.edge import pubsub
-from shared.service.sourcing import needs
+from shared.service.sourcing import ranking
 
 
 @functions_framework.cloud_event
 def score_candidates(event) -> None:
     pubsub.handle(event, operation="score_candidates", model=NeedSubmitted,
-                  action=lambda command: needs.score_need(command, bootstrap.uow(), bootstrap.blobs(), bootstrap.clock()))
+                  action=lambda command: ranking.score_need(command, bootstrap.uow(), bootstrap.blobs(), bootstrap.clock()))

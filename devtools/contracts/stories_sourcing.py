@@ -30,7 +30,9 @@ from shared.domain.sourcing.records import Beneficiary, Professional, Profession
 from shared.domain.sourcing.reporting import ReportPeriod
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.service import documents, executions, listings, receptions
-from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements, reporting, timesheets
+from shared.service.sourcing import (
+    erasure, missions, needs, paths, pool, pool_import, ranking, replacements, reporting, timesheets,
+)
 from tests.pdfs import a_pdf
 
 BENEFICIARY_ID = "ben-metropole-lyon"
@@ -154,14 +156,14 @@ class SourcingStory:
                                                                           "outcome": outcome})
             p.at("2026-03-02T08:15:00Z")
             bulk = jsonl(*IMPORT_LINES) + "{\"professional_id\": \"pro-0301\", \n"
-            self.import_report = pool.import_professionals(bulk.encode(), p.uow(), p.blobs, p.clock)
+            self.import_report = pool_import.import_professionals(bulk.encode(), p.uow(), p.blobs, p.clock)
         with p.as_(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID):
             p.at("2026-03-09T08:30:00.214Z")
             self.submit = {"need_id": NEED_ID, "content": NEED_CONTENT}
             self.submitted, _ = needs.submit_need(BENEFICIARY_ID, _cmd(SubmitNeed, self.submit), p.uow(), p.clock)
             self.need_submitted = p.last(EventType.NEED_SUBMITTED.value)
         p.at("2026-03-09T08:30:02.871Z")  # score_candidates, pushed the need version
-        needs.score_need(NeedSubmitted.model_validate(self.need_submitted[1]), p.uow(), p.blobs, p.clock)
+        ranking.score_need(NeedSubmitted.model_validate(self.need_submitted[1]), p.uow(), p.blobs, p.clock)
         with p.as_(OPERATOR_UID, "operator", "platform"):  # the operator's list of needs waiting for proposals
             p.at("2026-03-11T09:00:00Z")
             self.waiting_needs = listings.list_needs("operator", "platform", {"status": None, "beneficiary_id": None,

@@ -13,12 +13,14 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from shared.domain.base import Model
 
 GENESIS = "0" * 64
 
 
-class AuditRecord(BaseModel):
+class AuditRecord(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     record_id: str
@@ -37,7 +39,7 @@ class AuditRecord(BaseModel):
         return sha256_json(self.model_dump(mode="json"))
 
 
-class AuditLink(BaseModel):
+class AuditLink(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     seq: int

@@ -20,8 +20,9 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, ConfigDict, Field, ValidationError
 
+from shared.domain.base import Model
 from shared.domain import french_csv
 from shared.domain.errors import ErrorDetail
 
@@ -31,7 +32,7 @@ COLUMNS = ("code", "label", "unit", "unit_price", "vat_rate")
 ALLOWED_VAT = (Decimal("0"), Decimal("2.1"), Decimal("5.5"), Decimal("10"), Decimal("20"))
 
 
-class CatalogueItem(BaseModel):
+class CatalogueItem(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")]
@@ -41,7 +42,7 @@ class CatalogueItem(BaseModel):
     vat_rate: Decimal
 
 
-class CatalogueVersion(BaseModel):
+class CatalogueVersion(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     contract_id: str
@@ -180,7 +181,7 @@ def needs_review(version: CatalogueVersion | None, today: dt.date, last_reviewed
     return today > review_due_on(max(version.reviewed_on, last_reviewed or version.reviewed_on))
 
 
-class ImportCatalogue(BaseModel):
+class ImportCatalogue(Model):
     """POST import_catalogue (JSON): a new version of a contract's catalogue."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportCatalogue")
@@ -203,7 +204,7 @@ class CataloguePublished(CatalogueVersion):
     manager_id: str
 
 
-class CatalogueImported(BaseModel):
+class CatalogueImported(Model):
     """What import_catalogue answers: the version created."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueImported")
@@ -214,7 +215,7 @@ class CatalogueImported(BaseModel):
     items: int = Field(ge=1, description="How many items (service codes) the version holds.")
 
 
-class CatalogueVersionSummary(BaseModel):
+class CatalogueVersionSummary(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueVersionSummary")
 
     version: int
@@ -222,7 +223,7 @@ class CatalogueVersionSummary(BaseModel):
     reviewed_on: dt.date
 
 
-class CatalogueView(BaseModel):
+class CatalogueView(Model):
     """What get_catalogue answers: every version of a contract's catalogue and the one in force on a date."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueView")
@@ -241,7 +242,7 @@ class CatalogueView(BaseModel):
                                                 description="Reviews confirmed without a new version.")
 
 
-class ConfirmCatalogueReview(BaseModel):
+class ConfirmCatalogueReview(Model):
     """POST confirm_catalogue_review (manager): the six-month review (A14) kept the catalogue as it is —
     the version in force stays, the next review is due six months after ``reviewed_on``."""
 
@@ -252,7 +253,7 @@ class ConfirmCatalogueReview(BaseModel):
     note: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
 
 
-class ReviewState(BaseModel):
+class ReviewState(Model):
     """Where a contract's catalogue review stands, at ``managers/<m>/catalogue_reviews/<contract>``:
     what the reminder sweep reads (``remind_on``, cleared once reminded)."""
 
@@ -278,7 +279,7 @@ class ReviewState(BaseModel):
                    remind_on=reminder_on(reviewed_on), confirmations=previous.confirmations if previous else [])
 
 
-class CatalogueReviewed(BaseModel):
+class CatalogueReviewed(Model):
     """The manager confirmed the six-month review without a new version (A14).
 
     Delivered on ``orders-<contractor>`` as ``fr.passerelle.catalogue.reviewed.v1``, ordering key the
@@ -294,7 +295,7 @@ class CatalogueReviewed(BaseModel):
     note: str | None = None
 
 
-class CatalogueReviewDue(BaseModel):
+class CatalogueReviewDue(Model):
     """Reminder: the contract's six-month catalogue review (A14) is due in a month.
 
     Delivered on ``orders-<contractor>`` as ``fr.passerelle.catalogue.review_due.v1`` once per due date,
@@ -310,7 +311,7 @@ class CatalogueReviewDue(BaseModel):
     reminded_at: AwareDatetime
 
 
-class CatalogueReviewConfirmed(BaseModel):
+class CatalogueReviewConfirmed(Model):
     """What confirm_catalogue_review answers (201 recorded, 200 the same confirmation again)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="CatalogueReviewConfirmed")

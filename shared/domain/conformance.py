@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
-from shared.domain.base import Command
+from shared.domain.base import Command, Model
 from shared.domain.errors import ErrorDetail
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.domain.orders import Identifier
 
 SANDBOX_PREFIX = "sandbox-"
@@ -108,7 +108,7 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-class StepInfo(BaseModel):
+class StepInfo(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     step: StepId
@@ -116,7 +116,7 @@ class StepInfo(BaseModel):
     instruction: str
 
 
-class ConformanceRun(BaseModel):
+class ConformanceRun(Model):
     """What start_conformance answers: the run, its sandbox order and quote request, and the steps to play."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="ConformanceRun")
@@ -136,7 +136,7 @@ class ConformanceRun(BaseModel):
                                           "started_at")})
 
 
-class StepResult(BaseModel):
+class StepResult(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     step: StepId
@@ -147,7 +147,7 @@ class StepResult(BaseModel):
     errors: list[ErrorDetail]  # the last rejected attempt's errors, when it failed
 
 
-class ConformanceReport(BaseModel):
+class ConformanceReport(Model):
     """What check_conformance answers: the run, and a verdict per step."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="ConformanceReport")

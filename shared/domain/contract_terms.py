@@ -16,15 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.domain.base import Command
+from shared.domain.base import Command, Model
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier
 from shared.domain.penalties import PenaltyTerms
 
 
-class TermsVersion(BaseModel):
+class TermsVersion(Model):
     """One version of a contract's penalty terms, in force from ``effective_from`` (local date)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -51,7 +51,7 @@ class SetPenaltyTerms(Command):
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
-class PenaltyTermsSet(BaseModel):
+class PenaltyTermsSet(Model):
     """What set_penalty_terms answers: the new version, and every version of the contract's terms."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="PenaltyTermsSet")

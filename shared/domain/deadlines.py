@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from shared.domain.base import Model
 from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 
@@ -236,7 +237,7 @@ STATE_LABELS = {DeadlineState.RUNNING: "en cours", DeadlineState.MET: "respecté
                 DeadlineState.PAUSED: "suspendu", DeadlineState.CANCELLED: "annulé"}
 
 
-class Evidence(BaseModel):
+class Evidence(Model):
     """What happened to a deadline, and which message or event says so."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -265,7 +266,7 @@ def day_start(due_at: dt.datetime, day: int) -> dt.datetime:
     return due_at + (day - 1) * DAY
 
 
-class Deadline(BaseModel):
+class Deadline(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     deadline_id: Id  # letters, digits, - and _ only: it is part of Cloud Tasks task names
@@ -435,7 +436,7 @@ def start(kind_id: str, deadline_id: str, *, tenant_id: str, territory: str, sta
     )
 
 
-class AccruePenalties(BaseModel):
+class AccruePenalties(Model):
     """What accrue_penalties is sent: a deadline's timer (Cloud Tasks), or ``{"sweep": true}`` (Cloud
     Scheduler, hourly, and a sweep carrying on at once)."""
 

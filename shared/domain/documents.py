@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier
-from shared.domain.base import Command
+from shared.domain.base import Command, Model
 
 # Documented limits (docs/documents.md). REST carries the file in the request body; larger
 # files go through a V4 signed upload URL straight to Cloud Storage.
@@ -81,7 +81,7 @@ class RegisterUpload(Command):
     upload_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 
 
-class DocumentRecord(BaseModel):
+class DocumentRecord(Model):
     """Metadata kept in Firestore at ``managers/<m>/orders/<o>/documents/<sha256>``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="DocumentRecord")
@@ -248,7 +248,7 @@ def inspect_pdf(data: bytes, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.fi
 # --- What store_report, request_report_upload and get_documents answer.
 
 
-class DocumentStored(BaseModel):
+class DocumentStored(Model):
     """What store_report answers: the document's metadata (its id is the PDF's SHA-256)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="DocumentStored")
@@ -257,7 +257,7 @@ class DocumentStored(BaseModel):
     document: DocumentRecord
 
 
-class UploadTicket(BaseModel):
+class UploadTicket(Model):
     """What request_report_upload answers: where to PUT the PDF, then the upload_id to register with store_report."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="UploadTicket")
@@ -281,7 +281,7 @@ class ListedDocument(DocumentRecord):
     download_expires_in_seconds: int
 
 
-class DocumentList(BaseModel):
+class DocumentList(Model):
     """What get_documents answers: the order's documents, each with a signed download URL."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="DocumentList")

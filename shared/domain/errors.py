@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from shared.domain.base import Model
 
 # Stable error codes and their French message templates. ``{...}`` placeholders are filled
 # from the context given when the error is built.
@@ -174,7 +176,7 @@ CATALOGUE: dict[str, str] = {
 }
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     """One problem found in a message: where, what (stable code), and why in French."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
+
+from shared.domain.base import Model
 
 
-class ExportProgress(BaseModel):
+class ExportProgress(Model):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ExportProgress")
 
     records: int = Field(ge=0, description="Documents written so far.")
     files: int = Field(ge=0, description="Entries of the archive written so far (JSON Lines files and stored files).")
 
 
-class ExportJob(BaseModel):
+class ExportJob(Model):
     """An export of a tenant's data (A8). Built by shared.service.exports (request_export, run_export,
     export_status)."""
 
@@ -47,7 +49,7 @@ class ExportJob(BaseModel):
     purge_reason: str | None = Field(default=None, description="Purged: why, in French.")
 
 
-class ExportRequested(BaseModel):
+class ExportRequested(Model):
     """Data of fr.passerelle.export.requested.v1 on exports-requested.
     Built by shared.service.exports.request_export; read by functions/run_export.py."""
 

@@ -12,10 +12,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.orders import Identifier
-from shared.domain.base import Command
+from shared.domain.base import Command, Model
 
 EmailStr = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
@@ -108,7 +108,7 @@ class CreateAccount(Command):
     move: bool = False
 
 
-class AccountRequest(BaseModel):
+class AccountRequest(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     request_id: str
@@ -150,7 +150,7 @@ def password_is_strong(password: str) -> bool:
 # --- What manage_account answers.
 
 
-class AccountClaims(BaseModel):
+class AccountClaims(Model):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="AccountClaims")
 
     role: Role
@@ -158,7 +158,7 @@ class AccountClaims(BaseModel):
     rights: list[Right] | None = Field(default=None, description="Absent: the role's default rights.")
 
 
-class AccountCreated(BaseModel):
+class AccountCreated(Model):
     """What manage_account answers. Built by shared.service.accounts.create_account."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="AccountCreated")

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain import workdays
 from shared.domain.deadlines import DeadlineState
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier
-from shared.domain.base import Command
+from shared.domain.base import Command, Model
 
 Territory = Annotated[str, Field(pattern=r"^(\d{2,3}|2A|2B|BL|MF|PM|PF|NC|WF)$")]
 
@@ -91,7 +91,7 @@ class AcknowledgeIncident(Command):
     note: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
 
 
-class Incident(BaseModel):
+class Incident(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     incident_id: str
@@ -178,7 +178,7 @@ class FollowUpKind(StrEnum):
 FOLLOW_UP_LABELS = {FollowUpKind.FOLLOW_UP: "suivi", FollowUpKind.WORKAROUND: "solution de contournement"}
 
 
-class FollowUp(BaseModel):
+class FollowUp(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: FollowUpKind
@@ -195,7 +195,7 @@ FOLLOW_UP_CLOCK_LABELS = {"24/7": "24 h/24, 7 j/7", "working_hours": "heures ouv
 ALERTED_SEVERITIES = frozenset({1, 2})
 
 
-class IncidentAlert(BaseModel):
+class IncidentAlert(Model):
     """Data of fr.passerelle.incident.alert.v1 on incident-alerts: a new severity-1 or -2 incident, for the
     operator's on-call tooling (B9: followed 24/7, first response within the hour)."""
 
@@ -320,7 +320,7 @@ class IncidentView(Incident):
                                    "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600, 2)})
 
 
-class IncidentList(BaseModel):
+class IncidentList(Model):
     """What list_incidents answers: one page of the caller's incidents (the operator: all), newest first."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="IncidentList")

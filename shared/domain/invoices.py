@@ -16,9 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.domain.base import Command, Identifier, Record
+from shared.domain.base import Command, Identifier, Model, Record
 from shared.domain.documents import Sha256
 from shared.domain.errors import ErrorDetail
 from shared.domain.french_csv import euros
@@ -59,7 +59,7 @@ class InvoiceLineInput(Command):
     label: Text | None = None  # the order line's label when absent
 
 
-class SubmitInvoice(BaseModel):
+class SubmitInvoice(Model):
     """A contractor's invoice or credit note on one order (POST submit_invoice, or Pub/Sub
     ``fr.passerelle.invoice.submitted.v1`` on ``execution-<contractor>``)."""
 
@@ -154,7 +154,7 @@ class InvoiceView(Invoice):
     lifecycle_label: str | None = Field(description="The e-invoicing reform's lifecycle status, in French.")
 
 
-class InvoiceList(BaseModel):
+class InvoiceList(Model):
     """GET get_invoices: the invoices and credit notes of one order, oldest first."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="InvoiceList")
@@ -163,7 +163,7 @@ class InvoiceList(BaseModel):
     invoices: list[InvoiceView]
 
 
-class InvoiceStatusChanged(BaseModel):
+class InvoiceStatusChanged(Model):
     """Platform → contractor (orders-<contractor>): where Chorus Pro says its invoice stands."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="InvoiceStatusChanged")

@@ -12,14 +12,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
+from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
+from shared.domain.list_limits import MAX_ROWS
 from shared.domain.quotes import QuoteState
 from shared.domain.sourcing.process import NeedStatus
 from shared.domain.sourcing.records import Professional
 
-MAX_ROWS = 200  # every list answers at most this many rows, newest first; `truncated` says when more exist
 
 # Needs the operator still has to answer with proposals (B3, D4 running).
 WAITING_FOR_PROPOSALS = (NeedStatus.ACKNOWLEDGED, NeedStatus.SCORED)
@@ -72,7 +73,7 @@ def seconds_left(due_at: dt.datetime, now: dt.datetime) -> int:
 # --- answers --------------------------------------------------------------------------------
 
 
-class _Out(BaseModel):
+class _Out(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

@@ -10,51 +10,17 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
+from shared.domain.event_types import CONTRACTOR_EVENT_TYPES, EventType  # noqa: F401 (re-exported)
 from shared.domain.orders import Identifier, OrderLine, OrderState, SiteRef, StateChange, Text
 from shared.domain.reception import PublicInvoicing
 
 
-class EventType(StrEnum):
-    """CloudEvents ``type`` of every message on the bus."""
-
-    ORDER_ISSUED = "fr.passerelle.order.issued.v1"
-    ORDER_STATE_CHANGED = "fr.passerelle.order.state_changed.v1"
-    EXECUTION_REPORTED = "fr.passerelle.execution.reported.v1"
-    REPLY_ACCEPTED = "fr.passerelle.reply.accepted.v1"
-    REPLY_REJECTED = "fr.passerelle.reply.rejected.v1"
-    NEED_SUBMITTED = "fr.passerelle.need.submitted.v1"
-    EXPORT_REQUESTED = "fr.passerelle.export.requested.v1"
-    CONTRACT_CHANGED = "fr.passerelle.contract.changed.v1"
-    BILLING_ACCOUNT_CHANGED = "fr.passerelle.billing_account.changed.v1"
-    CATALOGUE_PUBLISHED = "fr.passerelle.catalogue.published.v1"
-    ORDER_LINES_ADDED = "fr.passerelle.order.lines_added.v1"  # an accepted supplementary quote (A2.5)
-    QUOTE_SUBMITTED = "fr.passerelle.quote.submitted.v1"  # contractor → platform: SubmitQuote (A2.4) by Pub/Sub
-    DOCUMENT_UPLOADED = "fr.passerelle.document.uploaded.v1"  # contractor → platform: RegisterUpload by Pub/Sub
-    QUOTE_EXPIRED = "fr.passerelle.quote.expired.v1"  # platform → contractor (replies-<c>): validity date passed
-    QUOTE_REQUESTED = "fr.passerelle.quote.requested.v1"  # platform → contractor (orders-<c>): D3 starts
-    QUOTE_DECIDED = "fr.passerelle.quote.decided.v1"  # platform → contractor (orders-<c>): accepted, refused, withdrawn
-    QUOTE_RAISED = "fr.passerelle.quote.raised.v1"  # contractor → platform: RaiseQuote (A2.4, A2.5) by Pub/Sub
-    PROPERTY_NODES_CHANGED = "fr.passerelle.property_nodes.changed.v1"  # platform → contractor (orders-<c>): A7
-    PROPERTY_NODES_RETIRED = "fr.passerelle.property_nodes.retired.v1"  # platform → contractor (orders-<c>): A7
-    CATALOGUE_REVIEWED = "fr.passerelle.catalogue.reviewed.v1"  # platform → contractor: A14 review, no new version
-    CATALOGUE_REVIEW_DUE = "fr.passerelle.catalogue.review_due.v1"  # platform → contractor: A14 review in a month
-    ORDER_RECEIVED = "fr.passerelle.order.received.v1"  # platform → contractor (orders-<c>): a reception, with reservations
-    RESERVATION_LIFTED = "fr.passerelle.order.reservation_lifted.v1"  # platform → contractor (orders-<c>)
-    INVOICE_SUBMITTED = "fr.passerelle.invoice.submitted.v1"  # contractor → platform: SubmitInvoice by Pub/Sub
-    INVOICE_STATUS_CHANGED = "fr.passerelle.invoice.status_changed.v1"  # platform → contractor: Chorus Pro status
-    INCIDENT_ALERT = "fr.passerelle.incident.alert.v1"  # platform → operator (incident-alerts): severity 1–2 reported
-
-
-# What a contractor may publish on its topic ``execution-<contractor>``; the ce-type routes it.
-CONTRACTOR_EVENT_TYPES = frozenset({EventType.EXECUTION_REPORTED, EventType.QUOTE_SUBMITTED,
-                                    EventType.QUOTE_RAISED, EventType.DOCUMENT_UPLOADED, EventType.INVOICE_SUBMITTED})
-
-
-class IssueOrder(BaseModel):
+class IssueOrder(Model):
     """A manager's ERP sends an order to one of its contractors (POST receive_order)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="IssueOrder")
@@ -83,7 +49,7 @@ class IssueOrder(BaseModel):
         return lines
 
 
-class ExecutionEventInfo(BaseModel):
+class ExecutionEventInfo(Model):
     """The event itself, as the contractor names it (A6: each event's date-time and label)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -109,7 +75,7 @@ class ReportExecution(StateChange):
     event: ExecutionEventInfo
 
 
-class ChangeOrderState(BaseModel):
+class ChangeOrderState(Model):
     """A manager moves one of its orders: cancel, suspend, resume, receive or close."""
 
     # The wire name stays ManagerDecision: manager ERPs generate code from that JSON Schema.
@@ -129,7 +95,7 @@ class ReplyStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class MessageRef(BaseModel):
+class MessageRef(Model):
     """Which message a reply answers: its CloudEvents source and id (the dedup key)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -140,7 +106,7 @@ class MessageRef(BaseModel):
     channel: str
 
 
-class Reply(BaseModel):
+class Reply(Model):
     """The platform's answer to every contractor message (A4), on the reply topic and in HTTP."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="Reply")
@@ -172,7 +138,7 @@ class Reply(BaseModel):
 # delivered to the contractor, and every HTTP error (problem+json).
 
 
-class OrderStateChanged(BaseModel):
+class OrderStateChanged(Model):
     """A manager's decision applied to an order, as delivered on orders-<contractor>
     (CloudEvents type fr.passerelle.order.state_changed.v1)."""
 
@@ -186,7 +152,7 @@ class OrderStateChanged(BaseModel):
     occurred_at: AwareDatetime = Field(description="When the manager took the decision.")
 
 
-class Problem(BaseModel):
+class Problem(Model):
     """An HTTP error (RFC 9457, application/problem+json) with every error found."""
 
     model_config = ConfigDict(frozen=True, title="Problem")

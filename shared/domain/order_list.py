@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
+from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import (
     STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef, actor_for_role, next_states,
@@ -186,7 +187,7 @@ def matches(query: OrderQuery, order: Order, now: dt.datetime) -> bool:
     return not query.late_only or lateness(order, now) is not None
 
 
-class LastEvent(BaseModel):
+class LastEvent(Model):
     """The most recent entry of the order's history (see OrderEvent in get_order)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="LastEvent")
@@ -200,7 +201,7 @@ class LastEvent(BaseModel):
     late: bool | None = Field(default=None, description="Contractor reports only: sent over 15 minutes late (A5).")
 
 
-class OrderSummary(BaseModel):
+class OrderSummary(Model):
     """One row of list_orders: what a dashboard shows without opening the order (A11)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="OrderSummary")
@@ -234,7 +235,7 @@ class OrderSummary(BaseModel):
     total_cents: int
 
 
-class OrderList(BaseModel):
+class OrderList(Model):
     """What list_orders answers: one page, most recent activity first."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="OrderList")

@@ -8,8 +8,9 @@ stays in one place, ``TRANSITIONS``: this module only reads each open transition
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from shared.domain.base import Model
 from shared.domain.orders import (
     PLANNED_OR_APPOINTMENT, STATE_LABELS, Actor, Order, OrderState, Requirement, open_transitions,
 )
@@ -20,7 +21,7 @@ _INPUTS: dict[Requirement, tuple[str, ...]] = {
 }
 
 
-class MoveRequirement(BaseModel):
+class MoveRequirement(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     field: str = Field(description="The JSONPath an unmet requirement is reported on (MISSING_FIELD_FOR_TRANSITION).")
@@ -29,7 +30,7 @@ class MoveRequirement(BaseModel):
     met: bool = Field(description="True when the order already carries it (a report need not repeat it).")
 
 
-class NextMove(BaseModel):
+class NextMove(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     state: OrderState

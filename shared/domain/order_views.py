@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
+from shared.domain.base import Model
 from shared.domain.order_moves import NextMove
 from shared.domain.orders import Actor, Order, OrderState
 
 
-class OrderEvent(BaseModel):
+class OrderEvent(Model):
     """One entry of an order's history, as stored in the manager's space (oldest first)."""
 
     model_config = ConfigDict(extra="allow", frozen=True, title="OrderEvent")
@@ -33,7 +34,7 @@ class OrderEvent(BaseModel):
     report: dict[str, Any] | None = Field(default=None, description="Contractor reports only: the report as accepted.")
 
 
-class OrderView(BaseModel):
+class OrderView(Model):
     """What get_order answers: the live order, its total and its history (A11)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="OrderView")

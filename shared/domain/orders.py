@@ -14,13 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.reception import LineReception, PublicInvoicing, ReceptionLine, Reservation
 from shared.domain.phone import normalise_mobile
-from shared.domain.base import Command, Identifier
+from shared.domain.base import Command, Identifier, Model
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
@@ -132,7 +132,7 @@ class SiteRef(Command):
 # --- the order aggregate ----------------------------------------------------------------------
 
 
-class Order(BaseModel):
+class Order(Model):
     """An order in a manager's private space, with everything its execution reported."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -451,7 +451,7 @@ def actor_for_role(role: str, rights: Collection[str]) -> Actor | None:
 # --- what changes an order -----------------------------------------------------------------
 
 
-class StateChange(BaseModel):
+class StateChange(Model):
     """What any party reports about an order's execution; shared by both actors."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)

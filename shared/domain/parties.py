@@ -13,13 +13,13 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from shared.domain.base import Command
+from shared.domain.base import Command, Model, Territory
 from shared.domain.identity import Right, Role
 from shared.domain.orders import Identifier, Text
-from shared.domain.sourcing.records import Siret, Territory
+from shared.domain.siret import Siret
 
 # Identifiers the platform keeps for itself: the conformance sandbox of each contractor is the space
 # "sandbox-<contractor>" (shared/domain/conformance.py), which no real manager may take.
@@ -102,7 +102,7 @@ class DeactivateParty(Command):
 # --- what the registry functions answer ---------------------------------------------------------
 
 
-class _Stored(BaseModel):
+class _Stored(Model):
     """A registry record as stored; fields other flows keep there (a beneficiary's kind…) are left out."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -120,7 +120,7 @@ class ManagerRecord(_Stored):
     territory: str | None = None
 
 
-class ContractorTopologyNames(BaseModel):
+class ContractorTopologyNames(Model):
     """The contractor's Pub/Sub names (docs/topology.md)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -130,7 +130,7 @@ class ContractorTopologyNames(BaseModel):
     dead_letter_topic: str
 
 
-class ConformancePassed(BaseModel):
+class ConformancePassed(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     run_id: str
@@ -154,7 +154,7 @@ class MachineIdentityRecord(_Stored):
     rights: list[str] | None = None  # None: every right of its role
 
 
-class TopologyApplied(BaseModel):
+class TopologyApplied(Model):
     """What applying a contractor's Pub/Sub plan did: its resources, those created now, whether IAM policies
     were set (not on the emulator)."""
 
@@ -167,7 +167,7 @@ class TopologyApplied(BaseModel):
     iam: str
 
 
-class ManagerRegistered(BaseModel):
+class ManagerRegistered(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="ManagerRegistered")
 
     manager: ManagerRecord
@@ -175,7 +175,7 @@ class ManagerRegistered(BaseModel):
     changed: bool  # False: the same content again, nothing written
 
 
-class ContractorRegistered(BaseModel):
+class ContractorRegistered(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="ContractorRegistered")
 
     contractor: ContractorRecord
@@ -184,7 +184,7 @@ class ContractorRegistered(BaseModel):
     topology: TopologyApplied
 
 
-class MachineIdentityRegistered(BaseModel):
+class MachineIdentityRegistered(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="MachineIdentityRegistered")
 
     machine_identity: MachineIdentityRecord
@@ -192,7 +192,7 @@ class MachineIdentityRegistered(BaseModel):
     changed: bool
 
 
-class PartyDeactivated(BaseModel):
+class PartyDeactivated(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="PartyDeactivated")
 
     kind: PartyKind

@@ -20,9 +20,10 @@ from enum import StrEnum
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from shared.domain.base import Model
 from shared.domain import french_csv, workdays
 from shared.domain.french_csv import euros
 from shared.domain.deadlines import KINDS, Deadline, DeadlineState, Length, day_start, days_late
@@ -51,7 +52,7 @@ def non_compliant_format(codes: list[str]) -> bool:
     return any(code in NON_COMPLIANT_FORMAT_CODES for code in codes)
 
 
-class PenaltyTerms(BaseModel):
+class PenaltyTerms(Model):
     """A contract's (or a beneficiary agreement's) terms per deadline: amounts per rule, rules attached
     to kinds the catalogue leaves unpriced (or ``"none"`` to waive a default one), and the shorter
     lengths an offer may state (D4 in working days, D7 in hours counted on working days)."""
@@ -151,7 +152,7 @@ DECISIONS: dict[DecisionAction, tuple[frozenset[EntryStatus], EntryStatus]] = {
 }
 
 
-class PenaltyDecision(BaseModel):
+class PenaltyDecision(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: DecisionAction
@@ -160,7 +161,7 @@ class PenaltyDecision(BaseModel):
     at: AwareDatetime
 
 
-class Cause(BaseModel):
+class Cause(Model):
     """One day of lateness of one pooled deadline (a late or malformed message) behind its contract's
     entry of that day. Its id is the deadline's day, so a day is never a cause twice."""
 
@@ -183,7 +184,7 @@ class Cause(BaseModel):
     created_at: AwareDatetime
 
 
-class PenaltyEntry(BaseModel):
+class PenaltyEntry(Model):
     """One day of lateness of one deadline — or, pooled, of one contract (its causes are kept apart,
     ``Cause``). Never deleted: decisions are appended."""
 
@@ -262,7 +263,7 @@ def kind_label(kind: str) -> str:
 # --- statements -------------------------------------------------------------------------------
 
 
-class StatementCause(BaseModel):
+class StatementCause(Model):
     """A message behind a pooled day: the deadline (D1 late sharing, F1 format) and its day."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -275,7 +276,7 @@ class StatementCause(BaseModel):
     stopped_by: str | None = None
 
 
-class StatementLine(BaseModel):
+class StatementLine(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     entry_id: str
@@ -292,7 +293,7 @@ class StatementLine(BaseModel):
     causes: list[StatementCause] = Field(default_factory=list)  # pooled: every message that caused the day
 
 
-class Statement(BaseModel):
+class Statement(Model):
     """A month of penalties for one contractor and contract (or every contract when None)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -351,7 +352,7 @@ def statement_csv(s: Statement) -> bytes:
     return french_csv.write(rows)
 
 
-class DecidePenalty(BaseModel):
+class DecidePenalty(Model):
     """What a manager sends to waive, dispute or uphold a penalty entry (decide_penalty)."""
 
     # The wire name stays PenaltyDecisionRequest (the JSON Schema clients know).

@@ -4,8 +4,9 @@ list_property_nodes — pure models, the same content as the messages that deliv
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
+from shared.domain.base import Model
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
 from shared.domain.property_tree import TreeNode
 
@@ -30,7 +31,7 @@ class BillingAccountRecord(UpsertBillingAccount):
     updated_at: AwareDatetime
 
 
-class BillingAccountList(BaseModel):
+class BillingAccountList(Model):
     """What list_billing_accounts answers, by manager then account id, at most 200."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="BillingAccountList")
@@ -40,7 +41,7 @@ class BillingAccountList(BaseModel):
     truncated: bool
 
 
-class PropertyNodePage(BaseModel):
+class PropertyNodePage(Model):
     """What list_property_nodes answers: a page of the tree's nodes by node id, retired ones included."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyNodePage")

@@ -20,8 +20,9 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, ConfigDict, Field, ValidationError
 
+from shared.domain.base import Model
 from shared.domain import french_csv
 from shared.domain.contracts import Perimeter
 from shared.domain.errors import ErrorDetail
@@ -54,7 +55,7 @@ OPTIONAL_COLUMNS = ("commune",)
 MAX_NODES = 200_000
 
 
-class PropertyNode(BaseModel):
+class PropertyNode(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     node_id: Identifier
@@ -137,7 +138,7 @@ def _collect(rows, from_csv: bool) -> tuple[list[tuple[int, PropertyNode]], list
     return nodes, errors
 
 
-class Plan(BaseModel):
+class Plan(Model):
     """What an import changes: nodes to write (new, changed, back in force, or whose commune changed)
     and stored nodes to retire."""
 
@@ -239,7 +240,7 @@ def coverage(items: list[tuple[str, str, str | None]], nodes: set[str]) -> dict[
             "coverage_percent": 100.0 if total == 0 else round(100 * attached / total, 2)}
 
 
-class ImportPropertyTree(BaseModel):
+class ImportPropertyTree(Model):
     """POST import_property_tree (JSON): the manager's whole tree (``mode`` ``replace``, the default: the
     nodes it omits are retired), or nodes to add and update (``merge``)."""
 
@@ -249,7 +250,7 @@ class ImportPropertyTree(BaseModel):
     mode: Annotated[str, Field(pattern=r"^(replace|merge)$")] = "replace"
 
 
-class PropertyNodesChanged(BaseModel):
+class PropertyNodesChanged(Model):
     """Nodes of a manager's tree added, changed or back in force, that concern the contractor.
 
     Delivered on ``orders-<contractor>`` as ``fr.passerelle.property_nodes.changed.v1``, one message per
@@ -263,7 +264,7 @@ class PropertyNodesChanged(BaseModel):
     changed_at: AwareDatetime
 
 
-class PropertyNodesRetired(BaseModel):
+class PropertyNodesRetired(Model):
     """Nodes an import omitted: retired (orders and documents that name them keep them).
 
     Delivered on ``orders-<contractor>`` as ``fr.passerelle.property_nodes.retired.v1`` to the
@@ -280,7 +281,7 @@ class PropertyNodesRetired(BaseModel):
 # --- What import_property_tree and get_property_coverage answer (A7 property tree).
 
 
-class PropertyImportJob(BaseModel):
+class PropertyImportJob(Model):
     """A property-tree import job: written in batches, resumable (the same file again resumes or answers it)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyImportJob")
@@ -319,7 +320,7 @@ class PropertyTreeImported(PropertyImportJob):
                                                            "absent when the file was already imported.")
 
 
-class CoverageOrphan(BaseModel):
+class CoverageOrphan(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="CoverageOrphan")
 
     kind: Literal["order", "document"]
@@ -327,7 +328,7 @@ class CoverageOrphan(BaseModel):
     node_id: str | None = Field(description="The node it names (unknown to the tree), or null when none.")
 
 
-class FlaggedDocument(BaseModel):
+class FlaggedDocument(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="FlaggedDocument")
 
     id: str = Field(description="<order_id>/<sha256>.")
@@ -335,7 +336,7 @@ class FlaggedDocument(BaseModel):
     flag: Literal["PROPERTY_NODE_NOT_FOUND", "PROPERTY_NODE_RETIRED"]
 
 
-class PropertyCoverage(BaseModel):
+class PropertyCoverage(Model):
     """What get_property_coverage answers (A7: the contract demands 100 %)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="PropertyCoverage")

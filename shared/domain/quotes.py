@@ -18,11 +18,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderLine, SiteRef, Text
-from shared.domain.base import Command
+from shared.domain.base import Command, Model
 
 
 class QuoteState(StrEnum):
@@ -81,7 +81,7 @@ class QuoteVersion(Command):
     submission_id: str | None = None
 
 
-class Quote(BaseModel):
+class Quote(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     manager_id: str
@@ -218,7 +218,7 @@ class DecideQuote(Command):
     reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
 
 
-class QuoteExpired(BaseModel):
+class QuoteExpired(Model):
     """A submitted quote's validity date passed without a decision: the platform expired it.
 
     Delivered on ``replies-<contractor>`` as ``fr.passerelle.quote.expired.v1`` (one per quote).
@@ -245,7 +245,7 @@ def ordering_key(quote: Quote) -> str:
     return quote.order_id or quote.quote_id
 
 
-class QuoteRequested(BaseModel):
+class QuoteRequested(Model):
     """A manager asked the contractor for a quote; D3 (5 working days, B16) started.
 
     Delivered on ``orders-<contractor>`` as ``fr.passerelle.quote.requested.v1`` (one per quote).
@@ -269,7 +269,7 @@ class QuoteRequested(BaseModel):
     answer_due_at: AwareDatetime = Field(description="End of D3: submit (or withdraw) the quote before this time.")
 
 
-class QuoteDecided(BaseModel):
+class QuoteDecided(Model):
     """The quote's decision: accepted or refused by the manager, or withdrawn by the contractor.
 
     Delivered on ``orders-<contractor>`` as ``fr.passerelle.quote.decided.v1`` (one per quote:
@@ -310,7 +310,7 @@ class QuoteView(Quote):
                                    else None})
 
 
-class OrderLinesAdded(BaseModel):
+class OrderLinesAdded(Model):
     """The lines of an accepted supplementary quote added to an order (A2.5), as delivered on orders-<contractor>
     (CloudEvents type fr.passerelle.order.lines_added.v1, subject orders/<order_id>)."""
 

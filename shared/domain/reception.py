@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.domain.base import Command, Identifier, Record
+from shared.domain.base import Command, Identifier, Model, Record
 from shared.domain.siret import Siret
 
 Description = Annotated[str, Field(min_length=1, max_length=1000)]
@@ -68,7 +68,7 @@ class ReceptionLine(Command):
     reservations: Annotated[list[ReservationInput], Field(max_length=50)] = Field(default_factory=list)
 
 
-class ReceiveOrder(BaseModel):
+class ReceiveOrder(Model):
     """The client receives an order (POST record_reception): every line not received yet when
     ``lines`` is absent, or the lines named (partial reception), each with its reservations."""
 
@@ -80,7 +80,7 @@ class ReceiveOrder(BaseModel):
     comment: Description | None = None
 
 
-class LiftReservation(BaseModel):
+class LiftReservation(Model):
     """The client lifts one reservation once the contractor has put it right (POST lift_reservation)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="LiftReservation")
@@ -91,7 +91,7 @@ class LiftReservation(BaseModel):
     comment: Description | None = None
 
 
-class OrderReceived(BaseModel):
+class OrderReceived(Model):
     """Platform → contractor (orders-<contractor>): the client received lines of its order."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="OrderReceived")
@@ -106,7 +106,7 @@ class OrderReceived(BaseModel):
     comment: str | None
 
 
-class ReservationLifted(BaseModel):
+class ReservationLifted(Model):
     """Platform → contractor (orders-<contractor>): the client lifted a reservation."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="ReservationLifted")

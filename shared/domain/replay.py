@@ -18,9 +18,9 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
-from shared.domain.base import Command
+from shared.domain.base import Command, Model
 from shared.domain.errors import ErrorDetail
 
 DEFAULT_PAGE = 100
@@ -55,7 +55,7 @@ class Position:
         return position
 
 
-class SentMessage(BaseModel):
+class SentMessage(Model):
     """One message the platform sent the contractor, as it was published: the same CloudEvents id,
     type, source, subject and time, the same body (``data``) and ordering key."""
 
@@ -77,7 +77,7 @@ class SentMessage(BaseModel):
     stored_at: AwareDatetime = Field(description="Commit time of the command that wrote it (the replay order).")
 
 
-class MessagePage(BaseModel):
+class MessagePage(Model):
     """GET list_messages: a page of the contractor's messages, oldest first."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="MessagePage")
@@ -110,7 +110,7 @@ class RedeliverMessages(Command):
         return self
 
 
-class Redelivered(BaseModel):
+class Redelivered(Model):
     """What redeliver_messages published again, in order."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="Redelivered")

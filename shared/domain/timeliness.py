@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from shared.domain.base import Model
 
 SHARING_DEADLINE = dt.timedelta(minutes=15)
 
 
-class Timeliness(BaseModel):
+class Timeliness(Model):
     model_config = ConfigDict(frozen=True)
 
     occurred_at: dt.datetime

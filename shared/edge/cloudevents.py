@@ -16,7 +16,7 @@ from typing import Any
 
 from shared import topology
 from shared.domain.errors import ErrorDetail
-from shared.domain.messages import CONTRACTOR_EVENT_TYPES
+from shared.domain.event_types import CONTRACTOR_EVENT_TYPES
 from shared.ports import InboundMessage
 
 REQUIRED_ATTRIBUTES = ("ce-specversion", "ce-id", "ce-source", "ce-type")

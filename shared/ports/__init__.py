@@ -9,15 +9,50 @@
 
 Adapters in ``shared/adapters`` implement them for Google Cloud and its emulators; the unit tests
 implement them in memory (tests/fakes.py). Nothing here imports a Google library.
+
+The names are loaded lazily (PEP 562): ``from shared.ports import Clock`` imports ``outside`` only,
+and importing a submodule (``shared.ports.outside``, as shared/bootstrap.py does) does not load the
+others — a function's cold start pays for the ports it uses.
 """
 
-from shared.ports.messaging import (  # noqa: F401
-    REPLAY_RETENTION, InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers, Topology,
-)
-from shared.ports.outside import (  # noqa: F401
-    BlobStore, ChorusDeposit, ChorusPro, ChorusReport, Clock, DocumentFiles, ExportArchive, IdentityAdmin, ReportFiles,
-    SystemClock, digest,
-)
-from shared.ports.unit_of_work import (  # noqa: F401
-    MAX_WRITES, SERVER_TIME, ConcurrencyConflict, Document, Query, UnitOfWork, Write, space_of,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_SUBMODULE_OF = {
+    **dict.fromkeys(("REPLAY_RETENTION", "InboundMessage", "OutboxMessage", "Publisher", "TaskQueue", "Timer",
+                     "Timers", "Topology"), "messaging"),
+    **dict.fromkeys(("BlobStore", "ChorusDeposit", "ChorusPro", "ChorusReport", "Clock", "DocumentFiles",
+                     "ExportArchive", "IdentityAdmin", "ReportFiles", "SystemClock", "digest"), "outside"),
+    **dict.fromkeys(("MAX_WRITES", "SERVER_TIME", "ConcurrencyConflict", "Document", "Query", "UnitOfWork", "Write",
+                     "space_of"), "unit_of_work"),
+}
+
+__all__ = sorted(_SUBMODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    submodule = _SUBMODULE_OF.get(name)
+    if submodule is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{submodule}"), name)
+    globals()[name] = value  # the next access is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from shared.ports.messaging import (
+        REPLAY_RETENTION, InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers, Topology,
+    )
+    from shared.ports.outside import (
+        BlobStore, ChorusDeposit, ChorusPro, ChorusReport, Clock, DocumentFiles, ExportArchive, IdentityAdmin,
+        ReportFiles, SystemClock, digest,
+    )
+    from shared.ports.unit_of_work import (
+        MAX_WRITES, SERVER_TIME, ConcurrencyConflict, Document, Query, UnitOfWork, Write, space_of,
+    )

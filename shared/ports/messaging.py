@@ -6,11 +6,14 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from shared import topology
-from shared.domain.messages import EventType, MessageRef
+from shared.domain.event_types import EventType
 from shared.topology import ContractorTopology
+
+if TYPE_CHECKING:
+    from shared.domain.messages import MessageRef
 
 # How long a message sent to a contractor stays readable for replay (list_messages,
 # redeliver_messages): longer than Pub/Sub keeps an unacknowledged message (31 days at most), so a
@@ -135,4 +138,7 @@ class InboundMessage:
 
     @property
     def ref(self) -> MessageRef:
+        # the wire models load with the services that answer a contractor's message, not with this port
+        from shared.domain.messages import MessageRef
+
         return MessageRef(source=self.source, id=self.id, type=self.type, channel=self.channel)

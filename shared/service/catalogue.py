@@ -21,7 +21,7 @@ from typing import Any
 from shared import topology
 from shared.domain import catalogue as cat
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service.contracts import contract_path, load_contract
 from shared.service.transaction import transact

@@ -23,12 +23,12 @@ from shared.domain import facturx
 from shared.domain.chorus import STATUSES, ChorusStatus, may_follow, settled
 from shared.domain.errors import DomainError
 from shared.domain.invoices import Invoice, InvoiceStatusChanged, StatusChange, apply_invoice
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.ports import ChorusDeposit, ChorusPro, ChorusReport, Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.invoices import QUEUE, invoice_path, queue_path, save_invoice
-from shared.service.orders import add_event, load_order, order_path, save_order
+from shared.service.order_store import add_event, load_order, order_path, save_order
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)

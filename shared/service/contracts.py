@@ -21,10 +21,10 @@ from typing import Any
 from shared import topology
 from shared.domain import contracts as c
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
 from shared.service import onboarding, penalty_terms
-from shared.service.orders import contractor_serves
+from shared.service.parties import contractor_serves
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,6 @@ import contextvars
 import datetime as dt
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -377,6 +376,9 @@ def _commit_packed(uow: UnitOfWork, changes: list[_Change], now: dt.datetime, wo
 
     if not packs:
         return []
+    # only the sweep commits in parallel: the many functions that open or stop a deadline do not load threads
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max(1, min(workers, len(packs)))) as pool:
         # each task runs in a copy of this context: the audit actor and the correlation id follow
         futures = [pool.submit(contextvars.copy_context().run, commit_pack, p) for p in packs]

@@ -34,7 +34,7 @@ from shared.domain import documents as doc
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Order
 from shared.ports import SERVER_TIME, Clock, DocumentFiles, Query, UnitOfWork
-from shared.service.orders import load_order, order_path
+from shared.service.order_store import load_order, order_path
 from shared.service.property_tree import node_state
 from shared.service.transaction import transact
 

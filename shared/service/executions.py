@@ -23,7 +23,7 @@ from shared.domain.timeliness import measure
 from shared.domain.validation import parse_json
 from shared.ports import Clock, InboundMessage, OutboxMessage, UnitOfWork, digest
 from shared.service import idempotency, onboarding, order_deadlines
-from shared.service.orders import add_event, load_order, order_path, save_order
+from shared.service.order_store import add_event, load_order, order_path, save_order
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)

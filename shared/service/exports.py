@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.ports import Clock, ExportArchive, OutboxMessage, UnitOfWork
 from shared.service.transaction import transact
 

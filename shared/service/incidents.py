@@ -37,7 +37,7 @@ from shared.domain.incidents import (
     ALERTED_SEVERITIES, DEFAULT_LIMIT, AcknowledgeIncident, FollowUpIncident, Incident, IncidentAlert, IncidentCursor,
     IncidentList, IncidentState, IncidentView, ReportIncident, ResolveIncident, severity_variant,
 )
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.domain.penalties import PenaltyTerms
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, penalty_terms, territories

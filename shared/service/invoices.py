@@ -23,7 +23,7 @@ from shared.domain.invoices import (
 from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.ports import Clock, Query, UnitOfWork, digest
 from shared.service import order_deadlines
-from shared.service.orders import add_event, load_order, order_path, save_order
+from shared.service.order_store import add_event, load_order, order_path, save_order
 
 QUEUE = "chorus_queue"
 
@@ -106,7 +106,7 @@ def submit(contractor_id: str, command: SubmitInvoice, uow: UnitOfWork, clock: C
 
 def list_invoices(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id: str | None = None) -> list[Invoice]:
     """The invoices of an order, oldest first; a contractor reads only its own orders' (NotFound as get_order)."""
-    from shared.service.orders import get_order
+    from shared.service.order_store import get_order
 
     get_order(manager_id, order_id, uow, contractor_id=contractor_id)
     rows = uow.query(Query(f"{order_path(manager_id, order_id)}/invoices"))

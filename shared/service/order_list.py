@@ -25,7 +25,7 @@ from shared.domain import order_list as rules
 from shared.domain.order_list import Cursor, OrderQuery
 from shared.domain.orders import Order
 from shared.ports import Clock, Query, UnitOfWork
-from shared.service.orders import UPDATED_AT, order_from
+from shared.service.order_store import UPDATED_AT, order_from
 
 log = logging.getLogger(__name__)
 

@@ -1,34 +1,30 @@
-"""IssueOrder and ChangeOrderState: what a manager's ERP does to its orders (A2.3), and how an order
-is stored.
+"""IssueOrder and ChangeOrderState: what a manager's ERP does to its orders (A2.3).
 
-  managers/{manager}/orders/{order}                 the order, in its manager's private space (A1)
-  managers/{manager}/orders/{order}/events/{event}  its history (execution reports, decisions)
-
-``updated_at`` (the server's commit time of the order's last write) is kept beside the order,
-not in it: ``list_orders`` sorts on it. ``total_cents`` is stored for the same kind of reader.
+How an order is stored and read back (A11 live view) is ``order_store.py``; its names are
+re-exported here for the services that issue or move orders.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
 from shared import topology
-from shared.domain import conformance
 from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
-from shared.domain.orders import Actor, Order, OrderState, actor_for_role, next_states
-from shared.ports import SERVER_TIME, Clock, OutboxMessage, Query, UnitOfWork, digest
+from shared.domain.orders import Actor, Order, OrderState
+from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
+from shared.service.order_store import (  # noqa: F401 (re-exported)
+    UPDATED_AT, NotFound, add_event, get_order, list_events, load_order, order_doc, order_from, order_path,
+    order_view, save_order,
+)
+from shared.service.parties import contractor_serves
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
-
-UPDATED_AT = "updated_at"
 
 
 @dataclass(frozen=True)
@@ -37,58 +33,11 @@ class OrderOutcome:
     created: bool
 
 
-class NotFound(Exception):
-    """The order does not exist in the caller's space."""
-
-
-# --- storage ------------------------------------------------------------------------------------
-
-
-def order_path(manager_id: str, order_id: str) -> str:
-    return f"managers/{manager_id}/orders/{order_id}"
-
-
-def order_doc(order: Order) -> dict[str, Any]:
-    return {**order.model_dump(mode="json"), "total_cents": order.total_cents, UPDATED_AT: SERVER_TIME}
-
-
-def order_from(data: dict[str, Any]) -> Order:
-    return Order.model_validate({k: v for k, v in data.items() if k not in (UPDATED_AT, "total_cents")}, strict=False)
-
-
-def load_order(uow: UnitOfWork, manager_id: str, order_id: str) -> Order | None:
-    data = uow.get(order_path(manager_id, order_id))
-    return order_from(data) if data is not None else None
-
-
-def save_order(uow: UnitOfWork, order: Order, *, created: bool = False) -> None:
-    path = order_path(order.manager_id, order.order_id)
-    uow.create(path, order_doc(order)) if created else uow.update(path, order_doc(order))
-
-
-def add_event(uow: UnitOfWork, order: Order, event_id: str, data: dict[str, Any]) -> None:
-    uow.create(f"{order_path(order.manager_id, order.order_id)}/events/{event_id}", data)
-
-
-def list_events(uow: UnitOfWork, manager_id: str, order_id: str) -> list[dict[str, Any]]:
-    docs = uow.query(Query(f"{order_path(manager_id, order_id)}/events", order_by=(("received_at", "asc"),)))
-    return [{"event_id": d.id, **d.data} for d in docs]
-
-
 def property_node_known(uow: UnitOfWork, manager_id: str, node_id: str) -> bool:
     """A7: true when the manager has imported no property tree yet, or the node is in it and not retired."""
     tree, node = f"managers/{manager_id}/property_tree/current", f"managers/{manager_id}/property_nodes/{node_id}"
     found = uow.get_all([tree, node])
     return tree not in found or (node in found and found[node].get("status") != "retired")
-
-
-def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> bool:
-    """The contractor is registered, active (A10 onboarding), and works for the manager — or the space is
-    its own conformance sandbox."""
-    contractor = uow.get(f"contractors/{contractor_id}")
-    if contractor is None or contractor.get("status") == "inactive":
-        return False
-    return manager_id in contractor.get("managers", ()) or conformance.is_sandbox_of(manager_id, contractor_id)
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -171,32 +120,6 @@ def change_order_state(manager_id: str, decision: ChangeOrderState, uow: UnitOfW
     log.info("manager decision applied", extra={"manager_id": manager_id, "order_id": order.order_id,
                                                  "state": order.state.value})
     return order
-
-
-# --- reads --------------------------------------------------------------------------------------
-
-
-def get_order(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id: str | None = None) -> Order:
-    """Read one order; a contractor reads only the orders addressed to it."""
-    order = load_order(uow, manager_id, order_id)
-    if order is None or (contractor_id is not None and order.contractor_id != contractor_id):
-        raise NotFound(order_id)
-    return order
-
-
-def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contractor_id: str | None = None,
-               rights: Collection[str] = ()) -> dict:
-    """What get_order answers: the order, its total, the states the caller may move it to next (from
-    the transition table; none without the right to move orders) and its history. NotFound as
-    ``get_order``."""
-    from shared.domain.order_moves import next_moves
-
-    order = get_order(manager_id, order_id, uow, contractor_id=contractor_id)
-    actor = actor_for_role(role, rights)
-    return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
-            "next_states": [s.value for s in next_states(order, actor)],
-            "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
-            "events": list_events(uow, manager_id, order_id)}
 
 
 def _same_order(a: Order, b: Order) -> bool:

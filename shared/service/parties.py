@@ -21,6 +21,7 @@ import logging
 from typing import Any
 
 from shared import topology
+from shared.domain import conformance
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import ROLE_RIGHTS, Role
 from shared.domain.parties import (
@@ -63,6 +64,15 @@ def is_active(record: dict[str, Any] | None) -> bool:
     """A registry record that exists and is not deactivated (records written before ``status``
     existed are active)."""
     return record is not None and record.get("status", ACTIVE) != INACTIVE
+
+
+def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> bool:
+    """The contractor is registered, active (A10 onboarding), and works for the manager — or the space is
+    its own conformance sandbox."""
+    contractor = uow.get(f"contractors/{contractor_id}")
+    if contractor is None or contractor.get("status") == "inactive":
+        return False
+    return manager_id in contractor.get("managers", ()) or conformance.is_sandbox_of(manager_id, contractor_id)
 
 
 def _upsert(uow: UnitOfWork, path: str, fields: dict[str, Any], now) -> tuple[dict[str, Any], bool, bool]:

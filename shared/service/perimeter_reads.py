@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.domain import property_tree as pt
-from shared.domain.listings import MAX_ROWS
+from shared.domain.list_limits import MAX_ROWS
 from shared.ports import Query, UnitOfWork
 from shared.service import property_tree
 from shared.service.contracts import contract_path, own_contracts

@@ -37,7 +37,7 @@ from shared import topology
 from shared.domain import property_tree as pt
 from shared.domain.contracts import Perimeter
 from shared.domain.errors import DomainError
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.ports import MAX_WRITES, Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service.transaction import transact
 

@@ -21,7 +21,8 @@ to the contractor (transactional outbox). A conflict runs the command again on f
 The contractor is told on ``orders-<contractor>`` (``quote.requested``, ``quote.decided``) and
 on ``replies-<contractor>`` (``quote.expired``). Message ids are one per quote and event, so a
 retried request publishes nothing twice; the ordering key is the order the quote is about
-(``shared.domain.quotes.ordering_key``).
+(``shared.domain.quotes.ordering_key``). How a quote is stored and read back (get_quote) is
+``quote_store.py``, re-exported here.
 """
 
 from __future__ import annotations
@@ -40,10 +41,13 @@ from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import Order
 from shared.domain.quotes import (
     BUYERS, DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
-    QuoteView, RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
+    RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, orders, penalty_terms
+from shared.service.quote_store import (  # noqa: F401 (re-exported)
+    QuoteNotFound, get_quote, load_quote, quote_doc, quote_from, quote_path, save_quote, view,
+)
 from shared.service.territories import order_territory, reader
 from shared.service.transaction import transact
 
@@ -51,40 +55,6 @@ log = logging.getLogger(__name__)
 
 # One sweep's share of expiries; the next run takes the rest.
 EXPIRY_LIMIT = 200
-
-
-class QuoteNotFound(Exception):
-    """No such quote in the caller's reach (another contractor cannot tell it exists)."""
-
-
-# --- storage ------------------------------------------------------------------------------------
-
-
-def quote_path(manager_id: str, quote_id: str) -> str:
-    return f"managers/{manager_id}/quotes/{quote_id}"
-
-
-def quote_doc(quote: Quote) -> dict[str, Any]:
-    """As stored: the model in JSON (``valid_until`` at top level, ISO date, for the expiry sweep)."""
-    return quote.model_dump(mode="json")
-
-
-def quote_from(data: dict[str, Any]) -> Quote:
-    return Quote.model_validate(data, strict=False)
-
-
-def load_quote(uow: UnitOfWork, manager_id: str, quote_id: str, contractor_id: str | None = None) -> Quote:
-    """The quote, read in ``uow``; QuoteNotFound when absent or, for ``contractor_id``, asked of another."""
-    data = uow.get(quote_path(manager_id, quote_id)) if manager_id else None
-    quote = quote_from(data) if data is not None else None
-    if quote is None or (contractor_id is not None and quote.contractor_id != contractor_id):
-        raise QuoteNotFound(quote_id)
-    return quote
-
-
-def save_quote(uow: UnitOfWork, quote: Quote, *, created: bool = False) -> None:
-    path = quote_path(quote.manager_id, quote.quote_id)
-    uow.create(path, quote_doc(quote)) if created else uow.update(path, quote_doc(quote))
 
 
 def d3_id(quote_id: str) -> str:
@@ -358,17 +328,7 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
     return order.order_id
 
 
-# --- reading and expiry -------------------------------------------------------------------------
-
-
-def get_quote(role: str, tenant: str, manager_id: str | None, quote_id: str, uow: UnitOfWork) -> Quote:
-    """One quote, for the buyer of its space (manager or beneficiary) or its contractor (QuoteNotFound
-    otherwise)."""
-    if role in BUYERS:
-        return load_quote(uow, tenant, quote_id)
-    if not manager_id:
-        raise QuoteNotFound(quote_id)
-    return load_quote(uow, manager_id, quote_id, tenant)
+# --- expiry -----------------------------------------------------------------------------------
 
 
 def _today(quote: Quote, now: dt.datetime) -> dt.date:
@@ -420,8 +380,3 @@ def expire_quotes(uow: UnitOfWork, clock: Clock, limit: int = EXPIRY_LIMIT) -> d
             expired += 1
             log.info("quote expired", extra={"manager_id": manager_id, "quote_id": quote_id})
     return {"candidates": len(candidates), "expired": expired}
-
-
-def view(quote: Quote) -> dict[str, Any]:
-    """What the quote functions answer (QuoteView)."""
-    return QuoteView.of(quote).model_dump(mode="json")

@@ -13,12 +13,12 @@ import logging
 
 from shared import topology
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import EventType
+from shared.domain.event_types import EventType
 from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
 from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
 from shared.service import order_deadlines
-from shared.service.orders import add_event, load_order, save_order
+from shared.service.order_store import add_event, load_order, save_order
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)

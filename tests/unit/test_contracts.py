@@ -359,7 +359,7 @@ def test_the_manage_account_answer_matches_the_account_created_model():
 
 def test_the_import_professionals_report_matches_the_import_report_model():
     # Given the real import service, a pool where the valid line is already stored, and two bad lines
-    from shared.service.sourcing import paths, pool
+    from shared.service.sourcing import paths, pool_import
     from tests.fakes import World
 
     professional = Professional.model_validate_json(json.dumps(PROFESSIONAL))
@@ -367,7 +367,7 @@ def test_the_import_professionals_report_matches_the_import_report_model():
     world.seed(paths.professional(professional.professional_id), professional.model_dump(mode="json"))
     body = (json.dumps(PROFESSIONAL) + "\n{not json\n\n" + json.dumps({**PROFESSIONAL, "level": "expert"}) + "\n").encode()
     # When the body is imported
-    report = pool.import_professionals(body, world.uow(), blobs=None, clock=None)
+    report = pool_import.import_professionals(body, world.uow(), blobs=None, clock=None)
     # Then the report is an ImportReport: one accepted line, two rejected, nothing changed or written
     parsed = ImportReport.model_validate_json(json.dumps(report))
     assert (parsed.accepted, parsed.rejected, parsed.changed, parsed.index_revision) == (1, 2, 0, None)

@@ -8,7 +8,7 @@ import pytest
 from shared.domain.errors import DomainError
 from shared.domain.parties import DeactivateParty, RegisterContractor, RegisterMachineIdentity, RegisterManager
 from shared.service import parties
-from shared.service.orders import contractor_serves
+from shared.service.parties import contractor_serves
 from tests.fakes import World
 
 SIRET_ACME = "73282932000074"

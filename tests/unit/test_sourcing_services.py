@@ -16,7 +16,7 @@ from shared.domain.sourcing.messages import (
 )
 from shared.domain.sourcing.process import MissionState, NeedStatus, SourcingActor
 from shared.domain.sourcing.records import Beneficiary, Professional
-from shared.service.sourcing import erasure, missions, needs, paths, pool, replacements, reporting
+from shared.service.sourcing import erasure, missions, needs, paths, pool, pool_import, ranking, replacements, reporting
 from shared.service.sourcing.paths import Settings
 from tests.fakes import World
 from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
@@ -73,7 +73,7 @@ def submit(world: World, need_id: str = "n1", **content) -> tuple:
 
 
 def scored_and_proposed(world: World, need_id: str = "n1", version: int = 1, professional_id: str = "pro-anne"):
-    needs.score_need(NeedSubmitted(beneficiary_id=B, need_id=need_id, version=version), world.uow(), Blobs(),
+    ranking.score_need(NeedSubmitted(beneficiary_id=B, need_id=need_id, version=version), world.uow(), Blobs(),
                      world.clock)
     return needs.propose(ProposeProfessionals.model_validate({
         "beneficiary_id": B, "need_id": need_id, "version": version,
@@ -143,19 +143,19 @@ def test_scoring_keeps_one_result_per_version_and_a_redelivery_finds_it():
     submit(world)
     event = NeedSubmitted(beneficiary_id=B, need_id="n1", version=1)
     # When the need is scored
-    result = needs.score_need(event, world.uow(), Blobs(), world.clock)
+    result = ranking.score_need(event, world.uow(), Blobs(), world.clock)
     # Then the result ranks the pool and the need is scored
     assert {c["professional_id"] for c in result["candidates"]} == {"pro-anne", "pro-bruno"}
     assert world.db.data(paths.need(B, "n1"))["status"] == "scored"
     # When the event is redelivered, the stored result is the answer and nothing is written
     commits = record_commits(world)
-    assert needs.score_need(event, world.uow(), Blobs(), world.clock) == result and commits == []
+    assert ranking.score_need(event, world.uow(), Blobs(), world.clock) == result and commits == []
 
 
 def test_a_proposal_stops_d4_in_its_own_commit():
     world = a_world()
     record, _ = submit(world)
-    needs.score_need(NeedSubmitted(beneficiary_id=B, need_id="n1", version=1), world.uow(), Blobs(), world.clock)
+    ranking.score_need(NeedSubmitted(beneficiary_id=B, need_id="n1", version=1), world.uow(), Blobs(), world.clock)
     commits = record_commits(world)
     world.clock.advance(days=2)
     # When the operator proposes a ranked professional
@@ -286,7 +286,7 @@ def test_a_bulk_import_is_stored_in_commits_within_firestores_limit_and_the_inde
     raw = "\n".join(Professional.model_validate(a_professional(f"pro-{i:03d}"), strict=False).model_dump_json()
                     for i in range(320)).encode()
     # When 320 professionals are imported
-    report = pool.import_professionals(raw, world.uow(), blobs, world.clock)
+    report = pool_import.import_professionals(raw, world.uow(), blobs, world.clock)
     # Then they are stored in three commits, each with the index revision, and the index is built once
     assert (report["accepted"], report["changed"]) == (320, 320)
     assert [len(c) for c in commits[:3]] == [151, 151, 21]
@@ -294,7 +294,7 @@ def test_a_bulk_import_is_stored_in_commits_within_firestores_limit_and_the_inde
     assert report["index_revision"] == 3 and len(blobs.objects) == 1
     assert world.db.data(paths.INDEX_META)["built_revision"] == 3
     # And importing the same lines again changes nothing
-    again = pool.import_professionals(raw, world.uow(), blobs, world.clock)
+    again = pool_import.import_professionals(raw, world.uow(), blobs, world.clock)
     assert (again["changed"], again["index_revision"], len(commits)) == (0, None, 4)
 
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from shared.domain.base import Model
 from shared.domain.orders import Identifier
 
 
-class EraseProfessional(BaseModel):
+class EraseProfessional(Model):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="EraseProfessional")
 
     professional_id: Identifier
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
-class ProfessionalErased(BaseModel):
+class ProfessionalErased(Model):
     """What erase_professional answers."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="ProfessionalErased")

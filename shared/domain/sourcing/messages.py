@@ -7,13 +7,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.orders import Identifier
 from shared.domain.sourcing.process import ConflictDeclaration, ReplacementReason
 from shared.domain.sourcing.records import NeedContent
-from shared.domain.base import Command
+from shared.domain.base import Command, Model, Root
 
 
 class SubmitNeed(Command):
@@ -87,7 +87,7 @@ class MilestoneInput(Command):
         default_factory=list)  # what this milestone delivers (B11), among the mission's deliverables
 
 
-class TimesheetRecorded(BaseModel):
+class TimesheetRecorded(Model):
     """POST submit_timesheet: the mission's days reported so far, per milestone (B11)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="TimesheetRecorded")
@@ -178,7 +178,7 @@ class ReplacementCommand(Command):
 # --- The body of replace_professional: one of the two commands, by action.
 
 
-class ReplacementRequest(RootModel[Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]]):
+class ReplacementRequest(Root[Annotated[RequestReplacement | ProposeReplacement, Field(discriminator="action")]]):
     """Body of POST replace_professional: action request (beneficiary or operator) or propose (operator)."""
 
     model_config = ConfigDict(title="ReplacementRequest")

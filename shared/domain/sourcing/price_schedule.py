@@ -24,13 +24,14 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
+from shared.domain.base import Model
 from shared.domain import french_csv
 from shared.domain.errors import ErrorDetail
 
 
-class PriceLine(BaseModel):
+class PriceLine(Model):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     category: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")]
@@ -38,7 +39,7 @@ class PriceLine(BaseModel):
     reference_daily_rate_cents: Annotated[int, Field(gt=0, le=10**7)]
 
 
-class PriceSchedule(BaseModel):
+class PriceSchedule(Model):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     version: str
@@ -84,7 +85,7 @@ PRICE_SCHEDULE = _schedule(
 COLUMNS = ("category", "label", "reference_daily_rate")
 
 
-class ImportPriceSchedule(BaseModel):
+class ImportPriceSchedule(Model):
     """POST import_price_schedule (JSON): the next version of the price schedule (purchasing body)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportPriceSchedule")
@@ -95,7 +96,7 @@ class ImportPriceSchedule(BaseModel):
     lines: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=500)]
 
 
-class PriceScheduleImported(BaseModel):
+class PriceScheduleImported(Model):
     """What import_price_schedule answers (201): the version stored and when it takes effect."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="PriceScheduleImported")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
@@ -18,7 +18,7 @@ from shared.domain.orders import Identifier, OrderState
 from shared.domain.sourcing.records import (
     LEVEL_LABELS, AvailabilityPeriod, ExtraCosts, Level, NeedContent, PoolStatistics, Professional, ServiceType,
 )
-from shared.domain.base import Record
+from shared.domain.base import Model, Record, Root
 
 
 class SourcingActor(StrEnum):
@@ -300,7 +300,7 @@ def replacement_errors(mission: Mission, candidate: Professional, first_day: dt.
 # or the pool statistics (B14).
 
 
-class NeedVersionView(BaseModel):
+class NeedVersionView(Model):
     """One version of a need: what the beneficiary asked, and the ranked result once scored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="NeedVersionView")
@@ -321,7 +321,7 @@ class NeedView(NeedRecord):
     versions: list[NeedVersionView] = Field(description="Every version, oldest first.")
 
 
-class MissionOrderSummary(BaseModel):
+class MissionOrderSummary(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="MissionOrderSummary")
 
     order_id: str
@@ -331,7 +331,7 @@ class MissionOrderSummary(BaseModel):
     invoice_date: dt.date | None
 
 
-class MissionBudget(BaseModel):
+class MissionBudget(Model):
     """B11: consumed = the amount of the order lines (milestones) reported done; timesheets = the days reported
     at the budgeted cost of a day; received and invoiced as the order counts them (docs/invoicing.md)."""
 
@@ -346,7 +346,7 @@ class MissionBudget(BaseModel):
     invoiced_cents: int
 
 
-class MilestoneFollowUp(BaseModel):
+class MilestoneFollowUp(Model):
     """One milestone as followed (B11): days planned and reported, delivered, received, invoiced."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="MilestoneFollowUp")
@@ -372,7 +372,7 @@ class MissionView(Mission):
         default=None, description="Absent until the mission's order is stored.")
 
 
-class SourcingView(RootModel[NeedView | MissionView | PoolStatistics]):
+class SourcingView(Root[NeedView | MissionView | PoolStatistics]):
     """What get_sourcing answers: one of three views, chosen by ?view=."""
 
     model_config = ConfigDict(title="SourcingView")

@@ -9,19 +9,17 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Name, Text
-from shared.domain.base import Command
+from shared.domain.base import Command, Model, Territory
 from shared.domain.siret import Siret, luhn_ok  # noqa: F401  (re-exported)
 
 LongText = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortList = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
 Cents = Annotated[int, Field(ge=0, le=10**9)]
-# INSEE département (or collectivité) code: the territory whose public holidays apply (B18).
-Territory = Annotated[str, Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6]|BL|MF|PM|PF|NC|WF)$")]
 
 
 class Region(StrEnum):
@@ -216,7 +214,7 @@ class ProfessionalUpserted(Professional):
         description="created (201), updated or unchanged (200): an identical record changes nothing.")
 
 
-class ImportLine(BaseModel):
+class ImportLine(Model):
     """The outcome of one line of a JSON Lines import (blank lines are skipped, not reported)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportLine")
@@ -228,8 +226,8 @@ class ImportLine(BaseModel):
         default=None, description="Rejected lines only: every error, fields as JSONPath rooted at $[<line>].")
 
 
-class ImportReport(BaseModel):
-    """What import_professionals answers. Built by shared.service.sourcing.pool.import_professionals."""
+class ImportReport(Model):
+    """What import_professionals answers. Built by shared.service.sourcing.pool_import.import_professionals."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ImportReport")
 
@@ -240,14 +238,14 @@ class ImportReport(BaseModel):
     lines: list[ImportLine]
 
 
-class RegionCount(BaseModel):
+class RegionCount(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="RegionCount")
 
     label: str
     count: int = Field(ge=0)
 
 
-class PoolStatistics(BaseModel):
+class PoolStatistics(Model):
     """What get_sourcing?view=pool_statistics answers (B14).
     Built by shared.service.sourcing.pool.pool_statistics."""
 

@@ -5,6 +5,10 @@ Storage, loaded once and cached per function instance.
 same batch) and ``built_revision`` / ``object`` (the last index uploaded). A scorer whose
 cached index matches ``object`` uses it; otherwise it downloads it; when the pool moved on
 (``built_revision < revision``) it rebuilds, uploads and records it first.
+
+The index itself (``SearchIndex``: numpy, bm25s) is imported by ``rebuild`` and ``current``, the two
+that build or read one: the functions that only mark the pool changed (``bump_revision``: a
+professional's upsert, an erasure) or drop the cache do not load it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,14 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from shared.domain.sourcing.records import Professional
-from shared.domain.sourcing.scoring import SearchIndex
 from shared.ports import BlobStore, Clock, ConcurrencyConflict, Query, UnitOfWork, digest
 from shared.service.sourcing import paths
+
+if TYPE_CHECKING:
+    from shared.domain.sourcing.scoring import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,8 @@ def load_professionals(uow: UnitOfWork) -> Iterator[Professional]:
 
 def rebuild(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> SearchIndex:
     """Build the index of the pool, upload it and record it in a commit of its own on ``uow``."""
+    from shared.domain.sourcing.scoring import SearchIndex
+
     uow.begin()
     meta = uow.get(paths.INDEX_META)
     revision = int(meta.get("revision", 0)) if meta else 0
@@ -63,6 +72,8 @@ def rebuild(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> SearchIndex:
 def current(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> SearchIndex:
     """The index of the current pool, from this instance's cache whenever possible (a rebuild
     commits on ``uow``: pass one holding nothing else)."""
+    from shared.domain.sourcing.scoring import SearchIndex
+
     meta = uow.get(paths.INDEX_META)
     data = meta or {}
     name = data.get("object")

@@ -22,6 +22,7 @@ from shared.domain.workdays import PARIS
 from shared.ports import Clock, UnitOfWork
 from shared.service import orders
 from shared.service.sourcing import paths
+from shared.service.sourcing.mission_store import load_mission  # noqa: F401 (re-exported)
 from shared.service.sourcing.needs import load_need
 from shared.service.sourcing.paths import Settings, dump, load
 from shared.service.transaction import transact
@@ -33,10 +34,6 @@ def mission_id_for(need_id: str) -> str:
 
 def order_id_for(need_id: str) -> str:
     return f"BC-{need_id}"[:64]
-
-
-def load_mission(uow: UnitOfWork, b: str, m: str) -> Mission:
-    return load(uow, paths.mission(b, m), Mission, "MISSION_NOT_FOUND", "$.mission_id", mission_id=m)
 
 
 def frame_mission(beneficiary_id: str, command: FrameMission, uow: UnitOfWork, clock: Clock,

@@ -1,5 +1,6 @@
-"""A need's life (B3 search process, B10 search request): submission and relaunch, the ranked
-result of each version, the operator's proposals and the beneficiary's decision.
+"""A need's life (B3 search process, B10 search request): submission and relaunch, the operator's
+proposals and the beneficiary's decision. The ranked result of each version is written by
+``ranking.score_need`` (score_candidates), the only service that loads the scoring (numpy, bm25s).
 
 Each command is one commit: a need version with its D4 and the needs-submitted message; a
 proposal with D4 stopped; a decision (a relaunch: the new version, its D4 and its message).
@@ -8,13 +9,11 @@ proposal with D4 stopped; a decision (a relaunch: the new version, its D4 and it
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from shared.domain.deadlines import KINDS, Length
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import EventType
-from shared.domain.sourcing import scoring
+from shared.domain.event_types import EventType
 from shared.domain.sourcing.messages import (
     DecideProposal, NeedSubmitted, ProposalDecision, ProposeProfessionals, SubmitNeed,
 )
@@ -22,15 +21,13 @@ from shared.domain.sourcing.process import (
     NeedRecord, NeedStatus, Proposal, ProposalStatus, SourcingActor, require_move,
 )
 from shared.domain.sourcing.records import Beneficiary, NeedContent
-from shared.ports import BlobStore, Clock, OutboxMessage, UnitOfWork, digest
+from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
 from shared.service import deadlines
 from shared.service.sourcing import deadlines as sd
-from shared.service.sourcing import index as search_index
 from shared.service.sourcing import paths
 from shared.service.sourcing.paths import Settings, dump, load, today
 from shared.service.transaction import transact
 
-log = logging.getLogger(__name__)
 
 # Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place it lives.
 D4_WORKING_DAYS = KINDS["D4"].length.amount  # B10: at most 10 working days to propose (the offer may state less)
@@ -92,46 +89,6 @@ def submit_need(beneficiary_id: str, command: SubmitNeed, uow: UnitOfWork, clock
         return record, True
 
     return transact(uow, attempt)
-
-
-def score_need(event: NeedSubmitted, uow: UnitOfWork, blobs: BlobStore, clock: Clock,
-               weights: dict[str, float] | None = None) -> dict[str, Any] | None:
-    """score_candidates: rank the pool for one need version and keep the result (idempotent: a
-    redelivered event finds the result written, a concurrent scorer's result stands)."""
-    b, n, v = event.beneficiary_id, event.need_id, event.version
-    uow.begin()
-    found = uow.get_all([paths.need(b, n), paths.result(b, n, v), paths.need_version(b, n, v)])
-    if paths.need(b, n) not in found:
-        log.warning("need to score not found", extra={"need_id": n})
-        return None
-    if paths.result(b, n, v) in found:
-        return found[paths.result(b, n, v)]
-    if paths.need_version(b, n, v) not in found:
-        log.warning("need version to score not found", extra={"need_id": n, "version": v})
-        return None
-    content = NeedContent.model_validate(found[paths.need_version(b, n, v)], strict=False)
-    index = search_index.current(uow.fork(), blobs, clock)
-    ranking = scoring.rank(index, content, n, v, weights=weights or scoring.DEFAULT_WEIGHTS)
-    result = {"need_id": n, "version": v, "scored_at": clock.now().isoformat(), "index_revision": index.revision,
-              **ranking.as_dict()}
-
-    def attempt() -> dict[str, Any]:
-        stored = uow.get(paths.result(b, n, v))
-        if stored is not None:
-            return stored
-        record = load_need(uow, b, n)
-        uow.create(paths.result(b, n, v), result)
-        if record.version == v and record.status is NeedStatus.ACKNOWLEDGED:
-            now = clock.now()
-            uow.update(paths.need(b, n), dump(record.model_copy(update={
-                "status": NeedStatus.SCORED, "updated_at": now, "history": [
-                    *record.history, {"version": v, "status": NeedStatus.SCORED.value, "at": now.isoformat(),
-                                      "partial": ranking.partial, "full_matches": ranking.full_matches}]})))
-        return result
-
-    kept = transact(uow, attempt)
-    log.info("need scored", extra={"need_id": n, "version": v, "pool": ranking.pool_size, "partial": ranking.partial})
-    return kept
 
 
 def propose(command: ProposeProfessionals, uow: UnitOfWork, clock: Clock) -> NeedRecord:

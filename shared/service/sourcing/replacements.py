@@ -17,7 +17,7 @@ from shared.ports import Clock, UnitOfWork
 from shared.service import deadlines
 from shared.service.sourcing import deadlines as sd
 from shared.service.sourcing import paths
-from shared.service.sourcing.missions import load_mission
+from shared.service.sourcing.mission_store import load_mission
 from shared.service.sourcing.paths import Settings, dump, load
 from shared.service.transaction import transact
 

@@ -24,7 +24,7 @@ from shared.domain.sourcing import reporting as rep
 from shared.domain.sourcing.price_schedule import PriceSchedule
 from shared.domain.sourcing.process import Mission, NeedRecord
 from shared.ports import Clock, Document, Query, ReportFiles, UnitOfWork
-from shared.service import orders as order_service
+from shared.service import order_store
 from shared.service.sourcing import paths, price_schedules
 from shared.service.transaction import transact
 
@@ -90,10 +90,10 @@ def _order_facts(b: str, order_id: str, data: dict[str, Any], uow: UnitOfWork, d
         undated = order.last_event_at or order.issued_at
         return rep.OrderFacts(order=order, line_done_at={line: undated for line, done in order.line_status.items()
                                                          if done})
-    done = (rep.line_done_times(order, order_service.list_events(uow, b, order_id))
+    done = (rep.line_done_times(order, order_store.list_events(uow, b, order_id))
             if any(order.line_status.values()) else {})
     proofs = [d.data["uploaded_at"] for d in uow.query(Query(
-        f"{order_service.order_path(b, order_id)}/documents", where=(("kind", "==", DocumentKind.SERVICE_DONE.value),)))]
+        f"{order_store.order_path(b, order_id)}/documents", where=(("kind", "==", DocumentKind.SERVICE_DONE.value),)))]
     return rep.OrderFacts.model_validate({"order": order, "line_done_at": done, "proofs_at": proofs}, strict=False)
 
 

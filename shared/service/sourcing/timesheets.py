@@ -14,9 +14,9 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.sourcing.messages import SubmitTimesheet
 from shared.domain.sourcing.process import Mission, timesheet_errors
 from shared.ports import Clock, UnitOfWork
-from shared.service.orders import load_order
+from shared.service.order_store import load_order
 from shared.service.sourcing import paths
-from shared.service.sourcing.missions import load_mission
+from shared.service.sourcing.mission_store import load_mission
 from shared.service.transaction import transact
 
 

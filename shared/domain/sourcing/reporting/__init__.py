@@ -24,8 +24,9 @@ French for the reader of the CSV, are in docs/sourcing.md ("Reporting"):
   body's fee rate × business volume.
 """
 
-from pydantic import ConfigDict, RootModel
+from pydantic import ConfigDict
 
+from shared.domain.base import Root
 from shared.domain.sourcing.reporting.beneficiary import *  # noqa: F401,F403
 from shared.domain.sourcing.reporting.facts import *  # noqa: F401,F403
 from shared.domain.sourcing.reporting.half_year import *  # noqa: F401,F403
@@ -36,7 +37,7 @@ from shared.domain.sourcing.reporting.half_year import HalfYearReportLink, HalfY
 from shared.domain.sourcing.reporting.purchasing_body import PurchasingBodyReport
 
 
-class ReportView(RootModel[BeneficiaryReport | PurchasingBodyReport | HalfYearReportList | HalfYearReportLink]):
+class ReportView(Root[BeneficiaryReport | PurchasingBodyReport | HalfYearReportList | HalfYearReportLink]):
     """What get_report answers: one of its views, chosen by ?view= (and ?report_id=)."""
 
     model_config = ConfigDict(title="ReportView")

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.domain.base import Record
+from shared.domain.base import Model, Record
 from shared.domain.sourcing.reporting.periods import ReportPeriod
 
 # --- the stored half-year report (B17, every six months) -----------------------------------------
 
 
-class PublishHalfYearReport(BaseModel):
+class PublishHalfYearReport(Model):
     """Body of publish_half_year_report: empty (Cloud Scheduler: the last ended half-year), or an
     ended half-year an operator catches up."""
 

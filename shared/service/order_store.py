@@ -1,0 +1,85 @@
+"""How an order is stored, and its live view (A11 order tracking): the reads and writes every order
+service shares, apart from the commands that issue or move an order (``orders.py``), so that a
+function that only reads or records on an order does not load what issuing one needs (catalogue,
+contract and conformance rules, the wire messages, the order's deadlines).
+
+  managers/{manager}/orders/{order}                 the order, in its manager's private space (A1)
+  managers/{manager}/orders/{order}/events/{event}  its history (execution reports, decisions)
+
+``updated_at`` (the server's commit time of the order's last write) is kept beside the order,
+not in it: ``list_orders`` sorts on it. ``total_cents`` is stored for the same kind of reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from shared.domain.orders import Order, actor_for_role, next_states
+from shared.ports import SERVER_TIME, Query, UnitOfWork
+
+UPDATED_AT = "updated_at"
+
+
+class NotFound(Exception):
+    """The order does not exist in the caller's space."""
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def order_path(manager_id: str, order_id: str) -> str:
+    return f"managers/{manager_id}/orders/{order_id}"
+
+
+def order_doc(order: Order) -> dict[str, Any]:
+    return {**order.model_dump(mode="json"), "total_cents": order.total_cents, UPDATED_AT: SERVER_TIME}
+
+
+def order_from(data: dict[str, Any]) -> Order:
+    return Order.model_validate({k: v for k, v in data.items() if k not in (UPDATED_AT, "total_cents")}, strict=False)
+
+
+def load_order(uow: UnitOfWork, manager_id: str, order_id: str) -> Order | None:
+    data = uow.get(order_path(manager_id, order_id))
+    return order_from(data) if data is not None else None
+
+
+def save_order(uow: UnitOfWork, order: Order, *, created: bool = False) -> None:
+    path = order_path(order.manager_id, order.order_id)
+    uow.create(path, order_doc(order)) if created else uow.update(path, order_doc(order))
+
+
+def add_event(uow: UnitOfWork, order: Order, event_id: str, data: dict[str, Any]) -> None:
+    uow.create(f"{order_path(order.manager_id, order.order_id)}/events/{event_id}", data)
+
+
+def list_events(uow: UnitOfWork, manager_id: str, order_id: str) -> list[dict[str, Any]]:
+    docs = uow.query(Query(f"{order_path(manager_id, order_id)}/events", order_by=(("received_at", "asc"),)))
+    return [{"event_id": d.id, **d.data} for d in docs]
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def get_order(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id: str | None = None) -> Order:
+    """Read one order; a contractor reads only the orders addressed to it."""
+    order = load_order(uow, manager_id, order_id)
+    if order is None or (contractor_id is not None and order.contractor_id != contractor_id):
+        raise NotFound(order_id)
+    return order
+
+
+def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contractor_id: str | None = None,
+               rights: Collection[str] = ()) -> dict:
+    """What get_order answers: the order, its total, the states the caller may move it to next (from
+    the transition table; none without the right to move orders) and its history. NotFound as
+    ``get_order``."""
+    from shared.domain.order_moves import next_moves
+
+    order = get_order(manager_id, order_id, uow, contractor_id=contractor_id)
+    actor = actor_for_role(role, rights)
+    return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
+            "next_states": [s.value for s in next_states(order, actor)],
+            "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
+            "events": list_events(uow, manager_id, order_id)}

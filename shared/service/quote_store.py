@@ -1,0 +1,62 @@
+"""How a quote is stored and read back (A2.4 quotes, A2.5 supplementary quotes): apart from the
+commands of ``quotes.py``, so that reading one (get_quote) does not load what requesting, deciding or
+expiring one needs (orders, deadlines, catalogue and contract rules, penalty terms).
+
+  managers/{manager}/quotes/{quote}   the quote, in its manager's private space (A1)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.domain.quotes import BUYERS, Quote, QuoteView
+from shared.ports import UnitOfWork
+
+
+class QuoteNotFound(Exception):
+    """No such quote in the caller's reach (another contractor cannot tell it exists)."""
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def quote_path(manager_id: str, quote_id: str) -> str:
+    return f"managers/{manager_id}/quotes/{quote_id}"
+
+
+def quote_doc(quote: Quote) -> dict[str, Any]:
+    """As stored: the model in JSON (``valid_until`` at top level, ISO date, for the expiry sweep)."""
+    return quote.model_dump(mode="json")
+
+
+def quote_from(data: dict[str, Any]) -> Quote:
+    return Quote.model_validate(data, strict=False)
+
+
+def load_quote(uow: UnitOfWork, manager_id: str, quote_id: str, contractor_id: str | None = None) -> Quote:
+    """The quote, read in ``uow``; QuoteNotFound when absent or, for ``contractor_id``, asked of another."""
+    data = uow.get(quote_path(manager_id, quote_id)) if manager_id else None
+    quote = quote_from(data) if data is not None else None
+    if quote is None or (contractor_id is not None and quote.contractor_id != contractor_id):
+        raise QuoteNotFound(quote_id)
+    return quote
+
+
+def save_quote(uow: UnitOfWork, quote: Quote, *, created: bool = False) -> None:
+    path = quote_path(quote.manager_id, quote.quote_id)
+    uow.create(path, quote_doc(quote)) if created else uow.update(path, quote_doc(quote))
+
+
+def get_quote(role: str, tenant: str, manager_id: str | None, quote_id: str, uow: UnitOfWork) -> Quote:
+    """One quote, for the buyer of its space (manager or beneficiary) or its contractor (QuoteNotFound
+    otherwise)."""
+    if role in BUYERS:
+        return load_quote(uow, tenant, quote_id)
+    if not manager_id:
+        raise QuoteNotFound(quote_id)
+    return load_quote(uow, manager_id, quote_id, tenant)
+
+
+def view(quote: Quote) -> dict[str, Any]:
+    """What the quote functions answer (QuoteView)."""
+    return QuoteView.of(quote).model_dump(mode="json")
