@@ -40,7 +40,7 @@ from shared.domain.incidents import (
 from shared.domain.event_types import EventType
 from shared.domain.penalties import PenaltyTerms
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
-from shared.service import deadlines, penalty_terms, territories
+from shared.service import deadlines, order_store, penalty_terms, territories
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def report_incident(uid: str, role: str, tenant: str, idempotency_key: str, comm
                 d8 = deadlines.open_deadline(uow, _plan_d8(incident_id, existing.reporter_tenant, existing.territory,
                                                            existing.reported_at, existing.severity), now)
             return existing, d8, False
-        territory = command.territory or _reporter_territory(uow, reporter_role, reporter_tenant)
+        territory = command.territory or _incident_territory(uow, reporter_role, reporter_tenant, command.order_id)
         first_report = command.first_reported_at or now
         agreement = agreement_id if reporter_role == "beneficiary" else None
         terms = (penalty_terms.terms_on(uow, reporter_tenant, agreement, workdays.local_date(first_report, territory))
@@ -167,6 +167,18 @@ def alert_message(incident: Incident, now: dt.datetime) -> OutboxMessage:
                            channel=incident.channel, reported_at=incident.reported_at,
                            first_response_due_at=incident.due_at).model_dump(mode="json"),
         created_at=now)
+
+
+def _incident_territory(uow: UnitOfWork, role: str, tenant: str, order_id: str | None) -> str:
+    """B18: a manager's incident about one of its orders is counted in the order's territory (its
+    commune, its contract, then the manager's own, as the order's deadlines are); any other report in
+    its reporter's."""
+    if role == "manager" and order_id:
+        order = order_store.load_order(uow, tenant, order_id)
+        if order is not None:
+            return territories.order_territory(territories.reader(uow), tenant, order.contract_id,
+                                               order.site.commune).code
+    return _reporter_territory(uow, role, tenant)
 
 
 def _reporter_territory(uow: UnitOfWork, role: str, tenant: str) -> str:

@@ -110,3 +110,21 @@ def test_a_format_rejection_on_an_order_without_a_commune_records_f1_in_the_mana
     # Then F1 is counted in Guyane
     [f1] = world.deadlines(MANAGER).values()
     assert (f1.kind, f1.territory) == ("F1", "973")
+
+
+def test_a_managers_incident_about_an_order_is_counted_in_the_orders_territory():
+    # Given a manager in Paris and its order at Saint-Denis de La Réunion
+    from shared.domain.incidents import ReportIncident
+    from shared.service import incidents
+
+    order = an_order("BC-974", state=OrderState.ACKNOWLEDGED, site={"node_id": "N-974", "commune": "97411"})
+    world = a_world_of(order, manager_territory="75")
+    about = ReportIncident(severity=3, title="Bon introuvable", description="Le titulaire ne voit pas le bon",
+                           order_id="BC-974")
+    # When the manager reports an incident about that order, then one about an order it does not have
+    incident, d8 = incidents.report_incident("u-1", "manager", MANAGER, "key-974", about, world.uow(), world.clock)
+    unknown, _ = incidents.report_incident("u-1", "manager", MANAGER, "key-x", about.model_copy(
+        update={"order_id": "BC-NONE"}), world.uow(), world.clock)
+    # Then the first is counted in La Réunion (its working hours and holidays), the second in the manager's own
+    assert incident.territory == d8.territory == "974"
+    assert unknown.territory == "75"
