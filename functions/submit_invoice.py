@@ -14,7 +14,7 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.messages import EventType, ReplyStatus
 from shared.edge import http
 from shared.ports import InboundMessage
-from shared.service import inbound_router
+from shared.service import inbound_router, invoices  # noqa: F401  (invoices: its main path, loaded at start-up)
 
 
 def _submit(req: http.Request) -> http.Answer:

@@ -33,17 +33,24 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shared.domain import documents as doc
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, Reply, ReplyStatus
-from shared.domain.invoices import SubmitInvoice
-from shared.domain.quotes import RaiseQuote, SubmitQuote
 from shared.domain.validation import parse_json
 from shared.ports import Clock, DocumentFiles, InboundMessage, UnitOfWork
-from shared.service import documents, executions, invoices, quote_origins, quotes
+from shared.service import executions
 from shared.service.executions import answer_once, record_execution
+
+if TYPE_CHECKING:
+    from shared.domain.documents import RegisterUpload
+    from shared.domain.invoices import SubmitInvoice
+    from shared.domain.quotes import RaiseQuote, SubmitQuote
+
+# Execution reports are the bus's main traffic and load with this module. The services of the other
+# types (quotes, invoices, documents) and their commands load with the first message of their type
+# in the instance: a contractor's topic that carries none of them never pays for them at cold start
+# (docs/performance.md, "Cold start"). The REST functions of those types import their service themselves.
 
 log = logging.getLogger(__name__)
 
@@ -65,23 +72,29 @@ def route(msg: InboundMessage, services: Services) -> Reply:
     if msg.validate_only:
         return _validate(msg, services)
     if msg.type == EventType.QUOTE_SUBMITTED.value:
+        from shared.domain.quotes import SubmitQuote
         return _answer(msg, services, SubmitQuote, lambda cmd: _submit_quote(msg, cmd, services), lease=False)
     if msg.type == EventType.QUOTE_RAISED.value:
+        from shared.domain.quotes import RaiseQuote
         return _answer(msg, services, RaiseQuote, lambda cmd: _raise_quote(msg, cmd, services), lease=False)
     if msg.type == EventType.INVOICE_SUBMITTED.value:
+        from shared.domain.invoices import SubmitInvoice
         return _answer(msg, services, SubmitInvoice, lambda cmd: _submit_invoice(msg, cmd, services), lease=False)
     if msg.type == EventType.DOCUMENT_UPLOADED.value:
-        return _answer(msg, services, doc.RegisterUpload,
+        from shared.domain.documents import RegisterUpload
+        return _answer(msg, services, RegisterUpload,
                        lambda cmd: _register_upload(msg.contractor_id, cmd, services), lease=True)
     return record_execution(msg, services.uow, services.clock)
 
 
 def _validate(msg: InboundMessage, s: Services) -> Reply:
     if msg.type == EventType.QUOTE_SUBMITTED.value:
+        from shared.domain.quotes import SubmitQuote
         decide = _decider(msg, SubmitQuote, lambda cmd: _submit_quote(msg, cmd, s))
         reply = executions.validate_only(s.uow, decide)
     elif msg.type == EventType.DOCUMENT_UPLOADED.value:
-        decide = _decider(msg, doc.RegisterUpload, lambda cmd: _check_upload(msg.contractor_id, cmd, s))
+        from shared.domain.documents import RegisterUpload
+        decide = _decider(msg, RegisterUpload, lambda cmd: _check_upload(msg.contractor_id, cmd, s))
         reply = executions.validate_only(s.uow, decide)
     else:
         reply = executions.validate_execution(msg, s.uow, s.clock)
@@ -89,13 +102,15 @@ def _validate(msg: InboundMessage, s: Services) -> Reply:
     return reply
 
 
-def _check_upload(contractor_id: str, cmd: doc.RegisterUpload, s: Services) -> dict[str, Any]:
+def _check_upload(contractor_id: str, cmd: RegisterUpload, s: Services) -> dict[str, Any]:
+    from shared.service import documents
     # validate-only: the staged file is read and checked, never copied, registered nor deleted
     sha256 = documents.check_upload(contractor_id, cmd, s.uow, s.document_files, s.clock)
     return {"order_id": cmd.order_id, "document_sha256": sha256}
 
 
 def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[str, Any]:
+    from shared.service import quotes
     try:  # buffered in the reply's unit of work; the message key names the version it creates
         quote = quotes.submit(msg.contractor_id, cmd, s.uow, s.clock, submission_id=msg.key)
     except quotes.QuoteNotFound:
@@ -105,6 +120,7 @@ def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[st
 
 
 def _raise_quote(msg: InboundMessage, cmd: RaiseQuote, s: Services) -> dict[str, Any]:
+    from shared.service import quote_origins
     # buffered in the reply's unit of work; the message key names its first version
     quote, _ = quote_origins.raise_(msg.contractor_id, cmd, s.uow, s.clock, submission_id=msg.key)
     first = quote.version_of(msg.key) or quote.versions[0]
@@ -112,12 +128,14 @@ def _raise_quote(msg: InboundMessage, cmd: RaiseQuote, s: Services) -> dict[str,
 
 
 def _submit_invoice(msg: InboundMessage, cmd: SubmitInvoice, s: Services) -> dict[str, Any]:
+    from shared.service import invoices
     invoice, order = invoices.submit(msg.contractor_id, cmd, s.uow, s.clock, channel=msg.channel,
                                      received_at=msg.received_at, message_key=msg.key)
     return {"order_id": order.order_id, "order_state": order.state, "invoice_number": invoice.invoice_number}
 
 
-def _register_upload(contractor_id: str, cmd: doc.RegisterUpload, s: Services) -> dict[str, Any]:
+def _register_upload(contractor_id: str, cmd: RegisterUpload, s: Services) -> dict[str, Any]:
+    from shared.service import documents
     # its own unit of work: it commits on its own, inside the reply's attempt (the message is under a lease)
     attached = documents.register_upload(contractor_id, cmd, s.uow.fork(), s.document_files, s.clock,
                                          f"pubsub:{contractor_id}")
