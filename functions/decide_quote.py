@@ -11,7 +11,7 @@ from functions._quotes import not_found, parse
 from shared import bootstrap
 from shared.domain.quotes import DecideQuote
 from shared.edge import http
-from shared.service import quotes
+from shared.service import quote_store, quotes
 
 
 def _decide(req: http.Request) -> http.Answer:
@@ -19,9 +19,9 @@ def _decide(req: http.Request) -> http.Answer:
     try:
         quote = quotes.decide_quote(req.principal.role, req.principal.tenant, command, bootstrap.uow(),
                                     bootstrap.clock())
-    except quotes.QuoteNotFound:
+    except quote_store.QuoteNotFound:
         raise not_found(command.quote_id) from None
-    return http.Answer(200, quotes.view(quote))
+    return http.Answer(200, quote_store.view(quote))
 
 
 @functions_framework.http

@@ -12,7 +12,7 @@ from shared import bootstrap
 from shared.domain.quotes import RaiseQuote
 from shared.edge import http
 from shared.ports import digest
-from shared.service import quote_origins, quotes
+from shared.service import quote_origins, quote_store
 
 
 def _raise(req: http.Request) -> http.Answer:
@@ -20,7 +20,7 @@ def _raise(req: http.Request) -> http.Answer:
     quote, created = quote_origins.raise_quote(
         req.principal.tenant, command, bootstrap.uow(), bootstrap.clock(),
         submission_id=f"rest-{digest(req.principal.tenant, req.idempotency_key or '')[:40]}")
-    return http.Answer(201 if created else 200, quotes.view(quote))
+    return http.Answer(201 if created else 200, quote_store.view(quote))
 
 
 @functions_framework.http

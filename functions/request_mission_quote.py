@@ -11,13 +11,13 @@ from functions._quotes import parse
 from shared import bootstrap
 from shared.domain.quotes import RequestMissionQuote
 from shared.edge import http
-from shared.service import quote_origins, quotes
+from shared.service import quote_origins, quote_store
 
 
 def _request(req: http.Request) -> http.Answer:
     quote, created = quote_origins.request_mission_quote(req.principal.tenant, parse(RequestMissionQuote, req),
                                                          bootstrap.uow(), bootstrap.clock())
-    return http.Answer(201 if created else 200, quotes.view(quote))
+    return http.Answer(201 if created else 200, quote_store.view(quote))
 
 
 @functions_framework.http

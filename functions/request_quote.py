@@ -10,13 +10,13 @@ from functions._quotes import parse
 from shared import bootstrap
 from shared.domain.quotes import RequestQuote
 from shared.edge import http
-from shared.service import quotes
+from shared.service import quote_store, quotes
 
 
 def _request(req: http.Request) -> http.Answer:
     quote, created = quotes.request_quote(req.principal.tenant, parse(RequestQuote, req), bootstrap.uow(),
                                           bootstrap.clock())
-    return http.Answer(201 if created else 200, quotes.view(quote))
+    return http.Answer(201 if created else 200, quote_store.view(quote))
 
 
 @functions_framework.http

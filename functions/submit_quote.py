@@ -10,7 +10,7 @@ from shared import bootstrap
 from shared.domain.quotes import SubmitQuote
 from shared.edge import http
 from shared.ports import digest
-from shared.service import quotes
+from shared.service import quote_store, quotes
 
 
 def _submit(req: http.Request) -> http.Answer:
@@ -18,9 +18,9 @@ def _submit(req: http.Request) -> http.Answer:
     try:
         quote = quotes.submit_quote(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock(),
                                     submission_id=f"rest-{digest(req.principal.tenant, req.idempotency_key or '')[:40]}")
-    except quotes.QuoteNotFound:
+    except quote_store.QuoteNotFound:
         raise not_found(command.quote_id) from None
-    return http.Answer(200, quotes.view(quote))
+    return http.Answer(200, quote_store.view(quote))
 
 
 @functions_framework.http

@@ -270,7 +270,7 @@ class World:
         self.db.seed(path, data)
 
     def seed_order(self, order: Order) -> None:
-        from shared.service.orders import order_doc, order_path
+        from shared.service.order_store import order_doc, order_path
 
         self.seed(order_path(order.manager_id, order.order_id), {**order_doc(order), "updated_at": self.clock.now()})
 
@@ -278,7 +278,7 @@ class World:
         self.seed(f"contractors/{contractor_id}", {"name": name, "managers": list(managers)})
 
     def order(self, manager_id: str, order_id: str) -> Order | None:
-        from shared.service.orders import load_order
+        from shared.service.order_store import load_order
 
         return load_order(self.uow(), manager_id, order_id)
 

@@ -9,7 +9,7 @@ from shared.domain.messages import EventType
 from shared.domain.orders import Order, OrderLine, SiteRef
 from shared.domain.quotes import DecideQuote, Quote, RequestQuote, SubmitQuote
 from shared.ports import OutboxMessage
-from shared.service import quotes
+from shared.service import quote_store, quotes
 from tests.builders import CONTRACTOR, MANAGER
 from tests.fakes import World
 
@@ -60,8 +60,8 @@ def decide(world: World, quote_id: str, action: str, **fields) -> Quote:
 
 
 def stored(world: World, quote_id: str) -> Quote | None:
-    data = world.db.data(quotes.quote_path(MANAGER, quote_id))
-    return quotes.quote_from(data) if data is not None else None
+    data = world.db.data(quote_store.quote_path(MANAGER, quote_id))
+    return quote_store.quote_from(data) if data is not None else None
 
 
 def messages(world: World, *types: EventType) -> list[OutboxMessage]:

@@ -2,7 +2,7 @@
 Acme reports on it over Pub/Sub (one report rejected, then corrected; the last one late), the manager
 receives the work. Every answer and message is what the real services gave on the in-memory platform:
 ``orders.receive_order``, ``executions.record_execution`` (fed by the edge's own
-``inbound_from_pubsub``), ``orders.change_order_state``, ``orders.order_view``, ``order_list``.
+``inbound_from_pubsub``), ``orders.change_order_state``, ``order_store.order_view``, ``order_list``.
 The same reports over REST run on a second platform (``channel="rest"``), as ``submit_execution`` calls
 the service."""
 
@@ -26,7 +26,7 @@ from shared.domain.validation import parse_json
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.ports import InboundMessage
 from shared.domain.documents import AttachFields, DocumentKind
-from shared.service import contracts, documents, executions, orders
+from shared.service import contracts, documents, executions, order_store, orders
 from tests.pdfs import a_pdf
 from shared.service.order_list import list_orders
 
@@ -190,7 +190,7 @@ class OrderStory:
             self._report(name, ce_id, publish_time, body)
             if name == "held_scheduled":
                 self._decide("on_hold")
-            self.orders[name] = orders.get_order(MANAGER_ID, body["order_id"], p.uow())
+            self.orders[name] = order_store.get_order(MANAGER_ID, body["order_id"], p.uow())
         self.completed = self.orders["completed"]
         if channel == "rest":  # two messages submit_execution refuses: an unknown order, a body cut short
             self._report("not_found", "1f3e5a70-9b2c-4d6e-8f0a-6b8c0d2e4f08", "2026-03-04T11:02:40.512Z",
@@ -198,7 +198,7 @@ class OrderStory:
             self._report("malformed", "2a4c6e80-0c3d-4e7f-9a1b-7c9d1e3f5a09", "2026-03-04T11:03:05.230Z",
                          b'{"order_id": "BC-2026-0101", ')
         with p.as_(CONTRACTOR_UID, "contractor", CONTRACTOR_ID):
-            self.view = orders.order_view(MANAGER_ID, ORDER_ID, "contractor", p.uow(), contractor_id=CONTRACTOR_ID,
+            self.view = order_store.order_view(MANAGER_ID, ORDER_ID, "contractor", p.uow(), contractor_id=CONTRACTOR_ID,
                                           rights={r.value for r in ROLE_RIGHTS[Role.CONTRACTOR]})
         # the manager may not receive the work before the contractor's attestation of service done (B7)
         p.at("2026-03-05T13:29:10.000Z")

@@ -28,7 +28,7 @@ from shared.domain.messages import IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.quotes import RequestQuote
 from shared.ports import Clock, Query, UnitOfWork
-from shared.service import onboarding, orders, quotes
+from shared.service import onboarding, order_store, orders, quote_store, quotes
 from shared.service.parties import contractor_path, is_active
 from shared.service.transaction import transact
 
@@ -130,11 +130,11 @@ def _facts(uow: UnitOfWork, run: dict[str, Any]) -> cf.Facts:
         if row.data.get("state") == "completed" and (answer.get("order_id") == order_id
                                                      or answer.get("quote_id") == quote_id):
             attempts.append(cf.Attempt.from_log(row.id, row.data))
-    base = orders.order_path(manager_id, order_id)
+    base = order_store.order_path(manager_id, order_id)
     applied = [cf.Applied(sequence=e["sequence"], state_after=e["state_after"], message_key=e.get("message_key", ""),
                           received_at=dt.datetime.fromisoformat(e["received_at"]))
-               for e in orders.list_events(uow, manager_id, order_id) if e.get("actor") == "contractor"]
+               for e in order_store.list_events(uow, manager_id, order_id) if e.get("actor") == "contractor"]
     documents = [d.id for d in uow.query(Query(f"{base}/documents"))]
-    quote = uow.get(quotes.quote_path(manager_id, quote_id)) or {}
+    quote = uow.get(quote_store.quote_path(manager_id, quote_id)) or {}
     return cf.Facts(attempts=attempts, applied=applied, documents=documents,
                     quote_versions=[v["version"] for v in quote.get("versions") or ()])

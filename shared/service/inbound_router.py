@@ -110,10 +110,10 @@ def _check_upload(contractor_id: str, cmd: RegisterUpload, s: Services) -> dict[
 
 
 def _submit_quote(msg: InboundMessage, cmd: SubmitQuote, s: Services) -> dict[str, Any]:
-    from shared.service import quotes
+    from shared.service import quote_store, quotes
     try:  # buffered in the reply's unit of work; the message key names the version it creates
         quote = quotes.submit(msg.contractor_id, cmd, s.uow, s.clock, submission_id=msg.key)
-    except quotes.QuoteNotFound:
+    except quote_store.QuoteNotFound:
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_NOT_FOUND", quote_id=cmd.quote_id)]) from None
     return {"quote_id": quote.quote_id, "quote_version": quote.version_of(msg.key).version,
             "order_id": quote.order_id}

@@ -1,7 +1,6 @@
 """IssueOrder and ChangeOrderState: what a manager's ERP does to its orders (A2.3).
 
-How an order is stored and read back (A11 live view) is ``order_store.py``; its names are
-re-exported here for the services that issue or move orders.
+How an order is stored and read back (A11 live view) is ``order_store.py``.
 """
 
 from __future__ import annotations
@@ -17,10 +16,7 @@ from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
 from shared.domain.orders import Actor, Order, OrderState
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
-from shared.service.order_store import (  # noqa: F401 (re-exported)
-    UPDATED_AT, NotFound, add_event, get_order, list_events, load_order, order_doc, order_from, order_path,
-    order_view, save_order,
-)
+from shared.service.order_store import add_event, load_order, save_order
 from shared.service.parties import contractor_serves
 from shared.service.transaction import transact
 

@@ -29,7 +29,7 @@ from shared.domain.orders import TERMINAL_STATES, STATE_LABELS
 from shared.domain.quotes import Quote, QuoteAction, QuoteVersion, RaiseQuote, RequestMissionQuote, RequestQuote, step
 from shared.domain.sourcing.process import Mission
 from shared.ports import Clock, UnitOfWork
-from shared.service import orders, quotes
+from shared.service import order_store, orders, quote_store, quotes
 from shared.service.sourcing import paths
 from shared.service.territories import order_territory, reader
 from shared.service.transaction import transact
@@ -66,7 +66,7 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
         refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=cmd.site.node_id))
     order = None
     if cmd.order_id is not None:  # A2.5: supplementary works on one of its own orders, still open
-        order = orders.load_order(uow, manager_id, cmd.order_id)
+        order = order_store.load_order(uow, manager_id, cmd.order_id)
         if order is None or order.contractor_id != contractor_id:
             refused.append(ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=cmd.order_id))
             order = None
@@ -76,9 +76,9 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
         refused.append(ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée"))
     if refused:
         raise DomainError(refused)
-    existing = uow.get(quotes.quote_path(manager_id, cmd.quote_id))
+    existing = uow.get(quote_store.quote_path(manager_id, cmd.quote_id))
     if existing is not None:
-        return _raised_again(quotes.quote_from(existing), contractor_id, cmd, submission_id), False
+        return _raised_again(quote_store.quote_from(existing), contractor_id, cmd, submission_id), False
     in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines, now)
     site = order.site if order is not None else cmd.site
     territory = order_territory(reader(uow), manager_id, order.contract_id if order else cmd.contract_id,
@@ -90,7 +90,7 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
                   contractor_id=contractor_id, title=cmd.title, site=cmd.site, order_id=cmd.order_id,
                   state=step(None, QuoteAction.RAISE, "contractor"), requested_at=now, versions=[first],
                   territory=territory, valid_until=cmd.valid_until, opened_by="contractor")
-    quotes.save_quote(uow, quote, created=True)
+    quote_store.save_quote(uow, quote, created=True)
     return quote, True
 
 
@@ -125,7 +125,7 @@ def request_mission_quote(beneficiary_id: str, cmd: RequestMissionQuote, uow: Un
     def attempt() -> tuple[Quote, bool]:
         mission = paths.load(uow, paths.mission(beneficiary_id, cmd.mission_id), Mission, "MISSION_NOT_FOUND",
                              "$.mission_id", mission_id=cmd.mission_id)
-        order = orders.load_order(uow, beneficiary_id, mission.order_id) if mission.order_id else None
+        order = order_store.load_order(uow, beneficiary_id, mission.order_id) if mission.order_id else None
         if order is None:
             raise DomainError([ErrorDetail.of("$.mission_id", "MISSION_NOT_FOUND", mission_id=cmd.mission_id)])
         request = RequestQuote(quote_id=cmd.quote_id, contract_id=order.contract_id, contractor_id=order.contractor_id,

@@ -22,7 +22,7 @@ The contractor is told on ``orders-<contractor>`` (``quote.requested``, ``quote.
 on ``replies-<contractor>`` (``quote.expired``). Message ids are one per quote and event, so a
 retried request publishes nothing twice; the ordering key is the order the quote is about
 (``shared.domain.quotes.ordering_key``). How a quote is stored and read back (get_quote) is
-``quote_store.py``, re-exported here.
+``quote_store.py``.
 """
 
 from __future__ import annotations
@@ -44,10 +44,8 @@ from shared.domain.quotes import (
     RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
-from shared.service import deadlines, orders, penalty_terms
-from shared.service.quote_store import (  # noqa: F401 (re-exported)
-    QuoteNotFound, get_quote, load_quote, quote_doc, quote_from, quote_path, save_quote, view,
-)
+from shared.service import deadlines, order_store, orders, penalty_terms
+from shared.service.quote_store import load_quote, quote_from, quote_path, save_quote
 from shared.service.territories import order_territory, reader
 from shared.service.transaction import transact
 
@@ -87,7 +85,7 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
         refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=cmd.site.node_id))
     order: Order | None = None
     if cmd.order_id is not None:  # A2.5: a supplementary quote on this contractor's order
-        order = orders.load_order(uow, manager_id, cmd.order_id)
+        order = order_store.load_order(uow, manager_id, cmd.order_id)
         if order is None or order.contractor_id != cmd.contractor_id:
             refused.append(ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=cmd.order_id))
             order = None
@@ -309,7 +307,7 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
         command = IssueOrder(order_id=quote.quote_id, contract_id=quote.contract_id, contractor_id=quote.contractor_id,
                              title=quote.title, site=quote.site, lines=lines, issued_at=now)
         return orders.issue(quote.manager_id, command, uow, _At(now)).order.order_id
-    order = orders.load_order(uow, quote.manager_id, quote.order_id)
+    order = order_store.load_order(uow, quote.manager_id, quote.order_id)
     if order is None:
         raise DomainError([ErrorDetail.of("$.quote_id", "ORDER_NOT_FOUND", order_id=quote.order_id)])
     prefix = f"{quote.quote_id}-"
@@ -317,7 +315,7 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
         return order.order_id  # already added (an acceptance the earlier code committed in two steps)
     added = [line.model_copy(update={"line_id": f"{prefix}{line.line_id}"[:64]}) for line in lines]
     after = order.model_copy(update={"lines": [*order.lines, *added]})
-    orders.save_order(uow, after)
+    order_store.save_order(uow, after)
     uow.publish(OutboxMessage(
         id=f"lines-{digest(quote.manager_id, order.order_id, quote.quote_id)[:32]}",
         topic=topology.orders_topic(order.contractor_id), event_type=EventType.ORDER_LINES_ADDED,

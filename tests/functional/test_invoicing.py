@@ -129,7 +129,7 @@ def test_service_done_then_invoice_then_payment_through_chorus_pro(manager, cont
 def test_a_beneficiary_receives_and_closes_its_missions_order_and_reads_its_contractors_penalties(
         platform, contractor, clean_firestore):
     # Given a beneficiary whose mission became an order to ctr-test (part B on part A's machinery)
-    from shared.service.orders import order_doc
+    from shared.service.order_store import order_doc
     from tests.builders import an_order
 
     register_beneficiary(clean_firestore, "ben-lyon", "Ville de Lyon")

@@ -13,7 +13,7 @@ from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain import workdays
 from shared.domain.orders import Order, OrderLine, SiteRef
 from shared.domain.sourcing.records import Beneficiary
-from shared.service.orders import order_doc, order_path
+from shared.service.order_store import order_doc, order_path
 from shared.service.sourcing import pool
 from tests.functional.erp import Erp
 from tests.sourcing_builders import a_beneficiary

@@ -13,7 +13,7 @@ import requests
 
 from shared.domain.sourcing.process import Milestone, Mission
 from shared.domain.sourcing.records import ExtraCosts, Level, ServiceType
-from shared.service.orders import order_doc
+from shared.service.order_store import order_doc
 from tests.builders import an_order, issue_order_body
 from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp

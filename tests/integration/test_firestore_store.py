@@ -14,7 +14,8 @@ from shared.domain.orders import OrderState
 from shared.ports import ConcurrencyConflict
 from shared.service.executions import record_execution
 from shared.service import idempotency, outbox
-from shared.service.orders import list_events, load_order, receive_order, save_order
+from shared.service.orders import receive_order
+from shared.service.order_store import list_events, load_order, save_order
 from tests.builders import MANAGER, NOW, inbound, issue_order_body, report
 from tests.fakes import FixedClock
 

@@ -14,7 +14,8 @@ from shared.adapters.pubsub import PubSubPublisher
 from shared.domain.messages import IssueOrder, ReplyStatus
 from shared.service import outbox
 from shared.service.executions import record_execution
-from shared.service.orders import load_order, receive_order
+from shared.service.orders import receive_order
+from shared.service.order_store import load_order
 from tests.builders import MANAGER, NOW, inbound, issue_order_body, report
 from tests.fakes import FixedClock
 

@@ -9,7 +9,7 @@ import pytest
 from shared.domain.order_list import Cursor, OrderQuery, lateness, parse_query
 from shared.domain.orders import Order, OrderState
 from shared.service.order_list import list_orders
-from shared.service.orders import UPDATED_AT, order_doc, order_path
+from shared.service.order_store import UPDATED_AT, order_doc, order_path
 from tests.builders import MANAGER, NOW, an_order
 from tests.fakes import World
 

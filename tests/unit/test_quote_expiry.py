@@ -11,7 +11,7 @@ import pytest
 from shared.domain.messages import EventType, ReplyStatus
 from shared.domain.quotes import QuoteState, SubmitQuote
 from shared.ports import digest
-from shared.service import idempotency, quotes
+from shared.service import idempotency, quote_store, quotes
 from shared.service.idempotency import LEASE
 from shared.service.inbound_router import Services, route
 from tests.builders import CONTRACTOR, MANAGER, inbound
@@ -63,7 +63,7 @@ def test_each_expiry_is_one_commit_of_the_quote_and_its_message(world):
     changed = [c for c in commits if not all(p.startswith("outbox/") for p in c)]
     assert len(changed) == 2
     for commit, quote_id in zip(changed, ("DV-1", "DV-2")):
-        assert quotes.quote_path(MANAGER, quote_id) in commit
+        assert quote_store.quote_path(MANAGER, quote_id) in commit
         expired_id = quotes.expired_message_id(stored(world, quote_id))
         assert [p for p in commit if p.startswith("outbox/")] == [f"outbox/{expired_id}"]
 
@@ -104,13 +104,13 @@ def test_an_acceptance_past_validity_also_tells_the_contractor(world):
 def test_the_manager_and_the_contractor_read_the_quote_and_nobody_else(world):
     submitted(world, "DV-1", dt.date(2026, 3, 10))
     # When its manager, its contractor, another contractor and another manager read it
-    assert quotes.get_quote("manager", MANAGER, None, "DV-1", world.uow()).versions[0].version == 1
-    assert quotes.get_quote("contractor", CONTRACTOR, MANAGER, "DV-1", world.uow()).state is QuoteState.SUBMITTED
+    assert quote_store.get_quote("manager", MANAGER, None, "DV-1", world.uow()).versions[0].version == 1
+    assert quote_store.get_quote("contractor", CONTRACTOR, MANAGER, "DV-1", world.uow()).state is QuoteState.SUBMITTED
     # Then the others find nothing
     for role, tenant, manager in (("contractor", "ctr-other", MANAGER), ("manager", "mgr-other", None),
                                   ("contractor", CONTRACTOR, None)):
-        with pytest.raises(quotes.QuoteNotFound):
-            quotes.get_quote(role, tenant, manager, "DV-1", world.uow())
+        with pytest.raises(quote_store.QuoteNotFound):
+            quote_store.get_quote(role, tenant, manager, "DV-1", world.uow())
 
 
 # --- a submission over Pub/Sub, answered in its reply's commit ----------------------------------
@@ -139,7 +139,7 @@ def test_a_quote_message_is_one_commit_of_its_version_d3_its_record_and_its_repl
     # Then it is accepted in one commit: the version, D3 met, the message-log record and the reply
     assert (reply.status, reply.quote_id, reply.quote_version) == (ReplyStatus.ACCEPTED, "DV-1", 1)
     msg = quote_message()
-    assert {quotes.quote_path(MANAGER, "DV-1"), f"managers/{MANAGER}/deadlines/D3-DV-1",
+    assert {quote_store.quote_path(MANAGER, "DV-1"), f"managers/{MANAGER}/deadlines/D3-DV-1",
             idempotency.message_path(CONTRACTOR, msg.key), f"outbox/reply-{msg.key}"} <= set(commits[0])
     assert world.deadlines(MANAGER)["D3-DV-1"].state.value == "met"
     assert [r["status"] for r in replies(world, "q-1")] == ["accepted"]

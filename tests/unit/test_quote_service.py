@@ -11,7 +11,7 @@ from shared.domain.errors import DomainError
 from shared.domain.messages import EventType
 from shared.domain.orders import OrderState
 from shared.domain.quotes import DecideQuote, QuoteState
-from shared.service import quotes
+from shared.service import quote_store, quotes
 from tests.builders import CONTRACTOR, MANAGER, an_order
 from tests.fakes import World
 from tests.quote_builders import (
@@ -59,7 +59,7 @@ def test_the_quote_its_message_and_d3_are_one_commit_and_a_crash_in_it_leaves_no
     # Then the quote, its quote.requested and D3 are written in one commit, D3 started with the quote
     assert created is True
     first = commits[0]
-    assert {quotes.quote_path(MANAGER, "DV-1"), D3} <= set(first)
+    assert {quote_store.quote_path(MANAGER, "DV-1"), D3} <= set(first)
     assert any(p.startswith("outbox/quote-requested-") for p in first)
     assert all(only_marks(c) for c in commits[1:])
     assert world.deadlines(MANAGER)["D3-DV-1"].started_at == quote.requested_at == world.clock.now()
@@ -99,7 +99,7 @@ def test_the_first_submission_and_d3_stopped_are_one_commit(world):
     world.clock.advance(hours=2)
     revised = quotes.submit_quote(CONTRACTOR, submission("DV-1", dt.date(2026, 3, 25)), world.uow(), world.clock)
     # Then the version and the met D3 were one commit, and the revision did not move D3
-    assert set(commits[0]) >= {quotes.quote_path(MANAGER, "DV-1"), D3}
+    assert set(commits[0]) >= {quote_store.quote_path(MANAGER, "DV-1"), D3}
     d3 = world.deadlines(MANAGER)["D3-DV-1"]
     assert d3.state.value == "met" and d3.stopped_at == revised.versions[0].submitted_at
     assert [v.version for v in revised.versions] == [1, 2] and revised.valid_until == dt.date(2026, 3, 25)
@@ -144,7 +144,7 @@ def test_withdrawing_a_requested_quote_stops_d3_in_the_same_commit(world):
     # Then it is withdrawn and D3 was met, with the quote.decided, in one commit
     assert quote.state == QuoteState.WITHDRAWN
     assert world.deadlines(MANAGER)["D3-DV-1"].state.value == "met"
-    assert set(commits[0]) >= {quotes.quote_path(MANAGER, "DV-1"), D3}
+    assert set(commits[0]) >= {quote_store.quote_path(MANAGER, "DV-1"), D3}
     assert any(p.startswith("outbox/quote-decided-") for p in commits[0])
 
 
@@ -166,7 +166,7 @@ def test_an_acceptance_creates_the_order_in_the_quotes_commit(world):
     assert (quote.state, quote.created_order_id, order.state) == (QuoteState.ACCEPTED, "DV-1",
                                                                    OrderState.TO_ACKNOWLEDGE)
     assert [line.line_id for line in order.lines] == ["L1"] and order.issued_at == world.clock.now()
-    assert {quotes.quote_path(MANAGER, "DV-1"), f"managers/{MANAGER}/orders/DV-1"} <= set(commits[0])
+    assert {quote_store.quote_path(MANAGER, "DV-1"), f"managers/{MANAGER}/orders/DV-1"} <= set(commits[0])
     outbox = [p for p in commits[0] if p.startswith("outbox/")]
     assert [p.split("-")[0] for p in outbox] == ["outbox/order", "outbox/quote"]
     assert [m.event_type for m in messages(world, EventType.ORDER_ISSUED, EventType.QUOTE_DECIDED)] == [
@@ -197,7 +197,7 @@ def test_accepting_a_supplementary_quote_adds_its_lines_to_the_order_in_one_comm
     order = world.order(MANAGER, "BC-1")
     assert [line.line_id for line in order.lines] == ["L1", "L2", "DV-SUP-L1"]
     assert (order.state, quote.created_order_id) == (OrderState.ACKNOWLEDGED, "BC-1")
-    assert {quotes.quote_path(MANAGER, "DV-SUP"), f"managers/{MANAGER}/orders/BC-1"} <= set(commits[0])
+    assert {quote_store.quote_path(MANAGER, "DV-SUP"), f"managers/{MANAGER}/orders/BC-1"} <= set(commits[0])
     added, decided = messages(world, EventType.ORDER_LINES_ADDED, EventType.QUOTE_DECIDED)
     assert (added.event_type, decided.event_type) == (EventType.ORDER_LINES_ADDED, EventType.QUOTE_DECIDED)
     assert (added.ordering_key, decided.ordering_key) == ("BC-1", "BC-1") and added.created_at < decided.created_at
@@ -220,5 +220,5 @@ def test_accepting_a_quote_past_its_validity_date_expires_it_instead(world):
 def test_a_contractor_cannot_reach_another_contractors_quote(world):
     requested(world)
     # When another contractor submits on it, then the quote is not found for it
-    with pytest.raises(quotes.QuoteNotFound):
+    with pytest.raises(quote_store.QuoteNotFound):
         quotes.submit_quote("ctr-other", submission("DV-1", dt.date(2026, 3, 10)), world.uow(), world.clock)

@@ -20,9 +20,9 @@ from shared.domain.sourcing.process import Milestone, Mission, NeedStatus, Sourc
 from shared.domain.sourcing.records import REGION_LABELS, Beneficiary, NeedContent, Professional, WorkMode
 from shared.domain.workdays import PARIS
 from shared.ports import Clock, UnitOfWork
-from shared.service import orders
+from shared.service import order_store, orders
 from shared.service.sourcing import paths
-from shared.service.sourcing.mission_store import load_mission  # noqa: F401 (re-exported)
+from shared.service.sourcing.mission_store import load_mission
 from shared.service.sourcing.needs import load_need
 from shared.service.sourcing.paths import Settings, dump, load
 from shared.service.transaction import transact
@@ -146,7 +146,7 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[
     received, invoiced) and the budget (B11): consumed = the amount of the milestones reported done;
     received and invoiced as the order counts them (service fait, invoices standing)."""
     mission = load_mission(uow, beneficiary_id, mission_id)
-    order = orders.load_order(uow, beneficiary_id, mission.order_id)
+    order = order_store.load_order(uow, beneficiary_id, mission.order_id)
     body = dump(mission)
     if order is not None:
         consumed = sum(line.amount_cents for line in order.lines if order.line_status.get(line.line_id))

@@ -82,7 +82,7 @@ def test_manager_receives_with_a_reservation_contractor_invoices_manager_lifts_a
 
 
 def test_beneficiary_receives_its_missions_order_and_reads_its_contractors_penalties(app, platform, clean_firestore):
-    from shared.service.orders import order_doc
+    from shared.service.order_store import order_doc
     from tests.builders import an_order
 
     # Given the beneficiary's mission order, completed by the titulaire
