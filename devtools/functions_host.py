@@ -17,7 +17,9 @@ once per function (docs/performance.md, "Local stack").
 
 One more port, the **gateway**, serves every function under ``/<function>/…`` (the paths of
 docs/contracts/openapi.json): ``GET /`` lists the functions, ``/<function>/rest`` reaches the
-function with ``/rest`` as its path. Under ``/_host/`` it answers the stack's control calls:
+function with ``/rest`` as its path. It also answers a function under its deployed name, with hyphens
+(``/list-messages``, as on ``https://europe-west9-<project>.cloudfunctions.net/list-messages``), so a
+connector's base URL is the only thing that changes between the local stack and production. Under ``/_host/`` it answers the stack's control calls:
 
 - ``GET /_host/health``: each function's port and state (``serving`` or ``released``);
 - ``POST /_host/release/<function>``: stop serving that function (its port is closed, requests in
@@ -242,6 +244,7 @@ class Host:
                               for name, h in self.functions.items()}})
         if head == "_host":
             return self._control(method, rest, start_response)
+        head = head if head in self.functions else head.replace("-", "_")  # production's names: list-messages
         hosted = self.functions.get(head)
         if hosted is None:
             return _json(start_response, 404, {"title": "Fonction inconnue", "status": 404,

@@ -23,11 +23,14 @@ def test_every_function_answers_on_its_own_port_and_under_the_gateway_alike(plat
     health = requests.get(platform.gateway_url() + "/_host/health", timeout=30).json()
     assert set(health["functions"]) == set(load_config()["functions"])
     assert {f["state"] for f in health["functions"].values()} == {"serving"}
-    # When an unauthenticated client asks get_order on its port, then at /get_order on the gateway
+    # When an unauthenticated client asks get_order on its port, then at /get_order on the gateway, and at
+    # /get-order, its deployed name (the path on cloudfunctions.net)
     own = requests.get(platform.url("get_order") + "/", params={"order_id": "BC-1"}, timeout=30)
     gateway = requests.get(platform.gateway_url("get_order"), params={"order_id": "BC-1"}, timeout=30)
-    # Then both are the function's own structured 401, the same but for the correlation id
-    assert own.status_code == gateway.status_code == 401
+    deployed = requests.get(platform.gateway_url("get-order"), params={"order_id": "BC-1"}, timeout=30)
+    # Then all three are the function's own structured 401, the same but for the correlation id
+    assert own.status_code == gateway.status_code == deployed.status_code == 401
+    assert deployed.json()["errors"] == own.json()["errors"]
     assert own.headers["Content-Type"] == gateway.headers["Content-Type"] == "application/problem+json"
     assert ({k: v for k, v in own.json().items() if k != "correlation_id"}
             == {k: v for k, v in gateway.json().items() if k != "correlation_id"})
