@@ -1,5 +1,6 @@
 """get_contract — HTTPS GET: one contract whole, as stored and as sent in ``fr.passerelle.contract.changed.v1``
-(A2.1): its content, ``version`` and ``updated_at``. Managers read their own (``?contract_id=``); a
+(A2.1): its content, ``version`` and ``updated_at``, and its penalty terms versions with the one in force
+today (A9 penalties, ``penalty_terms_versions``). Managers read their own (``?contract_id=``); a
 contractor reads a contract it holds (``?manager_id=&contract_id=``). Anything else is the 404 of a
 missing contract. list_contracts lists them with their versions."""
 
@@ -23,7 +24,7 @@ def _read(req: http.Request) -> http.Answer:
         raise http.HttpProblem(400, errors)
     try:
         return http.Answer(200, perimeter_reads.get_contract(p.role, p.tenant, manager_id, contract_id,
-                                                             bootstrap.reader()))
+                                                             bootstrap.reader(), bootstrap.clock()))
     except perimeter_reads.NotVisible:
         raise http.HttpProblem(404, [ErrorDetail.of("query.contract_id", "CONTRACT_NOT_FOUND",
                                                     contract_id=contract_id)]) from None

@@ -1,5 +1,6 @@
-// Contracts and catalogue versions (A13, A14), property coverage with its orphans (A7).
-import { formatDateTime, formatEuros } from "./logic.mjs";
+// Contracts and catalogue versions (A13, A14), a contract's penalty terms versions (A9), property coverage
+// with its orphans (A7).
+import { formatDateTime, formatEuros, termsVersionsView } from "./logic.mjs";
 import { definitionList, errorBox, h, messagesOf, table } from "./ui.mjs";
 
 const STATUS_LABELS = { active: "en vigueur", draft: "brouillon", suspended: "suspendu", ended: "terminé",
@@ -28,9 +29,10 @@ export async function renderContracts(ctx) {
 export async function renderCatalogue(ctx, managerId, contractId) {
   const manager = ctx.session.claims.role === "manager";
   const query = new URLSearchParams({ contract_id: contractId, ...(manager ? {} : { manager_id: managerId }) });
-  let view;
+  let view, contract;
   try {
-    view = await ctx.call("get_catalogue", { query: query.toString() });
+    [view, contract] = await Promise.all([ctx.call("get_catalogue", { query: query.toString() }),
+      ctx.call("get_contract", { query: query.toString() }).catch((err) => ({ failed: err }))]);
   } catch (err) {
     return ctx.showError(`Marché ${contractId}`, err);
   }
@@ -50,7 +52,23 @@ export async function renderCatalogue(ctx, managerId, contractId) {
     h("h2", {}, "Prestations de la version en vigueur"),
     table(["Code", "Libellé", "Unité", "Prix unitaire HT", "TVA"], items.map((i) => h("tr", {}, h("td", {}, i.code),
       h("td", {}, i.label), h("td", {}, i.unit), h("td", { className: "num" }, formatEuros(i.unit_price_cents)),
-      h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation." }));
+      h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation." }),
+    h("h2", {}, "Pénalités du marché"),
+    contract.failed ? errorBox(messagesOf(contract.failed)) : penaltyTerms(contract.penalty_terms_versions));
+}
+
+// A9: every version of the contract's penalty terms, the one in force today first in the facts.
+function penaltyTerms(versions) {
+  const terms = termsVersionsView(versions);
+  return [
+    definitionList([["En vigueur", terms.inForce], ["Conditions", terms.inForceTerms],
+      ["Au", formatDateTime(terms.on)]]),
+    table(["Version", "À partir du", "État", "Conditions", "Motif", "Fixée par", "Le"], terms.rows.map((r) =>
+      h("tr", { "data-terms-version": String(r.version) }, h("td", {}, String(r.version)),
+        h("td", {}, formatDateTime(r.effectiveFrom)), h("td", {}, r.state), h("td", {}, r.terms), h("td", {}, r.reason),
+        h("td", {}, r.setBy), h("td", {}, formatDateTime(r.setAt)))),
+    { label: "Versions des pénalités", empty: "Aucun avenant : les conditions de la signature s'appliquent." }),
+  ];
 }
 
 export async function renderCoverage(ctx) {

@@ -410,6 +410,41 @@ export function parseMonth(text) {
   return null;
 }
 
+// --- a contract's penalty terms (A9): formatting get_contract's penalty_terms_versions, no rule computed here ---
+// The shorter lengths an offer may state, in their kind's unit (shared/domain/deadlines.py KINDS).
+export const TERMS_LENGTH_UNITS = Object.freeze({ D4: "jours ouvrés", D7: "heures ouvrées" });
+
+// PenaltyTerms → one French line: amounts per rule, kinds priced (or waived), shorter lengths.
+export function penaltyTermsText(terms) {
+  const parts = [];
+  for (const [rule, cents] of Object.entries(terms?.daily_amount_cents ?? {}).sort()) {
+    parts.push(`${rule} : ${formatEuros(cents)} par jour`);
+  }
+  for (const [kind, rule] of Object.entries(terms?.rules_by_kind ?? {}).sort()) {
+    parts.push(rule === "none" ? `${kind} sans pénalité` : `${kind} pénalisé (${rule})`);
+  }
+  for (const [kind, amount] of Object.entries(terms?.lengths ?? {}).sort()) {
+    parts.push(`délai ${kind} : ${amount} ${TERMS_LENGTH_UNITS[kind] ?? ""}`.trim());
+  }
+  return parts.length ? parts.join(" ; ") : "conditions par défaut du catalogue";
+}
+
+// penalty_terms_versions → the in-force line and one row per version, newest first, each with its state
+// on the day of the read: "en vigueur", "à venir" (its date not reached) or "remplacée".
+export function termsVersionsView(view) {
+  const inForce = view?.in_force_version ?? null;
+  const rows = [...(view?.versions ?? [])].sort((a, b) => b.version - a.version).map((v) => ({
+    version: v.version, effectiveFrom: v.effective_from,
+    state: v.version === inForce ? "en vigueur" : v.effective_from > view.on ? "à venir" : "remplacée",
+    terms: penaltyTermsText(v.terms), reason: v.reason, setBy: v.set_by, setAt: v.set_at,
+  }));
+  return {
+    on: view?.on ?? null,
+    inForce: inForce === null ? "conditions de la signature du marché" : `version ${inForce}`,
+    inForceTerms: penaltyTermsText(view?.in_force_terms), rows,
+  };
+}
+
 // --- deadlines shown to the operator (D7, D8) --------------------------------------------------
 // Seconds left → "reste 2 j 3 h", "reste 45 min", "en retard de 5 h".
 export function timeLeftText(seconds) {

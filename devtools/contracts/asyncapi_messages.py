@@ -97,10 +97,15 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
         "contractChanged": message(
             "contractChanged", "Contract created or updated",
             "The manager created or changed a contract held by the contractor (A2.1).",
-            "Published through the outbox after POST upsert_contract changed the contract (a new version). Pub/Sub "
-            "ordering key: the contract id. The payload is the whole contract; keep the highest version.",
+            "Published through the outbox after POST upsert_contract changed the contract, or POST set_penalty_terms "
+            "recorded a new version of its penalty terms (A9: `change` updated, the contract's version + 1). Pub/Sub "
+            "ordering key: the contract id. The payload is the whole contract with every version of its penalty "
+            "terms (`penalty_terms_versions`, and the one in force on the day of the message); keep the highest "
+            "version.",
             "ContractChangedHeaders", refs["ContractChanged"],
-            [("contract_created", "Contract AC-2026-017 created", *perimeter.contract_changed)],
+            [("contract_created", "Contract AC-2026-017 created", *perimeter.contract_changed),
+             ("penalty_terms_amended", "AC-2026-017's penalty terms: version 1 from 1 July 2026",
+              *stories.terms.terms_announced)],
             ordered=False),
         "billingAccountChanged": message(
             "billingAccountChanged", "Billing account created or updated",

@@ -82,7 +82,8 @@ class ConnectorStory:
             self.redeliver = {"after": self.messages["next_cursor"], "limit": 100}
             self.redelivered = replay.redeliver(CONTRACTOR_ID, _cmd(RedeliverMessages, self.redeliver), p.uow(),
                                                 p.clock)
-            self.contract = perimeter_reads.get_contract("contractor", CONTRACTOR_ID, MANAGER_ID, CONTRACT_ID, reader)
+            self.contract = perimeter_reads.get_contract("contractor", CONTRACTOR_ID, MANAGER_ID, CONTRACT_ID, reader,
+                                                         p.clock)
             self.billing_accounts = perimeter_reads.list_billing_accounts("contractor", CONTRACTOR_ID, reader)
             self.nodes = perimeter_reads.list_property_nodes("contractor", CONTRACTOR_ID, MANAGER_ID, None, 4, reader)
         s = sourcing_story.platform

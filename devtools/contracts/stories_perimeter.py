@@ -191,7 +191,7 @@ def perimeter_examples(stories: Any) -> dict[str, list[Any]]:
     return {
         "UpsertContract": [UPSERT_CONTRACT, {k: v for k, v in UPSERT_CONTRACT.items() if k != "penalty_terms"}],
         "ContractSaved": [s.contract_saved, s.contract_updated],
-        "ContractChanged": [s.contract_changed[1]],
+        "ContractChanged": [s.contract_changed[1], stories.terms.terms_announced[1]],
         "UpsertBillingAccount": [UPSERT_BILLING_ACCOUNT],
         "BillingAccountSaved": [s.billing_saved],
         "BillingAccountChanged": [s.billing_changed[1]],

@@ -56,6 +56,7 @@ class TermsStory:
             contracts.upsert_contract(MANAGER_ID, _cmd(UpsertContract, UPSERT_CONTRACT), p.uow(), p.clock)
             self.manager_terms = penalty_terms.set_penalty_terms(
                 "manager", MANAGER_ID, MANAGER_UID, _cmd(SetPenaltyTerms, SET_TERMS), FRAMEWORK, p.uow(), p.clock)
+            self.terms_announced = p.last(EventType.CONTRACT_CHANGED.value)  # to Acme, with every version (A9)
             self.past = refused(lambda: penalty_terms.set_penalty_terms(
                 "manager", MANAGER_ID, MANAGER_UID, _cmd(SetPenaltyTerms, {**SET_TERMS, "effective_from": "2026-06-01"}),
                 FRAMEWORK, p.uow(), p.clock))

@@ -63,6 +63,29 @@ class PenaltyTermsSet(Model):
     versions: list[TermsVersion] = Field(description="Every version of the contract's terms, oldest first.")
 
 
+class TermsVersions(Model):
+    """A contract's penalty terms as its manager and its contractor read them (get_contract) and as
+    ``fr.passerelle.contract.changed.v1`` carries them: every version, and the one in force on a date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="TermsVersions")
+
+    on: dt.date = Field(description="The date (Paris) `in_force_version` and `in_force_terms` are read for: the "
+                                    "day of the read, or of the message.")
+    in_force_version: int | None = Field(description="The version in force that day; null while none is (the "
+                                                     "contract's `penalty_terms` at signature apply, else the "
+                                                     "catalogue's defaults).")
+    in_force_terms: PenaltyTerms = Field(description="The terms in force that day.")
+    versions: list[TermsVersion] = Field(description="Every version, oldest first, those not yet in force included.")
+
+
+def terms_versions(versions: list[TermsVersion], signed: PenaltyTerms, on: dt.date) -> TermsVersions:
+    """Every version and the one in force on ``on``; none in force yet: the terms the contract was signed with."""
+    current = in_force(versions, on)
+    return TermsVersions(on=on, in_force_version=current.version if current else None,
+                         in_force_terms=current.terms if current else signed,
+                         versions=sorted(versions, key=lambda v: v.version))
+
+
 def in_force(versions: list[TermsVersion], on: dt.date) -> TermsVersion | None:
     """The version in force on ``on``: the latest effective by then (the later one on the same day)."""
     candidates = [v for v in versions if v.effective_from <= on]

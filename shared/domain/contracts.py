@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
+from shared.domain.contract_terms import TermsVersions
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier, Text
 from shared.domain.penalties import PenaltyTerms
@@ -160,7 +161,10 @@ class ContractChanged(UpsertContract):
     version: int = Field(ge=1)
     manager_id: str
     updated_at: AwareDatetime
-    change: Literal["created", "updated"]
+    change: Literal["created", "updated"] = Field(description="`updated` also when the manager set a new version "
+                                                              "of the penalty terms (set_penalty_terms, A9).")
+    penalty_terms_versions: TermsVersions = Field(description="A9: every version of the contract's penalty terms "
+                                                              "and the one in force on the day of the message.")
 
 
 class BillingAccountChanged(UpsertBillingAccount):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.base import Model
+from shared.domain.contract_terms import TermsVersions
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
 from shared.domain.property_tree import TreeNode
 
@@ -19,6 +20,8 @@ class ContractRecord(UpsertContract):
     version: int = Field(ge=1, description="1 on creation, +1 on each change: keep the highest.")
     manager_id: str
     updated_at: AwareDatetime
+    penalty_terms_versions: TermsVersions = Field(description="A9: every version of the contract's penalty terms "
+                                                              "and the one in force today (Paris date).")
 
 
 class BillingAccountRecord(UpsertBillingAccount):

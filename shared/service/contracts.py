@@ -6,6 +6,9 @@ accounts), and how they are stored.
 
 Each change is committed in one unit of work with its CloudEvent (transactional outbox),
 published on the contractor's ``orders-<id>`` topic, ordered by the contract (or account) id.
+A contract's message carries its penalty terms versions (A9, ``penalty_terms_versions``); a new
+version set by set_penalty_terms is a change of the contract too: ``version`` + 1, sent the same way
+(``shared.service.penalty_terms``, ``terms_versions_changed``).
 A contract's save also opens its contractor's D2 onboarding deadline (A10) in that same commit.
 Sending the same content again changes nothing and sends nothing. Contractors have no function
 that writes here: only managers (right ``contracts.write``) call these services.
@@ -18,13 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shared import topology
 from shared.domain import contracts as c
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
-from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
+from shared.ports import Clock, UnitOfWork
 from shared.service import onboarding, penalty_terms
 from shared.service.parties import contractor_serves
+from shared.service.perimeter_messages import publish_changed
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -74,10 +77,16 @@ def upsert_contract(manager_id: str, command: c.UpsertContract, uow: UnitOfWork,
         current = uow.get(path)
         if current is not None and current.get("contractor_id") != command.contractor_id:
             raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_CHANGED")])
-        saved = _save(uow, path, current, content, manager_id, [command.contractor_id], "contracts",
-                      command.contract_id, EventType.CONTRACT_CHANGED, clock)
         # A9: a change of the terms is a dated version, effective today (shared/service/penalty_terms.py)
-        penalty_terms.inline_terms_changed(uow, manager_id, command.contract_id, current, command.penalty_terms, clock)
+        versions = penalty_terms.load_versions(uow, manager_id, command.contract_id) if current is not None else []
+        recorded = penalty_terms.inline_terms_changed(uow, manager_id, command.contract_id, current,
+                                                      command.penalty_terms, clock, versions)
+        versions = [*versions, recorded] if recorded is not None else versions
+        saved = _save(uow, path, current, content, manager_id, [command.contractor_id], "contracts",
+                      command.contract_id, EventType.CONTRACT_CHANGED, clock,
+                      shown=lambda _, data: {**data, "penalty_terms_versions": penalty_terms.read_versions(
+                          uow, manager_id, command.contract_id, data, penalty_terms.today(clock),
+                          versions).model_dump(mode="json")})
         onboarding.contract_saved(uow, manager_id, command.contract_id, command.contractor_id, command.signed_on,
                                   clock.now(), terms=command.penalty_terms,
                                   contract=content)  # its perimeter: D2's territory (B18)
@@ -126,12 +135,8 @@ def _save(uow: UnitOfWork, path: str, current: dict[str, Any] | None, content: d
     else:
         uow.update(path, data)  # under the version read: a concurrent save starts this one again
     for contractor in contractors:
-        uow.publish(OutboxMessage(
-            id=f"{kind}-{digest(manager_id, item_id, str(version), contractor)[:32]}",
-            topic=topology.orders_topic(contractor), event_type=event_type,
-            source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}", subject=f"{kind}/{item_id}",
-            data={**shown(contractor, data), "change": "created" if current is None else "updated"}, created_at=now,
-            ordering_key=item_id))
+        publish_changed(uow, manager_id, contractor, kind, item_id, version, event_type,
+                        {**shown(contractor, data), "change": "created" if current is None else "updated"}, now)
     uow.after_commit(lambda: log.info("%s saved", kind, extra={"manager_id": manager_id, "id": item_id,
                                                                 "version": version}))
     return Saved(data, version, changed=True)

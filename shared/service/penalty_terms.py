@@ -11,6 +11,12 @@ of the change (``inline_terms_changed``), so that every change is a dated versio
 
 Every flow that opens a deadline reads ``terms_on`` for the local date its clock starts and
 snapshots the rule, amount and length on the deadline: a later version never reprices it.
+
+The manager and the contractor holding a contract read every version and the one in force today
+(``read_versions``, in get_contract). A new version of a manager's contract is announced to its
+contractor in the version's own commit: the contract's ``version`` goes up by one and
+``fr.passerelle.contract.changed.v1`` carries every version (``terms_versions_changed``), as every
+contract.changed of upsert_contract does (``shared.service.contracts``).
 """
 
 from __future__ import annotations
@@ -20,11 +26,15 @@ import logging
 from typing import Any
 
 from shared import context
-from shared.domain.contract_terms import PenaltyTermsSet, SetPenaltyTerms, TermsVersion, in_force, next_version
+from shared.domain.contract_terms import (
+    PenaltyTermsSet, SetPenaltyTerms, TermsVersion, TermsVersions, in_force, next_version, terms_versions,
+)
 from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.event_types import EventType
 from shared.domain.penalties import PenaltyTerms, terms_of
 from shared.domain.workdays import PARIS
 from shared.ports import Clock, Query, UnitOfWork
+from shared.service.perimeter_messages import publish_changed
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -64,6 +74,15 @@ def terms_on(uow: UnitOfWork, tenant_id: str, contract_id: str | None, on: dt.da
     return terms_of(contract)
 
 
+def read_versions(uow: UnitOfWork, tenant_id: str, contract_id: str, contract: dict[str, Any],
+                  on: dt.date, versions: list[TermsVersion] | None = None) -> TermsVersions:
+    """Every version of a contract's terms and the one in force on ``on`` (the stored ``contract``'s
+    terms at signature while none is). ``versions``: already read (or just written) in this unit of work."""
+    if versions is None:
+        versions = load_versions(uow, tenant_id, contract_id)
+    return terms_versions(versions, terms_of(contract), on)
+
+
 def today(clock: Clock) -> dt.date:
     """Effective dates are calendar dates in metropolitan France (the contracting authorities')."""
     return clock.now().astimezone(PARIS).date()
@@ -76,7 +95,8 @@ def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms
     space, contract_id = _target(role, tenant, command, framework_contract_id)
 
     def attempt() -> tuple[TermsVersion, list[TermsVersion]]:
-        if uow.get(contract_path(space, contract_id)) is None:
+        contract = uow.get(contract_path(space, contract_id))
+        if contract is None:
             if role == "manager":
                 raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)])
             raise DomainError([ErrorDetail.of("$.beneficiary_id", "BENEFICIARY_NOT_FOUND", beneficiary_id=space)])
@@ -87,13 +107,33 @@ def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms
             raise DomainError(refused)
         assert version is not None
         uow.create(version_path(space, contract_id, version.version), version.model_dump(mode="json"))
-        return version, [*existing, version]
+        versions = [*existing, version]
+        if role == "manager":  # A9: its contractor is told, on the channel its contracts reach it by
+            terms_versions_changed(uow, space, contract_id, contract, read_versions(
+                uow, space, contract_id, contract, today(clock), versions), clock)
+        return version, versions
 
     version, versions = transact(uow, attempt)
     log.info("penalty terms set", extra={"tenant": space, "contract_id": contract_id, "version": version.version,
                                          "effective_from": version.effective_from.isoformat()})
     return PenaltyTermsSet(tenant_id=space, contract_id=contract_id, version=version.version,
                            effective_from=version.effective_from, versions=versions).model_dump(mode="json")
+
+
+def terms_versions_changed(uow: UnitOfWork, manager_id: str, contract_id: str, contract: dict[str, Any],
+                           versions: TermsVersions, clock: Clock) -> None:
+    """A new version of one of the manager's contracts' terms (``contract``, as read in this unit of work)
+    is a change of the contract: its ``version`` + 1, and ``contract.changed`` (``updated``) to its
+    contractor with every terms version, in the version's commit."""
+    contractor = contract.get("contractor_id")
+    if not contractor:
+        return
+    now = clock.now()
+    version = int(contract.get("version", 1)) + 1
+    data = {**contract, "version": version, "updated_at": now.isoformat()}
+    uow.update(contract_path(manager_id, contract_id), data)
+    publish_changed(uow, manager_id, contractor, "contracts", contract_id, version, EventType.CONTRACT_CHANGED,
+                    {**data, "penalty_terms_versions": versions.model_dump(mode="json"), "change": "updated"}, now)
 
 
 def _target(role: str, tenant: str, command: SetPenaltyTerms, framework_contract_id: str) -> tuple[str, str]:
@@ -115,12 +155,12 @@ def _target(role: str, tenant: str, command: SetPenaltyTerms, framework_contract
 
 
 def inline_terms_changed(uow: UnitOfWork, manager_id: str, contract_id: str, stored: dict[str, Any] | None,
-                         terms: PenaltyTerms | None, clock: Clock) -> TermsVersion | None:
+                         terms: PenaltyTerms | None, clock: Clock, existing: list[TermsVersion]) -> TermsVersion | None:
     """upsert_contract changed an existing contract's ``penalty_terms``: record the change as a version
-    effective today, in the contract's commit (a new contract's terms are its terms at signature)."""
+    effective today, in the contract's commit (a new contract's terms are its terms at signature).
+    ``existing``: the contract's versions, read in this unit of work."""
     if stored is None or terms_of(stored) == (terms or PenaltyTerms()):
         return None
-    existing = load_versions(uow, manager_id, contract_id)
     version, refused = next_version(existing, contract_id, today(clock), today(clock), terms or PenaltyTerms(),
                                     "modifié avec le marché (upsert_contract)", context.actor.get().who, clock.now())
     if refused:

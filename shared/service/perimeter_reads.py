@@ -13,8 +13,8 @@ from typing import Any
 
 from shared.domain import property_tree as pt
 from shared.domain.list_limits import MAX_ROWS
-from shared.ports import Query, UnitOfWork
-from shared.service import property_tree
+from shared.ports import Clock, Query, UnitOfWork
+from shared.service import penalty_terms, property_tree
 from shared.service.contracts import contract_path, own_contracts
 
 # array-contains-any takes at most 30 values per query.
@@ -25,12 +25,16 @@ class NotVisible(Exception):
     """Absent, or not the caller's to read: answered alike (404)."""
 
 
-def get_contract(role: str, tenant: str, manager_id: str, contract_id: str, uow: UnitOfWork) -> dict[str, Any]:
-    """The contract as stored and as sent in ``contract.changed`` (content, ``version``, ``updated_at``)."""
-    data = uow.get(contract_path(tenant if role == "manager" else manager_id, contract_id)) if contract_id else None
+def get_contract(role: str, tenant: str, manager_id: str, contract_id: str, uow: UnitOfWork,
+                 clock: Clock) -> dict[str, Any]:
+    """The contract as stored and as sent in ``contract.changed`` (content, ``version``, ``updated_at``),
+    with its penalty terms versions and the one in force today, Paris date (A9 penalties)."""
+    space = tenant if role == "manager" else manager_id
+    data = uow.get(contract_path(space, contract_id)) if contract_id else None
     if data is None or (role == "contractor" and data.get("contractor_id") != tenant):
         raise NotVisible(contract_id)
-    return data
+    versions = penalty_terms.read_versions(uow, space, contract_id, data, penalty_terms.today(clock))
+    return {**data, "penalty_terms_versions": versions.model_dump(mode="json")}
 
 
 def held_contracts(uow: UnitOfWork, contractor_id: str) -> dict[str, dict[str, dict[str, Any]]]:

@@ -8,7 +8,7 @@ import {
   managerRegistration, registrationOutcome, splitIdentifiers,
   barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
   monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
-  revenuePoints, timeLeftText,
+  penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
 } from "../../web/logic.mjs";
 
 test("French dates are read the same whatever the browser's locale", () => {
@@ -159,4 +159,27 @@ test("a body keeps its Idempotency-Key until it gets an answer; another body get
   assert.equal(keepsAttemptKey(500), true);
   assert.equal(keepsAttemptKey(422), false);
   assert.equal(keepsAttemptKey(0), true);
+});
+
+test("a contract's penalty terms versions read in French: in force, to come, replaced (A9)", () => {
+  const version = (n, effective_from, terms) => ({ contract_id: "AC-1", version: n, effective_from, terms,
+    reason: `Avenant n° ${n}`, set_by: "u-1", set_at: "2026-03-03T09:00:00Z" });
+  const amended = { daily_amount_cents: { P1: 25000 }, rules_by_kind: { D3: "P1", D1: "none" }, lengths: { D7: 48 } };
+  const shown = termsVersionsView({ on: "2026-06-15", in_force_version: 2, in_force_terms: amended, versions: [
+    version(1, "2026-04-01", {}), version(2, "2026-06-01", amended), version(3, "2026-07-01", {})] });
+  assert.equal(shown.inForce, "version 2");
+  assert.deepEqual(shown.rows.map((r) => [r.version, r.effectiveFrom, r.state]),
+    [[3, "2026-07-01", "à venir"], [2, "2026-06-01", "en vigueur"], [1, "2026-04-01", "remplacée"]]);
+  const spaced = (text) => text.replace(/\s/g, " ");
+  assert.equal(spaced(shown.inForceTerms),
+    "P1 : 250,00 € par jour ; D1 sans pénalité ; D3 pénalisé (P1) ; délai D7 : 48 heures ouvrées");
+  assert.equal(shown.rows[0].terms, "conditions par défaut du catalogue");
+  assert.equal(shown.rows[1].reason, "Avenant n° 2");
+  // No version in force yet (only one to come): the contract's terms at signature apply
+  const signed = termsVersionsView({ on: "2026-03-03", in_force_version: null,
+    in_force_terms: { daily_amount_cents: { P1: 10000 } }, versions: [version(1, "2026-04-01", amended)] });
+  assert.equal(signed.inForce, "conditions de la signature du marché");
+  assert.equal(spaced(signed.inForceTerms), "P1 : 100,00 € par jour");
+  assert.deepEqual(signed.rows.map((r) => r.state), ["à venir"]);
+  assert.equal(spaced(penaltyTermsText({ lengths: { D4: 7 } })), "délai D4 : 7 jours ouvrés");
 });

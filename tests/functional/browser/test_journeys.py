@@ -118,12 +118,18 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.locator("tr[data-entry]").first).to_contain_text("remise")
     app.check(page, "gestionnaire-penalites")
 
-    # Contracts and catalogue versions, property coverage
+    # Contracts and catalogue versions, penalty terms versions (A9), property coverage
+    in_a_month = (dt.datetime.now(ZoneInfo("Europe/Paris")).date() + dt.timedelta(days=30)).isoformat()
+    assert manager.post("set_penalty_terms", {"contract_id": "AC-2026-017", "effective_from": in_a_month,
+                                              "reason": "Avenant n° 2",
+                                              "terms": {"daily_amount_cents": {"P1": 25000}}}).status_code == 201
     page.get_by_role("link", name="Marchés").click()
     expect(page.get_by_role("table", name="Marchés")).to_contain_text("AC-2026-017")
     app.check(page, "gestionnaire-marches", shot=False)
     page.get_by_role("link", name="AC-2026-017").click()
     expect(page.get_by_role("table", name="Prestations")).to_contain_text("PLB-010")
+    expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("à venir")
+    expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("Avenant n° 2")
     app.check(page, "gestionnaire-catalogue")
     page.get_by_role("link", name="Patrimoine").click()
     expect(page.get_by_role("heading", name="Couverture du patrimoine")).to_be_visible()
