@@ -12,6 +12,7 @@ import datetime as dt
 
 from devtools.stack import Stack
 from devtools.tokens import emulator_token
+from shared.domain import workdays
 from tests.functional.erp import Erp
 from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
 
@@ -165,6 +166,31 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
     assert other.get(view="need", need_id="recette-portail").status_code == 404
     stats = operator.get(view="pool_statistics").json()
     assert stats["per_service_type"] == {"AMOA": 4, "AMOE": 1} and stats["per_region"]["84"]["count"] == 5
+
+
+def test_d4_is_the_shorter_delay_the_agreement_states_and_priced_as_it_says(sourcing, platform, clean_firestore):
+    operator, beneficiary = sourcing
+    # Given the purchasing body records, from today, an offer presenting professionals within 5 working days
+    # (003 §5.3: "dans le délai précisé dans son offre, qui ne peut être supérieur à 10 jours ouvrés"), priced P1
+    purchasing = Client(platform, "purchasing_body", "canut")
+    today = dt.datetime.now(dt.UTC).astimezone(workdays.PARIS).date()
+    amended = purchasing.post("set_penalty_terms", {"beneficiary_id": "ben-lyon", "effective_from": today.isoformat(),
+                                                    "reason": "Offre : propositions sous 5 jours ouvrés",
+                                                    "terms": {"lengths": {"D4": 5}, "rules_by_kind": {"D4": "P1"}}})
+    assert amended.status_code == 201, amended.text
+    # When the beneficiary submits a need
+    submitted = beneficiary.post("submit_need", {"need_id": "offre-courte", "content": a_need_content()})
+    assert submitted.status_code == 201, submitted.text
+    # Then its D4 runs 5 working days of the beneficiary's territory, not 10, priced P1 at 150 EUR a day
+    d4 = deadline_doc(clean_firestore, submitted.json()["d4"]["deadline_id"])
+    assert (d4["length_amount"], d4["length_unit"], d4["penalty_rule"], d4["daily_amount_cents"]) == (
+        5, "working_days", "P1", 15_000)
+    start = workdays.local_date(d4["started_at"], d4["territory"])
+    assert d4["due_at"] == workdays.end_of_day(workdays.add_working_days(start, 5, d4["territory"]), d4["territory"])
+    # And an offer may not lengthen it: more than 10 working days is refused
+    longer = purchasing.post("set_penalty_terms", {"beneficiary_id": "ben-lyon", "effective_from": today.isoformat(),
+                                                   "reason": "r", "terms": {"lengths": {"D4": 11}}})
+    assert longer.status_code == 422 and longer.json()["errors"][0]["code"] == "DEADLINE_LENGTH_EXCEEDED"
 
 
 def test_bad_sourcing_inputs_get_structured_errors(sourcing, platform):

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from shared.domain.deadlines import DeadlineState, Length, Unit
+from shared.domain.deadlines import DeadlineState
 from shared.domain.errors import DomainError
 from shared.domain.sourcing.messages import (
     DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
@@ -130,9 +130,12 @@ def test_d4_takes_the_framework_contracts_terms_and_the_offers_shorter_length():
     renamed = Beneficiary.model_validate(a_beneficiary(name="Métropole de Lyon (DSI)"), strict=False)
     assert pool.register_beneficiary(renamed, world.uow()) is False
     assert world.db.data(paths.contract(B, Settings()))["penalty_terms"] == {"rules_by_kind": {"D4": "P1"}}
-    # When a need is submitted under an offer stating 5 working days
+    # and an offer stating 5 working days, in the agreement's terms
+    world.seed(paths.contract(B, Settings()), {**contract, "penalty_terms": {"rules_by_kind": {"D4": "P1"},
+                                                                            "lengths": {"D4": 5}}})
+    # When a need is submitted
     command = SubmitNeed.model_validate({"need_id": "n1", "content": a_need_content()}, strict=False)
-    record, _ = needs.submit_need(B, command, world.uow(), world.clock, d4_length=Length(5, Unit.WORKING_DAYS))
+    record, _ = needs.submit_need(B, command, world.uow(), world.clock)
     # Then its D4 is priced and due after 5 working days (Tuesday 3 → Tuesday 10 March 2026)
     d4 = world.deadlines(B)[record.d4.deadline_id]
     assert (d4.penalty_rule, d4.length_amount, record.d4.due) == ("P1", 5, dt.date(2026, 3, 10))

@@ -41,11 +41,12 @@ def terms(uow: UnitOfWork, beneficiary_id: str, settings: Settings, at: dt.datet
 
 
 def plan_d4(beneficiary_id: str, territory: str, need_id: str, version: int, at: dt.datetime,
-            terms: PenaltyTerms | None = None, length: dl.Length | None = None) -> dl.Deadline:
-    """D4 of one need version (B10 search request): 10 working days, or the offer's ``length``."""
+            terms: PenaltyTerms | None = None) -> dl.Deadline:
+    """D4 of one need version (B10 search request): 10 working days, or the shorter delay of the offer
+    that the agreement's terms state (``lengths: {"D4": n}``)."""
     return deadlines.plan_deadline("D4", d4_id(beneficiary_id, need_id, version), tenant_id=beneficiary_id,
                                    territory=territory, started_at=at, ref=f"needs/{need_id}/versions/{version}",
-                                   terms=terms, length=length)
+                                   terms=terms)
 
 
 def plan_replacement(kind: str, beneficiary_id: str, territory: str, mission_id: str, index: int,

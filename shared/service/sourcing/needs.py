@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from shared.domain.deadlines import KINDS, Length
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
 from shared.domain.sourcing.messages import (
@@ -27,10 +26,6 @@ from shared.service.sourcing import deadlines as sd
 from shared.service.sourcing import paths
 from shared.service.sourcing.paths import Settings, dump, load, today
 from shared.service.transaction import transact
-
-
-# Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place it lives.
-D4_WORKING_DAYS = KINDS["D4"].length.amount  # B10: at most 10 working days to propose (the offer may state less)
 
 
 def load_need(uow: UnitOfWork, b: str, n: str) -> NeedRecord:
@@ -50,11 +45,11 @@ def _need_event(beneficiary_id: str, need_id: str, version: int, now: dt.datetim
 
 
 def _new_version(uow: UnitOfWork, beneficiary: Beneficiary, need_id: str, version: int, content: NeedContent,
-                 now: dt.datetime, settings: Settings, d4_length: Length | None):
+                 now: dt.datetime, settings: Settings):
     """Buffer a version's content, its D4 and its needs-submitted message; the D4 the need shows."""
     b = beneficiary.beneficiary_id
     d4 = sd.plan_d4(b, beneficiary.territory, need_id, version, now,
-                    sd.terms(uow, b, settings, now, beneficiary.territory), d4_length)
+                    sd.terms(uow, b, settings, now, beneficiary.territory))
     uow.create(paths.need_version(b, need_id, version), dump(content))
     deadlines.open_deadline(uow, d4, now)
     uow.publish(_need_event(b, need_id, version, now))
@@ -62,7 +57,7 @@ def _new_version(uow: UnitOfWork, beneficiary: Beneficiary, need_id: str, versio
 
 
 def submit_need(beneficiary_id: str, command: SubmitNeed, uow: UnitOfWork, clock: Clock,
-                settings: Settings = Settings(), d4_length: Length | None = None) -> tuple[NeedRecord, bool]:
+                settings: Settings = Settings()) -> tuple[NeedRecord, bool]:
     """Store version 1, acknowledge it at once (D4 starts) and ask for scoring, in one commit.
     Submitting the same need again answers the stored record (False); another need under the
     same id is refused."""
@@ -78,10 +73,10 @@ def submit_need(beneficiary_id: str, command: SubmitNeed, uow: UnitOfWork, clock
             if record.version == 1 and record.d4.stopped_at is None:  # a need stored before its D4: opened now
                 deadlines.open_deadline(uow, sd.plan_d4(b, beneficiary.territory, n, 1, record.d4.started_at,
                                                         sd.terms(uow, b, settings, record.d4.started_at,
-                                                                 beneficiary.territory), d4_length), clock.now())
+                                                                 beneficiary.territory)), clock.now())
             return record, False
         now = clock.now()
-        d4 = _new_version(uow, beneficiary, n, 1, command.content, now, settings, d4_length)
+        d4 = _new_version(uow, beneficiary, n, 1, command.content, now, settings)
         record = NeedRecord(need_id=n, beneficiary_id=b, version=1, status=NeedStatus.ACKNOWLEDGED,
                             title=command.content.title, submitted_at=now, updated_at=now, d4=d4,
                             history=[{"version": 1, "status": NeedStatus.ACKNOWLEDGED.value, "at": now.isoformat()}])
@@ -135,7 +130,7 @@ def propose(command: ProposeProfessionals, uow: UnitOfWork, clock: Clock) -> Nee
 
 
 def decide(beneficiary_id: str, command: DecideProposal, uow: UnitOfWork, clock: Clock,
-           settings: Settings = Settings(), d4_length: Length | None = None) -> NeedRecord:
+           settings: Settings = Settings()) -> NeedRecord:
     """Accept one proposal, refuse and abandon, or refuse, edit and relaunch (a new version, its D4
     and its needs-submitted message in the decision's commit)."""
 
@@ -170,7 +165,7 @@ def decide(beneficiary_id: str, command: DecideProposal, uow: UnitOfWork, clock:
             require_move(record.status, NeedStatus.ACKNOWLEDGED, SourcingActor.BENEFICIARY)
             new_version = record.version + 1
             refused = [dump(p.model_copy(update={"status": ProposalStatus.REFUSED})) for p in record.proposals]
-            d4 = _new_version(uow, _beneficiary(uow, b), n, new_version, command.content, now, settings, d4_length)
+            d4 = _new_version(uow, _beneficiary(uow, b), n, new_version, command.content, now, settings)
             moved = record.model_copy(update={
                 "version": new_version, "status": NeedStatus.ACKNOWLEDGED, "title": command.content.title,
                 "proposals": [], "d4": d4, "updated_at": now,
