@@ -424,6 +424,101 @@ resource "google_monitoring_alert_policy" "urgent_incident_reported" {
   depends_on = [time_sleep.apis_ready]
 }
 
+# --- ERP-facing functions uptime --------------------------------------------------------------
+# The functions ERPs call every day (A3 channels): an order sent, an execution report, a PDF report,
+# an order read back, the catch-up list. Each is called from outside without a token, with the method it
+# serves; the platform's own structured 401 (`UNAUTHENTICATED`) proves the function is deployed, reachable
+# and running its code (tests/functional/test_uptime_checks.py makes the same calls on the local stack).
+
+locals {
+  uptime_functions = {
+    receive_order    = "POST"
+    submit_execution = "POST"
+    store_report     = "POST"
+    get_order        = "GET"
+    list_messages    = "GET"
+  }
+}
+
+resource "google_monitoring_uptime_check_config" "functions" {
+  for_each = local.uptime_functions
+
+  display_name     = "Passerelle ${replace(each.key, "_", "-")}"
+  timeout          = "10s"
+  period           = "300s"
+  checker_type     = "STATIC_IP_CHECKERS"
+  selected_regions = ["EUROPE", "USA_VIRGINIA", "ASIA_PACIFIC"]
+
+  http_check {
+    path                = "/${replace(each.key, "_", "-")}"
+    port                = 443
+    use_ssl             = true
+    validate_ssl        = true
+    request_method      = each.value
+    content_type        = each.value == "POST" ? "USER_PROVIDED" : null
+    custom_content_type = each.value == "POST" ? "application/json" : null
+    body                = each.value == "POST" ? base64encode("{}") : null
+
+    accepted_response_status_codes {
+      status_value = 401
+    }
+  }
+
+  content_matchers {
+    content = "\"UNAUTHENTICATED\""
+    matcher = "CONTAINS_STRING"
+  }
+
+  monitored_resource {
+    type = "uptime_url"
+    labels = {
+      project_id = var.project_id
+      host       = local.functions_host
+    }
+  }
+
+  depends_on = [google_cloudfunctions2_function.fn, time_sleep.apis_ready]
+}
+
+resource "google_monitoring_alert_policy" "functions_uptime" {
+  display_name = "Passerelle - ERP-facing function unreachable"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "uptime check of a function failing from more than one region"
+
+    condition_threshold {
+      filter          = "resource.type = \"uptime_url\" AND metric.type = \"monitoring.googleapis.com/uptime_check/check_passed\" AND resource.label.host = \"${local.functions_host}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 1
+      duration        = "600s"
+
+      aggregations {
+        alignment_period     = "1200s"
+        per_series_aligner   = "ALIGN_NEXT_OLDER"
+        cross_series_reducer = "REDUCE_COUNT_FALSE"
+        group_by_fields      = ["metric.label.check_id"]
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: function $${metric.label.check_id} unreachable"
+    content   = "An ERP-facing function no longer answers its unauthenticated call with the platform's 401 from several regions. Runbook: ${local.runbook}, \"ERP-facing function unreachable\"."
+  }
+}
+
 # --- Web app uptime -------------------------------------------------------------------------
 
 resource "google_monitoring_uptime_check_config" "web_app" {

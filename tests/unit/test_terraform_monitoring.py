@@ -34,6 +34,7 @@ ALERTS = {
     "sev1_incident_unacknowledged": "Severity-1 incident unacknowledged",
     "urgent_incident_reported": "Severity-1 or -2 incident reported",
     "web_app_uptime": "Web app unreachable",
+    "functions_uptime": "ERP-facing function unreachable",
 }
 
 
@@ -161,6 +162,33 @@ def test_the_web_app_is_checked_from_outside(terraform, policies):
     assert (http["path"], http["port"], http["use_ssl"]) == ("/", 443, True)
     assert resource["labels"]["host"] == "${local.web_host}"
     assert "google_monitoring_uptime_check_config.web_app.uptime_check_id" in condition["filter"]
+
+
+def test_the_erp_facing_functions_are_checked_from_outside_with_the_method_they_serve(terraform, policies):
+    # Given the functions' uptime checks, the functions Terraform deploys and the alert
+    checked = terraform["locals"]["uptime_functions"]
+    functions = terraform["locals"]["functions"]
+    check = terraform["resource"]["google_monitoring_uptime_check_config"]["functions"]
+    condition = _condition(policies["functions_uptime"], "condition_threshold")[0]
+    # Then each checked function is deployed and public (ERPs call it from outside Google)
+    assert set(checked) == {"receive_order", "submit_execution", "store_report", "get_order", "list_messages"}
+    assert {name: (functions[name]["ingress"], functions[name]["invoker"]) for name in checked} == {
+        name: ("ALLOW_ALL", "allUsers") for name in checked}
+    # And each is called at its deployed path with the method its handler serves (405 otherwise), no token,
+    # and must answer the platform's own 401
+    for name, method in checked.items():
+        source = (TERRAFORM_DIR.parents[1] / "functions" / f"{name}.py").read_text(encoding="utf-8")
+        served = re.search(r"methods=\(([^)]*)\)", source)
+        assert method in (served[1] if served else '"POST"'), name
+    http = _single_block(check, "http_check")
+    assert (http["path"], http["request_method"], http["port"], http["use_ssl"]) == (
+        '/${replace(each.key, "_", "-")}', "${each.value}", 443, True)
+    assert _single_block(http, "accepted_response_status_codes")["status_value"] == 401
+    assert "UNAUTHENTICATED" in _single_block(check, "content_matchers")["content"]
+    assert _single_block(check, "monitored_resource")["labels"]["host"] == "${local.functions_host}"
+    # And the alert watches every check on that host, one series per check
+    assert "resource.label.host" in condition["filter"] and "${local.functions_host}" in condition["filter"]
+    assert _single_block(condition, "aggregations")["group_by_fields"] == ["metric.label.check_id"]
 
 
 # --- log-based metrics against what the code logs --------------------------------------------------
