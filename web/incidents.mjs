@@ -33,7 +33,7 @@ export function renderIncidents(ctx) {
       const now = Date.now();
       body.replaceChildren(table(["Incident et historique", "Gravité", "Signalement", "État", "D8 (première réponse)",
         "Suivi et résolution", ...(operator ? ["Action"] : [])], page.incidents.map((i) => h("tr", { "data-incident": i.incident_id },
-        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i)),
+        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i, operator)),
         h("td", { className: "num" }, String(i.severity)),
         h("td", {}, `${i.reporter_tenant} (${ROLE_LABELS[i.reporter_role] ?? i.reporter_role})`,
           h("div", { className: "sub" }, incidentChannelText(i))),
@@ -55,11 +55,13 @@ export function renderIncidents(ctx) {
 }
 
 // The history of an incident, oldest first: report (or call), first response, follow-ups, resolution.
-function history(incident) {
+// Steps are told by role; the operator also sees which account took each one.
+function history(incident, operator) {
   return h("ol", { className: "history", "aria-label": `Historique de « ${incident.title} »` },
     incidentHistory(incident).map((e) => h("li", { "data-kind": e.kind },
       h("time", { datetime: e.at }, formatDateTime(e.at)), " — ", h("span", { className: "what" }, e.label),
       e.by ? h("span", { className: "sub" }, ` — par ${e.by}`) : null,
+      operator && e.account ? h("span", { className: "sub" }, ` (compte ${e.account})`) : null,
       e.text ? h("div", {}, e.text) : null)));
 }
 

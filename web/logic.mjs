@@ -512,31 +512,37 @@ export function resolutionClockText(incident) {
 // The incident's history, oldest first: the first report (the call, for a phone report), its
 // written record, the first response, each follow-up and workaround, the resolution — each with its
 // time, what happened, its author and its text.
+// Who did what is told by role, never by account id: the reporter by its organisation and role (in the
+// label), every later step by the operator, the only one who takes them. `account` keeps the uid for the
+// operator's own screen (which colleague), not shown to the other roles.
 export function incidentHistory(incident) {
   const who = `${incident.reporter_tenant} (${(ROLE_LABELS[incident.reporter_role] ?? incident.reporter_role).toLowerCase()})`;
+  const operator = "l'opérateur";
   const entries = [];
   if (incident.channel === "phone") {
-    entries.push({ at: incident.reported_at, kind: "call", label: `Appel téléphonique de ${who}`, by: null, text: null });
+    entries.push({ at: incident.reported_at, kind: "call", label: `Appel téléphonique de ${who}`, by: null,
+      account: null, text: null });
     if (incident.recorded_at) {
       entries.push({ at: incident.recorded_at, kind: "recorded", label: "Signalement téléphonique saisi par écrit",
-        by: incident.recorded_by ?? null, text: null });
+        by: operator, account: incident.recorded_by ?? null, text: null });
     }
   } else {
-    entries.push({ at: incident.reported_at, kind: "reported", label: `Signalé par ${who}`,
-      by: incident.reported_by ?? null, text: null });
+    entries.push({ at: incident.reported_at, kind: "reported", label: `Signalé par ${who}`, by: null,
+      account: incident.reported_by ?? null, text: null });
   }
   if (incident.acknowledged_at) {
     entries.push({ at: incident.acknowledged_at, kind: "acknowledged", label: "Pris en compte (première réponse)",
-      by: incident.acknowledged_by ?? null, text: incident.note ?? null });
+      by: operator, account: incident.acknowledged_by ?? null, text: incident.note ?? null });
   }
   for (const f of incident.follow_ups ?? []) {
     const label = FOLLOW_UP_KIND_LABELS[f.kind] ?? f.kind;
     entries.push({ at: f.at, kind: f.kind, label: label.charAt(0).toUpperCase() + label.slice(1)
-      + (f.kind === "workaround" ? " (aucun délai interrompu)" : ""), by: f.by ?? null, text: f.note });
+      + (f.kind === "workaround" ? " (aucun délai interrompu)" : ""), by: operator, account: f.by ?? null,
+      text: f.note });
   }
   if (incident.resolved_at) {
-    entries.push({ at: incident.resolved_at, kind: "resolved", label: "Résolu", by: incident.resolved_by ?? null,
-      text: incident.resolution ?? null });
+    entries.push({ at: incident.resolved_at, kind: "resolved", label: "Résolu", by: operator,
+      account: incident.resolved_by ?? null, text: incident.resolution ?? null });
   }
   return entries.map((e, i) => ({ ...e, i })).sort((a, b) => (Date.parse(a.at) - Date.parse(b.at)) || a.i - b.i)
     .map(({ i, ...e }) => e);

@@ -35,8 +35,10 @@ test("the history lists the call, its written record, the first response, follow
   const entries = incidentHistory(PHONE);
   assert.deepEqual(entries.map((e) => e.kind), ["call", "recorded", "acknowledged", "workaround", "follow_up"]);
   assert.equal(entries[0].label, "Appel téléphonique de ctr-acme (prestataire)");
-  assert.equal(entries[0].by, null);
-  assert.equal(entries[1].by, "uid-operator");
+  // who: the reporter in the label, every later step the operator, by role and never by account id
+  assert.deepEqual(entries.map((e) => e.by), [null, "l'opérateur", "l'opérateur", "l'opérateur", "l'opérateur"]);
+  assert.equal(entries.some((e) => e.label.includes("uid-") || (e.by ?? "").includes("uid-")), false);
+  assert.deepEqual(entries.map((e) => e.account), [null, "uid-operator", "uid-operator", "uid-operator", "uid-operator"]);
   assert.equal(entries[2].text, "Nous regardons.");
   assert.equal(entries[3].label, "Solution de contournement (aucun délai interrompu)");
   assert.equal(entries[3].text, "Relance manuelle.");
@@ -45,6 +47,7 @@ test("the history lists the call, its written record, the first response, follow
     resolved_at: "2026-03-05T11:00:00+00:00", resolved_by: "uid-operator", resolution: "Abonnement relancé." });
   assert.deepEqual(resolved.map((e) => e.kind), ["reported", "acknowledged", "workaround", "follow_up", "resolved"]);
   assert.equal(resolved[0].label, "Signalé par ctr-acme (prestataire)");
+  assert.deepEqual([resolved[0].by, resolved[0].account, resolved.at(-1).by], [null, "uid-operator", "l'opérateur"]);
   assert.equal(resolved.at(-1).text, "Abonnement relancé.");
 });
 
