@@ -33,7 +33,6 @@ from typing import Any
 
 from shared import topology
 from shared.domain import catalogue as cat
-from shared.domain import contracts as contract_rules
 from shared.domain import workdays
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
@@ -79,10 +78,8 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     """A buyer's request (``opened_by``: "manager", or "beneficiary" for ``mission_id``) inside ``uow``."""
     now = clock.now()
     contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
-    refused = contract_rules.order_errors(contract, cmd.contract_id, cmd.contractor_id, now.date(),
-                                          commune=cmd.site.commune)
-    if not orders.property_node_known(uow, manager_id, cmd.site.node_id):  # A7 property tree
-        refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=cmd.site.node_id))
+    refused = orders.site_errors(uow, manager_id, contract, cmd.contract_id, cmd.contractor_id, now.date(),
+                                 cmd.site)  # A13 perimeter alignment, A7 property tree
     order: Order | None = None
     if cmd.order_id is not None:  # A2.5: a supplementary quote on this contractor's order
         order = order_store.load_order(uow, manager_id, cmd.order_id)
