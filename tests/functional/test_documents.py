@@ -65,6 +65,18 @@ def test_a_contractor_attaches_a_pdf_that_its_manager_reads_and_no_one_else(mana
     assert [(e["field"], e["code"]) for e in fake.json()["errors"]] == [("$.file", "DOCUMENT_NOT_PDF")]
 
 
+def upload_through_a_signed_url(erp: Erp, manager_id: str, order_id: str, kind: str, filename: str,
+                                data: bytes) -> requests.Response:
+    """A contractor's large PDF: a signed upload URL asked for, the file PUT to it, then store_report with the
+    reference only; store_report's answer."""
+    asked = erp.post("request_report_upload", {"manager_id": manager_id, "order_id": order_id, "kind": kind,
+                                               "filename": filename, "size_bytes": len(data)})
+    assert asked.status_code == 201, asked.text
+    grant = asked.json()
+    assert requests.put(grant["upload_url"], data=data, headers=grant["headers"], timeout=60).ok
+    return erp.post("store_report", {"manager_id": manager_id, "order_id": order_id, "upload_id": grant["upload_id"]})
+
+
 def test_a_large_pdf_goes_through_a_signed_upload_url_then_its_reference(manager, contractor, platform):
     # Given an order and a PDF larger than the REST limit
     assert manager.post("receive_order", issue_order_body(ORDER)).status_code == 201
@@ -72,14 +84,7 @@ def test_a_large_pdf_goes_through_a_signed_upload_url_then_its_reference(manager
     too_large = upload(platform, contractor, data)
     assert too_large.status_code == 422 and too_large.json()["errors"][0]["code"] == "DOCUMENT_TOO_LARGE"
     # When the contractor asks for a signed URL, PUTs the file, and sends the reference only
-    asked = contractor.post("request_report_upload", {"manager_id": "mgr-test", "order_id": ORDER,
-                                                      "kind": "intervention_report", "filename": "rapport.pdf",
-                                                      "size_bytes": len(data)})
-    assert asked.status_code == 201, asked.text
-    grant = asked.json()
-    assert requests.put(grant["upload_url"], data=data, headers=grant["headers"], timeout=60).ok
-    registered = contractor.post("store_report", {"manager_id": "mgr-test", "order_id": ORDER,
-                                                  "upload_id": grant["upload_id"]})
+    registered = upload_through_a_signed_url(contractor, "mgr-test", ORDER, "intervention_report", "rapport.pdf", data)
     # Then the document is registered with its digest and read back intact by the manager
     assert registered.status_code == 201, registered.text
     assert registered.json()["document"]["sha256"] == hashlib.sha256(data).hexdigest()
@@ -109,14 +114,7 @@ def test_a_beneficiary_reads_the_service_done_pdf_its_titulaire_attached_and_no_
     beneficiary, other = Erp(platform, "beneficiary", "ben-lyon"), Erp(platform, "beneficiary", "ben-annecy")
     data = a_pdf(f"Attestation de service fait — jalon j1 — {order_id}")
     # When the titulaire asks for a signed upload URL, PUTs the PDF and registers it as service done
-    asked = titulaire.post("request_report_upload", {"manager_id": "ben-lyon", "order_id": order_id,
-                                                     "kind": "service_done", "filename": "service-fait-j1.pdf",
-                                                     "size_bytes": len(data)})
-    assert asked.status_code == 201, asked.text
-    grant = asked.json()
-    assert requests.put(grant["upload_url"], data=data, headers=grant["headers"], timeout=60).ok
-    stored = titulaire.post("store_report", {"manager_id": "ben-lyon", "order_id": order_id,
-                                             "upload_id": grant["upload_id"]})
+    stored = upload_through_a_signed_url(titulaire, "ben-lyon", order_id, "service_done", "service-fait-j1.pdf", data)
     assert stored.status_code == 201, stored.text
     sha256 = hashlib.sha256(data).hexdigest()
     # Then the beneficiary lists it among its order's documents, as service done by the titulaire
