@@ -23,7 +23,7 @@ contractor says about itself:
 9. acknowledge the order the acceptance created (an accepted report to ``acknowledged`` on it).
 
 Steps 6–9 are the manager's decisions a connector must consume *and answer*: a reception calls for an
-invoice, an acceptance for a new order to take on. ``SANDBOX_MOVES`` says what the sandbox manager does
+invoice, an acceptance for a new order to take on. ``sandbox_move`` says what the sandbox manager does
 when; shared/service/conformance.py plays it.
 
 A step is ``passed``, ``failed`` (tried, and the last attempt was rejected: its errors are listed) or
