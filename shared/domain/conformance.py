@@ -24,7 +24,8 @@ contractor says about itself:
 
 Steps 6–9 are the manager's decisions a connector must consume *and answer*: a reception calls for an
 invoice, an acceptance for a new order to take on. ``sandbox_move`` says what the sandbox manager does
-when; shared/service/conformance.py plays it.
+when; the service the contractor's message goes through plays it in that message's commit
+(shared/service/executions.py the reception, shared/service/quotes.py the acceptance).
 
 A step is ``passed``, ``failed`` (tried, and the last attempt was rejected: its errors are listed) or
 ``pending`` (not tried yet). A report counts against the step of the state it asked for (a report that
