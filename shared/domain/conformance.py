@@ -24,7 +24,8 @@ contractor says about itself:
 
 Steps 6–9 are the manager's decisions a connector must consume *and answer*: a reception calls for an
 invoice, an acceptance for a new order to take on. ``sandbox_move`` says what the sandbox manager does
-when; the service the contractor's message goes through plays it in that message's commit
+when (shared/domain/sandbox.py, with the sandbox's ids); the service the contractor's message goes
+through plays it in that message's commit
 (shared/service/executions.py the reception, shared/service/quotes.py the acceptance).
 
 A step is ``passed``, ``failed`` (tried, and the last attempt was rejected: its errors are listed) or
@@ -35,7 +36,6 @@ asked none, against the step after the order's state then). The run passes when 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -47,31 +47,6 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.event_types import EventType
 from shared.domain.orders import Identifier
 
-SANDBOX_PREFIX = "sandbox-"
-SANDBOX_CONTRACT_ID = "BAC-A-SABLE"
-SANDBOX_RECEPTION_COMMENT = "Réception automatique du bac à sable de conformité"
-
-
-def sandbox_manager_id(contractor_id: str) -> str:
-    """The contractor's own sandbox space (a manager id no real manager may take)."""
-    return f"{SANDBOX_PREFIX}{contractor_id}"
-
-
-def is_sandbox_of(manager_id: str, contractor_id: str) -> bool:
-    return manager_id == sandbox_manager_id(contractor_id)
-
-
-_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
-
-
-def order_id(run_id: str) -> str:
-    return f"BAS-{run_id}"
-
-
-def quote_id(run_id: str) -> str:
-    return f"DEV-BAS-{run_id}"
-
-
 class StartConformance(Command):
     """POST start_conformance (contractor): an empty object — the run is the contractor's own."""
 
@@ -80,15 +55,6 @@ class CheckConformance(Command):
     """POST check_conformance (contractor): which run to judge."""
 
     run_id: Identifier
-
-
-def run_of_order(manager_id: str, order_id: str, contractor_id: str) -> str | None:
-    """The run whose order (``BAS-<run>``) this is, in the contractor's own sandbox; None otherwise
-    (a live order: nothing to read, nothing to record)."""
-    if not is_sandbox_of(manager_id, contractor_id) or not order_id.startswith("BAS-"):
-        return None
-    run_id = order_id[len("BAS-"):]
-    return run_id if _RUN_ID.fullmatch(run_id) else None
 
 
 class StepId(StrEnum):
@@ -101,26 +67,6 @@ class StepId(StrEnum):
     INVOICE = "invoice"
     ANSWER_QUOTE = "answer_quote"
     ACKNOWLEDGE_QUOTE_ORDER = "acknowledge_quote_order"
-
-
-class SandboxMove(StrEnum):
-    """What the sandbox manager does, in the commit of the contractor's message that calls for it."""
-
-    RECEIVE = "receive"  # an accepted report moved a sandbox order to completed: every line received
-    ACCEPT_QUOTE = "accept_quote"  # the run's quote got its first version: accepted, its order created
-
-
-def sandbox_move(manager_id: str, contractor_id: str, *, order_state: str | None = None,
-                 quote_first_submitted: bool = False) -> SandboxMove | None:
-    """The sandbox manager's answer to what the contractor just did on its sandbox, if any. Live spaces
-    never get one: the manager must be the contractor's own sandbox."""
-    if not is_sandbox_of(manager_id, contractor_id):
-        return None
-    if order_state == "completed":
-        return SandboxMove.RECEIVE
-    if quote_first_submitted:
-        return SandboxMove.ACCEPT_QUOTE
-    return None
 
 
 class StepStatus(StrEnum):

@@ -22,7 +22,7 @@ from shared.domain.orders import Identifier, Text
 from shared.domain.siret import Siret
 
 # Identifiers the platform keeps for itself: the conformance sandbox of each contractor is the space
-# "sandbox-<contractor>" (shared/domain/conformance.py), which no real manager may take.
+# "sandbox-<contractor>" (shared/domain/sandbox.py), which no real manager may take.
 RESERVED_PREFIXES = ("sandbox-",)
 
 # A contractor id names Pub/Sub topics (orders-<id>…) and, for a platform-hosted ERP identity, a

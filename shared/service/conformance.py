@@ -15,7 +15,7 @@ in one unit of work. The contractor then plays the scenario with its own connect
 sends goes through the live services — and ``check_run`` judges it from what was recorded (the
 contractor's message log, the REST rejections recorded on the run, the orders' histories, the order's
 documents and invoices, the quote's versions). The sandbox's manager answers as a manager would, in the
-commit of the contractor's message that calls for it (``shared.domain.conformance.sandbox_move``): the
+commit of the contractor's message that calls for it (``shared.domain.sandbox.sandbox_move``): the
 report completing a sandbox order gets it received (``receptions.receive``), the quote's first version
 gets it accepted (``quotes.accept``). A run that
 passes makes the contractor connected: in the same commit as its report, every D2 of the contractor's
@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from shared.domain import conformance as cf
+from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 
 # The sandbox contract: in force for years, any lot and place, every penalty at zero (a test run is
 # never penalised), so its orders pass A13 and its deadlines accrue nothing.
-SANDBOX_CONTRACT = {"contract_id": cf.SANDBOX_CONTRACT_ID, "title": "Bac à sable de conformité", "status": "active",
+SANDBOX_CONTRACT = {"contract_id": sandbox.SANDBOX_CONTRACT_ID, "title": "Bac à sable de conformité", "status": "active",
                     "starts_on": "2020-01-01", "ends_on": "2099-12-31", "lots": [], "perimeter": {},
                     "penalty_terms": {"daily_amount_cents": {"P1": 0}, "rules_by_kind": {}}}
 _SITE = SiteRef(node_id="BAC-A-SABLE", label="Site fictif du bac à sable")
@@ -55,7 +56,7 @@ def run_path(contractor_id: str, run_id: str) -> str:
 
 def start_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) -> cf.ConformanceRun:
     """Open a run: the sandbox (created once), a new sandbox order and quote request, sent to the contractor."""
-    manager_id = cf.sandbox_manager_id(contractor_id)
+    manager_id = sandbox.sandbox_manager_id(contractor_id)
 
     def attempt() -> dict[str, Any]:
         now = clock.now()
@@ -68,14 +69,14 @@ def start_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) ->
         if uow.get(f"managers/{manager_id}") is None:
             uow.create(f"managers/{manager_id}", {"manager_id": manager_id, "name": f"Bac à sable — {contractor_id}",
                                                   "sandbox": True, "contractor_id": contractor_id, "status": "active"})
-        uow.save(f"managers/{manager_id}/contracts/{cf.SANDBOX_CONTRACT_ID}",
+        uow.save(f"managers/{manager_id}/contracts/{sandbox.SANDBOX_CONTRACT_ID}",
                  {**SANDBOX_CONTRACT, "contractor_id": contractor_id})
         orders.issue(manager_id, _order(contractor_id, run_id, now), uow, clock)
-        quotes.open_request(manager_id, RequestQuote(quote_id=cf.quote_id(run_id), contract_id=cf.SANDBOX_CONTRACT_ID,
+        quotes.open_request(manager_id, RequestQuote(quote_id=sandbox.quote_id(run_id), contract_id=sandbox.SANDBOX_CONTRACT_ID,
                                                 contractor_id=contractor_id, title="Devis de bac à sable", site=_SITE),
                        uow, clock)
         run = {"run_id": run_id, "contractor_id": contractor_id, "manager_id": manager_id,
-               "order_id": cf.order_id(run_id), "quote_id": cf.quote_id(run_id), "started_at": now,
+               "order_id": sandbox.order_id(run_id), "quote_id": sandbox.quote_id(run_id), "started_at": now,
                "passed": False, "passed_at": None, "report": None}
         uow.create(run_path(contractor_id, run_id), run)
         return run
@@ -118,7 +119,7 @@ def _connected(uow: UnitOfWork, contractor_id: str, run_id: str, now: dt.datetim
 
 def _order(contractor_id: str, run_id: str, now: dt.datetime) -> IssueOrder:
     return IssueOrder(
-        order_id=cf.order_id(run_id), contract_id=cf.SANDBOX_CONTRACT_ID, contractor_id=contractor_id,
+        order_id=sandbox.order_id(run_id), contract_id=sandbox.SANDBOX_CONTRACT_ID, contractor_id=contractor_id,
         title="Commande de bac à sable — parcours de conformité", site=_SITE, issued_at=now,
         description="Commande fictive : elle ne sera ni exécutée ni facturée.",
         lines=[OrderLine(line_id="L1", service_code="BAS-001", label="Prestation fictive", quantity=Decimal(1),
@@ -165,7 +166,7 @@ def rest_rejected(contractor_id: str, manager_id: Any, order_id: Any, idempotenc
     answering 4xx leaves nothing in the message log — so that its step is ``failed`` with these errors.
     Keyed by the request's Idempotency-Key, like a message by its id: a retry records nothing twice.
     Anything that is not the contractor's own run order is left alone, with nothing read. True when recorded."""
-    run_id = (cf.run_of_order(manager_id, order_id, contractor_id)
+    run_id = (sandbox.run_of_order(manager_id, order_id, contractor_id)
               if isinstance(manager_id, str) and isinstance(order_id, str) else None)
     if run_id is None or not idempotency_key:
         return False

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from shared import topology
-from shared.domain import conformance as cf
+from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, Reply, ReplyStatus, ReportExecution
 from shared.domain.orders import Actor, Order
@@ -228,8 +228,8 @@ def _decide(msg: InboundMessage, uow: UnitOfWork, clock: Clock) -> Reply:
         "state_before": before.state.value, "state_after": after.state.value,
         "report": report.model_dump(mode="json", exclude_none=True)})
     _deadlines_follow(uow, msg, report, before, after, timeliness.late)
-    if after.state is not before.state and cf.sandbox_move(after.manager_id, msg.contractor_id,
-                                                           order_state=after.state.value) is cf.SandboxMove.RECEIVE:
+    if after.state is not before.state and sandbox.sandbox_move(after.manager_id, msg.contractor_id,
+                                                           order_state=after.state.value) is sandbox.SandboxMove.RECEIVE:
         _sandbox_receives(uow, msg, after, clock)
     return reply
 
@@ -241,7 +241,7 @@ def _sandbox_receives(uow: UnitOfWork, msg: InboundMessage, after: Order, clock:
     from shared.service import receptions
 
     receptions.receive(after.manager_id, ReceiveOrder(order_id=after.order_id, occurred_at=msg.received_at,
-                                                      comment=cf.SANDBOX_RECEPTION_COMMENT), uow, clock)
+                                                      comment=sandbox.SANDBOX_RECEPTION_COMMENT), uow, clock)
 
 
 def _paths_ahead(msg: InboundMessage, ids: dict[str, Any]) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.domain import documents as doc
-from shared.domain.conformance import is_sandbox_of
+from shared.domain.sandbox import is_sandbox_of
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.invoices import (
     KIND_LABELS, Invoice, InvoiceKind, InvoiceList, InvoiceView, SubmitInvoice, apply_invoice, build_invoice,

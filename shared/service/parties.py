@@ -21,7 +21,7 @@ import logging
 from typing import Any
 
 from shared import topology
-from shared.domain import conformance
+from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import ROLE_RIGHTS, Role
 from shared.domain.parties import (
@@ -72,7 +72,7 @@ def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> b
     contractor = uow.get(f"contractors/{contractor_id}")
     if contractor is None or contractor.get("status") == "inactive":
         return False
-    return manager_id in contractor.get("managers", ()) or conformance.is_sandbox_of(manager_id, contractor_id)
+    return manager_id in contractor.get("managers", ()) or sandbox.is_sandbox_of(manager_id, contractor_id)
 
 
 def _upsert(uow: UnitOfWork, path: str, fields: dict[str, Any], now) -> tuple[dict[str, Any], bool, bool]:

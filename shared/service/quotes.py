@@ -33,7 +33,7 @@ from typing import Any
 
 from shared import topology
 from shared.domain import catalogue as cat
-from shared.domain import conformance as cf
+from shared.domain import sandbox
 from shared.domain import workdays
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
@@ -227,8 +227,8 @@ def submit(contractor_id: str, cmd: SubmitQuote, uow: UnitOfWork, clock: Clock,
     save_quote(uow, after)
     if quote.state is QuoteState.REQUESTED:  # the first submission answers the request (B16)
         _stop_d3(uow, quote, now, now)
-    if cf.sandbox_move(quote.manager_id, contractor_id, quote_first_submitted=quote.state is QuoteState.REQUESTED) \
-            is cf.SandboxMove.ACCEPT_QUOTE:  # A10 conformance kit: the sandbox's manager accepts it at once
+    if sandbox.sandbox_move(quote.manager_id, contractor_id, quote_first_submitted=quote.state is QuoteState.REQUESTED) \
+            is sandbox.SandboxMove.ACCEPT_QUOTE:  # A10 conformance kit: the sandbox's manager accepts it at once
         accept(uow, after, "manager", now)
     return after
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from shared.domain import conformance as cf
+from shared.domain import sandbox
 from shared.domain import documents as doc
 from shared.domain.contracts import UpsertContract
 from shared.domain.errors import DomainError, ErrorDetail
@@ -21,9 +22,9 @@ from tests.fakes import World
 from tests.pdfs import a_pdf
 from tests.unit.test_document_service import Files
 
-SANDBOX = cf.sandbox_manager_id(CONTRACTOR)
+SANDBOX = sandbox.sandbox_manager_id(CONTRACTOR)
 RUN = "run0001"
-ORDER, QUOTE = cf.order_id(RUN), cf.quote_id(RUN)
+ORDER, QUOTE = sandbox.order_id(RUN), sandbox.quote_id(RUN)
 
 
 @pytest.fixture
