@@ -3,7 +3,9 @@
 It does what a contractor's ERP does before go-live (docs/connector-guide.en.md, section 12): start a
 run on its sandbox, receive the sandbox order and quote request on Pub/Sub, acknowledge and schedule
 the order, send a report that gets rejected and then its correction, upload a PDF through a signed URL,
-answer the quote, and ask for the report — printed step by step. It needs only the standard library
+complete the order, wait for the sandbox manager's reception and invoice what was received, answer the
+quote, wait for its acceptance and acknowledge the order it creates, and ask for the report — printed
+step by step. It needs only the standard library
 and google-cloud-pubsub, and talks to the platform as any ERP does (REST with a bearer token, Pub/Sub
 with the ERP's credentials).
 
@@ -15,8 +17,9 @@ Against ./scripts/dev (which prints the token and the ports):
 Against production: ``--functions https://europe-west9-<project>.cloudfunctions.net --project <project>``,
 with the ERP's service-account credentials for Pub/Sub (Application Default Credentials) and an ID
 token in CONTRACTOR_TOKEN. ``--broken`` plays a faulty connector instead (wrong sequence, no dates, no
-correction, a file that is not a PDF, an expired quote), to see how each step fails and why. The exit
-status is 0 when the run passed.
+correction, a file that is not a PDF sent to store_report, a completion without its end date, an invoice
+before any reception, an expired quote and an order acknowledged that no acceptance created), to see how
+each step fails and why. The exit status is 0 when the run passed.
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ from typing import Any
 EXECUTION = "fr.passerelle.execution.reported.v1"
 QUOTE_SUBMITTED = "fr.passerelle.quote.submitted.v1"
 DOCUMENT_UPLOADED = "fr.passerelle.document.uploaded.v1"
+INVOICE_SUBMITTED = "fr.passerelle.invoice.submitted.v1"
+ORDER_ISSUED = "fr.passerelle.order.issued.v1"
+ORDER_RECEIVED = "fr.passerelle.order.received.v1"
+QUOTE_DECIDED = "fr.passerelle.quote.decided.v1"
 SOURCE = "//erp.example/conformance-client"  # your ERP's ce-source: chosen once, never changed
 
 
@@ -45,6 +52,7 @@ class Connector:
     token: str  # a contractor ID token (role=contractor, tenant=<contractor id>)
     project: str
     contractor: str
+    siret: str = "73282932000074"  # the contractor's own SIRET, as its invoices name it
     wait: float = 60.0
     say: Any = print
     _publisher: Any = field(default=None, repr=False)
@@ -59,6 +67,22 @@ class Connector:
         request = urllib.request.Request(self.url(function), data=json.dumps(body).encode(), method="POST", headers={
             "Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
             "Idempotency-Key": uuid.uuid4().hex})  # one per request; reuse it only to retry that request
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+
+    def post_file(self, function: str, fields: dict[str, str], filename: str, data: bytes) -> tuple[int, dict[str, Any]]:
+        """A multipart/form-data POST (store_report): the fields, then the file as the ``file`` part."""
+        boundary = uuid.uuid4().hex
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                 for name, value in fields.items()]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                     f'Content-Type: application/pdf\r\n\r\n'.encode() + data + f"\r\n--{boundary}--\r\n".encode())
+        request = urllib.request.Request(self.url(function), data=b"".join(parts), method="POST", headers={
+            "Authorization": f"Bearer {self.token}", "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Idempotency-Key": uuid.uuid4().hex})
         try:
             with urllib.request.urlopen(request, timeout=60) as answer:
                 return answer.status, json.load(answer)
@@ -202,25 +226,57 @@ def play(c: Connector, broken: bool = False) -> dict[str, Any]:
     else:
         c.send(EXECUTION, report(2, "acknowledged", "Commande prise en compte"), order_id, "acknowledge as sequence 2")
         c.send(EXECUTION, report(1, "scheduled", "Intervention planifiée"), order_id, "schedule without dates")
-    # 5. A PDF: a signed upload URL, the file PUT on it, then its reference on the bus.
-    document = b"not a PDF at all" if broken else minimal_pdf()
-    status, upload = c.post("request_report_upload", {"manager_id": manager, "order_id": order_id,
-                                                      "kind": "intervention_report", "filename": "rapport.pdf",
-                                                      "size_bytes": len(document)})
-    if status != 201:
-        raise RuntimeError(f"request_report_upload answered {status}: {upload}")
-    put = urllib.request.Request(upload["upload_url"], data=document, method="PUT",
-                                 headers={"Content-Type": "application/pdf"})
-    with urllib.request.urlopen(put, timeout=60):
-        pass
-    c.send(DOCUMENT_UPLOADED, {"manager_id": manager, "order_id": order_id, "upload_id": upload["upload_id"]},
-           order_id, "PDF report")
-    # 6. Answer the quote request.
+    # 5. A PDF: a signed upload URL, the file PUT on it, then its reference on the bus. (The broken connector
+    #    sends a file that is not a PDF to store_report: refused 422, which the run records too.)
+    if broken:
+        status, refused = c.post_file("store_report", {"manager_id": manager, "order_id": order_id,
+                                                       "kind": "intervention_report"}, "rapport.pdf", b"not a PDF")
+        c.say(f"  PDF report over REST: {status} {[e['code'] for e in refused.get('errors') or ()]}")
+    else:
+        document = minimal_pdf()
+        status, upload = c.post("request_report_upload", {"manager_id": manager, "order_id": order_id,
+                                                          "kind": "intervention_report", "filename": "rapport.pdf",
+                                                          "size_bytes": len(document)})
+        if status != 201:
+            raise RuntimeError(f"request_report_upload answered {status}: {upload}")
+        put = urllib.request.Request(upload["upload_url"], data=document, method="PUT",
+                                     headers={"Content-Type": "application/pdf"})
+        with urllib.request.urlopen(put, timeout=60):
+            pass
+        c.send(DOCUMENT_UPLOADED, {"manager_id": manager, "order_id": order_id, "upload_id": upload["upload_id"]},
+               order_id, "PDF report")
+    # 6. Complete the order; the sandbox manager then receives it (service done), as a manager would.
+    if broken:  # no actual_end, and from a state the order never reached
+        c.send(EXECUTION, report(2, "completed", "Fin des travaux"), order_id, "complete without actual_end")
+    else:
+        c.send(EXECUTION, report(4, "completed", "Fin des travaux", actual_end=now()), order_id, "complete")
+        received = c.receive(f"orders-{c.contractor}", lambda a, b: a.get("ce-type") == ORDER_RECEIVED
+                             and b.get("order_id") == order_id)["body"]
+        c.say(f"  reception by the manager: lines {', '.join(received['lines'])} ({received['state']})")
+    # 7. Invoice what was received (a test number: sandbox numbers never block live ones).
+    c.send(INVOICE_SUBMITTED, {
+        "manager_id": manager, "order_id": order_id, "invoice_number": f"{order_id}-F"[:20],
+        "issue_date": today.isoformat(), "due_date": (today + dt.timedelta(days=30)).isoformat(),
+        "supplier": {"siret": c.siret, "name": "Bac à sable"},
+        "lines": [{"line_id": "L1", "quantity": "1", "unit_price_cents": 10000, "vat_rate": "20"}],
+        "total_excl_tax_cents": 10000, "vat_cents": 2000, "total_incl_tax_cents": 12000}, order_id,
+        "invoice" + (" before any reception" if broken else ""))
+    # 8. Answer the quote request; the sandbox manager accepts it, which creates the order <quote_id>.
     valid_until = (today - dt.timedelta(days=1) if broken else today + dt.timedelta(days=30)).isoformat()
     c.send(QUOTE_SUBMITTED, {"manager_id": manager, "quote_id": quote_id, "valid_until": valid_until,
                              "lines": [{"line_id": "L1", "service_code": "BAS-001", "label": "Prestation fictive",
                                         "quantity": 1, "unit": "U", "unit_price_cents": 10000}]},
            quote_id, "quote")
+    if not broken:
+        created = c.receive(f"orders-{c.contractor}", lambda a, b: a.get("ce-type") == ORDER_ISSUED
+                            and b.get("order_id") == quote_id)["body"]
+        decided = c.receive(f"orders-{c.contractor}", lambda a, b: a.get("ce-type") == QUOTE_DECIDED
+                            and b.get("quote_id") == quote_id)["body"]
+        c.say(f"  quote {decided['state']}: new order {created['order_id']}")
+    # 9. Take the order the acceptance created as any new order (the broken connector, without waiting for it).
+    c.send(EXECUTION, {"manager_id": manager, "order_id": quote_id, "sequence": 1, "occurred_at": now(),
+                       "state": "acknowledged", "event": {"label": "Commande prise en compte"}}, quote_id,
+           "acknowledge the quote's order")
     # The report, step by step.
     status, checked = c.post("check_conformance", {"run_id": run["run_id"]})
     if status != 200:
@@ -246,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the Pub/Sub emulator's host:port (omit in production)")
     parser.add_argument("--project", default=os.environ.get("PASSERELLE_PROJECT", "demo-passerelle"))
     parser.add_argument("--contractor", default=os.environ.get("PASSERELLE_CONTRACTOR", "ctr-acme"))
+    parser.add_argument("--siret", default=os.environ.get("PASSERELLE_SIRET", "73282932000074"),
+                        help="the SIRET the invoice names as supplier (yours)")
     parser.add_argument("--broken", action="store_true", help="play a faulty connector, to see the failures")
     args = parser.parse_args(argv)
     token = os.environ.get("CONTRACTOR_TOKEN")
@@ -253,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("set CONTRACTOR_TOKEN (./scripts/dev prints one)")
     if args.pubsub:
         os.environ["PUBSUB_EMULATOR_HOST"] = args.pubsub
-    connector = Connector(args.functions, token, args.project, args.contractor)
+    connector = Connector(args.functions, token, args.project, args.contractor, siret=args.siret)
     try:
         report = play(connector, broken=args.broken)
     finally:

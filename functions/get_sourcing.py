@@ -31,7 +31,9 @@ def _get(req: http.Request) -> http.Answer:
     if not tenant:
         raise DomainError([ErrorDetail.of("query.beneficiary_id", "REQUIRED")])
     if view == "agreement":
-        return http.Answer(200, agreements.read_agreement(tenant, uow, bootstrap.clock(), settings()))
+        # which of the purchasing body's accounts set a version: its own and the operator's to see
+        return http.Answer(200, agreements.read_agreement(tenant, uow, bootstrap.clock(), settings(),
+                                                          accounts=req.principal.role != "beneficiary"))
     if view == "need":
         if not req.args.get("need_id"):
             raise DomainError([ErrorDetail.of("query.need_id", "REQUIRED")])

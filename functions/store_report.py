@@ -6,24 +6,44 @@ Two bodies:
 - ``application/json`` ``{"manager_id", "order_id", "upload_id"}``: the reference of a file
   already PUT on the signed URL that request_report_upload returned (up to 50 MiB).
 201 with the document's metadata when stored, 200 when this very file was already there.
+A refusal about the order of a conformance run is also recorded on that run (A10 onboarding): its
+"upload a PDF" step then shows ``failed`` with these errors.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 import functions_framework
 
 from shared import bootstrap
 from shared.domain import documents as doc
-from shared.domain.errors import ErrorDetail
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.event_types import EventType
 from shared.domain.validation import parse_json, parse_object
 from shared.edge import http, multipart
 from shared.service import documents
 
 
 def _store(req: http.Request) -> http.Answer:
+    named: dict[str, Any] = {}  # the fields read, even from a refused request
+    try:
+        return _attach(req, named)
+    except (DomainError, http.HttpProblem) as refused:
+        from shared.service import conformance  # only a refusal pays for it
+
+        conformance.rest_rejected(req.principal.tenant, named.get("manager_id"), named.get("order_id"),
+                                  req.idempotency_key, EventType.DOCUMENT_UPLOADED.value, list(refused.errors),
+                                  bootstrap.uow(), bootstrap.clock())
+        raise
+
+
+def _attach(req: http.Request, named: dict[str, Any]) -> http.Answer:
     p = req.principal
     if req.content_type.split(";")[0].strip().lower() == multipart.MEDIA_TYPE:
         fields, files, errors = multipart.parse(req.body, req.content_type)
+        named.update(fields)
         if errors:
             raise http.rejected(errors)
         parsed, errors = parse_object(doc.AttachFields, fields)
@@ -37,6 +57,7 @@ def _store(req: http.Request) -> http.Answer:
         attached = documents.attach_document(p.tenant, parsed, part.filename or "document.pdf", part.data,
                                              bootstrap.uow(), bootstrap.get("document_files"), bootstrap.clock(), p.uid)
     else:
+        named.update(_json_object(req.body))
         command, errors = parse_json(doc.RegisterUpload, req.body)
         if errors:
             raise http.rejected(errors)
@@ -44,6 +65,14 @@ def _store(req: http.Request) -> http.Answer:
                                              bootstrap.clock(), p.uid)
     return http.Answer(201 if attached.created else 200,
                        doc.DocumentStored(created=attached.created, document=attached.record).model_dump(mode="json"))
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 @functions_framework.http

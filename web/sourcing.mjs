@@ -358,7 +358,9 @@ export function agreementSection(ctx, beneficiaryId = null) {
   const query = new URLSearchParams({ view: "agreement", ...(beneficiaryId ? { beneficiary_id: beneficiaryId } : {}) });
   ctx.call("get_sourcing", { query: query.toString() }).then((agreement) => {
     const terms = agreementTermsView(agreement);
-    body.replaceChildren(...penaltyTerms(terms, [["Bénéficiaire", terms.beneficiary], ["Accord-cadre", terms.contract]]));
+    // which account set a version: the purchasing body's (or the operator's) to see, not the beneficiary's
+    body.replaceChildren(...penaltyTerms(terms, { facts: [["Bénéficiaire", terms.beneficiary],
+      ["Accord-cadre", terms.contract]], accounts: ctx.session.claims.role !== "beneficiary" }));
   }).catch((err) => {
     if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
   });

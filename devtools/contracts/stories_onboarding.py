@@ -25,7 +25,7 @@ from shared.domain.parties import DeactivateParty, RegisterContractor, RegisterM
 from shared.domain.quotes import SubmitQuote
 from shared.domain.validation import parse_json
 from shared.ports import InboundMessage
-from shared.service import conformance, contracts, documents, executions, parties, quotes
+from shared.service import conformance, contracts, documents, executions, inbound_router, parties, quotes
 from tests.pdfs import a_pdf
 
 ERP_ACCOUNT = "erp@acme-maintenance-erp.iam.gserviceaccount.com"
@@ -106,14 +106,15 @@ class OnboardingStory:
                 return {"manager_id": sandbox, "order_id": order_id, "sequence": sequence, "state": state,
                         "occurred_at": f"2026-02-23T09:{minutes:02d}:00+00:00", "event": {"label": label}, **fields}
 
-            def send(body: dict[str, Any], ce_id: str, minutes: int, validate: bool = False) -> Any:
+            def send(body: dict[str, Any], ce_id: str, minutes: int, validate: bool = False,
+                     ce_type: EventType = EventType.EXECUTION_REPORTED) -> Any:
                 p.at(f"2026-02-23T09:{minutes:02d}:20Z")
                 message = InboundMessage(contractor_id=CONTRACTOR_ID, channel="pubsub", source=ERP_SOURCE, id=ce_id,
-                                         type=EventType.EXECUTION_REPORTED.value, received_at=p.clock.now(),
+                                         type=ce_type.value, received_at=p.clock.now(),
                                          data=json.dumps(body).encode(), validate_only=validate)
                 if validate:
                     return executions.validate_execution(message, p.uow(), p.clock)
-                return executions.record_execution(message, p.uow(), p.clock)
+                return inbound_router.route(message, inbound_router.Services(uow=p.uow(), clock=p.clock))
 
             ack = report(1, "acknowledged", "Commande de bac à sable prise en compte", 5)
             self.validated = send(ack, "c1d2e3f4-0000-4000-8000-000000000001", 5, validate=True)
@@ -129,11 +130,23 @@ class OnboardingStory:
                                                                       kind=doc.DocumentKind.INTERVENTION_REPORT),
                                       "CR-bac-a-sable.pdf", a_pdf("Bac à sable Acme"), p.uow(), p.documents, p.clock,
                                       CONTRACTOR_UID)
+            # The order completed: the sandbox manager receives it in that commit; the contractor invoices it.
+            send(report(4, "completed", "Fin des travaux", 13, actual_end="2026-02-23T09:13:00+00:00"),
+                 "c1d2e3f4-0000-4000-8000-000000000005", 13)
+            send({"manager_id": sandbox, "order_id": order_id, "invoice_number": "BAS-3F9C-F1",
+                  "issue_date": "2026-02-23", "supplier": {"siret": REGISTER_CONTRACTOR["siret"],
+                                                           "name": "Acme Maintenance"},
+                  "lines": [{"line_id": "L1", "quantity": "1", "unit_price_cents": 10000, "vat_rate": "20"}],
+                  "total_excl_tax_cents": 10000, "vat_cents": 2000, "total_incl_tax_cents": 12000},
+                 "c1d2e3f4-0000-4000-8000-000000000006", 14, ce_type=EventType.INVOICE_SUBMITTED)
+            # The quote answered: the sandbox manager accepts it in that commit; its order is acknowledged.
             p.at("2026-02-23T09:15:00Z")
             quotes.submit_quote(CONTRACTOR_ID, _cmd(SubmitQuote, {
                 "manager_id": sandbox, "quote_id": self.run.quote_id, "valid_until": "2026-03-31",
                 "lines": [{"line_id": "L1", "service_code": "BAS-001", "label": "Prestation fictive", "quantity": 1,
                            "unit": "U", "unit_price_cents": 10000}]}), p.uow(), p.clock)
+            send({**report(1, "acknowledged", "Commande issue du devis prise en compte", 16),
+                  "order_id": self.run.quote_id}, "c1d2e3f4-0000-4000-8000-000000000007", 16)
             p.at("2026-02-23T09:16:30Z")
             self.passed = conformance.check_run(CONTRACTOR_ID, RUN_ID, p.uow(), p.clock)
         d2 = p.db.data(f"managers/{MANAGER_ID}/deadlines/d2-{UPSERT_CONTRACT['contract_id']}")

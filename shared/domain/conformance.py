@@ -15,15 +15,27 @@ contractor says about itself:
 3. schedule it (an accepted report to ``scheduled``, planned dates or an appointment);
 4. send a report that is rejected, then its correction (same sequence, new message id) accepted;
 5. attach a PDF to the order (REST multipart, or a signed upload and its reference);
-6. answer the sandbox quote request (a submitted version).
+6. complete it (an accepted report to ``completed``, with ``actual_end``) — the sandbox manager then
+   receives every line (service done, no reservation: ``order.received``), in the same commit;
+7. invoice the received order (an accepted invoice: the order becomes ``invoiced``);
+8. answer the sandbox quote request (a submitted version) — the sandbox manager then accepts it, which
+   creates the order ``DEV-BAS-<run>`` (``order.issued``, then ``quote.decided``), in the same commit;
+9. acknowledge the order the acceptance created (an accepted report to ``acknowledged`` on it).
+
+Steps 6–9 are the manager's decisions a connector must consume *and answer*: a reception calls for an
+invoice, an acceptance for a new order to take on. ``sandbox_move`` says what the sandbox manager does
+when; the service the contractor's message goes through plays it in that message's commit
+(shared/service/executions.py the reception, shared/service/quotes.py the acceptance).
 
 A step is ``passed``, ``failed`` (tried, and the last attempt was rejected: its errors are listed) or
-``pending`` (not tried yet). The run passes when every step has passed.
+``pending`` (not tried yet). A report counts against the step of the state it asked for (a report that
+asked none, against the step after the order's state then). The run passes when every step has passed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -37,6 +49,7 @@ from shared.domain.orders import Identifier
 
 SANDBOX_PREFIX = "sandbox-"
 SANDBOX_CONTRACT_ID = "BAC-A-SABLE"
+SANDBOX_RECEPTION_COMMENT = "Réception automatique du bac à sable de conformité"
 
 
 def sandbox_manager_id(contractor_id: str) -> str:
@@ -46,6 +59,9 @@ def sandbox_manager_id(contractor_id: str) -> str:
 
 def is_sandbox_of(manager_id: str, contractor_id: str) -> bool:
     return manager_id == sandbox_manager_id(contractor_id)
+
+
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
 
 
 def order_id(run_id: str) -> str:
@@ -66,13 +82,45 @@ class CheckConformance(Command):
     run_id: Identifier
 
 
+def run_of_order(manager_id: str, order_id: str, contractor_id: str) -> str | None:
+    """The run whose order (``BAS-<run>``) this is, in the contractor's own sandbox; None otherwise
+    (a live order: nothing to read, nothing to record)."""
+    if not is_sandbox_of(manager_id, contractor_id) or not order_id.startswith("BAS-"):
+        return None
+    run_id = order_id[len("BAS-"):]
+    return run_id if _RUN_ID.fullmatch(run_id) else None
+
+
 class StepId(StrEnum):
     RECEIVE_ORDER = "receive_order"
     ACKNOWLEDGE = "acknowledge"
     SCHEDULE = "schedule"
     CORRECT_REJECTED = "correct_rejected_report"
     UPLOAD_DOCUMENT = "upload_document"
+    COMPLETE = "complete"
+    INVOICE = "invoice"
     ANSWER_QUOTE = "answer_quote"
+    ACKNOWLEDGE_QUOTE_ORDER = "acknowledge_quote_order"
+
+
+class SandboxMove(StrEnum):
+    """What the sandbox manager does, in the commit of the contractor's message that calls for it."""
+
+    RECEIVE = "receive"  # an accepted report moved a sandbox order to completed: every line received
+    ACCEPT_QUOTE = "accept_quote"  # the run's quote got its first version: accepted, its order created
+
+
+def sandbox_move(manager_id: str, contractor_id: str, *, order_state: str | None = None,
+                 quote_first_submitted: bool = False) -> SandboxMove | None:
+    """The sandbox manager's answer to what the contractor just did on its sandbox, if any. Live spaces
+    never get one: the manager must be the contractor's own sandbox."""
+    if not is_sandbox_of(manager_id, contractor_id):
+        return None
+    if order_state == "completed":
+        return SandboxMove.RECEIVE
+    if quote_first_submitted:
+        return SandboxMove.ACCEPT_QUOTE
+    return None
 
 
 class StepStatus(StrEnum):
@@ -102,9 +150,19 @@ STEPS: tuple[Step, ...] = (
     Step(StepId.UPLOAD_DOCUMENT, "Dépôt d'un PDF",
          "Joignez un rapport d'intervention PDF à la commande (store_report, ou URL de dépôt signée puis "
          "message fr.passerelle.document.uploaded.v1)."),
+    Step(StepId.COMPLETE, "Fin d'intervention",
+         "Envoyez un rapport « completed » avec actual_end (séquence suivante). Le gestionnaire du bac à sable "
+         "réceptionne alors toutes les lignes : vous recevez fr.passerelle.order.received.v1."),
+    Step(StepId.INVOICE, "Facture de la commande réceptionnée",
+         "À réception de fr.passerelle.order.received.v1, facturez les lignes réceptionnées (submit_invoice, ou "
+         "message fr.passerelle.invoice.submitted.v1), avec un numéro de test : la commande passe à « facturé »."),
     Step(StepId.ANSWER_QUOTE, "Réponse à une demande de devis",
          "Répondez à la demande de devis de bac à sable (submit_quote, ou message "
-         "fr.passerelle.quote.submitted.v1)."),
+         "fr.passerelle.quote.submitted.v1). Le gestionnaire du bac à sable l'accepte aussitôt."),
+    Step(StepId.ACKNOWLEDGE_QUOTE_ORDER, "Prise en compte de la commande issue du devis accepté",
+         "Le devis accepté crée la commande DEV-BAS-… (fr.passerelle.order.issued.v1, puis "
+         "fr.passerelle.quote.decided.v1) : prenez-la en compte comme toute nouvelle commande (rapport "
+         "« acknowledged », séquence 1)."),
 )
 
 
@@ -176,19 +234,32 @@ class Attempt:
     sequence: int | None = None
     order_state: str | None = None  # the order's state when it was answered
     errors: tuple[ErrorDetail, ...] = ()
+    order_id: str | None = None  # the order it is about (the run's, or the one its quote's acceptance created)
+    requested_state: str | None = None  # an execution report: the state it asked for (None: it asked none)
 
     @classmethod
     def from_log(cls, key: str, record: dict[str, Any]) -> Attempt:
         answer = record.get("answer") or {}
         ref = answer.get("in_reply_to") or record.get("ref") or {}
-        received = answer.get("received_at") or record.get("received_at")
         return cls(key=key, message_id=str(ref.get("id", "")),
                    type=str(ref.get("type") or EventType.EXECUTION_REPORTED.value),
                    status=str(answer.get("status") or record.get("status")),
-                   received_at=received if isinstance(received, dt.datetime) else dt.datetime.fromisoformat(
-                       str(received).replace("Z", "+00:00")),
+                   received_at=_instant(answer.get("received_at") or record.get("received_at")),
                    sequence=answer.get("sequence"), order_state=answer.get("order_state"),
-                   errors=tuple(ErrorDetail(**e) for e in answer.get("errors") or ()))
+                   errors=tuple(ErrorDetail(**e) for e in answer.get("errors") or ()),
+                   order_id=answer.get("order_id") or record.get("order_id"),
+                   requested_state=record.get("requested_state"))
+
+    @classmethod
+    def from_rejection(cls, key: str, record: dict[str, Any]) -> Attempt:
+        """A REST request refused outright (``store_report`` answering 4xx), as recorded on the run."""
+        return cls(key=key, message_id=str(record.get("idempotency_key", "")), type=str(record["type"]),
+                   status="rejected", received_at=_instant(record["received_at"]), order_id=record.get("order_id"),
+                   errors=tuple(ErrorDetail(**e) for e in record.get("errors") or ()))
+
+
+def _instant(value: Any) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
 @dataclass(frozen=True)
@@ -205,28 +276,42 @@ class Applied:
 class Facts:
     """What the platform recorded about a run."""
 
-    attempts: list[Attempt] = field(default_factory=list)  # about the order or the quote
+    attempts: list[Attempt] = field(default_factory=list)  # about the orders or the quote (REST rejections too)
     applied: list[Applied] = field(default_factory=list)  # the order's accepted reports
     documents: list[str] = field(default_factory=list)  # sha256 of the PDFs attached to the order
     quote_versions: list[int] = field(default_factory=list)
+    invoices: list[str] = field(default_factory=list)  # numbers of the invoices standing on the order
+    quote_order_applied: list[Applied] = field(default_factory=list)  # the accepted quote's order's reports
 
 
 def evaluate(run: dict[str, Any], facts: Facts, now: dt.datetime) -> ConformanceReport:
     """The verdict of every step of a run (pure: the same facts always give the same report)."""
-    reports = sorted((a for a in facts.attempts if a.type == EventType.EXECUTION_REPORTED.value),
-                     key=lambda a: a.received_at)
+    order, quote_order = run["order_id"], run["quote_id"]  # an accepted quote's order takes the quote's id
     ids = {a.key: a.message_id for a in facts.attempts}
-    applied = [Applied(a.sequence, a.state_after, a.received_at, ids.get(a.message_key, a.message_key))
-               for a in facts.applied]  # named by the contractor's own message ids
-    facts = Facts(facts.attempts, applied, facts.documents, facts.quote_versions)
+
+    def named(applied: list[Applied]) -> list[Applied]:  # by the contractor's own message ids
+        return [Applied(a.sequence, a.state_after, a.received_at, ids.get(a.message_key, a.message_key))
+                for a in applied]
+
+    reports = sorted((a for a in facts.attempts if a.type == EventType.EXECUTION_REPORTED.value
+                      and a.order_id in (None, order)), key=lambda a: a.received_at)
+    quote_reports = sorted((a for a in facts.attempts if a.type == EventType.EXECUTION_REPORTED.value
+                            and a.order_id == quote_order), key=lambda a: a.received_at)
+    facts = Facts(facts.attempts, named(facts.applied), facts.documents, facts.quote_versions, facts.invoices,
+                  named(facts.quote_order_applied))
     results = {
         StepId.RECEIVE_ORDER: _received(facts),
-        StepId.ACKNOWLEDGE: _reached("acknowledged", "to_acknowledge", reports, facts),
-        StepId.SCHEDULE: _reached("scheduled", "acknowledged", reports, facts),
+        StepId.ACKNOWLEDGE: _reached("acknowledged", "to_acknowledge", reports, facts.applied),
+        StepId.SCHEDULE: _reached("scheduled", "acknowledged", reports, facts.applied),
         StepId.CORRECT_REJECTED: _corrected(reports, facts),
-        StepId.UPLOAD_DOCUMENT: _verdict(facts.documents, _rejected(facts, EventType.DOCUMENT_UPLOADED)),
+        StepId.UPLOAD_DOCUMENT: _verdict(facts.documents, _rejected(facts, EventType.DOCUMENT_UPLOADED, order)),
+        StepId.COMPLETE: _reached("completed", "in_progress", reports, facts.applied),
+        StepId.INVOICE: _verdict([f"facture {n}" for n in facts.invoices],
+                                 _rejected(facts, EventType.INVOICE_SUBMITTED, order)),
         StepId.ANSWER_QUOTE: _verdict([f"version {v}" for v in facts.quote_versions],
                                       _rejected(facts, EventType.QUOTE_SUBMITTED)),
+        StepId.ACKNOWLEDGE_QUOTE_ORDER: _reached("acknowledged", "to_acknowledge", quote_reports,
+                                                 facts.quote_order_applied, every_rejection=True),
     }
     steps = [StepResult(step=s.id, label=s.label, instruction=s.instruction, status=results[s.id][0],
                         evidence=results[s.id][1], errors=list(results[s.id][2])) for s in STEPS]
@@ -248,9 +333,10 @@ def _verdict(evidence: list[str], rejected: list[Attempt]) -> Verdict:
     return StepStatus.PENDING, [], ()
 
 
-def _rejected(facts: Facts, kind: EventType) -> list[Attempt]:
-    return sorted((a for a in facts.attempts if a.type == kind.value and a.status == "rejected"),
-                  key=lambda a: a.received_at)
+def _rejected(facts: Facts, kind: EventType, order_id: str | None = None) -> list[Attempt]:
+    """The rejected attempts of a kind, oldest first (about ``order_id``, or naming none, when given)."""
+    return sorted((a for a in facts.attempts if a.type == kind.value and a.status == "rejected"
+                   and (order_id is None or a.order_id in (None, order_id))), key=lambda a: a.received_at)
 
 
 def _received(facts: Facts) -> Verdict:
@@ -262,13 +348,17 @@ def _received(facts: Facts) -> Verdict:
     return StepStatus.PENDING, [], ()
 
 
-def _reached(state: str, from_state: str, reports: list[Attempt], facts: Facts) -> Verdict:
-    """Passed once an accepted report moved the order to ``state``; failed while the reports sent from
-    ``from_state`` were all rejected."""
-    done = [a for a in facts.applied if a.state_after == state]
+def _reached(state: str, from_state: str, reports: list[Attempt], applied: list[Applied], *,
+             every_rejection: bool = False) -> Verdict:
+    """Passed once an accepted report moved the order to ``state``; failed while the reports that asked
+    for ``state`` — or asked no state while the order was in ``from_state`` — were rejected (with
+    ``every_rejection``, any rejected report about the order: its order may not even exist yet)."""
+    done = [a for a in applied if a.state_after == state]
     if done:
         return StepStatus.PASSED, [done[0].message_key], ()
-    tried = [a for a in reports if a.status == "rejected" and a.order_state == from_state]
+    tried = [a for a in reports if a.status == "rejected" and (
+        every_rejection or a.requested_state == state
+        or (a.requested_state is None and a.order_state == from_state))]
     return _verdict([], tried)
 
 

@@ -34,7 +34,8 @@ class TermsVersion(Model):
     effective_from: dt.date
     terms: PenaltyTerms
     reason: str
-    set_by: str
+    set_by: str | None = Field(description="The account that set it (a user's uid or an ERP's machine identity); "
+                                           "null in what the contractor reads: the manager's accounts are its own.")
     set_at: AwareDatetime
 
 
@@ -103,12 +104,15 @@ class AgreementTermsChanged(AgreementTerms):
                                                               "on the day of the message (Paris date).")
 
 
-def terms_versions(versions: list[TermsVersion], signed: PenaltyTerms, on: dt.date) -> TermsVersions:
-    """Every version and the one in force on ``on``; none in force yet: the terms the contract was signed with."""
+def terms_versions(versions: list[TermsVersion], signed: PenaltyTerms, on: dt.date, *,
+                   accounts: bool = True) -> TermsVersions:
+    """Every version and the one in force on ``on``; none in force yet: the terms the contract was signed with.
+    ``accounts=False`` (what a contractor reads or receives) leaves out which account set each version."""
     current = in_force(versions, on)
+    shown = versions if accounts else [v.model_copy(update={"set_by": None}) for v in versions]
     return TermsVersions(on=on, in_force_version=current.version if current else None,
                          in_force_terms=current.terms if current else signed,
-                         versions=sorted(versions, key=lambda v: v.version))
+                         versions=sorted(shown, key=lambda v: v.version))
 
 
 def in_force(versions: list[TermsVersion], on: dt.date) -> TermsVersion | None:

@@ -3,7 +3,8 @@
 A manager creates and updates them; each change goes to the contractor's ``orders-<id>``
 topic; a contractor never writes them. An order must name a contract of its manager, in
 force on the order's date, held by the order's contractor, and — when the order says so —
-within the contract's lots and geographic perimeter.
+within the contract's lots and geographic perimeter: the commune the order names, else the
+commune its property node lies in (A7 property tree).
 
 Pure: no Google import; dates are passed in.
 """
@@ -104,8 +105,13 @@ class UpsertBillingAccount(Command):
 
 
 def order_errors(contract: dict[str, Any] | None, contract_id: str, contractor_id: str, on: dt.date,
-                 lot: str | None = None, commune: str | None = None) -> list[ErrorDetail]:
-    """A13: why an order may not be issued under ``contract`` (a stored contract document), if at all."""
+                 lot: str | None = None, commune: str | None = None,
+                 node_commune: str | None = None) -> list[ErrorDetail]:
+    """A13: why an order may not be issued under ``contract`` (a stored contract document), if at all.
+
+    The place checked is ``commune`` (the order's ``site.commune``) when the order names one, else
+    ``node_commune``, the commune its node lies in (A7 property tree: the node's own or its nearest
+    ancestor's); a refusal then points at ``$.site.node_id``. Neither: no geographic check."""
     if contract is None:
         return [ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)]
     errors: list[ErrorDetail] = []
@@ -121,9 +127,9 @@ def order_errors(contract: dict[str, Any] | None, contract_id: str, contractor_i
     lots = [entry["code"] for entry in contract.get("lots") or []]
     if lot is not None and lots and lot not in lots:
         errors.append(ErrorDetail.of("$.lot", "LOT_OUTSIDE_CONTRACT", lot=lot, lots=", ".join(lots)))
-    if commune is not None and not Perimeter.model_validate(contract.get("perimeter") or {}).covers(commune):
-        errors.append(ErrorDetail.of("$.site.commune", "OUTSIDE_CONTRACT_PERIMETER", commune=commune,
-                                     contract_id=contract_id))
+    place, field = (commune, "$.site.commune") if commune is not None else (node_commune, "$.site.node_id")
+    if place is not None and not Perimeter.model_validate(contract.get("perimeter") or {}).covers(place):
+        errors.append(ErrorDetail.of(field, "OUTSIDE_CONTRACT_PERIMETER", commune=place, contract_id=contract_id))
     return errors
 
 

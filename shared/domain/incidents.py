@@ -68,8 +68,9 @@ class ReportIncident(Command):
     description: Annotated[str, Field(min_length=1, max_length=10_000)]
     order_id: Identifier | None = None
     need_id: Identifier | None = None
-    # where working hours are counted (the follow-up of severities 3 and 4); none given: the
-    # reporter's own (a manager's territory, shared/service/incidents.py), else Paris
+    # where working hours are counted (the follow-up of severities 3 and 4); none given: the order's
+    # when its manager or contractor reports about it, else the reporter's own (a manager's
+    # territory, shared/service/incidents.py), else Paris
     territory: Territory | None = None
     # The operator only, confirming in writing a report made by phone: whose incident, and when the
     # call came (the first report, from which D8 and the resolution run).

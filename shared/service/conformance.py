@@ -5,12 +5,19 @@
   managers/sandbox-<c>/orders/BAS-<run>         a run's order, issued like any order (orders-<c>)
   managers/sandbox-<c>/quotes/DEV-BAS-<run>     a run's quote request (orders-<c>, D3 at zero)
   contractors/<c>/conformance_runs/<run>        the run: its ids, its last report, when it passed
+  contractors/<c>/conformance_runs/<run>/rejections/<key>   a REST request on its order refused outright
+                                                (store_report answering 4xx), by Idempotency-Key
+  managers/sandbox-<c>/orders/DEV-BAS-<run>     the order the quote's acceptance creates
   contractors/<c>.conformance                   the run that passed, and when: the contractor is connected
 
 ``start_run`` commits the sandbox space, the order, the quote request, their two messages and the run
 in one unit of work. The contractor then plays the scenario with its own connector — everything it
 sends goes through the live services — and ``check_run`` judges it from what was recorded (the
-contractor's message log, the order's history, its documents, the quote's versions). A run that
+contractor's message log, the REST rejections recorded on the run, the orders' histories, the order's
+documents and invoices, the quote's versions). The sandbox's manager answers as a manager would, in the
+commit of the contractor's message that calls for it (``shared.domain.conformance.sandbox_move``): the
+report completing a sandbox order gets it received (``receptions.receive``), the quote's first version
+gets it accepted (``quotes.accept``). A run that
 passes makes the contractor connected: in the same commit as its report, every D2 of the contractor's
 contracts, with any manager, stops (shared/service/onboarding.py), once.
 """
@@ -27,7 +34,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.quotes import RequestQuote
-from shared.ports import Clock, Query, UnitOfWork
+from shared.ports import Clock, Query, UnitOfWork, digest
 from shared.service import onboarding, order_store, orders, quote_store, quotes
 from shared.service.parties import contractor_path, is_active
 from shared.service.transaction import transact
@@ -120,21 +127,61 @@ def _order(contractor_id: str, run_id: str, now: dt.datetime) -> IssueOrder:
 
 
 def _facts(uow: UnitOfWork, run: dict[str, Any]) -> cf.Facts:
-    """What the platform recorded about the run's order and quote."""
+    """What the platform recorded about the run's order, its quote and the order the quote's acceptance
+    created: the contractor's message log, the REST rejections recorded on the run, the orders' histories,
+    the order's documents and invoices, the quote's versions."""
     contractor_id, manager_id = run["contractor_id"], run["manager_id"]
     order_id, quote_id = run["order_id"], run["quote_id"]
     log_rows = uow.query(Query(f"contractors/{contractor_id}/messages", where=(("manager_id", "==", manager_id),)))
     attempts = []
     for row in log_rows:
         answer = row.data.get("answer") or {}
-        if row.data.get("state") == "completed" and (answer.get("order_id") == order_id
+        if row.data.get("state") == "completed" and (answer.get("order_id") in (order_id, quote_id)
                                                      or answer.get("quote_id") == quote_id):
             attempts.append(cf.Attempt.from_log(row.id, row.data))
+    attempts += [cf.Attempt.from_rejection(row.id, row.data)
+                 for row in uow.query(Query(f"{run_path(contractor_id, run['run_id'])}/rejections"))]
     base = order_store.order_path(manager_id, order_id)
-    applied = [cf.Applied(sequence=e["sequence"], state_after=e["state_after"], message_key=e.get("message_key", ""),
-                          received_at=dt.datetime.fromisoformat(e["received_at"]))
-               for e in order_store.list_events(uow, manager_id, order_id) if e.get("actor") == "contractor"]
+    order = uow.get(base) or {}
     documents = [d.id for d in uow.query(Query(f"{base}/documents"))]
     quote = uow.get(quote_store.quote_path(manager_id, quote_id)) or {}
-    return cf.Facts(attempts=attempts, applied=applied, documents=documents,
-                    quote_versions=[v["version"] for v in quote.get("versions") or ()])
+    return cf.Facts(attempts=attempts, applied=_applied(uow, manager_id, order_id), documents=documents,
+                    quote_versions=[v["version"] for v in quote.get("versions") or ()],
+                    invoices=list(order.get("invoices") or ()),
+                    quote_order_applied=_applied(uow, manager_id, quote_id))
+
+
+def _applied(uow: UnitOfWork, manager_id: str, order_id: str) -> list[cf.Applied]:
+    """The contractor's accepted reports on an order, from its history (none for an order not created yet)."""
+    return [cf.Applied(sequence=e["sequence"], state_after=e["state_after"], message_key=e.get("message_key", ""),
+                       received_at=dt.datetime.fromisoformat(e["received_at"]))
+            for e in order_store.list_events(uow, manager_id, order_id)
+            if e.get("actor") == "contractor" and e.get("sequence") is not None]
+
+
+def rest_rejected(contractor_id: str, manager_id: Any, order_id: Any, idempotency_key: str | None, event_type: str,
+                  errors: list[ErrorDetail], uow: UnitOfWork, clock: Clock) -> bool:
+    """Record on its run a REST request about a run's order that was refused outright — ``store_report``
+    answering 4xx leaves nothing in the message log — so that its step is ``failed`` with these errors.
+    Keyed by the request's Idempotency-Key, like a message by its id: a retry records nothing twice.
+    Anything that is not the contractor's own run order is left alone, with nothing read. True when recorded."""
+    run_id = (cf.run_of_order(manager_id, order_id, contractor_id)
+              if isinstance(manager_id, str) and isinstance(order_id, str) else None)
+    if run_id is None or not idempotency_key:
+        return False
+    path = f"{run_path(contractor_id, run_id)}/rejections/{digest(contractor_id, event_type, idempotency_key)[:40]}"
+
+    def attempt() -> bool:
+        found = uow.get_all([run_path(contractor_id, run_id), path])
+        if run_path(contractor_id, run_id) not in found or path in found:
+            return False
+        uow.create(path, {"type": event_type, "idempotency_key": idempotency_key, "manager_id": manager_id,
+                          "order_id": order_id, "received_at": clock.now(),
+                          "errors": [e.model_dump(mode="json") for e in errors]})
+        return True
+
+    recorded = transact(uow, attempt)
+    if recorded:
+        log.info("conformance rejection recorded", extra={"contractor_id": contractor_id, "run_id": run_id,
+                                                          "type": event_type, "errors": [e.code for e in errors]})
+    return recorded

@@ -86,7 +86,7 @@ def upsert_contract(manager_id: str, command: c.UpsertContract, uow: UnitOfWork,
                       command.contract_id, EventType.CONTRACT_CHANGED, clock,
                       shown=lambda _, data: {**data, "penalty_terms_versions": penalty_terms.read_versions(
                           uow, manager_id, command.contract_id, data, penalty_terms.today(clock),
-                          versions).model_dump(mode="json")})
+                          versions, accounts=False).model_dump(mode="json")})
         onboarding.contract_saved(uow, manager_id, command.contract_id, command.contractor_id, command.signed_on,
                                   clock.now(), terms=command.penalty_terms,
                                   contract=content)  # its perimeter: D2's territory (B18)

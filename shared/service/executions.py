@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from shared import topology
+from shared.domain import conformance as cf
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.messages import Reply, ReplyStatus, ReportExecution
+from shared.domain.messages import EventType, Reply, ReplyStatus, ReportExecution
 from shared.domain.orders import Actor, Order
 from shared.domain.timeliness import measure
 from shared.domain.validation import parse_json
@@ -116,10 +117,25 @@ def reply_message(msg: InboundMessage, reply: Reply, now) -> OutboxMessage:
 
 
 def _log_fields(msg: InboundMessage, reply: Reply, outbox_id: str) -> dict[str, Any]:
-    """What the contractor's message log shows beside the reply (firestore.rules lets it read them)."""
-    return {"ref": msg.ref.model_dump(mode="json"), "status": reply.status.value, "manager_id": reply.manager_id,
-            "order_id": reply.order_id, "delay_seconds": reply.delay_seconds, "late": reply.late,
-            "received_at": reply.received_at.isoformat(), "outbox_id": outbox_id}
+    """What the contractor's message log shows beside the reply (firestore.rules lets it read them); an
+    execution report also keeps the state it asked for (the conformance kit judges a rejected report
+    against the step of that state, A10)."""
+    fields = {"ref": msg.ref.model_dump(mode="json"), "status": reply.status.value, "manager_id": reply.manager_id,
+              "order_id": reply.order_id, "delay_seconds": reply.delay_seconds, "late": reply.late,
+              "received_at": reply.received_at.isoformat(), "outbox_id": outbox_id}
+    if msg.type == EventType.EXECUTION_REPORTED.value:
+        fields["requested_state"] = _requested_state(msg.data)
+    return fields
+
+
+def _requested_state(raw: bytes) -> str | None:
+    """The ``state`` an execution report asked for, read even from an invalid one (None: it asked none)."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    state = data.get("state") if isinstance(data, dict) else None
+    return state if isinstance(state, str) and len(state) <= 32 else None
 
 
 def _previous(msg: InboundMessage, uow: UnitOfWork, clock: Clock, seen: idempotency.Seen) -> Reply:
@@ -212,7 +228,20 @@ def _decide(msg: InboundMessage, uow: UnitOfWork, clock: Clock) -> Reply:
         "state_before": before.state.value, "state_after": after.state.value,
         "report": report.model_dump(mode="json", exclude_none=True)})
     _deadlines_follow(uow, msg, report, before, after, timeliness.late)
+    if after.state is not before.state and cf.sandbox_move(after.manager_id, msg.contractor_id,
+                                                           order_state=after.state.value) is cf.SandboxMove.RECEIVE:
+        _sandbox_receives(uow, msg, after, clock)
     return reply
+
+
+def _sandbox_receives(uow: UnitOfWork, msg: InboundMessage, after: Order, clock: Clock) -> None:
+    """A10 conformance kit: the sandbox manager receives an order its contractor just completed, as a
+    manager would (every line, no reservation), in this very commit: ``order.received`` follows the reply."""
+    from shared.domain.reception import ReceiveOrder
+    from shared.service import receptions
+
+    receptions.receive(after.manager_id, ReceiveOrder(order_id=after.order_id, occurred_at=msg.received_at,
+                                                      comment=cf.SANDBOX_RECEPTION_COMMENT), uow, clock)
 
 
 def _paths_ahead(msg: InboundMessage, ids: dict[str, Any]) -> list[str]:

@@ -38,6 +38,7 @@ from shared.domain.incidents import (
     IncidentList, IncidentState, IncidentView, ReportIncident, ResolveIncident, severity_variant,
 )
 from shared.domain.event_types import EventType
+from shared.domain.orders import Order
 from shared.domain.penalties import PenaltyTerms
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, order_store, penalty_terms, territories
@@ -170,15 +171,30 @@ def alert_message(incident: Incident, now: dt.datetime) -> OutboxMessage:
 
 
 def _incident_territory(uow: UnitOfWork, role: str, tenant: str, order_id: str | None) -> str:
-    """B18: a manager's incident about one of its orders is counted in the order's territory (its
-    commune, its contract, then the manager's own, as the order's deadlines are); any other report in
-    its reporter's."""
-    if role == "manager" and order_id:
-        order = order_store.load_order(uow, tenant, order_id)
-        if order is not None:
-            return territories.order_territory(territories.reader(uow), tenant, order.contract_id,
-                                               order.site.commune).code
+    """B18: an incident about an order, reported by the order's manager or by its contractor, is counted
+    in the order's territory (its commune, its contract, then its manager's own, as the order's deadlines
+    are); any other report in its reporter's."""
+    order = _reported_order(uow, role, tenant, order_id) if order_id else None
+    if order is not None:
+        return territories.order_territory(territories.reader(uow), order.manager_id, order.contract_id,
+                                           order.site.commune).code
     return _reporter_territory(uow, role, tenant)
+
+
+def _reported_order(uow: UnitOfWork, role: str, tenant: str, order_id: str) -> Order | None:
+    """The order an incident is about, when its reporter holds it: a manager's own order; for a contractor,
+    whose report names no manager, the one order of that id addressed to it among the spaces of the
+    managers it serves (``contractors/<c>.managers``: one read, then one ``get_all`` of an order path per
+    manager). None otherwise — no such order, another contractor's, or the same id held at two managers —
+    and the reporter's own territory applies, so the answer says nothing of other contractors' orders."""
+    if role == "manager":
+        return order_store.load_order(uow, tenant, order_id)
+    if role != "contractor":
+        return None
+    managers = (uow.get(f"contractors/{tenant}") or {}).get("managers") or []
+    found = uow.get_all(order_store.order_path(manager_id, order_id) for manager_id in managers)
+    held = [order_store.order_from(data) for data in found.values() if data.get("contractor_id") == tenant]
+    return held[0] if len(held) == 1 else None
 
 
 def _reporter_territory(uow: UnitOfWork, role: str, tenant: str) -> str:

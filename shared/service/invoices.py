@@ -3,6 +3,7 @@ same service, same reply (A4 error loop through ``executions.answer_once``) — 
 
   managers/{m}/orders/{o}/invoices/{key}   the invoice or credit note (``Invoice``), key = digest of its number
   contractors/{c}/invoices/{key}           the contractor's numbers: one number, one invoice
+  managers/sandbox-{c}/invoice_numbers/{key}  the numbers of its conformance sandbox's invoices (A10)
   chorus_queue/{m}~{o}~{key}               what the Chorus Pro sync still has to deposit or follow
 
 The invoice, the order (quantities and amount invoiced; ``received`` → ``invoiced``), its history
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.domain import documents as doc
+from shared.domain.conformance import is_sandbox_of
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.invoices import (
     KIND_LABELS, Invoice, InvoiceKind, InvoiceList, InvoiceView, SubmitInvoice, apply_invoice, build_invoice,
@@ -34,6 +36,14 @@ def invoice_key(number: str) -> str:
 
 def invoice_path(manager_id: str, order_id: str, number: str) -> str:
     return f"{order_path(manager_id, order_id)}/invoices/{invoice_key(number)}"
+
+
+def number_path(contractor_id: str, manager_id: str, number: str) -> str:
+    """Where a number is registered: the contractor's registry; an invoice of its conformance sandbox
+    (A10) in the sandbox, so that a test number never blocks a live one."""
+    if is_sandbox_of(manager_id, contractor_id):
+        return f"managers/{manager_id}/invoice_numbers/{invoice_key(number)}"
+    return f"contractors/{contractor_id}/invoices/{invoice_key(number)}"
 
 
 def queue_path(manager_id: str, order_id: str, number: str) -> str:
@@ -58,7 +68,7 @@ def submit(contractor_id: str, command: SubmitInvoice, uow: UnitOfWork, clock: C
     if order is None or order.contractor_id != contractor_id:
         raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=command.order_id)])
     path = invoice_path(order.manager_id, order.order_id, command.invoice_number)
-    registry = f"contractors/{contractor_id}/invoices/{invoice_key(command.invoice_number)}"
+    registry = number_path(contractor_id, order.manager_id, command.invoice_number)
     credited_path = (invoice_path(order.manager_id, order.order_id, command.credited_invoice_number)
                      if command.credited_invoice_number else None)
     pdf_path = doc.record_path(order.manager_id, order.order_id, command.pdf_sha256) if command.pdf_sha256 else None

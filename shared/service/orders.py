@@ -5,6 +5,7 @@ How an order is stored and read back (A11 live view) is ``order_store.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
-from shared.domain.orders import Actor, Order, OrderState
+from shared.domain.orders import Actor, Order, OrderState, SiteRef
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.order_store import add_event, load_order, save_order
@@ -29,11 +30,36 @@ class OrderOutcome:
     created: bool
 
 
-def property_node_known(uow: UnitOfWork, manager_id: str, node_id: str) -> bool:
-    """A7: true when the manager has imported no property tree yet, or the node is in it and not retired."""
+@dataclass(frozen=True)
+class SiteNode:
+    """An order's node as the manager's tree in force has it (A7 property tree)."""
+
+    known: bool  # no tree imported yet, or the node is in it and not retired
+    in_commune: str | None = None  # the commune it lies in (its own or its nearest ancestor's), for A13
+
+
+def site_node(uow: UnitOfWork, manager_id: str, node_id: str) -> SiteNode:
+    """The order's node, read with the tree's marker in one ``get_all`` (two documents): whether it may be
+    named, and its stored ``in_commune``, which A13 checks when the order names no commune itself."""
     tree, node = f"managers/{manager_id}/property_tree/current", f"managers/{manager_id}/property_nodes/{node_id}"
     found = uow.get_all([tree, node])
-    return tree not in found or (node in found and found[node].get("status") != "retired")
+    if tree not in found:
+        return SiteNode(known=True)
+    if node not in found or found[node].get("status") == "retired":
+        return SiteNode(known=False)
+    return SiteNode(known=True, in_commune=found[node].get("in_commune"))
+
+
+def site_errors(uow: UnitOfWork, manager_id: str, contract: dict | None, contract_id: str, contractor_id: str,
+                on: dt.date, site: SiteRef, lot: str | None = None) -> list[ErrorDetail]:
+    """A13 (contract known, in force, of this contractor, lot and place — the site's commune, else its
+    node's) and A7 (the node in the tree in force): every reason an order or a quote at ``site`` is refused."""
+    node = site_node(uow, manager_id, site.node_id)
+    refused = contract_rules.order_errors(contract, contract_id, contractor_id, on, lot=lot, commune=site.commune,
+                                          node_commune=node.in_commune)
+    if not node.known:
+        refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=site.node_id))
+    return refused
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -52,15 +78,13 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -
     """``receive_order`` inside a unit of work the caller commits (a quote accepted, a mission framed)."""
     if not contractor_serves(uow, command.contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
-    refused = contract_rules.order_errors(  # A13: a known contract, in force, of this contractor, lot and place
-        uow.get(f"managers/{manager_id}/contracts/{command.contract_id}"), command.contract_id, command.contractor_id,
-        command.issued_at.date(), lot=command.lot, commune=command.site.commune)
+    refused = site_errors(uow, manager_id, uow.get(f"managers/{manager_id}/contracts/{command.contract_id}"),
+                          command.contract_id, command.contractor_id, command.issued_at.date(), command.site,
+                          lot=command.lot)
     versions = uow.query(Query(f"managers/{manager_id}/contracts/{command.contract_id}/catalogue"))
     in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], command.issued_at.date())
     if in_force is not None:  # A14: lines priced by the catalogue version in force on the order's date
         refused += cat.line_errors(in_force, [line.model_dump(mode="json") for line in command.lines])
-    if not property_node_known(uow, manager_id, command.site.node_id):  # A7 property tree
-        refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=command.site.node_id))
     if refused:
         raise DomainError(refused)
     order = Order(manager_id=manager_id, **command.model_dump())

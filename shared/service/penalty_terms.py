@@ -80,12 +80,13 @@ def terms_on(uow: UnitOfWork, tenant_id: str, contract_id: str | None, on: dt.da
 
 
 def read_versions(uow: UnitOfWork, tenant_id: str, contract_id: str, contract: dict[str, Any],
-                  on: dt.date, versions: list[TermsVersion] | None = None) -> TermsVersions:
+                  on: dt.date, versions: list[TermsVersion] | None = None, *, accounts: bool = True) -> TermsVersions:
     """Every version of a contract's terms and the one in force on ``on`` (the stored ``contract``'s
-    terms at signature while none is). ``versions``: already read (or just written) in this unit of work."""
+    terms at signature while none is). ``versions``: already read (or just written) in this unit of work.
+    ``accounts=False``: for the contractor, without the manager's account ids (``set_by`` null)."""
     if versions is None:
         versions = load_versions(uow, tenant_id, contract_id)
-    return terms_versions(versions, terms_of(contract), on)
+    return terms_versions(versions, terms_of(contract), on, accounts=accounts)
 
 
 def today(clock: Clock) -> dt.date:
@@ -113,7 +114,8 @@ def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms
         assert version is not None
         uow.create(version_path(space, contract_id, version.version), version.model_dump(mode="json"))
         versions = [*existing, version]
-        shown = read_versions(uow, space, contract_id, contract, today(clock), versions)
+        # what the contractor is told leaves out which account set the version (set_by null)
+        shown = read_versions(uow, space, contract_id, contract, today(clock), versions, accounts=False)
         if role == "manager":  # A9: its contractor is told, on the channel its contracts reach it by
             terms_versions_changed(uow, space, contract_id, contract, shown, clock)
         else:  # B5: the titulaire serving the beneficiary under the agreement is told

@@ -28,12 +28,14 @@ class NotVisible(Exception):
 def get_contract(role: str, tenant: str, manager_id: str, contract_id: str, uow: UnitOfWork,
                  clock: Clock) -> dict[str, Any]:
     """The contract as stored and as sent in ``contract.changed`` (content, ``version``, ``updated_at``),
-    with its penalty terms versions and the one in force today, Paris date (A9 penalties)."""
+    with its penalty terms versions and the one in force today, Paris date (A9 penalties); the contractor
+    reads them without the manager's account ids."""
     space = tenant if role == "manager" else manager_id
     data = uow.get(contract_path(space, contract_id)) if contract_id else None
     if data is None or (role == "contractor" and data.get("contractor_id") != tenant):
         raise NotVisible(contract_id)
-    versions = penalty_terms.read_versions(uow, space, contract_id, data, penalty_terms.today(clock))
+    versions = penalty_terms.read_versions(uow, space, contract_id, data, penalty_terms.today(clock),
+                                           accounts=role == "manager")
     return {**data, "penalty_terms_versions": versions.model_dump(mode="json")}
 
 

@@ -23,7 +23,8 @@ its completed job and writes nothing — unless another import completed since, 
 again (under an id that also names that import) and puts its own content back. After a crash mid-way
 the same file again finds the job ``running``; nodes already written (or retired) are unchanged, so
 it does only the rest (the answer says ``resumed``). Orders are checked against the tree only once
-``current`` exists (``shared.service.orders.property_node_known``).
+``current`` exists (``shared.service.orders.site_node``), and a node's ``in_commune`` is the
+commune A13 checks against the contract when the order names none.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import TERMINAL_STATES, STATE_LABELS
 from shared.domain.quotes import Quote, QuoteAction, QuoteVersion, RaiseQuote, RequestMissionQuote, RequestQuote, step
@@ -60,10 +59,8 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
     if contract is None or contract.get("contractor_id") != contractor_id \
             or not orders.contractor_serves(uow, contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=cmd.contract_id)])
-    refused = contract_rules.order_errors(contract, cmd.contract_id, contractor_id, now.date(),
-                                          commune=cmd.site.commune)
-    if not orders.property_node_known(uow, manager_id, cmd.site.node_id):  # A7 property tree
-        refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=cmd.site.node_id))
+    refused = orders.site_errors(uow, manager_id, contract, cmd.contract_id, contractor_id, now.date(),
+                                 cmd.site)  # A13 perimeter alignment, A7 property tree
     order = None
     if cmd.order_id is not None:  # A2.5: supplementary works on one of its own orders, still open
         order = order_store.load_order(uow, manager_id, cmd.order_id)

@@ -33,7 +33,7 @@ from typing import Any
 
 from shared import topology
 from shared.domain import catalogue as cat
-from shared.domain import contracts as contract_rules
+from shared.domain import conformance as cf
 from shared.domain import workdays
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
@@ -79,10 +79,8 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     """A buyer's request (``opened_by``: "manager", or "beneficiary" for ``mission_id``) inside ``uow``."""
     now = clock.now()
     contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
-    refused = contract_rules.order_errors(contract, cmd.contract_id, cmd.contractor_id, now.date(),
-                                          commune=cmd.site.commune)
-    if not orders.property_node_known(uow, manager_id, cmd.site.node_id):  # A7 property tree
-        refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=cmd.site.node_id))
+    refused = orders.site_errors(uow, manager_id, contract, cmd.contract_id, cmd.contractor_id, now.date(),
+                                 cmd.site)  # A13 perimeter alignment, A7 property tree
     order: Order | None = None
     if cmd.order_id is not None:  # A2.5: a supplementary quote on this contractor's order
         order = order_store.load_order(uow, manager_id, cmd.order_id)
@@ -229,6 +227,9 @@ def submit(contractor_id: str, cmd: SubmitQuote, uow: UnitOfWork, clock: Clock,
     save_quote(uow, after)
     if quote.state is QuoteState.REQUESTED:  # the first submission answers the request (B16)
         _stop_d3(uow, quote, now, now)
+    if cf.sandbox_move(quote.manager_id, contractor_id, quote_first_submitted=quote.state is QuoteState.REQUESTED) \
+            is cf.SandboxMove.ACCEPT_QUOTE:  # A10 conformance kit: the sandbox's manager accepts it at once
+        accept(uow, after, "manager", now)
     return after
 
 
@@ -278,15 +279,11 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, cloc
             save_quote(uow, expired)
             uow.publish(message)
             return quote, expired
-        told_at = now
         if action == QuoteAction.ACCEPT:
-            after = quote.apply(action, role, decided_at=now)  # refuses an illegal step before any order is touched
-            after = after.model_copy(update={"created_order_id": _accept(uow, quote, now)})
-            told_at = now + dt.timedelta(microseconds=1)  # after the order's message (same ordering key)
-        else:
-            after = quote.apply(action, role, decided_at=now, reason=cmd.reason)
+            return quote, accept(uow, quote, role, now)
+        after = quote.apply(action, role, decided_at=now, reason=cmd.reason)
         save_quote(uow, after)
-        uow.publish(decided_message(quote, after, role, told_at))
+        uow.publish(decided_message(quote, after, role, now))
         if action == QuoteAction.WITHDRAW and quote.state is QuoteState.REQUESTED:
             _stop_d3(uow, quote, now, now)
         return quote, after
@@ -296,6 +293,18 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, cloc
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_EXPIRED", quote_id=before.quote_id,
                                           valid_until=before.current.valid_until.isoformat())])
     log.info("quote decided", extra={"manager_id": manager_id, "quote_id": after.quote_id, "state": after.state.value})
+    return after
+
+
+def accept(uow: UnitOfWork, quote: Quote, decided_by: str, now: dt.datetime) -> Quote:
+    """Accept a submitted quote inside a unit of work the caller commits: the order it creates or
+    completes, the quote, then ``quote.decided`` (the conformance sandbox's manager accepts its run's
+    quote in the commit of the first submission, A10 onboarding)."""
+    after = quote.apply(QuoteAction.ACCEPT, decided_by, decided_at=now)  # refuses an illegal step before any order
+    after = after.model_copy(update={"created_order_id": _accept(uow, quote, now)})
+    save_quote(uow, after)
+    # after the order's message (same ordering key)
+    uow.publish(decided_message(quote, after, decided_by, now + dt.timedelta(microseconds=1)))
     return after
 
 

@@ -33,38 +33,40 @@ def _load(uow: UnitOfWork, client_id: str, order_id: str) -> Order:
 
 def record_reception(client_id: str, command: ReceiveOrder, uow: UnitOfWork, clock: Clock) -> Order:
     """Receive the lines, with their reservations; a completed order becomes ``received``."""
-
-    def attempt() -> Order:
-        before = _load(uow, client_id, command.order_id)
-        now = clock.now()
-        reception_id = f"rec-{digest(client_id, command.model_dump_json())[:12]}"
-        after = before.receive(command.lines, reception_id, command.occurred_at)
-        if before.state is OrderState.COMPLETED:
-            after = after.apply(StateChange(occurred_at=command.occurred_at, state=OrderState.RECEIVED),
-                                Actor.MANAGER, now)
-        received = [line_id for line_id in after.reception if line_id not in before.reception]
-        reservations = [r for line_id in received for r in after.reception[line_id].reservations]
-        partial = len(after.reception) < len(after.lines)
-        label = ("Réception partielle" if partial else "Réception") + (
-            f" avec {len(reservations)} réserve{'s' if len(reservations) > 1 else ''}" if reservations else
-            " sans réserve") + f" : lignes {', '.join(received)}"
-        save_order(uow, after)
-        add_event(uow, after, reception_id, {
-            "actor": Actor.MANAGER.value, "channel": "rest", "kind": "reception", "label": label,
-            "occurred_at": command.occurred_at.isoformat(), "received_at": now.isoformat(),
-            "state_before": before.state.value, "state_after": after.state.value, "reason": command.comment,
-            "reception_id": reception_id, "lines": received,
-            "reservations": [r.model_dump(mode="json") for r in reservations]})
-        _tell(uow, after, reception_id, EventType.ORDER_RECEIVED, now, OrderReceived(
-            manager_id=after.manager_id, order_id=after.order_id, reception_id=reception_id, lines=received,
-            partial=partial, state=after.state.value, reservations=reservations, comment=command.comment))
-        order_deadlines.on_order_moved(uow, before, after, command.occurred_at, reception_id)
-        return after
-
-    order = transact(uow, attempt)
+    order = transact(uow, lambda: receive(client_id, command, uow, clock))
     log.info("reception recorded", extra={"manager_id": client_id, "order_id": order.order_id,
                                           "state": order.state.value})
     return order
+
+
+def receive(client_id: str, command: ReceiveOrder, uow: UnitOfWork, clock: Clock) -> Order:
+    """``record_reception`` inside a unit of work the caller commits (the conformance sandbox's manager
+    receives a completed order in the commit of the report that completed it, A10 onboarding)."""
+    before = _load(uow, client_id, command.order_id)
+    now = clock.now()
+    reception_id = f"rec-{digest(client_id, command.model_dump_json())[:12]}"
+    after = before.receive(command.lines, reception_id, command.occurred_at)
+    if before.state is OrderState.COMPLETED:
+        after = after.apply(StateChange(occurred_at=command.occurred_at, state=OrderState.RECEIVED),
+                            Actor.MANAGER, now)
+    received = [line_id for line_id in after.reception if line_id not in before.reception]
+    reservations = [r for line_id in received for r in after.reception[line_id].reservations]
+    partial = len(after.reception) < len(after.lines)
+    label = ("Réception partielle" if partial else "Réception") + (
+        f" avec {len(reservations)} réserve{'s' if len(reservations) > 1 else ''}" if reservations else
+        " sans réserve") + f" : lignes {', '.join(received)}"
+    save_order(uow, after)
+    add_event(uow, after, reception_id, {
+        "actor": Actor.MANAGER.value, "channel": "rest", "kind": "reception", "label": label,
+        "occurred_at": command.occurred_at.isoformat(), "received_at": now.isoformat(),
+        "state_before": before.state.value, "state_after": after.state.value, "reason": command.comment,
+        "reception_id": reception_id, "lines": received,
+        "reservations": [r.model_dump(mode="json") for r in reservations]})
+    _tell(uow, after, reception_id, EventType.ORDER_RECEIVED, now, OrderReceived(
+        manager_id=after.manager_id, order_id=after.order_id, reception_id=reception_id, lines=received,
+        partial=partial, state=after.state.value, reservations=reservations, comment=command.comment))
+    order_deadlines.on_order_moved(uow, before, after, command.occurred_at, reception_id)
+    return after
 
 
 def lift_reservation(client_id: str, command: LiftReservation, uow: UnitOfWork, clock: Clock) -> Order:

@@ -25,6 +25,10 @@ def connector(platform, contractor_id: str) -> conformance_client.Connector:
                                         wait=60, say=lambda *_: None)
 
 
+def codes(step: dict) -> set[str]:
+    return {e["code"] for e in step["errors"]}
+
+
 def d2_state(firestore_client, manager_id: str, contractor_id: str) -> str:
     return firestore_client.document(f"managers/{manager_id}/deadlines/d2-AC-{contractor_id}").get().to_dict()["state"]
 
@@ -46,11 +50,19 @@ def test_a_correct_connector_passes_the_scenario_and_its_d2_stops(platform, oper
         report = conformance_client.play(client)
     finally:
         client.close()
-    # Then every step passed, and the contractor is connected: D2 met
+    # Then every step passed — the order to its invoice, the quote to the order its acceptance created —
+    # and the contractor is connected: D2 met
     assert [(s["step"], s["status"]) for s in report["steps"]] == [
         ("receive_order", "passed"), ("acknowledge", "passed"), ("schedule", "passed"),
-        ("correct_rejected_report", "passed"), ("upload_document", "passed"), ("answer_quote", "passed")]
+        ("correct_rejected_report", "passed"), ("upload_document", "passed"), ("complete", "passed"),
+        ("invoice", "passed"), ("answer_quote", "passed"), ("acknowledge_quote_order", "passed")], report
     assert report["passed"] and d2_state(firestore_client, "mgr-conform", "ctr-conform") == "met"
+    sandbox = "managers/sandbox-ctr-conform/orders"
+    assert firestore_client.document(f"{sandbox}/{report['order_id']}").get().to_dict()["state"] == "invoiced"
+    assert firestore_client.document(f"{sandbox}/{report['quote_id']}").get().to_dict()["state"] == "acknowledged"
+    # And the sandbox invoice went nowhere near Chorus Pro nor the contractor's live invoice numbers
+    assert firestore_client.collection("chorus_queue").get() == []
+    assert firestore_client.collection("contractors/ctr-conform/invoices").get() == []
     # And the sandbox order was never the manager's: its space has no such order
     manager_orders = firestore_client.collection("managers/mgr-conform/orders").get()
     assert manager_orders == []
@@ -70,12 +82,22 @@ def test_a_broken_connector_fails_step_by_step_with_the_errors_and_d2_keeps_runn
     assert not report["passed"]
     assert steps["receive_order"]["status"] == "passed"
     # Its acknowledgement numbered 2, then a schedule without dates from the wrong state: refused, with why
-    assert steps["acknowledge"]["status"] == "failed" and steps["acknowledge"]["errors"]
-    assert steps["schedule"]["status"] == "pending"
+    assert [e["code"] for e in steps["acknowledge"]["errors"]] == ["SEQUENCE_GAP"]
+    assert steps["schedule"]["status"] == "failed" and "ILLEGAL_TRANSITION" in codes(steps["schedule"])
     assert steps["correct_rejected_report"]["status"] == "failed"
+    # A file that is not a PDF, refused by store_report over REST (422): recorded on the run all the same
+    assert steps["upload_document"]["status"] == "failed"
     assert [e["code"] for e in steps["upload_document"]["errors"]] == ["DOCUMENT_NOT_PDF"]
+    rejections = firestore_client.collection(
+        f"contractors/ctr-broken/conformance_runs/{report['run_id']}/rejections").get()
+    assert [r.to_dict()["idempotency_key"] for r in rejections] == steps["upload_document"]["evidence"]
+    # A completion with no end from a state the order never reached, an invoice before any reception
+    assert steps["complete"]["status"] == "failed" and "ILLEGAL_TRANSITION" in codes(steps["complete"])
+    assert steps["invoice"]["status"] == "failed" and "INVOICE_LINE_NOT_RECEIVED" in codes(steps["invoice"])
+    # An expired quote, then an order acknowledged that no acceptance created
     assert steps["answer_quote"]["status"] == "failed"
     assert {e["field"] for e in steps["answer_quote"]["errors"]} == {"$.valid_until"}
+    assert codes(steps["acknowledge_quote_order"]) == {"ORDER_NOT_FOUND"}
     assert all(e["message"] for s in report["steps"] for e in s["errors"])  # French, for a person
     assert d2_state(firestore_client, "mgr-broken", "ctr-broken") == "running"
 

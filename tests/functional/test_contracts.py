@@ -69,3 +69,37 @@ def test_a_contract_with_a_bad_siret_or_an_unknown_contractor_is_refused(manager
     stranger = manager.post("upsert_contract", a_contract(contractor_id="ctr-other"))
     assert [(e["field"], e["code"]) for e in bad.json()["errors"]] == [("$.contractor_siret", "INVALID_SIRET")]
     assert [e["code"] for e in stranger.json()["errors"]] == ["CONTRACTOR_NOT_FOUND"]
+
+
+def test_an_order_naming_no_commune_is_checked_at_the_commune_of_its_property_node(manager):
+    # Given the contract (the Rhône and Saint-Égrève, 38053) and a tree with a site in Lyon and one in
+    # Marseille, whose buildings and dwellings name no commune of their own
+    assert manager.post("upsert_contract", a_contract()).status_code == 201
+    tree = {"nodes": [
+        {"node_id": "LYON", "kind": "site", "parent_id": None, "label": "Résidence Les Tilleuls", "commune": "69123"},
+        {"node_id": "LYON-BAT-A", "kind": "building", "parent_id": "LYON", "label": "Bâtiment A"},
+        {"node_id": "LYON-BAT-A-LOG-12", "kind": "dwelling", "parent_id": "LYON-BAT-A", "label": "Logement 12"},
+        {"node_id": "MARS", "kind": "site", "parent_id": None, "label": "Cité du Vieux-Port", "commune": "13055"},
+        {"node_id": "MARS-BAT-B", "kind": "building", "parent_id": "MARS", "label": "Bâtiment B"},
+        {"node_id": "MARS-BAT-B-LOG-3", "kind": "dwelling", "parent_id": "MARS-BAT-B", "label": "Logement 3"}]}
+    imported = manager.post("import_property_tree", tree)
+    assert (imported.status_code, imported.json()["status"]) == (201, "completed"), imported.text
+    # When the manager issues orders naming only a node: in Lyon, then in Marseille
+    lyon = manager.post("receive_order", issue_order_body("BC-A13-N1", contract_id="AC-2026-030",
+                                                          site={"node_id": "LYON-BAT-A-LOG-12"}))
+    marseille = manager.post("receive_order", issue_order_body("BC-A13-N2", contract_id="AC-2026-030",
+                                                               site={"node_id": "MARS-BAT-B-LOG-3"}))
+    # Then the Lyon order is received and the Marseille one refused on its node, at the commune it inherits
+    assert lyon.status_code == 201, lyon.text
+    assert marseille.status_code == 422, marseille.text
+    [error] = marseille.json()["errors"]
+    assert (error["field"], error["code"]) == ("$.site.node_id", "OUTSIDE_CONTRACT_PERIMETER")
+    assert "13055" in error["message"] and "AC-2026-030" in error["message"]
+    assert manager.get_order("BC-A13-N2").status_code == 404
+    # And a quote requested at the Marseille building is refused the same way
+    quote = manager.post("request_quote", {"quote_id": "DV-A13-N", "contract_id": "AC-2026-030",
+                                           "contractor_id": "ctr-test", "title": "Réfection de la cage",
+                                           "site": {"node_id": "MARS-BAT-B"}})
+    assert quote.status_code == 422, quote.text
+    assert [(e["field"], e["code"]) for e in quote.json()["errors"]] == [("$.site.node_id",
+                                                                          "OUTSIDE_CONTRACT_PERIMETER")]

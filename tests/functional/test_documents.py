@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 
 import pytest
 import requests
 
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.service.sourcing import missions, pool
 from tests.builders import issue_order_body
+from tests.functional.erp import Erp
+from tests.functional.test_reporting import TITULAIRE, History
 from tests.pdfs import a_pdf, an_html_page_named_pdf
+from tests.sourcing_builders import SIRET_OTHER, a_beneficiary, a_professional
 
 pytestmark = pytest.mark.emulators
 ORDER = "BC-DOC-1"
@@ -58,6 +65,18 @@ def test_a_contractor_attaches_a_pdf_that_its_manager_reads_and_no_one_else(mana
     assert [(e["field"], e["code"]) for e in fake.json()["errors"]] == [("$.file", "DOCUMENT_NOT_PDF")]
 
 
+def upload_through_a_signed_url(erp: Erp, manager_id: str, order_id: str, kind: str, filename: str,
+                                data: bytes) -> requests.Response:
+    """A contractor's large PDF: a signed upload URL asked for, the file PUT to it, then store_report with the
+    reference only; store_report's answer."""
+    asked = erp.post("request_report_upload", {"manager_id": manager_id, "order_id": order_id, "kind": kind,
+                                               "filename": filename, "size_bytes": len(data)})
+    assert asked.status_code == 201, asked.text
+    grant = asked.json()
+    assert requests.put(grant["upload_url"], data=data, headers=grant["headers"], timeout=60).ok
+    return erp.post("store_report", {"manager_id": manager_id, "order_id": order_id, "upload_id": grant["upload_id"]})
+
+
 def test_a_large_pdf_goes_through_a_signed_upload_url_then_its_reference(manager, contractor, platform):
     # Given an order and a PDF larger than the REST limit
     assert manager.post("receive_order", issue_order_body(ORDER)).status_code == 201
@@ -65,16 +84,57 @@ def test_a_large_pdf_goes_through_a_signed_upload_url_then_its_reference(manager
     too_large = upload(platform, contractor, data)
     assert too_large.status_code == 422 and too_large.json()["errors"][0]["code"] == "DOCUMENT_TOO_LARGE"
     # When the contractor asks for a signed URL, PUTs the file, and sends the reference only
-    asked = contractor.post("request_report_upload", {"manager_id": "mgr-test", "order_id": ORDER,
-                                                      "kind": "intervention_report", "filename": "rapport.pdf",
-                                                      "size_bytes": len(data)})
-    assert asked.status_code == 201, asked.text
-    grant = asked.json()
-    assert requests.put(grant["upload_url"], data=data, headers=grant["headers"], timeout=60).ok
-    registered = contractor.post("store_report", {"manager_id": "mgr-test", "order_id": ORDER,
-                                                  "upload_id": grant["upload_id"]})
+    registered = upload_through_a_signed_url(contractor, "mgr-test", ORDER, "intervention_report", "rapport.pdf", data)
     # Then the document is registered with its digest and read back intact by the manager
     assert registered.status_code == 201, registered.text
     assert registered.json()["document"]["sha256"] == hashlib.sha256(data).hexdigest()
     [entry] = documents_of(platform, manager).json()["documents"]
     assert hashlib.sha256(requests.get(entry["download_url"], timeout=60).content).hexdigest() == entry["sha256"]
+
+
+def a_missions_order(db, project_id: str) -> str:
+    """ben-lyon's mission with pro-anne, framed into an order to the titulaire by the platform's services
+    (ben-annecy is registered too); the order's id."""
+    uow = FirestoreUnitOfWork(db)
+    for b in (a_beneficiary(), a_beneficiary("ben-annecy", name="Ville d'Annecy", siret=SIRET_OTHER, territory="74")):
+        pool.register_beneficiary(Beneficiary.model_validate(b, strict=False), uow)
+    pool.upsert_professional(Professional.model_validate(a_professional("pro-anne"), strict=False), uow)
+    history = History(db, project_id)
+    history.search("ben-lyon", "recette-portail", "pro-anne", submitted=0, proposed=1)
+    history.frame("ben-lyon", "recette-portail", 2, (history.t0 + dt.timedelta(days=7)).date(), [("j1", 10, 20)])
+    return missions.order_id_for("recette-portail")
+
+
+def test_a_beneficiary_reads_the_service_done_pdf_its_titulaire_attached_and_no_other_beneficiary_does(
+        platform, clean_firestore):
+    # Given ben-lyon's mission, become an order to the titulaire in ben-lyon's space (B7 proof of service)
+    platform.provision_contractor(TITULAIRE)
+    order_id = a_missions_order(clean_firestore, platform.project_id)
+    titulaire = Erp(platform, "contractor", TITULAIRE)
+    beneficiary, other = Erp(platform, "beneficiary", "ben-lyon"), Erp(platform, "beneficiary", "ben-annecy")
+    data = a_pdf(f"Attestation de service fait — jalon j1 — {order_id}")
+    # When the titulaire asks for a signed upload URL, PUTs the PDF and registers it as service done
+    stored = upload_through_a_signed_url(titulaire, "ben-lyon", order_id, "service_done", "service-fait-j1.pdf", data)
+    assert stored.status_code == 201, stored.text
+    sha256 = hashlib.sha256(data).hexdigest()
+    # Then the beneficiary lists it among its order's documents, as service done by the titulaire
+    listed = requests.get(platform.url("get_documents") + "/", params={"order_id": order_id}, timeout=30,
+                          headers={"Authorization": f"Bearer {beneficiary.token}"})
+    assert listed.status_code == 200, listed.text
+    assert (listed.json()["manager_id"], listed.json()["order_id"]) == ("ben-lyon", order_id)
+    [entry] = listed.json()["documents"]
+    assert (entry["kind"], entry["sha256"], entry["contractor_id"], entry["filename"]) == (
+        "service_done", sha256, TITULAIRE, "service-fait-j1.pdf")
+    # And downloads exactly the titulaire's PDF through its signed URL
+    downloaded = requests.get(entry["download_url"], timeout=30)
+    assert downloaded.status_code == 200 and downloaded.content == data and downloaded.content.startswith(b"%PDF-")
+    # And its order records the attestation it may receive the order on
+    assert beneficiary.get_order(order_id).json()["order"]["service_done_documents"] == [sha256]
+    # But another beneficiary cannot list it, by order or by digest, even naming ben-lyon's space
+    for params in ({"order_id": order_id}, {"order_id": order_id, "sha256": sha256},
+                   {"order_id": order_id, "manager_id": "ben-lyon"}):
+        refused = requests.get(platform.url("get_documents") + "/", params=params, timeout=30,
+                               headers={"Authorization": f"Bearer {other.token}"})
+        assert refused.status_code == 404, refused.text
+        assert [e["code"] for e in refused.json()["errors"]] == ["ORDER_NOT_FOUND"]
+        assert sha256 not in refused.text

@@ -59,8 +59,9 @@ def test_a_new_version_of_an_agreement_is_announced_to_the_titulaire_in_its_comm
     terms = message.penalty_terms_versions
     assert (message.beneficiary_id, message.contract_id) == ("ben-lyon", AGREEMENT)
     assert (terms.on, terms.in_force_version, terms.in_force_terms) == (dt.date(2026, 3, 3), None, PenaltyTerms())
+    # (which of the purchasing body's accounts set it is left out: its accounts are its own)
     assert [(v.version, v.effective_from, v.terms.amount_for("P1"), v.set_by) for v in terms.versions] == [
-        (1, dt.date(2026, 4, 1), 20_000, "u-canut")]
+        (1, dt.date(2026, 4, 1), 20_000, None)]
     # And a second version is a second message, carrying both
     world.clock.advance(days=1)
     amend(world, "ben-lyon", dt.date(2026, 5, 1), 30_000)
@@ -96,6 +97,10 @@ def test_the_beneficiary_s_agreement_reads_every_version_and_the_one_in_force_to
     world.clock.at = dt.datetime(2026, 3, 31, 22, 0, tzinfo=dt.UTC)
     later = agreements.read_agreement("ben-lyon", world.uow(), world.clock)["penalty_terms_versions"]
     assert (later["on"], later["in_force_version"]) == ("2026-04-01", 2)
+    # The beneficiary reads it without the purchasing body's account ids; the purchasing body and the operator with
+    assert [v["set_by"] for v in agreements.read_agreement("ben-lyon", world.uow(), world.clock, accounts=False)[
+        "penalty_terms_versions"]["versions"]] == [None, None]
+    assert [v.set_by for v in terms.versions] == ["u-canut", "u-canut"]
     # Another beneficiary's agreement has its own versions: none
     other = agreements.read_agreement("ben-other", world.uow(), world.clock)["penalty_terms_versions"]
     assert (other["versions"], other["in_force_version"]) == ([], None)

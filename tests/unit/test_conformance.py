@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pytest
 
 from shared.domain import conformance as cf
 from shared.domain import documents as doc
 from shared.domain.contracts import UpsertContract
-from shared.domain.errors import DomainError
+from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType
-from shared.domain.quotes import SubmitQuote
-from shared.service import conformance, contracts, documents, onboarding, quotes
-from shared.service.executions import record_execution
-from tests.builders import CONTRACTOR, inbound, report
+from shared.service import conformance, contracts, documents, inbound_router, onboarding, quotes
+from tests.builders import CONTRACTOR, SUPPLIER, inbound, issue_order_body, report
 from tests.fakes import World
 from tests.pdfs import a_pdf
 from tests.unit.test_document_service import Files
@@ -43,19 +42,31 @@ def contract(contract_id: str, signed_on: str = "2026-02-20") -> UpsertContract:
         "ends_on": "2027-12-31", "status": "active"}, strict=False)
 
 
-def send(world: World, body: dict, message_id: str) -> str:
+def send(world: World, body: dict, message_id: str, event_type: EventType = EventType.EXECUTION_REPORTED) -> str:
     world.clock.advance(seconds=30)
-    reply = record_execution(inbound(body, message_id=message_id, received_at=world.clock.now()), world.uow(),
-                             world.clock)
+    message = replace(inbound(body, message_id=message_id, received_at=world.clock.now()), type=event_type.value)
+    reply = inbound_router.route(message, inbound_router.Services(uow=world.uow(), clock=world.clock))
     return reply.status.value
 
 
-def sandbox_report(sequence: int, state: str | None, world: World, **fields) -> dict:
-    return report(sequence, state, order_id=ORDER, manager_id=SANDBOX, occurred_at=world.clock.now(), **fields)
+def sandbox_report(sequence: int, state: str | None, world: World, order_id: str = ORDER, **fields) -> dict:
+    return report(sequence, state, order_id=order_id, manager_id=SANDBOX, occurred_at=world.clock.now(), **fields)
+
+
+def invoice(number: str = "BAS-TEST-F1", **fields) -> dict:
+    return {"manager_id": SANDBOX, "order_id": ORDER, "invoice_number": number, "issue_date": "2026-03-02",
+            "supplier": SUPPLIER, "lines": [{"line_id": "L1", "quantity": "1", "unit_price_cents": 10000,
+                                             "vat_rate": "20"}],
+            "total_excl_tax_cents": 10000, "vat_cents": 2000, "total_incl_tax_cents": 12000, **fields}
+
+
+QUOTE_BODY = {"manager_id": SANDBOX, "quote_id": QUOTE, "valid_until": "2026-04-30",
+              "lines": [{"line_id": "L1", "service_code": "BAS-001", "label": "Prestation", "quantity": 1,
+                         "unit": "U", "unit_price_cents": 10000}]}
 
 
 def play_scenario(world: World, files: Files) -> None:
-    """What a correct connector does with its sandbox order and quote."""
+    """What a correct connector does with its sandbox order and quote, and with the sandbox manager's answers."""
     now = world.clock.now()
     assert send(world, sandbox_report(1, "acknowledged", world), "m-ack") == "accepted"
     planned = {"planned_start": (now + dt.timedelta(days=1)).isoformat(),
@@ -67,10 +78,12 @@ def play_scenario(world: World, files: Files) -> None:
     documents.attach_document(CONTRACTOR, doc.AttachFields(manager_id=SANDBOX, order_id=ORDER,
                                                            kind=doc.DocumentKind.INTERVENTION_REPORT),
                               "rapport.pdf", a_pdf(), world.uow(), files, world.clock, "erp")
-    quotes.submit_quote(CONTRACTOR, SubmitQuote.model_validate({
-        "manager_id": SANDBOX, "quote_id": QUOTE, "valid_until": "2026-04-30",
-        "lines": [{"line_id": "L1", "service_code": "BAS-001", "label": "Prestation", "quantity": 1, "unit": "U",
-                   "unit_price_cents": 10000}]}, strict=False), world.uow(), world.clock)
+    assert send(world, sandbox_report(4, "completed", world, actual_end=world.clock.now().isoformat()),
+                "m-end") == "accepted"
+    assert world.order(SANDBOX, ORDER).state.value == "received"  # the sandbox manager received it at once
+    assert send(world, invoice(), "m-invoice", EventType.INVOICE_SUBMITTED) == "accepted"
+    assert send(world, QUOTE_BODY, "m-quote", EventType.QUOTE_SUBMITTED) == "accepted"
+    assert send(world, sandbox_report(1, "acknowledged", world, order_id=QUOTE), "m-quote-ack") == "accepted"
 
 
 def test_a_run_sends_a_sandbox_order_and_a_quote_request_to_the_contractor_in_one_commit(world):
@@ -106,9 +119,11 @@ def test_a_correct_connector_passes_every_step_and_its_d2_stop_for_every_manager
     play_scenario(world, files)
     checked = conformance.check_run(CONTRACTOR, RUN, world.uow(), world.clock)
     # Then every step passed, with its evidence
-    assert checked.passed and [s.status.value for s in checked.steps] == ["passed"] * 6
-    correction = next(s for s in checked.steps if s.step is cf.StepId.CORRECT_REJECTED)
-    assert correction.evidence == ["m-start", "m-start-2"]
+    assert checked.passed and [s.status.value for s in checked.steps] == ["passed"] * len(cf.STEPS)
+    evidence = {s.step: s.evidence for s in checked.steps}
+    assert evidence[cf.StepId.CORRECT_REJECTED] == ["m-start", "m-start-2"]
+    assert (evidence[cf.StepId.COMPLETE], evidence[cf.StepId.INVOICE]) == (["m-end"], ["facture BAS-TEST-F1"])
+    assert evidence[cf.StepId.ACKNOWLEDGE_QUOTE_ORDER] == ["m-quote-ack"]
     # And both D2 deadlines are met, stopped at the check, in the report's own commit
     for manager, contract_id in (("mgr-test", "AC-1"), ("mgr-other", "AC-2")):
         d2 = world.deadlines(manager)[f"d2-{contract_id}"]
@@ -149,7 +164,9 @@ def test_a_broken_connector_fails_step_by_step_with_the_errors_and_d2_keeps_runn
     assert [e.code for e in schedule.errors] == ["MISSING_FIELD_FOR_TRANSITION"]
     correction = steps[cf.StepId.CORRECT_REJECTED]
     assert correction.status.value == "failed" and correction.errors
-    assert [steps[s].status.value for s in (cf.StepId.UPLOAD_DOCUMENT, cf.StepId.ANSWER_QUOTE)] == ["pending"] * 2
+    untried = (cf.StepId.UPLOAD_DOCUMENT, cf.StepId.COMPLETE, cf.StepId.INVOICE, cf.StepId.ANSWER_QUOTE,
+               cf.StepId.ACKNOWLEDGE_QUOTE_ORDER)
+    assert [steps[s].status.value for s in untried] == ["pending"] * len(untried)
     # And D2 still runs: failing the scenario connects nothing
     assert world.deadlines("mgr-test")["d2-AC-1"].state.value == "running"
     assert json.loads(json.dumps(checked.model_dump(mode="json")))["passed"] is False
@@ -176,3 +193,119 @@ def test_a_contractor_with_no_contract_yet_passes_without_any_deadline_to_stop(w
     # Given no contract names the contractor yet: there is no D2 anywhere
     # When it passes, nothing is stopped (and the contracts to come will find it connected)
     assert onboarding.conformance_passed(world.uow(), CONTRACTOR, world.clock.now(), "x") == 0
+
+
+def test_the_sandbox_manager_receives_a_completed_order_and_accepts_the_quote_in_the_messages_own_commit(world):
+    conformance.start_run(CONTRACTOR, RUN, world.uow(), world.clock)
+    now = world.clock.now()
+    for sequence, state, fields in ((1, "acknowledged", {}), (2, "scheduled", {"appointment": {"start": now.isoformat()}}),
+                                    (3, "in_progress", {"actual_start": now.isoformat()})):
+        assert send(world, sandbox_report(sequence, state, world, **fields), f"m-{sequence}") == "accepted"
+    assert not [m for m in world.outbox() if m.event_type == EventType.ORDER_RECEIVED]
+    # When the connector reports the order completed
+    completed = sandbox_report(4, "completed", world, actual_end=world.clock.now().isoformat())
+    assert send(world, completed, "m-4") == "accepted"
+    # Then the sandbox manager has received every line, and tells the contractor so, as a manager would
+    order = world.order(SANDBOX, ORDER)
+    assert (order.state.value, sorted(order.reception)) == ("received", ["L1"])
+    received = [m for m in world.outbox() if m.event_type == EventType.ORDER_RECEIVED]
+    assert [(m.topic, m.data["order_id"], m.data["state"]) for m in received] == [
+        (f"orders-{CONTRACTOR}", ORDER, "received")]
+    # And the same message delivered again receives nothing twice
+    assert send(world, completed, "m-4") == "accepted"
+    assert len([m for m in world.outbox() if m.event_type == EventType.ORDER_RECEIVED]) == 1
+    # When the connector answers the quote request
+    assert send(world, QUOTE_BODY, "m-quote", EventType.QUOTE_SUBMITTED) == "accepted"
+    # Then the quote is accepted and its order issued on the contractor's topic, before the decision
+    decided = world.db.data(f"managers/{SANDBOX}/quotes/{QUOTE}")
+    assert (decided["state"], decided["created_order_id"]) == ("accepted", QUOTE)
+    assert world.order(SANDBOX, QUOTE).state.value == "to_acknowledge"
+    told = [(m.event_type, m.subject) for m in world.outbox()
+            if m.event_type in (EventType.ORDER_ISSUED, EventType.QUOTE_DECIDED) and QUOTE in m.subject]
+    assert told == [(EventType.ORDER_ISSUED, f"orders/{QUOTE}"), (EventType.QUOTE_DECIDED, f"quotes/{QUOTE}")]
+
+
+def test_a_live_manager_s_completed_order_and_quote_are_left_to_the_manager(world):
+    from shared.domain.messages import IssueOrder
+    from shared.domain.quotes import RequestQuote, SubmitQuote
+    from shared.service import orders
+
+    contracts.upsert_contract("mgr-test", contract("AC-1"), world.uow(), world.clock)
+    command = IssueOrder.model_validate({**issue_order_body("BC-LIVE-1"), "contract_id": "AC-1"}, strict=False)
+    orders.receive_order("mgr-test", command, world.uow(), world.clock)
+    now = world.clock.now()
+    for sequence, state, fields in ((1, "acknowledged", {}), (2, "scheduled", {"appointment": {"start": now.isoformat()}}),
+                                    (3, "in_progress", {"actual_start": now.isoformat()}),
+                                    (4, "completed", {"actual_end": now.isoformat()})):
+        body = report(sequence, state, order_id="BC-LIVE-1", manager_id="mgr-test", occurred_at=world.clock.now(),
+                      **fields)
+        assert send(world, body, f"live-{sequence}") == "accepted"
+    assert world.order("mgr-test", "BC-LIVE-1").state.value == "completed"
+    quotes.request_quote("mgr-test", RequestQuote.model_validate({
+        "quote_id": "DV-LIVE-1", "contract_id": "AC-1", "contractor_id": CONTRACTOR, "title": "Devis",
+        "site": {"node_id": "RES-1"}}, strict=False), world.uow(), world.clock)
+    quotes.submit_quote(CONTRACTOR, SubmitQuote.model_validate({**QUOTE_BODY, "manager_id": "mgr-test",
+                                                                "quote_id": "DV-LIVE-1"}, strict=False),
+                        world.uow(), world.clock)
+    assert world.db.data("managers/mgr-test/quotes/DV-LIVE-1")["state"] == "submitted"
+
+
+def test_a_connector_that_skips_the_managers_answers_fails_the_new_steps_with_the_errors(world):
+    conformance.start_run(CONTRACTOR, RUN, world.uow(), world.clock)
+    assert send(world, sandbox_report(1, "acknowledged", world), "m-1") == "accepted"
+    # Given a connector that completes an order it never started, with no actual end,
+    assert send(world, sandbox_report(2, "completed", world), "m-2") == "rejected"
+    # invoices what nobody received, and acknowledges an order no acceptance created
+    assert send(world, invoice(), "m-3", EventType.INVOICE_SUBMITTED) == "rejected"
+    assert send(world, sandbox_report(1, "acknowledged", world, order_id=QUOTE), "m-4") == "rejected"
+    # When the contractor checks its run
+    steps = {s.step: s for s in conformance.check_run(CONTRACTOR, RUN, world.uow(), world.clock).steps}
+    # Then each of those steps failed, with the platform's own errors
+    complete = steps[cf.StepId.COMPLETE]
+    assert (complete.status.value, complete.evidence) == ("failed", ["m-2"])
+    assert {e.code for e in complete.errors} == {"ILLEGAL_TRANSITION"}
+    invoiced = steps[cf.StepId.INVOICE]
+    assert (invoiced.status.value, invoiced.evidence) == ("failed", ["m-3"])
+    assert "INVOICE_LINE_NOT_RECEIVED" in {e.code for e in invoiced.errors}
+    quote_order = steps[cf.StepId.ACKNOWLEDGE_QUOTE_ORDER]
+    assert (quote_order.status.value, [e.code for e in quote_order.errors]) == ("failed", ["ORDER_NOT_FOUND"])
+    # And the schedule it skipped is still pending: a completion is not a failed schedule
+    assert steps[cf.StepId.SCHEDULE].status.value == "pending"
+
+
+def test_a_rest_rejection_of_a_document_fails_its_step_once_until_a_pdf_is_stored(world):
+    conformance.start_run(CONTRACTOR, RUN, world.uow(), world.clock)
+    refused = [ErrorDetail.of("$.file", "DOCUMENT_NOT_PDF")]
+    # When store_report refuses a file for the run's order (422: nothing in the message log)
+    assert conformance.rest_rejected(CONTRACTOR, SANDBOX, ORDER, "key-0001", EventType.DOCUMENT_UPLOADED.value,
+                                     refused, world.uow(), world.clock)
+    # Then the step has failed, with those errors, named by the request's key
+    upload = _step(world, cf.StepId.UPLOAD_DOCUMENT)
+    assert (upload.status.value, upload.evidence, [e.code for e in upload.errors]) == (
+        "failed", ["key-0001"], ["DOCUMENT_NOT_PDF"])
+    # And the same request again (same key) records nothing more
+    world.clock.advance(minutes=1)
+    assert not conformance.rest_rejected(CONTRACTOR, SANDBOX, ORDER, "key-0001", EventType.DOCUMENT_UPLOADED.value,
+                                         refused, world.uow(), world.clock)
+    assert len(world.db.under(f"{conformance.run_path(CONTRACTOR, RUN)}/rejections")) == 1
+    # And a live order, another contractor's sandbox or an unknown run is left alone
+    for manager_id, order_id in (("mgr-test", "BC-1"), ("sandbox-ctr-other", ORDER), (SANDBOX, "BAS-nope"),
+                                 (SANDBOX, "BAS-../x"), (None, ORDER)):
+        assert not conformance.rest_rejected(CONTRACTOR, manager_id, order_id, "key-0002",
+                                             EventType.DOCUMENT_UPLOADED.value, refused, world.uow(), world.clock)
+    # When a PDF is then stored, the step passes
+    documents.attach_document(CONTRACTOR, doc.AttachFields(manager_id=SANDBOX, order_id=ORDER,
+                                                           kind=doc.DocumentKind.INTERVENTION_REPORT),
+                              "rapport.pdf", a_pdf(), world.uow(), Files(), world.clock, "erp")
+    assert _step(world, cf.StepId.UPLOAD_DOCUMENT).status.value == "passed"
+
+
+def test_sandbox_invoice_numbers_are_kept_apart_from_the_contractor_s_live_numbers(world):
+    conformance.start_run(CONTRACTOR, RUN, world.uow(), world.clock)
+    play_scenario(world, Files())
+    assert world.db.under(f"managers/{SANDBOX}/invoice_numbers")
+    assert not world.db.under(f"contractors/{CONTRACTOR}/invoices")
+
+
+def _step(world: World, step: cf.StepId) -> cf.StepResult:
+    return next(s for s in conformance.check_run(CONTRACTOR, RUN, world.uow(), world.clock).steps if s.step is step)

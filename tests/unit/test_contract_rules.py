@@ -49,6 +49,24 @@ def test_an_order_outside_its_contract_is_refused_with_the_reason(contract, cont
     assert codes(errors) == expected and all("{" not in e.message for e in errors)
 
 
+def test_an_order_naming_no_commune_is_checked_at_its_nodes_commune():
+    # Given an order whose node lies in 38100 (Grenoble), outside the contract's 69 and 38053
+    errors = order_errors(CONTRACT, "AC-1", "ctr-a", ON, node_commune="38100")
+    # Then it is refused on its node, naming the commune
+    assert [(e.field, e.code) for e in errors] == [("$.site.node_id", "OUTSIDE_CONTRACT_PERIMETER")]
+    assert "38100" in errors[0].message and "AC-1" in errors[0].message
+    # And a node inside the perimeter, or one in no commune, is allowed
+    assert order_errors(CONTRACT, "AC-1", "ctr-a", ON, node_commune="69123") == []
+    assert order_errors(CONTRACT, "AC-1", "ctr-a", ON, node_commune=None) == []
+
+
+def test_the_commune_an_order_names_is_the_one_checked_over_its_nodes():
+    # An order naming a commune is checked there, on $.site.commune, whatever its node's commune
+    inside = order_errors(CONTRACT, "AC-1", "ctr-a", ON, commune="69123", node_commune="38100")
+    outside = order_errors(CONTRACT, "AC-1", "ctr-a", ON, commune="38100", node_commune="69123")
+    assert inside == [] and [(e.field, e.code) for e in outside] == [("$.site.commune", "OUTSIDE_CONTRACT_PERIMETER")]
+
+
 def test_a_contract_with_a_wrong_siret_key_or_reversed_dates_is_refused():
     # When the SIRET's Luhn key is wrong, then when the end precedes the start
     _, bad_siret = parse_object(UpsertContract, a_contract_body(contractor_siret="73282932000075"))

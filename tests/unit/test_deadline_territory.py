@@ -1,14 +1,16 @@
-"""B18 on the deadlines: D3 of a quote, D1 and F1 of an order are counted in the order's territory."""
+"""B18 on the deadlines: D3 of a quote, D1 and F1 of an order, and D8 of an incident about an order reported by
+its manager or its contractor are counted in the order's territory."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from shared.domain.incidents import ReportIncident
 from shared.domain.orders import OrderLine, OrderState, SiteRef
 from shared.domain.penalties import statement, statement_csv
 from shared.domain.quotes import RequestQuote
-from shared.service import quotes
+from shared.service import incidents, quotes
 from shared.service.executions import record_execution
 from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
 from tests.fakes import World
@@ -114,9 +116,6 @@ def test_a_format_rejection_on_an_order_without_a_commune_records_f1_in_the_mana
 
 def test_a_managers_incident_about_an_order_is_counted_in_the_orders_territory():
     # Given a manager in Paris and its order at Saint-Denis de La Réunion
-    from shared.domain.incidents import ReportIncident
-    from shared.service import incidents
-
     order = an_order("BC-974", state=OrderState.ACKNOWLEDGED, site={"node_id": "N-974", "commune": "97411"})
     world = a_world_of(order, manager_territory="75")
     about = ReportIncident(severity=3, title="Bon introuvable", description="Le titulaire ne voit pas le bon",
@@ -128,3 +127,41 @@ def test_a_managers_incident_about_an_order_is_counted_in_the_orders_territory()
     # Then the first is counted in La Réunion (its working hours and holidays), the second in the manager's own
     assert incident.territory == d8.territory == "974"
     assert unknown.territory == "75"
+
+
+def test_a_contractors_incident_about_its_order_is_counted_in_the_orders_territory_and_no_other_order_says_anything():
+    # Given the contractor's order at Saint-Denis de La Réunion, and another contractor serving the same manager
+    order = an_order("BC-974", state=OrderState.ACKNOWLEDGED, site={"node_id": "N-974", "commune": "97411"})
+    world = a_world_of(order, manager_territory="75")
+    world.seed_contractor("ctr-other", (MANAGER,))
+    about = ReportIncident(severity=3, title="Bon illisible", description="Le bon ne s'affiche pas dans l'ERP",
+                           order_id="BC-974")
+
+    def report_as(contractor: str, key: str, command: ReportIncident = about):
+        return incidents.report_incident("u-2", "contractor", contractor, key, command, world.uow(), world.clock)
+
+    # When the order's contractor reports an incident about it (its report names no manager)
+    incident, d8 = report_as(CONTRACTOR, "key-974")
+    # Then D8 is counted in La Réunion, as for the order's manager
+    assert incident.territory == d8.territory == "974"
+    # When the other contractor names that order, and when the contractor names an order that does not exist
+    other, other_d8 = report_as("ctr-other", "key-other")
+    unknown, unknown_d8 = report_as(CONTRACTOR, "key-none", about.model_copy(update={"order_id": "BC-NONE"}))
+    # Then both are counted in Paris, as before: another contractor's order and no order look the same
+    assert (other.territory, other_d8.territory, other_d8.due_at) == ("75", "75", unknown_d8.due_at)
+    assert unknown.territory == unknown_d8.territory == "75"
+    # And a territory the contractor names still wins over the order's
+    named, _ = report_as(CONTRACTOR, "key-named", about.model_copy(update={"territory": "972"}))
+    assert named.territory == "972"
+
+
+def test_a_contractors_incident_naming_an_order_id_it_holds_at_two_managers_is_counted_in_its_own_territory():
+    # Given the same order id at two managers, both addressed to the contractor: one in La Réunion, one in Guyane
+    world = a_world_of(an_order("BC-1", site={"node_id": "N-974", "commune": "97411"}))
+    world.seed_contractor(CONTRACTOR, (MANAGER, "mgr-guyane"))
+    world.seed_order(an_order("BC-1", manager_id="mgr-guyane", site={"node_id": "N-973", "commune": "97302"}))
+    about = ReportIncident(severity=4, title="Doublon", description="Deux bons du même numéro", order_id="BC-1")
+    # When the contractor reports about BC-1
+    incident, _ = incidents.report_incident("u-2", "contractor", CONTRACTOR, "key-1", about, world.uow(), world.clock)
+    # Then which order it means is unknown: the reporter's territory applies (Paris), as before
+    assert incident.territory == "75"

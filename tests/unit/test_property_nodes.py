@@ -153,6 +153,7 @@ class Files:
 
 def test_a_document_on_an_order_whose_node_is_retired_or_missing_is_flagged_and_listed_in_coverage():
     world = a_world()
+    world.seed(f"managers/{MANAGER}/contracts/AC-{CONTRACTOR}", contract(CONTRACTOR, ["69", "75"]))  # A13: both sites
     imported(world, LYON + PARIS)
     for order_id, node in (("BC-1", "LYON-BAT-A-LOG-12"), ("BC-2", "PARIS-BAT-B")):
         command, _ = parse_object(IssueOrder, {**issue_order_body(order_id), "contract_id": f"AC-{CONTRACTOR}",

@@ -11,8 +11,11 @@ import pytest
 from shared.domain import property_tree as pt
 from shared.domain.errors import DomainError
 from shared.domain.messages import IssueOrder
+from shared.domain.orders import SiteRef
+from shared.domain.quotes import RaiseQuote, RequestQuote
 from shared.domain.validation import parse_object
 from shared.service import property_tree as service
+from shared.service import quote_origins, quotes
 from shared.service.orders import receive_order
 from tests.builders import CONTRACTOR, MANAGER, issue_order_body
 from tests.fakes import World
@@ -229,3 +232,75 @@ def test_an_order_must_point_at_a_node_once_the_manager_has_a_tree():
     with pytest.raises(DomainError) as refused:
         receive_order(MANAGER, command, world.uow(), world.clock)
     assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.node_id", "PROPERTY_NODE_NOT_FOUND")]
+
+
+# --- A13 perimeter alignment: the commune an order's node lies in ------------------------------------
+
+
+def a_world_with_the_tree_and_a_contract(perimeter: dict) -> World:
+    """The TREE imported (its site in 69123, Lyon; the nodes under it inherit it) and the contractor's
+    contract with ``perimeter``."""
+    world = a_world(None)
+    world.seed(f"managers/{MANAGER}/contracts/AC-2026-017", {
+        "contract_id": "AC-2026-017", "contractor_id": CONTRACTOR, "status": "active", "starts_on": "2020-01-01",
+        "ends_on": "2035-12-31", "lots": [], "perimeter": perimeter})
+    service.import_tree(MANAGER, "csv", TREE.encode(), world.uow(), world.clock)
+    return world
+
+
+def test_an_order_naming_no_commune_is_checked_at_the_commune_its_node_inherits():
+    # Given a dwelling with no commune of its own, under a site in Lyon (69123), and a contract on the Isère only
+    command, _ = parse_object(IssueOrder, issue_order_body())
+    assert command.site.commune is None
+    world = a_world_with_the_tree_and_a_contract({"departements": ["38"]})
+    # When the manager issues an order on it, naming no commune
+    with pytest.raises(DomainError) as refused:
+        receive_order(MANAGER, command, world.uow(), world.clock)
+    # Then it is refused on its node, with the commune the node lies in
+    assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.node_id", "OUTSIDE_CONTRACT_PERIMETER")]
+    assert "69123" in refused.value.errors[0].message
+    assert world.order(MANAGER, command.order_id) is None
+    # Given a contract on the Rhône instead: the same order is received
+    world = a_world_with_the_tree_and_a_contract({"departements": ["69"]})
+    assert receive_order(MANAGER, command, world.uow(), world.clock).created
+
+
+def test_an_order_naming_a_commune_is_checked_there_rather_than_at_its_node():
+    # Given the Lyon tree and a contract on the Isère only, and an order naming a commune of the Isère
+    world = a_world_with_the_tree_and_a_contract({"departements": ["38"]})
+    body = issue_order_body()
+    command, _ = parse_object(IssueOrder, {**body, "site": {**body["site"], "commune": "38185"}})
+    # Then the commune it names is the one checked (as before the tree gave communes)
+    assert receive_order(MANAGER, command, world.uow(), world.clock).created
+
+
+def test_a_quote_requested_or_raised_at_a_node_outside_the_contract_is_refused_on_the_node():
+    world = a_world_with_the_tree_and_a_contract({"communes": ["38185"]})
+    site = SiteRef(node_id="LYON-BAT-A-CHAUD")  # equipment of building A: 69123 through the building and site
+    request = RequestQuote(quote_id="DV-1", contract_id="AC-2026-017", contractor_id=CONTRACTOR, title="Chaudière",
+                           site=site)
+    with pytest.raises(DomainError) as requested:
+        quotes.request_quote(MANAGER, request, world.uow(), world.clock)
+    raise_ = RaiseQuote.model_validate({
+        "manager_id": MANAGER, "quote_id": "DV-2", "contract_id": "AC-2026-017", "title": "Chaudière", "site": site,
+        "lines": [{"line_id": "L1", "service_code": "CHF-001", "label": "Brûleur", "quantity": 1,
+                   "unit_price_cents": 50000}], "valid_until": "2026-04-30"}, strict=False)
+    with pytest.raises(DomainError) as raised:
+        quote_origins.raise_quote(CONTRACTOR, raise_, world.uow(), world.clock)
+    for refused in (requested, raised):
+        assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.node_id", "OUTSIDE_CONTRACT_PERIMETER")]
+
+
+def test_the_nodes_commune_costs_no_extra_read():
+    # Given the Lyon tree and a contract on the Rhône
+    world = a_world_with_the_tree_and_a_contract({"departements": ["69"]})
+    command, _ = parse_object(IssueOrder, issue_order_body())
+    uow = world.uow()
+    fetched: list[list[str]] = []
+    fetch = uow._fetch
+    uow._fetch = lambda paths: fetched.append(list(paths)) or fetch(paths)
+    # When the order is received
+    assert receive_order(MANAGER, command, uow, world.clock).created
+    # Then the node was read once, in the same get_all as the tree's marker, as the A7 check already did
+    node = f"managers/{MANAGER}/property_nodes/LYON-BAT-A-LOG-12"
+    assert [paths for paths in fetched if node in paths] == [[f"managers/{MANAGER}/property_tree/current", node]]

@@ -166,6 +166,26 @@ def test_revenue_goes_to_whoever_held_the_mission_when_the_line_was_reported_don
         ("2026-05", 0, 800_000), ("2026-06", 1_950_000, 2_750_000)]
 
 
+def test_a_beneficiary_overseas_counts_its_figures_in_its_own_calendar():
+    # Given the same history for a beneficiary in Martinique (UTC-4): the extra costs reported done at 22:30 UTC
+    # on 30 June — 1 July in Paris, but 18:30 on 30 June in Fort-de-France —, and an order issued on
+    # 31 December 2025 at 23:00 in Martinique (1 January 2026 in Paris)
+    facts = lyon_facts()
+    late_order = an_order("BC-nye", "ben-lyon", "2026-01-01", [line("z1", "DEVELOPPEUR", 1, 50_000)]).model_copy(
+        update={"issued_at": utc("2026-01-01T03:00:00+00:00")})
+    martinique = facts.model_copy(update={"territory": "972", "orders": [*facts.orders, rep.OrderFacts(order=late_order)]})
+    # When both reports are made for the first half of 2026
+    report = rep.beneficiary_report(martinique, H1, NOW)
+    volume = rep.purchasing_body_report([martinique], H1, SCHEDULE, NOW)
+    # Then B6 counts the extra costs (40 × 50 €) in Bruno's June, and says whose calendar it used (B18)
+    bruno = {p.professional_id: p for p in report.professionals}["pro-bruno"]
+    assert (report.territory, bruno.period_cents) == ("972", 1_950_000 + 200_000)
+    assert report.revenue_months[-1].cents == 1_950_000 + 200_000
+    # And B17 leaves out the order issued on 31 December in Martinique: still 2025 there
+    assert "BC-nye" not in {o.order_id for o in volume.orders}
+    assert rep.beneficiary_report(lyon_facts(), H1, NOW).territory == "69"
+
+
 def test_a_professional_who_delivered_nothing_in_the_period_is_not_listed():
     # Given Chloé's February line moved to December 2025: she delivered only before the period
     facts = lyon_facts()

@@ -19,15 +19,17 @@ from shared.service.sourcing import paths
 from shared.service.sourcing.paths import Settings
 
 
-def read_agreement(beneficiary_id: str, uow: UnitOfWork, clock: Clock, settings: Settings = Settings()) -> dict[str, Any]:
+def read_agreement(beneficiary_id: str, uow: UnitOfWork, clock: Clock, settings: Settings = Settings(), *,
+                   accounts: bool = True) -> dict[str, Any]:
     """Every version of the beneficiary's agreement terms and the one in force today (Paris date). A manager's
-    space holding a contract of the same id is not an agreement: only a registered beneficiary has one."""
+    space holding a contract of the same id is not an agreement: only a registered beneficiary has one.
+    ``accounts=False`` (the beneficiary) leaves out which of the purchasing body's accounts set each version."""
     path = paths.contract(beneficiary_id, settings)
     found = uow.get_all([paths.beneficiary(beneficiary_id), path])
     if paths.beneficiary(beneficiary_id) not in found or path not in found:
         raise DomainError([ErrorDetail.of("query.beneficiary_id", "BENEFICIARY_NOT_FOUND",
                                           beneficiary_id=beneficiary_id)])
     versions = penalty_terms.read_versions(uow, beneficiary_id, settings.contract_id, found[path],
-                                           penalty_terms.today(clock))
+                                           penalty_terms.today(clock), accounts=accounts)
     return AgreementTerms(beneficiary_id=beneficiary_id, contract_id=settings.contract_id,
                           penalty_terms_versions=versions).model_dump(mode="json")

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Literal
 
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain import french_csv, workdays
 from shared.domain.base import Record
@@ -22,7 +22,6 @@ from shared.domain.sourcing.reporting.periods import (
     median,
     month_of,
     p90,
-    paris_date,
     percent,
 )
 
@@ -82,6 +81,8 @@ class BeneficiaryReport(Record):
     beneficiary_id: str
     name: str
     siret: str
+    territory: str = Field(description="B18: the beneficiary's territory, whose calendar dates every figure is "
+                                       "counted in (an event at 23:30 in Paris on 31 March is on 1 April in 974).")
     period: ReportPeriod
     generated_at: AwareDatetime
     validated_searches: list[ValidatedSearch]
@@ -100,13 +101,13 @@ def _months(period: ReportPeriod, amounts: dict[str, int]) -> list[MonthAmount]:
     return out
 
 
-def _validated(need: NeedRecord, period: ReportPeriod) -> ValidatedSearch | None:
+def _validated(need: NeedRecord, period: ReportPeriod, territory: str) -> ValidatedSearch | None:
     accepted = [h for h in need.history if h.get("status") == "accepted"]
     if not accepted:
         return None
     last = accepted[-1]
     at = dt.datetime.fromisoformat(str(last["at"]))
-    if not period.contains(paris_date(at)):
+    if not period.contains(workdays.local_date(at, territory)):
         return None
     return ValidatedSearch(need_id=need.need_id, version=int(last.get("version", need.version)), title=need.title,
                            accepted_at=at, professional_id=last.get("professional_id"))
@@ -115,7 +116,7 @@ def _validated(need: NeedRecord, period: ReportPeriod) -> ValidatedSearch | None
 def _delays(facts: BeneficiaryFacts, period: ReportPeriod) -> Delays:
     days, hours = [], []
     for d in facts.deadlines:
-        if d.kind != "D4" or d.stopped_at is None or not period.contains(paris_date(d.started_at)):
+        if d.kind != "D4" or d.stopped_at is None or not period.contains(workdays.local_date(d.started_at, d.territory)):
             continue
         days.append(float(workdays.working_days_between(workdays.local_date(d.started_at, d.territory),
                                                          workdays.local_date(d.stopped_at, d.territory), d.territory)))
@@ -128,7 +129,7 @@ def _late(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.datetime) -> La
     due: dict[str, int] = defaultdict(int)
     late: dict[str, int] = defaultdict(int)
     for d in facts.deadlines:
-        if d.kind not in LATE_KINDS or not period.contains(paris_date(d.started_at)):
+        if d.kind not in LATE_KINDS or not period.contains(workdays.local_date(d.started_at, d.territory)):
             continue
         state = d.check(now).state
         if state in (DeadlineState.MET, DeadlineState.MISSED):
@@ -140,7 +141,9 @@ def _late(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.datetime) -> La
 
 
 def beneficiary_report(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.datetime) -> BeneficiaryReport:
-    searches = sorted((v for v in (_validated(n, period) for n in facts.needs) if v is not None),
+    """B6 over ``period``, every event dated in the beneficiary's territory (B18)."""
+    territory = facts.territory
+    searches = sorted((v for v in (_validated(n, period, territory) for n in facts.needs) if v is not None),
                       key=lambda v: (v.accepted_at, v.need_id))
     orders = {f.order.order_id: f for f in facts.orders}
     in_period: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -153,14 +156,14 @@ def beneficiary_report(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.da
             continue
         amounts = {line.line_id: line.amount_cents for line in of.order.lines}
         for line_id, at in of.line_done_at.items():
-            day, who = paris_date(at), holder_at(mission, at)
+            day, who = workdays.local_date(at, territory), holder_at(mission, at)
             missions_of[who].add(mission.mission_id)
             if day <= period.end:
                 until_end[who] += amounts.get(line_id, 0)
             if period.contains(day):
                 in_period[who][month_of(day)] += amounts.get(line_id, 0)
         for at in of.proofs_at:
-            if period.contains(paris_date(at)):
+            if period.contains(workdays.local_date(at, territory)):
                 who = holder_at(mission, at)
                 proofs[who] += 1
                 missions_of[who].add(mission.mission_id)
@@ -174,7 +177,8 @@ def beneficiary_report(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.da
         for month, cents in in_period[p].items():
             total[month] += cents
     return BeneficiaryReport(
-        beneficiary_id=facts.beneficiary_id, name=facts.name, siret=facts.siret, period=period, generated_at=now,
+        beneficiary_id=facts.beneficiary_id, name=facts.name, siret=facts.siret, territory=territory, period=period,
+        generated_at=now,
         validated_searches=searches, professionals=professionals, revenue_cents=sum(total.values()),
         revenue_months=_months(period, total), response_delays=_delays(facts, period),
         late_answers=_late(facts, period, now))
@@ -188,7 +192,8 @@ def beneficiary_csv(r: BeneficiaryReport) -> bytes:
         (),
         ("Recherches validées", len(r.validated_searches)),
         ("Besoin", "Version", "Titre", "Acceptée le", "Professionnel"),
-        *((s.need_id, s.version, s.title, french_date(paris_date(s.accepted_at)), s.professional_id or "")
+        *((s.need_id, s.version, s.title, french_date(workdays.local_date(s.accepted_at, r.territory)),
+           s.professional_id or "")
           for s in r.validated_searches),
         (),
         ("Professionnels ayant réalisé une prestation", len(r.professionals)),

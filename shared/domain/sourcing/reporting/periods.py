@@ -1,4 +1,5 @@
-"""Report periods and the figures' arithmetic shared by the B6 and B17 reports (Europe/Paris dates,
+"""Report periods and the figures' arithmetic shared by the B6 and B17 reports (events dated in their
+beneficiary's territory, B18; the publication's half-year in Paris;
 ratios rounded half up to two decimals, French number and date notation for the CSV files)."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict
 
-from shared.domain import french_csv
+from shared.domain import french_csv, workdays
 from shared.domain.base import Record
 from shared.domain.french_csv import euros
 from shared.domain.orders import OrderState
@@ -23,7 +23,6 @@ from shared.domain.sourcing.reporting.periods import (
     french_date,
     french_number,
     month_of,
-    paris_date,
     percent,
     quarter_of,
 )
@@ -145,7 +144,7 @@ def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Report
     for facts in sorted(beneficiaries, key=lambda f: f.beneficiary_id):
         counted: list[tuple[dt.date, int]] = []
         for of in sorted(facts.orders, key=lambda f: (f.order.issued_at, f.order.order_id)):
-            o, issued = of.order, paris_date(of.order.issued_at)
+            o, issued = of.order, workdays.local_date(of.order.issued_at, facts.territory)  # B18: its own calendar
             if not period.contains(issued):
                 continue
             in_volume = o.state is not OrderState.CANCELLED
