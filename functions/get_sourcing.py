@@ -1,18 +1,21 @@
 """get_sourcing — HTTPS GET: a need with every version and result, a mission with its order and
-budget (beneficiary: its own only; operator: any, naming beneficiary_id), or pool statistics (B14),
-which the purchasing body reads too (right ``reports.read``) and nothing else
+budget (beneficiary: its own only; operator: any, naming beneficiary_id), the beneficiary's agreement
+with its penalty terms versions (A9 penalties, B5: the beneficiary its own; the operator and the
+purchasing body, which sets them, naming beneficiary_id), or pool statistics (B14). The purchasing body
+(right ``reports.read``) reads the pool statistics and the agreements, nothing else
 (``shared.service.sourcing.pool.may_read_view``)."""
 
 from __future__ import annotations
 
 import functions_framework
 
+from functions._sourcing import settings
 from shared import bootstrap
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.edge import http
-from shared.service.sourcing import missions, needs, pool
+from shared.service.sourcing import agreements, missions, needs, pool
 
-VIEWS = ("need", "mission", "pool_statistics")
+VIEWS = ("need", "mission", "agreement", "pool_statistics")
 
 
 def _get(req: http.Request) -> http.Answer:
@@ -27,6 +30,10 @@ def _get(req: http.Request) -> http.Answer:
     tenant = req.principal.tenant if req.principal.role == "beneficiary" else req.args.get("beneficiary_id")
     if not tenant:
         raise DomainError([ErrorDetail.of("query.beneficiary_id", "REQUIRED")])
+    if view == "agreement":
+        # which of the purchasing body's accounts set a version: its own and the operator's to see
+        return http.Answer(200, agreements.read_agreement(tenant, uow, bootstrap.clock(), settings(),
+                                                          accounts=req.principal.role != "beneficiary"))
     if view == "need":
         if not req.args.get("need_id"):
             raise DomainError([ErrorDetail.of("query.need_id", "REQUIRED")])

@@ -128,7 +128,7 @@ const NAV = {
   beneficiary: [["#/", "Mes besoins"], ["#/needs/new", "Nouveau besoin"], ["#/orders", "Commandes"],
     ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/report", "Rapport"], ["#/incidents", "Incidents"]],
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
-    ["#/incidents", "Incidents"]],
+    ["#/agreements", "Conventions"], ["#/incidents", "Incidents"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
     ["#/pool", "Vivier"], ["#/onboarding", "Raccordement"]],
 };
@@ -224,7 +224,8 @@ const ROUTES = {
     [/^#\/orders$/, () => orders.renderList(ctx)], [/^#\/report$/, () => reports.renderBeneficiaryReport(ctx)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)]],
   purchasing_body: [[/^#\/?$/, () => reports.renderPurchasingReport(ctx)], INCIDENTS,
-    [/^#\/half-years$/, () => reports.renderHalfYears(ctx)], [/^#\/pool$/, () => sourcing.renderPool(ctx)]],
+    [/^#\/half-years$/, () => reports.renderHalfYears(ctx)], [/^#\/pool$/, () => sourcing.renderPool(ctx)],
+    [/^#\/agreements$/, () => sourcing.renderAgreements(ctx)]],
   operator: [[/^#\/?$/, () => operator.renderAccountRequests(ctx)], INCIDENTS,
     [/^#\/needs$/, () => operator.renderWaitingNeeds(ctx)],
     [/^#\/needs\/([^/]+)\/([^/]+)$/, (b, n) => operator.renderPropose(ctx, b, n)],

@@ -54,21 +54,23 @@ export async function renderCatalogue(ctx, managerId, contractId) {
       h("td", {}, i.label), h("td", {}, i.unit), h("td", { className: "num" }, formatEuros(i.unit_price_cents)),
       h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation." }),
     h("h2", {}, "Pénalités du marché"),
-    contract.failed ? errorBox(messagesOf(contract.failed)) : penaltyTerms(contract.penalty_terms_versions, manager));
+    contract.failed ? errorBox(messagesOf(contract.failed)) : penaltyTerms(termsVersionsView(
+      contract.penalty_terms_versions), { accounts: manager }));
 }
 
-// A9: every version of the contract's penalty terms, the one in force today first in the facts. Which of
-// its accounts set a version is the manager's to see; the contractor reads the version, not the account id.
-function penaltyTerms(versions, manager) {
-  const terms = termsVersionsView(versions);
+// A9: every version of a contract's (or an agreement's) penalty terms, the one in force today first in the
+// facts; ``terms``: termsVersionsView or agreementTermsView of logic.mjs. Which account set a version is for the
+// party whose accounts they are (``accounts``); the other reads the version, not the account id.
+export function penaltyTerms(terms, { facts = [], accounts = false } = {}) {
   return [
-    definitionList([["En vigueur", terms.inForce], ["Conditions", terms.inForceTerms],
+    definitionList([...facts, ["En vigueur", terms.inForce], ["Conditions", terms.inForceTerms],
       ["Au", formatDateTime(terms.on)]]),
-    table(["Version", "À partir du", "État", "Conditions", "Motif", ...(manager ? ["Fixée par (compte)"] : []), "Le"],
+    table(["Version", "À partir du", "État", "Conditions", "Motif", ...(accounts ? ["Fixée par (compte)"] : []), "Le"],
       terms.rows.map((r) => h("tr", { "data-terms-version": String(r.version) }, h("td", {}, String(r.version)),
         h("td", {}, formatDateTime(r.effectiveFrom)), h("td", {}, r.state), h("td", {}, r.terms), h("td", {}, r.reason),
-        manager ? h("td", {}, r.setBy) : null, h("td", {}, formatDateTime(r.setAt)))),
-    { label: "Versions des pénalités", empty: "Aucun avenant : les conditions de la signature s'appliquent." }),
+        accounts ? h("td", {}, r.setBy) : null, h("td", {}, formatDateTime(r.setAt)))),
+    { label: "Versions des pénalités",
+      empty: terms.empty ?? "Aucun avenant : les conditions de la signature s'appliquent." }),
   ];
 }
 

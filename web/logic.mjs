@@ -430,8 +430,9 @@ export function penaltyTermsText(terms) {
 }
 
 // penalty_terms_versions → the in-force line and one row per version, newest first, each with its state
-// on the day of the read: "en vigueur", "à venir" (its date not reached) or "remplacée".
-export function termsVersionsView(view) {
+// on the day of the read: "en vigueur", "à venir" (its date not reached) or "remplacée". ``signed``: what
+// applies while no version is in force (a contract's terms at signature; an agreement's, see below).
+export function termsVersionsView(view, { signed = "conditions de la signature du marché" } = {}) {
   const inForce = view?.in_force_version ?? null;
   const rows = [...(view?.versions ?? [])].sort((a, b) => b.version - a.version).map((v) => ({
     version: v.version, effectiveFrom: v.effective_from,
@@ -440,8 +441,18 @@ export function termsVersionsView(view) {
   }));
   return {
     on: view?.on ?? null,
-    inForce: inForce === null ? "conditions de la signature du marché" : `version ${inForce}`,
+    inForce: inForce === null ? signed : `version ${inForce}`,
     inForceTerms: penaltyTermsText(view?.in_force_terms), rows,
+  };
+}
+
+// A9, B5: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is, under which framework
+// contract, and its penalty terms versions as a contract's are shown.
+export function agreementTermsView(agreement) {
+  return {
+    beneficiary: agreement?.beneficiary_id ?? "—", contract: agreement?.contract_id ?? "—",
+    empty: "Aucune version : les conditions de la convention à sa signature s'appliquent.",
+    ...termsVersionsView(agreement?.penalty_terms_versions, { signed: "conditions de la convention à sa signature" }),
   };
 }
 

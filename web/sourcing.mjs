@@ -2,8 +2,10 @@
 // with the reasons of each score (B3) and their full record (B4), accept / refuse / relaunch, frame
 // the mission (B13) and follow its order, proof of service and documents; request a quote from the
 // titulaire for a mission (B16). The pool statistics (B14), read by the operator and the purchasing body.
+// The agreement's penalty terms versions (A9, B5), read by the beneficiary and the purchasing body.
+import { penaltyTerms } from "./contracts.mjs";
 import {
-  CRITERIA_LABELS, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros,
+  CRITERIA_LABELS, agreementTermsView, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros,
   needField, needFormValues, parseFrenchDate, stateLabel,
 } from "./logic.mjs";
 import { quoteHref } from "./quotes.mjs";
@@ -347,4 +349,43 @@ export async function renderPool(ctx) {
     h("h2", {}, "Par type de prestation"),
     table(["Type", "Professionnels"], Object.entries(stats.per_service_type ?? {}).map(([type, count]) => h("tr", {},
       h("td", {}, type), h("td", { className: "num" }, String(count)))), { label: "Par type de prestation" }));
+}
+
+// A9, B5: "Pénalités de la convention" — the agreement's penalty terms versions, the one in force today first.
+// The beneficiary reads its own (no beneficiary named); the purchasing body names the beneficiary.
+export function agreementSection(ctx, beneficiaryId = null) {
+  const body = h("div", { "aria-live": "polite" }, h("p", {}, "Chargement…"));
+  const query = new URLSearchParams({ view: "agreement", ...(beneficiaryId ? { beneficiary_id: beneficiaryId } : {}) });
+  ctx.call("get_sourcing", { query: query.toString() }).then((agreement) => {
+    const terms = agreementTermsView(agreement);
+    // which account set a version: the purchasing body's (or the operator's) to see, not the beneficiary's
+    body.replaceChildren(...penaltyTerms(terms, { facts: [["Bénéficiaire", terms.beneficiary],
+      ["Accord-cadre", terms.contract]], accounts: ctx.session.claims.role !== "beneficiary" }));
+  }).catch((err) => {
+    if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
+  });
+  return h("section", { "aria-labelledby": "agreement-terms-title", id: "agreement-terms" },
+    h("h2", { id: "agreement-terms-title" }, "Pénalités de la convention"), body);
+}
+
+// The purchasing body's "Conventions": the penalty terms it set on a beneficiary's agreement (set_penalty_terms).
+const lastAgreement = { beneficiary: "" };
+
+export function renderAgreements(ctx) {
+  const beneficiary = field({ name: "beneficiary_id", label: "Bénéficiaire", required: true,
+    value: lastAgreement.beneficiary, placeholder: "ben-metropole-demo", paths: ["beneficiary_id"] });
+  const slot = errorSlot(() => [beneficiary]);
+  const out = h("div", {});
+  const form = h("form", { className: "filters", id: "agreement-form", "aria-label": "Convention à afficher" },
+    beneficiary, h("button", { type: "submit" }, "Afficher la convention"));
+  function load() {
+    slot.clear();
+    lastAgreement.beneficiary = beneficiary.input.value.trim();
+    if (!lastAgreement.beneficiary) return slot.show([{ field: "$.beneficiary_id", message: "Indiquez un bénéficiaire." }]);
+    out.replaceChildren(agreementSection(ctx, lastAgreement.beneficiary));
+  }
+  form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
+  ctx.show("Conventions des bénéficiaires", h("p", { className: "hint" }, "Les versions des pénalités de la "
+    + "convention d'un bénéficiaire, fixées par la centrale d'achat (set_penalty_terms)."), slot.node, form, out);
+  if (lastAgreement.beneficiary) load();
 }

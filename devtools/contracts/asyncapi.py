@@ -85,7 +85,7 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
              "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided", "RaiseQuote", "PropertyNodesChanged",
              "PropertyNodesRetired", "CatalogueReviewed", "CatalogueReviewDue", "SubmitInvoice", "OrderReceived",
-             "ReservationLifted", "InvoiceStatusChanged", "IncidentAlert"]
+             "ReservationLifted", "InvoiceStatusChanged", "IncidentAlert", "AgreementTermsChanged"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
                             ("QuoteRaisedHeaders", EventType.QUOTE_RAISED),
@@ -161,7 +161,11 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
             ("ReservationLiftedHeaders", EventType.RESERVATION_LIFTED, ("^orders/", "orders/<order_id>."),
              "lift-<hash>-<hash of manager and order>: one event per reservation lifted."),
             ("InvoiceStatusChangedHeaders", EventType.INVOICE_STATUS_CHANGED, ("^orders/", "orders/<order_id>."),
-             "chorus-<hash of manager, order, invoice and status>: one event per Chorus Pro status of an invoice.")):
+             "chorus-<hash of manager, order, invoice and status>: one event per Chorus Pro status of an invoice."),
+            ("AgreementTermsChangedHeaders", EventType.AGREEMENT_TERMS_CHANGED,
+             ("^agreements/", "agreements/<beneficiary_id>."),
+             "agreement-terms-<hash of beneficiary, contract, terms version and titulaire>: one event per version of "
+             "the agreement's terms; drop duplicates on it.")):
         schemas[key] = _headers_schema(event_type, inbound=False, subject="always",
                                        source=f"{platform_source}: the manager.", ce_id=ce_id)
         schemas[key]["properties"]["ce-subject"] = {"type": "string", "pattern": subject[0], "description": subject[1]}
@@ -203,7 +207,8 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
         "orders": channel("orders", "Orders for a contractor",
                           "Platform → contractor: new orders, the manager's decisions, lines added by a "
                           "supplementary quote, quote requests and decisions, and the contracts, billing accounts, "
-                          "catalogue versions and reviews and property nodes the contractor works under; every one "
+                          "catalogue versions and reviews and property nodes the contractor works under, and (to the "
+                          "titulaire) the beneficiaries' agreement terms; every one "
                           "kept 35 days for replay (list_messages, redeliver_messages). Pull them from {topology.erp_subscription(orders_topic)} and "
                           "acknowledge each once stored; route on ce-type.",
                           ORDERS_MESSAGES,

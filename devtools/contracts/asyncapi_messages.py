@@ -17,7 +17,7 @@ PUBSUB_BINDING_VERSION = "0.2.0"
 ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",
                    "cataloguePublished", "catalogueReviewed", "catalogueReviewDue", "propertyNodesChanged",
                    "propertyNodesRetired", "quoteRequested", "quoteDecided", "orderReceived", "reservationLifted",
-                   "invoiceStatusChanged"]
+                   "invoiceStatusChanged", "agreementTermsChanged"]
 
 
 def ce_headers(event_type: EventType, source: str, ce_id: str, time: str, subject: str | None) -> dict[str, str]:
@@ -266,6 +266,18 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "InvoiceStatusChangedHeaders", refs["InvoiceStatusChanged"],
             [(f"status_{data['chorus_status'].lower()}", f"{data['chorus_status']} ({data['lifecycle_code']})",
               headers, data) for headers, data in stories.invoicing.statuses]),
+        "agreementTermsChanged": message(
+            "agreementTermsChanged", "Agreement penalty terms changed",
+            "The purchasing body recorded a new version of a beneficiary's agreement terms (A9, B5).",
+            "Published to the titulaire (the contractor of the beneficiary's mission orders) in the commit of POST "
+            "set_penalty_terms naming beneficiary_id, once per version. The payload carries every version of the "
+            "agreement's penalty terms (those not yet in force included) and the one in force on the day of the "
+            "message (Paris date). Ordering key and ce-subject: agreements/<beneficiary_id>. GET "
+            "get_sourcing?view=agreement answers the same for today (beneficiary, purchasing body, operator).",
+            "AgreementTermsChangedHeaders", refs["AgreementTermsChanged"],
+            [("agreement_terms_changed", "The Métropole's agreement: version 1 from 1 July 2026",
+              *stories.terms.agreement_announced)],
+            ordered=False),
         "needSubmitted": message(
             "needSubmitted", "Need version submitted",
             "A need version waits for scoring (platform-internal).",

@@ -120,37 +120,49 @@ def get_sourcing(b: Build) -> dict[str, Any]:
     cid0, cid1, _ = CORRELATION_IDS
     errors = common_problems("get_sourcing", post=False)
     forbidden = errors["403"]
-    forbidden["description"] += (" Or the purchasing body asked for a view other than pool_statistics (FORBIDDEN "
-                                 "on query.view).")
+    forbidden["description"] += (" Or the purchasing body asked for a view other than pool_statistics and "
+                                 "agreement (FORBIDDEN on query.view).")
     forbidden["content"]["application/problem+json"]["examples"]["view_forbidden"] = {
         "summary": "403 the purchasing body asked for view=need",
         "value": problem(403, [ErrorDetail.of("query.view", "FORBIDDEN")], cid0, instance="/get_sourcing")}
-    errors["404"] = problem_response("No such need or mission for this beneficiary.", {
-        "need_not_found": rejected([ErrorDetail.of("$.need_id", "NEED_NOT_FOUND", need_id="BES-2026-999")], cid0)})
+    errors["404"] = problem_response("No such need or mission for this beneficiary, or no such beneficiary (view "
+                                     "agreement).", {
+        "need_not_found": rejected([ErrorDetail.of("$.need_id", "NEED_NOT_FOUND", need_id="BES-2026-999")], cid0),
+        "beneficiary_not_found": rejected([ErrorDetail.of("query.beneficiary_id", "BENEFICIARY_NOT_FOUND",
+                                                           beneficiary_id="ben-inconnu")], cid1)})
     errors["422"] = problem_response("A query parameter is missing or invalid.", {
         "invalid_view": rejected([ErrorDetail.of("query.view", "INVALID_VALUE",
-                                                  detail="valeurs acceptées : need, mission, pool_statistics")], cid0),
+                                                  detail="valeurs acceptées : need, mission, agreement, "
+                                                         "pool_statistics")], cid0),
         "need_id_missing": rejected([ErrorDetail.of("query.need_id", "REQUIRED")], cid1)})
     return {
-        "summary": "Read a need, a mission or the pool statistics",
+        "summary": "Read a need, a mission, the beneficiary's agreement or the pool statistics",
         "description": (
             "`view=need&need_id=`: the need with every version's content and ranked result. `view=mission&"
             "mission_id=`: the mission with its order's live state and the budget planned, ordered, consumed and "
-            "remaining (B11). `view=pool_statistics`: active professionals per service type and region (B14). A "
-            "beneficiary reads its own needs and missions; the operator names beneficiary_id. The purchasing body "
-            "reads the pool statistics only (steering data, B1): any other view is refused 403 FORBIDDEN on "
-            "query.view."),
+            "remaining (B11). `view=agreement`: the beneficiary's agreement under the framework contract and every "
+            "version of its penalty terms, with the one in force today, Paris date (A9 penalties, B5; "
+            "`penalty_terms_versions`); a new version is also announced to the titulaire "
+            "(fr.passerelle.agreement.terms_changed.v1). `view=pool_statistics`: active professionals per "
+            "service type and region (B14). A beneficiary reads its own needs, missions and agreement "
+            "(beneficiary_id is ignored); the operator names beneficiary_id. The purchasing body reads the pool "
+            "statistics (steering data, B1) and, naming beneficiary_id, the agreements whose terms it sets: any "
+            "other view is refused 403 FORBIDDEN on query.view. An unknown beneficiary is 404 "
+            "BENEFICIARY_NOT_FOUND."),
         "tags": ["beneficiary", "operator", "purchasing_body"],
         "parameters": [
-            query("view", "Which view.", "mission", required=True, enum=["need", "mission", "pool_statistics"]),
+            query("view", "Which view.", "mission", required=True,
+                  enum=["need", "mission", "agreement", "pool_statistics"]),
             query("need_id", "view=need: required.", NEED_ID),
             query("mission_id", "view=mission: required.", s.mission.mission_id),
-            query("beneficiary_id", "Operator, views need and mission: required. Beneficiaries: ignored.",
-                   BENEFICIARY_ID),
+            query("beneficiary_id", "Operator (views need, mission, agreement) and purchasing body (view agreement): "
+                                    "required. Beneficiaries: ignored (their own).", BENEFICIARY_ID),
             {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("The view asked for.", b.refs["SourcingView"], {
                 "need": ("view=need", s.need_view), "mission": ("view=mission", s.mission_view),
+                "agreement": ("view=agreement: a version from 1 July, none in force yet",
+                              b.stories.terms.agreement_view),
                 "pool_statistics": ("view=pool_statistics", s.pool)}),
             **errors,
         },

@@ -28,7 +28,7 @@ from shared.domain.documents import (
 from shared.domain.errors import ErrorDetail
 from shared.domain.exports import ExportJob, ExportRequested
 from shared.domain.identity import AccountCreated, AccountRequest, CreateAccount, RequestAccount
-from shared.domain.contract_terms import PenaltyTermsSet, SetPenaltyTerms
+from shared.domain.contract_terms import AgreementTermsChanged, PenaltyTermsSet, SetPenaltyTerms
 from shared.domain.incidents import (
     AcknowledgeIncident, FollowUpIncident, IncidentAlert, IncidentList, IncidentView, ReportIncident, ResolveIncident,
 )
@@ -200,6 +200,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "PriceScheduleImported": (PriceScheduleImported, "serialization"),
     "FollowUpIncident": (FollowUpIncident, "validation"),
     "IncidentAlert": (IncidentAlert, "serialization"),
+    "AgreementTermsChanged": (AgreementTermsChanged, "serialization"),
 }
 
 DIRECTION = {
@@ -229,7 +230,8 @@ DIRECTION = {
     "FrameMission": "Inbound: body of POST frame_mission (beneficiary).",
     "Mission": "Outbound: body of the frame_mission and replace_professional answers.",
     "ReplacementRequest": "Inbound: body of POST replace_professional (beneficiary or operator).",
-    "SourcingView": "Outbound: body of the GET get_sourcing answer (need, mission or pool_statistics view).",
+    "SourcingView": "Outbound: body of the GET get_sourcing answer (need, mission, agreement or pool_statistics "
+                    "view).",
     "BeneficiaryReport": "Outbound: body of the GET get_report?view=beneficiary answer (JSON; format=csv gives the "
                          "same in French CSV).",
     "PurchasingBodyReport": "Outbound: body of the GET get_report?view=purchasing_body answer (JSON; format=csv gives "
@@ -343,6 +345,8 @@ DIRECTION = {
     "FollowUpIncident": "Inbound: body of POST follow_up_incident (operator).",
     "IncidentAlert": "Internal: data of fr.passerelle.incident.alert.v1 on incident-alerts (a new severity-1 or -2 "
                      "incident, for the operator's on-call tooling).",
+    "AgreementTermsChanged": "Outbound: data of fr.passerelle.agreement.terms_changed.v1 on orders-<titulaire> (a "
+                             "new version of a beneficiary's agreement terms).",
 }
 
 

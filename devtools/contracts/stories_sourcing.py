@@ -309,7 +309,7 @@ def sourcing_examples(stories: Any) -> dict[str, list[Any]]:
         "FrameMission": [FRAME_MISSION],
         "Mission": [dump(s.mission), dump(s.replacement_requested), dump(s.replaced)],
         "ReplacementRequest": [s.request_replacement, s.propose_replacement],
-        "SourcingView": [s.need_view, s.mission_view, s.pool],
+        "SourcingView": [s.need_view, s.mission_view, s.pool, stories.terms.agreement_view],
         "BeneficiaryReport": [dump(s.beneficiary_report)],
         "PurchasingBodyReport": [dump(s.purchasing_body_report)],
         "HalfYearReportList": [dump(s.half_year_list)],

@@ -21,7 +21,7 @@ from shared.domain.sourcing.price_schedule import ImportPriceSchedule
 from shared.domain.sourcing.records import Beneficiary
 from shared.service import contracts, incidents, penalty_terms
 from shared.service.incidents import ALERTS_TOPIC
-from shared.service.sourcing import paths, pool, price_schedules
+from shared.service.sourcing import agreements, paths, pool, price_schedules
 
 PURCHASING_UID = "uid-canut-amelie-roux"
 FRAMEWORK = paths.Settings().contract_id
@@ -66,6 +66,8 @@ class TermsStory:
             self.agreement_terms = penalty_terms.set_penalty_terms(
                 "purchasing_body", "canut", PURCHASING_UID, _cmd(SetPenaltyTerms, SET_AGREEMENT_TERMS), FRAMEWORK,
                 p.uow(), p.clock)
+            self.agreement_announced = p.last(EventType.AGREEMENT_TERMS_CHANGED.value)  # to the titulaire (B5)
+            self.agreement_view = agreements.read_agreement(BENEFICIARY_ID, p.uow(), p.clock)
             self.longer = errors_of(SetPenaltyTerms, {**SET_AGREEMENT_TERMS, "terms": {"lengths": {"D7": 96}}})
             body = IMPORT_PRICE_SCHEDULE
             self.price_schedule = price_schedules.import_price_schedule(
@@ -117,4 +119,5 @@ def terms_examples(stories: Any) -> dict[str, list[Any]]:
         "PriceScheduleImported": [t.price_schedule],
         "FollowUpIncident": [t.follow_up],
         "IncidentAlert": [t.alert[1]],
+        "AgreementTermsChanged": [t.agreement_announced[1]],
     }

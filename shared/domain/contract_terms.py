@@ -79,6 +79,31 @@ class TermsVersions(Model):
     versions: list[TermsVersion] = Field(description="Every version, oldest first, those not yet in force included.")
 
 
+class AgreementTerms(Model):
+    """A beneficiary's agreement as get_sourcing?view=agreement answers it (A9 penalties, B5): its penalty terms
+    versions, read by the beneficiary, the purchasing body that sets them and the operator."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="AgreementTerms")
+
+    beneficiary_id: str = Field(description="The beneficiary whose agreement it is.")
+    contract_id: str = Field(description="The framework contract the agreement is made under (its mission orders' "
+                                         "contract).")
+    penalty_terms_versions: TermsVersions = Field(description="Every version of the agreement's penalty terms and "
+                                                              "the one in force today (Paris date).")
+
+
+class AgreementTermsChanged(AgreementTerms):
+    """Data of ``fr.passerelle.agreement.terms_changed.v1``, on the titulaire's ``orders-<titulaire>``: the
+    purchasing body recorded a new version of a beneficiary's agreement terms (A9 penalties, B5); every version,
+    and the one in force on the day of the message."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="AgreementTermsChanged")
+
+    penalty_terms_versions: TermsVersions = Field(description="Every version of the agreement's penalty terms, "
+                                                              "those not yet in force included, and the one in force "
+                                                              "on the day of the message (Paris date).")
+
+
 def terms_versions(versions: list[TermsVersion], signed: PenaltyTerms, on: dt.date, *,
                    accounts: bool = True) -> TermsVersions:
     """Every version and the one in force on ``on``; none in force yet: the terms the contract was signed with.

@@ -17,6 +17,11 @@ The manager and the contractor holding a contract read every version and the one
 contractor in the version's own commit: the contract's ``version`` goes up by one and
 ``fr.passerelle.contract.changed.v1`` carries every version (``terms_versions_changed``), as every
 contract.changed of upsert_contract does (``shared.service.contracts``).
+
+A beneficiary's agreement is read by the beneficiary, the purchasing body and the operator
+(``shared.service.sourcing.agreements``, get_sourcing?view=agreement). A new version of it is
+announced to the titulaire, the agreement's contractor, in the version's own commit, as
+``fr.passerelle.agreement.terms_changed.v1`` carrying every version (``agreement_terms_changed``).
 """
 
 from __future__ import annotations
@@ -25,15 +30,15 @@ import datetime as dt
 import logging
 from typing import Any
 
-from shared import context
+from shared import context, topology
 from shared.domain.contract_terms import (
-    PenaltyTermsSet, SetPenaltyTerms, TermsVersion, TermsVersions, in_force, next_version, terms_versions,
+    AgreementTermsChanged, PenaltyTermsSet, SetPenaltyTerms, TermsVersion, TermsVersions, in_force, next_version, terms_versions,
 )
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
 from shared.domain.penalties import PenaltyTerms, terms_of
 from shared.domain.workdays import PARIS
-from shared.ports import Clock, Query, UnitOfWork
+from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service.perimeter_messages import publish_changed
 from shared.service.transaction import transact
 
@@ -109,9 +114,12 @@ def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms
         assert version is not None
         uow.create(version_path(space, contract_id, version.version), version.model_dump(mode="json"))
         versions = [*existing, version]
+        # what the contractor is told leaves out which account set the version (set_by null)
+        shown = read_versions(uow, space, contract_id, contract, today(clock), versions, accounts=False)
         if role == "manager":  # A9: its contractor is told, on the channel its contracts reach it by
-            terms_versions_changed(uow, space, contract_id, contract, read_versions(
-                uow, space, contract_id, contract, today(clock), versions, accounts=False), clock)
+            terms_versions_changed(uow, space, contract_id, contract, shown, clock)
+        else:  # B5: the titulaire serving the beneficiary under the agreement is told
+            agreement_terms_changed(uow, space, contract_id, contract, version.version, shown, clock)
         return version, versions
 
     version, versions = transact(uow, attempt)
@@ -135,6 +143,30 @@ def terms_versions_changed(uow: UnitOfWork, manager_id: str, contract_id: str, c
     uow.update(contract_path(manager_id, contract_id), data)
     publish_changed(uow, manager_id, contractor, "contracts", contract_id, version, EventType.CONTRACT_CHANGED,
                     {**data, "penalty_terms_versions": versions.model_dump(mode="json"), "change": "updated"}, now)
+
+
+def agreement_terms_changed(uow: UnitOfWork, beneficiary_id: str, contract_id: str, contract: dict[str, Any],
+                            version: int, versions: TermsVersions, clock: Clock) -> None:
+    """A new version of a beneficiary's agreement terms, told to the titulaire (the agreement's contractor, the
+    contractor of its mission orders) on ``orders-<titulaire>`` in the version's commit, as
+    ``fr.passerelle.agreement.terms_changed.v1``. The agreement record is not a manager's contract (it lacks
+    contract.changed's fields), so it is neither rewritten nor sent as one. One message id per agreement,
+    version and titulaire: a retried commit never sends it twice."""
+    titulaire = contract.get("contractor_id")
+    if not titulaire:
+        return
+    data = AgreementTermsChanged(beneficiary_id=beneficiary_id, contract_id=contract_id,
+                                 penalty_terms_versions=versions)
+    uow.publish(OutboxMessage(
+        id=f"agreement-terms-{digest(beneficiary_id, contract_id, str(version), titulaire)[:32]}",
+        topic=topology.orders_topic(titulaire), event_type=EventType.AGREEMENT_TERMS_CHANGED,
+        source=f"{topology.PLATFORM_SOURCE}/managers/{beneficiary_id}", subject=agreement_subject(beneficiary_id),
+        data=data.model_dump(mode="json"), created_at=clock.now(), ordering_key=agreement_subject(beneficiary_id)))
+
+
+def agreement_subject(beneficiary_id: str) -> str:
+    """ce-subject and ordering key of a beneficiary's agreement messages: its versions arrive in order."""
+    return f"agreements/{beneficiary_id}"
 
 
 def _target(role: str, tenant: str, command: SetPenaltyTerms, framework_contract_id: str) -> tuple[str, str]:

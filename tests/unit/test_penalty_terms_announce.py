@@ -153,8 +153,9 @@ def test_a_beneficiary_s_agreement_gets_versions_but_no_contract_message():
     world.seed(f"managers/ben-lyon/contracts/{AGREEMENT}", {"contract_id": AGREEMENT, "contractor_id": "ctr-titulaire"})
     amend(world, dt.date(2026, 3, 3), PenaltyTerms(rules_by_kind={"D7": "P1"}), role="purchasing_body",
           tenant="canut", beneficiary_id="ben-lyon")
-    # The agreement was never sent as a contract: a new version is not either, and the agreement is not rewritten
-    assert world.outbox() == []
+    # The agreement was never sent as a contract: a new version is not either (its own message is,
+    # tests/unit/test_agreement_terms.py), and the agreement is not rewritten
+    assert [m.event_type for m in world.outbox()] == [EventType.AGREEMENT_TERMS_CHANGED]
     assert "version" not in world.db.data(f"managers/ben-lyon/contracts/{AGREEMENT}")
     # The titulaire reading it (get_contract, as the contractor holding it) sees the version in force
     read = perimeter_reads.get_contract("contractor", "ctr-titulaire", "ben-lyon", AGREEMENT, world.uow(), world.clock)

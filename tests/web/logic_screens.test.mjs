@@ -8,7 +8,7 @@ import {
   managerRegistration, registrationOutcome, splitIdentifiers,
   barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
   monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
-  penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
+  agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
 } from "../../web/logic.mjs";
 
 test("French dates are read the same whatever the browser's locale", () => {
@@ -182,4 +182,28 @@ test("a contract's penalty terms versions read in French: in force, to come, rep
   assert.equal(spaced(signed.inForceTerms), "P1 : 100,00 € par jour");
   assert.deepEqual(signed.rows.map((r) => r.state), ["à venir"]);
   assert.equal(spaced(penaltyTermsText({ lengths: { D4: 7 } })), "délai D4 : 7 jours ouvrés");
+});
+
+test("a beneficiary's agreement terms read as a contract's, in the agreement's words (A9, B5)", () => {
+  const version = (n, effective_from, terms) => ({ contract_id: "AC-2024-AOO-PFI", version: n, effective_from, terms,
+    reason: "Convention, annexe pénalités", set_by: "uid-canut", set_at: "2026-06-15T07:20:00Z" });
+  const toCome = { daily_amount_cents: { P1: 10000 }, rules_by_kind: { D4: "P1" }, lengths: { D4: 5 } };
+  const shown = agreementTermsView({ beneficiary_id: "ben-lyon", contract_id: "AC-2024-AOO-PFI",
+    penalty_terms_versions: { on: "2026-06-15", in_force_version: null, in_force_terms: {},
+      versions: [version(1, "2026-07-01", toCome)] } });
+  assert.deepEqual([shown.beneficiary, shown.contract, shown.on], ["ben-lyon", "AC-2024-AOO-PFI", "2026-06-15"]);
+  // No version in force yet: the agreement's own terms apply (the catalogue's defaults here), not "du marché"
+  assert.equal(shown.inForce, "conditions de la convention à sa signature");
+  assert.equal(shown.inForceTerms, "conditions par défaut du catalogue");
+  assert.deepEqual(shown.rows.map((r) => [r.version, r.state, r.setBy]), [[1, "à venir", "uid-canut"]]);
+  assert.equal(shown.rows[0].terms.replace(/\s/g, " "), "P1 : 100,00 € par jour ; D4 pénalisé (P1) ; délai D4 : 5 jours ouvrés");
+  assert.match(shown.empty, /convention/);
+  // Once in force, the version is named as a contract's is
+  const inForce = agreementTermsView({ beneficiary_id: "ben-lyon", contract_id: "AC-2024-AOO-PFI",
+    penalty_terms_versions: { on: "2026-07-01", in_force_version: 1, in_force_terms: toCome,
+      versions: [version(1, "2026-07-01", toCome)] } });
+  assert.deepEqual([inForce.inForce, inForce.rows[0].state], ["version 1", "en vigueur"]);
+  // A contract keeps its own words
+  assert.equal(termsVersionsView({ on: "2026-06-15", in_force_version: null, versions: [] }).inForce,
+    "conditions de la signature du marché");
 });

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
+from shared.domain.contract_terms import AgreementTerms
 from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderState
@@ -372,7 +373,8 @@ class MissionView(Mission):
         default=None, description="Absent until the mission's order is stored.")
 
 
-class SourcingView(Root[NeedView | MissionView | PoolStatistics]):
-    """What get_sourcing answers: one of three views, chosen by ?view=."""
+class SourcingView(Root[NeedView | MissionView | PoolStatistics | AgreementTerms]):
+    """What get_sourcing answers: one of four views, chosen by ?view= (``agreement``: the beneficiary's
+    agreement and its penalty terms versions, A9 penalties)."""
 
     model_config = ConfigDict(title="SourcingView")

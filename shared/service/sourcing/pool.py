@@ -63,13 +63,16 @@ def upsert_professional(professional: Professional, uow: UnitOfWork) -> str:
 
 
 # B14 pool statistics for the purchasing body: B1 gives it the steering data, and the pool's statistics
-# are steering data; a need or a mission is a beneficiary's own business, which it never reads.
-STATISTICS_ONLY_ROLES = frozenset({"purchasing_body"})
+# are steering data; a need or a mission is a beneficiary's own business, which it never reads. It sets the
+# beneficiaries' agreement terms (A9 penalties, B5: set_penalty_terms), so it reads them too.
+PURCHASING_BODY_VIEWS = frozenset({"pool_statistics", "agreement"})
+LIMITED_ROLES = {"purchasing_body": PURCHASING_BODY_VIEWS}
 
 
 def may_read_view(view: str, role: str) -> bool:
-    """Whether ``role`` may read this get_sourcing view: the purchasing body only ``pool_statistics``."""
-    return view == "pool_statistics" or role not in STATISTICS_ONLY_ROLES
+    """Whether ``role`` may read this get_sourcing view: the purchasing body only ``pool_statistics`` and
+    ``agreement``; the beneficiary and the operator every view."""
+    return view in LIMITED_ROLES.get(role, {view})
 
 
 def pool_statistics(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> dict[str, Any]:

@@ -330,6 +330,15 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Signaler").click()
     expect(page.locator("tr[data-incident]")).to_contain_text("Classement indisponible")
     app.check(page, "beneficiaire-incidents")
+    # A9, B5: its agreement's penalty terms, below its statement, as the purchasing body set them
+    assert Erp(platform, "purchasing_body", "centrale-demo").post("set_penalty_terms", {
+        "beneficiary_id": "ben-metropole-demo", "effective_from": dt.date.today().isoformat(),
+        "reason": "Convention, annexe pénalités", "terms": {"lengths": {"D4": 5}}}).status_code == 201
+    page.get_by_role("link", name="Pénalités").click()
+    expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
+    expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
+    expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")
+    app.check(page, "beneficiaire-penalites", shot=False)
 
 
 def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform):
@@ -357,6 +366,25 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
     app.check(page, "centrale-vivier", shot=False)
+    # A9, B5: the penalty terms it set on a beneficiary's agreement, as the beneficiary reads them
+    purchasing = Erp(platform, "purchasing_body", "centrale-demo")
+    later = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    assert purchasing.post("set_penalty_terms", {
+        "beneficiary_id": seed.BENEFICIARY["beneficiary_id"], "effective_from": later, "reason": "Annexe pénalités",
+        "terms": {"daily_amount_cents": {"P1": 20000}, "rules_by_kind": {"D4": "P1"}}}).status_code == 201
+    page.get_by_role("link", name="Conventions").click()
+    expect(page.get_by_role("heading", name="Conventions des bénéficiaires")).to_be_focused()
+    page.get_by_label("Bénéficiaire").fill("ben-inconnu")
+    page.get_by_role("button", name="Afficher la convention").click()
+    expect(page.locator("#agreement-terms")).to_contain_text("inconnu de la plateforme")
+    page.get_by_label("Bénéficiaire").fill(seed.BENEFICIARY["beneficiary_id"])
+    page.get_by_role("button", name="Afficher la convention").click()
+    expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
+    versions = page.get_by_role("table", name="Versions des pénalités")
+    expect(versions.locator("tbody tr")).to_have_count(1)
+    expect(versions).to_contain_text("à venir")
+    expect(versions).to_contain_text("Annexe pénalités")
+    app.check(page, "centrale-conventions", shot=False)
 
 
 def test_operator_creates_a_requested_account_handles_incidents_proposes_and_reads_the_pool(app, platform):
