@@ -1,6 +1,6 @@
 """get_sourcing — HTTPS GET: a need with every version and result, a mission with its order and
 budget (beneficiary: its own only; operator: any, naming beneficiary_id), the beneficiary's agreement
-with its penalty terms versions (A9 penalties, B5: the beneficiary its own; the operator and the
+with its penalty terms versions (A9 penalties: the beneficiary its own; the operator and the
 purchasing body, which sets them, naming beneficiary_id), or pool statistics (B14). The purchasing body
 (right ``reports.read``) reads the pool statistics and the agreements, nothing else
 (``shared.service.sourcing.pool.may_read_view``)."""

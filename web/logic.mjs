@@ -446,7 +446,7 @@ export function termsVersionsView(view, { signed = "conditions de la signature d
   };
 }
 
-// A9, B5: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is, under which framework
+// A9: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is, under which framework
 // contract, and its penalty terms versions as a contract's are shown.
 export function agreementTermsView(agreement) {
   return {

@@ -1,6 +1,6 @@
 // Penalty statement (A9, P1): a month of penalties per contractor. The manager waives, disputes or
 // upholds each entry with a reason (decide_penalty); the contractor reads its own statement.
-// Both download it as a French CSV. A beneficiary also reads its agreement's penalty terms versions (A9, B5).
+// Both download it as a French CSV. A beneficiary also reads its agreement's penalty terms versions (A9).
 import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, formatDateTime, formatEuros, monthOf, parseMonth } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -39,7 +39,7 @@ export function renderStatement(ctx) {
   form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
   ctx.show("Relevé des pénalités", h("p", { className: "hint" }, "P1 : 150 € par jour de retard commencé, sans plafond."),
     slot.node, form, out,
-    // A9, B5: a beneficiary also reads the penalty terms of its agreement, as the purchasing body set them
+    // A9: a beneficiary also reads the penalty terms of its agreement, as the purchasing body set them
     ctx.session.claims.role === "beneficiary" ? agreementSection(ctx) : null);
   if (last.party) load();
 }

@@ -2,7 +2,7 @@
 // with the reasons of each score (B3) and their full record (B4), accept / refuse / relaunch, frame
 // the mission (B13) and follow its order, proof of service and documents; request a quote from the
 // titulaire for a mission (B16). The pool statistics (B14), read by the operator and the purchasing body.
-// The agreement's penalty terms versions (A9, B5), read by the beneficiary and the purchasing body.
+// The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body.
 import { penaltyTerms } from "./contracts.mjs";
 import {
   CRITERIA_LABELS, agreementTermsView, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros,
@@ -351,7 +351,7 @@ export async function renderPool(ctx) {
       h("td", {}, type), h("td", { className: "num" }, String(count)))), { label: "Par type de prestation" }));
 }
 
-// A9, B5: "Pénalités de la convention" — the agreement's penalty terms versions, the one in force today first.
+// A9: "Pénalités de la convention" — the agreement's penalty terms versions, the one in force today first.
 // The beneficiary reads its own (no beneficiary named); the purchasing body names the beneficiary.
 export function agreementSection(ctx, beneficiaryId = null) {
   const body = h("div", { "aria-live": "polite" }, h("p", {}, "Chargement…"));

@@ -268,7 +268,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
               headers, data) for headers, data in stories.invoicing.statuses]),
         "agreementTermsChanged": message(
             "agreementTermsChanged", "Agreement penalty terms changed",
-            "The purchasing body recorded a new version of a beneficiary's agreement terms (A9, B5).",
+            "The purchasing body recorded a new version of a beneficiary's agreement terms (A9).",
             "Published to the titulaire (the contractor of the beneficiary's mission orders) in the commit of POST "
             "set_penalty_terms naming beneficiary_id, once per version. The payload carries every version of the "
             "agreement's penalty terms (those not yet in force included) and the one in force on the day of the "

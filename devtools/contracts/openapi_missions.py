@@ -141,7 +141,7 @@ def get_sourcing(b: Build) -> dict[str, Any]:
             "`view=need&need_id=`: the need with every version's content and ranked result. `view=mission&"
             "mission_id=`: the mission with its order's live state and the budget planned, ordered, consumed and "
             "remaining (B11). `view=agreement`: the beneficiary's agreement under the framework contract and every "
-            "version of its penalty terms, with the one in force today, Paris date (A9 penalties, B5; "
+            "version of its penalty terms, with the one in force today, Paris date (A9 penalties; "
             "`penalty_terms_versions`); a new version is also announced to the titulaire "
             "(fr.passerelle.agreement.terms_changed.v1). `view=pool_statistics`: active professionals per "
             "service type and region (B14). A beneficiary reads its own needs, missions and agreement "

@@ -66,7 +66,7 @@ class TermsStory:
             self.agreement_terms = penalty_terms.set_penalty_terms(
                 "purchasing_body", "canut", PURCHASING_UID, _cmd(SetPenaltyTerms, SET_AGREEMENT_TERMS), FRAMEWORK,
                 p.uow(), p.clock)
-            self.agreement_announced = p.last(EventType.AGREEMENT_TERMS_CHANGED.value)  # to the titulaire (B5)
+            self.agreement_announced = p.last(EventType.AGREEMENT_TERMS_CHANGED.value)  # to the titulaire (A9)
             self.agreement_view = agreements.read_agreement(BENEFICIARY_ID, p.uow(), p.clock)
             self.longer = errors_of(SetPenaltyTerms, {**SET_AGREEMENT_TERMS, "terms": {"lengths": {"D7": 96}}})
             body = IMPORT_PRICE_SCHEDULE

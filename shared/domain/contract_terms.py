@@ -1,4 +1,4 @@
-"""Penalty terms as versioned contract data (A9 penalties, B5, B9, B10, B12, B16).
+"""Penalty terms as versioned contract data (A9 penalties, B9, B10, B12, B16).
 
 A manager's contract with a contractor, and a beneficiary's agreement under the framework
 contract, carry terms per deadline (``PenaltyTerms``: which rule prices which kind, the daily
@@ -80,7 +80,7 @@ class TermsVersions(Model):
 
 
 class AgreementTerms(Model):
-    """A beneficiary's agreement as get_sourcing?view=agreement answers it (A9 penalties, B5): its penalty terms
+    """A beneficiary's agreement as get_sourcing?view=agreement answers it (A9 penalties): its penalty terms
     versions, read by the beneficiary, the purchasing body that sets them and the operator."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="AgreementTerms")
@@ -94,7 +94,7 @@ class AgreementTerms(Model):
 
 class AgreementTermsChanged(AgreementTerms):
     """Data of ``fr.passerelle.agreement.terms_changed.v1``, on the titulaire's ``orders-<titulaire>``: the
-    purchasing body recorded a new version of a beneficiary's agreement terms (A9 penalties, B5); every version,
+    purchasing body recorded a new version of a beneficiary's agreement terms (A9 penalties); every version,
     and the one in force on the day of the message."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="AgreementTermsChanged")

@@ -118,7 +118,7 @@ def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms
         shown = read_versions(uow, space, contract_id, contract, today(clock), versions, accounts=False)
         if role == "manager":  # A9: its contractor is told, on the channel its contracts reach it by
             terms_versions_changed(uow, space, contract_id, contract, shown, clock)
-        else:  # B5: the titulaire serving the beneficiary under the agreement is told
+        else:  # A9: the titulaire serving the beneficiary under the agreement is told
             agreement_terms_changed(uow, space, contract_id, contract, version.version, shown, clock)
         return version, versions
 

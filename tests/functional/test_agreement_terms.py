@@ -1,4 +1,4 @@
-"""A9 penalties, B5 on the emulators: the purchasing body sets a version of a beneficiary's agreement terms effective
+"""A9 penalties on the emulators: the purchasing body sets a version of a beneficiary's agreement terms effective
 in the future; the beneficiary (its own, without naming it), the purchasing body and the operator read every version
 and the one in force today (get_sourcing?view=agreement); the titulaire receives the new version once on its
 orders-<titulaire>-erp subscription as fr.passerelle.agreement.terms_changed.v1, after a same-Idempotency-Key retry;

@@ -1,4 +1,4 @@
-"""A9 penalties, B5: a beneficiary's agreement terms versions are read by the beneficiary, the purchasing body that
+"""A9 penalties: a beneficiary's agreement terms versions are read by the beneficiary, the purchasing body that
 sets them and the operator (get_sourcing?view=agreement), and a new version is announced to the titulaire on its
 orders topic, in the version's own commit, as fr.passerelle.agreement.terms_changed.v1 carrying every version."""
 

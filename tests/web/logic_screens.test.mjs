@@ -184,7 +184,7 @@ test("a contract's penalty terms versions read in French: in force, to come, rep
   assert.equal(spaced(penaltyTermsText({ lengths: { D4: 7 } })), "délai D4 : 7 jours ouvrés");
 });
 
-test("a beneficiary's agreement terms read as a contract's, in the agreement's words (A9, B5)", () => {
+test("a beneficiary's agreement terms read as a contract's, in the agreement's words (A9)", () => {
   const version = (n, effective_from, terms) => ({ contract_id: "AC-2024-AOO-PFI", version: n, effective_from, terms,
     reason: "Convention, annexe pénalités", set_by: "uid-canut", set_at: "2026-06-15T07:20:00Z" });
   const toCome = { daily_amount_cents: { P1: 10000 }, rules_by_kind: { D4: "P1" }, lengths: { D4: 5 } };

@@ -1,4 +1,4 @@
-"""A beneficiary's agreement under the framework contract (A9 penalties, B5): its penalty terms versions, as
+"""A beneficiary's agreement under the framework contract (A9 penalties): its penalty terms versions, as
 get_sourcing?view=agreement answers them. The purchasing body sets them (set_penalty_terms, ``beneficiary_id``),
 so it reads them, as does the beneficiary (its own only: its id is its account's tenant) and the operator.
 

@@ -64,7 +64,7 @@ def upsert_professional(professional: Professional, uow: UnitOfWork) -> str:
 
 # B14 pool statistics for the purchasing body: B1 gives it the steering data, and the pool's statistics
 # are steering data; a need or a mission is a beneficiary's own business, which it never reads. It sets the
-# beneficiaries' agreement terms (A9 penalties, B5: set_penalty_terms), so it reads them too.
+# beneficiaries' agreement terms (A9 penalties: set_penalty_terms), so it reads them too.
 PURCHASING_BODY_VIEWS = frozenset({"pool_statistics", "agreement"})
 LIMITED_ROLES = {"purchasing_body": PURCHASING_BODY_VIEWS}
 

@@ -330,7 +330,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Signaler").click()
     expect(page.locator("tr[data-incident]")).to_contain_text("Classement indisponible")
     app.check(page, "beneficiaire-incidents")
-    # A9, B5: its agreement's penalty terms, below its statement, as the purchasing body set them
+    # A9: its agreement's penalty terms, below its statement, as the purchasing body set them
     assert Erp(platform, "purchasing_body", "centrale-demo").post("set_penalty_terms", {
         "beneficiary_id": "ben-metropole-demo", "effective_from": dt.date.today().isoformat(),
         "reason": "Convention, annexe pénalités", "terms": {"lengths": {"D4": 5}}}).status_code == 201
@@ -366,7 +366,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
     app.check(page, "centrale-vivier", shot=False)
-    # A9, B5: the penalty terms it set on a beneficiary's agreement, as the beneficiary reads them
+    # A9: the penalty terms it set on a beneficiary's agreement, as the beneficiary reads them
     purchasing = Erp(platform, "purchasing_body", "centrale-demo")
     later = (dt.date.today() + dt.timedelta(days=10)).isoformat()
     assert purchasing.post("set_penalty_terms", {
