@@ -20,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,17 @@ def get(erp: Erp, function: str, **params) -> dict:
     return answer.json()
 
 
+def get_when(erp: Erp, function: str, done, wait: float = 30.0, **params) -> dict:
+    """``get`` again until ``done(answer)``: what a program published on Pub/Sub is applied when the push
+    subscription delivers it to publish_execution, a moment after the program has returned."""
+    deadline = time.monotonic() + wait
+    while True:
+        answer = get(erp, function, **params)
+        if done(answer) or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.2)
+
+
 def messages_after(erp: Erp, cursor: str | None = None) -> list[dict]:
     return get(erp, "list_messages", limit="500", **({"after": cursor} if cursor else {}))["messages"]
 
@@ -165,7 +177,7 @@ def test_every_program_of_the_connector_guide_does_what_the_guide_says(demo, tmp
     # When the reader submits it over Pub/Sub (section 7b)
     quote_ce_id = re.search(r"published ce-id (\S+)", terminal.run("publish_quote.py"))[1]
     # Then the quote is submitted at the catalogue's price
-    quote = get(manager, "get_quote", quote_id="DV-2026-007")
+    quote = get_when(manager, "get_quote", lambda q: q["state"] != "requested", quote_id="DV-2026-007")
     assert (quote["state"], quote["current_version"]) == ("submitted", 1)
 
     # Given another quote expires unanswered (requested and submitted ten days ago, valid until two days ago)
