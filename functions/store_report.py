@@ -19,6 +19,7 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain import documents as doc
+from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
 from shared.domain.validation import parse_json, parse_object
@@ -27,15 +28,17 @@ from shared.service import documents
 
 
 def _store(req: http.Request) -> http.Answer:
-    named: dict[str, Any] = {}  # the fields read, even from a refused request
+    named: dict[str, Any] = {}  # the multipart fields read, even from a refused request
     try:
         return _attach(req, named)
     except (DomainError, http.HttpProblem) as refused:
-        from shared.service import conformance  # only a refusal pays for it
+        named = named or _json_object(req.body)  # a JSON body is read again only when refused
+        if sandbox.is_sandbox_of(named.get("manager_id"), req.principal.tenant):
+            from shared.service import conformance  # only a refusal in the contractor's sandbox pays for it
 
-        conformance.rest_rejected(req.principal.tenant, named.get("manager_id"), named.get("order_id"),
-                                  req.idempotency_key, EventType.DOCUMENT_UPLOADED.value, list(refused.errors),
-                                  bootstrap.uow(), bootstrap.clock())
+            conformance.rest_rejected(req.principal.tenant, named.get("manager_id"), named.get("order_id"),
+                                      req.idempotency_key, EventType.DOCUMENT_UPLOADED.value,
+                                      list(refused.errors), bootstrap.uow(), bootstrap.clock())
         raise
 
 
@@ -57,7 +60,6 @@ def _attach(req: http.Request, named: dict[str, Any]) -> http.Answer:
         attached = documents.attach_document(p.tenant, parsed, part.filename or "document.pdf", part.data,
                                              bootstrap.uow(), bootstrap.get("document_files"), bootstrap.clock(), p.uid)
     else:
-        named.update(_json_object(req.body))
         command, errors = parse_json(doc.RegisterUpload, req.body)
         if errors:
             raise http.rejected(errors)
