@@ -14,8 +14,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.domain.orders import Identifier
-from shared.domain.base import Command, Model
+from shared.domain.base import Command, Identifier, Model
 
 EmailStr = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
