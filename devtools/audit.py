@@ -2,15 +2,44 @@
 
 Works against the emulators (FIRESTORE_EMULATOR_HOST set, as ./scripts/dev prints) or a real
 project with Application Default Credentials and GOOGLE_CLOUD_PROJECT. Seals pending records
-first with ``--seal``. Exit status 1 when any chain is broken.
+first with ``--seal``. ``--witness FILE`` also compares each chain with the heads the sealer logged
+(``audit chain sealed`` lines: the output of ``gcloud logging read … --format=json``, or the
+functions' JSON log lines, one per line), which shows a wholesale rewrite of a chain.
+Exit status 1 when any chain is broken.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 from shared import bootstrap
+
+SEALED = "audit chain sealed"  # shared/adapters/audit.py logs it with space, seq and head_hash
+
+
+def _entries(text: str) -> Iterator[dict[str, Any]]:
+    stripped = text.strip()
+    if stripped.startswith("["):  # gcloud logging read --format=json: one array of entries
+        yield from json.loads(stripped)
+        return
+    for line in stripped.splitlines():
+        if line.strip().startswith("{"):
+            yield json.loads(line)
+
+
+def witnessed_heads(text: str) -> dict[str, list[tuple[int, str]]]:
+    """The heads logged at sealing time, by space: Cloud Logging entries carry them in ``jsonPayload``,
+    the functions' own lines at their top level; every other line is ignored."""
+    heads: dict[str, list[tuple[int, str]]] = {}
+    for entry in _entries(text):
+        payload = entry.get("jsonPayload", entry)
+        if payload.get("message") == SEALED:
+            heads.setdefault(payload["space"], []).append((int(payload["seq"]), payload["head_hash"]))
+    return heads
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,13 +47,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["verify"])
     parser.add_argument("spaces", nargs="*", help="managers/<id> or contractors/<id>; default: all")
     parser.add_argument("--seal", action="store_true", help="seal pending records before verifying")
+    parser.add_argument("--witness", metavar="FILE", help="the sealer's logged heads to compare each chain with")
     args = parser.parse_args(argv)
     trail = bootstrap.get("audit_trail")
     if args.seal:
         print("sealed:", trail.seal_pending())
+    heads: dict[str, list[tuple[int, str]]] = {}
+    if args.witness:
+        with open(args.witness, encoding="utf-8") as file:
+            heads = witnessed_heads(file.read())
+        print(f"témoin : {sum(map(len, heads.values()))} têtes consignées, {len(heads)} espaces")
+    spaces = args.spaces or sorted(set(trail.spaces()) | set(heads))
     broken = 0
-    for space in args.spaces or trail.spaces():
-        problems = trail.verify_space(space)
+    for space in spaces:
+        problems = trail.verify_space(space, heads.get(space, ()))
         print(f"{space}: {'intacte' if not problems else 'ROMPUE'}")
         for problem in problems:
             print(f"  - {problem}")

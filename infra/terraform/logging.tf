@@ -20,6 +20,10 @@ resource "google_logging_project_bucket_config" "passerelle" {
   bucket_id      = "passerelle"
   retention_days = var.log_retention_days
   description    = "Logs of the Passerelle platform, kept in ${var.region}."
+  # B15 traceability: a locked bucket's retention cannot be shortened and the bucket cannot be deleted
+  # while it holds logs, so the audit sealer's head hashes (seal_audit logs one per chain on every run)
+  # outlive anyone who could rewrite Firestore. Irreversible: a throw-away project sets it to false.
+  locked = var.lock_log_bucket
 
   depends_on = [time_sleep.apis_ready]
 }

@@ -102,6 +102,12 @@ variable "log_retention_days" {
   }
 }
 
+variable "lock_log_bucket" {
+  description = "Lock the regional log bucket (logging.tf): its retention can no longer be shortened nor the bucket deleted while it holds logs. Irreversible; false only for throw-away projects."
+  type        = bool
+  default     = true
+}
+
 variable "erp_backlog_alert" {
   description = "Undelivered messages on an ERP pull subscription (orders-<c>-erp, replies-<c>-erp) above which, for 15 minutes, ops are alerted."
   type        = number

@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared import context
-from shared.domain.audit import GENESIS, AuditLink, AuditRecord, seal, sha256_json, verify
+from shared.domain.audit import GENESIS, AuditLink, AuditRecord, seal, sha256_json, verify, witness_errors
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,9 @@ class FirestoreAuditTrail:
             log.info("audit chain sealed", extra={"space": space, "seq": links[-1].seq, "head_hash": links[-1].hash})
         return len(links)
 
-    def verify_space(self, space: str) -> list[str]:
+    def verify_space(self, space: str, witnessed: Iterable[tuple[int, str]] = ()) -> list[str]:
+        """Every break of ``space``'s chain; with ``witnessed``, the heads the sealer logged for it
+        (``(seq, head hash)``), every link that differs from them too (``witness_errors``)."""
         links = [AuditLink.model_validate(s.to_dict()) for s in self.db.collection(f"{space}/audit_chain").stream()
                  if s.id != "head"]
         records = {s.id: AuditRecord.model_validate(s.to_dict()) for s in self.db.collection(f"{space}/audit").stream()}
@@ -97,7 +100,7 @@ class FirestoreAuditTrail:
         head = self.db.document(f"{space}/audit_chain/head").get()
         if links and (not head.exists or head.get("hash") != max(links, key=lambda k: k.seq).hash):
             problems.append("tête de chaîne incohérente")
-        return problems
+        return problems + witness_errors(links, witnessed)
 
     def spaces(self) -> list[str]:
         tenants = [f"{root}/{ref.id}" for root in ("managers", "contractors", "beneficiaries")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ConfigDict
@@ -90,4 +91,21 @@ def verify(links: list[AuditLink], records: dict[str, AuditRecord | None]) -> li
         prev_hash, expected_seq = current.hash, current.seq + 1
     sealed = {k.record_id for k in links}
     problems += [f"enregistrement {rid} hors chaîne" for rid in sorted(records) if rid not in sealed]
+    return problems
+
+
+def witness_errors(links: list[AuditLink], witnessed: Iterable[tuple[int, str]]) -> list[str]:
+    """The links that differ from the heads logged when they were sealed (``(seq, head hash)``), in French.
+
+    ``verify`` cannot see a wholesale rewrite: whoever edits a record and recomputes every later link
+    leaves a chain that verifies. The sealer logs each new head to Cloud Logging, in a locked bucket
+    (infra/terraform/logging.tf) that Firestore's writers cannot rewrite: a rewritten link no longer
+    carries the hash logged for it. A logged head beyond the chain means links were removed."""
+    hashes = {k.seq: k.hash for k in links}
+    problems = []
+    for seq, head_hash in sorted(set(witnessed)):
+        if seq not in hashes:
+            problems.append(f"maillon {seq} consigné au scellement, absent de la chaîne")
+        elif hashes[seq] != head_hash:
+            problems.append(f"maillon {seq} : empreinte différente de celle consignée au scellement")
     return problems

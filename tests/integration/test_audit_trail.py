@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import subprocess
+import sys
+
 import pytest
 
 from shared import context
 from shared.adapters.audit import FirestoreAuditTrail
 from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+from shared.domain.audit import GENESIS, AuditLink, AuditRecord, seal
+from shared.logs import CloudLoggingFormatter
 from shared.domain.messages import IssueOrder
 from shared.service.executions import record_execution
 from shared.service.orders import receive_order
@@ -39,3 +47,49 @@ def test_writes_are_recorded_sealed_and_verified_and_tampering_is_detected(clean
     updated.reference.update({"who": "someone-else"})
     # Then verification reports it
     assert any("modifié" in p for p in trail.verify_space(space))
+
+
+def _rewrite_chain(db, space: str) -> None:
+    """What an insider with Firestore write access would do: edit a record, then recompute every link and
+    the head, so that the chain verifies again."""
+    links = sorted((AuditLink.model_validate(s.to_dict()) for s in db.collection(f"{space}/audit_chain").stream()
+                    if s.id != "head"), key=lambda k: k.seq)
+    records = {s.id: s for s in db.collection(f"{space}/audit").stream()}
+    first = records[links[0].record_id]
+    first.reference.update({"who": "someone-else"})
+    edited = [AuditRecord.model_validate(records[k.record_id].reference.get().to_dict()) for k in links]
+    for new in seal(GENESIS, 1, edited):
+        db.document(f"{space}/audit_chain/{new.seq:012d}").set(new.model_dump())
+    db.document(f"{space}/audit_chain/head").set({"seq": len(edited), "hash": new.hash})
+
+
+def test_a_wholesale_rewrite_of_a_chain_is_shown_by_the_heads_the_sealer_logged(clean_firestore, emulators, caplog,
+                                                                                  tmp_path):
+    # Given a sealed chain whose heads the sealer logged, as Cloud Logging keeps them (B15, locked log bucket)
+    trail = FirestoreAuditTrail(clean_firestore)
+    context.act_as("erp-mgr", "manager", MANAGER)
+    receive_order(MANAGER, IssueOrder.model_validate(issue_order_body(), strict=False),
+                  FirestoreUnitOfWork(clean_firestore), FixedClock(NOW))
+    with caplog.at_level(logging.INFO, logger="shared.adapters.audit"):
+        assert trail.seal_pending()["sealed"] >= 1
+    space = f"managers/{MANAGER}"
+    lines = [CloudLoggingFormatter().format(r) for r in caplog.records if r.getMessage() == "audit chain sealed"]
+    assert [json.loads(line)["space"] for line in lines] == [space]
+    witness = tmp_path / "heads.json"  # the shape `gcloud logging read --format=json` gives
+    witness.write_text(json.dumps([{"jsonPayload": json.loads(line)} for line in lines]))
+    # When an insider edits a record and recomputes the whole chain
+    _rewrite_chain(clean_firestore, space)
+    # Then the chain alone still verifies, but not against the logged heads
+    assert trail.verify_space(space) == []
+    assert any("consignée au scellement" in p for p in trail.verify_space(space, [(json.loads(lines[0])["seq"],
+                                                                                  json.loads(lines[0])["head_hash"])]))
+    # And the operator's command says so, from the logs as exported (exit status 1)
+    run = subprocess.run([sys.executable, "-m", "devtools.audit", "verify", space, "--witness", str(witness)],
+                         env={**os.environ, **emulators.env()}, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"{space}: ROMPUE" in run.stdout and "consignée au scellement" in run.stdout
+    # While the untouched contractor space, named alongside, stays intact
+    intact = subprocess.run([sys.executable, "-m", "devtools.audit", "verify", "contractors/ctr-test", "--witness",
+                             str(witness)], env={**os.environ, **emulators.env()}, capture_output=True, text=True,
+                            timeout=120)
+    assert intact.returncode == 0 and "contractors/ctr-test: intacte" in intact.stdout, intact.stdout + intact.stderr

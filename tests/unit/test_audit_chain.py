@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from shared.domain.audit import GENESIS, AuditRecord, seal, verify
+from devtools.audit import witnessed_heads
+from shared.domain.audit import GENESIS, AuditRecord, seal, verify, witness_errors
 
 
 def record(n: int) -> AuditRecord:
@@ -46,3 +48,25 @@ def test_a_forged_link_is_detected():
     forged = links[1].model_copy(update={"hash": "f" * 64})
     problems = verify([links[0], forged, links[2]], records)
     assert "maillon 2 : empreinte falsifiée" in problems and "maillon 3 : chaînage rompu" in problems
+
+
+def test_a_chain_recomputed_after_an_edit_verifies_but_differs_from_the_heads_logged_when_sealed():
+    links, records = chain(3)
+    logged = [(2, links[1].hash), (3, links[2].hash)]  # two sealer runs, each logging its head
+    assert witness_errors(links, logged) == []
+    edited = {**records, "r1": record(1).model_copy(update={"who": "someone-else"})}
+    rewritten = seal(GENESIS, 1, [edited[f"r{i}"] for i in (1, 2, 3)])
+    assert verify(rewritten, edited) == []
+    assert witness_errors(rewritten, logged) == [
+        "maillon 2 : empreinte différente de celle consignée au scellement",
+        "maillon 3 : empreinte différente de celle consignée au scellement"]
+    assert witness_errors(links[:2], logged) == ["maillon 3 consigné au scellement, absent de la chaîne"]
+
+
+def test_the_logged_heads_are_read_from_a_cloud_logging_export_or_from_the_functions_own_lines():
+    line = {"severity": "INFO", "message": "audit chain sealed", "space": "managers/m1", "seq": 7, "head_hash": "ab"}
+    other = {"severity": "INFO", "message": "request served", "space": "managers/m1"}
+    exported = json.dumps([{"jsonPayload": line, "logName": "projects/p/logs/run"}, {"jsonPayload": other}])
+    assert witnessed_heads(exported) == {"managers/m1": [(7, "ab")]}
+    stdout = "\n".join([json.dumps(other), "not json", json.dumps({**line, "seq": 8, "head_hash": "cd"})])
+    assert witnessed_heads(stdout) == {"managers/m1": [(8, "cd")]}

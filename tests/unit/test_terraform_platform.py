@@ -173,6 +173,16 @@ def test_the_platform_logs_are_kept_in_the_region_and_not_in_the_global_bucket(t
     assert 'NOT LOG_ID("cloudaudit.googleapis.com/activity")' in terraform["locals"]["regional_logs_filter"]
 
 
+def test_the_log_bucket_keeping_the_sealed_heads_is_locked_unless_a_throw_away_project_says_otherwise(terraform):
+    # Given the regional log bucket, where the audit sealer's logged heads are kept (B15)
+    bucket = terraform["resource"]["google_logging_project_bucket_config"]["passerelle"]
+    lock = terraform["variable"]["lock_log_bucket"]
+    # When reading its lock and the variable's default
+    # Then it is locked by default: its retention cannot be shortened nor the bucket deleted while it holds logs
+    assert bucket["locked"] == "${var.lock_log_bucket}"
+    assert lock["type"] == "bool" and lock["default"] is True
+
+
 def test_document_access_is_audited(terraform):
     # Given the audit configuration of Cloud Storage
     audit = terraform["resource"]["google_project_iam_audit_config"]["storage"]
