@@ -12,7 +12,6 @@ A refusal about the order of a conformance run is also recorded on that run (A10
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import functions_framework
@@ -22,7 +21,7 @@ from shared.domain import documents as doc
 from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
-from shared.domain.validation import parse_json, parse_object
+from shared.domain.validation import json_fields, parse_json, parse_object
 from shared.edge import http, multipart
 from shared.service import documents
 
@@ -32,13 +31,14 @@ def _store(req: http.Request) -> http.Answer:
     try:
         return _attach(req, named)
     except (DomainError, http.HttpProblem) as refused:
-        named = named or _json_object(req.body)  # a JSON body is read again only when refused
+        named = named or json_fields(req.body)  # a JSON body is read again only when refused
         if sandbox.is_sandbox_of(named.get("manager_id"), req.principal.tenant):
             from shared.service import conformance  # only a refusal in the contractor's sandbox pays for it
 
             conformance.rest_rejected(req.principal.tenant, named.get("manager_id"), named.get("order_id"),
                                       req.idempotency_key, EventType.DOCUMENT_UPLOADED.value,
-                                      list(refused.errors), bootstrap.uow(), bootstrap.clock())
+                                      list(refused.errors), bootstrap.uow(), bootstrap.clock(),
+                                      operation="store_report")
         raise
 
 
@@ -67,14 +67,6 @@ def _attach(req: http.Request, named: dict[str, Any]) -> http.Answer:
                                              bootstrap.clock(), p.uid)
     return http.Answer(201 if attached.created else 200,
                        doc.DocumentStored(created=attached.created, document=attached.record).model_dump(mode="json"))
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 @functions_framework.http

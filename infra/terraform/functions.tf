@@ -5,6 +5,10 @@
 # Firebase/Google ID tokens themselves. Internal functions only accept calls
 # from Google-internal sources (Pub/Sub push, Cloud Scheduler) carrying an OIDC
 # token of their dedicated invoker service account.
+#
+# method: the HTTP method a public function serves when it is not POST (its handler's `methods`,
+# functions/<name>.py). Each public function's uptime check (monitoring.tf, local.uptime_functions)
+# calls it with that method: any other gets a 405 before the function's code runs.
 
 locals {
   functions = {
@@ -61,6 +65,7 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     receive_order = {
       description = "ERP -> platform: receive a work order (manager)."
@@ -79,6 +84,7 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     submit_execution = {
       description = "Contractor ERP -> platform: submit an execution report over HTTP."
@@ -175,6 +181,7 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-executions"
+      method      = "GET"
     }
     frame_mission = {
       description = "Beneficiary -> platform: conflict declaration, mission framing and its order."
@@ -217,6 +224,7 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-download-urls"
+      method      = "GET"
     }
     upsert_contract = {
       description = "Manager -> platform: create or update a contract; delivered to the contractor's orders topic."
@@ -241,6 +249,7 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     import_property_tree = {
       description = "Manager -> platform: import or update the property tree (CSV or JSON), resumable batched job."
@@ -253,6 +262,7 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     request_quote = {
       description = "Manager -> platform: request a quote (or a supplementary one on an order); starts D3."
@@ -277,36 +287,42 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     list_quotes = {
       description = "Manager (its space) or contractor (across managers) -> platform: the quotes, newest first (web application)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     list_contracts = {
       description = "Manager or contractor -> platform: its contracts and their catalogue versions (web application)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     list_account_requests = {
       description = "Operator -> platform: account requests with the time left on D7 (web application)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     list_needs = {
       description = "Beneficiary (its own) or operator (waiting for proposals) -> platform: needs (web application)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     get_professional = {
       description = "Beneficiary (from its results) or operator -> platform: one professional's full record (B4)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     expire_quotes = {
       description = "Cloud Scheduler -> platform: expire submitted quotes past their validity date, tell each contractor."
@@ -331,6 +347,7 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     redeliver_messages = {
       description = "Contractor -> platform: publish again on its topics the messages after a cursor, since a time, or named."
@@ -343,18 +360,21 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     list_billing_accounts = {
       description = "Manager or contractor (those naming its contracts) -> platform: billing accounts."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     list_property_nodes = {
       description = "Manager or contractor (within its contracts' perimeters) -> platform: property tree nodes, retired included."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     confirm_catalogue_review = {
       description = "Manager -> platform: confirm a contract's six-month catalogue review without a new version (A14)."
@@ -403,18 +423,21 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     get_penalty_statement = {
       description = "Manager, beneficiary or contractor -> platform: monthly penalty statement (JSON or French CSV)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     get_report = {
       description = "Beneficiary, purchasing body or operator -> platform: B6 and B17 reports (JSON or French CSV), stored half-year reports."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-download-urls"
+      method      = "GET"
     }
     publish_half_year_report = {
       description = "Cloud Scheduler -> platform: the purchasing body's report of the half-year just ended (B17), stored once."
@@ -445,6 +468,7 @@ locals {
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
+      method      = "GET"
     }
     submit_timesheet = {
       description = "Titulaire -> platform: days worked on a mission's milestone (B11), within its days and the budget."

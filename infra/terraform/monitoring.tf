@@ -424,19 +424,23 @@ resource "google_monitoring_alert_policy" "urgent_incident_reported" {
   depends_on = [time_sleep.apis_ready]
 }
 
-# --- ERP-facing functions uptime --------------------------------------------------------------
-# The functions ERPs call every day (A3 channels): an order sent, an execution report, a PDF report,
-# an order read back, the catch-up list. Each is called from outside without a token, with the method it
-# serves; the platform's own structured 401 (`UNAUTHENTICATED`) proves the function is deployed, reachable
-# and running its code (tests/functional/test_uptime_checks.py makes the same calls on the local stack).
+# --- Public functions uptime ------------------------------------------------------------------
+# Every public function (ingress ALLOW_ALL, invoker allUsers: ERPs and browsers call it from outside,
+# and it checks tokens itself, functions.tf) has its uptime check, derived from local.functions: a new
+# public function gets its own without another list to keep. Each is called from outside without a
+# token, with the method it serves (`method` in local.functions, POST otherwise; a POST carries the
+# JSON body "{}"); the platform's own structured 401 (`UNAUTHENTICATED`) proves the function is
+# deployed, reachable and running its code. Every public function authenticates before it reads
+# anything (shared/edge/http.py, `serve`), so none answers an anonymous call otherwise
+# (tests/functional/test_uptime_checks.py makes each of these calls on the local stack).
+# 65 public functions + the web app = 66 uptime checks, within Cloud Monitoring's 100 per project.
+# Every 600 s from 3 checkers: 66 x 3 x 4,320 periods ~ 0.87 million executions a month with the web
+# app's, within the free million (infra/terraform/README.md, "Uptime checks and their cost").
 
 locals {
   uptime_functions = {
-    receive_order    = "POST"
-    submit_execution = "POST"
-    store_report     = "POST"
-    get_order        = "GET"
-    list_messages    = "GET"
+    for name, function in local.functions : name => try(function.method, "POST")
+    if function.ingress == "ALLOW_ALL" && function.invoker == "allUsers"
   }
 }
 
@@ -445,7 +449,7 @@ resource "google_monitoring_uptime_check_config" "functions" {
 
   display_name     = "Passerelle ${replace(each.key, "_", "-")}"
   timeout          = "10s"
-  period           = "300s"
+  period           = "600s"
   checker_type     = "STATIC_IP_CHECKERS"
   selected_regions = ["EUROPE", "USA_VIRGINIA", "ASIA_PACIFIC"]
 
@@ -481,7 +485,7 @@ resource "google_monitoring_uptime_check_config" "functions" {
 }
 
 resource "google_monitoring_alert_policy" "functions_uptime" {
-  display_name = "Passerelle - ERP-facing function unreachable"
+  display_name = "Passerelle - public function unreachable"
   combiner     = "OR"
 
   conditions {
@@ -515,7 +519,7 @@ resource "google_monitoring_alert_policy" "functions_uptime" {
   documentation {
     mime_type = "text/markdown"
     subject   = "Passerelle: function $${metric.label.check_id} unreachable"
-    content   = "An ERP-facing function no longer answers its unauthenticated call with the platform's 401 from several regions. Runbook: ${local.runbook}, \"ERP-facing function unreachable\"."
+    content   = "A public function no longer answers its unauthenticated call with the platform's 401 from several regions. Runbook: ${local.runbook}, \"Public function unreachable\"."
   }
 }
 

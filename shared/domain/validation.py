@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -138,3 +139,13 @@ def parse_object(model: type[M], data: Any, root: str = "$") -> tuple[M | None, 
         return model.model_validate(data, strict=False), []
     except ValidationError as exc:
         return None, errors_from_validation(exc, root)
+
+
+def json_fields(raw: bytes | str) -> dict[str, Any]:
+    """The top-level fields of a JSON object body, or nothing: what a refused request named (its order,
+    say), read without judging it."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}

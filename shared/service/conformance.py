@@ -6,7 +6,8 @@
   managers/sandbox-<c>/quotes/DEV-BAS-<run>     a run's quote request (orders-<c>, D3 at zero)
   contractors/<c>/conformance_runs/<run>        the run: its ids, its last report, when it passed
   contractors/<c>/conformance_runs/<run>/rejections/<key>   a REST request on its order refused outright
-                                                (store_report answering 4xx), by Idempotency-Key
+                                                (store_report or request_report_upload answering 4xx),
+                                                by operation and Idempotency-Key
   managers/sandbox-<c>/orders/DEV-BAS-<run>     the order the quote's acceptance creates
   contractors/<c>.conformance                   the run that passed, and when: the contractor is connected
 
@@ -161,22 +162,25 @@ def _applied(uow: UnitOfWork, manager_id: str, order_id: str) -> list[cf.Applied
 
 
 def rest_rejected(contractor_id: str, manager_id: Any, order_id: Any, idempotency_key: str | None, event_type: str,
-                  errors: list[ErrorDetail], uow: UnitOfWork, clock: Clock) -> bool:
+                  errors: list[ErrorDetail], uow: UnitOfWork, clock: Clock, *, operation: str) -> bool:
     """Record on its run a REST request about a run's order that was refused outright — ``store_report``
-    answering 4xx leaves nothing in the message log — so that its step is ``failed`` with these errors.
-    Keyed by the request's Idempotency-Key, like a message by its id: a retry records nothing twice.
+    or ``request_report_upload`` answering 4xx leaves nothing in the message log — so that its step is
+    ``failed`` with these errors. Keyed by the operation and the request's Idempotency-Key, like a message by
+    its id: a retry records nothing twice, and the same key sent to the other operation is another request.
     Anything that is not the contractor's own run order is left alone, with nothing read. True when recorded."""
     run_id = (sandbox.run_of_order(manager_id, order_id, contractor_id)
               if isinstance(manager_id, str) and isinstance(order_id, str) else None)
     if run_id is None or not idempotency_key:
         return False
-    path = f"{run_path(contractor_id, run_id)}/rejections/{digest(contractor_id, event_type, idempotency_key)[:40]}"
+    key = digest(contractor_id, event_type, operation, idempotency_key)[:40]
+    path = f"{run_path(contractor_id, run_id)}/rejections/{key}"
 
     def attempt() -> bool:
         found = uow.get_all([run_path(contractor_id, run_id), path])
         if run_path(contractor_id, run_id) not in found or path in found:
             return False
-        uow.create(path, {"type": event_type, "idempotency_key": idempotency_key, "manager_id": manager_id,
+        uow.create(path, {"type": event_type, "operation": operation, "idempotency_key": idempotency_key,
+                          "manager_id": manager_id,
                           "order_id": order_id, "received_at": clock.now(),
                           "errors": [e.model_dump(mode="json") for e in errors]})
         return True

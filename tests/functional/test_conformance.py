@@ -102,6 +102,48 @@ def test_a_broken_connector_fails_step_by_step_with_the_errors_and_d2_keeps_runn
     assert d2_state(firestore_client, "mgr-broken", "ctr-broken") == "running"
 
 
+def test_a_sandbox_upload_request_over_the_size_limit_fails_the_upload_step_and_a_live_one_records_nothing(
+        platform, operator, firestore_client):
+    # Given a contractor with a conformance run, and a live order of its manager
+    register(operator, "mgr-bigfile", "ctr-bigfile")
+    manager, contractor = Erp(platform, "manager", "mgr-bigfile"), Erp(platform, "contractor", "ctr-bigfile")
+    assert manager.post("upsert_contract", contract("ctr-bigfile", dt.date.today())).status_code == 201
+    assert manager.post("receive_order", {
+        "order_id": "BC-BIGFILE-1", "contract_id": "AC-ctr-bigfile", "contractor_id": "ctr-bigfile",
+        "title": "Commande réelle", "site": {"node_id": "N-1"}, "issued_at": dt.datetime.now(dt.UTC).isoformat(),
+        "lines": [{"line_id": "L1", "service_code": "PLB-010", "label": "Recherche de fuite", "quantity": 1,
+                   "unit": "U", "unit_price_cents": 8500}]}).status_code == 201
+    started = contractor.post("start_conformance", {})
+    assert started.status_code == 201, started.text
+    run = started.json()
+    rejections = f"contractors/ctr-bigfile/conformance_runs/{run['run_id']}/rejections"
+    too_large = {"manager_id": run["manager_id"], "order_id": run["order_id"], "kind": "intervention_report",
+                 "filename": "rapport.pdf", "size_bytes": 50 * 1024 * 1024 + 1}
+    # When it asks for a signed upload URL for a file over the 50 MiB limit on its sandbox order, twice (a retry)
+    refused = [contractor.post("request_report_upload", too_large, key="upload-too-large-1") for _ in range(2)]
+    # Then it is refused with its structured error, and the run's upload step shows it failed, once
+    for answer in refused:
+        assert answer.status_code == 422 and answer.headers["Content-Type"] == "application/problem+json"
+        assert [(e["field"], e["code"]) for e in answer.json()["errors"]] == [("$.size_bytes", "DOCUMENT_TOO_LARGE")]
+    checked = contractor.post("check_conformance", {"run_id": run["run_id"]})
+    assert checked.status_code == 200, checked.text
+    upload = {s["step"]: s for s in checked.json()["steps"]}["upload_document"]
+    assert (upload["status"], upload["evidence"], codes(upload)) == (
+        "failed", ["upload-too-large-1"], {"DOCUMENT_TOO_LARGE"})
+    assert [r.to_dict()["operation"] for r in firestore_client.collection(rejections).get()] == [
+        "request_report_upload"]
+    # When the same request is refused on the live order
+    live = contractor.post("request_report_upload", {**too_large, "manager_id": "mgr-bigfile",
+                                                     "order_id": "BC-BIGFILE-1"}, key="upload-too-large-live")
+    # Then it gets the same structured error, and nothing more is recorded on any run
+    assert live.status_code == 422 and codes(live.json()) == {"DOCUMENT_TOO_LARGE"}
+    assert [r.reference.path for r in firestore_client.collection_group("rejections").get()] == [
+        r.reference.path for r in firestore_client.collection(rejections).get()]
+    assert len(firestore_client.collection(rejections).get()) == 1
+    contractor.close()
+    manager.close()
+
+
 def test_a_report_sent_validate_only_gets_its_reply_and_changes_nothing(platform, contractor, manager):
     from tests.builders import issue_order_body
 

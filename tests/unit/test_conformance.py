@@ -279,7 +279,7 @@ def test_a_rest_rejection_of_a_document_fails_its_step_once_until_a_pdf_is_store
     refused = [ErrorDetail.of("$.file", "DOCUMENT_NOT_PDF")]
     # When store_report refuses a file for the run's order (422: nothing in the message log)
     assert conformance.rest_rejected(CONTRACTOR, SANDBOX, ORDER, "key-0001", EventType.DOCUMENT_UPLOADED.value,
-                                     refused, world.uow(), world.clock)
+                                     refused, world.uow(), world.clock, operation="store_report")
     # Then the step has failed, with those errors, named by the request's key
     upload = _step(world, cf.StepId.UPLOAD_DOCUMENT)
     assert (upload.status.value, upload.evidence, [e.code for e in upload.errors]) == (
@@ -287,13 +287,21 @@ def test_a_rest_rejection_of_a_document_fails_its_step_once_until_a_pdf_is_store
     # And the same request again (same key) records nothing more
     world.clock.advance(minutes=1)
     assert not conformance.rest_rejected(CONTRACTOR, SANDBOX, ORDER, "key-0001", EventType.DOCUMENT_UPLOADED.value,
-                                         refused, world.uow(), world.clock)
+                                         refused, world.uow(), world.clock, operation="store_report")
     assert len(world.db.under(f"{conformance.run_path(CONTRACTOR, RUN)}/rejections")) == 1
+    # And the same key refused by request_report_upload is another request: recorded, and the step names it
+    too_large = [ErrorDetail.of("$.size_bytes", "DOCUMENT_TOO_LARGE", size=60 << 20, limit=50 << 20)]
+    assert conformance.rest_rejected(CONTRACTOR, SANDBOX, ORDER, "key-0001", EventType.DOCUMENT_UPLOADED.value,
+                                     too_large, world.uow(), world.clock, operation="request_report_upload")
+    upload = _step(world, cf.StepId.UPLOAD_DOCUMENT)
+    assert (upload.status.value, [e.code for e in upload.errors]) == ("failed", ["DOCUMENT_TOO_LARGE"])
+    assert len(world.db.under(f"{conformance.run_path(CONTRACTOR, RUN)}/rejections")) == 2
     # And a live order, another contractor's sandbox or an unknown run is left alone
     for manager_id, order_id in (("mgr-test", "BC-1"), ("sandbox-ctr-other", ORDER), (SANDBOX, "BAS-nope"),
                                  (SANDBOX, "BAS-../x"), (None, ORDER)):
         assert not conformance.rest_rejected(CONTRACTOR, manager_id, order_id, "key-0002",
-                                             EventType.DOCUMENT_UPLOADED.value, refused, world.uow(), world.clock)
+                                             EventType.DOCUMENT_UPLOADED.value, refused, world.uow(), world.clock,
+                                             operation="store_report")
     # When a PDF is then stored, the step passes
     documents.attach_document(CONTRACTOR, doc.AttachFields(manager_id=SANDBOX, order_id=ORDER,
                                                            kind=doc.DocumentKind.INTERVENTION_REPORT),

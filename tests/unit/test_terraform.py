@@ -95,6 +95,28 @@ def _load_terraform() -> dict[str, dict[str, Any]]:
     return merged
 
 
+# local.uptime_functions (monitoring.tf): every public function, with the method its uptime check calls.
+UPTIME_DERIVATION = ('{for name, function in local.functions : name => try(function.method, "POST") '
+                     'if function.ingress == "ALLOW_ALL" && function.invoker == "allUsers"}')
+
+
+def _public_functions(terraform: dict[str, dict[str, Any]]) -> set[str]:
+    """The functions anybody may call from outside (each checks its caller's token itself)."""
+    return {name for name, spec in terraform["locals"]["functions"].items()
+            if (spec["ingress"], spec["invoker"]) == ("ALLOW_ALL", "allUsers")}
+
+
+def _uptime_functions(terraform: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """``local.uptime_functions`` — function → the method its uptime check calls it with — as Terraform
+    derives it from ``local.functions``. The expression read from monitoring.tf must be UPTIME_DERIVATION,
+    evaluated here as Terraform does (tests/unit/test_terraform_monitoring.py has terraform itself evaluate
+    it on the same functions and compares)."""
+    expression = " ".join(str(terraform["locals"]["uptime_functions"]).split()).replace(" ,", ",")
+    assert expression == "${" + UPTIME_DERIVATION + "}", expression
+    return {name: spec.get("method", "POST") for name, spec in terraform["locals"]["functions"].items()
+            if name in _public_functions(terraform)}
+
+
 def _single_block(body: dict[str, Any], name: str) -> dict[str, Any]:
     blocks = body.get(name) or []
     assert len(blocks) == 1, f"expected exactly one {name} block, found {len(blocks)}"

@@ -8,6 +8,8 @@ import datetime as dt
 import json
 import logging
 import re
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -19,7 +21,14 @@ from shared.ports import OutboxMessage
 from shared.service import incidents as incidents_svc
 from shared.service import outbox
 from tests.fakes import World
-from tests.unit.test_terraform import TERRAFORM_DIR, _load_terraform, _single_block
+from tests.unit.test_terraform import (
+    EMULATORS_FILE,
+    TERRAFORM_DIR,
+    _load_terraform,
+    _public_functions,
+    _single_block,
+    _uptime_functions,
+)
 
 README = TERRAFORM_DIR / "README.md"
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -34,7 +43,7 @@ ALERTS = {
     "sev1_incident_unacknowledged": "Severity-1 incident unacknowledged",
     "urgent_incident_reported": "Severity-1 or -2 incident reported",
     "web_app_uptime": "Web app unreachable",
-    "functions_uptime": "ERP-facing function unreachable",
+    "functions_uptime": "Public function unreachable",
 }
 
 
@@ -164,22 +173,24 @@ def test_the_web_app_is_checked_from_outside(terraform, policies):
     assert "google_monitoring_uptime_check_config.web_app.uptime_check_id" in condition["filter"]
 
 
-def test_the_erp_facing_functions_are_checked_from_outside_with_the_method_they_serve(terraform, policies):
+def test_every_public_function_is_checked_from_outside_with_the_method_it_serves(terraform, policies):
     # Given the functions' uptime checks, the functions Terraform deploys and the alert
-    checked = terraform["locals"]["uptime_functions"]
-    functions = terraform["locals"]["functions"]
+    checked = _uptime_functions(terraform)
     check = terraform["resource"]["google_monitoring_uptime_check_config"]["functions"]
     condition = _condition(policies["functions_uptime"], "condition_threshold")[0]
-    # Then each checked function is deployed and public (ERPs call it from outside Google)
-    assert set(checked) == {"receive_order", "submit_execution", "store_report", "get_order", "list_messages"}
-    assert {name: (functions[name]["ingress"], functions[name]["invoker"]) for name in checked} == {
-        name: ("ALLOW_ALL", "allUsers") for name in checked}
+    # Then every public function is checked, and nothing else: the ones the emulator catalogue has called
+    # by a role with its token (the others are Pub/Sub pushes, Cloud Scheduler and Cloud Tasks targets)
+    called_by_a_role = {name for name, spec in json.loads(EMULATORS_FILE.read_text(encoding="utf-8"))[
+        "functions"].items() if "role" in spec}
+    assert set(checked) == _public_functions(terraform) == called_by_a_role
+    assert {"receive_order", "submit_execution", "store_report", "get_order", "list_messages"} <= set(checked)
+    assert check["for_each"] == "${local.uptime_functions}"
     # And each is called at its deployed path with the method its handler serves (405 otherwise), no token,
     # and must answer the platform's own 401
     for name, method in checked.items():
         source = (TERRAFORM_DIR.parents[1] / "functions" / f"{name}.py").read_text(encoding="utf-8")
         served = re.search(r"methods=\(([^)]*)\)", source)
-        assert method in (served[1] if served else '"POST"'), name
+        assert f'"{method}"' in (served[1] if served else '"POST"'), name
     http = _single_block(check, "http_check")
     assert (http["path"], http["request_method"], http["port"], http["use_ssl"]) == (
         '/${replace(each.key, "_", "-")}', "${each.value}", 443, True)
@@ -189,6 +200,39 @@ def test_the_erp_facing_functions_are_checked_from_outside_with_the_method_they_
     # And the alert watches every check on that host, one series per check
     assert "resource.label.host" in condition["filter"] and "${local.functions_host}" in condition["filter"]
     assert _single_block(condition, "aggregations")["group_by_fields"] == ["metric.label.check_id"]
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None,
+                    reason="terraform CLI not on PATH (it is on the CI image): `terraform console` cannot run")
+def test_terraform_itself_derives_the_checked_functions_as_the_tests_read_them(terraform, tmp_path):
+    # Given local.functions and the expression of local.uptime_functions, as monitoring.tf writes it, alone in
+    # a configuration (JSON syntax: the invokers' references to service accounts kept as plain text)
+    functions = json.loads(json.dumps(terraform["locals"]["functions"]).replace("${", "$${"))
+    (tmp_path / "main.tf.json").write_text(json.dumps({"locals": {
+        "functions": functions, "uptime_functions": terraform["locals"]["uptime_functions"]}}), encoding="utf-8")
+    # When terraform evaluates it (no provider needed)
+    result = subprocess.run([shutil.which("terraform"), "console"], input="jsonencode(local.uptime_functions)\n",
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+                            env={"PATH": "/usr/bin:/bin", "TF_CLI_CONFIG_FILE": "/dev/null", "CHECKPOINT_DISABLE": "1",
+                                 "HOME": str(tmp_path)})
+    # Then it checks exactly the functions, with the methods, the tests call
+    assert result.returncode == 0, result.stderr
+    assert json.loads(json.loads(result.stdout.strip().splitlines()[-1])) == _uptime_functions(terraform)
+
+
+def test_the_uptime_checks_stay_within_the_quota_and_the_free_executions(terraform):
+    # Given every uptime check Terraform creates (one per public function, the web app's)
+    configs = terraform["resource"]["google_monitoring_uptime_check_config"]
+    checks = [(config, len(_uptime_functions(terraform)) if "for_each" in config else 1) for config in configs.values()]
+    # When counting them and their executions in a 30-day month (one per checker and period)
+    count = sum(n for _, n in checks)
+    executions = sum(n * len(config["selected_regions"]) * 30 * 86_400 // int(config["period"].rstrip("s"))
+                     for config, n in checks)
+    # Then they fit Cloud Monitoring's 100 uptime checks per project, and its free million executions a month
+    # (infra/terraform/README.md, "Uptime checks and their cost")
+    assert count <= 100, count
+    assert executions <= 1_000_000, executions
+    assert all(len(config["selected_regions"]) == 3 for config, _ in checks)
 
 
 # --- log-based metrics against what the code logs --------------------------------------------------
