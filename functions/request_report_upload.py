@@ -12,11 +12,9 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain import documents as doc
-from shared.domain import sandbox
 from shared.domain.errors import DomainError
-from shared.domain.event_types import EventType
-from shared.domain.validation import json_fields, parse_json
-from shared.edge import http
+from shared.domain.validation import parse_json
+from shared.edge import http, sandbox_refusals
 from shared.service import documents
 
 
@@ -24,14 +22,7 @@ def _request(req: http.Request) -> http.Answer:
     try:
         return _upload_url(req)
     except (DomainError, http.HttpProblem) as refused:
-        named = json_fields(req.body)  # the body is read again only when refused
-        if sandbox.is_sandbox_of(named.get("manager_id"), req.principal.tenant):
-            from shared.service import conformance  # only a refusal in the contractor's sandbox pays for it
-
-            conformance.rest_rejected(req.principal.tenant, named.get("manager_id"), named.get("order_id"),
-                                      req.idempotency_key, EventType.DOCUMENT_UPLOADED.value,
-                                      list(refused.errors), bootstrap.uow(), bootstrap.clock(),
-                                      operation="request_report_upload")
+        sandbox_refusals.record_refusal(req, refused, "request_report_upload")
         raise
 
 
@@ -42,7 +33,6 @@ def _upload_url(req: http.Request) -> http.Answer:
     return http.Answer(201, documents.request_upload(req.principal.tenant, command, bootstrap.uow(),
                                                      bootstrap.get("document_files"), bootstrap.clock(),
                                                      req.principal.uid))
-
 
 
 @functions_framework.http

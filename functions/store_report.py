@@ -18,11 +18,9 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain import documents as doc
-from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.event_types import EventType
-from shared.domain.validation import json_fields, parse_json, parse_object
-from shared.edge import http, multipart
+from shared.domain.validation import parse_json, parse_object
+from shared.edge import http, multipart, sandbox_refusals
 from shared.service import documents
 
 
@@ -31,14 +29,7 @@ def _store(req: http.Request) -> http.Answer:
     try:
         return _attach(req, named)
     except (DomainError, http.HttpProblem) as refused:
-        named = named or json_fields(req.body)  # a JSON body is read again only when refused
-        if sandbox.is_sandbox_of(named.get("manager_id"), req.principal.tenant):
-            from shared.service import conformance  # only a refusal in the contractor's sandbox pays for it
-
-            conformance.rest_rejected(req.principal.tenant, named.get("manager_id"), named.get("order_id"),
-                                      req.idempotency_key, EventType.DOCUMENT_UPLOADED.value,
-                                      list(refused.errors), bootstrap.uow(), bootstrap.clock(),
-                                      operation="store_report")
+        sandbox_refusals.record_refusal(req, refused, "store_report", named)
         raise
 
 
