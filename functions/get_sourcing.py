@@ -1,11 +1,15 @@
 """get_sourcing — HTTPS GET: a need with every version and result, a mission with its order and
 budget (beneficiary: its own only; operator: any, naming beneficiary_id), the beneficiary's agreement
 with its penalty terms versions (A9 penalties: the beneficiary its own; the operator and the
-purchasing body, which sets them, naming beneficiary_id), or pool statistics (B14). The purchasing body
-(right ``reports.read``) reads the pool statistics and the agreements, nothing else
-(``shared.service.sourcing.pool.may_read_view``)."""
+purchasing body, which sets them, naming beneficiary_id), pool statistics (B14), or the registered
+beneficiaries to choose one from (B1 parties: ``view=beneficiaries``, by id, pages of at most MAX_ROWS,
+``?after=`` the previous page's ``next_cursor``). The purchasing body (right ``reports.read``) reads
+the pool statistics, the agreements and the beneficiaries, nothing else; a beneficiary every view but
+the beneficiaries (``shared.service.sourcing.pool.may_read_view``)."""
 
 from __future__ import annotations
+
+import re
 
 import functions_framework
 
@@ -15,7 +19,8 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.edge import http
 from shared.service.sourcing import agreements, missions, needs, pool
 
-VIEWS = ("need", "mission", "agreement", "pool_statistics")
+IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,63}")  # shared.domain.base.Identifier
+VIEWS = ("need", "mission", "agreement", "pool_statistics", "beneficiaries")
 
 
 def _get(req: http.Request) -> http.Answer:
@@ -24,6 +29,11 @@ def _get(req: http.Request) -> http.Answer:
         raise DomainError([ErrorDetail.of("query.view", "INVALID_VALUE", detail=f"valeurs acceptées : {', '.join(VIEWS)}")])
     if not pool.may_read_view(view, req.principal.role):
         raise http.HttpProblem(403, [ErrorDetail.of("query.view", "FORBIDDEN")])
+    if view == "beneficiaries":
+        after = req.args.get("after") or None
+        if after is not None and not IDENTIFIER.fullmatch(after):
+            raise DomainError([ErrorDetail.of("query.after", "INVALID_VALUE", detail="attendu un identifiant de bénéficiaire")])
+        return http.Answer(200, pool.list_beneficiaries(bootstrap.reader(), after))
     uow = bootstrap.uow()  # pool statistics may rebuild a stale search index (a derived cache)
     if view == "pool_statistics":
         return http.Answer(200, pool.pool_statistics(uow, bootstrap.blobs(), bootstrap.clock()))

@@ -456,6 +456,45 @@ export function agreementTermsView(agreement) {
   };
 }
 
+// B1 parties: the registered beneficiaries the purchasing body and the operator choose from
+// (get_sourcing?view=beneficiaries), every page by its cursor, at most `maxPages` pages: `complete` is
+// false when more would follow. `call` is the app's ctx.call.
+export const BENEFICIARY_PAGES = 25;
+
+export async function allBeneficiaries(call, maxPages = BENEFICIARY_PAGES) {
+  const rows = [];
+  let after = null;
+  for (let page = 0; page < maxPages; page += 1) {
+    const query = new URLSearchParams({ view: "beneficiaries", ...(after ? { after } : {}) }).toString();
+    const answer = await call("get_sourcing", { query });
+    rows.push(...(answer?.beneficiaries ?? []));
+    after = answer?.next_cursor ?? null;
+    if (!after) return { rows, complete: true };
+  }
+  return { rows, complete: false };
+}
+
+// The <select> options « nom (territoire) », by name in French order; two bodies of the same name and
+// territory are told apart by their id.
+export function beneficiaryOptions(rows) {
+  const label = (b) => `${b.name} (${b.territory})`;
+  const seen = new Map();
+  for (const b of rows) seen.set(label(b), (seen.get(label(b)) ?? 0) + 1);
+  return [...rows].sort((a, b) => a.name.localeCompare(b.name, "fr") || a.beneficiary_id.localeCompare(b.beneficiary_id))
+    .map((b) => ({ value: b.beneficiary_id, label: seen.get(label(b)) > 1 ? `${label(b)} — ${b.beneficiary_id}` : label(b) }));
+}
+
+// Why the list is not offered, in French, when the typed id takes its place.
+export function beneficiaryListFailure(error) {
+  if (error === "incomplete") {
+    return "La liste des bénéficiaires est trop longue pour être proposée : saisissez l'identifiant du bénéficiaire.";
+  }
+  const reasons = error?.status ? (error.problem?.errors ?? []).map((e) => e.message).filter(Boolean) : [];
+  const why = reasons.length ? reasons.join(" ") : error?.status ? `erreur ${error.status}` : "le service ne répond pas";
+  return `La liste des bénéficiaires n'a pas pu être chargée (${why.replace(/\.$/, "")}) : saisissez l'identifiant `
+    + "du bénéficiaire.";
+}
+
 // --- deadlines shown to the operator (D7, D8) --------------------------------------------------
 // Seconds left → "reste 2 j 3 h", "reste 45 min", "en retard de 5 h".
 export function timeLeftText(seconds) {

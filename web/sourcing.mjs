@@ -2,11 +2,12 @@
 // with the reasons of each score (B3) and their full record (B4), accept / refuse / relaunch, frame
 // the mission (B13) and follow its order, proof of service and documents; request a quote from the
 // titulaire for a mission (B16). The pool statistics (B14), read by the operator and the purchasing body.
-// The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body.
+// The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body, which
+// chooses the beneficiary from the registered ones (B1 parties).
 import { penaltyTerms } from "./contracts.mjs";
 import {
-  CRITERIA_LABELS, agreementTermsView, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros,
-  needField, needFormValues, parseFrenchDate, stateLabel,
+  CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS,
+  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
 } from "./logic.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -368,24 +369,55 @@ export function agreementSection(ctx, beneficiaryId = null) {
     h("h2", { id: "agreement-terms-title" }, "Pénalités de la convention"), body);
 }
 
-// The purchasing body's "Conventions": the penalty terms it set on a beneficiary's agreement (set_penalty_terms).
+// B1 parties: the purchasing body or the operator chooses a beneficiary from the registered ones
+// (« nom (territoire) »); when the list cannot be loaded, it types the id instead, told why in French.
+// Resolves to { field, notice }: the field's `input` is a <select> or, as the fallback, a text input.
+export async function beneficiaryField(ctx, { value = "", name = "beneficiary_id", label = "Bénéficiaire" } = {}) {
+  let failure;
+  try {
+    const { rows, complete } = await allBeneficiaries(ctx.call);
+    if (complete) {
+      const none = rows.length ? "— Choisir un bénéficiaire —" : "— Aucun bénéficiaire inscrit —";
+      const options = [{ value: "", label: none }, ...beneficiaryOptions(rows)];
+      return { field: field({ name, label, required: true, value, options, paths: [name] }), notice: null };
+    }
+    failure = "incomplete";
+  } catch (err) {
+    if (err.status === 401) throw err;
+    failure = err;
+  }
+  const notice = h("div", { className: "errors", role: "alert", id: "beneficiary-list-error" },
+    h("p", {}, beneficiaryListFailure(failure)));
+  return { field: field({ name, label, required: true, value, placeholder: "ben-metropole-demo", paths: [name],
+    hint: "Identifiant du bénéficiaire" }), notice };
+}
+
+// The purchasing body's "Conventions": the penalty terms it set on a beneficiary's agreement (set_penalty_terms),
+// the beneficiary chosen from the list (or typed when the list fails).
 const lastAgreement = { beneficiary: "" };
 
-export function renderAgreements(ctx) {
-  const beneficiary = field({ name: "beneficiary_id", label: "Bénéficiaire", required: true,
-    value: lastAgreement.beneficiary, placeholder: "ben-metropole-demo", paths: ["beneficiary_id"] });
+export async function renderAgreements(ctx) {
+  let picker;
+  try {
+    picker = await beneficiaryField(ctx, { value: lastAgreement.beneficiary });
+  } catch (err) {
+    return ctx.showError("Conventions des bénéficiaires", err);
+  }
+  const beneficiary = picker.field;
   const slot = errorSlot(() => [beneficiary]);
   const out = h("div", {});
-  const form = h("form", { className: "filters", id: "agreement-form", "aria-label": "Convention à afficher" },
-    beneficiary, h("button", { type: "submit" }, "Afficher la convention"));
+  const form = h("form", { className: "filters", id: "agreement-form", "aria-label": "Convention à afficher",
+    novalidate: true }, beneficiary, h("button", { type: "submit" }, "Afficher la convention"));
   function load() {
     slot.clear();
     lastAgreement.beneficiary = beneficiary.input.value.trim();
-    if (!lastAgreement.beneficiary) return slot.show([{ field: "$.beneficiary_id", message: "Indiquez un bénéficiaire." }]);
+    const message = beneficiary.input.tagName === "SELECT" ? "Choisissez un bénéficiaire." : "Indiquez un bénéficiaire.";
+    if (!lastAgreement.beneficiary) return slot.show([{ field: "$.beneficiary_id", message }]);
     out.replaceChildren(agreementSection(ctx, lastAgreement.beneficiary));
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
   ctx.show("Conventions des bénéficiaires", h("p", { className: "hint" }, "Les versions des pénalités de la "
-    + "convention d'un bénéficiaire, fixées par la centrale d'achat (set_penalty_terms)."), slot.node, form, out);
-  if (lastAgreement.beneficiary) load();
+    + "convention d'un bénéficiaire, fixées par la centrale d'achat (set_penalty_terms)."), picker.notice, slot.node, form,
+    out);
+  if (lastAgreement.beneficiary && beneficiary.input.value) load();  // the one read last, if still listed
 }

@@ -11,6 +11,7 @@ from devtools.contracts.openapi_common import (
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_sourcing import BENEFICIARY_ID, FRAME_MISSION, NEED_ID
 from shared.domain.errors import ErrorDetail
+from shared.domain.list_limits import MAX_ROWS
 from shared.domain.identity import Right
 from shared.domain.sourcing.messages import FrameMission, ReplacementRequest
 
@@ -120,8 +121,9 @@ def get_sourcing(b: Build) -> dict[str, Any]:
     cid0, cid1, _ = CORRELATION_IDS
     errors = common_problems("get_sourcing", post=False)
     forbidden = errors["403"]
-    forbidden["description"] += (" Or the purchasing body asked for a view other than pool_statistics and "
-                                 "agreement (FORBIDDEN on query.view).")
+    forbidden["description"] += (" Or the purchasing body asked for a view other than pool_statistics, agreement "
+                                 "and beneficiaries, or a beneficiary for view beneficiaries (FORBIDDEN on "
+                                 "query.view).")
     forbidden["content"]["application/problem+json"]["examples"]["view_forbidden"] = {
         "summary": "403 the purchasing body asked for view=need",
         "value": problem(403, [ErrorDetail.of("query.view", "FORBIDDEN")], cid0, instance="/get_sourcing")}
@@ -133,10 +135,10 @@ def get_sourcing(b: Build) -> dict[str, Any]:
     errors["422"] = problem_response("A query parameter is missing or invalid.", {
         "invalid_view": rejected([ErrorDetail.of("query.view", "INVALID_VALUE",
                                                   detail="valeurs acceptées : need, mission, agreement, "
-                                                         "pool_statistics")], cid0),
+                                                         "pool_statistics, beneficiaries")], cid0),
         "need_id_missing": rejected([ErrorDetail.of("query.need_id", "REQUIRED")], cid1)})
     return {
-        "summary": "Read a need, a mission, the beneficiary's agreement or the pool statistics",
+        "summary": "Read a need, a mission, the beneficiary's agreement, the pool statistics or the beneficiaries",
         "description": (
             "`view=need&need_id=`: the need with every version's content and ranked result. `view=mission&"
             "mission_id=`: the mission with its order's live state and the budget planned, ordered, consumed and "
@@ -144,26 +146,32 @@ def get_sourcing(b: Build) -> dict[str, Any]:
             "version of its penalty terms, with the one in force today, Paris date (A9 penalties; "
             "`penalty_terms_versions`); a new version is also announced to the titulaire "
             "(fr.passerelle.agreement.terms_changed.v1). `view=pool_statistics`: active professionals per "
-            "service type and region (B14). A beneficiary reads its own needs, missions and agreement "
-            "(beneficiary_id is ignored); the operator names beneficiary_id. The purchasing body reads the pool "
-            "statistics (steering data, B1) and, naming beneficiary_id, the agreements whose terms it sets: any "
-            "other view is refused 403 FORBIDDEN on query.view. An unknown beneficiary is 404 "
-            "BENEFICIARY_NOT_FOUND."),
+            "service type and region (B14). `view=beneficiaries`: the registered beneficiaries to choose one from "
+            "(B1 parties; id, name, SIRET, region and territory, never their contacts), by id, in pages of at most "
+            f"{MAX_ROWS}: `next_cursor`, when more follow, is passed back as `after`. A beneficiary reads its own "
+            "needs, missions and agreement (beneficiary_id is ignored) and never lists the others (view "
+            "beneficiaries: 403 FORBIDDEN on query.view); the operator names beneficiary_id. The purchasing body "
+            "reads the pool statistics (steering data, B1), the beneficiaries and, naming beneficiary_id, the "
+            "agreements whose terms it sets: any other view is refused 403 FORBIDDEN on query.view. An unknown "
+            "beneficiary is 404 BENEFICIARY_NOT_FOUND."),
         "tags": ["beneficiary", "operator", "purchasing_body"],
         "parameters": [
             query("view", "Which view.", "mission", required=True,
-                  enum=["need", "mission", "agreement", "pool_statistics"]),
+                  enum=["need", "mission", "agreement", "pool_statistics", "beneficiaries"]),
             query("need_id", "view=need: required.", NEED_ID),
             query("mission_id", "view=mission: required.", s.mission.mission_id),
             query("beneficiary_id", "Operator (views need, mission, agreement) and purchasing body (view agreement): "
                                     "required. Beneficiaries: ignored (their own).", BENEFICIARY_ID),
+            query("after", "view=beneficiaries: the next_cursor of the previous page (a beneficiary_id); absent: "
+                           "the first page.", BENEFICIARY_ID),
             {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("The view asked for.", b.refs["SourcingView"], {
                 "need": ("view=need", s.need_view), "mission": ("view=mission", s.mission_view),
                 "agreement": ("view=agreement: a version from 1 July, none in force yet",
                               b.stories.terms.agreement_view),
-                "pool_statistics": ("view=pool_statistics", s.pool)}),
+                "pool_statistics": ("view=pool_statistics", s.pool),
+                "beneficiaries": ("view=beneficiaries: one page, the last", s.beneficiaries)}),
             **errors,
         },
     }

@@ -230,8 +230,8 @@ DIRECTION = {
     "FrameMission": "Inbound: body of POST frame_mission (beneficiary).",
     "Mission": "Outbound: body of the frame_mission and replace_professional answers.",
     "ReplacementRequest": "Inbound: body of POST replace_professional (beneficiary or operator).",
-    "SourcingView": "Outbound: body of the GET get_sourcing answer (need, mission, agreement or pool_statistics "
-                    "view).",
+    "SourcingView": "Outbound: body of the GET get_sourcing answer (need, mission, agreement, pool_statistics or "
+                    "beneficiaries view).",
     "BeneficiaryReport": "Outbound: body of the GET get_report?view=beneficiary answer (JSON; format=csv gives the "
                          "same in French CSV).",
     "PurchasingBodyReport": "Outbound: body of the GET get_report?view=purchasing_body answer (JSON; format=csv gives "

@@ -211,6 +211,7 @@ class SourcingStory:
             self.need_view = needs.read_need(BENEFICIARY_ID, NEED_ID, p.uow())
             self.mission_view = missions.read_mission(BENEFICIARY_ID, MISSION_ID, p.uow())
             self.pool = pool.pool_statistics(p.uow(), p.blobs, p.clock)
+            self.beneficiaries = pool.list_beneficiaries(p.uow())
         self._reports()
         with p.as_(OPERATOR_UID, "operator", "platform"):
             p.at("2026-07-03T10:12:00Z")

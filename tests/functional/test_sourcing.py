@@ -242,3 +242,38 @@ def test_the_purchasing_body_reads_the_pool_statistics_and_no_need_or_mission(so
     no_right = requests.get(platform.url("get_sourcing") + "/", params={"view": "pool_statistics"},
                             headers={"Authorization": f"Bearer {narrowed}"}, timeout=30)
     assert no_right.status_code == 403 and no_right.json()["errors"][0]["code"] == "MISSING_RIGHT"
+
+
+def test_the_purchasing_body_and_the_operator_list_the_beneficiaries_and_nobody_else_does(sourcing, platform):
+    operator, beneficiary = sourcing
+    purchasing_body = Client(platform, "purchasing_body", "centrale-achats")
+    # When the purchasing body and the operator list the registered beneficiaries (B1 parties)
+    listed = purchasing_body.get(view="beneficiaries")
+    # Then both read the two of the fixture, by id, with what names them and never their contacts
+    assert listed.status_code == 200, listed.text
+    assert listed.json() == {"beneficiaries": [
+        {"beneficiary_id": "ben-lyon", "name": "Métropole de Lyon", "siret": a_beneficiary()["siret"], "region": "84",
+         "region_label": "Auvergne-Rhône-Alpes", "territory": "69"},
+        {"beneficiary_id": "ben-other", "name": "Ville d'Annecy", "siret": a_beneficiary()["siret"], "region": "84",
+         "region_label": "Auvergne-Rhône-Alpes", "territory": "69"}], "count": 2, "next_cursor": None}
+    assert "claire.martin" not in listed.text
+    assert operator.get(view="beneficiaries").json() == listed.json()
+    # and a page after the first names only those that follow; a cursor that is no id is a structured 422
+    assert [b["beneficiary_id"] for b in purchasing_body.get(view="beneficiaries", after="ben-lyon")
+            .json()["beneficiaries"]] == ["ben-other"]
+    bad = purchasing_body.get(view="beneficiaries", after="../managers")
+    assert bad.status_code == 422 and [(e["field"], e["code"]) for e in bad.json()["errors"]] == [
+        ("query.after", "INVALID_VALUE")]
+    # When a beneficiary asks for the list: 403 on the view, naming none of the others
+    own = beneficiary.get(view="beneficiaries")
+    assert own.status_code == 403, own.text
+    assert own.headers["Content-Type"] == "application/problem+json"
+    assert [(e["field"], e["code"]) for e in own.json()["errors"]] == [("query.view", "FORBIDDEN")]
+    assert "ben-other" not in own.text and "Annecy" not in own.text
+    # and a manager or a contractor is refused get_sourcing altogether, with the structured 403
+    for role, tenant in (("manager", "mgr-test"), ("contractor", "ctr-titulaire")):
+        refused = Client(platform, role, tenant).get(view="beneficiaries")
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["Content-Type"] == "application/problem+json"
+        assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [("header.Authorization", "FORBIDDEN")]
+        assert "ben-lyon" not in refused.text

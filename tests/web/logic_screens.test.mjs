@@ -9,6 +9,7 @@ import {
   barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
   monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
   agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
+  allBeneficiaries, beneficiaryListFailure, beneficiaryOptions,
 } from "../../web/logic.mjs";
 
 test("French dates are read the same whatever the browser's locale", () => {
@@ -206,4 +207,51 @@ test("a beneficiary's agreement terms read as a contract's, in the agreement's w
   // A contract keeps its own words
   assert.equal(termsVersionsView({ on: "2026-06-15", in_force_version: null, versions: [] }).inForce,
     "conditions de la signature du marché");
+});
+
+test("B1: the beneficiaries are read page after page by their cursor, and a bound stops an endless list", async () => {
+  const pages = {
+    "view=beneficiaries": { beneficiaries: [{ beneficiary_id: "ben-a" }, { beneficiary_id: "ben-b" }], next_cursor: "ben-b" },
+    "view=beneficiaries&after=ben-b": { beneficiaries: [{ beneficiary_id: "ben-c" }], next_cursor: null },
+  };
+  const asked = [];
+  const call = async (name, { query }) => { asked.push(`${name}?${query}`); return pages[query]; };
+  const { rows, complete } = await allBeneficiaries(call);
+  assert.deepEqual(rows.map((b) => b.beneficiary_id), ["ben-a", "ben-b", "ben-c"]);
+  assert.equal(complete, true);
+  assert.deepEqual(asked, ["get_sourcing?view=beneficiaries", "get_sourcing?view=beneficiaries&after=ben-b"]);
+  const endless = async () => ({ beneficiaries: [{ beneficiary_id: "ben-x" }], next_cursor: "ben-x" });
+  const cut = await allBeneficiaries(endless, 3);
+  assert.equal(cut.rows.length, 3);
+  assert.equal(cut.complete, false);
+  await assert.rejects(allBeneficiaries(async () => { throw Object.assign(new Error("x"), { status: 500 }); }));
+});
+
+test("B1: the options read « nom (territoire) » in French order, the same name told apart by its id", () => {
+  const options = beneficiaryOptions([
+    { beneficiary_id: "ben-lyon", name: "Métropole de Lyon", territory: "69" },
+    { beneficiary_id: "ben-ajaccio", name: "Communauté d'agglomération du Pays Ajaccien", territory: "2A" },
+    { beneficiary_id: "ben-eveche-2", name: "Évêché", territory: "75" },
+    { beneficiary_id: "ben-eveche-1", name: "Évêché", territory: "75" },
+    { beneficiary_id: "ben-annecy", name: "Ville d'Annecy", territory: "74" },
+  ]);
+  assert.deepEqual(options, [
+    { value: "ben-ajaccio", label: "Communauté d'agglomération du Pays Ajaccien (2A)" },
+    { value: "ben-eveche-1", label: "Évêché (75) — ben-eveche-1" },
+    { value: "ben-eveche-2", label: "Évêché (75) — ben-eveche-2" },
+    { value: "ben-lyon", label: "Métropole de Lyon (69)" },
+    { value: "ben-annecy", label: "Ville d'Annecy (74)" },
+  ]);
+  assert.deepEqual(beneficiaryOptions([]), []);
+});
+
+test("B1: when the list fails, the purchasing body is told why in French and asked to type the id", () => {
+  const refused = { status: 403, problem: { errors: [{ field: "query.view", message: "Vos droits ne permettent pas cette opération." }] } };
+  assert.equal(beneficiaryListFailure(refused), "La liste des bénéficiaires n'a pas pu être chargée (Vos droits ne "
+    + "permettent pas cette opération) : saisissez l'identifiant du bénéficiaire.");
+  assert.equal(beneficiaryListFailure({ status: 503, problem: null }), "La liste des bénéficiaires n'a pas pu être "
+    + "chargée (erreur 503) : saisissez l'identifiant du bénéficiaire.");
+  assert.equal(beneficiaryListFailure(new TypeError("Failed to fetch")), "La liste des bénéficiaires n'a pas pu être "
+    + "chargée (le service ne répond pas) : saisissez l'identifiant du bénéficiaire.");
+  assert.match(beneficiaryListFailure("incomplete"), /trop longue.*saisissez l'identifiant/);
 });

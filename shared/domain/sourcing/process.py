@@ -17,7 +17,8 @@ from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: r
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderState
 from shared.domain.sourcing.records import (
-    LEVEL_LABELS, AvailabilityPeriod, ExtraCosts, Level, NeedContent, PoolStatistics, Professional, ServiceType,
+    LEVEL_LABELS, AvailabilityPeriod, BeneficiaryList, ExtraCosts, Level, NeedContent, PoolStatistics, Professional,
+    ServiceType,
 )
 from shared.domain.base import Model, Record, Root
 
@@ -373,8 +374,9 @@ class MissionView(Mission):
         default=None, description="Absent until the mission's order is stored.")
 
 
-class SourcingView(Root[NeedView | MissionView | PoolStatistics | AgreementTerms]):
-    """What get_sourcing answers: one of four views, chosen by ?view= (``agreement``: the beneficiary's
-    agreement and its penalty terms versions, A9 penalties)."""
+class SourcingView(Root[NeedView | MissionView | PoolStatistics | AgreementTerms | BeneficiaryList]):
+    """What get_sourcing answers: one of five views, chosen by ?view= (``agreement``: the beneficiary's
+    agreement and its penalty terms versions, A9 penalties; ``beneficiaries``: the registered
+    beneficiaries, B1 parties)."""
 
     model_config = ConfigDict(title="SourcingView")

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.errors import ErrorDetail
+from shared.domain.list_limits import MAX_ROWS
 from shared.domain.orders import Identifier, Name, Text
 from shared.domain.base import Command, Model, Territory
 from shared.domain.siret import Siret, luhn_ok  # noqa: F401  (re-exported)
@@ -256,3 +257,30 @@ class PoolStatistics(Model):
     per_region: dict[str, RegionCount] = Field(description="INSEE region code → French label and count.")
     index_revision: int
     built_at: str = Field(description="When the index was built (ISO 8601).")
+
+
+class BeneficiaryRow(Model):
+    """One registered beneficiary as the purchasing body and the operator list it (B1 parties): what
+    names the public body, never its contacts (personal data)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="BeneficiaryRow")
+
+    beneficiary_id: Identifier
+    name: Name
+    siret: str = Field(description="The public body's SIRET (14 digits).")
+    region: Region
+    region_label: str = Field(description="The region's French name.")
+    territory: Territory = Field(description="INSEE département code whose public holidays apply (B18).")
+
+
+class BeneficiaryList(Model):
+    """What get_sourcing?view=beneficiaries answers: the registered beneficiaries by id, a page of at most
+    MAX_ROWS (shared/domain/list_limits.py); ``next_cursor`` is passed back as ``?after=`` for the next one.
+    Built by shared.service.sourcing.pool.list_beneficiaries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="BeneficiaryList")
+
+    beneficiaries: list[BeneficiaryRow]
+    count: int = Field(ge=0, description=f"Rows in this page (at most {MAX_ROWS}).")
+    next_cursor: Identifier | None = Field(
+        description="The last beneficiary_id of this page when more follow (pass it as ?after=), else null.")

@@ -7,8 +7,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from shared.domain.sourcing.records import REGION_LABELS, Beneficiary, Professional, Region
-from shared.ports import BlobStore, Clock, UnitOfWork
+from shared.domain.list_limits import MAX_ROWS
+from shared.domain.sourcing.records import (
+    REGION_LABELS, Beneficiary, BeneficiaryList, BeneficiaryRow, Professional, Region,
+)
+from shared.ports import BlobStore, Clock, Query, UnitOfWork
 from shared.service import registry
 from shared.service.sourcing import index as search_index
 from shared.service.sourcing import paths
@@ -64,15 +67,36 @@ def upsert_professional(professional: Professional, uow: UnitOfWork) -> str:
 
 # B14 pool statistics for the purchasing body: B1 gives it the steering data, and the pool's statistics
 # are steering data; a need or a mission is a beneficiary's own business, which it never reads. It sets the
-# beneficiaries' agreement terms (A9 penalties: set_penalty_terms), so it reads them too.
-PURCHASING_BODY_VIEWS = frozenset({"pool_statistics", "agreement"})
-LIMITED_ROLES = {"purchasing_body": PURCHASING_BODY_VIEWS}
+# beneficiaries' agreement terms (A9 penalties: set_penalty_terms), so it reads them too, and the list of
+# registered beneficiaries to choose one from. A beneficiary reads its own needs, missions and agreement and
+# the pool statistics, never the list of the others; the operator reads every view.
+PURCHASING_BODY_VIEWS = frozenset({"pool_statistics", "agreement", "beneficiaries"})
+BENEFICIARY_VIEWS = frozenset({"need", "mission", "agreement", "pool_statistics"})
+OPERATOR_VIEWS = BENEFICIARY_VIEWS | {"beneficiaries"}
+VIEWS_OF = {"purchasing_body": PURCHASING_BODY_VIEWS, "beneficiary": BENEFICIARY_VIEWS, "operator": OPERATOR_VIEWS}
 
 
 def may_read_view(view: str, role: str) -> bool:
-    """Whether ``role`` may read this get_sourcing view: the purchasing body only ``pool_statistics`` and
-    ``agreement``; the beneficiary and the operator every view."""
-    return view in LIMITED_ROLES.get(role, {view})
+    """Whether ``role`` may read this get_sourcing view: the purchasing body ``pool_statistics``,
+    ``agreement`` and ``beneficiaries``; the beneficiary every view but ``beneficiaries``; the operator
+    every view; any other role none."""
+    return view in VIEWS_OF.get(role, frozenset())
+
+
+def list_beneficiaries(uow: UnitOfWork, after: str | None = None) -> dict[str, Any]:
+    """B1 parties: the registered beneficiaries by id, from after ``after``, at most MAX_ROWS, as the
+    purchasing body and the operator choose one (their id, name, SIRET, region and territory; never their
+    contacts). ``next_cursor`` is the page's last id when more follow."""
+    start = (paths.beneficiary(after),) if after else None
+    found = uow.query(Query("beneficiaries", order_by=(("__name__", "asc"),), start_after=start, limit=MAX_ROWS + 1))
+    rows = []
+    for doc in found[:MAX_ROWS]:
+        b, region = doc.data, Region(doc.data["region"])  # the fields that name the body, not its contacts
+        rows.append(BeneficiaryRow(beneficiary_id=doc.id, name=b["name"], siret=b["siret"], region=region,
+                                   region_label=REGION_LABELS[region], territory=b["territory"]))
+    more = len(found) > MAX_ROWS
+    return BeneficiaryList(beneficiaries=rows, count=len(rows),
+                           next_cursor=rows[-1].beneficiary_id if more else None).model_dump(mode="json")
 
 
 def pool_statistics(uow: UnitOfWork, blobs: BlobStore, clock: Clock) -> dict[str, Any]:

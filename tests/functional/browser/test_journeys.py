@@ -372,19 +372,52 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     assert purchasing.post("set_penalty_terms", {
         "beneficiary_id": seed.BENEFICIARY["beneficiary_id"], "effective_from": later, "reason": "Annexe pénalités",
         "terms": {"daily_amount_cents": {"P1": 20000}, "rules_by_kind": {"D4": "P1"}}}).status_code == 201
+    # B1: it chooses the beneficiary from the registered ones (« nom (territoire) »), by keyboard, not by its id
+    assert Erp(platform, "operator", "platform").post("register_beneficiary", {
+        **seed.BENEFICIARY, "beneficiary_id": "ben-annecy-demo", "name": "Ville d'Annecy", "territory": "74"}
+    ).status_code == 201
     page.get_by_role("link", name="Conventions").click()
     expect(page.get_by_role("heading", name="Conventions des bénéficiaires")).to_be_focused()
-    page.get_by_label("Bénéficiaire").fill("ben-inconnu")
+    picker = page.get_by_role("combobox", name="Bénéficiaire")
+    expect(picker.locator("option")).to_have_text(
+        ["— Choisir un bénéficiaire —", "Métropole de démonstration (69)", "Ville d'Annecy (74)"])
     page.get_by_role("button", name="Afficher la convention").click()
-    expect(page.locator("#agreement-terms")).to_contain_text("inconnu de la plateforme")
-    page.get_by_label("Bénéficiaire").fill(seed.BENEFICIARY["beneficiary_id"])
-    page.get_by_role("button", name="Afficher la convention").click()
+    expect(field_error(page, "Bénéficiaire")).to_contain_text("Choisissez un bénéficiaire")
+    picker.focus()
+    page.keyboard.press("ArrowDown")  # keyboard only: the first beneficiary, then the button
+    expect(picker).to_have_value(seed.BENEFICIARY["beneficiary_id"])
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Afficher la convention")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
+    expect(page.locator("#agreement-terms .facts")).to_contain_text(seed.BENEFICIARY["beneficiary_id"])
     versions = page.get_by_role("table", name="Versions des pénalités")
     expect(versions.locator("tbody tr")).to_have_count(1)
     expect(versions).to_contain_text("à venir")
     expect(versions).to_contain_text("Annexe pénalités")
     app.check(page, "centrale-conventions", shot=False)
+    # When the list cannot be loaded, it is told so in French and types the id instead
+    def the_list(url: str) -> bool:
+        return "view=beneficiaries" in url
+
+    page.route(the_list, lambda route: route.fulfill(status=503, body=""))
+    page.get_by_role("link", name="Vivier").click()
+    page.get_by_role("link", name="Conventions").click()
+    expect(page.locator("#beneficiary-list-error")).to_contain_text(
+        "La liste des bénéficiaires n'a pas pu être chargée (erreur 503) : saisissez l'identifiant du bénéficiaire.")
+    typed = page.get_by_role("textbox", name="Bénéficiaire")
+    typed.fill("ben-inconnu")
+    page.get_by_role("button", name="Afficher la convention").click()
+    expect(page.locator("#agreement-terms")).to_contain_text("inconnu de la plateforme")
+    typed.fill(seed.BENEFICIARY["beneficiary_id"])
+    page.get_by_role("button", name="Afficher la convention").click()
+    expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("Annexe pénalités")
+    app.check(page, "centrale-conventions-saisie", shot=False)
+    page.unroute(the_list)
+    # the one console error of this journey is the 503 the test made up
+    injected = [p for p in app.problems if "status of 503" in p]
+    assert len(injected) == 1, app.problems
+    app.problems.remove(injected[0])
 
 
 def test_operator_creates_a_requested_account_handles_incidents_proposes_and_reads_the_pool(app, platform):

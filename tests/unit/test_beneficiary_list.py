@@ -1,0 +1,72 @@
+"""B1 parties: the purchasing body and the operator list the registered beneficiaries
+(get_sourcing?view=beneficiaries) to choose one, e.g. on "Conventions" (A9 penalties); a beneficiary never
+lists the others, and no other role reads any get_sourcing view."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from shared.domain.sourcing.process import SourcingView
+from shared.domain.sourcing.records import Beneficiary
+from shared.service.sourcing import pool
+from tests.fakes import World
+from tests.sourcing_builders import a_beneficiary
+
+ALL_VIEWS = {"need", "mission", "agreement", "pool_statistics", "beneficiaries"}
+
+
+@pytest.mark.parametrize(("role", "readable"), [
+    ("purchasing_body", {"pool_statistics", "agreement", "beneficiaries"}),
+    ("operator", ALL_VIEWS),
+    ("beneficiary", ALL_VIEWS - {"beneficiaries"}),
+    ("manager", set()),
+    ("contractor", set()),
+    ("", set()),
+])
+def test_the_beneficiaries_are_listed_to_the_purchasing_body_and_the_operator_only(role, readable):
+    assert {v for v in ALL_VIEWS if pool.may_read_view(v, role)} == readable
+
+
+def register(world: World, beneficiary_id: str, **overrides) -> None:
+    pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(beneficiary_id, **overrides), strict=False),
+                              world.uow())
+
+
+def test_the_list_names_each_body_by_id_with_its_region_and_territory_and_never_its_contacts():
+    world = World("2026-03-03T09:00:00+00:00")
+    register(world, "ben-lyon")
+    register(world, "ben-ajaccio", name="Communauté d'agglomération du Pays Ajaccien", region="94", territory="2A")
+    register(world, "ben-lyon")  # registered again as it is: still one row
+
+    listed = pool.list_beneficiaries(world.uow())
+
+    assert listed == {"beneficiaries": [
+        {"beneficiary_id": "ben-ajaccio", "name": "Communauté d'agglomération du Pays Ajaccien",
+         "siret": a_beneficiary()["siret"], "region": "94", "region_label": "Corse", "territory": "2A"},
+        {"beneficiary_id": "ben-lyon", "name": "Métropole de Lyon", "siret": a_beneficiary()["siret"],
+         "region": "84", "region_label": "Auvergne-Rhône-Alpes", "territory": "69"}],
+        "count": 2, "next_cursor": None}
+    assert "claire.martin" not in json.dumps(listed) and "Martin" not in json.dumps(listed)
+    assert SourcingView.model_validate(listed).model_dump(mode="json") == listed
+
+
+def test_the_list_comes_in_pages_of_at_most_max_rows_each_naming_the_next(monkeypatch):
+    monkeypatch.setattr(pool, "MAX_ROWS", 2)
+    world = World("2026-03-03T09:00:00+00:00")
+    for b in ("ben-e", "ben-a", "ben-d", "ben-c", "ben-b"):
+        register(world, b)
+
+    pages, after = [], None
+    while True:
+        page = pool.list_beneficiaries(world.uow(), after)
+        pages.append([row["beneficiary_id"] for row in page["beneficiaries"]])
+        assert page["count"] == len(page["beneficiaries"]) <= 2
+        after = page["next_cursor"]
+        if after is None:
+            break
+
+    assert pages == [["ben-a", "ben-b"], ["ben-c", "ben-d"], ["ben-e"]]
+    assert pool.list_beneficiaries(World("2026-03-03T09:00:00+00:00").uow()) == {
+        "beneficiaries": [], "count": 0, "next_cursor": None}
