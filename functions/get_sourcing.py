@@ -9,17 +9,15 @@ the beneficiaries (``shared.service.sourcing.pool.may_read_view``)."""
 
 from __future__ import annotations
 
-import re
-
 import functions_framework
 
 from functions._sourcing import settings
 from shared import bootstrap
 from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.validation import identifier_errors
 from shared.edge import http
 from shared.service.sourcing import agreements, missions, needs, pool
 
-IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,63}")  # shared.domain.base.Identifier
 VIEWS = ("need", "mission", "agreement", "pool_statistics", "beneficiaries")
 
 
@@ -31,8 +29,8 @@ def _get(req: http.Request) -> http.Answer:
         raise http.HttpProblem(403, [ErrorDetail.of("query.view", "FORBIDDEN")])
     if view == "beneficiaries":
         after = req.args.get("after") or None
-        if after is not None and not IDENTIFIER.fullmatch(after):
-            raise DomainError([ErrorDetail.of("query.after", "INVALID_VALUE", detail="attendu un identifiant de bénéficiaire")])
+        if after is not None and (errors := identifier_errors(after, "query.after")):
+            raise DomainError(errors)
         return http.Answer(200, pool.list_beneficiaries(bootstrap.reader(), after))
     uow = bootstrap.uow()  # pool statistics may rebuild a stale search index (a derived cache)
     if view == "pool_statistics":

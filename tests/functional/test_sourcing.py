@@ -263,7 +263,7 @@ def test_the_purchasing_body_and_the_operator_list_the_beneficiaries_and_nobody_
             .json()["beneficiaries"]] == ["ben-other"]
     bad = purchasing_body.get(view="beneficiaries", after="../managers")
     assert bad.status_code == 422 and [(e["field"], e["code"]) for e in bad.json()["errors"]] == [
-        ("query.after", "INVALID_VALUE")]
+        ("query.after", "INVALID_FORMAT")]
     # When a beneficiary asks for the list: 403 on the view, naming none of the others
     own = beneficiary.get(view="beneficiaries")
     assert own.status_code == 403, own.text
