@@ -93,7 +93,7 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -
     site = check_site(uow, manager_id, uow.get(f"managers/{manager_id}/contracts/{command.contract_id}"),
                       command.contract_id, command.contractor_id, command.issued_at.date(), command.site,
                       lot=command.lot)
-    refused = site.refused
+    refused = list(site.refused)
     versions = uow.query(Query(f"managers/{manager_id}/contracts/{command.contract_id}/catalogue"))
     in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], command.issued_at.date())
     if in_force is not None:  # A14: lines priced by the catalogue version in force on the order's date

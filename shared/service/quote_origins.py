@@ -61,7 +61,7 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
         raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=cmd.contract_id)])
     checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, contractor_id, now.date(),
                                 cmd.site)  # A13 perimeter alignment, A7 property tree
-    refused = checked.refused
+    refused = list(checked.refused)
     order = None
     if cmd.order_id is not None:  # A2.5: supplementary works on one of its own orders, still open
         order = order_store.load_order(uow, manager_id, cmd.order_id)

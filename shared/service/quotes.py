@@ -81,7 +81,7 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
     checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, cmd.contractor_id, now.date(),
                                 cmd.site)  # A13 perimeter alignment, A7 property tree
-    refused = checked.refused
+    refused = list(checked.refused)
     order: Order | None = None
     if cmd.order_id is not None:  # A2.5: a supplementary quote on this contractor's order
         order = order_store.load_order(uow, manager_id, cmd.order_id)
