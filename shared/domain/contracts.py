@@ -4,7 +4,8 @@ A manager creates and updates them; each change goes to the contractor's ``order
 topic; a contractor never writes them. An order must name a contract of its manager, in
 force on the order's date, held by the order's contractor, and — when the order says so —
 within the contract's lots and geographic perimeter: the commune the order names, else the
-commune its property node lies in (A7 property tree).
+commune its property node lies in (A7 property tree). An order naming a commune other than its
+node's is refused (``commune_errors``): the two must agree when both are known.
 
 Pure: no Google import; dates are passed in.
 """
@@ -131,6 +132,16 @@ def order_errors(contract: dict[str, Any] | None, contract_id: str, contractor_i
     if place is not None and not Perimeter.model_validate(contract.get("perimeter") or {}).covers(place):
         errors.append(ErrorDetail.of(field, "OUTSIDE_CONTRACT_PERIMETER", commune=place, contract_id=contract_id))
     return errors
+
+
+def commune_errors(commune: str | None, node_id: str, node_commune: str | None) -> list[ErrorDetail]:
+    """A13 perimeter alignment: an order (or a quote) naming ``commune`` (its ``site.commune``) at a node lying
+    in ``node_commune`` (A7 property tree: node ``node_id``'s own commune or its nearest ancestor's) must name
+    that commune. Either unknown: nothing to compare."""
+    if commune is not None and node_commune is not None and commune != node_commune:
+        return [ErrorDetail.of("$.site.commune", "COMMUNE_NOT_AT_NODE", commune=commune, node_id=node_id,
+                               node_commune=node_commune)]
+    return []
 
 
 # --- What upsert_contract and upsert_billing_account answer, and what they publish (A2.1, A2.2).

@@ -97,6 +97,7 @@ CATALOGUE: dict[str, str] = {
     "CONTRACT_NOT_IN_FORCE": "Le marché « {contract_id} » n'est pas en vigueur le {on} (statut « {status} », du {starts_on} au {ends_on}).",
     "LOT_OUTSIDE_CONTRACT": "Le lot « {lot} » ne fait pas partie du marché (lots : {lots}).",
     "OUTSIDE_CONTRACT_PERIMETER": "La commune « {commune} » est hors du périmètre géographique du marché « {contract_id} ».",
+    "COMMUNE_NOT_AT_NODE": "La commune indiquée ({commune}) n'est pas celle de l'élément de patrimoine « {node_id} » ({node_commune}) : indiquez {node_commune} ou n'indiquez pas de commune.",
     "CONTRACTOR_CHANGED": "Le titulaire d'un marché ne change pas : créez un nouveau marché.",
     # onboarding: the registry of managers, contractors and machine identities (A10)
     "MANAGER_NOT_FOUND": "Gestionnaire « {manager_id} » inconnu (de la plateforme, ou de ce prestataire faute de marché avec lui).",

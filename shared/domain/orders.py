@@ -171,6 +171,12 @@ class Order(Model):
     invoiced: dict[str, Decimal] = Field(default_factory=dict)  # line_id → quantity invoiced (net of credit notes)
     invoiced_cents: int = 0  # net amount invoiced, excluding tax
     invoices: list[str] = Field(default_factory=list)  # numbers of the invoices standing (not rejected)
+    # The commune the order's property node lay in when it was issued (A7 property tree: the node's own or
+    # its nearest ancestor's), read by the A7/A13 check; B18 counts the order's deadlines there when the
+    # site names no commune. Kept on the stored record only (``order_store.order_doc``): never in what the
+    # order is sent or answered as (exclude). None: no tree in force, a node placed in no commune, or an
+    # order stored before orders kept it (its territory is then its contract's or its manager's, as before).
+    node_commune: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = Field(default=None, exclude=True)
 
     @property
     def total_cents(self) -> int:

@@ -8,8 +8,9 @@ A territory is what ``shared.domain.workdays.territory`` accepts: a département
   and for the collectivités whose INSEE prefix is not a département, their own code:
   975 → PM (Saint-Pierre-et-Miquelon), 977 → BL (Saint-Barthélemy), 978 → MF (Saint-Martin),
   986 → WF (Wallis-et-Futuna), 987 → PF (Polynésie française), 988 → NC (Nouvelle-Calédonie).
-- ``territory_of_order``: the order's site commune, else the contract's perimeter when it
-  names exactly one territory, else the manager's own territory, else ``LAST_RESORT``.
+- ``territory_of_order``: the order's site commune, else the commune its property node lies in
+  (A7 property tree, kept on the order as ``node_commune``), else the contract's perimeter when
+  it names exactly one territory, else the manager's own territory, else ``LAST_RESORT``.
 
 Pure: no Google import.
 """
@@ -69,20 +70,23 @@ def territories_of_perimeter(departements: Iterable[str], communes: Iterable[str
 
 @dataclass(frozen=True)
 class TerritoryChoice:
-    """The territory chosen and which datum gave it ("commune", "contract", "manager", "default")."""
+    """The territory chosen and which datum gave it ("commune", "node", "contract", "manager", "default")."""
 
     code: str
     source: str
 
 
 def territory_of_order(commune: str | None, contract: dict[str, Any] | None,
-                       manager_territory: str | None) -> TerritoryChoice:
-    """The territory of an order (or of a quote, which names the same site and contract)."""
-    if commune:
-        try:
-            return TerritoryChoice(territory_of_commune(commune), "commune")
-        except DomainError:
-            pass
+                       manager_territory: str | None, node_commune: str | None = None) -> TerritoryChoice:
+    """The territory of an order (or of a quote, which names the same site and contract): ``commune`` is
+    the one the site names, ``node_commune`` the one its node lies in (A13 refuses the two when they
+    differ, so the second only speaks when the site names none)."""
+    for code, source in ((commune, "commune"), (node_commune, "node")):
+        if code:
+            try:
+                return TerritoryChoice(territory_of_commune(code), source)
+            except DomainError:
+                pass
     perimeter = (contract or {}).get("perimeter") or {}
     named = territories_of_perimeter(perimeter.get("departements") or (), perimeter.get("communes") or ())
     if len(named) == 1:

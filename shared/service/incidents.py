@@ -172,12 +172,12 @@ def alert_message(incident: Incident, now: dt.datetime) -> OutboxMessage:
 
 def _incident_territory(uow: UnitOfWork, role: str, tenant: str, order_id: str | None) -> str:
     """B18: an incident about an order, reported by the order's manager or by its contractor, is counted
-    in the order's territory (its commune, its contract, then its manager's own, as the order's deadlines
-    are); any other report in its reporter's."""
+    in the order's territory (its commune, its node's, its contract, then its manager's own, as the order's
+    deadlines are); any other report in its reporter's."""
     order = _reported_order(uow, role, tenant, order_id) if order_id else None
     if order is not None:
         return territories.order_territory(territories.reader(uow), order.manager_id, order.contract_id,
-                                           order.site.commune).code
+                                           order.site.commune, node_commune=order.node_commune).code
     return _reporter_territory(uow, role, tenant)
 
 

@@ -33,7 +33,10 @@ def order_path(manager_id: str, order_id: str) -> str:
 
 
 def order_doc(order: Order) -> dict[str, Any]:
-    return {**order.model_dump(mode="json"), "total_cents": order.total_cents, UPDATED_AT: SERVER_TIME}
+    """The stored record: the order as it is sent, plus what only the record keeps (``node_commune``, when
+    known: B18's territory of an order whose site names no commune), ``total_cents`` and ``updated_at``."""
+    kept = {"node_commune": order.node_commune} if order.node_commune is not None else {}
+    return {**order.model_dump(mode="json"), **kept, "total_cents": order.total_cents, UPDATED_AT: SERVER_TIME}
 
 
 def order_from(data: dict[str, Any]) -> Order:

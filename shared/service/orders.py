@@ -50,16 +50,28 @@ def site_node(uow: UnitOfWork, manager_id: str, node_id: str) -> SiteNode:
     return SiteNode(known=True, in_commune=found[node].get("in_commune"))
 
 
-def site_errors(uow: UnitOfWork, manager_id: str, contract: dict | None, contract_id: str, contractor_id: str,
-                on: dt.date, site: SiteRef, lot: str | None = None) -> list[ErrorDetail]:
+@dataclass(frozen=True)
+class SiteCheck:
+    """What checking an order's (or a quote's) site found: every reason it is refused, and the commune its
+    node lies in (None: no tree in force, or a node placed in no commune), which B18 territories use when
+    the site names no commune and an order keeps as ``node_commune``."""
+
+    refused: list[ErrorDetail]
+    node_commune: str | None
+
+
+def check_site(uow: UnitOfWork, manager_id: str, contract: dict | None, contract_id: str, contractor_id: str,
+               on: dt.date, site: SiteRef, lot: str | None = None) -> SiteCheck:
     """A13 (contract known, in force, of this contractor, lot and place — the site's commune, else its
-    node's) and A7 (the node in the tree in force): every reason an order or a quote at ``site`` is refused."""
+    node's — and a commune named that is the node's own) and A7 (the node in the tree in force): every
+    reason an order or a quote at ``site`` is refused, from the node read once with the tree's marker."""
     node = site_node(uow, manager_id, site.node_id)
     refused = contract_rules.order_errors(contract, contract_id, contractor_id, on, lot=lot, commune=site.commune,
                                           node_commune=node.in_commune)
+    refused += contract_rules.commune_errors(site.commune, site.node_id, node.in_commune)
     if not node.known:
         refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=site.node_id))
-    return refused
+    return SiteCheck(refused, node.in_commune)
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -78,16 +90,17 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -
     """``receive_order`` inside a unit of work the caller commits (a quote accepted, a mission framed)."""
     if not contractor_serves(uow, command.contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
-    refused = site_errors(uow, manager_id, uow.get(f"managers/{manager_id}/contracts/{command.contract_id}"),
-                          command.contract_id, command.contractor_id, command.issued_at.date(), command.site,
-                          lot=command.lot)
+    site = check_site(uow, manager_id, uow.get(f"managers/{manager_id}/contracts/{command.contract_id}"),
+                      command.contract_id, command.contractor_id, command.issued_at.date(), command.site,
+                      lot=command.lot)
+    refused = list(site.refused)
     versions = uow.query(Query(f"managers/{manager_id}/contracts/{command.contract_id}/catalogue"))
     in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], command.issued_at.date())
     if in_force is not None:  # A14: lines priced by the catalogue version in force on the order's date
         refused += cat.line_errors(in_force, [line.model_dump(mode="json") for line in command.lines])
     if refused:
         raise DomainError(refused)
-    order = Order(manager_id=manager_id, **command.model_dump())
+    order = Order(manager_id=manager_id, node_commune=site.node_commune, **command.model_dump())
     existing = load_order(uow, manager_id, command.order_id)
     if existing is not None:
         if _same_order(existing, order):

@@ -59,8 +59,9 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
     if contract is None or contract.get("contractor_id") != contractor_id \
             or not orders.contractor_serves(uow, contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=cmd.contract_id)])
-    refused = orders.site_errors(uow, manager_id, contract, cmd.contract_id, contractor_id, now.date(),
-                                 cmd.site)  # A13 perimeter alignment, A7 property tree
+    checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, contractor_id, now.date(),
+                                cmd.site)  # A13 perimeter alignment, A7 property tree
+    refused = list(checked.refused)
     order = None
     if cmd.order_id is not None:  # A2.5: supplementary works on one of its own orders, still open
         order = order_store.load_order(uow, manager_id, cmd.order_id)
@@ -79,7 +80,8 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
     in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines, now)
     site = order.site if order is not None else cmd.site
     territory = order_territory(reader(uow), manager_id, order.contract_id if order else cmd.contract_id,
-                                site.commune, contract).code
+                                site.commune, contract,
+                                node_commune=order.node_commune if order is not None else checked.node_commune).code
     first = QuoteVersion(version=1, lines=cmd.lines, valid_until=cmd.valid_until,
                          document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
                          catalogue_version=in_force.version if in_force else None)

@@ -79,8 +79,9 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     """A buyer's request (``opened_by``: "manager", or "beneficiary" for ``mission_id``) inside ``uow``."""
     now = clock.now()
     contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
-    refused = orders.site_errors(uow, manager_id, contract, cmd.contract_id, cmd.contractor_id, now.date(),
-                                 cmd.site)  # A13 perimeter alignment, A7 property tree
+    checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, cmd.contractor_id, now.date(),
+                                cmd.site)  # A13 perimeter alignment, A7 property tree
+    refused = list(checked.refused)
     order: Order | None = None
     if cmd.order_id is not None:  # A2.5: a supplementary quote on this contractor's order
         order = order_store.load_order(uow, manager_id, cmd.order_id)
@@ -93,12 +94,14 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     if existing is not None:
         return _retried(uow, existing, cmd, now), False
     # B18: D3 is counted in the territory of the order the quote is for (the order itself for a
-    # supplementary quote; else the quote's site and contract, which the accepted order will carry).
+    # supplementary quote; else the quote's site — its commune, else its node's — and contract, which the
+    # accepted order will carry).
     if order is not None and order.contract_id != cmd.contract_id:
         contract = uow.get(f"managers/{manager_id}/contracts/{order.contract_id}")
     site = order.site if order is not None else cmd.site
     territory = order_territory(reader(uow), manager_id, order.contract_id if order else cmd.contract_id,
-                                site.commune, contract).code
+                                site.commune, contract,
+                                node_commune=order.node_commune if order is not None else checked.node_commune).code
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, opened_by=opened_by,
                   mission_id=mission_id, state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
     d3 = _plan_d3(uow, quote)

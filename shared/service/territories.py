@@ -1,9 +1,11 @@
 """The territory an order's deadlines are counted in (B18), read from the data at hand.
 
 Order of precedence (``shared.domain.territories.territory_of_order``): the site's commune
-(INSEE), else the contract's perimeter when it names exactly one territory, else the
-manager's own territory (``managers/<m>.territory``, or the territory its account requests
-declared), else "75". Reads are lazy: an order naming its commune costs no read at all.
+(INSEE), else the commune its property node lies in (A7 property tree: read with the node at
+issue time and kept on the order as ``node_commune``), else the contract's perimeter when it
+names exactly one territory, else the manager's own territory (``managers/<m>.territory``, or
+the territory its account requests declared), else "75". Reads are lazy: an order naming its
+commune, or kept with its node's, costs no read at all.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ _UNREAD: Any = object()
 
 
 def order_territory(store, manager_id: str, contract_id: str | None, commune: str | None,
-                    contract: dict[str, Any] | None = _UNREAD) -> TerritoryChoice:
-    """The territory of an order (or a quote) of ``manager_id`` under ``contract_id`` at ``commune``.
+                    contract: dict[str, Any] | None = _UNREAD, *, node_commune: str | None = None) -> TerritoryChoice:
+    """The territory of an order (or a quote) of ``manager_id`` under ``contract_id`` at ``commune`` (the
+    commune its site names), at a node lying in ``node_commune`` (None: unknown, e.g. an order stored
+    before orders kept it).
 
     ``contract`` may be passed when the caller already read it (None: no such contract).
     """
-    if commune:
-        choice = territory_of_order(commune, None, None)
-        if choice.source == "commune":
+    if commune or node_commune:
+        choice = territory_of_order(commune, None, None, node_commune)
+        if choice.source in ("commune", "node"):
             return choice
     if contract is _UNREAD:
         contract = store.get_contract(manager_id, contract_id) if contract_id else None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from google.cloud.firestore import FieldFilter
 
-from tests.builders import issue_order_body
+from shared.domain import workdays
+from tests.builders import issue_order_body, report
 
 pytestmark = pytest.mark.emulators
 
@@ -103,3 +106,73 @@ def test_an_order_naming_no_commune_is_checked_at_the_commune_of_its_property_no
     assert quote.status_code == 422, quote.text
     assert [(e["field"], e["code"]) for e in quote.json()["errors"]] == [("$.site.node_id",
                                                                           "OUTSIDE_CONTRACT_PERIMETER")]
+
+
+MARTINIQUE_TREE = {"nodes": [
+    {"node_id": "FDF", "kind": "site", "parent_id": None, "label": "Résidence Bellevue", "commune": "97209"},
+    {"node_id": "FDF-BAT-A", "kind": "building", "parent_id": "FDF", "label": "Bâtiment A"},
+    {"node_id": "FDF-BAT-A-LOG-4", "kind": "dwelling", "parent_id": "FDF-BAT-A", "label": "Logement 4"}]}
+
+
+def test_an_order_naming_another_commune_than_its_nodes_is_refused_until_corrected(manager, clean_firestore):
+    # Given a contract over the Rhône and Martinique, and a tree whose Fort-de-France site (97209) gives its
+    # commune to the building and dwelling under it
+    assert manager.post("upsert_contract", a_contract(perimeter={"departements": ["69", "972"],
+                                                                 "communes": []})).status_code == 201
+    assert manager.post("import_property_tree", MARTINIQUE_TREE).status_code == 201
+    # When the manager issues an order at the Fort-de-France dwelling naming Lyon (69123), inside the contract
+    wrong = manager.post("receive_order", issue_order_body("BC-A13-C1", contract_id="AC-2026-030",
+                                                           site={"node_id": "FDF-BAT-A-LOG-4", "commune": "69123"}))
+    # Then it is refused on the commune it names, in French, naming both communes; nothing is stored
+    assert wrong.status_code == 422, wrong.text
+    [error] = wrong.json()["errors"]
+    assert (error["field"], error["code"]) == ("$.site.commune", "COMMUNE_NOT_AT_NODE")
+    assert error["message"] == ("La commune indiquée (69123) n'est pas celle de l'élément de patrimoine "
+                                "« FDF-BAT-A-LOG-4 » (97209) : indiquez 97209 ou n'indiquez pas de commune.")
+    assert manager.get_order("BC-A13-C1").status_code == 404
+    # When the same order is sent corrected (its node's commune), then the corrected order again
+    right = issue_order_body("BC-A13-C1", contract_id="AC-2026-030",
+                             site={"node_id": "FDF-BAT-A-LOG-4", "commune": "97209"})
+    first, again = manager.post("receive_order", right), manager.post("receive_order", right)
+    # Then it is received once, and found unchanged the second time
+    assert (first.status_code, again.status_code) == (201, 200), (first.text, again.text)
+    assert again.json() == first.json()
+
+
+def test_an_order_at_a_node_in_fort_de_france_naming_no_commune_counts_its_deadlines_in_martinique(
+        manager, contractor, clean_firestore):
+    # Given a contract over the Rhône and Martinique (two territories: it names none), a manager that never
+    # said where it is (its deadlines would be Paris's), and the Fort-de-France tree
+    assert manager.post("upsert_contract", a_contract(perimeter={"departements": ["69", "972"],
+                                                                 "communes": []})).status_code == 201
+    assert manager.post("import_property_tree", MARTINIQUE_TREE).status_code == 201
+    # When the manager issues an order at the dwelling naming no commune
+    issued = manager.post("receive_order", issue_order_body("BC-B18-972", contract_id="AC-2026-030",
+                                                            site={"node_id": "FDF-BAT-A-LOG-4"}))
+    assert issued.status_code == 201, issued.text
+    # Then its stored record keeps the commune its node lies in, which the order answered does not show
+    stored = clean_firestore.document("managers/mgr-test/orders/BC-B18-972").get().to_dict()
+    assert stored["node_commune"] == "97209"
+    assert "node_commune" not in issued.json() and "node_commune" not in manager.get_order("BC-B18-972").text
+    # When the contractor reports an event of 25 hours ago (late: D1)
+    occurred = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
+    late = contractor.post("submit_execution", report(1, "acknowledged", order_id="BC-B18-972", occurred_at=occurred))
+    assert late.status_code == 200 and late.json()["late"] is True, late.text
+    # Then its D1 is counted in Martinique: its days of P1 are dated in Fort-de-France
+    deadlines = clean_firestore.collection("managers/mgr-test/deadlines")
+    [d1] = [s.to_dict() for s in deadlines.where(filter=FieldFilter("kind", "==", "D1")).stream()]
+    assert (d1["territory"], d1["order_id"]) == ("972", "BC-B18-972")
+    entries = [s.to_dict() for s in clean_firestore.collection("managers/mgr-test/penalties").stream()]
+    assert entries and {e["territory"] for e in entries} == {"972"}
+    assert workdays.local_date(occurred + dt.timedelta(minutes=15), "972").isoformat() in {
+        e["local_date"] for e in entries}
+    # And a quote requested at the building, naming no commune, runs D3 on Martinique's calendar: 5 of its working
+    # days from the request (its own holidays skipped), ending at midnight in Fort-de-France
+    asked = manager.post("request_quote", {"quote_id": "DV-B18-972", "contract_id": "AC-2026-030",
+                                           "contractor_id": "ctr-test", "title": "Colonne d'eau",
+                                           "site": {"node_id": "FDF-BAT-A"}})
+    assert asked.status_code == 201, asked.text
+    d3 = clean_firestore.document("managers/mgr-test/deadlines/D3-DV-B18-972").get().to_dict()
+    assert d3["territory"] == "972" and asked.json()["territory"] == "972"
+    start = workdays.local_date(d3["started_at"], "972")
+    assert d3["due_at"] == workdays.end_of_day(workdays.add_working_days(start, 5, "972"), "972")

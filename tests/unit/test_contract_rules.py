@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from shared.domain.contracts import UpsertContract, order_errors
+from shared.domain.contracts import UpsertContract, commune_errors, order_errors
 from shared.domain.validation import parse_object
 
 CONTRACT = {"contract_id": "AC-1", "contractor_id": "ctr-a", "status": "active", "starts_on": "2026-01-01",
@@ -60,11 +60,25 @@ def test_an_order_naming_no_commune_is_checked_at_its_nodes_commune():
     assert order_errors(CONTRACT, "AC-1", "ctr-a", ON, node_commune=None) == []
 
 
-def test_the_commune_an_order_names_is_the_one_checked_over_its_nodes():
-    # An order naming a commune is checked there, on $.site.commune, whatever its node's commune
+def test_the_perimeter_is_checked_at_the_commune_an_order_names_over_its_nodes():
+    # An order naming a commune is checked against the perimeter there, on $.site.commune (whether it is
+    # its node's commune is commune_errors' question, below)
     inside = order_errors(CONTRACT, "AC-1", "ctr-a", ON, commune="69123", node_commune="38100")
     outside = order_errors(CONTRACT, "AC-1", "ctr-a", ON, commune="38100", node_commune="69123")
     assert inside == [] and [(e.field, e.code) for e in outside] == [("$.site.commune", "OUTSIDE_CONTRACT_PERIMETER")]
+
+
+def test_a_commune_named_other_than_the_nodes_is_refused_naming_both():
+    # Given an order naming Lyon (69123) at a node lying in Lyon 1er (69381)
+    [error] = commune_errors("69123", "LYON-BAT-A", "69381")
+    # Then it is refused on the commune it names, with a French message naming both communes and the node
+    assert (error.field, error.code) == ("$.site.commune", "COMMUNE_NOT_AT_NODE")
+    assert error.message == ("La commune indiquée (69123) n'est pas celle de l'élément de patrimoine « LYON-BAT-A » "
+                             "(69381) : indiquez 69381 ou n'indiquez pas de commune.")
+    # And the node's own commune, no commune named, or a node in no known commune are not refused
+    assert commune_errors("69381", "LYON-BAT-A", "69381") == []
+    assert commune_errors(None, "LYON-BAT-A", "69381") == []
+    assert commune_errors("69123", "LYON-BAT-A", None) == []
 
 
 def test_a_contract_with_a_wrong_siret_key_or_reversed_dates_is_refused():

@@ -7,12 +7,14 @@ import datetime as dt
 from decimal import Decimal
 
 from shared.domain.incidents import ReportIncident
+from shared.domain.messages import IssueOrder
 from shared.domain.orders import OrderLine, OrderState, SiteRef
 from shared.domain.penalties import statement, statement_csv
 from shared.domain.quotes import RequestQuote
-from shared.service import incidents, quotes
+from shared.domain.validation import parse_object
+from shared.service import incidents, orders, quotes
 from shared.service.executions import record_execution
-from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
+from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, issue_order_body, report
 from tests.fakes import World
 
 CONTRACT = {"contract_id": "AC-2026-017", "contractor_id": CONTRACTOR, "status": "active",
@@ -165,3 +167,64 @@ def test_a_contractors_incident_naming_an_order_id_it_holds_at_two_managers_is_c
     incident, _ = incidents.report_incident("u-2", "contractor", CONTRACTOR, "key-1", about, world.uow(), world.clock)
     # Then which order it means is unknown: the reporter's territory applies (Paris), as before
     assert incident.territory == "75"
+
+
+# --- B18 at the node: an order naming no commune is counted where its property node lies (A7 property tree) ----
+
+
+def a_world_with_a_node_in_fort_de_france(now: dt.datetime | str = NOW) -> World:
+    """A Parisian manager whose tree in force holds a dwelling in Fort-de-France (97209, inherited from its
+    site), under a contract over the whole territory (which names no territory of its own)."""
+    world = a_world_of(manager_territory="75", now=now)
+    world.seed(f"managers/{MANAGER}/property_tree/current", {"nodes": 2})
+    world.seed(f"managers/{MANAGER}/property_nodes/FDF", {"node_id": "FDF", "kind": "site", "commune": "97209",
+                                                         "in_commune": "97209"})
+    world.seed(f"managers/{MANAGER}/property_nodes/FDF-LOG-1", {"node_id": "FDF-LOG-1", "kind": "dwelling",
+                                                               "parent_id": "FDF", "in_commune": "97209"})
+    return world
+
+
+def test_an_order_naming_no_commune_at_a_node_in_fort_de_france_counts_d1_in_martinique_without_reading_the_node():
+    # Given an order at the Fort-de-France dwelling naming no commune, received through the A7/A13 check
+    world = a_world_with_a_node_in_fort_de_france()
+    command, _ = parse_object(IssueOrder, issue_order_body(site={"node_id": "FDF-LOG-1"}))
+    assert orders.receive_order(MANAGER, command, world.uow(), world.clock).created
+    assert world.order(MANAGER, command.order_id).node_commune == "97209"
+    # When a message two days late is recorded, on a unit of work that records what it reads
+    uow = world.uow()
+    read: list[str] = []
+    fetch = uow._fetch
+    uow._fetch = lambda paths: read.extend(paths) or fetch(paths)
+    record_execution(inbound(report(1, "acknowledged", occurred_at=NOW - dt.timedelta(days=2))), uow, world.clock)
+    # Then its D1 is counted in Martinique (not in the manager's Paris), from the commune kept on the order:
+    # neither the tree nor the node is read again
+    [d1] = world.deadlines(MANAGER).values()
+    assert (d1.kind, d1.territory) == ("D1", "972")
+    assert not [path for path in read if "/property_" in path]
+
+
+def test_an_order_stored_before_orders_kept_their_nodes_commune_is_counted_as_before():
+    # Given the same node, and an order at it stored without node_commune (as every order before this change)
+    world = a_world_with_a_node_in_fort_de_france()
+    world.seed_order(an_order(site={"node_id": "FDF-LOG-1"}))
+    assert world.order(MANAGER, "BC-2026-014").node_commune is None
+    # When a late message is recorded
+    record_execution(inbound(report(1, "acknowledged", occurred_at=NOW - dt.timedelta(days=2))), world.uow(),
+                     world.clock)
+    # Then its D1 is counted where it was before: the contract names none, so the manager's Paris
+    [d1] = world.deadlines(MANAGER).values()
+    assert d1.territory == "75"
+
+
+def test_a_quote_at_a_node_in_fort_de_france_skips_martiniques_abolition_day():
+    # Given Thursday 21 May 2026: Friday 22 May is the abolition of slavery in Martinique, not in Paris
+    world = a_world_with_a_node_in_fort_de_france(now="2026-05-21T12:00:00+00:00")
+    # When the manager requests a quote at the Fort-de-France dwelling, naming no commune
+    quote = quotes.request_quote(MANAGER, RequestQuote(
+        quote_id="DV-972", contract_id="AC-2026-017", contractor_id=CONTRACTOR, title="Colonne",
+        site=SiteRef(node_id="FDF-LOG-1")), world.uow(), world.clock)[0]
+    # Then the quote and its D3 are Martinique's: 5 working days are 26, 27, 28, 29 May and 1 June (25 May is
+    # Whit Monday everywhere), due at midnight in Fort-de-France (UTC-4); Paris would have counted the 22nd
+    d3 = world.deadlines(MANAGER)["D3-DV-972"]
+    assert quote.territory == d3.territory == "972"
+    assert d3.due_at == dt.datetime(2026, 6, 2, 4, 0, tzinfo=dt.UTC)

@@ -10,7 +10,7 @@ import pytest
 
 from shared.domain import property_tree as pt
 from shared.domain.errors import DomainError
-from shared.domain.messages import IssueOrder
+from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import SiteRef
 from shared.domain.quotes import RaiseQuote, RequestQuote
 from shared.domain.validation import parse_object
@@ -265,13 +265,45 @@ def test_an_order_naming_no_commune_is_checked_at_the_commune_its_node_inherits(
     assert receive_order(MANAGER, command, world.uow(), world.clock).created
 
 
-def test_an_order_naming_a_commune_is_checked_there_rather_than_at_its_node():
-    # Given the Lyon tree and a contract on the Isère only, and an order naming a commune of the Isère
-    world = a_world_with_the_tree_and_a_contract({"departements": ["38"]})
+def issued_orders(world: World) -> list:
+    return [m for m in world.outbox() if m.event_type is EventType.ORDER_ISSUED]
+
+
+def test_an_order_naming_a_commune_other_than_its_nodes_is_refused_and_received_once_corrected():
+    # Given the Lyon tree (69123) and a contract on the Rhône and the Isère, and an order at a Lyon dwelling
+    # naming a commune of the Isère (Grenoble, 38185: inside the contract, but not where its node lies)
+    world = a_world_with_the_tree_and_a_contract({"departements": ["69", "38"]})
     body = issue_order_body()
-    command, _ = parse_object(IssueOrder, {**body, "site": {**body["site"], "commune": "38185"}})
-    # Then the commune it names is the one checked (as before the tree gave communes)
-    assert receive_order(MANAGER, command, world.uow(), world.clock).created
+    wrong, _ = parse_object(IssueOrder, {**body, "site": {**body["site"], "commune": "38185"}})
+    # When the manager issues it
+    with pytest.raises(DomainError) as refused:
+        receive_order(MANAGER, wrong, world.uow(), world.clock)
+    # Then it is refused on the commune it names, the French message naming both communes; nothing is stored
+    assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.commune", "COMMUNE_NOT_AT_NODE")]
+    assert "(38185)" in refused.value.errors[0].message and "(69123)" in refused.value.errors[0].message
+    assert world.order(MANAGER, wrong.order_id) is None and issued_orders(world) == []
+    # When the same order is sent again naming its node's commune: received once, then found again unchanged
+    right, _ = parse_object(IssueOrder, {**body, "site": {**body["site"], "commune": "69123"}})
+    assert receive_order(MANAGER, right, world.uow(), world.clock).created
+    assert not receive_order(MANAGER, right, world.uow(), world.clock).created
+    assert len(issued_orders(world)) == 1
+
+
+def test_a_quote_requested_or_raised_naming_a_commune_other_than_its_nodes_is_refused():
+    world = a_world_with_the_tree_and_a_contract({"departements": ["69", "38"]})
+    site = SiteRef(node_id="LYON-BAT-A-CHAUD", commune="38185")  # equipment of building A: 69123
+    request = RequestQuote(quote_id="DV-1", contract_id="AC-2026-017", contractor_id=CONTRACTOR, title="Chaudière",
+                           site=site)
+    with pytest.raises(DomainError) as requested:
+        quotes.request_quote(MANAGER, request, world.uow(), world.clock)
+    raise_ = RaiseQuote.model_validate({
+        "manager_id": MANAGER, "quote_id": "DV-2", "contract_id": "AC-2026-017", "title": "Chaudière", "site": site,
+        "lines": [{"line_id": "L1", "service_code": "CHF-001", "label": "Brûleur", "quantity": 1,
+                   "unit_price_cents": 50000}], "valid_until": "2026-04-30"}, strict=False)
+    with pytest.raises(DomainError) as raised:
+        quote_origins.raise_quote(CONTRACTOR, raise_, world.uow(), world.clock)
+    for refused in (requested, raised):
+        assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.commune", "COMMUNE_NOT_AT_NODE")]
 
 
 def test_a_quote_requested_or_raised_at_a_node_outside_the_contract_is_refused_on_the_node():
@@ -304,3 +336,9 @@ def test_the_nodes_commune_costs_no_extra_read():
     # Then the node was read once, in the same get_all as the tree's marker, as the A7 check already did
     node = f"managers/{MANAGER}/property_nodes/LYON-BAT-A-LOG-12"
     assert [paths for paths in fetched if node in paths] == [[f"managers/{MANAGER}/property_tree/current", node]]
+    # And the stored record keeps the commune the node lies in (B18), which the order sent to its contractor
+    # and the order read back as an Order do not show
+    stored = world.db.data(f"managers/{MANAGER}/orders/{command.order_id}")
+    assert stored["node_commune"] == "69123" and world.order(MANAGER, command.order_id).node_commune == "69123"
+    [issued] = issued_orders(world)
+    assert "node_commune" not in issued.data and "node_commune" not in world.order(MANAGER, command.order_id).model_dump()

@@ -49,6 +49,19 @@ def test_an_order_takes_its_communes_territory_first():
     assert (choice.code, choice.source) == ("974", "commune")
 
 
+def test_without_a_commune_an_order_takes_its_nodes_before_its_contracts_and_its_managers():
+    # Given an order naming no commune at a node in Fort-de-France (97209), under a contract for the Rhône alone,
+    # of a Parisian manager
+    contract = {"perimeter": {"departements": ["69"], "communes": []}}
+    choice = territory_of_order(None, contract, "75", node_commune="97209")
+    # Then its territory is Martinique's, from its node
+    assert (choice.code, choice.source) == ("972", "node")
+    # And the commune it names, when it names one, still comes first; an unknown node commune is passed over
+    assert territory_of_order("97411", contract, "75", node_commune="97209").source == "commune"
+    assert (territory_of_order(None, contract, "75", node_commune="96001").code,
+            territory_of_order(None, contract, "75", node_commune="96001").source) == ("69", "contract")
+
+
 def test_without_a_commune_a_contract_naming_one_territory_gives_it():
     # Given contracts whose perimeter names one territory (départements and communes alike), or two
     one = {"perimeter": {"departements": ["971"], "communes": ["97105"]}}
