@@ -102,6 +102,17 @@ variable "log_retention_days" {
   }
 }
 
+variable "availability_goal" {
+  description = "B8 availability: the share of requests served without a server error each calendar month (slo.tf)."
+  type        = number
+  default     = 0.9993
+
+  validation {
+    condition     = var.availability_goal >= 0.9993 && var.availability_goal < 1
+    error_message = "availability_goal must be at least B8's 0.9993 and below 1."
+  }
+}
+
 variable "lock_log_bucket" {
   description = "Lock the regional log bucket (logging.tf): its retention can no longer be shortened nor the bucket deleted while it holds logs. Irreversible; false only for throw-away projects."
   type        = bool

@@ -44,6 +44,7 @@ ALERTS = {
     "urgent_incident_reported": "Severity-1 or -2 incident reported",
     "web_app_uptime": "Web app unreachable",
     "functions_uptime": "Public function unreachable",
+    "availability_budget": "Availability budget burning",
 }
 
 
@@ -315,3 +316,27 @@ def test_a_new_severity_1_or_2_incident_alerts_the_operator_from_the_line_report
     assert reported["incident_severity"] == 2 and "incident_id" in reported
     assert condition["label_extractors"] == {"incident_id": "EXTRACT(jsonPayload.incident_id)"}
     assert [m.topic for m in world.outbox()] == ["incident-alerts"]
+
+
+# --- B8 availability objective ------------------------------------------------------------------------
+
+
+def test_the_monthly_availability_of_b8_is_an_objective_whose_budget_is_watched(terraform, policies):
+    # Given the service-level objective of slo.tf and its alert
+    slo = terraform["resource"]["google_monitoring_slo"]["availability"]
+    goal = terraform["variable"]["availability_goal"]
+    ratio = _single_block(_single_block(slo, "request_based_sli"), "good_total_ratio")
+    served, failed = terraform["locals"]["served_requests"], _text(terraform["locals"]["failed_requests"])
+    burns = _condition(policies["availability_budget"], "condition_threshold")
+    # When reading its goal, period and ratio
+    # Then it is B8's 99.93 % per calendar month, every served request counted, a 5xx or a 429 a failure
+    assert slo["goal"] == "${var.availability_goal}" and goal["default"] == 0.9993
+    assert "var.availability_goal >= 0.9993" in goal["validation"][0]["condition"]
+    assert slo["calendar_period"] == "MONTH" and "rolling_period_days" not in slo
+    assert ratio == {"bad_service_filter": "${local.failed_requests}", "total_service_filter": "${local.served_requests}"}
+    assert 'metric.type="run.googleapis.com/request_count"' in _text(served)
+    assert 'metric.labels.response_code_class="5xx" OR metric.labels.response_code="429"' in failed
+    # And its budget is watched fast (1 h, burn rate 14.4) and slow (6 h, burn rate 6), on this objective
+    assert sorted((c["threshold_value"], _text(c["filter"])) for c in burns) == [
+        (6, 'select_slo_burn_rate("${google_monitoring_slo.availability.name}", "21600s")'),
+        (14.4, 'select_slo_burn_rate("${google_monitoring_slo.availability.name}", "3600s")')]
