@@ -89,7 +89,9 @@ class RequestAccount(Command):
     email: EmailStr
     display_name: Annotated[str, Field(min_length=1, max_length=120)]
     rights: list[Right] | None = None
-    territory: Annotated[str, Field(pattern=r"^(\d{2,3}|2A|2B|BL|MF|PM|PF|NC|WF)$")] = "75"
+    territory: Annotated[str, Field(pattern=r"^(\d{2,3}|2A|2B|BL|MF|PM|PF|NC|WF)$")] | None = Field(
+        default=None, description="Whose working days count D7 (B18); absent: the requester's own territory "
+                                  "(a beneficiary's registered one, a manager's), else Paris (75).")
 
 
 class CreateAccount(Command):

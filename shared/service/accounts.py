@@ -32,7 +32,7 @@ from shared.domain.identity import (
     password_is_strong,
 )
 from shared.ports import Clock, IdentityAdmin, UnitOfWork, digest
-from shared.service import deadlines, penalty_terms, registry
+from shared.service import deadlines, penalty_terms, registry, territories
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -75,9 +75,10 @@ def request_account(requester_uid: str, role: str, tenant: str, command: Request
                     requester_email: str | None = None) -> AccountRequest:
     """Record the request and open D7 in the same commit; asking twice for the same person is one request.
 
-    D7 is 72 hours counted on the working days of the request's territory (three working days,
-    midnight to midnight), or the shorter delay a beneficiary's agreement (``agreement_id``, the
-    framework contract in its space) states, with the penalty its terms attach, if any.
+    D7 is 72 hours counted on the working days of the request's territory (the one it names, else the
+    requester's own: ``territories.tenant_territory``; three working days, midnight to midnight), or the shorter
+    delay a beneficiary's agreement (``agreement_id``, the framework contract in its space) states, with
+    the penalty its terms attach, if any.
     ``held``: the requester's own rights (its role's defaults when not given): a right it does not hold
     is refused, and a request naming no rights asks for the requester's own at most."""
     held = effective_rights(role, None) if held is None else held
@@ -93,14 +94,15 @@ def request_account(requester_uid: str, role: str, tenant: str, command: Request
         if existing is not None:
             return existing, False
         now = clock.now()
+        territory = command.territory or territories.tenant_territory(uow, role, tenant) or deadlines.DEFAULT_TERRITORY
         terms = None
         if role == Role.BENEFICIARY.value and agreement_id:
-            terms = penalty_terms.terms_on(uow, tenant, agreement_id, workdays.local_date(now, command.territory))
-        d7 = deadlines.plan_deadline("D7", request_id, tenant_id=tenant, territory=command.territory,
+            terms = penalty_terms.terms_on(uow, tenant, agreement_id, workdays.local_date(now, territory))
+        d7 = deadlines.plan_deadline("D7", request_id, tenant_id=tenant, territory=territory,
                                      started_at=now, ref=request_id, terms=terms)
         request = AccountRequest(
             request_id=request_id, tenant=tenant, role=Role(role), email=command.email.lower(),
-            display_name=command.display_name, rights=rights, territory=command.territory,
+            display_name=command.display_name, rights=rights, territory=territory,
             requested_by=requester_uid, requested_by_email=requester_email, requested_by_rights=sorted(held),
             requested_at=now, due_at=d7.due_at,
         )

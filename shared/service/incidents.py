@@ -198,10 +198,9 @@ def _reported_order(uow: UnitOfWork, role: str, tenant: str, order_id: str) -> O
 
 
 def _reporter_territory(uow: UnitOfWork, role: str, tenant: str) -> str:
-    """B18: a manager's working hours are those of its own territory (its space, else its account
-    requests); other reporters name theirs, else Paris."""
-    found = territories.manager_territory(uow, tenant) if role == "manager" else None
-    return found or deadlines.DEFAULT_TERRITORY
+    """B18: a manager's or a beneficiary's working hours are those of its own territory
+    (``territories.tenant_territory``); other reporters name theirs, else Paris."""
+    return territories.tenant_territory(uow, role, tenant) or deadlines.DEFAULT_TERRITORY
 
 
 def acknowledge_incident(uid: str, command: AcknowledgeIncident, uow: UnitOfWork,

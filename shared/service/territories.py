@@ -65,3 +65,14 @@ def manager_territory(uow, manager_id: str) -> str | None:
     requests = [d.data for d in uow.query(Query("account_requests", where=(("tenant", "==", manager_id),), limit=50))]
     requests = [r for r in requests if r.get("role") == "manager" and r.get("territory")]
     return max(requests, key=lambda r: str(r.get("requested_at")))["territory"] if requests else None
+
+
+def tenant_territory(uow, role: str, tenant: str) -> str | None:
+    """B18: the territory of a tenant's own working days, for what it asks without naming one (an account
+    request's D7, an incident's D8): a beneficiary's registered territory, a manager's own
+    (``manager_territory``); None for the other roles, whose deadlines then count in Paris."""
+    if role == "beneficiary":
+        return (uow.get(f"beneficiaries/{tenant}") or {}).get("territory")
+    if role == "manager":
+        return manager_territory(uow, tenant)
+    return None

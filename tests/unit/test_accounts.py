@@ -173,3 +173,22 @@ def test_a_request_never_asks_for_more_rights_than_its_requester_holds_and_names
     assert request.rights == ["accounts.request", "orders.read"]
     assert (request.requested_by, request.requested_by_email) == ("uid-sophie", "sophie@rhone-habitat.fr")
     assert request.requested_by_rights == ["accounts.request", "orders.read"]
+
+
+@pytest.mark.parametrize(("role", "tenant", "seeded", "expected"), [
+    ("beneficiary", "ben-test", {"beneficiaries/ben-test": {"name": "Ben", "territory": "972"}}, "972"),
+    ("manager", "mgr-test", {"managers/mgr-test": {"name": "Test", "territory": "974"}}, "974"),
+    ("manager", "mgr-test", {}, "75"),
+])
+def test_a_request_naming_no_territory_counts_d7_in_its_requesters_own(role, tenant, seeded, expected):
+    world = registered(World(ASKED))
+    for path, data in seeded.items():
+        world.seed(path, data)
+    # When a beneficiary (registered in Martinique) or a manager (its space in La Réunion, or in no territory)
+    # asks for an account without naming a territory
+    command = RequestAccount.model_validate({"email": "lea.martin@example.fr", "display_name": "Léa Martin"},
+                                            strict=False)
+    request = accounts.request_account("uid-sophie", role, tenant, command, world.uow(), world.clock)
+    # Then D7 and the request are counted in the requester's own territory (B18), else Paris
+    assert request.territory == expected
+    assert world.deadlines(tenant)[request.request_id].territory == expected

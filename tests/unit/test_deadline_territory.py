@@ -169,6 +169,17 @@ def test_a_contractors_incident_naming_an_order_id_it_holds_at_two_managers_is_c
     assert incident.territory == "75"
 
 
+def test_a_beneficiarys_incident_naming_no_territory_is_counted_in_its_registered_territory():
+    # Given a beneficiary registered in Martinique
+    world = a_world_of()
+    world.seed("beneficiaries/ben-972", {"name": "CTM", "territory": "972"})
+    about = ReportIncident(severity=4, title="Profil introuvable", description="Le vivier ne répond pas")
+    # When it reports an incident naming no territory
+    incident, d8 = incidents.report_incident("u-3", "beneficiary", "ben-972", "key-ben", about, world.uow(), world.clock)
+    # Then its D8 counts the working hours of Martinique, not Paris (B18)
+    assert incident.territory == d8.territory == "972"
+
+
 # --- B18 at the node: an order naming no commune is counted where its property node lies (A7 property tree) ----
 
 
