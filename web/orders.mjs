@@ -256,7 +256,7 @@ function uploadForm(ctx, order, mission) {
   const file = h("input", { id: "upload-file", name: "file", type: "file", accept: "application/pdf", required: true });
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { className: "card", id: "upload", "aria-labelledby": "upload-title" },
-    h("h2", { id: "upload-title" }, "Déposer un document PDF"), slot.node, kind, deliverableFields,
+    h("h2", { id: "upload-title" }, "Déposer un document PDF"), slot.node, kind, milestones.length ? deliverableFields : null,
     h("div", { className: "field" }, h("label", { for: "upload-file" }, "Fichier PDF (5 Mio au plus)"), file),
     h("button", { type: "submit" }, "Déposer"), result);
   form.addEventListener("submit", async (event) => {
