@@ -29,7 +29,47 @@ export const DOCUMENT_KINDS = Object.freeze({
   intervention_report: "Rapport d'intervention",
   service_done: "Attestation de service fait",
   invoice: "Facture",
+  deliverable: "Livrable",
 });
+
+// B11 mission follow-up: the kinds the upload form offers — « Livrable » only on a mission's order, whose
+// milestones and deliverables get_order gives (``mission``, null for any other order).
+export function uploadKindOptions(mission) {
+  return Object.entries(DOCUMENT_KINDS).filter(([value]) => value !== "deliverable" || (mission?.milestones ?? []).length)
+    .map(([value, label]) => ({ value, label }));
+}
+
+export function milestoneOptions(mission) {
+  return (mission?.milestones ?? []).map((m) => ({ value: m.milestone_id, label: `${m.label} (${m.milestone_id})` }));
+}
+
+// The deliverables a document may name for one milestone: its own, then the mission's (as the platform lists them).
+export function deliverableOptions(mission, milestoneId) {
+  const milestone = (mission?.milestones ?? []).find((m) => m.milestone_id === milestoneId);
+  return (milestone?.deliverables ?? []).map((label) => ({ value: label, label }));
+}
+
+// The upload form's text fields for the chosen kind: a deliverable names its milestone and its deliverable,
+// other kinds neither (the platform refuses them there). Errors on the fields, in French.
+export function uploadFields({ kind, milestoneId = "", deliverable = "" }) {
+  if (kind !== "deliverable") return { fields: { kind }, errors: [] };
+  const errors = [];
+  if (!milestoneId) errors.push({ field: "$.milestone_id", message: "Choisissez le jalon que ce livrable concerne." });
+  if (!deliverable) errors.push({ field: "$.deliverable", message: "Choisissez le livrable remis." });
+  return { fields: { kind, milestone_id: milestoneId, deliverable }, errors };
+}
+
+// B11: a milestone's deliverables as the beneficiary's mission screen lists them: « remis » with the latest
+// document that delivered it (its download URL from get_documents, by document id), or « attendu ».
+export function deliverableRows(followUp, downloads = {}) {
+  return (followUp ?? []).map((d) => {
+    const latest = d.documents?.length ? d.documents[d.documents.length - 1] : null;
+    return { label: d.label, delivered: Boolean(d.delivered), status: d.delivered ? "remis" : "attendu",
+      count: d.documents?.length ?? 0,
+      document: latest ? { id: latest.document_id, filename: latest.filename, uploadedAt: latest.uploaded_at,
+        url: downloads[latest.document_id] ?? null } : null };
+  });
+}
 
 // What active content a stored PDF carries (docs/documents.md): shown beside the document.
 export const ACTIVE_CONTENT = Object.freeze({

@@ -3,7 +3,8 @@
 // moves allowed now (get_order's next_moves) and its PDF upload.
 import {
   ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
-  frenchDateTimeOf, listQuery, moveInputs, moveLabel, nextSequence, scheduleText, stateLabel,
+  deliverableOptions, frenchDateTimeOf, listQuery, milestoneOptions, moveInputs, moveLabel, nextSequence, scheduleText,
+  stateLabel, uploadFields, uploadKindOptions,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
@@ -137,7 +138,8 @@ export async function renderOrder(ctx, managerId, orderId) {
   const docs = documents.documents.length
     ? h("ul", { className: "documents" }, documents.documents.map((d) => h("li", {},
       h("a", { href: d.download_url, target: "_blank", rel: "noopener noreferrer" }, d.filename),
-      ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}, ${d.pages} p., ${Math.ceil(d.size_bytes / 1024)} Kio`,
+      ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}${d.deliverable ? ` « ${d.deliverable} » (jalon ${d.milestone_id})` : ""}, `
+        + `${d.pages} p., ${Math.ceil(d.size_bytes / 1024)} Kio`,
       (d.active_content ?? []).length
         ? h("span", { className: "badge late", role: "note" },
           ` contenu actif : ${d.active_content.map((a) => ACTIVE_CONTENT[a] ?? a).join(", ")} — à ouvrir avec prudence`)
@@ -157,7 +159,7 @@ export async function renderOrder(ctx, managerId, orderId) {
     invoicesSection(ctx, o, invoices.invoices, refresh),
     h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
-    contractor ? uploadForm(ctx, o) : null);
+    contractor ? uploadForm(ctx, o, view.mission) : null);
 }
 
 // Orders on which no supplementary works can be quoted any more (A2.5).
@@ -239,21 +241,34 @@ function moveForm(ctx, order, move) {
   return form;
 }
 
-function uploadForm(ctx, order) {
-  const kind = field({ name: "kind", label: "Type de document",
-    options: Object.entries(DOCUMENT_KINDS).map(([value, label]) => ({ value, label })) });
+// A mission's order (``mission`` from get_order) also offers « Livrable », naming its milestone and deliverable (B11).
+function uploadForm(ctx, order, mission) {
+  const kind = field({ name: "kind", label: "Type de document", options: uploadKindOptions(mission) });
+  const milestones = milestoneOptions(mission);
+  const milestone = field({ name: "milestone_id", label: "Jalon", options: milestones, paths: ["milestone_id"] });
+  const deliverable = field({ name: "deliverable", label: "Livrable remis", paths: ["deliverable"],
+    options: deliverableOptions(mission, milestones[0]?.value) });
+  const deliverableFields = h("div", { className: "grid", hidden: true }, milestone, deliverable);
+  milestone.input.addEventListener("change", () => deliverable.input.replaceChildren(
+    ...deliverableOptions(mission, milestone.input.value).map((o) => h("option", { value: o.value }, o.label))));
+  kind.input.addEventListener("change", () => { deliverableFields.hidden = kind.input.value !== "deliverable"; });
+  const slot = errorSlot(() => [kind, milestone, deliverable]);
   const file = h("input", { id: "upload-file", name: "file", type: "file", accept: "application/pdf", required: true });
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { className: "card", id: "upload", "aria-labelledby": "upload-title" },
-    h("h2", { id: "upload-title" }, "Déposer un document PDF"), kind,
+    h("h2", { id: "upload-title" }, "Déposer un document PDF"), slot.node, kind, milestones.length ? deliverableFields : null,
     h("div", { className: "field" }, h("label", { for: "upload-file" }, "Fichier PDF (5 Mio au plus)"), file),
     h("button", { type: "submit" }, "Déposer"), result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    slot.clear();
+    const { fields, errors } = uploadFields({ kind: kind.input.value, milestoneId: milestone.input.value,
+      deliverable: deliverable.input.value });
+    if (errors.length) return slot.show(errors);
     const upload = new FormData();
     upload.set("manager_id", order.manager_id);
     upload.set("order_id", order.order_id);
-    upload.set("kind", kind.input.value);
+    for (const [name, value] of Object.entries(fields)) upload.set(name, value);
     upload.set("file", file.files[0]);
     try {
       const answer = await ctx.call("store_report", { form: upload });

@@ -7,7 +7,7 @@
 import { penaltyTerms } from "./contracts.mjs";
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS,
-  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
+  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
 } from "./logic.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -288,6 +288,17 @@ export async function renderMission(ctx, missionId) {
   } catch (err) {
     return ctx.showError(`Mission ${missionId}`, err);
   }
+  // The delivered documents' download links: the order's documents, each with a signed URL (B11, B7)
+  const downloads = {};
+  if (m.order) {
+    try {
+      const listed = await ctx.call("get_documents", { query: new URLSearchParams({ order_id: m.order_id }).toString() });
+      for (const d of listed.documents) downloads[d.sha256] = d.download_url;
+    } catch (err) {
+      if (err.status === 401) return undefined;
+    }
+  }
+  const followUp = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_follow_up]));
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
   ctx.show(`Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
@@ -299,11 +310,26 @@ export async function renderMission(ctx, missionId) {
       ["Budget prévu", formatEuros(m.budget?.planned_cents)], ["Consommé", formatEuros(m.budget?.consumed_cents)],
       ["Reste", formatEuros(m.budget?.remaining_cents)]]),
     h("h2", {}, "Jalons"),
-    table(["Jalon", "Jours", "Échéance"], (m.milestones ?? []).map((j) => h("tr", {}, h("td", {}, j.label),
-      h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)))), { label: "Jalons" }),
-    h("h2", {}, "Livrables"), h("ul", {}, (m.deliverables ?? []).map((d) => h("li", {}, d))),
+    table(["Jalon", "Jours", "Échéance", "Livrables"], (m.milestones ?? []).map((j) => h("tr", { "data-milestone": j.milestone_id },
+      h("td", {}, j.label), h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)),
+      h("td", {}, deliverableList(followUp.get(j.milestone_id) ?? (j.deliverables ?? []).map((label) => (
+        { label, delivered: false, documents: [] })), downloads)))), { label: "Jalons" }),
+    h("h2", {}, "Livrables de la mission"),
+    deliverableList(m.deliverables_follow_up ?? (m.deliverables ?? []).map((label) => ({ label, delivered: false,
+      documents: [] })), downloads),
     h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")),
     missionQuoteForm(ctx, m));
+}
+
+// B11: each deliverable « remis » (with a link to the latest document that delivered it) or « attendu ».
+function deliverableList(followUp, downloads) {
+  const rows = deliverableRows(followUp, downloads);
+  if (!rows.length) return h("span", { className: "hint" }, "aucun");
+  return h("ul", { className: "deliverables" }, rows.map((r) => h("li", { "data-delivered": String(r.delivered) },
+    `${r.label} — `, h("span", { className: r.delivered ? "badge ok" : "badge" }, r.status),
+    r.document ? [" : ", r.document.url ? h("a", { href: r.document.url, target: "_blank", rel: "noopener noreferrer" },
+      r.document.filename) : r.document.filename, ` (déposé le ${formatDateTime(r.document.uploadedAt)}`
+      + `${r.count > 1 ? `, ${r.count} versions` : ""})`] : null)));
 }
 
 // B16: a quote requested from the titulaire for this mission; its answer is due within 5 working days (D3),

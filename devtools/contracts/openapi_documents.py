@@ -33,6 +33,11 @@ def store_report(b: Build) -> dict[str, Any]:
                    "properties": {"manager_id": {"type": "string"}, "order_id": {"type": "string"},
                                   "kind": {"type": "string",
                                            "enum": [k.value for k in docs_domain.DocumentKind]},
+                                  "milestone_id": {"type": "string", "description": (
+                                      "kind deliverable only (B11): the mission's milestone the file delivers for.")},
+                                  "deliverable": {"type": "string", "description": (
+                                      "kind deliverable only (B11): the deliverable's label, as the milestone or "
+                                      "the mission states it.")},
                                   "file": {"type": "string", "format": "binary",
                                            "contentMediaType": "application/pdf"}}},
         "encoding": {"file": {"contentType": "application/pdf"}},
@@ -42,7 +47,8 @@ def store_report(b: Build) -> dict[str, Any]:
     return {
         "summary": "Attach a PDF document to an order",
         "description": (
-            "A contractor attaches a PDF (intervention report, service-done certificate, invoice) to one of its "
+            "A contractor attaches a PDF (intervention report, service-done certificate, invoice, or a mission's "
+            "deliverable naming its milestone_id and deliverable) to one of its "
             f"orders. Up to {REST_LIMIT // (1024 * 1024)} MiB, send it in the request as multipart/form-data; "
             f"up to {SIGNED_LIMIT // (1024 * 1024)} MiB, get a signed URL from request_report_upload, PUT the "
             "file there, then send its reference here as JSON. The file must be a complete, readable, unencrypted "

@@ -1,7 +1,8 @@
 """PDF documents attached to an order (A6, B7): what is accepted, where it lives, what is kept.
 
-Contractors attach intervention reports, proofs of service ("service fait") and invoices to
-an order addressed to them. A file is accepted only if it is a real, readable, unencrypted
+Contractors attach intervention reports, proofs of service ("service fait"), invoices and, on a
+mission's order, deliverables (B11: naming the milestone and the deliverable they deliver) to an
+order addressed to them. A file is accepted only if it is a real, readable, unencrypted
 PDF within the size limit; it is identified by its SHA-256, so the same file sent twice is
 stored once. A PDF carrying active content — JavaScript (``/JS``, ``/JavaScript``), an automatic or
 launch action (``/OpenAction`` or ``/AA`` running a script, ``/Launch``), embedded files
@@ -49,6 +50,17 @@ class DocumentKind(StrEnum):
     INTERVENTION_REPORT = "intervention_report"  # compte rendu d'intervention
     SERVICE_DONE = "service_done"  # attestation de service fait
     INVOICE = "invoice"  # facture
+    DELIVERABLE = "deliverable"  # livrable d'une mission, naming its milestone and deliverable (B11)
+
+
+KIND_LABELS = {DocumentKind.INTERVENTION_REPORT: "rapport d'intervention",
+               DocumentKind.SERVICE_DONE: "attestation de service fait", DocumentKind.INVOICE: "facture",
+               DocumentKind.DELIVERABLE: "livrable"}
+# B11 mission follow-up: a deliverable's label, as the mission states it (a milestone's or the mission's).
+DeliverableLabel = Annotated[str, Field(min_length=1, max_length=200)]
+_MILESTONE_DOC = "kind deliverable only: the mission's milestone this file delivers for (B11)."
+_DELIVERABLE_DOC = ("kind deliverable only: the deliverable's label, exactly as the milestone (or the mission) "
+                    "states it (B11).")
 
 
 class AttachFields(Command):
@@ -57,6 +69,8 @@ class AttachFields(Command):
     manager_id: Identifier
     order_id: Identifier
     kind: DocumentKind
+    milestone_id: Identifier | None = Field(default=None, description=_MILESTONE_DOC)
+    deliverable: DeliverableLabel | None = Field(default=None, description=_DELIVERABLE_DOC)
 
 
 class RequestUpload(Command):
@@ -69,6 +83,8 @@ class RequestUpload(Command):
     kind: DocumentKind
     filename: Filename
     size_bytes: Annotated[int, Field(gt=0)]
+    milestone_id: Identifier | None = Field(default=None, description=_MILESTONE_DOC)
+    deliverable: DeliverableLabel | None = Field(default=None, description=_DELIVERABLE_DOC)
 
 
 class RegisterUpload(Command):
@@ -104,6 +120,9 @@ class DocumentRecord(Model):
     # What active content the PDF carries ("javascript", "launch", "embedded_files", "rich_media",
     # "xfa"): stored, and shown as such to whoever reads it. Empty: none found.
     active_content: list[str] = []
+    # B11 mission follow-up: for kind deliverable, the milestone and the deliverable this file delivers.
+    milestone_id: str | None = None
+    deliverable: str | None = None
 
 
 PROPERTY_FLAGS = {"missing": "PROPERTY_NODE_NOT_FOUND", "retired": "PROPERTY_NODE_RETIRED"}

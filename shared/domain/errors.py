@@ -134,6 +134,10 @@ CATALOGUE: dict[str, str] = {
     "UPLOAD_NOT_RECEIVED": "Le fichier du dépôt « {upload_id} » n'a pas été reçu : déposez-le sur l'URL signée avant de l'enregistrer.",
     "UPLOAD_CHANGED": "Le fichier du dépôt « {upload_id} » a été remplacé pendant sa vérification : enregistrez le dépôt à nouveau.",
     "UPLOAD_EXPIRED": "Le dépôt « {upload_id} » a expiré le {expires_at} : demandez une nouvelle URL.",
+    # B11 mission follow-up: deliverables shared as documents
+    "DELIVERABLE_NOT_A_MISSION_ORDER": "Un livrable se dépose sur la commande d'une mission : cette commande n'en est pas une.",
+    "DELIVERABLE_NOT_FOUND": "Le livrable « {deliverable} » n'est prévu ni par le jalon « {milestone_id} » ni par la mission (livrables prévus : {allowed}).",
+    "DELIVERABLE_FIELD_UNEXPECTED": "Ce champ ne concerne que les livrables (kind « deliverable ») : retirez-le pour un document de type « {kind} ».",
     # sourcing of professionals (part B)
     "INVALID_SIRET": "SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) est juste.",
     "BENEFICIARY_NOT_FOUND": "Bénéficiaire « {beneficiary_id} » inconnu de la plateforme.",

@@ -34,6 +34,25 @@ class OrderEvent(Model):
     report: dict[str, Any] | None = Field(default=None, description="Contractor reports only: the report as accepted.")
 
 
+class MilestoneDeliverables(Model):
+    """A mission's milestone (the order line of the same id) and the deliverables a document may name for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MilestoneDeliverables")
+
+    milestone_id: str
+    label: str
+    deliverables: list[str] = Field(description="The milestone's deliverables, then the mission's (B11).")
+
+
+class OrderMission(Model):
+    """What a mission's order carries besides its lines (B11 mission follow-up): its milestones' deliverables."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderMission")
+
+    mission_id: str
+    milestones: list[MilestoneDeliverables]
+
+
 class OrderView(Model):
     """What get_order answers: the live order, its total and its history (A11)."""
 
@@ -50,3 +69,6 @@ class OrderView(Model):
         description="The same moves, each with what it requires (dates, reason) and the report fields that "
                     "satisfy it, read from the same transition table: the web form asks only for those.")
     events: list[OrderEvent]
+    mission: OrderMission | None = Field(default=None, description=(
+        "A mission's order only (B11): its milestones and the deliverables a `deliverable` document "
+        "(store_report, request_report_upload) may name. null for any other order."))

@@ -15,6 +15,10 @@ in Firestore under the order (paths in shared/domain/documents.py):
   managers/{m}/orders/{o}/uploads/{upload_id}  a signed upload: pending, registered or rejected
 
 The file's SHA-256 names both the object and the record, so the same file twice is stored once.
+A ``deliverable`` (B11 mission follow-up) names its milestone and deliverable: checked against the
+order's mission (``shared.domain.sourcing.deliverables``) when the file comes in the request, or when
+the signed upload is requested (the pending upload keeps both fields; a mission's milestones and
+deliverables do not change once framed). Other kinds carry neither field.
 A document whose order's node is missing from the manager's tree in force, or retired, is stored
 all the same (the work was done) but flagged (``property_flag``, A7); get_property_coverage lists it.
 The bytes are written before the record (a record never points at a missing object); a
@@ -60,19 +64,35 @@ def _record(uow: UnitOfWork, path: str) -> doc.DocumentRecord | None:
     return doc.DocumentRecord.model_validate(data) if data is not None else None
 
 
+def deliverable_errors(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, milestone_id: str | None,
+                       deliverable: str | None) -> list[ErrorDetail]:
+    """B11: a deliverable names a milestone and a deliverable of the order's mission; other kinds neither.
+    The mission is looked up only for kind deliverable (one query), loading the sourcing modules only then."""
+    from shared.domain.sourcing.deliverables import deliverable_errors as errors_for
+
+    mission = None
+    if kind is doc.DocumentKind.DELIVERABLE:
+        from shared.service.sourcing.mission_store import mission_for_order
+
+        mission = mission_for_order(uow, order.manager_id, order.order_id)
+    return errors_for(kind, milestone_id, deliverable, mission)
+
+
 def attach_document(contractor_id: str, fields: doc.AttachFields, filename: str, data: bytes, uow: UnitOfWork,
                     files: DocumentFiles, clock: Clock, uploaded_by: str,
                     limit: int = doc.MAX_REST_BYTES) -> Attached:
     """Check and store a PDF sent in the request body."""
     order = _order_for(fields.manager_id, fields.order_id, contractor_id, uow)
-    facts, errors = doc.inspect_pdf(data, limit)
-    if errors:
-        raise DomainError(errors)
+    errors = deliverable_errors(uow, order, fields.kind, fields.milestone_id, fields.deliverable)
+    facts, pdf_errors = doc.inspect_pdf(data, limit)
+    if errors or pdf_errors:
+        raise DomainError([*errors, *pdf_errors])
     path = doc.record_path(order.manager_id, order.order_id, facts.sha256)
     if (existing := _record(uow, path)) is not None:
         return Attached(existing, created=False)
     files.put_if_absent(doc.object_name(order.manager_id, order.order_id, facts.sha256), data)
-    return transact(uow, lambda: _store(uow, order, fields.kind, filename, facts, "rest", uploaded_by, clock))
+    named = {"milestone_id": fields.milestone_id, "deliverable": fields.deliverable}
+    return transact(uow, lambda: _store(uow, order, fields.kind, filename, facts, "rest", uploaded_by, clock, named))
 
 
 def request_upload(contractor_id: str, command: doc.RequestUpload, uow: UnitOfWork, files: DocumentFiles,
@@ -80,8 +100,9 @@ def request_upload(contractor_id: str, command: doc.RequestUpload, uow: UnitOfWo
                    new_id: Callable[[], str] = lambda: uuid.uuid4().hex) -> dict[str, Any]:
     """Record a pending upload and hand back the signed URL to PUT the file on. ``new_id``: the upload id
     (random; fixed by the contract generator's stories)."""
-    _order_for(command.manager_id, command.order_id, contractor_id, uow)
-    errors = doc.size_errors(command.size_bytes, limit, "$.size_bytes")
+    order = _order_for(command.manager_id, command.order_id, contractor_id, uow)
+    errors = [*deliverable_errors(uow, order, command.kind, command.milestone_id, command.deliverable),
+              *doc.size_errors(command.size_bytes, limit, "$.size_bytes")]
     if errors:
         raise DomainError(errors)
     now = clock.now()
@@ -92,6 +113,8 @@ def request_upload(contractor_id: str, command: doc.RequestUpload, uow: UnitOfWo
                "filename": command.filename, "declared_bytes": command.size_bytes, "object_name": staged,
                "status": "pending", "requested_by": uploaded_by, "requested_at": now.isoformat(),
                "expires_at": expires_at.isoformat()}
+    if command.kind is doc.DocumentKind.DELIVERABLE:
+        pending |= {"milestone_id": command.milestone_id, "deliverable": command.deliverable}
     transact(uow, lambda: uow.create(doc.upload_path(command.manager_id, command.order_id, upload_id), pending))
     url, headers = files.upload_url(staged, doc.UPLOAD_URL_TTL, command.size_bytes)
     return {"upload_id": upload_id, "upload_url": url, "method": "PUT", "headers": headers,
@@ -160,7 +183,8 @@ def register_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOf
             return Attached(_record(uow, doc.record_path(order.manager_id, order.order_id, current["sha256"])),
                             created=False)
         attached = _store(uow, order, doc.DocumentKind(upload["kind"]), upload["filename"], facts, "signed_url",
-                          uploaded_by, clock)
+                          uploaded_by, clock, {"milestone_id": upload.get("milestone_id"),
+                                               "deliverable": upload.get("deliverable")})
         uow.update(path, {"status": "registered", "sha256": facts.sha256, "finished_at": clock.now().isoformat()})
         return attached
 
@@ -198,7 +222,7 @@ def list_documents(manager_id: str, order_id: str, uow: UnitOfWork, files: Docum
 
 
 def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str, facts: doc.PdfFacts, channel: str,
-           uploaded_by: str, clock: Clock) -> Attached:
+           uploaded_by: str, clock: Clock, named: dict[str, str | None] | None = None) -> Attached:
     """Buffer the document's record, unless this very file is attached already (the first record stays)."""
     path = doc.record_path(order.manager_id, order.order_id, facts.sha256)
     if (existing := _record(uow, path)) is not None:
@@ -209,7 +233,7 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
         object_name=doc.object_name(order.manager_id, order.order_id, facts.sha256), channel=channel,
         uploaded_by=uploaded_by, uploaded_at=clock.now(),
         property_flag=doc.PROPERTY_FLAGS.get(node_state(uow, order.manager_id, order.site.node_id) or ""),
-        active_content=list(facts.active_content))
+        active_content=list(facts.active_content), **(named or {}))
     uow.create(path, record.model_dump(mode="json"))
     if kind is doc.DocumentKind.SERVICE_DONE:  # the attestation the client may receive the order on (B7)
         current = load_order(uow, order.manager_id, order.order_id)

@@ -85,4 +85,17 @@ def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contr
     return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
             "next_states": [s.value for s in next_states(order, actor)],
             "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
-            "events": list_events(uow, manager_id, order_id)}
+            "events": list_events(uow, manager_id, order_id), "mission": _mission_of(uow, order)}
+
+
+def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
+    """B11: a mission's order shows its milestones' deliverables (one query of the space's missions)."""
+    from shared.domain.sourcing.deliverables import allowed_labels
+    from shared.service.sourcing.mission_store import mission_for_order
+
+    mission = mission_for_order(uow, order.manager_id, order.order_id)
+    if mission is None:
+        return None
+    return {"mission_id": mission.mission_id,
+            "milestones": [{"milestone_id": m.milestone_id, "label": m.label,
+                            "deliverables": allowed_labels(mission, m)} for m in mission.milestones]}

@@ -52,3 +52,15 @@ def test_the_incident_labels_of_the_web_app_are_the_platforms():
     # Then they are those of shared/domain/incidents.py, word for word: none missing, none invented
     assert labels("FOLLOW_UP_KIND_LABELS") == {kind.value: label for kind, label in FOLLOW_UP_LABELS.items()}
     assert labels("FOLLOW_UP_CLOCK_LABELS") == FOLLOW_UP_CLOCK_LABELS
+
+
+def test_the_document_kinds_of_the_web_app_are_the_platforms():
+    # Given the document kinds the order screen and its upload form label (web/logic.mjs DOCUMENT_KINDS)
+    from shared.domain.documents import KIND_LABELS
+
+    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    block = re.search(r"export const DOCUMENT_KINDS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
+    labelled = dict(re.findall(r'(\w+):\s*"([^"]*)"', block))
+    # Then they are shared/domain/documents.py's, « Livrable » (B11) included, each with the platform's label
+    assert {kind.value: label.lower() for kind, label in KIND_LABELS.items()} == {
+        kind: label.lower() for kind, label in labelled.items()}

@@ -348,6 +348,27 @@ class MissionBudget(Model):
     invoiced_cents: int
 
 
+class DeliveredDocument(Model):
+    """A ``deliverable`` document of the mission's order (B11): which file delivered it, and when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DeliveredDocument")
+
+    document_id: str = Field(description="The document's SHA-256: get_documents?order_id=&sha256= downloads it.")
+    filename: str
+    uploaded_at: AwareDatetime
+    milestone_id: str
+
+
+class DeliverableFollowUp(Model):
+    """One deliverable as followed (B11): delivered once a ``deliverable`` document names it, oldest first."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DeliverableFollowUp")
+
+    label: str
+    delivered: bool
+    documents: list[DeliveredDocument]
+
+
 class MilestoneFollowUp(Model):
     """One milestone as followed (B11): days planned and reported, delivered, received, invoiced."""
 
@@ -358,9 +379,12 @@ class MilestoneFollowUp(Model):
     days: int
     deliverables: list[str]
     days_reported: Decimal
-    delivered: bool
+    delivered: bool = Field(description="The order line of the milestone reported done by the titulaire.")
     received: bool
     days_invoiced: Decimal
+    deliverables_follow_up: list[DeliverableFollowUp] = Field(default_factory=list, description=(
+        "Each deliverable of the milestone, then each of the mission's delivered for this milestone: "
+        "remis (delivered) with its documents, or attendu."))
 
 
 class MissionView(Mission):
@@ -372,6 +396,9 @@ class MissionView(Mission):
     budget: MissionBudget | None = Field(default=None, description="Absent until the mission's order is stored.")
     milestones_follow_up: list[MilestoneFollowUp] | None = Field(
         default=None, description="Absent until the mission's order is stored.")
+    deliverables_follow_up: list[DeliverableFollowUp] | None = Field(
+        default=None, description=("The mission's own deliverables, each delivered for whichever milestone. "
+                                   "Absent until the mission's order is stored."))
 
 
 class SourcingView(Root[NeedView | MissionView | PoolStatistics | AgreementTerms | BeneficiaryList]):

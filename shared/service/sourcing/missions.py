@@ -12,15 +12,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from shared.domain.documents import DocumentKind
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.sourcing.messages import FrameMission
+from shared.domain.sourcing import deliverables
 from shared.domain.sourcing.process import Milestone, Mission, NeedStatus, SourcingActor, require_move
 from shared.domain.sourcing.records import REGION_LABELS, Beneficiary, NeedContent, Professional, WorkMode
 from shared.domain.workdays import PARIS
-from shared.ports import Clock, UnitOfWork
+from shared.ports import Clock, Query, UnitOfWork
 from shared.service import order_store, orders
+from shared.service.order_store import order_path
 from shared.service.sourcing import paths
 from shared.service.sourcing.mission_store import load_mission
 from shared.service.sourcing.needs import load_need
@@ -143,12 +146,16 @@ def _framing_of(c: FrameMission) -> dict[str, Any]:
 
 def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[str, Any]:
     """The mission with its order's live state, each milestone's follow-up (days reported, delivered,
-    received, invoiced) and the budget (B11): consumed = the amount of the milestones reported done;
-    received and invoiced as the order counts them (service fait, invoices standing)."""
+    received, invoiced, its deliverables « remis » or « attendu ») and the budget (B11): consumed = the
+    amount of the milestones reported done; received and invoiced as the order counts them (service fait,
+    invoices standing). The deliverables come from one query of the order's ``deliverable`` documents."""
     mission = load_mission(uow, beneficiary_id, mission_id)
     order = order_store.load_order(uow, beneficiary_id, mission.order_id)
     body = dump(mission)
     if order is not None:
+        rows = uow.query(Query(f"{order_path(beneficiary_id, order.order_id)}/documents",
+                               where=(("kind", "==", DocumentKind.DELIVERABLE.value),)))
+        per_milestone, own = deliverables.follow_up(mission, [row.data for row in rows])
         consumed = sum(line.amount_cents for line in order.lines if order.line_status.get(line.line_id))
         body["order"] = {"order_id": order.order_id, "state": order.state.value, "total_cents": order.total_cents,
                          "progress": order.progress,
@@ -162,5 +169,7 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[
             "milestone_id": m.milestone_id, "label": m.label, "days": m.days, "deliverables": m.deliverables,
             "days_reported": str(mission.timesheet_days.get(m.milestone_id, 0)),
             "delivered": order.line_status.get(m.milestone_id) is True, "received": m.milestone_id in order.reception,
-            "days_invoiced": str(order.invoiced.get(m.milestone_id, 0))} for m in mission.milestones]
+            "days_invoiced": str(order.invoiced.get(m.milestone_id, 0)),
+            "deliverables_follow_up": per_milestone[m.milestone_id]} for m in mission.milestones]
+        body["deliverables_follow_up"] = own
     return body
