@@ -177,6 +177,10 @@ class Order(Model):
     # order is sent or answered as (exclude). None: no tree in force, a node placed in no commune, or an
     # order stored before orders kept it (its territory is then its contract's or its manager's, as before).
     node_commune: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = Field(default=None, exclude=True)
+    # The mission a sourcing order was issued for (B11 mission follow-up: its milestones and deliverables,
+    # ``beneficiaries/<manager_id>/missions/<mission_id>``); None for every part A order, which therefore
+    # costs no mission read. Kept on the stored record only, like ``node_commune``.
+    mission_id: Identifier | None = Field(default=None, exclude=True)
 
     @property
     def total_cents(self) -> int:

@@ -67,14 +67,14 @@ def _record(uow: UnitOfWork, path: str) -> doc.DocumentRecord | None:
 def deliverable_errors(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, milestone_id: str | None,
                        deliverable: str | None) -> list[ErrorDetail]:
     """B11: a deliverable names a milestone and a deliverable of the order's mission; other kinds neither.
-    The mission is looked up only for kind deliverable (one query), loading the sourcing modules only then."""
+    The mission is read only for kind deliverable (one point read), loading the sourcing modules only then."""
     from shared.domain.sourcing.deliverables import deliverable_errors as errors_for
 
     mission = None
     if kind is doc.DocumentKind.DELIVERABLE:
-        from shared.service.sourcing.mission_store import mission_for_order
+        from shared.service.sourcing.mission_store import mission_of_order
 
-        mission = mission_for_order(uow, order.manager_id, order.order_id)
+        mission = mission_of_order(uow, order)
     return errors_for(kind, milestone_id, deliverable, mission)
 
 

@@ -35,7 +35,8 @@ def order_path(manager_id: str, order_id: str) -> str:
 def order_doc(order: Order) -> dict[str, Any]:
     """The stored record: the order as it is sent, plus what only the record keeps (``node_commune``, when
     known: B18's territory of an order whose site names no commune), ``total_cents`` and ``updated_at``."""
-    kept = {"node_commune": order.node_commune} if order.node_commune is not None else {}
+    kept = {name: value for name, value in (("node_commune", order.node_commune), ("mission_id", order.mission_id))
+            if value is not None}
     return {**order.model_dump(mode="json"), **kept, "total_cents": order.total_cents, UPDATED_AT: SERVER_TIME}
 
 
@@ -89,11 +90,14 @@ def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contr
 
 
 def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
-    """B11: a mission's order shows its milestones' deliverables (one query of the space's missions)."""
+    """B11: a mission's order shows its milestones' deliverables (one point read of its mission); any other
+    order reads nothing and loads no sourcing module."""
+    if order.mission_id is None:
+        return None
     from shared.domain.sourcing.deliverables import allowed_labels
-    from shared.service.sourcing.mission_store import mission_for_order
+    from shared.service.sourcing.mission_store import mission_of_order
 
-    mission = mission_for_order(uow, order.manager_id, order.order_id)
+    mission = mission_of_order(uow, order)
     if mission is None:
         return None
     return {"mission_id": mission.mission_id,

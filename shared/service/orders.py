@@ -86,8 +86,10 @@ def receive_order(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: 
     return transact(uow, lambda: issue(manager_id, command, uow, clock))
 
 
-def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -> OrderOutcome:
-    """``receive_order`` inside a unit of work the caller commits (a quote accepted, a mission framed)."""
+def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
+          mission_id: str | None = None) -> OrderOutcome:
+    """``receive_order`` inside a unit of work the caller commits (a quote accepted, a mission framed:
+    ``mission_id``, kept on the stored order so that its mission is found without a query)."""
     if not contractor_serves(uow, command.contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
     site = check_site(uow, manager_id, uow.get(f"managers/{manager_id}/contracts/{command.contract_id}"),
@@ -100,7 +102,7 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -
         refused += cat.line_errors(in_force, [line.model_dump(mode="json") for line in command.lines])
     if refused:
         raise DomainError(refused)
-    order = Order(manager_id=manager_id, node_commune=site.node_commune, **command.model_dump())
+    order = Order(manager_id=manager_id, node_commune=site.node_commune, mission_id=mission_id, **command.model_dump())
     existing = load_order(uow, manager_id, command.order_id)
     if existing is not None:
         if _same_order(existing, order):

@@ -4,8 +4,9 @@ part A's machinery, so that recording a timesheet or a replacement does not load
 
 from __future__ import annotations
 
+from shared.domain.orders import Order
 from shared.domain.sourcing.process import Mission
-from shared.ports import Query, UnitOfWork
+from shared.ports import UnitOfWork
 from shared.service.sourcing import paths
 from shared.service.sourcing.paths import load
 
@@ -14,8 +15,10 @@ def load_mission(uow: UnitOfWork, b: str, m: str) -> Mission:
     return load(uow, paths.mission(b, m), Mission, "MISSION_NOT_FOUND", "$.mission_id", mission_id=m)
 
 
-def mission_for_order(uow: UnitOfWork, b: str, order_id: str) -> Mission | None:
-    """The mission whose order ``order_id`` is in ``b``'s space, or None (a part A order: no mission there).
-    One query on the space's missions by their ``order_id`` (B11 deliverables, B7 proof of service)."""
-    rows = uow.query(Query(f"beneficiaries/{b}/missions", where=(("order_id", "==", order_id),), limit=1))
-    return Mission.model_validate(rows[0].data, strict=False) if rows else None
+def mission_of_order(uow: UnitOfWork, order: Order) -> Mission | None:
+    """The mission ``order`` was issued for (its stored ``mission_id``: one point read), or None — a part A
+    order, read nothing for (B11 deliverables, B7 proof of service)."""
+    if order.mission_id is None:
+        return None
+    found = uow.get(paths.mission(order.manager_id, order.mission_id))
+    return Mission.model_validate(found, strict=False) if found is not None else None

@@ -90,7 +90,8 @@ def _frame(b: str, command: FrameMission, uow: UnitOfWork, clock: Clock, setting
             "history": [*record.history, {"version": record.version, "status": "mission_framed",
                                           "at": now.isoformat()}]})))
     # The same order for the same mission: issued once, found as it is when framed again.
-    orders.issue(b, issue_order_for(mission, record.title, content, clock, settings), uow, clock)
+    orders.issue(b, issue_order_for(mission, record.title, content, clock, settings), uow, clock,
+                 mission_id=mission.mission_id)
     return mission
 
 
