@@ -11,6 +11,7 @@ ENTRY_POINTS = (
     "accrue_penalties",
     "acknowledge_incident",
     "change_order_state",
+    "change_password",
     "check_conformance",
     "confirm_catalogue_review",
     "deactivate_party",

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         results = seed.post_demo_orders(stack.url("receive_order"), stack.project_id, dt.datetime.now(dt.UTC))
         # the beneficiary is registered before its demo user gets its tenant (manage_account checks the registry)
         sourcing = seed.post_demo_sourcing(stack.url, stack.project_id, dt.date.today())
-        users = seed.create_demo_users(stack.url("manage_account"), stack.project_id)
+        users = seed.create_demo_users(stack.url, stack.project_id, stack.ports["auth"])
         for name, spec in config["functions"].items():  # what Cloud Scheduler calls in production
             if "schedule_seconds" in spec:
                 threading.Thread(target=_schedule_loop, args=(stack.url(name), spec["schedule_seconds"], stop),

@@ -5,7 +5,9 @@ the parties through the onboarding API (A10), never written to Firestore directl
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import time
 import urllib.request
 
 from devtools.tokens import emulator_token
@@ -95,6 +97,7 @@ def demo_orders(now: dt.datetime) -> list[dict]:
 # Web application sign-in (docs/web-app.md). DEMO ONLY: these accounts exist in the local Auth
 # emulator that ./scripts/dev starts, nowhere else; production accounts are created by the operator.
 DEMO_PASSWORD = "Demo-Passerelle-2026!"
+DEMO_TEMPORARY_PASSWORD = "Provisoire-Demo-2026!"  # what the operator gives; replaced by DEMO_PASSWORD at once
 DEMO_USERS = [
     {"email": "gestionnaire@rhone-habitat.demo", "display_name": "Gestionnaire Rhône Habitat (démo)",
      "role": "manager", "tenant": MANAGER["manager_id"]},
@@ -111,13 +114,40 @@ ROLE_LABELS = {"manager": "gestionnaire", "contractor": "prestataire", "benefici
                "purchasing_body": "centrale d'achat", "operator": "opérateur"}
 
 
-def create_demo_users(manage_account_url: str, project_id: str) -> list[tuple[str, int]]:
+def create_demo_users(url_of, project_id: str, auth_port: int) -> list[tuple[str, int]]:
     """Email/password users in the Auth emulator, with the role and tenant claims the demo tokens
-    carry, created the way the operator creates accounts (manage_account)."""
+    carry, created the way the operator creates accounts (manage_account, with a temporary password),
+    then given the demo password the way a person chooses its own at first sign-in (sign-in, then
+    change_password: B15, docs/security.md). Answers each user's last status."""
     operator = emulator_token(project_id, "operator-demo", role="operator", tenant="platform")
-    return [(user["email"], _post(manage_account_url, operator, json.dumps({**user, "password": DEMO_PASSWORD}).encode(),
-                                  f"seed-user-{user['role']}-{user['tenant']}"))
-            for user in DEMO_USERS]
+    done = []
+    for user in DEMO_USERS:
+        key = f"seed-user-{user['role']}-{user['tenant']}"
+        status = _post(url_of("manage_account"), operator,
+                       json.dumps({**user, "password": DEMO_TEMPORARY_PASSWORD}).encode(), key)
+        if status == 200:
+            status = choose_own_password(url_of("change_password"), auth_port, user["email"], DEMO_TEMPORARY_PASSWORD,
+                                         DEMO_PASSWORD)
+        done.append((user["email"], status))
+    return done
+
+
+def sign_in(auth_port: int, email: str, password: str) -> dict:
+    """signInWithPassword on the Auth emulator, as web/app.js does: the ID and refresh tokens."""
+    url = (f"http://127.0.0.1:{auth_port}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword"
+           "?key=fake-api-key")
+    request = urllib.request.Request(url, method="POST", headers={"Content-Type": "application/json"},
+                                     data=json.dumps({"email": email, "password": password,
+                                                      "returnSecureToken": True}).encode())
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def choose_own_password(change_password_url: str, auth_port: int, email: str, current: str, new: str) -> int:
+    """What a person does at first sign-in: signs in with the password it was given, chooses its own."""
+    token = sign_in(auth_port, email, current)["idToken"]
+    return _post(change_password_url, token, json.dumps({"new_password": new}).encode(),
+                 "seed-own-password-" + hashlib.sha256(email.encode()).hexdigest()[:16] + f"-{time.time_ns()}")
 
 
 def post_demo_orders(receive_order_url: str, project_id: str, now: dt.datetime) -> list[tuple[str, int]]:

@@ -2,7 +2,8 @@
 // navigation and routes. The screens live in one module per area (orders.mjs, quotes.mjs…); the
 // pure logic in logic.mjs. No framework, no build step, no CDN.
 import { ROLE_LABELS, authErrorMessage, decodeClaims, needsRefresh } from "./logic.mjs";
-import { errorBox, h } from "./ui.mjs";
+import { errorBox, errorSlot, field, h } from "./ui.mjs";
+import { PASSWORD_RULE, changeOutcome, mustChooseOwnPassword, newPasswordErrors } from "./password_logic.mjs";
 import * as orders from "./orders.mjs";
 import * as quotes from "./quotes.mjs";
 import * as penalties from "./penalties.mjs";
@@ -146,6 +147,8 @@ function header() {
       h("li", {}, h("a", { href, "aria-current": (href === current || (href !== "#/" && current.startsWith(href + "/")))
         ? "page" : null }, label))))),
     h("span", { className: "who", title: c.email ?? c.uid }, `${ROLE_LABELS[c.role] ?? c.role} — ${c.tenant}`),
+    h("a", { href: "#/password", className: "account-link", "aria-current": current === "#/password" ? "page" : null },
+      "Mon mot de passe"),
     h("button", { type: "button", className: "link", onclick: () => signOut("Vous êtes déconnecté.") },
       "Se déconnecter"));
 }
@@ -196,6 +199,115 @@ function renderSignIn(message = "") {
   email.focus();
 }
 
+// --- passwords (B5 accounts, B15 protection of identities) -----------------------------------
+// change_password with the session's token, signed in just before (it needs a sign-in of the last five
+// minutes): its own answer, not request()'s (a 401 there asks to sign in again, it does not sign out).
+async function postChangePassword(newPassword) {
+  const response = await fetch(`${config.functions.change_password}/`, { method: "POST",
+    headers: { Authorization: `Bearer ${session.idToken}`, "Content-Type": "application/json",
+      "Idempotency-Key": crypto.randomUUID() },
+    body: JSON.stringify({ new_password: newPassword }) });
+  return { status: response.status, problem: await response.json().catch(() => null) };
+}
+
+// The fields of a password form: the current one (« Mon mot de passe » only), the new one twice.
+function passwordFields(withCurrent) {
+  return [
+    withCurrent ? field({ name: "current_password", label: "Mot de passe actuel", type: "password", required: true,
+      autocomplete: "current-password" }) : null,
+    field({ name: "new_password", label: "Nouveau mot de passe", type: "password", required: true,
+      autocomplete: "new-password", hint: PASSWORD_RULE }),
+    field({ name: "confirmation", label: "Nouveau mot de passe, encore une fois", type: "password", required: true,
+      autocomplete: "new-password" }),
+  ].filter(Boolean);
+}
+
+// Sign in with the password typed (a fresh token), change it, sign in with the new one.
+async function changeOwnPassword(email, current, fields, slot) {
+  const newPassword = fields.find((f) => f.paths[0] === "new_password").input.value;
+  if (current !== null) {
+    try {
+      await signIn(email, current);
+    } catch {
+      slot.show([{ field: "$.current_password", message: "Mot de passe actuel incorrect." }]);
+      return false;
+    }
+  }
+  const { status, problem } = await postChangePassword(newPassword);
+  const outcome = changeOutcome(status, problem);
+  if (outcome === "reauthenticate") {
+    signOut("Votre connexion date de plus de cinq minutes : reconnectez-vous, puis choisissez votre mot de passe.");
+    return false;
+  }
+  if (outcome === "signed_out") {
+    signOut("Votre session a expiré : reconnectez-vous.");
+    return false;
+  }
+  if (outcome === "refused") {
+    slot.show(problem);
+    return false;
+  }
+  await signIn(email, newPassword);  // every session ended with the change: this one starts again
+  return true;
+}
+
+function passwordForm({ withCurrent, submitLabel, onDone, className = "card narrow" }) {
+  const fields = passwordFields(withCurrent);
+  const slot = errorSlot(() => fields);
+  const form = h("form", { className, novalidate: true }, slot.node, ...fields,
+    h("button", { type: "submit" }, submitLabel));
+  const value = (name) => fields.find((f) => f.paths[0] === name)?.input.value ?? null;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const current = withCurrent ? value("current_password") : null;
+    const errors = newPasswordErrors({ newPassword: value("new_password"), confirmation: value("confirmation"),
+      current });
+    if (errors.length) return slot.show(errors);
+    slot.clear();
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const email = session.claims.email;
+      if (await changeOwnPassword(email, current, fields, slot)) onDone();
+    } catch (err) {
+      slot.show([{ field: "$", message: err.message || "Changement impossible pour le moment : réessayez." }]);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+// A password the operator set: nothing else until the person chooses its own.
+function renderChoosePassword() {
+  stopLive();
+  const heading = h("h1", { tabindex: "-1" }, "Choisissez votre mot de passe");
+  const form = passwordForm({ withCurrent: false, submitLabel: "Enregistrer mon mot de passe", className: null,
+    onDone: () => {
+      location.hash = "#/";
+      route();
+    } });
+  root.replaceChildren(h("main", { id: "main", tabindex: "-1" }, h("div", { className: "card narrow" }, heading,
+    h("p", {}, "Le mot de passe que vous avez reçu est provisoire : choisissez le vôtre pour continuer. "
+      + "Personne d'autre, pas même l'opérateur de la plateforme, ne le connaîtra."),
+    form,
+    h("p", {}, h("button", { type: "button", className: "secondary", onclick: () => signOut("Vous êtes déconnecté.") },
+      "Se déconnecter")))));
+  document.title = "Choisissez votre mot de passe — Passerelle";
+  form.querySelector("input")?.focus();
+}
+
+// « Mon mot de passe », for every role.
+function renderMyPassword() {
+  const done = h("p", { role: "status", className: "notice" });
+  const form = passwordForm({ withCurrent: true, submitLabel: "Changer mon mot de passe", onDone: () => {
+    form.reset();
+    done.textContent = "Votre mot de passe est changé ; vos autres sessions sont fermées.";
+  } });
+  show("Mon mot de passe", h("p", {}, "Vous saisirez d'abord votre mot de passe actuel : il confirme que c'est bien vous."),
+    form, done);
+}
+
 // --- routing --------------------------------------------------------------------------------
 const ctx = { call, download, show, showError, live, get session() { return session; },
   get config() { return config; }, go: (hash) => { location.hash = hash; } };
@@ -237,7 +349,9 @@ function route() {
   if (!session) return renderSignIn();
   const routes = ROUTES[session.claims?.role];
   if (!routes) return signOut("Ce compte n'a pas de rôle reconnu par l'application.");
+  if (mustChooseOwnPassword(session.claims)) return renderChoosePassword();
   const hash = location.hash || "#/";
+  if (hash === "#/password") return renderMyPassword();
   for (const [pattern, render] of routes) {
     const match = pattern.exec(hash);
     if (match) return render(...match.slice(1).map(decodeURIComponent));

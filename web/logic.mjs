@@ -222,7 +222,9 @@ export function decodeClaims(idToken) {
   try {
     const payload = JSON.parse(base64UrlDecode(idToken.split(".")[1]));
     return { uid: payload.user_id ?? payload.sub, email: payload.email ?? null, role: payload.role ?? null,
-      tenant: payload.tenant ?? null, exp: payload.exp ?? 0 };
+      tenant: payload.tenant ?? null, exp: payload.exp ?? 0,
+      // B15: a password the operator set, to be replaced before anything else (web/password_logic.mjs)
+      password_change_required: payload.password_change_required === true };
   } catch {
     return null;
   }

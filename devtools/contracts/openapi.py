@@ -28,7 +28,8 @@ def openapi(stories: Stories) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for op in OPERATIONS:
         port = functions[op.function]["port"]
-        right = op.right.value if hasattr(op.right, "value") else {role: r.value for role, r in op.right.items()}
+        right = (None if op.right is None else op.right.value if hasattr(op.right, "value")
+                 else {role: r.value for role, r in op.right.items()})
         operation = {**op.build(build), "x-function": op.function, "x-roles": list(op.roles), "x-right": right}
         item = paths.setdefault(f"/{op.function}", {
             "servers": [
@@ -70,8 +71,10 @@ def openapi(stories: Stories) -> dict[str, Any]:
                     "custom claims carry `role` (manager, contractor, …), `tenant` (the manager or contractor id) "
                     "and optionally `rights`; or a Google-signed ID token of an ERP's service account (audience: "
                     "the function's URL), registered by the operator with its role, tenant and rights. Each "
-                    "operation names the roles (`x-roles`) and the right (`x-right`) it requires. The tenant of "
-                    "every request comes from the token, never from the body. See docs/security.md."),
+                    "operation names the roles (`x-roles`) and the right (`x-right`, null: none) it requires. The "
+                    "tenant of every request comes from the token, never from the body. A Firebase token whose "
+                    "claims carry `password_change_required` (a password the operator set) may call change_password "
+                    "only: every other operation answers 403 PASSWORD_CHANGE_REQUIRED. See docs/security.md."),
             }},
             "parameters": {
                 "Idempotency-Key": {
@@ -130,7 +133,9 @@ def _openapi_description(functions: dict[str, dict[str, Any]]) -> str:
         "own port, so `http://127.0.0.1:<port>/<name>` works too.\n\n"
         "**Authentication**: `Authorization: Bearer <token>`: a Firebase ID token with custom claims `role`, "
         "`tenant` (and optionally `rights`), or a Google-signed ID token of a registered service account. Each "
-        "operation requires a role (`x-roles`) and a right (`x-right`).\n\n"
+        "operation requires a role (`x-roles`) and a right (`x-right`; change_password, none). Until its user chooses "
+        "its own password (change_password), an account whose password the operator set gets 403 "
+        "PASSWORD_CHANGE_REQUIRED from every other operation.\n\n"
         "**POST bodies**: `Content-Type: application/json`, at most "
         f"{edge_http.MAX_BODY_BYTES} bytes, and an `Idempotency-Key` header.\n\n"
         "**Errors**: every 4xx/5xx is `application/problem+json` (RFC 9457) with an `errors` array "

@@ -107,21 +107,27 @@ def common_problems(operation: str, *, post: bool, allowed: str | None = None,
     allowed = allowed or ("POST" if post else "GET")
     cid = CORRELATION_IDS[2]
     rights = x_right(operation)
-    right = rights if isinstance(rights, str) else next(iter(rights.values()))
-    right_text = (f"`{rights}`" if isinstance(rights, str)
-                  else " / ".join(f"`{r}` ({role})" for role, r in rights.items()))
+    forbidden = {"forbidden": problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")], cid, instance=path)}
+    if rights is None:  # change_password: every person, whatever its rights; people only
+        forbidden_text = "The caller's role may not call this operation, or it is a machine identity (FORBIDDEN)."
+    else:
+        right = rights if isinstance(rights, str) else next(iter(rights.values()))
+        right_text = (f"`{rights}`" if isinstance(rights, str)
+                      else " / ".join(f"`{r}` ({role})" for role, r in rights.items()))
+        forbidden_text = (f"The caller's role may not call this operation (FORBIDDEN), or the account lacks the right "
+                          f"{right_text} (MISSING_RIGHT), or its password is one the operator set and must be changed "
+                          f"first (PASSWORD_CHANGE_REQUIRED, change_password).")
+        forbidden["missing_right"] = problem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)],
+                                             cid, instance=path)
+        forbidden["password_change_required"] = problem(
+            403, [ErrorDetail.of("header.Authorization", "PASSWORD_CHANGE_REQUIRED")], cid, instance=path)
     responses = {
         "401": problem_response(
             "No bearer token, or an invalid, expired or unregistered one.",
             {"unauthenticated": problem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")], cid,
                                          instance=path)},
             headers={"WWW-Authenticate": {"$ref": "#/components/headers/WWW-Authenticate"}}),
-        "403": problem_response(
-            f"The caller's role may not call this operation (FORBIDDEN), or the account lacks the right "
-            f"{right_text} (MISSING_RIGHT).",
-            {"forbidden": problem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")], cid, instance=path),
-             "missing_right": problem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)],
-                                       cid, instance=path)}),
+        "403": problem_response(forbidden_text, forbidden),
         "405": problem_response(
             f"Any method other than {allowed}.",
             {"method_not_allowed": problem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=allowed)], cid,

@@ -12,7 +12,7 @@ from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_platform import REQUEST_ACCOUNT
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
-from shared.domain.identity import CreateAccount, RequestAccount
+from shared.domain.identity import REAUTHENTICATION_MAX_AGE, ChangePassword, CreateAccount, RequestAccount
 
 
 @operation("request_account", "post", roles=("manager", "beneficiary"), right=Right.ACCOUNTS_REQUEST,
@@ -53,7 +53,9 @@ def manage_account(b: Build) -> dict[str, Any]:
         "description": (
             "The platform operator creates (or updates) a Firebase Authentication account and sets its custom "
             "claims role, tenant and rights. Naming a request_id fulfils that request and records whether D7 was "
-            "met. A password, when given, must be strong (B15)."),
+            "met. A password, when given, must be strong (B15) and is temporary: the account's tokens carry "
+            "`password_change_required` and may call only change_password until its user chooses its own "
+            "(an update without a password keeps that mark)."),
         "tags": ["operator"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["CreateAccount"], {"fulfil_request": ("Fulfil the Métropole's request",
                                                                              acc.create_body)}),
@@ -70,6 +72,54 @@ def manage_account(b: Build) -> dict[str, Any]:
             }, descriptions={"400": IDEM_400, "409": IDEM_409,
                              "422": "The body breaks the schema, a right the role cannot hold, a weak password, an "
                                     "unknown request or one for another role or tenant, or " + IDEM_422}),
+        },
+    }
+
+
+@operation("change_password", "post", roles=("manager", "contractor", "beneficiary", "purchasing_body", "operator"),
+           right=None, schemas=("ChangePassword", "PasswordChanged"))
+def change_password(b: Build) -> dict[str, Any]:
+    acc = b.stories.accounts
+    cid0, cid1, _ = CORRELATION_IDS
+    minutes = REAUTHENTICATION_MAX_AGE // 60
+    problems = post_errors("change_password", extra={
+        "400": {"malformed_json": rejected(malformed(ChangePassword), cid0)},
+        "422": {"weak_password": rejected(acc.weak_new_password, cid0),
+                "uid_named": rejected(errors_of(ChangePassword, {"uid": "autre-utilisateur",
+                                                                 "new_password": "Grand-Lyon-Besoins-2026"}), cid1)},
+        "404": {"account_not_found": rejected([ErrorDetail.of("header.Authorization", "ACCOUNT_NOT_FOUND")], cid1)},
+    }, descriptions={"400": IDEM_400, "409": IDEM_409, "404": "The token's account no longer exists.",
+                     "422": "The new password is weak (WEAK_PASSWORD), or the body names anything else than "
+                            "new_password (an account, say: UNKNOWN_FIELD)."})
+    # A secret body leaves no digest in its idempotency record: a reused key replays, never IDEMPOTENCY_KEY_REUSED.
+    problems["422"]["content"]["application/problem+json"]["examples"].pop("idempotency_key_reused")
+    problems["401"]["description"] = (f"No bearer token, or an invalid, expired or revoked one (UNAUTHENTICATED); or a "
+                                      f"sign-in older than {minutes} minutes (REAUTHENTICATION_REQUIRED): sign in "
+                                      f"again with the current password, then call again.")
+    problems["401"]["content"]["application/problem+json"]["examples"]["reauthentication_required"] = {
+        "value": problem(401, [ErrorDetail.of("header.Authorization", "REAUTHENTICATION_REQUIRED", minutes=minutes)],
+                         cid1, instance="/change_password")}
+    return {
+        "summary": "Choose your own password (any person)",
+        "description": (
+            "B5 accounts, B15 protection of identities: the caller replaces its own password — the account of its "
+            "token, never another (the body names none). The only operation a token carrying "
+            "`password_change_required` (a password the operator set with manage_account) may call. Requires a "
+            f"sign-in of the last {minutes} minutes (the token's `auth_time`): sign in again with the current "
+            "password just before. The new password must be strong (12 characters or more, three kinds among "
+            "lower case, upper case, digits, symbols). Then the temporary mark is dropped and every session of "
+            "the account ends (its refresh tokens are revoked, earlier ID tokens refused): sign in again with the "
+            "new password. The change is recorded in `accounts/<uid>` (audited as account.updated). Idempotent: "
+            "a retry with the same Idempotency-Key replays the first answer and changes nothing; the record "
+            "keeps no trace of the password, so a retry is not compared with the first body. Machine identities "
+            "have no password (403)."),
+        "tags": ["manager", "contractor", "beneficiary", "purchasing_body", "operator"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["ChangePassword"], {"own_password": ("Marc chooses its own password",
+                                                                           acc.change_body)}),
+        "responses": {
+            "200": json_response("Password changed; every earlier session has ended.", b.refs["PasswordChanged"],
+                                  {"changed": ("Changed at first sign-in", acc.password_changed)}, REPLAYED),
+            **problems,
         },
     }
 

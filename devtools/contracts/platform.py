@@ -174,6 +174,12 @@ class IdentityAdmin:
         user = self.users.get(email)
         return None if user is None else {"uid": user["uid"], "claims": user["claims"]}
 
+    def set_own_password(self, uid: str, password: str) -> dict[str, Any]:
+        """The mark of a temporary password dropped (no password is kept here)."""
+        email, user = next((e, u) for e, u in self.users.items() if u["uid"] == uid)
+        user["claims"] = {k: v for k, v in user["claims"].items() if k != "password_change_required"}
+        return {"email": email, "claims": user["claims"]}
+
     def sessions_revoked(self, uid: str) -> None:
         """No session cache in the generator's platform."""
 

@@ -73,7 +73,7 @@ class Operation:
     function: str
     method: Literal["get", "post"]
     roles: tuple[str, ...]
-    right: Right | dict[str, Right]  # one right, or a right per role when the roles differ
+    right: Right | dict[str, Right] | None  # one right, a right per role when the roles differ, or none
     schemas: tuple[str, ...]  # the SCHEMAS it refers to (b.refs[...])
     build: Callable[[Build], dict[str, Any]] = field(compare=False)
     operation_id: str | None = None
@@ -84,7 +84,7 @@ EXAMPLES: list[Callable[[Stories], dict[str, list[Any]]]] = []
 
 
 def operation(function: str, method: Literal["get", "post"], *, roles: tuple[str, ...],
-              right: Right | dict[str, Right], schemas: tuple[str, ...] = (),
+              right: Right | dict[str, Right] | None, schemas: tuple[str, ...] = (),
               operation_id: str | None = None) -> Callable[[Callable[[Build], dict[str, Any]]], Any]:
     """Register the OpenAPI operation the decorated function builds (summary, parameters, responses)."""
 
@@ -106,18 +106,20 @@ def load() -> None:
         importlib.import_module(name)
 
 
-def described() -> dict[str, tuple[tuple[str, ...], Right | dict[str, Right]]]:
+def described() -> dict[str, tuple[tuple[str, ...], Right | dict[str, Right] | None]]:
     """function → (roles, right), one entry per described function (a function answering GET and POST
     is described by two operations with the same roles and right)."""
     load()
-    found: dict[str, tuple[tuple[str, ...], Right | dict[str, Right]]] = {}
+    found: dict[str, tuple[tuple[str, ...], Right | dict[str, Right] | None]] = {}
     for op in OPERATIONS:
         entry = (op.roles, op.right)
         assert found.setdefault(op.function, entry) == entry, f"{op.function}: operations disagree on roles/right"
     return found
 
 
-def x_right(function: str) -> str | dict[str, str]:
-    """The x-right of an operation: one right, or a right per role."""
+def x_right(function: str) -> str | dict[str, str] | None:
+    """The x-right of an operation: one right, a right per role, or none (change_password: every person)."""
     right = described()[function][1]
+    if right is None:
+        return None
     return right.value if isinstance(right, Right) else {role: r.value for role, r in right.items()}

@@ -27,7 +27,9 @@ from shared.domain.documents import (
 )
 from shared.domain.errors import ErrorDetail
 from shared.domain.exports import ExportJob, ExportRequested
-from shared.domain.identity import AccountCreated, AccountRequest, CreateAccount, RequestAccount
+from shared.domain.identity import (
+    AccountCreated, AccountRequest, ChangePassword, CreateAccount, PasswordChanged, RequestAccount,
+)
 from shared.domain.contract_terms import AgreementTermsChanged, PenaltyTermsSet, SetPenaltyTerms
 from shared.domain.incidents import (
     AcknowledgeIncident, FollowUpIncident, IncidentAlert, IncidentList, IncidentView, ReportIncident, ResolveIncident,
@@ -111,6 +113,8 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "AccountRequest": (AccountRequest, "serialization"),
     "CreateAccount": (CreateAccount, "validation"),
     "AccountCreated": (AccountCreated, "serialization"),
+    "ChangePassword": (ChangePassword, "validation"),
+    "PasswordChanged": (PasswordChanged, "serialization"),
     "ExportJob": (ExportJob, "serialization"),
     "ExportRequested": (ExportRequested, "serialization"),
     # contracts, billing accounts, quotes (A2 exchange perimeter); incidents (B9)
@@ -249,6 +253,8 @@ DIRECTION = {
     "AccountRequest": "Outbound: body of the request_account answer (202).",
     "CreateAccount": "Inbound: body of POST manage_account (operator).",
     "AccountCreated": "Outbound: body of the manage_account answer.",
+    "ChangePassword": "Inbound: body of POST change_password (any person: its own password).",
+    "PasswordChanged": "Outbound: body of the change_password answer.",
     "ExportJob": "Outbound: body of the export_space answers (POST: 202, GET ?job_id=: 200).",
     "ExportRequested": "Internal: data of fr.passerelle.export.requested.v1 on exports-requested (read by "
                        "run_export).",

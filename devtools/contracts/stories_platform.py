@@ -17,7 +17,7 @@ from devtools.contracts.stories_orders import (
 from devtools.contracts.stories_perimeter import refused
 from devtools.contracts.stories_sourcing import BENEFICIARY_ID, BENEFICIARY_UID, OPERATOR_UID
 from shared.domain.contracts import UpsertContract
-from shared.domain.identity import CreateAccount, RequestAccount
+from shared.domain.identity import ChangePassword, CreateAccount, RequestAccount
 from shared.domain.messages import EventType
 from shared.domain.penalties import DecisionAction, statement_csv
 from shared.service import accounts, contracts, deadlines, exports, listings, onboarding
@@ -52,7 +52,8 @@ class PenaltyStory:
 
 
 class AccountStory:
-    """The Métropole asks for an account for a colleague; the operator creates it (D7 met)."""
+    """The Métropole asks for an account for a colleague; the operator creates it (D7 met) with a temporary
+    password, which the colleague replaces with its own at first sign-in (B15)."""
 
     def __init__(self) -> None:
         p = self.platform = Platform("accounts", "2026-03-10T09:05:00Z")
@@ -66,7 +67,7 @@ class AccountStory:
             self.pending_requests = listings.list_account_requests({"status": "pending"}, p.uow(), p.clock)
         self.create_body = {"email": "marc.petit@grandlyon.example.fr", "display_name": "Marc Petit",
                             "role": "beneficiary", "tenant": BENEFICIARY_ID, "rights": ["needs.read", "needs.write"],
-                            "request_id": self.request.request_id}
+                            "request_id": self.request.request_id, "password": "Provisoire-Lyon-0311"}
         with p.as_(OPERATOR_UID, "operator", "platform"):
             p.at("2026-03-11T14:30:00Z")
             self.weak_and_right = refused(lambda: self._create({**self.create_body, "password": "metropolelyon",
@@ -75,6 +76,16 @@ class AccountStory:
                                                                     "request_id": "acc-0000000000000000dead"}))
             self.role_mismatch = refused(lambda: self._create({**self.create_body, "role": "manager"}))
             self.created = self._create(self.create_body)
+        with p.as_(self.created["uid"], "beneficiary", BENEFICIARY_ID):
+            p.at("2026-03-11T15:02:40Z")  # Marc signs in with the temporary password, then chooses its own
+            self.weak_new_password = refused(lambda: self._change({"new_password": "marcpetit"}))
+            self.change_body = {"new_password": "Grand-Lyon-Besoins-2026"}
+            self.password_changed = self._change(self.change_body)
+
+    def _change(self, body: dict[str, Any]) -> dict[str, Any]:
+        command = ChangePassword.model_validate_json(json.dumps(body))
+        return accounts.change_own_password(self.created["uid"], command, self.platform.identity,
+                                            self.platform.uow(), self.platform.clock).model_dump(mode="json")
 
     def _create(self, body: dict[str, Any]) -> dict[str, Any]:
         command = CreateAccount.model_validate_json(json.dumps(body))
@@ -115,6 +126,8 @@ def platform_examples(stories: Any) -> dict[str, list[Any]]:
         "AccountRequest": [acc.request.model_dump(mode="json")],
         "CreateAccount": [acc.create_body],
         "AccountCreated": [acc.created],
+        "ChangePassword": [acc.change_body],
+        "PasswordChanged": [acc.password_changed],
         "ExportJob": [exp.pending, exp.running, exp.completed],
         "ExportRequested": [exp.requested[1]],
     }

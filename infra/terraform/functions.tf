@@ -24,6 +24,12 @@ locals {
       invoker     = "allUsers"
       identity    = "fn-accounts"
     }
+    change_password = {
+      description = "Any person -> platform: choose its own password (B5, B15); a password the operator set must be changed first."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-accounts"
+    }
     report_incident = {
       description = "Manager, contractor, beneficiary or purchasing body -> platform: report an incident (B9); starts D8. The operator enters a phone report."
       ingress     = "ALLOW_ALL"
@@ -550,6 +556,7 @@ locals {
   function_sizing = {
     request_account           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     manage_account            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 4, min_instances = 0, max_instances = 5 }
+    change_password           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     report_incident           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     acknowledge_incident      = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     resolve_incident          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }

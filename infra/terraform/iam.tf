@@ -34,7 +34,7 @@ locals {
       ]
     }
     "fn-accounts" = {
-      description = "manage_account: creates Firebase Auth users and sets their claims; D7 timers."
+      description = "manage_account, change_password: create Firebase Auth users, set their claims and passwords; D7 timers."
       grants = [
         "project:roles/datastore.user",
         "project:roles/pubsub.publisher",

@@ -44,6 +44,23 @@ class FirebaseIdentityAdmin:
         auth.revoke_refresh_tokens(uid, app=self.app)
         return uid
 
+    def set_own_password(self, uid: str, password: str) -> dict[str, Any] | None:
+        """The user's own password (change_password): set, the temporary-password claim dropped, every refresh
+        token revoked (its other sessions end). Harmless to repeat. None: no such user."""
+        from firebase_admin import auth
+
+        from shared.domain.identity import PASSWORD_CHANGE_CLAIM
+
+        try:
+            user = auth.get_user(uid, app=self.app)
+        except auth.UserNotFoundError:
+            return None
+        claims = {k: v for k, v in (user.custom_claims or {}).items() if k != PASSWORD_CHANGE_CLAIM}
+        auth.update_user(uid, password=password, app=self.app)
+        auth.set_custom_user_claims(uid, claims or None, app=self.app)
+        auth.revoke_refresh_tokens(uid, app=self.app)
+        return {"email": user.email, "claims": claims}
+
     def sessions_revoked(self, uid: str) -> None:
         if self.on_revoke is not None:
             self.on_revoke(uid)

@@ -141,11 +141,44 @@ def capped_rights(requested: list[str] | None, role: str, held: frozenset[str]) 
     return None if defaults <= held else sorted(held & defaults)
 
 
+# B15 protection of identities: a password the operator sets (manage_account) is temporary. The account's
+# ID tokens carry this custom claim until its user chooses its own (change_password); the HTTPS edge lets
+# such a token call change_password only.
+PASSWORD_CHANGE_CLAIM = "password_change_required"
+# Changing one's password needs a recent sign-in: the token's auth_time at most this old (seconds).
+REAUTHENTICATION_MAX_AGE = 5 * 60
+
+
+def signed_in_recently(auth_time: float | None, now: float, max_age: int = REAUTHENTICATION_MAX_AGE) -> bool:
+    """The person typed its password at most ``max_age`` seconds ago (``auth_time`` of its ID token, epoch
+    seconds; a token without it never counts as recent). A few seconds ahead of our clock is clock skew."""
+    return auth_time is not None and now - max_age <= auth_time <= now + 10
+
+
 def password_is_strong(password: str) -> bool:
     """B15 secret strength: 12+ characters mixing at least three character classes."""
     classes = [any(c.islower() for c in password), any(c.isupper() for c in password),
                any(c.isdigit() for c in password), any(not c.isalnum() for c in password)]
     return len(password) >= 12 and sum(classes) >= 3
+
+
+class ChangePassword(Command):
+    """A person chooses its own password (B5 accounts, B15 protection of identities): its own account only —
+    the token's uid; the body names no account."""
+
+    new_password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class PasswordChanged(Model):
+    """What change_password answers (never the password). Built by shared.service.accounts.change_own_password."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PasswordChanged")
+
+    uid: str = Field(description="The Firebase Authentication user id: the caller's own.")
+    password_changed_at: AwareDatetime = Field(description="When the new password was set.")
+    sessions_valid_after: int = Field(
+        description="Epoch second from which ID tokens are accepted: every earlier session has ended; sign in "
+                    "again with the new password.")
 
 
 # --- What manage_account answers.
@@ -169,3 +202,6 @@ class AccountCreated(Model):
     claims: AccountClaims = Field(description="The custom claims now carried by the account's ID tokens.")
     request: AccountRequest | None = Field(
         default=None, description="Present when request_id was given: the request, fulfilled, with D7 met or not.")
+    password_change_required: bool = Field(
+        default=False, description="True while the account's password is one the operator set: its user must "
+                                   "choose its own (change_password) before any other call.")

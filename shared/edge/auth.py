@@ -11,7 +11,9 @@ Two kinds of bearer token are accepted:
   ``accounts/{uid}`` (``sessions_valid_after``, or ``disabled``), which is read here and kept
   ``PASSERELLE_SESSION_CACHE_SECONDS`` (30 s by default) per instance — the platform's own
   record, so that checking costs a Firestore read, not a call to Firebase Auth that every
-  function's identity would need the right to make.
+  function's identity would need the right to make. A token whose claims carry
+  ``password_change_required`` (a password the operator set, B15) is marked on its Principal;
+  shared/edge/http.py lets it call change_password only.
 * **Google-signed ID tokens** of service accounts — ERPs running on Google Cloud, or using
   a service-account key. The token's audience must be one of PASSERELLE_AUDIENCES; its
   e-mail is looked up in the ``machine_identities`` registry, which the operator maintains,
@@ -27,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from shared.domain.identity import Role, effective_rights
+from shared.domain.identity import PASSWORD_CHANGE_CLAIM, Role, effective_rights
 from shared.edge.tenancy import TtlCache, seconds_from_env
 
 ROLES = frozenset(r.value for r in Role)
@@ -43,6 +45,10 @@ class Principal:
     rights: frozenset[str] = field(default_factory=frozenset)
     machine: bool = False
     email: str | None = None  # the signed-in person's e-mail, when the token carries it
+    # B15: the account's password is one the operator set (claim password_change_required): the edge lets
+    # this token call change_password only. Never set for machine identities.
+    password_change_required: bool = False
+    auth_time: float | None = None  # when the person last typed its password (the ID token's auth_time)
 
 
 class Unauthenticated(Exception):
@@ -58,8 +64,11 @@ def _principal(uid: str, claims: dict, machine: bool = False) -> Principal:
     if role not in ROLES or not isinstance(tenant, str) or not tenant:
         return Principal(uid=uid, role="", tenant="", machine=machine)  # authenticated, entitled to nothing
     email = claims.get("email") if isinstance(claims.get("email"), str) else None
+    auth_time = claims.get("auth_time")
     return Principal(uid=uid, role=role, tenant=tenant, rights=effective_rights(role, claims.get("rights")),
-                     machine=machine, email=email)
+                     machine=machine, email=email,
+                     password_change_required=not machine and claims.get(PASSWORD_CHANGE_CLAIM) is True,
+                     auth_time=float(auth_time) if isinstance(auth_time, int | float) and not machine else None)
 
 
 def _unverified_claims(token: str) -> dict:

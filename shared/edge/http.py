@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from shared import bootstrap, context, logs
 from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.identity import REAUTHENTICATION_MAX_AGE, signed_in_recently
 from shared.domain.validation import query_errors
 from shared.edge import tenancy
 from shared.edge.auth import Principal, Unauthenticated
@@ -46,6 +47,7 @@ _STATUS_BY_CODE = {
     "MESSAGE_NOT_FOUND": 404,
     "TENANT_ID_TAKEN": 409,
     "ACCOUNT_EMAIL_TAKEN": 409,
+    "ACCOUNT_NOT_FOUND": 404,
 }
 _TITLES = {
     400: "Requête invalide",
@@ -106,12 +108,19 @@ def rejected(errors: list[ErrorDetail] | tuple[ErrorDetail, ...], extra: dict[st
 def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[Request], Answer],
           right: str | dict[str, str] | None = None, methods: tuple[str, ...] = ("POST",),
           idempotent: bool | Literal["service"] = True, media_types: tuple[str, ...] = (),
-          max_body: int = MAX_BODY_BYTES):
+          max_body: int = MAX_BODY_BYTES, own_password: bool = False):
     """Run ``action`` behind the shared checks and return a Flask response.
 
     ``idempotent=True``: POSTs need an Idempotency-Key, and the first answer is stored and replayed
     (``idempotency/<key>``). ``"service"``: the key is required and checked here, but the service
     records the request once itself (the execution inbox, keyed by it), so no second record is kept.
+
+    A token marked ``password_change_required`` (a password the operator set, B15) is refused by every
+    operation (403 ``PASSWORD_CHANGE_REQUIRED``) but the one that serves with ``own_password=True``
+    (change_password). Such an operation also serves people only (a machine identity has no password:
+    403 ``FORBIDDEN``), needs a sign-in of the last five minutes (401 ``REAUTHENTICATION_REQUIRED``),
+    and its body is a secret: its idempotency record is scoped to the caller's uid and keeps no digest
+    of the body, only the answer.
     """
     import flask
 
@@ -126,7 +135,7 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
     try:
         if request.method not in methods:
             raise HttpProblem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
-        principal = _authenticate(request, roles, right)
+        principal = _authenticate(request, roles, right, own_password)
         context.act_as(principal.uid, principal.role, principal.tenant)
         args = dict(request.args)
         bad_ids = query_errors(args)
@@ -140,7 +149,7 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
             _check_key(ctx)
             answer = _run(action, ctx)
         elif idempotent and request.method == "POST":
-            answer = _idempotent(ctx, operation, action)
+            answer = _idempotent(ctx, operation, action, secret_body=own_password)
         else:
             answer = _run(action, ctx)
     except HttpProblem as problem:
@@ -198,14 +207,17 @@ def _check_key(ctx: Request) -> None:
         raise HttpProblem(400, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_INVALID")])
 
 
-def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer]) -> Answer:
+def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer], *,
+                secret_body: bool = False) -> Answer:
     """The request's idempotency record (shared/service/idempotency.py), taken under a lease: this
     edge does not see the service's commit. Scoped by operation, role and tenant, so that two
-    tenants' keys never meet."""
+    tenants' keys never meet. A secret body (a new password) is scoped to the caller's uid too and
+    leaves no digest of itself: a retry with the same key replays the first answer, whatever it sends."""
     _check_key(ctx)
     uow, now = bootstrap.uow(), bootstrap.clock().now()
-    path = idempotency.http_path(digest(operation, ctx.principal.role, ctx.principal.tenant, ctx.idempotency_key)[:40])
-    body = digest(ctx.body)
+    scope = (operation, ctx.principal.role, ctx.principal.tenant) + ((ctx.principal.uid,) if secret_body else ())
+    path = idempotency.http_path(digest(*scope, ctx.idempotency_key)[:40])
+    body = digest(*scope) if secret_body else digest(ctx.body)
     seen = idempotency.claim(uow, path, body, now, retention=idempotency.HTTP_RETENTION)
     if seen.kind == "mismatch":
         raise HttpProblem(422, [ErrorDetail.of("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")])
@@ -227,13 +239,17 @@ def _idempotent(ctx: Request, operation: str, action: Callable[[Request], Answer
     return answer
 
 
-def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | None = None) -> Principal:
+def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | None = None,
+                  own_password: bool = False) -> Principal:
     try:
         principal = bootstrap.authenticator().verify(request.headers.get("Authorization"))
     except Unauthenticated as exc:
         log.info("request refused: unauthenticated", extra={"reason": str(exc)})
         raise HttpProblem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")]) from exc
-    if principal.role not in roles:
+    if principal.password_change_required and not own_password:  # B15: a password the operator set
+        log.info("request refused: password change required", extra={"uid": principal.uid})
+        raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "PASSWORD_CHANGE_REQUIRED")])
+    if principal.role not in roles or (own_password and principal.machine):
         raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
     if isinstance(right, dict):  # an endpoint shared by several roles: one right per role
         right = right.get(principal.role)
@@ -243,6 +259,9 @@ def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | 
     if errors:  # a role and tenant the registry does not pair (A1: one namespace of tenants, one kind each)
         log.info("request refused: tenant", extra={"role": principal.role, "tenant": principal.tenant})
         raise HttpProblem(403, errors)
+    if own_password and not signed_in_recently(principal.auth_time, bootstrap.clock().now().timestamp()):
+        raise HttpProblem(401, [ErrorDetail.of("header.Authorization", "REAUTHENTICATION_REQUIRED",
+                                               minutes=REAUTHENTICATION_MAX_AGE // 60)])
     return principal
 
 

@@ -81,6 +81,9 @@ class IdentityAdmin(Protocol):
     def find_user(self, email: str) -> dict[str, Any] | None: ...  # {"uid", "claims"} of the e-mail's user
     def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str: ...
     def sessions_revoked(self, uid: str) -> None: ...  # after the revocation is recorded: this instance's caches
+    # The user's own new password: set it, drop the temporary-password claim, revoke its refresh tokens;
+    # answers {"email", "claims"} (the claims left), or None when the user no longer exists.
+    def set_own_password(self, uid: str, password: str) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)

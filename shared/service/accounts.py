@@ -18,6 +18,13 @@ recorded on the account and revokes its earlier sessions. It then sets the user 
 in Firebase Auth (``IdentityAdmin``, outside Firestore: an upsert, harmless to repeat) and
 commits in one unit of work the account document, the request fulfilled — met or missed — and
 D7 stopped at the same instant.
+
+B15 protection of identities: a password the operator sets is temporary. The account's custom claims
+then carry ``password_change_required`` (kept when the operator later updates the account without a
+password) until its user chooses its own through change_password (``change_own_password``): the new
+password is checked for strength, set in Firebase Auth with the mark dropped and every refresh token
+revoked, and ``accounts/{uid}`` records when (audited as ``account.updated``). No password is ever
+stored or logged by the platform.
 """
 
 from __future__ import annotations
@@ -28,8 +35,8 @@ from typing import Any
 from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import (
-    ROLE_RIGHTS, AccountRequest, CreateAccount, RequestAccount, Role, capped_rights, effective_rights,
-    password_is_strong,
+    PASSWORD_CHANGE_CLAIM, ROLE_RIGHTS, AccountRequest, ChangePassword, CreateAccount, PasswordChanged,
+    RequestAccount, Role, capped_rights, effective_rights, password_is_strong,
 )
 from shared.ports import Clock, IdentityAdmin, UnitOfWork, digest
 from shared.service import deadlines, penalty_terms, registry, territories
@@ -128,16 +135,22 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork
     if rights is not None:
         claims["rights"] = rights
     email = command.email.lower()
-    moved_from = _moved_from(command, admin.find_user(email))
+    existing = admin.find_user(email)
+    moved_from = _moved_from(command, existing)
+    # B15: a password the operator sets is temporary (its user chooses its own before anything else); an
+    # update that sets none keeps the mark of a password not changed yet.
+    temporary = command.password is not None or ((existing or {}).get("claims") or {}).get(PASSWORD_CHANGE_CLAIM) is True
     # Setting the claims revokes the user's earlier sessions: a token issued before this second is refused
     # (shared/edge/auth.py reads sessions_valid_after; Firebase Auth counts whole seconds too).
     revoked_at = int(clock.now().timestamp())
-    uid = admin.upsert_user(email, command.display_name, command.password, claims)
+    uid = admin.upsert_user(email, command.display_name, command.password,
+                            {**claims, PASSWORD_CHANGE_CLAIM: True} if temporary else claims)
 
     def attempt() -> AccountRequest | None:
         now = clock.now()
         account = {"uid": uid, "email": email, "display_name": command.display_name, "claims": claims,
-                   "claims_set_at": now, "request_id": command.request_id, "sessions_valid_after": revoked_at}
+                   "claims_set_at": now, "request_id": command.request_id, "sessions_valid_after": revoked_at,
+                   "password_change_required": temporary}
         if moved_from is not None:
             previous = uow.get(account_path(uid)) or {}
             account["moves"] = [*previous.get("moves", []), {**moved_from, "moved_at": now,
@@ -155,7 +168,7 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork
         return fulfilled
 
     answered = transact(uow, attempt)
-    result: dict[str, Any] = {"uid": uid, "email": email, "claims": claims}
+    result: dict[str, Any] = {"uid": uid, "email": email, "claims": claims, "password_change_required": temporary}
     if answered is not None:
         result["request"] = answered.model_dump(mode="json")
     if moved_from is not None:
@@ -164,6 +177,33 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork
                                                               "role": command.role.value, "tenant": command.tenant})
     log.info("account created", extra={"uid": uid, "role": command.role.value, "tenant": command.tenant})
     return result
+
+
+def change_own_password(uid: str, command: ChangePassword, admin: IdentityAdmin, uow: UnitOfWork,
+                        clock: Clock) -> PasswordChanged:
+    """A person's own new password (B5 accounts, B15): strong, set in Firebase Auth with the temporary mark
+    dropped and every refresh token revoked (its other sessions end), then ``accounts/{uid}`` records when
+    and from which second tokens count — audited like manage_account's changes. The caller is the token's
+    uid: there is no way to name another account. A retry sets the same password again and records a later
+    instant; the HTTPS edge replays the first answer instead (Idempotency-Key)."""
+    if not password_is_strong(command.new_password):
+        raise DomainError([ErrorDetail.of("$.new_password", "WEAK_PASSWORD")])
+    revoked_at = int(clock.now().timestamp())
+    user = admin.set_own_password(uid, command.new_password)
+    if user is None:  # a valid token of an account deleted since
+        raise DomainError([ErrorDetail.of("header.Authorization", "ACCOUNT_NOT_FOUND")])
+
+    def attempt() -> PasswordChanged:
+        now = clock.now()
+        previous = uow.get(account_path(uid)) or {"uid": uid, "email": user.get("email"), "claims": user.get("claims")}
+        uow.save(account_path(uid), {**previous, "password_change_required": False, "password_changed_at": now,
+                                     "sessions_valid_after": revoked_at})
+        uow.after_commit(lambda: admin.sessions_revoked(uid))
+        return PasswordChanged(uid=uid, password_changed_at=now, sessions_valid_after=revoked_at)
+
+    changed = transact(uow, attempt)
+    log.info("password changed by its user", extra={"uid": uid})
+    return changed
 
 
 def _moved_from(command: CreateAccount, existing: dict[str, Any] | None) -> dict[str, str] | None:

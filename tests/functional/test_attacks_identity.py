@@ -12,16 +12,11 @@ import requests
 from devtools.tokens import emulator_token
 from tests.builders import issue_order_body
 from tests.functional.erp import Erp
+from tests.functional.people import account_with_own_password, sign_in
 
 pytestmark = pytest.mark.emulators
 
 PASSWORD = "Victime-Lyon-2026!"
-
-
-def sign_in(platform, email: str, password: str) -> requests.Response:
-    url = (f"http://127.0.0.1:{platform.ports['auth']}/identitytoolkit.googleapis.com/v1/"
-           "accounts:signInWithPassword?key=fake-api-key")
-    return requests.post(url, json={"email": email, "password": password, "returnSecureToken": True}, timeout=30)
 
 
 def as_token(platform, token: str, role: str = "manager", tenant: str = "mgr-test") -> Erp:
@@ -38,8 +33,8 @@ def test_an_account_request_cannot_take_over_an_account_of_another_tenant(platfo
     operator, attacker = Erp(platform, "operator", "platform"), Erp(platform, "manager", "mgr-other")
     # Given the victim's account, a manager of mgr-test, signed in
     email = "victime.takeover@bailleur.fr"
-    created = operator.post("manage_account", {"email": email, "display_name": "Victime", "role": "manager",
-                                               "tenant": "mgr-test", "password": PASSWORD})
+    created = account_with_own_password(platform, {"email": email, "display_name": "Victime", "role": "manager",
+                                                   "tenant": "mgr-test"}, PASSWORD)
     assert created.status_code == 200, created.text
     victim = as_token(platform, sign_in(platform, email, PASSWORD).json()["idToken"])
     assert victim.post("receive_order", issue_order_body("BC-VICTIM-1")).status_code == 201
@@ -73,9 +68,9 @@ def test_an_account_request_never_carries_more_rights_than_its_requester_and_sho
     operator = Erp(platform, "operator", "platform")
     # Given a manager's user who may only read orders and request accounts
     email = "lecteur.requester@bailleur.fr"
-    assert operator.post("manage_account", {"email": email, "display_name": "Lecteur", "role": "manager",
-                                            "tenant": "mgr-test", "rights": ["orders.read", "accounts.request"],
-                                            "password": PASSWORD}).status_code == 200
+    assert account_with_own_password(platform, {"email": email, "display_name": "Lecteur", "role": "manager",
+                                                "tenant": "mgr-test", "rights": ["orders.read", "accounts.request"]},
+                                     PASSWORD).status_code == 200
     requester = as_token(platform, sign_in(platform, email, PASSWORD).json()["idToken"])
     # When it asks for an account that may issue orders
     greedy = requester.post("request_account", {"email": "complice@bailleur.fr", "display_name": "Complice",
@@ -150,8 +145,8 @@ def test_the_operator_cannot_pair_a_role_with_another_kind_of_tenant_nor_registe
 def test_a_session_opened_before_its_rights_were_narrowed_stops_working(platform, clean_firestore):
     operator = Erp(platform, "operator", "platform")
     email = "revocation.session@bailleur.fr"
-    assert operator.post("manage_account", {"email": email, "display_name": "Session", "role": "manager",
-                                            "tenant": "mgr-test", "password": PASSWORD}).status_code == 200
+    assert account_with_own_password(platform, {"email": email, "display_name": "Session", "role": "manager",
+                                                "tenant": "mgr-test"}, PASSWORD).status_code == 200
     session = as_token(platform, sign_in(platform, email, PASSWORD).json()["idToken"])
     assert session.post("receive_order", issue_order_body("BC-SESSION-1")).status_code == 201
     # When the operator narrows its rights (which revokes earlier sessions; a second later, as revocation

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 import requests
 
+from devtools import seed
 from tests.builders import issue_order_body
 
 pytestmark = pytest.mark.emulators
@@ -48,8 +49,11 @@ def test_an_account_is_requested_created_by_the_operator_and_signs_in_with_its_r
     # and the D7 deadline the request started is met, in the requester's space
     d7 = clean_firestore.document(f"managers/mgr-test/deadlines/{request['request_id']}").get().to_dict()
     assert d7["kind"] == "D7" and d7["state"] == "met"
-    # Then the person signs in with the Auth emulator and holds exactly the rights given
-    token = sign_in(platform, "lea.martin@rhone-habitat.fr", "Tr0ub4dour&3-Lyon")
+    # Then the person signs in with the Auth emulator, chooses its own password at first sign-in (B15: the
+    # operator's is temporary) and holds exactly the rights given
+    assert seed.choose_own_password(platform.url("change_password"), platform.ports["auth"],
+                                    "lea.martin@rhone-habitat.fr", "Tr0ub4dour&3-Lyon", "Lea-Martin-Lyon-2026") == 200
+    token = sign_in(platform, "lea.martin@rhone-habitat.fr", "Lea-Martin-Lyon-2026")
     reader = Erp(platform, "manager", "mgr-test")
     reader.token = token
     assert manager.post("receive_order", issue_order_body()).status_code == 201

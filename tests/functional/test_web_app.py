@@ -17,6 +17,7 @@ from devtools.tokens import emulator_token
 from tests.builders import issue_order_body
 from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp
+from tests.functional.people import account_with_own_password
 
 pytestmark = pytest.mark.emulators
 
@@ -164,11 +165,10 @@ def test_the_web_app_serves_its_files_and_a_config_naming_every_function(platfor
 
 
 def test_signed_in_with_a_password_a_contractor_lists_reports_and_sees_its_errors(platform, two_spaces):
-    # Given an account created by the operator with a password (as devtools/seed.py does)
+    # Given an account created by the operator, whose user chose its own password (as devtools/seed.py does)
     email = f"prestataire-{uuid.uuid4().hex[:8]}@acme.demo"
-    operator = Erp(platform, "operator", "platform")
-    created = operator.post("manage_account", {"email": email, "display_name": "Prestataire", "role": "contractor",
-                                               "tenant": "ctr-test", "password": PASSWORD})
+    created = account_with_own_password(platform, {"email": email, "display_name": "Prestataire",
+                                                   "role": "contractor", "tenant": "ctr-test"}, PASSWORD)
     assert created.status_code == 200, created.text
     config = requests.get(web_origin(platform) + "/config.json", timeout=30).json()
     auth = config["auth"]
@@ -235,7 +235,7 @@ def test_the_demo_accounts_of_scripts_dev_sign_in_with_the_claims_of_the_demo_to
     beneficiary = seed.BENEFICIARY["beneficiary_id"]
     register_beneficiary(clean_firestore, beneficiary, seed.BENEFICIARY["name"])
     # and the demo users created as ./scripts/dev creates them (through manage_account)
-    created = seed.create_demo_users(platform.url("manage_account"), platform.project_id)
+    created = seed.create_demo_users(platform.url, platform.project_id, platform.ports["auth"])
     assert [status for _, status in created] == [200] * len(seed.DEMO_USERS)
     auth = requests.get(web_origin(platform) + "/config.json", timeout=30).json()["auth"]
     for user in seed.DEMO_USERS:

@@ -207,13 +207,14 @@ def test_every_grant_is_bound_by_the_resource_of_its_scope(terraform):
     assert resources["pubsub-push"]["service_account_id"] == "${google_service_account.pubsub_push.name}"
 
 
-def test_only_manage_account_may_administer_firebase_auth(terraform):
+def test_only_the_account_functions_may_administer_firebase_auth(terraform):
     # Given the grants and each function's identity
     grants, identity_of = _grants(terraform), _identity_of(terraform)
     # When collecting the functions whose identity holds the Firebase Auth admin role
     admins = {function for function, identity in identity_of.items() if AUTH_ADMIN in grants[identity]}
-    # Then it is manage_account alone
-    assert admins == {"manage_account"}
+    # Then it is manage_account (the operator's accounts) and change_password (a person's own password,
+    # B15 protection of identities) alone
+    assert admins == {"manage_account", "change_password"}
 
 
 def test_only_the_onboarding_functions_may_provision_pubsub_and_their_role_cannot_delete(terraform):

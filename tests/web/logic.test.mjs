@@ -116,7 +116,11 @@ test("the claims of an ID token are read for display, and a token is refreshed a
   const payload = Buffer.from(JSON.stringify({ user_id: "u1", email: "léa@example.fr", role: "contractor",
     tenant: "ctr-acme", exp: 2000 })).toString("base64url");
   const claims = decodeClaims(`eyJhbGciOiJub25lIn0.${payload}.`);
-  assert.deepEqual(claims, { uid: "u1", email: "léa@example.fr", role: "contractor", tenant: "ctr-acme", exp: 2000 });
+  assert.deepEqual(claims, { uid: "u1", email: "léa@example.fr", role: "contractor", tenant: "ctr-acme", exp: 2000,
+    password_change_required: false });
+  const marked = Buffer.from(JSON.stringify({ user_id: "u1", role: "contractor", tenant: "ctr-acme", exp: 2000,
+    password_change_required: true })).toString("base64url");
+  assert.equal(decodeClaims(`eyJhbGciOiJub25lIn0.${marked}.`).password_change_required, true);
   assert.equal(decodeClaims("not-a-token"), null);
   assert.equal(needsRefresh({ expiresAt: 2000 }, 1900), false);
   assert.equal(needsRefresh({ expiresAt: 2000 }, 1941), true);

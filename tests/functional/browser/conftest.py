@@ -17,7 +17,7 @@ import pytest
 
 from devtools.stack import ROOT
 from devtools.tokens import emulator_token
-from tests.functional.erp import Erp
+from tests.functional.people import account_with_own_password
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -65,9 +65,8 @@ class App:
 
     def user(self, role: str) -> tuple[str, str]:
         email, tenant = USERS[role]
-        operator = Erp(self.platform, "operator", "platform")
-        created = operator.post("manage_account", {"email": email, "display_name": f"Essai {role}", "role": role,
-                                                   "tenant": tenant, "password": PASSWORD})
+        created = account_with_own_password(self.platform, {"email": email, "display_name": f"Essai {role}",
+                                                            "role": role, "tenant": tenant}, PASSWORD)
         assert created.status_code == 200, created.text
         return email, tenant
 
