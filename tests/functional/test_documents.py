@@ -92,15 +92,22 @@ def test_a_large_pdf_goes_through_a_signed_upload_url_then_its_reference(manager
     assert hashlib.sha256(requests.get(entry["download_url"], timeout=60).content).hexdigest() == entry["sha256"]
 
 
-def a_missions_order(db, project_id: str) -> str:
-    """ben-lyon's mission with pro-anne, framed into an order to the titulaire by the platform's services
-    (ben-annecy is registered too); the order's id."""
+def a_proposed_need(db, project_id: str) -> tuple[FirestoreUnitOfWork, History]:
+    """ben-lyon's need « recette-portail » with pro-anne proposed (ben-annecy is registered too), by the
+    platform's services: what a mission is framed from."""
     uow = FirestoreUnitOfWork(db)
     for b in (a_beneficiary(), a_beneficiary("ben-annecy", name="Ville d'Annecy", siret=SIRET_OTHER, territory="74")):
         pool.register_beneficiary(Beneficiary.model_validate(b, strict=False), uow)
     pool.upsert_professional(Professional.model_validate(a_professional("pro-anne"), strict=False), uow)
     history = History(db, project_id)
     history.search("ben-lyon", "recette-portail", "pro-anne", submitted=0, proposed=1)
+    return uow, history
+
+
+def a_missions_order(db, project_id: str) -> str:
+    """ben-lyon's mission with pro-anne, framed into an order to the titulaire by the platform's services;
+    the order's id."""
+    _, history = a_proposed_need(db, project_id)
     history.frame("ben-lyon", "recette-portail", 2, (history.t0 + dt.timedelta(days=7)).date(), [("j1", 10, 20)])
     return missions.order_id_for("recette-portail")
 
@@ -145,12 +152,7 @@ def a_mission_with_deliverables(db, project_id: str) -> tuple[str, str]:
     framed into an order to the titulaire by the platform's services: (mission id, order id)."""
     from shared.domain.sourcing.messages import FrameMission
 
-    uow = FirestoreUnitOfWork(db)
-    for b in (a_beneficiary(), a_beneficiary("ben-annecy", name="Ville d'Annecy", siret=SIRET_OTHER, territory="74")):
-        pool.register_beneficiary(Beneficiary.model_validate(b, strict=False), uow)
-    pool.upsert_professional(Professional.model_validate(a_professional("pro-anne"), strict=False), uow)
-    history = History(db, project_id)
-    history.search("ben-lyon", "recette-portail", "pro-anne", submitted=0, proposed=1)
+    uow, history = a_proposed_need(db, project_id)
     start = (history.t0 + dt.timedelta(days=7)).date()
     missions.frame_mission("ben-lyon", FrameMission.model_validate({
         "need_id": "recette-portail", "start_date": start.isoformat(),

@@ -289,9 +289,15 @@ def test_an_order_naming_a_commune_other_than_its_nodes_is_refused_and_received_
     assert len(issued_orders(world)) == 1
 
 
-def test_a_quote_requested_or_raised_naming_a_commune_other_than_its_nodes_is_refused():
-    world = a_world_with_the_tree_and_a_contract({"departements": ["69", "38"]})
-    site = SiteRef(node_id="LYON-BAT-A-CHAUD", commune="38185")  # equipment of building A: 69123
+@pytest.mark.parametrize(("perimeter", "site", "refusal"), [
+    # a commune named other than its node's (equipment of building A: 69123)
+    ({"departements": ["69", "38"]}, SiteRef(node_id="LYON-BAT-A-CHAUD", commune="38185"),
+     ("$.site.commune", "COMMUNE_NOT_AT_NODE")),
+    # no commune named, the node outside the contract (69123 through the building and site)
+    ({"communes": ["38185"]}, SiteRef(node_id="LYON-BAT-A-CHAUD"), ("$.site.node_id", "OUTSIDE_CONTRACT_PERIMETER")),
+], ids=["commune-not-the-nodes", "node-outside-the-contract"])
+def test_a_quote_requested_or_raised_at_a_site_its_node_contradicts_is_refused(perimeter, site, refusal):
+    world = a_world_with_the_tree_and_a_contract(perimeter)
     request = RequestQuote(quote_id="DV-1", contract_id="AC-2026-017", contractor_id=CONTRACTOR, title="Chaudière",
                            site=site)
     with pytest.raises(DomainError) as requested:
@@ -303,24 +309,7 @@ def test_a_quote_requested_or_raised_naming_a_commune_other_than_its_nodes_is_re
     with pytest.raises(DomainError) as raised:
         quote_origins.raise_quote(CONTRACTOR, raise_, world.uow(), world.clock)
     for refused in (requested, raised):
-        assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.commune", "COMMUNE_NOT_AT_NODE")]
-
-
-def test_a_quote_requested_or_raised_at_a_node_outside_the_contract_is_refused_on_the_node():
-    world = a_world_with_the_tree_and_a_contract({"communes": ["38185"]})
-    site = SiteRef(node_id="LYON-BAT-A-CHAUD")  # equipment of building A: 69123 through the building and site
-    request = RequestQuote(quote_id="DV-1", contract_id="AC-2026-017", contractor_id=CONTRACTOR, title="Chaudière",
-                           site=site)
-    with pytest.raises(DomainError) as requested:
-        quotes.request_quote(MANAGER, request, world.uow(), world.clock)
-    raise_ = RaiseQuote.model_validate({
-        "manager_id": MANAGER, "quote_id": "DV-2", "contract_id": "AC-2026-017", "title": "Chaudière", "site": site,
-        "lines": [{"line_id": "L1", "service_code": "CHF-001", "label": "Brûleur", "quantity": 1,
-                   "unit_price_cents": 50000}], "valid_until": "2026-04-30"}, strict=False)
-    with pytest.raises(DomainError) as raised:
-        quote_origins.raise_quote(CONTRACTOR, raise_, world.uow(), world.clock)
-    for refused in (requested, raised):
-        assert [(e.field, e.code) for e in refused.value.errors] == [("$.site.node_id", "OUTSIDE_CONTRACT_PERIMETER")]
+        assert [(e.field, e.code) for e in refused.value.errors] == [refusal]
 
 
 def test_the_nodes_commune_costs_no_extra_read():
