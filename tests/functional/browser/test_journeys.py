@@ -301,6 +301,23 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.get_by_text("Pas encore d'attestation de service fait.")).to_be_visible()
     app.check(page, "beneficiaire-commande", shot=False)
 
+    # B11: the titulaire declares a timesheet on the mission's order; on this hybrid mission the days on site are asked
+    titulaire_page = app.sign_in("titulaire")
+    titulaire_page.goto(app.base + "/#/orders/ben-metropole-demo/BC-BES-WEB-1")
+    sheet = titulaire_page.locator("#timesheet")
+    expect(sheet.get_by_role("heading", name="Déclarer une feuille de temps")).to_be_visible()
+    sheet.get_by_label("Référence de la feuille de temps").fill("FT-1")
+    sheet.get_by_label("Du", exact=True).fill(fr(start))
+    sheet.get_by_label("Au", exact=True).fill(fr(start + dt.timedelta(days=9)))
+    sheet.get_by_label("Jours travaillés").fill("6")
+    on_site = sheet.get_by_label("dont jours sur site")
+    expect(on_site).to_have_attribute("required", "")
+    expect(sheet).to_contain_text("Mission en mode mixte : obligatoire")
+    on_site.fill("2,5")
+    sheet.get_by_role("button", name="Déclarer").click()
+    expect(sheet).to_contain_text("6 j déclarés sur ce jalon, dont 2,5 j sur site")
+    app.check(titulaire_page, "titulaire-feuille-de-temps", shot=False)
+
     # B16: a quote requested from the titulaire for the mission, answered, then accepted
     page.go_back()
     page.get_by_label("Référence du devis").fill("DV-MISSION-1")
