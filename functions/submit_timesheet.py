@@ -1,5 +1,6 @@
-"""submit_timesheet — HTTPS: the titulaire reports the days worked on a mission's milestone (B11);
-refused when the milestone's days or the mission's budget would be exceeded."""
+"""submit_timesheet — HTTPS: the titulaire reports the days worked on a mission's milestone, and of them
+on site (B11); refused when the milestone's days, the frais-annexes line or the mission's budget would be
+exceeded."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def _submit(req: http.Request) -> http.Answer:
     if errors:
         raise DomainError(errors)
     mission = timesheets.submit_timesheet(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock())
-    return http.Answer(200, TimesheetRecorded(mission_id=mission.mission_id, timesheet_days=mission.timesheet_days)
+    return http.Answer(200, TimesheetRecorded(mission_id=mission.mission_id, timesheet_days=mission.timesheet_days,
+                                                 timesheet_days_on_site=mission.timesheet_days_on_site)
                        .model_dump(mode="json"))
 
 

@@ -863,3 +863,65 @@ export function reportFilename(view, from, to) {
   const kind = view === "purchasing_body" ? "centrale" : "beneficiaire";
   return `rapport-${kind}-${from}-${to}.csv`;
 }
+
+// B11: the titulaire's timesheet on a mission's order. « dont jours sur site » follows the frais-annexes line:
+// shown unless the mission is fully remote, required on a hybrid (mixed) one; absent elsewhere, the platform
+// counts all the days on an on-site mission (docs/sourcing.md, Missions).
+export function daysOnSiteField(mission) {
+  const mode = mission?.work_mode ?? null;
+  return { shown: mode !== "remote", required: mode === "mixed" };
+}
+
+const DAYS = /^\d{1,2}([.,]\d)?$/;
+
+// The SubmitTimesheet body from the form's values, or the errors on its fields, in French (the platform checks
+// the milestone's days, the frais-annexes line and the budget).
+export function timesheetBody({ timesheetId = "", milestoneId = "", periodStart = "", periodEnd = "", days = "",
+  daysOnSite = "", comment = "" }, order, mission) {
+  const errors = [];
+  const onSite = daysOnSiteField(mission);
+  const number = (text) => Number(text.replace(",", "."));
+  if (!timesheetId.trim()) errors.push({ field: "$.timesheet_id", message: "Indiquez la référence de la feuille de temps." });
+  if (!milestoneId) errors.push({ field: "$.milestone_id", message: "Choisissez le jalon." });
+  const start = parseFrenchDate(periodStart);
+  const end = parseFrenchDate(periodEnd);
+  if (!start) errors.push({ field: "$.period_start", message: "Début de la période : une date jj/mm/aaaa." });
+  if (!end) errors.push({ field: "$.period_end", message: "Fin de la période : une date jj/mm/aaaa." });
+  else if (start && end < start) errors.push({ field: "$.period_end", message: "La fin précède le début." });
+  const daysText = days.trim();
+  if (!DAYS.test(daysText) || number(daysText) <= 0 || number(daysText) > 31) {
+    errors.push({ field: "$.days", message: "Jours travaillés : un nombre de 0,5 à 31, au dixième près." });
+  }
+  const onSiteText = onSite.shown ? daysOnSite.trim() : "";
+  if (onSite.required && !onSiteText) {
+    errors.push({ field: "$.days_on_site", message: "Mission en mode mixte : indiquez les jours passés sur site." });
+  } else if (onSiteText && !DAYS.test(onSiteText)) {
+    errors.push({ field: "$.days_on_site", message: "Jours sur site : un nombre de 0 à 31, au dixième près." });
+  } else if (onSiteText && DAYS.test(daysText) && number(onSiteText) > number(daysText)) {
+    errors.push({ field: "$.days_on_site", message: "Les jours sur site sont compris dans les jours travaillés." });
+  }
+  const body = { beneficiary_id: order?.manager_id, mission_id: mission?.mission_id, timesheet_id: timesheetId.trim(),
+    milestone_id: milestoneId, period_start: start, period_end: end, days: daysText.replace(",", ".") };
+  if (onSiteText) body.days_on_site = onSiteText.replace(",", ".");
+  if (comment.trim()) body.comment = comment.trim();
+  return { body, errors };
+}
+
+function formatDays(text) {
+  const value = Number(text ?? 0);
+  return `${String(value).replace(".", ",")} j`;
+}
+
+// B11: the frais-annexes line on the beneficiary's mission screen (``extra_costs_follow_up`` of the mission view):
+// label / value rows; none when the order has no such line (a fully remote mission).
+export function extraCostsRows(followUp) {
+  if (!followUp) return [];
+  return [
+    ["Frais annexes par jour sur site", formatEuros(followUp.unit_price_cents)],
+    ["Jours prévus", formatDays(followUp.days_planned)],
+    ["Jours sur site déclarés", `${formatDays(followUp.days_on_site_reported)} — ${formatEuros(followUp.amount_cents)}`],
+    ["Reste", `${formatDays(followUp.remaining_days)} — ${formatEuros(followUp.remaining_cents)}`],
+    ["Réceptionnée", followUp.received ? "oui" : "non"],
+    ["Jours facturés", formatDays(followUp.days_invoiced)],
+  ];
+}

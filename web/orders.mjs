@@ -4,7 +4,7 @@
 import {
   ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
   deliverableOptions, frenchDateTimeOf, listQuery, milestoneOptions, moveInputs, moveLabel, nextSequence, scheduleText,
-  stateLabel, uploadFields, uploadKindOptions,
+  stateLabel, uploadFields, uploadKindOptions, daysOnSiteField, timesheetBody,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
@@ -159,7 +159,51 @@ export async function renderOrder(ctx, managerId, orderId) {
     invoicesSection(ctx, o, invoices.invoices, refresh),
     h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
+    contractor && view.mission ? timesheetForm(ctx, o, view.mission) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
+}
+
+// B11: the titulaire's timesheet on a mission's order — days worked on a milestone over a period and, unless the
+// mission is fully remote, « dont jours sur site » (required on a hybrid mission), which the frais-annexes line follows.
+function timesheetForm(ctx, order, mission) {
+  const onSite = daysOnSiteField(mission);
+  const reference = field({ name: "timesheet_id", label: "Référence de la feuille de temps", required: true,
+    paths: ["timesheet_id"] });
+  const milestone = field({ name: "milestone_id", label: "Jalon", options: milestoneOptions(mission), paths: ["milestone_id"] });
+  const start = dateField({ name: "period_start", label: "Du", required: true, paths: ["period_start"] });
+  const end = dateField({ name: "period_end", label: "Au", required: true, paths: ["period_end"] });
+  const days = field({ name: "days", label: "Jours travaillés", required: true, inputmode: "decimal", paths: ["days"],
+    hint: "Au dixième de jour près (ex. 4,5)" });
+  const daysOnSite = field({ name: "days_on_site", label: "dont jours sur site", required: onSite.required,
+    inputmode: "decimal", paths: ["days_on_site"], hint: onSite.required
+      ? "Mission en mode mixte : obligatoire (les frais annexes suivent les jours sur site)"
+      : "Vide : tous les jours travaillés sont comptés sur site" });
+  const comment = field({ name: "comment", label: "Commentaire", rows: 2, paths: ["comment"] });
+  const fields = [reference, milestone, start, end, days, ...(onSite.shown ? [daysOnSite] : []), comment];
+  const slot = errorSlot(() => fields);
+  const result = h("div", { "aria-live": "polite" });
+  const form = h("form", { className: "card", id: "timesheet", "aria-labelledby": "timesheet-title" },
+    h("h2", { id: "timesheet-title" }, "Déclarer une feuille de temps"), slot.node,
+    h("div", { className: "grid" }, ...fields), h("button", { type: "submit" }, "Déclarer"), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const { body, errors } = timesheetBody({ timesheetId: reference.input.value, milestoneId: milestone.input.value,
+      periodStart: start.input.value, periodEnd: end.input.value, days: days.input.value,
+      daysOnSite: daysOnSite.input.value, comment: comment.input.value }, order, mission);
+    if (errors.length) return slot.show(errors);
+    try {
+      const answer = await ctx.call("submit_timesheet", { body });
+      const reported = answer.timesheet_days?.[body.milestone_id] ?? body.days;
+      const onSiteDays = answer.timesheet_days_on_site?.[body.milestone_id];
+      result.replaceChildren(h("p", { className: "status" }, `Feuille de temps enregistrée : ${String(reported)
+        .replace(".", ",")} j déclarés sur ce jalon${onSiteDays === undefined ? "" : `, dont ${String(onSiteDays)
+        .replace(".", ",")} j sur site`}.`));
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  return form;
 }
 
 // Orders on which no supplementary works can be quoted any more (A2.5).

@@ -7,7 +7,7 @@
 import { penaltyTerms } from "./contracts.mjs";
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS,
-  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
+  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
 } from "./logic.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -314,6 +314,9 @@ export async function renderMission(ctx, missionId) {
       h("td", {}, j.label), h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)),
       h("td", {}, deliverableList(followUp.get(j.milestone_id) ?? (j.deliverables ?? []).map((label) => (
         { label, delivered: false, documents: [] })), downloads)))), { label: "Jalons" }),
+    extraCostsRows(m.extra_costs_follow_up).length ? h("section", { id: "extra-costs", "aria-labelledby": "extra-costs-title" },
+      h("h2", { id: "extra-costs-title" }, "Frais annexes (suivis par les jours sur site)"),
+      definitionList(extraCostsRows(m.extra_costs_follow_up))) : null,
     h("h2", {}, "Livrables de la mission"),
     deliverableList(m.deliverables_follow_up ?? (m.deliverables ?? []).map((label) => ({ label, delivered: false,
       documents: [] })), downloads),

@@ -247,13 +247,14 @@ class SourcingStory:
             p.at("2026-05-04T06:50:00Z")
             self.timesheet = {"beneficiary_id": BENEFICIARY_ID, "mission_id": MISSION_ID, "timesheet_id": "TS-2026-04",
                               "milestone_id": "J1", "period_start": "2026-04-06", "period_end": "2026-04-30",
-                              "days": "14.5", "comment": "Ateliers et rédaction du cahier des charges"}
+                              "days": "14.5", "days_on_site": "6", "comment": "Ateliers et rédaction du cahier des charges"}
             self.timesheet_recorded = timesheets.submit_timesheet(TITULAIRE, _cmd(SubmitTimesheet, self.timesheet),
                                                                   p.uow(), p.clock)
             self.timesheet_over = refused(lambda: timesheets.submit_timesheet(TITULAIRE, _cmd(SubmitTimesheet, {
                 **self.timesheet, "timesheet_id": "TS-2026-04-bis", "days": "2"}), p.uow(), p.clock))
-            self.timesheet_recorded = TimesheetRecorded(mission_id=MISSION_ID,
-                                                        timesheet_days=self.timesheet_recorded.timesheet_days)
+            self.timesheet_recorded = TimesheetRecorded(
+                mission_id=MISSION_ID, timesheet_days=self.timesheet_recorded.timesheet_days,
+                timesheet_days_on_site=self.timesheet_recorded.timesheet_days_on_site)
         with p.as_(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID):
             p.at("2026-05-04T06:55:00Z")
             self.receive_milestone = {"order_id": MISSION_ORDER, "occurred_at": "2026-05-04T08:55:00+02:00",

@@ -94,6 +94,11 @@ CATALOGUE: dict[str, str] = {
     "MISSION_BUDGET_EXCEEDED": "Le budget de la mission serait dépassé de {difference} € ({amount} € pour {remaining} € restants).",
     "MILESTONE_NOT_FOUND": "Jalon « {milestone_id} » inconnu dans cette mission.",
     "TIMESHEET_DAYS_EXCEEDED": "{days} jours déclarés sur le jalon « {milestone_id} » : il en reste {remaining} sur {planned} prévus.",
+    "DAYS_ON_SITE_REQUIRED": "Mission en mode mixte : indiquez combien de ces jours ont été passés sur site (days_on_site).",
+    "DAYS_ON_SITE_ABOVE_DAYS": "{days_on_site} jours sur site déclarés pour {days} jours travaillés : les jours sur site sont compris dans les jours travaillés.",
+    "DAYS_ON_SITE_ON_REMOTE_MISSION": "{days_on_site} jours sur site déclarés sur une mission entièrement à distance : aucun frais annexe n'y est prévu.",
+    "EXTRA_COSTS_DAYS_EXCEEDED": "{days_on_site} jours sur site dépasseraient la ligne de frais annexes : il en reste {remaining} sur {planned} prévus.",
+    "INVOICE_EXTRA_COSTS_DAYS_EXCEEDED": "Quantité facturée {quantity} sur la ligne « {line_id} » : {reported} jours sur site déclarés, il en reste {remaining} à facturer.",
     # contracts and billing accounts (A2.1, A2.2, A13)
     "CONTRACT_NOT_FOUND": "Marché « {contract_id} » inconnu pour ce gestionnaire.",
     "CONTRACT_OTHER_CONTRACTOR": "Le marché « {contract_id} » n'est pas attribué au prestataire « {contractor_id} ».",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
@@ -223,8 +224,10 @@ def build_invoice(order: Order, command: SubmitInvoice, contractor_id: str, rece
 
 
 def invoice_errors(order: Order, command: SubmitInvoice, invoice: Invoice,
-                   credited: Invoice | None) -> list[ErrorDetail]:
-    """Every reason why ``invoice`` (built from ``command``) cannot be accepted on ``order``."""
+                   credited: Invoice | None, reported: Mapping[str, Decimal] | None = None) -> list[ErrorDetail]:
+    """Every reason why ``invoice`` (built from ``command``) cannot be accepted on ``order``. ``reported``:
+    line_id → the most that line may have invoiced in all, beyond its reception — a mission's frais-annexes
+    line, the days on site its timesheets reported (B11)."""
     errors: list[ErrorDetail] = []
     by_id = {line.line_id: line for line in order.lines}
     credit = command.kind is InvoiceKind.CREDIT_NOTE
@@ -255,6 +258,10 @@ def invoice_errors(order: Order, command: SubmitInvoice, invoice: Invoice,
             errors.append(ErrorDetail.of(f"{path}.quantity", "INVOICE_QUANTITY_EXCEEDED", line_id=given.line_id,
                                          quantity=_qty(billed[given.line_id]), remaining=_qty(remaining),
                                          ordered=_qty(ordered.quantity)))
+        elif reported is not None and given.line_id in reported and billed[given.line_id] > reported[given.line_id] - invoiced:
+            errors.append(ErrorDetail.of(f"{path}.quantity", "INVOICE_EXTRA_COSTS_DAYS_EXCEEDED", line_id=given.line_id,
+                                         quantity=_qty(billed[given.line_id]), reported=_qty(reported[given.line_id]),
+                                         remaining=_qty(max(reported[given.line_id] - invoiced, Decimal(0)))))
         if given.unit_price_cents > ordered.unit_price_cents:
             errors.append(ErrorDetail.of(f"{path}.unit_price_cents", "INVOICE_PRICE_ABOVE_ORDER", line_id=given.line_id,
                                          price=euros(given.unit_price_cents), ordered=euros(ordered.unit_price_cents),

@@ -51,6 +51,9 @@ class OrderMission(Model):
 
     mission_id: str
     milestones: list[MilestoneDeliverables]
+    work_mode: str | None = Field(default=None, description=(
+        "The need's work mode kept at framing (on_site, remote, mixed): a timesheet's days_on_site is required on a "
+        "mixed mission, refused above 0 on a remote one. null on a mission framed before it was kept."))
 
 
 class OrderView(Model):

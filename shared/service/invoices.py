@@ -86,7 +86,7 @@ def submit(contractor_id: str, command: SubmitInvoice, uow: UnitOfWork, clock: C
                                      order_id=found[registry].get("order_id")))
     if pdf_path and found.get(pdf_path, {}).get("kind") != doc.DocumentKind.INVOICE.value:
         errors.append(ErrorDetail.of("$.pdf_sha256", "INVOICE_PDF_NOT_FOUND", sha256=command.pdf_sha256))
-    errors += invoice_errors(order, command, invoice, credited)
+    errors += invoice_errors(order, command, invoice, credited, _reported(uow, order, command))
     if errors:
         raise DomainError(errors)
     now = clock.now()
@@ -112,6 +112,23 @@ def submit(contractor_id: str, command: SubmitInvoice, uow: UnitOfWork, clock: C
         "invoice_number": invoice.invoice_number})
     order_deadlines.on_order_moved(uow, order, after, received_at, message_key)
     return invoice, after
+
+
+def _reported(uow: UnitOfWork, order: Order, command: SubmitInvoice) -> dict | None:
+    """A mission's order billed on its frais-annexes line: the days on site its timesheets reported, the most
+    the line may have invoiced (B11). One point read of the mission, only then; None otherwise, and for a
+    mission framed before its work mode was kept (its earlier timesheets counted no day on site)."""
+    from shared.domain.sourcing.process import EXTRA_COSTS_LINE_ID
+
+    if (order.mission_id is None or command.kind is InvoiceKind.CREDIT_NOTE
+            or all(line.line_id != EXTRA_COSTS_LINE_ID for line in command.lines)):
+        return None
+    from shared.service.sourcing.mission_store import mission_of_order
+
+    mission = mission_of_order(uow, order)
+    if mission is None or mission.work_mode is None:
+        return None
+    return {EXTRA_COSTS_LINE_ID: mission.days_on_site_reported}
 
 
 def list_invoices(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id: str | None = None) -> list[Invoice]:

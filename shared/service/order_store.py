@@ -90,8 +90,8 @@ def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contr
 
 
 def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
-    """B11: a mission's order shows its milestones' deliverables (one point read of its mission); any other
-    order reads nothing and loads no sourcing module."""
+    """B11: a mission's order shows its milestones' deliverables and its work mode (one point read of its
+    mission); any other order reads nothing and loads no sourcing module."""
     if order.mission_id is None:
         return None
     from shared.domain.sourcing.deliverables import allowed_labels
@@ -100,6 +100,6 @@ def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
     mission = mission_of_order(uow, order)
     if mission is None:
         return None
-    return {"mission_id": mission.mission_id,
+    return {"mission_id": mission.mission_id, "work_mode": mission.work_mode.value if mission.work_mode else None,
             "milestones": [{"milestone_id": m.milestone_id, "label": m.label,
                             "deliverables": allowed_labels(mission, m)} for m in mission.milestones]}

@@ -82,8 +82,10 @@ class History:
                                          self.at(31), "u-titulaire")
         return self
 
-    def search(self, b: str, need_id: str, professional_id: str, submitted: float, proposed: float) -> None:
-        needs.submit_need(b, SubmitNeed.model_validate({"need_id": need_id, "content": a_need_content()}, strict=False),
+    def search(self, b: str, need_id: str, professional_id: str, submitted: float, proposed: float,
+               **content) -> None:
+        needs.submit_need(b, SubmitNeed.model_validate({"need_id": need_id, "content": a_need_content(**content)},
+                                                       strict=False),
                           self.uow, self.at(submitted))
 
         def scored() -> None:  # what score_candidates leaves behind (its own tests cover it): a result, the need scored

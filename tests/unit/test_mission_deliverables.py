@@ -172,7 +172,7 @@ def test_a_signed_upload_carries_the_milestone_and_the_deliverable_from_its_requ
 def test_get_order_shows_a_mission_s_milestones_and_the_deliverables_they_may_name(mission_world):
     world, mission = mission_world
     view = order_store.order_view(B, mission.order_id, "contractor", world.uow(), contractor_id=TITULAIRE)
-    assert view["mission"] == {"mission_id": mission.mission_id, "milestones": [
+    assert view["mission"] == {"mission_id": mission.mission_id, "work_mode": "mixed", "milestones": [
         {"milestone_id": "j1", "label": "Stratégie de recette",
          "deliverables": ["Cahier de recette", "Plan de tests", "Bilan de mission"]},
         {"milestone_id": "j2", "label": "Campagne", "deliverables": ["Bilan de mission"]}]}

@@ -1,10 +1,12 @@
 """B11 mission follow-up on the in-memory world: milestones with their deliverables, timesheets kept
-within each milestone's days and the mission's budget, reception and invoicing per milestone."""
+within each milestone's days and the mission's budget, the days on site following the frais-annexes
+line, reception and invoicing per milestone and on the frais-annexes line."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -13,6 +15,8 @@ from shared.domain.messages import EventType, ReplyStatus
 from shared.domain.orders import OrderState
 from shared.domain.reception import ReceiveOrder
 from shared.domain.sourcing.messages import SubmitTimesheet
+from shared.domain.sourcing.process import days_on_site_of, timesheet_errors
+from shared.domain.sourcing.records import WorkMode
 from shared.service import inbound_router, receptions
 from shared.service.sourcing import missions, timesheets
 from shared.service.sourcing.paths import Settings
@@ -33,10 +37,13 @@ def mission_world():
     return world, mission
 
 
-def timesheet(world, mission, timesheet_id: str, milestone_id: str, days: str, contractor: str = TITULAIRE):
-    command = SubmitTimesheet.model_validate_json(json.dumps({
-        "beneficiary_id": B, "mission_id": mission.mission_id, "timesheet_id": timesheet_id,
-        "milestone_id": milestone_id, "period_start": "2026-04-01", "period_end": "2026-04-10", "days": days}))
+def timesheet(world, mission, timesheet_id: str, milestone_id: str, days: str, contractor: str = TITULAIRE,
+              days_on_site: str | None = "0"):
+    body = {"beneficiary_id": B, "mission_id": mission.mission_id, "timesheet_id": timesheet_id,
+            "milestone_id": milestone_id, "period_start": "2026-04-01", "period_end": "2026-04-10", "days": days}
+    if days_on_site is not None:
+        body["days_on_site"] = days_on_site
+    command = SubmitTimesheet.model_validate_json(json.dumps(body))
     return timesheets.submit_timesheet(contractor, command, world.uow(), world.clock)
 
 
@@ -87,3 +94,112 @@ def test_a_milestone_delivered_is_received_by_the_beneficiary_and_invoiced_on_it
     assert (j1["delivered"], j1["received"], j1["days_invoiced"]) == (True, True, "10")
     assert (j2["delivered"], j2["received"], j2["days_invoiced"]) == (False, False, "0")
     assert view["budget"]["invoiced_cents"] == 10 * mission.daily_rate_cents <= view["budget"]["planned_cents"]
+
+
+# --- The frais-annexes line followed by the days on site (B11). The professional: 650 € a day, frais annexes
+# 30 € + 20 € = 50 € a day on site; the hybrid mission: 15 days, budget 15 × 700 € = 10 500 €.
+
+
+def test_on_a_hybrid_mission_the_days_on_site_are_required_and_the_budget_counts_them_exactly(mission_world):
+    world, mission = mission_world
+    assert (mission.work_mode, mission.extra_per_day_cents, mission.planned_budget_cents) == ("mixed", 5000, 1050000)
+    # When the titulaire reports 6 days on a hybrid mission without saying how many were on site
+    with pytest.raises(DomainError) as missing:
+        timesheet(world, mission, "ts-1", "j1", "6", days_on_site=None)
+    # Then it is refused, naming the field, and nothing is recorded
+    assert [(e.field, e.code) for e in missing.value.errors] == [("$.days_on_site", "DAYS_ON_SITE_REQUIRED")]
+    assert "mode mixte" in missing.value.errors[0].message
+    with pytest.raises(DomainError) as above:
+        timesheet(world, mission, "ts-1", "j1", "6", days_on_site="6.5")
+    assert [e.code for e in above.value.errors] == ["DAYS_ON_SITE_ABOVE_DAYS"]
+    # When it reports 6 days of which 2 on site, then 3.5 days of which 1.5 on site
+    first = timesheet(world, mission, "ts-1", "j1", "6", days_on_site="2")
+    assert (first.timesheet_days, first.timesheet_days_on_site) == ({"j1": 6}, {"j1": 2})
+    after = timesheet(world, mission, "ts-2", "j2", "3.5", days_on_site="1.5")
+    # Then the budget spent is exact: 9.5 days at 650 € and 3.5 days on site at 50 € (not 9.5 × 700 €)
+    assert after.spent_cents == 950 * 65000 // 100 + 350 * 5000 // 100 == 635000
+    view = missions.read_mission(B, mission.mission_id, world.uow())
+    assert view["budget"]["timesheet_cents"] == 635000
+    assert [(m["days_reported"], m["days_on_site_reported"]) for m in view["milestones_follow_up"]] == [
+        ("6", "2"), ("3.5", "1.5")]
+    # And the mission view follows the frais-annexes line: 3.5 of its 15 days, 175 €, 11.5 days (575 €) left
+    assert view["extra_costs_follow_up"] == {
+        "line_id": "frais-annexes", "unit_price_cents": 5000, "days_planned": "15", "days_on_site_reported": "3.5",
+        "amount_cents": 17500, "remaining_days": "11.5", "remaining_cents": 57500, "received": False,
+        "days_invoiced": "0"}
+    # And the same timesheet again changes nothing
+    assert timesheet(world, mission, "ts-1", "j1", "6", days_on_site="2").timesheet_days_on_site == {
+        "j1": 2, "j2": Decimal("1.5")}
+
+
+def _mission(mission, **update):
+    return mission.model_copy(update=update)
+
+
+def test_the_days_on_site_default_by_work_mode_and_a_remote_mission_refuses_any(mission_world):
+    _, hybrid = mission_world
+    six = Decimal(6)
+    # An on-site mission: absent means all of its days; a remote one: none, and any day on site is refused
+    on_site = _mission(hybrid, work_mode=WorkMode.ON_SITE)
+    assert days_on_site_of(on_site, six, None) == six and timesheet_errors(on_site, "j1", six) == []
+    remote = _mission(hybrid, work_mode=WorkMode.REMOTE, planned_budget_cents=15 * 65000)
+    assert days_on_site_of(remote, six, None) == 0 and remote.extra_per_day_cents == 0
+    assert timesheet_errors(remote, "j1", six) == []
+    assert [(e.field, e.code) for e in timesheet_errors(remote, "j1", six, Decimal(1))] == [
+        ("$.days_on_site", "DAYS_ON_SITE_ON_REMOTE_MISSION")]
+    # A mission framed before its work mode was kept: today's averaged cost — all days on site when frais annexes
+    # were budgeted (planned above the daily rate), none otherwise
+    legacy = _mission(hybrid, work_mode=None)
+    assert legacy.extra_per_day_cents == 5000 and days_on_site_of(legacy, six, None) == six
+    legacy_remote = _mission(hybrid, work_mode=None, planned_budget_cents=15 * 65000)
+    assert legacy_remote.extra_per_day_cents == 0 and days_on_site_of(legacy_remote, six, None) == 0
+
+
+def test_the_exact_budget_and_the_frais_annexes_line_cap_the_days_on_site(mission_world):
+    _, hybrid = mission_world
+    # Given a mission with 9 days on site reported and a budget of 6 950 € (a tighter framing than today's)
+    tight = _mission(hybrid, planned_budget_cents=695000,
+                     timesheet_days={"j1": Decimal(9)}, timesheet_days_on_site={"j1": Decimal(9)})
+    # Then a day off site still fits (9 × 700 € + 650 €), a day on site does not: exceeded by its 50 € of frais annexes
+    assert timesheet_errors(tight, "j2", Decimal(1), Decimal(0)) == []
+    [over] = timesheet_errors(tight, "j2", Decimal(1), Decimal(1))
+    assert over.code == "MISSION_BUDGET_EXCEEDED"
+    assert "dépassé de 50,00 € (700,00 € pour 650,00 € restants)" in over.message
+    # And days on site beyond the frais-annexes line's 15 days are refused with what is left (a record holding more
+    # days on site than days: today's per-milestone caps keep a consistent record within the line)
+    full = _mission(hybrid, timesheet_days={"j1": Decimal(10), "j2": Decimal(4)},
+                    timesheet_days_on_site={"j1": Decimal(10), "j2": Decimal(4.5)})
+    line, budget = timesheet_errors(full, "j2", Decimal(1), Decimal(1))
+    assert (line.field, line.code, budget.code) == ("$.days_on_site", "EXTRA_COSTS_DAYS_EXCEEDED", "MISSION_BUDGET_EXCEEDED")
+    assert "il en reste 0,5 sur 15 prévus" in line.message
+
+
+def test_the_frais_annexes_line_is_invoiced_within_the_days_on_site_reported(mission_world):
+    world, mission = mission_world
+    timesheet(world, mission, "ts-1", "j1", "6", days_on_site="2")
+    order = world.order(B, mission.order_id)
+    world.seed_order(order.model_copy(update={"state": OrderState.IN_PROGRESS,
+                                              "line_status": {"j1": True, "frais-annexes": True}}))
+    # Given the beneficiary received the milestone and the frais-annexes line, like any line
+    receptions.record_reception(B, ReceiveOrder.model_validate_json(json.dumps({
+        "order_id": mission.order_id, "occurred_at": "2026-03-03T08:00:00+00:00",
+        "lines": [{"line_id": "j1"}, {"line_id": "frais-annexes"}]})), world.uow(), world.clock)
+
+    def invoice(days: str, number: str):
+        msg = dataclasses.replace(inbound(invoice_body(number, order_id=mission.order_id, manager_id=B,
+                                                       lines=[("frais-annexes", days, 5000)], vat_rate="20"),
+                                          number, contractor_id=TITULAIRE), type=EventType.INVOICE_SUBMITTED.value)
+        return inbound_router.route(msg, inbound_router.Services(uow=world.uow(), clock=world.clock))
+
+    # When the titulaire bills 3 days of frais annexes with 2 days on site reported, it is refused with what is left
+    over = invoice("3", "F-1")
+    assert over.status is ReplyStatus.REJECTED
+    [error] = [e for e in over.errors if e.code == "INVOICE_EXTRA_COSTS_DAYS_EXCEEDED"]
+    assert "2 jours sur site déclarés, il en reste 2 à facturer" in error.message
+    # Then the 2 days are accepted, and a third refused until more days on site are reported
+    assert invoice("2", "F-2").status is ReplyStatus.ACCEPTED
+    assert invoice("1", "F-3").status is ReplyStatus.REJECTED
+    timesheet(world, mission, "ts-2", "j1", "1", days_on_site="1")
+    assert invoice("1", "F-4").status is ReplyStatus.ACCEPTED
+    view = missions.read_mission(B, mission.mission_id, world.uow())
+    assert (view["extra_costs_follow_up"]["received"], view["extra_costs_follow_up"]["days_invoiced"]) == (True, "3")

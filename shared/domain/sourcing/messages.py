@@ -88,16 +88,18 @@ class MilestoneInput(Command):
 
 
 class TimesheetRecorded(Model):
-    """POST submit_timesheet: the mission's days reported so far, per milestone (B11)."""
+    """POST submit_timesheet: the mission's days reported so far, and of them on site, per milestone (B11)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="TimesheetRecorded")
 
     mission_id: str
     timesheet_days: dict[str, Decimal]
+    timesheet_days_on_site: dict[str, Decimal] = Field(default_factory=dict)
 
 
 class SubmitTimesheet(Command):
-    """The titulaire reports the days worked on one milestone over a period (B11 mission follow-up)."""
+    """The titulaire reports the days worked on one milestone over a period, and how many of them on site
+    (B11 mission follow-up: the days on site follow the frais-annexes line)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="SubmitTimesheet")
 
@@ -108,6 +110,9 @@ class SubmitTimesheet(Command):
     period_start: dt.date
     period_end: dt.date
     days: Annotated[Decimal, Field(gt=0, le=31, max_digits=4, decimal_places=1)]
+    days_on_site: Annotated[Decimal, Field(ge=0, le=31, max_digits=4, decimal_places=1, description=(
+        "Of ``days``, those on site (at most ``days``). Absent: all of them on a mission whose need is on site, "
+        "none on a fully remote one; required on a hybrid (mixed) mission."))] | None = None
     comment: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
 
     @model_validator(mode="after")

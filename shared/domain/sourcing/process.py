@@ -18,7 +18,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderState
 from shared.domain.sourcing.records import (
     LEVEL_LABELS, AvailabilityPeriod, BeneficiaryList, ExtraCosts, Level, NeedContent, PoolStatistics, Professional,
-    ServiceType,
+    ServiceType, WorkMode,
 )
 from shared.domain.base import Model, Record, Root
 
@@ -182,6 +182,11 @@ class Replacement(Record):
     replaced_at: AwareDatetime | None = None
 
 
+# The order line of a mission's frais annexes (B4 extra costs per day on site), followed by the days on site
+# of the timesheets (B11).
+EXTRA_COSTS_LINE_ID = "frais-annexes"
+
+
 class Mission(Record):
     mission_id: Identifier
     beneficiary_id: Identifier
@@ -204,16 +209,68 @@ class Mission(Record):
     framed_at: AwareDatetime
     replacements: list[Replacement] = Field(default_factory=list)
     timesheet_days: dict[str, Decimal] = Field(default_factory=dict)  # milestone_id → days reported (B11)
+    # The need's work mode, kept at framing (B11 extra costs); None on a mission framed before it was kept.
+    work_mode: WorkMode | None = None
+    timesheet_days_on_site: dict[str, Decimal] = Field(default_factory=dict)  # milestone_id → days on site reported
 
     @property
-    def cost_per_day_cents(self) -> int:
-        """What one day costs against the budget: the daily rate, and the extra costs if any were budgeted."""
-        days = sum(m.days for m in self.milestones)
-        return self.planned_budget_cents // days if days else self.daily_rate_cents
+    def planned_days(self) -> int:
+        return sum(m.days for m in self.milestones)
+
+    @property
+    def extra_per_day_cents(self) -> int:
+        """The frais annexes of one day on site, as budgeted at framing: none on a fully remote mission; on a
+        mission framed before its work mode was kept, what the planned budget holds above the daily rate."""
+        if self.work_mode is WorkMode.REMOTE:
+            return 0
+        if self.work_mode is None:
+            days = self.planned_days
+            return max(self.planned_budget_cents // days - self.daily_rate_cents, 0) if days else 0
+        costs = self.extra_costs
+        return costs.travel_cents + costs.lodging_cents + costs.meals_cents
+
+    @property
+    def extra_costs_days(self) -> int:
+        """The quantity of the frais-annexes line: every planned day, when there are frais annexes at all."""
+        return self.planned_days if self.extra_per_day_cents else 0
+
+    @property
+    def days_reported(self) -> Decimal:
+        return sum(self.timesheet_days.values(), Decimal(0))
+
+    @property
+    def days_on_site_reported(self) -> Decimal:
+        return sum(self.timesheet_days_on_site.values(), Decimal(0))
+
+    @property
+    def spent_cents(self) -> int:
+        """What the timesheets cost against the budget: every day at the daily rate, every day on site with its
+        frais annexes."""
+        return _spent(self, self.days_reported, self.days_on_site_reported)
 
 
-def timesheet_errors(mission: Mission, milestone_id: str, days: Decimal) -> list[ErrorDetail]:
-    """B11 budget kept: a milestone's days are its budget; no timesheet may take the mission over it."""
+def _spent(mission: Mission, days: Decimal, on_site: Decimal) -> int:
+    return int((days * mission.daily_rate_cents + on_site * mission.extra_per_day_cents).to_integral_value())
+
+
+def days_on_site_of(mission: Mission, days: Decimal, days_on_site: Decimal | None) -> Decimal | None:
+    """The days on site a timesheet counts: as given; absent, all its days on an on-site mission, none on a
+    remote one, and on a mission framed before its work mode was kept, all its days when frais annexes were
+    budgeted (today's averaged cost per day), none otherwise. None: required (a hybrid mission)."""
+    if days_on_site is not None:
+        return days_on_site
+    if mission.work_mode is WorkMode.MIXED:
+        return None
+    if mission.work_mode is WorkMode.ON_SITE or (mission.work_mode is None and mission.extra_per_day_cents):
+        return days
+    return Decimal(0)
+
+
+def timesheet_errors(mission: Mission, milestone_id: str, days: Decimal,
+                     days_on_site: Decimal | None = None) -> list[ErrorDetail]:
+    """B11 budget kept: a milestone's days are its budget; the days on site follow the frais-annexes line;
+    no timesheet may take the mission over its budget, counted exactly: every day at the daily rate, every
+    day on site with its frais annexes. ``days_on_site`` as the timesheet gives it (None: absent)."""
     milestone = next((m for m in mission.milestones if m.milestone_id == milestone_id), None)
     if milestone is None:
         return [ErrorDetail.of("$.milestone_id", "MILESTONE_NOT_FOUND", milestone_id=milestone_id)]
@@ -224,12 +281,23 @@ def timesheet_errors(mission: Mission, milestone_id: str, days: Decimal) -> list
     if reported + days > milestone.days:
         errors.append(ErrorDetail.of("$.days", "TIMESHEET_DAYS_EXCEEDED", days=_fr(days), milestone_id=milestone_id,
                                      remaining=_fr(milestone.days - reported), planned=milestone.days))
-    spent = sum(mission.timesheet_days.values(), Decimal(0)) + days
-    cost = int(spent * mission.cost_per_day_cents)
+    on_site = days_on_site_of(mission, days, days_on_site)
+    if on_site is None:
+        return [*errors, ErrorDetail.of("$.days_on_site", "DAYS_ON_SITE_REQUIRED")]
+    if on_site > days:
+        errors.append(ErrorDetail.of("$.days_on_site", "DAYS_ON_SITE_ABOVE_DAYS", days_on_site=_fr(on_site),
+                                     days=_fr(days)))
+    elif mission.work_mode is WorkMode.REMOTE and on_site > 0:
+        errors.append(ErrorDetail.of("$.days_on_site", "DAYS_ON_SITE_ON_REMOTE_MISSION", days_on_site=_fr(on_site)))
+    elif mission.extra_costs_days and mission.days_on_site_reported + on_site > mission.extra_costs_days:
+        errors.append(ErrorDetail.of("$.days_on_site", "EXTRA_COSTS_DAYS_EXCEEDED", days_on_site=_fr(on_site),
+                                     remaining=_fr(mission.extra_costs_days - mission.days_on_site_reported),
+                                     planned=mission.extra_costs_days))
+    before = mission.spent_cents
+    cost = _spent(mission, mission.days_reported + days, mission.days_on_site_reported + on_site)
     if cost > mission.planned_budget_cents:
-        remaining = mission.planned_budget_cents - int((spent - days) * mission.cost_per_day_cents)
         errors.append(ErrorDetail.of("$.days", "MISSION_BUDGET_EXCEEDED", difference=_cents(cost - mission.planned_budget_cents),
-                                     amount=_cents(int(days * mission.cost_per_day_cents)), remaining=_cents(remaining)))
+                                     amount=_cents(cost - before), remaining=_cents(mission.planned_budget_cents - before)))
     return errors
 
 
@@ -335,7 +403,8 @@ class MissionOrderSummary(Model):
 
 class MissionBudget(Model):
     """B11: consumed = the amount of the order lines (milestones) reported done; timesheets = the days reported
-    at the budgeted cost of a day; received and invoiced as the order counts them (docs/invoicing.md)."""
+    at the daily rate and the days on site reported with their frais annexes; received and invoiced as the
+    order counts them (docs/invoicing.md)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="MissionBudget")
 
@@ -379,12 +448,30 @@ class MilestoneFollowUp(Model):
     days: int
     deliverables: list[str]
     days_reported: Decimal
+    days_on_site_reported: Decimal = Field(default=Decimal(0), description="Of the days reported, those on site.")
     delivered: bool = Field(description="The order line of the milestone reported done by the titulaire.")
     received: bool
     days_invoiced: Decimal
     deliverables_follow_up: list[DeliverableFollowUp] = Field(default_factory=list, description=(
         "Each deliverable of the milestone, then each of the mission's delivered for this milestone: "
         "remis (delivered) with its documents, or attendu."))
+
+
+class ExtraCostsFollowUp(Model):
+    """The frais-annexes line of a mission's order as the timesheets follow it (B11): the days on site reported
+    against the line's days, their amount, what is left; received and invoiced as the order counts them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ExtraCostsFollowUp")
+
+    line_id: str = Field(description="The order line: frais-annexes.")
+    unit_price_cents: int = Field(description="The frais annexes of one day on site.")
+    days_planned: Decimal = Field(description="The line's quantity: the mission's planned days.")
+    days_on_site_reported: Decimal
+    amount_cents: int = Field(description="days_on_site_reported × unit_price_cents.")
+    remaining_days: Decimal
+    remaining_cents: int
+    received: bool
+    days_invoiced: Decimal = Field(description="At most the days on site reported (docs/invoicing.md).")
 
 
 class MissionView(Mission):
@@ -399,6 +486,9 @@ class MissionView(Mission):
     deliverables_follow_up: list[DeliverableFollowUp] | None = Field(
         default=None, description=("The mission's own deliverables, each delivered for whichever milestone. "
                                    "Absent until the mission's order is stored."))
+    extra_costs_follow_up: ExtraCostsFollowUp | None = Field(
+        default=None, description=("The frais-annexes line followed by the days on site. Absent until the mission's "
+                                   "order is stored, and on an order without frais annexes (a fully remote mission)."))
 
 
 class SourcingView(Root[NeedView | MissionView | PoolStatistics | AgreementTerms | BeneficiaryList]):

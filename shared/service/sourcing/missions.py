@@ -18,7 +18,9 @@ from shared.domain.messages import IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.sourcing.messages import FrameMission
 from shared.domain.sourcing import deliverables
-from shared.domain.sourcing.process import Milestone, Mission, NeedStatus, SourcingActor, require_move
+from shared.domain.sourcing.process import (
+    EXTRA_COSTS_LINE_ID, Milestone, Mission, NeedStatus, SourcingActor, require_move,
+)
 from shared.domain.sourcing.records import REGION_LABELS, Beneficiary, NeedContent, Professional, WorkMode
 from shared.domain.workdays import PARIS
 from shared.ports import Clock, Query, UnitOfWork
@@ -83,7 +85,7 @@ def _frame(b: str, command: FrameMission, uow: UnitOfWork, clock: Clock, setting
             deliverables=list(command.deliverables),
             milestones=[Milestone(**m.model_dump()) for m in command.milestones],
             planned_budget_cents=days * (professional.daily_rate_cents + _extra_per_day(professional, content)),
-            conflict_declaration=declaration, order_id=order_id_for(n), framed_at=now)
+            conflict_declaration=declaration, order_id=order_id_for(n), framed_at=now, work_mode=content.work_mode)
         uow.create(paths.mission(b, mission.mission_id), dump(mission))
         uow.update(paths.need(b, n), dump(record.model_copy(update={
             "status": NeedStatus.MISSION_FRAMED, "mission_id": mission.mission_id, "updated_at": now,
@@ -119,7 +121,7 @@ def issue_order_for(mission: Mission, title: str, content: NeedContent, clock: C
     extra = (0 if content.work_mode is WorkMode.REMOTE else
              mission.extra_costs.travel_cents + mission.extra_costs.lodging_cents + mission.extra_costs.meals_cents)
     if extra:
-        lines.append(OrderLine(line_id="frais-annexes", service_code="FRAIS",
+        lines.append(OrderLine(line_id=EXTRA_COSTS_LINE_ID, service_code="FRAIS",
                                label="Frais annexes (déplacement, hébergement, repas) par jour",
                                quantity=Decimal(sum(m.days for m in mission.milestones)), unit="j",
                                unit_price_cents=extra))
@@ -146,10 +148,12 @@ def _framing_of(c: FrameMission) -> dict[str, Any]:
 
 
 def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[str, Any]:
-    """The mission with its order's live state, each milestone's follow-up (days reported, delivered,
-    received, invoiced, its deliverables « remis » or « attendu ») and the budget (B11): consumed = the
-    amount of the milestones reported done; received and invoiced as the order counts them (service fait,
-    invoices standing). The deliverables come from one query of the order's ``deliverable`` documents."""
+    """The mission with its order's live state, each milestone's follow-up (days reported, of which on site,
+    delivered, received, invoiced, its deliverables « remis » or « attendu »), the frais-annexes line followed
+    by the days on site, and the budget (B11): consumed = the amount of the milestones reported done;
+    timesheets = the days at the daily rate and the days on site with their frais annexes; received and
+    invoiced as the order counts them (service fait, invoices standing). The deliverables come from one
+    query of the order's ``deliverable`` documents."""
     mission = load_mission(uow, beneficiary_id, mission_id)
     order = order_store.load_order(uow, beneficiary_id, mission.order_id)
     body = dump(mission)
@@ -163,14 +167,28 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[
                          "invoice_date": order.invoice_date.isoformat() if order.invoice_date else None}
         body["budget"] = {"planned_cents": mission.planned_budget_cents, "ordered_cents": order.total_cents,
                           "consumed_cents": consumed, "remaining_cents": order.total_cents - consumed,
-                          "timesheet_cents": int(sum(mission.timesheet_days.values(), Decimal(0))
-                                                 * mission.cost_per_day_cents),
+                          "timesheet_cents": mission.spent_cents,
                           "received_cents": order.received_cents, "invoiced_cents": order.invoiced_cents}
         body["milestones_follow_up"] = [{
             "milestone_id": m.milestone_id, "label": m.label, "days": m.days, "deliverables": m.deliverables,
             "days_reported": str(mission.timesheet_days.get(m.milestone_id, 0)),
+            "days_on_site_reported": str(mission.timesheet_days_on_site.get(m.milestone_id, 0)),
             "delivered": order.line_status.get(m.milestone_id) is True, "received": m.milestone_id in order.reception,
             "days_invoiced": str(order.invoiced.get(m.milestone_id, 0)),
             "deliverables_follow_up": per_milestone[m.milestone_id]} for m in mission.milestones]
         body["deliverables_follow_up"] = own
+        body["extra_costs_follow_up"] = extra_costs_follow_up(mission, order)
     return body
+
+
+def extra_costs_follow_up(mission: Mission, order) -> dict[str, Any] | None:
+    """The frais-annexes line of the mission's order against the days on site reported (B11); None without one."""
+    line = next((line for line in order.lines if line.line_id == EXTRA_COSTS_LINE_ID), None)
+    if line is None:
+        return None
+    on_site = mission.days_on_site_reported
+    amount = int((on_site * line.unit_price_cents).to_integral_value())
+    return {"line_id": line.line_id, "unit_price_cents": line.unit_price_cents, "days_planned": str(line.quantity),
+            "days_on_site_reported": str(on_site), "amount_cents": amount,
+            "remaining_days": str(line.quantity - on_site), "remaining_cents": line.amount_cents - amount,
+            "received": line.line_id in order.reception, "days_invoiced": str(order.invoiced.get(line.line_id, 0))}

@@ -1,7 +1,8 @@
-"""SubmitTimesheet: the titulaire reports the days worked on a mission's milestone (B11 mission
-follow-up, budget kept). A timesheet that would take a milestone over its days, or the mission over
-its budget, is refused with what is left; an accepted one is recorded with the mission's running
-total in one commit.
+"""SubmitTimesheet: the titulaire reports the days worked on a mission's milestone, and how many of them
+on site (B11 mission follow-up, budget kept, the frais-annexes line followed). A timesheet that would take
+a milestone over its days, the days on site over the frais-annexes line, or the mission over its budget
+(every day at the daily rate, every day on site with its frais annexes) is refused with what is left; an
+accepted one is recorded with the mission's running totals in one commit.
 
   beneficiaries/{b}/missions/{m}/timesheets/{t}   one timesheet (period, milestone, days)
 """
@@ -12,7 +13,7 @@ from decimal import Decimal
 
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.sourcing.messages import SubmitTimesheet
-from shared.domain.sourcing.process import Mission, timesheet_errors
+from shared.domain.sourcing.process import Mission, days_on_site_of, timesheet_errors
 from shared.ports import Clock, UnitOfWork
 from shared.service.order_store import load_order
 from shared.service.sourcing import paths
@@ -43,14 +44,19 @@ def submit_timesheet(contractor_id: str, command: SubmitTimesheet, uow: UnitOfWo
             if {k: existing.get(k) for k in data} == data:
                 return mission
             raise DomainError([ErrorDetail.of("$.timesheet_id", "DUPLICATE_VALUE", value=command.timesheet_id)])
-        errors = timesheet_errors(mission, command.milestone_id, command.days)
+        errors = timesheet_errors(mission, command.milestone_id, command.days, command.days_on_site)
         if errors:
             raise DomainError(errors)
-        days = {**mission.timesheet_days,
-                command.milestone_id: mission.timesheet_days.get(command.milestone_id, Decimal(0)) + command.days}
-        after = mission.model_copy(update={"timesheet_days": days})
-        uow.create(path, {**data, "submitted_at": clock.now().isoformat()})
-        uow.update(paths.mission(b, m), {"timesheet_days": {k: str(v) for k, v in days.items()}})
+        on_site = days_on_site_of(mission, command.days, command.days_on_site)
+        ms = command.milestone_id
+        days = {**mission.timesheet_days, ms: mission.timesheet_days.get(ms, Decimal(0)) + command.days}
+        days_on_site = {**mission.timesheet_days_on_site,
+                        ms: mission.timesheet_days_on_site.get(ms, Decimal(0)) + on_site}
+        after = mission.model_copy(update={"timesheet_days": days, "timesheet_days_on_site": days_on_site})
+        # The days on site it counts (given, or its mission's default) kept beside what it said.
+        uow.create(path, {**data, "days_on_site_counted": str(on_site), "submitted_at": clock.now().isoformat()})
+        uow.update(paths.mission(b, m), {"timesheet_days": {k: str(v) for k, v in days.items()},
+                                         "timesheet_days_on_site": {k: str(v) for k, v in days_on_site.items()}})
         return after
 
     return transact(uow, attempt)

@@ -28,6 +28,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 USERS = {
     "manager": ("gestionnaire@test.demo", "mgr-test"),
     "contractor": ("prestataire@test.demo", "ctr-test"),
+    # the contractor of the sourcing missions' orders: a contractor account of its own
+    "titulaire": ("titulaire@test.demo", "ctr-titulaire", "contractor"),
     "beneficiary": ("agent@metropole.demo", "ben-metropole-demo"),
     "purchasing_body": ("acheteur@centrale-test.demo", "centrale-test"),
     "operator": ("operateur@test.demo", "platform"),
@@ -64,9 +66,10 @@ class App:
         self.checked: list[str] = []
 
     def user(self, role: str) -> tuple[str, str]:
-        email, tenant = USERS[role]
-        created = account_with_own_password(self.platform, {"email": email, "display_name": f"Essai {role}",
-                                                            "role": role, "tenant": tenant}, PASSWORD)
+        email, tenant, *account_role = USERS[role]
+        created = account_with_own_password(self.platform, {
+            "email": email, "display_name": f"Essai {role}", "role": account_role[0] if account_role else role,
+            "tenant": tenant}, PASSWORD)
         assert created.status_code == 200, created.text
         return email, tenant
 
