@@ -12,9 +12,9 @@ corrects and gives back quantities already invoiced. docs/invoicing.md tells the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field

@@ -118,12 +118,13 @@ def _reported(uow: UnitOfWork, order: Order, command: SubmitInvoice) -> dict | N
     """A mission's order billed on its frais-annexes line: the days on site its timesheets reported, the most
     the line may have invoiced (B11). One point read of the mission, only then; None otherwise, and for a
     mission framed before its work mode was kept (its earlier timesheets counted no day on site)."""
+    if order.mission_id is None or command.kind is InvoiceKind.CREDIT_NOTE:
+        return None  # a part A order loads no sourcing module
     from shared.domain.sourcing.process import EXTRA_COSTS_LINE_ID
-
-    if (order.mission_id is None or command.kind is InvoiceKind.CREDIT_NOTE
-            or all(line.line_id != EXTRA_COSTS_LINE_ID for line in command.lines)):
-        return None
     from shared.service.sourcing.mission_store import mission_of_order
+
+    if all(line.line_id != EXTRA_COSTS_LINE_ID for line in command.lines):
+        return None
 
     mission = mission_of_order(uow, order)
     if mission is None or mission.work_mode is None:

@@ -19,7 +19,6 @@ needs through the unit of work and buffers its changes in the same commit.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from shared.domain import penalties, workdays
 from shared.domain.deadlines import Deadline, DeadlineState

@@ -4,7 +4,6 @@ the temporary mark and the recent sign-in once for every function (shared/edge/h
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import flask
