@@ -15,6 +15,7 @@ from shared.domain.validation import parse_json
 from shared.edge import http
 from shared.service import accounts
 
+
 def _change(req: http.Request) -> http.Answer:
     command, errors = parse_json(ChangePassword, req.body)
     if errors:

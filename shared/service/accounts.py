@@ -83,8 +83,8 @@ def request_account(requester_uid: str, role: str, tenant: str, command: Request
     """Record the request and open D7 in the same commit; asking twice for the same person is one request.
 
     D7 is 72 hours counted on the working days of the request's territory (the one it names, else the
-    requester's own: ``territories.tenant_territory``; three working days, midnight to midnight), or the shorter
-    delay a beneficiary's agreement (``agreement_id``, the framework contract in its space) states, with
+    requester's own: ``territories.tenant_territory``; three working days, midnight to midnight), or the
+    shorter delay a beneficiary's agreement (``agreement_id``, the framework contract in its space) states, with
     the penalty its terms attach, if any.
     ``held``: the requester's own rights (its role's defaults when not given): a right it does not hold
     is refused, and a request naming no rights asks for the requester's own at most."""
@@ -101,7 +101,8 @@ def request_account(requester_uid: str, role: str, tenant: str, command: Request
         if existing is not None:
             return existing, False
         now = clock.now()
-        territory = command.territory or territories.tenant_territory(uow, role, tenant) or deadlines.DEFAULT_TERRITORY
+        territory = (command.territory or territories.tenant_territory(uow, role, tenant)
+                     or deadlines.DEFAULT_TERRITORY)
         terms = None
         if role == Role.BENEFICIARY.value and agreement_id:
             terms = penalty_terms.terms_on(uow, tenant, agreement_id, workdays.local_date(now, territory))
