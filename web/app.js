@@ -146,11 +146,12 @@ function header() {
     h("nav", { "aria-label": "Navigation principale" }, h("ul", {}, (NAV[c.role] ?? []).map(([href, label]) =>
       h("li", {}, h("a", { href, "aria-current": (href === current || (href !== "#/" && current.startsWith(href + "/")))
         ? "page" : null }, label))))),
-    h("span", { className: "who", title: c.email ?? c.uid }, `${ROLE_LABELS[c.role] ?? c.role} — ${c.tenant}`),
-    h("a", { href: "#/password", className: "account-link", "aria-current": current === "#/password" ? "page" : null },
-      "Mon mot de passe"),
-    h("button", { type: "button", className: "link", onclick: () => signOut("Vous êtes déconnecté.") },
-      "Se déconnecter"));
+    h("div", { className: "session" },  // who is signed in, their password, signing out: one group, kept together
+      h("span", { className: "who", title: c.email ?? c.uid }, `${ROLE_LABELS[c.role] ?? c.role} — ${c.tenant}`),
+      h("a", { href: "#/password", className: "account-link", "aria-current": current === "#/password" ? "page" : null },
+        "Mon mot de passe"),
+      h("button", { type: "button", className: "link", onclick: () => signOut("Vous êtes déconnecté.") },
+        "Se déconnecter")));
 }
 
 // One screen: the header, then a <main> whose <h1> gets the focus (keyboard and screen readers
