@@ -227,8 +227,9 @@ def _row(kind: ListedKind, party_id: str, record: dict[str, Any]) -> PartyRow:
     elif kind is ListedKind.BENEFICIARY:
         from shared.domain.sourcing.records import REGION_LABELS, Region  # only this kind names a region
 
-        region = Region(record["region"])
-        fields.update(region=region.value, region_label=REGION_LABELS[region])
+        if record.get("region"):
+            region = Region(record["region"])
+            fields.update(region=region.value, region_label=REGION_LABELS[region])
     return PartyRow.model_validate(fields)
 
 
