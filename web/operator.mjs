@@ -5,8 +5,9 @@
 import {
   IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, attemptKey, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, keepsAttemptKey, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, registrationOutcome, timeLeftText,
+  managerRegistration, parseFrenchDate, partyLists, registrationOutcome, timeLeftText,
 } from "./logic.mjs";
+import { partyPicker } from "./parties.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
@@ -124,11 +125,13 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
 // party — through register_manager, register_contractor, register_machine_identity and
 // deactivate_party (docs/onboarding.md). Each form shows the answer (created, changed, unchanged)
 // or each error next to its field.
+// The parties already registered are offered where a form takes an id (list_parties: partyPicker).
 export function renderOnboarding(ctx) {
+  const lists = partyLists(ctx.call);
   ctx.show("Raccordement des gestionnaires et prestataires",
     h("p", {}, "Inscrivez un gestionnaire, puis les prestataires qui travaillent pour lui : leurs sujets et "
       + "abonnements Pub/Sub sont créés à l'inscription. Une même inscription envoyée de nouveau ne change rien."),
-    managerForm(ctx), contractorForm(ctx), machineIdentityForm(ctx), deactivationForm(ctx));
+    managerForm(ctx), contractorForm(ctx, lists), machineIdentityForm(ctx, lists), deactivationForm(ctx, lists));
 }
 
 // A registry form: its fields, its errors, its result (which gets the focus), and one
@@ -184,17 +187,21 @@ function managerForm(ctx) {
     } });
 }
 
-function contractorForm(ctx) {
+function contractorForm(ctx, lists) {
+  const managers = partyPicker({ lists, kind: "manager", name: "managers", label: "Gestionnaires pour lesquels il travaille",
+    multiple: true, required: false, listHint: "Ctrl (ou Cmd) + clic, ou Maj + flèches, pour en choisir plusieurs ; la "
+      + "liste remplace la précédente",
+    hint: "Identifiants séparés par des virgules ou un par ligne ; la liste remplace la précédente" });
   return onboardingForm(ctx, { id: "register-contractor", title: "Inscrire un prestataire",
     intro: "Ses sujets et abonnements Pub/Sub (commandes, exécution, réponses) sont créés à l'inscription.",
-    submit: "Inscrire le prestataire", functionName: "register_contractor", build: contractorRegistration,
+    submit: "Inscrire le prestataire", functionName: "register_contractor",
+    build: (form) => contractorRegistration({ ...form, managers: managers.values() }),
     fields: [
       field({ name: "contractor_id", label: "Identifiant", required: true,
         hint: "Lettres minuscules, chiffres et tirets : il nomme ses sujets (orders-<identifiant>…)" }),
       field({ name: "name", label: "Raison sociale", required: true }),
       field({ name: "siret", label: "SIRET", required: true, inputmode: "numeric", hint: "14 chiffres" }),
-      field({ name: "managers", label: "Gestionnaires pour lesquels il travaille", rows: 2, paths: ["managers"],
-        hint: "Identifiants séparés par des virgules ou un par ligne ; la liste remplace la précédente" }),
+      managers,
       field({ name: "erp_service_account", label: "Compte de service de son ERP (facultatif)", type: "email",
         hint: "…@….iam.gserviceaccount.com : seul autorisé à publier et lire sur ses sujets" }),
     ],
@@ -220,8 +227,14 @@ function resourceRow(kind, name, created) {
     h("td", {}, created.includes(name) ? "oui" : "non (déjà en place)"));
 }
 
-function machineIdentityForm(ctx) {
+function machineIdentityForm(ctx, lists) {
   const rights = rightBoxes();
+  const role = field({ name: "role", label: "Rôle", required: true, value: "contractor",
+    options: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })) });
+  const tenant = partyPicker({ lists, kind: "contractor", name: "tenant",
+    label: "Espace (gestionnaire, prestataire ou bénéficiaire)", hint: "Identifiant de l'espace (« platform » pour "
+      + "l'opérateur)" });
+  role.input.addEventListener("change", () => tenant.kind(role.input.value));
   return onboardingForm(ctx, { id: "register-machine-identity", title: "Inscrire l'identité machine d'un ERP",
     intro: "Le compte de service Google d'un ERP appelle l'API REST avec des jetons signés par Google.",
     submit: "Inscrire l'identité", functionName: "register_machine_identity",
@@ -229,9 +242,7 @@ function machineIdentityForm(ctx) {
     fields: [
       field({ name: "email", label: "Compte de service", type: "email", required: true,
         hint: "…@….iam.gserviceaccount.com" }),
-      field({ name: "role", label: "Rôle", required: true, value: "contractor",
-        options: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })) }),
-      field({ name: "tenant", label: "Espace (gestionnaire, prestataire ou bénéficiaire)", required: true }),
+      role, tenant,
     ],
     groups: [rights],
     answer: (reply) => {
@@ -258,15 +269,18 @@ function rightBoxes() {
   } };
 }
 
-function deactivationForm(ctx) {
+function deactivationForm(ctx, lists) {
+  const kind = field({ name: "kind", label: "Type", required: true, value: "contractor",
+    options: Object.entries(PARTY_KIND_LABELS).map(([value, label]) => ({ value, label })) });
+  const party = partyPicker({ lists, kind: "contractor", name: "party_id", label: "Identifiant (ou compte de service)",
+    paths: ["id"] });
+  kind.input.addEventListener("change", () => party.kind(kind.input.value));
   return onboardingForm(ctx, { id: "deactivate-party", title: "Désactiver une partie", danger: true,
     intro: "Son inscription et son historique restent. Un prestataire perd aussitôt ses droits Pub/Sub (ses sujets "
       + "restent) ; une identité machine voit ses jetons refusés. L'inscrire de nouveau le réactive.",
     submit: "Désactiver", functionName: "deactivate_party", build: (form) => ({ kind: form.kind, id: form.party_id.trim() }),
     fields: [
-      field({ name: "kind", label: "Type", required: true, value: "contractor",
-        options: Object.entries(PARTY_KIND_LABELS).map(([value, label]) => ({ value, label })) }),
-      field({ name: "party_id", label: "Identifiant (ou compte de service)", required: true, paths: ["id"] }),
+      kind, party,
     ],
     answer: (reply) => [outcomeLine({ outcome: reply.changed ? "changed" : "unchanged",
       text: deactivationOutcome(reply) }),
