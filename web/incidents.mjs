@@ -5,10 +5,10 @@
 // to resolution, as IncidentView gives them (formatting in logic.mjs). Live: polled.
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  attemptKey, formatDateTime, frenchDateTimeOf, incidentChannelText, incidentHistory, keepsAttemptKey, partyLists,
+  attemptKey, formatDateTime, frenchDateTimeOf, incidentChannelText, incidentHistory, keepsAttemptKey,
   phoneReport, resolutionClockText, timeLeftText,
 } from "./logic.mjs";
-import { partyPicker } from "./parties.mjs";
+import { partyDirectory } from "./parties.mjs";
 import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const SEVERITY_OPTIONS = [
@@ -124,7 +124,7 @@ function guardedSubmit(ctx, { form, button, slot, functionName, build, answered 
 // run from the call, not from this entry.
 function phoneForm(ctx, actions) {
   const who = [
-    partyPicker({ lists: partyLists(ctx.call), kind: "manager", name: "reporter_tenant", label: "Espace de l'appelant",
+    partyDirectory(ctx.call).picker({ kind: "manager", name: "reporter_tenant", label: "Espace de l'appelant",
       paths: ["reported_for.tenant", "reported_for"],
       hint: "Identifiant de son espace, par exemple mgr-rhone-habitat ou ctr-acme" }),
     field({ name: "reporter_role", label: "Rôle de l'appelant", required: true, value: "manager", paths: ["reported_for.role"],

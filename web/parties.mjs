@@ -3,7 +3,8 @@
 // deactivated, the managers a contractor works for — and partyPicker offers them in the operator's forms
 // instead of a typed id (the typed field stays, told why in French, when the list cannot be loaded).
 import {
-  LISTED_KIND_LABELS, allParties, filterParties, partyListFailure, partyOptions, partyRowView, splitIdentifiers,
+  LISTED_KIND_LABELS, allParties, filterParties, partyListFailure, partyLists, partyOptions, partyRowView,
+  splitIdentifiers,
 } from "./logic.mjs";
 import { choiceField, errorBox, field, h, messagesOf, table } from "./ui.mjs";
 
@@ -15,8 +16,9 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
   multiple = false, required = true, listHint = null }) {
   const node = h("div", { className: "picker", "data-picker": name });
   let current = null;
-  let states = {};
+  let states = null;  // not loaded yet
   let shown = kind;
+  const stateOf = (k) => (states === null ? (k in LISTED_KIND_LABELS ? { loading: true } : undefined) : states[k]);
   const values = () => {
     if (!current) return [];
     const input = current.input;
@@ -25,7 +27,7 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
   };
   function render() {
     const kept = values();
-    const { field: chosen, notice } = choiceField({ state: states[shown], options: partyOptions,
+    const { field: chosen, notice } = choiceField({ state: stateOf(shown), options: partyOptions,
       failure: (error) => partyListFailure(error, shown), name, label, paths: paths ?? [name], hint, placeholder,
       listHint, multiple, required, noticeId: `${name}-list-error`, value: multiple ? kept : (kept[0] ?? ""),
       none: (count) => (count ? `— Choisir (${LISTED_KIND_LABELS[shown].toLowerCase()}) —` : "— Aucun inscrit —") });
@@ -42,12 +44,31 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
     render();
   };
   node.values = values;
-  render();
-  lists.then((loaded) => {
+  node.use = (loading) => loading.then((loaded) => {
     states = loaded;
     render();
   }).catch(() => {});  // a 401 has signed the session out already
+  render();
+  node.use(lists);
   return node;
+}
+
+// The pickers of one screen sharing one reading of the lists, read again by refresh() (after a
+// registration, so that the party just registered can be chosen).
+export function partyDirectory(call) {
+  const pickers = [];
+  let lists = partyLists(call);
+  return {
+    picker(options) {
+      const picker = partyPicker({ ...options, lists });
+      pickers.push(picker);
+      return picker;
+    },
+    refresh() {
+      lists = partyLists(call);
+      for (const picker of pickers) picker.use(lists);
+    },
+  };
 }
 
 // « Annuaire »: one kind at a time (every page, capped like the beneficiaries' list), filtered as typed on

@@ -72,12 +72,19 @@ function register(wrap, input, note, name, paths) {
   return wrap;
 }
 
-// A choice from a loaded list (state {rows}: a <select>, `multiple` for several), or — when the list could
+// A choice from a loaded list (state {rows}: a <select>, `multiple` for several; {loading} a disabled one), or
+// — when the list could
 // not be loaded (state {error}) — the typed field, with why in French (failure(error)) in a notice to show
 // above the form; no list to offer at all (state undefined) is the typed field alone. → {field, notice}.
 // none(count) is the first, empty option of a single choice.
 export function choiceField({ state, options, failure, none, name, label, value = "", paths = null, hint = null,
   listHint = null, placeholder = null, required = true, multiple = false, noticeId = null }) {
+  if (state?.loading) {  // a select already: a choice made as soon as it is loaded waits for it
+    const waiting = field({ name, label, required, options: [{ value: "", label: "Chargement de la liste…" }], paths,
+      multiple, hint: listHint });
+    waiting.input.disabled = true;
+    return { field: waiting, notice: null };
+  }
   if (state?.rows) {
     const choices = options(state.rows);
     const first = multiple ? [] : [{ value: "", label: none(choices.length) }];
