@@ -13,14 +13,17 @@ const acme = { id: "ctr-acme", kind: "contractor", name: "Acme Maintenance", sir
   region_label: null };
 
 test("A10: each kind is read page after page by its cursor, and a bound stops an endless list", async () => {
-  const pages = {
-    "kind=manager": { parties: [{ id: "mgr-a" }, { id: "mgr-b" }], next_cursor: "mgr-b" },
-    "kind=manager&after=mgr-b": { parties: [{ id: "mgr-c" }], next_cursor: null },
-  };
+  // three managers served two by two, as list_parties pages them by id
+  const ids = ["mgr-a", "mgr-b", "mgr-c"];
   const asked = [];
-  const call = async (name, { query }) => { asked.push(`${name}?${query}`); return pages[query]; };
-  const { rows, complete } = await allParties(call, "manager");
-  assert.deepEqual([rows.map((p) => p.id), complete], [["mgr-a", "mgr-b", "mgr-c"], true]);
+  const call = async (name, { query }) => {
+    asked.push(`${name}?${query}`);
+    const after = new URLSearchParams(query).get("after");
+    const rest = ids.slice(after ? ids.indexOf(after) + 1 : 0);
+    return { parties: rest.slice(0, 2).map((id) => ({ id })), next_cursor: rest.length > 2 ? rest[1] : null };
+  };
+  const read = await allParties(call, "manager");
+  assert.deepEqual([read.rows.map((p) => p.id), read.complete], [ids, true]);
   assert.deepEqual(asked, ["list_parties?kind=manager", "list_parties?kind=manager&after=mgr-b"]);
   const endless = async () => ({ parties: [{ id: "x" }], next_cursor: "x" });
   assert.deepEqual(await listState(allParties(endless, "contractor", 3)), { error: "incomplete" });
