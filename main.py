@@ -40,6 +40,7 @@ ENTRY_POINTS = (
     "import_property_tree",
     "lift_reservation",
     "list_account_requests",
+    "list_parties",
     "list_billing_accounts",
     "list_contracts",
     "list_incidents",

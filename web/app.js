@@ -12,6 +12,7 @@ import * as incidents from "./incidents.mjs";
 import * as sourcing from "./sourcing.mjs";
 import * as reports from "./reports.mjs";
 import * as operator from "./operator.mjs";
+import * as parties from "./parties.mjs";
 
 const SESSION_KEY = "passerelle.session";
 const root = document.getElementById("app");
@@ -131,7 +132,7 @@ const NAV = {
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
     ["#/agreements", "Conventions"], ["#/incidents", "Incidents"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
-    ["#/pool", "Vivier"], ["#/onboarding", "Raccordement"]],
+    ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/onboarding", "Raccordement"]],
 };
 
 function header() {
@@ -342,7 +343,8 @@ const ROUTES = {
   operator: [[/^#\/?$/, () => operator.renderAccountRequests(ctx)], INCIDENTS,
     [/^#\/needs$/, () => operator.renderWaitingNeeds(ctx)],
     [/^#\/needs\/([^/]+)\/([^/]+)$/, (b, n) => operator.renderPropose(ctx, b, n)],
-    [/^#\/pool$/, () => sourcing.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)]],
+    [/^#\/pool$/, () => sourcing.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)],
+    [/^#\/parties$/, () => parties.renderParties(ctx)]],
 };
 
 function route() {

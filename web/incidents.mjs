@@ -5,9 +5,10 @@
 // to resolution, as IncidentView gives them (formatting in logic.mjs). Live: polled.
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  attemptKey, formatDateTime, frenchDateTimeOf, incidentChannelText, incidentHistory, keepsAttemptKey, phoneReport,
-  resolutionClockText, timeLeftText,
+  attemptKey, formatDateTime, frenchDateTimeOf, incidentChannelText, incidentHistory, keepsAttemptKey,
+  phoneReport, resolutionClockText, timeLeftText,
 } from "./logic.mjs";
+import { partyDirectory } from "./parties.mjs";
 import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const SEVERITY_OPTIONS = [
@@ -123,7 +124,8 @@ function guardedSubmit(ctx, { form, button, slot, functionName, build, answered 
 // run from the call, not from this entry.
 function phoneForm(ctx, actions) {
   const who = [
-    field({ name: "reporter_tenant", label: "Espace de l'appelant", required: true, paths: ["reported_for.tenant", "reported_for"],
+    partyDirectory(ctx.call).picker({ kind: "manager", name: "reporter_tenant", label: "Espace de l'appelant",
+      paths: ["reported_for.tenant", "reported_for"],
       hint: "Identifiant de son espace, par exemple mgr-rhone-habitat ou ctr-acme" }),
     field({ name: "reporter_role", label: "Rôle de l'appelant", required: true, value: "manager", paths: ["reported_for.role"],
       options: REPORTER_ROLE_OPTIONS.map((role) => ({ value: role, label: ROLE_LABELS[role] })) }),
@@ -131,6 +133,7 @@ function phoneForm(ctx, actions) {
       value: frenchDateTimeOf(new Date()),
       hint: "Format jj/mm/aaaa hh:mm, dans les 7 derniers jours : les délais courent depuis l'appel" }),
   ];
+  who[1].input.addEventListener("change", () => who[0].kind(who[1].input.value));  // the list of the caller's role
   const what = [
     field({ name: "title", label: "Titre", required: true }),
     field({ name: "severity", label: "Gravité", required: true, value: "2", options: SEVERITY_OPTIONS }),
@@ -154,6 +157,7 @@ function phoneForm(ctx, actions) {
     build: (v) => phoneReport(v, (local) => -new Date(local).getTimezoneOffset()),
     answered: (incident) => {
       form.reset();
+      who[0].kind(who[1].input.value);
       who[2].input.value = frenchDateTimeOf(new Date());
       actions.reload();
       actions.done(`Signalement téléphonique enregistré : « ${incident.title} », appel du `

@@ -498,22 +498,33 @@ export function agreementTermsView(agreement) {
   };
 }
 
-// B1 parties: the registered beneficiaries the purchasing body and the operator choose from
-// (get_sourcing?view=beneficiaries), every page by its cursor, at most `maxPages` pages: `complete` is
-// false when more would follow. `call` is the app's ctx.call.
+// A1 spaces, B1 parties: the registered parties a screen chooses from, every page by its cursor, at most
+// `maxPages` pages: `complete` is false when more would follow. `call` is the app's ctx.call; `query` the
+// list's own parameters; `key` the answer's list. The beneficiaries the purchasing body and the operator
+// choose from (get_sourcing?view=beneficiaries), and the operator's directory (list_parties?kind=).
 export const BENEFICIARY_PAGES = 25;
+export const PARTY_PAGES = BENEFICIARY_PAGES;
 
-export async function allBeneficiaries(call, maxPages = BENEFICIARY_PAGES) {
+export async function allPages(call, name, query, key, maxPages = PARTY_PAGES) {
   const rows = [];
   let after = null;
   for (let page = 0; page < maxPages; page += 1) {
-    const query = new URLSearchParams({ view: "beneficiaries", ...(after ? { after } : {}) }).toString();
-    const answer = await call("get_sourcing", { query });
-    rows.push(...(answer?.beneficiaries ?? []));
+    const search = new URLSearchParams({ ...query, ...(after ? { after } : {}) }).toString();
+    const answer = await call(name, { query: search });
+    rows.push(...(answer?.[key] ?? []));
     after = answer?.next_cursor ?? null;
     if (!after) return { rows, complete: true };
   }
   return { rows, complete: false };
+}
+
+export function allBeneficiaries(call, maxPages = BENEFICIARY_PAGES) {
+  return allPages(call, "get_sourcing", { view: "beneficiaries" }, "beneficiaries", maxPages);
+}
+
+// kind: manager, contractor or beneficiary (list_parties, the operator only).
+export function allParties(call, kind, maxPages = PARTY_PAGES) {
+  return allPages(call, "list_parties", { kind }, "parties", maxPages);
 }
 
 // The <select> options « nom (territoire) », by name in French order; two bodies of the same name and
@@ -526,15 +537,76 @@ export function beneficiaryOptions(rows) {
     .map((b) => ({ value: b.beneficiary_id, label: seen.get(label(b)) > 1 ? `${label(b)} — ${b.beneficiary_id}` : label(b) }));
 }
 
-// Why the list is not offered, in French, when the typed id takes its place.
-export function beneficiaryListFailure(error) {
+// What a picker offers once its list is read: {rows} when every page came, {error: "incomplete"} past the
+// bound, {error} when the call failed (a 401 is the session's end: thrown on).
+export async function listState(loading) {
+  try {
+    const { rows, complete } = await loading;
+    return complete ? { rows } : { error: "incomplete" };
+  } catch (err) {
+    if (err?.status === 401) throw err;
+    return { error: err };
+  }
+}
+
+// The operator's pickers: the state of each kind's list ({manager: {rows}, contractor: {error}…}).
+export async function partyLists(call, kinds = ["manager", "contractor", "beneficiary"]) {
+  const states = await Promise.all(kinds.map((kind) => listState(allParties(call, kind))));
+  return Object.fromEntries(kinds.map((kind, i) => [kind, states[i]]));
+}
+
+// A list_parties row as a <select> option « nom — identifiant », by name in French order; a deactivated
+// party is said so (the platform refuses it where an active one is needed, next to the field).
+export function partyOptions(rows) {
+  return [...rows].sort((a, b) => a.name.localeCompare(b.name, "fr") || a.id.localeCompare(b.id))
+    .map((p) => ({ value: p.id, label: `${p.name} — ${p.id}${p.status === "inactive" ? " (désactivé)" : ""}` }));
+}
+
+// Why a list is not offered, in French, when the typed id takes its place: `what` names the list
+// ("des bénéficiaires") and `whose` the id to type ("du bénéficiaire").
+export function listFailure(error, what, whose) {
   if (error === "incomplete") {
-    return "La liste des bénéficiaires est trop longue pour être proposée : saisissez l'identifiant du bénéficiaire.";
+    return `La liste ${what} est trop longue pour être proposée : saisissez l'identifiant ${whose}.`;
   }
   const reasons = error?.status ? (error.problem?.errors ?? []).map((e) => e.message).filter(Boolean) : [];
   const why = reasons.length ? reasons.join(" ") : error?.status ? `erreur ${error.status}` : "le service ne répond pas";
-  return `La liste des bénéficiaires n'a pas pu être chargée (${why.replace(/\.$/, "")}) : saisissez l'identifiant `
-    + "du bénéficiaire.";
+  return `La liste ${what} n'a pas pu être chargée (${why.replace(/\.$/, "")}) : saisissez l'identifiant ${whose}.`;
+}
+
+export function beneficiaryListFailure(error) {
+  return listFailure(error, "des bénéficiaires", "du bénéficiaire");
+}
+
+// The party kinds of list_parties, as the directory and the pickers name them.
+export const LISTED_KIND_LABELS = Object.freeze({ manager: "Gestionnaires", contractor: "Prestataires",
+  beneficiary: "Bénéficiaires" });
+const LIST_WORDS = { manager: ["des gestionnaires", "du gestionnaire"], contractor: ["des prestataires", "du prestataire"],
+  beneficiary: ["des bénéficiaires", "du bénéficiaire"] };
+
+export function partyListFailure(error, kind) {
+  const [what, whose] = LIST_WORDS[kind] ?? ["des parties", "de la partie"];
+  return listFailure(error, what, whose);
+}
+
+// The directory's text filter: every word typed found in the id or the name (case and accents ignored).
+export function filterParties(rows, text) {
+  const fold = (s) => String(s ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const words = fold(text).split(/\s+/).filter(Boolean);
+  return rows.filter((p) => words.every((w) => fold(p.id).includes(w) || fold(p.name).includes(w)));
+}
+
+// One directory row as the operator reads it (dates in French; "—" where the kind does not apply).
+export function partyRowView(row) {
+  const inactive = row.status === "inactive";
+  const connection = row.kind !== "contractor" ? "—" : row.connected
+    ? `raccordé le ${formatDateTime(row.conformance_passed_at)}` : "non raccordé (recette de conformité à passer)";
+  return {
+    status: inactive ? `désactivé${row.deactivated_at ? ` le ${formatDateTime(row.deactivated_at)}` : ""}` : "actif",
+    inactive, connection, connected: row.kind === "contractor" ? !!row.connected : null,
+    managers: row.kind === "contractor" ? (row.managers?.length ? row.managers.join(", ") : "aucun") : "—",
+    territory: row.territory ?? "—",
+    region: row.region_label ? `${row.region_label} (${row.region})` : "—",
+  };
 }
 
 // --- deadlines shown to the operator (D7, D8) --------------------------------------------------
@@ -704,7 +776,7 @@ export function managerRegistration(form) {
 
 export function contractorRegistration(form) {
   return { ...trimmed(form, ["contractor_id", "name", "siret"], ["erp_service_account"]),
-    managers: splitIdentifiers(form.managers) };
+    managers: Array.isArray(form.managers) ? [...form.managers] : splitIdentifiers(form.managers) };
 }
 
 // rights: the boxes ticked; none ticked → every right of the role (the field is left out).

@@ -7,6 +7,7 @@ import {
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, keepsAttemptKey, machineIdentityRegistration,
   managerRegistration, parseFrenchDate, registrationOutcome, timeLeftText,
 } from "./logic.mjs";
+import { partyDirectory } from "./parties.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
@@ -124,17 +125,21 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
 // party — through register_manager, register_contractor, register_machine_identity and
 // deactivate_party (docs/onboarding.md). Each form shows the answer (created, changed, unchanged)
 // or each error next to its field.
+// The parties already registered are offered where a form takes an id (list_parties: partyPicker), read
+// again after each registration or deactivation.
 export function renderOnboarding(ctx) {
+  const directory = partyDirectory(ctx.call);
   ctx.show("Raccordement des gestionnaires et prestataires",
     h("p", {}, "Inscrivez un gestionnaire, puis les prestataires qui travaillent pour lui : leurs sujets et "
       + "abonnements Pub/Sub sont créés à l'inscription. Une même inscription envoyée de nouveau ne change rien."),
-    managerForm(ctx), contractorForm(ctx), machineIdentityForm(ctx), deactivationForm(ctx));
+    managerForm(ctx, directory), contractorForm(ctx, directory), machineIdentityForm(ctx, directory),
+    deactivationForm(ctx, directory));
 }
 
 // A registry form: its fields, its errors, its result (which gets the focus), and one
 // Idempotency-Key per body until that body gets an answer (attemptKey in logic.mjs).
 function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], submit, functionName, build, answer,
-  danger = false }) {
+  danger = false, saved = null }) {
   const all = () => [...fields, ...groups.flatMap((g) => g.boxes)];
   const slot = errorSlot(all);
   const result = h("div", { className: "result", role: "status", tabindex: "-1" });
@@ -156,6 +161,7 @@ function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], sub
       attempt = null;
       result.replaceChildren(...answer(reply));
       result.focus();
+      saved?.();
     } catch (err) {
       if (!keepsAttemptKey(err.status)) attempt = null;
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
@@ -166,8 +172,9 @@ function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], sub
   return form;
 }
 
-function managerForm(ctx) {
-  return onboardingForm(ctx, { id: "register-manager", title: "Inscrire un gestionnaire", submit: "Inscrire le gestionnaire",
+function managerForm(ctx, directory) {
+  return onboardingForm(ctx, { id: "register-manager", saved: directory.refresh, title: "Inscrire un gestionnaire",
+    submit: "Inscrire le gestionnaire",
     functionName: "register_manager", build: managerRegistration,
     fields: [
       field({ name: "manager_id", label: "Identifiant", required: true, hint: "Par exemple mgr-rhone-habitat" }),
@@ -184,17 +191,21 @@ function managerForm(ctx) {
     } });
 }
 
-function contractorForm(ctx) {
-  return onboardingForm(ctx, { id: "register-contractor", title: "Inscrire un prestataire",
+function contractorForm(ctx, directory) {
+  const managers = directory.picker({ kind: "manager", name: "managers", label: "Gestionnaires pour lesquels il travaille",
+    multiple: true, required: false, listHint: "Ctrl (ou Cmd) + clic, ou Maj + flèches, pour en choisir plusieurs ; la "
+      + "liste remplace la précédente",
+    hint: "Identifiants séparés par des virgules ou un par ligne ; la liste remplace la précédente" });
+  return onboardingForm(ctx, { id: "register-contractor", title: "Inscrire un prestataire", saved: directory.refresh,
     intro: "Ses sujets et abonnements Pub/Sub (commandes, exécution, réponses) sont créés à l'inscription.",
-    submit: "Inscrire le prestataire", functionName: "register_contractor", build: contractorRegistration,
+    submit: "Inscrire le prestataire", functionName: "register_contractor",
+    build: (form) => contractorRegistration({ ...form, managers: managers.values() }),
     fields: [
       field({ name: "contractor_id", label: "Identifiant", required: true,
         hint: "Lettres minuscules, chiffres et tirets : il nomme ses sujets (orders-<identifiant>…)" }),
       field({ name: "name", label: "Raison sociale", required: true }),
       field({ name: "siret", label: "SIRET", required: true, inputmode: "numeric", hint: "14 chiffres" }),
-      field({ name: "managers", label: "Gestionnaires pour lesquels il travaille", rows: 2, paths: ["managers"],
-        hint: "Identifiants séparés par des virgules ou un par ligne ; la liste remplace la précédente" }),
+      managers,
       field({ name: "erp_service_account", label: "Compte de service de son ERP (facultatif)", type: "email",
         hint: "…@….iam.gserviceaccount.com : seul autorisé à publier et lire sur ses sujets" }),
     ],
@@ -220,8 +231,14 @@ function resourceRow(kind, name, created) {
     h("td", {}, created.includes(name) ? "oui" : "non (déjà en place)"));
 }
 
-function machineIdentityForm(ctx) {
+function machineIdentityForm(ctx, directory) {
   const rights = rightBoxes();
+  const role = field({ name: "role", label: "Rôle", required: true, value: "contractor",
+    options: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })) });
+  const tenant = directory.picker({ kind: "contractor", name: "tenant",
+    label: "Espace (gestionnaire, prestataire ou bénéficiaire)", hint: "Identifiant de l'espace (« platform » pour "
+      + "l'opérateur)" });
+  role.input.addEventListener("change", () => tenant.kind(role.input.value));
   return onboardingForm(ctx, { id: "register-machine-identity", title: "Inscrire l'identité machine d'un ERP",
     intro: "Le compte de service Google d'un ERP appelle l'API REST avec des jetons signés par Google.",
     submit: "Inscrire l'identité", functionName: "register_machine_identity",
@@ -229,9 +246,7 @@ function machineIdentityForm(ctx) {
     fields: [
       field({ name: "email", label: "Compte de service", type: "email", required: true,
         hint: "…@….iam.gserviceaccount.com" }),
-      field({ name: "role", label: "Rôle", required: true, value: "contractor",
-        options: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })) }),
-      field({ name: "tenant", label: "Espace (gestionnaire, prestataire ou bénéficiaire)", required: true }),
+      role, tenant,
     ],
     groups: [rights],
     answer: (reply) => {
@@ -258,15 +273,19 @@ function rightBoxes() {
   } };
 }
 
-function deactivationForm(ctx) {
+function deactivationForm(ctx, directory) {
+  const kind = field({ name: "kind", label: "Type", required: true, value: "contractor",
+    options: Object.entries(PARTY_KIND_LABELS).map(([value, label]) => ({ value, label })) });
+  const party = directory.picker({ kind: "contractor", name: "party_id", label: "Identifiant (ou compte de service)",
+    paths: ["id"] });
+  kind.input.addEventListener("change", () => party.kind(kind.input.value));
   return onboardingForm(ctx, { id: "deactivate-party", title: "Désactiver une partie", danger: true,
+    saved: directory.refresh,
     intro: "Son inscription et son historique restent. Un prestataire perd aussitôt ses droits Pub/Sub (ses sujets "
       + "restent) ; une identité machine voit ses jetons refusés. L'inscrire de nouveau le réactive.",
     submit: "Désactiver", functionName: "deactivate_party", build: (form) => ({ kind: form.kind, id: form.party_id.trim() }),
     fields: [
-      field({ name: "kind", label: "Type", required: true, value: "contractor",
-        options: Object.entries(PARTY_KIND_LABELS).map(([value, label]) => ({ value, label })) }),
-      field({ name: "party_id", label: "Identifiant (ou compte de service)", required: true, paths: ["id"] }),
+      kind, party,
     ],
     answer: (reply) => [outcomeLine({ outcome: reply.changed ? "changed" : "unchanged",
       text: deactivationOutcome(reply) }),

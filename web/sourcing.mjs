@@ -6,11 +6,11 @@
 // chooses the beneficiary from the registered ones (B1 parties).
 import { penaltyTerms } from "./contracts.mjs";
 import {
-  CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS,
+  CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
 } from "./logic.mjs";
 import { quoteHref } from "./quotes.mjs";
-import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"], ["06", "Mayotte"],
   ["11", "Île-de-France"], ["24", "Centre-Val de Loire"], ["27", "Bourgogne-Franche-Comté"], ["28", "Normandie"],
@@ -402,23 +402,10 @@ export function agreementSection(ctx, beneficiaryId = null) {
 // (« nom (territoire) »); when the list cannot be loaded, it types the id instead, told why in French.
 // Resolves to { field, notice }: the field's `input` is a <select> or, as the fallback, a text input.
 export async function beneficiaryField(ctx, { value = "", name = "beneficiary_id", label = "Bénéficiaire" } = {}) {
-  let failure;
-  try {
-    const { rows, complete } = await allBeneficiaries(ctx.call);
-    if (complete) {
-      const none = rows.length ? "— Choisir un bénéficiaire —" : "— Aucun bénéficiaire inscrit —";
-      const options = [{ value: "", label: none }, ...beneficiaryOptions(rows)];
-      return { field: field({ name, label, required: true, value, options, paths: [name] }), notice: null };
-    }
-    failure = "incomplete";
-  } catch (err) {
-    if (err.status === 401) throw err;
-    failure = err;
-  }
-  const notice = h("div", { className: "errors", role: "alert", id: "beneficiary-list-error" },
-    h("p", {}, beneficiaryListFailure(failure)));
-  return { field: field({ name, label, required: true, value, placeholder: "ben-metropole-demo", paths: [name],
-    hint: "Identifiant du bénéficiaire" }), notice };
+  const state = await listState(allBeneficiaries(ctx.call));
+  return choiceField({ state, options: beneficiaryOptions, failure: beneficiaryListFailure, name, label, value,
+    none: (count) => (count ? "— Choisir un bénéficiaire —" : "— Aucun bénéficiaire inscrit —"), paths: [name],
+    placeholder: "ben-metropole-demo", hint: "Identifiant du bénéficiaire", noticeId: "beneficiary-list-error" });
 }
 
 // The purchasing body's "Conventions": the penalty terms it set on a beneficiary's agreement (set_penalty_terms),

@@ -34,15 +34,16 @@ const nextId = (prefix) => `${prefix}-${++uid}`;
 // options: [{value, label}] makes a select; rows makes a textarea; type "checkbox" a check box.
 export function field({ name, label, type = "text", value = "", hint = null, required = false, options = null,
   rows = null, placeholder = null, autocomplete = "off", inputmode = null, paths = null, className = null,
-  suggestions = null }) {
+  suggestions = null, multiple = false }) {
   const id = nextId(`f-${name.replace(/[^\w-]/g, "_")}`);
   const note = h("span", { className: "field-error", id: `${id}-err` });
   const hintNode = hint ? h("span", { className: "hint", id: `${id}-hint` }, hint) : null;
   const describedBy = [hintNode ? `${id}-hint` : null, `${id}-err`].filter(Boolean).join(" ");
   let input;
   if (options) {
-    input = h("select", { id, name, required, "aria-describedby": describedBy },
-      options.map((o) => h("option", { value: o.value, selected: String(o.value) === String(value) }, o.label)));
+    const chosen = (v) => (Array.isArray(value) ? value.map(String).includes(String(v)) : String(v) === String(value));
+    input = h("select", { id, name, required, multiple, size: multiple ? Math.min(8, Math.max(3, options.length)) : null,
+      "aria-describedby": describedBy }, options.map((o) => h("option", { value: o.value, selected: chosen(o.value) }, o.label)));
   } else if (rows) {
     input = h("textarea", { id, name, rows, required, placeholder, "aria-describedby": describedBy });
     input.value = value ?? "";
@@ -69,6 +70,32 @@ function register(wrap, input, note, name, paths) {
   wrap.note = note;
   wrap.paths = paths ?? [name];
   return wrap;
+}
+
+// A choice from a loaded list (state {rows}: a <select>, `multiple` for several; {loading} a disabled one), or
+// — when the list could
+// not be loaded (state {error}) — the typed field, with why in French (failure(error)) in a notice to show
+// above the form; no list to offer at all (state undefined) is the typed field alone. → {field, notice}.
+// none(count) is the first, empty option of a single choice.
+export function choiceField({ state, options, failure, none, name, label, value = "", paths = null, hint = null,
+  listHint = null, placeholder = null, required = true, multiple = false, noticeId = null }) {
+  if (state?.loading) {  // a select already: a choice made as soon as it is loaded waits for it
+    const waiting = field({ name, label, required, options: [{ value: "", label: "Chargement de la liste…" }], paths,
+      multiple, hint: listHint });
+    waiting.input.disabled = true;
+    return { field: waiting, notice: null };
+  }
+  if (state?.rows) {
+    const choices = options(state.rows);
+    const first = multiple ? [] : [{ value: "", label: none(choices.length) }];
+    return { field: field({ name, label, required, value, options: [...first, ...choices], paths, multiple,
+      hint: listHint }), notice: null };
+  }
+  const notice = state?.error ? h("div", { className: "errors", role: "alert", id: noticeId },
+    h("p", {}, failure(state.error))) : null;
+  const typed = Array.isArray(value) ? value.join(", ") : value;
+  return { field: field({ name, label, required, value: typed, placeholder, hint, paths, rows: multiple ? 2 : null }),
+    notice };
 }
 
 // A French date (jj/mm/aaaa) or date and time (jj/mm/aaaa hh:mm) text input: its format does not

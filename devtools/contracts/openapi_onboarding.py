@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from devtools.contracts.openapi_common import (
-    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, errors_of, json_response, malformed,
-    post_body, post_errors, rejected,
+    CORRELATION_IDS, IDEM_400, IDEM_409, IDEM_422, POST_PARAMS, REPLAYED, common_problems, errors_of, json_response,
+    malformed, post_body, post_errors, problem, problem_response, query, rejected,
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_onboarding import (
@@ -137,6 +137,34 @@ def deactivate_party(b: Build) -> dict[str, Any]:
             }, descriptions={"400": IDEM_400, "404": "No such party.", "409": IDEM_409,
                              "422": "The body breaks the schema, or " + IDEM_422}),
         },
+    }
+
+
+@operation("list_parties", "get", roles=("operator",), right=Right.ACCOUNTS_MANAGE, schemas=("PartyList",))
+def list_parties(b: Build) -> dict[str, Any]:
+    onb = b.stories.onboarding
+    problems = common_problems("list_parties", post=False)
+    problems["422"] = problem_response("`kind` is missing or not one of its values, `after` is not an identifier, or "
+                                       "another query parameter was given.", {
+        "bad_query": problem(422, onb.bad_query, CORRELATION_IDS[0], instance="/list_parties")})
+    return {
+        "summary": "List the registered managers, contractors or beneficiaries (operator)",
+        "description": (
+            "The operator's directory (A1 spaces, B1 parties, A10 onboarding): the parties of one `kind`, by id, a "
+            "page of at most 200; `next_cursor` is passed back as `?after=` for the next page. Each row names the "
+            "organisation (id, name, SIRET, territory when recorded) and how it stands: active or deactivated (and "
+            "when); a contractor's managers, whether its conformance run passed (`connected`, and when) and its "
+            "ERP's service account; a beneficiary's region and territory. A beneficiary's manager-like space is "
+            "listed as the beneficiary, never as a manager, and a contractor's conformance sandbox not at all. "
+            "No contact (names, e-mails, phones) is ever listed."),
+        "tags": ["operator"],
+        "parameters": [query("kind", "Required: manager, contractor or beneficiary.", "contractor", required=True,
+                             enum=["manager", "contractor", "beneficiary"]),
+                       query("after", "Optional: the previous page's `next_cursor`.", "ctr-acme"),
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {"200": json_response("One page of parties.", b.refs["PartyList"], {
+            "contractors": ("Acme, connected since its conformance run passed", onb.contractor_list),
+            "managers": ("Rhône Habitat", onb.manager_list)}), **problems},
     }
 
 

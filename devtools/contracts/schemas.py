@@ -40,7 +40,7 @@ from shared.domain.order_list import OrderList
 from shared.domain.order_views import OrderView
 from shared.domain.orders import Order
 from shared.domain.parties import (
-    ContractorRegistered, DeactivateParty, MachineIdentityRegistered, ManagerRegistered, PartyDeactivated,
+    ContractorRegistered, DeactivateParty, MachineIdentityRegistered, ManagerRegistered, PartyDeactivated, PartyList,
     RegisterContractor, RegisterMachineIdentity, RegisterManager,
 )
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
@@ -177,6 +177,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "MachineIdentityRegistered": (MachineIdentityRegistered, "serialization"),
     "DeactivateParty": (DeactivateParty, "validation"),
     "PartyDeactivated": (PartyDeactivated, "serialization"),
+    "PartyList": (PartyList, "serialization"),
     "StartConformance": (StartConformance, "validation"),
     "CheckConformance": (CheckConformance, "validation"),
     "ConformanceRun": (ConformanceRun, "serialization"),
@@ -323,6 +324,7 @@ DIRECTION = {
     "MachineIdentityRegistered": "Outbound: body of the register_machine_identity answer.",
     "DeactivateParty": "Inbound: body of POST deactivate_party (operator).",
     "PartyDeactivated": "Outbound: body of the deactivate_party answer.",
+    "PartyList": "Outbound: body of the GET list_parties answer.",
     "StartConformance": "Inbound: body of POST start_conformance (contractor): {}.",
     "CheckConformance": "Inbound: body of POST check_conformance (contractor).",
     "ConformanceRun": "Outbound: body of the start_conformance answer (201).",

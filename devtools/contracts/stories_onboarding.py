@@ -21,7 +21,9 @@ from shared import topology
 from shared.domain import documents as doc
 from shared.domain.contracts import UpsertContract
 from shared.domain.messages import EventType
-from shared.domain.parties import DeactivateParty, RegisterContractor, RegisterMachineIdentity, RegisterManager
+from shared.domain.parties import (
+    DeactivateParty, ListedKind, RegisterContractor, RegisterMachineIdentity, RegisterManager, party_list_query,
+)
 from shared.domain.quotes import SubmitQuote
 from shared.domain.validation import parse_json
 from shared.ports import InboundMessage
@@ -93,6 +95,10 @@ class OnboardingStory:
         with p.as_(OPERATOR_UID, "operator", "platform"):  # a key rotation: the old identity is withdrawn
             p.at("2026-03-02T09:00:00Z")
             self.deactivated = parties.deactivate(_cmd(DeactivateParty, DEACTIVATE), p.uow(), bus, p.clock)
+            # The operator's directory: Acme connected since its run passed, working for Rhône Habitat
+            self.contractor_list = parties.list_parties(p.uow(), ListedKind.CONTRACTOR)
+            self.manager_list = parties.list_parties(p.uow(), ListedKind.MANAGER)
+            self.bad_query = party_list_query({"kind": "prestataire", "after": "ctr acme"})[2]
 
     def _conformance(self, p: Platform) -> None:
         with p.as_(CONTRACTOR_UID, "contractor", CONTRACTOR_ID):
@@ -166,6 +172,7 @@ def onboarding_examples(stories: Any) -> dict[str, list[Any]]:
         "MachineIdentityRegistered": [onb.machine.model_dump(mode="json")],
         "DeactivateParty": [DEACTIVATE],
         "PartyDeactivated": [onb.deactivated.model_dump(mode="json")],
+        "PartyList": [onb.contractor_list, onb.manager_list],
         "StartConformance": [{}],
         "CheckConformance": [{"run_id": RUN_ID}],
         "ConformanceRun": [onb.run.model_dump(mode="json")],

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.base import Command, Model, Territory
+from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right, Role
+from shared.domain.list_limits import MAX_ROWS
 from shared.domain.orders import Identifier, Text
 from shared.domain.siret import Siret
+from shared.domain.validation import identifier_errors
 
 # Identifiers the platform keeps for itself: the conformance sandbox of each contractor is the space
 # "sandbox-<contractor>" (shared/domain/sandbox.py), which no real manager may take.
@@ -200,3 +204,75 @@ class PartyDeactivated(Model):
     record: dict[str, Any]  # the record as it now stands, status inactive
     changed: bool  # False: it was inactive already
     topology: TopologyApplied | None = None  # a contractor: its ERP's permissions withdrawn
+
+
+# --- the operator's directory of parties (A1 spaces, B1 parties, A10 onboarding) ----------------
+
+
+class ListedKind(StrEnum):
+    """The kinds of party ``list_parties`` lists (one namespace of tenants: shared/service/registry.py)."""
+
+    MANAGER = "manager"
+    CONTRACTOR = "contractor"
+    BENEFICIARY = "beneficiary"
+
+
+class PartyRow(Model):
+    """One registered party as the operator's directory shows it: what names the organisation and how it
+    stands on the platform, never a person (no contact's name, e-mail or phone). The fields of another
+    kind are null: ``managers``, ``connected``, ``conformance_passed_at`` and ``erp_service_account`` are a
+    contractor's; ``region`` and ``region_label`` a beneficiary's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PartyRow")
+
+    id: str = Field(description="The party's identifier, its tenant id.")
+    kind: ListedKind
+    name: str
+    siret: str | None = Field(description="The organisation's SIRET (14 digits); null for a record kept without "
+                                          "one (the titulaire a beneficiary's registration records).")
+    territory: str | None = Field(description="INSEE département code whose public holidays apply (B18), when "
+                                              "recorded.")
+    status: PartyStatus = Field(description="active, or inactive once deactivate_party was called.")
+    registered_at: dt.datetime | None = Field(description="When it was first registered (null for records kept "
+                                                          "from before that date was stored).")
+    deactivated_at: dt.datetime | None = Field(description="When it was deactivated; null while active.")
+    managers: list[str] | None = Field(description="Contractor: the managers it works for.")
+    connected: bool | None = Field(description="Contractor: whether its conformance run passed (A10).")
+    conformance_passed_at: dt.datetime | None = Field(description="Contractor: when its conformance run passed.")
+    erp_service_account: str | None = Field(description="Contractor: the service account its ERP uses on "
+                                                        "Pub/Sub, if any.")
+    region: str | None = Field(description="Beneficiary: INSEE code of its administrative region.")
+    region_label: str | None = Field(description="Beneficiary: the region's French name.")
+
+
+class PartyList(Model):
+    """What list_parties answers: the registered parties of one kind by id, a page of at most MAX_ROWS
+    (shared/domain/list_limits.py); ``next_cursor`` is passed back as ``?after=`` for the next one.
+    Built by shared.service.parties.list_parties."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PartyList")
+
+    kind: ListedKind
+    parties: list[PartyRow]
+    count: int = Field(ge=0, description=f"Rows in this page (at most {MAX_ROWS}).")
+    next_cursor: str | None = Field(description="The last id of this page when more follow (pass it as ?after=), "
+                                                "else null.")
+
+
+def party_list_query(args: Mapping[str, str]) -> tuple[ListedKind | None, str | None, list[ErrorDetail]]:
+    """list_parties' query: ``kind`` (required: manager, contractor or beneficiary), ``after`` (optional,
+    an identifier: the previous page's ``next_cursor``), nothing else. (kind, after, errors)."""
+    errors = [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(set(args) - {"kind", "after"})]
+    kind: ListedKind | None = None
+    raw = args.get("kind") or ""
+    if not raw:
+        errors.append(ErrorDetail.of("query.kind", "REQUIRED"))
+    elif raw not in {k.value for k in ListedKind}:
+        errors.append(ErrorDetail.of("query.kind", "INVALID_VALUE",
+                                     detail=", ".join(k.value for k in ListedKind) + " attendu"))
+    else:
+        kind = ListedKind(raw)
+    after = args.get("after") or None
+    if after is not None:
+        errors += identifier_errors(after, "query.after")
+    return kind, after, errors

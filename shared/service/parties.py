@@ -24,12 +24,13 @@ from shared import topology
 from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import ROLE_RIGHTS, Role
+from shared.domain.list_limits import MAX_ROWS
 from shared.domain.parties import (
-    KIND_LABELS, ContractorRecord, ContractorRegistered, DeactivateParty, MachineIdentityRecord,
-    MachineIdentityRegistered, ManagerRecord, ManagerRegistered, PartyDeactivated, PartyKind, PartyStatus,
-    RegisterContractor, RegisterMachineIdentity, RegisterManager, TopologyApplied, reserved_prefix,
+    KIND_LABELS, ContractorRecord, ContractorRegistered, DeactivateParty, ListedKind, MachineIdentityRecord,
+    MachineIdentityRegistered, ManagerRecord, ManagerRegistered, PartyDeactivated, PartyKind, PartyList, PartyRow,
+    PartyStatus, RegisterContractor, RegisterMachineIdentity, RegisterManager, TopologyApplied, reserved_prefix,
 )
-from shared.ports import Clock, Topology, UnitOfWork
+from shared.ports import Clock, Query, Topology, UnitOfWork
 from shared.service import registry
 from shared.service.transaction import transact
 
@@ -193,6 +194,68 @@ def deactivate(command: DeactivateParty, uow: UnitOfWork, bus: Topology, clock: 
         log.info("party deactivated", extra={"kind": command.kind.value, "party_id": party_id})
     return PartyDeactivated(kind=command.kind, id=party_id, record=_jsonable(record), changed=changed,
                             topology=TopologyApplied.model_validate(revoked) if revoked is not None else None)
+
+
+# --- the operator's directory -------------------------------------------------------------------
+
+_COLLECTIONS = {ListedKind.MANAGER: "managers", ListedKind.CONTRACTOR: "contractors",
+                ListedKind.BENEFICIARY: "beneficiaries"}
+
+
+def _listed(kind: ListedKind, record: dict[str, Any]) -> bool:
+    """A beneficiary's manager-like space (``kind: beneficiary``) is listed as the beneficiary it is, and a
+    contractor's conformance sandbox (``sandbox: true``) is the platform's: neither is a manager."""
+    if kind is not ListedKind.MANAGER:
+        return True
+    return record.get("kind", "manager") == "manager" and not record.get("sandbox")
+
+
+def _row(kind: ListedKind, party_id: str, record: dict[str, Any]) -> PartyRow:
+    """The row of a registry record: the fields that name the organisation, never its contacts."""
+    fields: dict[str, Any] = {
+        "id": party_id, "kind": kind, "name": record.get("name") or party_id, "siret": record.get("siret"),
+        "territory": record.get("territory"), "status": INACTIVE if not is_active(record) else ACTIVE,
+        "registered_at": record.get("registered_at"), "deactivated_at": record.get("deactivated_at"),
+        "managers": None, "connected": None, "conformance_passed_at": None, "erp_service_account": None,
+        "region": None, "region_label": None}
+    if fields["status"] == ACTIVE:
+        fields["deactivated_at"] = None
+    if kind is ListedKind.CONTRACTOR:
+        passed_at = (record.get("conformance") or {}).get("passed_at")
+        fields.update(managers=list(record.get("managers", ())), connected=passed_at is not None,
+                      conformance_passed_at=passed_at, erp_service_account=record.get("erp_service_account"))
+    elif kind is ListedKind.BENEFICIARY:
+        from shared.domain.sourcing.records import REGION_LABELS, Region  # only this kind names a region
+
+        if record.get("region"):
+            region = Region(record["region"])
+            fields.update(region=region.value, region_label=REGION_LABELS[region])
+    return PartyRow.model_validate(fields)
+
+
+def list_parties(uow: UnitOfWork, kind: ListedKind, after: str | None = None) -> dict[str, Any]:
+    """A1 spaces, B1 parties, A10 onboarding: the registered parties of one kind by id, from after
+    ``after``, at most MAX_ROWS, as the operator's directory and pickers show them. ``next_cursor`` is the
+    page's last id when more follow. A manager-like space that is not a manager is skipped, reading on
+    until the page is full."""
+    collection = _COLLECTIONS[kind]
+    rows: list[PartyRow] = []
+    more, cursor = False, after
+    while not more:
+        start = (f"{collection}/{cursor}",) if cursor else None
+        found = uow.query(Query(collection, order_by=(("__name__", "asc"),), start_after=start, limit=MAX_ROWS + 1))
+        for doc in found:
+            if not _listed(kind, doc.data):
+                continue
+            if len(rows) == MAX_ROWS:
+                more = True
+                break
+            rows.append(_row(kind, doc.id, doc.data))
+        if len(found) <= MAX_ROWS:
+            break
+        cursor = found[-1].id
+    return PartyList(kind=kind, parties=rows, count=len(rows),
+                     next_cursor=rows[-1].id if more else None).model_dump(mode="json")
 
 
 # --- checks -------------------------------------------------------------------------------------

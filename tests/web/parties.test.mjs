@@ -1,0 +1,91 @@
+// The operator's directory of parties (A1 spaces, B1 parties, A10 onboarding): list_parties read page after
+// page, the options of the pickers, why a typed id replaces a list, the text filter and the rows' words.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  allParties, contractorRegistration, filterParties, listState, partyListFailure, partyLists, partyOptions,
+  partyRowView,
+} from "../../web/logic.mjs";
+
+const acme = { id: "ctr-acme", kind: "contractor", name: "Acme Maintenance", siret: "73282932000074", territory: null,
+  status: "active", registered_at: "2026-02-16T08:31:10Z", deactivated_at: null, managers: ["mgr-rhone", "mgr-loire"],
+  connected: true, conformance_passed_at: "2026-02-23T09:16:30Z", erp_service_account: null, region: null,
+  region_label: null };
+
+test("A10: each kind is read page after page by its cursor, and a bound stops an endless list", async () => {
+  // three managers served two by two, as list_parties pages them by id
+  const ids = ["mgr-a", "mgr-b", "mgr-c"];
+  const asked = [];
+  const call = async (name, { query }) => {
+    asked.push(`${name}?${query}`);
+    const after = new URLSearchParams(query).get("after");
+    const rest = ids.slice(after ? ids.indexOf(after) + 1 : 0);
+    return { parties: rest.slice(0, 2).map((id) => ({ id })), next_cursor: rest.length > 2 ? rest[1] : null };
+  };
+  const read = await allParties(call, "manager");
+  assert.deepEqual([read.rows.map((p) => p.id), read.complete], [ids, true]);
+  assert.deepEqual(asked, ["list_parties?kind=manager", "list_parties?kind=manager&after=mgr-b"]);
+  const endless = async () => ({ parties: [{ id: "x" }], next_cursor: "x" });
+  assert.deepEqual(await listState(allParties(endless, "contractor", 3)), { error: "incomplete" });
+});
+
+test("A10: a picker's list is its rows, or why it failed; a 401 ends the session and is thrown on", async () => {
+  const refused = Object.assign(new Error("x"), { status: 403, problem: { errors: [{ message: "Vos droits ne permettent pas cette opération." }] } });
+  const call = async (name, { query }) => {
+    if (query === "kind=contractor") throw refused;
+    return { parties: [{ id: query === "kind=manager" ? "mgr-a" : "ben-a" }], next_cursor: null };
+  };
+  const lists = await partyLists(call);
+  assert.deepEqual(lists.manager, { rows: [{ id: "mgr-a" }] });
+  assert.equal(lists.contractor.error, refused);
+  assert.deepEqual(lists.beneficiary.rows.map((b) => b.id), ["ben-a"]);
+  await assert.rejects(listState(Promise.reject(Object.assign(new Error("x"), { status: 401 }))));
+  assert.equal(partyListFailure(refused, "contractor"), "La liste des prestataires n'a pas pu être chargée (Vos droits "
+    + "ne permettent pas cette opération) : saisissez l'identifiant du prestataire.");
+  assert.match(partyListFailure(new TypeError("Failed to fetch"), "manager"),
+    /des gestionnaires n'a pas pu être chargée \(le service ne répond pas\) : saisissez l'identifiant du gestionnaire/);
+  assert.match(partyListFailure("incomplete", "beneficiary"), /bénéficiaires est trop longue.*du bénéficiaire\.$/);
+});
+
+test("A10: options read « nom — identifiant » in French order, a deactivated party said so", () => {
+  assert.deepEqual(partyOptions([
+    { id: "mgr-z", name: "Office public de l'habitat", status: "active" },
+    { id: "mgr-e", name: "Émeraude Habitation", status: "inactive" },
+    { id: "mgr-a", name: "Office public de l'habitat", status: "active" },
+  ]), [
+    { value: "mgr-e", label: "Émeraude Habitation — mgr-e (désactivé)" },
+    { value: "mgr-a", label: "Office public de l'habitat — mgr-a" },
+    { value: "mgr-z", label: "Office public de l'habitat — mgr-z" },
+  ]);
+});
+
+test("A10: the directory's filter finds every word typed in the id or the name, accents and case ignored", () => {
+  const rows = [acme, { ...acme, id: "ctr-eau", name: "Société des Eaux" }, { ...acme, id: "ctr-elec", name: "Élec Rhône" }];
+  assert.deepEqual(filterParties(rows, "").map((p) => p.id), ["ctr-acme", "ctr-eau", "ctr-elec"]);
+  assert.deepEqual(filterParties(rows, "elec").map((p) => p.id), ["ctr-elec"]);
+  assert.deepEqual(filterParties(rows, "SOCIETE eau").map((p) => p.id), ["ctr-eau"]);
+  assert.deepEqual(filterParties(rows, "ctr maintenance").map((p) => p.id), ["ctr-acme"]);
+  assert.deepEqual(filterParties(rows, "inconnu"), []);
+});
+
+test("A10: a row says whether the contractor is connected, active or deactivated, and whom it serves", () => {
+  const connected = partyRowView(acme);
+  assert.equal(connected.status, "actif");
+  assert.match(connected.connection, /^raccordé le 23\/02\/2026/);
+  assert.deepEqual([connected.connected, connected.managers, connected.territory], [true, "mgr-rhone, mgr-loire", "—"]);
+  const gone = partyRowView({ ...acme, connected: false, conformance_passed_at: null, status: "inactive",
+    deactivated_at: "2026-03-02T09:00:00Z", managers: [] });
+  assert.match(gone.status, /^désactivé le 02\/03\/2026/);
+  assert.deepEqual([gone.inactive, gone.connected, gone.managers], [true, false, "aucun"]);
+  assert.match(gone.connection, /^non raccordé/);
+  const ben = partyRowView({ ...acme, kind: "beneficiary", managers: null, connected: null, region: "84",
+    region_label: "Auvergne-Rhône-Alpes", territory: "69" });
+  assert.deepEqual([ben.connection, ben.managers, ben.region, ben.territory, ben.connected],
+    ["—", "—", "Auvergne-Rhône-Alpes (84)", "69", null]);
+});
+
+test("A10: the managers chosen in the list, or typed, become the registration's list", () => {
+  const form = { contractor_id: " ctr-acme ", name: "Acme", siret: "73282932000074", erp_service_account: "" };
+  assert.deepEqual(contractorRegistration({ ...form, managers: ["mgr-a", "mgr-b"] }).managers, ["mgr-a", "mgr-b"]);
+  assert.deepEqual(contractorRegistration({ ...form, managers: "mgr-a, mgr-b\nmgr-c" }).managers, ["mgr-a", "mgr-b", "mgr-c"]);
+});
