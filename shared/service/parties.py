@@ -24,14 +24,13 @@ from shared import topology
 from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import ROLE_RIGHTS, Role
-from shared.domain.list_limits import MAX_ROWS
 from shared.domain.parties import (
     KIND_LABELS, ContractorRecord, ContractorRegistered, DeactivateParty, ListedKind, MachineIdentityRecord,
     MachineIdentityRegistered, ManagerRecord, ManagerRegistered, PartyDeactivated, PartyKind, PartyList, PartyRow,
     PartyStatus, RegisterContractor, RegisterMachineIdentity, RegisterManager, TopologyApplied, reserved_prefix,
 )
-from shared.ports import Clock, Query, Topology, UnitOfWork
-from shared.service import registry
+from shared.ports import Clock, Topology, UnitOfWork
+from shared.service import id_pages, registry
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -238,22 +237,8 @@ def list_parties(uow: UnitOfWork, kind: ListedKind, after: str | None = None) ->
     ``after``, at most MAX_ROWS, as the operator's directory and pickers show them. ``next_cursor`` is the
     page's last id when more follow. A manager-like space that is not a manager is skipped, reading on
     until the page is full."""
-    collection = _COLLECTIONS[kind]
-    rows: list[PartyRow] = []
-    more, cursor = False, after
-    while not more:
-        start = (f"{collection}/{cursor}",) if cursor else None
-        found = uow.query(Query(collection, order_by=(("__name__", "asc"),), start_after=start, limit=MAX_ROWS + 1))
-        for doc in found:
-            if not _listed(kind, doc.data):
-                continue
-            if len(rows) == MAX_ROWS:
-                more = True
-                break
-            rows.append(_row(kind, doc.id, doc.data))
-        if len(found) <= MAX_ROWS:
-            break
-        cursor = found[-1].id
+    found, more = id_pages.page_by_id(uow, _COLLECTIONS[kind], after, lambda data: _listed(kind, data))
+    rows = [_row(kind, doc.id, doc.data) for doc in found]
     return PartyList(kind=kind, parties=rows, count=len(rows),
                      next_cursor=rows[-1].id if more else None).model_dump(mode="json")
 

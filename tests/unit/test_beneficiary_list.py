@@ -10,6 +10,7 @@ import pytest
 
 from shared.domain.sourcing.process import SourcingView
 from shared.domain.sourcing.records import Beneficiary
+from shared.service import id_pages
 from shared.service.sourcing import pool
 from tests.fakes import World
 from tests.sourcing_builders import a_beneficiary
@@ -53,7 +54,7 @@ def test_the_list_names_each_body_by_id_with_its_region_and_territory_and_never_
 
 
 def test_the_list_comes_in_pages_of_at_most_max_rows_each_naming_the_next(monkeypatch):
-    monkeypatch.setattr(pool, "MAX_ROWS", 2)
+    monkeypatch.setattr(id_pages, "MAX_ROWS", 2)  # the pages of every party directory
     world = World("2026-03-03T09:00:00+00:00")
     for b in ("ben-e", "ben-a", "ben-d", "ben-c", "ben-b"):
         register(world, b)

@@ -11,7 +11,7 @@ import pytest
 from shared.domain.identity import ROLE_RIGHTS, Right, Role
 from shared.domain.parties import ListedKind, PartyList, party_list_query
 from shared.domain.sourcing.records import Beneficiary
-from shared.service import parties
+from shared.service import id_pages, parties
 from shared.service.sourcing import pool
 from tests.fakes import World
 from tests.sourcing_builders import a_beneficiary
@@ -82,7 +82,7 @@ def test_nothing_personal_is_listed():
 
 
 def test_the_parties_come_in_pages_of_at_most_max_rows_skipping_the_spaces_that_are_not_managers(monkeypatch):
-    monkeypatch.setattr(parties, "MAX_ROWS", 2)
+    monkeypatch.setattr(id_pages, "MAX_ROWS", 2)  # the pages of every party directory
     world = World("2026-03-03T09:00:00+00:00")
     for m in ("mgr-e", "mgr-a", "mgr-d"):
         parties.register_manager(manager(m), world.uow(), world.clock)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from shared.domain.list_limits import MAX_ROWS
 from shared.domain.sourcing.records import (
     REGION_LABELS, Beneficiary, BeneficiaryList, BeneficiaryRow, Professional, Region,
 )
-from shared.ports import BlobStore, Clock, Query, UnitOfWork
-from shared.service import registry
+from shared.ports import BlobStore, Clock, UnitOfWork
+from shared.service import id_pages, registry
 from shared.service.sourcing import index as search_index
 from shared.service.sourcing import paths
 from shared.service.sourcing.paths import Settings, dump
@@ -87,14 +86,12 @@ def list_beneficiaries(uow: UnitOfWork, after: str | None = None) -> dict[str, A
     """B1 parties: the registered beneficiaries by id, from after ``after``, at most MAX_ROWS, as the
     purchasing body and the operator choose one (their id, name, SIRET, region and territory; never their
     contacts). ``next_cursor`` is the page's last id when more follow."""
-    start = (paths.beneficiary(after),) if after else None
-    found = uow.query(Query("beneficiaries", order_by=(("__name__", "asc"),), start_after=start, limit=MAX_ROWS + 1))
+    found, more = id_pages.page_by_id(uow, "beneficiaries", after)
     rows = []
-    for doc in found[:MAX_ROWS]:
+    for doc in found:
         b, region = doc.data, Region(doc.data["region"])  # the fields that name the body, not its contacts
         rows.append(BeneficiaryRow(beneficiary_id=doc.id, name=b["name"], siret=b["siret"], region=region,
                                    region_label=REGION_LABELS[region], territory=b["territory"]))
-    more = len(found) > MAX_ROWS
     return BeneficiaryList(beneficiaries=rows, count=len(rows),
                            next_cursor=rows[-1].beneficiary_id if more else None).model_dump(mode="json")
 
