@@ -79,6 +79,7 @@ RESOURCE_APIS = {
     "google_pubsub_": {"pubsub"},
     "google_service_account": {"iam"},
     "google_storage_": {"storage"},
+    "terraform_data": {"identitytoolkit"},  # Identity Platform's password policy (identity.tf)
     "time_sleep": set(),
 }
 
