@@ -69,13 +69,15 @@ def _blobs():
 def _topology():
     """Contractors' Pub/Sub resources (register_contractor): where execution messages are pushed (the
     URL of publish_execution and the OIDC identity of the push), the Pub/Sub service agent that
-    dead-letters, and the region messages stay in. The emulator has no IAM: policies are not managed."""
+    dead-letters, the region messages stay in and, with customer-managed keys (B15 encryption), the key that
+    encrypts them. The emulator has no IAM: policies are not managed."""
     from shared.adapters.pubsub_topology import PubSubTopology
 
     return PubSubTopology(project_id(), push_url=os.environ.get("PASSERELLE_EXECUTION_PUSH_URL"),
                           push_service_account=os.environ.get("PASSERELLE_PUSH_SERVICE_ACCOUNT") or None,
                           service_agent=os.environ.get("PASSERELLE_PUBSUB_SERVICE_AGENT") or None,
                           region=os.environ.get("PASSERELLE_REGION") or "europe-west9",
+                          kms_key_name=os.environ.get("PASSERELLE_PUBSUB_KMS_KEY") or None,
                           emulator=bool(os.environ.get("PUBSUB_EMULATOR_HOST")))
 
 

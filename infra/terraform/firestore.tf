@@ -10,7 +10,16 @@ resource "google_firestore_database" "default" {
   delete_protection_state           = "DELETE_PROTECTION_ENABLED"
   deletion_policy                   = "ABANDON"
 
-  depends_on = [time_sleep.apis_ready]
+  # B15 encryption (kms.tf): only when the database is created; the key cannot be added, changed or
+  # removed later (README, "Customer-managed keys").
+  dynamic "cmek_config" {
+    for_each = var.cmek ? [local.cmek_key.firestore] : []
+    content {
+      kms_key_name = cmek_config.value
+    }
+  }
+
+  depends_on = [time_sleep.apis_ready, google_kms_crypto_key_iam_member.service_agents]
 }
 
 # relay_outbox reads pending events oldest first:

@@ -649,11 +649,15 @@ resource "google_cloudfunctions2_function" "fn" {
   name        = replace(each.key, "_", "-")
   location    = var.region
   description = each.value.description
+  # B15 encryption (kms.tf): null, Google-managed, when CMEK is off.
+  kms_key_name = local.cmek_key.functions
 
   build_config {
     runtime         = "python311"
     entry_point     = each.key
     service_account = google_service_account.fn_build.id
+    # B15 encryption (kms.tf): with CMEK, images go to a repository encrypted with the functions' key.
+    docker_repository = var.cmek ? google_artifact_registry_repository.functions[0].id : null
 
     source {
       storage_source {
@@ -674,7 +678,7 @@ resource "google_cloudfunctions2_function" "fn" {
     all_traffic_on_latest_revision   = true
     service_account_email            = google_service_account.runtime[each.value.identity].email
     # functions-framework serves with gunicorn threads: as many as concurrent requests.
-    environment_variables = merge(local.function_environment, {
+    environment_variables = merge(local.function_environment, local.cmek_environment, {
       THREADS = tostring(local.function_sizing[each.key].concurrency)
     }, local.internal_environment[each.key])
   }
@@ -682,6 +686,7 @@ resource "google_cloudfunctions2_function" "fn" {
   depends_on = [
     time_sleep.apis_ready,
     time_sleep.build_iam_ready,
+    google_kms_crypto_key_iam_member.service_agents,
   ]
 
   lifecycle {

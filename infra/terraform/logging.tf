@@ -25,7 +25,16 @@ resource "google_logging_project_bucket_config" "passerelle" {
   # outlive anyone who could rewrite Firestore. Irreversible: a throw-away project sets it to false.
   locked = var.lock_log_bucket
 
-  depends_on = [time_sleep.apis_ready]
+  # B15 encryption (kms.tf): new log entries are encrypted with the logging key. Once set, a bucket's
+  # key can be changed but not removed.
+  dynamic "cmek_settings" {
+    for_each = var.cmek ? [local.cmek_key.logging] : []
+    content {
+      kms_key_name = cmek_settings.value
+    }
+  }
+
+  depends_on = [time_sleep.apis_ready, google_kms_crypto_key_iam_member.service_agents]
 }
 
 # A log bucket of the same project as destination: the sink's writer needs no grant.

@@ -9,6 +9,7 @@ locals {
     "artifactregistry",     # function images
     "cloudbuild",           # function builds
     "cloudfunctions",       # functions.tf
+    "cloudkms",             # customer-managed keys, when var.cmek (kms.tf)
     "cloudresourcemanager", # project metadata, IAM bindings
     "cloudscheduler",       # scheduler.tf, deadlines.tf
     "cloudtasks",           # deadline timers

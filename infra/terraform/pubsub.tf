@@ -14,14 +14,16 @@
 # --- The contractors' shared dead letters ---------------------------------------------------
 
 resource "google_pubsub_topic" "contractor_dead_letter" {
-  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   name = "contractors-dead-letter"
+
+  # B15 encryption (kms.tf): null, Google-managed, when CMEK is off.
+  kms_key_name = local.cmek_key.pubsub
 
   message_storage_policy {
     allowed_persistence_regions = [var.region]
   }
 
-  depends_on = [time_sleep.apis_ready]
+  depends_on = [time_sleep.apis_ready, google_kms_crypto_key_iam_member.service_agents]
 }
 
 resource "google_pubsub_subscription" "contractor_dead_letter_ops" {
@@ -187,27 +189,31 @@ locals {
 }
 
 resource "google_pubsub_topic" "platform" {
-  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   for_each = local.platform_push_topics
   name     = each.key
 
+  # B15 encryption (kms.tf): null, Google-managed, when CMEK is off.
+  kms_key_name = local.cmek_key.pubsub
+
   message_storage_policy {
     allowed_persistence_regions = [var.region]
   }
 
-  depends_on = [time_sleep.apis_ready]
+  depends_on = [time_sleep.apis_ready, google_kms_crypto_key_iam_member.service_agents]
 }
 
 resource "google_pubsub_topic" "platform_dead_letter" {
-  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   for_each = local.platform_push_topics
   name     = "${each.key}-dead-letter"
+
+  # B15 encryption (kms.tf): null, Google-managed, when CMEK is off.
+  kms_key_name = local.cmek_key.pubsub
 
   message_storage_policy {
     allowed_persistence_regions = [var.region]
   }
 
-  depends_on = [time_sleep.apis_ready]
+  depends_on = [time_sleep.apis_ready, google_kms_crypto_key_iam_member.service_agents]
 }
 
 resource "google_pubsub_subscription" "platform_push" {
@@ -275,14 +281,16 @@ resource "google_pubsub_subscription" "platform_dead_letter_ops" {
 # line of the same report (urgent_incident_reported), so nobody depends on one path alone.
 
 resource "google_pubsub_topic" "incident_alerts" {
-  #checkov:skip=CKV_GCP_83:Google-managed encryption at rest; messages live 7 days at most in europe-west9. A customer-managed KMS key (SecNumCloud-style requirement) is not asked for, and its loss would destroy in-flight messages.
   name = "incident-alerts"
+
+  # B15 encryption (kms.tf): null, Google-managed, when CMEK is off.
+  kms_key_name = local.cmek_key.pubsub
 
   message_storage_policy {
     allowed_persistence_regions = [var.region]
   }
 
-  depends_on = [time_sleep.apis_ready]
+  depends_on = [time_sleep.apis_ready, google_kms_crypto_key_iam_member.service_agents]
 }
 
 resource "google_pubsub_subscription" "incident_alerts_ops" {

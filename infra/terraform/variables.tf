@@ -169,3 +169,10 @@ variable "noncurrent_retention_days" {
   type        = number
   default     = 30
 }
+
+variable "cmek" {
+  description = "B15 encryption at rest with customer-managed Cloud KMS keys (kms.tf): the Firestore database, every bucket, every topic (contractors' run-time ones included), the log bucket and the functions' images. Off by default: Firestore takes a key only when the database is created (README, \"Customer-managed keys\"), and a disabled key stops the platform."
+  type        = bool
+  default     = false
+  nullable    = false
+}

@@ -3,8 +3,9 @@ their IAM policies, made to match its plan (shared/topology.py) at run time.
 
 Idempotent and convergent, so that registering a contractor again is always safe and repairs drift:
 
-- a topic is created with its storage policy (messages persisted in the region only); one that
-  exists is left as it is (a topic's storage policy is set when it is created);
+- a topic is created with its storage policy (messages persisted in the region only) and, when the
+  platform runs with customer-managed keys (B15 encryption, infra/terraform/kms.tf), the Pub/Sub key;
+  one that exists is left as it is (a topic's storage policy is set when it is created);
 - a subscription is created with its settings; one that exists gets them again (``update`` with a
   field mask: the dead-letter topic, retention, ack deadline, retry and push settings), which is how
   the subscriptions Terraform once created move to the shared dead-letter topic (docs/topology.md,
@@ -36,7 +37,8 @@ _UPDATED_FIELDS = ["ack_deadline_seconds", "message_retention_duration", "dead_l
 
 class PubSubTopology:
     def __init__(self, project_id: str, *, push_url: str | None, push_service_account: str | None = None,
-                 service_agent: str | None = None, region: str = "europe-west9", emulator: bool = False,
+                 service_agent: str | None = None, region: str = "europe-west9", kms_key_name: str | None = None,
+                 emulator: bool = False,
                  publisher: pubsub_v1.PublisherClient | None = None,
                  subscriber: pubsub_v1.SubscriberClient | None = None):
         self.project_id = project_id
@@ -44,6 +46,7 @@ class PubSubTopology:
         self.push_service_account = push_service_account
         self.service_agent = service_agent
         self.region = region
+        self.kms_key_name = kms_key_name
         self.emulator = emulator
         self.publisher = publisher or pubsub_v1.PublisherClient()
         self.subscriber = subscriber or pubsub_v1.SubscriberClient()
@@ -75,11 +78,14 @@ class PubSubTopology:
         return self.publisher.topic_path(self.project_id, topic)
 
     def _ensure_topic(self, topic: str) -> bool:
+        request: dict[str, Any] = {
+            "name": self.topic_path(topic),
+            "message_storage_policy": {"allowed_persistence_regions": [self.region]},
+        }
+        if self.kms_key_name:
+            request["kms_key_name"] = self.kms_key_name
         try:
-            self.publisher.create_topic(request={
-                "name": self.topic_path(topic),
-                "message_storage_policy": {"allowed_persistence_regions": [self.region]},
-            })
+            self.publisher.create_topic(request=request)
             return True
         except gexc.AlreadyExists:
             return False

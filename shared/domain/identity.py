@@ -83,6 +83,13 @@ def effective_rights(role: str, claimed: object) -> frozenset[str]:
     return frozenset(r.value for r in allowed if r.value in claimed)
 
 
+# B15 secret strength (password_is_strong): what the platform asks of a password. Identity Platform's own
+# password policy (infra/terraform/identity.tf) is derived from the same figures, tests/unit/test_terraform_keys.py.
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 128
+PASSWORD_MIN_CLASSES = 3  # of four: lowercase, uppercase, digit, other
+
+
 class RequestAccount(Command):
     """A manager or beneficiary asks for an account for one of its people (B5)."""
 
@@ -102,7 +109,7 @@ class CreateAccount(Command):
     role: Role
     tenant: Identifier
     rights: list[Right] | None = None
-    password: Annotated[str, Field(min_length=12, max_length=128)] | None = None
+    password: Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)] | None = None
     request_id: Identifier | None = None
     # An e-mail already held by an account of another role or tenant moves only when the operator says
     # so here: the move is audited and the account's earlier sessions are revoked.
@@ -159,14 +166,14 @@ def password_is_strong(password: str) -> bool:
     """B15 secret strength: 12+ characters mixing at least three character classes."""
     classes = [any(c.islower() for c in password), any(c.isupper() for c in password),
                any(c.isdigit() for c in password), any(not c.isalnum() for c in password)]
-    return len(password) >= 12 and sum(classes) >= 3
+    return len(password) >= PASSWORD_MIN_LENGTH and sum(classes) >= PASSWORD_MIN_CLASSES
 
 
 class ChangePassword(Command):
     """A person chooses its own password (B5 accounts, B15 protection of identities): its own account only —
     the token's uid; the body names no account."""
 
-    new_password: Annotated[str, Field(min_length=1, max_length=128)]
+    new_password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)]
 
 
 class PasswordChanged(Model):

@@ -62,6 +62,7 @@ ADAPTER_NEEDS = {
 # Resource type prefix → the API it calls (main.tf, local.apis).
 RESOURCE_APIS = {
     "google_apikeys_": {"apikeys"},
+    "google_artifact_registry_": {"artifactregistry"},
     "google_cloud_run_": {"run"},
     "google_cloud_scheduler_": {"cloudscheduler"},
     "google_cloud_tasks_": {"cloudtasks"},
@@ -70,6 +71,7 @@ RESOURCE_APIS = {
     "google_firestore_": {"firestore"},
     "google_iam_workload_identity_": {"iam", "sts"},
     "google_identity_platform_": {"identitytoolkit"},
+    "google_kms_": {"cloudkms"},
     "google_logging_": {"logging"},
     "google_monitoring_": {"monitoring"},
     "google_project_iam_": {"cloudresourcemanager"},
@@ -77,6 +79,7 @@ RESOURCE_APIS = {
     "google_pubsub_": {"pubsub"},
     "google_service_account": {"iam"},
     "google_storage_": {"storage"},
+    "terraform_data": {"identitytoolkit"},  # Identity Platform's password policy (identity.tf)
     "time_sleep": set(),
 }
 

@@ -80,6 +80,8 @@ def test_topics_keep_their_messages_in_the_region_and_subscriptions_dead_letter_
                                                                       "replies-ctr-acme")}
     assert all(t["message_storage_policy"] == {"allowed_persistence_regions": ["europe-west9"]}
                for t in topics.values())
+    # And, without customer-managed keys, Pub/Sub's own encryption (no key named)
+    assert all("kms_key_name" not in t for t in topics.values())
     # And each subscription is ordered, kept 7 days, never expires, backs off 10 s to 10 min, and
     # dead-letters into contractors-dead-letter (5 attempts for the push, 10 for the ERP's pulls)
     subs = requests(admin, "create_subscription")
@@ -150,3 +152,17 @@ def test_on_the_emulator_no_iam_call_is_made_and_the_expiration_policy_is_not_up
     assert requests(admin, "set_iam_policy") == {}
     [update] = requests(admin, "update_subscription").values()
     assert "expiration_policy" not in update["update_mask"].paths
+
+
+def test_with_customer_managed_keys_each_new_topic_is_encrypted_with_the_pubsub_key():
+    # Given the platform runs with B15 customer-managed keys (PASSERELLE_PUBSUB_KMS_KEY, infra/terraform/kms.tf)
+    key = f"projects/{PROJECT}/locations/europe-west9/keyRings/passerelle/cryptoKeys/pubsub"
+    admin = Admin()
+    # When a new contractor's plan is applied
+    adapter(admin, kms_key_name=key).apply(topology.contractor_topology("ctr-acme", (ERP,)))
+    # Then each of its topics is created with that key, its storage policy unchanged
+    topics = requests(admin, "create_topic")
+    assert len(topics) == 3
+    assert {t["kms_key_name"] for t in topics.values()} == {key}
+    assert all(t["message_storage_policy"] == {"allowed_persistence_regions": ["europe-west9"]}
+               for t in topics.values())
