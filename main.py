@@ -61,6 +61,7 @@ ENTRY_POINTS = (
     "register_contractor",
     "register_machine_identity",
     "register_manager",
+    "register_purchasing_body",
     "relay_outbox",
     "remind_catalogue_reviews",
     "replace_professional",

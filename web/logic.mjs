@@ -750,7 +750,7 @@ export const RIGHT_LABELS = Object.freeze({
   "incidents.manage": "traiter les incidents", "agreements.write": "conditions de pénalités et bordereau de prix",
 });
 export const PARTY_KIND_LABELS = Object.freeze({ manager: "gestionnaire", contractor: "prestataire",
-  machine_identity: "identité machine" });
+  machine_identity: "identité machine", purchasing_body: "centrale d'achat" });
 
 // "mgr-a, mgr-b" or one per line → ["mgr-a", "mgr-b"] (a duplicate is kept: the platform names it).
 export function splitIdentifiers(text) {
@@ -767,16 +767,21 @@ function trimmed(form, names, optional = []) {
   return body;
 }
 
-// The onboarding forms (flat strings) → the bodies of register_manager, register_contractor and
-// register_machine_identity: text trimmed, an empty optional field left out. The platform checks
+// The onboarding forms (flat strings) → the bodies of register_manager, register_contractor,
+// register_purchasing_body and register_machine_identity: text trimmed, an empty optional field left out. The platform checks
 // the rest (SIRET key, id formats, managers registered…) and answers each error at its field.
 export function managerRegistration(form) {
   return trimmed(form, ["manager_id", "name", "siret"], ["territory"]);
 }
 
 export function contractorRegistration(form) {
-  return { ...trimmed(form, ["contractor_id", "name", "siret"], ["erp_service_account"]),
+  return { ...trimmed(form, ["contractor_id", "name", "siret"], ["erp_service_account", "territory"]),
     managers: Array.isArray(form.managers) ? [...form.managers] : splitIdentifiers(form.managers) };
+}
+
+// B18: the purchasing body's tenant id (its accounts carry it), its name and, optionally, its territory.
+export function purchasingBodyRegistration(form) {
+  return trimmed(form, ["purchasing_body_id", "name"], ["territory"]);
 }
 
 // rights: the boxes ticked; none ticked → every right of the role (the field is left out).

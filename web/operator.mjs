@@ -5,7 +5,7 @@
 import {
   IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, attemptKey, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, keepsAttemptKey, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, registrationOutcome, timeLeftText,
+  managerRegistration, parseFrenchDate, purchasingBodyRegistration, registrationOutcome, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -121,9 +121,9 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
 }
 
 // Onboarding (A10): the operator registers managers, contractors (whose Pub/Sub topics and
-// subscriptions are created at once) and the machine identities of their ERPs, and deactivates a
-// party — through register_manager, register_contractor, register_machine_identity and
-// deactivate_party (docs/onboarding.md). Each form shows the answer (created, changed, unchanged)
+// subscriptions are created at once), the purchasing body (B18: its territory) and the machine
+// identities of their ERPs, and deactivates a party — through register_manager, register_contractor,
+// register_purchasing_body, register_machine_identity and deactivate_party (docs/onboarding.md). Each form shows the answer (created, changed, unchanged)
 // or each error next to its field.
 // The parties already registered are offered where a form takes an id (list_parties: partyPicker), read
 // again after each registration or deactivation.
@@ -132,8 +132,8 @@ export function renderOnboarding(ctx) {
   ctx.show("Raccordement des gestionnaires et prestataires",
     h("p", {}, "Inscrivez un gestionnaire, puis les prestataires qui travaillent pour lui : leurs sujets et "
       + "abonnements Pub/Sub sont créés à l'inscription. Une même inscription envoyée de nouveau ne change rien."),
-    managerForm(ctx, directory), contractorForm(ctx, directory), machineIdentityForm(ctx, directory),
-    deactivationForm(ctx, directory));
+    managerForm(ctx, directory), contractorForm(ctx, directory), purchasingBodyForm(ctx),
+    machineIdentityForm(ctx, directory), deactivationForm(ctx, directory));
 }
 
 // A registry form: its fields, its errors, its result (which gets the focus), and one
@@ -180,8 +180,7 @@ function managerForm(ctx, directory) {
       field({ name: "manager_id", label: "Identifiant", required: true, hint: "Par exemple mgr-rhone-habitat" }),
       field({ name: "name", label: "Raison sociale", required: true }),
       field({ name: "siret", label: "SIRET", required: true, inputmode: "numeric", hint: "14 chiffres" }),
-      field({ name: "territory", label: "Territoire (facultatif)",
-        hint: "Département ou collectivité (69, 2A, 974…) où ses jours ouvrés sont comptés" }),
+      territoryField(),
     ],
     answer: (reply) => {
       const m = reply.manager;
@@ -208,13 +207,14 @@ function contractorForm(ctx, directory) {
       managers,
       field({ name: "erp_service_account", label: "Compte de service de son ERP (facultatif)", type: "email",
         hint: "…@….iam.gserviceaccount.com : seul autorisé à publier et lire sur ses sujets" }),
+      territoryField(),
     ],
     answer: (reply) => {
       const c = reply.contractor;
       const t = reply.topology;
       return [outcomeLine(registrationOutcome(reply, "contractor", c.contractor_id)),
         definitionList([["Raison sociale", c.name], ["SIRET", c.siret],
-          ["Gestionnaires", c.managers.length ? c.managers.join(", ") : "aucun"],
+          ["Gestionnaires", c.managers.length ? c.managers.join(", ") : "aucun"], ["Territoire", c.territory ?? "—"],
           ["Compte de service de l'ERP", c.erp_service_account ?? "—"], ["Statut", statusLabel(c.status)]]),
         h("h3", {}, "Ressources Pub/Sub"),
         table(["Ressource", "Nom", "Créée à l'instant"], [
@@ -223,6 +223,36 @@ function contractorForm(ctx, directory) {
           resourceRow("Sujet des lettres mortes", t.dead_letter_topic, t.created)],
         { label: "Sujets et abonnements provisionnés" }),
         h("p", { className: "hint" }, `Droits : ${IAM_LABELS[t.iam] ?? t.iam}.`)];
+    } });
+}
+
+// B18: the territory picker of every registration form — an INSEE département or collectivité where the
+// party's own working days and deadlines are counted; left empty, a later registration keeps the recorded one.
+function territoryField() {
+  return field({ name: "territory", label: "Territoire (facultatif)",
+    hint: "Département ou collectivité (69, 2A, 974…) où ses jours ouvrés sont comptés ; vide : Paris, ou celui "
+      + "déjà enregistré" });
+}
+
+// B1 parties, B18 territories: the central purchasing body under the id its accounts carry, and its territory
+// (an incident it reports naming none has its D8 counted there).
+function purchasingBodyForm(ctx) {
+  return onboardingForm(ctx, { id: "register-purchasing-body", title: "Inscrire la centrale d'achat",
+    intro: "Son identifiant est l'espace de ses comptes ; son territoire compte ses propres délais (un incident "
+      + "qu'elle signale sans en nommer un).",
+    submit: "Inscrire la centrale d'achat", functionName: "register_purchasing_body",
+    build: purchasingBodyRegistration,
+    fields: [
+      field({ name: "purchasing_body_id", label: "Identifiant", required: true,
+        hint: "L'espace de ses comptes, par exemple centrale-demo" }),
+      field({ name: "name", label: "Raison sociale", required: true }),
+      territoryField(),
+    ],
+    answer: (reply) => {
+      const b = reply.purchasing_body;
+      return [outcomeLine(registrationOutcome(reply, "purchasing_body", b.purchasing_body_id)),
+        definitionList([["Raison sociale", b.name], ["Territoire", b.territory ?? "—"],
+          ["Statut", statusLabel(b.status)]])];
     } });
 }
 

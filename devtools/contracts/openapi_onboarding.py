@@ -11,11 +11,13 @@ from devtools.contracts.openapi_common import (
 )
 from devtools.contracts.registry import Build, operation
 from devtools.contracts.stories_onboarding import (
-    DEACTIVATE, REGISTER_CONTRACTOR, REGISTER_MACHINE_IDENTITY, REGISTER_MANAGER, RUN_ID,
+    DEACTIVATE, REGISTER_CONTRACTOR, REGISTER_MACHINE_IDENTITY, REGISTER_MANAGER, REGISTER_PURCHASING_BODY, RUN_ID,
 )
 from shared.domain.conformance import CheckConformance, StartConformance
 from shared.domain.identity import Right
-from shared.domain.parties import DeactivateParty, RegisterContractor, RegisterMachineIdentity, RegisterManager
+from shared.domain.parties import (
+    DeactivateParty, RegisterContractor, RegisterMachineIdentity, RegisterManager, RegisterPurchasingBody,
+)
 
 SAVED = ("Created (201), or updated / the same content again (200, `changed` says which)")
 
@@ -62,7 +64,9 @@ def register_contractor(b: Build) -> dict[str, Any]:
             "subscriptions are created now — no Terraform change — dead-lettering into contractors-dead-letter, "
             "and only `erp_service_account` may publish and pull there (docs/topology.md). Applying the topology "
             "is idempotent: registering again repairs drift and creates nothing new. Nothing is provisioned for a "
-            "registration with errors."),
+            "registration with errors. `territory` (INSEE département code, optional, B18) is where the "
+            "contractor's own deadlines are counted when nothing else says — an incident it reports naming no "
+            "order and no territory (D8); absent, Paris; a later registration naming none keeps it."),
         "tags": ["operator"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["RegisterContractor"], {"contractor": (
             "Acme, working for Rhône Habitat, with its ERP's own service account", REGISTER_CONTRACTOR)}),
@@ -77,11 +81,45 @@ def register_contractor(b: Build) -> dict[str, Any]:
                 "400": {"malformed_json": rejected(malformed(RegisterContractor), cid0)},
                 "422": {"invalid": rejected(errors_of(RegisterContractor, {
                             **REGISTER_CONTRACTOR, "contractor_id": "CTR_Acme", "siret": "73282932000075",
-                            "erp_service_account": "erp@acme.fr"}), cid0),
+                            "erp_service_account": "erp@acme.fr", "territory": "99"}), cid0),
                         "unknown_manager": rejected(onb.unknown_manager, cid1)},
             }, descriptions={"400": IDEM_400, "409": IDEM_409,
-                             "422": "The body breaks the schema (id format, SIRET key, a service-account e-mail), a "
+                             "422": "The body breaks the schema (id format, SIRET key, a service-account e-mail, "
+                                    "territory), a "
                                     "manager is unknown or inactive, or " + IDEM_422}),
+        },
+    }
+
+
+@operation("register_purchasing_body", "post", roles=("operator",), right=Right.ACCOUNTS_MANAGE,
+           schemas=("RegisterPurchasingBody", "PurchasingBodyRegistered"))
+def register_purchasing_body(b: Build) -> dict[str, Any]:
+    onb = b.stories.onboarding
+    cid0, cid1, _ = CORRELATION_IDS
+    return {
+        "summary": "Register or update the central purchasing body (operator)",
+        "description": (
+            "B1 parties, B18 territories: the purchasing body under the tenant id its accounts carry, and "
+            "`territory` (INSEE département code, optional), where its own deadlines are counted when nothing else "
+            "says — an incident it reports naming no territory (D8); absent, Paris. Its accounts work without this "
+            "registration, as before it existed; once registered, no manager, contractor or beneficiary may take "
+            "its id, nor it theirs. The same content again writes nothing (`changed: false`); a later registration "
+            "naming no territory keeps the recorded one."),
+        "tags": ["operator"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["RegisterPurchasingBody"], {"purchasing_body": (
+            "The central purchasing body, in Seine-Saint-Denis", REGISTER_PURCHASING_BODY)}),
+        "responses": {
+            "201": json_response("Registered.", b.refs["PurchasingBodyRegistered"],
+                                  {"created": ("The purchasing body", onb.purchasing_body.model_dump(mode="json"))},
+                                  REPLAYED),
+            **post_errors("register_purchasing_body", extra={
+                "400": {"malformed_json": rejected(malformed(RegisterPurchasingBody), cid0)},
+                "422": {"invalid": rejected(errors_of(RegisterPurchasingBody, {**REGISTER_PURCHASING_BODY,
+                                                                                "territory": "99"}), cid0),
+                        "taken": rejected(onb.purchasing_body_taken, cid1)},
+            }, descriptions={"400": IDEM_400, "409": IDEM_409,
+                             "422": "The body breaks the schema (id format, territory), the id is held by another "
+                                    "kind of party or reserved, or " + IDEM_422}),
         },
     }
 

@@ -41,7 +41,7 @@ from shared.domain.order_views import OrderView
 from shared.domain.orders import Order
 from shared.domain.parties import (
     ContractorRegistered, DeactivateParty, MachineIdentityRegistered, ManagerRegistered, PartyDeactivated, PartyList,
-    RegisterContractor, RegisterMachineIdentity, RegisterManager,
+    PurchasingBodyRegistered, RegisterContractor, RegisterMachineIdentity, RegisterManager, RegisterPurchasingBody,
 )
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.perimeter_reads import BillingAccountList, ContractRecord, PropertyNodePage
@@ -171,6 +171,8 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "ProfessionalRecord": (ProfessionalRecord, "serialization"),
     "RegisterManager": (RegisterManager, "validation"),
     "ManagerRegistered": (ManagerRegistered, "serialization"),
+    "RegisterPurchasingBody": (RegisterPurchasingBody, "validation"),
+    "PurchasingBodyRegistered": (PurchasingBodyRegistered, "serialization"),
     "RegisterContractor": (RegisterContractor, "validation"),
     "ContractorRegistered": (ContractorRegistered, "serialization"),
     "RegisterMachineIdentity": (RegisterMachineIdentity, "validation"),
@@ -318,6 +320,9 @@ DIRECTION = {
     "ProfessionalRecord": "Outbound: body of the GET get_professional answer.",
     "RegisterManager": "Inbound: body of POST register_manager (operator).",
     "ManagerRegistered": "Outbound: body of the register_manager answer (201 created, 200 updated or unchanged).",
+    "RegisterPurchasingBody": "Inbound: body of POST register_purchasing_body (operator).",
+    "PurchasingBodyRegistered": "Outbound: body of the register_purchasing_body answer (201 created, 200 updated "
+                                "or unchanged).",
     "RegisterContractor": "Inbound: body of POST register_contractor (operator).",
     "ContractorRegistered": "Outbound: body of the register_contractor answer, with the Pub/Sub topology applied.",
     "RegisterMachineIdentity": "Inbound: body of POST register_machine_identity (operator).",

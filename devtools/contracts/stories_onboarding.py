@@ -22,7 +22,8 @@ from shared.domain import documents as doc
 from shared.domain.contracts import UpsertContract
 from shared.domain.messages import EventType
 from shared.domain.parties import (
-    DeactivateParty, ListedKind, RegisterContractor, RegisterMachineIdentity, RegisterManager, party_list_query,
+    DeactivateParty, ListedKind, RegisterContractor, RegisterMachineIdentity, RegisterManager, RegisterPurchasingBody,
+    party_list_query,
 )
 from shared.domain.quotes import SubmitQuote
 from shared.domain.validation import parse_json
@@ -35,7 +36,9 @@ REGISTER_MANAGER: dict[str, Any] = {"manager_id": MANAGER_ID, "name": "Rhône Ha
                                     "territory": "69"}
 REGISTER_CONTRACTOR: dict[str, Any] = {"contractor_id": CONTRACTOR_ID, "name": "Acme Maintenance",
                                        "siret": "73282932000074", "managers": [MANAGER_ID],
-                                       "erp_service_account": ERP_ACCOUNT}
+                                       "erp_service_account": ERP_ACCOUNT, "territory": "69"}
+REGISTER_PURCHASING_BODY: dict[str, Any] = {"purchasing_body_id": "centrale-numerique",
+                                            "name": "Centrale d'achat du numérique", "territory": "93"}
 REGISTER_MACHINE_IDENTITY: dict[str, Any] = {"email": ERP_ACCOUNT, "role": "contractor", "tenant": CONTRACTOR_ID,
                                              "rights": ["execution.write", "documents.write", "orders.read"]}
 DEACTIVATE: dict[str, Any] = {"kind": "machine_identity", "id": ERP_ACCOUNT}
@@ -77,6 +80,11 @@ class OnboardingStory:
             p.at("2026-02-16T08:40:00Z")
             self.contractor_again = parties.register_contractor(_cmd(RegisterContractor, REGISTER_CONTRACTOR),
                                                                 p.uow(), bus, p.clock)
+            self.purchasing_body = parties.register_purchasing_body(
+                _cmd(RegisterPurchasingBody, REGISTER_PURCHASING_BODY), p.uow(), p.clock)
+            self.purchasing_body_taken = refused(lambda: parties.register_purchasing_body(
+                _cmd(RegisterPurchasingBody, {**REGISTER_PURCHASING_BODY, "purchasing_body_id": MANAGER_ID}),
+                p.uow(), p.clock))
             self.reserved = refused(lambda: parties.register_manager(
                 _cmd(RegisterManager, {**REGISTER_MANAGER, "manager_id": "sandbox-ctr-acme"}), p.uow(), p.clock))
             self.machine_refused = refused(lambda: parties.register_machine_identity(
@@ -168,6 +176,8 @@ def onboarding_examples(stories: Any) -> dict[str, list[Any]]:
         "ManagerRegistered": [onb.manager.model_dump(mode="json")],
         "RegisterContractor": [REGISTER_CONTRACTOR],
         "ContractorRegistered": [onb.contractor.model_dump(mode="json"), onb.contractor_again.model_dump(mode="json")],
+        "RegisterPurchasingBody": [REGISTER_PURCHASING_BODY],
+        "PurchasingBodyRegistered": [onb.purchasing_body.model_dump(mode="json")],
         "RegisterMachineIdentity": [REGISTER_MACHINE_IDENTITY],
         "MachineIdentityRegistered": [onb.machine.model_dump(mode="json")],
         "DeactivateParty": [DEACTIVATE],

@@ -110,6 +110,12 @@ locals {
       invoker     = "allUsers"
       identity    = "fn-data-publish-timers"
     }
+    register_purchasing_body = {
+      description = "Operator -> platform: register or update the central purchasing body and its territory (B1 parties, B18)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
     register_contractor = {
       description = "Operator -> platform: register or update a contractor and provision its Pub/Sub topics and subscriptions (A10 onboarding)."
       ingress     = "ALLOW_ALL"
@@ -580,6 +586,7 @@ locals {
     register_manager          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     register_contractor       = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
     register_machine_identity = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    register_purchasing_body  = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     deactivate_party          = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
     start_conformance         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     check_conformance         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }

@@ -74,6 +74,7 @@ class RegisterContractor(Command):
     siret: Siret
     managers: Annotated[list[Identifier], Field(max_length=500)]
     erp_service_account: ServiceAccountEmail | None = None
+    territory: Territory | None = None  # B18: where its own deadlines are counted when nothing else says
 
     @field_validator("managers")
     @classmethod
@@ -84,6 +85,15 @@ class RegisterContractor(Command):
                 raise PydanticCustomError("DUPLICATE_VALUE", "Valeur en double : « {value} ».", {"value": manager})
             seen.add(manager)
         return managers
+
+
+class RegisterPurchasingBody(Command):
+    """POST register_purchasing_body (operator): the central purchasing body under its tenant id (B1 parties),
+    and the territory its own deadlines are counted in (B18). Its accounts carry this id as their tenant."""
+
+    purchasing_body_id: Identifier
+    name: Text
+    territory: Territory | None = None  # B18: where its own deadlines are counted when nothing else says
 
 
 class RegisterMachineIdentity(Command):
@@ -147,8 +157,15 @@ class ContractorRecord(_Stored):
     siret: str
     managers: list[str]
     erp_service_account: str | None = None
+    territory: str | None = None
     topology: ContractorTopologyNames | None = None
     conformance: ConformancePassed | None = None  # the conformance run that connected it (A10)
+
+
+class PurchasingBodyRecord(_Stored):
+    purchasing_body_id: str
+    name: str
+    territory: str | None = None
 
 
 class MachineIdentityRecord(_Stored):
@@ -186,6 +203,14 @@ class ContractorRegistered(Model):
     created: bool
     changed: bool
     topology: TopologyApplied
+
+
+class PurchasingBodyRegistered(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PurchasingBodyRegistered")
+
+    purchasing_body: PurchasingBodyRecord
+    created: bool
+    changed: bool
 
 
 class MachineIdentityRegistered(Model):

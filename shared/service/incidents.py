@@ -198,8 +198,9 @@ def _reported_order(uow: UnitOfWork, role: str, tenant: str, order_id: str) -> O
 
 
 def _reporter_territory(uow: UnitOfWork, role: str, tenant: str) -> str:
-    """B18: a manager's or a beneficiary's working hours are those of its own territory
-    (``territories.tenant_territory``); other reporters name theirs, else Paris."""
+    """B18: a reporter's working hours are those of its own registered territory
+    (``territories.tenant_territory``: a manager's, a beneficiary's, a contractor's, the purchasing
+    body's); a reporter that recorded none names its own in the report, else Paris."""
     return territories.tenant_territory(uow, role, tenant) or deadlines.DEFAULT_TERRITORY
 
 

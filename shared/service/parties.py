@@ -1,9 +1,10 @@
 """Onboarding through the API (A10): the operator registers — and deactivates — managers, contractors
-and the machine identities of their ERPs. Where they live:
+and the machine identities of their ERPs, and registers the central purchasing body. Where they live:
 
   managers/{manager_id}           name, siret, territory?, status (the manager's private space, A1)
   contractors/{contractor_id}     name, siret, managers (whom it works for), erp_service_account,
-                                  status, topology (its Pub/Sub names), conformance (its passed run)
+                                  territory?, status, topology (its Pub/Sub names), conformance (its passed run)
+  purchasing_bodies/{id}          name, territory?, status (B1 parties: the purchasing body's tenant id)
   machine_identities/{email}      role, tenant, rights?, status (read by shared/edge/auth.py)
 
 Each registration is an upsert committed in one unit of work (its audit record with it: B15); the
@@ -27,7 +28,8 @@ from shared.domain.identity import ROLE_RIGHTS, Role
 from shared.domain.parties import (
     KIND_LABELS, ContractorRecord, ContractorRegistered, DeactivateParty, ListedKind, MachineIdentityRecord,
     MachineIdentityRegistered, ManagerRecord, ManagerRegistered, PartyDeactivated, PartyKind, PartyList, PartyRow,
-    PartyStatus, RegisterContractor, RegisterMachineIdentity, RegisterManager, TopologyApplied, reserved_prefix,
+    PartyStatus, PurchasingBodyRecord, PurchasingBodyRegistered, RegisterContractor, RegisterMachineIdentity,
+    RegisterManager, RegisterPurchasingBody, TopologyApplied, reserved_prefix,
 )
 from shared.ports import Clock, Topology, UnitOfWork
 from shared.service import id_pages, registry
@@ -47,6 +49,10 @@ def manager_path(manager_id: str) -> str:
 
 def contractor_path(contractor_id: str) -> str:
     return f"contractors/{contractor_id}"
+
+
+def purchasing_body_path(purchasing_body_id: str) -> str:
+    return f"purchasing_bodies/{purchasing_body_id}"
 
 
 def machine_identity_path(email: str) -> str:
@@ -128,6 +134,8 @@ def register_contractor(command: RegisterContractor, uow: UnitOfWork, bus: Topol
               "status": ACTIVE, "topology": {"topics": list(plan.topics),
                                              "subscriptions": [s.name for s in plan.subscriptions],
                                              "dead_letter_topic": plan.dead_letter_topic}}
+    if command.territory is not None:  # B18: as a manager's, kept when a later registration names none
+        fields["territory"] = command.territory
 
     def attempt() -> tuple[dict[str, Any], bool, bool]:
         registry.claim_id(uow, registry.Kind.CONTRACTOR, command.contractor_id, "$.contractor_id")
@@ -138,6 +146,27 @@ def register_contractor(command: RegisterContractor, uow: UnitOfWork, bus: Topol
                                              "changed": changed, "created_resources": provisioned.get("created")})
     return ContractorRegistered(contractor=ContractorRecord.model_validate(record), created=created, changed=changed,
                                 topology=TopologyApplied.model_validate(provisioned))
+
+
+def register_purchasing_body(command: RegisterPurchasingBody, uow: UnitOfWork,
+                             clock: Clock) -> PurchasingBodyRegistered:
+    """B1 parties, B18 territories: the central purchasing body under the tenant id its accounts carry, with
+    the territory its own deadlines are counted in (an incident's D8 naming none) when given."""
+    _refuse_reserved("$.purchasing_body_id", command.purchasing_body_id)
+    fields = {"purchasing_body_id": command.purchasing_body_id, "name": command.name, "status": ACTIVE}
+    if command.territory is not None:
+        fields["territory"] = command.territory
+
+    def attempt() -> tuple[dict[str, Any], bool, bool]:
+        registry.claim_id(uow, registry.Kind.PURCHASING_BODY, command.purchasing_body_id, "$.purchasing_body_id")
+        return _upsert(uow, purchasing_body_path(command.purchasing_body_id), fields, clock.now())
+
+    record, created, changed = transact(uow, attempt)
+    if changed:
+        log.info("purchasing body registered", extra={"purchasing_body_id": command.purchasing_body_id,
+                                                      "new": created})
+    return PurchasingBodyRegistered(purchasing_body=PurchasingBodyRecord.model_validate(record), created=created,
+                                    changed=changed)
 
 
 def register_machine_identity(command: RegisterMachineIdentity, uow: UnitOfWork,

@@ -5,12 +5,16 @@ one kind of party, never shared between kinds.
                        manager-like space of part A carries ``kind: "beneficiary"`` and is its own
   contractors/{id}     a contractor
   beneficiaries/{id}   a beneficiary (part B), with its manager-like space ``managers/{id}``
+  purchasing_bodies/{id}  the central purchasing body, when the operator registered it (its name and
+                       B18 territory: ``register_purchasing_body``)
 
 A token's ``role`` and ``tenant`` claims are checked against it on every call (``principal_errors``,
 cached per instance by shared/edge/tenancy.py), and so are the role and tenant the operator gives an
 account (``manage_account``) or an id a registration claims (``claim_id``). The operator's tenant
 is ``platform``; the purchasing body's is an id no manager, contractor or beneficiary holds (it
-reads platform-wide figures only, and has no registry document of its own).
+reads platform-wide figures only): its registry document is optional — an id the operator never
+registered stays valid for it, as before that document existed — and, once registered, no other
+kind may take its id.
 """
 
 from __future__ import annotations
@@ -27,20 +31,22 @@ class Kind(StrEnum):
     MANAGER = "manager"
     CONTRACTOR = "contractor"
     BENEFICIARY = "beneficiary"
+    PURCHASING_BODY = "purchasing_body"
 
 
-KIND_LABELS = {Kind.MANAGER: "gestionnaire", Kind.CONTRACTOR: "prestataire", Kind.BENEFICIARY: "bénéficiaire"}
+KIND_LABELS = {Kind.MANAGER: "gestionnaire", Kind.CONTRACTOR: "prestataire", Kind.BENEFICIARY: "bénéficiaire",
+               Kind.PURCHASING_BODY: "centrale d'achat"}
 
 
-def registry_paths(tenant: str) -> tuple[str, str, str]:
-    return f"managers/{tenant}", f"contractors/{tenant}", f"beneficiaries/{tenant}"
+def registry_paths(tenant: str) -> tuple[str, str, str, str]:
+    return f"managers/{tenant}", f"contractors/{tenant}", f"beneficiaries/{tenant}", f"purchasing_bodies/{tenant}"
 
 
 def kinds_holding(uow: UnitOfWork, tenant: str) -> frozenset[Kind]:
     """Every kind of party registered under ``tenant`` (one round trip); more than one is a conflict
     that only data written around the services could make."""
-    manager, contractor, beneficiary = registry_paths(tenant)
-    found = uow.get_all([manager, contractor, beneficiary])
+    manager, contractor, beneficiary, purchasing_body = registry_paths(tenant)
+    found = uow.get_all([manager, contractor, beneficiary, purchasing_body])
     kinds = set()
     if manager in found and found[manager].get("kind", Kind.MANAGER.value) != Kind.BENEFICIARY.value:
         kinds.add(Kind.MANAGER)
@@ -48,6 +54,8 @@ def kinds_holding(uow: UnitOfWork, tenant: str) -> frozenset[Kind]:
         kinds.add(Kind.CONTRACTOR)
     if beneficiary in found:
         kinds.add(Kind.BENEFICIARY)
+    if purchasing_body in found:
+        kinds.add(Kind.PURCHASING_BODY)
     return frozenset(kinds)
 
 
@@ -65,10 +73,11 @@ def tenant_errors(uow: UnitOfWork, role: str, tenant: str, field: str) -> list[E
     if tenant == PLATFORM:
         return [ErrorDetail.of(field, "TENANT_ID_TAKEN", tenant=tenant, kind="opérateur")]
     kinds = kinds_holding(uow, tenant)
-    if role == "purchasing_body":
-        if kinds:
+    if role == "purchasing_body":  # registered or not (its registry document is optional)
+        others = kinds - {Kind.PURCHASING_BODY}
+        if others:
             return [ErrorDetail.of(field, "TENANT_ID_TAKEN", tenant=tenant,
-                                   kind=", ".join(sorted(KIND_LABELS[k] for k in kinds)))]
+                                   kind=", ".join(sorted(KIND_LABELS[k] for k in others)))]
         return []
     try:
         wanted = Kind(role)

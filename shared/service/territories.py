@@ -67,12 +67,18 @@ def manager_territory(uow, manager_id: str) -> str | None:
     return max(requests, key=lambda r: str(r.get("requested_at")))["territory"] if requests else None
 
 
+# B18: where the registry keeps the territory a contractor or the purchasing body recorded for itself
+# (shared/service/parties.py: register_contractor, register_purchasing_body).
+_OWN_TERRITORY_PATHS = {"beneficiary": "beneficiaries/{}", "contractor": "contractors/{}",
+                        "purchasing_body": "purchasing_bodies/{}"}
+
+
 def tenant_territory(uow, role: str, tenant: str) -> str | None:
     """B18: the territory of a tenant's own working days, for what it asks without naming one (an account
-    request's D7, an incident's D8): a beneficiary's registered territory, a manager's own
-    (``manager_territory``); None for the other roles, whose deadlines then count in Paris."""
-    if role == "beneficiary":
-        return (uow.get(f"beneficiaries/{tenant}") or {}).get("territory")
+    request's D7, an incident's D8): a manager's own (``manager_territory``); the one a beneficiary, a
+    contractor or the purchasing body has registered; None otherwise (the operator, or a record naming
+    none), and its deadlines then count in Paris."""
     if role == "manager":
         return manager_territory(uow, tenant)
-    return None
+    path = _OWN_TERRITORY_PATHS.get(role)
+    return (uow.get(path.format(tenant)) or {}).get("territory") if path else None

@@ -50,11 +50,18 @@ def test_a_report_may_name_an_order_or_a_need():
     ("manager", "mgr-reunion", None, "974"),      # a manager's own territory
     ("manager", "mgr-reunion", "971", "971"),     # unless the report names one
     ("manager", "mgr-unknown", None, "75"),       # Paris when its territory is not known
-    ("contractor", "ctr-test", None, "75"),       # other reporters name theirs, else Paris
+    ("contractor", "ctr-reunion", None, "974"),   # a contractor's registered territory
+    ("contractor", "ctr-reunion", "971", "971"),  # unless the report names one
+    ("contractor", "ctr-test", None, "75"),       # a contractor registered with none: Paris
+    ("purchasing_body", "centrale-reunion", None, "974"),  # the purchasing body's registered territory
+    ("purchasing_body", "centrale-demo", None, "75"),      # a purchasing body never registered: Paris
 ])
 def test_a_report_without_territory_is_counted_in_the_reporter_s_own(role, tenant, given, expected):
     world = World(REPORTED)
     world.seed("managers/mgr-reunion", {"name": "Réunion Habitat", "territory": "974"})
+    world.seed("contractors/ctr-reunion", {"name": "Réunion Maintenance", "managers": [], "territory": "974"})
+    world.seed("contractors/ctr-test", {"name": "Test", "managers": []})
+    world.seed("purchasing_bodies/centrale-reunion", {"name": "Centrale", "territory": "974"})
     body = {"severity": 3, "title": "Export lent", "description": "Plus de 10 minutes"}
     command = ReportIncident.model_validate({**body, **({"territory": given} if given else {})})
     # When the incident is reported (severity 3: 8 working hours in the territory)

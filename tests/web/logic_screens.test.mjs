@@ -5,7 +5,7 @@ import { test } from "node:test";
 
 import {
   attemptKey, contractorRegistration, deactivationOutcome, keepsAttemptKey, machineIdentityRegistration,
-  managerRegistration, registrationOutcome, splitIdentifiers,
+  managerRegistration, purchasingBodyRegistration, registrationOutcome, splitIdentifiers,
   barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
   monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
   agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
@@ -132,6 +132,12 @@ test("the onboarding forms send trimmed bodies, optional fields left out, the ma
   const withErp = contractorRegistration({ contractor_id: "c", name: "n", siret: "s", managers: "",
     erp_service_account: "erp@p.iam.gserviceaccount.com" });
   assert.deepEqual([withErp.managers, withErp.erp_service_account], [[], "erp@p.iam.gserviceaccount.com"]);
+  // B18: the contractor's and the purchasing body's territory, sent when typed, left out when empty
+  assert.equal(contractorRegistration({ contractor_id: "c", name: "n", siret: "s", managers: "",
+    territory: " 974 " }).territory, "974");
+  assert.deepEqual(purchasingBodyRegistration({ purchasing_body_id: " centrale-a ", name: "Centrale", territory: "" }),
+    { purchasing_body_id: "centrale-a", name: "Centrale" });
+  assert.equal(purchasingBodyRegistration({ purchasing_body_id: "p", name: "n", territory: " 2A " }).territory, "2A");
   // no box ticked: every right of the role (the field is left out)
   const form = { email: "erp@p.iam.gserviceaccount.com", role: "contractor", tenant: "ctr-x" };
   assert.deepEqual(machineIdentityRegistration(form), form);
@@ -142,6 +148,8 @@ test("a registry answer reads created, changed or unchanged; a deactivation says
   assert.deepEqual(registrationOutcome({ created: true, changed: true }, "manager", "mgr-a"),
     { outcome: "created", text: "Inscription créée — gestionnaire « mgr-a »." });
   assert.equal(registrationOutcome({ created: false, changed: true }, "contractor", "c").outcome, "changed");
+  assert.equal(registrationOutcome({ created: true, changed: true }, "purchasing_body", "centrale-a").text,
+    "Inscription créée — centrale d'achat « centrale-a ».");
   const same = registrationOutcome({ created: false, changed: false }, "machine_identity", "e");
   assert.equal(same.outcome, "unchanged");
   assert.equal(same.text, "Inscription inchangée (même contenu : rien n'a été écrit) — identité machine « e ».");
