@@ -240,3 +240,31 @@ def test_the_scheduled_check_refuses_a_caller_other_than_the_scheduler(clean_fir
 
 def test_witness_objects_are_named_by_space_and_sequence():
     assert object_name("managers/mgr-1", 42) == "audit-heads/managers/mgr-1/000000000042.json"
+
+
+def test_the_operator_compares_a_chain_with_the_witness_bucket_and_reads_the_last_check(
+        clean_firestore, trail, witness, emulators):
+    import os
+    import subprocess
+    import sys
+
+    # Given a witnessed chain, checked, then rewritten wholesale
+    an_order_and_its_acknowledgement(clean_firestore)
+    trail.seal_pending()
+    check(trail, witness)
+    _rewrite_chain(clean_firestore, SPACE)
+    check(trail, witness, NOW + dt.timedelta(days=1))
+    env = {**os.environ, **emulators.env(), "PASSERELLE_AUDIT_WITNESS_BUCKET": witness.bucket.name}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "devtools.audit", *args], env=env, capture_output=True, text=True,
+                              timeout=120)
+
+    # When the operator runs the command against the witness bucket, and asks for the last check
+    verified, last = run("verify", SPACE, "contractors/ctr-test", "--witness-bucket"), run("last-check")
+    # Then the rewritten space is reported broken against the witnessed heads, the other intact
+    assert verified.returncode == 1, verified.stdout + verified.stderr
+    assert f"{SPACE}: ROMPUE" in verified.stdout and "consignée au scellement" in verified.stdout
+    assert "contractors/ctr-test: intacte" in verified.stdout
+    # And the last scheduled check's summary says which space is broken (exit status 1)
+    assert last.returncode == 1 and json.loads(last.stdout)["broken"][0]["space"] == SPACE
