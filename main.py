@@ -12,6 +12,7 @@ ENTRY_POINTS = (
     "acknowledge_incident",
     "change_order_state",
     "change_password",
+    "check_audit_witness",
     "check_conformance",
     "confirm_catalogue_review",
     "deactivate_party",

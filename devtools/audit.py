@@ -1,10 +1,13 @@
-"""Verify the audit trail's hash chains (B15): ``python -m devtools.audit verify [space …]``.
+"""Verify the audit trail's hash chains (B15): ``python -m devtools.audit verify [space …]``, and
+``python -m devtools.audit last-check`` for the summary of the last scheduled check (check_audit_witness).
 
 Works against the emulators (FIRESTORE_EMULATOR_HOST set, as ./scripts/dev prints) or a real
 project with Application Default Credentials and GOOGLE_CLOUD_PROJECT. Seals pending records
 first with ``--seal``. ``--witness FILE`` also compares each chain with the heads the sealer logged
 (``audit chain sealed`` lines: the output of ``gcloud logging read … --format=json``, or the
-functions' JSON log lines, one per line), which shows a wholesale rewrite of a chain.
+functions' JSON log lines, one per line), which shows a wholesale rewrite of a chain;
+``--witness-bucket`` compares them with the heads the sealer wrote into the witness bucket
+(PASSERELLE_AUDIT_WITNESS_BUCKET, what the scheduled check reads), every space read whole.
 Exit status 1 when any chain is broken.
 """
 
@@ -44,12 +47,18 @@ def witnessed_heads(text: str) -> dict[str, list[tuple[int, str]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["verify"])
+    parser.add_argument("command", choices=["verify", "last-check"])
     parser.add_argument("spaces", nargs="*", help="managers/<id> or contractors/<id>; default: all")
     parser.add_argument("--seal", action="store_true", help="seal pending records before verifying")
     parser.add_argument("--witness", metavar="FILE", help="the sealer's logged heads to compare each chain with")
+    parser.add_argument("--witness-bucket", action="store_true",
+                        help="also compare each chain with the heads in the witness bucket")
     args = parser.parse_args(argv)
     trail = bootstrap.get("audit_trail")
+    if args.command == "last-check":
+        run = trail.last_check_run()
+        print(json.dumps(run, ensure_ascii=False, default=str, indent=2) if run else "aucune vérification planifiée")
+        return 1 if run and run.get("status") == "broken" else 0
     if args.seal:
         print("sealed:", trail.seal_pending())
     heads: dict[str, list[tuple[int, str]]] = {}
@@ -57,10 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.witness, encoding="utf-8") as file:
             heads = witnessed_heads(file.read())
         print(f"témoin : {sum(map(len, heads.values()))} têtes consignées, {len(heads)} espaces")
-    spaces = args.spaces or sorted(set(trail.spaces()) | set(heads))
+    witness = bootstrap.get("audit_witness") if args.witness_bucket else None
+    known = set(witness.spaces()) if witness is not None else set()
+    spaces = args.spaces or sorted(set(trail.spaces()) | set(heads) | known)
     broken = 0
     for space in spaces:
-        problems = trail.verify_space(space, heads.get(space, ()))
+        witnessed = list(heads.get(space, ()))
+        if witness is not None:
+            witnessed += [(h.seq, h.hash) for h in witness.heads(space)]
+        problems = trail.verify_space(space, witnessed)
         print(f"{space}: {'intacte' if not problems else 'ROMPUE'}")
         for problem in problems:
             print(f"  - {problem}")

@@ -111,9 +111,21 @@ def _timers():
 
 
 def _audit_trail():
+    """The chains in Firestore; the sealer also writes each head to the witness bucket (B15)."""
     from shared.adapters.audit import FirestoreAuditTrail
 
-    return FirestoreAuditTrail(get("firestore"))
+    return FirestoreAuditTrail(get("firestore"), witness=get("audit_witness"))
+
+
+def audit_witness_bucket() -> str:
+    """The bucket of the audit chains' witnessed heads, under a retention policy (infra/terraform/storage.tf)."""
+    return os.environ.get("PASSERELLE_AUDIT_WITNESS_BUCKET") or f"{project_id()}-passerelle-audit-witness"
+
+
+def _audit_witness():
+    from shared.adapters.audit_witness import GcsAuditWitness
+
+    return GcsAuditWitness(project_id(), audit_witness_bucket())
 
 
 def documents_bucket() -> str:
@@ -162,6 +174,7 @@ _FACTORIES = {
     "identity_admin": _identity_admin,
     "topology": _topology,
     "audit_trail": _audit_trail,
+    "audit_witness": _audit_witness,
     "export_archive": _export_archive,
     "document_files": _document_files,
     "report_files": _report_files,

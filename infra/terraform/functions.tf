@@ -414,10 +414,16 @@ locals {
       identity    = "fn-executions"
     }
     seal_audit = {
-      description = "Cloud Scheduler -> platform: chain new audit records by hash (B15)."
+      description = "Cloud Scheduler -> platform: chain new audit records by hash, witness each head in the locked bucket (B15)."
       ingress     = "ALLOW_INTERNAL_ONLY"
       invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
-      identity    = "fn-data"
+      identity    = "fn-audit"
+    }
+    check_audit_witness = {
+      description = "Cloud Scheduler -> platform: compare every audit chain with the heads witnessed in the locked bucket (B15)."
+      ingress     = "ALLOW_INTERNAL_ONLY"
+      invoker     = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+      identity    = "fn-audit"
     }
     relay_outbox = {
       description = "Cloud Scheduler -> platform: publish pending outbox events to Pub/Sub."
@@ -508,7 +514,9 @@ locals {
     PASSERELLE_DOCUMENTS_BUCKET = google_storage_bucket.documents.name
     # The professionals' search index (part B) lives in the same private bucket, outside any tenant prefix.
     PASSERELLE_INDEX_BUCKET = google_storage_bucket.documents.name
-    PASSERELLE_REGION       = var.region
+    # The witness of the audit chains' heads (B15), under a locked retention policy (storage.tf).
+    PASSERELLE_AUDIT_WITNESS_BUCKET = google_storage_bucket.audit_witness.name
+    PASSERELLE_REGION               = var.region
     # Deadline timers (docs/penalties.md): the queue, the OIDC identity of its tasks and
     # the URL they call (2nd gen functions keep their cloudfunctions.net URL).
     PASSERELLE_TASKS_QUEUE   = google_cloud_tasks_queue.deadlines.id
@@ -540,6 +548,7 @@ locals {
   internal_callers = {
     relay_outbox             = google_service_account.scheduler_invoker.email
     seal_audit               = google_service_account.scheduler_invoker.email
+    check_audit_witness      = google_service_account.scheduler_invoker.email
     publish_half_year_report = google_service_account.scheduler_invoker.email
     expire_quotes            = google_service_account.scheduler_invoker.email
     remind_catalogue_reviews = google_service_account.scheduler_invoker.email
@@ -635,6 +644,7 @@ locals {
     remind_catalogue_reviews  = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
     expire_quotes             = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
     seal_audit                = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 1, min_instances = 0, max_instances = 1 }
+    check_audit_witness       = { memory = "1Gi", cpu = "1", timeout = 900, concurrency = 1, min_instances = 0, max_instances = 1 }
     relay_outbox              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 1 }
     accrue_penalties          = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 8, min_instances = 0, max_instances = 10 }
     decide_penalty            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }

@@ -15,14 +15,23 @@
 #                    (Cloud Run holds no private key; IAM Credentials signs)
 #   pubsub-push      the pubsub-push service account: a push subscription created at run time
 #                    carries its OIDC token, so whoever creates one must act as it
+#   witness-bucket   the audit witness bucket (storage.tf): create and read, never delete
 # A role written "custom/<id>" is this project's custom role <id> (pubsub.tf).
 # Logs written on stdout need no role on Cloud Run, hence no logging.logWriter.
 
 locals {
   runtime_identities = {
     "fn-data" = {
-      description = "Reads Firestore only (a read-only unit of work): the GET functions and the audit sealer."
+      description = "Reads Firestore only (a read-only unit of work): the GET functions."
       grants      = ["project:roles/datastore.user"]
+    }
+    "fn-audit" = {
+      description = "seal_audit, check_audit_witness: the audit chains in Firestore, and their heads in the witness bucket (create and read; no delete, so no overwrite)."
+      grants = [
+        "project:roles/datastore.user",
+        "witness-bucket:roles/storage.objectCreator",
+        "witness-bucket:roles/storage.objectViewer",
+      ]
     }
     "fn-data-publish-timers" = {
       description = "Firestore, publishes its outbox and arms deadline timers."
@@ -96,7 +105,7 @@ locals {
     }
   }
 
-  runtime_grant_scopes = ["project", "documents-bucket", "deadlines-queue", "tasks-invoker", "self", "pubsub-push"]
+  runtime_grant_scopes = ["project", "documents-bucket", "deadlines-queue", "tasks-invoker", "self", "pubsub-push", "witness-bucket"]
 
   # "<identity>/<scope>:<role>" => {identity, scope, role}
   runtime_grants = merge([
@@ -141,6 +150,14 @@ resource "google_storage_bucket_iam_member" "runtime_documents" {
   for_each = { for key, g in local.runtime_grants : key => g if g.scope == "documents-bucket" }
 
   bucket = google_storage_bucket.documents.name
+  role   = each.value.role
+  member = google_service_account.runtime[each.value.identity].member
+}
+
+resource "google_storage_bucket_iam_member" "runtime_witness" {
+  for_each = { for key, g in local.runtime_grants : key => g if g.scope == "witness-bucket" }
+
+  bucket = google_storage_bucket.audit_witness.name
   role   = each.value.role
   member = google_service_account.runtime[each.value.identity].member
 }
@@ -233,7 +250,7 @@ resource "google_service_account_iam_member" "pubsub_agent_token_creator" {
 resource "google_service_account" "scheduler_invoker" {
   account_id   = "scheduler-invoker"
   display_name = "Passerelle scheduler invoker"
-  description  = "OIDC identity of the Cloud Scheduler jobs of scheduler.tf (relay_outbox, seal_audit, expire_quotes, publish_half_year_report, remind_catalogue_reviews, sync_chorus_pro)."
+  description  = "OIDC identity of the Cloud Scheduler jobs of scheduler.tf (relay_outbox, seal_audit, check_audit_witness, expire_quotes, publish_half_year_report, remind_catalogue_reviews, sync_chorus_pro)."
 
   depends_on = [time_sleep.apis_ready]
 }

@@ -300,6 +300,75 @@ resource "google_monitoring_alert_policy" "scheduler_failures" {
   depends_on = [time_sleep.apis_ready]
 }
 
+# --- Audit chain broken (B15) -------------------------------------------------------------------
+# check_audit_witness (daily) logs one ERROR line "audit chain broken" per space whose chain is broken
+# or differs from the heads witnessed in the locked bucket, and seal_audit "audit witness mismatch"
+# when a head it witnesses is there already with another hash: both carry audit_check="broken" and
+# the space (shared/service/audit_check.py, shared/adapters/audit.py). A broken space is reported again
+# at every check until repaired; a failed check is a scheduler failure (above).
+
+resource "google_logging_metric" "audit_chain_broken" {
+  name        = "passerelle_audit_chain_broken"
+  description = "Audit chains found broken or differing from their witnessed heads (check_audit_witness, seal_audit), by space."
+  filter      = "resource.type=\"cloud_run_revision\" AND severity>=ERROR AND jsonPayload.audit_check=\"broken\""
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    display_name = "Passerelle: audit chains broken"
+
+    labels {
+      key        = "space"
+      value_type = "STRING"
+    }
+  }
+
+  label_extractors = {
+    space = "EXTRACT(jsonPayload.space)"
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+resource "google_monitoring_alert_policy" "audit_chain_broken" {
+  display_name = "Passerelle - audit chain broken or rewritten"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "a space's audit chain is broken or differs from its witnessed heads"
+
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.audit_chain_broken.name}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["metric.label.space"]
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: audit chain of $${metric.label.space} broken or rewritten"
+    content   = "The audit trail of a space no longer matches its hash chain or the heads witnessed when it was sealed (B15). Runbook: ${local.runbook}, \"Audit chain broken\"."
+  }
+}
+
 # --- Severity-1 incident without a first response ----------------------------------------------
 # report_incident logs "incident reported" (incident_id, severity) and acknowledge_incident logs
 # "incident acknowledged" (incident_id) (shared/service/incidents.py). D8 gives one hour for the

@@ -13,6 +13,12 @@ locals {
       description = "Chains new audit records by hash by calling seal_audit (B15)."
       schedule    = "* * * * *"
     }
+    # Daily, at night: every chain compared with its witnessed heads, read whole once a week (B15).
+    check_audit_witness = {
+      name        = "check-audit-witness"
+      description = "Compares every audit chain with the heads witnessed in the locked bucket by calling check_audit_witness (B15)."
+      schedule    = "30 3 * * *"
+    }
     # Daily, idempotent: the first run after 30 June / 31 December stores the half-year report
     # (B17); every later run finds it and writes nothing (a failed run is caught up the next day).
     publish_half_year_report = {

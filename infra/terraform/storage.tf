@@ -109,6 +109,34 @@ resource "google_storage_bucket" "documents" {
   depends_on = [time_sleep.apis_ready, google_kms_crypto_key_iam_member.service_agents]
 }
 
+# B15 traceability: the witness of the audit chains' heads. seal_audit writes each head once
+# (if_generation_match=0) under audit-heads/<space>/<seq>.json; check_audit_witness compares every chain
+# in Firestore with them each day. The retention policy forbids deleting or replacing an object before
+# var.audit_witness_retention_days, and is locked by default: it can then never be shortened nor
+# removed, and the bucket cannot be deleted while it holds a head (irreversible; a throw-away project
+# sets var.lock_audit_witness_bucket = false). The functions may create and read objects, never delete
+# them (iam.tf, scope witness-bucket).
+resource "google_storage_bucket" "audit_witness" {
+  #checkov:skip=CKV_GCP_62:Access is recorded by Cloud Audit Logs (storage DATA_READ and DATA_WRITE, logging.tf) in the europe-west9 log bucket, not by legacy usage logs written to another bucket.
+  name     = "${var.project_id}-passerelle-audit-witness"
+  location = var.region
+
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = false
+
+  versioning {
+    enabled = true
+  }
+
+  retention_policy {
+    retention_period = var.audit_witness_retention_days * 86400
+    is_locked        = var.lock_audit_witness_bucket
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
 data "archive_file" "source" {
   type        = "zip"
   source_dir  = local.source_dir

@@ -119,6 +119,23 @@ variable "lock_log_bucket" {
   default     = true
 }
 
+variable "lock_audit_witness_bucket" {
+  description = "Lock the retention policy of the audit witness bucket (storage.tf, B15): it can then never be shortened nor removed, and the bucket cannot be deleted while it holds a head. Irreversible; false only for throw-away projects."
+  type        = bool
+  default     = true
+}
+
+variable "audit_witness_retention_days" {
+  description = "How long each witnessed head of the audit chains cannot be deleted nor replaced (storage.tf, B15)."
+  type        = number
+  default     = 3650
+
+  validation {
+    condition     = var.audit_witness_retention_days >= 365 && var.audit_witness_retention_days <= 36500
+    error_message = "audit_witness_retention_days must be between 365 and 36500 days."
+  }
+}
+
 variable "erp_backlog_alert" {
   description = "Undelivered messages on an ERP pull subscription (orders-<c>-erp, replies-<c>-erp) above which, for 15 minutes, ops are alerted."
   type        = number

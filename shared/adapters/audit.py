@@ -5,12 +5,20 @@ into a hash chain by seal_audit.
   {space}/audit_chain/{seq}          the chain: record digest, previous hash, hash
   {space}/audit_chain/head           last sequence and hash
   audit_pending/{record_id}          records not yet sealed (server only)
+  audit_witness_pending/{key}        sealed heads not yet written to the witness bucket (server only)
+  audit_checks/{space key}           where the scheduled check of a space stands (``CheckPoint``)
+  audit_checks/last-run              the last scheduled check's summary, for the operator
 
 ``space`` is ``managers/<id>``, ``contractors/<id>``, ``beneficiaries/<id>``, or
 ``platform/registry`` for what belongs to no tenant (incidents, accounts, export jobs): the owner
 reads its own trail, and the reversibility export carries it. No principal may write any of it
 (firestore.rules). ``FirestoreAuditTrail`` is the chain's own bookkeeping, outside any unit of work:
 it seals with batches under preconditions of its own (the head's update time).
+
+With a witness (shared/adapters/audit_witness.py), each head the sealer commits is also written once
+into the witness bucket: the head goes into ``audit_witness_pending`` in the sealing batch itself (an
+outbox), and the same run writes it to the bucket and deletes it; a run that failed in between leaves
+it pending, and the next run writes it.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared import context
-from shared.domain.audit import GENESIS, AuditLink, AuditRecord, seal, sha256_json, verify, witness_errors
+from shared.domain.audit import (
+    GENESIS, AuditLink, AuditRecord, CheckPoint, WitnessedHead, seal, sha256_json, verify, witness_errors,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +56,15 @@ def add_records(db, batch, writes: list[tuple[str, str, str, str | None, Any]], 
         batch.create(db.collection("audit_pending").document(record.record_id), {"space": space, "at": at})
 
 
+def space_key(space: str) -> str:
+    """A space as one document id (``managers/m1`` → ``managers:m1``)."""
+    return space.replace("/", ":")
+
+
 class FirestoreAuditTrail:
-    def __init__(self, client):
+    def __init__(self, client, witness=None):
         self.db = client
+        self.witness = witness  # an AuditWitness (shared/ports/audit.py), or None: heads are only logged
 
     def seal_pending(self, limit: int = 400) -> dict[str, int]:
         """Chain every pending record, oldest first, space by space."""
@@ -62,7 +78,27 @@ class FirestoreAuditTrail:
                 sealed += self._seal_space(space, ids)
             except (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.Aborted):
                 conflicts += 1  # another sealer got there first; the next run picks up the rest
-        return {"pending": len(pending), "sealed": sealed, "conflicts": conflicts}
+        result = {"pending": len(pending), "sealed": sealed, "conflicts": conflicts}
+        if self.witness is not None:
+            result["witnessed"] = self.witness_pending()
+        return result
+
+    def witness_pending(self) -> int:
+        """Write every head waiting in ``audit_witness_pending`` to the witness, once; answer how many
+        were created. A head already there with the same hash (a retry) is left as it is; one there with
+        another hash is logged as a mismatch (the witness keeps the first)."""
+        created = 0
+        for snap in self.db.collection("audit_witness_pending").order_by("seq").stream():
+            head = WitnessedHead.model_validate(snap.to_dict())
+            outcome = self.witness.record(head)
+            if outcome == "conflict":
+                log.error("audit witness mismatch", extra={"audit_check": "broken", "space": head.space,
+                                                           "seq": head.seq, "head_hash": head.hash,
+                                                           "problems": [f"maillon {head.seq} : empreinte différente "
+                                                                        "de celle consignée au scellement"]})
+            created += outcome == "created"
+            snap.reference.delete()
+        return created
 
     def _seal_space(self, space: str, ids: list[str]) -> int:
         head_ref = self.db.document(f"{space}/audit_chain/head")
@@ -81,6 +117,11 @@ class FirestoreAuditTrail:
                 batch.update(head_ref, state, option=self.db.write_option(last_update_time=head.update_time))
             else:
                 batch.create(head_ref, state)
+            if self.witness is not None:
+                witnessed = WitnessedHead(space=space, seq=links[-1].seq, hash=links[-1].hash,
+                                          sealed_at=dt.datetime.now(dt.UTC))
+                batch.create(self.db.document(f"audit_witness_pending/{space_key(space)}:{witnessed.seq:012d}"),
+                             witnessed.model_dump())
         for rid in ids:
             batch.delete(self.db.collection("audit_pending").document(rid))
         batch.commit()
@@ -88,19 +129,59 @@ class FirestoreAuditTrail:
             log.info("audit chain sealed", extra={"space": space, "seq": links[-1].seq, "head_hash": links[-1].hash})
         return len(links)
 
-    def verify_space(self, space: str, witnessed: Iterable[tuple[int, str]] = ()) -> list[str]:
-        """Every break of ``space``'s chain; with ``witnessed``, the heads the sealer logged for it
-        (``(seq, head hash)``), every link that differs from them too (``witness_errors``)."""
+    def verify_space(self, space: str, witnessed: Iterable[tuple[int, str]] = (),
+                     settled_before: dt.datetime | None = None) -> list[str]:
+        """Every break of ``space``'s chain; with ``witnessed``, the heads the sealer logged or witnessed
+        for it (``(seq, head hash)``), every link that differs from them too (``witness_errors``).
+
+        Read in this order — pending records, links, records — a record is either sealed, pending, or out
+        of the chain, except one written after the pending records were read: with ``settled_before``,
+        records written from then on are left to the next check (a scheduled check runs while people write)."""
+        pending = {s.id for s in self.db.collection("audit_pending")
+                   .where(filter=firestore.FieldFilter("space", "==", space)).stream()}
         links = [AuditLink.model_validate(s.to_dict()) for s in self.db.collection(f"{space}/audit_chain").stream()
                  if s.id != "head"]
         records = {s.id: AuditRecord.model_validate(s.to_dict()) for s in self.db.collection(f"{space}/audit").stream()}
-        pending = {s.id for s in self.db.collection("audit_pending")
-                   .where(filter=firestore.FieldFilter("space", "==", space)).stream()}
-        problems = verify(links, {rid: r for rid, r in records.items() if rid not in pending})
+        sealed = {k.record_id for k in links}
+        records = {rid: r for rid, r in records.items() if rid not in pending
+                   and (settled_before is None or rid in sealed or r.at < settled_before)}
+        problems = verify(links, records)
+        return problems + self._head_errors(space, links) + witness_errors(links, witnessed)
+
+    def verify_since(self, point: CheckPoint, witnessed: Iterable[tuple[int, str]]) -> list[str]:
+        """The links from the check point on, their records, and the witnessed heads among them: what was
+        sealed since the last check, anchored to a link whose hash the witness holds (a rewrite of
+        anything before it changes that hash). Records out of the chain are left to the whole check."""
+        chain = self.db.collection(f"{point.space}/audit_chain")
+        links = sorted((AuditLink.model_validate(s.to_dict())
+                        for s in chain.where(filter=firestore.FieldFilter("seq", ">=", max(point.seq, 1))).stream()
+                        if s.id != "head"), key=lambda k: k.seq)
+        refs = [self.db.document(f"{point.space}/audit/{k.record_id}") for k in links]
+        records = {s.id: AuditRecord.model_validate(s.to_dict()) for s in self.db.get_all(refs) if s.exists}
+        after = (links[0].seq - 1, links[0].prev_hash) if links else (point.seq, point.hash)
+        problems = verify(links, records, after=after)
+        anchor = {(point.seq, point.hash)} if point.seq else set()
+        return problems + self._head_errors(point.space, links) + witness_errors(links, set(witnessed) | anchor)
+
+    def _head_errors(self, space: str, links: list[AuditLink]) -> list[str]:
         head = self.db.document(f"{space}/audit_chain/head").get()
         if links and (not head.exists or head.get("hash") != max(links, key=lambda k: k.seq).hash):
-            problems.append("tête de chaîne incohérente")
-        return problems + witness_errors(links, witnessed)
+            return ["tête de chaîne incohérente"]
+        return []
+
+    def check_point(self, space: str) -> CheckPoint | None:
+        snap = self.db.document(f"audit_checks/{space_key(space)}").get()
+        return CheckPoint.model_validate(snap.to_dict()) if snap.exists else None
+
+    def save_check_point(self, point: CheckPoint) -> None:
+        self.db.document(f"audit_checks/{space_key(point.space)}").set(point.model_dump())
+
+    def save_check_run(self, run: dict[str, Any]) -> None:
+        self.db.document("audit_checks/last-run").set(run)
+
+    def last_check_run(self) -> dict[str, Any] | None:
+        snap = self.db.document("audit_checks/last-run").get()
+        return snap.to_dict() if snap.exists else None
 
     def spaces(self) -> list[str]:
         tenants = [f"{root}/{ref.id}" for root in ("managers", "contractors", "beneficiaries")

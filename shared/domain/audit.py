@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ConfigDict
 
-from shared.domain.base import Model
+from shared.domain.base import Command, Model
 
 GENESIS = "0" * 64
 
@@ -71,10 +71,14 @@ def seal(prev_hash: str, next_seq: int, records: list[AuditRecord]) -> list[Audi
     return links
 
 
-def verify(links: list[AuditLink], records: dict[str, AuditRecord | None]) -> list[str]:
-    """Every break in a space's chain, in French; empty when the chain is intact."""
+def verify(links: list[AuditLink], records: dict[str, AuditRecord | None],
+           after: tuple[int, str] = (0, GENESIS)) -> list[str]:
+    """Every break in a space's chain, in French; empty when the chain is intact.
+
+    ``after`` is the ``(seq, hash)`` of the link the given ones follow: the genesis for a whole chain,
+    a link checked before for a segment (the scheduled check of the links sealed since then)."""
     problems: list[str] = []
-    prev_hash, expected_seq = GENESIS, 1
+    expected_seq, prev_hash = after[0] + 1, after[1]
     for current in sorted(links, key=lambda k: k.seq):
         if current.seq != expected_seq:
             problems.append(f"maillon {expected_seq} manquant (trouvé {current.seq})")
@@ -109,3 +113,55 @@ def witness_errors(links: list[AuditLink], witnessed: Iterable[tuple[int, str]])
         elif hashes[seq] != head_hash:
             problems.append(f"maillon {seq} : empreinte différente de celle consignée au scellement")
     return problems
+
+
+class WitnessedHead(Model):
+    """A chain head as the sealer wrote it, once, into the witness bucket (B15 traceability)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    space: str
+    seq: int
+    hash: str
+    sealed_at: dt.datetime
+
+
+class CheckPoint(Model):
+    """Where the scheduled check of a space stands: the last witnessed head it found intact, and when it
+    last read the whole chain."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    space: str
+    seq: int = 0
+    hash: str = GENESIS
+    full_checked_at: dt.datetime | None = None
+
+
+def full_check_due(point: CheckPoint | None, now: dt.datetime, every: dt.timedelta) -> bool:
+    """A space is read whole when it never was, when its last whole reading is ``every`` old, or when no
+    witnessed head anchors an incremental check yet."""
+    return point is None or point.seq == 0 or point.full_checked_at is None or now - point.full_checked_at >= every
+
+
+def anchor_errors(point: CheckPoint, witnessed: Iterable[tuple[int, str]]) -> list[str]:
+    """The check point of an incremental check must be a head the witness holds, with the same hash: a check
+    point forged in Firestore cannot move the check past a rewritten part of the chain."""
+    if point.seq == 0 or (point.seq, point.hash) in set(witnessed):
+        return []
+    return [f"point de reprise {point.seq} absent du témoin ou différent"]
+
+
+def advanced(point: CheckPoint, witnessed: Iterable[tuple[int, str]], now: dt.datetime, full: bool) -> CheckPoint:
+    """The check point after a clean check: the latest witnessed head (all of them were compared)."""
+    heads = sorted(set(witnessed))
+    latest = heads[-1] if heads and heads[-1][0] >= point.seq else (point.seq, point.hash)
+    return point.model_copy(update={"seq": latest[0], "hash": latest[1],
+                                    "full_checked_at": now if full else point.full_checked_at})
+
+
+class CheckAuditWitness(Command):
+    """The body of check_audit_witness: ``{}`` from Cloud Scheduler; ``{"full": true}`` reads every space
+    whole whatever its check point says (an operator's run after an incident)."""
+
+    full: bool = False

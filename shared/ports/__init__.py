@@ -4,6 +4,8 @@
   one atomic commit), ``Query``, ``Document``, ``ConcurrencyConflict``, ``SERVER_TIME``.
 - ``messaging``: ``OutboxMessage``, ``Publisher`` (Pub/Sub), ``Topology`` (a contractor's Pub/Sub
   resources), ``TaskQueue`` and ``Timer`` (Cloud Tasks).
+- ``audit``: ``AuditChains`` (the audit chains in Firestore) and ``AuditWitness`` (their heads, written
+  once into a retention-locked bucket), for the scheduled check of B15 traceability.
 - ``outside``: what lives outside Firestore — ``Clock``, ``BlobStore`` and ``DocumentFiles`` (Cloud
   Storage), ``ReportFiles``, ``ExportArchive``, ``IdentityAdmin`` (Firebase Auth), ``ChorusPro`` (public invoicing).
 
@@ -21,6 +23,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _SUBMODULE_OF = {
+    **dict.fromkeys(("AuditChains", "AuditWitness"), "audit"),
     **dict.fromkeys(("REPLAY_RETENTION", "InboundMessage", "OutboxMessage", "Publisher", "TaskQueue", "Timer",
                      "Timers", "Topology"), "messaging"),
     **dict.fromkeys(("BlobStore", "ChorusDeposit", "ChorusPro", "ChorusReport", "Clock", "DocumentFiles",
@@ -46,6 +49,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from shared.ports.audit import AuditChains, AuditWitness
     from shared.ports.messaging import (
         REPLAY_RETENTION, InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers, Topology,
     )

@@ -25,6 +25,9 @@ ENQUEUE = "deadlines-queue:roles/cloudtasks.enqueuer"
 ACT_AS_TASKS_INVOKER = "tasks-invoker:roles/iam.serviceAccountUser"
 AUTH_ADMIN = "project:roles/firebaseauth.admin"
 SIGN_BLOB = "self:roles/iam.serviceAccountTokenCreator"
+# The audit witness bucket (B15): heads created once and read, never deleted nor replaced.
+WITNESS_CREATE = "witness-bucket:roles/storage.objectCreator"
+WITNESS_READ = "witness-bucket:roles/storage.objectViewer"
 # A contractor's Pub/Sub topology at run time (register_contractor, deactivate_party): the custom role
 # of pubsub.tf, and acting as pubsub-push for the OIDC token of the push subscriptions it creates.
 TOPOLOGY_ROLE = "project:custom/passerelleTopologyProvisioner"
@@ -42,7 +45,9 @@ SIGNERS = {"request_report_upload", "get_documents", "get_report", "export_space
 ADAPTER_NEEDS = {
     "store": {"firestore"}, "idempotency": {"firestore"}, "documents": {"firestore"},
     "deadline_store": {"firestore"}, "incidents": {"firestore"}, "quote_index": {"firestore"},
-    "order_index": {"firestore"}, "account_requests": {"firestore"}, "audit_trail": {"firestore"},
+    "order_index": {"firestore"}, "account_requests": {"firestore"},
+    # B15: the sealer witnesses each head in the witness bucket; the scheduled check reads them
+    "audit_trail": {"firestore", "witness"}, "audit_witness": {"witness"},
     "publisher": {"publish"},
     "timers": {"timers"},
     "account_deadlines": {"firestore", "timers"}, "sourcing_deadlines": {"firestore", "timers"},
@@ -125,6 +130,8 @@ def _capabilities(grants: set[str]) -> set[str]:
         found.add("timers")
     if any(g.startswith("documents-bucket:") for g in grants):
         found.add("storage")
+    if {WITNESS_CREATE, WITNESS_READ} <= grants:
+        found.add("witness")
     if AUTH_ADMIN in grants:
         found.add("auth_admin")
     if {TOPOLOGY_ROLE, ACT_AS_PUSH} <= grants:
@@ -195,6 +202,7 @@ def test_every_grant_is_bound_by_the_resource_of_its_scope(terraform):
         "tasks-invoker": terraform["resource"]["google_service_account_iam_member"]["runtime_tasks_invoker"],
         "self": terraform["resource"]["google_service_account_iam_member"]["runtime_self"],
         "pubsub-push": terraform["resource"]["google_service_account_iam_member"]["runtime_pubsub_push"],
+        "witness-bucket": terraform["resource"]["google_storage_bucket_iam_member"]["runtime_witness"],
     }
     used = {grant.split(":", 1)[0] for grants in _grants(terraform).values() for grant in grants}
     # When reading which grants each resource takes and where it binds them
@@ -208,6 +216,20 @@ def test_every_grant_is_bound_by_the_resource_of_its_scope(terraform):
     assert resources["tasks-invoker"]["service_account_id"] == "${google_service_account.tasks_invoker.name}"
     assert resources["self"]["service_account_id"] == "${google_service_account.runtime[each.value.identity].name}"
     assert resources["pubsub-push"]["service_account_id"] == "${google_service_account.pubsub_push.name}"
+    assert resources["witness-bucket"]["bucket"] == "${google_storage_bucket.audit_witness.name}"
+
+
+def test_only_the_audit_functions_reach_the_witness_bucket_and_none_may_delete_there(terraform):
+    # Given the grants and each function's identity
+    grants, identity_of = _grants(terraform), _identity_of(terraform)
+    # When collecting the functions whose identity holds a role on the witness bucket
+    holders = {function for function, identity in identity_of.items()
+               if any(g.startswith("witness-bucket:") for g in grants[identity])}
+    roles = {g for identity in set(identity_of.values()) for g in grants[identity] if g.startswith("witness-bucket:")}
+    # Then the sealer and the scheduled check alone, creating and reading only: with no
+    # storage.objects.delete a head can be neither deleted nor replaced (B15)
+    assert holders == {"seal_audit", "check_audit_witness"}
+    assert roles == {WITNESS_CREATE, WITNESS_READ}
 
 
 def test_only_the_account_functions_may_administer_firebase_auth(terraform):

@@ -20,7 +20,8 @@ from shared.logs import CloudLoggingFormatter
 from shared.ports import OutboxMessage
 from shared.service import incidents as incidents_svc
 from shared.service import outbox
-from tests.fakes import World
+from shared.service.audit_check import check_audit_witness
+from tests.fakes import FixedClock, World
 from tests.unit.test_terraform import (
     EMULATORS_FILE,
     TERRAFORM_DIR,
@@ -45,6 +46,7 @@ ALERTS = {
     "web_app_uptime": "Web app unreachable",
     "functions_uptime": "Public function unreachable",
     "availability_budget": "Availability budget burning",
+    "audit_chain_broken": "Audit chain broken",
 }
 
 
@@ -340,3 +342,27 @@ def test_the_monthly_availability_of_b8_is_an_objective_whose_budget_is_watched(
     assert sorted((c["threshold_value"], _text(c["filter"])) for c in burns) == [
         (6, 'select_slo_burn_rate("${google_monitoring_slo.availability.name}", "21600s")'),
         (14.4, 'select_slo_burn_rate("${google_monitoring_slo.availability.name}", "3600s")')]
+
+
+def test_the_audit_alert_counts_the_error_lines_of_a_broken_chain_by_space(terraform, policies, caplog):
+    # Given a chain rewritten after its heads were witnessed, checked by check_audit_witness (B15)
+    from tests.unit.test_audit_witness_check import Chains, Witness, rewrite
+
+    chains = Chains({"managers/m1": 3})
+    witness = Witness(chains)
+    check_audit_witness(chains, witness, FixedClock(NOW))
+    rewrite(chains, "managers/m1")
+    with caplog.at_level(logging.INFO, logger="shared.service.audit_check"):
+        check_audit_witness(chains, witness, FixedClock(NOW + dt.timedelta(days=1)))
+    [entry] = _json_lines(caplog, "audit chain broken")
+    metric = terraform["resource"]["google_logging_metric"]["audit_chain_broken"]
+    condition = _condition(policies["audit_chain_broken"], "condition_threshold")[0]
+    # Then the metric selects that ERROR line by its stable field, labelled with its space, and one line alerts
+    assert (entry["severity"], entry["audit_check"], entry["space"]) == ("ERROR", "broken", "managers/m1")
+    assert 'severity>=ERROR' in _text(metric["filter"]) and 'jsonPayload.audit_check="broken"' in _text(metric["filter"])
+    assert metric["label_extractors"] == {"space": "EXTRACT(jsonPayload.space)"}
+    assert "${google_logging_metric.audit_chain_broken.name}" in condition["filter"]
+    assert condition["threshold_value"] == 0 and condition["comparison"] == "COMPARISON_GT"
+    # And the clean run's summary line is not counted
+    summaries = _json_lines(caplog, "audit witness check")
+    assert summaries and all("audit_check" not in summary for summary in summaries)

@@ -183,6 +183,38 @@ def test_the_log_bucket_keeping_the_sealed_heads_is_locked_unless_a_throw_away_p
     assert lock["type"] == "bool" and lock["default"] is True
 
 
+def test_the_audit_witness_bucket_keeps_each_head_under_a_retention_policy_locked_by_default(terraform):
+    # Given the bucket the audit sealer witnesses each chain head in (B15)
+    bucket = terraform["resource"]["google_storage_bucket"]["audit_witness"]
+    policy = _single_block(bucket, "retention_policy")
+    lock, days = terraform["variable"]["lock_audit_witness_bucket"], terraform["variable"]["audit_witness_retention_days"]
+    # When reading its retention, its lock, versioning and the variables' defaults
+    # Then no head can be deleted or replaced before its retention, the policy is locked unless a
+    # throw-away project says otherwise, and the bucket is private, versioned and in the region
+    assert policy["is_locked"] == "${var.lock_audit_witness_bucket}"
+    assert lock["type"] == "bool" and lock["default"] is True
+    assert policy["retention_period"] == "${var.audit_witness_retention_days * 86400}"
+    assert days["default"] >= 365
+    assert _single_block(bucket, "versioning")["enabled"] is True
+    assert bucket["location"] == "${var.region}" and bucket["force_destroy"] is False
+    assert bucket["public_access_prevention"] == "enforced" and bucket["uniform_bucket_level_access"] is True
+    environment = terraform["locals"]["function_environment"]
+    assert environment["PASSERELLE_AUDIT_WITNESS_BUCKET"] == "${google_storage_bucket.audit_witness.name}"
+
+
+def test_the_audit_chains_are_checked_against_their_witness_every_night_by_the_scheduler(terraform):
+    # Given the scheduled functions and the check's function
+    job = terraform["locals"]["scheduled_functions"]["check_audit_witness"]
+    function = terraform["locals"]["functions"]["check_audit_witness"]
+    # When reading its job, who may call it and the caller it checks itself
+    # Then a daily job calls it, and only the scheduler's invoker may (Cloud Run IAM and the OIDC token)
+    assert job["schedule"] == "30 3 * * *" and job["name"] == "check-audit-witness"
+    assert function["ingress"] == "ALLOW_INTERNAL_ONLY"
+    assert function["invoker"] == "serviceAccount:${google_service_account.scheduler_invoker.email}"
+    assert terraform["locals"]["internal_callers"]["check_audit_witness"] == \
+        "${google_service_account.scheduler_invoker.email}"
+
+
 def test_document_access_is_audited(terraform):
     # Given the audit configuration of Cloud Storage
     audit = terraform["resource"]["google_project_iam_audit_config"]["storage"]

@@ -1,0 +1,34 @@
+"""Ports of the audit trail's scheduled check (B15 traceability): the chains in Firestore and the witness
+of their heads in a Cloud Storage bucket under a retention policy (shared/adapters/audit.py,
+shared/adapters/audit_witness.py; in memory for the unit tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Literal, Protocol
+
+from shared.domain.audit import CheckPoint, WitnessedHead
+
+Recorded = Literal["created", "present", "conflict"]
+
+
+class AuditWitness(Protocol):
+    """Each sealed head, written once: ``record`` never overwrites (``created``; ``present`` when the same
+    head is there already; ``conflict`` when another hash is)."""
+
+    def record(self, head: WitnessedHead) -> Recorded: ...
+    def heads(self, space: str, from_seq: int = 0) -> list[WitnessedHead]: ...
+    def spaces(self) -> list[str]: ...
+
+
+class AuditChains(Protocol):
+    """The chains of every space, verified whole or from a check point, and the checks' own records."""
+
+    def spaces(self) -> list[str]: ...
+    def verify_space(self, space: str, witnessed: Iterable[tuple[int, str]] = (),
+                     settled_before: dt.datetime | None = None) -> list[str]: ...
+    def verify_since(self, point: CheckPoint, witnessed: Iterable[tuple[int, str]]) -> list[str]: ...
+    def check_point(self, space: str) -> CheckPoint | None: ...
+    def save_check_point(self, point: CheckPoint) -> None: ...
+    def save_check_run(self, run: dict[str, Any]) -> None: ...
