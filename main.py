@@ -16,6 +16,7 @@ ENTRY_POINTS = (
     "check_conformance",
     "confirm_catalogue_review",
     "deactivate_party",
+    "decide_deliverable",
     "decide_penalty",
     "decide_proposal",
     "decide_quote",

@@ -9,6 +9,7 @@ import {
   INVOICE_KINDS, VAT_RATES, buildInvoice, invoiceTotals, invoiceableLines, openReservations, parseReservations,
   receivableLines,
 } from "./invoice_logic.mjs";
+import { receptionWarnings } from "./deliverable_logic.mjs";
 import { dateField, errorSlot, field, h, table } from "./ui.mjs";
 
 function nowIso() {
@@ -21,7 +22,7 @@ function failed(slot, err) {
 }
 
 // --- the client: reception, reservations, closing -----------------------------------------------
-export function receptionSection(ctx, order, view, refresh) {
+export function receptionSection(ctx, order, view, refresh, milestonesFollowUp = null) {
   const lines = order.lines.map((l) => {
     const rec = order.reception?.[l.line_id];
     const done = order.line_status?.[l.line_id];
@@ -37,14 +38,16 @@ export function receptionSection(ctx, order, view, refresh) {
   return h("section", { "aria-labelledby": "reception-title" },
     h("h2", { id: "reception-title" }, "Réception (service fait)"),
     table(["Ligne", "Libellé", "Montant HT", "Déclarée", "Réception", "Réserves"], lines, { label: "Réception des lignes" }),
-    client ? receptionForm(ctx, order, refresh) : null,
+    client ? receptionForm(ctx, order, refresh, milestonesFollowUp) : null,
     client ? liftForms(ctx, order, refresh) : null,
     client && (view.next_states ?? []).includes("closed") ? closeForm(ctx, order, refresh) : null);
 }
 
-function receptionForm(ctx, order, refresh) {
+function receptionForm(ctx, order, refresh, milestonesFollowUp) {
   const receivable = receivableLines(order);
   if (!receivable.length) return null;
+  // B11: a mission's milestone whose deliverables are not all accepted is received all the same, with a warning
+  const warnings = receptionWarnings(milestonesFollowUp, receivable.map((l) => l.line_id));
   const rows = receivable.map((l) => ({ line: l,
     pick: field({ name: `receive_${l.line_id}`, label: `Réceptionner la ligne ${l.line_id} (${l.label})`, type: "checkbox",
       value: true }),
@@ -57,6 +60,8 @@ function receptionForm(ctx, order, refresh) {
     h("h3", { id: "reception-form-title" }, "Réceptionner"),
     h("p", { className: "hint" }, "Cochez les lignes dont le service est fait ; une réserve par ligne de texte. "
       + "Les lignes non cochées restent à réceptionner (réception partielle)."),
+    warnings.length ? h("div", { className: "warning", role: "note", id: "reception-deliverables" },
+      warnings.map((w) => h("p", {}, w))) : null,
     slot.node, rows.map((r) => h("div", { className: "grid" }, r.pick, r.reservations)), comment,
     h("button", { type: "submit" }, "Enregistrer la réception"), result);
   form.addEventListener("submit", async (event) => {

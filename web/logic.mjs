@@ -59,13 +59,13 @@ export function uploadFields({ kind, milestoneId = "", deliverable = "" }) {
   return { fields: { kind, milestone_id: milestoneId, deliverable }, errors };
 }
 
-// B11: a milestone's deliverables as the beneficiary's mission screen lists them: « remis » with the latest
-// document that delivered it (its download URL from get_documents, by document id), or « attendu ».
+// B11: a milestone's deliverables as the beneficiary's mission screen lists them: « attendu », or as its latest
+// document stands (its download URL from get_documents, by document id): « remis », « accepté », « refusé ».
 export function deliverableRows(followUp, downloads = {}) {
   return (followUp ?? []).map((d) => {
     const latest = d.documents?.length ? d.documents[d.documents.length - 1] : null;
-    return { label: d.label, delivered: Boolean(d.delivered), status: d.delivered ? "remis" : "attendu",
-      count: d.documents?.length ?? 0,
+    const status = { delivered: "remis", accepted: "accepté", refused: "refusé" }[d.status] ?? (d.delivered ? "remis" : "attendu");
+    return { label: d.label, delivered: Boolean(d.delivered), status, count: d.documents?.length ?? 0,
       document: latest ? { id: latest.document_id, filename: latest.filename, uploadedAt: latest.uploaded_at,
         url: downloads[latest.document_id] ?? null } : null };
   });

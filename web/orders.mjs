@@ -7,6 +7,7 @@ import {
   stateLabel, uploadFields, uploadKindOptions, daysOnSiteField, timesheetBody,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
@@ -117,6 +118,16 @@ export async function renderOrder(ctx, managerId, orderId) {
   }
   const o = view.order;
   const refresh = () => renderOrder(ctx, managerId, orderId);
+  // B11: the beneficiary's reception form warns of a milestone whose deliverables are not all accepted
+  let milestonesFollowUp = null;
+  if (role === "beneficiary" && view.mission) {
+    try {
+      milestonesFollowUp = (await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "mission",
+        mission_id: view.mission.mission_id }).toString() })).milestones_follow_up;
+    } catch (err) {
+      if (err.status === 401) return undefined;
+    }
+  }
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
@@ -140,6 +151,8 @@ export async function renderOrder(ctx, managerId, orderId) {
       h("a", { href: d.download_url, target: "_blank", rel: "noopener noreferrer" }, d.filename),
       ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}${d.deliverable ? ` « ${d.deliverable} » (jalon ${d.milestone_id})` : ""}, `
         + `${d.pages} p., ${Math.ceil(d.size_bytes / 1024)} Kio`,
+      d.decision ? h("span", { className: d.decision.decision === "refused" ? "badge late" : "badge ok" },
+        ` ${decisionText(d.decision)}`) : null,
       (d.active_content ?? []).length
         ? h("span", { className: "badge late", role: "note" },
           ` contenu actif : ${d.active_content.map((a) => ACTIVE_CONTENT[a] ?? a).join(", ")} — à ouvrir avec prudence`)
@@ -155,7 +168,7 @@ export async function renderOrder(ctx, managerId, orderId) {
     contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
       href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
     "Proposer un devis de travaux complémentaires")) : null,
-    receptionSection(ctx, o, view, refresh),
+    receptionSection(ctx, o, view, refresh, milestonesFollowUp),
     invoicesSection(ctx, o, invoices.invoices, refresh),
     h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),

@@ -1,10 +1,12 @@
 // Sourcing for a beneficiary (part B): submit and relaunch a need (B2), the ranked professionals
 // with the reasons of each score (B3) and their full record (B4), accept / refuse / relaunch, frame
-// the mission (B13) and follow its order, proof of service and documents; request a quote from the
+// the mission (B13) and follow its order, proof of service, documents and deliverables (accept or refuse
+// each, B11); request a quote from the
 // titulaire for a mission (B16). The pool statistics (B14), read by the operator and the purchasing body.
 // The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body, which
 // chooses the beneficiary from the registered ones (B1 parties).
 import { penaltyTerms } from "./contracts.mjs";
+import { canDecide, decisionBody, decisionText } from "./deliverable_logic.mjs";
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
@@ -299,6 +301,9 @@ export async function renderMission(ctx, missionId) {
     }
   }
   const followUp = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_follow_up]));
+  const accepted = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_accepted]));
+  const decide = ctx.session.claims.role === "beneficiary"
+    ? decisionForm(ctx, m, () => renderMission(ctx, missionId)) : null;
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
   ctx.show(`Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
@@ -310,29 +315,67 @@ export async function renderMission(ctx, missionId) {
       ["Budget prévu", formatEuros(m.budget?.planned_cents)], ["Consommé", formatEuros(m.budget?.consumed_cents)],
       ["Reste", formatEuros(m.budget?.remaining_cents)]]),
     h("h2", {}, "Jalons"),
-    table(["Jalon", "Jours", "Échéance", "Livrables"], (m.milestones ?? []).map((j) => h("tr", { "data-milestone": j.milestone_id },
+    table(["Jalon", "Jours", "Échéance", "Livrables", "Tous acceptés"], (m.milestones ?? []).map((j) => h("tr",
+      { "data-milestone": j.milestone_id },
       h("td", {}, j.label), h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)),
       h("td", {}, deliverableList(followUp.get(j.milestone_id) ?? (j.deliverables ?? []).map((label) => (
-        { label, delivered: false, documents: [] })), downloads)))), { label: "Jalons" }),
+        { label, delivered: false, documents: [] })), downloads, decide)),
+      h("td", {}, accepted.has(j.milestone_id) ? (accepted.get(j.milestone_id) ? "oui" : "non") : "—"))),
+    { label: "Jalons" }),
     extraCostsRows(m.extra_costs_follow_up).length ? h("section", { id: "extra-costs", "aria-labelledby": "extra-costs-title" },
       h("h2", { id: "extra-costs-title" }, "Frais annexes (suivis par les jours sur site)"),
       definitionList(extraCostsRows(m.extra_costs_follow_up))) : null,
     h("h2", {}, "Livrables de la mission"),
     deliverableList(m.deliverables_follow_up ?? (m.deliverables ?? []).map((label) => ({ label, delivered: false,
       documents: [] })), downloads),
+    h("p", { className: "hint" }, "Chaque livrable remis s'accepte ou se refuse (motivé) dans son jalon ; un livrable "
+      + "refusé est remis à nouveau par le titulaire. La réception du jalon n'attend pas l'acceptation."),
     h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")),
     missionQuoteForm(ctx, m));
 }
 
-// B11: each deliverable « remis » (with a link to the latest document that delivered it) or « attendu ».
-function deliverableList(followUp, downloads) {
+// B11: each deliverable « attendu », or as its latest document stands — « remis » (with « Accepter » and
+// « Refuser » for the beneficiary), « accepté » (when, by whom) or « refusé » (the reason) — with its link.
+function deliverableList(followUp, downloads, decide = null) {
   const rows = deliverableRows(followUp, downloads);
   if (!rows.length) return h("span", { className: "hint" }, "aucun");
-  return h("ul", { className: "deliverables" }, rows.map((r) => h("li", { "data-delivered": String(r.delivered) },
-    `${r.label} — `, h("span", { className: r.delivered ? "badge ok" : "badge" }, r.status),
-    r.document ? [" : ", r.document.url ? h("a", { href: r.document.url, target: "_blank", rel: "noopener noreferrer" },
-      r.document.filename) : r.document.filename, ` (déposé le ${formatDateTime(r.document.uploadedAt)}`
-      + `${r.count > 1 ? `, ${r.count} versions` : ""})`] : null)));
+  return h("ul", { className: "deliverables" }, rows.map((r, i) => h("li", { "data-delivered": String(r.delivered),
+    "data-status": followUp[i].status ?? "" },
+  `${r.label} — `, h("span", { className: ["accepté", "remis"].includes(r.status) ? "badge ok"
+    : r.status === "refusé" ? "badge late" : "badge" }, r.status),
+  r.document ? [" : ", r.document.url ? h("a", { href: r.document.url, target: "_blank", rel: "noopener noreferrer" },
+    r.document.filename) : r.document.filename, ` (déposé le ${formatDateTime(r.document.uploadedAt)}`
+      + `${r.count > 1 ? `, ${r.count} versions` : ""})`] : null,
+  followUp[i].decision ? h("div", { className: "sub" }, decisionText(followUp[i].decision)) : null,
+  decide && canDecide(followUp[i], "beneficiary") ? decide(followUp[i]) : null)));
+}
+
+// « Accepter » / « Refuser » (with its reason) on a delivered deliverable's current document (decide_deliverable).
+function decisionForm(ctx, mission, refresh) {
+  return (followUp) => {
+    const reason = field({ name: `reason_${followUp.current_document_id.slice(0, 12)}`, label: "Raison du refus",
+      rows: 2, paths: ["reason"] });
+    const slot = errorSlot(() => [reason]);
+    const send = async (decision) => {
+      slot.clear();
+      const { body, errors } = decisionBody({ missionId: mission.mission_id, documentId: followUp.current_document_id,
+        decision, reason: reason.input.value });
+      if (errors.length) return slot.show(errors);
+      try {
+        await ctx.call("decide_deliverable", { body });
+        refresh();
+      } catch (err) {
+        if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+      }
+      return undefined;
+    };
+    const accept = h("button", { type: "button" }, "Accepter");
+    const refuse = h("button", { type: "button", className: "secondary" }, "Refuser");
+    accept.addEventListener("click", () => send("accepted"));
+    refuse.addEventListener("click", () => send("refused"));
+    return h("div", { className: "card deliverable-decision", "aria-label": `Décision sur « ${followUp.label} »` },
+      slot.node, reason, accept, " ", refuse);
+  };
 }
 
 // B16: a quote requested from the titulaire for this mission; its answer is due within 5 working days (D3),

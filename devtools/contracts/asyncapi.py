@@ -85,7 +85,8 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              "ContractChanged", "BillingAccountChanged", "CataloguePublished", "OrderLinesAdded", "SubmitQuote",
              "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided", "RaiseQuote", "PropertyNodesChanged",
              "PropertyNodesRetired", "CatalogueReviewed", "CatalogueReviewDue", "SubmitInvoice", "OrderReceived",
-             "ReservationLifted", "InvoiceStatusChanged", "IncidentAlert", "AgreementTermsChanged"]
+             "ReservationLifted", "InvoiceStatusChanged", "IncidentAlert", "AgreementTermsChanged",
+             "DeliverableDecided"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
                             ("QuoteRaisedHeaders", EventType.QUOTE_RAISED),
@@ -160,6 +161,9 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              "rec-<hash>-<hash of manager and order>: one event per reception; drop duplicates on it."),
             ("ReservationLiftedHeaders", EventType.RESERVATION_LIFTED, ("^orders/", "orders/<order_id>."),
              "lift-<hash>-<hash of manager and order>: one event per reservation lifted."),
+            ("DeliverableDecidedHeaders", EventType.DELIVERABLE_DECIDED, ("^orders/", "orders/<order_id>."),
+             "deliverable-decided-<hash of beneficiary, order and document>: one event per deliverable document "
+             "decided; drop duplicates on it."),
             ("InvoiceStatusChangedHeaders", EventType.INVOICE_STATUS_CHANGED, ("^orders/", "orders/<order_id>."),
              "chorus-<hash of manager, order, invoice and status>: one event per Chorus Pro status of an invoice."),
             ("AgreementTermsChangedHeaders", EventType.AGREEMENT_TERMS_CHANGED,
@@ -208,7 +212,7 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
                           "Platform → contractor: new orders, the manager's decisions, lines added by a "
                           "supplementary quote, quote requests and decisions, and the contracts, billing accounts, "
                           "catalogue versions and reviews and property nodes the contractor works under, and (to the "
-                          "titulaire) the beneficiaries' agreement terms; every one "
+                          "titulaire) the beneficiaries' agreement terms and their decisions on deliverables; every one "
                           "kept 35 days for replay (list_messages, redeliver_messages). Pull them from {topology.erp_subscription(orders_topic)} and "
                           "acknowledge each once stored; route on ce-type.",
                           ORDERS_MESSAGES,

@@ -17,7 +17,7 @@ PUBSUB_BINDING_VERSION = "0.2.0"
 ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",
                    "cataloguePublished", "catalogueReviewed", "catalogueReviewDue", "propertyNodesChanged",
                    "propertyNodesRetired", "quoteRequested", "quoteDecided", "orderReceived", "reservationLifted",
-                   "invoiceStatusChanged", "agreementTermsChanged"]
+                   "invoiceStatusChanged", "agreementTermsChanged", "deliverableDecided"]
 
 
 def ce_headers(event_type: EventType, source: str, ce_id: str, time: str, subject: str | None) -> dict[str, str]:
@@ -278,6 +278,18 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             [("agreement_terms_changed", "The Métropole's agreement: version 1 from 1 July 2026",
               *stories.terms.agreement_announced)],
             ordered=False),
+        "deliverableDecided": message(
+            "deliverableDecided", "Deliverable accepted or refused",
+            "The beneficiary accepted a deliverable the titulaire delivered on its mission's order, or refused it "
+            "with a reason (B11).",
+            "Published to the titulaire in the commit of POST decide_deliverable, once per deliverable document. "
+            "`document_id` is the SHA-256 of the document decided on (get_documents lists it with its decision). A "
+            "refused deliverable is delivered again as a new document (store_report, kind deliverable, the same "
+            "milestone_id and deliverable), which the beneficiary decides on in turn. Ordering key: the order id.",
+            "DeliverableDecidedHeaders", refs["DeliverableDecided"],
+            [("deliverable_refused", "The « Cahier des charges » refused with its reason",
+              *stories.sourcing.deliverable_refused_message),
+             ("deliverable_accepted", "Delivered again, then accepted", *stories.sourcing.deliverable_accepted_message)]),
         "needSubmitted": message(
             "needSubmitted", "Need version submitted",
             "A need version waits for scoring (platform-internal).",

@@ -13,7 +13,7 @@ from devtools.contracts.stories_sourcing import BENEFICIARY_ID, FRAME_MISSION, N
 from shared.domain.errors import ErrorDetail
 from shared.domain.list_limits import MAX_ROWS
 from shared.domain.identity import Right
-from shared.domain.sourcing.messages import FrameMission, ReplacementRequest
+from shared.domain.sourcing.messages import DecideDeliverable, FrameMission, ReplacementRequest
 
 
 CREATED = {"Location": {"$ref": "#/components/headers/Location"}, **REPLAYED}  # 201 of a need, a mission
@@ -107,6 +107,52 @@ def replace_professional(b: Build) -> dict[str, Any]:
                 "422": "The body breaks the schema (fields are reported under $.command, as the handler reads the "
                        "body), an operator request without beneficiary_id, a replacement already requested or none "
                        "requested, the mission ended, the replacement not equivalent, or " + IDEM_422}),
+        },
+    }
+
+
+@operation("decide_deliverable", "post", roles=("beneficiary",), right=Right.NEEDS_WRITE,
+           schemas=("DecideDeliverable", "DeliverableDecided"))
+def decide_deliverable(b: Build) -> dict[str, Any]:
+    s = b.stories.sourcing
+    cid0, cid1, _ = CORRELATION_IDS
+    return {
+        "summary": "Accept a mission's deliverable, or refuse it with a reason (beneficiary)",
+        "description": (
+            "B11 mission follow-up, B7 proof of service: the beneficiary decides on one deliverable document the "
+            "titulaire delivered on the mission's order (store_report, kind deliverable): `accepted`, or `refused` "
+            "with a `reason` (French text). The decision applies to the document named, which must be the latest "
+            "delivering its milestone's deliverable (current_document_id in get_sourcing?view=mission); the titulaire "
+            "is told in the same commit on orders-<titulaire> (fr.passerelle.deliverable.decided.v1), and delivers a "
+            "refused deliverable again as a new document. The same decision again answers it again and changes "
+            "nothing; another decision on a decided document is refused. Reception of the milestone is not blocked "
+            "by a deliverable not accepted."),
+        "tags": ["beneficiary"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["DecideDeliverable"], {
+            "refuse": ("Refused with its reason", s.refuse_deliverable),
+            "accept": ("The document delivered again, accepted", s.accept_deliverable)}),
+        "responses": {
+            "200": json_response("Decided (or the same decision again); what the titulaire was told.",
+                                 b.refs["DeliverableDecided"], {
+                                     "refused": ("Refused", as_json(s.deliverable_refused)),
+                                     "accepted": ("Accepted", as_json(s.deliverable_accepted))}, REPLAYED),
+            **post_errors("decide_deliverable", extra={
+                "400": {"malformed_json": rejected(malformed(DecideDeliverable), cid0)},
+                "404": {"mission_not_found": rejected([ErrorDetail.of("$.mission_id", "MISSION_NOT_FOUND",
+                                                                       mission_id="BES-2026-999-mission")], cid0)},
+                "409": {"superseded": rejected(s.superseded, cid0),
+                        "already_decided": rejected(s.already_decided, cid1)},
+                "422": {"reason_missing": rejected(s.reason_missing, cid0),
+                        "invalid_decision": rejected(errors_of(DecideDeliverable, {
+                            **s.accept_deliverable, "decision": "maybe"}), cid1)},
+            }, descriptions={
+                "400": IDEM_400,
+                "404": "No such mission for this beneficiary (another beneficiary's mission looks missing), or no "
+                       "deliverable document of its order with this document_id.",
+                "409": "The document was superseded by a later delivery of the same deliverable, or was decided "
+                       "otherwise already, or " + IDEM_409[0].lower() + IDEM_409[1:],
+                "422": "The body breaks the schema, a refusal without a reason, a reason with an acceptance, or "
+                       + IDEM_422}),
         },
     }
 

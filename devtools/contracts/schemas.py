@@ -55,7 +55,7 @@ from shared.domain.quotes import (
 from shared.domain.replay import MessagePage, RedeliverMessages, Redelivered
 from shared.domain.sourcing.erasure_messages import EraseProfessional, ProfessionalErased
 from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed, SubmitTimesheet,
+    DecideDeliverable, DecideProposal, DeliverableDecided, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed, SubmitTimesheet,
     TimesheetRecorded,
 )
 from shared.domain.invoices import InvoiceList, InvoiceStatusChanged, SubmitInvoice
@@ -151,6 +151,8 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "InvoiceStatusChanged": (InvoiceStatusChanged, "serialization"),
     "SubmitTimesheet": (SubmitTimesheet, "validation"),
     "TimesheetRecorded": (TimesheetRecorded, "serialization"),
+    "DecideDeliverable": (DecideDeliverable, "validation"),
+    "DeliverableDecided": (DeliverableDecided, "serialization"),
     "CatalogueImported": (CatalogueImported, "serialization"),
     "CatalogueView": (CatalogueView, "serialization"),
     "ImportPropertyTree": (ImportPropertyTree, "validation"),
@@ -298,6 +300,9 @@ DIRECTION = {
     "InvoiceStatusChanged": "Outbound: data of fr.passerelle.invoice.status_changed.v1 on orders-<contractor>.",
     "SubmitTimesheet": "Inbound: body of POST submit_timesheet (the titulaire).",
     "TimesheetRecorded": "Outbound: body of the submit_timesheet answer.",
+    "DecideDeliverable": "Inbound: body of POST decide_deliverable (the beneficiary).",
+    "DeliverableDecided": "Outbound: body of the decide_deliverable answer, and data of "
+                          "fr.passerelle.deliverable.decided.v1 on orders-<titulaire>.",
     "CatalogueView": "Outbound: body of the GET get_catalogue answer.",
     "ImportPropertyTree": "Inbound: JSON body of POST import_property_tree (manager); the same nodes can be sent as a "
                           "French CSV (text/csv).",

@@ -21,7 +21,7 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.messages import EventType
 from shared.domain.reception import LiftReservation, ReceiveOrder
 from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
+    DecideDeliverable, DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
     SubmitNeed, SubmitTimesheet, TimesheetRecorded,
 )
 from shared.domain.sourcing.process import SourcingActor
@@ -31,7 +31,7 @@ from shared.domain.sourcing.reporting import ReportPeriod
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.service import documents, executions, listings, receptions
 from shared.service.sourcing import (
-    erasure, missions, needs, paths, pool, pool_import, ranking, replacements, reporting, timesheets,
+    deliverables, erasure, missions, needs, paths, pool, pool_import, ranking, replacements, reporting, timesheets,
 )
 from tests.pdfs import a_pdf
 
@@ -231,6 +231,7 @@ class SourcingStory:
                                            source=TITULAIRE_SOURCE, subject=f"orders/{MISSION_ORDER}")
                 reply = executions.record_execution(inbound_from_pubsub(delivery, p.clock.now()), p.uow(), p.clock)
                 assert not reply.errors, reply.errors
+            self._deliverable()
             p.at("2026-05-04T06:45:00Z")
             fields = docs_domain.AttachFields.model_validate_json(json.dumps(
                 {"manager_id": BENEFICIARY_ID, "order_id": MISSION_ORDER, "kind": "service_done"}))
@@ -238,6 +239,44 @@ class SourcingStory:
                                       a_pdf("Attestation de service fait — jalon J1", pages=1), p.uow(), p.documents,
                                       p.clock, "sa-titulaire-erp")
         self._milestone()
+
+    def _deliverable(self) -> None:
+        """B11: the titulaire delivers the « Cahier des charges » for J1; the beneficiary refuses it with a reason,
+        the titulaire delivers it again, the beneficiary accepts the new document."""
+        p = self.platform
+
+        def deliver(text: str, filename: str) -> str:
+            fields = docs_domain.AttachFields.model_validate_json(json.dumps({
+                "manager_id": BENEFICIARY_ID, "order_id": MISSION_ORDER, "kind": "deliverable", "milestone_id": "J1",
+                "deliverable": "Cahier des charges"}))
+            with p.as_("sa-titulaire-erp", "contractor", TITULAIRE):
+                return documents.attach_document(TITULAIRE, fields, filename, a_pdf(text, pages=2), p.uow(),
+                                                 p.documents, p.clock, "sa-titulaire-erp").record.sha256
+
+        def decide(body: dict[str, Any]):
+            return deliverables.decide_deliverable(BENEFICIARY_ID, _cmd(DecideDeliverable, body), p.uow(), p.clock,
+                                                   decided_by="sophie.garnier@grandlyon.example.fr")
+
+        p.at("2026-04-30T15:10:00Z")
+        first = deliver("Cahier des charges — version 1", "cahier-des-charges-v1.pdf")
+        with p.as_(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID):
+            p.at("2026-05-02T08:30:00Z")
+            self.refuse_deliverable = {"mission_id": MISSION_ID, "document_id": first, "decision": "refused",
+                                       "reason": "Les exigences d'accessibilité (RGAA) ne sont pas décrites."}
+            self.reason_missing = refused(lambda: decide({**self.refuse_deliverable, "reason": None}))
+            self.deliverable_refused = decide(self.refuse_deliverable)
+            self.deliverable_refused_message = p.last(EventType.DELIVERABLE_DECIDED.value)
+        p.at("2026-05-03T10:00:00Z")
+        second = deliver("Cahier des charges — version 2, exigences RGAA", "cahier-des-charges-v2.pdf")
+        with p.as_(BENEFICIARY_UID, "beneficiary", BENEFICIARY_ID):
+            p.at("2026-05-04T06:40:00Z")
+            self.accept_deliverable = {"mission_id": MISSION_ID, "document_id": second, "decision": "accepted"}
+            self.superseded = refused(lambda: decide({**self.refuse_deliverable, "decision": "accepted",
+                                                      "reason": None, "document_id": first}))
+            self.deliverable_accepted = decide(self.accept_deliverable)
+            self.deliverable_accepted_message = p.last(EventType.DELIVERABLE_DECIDED.value)
+            self.already_decided = refused(lambda: decide({**self.accept_deliverable, "decision": "refused",
+                                                           "reason": "Finalement incomplet."}))
 
     def _milestone(self) -> None:
         """B11: the titulaire's timesheets on J1 (the second one over the milestone's days is refused); the
@@ -309,6 +348,8 @@ def sourcing_examples(stories: Any) -> dict[str, list[Any]]:
         "NeedRecord": [dump(s.submitted), dump(s.proposed), dump(s.accepted)],
         "NeedSubmitted": [s.need_submitted[1]],
         "FrameMission": [FRAME_MISSION],
+        "DecideDeliverable": [s.refuse_deliverable, s.accept_deliverable],
+        "DeliverableDecided": [dump(s.deliverable_refused), dump(s.deliverable_accepted)],
         "Mission": [dump(s.mission), dump(s.replacement_requested), dump(s.replaced)],
         "ReplacementRequest": [s.request_replacement, s.propose_replacement],
         "SourcingView": [s.need_view, s.mission_view, s.pool, stories.terms.agreement_view],

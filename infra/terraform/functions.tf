@@ -501,6 +501,12 @@ locals {
       invoker     = "allUsers"
       identity    = "fn-data-publish-timers"
     }
+    decide_deliverable = {
+      description = "Beneficiary -> platform: accept a mission's deliverable, or refuse it with a reason (B11); tells the titulaire."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
     sync_chorus_pro = {
       description = "Cloud Scheduler -> platform: deposit accepted invoices on Chorus Pro, apply the statuses it reports."
       ingress     = "ALLOW_INTERNAL_ONLY"
@@ -654,6 +660,7 @@ locals {
     submit_invoice            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
     get_invoices              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
     submit_timesheet          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    decide_deliverable        = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     sync_chorus_pro           = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
   }
 }

@@ -63,6 +63,29 @@ _DELIVERABLE_DOC = ("kind deliverable only: the deliverable's label, exactly as 
                     "states it (B11).")
 
 
+class DeliverableVerdict(StrEnum):
+    """The beneficiary's decision on a delivered deliverable (B11 mission follow-up)."""
+
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+VERDICT_LABELS = {DeliverableVerdict.ACCEPTED: "accepté", DeliverableVerdict.REFUSED: "refusé"}
+
+
+class DeliverableDecision(Model):
+    """Kept on a ``deliverable`` document's record: the beneficiary accepted it, or refused it with a reason (B11).
+    One decision per document; a refused deliverable is delivered again as a new document."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DeliverableDecision")
+
+    decision: DeliverableVerdict
+    reason: str | None = Field(default=None, description="Why it was refused (French text); null when accepted.")
+    decided_at: AwareDatetime
+    decided_by: str | None = Field(default=None, description=(
+        "The beneficiary's account that decided; null in what the titulaire reads (get_documents, its message)."))
+
+
 class AttachFields(Command):
     """The form fields that come with a multipart upload (the file itself is the ``file`` part)."""
 
@@ -123,6 +146,8 @@ class DocumentRecord(Model):
     # B11 mission follow-up: for kind deliverable, the milestone and the deliverable this file delivers.
     milestone_id: str | None = None
     deliverable: str | None = None
+    # B11: the beneficiary's decision on this deliverable (decide_deliverable); None until it decides.
+    decision: DeliverableDecision | None = None
 
 
 PROPERTY_FLAGS = {"missing": "PROPERTY_NODE_NOT_FOUND", "retired": "PROPERTY_NODE_RETIRED"}

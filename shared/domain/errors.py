@@ -146,6 +146,11 @@ CATALOGUE: dict[str, str] = {
     "DELIVERABLE_NOT_A_MISSION_ORDER": "Un livrable se dépose sur la commande d'une mission : cette commande n'en est pas une.",
     "DELIVERABLE_NOT_FOUND": "Le livrable « {deliverable} » n'est prévu ni par le jalon « {milestone_id} » ni par la mission (livrables prévus : {allowed}).",
     "DELIVERABLE_FIELD_UNEXPECTED": "Ce champ ne concerne que les livrables (kind « deliverable ») : retirez-le pour un document de type « {kind} ».",
+    "DELIVERABLE_DOCUMENT_NOT_FOUND": "Livrable « {document_id} » introuvable parmi les documents de cette mission.",
+    "DELIVERABLE_DOCUMENT_SUPERSEDED": "Le document « {filename} » a été remplacé par une nouvelle remise du même livrable (« {current} ») : décidez sur celle-ci ({current_id}).",
+    "DELIVERABLE_ALREADY_DECIDED": "Le livrable « {filename} » a déjà été {decision} le {decided_at} : cette décision ne change plus. Un livrable refusé se remet sous un nouveau document.",
+    "DELIVERABLE_REFUSAL_REASON_REQUIRED": "Le refus d'un livrable doit être motivé : indiquez la raison du refus.",
+    "DELIVERABLE_REASON_UNEXPECTED": "Une raison ne s'indique qu'en cas de refus : retirez-la pour accepter le livrable.",
     # sourcing of professionals (part B)
     "INVALID_SIRET": "SIRET invalide : 14 chiffres dont la clé de contrôle (Luhn) est juste.",
     "BENEFICIARY_NOT_FOUND": "Bénéficiaire « {beneficiary_id} » inconnu de la plateforme.",

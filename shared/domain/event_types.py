@@ -38,6 +38,7 @@ class EventType(StrEnum):
     INVOICE_SUBMITTED = "fr.passerelle.invoice.submitted.v1"  # contractor → platform: SubmitInvoice by Pub/Sub
     INVOICE_STATUS_CHANGED = "fr.passerelle.invoice.status_changed.v1"  # platform → contractor: Chorus Pro status
     AGREEMENT_TERMS_CHANGED = "fr.passerelle.agreement.terms_changed.v1"  # platform → titulaire (orders-<t>): A9
+    DELIVERABLE_DECIDED = "fr.passerelle.deliverable.decided.v1"  # platform → titulaire (orders-<t>): B11 decision
     INCIDENT_ALERT = "fr.passerelle.incident.alert.v1"  # platform → operator (incident-alerts): severity 1–2 reported
 
 

@@ -213,12 +213,20 @@ def check_upload(contractor_id: str, command: doc.RegisterUpload, uow: UnitOfWor
 
 def list_documents(manager_id: str, order_id: str, uow: UnitOfWork, files: DocumentFiles,
                    contractor_id: str | None = None, sha256: str | None = None) -> list[dict[str, Any]]:
-    """Every document of the order (or one), each with a signed download URL valid a few minutes."""
+    """Every document of the order (or one), each with a signed download URL valid a few minutes. The contractor
+    reads a deliverable's decision without the beneficiary's account that took it (B11)."""
     _order_for(manager_id, order_id, contractor_id, uow)
     rows = uow.query(Query(f"managers/{manager_id}/orders/{order_id}/documents", order_by=(("__name__", "asc"),)))
-    return [{**row.data, "download_url": files.download_url(row.data["object_name"], doc.DOWNLOAD_URL_TTL),
+    return [{**_as_read(row.data, contractor_id),
+             "download_url": files.download_url(row.data["object_name"], doc.DOWNLOAD_URL_TTL),
              "download_expires_in_seconds": int(doc.DOWNLOAD_URL_TTL.total_seconds())}
             for row in rows if not sha256 or row.id == sha256]
+
+
+def _as_read(record: dict[str, Any], contractor_id: str | None) -> dict[str, Any]:
+    if contractor_id is None or not record.get("decision"):
+        return record
+    return {**record, "decision": {**record["decision"], "decided_by": None}}
 
 
 def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str, facts: doc.PdfFacts, channel: str,

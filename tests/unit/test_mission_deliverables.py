@@ -78,7 +78,8 @@ def test_the_follow_up_marks_each_deliverable_delivered_by_the_documents_naming_
     assert (cahier["label"], cahier["delivered"], [d["filename"] for d in cahier["documents"]]) == (
         "Cahier de recette", True, ["v1.pdf", "v2.pdf"])
     assert cahier["documents"][0] == {"document_id": "a" * 64, "filename": "v1.pdf",
-                                      "uploaded_at": "2026-04-10T10:00:00+00:00", "milestone_id": "j1"}
+                                      "uploaded_at": "2026-04-10T10:00:00+00:00", "milestone_id": "j1",
+                                      "decision": None}
     assert (plan["label"], plan["delivered"], plan["documents"]) == ("Plan de tests", False, [])
     # The mission's deliverable shows on the milestone it was delivered for, and in the mission's own list
     assert [(e["label"], e["delivered"]) for e in per_milestone["j2"]] == [("Bilan de mission", True)]
@@ -106,7 +107,8 @@ def test_the_titulaire_delivers_a_deliverable_once_and_the_mission_view_shows_it
     cahier, plan = view["milestones_follow_up"][0]["deliverables_follow_up"]
     assert cahier["delivered"] and cahier["documents"][0]["document_id"] == first.record.sha256
     assert cahier["documents"][0]["filename"] == "cahier.pdf" and not plan["delivered"]
-    assert view["deliverables_follow_up"] == [{"label": "Bilan de mission", "delivered": False, "documents": []}]
+    assert view["deliverables_follow_up"] == [{"label": "Bilan de mission", "delivered": False, "documents": [],
+                                               "status": "expected", "current_document_id": None, "decision": None}]
 
 
 def test_a_wrong_label_an_unknown_milestone_or_another_titulaire_is_refused_and_nothing_is_stored(mission_world):

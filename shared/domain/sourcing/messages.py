@@ -7,9 +7,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from shared.domain.documents import DeliverableVerdict, Sha256
 from shared.domain.orders import Identifier
 from shared.domain.sourcing.process import ConflictDeclaration, ReplacementReason
 from shared.domain.sourcing.records import NeedContent
@@ -121,6 +122,39 @@ class SubmitTimesheet(Command):
             raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
                                       {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()})
         return self
+
+
+class DecideDeliverable(Command):
+    """POST decide_deliverable: the beneficiary accepts a delivered deliverable, or refuses it with a reason
+    (B11 mission follow-up, B7 proof of service). It decides on one document: the latest delivering it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="DecideDeliverable")
+
+    mission_id: Identifier
+    document_id: Annotated[Sha256, Field(description=(
+        "The deliverable document's SHA-256: current_document_id in the mission view's follow-up."))]
+    decision: DeliverableVerdict
+    reason: Annotated[str, Field(min_length=1, max_length=1000, description=(
+        "Required to refuse (French text, told to the titulaire); refused with an acceptance."))] | None = None
+
+
+class DeliverableDecided(Model):
+    """Outbound: data of fr.passerelle.deliverable.decided.v1 on orders-<titulaire>, and what decide_deliverable
+    answers: the beneficiary's decision on one deliverable document of a mission's order (B11)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="DeliverableDecided")
+
+    manager_id: str = Field(description="The beneficiary, manager of the mission's order.")
+    order_id: str
+    mission_id: str
+    milestone_id: str
+    deliverable: str
+    document_id: str
+    filename: str
+    decision: DeliverableVerdict
+    reason: str | None = Field(description="Why it was refused; null when accepted. Deliver it again as a new "
+                                           "document (store_report) to put it back to the beneficiary.")
+    decided_at: AwareDatetime
 
 
 class FrameMission(Command):

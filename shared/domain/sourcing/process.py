@@ -16,6 +16,7 @@ from shared.domain.contract_terms import AgreementTerms
 from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderState
+from shared.domain.sourcing.deliverable_views import DeliverableFollowUp
 from shared.domain.sourcing.records import (
     LEVEL_LABELS, AvailabilityPeriod, BeneficiaryList, ExtraCosts, Level, NeedContent, PoolStatistics, Professional,
     ServiceType, WorkMode,
@@ -417,27 +418,6 @@ class MissionBudget(Model):
     invoiced_cents: int
 
 
-class DeliveredDocument(Model):
-    """A ``deliverable`` document of the mission's order (B11): which file delivered it, and when."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="DeliveredDocument")
-
-    document_id: str = Field(description="The document's SHA-256: get_documents?order_id=&sha256= downloads it.")
-    filename: str
-    uploaded_at: AwareDatetime
-    milestone_id: str
-
-
-class DeliverableFollowUp(Model):
-    """One deliverable as followed (B11): delivered once a ``deliverable`` document names it, oldest first."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="DeliverableFollowUp")
-
-    label: str
-    delivered: bool
-    documents: list[DeliveredDocument]
-
-
 class MilestoneFollowUp(Model):
     """One milestone as followed (B11): days planned and reported, delivered, received, invoiced."""
 
@@ -454,7 +434,10 @@ class MilestoneFollowUp(Model):
     days_invoiced: Decimal
     deliverables_follow_up: list[DeliverableFollowUp] = Field(default_factory=list, description=(
         "Each deliverable of the milestone, then each of the mission's delivered for this milestone: "
-        "remis (delivered) with its documents, or attendu."))
+        "attendu, or remis with its documents and the beneficiary's decision on the latest."))
+    deliverables_accepted: bool = Field(default=False, description=(
+        "Every deliverable of deliverables_follow_up accepted (true when there is none). Reception of the "
+        "milestone's line does not wait for it."))
 
 
 class ExtraCostsFollowUp(Model):

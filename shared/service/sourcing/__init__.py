@@ -7,6 +7,7 @@ committing through one unit of work (layout of the documents: ``paths.py``).
   ranking.py       B3 the ranked result of a need version (the only one that loads numpy, bm25s)
   missions.py      B11/B13 mission framing with its order (part A), budget
   mission_store.py how a mission is read back (timesheets, replacements)
+  deliverables.py  B11 the beneficiary's decision on a delivered deliverable, told to the titulaire
   replacements.py  B12 replacement (D5, D6)
   deadlines.py     how D4–D6 are planned and shown on the sourcing documents
   index.py         the search index's life (revision, build, cache)

@@ -149,7 +149,8 @@ def _framing_of(c: FrameMission) -> dict[str, Any]:
 
 def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[str, Any]:
     """The mission with its order's live state, each milestone's follow-up (days reported, of which on site,
-    delivered, received, invoiced, its deliverables « remis » or « attendu »), the frais-annexes line followed
+    delivered, received, invoiced, its deliverables « attendu », « remis », « accepté » or « refusé », and whether
+    all are accepted), the frais-annexes line followed
     by the days on site, and the budget (B11): consumed = the amount of the milestones reported done;
     timesheets = the days at the daily rate and the days on site with their frais annexes; received and
     invoiced as the order counts them (service fait, invoices standing). The deliverables come from one
@@ -175,7 +176,8 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[
             "days_on_site_reported": str(mission.timesheet_days_on_site.get(m.milestone_id, 0)),
             "delivered": order.line_status.get(m.milestone_id) is True, "received": m.milestone_id in order.reception,
             "days_invoiced": str(order.invoiced.get(m.milestone_id, 0)),
-            "deliverables_follow_up": per_milestone[m.milestone_id]} for m in mission.milestones]
+            "deliverables_follow_up": per_milestone[m.milestone_id],
+            "deliverables_accepted": deliverables.all_accepted(per_milestone[m.milestone_id])} for m in mission.milestones]
         body["deliverables_follow_up"] = own
         body["extra_costs_follow_up"] = extra_costs_follow_up(mission, order)
     return body
