@@ -134,7 +134,15 @@ resource "google_storage_bucket" "audit_witness" {
     is_locked        = var.lock_audit_witness_bucket
   }
 
-  depends_on = [time_sleep.apis_ready]
+  # B15 encryption (kms.tf): new objects are encrypted with the storage key when CMEK is on.
+  dynamic "encryption" {
+    for_each = var.cmek ? [local.cmek_key.storage] : []
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+
+  depends_on = [time_sleep.apis_ready, google_kms_crypto_key_iam_member.service_agents]
 }
 
 data "archive_file" "source" {
