@@ -13,7 +13,6 @@ With STORAGE_EMULATOR_HOST set, the bucket is created on first use (fake-gcs-ser
 from __future__ import annotations
 
 import json
-import os
 
 from google.api_core import exceptions as gexc
 
@@ -28,21 +27,9 @@ def object_name(space: str, seq: int) -> str:
 
 class GcsAuditWitness:
     def __init__(self, project_id: str, bucket: str, client=None):
-        from google.cloud import storage
+        from shared.adapters.storage import open_bucket
 
-        if client is None:
-            if os.environ.get("STORAGE_EMULATOR_HOST"):
-                from google.auth.credentials import AnonymousCredentials
-
-                client = storage.Client(project=project_id, credentials=AnonymousCredentials())
-                try:
-                    client.create_bucket(bucket)
-                except gexc.Conflict:
-                    pass
-            else:
-                client = storage.Client(project=project_id)
-        self.client = client
-        self.bucket = client.bucket(bucket)
+        self.client, self.bucket = open_bucket(project_id, bucket, client)
 
     def record(self, head: WitnessedHead) -> str:
         blob = self.bucket.blob(object_name(head.space, head.seq))

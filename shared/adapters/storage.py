@@ -13,21 +13,26 @@ from google.api_core import exceptions as gexc
 from google.cloud import storage
 
 
+def open_bucket(project_id: str, bucket: str,
+                client: storage.Client | None = None) -> tuple[storage.Client, storage.Bucket]:
+    """The client and the bucket; on the Storage emulator, anonymous, the bucket created if missing."""
+    if client is None:
+        if os.environ.get("STORAGE_EMULATOR_HOST"):
+            from google.auth.credentials import AnonymousCredentials
+
+            client = storage.Client(project=project_id, credentials=AnonymousCredentials())
+            try:
+                client.create_bucket(bucket)
+            except gexc.Conflict:
+                pass
+        else:
+            client = storage.Client(project=project_id)
+    return client, client.bucket(bucket)
+
+
 class GcsBlobStore:
     def __init__(self, project_id: str, bucket: str, client: storage.Client | None = None):
-        if client is None:
-            if os.environ.get("STORAGE_EMULATOR_HOST"):
-                from google.auth.credentials import AnonymousCredentials
-
-                client = storage.Client(project=project_id, credentials=AnonymousCredentials())
-                try:
-                    client.create_bucket(bucket)
-                except gexc.Conflict:
-                    pass
-            else:
-                client = storage.Client(project=project_id)
-        self.client = client
-        self.bucket = client.bucket(bucket)
+        self.client, self.bucket = open_bucket(project_id, bucket, client)
 
     def put(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         self.bucket.blob(name).upload_from_string(data, content_type=content_type)
