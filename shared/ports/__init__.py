@@ -4,6 +4,8 @@
   one atomic commit), ``Query``, ``Document``, ``ConcurrencyConflict``, ``SERVER_TIME``.
 - ``messaging``: ``OutboxMessage``, ``Publisher`` (Pub/Sub), ``Topology`` (a contractor's Pub/Sub
   resources), ``TaskQueue`` and ``Timer`` (Cloud Tasks).
+- ``changes``: ``ChangeFeed`` and ``Changes`` (a query's documents as they change: a Firestore listener),
+  ``ChangeBatch``.
 - ``outside``: what lives outside Firestore — ``Clock``, ``BlobStore`` and ``DocumentFiles`` (Cloud
   Storage), ``ReportFiles``, ``ExportArchive``, ``IdentityAdmin`` (Firebase Auth), ``ChorusPro`` (public invoicing).
 
@@ -21,6 +23,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _SUBMODULE_OF = {
+    **dict.fromkeys(("ChangeBatch", "ChangeFeed", "Changes"), "changes"),
     **dict.fromkeys(("REPLAY_RETENTION", "InboundMessage", "OutboxMessage", "Publisher", "TaskQueue", "Timer",
                      "Timers", "Topology"), "messaging"),
     **dict.fromkeys(("BlobStore", "ChorusDeposit", "ChorusPro", "ChorusReport", "Clock", "DocumentFiles",
@@ -46,6 +49,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from shared.ports.changes import ChangeBatch, ChangeFeed, Changes
     from shared.ports.messaging import (
         REPLAY_RETENTION, InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers, Topology,
     )
