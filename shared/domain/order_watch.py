@@ -21,7 +21,6 @@ from typing import Any, Literal
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import STATE_LABELS, OrderState
 
-WATCH_ROLES = frozenset({"manager", "beneficiary", "contractor"})
 DEFAULT_LIFETIME_SECONDS = 300.0  # 5 minutes, then the client reconnects (docs/api.md)
 DEFAULT_HEARTBEAT_SECONDS = 20.0
 RETRY_MILLISECONDS = 3000  # the SSE ``retry`` hint: the client's first reconnect delay
