@@ -118,8 +118,14 @@ function progress(value) {
 
 // --- one order ------------------------------------------------------------------------------
 // A11 real-time view: the screen follows watch_orders and re-reads the order when it changes — at once, unless
-// a form of the screen is being filled in: then it offers « Actualiser » rather than wipe what was typed.
-const orderLive = { mode: "polling" };
+// one of its forms was touched since it was drawn (typed in, or sent and showing its answer): then it offers
+// « Actualiser » rather than wipe what was typed or answered.
+const orderLive = { mode: "polling", touched: false };
+const touch = (event) => { if (event.target?.closest?.("form")) orderLive.touched = true; };
+if (typeof document !== "undefined") {
+  document.addEventListener("input", touch, true);
+  document.addEventListener("submit", touch, true);
+}
 
 function showOrderLive(ctx) {
   const node = document.getElementById("order-live");
@@ -131,7 +137,7 @@ function showOrderLive(ctx) {
 
 function followOrder(ctx, managerId, orderId) {
   const reread = () => {
-    if (document.activeElement?.closest?.("form")) {
+    if (orderLive.touched) {
       const note = document.getElementById("order-changed");
       if (note) note.hidden = false;
       return;
@@ -209,6 +215,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor && view.mission ? timesheetForm(ctx, o, view.mission) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
+  orderLive.touched = false;
   if (follow) {
     orderLive.mode = "polling";
     followOrder(ctx, managerId, orderId);
