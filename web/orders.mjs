@@ -120,7 +120,7 @@ function progress(value) {
 // A11 real-time view: the screen follows watch_orders and re-reads the order when it changes — at once, unless
 // one of its forms was touched since it was drawn (typed in, or sent and showing its answer): then it offers
 // « Actualiser » rather than wipe what was typed or answered.
-const orderLive = { mode: "polling", touched: false };
+const orderLive = { mode: "polling", touched: false, pending: null };
 const touch = (event) => { if (event.target?.closest?.("form")) orderLive.touched = true; };
 if (typeof document !== "undefined") {
   document.addEventListener("input", touch, true);
@@ -144,15 +144,19 @@ function followOrder(ctx, managerId, orderId) {
     }
     renderOrder(ctx, managerId, orderId, { follow: false });
   };
+  // Re-read a moment after a change, once for changes that come together; a drawing of the screen meanwhile
+  // (the screen's own refresh after its user's action, which caused the change) makes it needless.
+  const soon = () => { clearTimeout(orderLive.pending); orderLive.pending = setTimeout(reread, 800); };
   let first = true;  // the stream's first `ready` comes right after this screen's own reads
   ctx.liveOrders({
-    refresh: () => { if (first) first = false; else reread(); },
-    onOrder: (event) => { if (concernsOrder(event, managerId, orderId)) reread(); },
+    refresh: () => { if (first) first = false; else soon(); },
+    onOrder: (event) => { if (concernsOrder(event, managerId, orderId)) soon(); },
     onMode: (mode) => { orderLive.mode = mode; showOrderLive(ctx); },
   });
 }
 
 export async function renderOrder(ctx, managerId, orderId, { follow = true } = {}) {
+  clearTimeout(orderLive.pending);  // this drawing reads the order afresh
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
   const query = listQuery({ managerId: role === "manager" ? "" : managerId }) + `&order_id=${encodeURIComponent(orderId)}`;
