@@ -88,6 +88,7 @@ ENTRY_POINTS = (
     "upsert_billing_account",
     "upsert_contract",
     "upsert_professional",
+    "watch_orders",
 )
 
 __all__ = list(ENTRY_POINTS)

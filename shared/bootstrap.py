@@ -46,6 +46,29 @@ def reader():
     return FirestoreUnitOfWork(get("firestore"), read_only=True)
 
 
+def _change_feed():
+    """Firestore listeners behind the ChangeFeed port (watch_orders, A11 real-time view)."""
+    from shared.adapters.firestore.changes import FirestoreChangeFeed
+
+    return FirestoreChangeFeed(get("firestore"))
+
+
+def watch_limits() -> tuple[float, float]:
+    """(lifetime, heartbeat) of an order stream in seconds: PASSERELLE_WATCH_SECONDS (300 by default)
+    and PASSERELLE_WATCH_HEARTBEAT_SECONDS (20); the token's expiry shortens the lifetime further."""
+    from shared.domain.order_watch import DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LIFETIME_SECONDS
+
+    def seconds(name: str, default: float) -> float:
+        try:
+            value = float(os.environ.get(name) or default)
+        except ValueError:
+            return default
+        return value if value > 0 else default
+
+    return (seconds("PASSERELLE_WATCH_SECONDS", DEFAULT_LIFETIME_SECONDS),
+            seconds("PASSERELLE_WATCH_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS))
+
+
 def _publisher():
     from shared.adapters.pubsub import PubSubPublisher
 
@@ -170,6 +193,7 @@ _FACTORIES = {
     "blobs": _blobs,
     "firestore": _firestore_client,
     "publisher": _publisher,
+    "change_feed": _change_feed,
     "authenticator": _authenticator,
     "identity_admin": _identity_admin,
     "topology": _topology,

@@ -13,6 +13,7 @@ import * as sourcing from "./sourcing.mjs";
 import * as reports from "./reports.mjs";
 import * as operator from "./operator.mjs";
 import * as parties from "./parties.mjs";
+import { follow } from "./live.mjs";
 
 const SESSION_KEY = "passerelle.session";
 const root = document.getElementById("app");
@@ -70,7 +71,7 @@ class ApiError extends Error {
   }
 }
 
-async function request(name, { query = "", body = null, form = null, idempotencyKey = null } = {}) {
+async function request(name, { query = "", body = null, form = null, idempotencyKey = null, signal = undefined } = {}) {
   if (!config.functions[name]) throw new ApiError(0, { detail: `Fonction « ${name} » absente de la configuration.` });
   const token = await freshToken();
   const headers = { Authorization: `Bearer ${token}` };
@@ -82,7 +83,7 @@ async function request(name, { query = "", body = null, form = null, idempotency
   }
   if (payload) headers["Idempotency-Key"] = idempotencyKey ?? crypto.randomUUID();
   const url = `${config.functions[name]}/${query ? `?${query}` : ""}`;
-  const response = await fetch(url, { method: payload ? "POST" : "GET", headers, body: payload });
+  const response = await fetch(url, { method: payload ? "POST" : "GET", headers, body: payload, signal });
   if (response.status === 401) {
     signOut("Votre session a expiré : reconnectez-vous.");
     throw new ApiError(401, null);
@@ -116,9 +117,22 @@ function live(refresh) {
   return timer;
 }
 
+// The push channel (A11 real-time view, live.mjs): the caller's order changes as they happen, polling
+// every refresh_seconds while the stream is down; stopped with the screen like the timers.
+const streams = new Set();
+
+function liveOrders({ refresh, onOrder, onMode }) {
+  const stop = follow({ open: (signal) => request("watch_orders", { signal }), refresh, onOrder, onMode,
+    refreshSeconds: config.refresh_seconds });
+  streams.add(stop);
+  return stop;
+}
+
 function stopLive() {
   for (const timer of timers) clearInterval(timer);
   timers.clear();
+  for (const stop of streams) stop();
+  streams.clear();
 }
 
 // --- layout ---------------------------------------------------------------------------------
@@ -311,7 +325,7 @@ function renderMyPassword() {
 }
 
 // --- routing --------------------------------------------------------------------------------
-const ctx = { call, download, show, showError, live, get session() { return session; },
+const ctx = { call, download, show, showError, live, liveOrders, get session() { return session; },
   get config() { return config; }, go: (hash) => { location.hash = hash; } };
 
 const ORDER = [/^#\/orders\/([^/]+)\/([^/]+)$/, (m, o) => orders.renderOrder(ctx, m, o)];

@@ -9,6 +9,7 @@ import {
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
+import { concernsOrder, liveStatusText } from "./live_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -46,6 +47,18 @@ export function renderList(ctx) {
     load();
   });
 
+  // A11 real-time view: the manager's dashboard follows watch_orders (« en direct ») and falls back to polling
+  let refreshedAt = null;
+  let mode = "polling";
+  const showStatus = () => {
+    if (!refreshedAt) return;
+    status.textContent = `Actualisé à ${refreshedAt.toLocaleTimeString("fr-FR")}` +
+      (role === "manager" ? ` — ${liveStatusText(mode, ctx.config.refresh_seconds)}` : "");
+    status.dataset.live = mode;
+  };
+  let pending = null;  // changes that arrive together are re-read once
+  const reloadSoon = () => { clearTimeout(pending); pending = setTimeout(load, 250); };
+
   async function load() {
     const cursor = listState.cursors.at(-1) ?? null;
     try {
@@ -58,8 +71,8 @@ export function renderList(ctx) {
       next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; load(); };
       first.disabled = !listState.cursors.length;
       errors.replaceChildren();
-      status.textContent = `Actualisé à ${new Date().toLocaleTimeString("fr-FR")}` +
-        (role === "manager" ? ` — actualisation automatique toutes les ${ctx.config.refresh_seconds} s` : "");
+      refreshedAt = new Date();
+      showStatus();
     } catch (err) {
       if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
     }
@@ -75,7 +88,9 @@ export function renderList(ctx) {
       body)),
     h("div", { className: "pager" }, first, next));
   load();
-  if (role === "manager") ctx.live(load);  // A11: live dashboard, polled every refresh_seconds
+  if (role === "manager") {  // A11: each change re-reads the page; polled every refresh_seconds while the stream is down
+    ctx.liveOrders({ refresh: reloadSoon, onOrder: reloadSoon, onMode: (m) => { mode = m; showStatus(); } });
+  }
 }
 
 function orderRow(row, role, changed) {
@@ -103,7 +118,46 @@ function progress(value) {
 }
 
 // --- one order ------------------------------------------------------------------------------
-export async function renderOrder(ctx, managerId, orderId) {
+// A11 real-time view: the screen follows watch_orders and re-reads the order when it changes — at once, unless
+// one of its forms was touched since it was drawn (typed in, or sent and showing its answer): then it offers
+// « Actualiser » rather than wipe what was typed or answered.
+const orderLive = { mode: "polling", touched: false, pending: null };
+const touch = (event) => { if (event.target?.closest?.("form")) orderLive.touched = true; };
+if (typeof document !== "undefined") {
+  document.addEventListener("input", touch, true);
+  document.addEventListener("submit", touch, true);
+}
+
+function showOrderLive(ctx) {
+  const node = document.getElementById("order-live");
+  if (node) {
+    node.textContent = `Suivi de la commande : ${liveStatusText(orderLive.mode, ctx.config.refresh_seconds)}`;
+    node.dataset.live = orderLive.mode;
+  }
+}
+
+function followOrder(ctx, managerId, orderId) {
+  const reread = () => {
+    if (orderLive.touched) {
+      const note = document.getElementById("order-changed");
+      if (note) note.hidden = false;
+      return;
+    }
+    renderOrder(ctx, managerId, orderId, { follow: false });
+  };
+  // Re-read a moment after a change, once for changes that come together; a drawing of the screen meanwhile
+  // (the screen's own refresh after its user's action, which caused the change) makes it needless.
+  const soon = () => { clearTimeout(orderLive.pending); orderLive.pending = setTimeout(reread, 800); };
+  let first = true;  // the stream's first `ready` comes right after this screen's own reads
+  ctx.liveOrders({
+    refresh: () => { if (first) first = false; else soon(); },
+    onOrder: (event) => { if (concernsOrder(event, managerId, orderId)) soon(); },
+    onMode: (mode) => { orderLive.mode = mode; showOrderLive(ctx); },
+  });
+}
+
+export async function renderOrder(ctx, managerId, orderId, { follow = true } = {}) {
+  clearTimeout(orderLive.pending);  // this drawing reads the order afresh
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
   const query = listQuery({ managerId: role === "manager" ? "" : managerId }) + `&order_id=${encodeURIComponent(orderId)}`;
@@ -117,7 +171,7 @@ export async function renderOrder(ctx, managerId, orderId) {
     return ctx.showError(`Commande ${orderId}`, err);
   }
   const o = view.order;
-  const refresh = () => renderOrder(ctx, managerId, orderId);
+  const refresh = () => renderOrder(ctx, managerId, orderId, { follow: false });
   // B11: the beneficiary's reception form warns of a milestone whose deliverables are not all accepted
   let milestonesFollowUp = null;
   if (role === "beneficiary" && view.mission) {
@@ -159,8 +213,12 @@ export async function renderOrder(ctx, managerId, orderId) {
         : null)))
     : h("p", {}, "Aucun document.");
   const proof = documents.documents.some((d) => d.kind === "service_done");
+  const changedNote = h("p", { id: "order-changed", className: "hint", role: "status", hidden: true },
+    "Cette commande vient de changer. ", h("button", { type: "button", className: "secondary", onclick: refresh },
+      "Actualiser"));
   ctx.show(`${o.order_id} — ${o.title}`,
     h("p", {}, h("a", { href: back }, "← Retour à la liste")),
+    h("p", { id: "order-live", className: "status", "aria-live": "polite" }), changedNote,
     definitionList(facts),
     role === "beneficiary" ? h("p", { className: proof ? "ok" : "hint" }, proof
       ? "Attestation de service fait déposée." : "Pas encore d'attestation de service fait.") : null,
@@ -174,6 +232,12 @@ export async function renderOrder(ctx, managerId, orderId) {
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor && view.mission ? timesheetForm(ctx, o, view.mission) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
+  orderLive.touched = false;
+  if (follow) {
+    orderLive.mode = "polling";
+    followOrder(ctx, managerId, orderId);
+  }
+  showOrderLive(ctx);
 }
 
 // B11: the titulaire's timesheet on a mission's order — days worked on a milestone over a period and, unless the
@@ -290,7 +354,7 @@ function moveForm(ctx, order, move) {
       const reply = await ctx.call("submit_execution", { body: report });
       result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
         (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
-      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id), 700);
+      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id, { follow: false }), 700);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
@@ -331,7 +395,7 @@ function uploadForm(ctx, order, mission) {
       const answer = await ctx.call("store_report", { form: upload });
       result.replaceChildren(h("p", { className: "status" }, answer.created ? "Document déposé."
         : "Ce document était déjà déposé sur la commande."));
-      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id), 700);
+      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id, { follow: false }), 700);
     } catch (err) {
       if (err.status !== 401) result.replaceChildren(errorBox(messagesOf(err)));
     }

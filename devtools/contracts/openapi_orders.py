@@ -13,10 +13,11 @@ from devtools.contracts.stories_orders import (
     CONTRACTOR_ID, DECISIONS, ISSUE_ORDER, MANAGER_ID, ORDER_ID, REPORTS, invalid_order_errors,
 )
 from shared.domain import order_list as order_list_rules
+from shared.domain import order_watch as order_watch_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
 from shared.domain.messages import ChangeOrderState, IssueOrder
-from shared.domain.orders import OrderState
+from shared.domain.orders import STATE_LABELS, OrderState
 
 
 @operation("receive_order", "post", roles=("manager",), right=Right.ORDERS_WRITE,
@@ -177,6 +178,43 @@ def list_orders(b: Build) -> dict[str, Any]:
                                   b.refs["OrderList"], {"dashboard": ("A manager's dashboard: in progress, on hold, one order late",
                                                                     story.dashboard)}),
             **list_responses,
+        },
+    }
+
+
+@operation("watch_orders", "get", roles=("manager", "contractor", "beneficiary"), right=Right.ORDERS_READ)
+def watch_orders(b: Build) -> dict[str, Any]:
+    responses = common_problems("watch_orders", post=False)
+    responses["400"] = problem_response("The stream takes no query parameter (its scope comes from the token).", {
+        "unknown_parameter": problem(400, order_watch_rules.query_errors({"manager_id": "mgr-autre"}),
+                                     CORRELATION_IDS[0], instance="/watch_orders")})
+    changed = {"manager_id": MANAGER_ID, "order_id": ORDER_ID, "state": "in_progress",
+               "state_label": STATE_LABELS[OrderState.IN_PROGRESS], "updated_at": "2026-03-04T09:15:02.114000+00:00"}
+    example = b"".join((order_watch_rules.sse_retry(), order_watch_rules.sse_comment("flux des commandes ouvert"),
+                        order_watch_rules.sse("ready", {"as_of": "2026-03-04T09:15:00.020000+00:00"}),
+                        order_watch_rules.sse("order", changed), order_watch_rules.sse_comment("battement"),
+                        order_watch_rules.sse("end", {"reason": "lifetime"}))).decode()
+    return {
+        "summary": "Follow the caller's orders as they change (Server-Sent Events)",
+        "description": (
+            "The push channel of the real-time view (A11): a `text/event-stream` held open. A manager (or a "
+            "beneficiary) follows its own space, a contractor the orders addressed to it in every space. Events: "
+            "`ready` once the server listens (re-read the list after it, not before: no change is then missed), "
+            "`order` for each change of an order in scope (its `manager_id`, `order_id`, `state`, `state_label` and "
+            "`updated_at`: re-read the row or the order with list_orders / get_order), a comment every 20 s, and "
+            "`end` (`reason`: `lifetime`, `token_expired` or `listener_closed`) before the server closes the stream, "
+            "after 5 minutes at most and never past the token's expiry. Reconnect then with a fresh token; after a "
+            "failure, back off (1 s, 2 s, 4 s… up to 30 s) and poll list_orders meanwhile (docs/api.md)."),
+        "tags": ["manager", "contractor"],
+        "parameters": [{"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {
+            "200": {"description": "The event stream; each `data` line is one JSON object.",
+                    "headers": {"X-Correlation-Id": {"$ref": "#/components/headers/X-Correlation-Id"}},
+                    "content": {"text/event-stream": {"schema": {"type": "string"},
+                                                      "examples": {"one_change": {
+                                                          "summary": "Opened, one order changed, closed at its lifetime",
+                                                          "value": example}}}}},
+            **responses,
         },
     }
 

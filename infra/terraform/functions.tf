@@ -450,6 +450,13 @@ locals {
       identity    = "fn-data"
       method      = "GET"
     }
+    watch_orders = {
+      description = "Manager, contractor or web app -> platform: Server-Sent Events, one per change of the caller's orders (A11 real-time view)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+      method      = "GET"
+    }
     get_penalty_statement = {
       description = "Manager, beneficiary or contractor -> platform: monthly penalty statement (JSON or French CSV)."
       ingress     = "ALLOW_ALL"
@@ -579,6 +586,10 @@ locals {
 # bench.scoring); run_export streams the archive part by part (bench.export_memory), 512Mi. Concurrency
 # above 1 needs a whole vCPU (cpu = "1" everywhere); heavy requests run alone (concurrency 1).
 # Timeouts stay within the ack deadline of their push subscription (pubsub.tf).
+# watch_orders holds Server-Sent Events streams (A11 real-time view): each lives 5 minutes at most
+# (PASSERELLE_WATCH_SECONDS) then the browser reconnects, so a 360 s timeout never cuts one; a stream is
+# idle between events (a thread waiting on its Firestore listener), so 80 share an instance (THREADS = 80).
+# Cost: an instance is billed while a stream is open (infra/terraform/README.md, "Order streams").
 # Minimum instances keep the ERP hot path warm (var.min_instances_enabled); the web app is on Hosting.
 locals {
   function_sizing = {
@@ -598,6 +609,7 @@ locals {
     submit_execution          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 1, max_instances = 20 }
     publish_execution         = { memory = "1Gi", cpu = "1", timeout = 60, concurrency = 4, min_instances = 1, max_instances = 20 }
     list_orders               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 20 }
+    watch_orders              = { memory = "512Mi", cpu = "1", timeout = 360, concurrency = 80, min_instances = 0, max_instances = 10 }
     register_manager          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     register_contractor       = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
     register_machine_identity = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }

@@ -49,6 +49,7 @@ class Principal:
     # this token call change_password only. Never set for machine identities.
     password_change_required: bool = False
     auth_time: float | None = None  # when the person last typed its password (the ID token's auth_time)
+    expires_at: float | None = None  # the token's expiry (epoch seconds): a stream never outlives it (watch_orders)
 
 
 class Unauthenticated(Exception):
@@ -59,7 +60,7 @@ MachineLookup = Callable[[str], "dict | None"]
 SessionLookup = Callable[[str], "dict | None"]  # uid → {"sessions_valid_after": epoch seconds, "disabled": bool}
 
 
-def _principal(uid: str, claims: dict, machine: bool = False) -> Principal:
+def _principal(uid: str, claims: dict, machine: bool = False, expires_at: float | None = None) -> Principal:
     role, tenant = claims.get("role"), claims.get("tenant")
     if role not in ROLES or not isinstance(tenant, str) or not tenant:
         return Principal(uid=uid, role="", tenant="", machine=machine)  # authenticated, entitled to nothing
@@ -68,7 +69,13 @@ def _principal(uid: str, claims: dict, machine: bool = False) -> Principal:
     return Principal(uid=uid, role=role, tenant=tenant, rights=effective_rights(role, claims.get("rights")),
                      machine=machine, email=email,
                      password_change_required=not machine and claims.get(PASSWORD_CHANGE_CLAIM) is True,
-                     auth_time=float(auth_time) if isinstance(auth_time, int | float) and not machine else None)
+                     auth_time=float(auth_time) if isinstance(auth_time, int | float) and not machine else None,
+                     expires_at=expires_at)
+
+
+def _expiry(claims: dict) -> float | None:
+    exp = claims.get("exp")
+    return float(exp) if isinstance(exp, int | float) else None
 
 
 def _unverified_claims(token: str) -> dict:
@@ -118,7 +125,7 @@ class FirebaseAuthenticator:
         if float(claims.get("exp", 0)) < time.time() - 10:
             raise Unauthenticated("token expired")
         self._check_session(claims)
-        return _principal(claims["uid"], claims)
+        return _principal(claims["uid"], claims, expires_at=_expiry(claims))
 
     def _check_session(self, claims: dict) -> None:
         """The token was issued after its user's sessions were last revoked, and the account is not disabled
@@ -158,7 +165,7 @@ class FirebaseAuthenticator:
         record = self.machine_lookup(claims["email"])
         if record is None:
             raise Unauthenticated("unregistered machine identity")
-        return _principal(claims["email"], record, machine=True)
+        return _principal(claims["email"], record, machine=True, expires_at=_expiry(claims))
 
 
 def firestore_session_lookup(client) -> SessionLookup:

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -82,7 +82,9 @@ class Request:
 @dataclass
 class Answer:
     """What a handler answers: a JSON body, or a file (``file``: a CSV statement or report) sent as is
-    with its media type and download name; the JSON body then only serves the idempotency record."""
+    with its media type and download name; the JSON body then only serves the idempotency record.
+    ``stream``: a body sent as it is produced (watch_orders' ``text/event-stream``), never buffered; the
+    server closes the generator when the client goes away."""
 
     status: int
     body: dict[str, Any]
@@ -90,6 +92,7 @@ class Answer:
     file: bytes | None = None
     media_type: str = "application/json"
     filename: str | None = None
+    stream: Iterable[bytes] | None = None
 
 
 class HttpProblem(Exception):
@@ -162,7 +165,11 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
         answer = Answer(500, {"type": "about:blank", "title": _TITLES[500], "status": 500,
                               "detail": "Erreur interne : réessayez avec la même clé d'idempotence.",
                               "errors": [], "correlation_id": cid})
-    if answer.file is not None and answer.status < 400:
+    if answer.stream is not None and answer.status < 400:
+        response = flask.Response(answer.stream, status=answer.status, mimetype=answer.media_type)
+        response.headers["Cache-Control"] = "no-cache, no-transform"
+        response.headers["X-Accel-Buffering"] = "no"  # proxies pass each event on at once
+    elif answer.file is not None and answer.status < 400:
         response = flask.Response(answer.file, status=answer.status)
         response.headers["Content-Type"] = answer.media_type
         if answer.filename:

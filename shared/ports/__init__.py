@@ -6,6 +6,8 @@
   resources), ``TaskQueue`` and ``Timer`` (Cloud Tasks).
 - ``audit``: ``AuditChains`` (the audit chains in Firestore) and ``AuditWitness`` (their heads, written
   once into a retention-locked bucket), for the scheduled check of B15 traceability.
+- ``changes``: ``ChangeFeed`` and ``Changes`` (a query's documents as they change: a Firestore listener),
+  ``ChangeBatch``.
 - ``outside``: what lives outside Firestore — ``Clock``, ``BlobStore`` and ``DocumentFiles`` (Cloud
   Storage), ``ReportFiles``, ``ExportArchive``, ``IdentityAdmin`` (Firebase Auth), ``ChorusPro`` (public invoicing).
 
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 _SUBMODULE_OF = {
     **dict.fromkeys(("AuditChains", "AuditWitness"), "audit"),
+    **dict.fromkeys(("ChangeBatch", "ChangeFeed", "Changes"), "changes"),
     **dict.fromkeys(("REPLAY_RETENTION", "InboundMessage", "OutboxMessage", "Publisher", "TaskQueue", "Timer",
                      "Timers", "Topology"), "messaging"),
     **dict.fromkeys(("BlobStore", "ChorusDeposit", "ChorusPro", "ChorusReport", "Clock", "DocumentFiles",
@@ -50,6 +53,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from shared.ports.audit import AuditChains, AuditWitness
+    from shared.ports.changes import ChangeBatch, ChangeFeed, Changes
     from shared.ports.messaging import (
         REPLAY_RETENTION, InboundMessage, OutboxMessage, Publisher, TaskQueue, Timer, Timers, Topology,
     )

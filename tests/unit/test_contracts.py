@@ -104,6 +104,17 @@ def test_every_schema_example_is_accepted_by_its_pydantic_model(name):
         model.model_validate_json(json.dumps(example))
 
 
+def _sse_events(text: str) -> list[tuple[str, dict]]:
+    """(event, data) of each Server-Sent Event of a stream; comments and the retry hint are skipped."""
+    events = []
+    for block in text.split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if line and not line.startswith(":")
+                      and ": " in line)
+        if "event" in fields:
+            events.append((fields["event"], json.loads(fields["data"])))
+    return events
+
+
 def test_every_openapi_body_example_is_accepted_by_its_pydantic_model():
     # Given the OpenAPI document and the component each body refers to
     openapi = _load("openapi.json")
@@ -120,6 +131,16 @@ def test_every_openapi_body_example_is_accepted_by_its_pydantic_model():
                         continue
                     if media_type == "text/csv":  # get_penalty_statement?format=csv: checked below
                         assert all(isinstance(e["value"], str) for e in media["examples"].values()), path
+                        continue
+                    if media_type == "text/event-stream":  # watch_orders: each event's data is one JSON object
+                        for example in media["examples"].values():
+                            events = _sse_events(example["value"])
+                            assert [e for e, _ in events][-1] == "end", path
+                            for event, data in events:
+                                if event == "order":  # no more than what identifies the change (A11)
+                                    assert set(data) == {"manager_id", "order_id", "state", "state_label",
+                                                         "updated_at"}, path
+                                    checked += 1
                         continue
                     if media_type == "multipart/form-data":  # store_report: the text fields, then the file part
                         model, _mode = contracts.SCHEMAS["AttachFields"]

@@ -59,6 +59,8 @@ ADAPTER_NEEDS = {
     # The unit of work publishes its outbox and arms its timers after the commit (shared/bootstrap.py).
     "uow": {"firestore", "publish", "timers"},
     "reader": {"firestore"},  # a read-only unit of work (GET functions)
+    "change_feed": {"firestore"},  # Firestore listeners (watch_orders)
+    "watch_limits": set(),  # a stream's lifetime and heartbeat, from the environment
     "authenticator": {"firestore"},
     "clock": set(),
     "chorus_pro": set(),  # Chorus Pro's own API credentials, no Google role (docs/invoicing.md)

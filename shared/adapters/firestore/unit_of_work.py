@@ -60,21 +60,7 @@ class FirestoreUnitOfWork(UnitOfWork):
         return found
 
     def _query(self, query: Query):
-        q = self.db.collection_group(query.collection) if query.group else self.db.collection(query.collection)
-        for name, op, value in query.where:
-            if name == "__name__":
-                value = [self.db.document(v) for v in value] if isinstance(value, list) else self.db.document(value)
-            q = q.where(filter=firestore.FieldFilter(name, _OPS[op], value))
-        for name, direction in query.order_by:
-            q = q.order_by(name, direction=firestore.Query.DESCENDING if direction == "desc"
-                           else firestore.Query.ASCENDING)
-        if query.start_after is not None:
-            cursor = {name: (self.db.document(value) if name == "__name__" else value)
-                      for (name, _), value in zip(query.order_by, query.start_after)}
-            q = q.start_after(cursor)
-        if query.limit is not None:
-            q = q.limit(query.limit)
-        return q
+        return firestore_query(self.db, query)
 
     def _run_query(self, query: Query) -> list[Document]:
         return [Document(s.reference.path, s.to_dict(), s.update_time) for s in self._query(query).stream()]
@@ -108,6 +94,25 @@ class FirestoreUnitOfWork(UnitOfWork):
             batch.commit()
         except _CONFLICTS as exc:
             raise ConcurrencyConflict(str(exc)) from exc
+
+
+def firestore_query(db: firestore.Client, query: Query):
+    """The Firestore query of a port ``Query`` (reads here, listeners in changes.py)."""
+    q = db.collection_group(query.collection) if query.group else db.collection(query.collection)
+    for name, op, value in query.where:
+        if name == "__name__":
+            value = [db.document(v) for v in value] if isinstance(value, list) else db.document(value)
+        q = q.where(filter=firestore.FieldFilter(name, _OPS[op], value))
+    for name, direction in query.order_by:
+        q = q.order_by(name, direction=firestore.Query.DESCENDING if direction == "desc"
+                       else firestore.Query.ASCENDING)
+    if query.start_after is not None:
+        cursor = {name: (db.document(value) if name == "__name__" else value)
+                  for (name, _), value in zip(query.order_by, query.start_after)}
+        q = q.start_after(cursor)
+    if query.limit is not None:
+        q = q.limit(query.limit)
+    return q
 
 
 class SentMarks:

@@ -63,6 +63,7 @@ class App:
         self.contexts = []
         self.problems: list[str] = []
         self.checked: list[str] = []
+        self.in_flight: dict[int, set] = {}  # id(page) → its requests in flight (_track_requests)
 
     def user(self, role: str) -> tuple[str, str]:
         email, tenant, *account_role = USERS[role]
@@ -82,6 +83,7 @@ class App:
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
+        self._track_requests(page)
         page.on("console", lambda m: self.problems.append(f"{role} console {m.type}: {m.text}")
                 if m.type == "error" and "401" not in m.text and "400" not in m.text and "404" not in m.text
                 and "422" not in m.text else None)
@@ -95,9 +97,43 @@ class App:
         expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
         return page
 
+    def _track_requests(self, page) -> None:
+        """The page's requests in flight, but the order streams (watch_orders, A11 real-time view): they stay
+        open as long as the screen, so Playwright's "networkidle" never comes while one is."""
+        stream = self.platform.url("watch_orders")
+        in_flight = self.in_flight.setdefault(id(page), set())
+
+        def started(request):
+            if not request.url.startswith(stream):
+                in_flight.add(request)
+
+        def ended(request):
+            in_flight.discard(request)
+
+        page.on("request", started)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
+
+    def settle(self, page, quiet: float = 0.5, timeout: float = 15.0) -> None:
+        """Wait until no request but the streams has been in flight for ``quiet`` seconds."""
+        import time
+
+        page.wait_for_load_state("load")
+        in_flight = self.in_flight.get(id(page), set())
+        deadline, quiet_since = time.monotonic() + timeout, None
+        while time.monotonic() < deadline:
+            if in_flight:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet:
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(f"requests still in flight after {timeout} s: {[r.url for r in in_flight]}")
+
     def check(self, page, name: str, *, shot: bool = True) -> None:
         """axe-core on the page as it is now (no serious or critical violation), then a screenshot."""
-        page.wait_for_load_state("networkidle")
+        self.settle(page)
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
         result = page.evaluate("""async () => {

@@ -65,16 +65,27 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.locator("tr[data-order='BC-W3'] .badge.late")).to_contain_text("fin prévue dépassée")
     app.fits(page)
     app.check(page, "gestionnaire-tableau-de-bord")
+    # A11 real-time view: the dashboard follows watch_orders (« en direct »), so a change shows in seconds,
+    # well before the 15 s poll it falls back to
+    expect(page.locator("p.status[data-live='live']")).to_contain_text("en direct", timeout=15000)
     contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W1", "sequence": 1,
                                          "state": "acknowledged", "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
                                          "event": {"label": "Prise en compte"}})
-    expect(page.locator("tr[data-order='BC-W1'] .state")).to_have_text("pris en compte", timeout=20000)
+    expect(page.locator("tr[data-order='BC-W1'] .state")).to_have_text("pris en compte", timeout=5000)
     expect(page.locator("tr[data-order='BC-W1']")).to_have_class(re.compile("changed"))
     page.reload()  # how long a modest machine takes to show the dashboard's data after a navigation
     expect(page.locator("tr[data-order]")).to_have_count(3)
     print(f"\ndashboard data shown {page.evaluate('() => performance.now()'):.0f} ms after navigation start")
     page.get_by_role("link", name="BC-W2").click()
     expect(page.get_by_role("table", name="Historique")).to_contain_text("Commande prise en compte")
+    # The order screen follows it too: the contractor's next report shows without a reload
+    expect(page.locator("#order-live[data-live='live']")).to_contain_text("en direct", timeout=15000)
+    contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W2", "sequence": 2,
+                                         "state": "scheduled", "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+                                         "planned_start": (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).isoformat(),
+                                         "planned_end": (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat(),
+                                         "event": {"label": "Intervention planifiée"}})
+    expect(page.get_by_role("table", name="Historique")).to_contain_text("Intervention planifiée", timeout=5000)
     app.check(page, "gestionnaire-commande", shot=False)
 
     # Quotes: a request for an unknown contract is refused next to its field, then requested

@@ -1,0 +1,58 @@
+// The push channel's pure logic (web/live_logic.mjs, A11 real-time view): run with `node --test tests/web/`.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { backoffDelay, concernsOrder, liveStatusText, sseParser } from "../../web/live_logic.mjs";
+
+const STREAM = "retry: 3000\n\n: flux des commandes ouvert\n\nevent: ready\ndata: {\"as_of\":\"2026-03-04T09:15:00+00:00\"}\n\n"
+  + "event: order\ndata: {\"manager_id\":\"mgr-test\",\"order_id\":\"BC-1\",\"state\":\"acknowledged\"}\n\n"
+  + ": battement\n\nevent: end\ndata: {\"reason\":\"lifetime\"}\n\n";
+
+test("the parser gives each event of watch_orders' stream, skipping comments and the retry hint", () => {
+  const events = sseParser().push(STREAM);
+  assert.deepEqual(events.map((e) => e.event), ["ready", "order", "end"]);
+  assert.deepEqual(events[1].data, { manager_id: "mgr-test", order_id: "BC-1", state: "acknowledged" });
+  assert.deepEqual(events[2].data, { reason: "lifetime" });
+});
+
+test("the parser joins events cut anywhere across chunks, and CRLF line ends", () => {
+  // Given the same stream cut every 7 characters, then with CRLF line ends cut every 3
+  for (const [text, size] of [[STREAM, 7], [STREAM.replaceAll("\n", "\r\n"), 3]]) {
+    const parser = sseParser();
+    const events = [];
+    for (let i = 0; i < text.length; i += size) events.push(...parser.push(text.slice(i, i + size)));
+    // Then it gives the same three events, and none before an event is complete
+    assert.deepEqual(events.map((e) => e.event), ["ready", "order", "end"]);
+    assert.equal(events[1].data.order_id, "BC-1");
+  }
+  const parser = sseParser();
+  assert.deepEqual(parser.push("event: order\ndata: {\"order_id\""), []);
+  assert.deepEqual(parser.push(":\"BC-2\"}\n\n"), [{ event: "order", data: { order_id: "BC-2" } }]);
+});
+
+test("a data that is not JSON stays text, and an event without a name is a message", () => {
+  assert.deepEqual(sseParser().push("data: bonjour\ndata: tout le monde\n\n"),
+    [{ event: "message", data: "bonjour\ntout le monde" }]);
+});
+
+test("reconnects back off 1 s, 2 s, 4 s… up to 30 s after failures, at once after a normal end", () => {
+  const noJitter = () => 0;
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, noJitter)),
+    [0, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  // With the largest jitter, a delay shrinks by a fifth at most
+  assert.equal(backoffDelay(3, () => 0.999999), 3200);
+});
+
+test("the screen says « en direct » on the stream and the polling period otherwise, in French", () => {
+  assert.equal(liveStatusText("live", 15), "en direct");
+  assert.equal(liveStatusText("polling", 15), "actualisation toutes les 15 s");
+  assert.equal(liveStatusText("connecting", 15), "actualisation toutes les 15 s");
+});
+
+test("an order event concerns the order screen of that manager's order only", () => {
+  const event = { manager_id: "mgr-test", order_id: "BC-1", state: "acknowledged" };
+  assert.ok(concernsOrder(event, "mgr-test", "BC-1"));
+  assert.ok(!concernsOrder(event, "mgr-other", "BC-1"));
+  assert.ok(!concernsOrder(event, "mgr-test", "BC-2"));
+  assert.ok(!concernsOrder(null, "mgr-test", "BC-1"));
+});

@@ -1,0 +1,68 @@
+// Pure logic of the push channel (A11 real-time view): reading Server-Sent Events from watch_orders'
+// stream, the reconnect delays, what the screen says about freshness, and which events concern a
+// screen. No DOM, no network — tested with `node --test` (tests/web/live_logic.test.mjs); live.mjs
+// wires it to fetch() and the page.
+
+// Server-Sent Events from text chunks that may cut a line or an event anywhere. `push(chunk)` returns
+// the events completed by this chunk: { event, data } (data: the `data:` lines joined, parsed as JSON
+// when it is JSON). Comments (`: battement`) and `retry:` are not events.
+export function sseParser() {
+  let buffer = "";
+  let event = null;
+  let data = [];
+  let pendingCR = false;  // a chunk ended on "\r": its "\n" may start the next one
+  return {
+    push(chunk) {
+      let raw = (pendingCR ? "\r" : "") + chunk;
+      pendingCR = raw.endsWith("\r");
+      if (pendingCR) raw = raw.slice(0, -1);
+      buffer += raw.replace(/\r\n?/g, "\n");
+      const done = [];
+      let newline;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (line === "") {
+          if (data.length) done.push({ event: event ?? "message", data: parseData(data.join("\n")) });
+          event = null;
+          data = [];
+        } else if (!line.startsWith(":")) {
+          const colon = line.indexOf(":");
+          const name = colon < 0 ? line : line.slice(0, colon);
+          const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+          if (name === "event") event = value;
+          else if (name === "data") data.push(value);
+        }
+      }
+      return done;
+    },
+  };
+}
+
+function parseData(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+// Delay before the n-th reconnect after a failure (n = 1, 2…): 1 s, 2 s, 4 s… up to 30 s, with up
+// to 20 % of jitter (`random` in [0, 1)) so that clients cut together do not come back together.
+// A stream the server ended normally (`end`) reconnects at once: failures = 0.
+export function backoffDelay(failures, random = Math.random, { base = 1000, max = 30000 } = {}) {
+  if (failures <= 0) return 0;
+  const delay = Math.min(max, base * 2 ** (failures - 1));
+  return Math.round(delay * (1 - 0.2 * random()));
+}
+
+// What the screen says about freshness: « en direct » while the stream is open, else the polling it
+// falls back to.
+export function liveStatusText(mode, refreshSeconds) {
+  return mode === "live" ? "en direct" : `actualisation toutes les ${refreshSeconds} s`;
+}
+
+// Whether an `order` event concerns the order a screen shows.
+export function concernsOrder(event, managerId, orderId) {
+  return Boolean(event) && event.manager_id === managerId && event.order_id === orderId;
+}
