@@ -373,7 +373,7 @@ function decisionForm(ctx, mission, refresh) {
     const refuse = h("button", { type: "button", className: "secondary" }, "Refuser");
     accept.addEventListener("click", () => send("accepted"));
     refuse.addEventListener("click", () => send("refused"));
-    return h("div", { className: "card deliverable-decision", "aria-label": `Décision sur « ${followUp.label} »` },
+    return h("div", { className: "card deliverable-decision", role: "group", "aria-label": `Décision sur « ${followUp.label} »` },
       slot.node, reason, accept, " ", refuse);
   };
 }
