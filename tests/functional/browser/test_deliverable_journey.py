@@ -65,7 +65,10 @@ def reported_done(platform, order_id: str) -> None:
 def deliver(page, title: str) -> None:
     """The titulaire's « Déposer un document PDF » form: a « Livrable » of j1, « Cahier de recette »."""
     upload = page.locator("#upload")
+    # The milestone and the deliverable are asked only for a « Livrable »
+    expect(upload.get_by_label("Jalon", exact=True)).to_be_hidden()
     upload.get_by_label("Type de document").select_option("deliverable")
+    expect(upload.get_by_label("Jalon", exact=True)).to_be_visible()
     upload.get_by_label("Jalon", exact=True).select_option("j1")
     upload.get_by_label("Livrable remis").select_option("Cahier de recette")
     upload.get_by_label("Fichier PDF (5 Mio au plus)").set_input_files(
