@@ -97,6 +97,7 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     j1 = beneficiary.locator("tr[data-milestone='j1']")
     cahier = j1.locator("li", has_text="Cahier de recette")
     expect(cahier.locator(".badge")).to_have_text("remis")
+    expect(cahier.locator(".badge")).to_have_class("badge")  # neutral: not green before its decision
     expect(cahier).to_contain_text("cahier-de-recette.pdf")
     decision = cahier.get_by_role("group", name="Décision sur « Cahier de recette »")
     expect(j1.locator("td").last).to_have_text("non")
@@ -109,6 +110,7 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     decision.get_by_role("button", name="Refuser").click()
     # Then the deliverable is « refusé », with the reason, and nothing is left to decide on it
     expect(cahier.locator(".badge")).to_have_text("refusé")
+    expect(cahier.locator(".badge")).to_have_class("badge late")
     expect(cahier).to_contain_text(f": {REASON}")
     expect(cahier.get_by_role("button", name="Accepter")).to_have_count(0)
     expect(j1.locator("td").last).to_have_text("non")
@@ -135,6 +137,7 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     expect(cahier).to_contain_text("2 versions")
     cahier.get_by_role("group", name="Décision sur « Cahier de recette »").get_by_role("button", name="Accepter").click()
     expect(cahier.locator(".badge")).to_have_text("accepté")
+    expect(cahier.locator(".badge")).to_have_class("badge ok")
     expect(cahier).to_contain_text(re.compile(r"accepté le \d\d/\d\d/\d{4} \d\d:\d\d par "))
     # Then the milestone shows all its deliverables accepted
     expect(j1.locator("td").last).to_have_text("oui")
