@@ -14,6 +14,12 @@ export function deliverableStatusText(status) {
   return status === "delivered" ? "remis, en attente de décision" : DELIVERABLE_STATUS_LABELS[status] ?? status;
 }
 
+// The badge of a deliverable's status: green once accepted, red when refused; « remis » (awaiting the
+// beneficiary's decision) and « attendu » stay neutral — neither is done yet.
+export function deliverableBadgeClass(status) {
+  return { accepted: "badge ok", refused: "badge late" }[status] ?? "badge";
+}
+
 // « accepté le 04/05/2026 08:40 par … » or « refusé le … : raison ». The titulaire reads it without the
 // beneficiary's account (decided_by null).
 export function decisionText(decision, timeZone = "Europe/Paris") {

@@ -6,7 +6,7 @@
 // The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body, which
 // chooses the beneficiary from the registered ones (B1 parties).
 import { penaltyTerms } from "./contracts.mjs";
-import { canDecide, decisionBody, decisionText } from "./deliverable_logic.mjs";
+import { canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
@@ -341,8 +341,7 @@ function deliverableList(followUp, downloads, decide = null) {
   if (!rows.length) return h("span", { className: "hint" }, "aucun");
   return h("ul", { className: "deliverables" }, rows.map((r, i) => h("li", { "data-delivered": String(r.delivered),
     "data-status": followUp[i].status ?? "" },
-  `${r.label} — `, h("span", { className: ["accepté", "remis"].includes(r.status) ? "badge ok"
-    : r.status === "refusé" ? "badge late" : "badge" }, r.status),
+  `${r.label} — `, h("span", { className: deliverableBadgeClass(followUp[i].status) }, r.status),
   r.document ? [" : ", r.document.url ? h("a", { href: r.document.url, target: "_blank", rel: "noopener noreferrer" },
     r.document.filename) : r.document.filename, ` (déposé le ${formatDateTime(r.document.uploadedAt)}`
       + `${r.count > 1 ? `, ${r.count} versions` : ""})`] : null,
@@ -373,7 +372,7 @@ function decisionForm(ctx, mission, refresh) {
     const refuse = h("button", { type: "button", className: "secondary" }, "Refuser");
     accept.addEventListener("click", () => send("accepted"));
     refuse.addEventListener("click", () => send("refused"));
-    return h("div", { className: "card deliverable-decision", "aria-label": `Décision sur « ${followUp.label} »` },
+    return h("div", { className: "card deliverable-decision", role: "group", "aria-label": `Décision sur « ${followUp.label} »` },
       slot.node, reason, accept, " ", refuse);
   };
 }

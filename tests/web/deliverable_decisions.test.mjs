@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  DELIVERABLE_STATUS_LABELS, canDecide, decisionBody, decisionText, deliverableStatusText, receptionWarnings,
+  DELIVERABLE_STATUS_LABELS, canDecide, decisionBody, decisionText, deliverableBadgeClass, deliverableStatusText,
+  receptionWarnings,
 } from "../../web/deliverable_logic.mjs";
 import { deliverableRows } from "../../web/logic.mjs";
 
@@ -30,6 +31,12 @@ test("the statuses are the platform's, in French, « remis » awaiting the benef
   assert.equal(deliverableStatusText("accepted"), "accepté");
   const [cahier, plan, note] = deliverableRows(FOLLOW_UP[0].deliverables_follow_up);
   assert.deepEqual([cahier.status, plan.status, note.status], ["refusé", "remis", "attendu"]);
+});
+
+test("only an accepted deliverable is green, a refused one red; « remis » awaits a decision, neutral", () => {
+  assert.deepEqual(["expected", "delivered", "accepted", "refused"].map(deliverableBadgeClass),
+    ["badge", "badge", "badge ok", "badge late"]);
+  assert.equal(deliverableBadgeClass(undefined), "badge");
 });
 
 test("a decision says when, by whom and, refused, why; the titulaire reads it without the account", () => {
