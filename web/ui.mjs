@@ -125,7 +125,9 @@ export function errorSlot(fields) {
       f.input.removeAttribute("aria-invalid");
     }
   }
-  function show(problem, fallback = "La demande a été refusée : voir les champs signalés.") {
+  // A client-side list was never sent: its summary says so, not that the platform refused it.
+  function show(problem, fallback = Array.isArray(problem) ? "Vérifiez les champs signalés : rien n'a été envoyé."
+    : "La demande a été refusée : voir les champs signalés.") {
     clear();
     const byPath = new Map();
     for (const f of fields()) for (const p of f.paths) byPath.set(p, f);
