@@ -14,6 +14,10 @@ from devtools.tokens import emulator_token
 
 MANAGER = {"manager_id": "mgr-rhone-habitat", "name": "Rhône Habitat (démo)", "siret": "21690123100011",
            "territory": "69"}
+# The central purchasing body (B1 parties) under the tenant id its demo user carries, with its own territory (B18):
+# listed in the operator's « Annuaire », its own deadlines (an incident naming no territory: D8) counted there.
+PURCHASING_BODY = {"purchasing_body_id": "centrale-demo", "name": "Centrale d'achat du numérique (démo)",
+                   "territory": "75"}
 # The demo contractors' ERP identities (Pub/Sub grants in production; the emulator has no IAM).
 CONTRACTORS = [
     {"contractor_id": "ctr-acme", "name": "ACME Maintenance", "siret": "73282932000074",
@@ -52,12 +56,13 @@ PROPERTY_TREE = [
 
 def register_parties(url_of, project_id: str) -> list[tuple[str, int]]:
     """The demo parties through the onboarding API, as an operator registers them (A10): the manager, the
-    contractors (each one's Pub/Sub topics provisioned by register_contractor), ACME's ERP identity; then
+    purchasing body, the contractors (each one's Pub/Sub topics provisioned by register_contractor), ACME's ERP identity; then
     the manager's contracts and property tree through its own functions. Nothing is written to Firestore
     directly. Each call is idempotent: a restart finds everything done."""
     operator = emulator_token(project_id, "operator-demo", role="operator", tenant="platform")
     manager = emulator_token(project_id, "erp-rhone-habitat", role="manager", tenant=MANAGER["manager_id"])
-    calls = [("register_manager", operator, MANAGER, "seed-manager")]
+    calls = [("register_manager", operator, MANAGER, "seed-manager"),
+             ("register_purchasing_body", operator, PURCHASING_BODY, "seed-purchasing-body")]
     calls += [("register_contractor", operator, c, f"seed-contractor-{c['contractor_id']}")
               for c in (*CONTRACTORS, TITULAIRE)]
     calls += [("register_machine_identity", operator, MACHINE_IDENTITY, "seed-machine-identity"),
@@ -106,7 +111,7 @@ DEMO_USERS = [
     {"email": "agent@metropole.demo", "display_name": "Agent de la Métropole (démo)",
      "role": "beneficiary", "tenant": "ben-metropole-demo"},
     {"email": "acheteur@centrale.demo", "display_name": "Centrale d'achat (démo)",
-     "role": "purchasing_body", "tenant": "centrale-demo"},
+     "role": "purchasing_body", "tenant": PURCHASING_BODY["purchasing_body_id"]},
     {"email": "operateur@passerelle.demo", "display_name": "Opérateur Passerelle (démo)",
      "role": "operator", "tenant": "platform"},
 ]

@@ -1,5 +1,6 @@
-"""deactivate_party — HTTPS (operator): a manager, a contractor or a machine identity stops acting; a
-contractor's ERP loses its Pub/Sub permissions (its topics stay)."""
+"""deactivate_party — HTTPS (operator): a manager, a contractor, a registered purchasing body or a machine
+identity stops acting (A10 onboarding, B1 parties); a contractor's ERP loses its Pub/Sub permissions (its topics
+stay); the tokens of a deactivated tenant's people are refused ``TENANT_INACTIVE`` (shared/edge/tenancy.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ import functions_framework
 from functions._onboarding import parse
 from shared import bootstrap
 from shared.domain.parties import DeactivateParty
-from shared.edge import http
+from shared.edge import http, tenancy
 from shared.service import parties
 
 
 def _deactivate(req: http.Request) -> http.Answer:
     command = parse(DeactivateParty, req.body)
-    return http.Answer(200, parties.deactivate(command, bootstrap.uow(), bootstrap.get("topology"),
-                                               bootstrap.clock()).model_dump(mode="json"))
+    done = parties.deactivate(command, bootstrap.uow(), bootstrap.get("topology"), bootstrap.clock())
+    tenancy.forget_tenant(done.id)  # this instance's cached acceptance of the tenant goes at once
+    return http.Answer(200, done.model_dump(mode="json"))
 
 
 @functions_framework.http

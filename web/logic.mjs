@@ -522,7 +522,7 @@ export function allBeneficiaries(call, maxPages = BENEFICIARY_PAGES) {
   return allPages(call, "get_sourcing", { view: "beneficiaries" }, "beneficiaries", maxPages);
 }
 
-// kind: manager, contractor or beneficiary (list_parties, the operator only).
+// kind: manager, contractor, beneficiary or purchasing_body (list_parties, the operator only).
 export function allParties(call, kind, maxPages = PARTY_PAGES) {
   return allPages(call, "list_parties", { kind }, "parties", maxPages);
 }
@@ -550,7 +550,7 @@ export async function listState(loading) {
 }
 
 // The operator's pickers: the state of each kind's list ({manager: {rows}, contractor: {error}…}).
-export async function partyLists(call, kinds = ["manager", "contractor", "beneficiary"]) {
+export async function partyLists(call, kinds = Object.keys(LISTED_KIND_LABELS)) {
   const states = await Promise.all(kinds.map((kind) => listState(allParties(call, kind))));
   return Object.fromEntries(kinds.map((kind, i) => [kind, states[i]]));
 }
@@ -577,11 +577,24 @@ export function beneficiaryListFailure(error) {
   return listFailure(error, "des bénéficiaires", "du bénéficiaire");
 }
 
-// The party kinds of list_parties, as the directory and the pickers name them.
+// The party kinds of list_parties, as the directory and the pickers name them (B1 parties: the central
+// purchasing body, once the operator registered it).
 export const LISTED_KIND_LABELS = Object.freeze({ manager: "Gestionnaires", contractor: "Prestataires",
-  beneficiary: "Bénéficiaires" });
+  beneficiary: "Bénéficiaires", purchasing_body: "Centrales d'achat" });
 const LIST_WORDS = { manager: ["des gestionnaires", "du gestionnaire"], contractor: ["des prestataires", "du prestataire"],
-  beneficiary: ["des bénéficiaires", "du bénéficiaire"] };
+  beneficiary: ["des bénéficiaires", "du bénéficiaire"], purchasing_body: ["des centrales d'achat", "de la centrale d'achat"] };
+// What the directory says of a kind with nobody registered (each noun with its own gender).
+export const NONE_REGISTERED = Object.freeze({ manager: "Aucun gestionnaire inscrit.",
+  contractor: "Aucun prestataire inscrit.", beneficiary: "Aucun bénéficiaire inscrit.",
+  purchasing_body: "Aucune centrale d'achat inscrite." });
+
+// The list a picker offers for `kind`: its state as read (partyLists), except that a purchasing body need not
+// be registered (its people's tokens are valid without a record, B1 parties): with none registered, its id is
+// typed rather than chosen from an empty list.
+export function offeredState(state, kind) {
+  if (kind === "purchasing_body" && state?.rows && state.rows.length === 0) return undefined;
+  return state;
+}
 
 export function partyListFailure(error, kind) {
   const [what, whose] = LIST_WORDS[kind] ?? ["des parties", "de la partie"];

@@ -132,7 +132,7 @@ export function renderOnboarding(ctx) {
   ctx.show("Raccordement des gestionnaires et prestataires",
     h("p", {}, "Inscrivez un gestionnaire, puis les prestataires qui travaillent pour lui : leurs sujets et "
       + "abonnements Pub/Sub sont créés à l'inscription. Une même inscription envoyée de nouveau ne change rien."),
-    managerForm(ctx, directory), contractorForm(ctx, directory), purchasingBodyForm(ctx),
+    managerForm(ctx, directory), contractorForm(ctx, directory), purchasingBodyForm(ctx, directory),
     machineIdentityForm(ctx, directory), deactivationForm(ctx, directory));
 }
 
@@ -235,9 +235,10 @@ function territoryField() {
 }
 
 // B1 parties, B18 territories: the central purchasing body under the id its accounts carry, and its territory
-// (an incident it reports naming none has its D8 counted there).
-function purchasingBodyForm(ctx) {
+// (an incident it reports naming none has its D8 counted there); once registered, the pickers offer it.
+function purchasingBodyForm(ctx, directory) {
   return onboardingForm(ctx, { id: "register-purchasing-body", title: "Inscrire la centrale d'achat",
+    saved: directory.refresh,
     intro: "Son identifiant est l'espace de ses comptes ; son territoire compte ses propres délais (un incident "
       + "qu'elle signale sans en nommer un).",
     submit: "Inscrire la centrale d'achat", functionName: "register_purchasing_body",
@@ -266,7 +267,7 @@ function machineIdentityForm(ctx, directory) {
   const role = field({ name: "role", label: "Rôle", required: true, value: "contractor",
     options: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })) });
   const tenant = directory.picker({ kind: "contractor", name: "tenant",
-    label: "Espace (gestionnaire, prestataire ou bénéficiaire)", hint: "Identifiant de l'espace (« platform » pour "
+    label: "Espace (gestionnaire, prestataire, bénéficiaire ou centrale d'achat)", hint: "Identifiant de l'espace (« platform » pour "
       + "l'opérateur)" });
   role.input.addEventListener("change", () => tenant.kind(role.input.value));
   return onboardingForm(ctx, { id: "register-machine-identity", title: "Inscrire l'identité machine d'un ERP",
@@ -311,8 +312,9 @@ function deactivationForm(ctx, directory) {
   kind.input.addEventListener("change", () => party.kind(kind.input.value));
   return onboardingForm(ctx, { id: "deactivate-party", title: "Désactiver une partie", danger: true,
     saved: directory.refresh,
-    intro: "Son inscription et son historique restent. Un prestataire perd aussitôt ses droits Pub/Sub (ses sujets "
-      + "restent) ; une identité machine voit ses jetons refusés. L'inscrire de nouveau le réactive.",
+    intro: "Son inscription et son historique restent. Les comptes d'un gestionnaire, d'un prestataire ou d'une "
+      + "centrale d'achat désactivé(e) ne peuvent plus agir ; un prestataire perd aussitôt ses droits Pub/Sub (ses "
+      + "sujets restent) ; une identité machine voit ses jetons refusés. L'inscrire de nouveau le réactive.",
     submit: "Désactiver", functionName: "deactivate_party", build: (form) => ({ kind: form.kind, id: form.party_id.trim() }),
     fields: [
       kind, party,

@@ -1,16 +1,16 @@
 // The operator's directory of parties (A1 spaces, B1 parties, A10 onboarding): « Annuaire » lists the
-// registered managers, contractors and beneficiaries (list_parties) — connected or not, active or
+// registered managers, contractors, beneficiaries and purchasing bodies (list_parties) — connected or not, active or
 // deactivated, the managers a contractor works for — and partyPicker offers them in the operator's forms
 // instead of a typed id (the typed field stays, told why in French, when the list cannot be loaded).
 import {
-  LISTED_KIND_LABELS, allParties, filterParties, partyListFailure, partyLists, partyOptions, partyRowView,
-  splitIdentifiers,
+  LISTED_KIND_LABELS, NONE_REGISTERED, allParties, filterParties, offeredState, partyListFailure, partyLists,
+  partyOptions, partyRowView, splitIdentifiers,
 } from "./logic.mjs";
 import { choiceField, errorBox, field, h, messagesOf, table } from "./ui.mjs";
 
 // A party id (or, `multiple`, several) chosen from the list of the form's current kind: `lists` resolves to
-// each kind's list state (partyLists in logic.mjs); a kind without a list (machine identity, purchasing
-// body) and a list not loaded yet are typed. The node stands for the field in errorSlot (input, note,
+// each kind's list state (partyLists in logic.mjs); a kind without a list (machine identity, the operator), a
+// purchasing body when none is registered (offeredState) and a list that failed to load are typed. The node stands for the field in errorSlot (input, note,
 // paths); kind(k) follows the form's role or type select; values() gives the ids chosen or typed.
 export function partyPicker({ lists, kind, name, label, paths = null, hint = null, placeholder = null,
   multiple = false, required = true, listHint = null }) {
@@ -18,7 +18,8 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
   let current = null;
   let states = null;  // not loaded yet
   let shown = kind;
-  const stateOf = (k) => (states === null ? (k in LISTED_KIND_LABELS ? { loading: true } : undefined) : states[k]);
+  const stateOf = (k) => (states === null ? (k in LISTED_KIND_LABELS ? { loading: true } : undefined)
+    : offeredState(states[k], k));
   const values = () => {
     if (!current) return [];
     const input = current.input;
@@ -92,19 +93,19 @@ export function renderParties(ctx) {
     count.textContent = `${rows.length} ${label} affiché(s) sur ${loaded.rows.length}`
       + (loaded.complete ? "." : " — liste limitée aux premières pages : précisez la recherche.");
     const extra = { contractor: ["Raccordement", "Gestionnaires servis", "Compte de service de l'ERP"],
-      beneficiary: ["Région"], manager: [] }[k];
+      beneficiary: ["Région"], manager: [], purchasing_body: [] }[k];
     body.replaceChildren(table(["Identifiant", "Raison sociale", "SIRET", "Territoire", "Statut", ...extra],
       rows.map((p) => {
         const v = partyRowView(p);
         const cells = { contractor: [
           h("td", {}, h("span", { className: v.connected ? "badge ok" : "badge" }, v.connection)),
           h("td", {}, v.managers), h("td", {}, p.erp_service_account ?? "—")],
-        beneficiary: [h("td", {}, v.region)], manager: [] }[k];
+        beneficiary: [h("td", {}, v.region)], manager: [], purchasing_body: [] }[k];
         return h("tr", { "data-party": p.id, className: v.inactive ? "inactive" : null },
           h("td", {}, h("code", {}, p.id)), h("td", {}, p.name), h("td", {}, p.siret ?? "—"), h("td", {}, v.territory),
           h("td", {}, h("span", { className: v.inactive ? "badge late" : "badge ok" }, v.status)), ...cells);
       }), { label: `Annuaire — ${LISTED_KIND_LABELS[k]}`, empty: remembered.text ? "Aucune partie ne correspond."
-        : `Aucun ${label.replace(/s$/, "")} inscrit.` }));
+        : NONE_REGISTERED[k] }));
   }
 
   async function load() {
@@ -125,8 +126,8 @@ export function renderParties(ctx) {
   text.input.addEventListener("input", show);
   const filters = h("form", { className: "filters", id: "parties-filter", "aria-label": "Filtrer l'annuaire",
     role: "search", onsubmit: (event) => event.preventDefault() }, kind, text);
-  ctx.show("Annuaire des parties", h("p", { className: "hint" }, "Les gestionnaires, prestataires et bénéficiaires "
-    + "inscrits : un prestataire est raccordé une fois sa recette de conformité réussie ; une partie désactivée "
+  ctx.show("Annuaire des parties", h("p", { className: "hint" }, "Les gestionnaires, prestataires, bénéficiaires et "
+    + "centrales d'achat inscrits : un prestataire est raccordé une fois sa recette de conformité réussie ; une partie désactivée "
     + "garde son inscription et son historique."), filters, count, body);
   load();
 }

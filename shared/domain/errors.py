@@ -42,6 +42,7 @@ CATALOGUE: dict[str, str] = {
     "PHONE_REPORT_ONLY": "Réservé à l'opérateur, qui saisit un signalement reçu par téléphone.",
     "ACCOUNT_REQUEST_NOT_FOUND": "Demande de compte « {request_id} » introuvable.",
     "TENANT_NOT_REGISTERED": "« {tenant} » n'est pas un {kind} enregistré sur la plateforme.",
+    "TENANT_INACTIVE": "La partie « {tenant} » ({kind}) a été désactivée par l'opérateur : ses comptes ne peuvent plus agir tant qu'elle n'est pas inscrite de nouveau.",
     "TENANT_ID_TAKEN": "L'identifiant « {tenant} » est déjà celui d'un autre type de partie ({kind}) : un identifiant ne sert qu'à une seule partie.",
     "ACCOUNT_EMAIL_TAKEN": "L'adresse « {email} » est déjà celle d'un compte {role} de « {tenant} » : seul un transfert explicite de l'opérateur (move) peut la rattacher ailleurs.",
     "RIGHT_NOT_HELD": "Vous ne détenez pas le droit « {right} » : vous ne pouvez pas le demander pour un autre compte.",

@@ -46,10 +46,11 @@ class PartyKind(StrEnum):
     MANAGER = "manager"
     CONTRACTOR = "contractor"
     MACHINE_IDENTITY = "machine_identity"
+    PURCHASING_BODY = "purchasing_body"
 
 
 KIND_LABELS = {PartyKind.MANAGER: "gestionnaire", PartyKind.CONTRACTOR: "prestataire",
-               PartyKind.MACHINE_IDENTITY: "identité machine"}
+               PartyKind.MACHINE_IDENTITY: "identité machine", PartyKind.PURCHASING_BODY: "centrale d'achat"}
 
 
 def reserved_prefix(identifier: str) -> str | None:
@@ -107,7 +108,8 @@ class RegisterMachineIdentity(Command):
 
 
 class DeactivateParty(Command):
-    """POST deactivate_party (operator): a manager, a contractor or a machine identity stops acting."""
+    """POST deactivate_party (operator): a manager, a contractor, a registered purchasing body (B1 parties) or a
+    machine identity stops acting."""
 
     kind: PartyKind
     id: Annotated[str, Field(min_length=1, max_length=254)]
@@ -240,6 +242,7 @@ class ListedKind(StrEnum):
     MANAGER = "manager"
     CONTRACTOR = "contractor"
     BENEFICIARY = "beneficiary"
+    PURCHASING_BODY = "purchasing_body"  # B1 parties: the central purchasing body, once register_purchasing_body
 
 
 class PartyRow(Model):
@@ -254,7 +257,8 @@ class PartyRow(Model):
     kind: ListedKind
     name: str
     siret: str | None = Field(description="The organisation's SIRET (14 digits); null for a record kept without "
-                                          "one (the titulaire a beneficiary's registration records).")
+                                          "one (the titulaire a beneficiary's registration records, a purchasing "
+                                          "body).")
     territory: str | None = Field(description="INSEE département code whose public holidays apply (B18), when "
                                               "recorded.")
     status: PartyStatus = Field(description="active, or inactive once deactivate_party was called.")
@@ -285,7 +289,7 @@ class PartyList(Model):
 
 
 def party_list_query(args: Mapping[str, str]) -> tuple[ListedKind | None, str | None, list[ErrorDetail]]:
-    """list_parties' query: ``kind`` (required: manager, contractor or beneficiary), ``after`` (optional,
+    """list_parties' query: ``kind`` (required: manager, contractor, beneficiary or purchasing_body), ``after`` (optional,
     an identifier: the previous page's ``next_cursor``), nothing else. (kind, after, errors)."""
     errors = [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(set(args) - {"kind", "after"})]
     kind: ListedKind | None = None

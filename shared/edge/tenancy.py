@@ -7,8 +7,9 @@ handler runs.
 A per-instance cache keeps what was found registered for ``PASSERELLE_TENANT_CACHE_SECONDS``
 (60 s by default): one read of three registry documents per tenant and minute, not per call
 (figures in docs/security.md). Refusals are not cached, so that a tenant registered a moment ago
-is accepted at once. A registry entry is never removed nor given another kind, so a cached
-acceptance cannot go stale in a way that matters.
+is accepted at once. A registry entry is never removed nor given another kind; it can be deactivated
+(``deactivate_party``, A10 onboarding: then ``TENANT_INACTIVE``): the instance that deactivates it forgets its
+acceptance at once (``forget_tenant``), any other instance at the latest when its entry expires.
 """
 
 from __future__ import annotations
@@ -66,6 +67,15 @@ def seconds_from_env(name: str, default: float) -> float:
 
 
 registered: TtlCache[tuple[str, str], bool] = TtlCache(seconds_from_env("PASSERELLE_TENANT_CACHE_SECONDS", 60.0))
+
+
+TENANT_ROLES = ("manager", "contractor", "beneficiary", "purchasing_body")
+
+
+def forget_tenant(tenant: str) -> None:
+    """The tenant is read again at its next call on this instance, whatever its role (it was just deactivated)."""
+    for role in TENANT_ROLES:
+        registered.forget((role, tenant))
 
 
 def principal_errors(role: str, tenant: str, reader: Callable[[], Any]) -> list[ErrorDetail]:

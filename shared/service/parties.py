@@ -60,7 +60,7 @@ def machine_identity_path(email: str) -> str:
 
 
 _PATHS = {PartyKind.MANAGER: manager_path, PartyKind.CONTRACTOR: contractor_path,
-          PartyKind.MACHINE_IDENTITY: machine_identity_path}
+          PartyKind.MACHINE_IDENTITY: machine_identity_path, PartyKind.PURCHASING_BODY: purchasing_body_path}
 _TENANT_PATHS = {Role.MANAGER: manager_path, Role.CONTRACTOR: contractor_path,
                  Role.BENEFICIARY: lambda b: f"beneficiaries/{b}"}
 _ROLE_LABELS = {Role.MANAGER: "gestionnaire", Role.CONTRACTOR: "prestataire", Role.BENEFICIARY: "bénéficiaire"}
@@ -227,7 +227,7 @@ def deactivate(command: DeactivateParty, uow: UnitOfWork, bus: Topology, clock: 
 # --- the operator's directory -------------------------------------------------------------------
 
 _COLLECTIONS = {ListedKind.MANAGER: "managers", ListedKind.CONTRACTOR: "contractors",
-                ListedKind.BENEFICIARY: "beneficiaries"}
+                ListedKind.BENEFICIARY: "beneficiaries", ListedKind.PURCHASING_BODY: "purchasing_bodies"}
 
 
 def _listed(kind: ListedKind, record: dict[str, Any]) -> bool:

@@ -14,7 +14,8 @@ account (``manage_account``) or an id a registration claims (``claim_id``). The 
 is ``platform``; the purchasing body's is an id no manager, contractor or beneficiary holds (it
 reads platform-wide figures only): its registry document is optional — an id the operator never
 registered stays valid for it, as before that document existed — and, once registered, no other
-kind may take its id.
+kind may take its id. A party ``deactivate_party`` marked inactive (``status: "inactive"``: a manager, a
+contractor, a registered purchasing body) is refused ``TENANT_INACTIVE`` until registered again.
 """
 
 from __future__ import annotations
@@ -42,21 +43,29 @@ def registry_paths(tenant: str) -> tuple[str, str, str, str]:
     return f"managers/{tenant}", f"contractors/{tenant}", f"beneficiaries/{tenant}", f"purchasing_bodies/{tenant}"
 
 
-def kinds_holding(uow: UnitOfWork, tenant: str) -> frozenset[Kind]:
-    """Every kind of party registered under ``tenant`` (one round trip); more than one is a conflict
-    that only data written around the services could make."""
+def holdings(uow: UnitOfWork, tenant: str) -> dict[Kind, dict]:
+    """Every kind of party registered under ``tenant``, with its registry record (one round trip); more than
+    one is a conflict that only data written around the services could make."""
     manager, contractor, beneficiary, purchasing_body = registry_paths(tenant)
     found = uow.get_all([manager, contractor, beneficiary, purchasing_body])
-    kinds = set()
+    held: dict[Kind, dict] = {}
     if manager in found and found[manager].get("kind", Kind.MANAGER.value) != Kind.BENEFICIARY.value:
-        kinds.add(Kind.MANAGER)
-    if contractor in found:
-        kinds.add(Kind.CONTRACTOR)
-    if beneficiary in found:
-        kinds.add(Kind.BENEFICIARY)
-    if purchasing_body in found:
-        kinds.add(Kind.PURCHASING_BODY)
-    return frozenset(kinds)
+        held[Kind.MANAGER] = found[manager]
+    for kind, path in ((Kind.CONTRACTOR, contractor), (Kind.BENEFICIARY, beneficiary),
+                       (Kind.PURCHASING_BODY, purchasing_body)):
+        if path in found:
+            held[kind] = found[path]
+    return held
+
+
+def kinds_holding(uow: UnitOfWork, tenant: str) -> frozenset[Kind]:
+    """Every kind of party registered under ``tenant`` (one round trip)."""
+    return frozenset(holdings(uow, tenant))
+
+
+def _deactivated(record: dict | None) -> bool:
+    """A registry record ``deactivate_party`` marked inactive (A10 onboarding); absent status means active."""
+    return record is not None and record.get("status") == "inactive"
 
 
 def kind_of(uow: UnitOfWork, tenant: str) -> Kind | None:
@@ -72,19 +81,28 @@ def tenant_errors(uow: UnitOfWork, role: str, tenant: str, field: str) -> list[E
                                                              kind="opérateur (espace « platform »)")]
     if tenant == PLATFORM:
         return [ErrorDetail.of(field, "TENANT_ID_TAKEN", tenant=tenant, kind="opérateur")]
-    kinds = kinds_holding(uow, tenant)
+    held = holdings(uow, tenant)
+    kinds = frozenset(held)
     if role == "purchasing_body":  # registered or not (its registry document is optional)
         others = kinds - {Kind.PURCHASING_BODY}
         if others:
             return [ErrorDetail.of(field, "TENANT_ID_TAKEN", tenant=tenant,
                                    kind=", ".join(sorted(KIND_LABELS[k] for k in others)))]
-        return []
+        return _inactive(field, Kind.PURCHASING_BODY, tenant, held.get(Kind.PURCHASING_BODY))
     try:
         wanted = Kind(role)
     except ValueError:
         return [ErrorDetail.of(field, "TENANT_NOT_REGISTERED", tenant=tenant, kind=role)]
     if kinds != {wanted}:
         return [ErrorDetail.of(field, "TENANT_NOT_REGISTERED", tenant=tenant, kind=KIND_LABELS[wanted])]
+    return _inactive(field, wanted, tenant, held[wanted])
+
+
+def _inactive(field: str, kind: Kind, tenant: str, record: dict | None) -> list[ErrorDetail]:
+    """A10 onboarding: a party the operator deactivated no longer acts — its people's tokens, and any account the
+    operator would give them, are refused (``TENANT_INACTIVE``) until it is registered again."""
+    if _deactivated(record):
+        return [ErrorDetail.of(field, "TENANT_INACTIVE", tenant=tenant, kind=KIND_LABELS[kind])]
     return []
 
 

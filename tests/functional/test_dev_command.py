@@ -21,6 +21,7 @@ import pytest
 import requests
 
 from devtools import seed
+from devtools.tokens import emulator_token
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 420  # 45 functions and 5 emulators on 2 busy cores
@@ -83,9 +84,9 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
     # And the demo parties went through the onboarding API (nothing written to Firestore by hand)
     parties = _banner_value(lines, r"Demo parties through the onboarding API \(docs/onboarding.md\): (.*)$")
     calls = re.findall(r"(\w+) → (\d+)", parties)
-    assert [name for name, _ in calls] == ["register_manager", "register_contractor", "register_contractor",
-                                           "register_contractor", "register_machine_identity", "upsert_contract",
-                                           "upsert_contract", "import_property_tree"]
+    assert [name for name, _ in calls] == ["register_manager", "register_purchasing_body", "register_contractor",
+                                           "register_contractor", "register_contractor", "register_machine_identity",
+                                           "upsert_contract", "upsert_contract", "import_property_tree"]
     assert all(status in ("200", "201") for _, status in calls), parties
     # And the three demo orders were accepted by receive_order, the web app's demo users created
     demo = _banner_value(lines, r"Demo orders sent through receive_order: (.*)$")
@@ -120,6 +121,13 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
     # Then the demo order is there, in the manager's space
     assert order.status_code == 200, order.text
     assert order.json()["order"]["order_id"] == "BC-2026-0101"
+    # And the operator's directory lists the demo purchasing body with its territory (B1 parties, B18)
+    operator = emulator_token(config["project_id"], "operator-dev-test", role="operator", tenant="platform")
+    bodies = requests.get(f"{urls['list_parties']}/", params={"kind": "purchasing_body"}, timeout=30,
+                          headers={"Authorization": f"Bearer {operator}"})
+    assert bodies.status_code == 200, bodies.text
+    assert [(p["id"], p["territory"], p["status"]) for p in bodies.json()["parties"]] == [
+        (seed.PURCHASING_BODY["purchasing_body_id"], seed.PURCHASING_BODY["territory"], "active")]
     # And the web application answers with its configuration naming the same function URLs
     web_app = _banner_value(lines, r"open (http://127\.0\.0\.1:\d+)/ — sign in as")
     web_config = requests.get(f"{web_app}/config.json", timeout=30)

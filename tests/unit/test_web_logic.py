@@ -64,3 +64,18 @@ def test_the_document_kinds_of_the_web_app_are_the_platforms():
     # Then they are shared/domain/documents.py's, « Livrable » (B11) included, each with the platform's label
     assert {kind.value: label.lower() for kind, label in KIND_LABELS.items()} == {
         kind: label.lower() for kind, label in labelled.items()}
+
+
+def test_the_directory_and_deactivation_kinds_of_the_web_app_are_the_platforms():
+    # Given the kinds the « Annuaire » lists and the deactivation form offers (web/logic.mjs)
+    from shared.domain.parties import ListedKind, PartyKind
+
+    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+
+    def keys(name: str) -> set[str]:
+        block = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", source, re.S).group(1)
+        return set(re.findall(r"(\w+):\s*\"", block))
+
+    # Then they are those list_parties and deactivate_party take (B1 parties: the purchasing body among them)
+    assert keys("LISTED_KIND_LABELS") == keys("NONE_REGISTERED") == {kind.value for kind in ListedKind}
+    assert keys("PARTY_KIND_LABELS") == {kind.value for kind in PartyKind}

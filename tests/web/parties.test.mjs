@@ -1,10 +1,11 @@
 // The operator's directory of parties (A1 spaces, B1 parties, A10 onboarding): list_parties read page after
-// page, the options of the pickers, why a typed id replaces a list, the text filter and the rows' words.
+// page, the options of the pickers, why a typed id replaces a list, the text filter and the rows' words; the
+// purchasing bodies among them (B1 parties).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  allParties, contractorRegistration, filterParties, listState, partyListFailure, partyLists, partyOptions,
-  partyRowView,
+  LISTED_KIND_LABELS, NONE_REGISTERED, allParties, contractorRegistration, filterParties, listState, offeredState,
+  partyListFailure, partyLists, partyOptions, partyRowView,
 } from "../../web/logic.mjs";
 
 const acme = { id: "ctr-acme", kind: "contractor", name: "Acme Maintenance", siret: "73282932000074", territory: null,
@@ -88,4 +89,34 @@ test("A10: the managers chosen in the list, or typed, become the registration's 
   const form = { contractor_id: " ctr-acme ", name: "Acme", siret: "73282932000074", erp_service_account: "" };
   assert.deepEqual(contractorRegistration({ ...form, managers: ["mgr-a", "mgr-b"] }).managers, ["mgr-a", "mgr-b"]);
   assert.deepEqual(contractorRegistration({ ...form, managers: "mgr-a, mgr-b\nmgr-c" }).managers, ["mgr-a", "mgr-b", "mgr-c"]);
+});
+
+test("B1: the purchasing bodies are a kind of the directory and of the pickers, in French", async () => {
+  const asked = [];
+  const call = async (name, { query }) => {
+    asked.push(query);
+    return { parties: query === "kind=purchasing_body" ? [{ id: "centrale-demo", name: "Centrale", status: "active" }]
+      : [], next_cursor: null };
+  };
+  const lists = await partyLists(call);
+  assert.ok(asked.includes("kind=purchasing_body"));
+  assert.deepEqual(lists.purchasing_body.rows.map((p) => p.id), ["centrale-demo"]);
+  assert.equal(LISTED_KIND_LABELS.purchasing_body, "Centrales d'achat");
+  assert.equal(NONE_REGISTERED.purchasing_body, "Aucune centrale d'achat inscrite.");
+  assert.match(partyListFailure("incomplete", "purchasing_body"), /des centrales d'achat.*de la centrale d'achat\.$/);
+  const row = partyRowView({ ...acme, id: "centrale-demo", kind: "purchasing_body", siret: null, territory: "75",
+    managers: null, connected: null, conformance_passed_at: null, status: "inactive",
+    deactivated_at: "2026-03-02T09:00:00Z" });
+  assert.deepEqual([row.connection, row.managers, row.territory, row.inactive], ["—", "—", "75", true]);
+  assert.match(row.status, /^désactivé le /);
+});
+
+test("B1: a purchasing body need not be registered: with none registered its id is typed, else chosen", () => {
+  assert.equal(offeredState({ rows: [] }, "purchasing_body"), undefined);  // typed, as before its record existed
+  const some = { rows: [{ id: "centrale-demo" }] };
+  assert.equal(offeredState(some, "purchasing_body"), some);
+  assert.deepEqual(offeredState({ rows: [] }, "manager"), { rows: [] });  // the others are registered first
+  const failed = { error: "incomplete" };
+  assert.equal(offeredState(failed, "purchasing_body"), failed);
+  assert.equal(offeredState(undefined, "machine_identity"), undefined);
 });
