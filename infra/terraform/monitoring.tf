@@ -369,6 +369,61 @@ resource "google_monitoring_alert_policy" "audit_chain_broken" {
   }
 }
 
+# The check itself must keep running: each run logs one "audit witness check" summary line (with
+# its figures). If none comes for 23.5 hours (the longest absence Cloud Monitoring watches), the job
+# was deleted, paused or keeps failing before it logs: two runs a day (scheduler.tf) make one missed
+# run enough to alert.
+
+resource "google_logging_metric" "audit_witness_checks" {
+  name        = "passerelle_audit_witness_checks"
+  description = "Runs of check_audit_witness that completed (B15), whatever they found."
+  filter      = "resource.type=\"cloud_run_revision\" AND jsonPayload.message=\"audit witness check\""
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    display_name = "Passerelle: audit witness checks run"
+  }
+
+  depends_on = [time_sleep.apis_ready]
+}
+
+resource "google_monitoring_alert_policy" "audit_check_missing" {
+  display_name = "Passerelle - audit witness check not running"
+  combiner     = "OR"
+
+  conditions {
+    display_name = "no check_audit_witness run for 23.5 h"
+
+    condition_absent {
+      filter   = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.audit_witness_checks.name}\""
+      duration = "84600s"
+
+      aggregations {
+        alignment_period     = "3600s"
+        per_series_aligner   = "ALIGN_COUNT"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    subject   = "Passerelle: the audit witness check has not run for a day"
+    content   = "check_audit_witness compares every audit chain with its witnessed heads twice a day (B15); no run completed for 23.5 hours. Runbook: ${local.runbook}, \"Audit check not running\"."
+  }
+}
+
 # --- Severity-1 incident without a first response ----------------------------------------------
 # report_incident logs "incident reported" (incident_id, severity) and acknowledge_incident logs
 # "incident acknowledged" (incident_id) (shared/service/incidents.py). D8 gives one hour for the

@@ -47,6 +47,7 @@ ALERTS = {
     "functions_uptime": "Public function unreachable",
     "availability_budget": "Availability budget burning",
     "audit_chain_broken": "Audit chain broken",
+    "audit_check_missing": "Audit check not running",
 }
 
 
@@ -366,3 +367,30 @@ def test_the_audit_alert_counts_the_error_lines_of_a_broken_chain_by_space(terra
     # And the clean run's summary line is not counted
     summaries = _json_lines(caplog, "audit witness check")
     assert summaries and all("audit_check" not in summary for summary in summaries)
+
+
+def test_a_day_without_an_audit_witness_check_alerts_and_two_runs_a_day_make_one_missed_run_enough(terraform,
+                                                                                                   policies, caplog):
+    # Given check_audit_witness run once on an intact chain (B15), and its job's schedule
+    from tests.unit.test_audit_witness_check import Chains, Witness
+
+    chains = Chains({"managers/m1": 2})
+    with caplog.at_level(logging.INFO, logger="shared.service.audit_check"):
+        check_audit_witness(chains, Witness(chains), FixedClock(NOW))
+    [summary] = _json_lines(caplog, "audit witness check")
+    metric = terraform["resource"]["google_logging_metric"]["audit_witness_checks"]
+    [absent] = _condition(policies["audit_check_missing"], "condition_absent")
+    schedule = terraform["locals"]["scheduled_functions"]["check_audit_witness"]["schedule"]
+    # When reading what the metric counts and how long the alert waits
+    # Then every completed run's summary line is counted, and 23.5 h without one alerts (Cloud Monitoring's
+    # longest absence)
+    assert summary["message"] == "audit witness check"
+    assert 'jsonPayload.message="audit witness check"' in _text(metric["filter"])
+    assert "${google_logging_metric.audit_witness_checks.name}" in absent["filter"]
+    assert absent["duration"] == f"{int(23.5 * 3600)}s"
+    # And the job runs more often than that, so that one missed run leaves a gap longer than 23.5 h
+    minute, hours, *rest = schedule.split()
+    runs = sorted(int(h) for h in hours.split(","))
+    gaps = [(b - a) % 24 or 24 for a, b in zip(runs, runs[1:] + runs[:1])]
+    missed_one = [a + b for a, b in zip(gaps, gaps[1:] + gaps[:1])]  # the gap a missed run leaves
+    assert rest == ["*", "*", "*"] and max(gaps) < 23.5 < min(missed_one)

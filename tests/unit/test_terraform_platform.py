@@ -202,13 +202,13 @@ def test_the_audit_witness_bucket_keeps_each_head_under_a_retention_policy_locke
     assert environment["PASSERELLE_AUDIT_WITNESS_BUCKET"] == "${google_storage_bucket.audit_witness.name}"
 
 
-def test_the_audit_chains_are_checked_against_their_witness_every_night_by_the_scheduler(terraform):
+def test_the_audit_chains_are_checked_against_their_witness_twice_a_day_by_the_scheduler(terraform):
     # Given the scheduled functions and the check's function
     job = terraform["locals"]["scheduled_functions"]["check_audit_witness"]
     function = terraform["locals"]["functions"]["check_audit_witness"]
     # When reading its job, who may call it and the caller it checks itself
-    # Then a daily job calls it, and only the scheduler's invoker may (Cloud Run IAM and the OIDC token)
-    assert job["schedule"] == "30 3 * * *" and job["name"] == "check-audit-witness"
+    # Then a job calls it twice a day, and only the scheduler's invoker may (Cloud Run IAM and the OIDC token)
+    assert job["schedule"] == "30 3,15 * * *" and job["name"] == "check-audit-witness"
     assert function["ingress"] == "ALLOW_INTERNAL_ONLY"
     assert function["invoker"] == "serviceAccount:${google_service_account.scheduler_invoker.email}"
     assert terraform["locals"]["internal_callers"]["check_audit_witness"] == \
