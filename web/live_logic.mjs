@@ -66,3 +66,12 @@ export function liveStatusText(mode, refreshSeconds) {
 export function concernsOrder(event, managerId, orderId) {
   return Boolean(event) && event.manager_id === managerId && event.order_id === orderId;
 }
+
+// Whether an `order` event may change an orders list shown with these filters (listState.filters). The
+// stream carries only the caller's orders; a contractor's list narrowed to one manager ignores the others'.
+// State and lateness cannot be judged from an event (an order may just have left the state filtered on),
+// so any other event re-reads the page.
+export function concernsList(event, { managerId } = {}) {
+  if (!event) return false;
+  return !managerId || event.manager_id === managerId;
+}

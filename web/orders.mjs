@@ -9,7 +9,7 @@ import {
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
-import { concernsOrder, liveStatusText } from "./live_logic.mjs";
+import { concernsList, concernsOrder, liveStatusText } from "./live_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -47,13 +47,14 @@ export function renderList(ctx) {
     load();
   });
 
-  // A11 real-time view: the manager's dashboard follows watch_orders (« en direct ») and falls back to polling
+  // A11 real-time view: every role's list (the manager's dashboard, the contractor's « Mes commandes », the
+  // beneficiary's orders) follows watch_orders (« en direct ») and falls back to polling
   let refreshedAt = null;
   let mode = "polling";
   const showStatus = () => {
     if (!refreshedAt) return;
-    status.textContent = `Actualisé à ${refreshedAt.toLocaleTimeString("fr-FR")}` +
-      (role === "manager" ? ` — ${liveStatusText(mode, ctx.config.refresh_seconds)}` : "");
+    status.textContent = `Actualisé à ${refreshedAt.toLocaleTimeString("fr-FR")} — `
+      + liveStatusText(mode, ctx.config.refresh_seconds);
     status.dataset.live = mode;
   };
   let pending = null;  // changes that arrive together are re-read once
@@ -88,9 +89,9 @@ export function renderList(ctx) {
       body)),
     h("div", { className: "pager" }, first, next));
   load();
-  if (role === "manager") {  // A11: each change re-reads the page; polled every refresh_seconds while the stream is down
-    ctx.liveOrders({ refresh: reloadSoon, onOrder: reloadSoon, onMode: (m) => { mode = m; showStatus(); } });
-  }
+  // A11: each change re-reads the page; polled every refresh_seconds while the stream is down
+  ctx.liveOrders({ refresh: reloadSoon, onOrder: (event) => { if (concernsList(event, listState.filters)) reloadSoon(); },
+    onMode: (m) => { mode = m; showStatus(); } });
 }
 
 function orderRow(row, role, changed) {

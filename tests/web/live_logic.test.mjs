@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { backoffDelay, concernsOrder, liveStatusText, sseParser } from "../../web/live_logic.mjs";
+import { backoffDelay, concernsList, concernsOrder, liveStatusText, sseParser } from "../../web/live_logic.mjs";
 
 const STREAM = "retry: 3000\n\n: flux des commandes ouvert\n\nevent: ready\ndata: {\"as_of\":\"2026-03-04T09:15:00+00:00\"}\n\n"
   + "event: order\ndata: {\"manager_id\":\"mgr-test\",\"order_id\":\"BC-1\",\"state\":\"acknowledged\"}\n\n"
@@ -55,4 +55,17 @@ test("an order event concerns the order screen of that manager's order only", ()
   assert.ok(!concernsOrder(event, "mgr-other", "BC-1"));
   assert.ok(!concernsOrder(event, "mgr-test", "BC-2"));
   assert.ok(!concernsOrder(null, "mgr-test", "BC-1"));
+});
+
+test("a list re-reads on any of the caller's order changes, unless it is narrowed to another manager", () => {
+  // Given a contractor's order changing in mgr-test's space
+  const event = { manager_id: "mgr-test", order_id: "BC-1", state: "cancelled" };
+  // Then every list re-reads, whatever its state or lateness filter (the order may just have left it)…
+  assert.ok(concernsList(event, {}));
+  assert.ok(concernsList(event));
+  assert.ok(concernsList(event, { managerId: "", state: "to_acknowledge", lateOnly: true }));
+  assert.ok(concernsList(event, { managerId: "mgr-test" }));
+  // …but one narrowed to another manager does not, nor does a missing event
+  assert.ok(!concernsList(event, { managerId: "mgr-other" }));
+  assert.ok(!concernsList(null, {}));
 });

@@ -87,12 +87,20 @@ def test_beneficiary_receives_its_missions_order_and_reads_its_contractors_penal
 
     # Given the beneficiary's mission order, completed by the titulaire
     register_beneficiary(clean_firestore, "ben-metropole-demo", "Métropole de démonstration")
+    clean_firestore.document("contractors/ctr-titulaire").set({"name": "Titulaire", "managers": ["ben-metropole-demo"]})
     order = an_order("BC-MISSION-W", state="completed", manager_id="ben-metropole-demo", contractor_id="ctr-titulaire",
                      line_status={"L1": True, "L2": True})
     clean_firestore.document("managers/ben-metropole-demo/orders/BC-MISSION-W").set(
         {**order_doc(order), "updated_at": dt.datetime.now(dt.UTC)})
     page = app.sign_in("beneficiary")
     page.get_by_role("link", name="Commandes").click()
+    # A11 real-time view: its orders list follows watch_orders, so the titulaire's report shows without a reload
+    expect(page.locator("p.status[data-live='live']")).to_contain_text("en direct", timeout=15000)
+    reported = Erp(platform, "contractor", "ctr-titulaire").post("submit_execution", {
+        "manager_id": "ben-metropole-demo", "order_id": "BC-MISSION-W", "sequence": 1,
+        "occurred_at": dt.datetime.now(dt.UTC).isoformat(), "event": {"label": "PV de recette transmis"}})
+    assert reported.status_code == 200, reported.text
+    expect(page.locator("tr[data-order='BC-MISSION-W']")).to_contain_text("PV de recette transmis", timeout=5000)
     page.get_by_role("link", name="BC-MISSION-W").click()
     # When it receives both lines
     page.locator("#reception").get_by_role("button", name="Enregistrer la réception").click()

@@ -156,7 +156,18 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
                         ).status_code == 201
     page = app.sign_in("contractor")
     expect(page.get_by_role("heading", name="Mes commandes")).to_be_visible()
+    # A11 real-time view: « Mes commandes » follows watch_orders too, so the manager's new order, then its
+    # cancellation, show in seconds without a reload, well before the 15 s poll it falls back to
+    expect(page.locator("p.status[data-live='live']")).to_contain_text("en direct", timeout=15000)
     app.check(page, "prestataire-commandes")
+    issued = manager.post("receive_order", issue_order_body("BC-C2", title="Fuite BC-C2", lines=LINES))
+    assert issued.status_code == 201, issued.text  # priced by the catalogue now in force
+    expect(page.locator("tr[data-order='BC-C2']")).to_be_visible(timeout=5000)
+    cancel = {"order_id": "BC-C2", "state": "cancelled", "reason": "Doublon",
+              "occurred_at": dt.datetime.now(dt.UTC).isoformat()}
+    assert manager.post("change_order_state", cancel).status_code == 200
+    expect(page.locator("tr[data-order='BC-C2'] .state")).to_have_text("annulé", timeout=5000)
+    expect(page.locator("tr[data-order='BC-C2']")).to_have_class(re.compile("changed"))
     page.get_by_role("link", name="BC-C1").click()
 
     # Only the moves of a new order, and acknowledging asks for nothing but the event
