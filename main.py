@@ -42,6 +42,7 @@ ENTRY_POINTS = (
     "import_property_tree",
     "lift_reservation",
     "list_account_requests",
+    "list_accounts",
     "list_parties",
     "list_billing_accounts",
     "list_contracts",

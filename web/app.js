@@ -13,6 +13,7 @@ import * as sourcing from "./sourcing.mjs";
 import * as reports from "./reports.mjs";
 import * as operator from "./operator.mjs";
 import * as parties from "./parties.mjs";
+import * as accounts from "./accounts.mjs";
 import { follow } from "./live.mjs";
 
 const SESSION_KEY = "passerelle.session";
@@ -138,15 +139,16 @@ function stopLive() {
 // --- layout ---------------------------------------------------------------------------------
 const NAV = {
   manager: [["#/", "Tableau de bord"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/contracts", "Marchés"],
-    ["#/coverage", "Patrimoine"], ["#/incidents", "Incidents"]],
+    ["#/coverage", "Patrimoine"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"]],
   contractor: [["#/", "Mes commandes"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"],
     ["#/contracts", "Marchés"], ["#/incidents", "Incidents"]],
   beneficiary: [["#/", "Mes besoins"], ["#/needs/new", "Nouveau besoin"], ["#/orders", "Commandes"],
-    ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/report", "Rapport"], ["#/incidents", "Incidents"]],
+    ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/report", "Rapport"], ["#/incidents", "Incidents"],
+    ["#/users", "Utilisateurs"]],
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
     ["#/agreements", "Conventions"], ["#/incidents", "Incidents"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
-    ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/onboarding", "Raccordement"]],
+    ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"]],
 };
 
 function header() {
@@ -335,7 +337,7 @@ const ROUTES = {
     [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
-    [/^#\/coverage$/, () => contracts.renderCoverage(ctx)]],
+    [/^#\/coverage$/, () => contracts.renderCoverage(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)]],
   contractor: [[/^#\/?$/, () => orders.renderList(ctx)], ORDER, INCIDENTS,
     [/^#\/quotes\/raise$/, () => quotes.renderRaise(ctx)],
     [/^#\/quotes\/raise\/([^/]+)\/([^/]+)$/, (m, o) => quotes.renderRaise(ctx, m, o)],
@@ -350,7 +352,7 @@ const ROUTES = {
     [/^#\/missions\/([^/]+)$/, (m) => sourcing.renderMission(ctx, m)],
     [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/orders$/, () => orders.renderList(ctx)], [/^#\/report$/, () => reports.renderBeneficiaryReport(ctx)],
-    [/^#\/penalties$/, () => penalties.renderStatement(ctx)]],
+    [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)]],
   purchasing_body: [[/^#\/?$/, () => reports.renderPurchasingReport(ctx)], INCIDENTS,
     [/^#\/half-years$/, () => reports.renderHalfYears(ctx)], [/^#\/pool$/, () => sourcing.renderPool(ctx)],
     [/^#\/agreements$/, () => sourcing.renderAgreements(ctx)]],
@@ -358,7 +360,7 @@ const ROUTES = {
     [/^#\/needs$/, () => operator.renderWaitingNeeds(ctx)],
     [/^#\/needs\/([^/]+)\/([^/]+)$/, (b, n) => operator.renderPropose(ctx, b, n)],
     [/^#\/pool$/, () => sourcing.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)],
-    [/^#\/parties$/, () => parties.renderParties(ctx)]],
+    [/^#\/parties$/, () => parties.renderParties(ctx)], [/^#\/accounts$/, () => accounts.renderAccounts(ctx)]],
 };
 
 function route() {

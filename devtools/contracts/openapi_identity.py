@@ -76,6 +76,41 @@ def manage_account(b: Build) -> dict[str, Any]:
     }
 
 
+@operation("list_accounts", "get", roles=("operator", "manager", "beneficiary"),
+           right={"operator": Right.ACCOUNTS_MANAGE, "manager": Right.ACCOUNTS_REQUEST,
+                  "beneficiary": Right.ACCOUNTS_REQUEST}, schemas=("AccountList",))
+def list_accounts(b: Build) -> dict[str, Any]:
+    acc = b.stories.accounts
+    cid0, cid1, _ = CORRELATION_IDS
+    problems = common_problems("list_accounts", post=False)
+    problems["400"] = problem_response("The operator named no `tenant`, `tenant` or `after` is not an identifier, or "
+                                       "another query parameter was given.", {
+        "bad_query": problem(400, acc.list_bad_query, cid0, instance="/list_accounts")})
+    problems["403"]["description"] += (" A manager or beneficiary naming another party's `tenant` is refused on "
+                                       "`query.tenant` (FORBIDDEN).")
+    problems["403"]["content"]["application/problem+json"]["examples"]["another_tenant"] = {
+        "value": problem(403, acc.list_forbidden, cid1, instance="/list_accounts")}
+    return {
+        "summary": "List a party's accounts, their rights and state (operator; manager or beneficiary: its own)",
+        "description": (
+            "B5 accounts and rights: who has access to a party's space — each account's uid, e-mail, name, role, the "
+            "rights it holds (its role's when none were chosen: `default_rights`), whether it is active or disabled "
+            "(and since when), whether its password is still a temporary one the operator set, when it was created "
+            "and last changed, the account request it answered. Never a password nor a token. The operator names "
+            "the party (`tenant`, required); a manager or a beneficiary reads its own people only (`tenant` may be "
+            "left out or name itself). A page of at most 200 by uid; `next_cursor` is passed back as `?after=`. "
+            "Read from the platform's account records (manage_account, change_password), not from Firebase "
+            "Authentication."),
+        "tags": ["operator", "manager", "beneficiary"],
+        "parameters": [query("tenant", "The party whose accounts are read: required of the operator.",
+                             acc.account_list["tenant"]),
+                       query("after", "Optional: the previous page's `next_cursor`.", "uid-0001"),
+                       {"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {"200": json_response("One page of accounts.", b.refs["AccountList"], {
+            "beneficiary": ("The Métropole's accounts, Marc's disabled", acc.account_list)}), **problems},
+    }
+
+
 @operation("change_password", "post", roles=("manager", "contractor", "beneficiary", "purchasing_body", "operator"),
            right=None, schemas=("ChangePassword", "PasswordChanged"))
 def change_password(b: Build) -> dict[str, Any]:

@@ -165,14 +165,18 @@ class IdentityAdmin:
     def __init__(self) -> None:
         self.users: dict[str, dict[str, Any]] = {}
 
-    def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str:
+    def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any],
+                    disabled: bool | None = None) -> str:
         uid = self.users.get(email, {}).get("uid") or hashlib.sha256(email.encode()).hexdigest()[:28]
-        self.users[email] = {"uid": uid, "display_name": display_name, "claims": claims}
+        was = bool(self.users.get(email, {}).get("disabled"))
+        self.users[email] = {"uid": uid, "display_name": display_name, "claims": claims,
+                             "disabled": was if disabled is None else disabled}
         return uid
 
     def find_user(self, email: str) -> dict[str, Any] | None:
         user = self.users.get(email)
-        return None if user is None else {"uid": user["uid"], "claims": user["claims"]}
+        return None if user is None else {"uid": user["uid"], "claims": user["claims"],
+                                          "display_name": user["display_name"], "disabled": user["disabled"]}
 
     def set_own_password(self, uid: str, password: str) -> dict[str, Any]:
         """The mark of a temporary password dropped (no password is kept here)."""

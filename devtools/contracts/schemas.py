@@ -28,7 +28,7 @@ from shared.domain.documents import (
 from shared.domain.errors import ErrorDetail
 from shared.domain.exports import ExportJob, ExportRequested
 from shared.domain.identity import (
-    AccountCreated, AccountRequest, ChangePassword, CreateAccount, PasswordChanged, RequestAccount,
+    AccountCreated, AccountList, AccountRequest, ChangePassword, CreateAccount, PasswordChanged, RequestAccount,
 )
 from shared.domain.contract_terms import AgreementTermsChanged, PenaltyTermsSet, SetPenaltyTerms
 from shared.domain.incidents import (
@@ -169,6 +169,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "QuoteList": (QuoteList, "serialization"),
     "ContractList": (ContractList, "serialization"),
     "AccountRequestList": (AccountRequestList, "serialization"),
+    "AccountList": (AccountList, "serialization"),
     "NeedList": (NeedList, "serialization"),
     "ProfessionalRecord": (ProfessionalRecord, "serialization"),
     "RegisterManager": (RegisterManager, "validation"),
@@ -321,6 +322,7 @@ DIRECTION = {
     "QuoteList": "Outbound: body of the GET list_quotes answer.",
     "ContractList": "Outbound: body of the GET list_contracts answer.",
     "AccountRequestList": "Outbound: body of the GET list_account_requests answer.",
+    "AccountList": "Outbound: body of the GET list_accounts answer (B5 accounts and rights).",
     "NeedList": "Outbound: body of the GET list_needs answer.",
     "ProfessionalRecord": "Outbound: body of the GET get_professional answer.",
     "RegisterManager": "Inbound: body of POST register_manager (operator).",

@@ -17,6 +17,7 @@ from devtools.contracts.stories_orders import (
 from devtools.contracts.stories_perimeter import refused
 from devtools.contracts.stories_sourcing import BENEFICIARY_ID, BENEFICIARY_UID, OPERATOR_UID
 from shared.domain.contracts import UpsertContract
+from shared.domain.errors import ErrorDetail
 from shared.domain.identity import ChangePassword, CreateAccount, RequestAccount
 from shared.domain.messages import EventType
 from shared.domain.penalties import DecisionAction, statement_csv
@@ -81,6 +82,14 @@ class AccountStory:
             self.weak_new_password = refused(lambda: self._change({"new_password": "marcpetit"}))
             self.change_body = {"new_password": "Grand-Lyon-Besoins-2026"}
             self.password_changed = self._change(self.change_body)
+        with p.as_(OPERATOR_UID, "operator", "platform"):  # B5: Marc leaves; the operator disables his account
+            p.at("2026-09-30T17:45:00Z")
+            self.disable_body = {key: value for key, value in self.create_body.items()
+                                 if key not in ("password", "request_id")} | {"disabled": True}
+            self.disabled = self._create(self.disable_body)
+            self.account_list = accounts.list_accounts(p.uow(), BENEFICIARY_ID)
+        self.list_forbidden = [ErrorDetail.of("query.tenant", "FORBIDDEN")]
+        self.list_bad_query = [ErrorDetail.of("query.tenant", "REQUIRED")]
 
     def _change(self, body: dict[str, Any]) -> dict[str, Any]:
         command = ChangePassword.model_validate_json(json.dumps(body))
@@ -125,7 +134,8 @@ def platform_examples(stories: Any) -> dict[str, list[Any]]:
         "RequestAccount": [REQUEST_ACCOUNT],
         "AccountRequest": [acc.request.model_dump(mode="json")],
         "CreateAccount": [acc.create_body],
-        "AccountCreated": [acc.created],
+        "AccountCreated": [acc.created, acc.disabled],
+        "AccountList": [acc.account_list],
         "ChangePassword": [acc.change_body],
         "PasswordChanged": [acc.password_changed],
         "ExportJob": [exp.pending, exp.running, exp.completed],

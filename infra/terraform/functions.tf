@@ -322,6 +322,13 @@ locals {
       identity    = "fn-data"
       method      = "GET"
     }
+    list_accounts = {
+      description = "Operator (any party), manager or beneficiary (its own) -> platform: a party's accounts, rights and state (B5, web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+      method      = "GET"
+    }
     list_parties = {
       description = "Operator -> platform: the registered managers, contractors or beneficiaries (web application)."
       ingress     = "ALLOW_ALL"
@@ -647,6 +654,7 @@ locals {
     list_quotes               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_contracts            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_account_requests     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_accounts             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_parties              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_needs                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_professional          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }

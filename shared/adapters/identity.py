@@ -22,9 +22,11 @@ class FirebaseIdentityAdmin:
             user = auth.get_user_by_email(email, app=self.app)
         except auth.UserNotFoundError:
             return None
-        return {"uid": user.uid, "claims": dict(user.custom_claims or {})}
+        return {"uid": user.uid, "claims": dict(user.custom_claims or {}), "display_name": user.display_name,
+                "disabled": bool(user.disabled)}
 
-    def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str:
+    def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any],
+                    disabled: bool | None = None) -> str:
         from firebase_admin import auth
 
         try:
@@ -32,10 +34,12 @@ class FirebaseIdentityAdmin:
             updates: dict[str, Any] = {"display_name": display_name}
             if password:
                 updates["password"] = password
+            if disabled is not None:  # B5: a disabled user cannot sign in nor refresh its tokens
+                updates["disabled"] = disabled
             auth.update_user(user.uid, app=self.app, **updates)
             uid = user.uid
         except auth.UserNotFoundError:
-            kwargs: dict[str, Any] = {"email": email, "display_name": display_name}
+            kwargs: dict[str, Any] = {"email": email, "display_name": display_name, "disabled": bool(disabled)}
             if password:
                 kwargs["password"] = password
             uid = auth.create_user(app=self.app, **kwargs).uid

@@ -32,6 +32,7 @@ CATALOGUE: dict[str, str] = {
     "FORBIDDEN": "Vos droits ne permettent pas cette opération.",
     "MISSING_RIGHT": "Il vous manque le droit « {right} » pour cette opération.",
     "WEAK_PASSWORD": "Mot de passe trop faible : 12 caractères au moins, mêlant trois types (minuscules, majuscules, chiffres, symboles).",
+    "ACCOUNT_DISABLED": "Ce compte a été désactivé par l'opérateur : contactez-le pour qu'il le rétablisse.",
     "ACCOUNT_NOT_FOUND": "Ce compte n'existe plus : reconnectez-vous ou contactez l'opérateur.",
     "PASSWORD_CHANGE_REQUIRED": "Choisissez votre propre mot de passe avant de continuer.",
     "REAUTHENTICATION_REQUIRED": "Reconnectez-vous avec votre mot de passe actuel (connexion de moins de {minutes} minutes exigée), puis recommencez.",

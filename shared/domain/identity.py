@@ -15,6 +15,8 @@ from typing import Annotated
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.base import Command, Identifier, Model
+from shared.domain.errors import ErrorDetail
+from shared.domain.validation import identifier_errors
 
 EmailStr = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
@@ -114,6 +116,10 @@ class CreateAccount(Command):
     # An e-mail already held by an account of another role or tenant moves only when the operator says
     # so here: the move is audited and the account's earlier sessions are revoked.
     move: bool = False
+    # B5 accounts: True disables the person's account (someone leaves: its user is disabled in Identity
+    # Platform, its sessions revoked, its tokens refused at the next call), False enables it again; absent,
+    # the account keeps its state.
+    disabled: bool | None = None
 
 
 class AccountRequest(Model):
@@ -212,3 +218,95 @@ class AccountCreated(Model):
     password_change_required: bool = Field(
         default=False, description="True while the account's password is one the operator set: its user must "
                                    "choose its own (change_password) before any other call.")
+    disabled: bool = Field(default=False, description="True while the account is disabled: its user cannot sign "
+                                                      "in and its tokens are refused.")
+    changed: bool = Field(default=True, description="False when the account already was exactly so: nothing was "
+                                                    "set, written or revoked.")
+
+
+# --- What list_accounts answers (B5 accounts and rights).
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class AccountRow(Model):
+    """One person's account as the operator and its own party see it: who, with which rights, in which state;
+    never a password nor a token."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="AccountRow")
+
+    uid: str = Field(description="The Firebase Authentication user id.")
+    email: str
+    display_name: str | None = None
+    role: Role
+    tenant: str
+    rights: list[Right] = Field(description="The rights the account holds (its role's when none were chosen).")
+    default_rights: bool = Field(description="True when no rights were chosen: the account holds its role's.")
+    status: AccountStatus
+    password_change_required: bool = Field(
+        description="True while its password is a temporary one the operator set (not changed by its user yet).")
+    created_at: AwareDatetime | None = Field(default=None, description="When the account was first recorded.")
+    updated_at: AwareDatetime | None = Field(default=None, description="When it last changed.")
+    disabled_at: AwareDatetime | None = Field(default=None, description="When it was disabled (disabled only).")
+    request_id: str | None = Field(default=None, description="The account request it answered, if any.")
+
+
+class AccountList(Model):
+    """One page of a party's accounts, by uid; ``next_cursor`` the uid to pass as ``after`` for the next."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="AccountList")
+
+    tenant: str
+    accounts: list[AccountRow]
+    count: int
+    next_cursor: str | None = None
+
+
+def account_row(record: dict) -> AccountRow | None:
+    """The row of an ``accounts/{uid}`` record (shared/service/accounts.py), or None when it names no role and
+    tenant a row could show (a record of an account that belongs to no party)."""
+    claims = record.get("claims") or {}
+    try:
+        role = Role(claims.get("role"))
+    except ValueError:
+        return None
+    tenant = claims.get("tenant")
+    if not isinstance(tenant, str) or not tenant:
+        return None
+    disabled = record.get("disabled") is True
+    return AccountRow(
+        uid=str(record.get("uid") or ""), email=str(record.get("email") or ""), display_name=record.get("display_name"),
+        role=role, tenant=tenant, rights=sorted(effective_rights(role.value, claims.get("rights"))),
+        default_rights=claims.get("rights") is None,
+        status=AccountStatus.DISABLED if disabled else AccountStatus.ACTIVE,
+        password_change_required=record.get("password_change_required") is True,
+        created_at=record.get("created_at") or record.get("claims_set_at"),
+        updated_at=record.get("updated_at") or record.get("password_changed_at") or record.get("claims_set_at"),
+        disabled_at=record.get("disabled_at") if disabled else None, request_id=record.get("request_id"))
+
+
+# Who reads whose accounts (list_accounts, B5 accounts and rights): the operator any party's, naming it
+# (accounts.manage); a manager or a beneficiary its own people only — the right that lets it ask for their
+# accounts (accounts.request) lets it see who already has one.
+def account_list_query(args: dict[str, str], role: str, own_tenant: str,
+                       ) -> tuple[str | None, str | None, list[ErrorDetail], str | None]:
+    """list_accounts' query: ``tenant`` (required of the operator; a manager's or beneficiary's own, which it may
+    leave out), ``after`` (the previous page's ``next_cursor``), nothing else.
+    (tenant, after, errors, forbidden field): naming another party's tenant is forbidden (``query.tenant``)."""
+    errors = [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(set(args) - {"tenant", "after"})]
+    named = args.get("tenant") or None
+    if named is not None:
+        errors += identifier_errors(named, "query.tenant")
+    after = args.get("after") or None
+    if after is not None:
+        errors += identifier_errors(after, "query.after")
+    if role == Role.OPERATOR.value:
+        if named is None:
+            errors.append(ErrorDetail.of("query.tenant", "REQUIRED"))
+        return named, after, errors, None
+    if named is not None and named != own_tenant:
+        return None, after, errors, "query.tenant"
+    return own_tenant, after, errors, None

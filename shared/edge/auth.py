@@ -53,7 +53,11 @@ class Principal:
 
 
 class Unauthenticated(Exception):
-    pass
+    """The token is refused; ``code`` the error the edge answers (ACCOUNT_DISABLED for a disabled account, B5)."""
+
+    def __init__(self, reason: str, code: str = "UNAUTHENTICATED"):
+        super().__init__(reason)
+        self.code = code
 
 
 MachineLookup = Callable[[str], "dict | None"]
@@ -140,7 +144,7 @@ class FirebaseAuthenticator:
             self.sessions.put(uid, state)
         valid_after, disabled = state
         if disabled:
-            raise Unauthenticated("account disabled")
+            raise Unauthenticated("account disabled", code="ACCOUNT_DISABLED")
         if float(claims.get("iat", 0)) < valid_after:
             raise Unauthenticated("session revoked")
 

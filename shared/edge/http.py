@@ -255,7 +255,7 @@ def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | 
         principal = bootstrap.authenticator().verify(request.headers.get("Authorization"))
     except Unauthenticated as exc:
         log.info("request refused: unauthenticated", extra={"reason": str(exc)})
-        raise HttpProblem(401, [ErrorDetail.of("header.Authorization", "UNAUTHENTICATED")]) from exc
+        raise HttpProblem(401, [ErrorDetail.of("header.Authorization", exc.code)]) from exc
     if principal.password_change_required and not own_password:  # B15: a password the operator set
         log.info("request refused: password change required", extra={"uid": principal.uid})
         raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "PASSWORD_CHANGE_REQUIRED")])

@@ -78,8 +78,11 @@ class IdentityAdmin(Protocol):
     """Creates users and sets their custom claims (Firebase Auth, or its emulator); setting them revokes
     the user's earlier sessions."""
 
-    def find_user(self, email: str) -> dict[str, Any] | None: ...  # {"uid", "claims"} of the e-mail's user
-    def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any]) -> str: ...
+    # {"uid", "claims", "display_name", "disabled"} of the e-mail's user
+    def find_user(self, email: str) -> dict[str, Any] | None: ...
+    # ``disabled``: the user's new state (B5: a disabled user cannot sign in); None keeps it.
+    def upsert_user(self, email: str, display_name: str, password: str | None, claims: dict[str, Any],
+                    disabled: bool | None = None) -> str: ...
     def sessions_revoked(self, uid: str) -> None: ...  # after the revocation is recorded: this instance's caches
     # The user's own new password: set it, drop the temporary-password claim, revoke its refresh tokens;
     # answers {"email", "claims"} (the claims left), or None when the user no longer exists.

@@ -35,11 +35,11 @@ from typing import Any
 from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import (
-    PASSWORD_CHANGE_CLAIM, ROLE_RIGHTS, AccountRequest, ChangePassword, CreateAccount, PasswordChanged,
-    RequestAccount, Role, capped_rights, effective_rights, password_is_strong,
+    PASSWORD_CHANGE_CLAIM, ROLE_RIGHTS, AccountList, AccountRequest, ChangePassword, CreateAccount, PasswordChanged,
+    RequestAccount, Role, account_row, capped_rights, effective_rights, password_is_strong,
 )
 from shared.ports import Clock, IdentityAdmin, UnitOfWork, digest
-from shared.service import deadlines, penalty_terms, registry, territories
+from shared.service import deadlines, id_pages, penalty_terms, registry, territories
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,12 @@ def request_account(requester_uid: str, role: str, tenant: str, command: Request
 
 def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
     """Create (or update) the user and its claims, then record it, fulfil the request it answers and
-    stop D7, in one commit. A retry after a failure between the two sets the same claims again."""
+    stop D7, in one commit. A retry after a failure between the two sets the same claims again.
+
+    B5 accounts and rights: ``disabled`` True disables the user in Firebase Auth (it cannot sign in) and
+    revokes its sessions, False enables it again (its earlier tokens stay refused: it signs in anew), absent
+    keeps its state. An account already exactly as asked (same name, claims and state, no new password, no
+    request to fulfil) is left alone: nothing is set, written, audited or revoked (``changed: false``)."""
     request = _checked(command, uow)
     claims: dict[str, Any] = {"role": command.role.value, "tenant": command.tenant}
     rights = sorted(r.value for r in command.rights) if command.rights is not None else None
@@ -138,46 +143,76 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork
     email = command.email.lower()
     existing = admin.find_user(email)
     moved_from = _moved_from(command, existing)
-    # B15: a password the operator sets is temporary (its user chooses its own before anything else); an
+    # B15: a password the operator set is temporary (its user chooses its own before anything else); an
     # update that sets none keeps the mark of a password not changed yet.
     temporary = command.password is not None or ((existing or {}).get("claims") or {}).get(PASSWORD_CHANGE_CLAIM) is True
+    set_claims = {**claims, PASSWORD_CHANGE_CLAIM: True} if temporary else claims
+    was_disabled = bool((existing or {}).get("disabled"))
+    disabled = was_disabled if command.disabled is None else command.disabled
+    same_user = (existing is not None and command.password is None and moved_from is None
+                 and existing.get("claims") == set_claims and existing.get("display_name") == command.display_name
+                 and disabled == was_disabled)
     # Setting the claims revokes the user's earlier sessions: a token issued before this second is refused
     # (shared/edge/auth.py reads sessions_valid_after; Firebase Auth counts whole seconds too).
     revoked_at = int(clock.now().timestamp())
-    uid = admin.upsert_user(email, command.display_name, command.password,
-                            {**claims, PASSWORD_CHANGE_CLAIM: True} if temporary else claims)
+    if same_user:
+        uid = existing["uid"]
+    else:
+        uid = admin.upsert_user(email, command.display_name, command.password, set_claims, disabled=disabled)
 
-    def attempt() -> AccountRequest | None:
+    def attempt() -> tuple[AccountRequest | None, bool]:
         now = clock.now()
-        account = {"uid": uid, "email": email, "display_name": command.display_name, "claims": claims,
-                   "claims_set_at": now, "request_id": command.request_id, "sessions_valid_after": revoked_at,
-                   "password_change_required": temporary}
+        previous = uow.get(account_path(uid))
+        before = previous or {}
+        account = {**before, "uid": uid, "email": email, "display_name": command.display_name, "claims": claims,
+                   "request_id": command.request_id or before.get("request_id"),
+                   "password_change_required": temporary, "disabled": disabled,
+                   "disabled_at": (before.get("disabled_at") if was_disabled else now) if disabled else None}
         if moved_from is not None:
-            previous = uow.get(account_path(uid)) or {}
-            account["moves"] = [*previous.get("moves", []), {**moved_from, "moved_at": now,
-                                                             "to": {"role": command.role.value,
-                                                                    "tenant": command.tenant}}]
-        uow.save(account_path(uid), account)
-        uow.after_commit(lambda: admin.sessions_revoked(uid))
+            account["moves"] = [*before.get("moves", []), {**moved_from, "moved_at": now,
+                                                           "to": {"role": command.role.value,
+                                                                  "tenant": command.tenant}}]
+        kept = same_user and previous is not None and all(before.get(k) == v for k, v in account.items())
+        if not kept:
+            account.update(claims_set_at=now, created_at=before.get("created_at") or now, updated_at=now,
+                           sessions_valid_after=before.get("sessions_valid_after", revoked_at) if same_user
+                           else revoked_at)
+            uow.save(account_path(uid), account)
+            if not same_user:
+                uow.after_commit(lambda: admin.sessions_revoked(uid))
         found = load_request(uow, request.request_id) if request is not None else None
         if found is None or found.status != "pending":
-            return found
+            return found, not kept
         fulfilled = found.fulfil(now)
         _save_request(uow, fulfilled)
         if deadlines.load(uow, fulfilled.tenant, fulfilled.request_id) is not None:  # D7 (none before it existed)
             deadlines.stop_deadline(uow, fulfilled.tenant, fulfilled.request_id, now, fulfilled.request_id, now)
-        return fulfilled
+        return fulfilled, True
 
-    answered = transact(uow, attempt)
-    result: dict[str, Any] = {"uid": uid, "email": email, "claims": claims, "password_change_required": temporary}
+    answered, changed = transact(uow, attempt)
+    result: dict[str, Any] = {"uid": uid, "email": email, "claims": claims, "password_change_required": temporary,
+                              "disabled": disabled, "changed": changed}
     if answered is not None:
         result["request"] = answered.model_dump(mode="json")
     if moved_from is not None:
         result["moved_from"] = moved_from
         log.warning("account moved to another tenant", extra={"uid": uid, "from": moved_from,
                                                               "role": command.role.value, "tenant": command.tenant})
-    log.info("account created", extra={"uid": uid, "role": command.role.value, "tenant": command.tenant})
+    if changed:
+        log.info("account set", extra={"uid": uid, "role": command.role.value, "tenant": command.tenant,
+                                       "disabled": disabled})
     return result
+
+
+def list_accounts(uow: UnitOfWork, tenant: str, after: str | None = None) -> dict[str, Any]:
+    """B5 accounts and rights: the accounts of one party (their records' claims name it as tenant), by uid, from
+    after ``after``, at most MAX_ROWS; ``next_cursor`` is the page's last uid when more follow. Read from the
+    records manage_account and change_password write, never from Firebase Auth's list of users."""
+    found, more = id_pages.page_by_id(uow, "accounts", after, where=(("claims.tenant", "==", tenant),))
+    rows = [row for row in (account_row(doc.data | {"uid": doc.data.get("uid") or doc.id}) for doc in found)
+            if row is not None]
+    return AccountList(tenant=tenant, accounts=rows, count=len(rows),
+                       next_cursor=found[-1].id if more and found else None).model_dump(mode="json")
 
 
 def change_own_password(uid: str, command: ChangePassword, admin: IdentityAdmin, uow: UnitOfWork,

@@ -12,14 +12,16 @@ from shared.ports import Query, UnitOfWork
 
 
 def page_by_id(uow: UnitOfWork, collection: str, after: str | None,
-               keep: Callable[[dict[str, Any]], bool] = lambda data: True) -> tuple[list[Any], bool]:
+               keep: Callable[[dict[str, Any]], bool] = lambda data: True,
+               where: tuple[tuple[str, str, Any], ...] = ()) -> tuple[list[Any], bool]:
     """The documents of ``collection`` after the id ``after``, in id order: at most MAX_ROWS that ``keep``
-    accepts (reading on past the others until the page is full), and whether more follow."""
+    accepts (reading on past the others until the page is full), and whether more follow. ``where``: equality
+    filters the store applies (a party's accounts, B5: ``claims.tenant``), served by single-field indexes."""
     kept: list[Any] = []
     cursor = after
     while True:
         start = (f"{collection}/{cursor}",) if cursor else None
-        found = uow.query(Query(collection, order_by=(("__name__", "asc"),), start_after=start, limit=MAX_ROWS + 1))
+        found = uow.query(Query(collection, order_by=(("__name__", "asc"),), start_after=start, limit=MAX_ROWS + 1, where=where))
         for doc in found:
             if not keep(doc.data):
                 continue

@@ -22,14 +22,23 @@ class Admin:
         self.users: dict[str, dict] = dict(users or {})
         self.passwords: dict[str, str] = {}
         self.revoked: list[str] = []
+        self.names: dict[str, str] = {}
+        self.disabled: set[str] = set()
+        self.upserts = 0
 
     def find_user(self, email):
-        return {"uid": f"uid-{email.split('@')[0]}", "claims": self.users[email]} if email in self.users else None
+        if email not in self.users:
+            return None
+        return {"uid": f"uid-{email.split('@')[0]}", "claims": self.users[email], "display_name": self.names.get(email),
+                "disabled": email in self.disabled}
 
-    def upsert_user(self, email, display_name, password, claims):
-        self.users[email] = claims
+    def upsert_user(self, email, display_name, password, claims, disabled=None):
+        self.upserts += 1
+        self.users[email], self.names[email] = claims, display_name
         if password:
             self.passwords[email] = password
+        if disabled is not None:
+            (self.disabled.add if disabled else self.disabled.discard)(email)
         return f"uid-{email.split('@')[0]}"
 
     def sessions_revoked(self, uid):
@@ -192,3 +201,113 @@ def test_a_request_naming_no_territory_counts_d7_in_its_requesters_own(role, ten
     # Then D7 and the request are counted in the requester's own territory (B18), else Paris
     assert request.territory == expected
     assert world.deadlines(tenant)[request.request_id].territory == expected
+
+
+def test_disabling_an_account_disables_its_user_revokes_its_sessions_and_is_recorded_once():
+    world = registered(World(ASKED))
+    admin = Admin()
+    created = accounts.create_account(creation(None, rights=None), admin, world.uow(), world.clock)
+    uid = created["uid"]
+    first = world.db.data(f"accounts/{uid}")
+    assert (first["disabled"], first["created_at"], first["updated_at"]) == (False, ASKED, ASKED)
+    # When the operator disables it (someone leaves), later
+    world.clock.advance(hours=2)
+    disabled = accounts.create_account(creation(None, rights=None, disabled=True), admin, world.uow(), world.clock)
+    # Then its user is disabled, its sessions revoked from this second, and the record says so (created_at kept)
+    assert disabled["disabled"] is True and disabled["changed"] is True
+    assert "lea.martin@rhone-habitat.fr" in admin.disabled and admin.revoked == [uid, uid]
+    record = world.db.data(f"accounts/{uid}")
+    assert (record["disabled"], record["disabled_at"], record["created_at"]) == (True, world.clock.now(), ASKED)
+    assert record["sessions_valid_after"] == int(world.clock.now().timestamp())
+    # When the same is sent again (another request, not a replay)
+    commits, upserts = world.db.commits, admin.upserts
+    world.clock.advance(minutes=5)
+    again = accounts.create_account(creation(None, rights=None, disabled=True), admin, world.uow(), world.clock)
+    # Then nothing is set, written, audited or revoked a second time
+    assert again["changed"] is False and again["disabled"] is True
+    assert (world.db.commits, admin.upserts, admin.revoked) == (commits, upserts, [uid, uid])
+    assert world.db.data(f"accounts/{uid}") == record
+    # When it is enabled again
+    enabled = accounts.create_account(creation(None, rights=None, disabled=False), admin, world.uow(), world.clock)
+    assert enabled["disabled"] is False and admin.disabled == set()
+    record = world.db.data(f"accounts/{uid}")
+    assert (record["disabled"], record["disabled_at"]) == (False, None)
+    audited = [d["action"] for d in world.db.under("platform/registry/audit").values()
+               if d["target"] == f"accounts/{uid}"]
+    assert sorted(audited) == ["account.created", "account.updated", "account.updated"]
+
+
+def test_changing_rights_and_giving_a_new_temporary_password_keep_the_account_and_mark_the_password():
+    world = registered(World(ASKED))
+    admin = Admin()
+    uid = accounts.create_account(creation(None), admin, world.uow(), world.clock)["uid"]
+    world.clock.advance(hours=1)
+    changed = accounts.create_account(creation(None, rights=["orders.read", "orders.write"]), admin, world.uow(),
+                                      world.clock)
+    assert changed["claims"]["rights"] == ["orders.read", "orders.write"] and changed["changed"] is True
+    assert admin.users["lea.martin@rhone-habitat.fr"]["rights"] == ["orders.read", "orders.write"]
+    # A forgotten password: the operator gives a new temporary one
+    reset = accounts.create_account(creation(None, rights=["orders.read", "orders.write"],
+                                             password="Nouveau-Provisoire-2026"), admin, world.uow(), world.clock)
+    assert reset["password_change_required"] is True and reset["changed"] is True
+    assert admin.users["lea.martin@rhone-habitat.fr"]["password_change_required"] is True
+    record = world.db.data(f"accounts/{uid}")
+    assert record["password_change_required"] is True and record["created_at"] == ASKED
+    assert "Nouveau-Provisoire-2026" not in repr(record)
+
+
+def test_a_party_lists_its_accounts_only_in_pages_with_nothing_secret():
+    world = registered(World(ASKED))
+    admin = Admin()
+    for name in ("alice", "bruno", "chloe"):
+        accounts.create_account(creation(None, email=f"{name}@rhone-habitat.fr", rights=None), admin, world.uow(),
+                                world.clock)
+    accounts.create_account(creation(None, email="zoe@autre.fr", tenant="mgr-other", rights=None,
+                                     password="Provisoire-Autre-2026"), admin, world.uow(), world.clock)
+    accounts.create_account(creation(None, email="bruno@rhone-habitat.fr", rights=None, disabled=True), admin,
+                            world.uow(), world.clock)
+    listed = accounts.list_accounts(world.uow(), "mgr-test")
+    assert [a["email"] for a in listed["accounts"]] == ["alice@rhone-habitat.fr", "bruno@rhone-habitat.fr",
+                                                        "chloe@rhone-habitat.fr"]
+    assert listed["count"] == 3 and listed["next_cursor"] is None and listed["tenant"] == "mgr-test"
+    bruno = listed["accounts"][1]
+    assert (bruno["status"], bruno["role"], bruno["default_rights"]) == ("disabled", "manager", True)
+    assert "orders.write" in bruno["rights"] and bruno["disabled_at"] is not None
+    assert "password" not in bruno and "sessions_valid_after" not in bruno and "claims" not in bruno
+    other = accounts.list_accounts(world.uow(), "mgr-other")["accounts"]
+    assert [(a["email"], a["password_change_required"]) for a in other] == [("zoe@autre.fr", True)]
+    assert accounts.list_accounts(world.uow(), "mgr-unknown")["accounts"] == []
+
+
+def test_a_page_of_accounts_ends_at_max_rows_and_the_next_starts_after_its_last(monkeypatch):
+    from shared.service import id_pages
+
+    monkeypatch.setattr(id_pages, "MAX_ROWS", 2)
+    world = registered(World(ASKED))
+    for name in ("a", "b", "c"):
+        world.seed(f"accounts/uid-{name}", {"uid": f"uid-{name}", "email": f"{name}@x.fr",
+                                            "claims": {"role": "manager", "tenant": "mgr-test"}})
+    world.seed("accounts/uid-other", {"uid": "uid-other", "email": "o@x.fr",
+                                      "claims": {"role": "manager", "tenant": "mgr-other"}})
+    first = accounts.list_accounts(world.uow(), "mgr-test")
+    assert [a["uid"] for a in first["accounts"]] == ["uid-a", "uid-b"] and first["next_cursor"] == "uid-b"
+    second = accounts.list_accounts(world.uow(), "mgr-test", first["next_cursor"])
+    assert [a["uid"] for a in second["accounts"]] == ["uid-c"] and second["next_cursor"] is None
+
+
+@pytest.mark.parametrize("role, own, args, expected", [
+    ("operator", "platform", {"tenant": "ctr-test"}, ("ctr-test", None, [], None)),
+    ("operator", "platform", {}, (None, None, [("query.tenant", "REQUIRED")], None)),
+    ("manager", "mgr-test", {}, ("mgr-test", None, [], None)),
+    ("manager", "mgr-test", {"tenant": "mgr-test", "after": "uid-b"}, ("mgr-test", "uid-b", [], None)),
+    ("manager", "mgr-test", {"tenant": "mgr-other"}, (None, None, [], "query.tenant")),
+    ("beneficiary", "ben-test", {"tenant": "mgr-test"}, (None, None, [], "query.tenant")),
+    ("manager", "mgr-test", {"kind": "x", "after": "../x"}, ("mgr-test", "../x", [("query.kind", "UNKNOWN_FIELD"),
+                                                                                 ("query.after", "INVALID_FORMAT")],
+                                                             None)),
+])
+def test_who_may_list_whose_accounts(role, own, args, expected):
+    from shared.domain.identity import account_list_query
+
+    tenant, after, errors, forbidden = account_list_query(args, role, own)
+    assert (tenant, after, [(e.field, e.code) for e in errors], forbidden) == expected

@@ -34,7 +34,7 @@ class Admin:
         user = self.users.get(email)
         return None if user is None else {"uid": user["uid"], "claims": user["claims"]}
 
-    def upsert_user(self, email, display_name, password, claims):
+    def upsert_user(self, email, display_name, password, claims, disabled=None):
         user = self.users.setdefault(email, {"uid": f"uid-{email.split('@')[0]}", "password": None})
         user["claims"] = claims
         if password:

@@ -39,6 +39,18 @@ def test_the_rights_offered_by_the_onboarding_screen_are_the_platforms():
     assert labelled == {right.value for right in Right}
 
 
+def test_the_rights_each_role_may_hold_in_the_accounts_screens_are_the_platforms():
+    # Given the rights the « Comptes » and « Utilisateurs » screens offer per role (web/accounts_logic.mjs)
+    from shared.domain.identity import ROLE_RIGHTS
+
+    source = (ROOT / "web" / "accounts_logic.mjs").read_text(encoding="utf-8")
+    block = re.search(r"export const ROLE_RIGHTS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
+    offered = {role: set(re.findall(r'"([a-z]+\.[a-z]+)"', rights))
+               for role, rights in re.findall(r"(\w+): \[(.*?)\]", block, re.S)}
+    # Then they are exactly ROLE_RIGHTS of shared/domain/identity.py, role by role
+    assert offered == {role.value: {r.value for r in rights} for role, rights in ROLE_RIGHTS.items()}
+
+
 def test_the_incident_labels_of_the_web_app_are_the_platforms():
     # Given the follow-up kinds and clocks the incidents screen labels (web/logic.mjs)
     from shared.domain.incidents import FOLLOW_UP_CLOCK_LABELS, FOLLOW_UP_LABELS

@@ -1,0 +1,240 @@
+// B5 accounts and rights, the screens: the operator's « Comptes » (a party picked from the registered ones,
+// its people's accounts, an account created directly, rights changed, disabled or enabled again, a new
+// temporary password) and a manager's or beneficiary's « Utilisateurs » (its own people, read-only, and the
+// request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
+import { LISTED_KIND_LABELS, ROLE_LABELS, attemptKey, formatDateTime, keepsAttemptKey } from "./logic.mjs";
+import {
+  PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRowView, allAccounts, changeOutcome,
+  heldRights, rightsChoice, temporaryPasswordErrors,
+} from "./accounts_logic.mjs";
+import { partyDirectory } from "./parties.mjs";
+import { errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+
+// The rights of a role as check boxes (`ticked` those already held); an error on $.rights[i] goes next to the
+// i-th ticked box, as in the machine identity form.
+function rightBoxes(role, { ticked = [], held = null, legend } = {}) {
+  const boxes = rightsChoice(role, held).map(({ right, label }) => Object.assign(
+    field({ name: `right-${right}`, type: "checkbox", label: `${label} (${right})`, value: ticked.includes(right) }),
+    { right }));
+  const node = h("fieldset", {}, h("legend", {}, legend ?? "Droits (aucune case cochée : tous ceux du rôle)"),
+    h("div", { className: "grid checks" }, boxes));
+  return { node, boxes, ticked() {
+    const chosen = boxes.filter((b) => b.input.checked);
+    for (const b of boxes) b.paths = b === boxes[0] ? ["rights"] : [];
+    chosen.forEach((b, i) => b.paths.push(`rights[${i}]`));
+    return chosen.map((b) => b.right);
+  } };
+}
+
+// Sends one body with one Idempotency-Key until it gets an answer (a double click is not a second request).
+function sender(ctx, functionName) {
+  let attempt = null;
+  return async (body) => {
+    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
+    try {
+      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
+      attempt = null;
+      return reply;
+    } catch (err) {
+      if (!keepsAttemptKey(err.status)) attempt = null;
+      throw err;
+    }
+  };
+}
+
+function accountTable(rows, { label, actions = null }) {
+  const headers = ["Personne", "Droits", "Statut", "Mot de passe", "Créé le", "Modifié le"];
+  return table(actions ? [...headers, "Actions"] : headers, rows.map((row) => {
+    const v = accountRowView(row);
+    return h("tr", { "data-account": row.email, className: v.disabled ? "inactive" : null },
+      h("td", {}, h("strong", {}, row.display_name || row.email), h("div", { className: "sub" }, row.email)),
+      h("td", {}, v.rights), h("td", {}, h("span", { className: v.disabled ? "badge late" : "badge ok" }, v.status)),
+      h("td", {}, v.password), h("td", {}, v.created), h("td", {}, v.updated),
+      actions ? h("td", {}, actions(row)) : null);
+  }), { label, empty: "Aucun compte pour l'instant." });
+}
+
+// --- the operator's « Comptes » ----------------------------------------------------------------
+const remembered = { kind: "contractor", party: "" };
+
+export function renderAccounts(ctx) {
+  const directory = partyDirectory(ctx.call);
+  const kind = field({ name: "kind", label: "Type de partie", value: remembered.kind,
+    options: Object.entries(LISTED_KIND_LABELS).map(([value, label]) => ({ value, label })) });
+  const party = directory.picker({ kind: remembered.kind, name: "party", label: "Partie", paths: ["tenant"] });
+  const status = h("p", { className: "status", role: "status", "aria-live": "polite" });
+  const list = h("div", { id: "accounts-list" });
+  const creation = h("div");
+  const chosen = () => party.values()[0] ?? "";
+
+  async function load() {
+    remembered.party = chosen();
+    const tenant = remembered.party;
+    if (!tenant) {
+      status.textContent = "Choisissez une partie pour voir ses comptes.";
+      list.replaceChildren();
+      creation.replaceChildren();
+      return;
+    }
+    status.textContent = "Chargement…";
+    try {
+      const { rows, complete } = await allAccounts(ctx.call, tenant);
+      status.textContent = `${rows.length} compte(s) de ${tenant}` + (complete ? "." : " — liste limitée aux premières pages.");
+      list.replaceChildren(accountTable(rows, { label: `Comptes de ${tenant}`,
+        actions: (row) => rowActions(ctx, row, load) }));
+      creation.replaceChildren(createForm(ctx, PARTY_ROLES[remembered.kind], tenant, load));
+    } catch (err) {
+      if (err.status !== 401) {
+        status.textContent = "";
+        list.replaceChildren(errorBox(messagesOf(err)));
+      }
+    }
+  }
+
+  kind.input.addEventListener("change", () => {
+    remembered.kind = kind.input.value;
+    party.kind(remembered.kind);
+    load();
+  });
+  party.addEventListener("change", load);
+  const filters = h("form", { className: "filters", id: "accounts-party", "aria-label": "Choisir la partie",
+    onsubmit: (event) => { event.preventDefault(); load(); } }, kind, party,
+  h("button", { type: "submit", className: "secondary" }, "Afficher ses comptes"));
+  ctx.show("Comptes des personnes", h("p", { className: "hint" }, "Qui a accès à l'espace d'une partie, avec quels "
+    + "droits. Créez un compte, changez ses droits, désactivez-le quand la personne s'en va, donnez un nouveau mot de "
+    + "passe provisoire quand le sien est oublié : chaque changement ferme ses sessions en cours."),
+  filters, status, list, creation);
+  load();
+}
+
+// The actions of one row: its rights, disabled or enabled, a new temporary password.
+function rowActions(ctx, row, reload) {
+  const v = accountRowView(row);
+  const send = sender(ctx, "manage_account");
+  const outcome = h("p", { className: "outcome", role: "status" });
+  const rights = rightBoxes(row.role, { ticked: row.default_rights ? [] : row.rights });
+  const password = field({ name: `password-${row.uid}`, label: "Nouveau mot de passe provisoire (12 caractères au moins)",
+    type: "password", autocomplete: "new-password", paths: ["password"] });
+  const slot = errorSlot(() => [...rights.boxes, password]);
+  async function change(changes, what) {
+    slot.clear();
+    try {
+      const reply = await send(accountChange(row, changes));
+      outcome.textContent = changeOutcome(reply, what);
+      setTimeout(reload, 800);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  }
+  const rightsForm = h("form", { className: "inline-decision", "aria-label": `Droits de ${row.email}`,
+    onsubmit: (event) => { event.preventDefault(); change({ rights: rights.ticked() }, "rights"); } },
+  rights.node, h("button", { type: "submit" }, "Enregistrer les droits"));
+  const passwordForm = h("form", { className: "inline-decision", "aria-label": `Mot de passe de ${row.email}`,
+    onsubmit: (event) => {
+      event.preventDefault();
+      const errors = temporaryPasswordErrors(password.input.value);
+      if (errors.length) return slot.show(errors);
+      return change({ password: password.input.value }, "password");
+    } }, password, h("button", { type: "submit" }, "Donner ce mot de passe provisoire"));
+  const toggle = h("button", { type: "button", className: v.disabled ? "secondary" : "danger",
+    onclick: () => change({ disabled: !v.disabled }, v.disabled ? "enabled" : "disabled") }, v.toggle);
+  return h("div", { className: "account-actions" }, slot.node, toggle,
+    h("details", {}, h("summary", {}, "Modifier les droits"), rightsForm),
+    h("details", {}, h("summary", {}, "Mot de passe oublié"), passwordForm), outcome);
+}
+
+// A person's account created directly (no request): the role is the party's kind, the password temporary.
+function createForm(ctx, role, tenant, reload) {
+  const send = sender(ctx, "manage_account");
+  const rights = rightBoxes(role);
+  const fields = [
+    field({ name: "email", label: "Adresse e-mail", type: "email", required: true }),
+    field({ name: "display_name", label: "Nom", required: true }),
+    field({ name: "password", label: "Mot de passe provisoire", type: "password", required: true,
+      autocomplete: "new-password", hint: "12 caractères au moins, trois types parmi minuscules, majuscules, chiffres, "
+        + "symboles ; la personne le remplace à sa première connexion" }),
+  ];
+  const slot = errorSlot(() => [...fields, ...rights.boxes]);
+  const result = h("p", { className: "outcome", role: "status", tabindex: "-1" });
+  const button = h("button", { type: "submit" }, "Créer le compte");
+  const form = h("form", { className: "card", id: "create-account", novalidate: true,
+    "aria-labelledby": "create-account-title" },
+  h("h2", { id: "create-account-title" }, `Créer un compte (${(ROLE_LABELS[role] ?? role).toLowerCase()} — ${tenant})`),
+  slot.node, h("div", { className: "grid" }, fields), rights.node, button, result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (button.disabled) return;
+    slot.clear();
+    const { body, errors } = accountCreation(Object.fromEntries(new FormData(form).entries()), rights.ticked(),
+      { role, tenant });
+    if (errors.length) return slot.show(errors);
+    button.disabled = true;
+    try {
+      const reply = await send(body);
+      result.textContent = changeOutcome(reply, "created");
+      form.reset();
+      result.focus();
+      setTimeout(reload, 800);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+// --- a manager's or beneficiary's « Utilisateurs » ---------------------------------------------
+export function renderUsers(ctx) {
+  const claims = ctx.session.claims;
+  const list = h("div", { id: "users-list" }, h("p", {}, "Chargement…"));
+  async function load() {
+    try {
+      const { rows } = await allAccounts(ctx.call);
+      list.replaceChildren(accountTable(rows, { label: "Personnes ayant un compte" }));
+    } catch (err) {
+      if (err.status !== 401) list.replaceChildren(errorBox(messagesOf(err)));
+    }
+  }
+  ctx.show("Utilisateurs", h("p", { className: "hint" }, "Les personnes de votre organisation qui ont un compte, "
+    + "leurs droits et leur état. L'opérateur de la plateforme crée les comptes, change les droits et désactive un "
+    + "compte : demandez-lui un compte ci-dessous."), list, requestForm(ctx, claims, load));
+  load();
+}
+
+function requestForm(ctx, claims, reload) {
+  const send = sender(ctx, "request_account");
+  const held = heldRights(claims);
+  const rights = rightBoxes(claims.role, { held, legend: "Droits demandés (aucune case cochée : les vôtres au plus)" });
+  const fields = [
+    field({ name: "email", label: "Adresse e-mail", type: "email", required: true }),
+    field({ name: "display_name", label: "Nom", required: true }),
+  ];
+  const slot = errorSlot(() => [...fields, ...rights.boxes]);
+  const result = h("p", { className: "outcome", role: "status", tabindex: "-1" });
+  const button = h("button", { type: "submit" }, "Demander un compte");
+  const form = h("form", { className: "card", id: "request-account", novalidate: true,
+    "aria-labelledby": "request-account-title" }, h("h2", { id: "request-account-title" }, "Demander un compte"),
+  slot.node, h("div", { className: "grid" }, fields), rights.node, button, result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (button.disabled) return;
+    slot.clear();
+    const { body, errors } = accountRequestBody(Object.fromEntries(new FormData(form).entries()), rights.ticked());
+    if (errors.length) return slot.show(errors);
+    button.disabled = true;
+    try {
+      const reply = await send(body);
+      result.textContent = `Demande enregistrée pour ${reply.email} : l'opérateur crée le compte au plus tard le `
+        + `${formatDateTime(reply.due_at)} (72 heures ouvrées).`;
+      form.reset();
+      result.focus();
+      reload();
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
