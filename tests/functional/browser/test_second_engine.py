@@ -44,6 +44,7 @@ def firefox() -> str:
 def journey(firefox: str, web: str, platform, role: str, params: dict) -> dict:
     """Runs ``role``'s journey of second_engine.mjs in Firefox; its report once it passed without a problem."""
     email, _ = web_user(platform, role)
+    FAILURES.mkdir(exist_ok=True)
     given = {"firefox": firefox, "base": web, "stream": platform.url("watch_orders"), "axe": str(AXE),
              "journey": role, "email": email, "password": PASSWORD, "params": params,
              "failure_screenshot": str(FAILURES / f"firefox-{role}.png")}
