@@ -23,11 +23,16 @@ if [ "$(cat "$NODE_STAMP" 2>/dev/null)" != "$NODE_WANT" ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   echo "$NODE_WANT" > "$NODE_STAMP"
 fi
-# The browser tests (tests/browser) drive Debian's chromium through Playwright's executable_path:
-# Playwright's own browser download cannot work here, Debian's package can (about 20 s, as root).
-if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "▶ installing Debian's chromium for the browser tests…"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-    || echo "chromium could not be installed: the browser tests will be skipped" >&2
+# The browser tests (tests/functional/browser) drive Debian's chromium through Playwright's executable_path,
+# and Debian's firefox-esr (the second engine, B8) through puppeteer-core over WebDriver BiDi: neither
+# Playwright's nor Puppeteer's own browser download can work here, Debian's packages can (as root).
+BROWSERS=""
+command -v chromium >/dev/null || BROWSERS="chromium"
+command -v firefox-esr >/dev/null || BROWSERS="$BROWSERS firefox-esr"
+if [ -n "$BROWSERS" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "▶ installing Debian's$BROWSERS for the browser tests…"
+  # shellcheck disable=SC2086  # one word per package
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $BROWSERS >/dev/null; } \
+    || echo "$BROWSERS could not be installed: the browser tests that need it will fail saying so" >&2
 fi
 export PATH="$ROOT/.venv/bin:$PATH"

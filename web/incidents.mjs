@@ -5,7 +5,7 @@
 // to resolution, as IncidentView gives them (formatting in logic.mjs). Live: polled.
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  attemptKey, formatDateTime, frenchDateTimeOf, incidentChannelText, incidentHistory, keepsAttemptKey,
+  attemptKey, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory, keepsAttemptKey,
   phoneReport, resolutionClockText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
@@ -154,7 +154,7 @@ function phoneForm(ctx, actions) {
     h("fieldset", {}, h("legend", {}, "L'incident"), h("div", { className: "grid" }, what)),
     button);
   guardedSubmit(ctx, { form, button, slot, functionName: "report_incident",
-    build: (v) => phoneReport(v, (local) => -new Date(local).getTimezoneOffset()),
+    build: (v) => phoneReport(v, parisOffsetOf),
     answered: (incident) => {
       form.reset();
       who[0].kind(who[1].input.value);

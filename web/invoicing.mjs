@@ -3,7 +3,7 @@
 // order; the contractor invoices what was received; everyone reads the invoices, where each stands in
 // Chorus Pro and the e-invoicing lifecycle, and downloads the Factur-X XML.
 import {
-  formatDateTime, formatEuros, frenchDateTimeOf, localDateTimeToIso, parseFrenchDateTime, stateLabel,
+  formatDateTime, formatEuros, frenchDateTimeOf, parisOffsetOf, localDateTimeToIso, parseFrenchDateTime, stateLabel,
 } from "./logic.mjs";
 import {
   INVOICE_KINDS, VAT_RATES, buildInvoice, invoiceTotals, invoiceableLines, openReservations, parseReservations,
@@ -14,7 +14,7 @@ import { dateField, errorSlot, field, h, table } from "./ui.mjs";
 
 function nowIso() {
   const local = parseFrenchDateTime(frenchDateTimeOf(new Date()));
-  return localDateTimeToIso(local, -new Date().getTimezoneOffset());
+  return localDateTimeToIso(local, parisOffsetOf(local));
 }
 
 function failed(slot, err) {

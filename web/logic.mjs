@@ -90,8 +90,8 @@ export function stateLabel(state) {
   return STATE_LABELS[state] ?? state ?? "—";
 }
 
-// "2026-03-03T09:00" (an <input type="datetime-local">) and the offset of that local time east of
-// UTC in minutes (-new Date(value).getTimezoneOffset()) → "2026-03-03T09:00:00+01:00".
+// "2026-03-03T09:00" (a local time, parseFrenchDateTime's) and the offset of that local time east of
+// UTC in minutes (parisOffsetOf(value)) → "2026-03-03T09:00:00+01:00".
 export function localDateTimeToIso(value, offsetMinutes) {
   if (!value) return null;
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/.exec(value);
@@ -331,9 +331,37 @@ export function isoToFrenchDate(iso) {
 }
 
 // A Date → "05/03/2026 09:30" in local time (the default of an event's date and time).
-export function frenchDateTimeOf(date) {
-  const p = (n) => String(n).padStart(2, "0");
-  return `${p(date.getDate())}/${p(date.getMonth() + 1)}/${date.getFullYear()} ${p(date.getHours())}:${p(date.getMinutes())}`;
+// Every time the app shows is Paris's (formatDateTime), so every time it prefills or reads from a form is Paris's
+// too, whatever zone the browser's machine is set to (B8 standard browsers: a browser in UTC typed 08:00 and was
+// shown 09:00 when forms followed the browser's zone).
+const wallClocks = new Map();
+function wallClockIn(timeZone, date) {
+  if (!wallClocks.has(timeZone)) {
+    wallClocks.set(timeZone, new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }));
+  }
+  const parts = Object.fromEntries(wallClocks.get(timeZone).formatToParts(date).map((p) => [p.type, p.value]));
+  return { y: parts.year, m: parts.month, d: parts.day, hh: parts.hour, mm: parts.minute };
+}
+
+// "jj/mm/aaaa hh:mm" of the instant `date` on Paris's wall clock.
+export function frenchDateTimeOf(date, timeZone = "Europe/Paris") {
+  const w = wallClockIn(timeZone, date);
+  return `${w.d}/${w.m}/${w.y} ${w.hh}:${w.mm}`;
+}
+
+// The offset east of UTC, in minutes, of the wall-clock time `local` ("2026-03-03T09:00") in Paris: the
+// offsetOf that buildExecutionReport, phoneReport and localDateTimeToIso take. A time the clock skips (the
+// spring change) reads as the winter offset.
+export function parisOffsetOf(local, timeZone = "Europe/Paris") {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local ?? "");
+  if (!match) return 0;
+  const asUtc = Date.UTC(+match[1], +match[2] - 1, +match[3], +match[4], +match[5]);
+  const offsetAt = (instant) => {
+    const w = wallClockIn(timeZone, new Date(instant));
+    return Math.round((Date.UTC(+w.y, +w.m - 1, +w.d, +w.hh, +w.mm) - instant) / 60000);
+  };
+  return offsetAt(asUtc - offsetAt(asUtc) * 60000);
 }
 
 // --- execution as moves (next_moves of get_order) --------------------------------------------

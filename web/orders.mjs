@@ -3,7 +3,7 @@
 // moves allowed now (get_order's next_moves) and its PDF upload.
 import {
   ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
-  deliverableOptions, frenchDateTimeOf, listQuery, milestoneOptions, moveInputs, moveLabel, nextSequence, scheduleText,
+  deliverableOptions, frenchDateTimeOf, parisOffsetOf, listQuery, milestoneOptions, moveInputs, moveLabel, nextSequence, scheduleText,
   stateLabel, uploadFields, uploadKindOptions, daysOnSiteField, timesheetBody,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -349,7 +349,7 @@ function moveForm(ctx, order, move) {
     const values = Object.fromEntries(new FormData(form).entries());
     if (move) values.state = move.state;
     const { report, errors } = buildExecutionReport(values, { managerId: order.manager_id, orderId: order.order_id,
-      sequence: nextSequence(order) }, (v) => -new Date(v).getTimezoneOffset());
+      sequence: nextSequence(order) }, parisOffsetOf);
     if (errors.length) return slot.show(errors);
     try {
       const reply = await ctx.call("submit_execution", { body: report });

@@ -6,8 +6,8 @@ import { test } from "node:test";
 
 import {
   NO_STATE_CHANGE, STATE_LABELS, authErrorMessage, buildExecutionReport, changedRows, decodeClaims,
-  errorsByField, fieldOf, listQuery, localDateTimeToIso, needsRefresh, nextSequence, scheduleText, stateLabel,
-  stateOptions,
+  errorsByField, fieldOf, frenchDateTimeOf, listQuery, localDateTimeToIso, needsRefresh, nextSequence,
+  parisOffsetOf, scheduleText, stateLabel, stateOptions,
 } from "../../web/logic.mjs";
 
 const PARIS_WINTER = () => 60;
@@ -43,6 +43,31 @@ test("a datetime-local value gets the offset of its own local time", () => {
   assert.equal(localDateTimeToIso("2026-07-03T09:00:30", -210), "2026-07-03T09:00:30-03:30");
   assert.equal(localDateTimeToIso("03/07/2026 09:00", 60), null);
   assert.equal(localDateTimeToIso("", 60), null);
+});
+
+test("a time typed in a form is Paris's, whatever zone the browser's machine is set to (B8 standard browsers)", () => {
+  // Given wall-clock times in Paris, in winter, in summer and on both days the clocks change
+  // Then each reads with Paris's offset of that day, not the browser's (these tests run in any TZ)
+  assert.equal(parisOffsetOf("2026-12-09T08:00"), 60);
+  assert.equal(parisOffsetOf("2026-07-03T09:00"), 120);
+  assert.equal(parisOffsetOf("2026-03-29T01:59"), 60); // the last minute of winter time
+  assert.equal(parisOffsetOf("2026-03-29T03:00"), 120); // the first of summer time
+  assert.equal(parisOffsetOf("2026-03-29T02:30"), 60); // a time the clock skips reads as winter time
+  assert.equal(parisOffsetOf("2026-10-25T03:30"), 60); // after the autumn change
+  assert.equal(parisOffsetOf("2026-10-24T23:30"), 120);
+  assert.equal(localDateTimeToIso("2026-12-09T08:00", parisOffsetOf("2026-12-09T08:00")), "2026-12-09T08:00:00+01:00");
+  // And another zone, when asked, is that zone's
+  assert.equal(parisOffsetOf("2026-12-09T08:00", "America/Cayenne"), -180);
+  assert.equal(parisOffsetOf("not a time"), 0);
+});
+
+test("the time a form is prefilled with is Paris's wall clock of that instant", () => {
+  // Given instants in UTC
+  // Then the form shows them as a person in Paris reads a clock, whatever the browser's zone
+  assert.equal(frenchDateTimeOf(new Date("2026-12-09T07:05:00Z")), "09/12/2026 08:05");
+  assert.equal(frenchDateTimeOf(new Date("2026-07-03T22:30:00Z")), "04/07/2026 00:30"); // already tomorrow in Paris
+  assert.equal(frenchDateTimeOf(new Date("2026-12-31T23:00:00Z")), "01/01/2027 00:00");
+  assert.equal(frenchDateTimeOf(new Date("2026-12-09T07:05:00Z"), "UTC"), "09/12/2026 07:05");
 });
 
 test("a scheduling report carries only what the contractor filled in", () => {

@@ -55,6 +55,16 @@ def web(platform):
     return platform.web_url()
 
 
+def web_user(platform, role: str) -> tuple[str, str]:
+    """The web account of ``role`` (USERS), with PASSWORD as its own password: (email, tenant)."""
+    email, tenant, *account_role = USERS[role]
+    created = account_with_own_password(platform, {
+        "email": email, "display_name": f"Essai {role}", "role": account_role[0] if account_role else role,
+        "tenant": tenant}, PASSWORD)
+    assert created.status_code == 200, created.text
+    return email, tenant
+
+
 class App:
     """One test's browser context: signs people in, checks accessibility, keeps screenshots."""
 
@@ -66,12 +76,7 @@ class App:
         self.in_flight: dict[int, set] = {}  # id(page) → its requests in flight (_track_requests)
 
     def user(self, role: str) -> tuple[str, str]:
-        email, tenant, *account_role = USERS[role]
-        created = account_with_own_password(self.platform, {
-            "email": email, "display_name": f"Essai {role}", "role": account_role[0] if account_role else role,
-            "tenant": tenant}, PASSWORD)
-        assert created.status_code == 200, created.text
-        return email, tenant
+        return web_user(self.platform, role)
 
     def sign_in(self, role: str):
         """A fresh browser context in an English locale (the app must not follow it), signed in."""
