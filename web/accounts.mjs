@@ -8,22 +8,12 @@ import {
   heldRights, rightsChoice, temporaryPasswordErrors,
 } from "./accounts_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
-import { errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { errorBox, errorSlot, field, h, messagesOf, rightBoxes, table } from "./ui.mjs";
 
 // The rights of a role as check boxes (`ticked` those already held); an error on $.rights[i] goes next to the
 // i-th ticked box, as in the machine identity form.
-function rightBoxes(role, { ticked = [], held = null, legend } = {}) {
-  const boxes = rightsChoice(role, held).map(({ right, label }) => Object.assign(
-    field({ name: `right-${right}`, type: "checkbox", label: `${label} (${right})`, value: ticked.includes(right) }),
-    { right }));
-  const node = h("fieldset", {}, h("legend", {}, legend ?? "Droits (aucune case cochée : tous ceux du rôle)"),
-    h("div", { className: "grid checks" }, boxes));
-  return { node, boxes, ticked() {
-    const chosen = boxes.filter((b) => b.input.checked);
-    for (const b of boxes) b.paths = b === boxes[0] ? ["rights"] : [];
-    chosen.forEach((b, i) => b.paths.push(`rights[${i}]`));
-    return chosen.map((b) => b.right);
-  } };
+function roleRightBoxes(role, { ticked = [], held = null, legend } = {}) {
+  return rightBoxes(rightsChoice(role, held), { ticked, ...(legend ? { legend } : {}) });
 }
 
 // Sends one body with one Idempotency-Key until it gets an answer (a double click is not a second request).
@@ -112,7 +102,7 @@ function rowActions(ctx, row, reload) {
   const v = accountRowView(row);
   const send = sender(ctx, "manage_account");
   const outcome = h("p", { className: "outcome", role: "status" });
-  const rights = rightBoxes(row.role, { ticked: row.default_rights ? [] : row.rights });
+  const rights = roleRightBoxes(row.role, { ticked: row.default_rights ? [] : row.rights });
   const password = field({ name: `password-${row.uid}`, label: "Nouveau mot de passe provisoire (12 caractères au moins)",
     type: "password", autocomplete: "new-password", paths: ["password"] });
   const slot = errorSlot(() => [...rights.boxes, password]);
@@ -146,7 +136,7 @@ function rowActions(ctx, row, reload) {
 // A person's account created directly (no request): the role is the party's kind, the password temporary.
 function createForm(ctx, role, tenant, reload) {
   const send = sender(ctx, "manage_account");
-  const rights = rightBoxes(role);
+  const rights = roleRightBoxes(role);
   const fields = [
     field({ name: "email", label: "Adresse e-mail", type: "email", required: true }),
     field({ name: "display_name", label: "Nom", required: true }),
@@ -205,7 +195,7 @@ export function renderUsers(ctx) {
 function requestForm(ctx, claims, reload) {
   const send = sender(ctx, "request_account");
   const held = heldRights(claims);
-  const rights = rightBoxes(claims.role, { held, legend: "Droits demandés (aucune case cochée : les vôtres au plus)" });
+  const rights = roleRightBoxes(claims.role, { held, legend: "Droits demandés (aucune case cochée : les vôtres au plus)" });
   const fields = [
     field({ name: "email", label: "Adresse e-mail", type: "email", required: true }),
     field({ name: "display_name", label: "Nom", required: true }),

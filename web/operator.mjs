@@ -8,7 +8,7 @@ import {
   managerRegistration, parseFrenchDate, purchasingBodyRegistration, registrationOutcome, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
-import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, rightBoxes, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
   const body = h("div");
@@ -263,7 +263,8 @@ function resourceRow(kind, name, created) {
 }
 
 function machineIdentityForm(ctx, directory) {
-  const rights = rightBoxes();
+  const rights = rightBoxes(Object.entries(RIGHT_LABELS).map(([right, label]) => ({ right, label })),
+    { legend: "Droits (facultatif : aucune case cochée, tous ceux du rôle)" });
   const role = field({ name: "role", label: "Rôle", required: true, value: "contractor",
     options: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })) });
   const tenant = directory.picker({ kind: "contractor", name: "tenant",
@@ -289,20 +290,6 @@ function machineIdentityForm(ctx, directory) {
     } });
 }
 
-// The rights as check boxes; the platform names a refused one by its index among those sent
-// ($.rights[1]), so each ticked box takes that index as its error path when the form is sent.
-function rightBoxes() {
-  const boxes = Object.entries(RIGHT_LABELS).map(([right, label]) => Object.assign(
-    field({ name: `right-${right}`, type: "checkbox", label: `${label} (${right})` }), { right }));
-  const node = h("fieldset", {}, h("legend", {}, "Droits (facultatif : aucune case cochée, tous ceux du rôle)"),
-    h("div", { className: "grid checks" }, boxes));
-  return { node, boxes, ticked() {
-    const chosen = boxes.filter((b) => b.input.checked);
-    for (const b of boxes) b.paths = b === boxes[0] ? ["rights"] : [];
-    chosen.forEach((b, i) => b.paths.push(`rights[${i}]`));
-    return chosen.map((b) => b.right);
-  } };
-}
 
 function deactivationForm(ctx, directory) {
   const kind = field({ name: "kind", label: "Type", required: true, value: "contractor",

@@ -203,3 +203,19 @@ export function barChartFigure({ title, points, format = String, valueLabel = "V
       table(["Période", valueLabel], points.map((p) => h("tr", {}, h("td", {}, p.label), h("td", { className: "num" },
         format(p.value)))), { label: title })));
 }
+
+// Rights as check boxes (B5): `choices` [{ right, label }], `ticked` the rights checked at first. The platform names a
+// refused right by its index among those sent ($.rights[1]), so each ticked box takes that index as its error path
+// when the form is sent (`ticked()` answers the rights chosen, in order).
+export function rightBoxes(choices, { ticked = [], legend = "Droits (aucune case cochée : tous ceux du rôle)" } = {}) {
+  const boxes = choices.map(({ right, label }) => Object.assign(
+    field({ name: `right-${right}`, type: "checkbox", label: `${label} (${right})`, value: ticked.includes(right) }),
+    { right }));
+  const node = h("fieldset", {}, h("legend", {}, legend), h("div", { className: "grid checks" }, boxes));
+  return { node, boxes, ticked() {
+    const chosen = boxes.filter((b) => b.input.checked);
+    for (const b of boxes) b.paths = b === boxes[0] ? ["rights"] : [];
+    chosen.forEach((b, i) => b.paths.push(`rights[${i}]`));
+    return chosen.map((b) => b.right);
+  } };
+}
