@@ -131,7 +131,9 @@ function phoneForm(ctx, actions) {
       options: REPORTER_ROLE_OPTIONS.map((role) => ({ value: role, label: ROLE_LABELS[role] })) }),
     dateTimeField({ name: "first_reported_at", label: "Date et heure de l'appel", required: true,
       value: frenchDateTimeOf(new Date()),
-      hint: "Format jj/mm/aaaa hh:mm, dans les 7 derniers jours : les délais courent depuis l'appel" }),
+      // B18: the operator's own clock (the support desk's, Paris's), whatever the caller's territory: the instant is
+      // the same, and the incident's working hours still count in its territory (docs/web-app.md)
+      hint: "Heure de Paris, format jj/mm/aaaa hh:mm, dans les 7 derniers jours : les délais courent depuis l'appel" }),
   ];
   who[1].input.addEventListener("change", () => who[0].kind(who[1].input.value));  // the list of the caller's role
   const what = [

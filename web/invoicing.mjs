@@ -3,7 +3,7 @@
 // order; the contractor invoices what was received; everyone reads the invoices, where each stands in
 // Chorus Pro and the e-invoicing lifecycle, and downloads the Factur-X XML.
 import {
-  formatDateTime, formatEuros, frenchDateTimeOf, parisOffsetOf, localDateTimeToIso, parseFrenchDateTime, stateLabel,
+  formatDateTime, formatEuros, frenchDateTimeOf, nowIsoIn, orderZone, stateLabel,
 } from "./logic.mjs";
 import {
   INVOICE_KINDS, VAT_RATES, buildInvoice, invoiceTotals, invoiceableLines, openReservations, parseReservations,
@@ -12,38 +12,37 @@ import {
 import { receptionWarnings } from "./deliverable_logic.mjs";
 import { dateField, errorSlot, field, h, table } from "./ui.mjs";
 
-function nowIso() {
-  const local = parseFrenchDateTime(frenchDateTimeOf(new Date()));
-  return localDateTimeToIso(local, parisOffsetOf(local));
-}
 
 function failed(slot, err) {
   if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
 }
 
 // --- the client: reception, reservations, closing -----------------------------------------------
+// B18: the times shown and sent are on the clock of the order's territory (get_order's time_zone), as on the rest of
+// its screen; a decision's occurred_at is now, written with that clock's offset.
 export function receptionSection(ctx, order, view, refresh, milestonesFollowUp = null) {
+  const zone = orderZone(view);
   const lines = order.lines.map((l) => {
     const rec = order.reception?.[l.line_id];
     const done = order.line_status?.[l.line_id];
     return h("tr", { "data-line": l.line_id }, h("td", {}, l.line_id), h("td", {}, l.label),
       h("td", { className: "num" }, formatEuros(Math.round(Number(l.quantity) * l.unit_price_cents))),
       h("td", {}, done === true ? "réalisée" : done === false ? "non réalisée" : "—"),
-      h("td", {}, rec ? `réceptionnée le ${formatDateTime(rec.received_at)}` : "non réceptionnée"),
+      h("td", {}, rec ? `réceptionnée le ${formatDateTime(rec.received_at, zone)}` : "non réceptionnée"),
       h("td", {}, rec?.reservations?.length ? rec.reservations.map((r) => h("div", {},
-        `${r.reservation_id} : ${r.description}`, r.lifted_at ? ` (levée le ${formatDateTime(r.lifted_at)})` : " (ouverte)"))
+        `${r.reservation_id} : ${r.description}`, r.lifted_at ? ` (levée le ${formatDateTime(r.lifted_at, zone)})` : " (ouverte)"))
         : "—"));
   });
   const client = ["manager", "beneficiary"].includes(ctx.session.claims.role);
   return h("section", { "aria-labelledby": "reception-title" },
     h("h2", { id: "reception-title" }, "Réception (service fait)"),
     table(["Ligne", "Libellé", "Montant HT", "Déclarée", "Réception", "Réserves"], lines, { label: "Réception des lignes" }),
-    client ? receptionForm(ctx, order, refresh, milestonesFollowUp) : null,
-    client ? liftForms(ctx, order, refresh) : null,
-    client && (view.next_states ?? []).includes("closed") ? closeForm(ctx, order, refresh) : null);
+    client ? receptionForm(ctx, order, refresh, milestonesFollowUp, zone) : null,
+    client ? liftForms(ctx, order, refresh, zone) : null,
+    client && (view.next_states ?? []).includes("closed") ? closeForm(ctx, order, refresh, zone) : null);
 }
 
-function receptionForm(ctx, order, refresh, milestonesFollowUp) {
+function receptionForm(ctx, order, refresh, milestonesFollowUp, zone) {
   const receivable = receivableLines(order);
   if (!receivable.length) return null;
   // B11: a mission's milestone whose deliverables are not all accepted is received all the same, with a warning
@@ -69,7 +68,7 @@ function receptionForm(ctx, order, refresh, milestonesFollowUp) {
     slot.clear();
     const picked = rows.filter((r) => r.pick.input.checked);
     if (!picked.length) return slot.show([{ field: "$.lines", message: "Cochez au moins une ligne à réceptionner." }]);
-    const body = { order_id: order.order_id, occurred_at: nowIso(),
+    const body = { order_id: order.order_id, occurred_at: nowIsoIn(zone),
       lines: picked.map((r) => ({ line_id: r.line.line_id, reservations: parseReservations(r.reservations.input.value) })) };
     if (comment.input.value.trim()) body.comment = comment.input.value.trim();
     try {
@@ -83,7 +82,7 @@ function receptionForm(ctx, order, refresh, milestonesFollowUp) {
   return form;
 }
 
-function liftForms(ctx, order, refresh) {
+function liftForms(ctx, order, refresh, zone) {
   const open = openReservations(order);
   if (!open.length) return null;
   return h("div", { className: "card", id: "reservations" }, h("h3", {}, "Lever une réserve"),
@@ -95,7 +94,7 @@ function liftForms(ctx, order, refresh) {
       comment, h("button", { type: "submit" }, `Lever la réserve ${r.reservation_id}`), slot.node);
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
-        const body = { order_id: order.order_id, reservation_id: r.reservation_id, occurred_at: nowIso() };
+        const body = { order_id: order.order_id, reservation_id: r.reservation_id, occurred_at: nowIsoIn(zone) };
         if (comment.input.value.trim()) body.comment = comment.input.value.trim();
         try {
           await ctx.call("lift_reservation", { body });
@@ -108,14 +107,14 @@ function liftForms(ctx, order, refresh) {
     }));
 }
 
-function closeForm(ctx, order, refresh) {
+function closeForm(ctx, order, refresh, zone) {
   const slot = errorSlot(() => []);
   const form = h("form", { className: "card", id: "close" }, h("h3", {}, "Clôturer la commande"), slot.node,
     h("button", { type: "submit" }, "Clôturer"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      await ctx.call("change_order_state", { body: { order_id: order.order_id, occurred_at: nowIso(), state: "closed" } });
+      await ctx.call("change_order_state", { body: { order_id: order.order_id, occurred_at: nowIsoIn(zone), state: "closed" } });
       refresh();
     } catch (err) {
       failed(slot, err);
@@ -125,7 +124,8 @@ function closeForm(ctx, order, refresh) {
 }
 
 // --- invoices --------------------------------------------------------------------------------
-export function invoicesSection(ctx, order, invoices, refresh) {
+// An invoice's dates are calendar dates (shown as they are); the issue date offered is today on the order's clock.
+export function invoicesSection(ctx, order, invoices, refresh, zone = "Europe/Paris") {
   const contractor = ctx.session.claims.role === "contractor";
   const query = (number) => new URLSearchParams({ ...(contractor ? { manager_id: order.manager_id } : {}),
     order_id: order.order_id, invoice_number: number, format: "cii" }).toString();
@@ -140,10 +140,10 @@ export function invoicesSection(ctx, order, invoices, refresh) {
   return h("section", { "aria-labelledby": "invoices-title" }, h("h2", { id: "invoices-title" }, "Factures"),
     table(["Numéro", "Type", "Émise le", "HT", "TVA", "TTC", "Statut", "Cycle de vie", "Export"], rows,
       { label: "Factures", empty: "Aucune facture." }),
-    contractor ? invoiceForm(ctx, order, refresh) : null);
+    contractor ? invoiceForm(ctx, order, refresh, zone) : null);
 }
 
-function invoiceForm(ctx, order, refresh) {
+function invoiceForm(ctx, order, refresh, zone) {
   const lines = invoiceableLines(order);
   if (!lines.length) {
     return h("p", { className: "hint", id: "invoice-hint" }, "Rien à facturer pour l'instant : seules les lignes "
@@ -151,7 +151,7 @@ function invoiceForm(ctx, order, refresh) {
   }
   const number = field({ name: "invoice_number", label: "Numéro de facture", required: true });
   const issue = dateField({ name: "issue_date", label: "Date d'émission", required: true,
-    value: frenchDateTimeOf(new Date()).slice(0, 10) });
+    value: frenchDateTimeOf(new Date(), zone).slice(0, 10) });
   const due = dateField({ name: "due_date", label: "Échéance" });
   const siret = field({ name: "supplier_siret", label: "Votre SIRET", required: true, inputmode: "numeric",
     paths: ["supplier_siret", "supplier.siret", "supplier"] });

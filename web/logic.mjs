@@ -267,17 +267,19 @@ export function formatEuros(cents) {
   return new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(cents / 100);
 }
 
-// What the "schedule" column shows: the appointment, else the planned dates, else the requested ones.
-export function scheduleText(row) {
+// What the "schedule" column shows: the appointment, else the planned dates, else the requested ones, on the clock of
+// `timeZone` (an order's screen: its territory's, B18; the lists: Paris's).
+export function scheduleText(row, timeZone = "Europe/Paris") {
+  const at = (iso) => formatDateTime(iso, timeZone);
   if (row.appointment?.start) {
-    const end = row.appointment.end ? ` → ${formatDateTime(row.appointment.end)}` : "";
-    return `RDV ${formatDateTime(row.appointment.start)}${end}`;
+    const end = row.appointment.end ? ` → ${at(row.appointment.end)}` : "";
+    return `RDV ${at(row.appointment.start)}${end}`;
   }
   if (row.planned_start || row.planned_end) {
-    return `Prévu ${formatDateTime(row.planned_start)} → ${formatDateTime(row.planned_end)}`;
+    return `Prévu ${at(row.planned_start)} → ${at(row.planned_end)}`;
   }
   if (row.requested_start || row.requested_end) {
-    return `Souhaité ${formatDateTime(row.requested_start)} → ${formatDateTime(row.requested_end)}`;
+    return `Souhaité ${at(row.requested_start)} → ${at(row.requested_end)}`;
   }
   return "—";
 }
@@ -333,7 +335,8 @@ export function isoToFrenchDate(iso) {
 // A Date → "05/03/2026 09:30" in local time (the default of an event's date and time).
 // Every time the app shows is Paris's (formatDateTime), so every time it prefills or reads from a form is Paris's
 // too, whatever zone the browser's machine is set to (B8 standard browsers: a browser in UTC typed 08:00 and was
-// shown 09:00 when forms followed the browser's zone).
+// shown 09:00 when forms followed the browser's zone) — except on an order's screen, where both are the clock of
+// the order's territory (B18: orderZone, offsetIn).
 const wallClocks = new Map();
 function wallClockIn(timeZone, date) {
   if (!wallClocks.has(timeZone)) {
@@ -344,13 +347,14 @@ function wallClockIn(timeZone, date) {
   return { y: parts.year, m: parts.month, d: parts.day, hh: parts.hour, mm: parts.minute };
 }
 
-// "jj/mm/aaaa hh:mm" of the instant `date` on Paris's wall clock.
+// "jj/mm/aaaa hh:mm" of the instant `date` on Paris's wall clock (or on `timeZone`'s: an order's, B18).
 export function frenchDateTimeOf(date, timeZone = "Europe/Paris") {
   const w = wallClockIn(timeZone, date);
   return `${w.d}/${w.m}/${w.y} ${w.hh}:${w.mm}`;
 }
 
-// The offset east of UTC, in minutes, of the wall-clock time `local` ("2026-03-03T09:00") in Paris: the
+// The offset east of UTC, in minutes, of the wall-clock time `local` ("2026-03-03T09:00") in Paris (or in
+// `timeZone`: an order's screen reads its forms on its territory's clock, B18 — offsetIn): the
 // offsetOf that buildExecutionReport, phoneReport and localDateTimeToIso take. A time the clock skips (the
 // spring change) reads as the winter offset.
 export function parisOffsetOf(local, timeZone = "Europe/Paris") {
@@ -362,6 +366,59 @@ export function parisOffsetOf(local, timeZone = "Europe/Paris") {
     return Math.round((Date.UTC(+w.y, +w.m - 1, +w.d, +w.hh, +w.mm) - instant) / 60000);
   };
   return offsetAt(asUtc - offsetAt(asUtc) * 60000);
+}
+
+// --- an order's clock (B18 territories) -----------------------------------------------------------
+// An order's screen shows and reads its times on the clock of its territory, which get_order names (time_zone,
+// time_zone_label: the platform's one mapping, shared/domain/territories.py); everything else stays on Paris's.
+export const PARIS_ZONE = "Europe/Paris";
+
+// The clock of an order's view: its IANA zone (Paris's when the view names none, as an older answer did).
+export function orderZone(view) {
+  return view?.time_zone || PARIS_ZONE;
+}
+
+// The offsetOf of buildExecutionReport, phoneReport and localDateTimeToIso on the clock of `timeZone`.
+export function offsetIn(timeZone = PARIS_ZONE) {
+  return (local) => parisOffsetOf(local, timeZone);
+}
+
+// "UTC−4", "UTC+4", "UTC+5:30", "UTC" (a true minus sign): the offset of `timeZone` at the instant `date`.
+export function utcOffsetText(timeZone, date = new Date()) {
+  const w = wallClockIn(timeZone, date);
+  const minutes = Math.round((Date.UTC(+w.y, +w.m - 1, +w.d, +w.hh, +w.mm) - Math.floor(date.getTime() / 60000) * 60000)
+    / 60000);
+  if (!minutes) return "UTC";
+  const abs = Math.abs(minutes);
+  return `UTC${minutes < 0 ? "\u2212" : "+"}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, "0")}` : ""}`;
+}
+
+// The note an order's screen shows once when its clock is not Paris's: « Heures de la Martinique (UTC−4) » (the
+// offset of `date`, now by default); null on Paris's clock.
+export function clockNote(view, date = new Date()) {
+  const zone = orderZone(view);
+  if (zone === PARIS_ZONE) return null;
+  return `${view.time_zone_label || zone} (${utcOffsetText(zone, date)})`;
+}
+
+// A list row's clock (list_orders' time_zone): an overseas order's dates read on its territory's clock, each followed
+// by « (heure locale, UTC−4) »; any other row's on Paris's, as the rest of the list, with no suffix.
+export function rowClock(row, date = new Date()) {
+  const zone = row?.time_zone || PARIS_ZONE;
+  return zone === PARIS_ZONE ? { zone, suffix: "" } : { zone, suffix: ` (heure locale, ${utcOffsetText(zone, date)})` };
+}
+
+// What a list's "schedule" column shows for a row: its schedule on its own clock (rowClock).
+export function rowScheduleText(row, date = new Date()) {
+  const { zone, suffix } = rowClock(row, date);
+  const text = scheduleText(row, zone);
+  return text === "—" ? text : `${text}${suffix}`;
+}
+
+// The instant `date` (now) as the ISO time with its offset on the clock of `timeZone`: "2026-12-09T08:05:00-04:00".
+export function nowIsoIn(timeZone = PARIS_ZONE, date = new Date()) {
+  const local = parseFrenchDateTime(frenchDateTimeOf(date, timeZone));
+  return localDateTimeToIso(local, parisOffsetOf(local, timeZone));
 }
 
 // --- execution as moves (next_moves of get_order) --------------------------------------------

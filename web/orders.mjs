@@ -3,8 +3,9 @@
 // moves allowed now (get_order's next_moves) and its PDF upload.
 import {
   ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
-  deliverableOptions, frenchDateTimeOf, parisOffsetOf, listQuery, milestoneOptions, moveInputs, moveLabel, nextSequence, scheduleText,
-  stateLabel, uploadFields, uploadKindOptions, daysOnSiteField, timesheetBody,
+  clockNote, deliverableOptions, frenchDateTimeOf, offsetIn, orderZone, listQuery, milestoneOptions, moveInputs, moveLabel,
+  nextSequence, rowClock, rowScheduleText, scheduleText, stateLabel, uploadFields, uploadKindOptions, daysOnSiteField,
+  timesheetBody,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
@@ -104,9 +105,9 @@ function orderRow(row, role, changed) {
     h("td", {}, role === "contractor" ? row.manager_id : row.contractor_id),
     h("td", {}, h("span", { className: `state state-${row.state}` }, row.state_label ?? stateLabel(row.state))),
     h("td", {}, progress(row.progress)),
-    h("td", {}, scheduleText(row)),
+    h("td", {}, rowScheduleText(row)),
     h("td", {}, row.last_event ? [row.last_event.label ?? "", h("div", { className: "sub" },
-      formatDateTime(row.last_event.occurred_at))] : "—"),
+      `${formatDateTime(row.last_event.occurred_at, rowClock(row).zone)}${rowClock(row).suffix}`)] : "—"),
     h("td", {}, row.late ? h("span", { className: "badge late" }, `En retard : ${LATE_LABELS[row.late_reason] ?? ""}`)
       : "—"),
     h("td", { className: "num" }, String(row.document_count ?? 0)));
@@ -172,6 +173,10 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
     return ctx.showError(`Commande ${orderId}`, err);
   }
   const o = view.order;
+  // B18: every time of this screen, shown or typed, is on the clock of the order's territory (get_order's time_zone)
+  const zone = orderZone(view);
+  const at = (iso) => formatDateTime(iso, zone);
+  const clock = clockNote(view);
   const refresh = () => renderOrder(ctx, managerId, orderId, { follow: false });
   // B11: the beneficiary's reception form warns of a milestone whose deliverables are not all accepted
   let milestonesFollowUp = null;
@@ -188,17 +193,17 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
     ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
     ["Prestataire", o.contractor_id], ["Gestionnaire", o.manager_id], ["Marché", o.contract_id],
     ["Site", o.site?.label ?? o.site?.node_id], ["Montant", formatEuros(view.total_cents)],
-    ["Rendez-vous / dates", scheduleText(o)],
-    ["Début / fin réels", `${formatDateTime(o.actual_start)} → ${formatDateTime(o.actual_end)}`],
+    ["Rendez-vous / dates", scheduleText(o, zone)],
+    ["Début / fin réels", `${at(o.actual_start)} → ${at(o.actual_end)}`],
     ["Pilote", o.site_lead ? `${o.site_lead.first_name} ${o.site_lead.last_name} — ${o.site_lead.mobile}` : "—"],
     ["Date de facture", formatDateTime(o.invoice_date)], ["Dernière séquence", String(o.last_sequence)],
   ];
   const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
     h("tr", { className: e.late ? "late" : null },
-      h("td", {}, formatDateTime(e.occurred_at)), h("td", {}, e.label),
+      h("td", {}, at(e.occurred_at)), h("td", {}, e.label),
       h("td", {}, ACTORS[e.actor] ?? e.actor), h("td", {}, e.channel),
       h("td", {}, `${stateLabel(e.state_before)} → ${stateLabel(e.state_after)}`),
-      h("td", {}, formatDateTime(e.received_at)),
+      h("td", {}, at(e.received_at)),
       h("td", {}, e.late ? "en retard (> 15 min)" : e.delay_seconds === undefined || e.delay_seconds === null ? "—"
         : "à l'heure"))), { label: "Historique", empty: "Aucun événement." });
   const docs = documents.documents.length
@@ -207,7 +212,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
       ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}${d.deliverable ? ` « ${d.deliverable} » (jalon ${d.milestone_id})` : ""}, `
         + `${d.pages} p., ${Math.ceil(d.size_bytes / 1024)} Kio`,
       d.decision ? h("span", { className: d.decision.decision === "refused" ? "badge late" : "badge ok" },
-        ` ${decisionText(d.decision)}`) : null,
+        ` ${decisionText(d.decision, zone)}`) : null,
       (d.active_content ?? []).length
         ? h("span", { className: "badge late", role: "note" },
           ` contenu actif : ${d.active_content.map((a) => ACTIVE_CONTENT[a] ?? a).join(", ")} — à ouvrir avec prudence`)
@@ -220,15 +225,17 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
   ctx.show(`${o.order_id} — ${o.title}`,
     h("p", {}, h("a", { href: back }, "← Retour à la liste")),
     h("p", { id: "order-live", className: "status", "aria-live": "polite" }), changedNote,
+    clock ? h("p", { id: "order-clock", className: "hint", role: "note" }, `${clock} : les heures de cette commande sont `
+      + "affichées et saisies à l'heure de son territoire.") : null,
     definitionList(facts),
     role === "beneficiary" ? h("p", { className: proof ? "ok" : "hint" }, proof
       ? "Attestation de service fait déposée." : "Pas encore d'attestation de service fait.") : null,
-    contractor ? movesSection(ctx, o, (view.next_moves ?? []).filter((m) => m.state !== "invoiced")) : null,
+    contractor ? movesSection(ctx, o, (view.next_moves ?? []).filter((m) => m.state !== "invoiced"), zone) : null,
     contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
       href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
     "Proposer un devis de travaux complémentaires")) : null,
     receptionSection(ctx, o, view, refresh, milestonesFollowUp),
-    invoicesSection(ctx, o, invoices.invoices, refresh),
+    invoicesSection(ctx, o, invoices.invoices, refresh, zone),
     h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor && view.mission ? timesheetForm(ctx, o, view.mission) : null,
@@ -309,14 +316,14 @@ const INPUTS = {
 
 // The moves get_order allows now, one button each; choosing one opens a form that asks only for
 // what that move requires (the rule comes from the platform's state machine through next_moves).
-function movesSection(ctx, order, moves) {
+function movesSection(ctx, order, moves, zone) {
   const holder = h("div");
   const buttons = h("div", { className: "moves", role: "group", "aria-label": "Actions possibles" },
     [null, ...moves].map((move) => h("button", { type: "button", className: move ? "" : "secondary",
       "data-move": move?.state ?? "event", onclick: (event) => open(move, event.currentTarget) }, moveLabel(move))));
   function open(move, button) {
     for (const b of buttons.children) b.setAttribute("aria-pressed", String(b === button));
-    holder.replaceChildren(moveForm(ctx, order, move));
+    holder.replaceChildren(moveForm(ctx, order, move, zone));
     holder.querySelector("input, textarea, select")?.focus();
   }
   return h("section", { className: "card", "aria-labelledby": "moves-title" },
@@ -327,10 +334,10 @@ function movesSection(ctx, order, moves) {
     buttons, holder);
 }
 
-function moveForm(ctx, order, move) {
+function moveForm(ctx, order, move, zone) {
   const names = moveInputs(move);
   const fields = names.map((name) => (INPUTS[name] ?? ((v) => field({ name, label: name, value: v })))(
-    name === "occurred_at" ? frenchDateTimeOf(new Date()) : name === "event_label" && move ? `Passage à « ${move.label} »`
+    name === "occurred_at" ? frenchDateTimeOf(new Date(), zone) : name === "event_label" && move ? `Passage à « ${move.label} »`
       : ""));
   const slot = errorSlot(() => fields);
   const result = h("p", { className: "status", role: "status" });
@@ -349,7 +356,7 @@ function moveForm(ctx, order, move) {
     const values = Object.fromEntries(new FormData(form).entries());
     if (move) values.state = move.state;
     const { report, errors } = buildExecutionReport(values, { managerId: order.manager_id, orderId: order.order_id,
-      sequence: nextSequence(order) }, parisOffsetOf);
+      sequence: nextSequence(order) }, offsetIn(zone));
     if (errors.length) return slot.show(errors);
     try {
       const reply = await ctx.call("submit_execution", { body: report });

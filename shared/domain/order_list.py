@@ -233,6 +233,10 @@ class OrderSummary(Model):
     late_label: str | None = Field(description="late_reason in French.")
     document_count: int = Field(description="PDF documents attached (get_documents lists them).")
     total_cents: int
+    time_zone: str | None = Field(default=None, description=(
+        "B18: the IANA time zone of the order's territory (kept on the order at issue; for an order stored before, "
+        "read from its site's or node's commune), which the web app's lists show an overseas order's dates on; null "
+        "when only its contract or manager would say (get_order's time_zone says then)."))
 
 
 class OrderList(Model):
@@ -267,5 +271,17 @@ def summary(order: Order, now: dt.datetime, *, updated_at: dt.datetime, last_eve
         last_sequence=order.last_sequence, last_event_at=order.last_event_at, last_event=event,
         updated_at=updated_at, late=late is not None, late_reason=late,
         late_label=LATE_LABELS.get(late) if late else None, document_count=document_count,
-        total_cents=order.total_cents,
+        total_cents=order.total_cents, time_zone=_time_zone(order),
     )
+
+
+def _time_zone(order: Order) -> str | None:
+    """B18: the clock of the order's territory from what its record holds, without a read (``summary``'s)."""
+    from shared.domain.territories import territory_of_order
+    from shared.domain.workdays import territory
+
+    code = order.territory
+    if code is None:
+        choice = territory_of_order(order.site.commune, None, None, order.node_commune)
+        code = choice.code if choice.source in ("commune", "node") else None
+    return territory(code).time_zone if code else None

@@ -63,6 +63,15 @@ class OrderView(Model):
 
     order: Order
     total_cents: int = Field(description="Sum of the lines, quantity × unit price, rounded half up, in euro cents.")
+    territory: str = Field(description=(
+        "B18: the order's territory (an INSEE département code such as 69 or 972, or a collectivité code such as NC), "
+        "chosen at issue by the rule its deadlines count in: its site's commune, its node's, its contract's one "
+        "territory, its manager's own, else 75."))
+    time_zone: str = Field(description=(
+        "B18: the IANA time zone of that territory (Europe/Paris, America/Martinique, Indian/Reunion…): the web app "
+        "shows the order's times and reads the times typed in its forms on this clock."))
+    time_zone_label: str = Field(description=(
+        "B18: that clock's name, in French (« Heures de la Martinique »; « Heures de Paris » in metropolitan France)."))
     next_states: list[OrderState] = Field(
         description="The states the caller's role may move the order to next, read from the state machine's "
                     "transition table (an order on hold: back to the state it left, or a stop). The contractor's "

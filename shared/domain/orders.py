@@ -177,6 +177,12 @@ class Order(Model):
     # order is sent or answered as (exclude). None: no tree in force, a node placed in no commune, or an
     # order stored before orders kept it (its territory is then its contract's or its manager's, as before).
     node_commune: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = Field(default=None, exclude=True)
+    # B18: the order's territory, chosen once at issue by the rule its deadlines follow (shared/service/territories.py:
+    # its commune, its node's, its contract's one territory, its manager's own, else Paris), so that what reads the
+    # order (get_order's clock, its D1/F1, an incident about it) finds it on the record without reading the contract
+    # or the manager again. Kept on the stored record only, like ``node_commune``; None on an order stored before
+    # orders kept it (the rule is then applied afresh).
+    territory: Annotated[str, Field(pattern=r"^(\d{2,3}|2[AB]|[A-Z]{2})$")] | None = Field(default=None, exclude=True)
     # The mission a sourcing order was issued for (B11 mission follow-up: its milestones and deliverables,
     # ``beneficiaries/<manager_id>/missions/<mission_id>``); None for every part A order, which therefore
     # costs no mission read. Kept on the stored record only, like ``node_commune``.

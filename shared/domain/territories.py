@@ -8,6 +8,8 @@ A territory is what ``shared.domain.workdays.territory`` accepts: a département
   and for the collectivités whose INSEE prefix is not a département, their own code:
   975 → PM (Saint-Pierre-et-Miquelon), 977 → BL (Saint-Barthélemy), 978 → MF (Saint-Martin),
   986 → WF (Wallis-et-Futuna), 987 → PF (Polynésie française), 988 → NC (Nouvelle-Calédonie).
+- ``clock_of``: the time zone of a territory and how its clock is named to its users, in French
+  (« Heures de la Martinique »): what the web app shows an order's times on (docs/web-app.md).
 - ``territory_of_order``: the order's site commune, else the commune its property node lies in
   (A7 property tree, kept on the order as ``node_commune``), else the contract's perimeter when
   it names exactly one territory, else the manager's own territory, else ``LAST_RESORT``.
@@ -66,6 +68,28 @@ def territories_of_perimeter(departements: Iterable[str], communes: Iterable[str
         except DomainError:
             continue
     return found
+
+
+# How each territory whose clock is not Paris's is named to its users ("Heures de …").
+_CLOCK_NAMES = {"971": "de la Guadeloupe", "972": "de la Martinique", "973": "de la Guyane", "974": "de La Réunion",
+                "976": "de Mayotte", "BL": "de Saint-Barthélemy", "MF": "de Saint-Martin",
+                "PM": "de Saint-Pierre-et-Miquelon", "PF": "de la Polynésie française",
+                "NC": "de la Nouvelle-Calédonie", "WF": "de Wallis-et-Futuna"}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A territory's clock: its IANA time zone and its French name (« Heures de la Martinique »; metropolitan
+    France, Corsica and Alsace-Moselle: « Heures de Paris »)."""
+
+    time_zone: str
+    label: str
+
+
+def clock_of(code: str) -> Clock:
+    """The clock of a territory (``territory`` accepts it), or DomainError UNKNOWN_TERRITORY."""
+    zone = territory(code).time_zone
+    return Clock(zone, f"Heures {_CLOCK_NAMES[code]}" if code in _CLOCK_NAMES else "Heures de Paris")
 
 
 @dataclass(frozen=True)

@@ -176,8 +176,7 @@ def _incident_territory(uow: UnitOfWork, role: str, tenant: str, order_id: str |
     deadlines are); any other report in its reporter's."""
     order = _reported_order(uow, role, tenant, order_id) if order_id else None
     if order is not None:
-        return territories.order_territory(territories.reader(uow), order.manager_id, order.contract_id,
-                                           order.site.commune, node_commune=order.node_commune).code
+        return territories.territory_of(uow, order)
     return _reporter_territory(uow, role, tenant)
 
 

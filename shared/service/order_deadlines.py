@@ -26,15 +26,14 @@ from shared.domain.orders import TERMINAL_STATES, Order, OrderState
 from shared.domain.penalties import PenaltyTerms
 from shared.ports import UnitOfWork, digest
 from shared.service import deadlines, penalty_terms
-from shared.service.territories import order_territory, reader
+from shared.service.territories import territory_of
 
 
 def _terms_and_territory(uow: UnitOfWork, order: Order, at: dt.datetime) -> tuple[PenaltyTerms, str]:
-    """The order's territory (B18: its commune, its node's kept at issue, contract, manager) and its contract's
+    """The order's territory (B18: kept at issue — its commune, its node's, contract, manager) and its contract's
     penalty terms in force on the local date ``at`` falls on there (versioned: shared/service/penalty_terms.py)."""
     contract = uow.get(f"managers/{order.manager_id}/contracts/{order.contract_id}")
-    territory = order_territory(reader(uow), order.manager_id, order.contract_id, order.site.commune, contract,
-                                node_commune=order.node_commune).code
+    territory = territory_of(uow, order, contract)
     on = workdays.local_date(at, territory)
     return penalty_terms.terms_on(uow, order.manager_id, order.contract_id, on, contract), territory
 

@@ -34,9 +34,10 @@ def order_path(manager_id: str, order_id: str) -> str:
 
 def order_doc(order: Order) -> dict[str, Any]:
     """The stored record: the order as it is sent, plus what only the record keeps (``node_commune``, when
-    known: B18's territory of an order whose site names no commune), ``total_cents`` and ``updated_at``."""
-    kept = {name: value for name, value in (("node_commune", order.node_commune), ("mission_id", order.mission_id))
-            if value is not None}
+    known: B18's territory of an order whose site names no commune; ``territory``, B18's choice made at issue),
+    ``total_cents`` and ``updated_at``."""
+    kept = {name: value for name, value in (("node_commune", order.node_commune), ("mission_id", order.mission_id),
+                                            ("territory", order.territory)) if value is not None}
     return {**order.model_dump(mode="json"), **kept, "total_cents": order.total_cents, UPDATED_AT: SERVER_TIME}
 
 
@@ -76,14 +77,19 @@ def get_order(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id: st
 
 def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contractor_id: str | None = None,
                rights: Collection[str] = ()) -> dict:
-    """What get_order answers: the order, its total, the states the caller may move it to next (from
-    the transition table; none without the right to move orders) and its history. NotFound as
-    ``get_order``."""
+    """What get_order answers: the order, its total, its territory and the clock its times read on (B18), the
+    states the caller may move it to next (from the transition table; none without the right to move orders)
+    and its history. NotFound as ``get_order``."""
     from shared.domain.order_moves import next_moves
+    from shared.domain.territories import clock_of
+    from shared.service.territories import territory_of
 
     order = get_order(manager_id, order_id, uow, contractor_id=contractor_id)
     actor = actor_for_role(role, rights)
+    territory = territory_of(uow, order)  # kept on the record at issue: no read (an order stored before: the rule's)
+    clock = clock_of(territory)
     return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
+            "territory": territory, "time_zone": clock.time_zone, "time_zone_label": clock.label,
             "next_states": [s.value for s in next_states(order, actor)],
             "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
             "events": list_events(uow, manager_id, order_id), "mission": _mission_of(uow, order)}

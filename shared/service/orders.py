@@ -19,6 +19,7 @@ from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.order_store import add_event, load_order, save_order
 from shared.service.parties import contractor_serves
+from shared.service.territories import order_territory, reader
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,9 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
     ``mission_id``, kept on the stored order so that its mission is found without a query)."""
     if not contractor_serves(uow, command.contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
-    site = check_site(uow, manager_id, uow.get(f"managers/{manager_id}/contracts/{command.contract_id}"),
-                      command.contract_id, command.contractor_id, command.issued_at.date(), command.site,
-                      lot=command.lot)
+    contract = uow.get(f"managers/{manager_id}/contracts/{command.contract_id}")
+    site = check_site(uow, manager_id, contract, command.contract_id, command.contractor_id, command.issued_at.date(),
+                      command.site, lot=command.lot)
     refused = list(site.refused)
     versions = uow.query(Query(f"managers/{manager_id}/contracts/{command.contract_id}/catalogue"))
     in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], command.issued_at.date())
@@ -102,7 +103,12 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
         refused += cat.line_errors(in_force, [line.model_dump(mode="json") for line in command.lines])
     if refused:
         raise DomainError(refused)
-    order = Order(manager_id=manager_id, node_commune=site.node_commune, mission_id=mission_id, **command.model_dump())
+    # B18: the order's territory, chosen once here by its deadlines' rule from the contract just read (the manager
+    # is read only when neither the site, its node nor the contract says) and kept on the record for its readers.
+    territory = order_territory(reader(uow), manager_id, command.contract_id, command.site.commune, contract,
+                                node_commune=site.node_commune).code
+    order = Order(manager_id=manager_id, node_commune=site.node_commune, mission_id=mission_id, territory=territory,
+                  **command.model_dump())
     existing = load_order(uow, manager_id, command.order_id)
     if existing is not None:
         if _same_order(existing, order):

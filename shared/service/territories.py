@@ -37,6 +37,15 @@ def order_territory(store, manager_id: str, contract_id: str | None, commune: st
     return territory_of_order(None, None, store.manager_territory(manager_id))
 
 
+def territory_of(uow, order, contract: dict[str, Any] | None = _UNREAD) -> str:
+    """The territory of a stored order: the one chosen at its issue and kept on its record (no read), else, for an
+    order stored before orders kept it, the rule applied afresh (``contract`` as ``order_territory``'s)."""
+    if order.territory:
+        return order.territory
+    return order_territory(reader(uow), order.manager_id, order.contract_id, order.site.commune, contract,
+                           node_commune=order.node_commune).code
+
+
 class _Reads:
     """The two reads the territory rule needs, through a unit of work."""
 

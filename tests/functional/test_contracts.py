@@ -154,6 +154,12 @@ def test_an_order_at_a_node_in_fort_de_france_naming_no_commune_counts_its_deadl
     stored = clean_firestore.document("managers/mgr-test/orders/BC-B18-972").get().to_dict()
     assert stored["node_commune"] == "97209"
     assert "node_commune" not in issued.json() and "node_commune" not in manager.get_order("BC-B18-972").text
+    # And it keeps its territory, chosen at issue, which get_order answers with its clock for the web app
+    assert stored["territory"] == "972" and "territory" not in issued.json()
+    view = manager.get_order("BC-B18-972").json()
+    assert (view["territory"], view["time_zone"], view["time_zone_label"]) == (
+        "972", "America/Martinique", "Heures de la Martinique")
+    assert "territory" not in view["order"]
     # When the contractor reports an event of 25 hours ago (late: D1)
     occurred = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
     late = contractor.post("submit_execution", report(1, "acknowledged", order_id="BC-B18-972", occurred_at=occurred))
