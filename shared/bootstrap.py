@@ -57,16 +57,12 @@ def watch_limits() -> tuple[float, float]:
     """(lifetime, heartbeat) of an order stream in seconds: PASSERELLE_WATCH_SECONDS (300 by default)
     and PASSERELLE_WATCH_HEARTBEAT_SECONDS (20); the token's expiry shortens the lifetime further."""
     from shared.domain.order_watch import DEFAULT_HEARTBEAT_SECONDS, DEFAULT_LIFETIME_SECONDS
+    from shared.edge.tenancy import seconds_from_env
 
-    def seconds(name: str, default: float) -> float:
-        try:
-            value = float(os.environ.get(name) or default)
-        except ValueError:
-            return default
-        return value if value > 0 else default
-
-    return (seconds("PASSERELLE_WATCH_SECONDS", DEFAULT_LIFETIME_SECONDS),
-            seconds("PASSERELLE_WATCH_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS))
+    # unset, unreadable, zero or negative: the default
+    return (seconds_from_env("PASSERELLE_WATCH_SECONDS", DEFAULT_LIFETIME_SECONDS) or DEFAULT_LIFETIME_SECONDS,
+            seconds_from_env("PASSERELLE_WATCH_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS)
+            or DEFAULT_HEARTBEAT_SECONDS)
 
 
 def _publisher():

@@ -69,13 +69,10 @@ def seconds_from_env(name: str, default: float) -> float:
 registered: TtlCache[tuple[str, str], bool] = TtlCache(seconds_from_env("PASSERELLE_TENANT_CACHE_SECONDS", 60.0))
 
 
-TENANT_ROLES = ("manager", "contractor", "beneficiary", "purchasing_body")
-
-
 def forget_tenant(tenant: str) -> None:
     """The tenant is read again at its next call on this instance, whatever its role (it was just deactivated)."""
-    for role in TENANT_ROLES:
-        registered.forget((role, tenant))
+    for kind in registry.Kind:  # each kind of party is the role of its people's tokens
+        registered.forget((kind.value, tenant))
 
 
 def principal_errors(role: str, tenant: str, reader: Callable[[], Any]) -> list[ErrorDetail]:

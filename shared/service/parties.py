@@ -68,15 +68,15 @@ _ROLE_LABELS = {Role.MANAGER: "gestionnaire", Role.CONTRACTOR: "prestataire", Ro
 
 def is_active(record: dict[str, Any] | None) -> bool:
     """A registry record that exists and is not deactivated (records written before ``status``
-    existed are active)."""
-    return record is not None and record.get("status", ACTIVE) != INACTIVE
+    existed are active): the registry's own test (``registry.deactivated``), which refuses its tokens."""
+    return record is not None and not registry.deactivated(record)
 
 
 def contractor_serves(uow: UnitOfWork, contractor_id: str, manager_id: str) -> bool:
     """The contractor is registered, active (A10 onboarding), and works for the manager — or the space is
     its own conformance sandbox."""
     contractor = uow.get(f"contractors/{contractor_id}")
-    if contractor is None or contractor.get("status") == "inactive":
+    if not is_active(contractor):
         return False
     return manager_id in contractor.get("managers", ()) or sandbox.is_sandbox_of(manager_id, contractor_id)
 

@@ -63,7 +63,7 @@ def kinds_holding(uow: UnitOfWork, tenant: str) -> frozenset[Kind]:
     return frozenset(holdings(uow, tenant))
 
 
-def _deactivated(record: dict | None) -> bool:
+def deactivated(record: dict | None) -> bool:
     """A registry record ``deactivate_party`` marked inactive (A10 onboarding); absent status means active."""
     return record is not None and record.get("status") == "inactive"
 
@@ -101,7 +101,7 @@ def tenant_errors(uow: UnitOfWork, role: str, tenant: str, field: str) -> list[E
 def _inactive(field: str, kind: Kind, tenant: str, record: dict | None) -> list[ErrorDetail]:
     """A10 onboarding: a party the operator deactivated no longer acts — its people's tokens, and any account the
     operator would give them, are refused (``TENANT_INACTIVE``) until it is registered again."""
-    if _deactivated(record):
+    if deactivated(record):
         return [ErrorDetail.of(field, "TENANT_INACTIVE", tenant=tenant, kind=KIND_LABELS[kind])]
     return []
 
