@@ -6,7 +6,7 @@
 // The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body, which
 // chooses the beneficiary from the registered ones (B1 parties).
 import { penaltyTerms } from "./contracts.mjs";
-import { canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
+import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, frameBody,
@@ -297,6 +297,16 @@ export async function renderMission(ctx, missionId) {
       if (err.status === 401) return undefined;
     }
   }
+  // who the professional is: its name, linked to its record (read through the need, B4); its id when not readable
+  let professional = m.professional_id;
+  try {
+    const record = await ctx.call("get_professional", { query: new URLSearchParams({ need_id: m.need_id,
+      professional_id: m.professional_id }).toString() });
+    professional = h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}/professionals/${encodeURIComponent(
+      m.professional_id)}` }, record.name);
+  } catch (err) {
+    if (err.status === 401) return undefined;
+  }
   const followUp = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_follow_up]));
   const accepted = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_accepted]));
   const decide = ctx.session.claims.role === "beneficiary"
@@ -304,7 +314,7 @@ export async function renderMission(ctx, missionId) {
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
   ctx.show(`Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
-    definitionList([["Professionnel", m.professional_id], ["Du", formatDateTime(m.start_date)],
+    definitionList([["Professionnel", professional], ["Du", formatDateTime(m.start_date)],
       ["Au", formatDateTime(m.end_date)], ["TJM", formatEuros(m.daily_rate_cents)],
       ["Commande", h("a", { href: orderHref }, m.order_id)],
       ["État de la commande", m.order ? `${stateLabel(m.order.state)}${m.order.progress === null
@@ -317,7 +327,7 @@ export async function renderMission(ctx, missionId) {
       h("td", {}, j.label), h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)),
       h("td", {}, deliverableList(followUp.get(j.milestone_id) ?? (j.deliverables ?? []).map((label) => (
         { label, delivered: false, documents: [] })), downloads, decide)),
-      h("td", {}, accepted.has(j.milestone_id) ? (accepted.get(j.milestone_id) ? "oui" : "non") : "—"))),
+      h("td", {}, allAcceptedText(followUp.get(j.milestone_id), accepted.get(j.milestone_id))))),
     { label: "Jalons" }),
     extraCostsRows(m.extra_costs_follow_up).length ? h("section", { id: "extra-costs", "aria-labelledby": "extra-costs-title" },
       h("h2", { id: "extra-costs-title" }, "Frais annexes (suivis par les jours sur site)"),
