@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.domain.sourcing.messages import MilestoneInput
-from shared.domain.sourcing.process import milestone_schedule_errors
+from shared.domain.sourcing.milestones import milestone_schedule_errors
 
 MAY_START, MAY_END = dt.date(2026, 5, 1), dt.date(2026, 5, 31)
 

@@ -18,8 +18,9 @@ from shared.domain.messages import IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.sourcing.messages import FrameMission
 from shared.domain.sourcing import deliverables
+from shared.domain.sourcing.milestones import milestone_schedule_errors
 from shared.domain.sourcing.process import (
-    EXTRA_COSTS_LINE_ID, Milestone, Mission, NeedStatus, SourcingActor, milestone_schedule_errors, require_move,
+    EXTRA_COSTS_LINE_ID, Milestone, Mission, NeedStatus, SourcingActor, require_move,
 )
 from shared.domain.sourcing.records import REGION_LABELS, Beneficiary, NeedContent, Professional, WorkMode
 from shared.domain.workdays import PARIS
