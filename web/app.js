@@ -2,7 +2,7 @@
 // navigation and routes. The screens live in one module per area (orders.mjs, quotes.mjs…); the
 // pure logic in logic.mjs. No framework, no build step, no CDN.
 import { ROLE_LABELS, authErrorMessage, decodeClaims, needsRefresh } from "./logic.mjs";
-import { errorBox, errorSlot, field, h } from "./ui.mjs";
+import { errorBox, errorSlot, field, frenchValidity, h } from "./ui.mjs";
 import { PASSWORD_RULE, changeOutcome, mustChooseOwnPassword, newPasswordErrors } from "./password_logic.mjs";
 import * as orders from "./orders.mjs";
 import * as quotes from "./quotes.mjs";
@@ -194,6 +194,8 @@ function renderSignIn(message = "") {
   const email = h("input", { id: "email", name: "email", type: "email", required: true, autocomplete: "username" });
   const password = h("input", { id: "password", name: "password", type: "password", required: true,
     autocomplete: "current-password" });
+  frenchValidity(email, error, { label: "Adresse e-mail" });
+  frenchValidity(password, error, { label: "Mot de passe" });
   const form = h("form", { className: "card narrow", id: "sign-in" },
     h("h1", {}, "Connexion à Passerelle"),
     h("div", { className: "field" }, h("label", { for: "email" }, "Adresse e-mail"), email),

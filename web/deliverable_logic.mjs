@@ -20,6 +20,13 @@ export function deliverableBadgeClass(status) {
   return { accepted: "badge ok", refused: "badge late" }[status] ?? "badge";
 }
 
+// « Tous acceptés » of a milestone on the mission screen: « oui » or « non » once it has deliverables to follow;
+// « — » (nothing to accept) for a milestone without any — the view says true then, which is not a « oui » to read.
+export function allAcceptedText(followUp, accepted) {
+  if (!followUp?.length || accepted === undefined || accepted === null) return "—";
+  return accepted ? "oui" : "non";
+}
+
 // « accepté le 04/05/2026 08:40 par … » or « refusé le … : raison ». The titulaire reads it without the
 // beneficiary's account (decided_by null).
 export function decisionText(decision, timeZone = "Europe/Paris") {

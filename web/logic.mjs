@@ -976,6 +976,72 @@ export function needFormValues(content) {
     daily_rate_ceiling: content.daily_rate_ceiling_cents ? String(content.daily_rate_ceiling_cents / 100).replace(".", ",") : "" };
 }
 
+// Framing a mission (B13, B11): the form's text → frame_mission's body, or the errors of what was typed (nothing sent).
+// Milestones are one a line, « libellé ; jours ; jj/mm/aaaa »: a whole number of days, at least 1 (an empty or
+// decimal count is named here, not sent as 0). `today` is the Paris date of the declaration's signature.
+export function frameBody({ needId, start = "", end = "", deliverables = "", milestones = "", signedBy = "", statement = "",
+  today }) {
+  const errors = [];
+  const startDate = parseFrenchDate(start);
+  const endDate = parseFrenchDate(end);
+  if (!startDate) errors.push({ field: "$.start_date", message: "Date au format jj/mm/aaaa." });
+  if (!endDate) errors.push({ field: "$.end_date", message: "Date au format jj/mm/aaaa." });
+  if (startDate && endDate && endDate < startDate) {
+    errors.push({ field: "$.end_date", message: "La fin précède le début de la mission." });
+  }
+  const items = deliverables.split("\n").map((line) => line.trim()).filter(Boolean);
+  if (!items.length) errors.push({ field: "$.deliverables", message: "Indiquez au moins un livrable." });
+  const lines = milestones.split("\n").map((line) => line.trim()).filter(Boolean);
+  if (!lines.length) errors.push({ field: "$.milestones", message: "Indiquez au moins un jalon : « libellé ; jours ; jj/mm/aaaa »." });
+  const steps = lines.map((line, i) => {
+    const [label = "", days = "", due = ""] = line.split(";").map((part) => part.trim());
+    const count = /^\d+$/.test(days) ? Number(days) : NaN;
+    const iso = parseFrenchDate(due);
+    const problems = [];
+    if (!label) problems.push("libellé manquant");
+    if (!(count >= 1)) problems.push(`nombre de jours entier d'au moins 1 attendu${days ? ` (« ${days} »)` : ""}`);
+    if (!iso) problems.push(`échéance au format jj/mm/aaaa attendue${due ? ` (« ${due} »)` : ""}`);
+    if (problems.length) {
+      errors.push({ field: "$.milestones", message: `Jalon ${i + 1} : ${problems.join(", ")} — « libellé ; jours ; jj/mm/aaaa ».` });
+    }
+    return { milestone_id: `J${i + 1}`, label, days: count, due: iso };
+  });
+  if (errors.length) return { body: null, errors };
+  const signer = signedBy.trim();
+  return { errors, body: { need_id: needId, start_date: startDate, end_date: endDate, deliverables: items, milestones: steps,
+    ...(signer ? { conflict_declaration: { no_conflict: true, signed_by: signer, signed_on: today,
+      statement: statement.trim() } } : {}) } };
+}
+
+// The framing form prefilled from the need's current version: its dates and deliverables (B2 → B13).
+export function frameFormValues(content) {
+  if (!content) return {};
+  return { start_date: isoToFrenchDate(content.start_date), end_date: isoToFrenchDate(content.end_date),
+    deliverables: (content.deliverables ?? []).join("\n") };
+}
+
+// The browser's own check of a field (required, e-mail…) says why in the browser's language ("Please fill out
+// this field." in an English browser): the app says it in French instead, next to the field. `validity` is the
+// field's ValidityState; `kind` its tag or input type ("select", "email", "checkbox"…). Null when it is valid.
+export function constraintMessage(validity, kind = "text") {
+  if (!validity || validity.valid) return null;
+  if (validity.valueMissing) {
+    if (kind === "select" || kind === "select-one" || kind === "select-multiple") return "Choisissez une valeur dans la liste.";
+    if (kind === "checkbox") return "Cochez cette case pour continuer.";
+    return "Ce champ est obligatoire.";
+  }
+  if (validity.typeMismatch && kind === "email") return "Adresse e-mail invalide (exemple : prenom.nom@domaine.fr).";
+  if (validity.typeMismatch && kind === "url") return "Adresse web invalide (exemple : https://exemple.fr).";
+  if (validity.badInput || validity.typeMismatch) return "Valeur invalide.";
+  if (validity.tooShort) return "Valeur trop courte.";
+  if (validity.tooLong) return "Valeur trop longue.";
+  if (validity.rangeUnderflow) return "Valeur trop petite.";
+  if (validity.rangeOverflow) return "Valeur trop grande.";
+  if (validity.stepMismatch) return "Valeur non autorisée (pas de saisie).";
+  if (validity.patternMismatch) return "Format invalide.";
+  return "Valeur invalide.";
+}
+
 // The need form's error paths ($.content.title) → its inputs (title).
 export function needField(path) {
   const bare = fieldOf(path);

@@ -93,7 +93,7 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
     value: isoToFrenchDate(inTwoWeeks), paths: ["guaranteed_until", "proposals"] });
   const boxes = candidates.map((c) => field({ name: `pro-${c.professional_id}`, type: "checkbox", value: c.rank <= 3,
     label: `${c.rank}. ${c.name} — ${Math.round(c.total * 100)} / 100, ${formatEuros(c.daily_rate_cents)}`,
-    paths: [`pro-${c.professional_id}`] }));
+    paths: [`pro-${c.professional_id}`, ...(c === candidates[0] ? ["proposals_chosen"] : [])] }));
   const slot = errorSlot(() => [guaranteed, ...boxes]);
   const result = h("p", { className: "status", role: "status" });
   const form = h("form", { className: "card", id: "propose-form" }, slot.node,
@@ -105,6 +105,10 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
     const until = parseFrenchDate(guaranteed.input.value);
     if (!until) return slot.show([{ field: "$.guaranteed_until", message: "Date au format jj/mm/aaaa." }]);
     const chosen = candidates.filter((_, i) => boxes[i].input.checked);
+    // none ticked: said next to the first box, not sent (the platform's « au moins 1 élément » named no box)
+    if (!chosen.length) {
+      return slot.show([{ field: "$.proposals_chosen", message: "Cochez au moins un professionnel à proposer." }]);
+    }
     try {
       await ctx.call("propose_professionals", { body: { beneficiary_id: beneficiaryId, need_id: needId,
         version: need.version, proposals: chosen.map((c) => ({ professional_id: c.professional_id, guaranteed_until: until })) } });

@@ -6,10 +6,11 @@
 // The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body, which
 // chooses the beneficiary from the registered ones (B1 parties).
 import { penaltyTerms } from "./contracts.mjs";
-import { canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
+import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
-  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
+  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, frameBody,
+  frameFormValues, needField, needFormValues, nowIsoIn, stateLabel,
 } from "./logic.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -235,13 +236,23 @@ export async function renderProfessional(ctx, needId, professionalId) {
     { label: "Avis", empty: "Aucun avis." }));
 }
 
-// Frame the mission (B13): dates, deliverables, milestones, conflict-of-interest declaration.
-export function renderFrame(ctx, needId) {
-  const start = dateField({ name: "start_date", label: "Début", required: true });
-  const end = dateField({ name: "end_date", label: "Fin", required: true });
-  const deliverables = field({ name: "deliverables", label: "Livrables (un par ligne)", rows: 3, required: true });
+// Frame the mission (B13): dates, deliverables, milestones, conflict-of-interest declaration. The dates and the
+// deliverables come prefilled from the need's current version (the beneficiary said them already).
+export async function renderFrame(ctx, needId) {
+  let values = {};
+  try {
+    const need = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "need", need_id: needId }).toString() });
+    values = frameFormValues(need.versions.at(-1)?.content);
+  } catch (err) {
+    if (err.status === 401) return;
+  }
+  const start = dateField({ name: "start_date", label: "Début", required: true, value: values.start_date });
+  const end = dateField({ name: "end_date", label: "Fin", required: true, value: values.end_date });
+  const deliverables = field({ name: "deliverables", label: "Livrables (un par ligne)", rows: 3, required: true,
+    value: values.deliverables });
   const milestones = field({ name: "milestones", label: "Jalons (un par ligne : libellé ; jours ; échéance jj/mm/aaaa)",
-    rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; 15/05/2026" });
+    rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; 15/05/2026",
+    hint: "Jours : un nombre entier de jours travaillés ; l'échéance entre le début et la fin de la mission." });
   const signedBy = field({ name: "signed_by", label: "Déclaration d'absence de conflit d'intérêts : signée par",
     paths: ["signed_by", "conflict_declaration"] });
   const statement = field({ name: "statement", label: "Texte de la déclaration", rows: 2,
@@ -253,31 +264,17 @@ export function renderFrame(ctx, needId) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     slot.clear();
-    const errors = [];
-    const startDate = parseFrenchDate(start.input.value);
-    const endDate = parseFrenchDate(end.input.value);
-    if (!startDate) errors.push({ field: "$.start_date", message: "Date au format jj/mm/aaaa." });
-    if (!endDate) errors.push({ field: "$.end_date", message: "Date au format jj/mm/aaaa." });
-    const items = deliverables.input.value.split("\n").map((s) => s.trim()).filter(Boolean);
-    const steps = milestones.input.value.split("\n").map((s) => s.trim()).filter(Boolean).map((line, i) => {
-      const [label, days, due] = line.split(";").map((s) => s.trim());
-      const iso = parseFrenchDate(due);
-      if (!label || !Number.isInteger(Number(days)) || !iso) {
-        errors.push({ field: "$.milestones", message: `Jalon ${i + 1} : « libellé ; jours ; jj/mm/aaaa » attendu.` });
-      }
-      return { milestone_id: `J${i + 1}`, label, days: Number(days), due: iso };
-    });
+    const { body, errors } = frameBody({ needId, start: start.input.value, end: end.input.value,
+      deliverables: deliverables.input.value, milestones: milestones.input.value, signedBy: signedBy.input.value,
+      statement: statement.input.value, today: nowIsoIn("Europe/Paris").slice(0, 10) });
     if (errors.length) return slot.show(errors);
-    const today = new Date().toISOString().slice(0, 10);
-    const body = { need_id: needId, start_date: startDate, end_date: endDate, deliverables: items, milestones: steps,
-      ...(signedBy.input.value.trim() ? { conflict_declaration: { no_conflict: true, signed_by: signedBy.input.value.trim(),
-        signed_on: today, statement: statement.input.value.trim() } } : {}) };
     try {
       const mission = await ctx.call("frame_mission", { body });
       ctx.go(`#/missions/${encodeURIComponent(mission.mission_id)}`);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
+    return undefined;
   });
   ctx.show("Cadrer la mission", h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin")),
     form);
@@ -300,6 +297,16 @@ export async function renderMission(ctx, missionId) {
       if (err.status === 401) return undefined;
     }
   }
+  // who the professional is: its name, linked to its record (read through the need, B4); its id when not readable
+  let professional = m.professional_id;
+  try {
+    const record = await ctx.call("get_professional", { query: new URLSearchParams({ need_id: m.need_id,
+      professional_id: m.professional_id }).toString() });
+    professional = h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}/professionals/${encodeURIComponent(
+      m.professional_id)}` }, record.name);
+  } catch (err) {
+    if (err.status === 401) return undefined;
+  }
   const followUp = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_follow_up]));
   const accepted = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_accepted]));
   const decide = ctx.session.claims.role === "beneficiary"
@@ -307,7 +314,7 @@ export async function renderMission(ctx, missionId) {
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
   ctx.show(`Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
-    definitionList([["Professionnel", m.professional_id], ["Du", formatDateTime(m.start_date)],
+    definitionList([["Professionnel", professional], ["Du", formatDateTime(m.start_date)],
       ["Au", formatDateTime(m.end_date)], ["TJM", formatEuros(m.daily_rate_cents)],
       ["Commande", h("a", { href: orderHref }, m.order_id)],
       ["État de la commande", m.order ? `${stateLabel(m.order.state)}${m.order.progress === null
@@ -320,7 +327,7 @@ export async function renderMission(ctx, missionId) {
       h("td", {}, j.label), h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)),
       h("td", {}, deliverableList(followUp.get(j.milestone_id) ?? (j.deliverables ?? []).map((label) => (
         { label, delivered: false, documents: [] })), downloads, decide)),
-      h("td", {}, accepted.has(j.milestone_id) ? (accepted.get(j.milestone_id) ? "oui" : "non") : "—"))),
+      h("td", {}, allAcceptedText(followUp.get(j.milestone_id), accepted.get(j.milestone_id))))),
     { label: "Jalons" }),
     extraCostsRows(m.extra_costs_follow_up).length ? h("section", { id: "extra-costs", "aria-labelledby": "extra-costs-title" },
       h("h2", { id: "extra-costs-title" }, "Frais annexes (suivis par les jours sur site)"),

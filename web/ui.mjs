@@ -1,6 +1,6 @@
 // DOM helpers of the web application: elements built with DOM calls (textContent only: data never
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
-import { barChart, errorsByField, fieldOf } from "./logic.mjs";
+import { barChart, constraintMessage, errorsByField, fieldOf } from "./logic.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -66,10 +66,46 @@ export function field({ name, label, type = "text", value = "", hint = null, req
 }
 
 function register(wrap, input, note, name, paths) {
+  frenchValidity(input, note);
   wrap.input = input;
   wrap.note = note;
   wrap.paths = paths ?? [name];
   return wrap;
+}
+
+// The browser's own checks (required, type="email"…) told in French next to the field, not in the browser's
+// bubble and language: the bubble is cancelled, the note says why (constraintMessage), the field is marked
+// aria-invalid and the first invalid field of its form gets the focus. Typing a valid value clears the note.
+// A note shared by several fields (`label` given: the sign-in's) tells the first invalid one, named.
+export function frenchValidity(input, note, { label = null } = {}) {
+  let marked = false;
+  let shown = null;
+  let wasHidden = false;
+  input.addEventListener("invalid", (event) => {
+    event.preventDefault();
+    input.setAttribute("aria-invalid", "true");
+    marked = true;
+    const firstInvalid = input.form ? [...input.form.elements].find((e) => e.willValidate && !e.validity.valid) : input;
+    if (firstInvalid === input) input.focus();
+    else if (label) return;
+    const message = constraintMessage(input.validity, input.type || input.tagName.toLowerCase());
+    shown = label ? `${label} : ${message}` : message;
+    wasHidden ||= note.hidden;
+    note.textContent = shown;
+    note.hidden = false;
+  });
+  const cleared = () => {
+    if (!marked || !input.validity.valid) return;
+    marked = false;
+    input.removeAttribute("aria-invalid");
+    if (shown !== null && note.textContent === shown) {
+      note.textContent = "";
+      note.hidden = wasHidden;
+    }
+    shown = null;
+  };
+  input.addEventListener("input", cleared);
+  input.addEventListener("change", cleared);
 }
 
 // A choice from a loaded list (state {rows}: a <select>, `multiple` for several; {loading} a disabled one), or

@@ -170,6 +170,7 @@ CATALOGUE: dict[str, str] = {
     "MISSION_NOT_FOUND": "Mission « {mission_id} » introuvable pour ce bénéficiaire.",
     "MISSION_ALREADY_EXISTS": "Une mission différente a déjà été cadrée pour ce besoin.",
     "MILESTONE_OUTSIDE_MISSION": "L'échéance {due} du jalon sort de la mission ({start} – {end}).",
+    "MILESTONE_DAYS_EXCEED_WORKING_DAYS": "Les jalons dus au plus tard le {due} comptent {days} jours, pour {available} jours ouvrés du {start} au {due}.",
     "REPLACEMENT_NOT_EQUIVALENT": "Remplaçant non équivalent : {detail}.",
     "REPLACEMENT_RATE_MISMATCH": "Remplaçant refusé : TJM {actual} centimes au lieu de {expected} (mêmes conditions tarifaires exigées).",
     "REPLACEMENT_EXTRA_COSTS_MISMATCH": "Remplaçant refusé : ses frais annexes diffèrent de ceux de la mission.",

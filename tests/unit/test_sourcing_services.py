@@ -226,6 +226,28 @@ def test_framing_without_the_required_declaration_writes_nothing():
     assert refused.value.errors[0].code == "CONFLICT_DECLARATION_REQUIRED" and commits == []
 
 
+def test_framing_more_days_than_the_working_days_to_a_milestone_is_refused_by_milestone_and_writes_nothing():
+    """B13 framing, B11 budget kept: April 2026 has 21 working days in Lyon (Easter Monday off), so 22 days due on
+    30 April would order a day the mission cannot work; the milestones due later count it too."""
+    world = a_world()
+    accepted(world)
+    commits = record_commits(world)
+    with pytest.raises(DomainError) as refused:
+        missions.frame_mission(B, framing(milestones=[
+            {"milestone_id": "j1", "label": "Stratégie", "days": 22, "due": "2026-04-30"},
+            {"milestone_id": "j2", "label": "Recette", "days": 30, "due": "2026-06-30"}]), world.uow(), world.clock)
+    [error] = refused.value.errors
+    assert (error.field, error.code) == ("$.milestones[0].days", "MILESTONE_DAYS_EXCEED_WORKING_DAYS")
+    assert error.message == ("Les jalons dus au plus tard le 30/04/2026 comptent 22 jours, pour 21 jours ouvrés "
+                             "du 01/04/2026 au 30/04/2026.")
+    assert commits == []
+    # 21 days by 30 April, 60 by 30 June (May has 17 working days in Lyon, June 22): framed
+    mission = missions.frame_mission(B, framing(milestones=[
+        {"milestone_id": "j1", "label": "Stratégie", "days": 21, "due": "2026-04-30"},
+        {"milestone_id": "j2", "label": "Recette", "days": 39, "due": "2026-06-30"}]), world.uow(), world.clock)
+    assert [m.days for m in mission.milestones] == [21, 39]
+
+
 @pytest.mark.parametrize(("reason", "kind"), [("insufficiency", "D6"), ("departure", "D5")])
 def test_a_replacement_opens_its_deadline_with_the_mission_and_the_replacement_stops_it(reason, kind):
     world = a_world()

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  DELIVERABLE_STATUS_LABELS, canDecide, decisionBody, decisionText, deliverableBadgeClass, deliverableStatusText,
+  DELIVERABLE_STATUS_LABELS, allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass, deliverableStatusText,
   receptionWarnings,
 } from "../../web/deliverable_logic.mjs";
 import { deliverableRows } from "../../web/logic.mjs";
@@ -75,4 +75,11 @@ test("the reception form warns of a receivable milestone whose deliverables are 
   assert.match(warning, /La réception reste possible\.$/);
   assert.deepEqual(receptionWarnings(FOLLOW_UP, ["J2"]), []);
   assert.deepEqual(receptionWarnings(null, ["J1"]), []);
+});
+
+test("« Tous acceptés » is « — » for a milestone with nothing to accept, not « oui »", () => {
+  assert.equal(allAcceptedText([], true), "—");
+  assert.equal(allAcceptedText(undefined, undefined), "—");
+  assert.equal(allAcceptedText([{ label: "Cahier", status: "accepted" }], true), "oui");
+  assert.equal(allAcceptedText([{ label: "Cahier", status: "delivered" }], false), "non");
 });

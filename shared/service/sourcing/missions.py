@@ -18,6 +18,7 @@ from shared.domain.messages import IssueOrder
 from shared.domain.orders import OrderLine, SiteRef
 from shared.domain.sourcing.messages import FrameMission
 from shared.domain.sourcing import deliverables
+from shared.domain.sourcing.milestones import milestone_schedule_errors
 from shared.domain.sourcing.process import (
     EXTRA_COSTS_LINE_ID, Milestone, Mission, NeedStatus, SourcingActor, require_move,
 )
@@ -66,10 +67,8 @@ def _frame(b: str, command: FrameMission, uow: UnitOfWork, clock: Clock, setting
             errors.append(ErrorDetail.of("$.conflict_declaration", "CONFLICT_DECLARATION_REQUIRED"))
         if declaration is not None and not declaration.no_conflict:
             errors.append(ErrorDetail.of("$.conflict_declaration.no_conflict", "CONFLICT_OF_INTEREST_DECLARED"))
-        for i, m in enumerate(command.milestones):
-            if not command.start_date <= m.due <= command.end_date:
-                errors.append(ErrorDetail.of(f"$.milestones[{i}].due", "MILESTONE_OUTSIDE_MISSION", due=m.due.isoformat(),
-                                             start=command.start_date.isoformat(), end=command.end_date.isoformat()))
+        errors += milestone_schedule_errors(command.start_date, command.end_date, command.milestones,
+                                            beneficiary.territory)
         if errors:
             raise DomainError(errors)
         professional = load(uow, paths.professional(record.accepted_professional_id), Professional,

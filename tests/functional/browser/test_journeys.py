@@ -305,13 +305,32 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Accepter Anne Lefèvre").click()
     page.get_by_role("link", name="Cadrer la mission").click()
     app.check(page, "beneficiaire-cadrage", shot=False)
+    # the need's dates and deliverables come prefilled; a required field left empty is told in French next to it,
+    # not in the browser's own bubble and language (this context is en-US)
+    expect(page.get_by_label("Début", exact=True)).to_have_value(fr(start))
+    expect(page.get_by_label("Fin", exact=True)).to_have_value(fr(start + dt.timedelta(days=90)))
+    page.get_by_label("Début", exact=True).fill("")
+    page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
+    expect(field_error(page, "Début")).to_have_text("Ce champ est obligatoire.")
+    expect(page.get_by_label("Début", exact=True)).to_be_focused()
+    expect(page.get_by_label("Début", exact=True)).to_have_attribute("aria-invalid", "true")
+    # a milestone without its days is named before anything is sent
     page.get_by_label("Début", exact=True).fill(fr(start))
+    expect(field_error(page, "Début")).to_have_text("")
+    page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
+    page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; ; {fr(start + dt.timedelta(days=20))}")
+    page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
+    expect(field_error(page, re.compile("^Jalons"))).to_contain_text("Jalon 1 : nombre de jours entier d'au moins 1")
+    expect(page.get_by_text("Vérifiez les champs signalés : rien n'a été envoyé.")).to_be_visible()
     page.get_by_label("Fin", exact=True).fill(fr(start + dt.timedelta(days=60)))
     page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
     page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; 10 ; {fr(start + dt.timedelta(days=20))}")
     page.get_by_label("Déclaration d'absence de conflit d'intérêts : signée par").fill("Claire Martin")
     page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
     expect(page.get_by_role("heading", name=re.compile("^Mission BES-WEB-1"))).to_be_visible(timeout=20000)
+    # the professional by its name, linked to its record; a milestone without deliverables has nothing « accepté »
+    expect(page.locator(".facts").get_by_role("link", name="Anne Lefèvre")).to_be_visible()
+    expect(page.get_by_role("table", name="Jalons").locator("tr[data-milestone] td").last).to_have_text("—")
     # B11: the frais-annexes line, followed by the days on site (none reported yet)
     extra = page.locator("#extra-costs")
     expect(extra.get_by_role("heading", name="Frais annexes (suivis par les jours sur site)")).to_be_visible()
@@ -564,6 +583,16 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     need.get_by_role("link").click()
     expect(page.get_by_role("group", name="Professionnels à proposer")).to_be_visible()
     app.check(page, "operateur-proposer", shot=False)
+    # none ticked: named next to the first professional's box, nothing sent
+    boxes = page.get_by_role("group", name="Professionnels à proposer").get_by_role("checkbox")
+    for i in range(boxes.count()):
+        boxes.nth(i).uncheck()
+    page.get_by_role("button", name="Proposer").click()
+    first = boxes.first
+    expect(page.locator(f"#{first.get_attribute('aria-describedby').split()[-1]}")).to_have_text(
+        "Cochez au moins un professionnel à proposer.")
+    expect(first).to_be_focused()
+    boxes.first.check()
     page.get_by_role("button", name="Proposer").click()
     expect(page.get_by_role("status")).to_contain_text("proposé")
     # Pool statistics
