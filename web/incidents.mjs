@@ -3,10 +3,12 @@
 // call), acknowledges (stops D8), records follow-ups and workarounds (which stop no clock) and
 // resolves. Every role reads each incident's channel, history, D8 and follow-up clock and its time
 // to resolution, as IncidentView gives them (formatting in logic.mjs). Live: polled.
+// Times (B18 territories): each incident's on the clock of its territory, where its D8 counts (IncidentView's
+// time_zone), its row naming that clock once when it is not Paris's; the phone report's time is typed on Paris's.
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  attemptKey, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory, keepsAttemptKey,
-  phoneReport, resolutionClockText, timeLeftText,
+  attemptKey, clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory,
+  keepsAttemptKey, orderZone, phoneReport, resolutionClockText, rowTimeText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -34,14 +36,15 @@ export function renderIncidents(ctx) {
       const now = Date.now();
       body.replaceChildren(table(["Incident et historique", "Gravité", "Signalement", "État", "D8 (première réponse)",
         "Suivi et résolution", ...(operator ? ["Action"] : [])], page.incidents.map((i) => h("tr", { "data-incident": i.incident_id },
-        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i, operator)),
+        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i, operator),
+          clockLine(i)),
         h("td", { className: "num" }, String(i.severity)),
         h("td", {}, `${i.reporter_tenant} (${ROLE_LABELS[i.reporter_role] ?? i.reporter_role})`,
           h("div", { className: "sub" }, incidentChannelText(i))),
         h("td", {}, INCIDENT_STATE_LABELS[i.state] ?? i.state),
         h("td", {}, h("span", { className: `d8 d8-${i.d8_state}` }, D8_LABELS[i.d8_state] ?? i.d8_state),
           h("div", { className: "sub" }, i.state === "reported" ? timeLeftText((Date.parse(i.due_at) - now) / 1000)
-            : `échéance ${formatDateTime(i.due_at)}`)),
+            : `échéance ${formatDateTime(i.due_at, orderZone(i))}`)),
         h("td", { className: "clock" }, resolutionClockText(i).map((line) => h("div", {}, line))),
         operator ? h("td", {}, operatorActions(ctx, i, actions)) : null)),
       { label: "Incidents", empty: "Aucun incident." }));
@@ -55,12 +58,20 @@ export function renderIncidents(ctx) {
   ctx.live(() => { if (!typing()) load({ poll: true }); });
 }
 
-// The history of an incident, oldest first: report (or call), first response, follow-ups, resolution.
-// Steps are told by role; the operator also sees which account took each one.
+// B18: an incident whose territory's clock is not Paris's says once, in its row, which clock its times read on.
+function clockLine(incident) {
+  const note = clockNote(incident);
+  return note ? h("p", { className: "sub incident-clock", "data-clock": incident.time_zone },
+    `${note} : heures de cet incident à l'heure de son territoire.`) : null;
+}
+
+// The history of an incident, oldest first: report (or call), first response, follow-ups, resolution, on the
+// incident's clock. Steps are told by role; the operator also sees which account took each one.
 function history(incident, operator) {
+  const zone = orderZone(incident);
   return h("ol", { className: "history", "aria-label": `Historique de « ${incident.title} »` },
     incidentHistory(incident).map((e) => h("li", { "data-kind": e.kind },
-      h("time", { datetime: e.at }, formatDateTime(e.at)), " — ", h("span", { className: "what" }, e.label),
+      h("time", { datetime: e.at }, formatDateTime(e.at, zone)), " — ", h("span", { className: "what" }, e.label),
       e.by ? h("span", { className: "sub" }, ` — par ${e.by}`) : null,
       operator && e.account ? h("span", { className: "sub" }, ` (compte ${e.account})`) : null,
       e.text ? h("div", {}, e.text) : null)));
@@ -83,7 +94,7 @@ function reportForm(ctx, reload) {
     build: (v) => ({ body: { title: v.title.trim(), severity: Number(v.severity), description: v.description.trim(),
       ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}) }, errors: [] }),
     answered: (incident) => {
-      result.textContent = `Incident signalé : première réponse attendue avant le ${formatDateTime(incident.due_at)}.`;
+      result.textContent = `Incident signalé : première réponse attendue avant le ${rowTimeText(incident, incident.due_at)}.`;
       form.reset();
       reload();
     } });
@@ -163,7 +174,8 @@ function phoneForm(ctx, actions) {
       who[2].input.value = frenchDateTimeOf(new Date());
       actions.reload();
       actions.done(`Signalement téléphonique enregistré : « ${incident.title} », appel du `
-        + `${formatDateTime(incident.reported_at)} ; première réponse attendue avant le ${formatDateTime(incident.due_at)}.`);
+        + `${rowTimeText(incident, incident.reported_at)} ; première réponse attendue avant le `
+        + `${rowTimeText(incident, incident.due_at)}.`);
     } });
   return form;
 }

@@ -368,12 +368,14 @@ export function parisOffsetOf(local, timeZone = "Europe/Paris") {
   return offsetAt(asUtc - offsetAt(asUtc) * 60000);
 }
 
-// --- an order's clock (B18 territories) -----------------------------------------------------------
-// An order's screen shows and reads its times on the clock of its territory, which get_order names (time_zone,
-// time_zone_label: the platform's one mapping, shared/domain/territories.py); everything else stays on Paris's.
+// --- an order's, a quote's, an incident's clock (B18 territories) ------------------------------------
+// An order's, a quote's and an incident's screens show (and the order's reads) their times on the clock of their
+// territory, which the answer names (time_zone, time_zone_label: get_order's OrderView, get_quote's QuoteView, every
+// IncidentView; the platform's one mapping, shared/domain/territories.py); every other screen stays on Paris's.
 export const PARIS_ZONE = "Europe/Paris";
 
-// The clock of an order's view: its IANA zone (Paris's when the view names none, as an older answer did).
+// The clock of a view that names one (an order's, a quote's, an incident's): its IANA zone (Paris's when the view
+// names none, as an older answer did).
 export function orderZone(view) {
   return view?.time_zone || PARIS_ZONE;
 }
@@ -393,8 +395,8 @@ export function utcOffsetText(timeZone, date = new Date()) {
   return `UTC${minutes < 0 ? "\u2212" : "+"}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, "0")}` : ""}`;
 }
 
-// The note an order's screen shows once when its clock is not Paris's: « Heures de la Martinique (UTC−4) » (the
-// offset of `date`, now by default); null on Paris's clock.
+// The note an order's (a quote's, an incident's) screen shows once when its clock is not Paris's:
+// « Heures de la Martinique (UTC−4) » (the offset of `date`, now by default); null on Paris's clock.
 export function clockNote(view, date = new Date()) {
   const zone = orderZone(view);
   if (zone === PARIS_ZONE) return null;
@@ -406,6 +408,14 @@ export function clockNote(view, date = new Date()) {
 export function rowClock(row, date = new Date()) {
   const zone = row?.time_zone || PARIS_ZONE;
   return zone === PARIS_ZONE ? { zone, suffix: "" } : { zone, suffix: ` (heure locale, ${utcOffsetText(zone, date)})` };
+}
+
+// A time of a list row (or of a message about one record) on the row's own clock (rowClock): "10/12/2026 08:00
+// (heure locale, UTC−4)" for an overseas row, "10/12/2026 13:00" on Paris's clock; "—" without a time.
+export function rowTimeText(row, iso, date = new Date()) {
+  if (!iso) return "—";
+  const { zone, suffix } = rowClock(row, date);
+  return `${formatDateTime(iso, zone)}${suffix}`;
 }
 
 // What a list's "schedule" column shows for a row: its schedule on its own clock (rowClock).
@@ -747,10 +757,12 @@ export function hoursText(hours) {
   return m ? `${h} h ${String(m).padStart(2, "0")} min` : `${h} h`;
 }
 
-// How the incident came in: "sur la plateforme", or the phone call with its time (the first report).
+// How the incident came in: "sur la plateforme", or the phone call with its time (the first report), on the
+// incident's clock (B18: its time_zone, Paris's when the answer names none).
 export function incidentChannelText(incident) {
-  if (incident.channel === "phone") return `par téléphone — appel le ${formatDateTime(incident.reported_at)}`;
-  return `sur la plateforme — le ${formatDateTime(incident.reported_at)}`;
+  const at = formatDateTime(incident.reported_at, orderZone(incident));
+  if (incident.channel === "phone") return `par téléphone — appel le ${at}`;
+  return `sur la plateforme — le ${at}`;
 }
 
 // The follow-up clock and the time to resolution, as IncidentView gives them: which clock the
@@ -766,7 +778,8 @@ export function resolutionClockText(incident) {
       : `Ouvert depuis ${hoursText(hours)} (premier signalement)`);
   }
   if (incident.workaround_at) {
-    lines.push(`Contournement le ${formatDateTime(incident.workaround_at)} : le délai de résolution court toujours`);
+    lines.push(`Contournement le ${formatDateTime(incident.workaround_at, orderZone(incident))} : le délai de `
+      + "résolution court toujours");
   }
   return lines;
 }

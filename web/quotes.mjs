@@ -3,8 +3,12 @@
 // supplementary works on one of its orders); a beneficiary requests them from its missions (sourcing.mjs)
 // and decides them like a manager. list_quotes lists them, get_quote reads one, the commands are
 // request_quote, raise_quote, request_mission_quote, submit_quote and decide_quote.
+// Times (B18 territories): a quote's on the clock of its territory, where its D3 and validity date count (QuoteView's
+// and the list rows' time_zone); its screen names that clock once when it is not Paris's, an overseas row says
+// « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
-  QUOTE_LABELS, buildQuoteLines, compareVersions, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate,
+  QUOTE_LABELS, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate, orderZone,
+  parseFrenchDate, rowTimeText,
 } from "./logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
@@ -35,7 +39,7 @@ export async function renderQuotes(ctx) {
       h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", {}, buyer ? q.contractor_id : q.manager_id),
       h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label)),
       h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
-      h("td", {}, formatDateTime(q.valid_until)), h("td", {}, formatDateTime(q.requested_at)))),
+      h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)))),
     { label: "Devis", empty: "Aucun devis." }));
   } catch (err) {
     if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
@@ -95,14 +99,20 @@ export async function renderQuote(ctx, managerId, quoteId) {
     return ctx.showError(`Devis ${quoteId}`, err);
   }
   const refresh = () => renderQuote(ctx, managerId, quoteId);
+  const zone = orderZone(quote);
+  const clock = clockNote(quote);
   ctx.show(`Devis ${quote.quote_id} — ${quote.title}`,
     h("p", {}, h("a", { href: "#/quotes" }, "← Retour aux devis")),
+    clock ? h("p", { className: "hint", id: "quote-clock" }, `${clock} : les heures de ce devis sont affichées à `
+      + "l'heure de son territoire, où courent son délai de réponse et sa validité.") : null,
     definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state],
       ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], ["Prestataire", quote.contractor_id],
       ["Gestionnaire", quote.manager_id], ["Marché", quote.contract_id], ["Site", quote.site?.label ?? quote.site?.node_id],
       ...(quote.mission_id ? [["Mission", quote.mission_id]] : []),
-      [quote.opened_by === "contractor" ? "Proposé le" : "Demandé le", formatDateTime(quote.requested_at)],
+      [quote.opened_by === "contractor" ? "Proposé le" : "Demandé le", formatDateTime(quote.requested_at, zone)],
+      ["Remis le", formatDateTime(quote.versions?.at(-1)?.submitted_at, zone)],
       ["Valable jusqu'au", formatDateTime(quote.valid_until)],
+      ...(quote.decided_at ? [["Décidé le", formatDateTime(quote.decided_at, zone)]] : []),
       ["Commande", quote.created_order_id ?? quote.order_id ?? "—"], ["Motif", quote.reason ?? "—"]]),
     versionsSection(quote),
     manager && quote.state === "submitted" ? decisionForm(ctx, quote, refresh) : null,

@@ -123,6 +123,14 @@ class Incident(Model):
     workaround_at: AwareDatetime | None = None  # the first workaround (the resolution clock does not stop)
     resolution_hours: float | None = None  # first report → resolution, on the severity's follow-up clock
 
+    @property
+    def clock(self):
+        """B18: the clock of the territory its D8 and working hours count in (``territory``, chosen at the report):
+        a ``territories.Clock``."""
+        from shared.domain.territories import clock_of
+
+        return clock_of(self.territory)
+
     def time_to_resolution(self, now: dt.datetime) -> dt.timedelta:
         """From the first report until resolved (or now), on the severity's follow-up clock: elapsed
         for 1–2, working hours of the incident's territory for 3–4. Workarounds change nothing."""
@@ -313,12 +321,19 @@ class IncidentView(Incident):
     time_to_resolution_hours: float = Field(
         description="From the first report until resolved, or until now, on the follow-up clock; "
                     "workarounds stop nothing.")
+    time_zone: str = Field(description=(
+        "B18: the IANA time zone of the incident's territory, where its D8 and working hours count (America/Martinique, "
+        "Europe/Paris…): the web app shows its times on it."))
+    time_zone_label: str = Field(description=(
+        "B18: that clock's French name (« Heures de la Martinique », « Heures de Paris »)."))
 
     @classmethod
     def of(cls, incident: Incident, d8_state: DeadlineState | str, now: dt.datetime) -> IncidentView:
+        clock = incident.clock  # from the incident's own record: no read
         return cls.model_validate({**incident.model_dump(), "d8_state": d8_state,
                                    "follow_up_clock": FOLLOW_UP[incident.severity],
-                                   "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600, 2)})
+                                   "time_to_resolution_hours": round(incident.time_to_resolution(now).total_seconds() / 3600, 2),
+                                   "time_zone": clock.time_zone, "time_zone_label": clock.label})
 
 
 class IncidentList(Model):

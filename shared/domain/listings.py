@@ -91,6 +91,9 @@ class QuoteSummary(_Out):
     valid_until: dt.date | None
     order_id: str | None = Field(description="Supplementary quote: the order it completes.")
     created_order_id: str | None = Field(description="Accepted: the order it became.")
+    time_zone: str = Field(description=(
+        "B18: the IANA time zone of the quote's territory, where its D3 and validity date count (a quote recorded "
+        "without a territory: Europe/Paris), from its own record."))
 
 
 class QuoteList(_Out):

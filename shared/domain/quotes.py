@@ -108,6 +108,14 @@ class Quote(Model):
     def current(self) -> QuoteVersion | None:
         return self.versions[-1] if self.versions else None
 
+    @property
+    def clock(self):
+        """B18: the clock of the territory its D3 and validity date count in (``territory``, kept when the quote was
+        opened; a quote recorded without one counts in Paris, and reads on Paris's clock): a ``territories.Clock``."""
+        from shared.domain.territories import LAST_RESORT, clock_of
+
+        return clock_of(self.territory or LAST_RESORT)
+
     def version_of(self, submission_id: str | None) -> QuoteVersion | None:
         """The version a given submission created, if it was already recorded."""
         if submission_id is None:
@@ -303,11 +311,17 @@ class QuoteView(Quote):
     model_config = ConfigDict(extra="forbid", frozen=True, title="QuoteView")
 
     current_version: int | None = Field(description="The last submitted version, null before the first submission.")
+    time_zone: str = Field(description=(
+        "B18: the IANA time zone of the quote's territory, where its D3 and validity date count (America/Martinique, "
+        "Europe/Paris…; a quote recorded without a territory: Europe/Paris): the web app shows its times on it."))
+    time_zone_label: str = Field(description=(
+        "B18: that clock's French name (« Heures de la Martinique », « Heures de Paris »)."))
 
     @classmethod
     def of(cls, quote: Quote) -> QuoteView:
+        clock = quote.clock  # from the quote's own record: no read
         return cls.model_validate({**quote.model_dump(), "current_version": quote.current.version if quote.current
-                                   else None})
+                                   else None, "time_zone": clock.time_zone, "time_zone_label": clock.label})
 
 
 class OrderLinesAdded(Model):

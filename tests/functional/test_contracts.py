@@ -6,10 +6,12 @@ import datetime as dt
 import json
 
 import pytest
+import requests
 from google.cloud.firestore import FieldFilter
 
 from shared.domain import workdays
 from tests.builders import issue_order_body, report
+from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
 
@@ -112,6 +114,46 @@ MARTINIQUE_TREE = {"nodes": [
     {"node_id": "FDF", "kind": "site", "parent_id": None, "label": "Résidence Bellevue", "commune": "97209"},
     {"node_id": "FDF-BAT-A", "kind": "building", "parent_id": "FDF", "label": "Bâtiment A"},
     {"node_id": "FDF-BAT-A-LOG-4", "kind": "dwelling", "parent_id": "FDF-BAT-A", "label": "Logement 4"}]}
+
+
+def _read(erp, function: str, **params):
+    answer = requests.get(erp.stack.url(function) + "/", params=params, timeout=30,
+                          headers={"Authorization": f"Bearer {erp.token}"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_quote_and_an_incident_at_fort_de_france_answer_martiniques_clock_for_the_web_app(
+        platform, manager, contractor, clean_firestore):
+    # Given a contract over the Rhône and Martinique, the Fort-de-France tree, and an order at its dwelling
+    assert manager.post("upsert_contract", a_contract(perimeter={"departements": ["69", "972"],
+                                                                 "communes": []})).status_code == 201
+    assert manager.post("import_property_tree", MARTINIQUE_TREE).status_code == 201
+    assert manager.post("receive_order", issue_order_body("BC-B18-INC", contract_id="AC-2026-030",
+                                                          site={"node_id": "FDF-BAT-A-LOG-4"})).status_code == 201
+    martinique = ("972", "America/Martinique", "Heures de la Martinique")
+    # When the manager requests a quote at the building, naming no commune
+    asked = manager.post("request_quote", {"quote_id": "DV-B18-CLK", "contract_id": "AC-2026-030",
+                                           "contractor_id": "ctr-test", "title": "Colonne d'eau",
+                                           "site": {"node_id": "FDF-BAT-A"}})
+    assert asked.status_code == 201, asked.text
+    # Then its answer, get_quote's to the contractor and the list's row name Martinique's clock, where its D3 counts
+    assert (asked.json()["territory"], asked.json()["time_zone"], asked.json()["time_zone_label"]) == martinique
+    quote = _read(contractor, "get_quote", manager_id="mgr-test", quote_id="DV-B18-CLK")
+    assert (quote["territory"], quote["time_zone"], quote["time_zone_label"]) == martinique
+    [row] = _read(manager, "list_quotes")["quotes"]
+    assert row["time_zone"] == "America/Martinique"
+    # When the contractor reports an incident about the order
+    reported = contractor.post("report_incident", {"severity": 3, "title": "Accès au logement",
+                                                   "description": "Gardien absent.", "order_id": "BC-B18-INC"})
+    assert reported.status_code == 201, reported.text
+    # Then its answer and the operator's list name Martinique's clock, where its D8 counts
+    assert tuple(reported.json()[k] for k in ("territory", "time_zone", "time_zone_label")) == martinique
+    operator = Erp(platform, "operator", "platform")
+    [listed] = _read(operator, "list_incidents")["incidents"]
+    assert tuple(listed[k] for k in ("territory", "time_zone", "time_zone_label")) == martinique
+    d8 = clean_firestore.document(f"managers/ctr-test/deadlines/{listed['deadline_id']}").get().to_dict()
+    assert d8["territory"] == "972"
 
 
 def test_an_order_naming_another_commune_than_its_nodes_is_refused_until_corrected(manager, clean_firestore):

@@ -62,3 +62,24 @@ def test_a_contractor_types_08_00_on_an_order_in_fort_de_france_and_it_is_08_00_
     page.get_by_role("link", name="BC-LYON").click()
     expect(page.locator(".facts")).to_be_visible()
     expect(page.locator("#order-clock")).to_have_count(0)
+
+
+def test_a_contractor_reads_a_fort_de_france_quotes_request_time_on_martiniques_clock(app, platform):
+    # Given a quote the manager requested at a dwelling in Fort-de-France (97209)
+    manager = Erp(platform, "manager", "mgr-test")
+    asked = manager.post("request_quote", {"quote_id": "DV-972", "contract_id": "AC-2026-017",
+                                           "contractor_id": "ctr-test", "title": "Colonne d'eau — Fort-de-France",
+                                           "site": {"node_id": "FDF-BAT-A-LOG-4", "commune": "97209"}})
+    assert asked.status_code == 201, asked.text
+    requested = dt.datetime.fromisoformat(asked.json()["requested_at"].replace("Z", "+00:00"))
+    there = requested.astimezone(MARTINIQUE).strftime("%d/%m/%Y %H:%M")
+    page = app.sign_in("contractor")  # a browser whose machine clock is Paris's
+    page.get_by_role("link", name="Devis", exact=True).click()
+    # Then its row in « Devis » shows the request time on Fort-de-France's clock, marked as local
+    expect(page.locator("tr[data-quote='DV-972']")).to_contain_text(f"{there} (heure locale, UTC\u22124)")
+    # And its screen names the clock once and shows the same time
+    page.get_by_role("link", name="DV-972").click()
+    expect(page.locator("#quote-clock")).to_have_text(
+        "Heures de la Martinique (UTC\u22124) : les heures de ce devis sont affichées à l'heure de son territoire, "
+        "où courent son délai de réponse et sa validité.")
+    expect(page.locator(".facts")).to_contain_text(f"Demandé le{there}")

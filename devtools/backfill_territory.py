@@ -1,0 +1,147 @@
+"""B18 territories, an operator's one-off: write on every order stored before orders kept their territory the one the
+platform chooses at issue, so that its list rows (list_orders' ``time_zone``) and everything else reading the order
+find it on the record.
+
+    .venv/bin/python -m devtools.backfill_territory [--project P] [--manager M] [--page N] [--apply]
+
+Dry run by default: it reads every order, page by page (``--page``, 100 by default), and prints what it would write,
+counted by territory; ``--apply`` writes it. The territory is the rule the platform applies at issue, through the
+same service function (``shared.service.territories.territory_of``: the site's commune, else its node's kept on the
+order, else the contract's one territory, else the manager's own, else Paris), with the contract and the manager read
+as they are today. Idempotent: an order that has a territory is never touched (each page is read again in the
+commit that writes it, which fails and is retried if an order changed meanwhile), so a second run writes nothing.
+Each write is audited as any write (B15), by ``operator`` / ``backfill_territory``. An order the model cannot read
+is listed and left as it is. ``updated_at`` is left alone: the order's activity did not change.
+
+Works against the emulators (FIRESTORE_EMULATOR_HOST set, as ./scripts/dev prints) or a real project with
+Application Default Credentials (``--project``, else GOOGLE_CLOUD_PROJECT). Documented in docs/runbook.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from shared import context
+from shared.ports import Query, UnitOfWork
+from shared.service import order_store, territories
+from shared.service.transaction import transact
+
+DEFAULT_PAGE = 100  # each write carries an audit record (2 writes): 3 writes an order, within a commit's 500
+MAX_PAGE = 150
+ACTOR = context.AuditActor(who="backfill_territory", role="operator", tenant="platform")
+
+
+@dataclass
+class Outcome:
+    """What a run found: orders read, those that already had a territory, those written (or that would be, on a
+    dry run) by territory, and the paths of those the model could not read."""
+
+    read: int = 0
+    kept: int = 0
+    written: Counter[str] = field(default_factory=Counter)
+    unreadable: list[str] = field(default_factory=list)
+
+    @property
+    def total_written(self) -> int:
+        return sum(self.written.values())
+
+
+def _is_order(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == 4 and parts[0] == "managers" and parts[2] == "orders"
+
+
+def backfill(uow: UnitOfWork, *, apply: bool = False, page: int = DEFAULT_PAGE, manager_id: str | None = None,
+             say: Callable[[str], None] = lambda _: None) -> Outcome:
+    """Write (``apply``) or count the territory of every order lacking it, in ``manager_id``'s space or in all."""
+    if not 1 <= page <= MAX_PAGE:
+        raise ValueError(f"page: 1 to {MAX_PAGE}")
+    outcome = Outcome()
+    query = Query(f"managers/{manager_id}/orders") if manager_id else Query("orders", group=True)
+    lacking: list[str] = []
+    for doc in uow.stream(query, page=page):  # path order, one page in memory, nothing remembered
+        if not _is_order(doc.path):
+            continue
+        outcome.read += 1
+        if doc.data.get("territory"):
+            outcome.kept += 1
+            continue
+        lacking.append(doc.path)
+        if len(lacking) == page:
+            _settle(uow.fork(), lacking, apply, outcome, say)
+            lacking = []
+    if lacking:
+        _settle(uow.fork(), lacking, apply, outcome, say)
+    return outcome
+
+
+def _settle(uow: UnitOfWork, paths: list[str], apply: bool, outcome: Outcome, say: Callable[[str], None]) -> None:
+    """One page of orders lacking a territory: read again, the rule applied, written in one commit (``apply``)."""
+
+    def attempt() -> tuple[dict[str, str], list[str], int]:
+        chosen: dict[str, str] = {}
+        unreadable: list[str] = []
+        found = uow.get_all(paths)
+        for path in paths:
+            data = found.get(path)
+            if data is None or data.get("territory"):
+                continue  # deleted, or given its territory since the page was read
+            try:
+                order = order_store.order_from(data)
+            except ValidationError:
+                unreadable.append(path)
+                continue
+            chosen[path] = territories.territory_of(uow, order)  # the rule of issue (the order has none kept)
+            if apply:
+                uow.update(path, {"territory": chosen[path]})
+        return chosen, unreadable, len(paths) - len(chosen) - len(unreadable)
+
+    token = context.actor.set(ACTOR)
+    try:
+        chosen, unreadable, meanwhile = transact(uow, attempt)
+    finally:
+        context.actor.reset(token)
+    outcome.written.update(chosen.values())
+    outcome.unreadable += unreadable
+    outcome.kept += meanwhile
+    for path, code in chosen.items():
+        say(f"{path}: {code}{'' if apply else ' (à écrire)'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--project", help="Google Cloud project (default: GOOGLE_CLOUD_PROJECT)")
+    parser.add_argument("--manager", help="only this manager's space")
+    parser.add_argument("--page", type=int, default=DEFAULT_PAGE, help=f"orders per read and per commit "
+                                                                       f"(1–{MAX_PAGE}, default {DEFAULT_PAGE})")
+    parser.add_argument("--apply", action="store_true", help="write (default: a dry run that writes nothing)")
+    parser.add_argument("--quiet", action="store_true", help="print the totals only, not each order")
+    args = parser.parse_args(argv)
+    if not 1 <= args.page <= MAX_PAGE:
+        parser.error(f"--page : de 1 à {MAX_PAGE}")
+    if args.project:
+        os.environ["GOOGLE_CLOUD_PROJECT"] = args.project
+    from shared import bootstrap
+    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+
+    uow = FirestoreUnitOfWork(bootstrap.get("firestore"))  # publishes nothing, arms no timer
+    outcome = backfill(uow, apply=args.apply, page=args.page, manager_id=args.manager,
+                       say=(lambda _: None) if args.quiet else print)
+    verb = "écrit sur" if args.apply else "à écrire sur (essai : rien n'est écrit, --apply pour écrire)"
+    by = ", ".join(f"{code} : {n}" for code, n in sorted(outcome.written.items())) or "—"
+    print(f"{outcome.read} commandes lues ; {outcome.kept} avaient déjà leur territoire ; "
+          f"territoire {verb} {outcome.total_written} ({by})")
+    for path in outcome.unreadable:
+        print(f"illisible, laissée telle quelle : {path}", file=sys.stderr)
+    return 1 if outcome.unreadable else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
