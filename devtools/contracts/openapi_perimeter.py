@@ -278,14 +278,15 @@ def attach_order_node(b: Build) -> dict[str, Any]:
                                   REPLAYED),
             **post_errors("attach_order_node", extra={
                 "400": {"malformed_json": rejected(malformed(AttachOrderNode), cid0)},
+                "404": {"order_not_found": rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
+                                                                    order_id="BC-2025-0999")], cid0)},
                 "422": {"unknown_node": rejected(xp.node_refused, cid0),
                         "retired_node": rejected([ErrorDetail.of("$.node_id", "PROPERTY_NODE_RETIRED",
-                                                                 node_id="LYON-BAT-B")], cid0),
-                        "unknown_order": rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
-                                                                  order_id="BC-2025-0999")], cid0)},
+                                                                 node_id="LYON-BAT-B")], cid0)},
             }, descriptions={"400": IDEM_400, "409": IDEM_409,
-                             "422": "The order is not in the manager's space (ORDER_NOT_FOUND); the node is not in "
-                                    "its tree (PROPERTY_NODE_NOT_FOUND) or retired (PROPERTY_NODE_RETIRED); it lies "
+                             "404": "The order is not in the manager's space, another manager's included "
+                                    "(ORDER_NOT_FOUND, alone).",
+                             "422": "The node is not in the manager's tree (PROPERTY_NODE_NOT_FOUND) or retired (PROPERTY_NODE_RETIRED); it lies "
                                     "in another commune than the order names (ORDER_COMMUNE_NOT_AT_NODE) or outside "
                                     "the order's contract perimeter (OUTSIDE_CONTRACT_PERIMETER); or " + IDEM_422}),
         },

@@ -72,7 +72,7 @@ def test_another_manager_an_unknown_node_and_a_retired_node_are_refused(platform
     # A manager that does not hold the order: not found in its space
     other = Erp(platform, "manager", MANAGERS[1])
     assert refusal(other.post("attach_order_node", {"order_id": "BC-RA-2", "node_id": "LYON-BAT-A"})) == (
-        422, [("$.order_id", "ORDER_NOT_FOUND")])
+        404, [("$.order_id", "ORDER_NOT_FOUND")])
     # A node the tree does not hold
     assert refusal(manager.post("attach_order_node", {"order_id": "BC-RA-2", "node_id": "NULLE-PART"})) == (
         422, [("$.node_id", "PROPERTY_NODE_NOT_FOUND")])
