@@ -10,6 +10,7 @@ import importlib
 ENTRY_POINTS = (
     "accrue_penalties",
     "acknowledge_incident",
+    "attach_order_node",
     "change_order_state",
     "change_password",
     "check_audit_witness",

@@ -1,7 +1,8 @@
 // Contracts and catalogue versions (A13, A14), a contract's penalty terms versions (A9), property coverage
-// with its orphans (A7).
-import { formatDateTime, formatEuros, termsVersionsView } from "./logic.mjs";
-import { definitionList, errorBox, h, messagesOf, table } from "./ui.mjs";
+// with its orphans and the « Rattacher » action that attaches an order to an active node (A7).
+import { activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeOptions } from "./coverage_logic.mjs";
+import { formatDateTime, formatEuros, listFailure, listState, termsVersionsView } from "./logic.mjs";
+import { choiceField, definitionList, errorBox, h, messagesOf, table } from "./ui.mjs";
 
 const STATUS_LABELS = { active: "en vigueur", draft: "brouillon", suspended: "suspendu", ended: "terminé",
   terminated: "résilié" };
@@ -74,7 +75,7 @@ export function penaltyTerms(terms, { facts = [], accounts = false } = {}) {
   ];
 }
 
-export async function renderCoverage(ctx) {
+export async function renderCoverage(ctx, notice = null) {
   let coverage;
   try {
     coverage = await ctx.call("get_property_coverage");
@@ -82,8 +83,24 @@ export async function renderCoverage(ctx) {
     return ctx.showError("Couverture du patrimoine", err);
   }
   const percent = coverage.coverage_percent ?? 0;
+  const panel = h("div", { className: "attach-panel" });
+  let nodes = null;  // the active nodes, read once at the first « Rattacher »
+  const attachable = new Map(attachableOrders(coverage).map((row) => [row.orderId, row]));
+  const action = (item) => {
+    const row = item.kind === "order" ? attachable.get(item.id) : null;
+    if (!row) return h("td", {});
+    const button = h("button", { type: "button", "aria-label": `Rattacher la commande ${row.orderId}` }, "Rattacher");
+    button.addEventListener("click", async () => {
+      nodes ??= listState(activeNodes(ctx.call));
+      openAttach(ctx, panel, row, await nodes);
+    });
+    return h("td", {}, button);
+  };
+  const rows = (items) => items.map((o) => h("tr", { "data-item": o.id }, h("td", {}, o.id),
+    h("td", {}, o.kind === "order" ? "commande" : "document"), h("td", {}, o.node_id ?? "aucun"), action(o)));
   ctx.show("Couverture du patrimoine",
     h("p", {}, "Le marché exige que 100 % des commandes et des documents soient rattachés à un élément du patrimoine (A7)."),
+    notice ? h("p", { className: "status", role: "status" }, notice) : null,
     h("div", { className: "meter-line" }, h("meter", { min: 0, max: 100, value: percent, low: 99, optimum: 100,
       "aria-label": "Couverture" }), ` ${percent} % rattachés`),
     definitionList([["Éléments suivis", String(coverage.items)], ["Rattachés", String(coverage.attached)],
@@ -91,7 +108,52 @@ export async function renderCoverage(ctx) {
       ["Nœuds du patrimoine", String(coverage.tree_nodes)],
       ["Imports inachevés", String(coverage.unfinished_imports?.length ?? 0)]]),
     h("h2", {}, "Orphelins"),
-    table(["Élément", "Type", "Nœud indiqué"], coverage.orphans.map((o) => h("tr", {}, h("td", {}, o.id),
-      h("td", {}, o.kind === "order" ? "commande" : "document"), h("td", {}, o.node_id ?? "aucun"))),
-    { label: "Orphelins", empty: "Aucun orphelin : tout est rattaché." }));
+    table(["Élément", "Type", "Nœud indiqué", "Action"], rows(coverage.orphans),
+      { label: "Orphelins", empty: "Aucun orphelin : tout est rattaché." }),
+    h("h2", {}, "Sur des éléments retirés"),
+    table(["Élément", "Type", "Élément retiré", "Action"], rows(coverage.on_retired_nodes ?? []),
+      { label: "Sur des éléments retirés", empty: "Aucun élément sur un nœud retiré." }),
+    panel);
+}
+
+// « Rattacher »: the node picker (the manager's active nodes; the typed node id when the list is too long or
+// could not be read), then the confirmation; once attached, the coverage is read again.
+function openAttach(ctx, panel, row, nodeState) {
+  const errors = h("div", {});
+  const { field: picker, notice } = choiceField({
+    state: nodeState, options: (rows) => nodeOptions(rows, row.nodeId), name: "node_id",
+    label: "Élément du patrimoine", none: (n) => (n ? "— choisir un élément —" : "Aucun élément actif"),
+    failure: (err) => listFailure(err, "des éléments du patrimoine", "de l'élément"),
+  });
+  const form = h("form", { className: "inline-decision", "aria-label": `Rattacher la commande ${row.orderId}` },
+    notice, picker, h("button", { type: "submit" }, "Rattacher"),
+    h("button", { type: "button", className: "secondary", onclick: () => panel.replaceChildren() }, "Annuler"), errors);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const nodeId = picker.input.value;
+    const built = attachBody(row.orderId, nodeId);
+    if (built.errors) return errors.replaceChildren(errorBox(built.errors.map((e) => e.message)));
+    const chosen = picker.input.selectedOptions?.[0]?.textContent || `« ${nodeId} »`;
+    const confirm = h("button", { type: "button" }, "Confirmer le rattachement");
+    const back = h("button", { type: "button", className: "secondary" }, "Annuler");
+    confirm.addEventListener("click", async () => {
+      confirm.disabled = true;
+      try {
+        const answer = await ctx.call("attach_order_node", { body: built.body });
+        await renderCoverage(ctx, attachedText(answer));
+      } catch (err) {
+        confirm.disabled = false;
+        if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
+      }
+    });
+    back.addEventListener("click", () => panel.replaceChildren(form));
+    errors.replaceChildren();
+    panel.replaceChildren(h("div", { className: "confirmation", role: "group",
+      "aria-label": `Confirmer le rattachement de ${row.orderId}` },
+    h("p", {}, attachQuestion(row.orderId, row.nodeId, chosen)), confirm, back, errors));
+    confirm.focus();
+  });
+  panel.replaceChildren(h("h2", {}, `Rattacher la commande ${row.orderId}`),
+    h("p", {}, `Aujourd'hui : ${row.nodeId ? `« ${row.nodeId} »` : "aucun élément"} (${row.why}).`), form);
+  picker.input.focus();
 }

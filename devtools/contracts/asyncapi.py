@@ -86,7 +86,7 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided", "RaiseQuote", "PropertyNodesChanged",
              "PropertyNodesRetired", "CatalogueReviewed", "CatalogueReviewDue", "SubmitInvoice", "OrderReceived",
              "ReservationLifted", "InvoiceStatusChanged", "IncidentAlert", "AgreementTermsChanged",
-             "DeliverableDecided"]
+             "DeliverableDecided", "OrderNodeChanged"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
                             ("QuoteRaisedHeaders", EventType.QUOTE_RAISED),
@@ -145,6 +145,9 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              "catalogue-<hash of manager, contract and version>: one event per catalogue version."),
             ("OrderLinesAddedHeaders", EventType.ORDER_LINES_ADDED, ("^orders/", "orders/<order_id>."),
              "lines-<hash of manager, order and quote>: one event per accepted supplementary quote."),
+            ("OrderNodeChangedHeaders", EventType.ORDER_NODE_CHANGED, ("^orders/", "orders/<order_id>."),
+             "node-<hash of manager, order, nodes and time>-<hash of manager and order>: one event per attachment "
+             "that changed the order's node."),
             ("PropertyNodesChangedHeaders", EventType.PROPERTY_NODES_CHANGED,
              ("^property-tree/", "property-tree/<import job id>."),
              "nodes-<hash of manager, import, contractor and batch>: one event per import batch and contractor."),

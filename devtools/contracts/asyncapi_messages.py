@@ -16,7 +16,7 @@ from shared.domain.timeliness import SHARING_DEADLINE
 PUBSUB_BINDING_VERSION = "0.2.0"
 ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",
                    "cataloguePublished", "catalogueReviewed", "catalogueReviewDue", "propertyNodesChanged",
-                   "propertyNodesRetired", "quoteRequested", "quoteDecided", "orderReceived", "reservationLifted",
+                   "propertyNodesRetired", "orderNodeChanged", "quoteRequested", "quoteDecided", "orderReceived", "reservationLifted",
                    "invoiceStatusChanged", "agreementTermsChanged", "deliverableDecided"]
 
 
@@ -204,6 +204,15 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "PropertyNodesRetiredHeaders", refs["PropertyNodesRetired"],
             [("nodes_retired", "The boiler room retired", *connector.nodes_retired)],
             ordered=False),
+        "orderNodeChanged": message(
+            "orderNodeChanged", "Order attached to another property node",
+            "The manager attached its order to a node of its property tree in force (A7): an order received "
+            "before the tree was imported, or whose node an import retired. Only the site's node_id changes (its "
+            "label, address and commune stay); the order's territory and deadlines do not (B18).",
+            "Published after POST attach_order_node changed the order's node (the same attachment again sends "
+            "nothing). Ordering key: the order id, like the order's other messages.",
+            "OrderNodeChangedHeaders", refs["OrderNodeChanged"],
+            [("node_changed", "BC-2025-0887 attached to its residence", *perimeter.node_changed)]),
         "catalogueReviewed": message(
             "catalogueReviewed", "Catalogue review confirmed",
             "The six-month review kept the catalogue as it is: the version in force stays (A14).",

@@ -18,7 +18,7 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
 from shared.domain.catalogue import ImportCatalogue
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
-from shared.domain.property_tree import ImportPropertyTree
+from shared.domain.property_tree import AttachOrderNode, ImportPropertyTree
 
 
 # functions/import_catalogue.py and import_property_tree.py: MAX_BODY (not imported: the handlers import Flask).
@@ -246,5 +246,48 @@ def get_property_coverage(b: Build) -> dict[str, Any]:
             "200": json_response("The coverage.", b.refs["PropertyCoverage"],
                                   {"partial": ("Two orphan orders out of five items", xp.coverage)}),
             **common_problems("get_property_coverage", post=False),
+        },
+    }
+
+
+@operation("attach_order_node", "post", roles=("manager",), right=Right.ORDERS_WRITE,
+           schemas=("AttachOrderNode", "OrderNodeAttached"))
+def attach_order_node(b: Build) -> dict[str, Any]:
+    xp = b.stories.perimeter
+    cid0 = CORRELATION_IDS[0]
+    return {
+        "summary": "Attach an order to a node of the property tree",
+        "description": (
+            "A manager attaches one of its orders to a node of its property tree in force (A7): an order received "
+            "before the tree was imported, or whose node an import retired, which get_property_coverage lists. "
+            "The order's site node_id (and the commune its node lies in) change, in one commit with a history "
+            "event, its audit records and fr.passerelle.order.node_changed.v1 to the contractor holding the order; "
+            "its label, address, commune, state, territory and deadlines do not (B18). Any state: a closed or "
+            "cancelled order still counts in the coverage. Its documents are attached with it. The same "
+            "attachment again changes nothing (`changed: false`, no message). An order whose site names a "
+            "commune goes only to a node in that commune; one naming none, to a node within its contract's "
+            "perimeter (A13)."),
+        "tags": ["manager"], "parameters": POST_PARAMS,
+        "requestBody": post_body(b.refs["AttachOrderNode"], {"attach": (
+            "The radiator order of building C, to its residence",
+            {"order_id": xp.node_attached["order_id"], "node_id": xp.node_attached["node_id"]})}),
+        "responses": {
+            "200": json_response("The order attached (`changed: true`), or already on that node (`changed: false`).",
+                                  b.refs["OrderNodeAttached"], {"attached": ("Attached", xp.node_attached),
+                                                                "unchanged": ("The same again", xp.node_unchanged)},
+                                  REPLAYED),
+            **post_errors("attach_order_node", extra={
+                "400": {"malformed_json": rejected(malformed(AttachOrderNode), cid0)},
+                "404": {"order_not_found": rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",
+                                                                    order_id="BC-2025-0999")], cid0)},
+                "422": {"unknown_node": rejected(xp.node_refused, cid0),
+                        "retired_node": rejected([ErrorDetail.of("$.node_id", "PROPERTY_NODE_RETIRED",
+                                                                 node_id="LYON-BAT-B")], cid0)},
+            }, descriptions={"400": IDEM_400, "409": IDEM_409,
+                             "404": "The order is not in the manager's space, another manager's included "
+                                    "(ORDER_NOT_FOUND, alone).",
+                             "422": "The node is not in the manager's tree (PROPERTY_NODE_NOT_FOUND) or retired (PROPERTY_NODE_RETIRED); it lies "
+                                    "in another commune than the order names (ORDER_COMMUNE_NOT_AT_NODE) or outside "
+                                    "the order's contract perimeter (OUTSIDE_CONTRACT_PERIMETER); or " + IDEM_422}),
         },
     }

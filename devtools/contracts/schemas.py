@@ -46,7 +46,8 @@ from shared.domain.parties import (
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.perimeter_reads import BillingAccountList, ContractRecord, PropertyNodePage
 from shared.domain.property_tree import (
-    ImportPropertyTree, PropertyCoverage, PropertyNodesChanged, PropertyNodesRetired, PropertyTreeImported,
+    AttachOrderNode, ImportPropertyTree, OrderNodeAttached, OrderNodeChanged, PropertyCoverage, PropertyNodesChanged,
+    PropertyNodesRetired, PropertyTreeImported,
 )
 from shared.domain.quotes import (
     DecideQuote, OrderLinesAdded, QuoteDecided, QuoteExpired, QuoteRequested, QuoteView, RaiseQuote,
@@ -199,6 +200,9 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "PropertyNodePage": (PropertyNodePage, "serialization"),
     "PropertyNodesChanged": (PropertyNodesChanged, "serialization"),
     "PropertyNodesRetired": (PropertyNodesRetired, "serialization"),
+    "AttachOrderNode": (AttachOrderNode, "validation"),
+    "OrderNodeAttached": (OrderNodeAttached, "serialization"),
+    "OrderNodeChanged": (OrderNodeChanged, "serialization"),
     "ConfirmCatalogueReview": (ConfirmCatalogueReview, "validation"),
     "CatalogueReviewConfirmed": (CatalogueReviewConfirmed, "serialization"),
     "CatalogueReviewed": (CatalogueReviewed, "serialization"),
@@ -310,6 +314,9 @@ DIRECTION = {
     "PropertyTreeImported": "Outbound: body of the import_property_tree answer (201 when nodes were written, 200 "
                             "otherwise).",
     "PropertyCoverage": "Outbound: body of the GET get_property_coverage answer.",
+    "AttachOrderNode": "Inbound: body of POST attach_order_node (manager).",
+    "OrderNodeAttached": "Outbound: body of the attach_order_node answer.",
+    "OrderNodeChanged": "Outbound: data of fr.passerelle.order.node_changed.v1 on orders-<contractor>.",
     "AttachFields": "Inbound: the text fields of the multipart/form-data body of POST store_report (contractor); the "
                     "PDF is the `file` part.",
     "RegisterUpload": "Inbound: JSON body of POST store_report (contractor): a file PUT on the signed URL of "

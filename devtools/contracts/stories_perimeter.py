@@ -21,6 +21,7 @@ from shared.domain import documents as docs_domain
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
+from shared.domain.property_tree import AttachOrderNode
 from shared.domain.validation import parse_json
 from shared.service import catalogue, contracts, documents, listings, orders, property_tree
 from tests.pdfs import a_pdf
@@ -119,6 +120,7 @@ class PerimeterStory:
             self.catalogue_view = catalogue.catalogue_view(MANAGER_ID, CONTRACT_ID, dt.date(2026, 3, 16),
                                                            dt.date(2026, 3, 5), p.uow())
             self.coverage = property_tree.coverage(MANAGER_ID, p.uow())
+            self._attach_orphan()
             self.contract_list = listings.list_contracts("manager", MANAGER_ID, p.uow())
         self.contract_invalid = errors_of(UpsertContract, {**UPSERT_CONTRACT, "ends_on": "2026-01-31",
                                                             "perimeter": {"departements": ["99"]}})
@@ -139,6 +141,18 @@ class PerimeterStory:
         bad = json.dumps([*TREE_BODY["nodes"], {"node_id": "LYON-BAT-B-LOG-3", "kind": "dwelling",
                                                  "parent_id": "LYON-BAT-B", "label": "Logement 3"}]).encode()
         self.tree_errors = refused(lambda: property_tree.import_tree(MANAGER_ID, "json", bad, p.uow(), p.clock))
+
+    def _attach_orphan(self) -> None:
+        """The radiator order of building C (not in the tree) attached to its residence, then the same again;
+        a node the tree does not hold is refused."""
+        p = self.platform.at("2026-03-05T15:12:30.204Z")
+        attach = AttachOrderNode(order_id=OLD_ORDERS[0]["order_id"], node_id=TREE_BODY["nodes"][0]["node_id"])
+        self.node_attached = property_tree.attach_order_node(MANAGER_ID, attach, p.uow(), p.clock)
+        self.node_changed = p.last(EventType.ORDER_NODE_CHANGED.value)
+        p.at("2026-03-05T15:12:41.870Z")
+        self.node_unchanged = property_tree.attach_order_node(MANAGER_ID, attach, p.uow(), p.clock)
+        self.node_refused = refused(lambda: property_tree.attach_order_node(
+            MANAGER_ID, AttachOrderNode(order_id=OLD_ORDERS[1]["order_id"], node_id="LYON-BAT-C"), p.uow(), p.clock))
 
     def _catalogue(self) -> None:
         """Versions 1 and 2 (history) then 3, in force from 1 March 2026; a CSV with bad rows is refused whole."""
@@ -202,6 +216,9 @@ def perimeter_examples(stories: Any) -> dict[str, list[Any]]:
         "ImportPropertyTree": [TREE_BODY],
         "PropertyTreeImported": [s.tree_imported, s.tree_unchanged],
         "PropertyCoverage": [s.coverage],
+        "AttachOrderNode": [{"order_id": OLD_ORDERS[0]["order_id"], "node_id": TREE_BODY["nodes"][0]["node_id"]}],
+        "OrderNodeAttached": [s.node_attached, s.node_unchanged],
+        "OrderNodeChanged": [s.node_changed[1]],
         "AttachFields": [ATTACH_FIELDS],
         "RegisterUpload": [s.register_upload],
         "RequestUpload": [REQUEST_UPLOAD],

@@ -276,6 +276,12 @@ locals {
       identity    = "fn-data"
       method      = "GET"
     }
+    attach_order_node = {
+      description = "Manager -> platform: attach an orphan order to an active node of its property tree; tells the contractor."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data-publish-timers"
+    }
     request_quote = {
       description = "Manager -> platform: request a quote (or a supplementary one on an order); starts D3."
       ingress     = "ALLOW_ALL"
@@ -648,6 +654,7 @@ locals {
     get_catalogue             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
     import_property_tree      = { memory = "1Gi", cpu = "1", timeout = 900, concurrency = 1, min_instances = 0, max_instances = 5 }
     get_property_coverage     = { memory = "1Gi", cpu = "1", timeout = 120, concurrency = 2, min_instances = 0, max_instances = 5 }
+    attach_order_node         = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     request_quote             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     submit_quote              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     decide_quote              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }

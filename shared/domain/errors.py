@@ -128,6 +128,8 @@ CATALOGUE: dict[str, str] = {
     "MESSAGE_NOT_FOUND": "Message « {id} » introuvable pour ce prestataire (ou plus ancien que la durée de conservation).",
     # property tree (A7)
     "PROPERTY_NODE_NOT_FOUND": "Élément de patrimoine « {node_id} » inconnu dans le patrimoine de ce gestionnaire.",
+    "PROPERTY_NODE_RETIRED": "L'élément de patrimoine « {node_id} » a été retiré du patrimoine en vigueur : choisissez un élément actif.",
+    "ORDER_COMMUNE_NOT_AT_NODE": "La commande « {order_id} » est passée dans la commune {commune}, mais l'élément de patrimoine « {node_id} » se trouve dans la commune {node_commune} : choisissez un élément de la commune {commune}.",
     "PARENT_NOT_FOUND": "Parent « {parent_id} » introuvable ni dans le fichier ni dans le patrimoine.",
     "PARENT_KIND_NOT_ALLOWED": "Un élément « {kind} » ne peut pas être rattaché à un élément « {parent_kind} » (parents possibles : {allowed}).",
     "CHILDREN_WOULD_BE_ORPHANED": "Changer « {node_id} » en « {kind} » rendrait invalide le rattachement de « {child_id} » ({child_kind}).",

@@ -31,6 +31,7 @@ class EventType(StrEnum):
     QUOTE_RAISED = "fr.passerelle.quote.raised.v1"  # contractor → platform: RaiseQuote (A2.4, A2.5) by Pub/Sub
     PROPERTY_NODES_CHANGED = "fr.passerelle.property_nodes.changed.v1"  # platform → contractor (orders-<c>): A7
     PROPERTY_NODES_RETIRED = "fr.passerelle.property_nodes.retired.v1"  # platform → contractor (orders-<c>): A7
+    ORDER_NODE_CHANGED = "fr.passerelle.order.node_changed.v1"  # platform → contractor (orders-<c>): A7 attachment
     CATALOGUE_REVIEWED = "fr.passerelle.catalogue.reviewed.v1"  # platform → contractor: A14 review, no new version
     CATALOGUE_REVIEW_DUE = "fr.passerelle.catalogue.review_due.v1"  # platform → contractor: A14 review in a month
     ORDER_RECEIVED = "fr.passerelle.order.received.v1"  # platform → contractor (orders-<c>): a reception, with reservations

@@ -25,8 +25,8 @@ from pydantic import AwareDatetime, ConfigDict, Field, ValidationError
 from shared.domain.base import Model
 from shared.domain import french_csv
 from shared.domain.contracts import Perimeter
-from shared.domain.errors import ErrorDetail
-from shared.domain.orders import Identifier
+from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.orders import Identifier, Order, SiteRef
 
 
 class NodeKind(StrEnum):
@@ -276,6 +276,80 @@ class PropertyNodesRetired(Model):
     import_id: str
     node_ids: list[str]
     retired_at: AwareDatetime
+
+
+# --- attach_order_node: the manager attaches one of its orders to a node of its tree (A7 property tree).
+
+
+class AttachOrderNode(Model):
+    """POST attach_order_node: attach one of the manager's orders to an active node of its tree (an order
+    received before the tree was imported, or whose node an import retired)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="AttachOrderNode")
+
+    order_id: Identifier
+    node_id: Identifier
+
+
+def attach(order: Order, node_id: str, node: TreeNode | None, perimeter: Perimeter | None,
+           territory: str) -> Order | None:
+    """The order attached to ``node`` (stored as ``node_id``; None: not in the tree), None when it already
+    sits on that node in force (nothing to change), or DomainError with every reason.
+
+    The node must be in force (a retired one attaches nothing new). An order whose site names a commune may
+    only go to a node lying in that commune (A13 alignment, as at issue); one that names none, to a node
+    within its contract's ``perimeter`` (None: the contract is gone, nothing to check against). The order's
+    state does not matter: a closed or cancelled order still counts in the coverage, so it may be attached.
+    ``territory`` is the order's territory as it stands (B18: kept at issue, its deadlines counted there):
+    it is written on the order so that the new node's commune never moves it."""
+    if node is None:
+        raise DomainError([ErrorDetail.of("$.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=node_id)])
+    if node.status == "retired":
+        raise DomainError([ErrorDetail.of("$.node_id", "PROPERTY_NODE_RETIRED", node_id=node_id)])
+    if order.site.node_id == node_id:
+        return None
+    place, errors = node.in_commune, []
+    if order.site.commune is not None and place is not None and order.site.commune != place:
+        errors.append(ErrorDetail.of("$.node_id", "ORDER_COMMUNE_NOT_AT_NODE", order_id=order.order_id,
+                                     commune=order.site.commune, node_id=node_id, node_commune=place))
+    if order.site.commune is None and place is not None and perimeter is not None and not perimeter.covers(place):
+        errors.append(ErrorDetail.of("$.node_id", "OUTSIDE_CONTRACT_PERIMETER", commune=place,
+                                     contract_id=order.contract_id))
+    if errors:
+        raise DomainError(errors)
+    site = SiteRef.model_validate({**order.site.model_dump(), "node_id": node_id})
+    return order.model_copy(update={"site": site, "node_commune": place, "territory": territory})
+
+
+class OrderNodeChanged(Model):
+    """Platform → contractor (orders-<contractor>): the manager attached its order to another node of its
+    property tree (A7). CloudEvents type fr.passerelle.order.node_changed.v1, subject orders/<order_id>,
+    ordering key the order id. The order's territory and deadlines do not change (B18)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderNodeChanged")
+
+    manager_id: str
+    order_id: str
+    node_id: str = Field(description="The node the order is now attached to (in force).")
+    previous_node_id: str = Field(description="The node it named before: unknown to the tree, or retired.")
+    node: TreeNode = Field(description="The node, as list_property_nodes reads it.")
+    site: SiteRef = Field(description="The order's site as it now stands: its label, address and commune unchanged.")
+    changed_at: AwareDatetime
+
+
+class OrderNodeAttached(Model):
+    """What attach_order_node answers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderNodeAttached")
+
+    manager_id: str
+    order_id: str
+    node_id: str
+    previous_node_id: str = Field(description="The node the order named before this call (the same node when "
+                                              "nothing changed).")
+    changed: bool = Field(description="False when the order already sat on that node: nothing written, nothing "
+                                      "sent.")
+    state: str = Field(description="The order's state, unchanged.")
 
 
 # --- What import_property_tree and get_property_coverage answer (A7 property tree).

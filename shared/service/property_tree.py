@@ -25,6 +25,11 @@ the same file again finds the job ``running``; nodes already written (or retired
 it does only the rest (the answer says ``resumed``). Orders are checked against the tree only once
 ``current`` exists (``shared.service.orders.site_node``), and a node's ``in_commune`` is the
 commune A13 checks against the contract when the order names none.
+
+An order received before the tree, or whose node an import retired, is attached by the manager to a node
+in force (``attach_order_node``): the order's site node and node commune, a history event, the message to
+the contractor holding it (``fr.passerelle.order.node_changed.v1``) and their audit records, one commit.
+Its documents follow it (coverage reads them through their order); its territory does not (B18).
 """
 
 from __future__ import annotations
@@ -37,9 +42,11 @@ from typing import Any
 from shared import topology
 from shared.domain import property_tree as pt
 from shared.domain.contracts import Perimeter
-from shared.domain.errors import DomainError
+from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
+from shared.domain.orders import Actor
 from shared.ports import MAX_WRITES, Clock, OutboxMessage, Query, UnitOfWork, digest
+from shared.service.order_store import add_event, load_order, save_order
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -196,12 +203,62 @@ def _commit(uow: UnitOfWork, documents: dict[str, dict[str, Any]], messages: lis
     transact(uow, attempt)
 
 
+def attach_order_node(manager_id: str, command: pt.AttachOrderNode, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+    """A7: attach one of the manager's orders to a node of its tree in force (``pt.attach`` says when it may).
+
+    The same attachment again changes nothing (``changed`` false: no event, no message). Another manager's
+    order is not in this manager's space: ORDER_NOT_FOUND, as for every order command. Three reads: the
+    order, the node and the order's contract (its perimeter; B18's territory of an order stored before
+    orders kept theirs may read the manager too)."""
+    from shared.service.territories import territory_of
+
+    def attempt() -> dict[str, Any]:
+        order = load_order(uow, manager_id, command.order_id)
+        if order is None:
+            raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=command.order_id)])
+        found = uow.get(node_path(manager_id, command.node_id))
+        node = pt.TreeNode.model_validate(found) if found is not None else None
+        contract = uow.get(f"managers/{manager_id}/contracts/{order.contract_id}")
+        perimeter = Perimeter.model_validate(contract.get("perimeter") or {}) if contract is not None else None
+        territory = territory_of(uow, order, contract)  # as it stands: kept at issue, else the rule's (B18)
+        after = pt.attach(order, command.node_id, node, perimeter, territory)
+        answer = {"manager_id": manager_id, "order_id": order.order_id, "node_id": command.node_id,
+                  "previous_node_id": order.site.node_id, "changed": after is not None, "state": order.state.value}
+        if after is None:
+            return answer
+        now = clock.now()
+        event_id = f"node-{digest(manager_id, order.order_id, order.site.node_id, command.node_id, now.isoformat())[:16]}"
+        save_order(uow, after)
+        add_event(uow, after, event_id, {
+            "actor": Actor.MANAGER.value, "channel": "rest", "kind": "node_changed",
+            "label": f"Rattachement au patrimoine : « {command.node_id} » ({node.label}), au lieu de "
+                     f"« {order.site.node_id} »",
+            "occurred_at": now.isoformat(), "received_at": now.isoformat(), "state_before": order.state.value,
+            "state_after": after.state.value, "previous_node_id": order.site.node_id, "node_id": command.node_id})
+        uow.publish(OutboxMessage(
+            id=f"{event_id}-{digest(manager_id, order.order_id)[:16]}", topic=topology.orders_topic(order.contractor_id),
+            event_type=EventType.ORDER_NODE_CHANGED, source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",
+            subject=f"orders/{order.order_id}", data=pt.OrderNodeChanged(
+                manager_id=manager_id, order_id=order.order_id, node_id=command.node_id,
+                previous_node_id=order.site.node_id, node=node, site=after.site, changed_at=now).model_dump(mode="json"),
+            created_at=now, ordering_key=order.order_id))
+        return answer
+
+    result = transact(uow, attempt)
+    log.info("order attached to its property node", extra={
+        "manager_id": manager_id, "order_id": command.order_id, "node_id": command.node_id,
+        "changed": result["changed"]})
+    return result
+
+
 def coverage(manager_id: str, uow: UnitOfWork) -> dict[str, Any]:
     """% of the manager's orders and documents attached to a node of its tree, and the orphans.
 
     A document is attached through its order's node. A retired node still attaches what names it (the
     orders keep their node); those items are listed under ``on_retired_nodes``, and the documents
-    flagged when they were attached (their order's node missing or retired) under ``flagged_documents``."""
+    flagged when they were attached (their order's node missing or retired) under ``flagged_documents`` while
+    their order still sits on such a node: once ``attach_order_node`` moved the order to a node in force, the
+    document is attached with it and no longer listed (its ``property_flag`` stays on it, as history)."""
     tree = uow.get(tree_path(manager_id))
     stored = {d.id: d.data.get("status", "active") for d in uow.stream(Query(nodes_path(manager_id)))}
     items: list[tuple[str, str, str | None]] = []
@@ -211,7 +268,7 @@ def coverage(manager_id: str, uow: UnitOfWork) -> dict[str, Any]:
         items.append(("order", order.id, node_id))
         for d in uow.query(_by_name(f"{order.path}/documents")):
             items.append(("document", f"{order.id}/{d.id}", node_id))
-            if d.data.get("property_flag"):
+            if d.data.get("property_flag") and stored.get(node_id or "") != "active":
                 flagged.append({"id": f"{order.id}/{d.id}", "node_id": node_id, "flag": d.data["property_flag"]})
     report = pt.coverage(items, set(stored))
     retired = [{"kind": kind, "id": item_id, "node_id": node_id} for kind, item_id, node_id in items

@@ -142,8 +142,18 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("à venir")
     expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("Avenant n° 2")
     app.check(page, "gestionnaire-catalogue")
+    # A7: a tree imported after the orders leaves them orphans; « Rattacher » attaches one to an active node
+    assert manager.post("import_property_tree", {"nodes": [
+        {"node_id": "LYON", "kind": "site", "label": "Résidence Les Tilleuls", "commune": "69383"}]}).status_code == 201
     page.get_by_role("link", name="Patrimoine").click()
     expect(page.get_by_role("heading", name="Couverture du patrimoine")).to_be_visible()
+    expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-W1']")).to_be_visible()
+    page.get_by_role("button", name="Rattacher la commande BC-W1").click()
+    page.get_by_label("Élément du patrimoine").select_option("LYON")
+    page.get_by_role("form", name="Rattacher la commande BC-W1").get_by_role("button", name="Rattacher").click()
+    page.get_by_role("button", name="Confirmer le rattachement").click()
+    expect(page.get_by_role("status")).to_contain_text("Commande BC-W1 rattachée à « LYON »")
+    expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-W1']")).to_have_count(0)
     app.check(page, "gestionnaire-patrimoine")
 
 

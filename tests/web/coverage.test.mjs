@@ -1,0 +1,66 @@
+// The coverage screen's « Rattacher » action (A7 property tree): which orders may be attached, the active
+// nodes read page after page, the picker's options, the body sent and the words said.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeLabel, nodeOptions,
+} from "../../web/coverage_logic.mjs";
+
+const coverage = {
+  orphans: [{ kind: "order", id: "BC-1", node_id: "ANCIEN-BAT" }, { kind: "document", id: "BC-1/abc", node_id: "ANCIEN-BAT" },
+    { kind: "order", id: "BC-2", node_id: null }],
+  on_retired_nodes: [{ kind: "order", id: "BC-3", node_id: "LOG-12" }, { kind: "document", id: "BC-3/def", node_id: "LOG-12" }],
+};
+
+test("A7: the orphan orders and those on a retired node may be attached, each once; documents follow", () => {
+  assert.deepEqual(attachableOrders(coverage), [
+    { orderId: "BC-1", nodeId: "ANCIEN-BAT", why: "élément inconnu du patrimoine" },
+    { orderId: "BC-2", nodeId: null, why: "aucun élément indiqué" },
+    { orderId: "BC-3", nodeId: "LOG-12", why: "élément retiré du patrimoine" },
+  ]);
+  assert.deepEqual(attachableOrders({ orphans: [] }), []);
+});
+
+test("A7: the active nodes are read page after page while more follow, retired ones left out, and bounded", async () => {
+  const tree = [{ node_id: "A", status: "active" }, { node_id: "B", status: "retired" }, { node_id: "C", status: "active" }];
+  const asked = [];
+  const call = async (name, { query }) => {
+    asked.push(`${name}?${query}`);
+    const after = new URLSearchParams(query).get("after");
+    const rest = tree.slice(after ? tree.findIndex((n) => n.node_id === after) + 1 : 0);
+    const page = rest.slice(0, 2);
+    return { nodes: page, next_cursor: page.at(-1)?.node_id ?? null, more: rest.length > 2 };
+  };
+  const read = await activeNodes(call, { pageSize: 2 });
+  assert.deepEqual([read.rows.map((n) => n.node_id), read.complete], [["A", "C"], true]);
+  assert.deepEqual(asked, ["list_property_nodes?limit=2", "list_property_nodes?limit=2&after=B"]);
+  const endless = async () => ({ nodes: [{ node_id: "x" }], next_cursor: "x", more: true });
+  assert.equal((await activeNodes(endless, { maxPages: 3 })).complete, false);
+});
+
+test("A7: the picker offers the nodes by label in French order, without the order's current node", () => {
+  const rows = [
+    { node_id: "LYON-BAT-B", kind: "building", label: "Bâtiment B", in_commune: "69383" },
+    { node_id: "LYON", kind: "site", label: "Résidence Les Tilleuls", in_commune: "69383" },
+    { node_id: "LYON-BAT-A", kind: "building", label: "Bâtiment A", in_commune: "69383" },
+    { node_id: "ENTREPOT", kind: "site", label: "Entrepôt", in_commune: null },
+  ];
+  assert.deepEqual(nodeOptions(rows, "LYON-BAT-B").map((o) => o.value), ["LYON-BAT-A", "ENTREPOT", "LYON"]);
+  assert.equal(nodeLabel(rows[2]), "Bâtiment A — LYON-BAT-A (bâtiment, 69383)");
+  assert.equal(nodeLabel(rows[3]), "Entrepôt — ENTREPOT (site / groupe)");
+});
+
+test("A7: the body names the order and the node; no node chosen is said before sending", () => {
+  assert.deepEqual(attachBody("BC-1", " LYON-BAT-A "), { body: { order_id: "BC-1", node_id: "LYON-BAT-A" } });
+  assert.deepEqual(attachBody("BC-1", ""), { errors: [{ field: "$.node_id", message: "Choisissez l'élément du patrimoine." }] });
+});
+
+test("A7: the confirmation says what moves and what does not; the answer is said in French", () => {
+  const question = attachQuestion("BC-1", "ANCIEN-BAT", "Bâtiment A — LYON-BAT-A (bâtiment, 69383)");
+  assert.match(question, /^Rattacher la commande BC-1 \(aujourd'hui sur « ANCIEN-BAT »\) à Bâtiment A/);
+  assert.match(question, /territoire et ses délais ne changent pas/);
+  assert.equal(attachedText({ order_id: "BC-1", node_id: "LYON-BAT-A", previous_node_id: "ANCIEN-BAT", changed: true }),
+    "Commande BC-1 rattachée à « LYON-BAT-A » (auparavant « ANCIEN-BAT »).");
+  assert.equal(attachedText({ order_id: "BC-1", node_id: "LYON-BAT-A", previous_node_id: "LYON-BAT-A", changed: false }),
+    "La commande BC-1 était déjà rattachée à « LYON-BAT-A ».");
+});

@@ -1,0 +1,73 @@
+// Pure logic of the coverage screen's « Rattacher » action (A7 property tree): which orders the manager may
+// attach (the orphans and those on a retired node), the active nodes it may attach them to, read page after
+// page from list_property_nodes, the picker's options, the confirmation's words and the body of
+// attach_order_node. No DOM, no network — tested with `node --test tests/web/` (tests/web/coverage.test.mjs).
+
+// shared/domain/property_tree.py LABELS
+export const NODE_KIND_LABELS = Object.freeze({
+  site: "site / groupe", building: "bâtiment", staircase: "cage / entrée", dwelling: "logement", equipment: "équipement",
+});
+
+export const NODE_PAGE = 2000;  // list_property_nodes' largest page
+export const NODE_PAGES = 25;  // 50 000 nodes offered at most; a larger tree: the node id is typed
+
+// The orders of the coverage report the manager may attach: the orphans (no node, or one unknown to the tree)
+// and those on a retired node, each once, with why, in the report's order. Documents follow their order.
+export function attachableOrders(coverage) {
+  const rows = [];
+  const seen = new Set();
+  const add = (item, why) => {
+    if (item?.kind !== "order" || seen.has(item.id)) return;
+    seen.add(item.id);
+    rows.push({ orderId: item.id, nodeId: item.node_id ?? null, why });
+  };
+  for (const o of coverage?.orphans ?? []) add(o, o.node_id ? "élément inconnu du patrimoine" : "aucun élément indiqué");
+  for (const o of coverage?.on_retired_nodes ?? []) add(o, "élément retiré du patrimoine");
+  return rows;
+}
+
+// The manager's active nodes, page after page by node id (`more` says whether another page follows), at most
+// `maxPages` pages: `complete` false when more would follow. `call` is the app's ctx.call.
+export async function activeNodes(call, { pageSize = NODE_PAGE, maxPages = NODE_PAGES } = {}) {
+  const rows = [];
+  let after = null;
+  for (let page = 0; page < maxPages; page += 1) {
+    const query = new URLSearchParams({ limit: String(pageSize), ...(after ? { after } : {}) }).toString();
+    const answer = await call("list_property_nodes", { query });
+    rows.push(...(answer?.nodes ?? []).filter((n) => (n.status ?? "active") === "active"));
+    after = answer?.next_cursor ?? null;
+    if (!answer?.more || !after) return { rows, complete: true };
+  }
+  return { rows, complete: false };
+}
+
+// A node as the picker says it: « Bâtiment A — LYON-BAT-A (bâtiment, 69383) ».
+export function nodeLabel(node) {
+  const facts = [NODE_KIND_LABELS[node.kind] ?? node.kind, node.in_commune].filter(Boolean).join(", ");
+  return `${node.label} — ${node.node_id}${facts ? ` (${facts})` : ""}`;
+}
+
+// The picker's options, by label in French order (then by id); the order's current node is left out.
+export function nodeOptions(rows, currentNodeId = null) {
+  return [...rows].filter((n) => n.node_id !== currentNodeId)
+    .sort((a, b) => a.label.localeCompare(b.label, "fr") || a.node_id.localeCompare(b.node_id))
+    .map((n) => ({ value: n.node_id, label: nodeLabel(n) }));
+}
+
+// The body of attach_order_node, or the error a person fixes before sending (no node chosen or typed).
+export function attachBody(orderId, nodeId) {
+  const node = String(nodeId ?? "").trim();
+  if (!node) return { errors: [{ field: "$.node_id", message: "Choisissez l'élément du patrimoine." }] };
+  return { body: { order_id: orderId, node_id: node } };
+}
+
+// What the confirmation asks, and what the screen says once done.
+export function attachQuestion(orderId, fromNodeId, label) {
+  return `Rattacher la commande ${orderId}${fromNodeId ? ` (aujourd'hui sur « ${fromNodeId} »)` : ""} à ${label} ? `
+    + "Ses documents suivent la commande ; le prestataire en est informé ; son territoire et ses délais ne changent pas.";
+}
+
+export function attachedText(answer) {
+  if (!answer?.changed) return `La commande ${answer?.order_id} était déjà rattachée à « ${answer?.node_id} ».`;
+  return `Commande ${answer.order_id} rattachée à « ${answer.node_id} » (auparavant « ${answer.previous_node_id} »).`;
+}
