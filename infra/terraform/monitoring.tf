@@ -557,7 +557,7 @@ resource "google_monitoring_alert_policy" "urgent_incident_reported" {
 # deployed, reachable and running its code. Every public function authenticates before it reads
 # anything (shared/edge/http.py, `serve`), so none answers an anonymous call otherwise
 # (tests/functional/test_uptime_checks.py makes each of these calls on the local stack).
-# 65 public functions + the web app = 66 uptime checks, within Cloud Monitoring's 100 per project.
+# 70 public functions + the web app = 71 uptime checks, within Cloud Monitoring's 100 per project.
 # Every 600 s from 3 checkers: 66 x 3 x 4,320 periods ~ 0.87 million executions a month with the web
 # app's, within the free million (infra/terraform/README.md, "Uptime checks and their cost").
 
