@@ -558,8 +558,8 @@ resource "google_monitoring_alert_policy" "urgent_incident_reported" {
 # anything (shared/edge/http.py, `serve`), so none answers an anonymous call otherwise
 # (tests/functional/test_uptime_checks.py makes each of these calls on the local stack).
 # 70 public functions + the web app = 71 uptime checks, within Cloud Monitoring's 100 per project.
-# Every 600 s from 3 checkers: 66 x 3 x 4,320 periods ~ 0.87 million executions a month with the web
-# app's, within the free million (infra/terraform/README.md, "Uptime checks and their cost").
+# Every 600 s from 3 checkers: 70 x 3 x 4,320 periods + the web app's 3 x 8,640 ~ 0.93 million executions
+# a month, within the free million (infra/terraform/README.md, "Uptime checks and their cost").
 
 locals {
   uptime_functions = {
