@@ -159,10 +159,9 @@ class FirestoreAuditTrail:
         out of the chain. With ``settled_before``, a record written from then on is left to the next
         check, as a margin for writes that do not follow that order."""
         records = self.db.collection(f"{space}/audit")
-        query = records.order_by(firestore.FieldPath.document_id()).select(["at"]).limit(limit)
+        query = records.order_by("__name__").select(["at"]).limit(limit)
         if after_id:
-            query = query.where(filter=firestore.FieldFilter(firestore.FieldPath.document_id(), ">",
-                                                             records.document(after_id)))
+            query = query.where(filter=firestore.FieldFilter("__name__", ">", records.document(after_id)))
         page = list(query.stream())
         if not page:
             return [], None, False
