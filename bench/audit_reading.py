@@ -5,7 +5,9 @@ Starts its own emulators (free ports), writes spaces of ``--sizes`` sealed recor
 with ``shared.service.audit_check.read_whole`` (``--page`` links or records a page) under tracemalloc,
 and, for comparison, holds the whole space at once as the reading before paging did (every link, every
 record). Prints, per size, the seconds and the peak of each, and the ratio of the largest paged peak to
-the smallest: about 1 when memory no longer grows with the space (docs/security.md, the audit check).
+the smallest: about 1 when memory no longer grows with the space (docs/security.md, the audit check);
+then the peak resident set of a fresh process reading the largest space in pages (``ru_maxrss``),
+against check_audit_witness's memory in infra/terraform/functions.tf.
 
     .venv/bin/python -m bench.audit_reading                         # 2,000 and 8,000 records, pages of 500
     .venv/bin/python -m bench.audit_reading --sizes 2000 8000 32000 --page 500
@@ -15,13 +17,32 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
 import uuid
 from pathlib import Path
 
-from devtools.stack import Stack, _environ
+from bench.export_memory import function_memory_mib
+from devtools.stack import ROOT, Stack, _environ
+
+CHILD = """
+import datetime as dt, resource, sys
+from google.cloud import firestore
+from shared.adapters.audit import FirestoreAuditTrail
+from shared.adapters.audit_witness import GcsAuditWitness
+from shared.domain.audit import WholeReading
+from shared.service.audit_check import read_whole, witness_heads
+project, bucket, space = sys.argv[1:4]
+witness = GcsAuditWitness(project, bucket)
+outcome = read_whole(FirestoreAuditTrail(firestore.Client(project=project), witness=witness), space,
+                     witness_heads(witness, space), WholeReading(started_at=dt.datetime.now(dt.UTC)))
+assert outcome.problems == [], outcome.problems
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
 
 
 def measure(call) -> tuple[float, int]:
@@ -81,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
                       f"at once {once_seconds:6.1f} s, peak {once / 2**20:6.1f} MiB ({once / size / 1024:.1f} KiB/record)")
             smallest, largest = min(peaks), max(peaks)
             print(f"paged peak ratio {largest:,} vs {smallest:,} records: {peaks[largest] / peaks[smallest]:.2f}")
+            child = subprocess.run([sys.executable, "-c", CHILD, stack.project_id, witness.bucket.name, spaces[largest]],
+                                   capture_output=True, text=True, check=True, cwd=ROOT, env=os.environ.copy())
+            print(f"a process reading {largest:,} records in pages (500 a page): peak resident "
+                  f"{int(child.stdout.split()[-1])} MiB, check_audit_witness has {function_memory_mib('check_audit_witness')} MiB")
     finally:
         stack.stop()
     return 0
