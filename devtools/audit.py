@@ -7,7 +7,8 @@ first with ``--seal``. ``--witness FILE`` also compares each chain with the head
 (``audit chain sealed`` lines: the output of ``gcloud logging read … --format=json``, or the
 functions' JSON log lines, one per line), which shows a wholesale rewrite of a chain;
 ``--witness-bucket`` compares them with the heads the sealer wrote into the witness bucket
-(PASSERELLE_AUDIT_WITNESS_BUCKET, what the scheduled check reads), every space read whole.
+(PASSERELLE_AUDIT_WITNESS_BUCKET, what the scheduled check reads), every space read whole, a page at a
+time (shared/service/audit_check.py, ``read_whole``).
 Exit status 1 when any chain is broken.
 """
 
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from shared import bootstrap
+from shared.service.audit_check import Heads, listed_heads, verify_space, witness_heads
 
 SEALED = "audit chain sealed"  # shared/adapters/audit.py logs it with space, seq and head_hash
 
@@ -43,6 +45,11 @@ def witnessed_heads(text: str) -> dict[str, list[tuple[int, str]]]:
         if payload.get("message") == SEALED:
             heads.setdefault(payload["space"], []).append((int(payload["seq"]), payload["head_hash"]))
     return heads
+
+
+def _either(sources: list[Heads]) -> Heads:
+    """The heads logged and those of the bucket, page by page."""
+    return lambda lo, hi: [pair for heads in sources for pair in heads(lo, hi)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,10 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     spaces = args.spaces or sorted(set(trail.spaces()) | set(heads) | known)
     broken = 0
     for space in spaces:
-        witnessed = list(heads.get(space, ()))
-        if witness is not None:
-            witnessed += [(h.seq, h.hash) for h in witness.heads(space)]
-        problems = trail.verify_space(space, witnessed)
+        sources = [listed_heads(heads.get(space, ()))] + ([witness_heads(witness, space)] if witness else [])
+        problems = verify_space(trail, space, _either(sources))
         print(f"{space}: {'intacte' if not problems else 'ROMPUE'}")
         for problem in problems:
             print(f"  - {problem}")

@@ -677,7 +677,7 @@ locals {
     remind_catalogue_reviews  = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
     expire_quotes             = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 1, min_instances = 0, max_instances = 1 }
     seal_audit                = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 1, min_instances = 0, max_instances = 1 }
-    check_audit_witness       = { memory = "1Gi", cpu = "1", timeout = 900, concurrency = 1, min_instances = 0, max_instances = 1 }
+    check_audit_witness       = { memory = "512Mi", cpu = "1", timeout = 900, concurrency = 1, min_instances = 0, max_instances = 1 }
     relay_outbox              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 1, min_instances = 0, max_instances = 1 }
     accrue_penalties          = { memory = "512Mi", cpu = "1", timeout = 300, concurrency = 8, min_instances = 0, max_instances = 10 }
     decide_penalty            = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }

@@ -129,24 +129,60 @@ class FirestoreAuditTrail:
             log.info("audit chain sealed", extra={"space": space, "seq": links[-1].seq, "head_hash": links[-1].hash})
         return len(links)
 
-    def verify_space(self, space: str, witnessed: Iterable[tuple[int, str]] = (),
-                     settled_before: dt.datetime | None = None) -> list[str]:
-        """Every break of ``space``'s chain; with ``witnessed``, the heads the sealer logged or witnessed
-        for it (``(seq, head hash)``), every link that differs from them too (``witness_errors``).
+    def chain_page(self, space: str, after_seq: int, limit: int
+                   ) -> tuple[list[AuditLink], dict[str, AuditRecord], bool]:
+        """Up to ``limit`` links after ``after_seq``, in order, their records (one ``get_all``; a deleted one
+        is absent), and whether more may follow. The head document, which has a ``seq`` too, takes a place
+        in the page and is left out of it."""
+        chain = self.db.collection(f"{space}/audit_chain")
+        snaps = list(chain.where(filter=firestore.FieldFilter("seq", ">", after_seq)).order_by("seq")
+                     .limit(limit).stream())
+        links = [AuditLink.model_validate(s.to_dict()) for s in snaps if s.id != "head"]
+        refs = [self.db.document(f"{space}/audit/{k.record_id}") for k in links]
+        records = {s.id: AuditRecord.model_validate(s.to_dict()) for s in self.db.get_all(refs) if s.exists} \
+            if refs else {}
+        return links, records, len(snaps) == limit
 
-        Read in this order — pending records, links, records — a record is either sealed, pending, or out
-        of the chain, except one written after the pending records were read: with ``settled_before``,
-        records written from then on are left to the next check (a scheduled check runs while people write)."""
-        pending = {s.id for s in self.db.collection("audit_pending")
-                   .where(filter=firestore.FieldFilter("space", "==", space)).stream()}
-        links = [AuditLink.model_validate(s.to_dict()) for s in self.db.collection(f"{space}/audit_chain").stream()
-                 if s.id != "head"]
-        records = {s.id: AuditRecord.model_validate(s.to_dict()) for s in self.db.collection(f"{space}/audit").stream()}
-        sealed = {k.record_id for k in links}
-        records = {rid: r for rid, r in records.items() if rid not in pending
-                   and (settled_before is None or rid in sealed or r.at < settled_before)}
-        problems = verify(links, records)
-        return problems + self._head_errors(space, links) + witness_errors(links, witnessed)
+    def chain_head(self, space: str) -> tuple[int, str] | None:
+        head = self.db.document(f"{space}/audit_chain/head").get()
+        return (head.get("seq"), head.get("hash")) if head.exists else None
+
+    def unsealed_records(self, space: str, after_id: str, limit: int, settled_before: dt.datetime | None = None
+                         ) -> tuple[list[str], str | None, bool]:
+        """Of the ``limit`` records of ``space`` after ``after_id`` in the order of their ids, those no link
+        seals; with the last id read, and whether more may follow.
+
+        The links of the page are one range query on ``record_id``. A record without one may be pending
+        (the sealer chains it soon): the pending ones are read next, then the links of those that are not
+        asked for again — a record and its pending entry are created in one batch, and the sealer deletes
+        the entry in the batch that creates the link, so a record neither pending nor linked after that is
+        out of the chain. With ``settled_before``, a record written from then on is left to the next
+        check, as a margin for writes that do not follow that order."""
+        records = self.db.collection(f"{space}/audit")
+        query = records.order_by("__name__").select(["at"]).limit(limit)
+        if after_id:
+            query = query.where(filter=firestore.FieldFilter("__name__", ">", records.document(after_id)))
+        page = list(query.stream())
+        if not page:
+            return [], None, False
+        chain = self.db.collection(f"{space}/audit_chain")
+        in_range = (chain.where(filter=firestore.FieldFilter("record_id", ">=", page[0].id))
+                    .where(filter=firestore.FieldFilter("record_id", "<=", page[-1].id)).select(["record_id"]))
+        linked = {s.get("record_id") for s in in_range.stream()}
+        candidates = [s for s in page if s.id not in linked]
+        if candidates:
+            pending_refs = [self.db.collection("audit_pending").document(s.id) for s in candidates]
+            pending = {s.id for s in self.db.get_all(pending_refs) if s.exists}
+            candidates = [s for s in candidates if s.id not in pending]
+        unsealed = {s.id for s in candidates}
+        ids = sorted(unsealed)
+        for start in range(0, len(ids), 30):  # "in" takes 30 values
+            again = chain.where(filter=firestore.FieldFilter("record_id", "in", ids[start:start + 30]))
+            unsealed -= {s.get("record_id") for s in again.select(["record_id"]).stream()}
+        if settled_before is not None:
+            unsealed = {s.id for s in candidates if s.id in unsealed
+                        and dt.datetime.fromisoformat(s.get("at")) < settled_before}
+        return sorted(unsealed), page[-1].id, len(page) == limit
 
     def verify_since(self, point: CheckPoint, witnessed: Iterable[tuple[int, str]]) -> list[str]:
         """The links from the check point on, their records, and the witnessed heads among them: what was
@@ -163,7 +199,7 @@ class FirestoreAuditTrail:
         anchor = {(point.seq, point.hash)} if point.seq else set()
         return problems + self._head_errors(point.space, links) + witness_errors(links, set(witnessed) | anchor)
 
-    def _head_errors(self, space: str, links: list[AuditLink]) -> list[str]:
+    def _head_errors(self, space: str, links: list[AuditLink]) -> list[str]:  # the incremental reading
         head = self.db.document(f"{space}/audit_chain/head").get()
         if links and (not head.exists or head.get("hash") != max(links, key=lambda k: k.seq).hash):
             return ["tête de chaîne incohérente"]

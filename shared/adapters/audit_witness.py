@@ -41,13 +41,16 @@ class GcsAuditWitness:
             existing = self.bucket.get_blob(object_name(head.space, head.seq))
             return "present" if existing is not None and _hash_of(existing) == head.hash else "conflict"
 
-    def heads(self, space: str, from_seq: int = 0) -> list[WitnessedHead]:
-        """The heads witnessed for ``space`` from ``from_seq`` on, by listing (one request per 1,000)."""
+    def heads(self, space: str, from_seq: int = 0, to_seq: int | None = None) -> list[WitnessedHead]:
+        """The heads witnessed for ``space`` from ``from_seq`` on (to ``to_seq``: a page of a whole reading),
+        by listing (one request per 1,000)."""
         prefix = f"{PREFIX}{space}/"
         found = []
-        for blob in self.client.list_blobs(self.bucket.name, prefix=prefix, start_offset=object_name(space, from_seq)):
+        end = None if to_seq is None else object_name(space, to_seq + 1)
+        for blob in self.client.list_blobs(self.bucket.name, prefix=prefix, start_offset=object_name(space, from_seq),
+                                           end_offset=end):
             seq = blob.name.removeprefix(prefix).removesuffix(".json")
-            if not seq.isdigit() or int(seq) < from_seq:
+            if not seq.isdigit() or int(seq) < from_seq or (to_seq is not None and int(seq) > to_seq):
                 continue
             sealed_at = (blob.metadata or {}).get("sealed_at") or blob.time_created
             found.append(WitnessedHead(space=space, seq=int(seq), hash=_hash_of(blob), sealed_at=sealed_at))

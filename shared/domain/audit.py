@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ConfigDict
 
@@ -94,8 +94,23 @@ def verify(links: list[AuditLink], records: dict[str, AuditRecord | None],
             problems.append(f"maillon {current.seq} : empreinte falsifiée")
         prev_hash, expected_seq = current.hash, current.seq + 1
     sealed = {k.record_id for k in links}
-    problems += [f"enregistrement {rid} hors chaîne" for rid in sorted(records) if rid not in sealed]
-    return problems
+    return problems + out_of_chain(rid for rid in records if rid not in sealed)
+
+
+def out_of_chain(record_ids: Iterable[str]) -> list[str]:
+    """Records no link seals, in French: written in the space but never chained (or their link removed)."""
+    return [f"enregistrement {rid} hors chaîne" for rid in sorted(record_ids)]
+
+
+def head_errors(head: tuple[int, str] | None, last: tuple[int, str]) -> list[str]:
+    """The chain's head document against the last link read (``(seq, hash)``). A head beyond that link is
+    a chain that grew while it was read (the next reading goes there); behind it, or another hash at the
+    same place, the head no longer says where the chain ends."""
+    if last[0] == 0:
+        return []
+    if head is None or head[0] < last[0] or (head[0] == last[0] and head[1] != last[1]):
+        return ["tête de chaîne incohérente"]
+    return []
 
 
 def witness_errors(links: list[AuditLink], witnessed: Iterable[tuple[int, str]]) -> list[str]:
@@ -126,9 +141,28 @@ class WitnessedHead(Model):
     sealed_at: dt.datetime
 
 
+class WholeReading(Model):
+    """Where a whole reading of a space stands when a run's time budget stops it (B15 traceability): the
+    next run continues from here instead of starting over.
+
+    ``phase`` "chain": the links were verified page by page up to the witnessed head ``(seq, hash)``;
+    the reading goes on with the links after it, chained to that hash. ``phase`` "records": every link
+    was verified (``seq``, ``hash``: the latest witnessed head found), and the records are being checked
+    for being sealed, in the order of their ids, up to ``record_after``. ``started_at``: when the
+    reading began, what the space's ``full_checked_at`` becomes when it ends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phase: Literal["chain", "records"] = "chain"
+    seq: int = 0
+    hash: str = GENESIS
+    record_after: str = ""
+    started_at: dt.datetime
+
+
 class CheckPoint(Model):
-    """Where the scheduled check of a space stands: the last witnessed head it found intact, and when it
-    last read the whole chain."""
+    """Where the scheduled check of a space stands: the last witnessed head it found intact, when it
+    last read the whole chain, and the whole reading under way over several runs if there is one."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -136,28 +170,34 @@ class CheckPoint(Model):
     seq: int = 0
     hash: str = GENESIS
     full_checked_at: dt.datetime | None = None
+    reading: WholeReading | None = None
 
 
 def full_check_due(point: CheckPoint | None, now: dt.datetime, every: dt.timedelta) -> bool:
-    """A space is read whole when it never was, when its last whole reading is ``every`` old, or when no
-    witnessed head anchors an incremental check yet."""
-    return point is None or point.seq == 0 or point.full_checked_at is None or now - point.full_checked_at >= every
+    """A space is read whole when it never was, when its last whole reading is ``every`` old, when no
+    witnessed head anchors an incremental check yet, or when a whole reading is under way."""
+    return (point is None or point.seq == 0 or point.full_checked_at is None or point.reading is not None
+            or now - point.full_checked_at >= every)
 
 
-def anchor_errors(point: CheckPoint, witnessed: Iterable[tuple[int, str]]) -> list[str]:
-    """The check point of an incremental check must be a head the witness holds, with the same hash: a check
-    point forged in Firestore cannot move the check past a rewritten part of the chain."""
+def anchor_errors(point: CheckPoint | WholeReading, witnessed: Iterable[tuple[int, str]]) -> list[str]:
+    """The check point of an incremental check, or where a whole reading resumes, must be a head the witness
+    holds, with the same hash: a point forged in Firestore cannot move the check past a rewritten part of
+    the chain."""
     if point.seq == 0 or (point.seq, point.hash) in set(witnessed):
         return []
     return [f"point de reprise {point.seq} absent du témoin ou différent"]
 
 
 def advanced(point: CheckPoint, witnessed: Iterable[tuple[int, str]], now: dt.datetime, full: bool) -> CheckPoint:
-    """The check point after a clean check: the latest witnessed head (all of them were compared)."""
+    """The check point after a clean check: the latest witnessed head (all of them were compared). After a
+    whole reading, ``now`` is when it began, and no reading is under way any more."""
     heads = sorted(set(witnessed))
     latest = heads[-1] if heads and heads[-1][0] >= point.seq else (point.seq, point.hash)
-    return point.model_copy(update={"seq": latest[0], "hash": latest[1],
-                                    "full_checked_at": now if full else point.full_checked_at})
+    update: dict[str, Any] = {"seq": latest[0], "hash": latest[1]}
+    if full:
+        update |= {"full_checked_at": now, "reading": None}
+    return point.model_copy(update=update)
 
 
 class CheckAuditWitness(Command):

@@ -16,6 +16,7 @@ from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain.audit import GENESIS, AuditLink, AuditRecord, seal
 from shared.logs import CloudLoggingFormatter
 from shared.domain.messages import IssueOrder
+from shared.service.audit_check import verify_space
 from shared.service.executions import record_execution
 from shared.service.orders import receive_order
 from tests.builders import MANAGER, NOW, inbound, issue_order_body, report
@@ -36,7 +37,7 @@ def test_writes_are_recorded_sealed_and_verified_and_tampering_is_detected(clean
     assert trail.seal_pending()["sealed"] == 4  # order created, order updated + its event, message recorded
     # Then each space's chain verifies, with who did what
     space = f"managers/{MANAGER}"
-    assert trail.verify_space(space) == [] and trail.verify_space("contractors/ctr-test") == []
+    assert verify_space(trail, space) == [] and verify_space(trail, "contractors/ctr-test") == []
     records = [s.to_dict() for s in clean_firestore.collection(f"{space}/audit").stream()]
     by_action = {r["action"]: r for r in records}
     assert by_action["order.created"]["who"] == "erp-mgr" and by_action["order.created"]["before_digest"] is None
@@ -46,7 +47,7 @@ def test_writes_are_recorded_sealed_and_verified_and_tampering_is_detected(clean
     updated = next(s for s in clean_firestore.collection(f"{space}/audit").stream() if s.get("action") == "order.updated")
     updated.reference.update({"who": "someone-else"})
     # Then verification reports it
-    assert any("modifié" in p for p in trail.verify_space(space))
+    assert any("modifié" in p for p in verify_space(trail, space))
 
 
 def _rewrite_chain(db, space: str) -> None:
@@ -80,8 +81,8 @@ def test_a_wholesale_rewrite_of_a_chain_is_shown_by_the_heads_the_sealer_logged(
     # When an insider edits a record and recomputes the whole chain
     _rewrite_chain(clean_firestore, space)
     # Then the chain alone still verifies, but not against the logged heads
-    assert trail.verify_space(space) == []
-    assert any("consignée au scellement" in p for p in trail.verify_space(space, [(json.loads(lines[0])["seq"],
+    assert verify_space(trail, space) == []
+    assert any("consignée au scellement" in p for p in verify_space(trail, space, [(json.loads(lines[0])["seq"],
                                                                                   json.loads(lines[0])["head_hash"])]))
     # And the operator's command says so, from the logs as exported (exit status 1)
     run = subprocess.run([sys.executable, "-m", "devtools.audit", "verify", space, "--witness", str(witness)],

@@ -20,7 +20,7 @@ WEEK = dt.timedelta(days=7)
 
 
 class Chains:
-    """Sealed chains in memory: the domain's verify and witness_errors over whole chains or segments."""
+    """Sealed chains in memory, read whole in pages (``read_whole``) or from a check point."""
 
     def __init__(self, spaces: dict[str, int]):
         self.chains = {space: chain(n) for space, n in spaces.items()}
@@ -31,10 +31,22 @@ class Chains:
     def spaces(self):
         return sorted(self.chains)
 
-    def verify_space(self, space, witnessed=(), settled_before=None):
-        self.reads.append(("full", space))
+    def chain_page(self, space, after_seq, limit):
+        if after_seq == 0:
+            self.reads.append(("full", space))
         links, records = self.chains[space]
-        return verify(links, records) + witness_errors(links, witnessed)
+        page = sorted((k for k in links if k.seq > after_seq), key=lambda k: k.seq)[:limit]
+        return page, {k.record_id: records[k.record_id] for k in page if k.record_id in records}, len(page) == limit
+
+    def chain_head(self, space):
+        links, _ = self.chains[space]
+        return (links[-1].seq, links[-1].hash) if links else None
+
+    def unsealed_records(self, space, after_id, limit, settled_before=None):
+        links, records = self.chains[space]
+        page = sorted(rid for rid in records if rid > after_id)[:limit]
+        sealed = {k.record_id for k in links}
+        return [rid for rid in page if rid not in sealed], page[-1] if page else None, len(page) == limit
 
     def verify_since(self, point, witnessed):
         self.reads.append(("incremental", point.space))
@@ -58,11 +70,11 @@ class Witness:
     def __init__(self, chains: Chains):
         self.heads_by_space = {space: [(k.seq, k.hash) for k in links] for space, (links, _) in chains.chains.items()}
 
-    def heads(self, space, from_seq=0):
+    def heads(self, space, from_seq=0, to_seq=None):
         from shared.domain.audit import WitnessedHead
 
         return [WitnessedHead(space=space, seq=s, hash=h, sealed_at=NOW)
-                for s, h in self.heads_by_space.get(space, []) if s >= from_seq]
+                for s, h in self.heads_by_space.get(space, []) if s >= from_seq and (to_seq is None or s <= to_seq)]
 
     def spaces(self):
         return sorted(self.heads_by_space)
