@@ -51,8 +51,8 @@
         || e.querySelector(":scope > caption")?.textContent.trim() === args[0]);
       return !!table && [...table.querySelectorAll(args[1])].some((e) => text(e).includes(args[2]));
     }
-    case "focused": // the focused element's text contains args[0]
-      return !!document.activeElement && text(document.activeElement).includes(args[0]);
+    case "fits": // no table wider than its frame: nothing scrolls sideways at this width
+      return [...document.querySelectorAll(".table-wrap")].every((w) => w.scrollWidth <= w.clientWidth + 1);
     default:
       throw new Error(`no probe « ${op} »`);
   }

@@ -99,6 +99,11 @@ class Driver {
     await this.until(`« ${text} » in a row of the table « ${name} »`, "table", [name, row, text], timeout);
   }
 
+  /** No table wider than its frame: nothing scrolls sideways at this width (1280 px). */
+  async fits() {
+    await this.until("every table within its frame", "fits", []);
+  }
+
   /** Follows the main navigation's link `link`; the screen's heading reads `heading`. */
   async visit(link, heading) {
     await this.click(link, "nav[aria-label='Navigation principale']");

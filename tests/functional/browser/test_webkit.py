@@ -13,6 +13,7 @@ read through hooks set in the page at sign-in (HOOKS)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -27,6 +28,7 @@ from tests.functional.browser.conftest import AXE, PASSWORD, web_user
 from tests.functional.browser.test_second_engine import (
     JOURNEYS, assert_scheduled, checks_of, prepare_beneficiary, prepare_contractor, prepare_manager,
     prepare_operator, prepare_purchasing_body)
+from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
 
@@ -158,6 +160,10 @@ class Journey:
         self.click(link, NAV)
         self.until(f"the heading « {heading} »", "text", ["h1", heading])
 
+    def fits(self) -> None:
+        """No table wider than its frame: nothing scrolls sideways at this width (1280 px)."""
+        self.until("every table within its frame", "fits", [])
+
     def step(self, what: str) -> None:
         self.steps.append(what)
 
@@ -219,7 +225,8 @@ class Journey:
             return arg
 
         for op, *args in steps:
-            if op not in {"see", "count", "fill", "select", "click", "fieldError", "table", "visit", "check", "step"}:
+            if op not in {"see", "count", "fill", "select", "click", "fieldError", "table", "visit", "fits", "check",
+                          "step"}:
                 raise Failure(f"no step « {op} »")
             getattr(self, op)(*map(fill, args))
 
@@ -281,3 +288,29 @@ def test_the_purchasing_body_reads_its_report_half_years_pool_and_agreements_in_
 def test_the_operator_reads_the_directory_and_registers_a_manager_in_webkit(webkit, web, platform, clean_firestore):
     run = journey(webkit, web, platform, "operator", prepare_operator(platform, "ctr-wk-annu"))
     assert run.checked == checks_of("operator")
+
+
+def test_the_managers_order_screen_shows_a_change_made_elsewhere_live_in_webkit(
+        webkit, web, platform, clean_firestore):
+    """A11 real-time view in WebKit: web/live.mjs reads watch_orders' stream with fetch and a ReadableStream; a
+    change the contractor makes through the API shows on the open order screen, without a reload or a poll (the
+    screen polls only while the stream is down, and it is up: « en direct »)."""
+    prepare_manager(platform, "BC-WK3")
+    email, _ = web_user(platform, "manager")
+    run = Journey(webkit, web, platform.url("watch_orders"))
+    try:
+        run.sign_in(email)
+        run.click("BC-WK3")
+        run.see("#order-live[data-live='live']", "en direct")
+        run.settle()
+        start = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+        scheduled = Erp(platform, "contractor", "ctr-test").post("submit_execution", {
+            "manager_id": "mgr-test", "order_id": "BC-WK3", "sequence": 2, "state": "scheduled",
+            "occurred_at": dt.datetime.now(dt.UTC).isoformat(), "event": {"label": "Planifiée pendant la lecture"},
+            "planned_start": start.isoformat(), "planned_end": (start + dt.timedelta(hours=3)).isoformat()})
+        assert scheduled.status_code == 200, scheduled.text
+        run.table("Historique", "tbody tr", "Planifiée pendant la lecture", timeout_ms=10000)
+        run.see("#order-live[data-live='live']", "en direct")  # still on the stream, not fallen back to polling
+        run.check("manager-order-live")
+    finally:
+        run.driver.quit()
