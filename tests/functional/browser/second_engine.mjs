@@ -1,6 +1,8 @@
-// B8 "standard browsers": one role's journey in a second browser engine, Debian's Firefox ESR, driven over
-// WebDriver BiDi (built into Firefox: no geckodriver) by puppeteer-core. Run by test_second_engine.py, which
-// prepares the data and the account through the functions and passes, as JSON on stdin:
+// B8 "standard browsers": one role's journey of journeys.json in a second browser engine, Debian's Firefox ESR,
+// driven over WebDriver BiDi (built into Firefox: no geckodriver) by puppeteer-core. The same steps, with the
+// same in-page probe (page_probe.js), run in WebKitGTK through test_webkit.py's Selenium driver. Run by
+// test_second_engine.py, which prepares the data and the account through the functions and passes, as JSON on
+// stdin:
 //   {firefox, base, stream, axe, journey, email, password, params}
 // Prints one JSON line on stdout, {engine, checked, steps, problems, ms}, and exits 0; on a failed expectation
 // it prints the same with "failure" and exits 1. Every screen checked runs axe-core (no serious or critical
