@@ -81,8 +81,8 @@ class Driver {
   }
 
   async select(label, value, scope = null) {
-    const control = (await this.until(`the option ${value} of « ${label} »`, "option", [label, value, scope])).asElement();
-    await control.select(value);
+    const handle = await this.until(`the option ${value} of « ${label} »`, "option", [label, value, scope]);
+    await handle.asElement().select(value);
   }
 
   /** Clicks the button or link named `name` (a real pointer click). */

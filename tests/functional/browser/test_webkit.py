@@ -145,7 +145,8 @@ class Journey:
     def select(self, label: str, value: str, scope: str | None = None) -> None:
         from selenium.webdriver.support.ui import Select
 
-        Select(self.until(f"the option {value} of « {label} »", "option", [label, value, scope])).select_by_value(value)
+        control = self.until(f"the option {value} of « {label} »", "option", [label, value, scope])
+        Select(control).select_by_value(value)
 
     def click(self, name: str, scope: str | None = None) -> None:
         self.until(f"the button or link « {name} »", "action", [name, scope]).click()
