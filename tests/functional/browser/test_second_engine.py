@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from devtools import seed
 from devtools.stack import ROOT
 from tests.builders import issue_order_body
 from tests.functional.browser.conftest import AXE, PASSWORD, web_user
@@ -106,8 +107,13 @@ def prepare_beneficiary(platform) -> dict:
 
 
 def prepare_purchasing_body(platform) -> dict:
-    register_pool(platform)  # the pool's statistics (B14) have something to count
-    return {}
+    register_pool(platform)  # the pool's statistics (B14) have something to count, the beneficiary to choose
+    later = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    terms = Erp(platform, "purchasing_body", "centrale-demo").post("set_penalty_terms", {
+        "beneficiary_id": seed.BENEFICIARY["beneficiary_id"], "effective_from": later, "reason": "Annexe pénalités",
+        "terms": {"daily_amount_cents": {"P1": 20000}, "rules_by_kind": {"D4": "P1"}}})
+    assert terms.status_code == 201, terms.text
+    return {"beneficiary": seed.BENEFICIARY["beneficiary_id"]}
 
 
 def prepare_operator(platform, party: str) -> dict:
