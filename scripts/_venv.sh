@@ -24,11 +24,14 @@ if [ "$(cat "$NODE_STAMP" 2>/dev/null)" != "$NODE_WANT" ]; then
   echo "$NODE_WANT" > "$NODE_STAMP"
 fi
 # The browser tests (tests/functional/browser) drive Debian's chromium through Playwright's executable_path,
-# and Debian's firefox-esr (the second engine, B8) through puppeteer-core over WebDriver BiDi: neither
-# Playwright's nor Puppeteer's own browser download can work here, Debian's packages can (as root).
+# Debian's firefox-esr (the second engine, B8) through puppeteer-core over WebDriver BiDi, and WebKitGTK
+# (Safari's engine, B8) through Selenium over Debian's WebKitWebDriver, its MiniBrowser in an Xvfb display:
+# neither Playwright's nor Puppeteer's own browser download can work here, Debian's packages can (as root).
 BROWSERS=""
 command -v chromium >/dev/null || BROWSERS="chromium"
 command -v firefox-esr >/dev/null || BROWSERS="$BROWSERS firefox-esr"
+command -v WebKitWebDriver >/dev/null || BROWSERS="$BROWSERS webkit2gtk-driver"
+command -v Xvfb >/dev/null || BROWSERS="$BROWSERS xvfb"
 if [ -n "$BROWSERS" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "▶ installing Debian's$BROWSERS for the browser tests…"
   # shellcheck disable=SC2086  # one word per package

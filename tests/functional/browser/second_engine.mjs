@@ -1,6 +1,8 @@
-// B8 "standard browsers": one role's journey in a second browser engine, Debian's Firefox ESR, driven over
-// WebDriver BiDi (built into Firefox: no geckodriver) by puppeteer-core. Run by test_second_engine.py, which
-// prepares the data and the account through the functions and passes, as JSON on stdin:
+// B8 "standard browsers": one role's journey of journeys.json in a second browser engine, Debian's Firefox ESR,
+// driven over WebDriver BiDi (built into Firefox: no geckodriver) by puppeteer-core. The same steps, with the
+// same in-page probe (page_probe.js), run in WebKitGTK through test_webkit.py's Selenium driver. Run by
+// test_second_engine.py, which prepares the data and the account through the functions and passes, as JSON on
+// stdin:
 //   {firefox, base, stream, axe, journey, email, password, params}
 // Prints one JSON line on stdout, {engine, checked, steps, problems, ms}, and exits 0; on a failed expectation
 // it prints the same with "failure" and exits 1. Every screen checked runs axe-core (no serious or critical
@@ -14,29 +16,10 @@ const TIMEOUT = 15000;
 const started = Date.now();
 const report = { engine: null, checked: [], steps: [], problems: [], ms: 0 };
 
-// ---- in-page helpers (serialised into the page by waitForFunction / evaluate) --------------------------------
+// ---- what the journeys look for in the page: page_probe.js, shared with the WebKit driver (test_webkit.py) ---
 
-/** The control whose <label> reads `label` (exactly, trimmed), inside `scope` (a CSS selector) if given. */
-function controlIn(scope, label) {
-  const root = scope ? document.querySelector(scope) : document;
-  if (!root) return null;
-  for (const l of root.querySelectorAll("label")) {
-    if (l.textContent.replace(/\s+/g, " ").trim() === label) {
-      const c = l.htmlFor ? document.getElementById(l.htmlFor) : l.querySelector("input, select, textarea");
-      if (c && (!scope || root.contains(c))) return c;
-    }
-  }
-  return null;
-}
-
-/** The visible button or link whose text reads `name` (exactly, trimmed), inside `scope` if given. */
-function actionIn(scope, name) {
-  const root = scope ? document.querySelector(scope) : document;
-  if (!root) return null;
-  return [...root.querySelectorAll("button, a[href]")].find((e) =>
-    (e.getAttribute("aria-label") || e.textContent).replace(/\s+/g, " ").trim() === name
-    && e.getClientRects().length > 0 && !e.disabled) || null;
-}
+const probe = (0, eval)(readFileSync(new URL("./page_probe.js", import.meta.url), "utf8"));
+const JOURNEYS = JSON.parse(readFileSync(new URL("./journeys.json", import.meta.url), "utf8"));
 
 // ---- the driver ---------------------------------------------------------------------------------------------
 
@@ -71,19 +54,22 @@ class Driver {
     }
   }
 
+  /** probe(op, args) of page_probe.js, in the page, until it answers something truthy (its handle). */
+  async until(description, op, args, timeout = TIMEOUT) {
+    return this.waitLonger(timeout, description, probe, op, args);
+  }
+
   /** Some element matching `selector` whose text contains `text`. */
-  async seeText(selector, text) {
-    await this.waitFor(`« ${text} » in ${selector}`, (s, t) =>
-      [...document.querySelectorAll(s)].some((e) => e.textContent.replace(/\s+/g, " ").includes(t)), selector, text);
+  async see(selector, text) {
+    await this.until(`« ${text} » in ${selector}`, "text", [selector, text]);
   }
 
   async count(selector, n) {
-    await this.waitFor(`${n} × ${selector}`, (s, k) => document.querySelectorAll(s).length === k, selector, n);
+    await this.until(`${n} × ${selector}`, "count", [selector, n]);
   }
 
   async control(label, scope = null) {
-    const handle = await this.waitFor(`the field « ${label} »`, controlIn, scope, label);
-    return handle.asElement();
+    return (await this.until(`the field « ${label} »`, "control", [label, scope])).asElement();
   }
 
   /** Types `value` into the field labelled `label`, as a person would (real key events, after clearing it). */
@@ -95,36 +81,35 @@ class Driver {
   }
 
   async select(label, value, scope = null) {
-    const control = await this.control(label, scope);
-    await this.waitFor(`the option ${value} of « ${label} »`, (e, v) => [...e.options].some((o) => o.value === v),
-      control, value);
-    await control.select(value);
+    const handle = await this.until(`the option ${value} of « ${label} »`, "option", [label, value, scope]);
+    await handle.asElement().select(value);
   }
 
   /** Clicks the button or link named `name` (a real pointer click). */
   async click(name, scope = null) {
-    const handle = await this.waitFor(`the button or link « ${name} »`, actionIn, scope, name);
+    const handle = await this.until(`the button or link « ${name} »`, "action", [name, scope]);
     await handle.asElement().click();
   }
 
   /** The error note of the field labelled `label` (its aria-describedby) contains `text`; the field is invalid. */
   async fieldError(label, text, scope = null) {
-    const control = await this.control(label, scope);
-    await this.waitFor(`the error « ${text} » of « ${label} »`, (c, t) => {
-      if (c.getAttribute("aria-invalid") !== "true") return false;
-      const ids = (c.getAttribute("aria-describedby") || "").split(/\s+/);
-      const note = document.getElementById(ids[ids.length - 1]);
-      return !!note && note.textContent.includes(t);
-    }, control, text);
+    await this.until(`the error « ${text} » of « ${label} »`, "fieldError", [label, text, scope]);
   }
 
   /** The table named `name` (its caption or aria-label) has a row matching `row` that contains `text`. */
-  async seeInTable(name, row, text, timeout = TIMEOUT) {
-    await this.waitLonger(timeout, `« ${text} » in a row of the table « ${name} »`, (n, r, t) => {
-      const table = [...document.querySelectorAll("table")].find((e) =>
-        e.getAttribute("aria-label") === n || e.querySelector(":scope > caption")?.textContent.trim() === n);
-      return !!table && [...table.querySelectorAll(r)].some((e) => e.textContent.replace(/\s+/g, " ").includes(t));
-    }, name, row, text);
+  async table(name, row, text, timeout = TIMEOUT) {
+    await this.until(`« ${text} » in a row of the table « ${name} »`, "table", [name, row, text], timeout);
+  }
+
+  /** No table wider than its frame: nothing scrolls sideways at this width (1280 px). */
+  async fits() {
+    await this.until("every table within its frame", "fits", []);
+  }
+
+  /** Follows the main navigation's link `link`; the screen's heading reads `heading`. */
+  async visit(link, heading) {
+    await this.click(link, "nav[aria-label='Navigation principale']");
+    await this.until(`the heading « ${heading} »`, "text", ["h1", heading]);
   }
 
   /** Waits until no request but the order streams has been in flight for half a second. */
@@ -160,100 +145,25 @@ class Driver {
     await this.fill("Adresse e-mail", input.email);
     await this.fill("Mot de passe", input.password);
     await this.page.keyboard.press("Enter"); // the keyboard submits the form
-    await this.waitFor("the main navigation", () => !!document.querySelector("nav[aria-label='Navigation principale']"));
+    await this.until("the main navigation", "count", ["nav[aria-label='Navigation principale']", 1]);
     this.step("signed in");
   }
 }
 
-// ---- the journeys, one per role -----------------------------------------------------------------------------
+// ---- the journeys: journeys.json, one per role, shared with the WebKit driver ----------------------------------
 
-const journeys = {
-  /** Dashboard (live), an order and its history, a quote request refused next to its field, then accepted. */
-  async manager(d, { order }) {
-    await d.seeText("h1, h2", "Tableau de bord des commandes");
-    await d.seeText(`tr[data-order='${order}']`, order);
-    await d.seeText("p.status[data-live='live']", "en direct"); // the watch_orders stream (A11) in this engine
-    await d.check("manager-dashboard");
-    await d.click(order);
-    await d.seeInTable("Historique", "tbody tr", "Commande prise en compte");
-    await d.seeText("#order-live[data-live='live']", "en direct");
-    await d.check("manager-order");
-    await d.click("Devis");
-    await d.fill("Référence du devis", "DV-FX-1");
-    await d.fill("Prestataire", "ctr-test");
-    await d.fill("Marché", "AC-INCONNU");
-    await d.fill("Objet", "Recherche de fuite cage C");
-    await d.fill("Élément de patrimoine (identifiant)", "LYON-BAT-C");
-    await d.click("Demander le devis");
-    await d.fieldError("Marché", "AC-INCONNU");
-    await d.check("manager-quote-refused");
-    d.step("quote request refused next to « Marché »");
-  },
-
-  /** Its orders, an order, acknowledged then scheduled through the execution form (French dates). */
-  async contractor(d, { order, start }) {
-    await d.seeText("h1, h2", "Mes commandes");
-    await d.check("contractor-orders");
-    await d.click(order);
-    await d.click("Passer à « pris en compte »");
-    await d.click("Envoyer");
-    await d.seeText("#execution, [role='group']", "Passer à « planifié »");
-    d.step("acknowledged");
-    await d.click("Passer à « planifié »");
-    await d.click("Envoyer");
-    await d.fieldError("Début prévu", "planned_start"); // the platform's refusal, next to its field
-    await d.fill("Début prévu", `${start} 08:00`);
-    await d.fill("Fin prévue", `${start} 17:30`);
-    await d.click("Envoyer");
-    await d.seeText(".facts", `Prévu ${start} 08:00`);
-    await d.check("contractor-order-scheduled");
-    d.step("scheduled");
-  },
-
-  /** A need through the B2 form (a wrong date refused before sending), then its ranking with reasons. */
-  async beneficiary(d, { start, end }) {
-    await d.seeText("h1, h2", "Mes besoins");
-    await d.click("Nouveau besoin");
-    await d.fill("Référence du besoin", "BES-FX-1");
-    await d.fill("Intitulé", "Audit d'accessibilité du portail");
-    await d.fill("Description de la prestation", "Auditer le portail usagers selon le RGAA.");
-    await d.fill("Compétences attendues (une par ligne)", "RGAA\nrecette");
-    await d.fill("Début", "31/02/2026");
-    await d.fill("Fin", end);
-    await d.fill("Durée (jours travaillés)", "20");
-    await d.fill("Plafond du TJM (€ HT)", "700");
-    await d.click("Soumettre le besoin");
-    await d.fieldError("Début", "jj/mm/aaaa");
-    await d.check("beneficiary-need-form");
-    await d.fill("Début", start);
-    await d.click("Soumettre le besoin");
-    await d.seeInTable("Professionnels classés", "tr[data-professional]", "Anne Lefèvre", 30000); // scored through Pub/Sub
-    await d.check("beneficiary-need-ranking");
-    d.step("need submitted and ranked");
-  },
-
-  /** The directory (« Annuaire ») filtered by text, then a manager registered (a wrong SIRET refused first). */
-  async operator(d, { party }) {
-    await d.click("Annuaire");
-    await d.seeText("h1, h2", "Annuaire des parties");
-    await d.seeText(`tr[data-party='${party}']`, "actif");
-    await d.fill("Rechercher (identifiant ou raison sociale)", party);
-    await d.count("tr[data-party]", 1);
-    await d.check("operator-directory");
-    await d.click("Raccordement");
-    const form = "#register-manager";
-    await d.fill("Identifiant", "mgr-fx", form);
-    await d.fill("Raison sociale", "Habitat Firefox (essai)", form);
-    await d.fill("SIRET", "12345678901234", form);
-    await d.click("Inscrire le gestionnaire", form);
-    await d.fieldError("SIRET", "Luhn", form);
-    await d.fill("SIRET", "21690123100011", form);
-    await d.click("Inscrire le gestionnaire", form);
-    await d.seeText(`${form} [data-outcome]`, "Inscription créée — gestionnaire « mgr-fx ».");
-    await d.check("operator-onboarding");
-    d.step("manager registered");
-  },
-};
+/** Runs the steps of `name` in journeys.json, `params` in place of their {name}s. */
+async function run(d, name, params) {
+  const journey = JOURNEYS[name];
+  if (!journey || name.startsWith("_")) throw new Failure(`no journey « ${name} »`);
+  const fill = (a) => (typeof a === "string" ? a.replace(/\{(\w+)\}/g, (m, k) => (k in params ? params[k] : m)) : a);
+  for (const [op, ...args] of journey.steps) {
+    if (op === "step") d.step(fill(args[0]));
+    else if (typeof d[op] === "function" && !["until", "waitFor", "waitLonger", "control"].includes(op)) {
+      await d[op](...args.map(fill));
+    } else throw new Failure(`no step « ${op} »`);
+  }
+}
 
 // ---- run ----------------------------------------------------------------------------------------------------
 
@@ -276,9 +186,7 @@ try {
   page.setDefaultTimeout(TIMEOUT);
   const driver = new Driver(page);
   await driver.signIn();
-  const journey = journeys[input.journey];
-  if (!journey) throw new Failure(`no journey « ${input.journey} »`);
-  await journey(driver, input.params ?? {});
+  await run(driver, input.journey, input.params ?? {});
 } catch (error) {
   report.failure = error instanceof Failure ? error.message : String(error.stack ?? error);
   code = 1;
