@@ -10,7 +10,8 @@ import {
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
-import { concernsList, concernsOrder, liveStatusText } from "./live_logic.mjs";
+import { concernsList, liveStatusText } from "./live_logic.mjs";
+import { drawingOrder, liveOrderNodes, orderDrawn } from "./live_order.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -120,46 +121,10 @@ function progress(value) {
 }
 
 // --- one order ------------------------------------------------------------------------------
-// A11 real-time view: the screen follows watch_orders and re-reads the order when it changes — at once, unless
-// one of its forms was touched since it was drawn (typed in, or sent and showing its answer): then it offers
-// « Actualiser » rather than wipe what was typed or answered.
-const orderLive = { mode: "polling", touched: false, pending: null };
-const touch = (event) => { if (event.target?.closest?.("form")) orderLive.touched = true; };
-if (typeof document !== "undefined") {
-  document.addEventListener("input", touch, true);
-  document.addEventListener("submit", touch, true);
-}
-
-function showOrderLive(ctx) {
-  const node = document.getElementById("order-live");
-  if (node) {
-    node.textContent = `Suivi de la commande : ${liveStatusText(orderLive.mode, ctx.config.refresh_seconds)}`;
-    node.dataset.live = orderLive.mode;
-  }
-}
-
-function followOrder(ctx, managerId, orderId) {
-  const reread = () => {
-    if (orderLive.touched) {
-      const note = document.getElementById("order-changed");
-      if (note) note.hidden = false;
-      return;
-    }
-    renderOrder(ctx, managerId, orderId, { follow: false });
-  };
-  // Re-read a moment after a change, once for changes that come together; a drawing of the screen meanwhile
-  // (the screen's own refresh after its user's action, which caused the change) makes it needless.
-  const soon = () => { clearTimeout(orderLive.pending); orderLive.pending = setTimeout(reread, 800); };
-  let first = true;  // the stream's first `ready` comes right after this screen's own reads
-  ctx.liveOrders({
-    refresh: () => { if (first) first = false; else soon(); },
-    onOrder: (event) => { if (concernsOrder(event, managerId, orderId)) soon(); },
-    onMode: (mode) => { orderLive.mode = mode; showOrderLive(ctx); },
-  });
-}
-
+// A11 real-time view: the screen follows watch_orders and re-reads the order when it changes, unless one of its
+// forms was touched since it was drawn — then « Actualiser » (live_order.mjs, shared with the mission screen).
 export async function renderOrder(ctx, managerId, orderId, { follow = true } = {}) {
-  clearTimeout(orderLive.pending);  // this drawing reads the order afresh
+  drawingOrder();
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
   const query = listQuery({ managerId: role === "manager" ? "" : managerId }) + `&order_id=${encodeURIComponent(orderId)}`;
@@ -219,12 +184,9 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
         : null)))
     : h("p", {}, "Aucun document.");
   const proof = documents.documents.some((d) => d.kind === "service_done");
-  const changedNote = h("p", { id: "order-changed", className: "hint", role: "status", hidden: true },
-    "Cette commande vient de changer. ", h("button", { type: "button", className: "secondary", onclick: refresh },
-      "Actualiser"));
   ctx.show(`${o.order_id} — ${o.title}`,
     h("p", {}, h("a", { href: back }, "← Retour à la liste")),
-    h("p", { id: "order-live", className: "status", "aria-live": "polite" }), changedNote,
+    ...liveOrderNodes(refresh),
     clock ? h("p", { id: "order-clock", className: "hint", role: "note" }, `${clock} : les heures de cette commande sont `
       + "affichées et saisies à l'heure de son territoire.") : null,
     definitionList(facts),
@@ -240,12 +202,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor && view.mission ? timesheetForm(ctx, o, view.mission) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
-  orderLive.touched = false;
-  if (follow) {
-    orderLive.mode = "polling";
-    followOrder(ctx, managerId, orderId);
-  }
-  showOrderLive(ctx);
+  orderDrawn(ctx, { follow, managerId, orderId, reread: refresh });
 }
 
 // B11: the titulaire's timesheet on a mission's order — days worked on a milestone over a period and, unless the
