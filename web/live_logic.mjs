@@ -75,3 +75,11 @@ export function concernsList(event, { managerId } = {}) {
   if (!event) return false;
   return !managerId || event.manager_id === managerId;
 }
+
+// The order a beneficiary's mission screen follows ({ managerId, orderId }), or null: the mission's order is
+// its beneficiary's (the stream names it by the beneficiary's id, as its « manager »); a mission whose order
+// could not be read (no `order` in the view) and any other role follow nothing.
+export function missionOrder(mission, claims) {
+  if (!mission?.order_id || !mission.order || claims?.role !== "beneficiary" || !claims.tenant) return null;
+  return { managerId: claims.tenant, orderId: mission.order_id };
+}

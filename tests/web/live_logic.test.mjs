@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { backoffDelay, concernsList, concernsOrder, liveStatusText, sseParser } from "../../web/live_logic.mjs";
+import { backoffDelay, concernsList, concernsOrder, liveStatusText, missionOrder, sseParser } from "../../web/live_logic.mjs";
 
 const STREAM = "retry: 3000\n\n: flux des commandes ouvert\n\nevent: ready\ndata: {\"as_of\":\"2026-03-04T09:15:00+00:00\"}\n\n"
   + "event: order\ndata: {\"manager_id\":\"mgr-test\",\"order_id\":\"BC-1\",\"state\":\"acknowledged\"}\n\n"
@@ -68,4 +68,22 @@ test("a list re-reads on any of the caller's order changes, unless it is narrowe
   // …but one narrowed to another manager does not, nor does a missing event
   assert.ok(!concernsList(event, { managerId: "mgr-other" }));
   assert.ok(!concernsList(null, {}));
+});
+
+test("a beneficiary's mission screen follows its mission's order, named by the beneficiary's id", () => {
+  // Given a mission view with its order read, opened by its beneficiary
+  const mission = { mission_id: "MIS-1", order_id: "BC-MIS-1", order: { order_id: "BC-MIS-1", state: "acknowledged" } };
+  const beneficiary = { role: "beneficiary", tenant: "ben-test" };
+  const followed = missionOrder(mission, beneficiary);
+  // Then it follows that order in the beneficiary's space: an event on it concerns the screen, others do not
+  assert.deepEqual(followed, { managerId: "ben-test", orderId: "BC-MIS-1" });
+  assert.ok(concernsOrder({ manager_id: "ben-test", order_id: "BC-MIS-1", state: "in_progress" },
+    followed.managerId, followed.orderId));
+  assert.ok(!concernsOrder({ manager_id: "ben-test", order_id: "BC-MIS-2", state: "in_progress" },
+    followed.managerId, followed.orderId));
+  // And nothing is followed when its order could not be read, nor by a role the stream does not serve
+  assert.equal(missionOrder({ ...mission, order: undefined }, beneficiary), null);
+  assert.equal(missionOrder({ ...mission, order_id: "" }, beneficiary), null);
+  assert.equal(missionOrder(mission, { role: "operator", tenant: "platform" }), null);
+  assert.equal(missionOrder(null, beneficiary), null);
 });
