@@ -11,6 +11,8 @@ import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, needField, needFormValues, parseFrenchDate, stateLabel,
 } from "./logic.mjs";
+import { missionOrder } from "./live_logic.mjs";
+import { drawingOrder, liveOrderNodes, orderDrawn } from "./live_order.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
@@ -283,7 +285,10 @@ export function renderFrame(ctx, needId) {
     form);
 }
 
-export async function renderMission(ctx, missionId) {
+// A11 real-time view: the screen follows its mission's order on watch_orders (live_order.mjs, like the order screen)
+// and is read again when the order changes, unless a form on it was touched — then « Actualiser ».
+export async function renderMission(ctx, missionId, { follow = true } = {}) {
+  drawingOrder();
   let m;
   try {
     m = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "mission", mission_id: missionId }).toString() });
@@ -302,11 +307,13 @@ export async function renderMission(ctx, missionId) {
   }
   const followUp = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_follow_up]));
   const accepted = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_accepted]));
-  const decide = ctx.session.claims.role === "beneficiary"
-    ? decisionForm(ctx, m, () => renderMission(ctx, missionId)) : null;
+  const refresh = () => renderMission(ctx, missionId, { follow: false });
+  const decide = ctx.session.claims.role === "beneficiary" ? decisionForm(ctx, m, refresh) : null;
+  const followed = missionOrder(m, ctx.session.claims);
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
   ctx.show(`Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
+    ...(followed ? liveOrderNodes(refresh) : []),
     definitionList([["Professionnel", m.professional_id], ["Du", formatDateTime(m.start_date)],
       ["Au", formatDateTime(m.end_date)], ["TJM", formatEuros(m.daily_rate_cents)],
       ["Commande", h("a", { href: orderHref }, m.order_id)],
@@ -332,6 +339,7 @@ export async function renderMission(ctx, missionId) {
       + "refusé est remis à nouveau par le titulaire. La réception du jalon n'attend pas l'acceptation."),
     h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")),
     missionQuoteForm(ctx, m));
+  if (followed) orderDrawn(ctx, { follow, ...followed, reread: refresh });
 }
 
 // B11: each deliverable « attendu », or as its latest document stands — « remis » (with « Accepter » and
@@ -372,7 +380,8 @@ function decisionForm(ctx, mission, refresh) {
     const refuse = h("button", { type: "button", className: "secondary" }, "Refuser");
     accept.addEventListener("click", () => send("accepted"));
     refuse.addEventListener("click", () => send("refused"));
-    return h("div", { className: "card deliverable-decision", role: "group", "aria-label": `Décision sur « ${followUp.label} »` },
+    return h("div", { className: "card deliverable-decision", role: "group", "data-form": true,
+      "aria-label": `Décision sur « ${followUp.label} »` },
       slot.node, reason, accept, " ", refuse);
   };
 }
