@@ -83,3 +83,15 @@ export function missionOrder(mission, claims) {
   if (!mission?.order_id || !mission.order || claims?.role !== "beneficiary" || !claims.tenant) return null;
   return { managerId: claims.tenant, orderId: mission.order_id };
 }
+
+// Whether a re-read of a one-order screen (the order screen, the mission screen) may draw it again now, when its
+// order changed: "defer" while a pointer is pressed on the screen (a click is under way: its press and its
+// release must land on the same element, not on one the redraw put in its place — retried a moment later),
+// "note" while the user is at the screen — a form touched since the drawing (typed in, or sent and showing its
+// answer), or a field or button holding the focus (about to be typed in or pressed) — then « Actualiser » rather
+// than replace it, else "draw".
+export function redrawDecision({ pressing = false, touched = false, controlFocused = false } = {}) {
+  if (pressing) return "defer";
+  if (touched || controlFocused) return "note";
+  return "draw";
+}

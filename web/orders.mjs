@@ -11,7 +11,7 @@ import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h
 import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
 import { concernsList, liveStatusText } from "./live_logic.mjs";
-import { drawingOrder, liveOrderNodes, orderDrawn } from "./live_order.mjs";
+import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -121,10 +121,11 @@ function progress(value) {
 }
 
 // --- one order ------------------------------------------------------------------------------
-// A11 real-time view: the screen follows watch_orders and re-reads the order when it changes, unless one of its
-// forms was touched since it was drawn — then « Actualiser » (live_order.mjs, shared with the mission screen).
-export async function renderOrder(ctx, managerId, orderId, { follow = true } = {}) {
-  drawingOrder();
+// A11 real-time view: the screen follows watch_orders and re-reads the order when it changes (`reread`), never
+// under the user's hand: « Actualiser » while one of its forms is in use, and a drawing the user left or a newer
+// one overtook is dropped (live_order.mjs, shared with the mission screen).
+export async function renderOrder(ctx, managerId, orderId, { follow = true, reread = false } = {}) {
+  const ticket = drawingOrder();
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
   const query = listQuery({ managerId: role === "manager" ? "" : managerId }) + `&order_id=${encodeURIComponent(orderId)}`;
@@ -135,6 +136,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
     [view, documents, invoices] = await Promise.all([ctx.call("get_order", { query }), ctx.call("get_documents", { query }),
       ctx.call("get_invoices", { query })]);
   } catch (err) {
+    if (reread || !stillCurrent(ticket)) return undefined;  // the screen stays as drawn; the next change tries again
     return ctx.showError(`Commande ${orderId}`, err);
   }
   const o = view.order;
@@ -153,6 +155,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
       if (err.status === 401) return undefined;
     }
   }
+  if (!mayDraw(ticket, { reread })) return undefined;
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
@@ -184,7 +187,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
         : null)))
     : h("p", {}, "Aucun document.");
   const proof = documents.documents.some((d) => d.kind === "service_done");
-  ctx.show(`${o.order_id} — ${o.title}`,
+  showOrderScreen(ctx, { reread }, `${o.order_id} — ${o.title}`,
     h("p", {}, h("a", { href: back }, "← Retour à la liste")),
     ...liveOrderNodes(refresh),
     clock ? h("p", { id: "order-clock", className: "hint", role: "note" }, `${clock} : les heures de cette commande sont `
@@ -202,7 +205,16 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor && view.mission ? timesheetForm(ctx, o, view.mission) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
-  orderDrawn(ctx, { follow, managerId, orderId, reread: refresh });
+  orderDrawn(ctx, { follow, managerId, orderId,
+    reread: (options) => renderOrder(ctx, managerId, orderId, { follow: false, ...options }) });
+  return undefined;
+}
+
+// The screen read again a moment after its form's answer was shown — unless the user left it meanwhile.
+function redrawAfterAnswer(ctx, order) {
+  const route = location.hash;
+  setTimeout(() => { if (location.hash === route) renderOrder(ctx, order.manager_id, order.order_id, { follow: false }); },
+    700);
 }
 
 // B11: the titulaire's timesheet on a mission's order — days worked on a milestone over a period and, unless the
@@ -319,7 +331,7 @@ function moveForm(ctx, order, move, zone) {
       const reply = await ctx.call("submit_execution", { body: report });
       result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
         (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
-      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id, { follow: false }), 700);
+      redrawAfterAnswer(ctx, order);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
@@ -360,7 +372,7 @@ function uploadForm(ctx, order, mission) {
       const answer = await ctx.call("store_report", { form: upload });
       result.replaceChildren(h("p", { className: "status" }, answer.created ? "Document déposé."
         : "Ce document était déjà déposé sur la commande."));
-      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id, { follow: false }), 700);
+      redrawAfterAnswer(ctx, order);
     } catch (err) {
       if (err.status !== 401) result.replaceChildren(errorBox(messagesOf(err)));
     }

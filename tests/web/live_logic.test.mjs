@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { backoffDelay, concernsList, concernsOrder, liveStatusText, missionOrder, sseParser } from "../../web/live_logic.mjs";
+import {
+  backoffDelay, concernsList, concernsOrder, liveStatusText, missionOrder, redrawDecision, sseParser,
+} from "../../web/live_logic.mjs";
 
 const STREAM = "retry: 3000\n\n: flux des commandes ouvert\n\nevent: ready\ndata: {\"as_of\":\"2026-03-04T09:15:00+00:00\"}\n\n"
   + "event: order\ndata: {\"manager_id\":\"mgr-test\",\"order_id\":\"BC-1\",\"state\":\"acknowledged\"}\n\n"
@@ -86,4 +88,16 @@ test("a beneficiary's mission screen follows its mission's order, named by the b
   assert.equal(missionOrder({ ...mission, order_id: "" }, beneficiary), null);
   assert.equal(missionOrder(mission, { role: "operator", tenant: "platform" }), null);
   assert.equal(missionOrder(null, beneficiary), null);
+});
+
+test("a one-order screen is drawn again on a change only when nothing on it is in the user's hands", () => {
+  // Given nothing pressed, touched nor focused: the re-read draws
+  assert.equal(redrawDecision({}), "draw");
+  assert.equal(redrawDecision(), "draw");
+  // When a pointer is pressed on the screen (a click under way), it waits and tries again, whatever else holds
+  assert.equal(redrawDecision({ pressing: true }), "defer");
+  assert.equal(redrawDecision({ pressing: true, touched: true, controlFocused: true }), "defer");
+  // When a form was touched, or a field or button has the focus, it offers « Actualiser » instead
+  assert.equal(redrawDecision({ touched: true }), "note");
+  assert.equal(redrawDecision({ controlFocused: true }), "note");
 });
