@@ -176,3 +176,16 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     expect(facts).not_to_contain_text("20 %")
     beneficiary.locator("#order-changed").get_by_role("button", name="Actualiser").click()
     expect(facts).to_contain_text("planifié — 20 %")
+    # And a click pressed while a change arrives is not lost: the re-read waits for the release, then is dropped
+    # as the click left the screen (a link the re-read replaced under the press would have taken no click)
+    beneficiary.get_by_role("link", name=re.compile("Suivre la commande")).hover()
+    beneficiary.mouse.down()
+    report(platform, order_id, 5, {"progress": 40})
+    beneficiary.wait_for_timeout(2500)  # the change reaches the screen within about a second
+    expect(facts).to_contain_text("planifié — 20 %")
+    beneficiary.mouse.up()
+    order_heading = beneficiary.get_by_role("heading", name=re.compile(f"^{order_id}"))
+    expect(order_heading).to_be_visible()
+    beneficiary.wait_for_timeout(1500)  # longer than a re-read: none draws the mission over the order screen
+    expect(order_heading).to_be_visible()
+    expect(beneficiary.locator("dl.facts").first).to_contain_text("40 %")
