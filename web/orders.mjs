@@ -10,7 +10,7 @@ import {
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
-import { concernsList, liveStatusText } from "./live_logic.mjs";
+import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
@@ -46,7 +46,7 @@ export function renderList(ctx) {
       managerId: contractor ? partyField.input.value.trim() : "" };
     listState.cursors = [];
     listState.rows = null;
-    load();
+    serially(load);
   });
 
   // A11 real-time view: every role's list (the manager's dashboard, the contractor's « Mes commandes », the
@@ -59,8 +59,40 @@ export function renderList(ctx) {
       + liveStatusText(mode, ctx.config.refresh_seconds);
     status.dataset.live = mode;
   };
-  let pending = null;  // changes that arrive together are re-read once
-  const reloadSoon = () => { clearTimeout(pending); pending = setTimeout(load, 250); };
+  // A change re-reads its one row (list_orders order_id=, with the list's filters); the page is re-read after the
+  // stream (re)opens, on each poll while it is down, on a later page, or when many orders changed together.
+  // Changes that arrive together are read once, a moment later; reads apply one after the other, in order.
+  let pending = null;
+  let waitingRows = new Map();  // key → the latest event of an order whose row waits to be read
+  let wholePage = false;
+  let reads = Promise.resolve();
+  const serially = (read) => { reads = reads.then(read, read); return reads; };
+  const screen = {};  // this drawing of the list: a read still waiting when it was left or drawn again is dropped
+  listState.screen = screen;
+  const flush = () => {
+    if (listState.screen !== screen) return undefined;
+    const rows = [...waitingRows.values()];
+    const page = wholePage;
+    waitingRows = new Map();
+    wholePage = false;
+    if (page) return serially(load);
+    return serially(() => Promise.all(rows.map(readRow)).then(() => { refreshedAt = new Date(); showStatus(); }));
+  };
+  const soon = () => { clearTimeout(pending); pending = setTimeout(flush, 250); };
+  const reloadSoon = () => { wholePage = true; soon(); };
+  const onOrder = (event) => {
+    const update = listUpdate(event, listState.filters, { firstPage: !listState.cursors.length,
+      pending: waitingRows.size });
+    if (update === "ignore") return;
+    if (update === "page") wholePage = true;
+    else waitingRows.set(rowKey(event), event);
+    soon();
+  };
+
+  function showEmpty() {
+    body.querySelector("tr:not([data-key])")?.remove();
+    if (!listState.rows.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" }, "Aucune commande.")));
+  }
 
   async function load() {
     const cursor = listState.cursors.at(-1) ?? null;
@@ -68,10 +100,11 @@ export function renderList(ctx) {
       const page = await ctx.call("list_orders", { query: listQuery({ ...listState.filters, cursor }) });
       const changed = changedRows(listState.rows, page.orders);
       listState.rows = page.orders;
+      listState.more = Boolean(page.next_cursor);
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed)));
-      if (!page.orders.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" }, "Aucune commande.")));
+      showEmpty();
       next.disabled = !page.next_cursor;
-      next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; load(); };
+      next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; serially(load); };
       first.disabled = !listState.cursors.length;
       errors.replaceChildren();
       refreshedAt = new Date();
@@ -80,7 +113,28 @@ export function renderList(ctx) {
       if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
     }
   }
-  first.onclick = () => { listState.cursors = []; listState.rows = null; load(); };
+  first.onclick = () => { listState.cursors = []; listState.rows = null; serially(load); };
+
+  // One order's row read again and put in place: only its <tr> is replaced (or removed, when the order left the
+  // list's filters); the other rows stay as they are, links and focus included.
+  async function readRow(event) {
+    if (!listState.rows) return;
+    const key = rowKey(event);
+    let answer;
+    try {
+      answer = await ctx.call("list_orders", { query: listQuery(rowFilters(event, listState.filters, role)) });
+    } catch (err) {
+      if (err.status !== 401) reloadSoon();  // the row could not be read: the page will be
+      return;
+    }
+    if (!listState.rows) return;  // the list was re-read from its start meanwhile (filters, pages)
+    const row = answer.orders.find((r) => rowKey(r) === key) ?? null;
+    listState.rows = withRow(listState.rows, key, row, { more: listState.more });
+    body.querySelector(`tr[data-key="${CSS.escape(key)}"]`)?.remove();
+    const index = listState.rows.findIndex((r) => rowKey(r) === key);
+    if (index >= 0) body.insertBefore(orderRow(listState.rows[index], role, new Set([key])), body.children[index] ?? null);
+    showEmpty();
+  }
 
   const title = contractor ? "Mes commandes" : role === "manager" ? "Tableau de bord des commandes"
     : "Commandes de mes missions";
@@ -90,17 +144,16 @@ export function renderList(ctx) {
         "Rendez-vous / dates", "Dernier événement", "Retard", "Doc."].map((t) => h("th", { scope: "col" }, t)))),
       body)),
     h("div", { className: "pager" }, first, next));
-  load();
-  // A11: each change re-reads the page; polled every refresh_seconds while the stream is down
-  ctx.liveOrders({ refresh: reloadSoon, onOrder: (event) => { if (concernsList(event, listState.filters)) reloadSoon(); },
-    onMode: (m) => { mode = m; showStatus(); } });
+  serially(load);
+  // A11: each change re-reads its row; polled every refresh_seconds while the stream is down
+  ctx.liveOrders({ refresh: reloadSoon, onOrder, onMode: (m) => { mode = m; showStatus(); } });
 }
 
 function orderRow(row, role, changed) {
   const key = `${row.manager_id}/${row.order_id}`;
   const href = `#/orders/${encodeURIComponent(row.manager_id)}/${encodeURIComponent(row.order_id)}`;
   return h("tr", { className: [row.late ? "late" : "", changed.has(key) ? "changed" : ""].join(" ").trim() || null,
-    "data-order": row.order_id },
+    "data-order": row.order_id, "data-key": key },
     h("td", {}, h("a", { href }, row.order_id), h("div", { className: "sub" }, row.title),
       h("div", { className: "sub" }, row.site?.label ?? row.site?.node_id ?? "")),
     h("td", {}, role === "contractor" ? row.manager_id : row.contractor_id),

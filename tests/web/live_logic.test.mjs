@@ -3,8 +3,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  backoffDelay, concernsList, concernsOrder, liveStatusText, missionOrder, redrawDecision, sseParser,
+  backoffDelay, concernsList, concernsOrder, listUpdate, liveStatusText, missionOrder, redrawDecision, rowFilters, rowKey,
+  sseParser, withRow,
 } from "../../web/live_logic.mjs";
+import { listQuery } from "../../web/logic.mjs";
 
 const STREAM = "retry: 3000\n\n: flux des commandes ouvert\n\nevent: ready\ndata: {\"as_of\":\"2026-03-04T09:15:00+00:00\"}\n\n"
   + "event: order\ndata: {\"manager_id\":\"mgr-test\",\"order_id\":\"BC-1\",\"state\":\"acknowledged\"}\n\n"
@@ -100,4 +102,47 @@ test("a one-order screen is drawn again on a change only when nothing on it is i
   // When a form was touched, or a field or button has the focus, it offers « Actualiser » instead
   assert.equal(redrawDecision({ touched: true }), "note");
   assert.equal(redrawDecision({ controlFocused: true }), "note");
+});
+
+const ROWS = [
+  { manager_id: "mgr-a", order_id: "BC-3", updated_at: "2026-03-04T09:03:00+00:00", state: "in_progress" },
+  { manager_id: "mgr-a", order_id: "BC-2", updated_at: "2026-03-04T09:02:00+00:00", state: "acknowledged" },
+  { manager_id: "mgr-b", order_id: "BC-2", updated_at: "2026-03-04T09:01:00+00:00", state: "acknowledged" },
+];
+const keys = (rows) => rows.map(rowKey);
+
+test("a list re-reads one row on its first page, its page on a later page or when many orders changed together", () => {
+  const event = { manager_id: "mgr-a", order_id: "BC-2", state: "scheduled" };
+  assert.equal(listUpdate(event, {}), "row");
+  assert.equal(listUpdate(event, {}, { firstPage: false }), "page");
+  assert.equal(listUpdate(event, {}, { pending: 5 }), "page");
+  assert.equal(listUpdate(event, { managerId: "mgr-b" }), "ignore");
+  assert.equal(listUpdate(null, {}), "ignore");
+});
+
+test("one row's query keeps the list's filters, names the space for a contractor, and never a cursor", () => {
+  const event = { manager_id: "mgr-a", order_id: "BC-2" };
+  const filters = { state: "scheduled", lateOnly: true, contractorId: "ctr-x", managerId: "" };
+  assert.equal(listQuery(rowFilters(event, { ...filters, cursor: "abc" }, "manager")),
+    "state=scheduled&contractor_id=ctr-x&late=true&order_id=BC-2");
+  assert.equal(listQuery(rowFilters(event, { managerId: "" }, "contractor")), "manager_id=mgr-a&order_id=BC-2");
+  assert.equal(listQuery(rowFilters(event, {}, "beneficiary")), "order_id=BC-2");
+});
+
+test("a row read again takes its place by activity, leaves when the order left the list, and stays on its page", () => {
+  // When mgr-a's BC-2 changed last, it comes first; the other rows keep their order (same names, other spaces apart)
+  const moved = { ...ROWS[1], updated_at: "2026-03-04T09:05:00+00:00", state: "scheduled" };
+  const after = withRow(ROWS, "mgr-a/BC-2", moved);
+  assert.deepEqual(keys(after), ["mgr-a/BC-2", "mgr-a/BC-3", "mgr-b/BC-2"]);
+  assert.equal(after[0].state, "scheduled");
+  // When no row came back (out of the list's filters now), the row goes
+  assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-2", null)), ["mgr-a/BC-3", "mgr-b/BC-2"]);
+  // When a new order comes, it is added in its place; one older than the page's last row belongs to a later page
+  const newest = { manager_id: "mgr-a", order_id: "BC-9", updated_at: "2026-03-04T09:06:00+00:00" };
+  assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-9", newest)), ["mgr-a/BC-9", ...keys(ROWS)]);
+  const oldest = { manager_id: "mgr-a", order_id: "BC-0", updated_at: "2026-03-04T08:00:00+00:00" };
+  assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-0", oldest)), [...keys(ROWS), "mgr-a/BC-0"]);
+  assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-0", oldest, { more: true })), keys(ROWS));
+  // And an empty or unread list takes the row alone
+  assert.deepEqual(keys(withRow(null, "mgr-a/BC-9", newest)), ["mgr-a/BC-9"]);
 });
