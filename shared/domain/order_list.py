@@ -115,7 +115,8 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
     if order_id is not None and contractor_view and not args.get("manager_id"):
         errors.append(ErrorDetail.of("query.manager_id", "REQUIRED"))
     if order_id is not None and args.get("cursor"):
-        errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE", detail="sans objet avec order_id (une seule ligne)"))
+        errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE",
+                                     detail="sans objet avec order_id (une seule ligne)"))
     state = None
     if args.get("state"):
         try:
