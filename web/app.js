@@ -181,6 +181,19 @@ function show(title, ...content) {
   return heading;
 }
 
+// The same screen drawn again with fresher data (A11 real-time view, live_order.mjs): unlike show, the focus
+// stays where it was (on the new heading if it was on the old one) and so does the scroll.
+function redraw(title, ...content) {
+  const onHeading = document.activeElement?.matches?.("#main > h1");
+  const { scrollX, scrollY } = window;
+  const heading = h("h1", { tabindex: "-1" }, title);
+  root.replaceChildren(header(), h("main", { id: "main", tabindex: "-1" }, heading, ...content));
+  document.title = `${title} — Passerelle`;
+  if (onHeading) heading.focus({ preventScroll: true });
+  window.scrollTo(scrollX, scrollY);
+  return heading;
+}
+
 function showError(title, error) {
   if (error?.status === 401) return;
   const messages = [...(error?.problem?.errors ?? []).map((e) => e.message)];
@@ -329,7 +342,7 @@ function renderMyPassword() {
 }
 
 // --- routing --------------------------------------------------------------------------------
-const ctx = { call, download, show, showError, live, liveOrders, get session() { return session; },
+const ctx = { call, download, show, redraw, showError, live, liveOrders, get session() { return session; },
   get config() { return config; }, go: (hash) => { location.hash = hash; } };
 
 const ORDER = [/^#\/orders\/([^/]+)\/([^/]+)$/, (m, o) => orders.renderOrder(ctx, m, o)];

@@ -75,3 +75,57 @@ export function concernsList(event, { managerId } = {}) {
   if (!event) return false;
   return !managerId || event.manager_id === managerId;
 }
+
+// The order a beneficiary's mission screen follows ({ managerId, orderId }), or null: the mission's order is
+// its beneficiary's (the stream names it by the beneficiary's id, as its « manager »); a mission whose order
+// could not be read (no `order` in the view) and any other role follow nothing.
+export function missionOrder(mission, claims) {
+  if (!mission?.order_id || !mission.order || claims?.role !== "beneficiary" || !claims.tenant) return null;
+  return { managerId: claims.tenant, orderId: mission.order_id };
+}
+
+// Whether a re-read of a one-order screen (the order screen, the mission screen) may draw it again now, when its
+// order changed: "defer" while a pointer is pressed on the screen (a click is under way: its press and its
+// release must land on the same element, not on one the redraw put in its place — retried a moment later),
+// "note" while the user is at the screen — a form touched since the drawing (typed in, or sent and showing its
+// answer), or a field or button holding the focus (about to be typed in or pressed) — then « Actualiser » rather
+// than replace it, else "draw".
+export function redrawDecision({ pressing = false, touched = false, controlFocused = false } = {}) {
+  if (pressing) return "defer";
+  if (touched || controlFocused) return "note";
+  return "draw";
+}
+
+// --- a list follows one row (A11 real-time view) ---------------------------------------------------------------
+// The key of a list row: an order id is unique in its space only.
+export function rowKey(row) {
+  return `${row.manager_id}/${row.order_id}`;
+}
+
+// How an orders list follows an `order` event: "ignore" (not its concern, concernsList), "row" (it reads that one
+// order's row again: list_orders order_id=, with the list's own filters), or "page" (it reads its page again) — on
+// a later page (a changed order, most recent activity now, moves to the first page), or when more orders changed
+// together than rows are worth reading one by one (`pending`: the orders already waiting, `maxRows`).
+export function listUpdate(event, { managerId } = {}, { firstPage = true, pending = 0, maxRows = 5 } = {}) {
+  if (!concernsList(event, { managerId })) return "ignore";
+  return firstPage && pending < maxRows ? "row" : "page";
+}
+
+// The filters of one order's row query (listQuery plus order_id): the list's own — an order that no longer
+// matches them comes back as no row — and, for a contractor, the order's space (its event's manager_id).
+export function rowFilters(event, filters, role) {
+  return { ...filters, managerId: role === "contractor" ? event.manager_id : "", cursor: null,
+    orderId: event.order_id };
+}
+
+// The rows of a list once one order's row was read again (`row`, or null: the order left the list — its filters,
+// or the caller's scope): the old row goes, the new one takes its place in activity order (updated_at, most
+// recent first) — unless it falls past the last row of a page that has more (`more`): it belongs to a later page.
+export function withRow(rows, key, row, { more = false } = {}) {
+  const others = (rows ?? []).filter((r) => rowKey(r) !== key);
+  if (!row) return others;
+  const at = Date.parse(row.updated_at);
+  const index = others.findIndex((r) => Date.parse(r.updated_at) < at);
+  if (index < 0) return more ? others : [...others, row];
+  return [...others.slice(0, index), row, ...others.slice(index)];
+}

@@ -236,7 +236,7 @@ export function needsRefresh(session, nowSeconds) {
 }
 
 // Filters of the list → the query string of list_orders (empty values left out).
-export function listQuery({ state, contractorId, managerId, lateOnly, updatedSince, limit, cursor } = {}) {
+export function listQuery({ state, contractorId, managerId, lateOnly, updatedSince, limit, cursor, orderId } = {}) {
   const params = new URLSearchParams();
   if (state) params.set("state", state);
   if (contractorId) params.set("contractor_id", contractorId);
@@ -245,6 +245,7 @@ export function listQuery({ state, contractorId, managerId, lateOnly, updatedSin
   if (updatedSince) params.set("updated_since", updatedSince);
   if (limit) params.set("limit", String(limit));
   if (cursor) params.set("cursor", cursor);
+  if (orderId) params.set("order_id", orderId);  // one order's row (A11 real-time view)
   return params.toString();
 }
 

@@ -10,7 +10,8 @@ import {
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
-import { concernsList, concernsOrder, liveStatusText } from "./live_logic.mjs";
+import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
+import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -45,7 +46,7 @@ export function renderList(ctx) {
       managerId: contractor ? partyField.input.value.trim() : "" };
     listState.cursors = [];
     listState.rows = null;
-    load();
+    serially(load);
   });
 
   // A11 real-time view: every role's list (the manager's dashboard, the contractor's « Mes commandes », the
@@ -58,8 +59,40 @@ export function renderList(ctx) {
       + liveStatusText(mode, ctx.config.refresh_seconds);
     status.dataset.live = mode;
   };
-  let pending = null;  // changes that arrive together are re-read once
-  const reloadSoon = () => { clearTimeout(pending); pending = setTimeout(load, 250); };
+  // A change re-reads its one row (list_orders order_id=, with the list's filters); the page is re-read after the
+  // stream (re)opens, on each poll while it is down, on a later page, or when many orders changed together.
+  // Changes that arrive together are read once, a moment later; reads apply one after the other, in order.
+  let pending = null;
+  let waitingRows = new Map();  // key → the latest event of an order whose row waits to be read
+  let wholePage = false;
+  let reads = Promise.resolve();
+  const serially = (read) => { reads = reads.then(read, read); return reads; };
+  const screen = {};  // this drawing of the list: a read still waiting when it was left or drawn again is dropped
+  listState.screen = screen;
+  const flush = () => {
+    if (listState.screen !== screen) return undefined;
+    const rows = [...waitingRows.values()];
+    const page = wholePage;
+    waitingRows = new Map();
+    wholePage = false;
+    if (page) return serially(load);
+    return serially(() => Promise.all(rows.map(readRow)).then(() => { refreshedAt = new Date(); showStatus(); }));
+  };
+  const soon = () => { clearTimeout(pending); pending = setTimeout(flush, 250); };
+  const reloadSoon = () => { wholePage = true; soon(); };
+  const onOrder = (event) => {
+    const update = listUpdate(event, listState.filters, { firstPage: !listState.cursors.length,
+      pending: waitingRows.size });
+    if (update === "ignore") return;
+    if (update === "page") wholePage = true;
+    else waitingRows.set(rowKey(event), event);
+    soon();
+  };
+
+  function showEmpty() {
+    body.querySelector("tr:not([data-key])")?.remove();
+    if (!listState.rows.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" }, "Aucune commande.")));
+  }
 
   async function load() {
     const cursor = listState.cursors.at(-1) ?? null;
@@ -67,10 +100,11 @@ export function renderList(ctx) {
       const page = await ctx.call("list_orders", { query: listQuery({ ...listState.filters, cursor }) });
       const changed = changedRows(listState.rows, page.orders);
       listState.rows = page.orders;
+      listState.more = Boolean(page.next_cursor);
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed)));
-      if (!page.orders.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" }, "Aucune commande.")));
+      showEmpty();
       next.disabled = !page.next_cursor;
-      next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; load(); };
+      next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; serially(load); };
       first.disabled = !listState.cursors.length;
       errors.replaceChildren();
       refreshedAt = new Date();
@@ -79,7 +113,28 @@ export function renderList(ctx) {
       if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
     }
   }
-  first.onclick = () => { listState.cursors = []; listState.rows = null; load(); };
+  first.onclick = () => { listState.cursors = []; listState.rows = null; serially(load); };
+
+  // One order's row read again and put in place: only its <tr> is replaced (or removed, when the order left the
+  // list's filters); the other rows stay as they are, links and focus included.
+  async function readRow(event) {
+    if (!listState.rows) return;
+    const key = rowKey(event);
+    let answer;
+    try {
+      answer = await ctx.call("list_orders", { query: listQuery(rowFilters(event, listState.filters, role)) });
+    } catch (err) {
+      if (err.status !== 401) reloadSoon();  // the row could not be read: the page will be
+      return;
+    }
+    if (!listState.rows) return;  // the list was re-read from its start meanwhile (filters, pages)
+    const row = answer.orders.find((r) => rowKey(r) === key) ?? null;
+    listState.rows = withRow(listState.rows, key, row, { more: listState.more });
+    body.querySelector(`tr[data-key="${CSS.escape(key)}"]`)?.remove();
+    const index = listState.rows.findIndex((r) => rowKey(r) === key);
+    if (index >= 0) body.insertBefore(orderRow(listState.rows[index], role, new Set([key])), body.children[index] ?? null);
+    showEmpty();
+  }
 
   const title = contractor ? "Mes commandes" : role === "manager" ? "Tableau de bord des commandes"
     : "Commandes de mes missions";
@@ -89,17 +144,16 @@ export function renderList(ctx) {
         "Rendez-vous / dates", "Dernier événement", "Retard", "Doc."].map((t) => h("th", { scope: "col" }, t)))),
       body)),
     h("div", { className: "pager" }, first, next));
-  load();
-  // A11: each change re-reads the page; polled every refresh_seconds while the stream is down
-  ctx.liveOrders({ refresh: reloadSoon, onOrder: (event) => { if (concernsList(event, listState.filters)) reloadSoon(); },
-    onMode: (m) => { mode = m; showStatus(); } });
+  serially(load);
+  // A11: each change re-reads its row; polled every refresh_seconds while the stream is down
+  ctx.liveOrders({ refresh: reloadSoon, onOrder, onMode: (m) => { mode = m; showStatus(); } });
 }
 
 function orderRow(row, role, changed) {
   const key = `${row.manager_id}/${row.order_id}`;
   const href = `#/orders/${encodeURIComponent(row.manager_id)}/${encodeURIComponent(row.order_id)}`;
   return h("tr", { className: [row.late ? "late" : "", changed.has(key) ? "changed" : ""].join(" ").trim() || null,
-    "data-order": row.order_id },
+    "data-order": row.order_id, "data-key": key },
     h("td", {}, h("a", { href }, row.order_id), h("div", { className: "sub" }, row.title),
       h("div", { className: "sub" }, row.site?.label ?? row.site?.node_id ?? "")),
     h("td", {}, role === "contractor" ? row.manager_id : row.contractor_id),
@@ -120,46 +174,11 @@ function progress(value) {
 }
 
 // --- one order ------------------------------------------------------------------------------
-// A11 real-time view: the screen follows watch_orders and re-reads the order when it changes — at once, unless
-// one of its forms was touched since it was drawn (typed in, or sent and showing its answer): then it offers
-// « Actualiser » rather than wipe what was typed or answered.
-const orderLive = { mode: "polling", touched: false, pending: null };
-const touch = (event) => { if (event.target?.closest?.("form")) orderLive.touched = true; };
-if (typeof document !== "undefined") {
-  document.addEventListener("input", touch, true);
-  document.addEventListener("submit", touch, true);
-}
-
-function showOrderLive(ctx) {
-  const node = document.getElementById("order-live");
-  if (node) {
-    node.textContent = `Suivi de la commande : ${liveStatusText(orderLive.mode, ctx.config.refresh_seconds)}`;
-    node.dataset.live = orderLive.mode;
-  }
-}
-
-function followOrder(ctx, managerId, orderId) {
-  const reread = () => {
-    if (orderLive.touched) {
-      const note = document.getElementById("order-changed");
-      if (note) note.hidden = false;
-      return;
-    }
-    renderOrder(ctx, managerId, orderId, { follow: false });
-  };
-  // Re-read a moment after a change, once for changes that come together; a drawing of the screen meanwhile
-  // (the screen's own refresh after its user's action, which caused the change) makes it needless.
-  const soon = () => { clearTimeout(orderLive.pending); orderLive.pending = setTimeout(reread, 800); };
-  let first = true;  // the stream's first `ready` comes right after this screen's own reads
-  ctx.liveOrders({
-    refresh: () => { if (first) first = false; else soon(); },
-    onOrder: (event) => { if (concernsOrder(event, managerId, orderId)) soon(); },
-    onMode: (mode) => { orderLive.mode = mode; showOrderLive(ctx); },
-  });
-}
-
-export async function renderOrder(ctx, managerId, orderId, { follow = true } = {}) {
-  clearTimeout(orderLive.pending);  // this drawing reads the order afresh
+// A11 real-time view: the screen follows watch_orders and re-reads the order when it changes (`reread`), never
+// under the user's hand: « Actualiser » while one of its forms is in use, and a drawing the user left or a newer
+// one overtook is dropped (live_order.mjs, shared with the mission screen).
+export async function renderOrder(ctx, managerId, orderId, { follow = true, reread = false } = {}) {
+  const ticket = drawingOrder();
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
   const query = listQuery({ managerId: role === "manager" ? "" : managerId }) + `&order_id=${encodeURIComponent(orderId)}`;
@@ -170,6 +189,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
     [view, documents, invoices] = await Promise.all([ctx.call("get_order", { query }), ctx.call("get_documents", { query }),
       ctx.call("get_invoices", { query })]);
   } catch (err) {
+    if (reread || !stillCurrent(ticket)) return undefined;  // the screen stays as drawn; the next change tries again
     return ctx.showError(`Commande ${orderId}`, err);
   }
   const o = view.order;
@@ -188,6 +208,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
       if (err.status === 401) return undefined;
     }
   }
+  if (!mayDraw(ticket, { reread })) return undefined;
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
@@ -219,12 +240,9 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
         : null)))
     : h("p", {}, "Aucun document.");
   const proof = documents.documents.some((d) => d.kind === "service_done");
-  const changedNote = h("p", { id: "order-changed", className: "hint", role: "status", hidden: true },
-    "Cette commande vient de changer. ", h("button", { type: "button", className: "secondary", onclick: refresh },
-      "Actualiser"));
-  ctx.show(`${o.order_id} — ${o.title}`,
+  showOrderScreen(ctx, { reread }, `${o.order_id} — ${o.title}`,
     h("p", {}, h("a", { href: back }, "← Retour à la liste")),
-    h("p", { id: "order-live", className: "status", "aria-live": "polite" }), changedNote,
+    ...liveOrderNodes(refresh),
     clock ? h("p", { id: "order-clock", className: "hint", role: "note" }, `${clock} : les heures de cette commande sont `
       + "affichées et saisies à l'heure de son territoire.") : null,
     definitionList(facts),
@@ -240,12 +258,16 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor && view.mission ? timesheetForm(ctx, o, view.mission) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
-  orderLive.touched = false;
-  if (follow) {
-    orderLive.mode = "polling";
-    followOrder(ctx, managerId, orderId);
-  }
-  showOrderLive(ctx);
+  orderDrawn(ctx, { follow, managerId, orderId,
+    reread: (options) => renderOrder(ctx, managerId, orderId, { follow: false, ...options }) });
+  return undefined;
+}
+
+// The screen read again a moment after its form's answer was shown — unless the user left it meanwhile.
+function redrawAfterAnswer(ctx, order) {
+  const route = location.hash;
+  setTimeout(() => { if (location.hash === route) renderOrder(ctx, order.manager_id, order.order_id, { follow: false }); },
+    700);
 }
 
 // B11: the titulaire's timesheet on a mission's order — days worked on a milestone over a period and, unless the
@@ -362,7 +384,7 @@ function moveForm(ctx, order, move, zone) {
       const reply = await ctx.call("submit_execution", { body: report });
       result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
         (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
-      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id, { follow: false }), 700);
+      redrawAfterAnswer(ctx, order);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
@@ -403,7 +425,7 @@ function uploadForm(ctx, order, mission) {
       const answer = await ctx.call("store_report", { form: upload });
       result.replaceChildren(h("p", { className: "status" }, answer.created ? "Document déposé."
         : "Ce document était déjà déposé sur la commande."));
-      setTimeout(() => renderOrder(ctx, order.manager_id, order.order_id, { follow: false }), 700);
+      redrawAfterAnswer(ctx, order);
     } catch (err) {
       if (err.status !== 401) result.replaceChildren(errorBox(messagesOf(err)));
     }

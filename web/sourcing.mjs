@@ -12,6 +12,8 @@ import {
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, frameBody,
   frameFormValues, needField, needFormValues, nowIsoIn, stateLabel,
 } from "./logic.mjs";
+import { missionOrder } from "./live_logic.mjs";
+import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
@@ -280,11 +282,16 @@ export async function renderFrame(ctx, needId) {
     form);
 }
 
-export async function renderMission(ctx, missionId) {
+// A11 real-time view: the screen follows its mission's order on watch_orders (live_order.mjs, like the order screen)
+// and is read again when the order changes (`reread`), never under the user's hand: « Actualiser » while a form
+// on it is in use, and a drawing the user left or a newer one overtook is dropped.
+export async function renderMission(ctx, missionId, { follow = true, reread = false } = {}) {
+  const ticket = drawingOrder();
   let m;
   try {
     m = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "mission", mission_id: missionId }).toString() });
   } catch (err) {
+    if (reread || !stillCurrent(ticket)) return undefined;  // the screen stays as drawn; the next change tries again
     return ctx.showError(`Mission ${missionId}`, err);
   }
   // The delivered documents' download links: the order's documents, each with a signed URL (B11, B7)
@@ -307,13 +314,16 @@ export async function renderMission(ctx, missionId) {
   } catch (err) {
     if (err.status === 401) return undefined;
   }
+  if (!mayDraw(ticket, { reread })) return undefined;
   const followUp = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_follow_up]));
   const accepted = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_accepted]));
-  const decide = ctx.session.claims.role === "beneficiary"
-    ? decisionForm(ctx, m, () => renderMission(ctx, missionId)) : null;
+  const refresh = () => renderMission(ctx, missionId, { follow: false });
+  const decide = ctx.session.claims.role === "beneficiary" ? decisionForm(ctx, m, refresh) : null;
+  const followed = missionOrder(m, ctx.session.claims);
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
-  ctx.show(`Mission ${m.mission_id}`,
+  showOrderScreen(ctx, { reread }, `Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
+    ...(followed ? liveOrderNodes(refresh) : []),
     definitionList([["Professionnel", professional], ["Du", formatDateTime(m.start_date)],
       ["Au", formatDateTime(m.end_date)], ["TJM", formatEuros(m.daily_rate_cents)],
       ["Commande", h("a", { href: orderHref }, m.order_id)],
@@ -339,6 +349,10 @@ export async function renderMission(ctx, missionId) {
       + "refusé est remis à nouveau par le titulaire. La réception du jalon n'attend pas l'acceptation."),
     h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")),
     missionQuoteForm(ctx, m));
+  if (followed) {
+    orderDrawn(ctx, { follow, ...followed, reread: (options) => renderMission(ctx, missionId, { follow: false, ...options }) });
+  }
+  return undefined;
 }
 
 // B11: each deliverable « attendu », or as its latest document stands — « remis » (with « Accepter » and
@@ -379,7 +393,8 @@ function decisionForm(ctx, mission, refresh) {
     const refuse = h("button", { type: "button", className: "secondary" }, "Refuser");
     accept.addEventListener("click", () => send("accepted"));
     refuse.addEventListener("click", () => send("refused"));
-    return h("div", { className: "card deliverable-decision", role: "group", "aria-label": `Décision sur « ${followUp.label} »` },
+    return h("div", { className: "card deliverable-decision", role: "group", "data-form": true,
+      "aria-label": `Décision sur « ${followUp.label} »` },
       slot.node, reason, accept, " ", refuse);
   };
 }

@@ -157,7 +157,10 @@ def list_orders(b: Build) -> dict[str, Any]:
             "may filter by `manager_id`. The space or contractor always comes from the token; naming the caller's "
             "own scope in the query is refused. Each row carries the state (with its French label), progress, "
             "planned dates or appointment, the last event, a late flag with its reason and the number of documents. "
-            "Poll with `updated_since` = the previous `as_of` to get only what changed."),
+            "Poll with `updated_since` = the previous `as_of` to get only what changed. With `order_id`, one order's "
+            "row (A11 real-time view: the row a watch_orders `order` event named), read by its path: that row if the "
+            "order is in the caller's scope and matches the other filters, else an empty list — the row left the "
+            "list, or the order is none of the caller's (a contractor names the order's space with `manager_id`)."),
         "tags": ["manager", "contractor"],
         "parameters": [
             query("state", "Only orders in this state.", "in_progress", enum=[s.value for s in OrderState]),
@@ -171,7 +174,10 @@ def list_orders(b: Build) -> dict[str, Any]:
                    "2026-03-04T08:00:00Z"),
             query("limit", f"Rows per page, 1 to {order_list_rules.MAX_LIMIT} "
                             f"(default {order_list_rules.DEFAULT_LIMIT}).", "25"),
-            query("cursor", "next_cursor of the previous page (opaque).", "eyJ0Ijo..."),
+            query("cursor", "next_cursor of the previous page (opaque). Refused with order_id.", "eyJ0Ijo..."),
+            query("order_id", "Only this order's row, if it is in the caller's scope and matches the other filters "
+                              "(else an empty list). Contractors name its space with manager_id (required then).",
+                   ORDER_ID),
             {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("One page of orders; next_cursor is null at the end of the list.",
@@ -201,7 +207,7 @@ def watch_orders(b: Build) -> dict[str, Any]:
             "beneficiary) follows its own space, a contractor the orders addressed to it in every space. Events: "
             "`ready` once the server listens (re-read the list after it, not before: no change is then missed), "
             "`order` for each change of an order in scope (its `manager_id`, `order_id`, `state`, `state_label` and "
-            "`updated_at`: re-read the row or the order with list_orders / get_order), a comment every 20 s, and "
+            "`updated_at`: re-read its row with list_orders `order_id=` or the order with get_order), a comment every 20 s, and "
             "`end` (`reason`: `lifetime`, `token_expired` or `listener_closed`) before the server closes the stream, "
             "after 5 minutes at most and never past the token's expiry. Reconnect then with a fresh token; after a "
             "failure, back off (1 s, 2 s, 4 s… up to 30 s) and poll list_orders meanwhile (docs/api.md)."),

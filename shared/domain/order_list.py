@@ -79,6 +79,8 @@ class OrderQuery:
     limit: int = DEFAULT_LIMIT
     cursor: Cursor | None = None
     actor: Actor | None = None  # who the caller acts as on an order (each row's next_states)
+    # A11 real-time view: one order's row (the one a stream event named), if it is in scope and matches the filters
+    order_id: str | None = None
 
 
 def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection[str] = ()
@@ -88,10 +90,16 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
     A manager (or a beneficiary, the manager of its missions' orders) lists its own space and may
     filter by contractor; a contractor lists the orders addressed to it in every space and may
     filter by manager. Unknown parameters are refused rather than ignored.
+
+    ``order_id`` asks for one order's row (A11 real-time view: the row a stream event named): the
+    list of that order alone if it is in the caller's scope and matches the other filters, else an
+    empty list. A contractor names its space too (``manager_id``: an order id is unique in a space
+    only); a cursor has nothing to continue there.
     """
     errors: list[ErrorDetail] = []
     contractor_view = role == "contractor"
-    allowed = {"state", "late", "updated_since", "limit", "cursor", "manager_id" if contractor_view else "contractor_id"}
+    allowed = {"state", "late", "updated_since", "limit", "cursor", "order_id",
+               "manager_id" if contractor_view else "contractor_id"}
     for name in sorted(set(args) - allowed):
         errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
 
@@ -103,6 +111,12 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
         return value
 
     other = identifier("manager_id" if contractor_view else "contractor_id")
+    order_id = identifier("order_id")
+    if order_id is not None and contractor_view and not args.get("manager_id"):
+        errors.append(ErrorDetail.of("query.manager_id", "REQUIRED"))
+    if order_id is not None and args.get("cursor"):
+        errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE",
+                                     detail="sans objet avec order_id (une seule ligne)"))
     state = None
     if args.get("state"):
         try:
@@ -140,7 +154,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
         manager_id=other if contractor_view else tenant,
         contractor_id=tenant if contractor_view else other,
         across_spaces=contractor_view, state=state, late_only=late in _TRUE, updated_since=since,
-        limit=limit, cursor=cursor, actor=actor_for_role(role, rights),
+        limit=limit, cursor=cursor, actor=actor_for_role(role, rights), order_id=order_id,
     ), []
 
 
@@ -185,6 +199,20 @@ def lateness(order: Order, now: dt.datetime) -> str | None:
 def matches(query: OrderQuery, order: Order, now: dt.datetime) -> bool:
     """The rules the store cannot apply: lateness depends on now."""
     return not query.late_only or lateness(order, now) is not None
+
+
+def one_order_matches(query: OrderQuery, order: Order, updated_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether one order read by its path (``order_id``) belongs in the list the query describes: in the
+    caller's scope (its space, or addressed to the contractor) and through every filter the store would apply."""
+    if order.order_id != query.order_id or (query.manager_id is not None and order.manager_id != query.manager_id):
+        return False
+    if query.contractor_id is not None and order.contractor_id != query.contractor_id:
+        return False
+    if query.state is not None and order.state != query.state:
+        return False
+    if query.updated_since is not None and (updated_at is None or updated_at < query.updated_since):
+        return False
+    return matches(query, order, now)
 
 
 class LastEvent(Model):

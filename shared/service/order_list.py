@@ -8,6 +8,10 @@ rules that depend on now (late) are applied here, scanning on until the page is 
 stops after ``scan_limit`` rows with a cursor, so a page may be short: only a missing
 ``next_cursor`` means the end of the list. Each row's last event and document count are read
 in parallel, one small query per order.
+
+One order's row (``order_id``, A11 real-time view: the row a stream event named) is one document read
+by its path, then its last event and document count: a row in the caller's scope that matches the
+filters, or an empty list (the order left the list, or is none of the caller's).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from shared.domain import order_list as rules
 from shared.domain.order_list import Cursor, OrderQuery
 from shared.domain.orders import Order
 from shared.ports import Clock, Query, UnitOfWork
-from shared.service.order_store import UPDATED_AT, order_from
+from shared.service.order_store import UPDATED_AT, order_from, order_path
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,8 @@ class IndexedOrder:
 
 def list_orders(query: OrderQuery, uow: UnitOfWork, clock: Clock, scan_limit: int = SCAN_LIMIT) -> dict[str, Any]:
     now = clock.now()
+    if query.order_id is not None:
+        return _page_of(query, uow, _one_order(uow, query, now), None, now)
     picked: list[IndexedOrder] = []
     after, scanned, next_cursor = query.cursor, 0, None
     batch_size = min(query.limit + 1, rules.MAX_LIMIT + 1) if not query.late_only else 100
@@ -71,6 +77,11 @@ def list_orders(query: OrderQuery, uow: UnitOfWork, clock: Clock, scan_limit: in
         if scanned >= scan_limit:  # stop here; the client carries on from where the scan stopped
             next_cursor = after
             break
+    return _page_of(query, uow, picked, next_cursor, now)
+
+
+def _page_of(query: OrderQuery, uow: UnitOfWork, picked: list[IndexedOrder], next_cursor: Cursor | None,
+             now: dt.datetime) -> dict[str, Any]:
     paths = [row.path for row in picked]
     events = dict(_each(uow, _last_event, paths))
     counts = dict(_each(uow, _document_count, paths))
@@ -80,6 +91,21 @@ def list_orders(query: OrderQuery, uow: UnitOfWork, clock: Clock, scan_limit: in
         next_cursor=next_cursor.encode() if next_cursor else None,
         as_of=now,
     ).model_dump(mode="json")
+
+
+def _one_order(uow: UnitOfWork, query: OrderQuery, now: dt.datetime) -> list[IndexedOrder]:
+    """The order ``query.order_id`` of the space the query names, if it belongs in the list (one read)."""
+    path = order_path(query.manager_id, query.order_id)
+    data = uow.get(path)
+    if data is None:
+        return []
+    try:
+        order = order_from(data)
+    except ValidationError:  # not an order this platform wrote: never listed
+        log.warning("unreadable order skipped", extra={"path": path})
+        return []
+    updated_at = data.get(UPDATED_AT)
+    return [IndexedOrder(order, updated_at, path)] if rules.one_order_matches(query, order, updated_at, now) else []
 
 
 def page(uow: UnitOfWork, query: OrderQuery, after: Cursor | None, size: int) -> list[IndexedOrder]:

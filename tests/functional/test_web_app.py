@@ -89,6 +89,11 @@ def test_a_manager_lists_only_its_space_with_filters_and_pages(platform, two_spa
     second = list_orders(platform, a.token, limit="2", cursor=first["next_cursor"]).json()
     assert len(first["orders"]) == 2 and second["next_cursor"] is None
     assert sorted(o["order_id"] for o in first["orders"] + second["orders"]) == ["BC-A1", "BC-A2", "BC-A3"]
+    # And one order's row (A11 real-time view: the row a stream event named) comes through the same filters,
+    # never from another space
+    assert ids(list_orders(platform, a.token, order_id="BC-A2")) == ["BC-A2"]
+    assert ids(list_orders(platform, a.token, order_id="BC-A2", state="to_acknowledge")) == []
+    assert ids(list_orders(platform, a.token, order_id="BC-B1")) == []
     # And a wrong filter is answered with every error, in French
     bad = list_orders(platform, a.token, state="fini", limit="0")
     assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"query.state", "query.limit"}
@@ -106,6 +111,11 @@ def test_a_contractor_lists_the_orders_addressed_to_it_across_managers_only(plat
     assert ids(list_orders(platform, ctr_other)) == ["BC-B2"]
     # And a contractor cannot widen its view by naming another contractor
     assert list_orders(platform, ctr_test, contractor_id="ctr-other").status_code == 400
+    # And one order's row names its space; another contractor's order is never one of its rows
+    assert ids(list_orders(platform, ctr_test, manager_id="mgr-other", order_id="BC-B1")) == ["BC-B1"]
+    assert ids(list_orders(platform, ctr_other, manager_id="mgr-other", order_id="BC-B1")) == []
+    unnamed = list_orders(platform, ctr_test, order_id="BC-B1")
+    assert unnamed.status_code == 400 and unnamed.json()["errors"][0]["field"] == "query.manager_id"
     # And across spaces, pages of one still give each order once
     seen, cursor = [], None
     for _ in range(6):

@@ -171,3 +171,45 @@ def test_a_contractor_lists_its_orders_in_every_space_and_may_narrow_to_one_mana
     # Then it sees its own across spaces, newest first, and never another contractor's
     assert [(o["manager_id"], o["order_id"]) for o in everywhere] == [(MANAGER, "A-1"), ("mgr-other", "B-1")]
     assert [o["order_id"] for o in narrowed] == ["B-1"]
+
+
+# --- one order's row (A11 real-time view: the row a stream event named) ---------------------------
+
+
+def test_one_orders_row_is_read_by_its_path_in_the_callers_scope_and_through_the_lists_filters():
+    # Given orders of two managers, one addressed to another contractor
+    orders = Orders([row("A-1", 1, state=OrderState.SCHEDULED, progress=30), row("A-2", 2),
+                     row("B-1", 3, "mgr-other"), row("C-1", 4, contractor_id="ctr-other")])
+    # When the manager asks for A-1's row
+    page = orders.list(query(order_id="A-1"))
+    # Then it gets that row alone, as the list shows it, without scanning the list
+    assert [(o["order_id"], o["state"], o["progress"], o["document_count"]) for o in page["orders"]] == [
+        ("A-1", "scheduled", 30, 2)]
+    assert page["orders"][0]["last_event"]["label"] == "Pris en compte" and page["next_cursor"] is None
+    assert orders.pages == 0
+    # And a row that no longer matches the list's filters is not there: the list drops it
+    assert orders.list(query(order_id="A-1", state="in_progress"))["orders"] == []
+    assert orders.list(query(order_id="A-1", late="true"))["orders"] == []
+    assert orders.list(query(order_id="A-1", contractor_id="ctr-other"))["orders"] == []
+    assert orders.list(query(order_id="A-1", updated_since=NOW.isoformat()))["orders"] == []
+    # And an order of another space is never read by a manager: its own space is the only path
+    assert orders.list(query(order_id="B-1"))["orders"] == []
+    assert orders.list(query(order_id="NOPE"))["orders"] == []
+
+
+def test_a_contractor_reads_one_of_its_orders_rows_naming_its_space_and_never_anothers_order():
+    orders = Orders([row("A-1", 1), row("C-1", 2, contractor_id="ctr-other"), row("B-1", 3, "mgr-other")])
+    # When the contractor asks for its order's row in a space, then for another contractor's order
+    mine = orders.list(query("contractor", "ctr-test", manager_id="mgr-other", order_id="B-1"))["orders"]
+    theirs = orders.list(query("contractor", "ctr-test", manager_id=MANAGER, order_id="C-1"))["orders"]
+    # Then it gets its own, and nothing of the other's
+    assert [(o["manager_id"], o["order_id"]) for o in mine] == [("mgr-other", "B-1")] and theirs == []
+    # And the space must be named (an order id is unique in a space only), and a cursor has nothing to continue
+    _, errors = parse_query("contractor", "ctr-test", {"order_id": "B-1"})
+    assert [(e.field, e.code) for e in errors] == [("query.manager_id", "REQUIRED")]
+    first = Cursor(NOW, "managers/mgr-test/orders/A-1").encode()
+    _, errors = parse_query("manager", MANAGER, {"order_id": "A-1", "cursor": first})
+    assert [(e.field, e.code) for e in errors] == [("query.cursor", "INVALID_VALUE")]
+    _, errors = parse_query("manager", MANAGER, {"order_id": "../x"})
+    assert [(e.field, e.code) for e in errors] == [("query.order_id", "INVALID_FORMAT")]
+    assert "une seule ligne" in parse_query("manager", MANAGER, {"order_id": "A-1", "cursor": first})[1][0].message

@@ -2,7 +2,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { backoffDelay, concernsList, concernsOrder, liveStatusText, sseParser } from "../../web/live_logic.mjs";
+import {
+  backoffDelay, concernsList, concernsOrder, listUpdate, liveStatusText, missionOrder, redrawDecision, rowFilters, rowKey,
+  sseParser, withRow,
+} from "../../web/live_logic.mjs";
+import { listQuery } from "../../web/logic.mjs";
 
 const STREAM = "retry: 3000\n\n: flux des commandes ouvert\n\nevent: ready\ndata: {\"as_of\":\"2026-03-04T09:15:00+00:00\"}\n\n"
   + "event: order\ndata: {\"manager_id\":\"mgr-test\",\"order_id\":\"BC-1\",\"state\":\"acknowledged\"}\n\n"
@@ -68,4 +72,77 @@ test("a list re-reads on any of the caller's order changes, unless it is narrowe
   // …but one narrowed to another manager does not, nor does a missing event
   assert.ok(!concernsList(event, { managerId: "mgr-other" }));
   assert.ok(!concernsList(null, {}));
+});
+
+test("a beneficiary's mission screen follows its mission's order, named by the beneficiary's id", () => {
+  // Given a mission view with its order read, opened by its beneficiary
+  const mission = { mission_id: "MIS-1", order_id: "BC-MIS-1", order: { order_id: "BC-MIS-1", state: "acknowledged" } };
+  const beneficiary = { role: "beneficiary", tenant: "ben-test" };
+  const followed = missionOrder(mission, beneficiary);
+  // Then it follows that order in the beneficiary's space: an event on it concerns the screen, others do not
+  assert.deepEqual(followed, { managerId: "ben-test", orderId: "BC-MIS-1" });
+  assert.ok(concernsOrder({ manager_id: "ben-test", order_id: "BC-MIS-1", state: "in_progress" },
+    followed.managerId, followed.orderId));
+  assert.ok(!concernsOrder({ manager_id: "ben-test", order_id: "BC-MIS-2", state: "in_progress" },
+    followed.managerId, followed.orderId));
+  // And nothing is followed when its order could not be read, nor by a role the stream does not serve
+  assert.equal(missionOrder({ ...mission, order: undefined }, beneficiary), null);
+  assert.equal(missionOrder({ ...mission, order_id: "" }, beneficiary), null);
+  assert.equal(missionOrder(mission, { role: "operator", tenant: "platform" }), null);
+  assert.equal(missionOrder(null, beneficiary), null);
+});
+
+test("a one-order screen is drawn again on a change only when nothing on it is in the user's hands", () => {
+  // Given nothing pressed, touched nor focused: the re-read draws
+  assert.equal(redrawDecision({}), "draw");
+  assert.equal(redrawDecision(), "draw");
+  // When a pointer is pressed on the screen (a click under way), it waits and tries again, whatever else holds
+  assert.equal(redrawDecision({ pressing: true }), "defer");
+  assert.equal(redrawDecision({ pressing: true, touched: true, controlFocused: true }), "defer");
+  // When a form was touched, or a field or button has the focus, it offers « Actualiser » instead
+  assert.equal(redrawDecision({ touched: true }), "note");
+  assert.equal(redrawDecision({ controlFocused: true }), "note");
+});
+
+const ROWS = [
+  { manager_id: "mgr-a", order_id: "BC-3", updated_at: "2026-03-04T09:03:00+00:00", state: "in_progress" },
+  { manager_id: "mgr-a", order_id: "BC-2", updated_at: "2026-03-04T09:02:00+00:00", state: "acknowledged" },
+  { manager_id: "mgr-b", order_id: "BC-2", updated_at: "2026-03-04T09:01:00+00:00", state: "acknowledged" },
+];
+const keys = (rows) => rows.map(rowKey);
+
+test("a list re-reads one row on its first page, its page on a later page or when many orders changed together", () => {
+  const event = { manager_id: "mgr-a", order_id: "BC-2", state: "scheduled" };
+  assert.equal(listUpdate(event, {}), "row");
+  assert.equal(listUpdate(event, {}, { firstPage: false }), "page");
+  assert.equal(listUpdate(event, {}, { pending: 5 }), "page");
+  assert.equal(listUpdate(event, { managerId: "mgr-b" }), "ignore");
+  assert.equal(listUpdate(null, {}), "ignore");
+});
+
+test("one row's query keeps the list's filters, names the space for a contractor, and never a cursor", () => {
+  const event = { manager_id: "mgr-a", order_id: "BC-2" };
+  const filters = { state: "scheduled", lateOnly: true, contractorId: "ctr-x", managerId: "" };
+  assert.equal(listQuery(rowFilters(event, { ...filters, cursor: "abc" }, "manager")),
+    "state=scheduled&contractor_id=ctr-x&late=true&order_id=BC-2");
+  assert.equal(listQuery(rowFilters(event, { managerId: "" }, "contractor")), "manager_id=mgr-a&order_id=BC-2");
+  assert.equal(listQuery(rowFilters(event, {}, "beneficiary")), "order_id=BC-2");
+});
+
+test("a row read again takes its place by activity, leaves when the order left the list, and stays on its page", () => {
+  // When mgr-a's BC-2 changed last, it comes first; the other rows keep their order (same names, other spaces apart)
+  const moved = { ...ROWS[1], updated_at: "2026-03-04T09:05:00+00:00", state: "scheduled" };
+  const after = withRow(ROWS, "mgr-a/BC-2", moved);
+  assert.deepEqual(keys(after), ["mgr-a/BC-2", "mgr-a/BC-3", "mgr-b/BC-2"]);
+  assert.equal(after[0].state, "scheduled");
+  // When no row came back (out of the list's filters now), the row goes
+  assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-2", null)), ["mgr-a/BC-3", "mgr-b/BC-2"]);
+  // When a new order comes, it is added in its place; one older than the page's last row belongs to a later page
+  const newest = { manager_id: "mgr-a", order_id: "BC-9", updated_at: "2026-03-04T09:06:00+00:00" };
+  assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-9", newest)), ["mgr-a/BC-9", ...keys(ROWS)]);
+  const oldest = { manager_id: "mgr-a", order_id: "BC-0", updated_at: "2026-03-04T08:00:00+00:00" };
+  assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-0", oldest)), [...keys(ROWS), "mgr-a/BC-0"]);
+  assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-0", oldest, { more: true })), keys(ROWS));
+  // And an empty or unread list takes the row alone
+  assert.deepEqual(keys(withRow(null, "mgr-a/BC-9", newest)), ["mgr-a/BC-9"]);
 });

@@ -1,8 +1,8 @@
 """B11 mission follow-up, B7 proof of service in Chromium: the titulaire delivers a milestone's deliverable from its
 order's page, the beneficiary refuses it with a reason from the mission's page, the titulaire reads the decision on
 the order's documents and delivers again, the beneficiary accepts; the reception form warns while the milestone's
-deliverables are not all accepted, and no longer once they are. axe-core on every screen; the mission's deliverables
-screenshot in docs/screenshots/."""
+deliverables are not all accepted, and no longer once they are; the mission's screen follows its order's stream
+(A11 real-time view). axe-core on every screen; the mission's deliverables screenshot in docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -50,16 +50,19 @@ def a_framed_mission(platform) -> tuple[str, str]:
     return mission_id_for(seed.NEED_ID), order_id_for(seed.NEED_ID)
 
 
+def report(platform, order_id: str, sequence: int, fields: dict) -> None:
+    """The titulaire's execution report number ``sequence`` on the mission's order, through the API."""
+    answered = Erp(platform, "contractor", "ctr-titulaire").post("submit_execution", {
+        "manager_id": BENEFICIARY, "order_id": order_id, "sequence": sequence,
+        "occurred_at": (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(),
+        "event": {"label": f"Événement {sequence}"}, **fields})
+    assert answered.status_code == 200, answered.text
+
+
 def reported_done(platform, order_id: str) -> None:
     """The titulaire acknowledges the order and reports milestone j1 done: the beneficiary may receive it."""
-    titulaire = Erp(platform, "contractor", "ctr-titulaire")
-    for sequence, fields in enumerate(({"state": "acknowledged"}, {"line_statuses": [{"line_id": "j1", "done": True}]}),
-                                      start=1):
-        report = {"manager_id": BENEFICIARY, "order_id": order_id, "sequence": sequence,
-                  "occurred_at": (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(),
-                  "event": {"label": f"Événement {sequence}"}, **fields}
-        answered = titulaire.post("submit_execution", report)
-        assert answered.status_code == 200, answered.text
+    report(platform, order_id, 1, {"state": "acknowledged"})
+    report(platform, order_id, 2, {"line_statuses": [{"line_id": "j1", "done": True}]})
 
 
 def deliver(page, title: str) -> None:
@@ -151,3 +154,38 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     titulaire.reload()
     expect(documents).to_contain_text(re.compile(r"accepté le \d\d/\d\d/\d{4} \d\d:\d\d"))
     expect(documents).to_contain_text(REASON)
+
+    # A11 real-time view: the mission screen follows its order's stream (« en direct »)
+    beneficiary.goto(f"{app.base}/#/missions/{mission_id}")
+    expect(beneficiary.locator("#order-live[data-live='live']")).to_contain_text("Suivi de la commande : en direct",
+                                                                                  timeout=15000)
+    facts = beneficiary.locator("dl.facts").first
+    expect(facts).to_contain_text("pris en compte")
+    # When the titulaire reports on the mission's order through the API, the state shows without a reload
+    start = dt.date.today() + dt.timedelta(days=30)
+    report(platform, order_id, 3, {"state": "scheduled", "planned_start": f"{start.isoformat()}T09:00:00+01:00",
+                                   "planned_end": f"{(start + dt.timedelta(days=40)).isoformat()}T18:00:00+01:00"})
+    expect(facts).to_contain_text("planifié", timeout=5000)
+    expect(beneficiary.locator("#order-changed")).to_be_hidden()
+    # But once a form on it is typed in, a change offers « Actualiser » rather than wipe what was typed
+    quote = beneficiary.locator("#mission-quote")
+    quote.get_by_label("Objet du devis").fill("Recette du lot 2")
+    report(platform, order_id, 4, {"progress": 20})
+    expect(beneficiary.locator("#order-changed")).to_be_visible(timeout=5000)
+    expect(quote.get_by_label("Objet du devis")).to_have_value("Recette du lot 2")
+    expect(facts).not_to_contain_text("20 %")
+    beneficiary.locator("#order-changed").get_by_role("button", name="Actualiser").click()
+    expect(facts).to_contain_text("planifié — 20 %")
+    # And a click pressed while a change arrives is not lost: the re-read waits for the release, then is dropped
+    # as the click left the screen (a link the re-read replaced under the press would have taken no click)
+    beneficiary.get_by_role("link", name=re.compile("Suivre la commande")).hover()
+    beneficiary.mouse.down()
+    report(platform, order_id, 5, {"progress": 40})
+    beneficiary.wait_for_timeout(2500)  # the change reaches the screen within about a second
+    expect(facts).to_contain_text("planifié — 20 %")
+    beneficiary.mouse.up()
+    order_heading = beneficiary.get_by_role("heading", name=re.compile(f"^{order_id}"))
+    expect(order_heading).to_be_visible()
+    beneficiary.wait_for_timeout(1500)  # longer than a re-read: none draws the mission over the order screen
+    expect(order_heading).to_be_visible()
+    expect(beneficiary.locator("dl.facts").first).to_contain_text("40 %")

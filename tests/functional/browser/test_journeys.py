@@ -68,11 +68,19 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     # A11 real-time view: the dashboard follows watch_orders (« en direct »), so a change shows in seconds,
     # well before the 15 s poll it falls back to
     expect(page.locator("p.status[data-live='live']")).to_contain_text("en direct", timeout=15000)
+    page.wait_for_timeout(1000)  # the page's one re-read after the stream opened (0.25 s, then the read) is done
+    page.locator("tr[data-order='BC-W3']").evaluate("row => { row.dataset.kept = 'oui'; }")
+    row_reads = []
+    page.on("request", lambda request: row_reads.append(request.url) if "order_id=" in request.url else None)
     contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W1", "sequence": 1,
                                          "state": "acknowledged", "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
                                          "event": {"label": "Prise en compte"}})
     expect(page.locator("tr[data-order='BC-W1'] .state")).to_have_text("pris en compte", timeout=5000)
     expect(page.locator("tr[data-order='BC-W1']")).to_have_class(re.compile("changed"))
+    # One row read again (list_orders order_id=), put first (most recent activity), the other rows left as they were
+    assert any("order_id=BC-W1" in url for url in row_reads), row_reads
+    expect(page.locator("tr[data-order]").first).to_have_attribute("data-order", "BC-W1")
+    expect(page.locator("tr[data-order='BC-W3'][data-kept='oui']")).to_have_count(1)
     page.reload()  # how long a modest machine takes to show the dashboard's data after a navigation
     expect(page.locator("tr[data-order]")).to_have_count(3)
     print(f"\ndashboard data shown {page.evaluate('() => performance.now()'):.0f} ms after navigation start")

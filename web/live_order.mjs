@@ -1,0 +1,122 @@
+// One order on a screen (A11 real-time view): the order screen (orders.mjs, renderOrder) and the beneficiary's
+// mission screen (sourcing.mjs, renderMission) follow watch_orders through ctx.liveOrders and re-read themselves
+// when their order changes — a moment after the change, once for changes that come together. A re-read never
+// takes from the user what it is using (redrawDecision in live_logic.mjs):
+// - it draws only if the screen is still the one it was read for: not left meanwhile, and no newer drawing
+//   started (the user's own refresh after an action, « Actualiser »); checked again once its reads answered;
+// - it waits while a pointer is pressed on the screen, so a click's press and release land on the same element;
+// - while a form was touched since the drawing (typed in, or sent and showing its answer) or a field or button
+//   has the focus, it does not draw: « Cette commande vient de changer » and « Actualiser » instead;
+// - when it draws, the focus and the scroll stay where they were (ctx.redraw).
+// One screen at a time, so one state; pure logic in live_logic.mjs (concernsOrder, liveStatusText,
+// redrawDecision).
+import { concernsOrder, liveStatusText, redrawDecision } from "./live_logic.mjs";
+import { h } from "./ui.mjs";
+
+const live = { mode: "polling", touched: false, pending: null, drawing: 0, pressedAt: 0, again: null };
+// A form, or a group of fields sent by its buttons (data-form: the mission's deliverable decisions)
+const FORMS = "form, [data-form]";
+const CONTROLS = "input, select, textarea, button, [contenteditable]";
+const PRESS_MS = 5000;  // a press whose release the page never saw (outside the window) stops holding re-reads
+const touch = (event) => { if (event.target?.closest?.(FORMS)) live.touched = true; };
+// its buttons send such a group (a <form> says so by its submit event)
+const sent = (event) => { if (event.target?.closest?.("[data-form] button")) live.touched = true; };
+const onScreen = (node) => Boolean(node?.closest?.("#main"));
+if (typeof document !== "undefined") {
+  document.addEventListener("input", touch, true);
+  document.addEventListener("submit", touch, true);
+  document.addEventListener("click", sent, true);
+  document.addEventListener("pointerdown", (event) => { if (onScreen(event.target)) live.pressedAt = Date.now(); }, true);
+  // released once the click the release makes has run (it comes right after pointerup, in the same task)
+  const release = () => setTimeout(() => { live.pressedAt = 0; }, 0);
+  document.addEventListener("pointerup", release, true);
+  document.addEventListener("pointercancel", release, true);
+}
+
+function decision() {
+  const focused = document.activeElement;
+  return redrawDecision({ pressing: live.pressedAt > 0 && Date.now() - live.pressedAt < PRESS_MS,
+    touched: live.touched, controlFocused: onScreen(focused) && Boolean(focused.matches?.(CONTROLS)) });
+}
+
+function showStatus(ctx) {
+  const node = document.getElementById("order-live");
+  if (node) {
+    node.textContent = `Suivi de la commande : ${liveStatusText(live.mode, ctx.config.refresh_seconds)}`;
+    node.dataset.live = live.mode;
+  }
+}
+
+function showChanged() {
+  const note = document.getElementById("order-changed");
+  if (note) note.hidden = false;
+}
+
+// The status line and the hidden « Cette commande vient de changer — Actualiser » note, where the screen puts them.
+export function liveOrderNodes(refresh) {
+  return [h("p", { id: "order-live", className: "status", "aria-live": "polite" }),
+    h("p", { id: "order-changed", className: "hint", role: "status", hidden: true },
+      "Cette commande vient de changer. ", h("button", { type: "button", className: "secondary", onclick: refresh },
+        "Actualiser"))];
+}
+
+// At the start of each drawing (it reads the order afresh, so a re-read still waiting is needless): its ticket,
+// which says later whether it may still draw.
+export function drawingOrder() {
+  clearTimeout(live.pending);
+  live.drawing += 1;
+  return { drawing: live.drawing, route: location.hash };
+}
+
+// Whether the drawing of `ticket` is still the screen's: not left, and no newer drawing started since.
+export function stillCurrent(ticket) {
+  return ticket.drawing === live.drawing && location.hash === ticket.route;
+}
+
+// Once a drawing's reads answered: whether it may draw now. A re-read on a change (`reread`) also waits for a
+// click under way (tried again a moment later) and yields to a form in use (the note instead).
+export function mayDraw(ticket, { reread = false } = {}) {
+  if (!stillCurrent(ticket)) return false;
+  if (!reread) return true;
+  const now = decision();
+  if (now === "defer") live.again?.(200);
+  else if (now === "note") showChanged();
+  return now === "draw";
+}
+
+// Draws the screen: ctx.show on a visit or the user's own refresh, ctx.redraw (focus and scroll kept) on a re-read.
+export function showOrderScreen(ctx, { reread = false }, title, ...content) {
+  return (reread ? ctx.redraw : ctx.show)(title, ...content);
+}
+
+// Once the screen is drawn: nothing is touched yet; on the first drawing (follow), the stream is wired —
+// reread({ reread: true }) draws the screen again without wiring it twice.
+export function orderDrawn(ctx, { follow, managerId, orderId, reread }) {
+  live.touched = false;
+  if (follow) {
+    live.mode = "polling";
+    followOrder(ctx, managerId, orderId, reread);
+  }
+  showStatus(ctx);
+}
+
+function followOrder(ctx, managerId, orderId, reread) {
+  const route = location.hash;
+  const again = () => {
+    if (location.hash !== route) return;  // the screen was left while the re-read waited
+    const now = decision();
+    if (now === "defer") return soon(200);
+    if (now === "note") return showChanged();
+    return reread({ reread: true });
+  };
+  // Re-read a moment after a change, once for changes that come together; a drawing of the screen meanwhile
+  // (the screen's own refresh after its user's action, which caused the change) makes it needless.
+  const soon = (ms = 800) => { clearTimeout(live.pending); live.pending = setTimeout(again, ms); };
+  live.again = soon;
+  let first = true;  // the stream's first `ready` comes right after this screen's own reads
+  ctx.liveOrders({
+    refresh: () => { if (first) first = false; else soon(); },
+    onOrder: (event) => { if (concernsOrder(event, managerId, orderId)) soon(); },
+    onMode: (mode) => { live.mode = mode; showStatus(ctx); },
+  });
+}
