@@ -194,6 +194,14 @@ def test_a_relaunch_commits_the_new_version_its_d4_and_its_message_with_the_deci
     assert [(v["version"], v["result"] is not None) for v in read["versions"]] == [(1, True), (2, False)]
 
 
+def test_a_need_reads_whether_its_beneficiary_must_sign_the_conflict_declaration():
+    """B13 conflict of interest: the framing form says the declaration is required before it is sent."""
+    for required in (True, False):
+        world = a_world(requires_conflict_declaration=required)
+        submit(world)
+        assert needs.read_need(B, "n1", world.uow())["conflict_declaration_required"] is required
+
+
 def test_a_mission_its_need_and_its_order_are_one_commit_and_framing_again_issues_nothing():
     world = a_world()
     accepted(world)
