@@ -11,6 +11,7 @@ import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h
 import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
 import { concernsList, concernsOrder, liveStatusText } from "./live_logic.mjs";
+import { orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -191,7 +192,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
-    ["Prestataire", o.contractor_id], ["Gestionnaire", o.manager_id], ["Marché", o.contract_id],
+    ["Prestataire", o.contractor_id], [orderClientLabel(role, view), o.manager_id], ["Marché", o.contract_id],
     ["Site", o.site?.label ?? o.site?.node_id], ["Montant", formatEuros(view.total_cents)],
     ["Rendez-vous / dates", scheduleText(o, zone)],
     ["Début / fin réels", `${at(o.actual_start)} → ${at(o.actual_end)}`],
@@ -222,8 +223,10 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true } = {
   const changedNote = h("p", { id: "order-changed", className: "hint", role: "status", hidden: true },
     "Cette commande vient de changer. ", h("button", { type: "button", className: "secondary", onclick: refresh },
       "Actualiser"));
+  const missionHref = orderMissionHref(role, view);
   ctx.show(`${o.order_id} — ${o.title}`,
-    h("p", {}, h("a", { href: back }, "← Retour à la liste")),
+    h("p", {}, h("a", { href: back }, "← Retour à la liste"),
+      missionHref ? [" · ", h("a", { href: missionHref, id: "order-mission" }, "Voir la mission")] : null),
     h("p", { id: "order-live", className: "status", "aria-live": "polite" }), changedNote,
     clock ? h("p", { id: "order-clock", className: "hint", role: "note" }, `${clock} : les heures de cette commande sont `
       + "affichées et saisies à l'heure de son territoire.") : null,
