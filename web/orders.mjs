@@ -12,6 +12,7 @@ import { decisionText } from "./deliverable_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
 import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
+import { orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -212,7 +213,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
-    ["Prestataire", o.contractor_id], ["Gestionnaire", o.manager_id], ["Marché", o.contract_id],
+    ["Prestataire", o.contractor_id], [orderClientLabel(role, view), o.manager_id], ["Marché", o.contract_id],
     ["Site", o.site?.label ?? o.site?.node_id], ["Montant", formatEuros(view.total_cents)],
     ["Rendez-vous / dates", scheduleText(o, zone)],
     ["Début / fin réels", `${at(o.actual_start)} → ${at(o.actual_end)}`],
@@ -240,8 +241,10 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
         : null)))
     : h("p", {}, "Aucun document.");
   const proof = documents.documents.some((d) => d.kind === "service_done");
+  const missionHref = orderMissionHref(role, view);
   showOrderScreen(ctx, { reread }, `${o.order_id} — ${o.title}`,
-    h("p", {}, h("a", { href: back }, "← Retour à la liste")),
+    h("p", {}, h("a", { href: back }, "← Retour à la liste"),
+      missionHref ? [" · ", h("a", { href: missionHref, id: "order-mission" }, "Voir la mission")] : null),
     ...liveOrderNodes(refresh),
     clock ? h("p", { id: "order-clock", className: "hint", role: "note" }, `${clock} : les heures de cette commande sont `
       + "affichées et saisies à l'heure de son territoire.") : null,

@@ -1,21 +1,31 @@
 // Penalty statement (A9, P1): a month of penalties per contractor. The manager waives, disputes or
 // upholds each entry with a reason (decide_penalty); the contractor reads its own statement.
-// Both download it as a French CSV. A beneficiary also reads its agreement's penalty terms versions (A9).
+// Both download it as a French CSV. A beneficiary chooses the contractor among its agreement's titulaire and its
+// orders' contractors, and also reads its agreement's penalty terms versions (A9).
 import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, formatDateTime, formatEuros, monthOf, parseMonth } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
-import { errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { penaltyContractorOptions } from "./sourcing_logic.mjs";
+import { choiceField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const last = { party: "", month: "" };
 
-export function renderStatement(ctx) {
+export async function renderStatement(ctx) {
   // the manager, or a beneficiary reading its missions' contractor (its own space, like a manager)
   const manager = ctx.session.claims.role !== "contractor";
-  // suggestions: the other party of each of the caller's contracts (list_contracts; not a beneficiary's)
-  const parties = ctx.session.claims.role === "beneficiary" ? Promise.resolve([])
-    : ctx.call("list_contracts").then((l) => [...new Set(l.contracts.map((c) =>
+  const beneficiary = ctx.session.claims.role === "beneficiary";
+  let party;
+  let notice = null;
+  if (beneficiary) {
+    const choice = await contractorChoice(ctx);
+    if (!choice) return;  // signed out
+    ({ field: party, notice } = choice);
+  } else {
+    // suggestions: the other party of each of the caller's contracts (list_contracts)
+    const parties = ctx.call("list_contracts").then((l) => [...new Set(l.contracts.map((c) =>
       (manager ? c.contractor_id : c.manager_id)))]).catch(() => []);
-  const party = field({ name: manager ? "contractor_id" : "manager_id", label: manager ? "Prestataire" : "Gestionnaire",
-    required: true, value: last.party, suggestions: parties });
+    party = field({ name: manager ? "contractor_id" : "manager_id", label: manager ? "Prestataire" : "Gestionnaire",
+      required: true, value: last.party, suggestions: parties });
+  }
   const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthOf(new Date()).split("-")
     .reverse().join("/"), placeholder: "mm/aaaa", hint: "Format mm/aaaa" });
   const slot = errorSlot(() => [party, month]);
@@ -38,10 +48,27 @@ export function renderStatement(ctx) {
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
   ctx.show("Relevé des pénalités", h("p", { className: "hint" }, "P1 : 150 € par jour de retard commencé, sans plafond."),
-    slot.node, form, out,
+    notice, slot.node, form, out,
     // A9: a beneficiary also reads the penalty terms of its agreement, as the purchasing body set them
-    ctx.session.claims.role === "beneficiary" ? agreementSection(ctx) : null);
-  if (last.party) load();
+    beneficiary ? agreementSection(ctx) : null);
+  if (last.party || party.input.value) load();  // the one read last, or the beneficiary's only contractor
+}
+
+// A9 penalties: the beneficiary chooses among the contractors it can ask about — its agreement's titulaire and
+// the contractors of its own orders (penaltyContractorOptions), the only one chosen already; when neither list
+// can be read, it types the id, told why.
+async function contractorChoice(ctx) {
+  const [agreement, orders] = await Promise.allSettled([ctx.call("get_sourcing", { query: "view=agreement" }),
+    ctx.call("list_orders", { query: "limit=100" })]);
+  if ([agreement, orders].some((r) => r.status === "rejected" && r.reason?.status === 401)) return null;
+  const rows = penaltyContractorOptions(agreement.value, orders.value?.orders);
+  const state = agreement.status === "rejected" && orders.status === "rejected" ? { error: agreement.reason }
+    : rows.length ? { rows } : undefined;
+  const chosen = rows.length === 1 && !rows.some((r) => r.value === last.party) ? rows[0].value : last.party;
+  return choiceField({ state, options: (r) => r, name: "contractor_id", label: "Prestataire", value: chosen,
+    failure: () => "La liste des prestataires n'a pas pu être chargée : saisissez l'identifiant du prestataire.",
+    none: (count) => (count ? "— Choisir un prestataire —" : "— Aucun prestataire —"), placeholder: "ctr-titulaire",
+    hint: "Identifiant du prestataire", noticeId: "contractor-list-error" });
 }
 
 function statementView(ctx, st, manager, params, reload) {

@@ -15,6 +15,7 @@ import {
 import { missionOrder } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { quoteHref } from "./quotes.mjs";
+import { criteriaText, declarationRequired, needNextStep } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"], ["06", "Mayotte"],
@@ -120,6 +121,7 @@ export async function renderNeed(ctx, needId) {
         : need.d4.met === false ? " — dépassé" : ""}`],
       ["Mission", need.mission_id ? h("a", { href: `#/missions/${encodeURIComponent(need.mission_id)}` }, need.mission_id)
         : "—"]]),
+    needNextStep(need) ? h("p", { className: "hint", id: "need-next-step", role: "note" }, needNextStep(need)) : null,
     need.proposals.length ? proposalsSection(ctx, need, refresh) : null,
     proposed ? relaunchForm(ctx, need, current?.content, refresh) : null,
     need.status === "accepted" ? h("p", {}, h("a", { className: "button", href: `#/needs/${encodeURIComponent(needId)}/frame` },
@@ -130,10 +132,6 @@ export async function renderNeed(ctx, needId) {
   if (!current?.result) setTimeout(() => { if (location.hash === `#/needs/${encodeURIComponent(needId)}`) refresh(); }, 2000);
 }
 
-function criteriaText(criteria) {
-  return Object.entries(criteria ?? {}).map(([k, v]) => `${CRITERIA_LABELS[k] ?? k} ${Math.round(v * 100)} %`).join(" · ");
-}
-
 function rankingTable(needId, candidates, result) {
   return h("div", {},
     result.partial ? h("p", { className: "hint" }, "Résultats partiels : aucun profil ne remplit tous les critères.") : null,
@@ -142,7 +140,7 @@ function rankingTable(needId, candidates, result) {
       h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}/professionals/${encodeURIComponent(c.professional_id)}` },
         c.name)),
       h("td", { className: "num" }, `${Math.round(c.total * 100)} / 100`),
-      h("td", {}, c.explanation, h("div", { className: "sub" }, criteriaText(c.criteria)),
+      h("td", {}, c.explanation, h("div", { className: "sub criteria" }, criteriaText(c.criteria, result.weights)),
         c.missed?.length ? h("div", { className: "sub warn" },
           `Critères manqués : ${c.missed.map((m) => CRITERIA_LABELS[m] ?? m).join(", ")}`) : null),
       h("td", { className: "num" }, formatEuros(c.daily_rate_cents)))),
@@ -242,9 +240,11 @@ export async function renderProfessional(ctx, needId, professionalId) {
 // deliverables come prefilled from the need's current version (the beneficiary said them already).
 export async function renderFrame(ctx, needId) {
   let values = {};
+  let required = null;  // unknown when the need could not be read: the platform still says it after sending
   try {
     const need = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "need", need_id: needId }).toString() });
     values = frameFormValues(need.versions.at(-1)?.content);
+    required = declarationRequired(need);
   } catch (err) {
     if (err.status === 401) return;
   }
@@ -255,8 +255,11 @@ export async function renderFrame(ctx, needId) {
   const milestones = field({ name: "milestones", label: "Jalons (un par ligne : libellé ; jours ; échéance jj/mm/aaaa)",
     rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; 15/05/2026",
     hint: "Jours : un nombre entier de jours travaillés ; l'échéance entre le début et la fin de la mission." });
+  // B13 conflict of interest: required up front when the beneficiary must sign it (the platform refuses without it)
   const signedBy = field({ name: "signed_by", label: "Déclaration d'absence de conflit d'intérêts : signée par",
-    paths: ["signed_by", "conflict_declaration"] });
+    paths: ["signed_by", "conflict_declaration"], required: required === true,
+    hint: { true: "Obligatoire pour votre organisme : la mission n'est pas cadrée sans cette déclaration signée.",
+      false: "Facultative pour votre organisme." }[required] ?? null });
   const statement = field({ name: "statement", label: "Texte de la déclaration", rows: 2,
     value: "Je déclare n'avoir aucun lien d'intérêt avec le professionnel retenu." });
   const fields = [start, end, deliverables, milestones, signedBy, statement];

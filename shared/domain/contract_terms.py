@@ -92,6 +92,17 @@ class AgreementTerms(Model):
                                                               "the one in force today (Paris date).")
 
 
+class AgreementView(AgreementTerms):
+    """get_sourcing?view=agreement: the agreement's terms and its titulaire, the contractor of the beneficiary's
+    mission orders, whose penalties the beneficiary reads (A9 penalties: the « Pénalités » screen offers it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="AgreementView")
+
+    titulaire_id: str | None = Field(default=None, description="The agreement's contractor (the titulaire of the "
+                                                               "framework contract); null on an agreement that "
+                                                               "names none.")
+
+
 class AgreementTermsChanged(AgreementTerms):
     """Data of ``fr.passerelle.agreement.terms_changed.v1``, on the titulaire's ``orders-<titulaire>``: the
     purchasing body recorded a new version of a beneficiary's agreement terms (A9 penalties); every version,

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from shared.domain.contract_terms import AgreementTerms, AgreementTermsChanged, SetPenaltyTerms
+from shared.domain.contract_terms import AgreementTermsChanged, AgreementView, SetPenaltyTerms
 from shared.domain.errors import DomainError
 from shared.domain.messages import EventType
 from shared.domain.penalties import PenaltyTerms
@@ -86,13 +86,15 @@ def test_the_beneficiary_s_agreement_reads_every_version_and_the_one_in_force_to
     amend(world, "ben-lyon", dt.date(2026, 3, 3), 10_000)
     amend(world, "ben-lyon", dt.date(2026, 4, 1), 20_000)
     read = agreements.read_agreement("ben-lyon", world.uow(), world.clock)
-    view = AgreementTerms.model_validate_json(json.dumps(read))
+    view = AgreementView.model_validate_json(json.dumps(read))
     terms = view.penalty_terms_versions
     assert (view.beneficiary_id, view.contract_id, terms.on, terms.in_force_version) == (
         "ben-lyon", AGREEMENT, dt.date(2026, 3, 3), 1)
+    # with its titulaire, the contractor whose penalties the beneficiary reads (the « Pénalités » screen's choice)
+    assert read["titulaire_id"] == paths.Settings().titulaire_id
     assert [v.version for v in terms.versions] == [1, 2]
     # get_sourcing's answer model takes it as the agreement view
-    assert isinstance(SourcingView.model_validate(read).root, AgreementTerms)
+    assert isinstance(SourcingView.model_validate(read).root, AgreementView)
     # On 1 April in Paris (31 March 22:00 UTC), version 2 is in force
     world.clock.at = dt.datetime(2026, 3, 31, 22, 0, tzinfo=dt.UTC)
     later = agreements.read_agreement("ben-lyon", world.uow(), world.clock)["penalty_terms_versions"]

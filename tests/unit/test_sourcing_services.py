@@ -194,6 +194,14 @@ def test_a_relaunch_commits_the_new_version_its_d4_and_its_message_with_the_deci
     assert [(v["version"], v["result"] is not None) for v in read["versions"]] == [(1, True), (2, False)]
 
 
+def test_a_need_reads_whether_its_beneficiary_must_sign_the_conflict_declaration():
+    """B13 conflict of interest: the framing form says the declaration is required before it is sent."""
+    for required in (True, False):
+        world = a_world(requires_conflict_declaration=required)
+        submit(world)
+        assert needs.read_need(B, "n1", world.uow())["conflict_declaration_required"] is required
+
+
 def test_a_mission_its_need_and_its_order_are_one_commit_and_framing_again_issues_nothing():
     world = a_world()
     accepted(world)
@@ -215,6 +223,29 @@ def test_a_mission_its_need_and_its_order_are_one_commit_and_framing_again_issue
     with pytest.raises(DomainError) as refused:
         missions.frame_mission(B, framing(end_date="2026-07-31"), world.uow(), world.clock)
     assert refused.value.errors[0].code == "MISSION_ALREADY_EXISTS"
+
+
+def test_a_mission_orders_lines_say_their_milestones_due_date_the_french_way():
+    """B13 framing: « échéance 30/04/2026 » in the order line a person reads, not the ISO date."""
+    world = a_world()
+    accepted(world)
+    missions.frame_mission(B, framing(), world.uow(), world.clock)
+    [line, *_] = world.order(B, missions.order_id_for("n1")).lines
+    assert (line.line_id, line.label) == ("j1", "Stratégie (jalon, échéance 30/04/2026)")
+
+
+def test_an_order_issued_with_iso_due_dates_is_kept_and_framing_its_mission_again_writes_nothing():
+    """An order issued before the French due dates said « échéance 2026-04-30 »: framing again finds it the same."""
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    order = world.order(B, missions.order_id_for("n1"))
+    before = order.model_copy(update={"lines": [line.model_copy(update={"label": line.label.replace(
+        "30/04/2026", "2026-04-30")}) if line.line_id == "j1" else line for line in order.lines]})
+    world.seed_order(before)
+    commits = record_commits(world)
+    assert missions.frame_mission(B, framing(), world.uow(), world.clock) == mission and commits == []
+    assert world.order(B, order.order_id).lines[0].label == "Stratégie (jalon, échéance 2026-04-30)"
 
 
 def test_framing_without_the_required_declaration_writes_nothing():

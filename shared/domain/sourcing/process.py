@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.domain.contract_terms import AgreementTerms
+from shared.domain.contract_terms import AgreementView
 from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderState
@@ -390,6 +390,9 @@ class NeedView(NeedRecord):
     model_config = ConfigDict(extra="forbid", frozen=True, title="NeedView")
 
     versions: list[NeedVersionView] = Field(description="Every version, oldest first.")
+    conflict_declaration_required: bool = Field(default=False, description=(
+        "Whether the beneficiary must sign the conflict-of-interest declaration to frame the mission (B13 conflict "
+        "of interest; frame_mission refuses CONFLICT_DECLARATION_REQUIRED without it)."))
 
 
 class MissionOrderSummary(Model):
@@ -474,7 +477,7 @@ class MissionView(Mission):
                                    "order is stored, and on an order without frais annexes (a fully remote mission)."))
 
 
-class SourcingView(Root[NeedView | MissionView | PoolStatistics | AgreementTerms | BeneficiaryList]):
+class SourcingView(Root[NeedView | MissionView | PoolStatistics | AgreementView | BeneficiaryList]):
     """What get_sourcing answers: one of five views, chosen by ?view= (``agreement``: the beneficiary's
     agreement and its penalty terms versions, A9 penalties; ``beneficiaries``: the registered
     beneficiaries, B1 parties)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.domain.contract_terms import AgreementTerms
+from shared.domain.contract_terms import AgreementView
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.ports import Clock, UnitOfWork
 from shared.service import penalty_terms
@@ -21,7 +21,8 @@ from shared.service.sourcing.paths import Settings
 
 def read_agreement(beneficiary_id: str, uow: UnitOfWork, clock: Clock, settings: Settings = Settings(), *,
                    accounts: bool = True) -> dict[str, Any]:
-    """Every version of the beneficiary's agreement terms and the one in force today (Paris date). A manager's
+    """Every version of the beneficiary's agreement terms and the one in force today (Paris date), and its titulaire
+    (the contractor whose penalties the beneficiary reads). A manager's
     space holding a contract of the same id is not an agreement: only a registered beneficiary has one.
     ``accounts=False`` (the beneficiary) leaves out which of the purchasing body's accounts set each version."""
     path = paths.contract(beneficiary_id, settings)
@@ -31,5 +32,6 @@ def read_agreement(beneficiary_id: str, uow: UnitOfWork, clock: Clock, settings:
                                           beneficiary_id=beneficiary_id)])
     versions = penalty_terms.read_versions(uow, beneficiary_id, settings.contract_id, found[path],
                                            penalty_terms.today(clock), accounts=accounts)
-    return AgreementTerms(beneficiary_id=beneficiary_id, contract_id=settings.contract_id,
-                          penalty_terms_versions=versions).model_dump(mode="json")
+    return AgreementView(beneficiary_id=beneficiary_id, contract_id=settings.contract_id,
+                         penalty_terms_versions=versions,
+                         titulaire_id=found[path].get("contractor_id")).model_dump(mode="json")

@@ -90,10 +90,27 @@ def _frame(b: str, command: FrameMission, uow: UnitOfWork, clock: Clock, setting
             "status": NeedStatus.MISSION_FRAMED, "mission_id": mission.mission_id, "updated_at": now,
             "history": [*record.history, {"version": record.version, "status": "mission_framed",
                                           "at": now.isoformat()}]})))
-    # The same order for the same mission: issued once, found as it is when framed again.
-    orders.issue(b, issue_order_for(mission, record.title, content, clock, settings), uow, clock,
+    # The same order for the same mission: issued once, found as it is when framed again (an order issued with
+    # its milestones' due dates written ISO is rebuilt so, B13 framing idempotent).
+    iso_dues = existing is not None and _issued_with_iso_dues(uow, b, mission)
+    orders.issue(b, issue_order_for(mission, record.title, content, clock, settings, iso_dues=iso_dues), uow, clock,
                  mission_id=mission.mission_id)
     return mission
+
+
+def milestone_line_label(milestone: Milestone, *, iso_due: bool = False) -> str:
+    """The label of a milestone's order line, its due date written the French way: « Stratégie (jalon, échéance
+    20/01/2027) ». ``iso_due``: as orders were issued before (« échéance 2027-01-20 »), which keep their lines."""
+    due = milestone.due.isoformat() if iso_due else milestone.due.strftime("%d/%m/%Y")
+    return f"{milestone.label} (jalon, échéance {due})"
+
+
+def _issued_with_iso_dues(uow: UnitOfWork, b: str, mission: Mission) -> bool:
+    """Whether the mission's order was issued with its lines' due dates written ISO: framing that mission again
+    rebuilds the order as it was issued, so that ``orders.issue`` finds it the same and writes nothing."""
+    order = order_store.load_order(uow, b, mission.order_id)
+    before = {milestone_line_label(m, iso_due=True) for m in mission.milestones}
+    return order is not None and any(line.label in before for line in order.lines)
 
 
 def content_of(uow: UnitOfWork, mission: Mission) -> NeedContent:
@@ -110,12 +127,12 @@ def _extra_per_day(professional: Professional, content: NeedContent) -> int:
 
 
 def issue_order_for(mission: Mission, title: str, content: NeedContent, clock: Clock,
-                    settings: Settings = Settings()) -> IssueOrder:
-    """The order (bon de commande) of a mission: one line per milestone at the daily rate, plus
-    the extra costs per day when the mission is not fully remote. Deterministic: re-issuing
-    the same mission gives the same order, which ``orders.issue`` finds as it is."""
+                    settings: Settings = Settings(), *, iso_dues: bool = False) -> IssueOrder:
+    """The order (bon de commande) of a mission: one line per milestone at the daily rate, its due date in
+    its label (``milestone_line_label``), plus the extra costs per day when the mission is not fully remote.
+    Deterministic: re-issuing the same mission gives the same order, which ``orders.issue`` finds as it is."""
     lines = [OrderLine(line_id=m.milestone_id, service_code=mission.profile_category,
-                       label=f"{m.label} (jalon, échéance {m.due.isoformat()})", quantity=Decimal(m.days), unit="j",
+                       label=milestone_line_label(m, iso_due=iso_dues), quantity=Decimal(m.days), unit="j",
                        unit_price_cents=mission.daily_rate_cents) for m in mission.milestones]
     extra = (0 if content.work_mode is WorkMode.REMOTE else
              mission.extra_costs.travel_cents + mission.extra_costs.lodging_cents + mission.extra_costs.meals_cents)

@@ -178,11 +178,15 @@ def decide(beneficiary_id: str, command: DecideProposal, uow: UnitOfWork, clock:
 
 
 def read_need(beneficiary_id: str, need_id: str, uow: UnitOfWork) -> dict[str, Any]:
-    """The need with every version's content and result (a beneficiary sees only its own)."""
+    """The need with every version's content and result (a beneficiary sees only its own), and whether its
+    beneficiary must sign the conflict-of-interest declaration to frame the mission (B13)."""
     record = load_need(uow, beneficiary_id, need_id)
     versions = range(1, record.version + 1)
-    found = uow.get_all([p for v in versions for p in (paths.need_version(beneficiary_id, need_id, v),
-                                                       paths.result(beneficiary_id, need_id, v))])
+    found = uow.get_all([paths.beneficiary(beneficiary_id)] + [
+        p for v in versions for p in (paths.need_version(beneficiary_id, need_id, v),
+                                      paths.result(beneficiary_id, need_id, v))])
+    beneficiary = found.get(paths.beneficiary(beneficiary_id)) or {}
     return {**dump(record), "versions": [
         {"version": v, "content": found.get(paths.need_version(beneficiary_id, need_id, v)),
-         "result": found.get(paths.result(beneficiary_id, need_id, v))} for v in versions]}
+         "result": found.get(paths.result(beneficiary_id, need_id, v))} for v in versions],
+        "conflict_declaration_required": bool(beneficiary.get("requires_conflict_declaration", False))}

@@ -108,9 +108,14 @@ def test_beneficiary_receives_its_missions_order_and_reads_its_contractors_penal
     expect(page.locator(".facts")).to_contain_text("réceptionné", timeout=10000)
     expect(page.locator("#reception")).to_have_count(0)
     app.check(page, "beneficiaire-reception")
-    # And it reads its contractor's penalty statement
+    # And it reads its contractor's penalty statement, the contractor chosen among those it can ask about (its
+    # agreement's titulaire, its orders' contractors): here its order's only, already chosen, its statement shown
     page.get_by_role("link", name="Pénalités").click()
-    page.get_by_label("Prestataire", exact=True).fill("ctr-titulaire")
+    picker = page.get_by_role("combobox", name="Prestataire")
+    expect(picker.locator("option")).to_have_text(["— Choisir un prestataire —",
+                                                   "ctr-titulaire (commandes de vos missions)"])
+    expect(picker).to_have_value("ctr-titulaire")
+    expect(page.get_by_role("heading", name=re.compile("Relevé .* ctr-titulaire"))).to_be_visible()
     page.get_by_role("button", name="Afficher le relevé").click()
     expect(page.get_by_role("heading", name=re.compile("Relevé .* ctr-titulaire"))).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Erreur")

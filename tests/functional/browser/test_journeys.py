@@ -305,6 +305,12 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     ranking = page.get_by_role("table", name="Professionnels classés")
     expect(ranking.locator("tr[data-professional]").first).to_be_visible(timeout=30000)
     expect(ranking).to_contain_text("Anne Lefèvre")
+    # each candidate's criteria by their weight in the ranking, the highest first, weight shown
+    expect(ranking.locator("tr[data-professional] .criteria").first).to_contain_text(
+        re.compile(r"^adéquation du texte \d+\s%\s\(poids\s30\s%\) · disponibilité \d+\s%\s\(poids\s15\s%\) · "))
+    # D4: what happens next to a ranked need, by when
+    expect(page.locator("#need-next-step")).to_contain_text("L'opérateur vous propose des professionnels parmi ces "
+                                                            "résultats au plus tard le ")
     app.check(page, "beneficiaire-classement")
     ranking.get_by_role("link", name="Anne Lefèvre").click()
     expect(page.get_by_role("heading", name="Fiche de Anne Lefèvre")).to_be_visible()
@@ -323,6 +329,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Accepter Anne Lefèvre").click()
     page.get_by_role("link", name="Cadrer la mission").click()
     app.check(page, "beneficiaire-cadrage", shot=False)
+    # B13 conflict of interest: this beneficiary must sign the declaration, said before anything is sent
+    expect(page.get_by_label("Déclaration d'absence de conflit d'intérêts : signée par")).to_have_attribute(
+        "required", "")
+    expect(page.get_by_text("Obligatoire pour votre organisme")).to_be_visible()
     # the need's dates and deliverables come prefilled; a required field left empty is told in French next to it,
     # not in the browser's own bubble and language (this context is en-US)
     expect(page.get_by_label("Début", exact=True)).to_have_value(fr(start))
@@ -335,6 +345,11 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # a milestone without its days is named before anything is sent
     page.get_by_label("Début", exact=True).fill(fr(start))
     expect(field_error(page, "Début")).to_have_text("")
+    # the required declaration left unsigned is told next to it, before anything is sent
+    page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
+    signer = "Déclaration d'absence de conflit d'intérêts : signée par"
+    expect(field_error(page, signer)).to_have_text("Ce champ est obligatoire.")
+    page.get_by_label(signer).fill("Claire Martin")
     page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
     page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; ; {fr(start + dt.timedelta(days=20))}")
     page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
@@ -343,7 +358,6 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_label("Fin", exact=True).fill(fr(start + dt.timedelta(days=60)))
     page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
     page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; 10 ; {fr(start + dt.timedelta(days=20))}")
-    page.get_by_label("Déclaration d'absence de conflit d'intérêts : signée par").fill("Claire Martin")
     page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
     expect(page.get_by_role("heading", name=re.compile("^Mission BES-WEB-1"))).to_be_visible(timeout=20000)
     # the professional by its name, linked to its record; a milestone without deliverables has nothing « accepté »
@@ -358,6 +372,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("link", name=re.compile("Suivre la commande")).click()
     expect(page.get_by_role("heading", name=re.compile("BC-BES-WEB-1"))).to_be_visible()
     expect(page.get_by_text("Pas encore d'attestation de service fait.")).to_be_visible()
+    # the beneficiary is named as the client of its mission's order, which links back to its mission
+    expect(page.locator(".facts dt")).to_contain_text(["Prestataire", "Bénéficiaire"])
+    expect(page.locator(".facts dt", has_text="Gestionnaire")).to_have_count(0)
+    expect(page.get_by_role("link", name="Voir la mission")).to_have_attribute("href", "#/missions/BES-WEB-1-mission")
     app.check(page, "beneficiaire-commande", shot=False)
 
     # B11: the titulaire declares a timesheet on the mission's order; on this hybrid mission the days on site are asked
@@ -416,6 +434,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
         "beneficiary_id": "ben-metropole-demo", "effective_from": dt.date.today().isoformat(),
         "reason": "Convention, annexe pénalités", "terms": {"lengths": {"D4": 5}}}).status_code == 201
     page.get_by_role("link", name="Pénalités").click()
+    # its contractor chosen among those it can ask about: its agreement's titulaire, already chosen and read
+    expect(page.get_by_role("combobox", name="Prestataire")).to_have_value("ctr-titulaire")
+    expect(page.get_by_role("heading", name=re.compile("Relevé .* ctr-titulaire"))).to_be_visible()
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")

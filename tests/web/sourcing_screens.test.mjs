@@ -1,0 +1,73 @@
+// Part B's screens as the beneficiary reads them (web/sourcing_logic.mjs): the contractors its « Pénalités » screen
+// offers (A9 penalties), the criteria by weight (B3), the next step of a ranked need (D4), the order screen's client
+// and mission link (B11), the framing form's declaration (B13 conflict of interest).
+// Run with `node --test tests/web/` (tests/unit/test_web_logic.py).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  criteriaByWeight, criteriaText, declarationRequired, needNextStep, orderClientLabel, orderMissionHref,
+  penaltyContractorOptions,
+} from "../../web/sourcing_logic.mjs";
+
+test("the penalties screen offers the agreement's titulaire first, then its orders' contractors, each once", () => {
+  const agreement = { beneficiary_id: "ben-lyon", titulaire_id: "ctr-titulaire" };
+  const orders = [{ contractor_id: "ctr-titulaire" }, { contractor_id: "ctr-b" }, { contractor_id: "ctr-a" },
+    { contractor_id: "ctr-b" }];
+  assert.deepEqual(penaltyContractorOptions(agreement, orders), [
+    { value: "ctr-titulaire", label: "ctr-titulaire (titulaire de l'accord-cadre)" },
+    { value: "ctr-a", label: "ctr-a (commandes de vos missions)" },
+    { value: "ctr-b", label: "ctr-b (commandes de vos missions)" }]);
+  // either list alone (the other could not be read), or neither
+  assert.deepEqual(penaltyContractorOptions(agreement, null).map((o) => o.value), ["ctr-titulaire"]);
+  assert.deepEqual(penaltyContractorOptions(null, orders).map((o) => o.value), ["ctr-a", "ctr-b", "ctr-titulaire"]);
+  assert.deepEqual(penaltyContractorOptions({ titulaire_id: null }, []), []);
+});
+
+test("a candidate's criteria are listed by their weight in the ranking, the highest first, weight shown", () => {
+  const weights = { text: 0.3, availability: 0.15, level: 0.1, experience: 0.1, rate: 0.1, location: 0.1,
+    public_sector: 0.05, certifications: 0.05, rating: 0.05 };
+  // the candidate's criteria come in another order (as the ranking stored them)
+  const criteria = { rating: 0.6, level: 1, text: 0.8512, public_sector: 1, availability: 0.5, rate: 0.75,
+    certifications: 0, experience: 1, location: 1, place: 1 };
+  const listed = criteriaByWeight(criteria, weights);
+  assert.deepEqual(listed.map((c) => c.key), ["text", "availability", "level", "experience", "rate", "location",
+    "public_sector", "certifications", "rating", "place"]);
+  assert.deepEqual(listed[0], { key: "text", label: "adéquation du texte", score: 85, weight: 30 });
+  assert.equal(listed.at(-1).weight, null);  // a criterion the weights do not name: last, no weight
+  const text = criteriaText(criteria, weights).replaceAll("\u00a0", " ");  // no break inside « 85 % (poids 30 %) »
+  assert.ok(text.startsWith("adéquation du texte 85 % (poids 30 %) · disponibilité 50 % (poids 15 %) · niveau 100 % "
+    + "(poids 10 %)"), text);
+  assert.ok(text.endsWith("avis 60 % (poids 5 %) · lieu 100 %"), text);
+  assert.match(criteriaText(criteria, weights), /^adéquation du texte 85\u00a0%\u00a0\(poids\u00a030\u00a0%\) · /);
+  // weights that put another criterion first order it first
+  assert.equal(criteriaByWeight({ text: 1, rate: 1 }, { text: 0.2, rate: 0.5 })[0].key, "rate");
+});
+
+test("a ranked need tells the beneficiary that the operator proposes by the D4 date", () => {
+  const need = { status: "scored", d4: { due: "2026-03-09T17:00:00+00:00" } };
+  assert.equal(needNextStep(need), "Le classement est calculé. L'opérateur vous propose des professionnels parmi "
+    + "ces résultats au plus tard le 09/03/2026 à 18:00 (délai D4) ; vous pourrez alors accepter une proposition, la "
+    + "refuser et relancer la recherche, ou l'abandonner.");
+  for (const status of ["acknowledged", "proposed", "accepted", "abandoned", "mission_framed"]) {
+    assert.equal(needNextStep({ ...need, status }), null);
+  }
+});
+
+test("a beneficiary's order names it as the client and links back to its mission", () => {
+  const missionOrder = { order: { order_id: "BC-1" }, mission: { mission_id: "BES-1-mission" } };
+  assert.equal(orderClientLabel("beneficiary", missionOrder), "Bénéficiaire");
+  assert.equal(orderClientLabel("contractor", missionOrder), "Bénéficiaire");  // the titulaire: a beneficiary's space
+  assert.equal(orderClientLabel("contractor", { mission: null }), "Gestionnaire");
+  assert.equal(orderClientLabel("manager", { mission: null }), "Gestionnaire");
+  assert.equal(orderMissionHref("beneficiary", missionOrder), "#/missions/BES-1-mission");
+  assert.equal(orderMissionHref("contractor", missionOrder), null);  // no mission screen for the titulaire
+  assert.equal(orderMissionHref("beneficiary", { mission: null }), null);
+});
+
+test("the framing form asks for the declaration up front when the need says the beneficiary must sign it", () => {
+  assert.equal(declarationRequired({ conflict_declaration_required: true }), true);
+  assert.equal(declarationRequired({ conflict_declaration_required: false }), false);
+  assert.equal(declarationRequired({}), false);
+  assert.equal(declarationRequired(null), false);
+});

@@ -1,0 +1,61 @@
+// Pure helpers of part B's screens as the beneficiary reads them: the contractors its « Pénalités » screen offers
+// (A9 penalties), each candidate's criteria by weight (B3 ranking), what happens next to a ranked need (D4), the
+// order screen's client and its mission (B11), the framing form's declaration (B13 conflict of interest).
+// Tested by Node's runner (tests/web/sourcing_screens.test.mjs).
+import { CRITERIA_LABELS, formatDateTime } from "./logic.mjs";
+
+// A9 penalties: the contractors a beneficiary may read the penalties of — its agreement's titulaire
+// (get_sourcing?view=agreement) first, then the contractors of its own orders (list_orders: its missions'),
+// each once. Both are its own data: no other tenant is read. → [{ value, label }]
+export function penaltyContractorOptions(agreement, orders) {
+  const titulaire = agreement?.titulaire_id ?? null;
+  const others = [...new Set((orders ?? []).map((o) => o.contractor_id).filter((id) => id && id !== titulaire))]
+    .sort((a, b) => a.localeCompare(b, "fr"));
+  return [...(titulaire ? [{ value: titulaire, label: `${titulaire} (titulaire de l'accord-cadre)` }] : []),
+    ...others.map((id) => ({ value: id, label: `${id} (commandes de vos missions)` }))];
+}
+
+// B3 ranking: a candidate's criteria in the order of their weight in the ranking (`weights` of the result), the
+// highest first (equal weights in the ranking's own order), each with its score and its weight in percent; a
+// criterion the weights do not name comes last, without a weight. → [{ key, label, score, weight }]
+export function criteriaByWeight(criteria, weights) {
+  const order = Object.keys(weights ?? {});
+  const rank = (key) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return Object.entries(criteria ?? {})
+    .map(([key, score]) => ({ key, label: CRITERIA_LABELS[key] ?? key, score: Math.round(score * 100),
+      weight: typeof weights?.[key] === "number" ? Math.round(weights[key] * 100) : null }))
+    .sort((a, b) => (b.weight ?? -1) - (a.weight ?? -1) || rank(a.key) - rank(b.key));
+}
+
+// « adéquation du texte 85 % (poids 30 %) · … », a criterion's score and weight never broken across lines.
+export function criteriaText(criteria, weights) {
+  return criteriaByWeight(criteria, weights).map((c) => `${c.label} ${c.score}\u00a0%`
+    + `${c.weight === null ? "" : `\u00a0(poids\u00a0${c.weight}\u00a0%)`}`).join(" · ");
+}
+
+// D4: what a beneficiary waits for once its need is ranked (« résultats calculés »): the operator's proposal,
+// due on the D4 date. null for any other status.
+export function needNextStep(need) {
+  if (need?.status !== "scored") return null;
+  const due = need.d4?.due ? formatDateTime(need.d4.due).replace(/^(\d\d\/\d\d\/\d{4}) (\d)/, "$1 à $2") : null;
+  return `Le classement est calculé. L'opérateur vous propose des professionnels parmi ces résultats`
+    + `${due ? ` au plus tard le ${due} (délai D4)` : " sous 4 jours ouvrés (délai D4)"} ; vous pourrez alors `
+    + "accepter une proposition, la refuser et relancer la recherche, ou l'abandonner.";
+}
+
+// The order screen: who the client is — a beneficiary (a mission's order lives in its space) or a manager —
+// and, for the beneficiary, the link back to the order's mission.
+export function orderClientLabel(role, view) {
+  return role === "beneficiary" || view?.mission ? "Bénéficiaire" : "Gestionnaire";
+}
+
+export function orderMissionHref(role, view) {
+  const id = view?.mission?.mission_id;
+  return role === "beneficiary" && id ? `#/missions/${encodeURIComponent(id)}` : null;
+}
+
+// B13 conflict of interest: whether the framing form asks for the declaration up front (get_sourcing?view=need
+// says whether the beneficiary must sign it).
+export function declarationRequired(need) {
+  return need?.conflict_declaration_required === true;
+}
