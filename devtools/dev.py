@@ -129,7 +129,7 @@ def _print_banner(stack: Stack, config: dict, results: list[tuple[str, int]],
               " -H \"Authorization: Bearer $BENEFICIARY_TOKEN\"   (the ranked professionals, with reasons)",
               "", "Web application (docs/web-app.md), demo accounts of the local Auth emulator only:"]
     for user, (email, status) in zip(seed.DEMO_USERS, users):
-        role = seed.ROLE_LABELS[user["role"]]
+        role = seed.demo_label(user)
         lines.append(f"  open {stack.web_url()}/ — sign in as {email} / {seed.DEMO_PASSWORD}   ({role}"
                      f" {user['tenant']}{'' if status == 200 else f', creation answered {status}'})")
     lines += ["", "Ctrl-C stops everything."]

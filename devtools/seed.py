@@ -108,6 +108,10 @@ DEMO_USERS = [
      "role": "manager", "tenant": MANAGER["manager_id"]},
     {"email": "prestataire@acme.demo", "display_name": "Prestataire ACME (démo)",
      "role": "contractor", "tenant": "ctr-acme"},
+    # the framework agreement's contractor (part B): the orders of the sourcing missions, their timesheets and
+    # deliverables, and the change of professional a replacement makes (B12)
+    {"email": "titulaire@accord-cadre.demo", "display_name": "Titulaire de l'accord-cadre (démo)",
+     "role": "contractor", "tenant": TITULAIRE["contractor_id"]},
     {"email": "agent@metropole.demo", "display_name": "Agent de la Métropole (démo)",
      "role": "beneficiary", "tenant": "ben-metropole-demo"},
     {"email": "acheteur@centrale.demo", "display_name": "Centrale d'achat (démo)",
@@ -117,6 +121,11 @@ DEMO_USERS = [
 ]
 ROLE_LABELS = {"manager": "gestionnaire", "contractor": "prestataire", "beneficiary": "bénéficiaire",
                "purchasing_body": "centrale d'achat", "operator": "opérateur"}
+
+
+def demo_label(user: dict) -> str:
+    """How the banner names a demo account's role: the titulaire is the contractor of the missions' orders."""
+    return "titulaire" if user["tenant"] == TITULAIRE["contractor_id"] else ROLE_LABELS[user["role"]]
 
 
 def create_demo_users(url_of, project_id: str, auth_port: int) -> list[tuple[str, int]]:

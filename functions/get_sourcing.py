@@ -3,9 +3,10 @@ budget (beneficiary: its own only; operator: any, naming beneficiary_id), the be
 with its penalty terms versions (A9 penalties: the beneficiary its own; the operator and the
 purchasing body, which sets them, naming beneficiary_id), pool statistics (B14), or the registered
 beneficiaries to choose one from (B1 parties: ``view=beneficiaries``, by id, pages of at most MAX_ROWS,
-``?after=`` the previous page's ``next_cursor``). The purchasing body (right ``reports.read``) reads
-the pool statistics, the agreements and the beneficiaries, nothing else; a beneficiary every view but
-the beneficiaries (``shared.service.sourcing.pool.may_read_view``)."""
+``?after=`` the previous page's ``next_cursor``), or, for the operator only, the missions awaiting a
+replacement (B12 replacement: ``view=replacements``, D5/D6 due soonest first). The purchasing body
+(right ``reports.read``) reads the pool statistics, the agreements and the beneficiaries, nothing else; a beneficiary every view but
+the beneficiaries and the replacements (``shared.service.sourcing.pool.may_read_view``)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from shared import bootstrap
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.validation import identifier_errors
 from shared.edge import http
-from shared.service.sourcing import agreements, missions, needs, pool
+from shared.service.sourcing import agreements, missions, needs, pool, replacements
 
-VIEWS = ("need", "mission", "agreement", "pool_statistics", "beneficiaries")
+VIEWS = ("need", "mission", "agreement", "pool_statistics", "beneficiaries", "replacements")
 
 
 def _get(req: http.Request) -> http.Answer:
@@ -32,6 +33,8 @@ def _get(req: http.Request) -> http.Answer:
         if after is not None and (errors := identifier_errors(after, "query.after")):
             raise DomainError(errors)
         return http.Answer(200, pool.list_beneficiaries(bootstrap.reader(), after))
+    if view == "replacements":
+        return http.Answer(200, replacements.awaiting_replacement(bootstrap.reader()))
     uow = bootstrap.uow()  # pool statistics may rebuild a stale search index (a derived cache)
     if view == "pool_statistics":
         return http.Answer(200, pool.pool_statistics(uow, bootstrap.blobs(), bootstrap.clock()))

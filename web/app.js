@@ -12,6 +12,7 @@ import * as incidents from "./incidents.mjs";
 import * as sourcing from "./sourcing.mjs";
 import * as reports from "./reports.mjs";
 import * as operator from "./operator.mjs";
+import * as replacements from "./replacements.mjs";
 import * as parties from "./parties.mjs";
 import * as accounts from "./accounts.mjs";
 import { follow } from "./live.mjs";
@@ -148,7 +149,7 @@ const NAV = {
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
     ["#/agreements", "Conventions"], ["#/incidents", "Incidents"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
-    ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"]],
+    ["#/replacements", "Remplacements"], ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"]],
 };
 
 function header() {
@@ -374,6 +375,8 @@ const ROUTES = {
   operator: [[/^#\/?$/, () => operator.renderAccountRequests(ctx)], INCIDENTS,
     [/^#\/needs$/, () => operator.renderWaitingNeeds(ctx)],
     [/^#\/needs\/([^/]+)\/([^/]+)$/, (b, n) => operator.renderPropose(ctx, b, n)],
+    [/^#\/replacements$/, () => replacements.renderAwaiting(ctx)],
+    [/^#\/replacements\/([^/]+)\/([^/]+)$/, (b, m) => replacements.renderProposeReplacement(ctx, b, m)],
     [/^#\/pool$/, () => sourcing.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)],
     [/^#\/parties$/, () => parties.renderParties(ctx)], [/^#\/accounts$/, () => accounts.renderAccounts(ctx)]],
 };

@@ -9,6 +9,7 @@ import {
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
+import { orderMissionProfessional } from "./replacement_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
 import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
@@ -219,6 +220,8 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     ["Début / fin réels", `${at(o.actual_start)} → ${at(o.actual_end)}`],
     ["Pilote", o.site_lead ? `${o.site_lead.first_name} ${o.site_lead.last_name} — ${o.site_lead.mobile}` : "—"],
     ["Date de facture", formatDateTime(o.invoice_date)], ["Dernière séquence", String(o.last_sequence)],
+    // B12: who does a mission now, and its changes of professional (the titulaire reads them here)
+    ...(view.mission?.professional_id ? [["Professionnel de la mission", orderMissionProfessional(view.mission)]] : []),
   ];
   const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
     h("tr", { className: e.late ? "late" : null },

@@ -2,7 +2,7 @@
 // with the reasons of each score (B3) and their full record (B4), accept / refuse / relaunch, frame
 // the mission (B13) and follow its order, proof of service, documents and deliverables (accept or refuse
 // each, B11); request a quote from the
-// titulaire for a mission (B16). The pool statistics (B14), read by the operator and the purchasing body.
+// titulaire for a mission (B16); request the professional's replacement (B12, replacements.mjs). The pool statistics (B14), read by the operator and the purchasing body.
 // The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body, which
 // chooses the beneficiary from the registered ones (B1 parties).
 import { penaltyTerms } from "./contracts.mjs";
@@ -16,6 +16,7 @@ import { missionOrder } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { criteriaText, declarationRequired, needNextStep } from "./sourcing_logic.mjs";
+import { replacementSection } from "./replacements.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"], ["06", "Mayotte"],
@@ -307,17 +308,23 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
       if (err.status === 401) return undefined;
     }
   }
-  // who the professional is: its name, linked to its record (read through the need, B4); its id when not readable
-  let professional = m.professional_id;
-  try {
-    const record = await ctx.call("get_professional", { query: new URLSearchParams({ need_id: m.need_id,
-      professional_id: m.professional_id }).toString() });
-    professional = h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}/professionals/${encodeURIComponent(
-      m.professional_id)}` }, record.name);
-  } catch (err) {
-    if (err.status === 401) return undefined;
+  // who the professional is: its name, linked to its record (read through the need, B4); its id when not readable.
+  // The same for those its replacements name (B12), each read once.
+  const names = new Map();
+  for (const id of new Set([m.professional_id, ...(m.replacements ?? []).flatMap((r) => [r.leaving_professional_id,
+    r.replaced_by])].filter(Boolean))) {
+    try {
+      const record = await ctx.call("get_professional", { query: new URLSearchParams({ need_id: m.need_id,
+        professional_id: id }).toString() });
+      names.set(id, record.name);
+    } catch (err) {
+      if (err.status === 401) return undefined;
+    }
   }
   if (!mayDraw(ticket, { reread })) return undefined;
+  const nameOf = (id) => names.get(id) ?? id;
+  const professional = names.has(m.professional_id) ? h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}/`
+    + `professionals/${encodeURIComponent(m.professional_id)}` }, names.get(m.professional_id)) : m.professional_id;
   const followUp = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_follow_up]));
   const accepted = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_accepted]));
   const refresh = () => renderMission(ctx, missionId, { follow: false });
@@ -351,6 +358,7 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
     h("p", { className: "hint" }, "Chaque livrable remis s'accepte ou se refuse (motivé) dans son jalon ; un livrable "
       + "refusé est remis à nouveau par le titulaire. La réception du jalon n'attend pas l'acceptation."),
     h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")),
+    replacementSection(ctx, m, refresh, nameOf),
     missionQuoteForm(ctx, m));
   if (followed) {
     orderDrawn(ctx, { follow, ...followed, reread: (options) => renderMission(ctx, missionId, { follow: false, ...options }) });

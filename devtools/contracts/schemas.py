@@ -62,7 +62,8 @@ from shared.domain.sourcing.messages import (
 from shared.domain.invoices import InvoiceList, InvoiceStatusChanged, SubmitInvoice
 from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
 from shared.domain.sourcing.price_schedule import ImportPriceSchedule, PriceScheduleImported
-from shared.domain.sourcing.process import Mission, NeedRecord, SourcingView
+from shared.domain.sourcing.process import Mission, NeedRecord
+from shared.domain.sourcing.views import SourcingView
 from shared.domain.sourcing.records import Beneficiary, ImportReport, Professional, ProfessionalUpserted
 from shared.domain.sourcing.reporting import (
     BeneficiaryReport, HalfYearReportLink, HalfYearReportList, HalfYearReportPublished, PublishHalfYearReport,

@@ -150,6 +150,27 @@ resource "google_firestore_index" "incident_list" {
   # __name__ DESCENDING follows, added by Firestore after the last field, in its direction.
 }
 
+# B12 replacement: the operator lists every beneficiary's missions awaiting a replacement
+# (get_sourcing?view=replacements, shared/service/sourcing/replacements.py):
+#   collection group "missions" where state == "replacement_requested"
+resource "google_firestore_field" "missions_state_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "missions"
+  field      = "state"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # accrue_penalties' hourly sweep finds every deadline whose next check has passed, in every
 # manager's space (docs/penalties.md):
 #   collection group "deadlines" where next_check_at <= now order by next_check_at

@@ -3,6 +3,7 @@ its history. Built by shared/service/orders.py (``order_view``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
@@ -44,8 +45,22 @@ class MilestoneDeliverables(Model):
     deliverables: list[str] = Field(description="The milestone's deliverables, then the mission's (B11).")
 
 
+class MissionChange(Model):
+    """A change of the mission's professional (B12 replacement), as the titulaire sees it on the order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionChange")
+
+    reason: Literal["departure", "insufficiency"]
+    requested_at: AwareDatetime
+    leaving_professional_id: str
+    due: dt.date = Field(description="The replacement's last day (D5 departure, D6 insufficiency).")
+    replaced_by: str | None = Field(default=None, description="null while the replacement is awaited.")
+    replaced_at: AwareDatetime | None = None
+
+
 class OrderMission(Model):
-    """What a mission's order carries besides its lines (B11 mission follow-up): its milestones' deliverables."""
+    """What a mission's order carries besides its lines (B11 mission follow-up): its milestones' deliverables;
+    who does the mission now and its changes of professional (B12 replacement)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="OrderMission")
 
@@ -54,6 +69,10 @@ class OrderMission(Model):
     work_mode: str | None = Field(default=None, description=(
         "The need's work mode kept at framing (on_site, remote, mixed): a timesheet's days_on_site is required on a "
         "mixed mission, refused above 0 on a remote one. null on a mission framed before it was kept."))
+    professional_id: str | None = Field(default=None, description=(
+        "The professional doing the mission now: the replacement once the operator has named it (B12)."))
+    replacement_requested: bool = Field(default=False, description="A replacement is awaited (B12).")
+    replacements: list[MissionChange] = Field(default_factory=list, description="Oldest first.")
 
 
 class OrderView(Model):

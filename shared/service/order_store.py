@@ -96,8 +96,8 @@ def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contr
 
 
 def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
-    """B11: a mission's order shows its milestones' deliverables and its work mode (one point read of its
-    mission); any other order reads nothing and loads no sourcing module."""
+    """B11: a mission's order shows its milestones' deliverables and its work mode, B12 its professional and
+    replacements (one point read of its mission); any other order reads nothing and loads no sourcing module."""
     if order.mission_id is None:
         return None
     from shared.domain.sourcing.deliverables import allowed_labels
@@ -108,4 +108,12 @@ def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
         return None
     return {"mission_id": mission.mission_id, "work_mode": mission.work_mode.value if mission.work_mode else None,
             "milestones": [{"milestone_id": m.milestone_id, "label": m.label,
-                            "deliverables": allowed_labels(mission, m)} for m in mission.milestones]}
+                            "deliverables": allowed_labels(mission, m)} for m in mission.milestones],
+            # B12 replacement: the titulaire reads who does the mission now and each change of professional
+            "professional_id": mission.professional_id,
+            "replacement_requested": mission.state.value == "replacement_requested",
+            "replacements": [{"reason": r.reason.value, "requested_at": r.requested_at.isoformat(),
+                              "leaving_professional_id": r.leaving_professional_id,
+                              "due": r.deadline.due.isoformat(), "replaced_by": r.replaced_by,
+                              "replaced_at": r.replaced_at.isoformat() if r.replaced_at else None}
+                             for r in mission.replacements]}

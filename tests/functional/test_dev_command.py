@@ -92,8 +92,10 @@ def test_the_dev_command_starts_everything_with_demo_data_and_ctrl_c_stops_it_al
     demo = _banner_value(lines, r"Demo orders sent through receive_order: (.*)$")
     assert re.findall(r"(BC-2026-\d{4}) → (\d+)", demo) == [
         ("BC-2026-0101", "201"), ("BC-2026-0102", "201"), ("BC-2026-0103", "201")]
+    assert re.search(r"sign in as titulaire@accord-cadre.demo / \S+ +\(titulaire ctr-titulaire\)$", "\n".join(lines),
+                     re.MULTILINE)
     assert len(re.findall(r"sign in as \S+@\S+ / \S+ +\((gestionnaire|prestataire|bénéficiaire|centrale d'achat"
-                          r"|opérateur) [\w-]+\)$", "\n".join(lines), re.MULTILINE)) == len(seed.DEMO_USERS)
+                          r"|opérateur|titulaire) [\w-]+\)$", "\n".join(lines), re.MULTILINE)) == len(seed.DEMO_USERS)
     # And ACME's two demo orders wait on the subscription register_contractor created for its ERP
     from google.cloud import pubsub_v1
 

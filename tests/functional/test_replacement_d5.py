@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import requests
+
 from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain import workdays
 from shared.domain.sourcing.records import Beneficiary, Professional
@@ -106,3 +108,50 @@ def test_a_planned_departure_opens_d5_from_its_notification_with_two_weeks_of_no
     d5 = deadline(clean_firestore, late["deadline_id"])
     assert (d5["state"], d5["penalty_rule"]) == ("missed", None)
     assert list(clean_firestore.collection("managers").document(B).collection("penalties").stream()) == []
+
+
+def awaiting(platform, who: Erp):
+    return requests.get(platform.url("get_sourcing") + "/", params={"view": "replacements"}, timeout=30,
+                        headers={"Authorization": f"Bearer {who.token}"})
+
+
+def test_the_operator_lists_the_missions_awaiting_a_replacement_and_the_titulaire_reads_the_change_on_its_order(
+        platform, clean_firestore):
+    mission_id = a_mission(clean_firestore, platform.project_id)
+    beneficiary, operator = Erp(platform, "beneficiary", B), Erp(platform, "operator", "platform")
+    titulaire = Erp(platform, "contractor", "ctr-titulaire")
+    order_id = missions.order_id_for("portail-d5")
+    # Given no replacement asked yet: the operator's list is empty, the order names pro-anne
+    assert awaiting(platform, operator).json() == {"missions": [], "count": 0, "truncated": False}
+    seen = titulaire.get_order(order_id, B).json()["mission"]
+    assert (seen["professional_id"], seen["replacement_requested"], seen["replacements"]) == ("pro-anne", False, [])
+    # When the beneficiary finds pro-anne insufficient
+    requested = beneficiary.post("replace_professional", {"action": "request", "mission_id": mission_id,
+                                                          "reason": "insufficiency"})
+    assert requested.status_code == 200, requested.text
+    due = requested.json()["replacements"][0]["deadline"]["due"]
+    # Then the operator lists the mission with the profile and rates to match and D6's last day
+    listed = awaiting(platform, operator)
+    assert listed.status_code == 200, listed.text
+    [row] = listed.json()["missions"]
+    assert (row["beneficiary_id"], row["mission_id"], row["order_id"], row["professional_id"]) == (
+        B, mission_id, order_id, "pro-anne")
+    assert (row["replacement"]["reason"], row["replacement"]["deadline"]["code"], row["replacement"]["deadline"]["due"]) \
+        == ("insufficiency", "D6", due)
+    assert row["daily_rate_cents"] > 0 and row["level"] and row["service_type"]
+    # and the beneficiary may not read that list (every beneficiary's missions)
+    assert awaiting(platform, beneficiary).status_code == 403
+    # and the titulaire reads on the order that a replacement is awaited, and by when
+    seen = titulaire.get_order(order_id, B).json()["mission"]
+    assert seen["replacement_requested"] is True
+    assert [(r["reason"], r["leaving_professional_id"], r["due"], r["replaced_by"]) for r in seen["replacements"]] == [
+        ("insufficiency", "pro-anne", due, None)]
+    # When the operator names pro-dora
+    assert operator.post("replace_professional", {"action": "propose", "beneficiary_id": B, "mission_id": mission_id,
+                                                  "professional_id": "pro-dora"}).status_code == 200
+    # Then the mission leaves the list, and the titulaire's order names pro-dora, replacing pro-anne
+    assert awaiting(platform, operator).json()["missions"] == []
+    seen = titulaire.get_order(order_id, B).json()["mission"]
+    assert (seen["professional_id"], seen["replacement_requested"]) == ("pro-dora", False)
+    assert [(r["leaving_professional_id"], r["replaced_by"]) for r in seen["replacements"]] == [("pro-anne", "pro-dora")]
+    assert seen["replacements"][0]["replaced_at"]

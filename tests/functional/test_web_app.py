@@ -242,6 +242,8 @@ def test_the_demo_accounts_of_scripts_dev_sign_in_with_the_claims_of_the_demo_to
     # Given the demo tenants registered (manage_account pairs a role only with a registered tenant of its kind)
     clean_firestore.document(f"managers/{seed.MANAGER['manager_id']}").set({"name": seed.MANAGER["name"]})
     clean_firestore.document("contractors/ctr-acme").set({"name": "ACME", "managers": [seed.MANAGER["manager_id"]]})
+    clean_firestore.document(f"contractors/{seed.TITULAIRE['contractor_id']}").set({"name": seed.TITULAIRE["name"],
+                                                                                    "managers": []})
     beneficiary = seed.BENEFICIARY["beneficiary_id"]
     register_beneficiary(clean_firestore, beneficiary, seed.BENEFICIARY["name"])
     # and the demo users created as ./scripts/dev creates them (through manage_account)

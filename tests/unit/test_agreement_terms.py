@@ -13,7 +13,7 @@ from shared.domain.contract_terms import AgreementTermsChanged, AgreementView, S
 from shared.domain.errors import DomainError
 from shared.domain.messages import EventType
 from shared.domain.penalties import PenaltyTerms
-from shared.domain.sourcing.process import SourcingView
+from shared.domain.sourcing.views import SourcingView
 from shared.domain.sourcing.records import Beneficiary
 from shared.service import penalty_terms
 from shared.service.sourcing import agreements, paths, pool

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from shared.domain.sourcing.process import SourcingView
+from shared.domain.sourcing.views import SourcingView
 from shared.domain.sourcing.records import Beneficiary
 from shared.service import id_pages
 from shared.service.sourcing import pool

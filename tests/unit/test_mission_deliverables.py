@@ -177,4 +177,6 @@ def test_get_order_shows_a_mission_s_milestones_and_the_deliverables_they_may_na
     assert view["mission"] == {"mission_id": mission.mission_id, "work_mode": "mixed", "milestones": [
         {"milestone_id": "j1", "label": "Stratégie de recette",
          "deliverables": ["Cahier de recette", "Plan de tests", "Bilan de mission"]},
-        {"milestone_id": "j2", "label": "Campagne", "deliverables": ["Bilan de mission"]}]}
+        {"milestone_id": "j2", "label": "Campagne", "deliverables": ["Bilan de mission"]}],
+        # B12 replacement: who does the mission now, none awaited nor made yet
+        "professional_id": mission.professional_id, "replacement_requested": False, "replacements": []}

@@ -12,16 +12,15 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.domain.contract_terms import AgreementView
 from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, OrderState
 from shared.domain.sourcing.deliverable_views import DeliverableFollowUp
 from shared.domain.sourcing.records import (
-    LEVEL_LABELS, AvailabilityPeriod, BeneficiaryList, ExtraCosts, Level, NeedContent, PoolStatistics, Professional,
+    LEVEL_LABELS, AvailabilityPeriod, ExtraCosts, Level, NeedContent, Professional,
     ServiceType, WorkMode,
 )
-from shared.domain.base import Model, Record, Root
+from shared.domain.base import Model, Record
 
 
 class SourcingActor(StrEnum):
@@ -476,10 +475,3 @@ class MissionView(Mission):
         default=None, description=("The frais-annexes line followed by the days on site. Absent until the mission's "
                                    "order is stored, and on an order without frais annexes (a fully remote mission)."))
 
-
-class SourcingView(Root[NeedView | MissionView | PoolStatistics | AgreementView | BeneficiaryList]):
-    """What get_sourcing answers: one of five views, chosen by ?view= (``agreement``: the beneficiary's
-    agreement and its penalty terms versions, A9 penalties; ``beneficiaries``: the registered
-    beneficiaries, B1 parties)."""
-
-    model_config = ConfigDict(title="SourcingView")

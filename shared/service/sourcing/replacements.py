@@ -12,14 +12,18 @@ from shared.domain.sourcing.process import (
     Mission, MissionState, Replacement, ReplacementReason, SourcingActor, notice_period, replacement_errors,
     replacement_first_day,
 )
+from shared.domain.list_limits import MAX_ROWS
 from shared.domain.sourcing.records import Beneficiary, Professional
-from shared.ports import Clock, UnitOfWork
+from shared.domain.sourcing.views import AwaitingReplacement, AwaitingReplacementList
+from shared.ports import Clock, Query, UnitOfWork
 from shared.service import deadlines
 from shared.service.sourcing import deadlines as sd
 from shared.service.sourcing import paths
 from shared.service.sourcing.mission_store import load_mission
 from shared.service.sourcing.paths import Settings, dump, load
 from shared.service.transaction import transact
+
+SCAN = 1000  # missions awaiting a replacement read at most before sorting
 
 # Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place it lives.
 D5_CALENDAR_DAYS = KINDS["D5"].length.amount  # B12: replacement within 2 calendar weeks of departure / notification
@@ -94,3 +98,27 @@ def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clo
         return moved
 
     return transact(uow, attempt)
+
+
+def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
+    """The operator's list (``get_sourcing?view=replacements``): every beneficiary's missions awaiting a
+    replacement, the one whose D5/D6 is due soonest first, with the profile and rates the replacement must match.
+    One collection-group query on ``missions`` by ``state`` (infra/terraform/firestore.tf), no composite index."""
+    found = uow.query(Query("missions", where=(("state", "==", MissionState.REPLACEMENT_REQUESTED.value),),
+                            limit=SCAN, group=True))
+    rows = []
+    for doc in found:
+        if not doc.path.startswith("beneficiaries/"):
+            continue
+        m = Mission.model_validate(doc.data, strict=False)
+        if not m.replacements:
+            continue
+        rows.append(AwaitingReplacement(
+            beneficiary_id=m.beneficiary_id, mission_id=m.mission_id, need_id=m.need_id, order_id=m.order_id,
+            professional_id=m.professional_id, profile_category=m.profile_category, level=m.level,
+            service_type=m.service_type, daily_rate_cents=m.daily_rate_cents, extra_costs=m.extra_costs,
+            start_date=m.start_date, end_date=m.end_date, replacement=m.replacements[-1]))
+    rows.sort(key=lambda r: (r.replacement.deadline.due, r.beneficiary_id, r.mission_id))
+    page = rows[:MAX_ROWS]
+    return AwaitingReplacementList(missions=page, count=len(page),
+                                   truncated=len(rows) > MAX_ROWS).model_dump(mode="json")

@@ -281,8 +281,16 @@ def wait_scored(platform, beneficiary: Erp, need_id: str, timeout: float = 30) -
     raise TimeoutError(f"{need_id} not scored")
 
 
+# B12: a professional equivalent to Anne Lefèvre (category, level, service type, same rates), free all year
+RELAY = {**seed.demo_professionals(dt.date.today())[0], "professional_id": "pro-web-relais", "name": "Gaëlle Morin"}
+
+
 def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows_its_mission(app, platform):
     register_pool(platform)
+    relay = Erp(platform, "operator", "platform").post(
+        "import_professionals", None, raw=__import__("json").dumps(RELAY, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/x-ndjson"})
+    assert relay.status_code == 200, relay.text
     page = app.sign_in("beneficiary")
     expect(page.get_by_role("heading", name="Mes besoins")).to_be_visible()
     page.get_by_role("link", name="Nouveau besoin", exact=True).click()
@@ -369,6 +377,46 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(extra).to_contain_text("Jours prévus10 j")
     expect(extra).to_contain_text("Jours sur site déclarés0 j")
     app.check(page, "beneficiaire-mission")
+
+    # B12: Anne Lefèvre leaves in five days; the beneficiary asks for her replacement from the mission's screen
+    leaving = dt.date.today() + dt.timedelta(days=35)
+    request = page.locator("#replacement-form")
+    request.get_by_label("Motif", exact=True).select_option("departure")
+    request.get_by_role("button", name="Demander le remplacement").click()
+    expect(field_error(page, "Date du départ", request)).to_contain_text("jj/mm/aaaa")  # not sent without its date
+    request.get_by_label("Date du départ").fill(fr(leaving))
+    expect(request.locator("#replacement-hint")).to_contain_text(
+        f"Remplaçant dû au plus tard le {fr(leaving + dt.timedelta(days=14))} (D5)")
+    request.get_by_role("button", name="Demander le remplacement").click()
+    expect(page.locator("[data-replacement=requested]")).to_contain_text(
+        f"Remplacement demandé (départ) : remplaçant dû le {fr(leaving + dt.timedelta(days=14))} (D5).")
+    expect(page.get_by_role("table", name="Historique des remplacements")).to_contain_text("remplaçant attendu")
+    expect(page.locator("#replacement-form")).to_have_count(0)
+    app.check(page, "beneficiaire-remplacement-demande", shot=False)
+    # The operator finds the mission among those awaiting a replacement and proposes an equivalent professional
+    desk = app.sign_in("operator")
+    desk.get_by_role("link", name="Remplacements").click()
+    awaiting = desk.get_by_role("table", name="Missions en attente de remplacement")
+    expect(awaiting.locator("tr[data-mission]")).to_contain_text("départ")
+    awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
+    picker = desk.get_by_label("Remplaçant (professionnels classés pour le besoin)")
+    expect(picker.locator("option[value='pro-demo-1']")).to_have_count(0)  # the one leaving is not offered
+    picker.select_option("pro-demo-5")  # Émilie Faure: another daily rate, refused by the platform next to the choice
+    desk.get_by_role("button", name="Proposer le remplaçant").click()
+    expect(field_error(desk, "Remplaçant (professionnels classés pour le besoin)")).to_contain_text(
+        "TJM 69000 centimes au lieu de 68000")
+    app.check(desk, "operateur-remplacement", shot=False)
+    picker.select_option("pro-web-relais")
+    desk.get_by_role("button", name="Proposer le remplaçant").click()
+    expect(desk.locator("#propose-replacement [role=status]")).to_contain_text("pro-web-relais remplace pro-demo-1")
+    expect(desk.get_by_role("table", name="Missions en attente de remplacement")).to_contain_text(
+        "Aucune mission n'attend de remplaçant.", timeout=10000)
+    # The mission's screen then names the new professional, and its history the replacement
+    page.reload()
+    expect(page.locator(".facts").get_by_role("link", name="Gaëlle Morin")).to_be_visible()
+    expect(page.get_by_role("table", name="Historique des remplacements")).to_contain_text(
+        "remplacé par Gaëlle Morin le")
+    expect(page.locator("[data-replacement=requested]")).to_have_count(0)
     page.get_by_role("link", name=re.compile("Suivre la commande")).click()
     expect(page.get_by_role("heading", name=re.compile("BC-BES-WEB-1"))).to_be_visible()
     expect(page.get_by_text("Pas encore d'attestation de service fait.")).to_be_visible()
@@ -381,6 +429,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # B11: the titulaire declares a timesheet on the mission's order; on this hybrid mission the days on site are asked
     titulaire_page = app.sign_in("titulaire")
     titulaire_page.goto(app.base + "/#/orders/ben-metropole-demo/BC-BES-WEB-1")
+    # B12: the titulaire reads on the mission's order who does it now, and whom it replaced
+    expect(titulaire_page.locator(".facts")).to_contain_text("pro-web-relais ; pro-web-relais a remplacé pro-demo-1 le")
     sheet = titulaire_page.locator("#timesheet")
     expect(sheet.get_by_role("heading", name="Déclarer une feuille de temps")).to_be_visible()
     sheet.get_by_label("Référence de la feuille de temps").fill("FT-1")

@@ -1,0 +1,107 @@
+// B12 replacement in the web app: the beneficiary's request read from its form (the dates each reason needs, what
+// D5 or D6 means), the mission's replacement state and history, the operator's picker and proposal, and what the
+// titulaire reads on the mission's order. Run with `node --test tests/web/` (tests/unit/test_web_logic.py).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  candidateOptions, orderMissionProfessional, proposeReplacementBody, replacementDuePreview, replacementDueText,
+  replacementRequestBody, replacementRows, replacementState,
+} from "../../web/replacement_logic.mjs";
+
+test("a departure needs its date and becomes replace_professional's request", () => {
+  assert.deepEqual(replacementRequestBody({ missionId: "M-1", reason: "departure", departure: "15/06/2026" }),
+    { body: { action: "request", mission_id: "M-1", reason: "departure", departure_date: "2026-06-15" }, errors: [] });
+  const missing = replacementRequestBody({ missionId: "M-1", reason: "departure", departure: "" });
+  assert.equal(missing.body, null);
+  assert.deepEqual(missing.errors.map((e) => e.field), ["$.departure_date"]);
+  assert.match(missing.errors[0].message, /jj\/mm\/aaaa/);
+  assert.deepEqual(replacementRequestBody({ missionId: "M-1", reason: "departure", departure: "31/02/2026" }).errors
+    .map((e) => e.field), ["$.departure_date"]);
+});
+
+test("a planned departure needs the day it was notified, not after the departure", () => {
+  assert.deepEqual(replacementRequestBody({ missionId: "M-1", reason: "departure", departure: "30/06/2026", planned: true,
+    notified: "01/06/2026" }).body, { action: "request", mission_id: "M-1", reason: "departure",
+    departure_date: "2026-06-30", planned: true, notified_on: "2026-06-01" });
+  const none = replacementRequestBody({ missionId: "M-1", reason: "departure", departure: "30/06/2026", planned: true });
+  assert.deepEqual(none.errors.map((e) => e.field), ["$.notified_on"]);
+  const late = replacementRequestBody({ missionId: "M-1", reason: "departure", departure: "30/06/2026", planned: true,
+    notified: "01/07/2026" });
+  assert.deepEqual(late.errors, [{ field: "$.notified_on", message: "La notification ne peut pas suivre le départ." }]);
+});
+
+test("an insufficiency takes no date; no reason is named, not sent", () => {
+  assert.deepEqual(replacementRequestBody({ missionId: "M-1", reason: "insufficiency", departure: "garbage" }).body,
+    { action: "request", mission_id: "M-1", reason: "insufficiency" });
+  assert.deepEqual(replacementRequestBody({ missionId: "M-1", reason: "" }).errors.map((e) => e.field), ["$.reason"]);
+});
+
+test("the form says when a departure's replacement is due (D5: 14 calendar days) and what D6 counts", () => {
+  assert.equal(replacementDuePreview({ reason: "departure", departure: "20/12/2026" }), "2027-01-03");
+  assert.equal(replacementDuePreview({ reason: "departure", departure: "30/06/2026", planned: true,
+    notified: "01/06/2026" }), "2026-06-15");
+  assert.equal(replacementDuePreview({ reason: "insufficiency" }), null);
+  assert.match(replacementDueText({ reason: "departure", departure: "20/12/2026" }), /^Remplaçant dû au plus tard le 03\/01\/2027 \(D5\)/);
+  assert.match(replacementDueText({ reason: "departure", departure: "" }), /14 jours calendaires/);
+  assert.match(replacementDueText({ reason: "insufficiency" }), /10 jours ouvrés .*\(D6\)/);
+});
+
+const deadline = (code, due, met = null) => ({ code, due, met, started_at: "2026-06-01T08:00:00Z", unit: "days",
+  calendar: "holidays:69" });
+
+test("the mission says a replacement is awaited and by when; nothing while it is not", () => {
+  const mission = { state: "replacement_requested", replacements: [{ reason: "insufficiency",
+    requested_at: "2026-06-01T08:00:00Z", deadline: deadline("D6", "2026-06-15"), leaving_professional_id: "pro-1" }] };
+  assert.deepEqual(replacementState(mission), { code: "D6", reason: "insuffisance", due: "2026-06-15",
+    text: "Remplacement demandé (insuffisance) : remplaçant dû le 15/06/2026 (D6)." });
+  assert.equal(replacementState({ ...mission, state: "ordered" }), null);
+});
+
+test("the history names each replacement, its notice and its outcome", () => {
+  const rows = replacementRows([
+    { reason: "departure", requested_at: "2026-06-01T08:00:00Z", departure_date: "2026-06-30", planned: true,
+      notified_on: "2026-06-01", notice_label: "2 semaines", notice_respected: true, deadline: deadline("D5", "2026-06-15", true),
+      leaving_professional_id: "pro-1", replaced_by: "pro-2", replaced_at: "2026-06-10T09:00:00Z" },
+    { reason: "insufficiency", requested_at: "2026-07-01T08:00:00Z", deadline: deadline("D6", "2026-07-15"),
+      leaving_professional_id: "pro-2" }], (id) => ({ "pro-1": "Anne", "pro-2": "Bruno" }[id] ?? id));
+  assert.equal(rows[0].reason, "départ");
+  assert.equal(rows[0].departure, "30/06/2026 (planifié, notifié le 01/06/2026, préavis 2 semaines respecté)");
+  assert.equal(rows[0].leaving, "Anne");
+  assert.equal(rows[0].due, "15/06/2026 (D5) — respecté");
+  assert.match(rows[0].outcome, /^remplacé par Bruno le 10\/06\/2026/);
+  assert.equal(rows[1].departure, "—");
+  assert.equal(rows[1].outcome, "remplaçant attendu");
+  assert.deepEqual(replacementRows(undefined), []);
+});
+
+test("the operator's picker leaves out the professional leaving and flags another daily rate", () => {
+  const mission = { professional_id: "pro-1", daily_rate_cents: 68000 };
+  const options = candidateOptions([{ professional_id: "pro-1", name: "Anne", daily_rate_cents: 68000 },
+    { professional_id: "pro-2", name: "Bruno", daily_rate_cents: 68000 },
+    { professional_id: "pro-3", name: "Émilie", daily_rate_cents: 69000 }], mission);
+  assert.deepEqual(options.map((o) => [o.value, o.sameRate]), [["pro-2", true], ["pro-3", false]]);
+  assert.doesNotMatch(options[0].label, /différent/);
+  assert.match(options[1].label, /^Émilie — 690,00\s€ \(TJM différent de 680,00\s€\)$/);
+  assert.deepEqual(candidateOptions(undefined, mission), []);
+});
+
+test("the proposal names the professional chosen, else the one typed, else says to choose", () => {
+  const ids = { beneficiaryId: "ben-1", missionId: "M-1" };
+  assert.deepEqual(proposeReplacementBody({ ...ids, chosen: "pro-2", typed: "pro-9" }).body,
+    { action: "propose", beneficiary_id: "ben-1", mission_id: "M-1", professional_id: "pro-2" });
+  assert.equal(proposeReplacementBody({ ...ids, typed: " pro-9 " }).body.professional_id, "pro-9");
+  assert.deepEqual(proposeReplacementBody({ ...ids }).errors,
+    [{ field: "$.professional_id", message: "Choisissez le remplaçant à proposer." }]);
+});
+
+test("the titulaire reads on the mission's order who does it now and each change", () => {
+  assert.equal(orderMissionProfessional({ professional_id: "pro-1", replacement_requested: false, replacements: [] }),
+    "pro-1");
+  const open = { professional_id: "pro-1", replacement_requested: true, replacements: [{ reason: "departure",
+    requested_at: "2026-06-01T08:00:00Z", leaving_professional_id: "pro-1", due: "2026-06-15", replaced_by: null }] };
+  assert.equal(orderMissionProfessional(open), "pro-1 — remplacement demandé (départ), remplaçant dû le 15/06/2026");
+  const done = { professional_id: "pro-2", replacement_requested: false, replacements: [{ ...open.replacements[0],
+    replaced_by: "pro-2", replaced_at: "2026-06-10T09:00:00Z" }] };
+  assert.match(orderMissionProfessional(done), /^pro-2 ; pro-2 a remplacé pro-1 le 10\/06\/2026/);
+});

@@ -1,0 +1,163 @@
+// B12 replacement in the web app. The beneficiary, on its mission's screen: « Demander un remplacement »
+// (departure or insufficiency, the dates each needs, what D5 or D6 means for it), then the replacement's state and
+// due day and the history of the mission's replacements. The operator: « Remplacements », the missions awaiting
+// one (get_sourcing?view=replacements), and « Proposer un remplaçant » — the professionals ranked for the
+// mission's need, or one typed — each refusal of the platform (not equivalent, other rates…) next to the choice.
+// Pure logic in replacement_logic.mjs.
+import { LEVEL_LABELS, formatDateTime, formatEuros } from "./logic.mjs";
+import {
+  candidateOptions, proposeReplacementBody, replacementDueText,
+  replacementRequestBody, replacementRows, replacementState,
+} from "./replacement_logic.mjs";
+import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+
+// The mission's replacement part: its state (due day), the request form while none is open (beneficiary), the history.
+export function replacementSection(ctx, mission, refresh, nameOf = (id) => id) {
+  const state = replacementState(mission);
+  const history = replacementRows(mission.replacements, nameOf);
+  const canRequest = ctx.session.claims.role === "beneficiary" && mission.state === "ordered";
+  return h("section", { id: "replacement", "aria-labelledby": "replacement-title" },
+    h("h2", { id: "replacement-title" }, "Remplacement du professionnel"),
+    state ? h("p", { className: "notice", role: "status", "data-replacement": "requested" }, state.text,
+      " L'opérateur propose un professionnel équivalent, aux mêmes conditions tarifaires.") : null,
+    canRequest ? requestForm(ctx, mission, refresh) : null,
+    history.length ? table(["Motif", "Demandé le", "Départ", "Professionnel remplacé", "Remplaçant dû le", "Issue"],
+      history.map((r, i) => h("tr", { "data-replacement-row": String(i) }, h("td", {}, r.reason),
+        h("td", {}, r.requestedAt), h("td", {}, r.departure), h("td", {}, r.leaving), h("td", {}, r.due),
+        h("td", {}, r.outcome))), { label: "Historique des remplacements" }) : null);
+}
+
+function requestForm(ctx, mission, refresh) {
+  const reason = field({ name: "replacement_reason", label: "Motif", paths: ["reason"],
+    options: [{ value: "departure", label: "Départ du professionnel" },
+      { value: "insufficiency", label: "Insuffisance du professionnel" }] });
+  const departure = dateField({ name: "departure_date", label: "Date du départ", paths: ["departure_date"] });
+  const planned = field({ name: "planned", label: "Départ planifié (annoncé à l'avance)", type: "checkbox",
+    paths: ["planned"] });
+  const notified = dateField({ name: "notified_on", label: "Notifié le", paths: ["notified_on"],
+    hint: "Format jj/mm/aaaa : le jour où le départ a été annoncé ; D5 court à partir de ce jour." });
+  const hint = h("p", { className: "hint", id: "replacement-hint", "aria-live": "polite" });
+  const fields = [reason, departure, planned, notified];
+  const slot = errorSlot(() => fields);
+  const values = () => ({ missionId: mission.mission_id, reason: reason.input.value, departure: departure.input.value,
+    planned: planned.input.checked, notified: notified.input.value });
+  const sync = () => {
+    const leaving = reason.input.value === "departure";
+    departure.hidden = !leaving;
+    planned.hidden = !leaving;
+    notified.hidden = !(leaving && planned.input.checked);
+    hint.textContent = replacementDueText(values());
+  };
+  for (const f of fields) {
+    f.input.addEventListener("input", sync);
+    f.input.addEventListener("change", sync);
+  }
+  const button = h("button", { type: "submit" }, "Demander le remplacement");
+  const form = h("form", { className: "card", id: "replacement-form", "aria-labelledby": "replacement-form-title",
+    novalidate: true }, h("h3", { id: "replacement-form-title" }, "Demander un remplacement"), slot.node,
+  h("div", { className: "grid" }, fields), hint, button);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (button.disabled) return undefined;
+    slot.clear();
+    const { body, errors } = replacementRequestBody(values());
+    if (errors.length) return slot.show(errors);
+    button.disabled = true;
+    try {
+      await ctx.call("replace_professional", { body });
+      refresh();
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
+    }
+    return undefined;
+  });
+  sync();
+  return form;
+}
+
+// The operator's « Remplacements »: the missions awaiting a replacement, the one due soonest first.
+export function renderAwaiting(ctx) {
+  const body = h("div", {}, h("p", {}, "Chargement…"));
+  async function load() {
+    try {
+      const list = await ctx.call("get_sourcing", { query: "view=replacements" });
+      body.replaceChildren(table(["Mission", "Bénéficiaire", "Motif", "Professionnel remplacé", "Profil", "TJM",
+        "Remplaçant dû le"], list.missions.map((m) => {
+        const state = replacementState({ state: "replacement_requested", replacements: [m.replacement] });
+        return h("tr", { "data-mission": m.mission_id },
+          h("td", {}, h("a", { href: `#/replacements/${encodeURIComponent(m.beneficiary_id)}/${encodeURIComponent(
+            m.mission_id)}` }, m.mission_id), h("div", { className: "sub" }, `besoin ${m.need_id}`)),
+          h("td", {}, m.beneficiary_id), h("td", {}, state.reason), h("td", {}, m.professional_id),
+          h("td", {}, `${m.profile_category}, ${LEVEL_LABELS[m.level] ?? m.level}, ${m.service_type}`),
+          h("td", { className: "num" }, formatEuros(m.daily_rate_cents)),
+          h("td", {}, `${formatDateTime(state.due)} (${state.code})`));
+      }), { label: "Missions en attente de remplacement", empty: "Aucune mission n'attend de remplaçant." }),
+      list.truncated ? h("p", { className: "hint" }, "Liste tronquée : les plus urgentes sont affichées.") : null);
+    } catch (err) {
+      if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
+    }
+  }
+  ctx.show("Missions en attente de remplacement", h("p", { className: "hint" }, "Un professionnel qui part est "
+    + "remplacé sous 14 jours calendaires (D5), un professionnel insuffisant sous 10 jours ouvrés (D6), par un profil "
+    + "équivalent aux mêmes conditions tarifaires."), body);
+  load();
+  ctx.live(() => { if (!body.contains(document.activeElement)) load(); });
+}
+
+// « Proposer un remplaçant » for one mission: its profile and rates, then the picker.
+export async function renderProposeReplacement(ctx, beneficiaryId, missionId) {
+  let mission;
+  let need;
+  try {
+    mission = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "mission", mission_id: missionId,
+      beneficiary_id: beneficiaryId }).toString() });
+    need = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "need", need_id: mission.need_id,
+      beneficiary_id: beneficiaryId }).toString() });
+  } catch (err) {
+    return ctx.showError(`Mission ${missionId}`, err);
+  }
+  const back = h("p", {}, h("a", { href: "#/replacements" }, "← Missions en attente de remplacement"));
+  const open = replacementState(mission);
+  const facts = definitionList([["Bénéficiaire", beneficiaryId], ["Besoin", need.title],
+    ["Professionnel remplacé", mission.professional_id],
+    ["Profil exigé", `${mission.profile_category}, ${LEVEL_LABELS[mission.level] ?? mission.level}, ${mission.service_type}`],
+    ["TJM exigé", formatEuros(mission.daily_rate_cents)], ["Mission", `du ${formatDateTime(mission.start_date)} au `
+      + `${formatDateTime(mission.end_date)}`], ["Remplacement", open ? open.text : "aucun en attente"]]);
+  if (!open) return ctx.show(`Remplacement — mission ${missionId}`, back, facts);
+  const choices = candidateOptions(need.versions.at(-1)?.result?.candidates, mission);
+  const chosen = field({ name: "replacement_professional", label: "Remplaçant (professionnels classés pour le besoin)",
+    paths: ["professional_id"], options: [{ value: "", label: choices.length ? "— Choisir un professionnel —"
+      : "— Aucun professionnel classé —" }, ...choices] });
+  const typed = field({ name: "replacement_professional_id", label: "Ou identifiant d'un autre professionnel du vivier",
+    hint: "Laissé vide si un professionnel est choisi dans la liste.", paths: ["replacement_professional_id"] });
+  const slot = errorSlot(() => [chosen, typed]);
+  const result = h("p", { className: "status", role: "status" });
+  const button = h("button", { type: "submit" }, "Proposer le remplaçant");
+  const form = h("form", { className: "card", id: "propose-replacement", "aria-labelledby": "propose-replacement-title",
+    novalidate: true }, h("h2", { id: "propose-replacement-title" }, "Proposer un remplaçant"),
+  h("p", { className: "hint" }, "La plateforme vérifie l'équivalence (catégorie, niveau, type de prestation), les "
+    + "mêmes TJM et frais annexes et la disponibilité jusqu'à la fin de la mission : chaque refus est indiqué ici."),
+  slot.node, h("div", { className: "grid" }, chosen, typed), button, result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (button.disabled) return undefined;
+    slot.clear();
+    const { body, errors } = proposeReplacementBody({ beneficiaryId, missionId, chosen: chosen.input.value,
+      typed: typed.input.value });
+    if (errors.length) return slot.show(errors);
+    button.disabled = true;
+    try {
+      const moved = await ctx.call("replace_professional", { body });
+      result.textContent = `${moved.professional_id} remplace ${mission.professional_id} sur la mission ${missionId}.`;
+      setTimeout(() => ctx.go("#/replacements"), 800);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
+    }
+    return undefined;
+  });
+  return ctx.show(`Remplacement — mission ${missionId}`, back, facts, form);
+}
