@@ -388,3 +388,18 @@ def test_the_reporting_service_decides_who_reads_which_view(view, role, tenant, 
         assert refused.value.field == answer
     else:
         assert reporting.authorise(view, role, tenant, named) == answer
+
+
+def test_the_operator_lists_the_missions_awaiting_a_replacement_and_says_when_it_read_only_some(monkeypatch):
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    assert replacements.awaiting_replacement(world.uow())["missions"] == []
+    replacements.request_replacement(B, RequestReplacement.model_validate({
+        "action": "request", "mission_id": mission.mission_id, "reason": "insufficiency"}, strict=False),
+        SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    listed = replacements.awaiting_replacement(world.uow())
+    assert ([m["mission_id"] for m in listed["missions"]], listed["truncated"]) == ([mission.mission_id], False)
+    # When more missions await a replacement than one reading scans, the list says it is incomplete
+    monkeypatch.setattr(replacements, "SCAN", 0)
+    assert replacements.awaiting_replacement(world.uow())["truncated"] is True

@@ -104,10 +104,10 @@ def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
     """The operator's list (``get_sourcing?view=replacements``): every beneficiary's missions awaiting a
     replacement, the one whose D5/D6 is due soonest first, with the profile and rates the replacement must match.
     One collection-group query on ``missions`` by ``state`` (infra/terraform/firestore.tf), no composite index."""
-    found = uow.query(Query("missions", where=(("state", "==", MissionState.REPLACEMENT_REQUESTED.value),),
-                            limit=SCAN, group=True))
+    found = list(uow.query(Query("missions", where=(("state", "==", MissionState.REPLACEMENT_REQUESTED.value),),
+                                 limit=SCAN + 1, group=True)))
     rows = []
-    for doc in found:
+    for doc in found[:SCAN]:
         if not doc.path.startswith("beneficiaries/"):
             continue
         m = Mission.model_validate(doc.data, strict=False)
@@ -121,4 +121,4 @@ def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
     rows.sort(key=lambda r: (r.replacement.deadline.due, r.beneficiary_id, r.mission_id))
     page = rows[:MAX_ROWS]
     return AwaitingReplacementList(missions=page, count=len(page),
-                                   truncated=len(rows) > MAX_ROWS).model_dump(mode="json")
+                                   truncated=len(rows) > MAX_ROWS or len(found) > SCAN).model_dump(mode="json")
