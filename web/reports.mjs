@@ -1,16 +1,17 @@
 // Reporting: a beneficiary's B6 report and the purchasing body's B17 report over a period, with
 // charts drawn from the data (inline SVG) and the French CSV; the stored half-year reports.
 import {
-  formatDateTime, formatEuros, isoToFrenchDate, monthPoints, parseFrenchDate, reportFilename, revenuePoints,
+  formatDateTime, formatEuros, monthPoints, parseFrenchDate, reportFilename, revenuePoints,
 } from "./logic.mjs";
 import { barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
+import { defaultPeriod, priceLineRows, reportedOrderRows, roiFacts, volumeRows } from "./report_logic.mjs";
 
 const euros = (v) => formatEuros(Math.round(v * 100)).replace(/,00\s€$/, " €");
 
 function periodForm(ctx, view, render) {
-  const year = new Date().getFullYear();
-  const from = dateField({ name: "from", label: "Du", required: true, value: isoToFrenchDate(`${year}-01-01`) });
-  const to = dateField({ name: "to", label: "Au", required: true, value: isoToFrenchDate(new Date().toISOString()) });
+  const period = defaultPeriod();  // Paris's calendar, whatever the machine's zone
+  const from = dateField({ name: "from", label: "Du", required: true, value: period.from });
+  const to = dateField({ name: "to", label: "Au", required: true, value: period.to });
   const slot = errorSlot(() => [from, to]);
   const out = h("div", { "aria-live": "polite" });
   const form = h("form", { className: "filters", id: "period-form", "aria-label": "Période" }, from, to,
@@ -69,31 +70,43 @@ export function renderPurchasingReport(ctx) {
 }
 
 function purchasingReport(r) {
-  const months = new Map();
-  for (const b of r.beneficiaries ?? []) {
-    for (const m of b.months ?? []) months.set(m.period, (months.get(m.period) ?? 0) + m.cents);
-  }
-  const volume = monthPoints([...months.entries()].sort().map(([period, cents]) => [period, cents / 100]));
+  const volume = monthPoints((r.volume?.months ?? []).map((m) => [m.period, m.cents / 100]));
   const gains = r.gains ?? {};
   return h("div", { className: "report" },
     definitionList([["Période", `${formatDateTime(r.period.start)} → ${formatDateTime(r.period.end)}`],
-      ["Commandes", String(r.orders?.length ?? 0)], ["Montant de référence", formatEuros(gains.reference_cents)],
+      ["Commandes", String(r.orders?.length ?? 0)],
+      ["Volume d'affaires", `${formatEuros(r.volume?.cents)} (${r.volume?.orders ?? 0} commande(s) hors annulées)`],
+      ["Montant de référence", formatEuros(gains.reference_cents)],
       ["Montant contracté", formatEuros(gains.contracted_cents)],
       ["Gain d'achat", `${formatEuros(gains.gain_cents)}${gains.gain_percent === null || gains.gain_percent === undefined
         ? "" : ` (${String(gains.gain_percent).replace(".", ",")} %)`}`]]),
     h("div", { className: "charts" },
       barChartFigure({ title: "Volume d'affaires par mois (€ HT)", points: volume, format: euros,
         valueLabel: "Volume d'affaires" })),
+    h("h2", {}, "Volume par trimestre et par année"),
+    table(["Pas", "Période", "Commandes", "Montant HT"], volumeRows(r.volume).map((v) => h("tr", {},
+      h("td", {}, v.step), h("td", {}, v.period), h("td", { className: "num" }, String(v.orders)),
+      h("td", { className: "num" }, v.amount))), { label: "Volume par trimestre et par année", empty: "Aucune commande." }),
     h("h2", {}, "Volume par bénéficiaire"),
     table(["Bénéficiaire", "SIRET", "Commandes", "Montant"], (r.beneficiaries ?? []).map((b) => h("tr", {},
       h("td", {}, b.name), h("td", {}, b.siret), h("td", { className: "num" }, String(b.orders)),
       h("td", { className: "num" }, formatEuros(b.cents)))), { label: "Bénéficiaires", empty: "Aucune commande." }),
+    h("h2", {}, "Répartition par ligne de prix"),
+    h("p", { className: "hint" }, `Bordereau de prix : ${r.price_schedule_version ?? "—"}. Le gain compare les jours `
+      + "au taux journalier de référence du bordereau en vigueur à la date de chaque commande."),
+    table(["Catégorie", "Libellé", "Jours", "Montant HT", "Part du volume", "TJM de référence", "Gain"],
+      priceLineRows(r.price_lines).map((p) => h("tr", {}, h("td", {}, p.category), h("td", {}, p.label),
+        h("td", { className: "num" }, p.days), h("td", { className: "num" }, p.amount), h("td", { className: "num" }, p.share),
+        h("td", { className: "num" }, p.reference), h("td", { className: "num" }, p.gain))),
+      { label: "Répartition par ligne de prix", empty: "Aucune commande sur la période." }),
+    h("h2", {}, "Retour sur investissement"),
+    definitionList(roiFacts(r.roi)),
     h("h2", {}, "Commandes"),
-    table(["Commande", "Bénéficiaire", "Émise le", "État", "Jours", "Montant", "Consommé"], (r.orders ?? []).map((o) =>
-      h("tr", {}, h("td", {}, o.order_id), h("td", {}, o.beneficiary_id), h("td", {}, formatDateTime(o.issued_on)),
-        h("td", {}, o.state), h("td", { className: "num" }, String(o.days ?? "—")),
-        h("td", { className: "num" }, formatEuros(o.total_cents)), h("td", { className: "num" }, formatEuros(o.consumed_cents)))),
-    { label: "Commandes", empty: "Aucune commande sur la période." }));
+    table(["Commande", "Bénéficiaire", "SIRET", "Émise le", "État", "Jours", "Montant", "Consommé", "Compté"],
+      reportedOrderRows(r).map((o) => h("tr", {}, h("td", {}, o.orderId), h("td", {}, o.beneficiary), h("td", {}, o.siret),
+        h("td", {}, formatDateTime(o.issuedOn)), h("td", {}, o.state), h("td", { className: "num" }, o.days),
+        h("td", { className: "num" }, o.amount), h("td", { className: "num" }, o.consumed), h("td", {}, o.counted))),
+      { label: "Commandes", empty: "Aucune commande sur la période." }));
 }
 
 export async function renderHalfYears(ctx) {

@@ -43,12 +43,14 @@ def test_a_hybrid_mission_follows_its_frais_annexes_line_by_the_days_on_site_and
     history = two_missions(clean_firestore, platform.project_id)
     mission_id, order_id = missions.mission_id_for("recette-portail"), missions.order_id_for("recette-portail")
     titulaire, beneficiary = Erp(platform, "contractor", TITULAIRE), Erp(platform, "beneficiary", "ben-lyon")
+    start = (history.t0 + dt.timedelta(days=7)).date()  # both missions' first day (two_missions)
+    first_days = (start, start + dt.timedelta(days=11))  # a timesheet's period lies within its mission (B11)
 
     def timesheet(timesheet_id: str, milestone_id: str, days: str, b: str = "ben-lyon", m: str = mission_id,
                   **on_site) -> requests.Response:
         return titulaire.post("submit_timesheet", {
             "beneficiary_id": b, "mission_id": m, "timesheet_id": timesheet_id, "milestone_id": milestone_id,
-            "period_start": "2026-04-06", "period_end": "2026-04-17", "days": days, **on_site})
+            "period_start": first_days[0].isoformat(), "period_end": first_days[1].isoformat(), "days": days, **on_site})
 
     def mission_view() -> dict:
         answer = requests.get(platform.url("get_sourcing") + "/", params={"view": "mission", "mission_id": mission_id},

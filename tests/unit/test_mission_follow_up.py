@@ -38,9 +38,9 @@ def mission_world():
 
 
 def timesheet(world, mission, timesheet_id: str, milestone_id: str, days: str, contractor: str = TITULAIRE,
-              days_on_site: str | None = "0"):
+              days_on_site: str | None = "0", period: tuple[str, str] = ("2026-04-01", "2026-04-10")):
     body = {"beneficiary_id": B, "mission_id": mission.mission_id, "timesheet_id": timesheet_id,
-            "milestone_id": milestone_id, "period_start": "2026-04-01", "period_end": "2026-04-10", "days": days}
+            "milestone_id": milestone_id, "period_start": period[0], "period_end": period[1], "days": days}
     if days_on_site is not None:
         body["days_on_site"] = days_on_site
     command = SubmitTimesheet.model_validate_json(json.dumps(body))
@@ -65,6 +65,27 @@ def test_timesheets_stay_within_each_milestone_s_days_and_the_mission_s_budget(m
     with pytest.raises(DomainError) as unknown:
         timesheet(world, mission, "ts-4", "j9", "1")
     assert [e.code for e in unknown.value.errors] == ["MILESTONE_NOT_FOUND"]
+
+
+def test_a_timesheet_s_period_lies_within_the_mission_and_holds_the_days_it_declares(mission_world):
+    world, mission = mission_world  # the mission runs from 01/04/2026 to 30/06/2026
+    # A period before the mission's start (an American 12/07 read as 12 July... of the year before) is refused
+    with pytest.raises(DomainError) as before:
+        timesheet(world, mission, "ts-1", "j1", "4.5", period=("2026-03-23", "2026-04-03"))
+    assert [(e.field, e.code) for e in before.value.errors] == [("$.period_start", "TIMESHEET_OUTSIDE_MISSION")]
+    assert "du 23/03/2026 au 03/04/2026 sort de la mission, qui court du 01/04/2026 au 30/06/2026" in \
+        before.value.errors[0].message
+    # So is one ending after the mission's end
+    with pytest.raises(DomainError) as after:
+        timesheet(world, mission, "ts-1", "j2", "1", period=("2026-06-29", "2026-07-03"))
+    assert [(e.field, e.code) for e in after.value.errors] == [("$.period_end", "TIMESHEET_OUTSIDE_MISSION")]
+    # And more days than the period has
+    with pytest.raises(DomainError) as crowded:
+        timesheet(world, mission, "ts-1", "j1", "2.5", period=("2026-04-06", "2026-04-07"))
+    assert [(e.field, e.code) for e in crowded.value.errors] == [("$.days", "TIMESHEET_DAYS_ABOVE_PERIOD")]
+    assert crowded.value.errors[0].message.startswith("2,5 jours déclarés sur une période de 2 jour(s)")
+    # Nothing was recorded; the same days within the mission are
+    assert timesheet(world, mission, "ts-1", "j1", "2", period=("2026-04-06", "2026-04-07")).timesheet_days == {"j1": 2}
 
 
 def test_a_milestone_delivered_is_received_by_the_beneficiary_and_invoiced_on_its_own(mission_world):

@@ -315,6 +315,16 @@ def test_the_purchasing_body_csv_follows_french_conventions():
     assert ";2;860,00;5000,00;481,4" in lines
 
 
+def test_the_purchasing_body_csv_names_each_order_state_in_french():
+    # Given the half-year's orders, one of them cancelled
+    body = rep.purchasing_body_csv(rep.purchasing_body_report([lyon_facts(), annecy_facts()], H1, SCHEDULE, NOW))
+    orders = [line for line in body.decode("utf-8-sig").split("\r\n") if line.startswith("BC-")]
+    # Then each state is the French label the screens show, never the API's value
+    states = {line.split(";")[0]: line.split(";")[4] for line in orders}
+    assert states["BC-x"] == "annulé"
+    assert not {"cancelled", "received", "acknowledged", "to_acknowledge"} & set(states.values())
+
+
 def test_the_shipped_price_schedule_prices_the_categories_the_platform_uses():
     # The builders' and the contracts' categories have a reference rate; extra costs never do
     assert PRICE_SCHEDULE.reference_rate("CHEF-PROJET") == 75_000

@@ -301,6 +301,24 @@ def timesheet_errors(mission: Mission, milestone_id: str, days: Decimal,
     return errors
 
 
+def timesheet_period_errors(mission: Mission, start: dt.date, end: dt.date, days: Decimal) -> list[ErrorDetail]:
+    """B11 mission follow-up: a timesheet's period lies within its mission's dates (a day before its start or after
+    its end is no day of the mission), and its days are no more than the period's days (one day worked a day)."""
+    errors = []
+    if start < mission.start_date or end > mission.end_date:
+        errors.append(ErrorDetail.of("$.period_start" if start < mission.start_date else "$.period_end",
+                                     "TIMESHEET_OUTSIDE_MISSION", start=_date(start), end=_date(end),
+                                     mission_start=_date(mission.start_date), mission_end=_date(mission.end_date)))
+    period_days = (end - start).days + 1
+    if days > period_days:
+        errors.append(ErrorDetail.of("$.days", "TIMESHEET_DAYS_ABOVE_PERIOD", days=_fr(days), period_days=period_days))
+    return errors
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
 def _fr(value: Decimal | int) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 

@@ -497,6 +497,12 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     register_pool(platform)
     page = app.sign_in("purchasing_body")
     expect(page.get_by_role("img", name="Volume d'affaires par mois (€ HT)")).to_be_visible()
+    # B17: the volume overall, per quarter and per year, the price lines and the return on investment, not only in the CSV
+    expect(page.locator(".report .facts").first).to_contain_text("Volume d'affaires")
+    expect(page.get_by_role("table", name="Volume par trimestre et par année")).to_contain_text("1er trimestre")
+    expect(page.get_by_role("table", name="Répartition par ligne de prix")).to_be_visible()
+    expect(page.get_by_role("heading", name="Retour sur investissement")).to_be_visible()
+    app.fits(page)
     app.check(page, "centrale-rapport")
     page.get_by_label("Du", exact=True).fill("1er janvier")
     page.get_by_role("button", name="Afficher").click()

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, ConfigDict
 from shared.domain import french_csv, workdays
 from shared.domain.base import Record
 from shared.domain.french_csv import euros
-from shared.domain.orders import OrderState
+from shared.domain.orders import STATE_LABELS, OrderState
 from shared.domain.sourcing.price_schedule import EXTRA_COSTS_CODE, PriceSchedule
 from shared.domain.sourcing.price_schedule import in_force as price_schedule_in_force
 from shared.domain.sourcing.reporting.facts import BeneficiaryFacts
@@ -222,7 +222,7 @@ def purchasing_body_csv(r: PurchasingBodyReport) -> bytes:
         ("Commandes",),
         ("Commande", "Bénéficiaire", "SIRET", "Émise le", "État", "Jours", "Catégories", "Montant HT (EUR)",
          "Consommé (EUR)", "Compté dans le volume"),
-        *((o.order_id, o.beneficiary_id, o.siret, french_date(o.issued_on), o.state.value, french_number(o.days),
+        *((o.order_id, o.beneficiary_id, o.siret, french_date(o.issued_on), STATE_LABELS[o.state], french_number(o.days),
            ", ".join(o.categories), euros(o.total_cents), euros(o.consumed_cents), "oui" if o.counted else "non")
           for o in r.orders),
         (),
