@@ -460,7 +460,75 @@ export function moveLabel(move) {
   return move ? `Passer à « ${move.label ?? stateLabel(move.state)} »` : "Signaler un événement";
 }
 
+// A6 order execution data: the site lead (« pilote » — last name, first name, mobile), which no move requires but the
+// client reads on the order. Asked, prefilled with the order's, by « Signaler un événement » (to name or change it)
+// and by every move but a stop (suspendu, non réalisable) while the order has none.
+export const SITE_LEAD_INPUTS = Object.freeze(["site_lead__last_name", "site_lead__first_name", "site_lead__mobile"]);
+const STOPS = ["on_hold", "cannot_complete", "cancelled"];
+
+export function executionInputs(move, order) {
+  const inputs = moveInputs(move);
+  if (!move || (!order?.site_lead && !STOPS.includes(move.state))) inputs.push(...SITE_LEAD_INPUTS);
+  return inputs;
+}
+
+// The value each site-lead input starts with: the order's site lead, if any.
+export function siteLeadValues(order) {
+  const lead = order?.site_lead ?? {};
+  return { site_lead__last_name: lead.last_name ?? "", site_lead__first_name: lead.first_name ?? "",
+    site_lead__mobile: lead.mobile ?? "" };
+}
+
+// --- the client's decisions on an order (change_order_state) ---------------------------------------
+// The manager — or the beneficiary on its mission's order — moves the order as get_order's next_moves allow it:
+// reception and closing have their own forms (record_reception, « Clôturer »); the other moves (suspend, cancel,
+// resume) are offered here, each with the reason its requirement asks for.
+const CLIENT_OWN_FORMS = ["received", "closed"];
+
+export function clientMoves(moves) {
+  return (moves ?? []).filter((m) => !CLIENT_OWN_FORMS.includes(m.state));
+}
+
+export function clientMoveLabel(move, order) {
+  if (move.state === "on_hold") return "Suspendre la commande";
+  if (move.state === "cancelled") return "Annuler la commande";
+  if (order?.state === "on_hold") return `Reprendre la commande (« ${move.label ?? stateLabel(move.state)} »)`;
+  return moveLabel(move);
+}
+
+// Whether the move asks for a reason not given yet (its requirement names `reason`).
+export function clientMoveNeedsReason(move) {
+  return (move.requires ?? []).some((r) => !r.met && (r.inputs ?? []).includes("reason"));
+}
+
+// change_order_state's body, or the errors found before sending (a reason the move requires left empty).
+export function clientDecisionBody(order, move, reason, occurredAt) {
+  const text = (reason ?? "").trim();
+  if (clientMoveNeedsReason(move) && !text) {
+    return { body: null, errors: [clientError("$.reason", "REQUIRED", "Indiquez le motif de cette décision.")] };
+  }
+  return { body: { order_id: order.order_id, state: move.state, occurred_at: occurredAt, ...(text ? { reason: text } : {}) },
+    errors: [] };
+}
+
+// The channel an event of the order's history came by (A3: the bus, the REST API — which the web application
+// calls too —, or Chorus Pro's statuses), in French.
+export const CHANNEL_LABELS = Object.freeze({ pubsub: "Pub/Sub", rest: "API REST ou application web",
+  chorus_pro: "Chorus Pro" });
+
+export function channelLabel(code) {
+  if (!code) return "—";
+  return CHANNEL_LABELS[code] ?? code;
+}
+
 // --- quotes ----------------------------------------------------------------------------------
+// The order a quote completes (A2.5) or created once accepted (A2.4): its id and the link to its screen, else null.
+export function quoteOrderLink(quote) {
+  const orderId = quote?.created_order_id ?? quote?.order_id;
+  if (!orderId) return null;
+  return { orderId, href: `#/orders/${encodeURIComponent(quote.manager_id)}/${encodeURIComponent(orderId)}` };
+}
+
 export const QUOTE_LABELS = Object.freeze({ requested: "demandé", submitted: "remis", accepted: "accepté",
   refused: "refusé", expired: "expiré", withdrawn: "retiré" });
 
@@ -1041,6 +1109,7 @@ export function constraintMessage(validity, kind = "text") {
   if (validity.valueMissing) {
     if (kind === "select" || kind === "select-one" || kind === "select-multiple") return "Choisissez une valeur dans la liste.";
     if (kind === "checkbox") return "Cochez cette case pour continuer.";
+    if (kind === "file") return "Choisissez le fichier à déposer.";
     return "Ce champ est obligatoire.";
   }
   if (validity.typeMismatch && kind === "email") return "Adresse e-mail invalide (exemple : prenom.nom@domaine.fr).";

@@ -8,7 +8,7 @@
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
   QUOTE_LABELS, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate, orderZone,
-  parseFrenchDate, rowTimeText,
+  parseFrenchDate, quoteOrderLink, rowTimeText,
 } from "./logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
@@ -113,11 +113,17 @@ export async function renderQuote(ctx, managerId, quoteId) {
       ["Remis le", formatDateTime(quote.versions?.at(-1)?.submitted_at, zone)],
       ["Valable jusqu'au", formatDateTime(quote.valid_until)],
       ...(quote.decided_at ? [["Décidé le", formatDateTime(quote.decided_at, zone)]] : []),
-      ["Commande", quote.created_order_id ?? quote.order_id ?? "—"], ["Motif", quote.reason ?? "—"]]),
+      ["Commande", orderLink(quote)], ["Motif", quote.reason ?? "—"]]),
     versionsSection(quote),
     manager && quote.state === "submitted" ? decisionForm(ctx, quote, refresh) : null,
     !manager && ["requested", "submitted"].includes(quote.state) ? submitForm(ctx, quote, refresh) : null,
     !manager && ["requested", "submitted"].includes(quote.state) ? withdrawForm(ctx, quote, refresh) : null);
+}
+
+// The order the quote completes or created (accepted): a link to its screen, to follow it from there.
+function orderLink(quote) {
+  const link = quoteOrderLink(quote);
+  return link ? h("a", { href: link.href }, link.orderId) : "—";
 }
 
 // Every version side by side: quantity × unit price = amount per service code, totals, and the
