@@ -511,6 +511,32 @@ export function clientDecisionBody(order, move, reason, occurredAt) {
     errors: [] };
 }
 
+// --- reversibility export (A8, export_space) ---------------------------------------------------------
+// What the export screen says of a job (ExportJob: pending, running, completed, expired), in French, and whether
+// it is still to be followed (polled) — a completed job offers its archive, an expired one a new export.
+export function exportJobText(job) {
+  const progress = job?.progress ?? {};
+  const counted = `${progress.records ?? 0} enregistrement(s), ${progress.files ?? 0} fichier(s)`;
+  switch (job?.status) {
+    case "pending": return { text: "Export demandé : il démarre dans un instant.", follow: true };
+    case "running": return { text: `Export en cours : ${counted} à ce stade.`, follow: true };
+    case "completed": return { text: `Export terminé le ${formatDateTime(job.completed_at)} : ${counted}, archive ZIP de `
+      + `${sizeText(job.archive_bytes)}.`, follow: false };
+    case "expired":
+    case "purged": return { text: "Cette archive n'est plus disponible : lancez un nouvel export.", follow: false };
+    default: return { text: "État de l'export inconnu : lancez un nouvel export.", follow: false };
+  }
+}
+
+// A size in bytes as a person reads it: « 1,2 Mio », « 350 Kio », « 812 octets ».
+export function sizeText(bytes) {
+  const n = Number(bytes ?? 0);
+  const fr = (v) => new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 }).format(v);
+  if (n >= 1024 * 1024) return `${fr(n / (1024 * 1024))} Mio`;
+  if (n >= 1024) return `${fr(n / 1024)} Kio`;
+  return `${n} octets`;
+}
+
 // The channel an event of the order's history came by (A3: the bus, the REST API — which the web application
 // calls too —, or Chorus Pro's statuses), in French.
 export const CHANNEL_LABELS = Object.freeze({ pubsub: "Pub/Sub", rest: "API REST ou application web",
