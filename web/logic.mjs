@@ -511,6 +511,24 @@ export function clientDecisionBody(order, move, reason, occurredAt) {
     errors: [] };
 }
 
+// --- the catalogue's six-month review (A14, get_catalogue) ---------------------------------------------
+// What the catalogue screen says of the review: a contract without a catalogue in force is not « not reviewed for six
+// months » — it has none to review; else when the last review was and when the next is due, late or not.
+export function catalogueReviewText(view) {
+  if (!view?.in_force) {
+    return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois "
+      + "(A14), que le gestionnaire importe depuis son système (import_catalogue).", late: true, canConfirm: false };
+  }
+  const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
+  const due = formatDateTime(view.review_due_on);
+  if (view.needs_review) {
+    return { text: `Revue semestrielle en retard : elle était due le ${due} (dernière revue le ${last}) (A14).`,
+      late: true, canConfirm: true };
+  }
+  return { text: `Dernière revue le ${last} ; prochaine revue semestrielle le ${due} (A14).`, late: false,
+    canConfirm: true };
+}
+
 // --- reversibility export (A8, export_space) ---------------------------------------------------------
 // What the export screen says of a job (ExportJob: pending, running, completed, expired), in French, and whether
 // it is still to be followed (polled) — a completed job offers its archive, an expired one a new export.

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  SITE_LEAD_INPUTS, buildExecutionReport, channelLabel, clientDecisionBody, clientMoveLabel, clientMoves,
+  SITE_LEAD_INPUTS, buildExecutionReport, catalogueReviewText, channelLabel, clientDecisionBody, clientMoveLabel, clientMoves,
   constraintMessage, executionInputs, quoteOrderLink, siteLeadValues,
 } from "../../web/logic.mjs";
 
@@ -79,4 +79,21 @@ test("an accepted quote links to the order it created, a supplementary quote to 
   assert.deepEqual(quoteOrderLink({ manager_id: "mgr-rhone-habitat", quote_id: "DV-2", order_id: "BC 12/A" }),
     { orderId: "BC 12/A", href: "#/orders/mgr-rhone-habitat/BC%2012%2FA" });
   assert.equal(quoteOrderLink({ manager_id: "mgr-rhone-habitat", quote_id: "DV-3" }), null);
+});
+
+test("a contract without a catalogue is not said « not reviewed for six months »: it has none (A14)", () => {
+  // Given get_catalogue's answer for a contract with no version imported (needs_review is true then)
+  const none = catalogueReviewText({ contract_id: "AC-1", versions: [], in_force: null, needs_review: true });
+  assert.match(none.text, /^Aucun catalogue en vigueur/);
+  assert.equal(none.canConfirm, false);
+  // Given a version in force whose review is overdue, then one reviewed lately
+  const version = { version: 1, valid_from: "2026-01-01", reviewed_on: "2026-01-01", items: {} };
+  const late = catalogueReviewText({ in_force: version, needs_review: true, last_reviewed_on: "2026-01-01",
+    review_due_on: "2026-07-01" });
+  assert.equal(late.text, "Revue semestrielle en retard : elle était due le 01/07/2026 (dernière revue le 01/01/2026) (A14).");
+  assert.deepEqual([late.late, late.canConfirm], [true, true]);
+  const fresh = catalogueReviewText({ in_force: version, needs_review: false, last_reviewed_on: "2026-11-02",
+    review_due_on: "2027-05-02" });
+  assert.equal(fresh.text, "Dernière revue le 02/11/2026 ; prochaine revue semestrielle le 02/05/2027 (A14).");
+  assert.equal(fresh.late, false);
 });
