@@ -10,6 +10,7 @@ import {
   QUOTE_LABELS, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate, orderZone,
   parseFrenchDate, quoteOrderLink, rowTimeText,
 } from "./logic.mjs";
+import { activeNodes } from "./coverage_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 export function quoteHref(q) {
@@ -55,17 +56,25 @@ function contractSuggestions(ctx) {
 
 function requestForm(ctx) {
   const known = contractSuggestions(ctx);
+  // A7: the manager's active property nodes (the first page of list_property_nodes) suggested by id; the label of
+  // the node chosen fills « Libellé du site » when it is empty. Any id may still be typed.
+  const nodes = activeNodes(ctx.call, { maxPages: 1 }).then((r) => r.rows).catch(() => []);
   const fields = [
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
     field({ name: "contractor_id", label: "Prestataire", required: true, suggestions: known.contractors }),
     field({ name: "contract_id", label: "Marché", required: true, suggestions: known.contracts }),
     field({ name: "title", label: "Objet", required: true }),
     field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
-      paths: ["site_node", "site.node_id", "site"] }),
+      paths: ["site_node", "site.node_id", "site"], suggestions: nodes.then((rows) => rows.map((n) => n.node_id)) }),
     field({ name: "site_label", label: "Libellé du site", paths: ["site_label", "site.label"] }),
     field({ name: "order_id", label: "Commande complétée (devis de travaux supplémentaires)",
       hint: "Laisser vide pour un nouveau devis." }),
   ];
+  const [, , , , node, label] = fields;
+  node.input.addEventListener("change", async () => {
+    const chosen = (await nodes).find((n) => n.node_id === node.input.value.trim());
+    if (chosen?.label && !label.input.value.trim()) label.input.value = chosen.label;
+  });
   const slot = errorSlot(() => fields);
   const result = h("p", { className: "status", role: "status" });
   const form = h("form", { className: "card", id: "request-quote", "aria-labelledby": "request-title" },
