@@ -461,14 +461,14 @@ export function moveLabel(move) {
 }
 
 // A6 order execution data: the site lead (« pilote » — last name, first name, mobile), which no move requires but the
-// client reads on the order. Asked, prefilled with the order's, by « Signaler un événement » (to name or change it)
-// and by every move but a stop (suspendu, non réalisable) while the order has none.
+// client reads on the order. Asked, optional and prefilled with the order's, by « Signaler un événement » (to name or
+// change it) and by the move to « planifié » while the order has none (planning is when the pilote is known); the
+// other moves ask only for what they require.
 export const SITE_LEAD_INPUTS = Object.freeze(["site_lead__last_name", "site_lead__first_name", "site_lead__mobile"]);
-const STOPS = ["on_hold", "cannot_complete", "cancelled"];
 
 export function executionInputs(move, order) {
   const inputs = moveInputs(move);
-  if (!move || (!order?.site_lead && !STOPS.includes(move.state))) inputs.push(...SITE_LEAD_INPUTS);
+  if (!move || (move.state === "scheduled" && !order?.site_lead)) inputs.push(...SITE_LEAD_INPUTS);
   return inputs;
 }
 

@@ -14,12 +14,15 @@ const PARIS_WINTER = () => 60;
 const REASON = { field: "$.reason", label: "un motif (reason)", inputs: ["reason"], met: false };
 const ORDER = { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101", state: "acknowledged", site_lead: null };
 
-test("the contractor names the site lead on an event, and on its moves while the order has none (A6)", () => {
+test("the contractor names the site lead on an event, and when it plans an order that has none (A6)", () => {
   const schedule = { state: "scheduled", label: "planifié", requires: [{ field: "$.planned_start", label: "des dates",
     inputs: ["planned_start", "planned_end", "appointment"], met: false }] };
-  // Given an order without a site lead: « Signaler un événement » and « planifié » ask for it, a stop does not
+  // Given an order without a site lead: « Signaler un événement » and « planifié » ask for it; acknowledging and a
+  // stop ask only for what they require
   assert.deepEqual(executionInputs(null, ORDER).slice(-3), SITE_LEAD_INPUTS);
   assert.deepEqual(executionInputs(schedule, ORDER).slice(-3), SITE_LEAD_INPUTS);
+  assert.deepEqual(executionInputs({ state: "acknowledged", label: "pris en compte", requires: [] }, ORDER),
+    ["event_label", "occurred_at"]);
   assert.equal(executionInputs({ state: "on_hold", label: "suspendu", requires: [REASON] }, ORDER)
     .some((n) => n.startsWith("site_lead")), false);
   // Given one named: the moves no longer ask, the event still does (to change it), prefilled with the order's
