@@ -15,6 +15,7 @@ import * as operator from "./operator.mjs";
 import * as replacements from "./replacements.mjs";
 import * as parties from "./parties.mjs";
 import * as accounts from "./accounts.mjs";
+import * as exportScreen from "./exports.mjs";
 import { follow } from "./live.mjs";
 
 const SESSION_KEY = "passerelle.session";
@@ -140,7 +141,7 @@ function stopLive() {
 // --- layout ---------------------------------------------------------------------------------
 const NAV = {
   manager: [["#/", "Tableau de bord"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/contracts", "Marchés"],
-    ["#/coverage", "Patrimoine"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"]],
+    ["#/coverage", "Patrimoine"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"], ["#/export", "Export"]],
   contractor: [["#/", "Mes commandes"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"],
     ["#/contracts", "Marchés"], ["#/incidents", "Incidents"]],
   beneficiary: [["#/", "Mes besoins"], ["#/needs/new", "Nouveau besoin"], ["#/orders", "Commandes"],
@@ -353,7 +354,8 @@ const ROUTES = {
     [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
-    [/^#\/coverage$/, () => contracts.renderCoverage(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)]],
+    [/^#\/coverage$/, () => contracts.renderCoverage(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
+    [/^#\/export$/, () => exportScreen.renderExport(ctx)]],
   contractor: [[/^#\/?$/, () => orders.renderList(ctx)], ORDER, INCIDENTS,
     [/^#\/quotes\/raise$/, () => quotes.renderRaise(ctx)],
     [/^#\/quotes\/raise\/([^/]+)\/([^/]+)$/, (m, o) => quotes.renderRaise(ctx, m, o)],

@@ -1,8 +1,11 @@
 // Contracts and catalogue versions (A13, A14), a contract's penalty terms versions (A9), property coverage
 // with its orphans and the « Rattacher » action that attaches an order to an active node (A7).
 import { activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeOptions } from "./coverage_logic.mjs";
-import { formatDateTime, formatEuros, listFailure, listState, termsVersionsView } from "./logic.mjs";
-import { choiceField, definitionList, errorBox, h, messagesOf, table } from "./ui.mjs";
+import {
+  catalogueReviewText, formatDateTime, formatEuros, frenchDateTimeOf, listFailure, listState, parseFrenchDate,
+  termsVersionsView,
+} from "./logic.mjs";
+import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const STATUS_LABELS = { active: "en vigueur", draft: "brouillon", suspended: "suspendu", ended: "terminé",
   terminated: "résilié" };
@@ -39,10 +42,11 @@ export async function renderCatalogue(ctx, managerId, contractId) {
   }
   const current = view.in_force;
   const items = Object.values(current?.items ?? {});
+  const review = catalogueReviewText(view);
   ctx.show(`Marché ${contractId} — catalogue`,
     h("p", {}, h("a", { href: "#/contracts" }, "← Retour aux marchés")),
-    view.needs_review ? h("p", { className: "badge late", role: "note" },
-      "Catalogue non révisé depuis plus de six mois (A14).") : null,
+    h("p", { className: review.late ? "badge late" : "hint", role: "note", id: "catalogue-review" }, review.text),
+    manager && review.canConfirm ? reviewForm(ctx, managerId, contractId) : null,
     definitionList([["Version en vigueur", current ? String(current.version) : "aucune"],
       ["Applicable depuis", formatDateTime(current?.valid_from)], ["Révisé le", formatDateTime(current?.reviewed_on)],
       ["Au", formatDateTime(view.on)]]),
@@ -57,6 +61,31 @@ export async function renderCatalogue(ctx, managerId, contractId) {
     h("h2", {}, "Pénalités du marché"),
     contract.failed ? errorBox(messagesOf(contract.failed)) : penaltyTerms(termsVersionsView(
       contract.penalty_terms_versions), { accounts: manager }));
+}
+
+// A14: the manager records that the six-month review kept the catalogue as it is (confirm_catalogue_review); a
+// review that changes prices is a new version (import_catalogue). The contractor is told.
+function reviewForm(ctx, managerId, contractId) {
+  const on = dateField({ name: "reviewed_on", label: "Revu le", required: true,
+    value: frenchDateTimeOf(new Date()).slice(0, 10) });
+  const note = field({ name: "review_note", label: "Note (facultative)", paths: ["note"] });
+  const slot = errorSlot(() => [on, note]);
+  const form = h("form", { className: "filters", id: "catalogue-review-form", "aria-label": "Revue du catalogue",
+    novalidate: true }, slot.node, on, note, h("button", { type: "submit" }, "Confirmer la revue sans changement"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    slot.clear();
+    const reviewedOn = parseFrenchDate(on.input.value);
+    if (!reviewedOn) return slot.show([{ field: "$.reviewed_on", message: "Date au format jj/mm/aaaa." }]);
+    try {
+      await ctx.call("confirm_catalogue_review", { body: { contract_id: contractId, reviewed_on: reviewedOn,
+        ...(note.input.value.trim() ? { note: note.input.value.trim() } : {}) } });
+      await renderCatalogue(ctx, managerId, contractId);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    }
+  });
+  return form;
 }
 
 // A9: every version of a contract's (or an agreement's) penalty terms, the one in force today first in the

@@ -461,7 +461,119 @@ export function moveLabel(move) {
   return move ? `Passer à « ${move.label ?? stateLabel(move.state)} »` : "Signaler un événement";
 }
 
+// A6 order execution data: the site lead (« pilote » — last name, first name, mobile), which no move requires but the
+// client reads on the order. Asked, optional and prefilled with the order's, by « Signaler un événement » (to name or
+// change it) and by the move to « planifié » while the order has none (planning is when the pilote is known); the
+// other moves ask only for what they require.
+export const SITE_LEAD_INPUTS = Object.freeze(["site_lead__last_name", "site_lead__first_name", "site_lead__mobile"]);
+
+export function executionInputs(move, order) {
+  const inputs = moveInputs(move);
+  if (!move || (move.state === "scheduled" && !order?.site_lead)) inputs.push(...SITE_LEAD_INPUTS);
+  return inputs;
+}
+
+// The value each site-lead input starts with: the order's site lead, if any.
+export function siteLeadValues(order) {
+  const lead = order?.site_lead ?? {};
+  return { site_lead__last_name: lead.last_name ?? "", site_lead__first_name: lead.first_name ?? "",
+    site_lead__mobile: lead.mobile ?? "" };
+}
+
+// --- the client's decisions on an order (change_order_state) ---------------------------------------
+// The manager — or the beneficiary on its mission's order — moves the order as get_order's next_moves allow it:
+// reception and closing have their own forms (record_reception, « Clôturer »); the other moves (suspend, cancel,
+// resume) are offered here, each with the reason its requirement asks for.
+const CLIENT_OWN_FORMS = ["received", "closed"];
+
+export function clientMoves(moves) {
+  return (moves ?? []).filter((m) => !CLIENT_OWN_FORMS.includes(m.state));
+}
+
+export function clientMoveLabel(move, order) {
+  if (move.state === "on_hold") return "Suspendre la commande";
+  if (move.state === "cancelled") return "Annuler la commande";
+  if (order?.state === "on_hold") return `Reprendre la commande (« ${move.label ?? stateLabel(move.state)} »)`;
+  return moveLabel(move);
+}
+
+// Whether the move asks for a reason not given yet (its requirement names `reason`).
+export function clientMoveNeedsReason(move) {
+  return (move.requires ?? []).some((r) => !r.met && (r.inputs ?? []).includes("reason"));
+}
+
+// change_order_state's body, or the errors found before sending (a reason the move requires left empty).
+export function clientDecisionBody(order, move, reason, occurredAt) {
+  const text = (reason ?? "").trim();
+  if (clientMoveNeedsReason(move) && !text) {
+    return { body: null, errors: [clientError("$.reason", "REQUIRED", "Indiquez le motif de cette décision.")] };
+  }
+  return { body: { order_id: order.order_id, state: move.state, occurred_at: occurredAt, ...(text ? { reason: text } : {}) },
+    errors: [] };
+}
+
+// --- the catalogue's six-month review (A14, get_catalogue) ---------------------------------------------
+// What the catalogue screen says of the review: a contract without a catalogue in force is not « not reviewed for six
+// months » — it has none to review; else when the last review was and when the next is due, late or not.
+export function catalogueReviewText(view) {
+  if (!view?.in_force) {
+    return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois "
+      + "(A14), que le gestionnaire importe depuis son système (import_catalogue).", late: true, canConfirm: false };
+  }
+  const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
+  const due = formatDateTime(view.review_due_on);
+  if (view.needs_review) {
+    return { text: `Revue semestrielle en retard : elle était due le ${due} (dernière revue le ${last}) (A14).`,
+      late: true, canConfirm: true };
+  }
+  return { text: `Dernière revue le ${last} ; prochaine revue semestrielle le ${due} (A14).`, late: false,
+    canConfirm: true };
+}
+
+// --- reversibility export (A8, export_space) ---------------------------------------------------------
+// What the export screen says of a job (ExportJob: pending, running, completed, expired), in French, and whether
+// it is still to be followed (polled) — a completed job offers its archive, an expired one a new export.
+export function exportJobText(job) {
+  const progress = job?.progress ?? {};
+  const counted = `${progress.records ?? 0} enregistrement(s), ${progress.files ?? 0} fichier(s)`;
+  switch (job?.status) {
+    case "pending": return { text: "Export demandé : il démarre dans un instant.", follow: true };
+    case "running": return { text: `Export en cours : ${counted} à ce stade.`, follow: true };
+    case "completed": return { text: `Export terminé le ${formatDateTime(job.completed_at)} : ${counted}, archive ZIP de `
+      + `${sizeText(job.archive_bytes)}.`, follow: false };
+    case "expired":
+    case "purged": return { text: "Cette archive n'est plus disponible : lancez un nouvel export.", follow: false };
+    default: return { text: "État de l'export inconnu : lancez un nouvel export.", follow: false };
+  }
+}
+
+// A size in bytes as a person reads it: « 1,2 Mio », « 350 Kio », « 812 octets ».
+export function sizeText(bytes) {
+  const n = Number(bytes ?? 0);
+  const fr = (v) => new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 }).format(v);
+  if (n >= 1024 * 1024) return `${fr(n / (1024 * 1024))} Mio`;
+  if (n >= 1024) return `${fr(n / 1024)} Kio`;
+  return `${n} octets`;
+}
+
+// The channel an event of the order's history came by (A3: the bus, the REST API — which the web application
+// calls too —, or Chorus Pro's statuses), in French.
+export const CHANNEL_LABELS = Object.freeze({ pubsub: "Pub/Sub", rest: "API REST ou application web",
+  chorus_pro: "Chorus Pro" });
+
+export function channelLabel(code) {
+  if (!code) return "—";
+  return CHANNEL_LABELS[code] ?? code;
+}
+
 // --- quotes ----------------------------------------------------------------------------------
+// The order a quote completes (A2.5) or created once accepted (A2.4): its id and the link to its screen, else null.
+export function quoteOrderLink(quote) {
+  const orderId = quote?.created_order_id ?? quote?.order_id;
+  if (!orderId) return null;
+  return { orderId, href: `#/orders/${encodeURIComponent(quote.manager_id)}/${encodeURIComponent(orderId)}` };
+}
+
 export const QUOTE_LABELS = Object.freeze({ requested: "demandé", submitted: "remis", accepted: "accepté",
   refused: "refusé", expired: "expiré", withdrawn: "retiré" });
 
@@ -1042,6 +1154,7 @@ export function constraintMessage(validity, kind = "text") {
   if (validity.valueMissing) {
     if (kind === "select" || kind === "select-one" || kind === "select-multiple") return "Choisissez une valeur dans la liste.";
     if (kind === "checkbox") return "Cochez cette case pour continuer.";
+    if (kind === "file") return "Choisissez le fichier à déposer.";
     return "Ce champ est obligatoire.";
   }
   if (validity.typeMismatch && kind === "email") return "Adresse e-mail invalide (exemple : prenom.nom@domaine.fr).";

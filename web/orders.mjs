@@ -3,11 +3,13 @@
 // moves allowed now (get_order's next_moves) and its PDF upload.
 import {
   ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
-  clockNote, deliverableOptions, frenchDateTimeOf, offsetIn, orderZone, listQuery, milestoneOptions, moveInputs, moveLabel,
+  clockNote, deliverableOptions, frenchDateTimeOf, offsetIn, orderZone, listQuery, milestoneOptions, moveLabel,
   nextSequence, rowClock, rowScheduleText, scheduleText, stateLabel, uploadFields, uploadKindOptions, daysOnSiteField,
-  timesheetBody,
+  timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
+  nowIsoIn, siteLeadValues,
 } from "./logic.mjs";
-import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, table }
+  from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
@@ -225,8 +227,9 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   ];
   const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
     h("tr", { className: e.late ? "late" : null },
-      h("td", {}, at(e.occurred_at)), h("td", {}, e.label),
-      h("td", {}, ACTORS[e.actor] ?? e.actor), h("td", {}, e.channel),
+      h("td", {}, at(e.occurred_at)), h("td", {}, e.label, e.reason ? h("div", { className: "sub" }, `Motif : ${e.reason}`)
+        : null),
+      h("td", {}, ACTORS[e.actor] ?? e.actor), h("td", {}, channelLabel(e.channel)),
       h("td", {}, `${stateLabel(e.state_before)} → ${stateLabel(e.state_after)}`),
       h("td", {}, at(e.received_at)),
       h("td", {}, e.late ? "en retard (> 15 min)" : e.delay_seconds === undefined || e.delay_seconds === null ? "—"
@@ -255,6 +258,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     role === "beneficiary" ? h("p", { className: proof ? "ok" : "hint" }, proof
       ? "Attestation de service fait déposée." : "Pas encore d'attestation de service fait.") : null,
     contractor ? movesSection(ctx, o, (view.next_moves ?? []).filter((m) => m.state !== "invoiced"), zone) : null,
+    ["manager", "beneficiary"].includes(role) ? clientDecisions(ctx, o, clientMoves(view.next_moves), refresh, zone) : null,
     contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
       href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
     "Proposer un devis de travaux complémentaires")) : null,
@@ -340,6 +344,13 @@ const INPUTS = {
   actual_start: () => dateTimeField({ name: "actual_start", label: "Début réel", required: true }),
   actual_end: () => dateTimeField({ name: "actual_end", label: "Fin réelle", required: true }),
   invoice_date: () => dateField({ name: "invoice_date", label: "Date d'émission de la facture", required: true }),
+  // A6: the site lead (pilote), prefilled with the order's
+  site_lead__last_name: (v) => field({ name: "site_lead__last_name", label: "Pilote : nom", value: v,
+    autocomplete: "family-name", paths: ["site_lead__last_name", "site_lead.last_name", "site_lead"] }),
+  site_lead__first_name: (v) => field({ name: "site_lead__first_name", label: "Pilote : prénom", value: v,
+    autocomplete: "given-name", paths: ["site_lead__first_name", "site_lead.first_name"] }),
+  site_lead__mobile: (v) => field({ name: "site_lead__mobile", label: "Pilote : téléphone mobile", value: v, type: "tel",
+    autocomplete: "tel", hint: "Ex. 06 12 34 56 78", paths: ["site_lead__mobile", "site_lead.mobile"] }),
 };
 
 // The moves get_order allows now, one button each; choosing one opens a form that asks only for
@@ -363,10 +374,11 @@ function movesSection(ctx, order, moves, zone) {
 }
 
 function moveForm(ctx, order, move, zone) {
-  const names = moveInputs(move);
+  const names = executionInputs(move, order);
+  const lead = siteLeadValues(order);
   const fields = names.map((name) => (INPUTS[name] ?? ((v) => field({ name, label: name, value: v })))(
     name === "occurred_at" ? frenchDateTimeOf(new Date(), zone) : name === "event_label" && move ? `Passage à « ${move.label} »`
-      : ""));
+      : lead[name] ?? ""));
   const slot = errorSlot(() => fields);
   const result = h("p", { className: "status", role: "status" });
   const requirements = (move?.requires ?? []).filter((r) => !r.met);
@@ -398,6 +410,45 @@ function moveForm(ctx, order, move, zone) {
   return form;
 }
 
+// The client's own decisions (change_order_state): suspend, cancel, resume — the moves get_order's next_moves allow
+// the manager (or the beneficiary on its mission's order) now, but reception and closing, which have their forms.
+function clientDecisions(ctx, order, moves, refresh, zone) {
+  if (!moves.length) return null;
+  const holder = h("div");
+  const buttons = h("div", { className: "moves", role: "group", "aria-label": "Décisions possibles" },
+    moves.map((move) => h("button", { type: "button", className: move.state === "cancelled" ? "danger" : "",
+      "data-decision": move.state, onclick: (event) => open(move, event.currentTarget) }, clientMoveLabel(move, order))));
+  function open(move, button) {
+    for (const b of buttons.children) b.setAttribute("aria-pressed", String(b === button));
+    const needsReason = clientMoveNeedsReason(move);
+    const reason = field({ name: "decision_reason", label: needsReason ? "Motif" : "Motif (facultatif)",
+      required: needsReason, rows: 2, paths: ["reason"] });
+    const slot = errorSlot(() => [reason]);
+    const result = h("p", { className: "status", role: "status" });
+    const form = h("form", { id: "client-decision", "data-decision": move.state, novalidate: true },
+      h("h3", {}, clientMoveLabel(move, order)),
+      h("p", { className: "hint" }, "Le prestataire est prévenu de votre décision, avec son motif."),
+      slot.node, reason, h("button", { type: "submit" }, "Confirmer"), result);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      slot.clear();
+      const { body, errors } = clientDecisionBody(order, move, reason.input.value, nowIsoIn(zone));
+      if (errors.length) return slot.show(errors);
+      try {
+        const after = await ctx.call("change_order_state", { body });
+        result.textContent = `Décision enregistrée : la commande est « ${stateLabel(after.state)} ».`;
+        setTimeout(refresh, 700);
+      } catch (err) {
+        if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+      }
+    });
+    holder.replaceChildren(form);
+    reason.input.focus();
+  }
+  return h("section", { className: "card", "aria-labelledby": "client-decisions-title" },
+    h("h2", { id: "client-decisions-title" }, "Décider de la commande"), buttons, holder);
+}
+
 // A mission's order (``mission`` from get_order) also offers « Livrable », naming its milestone and deliverable (B11).
 function uploadForm(ctx, order, mission) {
   const kind = field({ name: "kind", label: "Type de document", options: uploadKindOptions(mission) });
@@ -410,11 +461,14 @@ function uploadForm(ctx, order, mission) {
     ...deliverableOptions(mission, milestone.input.value).map((o) => h("option", { value: o.value }, o.label))));
   kind.input.addEventListener("change", () => { deliverableFields.hidden = kind.input.value !== "deliverable"; });
   const slot = errorSlot(() => [kind, milestone, deliverable]);
-  const file = h("input", { id: "upload-file", name: "file", type: "file", accept: "application/pdf", required: true });
+  const file = h("input", { id: "upload-file", name: "file", type: "file", accept: "application/pdf", required: true,
+    "aria-describedby": "upload-file-error" });
+  const fileError = h("span", { id: "upload-file-error", className: "field-error" });
+  frenchValidity(file, fileError);  // « Please select a file. » in an English browser otherwise
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { className: "card", id: "upload", "aria-labelledby": "upload-title" },
     h("h2", { id: "upload-title" }, "Déposer un document PDF"), slot.node, kind, milestones.length ? deliverableFields : null,
-    h("div", { className: "field" }, h("label", { for: "upload-file" }, "Fichier PDF (5 Mio au plus)"), file),
+    h("div", { className: "field" }, h("label", { for: "upload-file" }, "Fichier PDF (5 Mio au plus)"), file, fileError),
     h("button", { type: "submit" }, "Déposer"), result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -8,8 +8,9 @@
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
   QUOTE_LABELS, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate, orderZone,
-  parseFrenchDate, rowTimeText,
+  parseFrenchDate, quoteOrderLink, rowTimeText,
 } from "./logic.mjs";
+import { activeNodes } from "./coverage_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 export function quoteHref(q) {
@@ -55,17 +56,25 @@ function contractSuggestions(ctx) {
 
 function requestForm(ctx) {
   const known = contractSuggestions(ctx);
+  // A7: the manager's active property nodes (the first page of list_property_nodes) suggested by id; the label of
+  // the node chosen fills « Libellé du site » when it is empty. Any id may still be typed.
+  const nodes = activeNodes(ctx.call, { maxPages: 1 }).then((r) => r.rows).catch(() => []);
   const fields = [
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
     field({ name: "contractor_id", label: "Prestataire", required: true, suggestions: known.contractors }),
     field({ name: "contract_id", label: "Marché", required: true, suggestions: known.contracts }),
     field({ name: "title", label: "Objet", required: true }),
     field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
-      paths: ["site_node", "site.node_id", "site"] }),
+      paths: ["site_node", "site.node_id", "site"], suggestions: nodes.then((rows) => rows.map((n) => n.node_id)) }),
     field({ name: "site_label", label: "Libellé du site", paths: ["site_label", "site.label"] }),
     field({ name: "order_id", label: "Commande complétée (devis de travaux supplémentaires)",
       hint: "Laisser vide pour un nouveau devis." }),
   ];
+  const [, , , , node, label] = fields;
+  node.input.addEventListener("change", async () => {
+    const chosen = (await nodes).find((n) => n.node_id === node.input.value.trim());
+    if (chosen?.label && !label.input.value.trim()) label.input.value = chosen.label;
+  });
   const slot = errorSlot(() => fields);
   const result = h("p", { className: "status", role: "status" });
   const form = h("form", { className: "card", id: "request-quote", "aria-labelledby": "request-title" },
@@ -113,11 +122,17 @@ export async function renderQuote(ctx, managerId, quoteId) {
       ["Remis le", formatDateTime(quote.versions?.at(-1)?.submitted_at, zone)],
       ["Valable jusqu'au", formatDateTime(quote.valid_until)],
       ...(quote.decided_at ? [["Décidé le", formatDateTime(quote.decided_at, zone)]] : []),
-      ["Commande", quote.created_order_id ?? quote.order_id ?? "—"], ["Motif", quote.reason ?? "—"]]),
+      ["Commande", orderLink(quote)], ["Motif", quote.reason ?? "—"]]),
     versionsSection(quote),
     manager && quote.state === "submitted" ? decisionForm(ctx, quote, refresh) : null,
     !manager && ["requested", "submitted"].includes(quote.state) ? submitForm(ctx, quote, refresh) : null,
     !manager && ["requested", "submitted"].includes(quote.state) ? withdrawForm(ctx, quote, refresh) : null);
+}
+
+// The order the quote completes or created (accepted): a link to its screen, to follow it from there.
+function orderLink(quote) {
+  const link = quoteOrderLink(quote);
+  return link ? h("a", { href: link.href }, link.orderId) : "—";
 }
 
 // Every version side by side: quantity × unit price = amount per service code, totals, and the

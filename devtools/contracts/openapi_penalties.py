@@ -93,5 +93,10 @@ def get_penalty_statement(b: Build) -> dict[str, Any]:
             query("contract_id", "Optional: one contract only.", "AC-2026-017"),
             query("format", "json (default) or csv.", "csv", enum=["json", "csv"]),
             {"$ref": "#/components/parameters/X-Correlation-Id"}],
-        "responses": {"200": statement_json, **get_errors},
+        "responses": {"200": statement_json, **get_errors, "422": problem_response(
+            "A month without entries of a contractor the platform does not know: the id is mistyped "
+            "(CONTRACTOR_NOT_FOUND), rather than an empty statement.", {
+                "unknown_contractor": problem(422, [ErrorDetail.of("query.contractor_id", "CONTRACTOR_NOT_FOUND",
+                                                                   contractor_id="ctr-acm")], cid0,
+                                              instance="/get_penalty_statement")})},
     }

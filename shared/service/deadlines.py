@@ -439,7 +439,12 @@ def causes_of_month(uow: UnitOfWork, tenant_id: str, contractor_id: str, month: 
 
 def monthly_statement(uow: UnitOfWork, tenant_id: str, contractor_id: str, contract_id: str | None,
                       month: str) -> Statement:
-    """A month of a contractor's penalties, each pooled day with every message that caused it."""
-    return statement(tenant_id, contractor_id, contract_id, month,
-                     entries_of_month(uow, tenant_id, contractor_id, month),
-                     causes_of_month(uow, tenant_id, contractor_id, month))
+    """A month of a contractor's penalties, each pooled day with every message that caused it.
+
+    An empty month of a contractor the platform does not know is a typing error, not « no penalty » (A9): it is
+    refused naming ``contractor_id``; a contractor with entries that month reads them whatever its record became."""
+    entries = entries_of_month(uow, tenant_id, contractor_id, month)
+    causes = causes_of_month(uow, tenant_id, contractor_id, month)
+    if not entries and not causes and uow.get(f"contractors/{contractor_id}") is None:
+        raise DomainError([ErrorDetail.of("query.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=contractor_id)])
+    return statement(tenant_id, contractor_id, contract_id, month, entries, causes)

@@ -94,7 +94,25 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
                                          "planned_end": (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat(),
                                          "event": {"label": "Intervention planifiée"}})
     expect(page.get_by_role("table", name="Historique")).to_contain_text("Intervention planifiée", timeout=5000)
+    expect(page.get_by_role("table", name="Historique")).to_contain_text("API REST ou application web")
     app.check(page, "gestionnaire-commande", shot=False)
+    # The client's own decisions (change_order_state): suspended with its reason — refused without one —, then resumed
+    decisions = page.get_by_role("group", name="Décisions possibles").get_by_role("button")
+    expect(decisions).to_have_text(["Suspendre la commande", "Annuler la commande"])
+    page.get_by_role("button", name="Suspendre la commande").click()
+    page.get_by_role("button", name="Confirmer").click()
+    expect(field_error(page, "Motif", within=page.locator("#client-decision"))).to_have_text(
+        "Indiquez le motif de cette décision.")
+    page.locator("#client-decision").get_by_label("Motif").fill("Accès au logement impossible cette semaine")
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.locator(".facts")).to_contain_text("suspendu")
+    history = page.get_by_role("table", name="Historique")
+    expect(history).to_contain_text("Décision du client : suspendu")
+    expect(history).to_contain_text("Motif : Accès au logement impossible cette semaine")
+    page.get_by_role("button", name="Reprendre la commande (« planifié »)").click()
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.locator(".facts")).to_contain_text("planifié")
+    expect(history).to_contain_text("Décision du client : planifié")
 
     # Quotes: a request for an unknown contract is refused next to its field, then requested
     page.get_by_role("link", name="Devis").click()
@@ -147,6 +165,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     app.check(page, "gestionnaire-marches", shot=False)
     page.get_by_role("link", name="AC-2026-017").click()
     expect(page.get_by_role("table", name="Prestations")).to_contain_text("PLB-010")
+    expect(page.locator("#catalogue-review")).to_contain_text("prochaine revue semestrielle")  # A14, reviewed today
     expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("à venir")
     expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("Avenant n° 2")
     app.check(page, "gestionnaire-catalogue")
@@ -163,6 +182,17 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.get_by_role("status")).to_contain_text("Commande BC-W1 rattachée à « LYON »")
     expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-W1']")).to_have_count(0)
     app.check(page, "gestionnaire-patrimoine")
+    # A7: a quote request suggests the manager's active nodes
+    page.get_by_role("link", name="Devis").click()
+    node_list = page.get_by_label("Élément de patrimoine (identifiant)").get_attribute("list")
+    expect(page.locator(f"#{node_list} option[value='LYON']")).to_have_count(1)
+    # A8 reversibility: the whole space exported from the web app, its archive offered
+    platform.provision_exports()  # exports-requested → run_export, as Terraform wires it
+    page.get_by_role("link", name="Export").click()
+    page.get_by_role("button", name="Lancer l'export").click()
+    expect(page.locator("#export-status")).to_contain_text("Export terminé", timeout=30000)
+    expect(page.get_by_role("link", name="Télécharger l'archive (ZIP)")).to_be_visible()
+    app.check(page, "gestionnaire-export", shot=False)
 
 
 def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(app, platform):
@@ -211,10 +241,22 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     start = dt.date.today() + dt.timedelta(days=3)
     page.get_by_label("Début prévu").fill(f"{fr(start)} 08:00")
     page.get_by_label("Fin prévue").fill(f"{fr(start)} 17:30")
+    # A6: the site lead is named when planning; a mobile that is not a French mobile is refused next to its field
+    page.get_by_label("Pilote : nom").fill("Martin")
+    page.get_by_label("Pilote : prénom").fill("Léa")
+    page.get_by_label("Pilote : téléphone mobile").fill("01 23 45 67 89")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(field_error(page, "Pilote : téléphone mobile")).to_contain_text("mobile")
+    page.get_by_label("Pilote : téléphone mobile").fill("06 12 34 56 78")
     page.get_by_role("button", name="Envoyer").click()
     expect(page.locator(".facts")).to_contain_text("planifié")
+    expect(page.locator(".facts")).to_contain_text("Léa Martin — +33612345678")
     expect(page.locator(".facts")).to_contain_text(f"Prévu {start.strftime('%d/%m/%Y')} 08:00")
     app.check(page, "prestataire-commande")
+    # A PDF upload sent without its file is told in French next to it (not the English browser's bubble)
+    page.get_by_role("button", name="Déposer").click()
+    expect(page.locator("#upload-file-error")).to_have_text("Choisissez le fichier à déposer.")
+    expect(page.locator("#upload-file")).to_have_attribute("aria-invalid", "true")
 
     # Quote: a price outside the catalogue is refused on its line, the catalogue price accepted
     page.get_by_role("link", name="Devis", exact=True).click()
