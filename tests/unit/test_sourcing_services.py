@@ -342,7 +342,7 @@ def test_the_titulaire_is_told_of_the_request_and_of_the_replacement_each_in_its
     assert MissionReplacementRequested.model_validate(told.data) == MissionReplacementRequested(
         manager_id=B, order_id=order.order_id, mission_id=mission.mission_id, replacement_index=0,
         reason="departure", leaving_professional_id="pro-anne", departure_date=dt.date(2026, 5, 29),
-        requested_at=world.clock.now(), deadline="D5", due=shown.due, due_at=shown.due_at)
+        planned=False, notified_on=None, requested_at=world.clock.now(), deadline="D5", due=shown.due, due_at=shown.due_at)
     assert shown.due == dt.date(2026, 6, 12)  # D5: 14 calendar days from the departure
     # When the request is sent again, it is refused: nothing is written and nobody is told twice
     with pytest.raises(DomainError) as again:

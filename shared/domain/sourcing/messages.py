@@ -173,8 +173,11 @@ class MissionReplacementRequested(Model):
     reason: ReplacementReason = Field(description="departure (the professional leaves: D5) or insufficiency (the "
                                                   "beneficiary finds the work insufficient: D6).")
     leaving_professional_id: str = Field(description="The professional to be replaced (the mission's, until now).")
-    departure_date: dt.date | None = Field(description="The professional's last day announced; null for an "
+    departure_date: dt.date | None = Field(description="The professional's departure date; null for an "
                                                        "insufficiency.")
+    planned: bool = Field(description="A departure notified ahead: D5 then counts from ``notified_on``, not from "
+                                      "the departure.")
+    notified_on: dt.date | None = Field(description="When a planned departure was notified; null otherwise.")
     requested_at: AwareDatetime
     deadline: Literal["D5", "D6"] = Field(description="The deadline the replacement is due by.")
     due: dt.date = Field(description="The replacement's last day (in the beneficiary's territory).")

@@ -80,7 +80,8 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
             manager_id=beneficiary_id, order_id=mission.order_id, mission_id=mission.mission_id,
             replacement_index=index, reason=replacement.reason,
             leaving_professional_id=replacement.leaving_professional_id,
-            departure_date=replacement.departure_date, requested_at=now, deadline=replacement.deadline.code,
+            departure_date=replacement.departure_date, planned=replacement.planned,
+            notified_on=replacement.notified_on, requested_at=now, deadline=replacement.deadline.code,
             due=replacement.deadline.due, due_at=replacement.deadline.due_at)
         _tell_titulaire(uow, mission, index, EventType.MISSION_REPLACEMENT_REQUESTED, told.model_dump(mode="json"),
                         now, settings)
