@@ -20,7 +20,7 @@ def _replace(req: http.Request) -> http.Answer:
     if isinstance(command, ProposeReplacement):
         if role != "operator":
             raise http.HttpProblem(403, [ErrorDetail.of("header.Authorization", "FORBIDDEN")])
-        mission = replacements.propose_replacement(command, bootstrap.uow(), bootstrap.clock())
+        mission = replacements.propose_replacement(command, bootstrap.uow(), bootstrap.clock(), settings())
         return http.Answer(200, mission.model_dump(mode="json"))
     if role == "operator":
         if command.beneficiary_id is None:

@@ -86,7 +86,7 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
              "RegisterUpload", "QuoteExpired", "QuoteRequested", "QuoteDecided", "RaiseQuote", "PropertyNodesChanged",
              "PropertyNodesRetired", "CatalogueReviewed", "CatalogueReviewDue", "SubmitInvoice", "OrderReceived",
              "ReservationLifted", "InvoiceStatusChanged", "IncidentAlert", "AgreementTermsChanged",
-             "DeliverableDecided", "OrderNodeChanged"]
+             "DeliverableDecided", "OrderNodeChanged", "MissionReplacementRequested", "MissionProfessionalReplaced"]
     schemas, refs = components_schemas(names)
     for key, event_type in (("QuoteSubmittedHeaders", EventType.QUOTE_SUBMITTED),
                             ("QuoteRaisedHeaders", EventType.QUOTE_RAISED),
@@ -167,6 +167,14 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
             ("DeliverableDecidedHeaders", EventType.DELIVERABLE_DECIDED, ("^orders/", "orders/<order_id>."),
              "deliverable-decided-<hash of beneficiary, order and document>: one event per deliverable document "
              "decided; drop duplicates on it."),
+            ("MissionReplacementRequestedHeaders", EventType.MISSION_REPLACEMENT_REQUESTED,
+             ("^orders/", "orders/<order_id>."),
+             "mission-replacement-requested-<hash of beneficiary, mission and replacement index>: one event per "
+             "replacement requested; drop duplicates on it."),
+            ("MissionProfessionalReplacedHeaders", EventType.MISSION_PROFESSIONAL_REPLACED,
+             ("^orders/", "orders/<order_id>."),
+             "mission-professional-replaced-<hash of beneficiary, mission and replacement index>: one event per "
+             "replacement made; drop duplicates on it."),
             ("InvoiceStatusChangedHeaders", EventType.INVOICE_STATUS_CHANGED, ("^orders/", "orders/<order_id>."),
              "chorus-<hash of manager, order, invoice and status>: one event per Chorus Pro status of an invoice."),
             ("AgreementTermsChangedHeaders", EventType.AGREEMENT_TERMS_CHANGED,
@@ -215,7 +223,8 @@ def asyncapi(stories: Stories) -> dict[str, Any]:
                           "Platform → contractor: new orders, the manager's decisions, lines added by a "
                           "supplementary quote, quote requests and decisions, and the contracts, billing accounts, "
                           "catalogue versions and reviews and property nodes the contractor works under, and (to the "
-                          "titulaire) the beneficiaries' agreement terms and their decisions on deliverables; every one "
+                          "titulaire) the beneficiaries' agreement terms, their decisions on deliverables and the replacements "
+                          "of a mission's professional; every one "
                           "kept 35 days for replay (list_messages, redeliver_messages). Pull them from {topology.erp_subscription(orders_topic)} and "
                           "acknowledge each once stored; route on ce-type.",
                           ORDERS_MESSAGES,

@@ -17,7 +17,8 @@ PUBSUB_BINDING_VERSION = "0.2.0"
 ORDERS_MESSAGES = ["orderIssued", "orderStateChanged", "orderLinesAdded", "contractChanged", "billingAccountChanged",
                    "cataloguePublished", "catalogueReviewed", "catalogueReviewDue", "propertyNodesChanged",
                    "propertyNodesRetired", "orderNodeChanged", "quoteRequested", "quoteDecided", "orderReceived", "reservationLifted",
-                   "invoiceStatusChanged", "agreementTermsChanged", "deliverableDecided"]
+                   "invoiceStatusChanged", "agreementTermsChanged", "deliverableDecided",
+                   "missionReplacementRequested", "missionProfessionalReplaced"]
 
 
 def ce_headers(event_type: EventType, source: str, ce_id: str, time: str, subject: str | None) -> dict[str, str]:
@@ -299,6 +300,30 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             [("deliverable_refused", "The « Cahier des charges » refused with its reason",
               *stories.sourcing.deliverable_refused_message),
              ("deliverable_accepted", "Delivered again, then accepted", *stories.sourcing.deliverable_accepted_message)]),
+        "missionReplacementRequested": message(
+            "missionReplacementRequested", "Replacement of a mission's professional requested",
+            "The beneficiary asks that the professional of a mission the titulaire holds the order of be replaced "
+            "(B12): they leave (departure, D5: 14 calendar days from the departure, or from its notification when "
+            "planned) or their work is found insufficient (insufficiency, D6: 10 working days from the request).",
+            "Published to the titulaire in the commit of POST replace_professional (action request), once per "
+            "replacement: the same request again is refused and sends nothing. Professionals are named by id only, as "
+            "the order names them. get_order's mission shows the same (replacement_requested, replacements). "
+            "Ordering key: the order id.",
+            "MissionReplacementRequestedHeaders", refs["MissionReplacementRequested"],
+            [("replacement_requested", "pro-0042 leaves on 29 May, planned and notified on 4 May: D5 due on 18 May",
+              *stories.sourcing.replacement_requested_message)]),
+        "missionProfessionalReplaced": message(
+            "missionProfessionalReplaced", "Mission's professional replaced",
+            "The operator named an equivalent professional (same category, level, service type and rates, available "
+            "over the rest of the mission) who does the mission from now on (B12); D5 or D6 is stopped, `met` says "
+            "whether in time.",
+            "Published to the titulaire in the commit of POST replace_professional (action propose), once per "
+            "replacement: a proposal sent again is refused and sends nothing. replacement_index is the one of the "
+            "replacement_requested message it answers. The order's description keeps the professional named at "
+            "framing; get_order's mission.professional_id names the arriving one. Ordering key: the order id.",
+            "MissionProfessionalReplacedHeaders", refs["MissionProfessionalReplaced"],
+            [("professional_replaced", "pro-0117 replaces pro-0042 on 12 May, D5 met",
+              *stories.sourcing.professional_replaced_message)]),
         "needSubmitted": message(
             "needSubmitted", "Need version submitted",
             "A need version waits for scoring (platform-internal).",

@@ -56,7 +56,8 @@ from shared.domain.quotes import (
 from shared.domain.replay import MessagePage, RedeliverMessages, Redelivered
 from shared.domain.sourcing.erasure_messages import EraseProfessional, ProfessionalErased
 from shared.domain.sourcing.messages import (
-    DecideDeliverable, DecideProposal, DeliverableDecided, FrameMission, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed, SubmitTimesheet,
+    DecideDeliverable, DecideProposal, DeliverableDecided, FrameMission, MissionProfessionalReplaced,
+    MissionReplacementRequested, NeedSubmitted, ProposeProfessionals, ReplacementRequest, SubmitNeed, SubmitTimesheet,
     TimesheetRecorded,
 )
 from shared.domain.invoices import InvoiceList, InvoiceStatusChanged, SubmitInvoice
@@ -155,6 +156,8 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "TimesheetRecorded": (TimesheetRecorded, "serialization"),
     "DecideDeliverable": (DecideDeliverable, "validation"),
     "DeliverableDecided": (DeliverableDecided, "serialization"),
+    "MissionReplacementRequested": (MissionReplacementRequested, "serialization"),
+    "MissionProfessionalReplaced": (MissionProfessionalReplaced, "serialization"),
     "CatalogueImported": (CatalogueImported, "serialization"),
     "CatalogueView": (CatalogueView, "serialization"),
     "ImportPropertyTree": (ImportPropertyTree, "validation"),
@@ -309,6 +312,10 @@ DIRECTION = {
     "DecideDeliverable": "Inbound: body of POST decide_deliverable (the beneficiary).",
     "DeliverableDecided": "Outbound: body of the decide_deliverable answer, and data of "
                           "fr.passerelle.deliverable.decided.v1 on orders-<titulaire>.",
+    "MissionReplacementRequested": "Outbound: data of fr.passerelle.mission.replacement_requested.v1 on "
+                                   "orders-<titulaire>.",
+    "MissionProfessionalReplaced": "Outbound: data of fr.passerelle.mission.professional_replaced.v1 on "
+                                   "orders-<titulaire>.",
     "CatalogueView": "Outbound: body of the GET get_catalogue answer.",
     "ImportPropertyTree": "Inbound: JSON body of POST import_property_tree (manager); the same nodes can be sent as a "
                           "French CSV (text/csv).",

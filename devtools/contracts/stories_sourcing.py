@@ -196,6 +196,7 @@ class SourcingStory:
             self.replacement_requested = replacements.request_replacement(
                 BENEFICIARY_ID, _cmd(RequestReplacement, self.request_replacement), SourcingActor.BENEFICIARY,
                 p.uow(), p.clock)
+            self.replacement_requested_message = p.last(EventType.MISSION_REPLACEMENT_REQUESTED.value)
             self.already_requested = refused(lambda: replacements.request_replacement(
                 BENEFICIARY_ID, _cmd(RequestReplacement, self.request_replacement), SourcingActor.BENEFICIARY,
                 p.uow(), p.clock))
@@ -207,6 +208,7 @@ class SourcingStory:
                 **self.propose_replacement, "professional_id": "pro-0203"}), p.uow(), p.clock))
             self.replaced = replacements.propose_replacement(_cmd(ProposeReplacement, self.propose_replacement),
                                                              p.uow(), p.clock)
+            self.professional_replaced_message = p.last(EventType.MISSION_PROFESSIONAL_REPLACED.value)
             p.at("2026-05-12T08:05:00Z")
             self.need_view = needs.read_need(BENEFICIARY_ID, NEED_ID, p.uow())
             self.mission_view = missions.read_mission(BENEFICIARY_ID, MISSION_ID, p.uow())
@@ -350,6 +352,8 @@ def sourcing_examples(stories: Any) -> dict[str, list[Any]]:
         "FrameMission": [FRAME_MISSION],
         "DecideDeliverable": [s.refuse_deliverable, s.accept_deliverable],
         "DeliverableDecided": [dump(s.deliverable_refused), dump(s.deliverable_accepted)],
+        "MissionReplacementRequested": [s.replacement_requested_message[1]],
+        "MissionProfessionalReplaced": [s.professional_replaced_message[1]],
         "Mission": [dump(s.mission), dump(s.replacement_requested), dump(s.replaced)],
         "ReplacementRequest": [s.request_replacement, s.propose_replacement],
         "SourcingView": [s.need_view, s.mission_view, s.pool, stories.terms.agreement_view],

@@ -40,6 +40,8 @@ class EventType(StrEnum):
     INVOICE_STATUS_CHANGED = "fr.passerelle.invoice.status_changed.v1"  # platform → contractor: Chorus Pro status
     AGREEMENT_TERMS_CHANGED = "fr.passerelle.agreement.terms_changed.v1"  # platform → titulaire (orders-<t>): A9
     DELIVERABLE_DECIDED = "fr.passerelle.deliverable.decided.v1"  # platform → titulaire (orders-<t>): B11 decision
+    MISSION_REPLACEMENT_REQUESTED = "fr.passerelle.mission.replacement_requested.v1"  # platform → titulaire: B12
+    MISSION_PROFESSIONAL_REPLACED = "fr.passerelle.mission.professional_replaced.v1"  # platform → titulaire: B12
     INCIDENT_ALERT = "fr.passerelle.incident.alert.v1"  # platform → operator (incident-alerts): severity 1–2 reported
 
 

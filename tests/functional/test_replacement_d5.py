@@ -6,6 +6,7 @@ mission; priced only from the date the purchasing body's amendment of the agreem
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import requests
 
@@ -15,7 +16,7 @@ from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.service.sourcing import missions, pool
 from tests.functional.erp import Erp
 from tests.functional.test_penalties import dispatcher_tasks
-from tests.functional.test_reporting import History
+from tests.functional.test_reporting import TITULAIRE, History
 from tests.sourcing_builders import a_beneficiary, a_professional
 
 B = "ben-lyon"
@@ -155,3 +156,50 @@ def test_the_operator_lists_the_missions_awaiting_a_replacement_and_the_titulair
     assert (seen["professional_id"], seen["replacement_requested"]) == ("pro-dora", False)
     assert [(r["leaving_professional_id"], r["replaced_by"]) for r in seen["replacements"]] == [("pro-anne", "pro-dora")]
     assert seen["replacements"][0]["replaced_at"]
+
+
+REQUESTED = "fr.passerelle.mission.replacement_requested.v1"
+REPLACED = "fr.passerelle.mission.professional_replaced.v1"
+
+
+def test_the_titulaire_is_told_once_on_its_bus_that_its_mission_s_professional_is_to_be_replaced_then_replaced(
+        platform, clean_firestore):
+    # Given the titulaire's ERP follows its orders on orders-<titulaire>-erp, and the mission's order issued to it
+    platform.provision_contractor(TITULAIRE)
+    mission_id, order_id = a_mission(clean_firestore, platform.project_id), missions.order_id_for("portail-d5")
+    titulaire = Erp(platform, "contractor", TITULAIRE)
+    titulaire.pull(f"orders-{TITULAIRE}", wait=0.5)  # the order issued: not what this test reads
+    beneficiary, operator = Erp(platform, "beneficiary", B), Erp(platform, "operator", "platform")
+    departure = dt.datetime.now(dt.UTC).astimezone(workdays.PARIS).date() + dt.timedelta(days=3)
+    request = {"action": "request", "mission_id": mission_id, "reason": "departure",
+               "departure_date": departure.isoformat()}
+    # When the beneficiary reports pro-anne's departure, and its client sends the request again
+    requested = beneficiary.post("replace_professional", request)
+    assert requested.status_code == 200, requested.text
+    again = beneficiary.post("replace_professional", request)
+    assert again.json()["errors"][0]["code"] == "REPLACEMENT_ALREADY_REQUESTED", again.text
+    # Then the titulaire receives the request once, on the order's ordering key, with D5's last day
+    [told] = titulaire.pull(f"orders-{TITULAIRE}", wait=15, until=1)
+    assert (told.attributes["ce-type"], told.attributes["ce-subject"], told.ordering_key) == (
+        REQUESTED, f"orders/{order_id}", order_id)
+    data = json.loads(told.data)
+    assert (data["manager_id"], data["order_id"], data["mission_id"], data["replacement_index"], data["reason"],
+            data["leaving_professional_id"], data["departure_date"], data["deadline"], data["due"]) == (
+        B, order_id, mission_id, 0, "departure", "pro-anne", departure.isoformat(), "D5",
+        requested.json()["replacements"][0]["deadline"]["due"])
+    assert titulaire.pull(f"orders-{TITULAIRE}", wait=2) == []
+    # When the operator names pro-dora, and sends it again
+    proposal = {"action": "propose", "beneficiary_id": B, "mission_id": mission_id, "professional_id": "pro-dora"}
+    assert operator.post("replace_professional", proposal).status_code == 200
+    repeated = operator.post("replace_professional", proposal)
+    assert repeated.json()["errors"][0]["code"] == "NO_REPLACEMENT_REQUESTED", repeated.text
+    # Then the titulaire receives the replacement once: who leaves, who arrives, D5 met
+    [replaced] = titulaire.pull(f"orders-{TITULAIRE}", wait=15, until=1)
+    assert (replaced.attributes["ce-type"], replaced.ordering_key) == (REPLACED, order_id)
+    data = json.loads(replaced.data)
+    assert (data["order_id"], data["replacement_index"], data["leaving_professional_id"],
+            data["arriving_professional_id"], data["deadline"], data["met"]) == (
+        order_id, 0, "pro-anne", "pro-dora", "D5", True)
+    # and no professional's name travels (a_professional names them « Prof <id> »): the order names them by id
+    assert b"Prof pro-" not in told.data + replaced.data
+    assert titulaire.pull(f"orders-{TITULAIRE}", wait=3) == []

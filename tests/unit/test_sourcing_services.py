@@ -5,14 +5,17 @@ replacement and its D5/D6 — and running it again changes nothing twice."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
+from shared import topology
 from shared.domain.deadlines import DeadlineState
 from shared.domain.errors import DomainError
+from shared.domain.event_types import EventType
 from shared.domain.sourcing.messages import (
-    DecideProposal, FrameMission, NeedSubmitted, ProposeProfessionals, ProposeReplacement, RequestReplacement,
-    SubmitNeed,
+    DecideProposal, FrameMission, MissionProfessionalReplaced, MissionReplacementRequested, NeedSubmitted,
+    ProposeProfessionals, ProposeReplacement, RequestReplacement, SubmitNeed,
 )
 from shared.domain.sourcing.process import MissionState, NeedStatus, SourcingActor
 from shared.domain.sourcing.records import Beneficiary, Professional
@@ -291,19 +294,112 @@ def test_a_replacement_opens_its_deadline_with_the_mission_and_the_replacement_s
     requested = replacements.request_replacement(B, RequestReplacement.model_validate({
         "action": "request", "mission_id": mission.mission_id, "reason": reason, **extra}, strict=False),
         SourcingActor.BENEFICIARY, world.uow(), world.clock)
-    # Then the mission and its D5/D6 are one commit
+    # Then the mission, its D5/D6 and the message to the titulaire are one commit
     shown = requested.replacements[0].deadline
     deadline_path = f"managers/{B}/deadlines/{shown.deadline_id}"
-    assert [paths_of(c) for c in commits] == [{paths.mission(B, mission.mission_id), deadline_path}]
+    [told] = told_titulaire(world, EventType.MISSION_REPLACEMENT_REQUESTED)
+    assert [paths_of(c) for c in commits] == [{paths.mission(B, mission.mission_id), deadline_path,
+                                               f"outbox/{told.id}"}]
     opened = world.deadlines(B)[shown.deadline_id]
     assert (opened.kind, opened.state, opened.due_at) == (kind, DeadlineState.RUNNING, shown.due_at)
     # When the operator names an equivalent professional, the mission and the stop are one commit
     replaced = replacements.propose_replacement(ProposeReplacement.model_validate({
         "action": "propose", "beneficiary_id": B, "mission_id": mission.mission_id, "professional_id": "pro-dora"},
         strict=False), world.uow(), world.clock)
-    assert [paths_of(c) for c in commits[1:]] == [{paths.mission(B, mission.mission_id), deadline_path}]
+    [told] = told_titulaire(world, EventType.MISSION_PROFESSIONAL_REPLACED)
+    assert [paths_of(c) for c in commits[1:]] == [{paths.mission(B, mission.mission_id), deadline_path,
+                                                   f"outbox/{told.id}"}]
     assert (replaced.state, replaced.professional_id) == (MissionState.ORDERED, "pro-dora")
     assert world.deadlines(B)[shown.deadline_id].state is DeadlineState.MET
+
+
+def told_titulaire(world: World, event_type: EventType) -> list:
+    return [m for m in world.outbox() if m.event_type is event_type]
+
+
+def test_the_titulaire_is_told_of_the_request_and_of_the_replacement_each_in_its_commit_and_once():
+    """B12 replacement: the titulaire's ERP follows the change on orders-<titulaire>, the order's ordering key, the
+    professionals named by id only (as the order names them), never by name (docs/personal-data.md)."""
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    order = world.order(B, mission.order_id)
+    pool.upsert_professional(Professional.model_validate(a_professional("pro-dora"), strict=False), world.uow())
+    world.clock.at = dt.datetime(2026, 5, 4, 7, 20, tzinfo=dt.UTC)
+    commits = record_commits(world)
+    request = RequestReplacement.model_validate({"action": "request", "mission_id": mission.mission_id,
+                                                 "reason": "departure", "departure_date": "2026-05-29"}, strict=False)
+    # When the beneficiary reports pro-anne's departure on 29 May
+    requested = replacements.request_replacement(B, request, SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    # Then the titulaire holding the order is told in the request's commit, and it is published after it
+    [told] = told_titulaire(world, EventType.MISSION_REPLACEMENT_REQUESTED)
+    assert f"outbox/{told.id}" in paths_of(commits[-1]) and len(commits) == 1
+    assert (told.topic, told.ordering_key, told.subject) == (
+        topology.orders_topic(order.contractor_id), order.order_id, f"orders/{order.order_id}")
+    assert [(topic, key) for topic, _, attributes, key in world.publisher.published
+            if attributes["ce-id"] == told.id] == [(told.topic, order.order_id)]
+    shown = requested.replacements[0].deadline
+    assert MissionReplacementRequested.model_validate(told.data) == MissionReplacementRequested(
+        manager_id=B, order_id=order.order_id, mission_id=mission.mission_id, replacement_index=0,
+        reason="departure", leaving_professional_id="pro-anne", departure_date=dt.date(2026, 5, 29),
+        planned=False, notified_on=None, requested_at=world.clock.now(), deadline="D5", due=shown.due, due_at=shown.due_at)
+    assert shown.due == dt.date(2026, 6, 12)  # D5: 14 calendar days from the departure
+    # When the request is sent again, it is refused: nothing is written and nobody is told twice
+    with pytest.raises(DomainError) as again:
+        replacements.request_replacement(B, request, SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    assert again.value.errors[0].code == "REPLACEMENT_ALREADY_REQUESTED" and len(commits) == 1
+    assert len(told_titulaire(world, EventType.MISSION_REPLACEMENT_REQUESTED)) == 1
+    # When the operator names pro-dora on 12 May
+    world.clock.at = dt.datetime(2026, 5, 12, 8, 0, tzinfo=dt.UTC)
+    propose = ProposeReplacement.model_validate({"action": "propose", "beneficiary_id": B,
+                                                 "mission_id": mission.mission_id, "professional_id": "pro-dora"},
+                                                strict=False)
+    replacements.propose_replacement(propose, world.uow(), world.clock)
+    # Then the titulaire is told in the replacement's commit who leaves and who arrives, and that D5 was met
+    [replaced] = told_titulaire(world, EventType.MISSION_PROFESSIONAL_REPLACED)
+    assert f"outbox/{replaced.id}" in paths_of(commits[-1]) and len(commits) == 2
+    assert (replaced.topic, replaced.ordering_key) == (told.topic, order.order_id)
+    assert MissionProfessionalReplaced.model_validate(replaced.data) == MissionProfessionalReplaced(
+        manager_id=B, order_id=order.order_id, mission_id=mission.mission_id, replacement_index=0,
+        reason="departure", leaving_professional_id="pro-anne", arriving_professional_id="pro-dora",
+        replaced_at=world.clock.now(), deadline="D5", due=shown.due, met=True)
+    # and neither message names a professional otherwise than by id
+    assert "Prof pro-" not in json.dumps([told.data, replaced.data])
+    # When the proposal is sent again, it is refused: nothing is written and nobody is told twice
+    with pytest.raises(DomainError) as again:
+        replacements.propose_replacement(propose, world.uow(), world.clock)
+    assert again.value.errors[0].code == "NO_REPLACEMENT_REQUESTED" and len(commits) == 2
+    assert len(told_titulaire(world, EventType.MISSION_PROFESSIONAL_REPLACED)) == 1
+    # When pro-dora is found insufficient in turn, the second replacement is a new message with its own id
+    replacements.request_replacement(B, RequestReplacement.model_validate({
+        "action": "request", "mission_id": mission.mission_id, "reason": "insufficiency"}, strict=False),
+        SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    first, second = told_titulaire(world, EventType.MISSION_REPLACEMENT_REQUESTED)
+    assert first.id != second.id and (second.data["replacement_index"], second.data["reason"],
+                                      second.data["leaving_professional_id"], second.data["deadline"],
+                                      second.data["departure_date"]) == (1, "insufficiency", "pro-dora", "D6", None)
+
+
+def test_a_request_retried_after_a_conflict_is_told_to_the_titulaire_once():
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    # Given another writer changes the mission just before the request's first commit
+    path = paths.mission(B, mission.mission_id)
+    concurrent: list[str] = []
+
+    def another_writer() -> None:
+        concurrent.append(path)
+        world.seed(path, world.db.data(path))  # a new version of the mission, as read
+
+    world.db.before_commit = another_writer
+    replacements.request_replacement(B, RequestReplacement.model_validate({
+        "action": "request", "mission_id": mission.mission_id, "reason": "insufficiency"}, strict=False),
+        SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    # Then the first commit failed, the request ran again from fresh reads and the titulaire is told once
+    assert concurrent == [path]
+    assert len(told_titulaire(world, EventType.MISSION_REPLACEMENT_REQUESTED)) == 1
+    assert len([p for p in world.publisher.published if p[2]["ce-type"] == EventType.MISSION_REPLACEMENT_REQUESTED]) == 1
 
 
 def test_a_replacement_must_be_available_from_today_in_paris_to_the_mission_end_and_a_refusal_writes_nothing():

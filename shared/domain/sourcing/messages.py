@@ -157,6 +157,55 @@ class DeliverableDecided(Model):
     decided_at: AwareDatetime
 
 
+class MissionReplacementRequested(Model):
+    """Outbound: data of fr.passerelle.mission.replacement_requested.v1 on orders-<titulaire> (B12 replacement): the
+    beneficiary asks that the mission's professional be replaced, by the due day of D5 (departure) or D6
+    (insufficiency). Professionals are named by id only, as the mission's order names them (docs/personal-data.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionReplacementRequested")
+
+    manager_id: str = Field(description="The beneficiary, manager of the mission's order.")
+    order_id: str
+    mission_id: str
+    replacement_index: int = Field(ge=0, description=(
+        "This replacement's place in get_order's mission.replacements (oldest first, from 0); "
+        "fr.passerelle.mission.professional_replaced.v1 names the same index."))
+    reason: ReplacementReason = Field(description="departure (the professional leaves: D5) or insufficiency (the "
+                                                  "beneficiary finds the work insufficient: D6).")
+    leaving_professional_id: str = Field(description="The professional to be replaced (the mission's, until now).")
+    departure_date: dt.date | None = Field(description="The professional's departure date; null for an "
+                                                       "insufficiency.")
+    planned: bool = Field(description="A departure notified ahead: D5 then counts from ``notified_on``, not from "
+                                      "the departure.")
+    notified_on: dt.date | None = Field(description="When a planned departure was notified; null otherwise.")
+    requested_at: AwareDatetime
+    deadline: Literal["D5", "D6"] = Field(description="The deadline the replacement is due by.")
+    due: dt.date = Field(description="The replacement's last day (in the beneficiary's territory).")
+    due_at: AwareDatetime | None = Field(description="The exact instant the deadline ends (end of ``due``).")
+
+
+class MissionProfessionalReplaced(Model):
+    """Outbound: data of fr.passerelle.mission.professional_replaced.v1 on orders-<titulaire> (B12 replacement): the
+    operator named the equivalent professional who does the mission from now on; D5 or D6 is stopped. Professionals
+    are named by id only, as the mission's order names them (docs/personal-data.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionProfessionalReplaced")
+
+    manager_id: str = Field(description="The beneficiary, manager of the mission's order.")
+    order_id: str
+    mission_id: str
+    replacement_index: int = Field(ge=0, description=(
+        "The replacement's place in get_order's mission.replacements, as its replacement_requested message named it."))
+    reason: ReplacementReason
+    leaving_professional_id: str = Field(description="The professional who leaves the mission.")
+    arriving_professional_id: str = Field(description="The professional who does the mission from now on: "
+                                                      "get_order's mission.professional_id.")
+    replaced_at: AwareDatetime
+    deadline: Literal["D5", "D6"]
+    due: dt.date
+    met: bool = Field(description="Whether the replacement came before the deadline ended.")
+
+
 class FrameMission(Command):
     """After acceptance: conflict declaration if required (B13), mission framing, and its order."""
 

@@ -1,13 +1,21 @@
 """B12 replacement of a professional: the request opens D5 (departure) or D6 (insufficiency), the
-equivalent replacement stops it — each in the mission's commit (docs/penalties.md)."""
+equivalent replacement stops it — each in the mission's commit (docs/penalties.md), with its message to the
+titulaire on ``orders-<titulaire>`` (``fr.passerelle.mission.replacement_requested.v1``, then
+``fr.passerelle.mission.professional_replaced.v1``). A request or a proposal sent again is refused and sends
+nothing; each message's id is one per replacement of the mission, so a retried commit tells no one twice."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from shared import topology
 from shared.domain.deadlines import KINDS
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.sourcing.messages import ProposeReplacement, RequestReplacement
+from shared.domain.event_types import EventType
+from shared.domain.sourcing.messages import (
+    MissionProfessionalReplaced, MissionReplacementRequested, ProposeReplacement, RequestReplacement,
+)
 from shared.domain.sourcing.process import (
     Mission, MissionState, Replacement, ReplacementReason, SourcingActor, notice_period, replacement_errors,
     replacement_first_day,
@@ -15,14 +23,17 @@ from shared.domain.sourcing.process import (
 from shared.domain.list_limits import MAX_ROWS
 from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.domain.sourcing.views import AwaitingReplacement, AwaitingReplacementList
-from shared.ports import Clock, Query, UnitOfWork
-from shared.service import deadlines
+from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
+from shared.service import deadlines, order_store
 from shared.service.sourcing import deadlines as sd
 from shared.service.sourcing import paths
 from shared.service.sourcing.mission_store import load_mission
 from shared.service.sourcing.paths import Settings, dump, load
 from shared.service.transaction import transact
 
+# One message id per replacement of a mission and event type: mission-<kind>-<hash of beneficiary, mission, index>.
+ID_PREFIXES = {EventType.MISSION_REPLACEMENT_REQUESTED: "replacement-requested",
+               EventType.MISSION_PROFESSIONAL_REPLACED: "professional-replaced"}
 SCAN = 1000  # missions awaiting a replacement read at most before sorting
 
 # Read from the deadline catalogue (shared/domain/deadlines.py KINDS), the one place it lives.
@@ -65,12 +76,22 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
                                            "replacements": [*mission.replacements, replacement]})
         uow.update(paths.mission(beneficiary_id, mission.mission_id), dump(moved))
         deadlines.open_deadline(uow, planned, now)
+        told = MissionReplacementRequested(
+            manager_id=beneficiary_id, order_id=mission.order_id, mission_id=mission.mission_id,
+            replacement_index=index, reason=replacement.reason,
+            leaving_professional_id=replacement.leaving_professional_id,
+            departure_date=replacement.departure_date, planned=replacement.planned,
+            notified_on=replacement.notified_on, requested_at=now, deadline=replacement.deadline.code,
+            due=replacement.deadline.due, due_at=replacement.deadline.due_at)
+        _tell_titulaire(uow, mission, index, EventType.MISSION_REPLACEMENT_REQUESTED, told.model_dump(mode="json"),
+                        now, settings)
         return moved
 
     return transact(uow, attempt)
 
 
-def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clock) -> Mission:
+def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clock,
+                        settings: Settings = Settings()) -> Mission:
     """The operator names an equivalent professional (checked by ``replacement_errors``, available
     from ``replacement_first_day`` to the mission's end); the mission's D5 or D6 stops in the same commit."""
 
@@ -92,12 +113,34 @@ def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clo
                                        "deadline": sd.stopped(last.deadline, now)})
         moved = mission.model_copy(update={"state": MissionState.ORDERED, "professional_id": candidate.professional_id,
                                            "replacements": [*mission.replacements[:-1], done]})
+        index = len(moved.replacements) - 1
         uow.update(paths.mission(b, mission.mission_id), dump(moved))
-        sd.stop(uow, b, done.deadline, now, f"missions/{mission.mission_id}/replacements/{len(moved.replacements) - 1}",
-                now)
+        sd.stop(uow, b, done.deadline, now, f"missions/{mission.mission_id}/replacements/{index}", now)
+        told = MissionProfessionalReplaced(
+            manager_id=b, order_id=mission.order_id, mission_id=mission.mission_id, replacement_index=index,
+            reason=done.reason, leaving_professional_id=done.leaving_professional_id,
+            arriving_professional_id=candidate.professional_id, replaced_at=now, deadline=done.deadline.code,
+            due=done.deadline.due, met=bool(done.deadline.met))
+        _tell_titulaire(uow, mission, index, EventType.MISSION_PROFESSIONAL_REPLACED, told.model_dump(mode="json"),
+                        now, settings)
         return moved
 
     return transact(uow, attempt)
+
+
+def _tell_titulaire(uow: UnitOfWork, mission: Mission, index: int, event_type: EventType, data: dict[str, Any],
+                    now: dt.datetime, settings: Settings) -> None:
+    """The message to the contractor holding the mission's order (the titulaire), in the change's commit: ordering
+    key the order id, like the order's other messages; one id per replacement of the mission and event type."""
+    b = mission.beneficiary_id
+    order = order_store.load_order(uow, b, mission.order_id)
+    # The order is issued in the mission's commit; the framework's titulaire is its contractor.
+    titulaire = order.contractor_id if order is not None else settings.titulaire_id
+    kind = ID_PREFIXES[event_type]
+    uow.publish(OutboxMessage(
+        id=f"mission-{kind}-{digest(b, mission.mission_id, str(index))[:32]}", topic=topology.orders_topic(titulaire),
+        event_type=event_type, source=f"{topology.PLATFORM_SOURCE}/managers/{b}", subject=f"orders/{mission.order_id}",
+        data=data, created_at=now, ordering_key=mission.order_id))
 
 
 def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
