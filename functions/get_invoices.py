@@ -2,7 +2,8 @@
 chain, or one invoice as Factur-X / EN 16931 CII XML (``&invoice_number=…&format=cii``).
 
 Managers and beneficiaries read their own space (``?order_id=``); contractors the orders addressed to
-them (``?manager_id=&order_id=``), as get_order.
+them (``?manager_id=&order_id=``), as get_order. A contractor's answer also holds ``supplier``: the SIRET and
+name its registry record holds, which the web app's invoice form prefills.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ def _read(req: http.Request) -> http.Answer:
         raise http.HttpProblem(400, [ErrorDetail.of("query.format", "INVALID_VALUE", detail="json ou cii")])
     if fmt == "cii" and not number:
         raise http.HttpProblem(400, [ErrorDetail.of("query.invoice_number", "REQUIRED")])
+    reader = bootstrap.reader()
     try:
-        found = invoices.list_invoices(scope.manager_id, scope.order_id, bootstrap.reader(),
+        found = invoices.list_invoices(scope.manager_id, scope.order_id, reader,
                                        contractor_id=scope.contractor_id)
     except order_store.NotFound:
         raise http.HttpProblem(404, [ErrorDetail.of("query.order_id", "ORDER_NOT_FOUND",
@@ -39,8 +41,10 @@ def _read(req: http.Request) -> http.Answer:
             raise http.HttpProblem(422, [ErrorDetail.of("query.invoice_number", "PUBLIC_INVOICING_MISSING")])
         return http.Answer(200, {}, file=facturx.cii_xml(found[0]), media_type="application/xml; charset=utf-8",
                            filename=f"factur-x-{found[0].invoice_number.replace('/', '-')}.xml")
-    return http.Answer(200, invoices.InvoiceList(order_id=scope.order_id, invoices=[invoices.invoice_view(i) for i in found])
-                       .model_dump(mode="json"))
+    # B10: read by its contractor, the SIRET and name its registry record holds (its invoice form prefills them)
+    supplier = invoices.known_supplier(reader, scope.contractor_id) if scope.contractor_id else None
+    return http.Answer(200, invoices.InvoiceList(order_id=scope.order_id, invoices=[invoices.invoice_view(i) for i in found],
+                                                 supplier=supplier).model_dump(mode="json"))
 
 
 @functions_framework.http

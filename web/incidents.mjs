@@ -8,7 +8,7 @@
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
   attemptKey, clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory,
-  keepsAttemptKey, orderZone, phoneReport, resolutionClockText, rowTimeText, timeLeftText,
+  keepsAttemptKey, orderZone, phoneReport, refreshedText, resolutionClockText, rowTimeText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -48,7 +48,7 @@ export function renderIncidents(ctx) {
         h("td", { className: "clock" }, resolutionClockText(i).map((line) => h("div", {}, line))),
         operator ? h("td", {}, operatorActions(ctx, i, actions)) : null)),
       { label: "Incidents", empty: "Aucun incident." }));
-      status.textContent = `Actualisé à ${new Date().toLocaleTimeString("fr-FR")} — toutes les ${ctx.config.refresh_seconds} s`;
+      status.textContent = `${refreshedText()} — toutes les ${ctx.config.refresh_seconds} s`;
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }

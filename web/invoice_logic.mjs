@@ -70,6 +70,12 @@ function clientError(field, code, message) {
   return { field, code, message };
 }
 
+// B10: the seller the invoice form offers — what the platform's registry holds of the contractor reading the order
+// (get_invoices' ``supplier``: the SIRET and name it was registered with), still editable; blank when it holds none.
+export function supplierDefaults(supplier) {
+  return { siret: String(supplier?.siret ?? "").replace(/\s/g, ""), name: String(supplier?.name ?? "").trim() };
+}
+
 // The invoice form's values → a SubmitInvoice body (totals computed), or the errors to fix first.
 // values: {invoice_number, issue_date, due_date (jj/mm/aaaa), supplier_siret, supplier_name,
 // supplier_vat_number, lines: [{line_id, selected, quantity, unit_price (€), vat_rate}]}

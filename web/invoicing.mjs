@@ -7,7 +7,7 @@ import {
 } from "./logic.mjs";
 import {
   INVOICE_KINDS, VAT_RATES, buildInvoice, invoiceTotals, invoiceableLines, openReservations, parseReservations,
-  receivableLines,
+  receivableLines, supplierDefaults,
 } from "./invoice_logic.mjs";
 import { receptionWarnings } from "./deliverable_logic.mjs";
 import { dateField, errorSlot, field, h, table } from "./ui.mjs";
@@ -125,7 +125,8 @@ function closeForm(ctx, order, refresh, zone) {
 
 // --- invoices --------------------------------------------------------------------------------
 // An invoice's dates are calendar dates (shown as they are); the issue date offered is today on the order's clock.
-export function invoicesSection(ctx, order, invoices, refresh, zone = "Europe/Paris") {
+// `supplier`: get_invoices' own, for a contractor (what the registry holds of it): its form's seller, prefilled.
+export function invoicesSection(ctx, order, invoices, refresh, zone = "Europe/Paris", supplier = null) {
   const contractor = ctx.session.claims.role === "contractor";
   const query = (number) => new URLSearchParams({ ...(contractor ? { manager_id: order.manager_id } : {}),
     order_id: order.order_id, invoice_number: number, format: "cii" }).toString();
@@ -140,10 +141,10 @@ export function invoicesSection(ctx, order, invoices, refresh, zone = "Europe/Pa
   return h("section", { "aria-labelledby": "invoices-title" }, h("h2", { id: "invoices-title" }, "Factures"),
     table(["Numéro", "Type", "Émise le", "HT", "TVA", "TTC", "Statut", "Cycle de vie", "Export"], rows,
       { label: "Factures", empty: "Aucune facture." }),
-    contractor ? invoiceForm(ctx, order, refresh, zone) : null);
+    contractor ? invoiceForm(ctx, order, refresh, zone, supplier) : null);
 }
 
-function invoiceForm(ctx, order, refresh, zone) {
+function invoiceForm(ctx, order, refresh, zone, supplier) {
   const lines = invoiceableLines(order);
   if (!lines.length) {
     return h("p", { className: "hint", id: "invoice-hint" }, "Rien à facturer pour l'instant : seules les lignes "
@@ -153,9 +154,11 @@ function invoiceForm(ctx, order, refresh, zone) {
   const issue = dateField({ name: "issue_date", label: "Date d'émission", required: true,
     value: frenchDateTimeOf(new Date(), zone).slice(0, 10) });
   const due = dateField({ name: "due_date", label: "Échéance" });
+  const seller = supplierDefaults(supplier);
   const siret = field({ name: "supplier_siret", label: "Votre SIRET", required: true, inputmode: "numeric",
-    paths: ["supplier_siret", "supplier.siret", "supplier"] });
-  const name = field({ name: "supplier_name", label: "Votre raison sociale", required: true, paths: ["supplier.name"] });
+    value: seller.siret, paths: ["supplier_siret", "supplier.siret", "supplier"] });
+  const name = field({ name: "supplier_name", label: "Votre raison sociale", required: true, value: seller.name,
+    paths: ["supplier.name"] });
   const vat = field({ name: "supplier_vat_number", label: "Votre n° de TVA intracommunautaire",
     paths: ["supplier.vat_number"] });
   const rows = lines.map((l, i) => ({ line: l,

@@ -348,6 +348,14 @@ function wallClockIn(timeZone, date) {
   return { y: parts.year, m: parts.month, d: parts.day, hh: parts.hour, mm: parts.minute };
 }
 
+// « Actualisé à 16:14:05 »: the time a list or the incidents were last read, on Paris's clock as every other time
+// of those screens — not the browser's zone (a machine set to UTC showed 15:14:05).
+export function refreshedText(date = new Date(), timeZone = PARIS_ZONE) {
+  const time = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit",
+    hourCycle: "h23", timeZone }).format(date);
+  return `Actualisé à ${time}`;
+}
+
 // "jj/mm/aaaa hh:mm" of the instant `date` on Paris's wall clock (or on `timeZone`'s: an order's, B18).
 export function frenchDateTimeOf(date, timeZone = "Europe/Paris") {
   const w = wallClockIn(timeZone, date);
@@ -1278,6 +1286,24 @@ export function timesheetBody({ timesheetId = "", milestoneId = "", periodStart 
 function formatDays(text) {
   const value = Number(text ?? 0);
   return `${String(value).replace(".", ",")} j`;
+}
+
+// B11: the titulaire's follow-up on its mission's order (get_order's ``mission``): per milestone the days planned,
+// declared (of which on site) and left — what a timesheet may still declare on it.
+export function milestoneDaysRows(mission) {
+  return (mission?.milestones ?? []).map((m) => ({ milestoneId: m.milestone_id, label: `${m.label} (${m.milestone_id})`,
+    planned: formatDays(m.days_planned), reported: formatDays(m.days_reported),
+    onSite: formatDays(m.days_on_site_reported), remaining: formatDays(m.days_remaining) }));
+}
+
+// B11: the timesheets declared on the mission (get_order's ``mission.timesheets``, earliest period first), each as
+// the titulaire's table shows it: its period in French dates, its milestone by name, its days and days on site.
+export function timesheetRows(mission) {
+  const names = new Map((mission?.milestones ?? []).map((m) => [m.milestone_id, `${m.label} (${m.milestone_id})`]));
+  return (mission?.timesheets ?? []).map((t) => ({ timesheetId: t.timesheet_id,
+    period: `du ${isoToFrenchDate(t.period_start)} au ${isoToFrenchDate(t.period_end)}`,
+    milestone: names.get(t.milestone_id) ?? t.milestone_id, days: formatDays(t.days), onSite: formatDays(t.days_on_site),
+    comment: t.comment ?? "" }));
 }
 
 // B11: the frais-annexes line on the beneficiary's mission screen (``extra_costs_follow_up`` of the mission view):

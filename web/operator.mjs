@@ -5,7 +5,7 @@
 import {
   IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, attemptKey, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, keepsAttemptKey, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, purchasingBodyRegistration, registrationOutcome, timeLeftText,
+  managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, rightBoxes, table } from "./ui.mjs";
@@ -27,7 +27,7 @@ export function renderAccountRequests(ctx) {
             h("div", { className: "sub" }, `échéance ${formatDateTime(r.due_at)}`)),
           h("td", {}, createForm(ctx, r, load)))),
         { label: "Demandes de compte en attente", empty: "Aucune demande en attente." }));
-      status.textContent = `Actualisé à ${new Date().toLocaleTimeString("fr-FR")} — toutes les ${ctx.config.refresh_seconds} s`;
+      status.textContent = `${refreshedText()} — toutes les ${ctx.config.refresh_seconds} s`;
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }

@@ -6,7 +6,7 @@ import {
   clockNote, deliverableOptions, frenchDateTimeOf, offsetIn, orderZone, listQuery, milestoneOptions, moveLabel,
   nextSequence, rowClock, rowScheduleText, scheduleText, stateLabel, uploadFields, uploadKindOptions, daysOnSiteField,
   timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
-  nowIsoIn, siteLeadValues,
+  nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, table }
   from "./ui.mjs";
@@ -59,7 +59,7 @@ export function renderList(ctx) {
   let mode = "polling";
   const showStatus = () => {
     if (!refreshedAt) return;
-    status.textContent = `Actualisé à ${refreshedAt.toLocaleTimeString("fr-FR")} — `
+    status.textContent = `${refreshedText(refreshedAt)} — `
       + liveStatusText(mode, ctx.config.refresh_seconds);
     status.dataset.live = mode;
   };
@@ -263,10 +263,10 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
       href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
     "Proposer un devis de travaux complémentaires")) : null,
     receptionSection(ctx, o, view, refresh, milestonesFollowUp),
-    invoicesSection(ctx, o, invoices.invoices, refresh, zone),
+    invoicesSection(ctx, o, invoices.invoices, refresh, zone, invoices.supplier),
     h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
-    contractor && view.mission ? timesheetForm(ctx, o, view.mission) : null,
+    contractor && view.mission ? timesheetSection(ctx, o, view.mission, query) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
   orderDrawn(ctx, { follow, managerId, orderId,
     reread: (options) => renderOrder(ctx, managerId, orderId, { follow: false, ...options }) });
@@ -280,9 +280,41 @@ function redrawAfterAnswer(ctx, order) {
     700);
 }
 
-// B11: the titulaire's timesheet on a mission's order — days worked on a milestone over a period and, unless the
-// mission is fully remote, « dont jours sur site » (required on a hybrid mission), which the frais-annexes line follows.
-function timesheetForm(ctx, order, mission) {
+// B11: the titulaire's timesheets on its mission's order — per milestone the days planned, declared and left, the
+// timesheets declared, then the form; an accepted timesheet re-reads the order to show them (its answer stays shown).
+function timesheetSection(ctx, order, mission, query) {
+  const followUp = h("div", { id: "timesheet-follow-up" }, timesheetTables(mission));
+  const reread = async () => {
+    try {
+      const view = await ctx.call("get_order", { query });
+      if (view.mission) followUp.replaceChildren(timesheetTables(view.mission));
+    } catch {
+      // the tables stay as drawn: the next reading of the screen shows the timesheet
+    }
+  };
+  return h("section", { "aria-labelledby": "timesheets-title" },
+    h("h2", { id: "timesheets-title" }, "Feuilles de temps"), followUp, timesheetForm(ctx, order, mission, reread));
+}
+
+function timesheetTables(mission) {
+  const days = table(["Jalon", "Jours prévus", "Jours déclarés", "dont sur site", "Jours restants"],
+    milestoneDaysRows(mission).map((r) => h("tr", { "data-milestone": r.milestoneId },
+      h("td", {}, r.label), h("td", { className: "num" }, r.planned), h("td", { className: "num" }, r.reported),
+      h("td", { className: "num" }, r.onSite),
+      h("td", { className: "num" }, r.remaining))),
+  { label: "Jours par jalon", empty: "Aucun jalon." });
+  const sheets = table(["Référence", "Période", "Jalon", "Jours", "dont sur site", "Commentaire"],
+    timesheetRows(mission).map((r) => h("tr", { "data-timesheet": r.timesheetId },
+      h("td", {}, r.timesheetId), h("td", {}, r.period), h("td", {}, r.milestone), h("td", { className: "num" }, r.days),
+      h("td", { className: "num" }, r.onSite), h("td", {}, r.comment || "—"))),
+  { label: "Feuilles de temps déclarées", empty: "Aucune feuille de temps déclarée." });
+  return [days, sheets];
+}
+
+// The timesheet form — days worked on a milestone over a period and, unless the mission is fully remote,
+// « dont jours sur site » (required on a hybrid mission), which the frais-annexes line follows. A period ending after
+// today (on the mission's territory calendar) is refused by the platform, next to « Au ».
+function timesheetForm(ctx, order, mission, recorded) {
   const onSite = daysOnSiteField(mission);
   const reference = field({ name: "timesheet_id", label: "Référence de la feuille de temps", required: true,
     paths: ["timesheet_id"] });
@@ -300,11 +332,12 @@ function timesheetForm(ctx, order, mission) {
   const slot = errorSlot(() => fields);
   const result = h("div", { "aria-live": "polite" });
   const form = h("form", { className: "card", id: "timesheet", "aria-labelledby": "timesheet-title" },
-    h("h2", { id: "timesheet-title" }, "Déclarer une feuille de temps"), slot.node,
+    h("h3", { id: "timesheet-title" }, "Déclarer une feuille de temps"), slot.node,
     h("div", { className: "grid" }, ...fields), h("button", { type: "submit" }, "Déclarer"), result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     slot.clear();
+    result.replaceChildren();  // an earlier answer is no answer to this one
     const { body, errors } = timesheetBody({ timesheetId: reference.input.value, milestoneId: milestone.input.value,
       periodStart: start.input.value, periodEnd: end.input.value, days: days.input.value,
       daysOnSite: daysOnSite.input.value, comment: comment.input.value }, order, mission);
@@ -316,6 +349,7 @@ function timesheetForm(ctx, order, mission) {
       result.replaceChildren(h("p", { className: "status" }, `Feuille de temps enregistrée : ${String(reported)
         .replace(".", ",")} j déclarés sur ce jalon${onSiteDays === undefined ? "" : `, dont ${String(onSiteDays)
         .replace(".", ",")} j sur site`}.`));
+      recorded();
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }

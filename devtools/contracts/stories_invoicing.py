@@ -63,6 +63,8 @@ class InvoiceStory:
             self.statuses.append(p.last(EventType.INVOICE_STATUS_CHANGED.value))
         self.deposit = next(iter(chorus.deposits.values()))["deposit"]
         self.invoices = invoices.invoice_list(MANAGER_ID, ORDER_ID, p.uow())
+        # its contractor's reading: the seller its registry record holds, which its invoice form prefills
+        self.contractor_invoices = invoices.invoice_list(MANAGER_ID, ORDER_ID, p.uow(), CONTRACTOR_ID)
 
 
 @examples
@@ -70,7 +72,7 @@ def invoicing_examples(stories: Any) -> dict[str, list[Any]]:
     story, sourcing = stories.invoicing, stories.sourcing
     return {
         "SubmitInvoice": [INVOICE, OVER_INVOICE],
-        "InvoiceList": [story.invoices.model_dump(mode="json")],
+        "InvoiceList": [story.invoices.model_dump(mode="json"), story.contractor_invoices.model_dump(mode="json")],
         "InvoiceStatusChanged": [data for _, data in story.statuses],
         "ReceiveOrder": [sourcing.receive_milestone],
         "LiftReservation": [sourcing.lift_reservation],

@@ -140,7 +140,8 @@ DASHBOARD_AT = "2026-03-04T09:00:00Z"  # the manager's dashboard: the order in p
 def rhone_habitat(name: str, now: str = SIGNED_AT) -> Platform:
     """A platform where Acme serves Rhône Habitat under contract AC-2026-017, signed on 20 February."""
     p = Platform(name, now)
-    p.seed(f"contractors/{CONTRACTOR_ID}", {"name": "Acme Maintenance", "managers": [MANAGER_ID]})
+    p.seed(f"contractors/{CONTRACTOR_ID}", {"name": "Acme Maintenance", "siret": "43819027600016",
+                                            "managers": [MANAGER_ID]})
     with p.as_(MANAGER_UID, "manager", MANAGER_ID):
         contracts.upsert_contract(MANAGER_ID, UpsertContract.model_validate_json(json.dumps(UPSERT_CONTRACT)),
                                   p.uow(), p.clock)

@@ -155,6 +155,16 @@ class InvoiceView(Invoice):
     lifecycle_label: str | None = Field(description="The e-invoicing reform's lifecycle status, in French.")
 
 
+class KnownSupplier(Model):
+    """What the platform's registry holds of a contractor (A10 onboarding): the SIRET and name it was registered
+    with, which its invoice form offers as the invoice's seller (still editable)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="KnownSupplier")
+
+    siret: str
+    name: str
+
+
 class InvoiceList(Model):
     """GET get_invoices: the invoices and credit notes of one order, oldest first."""
 
@@ -162,6 +172,9 @@ class InvoiceList(Model):
 
     order_id: str
     invoices: list[InvoiceView]
+    supplier: KnownSupplier | None = Field(default=None, description=(
+        "A contractor's reading only: the SIRET and name its registry record holds (register_contractor), which the "
+        "web app's invoice form prefills; null for a manager or a beneficiary, or a contractor without a record."))
 
 
 class InvoiceStatusChanged(Model):

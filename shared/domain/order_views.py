@@ -36,13 +36,36 @@ class OrderEvent(Model):
 
 
 class MilestoneDeliverables(Model):
-    """A mission's milestone (the order line of the same id) and the deliverables a document may name for it."""
+    """A mission's milestone (the order line of the same id), the deliverables a document may name for it and its
+    days as the titulaire's timesheets follow them (B11 mission follow-up). Days are decimals written as strings
+    (« 3.5 »)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="MilestoneDeliverables")
 
     milestone_id: str
     label: str
     deliverables: list[str] = Field(description="The milestone's deliverables, then the mission's (B11).")
+    days_planned: int = Field(description="The milestone's days, as framed: its budget in days (B11).")
+    days_reported: str = Field(description="The days the timesheets declared on it so far.")
+    days_on_site_reported: str = Field(description="Of those, the days on site (the frais-annexes line follows them).")
+    days_remaining: str = Field(description="days_planned − days_reported: what a timesheet may still declare on it.")
+
+
+class MissionTimesheet(Model):
+    """One timesheet the titulaire declared on the mission (B11 mission follow-up), as recorded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionTimesheet")
+
+    timesheet_id: str
+    milestone_id: str
+    period_start: dt.date
+    period_end: dt.date
+    days: str = Field(description="The days worked over the period, a decimal written as a string (« 4.5 »).")
+    days_on_site: str = Field(description=(
+        "Of them, the days on site the platform counted: as declared, or the mission's default when absent "
+        "(all on an on-site mission, none on a remote one)."))
+    comment: str | None = None
+    submitted_at: AwareDatetime
 
 
 class MissionChange(Model):
@@ -59,8 +82,8 @@ class MissionChange(Model):
 
 
 class OrderMission(Model):
-    """What a mission's order carries besides its lines (B11 mission follow-up): its milestones' deliverables;
-    who does the mission now and its changes of professional (B12 replacement)."""
+    """What a mission's order carries besides its lines (B11 mission follow-up): its milestones' deliverables and days
+    (planned, declared, left), the timesheets declared; who does the mission now and its changes of professional (B12 replacement)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="OrderMission")
 
@@ -73,6 +96,8 @@ class OrderMission(Model):
         "The professional doing the mission now: the replacement once the operator has named it (B12)."))
     replacement_requested: bool = Field(default=False, description="A replacement is awaited (B12).")
     replacements: list[MissionChange] = Field(default_factory=list, description="Oldest first.")
+    timesheets: list[MissionTimesheet] = Field(default_factory=list, description=(
+        "The timesheets declared on the mission (B11), by period (earliest first), then by declaration."))
 
 
 class OrderView(Model):

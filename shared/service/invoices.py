@@ -19,8 +19,8 @@ from shared.domain import documents as doc
 from shared.domain.sandbox import is_sandbox_of
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.invoices import (
-    KIND_LABELS, Invoice, InvoiceKind, InvoiceList, InvoiceView, SubmitInvoice, apply_invoice, build_invoice,
-    invoice_errors, same_invoice,
+    KIND_LABELS, Invoice, InvoiceKind, InvoiceList, InvoiceView, KnownSupplier, SubmitInvoice, apply_invoice,
+    build_invoice, invoice_errors, same_invoice,
 )
 from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.ports import Clock, Query, UnitOfWork, digest
@@ -150,6 +150,17 @@ def invoice_view(invoice: Invoice) -> InvoiceView:
                        lifecycle_label=LIFECYCLE_LABELS.get(invoice.lifecycle_code or "", None))
 
 
+def known_supplier(uow: UnitOfWork, contractor_id: str) -> KnownSupplier | None:
+    """The contractor as its registry record names it (one point read of ``contractors/{c}``): the seller its
+    invoice form prefills (B10 invoicing); None without a record holding both."""
+    record = uow.get(f"contractors/{contractor_id}") or {}
+    if not record.get("siret") or not record.get("name"):
+        return None
+    return KnownSupplier(siret=record["siret"], name=record["name"])
+
+
 def invoice_list(manager_id: str, order_id: str, uow: UnitOfWork, contractor_id: str | None = None) -> InvoiceList:
-    return InvoiceList(order_id=order_id, invoices=[invoice_view(i) for i in list_invoices(manager_id, order_id, uow,
-                                                                                              contractor_id)])
+    """get_invoices' answer: the order's invoices; read by its contractor, what the registry knows of it."""
+    found = list_invoices(manager_id, order_id, uow, contractor_id)
+    return InvoiceList(order_id=order_id, invoices=[invoice_view(i) for i in found],
+                       supplier=known_supplier(uow, contractor_id) if contractor_id else None)

@@ -106,9 +106,16 @@ def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
     mission = mission_of_order(uow, order)
     if mission is None:
         return None
+    reported, on_site = mission.timesheet_days, mission.timesheet_days_on_site
     return {"mission_id": mission.mission_id, "work_mode": mission.work_mode.value if mission.work_mode else None,
+            # B11: each milestone's days as the timesheets follow them — planned, declared (of which on site), left
             "milestones": [{"milestone_id": m.milestone_id, "label": m.label,
-                            "deliverables": allowed_labels(mission, m)} for m in mission.milestones],
+                            "deliverables": allowed_labels(mission, m), "days_planned": m.days,
+                            "days_reported": _days(reported.get(m.milestone_id, 0)),
+                            "days_on_site_reported": _days(on_site.get(m.milestone_id, 0)),
+                            "days_remaining": _days(m.days - reported.get(m.milestone_id, 0))}
+                           for m in mission.milestones],
+            "timesheets": _timesheets(uow, order.manager_id, mission.mission_id),
             # B12 replacement: the titulaire reads who does the mission now and each change of professional
             "professional_id": mission.professional_id,
             "replacement_requested": mission.state.value == "replacement_requested",
@@ -117,3 +124,24 @@ def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
                               "due": r.deadline.due.isoformat(), "replaced_by": r.replaced_by,
                               "replaced_at": r.replaced_at.isoformat() if r.replaced_at else None}
                              for r in mission.replacements]}
+
+
+def _days(value) -> str:
+    """A count of days as the views write it: « 6 », « 3.5 » (no exponent, no trailing zero)."""
+    from decimal import Decimal
+
+    return format(Decimal(value).normalize(), "f")
+
+
+def _timesheets(uow: UnitOfWork, beneficiary_id: str, mission_id: str) -> list[dict[str, Any]]:
+    """B11: the timesheets the titulaire declared on the mission (one query of the mission's ``timesheets``), by
+    period then by declaration — what each said and the days on site it counted; who declared it is the order's
+    contractor, not repeated."""
+    from shared.service.sourcing import paths
+
+    rows = [row.data for row in uow.query(Query(paths.timesheets(beneficiary_id, mission_id)))]
+    rows.sort(key=lambda t: (t["period_start"], t["period_end"], t.get("submitted_at") or "", t["timesheet_id"]))
+    return [{"timesheet_id": t["timesheet_id"], "milestone_id": t["milestone_id"], "period_start": t["period_start"],
+             "period_end": t["period_end"], "days": _days(t["days"]),
+             "days_on_site": _days(t.get("days_on_site_counted") or t.get("days_on_site") or 0),
+             "comment": t.get("comment"), "submitted_at": t["submitted_at"]} for t in rows]

@@ -188,7 +188,8 @@ def test_the_titulaire_delivers_a_milestone_s_deliverable_that_the_beneficiary_f
 
     # The titulaire's order shows the deliverables each milestone may name
     assert titulaire.get_order(order_id, "ben-lyon").json()["mission"]["milestones"][0] == {
-        "milestone_id": "j1", "label": "Stratégie de recette", "deliverables": ["Cahier de recette", "Bilan de mission"]}
+        "milestone_id": "j1", "label": "Stratégie de recette", "deliverables": ["Cahier de recette", "Bilan de mission"],
+        "days_planned": 10, "days_reported": "0", "days_on_site_reported": "0", "days_remaining": "10"}
     # A wrong label, an unknown milestone, or no milestone at all is refused with its structured error
     data = a_pdf(f"Cahier de recette — {order_id}")
     for named, expected in (({"milestone_id": "j1", "deliverable": "Cahier des charges"}, ("$.deliverable", "DELIVERABLE_NOT_FOUND")),

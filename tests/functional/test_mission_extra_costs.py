@@ -80,6 +80,13 @@ def test_a_hybrid_mission_follows_its_frais_annexes_line_by_the_days_on_site_and
     # And a timesheet beyond j2's 5 days is refused with what is left
     over = timesheet("TS-3", "j2", "2", days_on_site="2")
     assert [e["code"] for e in over.json()["errors"]] == ["TIMESHEET_DAYS_EXCEEDED"]
+    # And the titulaire reads on its order each milestone's days planned, declared, on site and left, and its timesheets
+    seen = titulaire.get_order(order_id, "ben-lyon").json()["mission"]
+    assert [(m["milestone_id"], m["days_planned"], m["days_reported"], m["days_on_site_reported"], m["days_remaining"])
+            for m in seen["milestones"]] == [("j1", 10, "6", "2", "4"), ("j2", 5, "3.5", "1.5", "1.5")]
+    assert [(t["timesheet_id"], t["milestone_id"], t["period_start"], t["days"], t["days_on_site"])
+            for t in seen["timesheets"]] == [("TS-1", "j1", first_days[0].isoformat(), "6", "2"),
+                                             ("TS-2", "j2", first_days[0].isoformat(), "3.5", "1.5")]
     # Then the mission view counts the budget exactly and follows the frais-annexes line
     view = mission_view()
     assert view["budget"]["timesheet_cents"] == int(9.5 * RATE + 3.5 * EXTRA) == 635000

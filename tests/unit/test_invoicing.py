@@ -13,7 +13,7 @@ from shared.domain.errors import DomainError
 from shared.domain.messages import EventType, ReplyStatus
 from shared.domain.orders import OrderState
 from shared.domain.reception import LiftReservation, ReceiveOrder
-from shared.service import chorus_sync, inbound_router, receptions
+from shared.service import chorus_sync, inbound_router, invoices, receptions
 from tests.builders import BUYER, CONTRACTOR, MANAGER, NOW, an_order, inbound, invoice_body
 from tests.fakes import RecordingChorusPro, World
 
@@ -129,6 +129,18 @@ def test_an_invoice_on_received_lines_is_accepted_once_and_moves_the_order_to_in
     world.seed_order(an_order("BC-2026-015", state=S.RECEIVED, reception=order.reception))
     reused = invoice(world, invoice_body(order_id="BC-2026-015"), "inv-reused")
     assert codes(reused) == [("$.invoice_number", "INVOICE_NUMBER_USED")]
+
+
+def test_the_contractor_reads_the_seller_its_registry_record_holds_for_its_invoice_form(world):
+    # Given a contractor record without its SIRET (as the fakes seed it): nothing to offer
+    assert invoices.invoice_list(MANAGER, "BC-2026-014", world.uow(), CONTRACTOR).supplier is None
+    # When the registry holds its SIRET and name (register_contractor)
+    world.seed(f"contractors/{CONTRACTOR}", {"name": "Plomberie Test SARL", "siret": "73282932000074",
+                                             "managers": [MANAGER]})
+    # Then the contractor's reading of its order's invoices offers them; the manager's holds none
+    seen = invoices.invoice_list(MANAGER, "BC-2026-014", world.uow(), CONTRACTOR)
+    assert seen.model_dump(mode="json")["supplier"] == {"siret": "73282932000074", "name": "Plomberie Test SARL"}
+    assert invoices.invoice_list(MANAGER, "BC-2026-014", world.uow()).supplier is None
 
 
 def test_a_credit_note_gives_back_what_it_credits_and_no_more(world):

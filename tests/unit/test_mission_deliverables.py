@@ -176,7 +176,11 @@ def test_get_order_shows_a_mission_s_milestones_and_the_deliverables_they_may_na
     view = order_store.order_view(B, mission.order_id, "contractor", world.uow(), contractor_id=TITULAIRE)
     assert view["mission"] == {"mission_id": mission.mission_id, "work_mode": "mixed", "milestones": [
         {"milestone_id": "j1", "label": "Stratégie de recette",
-         "deliverables": ["Cahier de recette", "Plan de tests", "Bilan de mission"]},
-        {"milestone_id": "j2", "label": "Campagne", "deliverables": ["Bilan de mission"]}],
+         "deliverables": ["Cahier de recette", "Plan de tests", "Bilan de mission"],
+         "days_planned": 10, "days_reported": "0", "days_on_site_reported": "0", "days_remaining": "10"},
+        {"milestone_id": "j2", "label": "Campagne", "deliverables": ["Bilan de mission"],
+         "days_planned": 5, "days_reported": "0", "days_on_site_reported": "0", "days_remaining": "5"}],
         # B12 replacement: who does the mission now, none awaited nor made yet
-        "professional_id": mission.professional_id, "replacement_requested": False, "replacements": []}
+        "professional_id": mission.professional_id, "replacement_requested": False, "replacements": [],
+        # B11: no timesheet declared yet
+        "timesheets": []}

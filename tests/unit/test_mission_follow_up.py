@@ -5,6 +5,7 @@ line, reception and invoicing per milestone and on the frais-annexes line."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from shared.domain.reception import ReceiveOrder
 from shared.domain.sourcing.messages import SubmitTimesheet
 from shared.domain.sourcing.process import days_on_site_of, timesheet_errors
 from shared.domain.sourcing.records import WorkMode
-from shared.service import inbound_router, receptions
+from shared.service import inbound_router, order_store, receptions
 from shared.service.sourcing import missions, timesheets
 from shared.service.sourcing.paths import Settings
 from tests.builders import inbound, invoice_body
@@ -34,6 +35,8 @@ def mission_world():
         {"milestone_id": "j1", "label": "Stratégie de recette", "days": 10, "due": "2026-04-30",
          "deliverables": ["Cahier de recette"]},
         {"milestone_id": "j2", "label": "Campagne", "days": 5, "due": "2026-06-15"}]), world.uow(), world.clock)
+    # The mission (01/04/2026 to 30/06/2026) framed on 03/03; its days are declared once worked: on its last evening
+    world.clock.at = dt.datetime(2026, 6, 30, 16, 0, tzinfo=dt.UTC)
     return world, mission
 
 
@@ -86,6 +89,59 @@ def test_a_timesheet_s_period_lies_within_the_mission_and_holds_the_days_it_decl
     assert crowded.value.errors[0].message.startswith("2,5 jours déclarés sur une période de 2 jour(s)")
     # Nothing was recorded; the same days within the mission are
     assert timesheet(world, mission, "ts-1", "j1", "2", period=("2026-04-06", "2026-04-07")).timesheet_days == {"j1": 2}
+
+
+def test_a_timesheet_declares_days_already_worked_on_the_mission_s_territory_calendar(mission_world):
+    world, mission = mission_world
+    order = world.order(B, mission.order_id)
+    assert order.territory == "75"  # on Paris's clock
+    # Given 07/04/2026 at 23:30 in Paris (21:30 UTC): a period ending tomorrow holds days not yet worked
+    world.clock.at = dt.datetime(2026, 4, 7, 21, 30, tzinfo=dt.UTC)
+    with pytest.raises(DomainError) as ahead:
+        timesheet(world, mission, "ts-1", "j1", "2", period=("2026-04-07", "2026-04-08"))
+    # Then it is refused on the period's end, in French, and nothing is recorded
+    assert [(e.field, e.code) for e in ahead.value.errors] == [("$.period_end", "TIMESHEET_PERIOD_NOT_WORKED")]
+    assert ahead.value.errors[0].message == ("La période se termine le 08/04/2026, après aujourd'hui (07/04/2026) : "
+                                             "une feuille de temps ne déclare que des jours déjà travaillés.")
+    assert world.uow().get(timesheets.timesheet_path(B, mission.mission_id, "ts-1")) is None
+    # When it is 00:30 in Paris on the 8th (still the 7th in UTC), the same period ends today: accepted
+    world.clock.at = dt.datetime(2026, 4, 7, 22, 30, tzinfo=dt.UTC)
+    assert timesheet(world, mission, "ts-1", "j1", "2", period=("2026-04-07", "2026-04-08")).timesheet_days == {"j1": 2}
+    # And on a Martinique order, the same instant is still the 7th there (18:30): refused
+    world.seed_order(world.order(B, mission.order_id).model_copy(update={"territory": "972"}))
+    with pytest.raises(DomainError) as overseas:
+        timesheet(world, mission, "ts-2", "j1", "2", period=("2026-04-07", "2026-04-08"))
+    assert [e.code for e in overseas.value.errors] == ["TIMESHEET_PERIOD_NOT_WORKED"]
+    assert "après aujourd'hui (07/04/2026)" in overseas.value.errors[0].message
+
+
+def test_the_titulaire_reads_on_its_order_its_timesheets_and_the_days_left_per_milestone(mission_world):
+    world, mission = mission_world
+    # Given two timesheets on j1 (the later period declared first) and one on j2, with a comment
+    timesheet(world, mission, "ts-2", "j1", "3.5", days_on_site="1.5", period=("2026-04-13", "2026-04-17"))
+    timesheet(world, mission, "ts-1", "j1", "4", days_on_site="2", period=("2026-04-06", "2026-04-10"))
+    body = {"beneficiary_id": B, "mission_id": mission.mission_id, "timesheet_id": "ts-3", "milestone_id": "j2",
+            "period_start": "2026-06-01", "period_end": "2026-06-05", "days": "5", "days_on_site": "0",
+            "comment": "Campagne de recette"}
+    timesheets.submit_timesheet(TITULAIRE, SubmitTimesheet.model_validate_json(json.dumps(body)), world.uow(),
+                                world.clock)
+    # When the titulaire reads its mission's order
+    view = order_store.order_view(B, mission.order_id, "contractor", world.uow(), contractor_id=TITULAIRE)["mission"]
+    # Then each milestone says its days planned, declared (of which on site) and left
+    assert [(m["milestone_id"], m["days_planned"], m["days_reported"], m["days_on_site_reported"], m["days_remaining"])
+            for m in view["milestones"]] == [("j1", 10, "7.5", "3.5", "2.5"), ("j2", 5, "5", "0", "0")]
+    # And the timesheets are listed by period, each with its milestone, days and days on site
+    assert [(t["timesheet_id"], t["milestone_id"], t["period_start"], t["period_end"], t["days"], t["days_on_site"],
+             t["comment"]) for t in view["timesheets"]] == [
+        ("ts-1", "j1", "2026-04-06", "2026-04-10", "4", "2", None),
+        ("ts-2", "j1", "2026-04-13", "2026-04-17", "3.5", "1.5", None),
+        ("ts-3", "j2", "2026-06-01", "2026-06-05", "5", "0", "Campagne de recette")]
+    assert all(t["submitted_at"] for t in view["timesheets"])
+    # And the answer is the OrderView contract, as the beneficiary's is
+    from shared.domain.order_views import OrderView
+
+    whole = order_store.order_view(B, mission.order_id, "beneficiary", world.uow())
+    assert OrderView.model_validate(whole, strict=False).mission.timesheets[2].comment == "Campagne de recette"
 
 
 def test_a_milestone_delivered_is_received_by_the_beneficiary_and_invoiced_on_its_own(mission_world):

@@ -301,14 +301,18 @@ def timesheet_errors(mission: Mission, milestone_id: str, days: Decimal,
     return errors
 
 
-def timesheet_period_errors(mission: Mission, start: dt.date, end: dt.date, days: Decimal) -> list[ErrorDetail]:
+def timesheet_period_errors(mission: Mission, start: dt.date, end: dt.date, days: Decimal,
+                            today: dt.date) -> list[ErrorDetail]:
     """B11 mission follow-up: a timesheet's period lies within its mission's dates (a day before its start or after
-    its end is no day of the mission), and its days are no more than the period's days (one day worked a day)."""
+    its end is no day of the mission), it ends no later than ``today`` (the day on the mission's territory calendar:
+    days not yet worked are not declared), and its days are no more than the period's days (one day worked a day)."""
     errors = []
     if start < mission.start_date or end > mission.end_date:
         errors.append(ErrorDetail.of("$.period_start" if start < mission.start_date else "$.period_end",
                                      "TIMESHEET_OUTSIDE_MISSION", start=_date(start), end=_date(end),
                                      mission_start=_date(mission.start_date), mission_end=_date(mission.end_date)))
+    if today < end <= mission.end_date:  # a period past the mission's end is refused as such, above
+        errors.append(ErrorDetail.of("$.period_end", "TIMESHEET_PERIOD_NOT_WORKED", end=_date(end), today=_date(today)))
     period_days = (end - start).days + 1
     if days > period_days:
         errors.append(ErrorDetail.of("$.days", "TIMESHEET_DAYS_ABOVE_PERIOD", days=_fr(days), period_days=period_days))

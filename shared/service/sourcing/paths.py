@@ -6,6 +6,7 @@ how a record is read from and written to its document, and where it meets part A
   beneficiaries/{b}/needs/{n}/versions/{v}       every version's content (never changed)
   beneficiaries/{b}/needs/{n}/results/{v}        every version's ranked result (score_candidates)
   beneficiaries/{b}/missions/{m}                 missions, replacements (D5/D6)
+  beneficiaries/{b}/missions/{m}/timesheets/{t}  the titulaire's timesheets (B11)
   managers/{b}                                   the beneficiary as a manager-like tenant of part A
   managers/{b}/contracts/{contract}              the framework contract its mission orders are issued under
   managers/{b}/orders/{o}                        the mission's order, on part A's machinery
@@ -58,6 +59,11 @@ def result(b: str, n: str, v: int) -> str:
 
 def mission(b: str, m: str) -> str:
     return f"beneficiaries/{b}/missions/{m}"
+
+
+def timesheets(b: str, m: str) -> str:
+    """The timesheets the titulaire declared on a mission (B11), one document each."""
+    return f"{mission(b, m)}/timesheets"
 
 
 def professional(p: str) -> str:

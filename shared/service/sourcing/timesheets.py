@@ -1,6 +1,7 @@
 """SubmitTimesheet: the titulaire reports the days worked on a mission's milestone, and how many of them
 on site (B11 mission follow-up, budget kept, the frais-annexes line followed). A timesheet whose period leaves
-the mission's dates or holds fewer days than it declares is refused; one that would take
+the mission's dates, ends after today (on the calendar of the mission's order's territory, B18: days not yet
+worked) or holds fewer days than it declares is refused; one that would take
 a milestone over its days, the days on site over the frais-annexes line, or the mission over its budget
 (every day at the daily rate, every day on site with its frais annexes) is refused with what is left; an
 accepted one is recorded with the mission's running totals in one commit.
@@ -15,15 +16,17 @@ from decimal import Decimal
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.sourcing.messages import SubmitTimesheet
 from shared.domain.sourcing.process import Mission, days_on_site_of, timesheet_errors, timesheet_period_errors
+from shared.domain.workdays import local_date
 from shared.ports import Clock, UnitOfWork
 from shared.service.order_store import load_order
 from shared.service.sourcing import paths
 from shared.service.sourcing.mission_store import load_mission
+from shared.service.territories import territory_of
 from shared.service.transaction import transact
 
 
 def timesheet_path(b: str, m: str, t: str) -> str:
-    return f"{paths.mission(b, m)}/timesheets/{t}"
+    return f"{paths.timesheets(b, m)}/{t}"
 
 
 def submit_timesheet(contractor_id: str, command: SubmitTimesheet, uow: UnitOfWork, clock: Clock) -> Mission:
@@ -45,7 +48,8 @@ def submit_timesheet(contractor_id: str, command: SubmitTimesheet, uow: UnitOfWo
             if {k: existing.get(k) for k in data} == data:
                 return mission
             raise DomainError([ErrorDetail.of("$.timesheet_id", "DUPLICATE_VALUE", value=command.timesheet_id)])
-        errors = [*timesheet_period_errors(mission, command.period_start, command.period_end, command.days),
+        today = local_date(clock.now(), territory_of(uow, order))  # the day on the mission's territory calendar
+        errors = [*timesheet_period_errors(mission, command.period_start, command.period_end, command.days, today),
                   *timesheet_errors(mission, command.milestone_id, command.days, command.days_on_site)]
         if errors:
             raise DomainError(errors)

@@ -30,8 +30,11 @@ def executed(platform, order_id: str) -> None:
         assert contractor.post("submit_execution", report).status_code == 200
 
 
-def test_manager_receives_with_a_reservation_contractor_invoices_manager_lifts_and_closes(app, platform):
+def test_manager_receives_with_a_reservation_contractor_invoices_manager_lifts_and_closes(app, platform,
+                                                                                         firestore_client):
     executed(platform, "BC-F1")
+    # the contractor's registry record holds its SIRET (register_contractor): its invoice form offers it
+    firestore_client.document("contractors/ctr-test").set({"siret": "73282932000074"}, merge=True)
     manager = app.sign_in("manager")
     manager.get_by_role("link", name="BC-F1").click()
     # Reception: only the line done is offered; one reservation typed on it
@@ -50,6 +53,9 @@ def test_manager_receives_with_a_reservation_contractor_invoices_manager_lifts_a
     contractor.get_by_role("link", name="BC-F1").click()
     invoice = contractor.locator("#invoice")
     invoice.get_by_label("Numéro de facture").fill("F-WEB-1")
+    # B10: the seller prefilled from what the platform knows of the contractor, still editable
+    expect(invoice.get_by_label("Votre SIRET")).to_have_value("73282932000074")
+    expect(invoice.get_by_label("Votre raison sociale")).to_have_value("Test")
     invoice.get_by_label("Votre SIRET").fill("732 829 320 00074")
     invoice.get_by_label("Votre raison sociale").fill("Plomberie Test SARL")
     invoice.get_by_label("Ligne L1 : TVA (%)").select_option("10")

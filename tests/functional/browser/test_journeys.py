@@ -473,6 +473,11 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     titulaire_page.goto(app.base + "/#/orders/ben-metropole-demo/BC-BES-WEB-1")
     # B12: the titulaire reads on the mission's order who does it now, and whom it replaced
     expect(titulaire_page.locator(".facts")).to_contain_text("pro-web-relais ; pro-web-relais a remplacé pro-demo-1 le")
+    # B11: the titulaire reads its milestone's days planned, declared and left, and the timesheets declared (none yet)
+    milestone_days = titulaire_page.get_by_role("table", name="Jours par jalon").locator("tr[data-milestone] td")
+    expect(milestone_days).to_have_text([re.compile("^Cahier de recette validé"), "10 j", "0 j", "0 j", "10 j"])
+    expect(titulaire_page.get_by_role("table", name="Feuilles de temps déclarées")).to_contain_text(
+        "Aucune feuille de temps déclarée.")
     sheet = titulaire_page.locator("#timesheet")
     expect(sheet.get_by_role("heading", name="Déclarer une feuille de temps")).to_be_visible()
     sheet.get_by_label("Référence de la feuille de temps").fill("FT-1")
@@ -484,7 +489,11 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(sheet).to_contain_text("Mission en mode mixte : obligatoire")
     on_site.fill("2,5")
     sheet.get_by_role("button", name="Déclarer").click()
-    expect(sheet).to_contain_text("6 j déclarés sur ce jalon, dont 2,5 j sur site")
+    # the mission starts in 30 days: days not yet worked are refused next to the period's end, nothing recorded
+    today_in_lyon = dt.datetime.now(ZoneInfo("Europe/Paris")).date()  # the mission's territory (69) calendar
+    expect(field_error(titulaire_page, "Au", sheet)).to_contain_text(
+        f"La période se termine le {fr(start + dt.timedelta(days=9))}, après aujourd'hui ({fr(today_in_lyon)})")
+    expect(sheet).not_to_contain_text("Feuille de temps enregistrée")
     app.check(titulaire_page, "titulaire-feuille-de-temps", shot=False)
 
     # B16: a quote requested from the titulaire for the mission, answered, then accepted
