@@ -94,6 +94,9 @@ class QuoteSummary(_Out):
     time_zone: str = Field(description=(
         "B18: the IANA time zone of the quote's territory, where its D3 and validity date count (a quote recorded "
         "without a territory: Europe/Paris), from its own record."))
+    answer_due_at: dt.datetime | None = Field(default=None, description=(
+        "B16: the end of D3, by when the contractor answers the request (null: raised by the contractor, or "
+        "requested before the due date was kept), from the quote's own record."))
 
 
 class QuoteList(_Out):

@@ -59,7 +59,8 @@ def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork
             contract_id=quote.contract_id, title=quote.title, state=quote.state, state_label=QUOTE_LABELS[quote.state],
             requested_at=quote.requested_at, current_version=current.version if current else None,
             total_cents=_total(current), valid_until=quote.valid_until, order_id=quote.order_id,
-            created_order_id=quote.created_order_id, time_zone=quote.clock.time_zone))
+            created_order_id=quote.created_order_id, time_zone=quote.clock.time_zone,
+            answer_due_at=quote.answer_due_at))
     page, truncated = _cut(summaries, key=lambda q: (q.requested_at, q.quote_id))
     return QuoteList(quotes=page, count=len(page), truncated=truncated).model_dump(mode="json")
 

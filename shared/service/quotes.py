@@ -105,6 +105,7 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, opened_by=opened_by,
                   mission_id=mission_id, state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
     d3 = _plan_d3(uow, quote)
+    quote = quote.model_copy(update={"answer_due_at": d3.due_at})  # B16: shown to the contractor, read with the quote
     save_quote(uow, quote, created=True)
     uow.publish(requested_message(quote, d3.due_at))
     deadlines.open_deadline(uow, d3, now)

@@ -66,10 +66,10 @@ def test_a_quote_requested_on_a_mission_in_martinique_is_due_on_martiniques_work
         B, RequestMissionQuote(quote_id="DV-M-1", mission_id=missions.mission_id_for("n1"), title="Atelier"),
         world.uow(), world.clock)
     # Then its D3 counts 19, 20, 21, 26 and 27 May in Martinique (Paris would end on the 26th),
-    # (22 May is a holiday there only)
+    # and the quote keeps that due time for the titulaire's screen
     d3 = world.deadlines(B)["D3-DV-M-1"]
     assert quote.territory == d3.territory == "972"
-    assert d3.due_at == dt.datetime(2026, 5, 28, 4, 0, tzinfo=dt.UTC)  # 28 May 00:00 there
+    assert quote.answer_due_at == d3.due_at == dt.datetime(2026, 5, 28, 4, 0, tzinfo=dt.UTC)  # 28 May 00:00 there
 
 
 def test_a_mission_orders_site_says_its_work_mode_in_french():
