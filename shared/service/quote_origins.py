@@ -91,7 +91,8 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
     quote = Quote(manager_id=manager_id, quote_id=cmd.quote_id, contract_id=cmd.contract_id,
                   contractor_id=contractor_id, title=cmd.title, site=cmd.site, order_id=cmd.order_id,
                   state=step(None, QuoteAction.RAISE, "contractor"), requested_at=now, versions=[first],
-                  territory=territory, valid_until=cmd.valid_until, opened_by="contractor")
+                  territory=territory, valid_until=cmd.valid_until, opened_by="contractor",
+                  mission_id=order.mission_id if order is not None else None)  # on a mission's order: its mission
     quote_store.save_quote(uow, quote, created=True)
     return quote, True
 

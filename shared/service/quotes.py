@@ -103,7 +103,7 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
         territory = order_territory(reader(uow), manager_id, cmd.contract_id, cmd.site.commune, contract,
                                     node_commune=checked.node_commune).code
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, opened_by=opened_by,
-                  mission_id=mission_id, state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
+                  mission_id=mission_id or (order.mission_id if order is not None else None), state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
     d3 = _plan_d3(uow, quote)
     quote = quote.model_copy(update={"answer_due_at": d3.due_at})  # B16: shown to the contractor, read with the quote
     save_quote(uow, quote, created=True)

@@ -5,9 +5,12 @@ the order's site says its work mode in French. Orders already issued keep what t
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from shared.domain.quotes import RequestMissionQuote
-from shared.service import order_store, quote_origins
+from shared.domain.order_list import summary
+from shared.domain.orders import OrderLine
+from shared.domain.quotes import RaiseQuote, RequestMissionQuote
+from shared.service import listings, order_store, quote_origins
 from shared.service.executions import record_execution
 from shared.service.sourcing import missions
 from shared.service.sourcing.paths import Settings
@@ -92,3 +95,29 @@ def test_a_mission_order_issued_in_paris_in_english_is_kept_and_framing_again_wr
     # Then nothing is written, and the order keeps its territory and its site
     kept = world.order(B, ORDER)
     assert commits == [] and (kept.territory, kept.site.address) == ("75", "Mission mixed")
+
+
+def test_the_titulaires_lists_say_which_rows_are_a_beneficiarys_from_what_they_read_already():
+    """What the web app names « Bénéficiaire » rather than « Gestionnaire »: a mission's order row, a quote on
+    a mission (requested by its beneficiary, or raised by the titulaire on the mission's order), a contract in a
+    beneficiary's space."""
+    world = a_framed_mission_in("69", "84")
+    mission_id = missions.mission_id_for("n1")
+    order = world.order(B, ORDER)
+    row = summary(order, world.clock.now(), updated_at=world.clock.now(), last_event=None, document_count=0)
+    assert row.mission_id == mission_id
+    quote_origins.raise_quote(TITULAIRE, RaiseQuote(
+        manager_id=B, quote_id="DV-T-1", contract_id=order.contract_id, title="Atelier", site=order.site,
+        order_id=ORDER, lines=[OrderLine(line_id="L1", service_code="CHEF-PROJET", label="Atelier", unit="j",
+                                         quantity=Decimal(1), unit_price_cents=65000)],
+        valid_until=dt.date(2026, 4, 30)), world.uow(), world.clock)
+    [quote] = listings.list_quotes("contractor", TITULAIRE, {"state": None}, world.uow())["quotes"]
+    assert (quote["quote_id"], quote["mission_id"], quote["answer_due_at"]) == ("DV-T-1", mission_id, None)
+    # And a contract is a beneficiary's by its space, read once for the whole list
+    world.seed_contractor(TITULAIRE, (B, "mgr-a"))
+    world.seed("managers/mgr-a", {"name": "Rhône Habitat"})
+    world.seed("managers/mgr-a/contracts/AC-1", {"contract_id": "AC-1", "contractor_id": TITULAIRE,
+                                                 "status": "active"})
+    kinds = {c["manager_id"]: c["client_kind"]
+             for c in listings.list_contracts("contractor", TITULAIRE, world.uow())["contracts"]}
+    assert kinds == {B: "beneficiary", "mgr-a": "manager"}
