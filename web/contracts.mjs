@@ -2,6 +2,7 @@
 // with its orphans and the « Rattacher » action that attaches an order to an active node (A7).
 import { activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeOptions } from "./coverage_logic.mjs";
 import { formatDateTime, formatEuros, listFailure, listState, termsVersionsView } from "./logic.mjs";
+import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, definitionList, errorBox, h, messagesOf, table } from "./ui.mjs";
 
 const STATUS_LABELS = { active: "en vigueur", draft: "brouillon", suspended: "suspendu", ended: "terminé",
@@ -13,7 +14,7 @@ export async function renderContracts(ctx) {
   ctx.show(manager ? "Marchés et catalogues" : "Mes marchés", body);
   try {
     const list = await ctx.call("list_contracts");
-    body.replaceChildren(table(["Marché", manager ? "Prestataire" : "Gestionnaire", "Statut", "Du", "Au", "Lots",
+    body.replaceChildren(table(["Marché", manager ? "Prestataire" : clientColumnLabel("contractor", list.contracts), "Statut", "Du", "Au", "Lots",
       "Versions du catalogue"], list.contracts.map((c) => h("tr", { "data-contract": c.contract_id },
       h("td", {}, h("a", { href: `#/contracts/${encodeURIComponent(c.manager_id)}/${encodeURIComponent(c.contract_id)}` },
         c.contract_id)),
