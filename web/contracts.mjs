@@ -5,6 +5,7 @@ import {
   catalogueReviewText, formatDateTime, formatEuros, frenchDateTimeOf, listFailure, listState, parseFrenchDate,
   termsVersionsView,
 } from "./logic.mjs";
+import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const STATUS_LABELS = { active: "en vigueur", draft: "brouillon", suspended: "suspendu", ended: "terminé",
@@ -16,7 +17,7 @@ export async function renderContracts(ctx) {
   ctx.show(manager ? "Marchés et catalogues" : "Mes marchés", body);
   try {
     const list = await ctx.call("list_contracts");
-    body.replaceChildren(table(["Marché", manager ? "Prestataire" : "Gestionnaire", "Statut", "Du", "Au", "Lots",
+    body.replaceChildren(table(["Marché", manager ? "Prestataire" : clientColumnLabel("contractor", list.contracts), "Statut", "Du", "Au", "Lots",
       "Versions du catalogue"], list.contracts.map((c) => h("tr", { "data-contract": c.contract_id },
       h("td", {}, h("a", { href: `#/contracts/${encodeURIComponent(c.manager_id)}/${encodeURIComponent(c.contract_id)}` },
         c.contract_id)),

@@ -15,7 +15,7 @@ import { orderMissionProfessional } from "./replacement_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
 import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
-import { orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
+import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -38,7 +38,7 @@ export function renderList(ctx) {
   const first = h("button", { type: "button", disabled: true }, "Première page");
   const stateField = field({ name: "state", label: "État", options: stateSelectOptions("Tous les états"), value: f.state });
   const partyField = contractor
-    ? field({ name: "manager_id", label: "Gestionnaire", value: f.managerId ?? "" })
+    ? field({ name: "manager_id", label: clientColumnLabel(role, listState.rows), value: f.managerId ?? "" })
     : role === "manager" ? field({ name: "contractor_id", label: "Prestataire", value: f.contractorId ?? "" }) : null;
   const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
   const filters = h("form", { className: "filters", "aria-label": "Filtres" }, stateField, partyField, late,
@@ -105,6 +105,7 @@ export function renderList(ctx) {
       const changed = changedRows(listState.rows, page.orders);
       listState.rows = page.orders;
       listState.more = Boolean(page.next_cursor);
+      if (contractor && page.orders.length) showClientLabel(clientColumnLabel(role, page.orders));
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed)));
       showEmpty();
       next.disabled = !page.next_cursor;
@@ -142,10 +143,16 @@ export function renderList(ctx) {
 
   const title = contractor ? "Mes commandes" : role === "manager" ? "Tableau de bord des commandes"
     : "Commandes de mes missions";
+  // the contractor's client column and filter: « Bénéficiaire » for the titulaire, whose orders are missions'
+  const clientHeader = h("th", { scope: "col" }, contractor ? clientColumnLabel(role, listState.rows) : "Prestataire");
+  function showClientLabel(label) {
+    clientHeader.textContent = label;
+    partyField.querySelector("label").textContent = label;
+  }
   ctx.show(title, filters, errors, status,
     h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
-      h("thead", {}, h("tr", {}, ["Commande", contractor ? "Gestionnaire" : "Prestataire", "État", "Avancement",
-        "Rendez-vous / dates", "Dernier événement", "Retard", "Doc."].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, [h("th", { scope: "col" }, "Commande"), clientHeader, ...["État", "Avancement",
+        "Rendez-vous / dates", "Dernier événement", "Retard", "Doc."].map((t) => h("th", { scope: "col" }, t))])),
       body)),
     h("div", { className: "pager" }, first, next));
   serially(load);

@@ -4,7 +4,7 @@
 // orders' contractors, and also reads its agreement's penalty terms versions (A9).
 import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, formatDateTime, formatEuros, monthOf, parseMonth } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
-import { penaltyContractorOptions } from "./sourcing_logic.mjs";
+import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { choiceField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const last = { party: "", month: "" };
@@ -20,11 +20,16 @@ export async function renderStatement(ctx) {
     if (!choice) return;  // signed out
     ({ field: party, notice } = choice);
   } else {
-    // suggestions: the other party of each of the caller's contracts (list_contracts)
-    const parties = ctx.call("list_contracts").then((l) => [...new Set(l.contracts.map((c) =>
-      (manager ? c.contractor_id : c.manager_id)))]).catch(() => []);
+    // suggestions: the other party of each of the caller's contracts (list_contracts); the contractor's field names
+    // its clients as they are (« Bénéficiaire » for the titulaire, whose contracts are in beneficiaries' spaces)
+    const contracts = ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+    const parties = contracts.then((cs) => [...new Set(cs.map((c) => (manager ? c.contractor_id : c.manager_id)))]);
     party = field({ name: manager ? "contractor_id" : "manager_id", label: manager ? "Prestataire" : "Gestionnaire",
       required: true, value: last.party, suggestions: parties });
+    if (!manager) {
+      const label = party.querySelector("label");
+      contracts.then((cs) => { if (cs.length) label.textContent = clientColumnLabel("contractor", cs); });
+    }
   }
   const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthOf(new Date()).split("-")
     .reverse().join("/"), placeholder: "mm/aaaa", hint: "Format mm/aaaa" });

@@ -7,10 +7,11 @@
 // and the list rows' time_zone); its screen names that clock once when it is not Paris's, an overseas row says
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
-  QUOTE_LABELS, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate, orderZone,
-  parseFrenchDate, quoteOrderLink, rowTimeText,
+  QUOTE_LABELS, answerDueText, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
+  orderZone, parseFrenchDate, quoteOrderLink, rowClock, rowTimeText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
+import { clientColumnLabel, orderClientLabel } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 export function quoteHref(q) {
@@ -35,10 +36,12 @@ export async function renderQuotes(ctx) {
       body));
   try {
     const list = await ctx.call("list_quotes");
-    body.replaceChildren(table(["Devis", buyer ? "Prestataire" : "Gestionnaire", "Objet", "État", "Version", "Montant",
-      "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
+    body.replaceChildren(table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes), "Objet", "État",
+      "Version", "Montant", "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
       h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", {}, buyer ? q.contractor_id : q.manager_id),
-      h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label)),
+      h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
+        // B16: by when the contractor answers a request (D3), on the row's clock
+        answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
       h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
       h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)))),
     { label: "Devis", empty: "Aucun devis." }));
@@ -114,9 +117,11 @@ export async function renderQuote(ctx, managerId, quoteId) {
     h("p", {}, h("a", { href: "#/quotes" }, "← Retour aux devis")),
     clock ? h("p", { className: "hint", id: "quote-clock" }, `${clock} : les heures de ce devis sont affichées à `
       + "l'heure de son territoire, où courent son délai de réponse et sa validité.") : null,
+    // B16: by when the contractor answers the request (D3, 5 working days in the quote's territory)
+    answerDueText(quote) ? h("p", { className: "answer-due", id: "quote-answer-due" }, answerDueText(quote)) : null,
     definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state],
       ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], ["Prestataire", quote.contractor_id],
-      ["Gestionnaire", quote.manager_id], ["Marché", quote.contract_id], ["Site", quote.site?.label ?? quote.site?.node_id],
+      [orderClientLabel(ctx.session.claims.role, quote), quote.manager_id], ["Marché", quote.contract_id], ["Site", quote.site?.label ?? quote.site?.node_id],
       ...(quote.mission_id ? [["Mission", quote.mission_id]] : []),
       [quote.opened_by === "contractor" ? "Proposé le" : "Demandé le", formatDateTime(quote.requested_at, zone)],
       ["Remis le", formatDateTime(quote.versions?.at(-1)?.submitted_at, zone)],

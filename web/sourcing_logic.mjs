@@ -43,10 +43,20 @@ export function needNextStep(need) {
     + "accepter une proposition, la refuser et relancer la recherche, ou l'abandonner.";
 }
 
-// The order screen: who the client is — a beneficiary (a mission's order lives in its space) or a manager —
-// and, for the beneficiary, the link back to the order's mission.
+// Who the client of an order, a quote or a contract is — a beneficiary (a mission's order and the quotes on it live
+// in its space: get_order's mission, a list row's or a quote's mission_id; a contract row's client_kind) or a
+// manager — and, for the beneficiary, the link back to the order's mission.
 export function orderClientLabel(role, view) {
-  return role === "beneficiary" || view?.mission ? "Bénéficiaire" : "Gestionnaire";
+  return role === "beneficiary" || view?.mission || view?.mission_id || view?.client_kind === "beneficiary"
+    ? "Bénéficiaire" : "Gestionnaire";
+}
+
+// A list's column (and its filter) naming the client of its rows, by orderClientLabel: « Bénéficiaire » when every
+// row is a beneficiary's (the titulaire's), « Gestionnaire » when none is (or before any is read), both otherwise.
+export function clientColumnLabel(role, rows) {
+  const labels = new Set((rows ?? []).map((row) => orderClientLabel(role, row)));
+  if (role === "beneficiary" || labels.size === 1) return orderClientLabel(role, rows?.[0]);
+  return labels.size ? "Gestionnaire ou bénéficiaire" : "Gestionnaire";
 }
 
 export function orderMissionHref(role, view) {

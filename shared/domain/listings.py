@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
@@ -90,10 +90,16 @@ class QuoteSummary(_Out):
     total_cents: int | None = Field(description="The current version's total, null before the first submission.")
     valid_until: dt.date | None
     order_id: str | None = Field(description="Supplementary quote: the order it completes.")
+    mission_id: str | None = Field(default=None, description=(
+        "B16: the mission it is for (requested by its beneficiary, or on the mission's order): the quote lives in the "
+        "beneficiary's space."))
     created_order_id: str | None = Field(description="Accepted: the order it became.")
     time_zone: str = Field(description=(
         "B18: the IANA time zone of the quote's territory, where its D3 and validity date count (a quote recorded "
         "without a territory: Europe/Paris), from its own record."))
+    answer_due_at: dt.datetime | None = Field(default=None, description=(
+        "B16: the end of D3, by when the contractor answers the request (null: raised by the contractor, or "
+        "requested before the due date was kept), from the quote's own record."))
 
 
 class QuoteList(_Out):
@@ -115,6 +121,9 @@ class ContractSummary(_Out):
                                                       "(get_catalogue reads one).")
     version: int | None = Field(default=None, description="The contract's version, as in contract.changed: "
                                                           "get_contract reads it whole.")
+    client_kind: Literal["manager", "beneficiary"] = Field(default="manager", description=(
+        "Whose space the contract is in: a property manager's, or a beneficiary's (the framework agreement its "
+        "missions' orders are issued under, B11): the web app names the client « Bénéficiaire » then."))
 
 
 class ContractList(_Out):

@@ -261,6 +261,9 @@ class OrderSummary(Model):
     late_label: str | None = Field(description="late_reason in French.")
     document_count: int = Field(description="PDF documents attached (get_documents lists them).")
     total_cents: int
+    mission_id: str | None = Field(default=None, description=(
+        "B11: the mission whose order this is (the order lives in its beneficiary's space), from the order's record; "
+        "null for a part A order. The web app names the client « Bénéficiaire » then, « Gestionnaire » otherwise."))
     time_zone: str | None = Field(default=None, description=(
         "B18: the IANA time zone of the order's territory (kept on the order at issue; for an order stored before, "
         "read from its site's or node's commune), which the web app's lists show an overseas order's dates on; null "
@@ -299,7 +302,7 @@ def summary(order: Order, now: dt.datetime, *, updated_at: dt.datetime, last_eve
         last_sequence=order.last_sequence, last_event_at=order.last_event_at, last_event=event,
         updated_at=updated_at, late=late is not None, late_reason=late,
         late_label=LATE_LABELS.get(late) if late else None, document_count=document_count,
-        total_cents=order.total_cents, time_zone=_time_zone(order),
+        total_cents=order.total_cents, mission_id=order.mission_id, time_zone=_time_zone(order),
     )
 
 

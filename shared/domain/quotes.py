@@ -103,6 +103,10 @@ class Quote(Model):
     # quote ("contractor": raised, no D3). ``requested_at`` is then when it was raised.
     opened_by: str = "manager"
     mission_id: str | None = None  # a beneficiary's request: the mission it is for (B16)
+    answer_due_at: dt.datetime | None = Field(default=None, description=(
+        "B16: the end of D3 (5 working days in the quote's territory), kept when the request opened it: the contractor "
+        "submits (or withdraws) the quote before this time. Null for a quote raised by the contractor (no D3) and for "
+        "a quote requested before the due date was kept (its D3 runs all the same)."))
 
     @property
     def current(self) -> QuoteVersion | None:

@@ -59,7 +59,8 @@ def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork
             contract_id=quote.contract_id, title=quote.title, state=quote.state, state_label=QUOTE_LABELS[quote.state],
             requested_at=quote.requested_at, current_version=current.version if current else None,
             total_cents=_total(current), valid_until=quote.valid_until, order_id=quote.order_id,
-            created_order_id=quote.created_order_id, time_zone=quote.clock.time_zone))
+            mission_id=quote.mission_id, created_order_id=quote.created_order_id, time_zone=quote.clock.time_zone,
+            answer_due_at=quote.answer_due_at))
     page, truncated = _cut(summaries, key=lambda q: (q.requested_at, q.quote_id))
     return QuoteList(quotes=page, count=len(page), truncated=truncated).model_dump(mode="json")
 
@@ -76,6 +77,7 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
     else:
         found = _rows(uow, "contracts", group=True, equals={"contractor_id": tenant})
     contracts = []
+    kinds = _client_kinds(uow, role, {path.split("/")[1] for path, _ in found if path.startswith("managers/")})
     for path, data in found:
         parts = path.split("/")
         if len(parts) != 4 or parts[0] != "managers":
@@ -85,9 +87,19 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
             manager_id=parts[1], contract_id=parts[3], contractor_id=data.get("contractor_id", ""),
             status=data.get("status", ""), starts_on=_text(data.get("starts_on")), ends_on=_text(data.get("ends_on")),
             lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions,
-            version=data.get("version")))
+            version=data.get("version"), client_kind=kinds.get(parts[1], "manager")))
     page, truncated = _cut(contracts, key=lambda c: (c.starts_on or "", c.manager_id, c.contract_id))
     return ContractList(contracts=page, count=len(page), truncated=truncated).model_dump(mode="json")
+
+
+def _client_kinds(uow: UnitOfWork, role: str, manager_ids: set[str]) -> dict[str, str]:
+    """A contractor's contracts are in managers' and beneficiaries' spaces (``managers/<m>.kind``): one read of
+    those spaces together. A manager's are its own."""
+    if role == "manager" or not manager_ids:
+        return {}
+    found = uow.get_all([f"managers/{m}" for m in sorted(manager_ids)])
+    return {path.split("/")[1]: "beneficiary" for path, data in found.items()
+            if (data or {}).get("kind") == "beneficiary"}
 
 
 def _text(value: Any) -> str | None:

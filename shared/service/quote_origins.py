@@ -30,7 +30,7 @@ from shared.domain.sourcing.process import Mission
 from shared.ports import Clock, UnitOfWork
 from shared.service import order_store, orders, quote_store, quotes
 from shared.service.sourcing import paths
-from shared.service.territories import order_territory, reader
+from shared.service.territories import order_territory, reader, territory_of
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -78,17 +78,21 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
     if existing is not None:
         return _raised_again(quote_store.quote_from(existing), contractor_id, cmd, submission_id), False
     in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines, now)
-    site = order.site if order is not None else cmd.site
-    territory = order_territory(reader(uow), manager_id, order.contract_id if order else cmd.contract_id,
-                                site.commune, contract,
-                                node_commune=order.node_commune if order is not None else checked.node_commune).code
+    # B18: the territory of the order it completes, kept on it at issue; else its own site's and contract's.
+    if order is not None:
+        territory = territory_of(uow, order, contract) if order.contract_id == cmd.contract_id else \
+            territory_of(uow, order)
+    else:
+        territory = order_territory(reader(uow), manager_id, cmd.contract_id, cmd.site.commune, contract,
+                                    node_commune=checked.node_commune).code
     first = QuoteVersion(version=1, lines=cmd.lines, valid_until=cmd.valid_until,
                          document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
                          catalogue_version=in_force.version if in_force else None)
     quote = Quote(manager_id=manager_id, quote_id=cmd.quote_id, contract_id=cmd.contract_id,
                   contractor_id=contractor_id, title=cmd.title, site=cmd.site, order_id=cmd.order_id,
                   state=step(None, QuoteAction.RAISE, "contractor"), requested_at=now, versions=[first],
-                  territory=territory, valid_until=cmd.valid_until, opened_by="contractor")
+                  territory=territory, valid_until=cmd.valid_until, opened_by="contractor",
+                  mission_id=order.mission_id if order is not None else None)  # on a mission's order: its mission
     quote_store.save_quote(uow, quote, created=True)
     return quote, True
 

@@ -46,7 +46,7 @@ from shared.domain.quotes import (
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, order_store, orders, penalty_terms
 from shared.service.quote_store import load_quote, quote_from, quote_path, save_quote
-from shared.service.territories import order_territory, reader
+from shared.service.territories import order_territory, reader, territory_of
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -93,18 +93,19 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     existing = uow.get(quote_path(manager_id, cmd.quote_id))
     if existing is not None:
         return _retried(uow, existing, cmd, now), False
-    # B18: D3 is counted in the territory of the order the quote is for (the order itself for a
-    # supplementary quote; else the quote's site — its commune, else its node's — and contract, which the
-    # accepted order will carry).
-    if order is not None and order.contract_id != cmd.contract_id:
-        contract = uow.get(f"managers/{manager_id}/contracts/{order.contract_id}")
-    site = order.site if order is not None else cmd.site
-    territory = order_territory(reader(uow), manager_id, order.contract_id if order else cmd.contract_id,
-                                site.commune, contract,
-                                node_commune=order.node_commune if order is not None else checked.node_commune).code
+    # B18: D3 is counted in the territory of the order the quote is for: a supplementary quote's order's own,
+    # kept on it at issue (a mission's order: its beneficiary's); else the quote's site — its commune, else its
+    # node's — and contract, which the accepted order will carry.
+    if order is not None:
+        territory = territory_of(uow, order, contract) if order.contract_id == cmd.contract_id else \
+            territory_of(uow, order)
+    else:
+        territory = order_territory(reader(uow), manager_id, cmd.contract_id, cmd.site.commune, contract,
+                                    node_commune=checked.node_commune).code
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, opened_by=opened_by,
-                  mission_id=mission_id, state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
+                  mission_id=mission_id or (order.mission_id if order is not None else None), state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
     d3 = _plan_d3(uow, quote)
+    quote = quote.model_copy(update={"answer_due_at": d3.due_at})  # B16: shown to the contractor, read with the quote
     save_quote(uow, quote, created=True)
     uow.publish(requested_message(quote, d3.due_at))
     deadlines.open_deadline(uow, d3, now)

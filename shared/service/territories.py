@@ -4,7 +4,8 @@ Order of precedence (``shared.domain.territories.territory_of_order``): the site
 (INSEE), else the commune its property node lies in (A7 property tree: read with the node at
 issue time and kept on the order as ``node_commune``), else the contract's perimeter when it
 names exactly one territory, else the manager's own territory (``managers/<m>.territory``, or
-the territory its account requests declared), else "75". Reads are lazy: an order naming its
+the territory its account requests declared; a beneficiary's: the one it is registered with, so that
+a mission's order and the quotes on it count in the beneficiary's territory), else "75". Reads are lazy: an order naming its
 commune, or kept with its node's, costs no read at all.
 """
 
@@ -64,13 +65,17 @@ def reader(uow) -> _Reads:
 
 
 def manager_territory(uow, manager_id: str) -> str | None:
-    """B18: ``managers/<m>.territory`` when set, else the territory of the manager's latest account
+    """B18: ``managers/<m>.territory`` when set; for a beneficiary (a manager-like tenant, ``kind``
+    "beneficiary"), the territory it is registered with (``beneficiaries/<b>.territory``: a mission's order
+    and the quotes on it count there, one more read); else the territory of the manager's latest account
     request, else None."""
     from shared.ports import Query
 
     manager = uow.get(f"managers/{manager_id}") or {}
     if manager.get("territory"):
         return manager["territory"]
+    if manager.get("kind") == "beneficiary":
+        return tenant_territory(uow, "beneficiary", manager_id)
     requests = [d.data for d in uow.query(Query("account_requests", where=(("tenant", "==", manager_id),), limit=50))]
     requests = [r for r in requests if r.get("role") == "manager" and r.get("territory")]
     return max(requests, key=lambda r: str(r.get("requested_at")))["territory"] if requests else None

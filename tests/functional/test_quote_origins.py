@@ -92,6 +92,7 @@ def test_a_supplementary_quote_raised_on_the_bus_is_answered_once_and_refused_by
 def seed_mission(db, beneficiary: str = "ben-test") -> None:
     """A beneficiary's mission whose order is held by ctr-test, the titulaire of its framework contract."""
     register_beneficiary(db, beneficiary)
+    db.document(f"beneficiaries/{beneficiary}").update({"territory": "972"})  # registered in Martinique (B18)
     register_beneficiary(db, "ben-other")  # a stranger to the mission, registered
     db.document("contractors/ctr-test").set({"name": "Test", "managers": ["mgr-test", beneficiary]})
     db.document(f"managers/{beneficiary}/contracts/AC-PFI").set({
@@ -121,7 +122,15 @@ def test_a_beneficiary_requests_a_quote_for_its_mission_the_titulaire_answers_an
     assert (requested.status_code, requested.json()["order_id"], requested.json()["contractor_id"]) == (
         201, "BC-N-1", "ctr-test"), requested.text
     d3 = clean_firestore.document("managers/ben-test/deadlines/D3-DV-M-1").get().to_dict()
-    assert d3["state"] == "running"
+    assert (d3["state"], d3["territory"]) == ("running", "972")  # the beneficiary's territory (B18)
+    # And the titulaire reads by when it must answer, in the quote and in its list (B16)
+    mine = read(contractor, "DV-M-1", "ben-test").json()
+    assert (mine["territory"], mine["time_zone"]) == ("972", "America/Martinique")
+    assert dt.datetime.fromisoformat(mine["answer_due_at"]) == d3["due_at"]
+    listed = requests.get(platform.url("list_quotes") + "/", timeout=30,
+                          headers={"Authorization": f"Bearer {contractor.token}"}).json()["quotes"]
+    assert [(q["answer_due_at"], q["mission_id"]) for q in listed if q["quote_id"] == "DV-M-1"] == [
+        (mine["answer_due_at"], "N-1-mission")]
     [told] = [json.loads(m.data) for m in contractor.pull("orders-ctr-test", wait=5, until=1)
               if m.attributes["ce-type"] == "fr.passerelle.quote.requested.v1"]
     assert (told["requested_by"], told["mission_id"], told["manager_id"]) == ("beneficiary", "N-1-mission", "ben-test")

@@ -11,7 +11,7 @@ from shared.domain.errors import DomainError
 from shared.domain.messages import EventType
 from shared.domain.orders import OrderState
 from shared.domain.quotes import DecideQuote, QuoteState
-from shared.service import quote_store, quotes
+from shared.service import listings, quote_store, quotes
 from tests.builders import CONTRACTOR, MANAGER, an_order
 from tests.fakes import World
 from tests.quote_builders import (
@@ -222,3 +222,29 @@ def test_a_contractor_cannot_reach_another_contractors_quote(world):
     # When another contractor submits on it, then the quote is not found for it
     with pytest.raises(quote_store.QuoteNotFound):
         quotes.submit_quote("ctr-other", submission("DV-1", dt.date(2026, 3, 10)), world.uow(), world.clock)
+
+
+def test_the_quote_keeps_the_end_of_d3_which_get_quote_and_list_quotes_answer_from_the_quote_alone(world):
+    """B16: the contractor is shown by when it must answer; the due date is kept on the quote when D3 opens."""
+    # Given a request on Monday 2 March 2026: 5 working days in Paris are 3 to 9 March
+    quote = requested(world)
+    d3 = world.deadlines(MANAGER)["D3-DV-1"]
+    # Then the quote keeps D3's due time, midnight starting Tuesday 10 March in Paris
+    assert quote.answer_due_at == stored(world, "DV-1").answer_due_at == d3.due_at
+    assert d3.due_at == dt.datetime(2026, 3, 9, 23, 0, tzinfo=dt.UTC)
+    # When the contractor reads it, on a unit of work that records its reads
+    uow = world.uow()
+    read: list[str] = []
+    fetch = uow._fetch
+    uow._fetch = lambda paths: read.extend(paths) or fetch(paths)
+    view = quote_store.view(quote_store.get_quote("contractor", CONTRACTOR, MANAGER, "DV-1", uow))
+    # Then it answers the due date, from the quote's document alone
+    assert view["answer_due_at"] == "2026-03-09T23:00:00Z" and read == [quote_store.quote_path(MANAGER, "DV-1")]
+    [row] = listings.list_quotes("contractor", CONTRACTOR, {"state": None}, world.uow())["quotes"]
+    assert row["answer_due_at"] == "2026-03-09T23:00:00Z"
+    # And a quote stored before the due date was kept answers none (its D3 runs all the same)
+    path = quote_store.quote_path(MANAGER, "DV-1")
+    world.seed(path, {k: v for k, v in world.db.data(path).items() if k != "answer_due_at"})
+    assert quote_store.view(quote_store.get_quote("manager", MANAGER, None, "DV-1", world.uow()))["answer_due_at"] is None
+    [older] = listings.list_quotes("manager", MANAGER, {"state": None}, world.uow())["quotes"]
+    assert older["answer_due_at"] is None and world.deadlines(MANAGER)["D3-DV-1"].state.value == "running"

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  buildExecutionReport, clockNote, formatDateTime, frenchDateTimeOf, nowIsoIn, offsetIn, orderZone, rowClock,
+  answerDueText, buildExecutionReport, clockNote, formatDateTime, frenchDateTimeOf, nowIsoIn, offsetIn, orderZone, rowClock,
   rowScheduleText, scheduleText, utcOffsetText,
 } from "../../web/logic.mjs";
 
@@ -76,4 +76,24 @@ test("a list shows an overseas order's dates on its own clock, marked, and every
   assert.equal(rowScheduleText({ ...row, time_zone: null }, WINTER), "RDV 10/12/2026 13:00");
   // Nothing scheduled: nothing to mark
   assert.equal(rowScheduleText({ time_zone: "America/Martinique" }, WINTER), "—");
+});
+
+test("a requested quote says by when it must be answered, on its territory's clock (B16 D3)", () => {
+  // D3 of a mission quote in Martinique ends at midnight starting 28 May there (04:00 UTC): the last day is the 27th
+  const quote = { ...MARTINIQUE, state: "requested", answer_due_at: "2026-05-28T04:00:00Z" };
+  assert.equal(answerDueText(quote), "Réponse attendue au plus tard le 27/05/2026");
+  // in a list, an overseas row says its clock
+  assert.equal(answerDueText(quote, rowClock(quote, new Date("2026-05-20T12:00:00Z")).suffix),
+    "Réponse attendue au plus tard le 27/05/2026 (heure locale, UTC−4)");
+  // on Paris's clock (a quote with no time zone): midnight starting 10 March in Paris is 23:00 UTC on the 9th
+  assert.equal(answerDueText({ state: "requested", answer_due_at: "2026-03-09T23:00:00Z" }),
+    "Réponse attendue au plus tard le 09/03/2026");
+  // a due time that is not midnight is written with its hour
+  assert.equal(answerDueText({ state: "requested", answer_due_at: "2026-03-09T15:30:00Z" }),
+    "Réponse attendue au plus tard le 09/03/2026 à 16:30");
+  // nothing awaited: submitted, raised by the contractor, or requested before the due date was kept
+  assert.equal(answerDueText({ ...quote, state: "submitted" }), null);
+  assert.equal(answerDueText({ state: "submitted", answer_due_at: null }), null);
+  assert.equal(answerDueText({ state: "requested", answer_due_at: null }), null);
+  assert.equal(answerDueText({ state: "requested" }), null);
 });

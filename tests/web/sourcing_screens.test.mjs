@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  criteriaByWeight, criteriaText, declarationRequired, needNextStep, orderClientLabel, orderMissionHref,
+  clientColumnLabel, criteriaByWeight, criteriaText, declarationRequired, needNextStep, orderClientLabel, orderMissionHref,
   penaltyContractorOptions,
 } from "../../web/sourcing_logic.mjs";
 
@@ -63,6 +63,24 @@ test("a beneficiary's order names it as the client and links back to its mission
   assert.equal(orderMissionHref("beneficiary", missionOrder), "#/missions/BES-1-mission");
   assert.equal(orderMissionHref("contractor", missionOrder), null);  // no mission screen for the titulaire
   assert.equal(orderMissionHref("beneficiary", { mission: null }), null);
+});
+
+test("the titulaire's lists and screens name its clients beneficiaries: a mission's row or quote, a beneficiary's contract", () => {
+  const missionRow = { manager_id: "ben-lyon", mission_id: "N-1-mission" };
+  const partA = { manager_id: "mgr-a", mission_id: null };
+  // a list row of list_orders or list_quotes, a quote (get_quote), a contract row (list_contracts)
+  assert.equal(orderClientLabel("contractor", missionRow), "Bénéficiaire");
+  assert.equal(orderClientLabel("contractor", { quote_id: "DV-M-1", mission_id: "N-1-mission" }), "Bénéficiaire");
+  assert.equal(orderClientLabel("contractor", { contract_id: "AC-PFI", client_kind: "beneficiary" }), "Bénéficiaire");
+  assert.equal(orderClientLabel("contractor", { contract_id: "AC-1", client_kind: "manager" }), "Gestionnaire");
+  assert.equal(orderClientLabel("contractor", partA), "Gestionnaire");
+  // a column (and the orders list's filter): by its rows
+  assert.equal(clientColumnLabel("contractor", [missionRow, missionRow]), "Bénéficiaire");
+  assert.equal(clientColumnLabel("contractor", [partA]), "Gestionnaire");
+  assert.equal(clientColumnLabel("contractor", [missionRow, partA]), "Gestionnaire ou bénéficiaire");
+  assert.equal(clientColumnLabel("contractor", []), "Gestionnaire");  // nothing read yet
+  assert.equal(clientColumnLabel("contractor", null), "Gestionnaire");
+  assert.equal(clientColumnLabel("beneficiary", []), "Bénéficiaire");
 });
 
 test("the framing form asks for the declaration up front when the need says the beneficiary must sign it", () => {

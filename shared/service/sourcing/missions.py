@@ -9,6 +9,7 @@ moved to ``mission_framed``, the order and its order-issued message are committe
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,9 @@ from shared.domain.sourcing.milestones import milestone_schedule_errors
 from shared.domain.sourcing.process import (
     EXTRA_COSTS_LINE_ID, Milestone, Mission, NeedStatus, SourcingActor, require_move,
 )
-from shared.domain.sourcing.records import REGION_LABELS, Beneficiary, NeedContent, Professional, WorkMode
+from shared.domain.sourcing.records import (
+    REGION_LABELS, WORK_MODE_LABELS, Beneficiary, NeedContent, Professional, WorkMode,
+)
 from shared.domain.workdays import PARIS
 from shared.ports import Clock, Query, UnitOfWork
 from shared.service import order_store, orders
@@ -91,10 +94,10 @@ def _frame(b: str, command: FrameMission, uow: UnitOfWork, clock: Clock, setting
             "history": [*record.history, {"version": record.version, "status": "mission_framed",
                                           "at": now.isoformat()}]})))
     # The same order for the same mission: issued once, found as it is when framed again (an order issued with
-    # its milestones' due dates written ISO is rebuilt so, B13 framing idempotent).
-    iso_dues = existing is not None and _issued_with_iso_dues(uow, b, mission)
-    orders.issue(b, issue_order_for(mission, record.title, content, clock, settings, iso_dues=iso_dues), uow, clock,
-                 mission_id=mission.mission_id)
+    # its milestones' due dates written ISO, or its work mode in English, is rebuilt so, B13 framing idempotent).
+    form = _issued_form(uow, b, mission, content) if existing is not None else IssuedForm()
+    orders.issue(b, issue_order_for(mission, record.title, content, clock, settings, iso_dues=form.iso_dues,
+                                    english_mode=form.english_mode), uow, clock, mission_id=mission.mission_id)
     return mission
 
 
@@ -105,12 +108,30 @@ def milestone_line_label(milestone: Milestone, *, iso_due: bool = False) -> str:
     return f"{milestone.label} (jalon, échéance {due})"
 
 
-def _issued_with_iso_dues(uow: UnitOfWork, b: str, mission: Mission) -> bool:
-    """Whether the mission's order was issued with its lines' due dates written ISO: framing that mission again
-    rebuilds the order as it was issued, so that ``orders.issue`` finds it the same and writes nothing."""
+def mission_site_address(work_mode: WorkMode, *, english: bool = False) -> str:
+    """The site address of a mission's order, its work mode in French: « Mission mixte », « Mission sur site »,
+    « Mission à distance ». ``english``: as orders were issued before (« Mission mixed »), which keep their site."""
+    return f"Mission {work_mode.value if english else WORK_MODE_LABELS[work_mode]}"
+
+
+@dataclass(frozen=True)
+class IssuedForm:
+    """How a mission's stored order was written: its milestones' due dates ISO (« échéance 2027-01-20 »), its
+    work mode in English (« Mission mixed »), as orders were issued before they were written the French way."""
+
+    iso_dues: bool = False
+    english_mode: bool = False
+
+
+def _issued_form(uow: UnitOfWork, b: str, mission: Mission, content: NeedContent) -> IssuedForm:
+    """How the mission's order was issued: framing that mission again rebuilds the order as it was issued, so
+    that ``orders.issue`` finds it the same and writes nothing."""
     order = order_store.load_order(uow, b, mission.order_id)
+    if order is None:
+        return IssuedForm()
     before = {milestone_line_label(m, iso_due=True) for m in mission.milestones}
-    return order is not None and any(line.label in before for line in order.lines)
+    return IssuedForm(iso_dues=any(line.label in before for line in order.lines),
+                      english_mode=order.site.address == mission_site_address(content.work_mode, english=True))
 
 
 def content_of(uow: UnitOfWork, mission: Mission) -> NeedContent:
@@ -127,9 +148,13 @@ def _extra_per_day(professional: Professional, content: NeedContent) -> int:
 
 
 def issue_order_for(mission: Mission, title: str, content: NeedContent, clock: Clock,
-                    settings: Settings = Settings(), *, iso_dues: bool = False) -> IssueOrder:
+                    settings: Settings = Settings(), *, iso_dues: bool = False,
+                    english_mode: bool = False) -> IssueOrder:
     """The order (bon de commande) of a mission: one line per milestone at the daily rate, its due date in
-    its label (``milestone_line_label``), plus the extra costs per day when the mission is not fully remote.
+    its label (``milestone_line_label``), plus the extra costs per day when the mission is not fully remote;
+    its site the beneficiary (its region, the work mode in French: ``mission_site_address``). Its territory is
+    not the command's: ``orders.issue`` chooses it by the rule of every order, which for a beneficiary is the
+    territory it is registered with (B18, ``shared/service/territories.py``).
     Deterministic: re-issuing the same mission gives the same order, which ``orders.issue`` finds as it is."""
     lines = [OrderLine(line_id=m.milestone_id, service_code=mission.profile_category,
                        label=milestone_line_label(m, iso_due=iso_dues), quantity=Decimal(m.days), unit="j",
@@ -148,7 +173,7 @@ def issue_order_for(mission: Mission, title: str, content: NeedContent, clock: C
         description=(f"Professionnel {mission.professional_id} ({mission.profile_category}, {mission.level.value}), "
                      f"{mission.service_type.value}. Livrables : {'; '.join(mission.deliverables)}")[:5000],
         site=SiteRef(node_id=mission.beneficiary_id, label=REGION_LABELS[content.region],
-                     address=f"Mission {content.work_mode.value}"),
+                     address=mission_site_address(content.work_mode, english=english_mode)),
         lines=lines, issued_at=issued.astimezone(dt.UTC), requested_start=mission.start_date,
         requested_end=mission.end_date)
 

@@ -503,6 +503,14 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Demander le devis").click()
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-MISSION-1"))).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("demandé par le bénéficiaire")
+    # B16: the titulaire reads by when it must answer (D3), in its list and on the quote, whose client is the beneficiary
+    titulaire_page.goto(app.base + "/#/quotes")
+    expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .answer-due")).to_contain_text(
+        "Réponse attendue au plus tard le")
+    titulaire_page.goto(app.base + "/#/quotes/ben-metropole-demo/DV-MISSION-1")
+    expect(titulaire_page.locator("#quote-answer-due")).to_contain_text("Réponse attendue au plus tard le")
+    expect(titulaire_page.locator(".facts dt", has_text="Bénéficiaire")).to_have_count(1)
+    expect(titulaire_page.locator(".facts dt", has_text="Gestionnaire")).to_have_count(0)
     titulaire = Erp(platform, "contractor", "ctr-titulaire")
     answered = titulaire.post("submit_quote", {"manager_id": "ben-metropole-demo", "quote_id": "DV-MISSION-1",
                                                "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
