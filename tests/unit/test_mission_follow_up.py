@@ -94,7 +94,7 @@ def test_a_timesheet_s_period_lies_within_the_mission_and_holds_the_days_it_decl
 def test_a_timesheet_declares_days_already_worked_on_the_mission_s_territory_calendar(mission_world):
     world, mission = mission_world
     order = world.order(B, mission.order_id)
-    assert order.territory == "75"  # on Paris's clock
+    assert order.territory == "69"  # the beneficiary's (Lyon), on Paris's clock
     # Given 07/04/2026 at 23:30 in Paris (21:30 UTC): a period ending tomorrow holds days not yet worked
     world.clock.at = dt.datetime(2026, 4, 7, 21, 30, tzinfo=dt.UTC)
     with pytest.raises(DomainError) as ahead:
