@@ -10,7 +10,7 @@ export const ROLE_RIGHTS = Object.freeze({
   contractor: ["execution.write", "documents.write", "orders.read", "penalties.read", "incidents.report"],
   beneficiary: ["needs.write", "needs.read", "orders.write", "orders.read", "export.run", "accounts.request",
     "reports.read", "penalties.read", "incidents.report"],
-  purchasing_body: ["reports.read", "agreements.write", "incidents.report"],
+  purchasing_body: ["reports.read", "agreements.write", "incidents.report", "accounts.request"],
   operator: ["accounts.manage", "professionals.write", "incidents.manage", "reports.read"],
 });
 
