@@ -1,7 +1,7 @@
 // B5 accounts and rights, the screens: the operator's « Comptes » (a party picked from the registered ones,
 // its people's accounts, an account created directly, rights changed, disabled or enabled again, a new
-// temporary password) and a manager's or beneficiary's « Utilisateurs » (its own people, read-only, and the
-// request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
+// temporary password) and the « Utilisateurs » of a manager, a beneficiary or the purchasing body (its own
+// people, read-only, and the request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
 import { LISTED_KIND_LABELS, ROLE_LABELS, attemptKey, formatDateTime, keepsAttemptKey } from "./logic.mjs";
 import {
   PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRowView, allAccounts, changeOutcome,
@@ -174,7 +174,7 @@ function createForm(ctx, role, tenant, reload) {
   return form;
 }
 
-// --- a manager's or beneficiary's « Utilisateurs » ---------------------------------------------
+// --- the « Utilisateurs » of a manager, a beneficiary or the purchasing body ------------------------
 export function renderUsers(ctx) {
   const claims = ctx.session.claims;
   const list = h("div", { id: "users-list" }, h("p", {}, "Chargement…"));
