@@ -1,6 +1,6 @@
 """list_accounts — HTTPS GET: the accounts of one party (B5 accounts and rights): who has access, with which
 rights, active or disabled, a password change pending or not. The operator names any party (``?tenant=``,
-required); a manager or a beneficiary reads its own people only (naming another party is forbidden).
+required); a manager, a beneficiary or the purchasing body reads its own people only (naming another party is forbidden).
 Pages of at most MAX_ROWS by uid, ``?after=`` the previous page's ``next_cursor``."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _list(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def list_accounts(request):
-    return http.serve(request, operation="list_accounts", roles=frozenset({"operator", "manager", "beneficiary"}),
+    return http.serve(request, operation="list_accounts", roles=frozenset({"operator", "manager", "beneficiary", "purchasing_body"}),
                       right={"operator": "accounts.manage", "manager": "accounts.request",
-                             "beneficiary": "accounts.request"},
+                             "beneficiary": "accounts.request", "purchasing_body": "accounts.request"},
                       action=_list, methods=("GET",), idempotent=False)

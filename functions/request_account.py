@@ -1,4 +1,5 @@
-"""request_account — HTTPS: a manager or beneficiary asks for an account for one of its people (B5, D7)."""
+"""request_account — HTTPS: a manager, a beneficiary or the purchasing body asks for an account for one of its
+people (B5, D7), in its own tenant (the token's: the body names none)."""
 
 from __future__ import annotations
 
@@ -26,5 +27,6 @@ def _request(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def request_account(request):
-    return http.serve(request, operation="request_account", roles=frozenset({"manager", "beneficiary"}),
-                      right="accounts.request", action=_request)
+    return http.serve(request, operation="request_account",
+                      roles=frozenset({"manager", "beneficiary", "purchasing_body"}), right="accounts.request",
+                      action=_request)

@@ -1,35 +1,19 @@
 // B5 accounts and rights, the screens: the operator's « Comptes » (a party picked from the registered ones,
 // its people's accounts, an account created directly, rights changed, disabled or enabled again, a new
-// temporary password) and a manager's or beneficiary's « Utilisateurs » (its own people, read-only, and the
-// request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
-import { LISTED_KIND_LABELS, ROLE_LABELS, attemptKey, formatDateTime, keepsAttemptKey } from "./logic.mjs";
+// temporary password) and the « Utilisateurs » of a manager, a beneficiary or the purchasing body (its own
+// people, read-only, and the request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
+import { LISTED_KIND_LABELS, ROLE_LABELS, formatDateTime } from "./logic.mjs";
 import {
   PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRowView, allAccounts, changeOutcome,
   heldRights, rightsChoice, temporaryPasswordErrors,
 } from "./accounts_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
-import { errorBox, errorSlot, field, h, messagesOf, rightBoxes, table } from "./ui.mjs";
+import { errorBox, errorSlot, field, h, messagesOf, rightBoxes, sender, table } from "./ui.mjs";
 
 // The rights of a role as check boxes (`ticked` those already held); an error on $.rights[i] goes next to the
 // i-th ticked box, as in the machine identity form.
 function roleRightBoxes(role, { ticked = [], held = null, legend } = {}) {
   return rightBoxes(rightsChoice(role, held), { ticked, ...(legend ? { legend } : {}) });
-}
-
-// Sends one body with one Idempotency-Key until it gets an answer (a double click is not a second request).
-function sender(ctx, functionName) {
-  let attempt = null;
-  return async (body) => {
-    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
-    try {
-      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
-      attempt = null;
-      return reply;
-    } catch (err) {
-      if (!keepsAttemptKey(err.status)) attempt = null;
-      throw err;
-    }
-  };
 }
 
 function accountTable(rows, { label, actions = null }) {
@@ -174,7 +158,7 @@ function createForm(ctx, role, tenant, reload) {
   return form;
 }
 
-// --- a manager's or beneficiary's « Utilisateurs » ---------------------------------------------
+// --- the « Utilisateurs » of a manager, a beneficiary or the purchasing body ------------------------
 export function renderUsers(ctx) {
   const claims = ctx.session.claims;
   const list = h("div", { id: "users-list" }, h("p", {}, "Chargement…"));

@@ -10,7 +10,7 @@ export const ROLE_RIGHTS = Object.freeze({
   contractor: ["execution.write", "documents.write", "orders.read", "penalties.read", "incidents.report"],
   beneficiary: ["needs.write", "needs.read", "orders.write", "orders.read", "export.run", "accounts.request",
     "reports.read", "penalties.read", "incidents.report"],
-  purchasing_body: ["reports.read", "agreements.write", "incidents.report"],
+  purchasing_body: ["reports.read", "agreements.write", "incidents.report", "accounts.request"],
   operator: ["accounts.manage", "professionals.write", "incidents.manage", "reports.read"],
 });
 
@@ -34,7 +34,8 @@ export function heldRights(claims) {
   return Array.isArray(claims?.rights) ? allowed.filter((r) => claims.rights.includes(r)) : [...allowed];
 }
 
-// Every page of a party's accounts (the operator names the party; a manager or beneficiary reads its own).
+// Every page of a party's accounts (the operator names the party; a manager, a beneficiary or the purchasing
+// body reads its own).
 export function allAccounts(call, tenant = null, maxPages = 25) {
   return allPages(call, "list_accounts", tenant ? { tenant } : {}, "accounts", maxPages);
 }
@@ -89,7 +90,7 @@ export function accountCreation(form, rights, { role, tenant }) {
   return { body, errors };
 }
 
-// A manager's or beneficiary's request for one of its people (request_account): {body, errors}.
+// A manager's, beneficiary's or purchasing body's request for one of its people (request_account): {body, errors}.
 export function accountRequestBody(form, rights) {
   const email = String(form.email ?? "").trim();
   const name = String(form.display_name ?? "").trim();

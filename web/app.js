@@ -148,7 +148,7 @@ const NAV = {
     ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/report", "Rapport"], ["#/incidents", "Incidents"],
     ["#/users", "Utilisateurs"]],
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
-    ["#/agreements", "Conventions"], ["#/incidents", "Incidents"]],
+    ["#/agreements", "Conventions"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
     ["#/replacements", "Remplacements"], ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"]],
 };
@@ -373,7 +373,7 @@ const ROUTES = {
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)]],
   purchasing_body: [[/^#\/?$/, () => reports.renderPurchasingReport(ctx)], INCIDENTS,
     [/^#\/half-years$/, () => reports.renderHalfYears(ctx)], [/^#\/pool$/, () => sourcing.renderPool(ctx)],
-    [/^#\/agreements$/, () => sourcing.renderAgreements(ctx)]],
+    [/^#\/agreements$/, () => sourcing.renderAgreements(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)]],
   operator: [[/^#\/?$/, () => operator.renderAccountRequests(ctx)], INCIDENTS,
     [/^#\/needs$/, () => operator.renderWaitingNeeds(ctx)],
     [/^#\/needs\/([^/]+)\/([^/]+)$/, (b, n) => operator.renderPropose(ctx, b, n)],

@@ -4,7 +4,7 @@
 // each, B11); request a quote from the
 // titulaire for a mission (B16); request the professional's replacement (B12, replacements.mjs). The pool statistics (B14), read by the operator and the purchasing body.
 // The agreement's penalty terms versions (A9), read by the beneficiary and the purchasing body, which
-// chooses the beneficiary from the registered ones (B1 parties).
+// chooses the beneficiary from the registered ones (B1 parties) and sets a new version (terms_logic.mjs).
 import { penaltyTerms } from "./contracts.mjs";
 import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
 import {
@@ -15,9 +15,11 @@ import {
 import { missionOrder } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { quoteHref } from "./quotes.mjs";
+import { heldRights } from "./accounts_logic.mjs";
 import { criteriaText, declarationRequired, needNextStep } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
-import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
+import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, sender, table } from "./ui.mjs";
 
 const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"], ["06", "Mayotte"],
   ["11", "Île-de-France"], ["24", "Centre-Val de Loire"], ["27", "Bourgogne-Franche-Comté"], ["28", "Normandie"],
@@ -457,8 +459,9 @@ export async function renderPool(ctx) {
 }
 
 // A9: "Pénalités de la convention" — the agreement's penalty terms versions, the one in force today first.
-// The beneficiary reads its own (no beneficiary named); the purchasing body names the beneficiary.
-export function agreementSection(ctx, beneficiaryId = null) {
+// The beneficiary reads its own (no beneficiary named); the purchasing body names the beneficiary, and
+// `onAgreement` receives the agreement read (its form of a new version starts from it).
+export function agreementSection(ctx, beneficiaryId = null, { onAgreement = null } = {}) {
   const body = h("div", { "aria-live": "polite" }, h("p", {}, "Chargement…"));
   const query = new URLSearchParams({ view: "agreement", ...(beneficiaryId ? { beneficiary_id: beneficiaryId } : {}) });
   ctx.call("get_sourcing", { query: query.toString() }).then((agreement) => {
@@ -466,6 +469,7 @@ export function agreementSection(ctx, beneficiaryId = null) {
     // which account set a version: the purchasing body's (or the operator's) to see, not the beneficiary's
     body.replaceChildren(...penaltyTerms(terms, { facts: [["Bénéficiaire", terms.beneficiary],
       ["Accord-cadre", terms.contract]], accounts: ctx.session.claims.role !== "beneficiary" }));
+    onAgreement?.(agreement);
   }).catch((err) => {
     if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
   });
@@ -483,8 +487,64 @@ export async function beneficiaryField(ctx, { value = "", name = "beneficiary_id
     placeholder: "ben-metropole-demo", hint: "Identifiant du bénéficiaire", noticeId: "beneficiary-list-error" });
 }
 
-// The purchasing body's "Conventions": the penalty terms it set on a beneficiary's agreement (set_penalty_terms),
-// the beneficiary chosen from the list (or typed when the list fails).
+// A9: the purchasing body's form of a new version of a beneficiary's agreement terms (set_penalty_terms): its
+// date of effect, the P1 amount per day of lateness, per deadline kind of the agreement its penalty or none, the
+// shorter D4 / D7 an agreement may state, and its reason — prefilled from the latest version. Each refusal of the
+// platform is shown next to its field; `onSet` gets the answer (the versions are read again).
+function termsForm(ctx, beneficiaryId, agreement, onSet) {
+  const send = sender(ctx, "set_penalty_terms");
+  const values = termsFormValues(latestTerms(agreement), nowIsoIn("Europe/Paris").slice(0, 10));
+  const effective = dateField({ name: "effective_from", label: "En vigueur à partir du", required: true,
+    value: values.effective_from, hint: "Format jj/mm/aaaa ; aujourd'hui au plus tôt, jamais avant la dernière version" });
+  const amount = field({ name: "amount", label: "Montant d'une pénalité P1 par jour de retard (€)", value: values.amount,
+    inputmode: "decimal", paths: ["terms.daily_amount_cents.P1", "terms.daily_amount_cents"],
+    hint: "150 € par défaut ; s'applique aux délais pénalisés ci-dessous" });
+  const rules = Object.entries(AGREEMENT_KINDS).map(([kind, spec]) => field({ name: `rule_${kind}`,
+    label: `${kind} — ${spec.label} (${spec.requirement})`, value: values.rules[kind], options: RULE_CHOICES,
+    paths: [`terms.rules_by_kind.${kind}`] }));
+  const lengths = Object.entries(AGREEMENT_KINDS).filter(([, spec]) => spec.shorter).map(([kind, spec]) => field({
+    name: `length_${kind}`, label: `Délai ${kind} plus court (${spec.shorter.unit})`, value: values.lengths[kind],
+    inputmode: "numeric", paths: [`terms.lengths.${kind}`],
+    hint: `Au plus ${spec.shorter.max} ; vide : le délai contractuel` }));
+  const reason = field({ name: "reason", label: "Motif de la nouvelle version", rows: 2, required: true,
+    paths: ["reason"] });
+  const fields = [effective, amount, ...rules, ...lengths, reason];
+  const slot = errorSlot(() => fields);
+  const button = h("button", { type: "submit" }, "Enregistrer la nouvelle version");
+  const form = h("form", { className: "card", id: "agreement-terms-form", novalidate: true,
+    "aria-labelledby": "agreement-terms-form-title" },
+  h("h2", { id: "agreement-terms-form-title" }, "Nouvelle version des pénalités"),
+  h("p", { className: "hint" }, "Les versions ne sont jamais réécrites : une nouvelle version s'applique aux délais qui "
+    + "commencent à partir de sa date ; le titulaire en est informé."), slot.node,
+  h("div", { className: "grid" }, effective, amount),
+  h("fieldset", {}, h("legend", {}, "Délais pénalisés"), h("div", { className: "grid" }, rules)),
+  h("fieldset", {}, h("legend", {}, "Délais plus courts que le contractuel"), h("div", { className: "grid" }, lengths)),
+  reason, button);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (button.disabled) return;
+    slot.clear();
+    const typed = Object.fromEntries(new FormData(form).entries());
+    const { body, errors } = termsBody({ effective_from: typed.effective_from, amount: typed.amount,
+      reason: typed.reason,
+      rules: Object.fromEntries(Object.keys(AGREEMENT_KINDS).map((kind) => [kind, typed[`rule_${kind}`]])),
+      lengths: Object.fromEntries(Object.keys(AGREEMENT_KINDS).map((kind) => [kind, typed[`length_${kind}`]])) },
+    beneficiaryId);
+    if (errors.length) return slot.show(errors);
+    button.disabled = true;
+    try {
+      onSet(await send(body));
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+// The purchasing body's "Conventions": the penalty terms it set on a beneficiary's agreement and a new version of
+// them (when its account holds agreements.write), the beneficiary chosen from the list (or typed when the list fails).
 const lastAgreement = { beneficiary: "" };
 
 export async function renderAgreements(ctx) {
@@ -497,18 +557,31 @@ export async function renderAgreements(ctx) {
   const beneficiary = picker.field;
   const slot = errorSlot(() => [beneficiary]);
   const out = h("div", {});
+  const outcome = h("p", { className: "outcome", role: "status", tabindex: "-1" });
+  const writes = heldRights(ctx.session.claims).includes("agreements.write");
   const form = h("form", { className: "filters", id: "agreement-form", "aria-label": "Convention à afficher",
     novalidate: true }, beneficiary, h("button", { type: "submit" }, "Afficher la convention"));
+  function show(id) {
+    const editor = h("div", {});
+    out.replaceChildren(agreementSection(ctx, id, { onAgreement: writes ? (agreement) => editor.replaceChildren(
+      termsForm(ctx, id, agreement, (answer) => {
+        show(id);  // the versions read again, the form starting from the new one
+        outcome.textContent = termsSetText(answer);
+        outcome.focus();
+      })) : null }), editor);
+  }
   function load() {
     slot.clear();
+    outcome.textContent = "";
     lastAgreement.beneficiary = beneficiary.input.value.trim();
     const message = beneficiary.input.tagName === "SELECT" ? "Choisissez un bénéficiaire." : "Indiquez un bénéficiaire.";
     if (!lastAgreement.beneficiary) return slot.show([{ field: "$.beneficiary_id", message }]);
-    out.replaceChildren(agreementSection(ctx, lastAgreement.beneficiary));
+    show(lastAgreement.beneficiary);
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
-  ctx.show("Conventions des bénéficiaires", h("p", { className: "hint" }, "Les versions des pénalités de la "
-    + "convention d'un bénéficiaire, fixées par la centrale d'achat (set_penalty_terms)."), picker.notice, slot.node, form,
-    out);
+  ctx.show("Conventions des bénéficiaires", h("p", { className: "hint" }, "Les pénalités de la convention d'un "
+    + "bénéficiaire, version par version, telles que la centrale d'achat les fixe"
+    + (writes ? " : affichez une convention pour en enregistrer une nouvelle version." : ".")), picker.notice, slot.node,
+  form, outcome, out);
   if (lastAgreement.beneficiary && beneficiary.input.value) load();  // the one read last, if still listed
 }

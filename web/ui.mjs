@@ -1,6 +1,6 @@
 // DOM helpers of the web application: elements built with DOM calls (textContent only: data never
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
-import { barChart, constraintMessage, errorsByField, fieldOf } from "./logic.mjs";
+import { attemptKey, barChart, constraintMessage, errorsByField, fieldOf, keepsAttemptKey } from "./logic.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -254,4 +254,21 @@ export function rightBoxes(choices, { ticked = [], legend = "Droits (aucune case
     chosen.forEach((b, i) => b.paths.push(`rights[${i}]`));
     return chosen.map((b) => b.right);
   } };
+}
+
+// Sends one body with one Idempotency-Key until it gets an answer (a double click, or a retry after a network
+// failure or a 5xx, is not a second request: attemptKey in logic.mjs); `ctx.call` is the app's.
+export function sender(ctx, functionName) {
+  let attempt = null;
+  return async (body) => {
+    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
+    try {
+      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
+      attempt = null;
+      return reply;
+    } catch (err) {
+      if (!keepsAttemptKey(err.status)) attempt = null;
+      throw err;
+    }
+  };
 }

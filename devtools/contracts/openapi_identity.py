@@ -15,7 +15,8 @@ from shared.domain.identity import Right
 from shared.domain.identity import REAUTHENTICATION_MAX_AGE, ChangePassword, CreateAccount, RequestAccount
 
 
-@operation("request_account", "post", roles=("manager", "beneficiary"), right=Right.ACCOUNTS_REQUEST,
+@operation("request_account", "post", roles=("manager", "beneficiary", "purchasing_body"),
+           right=Right.ACCOUNTS_REQUEST,
            schemas=("AccountRequest", "RequestAccount"))
 def request_account(b: Build) -> dict[str, Any]:
     acc = b.stories.accounts
@@ -23,10 +24,11 @@ def request_account(b: Build) -> dict[str, Any]:
     return {
         "summary": "Ask the operator for an account for one of your people",
         "description": (
-            "A manager or beneficiary asks for an account in its own tenant (B5), optionally narrowing its rights. "
+            "A manager, a beneficiary or the purchasing body asks for an account in its own tenant (B5: the "
+            "token's, the body names none), optionally narrowing its rights. "
             "The request starts D7: the operator creates the account within 72 working hours in the given "
             "territory (due_at). Asking again for the same e-mail answers the same request."),
-        "tags": ["manager", "beneficiary"], "parameters": POST_PARAMS,
+        "tags": ["manager", "beneficiary", "purchasing_body"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["RequestAccount"], {"colleague": ("A colleague, two rights",
                                                                          REQUEST_ACCOUNT)}),
         "responses": {
@@ -76,9 +78,10 @@ def manage_account(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("list_accounts", "get", roles=("operator", "manager", "beneficiary"),
+@operation("list_accounts", "get", roles=("operator", "manager", "beneficiary", "purchasing_body"),
            right={"operator": Right.ACCOUNTS_MANAGE, "manager": Right.ACCOUNTS_REQUEST,
-                  "beneficiary": Right.ACCOUNTS_REQUEST}, schemas=("AccountList",))
+                  "beneficiary": Right.ACCOUNTS_REQUEST, "purchasing_body": Right.ACCOUNTS_REQUEST},
+           schemas=("AccountList",))
 def list_accounts(b: Build) -> dict[str, Any]:
     acc = b.stories.accounts
     cid0, cid1, _ = CORRELATION_IDS
@@ -86,22 +89,25 @@ def list_accounts(b: Build) -> dict[str, Any]:
     problems["400"] = problem_response("The operator named no `tenant`, `tenant` or `after` is not an identifier, or "
                                        "another query parameter was given.", {
         "bad_query": problem(400, acc.list_bad_query, cid0, instance="/list_accounts")})
-    problems["403"]["description"] += (" A manager or beneficiary naming another party's `tenant` is refused on "
+    problems["403"]["description"] += (" A manager, beneficiary or purchasing body naming another party's `tenant` "
+                                       "is refused on "
                                        "`query.tenant` (FORBIDDEN).")
     problems["403"]["content"]["application/problem+json"]["examples"]["another_tenant"] = {
         "value": problem(403, acc.list_forbidden, cid1, instance="/list_accounts")}
     return {
-        "summary": "List a party's accounts, their rights and state (operator; manager or beneficiary: its own)",
+        "summary": ("List a party's accounts, their rights and state (operator; manager, beneficiary or purchasing "
+                    "body: its own)"),
         "description": (
             "B5 accounts and rights: who has access to a party's space — each account's uid, e-mail, name, role, the "
             "rights it holds (its role's when none were chosen: `default_rights`), whether it is active or disabled "
             "(and since when), whether its password is still a temporary one the operator set, when it was created "
             "and last changed, the account request it answered. Never a password nor a token. The operator names "
-            "the party (`tenant`, required); a manager or a beneficiary reads its own people only (`tenant` may be "
+            "the party (`tenant`, required); a manager, a beneficiary or the purchasing body reads its own people only "
+            "(`tenant` may be "
             "left out or name itself). A page of at most 200 by uid; `next_cursor` is passed back as `?after=`. "
             "Read from the platform's account records (manage_account, change_password), not from Firebase "
             "Authentication."),
-        "tags": ["operator", "manager", "beneficiary"],
+        "tags": ["operator", "manager", "beneficiary", "purchasing_body"],
         "parameters": [query("tenant", "The party whose accounts are read: required of the operator.",
                              acc.account_list["tenant"]),
                        query("after", "Optional: the previous page's `next_cursor`.", "uid-0001"),

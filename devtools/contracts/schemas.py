@@ -263,7 +263,7 @@ DIRECTION = {
     "PenaltyDecisionRequest": "Inbound: body of POST decide_penalty (manager).",
     "PenaltyEntry": "Outbound: body of the decide_penalty answer.",
     "Statement": "Outbound: body of the GET get_penalty_statement answer (JSON; format=csv gives the same in CSV).",
-    "RequestAccount": "Inbound: body of POST request_account (manager or beneficiary).",
+    "RequestAccount": "Inbound: body of POST request_account (manager, beneficiary or purchasing body).",
     "AccountRequest": "Outbound: body of the request_account answer (202).",
     "CreateAccount": "Inbound: body of POST manage_account (operator).",
     "AccountCreated": "Outbound: body of the manage_account answer.",

@@ -13,7 +13,7 @@
 locals {
   functions = {
     request_account = {
-      description = "Manager or beneficiary -> platform: request a user account (B5, D7)."
+      description = "Manager, beneficiary or purchasing body -> platform: request a user account in its own tenant (B5, D7)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data-publish-timers"
@@ -329,7 +329,7 @@ locals {
       method      = "GET"
     }
     list_accounts = {
-      description = "Operator (any party), manager or beneficiary (its own) -> platform: a party's accounts, rights and state (B5, web application)."
+      description = "Operator (any party), manager, beneficiary or purchasing body (its own) -> platform: a party's accounts, rights and state (B5, web application)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"

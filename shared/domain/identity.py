@@ -63,7 +63,8 @@ ROLE_RIGHTS: dict[Role, frozenset[Right]] = {
                                  Right.EXPORT, Right.ACCOUNTS_REQUEST, Right.REPORTS_READ,
                                  Right.PENALTIES_READ}  # its missions' contractor's statement
                                 | {Right.INCIDENTS_REPORT}),
-    Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ, Right.AGREEMENTS_WRITE}) | {Right.INCIDENTS_REPORT},
+    Role.PURCHASING_BODY: frozenset({Right.REPORTS_READ, Right.AGREEMENTS_WRITE}) | {Right.INCIDENTS_REPORT}
+                          | {Right.ACCOUNTS_REQUEST},  # B5: its own people's accounts, like a beneficiary
     Role.OPERATOR: frozenset({Right.ACCOUNTS_MANAGE, Right.PROFESSIONALS_WRITE}) | {Right.INCIDENTS_MANAGE}
                    | {Right.REPORTS_READ},  # B6/B17 reports of any beneficiary (get_report)
 }
@@ -93,7 +94,8 @@ PASSWORD_MIN_CLASSES = 3  # of four: lowercase, uppercase, digit, other
 
 
 class RequestAccount(Command):
-    """A manager or beneficiary asks for an account for one of its people (B5)."""
+    """A manager, a beneficiary or the purchasing body asks for an account for one of its people (B5); the
+    tenant is the requester's own (its token's), never named in the body."""
 
     email: EmailStr
     display_name: Annotated[str, Field(min_length=1, max_length=120)]
@@ -289,12 +291,12 @@ def account_row(record: dict) -> AccountRow | None:
 
 
 # Who reads whose accounts (list_accounts, B5 accounts and rights): the operator any party's, naming it
-# (accounts.manage); a manager or a beneficiary its own people only — the right that lets it ask for their
-# accounts (accounts.request) lets it see who already has one.
+# (accounts.manage); a manager, a beneficiary or the purchasing body its own people only — the right that lets
+# it ask for their accounts (accounts.request) lets it see who already has one.
 def account_list_query(args: dict[str, str], role: str, own_tenant: str,
                        ) -> tuple[str | None, str | None, list[ErrorDetail], str | None]:
-    """list_accounts' query: ``tenant`` (required of the operator; a manager's or beneficiary's own, which it may
-    leave out), ``after`` (the previous page's ``next_cursor``), nothing else.
+    """list_accounts' query: ``tenant`` (required of the operator; a manager's, beneficiary's or purchasing body's
+    own, which it may leave out), ``after`` (the previous page's ``next_cursor``), nothing else.
     (tenant, after, errors, forbidden field): naming another party's tenant is forbidden (``query.tenant``)."""
     errors = [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(set(args) - {"tenant", "after"})]
     named = args.get("tenant") or None

@@ -1,8 +1,9 @@
-"""Accounts (B5 account management, D7 account creation): a manager or beneficiary requests an
-account for one of its people; the operator creates it.
+"""Accounts (B5 account management, D7 account creation): a manager, a beneficiary or the purchasing body
+requests an account for one of its people, in its own tenant; the operator creates it.
 
   account_requests/{request_id}   a request (top level: the operator answers every tenant's);
-                                  audited in the requester's space (managers/<id> or beneficiaries/<id>)
+                                  audited in the requester's space (managers/<id> or beneficiaries/<id>;
+                                  the purchasing body, which has no space, in platform/registry)
   accounts/{uid}                  the role, tenant and rights last set on a Firebase Auth user: the
                                   audit record of that claims change (platform/registry)
   managers/{tenant}/deadlines/{request_id}   its D7 deadline
@@ -56,9 +57,14 @@ def account_path(uid: str) -> str:
     return f"accounts/{uid}"
 
 
+_REQUESTER_SPACES = {Role.MANAGER: "managers/{}", Role.BENEFICIARY: "beneficiaries/{}"}
+
+
 def requester_space(request: AccountRequest) -> str:
-    """The space a request's audit records go to: the requester's own."""
-    return f"{'managers' if request.role is Role.MANAGER else 'beneficiaries'}/{request.tenant}"
+    """The space a request's audit records go to: the requester's own; the purchasing body's, which holds no
+    space (it reads platform-wide figures), go to the platform's registry with its registry record."""
+    space = _REQUESTER_SPACES.get(request.role)
+    return space.format(request.tenant) if space else "platform/registry"
 
 
 def load_request(uow: UnitOfWork, request_id: str) -> AccountRequest | None:

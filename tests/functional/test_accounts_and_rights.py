@@ -173,3 +173,71 @@ def test_a_manager_lists_its_own_people_and_no_other_partys(platform, clean_fire
     assert codes(listed(platform, contractor.token)) == [("header.Authorization", "FORBIDDEN")]
     missing = listed(platform, operator.token)
     assert missing.status_code == 400 and codes(missing) == [("query.tenant", "REQUIRED")]
+
+
+def test_the_purchasing_body_requests_and_lists_its_own_peoples_accounts_and_never_another_partys(platform,
+                                                                                                 clean_firestore):
+    operator = Erp(platform, "operator", "platform")
+    suffix = uuid.uuid4().hex[:8]
+    clean_firestore.document("purchasing_bodies/centrale-test").set({"name": "Centrale test", "territory": "75"})
+    centrale = Erp(platform, "purchasing_body", "centrale-test")
+    # Given a manager's person and another purchasing body's, who must never show in this one's list
+    for email, role, tenant in ((f"zoe.{suffix}@autre.fr", "manager", "mgr-test"),
+                                (f"ana.{suffix}@autre-centrale.fr", "purchasing_body", "centrale-other")):
+        made = operator.post("manage_account", {"email": email, "display_name": "Autre", "role": role,
+                                                "tenant": tenant})
+        assert made.status_code == 200, made.text
+    # When the purchasing body asks for an account for one of its buyers, narrowing its rights (B5, D7)
+    email = f"acheteur.{suffix}@centrale.fr"
+    asked = centrale.post("request_account", {"email": email, "display_name": "Paul Acheteur",
+                                              "rights": ["reports.read"]})
+    # Then it is recorded in its own tenant, D7 running on the operator's list
+    assert asked.status_code == 202, asked.text
+    request = asked.json()
+    assert (request["tenant"], request["role"], request["rights"], request["status"]) == (
+        "centrale-test", "purchasing_body", ["reports.read"], "pending")
+    pending = requests.get(platform.url("list_account_requests") + "/", timeout=30,
+                           headers={"Authorization": f"Bearer {operator.token}"}).json()["requests"]
+    assert [(r["tenant"], r["role"]) for r in pending if r["request_id"] == request["request_id"]] == [
+        ("centrale-test", "purchasing_body")]
+    # When it tries to ask for another party's person: the body names no tenant (its token's is the one)
+    crossed = centrale.post("request_account", {"email": f"x.{suffix}@autre.fr", "display_name": "X",
+                                                "tenant": "mgr-test"})
+    # Then it is refused, naming the field, and nothing is recorded
+    assert crossed.status_code == 422 and codes(crossed) == [("$.tenant", "UNKNOWN_FIELD")], crossed.text
+    assert not [d for d in clean_firestore.collection("account_requests").stream()
+                if d.to_dict()["email"] == f"x.{suffix}@autre.fr"]
+    # And a purchasing body token on a manager's id is refused before anything is read or recorded
+    posing = Erp(platform, "purchasing_body", "mgr-test")
+    for answer in (posing.post("request_account", {"email": f"y.{suffix}@autre.fr", "display_name": "Y"}),
+                   listed(platform, posing.token)):
+        assert answer.status_code == 403 and codes(answer) == [("header.Authorization", "TENANT_ID_TAKEN")], \
+            answer.text
+        assert "zoe" not in answer.text
+    # And a right it does not hold is refused on its field
+    narrow = emulator_token(platform.project_id, "uid-buyer", role="purchasing_body", tenant="centrale-test",
+                            rights=["reports.read", "accounts.request"])
+    centrale_narrow = Erp(platform, "purchasing_body", "centrale-test")
+    centrale_narrow.token = narrow
+    exceeding = centrale_narrow.post("request_account", {"email": f"z.{suffix}@centrale.fr", "display_name": "Z",
+                                                         "rights": ["agreements.write"]})
+    assert exceeding.status_code == 422 and codes(exceeding) == [("$.rights[0]", "RIGHT_NOT_HELD")], exceeding.text
+
+    # When the operator creates the account it asked for
+    made = operator.post("manage_account", {"email": email, "display_name": "Paul Acheteur",
+                                            "role": "purchasing_body", "tenant": "centrale-test",
+                                            "request_id": request["request_id"]})
+    assert made.status_code == 200 and made.json()["request"]["met"] is True, made.text
+    # Then the purchasing body lists its own people (naming itself or not), and only them
+    for page in (listed(platform, centrale.token), listed(platform, centrale.token, tenant="centrale-test")):
+        assert page.status_code == 200, page.text
+        assert [(a["email"], a["rights"]) for a in page.json()["accounts"]] == [(email, ["reports.read"])]
+    # And naming another party is refused with nothing of it
+    for other in ("centrale-other", "mgr-test"):
+        refused = listed(platform, centrale.token, tenant=other)
+        assert refused.status_code == 403 and codes(refused) == [("query.tenant", "FORBIDDEN")], refused.text
+        assert suffix not in refused.text
+    # And a buyer without the right to ask for accounts reads no list
+    reader = emulator_token(platform.project_id, "uid-reader", role="purchasing_body", tenant="centrale-test",
+                            rights=["reports.read"])
+    assert codes(listed(platform, reader)) == [("header.Authorization", "MISSING_RIGHT")]

@@ -188,6 +188,8 @@ def test_a_request_never_asks_for_more_rights_than_its_requester_holds_and_names
     ("beneficiary", "ben-test", {"beneficiaries/ben-test": {"name": "Ben", "territory": "972"}}, "972"),
     ("manager", "mgr-test", {"managers/mgr-test": {"name": "Test", "territory": "974"}}, "974"),
     ("manager", "mgr-test", {}, "75"),
+    ("purchasing_body", "centrale-test", {"purchasing_bodies/centrale-test": {"name": "C", "territory": "971"}}, "971"),
+    ("purchasing_body", "centrale-test", {}, "75"),
 ])
 def test_a_request_naming_no_territory_counts_d7_in_its_requesters_own(role, tenant, seeded, expected):
     world = registered(World(ASKED))
@@ -201,6 +203,40 @@ def test_a_request_naming_no_territory_counts_d7_in_its_requesters_own(role, ten
     # Then D7 and the request are counted in the requester's own territory (B18), else Paris
     assert request.territory == expected
     assert world.deadlines(tenant)[request.request_id].territory == expected
+
+
+def test_the_purchasing_body_requests_an_account_for_its_own_people_and_the_operator_fulfils_it():
+    world = registered(World(ASKED))
+    world.seed("purchasing_bodies/centrale-test", {"name": "Centrale", "territory": "75"})
+    # When the purchasing body asks for an account for one of its buyers, narrowing its rights
+    command = RequestAccount.model_validate({"email": "Acheteur.Deux@centrale.fr", "display_name": "Paul Acheteur",
+                                             "rights": ["reports.read"]}, strict=False)
+    request = accounts.request_account("uid-centrale", "purchasing_body", "centrale-test", command, world.uow(),
+                                       world.clock, held=frozenset({"reports.read", "accounts.request"}))
+    # Then the request is its own tenant's, D7 runs 72 working hours (Tuesday → Friday), and the request is
+    # audited in the platform's registry (the purchasing body holds no space)
+    assert (request.role.value, request.tenant, request.rights) == ("purchasing_body", "centrale-test",
+                                                                    ["reports.read"])
+    assert request.due_at == dt.datetime(2026, 3, 13, 9, 5, tzinfo=dt.UTC)
+    assert world.deadlines("centrale-test")[request.request_id].state.value == "running"
+    [audit] = [d for d in world.db.under("platform/registry/audit").values()
+               if d["action"] == "account_request.created"]
+    assert audit["target"] == f"account_requests/{request.request_id}"
+    assert not world.db.under("beneficiaries/centrale-test/audit")
+    # When the operator creates the account for it
+    admin = Admin()
+    world.clock.advance(days=1)
+    created = accounts.create_account(creation(request.request_id, email="acheteur.deux@centrale.fr",
+                                               display_name="Paul Acheteur", role="purchasing_body",
+                                               tenant="centrale-test", rights=None), admin, world.uow(), world.clock)
+    # Then the account holds what was asked, the request is fulfilled in time and D7 stopped
+    assert created["claims"] == {"role": "purchasing_body", "tenant": "centrale-test", "rights": ["reports.read"]}
+    assert created["request"]["met"] is True
+    assert world.deadlines("centrale-test")[request.request_id].state.value == "met"
+    # And it lists its own people only, never another party's
+    listed = accounts.list_accounts(world.uow(), "centrale-test")
+    assert [a["email"] for a in listed["accounts"]] == ["acheteur.deux@centrale.fr"]
+    assert accounts.list_accounts(world.uow(), "mgr-test")["accounts"] == []
 
 
 def test_disabling_an_account_disables_its_user_revokes_its_sessions_and_is_recorded_once():

@@ -11,6 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from shared.domain.identity import Right
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,3 +93,30 @@ def test_the_directory_and_deactivation_kinds_of_the_web_app_are_the_platforms()
     # Then they are those list_parties and deactivate_party take (B1 parties: the purchasing body among them)
     assert keys("LISTED_KIND_LABELS") == keys("NONE_REGISTERED") == {kind.value for kind in ListedKind}
     assert keys("PARTY_KIND_LABELS") == {kind.value for kind in PartyKind}
+
+
+def test_the_agreement_terms_form_offers_the_platforms_deadline_kinds_amount_and_lengths():
+    # Given the deadline kinds, the P1 amount and the shorter lengths the purchasing body's form offers
+    # (web/terms_logic.mjs, A9 penalties of a beneficiary's agreement)
+    from shared.domain.deadlines import KINDS, UNIT_LABELS
+    from shared.domain.penalties import RULES, PenaltyTerms
+
+    source = (ROOT / "web" / "terms_logic.mjs").read_text(encoding="utf-8")
+    block = re.search(r"export const AGREEMENT_KINDS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
+    offered = {kind: (label, requirement, int(top) if top else None, unit or None) for kind, label, requirement, top, unit
+               in re.findall(r'(D\d): \{ label: "([^"]*)", requirement: "(\w+)"'
+                             r'(?:,\s*shorter: \{ max: (\d+), unit: "([^"]*)" \})? \}', block)}
+    # Then each is a kind of the catalogue in its own words and requirement, unpriced by default (« sans pénalité »
+    # is the catalogue's), shortened exactly where an agreement may shorten it, at most to its contractual length
+    assert offered and set(offered) == set(re.findall(r"(D\d): \{", block))
+    for kind, (label, requirement, top, unit) in offered.items():
+        spec = KINDS[kind]
+        assert (label, requirement, spec.penalty_rule) == (spec.label, spec.source, None)
+        assert (top, unit) == ((spec.length.amount, UNIT_LABELS[spec.length.unit]) if spec.shorter_allowed
+                               else (None, None))
+    # And the default and greatest amounts per day are the platform's
+    assert re.search(r"DEFAULT_DAILY_CENTS = Object\.freeze\(\{ P1: (\d+) \}\)", source).group(1) == str(RULES["P1"])
+    top = int(re.search(r"MAX_DAILY_CENTS = ([\d_]+);", source).group(1).replace("_", ""))
+    assert PenaltyTerms.model_validate({"daily_amount_cents": {"P1": top}}).amount_for("P1") == top
+    with pytest.raises(ValueError):
+        PenaltyTerms.model_validate({"daily_amount_cents": {"P1": top + 1}})

@@ -54,6 +54,14 @@ test("B5: the rights offered are the role's, narrowed to the requester's own", (
   assert.deepEqual(heldRights({ role: "beneficiary" }), ROLE_RIGHTS.beneficiary);
 });
 
+test("B5: the purchasing body asks for accounts for its people with the rights it holds, never more", () => {
+  // its role holds accounts.request (its « Utilisateurs »), and a buyer narrowed to the report cannot offer the rest
+  assert.ok(heldRights({ role: "purchasing_body" }).includes("accounts.request"));
+  assert.deepEqual(rightsChoice("purchasing_body", heldRights({ role: "purchasing_body",
+    rights: ["reports.read", "accounts.request"] })).map((r) => r.right).sort(), ["accounts.request", "reports.read"]);
+  assert.equal(rightsChoice("purchasing_body").some((r) => r.right === "orders.write"), false);
+});
+
 test("B5: creating and requesting an account check their fields before sending", () => {
   const ok = accountCreation({ email: " paul@acme.fr ", display_name: "Paul", password: "Provisoire-2026-Lyon" },
     ["orders.read"], { role: "contractor", tenant: "ctr-acme" });

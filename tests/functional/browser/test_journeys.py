@@ -613,6 +613,33 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(versions).to_contain_text("à venir")
     expect(versions).to_contain_text("Annexe pénalités")
     app.check(page, "centrale-conventions", shot=False)
+    # A9: a new version from the form, prefilled from the latest one (P1 at 200 €, D4 priced), no function name shown
+    form = page.locator("#agreement-terms-form")
+    expect(form.get_by_label("Montant d'une pénalité P1 par jour de retard (€)")).to_have_value("200")
+    expect(form.get_by_label(re.compile("^D4 — Proposition de profils"))).to_have_value("P1")
+    assert "set_penalty_terms" not in page.locator("main").inner_text()
+    # a mistake it can fix is named before anything is sent; a date before the latest version's is the platform's
+    form.get_by_label("Délai D7 plus court (heures ouvrées)").fill("100")
+    form.get_by_role("button", name="Enregistrer la nouvelle version").click()
+    expect(field_error(page, "Délai D7 plus court (heures ouvrées)")).to_contain_text("de 1 à 72")
+    expect(field_error(page, "Motif de la nouvelle version")).to_contain_text("Indiquez le motif")
+    form.get_by_label("Délai D7 plus court (heures ouvrées)").fill("48")
+    form.get_by_label("Motif de la nouvelle version").fill("Avenant n°2 : comptes en 48 h")
+    form.get_by_label(re.compile("^D7 — Création d'un compte")).select_option("P1")
+    form.get_by_label("En vigueur à partir du").fill(dt.date.today().strftime("%d/%m/%Y"))
+    form.get_by_role("button", name="Enregistrer la nouvelle version").click()
+    expect(field_error(page, "En vigueur à partir du")).to_contain_text("la version 1 prend effet le")
+    app.check(page, "centrale-conventions-refus", shot=False)
+    form.get_by_label("En vigueur à partir du").fill(
+        (dt.date.today() + dt.timedelta(days=12)).strftime("%d/%m/%Y"))
+    form.get_by_role("button", name="Enregistrer la nouvelle version").click()
+    # Then the version is told, the list read again with both versions, the form starting from the new one
+    expect(page.locator(".outcome[role=status]")).to_contain_text("Version 2 enregistrée")
+    expect(versions.locator("tbody tr")).to_have_count(2)
+    expect(versions.locator("tr[data-terms-version='2']")).to_contain_text("Avenant n°2 : comptes en 48 h")
+    expect(versions.locator("tr[data-terms-version='2']")).to_contain_text("délai D7 : 48 heures ouvrées")
+    expect(page.locator("#agreement-terms-form").get_by_label("Délai D7 plus court (heures ouvrées)")).to_have_value("48")
+    app.check(page, "centrale-conventions-version", shot=False)
     # When the list cannot be loaded, it is told so in French and types the id instead
     def the_list(url: str) -> bool:
         return "view=beneficiaries" in url
@@ -635,6 +662,19 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     injected = [p for p in app.problems if "status of 503" in p]
     assert len(injected) == 1, app.problems
     app.problems.remove(injected[0])
+    # B5: its « Utilisateurs », the manager's and the beneficiary's screen: its own people, and an account requested
+    page.get_by_role("link", name="Utilisateurs").click()
+    expect(page.get_by_role("heading", name="Utilisateurs")).to_be_focused()
+    expect(page.get_by_role("table", name="Personnes ayant un compte")).to_contain_text("acheteur@centrale-test.demo")
+    request = page.locator("#request-account")
+    request.get_by_role("button", name="Demander un compte").click()
+    expect(field_error(page, "Adresse e-mail", within=request)).to_contain_text("adresse e-mail")
+    request.get_by_label("Adresse e-mail").fill("deuxieme.acheteur@centrale-test.demo")
+    request.get_by_label("Nom", exact=True).fill("Deuxième Acheteur")
+    request.get_by_label("lire les rapports").check()
+    request.get_by_role("button", name="Demander un compte").click()
+    expect(request.locator(".outcome")).to_contain_text("Demande enregistrée pour deuxieme.acheteur@centrale-test.demo")
+    app.check(page, "centrale-utilisateurs", shot=False)
 
 
 def test_operator_creates_a_requested_account_handles_incidents_proposes_and_reads_the_pool(app, platform):

@@ -22,7 +22,7 @@ import pytest
 from devtools import seed
 from devtools.stack import ROOT
 from tests.builders import issue_order_body
-from tests.functional.browser.conftest import AXE, PASSWORD, web_user
+from tests.functional.browser.conftest import AXE, PASSWORD, USERS, web_user
 from tests.functional.browser.test_journeys import register_pool
 from tests.functional.erp import Erp
 from tests.functional.test_onboarding import register
@@ -113,7 +113,9 @@ def prepare_purchasing_body(platform) -> dict:
         "beneficiary_id": seed.BENEFICIARY["beneficiary_id"], "effective_from": later, "reason": "Annexe pénalités",
         "terms": {"daily_amount_cents": {"P1": 20000}, "rules_by_kind": {"D4": "P1"}}})
     assert terms.status_code == 201, terms.text
-    return {"beneficiary": seed.BENEFICIARY["beneficiary_id"]}
+    after = (dt.date.today() + dt.timedelta(days=12)).strftime("%d/%m/%Y")  # after the version above: accepted
+    # its « Utilisateurs » lists the account the journey signs in with, its own
+    return {"beneficiary": seed.BENEFICIARY["beneficiary_id"], "after": after, "email": USERS["purchasing_body"][0]}
 
 
 def prepare_operator(platform, party: str) -> dict:
