@@ -54,7 +54,7 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
   const contract = field({ name: "contract_id", label: "Marché", required: true,
     value: contracts.length === 1 ? contracts[0].contract_id : "",  // a single contract: chosen already
     options: [{ value: "", label: "— choisir un marché —" }, ...contractOptions(contracts)],
-    paths: ["contract_id", "contractor_id"],
+    paths: ["contract_id", "contractor_id"], className: "wide",
     hint: "Le prestataire est le titulaire du marché." });
   const contractor = h("p", { className: "hint", id: "order-contractor", "aria-live": "polite" });
   const title = field({ name: "title", label: "Objet", required: true });
@@ -69,6 +69,7 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
       label: "Élément du patrimoine", paths: ["node_id", "site.node_id", "site"],
       none: (n) => (n ? "— choisir un élément —" : "Aucun élément actif"),
       failure: (err) => listFailure(err, "des éléments du patrimoine", "de l'élément") });
+    picked.field.classList.add("wide");  // « libellé — identifiant (type, commune) » read whole
     siteFields.push(picked.field);
     nodeNotice = picked.notice;
   } else {
@@ -113,7 +114,7 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
     }
     if (ticket !== loading) return;  // another contract chosen meanwhile
     part = contractFields(chosen, catalogue, failure, accounts);
-    contractPart.replaceChildren(...part.nodes);
+    contractPart.replaceChildren(...part.nodes.filter(Boolean));
   };
   contract.input.addEventListener("change", choose);
   if (contract.input.value) choose();
@@ -194,7 +195,7 @@ function linesPart(catalogue, failure) {
     };
   }
   const quantities = new Map(items.map((item) => [item.code, field({ name: `qty_${item.code}`,
-    label: `Quantité ${item.code}`, inputmode: "decimal", paths: [] })]));
+    label: `Quantité ${item.code}`, inputmode: "decimal", paths: [], className: "qty" })]));
   const amounts = new Map(items.map((item) => [item.code, h("td", { className: "num" }, "—")]));
   const total = h("td", { className: "num", id: "order-total" }, formatEuros(0));
   const typed = () => Object.fromEntries(items.map((item) => [item.code, quantities.get(item.code).input.value]));
@@ -247,6 +248,7 @@ function billingPart(contract, accounts) {
     failure: (err) => `La liste des comptes de facturation n'a pas pu être chargée (${messagesOf(err).join(" ")}) : `
       + "la commande peut partir sans compte de facturation." });
   if (!own) account.hidden = true;  // unreadable: nothing to type instead (the buyer is not an id)
+  account.classList.add("wide");
   const serviceCode = field({ name: "service_code", label: "Code service (facultatif)",
     paths: ["service_code", "public_invoicing.service_code"] });
   const engagement = field({ name: "engagement_number", label: "Numéro d'engagement (facultatif)",
