@@ -97,8 +97,8 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
     chosen = contracts.find((c) => c.contract_id === contract.input.value) ?? null;
     contractor.textContent = chosen ? `Prestataire : ${chosen.contractor_id}` : "";
     const ticket = ++loading;
+    part = nothing;  // the previous contract's lines and accounts are not this one's
     if (!chosen) {
-      part = nothing;
       contractPart.replaceChildren();
       return;
     }
