@@ -16,6 +16,7 @@ import * as replacements from "./replacements.mjs";
 import * as parties from "./parties.mjs";
 import * as accounts from "./accounts.mjs";
 import * as exportScreen from "./exports.mjs";
+import * as newOrder from "./new_order.mjs";
 import { follow } from "./live.mjs";
 
 const SESSION_KEY = "passerelle.session";
@@ -140,13 +141,13 @@ function stopLive() {
 
 // --- layout ---------------------------------------------------------------------------------
 const NAV = {
-  manager: [["#/", "Tableau de bord"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/contracts", "Marchés"],
+  manager: [["#/", "Tableau de bord"], ["#/orders/new", "Nouvelle commande"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/contracts", "Marchés"],
     ["#/coverage", "Patrimoine"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"], ["#/export", "Export"]],
   contractor: [["#/", "Mes commandes"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"],
     ["#/contracts", "Marchés"], ["#/incidents", "Incidents"]],
   beneficiary: [["#/", "Mes besoins"], ["#/needs/new", "Nouveau besoin"], ["#/orders", "Commandes"],
     ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/report", "Rapport"], ["#/incidents", "Incidents"],
-    ["#/users", "Utilisateurs"]],
+    ["#/users", "Utilisateurs"], ["#/export", "Export"]],
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
     ["#/agreements", "Conventions"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
@@ -351,6 +352,7 @@ const ORDER = [/^#\/orders\/([^/]+)\/([^/]+)$/, (m, o) => orders.renderOrder(ctx
 const INCIDENTS = [/^#\/incidents$/, () => incidents.renderIncidents(ctx)];
 const ROUTES = {
   manager: [[/^#\/?$/, () => orders.renderList(ctx)], ORDER, INCIDENTS,
+    [/^#\/orders\/new$/, () => newOrder.renderNewOrder(ctx)],
     [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
@@ -370,7 +372,8 @@ const ROUTES = {
     [/^#\/missions\/([^/]+)$/, (m) => sourcing.renderMission(ctx, m)],
     [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/orders$/, () => orders.renderList(ctx)], [/^#\/report$/, () => reports.renderBeneficiaryReport(ctx)],
-    [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)]],
+    [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
+    [/^#\/export$/, () => exportScreen.renderExport(ctx)]],
   purchasing_body: [[/^#\/?$/, () => reports.renderPurchasingReport(ctx)], INCIDENTS,
     [/^#\/half-years$/, () => reports.renderHalfYears(ctx)], [/^#\/pool$/, () => sourcing.renderPool(ctx)],
     [/^#\/agreements$/, () => sourcing.renderAgreements(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)]],

@@ -27,18 +27,22 @@ export function attachableOrders(coverage) {
 }
 
 // The manager's active nodes, page after page by node id (`more` says whether another page follows), at most
-// `maxPages` pages: `complete` false when more would follow. `call` is the app's ctx.call.
+// `maxPages` pages: `complete` false when more would follow; `treeInForce` whether a tree is in force at all
+// (list_property_nodes' tree_in_force: without one, an order's node_id is the manager's own reference, A7).
+// `call` is the app's ctx.call.
 export async function activeNodes(call, { pageSize = NODE_PAGE, maxPages = NODE_PAGES } = {}) {
   const rows = [];
   let after = null;
+  let treeInForce = false;
   for (let page = 0; page < maxPages; page += 1) {
     const query = new URLSearchParams({ limit: String(pageSize), ...(after ? { after } : {}) }).toString();
     const answer = await call("list_property_nodes", { query });
+    treeInForce ||= Boolean(answer?.tree_in_force);
     rows.push(...(answer?.nodes ?? []).filter((n) => (n.status ?? "active") === "active"));
     after = answer?.next_cursor ?? null;
-    if (!answer?.more || !after) return { rows, complete: true };
+    if (!answer?.more || !after) return { rows, complete: true, treeInForce };
   }
-  return { rows, complete: false };
+  return { rows, complete: false, treeInForce };
 }
 
 // A node as the picker says it: « Bâtiment A — LYON-BAT-A (bâtiment, 69383) ».

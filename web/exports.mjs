@@ -1,8 +1,8 @@
-// Reversibility (A8): a manager exports all of its space's data at any time (export_space). « Lancer l'export »
+// Reversibility (A8): a manager or a beneficiary exports all of its space's data at any time (export_space). « Lancer l'export »
 // starts a job; the screen follows it (GET ?job_id=, every 2 s) until the archive is ready, then offers its download
 // link (signed for 15 minutes: a fresh one is asked each time the screen is opened). The last job of the session is
 // remembered (sessionStorage), so that leaving the screen and coming back finds it.
-import { exportJobText } from "./logic.mjs";
+import { exportContents, exportJobText } from "./logic.mjs";
 import { errorBox, h, messagesOf } from "./ui.mjs";
 
 const JOB_KEY = "passerelle.export";
@@ -58,8 +58,8 @@ export function renderExport(ctx) {
   });
 
   ctx.show("Export des données",
-    h("p", {}, "Toutes les données de votre espace — commandes et leur historique, documents, devis, marchés, "
-      + "patrimoine, pénalités… — dans une archive ZIP (fichiers JSON Lines et PDF), à tout moment (A8, réversibilité)."),
+    h("p", {}, `Toutes les données de votre espace — ${exportContents(ctx.session.claims.role)} — dans une archive ZIP `
+      + "(fichiers JSON Lines et PDF), à tout moment (A8, réversibilité)."),
     errors, h("p", {}, start), status, download);
   const last = sessionStorage.getItem(JOB_KEY);
   if (last) follow(last);

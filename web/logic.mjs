@@ -570,6 +570,14 @@ export function exportJobText(job) {
   }
 }
 
+// What the export screen says the archive holds, by role: a manager's space, or a beneficiary's (its needs and
+// missions, with the space of its missions' orders: SPACES_BY_ROLE in shared/service/exports.py).
+export function exportContents(role) {
+  return role === "beneficiary"
+    ? "besoins et leurs versions, propositions, missions, commandes de vos missions et leur historique, documents, devis…"
+    : "commandes et leur historique, documents, devis, marchés, patrimoine, pénalités…";
+}
+
 // A size in bytes as a person reads it: « 1,2 Mio », « 350 Kio », « 812 octets ».
 export function sizeText(bytes) {
   const n = Number(bytes ?? 0);

@@ -192,8 +192,9 @@ function lineRow(index, line = {}) {
   ];
 }
 
-// Quote lines in a fieldset each, prefilled; read() gives the lines or the errors found before sending.
-function linesEditor(initial) {
+// Quote lines in a fieldset each, prefilled; read() gives the lines or the errors found before sending. Also the
+// lines of a new order whose contract has no catalogue in force (new_order.mjs).
+export function linesEditor(initial) {
   const rows = [];
   const box = h("div", { className: "lines" });
   const add = (line) => {

@@ -2,9 +2,10 @@
 // what a manager reads of its export job while it runs, once its archive is ready, and once it expired.
 //   node --test tests/web/
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { exportJobText, sizeText } from "../../web/logic.mjs";
+import { exportContents, exportJobText, sizeText } from "../../web/logic.mjs";
 
 test("a job being built is followed, and says how far it got", () => {
   assert.deepEqual(exportJobText({ status: "pending", progress: { records: 0, files: 0 } }),
@@ -29,4 +30,23 @@ test("sizes are written the French way", () => {
   assert.equal(sizeText(812), "812 octets");
   assert.equal(sizeText(350 * 1024), "350 Kio");
   assert.equal(sizeText(1.25 * 1024 * 1024), "1,3 Mio");
+});
+
+test("the screen says what the archive holds for a manager and for a beneficiary (its needs, missions and their orders)", () => {
+  assert.match(exportContents("manager"), /^commandes et leur historique, documents, devis, marchés, patrimoine/);
+  assert.match(exportContents("beneficiary"), /^besoins et leurs versions, propositions, missions, commandes de vos missions/);
+});
+
+test("the beneficiary reaches the export screen from its navigation, as the manager does (export_space allows both)", () => {
+  const app = readFileSync(new URL("../../web/app.js", import.meta.url), "utf8");
+  const nav = app.slice(app.indexOf("const NAV = {"), app.indexOf("function header()"));
+  for (const role of ["manager", "beneficiary"]) {
+    const entries = nav.slice(nav.indexOf(`  ${role}: [`)).split(/\n  [a-z_]+: \[/)[0];  // up to the next role's
+    assert.ok(entries.includes('["#/export", "Export"]'), role);
+  }
+  const routes = app.slice(app.indexOf("const ROUTES = {"), app.indexOf("function route()"));
+  const beneficiary = routes.slice(routes.indexOf("beneficiary: ["), routes.indexOf("purchasing_body: ["));
+  assert.ok(beneficiary.includes("exportScreen.renderExport(ctx)"));
+  const python = readFileSync(new URL("../../functions/export_space.py", import.meta.url), "utf8");
+  assert.ok(python.includes('roles=frozenset({"manager", "beneficiary"})'));
 });

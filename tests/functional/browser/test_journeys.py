@@ -186,6 +186,46 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     page.get_by_role("link", name="Devis").click()
     node_list = page.get_by_label("Élément de patrimoine (identifiant)").get_attribute("list")
     expect(page.locator(f"#{node_list} option[value='LYON']")).to_have_count(1)
+    # A2.3 orders: « Nouvelle commande », for a manager without an ERP — its one contract chosen (the contractor
+    # implied), a line from the contract's catalogue, a node of the tree in force, its billing account's buyer
+    assert manager.post("upsert_billing_account", {
+        "billing_account_id": "CF-69-01", "contract_ids": ["AC-2026-017"],
+        "invoicing_address": {"lines": ["Service factures"], "postal_code": "69003", "city": "Lyon"},
+        "legal_entity": {"name": "Rhône Habitat", "siret": "21690123100011"}}).status_code == 201
+    page.get_by_role("link", name="Nouvelle commande").click()
+    expect(page.get_by_role("heading", name="Nouvelle commande")).to_be_visible()
+    order_id = page.get_by_label("Numéro de commande").input_value()
+    assert re.fullmatch(r"BC-\d{8}-[A-HJ-NP-Z2-9]{6}", order_id), order_id
+    expect(page.locator("#order-contractor")).to_have_text("Prestataire : ctr-test")
+    expect(page.get_by_role("table", name="Prestations du catalogue")).to_contain_text("Recherche de fuite")
+    page.get_by_label("Objet", exact=True).fill("Fuite sur colonne d'eau — hall")
+    page.get_by_label("Élément du patrimoine").select_option("LYON")
+    page.get_by_label("Quantité PLB-010").fill("2")
+    expect(page.locator("#order-total")).to_contain_text("170,00")
+    page.get_by_label("Compte de facturation").select_option("CF-69-01")
+    page.get_by_label("Début souhaité (facultatif)").fill(fr(dt.date.today() + dt.timedelta(days=2)))
+    # an engagement number longer than Chorus Pro's 50 characters: refused by the platform, next to its field
+    page.get_by_label("Numéro d'engagement (facultatif)").fill("EJ-2026-" + "0" * 50)
+    page.get_by_role("button", name="Émettre la commande").click()
+    expect(field_error(page, "Numéro d'engagement (facultatif)")).to_contain_text("50 caractère")
+    expect(page.get_by_label("Numéro d'engagement (facultatif)")).to_have_attribute("aria-invalid", "true")
+    app.check(page, "gestionnaire-nouvelle-commande")
+    issued = []
+    page.on("request", lambda r: issued.append(r.url) if r.method == "POST" and '"issued_at"' in (r.post_data or "") else None)
+    page.get_by_label("Numéro d'engagement (facultatif)").fill("EJ-2026-0042")
+    page.get_by_role("button", name="Émettre la commande").dblclick()  # a double click issues one order
+    expect(page.get_by_role("heading", name=f"{order_id} — Fuite sur colonne d'eau — hall")).to_be_visible()
+    assert len(issued) == 1, issued
+    seen = contractor.get_order(order_id, manager_id="mgr-test")  # the contractor sees it
+    assert seen.status_code == 200, seen.text
+    order = seen.json()["order"]
+    assert (order["contractor_id"], order["site"]["node_id"], order["public_invoicing"]) == ("ctr-test", "LYON", {
+        "buyer_siret": "21690123100011", "buyer_name": "Rhône Habitat", "service_code": None,
+        "engagement_number": "EJ-2026-0042"})
+    assert [(line["service_code"], line["quantity"], line["unit_price_cents"]) for line in order["lines"]] == [
+        ("PLB-010", "2", 8500)]
+    page.get_by_role("link", name="Tableau de bord").click()
+    expect(page.locator(f"tr[data-order='{order_id}']")).to_contain_text("Fuite sur colonne d'eau — hall")
     # A8 reversibility: the whole space exported from the web app, its archive offered
     platform.provision_exports()  # exports-requested → run_export, as Terraform wires it
     page.get_by_role("link", name="Export").click()
@@ -538,6 +578,13 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Signaler").click()
     expect(page.locator("tr[data-incident]")).to_contain_text("Classement indisponible")
     app.check(page, "beneficiaire-incidents")
+    # A8 reversibility: the beneficiary's « Export » (the manager's screen), its whole space in an archive
+    platform.provision_exports()
+    page.get_by_role("link", name="Export").click()
+    page.get_by_role("button", name="Lancer l'export").click()
+    expect(page.locator("#export-status")).to_contain_text("Export terminé", timeout=30000)
+    expect(page.get_by_role("link", name="Télécharger l'archive (ZIP)")).to_be_visible()
+    app.check(page, "beneficiaire-export", shot=False)
     # A9: its agreement's penalty terms, below its statement, as the purchasing body set them
     assert Erp(platform, "purchasing_body", "centrale-demo").post("set_penalty_terms", {
         "beneficiary_id": "ben-metropole-demo", "effective_from": dt.date.today().isoformat(),
