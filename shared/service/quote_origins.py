@@ -30,7 +30,6 @@ from shared.domain.sourcing.process import Mission
 from shared.ports import Clock, UnitOfWork
 from shared.service import order_store, orders, quote_store, quotes
 from shared.service.sourcing import paths
-from shared.service.territories import order_territory, reader, territory_of
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -78,13 +77,7 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
     if existing is not None:
         return _raised_again(quote_store.quote_from(existing), contractor_id, cmd, submission_id), False
     in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines, now)
-    # B18: the territory of the order it completes, kept on it at issue; else its own site's and contract's.
-    if order is not None:
-        territory = territory_of(uow, order, contract) if order.contract_id == cmd.contract_id else \
-            territory_of(uow, order)
-    else:
-        territory = order_territory(reader(uow), manager_id, cmd.contract_id, cmd.site.commune, contract,
-                                    node_commune=checked.node_commune).code
+    territory = quotes.quote_territory(uow, manager_id, cmd, contract, order, checked.node_commune)  # B18
     first = QuoteVersion(version=1, lines=cmd.lines, valid_until=cmd.valid_until,
                          document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
                          catalogue_version=in_force.version if in_force else None)

@@ -41,7 +41,7 @@ from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import Order
 from shared.domain.quotes import (
     BUYERS, DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
-    RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
+    RaiseQuote, RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, order_store, orders, penalty_terms
@@ -93,15 +93,7 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     existing = uow.get(quote_path(manager_id, cmd.quote_id))
     if existing is not None:
         return _retried(uow, existing, cmd, now), False
-    # B18: D3 is counted in the territory of the order the quote is for: a supplementary quote's order's own,
-    # kept on it at issue (a mission's order: its beneficiary's); else the quote's site — its commune, else its
-    # node's — and contract, which the accepted order will carry.
-    if order is not None:
-        territory = territory_of(uow, order, contract) if order.contract_id == cmd.contract_id else \
-            territory_of(uow, order)
-    else:
-        territory = order_territory(reader(uow), manager_id, cmd.contract_id, cmd.site.commune, contract,
-                                    node_commune=checked.node_commune).code
+    territory = quote_territory(uow, manager_id, cmd, contract, order, checked.node_commune)
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, opened_by=opened_by,
                   mission_id=mission_id or (order.mission_id if order is not None else None), state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
     d3 = _plan_d3(uow, quote)
@@ -110,6 +102,17 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     uow.publish(requested_message(quote, d3.due_at))
     deadlines.open_deadline(uow, d3, now)
     return quote, True
+
+
+def quote_territory(uow: UnitOfWork, manager_id: str, cmd: RequestQuote | RaiseQuote, contract: dict[str, Any] | None,
+                    order: Order | None, node_commune: str | None) -> str:
+    """B18: the territory a quote's D3 counts in (requested or raised alike): the order's it is for, a supplementary
+    quote's, kept on it at issue (a mission's order: its beneficiary's); else the quote's site — its commune, else
+    its node's — and contract, which the accepted order will carry."""
+    if order is not None:
+        return territory_of(uow, order, contract) if order.contract_id == cmd.contract_id else territory_of(uow, order)
+    return order_territory(reader(uow), manager_id, cmd.contract_id, cmd.site.commune, contract,
+                           node_commune=node_commune).code
 
 
 def _plan_d3(uow: UnitOfWork, quote: Quote) -> Deadline:
