@@ -90,6 +90,57 @@ export function stateLabel(state) {
   return STATE_LABELS[state] ?? state ?? "—";
 }
 
+// A6 overall progress %, as the contractor last reported it — except once the work is done: a « terminé » order
+// (and so a réceptionné, facturé or clôturé one, all reached through it) reads 100 %, the figure last reported
+// (when one was and it was less) kept in a note. A display rule: the stored progress is never rewritten.
+const DONE_STATES = Object.freeze(["completed", "received", "invoiced", "closed"]);
+export function progressView(order) {
+  const reported = order?.progress ?? null;
+  if (DONE_STATES.includes(order?.state)) {
+    return { value: 100, text: "100 %", note: reported !== null && reported < 100
+      ? `terminée ; dernier avancement déclaré : ${reported} %` : null };
+  }
+  return reported === null ? { value: null, text: "—", note: null } : { value: reported, text: `${reported} %`, note: null };
+}
+
+// The same, on one line: "100 % (terminée ; dernier avancement déclaré : 50 %)".
+export function progressText(order) {
+  const view = progressView(order);
+  return view.note ? `${view.text} (${view.note})` : view.text;
+}
+
+// French month names; "2026-12" → "décembre 2026" (a statement's, a report's month).
+export const MONTH_NAMES = Object.freeze(["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+  "septembre", "octobre", "novembre", "décembre"]);
+export function fullMonthLabel(month) {
+  const match = /^(\d{4})-(\d{2})$/.exec(month ?? "");
+  const name = match ? MONTH_NAMES[Number(match[2]) - 1] : undefined;
+  return name ? `${name} ${match[1]}` : month ?? "";
+}
+
+// A9 penalty statement's heading: « Relevé de décembre 2026 », « Relevé d'avril 2026 » (elided before a vowel).
+export function statementHeading(statement) {
+  const month = fullMonthLabel(statement?.month);
+  const of = /^[aeiouyàâéèêîôû]/i.test(month) ? "d'" : "de ";
+  return `Relevé ${of}${month} — ${statement?.contractor_id ?? ""}`;
+}
+
+// A7 a site as a screen names it: its label, else the label of its node when the screen has the manager's nodes
+// (list_property_nodes rows), else « Élément <id> du patrimoine » — never the bare technical id.
+export function siteText(site, nodes = []) {
+  if (!site) return "—";
+  if (site.label) return site.label;
+  if (!site.node_id) return "—";
+  const node = (nodes ?? []).find((n) => n.node_id === site.node_id);
+  return node?.label || `Élément ${site.node_id} du patrimoine`;
+}
+
+// An order's facts that only its contractor reads: « Dernière séquence », the last sequence number the platform
+// applied from its ERP (its connector numbers the next report from it); nothing for the client.
+export function sequenceFacts(order, role) {
+  return role === "contractor" ? [["Dernière séquence appliquée (connecteur)", String(order?.last_sequence ?? 0)]] : [];
+}
+
 // "2026-03-03T09:00" (a local time, parseFrenchDateTime's) and the offset of that local time east of
 // UTC in minutes (parisOffsetOf(value)) → "2026-03-03T09:00:00+01:00".
 export function localDateTimeToIso(value, offsetMinutes) {

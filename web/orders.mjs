@@ -6,7 +6,7 @@ import {
   clockNote, deliverableOptions, frenchDateTimeOf, offsetIn, orderZone, listQuery, milestoneOptions, moveLabel,
   nextSequence, rowClock, rowScheduleText, scheduleText, stateLabel, uploadFields, uploadKindOptions, daysOnSiteField,
   timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
-  nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows,
+  nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
 } from "./logic.mjs";
 import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, table }
   from "./ui.mjs";
@@ -166,10 +166,10 @@ function orderRow(row, role, changed) {
   return h("tr", { className: [row.late ? "late" : "", changed.has(key) ? "changed" : ""].join(" ").trim() || null,
     "data-order": row.order_id, "data-key": key },
     h("td", {}, h("a", { href }, row.order_id), h("div", { className: "sub" }, row.title),
-      h("div", { className: "sub" }, row.site?.label ?? row.site?.node_id ?? "")),
+      h("div", { className: "sub" }, row.site ? siteText(row.site) : "")),
     h("td", {}, role === "contractor" ? row.manager_id : row.contractor_id),
     h("td", {}, h("span", { className: `state state-${row.state}` }, row.state_label ?? stateLabel(row.state))),
-    h("td", {}, progress(row.progress)),
+    h("td", {}, progress(row)),
     h("td", {}, rowScheduleText(row)),
     h("td", {}, row.last_event ? [row.last_event.label ?? "", h("div", { className: "sub" },
       `${formatDateTime(row.last_event.occurred_at, rowClock(row).zone)}${rowClock(row).suffix}`)] : "—"),
@@ -178,10 +178,12 @@ function orderRow(row, role, changed) {
     h("td", { className: "num" }, String(row.document_count ?? 0)));
 }
 
-function progress(value) {
-  if (value === null || value === undefined) return "—";
-  return h("span", { className: "progress" }, h("progress", { max: 100, value, "aria-label": `Avancement ${value} %` }),
-    ` ${value} %`);
+// A6 progress as reported, a finished order at 100 % with the figure last reported noted (progressView)
+function progress(row) {
+  const { value, text, note } = progressView(row);
+  if (value === null) return text;
+  return h("span", { className: "progress" }, h("progress", { max: 100, value, "aria-label": `Avancement ${text}` }),
+    ` ${text}`, note ? h("div", { className: "sub" }, note) : null);
 }
 
 // --- one order ------------------------------------------------------------------------------
@@ -222,13 +224,13 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   if (!mayDraw(ticket, { reread })) return undefined;
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
-    ["État", stateLabel(o.state)], ["Avancement", o.progress === null ? "—" : `${o.progress} %`],
+    ["État", stateLabel(o.state)], ["Avancement", progressText(o)],
     ["Prestataire", o.contractor_id], [orderClientLabel(role, view), o.manager_id], ["Marché", o.contract_id],
-    ["Site", o.site?.label ?? o.site?.node_id], ["Montant", formatEuros(view.total_cents)],
+    ["Site", siteText(o.site)], ["Montant", formatEuros(view.total_cents)],
     ["Rendez-vous / dates", scheduleText(o, zone)],
     ["Début / fin réels", `${at(o.actual_start)} → ${at(o.actual_end)}`],
     ["Pilote", o.site_lead ? `${o.site_lead.first_name} ${o.site_lead.last_name} — ${o.site_lead.mobile}` : "—"],
-    ["Date de facture", formatDateTime(o.invoice_date)], ["Dernière séquence", String(o.last_sequence)],
+    ["Date de facture", formatDateTime(o.invoice_date)], ...sequenceFacts(o, role),
     // B12: who does a mission now, and its changes of professional (the titulaire reads them here)
     ...(view.mission?.professional_id ? [["Professionnel de la mission", orderMissionProfessional(view.mission)]] : []),
   ];

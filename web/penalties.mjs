@@ -2,7 +2,8 @@
 // upholds each entry with a reason (decide_penalty); the contractor reads its own statement.
 // Both download it as a French CSV. A beneficiary chooses the contractor among its agreement's titulaire and its
 // orders' contractors, and also reads its agreement's penalty terms versions (A9).
-import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, formatDateTime, formatEuros, monthOf, parseMonth } from "./logic.mjs";
+import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, formatDateTime, formatEuros, monthOf, parseMonth, statementHeading }
+  from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { choiceField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -89,7 +90,7 @@ function statementView(ctx, st, manager, params, reload) {
     h("td", {}, PENALTY_STATUS_LABELS[line.status] ?? line.status), h("td", {}, line.reason ?? "—"),
     manager ? h("td", {}, decideCell(ctx, line, reload)) : null));
   return h("section", { "aria-labelledby": "statement-title" },
-    h("h2", { id: "statement-title" }, `Relevé ${st.month} — ${st.contractor_id}`),
+    h("h2", { id: "statement-title" }, statementHeading(st)),
     h("dl", { className: "facts totals" }, [["Dû", st.accrued_cents], ["Contesté", st.disputed_cents],
       ["Remis", st.waived_cents], ["Total enregistré", st.total_cents]].map(([k, v]) => [h("dt", {}, k),
       h("dd", {}, formatEuros(v))])),

@@ -8,7 +8,7 @@
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
   QUOTE_LABELS, answerDueText, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
-  orderZone, parseFrenchDate, quoteOrderLink, rowClock, rowTimeText,
+  orderZone, parseFrenchDate, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel } from "./sourcing_logic.mjs";
@@ -121,7 +121,7 @@ export async function renderQuote(ctx, managerId, quoteId) {
     answerDueText(quote) ? h("p", { className: "answer-due", id: "quote-answer-due" }, answerDueText(quote)) : null,
     definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state],
       ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], ["Prestataire", quote.contractor_id],
-      [orderClientLabel(ctx.session.claims.role, quote), quote.manager_id], ["Marché", quote.contract_id], ["Site", quote.site?.label ?? quote.site?.node_id],
+      [orderClientLabel(ctx.session.claims.role, quote), quote.manager_id], ["Marché", quote.contract_id], ["Site", siteText(quote.site)],
       ...(quote.mission_id ? [["Mission", quote.mission_id]] : []),
       [quote.opened_by === "contractor" ? "Proposé le" : "Demandé le", formatDateTime(quote.requested_at, zone)],
       ["Remis le", formatDateTime(quote.versions?.at(-1)?.submitted_at, zone)],

@@ -3,7 +3,7 @@
 // price lines, the return on investment, every order with its French state and its beneficiary's name. Pure
 // functions of get_report's answer (no rule computed here: the figures are the platform's), tested by Node
 // (tests/web/report_logic.test.mjs).
-import { formatEuros, frenchDateTimeOf, stateLabel } from "./logic.mjs";
+import { formatEuros, frenchDateTimeOf, fullMonthLabel, stateLabel } from "./logic.mjs";
 
 // The period a report opens on: 1 January of the current year to today, both on Paris's calendar (the
 // platform's own default, docs/sourcing.md), whatever zone the browser's machine is set to.
@@ -13,14 +13,10 @@ export function defaultPeriod(now = new Date()) {
 }
 
 // "2026-Q2" → "2e trimestre 2026"; "2026" → "2026"; "2026-03" → "mars 2026".
-const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-  "novembre", "décembre"];
 export function bucketLabel(period) {
   const quarter = /^(\d{4})-Q([1-4])$/.exec(period ?? "");
   if (quarter) return `${quarter[2] === "1" ? "1er" : `${quarter[2]}e`} trimestre ${quarter[1]}`;
-  const month = /^(\d{4})-(\d{2})$/.exec(period ?? "");
-  if (month) return `${MONTHS[Number(month[2]) - 1]} ${month[1]}`;
-  return period ?? "";
+  return fullMonthLabel(period);
 }
 
 // B17 business volume per quarter then per year: [{ step, period, orders, amount }].

@@ -10,7 +10,7 @@ import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadg
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, frameBody,
-  frameFormValues, needField, needFormValues, nowIsoIn, stateLabel,
+  frameFormValues, needField, needFormValues, nowIsoIn, progressText, progressView, stateLabel,
 } from "./logic.mjs";
 import { missionOrder } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
@@ -339,8 +339,8 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
     definitionList([["Professionnel", professional], ["Du", formatDateTime(m.start_date)],
       ["Au", formatDateTime(m.end_date)], ["TJM", formatEuros(m.daily_rate_cents)],
       ["Commande", h("a", { href: orderHref }, m.order_id)],
-      ["État de la commande", m.order ? `${stateLabel(m.order.state)}${m.order.progress === null
-        || m.order.progress === undefined ? "" : ` — ${m.order.progress} %`}` : "—"],
+      ["État de la commande", m.order ? `${stateLabel(m.order.state)}${progressView(m.order).value === null ? ""
+        : ` — ${progressText(m.order)}`}` : "—"],
       ["Budget prévu", formatEuros(m.budget?.planned_cents)], ["Consommé", formatEuros(m.budget?.consumed_cents)],
       ["Reste", formatEuros(m.budget?.remaining_cents)]]),
     h("h2", {}, "Jalons"),

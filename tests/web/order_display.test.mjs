@@ -1,0 +1,52 @@
+// What part A screens display of an order, a statement and a quote (web/logic.mjs): the A6 progress of a finished
+// order, the A9 statement's French month, a site without a label (A7), the connector's sequence (contractor only).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { fullMonthLabel, progressText, progressView, sequenceFacts, siteText, statementHeading } from "../../web/logic.mjs";
+
+test("A6 progress: a « terminé » order reads 100 %, the figure last reported kept in a note", () => {
+  assert.deepEqual(progressView({ state: "completed", progress: 50 }),
+    { value: 100, text: "100 %", note: "terminée ; dernier avancement déclaré : 50 %" });
+  assert.equal(progressText({ state: "completed", progress: 50 }),
+    "100 % (terminée ; dernier avancement déclaré : 50 %)");
+  for (const state of ["received", "invoiced", "closed"]) {
+    assert.equal(progressView({ state, progress: 80 }).value, 100, state);
+  }
+  assert.equal(progressText({ state: "completed", progress: 100 }), "100 %");
+  assert.equal(progressText({ state: "completed", progress: null }), "100 %");
+});
+
+test("A6 progress: before the work is done, it is shown as reported (none: a dash)", () => {
+  assert.deepEqual(progressView({ state: "in_progress", progress: 50 }), { value: 50, text: "50 %", note: null });
+  assert.equal(progressText({ state: "in_progress", progress: 0 }), "0 %");
+  assert.deepEqual(progressView({ state: "scheduled", progress: null }), { value: null, text: "—", note: null });
+  assert.equal(progressText({ state: "cancelled", progress: 40 }), "40 %");
+  assert.equal(progressText({ state: "cannot_complete" }), "—");
+  assert.equal(progressText({ state: "on_hold", progress: 30 }), "30 %");
+});
+
+test("A9 the penalty statement's heading names its month in French", () => {
+  assert.equal(statementHeading({ month: "2026-12", contractor_id: "ctr-1" }), "Relevé de décembre 2026 — ctr-1");
+  assert.equal(statementHeading({ month: "2026-04", contractor_id: "ctr-1" }), "Relevé d'avril 2026 — ctr-1");
+  assert.equal(statementHeading({ month: "2026-08", contractor_id: "ctr-1" }), "Relevé d'août 2026 — ctr-1");
+  assert.equal(statementHeading({ month: "2026-10", contractor_id: "ctr-1" }), "Relevé d'octobre 2026 — ctr-1");
+  assert.equal(fullMonthLabel("2026-01"), "janvier 2026");
+  assert.equal(fullMonthLabel("2026-13"), "2026-13");
+});
+
+test("A7 a site without a label: its node's label when the screen has it, else « Élément <id> du patrimoine »", () => {
+  const nodes = [{ node_id: "bat-a", label: "Bâtiment A" }, { node_id: "bat-b" }];
+  assert.equal(siteText({ node_id: "bat-a", label: "Résidence Les Tilleuls" }, nodes), "Résidence Les Tilleuls");
+  assert.equal(siteText({ node_id: "bat-a" }, nodes), "Bâtiment A");
+  assert.equal(siteText({ node_id: "bat-b" }, nodes), "Élément bat-b du patrimoine");
+  assert.equal(siteText({ node_id: "bat-c" }), "Élément bat-c du patrimoine");
+  assert.equal(siteText(null), "—");
+});
+
+test("the connector's last sequence is the contractor's fact only, plainly labelled", () => {
+  assert.deepEqual(sequenceFacts({ last_sequence: 7 }, "contractor"),
+    [["Dernière séquence appliquée (connecteur)", "7"]]);
+  assert.deepEqual(sequenceFacts({ last_sequence: 7 }, "manager"), []);
+  assert.deepEqual(sequenceFacts({ last_sequence: 7 }, "beneficiary"), []);
+});
