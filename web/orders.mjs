@@ -296,7 +296,7 @@ function timesheetSection(ctx, order, mission, query) {
   const reread = async () => {
     try {
       const view = await ctx.call("get_order", { query });
-      if (view.mission) followUp.replaceChildren(timesheetTables(view.mission));
+      if (view.mission) followUp.replaceChildren(...timesheetTables(view.mission));  // its two tables, spread
     } catch {
       // the tables stay as drawn: the next reading of the screen shows the timesheet
     }

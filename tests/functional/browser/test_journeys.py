@@ -14,8 +14,13 @@ import requests
 from playwright.sync_api import expect
 
 from devtools import seed
+from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.service.sourcing import missions, pool
 from tests.builders import issue_order_body
 from tests.functional.erp import Erp
+from tests.functional.test_reporting import History
+from tests.sourcing_builders import a_beneficiary, a_professional
 
 pytestmark = pytest.mark.emulators
 
@@ -597,6 +602,59 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")
     app.check(page, "beneficiaire-penalites", shot=False)
+
+
+def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period_not_yet_worked_is_refused(
+        app, platform, clean_firestore):
+    """B11 mission follow-up in the browser: on a mission that started six days ago (framed through the platform's
+    services with an injected clock, as tests/functional/test_mission_extra_costs.py does), the titulaire records a
+    timesheet, which the « Jours par jalon » and « Feuilles de temps déclarées » tables show without a reload; then a
+    period ending after today is refused next to « Au », and the earlier success message is gone."""
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()  # ben-lyon's territory (69) calendar
+    start = today - dt.timedelta(days=6)
+    uow = FirestoreUnitOfWork(clean_firestore)
+    pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(), strict=False), uow)
+    pool.upsert_professional(Professional.model_validate(
+        a_professional("pro-anne", availability=[{"start": (start - dt.timedelta(days=30)).isoformat(),
+                                                  "end": (start + dt.timedelta(days=60)).isoformat()}]),
+        strict=False), uow)
+    history = History(clean_firestore, platform.project_id)
+    history.t0 = dt.datetime.combine(start - dt.timedelta(days=7), dt.time(9, 0), tzinfo=dt.UTC)
+    history.search("ben-lyon", "recette-portail", "pro-anne", submitted=0, proposed=1)  # work mode: mixed
+    history.frame("ben-lyon", "recette-portail", 2, start, [("j1", 10, 20)])  # the mission runs to start + 20 days
+
+    titulaire_page = app.sign_in("titulaire")
+    titulaire_page.goto(app.base + f"/#/orders/ben-lyon/{missions.order_id_for('recette-portail')}")
+    milestone_days = titulaire_page.get_by_role("table", name="Jours par jalon").locator("tr[data-milestone] td")
+    sheets = titulaire_page.get_by_role("table", name="Feuilles de temps déclarées")
+    expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "0 j", "0 j", "10 j"])
+    expect(sheets).to_contain_text("Aucune feuille de temps déclarée.")
+    sheet = titulaire_page.locator("#timesheet")
+    sheet.get_by_label("Référence de la feuille de temps").fill("FT-1")
+    sheet.get_by_label("Du", exact=True).fill(fr(start))
+    sheet.get_by_label("Au", exact=True).fill(fr(start + dt.timedelta(days=4)))
+    sheet.get_by_label("Jours travaillés").fill("3")
+    sheet.get_by_label("dont jours sur site").fill("1")
+    sheet.get_by_role("button", name="Déclarer").click()
+    # recorded: the answer, and both tables re-read in place (no reload)
+    expect(sheet).to_contain_text("Feuille de temps enregistrée : 3 j déclarés sur ce jalon, dont 1 j sur site.")
+    expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
+    expect(sheets.locator("tr[data-timesheet='FT-1'] td")).to_have_text(
+        ["FT-1", f"du {fr(start)} au {fr(start + dt.timedelta(days=4))}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
+    app.check(titulaire_page, "titulaire-feuille-de-temps-enregistree", shot=False)
+
+    # a period ending after today: refused next to « Au », and the earlier success message is no answer to it
+    sheet.get_by_label("Référence de la feuille de temps").fill("FT-2")
+    sheet.get_by_label("Du", exact=True).fill(fr(today))
+    sheet.get_by_label("Au", exact=True).fill(fr(today + dt.timedelta(days=2)))
+    sheet.get_by_label("Jours travaillés").fill("1")
+    sheet.get_by_label("dont jours sur site").fill("0")
+    sheet.get_by_role("button", name="Déclarer").click()
+    expect(field_error(titulaire_page, "Au", sheet)).to_contain_text(
+        f"La période se termine le {fr(today + dt.timedelta(days=2))}, après aujourd'hui ({fr(today)})")
+    expect(sheet).not_to_contain_text("Feuille de temps enregistrée")
+    expect(sheets.locator("tr[data-timesheet]")).to_have_count(1)
+    expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
 
 
 def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform):
