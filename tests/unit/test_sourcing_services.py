@@ -21,7 +21,7 @@ from shared.domain.sourcing.process import MissionState, NeedStatus, SourcingAct
 from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.service.sourcing import erasure, missions, needs, paths, pool, pool_import, ranking, replacements, reporting
 from shared.service.sourcing.paths import Settings
-from tests.fakes import World
+from tests.fakes import InMemoryUnitOfWork, World
 from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
 
 B = "ben-lyon"
@@ -499,3 +499,25 @@ def test_the_operator_lists_the_missions_awaiting_a_replacement_and_says_when_it
     # When more missions await a replacement than one reading scans, the list says it is incomplete
     monkeypatch.setattr(replacements, "SCAN", 0)
     assert replacements.awaiting_replacement(world.uow())["truncated"] is True
+
+
+def test_a_need_read_while_its_ranking_commits_shows_the_ranking_with_its_status(monkeypatch):
+    """B3 search process: the need's screen never shows a version's ranking beside the status before it (the
+    need read, then the scoring committed, then the results read: the screen said « accusé de réception » beside
+    the ranking and offered no next step)."""
+    world = a_world()
+    submit(world)
+    fetch, scored = InMemoryUnitOfWork._fetch, []
+
+    def fetch_then_score(self, wanted):
+        found = fetch(self, wanted)
+        if not scored:  # the scoring commits right after the need's first read
+            scored.append(True)
+            ranking.score_need(NeedSubmitted(beneficiary_id=B, need_id="n1", version=1), world.uow(), Blobs(),
+                               world.clock)
+        return found
+
+    monkeypatch.setattr(InMemoryUnitOfWork, "_fetch", fetch_then_score)
+    read = needs.read_need(B, "n1", world.uow())
+    assert scored and read["status"] == NeedStatus.SCORED.value
+    assert read["versions"][0]["result"] is not None

@@ -180,11 +180,21 @@ def decide(beneficiary_id: str, command: DecideProposal, uow: UnitOfWork, clock:
 def read_need(beneficiary_id: str, need_id: str, uow: UnitOfWork) -> dict[str, Any]:
     """The need with every version's content and result (a beneficiary sees only its own), and whether its
     beneficiary must sign the conflict-of-interest declaration to frame the mission (B13)."""
-    record = load_need(uow, beneficiary_id, need_id)
-    versions = range(1, record.version + 1)
-    found = uow.get_all([paths.beneficiary(beneficiary_id)] + [
-        p for v in versions for p in (paths.need_version(beneficiary_id, need_id, v),
-                                      paths.result(beneficiary_id, need_id, v))])
+    record = load_need(uow.fork(), beneficiary_id, need_id)
+    # The need is read again (a fork: nothing cached) in the batch of its versions and results, one snapshot: a
+    # scoring committed between the two reads would otherwise show a version's result beside the status before it.
+    # (A relaunch between them adds a version: read again with it.)
+    while True:
+        versions = range(1, record.version + 1)
+        found = uow.fork().get_all([paths.need(beneficiary_id, need_id), paths.beneficiary(beneficiary_id)] + [
+            p for v in versions for p in (paths.need_version(beneficiary_id, need_id, v),
+                                          paths.result(beneficiary_id, need_id, v))])
+        again = found.get(paths.need(beneficiary_id, need_id))
+        if again is None:
+            break
+        before, record = record, NeedRecord.model_validate(again, strict=False)
+        if record.version == before.version:
+            break
     beneficiary = found.get(paths.beneficiary(beneficiary_id)) or {}
     return {**dump(record), "versions": [
         {"version": v, "content": found.get(paths.need_version(beneficiary_id, need_id, v)),
