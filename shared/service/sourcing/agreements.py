@@ -35,4 +35,6 @@ def read_agreement(beneficiary_id: str, uow: UnitOfWork, clock: Clock, settings:
                                            penalty_terms.today(clock), accounts=accounts)
     return AgreementView(beneficiary_id=beneficiary_id, contract_id=settings.contract_id,
                          penalty_terms_versions=versions, titulaire_id=found[path].get("contractor_id"),
-                         **clock_fields(found[paths.beneficiary(beneficiary_id)].get("territory"))).model_dump(mode="json")
+                         # B18: the beneficiary's clock (its record, read above)
+                         **clock_fields(found[paths.beneficiary(beneficiary_id)].get("territory")),
+                         ).model_dump(mode="json")
