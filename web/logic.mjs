@@ -500,6 +500,43 @@ export function rowScheduleText(row, date = new Date()) {
   return text === "—" ? text : `${text}${suffix}`;
 }
 
+// --- the other screens' clock (B18): penalties, sourcing, contracts ---------------------------------------------
+// A need's, a mission's and an agreement's screens (get_sourcing's NeedView, MissionView, AgreementView), a penalty
+// statement (its lines' shared clock) name their record's clock as the order's screen does: the same time_zone and
+// time_zone_label, the same note, worded for the screen (clockNote + what it says of that screen's times).
+export const CLOCK_NOTES = Object.freeze({
+  need: "les heures de ce besoin sont affichées à l'heure du territoire du bénéficiaire, où court son délai D4.",
+  mission: "les heures de cette mission (livrables, décisions, remplacements) sont affichées à l'heure du territoire "
+    + "du bénéficiaire.",
+  agreement: "les heures des versions sont affichées à l'heure du territoire du bénéficiaire ; les dates d'effet "
+    + "sont celles de la métropole.",
+  statement: "les jours et les heures de ce relevé sont ceux du territoire où ses délais ont couru.",
+});
+
+// The note a screen shows once when its record's clock is not Paris's; null on Paris's clock.
+export function screenClockNote(view, screen, date = new Date()) {
+  const note = clockNote(view, date);
+  return note ? `${note} : ${CLOCK_NOTES[screen]}` : null;
+}
+
+// "2026-02" of the instant `date` on the clock of `timeZone` (the month a statement opens on: a beneficiary's in
+// Martinique on 1 March at 02:00 Paris time is still February), whatever the browser's zone.
+export function monthIn(timeZone = PARIS_ZONE, date = new Date()) {
+  const w = wallClockIn(timeZone, date);
+  return `${w.y}-${w.m}`;
+}
+
+// A penalty line's last decision: « contestée le 10/12/2026 08:00 », on the statement's clock when its lines share
+// one (the screen names it once), else on the line's own, « (heure locale, UTC−4) » after an overseas one; null
+// before any decision.
+export function penaltyDecisionText(line, statement, date = new Date()) {
+  if (!line?.decided_at) return null;
+  const label = PENALTY_STATUS_LABELS[line.status] ?? line.status;
+  const when = statement?.time_zone ? formatDateTime(line.decided_at, statement.time_zone)
+    : rowTimeText(line, line.decided_at, date);
+  return `${label} le ${when}`;
+}
+
 // The instant `date` (now) as the ISO time with its offset on the clock of `timeZone`: "2026-12-09T08:05:00-04:00".
 export function nowIsoIn(timeZone = PARIS_ZONE, date = new Date()) {
   const local = parseFrenchDateTime(frenchDateTimeOf(date, timeZone));

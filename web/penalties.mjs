@@ -2,8 +2,12 @@
 // upholds each entry with a reason (decide_penalty); the contractor reads its own statement.
 // Both download it as a French CSV. A beneficiary chooses the contractor among its agreement's titulaire and its
 // orders' contractors, and also reads its agreement's penalty terms versions (A9).
-import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, formatDateTime, formatEuros, monthOf, parseMonth, statementHeading }
-  from "./logic.mjs";
+// B18 territories: each line's day is the day of the territory its deadline ran in (local_date), and its decision's
+// time is shown on that clock — once for the statement when its lines share an overseas clock (#statement-clock),
+// « (heure locale, UTC−4) » after a line otherwise. The month offered first is the current one on the beneficiary's
+// clock (its agreement's time_zone), on Paris's for a manager or a contractor.
+import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
+  penaltyDecisionText, screenClockNote, statementHeading } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { choiceField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -16,10 +20,11 @@ export async function renderStatement(ctx) {
   const beneficiary = ctx.session.claims.role === "beneficiary";
   let party;
   let notice = null;
+  let zone = PARIS_ZONE;
   if (beneficiary) {
     const choice = await contractorChoice(ctx);
     if (!choice) return;  // signed out
-    ({ field: party, notice } = choice);
+    ({ field: party, notice, zone } = choice);
   } else {
     // suggestions: the other party of each of the caller's contracts (list_contracts); the contractor's field names
     // its clients as they are (« Bénéficiaire » for the titulaire, whose contracts are in beneficiaries' spaces)
@@ -32,7 +37,7 @@ export async function renderStatement(ctx) {
       contracts.then((cs) => { if (cs.length) label.textContent = clientColumnLabel("contractor", cs); });
     }
   }
-  const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthOf(new Date()).split("-")
+  const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthIn(zone).split("-")
     .reverse().join("/"), placeholder: "mm/aaaa", hint: "Format mm/aaaa" });
   const slot = errorSlot(() => [party, month]);
   const out = h("div", { "aria-live": "polite" });
@@ -71,10 +76,11 @@ async function contractorChoice(ctx) {
   const state = agreement.status === "rejected" && orders.status === "rejected" ? { error: agreement.reason }
     : rows.length ? { rows } : undefined;
   const chosen = rows.length === 1 && !rows.some((r) => r.value === last.party) ? rows[0].value : last.party;
-  return choiceField({ state, options: (r) => r, name: "contractor_id", label: "Prestataire", value: chosen,
+  const zone = agreement.value?.time_zone || PARIS_ZONE;  // B18: the beneficiary's clock
+  return { zone, ...choiceField({ state, options: (r) => r, name: "contractor_id", label: "Prestataire", value: chosen,
     failure: () => "La liste des prestataires n'a pas pu être chargée : saisissez l'identifiant du prestataire.",
     none: (count) => (count ? "— Choisir un prestataire —" : "— Aucun prestataire —"), placeholder: "ctr-titulaire",
-    hint: "Identifiant du prestataire", noticeId: "contractor-list-error" });
+    hint: "Identifiant du prestataire", noticeId: "contractor-list-error" }) };
 }
 
 function statementView(ctx, st, manager, params, reload) {
@@ -87,10 +93,13 @@ function statementView(ctx, st, manager, params, reload) {
   const rows = st.lines.map((line) => h("tr", { "data-entry": line.entry_id },
     h("td", {}, formatDateTime(line.local_date)), h("td", {}, `${line.kind} — ${line.kind_label}`),
     h("td", { className: "num" }, line.day), h("td", { className: "num" }, formatEuros(line.amount_cents)),
-    h("td", {}, PENALTY_STATUS_LABELS[line.status] ?? line.status), h("td", {}, line.reason ?? "—"),
+    h("td", {}, PENALTY_STATUS_LABELS[line.status] ?? line.status), h("td", {}, line.reason ?? "—",
+      penaltyDecisionText(line, st) ? h("div", { className: "sub decided-at" }, penaltyDecisionText(line, st)) : null),
     manager ? h("td", {}, decideCell(ctx, line, reload)) : null));
   return h("section", { "aria-labelledby": "statement-title" },
     h("h2", { id: "statement-title" }, statementHeading(st)),
+    screenClockNote(st, "statement") ? h("p", { id: "statement-clock", className: "hint", role: "note",
+      "data-clock": st.time_zone }, screenClockNote(st, "statement")) : null,
     h("dl", { className: "facts totals" }, [["Dû", st.accrued_cents], ["Contesté", st.disputed_cents],
       ["Remis", st.waived_cents], ["Total enregistré", st.total_cents]].map(([k, v]) => [h("dt", {}, k),
       h("dd", {}, formatEuros(v))])),

@@ -10,7 +10,8 @@ import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadg
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, frameBody,
-  frameFormValues, needField, needFormValues, nowIsoIn, progressText, progressView, stateLabel,
+  frameFormValues, needField, needFormValues, nowIsoIn, orderZone, progressText, progressView, rowTimeText,
+  screenClockNote, stateLabel,
 } from "./logic.mjs";
 import { missionOrder } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
@@ -39,7 +40,7 @@ export async function renderNeeds(ctx) {
         h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.need_id)}` }, n.title), h("div", { className: "sub" }, n.need_id)),
         h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
         h("td", { className: "num" }, String(n.proposals)), h("td", {}, formatDateTime(n.d4_due)),
-        h("td", {}, formatDateTime(n.updated_at)))), { label: "Besoins", empty: "Aucun besoin exprimé." }));
+        h("td", {}, rowTimeText(n, n.updated_at)))), { label: "Besoins", empty: "Aucun besoin exprimé." }));
   } catch (err) {
     if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
   }
@@ -116,10 +117,13 @@ export async function renderNeed(ctx, needId) {
   const candidates = current?.result?.candidates ?? [];
   const proposed = need.status === "proposed";
   const refresh = () => renderNeed(ctx, needId);
+  // B18: its times on the clock of its beneficiary's territory, where its D4 counts (NeedView's time_zone)
+  const clock = screenClockNote(need, "need");
   ctx.show(`${need.title}`,
     h("p", {}, h("a", { href: "#/" }, "← Mes besoins")),
+    clock ? h("p", { id: "need-clock", className: "hint", role: "note", "data-clock": need.time_zone }, clock) : null,
     definitionList([["Référence", need.need_id], ["Statut", NEED_STATUS_LABELS[need.status] ?? need.status],
-      ["Version", String(need.version)], ["Soumis le", formatDateTime(need.submitted_at)],
+      ["Version", String(need.version)], ["Soumis le", formatDateTime(need.submitted_at, orderZone(need))],
       ["Propositions attendues le (D4)", `${formatDateTime(need.d4.due)}${need.d4.met === true ? " — respecté"
         : need.d4.met === false ? " — dépassé" : ""}`],
       ["Mission", need.mission_id ? h("a", { href: `#/missions/${encodeURIComponent(need.mission_id)}` }, need.mission_id)
@@ -332,10 +336,14 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
   const refresh = () => renderMission(ctx, missionId, { follow: false });
   const decide = ctx.session.claims.role === "beneficiary" ? decisionForm(ctx, m, refresh) : null;
   const followed = missionOrder(m, ctx.session.claims);
+  // B18: its times on the clock of its order's territory, its beneficiary's (MissionView's time_zone)
+  const zone = orderZone(m);
+  const clock = screenClockNote(m, "mission");
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
   showOrderScreen(ctx, { reread }, `Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
     ...(followed ? liveOrderNodes(refresh) : []),
+    clock ? h("p", { id: "mission-clock", className: "hint", role: "note", "data-clock": m.time_zone }, clock) : null,
     definitionList([["Professionnel", professional], ["Du", formatDateTime(m.start_date)],
       ["Au", formatDateTime(m.end_date)], ["TJM", formatEuros(m.daily_rate_cents)],
       ["Commande", h("a", { href: orderHref }, m.order_id)],
@@ -348,7 +356,7 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
       { "data-milestone": j.milestone_id },
       h("td", {}, j.label), h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)),
       h("td", {}, deliverableList(followUp.get(j.milestone_id) ?? (j.deliverables ?? []).map((label) => (
-        { label, delivered: false, documents: [] })), downloads, decide)),
+        { label, delivered: false, documents: [] })), downloads, decide, zone)),
       h("td", {}, allAcceptedText(followUp.get(j.milestone_id), accepted.get(j.milestone_id))))),
     { label: "Jalons" }),
     extraCostsRows(m.extra_costs_follow_up).length ? h("section", { id: "extra-costs", "aria-labelledby": "extra-costs-title" },
@@ -356,7 +364,7 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
       definitionList(extraCostsRows(m.extra_costs_follow_up))) : null,
     h("h2", {}, "Livrables de la mission"),
     deliverableList(m.deliverables_follow_up ?? (m.deliverables ?? []).map((label) => ({ label, delivered: false,
-      documents: [] })), downloads),
+      documents: [] })), downloads, null, zone),
     h("p", { className: "hint" }, "Chaque livrable remis s'accepte ou se refuse (motivé) dans son jalon ; un livrable "
       + "refusé est remis à nouveau par le titulaire. La réception du jalon n'attend pas l'acceptation."),
     h("p", {}, h("a", { className: "button", href: orderHref }, "Suivre la commande, l'attestation de service fait et les documents")),
@@ -370,16 +378,16 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
 
 // B11: each deliverable « attendu », or as its latest document stands — « remis » (with « Accepter » and
 // « Refuser » for the beneficiary), « accepté » (when, by whom) or « refusé » (the reason) — with its link.
-function deliverableList(followUp, downloads, decide = null) {
+function deliverableList(followUp, downloads, decide = null, zone = undefined) {
   const rows = deliverableRows(followUp, downloads);
   if (!rows.length) return h("span", { className: "hint" }, "aucun");
   return h("ul", { className: "deliverables" }, rows.map((r, i) => h("li", { "data-delivered": String(r.delivered),
     "data-status": followUp[i].status ?? "" },
   `${r.label} — `, h("span", { className: deliverableBadgeClass(followUp[i].status) }, r.status),
   r.document ? [" : ", r.document.url ? h("a", { href: r.document.url, target: "_blank", rel: "noopener noreferrer" },
-    r.document.filename) : r.document.filename, ` (déposé le ${formatDateTime(r.document.uploadedAt)}`
+    r.document.filename) : r.document.filename, ` (déposé le ${formatDateTime(r.document.uploadedAt, zone)}`
       + `${r.count > 1 ? `, ${r.count} versions` : ""})`] : null,
-  followUp[i].decision ? h("div", { className: "sub" }, decisionText(followUp[i].decision)) : null,
+  followUp[i].decision ? h("div", { className: "sub" }, decisionText(followUp[i].decision, zone)) : null,
   decide && canDecide(followUp[i], "beneficiary") ? decide(followUp[i]) : null)));
 }
 
@@ -466,9 +474,14 @@ export function agreementSection(ctx, beneficiaryId = null, { onAgreement = null
   const query = new URLSearchParams({ view: "agreement", ...(beneficiaryId ? { beneficiary_id: beneficiaryId } : {}) });
   ctx.call("get_sourcing", { query: query.toString() }).then((agreement) => {
     const terms = agreementTermsView(agreement);
+    // B18: the versions' times on the clock of the beneficiary's territory (AgreementView's time_zone); effective
+    // dates are calendar dates of metropolitan France (the platform's « today » for them is Paris's)
+    const clock = screenClockNote(agreement, "agreement");
     // which account set a version: the purchasing body's (or the operator's) to see, not the beneficiary's
-    body.replaceChildren(...penaltyTerms(terms, { facts: [["Bénéficiaire", terms.beneficiary],
-      ["Accord-cadre", terms.contract]], accounts: ctx.session.claims.role !== "beneficiary" }));
+    body.replaceChildren(...(clock ? [h("p", { id: "agreement-clock", className: "hint", role: "note",
+      "data-clock": agreement.time_zone }, clock)] : []), ...penaltyTerms(terms, { facts: [["Bénéficiaire",
+      terms.beneficiary], ["Accord-cadre", terms.contract]], accounts: ctx.session.claims.role !== "beneficiary",
+    timeZone: orderZone(agreement) }));
     onAgreement?.(agreement);
   }).catch((err) => {
     if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));

@@ -22,6 +22,7 @@ from shared.domain.base import Command, Model
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import Identifier
 from shared.domain.penalties import PenaltyTerms
+from shared.domain.territories import RecordClock
 
 
 class TermsVersion(Model):
@@ -92,9 +93,11 @@ class AgreementTerms(Model):
                                                               "the one in force today (Paris date).")
 
 
-class AgreementView(AgreementTerms):
+class AgreementView(AgreementTerms, RecordClock):
     """get_sourcing?view=agreement: the agreement's terms and its titulaire, the contractor of the beneficiary's
-    mission orders, whose penalties the beneficiary reads (A9 penalties: the « Pénalités » screen offers it)."""
+    mission orders, whose penalties the beneficiary reads (A9 penalties: the « Pénalités » screen offers it), and the
+    clock of the beneficiary's territory (B18: its versions' times are shown on it; effective dates stay calendar
+    dates of metropolitan France, shared.service.penalty_terms.today)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="AgreementView")
 

@@ -171,6 +171,9 @@ class NeedSummary(_Out):
     d4_met: bool | None
     proposals: int = Field(description="How many professionals were proposed for the current version.")
     mission_id: str | None
+    time_zone: str = Field(default="Europe/Paris", description=(
+        "B18: the IANA time zone of the territory the need's D4 counts in (its beneficiary's, from the need's own "
+        "record; Europe/Paris when it names none): the web app shows the row's times on it."))
 
 
 class NeedList(_Out):

@@ -28,6 +28,7 @@ from shared.domain import french_csv, workdays
 from shared.domain.french_csv import euros
 from shared.domain.deadlines import KINDS, Deadline, DeadlineState, Length, day_start, days_late
 from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.territories import clock_fields
 
 
 # Rule id → default amount per day of lateness, in cents. P1: 150 EUR per day, uncapped.
@@ -291,6 +292,13 @@ class StatementLine(Model):
     status: EntryStatus
     reason: str | None
     causes: list[StatementCause] = Field(default_factory=list)  # pooled: every message that caused the day
+    decided_at: AwareDatetime | None = Field(default=None, description="When the last decision (waived, disputed, "
+                                                                      "upheld) was recorded; null before any.")
+    time_zone: str = Field(default="Europe/Paris", description=(
+        "B18: the IANA time zone of the territory the day was counted in (its deadline's: the order's, a "
+        "mission's beneficiary's; an older entry naming none: Europe/Paris): its date is that territory's day and "
+        "the web app shows its decision's time on that clock."))
+    time_zone_label: str = Field(default="Heures de Paris", description="B18: that clock's French name.")
 
 
 class Statement(Model):
@@ -307,6 +315,11 @@ class Statement(Model):
     disputed_cents: int
     waived_cents: int
     total_cents: int  # everything recorded, whatever its status
+    time_zone: str | None = Field(default=None, description=(
+        "B18: the clock every line shares (America/Martinique when all were counted in Martinique; Europe/Paris "
+        "for an empty month); null when the lines were counted in territories of different clocks, each line "
+        "then naming its own."))
+    time_zone_label: str | None = Field(default=None, description="B18: that clock's French name, null with it.")
 
 
 def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month: str,
@@ -323,14 +336,24 @@ def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month
                            kind_label=kind_label(e.kind), day=e.day, rule_id=e.rule_id,
                            amount_cents=e.amount_cents, status=e.status,
                            reason=e.decisions[-1].reason if e.decisions else None,
-                           causes=by_entry.get(e.entry_id, [])) for e in chosen]
+                           decided_at=e.decisions[-1].at if e.decisions else None,
+                           causes=by_entry.get(e.entry_id, []), **_clock(e.territory)) for e in chosen]
+    clocks = {(line.time_zone, line.time_zone_label) for line in lines} or {tuple(_clock(None).values())}
+    shared_zone, shared_label = clocks.pop() if len(clocks) == 1 else (None, None)
 
     def total(status: EntryStatus) -> int:
         return sum(line.amount_cents for line in lines if line.status is status)
 
     return Statement(tenant_id=tenant_id, contractor_id=contractor_id, contract_id=contract_id, month=month,
                      lines=lines, accrued_cents=total(EntryStatus.ACCRUED), disputed_cents=total(EntryStatus.DISPUTED),
-                     waived_cents=total(EntryStatus.WAIVED), total_cents=sum(line.amount_cents for line in lines))
+                     waived_cents=total(EntryStatus.WAIVED), total_cents=sum(line.amount_cents for line in lines),
+                     time_zone=shared_zone, time_zone_label=shared_label)
+
+
+def _clock(territory: str | None) -> dict[str, str]:
+    """B18: the clock a statement line's day was counted on (territories.clock_fields, without the territory)."""
+    fields = clock_fields(territory)
+    return {"time_zone": fields["time_zone"], "time_zone_label": fields["time_zone_label"]}
 
 
 CSV_COLUMNS = ("Date", "Délai", "Type de délai", "Jour de retard", "Règle", "Montant (EUR)", "Statut", "Motif",

@@ -10,6 +10,8 @@ A territory is what ``shared.domain.workdays.territory`` accepts: a département
   986 → WF (Wallis-et-Futuna), 987 → PF (Polynésie française), 988 → NC (Nouvelle-Calédonie).
 - ``clock_of``: the time zone of a territory and how its clock is named to its users, in French
   (« Heures de la Martinique »): what the web app shows an order's times on (docs/web-app.md).
+- ``clock_fields`` / ``RecordClock``: what a view of one record says of its clock (``territory``, ``time_zone``,
+  ``time_zone_label``); ``territory_of_calendar``: the territory a recorded deadline (D4, D5, D6) counted in.
 - ``territory_of_order``: the order's site commune, else the commune its property node lies in
   (A7 property tree, kept on the order as ``node_commune``), else the contract's perimeter when
   it names exactly one territory, else the manager's own territory, else ``LAST_RESORT``.
@@ -24,6 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
+
+from shared.domain.base import Model
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.workdays import territory
 
@@ -122,3 +127,34 @@ def territory_of_order(commune: str | None, contract: dict[str, Any] | None,
         except DomainError:
             pass
     return TerritoryChoice(LAST_RESORT, "default")
+
+
+def clock_fields(code: str | None) -> dict[str, str | None]:
+    """What a view names of its record's clock (B18): ``territory``, ``time_zone`` (IANA) and ``time_zone_label``
+    (« Heures de la Martinique »), for the web app to show and read its times on. A record that names no territory
+    (or one the platform does not know) reads on Paris's clock, where its deadlines counted then."""
+    try:
+        clock = clock_of(code) if code else None
+    except DomainError:
+        code, clock = None, None
+    clock = clock or clock_of(LAST_RESORT)
+    return {"territory": code, "time_zone": clock.time_zone, "time_zone_label": clock.label}
+
+
+class RecordClock(Model):
+    """The clock fields of a view of one record of a territory (a need, a mission, an agreement: ``clock_fields``)."""
+
+    territory: str | None = Field(default=None, description=(
+        "B18: the record's territory (INSEE département or collectivité code), null when it names none."))
+    time_zone: str = Field(default="Europe/Paris", description=(
+        "B18: the IANA time zone of that territory (America/Martinique, Europe/Paris…; none named: Europe/Paris): "
+        "the web app shows and reads the record's times on it."))
+    time_zone_label: str = Field(default="Heures de Paris", description=(
+        "B18: that clock's French name (« Heures de la Martinique », « Heures de Paris »)."))
+
+
+def territory_of_calendar(calendar: str | None) -> str | None:
+    """The territory a recorded deadline (a need's D4, a replacement's D5/D6) was counted in, from its own record:
+    "holidays:972" → "972"; None for a calendar of weekdays only."""
+    prefix = "holidays:"
+    return calendar[len(prefix):] or None if calendar and calendar.startswith(prefix) else None

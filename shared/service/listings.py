@@ -24,6 +24,7 @@ from shared.domain.quotes import LABELS as QUOTE_LABELS
 from shared.domain.quotes import Quote
 from shared.domain.sourcing.process import NEED_LABELS, NeedRecord
 from shared.domain.sourcing.records import Professional
+from shared.domain.territories import clock_fields, territory_of_calendar
 from shared.ports import Clock, Query, UnitOfWork
 from shared.service.sourcing import paths
 
@@ -146,7 +147,8 @@ def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork)
             beneficiary_id=record.beneficiary_id, need_id=record.need_id, title=record.title, version=record.version,
             status=record.status, status_label=NEED_LABELS[record.status], submitted_at=record.submitted_at,
             updated_at=record.updated_at, d4_due=record.d4.due, d4_met=record.d4.met,
-            proposals=len(record.proposals), mission_id=record.mission_id))
+            proposals=len(record.proposals), mission_id=record.mission_id,
+            time_zone=clock_fields(territory_of_calendar(record.d4.calendar))["time_zone"]))  # B18, no read
     if filters.get("waiting"):  # the operator answers the one due soonest first
         page, truncated = _cut(needs, key=lambda n: (-n.d4_due.toordinal(), n.need_id))
     else:

@@ -21,6 +21,7 @@ from shared.domain.sourcing.records import (
     ServiceType, WorkMode,
 )
 from shared.domain.base import Model, Record
+from shared.domain.territories import RecordClock
 
 
 class SourcingActor(StrEnum):
@@ -405,8 +406,9 @@ class NeedVersionView(Model):
         "daily_rate_cents, explanation in French), partial, pool_size, full_matches, weights, filters, query_terms."))
 
 
-class NeedView(NeedRecord):
-    """What get_sourcing?view=need answers. Built by shared.service.sourcing.needs.read_need."""
+class NeedView(NeedRecord, RecordClock):
+    """What get_sourcing?view=need answers. Built by shared.service.sourcing.needs.read_need; its clock (B18) is its
+    beneficiary's territory's, where its D4 counts."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="NeedView")
 
@@ -481,8 +483,9 @@ class ExtraCostsFollowUp(Model):
     days_invoiced: Decimal = Field(description="At most the days on site reported (docs/invoicing.md).")
 
 
-class MissionView(Mission):
-    """What get_sourcing?view=mission answers. Built by shared.service.sourcing.missions.read_mission."""
+class MissionView(Mission, RecordClock):
+    """What get_sourcing?view=mission answers. Built by shared.service.sourcing.missions.read_mission; its clock (B18)
+    is its order's territory's (its beneficiary's, kept on the order at framing)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="MissionView")
 

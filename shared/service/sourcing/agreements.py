@@ -13,6 +13,7 @@ from typing import Any
 
 from shared.domain.contract_terms import AgreementView
 from shared.domain.errors import DomainError, ErrorDetail
+from shared.domain.territories import clock_fields
 from shared.ports import Clock, UnitOfWork
 from shared.service import penalty_terms
 from shared.service.sourcing import paths
@@ -33,5 +34,7 @@ def read_agreement(beneficiary_id: str, uow: UnitOfWork, clock: Clock, settings:
     versions = penalty_terms.read_versions(uow, beneficiary_id, settings.contract_id, found[path],
                                            penalty_terms.today(clock), accounts=accounts)
     return AgreementView(beneficiary_id=beneficiary_id, contract_id=settings.contract_id,
-                         penalty_terms_versions=versions,
-                         titulaire_id=found[path].get("contractor_id")).model_dump(mode="json")
+                         penalty_terms_versions=versions, titulaire_id=found[path].get("contractor_id"),
+                         # B18: the beneficiary's clock (its record, read above)
+                         **clock_fields(found[paths.beneficiary(beneficiary_id)].get("territory")),
+                         ).model_dump(mode="json")

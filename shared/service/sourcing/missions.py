@@ -26,6 +26,7 @@ from shared.domain.sourcing.process import (
 from shared.domain.sourcing.records import (
     REGION_LABELS, WORK_MODE_LABELS, Beneficiary, NeedContent, Professional, WorkMode,
 )
+from shared.domain.territories import clock_fields
 from shared.domain.workdays import PARIS
 from shared.ports import Clock, Query, UnitOfWork
 from shared.service import order_store, orders
@@ -34,6 +35,7 @@ from shared.service.sourcing import paths
 from shared.service.sourcing.mission_store import load_mission
 from shared.service.sourcing.needs import load_need
 from shared.service.sourcing.paths import Settings, dump, load
+from shared.service.territories import territory_of
 from shared.service.transaction import transact
 
 
@@ -198,7 +200,11 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[
     query of the order's ``deliverable`` documents."""
     mission = load_mission(uow, beneficiary_id, mission_id)
     order = order_store.load_order(uow, beneficiary_id, mission.order_id)
-    body = dump(mission)
+    # B18: the mission's clock is its order's territory's (its beneficiary's, kept on the order at framing: no read);
+    # before its order is stored, its beneficiary's
+    territory = territory_of(uow, order) if order is not None else (
+        uow.get(paths.beneficiary(beneficiary_id)) or {}).get("territory")
+    body = {**dump(mission), **clock_fields(territory)}
     if order is not None:
         rows = uow.query(Query(f"{order_path(beneficiary_id, order.order_id)}/documents",
                                where=(("kind", "==", DocumentKind.DELIVERABLE.value),)))

@@ -20,6 +20,7 @@ from shared.domain.sourcing.process import (
     NeedRecord, NeedStatus, Proposal, ProposalStatus, SourcingActor, require_move,
 )
 from shared.domain.sourcing.records import Beneficiary, NeedContent
+from shared.domain.territories import clock_fields, territory_of_calendar
 from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
 from shared.service import deadlines
 from shared.service.sourcing import deadlines as sd
@@ -196,7 +197,9 @@ def read_need(beneficiary_id: str, need_id: str, uow: UnitOfWork) -> dict[str, A
         if record.version == before.version:
             break
     beneficiary = found.get(paths.beneficiary(beneficiary_id)) or {}
-    return {**dump(record), "versions": [
+    # B18: the clock of the territory its D4 counted in (its record's), else its beneficiary's (read in this batch)
+    clock = clock_fields(territory_of_calendar(record.d4.calendar) or beneficiary.get("territory"))
+    return {**dump(record), **clock, "versions": [
         {"version": v, "content": found.get(paths.need_version(beneficiary_id, need_id, v)),
          "result": found.get(paths.result(beneficiary_id, need_id, v))} for v in versions],
         "conflict_declaration_required": bool(beneficiary.get("requires_conflict_declaration", False))}
