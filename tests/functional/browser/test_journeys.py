@@ -303,6 +303,60 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.locator("#upload-file-error")).to_have_text("Choisissez le fichier à déposer.")
     expect(page.locator("#upload-file")).to_have_attribute("aria-invalid", "true")
 
+    # A6 done / not done per line, for a contractor without an ERP: L1 réalisée, L2 non réalisée with its comment, in
+    # one declaration (submit_execution); a double click records it once — one event, one sequence
+    contractor = Erp(platform, "contractor", "ctr-test")
+    line = lambda line_id: page.locator(f"#line-statuses fieldset.line[data-line='{line_id}'] .line-status strong")  # noqa: E731
+    expect(line("L1")).to_have_text("non renseignée")
+    before = contractor.get_order("BC-C1", manager_id="mgr-test").json()["order"]["last_sequence"]
+    page.get_by_role("button", name="Enregistrer l'état des lignes").click()  # nothing chosen: said, nothing sent
+    expect(page.locator("#line-statuses-error")).to_contain_text("Aucune ligne modifiée")
+    page.get_by_label("État de la ligne L1").select_option("done")
+    page.get_by_label("État de la ligne L2").select_option("not_done")
+    page.get_by_label("Commentaire sur la ligne L2").fill("Siphon d'origine conservé : pièce non livrée")
+    page.get_by_role("button", name="Enregistrer l'état des lignes").dblclick()
+    expect(line("L1")).to_have_text("réalisée")
+    expect(line("L2")).to_have_text("non réalisée")
+    expect(page.locator("#line-statuses fieldset.line[data-line='L2'] .line-status")).to_contain_text(
+        "Siphon d'origine conservé")
+    history = page.get_by_role("table", name="Historique").locator("tbody tr")
+    expect(history.filter(has_text="Lignes déclarées : L1 réalisée, L2 non réalisée")).to_have_count(1)
+    app.check(page, "prestataire-lignes", shot=False)
+    saved = contractor.get_order("BC-C1", manager_id="mgr-test").json()
+    assert saved["order"]["line_status"] == {"L1": True, "L2": False}
+    assert saved["order"]["last_sequence"] == before + 1
+    assert [e["report"]["line_statuses"] for e in saved["events"] if (e.get("report") or {}).get("line_statuses")] == [
+        [{"line_id": "L1", "done": True}, {"line_id": "L2", "done": False,
+                                           "comment": "Siphon d'origine conservé : pièce non livrée"}]]
+
+    # The manager reads each line's status on its order, read only, with when and why
+    desk = app.sign_in("manager")
+    desk.get_by_role("link", name="BC-C1").click()
+    received = desk.get_by_role("table", name="Réception des lignes")
+    expect(received.locator("tr[data-line='L1'] td[data-status]")).to_contain_text("réalisée")
+    expect(received.locator("tr[data-line='L2'] td[data-status]")).to_contain_text("non réalisée")
+    expect(received.locator("tr[data-line='L2'] td[data-status]")).to_contain_text(re.compile(
+        r"le \d\d/\d\d/\d{4} \d\d:\d\d — Siphon d'origine conservé : pièce non livrée"))
+    expect(desk.get_by_label("État de la ligne L1")).to_have_count(0)
+    expect(desk.locator("#line-statuses")).to_have_count(0)
+
+    # A state that forbids it: the contractor is choosing when the manager cancels the order — the screen does not
+    # redraw under its hand (« Actualiser » instead), and its declaration is refused next to the lines, in French
+    page.get_by_label("État de la ligne L2").select_option("done")
+    cancel = {"order_id": "BC-C1", "state": "cancelled", "reason": "Travaux repris par la régie",
+              "occurred_at": dt.datetime.now(dt.UTC).isoformat()}
+    assert manager.post("change_order_state", cancel).status_code == 200
+    expect(page.locator("#order-changed")).to_be_visible(timeout=20000)
+    expect(page.get_by_label("État de la ligne L2")).to_have_value("done")
+    page.get_by_role("button", name="Enregistrer l'état des lignes").click()
+    expect(page.locator("#line-statuses-error")).to_contain_text("« annulé » : plus aucune mise à jour")
+    assert contractor.get_order("BC-C1", manager_id="mgr-test").json()["order"]["line_status"] == {"L1": True,
+                                                                                                  "L2": False}
+    # once read again, a final order's lines are shown, no longer offered
+    page.get_by_role("button", name="Actualiser").click()
+    expect(page.locator("#line-statuses")).to_contain_text("l'état de ses lignes ne change plus")
+    expect(page.get_by_label("État de la ligne L2")).to_have_count(0)
+
     # Quote: a price outside the catalogue is refused on its line, the catalogue price accepted
     page.get_by_role("link", name="Devis", exact=True).click()
     page.get_by_role("link", name="DV-C1").click()
