@@ -772,13 +772,17 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Utilisateurs")).to_be_focused()
     expect(page.get_by_role("table", name="Personnes ayant un compte")).to_contain_text("acheteur@centrale-test.demo")
     request = page.locator("#request-account")
+    # D7: the account it asks for is named as its own (the purchasing body's), never a beneficiary's
+    expect(request.get_by_role("heading")).to_have_text("Demander un compte de la centrale d'achat")
     request.get_by_role("button", name="Demander un compte").click()
     expect(field_error(page, "Adresse e-mail", within=request)).to_contain_text("adresse e-mail")
     request.get_by_label("Adresse e-mail").fill("deuxieme.acheteur@centrale-test.demo")
     request.get_by_label("Nom", exact=True).fill("Deuxième Acheteur")
     request.get_by_label("lire les rapports").check()
     request.get_by_role("button", name="Demander un compte").click()
-    expect(request.locator(".outcome")).to_contain_text("Demande enregistrée pour deuxieme.acheteur@centrale-test.demo")
+    expect(request.locator(".outcome")).to_contain_text(
+        "Demande de compte de la centrale d'achat enregistrée pour deuxieme.acheteur@centrale-test.demo")
+    assert "bénéficiaire" not in request.inner_text()
     app.check(page, "centrale-utilisateurs", shot=False)
 
 
