@@ -51,7 +51,7 @@ def _get(req: http.Request) -> http.Answer:
         return http.Answer(200, needs.read_need(tenant, req.args["need_id"], uow))
     if not req.args.get("mission_id"):
         raise DomainError([ErrorDetail.of("query.mission_id", "REQUIRED")])
-    return http.Answer(200, missions.read_mission(tenant, req.args["mission_id"], uow))
+    return http.Answer(200, missions.read_mission(tenant, req.args["mission_id"], uow, bootstrap.clock(), settings()))
 
 
 @functions_framework.http

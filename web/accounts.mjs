@@ -2,10 +2,10 @@
 // its people's accounts, an account created directly, rights changed, disabled or enabled again, a new
 // temporary password) and the « Utilisateurs » of a manager, a beneficiary or the purchasing body (its own
 // people, read-only, and the request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
-import { LISTED_KIND_LABELS, ROLE_LABELS, formatDateTime } from "./logic.mjs";
+import { LISTED_KIND_LABELS, ROLE_LABELS } from "./logic.mjs";
 import {
-  PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRowView, allAccounts, changeOutcome,
-  heldRights, rightsChoice, temporaryPasswordErrors,
+  PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRequestOutcome, accountRequestTitle,
+  accountRowView, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
 } from "./accounts_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { errorBox, errorSlot, field, h, messagesOf, rightBoxes, sender, table } from "./ui.mjs";
@@ -188,7 +188,8 @@ function requestForm(ctx, claims, reload) {
   const result = h("p", { className: "outcome", role: "status", tabindex: "-1" });
   const button = h("button", { type: "submit" }, "Demander un compte");
   const form = h("form", { className: "card", id: "request-account", novalidate: true,
-    "aria-labelledby": "request-account-title" }, h("h2", { id: "request-account-title" }, "Demander un compte"),
+    "aria-labelledby": "request-account-title" }, h("h2", { id: "request-account-title" },
+    accountRequestTitle(claims.role)),
   slot.node, h("div", { className: "grid" }, fields), rights.node, button, result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -199,8 +200,7 @@ function requestForm(ctx, claims, reload) {
     button.disabled = true;
     try {
       const reply = await send(body);
-      result.textContent = `Demande enregistrée pour ${reply.email} : l'opérateur crée le compte au plus tard le `
-        + `${formatDateTime(reply.due_at)} (72 heures ouvrées).`;
+      result.textContent = accountRequestOutcome(reply, claims.role);
       form.reset();
       result.focus();
       reload();

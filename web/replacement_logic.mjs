@@ -23,17 +23,23 @@ function addDays(isoDay, days) {
 }
 
 // The replacement's last day as the form's dates give it: a departure's D5 counts 14 calendar days from the
-// departure, or its notification when planned; an insufficiency's D6 counts working days on the platform's
-// calendar (null: told once the request is recorded). The agreement may shorten D5: the recorded day prevails.
+// departure, or its notification when planned; an insufficiency's D6 counts working days on the territory's
+// calendar, so its day is the platform's (d6_preview, replacementDueText), null here. The recorded day prevails.
 export function replacementDuePreview({ reason, departure = "", planned = false, notified = "" }) {
   if (reason !== "departure") return null;
   const from = parseFrenchDate(planned ? notified : departure);
   return from ? addDays(from, D5_CALENDAR_DAYS) : null;
 }
 
-export function replacementDueText(values) {
+// `d6`: get_sourcing?view=mission's d6_preview — D6 as the platform would plan it for a request recorded now (its
+// working days on the beneficiary's territory calendar, its agreement's terms): its day is read, never computed here.
+export function replacementDueText(values, d6 = null) {
   const due = replacementDuePreview(values);
-  if (values.reason !== "departure") return REPLACEMENT_HINTS.insufficiency;
+  if (values.reason !== "departure") {
+    return d6?.due ? `Remplaçant dû au plus tard le ${formatDateTime(d6.due)} (D6) si la demande est enregistrée `
+      + "aujourd'hui : 10 jours ouvrés comptés sur le calendrier de votre territoire ; la date retenue s'affiche une "
+      + "fois la demande enregistrée." : REPLACEMENT_HINTS.insufficiency;
+  }
   return due ? `Remplaçant dû au plus tard le ${formatDateTime(due)} (D5), sauf convention plus courte : la date `
     + "retenue s'affiche une fois la demande enregistrée." : REPLACEMENT_HINTS.departure;
 }

@@ -46,7 +46,7 @@ function requestForm(ctx, mission, refresh) {
     departure.hidden = !leaving;
     planned.hidden = !leaving;
     notified.hidden = !(leaving && planned.input.checked);
-    hint.textContent = replacementDueText(values());
+    hint.textContent = replacementDueText(values(), mission.d6_preview);
   };
   for (const f of fields) {
     f.input.addEventListener("input", sync);

@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import {
   candidateOptions, orderMissionProfessional, proposeReplacementBody, replacementDuePreview, replacementDueText,
-  replacementRequestBody, replacementRows, replacementState,
+  REPLACEMENT_HINTS, replacementRequestBody, replacementRows, replacementState,
 } from "../../web/replacement_logic.mjs";
 
 test("a departure needs its date and becomes replace_professional's request", () => {
@@ -45,6 +45,17 @@ test("the form says when a departure's replacement is due (D5: 14 calendar days)
   assert.match(replacementDueText({ reason: "departure", departure: "20/12/2026" }), /^Remplaçant dû au plus tard le 03\/01\/2027 \(D5\)/);
   assert.match(replacementDueText({ reason: "departure", departure: "" }), /14 jours calendaires/);
   assert.match(replacementDueText({ reason: "insufficiency" }), /10 jours ouvrés .*\(D6\)/);
+});
+
+test("D6 is previewed with the day the platform plans (d6_preview), never one counted in the browser", () => {
+  const d6 = { code: "D6", as_of: "2026-05-11T12:00:00Z", due: "2026-05-28", due_at: "2026-05-29T04:00:00Z",
+    territory: "972" };
+  const said = replacementDueText({ reason: "insufficiency" }, d6);
+  assert.match(said, /^Remplaçant dû au plus tard le 28\/05\/2026 \(D6\) si la demande est enregistrée aujourd'hui/);
+  assert.match(said, /calendrier de votre territoire/);
+  // a departure keeps its D5 from the dates typed; a read without the preview says what D6 counts
+  assert.match(replacementDueText({ reason: "departure", departure: "20/12/2026" }, d6), /03\/01\/2027 \(D5\)/);
+  assert.equal(replacementDueText({ reason: "insufficiency" }, null), REPLACEMENT_HINTS.insufficiency);
 });
 
 const deadline = (code, due, met = null) => ({ code, due, met, started_at: "2026-06-01T08:00:00Z", unit: "days",

@@ -483,11 +483,29 @@ class ExtraCostsFollowUp(Model):
     days_invoiced: Decimal = Field(description="At most the days on site reported (docs/invoicing.md).")
 
 
+class ReplacementPreview(Model):
+    """B12 replacement: the day a replacement for insufficiency asked now would be due (D6), planned by the rule
+    request_replacement applies — 10 working days on the beneficiary's territory calendar, its agreement's terms in
+    force — so that the request form shows the day the platform would record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ReplacementPreview")
+
+    code: str = Field(description="D6.")
+    as_of: AwareDatetime = Field(description="The instant the preview was planned from (the answer's time).")
+    due: dt.date = Field(description="The replacement's last day if it is requested at as_of, in the territory.")
+    due_at: AwareDatetime = Field(description="The end of that day: D6's due instant.")
+    territory: str = Field(description="Whose working-day calendar counts: the beneficiary's territory.")
+
+
 class MissionView(Mission, RecordClock):
     """What get_sourcing?view=mission answers. Built by shared.service.sourcing.missions.read_mission; its clock (B18)
     is its order's territory's (its beneficiary's, kept on the order at framing)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="MissionView")
+
+    d6_preview: ReplacementPreview | None = Field(default=None, description=(
+        "B12: while the mission runs with nobody being replaced (ordered), the D6 due day of a replacement for "
+        "insufficiency requested now; absent otherwise."))
 
     order: MissionOrderSummary | None = Field(default=None, description="Absent until the mission's order is stored.")
     budget: MissionBudget | None = Field(default=None, description="Absent until the mission's order is stored.")

@@ -17,8 +17,8 @@ from shared.domain.sourcing.messages import (
     MissionProfessionalReplaced, MissionReplacementRequested, ProposeReplacement, RequestReplacement,
 )
 from shared.domain.sourcing.process import (
-    Mission, MissionState, Replacement, ReplacementReason, SourcingActor, notice_period, replacement_errors,
-    replacement_first_day,
+    Mission, MissionState, Replacement, ReplacementPreview, ReplacementReason, SourcingActor, notice_period,
+    replacement_errors, replacement_first_day,
 )
 from shared.domain.list_limits import MAX_ROWS
 from shared.domain.sourcing.records import Beneficiary, Professional
@@ -68,8 +68,7 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
                       "notice_respected": (command.departure_date - command.notified_on).days >= notice.days
                       if command.planned else None}
         else:
-            planned = sd.plan_replacement("D6", beneficiary_id, territory, mission.mission_id, index, now, ref,
-                                          sd.terms(uow, beneficiary_id, settings, now, territory))
+            planned = plan_d6(uow, mission, territory, now, settings)
         replacement = Replacement(reason=command.reason, requested_at=now, deadline=sd.on_document(planned),
                                   leaving_professional_id=mission.professional_id, **fields)
         moved = mission.model_copy(update={"state": MissionState.REPLACEMENT_REQUESTED,
@@ -88,6 +87,29 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
         return moved
 
     return transact(uow, attempt)
+
+
+def plan_d6(uow: UnitOfWork, mission: Mission, territory: str, now: dt.datetime, settings: Settings):
+    """D6 of the mission's next replacement, asked at ``now``: 10 working days on the territory's calendar, or what
+    the agreement's terms in force state. The one rule of the request and of its preview (``d6_preview``)."""
+    b, index = mission.beneficiary_id, len(mission.replacements)
+    return sd.plan_replacement("D6", b, territory, mission.mission_id, index, now,
+                               f"missions/{mission.mission_id}/replacements/{index}",
+                               sd.terms(uow, b, settings, now, territory))
+
+
+def d6_preview(uow: UnitOfWork, mission: Mission, clock: Clock, settings: Settings = Settings()) -> dict[str, Any] | None:
+    """What the beneficiary's request form shows before it is sent (B12): the D6 due day of a replacement for
+    insufficiency asked now, planned exactly as ``request_replacement`` would (nothing stored). None while a
+    replacement is already awaited or once the mission ended."""
+    if mission.state is not MissionState.ORDERED:
+        return None
+    beneficiary = load(uow, paths.beneficiary(mission.beneficiary_id), Beneficiary, "BENEFICIARY_NOT_FOUND", "$",
+                       beneficiary_id=mission.beneficiary_id)
+    now = clock.now()
+    shown = sd.on_document(plan_d6(uow, mission, beneficiary.territory, now, settings))
+    return ReplacementPreview(code=shown.code, as_of=now, due=shown.due, due_at=shown.due_at,
+                              territory=beneficiary.territory).model_dump(mode="json")
 
 
 def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clock,

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from devtools import seed
 from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+from shared.domain import workdays
 from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.service.sourcing import missions, pool
 from tests.builders import issue_order_body
@@ -376,7 +377,10 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # A quote nobody asked for (A2.4): raised from the quotes screen, submitted at once in version 1
     page.get_by_role("link", name="Devis", exact=True).click()
     page.get_by_role("link", name="Proposer un devis").click()
-    page.get_by_label("Gestionnaire", exact=True).fill("mgr-test")
+    # the client is picked among the spaces of its contracts (all a manager's here: the field says « Gestionnaire »)
+    client = page.get_by_label("Gestionnaire", exact=True)
+    expect(client.locator("option[value='mgr-test']")).to_have_text("mgr-test (gestionnaire)")
+    client.select_option("mgr-test")
     page.get_by_label("Référence du devis").fill("DV-C2")
     page.get_by_label("Marché", exact=True).fill("AC-2026-017")
     page.get_by_label("Objet", exact=True).fill("Remplacement du robinet d'arrêt")
@@ -522,6 +526,11 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # B12: Anne Lefèvre leaves in five days; the beneficiary asks for her replacement from the mission's screen
     leaving = dt.date.today() + dt.timedelta(days=35)
     request = page.locator("#replacement-form")
+    # an insufficiency's D6 day is the platform's (d6_preview): 10 working days on the beneficiary's calendar (69)
+    request.get_by_label("Motif", exact=True).select_option("insufficiency")
+    d6 = workdays.add_working_days(workdays.local_date(dt.datetime.now(dt.UTC), "69"), 10, "69")
+    expect(request.locator("#replacement-hint")).to_contain_text(
+        f"Remplaçant dû au plus tard le {fr(d6)} (D6) si la demande est enregistrée aujourd'hui")
     request.get_by_label("Motif", exact=True).select_option("departure")
     request.get_by_role("button", name="Demander le remplacement").click()
     expect(field_error(page, "Date du départ", request)).to_contain_text("jj/mm/aaaa")  # not sent without its date
@@ -710,6 +719,14 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     expect(sheets.locator("tr[data-timesheet]")).to_have_count(1)
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
 
+    # B16: a quote raised from the mission's order is for its beneficiary, named so and picked, never « Gestionnaire »
+    titulaire_page.goto(app.base + f"/#/quotes/raise/ben-lyon/{missions.order_id_for('recette-portail')}")
+    raise_form = titulaire_page.locator("#raise-quote")
+    expect(raise_form.get_by_label("Bénéficiaire", exact=True)).to_have_value("ben-lyon")
+    expect(raise_form.get_by_label("Bénéficiaire", exact=True).locator("option:checked")).to_have_text(
+        "ben-lyon (bénéficiaire)")
+    expect(raise_form.get_by_label("Gestionnaire", exact=True)).to_have_count(0)
+
 
 def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform):
     register_pool(platform)
@@ -826,13 +843,17 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Utilisateurs")).to_be_focused()
     expect(page.get_by_role("table", name="Personnes ayant un compte")).to_contain_text("acheteur@centrale-test.demo")
     request = page.locator("#request-account")
+    # D7: the account it asks for is named as its own (the purchasing body's), never a beneficiary's
+    expect(request.get_by_role("heading")).to_have_text("Demander un compte de la centrale d'achat")
     request.get_by_role("button", name="Demander un compte").click()
     expect(field_error(page, "Adresse e-mail", within=request)).to_contain_text("adresse e-mail")
     request.get_by_label("Adresse e-mail").fill("deuxieme.acheteur@centrale-test.demo")
     request.get_by_label("Nom", exact=True).fill("Deuxième Acheteur")
     request.get_by_label("lire les rapports").check()
     request.get_by_role("button", name="Demander un compte").click()
-    expect(request.locator(".outcome")).to_contain_text("Demande enregistrée pour deuxieme.acheteur@centrale-test.demo")
+    expect(request.locator(".outcome")).to_contain_text(
+        "Demande de compte de la centrale d'achat enregistrée pour deuxieme.acheteur@centrale-test.demo")
+    assert "bénéficiaire" not in request.inner_text()
     app.check(page, "centrale-utilisateurs", shot=False)
 
 
