@@ -377,7 +377,8 @@ def replacement_errors(mission: Mission, candidate: Professional, first_day: dt.
                                      detail=f"ne réalise pas de prestations {mission.service_type.value}"))
     if candidate.daily_rate_cents != mission.daily_rate_cents:
         errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_RATE_MISMATCH",
-                                     actual=candidate.daily_rate_cents, expected=mission.daily_rate_cents))
+                                     actual=f"{_cents(candidate.daily_rate_cents)} €",
+                                     expected=f"{_cents(mission.daily_rate_cents)} €"))
     if candidate.extra_costs != mission.extra_costs:
         errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_EXTRA_COSTS_MISMATCH"))
     missing = first_uncovered_day(candidate.availability, first_day, mission.end_date)

@@ -549,14 +549,28 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     awaiting = desk.get_by_role("table", name="Missions en attente de remplacement")
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("départ")
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
-    picker = desk.get_by_label("Remplaçant (professionnels classés pour le besoin)")
-    expect(picker.locator("option[value='pro-demo-1']")).to_have_count(0)  # the one leaving is not offered
-    picker.select_option("pro-demo-5")  # Émilie Faure: another daily rate, refused by the platform next to the choice
-    desk.get_by_role("button", name="Proposer le remplaçant").click()
-    expect(field_error(desk, "Remplaçant (professionnels classés pour le besoin)")).to_contain_text(
-        "TJM 69000 centimes au lieu de 68000")
+    # it searches the whole pool: by name (without its accent), no daily-rate cap, each found judged by the rules
+    picker = desk.get_by_label("Remplaçant (professionnels trouvés dans le vivier)")
+    found = desk.get_by_role("table", name="Professionnels trouvés dans le vivier")
+    expect(found.locator("tr[data-candidate]").first).to_be_visible()
+    expect(found.locator("tr[data-candidate='pro-demo-1']")).to_have_count(0)  # the one leaving is not offered
+    search = desk.locator("#replacement-search")
+    search.get_by_label("Nom").fill("emilie")
+    search.get_by_label("TJM au plus (€)").fill("")
+    search.get_by_role("button", name="Rechercher").click()
+    emilie = found.locator("tr[data-candidate='pro-demo-5']")  # Émilie Faure: another daily rate
+    expect(emilie).to_contain_text("TJM de 690,00 € au lieu de 680,00 €")
+    expect(found.locator("tr[data-candidate]")).to_have_count(1)
+    emilie.get_by_role("button", name="Choisir Émilie Faure").click()
+    expect(picker).to_have_value("pro-demo-5")
+    desk.get_by_role("button", name="Proposer le remplaçant").click()  # the platform refuses it next to the picker
+    expect(field_error(desk, "Remplaçant (professionnels trouvés dans le vivier)")).to_contain_text(
+        "TJM de 690,00 € au lieu de 680,00 €")
     app.check(desk, "operateur-remplacement", shot=False)
-    picker.select_option("pro-web-relais")
+    search.get_by_label("Nom").fill("Morin")
+    search.get_by_role("button", name="Rechercher").click()
+    expect(found.locator("tr[data-candidate='pro-web-relais']")).to_contain_text("Remplaçant possible")
+    found.get_by_role("button", name="Choisir Gaëlle Morin").click()
     desk.get_by_role("button", name="Proposer le remplaçant").click()
     expect(desk.locator("#propose-replacement [role=status]")).to_contain_text("pro-web-relais remplace pro-demo-1")
     expect(desk.get_by_role("table", name="Missions en attente de remplacement")).to_contain_text(
