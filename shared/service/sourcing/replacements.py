@@ -17,13 +17,13 @@ from shared.domain.sourcing.messages import (
     MissionProfessionalReplaced, MissionReplacementRequested, ProposeReplacement, RequestReplacement,
 )
 from shared.domain.sourcing.process import (
-    Mission, MissionState, Replacement, ReplacementPreview, ReplacementReason, SourcingActor, notice_period,
+    Mission, MissionState, Replacement, ReplacementReason, SourcingActor, notice_period,
     replacement_errors, replacement_first_day,
 )
 from shared.domain.list_limits import MAX_ROWS
 from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.domain.sourcing.views import (
-    AwaitingReplacement, AwaitingReplacementList, ReplacementCandidate, ReplacementCandidateList,
+    AwaitingReplacement, AwaitingReplacementList, ReplacementCandidate, ReplacementCandidateList, ReplacementPreview,
 )
 from shared.ports import BlobStore, Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, order_store
