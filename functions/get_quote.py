@@ -22,11 +22,12 @@ def _read(req: http.Request) -> http.Answer:
                if not value]
     if missing:
         raise http.HttpProblem(400, missing)
+    reader = bootstrap.reader()
     try:
-        quote = quote_store.get_quote(p.role, p.tenant, manager_id, quote_id, bootstrap.reader())
+        quote = quote_store.get_quote(p.role, p.tenant, manager_id, quote_id, reader)
     except quote_store.QuoteNotFound:
         raise http.HttpProblem(404, [ErrorDetail.of("query.quote_id", "QUOTE_NOT_FOUND", quote_id=quote_id)]) from None
-    return http.Answer(200, quote_store.view(quote))
+    return http.Answer(200, quote_store.view(quote, reader))  # with whose space it is in (client_kind)
 
 
 @functions_framework.http

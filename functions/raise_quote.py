@@ -17,10 +17,11 @@ from shared.service import quote_origins, quote_store
 
 def _raise(req: http.Request) -> http.Answer:
     command = parse(RaiseQuote, req)
+    uow = bootstrap.uow()
     quote, created = quote_origins.raise_quote(
-        req.principal.tenant, command, bootstrap.uow(), bootstrap.clock(),
+        req.principal.tenant, command, uow, bootstrap.clock(),
         submission_id=f"rest-{digest(req.principal.tenant, req.idempotency_key or '')[:40]}")
-    return http.Answer(201 if created else 200, quote_store.view(quote))
+    return http.Answer(201 if created else 200, quote_store.view(quote, uow))  # whose space: client_kind
 
 
 @functions_framework.http

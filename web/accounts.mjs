@@ -4,10 +4,10 @@
 // people, read-only, and the request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
 // B18 territories: the accounts' times and a request's D7 due time are shown on the clock of the party's territory
 // (list_accounts' time_zone), named once when it is not Paris's (#accounts-clock).
-import { LISTED_KIND_LABELS, ROLE_LABELS, formatDateTime, orderZone, screenClockNote } from "./logic.mjs";
+import { LISTED_KIND_LABELS, ROLE_LABELS, orderZone, screenClockNote } from "./logic.mjs";
 import {
-  PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRowView, allAccounts, changeOutcome,
-  heldRights, rightsChoice, temporaryPasswordErrors,
+  PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRequestOutcome, accountRequestTitle,
+  accountRowView, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
 } from "./accounts_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { errorBox, errorSlot, field, h, messagesOf, rightBoxes, sender, table } from "./ui.mjs";
@@ -200,7 +200,8 @@ function requestForm(ctx, claims, reload, clock = () => null) {
   const result = h("p", { className: "outcome", role: "status", tabindex: "-1" });
   const button = h("button", { type: "submit" }, "Demander un compte");
   const form = h("form", { className: "card", id: "request-account", novalidate: true,
-    "aria-labelledby": "request-account-title" }, h("h2", { id: "request-account-title" }, "Demander un compte"),
+    "aria-labelledby": "request-account-title" }, h("h2", { id: "request-account-title" },
+    accountRequestTitle(claims.role)),
   slot.node, h("div", { className: "grid" }, fields), rights.node, button, result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -211,8 +212,7 @@ function requestForm(ctx, claims, reload, clock = () => null) {
     button.disabled = true;
     try {
       const reply = await send(body);
-      result.textContent = `Demande enregistrée pour ${reply.email} : l'opérateur crée le compte au plus tard le `
-        + `${formatDateTime(reply.due_at, orderZone(clock()))} (72 heures ouvrées).`;
+      result.textContent = accountRequestOutcome(reply, claims.role, orderZone(clock()));
       form.reset();
       result.focus();
       reload();

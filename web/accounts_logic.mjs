@@ -122,3 +122,20 @@ export function changeOutcome(reply, what) {
       + "personne le remplace à sa prochaine connexion", created: "compte créé" }[what] ?? "compte enregistré";
   return `${reply.email} : ${done}.`;
 }
+
+// D7 (B5): what a request of the « Utilisateurs » screen asks for, named after the party whose person it is: the
+// purchasing body asks for an account of the purchasing body, not a beneficiary's.
+export const REQUESTED_ACCOUNT_LABELS = Object.freeze({ manager: "un compte de gestionnaire",
+  beneficiary: "un compte bénéficiaire", purchasing_body: "un compte de la centrale d'achat" });
+
+export function accountRequestTitle(role) {
+  return `Demander ${REQUESTED_ACCOUNT_LABELS[role] ?? "un compte"}`;
+}
+
+// The sentence once request_account answered: whose account, for whom, by when the operator creates it (D7), on
+// the clock of the party's territory (`timeZone`: allAccounts' clock.time_zone, where D7 counts; B18).
+export function accountRequestOutcome(reply, role, timeZone = PARIS_ZONE) {
+  const what = (REQUESTED_ACCOUNT_LABELS[role] ?? "un compte").replace(/^un /, "");
+  return `Demande de ${what} enregistrée pour ${reply.email} : l'opérateur crée le compte au plus tard le `
+    + `${formatDateTime(reply.due_at, timeZone)} (délai D7, 72 heures ouvrées).`;
+}

@@ -10,6 +10,7 @@ import {
   receivableLines, supplierDefaults,
 } from "./invoice_logic.mjs";
 import { receptionWarnings } from "./deliverable_logic.mjs";
+import { declarationNote, lineStatusRows } from "./line_status_logic.mjs";
 import { dateField, errorSlot, field, h, table } from "./ui.mjs";
 
 
@@ -22,12 +23,15 @@ function failed(slot, err) {
 // its screen; a decision's occurred_at is now, written with that clock's offset.
 export function receptionSection(ctx, order, view, refresh, milestonesFollowUp = null) {
   const zone = orderZone(view);
+  // A6: each line as the contractor declared it (réalisée, non réalisée, non renseignée), when, and its comment
+  const declared = new Map(lineStatusRows(order, view.events).map((r) => [r.lineId, r]));
   const lines = order.lines.map((l) => {
     const rec = order.reception?.[l.line_id];
-    const done = order.line_status?.[l.line_id];
+    const status = declared.get(l.line_id);
+    const note = declarationNote(status, zone);
     return h("tr", { "data-line": l.line_id }, h("td", {}, l.line_id), h("td", {}, l.label),
       h("td", { className: "num" }, formatEuros(Math.round(Number(l.quantity) * l.unit_price_cents))),
-      h("td", {}, done === true ? "réalisée" : done === false ? "non réalisée" : "—"),
+      h("td", { "data-status": status.status }, status.text, note ? h("div", { className: "sub" }, note) : null),
       h("td", {}, rec ? `réceptionnée le ${formatDateTime(rec.received_at, zone)}` : "non réceptionnée"),
       h("td", {}, rec?.reservations?.length ? rec.reservations.map((r) => h("div", {},
         `${r.reservation_id} : ${r.description}`, r.lifted_at ? ` (levée le ${formatDateTime(r.lifted_at, zone)})` : " (ouverte)"))

@@ -13,6 +13,7 @@ import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, f
 import { decisionText } from "./deliverable_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
+import { lineStatusSection } from "./line_statuses.mjs";
 import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
@@ -267,6 +268,9 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     role === "beneficiary" ? h("p", { className: proof ? "ok" : "hint" }, proof
       ? "Attestation de service fait déposée." : "Pas encore d'attestation de service fait.") : null,
     contractor ? movesSection(ctx, o, (view.next_moves ?? []).filter((m) => m.state !== "invoiced"), zone) : null,
+    // A6: each line declared réalisée / non réalisée (a final state takes no report: shown, not offered)
+    contractor ? lineStatusSection(ctx, o, view.events, zone, { frozen: TERMINAL.includes(o.state),
+      answered: () => redrawAfterAnswer(ctx, o) }) : null,
     ["manager", "beneficiary"].includes(role) ? clientDecisions(ctx, o, clientMoves(view.next_moves), refresh, zone) : null,
     contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
       href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },

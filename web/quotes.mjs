@@ -11,7 +11,7 @@ import {
   orderZone, parseFrenchDate, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
-import { clientColumnLabel, orderClientLabel } from "./sourcing_logic.mjs";
+import { clientColumnLabel, orderClientLabel, raiseClientChoice } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 export function quoteHref(q) {
@@ -249,22 +249,35 @@ function submitForm(ctx, quote, refresh) {
 // The contractor raises a quote nobody asked for (raise_quote): spontaneous, or supplementary works on
 // one of its orders — then prefilled from it (#/quotes/raise/<manager>/<order>).
 export async function renderRaise(ctx, managerId = "", orderId = "") {
-  let order = null;
+  let view = null;
   if (orderId) {
     try {
       const query = new URLSearchParams({ manager_id: managerId, order_id: orderId }).toString();
-      order = (await ctx.call("get_order", { query })).order;
+      view = await ctx.call("get_order", { query });
     } catch (err) {
       return ctx.showError(`Commande ${orderId}`, err);
     }
   }
-  const known = ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+  const order = view?.order ?? null;
+  // B16: the client picked among the spaces of its contracts, a beneficiary's named so; typed when none is read
+  const known = await ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+  const client = raiseClientChoice(known, { managerId, order: view });
+  const clientField = client.options.length
+    ? field({ name: "manager_id", label: client.label, required: true, value: managerId,
+      options: [{ value: "", label: "— Choisir —" }, ...client.options] })
+    : field({ name: "manager_id", label: client.label, required: true, value: managerId,
+      hint: "Identifiant de son espace : vos marchés n'ont pas pu être lus." });
+  const contractField = field({ name: "contract_id", label: "Marché", required: true, value: order?.contract_id ?? "",
+    suggestions: Promise.resolve(managerId ? client.contractsOf(managerId) : known.map((c) => c.contract_id)) });
+  clientField.input.addEventListener("change", () => {
+    const held = client.contractsOf(clientField.input.value);
+    contractField.querySelector("datalist")?.replaceChildren(...held.map((id) => h("option", { value: id })));
+    if (held.length === 1 && !contractField.input.value.trim()) [contractField.input.value] = held;
+  });
   const fields = [
-    field({ name: "manager_id", label: "Gestionnaire", required: true, value: managerId,
-      suggestions: known.then((cs) => [...new Set(cs.map((c) => c.manager_id))]) }),
+    clientField,
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
-    field({ name: "contract_id", label: "Marché", required: true, value: order?.contract_id ?? "",
-      suggestions: known.then((cs) => cs.map((c) => c.contract_id)) }),
+    contractField,
     field({ name: "title", label: "Objet", required: true }),
     field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
       value: order?.site?.node_id ?? "", paths: ["site_node", "site.node_id", "site"] }),
@@ -293,7 +306,8 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
       ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}), lines: read, valid_until: valid };
     try {
       const quote = await ctx.call("raise_quote", { body });
-      result.textContent = `Devis ${quote.quote_id} proposé à ${quote.manager_id}.`;
+      result.textContent = `Devis ${quote.quote_id} proposé ${quote.client_kind === "beneficiary" ? "au bénéficiaire"
+        : "au gestionnaire"} ${quote.manager_id}.`;
       setTimeout(() => ctx.go(quoteHref(quote)), 500);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);

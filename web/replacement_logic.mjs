@@ -1,7 +1,8 @@
 // B12 replacement, pure logic of its screens (replacements.mjs): the beneficiary's request (reason, the dates
 // each reason needs, what D5 or D6 means for it), the mission's replacement state and history, and the
-// operator's choice of an equivalent professional. No DOM, no fetch: tested by tests/web/replacements.test.mjs.
-import { formatDateTime, formatEuros, parseFrenchDate } from "./logic.mjs";
+// operator's search of the pool for an equivalent professional and its choice. No DOM, no fetch: tested by
+// tests/web/replacements.test.mjs.
+import { LEVEL_LABELS, eurosToCents, formatDateTime, formatEuros, parseFrenchDate } from "./logic.mjs";
 
 export const REPLACEMENT_REASON_LABELS = { departure: "départ", insufficiency: "insuffisance" };
 
@@ -23,17 +24,23 @@ function addDays(isoDay, days) {
 }
 
 // The replacement's last day as the form's dates give it: a departure's D5 counts 14 calendar days from the
-// departure, or its notification when planned; an insufficiency's D6 counts working days on the platform's
-// calendar (null: told once the request is recorded). The agreement may shorten D5: the recorded day prevails.
+// departure, or its notification when planned; an insufficiency's D6 counts working days on the territory's
+// calendar, so its day is the platform's (d6_preview, replacementDueText), null here. The recorded day prevails.
 export function replacementDuePreview({ reason, departure = "", planned = false, notified = "" }) {
   if (reason !== "departure") return null;
   const from = parseFrenchDate(planned ? notified : departure);
   return from ? addDays(from, D5_CALENDAR_DAYS) : null;
 }
 
-export function replacementDueText(values) {
+// `d6`: get_sourcing?view=mission's d6_preview — D6 as the platform would plan it for a request recorded now (its
+// working days on the beneficiary's territory calendar, its agreement's terms): its day is read, never computed here.
+export function replacementDueText(values, d6 = null) {
   const due = replacementDuePreview(values);
-  if (values.reason !== "departure") return REPLACEMENT_HINTS.insufficiency;
+  if (values.reason !== "departure") {
+    return d6?.due ? `Remplaçant dû au plus tard le ${formatDateTime(d6.due)} (D6) si la demande est enregistrée `
+      + "aujourd'hui : 10 jours ouvrés comptés sur le calendrier de votre territoire ; la date retenue s'affiche une "
+      + "fois la demande enregistrée." : REPLACEMENT_HINTS.insufficiency;
+  }
   return due ? `Remplaçant dû au plus tard le ${formatDateTime(due)} (D5), sauf convention plus courte : la date `
     + "retenue s'affiche une fois la demande enregistrée." : REPLACEMENT_HINTS.departure;
 }
@@ -97,15 +104,59 @@ export function replacementRows(replacements, nameOf = (id) => id) {
   }));
 }
 
-// The operator's picker: the professionals ranked for the mission's need, the one leaving left out, each
-// saying whether its daily rate is the mission's (B12: same rates; the platform checks everything else too).
-export function candidateOptions(candidates, mission) {
-  return (candidates ?? []).filter((c) => c.professional_id !== mission.professional_id).map((c) => {
-    const same = c.daily_rate_cents === mission.daily_rate_cents;
-    return { value: c.professional_id, sameRate: same,
-      label: `${c.name} — ${formatEuros(c.daily_rate_cents)}${same ? "" : ` (TJM différent de ${formatEuros(
-        mission.daily_rate_cents)})`}` };
-  });
+// The operator's search of the whole pool (get_sourcing?view=replacement_candidates): name, skill, available over
+// the mission's remaining period, daily rate at most (euros typed, « 700 » or « 700,50 »). The query, or the
+// errors of the form (nothing sent).
+export function candidateSearchQuery({ beneficiaryId, missionId, name = "", skill = "", available = true,
+  maxRate = "" }) {
+  const params = new URLSearchParams({ view: "replacement_candidates", beneficiary_id: beneficiaryId,
+    mission_id: missionId });
+  if (name.trim()) params.set("name", name.trim());
+  if (skill.trim()) params.set("skill", skill.trim());
+  if (available) params.set("available", "true");
+  if (String(maxRate).trim()) {
+    const cents = eurosToCents(maxRate);
+    if (!cents) {
+      return { query: null, errors: [{ field: "$.max_daily_rate_cents",
+        message: "TJM maximal en euros, par exemple 700 ou 700,50." }] };
+    }
+    params.set("max_daily_rate_cents", String(cents));
+  }
+  return { query: params.toString(), errors: [] };
+}
+
+// What the replacement rules say of a professional found: « remplaçant possible », or each refusal in French.
+export function candidateVerdict(candidate) {
+  if (candidate.eligible) return "Remplaçant possible";
+  return (candidate.refusals ?? []).map((r) => r.message || r.code).join(" ");
+}
+
+// The picker's options: every professional found, the mission's profile first as the platform ordered them, each
+// with its daily rate and whether the replacement rules accept it.
+export function candidateChoices(list) {
+  return (list?.candidates ?? []).map((c) => ({ value: c.professional_id, eligible: !!c.eligible,
+    label: `${c.name} — ${formatEuros(c.daily_rate_cents)} — ${c.eligible ? "remplaçant possible" : "refusé"}` }));
+}
+
+// The table of the professionals found, one row each: who, profile, rate, skills, the rules' verdict.
+export function candidateRows(list) {
+  return (list?.candidates ?? []).map((c) => ({
+    id: c.professional_id, name: c.name, eligible: !!c.eligible,
+    profile: `${c.profile_category}, ${LEVEL_LABELS[c.level] ?? c.level}, ${(c.service_types ?? []).join(" / ")}`,
+    rate: formatEuros(c.daily_rate_cents), skills: (c.skills ?? []).slice(0, 4).join(", "),
+    verdict: candidateVerdict(c),
+  }));
+}
+
+// How many were found, said above the table (the platform answers at most `limit`).
+export function candidateCountText(list) {
+  const n = list?.count ?? 0;
+  if (!n) return "Aucun professionnel actif du vivier ne répond à ces critères.";
+  const found = `${n} professionnel${n > 1 ? "s" : ""} trouvé${n > 1 ? "s" : ""}`;
+  const period = list.first_day ? ` ; disponibilité demandée du ${formatDateTime(list.first_day)} au `
+    + `${formatDateTime(list.end_date)}` : "";
+  return list.truncated ? `${found} sur ${list.matched} : précisez la recherche pour voir les autres${period}.`
+    : `${found}${period}.`;
 }
 
 // The body of replace_professional {action: "propose"}: the professional ticked in the list, else the id typed.

@@ -1,13 +1,14 @@
 // B12 replacement in the web app. The beneficiary, on its mission's screen: « Demander un remplacement »
 // (departure or insufficiency, the dates each needs, what D5 or D6 means for it), then the replacement's state and
 // due day and the history of the mission's replacements. The operator: « Remplacements », the missions awaiting
-// one (get_sourcing?view=replacements), and « Proposer un remplaçant » — the professionals ranked for the
-// mission's need, or one typed — each refusal of the platform (not equivalent, other rates…) next to the choice.
+// one (get_sourcing?view=replacements), and « Proposer un remplaçant » — the whole pool searched
+// (get_sourcing?view=replacement_candidates: name, skill, availability, daily rate), each professional found with
+// what the replacement rules say of it, or one typed — each refusal of the platform next to the choice.
 // Pure logic in replacement_logic.mjs.
 import { LEVEL_LABELS, formatDateTime, formatEuros } from "./logic.mjs";
 import {
-  candidateOptions, proposeReplacementBody, replacementDueText,
-  replacementRequestBody, replacementRows, replacementState,
+  candidateChoices, candidateCountText, candidateRows, candidateSearchQuery, proposeReplacementBody,
+  replacementDueText, replacementRequestBody, replacementRows, replacementState,
 } from "./replacement_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
@@ -46,7 +47,7 @@ function requestForm(ctx, mission, refresh) {
     departure.hidden = !leaving;
     planned.hidden = !leaving;
     notified.hidden = !(leaving && planned.input.checked);
-    hint.textContent = replacementDueText(values());
+    hint.textContent = replacementDueText(values(), mission.d6_preview);
   };
   for (const f of fields) {
     f.input.addEventListener("input", sync);
@@ -106,7 +107,9 @@ export function renderAwaiting(ctx) {
   ctx.live(() => { if (!body.contains(document.activeElement)) load(); });
 }
 
-// « Proposer un remplaçant » for one mission: its profile and rates, then the picker.
+// « Proposer un remplaçant » for one mission: its profile and rates, the search of the whole pool (name, skill,
+// available over the mission's remaining period, daily rate at most: the need's cap to start with), then the picker
+// of the professionals found, each with what the replacement rules say of it; the platform decides on the proposal.
 export async function renderProposeReplacement(ctx, beneficiaryId, missionId) {
   let mission;
   let need;
@@ -126,10 +129,18 @@ export async function renderProposeReplacement(ctx, beneficiaryId, missionId) {
     ["TJM exigé", formatEuros(mission.daily_rate_cents)], ["Mission", `du ${formatDateTime(mission.start_date)} au `
       + `${formatDateTime(mission.end_date)}`], ["Remplacement", open ? open.text : "aucun en attente"]]);
   if (!open) return ctx.show(`Remplacement — mission ${missionId}`, back, facts);
-  const choices = candidateOptions(need.versions.at(-1)?.result?.candidates, mission);
-  const chosen = field({ name: "replacement_professional", label: "Remplaçant (professionnels classés pour le besoin)",
-    paths: ["professional_id"], options: [{ value: "", label: choices.length ? "— Choisir un professionnel —"
-      : "— Aucun professionnel classé —" }, ...choices] });
+  const cap = need.versions.at(-1)?.content?.daily_rate_ceiling_cents;
+  const search = searchForm(ctx, { beneficiaryId, missionId, cap }, (list) => {
+    const choices = candidateChoices(list);
+    chosen.input.replaceChildren(...[{ value: "", label: choices.length ? "— Choisir un professionnel —"
+      : "— Aucun professionnel trouvé —" }, ...choices].map((o) => h("option", { value: o.value }, o.label)));
+  });
+  const chosen = field({ name: "replacement_professional", label: "Remplaçant (professionnels trouvés dans le vivier)",
+    paths: ["professional_id"], options: [{ value: "", label: "— Recherche en cours —" }] });
+  search.choose = (id) => {
+    chosen.input.value = id;
+    chosen.input.focus();
+  };
   const typed = field({ name: "replacement_professional_id", label: "Ou identifiant d'un autre professionnel du vivier",
     hint: "Laissé vide si un professionnel est choisi dans la liste.", paths: ["replacement_professional_id"] });
   const slot = errorSlot(() => [chosen, typed]);
@@ -159,5 +170,58 @@ export async function renderProposeReplacement(ctx, beneficiaryId, missionId) {
     }
     return undefined;
   });
-  return ctx.show(`Remplacement — mission ${missionId}`, back, facts, form);
+  ctx.show(`Remplacement — mission ${missionId}`, back, facts, search.node, form);
+  return search.run();
+}
+
+// « Chercher dans le vivier »: the filters, then the table of the professionals found with the rules' verdict and a
+// « Choisir » button each; `onList` receives every answer (the picker's options follow it).
+function searchForm(ctx, { beneficiaryId, missionId, cap }, onList) {
+  const name = field({ name: "candidate_name", label: "Nom", paths: ["name"] });
+  const skill = field({ name: "candidate_skill", label: "Compétence", paths: ["skill"],
+    hint: "Un mot du profil : compétence, référence, certification." });
+  const maxRate = field({ name: "candidate_max_rate", label: "TJM au plus (€)", inputmode: "decimal",
+    value: cap ? String(cap / 100).replace(".", ",") : "", paths: ["max_daily_rate_cents"],
+    hint: cap ? `Plafond du besoin : ${formatEuros(cap)}.` : null });
+  const available = field({ name: "candidate_available", type: "checkbox", value: true, paths: ["available"],
+    label: "Disponible sur toute la période restante de la mission" });
+  const fields = [name, skill, maxRate, available];
+  const slot = errorSlot(() => fields);
+  const count = h("p", { className: "hint", role: "status" });
+  const found = h("div", {});
+  const button = h("button", { type: "submit" }, "Rechercher");
+  const form = h("form", { className: "card", id: "replacement-search", "aria-labelledby": "replacement-search-title",
+    novalidate: true }, h("h2", { id: "replacement-search-title" }, "Chercher dans le vivier"),
+  slot.node, h("div", { className: "grid" }, fields), button, count, found);
+  const self = { node: form, choose: () => undefined };
+  self.run = async () => {
+    slot.clear();
+    const { query, errors } = candidateSearchQuery({ beneficiaryId, missionId, name: name.input.value,
+      skill: skill.input.value, available: available.input.checked, maxRate: maxRate.input.value });
+    if (errors.length) return slot.show(errors);
+    button.disabled = true;
+    try {
+      const list = await ctx.call("get_sourcing", { query });
+      count.textContent = candidateCountText(list);
+      found.replaceChildren(table(["Professionnel", "Profil", "TJM", "Compétences", "Règles de remplacement", ""],
+        candidateRows(list).map((r) => h("tr", { "data-candidate": r.id },
+          h("td", {}, r.name, h("div", { className: "sub" }, r.id)), h("td", {}, r.profile),
+          h("td", { className: "num" }, r.rate), h("td", {}, r.skills),
+          h("td", { className: r.eligible ? "ok" : "refused" }, r.verdict),
+          h("td", {}, h("button", { type: "button", className: "secondary", "aria-label": `Choisir ${r.name}`,
+            onclick: () => self.choose(r.id) }, "Choisir")))),
+        { label: "Professionnels trouvés dans le vivier", empty: "Aucun professionnel trouvé." }));
+      onList(list);
+    } catch (err) {
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
+    }
+    return undefined;
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!button.disabled) self.run();
+  });
+  return self;
 }

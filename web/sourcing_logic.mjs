@@ -59,6 +59,31 @@ export function clientColumnLabel(role, rows) {
   return labels.size ? "Gestionnaire ou bénéficiaire" : "Gestionnaire";
 }
 
+// B16: the client a contractor raises a quote for (« Proposer un devis »), picked among the spaces of its contracts
+// (list_contracts rows: manager_id, client_kind) rather than typed — a beneficiary's (its missions' framework
+// agreement) or a manager's, the beneficiaries first. The field is named as clientColumnLabel names a list's column
+// (« Bénéficiaire » when every contract is a beneficiary's), by the order's own client for supplementary works on it
+// (get_order's view), « Gestionnaire ou bénéficiaire » when no contract could be read. `contractsOf(id)`: the
+// contracts held in that space. → { label, options: [{ value, label, kind }], contractsOf }
+export function raiseClientChoice(contracts, { managerId = "", order = null } = {}) {
+  const kinds = new Map();
+  for (const c of contracts ?? []) {
+    if (c?.manager_id && !kinds.has(c.manager_id)) kinds.set(c.manager_id, c.client_kind === "beneficiary"
+      ? "beneficiary" : "manager");
+  }
+  if (managerId && !kinds.has(managerId)) kinds.set(managerId, order?.mission ? "beneficiary" : "manager");
+  const rows = [...kinds].map(([id, kind]) => ({ manager_id: id, client_kind: kind }))
+    .sort((a, b) => (a.client_kind === b.client_kind ? a.manager_id.localeCompare(b.manager_id, "fr")
+      : a.client_kind === "beneficiary" ? -1 : 1));
+  const label = order ? orderClientLabel("contractor", order)
+    : rows.length ? clientColumnLabel("contractor", rows) : "Gestionnaire ou bénéficiaire";
+  const options = rows.map((r) => ({ value: r.manager_id, kind: r.client_kind,
+    label: `${r.manager_id} (${r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire"})` }));
+  const contractsOf = (id) => [...new Set((contracts ?? []).filter((c) => c?.manager_id === id)
+    .map((c) => c.contract_id))];
+  return { label, options, contractsOf };
+}
+
 export function orderMissionHref(role, view) {
   const id = view?.mission?.mission_id;
   return role === "beneficiary" && id ? `#/missions/${encodeURIComponent(id)}` : null;

@@ -17,7 +17,7 @@ export const AGREEMENT_KINDS = Object.freeze({
     shorter: { max: 10, unit: "jours ouvrés" } },
   D5: { label: "Remplacement d'un professionnel parti", requirement: "B12" },
   D6: { label: "Remplacement pour insuffisance", requirement: "B12" },
-  D7: { label: "Création d'un compte bénéficiaire", requirement: "B5", shorter: { max: 72, unit: "heures ouvrées" } },
+  D7: { label: "Création d'un compte", requirement: "B5", shorter: { max: 72, unit: "heures ouvrées" } },
   D8: { label: "Première réponse à un incident", requirement: "B9" },
 });
 

@@ -184,7 +184,8 @@ def get_sourcing(b: Build) -> dict[str, Any]:
                                                          "pool_statistics, beneficiaries")], cid0),
         "need_id_missing": rejected([ErrorDetail.of("query.need_id", "REQUIRED")], cid1)})
     return {
-        "summary": "Read a need, a mission, the beneficiary's agreement, the pool statistics or the beneficiaries",
+        "summary": ("Read a need, a mission, the beneficiary's agreement, the pool statistics, the beneficiaries, the "
+                    "missions awaiting a replacement or the pool searched for one"),
         "description": (
             "`view=need&need_id=`: the need with every version's content and ranked result. `view=mission&"
             "mission_id=`: the mission with its order's live state and the budget planned, ordered, consumed and "
@@ -199,13 +200,28 @@ def get_sourcing(b: Build) -> dict[str, Any]:
             "beneficiaries: 403 FORBIDDEN on query.view); the operator names beneficiary_id. The purchasing body "
             "reads the pool statistics (steering data, B1), the beneficiaries and, naming beneficiary_id, the "
             "agreements whose terms it sets: any other view is refused 403 FORBIDDEN on query.view. An unknown "
-            "beneficiary is 404 BENEFICIARY_NOT_FOUND."),
+            "beneficiary is 404 BENEFICIARY_NOT_FOUND. Operator only (B12 replacement; others 403 FORBIDDEN on "
+            "query.view): `view=replacements`, every beneficiary's missions awaiting a replacement, D5/D6 due "
+            "soonest first (AwaitingReplacementList); `view=replacement_candidates&beneficiary_id=&mission_id=`, the "
+            "whole pool searched for that mission's replacement by name, skill, availability over the mission's "
+            "remaining period and daily rate, the mission's profile and rates first, each professional found with "
+            "`eligible` and the `refusals` replace_professional would give today (ReplacementCandidateList)."),
         "tags": ["beneficiary", "operator", "purchasing_body"],
         "parameters": [
             query("view", "Which view.", "mission", required=True,
-                  enum=["need", "mission", "agreement", "pool_statistics", "beneficiaries"]),
+                  enum=["need", "mission", "agreement", "pool_statistics", "beneficiaries", "replacements",
+                        "replacement_candidates"]),
             query("need_id", "view=need: required.", NEED_ID),
-            query("mission_id", "view=mission: required.", s.mission.mission_id),
+            query("mission_id", "view=mission and view=replacement_candidates: required.", s.mission.mission_id),
+            query("name", "view=replacement_candidates: part of the professional's name, without case or accents "
+                          "(at most 100 characters).", "emilie"),
+            query("skill", "view=replacement_candidates: a word of the profile's text (skills, summary, references, "
+                           "certifications), as the ranking reads it (at most 100 characters).", "recette"),
+            query("available", "view=replacement_candidates: true keeps those available every day from the "
+                               "replacement's first day to the mission's end.", "true", enum=["true", "false"]),
+            query("max_daily_rate_cents", "view=replacement_candidates: the highest daily rate, in cents (1 to 10⁷).",
+                  "70000"),
+            query("limit", f"view=replacement_candidates: professionals answered, 1 to {MAX_ROWS} (default 50).", "50"),
             query("beneficiary_id", "Operator (views need, mission, agreement) and purchasing body (view agreement): "
                                     "required. Beneficiaries: ignored (their own).", BENEFICIARY_ID),
             query("after", "view=beneficiaries: the next_cursor of the previous page (a beneficiary_id); absent: "

@@ -211,7 +211,7 @@ class SourcingStory:
             self.professional_replaced_message = p.last(EventType.MISSION_PROFESSIONAL_REPLACED.value)
             p.at("2026-05-12T08:05:00Z")
             self.need_view = needs.read_need(BENEFICIARY_ID, NEED_ID, p.uow())
-            self.mission_view = missions.read_mission(BENEFICIARY_ID, MISSION_ID, p.uow())
+            self.mission_view = missions.read_mission(BENEFICIARY_ID, MISSION_ID, p.uow(), p.clock)  # with d6_preview
             self.pool = pool.pool_statistics(p.uow(), p.blobs, p.clock)
             self.beneficiaries = pool.list_beneficiaries(p.uow())
         self._reports()

@@ -95,7 +95,7 @@ KINDS: dict[str, DeadlineKind] = {k.kind_id: k for k in (
                  starts_on="replacement.requested", stops_on=("replacement.started",),
                  length=Length(10, Unit.WORKING_DAYS), territory_from="beneficiary", pausable=True,
                  penalty_rule=None),
-    DeadlineKind("D7", "Création d'un compte bénéficiaire", "B5",
+    DeadlineKind("D7", "Création d'un compte", "B5",
                  starts_on="account.requested", stops_on=("account.created",),
                  length=Length(72, Unit.WORKING_DAY_HOURS), territory_from="request", pausable=True,
                  penalty_rule=None, shorter_allowed=True),

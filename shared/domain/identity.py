@@ -30,6 +30,11 @@ class Role(StrEnum):
     OPERATOR = "operator"
 
 
+# What a person reads of a role (French only; the API keeps the value).
+ROLE_LABELS = {Role.MANAGER: "gestionnaire", Role.CONTRACTOR: "prestataire", Role.BENEFICIARY: "bénéficiaire",
+               Role.PURCHASING_BODY: "centrale d'achat", Role.OPERATOR: "opérateur"}
+
+
 class Right(StrEnum):
     ORDERS_WRITE = "orders.write"  # issue orders, decide on them
     ORDERS_READ = "orders.read"
@@ -50,6 +55,19 @@ class Right(StrEnum):
     INCIDENTS_MANAGE = "incidents.manage"  # acknowledge incidents (operator, stops D8)
     AGREEMENTS_WRITE = "agreements.write"  # beneficiaries' penalty terms and the price schedule (purchasing body)
 
+
+# What a person reads of a right (French only, as the web app's « Comptes » names them; the API keeps the value).
+RIGHT_LABELS: dict[str, str] = {
+    "orders.write": "émettre des commandes et en décider", "orders.read": "lire les commandes",
+    "contracts.write": "marchés et comptes de facturation", "property.write": "importer le patrimoine",
+    "execution.write": "déclarer l'exécution", "documents.write": "déposer des documents",
+    "penalties.manage": "remettre ou contester des pénalités", "penalties.read": "lire les pénalités",
+    "needs.write": "décrire des besoins, décider des propositions", "needs.read": "lire les besoins",
+    "export.run": "exporter les données (réversibilité)", "accounts.request": "demander des comptes",
+    "accounts.manage": "créer des comptes, raccorder des parties", "professionals.write": "gérer le vivier",
+    "reports.read": "lire les rapports", "incidents.report": "signaler des incidents",
+    "incidents.manage": "traiter les incidents", "agreements.write": "conditions de pénalités et bordereau de prix",
+}
 
 # Every right a role can be granted; an account holds all of them unless its claims narrow it.
 ROLE_RIGHTS: dict[Role, frozenset[Right]] = {

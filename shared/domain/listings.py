@@ -100,6 +100,9 @@ class QuoteSummary(_Out):
     answer_due_at: dt.datetime | None = Field(default=None, description=(
         "B16: the end of D3, by when the contractor answers the request (null: raised by the contractor, or "
         "requested before the due date was kept), from the quote's own record."))
+    client_kind: Literal["manager", "beneficiary"] = Field(default="manager", description=(
+        "Whose space the quote is in: a property manager's, or a beneficiary's (a mission's quote, or one the "
+        "titulaire raised there, mission or not): the web app names the client « Bénéficiaire » then."))
 
 
 class QuoteList(_Out):

@@ -357,26 +357,25 @@ _CARRIED_FIELDS = (
 @dataclass(frozen=True)
 class Requirement:
     field: str  # JSONPath reported when the requirement is not met
-    label: str  # French, completes "Le passage à l'état X exige …"
+    label: str  # French only, completes "Le passage à l'état X exige …" (the API field is `field`)
     met: Callable[[dict[str, object]], bool]
 
 
 PLANNED_OR_APPOINTMENT = Requirement(
     "$.planned_start",
-    "des dates de début et de fin prévues (planned_start, planned_end) ou un rendez-vous (appointment)",
+    "des dates de début et de fin prévues ou un rendez-vous",
     lambda d: (d["planned_start"] is not None and d["planned_end"] is not None) or d["appointment"] is not None,
 )
-ACTUAL_START = Requirement("$.actual_start", "la date de début réel (actual_start)", lambda d: d["actual_start"] is not None)
-ACTUAL_END = Requirement("$.actual_end", "la date de fin réelle (actual_end)", lambda d: d["actual_end"] is not None)
-INVOICE_DATE = Requirement("$.invoice_date", "la date d'émission de la facture (invoice_date)", lambda d: d["invoice_date"] is not None)
-REASON = Requirement("$.reason", "un motif (reason)", lambda d: bool(d["reason"]))
+ACTUAL_START = Requirement("$.actual_start", "la date de début réelle", lambda d: d["actual_start"] is not None)
+ACTUAL_END = Requirement("$.actual_end", "la date de fin réelle", lambda d: d["actual_end"] is not None)
+INVOICE_DATE = Requirement("$.invoice_date", "la date d'émission de la facture", lambda d: d["invoice_date"] is not None)
+REASON = Requirement("$.reason", "un motif", lambda d: bool(d["reason"]))
 # Service done (B7, B10): the contractor's attestation attached, or the client's explicit reception.
 SERVICE_DONE = Requirement(
-    "$.lines", "une attestation de service fait déposée (document service_done) ou une réception explicite "
-    "des lignes (record_reception)", lambda d: bool(d["service_done_documents"]) or bool(d["reception"]))
-INVOICE = Requirement("$.invoice_number", "une facture acceptée portant sur des lignes réceptionnées (submit_invoice)",
+    "$.lines", "une attestation de service fait déposée ou une réception explicite des lignes", lambda d: bool(d["service_done_documents"]) or bool(d["reception"]))
+INVOICE = Requirement("$.invoice_number", "une facture acceptée portant sur des lignes réceptionnées",
                       lambda d: bool(d["invoices"]))
-NO_OPEN_RESERVATION = Requirement("$.reservations", "la levée de toutes les réserves (lift_reservation)",
+NO_OPEN_RESERVATION = Requirement("$.reservations", "la levée de toutes les réserves",
                                   lambda d: not d["open_reservations"])
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
@@ -320,12 +320,19 @@ class QuoteView(Quote):
         "Europe/Paris…; a quote recorded without a territory: Europe/Paris): the web app shows its times on it."))
     time_zone_label: str = Field(description=(
         "B18: that clock's French name (« Heures de la Martinique », « Heures de Paris »)."))
+    client_kind: Literal["manager", "beneficiary"] = Field(default="manager", description=(
+        "Whose space the quote is in, a property manager's or a beneficiary's (a mission's quote, or one the "
+        "titulaire raised there): the web app names the client « Bénéficiaire » then. get_quote and raise_quote "
+        "read it from the space; the other commands' answers say « beneficiary » when the quote names its "
+        "mission, « manager » otherwise."))
 
     @classmethod
-    def of(cls, quote: Quote) -> QuoteView:
+    def of(cls, quote: Quote, client_kind: str | None = None) -> QuoteView:
         clock = quote.clock  # from the quote's own record: no read
+        kind = client_kind or ("beneficiary" if quote.mission_id else "manager")
         return cls.model_validate({**quote.model_dump(), "current_version": quote.current.version if quote.current
-                                   else None, "time_zone": clock.time_zone, "time_zone_label": clock.label})
+                                   else None, "time_zone": clock.time_zone, "time_zone_label": clock.label,
+                                   "client_kind": kind})
 
 
 class OrderLinesAdded(Model):

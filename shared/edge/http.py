@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from shared import bootstrap, context, logs
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.identity import REAUTHENTICATION_MAX_AGE, signed_in_recently
+from shared.domain.identity import REAUTHENTICATION_MAX_AGE, RIGHT_LABELS, signed_in_recently
 from shared.domain.validation import query_errors
 from shared.edge import tenancy
 from shared.edge.auth import Principal, Unauthenticated
@@ -264,7 +264,8 @@ def _authenticate(request, roles: frozenset[str], right: str | dict[str, str] | 
     if isinstance(right, dict):  # an endpoint shared by several roles: one right per role
         right = right.get(principal.role)
     if right is not None and right not in principal.rights:
-        raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=right)])
+        raise HttpProblem(403, [ErrorDetail.of("header.Authorization", "MISSING_RIGHT",
+                                               right=RIGHT_LABELS.get(right, right))])
     errors = tenancy.principal_errors(principal.role, principal.tenant, bootstrap.reader)
     if errors:  # a role and tenant the registry does not pair (A1: one namespace of tenants, one kind each)
         log.info("request refused: tenant", extra={"role": principal.role, "tenant": principal.tenant})

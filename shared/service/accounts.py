@@ -36,7 +36,7 @@ from typing import Any
 from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import (
-    PASSWORD_CHANGE_CLAIM, ROLE_RIGHTS, AccountList, AccountRequest, ChangePassword, CreateAccount, PasswordChanged,
+    PASSWORD_CHANGE_CLAIM, RIGHT_LABELS, ROLE_LABELS, ROLE_RIGHTS, AccountList, AccountRequest, ChangePassword, CreateAccount, PasswordChanged,
     RequestAccount, Role, account_row, capped_rights, effective_rights, password_is_strong,
 )
 from shared.domain.territories import clock_fields
@@ -96,7 +96,7 @@ def request_account(requester_uid: str, role: str, tenant: str, command: Request
     ``held``: the requester's own rights (its role's defaults when not given): a right it does not hold
     is refused, and a request naming no rights asks for the requester's own at most."""
     held = effective_rights(role, None) if held is None else held
-    errors = [ErrorDetail.of(f"$.rights[{i}]", "RIGHT_NOT_HELD", right=right.value)
+    errors = [ErrorDetail.of(f"$.rights[{i}]", "RIGHT_NOT_HELD", right=RIGHT_LABELS[right.value])
               for i, right in enumerate(command.rights or ()) if right.value not in held]
     if errors:
         raise DomainError(errors)
@@ -266,7 +266,7 @@ def _moved_from(command: CreateAccount, existing: dict[str, Any] | None) -> dict
         return None
     if not command.move:
         raise DomainError([ErrorDetail.of("$.email", "ACCOUNT_EMAIL_TAKEN", email=command.email.lower(),
-                                          role=role or "?", tenant=tenant or "?")])
+                                          role=ROLE_LABELS.get(role, role or "?"), tenant=tenant or "?")])
     return {"role": str(role or ""), "tenant": str(tenant or "")}
 
 
@@ -287,10 +287,10 @@ def _checked(command: CreateAccount, uow: UnitOfWork) -> AccountRequest | None:
         if request is None:
             errors.append(ErrorDetail.of("$.request_id", "ACCOUNT_REQUEST_NOT_FOUND", request_id=command.request_id))
         elif request.role is not command.role or request.tenant != command.tenant:
-            errors.append(ErrorDetail.of("$.role", "ROLE_MISMATCH", role=command.role.value,
-                                         expected=f"{request.role.value} / {request.tenant}"))
+            errors.append(ErrorDetail.of("$.role", "ROLE_MISMATCH", role=ROLE_LABELS[command.role],
+                                         expected=f"{ROLE_LABELS[request.role]} / {request.tenant}"))
         elif request.rights is not None:
-            errors += [ErrorDetail.of(f"$.rights[{i}]", "RIGHT_NOT_REQUESTED", right=right.value)
+            errors += [ErrorDetail.of(f"$.rights[{i}]", "RIGHT_NOT_REQUESTED", right=RIGHT_LABELS[right.value])
                        for i, right in enumerate(command.rights or ())
                        if right.value in allowed and right.value not in request.rights]
     if errors:

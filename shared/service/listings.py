@@ -52,6 +52,7 @@ def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork
     else:
         found = _rows(uow, "quotes", group=True, equals={"contractor_id": tenant, **equals})
     summaries = []
+    kinds = _client_kinds(uow, role, {path.split("/")[1] for path, _ in found if path.startswith("managers/")})
     for _path, data in found:
         quote = Quote.model_validate(data, strict=False)
         current = quote.current
@@ -61,7 +62,7 @@ def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork
             requested_at=quote.requested_at, current_version=current.version if current else None,
             total_cents=_total(current), valid_until=quote.valid_until, order_id=quote.order_id,
             mission_id=quote.mission_id, created_order_id=quote.created_order_id, time_zone=quote.clock.time_zone,
-            answer_due_at=quote.answer_due_at))
+            answer_due_at=quote.answer_due_at, client_kind=kinds.get(quote.manager_id, "manager")))
     page, truncated = _cut(summaries, key=lambda q: (q.requested_at, q.quote_id))
     return QuoteList(quotes=page, count=len(page), truncated=truncated).model_dump(mode="json")
 
@@ -94,8 +95,8 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
 
 
 def _client_kinds(uow: UnitOfWork, role: str, manager_ids: set[str]) -> dict[str, str]:
-    """A contractor's contracts are in managers' and beneficiaries' spaces (``managers/<m>.kind``): one read of
-    those spaces together. A manager's are its own."""
+    """A contractor's contracts and quotes are in managers' and beneficiaries' spaces (``managers/<m>.kind``): one
+    read of those spaces together. A manager's are its own; a beneficiary's its own space, read once too."""
     if role == "manager" or not manager_ids:
         return {}
     found = uow.get_all([f"managers/{m}" for m in sorted(manager_ids)])

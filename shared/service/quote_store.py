@@ -57,6 +57,14 @@ def get_quote(role: str, tenant: str, manager_id: str | None, quote_id: str, uow
     return load_quote(uow, manager_id, quote_id, tenant)
 
 
-def view(quote: Quote) -> dict[str, Any]:
-    """What the quote functions answer (QuoteView)."""
-    return QuoteView.of(quote).model_dump(mode="json")
+def view(quote: Quote, uow: UnitOfWork | None = None) -> dict[str, Any]:
+    """What the quote functions answer (QuoteView). With ``uow`` (get_quote), whose space the quote is in, read
+    from the space itself (``managers/<m>.kind``): a quote the titulaire raised in a beneficiary's space names no
+    mission, yet its client is the beneficiary."""
+    return QuoteView.of(quote, client_kind(uow, quote.manager_id) if uow is not None else None).model_dump(mode="json")
+
+
+def client_kind(uow: UnitOfWork, manager_id: str) -> str:
+    """« beneficiary » for a beneficiary's space (registered with its kind, shared/service/sourcing/pool.py),
+    « manager » otherwise."""
+    return "beneficiary" if (uow.get(f"managers/{manager_id}") or {}).get("kind") == "beneficiary" else "manager"

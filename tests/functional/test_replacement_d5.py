@@ -158,6 +158,38 @@ def test_the_operator_lists_the_missions_awaiting_a_replacement_and_the_titulair
     assert seen["replacements"][0]["replaced_at"]
 
 
+def candidates(platform, who: Erp, **params):
+    return requests.get(platform.url("get_sourcing") + "/", timeout=30, headers={"Authorization": f"Bearer {who.token}"},
+                        params={"view": "replacement_candidates", "beneficiary_id": B, **params})
+
+
+def test_the_operator_searches_the_whole_pool_for_a_replacement_and_a_beneficiary_may_not(platform, clean_firestore):
+    mission_id = a_mission(clean_firestore, platform.project_id)
+    beneficiary, operator = Erp(platform, "beneficiary", B), Erp(platform, "operator", "platform")
+    assert beneficiary.post("replace_professional", {"action": "request", "mission_id": mission_id,
+                                                     "reason": "insufficiency"}).status_code == 200
+    # When the operator searches the pool for professionals available over the rest of the mission
+    found = candidates(platform, operator, mission_id=mission_id, available="true")
+    # Then pro-dora is found and eligible; pro-gael, who leaves a day early, is not found; pro-anne is left out
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert [(c["professional_id"], c["eligible"], c["refusals"]) for c in body["candidates"]] == [
+        ("pro-dora", True, [])]
+    assert (body["professional_id"], body["end_date"], body["matched"]) == ("pro-anne", END.isoformat(), 1)
+    # When it searches by name without the availability filter, pro-gael comes with the rules' refusal in French
+    [gael] = candidates(platform, operator, mission_id=mission_id, name="gael").json()["candidates"]
+    assert [(r["field"], r["code"]) for r in gael["refusals"]] == [("$.professional_id", "REPLACEMENT_NOT_AVAILABLE")]
+    assert gael["eligible"] is False and gael["refusals"][0]["message"].startswith("Remplaçant indisponible")
+    # A filter it cannot read is a structured error, every one at once
+    bad = candidates(platform, operator, mission_id=mission_id, available="oui", max_daily_rate_cents="beaucoup")
+    assert bad.status_code == 422, bad.text
+    assert [(e["field"], e["code"]) for e in bad.json()["errors"]] == [
+        ("query.available", "INVALID_VALUE"), ("query.max_daily_rate_cents", "OUT_OF_RANGE")]
+    # And a beneficiary may not search the pool, not even for its own mission
+    refused = candidates(platform, beneficiary, mission_id=mission_id)
+    assert refused.status_code == 403 and refused.json()["errors"][0]["code"] == "FORBIDDEN", refused.text
+
+
 REQUESTED = "fr.passerelle.mission.replacement_requested.v1"
 REPLACED = "fr.passerelle.mission.professional_replaced.v1"
 

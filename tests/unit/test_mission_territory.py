@@ -10,7 +10,7 @@ from decimal import Decimal
 from shared.domain.order_list import summary
 from shared.domain.orders import OrderLine
 from shared.domain.quotes import RaiseQuote, RequestMissionQuote
-from shared.service import listings, order_store, quote_origins
+from shared.service import listings, order_store, quote_origins, quote_store
 from shared.service.executions import record_execution
 from shared.service.sourcing import missions
 from shared.service.sourcing.paths import Settings
@@ -121,3 +121,25 @@ def test_the_titulaires_lists_say_which_rows_are_a_beneficiarys_from_what_they_r
     kinds = {c["manager_id"]: c["client_kind"]
              for c in listings.list_contracts("contractor", TITULAIRE, world.uow())["contracts"]}
     assert kinds == {B: "beneficiary", "mgr-a": "manager"}
+
+
+def test_a_quote_the_titulaire_raises_in_a_beneficiarys_space_without_a_mission_is_the_beneficiarys():
+    """B16: a spontaneous quote names no mission, yet its client is the beneficiary whose space it is in: the list row
+    and get_quote say so (client_kind, read from the space), a manager's quote stays a manager's."""
+    world = a_framed_mission_in("69", "84")
+    order = world.order(B, ORDER)
+    quote = quote_origins.raise_quote(TITULAIRE, RaiseQuote(
+        manager_id=B, quote_id="DV-T-2", contract_id=order.contract_id, title="Audit", site=order.site,
+        lines=[OrderLine(line_id="L1", service_code="CHEF-PROJET", label="Audit", unit="j", quantity=Decimal(1),
+                         unit_price_cents=65000)], valid_until=dt.date(2026, 4, 30)), world.uow(), world.clock)[0]
+    assert quote.mission_id is None
+    rows = listings.list_quotes("contractor", TITULAIRE, {"state": None}, world.uow())["quotes"]
+    assert [(q["quote_id"], q["client_kind"]) for q in rows] == [("DV-T-2", "beneficiary")]
+    assert [q["client_kind"] for q in listings.list_quotes("beneficiary", B, {"state": None}, world.uow())["quotes"]] \
+        == ["beneficiary"]
+    read = quote_store.get_quote("contractor", TITULAIRE, B, "DV-T-2", world.uow())
+    assert quote_store.view(read, world.uow())["client_kind"] == "beneficiary"
+    # Without the space read (a command's answer), a quote naming no mission says « manager »; a manager's space too
+    assert quote_store.view(read)["client_kind"] == "manager"
+    world.seed("managers/mgr-a", {"name": "Rhône Habitat"})
+    assert quote_store.client_kind(world.uow(), "mgr-a") == "manager"

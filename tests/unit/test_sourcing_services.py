@@ -251,6 +251,47 @@ def test_an_order_issued_with_iso_due_dates_is_kept_and_framing_its_mission_agai
     assert world.order(B, order.order_id).lines[0].label == "Stratégie (jalon, échéance 2026-04-30)"
 
 
+def replaced_by_dora(world: World, mission) -> None:
+    pool.upsert_professional(Professional.model_validate(a_professional("pro-dora"), strict=False), world.uow())
+    replacements.request_replacement(B, RequestReplacement.model_validate({
+        "action": "request", "mission_id": mission.mission_id, "reason": "insufficiency"}, strict=False),
+        SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    replacements.propose_replacement(ProposeReplacement.model_validate({
+        "action": "propose", "beneficiary_id": B, "mission_id": mission.mission_id, "professional_id": "pro-dora"},
+        strict=False), world.uow(), world.clock)
+
+
+def test_a_missions_order_names_the_profile_not_a_professional_a_replacement_would_leave_behind():
+    """B12 replacement: the issued order is immutable, so its description names the profile ordered, true whoever
+    does the mission; the order read names who is in place now (its mission's professional_id)."""
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    order = world.order(B, mission.order_id)
+    assert order.description.startswith(f"Profil ({mission.profile_category}, {mission.level.value}), ")
+    assert "pro-anne" not in order.description
+    # When the professional is replaced, the order is unchanged and framing the mission again writes nothing
+    replaced_by_dora(world, mission)
+    commits = record_commits(world)
+    again = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    assert commits == [] and again.professional_id == "pro-dora"
+    assert world.order(B, mission.order_id) == order
+
+
+def test_an_order_issued_naming_its_first_professional_is_kept_and_framing_again_after_a_replacement_writes_nothing():
+    """Orders issued before named « Professionnel <id> »: kept as issued, found the same once replaced (B12)."""
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    order = world.order(B, mission.order_id)
+    named = order.description.replace("Profil (", "Professionnel pro-anne (", 1)
+    world.seed_order(order.model_copy(update={"description": named}))
+    replaced_by_dora(world, mission)
+    commits = record_commits(world)
+    assert missions.frame_mission(B, framing(), world.uow(), world.clock).professional_id == "pro-dora"
+    assert commits == [] and world.order(B, mission.order_id).description == named
+
+
 def test_framing_without_the_required_declaration_writes_nothing():
     world = a_world()
     accepted(world)
@@ -311,6 +352,29 @@ def test_a_replacement_opens_its_deadline_with_the_mission_and_the_replacement_s
                                                    f"outbox/{told.id}"}]
     assert (replaced.state, replaced.professional_id) == (MissionState.ORDERED, "pro-dora")
     assert world.deadlines(B)[shown.deadline_id].state is DeadlineState.MET
+
+
+@pytest.mark.parametrize(("territory", "due"), [("69", "2026-05-27"), ("972", "2026-05-28")])
+def test_the_mission_read_previews_d6_as_the_request_records_it_on_the_beneficiarys_calendar(territory, due):
+    """B12: the request form shows the D6 day before it is sent, from the server's own rule: asked on Monday 11 May
+    2026, 10 working days skip Ascension and Whit Monday, and in Martinique the abolition of slavery (22 May)."""
+    world = a_world(territory=territory)
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    world.clock.at = dt.datetime(2026, 5, 11, 12, 0, tzinfo=dt.UTC)
+    assert "d6_preview" not in missions.read_mission(B, mission.mission_id, world.uow())  # no clock: no preview
+    commits = record_commits(world)
+    preview = missions.read_mission(B, mission.mission_id, world.uow(), world.clock)["d6_preview"]
+    assert commits == []  # a preview stores nothing
+    assert (preview["code"], preview["due"], preview["territory"]) == ("D6", due, territory)
+    requested = replacements.request_replacement(B, RequestReplacement.model_validate({
+        "action": "request", "mission_id": mission.mission_id, "reason": "insufficiency"}, strict=False),
+        SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    recorded = requested.replacements[0].deadline
+    assert (recorded.due.isoformat(), recorded.due_at.isoformat().replace("+00:00", "Z")) == \
+        (preview["due"], preview["due_at"].replace("+00:00", "Z"))
+    # While the replacement is awaited, nothing is previewed
+    assert "d6_preview" not in missions.read_mission(B, mission.mission_id, world.uow(), world.clock)
 
 
 def told_titulaire(world: World, event_type: EventType) -> list:

@@ -2,8 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ROLE_RIGHTS, accountChange, accountCreation, accountRequestBody, accountRowView, allAccounts, changeOutcome,
-  heldRights, rightsChoice, temporaryPasswordErrors,
+  ROLE_RIGHTS, accountChange, accountCreation, accountRequestBody, accountRequestOutcome, accountRequestTitle,
+  accountRowView, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
 } from "../../web/accounts_logic.mjs";
 
 const paul = { uid: "u1", email: "paul@acme.fr", display_name: "Paul Chef", role: "contractor", tenant: "ctr-acme",
@@ -79,4 +79,16 @@ test("B5: the outcome of a change is one French sentence, « rien à changer » 
   assert.equal(changeOutcome({ email: "paul@acme.fr", changed: false }, "disabled"),
     "Rien à changer : le compte paul@acme.fr était déjà ainsi.");
   assert.match(changeOutcome({ email: "paul@acme.fr", changed: true }, "disabled"), /désactivé/);
+});
+
+test("D7: the Utilisateurs request names the account of the requester's own party, the purchasing body's its own", () => {
+  assert.equal(accountRequestTitle("purchasing_body"), "Demander un compte de la centrale d'achat");
+  assert.equal(accountRequestTitle("beneficiary"), "Demander un compte bénéficiaire");
+  assert.equal(accountRequestTitle("manager"), "Demander un compte de gestionnaire");
+  const reply = { email: "b.acheteur@centrale.fr", due_at: "2026-03-13T09:05:00Z" };
+  const said = accountRequestOutcome(reply, "purchasing_body");
+  assert.match(said, /^Demande de compte de la centrale d'achat enregistrée pour b\.acheteur@centrale\.fr : /);
+  assert.match(said, /au plus tard le 13\/03\/2026 .*\(délai D7, 72 heures ouvrées\)\.$/);
+  assert.doesNotMatch(said, /bénéficiaire/);
+  assert.match(accountRequestOutcome(reply, "beneficiary"), /^Demande de compte bénéficiaire enregistrée/);
 });

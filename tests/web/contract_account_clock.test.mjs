@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { accountRowView, allAccounts } from "../../web/accounts_logic.mjs";
+import { accountRequestOutcome, accountRowView, allAccounts } from "../../web/accounts_logic.mjs";
 import { formatDateTime, orderZone, rowTimeText, screenClockNote, todayFrenchIn } from "../../web/logic.mjs";
 
 const WINTER = new Date("2026-12-09T12:00:00Z");
@@ -49,6 +49,10 @@ test("a party's accounts carry the clock of its territory, read from the first p
   assert.equal(orderZone(older.clock), "Europe/Paris");
   assert.equal(screenClockNote(older.clock, "accounts", WINTER), null);
   assert.equal(accountRowView(row, orderZone(older.clock)).created, "09/12/2026 13:00");
+  // The D7 due time a request answers on « Utilisateurs »: on the party's clock, where D7 counts
+  const reply = { email: "paul@habitat.mq", due_at: "2026-12-12T04:00:00+00:00" };
+  assert.match(accountRequestOutcome(reply, "manager", orderZone(read.clock)), /au plus tard le 12\/12\/2026 00:00 /);
+  assert.match(accountRequestOutcome(reply, "manager"), /au plus tard le 12\/12\/2026 05:00 /);
 });
 
 test("the operator's account requests show each D7 on its own territory's clock, overseas ones marked", () => {

@@ -11,7 +11,7 @@ import {
 } from "../../web/logic.mjs";
 
 const PARIS_WINTER = () => 60;
-const REASON = { field: "$.reason", label: "un motif (reason)", inputs: ["reason"], met: false };
+const REASON = { field: "$.reason", label: "un motif", inputs: ["reason"], met: false };
 const ORDER = { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101", state: "acknowledged", site_lead: null };
 
 test("the contractor names the site lead on an event, and when it plans an order that has none (A6)", () => {

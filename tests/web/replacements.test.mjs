@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  candidateOptions, orderMissionProfessional, proposeReplacementBody, replacementDuePreview, replacementDueText,
-  replacementRequestBody, replacementRows, replacementState,
+  candidateChoices, candidateCountText, candidateRows, candidateSearchQuery, orderMissionProfessional,
+  proposeReplacementBody, replacementDuePreview, replacementDueText, REPLACEMENT_HINTS, replacementRequestBody,
+  replacementRows, replacementState,
 } from "../../web/replacement_logic.mjs";
 
 test("a departure needs its date and becomes replace_professional's request", () => {
@@ -47,6 +48,17 @@ test("the form says when a departure's replacement is due (D5: 14 calendar days)
   assert.match(replacementDueText({ reason: "insufficiency" }), /10 jours ouvrés .*\(D6\)/);
 });
 
+test("D6 is previewed with the day the platform plans (d6_preview), never one counted in the browser", () => {
+  const d6 = { code: "D6", as_of: "2026-05-11T12:00:00Z", due: "2026-05-28", due_at: "2026-05-29T04:00:00Z",
+    territory: "972" };
+  const said = replacementDueText({ reason: "insufficiency" }, d6);
+  assert.match(said, /^Remplaçant dû au plus tard le 28\/05\/2026 \(D6\) si la demande est enregistrée aujourd'hui/);
+  assert.match(said, /calendrier de votre territoire/);
+  // a departure keeps its D5 from the dates typed; a read without the preview says what D6 counts
+  assert.match(replacementDueText({ reason: "departure", departure: "20/12/2026" }, d6), /03\/01\/2027 \(D5\)/);
+  assert.equal(replacementDueText({ reason: "insufficiency" }, null), REPLACEMENT_HINTS.insufficiency);
+});
+
 const deadline = (code, due, met = null) => ({ code, due, met, started_at: "2026-06-01T08:00:00Z", unit: "days",
   calendar: "holidays:69" });
 
@@ -75,15 +87,41 @@ test("the history names each replacement, its notice and its outcome", () => {
   assert.deepEqual(replacementRows(undefined), []);
 });
 
-test("the operator's picker leaves out the professional leaving and flags another daily rate", () => {
-  const mission = { professional_id: "pro-1", daily_rate_cents: 68000 };
-  const options = candidateOptions([{ professional_id: "pro-1", name: "Anne", daily_rate_cents: 68000 },
-    { professional_id: "pro-2", name: "Bruno", daily_rate_cents: 68000 },
-    { professional_id: "pro-3", name: "Émilie", daily_rate_cents: 69000 }], mission);
-  assert.deepEqual(options.map((o) => [o.value, o.sameRate]), [["pro-2", true], ["pro-3", false]]);
-  assert.doesNotMatch(options[0].label, /différent/);
-  assert.match(options[1].label, /^Émilie — 690,00\s€ \(TJM différent de 680,00\s€\)$/);
-  assert.deepEqual(candidateOptions(undefined, mission), []);
+test("the operator's search of the pool says its filters, the daily rate typed in euros", () => {
+  const ids = { beneficiaryId: "ben-1", missionId: "M-1" };
+  const { query, errors } = candidateSearchQuery({ ...ids, name: " Émilie ", skill: "recette", available: true,
+    maxRate: "700,50" });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(query)), { view: "replacement_candidates",
+    beneficiary_id: "ben-1", mission_id: "M-1", name: "Émilie", skill: "recette", available: "true",
+    max_daily_rate_cents: "70050" });
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(candidateSearchQuery({ ...ids, available: false }).query)),
+    { view: "replacement_candidates", beneficiary_id: "ben-1", mission_id: "M-1" });
+  assert.deepEqual(candidateSearchQuery({ ...ids, maxRate: "sept cents" }), { query: null, errors: [
+    { field: "$.max_daily_rate_cents", message: "TJM maximal en euros, par exemple 700 ou 700,50." }] });
+});
+
+test("each professional found says what the replacement rules say of it, the picker offers them all", () => {
+  const list = { count: 2, matched: 5, truncated: true, first_day: "2026-05-04", end_date: "2026-06-30",
+    candidates: [
+      { professional_id: "pro-2", name: "Bruno", profile_category: "CHEF-PROJET", level: "senior",
+        service_types: ["AMOA"], daily_rate_cents: 68000, skills: ["recette", "RGAA"], eligible: true, refusals: [] },
+      { professional_id: "pro-3", name: "Émilie", profile_category: "CHEF-PROJET", level: "senior",
+        service_types: ["AMOA", "AMOE"], daily_rate_cents: 69000, skills: [], eligible: false, refusals: [
+          { field: "$.professional_id", code: "REPLACEMENT_RATE_MISMATCH",
+            message: "Remplaçant refusé : TJM de 690,00 € au lieu de 680,00 € (mêmes conditions tarifaires exigées)." },
+        ] }] };
+  const rows = candidateRows(list);
+  assert.deepEqual(rows.map((r) => [r.id, r.eligible, r.verdict]), [["pro-2", true, "Remplaçant possible"],
+    ["pro-3", false, "Remplaçant refusé : TJM de 690,00 € au lieu de 680,00 € (mêmes conditions tarifaires exigées)."]]);
+  assert.equal(rows[1].profile, "CHEF-PROJET, sénior, AMOA / AMOE");
+  assert.deepEqual(candidateChoices(list).map((o) => [o.value, o.eligible]), [["pro-2", true], ["pro-3", false]]);
+  assert.match(candidateChoices(list)[1].label, /^Émilie — 690,00\s€ — refusé$/);
+  assert.equal(candidateCountText(list), "2 professionnels trouvés sur 5 : précisez la recherche pour voir les "
+    + "autres ; disponibilité demandée du 04/05/2026 au 30/06/2026.");
+  assert.equal(candidateCountText({ count: 0, candidates: [] }),
+    "Aucun professionnel actif du vivier ne répond à ces critères.");
+  assert.deepEqual(candidateChoices(undefined), []);
 });
 
 test("the proposal names the professional chosen, else the one typed, else says to choose", () => {

@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import {
   clientColumnLabel, criteriaByWeight, criteriaText, declarationRequired, needNextStep, orderClientLabel, orderMissionHref,
-  penaltyContractorOptions,
+  penaltyContractorOptions, raiseClientChoice,
 } from "../../web/sourcing_logic.mjs";
 
 test("the penalties screen offers the agreement's titulaire first, then its orders' contractors, each once", () => {
@@ -88,4 +88,35 @@ test("the framing form asks for the declaration up front when the need says the 
   assert.equal(declarationRequired({ conflict_declaration_required: false }), false);
   assert.equal(declarationRequired({}), false);
   assert.equal(declarationRequired(null), false);
+});
+
+test("B16: the titulaire picks the client of its quote among its contracts' spaces, a beneficiary named so", () => {
+  const contracts = [{ manager_id: "mgr-rhone", contract_id: "AC-1", client_kind: "manager" },
+    { manager_id: "ben-metropole", contract_id: "AC-CADRE", client_kind: "beneficiary" },
+    { manager_id: "ben-metropole", contract_id: "AC-CADRE-2", client_kind: "beneficiary" }];
+  const both = raiseClientChoice(contracts);
+  assert.equal(both.label, "Gestionnaire ou bénéficiaire");
+  assert.deepEqual(both.options.map((o) => [o.value, o.label]),
+    [["ben-metropole", "ben-metropole (bénéficiaire)"], ["mgr-rhone", "mgr-rhone (gestionnaire)"]]);
+  assert.deepEqual(both.contractsOf("ben-metropole"), ["AC-CADRE", "AC-CADRE-2"]);
+  // only a beneficiary's framework agreement: the field says « Bénéficiaire », never « Gestionnaire »
+  const titulaire = raiseClientChoice(contracts.slice(1));
+  assert.equal(titulaire.label, "Bénéficiaire");
+  assert.deepEqual(titulaire.options.map((o) => o.value), ["ben-metropole"]);
+  assert.equal(raiseClientChoice(contracts.slice(0, 1)).label, "Gestionnaire");
+  // supplementary works on a mission's order: its client, kept even when the contracts could not be read
+  const onMission = raiseClientChoice([], { managerId: "ben-metropole", order: { mission: { mission_id: "M-1" } } });
+  assert.equal(onMission.label, "Bénéficiaire");
+  assert.deepEqual(onMission.options.map((o) => o.label), ["ben-metropole (bénéficiaire)"]);
+  // nothing read and nothing given: nobody is assumed to be a manager
+  const unknown = raiseClientChoice(null);
+  assert.deepEqual([unknown.label, unknown.options], ["Gestionnaire ou bénéficiaire", []]);
+});
+
+test("B16: a quote in a beneficiary's space names its client « Bénéficiaire » without a mission (client_kind)", () => {
+  const spontaneous = { quote_id: "DV-T-2", manager_id: "ben-metropole", mission_id: null, client_kind: "beneficiary" };
+  assert.equal(orderClientLabel("contractor", spontaneous), "Bénéficiaire");
+  assert.equal(clientColumnLabel("contractor", [spontaneous]), "Bénéficiaire");
+  assert.equal(clientColumnLabel("contractor", [spontaneous, { manager_id: "mgr-rhone", client_kind: "manager" }]),
+    "Gestionnaire ou bénéficiaire");
 });

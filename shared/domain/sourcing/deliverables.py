@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from shared.domain.documents import VERDICT_LABELS, DeliverableDecision, DeliverableVerdict, DocumentKind
+from shared.domain.documents import KIND_LABELS, VERDICT_LABELS, DeliverableDecision, DeliverableVerdict, DocumentKind
 from shared.domain.errors import ErrorDetail
 from shared.domain.sourcing.deliverable_views import Status
 from shared.domain.workdays import PARIS
@@ -36,7 +36,7 @@ def deliverable_errors(kind: DocumentKind, milestone_id: str | None, deliverable
     """Every reason a document's deliverable fields are refused; ``mission``: the order's mission, None when
     the order is not a mission's."""
     if kind is not DocumentKind.DELIVERABLE:
-        return [ErrorDetail.of(f"$.{name}", "DELIVERABLE_FIELD_UNEXPECTED", kind=kind.value)
+        return [ErrorDetail.of(f"$.{name}", "DELIVERABLE_FIELD_UNEXPECTED", kind=KIND_LABELS[kind])
                 for name, value in (("milestone_id", milestone_id), ("deliverable", deliverable)) if value is not None]
     if mission is None:
         return [ErrorDetail.of("$.kind", "DELIVERABLE_NOT_A_MISSION_ORDER")]

@@ -20,7 +20,6 @@ reference rate: it counts in the volume, never in the gains. Definitions: docs/s
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 

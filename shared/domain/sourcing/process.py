@@ -8,20 +8,18 @@ import datetime as dt
 from decimal import Decimal
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.orders import Identifier, OrderState
-from shared.domain.sourcing.deliverable_views import DeliverableFollowUp
+from shared.domain.orders import Identifier
 from shared.domain.sourcing.records import (
-    LEVEL_LABELS, AvailabilityPeriod, ExtraCosts, Level, NeedContent, Professional,
+    LEVEL_LABELS, AvailabilityPeriod, ExtraCosts, Level, Professional,
     ServiceType, WorkMode,
 )
-from shared.domain.base import Model, Record
-from shared.domain.territories import RecordClock
+from shared.domain.base import Record
 
 
 class SourcingActor(StrEnum):
@@ -377,7 +375,8 @@ def replacement_errors(mission: Mission, candidate: Professional, first_day: dt.
                                      detail=f"ne réalise pas de prestations {mission.service_type.value}"))
     if candidate.daily_rate_cents != mission.daily_rate_cents:
         errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_RATE_MISMATCH",
-                                     actual=candidate.daily_rate_cents, expected=mission.daily_rate_cents))
+                                     actual=f"{_cents(candidate.daily_rate_cents)} €",
+                                     expected=f"{_cents(mission.daily_rate_cents)} €"))
     if candidate.extra_costs != mission.extra_costs:
         errors.append(ErrorDetail.of("$.professional_id", "REPLACEMENT_EXTRA_COSTS_MISMATCH"))
     missing = first_uncovered_day(candidate.availability, first_day, mission.end_date)
@@ -387,116 +386,3 @@ def replacement_errors(mission: Mission, candidate: Professional, first_day: dt.
     if not candidate.active:
         errors.append(ErrorDetail.of("$.professional_id", "PROFESSIONAL_INACTIVE", professional_id=candidate.professional_id))
     return errors
-
-
-# --- What get_sourcing answers: a need with its versions, a mission with its order and budget (B11),
-# or the pool statistics (B14).
-
-
-class NeedVersionView(Model):
-    """One version of a need: what the beneficiary asked, and the ranked result once scored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="NeedVersionView")
-
-    version: int = Field(ge=1)
-    content: NeedContent | None
-    result: dict[str, Any] | None = Field(description=(
-        "null until score_candidates ran. Otherwise: need_id, version, scored_at, index_revision, candidates "
-        "(ranked: professional_id, name, rank, total, partial, criteria, filters, missed, matched_terms, "
-        "daily_rate_cents, explanation in French), partial, pool_size, full_matches, weights, filters, query_terms."))
-
-
-class NeedView(NeedRecord, RecordClock):
-    """What get_sourcing?view=need answers. Built by shared.service.sourcing.needs.read_need; its clock (B18) is its
-    beneficiary's territory's, where its D4 counts."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="NeedView")
-
-    versions: list[NeedVersionView] = Field(description="Every version, oldest first.")
-    conflict_declaration_required: bool = Field(default=False, description=(
-        "Whether the beneficiary must sign the conflict-of-interest declaration to frame the mission (B13 conflict "
-        "of interest; frame_mission refuses CONFLICT_DECLARATION_REQUIRED without it)."))
-
-
-class MissionOrderSummary(Model):
-    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionOrderSummary")
-
-    order_id: str
-    state: OrderState
-    total_cents: int
-    progress: int | None
-    invoice_date: dt.date | None
-
-
-class MissionBudget(Model):
-    """B11: consumed = the amount of the order lines (milestones) reported done; timesheets = the days reported
-    at the daily rate and the days on site reported with their frais annexes; received and invoiced as the
-    order counts them (docs/invoicing.md)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionBudget")
-
-    planned_cents: int
-    ordered_cents: int
-    consumed_cents: int
-    remaining_cents: int
-    timesheet_cents: int
-    received_cents: int
-    invoiced_cents: int
-
-
-class MilestoneFollowUp(Model):
-    """One milestone as followed (B11): days planned and reported, delivered, received, invoiced."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="MilestoneFollowUp")
-
-    milestone_id: str
-    label: str
-    days: int
-    deliverables: list[str]
-    days_reported: Decimal
-    days_on_site_reported: Decimal = Field(default=Decimal(0), description="Of the days reported, those on site.")
-    delivered: bool = Field(description="The order line of the milestone reported done by the titulaire.")
-    received: bool
-    days_invoiced: Decimal
-    deliverables_follow_up: list[DeliverableFollowUp] = Field(default_factory=list, description=(
-        "Each deliverable of the milestone, then each of the mission's delivered for this milestone: "
-        "attendu, or remis with its documents and the beneficiary's decision on the latest."))
-    deliverables_accepted: bool = Field(default=False, description=(
-        "Every deliverable of deliverables_follow_up accepted (true when there is none). Reception of the "
-        "milestone's line does not wait for it."))
-
-
-class ExtraCostsFollowUp(Model):
-    """The frais-annexes line of a mission's order as the timesheets follow it (B11): the days on site reported
-    against the line's days, their amount, what is left; received and invoiced as the order counts them."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="ExtraCostsFollowUp")
-
-    line_id: str = Field(description="The order line: frais-annexes.")
-    unit_price_cents: int = Field(description="The frais annexes of one day on site.")
-    days_planned: Decimal = Field(description="The line's quantity: the mission's planned days.")
-    days_on_site_reported: Decimal
-    amount_cents: int = Field(description="days_on_site_reported × unit_price_cents.")
-    remaining_days: Decimal
-    remaining_cents: int
-    received: bool
-    days_invoiced: Decimal = Field(description="At most the days on site reported (docs/invoicing.md).")
-
-
-class MissionView(Mission, RecordClock):
-    """What get_sourcing?view=mission answers. Built by shared.service.sourcing.missions.read_mission; its clock (B18)
-    is its order's territory's (its beneficiary's, kept on the order at framing)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="MissionView")
-
-    order: MissionOrderSummary | None = Field(default=None, description="Absent until the mission's order is stored.")
-    budget: MissionBudget | None = Field(default=None, description="Absent until the mission's order is stored.")
-    milestones_follow_up: list[MilestoneFollowUp] | None = Field(
-        default=None, description="Absent until the mission's order is stored.")
-    deliverables_follow_up: list[DeliverableFollowUp] | None = Field(
-        default=None, description=("The mission's own deliverables, each delivered for whichever milestone. "
-                                   "Absent until the mission's order is stored."))
-    extra_costs_follow_up: ExtraCostsFollowUp | None = Field(
-        default=None, description=("The frais-annexes line followed by the days on site. Absent until the mission's "
-                                   "order is stored, and on an order without frais annexes (a fully remote mission)."))
-

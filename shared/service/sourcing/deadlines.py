@@ -22,7 +22,6 @@ from shared.domain.penalties import PenaltyTerms
 from shared.domain.sourcing import process
 from shared.ports import UnitOfWork, digest
 from shared.service import deadlines, penalty_terms
-from shared.service.sourcing import paths
 from shared.service.sourcing.paths import Settings
 
 

@@ -99,7 +99,8 @@ def _frame(b: str, command: FrameMission, uow: UnitOfWork, clock: Clock, setting
     # its milestones' due dates written ISO, or its work mode in English, is rebuilt so, B13 framing idempotent).
     form = _issued_form(uow, b, mission, content) if existing is not None else IssuedForm()
     orders.issue(b, issue_order_for(mission, record.title, content, clock, settings, iso_dues=form.iso_dues,
-                                    english_mode=form.english_mode), uow, clock, mission_id=mission.mission_id)
+                                    english_mode=form.english_mode, named_professional=form.named_professional),
+                 uow, clock, mission_id=mission.mission_id)
     return mission
 
 
@@ -123,6 +124,7 @@ class IssuedForm:
 
     iso_dues: bool = False
     english_mode: bool = False
+    named_professional: str | None = None  # its description names the professional first framed (before B12 fix)
 
 
 def _issued_form(uow: UnitOfWork, b: str, mission: Mission, content: NeedContent) -> IssuedForm:
@@ -132,8 +134,11 @@ def _issued_form(uow: UnitOfWork, b: str, mission: Mission, content: NeedContent
     if order is None:
         return IssuedForm()
     before = {milestone_line_label(m, iso_due=True) for m in mission.milestones}
+    first = mission.replacements[0].leaving_professional_id if mission.replacements else mission.professional_id
+    named = order.description == order_description(mission, named_professional=first)
     return IssuedForm(iso_dues=any(line.label in before for line in order.lines),
-                      english_mode=order.site.address == mission_site_address(content.work_mode, english=True))
+                      english_mode=order.site.address == mission_site_address(content.work_mode, english=True),
+                      named_professional=first if named else None)
 
 
 def content_of(uow: UnitOfWork, mission: Mission) -> NeedContent:
@@ -151,12 +156,14 @@ def _extra_per_day(professional: Professional, content: NeedContent) -> int:
 
 def issue_order_for(mission: Mission, title: str, content: NeedContent, clock: Clock,
                     settings: Settings = Settings(), *, iso_dues: bool = False,
-                    english_mode: bool = False) -> IssueOrder:
+                    english_mode: bool = False, named_professional: str | None = None) -> IssueOrder:
     """The order (bon de commande) of a mission: one line per milestone at the daily rate, its due date in
     its label (``milestone_line_label``), plus the extra costs per day when the mission is not fully remote;
     its site the beneficiary (its region, the work mode in French: ``mission_site_address``). Its territory is
     not the command's: ``orders.issue`` chooses it by the rule of every order, which for a beneficiary is the
     territory it is registered with (B18, ``shared/service/territories.py``).
+    Its description names the profile, never the professional: the issued order is immutable, and B12 replacement
+    changes who does the mission (get_order's ``mission.professional_id`` says who does it now).
     Deterministic: re-issuing the same mission gives the same order, which ``orders.issue`` finds as it is."""
     lines = [OrderLine(line_id=m.milestone_id, service_code=mission.profile_category,
                        label=milestone_line_label(m, iso_due=iso_dues), quantity=Decimal(m.days), unit="j",
@@ -172,12 +179,20 @@ def issue_order_for(mission: Mission, title: str, content: NeedContent, clock: C
     return IssueOrder(
         order_id=mission.order_id, contract_id=settings.contract_id, contractor_id=settings.titulaire_id,
         title=f"Mission : {title}"[:500],
-        description=(f"Professionnel {mission.professional_id} ({mission.profile_category}, {mission.level.value}), "
-                     f"{mission.service_type.value}. Livrables : {'; '.join(mission.deliverables)}")[:5000],
+        description=order_description(mission, named_professional=named_professional),
         site=SiteRef(node_id=mission.beneficiary_id, label=REGION_LABELS[content.region],
                      address=mission_site_address(content.work_mode, english=english_mode)),
         lines=lines, issued_at=issued.astimezone(dt.UTC), requested_start=mission.start_date,
         requested_end=mission.end_date)
+
+
+def order_description(mission: Mission, *, named_professional: str | None = None) -> str:
+    """The description of a mission's order: the profile ordered (category, level, type of service, the same for
+    every professional B12 replacement may put in place) and the deliverables. ``named_professional``: as orders
+    were issued before, « Professionnel <id> (…) », naming the professional first framed — kept on those orders."""
+    who = (f"Professionnel {named_professional}" if named_professional else "Profil") + \
+        f" ({mission.profile_category}, {mission.level.value})"
+    return f"{who}, {mission.service_type.value}. Livrables : {'; '.join(mission.deliverables)}"[:5000]
 
 
 def _framing(m: Mission) -> dict[str, Any]:
@@ -190,14 +205,16 @@ def _framing_of(c: FrameMission) -> dict[str, Any]:
             "milestones": [mm.model_dump(mode="json") for mm in c.milestones], "deliverables": list(c.deliverables)}
 
 
-def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[str, Any]:
+def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork, clock: Clock | None = None,
+                 settings: Settings = Settings()) -> dict[str, Any]:
     """The mission with its order's live state, each milestone's follow-up (days reported, of which on site,
     delivered, received, invoiced, its deliverables « attendu », « remis », « accepté » or « refusé », and whether
     all are accepted), the frais-annexes line followed
     by the days on site, and the budget (B11): consumed = the amount of the milestones reported done;
     timesheets = the days at the daily rate and the days on site with their frais annexes; received and
     invoiced as the order counts them (service fait, invoices standing). The deliverables come from one
-    query of the order's ``deliverable`` documents."""
+    query of the order's ``deliverable`` documents. With ``clock`` (get_sourcing), the D6 due day of a replacement
+    for insufficiency asked now (``d6_preview``, B12), by the request's own rule."""
     mission = load_mission(uow, beneficiary_id, mission_id)
     order = order_store.load_order(uow, beneficiary_id, mission.order_id)
     # B18: the mission's clock is its order's territory's (its beneficiary's, kept on the order at framing: no read);
@@ -205,6 +222,11 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork) -> dict[
     territory = territory_of(uow, order) if order is not None else (
         uow.get(paths.beneficiary(beneficiary_id)) or {}).get("territory")
     body = {**dump(mission), **clock_fields(territory)}
+    if clock is not None:
+        from shared.service.sourcing import replacements  # only the mission read needs it, not framing
+
+        if (preview := replacements.d6_preview(uow, mission, clock, settings)) is not None:
+            body["d6_preview"] = preview
     if order is not None:
         rows = uow.query(Query(f"{order_path(beneficiary_id, order.order_id)}/documents",
                                where=(("kind", "==", DocumentKind.DELIVERABLE.value),)))

@@ -71,14 +71,16 @@ def upsert_professional(professional: Professional, uow: UnitOfWork) -> str:
 # the pool statistics, never the list of the others; the operator reads every view.
 PURCHASING_BODY_VIEWS = frozenset({"pool_statistics", "agreement", "beneficiaries"})
 BENEFICIARY_VIEWS = frozenset({"need", "mission", "agreement", "pool_statistics"})
-OPERATOR_VIEWS = BENEFICIARY_VIEWS | {"beneficiaries", "replacements"}
+# B12 replacement: the missions awaiting one and the pool searched for one, every beneficiary's: the operator's.
+OPERATOR_VIEWS = BENEFICIARY_VIEWS | {"beneficiaries", "replacements", "replacement_candidates"}
 VIEWS_OF = {"purchasing_body": PURCHASING_BODY_VIEWS, "beneficiary": BENEFICIARY_VIEWS, "operator": OPERATOR_VIEWS}
 
 
 def may_read_view(view: str, role: str) -> bool:
     """Whether ``role`` may read this get_sourcing view: the purchasing body ``pool_statistics``,
-    ``agreement`` and ``beneficiaries``; the beneficiary every view but ``beneficiaries`` and ``replacements``
-    (B12 replacement: the operator's list of every beneficiary's missions awaiting one); the operator every view;
+    ``agreement`` and ``beneficiaries``; the beneficiary every view but ``beneficiaries``, ``replacements`` and
+    ``replacement_candidates`` (B12 replacement: the operator's list of every beneficiary's missions awaiting one
+    and its search of the whole pool); the operator every view;
     any other role none."""
     return view in VIEWS_OF.get(role, frozenset())
 

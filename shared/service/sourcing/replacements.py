@@ -17,15 +17,18 @@ from shared.domain.sourcing.messages import (
     MissionProfessionalReplaced, MissionReplacementRequested, ProposeReplacement, RequestReplacement,
 )
 from shared.domain.sourcing.process import (
-    Mission, MissionState, Replacement, ReplacementReason, SourcingActor, notice_period, replacement_errors,
-    replacement_first_day,
+    Mission, MissionState, Replacement, ReplacementReason, SourcingActor, notice_period,
+    replacement_errors, replacement_first_day,
 )
 from shared.domain.list_limits import MAX_ROWS
 from shared.domain.sourcing.records import Beneficiary, Professional
-from shared.domain.sourcing.views import AwaitingReplacement, AwaitingReplacementList
-from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
+from shared.domain.sourcing.views import (
+    AwaitingReplacement, AwaitingReplacementList, ReplacementCandidate, ReplacementCandidateList, ReplacementPreview,
+)
+from shared.ports import BlobStore, Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, order_store
 from shared.service.sourcing import deadlines as sd
+from shared.service.sourcing import index as search_index
 from shared.service.sourcing import paths
 from shared.service.sourcing.mission_store import load_mission
 from shared.service.sourcing.paths import Settings, dump, load
@@ -68,8 +71,7 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
                       "notice_respected": (command.departure_date - command.notified_on).days >= notice.days
                       if command.planned else None}
         else:
-            planned = sd.plan_replacement("D6", beneficiary_id, territory, mission.mission_id, index, now, ref,
-                                          sd.terms(uow, beneficiary_id, settings, now, territory))
+            planned = plan_d6(uow, mission, territory, now, settings)
         replacement = Replacement(reason=command.reason, requested_at=now, deadline=sd.on_document(planned),
                                   leaving_professional_id=mission.professional_id, **fields)
         moved = mission.model_copy(update={"state": MissionState.REPLACEMENT_REQUESTED,
@@ -88,6 +90,29 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
         return moved
 
     return transact(uow, attempt)
+
+
+def plan_d6(uow: UnitOfWork, mission: Mission, territory: str, now: dt.datetime, settings: Settings):
+    """D6 of the mission's next replacement, asked at ``now``: 10 working days on the territory's calendar, or what
+    the agreement's terms in force state. The one rule of the request and of its preview (``d6_preview``)."""
+    b, index = mission.beneficiary_id, len(mission.replacements)
+    return sd.plan_replacement("D6", b, territory, mission.mission_id, index, now,
+                               f"missions/{mission.mission_id}/replacements/{index}",
+                               sd.terms(uow, b, settings, now, territory))
+
+
+def d6_preview(uow: UnitOfWork, mission: Mission, clock: Clock, settings: Settings = Settings()) -> dict[str, Any] | None:
+    """What the beneficiary's request form shows before it is sent (B12): the D6 due day of a replacement for
+    insufficiency asked now, planned exactly as ``request_replacement`` would (nothing stored). None while a
+    replacement is already awaited or once the mission ended."""
+    if mission.state is not MissionState.ORDERED:
+        return None
+    beneficiary = load(uow, paths.beneficiary(mission.beneficiary_id), Beneficiary, "BENEFICIARY_NOT_FOUND", "$",
+                       beneficiary_id=mission.beneficiary_id)
+    now = clock.now()
+    shown = sd.on_document(plan_d6(uow, mission, beneficiary.territory, now, settings))
+    return ReplacementPreview(code=shown.code, as_of=now, due=shown.due, due_at=shown.due_at,
+                              territory=beneficiary.territory).model_dump(mode="json")
 
 
 def propose_replacement(command: ProposeReplacement, uow: UnitOfWork, clock: Clock,
@@ -165,3 +190,46 @@ def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
     page = rows[:MAX_ROWS]
     return AwaitingReplacementList(missions=page, count=len(page),
                                    truncated=len(rows) > MAX_ROWS or len(found) > SCAN).model_dump(mode="json")
+
+
+CANDIDATES_LIMIT = 50  # professionals answered by default (at most MAX_ROWS)
+
+
+def replacement_candidates(beneficiary_id: str, mission_id: str, uow: UnitOfWork, blobs: BlobStore, clock: Clock, *,
+                           name: str = "", skill: str = "", available: bool = False,
+                           max_daily_rate_cents: int | None = None, limit: int = CANDIDATES_LIMIT) -> dict[str, Any]:
+    """The operator's search of the whole pool for a mission's replacement (``get_sourcing?view=
+    replacement_candidates``): the search index narrows the pool by name, skill, availability and daily rate
+    (``search_pool``, the mission's profile and rates first); the first ``limit`` records are then read and judged
+    by ``replacement_errors`` from the replacement's first day, as ``propose_replacement`` will judge them."""
+    from shared.domain.sourcing.scoring.pool_search import PoolFilters, Profile, search_pool
+
+    index = search_index.current(uow, blobs, clock)  # first: a stale index is rebuilt in a commit of its own
+    mission = load_mission(uow, beneficiary_id, mission_id)
+    today = paths.today(clock)
+    first_day = (replacement_first_day(mission, mission.replacements[-1], today)
+                 if mission.state is MissionState.REPLACEMENT_REQUESTED and mission.replacements
+                 else max(mission.start_date, today))
+    filters = PoolFilters(name=name, skill=skill, available=(first_day, mission.end_date) if available else None,
+                          max_daily_rate_cents=max_daily_rate_cents)
+    rows = search_pool(index, filters, Profile(mission.profile_category, mission.level, mission.service_type,
+                                               mission.daily_rate_cents, mission.extra_costs),
+                       exclude=mission.professional_id)
+    ids = [index.ids[i] for i in rows[:limit]]
+    found = uow.get_all(paths.professional(p) for p in ids)
+    candidates = []
+    for professional_id in ids:
+        data = found.get(paths.professional(professional_id))
+        if data is None:  # erased since the index was built
+            continue
+        p = Professional.model_validate(data, strict=False)
+        refusals = replacement_errors(mission, p, first_day)
+        candidates.append(ReplacementCandidate(
+            professional_id=p.professional_id, name=p.name, profile_category=p.profile_category, level=p.level,
+            service_types=list(p.service_types), region=p.region.value, daily_rate_cents=p.daily_rate_cents,
+            extra_costs=p.extra_costs, skills=list(p.skills), availability=list(p.availability),
+            eligible=not refusals, refusals=refusals))
+    return ReplacementCandidateList(
+        beneficiary_id=beneficiary_id, mission_id=mission_id, professional_id=mission.professional_id,
+        first_day=first_day, end_date=mission.end_date, candidates=candidates, count=len(candidates),
+        matched=len(rows), truncated=len(rows) > limit, index_revision=index.revision).model_dump(mode="json")

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from devtools import seed
 from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+from shared.domain import workdays
 from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.service.sourcing import missions, pool
 from tests.builders import issue_order_body
@@ -303,6 +304,60 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.locator("#upload-file-error")).to_have_text("Choisissez le fichier à déposer.")
     expect(page.locator("#upload-file")).to_have_attribute("aria-invalid", "true")
 
+    # A6 done / not done per line, for a contractor without an ERP: L1 réalisée, L2 non réalisée with its comment, in
+    # one declaration (submit_execution); a double click records it once — one event, one sequence
+    contractor = Erp(platform, "contractor", "ctr-test")
+    line = lambda line_id: page.locator(f"#line-statuses fieldset.line[data-line='{line_id}'] .line-status strong")  # noqa: E731
+    expect(line("L1")).to_have_text("non renseignée")
+    before = contractor.get_order("BC-C1", manager_id="mgr-test").json()["order"]["last_sequence"]
+    page.get_by_role("button", name="Enregistrer l'état des lignes").click()  # nothing chosen: said, nothing sent
+    expect(page.locator("#line-statuses-error")).to_contain_text("Aucune ligne modifiée")
+    page.get_by_label("État de la ligne L1").select_option("done")
+    page.get_by_label("État de la ligne L2").select_option("not_done")
+    page.get_by_label("Commentaire sur la ligne L2").fill("Siphon d'origine conservé : pièce non livrée")
+    page.get_by_role("button", name="Enregistrer l'état des lignes").dblclick()
+    expect(line("L1")).to_have_text("réalisée")
+    expect(line("L2")).to_have_text("non réalisée")
+    expect(page.locator("#line-statuses fieldset.line[data-line='L2'] .line-status")).to_contain_text(
+        "Siphon d'origine conservé")
+    history = page.get_by_role("table", name="Historique").locator("tbody tr")
+    expect(history.filter(has_text="Lignes déclarées : L1 réalisée, L2 non réalisée")).to_have_count(1)
+    app.check(page, "prestataire-lignes", shot=False)
+    saved = contractor.get_order("BC-C1", manager_id="mgr-test").json()
+    assert saved["order"]["line_status"] == {"L1": True, "L2": False}
+    assert saved["order"]["last_sequence"] == before + 1
+    assert [e["report"]["line_statuses"] for e in saved["events"] if (e.get("report") or {}).get("line_statuses")] == [
+        [{"line_id": "L1", "done": True}, {"line_id": "L2", "done": False,
+                                           "comment": "Siphon d'origine conservé : pièce non livrée"}]]
+
+    # The manager reads each line's status on its order, read only, with when and why
+    desk = app.sign_in("manager")
+    desk.get_by_role("link", name="BC-C1").click()
+    received = desk.get_by_role("table", name="Réception des lignes")
+    expect(received.locator("tr[data-line='L1'] td[data-status]")).to_contain_text("réalisée")
+    expect(received.locator("tr[data-line='L2'] td[data-status]")).to_contain_text("non réalisée")
+    expect(received.locator("tr[data-line='L2'] td[data-status]")).to_contain_text(re.compile(
+        r"le \d\d/\d\d/\d{4} \d\d:\d\d — Siphon d'origine conservé : pièce non livrée"))
+    expect(desk.get_by_label("État de la ligne L1")).to_have_count(0)
+    expect(desk.locator("#line-statuses")).to_have_count(0)
+
+    # A state that forbids it: the contractor is choosing when the manager cancels the order — the screen does not
+    # redraw under its hand (« Actualiser » instead), and its declaration is refused next to the lines, in French
+    page.get_by_label("État de la ligne L2").select_option("done")
+    cancel = {"order_id": "BC-C1", "state": "cancelled", "reason": "Travaux repris par la régie",
+              "occurred_at": dt.datetime.now(dt.UTC).isoformat()}
+    assert manager.post("change_order_state", cancel).status_code == 200
+    expect(page.locator("#order-changed")).to_be_visible(timeout=20000)
+    expect(page.get_by_label("État de la ligne L2")).to_have_value("done")
+    page.get_by_role("button", name="Enregistrer l'état des lignes").click()
+    expect(page.locator("#line-statuses-error")).to_contain_text("« annulé » : plus aucune mise à jour")
+    assert contractor.get_order("BC-C1", manager_id="mgr-test").json()["order"]["line_status"] == {"L1": True,
+                                                                                                  "L2": False}
+    # once read again, a final order's lines are shown, no longer offered
+    page.get_by_role("button", name="Actualiser").click()
+    expect(page.locator("#line-statuses")).to_contain_text("l'état de ses lignes ne change plus")
+    expect(page.get_by_label("État de la ligne L2")).to_have_count(0)
+
     # Quote: a price outside the catalogue is refused on its line, the catalogue price accepted
     page.get_by_role("link", name="Devis", exact=True).click()
     page.get_by_role("link", name="DV-C1").click()
@@ -322,7 +377,10 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # A quote nobody asked for (A2.4): raised from the quotes screen, submitted at once in version 1
     page.get_by_role("link", name="Devis", exact=True).click()
     page.get_by_role("link", name="Proposer un devis").click()
-    page.get_by_label("Gestionnaire", exact=True).fill("mgr-test")
+    # the client is picked among the spaces of its contracts (all a manager's here: the field says « Gestionnaire »)
+    client = page.get_by_label("Gestionnaire", exact=True)
+    expect(client.locator("option[value='mgr-test']")).to_have_text("mgr-test (gestionnaire)")
+    client.select_option("mgr-test")
     page.get_by_label("Référence du devis").fill("DV-C2")
     page.get_by_label("Marché", exact=True).fill("AC-2026-017")
     page.get_by_label("Objet", exact=True).fill("Remplacement du robinet d'arrêt")
@@ -468,6 +526,11 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # B12: Anne Lefèvre leaves in five days; the beneficiary asks for her replacement from the mission's screen
     leaving = dt.date.today() + dt.timedelta(days=35)
     request = page.locator("#replacement-form")
+    # an insufficiency's D6 day is the platform's (d6_preview): 10 working days on the beneficiary's calendar (69)
+    request.get_by_label("Motif", exact=True).select_option("insufficiency")
+    d6 = workdays.add_working_days(workdays.local_date(dt.datetime.now(dt.UTC), "69"), 10, "69")
+    expect(request.locator("#replacement-hint")).to_contain_text(
+        f"Remplaçant dû au plus tard le {fr(d6)} (D6) si la demande est enregistrée aujourd'hui")
     request.get_by_label("Motif", exact=True).select_option("departure")
     request.get_by_role("button", name="Demander le remplacement").click()
     expect(field_error(page, "Date du départ", request)).to_contain_text("jj/mm/aaaa")  # not sent without its date
@@ -486,14 +549,28 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     awaiting = desk.get_by_role("table", name="Missions en attente de remplacement")
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("départ")
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
-    picker = desk.get_by_label("Remplaçant (professionnels classés pour le besoin)")
-    expect(picker.locator("option[value='pro-demo-1']")).to_have_count(0)  # the one leaving is not offered
-    picker.select_option("pro-demo-5")  # Émilie Faure: another daily rate, refused by the platform next to the choice
-    desk.get_by_role("button", name="Proposer le remplaçant").click()
-    expect(field_error(desk, "Remplaçant (professionnels classés pour le besoin)")).to_contain_text(
-        "TJM 69000 centimes au lieu de 68000")
+    # it searches the whole pool: by name (without its accent), no daily-rate cap, each found judged by the rules
+    picker = desk.get_by_label("Remplaçant (professionnels trouvés dans le vivier)")
+    found = desk.get_by_role("table", name="Professionnels trouvés dans le vivier")
+    expect(found.locator("tr[data-candidate]").first).to_be_visible()
+    expect(found.locator("tr[data-candidate='pro-demo-1']")).to_have_count(0)  # the one leaving is not offered
+    search = desk.locator("#replacement-search")
+    search.get_by_label("Nom").fill("emilie")
+    search.get_by_label("TJM au plus (€)").fill("")
+    search.get_by_role("button", name="Rechercher").click()
+    emilie = found.locator("tr[data-candidate='pro-demo-5']")  # Émilie Faure: another daily rate
+    expect(emilie).to_contain_text("TJM de 690,00 € au lieu de 680,00 €")
+    expect(found.locator("tr[data-candidate]")).to_have_count(1)
+    emilie.get_by_role("button", name="Choisir Émilie Faure").click()
+    expect(picker).to_have_value("pro-demo-5")
+    desk.get_by_role("button", name="Proposer le remplaçant").click()  # the platform refuses it next to the picker
+    expect(field_error(desk, "Remplaçant (professionnels trouvés dans le vivier)")).to_contain_text(
+        "TJM de 690,00 € au lieu de 680,00 €")
     app.check(desk, "operateur-remplacement", shot=False)
-    picker.select_option("pro-web-relais")
+    search.get_by_label("Nom").fill("Morin")
+    search.get_by_role("button", name="Rechercher").click()
+    expect(found.locator("tr[data-candidate='pro-web-relais']")).to_contain_text("Remplaçant possible")
+    found.get_by_role("button", name="Choisir Gaëlle Morin").click()
     desk.get_by_role("button", name="Proposer le remplaçant").click()
     expect(desk.locator("#propose-replacement [role=status]")).to_contain_text("pro-web-relais remplace pro-demo-1")
     expect(desk.get_by_role("table", name="Missions en attente de remplacement")).to_contain_text(
@@ -656,6 +733,14 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     expect(sheets.locator("tr[data-timesheet]")).to_have_count(1)
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
 
+    # B16: a quote raised from the mission's order is for its beneficiary, named so and picked, never « Gestionnaire »
+    titulaire_page.goto(app.base + f"/#/quotes/raise/ben-lyon/{missions.order_id_for('recette-portail')}")
+    raise_form = titulaire_page.locator("#raise-quote")
+    expect(raise_form.get_by_label("Bénéficiaire", exact=True)).to_have_value("ben-lyon")
+    expect(raise_form.get_by_label("Bénéficiaire", exact=True).locator("option:checked")).to_have_text(
+        "ben-lyon (bénéficiaire)")
+    expect(raise_form.get_by_label("Gestionnaire", exact=True)).to_have_count(0)
+
 
 def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform):
     register_pool(platform)
@@ -772,13 +857,17 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Utilisateurs")).to_be_focused()
     expect(page.get_by_role("table", name="Personnes ayant un compte")).to_contain_text("acheteur@centrale-test.demo")
     request = page.locator("#request-account")
+    # D7: the account it asks for is named as its own (the purchasing body's), never a beneficiary's
+    expect(request.get_by_role("heading")).to_have_text("Demander un compte de la centrale d'achat")
     request.get_by_role("button", name="Demander un compte").click()
     expect(field_error(page, "Adresse e-mail", within=request)).to_contain_text("adresse e-mail")
     request.get_by_label("Adresse e-mail").fill("deuxieme.acheteur@centrale-test.demo")
     request.get_by_label("Nom", exact=True).fill("Deuxième Acheteur")
     request.get_by_label("lire les rapports").check()
     request.get_by_role("button", name="Demander un compte").click()
-    expect(request.locator(".outcome")).to_contain_text("Demande enregistrée pour deuxieme.acheteur@centrale-test.demo")
+    expect(request.locator(".outcome")).to_contain_text(
+        "Demande de compte de la centrale d'achat enregistrée pour deuxieme.acheteur@centrale-test.demo")
+    assert "bénéficiaire" not in request.inner_text()
     app.check(page, "centrale-utilisateurs", shot=False)
 
 

@@ -100,6 +100,12 @@ def assert_scheduled(platform, order: str, start: str) -> None:
     assert planned == dt.datetime.combine(day, dt.time(8), tzinfo=ZoneInfo("Europe/Paris")), got["planned_start"]
 
 
+def assert_line_declared(platform, order: str) -> None:
+    """A6: the line chosen « réalisée » on the order screen reached the platform, the other left undeclared."""
+    got = Erp(platform, "contractor", "ctr-test").get_order(order, "mgr-test").json()["order"]
+    assert got["line_status"] == {"L1": True}, got["line_status"]
+
+
 def prepare_beneficiary(platform) -> dict:
     register_pool(platform)
     start = dt.date.today() + dt.timedelta(days=30)
@@ -138,6 +144,7 @@ def test_the_contractor_acknowledges_and_schedules_an_order_through_the_executio
     assert report["checked"] == checks_of("contractor")
     assert report["steps"][1:3] == ["acknowledged", "scheduled"]
     assert_scheduled(platform, "BC-FX2", params["start"])
+    assert_line_declared(platform, "BC-FX2")
 
 
 def test_the_beneficiary_submits_a_need_and_reads_its_ranking_in_firefox(firefox, web, platform, clean_firestore):

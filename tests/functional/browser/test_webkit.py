@@ -26,7 +26,7 @@ import pytest
 from devtools.stack import ROOT
 from tests.functional.browser.conftest import AXE, PASSWORD, web_user
 from tests.functional.browser.test_second_engine import (
-    JOURNEYS, assert_scheduled, checks_of, prepare_beneficiary, prepare_contractor, prepare_manager,
+    JOURNEYS, assert_line_declared, assert_scheduled, checks_of, prepare_beneficiary, prepare_contractor, prepare_manager,
     prepare_operator, prepare_purchasing_body)
 from tests.functional.erp import Erp
 
@@ -273,6 +273,7 @@ def test_the_contractor_acknowledges_and_schedules_an_order_through_the_executio
     assert run.checked == checks_of("contractor")
     assert run.steps[1:3] == ["acknowledged", "scheduled"]
     assert_scheduled(platform, "BC-WK2", params["start"])
+    assert_line_declared(platform, "BC-WK2")
 
 
 def test_the_beneficiary_submits_a_need_and_reads_its_ranking_in_webkit(webkit, web, platform, clean_firestore):

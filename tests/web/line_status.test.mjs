@@ -1,0 +1,128 @@
+// A6 order execution data, done / not done per line: what the order screen shows of each line, the declaration the
+// contractor sends through submit_execution, its Idempotency-Key kept for a retry, and each refusal at its field.
+//   node --test tests/web/
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  LINES_PATH, declarationNote, lineChoiceOptions, lineDeclarations, linePath, lineStatusAttempt, lineStatusBody, lineStatusContent,
+  lineStatusErrors, lineStatusEventLabel, lineStatusRows, lineStatusText,
+} from "../../web/line_status_logic.mjs";
+
+const ORDER = { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101", state: "in_progress", last_sequence: 3,
+  lines: [{ line_id: "L1", label: "Recherche de fuite", quantity: "1", unit: "U" },
+    { line_id: "L2", label: "Remplacement siphon", quantity: "2.5", unit: "U" },
+    { line_id: "L3", label: "Main d'œuvre", quantity: "1.5", unit: "H" }],
+  line_status: { L1: true, L2: false } };
+const EVENTS = [
+  { sequence: 2, occurred_at: "2026-03-04T09:00:00+01:00", report: { line_statuses: [{ line_id: "L1", done: false }] } },
+  { sequence: 3, occurred_at: "2026-03-04T11:40:00+01:00", report: { line_statuses: [
+    { line_id: "L1", done: true, comment: "fuite réparée" }, { line_id: "L2", done: false }] } },
+  { occurred_at: "2026-03-04T12:00:00+01:00", actor: "manager" },  // a client's decision: no report
+];
+
+test("each line reads réalisée, non réalisée or non renseignée, with its last declaration", () => {
+  // Given an order whose L1 was declared not done, then done with a comment, L2 not done, L3 never
+  assert.equal(lineStatusText(ORDER, "L1"), "réalisée");
+  assert.equal(lineStatusText(ORDER, "L2"), "non réalisée");
+  assert.equal(lineStatusText(ORDER, "L3"), "non renseignée");
+  assert.equal(lineStatusText({ lines: [] }, "L1"), "non renseignée");
+  // Then each row carries the report of the highest sequence that named it, whatever the order of the history
+  const rows = lineStatusRows(ORDER, [...EVENTS].reverse());
+  assert.deepEqual(rows.map((r) => [r.lineId, r.status, r.text, r.declaredAt, r.comment]), [
+    ["L1", "done", "réalisée", "2026-03-04T11:40:00+01:00", "fuite réparée"],
+    ["L2", "not_done", "non réalisée", "2026-03-04T11:40:00+01:00", null],
+    ["L3", "unset", "non renseignée", null, null]]);
+  assert.equal(lineDeclarations([]).size, 0);
+  // And the screens say when, on the order's clock, and why (Martinique's, four hours behind Paris in March)
+  assert.equal(declarationNote(rows[0], "Europe/Paris"), "le 04/03/2026 11:40 — fuite réparée");
+  assert.equal(declarationNote(rows[1], "America/Martinique"), "le 04/03/2026 06:40");
+  assert.equal(declarationNote(rows[2], "Europe/Paris"), null);
+});
+
+test("a line never declared can start from « non renseignée », a declared one only be declared again", () => {
+  assert.deepEqual(lineChoiceOptions("unset").map((o) => o.value), ["", "done", "not_done"]);
+  assert.deepEqual(lineChoiceOptions("done").map((o) => o.label), ["réalisée", "non réalisée"]);
+});
+
+test("only the lines changed or commented are sent, with the next sequence of the order", () => {
+  const rows = lineStatusRows(ORDER, EVENTS);
+  // Given L1 left as it is, L2 now done, L3 declared not done with a comment
+  const { content, errors } = lineStatusContent(ORDER, rows, { L1: { value: "done", comment: "" },
+    L2: { value: "done", comment: "  " }, L3: { value: "not_done", comment: " pas d'accès au logement " } });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(content, { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101", sequence: 4,
+    line_statuses: [{ line_id: "L2", done: true }, { line_id: "L3", done: false, comment: "pas d'accès au logement" }] });
+  // The same status declared again with a comment is sent (the comment explains it)
+  assert.deepEqual(lineStatusContent(ORDER, rows, { L1: { value: "done", comment: "contrôle fait" } }).content
+    .line_statuses, [{ line_id: "L1", done: true, comment: "contrôle fait" }]);
+});
+
+test("nothing changed, a comment on a line left undeclared or too long is said at its field, nothing sent", () => {
+  const rows = lineStatusRows(ORDER, EVENTS);
+  const none = lineStatusContent(ORDER, rows, { L1: { value: "done" }, L3: { value: "" } });
+  assert.equal(none.content, null);
+  assert.deepEqual(none.errors.map((e) => [e.field, e.code]), [[LINES_PATH, "NOTHING_TO_SEND"]]);
+  assert.match(none.errors[0].message, /Aucune ligne modifiée/);
+  const wrong = lineStatusContent(ORDER, rows, { L2: { value: "done", comment: "x".repeat(501) },
+    L3: { value: "", comment: "en attente" } });
+  assert.equal(wrong.content, null);
+  assert.deepEqual(wrong.errors.map((e) => [e.field, e.code]), [[linePath("L2", "comment"), "TOO_LONG"],
+    [linePath("L3"), "REQUIRED"]]);
+  assert.match(wrong.errors[0].message, /501 caractères : 500 au plus/);
+  assert.match(wrong.errors[1].message, /ligne L3/);
+});
+
+test("the history's label names the lines in French, their counts when they would not fit 500 characters", () => {
+  assert.equal(lineStatusEventLabel([{ line_id: "L1", done: true }]), "Ligne L1 déclarée réalisée");
+  assert.equal(lineStatusEventLabel([{ line_id: "L1", done: true }, { line_id: "L2", done: false }]),
+    "Lignes déclarées : L1 réalisée, L2 non réalisée");
+  const many = Array.from({ length: 40 }, (_, i) => ({ line_id: `LIGNE-NUMERO-${i}`, done: i > 0 }));
+  const label = lineStatusEventLabel(many);
+  assert.equal(label, "État de 40 lignes déclaré : 39 réalisées, 1 non réalisée");
+  assert.ok(label.length <= 500);
+});
+
+test("a double click or a retry sends the same request under the same key; another content gets a new one", () => {
+  const rows = lineStatusRows(ORDER, EVENTS);
+  let keys = 0;
+  let clock = 0;
+  const makeKey = () => `key-${++keys}`;
+  const now = () => `2026-03-04T12:0${++clock}:00+01:00`;
+  const { content } = lineStatusContent(ORDER, rows, { L3: { value: "done" } });
+  // Given a first click
+  const first = lineStatusAttempt(null, content, makeKey, now);
+  // When the same content is sent again (a second click, a retry after a network failure or a 5xx)
+  const again = lineStatusAttempt(first, lineStatusContent(ORDER, rows, { L3: { value: "done" } }).content, makeKey, now);
+  // Then the key and the event's time are the first's: the body is byte for byte the same, the platform replays
+  assert.equal(again, first);
+  assert.deepEqual(lineStatusBody(content, again), lineStatusBody(content, first));
+  assert.deepEqual(lineStatusBody(content, first), { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101",
+    sequence: 4, occurred_at: "2026-03-04T12:01:00+01:00", event: { label: "Ligne L3 déclarée réalisée" },
+    line_statuses: [{ line_id: "L3", done: true }] });
+  // And a corrected content is another declaration: a new key, its own time
+  const other = lineStatusAttempt(first, lineStatusContent(ORDER, rows, { L3: { value: "not_done" } }).content, makeKey, now);
+  assert.notEqual(other.key, first.key);
+  assert.equal(other.occurredAt, "2026-03-04T12:02:00+01:00");
+  // And once the screen was read again (a newer sequence), the same choice is a new declaration too
+  const reread = lineStatusContent({ ...ORDER, last_sequence: 4 }, rows, { L3: { value: "done" } }).content;
+  assert.notEqual(lineStatusAttempt(first, reread, makeKey, now).key, first.key);
+});
+
+test("each refusal of the platform goes to the line it names, the order's state to the group of lines", () => {
+  const sent = [{ line_id: "L2", done: true }, { line_id: "L9", done: true, comment: "x" }];
+  const placed = lineStatusErrors({ errors: [
+    { field: "$.line_statuses[1].line_id", code: "UNKNOWN_LINE", message: "Ligne de commande « L9 » inconnue." },
+    { field: "$.line_statuses[1].comment", code: "TOO_LONG", message: "Trop long." },
+    { field: "$.state", code: "ORDER_TERMINATED", message: "La commande est à l'état final « annulé » : plus aucune "
+      + "mise à jour n'est acceptée." },
+    { field: "$.sequence", code: "SEQUENCE_OUTDATED", message: "Numéro de séquence 4 déjà dépassé : la dernière "
+      + "séquence appliquée est 4." }] }, sent);
+  assert.deepEqual(placed.map((e) => [e.field, e.code]), [[linePath("L9"), "UNKNOWN_LINE"],
+    [linePath("L9", "comment"), "TOO_LONG"], [LINES_PATH, "ORDER_TERMINATED"], [LINES_PATH, "SEQUENCE_OUTDATED"]]);
+  assert.match(placed[2].message, /« annulé »/);
+  assert.match(placed[3].message, /déjà dépassé : .* actualisez-la, puis déclarez à nouveau\.$/);
+  // An answer without a list of errors is still told, in the group
+  assert.deepEqual(lineStatusErrors({ detail: "Service indisponible." }, sent),
+    [{ field: LINES_PATH, code: "REFUSED", message: "Service indisponible." }]);
+});
