@@ -511,7 +511,17 @@ export const CLOCK_NOTES = Object.freeze({
   agreement: "les heures des versions sont affichées à l'heure du territoire du bénéficiaire ; les dates d'effet "
     + "sont celles de la métropole.",
   statement: "les jours et les heures de ce relevé sont ceux du territoire où ses délais ont couru.",
+  contract: "les heures des versions sont affichées à l'heure du territoire du marché, où court son délai D2 ; la "
+    + "date de revue proposée est celle du jour sur place.",
+  accounts: "les dates de création et de désactivation des comptes sont affichées à l'heure du territoire de la "
+    + "partie, où court le délai D7 de ses demandes de compte.",
 });
+
+// Today's date « jj/mm/aaaa » on the clock of `timeZone` (a form's default day: the catalogue review's on the
+// contract's clock, B18), whatever the browser's zone.
+export function todayFrenchIn(timeZone = PARIS_ZONE, date = new Date()) {
+  return frenchDateTimeOf(date, timeZone).slice(0, 10);
+}
 
 // The note a screen shows once when its record's clock is not Paris's; null on Paris's clock.
 export function screenClockNote(view, screen, date = new Date()) {
