@@ -154,7 +154,7 @@ CATALOGUE: dict[str, str] = {
     "DELIVERABLE_NOT_FOUND": "Le livrable « {deliverable} » n'est prévu ni par le jalon « {milestone_id} » ni par la mission (livrables prévus : {allowed}).",
     "DELIVERABLE_FIELD_UNEXPECTED": "Ce champ ne concerne que les livrables : retirez-le pour un document de type « {kind} ».",
     "DELIVERABLE_DOCUMENT_NOT_FOUND": "Livrable « {document_id} » introuvable parmi les documents de cette mission.",
-    "DELIVERABLE_DOCUMENT_SUPERSEDED": "Le document « {filename} » a été remplacé par une nouvelle remise du même livrable (« {current} ») : décidez sur celle-ci ({current_id}).",
+    "DELIVERABLE_DOCUMENT_SUPERSEDED": "Un nouveau livrable a été déposé pour « {deliverable} » (« {current} ») : il remplace « {filename} », sur lequel votre décision n'a pas été enregistrée. Actualisez la mission et décidez sur le nouveau document.",
     "DELIVERABLE_ALREADY_DECIDED": "Le livrable « {filename} » a déjà été {decision} le {decided_at} : cette décision ne change plus. Un livrable refusé se remet sous un nouveau document.",
     "DELIVERABLE_REFUSAL_REASON_REQUIRED": "Le refus d'un livrable doit être motivé : indiquez la raison du refus.",
     "DELIVERABLE_REASON_UNEXPECTED": "Une raison ne s'indique qu'en cas de refus : retirez-la pour accepter le livrable.",
