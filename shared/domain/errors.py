@@ -77,6 +77,7 @@ CATALOGUE: dict[str, str] = {
     # reception (service fait) and invoices (A6, B7, B10, B11; docs/invoicing.md)
     "NOTHING_TO_RECEIVE": "Aucune ligne à réceptionner : la commande est « {state_label} » et ses lignes livrées sont déjà réceptionnées.",
     "LINE_ALREADY_RECEIVED": "La ligne « {line_id} » est déjà réceptionnée.",
+    "LINE_RECEIVED_NOT_UNDONE": "La ligne « {line_id} » a été réceptionnée par le client (service fait) : elle ne peut plus être déclarée non réalisée. Un écart constaté depuis se règle avec le client.",
     "LINE_NOT_DONE": "La ligne « {line_id} » a été déclarée non réalisée par le prestataire : elle ne peut pas être réceptionnée.",
     "LINE_NOT_DELIVERED": "La ligne « {line_id} » n'est pas déclarée réalisée et la commande est « {state_label} » : réceptionnez-la une fois livrée.",
     "RESERVATION_NOT_FOUND": "Réserve « {reservation_id} » introuvable sur cette commande.",
