@@ -77,6 +77,7 @@ CATALOGUE: dict[str, str] = {
     # reception (service fait) and invoices (A6, B7, B10, B11; docs/invoicing.md)
     "NOTHING_TO_RECEIVE": "Aucune ligne à réceptionner : la commande est « {state_label} » et ses lignes livrées sont déjà réceptionnées.",
     "LINE_ALREADY_RECEIVED": "La ligne « {line_id} » est déjà réceptionnée.",
+    "LINE_RECEIVED_NOT_UNDONE": "La ligne « {line_id} » a été réceptionnée par le client (service fait) : elle ne peut plus être déclarée non réalisée. Un écart constaté depuis se règle avec le client.",
     "LINE_NOT_DONE": "La ligne « {line_id} » a été déclarée non réalisée par le prestataire : elle ne peut pas être réceptionnée.",
     "LINE_NOT_DELIVERED": "La ligne « {line_id} » n'est pas déclarée réalisée et la commande est « {state_label} » : réceptionnez-la une fois livrée.",
     "RESERVATION_NOT_FOUND": "Réserve « {reservation_id} » introuvable sur cette commande.",
@@ -154,7 +155,7 @@ CATALOGUE: dict[str, str] = {
     "DELIVERABLE_NOT_FOUND": "Le livrable « {deliverable} » n'est prévu ni par le jalon « {milestone_id} » ni par la mission (livrables prévus : {allowed}).",
     "DELIVERABLE_FIELD_UNEXPECTED": "Ce champ ne concerne que les livrables : retirez-le pour un document de type « {kind} ».",
     "DELIVERABLE_DOCUMENT_NOT_FOUND": "Livrable « {document_id} » introuvable parmi les documents de cette mission.",
-    "DELIVERABLE_DOCUMENT_SUPERSEDED": "Le document « {filename} » a été remplacé par une nouvelle remise du même livrable (« {current} ») : décidez sur celle-ci ({current_id}).",
+    "DELIVERABLE_DOCUMENT_SUPERSEDED": "Un nouveau livrable a été déposé pour « {deliverable} » (« {current} ») : il remplace « {filename} », sur lequel votre décision n'a pas été enregistrée. Actualisez la mission et décidez sur le nouveau document.",
     "DELIVERABLE_ALREADY_DECIDED": "Le livrable « {filename} » a déjà été {decision} le {decided_at} : cette décision ne change plus. Un livrable refusé se remet sous un nouveau document.",
     "DELIVERABLE_REFUSAL_REASON_REQUIRED": "Le refus d'un livrable doit être motivé : indiquez la raison du refus.",
     "DELIVERABLE_REASON_UNEXPECTED": "Une raison ne s'indique qu'en cas de refus : retirez-la pour accepter le livrable.",
