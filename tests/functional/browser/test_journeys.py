@@ -277,7 +277,9 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.get_by_label("Début prévu")).to_be_visible()
     expect(page.get_by_label("Début réel")).to_have_count(0)
     page.get_by_role("button", name="Envoyer").click()
-    expect(field_error(page, "Début prévu")).to_contain_text("planned_start")
+    # — in French, without the API's field names
+    expect(field_error(page, "Début prévu")).to_contain_text("exige des dates de début et de fin prévues ou un rendez-vous")
+    expect(field_error(page, "Début prévu")).not_to_contain_text("planned_start")
     expect(page.get_by_label("Début prévu")).to_be_focused()
     app.check(page, "prestataire-planification-refusee")
     # a date in the browser's format is refused before sending, then French dates are accepted
