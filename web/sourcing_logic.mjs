@@ -64,7 +64,9 @@ export function clientColumnLabel(role, rows) {
 // agreement) or a manager's, the beneficiaries first. The field is named as clientColumnLabel names a list's column
 // (« Bénéficiaire » when every contract is a beneficiary's), by the order's own client for supplementary works on it
 // (get_order's view), « Gestionnaire ou bénéficiaire » when no contract could be read. `contractsOf(id)`: the
-// contracts held in that space. → { label, options: [{ value, label, kind }], contractsOf }
+// contracts held in that space. `chosen`: the client already picked — the one given (an order's), else the only one;
+// `contract`: the contract filled for it — the order's, else the only one it holds in that space (else "").
+// → { label, options: [{ value, label, kind }], contractsOf, chosen, contract }
 export function raiseClientChoice(contracts, { managerId = "", order = null } = {}) {
   const kinds = new Map();
   for (const c of contracts ?? []) {
@@ -81,7 +83,10 @@ export function raiseClientChoice(contracts, { managerId = "", order = null } = 
     label: `${r.manager_id} (${r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire"})` }));
   const contractsOf = (id) => [...new Set((contracts ?? []).filter((c) => c?.manager_id === id)
     .map((c) => c.contract_id))];
-  return { label, options, contractsOf };
+  const chosen = managerId || (options.length === 1 ? options[0].value : "");
+  const held = chosen ? contractsOf(chosen) : [];
+  const contract = order?.order?.contract_id ?? (held.length === 1 ? held[0] : "");
+  return { label, options, contractsOf, chosen, contract };
 }
 
 export function orderMissionHref(role, view) {

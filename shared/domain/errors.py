@@ -89,6 +89,7 @@ CATALOGUE: dict[str, str] = {
     "INVOICE_QUANTITY_EXCEEDED": "Quantité facturée {quantity} sur la ligne « {line_id} » : il reste {remaining} à facturer sur {ordered} commandés.",
     "INVOICE_PRICE_ABOVE_ORDER": "Prix unitaire {price} € sur la ligne « {line_id} » au lieu de {ordered} € à la commande (écart {difference} €).",
     "INVOICE_EXCEEDS_RECEIVED": "La facture ({amount} € HT) dépasse de {difference} € le montant réceptionné restant à facturer ({remaining} € HT).",
+    "INVOICE_DUE_BEFORE_ISSUE": "L'échéance ({due_date}) précède la date d'émission de la facture ({issue_date}).",
     "INVOICE_TOTAL_MISMATCH": "Le total {name} déclaré ({declared} €) diffère du total calculé sur les lignes ({computed} €).",
     "CREDIT_NOTE_EXCEEDS_INVOICED": "L'avoir porte {quantity} sur la ligne « {line_id} » : seulement {invoiced} y est facturé.",
     "CREDITED_INVOICE_REQUIRED": "Un avoir doit citer le numéro de la facture qu'il corrige.",

@@ -104,6 +104,13 @@ test("B16: the titulaire picks the client of its quote among its contracts' spac
   assert.equal(titulaire.label, "Bénéficiaire");
   assert.deepEqual(titulaire.options.map((o) => o.value), ["ben-metropole"]);
   assert.equal(raiseClientChoice(contracts.slice(0, 1)).label, "Gestionnaire");
+  // one client only (ACME's one manager): picked already, with its only contract; two: nothing assumed
+  const one = raiseClientChoice(contracts.slice(0, 1));
+  assert.deepEqual([one.chosen, one.contract], ["mgr-rhone", "AC-1"]);
+  assert.deepEqual([titulaire.chosen, titulaire.contract], ["ben-metropole", ""]);
+  assert.deepEqual([both.chosen, both.contract], ["", ""]);
+  const onOrder = raiseClientChoice(contracts, { managerId: "mgr-rhone", order: { order: { contract_id: "AC-9" } } });
+  assert.deepEqual([onOrder.chosen, onOrder.contract], ["mgr-rhone", "AC-9"]);
   // supplementary works on a mission's order: its client, kept even when the contracts could not be read
   const onMission = raiseClientChoice([], { managerId: "ben-metropole", order: { mission: { mission_id: "M-1" } } });
   assert.equal(onMission.label, "Bénéficiaire");
