@@ -106,3 +106,14 @@ def test_a_pattern_is_told_in_words_never_as_its_regular_expression():
         "Format invalide : identifiant de 1 à 64 caractères (lettres sans accent, chiffres, « . », « _ », « - »), "
         "commençant par une lettre ou un chiffre."]
     assert not [e for e in errors if "motif" in e.message or " or " in e.message]
+
+
+def test_a_need_ending_before_it_starts_names_both_days_as_a_person_writes_them():
+    from shared.domain.sourcing.messages import SubmitNeed
+
+    from tests.sourcing_builders import a_need_content
+
+    content = a_need_content(start_date="2027-03-01", end_date="2027-02-01")
+    _, errors = parse_json(SubmitNeed, json.dumps({"need_id": "BES-1", "content": content}))
+    assert [e.message for e in errors if e.code == "INVALID_PERIOD"] == [
+        "La fin (01/02/2027) précède le début (01/03/2027)."]
