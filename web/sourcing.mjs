@@ -17,7 +17,7 @@ import { missionOrder } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { heldRights } from "./accounts_logic.mjs";
-import { criteriaText, declarationRequired, needNextStep } from "./sourcing_logic.mjs";
+import { criteriaText, declarationRequired, needFormHint, needNextStep } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, sender, table } from "./ui.mjs";
@@ -81,7 +81,12 @@ function contentErrors(problem) {
   return errors.map((e) => ({ ...e, field: needField(e.field) ? `$.${needField(e.field)}` : e.field }));
 }
 
-export function renderNeedForm(ctx) {
+export async function renderNeedForm(ctx) {
+  // B10: the D4 the agreement states (a shorter one than 10 working days), said before sending; the form without it
+  const signedOut = Symbol("signed out");
+  const agreement = await ctx.call("get_sourcing", { query: "view=agreement" })
+    .catch((err) => (err.status === 401 ? signedOut : null));
+  if (agreement === signedOut) return;
   const id = field({ name: "need_id", label: "Référence du besoin", required: true, placeholder: "BES-2026-001",
     hint: "Lettres, chiffres, tirets." });
   const fields = needFields();
@@ -101,8 +106,7 @@ export function renderNeedForm(ctx) {
       if (err.status !== 401) slot.show(contentErrors(err.problem ?? [{ field: "$", message: err.message }]));
     }
   });
-  ctx.show("Nouveau besoin", h("p", { className: "hint" }, "Le besoin est accusé aussitôt ; les professionnels vous "
-    + "sont proposés sous 4 jours ouvrés (D4)."), form);
+  ctx.show("Nouveau besoin", h("p", { className: "hint", id: "need-d4" }, needFormHint(agreement)), form);
   id.input.focus();
 }
 

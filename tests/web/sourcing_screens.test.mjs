@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  clientColumnLabel, criteriaByWeight, criteriaText, declarationRequired, needNextStep, orderClientLabel, orderMissionHref,
+  clientColumnLabel, criteriaByWeight, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
+  orderClientLabel, orderMissionHref,
   penaltyContractorOptions, raiseClientChoice,
 } from "../../web/sourcing_logic.mjs";
 
@@ -52,6 +53,20 @@ test("a ranked need tells the beneficiary that the operator proposes by the D4 d
   for (const status of ["acknowledged", "proposed", "accepted", "abandoned", "mission_framed"]) {
     assert.equal(needNextStep({ ...need, status }), null);
   }
+});
+
+test("the need form promises D4 as the agreement states it: 10 working days, or the shorter delay of its terms", () => {
+  const agreement = (lengths) => ({ penalty_terms_versions: { in_force_terms: { lengths } } });
+  assert.equal(needFormHint(agreement({})), "Le besoin est accusé aussitôt ; les professionnels vous sont proposés "
+    + "sous 10 jours ouvrés (délai D4), comptés sur le calendrier de votre territoire : la date limite s'affiche sur le "
+    + "besoin.");
+  assert.equal(d4Delay(agreement({ D4: 4 })), "sous 4 jours ouvrés (délai D4 de votre convention)");
+  assert.equal(d4Delay(agreement({ D4: 1 })), "sous 1 jour ouvré (délai D4 de votre convention)");
+  assert.equal(d4Delay(agreement({ D7: 24 })), "sous 10 jours ouvrés (délai D4)");
+  // the agreement unread: what the contract allows at most, never a number it may not state
+  assert.equal(d4Delay(null), "sous 10 jours ouvrés au plus (délai D4, ou le délai plus court de votre convention)");
+  assert.ok(!needFormHint(null).includes("4 jours"));
+  assert.ok(!needNextStep({ status: "scored", d4: {} }).includes("4 jours"));
 });
 
 test("a beneficiary's order names it as the client and links back to its mission", () => {
