@@ -33,6 +33,25 @@ export function criteriaText(criteria, weights) {
     + `${c.weight === null ? "" : `\u00a0(poids\u00a0${c.weight}\u00a0%)`}`).join(" · ");
 }
 
+// B4 professional record: the administrative regions by INSEE code (the need form's « Région », the record's), and
+// the record's title with French elision (« Fiche d'Anne Lefèvre », « Fiche de Bruno Caron »).
+export const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"],
+  ["06", "Mayotte"], ["11", "Île-de-France"], ["24", "Centre-Val de Loire"], ["27", "Bourgogne-Franche-Comté"],
+  ["28", "Normandie"], ["32", "Hauts-de-France"], ["44", "Grand Est"], ["52", "Pays de la Loire"], ["53", "Bretagne"],
+  ["75", "Nouvelle-Aquitaine"], ["76", "Occitanie"], ["84", "Auvergne-Rhône-Alpes"],
+  ["93", "Provence-Alpes-Côte d'Azur"], ["94", "Corse"]];
+const REGION_LABELS = Object.fromEntries(REGIONS);
+
+// « Auvergne-Rhône-Alpes (84) »; a code the list does not know as it is; « — » without one.
+export function regionText(code) {
+  if (!code) return "—";
+  return REGION_LABELS[code] ? `${REGION_LABELS[code]} (${code})` : String(code);
+}
+
+export function recordTitle(name) {
+  return /^[aeiouyàâäéèêëîïôöùûüæœ]/i.test(name ?? "") ? `Fiche d'${name}` : `Fiche de ${name}`;
+}
+
 // D4 (B10 search process): how long the operator has to propose professionals — 10 working days, or the shorter delay
 // the agreement's terms in force state (get_sourcing?view=agreement: in_force_terms.lengths.D4). Without the
 // agreement, what the contract allows at most. The day itself is the platform's, shown on the need once submitted.

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import {
   clientColumnLabel, criteriaByWeight, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   orderClientLabel, orderMissionHref,
-  penaltyContractorOptions, raiseClientChoice,
+  penaltyContractorOptions, raiseClientChoice, recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
 
 test("the penalties screen offers the agreement's titulaire first, then its orders' contractors, each once", () => {
@@ -134,4 +134,14 @@ test("B16: a quote in a beneficiary's space names its client « Bénéficiaire �
   assert.equal(clientColumnLabel("contractor", [spontaneous]), "Bénéficiaire");
   assert.equal(clientColumnLabel("contractor", [spontaneous, { manager_id: "mgr-rhone", client_kind: "manager" }]),
     "Gestionnaire ou bénéficiaire");
+});
+
+test("a professional's record names its region and takes French elision in its title (B4)", () => {
+  assert.equal(regionText("84"), "Auvergne-Rhône-Alpes (84)");
+  assert.equal(regionText("02"), "Martinique (02)");
+  assert.equal(regionText("99"), "99");  // a code the list does not know, as it is
+  assert.equal(regionText(null), "—");
+  assert.equal(recordTitle("Anne Lefèvre"), "Fiche d'Anne Lefèvre");
+  assert.equal(recordTitle("Émilie Faure"), "Fiche d'Émilie Faure");
+  assert.equal(recordTitle("Bruno Caron"), "Fiche de Bruno Caron");
 });

@@ -466,7 +466,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
                                                             "résultats au plus tard le ")
     app.check(page, "beneficiaire-classement")
     ranking.get_by_role("link", name="Anne Lefèvre").click()
-    expect(page.get_by_role("heading", name="Fiche de Anne Lefèvre")).to_be_visible()
+    expect(page.get_by_role("heading", name="Fiche d'Anne Lefèvre")).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("Auvergne-Rhône-Alpes (84)")  # the region named, not its code
     for section in ("Formation", "Certifications", "Références", "Avis"):
         expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("680,00")
