@@ -263,12 +263,13 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   const known = await ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
   const client = raiseClientChoice(known, { managerId, order: view });
   const clientField = client.options.length
-    ? field({ name: "manager_id", label: client.label, required: true, value: managerId,
+    ? field({ name: "manager_id", label: client.label, required: true, value: client.value,
       options: [{ value: "", label: "— Choisir —" }, ...client.options] })
     : field({ name: "manager_id", label: client.label, required: true, value: managerId,
       hint: "Identifiant de son espace : vos marchés n'ont pas pu être lus." });
-  const contractField = field({ name: "contract_id", label: "Marché", required: true, value: order?.contract_id ?? "",
-    suggestions: Promise.resolve(managerId ? client.contractsOf(managerId) : known.map((c) => c.contract_id)) });
+  const contractField = field({ name: "contract_id", label: "Marché", required: true,
+    value: order?.contract_id ?? client.contract,
+    suggestions: Promise.resolve(client.value ? client.contractsOf(client.value) : known.map((c) => c.contract_id)) });
   clientField.input.addEventListener("change", () => {
     const held = client.contractsOf(clientField.input.value);
     contractField.querySelector("datalist")?.replaceChildren(...held.map((id) => h("option", { value: id })));

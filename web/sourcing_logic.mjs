@@ -120,7 +120,11 @@ export function raiseClientChoice(contracts, { managerId = "", order = null } = 
     label: `${r.manager_id} (${r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire"})` }));
   const contractsOf = (id) => [...new Set((contracts ?? []).filter((c) => c?.manager_id === id)
     .map((c) => c.contract_id))];
-  return { label, options, contractsOf };
+  // the client chosen already: the order's, else its only one (the titulaire of one framework agreement); then the
+  // contract, when that client holds only one
+  const value = managerId || (options.length === 1 ? options[0].value : "");
+  const held = value ? contractsOf(value) : [];
+  return { label, options, contractsOf, value, contract: held.length === 1 ? held[0] : "" };
 }
 
 export function orderMissionHref(role, view) {

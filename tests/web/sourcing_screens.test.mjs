@@ -118,10 +118,17 @@ test("B16: the titulaire picks the client of its quote among its contracts' spac
   const titulaire = raiseClientChoice(contracts.slice(1));
   assert.equal(titulaire.label, "Bénéficiaire");
   assert.deepEqual(titulaire.options.map((o) => o.value), ["ben-metropole"]);
+  // its only client is chosen already; the contract too when that client holds only one
+  assert.equal(titulaire.value, "ben-metropole");
+  assert.equal(titulaire.contract, "");  // two framework agreements: the titulaire picks one
+  assert.deepEqual([raiseClientChoice(contracts.slice(1, 2)).value, raiseClientChoice(contracts.slice(1, 2)).contract],
+    ["ben-metropole", "AC-CADRE"]);
+  assert.deepEqual([both.value, both.contract], ["", ""]);  // two clients: nothing chosen for it
   assert.equal(raiseClientChoice(contracts.slice(0, 1)).label, "Gestionnaire");
   // supplementary works on a mission's order: its client, kept even when the contracts could not be read
   const onMission = raiseClientChoice([], { managerId: "ben-metropole", order: { mission: { mission_id: "M-1" } } });
   assert.equal(onMission.label, "Bénéficiaire");
+  assert.equal(onMission.value, "ben-metropole");
   assert.deepEqual(onMission.options.map((o) => o.label), ["ben-metropole (bénéficiaire)"]);
   // nothing read and nothing given: nobody is assumed to be a manager
   const unknown = raiseClientChoice(null);
