@@ -277,7 +277,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.get_by_label("Début prévu")).to_be_visible()
     expect(page.get_by_label("Début réel")).to_have_count(0)
     page.get_by_role("button", name="Envoyer").click()
-    expect(field_error(page, "Début prévu")).to_contain_text("planned_start")
+    expect(field_error(page, "Début prévu")).to_contain_text("des dates de début et de fin prévues ou un rendez-vous")
     expect(page.get_by_label("Début prévu")).to_be_focused()
     app.check(page, "prestataire-planification-refusee")
     # a date in the browser's format is refused before sending, then French dates are accepted
@@ -380,6 +380,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # the client is picked among the spaces of its contracts (all a manager's here: the field says « Gestionnaire »)
     client = page.get_by_label("Gestionnaire", exact=True)
     expect(client.locator("option[value='mgr-test']")).to_have_text("mgr-test (gestionnaire)")
+    expect(client).to_have_value("mgr-test")  # its only client, chosen already
     client.select_option("mgr-test")
     page.get_by_label("Référence du devis").fill("DV-C2")
     page.get_by_label("Marché", exact=True).fill("AC-2026-017")
