@@ -1228,6 +1228,10 @@ export function buildNeedContent(form) {
     end_date: date("end_date"), region: text("region"), work_mode: text("work_mode"),
     deliverables: splitList(form.deliverables), daily_rate_ceiling_cents: ceiling,
     other_information: text("other_information") };
+  if (content.start_date && content.end_date && content.end_date < content.start_date) {  // NeedContent's INVALID_PERIOD
+    errors.push(clientError("$.content.end_date", "INVALID_PERIOD", `La fin (${isoToFrenchDate(content.end_date)}) `
+      + `précède le début (${isoToFrenchDate(content.start_date)}).`));
+  }
   return { content, errors };
 }
 

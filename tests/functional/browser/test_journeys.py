@@ -470,7 +470,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
                                                             "résultats au plus tard le ")
     app.check(page, "beneficiaire-classement")
     ranking.get_by_role("link", name="Anne Lefèvre").click()
-    expect(page.get_by_role("heading", name="Fiche de Anne Lefèvre")).to_be_visible()
+    expect(page.get_by_role("heading", name="Fiche d'Anne Lefèvre")).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("Auvergne-Rhône-Alpes (84)")  # the region named, not its code
     for section in ("Formation", "Certifications", "Références", "Avis"):
         expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("680,00")
@@ -552,6 +553,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     desk.get_by_role("link", name="Remplacements").click()
     awaiting = desk.get_by_role("table", name="Missions en attente de remplacement")
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("départ")
+    expect(desk.locator("main")).not_to_contain_text("null")  # nothing but the list under it (no stray « null »)
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
     # it searches the whole pool: by name (without its accent), no daily-rate cap, each found judged by the rules
     picker = desk.get_by_label("Remplaçant (professionnels trouvés dans le vivier)")
