@@ -28,7 +28,7 @@ def _read(req: http.Request) -> http.Answer:
     contract = contracts.load_contract(uow, manager_id, contract_id)
     if contract is None or (p.role == "contractor" and contract.get("contractor_id") != p.tenant):
         raise http.HttpProblem(404, [ErrorDetail.of("query.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)])
-    today = bootstrap.clock().now().date()
+    today = catalogue.today_of(uow, manager_id, contract_id, bootstrap.clock(), contract)  # B18: the contract's day
     try:
         on = dt.date.fromisoformat(req.args["on"]) if req.args.get("on") else today
     except ValueError:

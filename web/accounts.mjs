@@ -2,7 +2,9 @@
 // its people's accounts, an account created directly, rights changed, disabled or enabled again, a new
 // temporary password) and the « Utilisateurs » of a manager, a beneficiary or the purchasing body (its own
 // people, read-only, and the request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
-import { LISTED_KIND_LABELS, ROLE_LABELS } from "./logic.mjs";
+// B18 territories: the accounts' times and a request's D7 due time are shown on the clock of the party's territory
+// (list_accounts' time_zone), named once when it is not Paris's (#accounts-clock).
+import { LISTED_KIND_LABELS, ROLE_LABELS, orderZone, screenClockNote } from "./logic.mjs";
 import {
   PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRequestOutcome, accountRequestTitle,
   accountRowView, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
@@ -16,10 +18,17 @@ function roleRightBoxes(role, { ticked = [], held = null, legend } = {}) {
   return rightBoxes(rightsChoice(role, held), { ticked, ...(legend ? { legend } : {}) });
 }
 
-function accountTable(rows, { label, actions = null }) {
+// The party's clock named once when it is not Paris's (B18), or nothing.
+function clockLine(clock) {
+  const note = screenClockNote(clock, "accounts");
+  return note ? h("p", { id: "accounts-clock", className: "hint", role: "note", "data-clock": clock.time_zone }, note)
+    : null;
+}
+
+function accountTable(rows, { label, actions = null, clock = null }) {
   const headers = ["Personne", "Droits", "Statut", "Mot de passe", "Créé le", "Modifié le"];
   return table(actions ? [...headers, "Actions"] : headers, rows.map((row) => {
-    const v = accountRowView(row);
+    const v = accountRowView(row, orderZone(clock));
     return h("tr", { "data-account": row.email, className: v.disabled ? "inactive" : null },
       h("td", {}, h("strong", {}, row.display_name || row.email), h("div", { className: "sub" }, row.email)),
       h("td", {}, v.rights), h("td", {}, h("span", { className: v.disabled ? "badge late" : "badge ok" }, v.status)),
@@ -52,10 +61,10 @@ export function renderAccounts(ctx) {
     }
     status.textContent = "Chargement…";
     try {
-      const { rows, complete } = await allAccounts(ctx.call, tenant);
+      const { rows, complete, clock } = await allAccounts(ctx.call, tenant);
       status.textContent = `${rows.length} compte(s) de ${tenant}` + (complete ? "." : " — liste limitée aux premières pages.");
-      list.replaceChildren(accountTable(rows, { label: `Comptes de ${tenant}`,
-        actions: (row) => rowActions(ctx, row, load) }));
+      list.replaceChildren(...[clockLine(clock), accountTable(rows, { label: `Comptes de ${tenant}`, clock,
+        actions: (row) => rowActions(ctx, row, load, clock) })].filter(Boolean));
       creation.replaceChildren(createForm(ctx, PARTY_ROLES[remembered.kind], tenant, load));
     } catch (err) {
       if (err.status !== 401) {
@@ -82,8 +91,8 @@ export function renderAccounts(ctx) {
 }
 
 // The actions of one row: its rights, disabled or enabled, a new temporary password.
-function rowActions(ctx, row, reload) {
-  const v = accountRowView(row);
+function rowActions(ctx, row, reload, clock = null) {
+  const v = accountRowView(row, orderZone(clock));
   const send = sender(ctx, "manage_account");
   const outcome = h("p", { className: "outcome", role: "status" });
   const rights = roleRightBoxes(row.role, { ticked: row.default_rights ? [] : row.rights });
@@ -162,21 +171,24 @@ function createForm(ctx, role, tenant, reload) {
 export function renderUsers(ctx) {
   const claims = ctx.session.claims;
   const list = h("div", { id: "users-list" }, h("p", {}, "Chargement…"));
+  const seen = { clock: null };  // the party's clock (B18), which a request's D7 due time is shown on too
   async function load() {
     try {
-      const { rows } = await allAccounts(ctx.call);
-      list.replaceChildren(accountTable(rows, { label: "Personnes ayant un compte" }));
+      const { rows, clock } = await allAccounts(ctx.call);
+      seen.clock = clock;
+      list.replaceChildren(...[clockLine(clock), accountTable(rows, { label: "Personnes ayant un compte", clock })]
+        .filter(Boolean));
     } catch (err) {
       if (err.status !== 401) list.replaceChildren(errorBox(messagesOf(err)));
     }
   }
   ctx.show("Utilisateurs", h("p", { className: "hint" }, "Les personnes de votre organisation qui ont un compte, "
     + "leurs droits et leur état. L'opérateur de la plateforme crée les comptes, change les droits et désactive un "
-    + "compte : demandez-lui un compte ci-dessous."), list, requestForm(ctx, claims, load));
+    + "compte : demandez-lui un compte ci-dessous."), list, requestForm(ctx, claims, load, () => seen.clock));
   load();
 }
 
-function requestForm(ctx, claims, reload) {
+function requestForm(ctx, claims, reload, clock = () => null) {
   const send = sender(ctx, "request_account");
   const held = heldRights(claims);
   const rights = roleRightBoxes(claims.role, { held, legend: "Droits demandés (aucune case cochée : les vôtres au plus)" });
@@ -200,7 +212,7 @@ function requestForm(ctx, claims, reload) {
     button.disabled = true;
     try {
       const reply = await send(body);
-      result.textContent = accountRequestOutcome(reply, claims.role);
+      result.textContent = accountRequestOutcome(reply, claims.role, orderZone(clock()));
       form.reset();
       result.focus();
       reload();

@@ -2,7 +2,7 @@
 // shared/domain/identity.py, kept equal by tests/unit/test_web_logic.py), a party's accounts read page
 // after page (list_accounts), the words of a row, and the manage_account / request_account bodies the
 // « Comptes » and « Utilisateurs » screens send. No DOM here: tests/web/accounts.test.mjs runs it in node.
-import { RIGHT_LABELS, allPages, formatDateTime } from "./logic.mjs";
+import { PARIS_ZONE, RIGHT_LABELS, allPages, formatDateTime } from "./logic.mjs";
 
 export const ROLE_RIGHTS = Object.freeze({
   manager: ["orders.write", "orders.read", "contracts.write", "property.write", "penalties.manage", "penalties.read",
@@ -36,21 +36,33 @@ export function heldRights(claims) {
 
 // Every page of a party's accounts (the operator names the party; a manager, a beneficiary or the purchasing
 // body reads its own).
-export function allAccounts(call, tenant = null, maxPages = 25) {
-  return allPages(call, "list_accounts", tenant ? { tenant } : {}, "accounts", maxPages);
+// B18: with the clock of the party's territory its pages name (AccountList's territory, time_zone,
+// time_zone_label; Paris's when none does).
+export async function allAccounts(call, tenant = null, maxPages = 25) {
+  let clock = null;
+  const remembering = async (name, options) => {
+    const answer = await call(name, options);
+    clock ??= answer?.time_zone ? { territory: answer.territory ?? null, time_zone: answer.time_zone,
+      time_zone_label: answer.time_zone_label } : null;
+    return answer;
+  };
+  const { rows, complete } = await allPages(remembering, "list_accounts", tenant ? { tenant } : {}, "accounts", maxPages);
+  return { rows, complete, clock: clock ?? { territory: null, time_zone: PARIS_ZONE, time_zone_label: "Heures de Paris" } };
 }
 
-// The words of a row: its state, its rights, its password.
-export function accountRowView(row) {
+// The words of a row: its state, its rights, its password; its times on the clock of its party's territory
+// (`timeZone`: allAccounts' clock.time_zone, B18).
+export function accountRowView(row, timeZone = PARIS_ZONE) {
   const disabled = row.status === "disabled";
   return {
     disabled,
-    status: disabled ? (row.disabled_at ? `désactivé le ${formatDateTime(row.disabled_at)}` : "désactivé") : "actif",
+    status: disabled ? (row.disabled_at ? `désactivé le ${formatDateTime(row.disabled_at, timeZone)}` : "désactivé")
+      : "actif",
     rights: row.default_rights ? "tous ceux du rôle"
       : (row.rights.length ? row.rights.map((r) => RIGHT_LABELS[r] ?? r).join(", ") : "aucun"),
     password: row.password_change_required ? "provisoire : à changer à la prochaine connexion" : "choisi par la personne",
-    created: row.created_at ? formatDateTime(row.created_at) : "—",
-    updated: row.updated_at ? formatDateTime(row.updated_at) : "—",
+    created: row.created_at ? formatDateTime(row.created_at, timeZone) : "—",
+    updated: row.updated_at ? formatDateTime(row.updated_at, timeZone) : "—",
     toggle: disabled ? "Réactiver" : "Désactiver",
   };
 }
@@ -120,9 +132,10 @@ export function accountRequestTitle(role) {
   return `Demander ${REQUESTED_ACCOUNT_LABELS[role] ?? "un compte"}`;
 }
 
-// The sentence once request_account answered: whose account, for whom, by when the operator creates it (D7).
-export function accountRequestOutcome(reply, role) {
+// The sentence once request_account answered: whose account, for whom, by when the operator creates it (D7), on
+// the clock of the party's territory (`timeZone`: allAccounts' clock.time_zone, where D7 counts; B18).
+export function accountRequestOutcome(reply, role, timeZone = PARIS_ZONE) {
   const what = (REQUESTED_ACCOUNT_LABELS[role] ?? "un compte").replace(/^un /, "");
   return `Demande de ${what} enregistrée pour ${reply.email} : l'opérateur crée le compte au plus tard le `
-    + `${formatDateTime(reply.due_at)} (délai D7, 72 heures ouvrées).`;
+    + `${formatDateTime(reply.due_at, timeZone)} (délai D7, 72 heures ouvrées).`;
 }

@@ -1,9 +1,12 @@
 // Contracts and catalogue versions (A13, A14), a contract's penalty terms versions (A9), property coverage
 // with its orphans and the « Rattacher » action that attaches an order to an active node (A7).
+// B18 territories: a contract's screen shows its versions' times on the clock of the contract's territory
+// (get_contract's time_zone: its perimeter's when it names one territory, else its manager's), names it once when it
+// is not Paris's (#contract-clock) and offers today there as the review's date, the day the platform accepts.
 import { activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeOptions } from "./coverage_logic.mjs";
 import {
-  catalogueReviewText, formatDateTime, formatEuros, frenchDateTimeOf, listFailure, listState, parseFrenchDate,
-  termsVersionsView,
+  PARIS_ZONE, catalogueReviewText, formatDateTime, formatEuros, listFailure, listState, orderZone, parseFrenchDate,
+  screenClockNote, termsVersionsView, todayFrenchIn,
 } from "./logic.mjs";
 import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -44,10 +47,13 @@ export async function renderCatalogue(ctx, managerId, contractId) {
   const current = view.in_force;
   const items = Object.values(current?.items ?? {});
   const review = catalogueReviewText(view);
+  const zone = contract.failed ? PARIS_ZONE : orderZone(contract);
+  const clock = contract.failed ? null : screenClockNote(contract, "contract");
   ctx.show(`Marché ${contractId} — catalogue`,
     h("p", {}, h("a", { href: "#/contracts" }, "← Retour aux marchés")),
+    clock ? h("p", { id: "contract-clock", className: "hint", role: "note", "data-clock": zone }, clock) : null,
     h("p", { className: review.late ? "badge late" : "hint", role: "note", id: "catalogue-review" }, review.text),
-    manager && review.canConfirm ? reviewForm(ctx, managerId, contractId) : null,
+    manager && review.canConfirm ? reviewForm(ctx, managerId, contractId, zone) : null,
     definitionList([["Version en vigueur", current ? String(current.version) : "aucune"],
       ["Applicable depuis", formatDateTime(current?.valid_from)], ["Révisé le", formatDateTime(current?.reviewed_on)],
       ["Au", formatDateTime(view.on)]]),
@@ -61,14 +67,14 @@ export async function renderCatalogue(ctx, managerId, contractId) {
       h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation." }),
     h("h2", {}, "Pénalités du marché"),
     contract.failed ? errorBox(messagesOf(contract.failed)) : penaltyTerms(termsVersionsView(
-      contract.penalty_terms_versions), { accounts: manager }));
+      contract.penalty_terms_versions), { accounts: manager, timeZone: zone }));
 }
 
 // A14: the manager records that the six-month review kept the catalogue as it is (confirm_catalogue_review); a
-// review that changes prices is a new version (import_catalogue). The contractor is told.
-function reviewForm(ctx, managerId, contractId) {
-  const on = dateField({ name: "reviewed_on", label: "Revu le", required: true,
-    value: frenchDateTimeOf(new Date()).slice(0, 10) });
+// review that changes prices is a new version (import_catalogue). The contractor is told. The day offered is today
+// on the contract's clock (`zone`), the latest the platform accepts (shared/service/catalogue.py, today_of).
+function reviewForm(ctx, managerId, contractId, zone = PARIS_ZONE) {
+  const on = dateField({ name: "reviewed_on", label: "Revu le", required: true, value: todayFrenchIn(zone) });
   const note = field({ name: "review_note", label: "Note (facultative)", paths: ["note"] });
   const slot = errorSlot(() => [on, note]);
   const form = h("form", { className: "filters", id: "catalogue-review-form", "aria-label": "Revue du catalogue",

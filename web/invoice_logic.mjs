@@ -91,6 +91,9 @@ export function buildInvoice(values, { managerId, orderId }) {
   const due = String(values.due_date ?? "").trim() ? parseFrenchDate(values.due_date) : null;
   if (String(values.due_date ?? "").trim() && !due) {
     errors.push(clientError("$.due_date", "INVALID_FORMAT", "Date au format jj/mm/aaaa."));
+  } else if (due && issue && due < issue) {  // the platform's INVOICE_DUE_BEFORE_ISSUE, said before sending
+    errors.push(clientError("$.due_date", "INVOICE_DUE_BEFORE_ISSUE",
+      `L'échéance (${values.due_date.trim()}) précède la date d'émission de la facture (${values.issue_date.trim()}).`));
   }
   const siret = String(values.supplier_siret ?? "").replace(/\s/g, "");
   if (!/^\d{14}$/.test(siret)) errors.push(clientError("$.supplier.siret", "INVALID_SIRET", "SIRET : 14 chiffres."));

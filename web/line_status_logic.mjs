@@ -32,15 +32,26 @@ export function lineDeclarations(events) {
   return byLine;
 }
 
-// What the order screen shows of each line: its status and, once declared, when and with which comment.
+// What the order screen shows of each line: its status and, once declared, when and with which comment; and whether
+// the client received it (service fait, the order's `reception`): then it can no longer be declared not done.
 export function lineStatusRows(order, events) {
   const declared = lineDeclarations(events);
   return (order?.lines ?? []).map((line) => {
     const status = lineStatusOf(order, line.line_id);
     const last = status === "unset" ? null : declared.get(line.line_id) ?? null;
+    const reception = order?.reception?.[line.line_id] ?? null;
     return { lineId: line.line_id, label: line.label ?? "", quantity: line.quantity, unit: line.unit ?? "", status,
-      text: LINE_STATUS_TEXT[status], declaredAt: last?.occurredAt ?? null, comment: last?.comment ?? null };
+      text: LINE_STATUS_TEXT[status], declaredAt: last?.occurredAt ?? null, comment: last?.comment ?? null,
+      received: Boolean(reception), receivedAt: reception?.received_at ?? null };
   });
+}
+
+// « réceptionnée par le client le 05/03/2026 : elle ne peut plus être déclarée non réalisée », on the order's clock;
+// null for a line not received.
+export function receptionNote(row, zone) {
+  if (!row?.received) return null;
+  return `Réceptionnée par le client${row.receivedAt ? ` le ${formatDateTime(row.receivedAt, zone).split(" ")[0]}` : ""}`
+    + " (service fait) : elle ne peut plus être déclarée non réalisée.";
 }
 
 // « le 04/03/2026 11:40 — fuite réparée »: when a line was last declared, on the order's clock, and its comment;
@@ -51,9 +62,11 @@ export function declarationNote(row, zone) {
 }
 
 // The choices of a line's list: a line never declared starts on « non renseignée »; a declared one can only be
-// declared again (the platform has no way back to « non renseignée »).
-export function lineChoiceOptions(status) {
-  const options = [{ value: "done", label: "réalisée" }, { value: "not_done", label: "non réalisée" }];
+// declared again (the platform has no way back to « non renseignée »); a line the client received is not offered
+// « non réalisée », which the platform refuses (LINE_RECEIVED_NOT_UNDONE) — « réalisée » again is harmless.
+export function lineChoiceOptions(status, received = false) {
+  const options = [{ value: "done", label: "réalisée" },
+    ...(received ? [] : [{ value: "not_done", label: "non réalisée" }])];
   return status === "unset" ? [{ value: "", label: "non renseignée" }, ...options] : options;
 }
 
@@ -86,6 +99,12 @@ export function lineStatusContent(order, rows, choices) {
         errors.push(err(linePath(row.lineId), "REQUIRED",
           `Choisissez « réalisée » ou « non réalisée » pour la ligne ${row.lineId} avant de la commenter.`));
       }
+      continue;
+    }
+    if (value === "not_done" && row.received) {
+      errors.push(err(linePath(row.lineId), "LINE_RECEIVED_NOT_UNDONE", `La ligne « ${row.lineId} » a été réceptionnée `
+        + "par le client (service fait) : elle ne peut plus être déclarée non réalisée. Un écart constaté depuis se "
+        + "règle avec le client."));
       continue;
     }
     if (value === row.status && !comment) continue;

@@ -6,7 +6,7 @@
 import { nowIsoIn, stateLabel } from "./logic.mjs";
 import {
   LINES_PATH, declarationNote, lineChoiceOptions, linePath, lineStatusAttempt, lineStatusBody, lineStatusContent, lineStatusErrors,
-  lineStatusRows,
+  lineStatusRows, receptionNote,
 } from "./line_status_logic.mjs";
 import { errorSlot, field, h } from "./ui.mjs";
 
@@ -24,15 +24,17 @@ export function lineStatusSection(ctx, order, events, zone, { frozen = false, an
   }
   const lines = rows.map((row) => {
     const choice = field({ name: `line_${row.lineId}`, label: `État de la ligne ${row.lineId}`, value: row.status === "unset"
-      ? "" : row.status, options: lineChoiceOptions(row.status), paths: [linePath(row.lineId)] });
+      ? "" : row.status, options: lineChoiceOptions(row.status, row.received), paths: [linePath(row.lineId)] });
     const comment = field({ name: `line_comment_${row.lineId}`, label: `Commentaire sur la ligne ${row.lineId}`,
       hint: "Facultatif (500 caractères au plus)", paths: [linePath(row.lineId, "comment")] });
     const note = declarationNote(row, zone);
+    const received = receptionNote(row, zone);
     const box = h("fieldset", { className: "line", "data-line": row.lineId },
       h("legend", {}, `${row.lineId} — ${row.label}${row.quantity ? ` (${String(row.quantity).replace(".", ",")} `
         + `${row.unit})` : ""}`),
       h("p", { className: "line-status" }, "Déclarée : ", h("strong", { "data-status": row.status }, row.text),
         note ? h("span", { className: "sub" }, ` ${note}`) : null),
+      received ? h("p", { className: "hint", "data-received": "true" }, received) : null,
       choice, comment);
     return { row, choice, comment, box };
   });

@@ -125,6 +125,16 @@ export function statementHeading(statement) {
   return `Relevé ${of}${month} — ${statement?.contractor_id ?? ""}`;
 }
 
+// A9 penalty statement: whose statement a manager or a contractor reads — the other party of each of its contracts
+// (list_contracts rows): the contractors for a manager, the clients for a contractor, each once, by id; `only` is
+// the one to show at once when there is a single one (a contractor of one manager chooses nothing), else "".
+export function statementParties(role, contracts) {
+  const key = role === "contractor" ? "manager_id" : "contractor_id";
+  const parties = [...new Set((contracts ?? []).map((c) => c?.[key]).filter(Boolean))]
+    .sort((a, b) => a.localeCompare(b, "fr"));
+  return { parties, only: parties.length === 1 ? parties[0] : "" };
+}
+
 // A7 a site as a screen names it: its label, else the label of its node when the screen has the manager's nodes
 // (list_property_nodes rows), else « Élément <id> du patrimoine » — never the bare technical id.
 export function siteText(site, nodes = []) {
@@ -511,7 +521,17 @@ export const CLOCK_NOTES = Object.freeze({
   agreement: "les heures des versions sont affichées à l'heure du territoire du bénéficiaire ; les dates d'effet "
     + "sont celles de la métropole.",
   statement: "les jours et les heures de ce relevé sont ceux du territoire où ses délais ont couru.",
+  contract: "les heures des versions sont affichées à l'heure du territoire du marché, où court son délai D2 ; la "
+    + "date de revue proposée est celle du jour sur place.",
+  accounts: "les dates de création et de désactivation des comptes sont affichées à l'heure du territoire de la "
+    + "partie, où court le délai D7 de ses demandes de compte.",
 });
+
+// Today's date « jj/mm/aaaa » on the clock of `timeZone` (a form's default day: the catalogue review's on the
+// contract's clock, B18), whatever the browser's zone.
+export function todayFrenchIn(timeZone = PARIS_ZONE, date = new Date()) {
+  return frenchDateTimeOf(date, timeZone).slice(0, 10);
+}
 
 // The note a screen shows once when its record's clock is not Paris's; null on Paris's clock.
 export function screenClockNote(view, screen, date = new Date()) {
@@ -1208,6 +1228,10 @@ export function buildNeedContent(form) {
     end_date: date("end_date"), region: text("region"), work_mode: text("work_mode"),
     deliverables: splitList(form.deliverables), daily_rate_ceiling_cents: ceiling,
     other_information: text("other_information") };
+  if (content.start_date && content.end_date && content.end_date < content.start_date) {  // NeedContent's INVALID_PERIOD
+    errors.push(clientError("$.content.end_date", "INVALID_PERIOD", `La fin (${isoToFrenchDate(content.end_date)}) `
+      + `précède le début (${isoToFrenchDate(content.start_date)}).`));
+  }
   return { content, errors };
 }
 

@@ -1,11 +1,12 @@
-// The operator's screens: account requests with D7's time left (B5), needs waiting for proposals
+// The operator's screens: account requests with D7's time left (B5) on the clock of D7's territory (B18), needs waiting for proposals
 // and the proposing of professionals (B3, D4), onboarding (A10). Incidents are in incidents.mjs,
 // the pool statistics (B14, which the purchasing body reads too) in sourcing.mjs. Live lists are
 // polled every refresh_seconds.
 import {
   IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, attemptKey, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, keepsAttemptKey, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome, timeLeftText,
+  managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome, rowTimeText,
+  timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, rightBoxes, table } from "./ui.mjs";
@@ -22,9 +23,10 @@ export function renderAccountRequests(ctx) {
           h("td", {}, h("strong", {}, r.display_name), h("div", { className: "sub" }, r.email),
             h("div", { className: "sub" }, r.rights ? `droits : ${r.rights.join(", ")}` : "droits du rôle")),
           h("td", {}, ROLE_LABELS[r.role] ?? r.role), h("td", {}, r.tenant),
-          h("td", {}, r.requested_by_email || r.requested_by || "—"), h("td", {}, formatDateTime(r.requested_at)),
+          // B18: on the clock of D7's territory (the row's time_zone), « (heure locale, UTC−4) » when not Paris's
+          h("td", {}, r.requested_by_email || r.requested_by || "—"), h("td", {}, rowTimeText(r, r.requested_at)),
           h("td", {}, h("span", { className: r.seconds_left < 0 ? "badge late" : "" }, timeLeftText(r.seconds_left)),
-            h("div", { className: "sub" }, `échéance ${formatDateTime(r.due_at)}`)),
+            h("div", { className: "sub" }, `échéance ${rowTimeText(r, r.due_at)}`)),
           h("td", {}, createForm(ctx, r, load)))),
         { label: "Demandes de compte en attente", empty: "Aucune demande en attente." }));
       status.textContent = `${refreshedText()} — toutes les ${ctx.config.refresh_seconds} s`;

@@ -7,7 +7,7 @@
 // « (heure locale, UTC−4) » after a line otherwise. The month offered first is the current one on the beneficiary's
 // clock (its agreement's time_zone), on Paris's for a manager or a contractor.
 import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
-  penaltyDecisionText, screenClockNote, statementHeading } from "./logic.mjs";
+  penaltyDecisionText, screenClockNote, statementHeading, statementParties } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { choiceField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
@@ -28,14 +28,12 @@ export async function renderStatement(ctx) {
   } else {
     // suggestions: the other party of each of the caller's contracts (list_contracts); the contractor's field names
     // its clients as they are (« Bénéficiaire » for the titulaire, whose contracts are in beneficiaries' spaces)
-    const contracts = ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
-    const parties = contracts.then((cs) => [...new Set(cs.map((c) => (manager ? c.contractor_id : c.manager_id)))]);
+    // its only counterpart is chosen already and its statement shown (statementParties)
+    const contracts = await ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+    const { parties, only } = statementParties(ctx.session.claims.role, contracts);
     party = field({ name: manager ? "contractor_id" : "manager_id", label: manager ? "Prestataire" : "Gestionnaire",
-      required: true, value: last.party, suggestions: parties });
-    if (!manager) {
-      const label = party.querySelector("label");
-      contracts.then((cs) => { if (cs.length) label.textContent = clientColumnLabel("contractor", cs); });
-    }
+      required: true, value: last.party || only, suggestions: Promise.resolve(parties) });
+    if (!manager && contracts.length) party.querySelector("label").textContent = clientColumnLabel("contractor", contracts);
   }
   const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthIn(zone).split("-")
     .reverse().join("/"), placeholder: "mm/aaaa", hint: "Format mm/aaaa" });
@@ -43,7 +41,9 @@ export async function renderStatement(ctx) {
   const out = h("div", { "aria-live": "polite" });
   const form = h("form", { className: "filters", id: "statement-form", "aria-label": "Relevé à afficher" }, party, month,
     h("button", { type: "submit" }, "Afficher le relevé"));
+  let asked = 0;  // the last statement asked for: an earlier answer arriving after it is dropped
   async function load() {
+    const mine = ++asked;
     slot.clear();
     const m = parseMonth(month.input.value);
     if (!m) return slot.show([{ field: "$.month", message: "Mois au format mm/aaaa." }]);
@@ -52,9 +52,10 @@ export async function renderStatement(ctx) {
     const params = { month: m, [manager ? "contractor_id" : "manager_id"]: last.party };
     try {
       const statement = await ctx.call("get_penalty_statement", { query: new URLSearchParams(params).toString() });
+      if (mine !== asked) return;
       out.replaceChildren(statementView(ctx, statement, ctx.session.claims.role === "manager", params, load));
     } catch (err) {
-      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+      if (err.status !== 401 && mine === asked) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); load(); });

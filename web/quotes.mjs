@@ -262,13 +262,14 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   // B16: the client picked among the spaces of its contracts, a beneficiary's named so; typed when none is read
   const known = await ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
   const client = raiseClientChoice(known, { managerId, order: view });
+  // the only client is picked already, with its only contract (a contractor of one manager picks nothing)
   const clientField = client.options.length
-    ? field({ name: "manager_id", label: client.label, required: true, value: managerId,
+    ? field({ name: "manager_id", label: client.label, required: true, value: client.chosen,
       options: [{ value: "", label: "— Choisir —" }, ...client.options] })
     : field({ name: "manager_id", label: client.label, required: true, value: managerId,
       hint: "Identifiant de son espace : vos marchés n'ont pas pu être lus." });
-  const contractField = field({ name: "contract_id", label: "Marché", required: true, value: order?.contract_id ?? "",
-    suggestions: Promise.resolve(managerId ? client.contractsOf(managerId) : known.map((c) => c.contract_id)) });
+  const contractField = field({ name: "contract_id", label: "Marché", required: true, value: client.contract,
+    suggestions: Promise.resolve(client.chosen ? client.contractsOf(client.chosen) : known.map((c) => c.contract_id)) });
   clientField.input.addEventListener("change", () => {
     const held = client.contractsOf(clientField.input.value);
     contractField.querySelector("datalist")?.replaceChildren(...held.map((id) => h("option", { value: id })));

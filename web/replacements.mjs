@@ -95,7 +95,7 @@ export function renderAwaiting(ctx) {
           h("td", { className: "num" }, formatEuros(m.daily_rate_cents)),
           h("td", {}, `${formatDateTime(state.due)} (${state.code})`));
       }), { label: "Missions en attente de remplacement", empty: "Aucune mission n'attend de remplaçant." }),
-      list.truncated ? h("p", { className: "hint" }, "Liste tronquée : les plus urgentes sont affichées.") : null);
+      ...(list.truncated ? [h("p", { className: "hint" }, "Liste tronquée : les plus urgentes sont affichées.")] : []));
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }

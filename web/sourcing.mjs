@@ -17,16 +17,13 @@ import { missionOrder } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { heldRights } from "./accounts_logic.mjs";
-import { criteriaText, declarationRequired, needNextStep } from "./sourcing_logic.mjs";
+import {
+  REGIONS, criteriaText, declarationRequired, needFormHint, needNextStep, recordTitle, regionText,
+} from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, sender, table } from "./ui.mjs";
 
-const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"], ["06", "Mayotte"],
-  ["11", "Île-de-France"], ["24", "Centre-Val de Loire"], ["27", "Bourgogne-Franche-Comté"], ["28", "Normandie"],
-  ["32", "Hauts-de-France"], ["44", "Grand Est"], ["52", "Pays de la Loire"], ["53", "Bretagne"],
-  ["75", "Nouvelle-Aquitaine"], ["76", "Occitanie"], ["84", "Auvergne-Rhône-Alpes"],
-  ["93", "Provence-Alpes-Côte d'Azur"], ["94", "Corse"]];
 const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
 export async function renderNeeds(ctx) {
@@ -81,7 +78,12 @@ function contentErrors(problem) {
   return errors.map((e) => ({ ...e, field: needField(e.field) ? `$.${needField(e.field)}` : e.field }));
 }
 
-export function renderNeedForm(ctx) {
+export async function renderNeedForm(ctx) {
+  // B10: the D4 the agreement states (a shorter one than 10 working days), said before sending; the form without it
+  const signedOut = Symbol("signed out");
+  const agreement = await ctx.call("get_sourcing", { query: "view=agreement" })
+    .catch((err) => (err.status === 401 ? signedOut : null));
+  if (agreement === signedOut) return;
   const id = field({ name: "need_id", label: "Référence du besoin", required: true, placeholder: "BES-2026-001",
     hint: "Lettres, chiffres, tirets." });
   const fields = needFields();
@@ -101,8 +103,7 @@ export function renderNeedForm(ctx) {
       if (err.status !== 401) slot.show(contentErrors(err.problem ?? [{ field: "$", message: err.message }]));
     }
   });
-  ctx.show("Nouveau besoin", h("p", { className: "hint" }, "Le besoin est accusé aussitôt ; les professionnels vous "
-    + "sont proposés sous 4 jours ouvrés (D4)."), form);
+  ctx.show("Nouveau besoin", h("p", { className: "hint", id: "need-d4" }, needFormHint(agreement)), form);
   id.input.focus();
 }
 
@@ -222,14 +223,14 @@ export async function renderProfessional(ctx, needId, professionalId) {
   }
   const list = (items) => (items?.length ? h("ul", {}, items.map((i) => h("li", {}, i))) : "—");
   const extra = p.extra_costs ?? {};
-  ctx.show(`Fiche de ${p.name}`,
+  ctx.show(recordTitle(p.name),
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin")),
     definitionList([["Niveau", LEVEL_LABELS[p.level] ?? p.level], ["Expérience", `${p.years_of_experience} ans`],
       ["Connaissance du secteur public", p.public_sector_knowledge ? "oui" : "non"],
       ["TJM", formatEuros(p.daily_rate_cents)],
       ["Frais annexes par jour sur site", `déplacement ${formatEuros(extra.travel_cents ?? 0)}, hébergement `
         + `${formatEuros(extra.lodging_cents ?? 0)}, repas ${formatEuros(extra.meals_cents ?? 0)}`],
-      ["Prestations", (p.service_types ?? []).join(", ")], ["Région", p.region],
+      ["Prestations", (p.service_types ?? []).join(", ")], ["Région", regionText(p.region)],
       ["Note moyenne", p.mean_rating === null || p.mean_rating === undefined ? "—" : `${p.mean_rating.toFixed(1).replace(".", ",")} / 5`]]),
     h("h2", {}, "Présentation"), h("p", {}, p.summary || "—"),
     h("h2", {}, "Compétences"), list(p.skills),

@@ -33,13 +33,52 @@ export function criteriaText(criteria, weights) {
     + `${c.weight === null ? "" : `\u00a0(poids\u00a0${c.weight}\u00a0%)`}`).join(" · ");
 }
 
+// B4 professional record: the administrative regions by INSEE code (the need form's « Région », the record's), and
+// the record's title with French elision (« Fiche d'Anne Lefèvre », « Fiche de Bruno Caron »).
+export const REGIONS = [["01", "Guadeloupe"], ["02", "Martinique"], ["03", "Guyane"], ["04", "La Réunion"],
+  ["06", "Mayotte"], ["11", "Île-de-France"], ["24", "Centre-Val de Loire"], ["27", "Bourgogne-Franche-Comté"],
+  ["28", "Normandie"], ["32", "Hauts-de-France"], ["44", "Grand Est"], ["52", "Pays de la Loire"], ["53", "Bretagne"],
+  ["75", "Nouvelle-Aquitaine"], ["76", "Occitanie"], ["84", "Auvergne-Rhône-Alpes"],
+  ["93", "Provence-Alpes-Côte d'Azur"], ["94", "Corse"]];
+const REGION_LABELS = Object.fromEntries(REGIONS);
+
+// « Auvergne-Rhône-Alpes (84) »; a code the list does not know as it is; « — » without one.
+export function regionText(code) {
+  if (!code) return "—";
+  return REGION_LABELS[code] ? `${REGION_LABELS[code]} (${code})` : String(code);
+}
+
+export function recordTitle(name) {
+  return /^[aeiouyàâäéèêëîïôöùûüæœ]/i.test(name ?? "") ? `Fiche d'${name}` : `Fiche de ${name}`;
+}
+
+// D4 (B10 search process): how long the operator has to propose professionals — 10 working days, or the shorter delay
+// the agreement's terms in force state (get_sourcing?view=agreement: in_force_terms.lengths.D4). Without the
+// agreement, what the contract allows at most. The day itself is the platform's, shown on the need once submitted.
+export const D4_WORKING_DAYS = 10;
+
+export function d4Delay(agreement) {
+  const shorter = agreement?.penalty_terms_versions?.in_force_terms?.lengths?.D4;
+  if (Number.isInteger(shorter) && shorter > 0 && shorter < D4_WORKING_DAYS) {
+    return `sous ${shorter} jour${shorter > 1 ? "s" : ""} ouvré${shorter > 1 ? "s" : ""} (délai D4 de votre convention)`;
+  }
+  return agreement ? `sous ${D4_WORKING_DAYS} jours ouvrés (délai D4)` : `sous ${D4_WORKING_DAYS} jours ouvrés au plus `
+    + "(délai D4, ou le délai plus court de votre convention)";
+}
+
+// The « Nouveau besoin » form's promise, said before the need is sent.
+export function needFormHint(agreement) {
+  return `Le besoin est accusé aussitôt ; les professionnels vous sont proposés ${d4Delay(agreement)}, comptés sur le `
+    + "calendrier de votre territoire : la date limite s'affiche sur le besoin.";
+}
+
 // D4: what a beneficiary waits for once its need is ranked (« résultats calculés »): the operator's proposal,
 // due on the D4 date. null for any other status.
 export function needNextStep(need) {
   if (need?.status !== "scored") return null;
   const due = need.d4?.due ? formatDateTime(need.d4.due).replace(/^(\d\d\/\d\d\/\d{4}) (\d)/, "$1 à $2") : null;
   return `Le classement est calculé. L'opérateur vous propose des professionnels parmi ces résultats`
-    + `${due ? ` au plus tard le ${due} (délai D4)` : " sous 4 jours ouvrés (délai D4)"} ; vous pourrez alors `
+    + `${due ? ` au plus tard le ${due} (délai D4)` : ` ${d4Delay(null)}`} ; vous pourrez alors `
     + "accepter une proposition, la refuser et relancer la recherche, ou l'abandonner.";
 }
 
@@ -64,7 +103,9 @@ export function clientColumnLabel(role, rows) {
 // agreement) or a manager's, the beneficiaries first. The field is named as clientColumnLabel names a list's column
 // (« Bénéficiaire » when every contract is a beneficiary's), by the order's own client for supplementary works on it
 // (get_order's view), « Gestionnaire ou bénéficiaire » when no contract could be read. `contractsOf(id)`: the
-// contracts held in that space. → { label, options: [{ value, label, kind }], contractsOf }
+// contracts held in that space. `chosen`: the client already picked — the one given (an order's), else the only one;
+// `contract`: the contract filled for it — the order's, else the only one it holds in that space (else "").
+// → { label, options: [{ value, label, kind }], contractsOf, chosen, contract }
 export function raiseClientChoice(contracts, { managerId = "", order = null } = {}) {
   const kinds = new Map();
   for (const c of contracts ?? []) {
@@ -81,7 +122,10 @@ export function raiseClientChoice(contracts, { managerId = "", order = null } = 
     label: `${r.manager_id} (${r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire"})` }));
   const contractsOf = (id) => [...new Set((contracts ?? []).filter((c) => c?.manager_id === id)
     .map((c) => c.contract_id))];
-  return { label, options, contractsOf };
+  const chosen = managerId || (options.length === 1 ? options[0].value : "");
+  const held = chosen ? contractsOf(chosen) : [];
+  const contract = order?.order?.contract_id ?? (held.length === 1 ? held[0] : "");
+  return { label, options, contractsOf, chosen, contract };
 }
 
 export function orderMissionHref(role, view) {

@@ -148,6 +148,9 @@ class DocumentRecord(Model):
     deliverable: str | None = None
     # B11: the beneficiary's decision on this deliverable (decide_deliverable); None until it decides.
     decision: DeliverableDecision | None = None
+    # B11: the SHA-256 of the document that delivered the same milestone's same deliverable after this one, written
+    # in the new delivery's commit; a decision read before it is refused at its commit (precondition), then on this.
+    superseded_by: Sha256 | None = None
 
 
 PROPERTY_FLAGS = {"missing": "PROPERTY_NODE_NOT_FOUND", "retired": "PROPERTY_NODE_RETIRED"}

@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.base import Command, Identifier, Model
 from shared.domain.errors import ErrorDetail
+from shared.domain.territories import RecordClock
 from shared.domain.validation import identifier_errors
 
 EmailStr = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
@@ -274,8 +275,10 @@ class AccountRow(Model):
     request_id: str | None = Field(default=None, description="The account request it answered, if any.")
 
 
-class AccountList(Model):
-    """One page of a party's accounts, by uid; ``next_cursor`` the uid to pass as ``after`` for the next."""
+class AccountList(RecordClock):
+    """One page of a party's accounts, by uid; ``next_cursor`` the uid to pass as ``after`` for the next; and the
+    clock of the party's territory (B18: the one it recorded, a manager's as its deadlines count; none recorded, or
+    an empty page: Paris's), on which the web app shows the accounts' creation and deactivation times."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="AccountList")
 

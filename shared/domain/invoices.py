@@ -279,6 +279,9 @@ def invoice_errors(order: Order, command: SubmitInvoice, invoice: Invoice,
             errors.append(ErrorDetail.of(f"{path}.unit_price_cents", "INVOICE_PRICE_ABOVE_ORDER", line_id=given.line_id,
                                          price=euros(given.unit_price_cents), ordered=euros(ordered.unit_price_cents),
                                          difference=euros(given.unit_price_cents - ordered.unit_price_cents)))
+    if command.due_date is not None and command.due_date < command.issue_date:  # paid after it is issued
+        errors.append(ErrorDetail.of("$.due_date", "INVOICE_DUE_BEFORE_ISSUE", due_date=_day(command.due_date),
+                                     issue_date=_day(command.issue_date)))
     if not credit:
         remaining = order.received_cents - order.invoiced_cents
         amount = sum(line.net_cents for line in invoice.lines)
@@ -322,6 +325,10 @@ def same_invoice(stored: dict[str, Any], invoice: Invoice) -> bool:
     keep = set(SubmitInvoice.model_fields) - {"manager_id"}
     return ({k: v for k, v in stored.items() if k in keep} ==
             {k: v for k, v in invoice.model_dump(mode="json").items() if k in keep})
+
+
+def _day(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
 
 
 def _qty(value: Decimal) -> str:

@@ -152,6 +152,10 @@ class AccountRequestRow(_Out):
     fulfilled_at: AwareDatetime | None = None
     met: bool | None = None
     seconds_left: int = Field(description="Until D7 is due (negative: overdue), at the time of the answer.")
+    time_zone: str = Field(default="Europe/Paris", description=(
+        "B18: the IANA time zone of the territory D7 counts in (``territory``, from the request's own record): the "
+        "web app shows the request's and its due time on it."))
+    time_zone_label: str = Field(default="Heures de Paris", description="B18: that clock's French name.")
 
 
 class AccountRequestList(_Out):

@@ -304,6 +304,10 @@ class Order(Model):
         for i, status in enumerate(change.line_statuses or ()):
             if status.line_id not in known_lines:
                 errors.append(ErrorDetail.of(f"$.line_statuses[{i}].line_id", "UNKNOWN_LINE", line_id=status.line_id))
+            elif not status.done and status.line_id in self.reception:
+                # A6 done per line: the client recorded the service done on it; « réalisée » again changes nothing
+                errors.append(ErrorDetail.of(f"$.line_statuses[{i}].done", "LINE_RECEIVED_NOT_UNDONE",
+                                             line_id=status.line_id))
         merged = self._merged(change)
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             a, b = merged.get(start), merged.get(end)

@@ -10,10 +10,13 @@ from shared.domain.base import Model
 from shared.domain.contract_terms import TermsVersions
 from shared.domain.contracts import UpsertBillingAccount, UpsertContract
 from shared.domain.property_tree import TreeNode
+from shared.domain.territories import RecordClock
 
 
-class ContractRecord(UpsertContract):
-    """What get_contract answers: the contract as stored, as ``contract.changed`` carried it."""
+class ContractRecord(UpsertContract, RecordClock):
+    """What get_contract answers: the contract as stored, as ``contract.changed`` carried it, and the clock of its
+    territory (B18: its perimeter's when it names exactly one territory, else its manager's; the one its D2 counts
+    in), which the web app shows its times on."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ContractRecord")
 

@@ -85,7 +85,7 @@ _DETAIL_FR = {
     "date_parsing": "date ISO 8601 (AAAA-MM-JJ) illisible",
     "date_from_datetime_parsing": "date ISO 8601 (AAAA-MM-JJ) illisible",
     "decimal_parsing": "nombre décimal illisible",
-    "string_pattern_mismatch": "la valeur ne respecte pas le motif {pattern}",
+    "string_pattern_mismatch": "{pattern}",  # pattern_text: what it asks for, in words
     "too_short": "au moins {min_length} élément(s)",
     "too_long": "au plus {max_length} élément(s)",
     "string_too_short": "au moins {min_length} caractère(s)",
@@ -100,6 +100,60 @@ _DETAIL_FR = {
     "enum": "valeurs acceptées : {expected}",
     "literal_error": "valeurs acceptées : {expected}",
 }
+
+
+# What a pattern asks for, in words a person reads in the web app's forms: never the regular expression itself.
+_ID_CHARS = {".": "« . »", "_": "« _ »", "\\-": "« - »", ":": "« : »", "/": "« / »"}
+_IDENTIFIER_PATTERN = re.compile(r"^\^\[A-Za-z0-9\]\[A-Za-z0-9(?P<extra>[^\]]*)\](?:\{0,(?P<max>\d+)\}|\*)\$$")
+_CHOICES_PATTERN = re.compile(r"^\^\((?P<choices>[A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)+)\)\$$")
+_PATTERN_WORDS = {
+    r"^\d{5}$": "5 chiffres",
+    r"^[0-9a-f]{64}$": "64 caractères hexadécimaux (0-9, a-f)",
+    r"^[0-9a-f]{32}$": "32 caractères hexadécimaux (0-9, a-f)",
+    r"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$": ("identifiant de 2 à 63 caractères (lettres minuscules sans accent, chiffres, "
+                                           "« - »), commençant et finissant par une lettre ou un chiffre"),
+    r"^FR[0-9A-Z]{2}[0-9]{9}$": "numéro de TVA intracommunautaire français : FR, 2 caractères et 9 chiffres",
+    r"^\d{4}-H[12]$": "semestre de la forme AAAA-H1 ou AAAA-H2",
+    r"^(\d{5}|2[AB]\d{3})$": "code commune INSEE de 5 caractères (69123, 2A004…)",
+    r"^(\d{2,3}|2[AB]|[A-Z]{2})$": "code de territoire : département (2 ou 3 chiffres, 2A, 2B) ou collectivité (2 lettres)",
+    r"^[^\x00-\x1f]+$": "texte sans caractère de contrôle",
+    r"^[^/\\\x00-\x1f\x7f]+$": "nom de fichier sans « / », « \\ » ni caractère de contrôle",
+}
+_TERRITORY_WORDS = "code de territoire : département (01 à 95, 2A, 2B, 971 à 976)"
+
+
+def pattern_text(pattern: str) -> str:
+    """What ``pattern`` asks for, in French words: an identifier's characters and length, an e-mail address, a
+    territory code, a list of values…; an undescribed pattern is named as it is (for a connector's developer)."""
+    if (words := _PATTERN_WORDS.get(pattern)) is not None:
+        return words
+    if (m := _IDENTIFIER_PATTERN.match(pattern)) is not None:
+        extra = m["extra"]
+        chars = [label for char, label in _ID_CHARS.items() if char in extra]
+        length = f" de 1 à {int(m['max']) + 1} caractères" if m["max"] else ""
+        return (f"identifiant{length} (lettres sans accent, chiffres, {', '.join(chars)}), commençant par une "
+                "lettre ou un chiffre")
+    if "gserviceaccount" in pattern:
+        return "adresse d'un compte de service Google (nom@projet.iam.gserviceaccount.com)"
+    if "@" in pattern:
+        return "adresse e-mail de la forme nom@domaine.fr"
+    if "2A|2B" in pattern:
+        overseas = "|BL|" in pattern
+        return _TERRITORY_WORDS + (" ou collectivité (BL, MF, PM, PF, NC, WF)" if overseas else "")
+    if (m := _CHOICES_PATTERN.match(pattern)) is not None:
+        return "valeurs acceptées : " + french_list(m["choices"].split("|"))
+    return f"la valeur ne respecte pas le motif {pattern}"
+
+
+def french_list(items: list[str]) -> str:
+    """« a, b ou c »."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} ou {items[-1]}"
+
+
+def _expected_in_french(expected: str) -> str:
+    """pydantic's « 'a', 'b' or 'c' » of an enum or a literal, with « ou »."""
+    head, sep, tail = expected.rpartition("' or '")
+    return f"{head}' ou '{tail}" if sep else expected
 
 
 def errors_from_validation(exc: ValidationError, root: str = "$") -> list[ErrorDetail]:
@@ -117,6 +171,10 @@ def errors_from_validation(exc: ValidationError, root: str = "$") -> list[ErrorD
             details.append(ErrorDetail.of(field, code, detail=ctx.get("error", err["msg"])))
             continue
         template = _DETAIL_FR.get(kind)
+        if kind == "string_pattern_mismatch" and "pattern" in ctx:
+            ctx = {**ctx, "pattern": pattern_text(str(ctx["pattern"]))}
+        elif kind in ("enum", "literal_error") and "expected" in ctx:
+            ctx = {**ctx, "expected": _expected_in_french(str(ctx["expected"]))}
         try:
             detail = template.format(**ctx) if template else err["msg"]
         except (KeyError, IndexError):

@@ -39,6 +39,7 @@ from shared.domain.identity import (
     PASSWORD_CHANGE_CLAIM, RIGHT_LABELS, ROLE_LABELS, ROLE_RIGHTS, AccountList, AccountRequest, ChangePassword, CreateAccount, PasswordChanged,
     RequestAccount, Role, account_row, capped_rights, effective_rights, password_is_strong,
 )
+from shared.domain.territories import clock_fields
 from shared.ports import Clock, IdentityAdmin, UnitOfWork, digest
 from shared.service import deadlines, id_pages, penalty_terms, registry, territories
 from shared.service.transaction import transact
@@ -213,12 +214,18 @@ def create_account(command: CreateAccount, admin: IdentityAdmin, uow: UnitOfWork
 def list_accounts(uow: UnitOfWork, tenant: str, after: str | None = None) -> dict[str, Any]:
     """B5 accounts and rights: the accounts of one party (their records' claims name it as tenant), by uid, from
     after ``after``, at most MAX_ROWS; ``next_cursor`` is the page's last uid when more follow. Read from the
-    records manage_account and change_password write, never from Firebase Auth's list of users."""
+    records manage_account and change_password write, never from Firebase Auth's list of users.
+
+    B18: the page names the clock of the party's territory (``territories.tenant_territory`` for the role its
+    accounts hold — one namespace of tenants, one role — read once for the page, not per row; an empty page reads
+    nothing and answers Paris's)."""
     found, more = id_pages.page_by_id(uow, "accounts", after, where=(("claims.tenant", "==", tenant),))
     rows = [row for row in (account_row(doc.data | {"uid": doc.data.get("uid") or doc.id}) for doc in found)
             if row is not None]
+    territory = territories.tenant_territory(uow, rows[0].role.value, tenant) if rows else None
     return AccountList(tenant=tenant, accounts=rows, count=len(rows),
-                       next_cursor=found[-1].id if more and found else None).model_dump(mode="json")
+                       next_cursor=found[-1].id if more and found else None,
+                       **clock_fields(territory)).model_dump(mode="json")
 
 
 def change_own_password(uid: str, command: ChangePassword, admin: IdentityAdmin, uow: UnitOfWork,

@@ -20,9 +20,11 @@ from typing import Any
 
 from shared import topology
 from shared.domain import catalogue as cat
+from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
+from shared.service import territories
 from shared.service.contracts import contract_path, load_contract
 from shared.service.transaction import transact
 
@@ -115,20 +117,31 @@ def catalogue_view(manager_id: str, contract_id: str, on: dt.date, today: dt.dat
         confirmations=review.confirmations if review else []).model_dump(mode="json")
 
 
+def today_of(uow: UnitOfWork, manager_id: str, contract_id: str, clock: Clock,
+             contract: dict[str, Any] | None = territories.UNREAD) -> dt.date:
+    """B18: today in the contract's territory (``contract_territory``: its perimeter's when it names one territory,
+    else its manager's): the day a review may be dated at the latest, the one the catalogue in force and the review
+    flag are read on, and the one the web app offers as the review's date (« Revu le »). ``contract``: the stored
+    contract, when the caller read it."""
+    return workdays.local_date(clock.now(), territories.contract_territory(uow, manager_id, contract_id, contract))
+
+
 # --- the six-month review (A14) -----------------------------------------------------------------
 
 
 def confirm_review(manager_id: str, cmd: cat.ConfirmCatalogueReview, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
     """The review kept the catalogue: the version in force stays, the review is recorded and the
     contractor told (``catalogue.reviewed``), in one commit. The same confirmation again changes nothing;
-    a review older than the last one recorded, or in the future, is refused."""
+    a review older than the last one recorded, or in the future — after today in the contract's territory
+    (B18, ``today_of``) — is refused."""
 
     def attempt() -> tuple[dict[str, Any], bool]:
         now = clock.now()
         contract = load_contract(uow, manager_id, cmd.contract_id)
         if contract is None:
             raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=cmd.contract_id)])
-        current = cat.in_force(load_versions(uow, manager_id, cmd.contract_id), now.date())
+        today = today_of(uow, manager_id, cmd.contract_id, clock, contract)
+        current = cat.in_force(load_versions(uow, manager_id, cmd.contract_id), today)
         if current is None:
             raise DomainError([ErrorDetail.of("$.contract_id", "CATALOGUE_NOT_FOUND", contract_id=cmd.contract_id)])
         previous = load_review(uow, manager_id, cmd.contract_id)
@@ -136,9 +149,9 @@ def confirm_review(manager_id: str, cmd: cat.ConfirmCatalogueReview, uow: UnitOf
                                         for c in previous.confirmations):
             return _confirmed(previous, current.version), False
         last = previous.last_reviewed_on if previous else current.reviewed_on
-        if cmd.reviewed_on > now.date() or cmd.reviewed_on <= last:
+        if cmd.reviewed_on > today or cmd.reviewed_on <= last:
             raise DomainError([ErrorDetail.of("$.reviewed_on", "OUT_OF_RANGE", detail=(
-                "la revue ne peut pas être datée dans le futur" if cmd.reviewed_on > now.date()
+                "la revue ne peut pas être datée dans le futur" if cmd.reviewed_on > today
                 else f"une revue plus récente ou du même jour est déjà enregistrée (le {last.isoformat()})"))])
         state = _record_review(uow, manager_id, cmd.contract_id, contract["contractor_id"], cmd.reviewed_on, {
             "reviewed_on": cmd.reviewed_on.isoformat(), "version": current.version, "note": cmd.note,

@@ -18,7 +18,8 @@ The file's SHA-256 names both the object and the record, so the same file twice 
 A ``deliverable`` (B11 mission follow-up) names its milestone and deliverable: checked against the
 order's mission (``shared.domain.sourcing.deliverables``) when the file comes in the request, or when
 the signed upload is requested (the pending upload keeps both fields; a mission's milestones and
-deliverables do not change once framed). Other kinds carry neither field.
+deliverables do not change once framed). Other kinds carry neither field. Its record's commit also marks
+the document it supersedes (``superseded_by``), so that it and a decision on that document are serialised.
 A document whose order's node is missing from the manager's tree in force, or retired, is stored
 all the same (the work was done) but flagged (``property_flag``, A7); get_property_coverage lists it.
 The bytes are written before the record (a record never points at a missing object); a
@@ -243,6 +244,8 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
         property_flag=doc.PROPERTY_FLAGS.get(node_state(uow, order.manager_id, order.site.node_id) or ""),
         active_content=list(facts.active_content), **(named or {}))
     uow.create(path, record.model_dump(mode="json"))
+    if kind is doc.DocumentKind.DELIVERABLE:
+        _supersede(uow, order, record)
     if kind is doc.DocumentKind.SERVICE_DONE:  # the attestation the client may receive the order on (B7)
         current = load_order(uow, order.manager_id, order.order_id)
         if current is not None and facts.sha256 not in current.service_done_documents:
@@ -254,6 +257,21 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
                                             "sha256": facts.sha256, "kind": kind.value, "channel": channel,
                                             "active_content": list(facts.active_content)}))
     return Attached(record, created=True)
+
+
+def _supersede(uow: UnitOfWork, order: Order, record: doc.DocumentRecord) -> None:
+    """B11: mark the current document of the same milestone's same deliverable superseded by ``record``, in the
+    delivery's commit and under the version read. A decision on it read before this commit then fails its own
+    precondition and, read again, is refused (``DELIVERABLE_DOCUMENT_SUPERSEDED``); a decision committed first
+    makes this delivery start again from fresh reads, and the decided document is marked all the same."""
+    from shared.domain.sourcing.deliverables import current_document
+
+    rows = uow.query(Query(f"{order_path(order.manager_id, order.order_id)}/documents",
+                           where=(("kind", "==", doc.DocumentKind.DELIVERABLE.value),)))
+    current = current_document([row.data for row in rows], record.milestone_id, record.deliverable)
+    if current is not None and current["sha256"] != record.sha256 and not current.get("superseded_by"):
+        uow.update(doc.record_path(order.manager_id, order.order_id, current["sha256"]),
+                   {"superseded_by": record.sha256})
 
 
 def _finish_upload(uow: UnitOfWork, path: str, update: dict[str, Any], clock: Clock) -> None:

@@ -104,6 +104,11 @@ def _client_kinds(uow: UnitOfWork, role: str, manager_ids: set[str]) -> dict[str
             if (data or {}).get("kind") == "beneficiary"}
 
 
+def _zone(fields: dict[str, str | None]) -> dict[str, str | None]:
+    """A list row's clock: ``clock_fields`` without the territory (the row names it already, or need not)."""
+    return {"time_zone": fields["time_zone"], "time_zone_label": fields["time_zone_label"]}
+
+
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)[:10]
 
@@ -122,7 +127,8 @@ def list_account_requests(filters: dict[str, Any], uow: UnitOfWork, clock: Clock
             requested_by=request.requested_by, requested_by_email=request.requested_by_email,
             requested_at=request.requested_at,
             due_at=request.due_at, status=request.status, fulfilled_at=request.fulfilled_at, met=request.met,
-            seconds_left=seconds_left(request.due_at, now)))
+            seconds_left=seconds_left(request.due_at, now),
+            **_zone(clock_fields(request.territory))))  # B18: D7's territory, from the record (no read)
     # the most urgent first: the one due soonest
     page, truncated = _cut(out, key=lambda r: (-r.due_at.timestamp(), r.request_id))
     return AccountRequestList(requests=page, count=len(page), truncated=truncated,

@@ -90,6 +90,25 @@ def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contr
     """What get_order answers: the order, its total, its territory and the clock its times read on (B18), the
     states the caller may move it to next (from the transition table; none without the right to move orders)
     and its history. NotFound as ``get_order``."""
+    # One snapshot: the order (and its mission) are read, then their history (events, timesheets) by queries,
+    # then both records again in one batch; a commit in between (an execution report writes the order with its
+    # event, a timesheet the mission with its sheet) would show an event beside the state before it, or a sheet
+    # beside the days before it: the view is read again. Every such commit changes the record (the order's
+    # ``updated_at`` is its commit time), so equal records mean no commit in between.
+    read = uow
+    for _ in range(SNAPSHOT_TRIES):
+        view, records = _order_view(manager_id, order_id, role, read, contractor_id, rights)
+        if uow.fork().get_all(records) == read.get_all(records):
+            break
+        read = uow.fork()  # nothing cached: read anew
+    return view
+
+
+SNAPSHOT_TRIES = 3  # an order written continuously is answered as last read rather than never
+
+
+def _order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contractor_id: str | None,
+                rights: Collection[str]) -> tuple[dict, list[str]]:
     from shared.domain.order_moves import next_moves
     from shared.domain.territories import clock_of
     from shared.service.territories import territory_of
@@ -98,12 +117,17 @@ def order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, contr
     actor = actor_for_role(role, rights)
     territory = territory_of(uow, order)  # kept on the record at issue: no read (an order stored before: the rule's)
     clock = clock_of(territory)
+    records = [order_path(manager_id, order_id)]
+    if order.mission_id is not None:
+        from shared.service.sourcing import paths
+
+        records.append(paths.mission(order.manager_id, order.mission_id))
     return {"order": order.model_dump(mode="json"), "total_cents": order.total_cents,
             "territory": territory, "time_zone": clock.time_zone, "time_zone_label": clock.label,
             "next_states": [s.value for s in next_states(order, actor)],
             "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
             "events": list_events(uow, manager_id, order_id), "updated_at": _updated_at(uow, manager_id, order_id),
-            "mission": _mission_of(uow, order)}
+            "mission": _mission_of(uow, order)}, records
 
 
 def _updated_at(uow: UnitOfWork, manager_id: str, order_id: str) -> str | None:

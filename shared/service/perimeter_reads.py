@@ -13,9 +13,11 @@ from typing import Any
 
 from shared.domain import property_tree as pt
 from shared.domain.list_limits import MAX_ROWS
+from shared.domain.territories import clock_fields
 from shared.ports import Clock, Query, UnitOfWork
 from shared.service import penalty_terms, property_tree
 from shared.service.contracts import contract_path, own_contracts
+from shared.service.territories import contract_territory
 
 # array-contains-any takes at most 30 values per query.
 _ANY_OF = 30
@@ -29,14 +31,17 @@ def get_contract(role: str, tenant: str, manager_id: str, contract_id: str, uow:
                  clock: Clock) -> dict[str, Any]:
     """The contract as stored and as sent in ``contract.changed`` (content, ``version``, ``updated_at``),
     with its penalty terms versions and the one in force today, Paris date (A9 penalties); the contractor
-    reads them without the manager's account ids."""
+    reads them without the manager's account ids. B18: with the clock of the contract's territory (``territory``,
+    ``time_zone``, ``time_zone_label``: its perimeter's when it names one territory, else its manager's), on which
+    the web app shows its versions' times and offers the catalogue review's date."""
     space = tenant if role == "manager" else manager_id
     data = uow.get(contract_path(space, contract_id)) if contract_id else None
     if data is None or (role == "contractor" and data.get("contractor_id") != tenant):
         raise NotVisible(contract_id)
     versions = penalty_terms.read_versions(uow, space, contract_id, data, penalty_terms.today(clock),
                                            accounts=role == "manager")
-    return {**data, "penalty_terms_versions": versions.model_dump(mode="json")}
+    return {**data, "penalty_terms_versions": versions.model_dump(mode="json"),
+            **clock_fields(contract_territory(uow, space, contract_id, data))}
 
 
 def held_contracts(uow: UnitOfWork, contractor_id: str) -> dict[str, dict[str, dict[str, Any]]]:

@@ -16,6 +16,7 @@ from typing import Any
 from shared.domain.territories import TerritoryChoice, territory_of_order
 
 _UNREAD: Any = object()
+UNREAD: Any = _UNREAD  # "not read yet": the rule reads what it needs (``contract_territory``, ``order_territory``)
 
 
 def order_territory(store, manager_id: str, contract_id: str | None, commune: str | None,
@@ -36,6 +37,13 @@ def order_territory(store, manager_id: str, contract_id: str | None, commune: st
     if choice.source == "contract":
         return choice
     return territory_of_order(None, None, store.manager_territory(manager_id))
+
+
+def contract_territory(uow, manager_id: str, contract_id: str, contract: dict[str, Any] | None = _UNREAD) -> str:
+    """B18: the territory of a contract (its D2 counts there, its screens show their times on its clock): the
+    contract's perimeter when it names exactly one territory, else its manager's own, else "75" — the rule of an
+    order naming no commune (``order_territory``). ``contract``: the stored contract, when the caller read it."""
+    return order_territory(reader(uow), manager_id, contract_id, None, contract).code
 
 
 def territory_of(uow, order, contract: dict[str, Any] | None = _UNREAD) -> str:

@@ -111,3 +111,49 @@ def test_a_refused_deliverable_is_delivered_again_accepted_and_followed_and_only
     # And the first document, superseded and refused, keeps its refusal
     late = beneficiary.post("decide_deliverable", {**refusal, "decision": "accepted", "reason": None})
     assert late.status_code == 409, late.text
+
+
+def test_a_delivery_committed_between_a_decision_s_reads_and_its_commit_refuses_it_on_firestore(
+        platform, clean_firestore):
+    """The race on the emulator's Firestore: the decision's precondition (last_update_time) fails when the titulaire's
+    new delivery, over store_report, commits between the decision's reads and its commit."""
+    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+    from shared.domain.documents import DeliverableVerdict, record_path
+    from shared.domain.errors import DomainError
+    from shared.domain.sourcing.messages import DecideDeliverable
+    from shared.service.sourcing.deliverables import decide_deliverable
+    from shared.ports.outside import SystemClock
+
+    platform.provision_contractor(TITULAIRE)
+    mission_id, order_id = a_mission_with_deliverables(clean_firestore, platform.project_id)
+    titulaire, beneficiary = Erp(platform, "contractor", TITULAIRE), Erp(platform, "beneficiary", "ben-lyon")
+    first = deliver(platform, titulaire, order_id, a_pdf(f"Cahier v1 — {order_id}"), milestone_id="j1",
+                    deliverable="Cahier de recette").json()["document"]
+    delivered = []
+
+    class DeliveredFirst(FirestoreUnitOfWork):
+        def _apply(self, writes):
+            if not delivered:  # the titulaire's v2 commits after the acceptance's reads, before its commit
+                delivered.append(deliver(platform, titulaire, order_id, a_pdf(f"Cahier v2 — {order_id}"),
+                                         milestone_id="j1", deliverable="Cahier de recette"))
+            return super()._apply(writes)
+
+    command = DecideDeliverable(mission_id=mission_id, document_id=first["sha256"], decision=DeliverableVerdict.ACCEPTED)
+    with pytest.raises(DomainError) as refused:
+        decide_deliverable("ben-lyon", command, DeliveredFirst(clean_firestore), SystemClock(), decided_by="agent")
+    assert delivered[0].status_code == 201, delivered[0].text
+    second = delivered[0].json()["document"]
+    [error] = refused.value.errors
+    assert (error.field, error.code) == ("$.document_id", "DELIVERABLE_DOCUMENT_SUPERSEDED")
+    # Nothing landed on v1, which names the document that replaced it; no decision was told
+    stored = clean_firestore.document(record_path("ben-lyon", order_id, first["sha256"])).get().to_dict()
+    assert (stored.get("decision"), stored["superseded_by"]) == (None, second["sha256"])
+    assert DECIDED not in [m.attributes["ce-type"] for m in titulaire.pull(f"orders-{TITULAIRE}", wait=2)]
+    # Over HTTP the same acceptance is refused with the French message the web app shows next to the decision
+    again = beneficiary.post("decide_deliverable", {"mission_id": mission_id, "document_id": first["sha256"],
+                                                    "decision": "accepted"})
+    assert again.status_code == 409, again.text
+    assert again.json()["errors"][0]["message"].startswith("Un nouveau livrable a été déposé pour « Cahier de recette »")
+    accepted = beneficiary.post("decide_deliverable", {"mission_id": mission_id, "document_id": second["sha256"],
+                                                       "decision": "accepted"})
+    assert accepted.status_code == 200 and accepted.json()["document_id"] == second["sha256"], accepted.text

@@ -13,6 +13,7 @@ import requests
 from shared.adapters.chorus_pro import RecordingChorusPro, chorus_id_of
 from tests.builders import BUYER, EXECUTION, SUPPLIER, invoice_body, issue_order_body
 from tests.conftest import register_beneficiary
+from tests.dates import paris_today
 from tests.functional.erp import Erp
 from tests.unit.test_facturx import en16931_violations
 
@@ -156,7 +157,7 @@ def test_a_beneficiary_receives_and_closes_its_missions_order_and_reads_its_cont
                                                      "state": "closed"})
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     # And it reads the penalty statement of its missions' contractor, in its own space only
-    month = dt.date.today().strftime("%Y-%m")
+    month = paris_today().strftime("%Y-%m")  # the statement's months are on the territory's calendar
     statement = get(beneficiary, "get_penalty_statement", contractor_id="ctr-test", month=month)
     assert statement.status_code == 200, statement.text
     assert statement.json()["tenant_id"] == "ben-lyon" and statement.json()["contractor_id"] == "ctr-test"

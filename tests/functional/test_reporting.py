@@ -28,6 +28,7 @@ from shared.service.executions import record_execution
 from shared.service.sourcing import missions, needs, paths, pool
 from shared.service.transaction import transact
 from tests.fakes import FixedClock
+from tests.dates import paris_today
 from tests.pdfs import a_pdf
 from tests.sourcing_builders import SIRET_CANUT, SIRET_OTHER, a_beneficiary, a_need_content, a_professional
 
@@ -227,7 +228,8 @@ def test_the_purchasing_body_reads_aggregates_and_the_half_year_report_is_stored
         == stored
     assert [d.id for d in clean_firestore.collection("steering").stream()] == [record["report_id"]]
     # And a half-year not yet ended cannot be produced early
-    current = f"{dt.date.today().year}-H{1 if dt.date.today().month <= 6 else 2}"
+    today = paris_today()  # the platform's half-years are Paris's: at 23:30 UTC on 30 June, H1 has ended there
+    current = f"{today.year}-H{1 if today.month <= 6 else 2}"
     early = requests.post(platform.url("publish_half_year_report") + "/", data=json.dumps({"half_year": current}),
                           timeout=60, headers={"Content-Type": "application/json"})
     assert early.status_code == 422 and early.json()["errors"][0]["code"] == "HALF_YEAR_NOT_ENDED"

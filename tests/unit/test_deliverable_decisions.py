@@ -12,10 +12,11 @@ from shared.domain import documents as doc
 from shared.domain.documents import DeliverableVerdict
 from shared.domain.errors import DomainError
 from shared.domain.event_types import EventType
-from shared.domain.sourcing.deliverables import all_accepted, decision_errors, follow_up, repeats
+from shared.domain.sourcing.deliverables import all_accepted, current_document, decision_errors, follow_up, repeats
 from shared.domain.sourcing.messages import DecideDeliverable, DeliverableDecided
 from shared.service import documents
 from shared.service.sourcing import deliverables, missions
+from tests.fakes import InMemoryUnitOfWork
 from tests.pdfs import a_pdf
 from tests.unit.test_document_service import Files
 from tests.unit.test_mission_deliverables import TITULAIRE, attach, codes, mission_world  # noqa: F401 (fixture)
@@ -60,7 +61,8 @@ def test_the_decision_applies_to_the_latest_document_and_a_decided_one_keeps_its
     # A superseded document: a later one delivers the same milestone's same deliverable
     [superseded] = decision_errors(V1["sha256"], V1, [V1, V2], ACCEPTED, None)
     assert (superseded.field, superseded.code) == ("$.document_id", "DELIVERABLE_DOCUMENT_SUPERSEDED")
-    assert "v2.pdf" in superseded.message and "b" * 64 in superseded.message
+    assert superseded.message.startswith("Un nouveau livrable a été déposé pour « Cahier de recette » (« v2.pdf »)")
+    assert "« v1.pdf », sur lequel votre décision n'a pas été enregistrée" in superseded.message
     assert decision_errors(V2["sha256"], V2, [V1, V2], ACCEPTED, None) == []
     # The same deliverable for another milestone does not supersede it
     other = {**V2, "milestone_id": "j2"}
@@ -74,6 +76,26 @@ def test_the_decision_applies_to_the_latest_document_and_a_decided_one_keeps_its
     assert "refusé le 12/04/2026 à 10:00" in again.message
     assert codes(decision_errors(V1["sha256"], refused, [refused], REFUSED, "Autre raison")) == [
         ("$.decision", "DELIVERABLE_ALREADY_DECIDED")]
+
+
+def test_a_document_marked_superseded_is_never_the_current_one_whatever_the_clocks_said(mission_world):
+    _, mission = mission_world
+    # The new delivery's instance may have stamped it no later than the one it supersedes: the mark decides
+    marked = {**V2, "superseded_by": V1["sha256"]}
+    assert current_document([V1, marked], "j1", "Cahier de recette")["sha256"] == V1["sha256"]
+    assert current_document([V1, marked], "j2", "Cahier de recette") is None
+    [superseded] = decision_errors(V2["sha256"], marked, [V1, marked], ACCEPTED, None)
+    assert (superseded.code, "« v1.pdf »" in superseded.message) == ("DELIVERABLE_DOCUMENT_SUPERSEDED", True)
+    # Marked, though the document superseding it is not among those read: refused all the same
+    alone = {**V1, "superseded_by": "c" * 64}
+    assert codes(decision_errors(V1["sha256"], alone, [alone], ACCEPTED, None)) == [
+        ("$.document_id", "DELIVERABLE_DOCUMENT_SUPERSEDED")]
+    # A decision taken before it was superseded, sent again, is still the same answer
+    assert decision_errors(V1["sha256"], {**alone, "decision": REFUSAL}, [alone], REFUSED, REFUSAL["reason"]) == []
+    # The follow-up lists the superseded first, and follows the current one
+    per_milestone, _ = follow_up(mission, [V1, marked])
+    assert [d["document_id"] for d in per_milestone["j1"][0]["documents"]] == ["b" * 64, "a" * 64]
+    assert per_milestone["j1"][0]["current_document_id"] == "a" * 64
 
 
 def test_the_follow_up_says_each_deliverable_s_status_from_its_latest_document(mission_world):
@@ -162,6 +184,79 @@ def test_an_undecided_superseded_document_another_beneficiary_and_a_missing_docu
     assert codes(missing.value.errors) == [("$.document_id", "DELIVERABLE_DOCUMENT_NOT_FOUND")]
     assert not [m for m in world.outbox() if m.event_type == EventType.DELIVERABLE_DECIDED]
     assert world.db.data(doc.record_path(B, mission.order_id, first.sha256))["decision"] is None
+
+
+def commit_first(monkeypatch, before_commit):
+    """Run ``before_commit`` (another command, on its own unit of work) once, just before the next commit of a
+    unit of work: between that command's reads and its commit."""
+    apply, ran = InMemoryUnitOfWork._apply, []
+
+    def apply_after(self, writes):
+        if not ran:
+            ran.append(True)
+            before_commit()
+        return apply(self, writes)
+
+    monkeypatch.setattr(InMemoryUnitOfWork, "_apply", apply_after)
+    return ran
+
+
+def test_a_new_delivery_committed_between_the_decision_s_reads_and_its_commit_refuses_the_decision(
+        mission_world, monkeypatch):
+    world, mission = mission_world
+    files = Files()
+    first = attach(world, mission, files, a_pdf("Cahier v1")).record
+    world.clock.advance(minutes=5)
+    # Given the beneficiary's acceptance of v1 has read v1 as the current document, when the titulaire's v2 commits
+    # before the acceptance does
+    second = []
+    ran = commit_first(monkeypatch, lambda: second.append(attach(world, mission, files, a_pdf("Cahier v2")).record))
+    with pytest.raises(DomainError) as refused:
+        decide(world, mission, first.sha256, ACCEPTED)
+    assert ran and second[0].sha256 != first.sha256
+    # Then the acceptance is refused, in French, naming the new delivery; it landed nowhere and told no one
+    [error] = refused.value.errors
+    assert (error.field, error.code) == ("$.document_id", "DELIVERABLE_DOCUMENT_SUPERSEDED")
+    assert error.message.startswith("Un nouveau livrable a été déposé pour « Cahier de recette »")
+    stored = world.db.data(doc.record_path(B, mission.order_id, first.sha256))
+    assert (stored["decision"], stored["superseded_by"]) == (None, second[0].sha256)
+    assert world.db.data(doc.record_path(B, mission.order_id, second[0].sha256))["decision"] is None
+    assert not [m for m in world.outbox() if m.event_type == EventType.DELIVERABLE_DECIDED]
+    # The same acceptance sent again is refused the same way and changes nothing
+    with pytest.raises(DomainError) as again:
+        decide(world, mission, first.sha256, ACCEPTED)
+    assert again.value.errors == refused.value.errors
+    assert world.db.data(doc.record_path(B, mission.order_id, first.sha256)) == stored
+    # And the mission view follows v2, awaiting its decision, which lands on it
+    view = missions.read_mission(B, mission.mission_id, world.uow())["milestones_follow_up"][0]
+    cahier = view["deliverables_follow_up"][0]
+    assert (cahier["status"], cahier["current_document_id"]) == ("delivered", second[0].sha256)
+    assert decide(world, mission, second[0].sha256, ACCEPTED).document_id == second[0].sha256
+
+
+def test_a_decision_committed_between_the_new_delivery_s_reads_and_its_commit_stays_on_the_document_it_read(
+        mission_world, monkeypatch):
+    world, mission = mission_world
+    files = Files()
+    first = attach(world, mission, files, a_pdf("Cahier v1")).record
+    world.clock.advance(minutes=5)
+    # Given the titulaire's v2 has read v1 as the current document, when the refusal of v1 commits before v2 does
+    decided = []
+    commit_first(monkeypatch, lambda: decided.append(decide(world, mission, first.sha256, REFUSED, "Incomplet")))
+    second = attach(world, mission, files, a_pdf("Cahier v2"))
+    # Then both are kept, in the order they committed: v1 refused, then superseded by v2, which awaits a decision
+    assert second.created and decided[0].document_id == first.sha256
+    stored = world.db.data(doc.record_path(B, mission.order_id, first.sha256))
+    assert (stored["decision"]["decision"], stored["superseded_by"]) == ("refused", second.record.sha256)
+    view = missions.read_mission(B, mission.mission_id, world.uow())["milestones_follow_up"][0]
+    cahier = view["deliverables_follow_up"][0]
+    assert (cahier["status"], cahier["current_document_id"]) == ("delivered", second.record.sha256)
+    # The refusal sent again answers the same and tells no one twice; the same v2 again stores and marks nothing
+    assert decide(world, mission, first.sha256, REFUSED, "Incomplet") == decided[0]
+    assert len([m for m in world.outbox() if m.event_type == EventType.DELIVERABLE_DECIDED]) == 1
+    before = world.db.under(f"managers/{B}/orders/{mission.order_id}/documents")
+    assert not attach(world, mission, files, a_pdf("Cahier v2")).created
+    assert world.db.under(f"managers/{B}/orders/{mission.order_id}/documents") == before
 
 
 def test_the_titulaire_reads_the_decision_and_its_reason_without_the_beneficiary_s_account(mission_world):

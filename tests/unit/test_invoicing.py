@@ -108,6 +108,20 @@ def test_an_invoice_above_the_received_amount_is_refused_with_the_difference(wor
     assert world.order(MANAGER, "BC-2026-014").invoices == []
 
 
+def test_an_invoice_due_before_its_issue_date_is_refused_at_its_due_date(world):
+    # Given the lines received
+    receive(world)
+    # When the contractor's invoice of 10/03/2026 falls due on 01/03/2026 (a day typed wrong)
+    reply = invoice(world, invoice_body(due_date="2026-03-01"))
+    # Then it is refused at its due date, in French, with both days; nothing is recorded
+    assert reply.status is ReplyStatus.REJECTED
+    assert codes(reply) == [("$.due_date", "INVOICE_DUE_BEFORE_ISSUE")]
+    assert reply.errors[0].message == "L'échéance (01/03/2026) précède la date d'émission de la facture (10/03/2026)."
+    assert world.order(MANAGER, "BC-2026-014").invoices == []
+    # And due on its issue day, it is accepted
+    assert invoice(world, invoice_body(due_date="2026-03-10"), "inv-same-day").status is ReplyStatus.ACCEPTED
+
+
 def test_an_invoice_on_received_lines_is_accepted_once_and_moves_the_order_to_invoiced(world):
     receive(world)
     body = invoice_body(lines=[("L1", "1", 8500), ("L2", "2.5", 4200)])

@@ -113,3 +113,25 @@ def test_every_territory_has_its_clock_named_in_french():
                for code in overseas)
     with pytest.raises(DomainError):
         clock_of("99")
+
+
+def test_an_order_read_while_a_report_commits_shows_the_report_with_the_state_it_moved_to(monkeypatch):
+    """A11 order tracking: the order's screen never shows an event beside the state before it (the order read,
+    then the contractor's report committed — the order and its event in one commit —, then the history queried:
+    the screen showed « Prise en compte » in its history and the moves of an order still to acknowledge)."""
+    from tests.fakes import InMemoryUnitOfWork
+
+    world = a_world_of()
+    order_id = issue(world)
+    run, reported = InMemoryUnitOfWork._run_query, []
+
+    def report_then_query(self, query):
+        if query.collection.endswith("/events") and not reported:  # the report commits after the order's read
+            reported.append(True)
+            record_execution(inbound(report(1, "acknowledged", order_id=order_id)), world.uow(), world.clock)
+        return run(self, query)
+
+    monkeypatch.setattr(InMemoryUnitOfWork, "_run_query", report_then_query)
+    view = order_store.order_view(MANAGER, order_id, "contractor", world.uow(), contractor_id="ctr-test")
+    assert reported
+    assert (len(view["events"]), view["order"]["state"]) == (1, "acknowledged")

@@ -124,6 +124,26 @@ def test_only_the_manager_cancels_and_only_the_contractor_acknowledges():
     assert an_order().apply(change("cancelled", reason="doublon"), Actor.MANAGER, NOW).state is S.CANCELLED
 
 
+def test_a_line_the_client_received_cannot_be_declared_not_done_and_declaring_it_done_again_changes_nothing():
+    # Given a completed order whose L1 the client received (service fait), L2 not received yet
+    received = an_order(state=S.COMPLETED, line_status={"L1": True}).receive(None, "rec-1", NOW)
+    received = received.model_copy(update={"reception": {"L1": received.reception["L1"]}, "state": S.RECEIVED})
+    # When the contractor declares L1 « non réalisée », it is refused at that line's done, in French
+    with pytest.raises(DomainError) as exc:
+        received.apply(change(line_statuses=[{"line_id": "L2", "done": True}, {"line_id": "L1", "done": False}]),
+                       Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.line_statuses[1].done", "LINE_RECEIVED_NOT_UNDONE")]
+    assert exc.value.errors[0].message.startswith("La ligne « L1 » a été réceptionnée par le client (service fait)")
+    # Then declaring it « réalisée » again, with a comment, is harmless; a line not received may still be not done
+    again = received.apply(change(line_statuses=[{"line_id": "L1", "done": True, "comment": "contrôle fait"},
+                                                 {"line_id": "L2", "done": False}]), Actor.CONTRACTOR, NOW)
+    assert again.line_status == {"L1": True, "L2": False} and again.reception == received.reception
+    # And whoever reports it (the client's own report too), the received line stays done
+    with pytest.raises(DomainError) as exc:
+        received.apply(change(line_statuses=[{"line_id": "L1", "done": False}]), Actor.MANAGER, NOW)
+    assert codes(exc) == [("$.line_statuses[0].done", "LINE_RECEIVED_NOT_UNDONE")]
+
+
 def test_an_order_on_hold_resumes_only_to_the_state_it_left():
     order = an_order(state=S.SCHEDULED, planned_start="2026-03-04T08:00:00+01:00",
                      planned_end="2026-03-04T12:00:00+01:00")

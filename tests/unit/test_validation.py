@@ -86,3 +86,34 @@ def test_each_error_code_has_one_french_message_in_the_catalogue():
                    if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "CATALOGUE"]
     codes = collections.Counter(key.value for key in catalogue.keys)
     assert [code for code, seen in codes.items() if seen > 1] == []
+
+
+def test_a_pattern_is_told_in_words_never_as_its_regular_expression():
+    """What the web app shows next to a field: an e-mail, an identifier, a territory in French words, and pydantic's
+    « or » of a list of values as « ou » (a person reads these messages, not a regex)."""
+    from shared.domain.identity import RequestAccount
+    from shared.domain.sourcing.messages import SubmitNeed
+
+    _, errors = parse_json(RequestAccount, json.dumps({"email": "pas-un-mail", "display_name": "Paul",
+                                                       "territory": "Lyon", "rights": ["tout"]}))
+    messages = {e.field: e.message for e in errors}
+    assert messages["$.email"] == "Format invalide : adresse e-mail de la forme nom@domaine.fr."
+    assert messages["$.territory"].startswith("Format invalide : code de territoire : département (01 à 95, 2A, 2B, ")
+    assert messages["$.rights[0]"].startswith("Valeur invalide : valeurs acceptées : 'orders.write', ")
+    assert messages["$.rights[0]"].endswith(" ou 'agreements.write'.")
+    _, errors = parse_json(SubmitNeed, json.dumps({"need_id": "BES 2027/01", "content": {}}))
+    assert [e.message for e in errors if e.field == "$.need_id"] == [
+        "Format invalide : identifiant de 1 à 64 caractères (lettres sans accent, chiffres, « . », « _ », « - »), "
+        "commençant par une lettre ou un chiffre."]
+    assert not [e for e in errors if "motif" in e.message or " or " in e.message]
+
+
+def test_a_need_ending_before_it_starts_names_both_days_as_a_person_writes_them():
+    from shared.domain.sourcing.messages import SubmitNeed
+
+    from tests.sourcing_builders import a_need_content
+
+    content = a_need_content(start_date="2027-03-01", end_date="2027-02-01")
+    _, errors = parse_json(SubmitNeed, json.dumps({"need_id": "BES-1", "content": content}))
+    assert [e.message for e in errors if e.code == "INVALID_PERIOD"] == [
+        "La fin (01/02/2027) précède le début (01/03/2027)."]

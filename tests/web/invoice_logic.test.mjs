@@ -47,6 +47,19 @@ test("the invoice form gives a SubmitInvoice, or the errors on their fields", ()
     "$.lines[0].unit_price_cents"]);
 });
 
+test("an invoice falling due before its issue date is named at « Échéance », nothing sent", () => {
+  const values = { invoice_number: "FA-2026-0042", issue_date: "06/12/2026", due_date: "01/12/2026",
+    supplier_siret: "73282932000074", supplier_name: "ACME Maintenance",
+    lines: [{ line_id: "L1", selected: true, quantity: "1", unit_price: "85,00", vat_rate: "20" }] };
+  const { invoice, errors } = buildInvoice(values, { managerId: "m", orderId: "o" });
+  assert.equal(invoice, null);
+  assert.deepEqual(errors.map((e) => [e.field, e.code, e.message]), [["$.due_date", "INVOICE_DUE_BEFORE_ISSUE",
+    "L'échéance (01/12/2026) précède la date d'émission de la facture (06/12/2026)."]]);
+  // due on its issue day, or later: sent
+  assert.equal(buildInvoice({ ...values, due_date: "06/12/2026" }, {}).invoice.due_date, "2026-12-06");
+  assert.equal(buildInvoice({ ...values, due_date: "05/01/2027" }, {}).invoice.due_date, "2027-01-05");
+});
+
 test("reservations are typed one per line, and the open ones are listed", () => {
   assert.deepEqual(parseReservations("Joint à reprendre\n\n  Peinture \n"), [{ description: "Joint à reprendre" },
     { description: "Peinture" }]);

@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import {
   LINES_PATH, declarationNote, lineChoiceOptions, lineDeclarations, linePath, lineStatusAttempt, lineStatusBody, lineStatusContent,
-  lineStatusErrors, lineStatusEventLabel, lineStatusRows, lineStatusText,
+  lineStatusErrors, lineStatusEventLabel, lineStatusRows, lineStatusText, receptionNote,
 } from "../../web/line_status_logic.mjs";
 
 const ORDER = { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101", state: "in_progress", last_sequence: 3,
@@ -43,6 +43,34 @@ test("each line reads réalisée, non réalisée or non renseignée, with its la
 test("a line never declared can start from « non renseignée », a declared one only be declared again", () => {
   assert.deepEqual(lineChoiceOptions("unset").map((o) => o.value), ["", "done", "not_done"]);
   assert.deepEqual(lineChoiceOptions("done").map((o) => o.label), ["réalisée", "non réalisée"]);
+});
+
+test("a line the client received is not offered « non réalisée », which the platform would refuse", () => {
+  // Given L1 received by the client (service fait), on Martinique's clock (the evening before in Paris's morning)
+  const received = { ...ORDER, state: "received", line_status: { L1: true, L3: true },
+    reception: { L1: { reception_id: "rec-1", received_at: "2026-03-05T02:30:00+00:00", reservations: [] } } };
+  const rows = lineStatusRows(received, EVENTS);
+  assert.deepEqual(rows.map((r) => [r.lineId, r.received, r.receivedAt]), [
+    ["L1", true, "2026-03-05T02:30:00+00:00"], ["L2", false, null], ["L3", false, null]]);
+  // Then its list offers « réalisée » only, said why; the others keep both choices
+  assert.deepEqual(lineChoiceOptions(rows[0].status, rows[0].received).map((o) => o.label), ["réalisée"]);
+  assert.deepEqual(lineChoiceOptions("unset", true).map((o) => o.value), ["", "done"]);
+  assert.deepEqual(lineChoiceOptions(rows[2].status, rows[2].received).map((o) => o.value), ["done", "not_done"]);
+  assert.equal(receptionNote(rows[0], "America/Martinique"),
+    "Réceptionnée par le client le 04/03/2026 (service fait) : elle ne peut plus être déclarée non réalisée.");
+  assert.equal(receptionNote(rows[1], "Europe/Paris"), null);
+  // And « non réalisée » chosen anyway (a page drawn before the reception) is said at the line, nothing sent;
+  // « réalisée » again with a comment is sent, as the platform takes it
+  const refused = lineStatusContent(received, rows, { L1: { value: "not_done" }, L3: { value: "not_done" } });
+  assert.equal(refused.content, null);
+  assert.deepEqual(refused.errors.map((e) => [e.field, e.code]), [[linePath("L1"), "LINE_RECEIVED_NOT_UNDONE"]]);
+  assert.match(refused.errors[0].message, /^La ligne « L1 » a été réceptionnée par le client/);
+  assert.deepEqual(lineStatusContent(received, rows, { L1: { value: "done", comment: "contrôle fait" } }).content
+    .line_statuses, [{ line_id: "L1", done: true, comment: "contrôle fait" }]);
+  // The platform's own refusal (a reception recorded after the page was drawn) goes to that line
+  const [placed] = lineStatusErrors({ errors: [{ field: "$.line_statuses[0].done", code: "LINE_RECEIVED_NOT_UNDONE",
+    message: "La ligne « L1 » a été réceptionnée par le client (service fait) : …" }] }, [{ line_id: "L1", done: false }]);
+  assert.equal(placed.field, linePath("L1"));
 });
 
 test("only the lines changed or commented are sent, with the next sequence of the order", () => {

@@ -103,6 +103,11 @@ test("the need form becomes SubmitNeed content, and back for a relaunch", () => 
   assert.equal(back.daily_rate_ceiling, "650");
   const bad = buildNeedContent({ ...form, title: "", start_date: "1er avril", daily_rate_ceiling: "" });
   assert.deepEqual(bad.errors.map((e) => needField(e.field)).sort(), ["daily_rate_ceiling", "start_date", "title"]);
+  // an end before the start is told next to « Fin » before anything is sent (the platform named the need's content)
+  const reversed = buildNeedContent({ ...form, start_date: "01/03/2027", end_date: "01/02/2027" });
+  assert.deepEqual(reversed.errors.map((e) => [needField(e.field), e.message]),
+    [["end_date", "La fin (01/02/2027) précède le début (01/03/2027)."]]);
+  assert.deepEqual(buildNeedContent({ ...form, start_date: "01/03/2027", end_date: "01/03/2027" }).errors, []);
 });
 
 test("bar charts are laid out from the data, with round ticks", () => {

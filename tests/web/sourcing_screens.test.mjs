@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  clientColumnLabel, criteriaByWeight, criteriaText, declarationRequired, needNextStep, orderClientLabel, orderMissionHref,
-  penaltyContractorOptions, raiseClientChoice,
+  clientColumnLabel, criteriaByWeight, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
+  orderClientLabel, orderMissionHref,
+  penaltyContractorOptions, raiseClientChoice, recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
 
 test("the penalties screen offers the agreement's titulaire first, then its orders' contractors, each once", () => {
@@ -52,6 +53,20 @@ test("a ranked need tells the beneficiary that the operator proposes by the D4 d
   for (const status of ["acknowledged", "proposed", "accepted", "abandoned", "mission_framed"]) {
     assert.equal(needNextStep({ ...need, status }), null);
   }
+});
+
+test("the need form promises D4 as the agreement states it: 10 working days, or the shorter delay of its terms", () => {
+  const agreement = (lengths) => ({ penalty_terms_versions: { in_force_terms: { lengths } } });
+  assert.equal(needFormHint(agreement({})), "Le besoin est accusé aussitôt ; les professionnels vous sont proposés "
+    + "sous 10 jours ouvrés (délai D4), comptés sur le calendrier de votre territoire : la date limite s'affiche sur le "
+    + "besoin.");
+  assert.equal(d4Delay(agreement({ D4: 4 })), "sous 4 jours ouvrés (délai D4 de votre convention)");
+  assert.equal(d4Delay(agreement({ D4: 1 })), "sous 1 jour ouvré (délai D4 de votre convention)");
+  assert.equal(d4Delay(agreement({ D7: 24 })), "sous 10 jours ouvrés (délai D4)");
+  // the agreement unread: what the contract allows at most, never a number it may not state
+  assert.equal(d4Delay(null), "sous 10 jours ouvrés au plus (délai D4, ou le délai plus court de votre convention)");
+  assert.ok(!needFormHint(null).includes("4 jours"));
+  assert.ok(!needNextStep({ status: "scored", d4: {} }).includes("4 jours"));
 });
 
 test("a beneficiary's order names it as the client and links back to its mission", () => {
@@ -104,9 +119,20 @@ test("B16: the titulaire picks the client of its quote among its contracts' spac
   assert.equal(titulaire.label, "Bénéficiaire");
   assert.deepEqual(titulaire.options.map((o) => o.value), ["ben-metropole"]);
   assert.equal(raiseClientChoice(contracts.slice(0, 1)).label, "Gestionnaire");
+  // one client only (ACME's one manager, the titulaire's one beneficiary): picked already, with its only contract;
+  // two framework agreements: the titulaire picks one; two clients: nothing assumed
+  const one = raiseClientChoice(contracts.slice(0, 1));
+  assert.deepEqual([one.chosen, one.contract], ["mgr-rhone", "AC-1"]);
+  assert.deepEqual([raiseClientChoice(contracts.slice(1, 2)).chosen, raiseClientChoice(contracts.slice(1, 2)).contract],
+    ["ben-metropole", "AC-CADRE"]);
+  assert.deepEqual([titulaire.chosen, titulaire.contract], ["ben-metropole", ""]);
+  assert.deepEqual([both.chosen, both.contract], ["", ""]);
+  const onOrder = raiseClientChoice(contracts, { managerId: "mgr-rhone", order: { order: { contract_id: "AC-9" } } });
+  assert.deepEqual([onOrder.chosen, onOrder.contract], ["mgr-rhone", "AC-9"]);
   // supplementary works on a mission's order: its client, kept even when the contracts could not be read
   const onMission = raiseClientChoice([], { managerId: "ben-metropole", order: { mission: { mission_id: "M-1" } } });
   assert.equal(onMission.label, "Bénéficiaire");
+  assert.equal(onMission.chosen, "ben-metropole");
   assert.deepEqual(onMission.options.map((o) => o.label), ["ben-metropole (bénéficiaire)"]);
   // nothing read and nothing given: nobody is assumed to be a manager
   const unknown = raiseClientChoice(null);
@@ -119,4 +145,14 @@ test("B16: a quote in a beneficiary's space names its client « Bénéficiaire �
   assert.equal(clientColumnLabel("contractor", [spontaneous]), "Bénéficiaire");
   assert.equal(clientColumnLabel("contractor", [spontaneous, { manager_id: "mgr-rhone", client_kind: "manager" }]),
     "Gestionnaire ou bénéficiaire");
+});
+
+test("a professional's record names its region and takes French elision in its title (B4)", () => {
+  assert.equal(regionText("84"), "Auvergne-Rhône-Alpes (84)");
+  assert.equal(regionText("02"), "Martinique (02)");
+  assert.equal(regionText("99"), "99");  // a code the list does not know, as it is
+  assert.equal(regionText(null), "—");
+  assert.equal(recordTitle("Anne Lefèvre"), "Fiche d'Anne Lefèvre");
+  assert.equal(recordTitle("Émilie Faure"), "Fiche d'Émilie Faure");
+  assert.equal(recordTitle("Bruno Caron"), "Fiche de Bruno Caron");
 });

@@ -5,7 +5,8 @@ and the deliverable it delivers, the label exactly as the mission states it: one
 deliverables, or one of the mission's. Other kinds carry neither field. The follow-up reads the
 order's ``deliverable`` documents: a deliverable is « attendu » until a document names it, then « remis »
 awaiting the beneficiary's decision on its latest document — the current one, which supersedes those before
-it — then « accepté » or « refusé » (with a reason) as the beneficiary decides on that document. A refused
+it (the new delivery marks the one it supersedes, ``superseded_by``, in its own commit: a decision read before
+it fails its precondition and is refused on reading it again) — then « accepté » or « refusé » (with a reason) as the beneficiary decides on that document. A refused
 deliverable is delivered again as a new document, which is « remis » again. A milestone's deliverables are
 all accepted when each has a current document accepted; reception of the milestone does not wait for it.
 
@@ -58,7 +59,7 @@ def deliverable_errors(kind: DocumentKind, milestone_id: str | None, deliverable
 def _delivered(documents: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The deliverable documents, oldest first, as DeliveredDocument (with their label)."""
     rows = [d for d in documents if d.get("kind") == DocumentKind.DELIVERABLE.value and d.get("deliverable")]
-    rows.sort(key=lambda d: (str(d["uploaded_at"]), d["sha256"]))
+    rows.sort(key=_delivery_order)
     return [{"label": d["deliverable"], "document_id": d["sha256"], "filename": d["filename"],
              "uploaded_at": d["uploaded_at"], "milestone_id": d["milestone_id"], "decision": d.get("decision")}
             for d in rows]
@@ -118,9 +119,12 @@ def decision_errors(document_id: str, document: Mapping[str, Any] | None, docume
                                         decision=VERDICT_LABELS[taken.decision],
                                         decided_at=taken.decided_at.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M"))]
     latest = _latest(documents, document)
-    if latest is not None and latest["sha256"] != document["sha256"]:
+    if document.get("superseded_by") or (latest is not None and latest["sha256"] != document["sha256"]):
+        current = latest if latest is not None and latest["sha256"] != document["sha256"] else None
         errors.append(ErrorDetail.of("$.document_id", "DELIVERABLE_DOCUMENT_SUPERSEDED", filename=document["filename"],
-                                     current=latest["filename"], current_id=latest["sha256"]))
+                                     deliverable=document["deliverable"],
+                                     current=current["filename"] if current else document["superseded_by"],
+                                     current_id=current["sha256"] if current else document["superseded_by"]))
     return errors
 
 
@@ -130,8 +134,22 @@ def repeats(previous: Mapping[str, Any], verdict: DeliverableVerdict, reason: st
         reason.strip() if reason else None)
 
 
-def _latest(documents: Iterable[Mapping[str, Any]], document: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The current document of ``document``'s milestone and deliverable: the latest naming both."""
+def current_document(documents: Iterable[Mapping[str, Any]], milestone_id: str | None, deliverable: str | None
+                     ) -> Mapping[str, Any] | None:
+    """The current document delivering ``milestone_id``'s ``deliverable`` among ``documents``: the latest naming
+    both, a document marked superseded never before one that is not (None when none names them). A new delivery
+    marks it superseded in its commit (``shared.service.documents``)."""
     same = [d for d in documents if d.get("kind") == DocumentKind.DELIVERABLE.value
-            and d.get("milestone_id") == document.get("milestone_id") and d.get("deliverable") == document["deliverable"]]
-    return max(same, key=lambda d: (str(d["uploaded_at"]), d["sha256"]), default=None)
+            and d.get("milestone_id") == milestone_id and d.get("deliverable") == deliverable]
+    return max(same, key=_delivery_order, default=None)
+
+
+def _delivery_order(d: Mapping[str, Any]) -> tuple[bool, str, str]:
+    """Oldest first: the superseded before the others (whatever the clocks of the instances that stored them said),
+    then by upload time, then by SHA-256."""
+    return d.get("superseded_by") is None, str(d["uploaded_at"]), d["sha256"]
+
+
+def _latest(documents: Iterable[Mapping[str, Any]], document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The current document of ``document``'s milestone and deliverable."""
+    return current_document(documents, document.get("milestone_id"), document["deliverable"])

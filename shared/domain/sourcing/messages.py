@@ -120,7 +120,8 @@ class SubmitTimesheet(Command):
     def _period(self) -> SubmitTimesheet:
         if self.period_end < self.period_start:
             raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
-                                      {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()})
+                                      {"start": f"{self.period_start:%d/%m/%Y}",
+                                       "end": f"{self.period_end:%d/%m/%Y}"})
         return self
 
 
@@ -222,7 +223,7 @@ class FrameMission(Command):
     def _period(self) -> FrameMission:
         if self.end_date < self.start_date:
             raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
-                                      {"start": self.start_date.isoformat(), "end": self.end_date.isoformat()})
+                                      {"start": f"{self.start_date:%d/%m/%Y}", "end": f"{self.end_date:%d/%m/%Y}"})
         return self
 
 

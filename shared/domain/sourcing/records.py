@@ -90,7 +90,7 @@ class AvailabilityPeriod(Command):
     def _ordered(self) -> AvailabilityPeriod:
         if self.end < self.start:
             raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
-                                      {"start": self.start.isoformat(), "end": self.end.isoformat()})
+                                      {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}"})
         return self
 
 
@@ -194,7 +194,7 @@ class NeedContent(Command):
     def _dates(self) -> NeedContent:
         if self.end_date < self.start_date:
             raise PydanticCustomError("INVALID_PERIOD", "La fin ({end}) précède le début ({start}).",
-                                      {"start": self.start_date.isoformat(), "end": self.end_date.isoformat()})
+                                      {"start": f"{self.start_date:%d/%m/%Y}", "end": f"{self.end_date:%d/%m/%Y}"})
         return self
 
     def search_text(self) -> str:

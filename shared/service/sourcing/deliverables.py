@@ -6,6 +6,12 @@ so the mission view and get_documents read it from the records they read already
 version read, its audit record and the message to the titulaire on ``orders-<titulaire>``
 (``fr.passerelle.deliverable.decided.v1``) are one commit. The same decision again changes nothing and tells
 no one twice; the rule is ``shared.domain.sourcing.deliverables.decision_errors``.
+
+A new delivery of the same milestone's deliverable is serialised with the decision: its commit marks the document
+it supersedes (``superseded_by``, ``shared.service.documents``), and the decision's update of that record carries
+the version it read. A delivery committed between the decision's reads and its commit fails the decision's
+precondition; read again, the document is superseded and the decision is refused (``DELIVERABLE_DOCUMENT_SUPERSEDED``,
+409) — never recorded on the document just replaced.
 """
 
 from __future__ import annotations

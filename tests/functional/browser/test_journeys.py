@@ -19,6 +19,7 @@ from shared.domain import workdays
 from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.service.sourcing import missions, pool
 from tests.builders import issue_order_body
+from tests.dates import a_started_mission, paris_today, today_on
 from tests.functional.erp import Erp
 from tests.functional.test_reporting import History
 from tests.sourcing_builders import a_beneficiary, a_professional
@@ -149,7 +150,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     # Penalties: the late report's P1 days, one waived with its reason; a decision without reason refused
     page.get_by_role("link", name="Pénalités").click()
     page.get_by_label("Prestataire", exact=True).fill("ctr-test")
-    page.get_by_label("Mois", exact=True).fill(occurred.astimezone(dt.timezone(dt.timedelta(hours=1))).strftime("%m/%Y"))
+    page.get_by_label("Mois", exact=True).fill(occurred.astimezone(ZoneInfo("Europe/Paris")).strftime("%m/%Y"))
     page.get_by_role("button", name="Afficher le relevé").click()
     first = page.locator("tr[data-entry]").first
     expect(first).to_contain_text("150,00")
@@ -277,7 +278,9 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.get_by_label("Début prévu")).to_be_visible()
     expect(page.get_by_label("Début réel")).to_have_count(0)
     page.get_by_role("button", name="Envoyer").click()
-    expect(field_error(page, "Début prévu")).to_contain_text("planned_start")
+    # — in French, without the API's field names
+    expect(field_error(page, "Début prévu")).to_contain_text("exige des dates de début et de fin prévues ou un rendez-vous")
+    expect(field_error(page, "Début prévu")).not_to_contain_text("planned_start")
     expect(page.get_by_label("Début prévu")).to_be_focused()
     app.check(page, "prestataire-planification-refusee")
     # a date in the browser's format is refused before sending, then French dates are accepted
@@ -378,11 +381,12 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     page.get_by_role("link", name="Devis", exact=True).click()
     page.get_by_role("link", name="Proposer un devis").click()
     # the client is picked among the spaces of its contracts (all a manager's here: the field says « Gestionnaire »)
+    # — its only client picked already, with its only contract there: nothing to choose
     client = page.get_by_label("Gestionnaire", exact=True)
     expect(client.locator("option[value='mgr-test']")).to_have_text("mgr-test (gestionnaire)")
-    client.select_option("mgr-test")
+    expect(client).to_have_value("mgr-test")
+    expect(page.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
     page.get_by_label("Référence du devis").fill("DV-C2")
-    page.get_by_label("Marché", exact=True).fill("AC-2026-017")
     page.get_by_label("Objet", exact=True).fill("Remplacement du robinet d'arrêt")
     page.get_by_label("Élément de patrimoine (identifiant)").fill("LYON-BAT-A")
     page.get_by_label("Ligne 1 : code").fill("PLB-010")
@@ -397,9 +401,9 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.locator(".facts")).to_contain_text("remis")
 
     # Penalties: its own statement
+    # — its only client chosen already and the month's statement shown, nothing typed
     page.get_by_role("link", name="Pénalités").click()
-    page.get_by_label("Gestionnaire", exact=True).fill("mgr-test")
-    page.get_by_role("button", name="Afficher le relevé").click()
+    expect(page.get_by_label("Gestionnaire", exact=True)).to_have_value("mgr-test")
     expect(page.get_by_role("heading", name=re.compile("Relevé .* ctr-test"))).to_be_visible()
     app.check(page, "prestataire-penalites")
 
@@ -466,7 +470,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
                                                             "résultats au plus tard le ")
     app.check(page, "beneficiaire-classement")
     ranking.get_by_role("link", name="Anne Lefèvre").click()
-    expect(page.get_by_role("heading", name="Fiche de Anne Lefèvre")).to_be_visible()
+    expect(page.get_by_role("heading", name="Fiche d'Anne Lefèvre")).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("Auvergne-Rhône-Alpes (84)")  # the region named, not its code
     for section in ("Formation", "Certifications", "Références", "Avis"):
         expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("680,00")
@@ -548,6 +553,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     desk.get_by_role("link", name="Remplacements").click()
     awaiting = desk.get_by_role("table", name="Missions en attente de remplacement")
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("départ")
+    expect(desk.locator("main")).not_to_contain_text("null")  # nothing but the list under it (no stray « null »)
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
     # it searches the whole pool: by name (without its accent), no daily-rate cap, each found judged by the rules
     picker = desk.get_by_label("Remplaçant (professionnels trouvés dans le vivier)")
@@ -612,7 +618,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     on_site.fill("2,5")
     sheet.get_by_role("button", name="Déclarer").click()
     # the mission starts in 30 days: days not yet worked are refused next to the period's end, nothing recorded
-    today_in_lyon = dt.datetime.now(ZoneInfo("Europe/Paris")).date()  # the mission's territory (69) calendar
+    today_in_lyon = today_on("69")  # the mission's territory (69) calendar
     expect(field_error(titulaire_page, "Au", sheet)).to_contain_text(
         f"La période se termine le {fr(start + dt.timedelta(days=9))}, après aujourd'hui ({fr(today_in_lyon)})")
     expect(sheet).not_to_contain_text("Feuille de temps enregistrée")
@@ -669,7 +675,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     app.check(page, "beneficiaire-export", shot=False)
     # A9: its agreement's penalty terms, below its statement, as the purchasing body set them
     assert Erp(platform, "purchasing_body", "centrale-demo").post("set_penalty_terms", {
-        "beneficiary_id": "ben-metropole-demo", "effective_from": dt.date.today().isoformat(),
+        "beneficiary_id": "ben-metropole-demo", "effective_from": paris_today().isoformat(),  # A9: not before today, Paris
         "reason": "Convention, annexe pénalités", "terms": {"lengths": {"D4": 5}}}).status_code == 201
     page.get_by_role("link", name="Pénalités").click()
     # its contractor chosen among those it can ask about: its agreement's titulaire, already chosen and read
@@ -683,12 +689,14 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
 
 def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period_not_yet_worked_is_refused(
         app, platform, clean_firestore):
-    """B11 mission follow-up in the browser: on a mission that started six days ago (framed through the platform's
-    services with an injected clock, as tests/functional/test_mission_extra_costs.py does), the titulaire records a
-    timesheet, which the « Jours par jalon » and « Feuilles de temps déclarées » tables show without a reload; then a
-    period ending after today is refused next to « Au », and the earlier success message is gone."""
-    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()  # ben-lyon's territory (69) calendar
-    start = today - dt.timedelta(days=6)
+    """B11 mission follow-up in the browser: on a mission whose first three working days are over (framed through
+    the platform's services with an injected clock, as tests/functional/test_mission_extra_costs.py does), the
+    titulaire records a timesheet of those three days, which the « Jours par jalon » and « Feuilles de temps
+    déclarées » tables show without a reload; then a period ending after today is refused next to « Au », and the
+    earlier success message is gone. The dates come from ben-lyon's territory (69) calendar (tests/dates.py), so
+    the journey holds on any day of the year, Christmas and 1 May included."""
+    mission = a_started_mission(today_on("69"), "69", worked=3, runs_for=20)
+    today, start, worked_until = mission.today, mission.start, mission.worked_until
     uow = FirestoreUnitOfWork(clean_firestore)
     pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(), strict=False), uow)
     pool.upsert_professional(Professional.model_validate(
@@ -698,7 +706,7 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     history = History(clean_firestore, platform.project_id)
     history.t0 = dt.datetime.combine(start - dt.timedelta(days=7), dt.time(9, 0), tzinfo=dt.UTC)
     history.search("ben-lyon", "recette-portail", "pro-anne", submitted=0, proposed=1)  # work mode: mixed
-    history.frame("ben-lyon", "recette-portail", 2, start, [("j1", 10, 20)])  # the mission runs to start + 20 days
+    history.frame("ben-lyon", "recette-portail", 2, start, [("j1", 10, (mission.end - start).days)])  # to mission.end
 
     titulaire_page = app.sign_in("titulaire")
     titulaire_page.goto(app.base + f"/#/orders/ben-lyon/{missions.order_id_for('recette-portail')}")
@@ -709,7 +717,7 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     sheet = titulaire_page.locator("#timesheet")
     sheet.get_by_label("Référence de la feuille de temps").fill("FT-1")
     sheet.get_by_label("Du", exact=True).fill(fr(start))
-    sheet.get_by_label("Au", exact=True).fill(fr(start + dt.timedelta(days=4)))
+    sheet.get_by_label("Au", exact=True).fill(fr(worked_until))
     sheet.get_by_label("Jours travaillés").fill("3")
     sheet.get_by_label("dont jours sur site").fill("1")
     sheet.get_by_role("button", name="Déclarer").click()
@@ -717,7 +725,7 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     expect(sheet).to_contain_text("Feuille de temps enregistrée : 3 j déclarés sur ce jalon, dont 1 j sur site.")
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
     expect(sheets.locator("tr[data-timesheet='FT-1'] td")).to_have_text(
-        ["FT-1", f"du {fr(start)} au {fr(start + dt.timedelta(days=4))}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
+        ["FT-1", f"du {fr(start)} au {fr(worked_until)}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
     app.check(titulaire_page, "titulaire-feuille-de-temps-enregistree", shot=False)
 
     # a period ending after today: refused next to « Au », and the earlier success message is no answer to it
@@ -775,7 +783,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     app.check(page, "centrale-vivier", shot=False)
     # A9: the penalty terms it set on a beneficiary's agreement, as the beneficiary reads them
     purchasing = Erp(platform, "purchasing_body", "centrale-demo")
-    later = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    later = (paris_today() + dt.timedelta(days=10)).isoformat()
     assert purchasing.post("set_penalty_terms", {
         "beneficiary_id": seed.BENEFICIARY["beneficiary_id"], "effective_from": later, "reason": "Annexe pénalités",
         "terms": {"daily_amount_cents": {"P1": 20000}, "rules_by_kind": {"D4": "P1"}}}).status_code == 201
@@ -816,12 +824,12 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     form.get_by_label("Délai D7 plus court (heures ouvrées)").fill("48")
     form.get_by_label("Motif de la nouvelle version").fill("Avenant n°2 : comptes en 48 h")
     form.get_by_label(re.compile("^D7 — Création d'un compte")).select_option("P1")
-    form.get_by_label("En vigueur à partir du").fill(dt.date.today().strftime("%d/%m/%Y"))
+    form.get_by_label("En vigueur à partir du").fill(fr(paris_today()))  # today in Paris: only the version's date refuses it
     form.get_by_role("button", name="Enregistrer la nouvelle version").click()
     expect(field_error(page, "En vigueur à partir du")).to_contain_text("la version 1 prend effet le")
     app.check(page, "centrale-conventions-refus", shot=False)
     form.get_by_label("En vigueur à partir du").fill(
-        (dt.date.today() + dt.timedelta(days=12)).strftime("%d/%m/%Y"))
+        fr(paris_today() + dt.timedelta(days=12)))
     form.get_by_role("button", name="Enregistrer la nouvelle version").click()
     # Then the version is told, the list read again with both versions, the form starting from the new one
     expect(page.locator(".outcome[role=status]")).to_contain_text("Version 2 enregistrée")

@@ -22,6 +22,7 @@ import pytest
 from devtools import seed
 from devtools.stack import ROOT
 from tests.builders import issue_order_body
+from tests.dates import paris_today
 from tests.functional.browser.conftest import AXE, PASSWORD, USERS, web_user
 from tests.functional.browser.test_journeys import register_pool
 from tests.functional.erp import Erp
@@ -114,12 +115,12 @@ def prepare_beneficiary(platform) -> dict:
 
 def prepare_purchasing_body(platform) -> dict:
     register_pool(platform)  # the pool's statistics (B14) have something to count, the beneficiary to choose
-    later = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    later = (paris_today() + dt.timedelta(days=10)).isoformat()  # A9: effective dates are Paris's
     terms = Erp(platform, "purchasing_body", "centrale-demo").post("set_penalty_terms", {
         "beneficiary_id": seed.BENEFICIARY["beneficiary_id"], "effective_from": later, "reason": "Annexe pénalités",
         "terms": {"daily_amount_cents": {"P1": 20000}, "rules_by_kind": {"D4": "P1"}}})
     assert terms.status_code == 201, terms.text
-    after = (dt.date.today() + dt.timedelta(days=12)).strftime("%d/%m/%Y")  # after the version above: accepted
+    after = (paris_today() + dt.timedelta(days=12)).strftime("%d/%m/%Y")  # after the version above: accepted
     # its « Utilisateurs » lists the account the journey signs in with, its own
     return {"beneficiary": seed.BENEFICIARY["beneficiary_id"], "after": after, "email": USERS["purchasing_body"][0]}
 
