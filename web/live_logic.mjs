@@ -84,6 +84,23 @@ export function missionOrder(mission, claims) {
   return { managerId: claims.tenant, orderId: mission.order_id };
 }
 
+// Whether the latest change an `order` event announced (its `updated_at`) is already on a one-order screen, read at
+// `shownAt` (get_order's `updated_at`: the same instant, from the same record). The user's own command — a
+// timesheet, a document — comes back on the stream too: the screen already showing it need not be read again,
+// nor offer « Actualiser ». Unknown on either side (a screen that does not know it, an old event): not shown.
+export function alreadyShown(changedAt, shownAt) {
+  const changed = Date.parse(changedAt ?? "");
+  const shown = Date.parse(shownAt ?? "");
+  return Number.isFinite(changed) && Number.isFinite(shown) && changed <= shown;
+}
+
+// The later of two instants given as ISO texts (either may be missing): what a screen has shown, or been told of.
+export function laterOf(a, b) {
+  if (!Number.isFinite(Date.parse(a ?? ""))) return b ?? null;
+  if (!Number.isFinite(Date.parse(b ?? ""))) return a;
+  return Date.parse(b) > Date.parse(a) ? b : a;
+}
+
 // Whether a re-read of a one-order screen (the order screen, the mission screen) may draw it again now, when its
 // order changed: "defer" while a pointer is pressed on the screen (a click is under way: its press and its
 // release must land on the same element, not on one the redraw put in its place — retried a moment later),

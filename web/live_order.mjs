@@ -8,12 +8,16 @@
 // - while a form was touched since the drawing (typed in, or sent and showing its answer) or a field or button
 //   has the focus, it does not draw: « Cette commande vient de changer » and « Actualiser » instead;
 // - when it draws, the focus and the scroll stay where they were (ctx.redraw).
-// One screen at a time, so one state; pure logic in live_logic.mjs (concernsOrder, liveStatusText,
-// redrawDecision).
-import { concernsOrder, liveStatusText, redrawDecision } from "./live_logic.mjs";
+// - a change the screen already shows is not read again: the user's own command comes back on the stream too, and a
+//   screen drawn whole from a read of the order at or after the event's instant skips it (alreadyShown; the order
+//   screen, which knows get_order's `updated_at`).
+// One screen at a time, so one state; pure logic in live_logic.mjs (alreadyShown, concernsOrder, laterOf,
+// liveStatusText, redrawDecision).
+import { alreadyShown, concernsOrder, laterOf, liveStatusText, redrawDecision } from "./live_logic.mjs";
 import { h } from "./ui.mjs";
 
-const live = { mode: "polling", touched: false, pending: null, drawing: 0, pressedAt: 0, again: null };
+const live = { mode: "polling", touched: false, pending: null, drawing: 0, pressedAt: 0, again: null, shownAt: null,
+  changedAt: null };
 // A form, or a group of fields sent by its buttons (data-form: the mission's deliverable decisions)
 const FORMS = "form, [data-form]";
 const CONTROLS = "input, select, textarea, button, [contenteditable]";
@@ -91,8 +95,10 @@ export function showOrderScreen(ctx, { reread = false }, title, ...content) {
 
 // Once the screen is drawn: nothing is touched yet; on the first drawing (follow), the stream is wired —
 // reread({ reread: true }) draws the screen again without wiring it twice.
-export function orderDrawn(ctx, { follow, managerId, orderId, reread }) {
+// `shownAt`: the order's `updated_at` as the drawing read it (get_order), when the screen knows it.
+export function orderDrawn(ctx, { follow, managerId, orderId, reread, shownAt = null }) {
   live.touched = false;
+  live.shownAt = shownAt;
   if (follow) {
     live.mode = "polling";
     followOrder(ctx, managerId, orderId, reread);
@@ -102,8 +108,10 @@ export function orderDrawn(ctx, { follow, managerId, orderId, reread }) {
 
 function followOrder(ctx, managerId, orderId, reread) {
   const route = location.hash;
+  live.changedAt = null;
   const again = () => {
     if (location.hash !== route) return;  // the screen was left while the re-read waited
+    if (alreadyShown(live.changedAt, live.shownAt)) return;  // its own change, read since: nothing new to draw
     const now = decision();
     if (now === "defer") return soon(200);
     if (now === "note") return showChanged();
@@ -116,7 +124,11 @@ function followOrder(ctx, managerId, orderId, reread) {
   let first = true;  // the stream's first `ready` comes right after this screen's own reads
   ctx.liveOrders({
     refresh: () => { if (first) first = false; else soon(); },
-    onOrder: (event) => { if (concernsOrder(event, managerId, orderId)) soon(); },
+    onOrder: (event) => {
+      if (!concernsOrder(event, managerId, orderId)) return;
+      live.changedAt = laterOf(live.changedAt, event.updated_at);
+      soon();
+    },
     onMode: (mode) => { live.mode = mode; showStatus(ctx); },
   });
 }

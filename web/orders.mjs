@@ -281,7 +281,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor && view.mission ? timesheetSection(ctx, o, view.mission, query) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
-  orderDrawn(ctx, { follow, managerId, orderId,
+  orderDrawn(ctx, { follow, managerId, orderId, shownAt: view.updated_at,
     reread: (options) => renderOrder(ctx, managerId, orderId, { follow: false, ...options }) });
   return undefined;
 }

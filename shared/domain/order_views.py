@@ -125,6 +125,10 @@ class OrderView(Model):
         description="The same moves, each with what it requires (dates, reason) and the report fields that "
                     "satisfy it, read from the same transition table: the web form asks only for those.")
     events: list[OrderEvent]
+    updated_at: AwareDatetime | None = Field(default=None, description=(
+        "A11 real-time view: when the platform last changed the order or what its screens show beside it (a "
+        "timesheet, a document, a deliverable's decision, a replacement), the instant watch_orders' events carry: "
+        "an event no later than it is already shown. null for an order stored before the platform kept it."))
     mission: OrderMission | None = Field(default=None, description=(
         "A mission's order only (B11): its milestones and the deliverables a `deliverable` document "
         "(store_report, request_report_upload) may name. null for any other order."))

@@ -398,8 +398,10 @@ class UnitOfWork(ABC):
 
     def _audit(self, writes: list[Write], room: int) -> list[Write]:
         """One audit record per change (two writes each), or one per space when a bulk commit has
-        no room for that."""
-        audited = [w for w in writes if collection_of(w.path) not in UNAUDITED]
+        no room for that. An update of the database's own fields only (an order's ``updated_at``
+        moved by a change beside it: ``order_store.mark_changed``, A11) changes no content: no record."""
+        audited = [w for w in writes if collection_of(w.path) not in UNAUDITED
+                   and not (w.kind == "update" and not _content(w.data))]
         if not audited:
             return []
         who, cid, at = context.actor.get(), context.correlation_id.get(), self._now()

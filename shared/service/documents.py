@@ -38,8 +38,8 @@ from typing import Any
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Order
-from shared.ports import SERVER_TIME, Clock, DocumentFiles, Query, UnitOfWork
-from shared.service.order_store import load_order, order_path
+from shared.ports import Clock, DocumentFiles, Query, UnitOfWork
+from shared.service.order_store import load_order, mark_changed, order_path
 from shared.service.property_tree import node_state
 from shared.service.transaction import transact
 
@@ -250,8 +250,8 @@ def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str,
         current = load_order(uow, order.manager_id, order.order_id)
         if current is not None and facts.sha256 not in current.service_done_documents:
             uow.update(order_path(order.manager_id, order.order_id),
-                       {"service_done_documents": [*current.service_done_documents, facts.sha256],
-                        "updated_at": SERVER_TIME})
+                       {"service_done_documents": [*current.service_done_documents, facts.sha256]})
+    mark_changed(uow, order.manager_id, order.order_id)  # A11 real-time view: its documents are the order's
     uow.after_commit(lambda: log.log(logging.WARNING if facts.active_content else logging.INFO, "document attached",
                                      extra={"manager_id": order.manager_id, "order_id": order.order_id,
                                             "sha256": facts.sha256, "kind": kind.value, "channel": channel,

@@ -55,6 +55,16 @@ def save_order(uow: UnitOfWork, order: Order, *, created: bool = False) -> None:
     uow.create(path, order_doc(order)) if created else uow.update(path, order_doc(order))
 
 
+def mark_changed(uow: UnitOfWork, manager_id: str, order_id: str) -> None:
+    """A11 real-time view: a command that writes, beside an order, what its screens show — a timesheet or a
+    replacement on its mission (B11, B12), a document or a deliverable's decision under it (B11, B7) — moves the
+    order's ``updated_at`` to its own commit time, so that ``watch_orders`` (a listener on the orders alone)
+    carries the change to the screens that follow the order, and its row comes first in the lists (activity).
+    The order exists: a field update, nothing else of the order rewritten, no audit record of its own (the
+    command's writes are audited; ``updated_at`` is the database's own field)."""
+    uow.update(order_path(manager_id, order_id), {UPDATED_AT: SERVER_TIME})
+
+
 def add_event(uow: UnitOfWork, order: Order, event_id: str, data: dict[str, Any]) -> None:
     uow.create(f"{order_path(order.manager_id, order.order_id)}/events/{event_id}", data)
 
@@ -116,7 +126,15 @@ def _order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, cont
             "territory": territory, "time_zone": clock.time_zone, "time_zone_label": clock.label,
             "next_states": [s.value for s in next_states(order, actor)],
             "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
-            "events": list_events(uow, manager_id, order_id), "mission": _mission_of(uow, order)}, records
+            "events": list_events(uow, manager_id, order_id), "updated_at": _updated_at(uow, manager_id, order_id),
+            "mission": _mission_of(uow, order)}, records
+
+
+def _updated_at(uow: UnitOfWork, manager_id: str, order_id: str) -> str | None:
+    """The order's ``updated_at`` as read with it (no second read: the unit of work keeps what it read), in the
+    form watch_orders' events give it (A11 real-time view)."""
+    when = (uow.get(order_path(manager_id, order_id)) or {}).get(UPDATED_AT)
+    return when.isoformat() if hasattr(when, "isoformat") else None
 
 
 def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:

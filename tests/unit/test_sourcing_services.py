@@ -19,6 +19,7 @@ from shared.domain.sourcing.messages import (
 )
 from shared.domain.sourcing.process import MissionState, NeedStatus, SourcingActor
 from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.service import order_store
 from shared.service.sourcing import erasure, missions, needs, paths, pool, pool_import, ranking, replacements, reporting
 from shared.service.sourcing.paths import Settings
 from tests.fakes import InMemoryUnitOfWork, World
@@ -335,12 +336,14 @@ def test_a_replacement_opens_its_deadline_with_the_mission_and_the_replacement_s
     requested = replacements.request_replacement(B, RequestReplacement.model_validate({
         "action": "request", "mission_id": mission.mission_id, "reason": reason, **extra}, strict=False),
         SourcingActor.BENEFICIARY, world.uow(), world.clock)
-    # Then the mission, its D5/D6 and the message to the titulaire are one commit
+    # Then the mission, its D5/D6, the message to the titulaire and its order's change marker (A11 real-time
+    # view: order_store.mark_changed) are one commit
     shown = requested.replacements[0].deadline
     deadline_path = f"managers/{B}/deadlines/{shown.deadline_id}"
+    order = order_store.order_path(B, mission.order_id)
     [told] = told_titulaire(world, EventType.MISSION_REPLACEMENT_REQUESTED)
     assert [paths_of(c) for c in commits] == [{paths.mission(B, mission.mission_id), deadline_path,
-                                               f"outbox/{told.id}"}]
+                                               f"outbox/{told.id}", order}]
     opened = world.deadlines(B)[shown.deadline_id]
     assert (opened.kind, opened.state, opened.due_at) == (kind, DeadlineState.RUNNING, shown.due_at)
     # When the operator names an equivalent professional, the mission and the stop are one commit
@@ -349,7 +352,7 @@ def test_a_replacement_opens_its_deadline_with_the_mission_and_the_replacement_s
         strict=False), world.uow(), world.clock)
     [told] = told_titulaire(world, EventType.MISSION_PROFESSIONAL_REPLACED)
     assert [paths_of(c) for c in commits[1:]] == [{paths.mission(B, mission.mission_id), deadline_path,
-                                                   f"outbox/{told.id}"}]
+                                                   f"outbox/{told.id}", order}]
     assert (replaced.state, replaced.professional_id) == (MissionState.ORDERED, "pro-dora")
     assert world.deadlines(B)[shown.deadline_id].state is DeadlineState.MET
 

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  backoffDelay, concernsList, concernsOrder, listUpdate, liveStatusText, missionOrder, redrawDecision, rowFilters, rowKey,
-  sseParser, withRow,
+  alreadyShown, backoffDelay, concernsList, concernsOrder, laterOf, listUpdate, liveStatusText, missionOrder,
+  redrawDecision, rowFilters, rowKey, sseParser, withRow,
 } from "../../web/live_logic.mjs";
 import { listQuery } from "../../web/logic.mjs";
 
@@ -145,4 +145,27 @@ test("a row read again takes its place by activity, leaves when the order left t
   assert.deepEqual(keys(withRow(ROWS, "mgr-a/BC-0", oldest, { more: true })), keys(ROWS));
   // And an empty or unread list takes the row alone
   assert.deepEqual(keys(withRow(null, "mgr-a/BC-9", newest)), ["mgr-a/BC-9"]);
+});
+
+// A11 real-time view: a change the one-order screen already shows (its own command, back on the stream) is not read
+// again; the instants are get_order's and the event's `updated_at`, Python ISO texts with microseconds.
+test("alreadyShown: an event no later than the screen's reading is shown; unknown either side is not", () => {
+  const read = "2026-03-03T10:00:00.654321+00:00";
+  assert.equal(alreadyShown("2026-03-03T10:00:00.654321+00:00", read), true);
+  assert.equal(alreadyShown("2026-03-03T09:59:59.100000+00:00", read), true);
+  assert.equal(alreadyShown("2026-03-03T11:00:00.000001+01:00", read), true);  // the same day, another offset
+  assert.equal(alreadyShown("2026-03-03T10:00:01.000000+00:00", read), false);  // a later change: read again
+  assert.equal(alreadyShown("2026-03-03T10:00:01+00:00", null), false);  // the mission screen knows no instant
+  assert.equal(alreadyShown(null, read), false);
+  assert.equal(alreadyShown("pas une date", read), false);
+});
+
+test("laterOf keeps the latest instant told, whichever side is missing", () => {
+  const a = "2026-03-03T10:00:00.100000+00:00";
+  const b = "2026-03-03T10:00:02.000000+00:00";
+  assert.equal(laterOf(a, b), b);
+  assert.equal(laterOf(b, a), b);
+  assert.equal(laterOf(null, a), a);
+  assert.equal(laterOf(a, undefined), a);
+  assert.equal(laterOf(null, null), null);
 });

@@ -25,7 +25,7 @@ from shared.domain.event_types import EventType
 from shared.domain.sourcing.deliverables import decision_errors, repeats
 from shared.domain.sourcing.messages import DecideDeliverable, DeliverableDecided
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
-from shared.service.order_store import load_order, order_path
+from shared.service.order_store import load_order, mark_changed, order_path
 from shared.service.sourcing.mission_store import load_mission
 from shared.service.transaction import transact
 
@@ -56,6 +56,7 @@ def decide_deliverable(beneficiary_id: str, command: DecideDeliverable, uow: Uni
         decision = DeliverableDecision(decision=command.decision, reason=command.reason.strip() if command.reason else None,
                                        decided_at=clock.now(), decided_by=decided_by)
         uow.update(path, {"decision": decision.model_dump(mode="json")})
+        mark_changed(uow, beneficiary_id, order.order_id)  # A11 real-time view: the screens following the order
         told = _decided(beneficiary_id, order.order_id, mission.mission_id, document, decision)
         uow.publish(OutboxMessage(
             id=f"deliverable-decided-{digest(beneficiary_id, order.order_id, command.document_id)[:32]}",

@@ -162,6 +162,8 @@ def _tell_titulaire(uow: UnitOfWork, mission: Mission, index: int, event_type: E
     order = order_store.load_order(uow, b, mission.order_id)
     # The order is issued in the mission's commit; the framework's titulaire is its contractor.
     titulaire = order.contractor_id if order is not None else settings.titulaire_id
+    if order is not None:  # A11 real-time view: the screens following the order see who does the mission now
+        order_store.mark_changed(uow, b, order.order_id)
     kind = ID_PREFIXES[event_type]
     uow.publish(OutboxMessage(
         id=f"mission-{kind}-{digest(b, mission.mission_id, str(index))[:32]}", topic=topology.orders_topic(titulaire),

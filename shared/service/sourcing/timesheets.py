@@ -18,7 +18,7 @@ from shared.domain.sourcing.messages import SubmitTimesheet
 from shared.domain.sourcing.process import Mission, days_on_site_of, timesheet_errors, timesheet_period_errors
 from shared.domain.workdays import local_date
 from shared.ports import Clock, UnitOfWork
-from shared.service.order_store import load_order
+from shared.service.order_store import load_order, mark_changed
 from shared.service.sourcing import paths
 from shared.service.sourcing.mission_store import load_mission
 from shared.service.territories import territory_of
@@ -63,6 +63,7 @@ def submit_timesheet(contractor_id: str, command: SubmitTimesheet, uow: UnitOfWo
         uow.create(path, {**data, "days_on_site_counted": str(on_site), "submitted_at": clock.now().isoformat()})
         uow.update(paths.mission(b, m), {"timesheet_days": {k: str(v) for k, v in days.items()},
                                          "timesheet_days_on_site": {k: str(v) for k, v in days_on_site.items()}})
+        mark_changed(uow, b, order.order_id)  # A11 real-time view: the screens following the order see it
         return after
 
     return transact(uow, attempt)
