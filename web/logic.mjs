@@ -519,10 +519,10 @@ export const CLOCK_NOTES = Object.freeze({
   mission: "les heures de cette mission (livrables, décisions, remplacements) sont affichées à l'heure du territoire "
     + "du bénéficiaire.",
   agreement: "les heures des versions sont affichées à l'heure du territoire du bénéficiaire ; les dates d'effet "
-    + "sont celles de la métropole.",
+    + "sont des jours de ce territoire, où ses délais commencent.",
   statement: "les jours et les heures de ce relevé sont ceux du territoire où ses délais ont couru.",
   contract: "les heures des versions sont affichées à l'heure du territoire du marché, où court son délai D2 ; la "
-    + "date de revue proposée est celle du jour sur place.",
+    + "date de revue proposée et les dates d'effet des pénalités sont des jours de ce territoire.",
   accounts: "les dates de création et de désactivation des comptes sont affichées à l'heure du territoire de la "
     + "partie, où court le délai D7 de ses demandes de compte.",
 });

@@ -233,7 +233,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     ["Pilote", o.site_lead ? `${o.site_lead.first_name} ${o.site_lead.last_name} — ${o.site_lead.mobile}` : "—"],
     ["Date de facture", formatDateTime(o.invoice_date)], ...sequenceFacts(o, role),
     // B12: who does a mission now, and its changes of professional (the titulaire reads them here)
-    ...(view.mission?.professional_id ? [["Professionnel de la mission", orderMissionProfessional(view.mission)]] : []),
+    ...(view.mission?.professional_id ? [["Professionnel de la mission", orderMissionProfessional(view.mission, zone)]] : []),
   ];
   const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
     h("tr", { className: e.late ? "late" : null },

@@ -2,7 +2,9 @@
 // each reason needs, what D5 or D6 means for it), the mission's replacement state and history, and the
 // operator's search of the pool for an equivalent professional and its choice. No DOM, no fetch: tested by
 // tests/web/replacements.test.mjs.
-import { LEVEL_LABELS, eurosToCents, formatDateTime, formatEuros, parseFrenchDate } from "./logic.mjs";
+import {
+  LEVEL_LABELS, PARIS_ZONE, eurosToCents, formatDateTime, formatEuros, parseFrenchDate, rowTimeText,
+} from "./logic.mjs";
 
 export const REPLACEMENT_REASON_LABELS = { departure: "départ", insufficiency: "insuffisance" };
 
@@ -72,6 +74,12 @@ export function replacementRequestBody({ missionId, reason, departure = "", plan
   return errors.length ? { body: null, errors } : { body, errors };
 }
 
+// The operator's « Remplacements » row (AwaitingReplacement): when the replacement was requested, on the row's own
+// clock (B18: its time_zone, the mission's), « (heure locale, UTC−4) » after an overseas one.
+export function awaitingRequestedText(row, date = new Date()) {
+  return `demandé le ${rowTimeText(row, row?.replacement?.requested_at, date)}`;
+}
+
 // The mission's replacement state, as its screen says it: null while nobody is being replaced.
 export function replacementState(mission) {
   if (mission?.state !== "replacement_requested") return null;
@@ -89,17 +97,18 @@ function deadlineText(deadline) {
   return `${formatDateTime(deadline.due)} (${deadline.code})${kept}`;
 }
 
-// The history of a mission's replacements, oldest first: one row of cells each.
-export function replacementRows(replacements, nameOf = (id) => id) {
+// The history of a mission's replacements, oldest first: one row of cells each. Its times (requested, replaced) on
+// the mission's clock, `timeZone` (B18: MissionView's time_zone); its dates (departure, notice, due) as they are.
+export function replacementRows(replacements, nameOf = (id) => id, timeZone = PARIS_ZONE) {
   return (replacements ?? []).map((r) => ({
     reason: REPLACEMENT_REASON_LABELS[r.reason] ?? r.reason,
-    requestedAt: formatDateTime(r.requested_at),
+    requestedAt: formatDateTime(r.requested_at, timeZone),
     departure: r.reason === "departure" ? `${formatDateTime(r.departure_date)}${r.planned ? ` (planifié, notifié le `
       + `${formatDateTime(r.notified_on)}${r.notice_label ? `, préavis ${r.notice_label}` : ""}`
       + `${r.notice_respected === false ? " non respecté" : r.notice_respected ? " respecté" : ""})` : ""}` : "—",
     leaving: nameOf(r.leaving_professional_id),
     due: deadlineText(r.deadline),
-    outcome: r.replaced_by ? `remplacé par ${nameOf(r.replaced_by)} le ${formatDateTime(r.replaced_at)}`
+    outcome: r.replaced_by ? `remplacé par ${nameOf(r.replaced_by)} le ${formatDateTime(r.replaced_at, timeZone)}`
       : "remplaçant attendu",
   }));
 }
@@ -170,8 +179,9 @@ export function proposeReplacementBody({ beneficiaryId, missionId, chosen = "", 
 }
 
 // What a mission's order (get_order's `mission`) says of its professional: who does it now, a replacement awaited
-// (with its due day), and the changes so far — what the titulaire sees of a replacement.
-export function orderMissionProfessional(mission) {
+// (with its due day), and the changes so far — what the titulaire sees of a replacement; a change's time on the order's
+// clock, `timeZone` (B18: the order screen's, orderZone).
+export function orderMissionProfessional(mission, timeZone = PARIS_ZONE) {
   const changes = mission?.replacements ?? [];
   const parts = [mission?.professional_id ?? "—"];
   const open = mission?.replacement_requested ? changes.at(-1) : null;
@@ -180,7 +190,8 @@ export function orderMissionProfessional(mission) {
       + `${formatDateTime(open.due)}`);
   }
   for (const c of changes.filter((change) => change.replaced_by)) {
-    parts.push(` ; ${c.replaced_by} a remplacé ${c.leaving_professional_id} le ${formatDateTime(c.replaced_at)}`);
+    parts.push(` ; ${c.replaced_by} a remplacé ${c.leaving_professional_id} le ${formatDateTime(c.replaced_at,
+      timeZone)}`);
   }
   return parts.join("");
 }

@@ -5,17 +5,17 @@
 // (get_sourcing?view=replacement_candidates: name, skill, availability, daily rate), each professional found with
 // what the replacement rules say of it, or one typed — each refusal of the platform next to the choice.
 // Pure logic in replacement_logic.mjs.
-import { LEVEL_LABELS, formatDateTime, formatEuros } from "./logic.mjs";
+import { LEVEL_LABELS, formatDateTime, formatEuros, orderZone } from "./logic.mjs";
 import {
-  candidateChoices, candidateCountText, candidateRows, candidateSearchQuery, proposeReplacementBody,
-  replacementDueText, replacementRequestBody, replacementRows, replacementState,
+  awaitingRequestedText, candidateChoices, candidateCountText, candidateRows, candidateSearchQuery,
+  proposeReplacementBody, replacementDueText, replacementRequestBody, replacementRows, replacementState,
 } from "./replacement_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 // The mission's replacement part: its state (due day), the request form while none is open (beneficiary), the history.
 export function replacementSection(ctx, mission, refresh, nameOf = (id) => id) {
   const state = replacementState(mission);
-  const history = replacementRows(mission.replacements, nameOf);
+  const history = replacementRows(mission.replacements, nameOf, orderZone(mission));  // B18: the mission's clock
   const canRequest = ctx.session.claims.role === "beneficiary" && mission.state === "ordered";
   return h("section", { id: "replacement", "aria-labelledby": "replacement-title" },
     h("h2", { id: "replacement-title" }, "Remplacement du professionnel"),
@@ -90,7 +90,8 @@ export function renderAwaiting(ctx) {
         return h("tr", { "data-mission": m.mission_id },
           h("td", {}, h("a", { href: `#/replacements/${encodeURIComponent(m.beneficiary_id)}/${encodeURIComponent(
             m.mission_id)}` }, m.mission_id), h("div", { className: "sub" }, `besoin ${m.need_id}`)),
-          h("td", {}, m.beneficiary_id), h("td", {}, state.reason), h("td", {}, m.professional_id),
+          h("td", {}, m.beneficiary_id), h("td", {}, state.reason, h("div", { className: "sub" }, awaitingRequestedText(m))),
+          h("td", {}, m.professional_id),
           h("td", {}, `${m.profile_category}, ${LEVEL_LABELS[m.level] ?? m.level}, ${m.service_type}`),
           h("td", { className: "num" }, formatEuros(m.daily_rate_cents)),
           h("td", {}, `${formatDateTime(state.due)} (${state.code})`));

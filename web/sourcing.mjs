@@ -507,9 +507,11 @@ export async function beneficiaryField(ctx, { value = "", name = "beneficiary_id
 // platform is shown next to its field; `onSet` gets the answer (the versions are read again).
 function termsForm(ctx, beneficiaryId, agreement, onSet) {
   const send = sender(ctx, "set_penalty_terms");
-  const values = termsFormValues(latestTerms(agreement), nowIsoIn("Europe/Paris").slice(0, 10));
+  // B18: today on the beneficiary's clock, the day the platform checks the date against (penalty_terms.today)
+  const values = termsFormValues(latestTerms(agreement), nowIsoIn(orderZone(agreement)).slice(0, 10));
   const effective = dateField({ name: "effective_from", label: "En vigueur à partir du", required: true,
-    value: values.effective_from, hint: "Format jj/mm/aaaa ; aujourd'hui au plus tôt, jamais avant la dernière version" });
+    value: values.effective_from, hint: "Format jj/mm/aaaa ; aujourd'hui sur le territoire du bénéficiaire au plus tôt, "
+      + "jamais avant la dernière version" });
   const amount = field({ name: "amount", label: "Montant d'une pénalité P1 par jour de retard (€)", value: values.amount,
     inputmode: "decimal", paths: ["terms.daily_amount_cents.P1", "terms.daily_amount_cents"],
     hint: "150 € par défaut ; s'applique aux délais pénalisés ci-dessous" });

@@ -37,7 +37,8 @@ export function latestTerms(agreement) {
   return newest?.terms ?? view?.in_force_terms ?? {};
 }
 
-// The form's values for `terms` (PenaltyTerms), effective from `today` (Paris's date, "AAAA-MM-JJ", shown jj/mm/aaaa).
+// The form's values for `terms` (PenaltyTerms), effective from `today` ("AAAA-MM-JJ", shown jj/mm/aaaa: today on the
+// beneficiary's clock, the day the platform checks the date against, B18).
 export function termsFormValues(terms, today) {
   const rules = {};
   const lengths = {};

@@ -282,7 +282,7 @@ def messages(refs: dict[str, str], stories: Stories) -> dict[str, Any]:
             "Published to the titulaire (the contractor of the beneficiary's mission orders) in the commit of POST "
             "set_penalty_terms naming beneficiary_id, once per version. The payload carries every version of the "
             "agreement's penalty terms (those not yet in force included) and the one in force on the day of the "
-            "message (Paris date). Ordering key and ce-subject: agreements/<beneficiary_id>. GET "
+            "message in the beneficiary's territory (B18). Ordering key and ce-subject: agreements/<beneficiary_id>. GET "
             "get_sourcing?view=agreement answers the same for today (beneficiary, purchasing body, operator).",
             "AgreementTermsChangedHeaders", refs["AgreementTermsChanged"],
             [("agreement_terms_changed", "The Métropole's agreement: version 1 from 1 July 2026",

@@ -189,8 +189,8 @@ def get_contract(b: Build) -> dict[str, Any]:
         "summary": "Read a contract whole",
         "description": "The contract as stored and as fr.passerelle.contract.changed.v1 carried it (A2.1): its "
                        "content, `version` and `updated_at`, and every version of its penalty terms with the one in "
-                       "force today, Paris date (`penalty_terms_versions`, A9), and the clock of the contract's territory "
-                       "(`territory`, `time_zone`, `time_zone_label`, B18: its perimeter's when it names exactly one "
+                       "force today in the contract's territory (`penalty_terms_versions`, A9), and that territory's "
+                       "clock (`territory`, `time_zone`, `time_zone_label`, B18: its perimeter's when it names exactly one "
                        "territory, else its manager's). list_contracts lists them with their versions.",
         "tags": ["manager", "contractor"], "parameters": get["parameters"],
         "responses": {"200": json_response("The contract.", b.refs["ContractRecord"],

@@ -90,14 +90,15 @@ class AgreementTerms(Model):
     contract_id: str = Field(description="The framework contract the agreement is made under (its mission orders' "
                                          "contract).")
     penalty_terms_versions: TermsVersions = Field(description="Every version of the agreement's penalty terms and "
-                                                              "the one in force today (Paris date).")
+                                                              "the one in force today in the beneficiary's "
+                                                              "territory (B18).")
 
 
 class AgreementView(AgreementTerms, RecordClock):
     """get_sourcing?view=agreement: the agreement's terms and its titulaire, the contractor of the beneficiary's
     mission orders, whose penalties the beneficiary reads (A9 penalties: the « Pénalités » screen offers it), and the
-    clock of the beneficiary's territory (B18: its versions' times are shown on it; effective dates stay calendar
-    dates of metropolitan France, shared.service.penalty_terms.today)."""
+    clock of the beneficiary's territory (B18: its versions' times are shown on it, and its effective dates are days
+    of that territory, where its deadlines read them: shared.service.penalty_terms.today)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="AgreementView")
 
@@ -115,7 +116,8 @@ class AgreementTermsChanged(AgreementTerms):
 
     penalty_terms_versions: TermsVersions = Field(description="Every version of the agreement's penalty terms, "
                                                               "those not yet in force included, and the one in force "
-                                                              "on the day of the message (Paris date).")
+                                                              "on the day of the message in the beneficiary's "
+                                                              "territory (B18).")
 
 
 def terms_versions(versions: list[TermsVersion], signed: PenaltyTerms, on: dt.date, *,

@@ -24,7 +24,8 @@ class ContractRecord(UpsertContract, RecordClock):
     manager_id: str
     updated_at: AwareDatetime
     penalty_terms_versions: TermsVersions = Field(description="A9: every version of the contract's penalty terms "
-                                                              "and the one in force today (Paris date).")
+                                                              "and the one in force today in the contract's "
+                                                              "territory (B18).")
 
 
 class BillingAccountRecord(UpsertBillingAccount):

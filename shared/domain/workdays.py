@@ -191,3 +191,9 @@ def end_of_day(day: dt.date, code: str) -> dt.datetime:
 
 def local_date(at: dt.datetime, code: str) -> dt.date:
     return at.astimezone(territory(code).tz).date()
+
+
+def latest_local_date(at: dt.datetime) -> dt.date:
+    """The day of ``at`` in the territory furthest ahead (Wallis-et-Futuna, UTC+12): no territory's day is later,
+    so a sweep that selects by ``<= latest_local_date`` misses no record due today in its own territory (B18)."""
+    return max(local_date(at, code) for code in (*_SPECIAL, "75"))

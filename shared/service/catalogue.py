@@ -180,10 +180,14 @@ def _confirmed(state: cat.ReviewState, version: int) -> dict[str, Any]:
 def remind_reviews(uow: UnitOfWork, clock: Clock, limit: int = REMINDER_LIMIT) -> dict[str, int]:
     """Cloud Scheduler's daily sweep: every contract whose review is due within a month (``remind_on``
     passed, across every manager's space: a collection-group query on ``catalogue_reviews``) — its
-    contractor told ``catalogue.review_due`` and the reminder cleared, one commit per contract."""
+    contractor told ``catalogue.review_due`` and the reminder cleared, one commit per contract.
+
+    B18: "passed" on the contract's territory day (``today_of``, the day ``confirm_review`` dates a review by):
+    the query takes every state due by the day of the territory furthest ahead, and each is reminded only once
+    its own day has come (a contract in Martinique waits for its day; the next run takes it)."""
     uow.begin()
-    today = clock.now().date()
-    due = uow.query(Query("catalogue_reviews", group=True, where=(("remind_on", "<=", today.isoformat()),),
+    horizon = workdays.latest_local_date(clock.now())
+    due = uow.query(Query("catalogue_reviews", group=True, where=(("remind_on", "<=", horizon.isoformat()),),
                           limit=limit))
 
     def attempt(path: str) -> bool:
@@ -191,8 +195,11 @@ def remind_reviews(uow: UnitOfWork, clock: Clock, limit: int = REMINDER_LIMIT) -
         if data is None:
             return False
         state = cat.ReviewState.model_validate(data)
-        if state.remind_on is None or state.remind_on > today:
+        if state.remind_on is None or state.remind_on > horizon:
             return False  # reminded meanwhile, or reviewed again
+        today = today_of(uow, state.manager_id, state.contract_id, clock)
+        if state.remind_on > today:
+            return False  # not yet its day in the contract's territory
         now = clock.now()
         current = cat.in_force(load_versions(uow, state.manager_id, state.contract_id), today)
         told = cat.CatalogueReviewDue(manager_id=state.manager_id, contract_id=state.contract_id,

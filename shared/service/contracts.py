@@ -77,15 +77,18 @@ def upsert_contract(manager_id: str, command: c.UpsertContract, uow: UnitOfWork,
         current = uow.get(path)
         if current is not None and current.get("contractor_id") != command.contractor_id:
             raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_CHANGED")])
-        # A9: a change of the terms is a dated version, effective today (shared/service/penalty_terms.py)
+        # A9: a change of the terms is a dated version, effective today (shared/service/penalty_terms.py) in the
+        # contract's territory as it is saved (B18: its perimeter's, else its manager's)
         versions = penalty_terms.load_versions(uow, manager_id, command.contract_id) if current is not None else []
+        day = penalty_terms.today(clock, penalty_terms.terms_territory(uow, "manager", manager_id, command.contract_id,
+                                                                       content))
         recorded = penalty_terms.inline_terms_changed(uow, manager_id, command.contract_id, current,
-                                                      command.penalty_terms, clock, versions)
+                                                      command.penalty_terms, clock, versions, day)
         versions = [*versions, recorded] if recorded is not None else versions
         saved = _save(uow, path, current, content, manager_id, [command.contractor_id], "contracts",
                       command.contract_id, EventType.CONTRACT_CHANGED, clock,
                       shown=lambda _, data: {**data, "penalty_terms_versions": penalty_terms.read_versions(
-                          uow, manager_id, command.contract_id, data, penalty_terms.today(clock),
+                          uow, manager_id, command.contract_id, data, day,
                           versions, accounts=False).model_dump(mode="json")})
         onboarding.contract_saved(uow, manager_id, command.contract_id, command.contractor_id, command.signed_on,
                                   clock.now(), terms=command.penalty_terms,

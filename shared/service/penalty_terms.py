@@ -37,7 +37,8 @@ from shared.domain.contract_terms import (
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
 from shared.domain.penalties import PenaltyTerms, terms_of
-from shared.domain.workdays import PARIS
+from shared.domain import workdays
+from shared.domain.territories import LAST_RESORT
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service.perimeter_messages import publish_changed
 from shared.service.transaction import transact
@@ -89,9 +90,26 @@ def read_versions(uow: UnitOfWork, tenant_id: str, contract_id: str, contract: d
     return terms_versions(versions, terms_of(contract), on, accounts=accounts)
 
 
-def today(clock: Clock) -> dt.date:
-    """Effective dates are calendar dates in metropolitan France (the contracting authorities')."""
-    return clock.now().astimezone(PARIS).date()
+def today(clock: Clock, territory: str | None = None) -> dt.date:
+    """B18: the day a version's effective date is checked against ("today at the earliest") and the version in force
+    is read on: today in the territory whose deadlines read the terms (``terms_territory``), Paris's when none is
+    named. Deadlines look their terms up on the day they start in their territory (``terms_on``), so a version
+    effective from 1 July applies from 1 July there: Paris's day would let a version reach back a day in Nouméa or
+    La Réunion (a D5 counted from yesterday's departure, there) and refuse today in Martinique from 18:00."""
+    return workdays.local_date(clock.now(), territory or LAST_RESORT)
+
+
+def terms_territory(uow: UnitOfWork, role: str, tenant_id: str, contract_id: str,
+                    contract: dict[str, Any] | None = _UNREAD) -> str | None:
+    """B18: the territory whose day dates a contract's terms versions: a manager's contract's (``contract_territory``:
+    its perimeter's when it names exactly one territory, else its manager's — where its D2 counts and its catalogue
+    is reviewed); a beneficiary's agreement's (``role`` "purchasing_body" or "beneficiary"), its beneficiary's
+    registered territory, where its D4–D8 count. ``contract``: the stored contract, when the caller read it."""
+    from shared.service import territories
+
+    if role == "manager":
+        return territories.contract_territory(uow, tenant_id, contract_id, contract)
+    return territories.tenant_territory(uow, "beneficiary", tenant_id)
 
 
 def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms, framework_contract_id: str,
@@ -107,7 +125,8 @@ def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms
                 raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=contract_id)])
             raise DomainError([ErrorDetail.of("$.beneficiary_id", "BENEFICIARY_NOT_FOUND", beneficiary_id=space)])
         existing = load_versions(uow, space, contract_id)
-        version, refused = next_version(existing, contract_id, command.effective_from, today(clock), command.terms,
+        day = today(clock, terms_territory(uow, role, space, contract_id, contract))  # B18: the terms' territory's
+        version, refused = next_version(existing, contract_id, command.effective_from, day, command.terms,
                                         command.reason, uid, clock.now())
         if refused:
             raise DomainError(refused)
@@ -115,7 +134,7 @@ def set_penalty_terms(role: str, tenant: str, uid: str, command: SetPenaltyTerms
         uow.create(version_path(space, contract_id, version.version), version.model_dump(mode="json"))
         versions = [*existing, version]
         # what the contractor is told leaves out which account set the version (set_by null)
-        shown = read_versions(uow, space, contract_id, contract, today(clock), versions, accounts=False)
+        shown = read_versions(uow, space, contract_id, contract, day, versions, accounts=False)
         if role == "manager":  # A9: its contractor is told, on the channel its contracts reach it by
             terms_versions_changed(uow, space, contract_id, contract, shown, clock)
         else:  # A9: the titulaire serving the beneficiary under the agreement is told
@@ -188,13 +207,16 @@ def _target(role: str, tenant: str, command: SetPenaltyTerms, framework_contract
 
 
 def inline_terms_changed(uow: UnitOfWork, manager_id: str, contract_id: str, stored: dict[str, Any] | None,
-                         terms: PenaltyTerms | None, clock: Clock, existing: list[TermsVersion]) -> TermsVersion | None:
+                         terms: PenaltyTerms | None, clock: Clock, existing: list[TermsVersion],
+                         on: dt.date | None = None) -> TermsVersion | None:
     """upsert_contract changed an existing contract's ``penalty_terms``: record the change as a version
-    effective today, in the contract's commit (a new contract's terms are its terms at signature).
+    effective today — ``on``, today in the contract's territory (``today``, ``terms_territory``; Paris's when not
+    given) — in the contract's commit (a new contract's terms are its terms at signature).
     ``existing``: the contract's versions, read in this unit of work."""
     if stored is None or terms_of(stored) == (terms or PenaltyTerms()):
         return None
-    version, refused = next_version(existing, contract_id, today(clock), today(clock), terms or PenaltyTerms(),
+    on = on or today(clock)
+    version, refused = next_version(existing, contract_id, on, on, terms or PenaltyTerms(),
                                     "modifié avec le marché (upsert_contract)", context.actor.get().who, clock.now())
     if refused:
         raise DomainError([e.model_copy(update={"field": "$.penalty_terms"}) for e in refused])

@@ -30,18 +30,18 @@ class NotVisible(Exception):
 def get_contract(role: str, tenant: str, manager_id: str, contract_id: str, uow: UnitOfWork,
                  clock: Clock) -> dict[str, Any]:
     """The contract as stored and as sent in ``contract.changed`` (content, ``version``, ``updated_at``),
-    with its penalty terms versions and the one in force today, Paris date (A9 penalties); the contractor
-    reads them without the manager's account ids. B18: with the clock of the contract's territory (``territory``,
+    with its penalty terms versions and the one in force today in the contract's territory (A9 penalties, B18); the
+    contractor reads them without the manager's account ids. B18: with the clock of the contract's territory (``territory``,
     ``time_zone``, ``time_zone_label``: its perimeter's when it names one territory, else its manager's), on which
     the web app shows its versions' times and offers the catalogue review's date."""
     space = tenant if role == "manager" else manager_id
     data = uow.get(contract_path(space, contract_id)) if contract_id else None
     if data is None or (role == "contractor" and data.get("contractor_id") != tenant):
         raise NotVisible(contract_id)
-    versions = penalty_terms.read_versions(uow, space, contract_id, data, penalty_terms.today(clock),
+    territory = contract_territory(uow, space, contract_id, data)
+    versions = penalty_terms.read_versions(uow, space, contract_id, data, penalty_terms.today(clock, territory),
                                            accounts=role == "manager")
-    return {**data, "penalty_terms_versions": versions.model_dump(mode="json"),
-            **clock_fields(contract_territory(uow, space, contract_id, data))}
+    return {**data, "penalty_terms_versions": versions.model_dump(mode="json"), **clock_fields(territory)}
 
 
 def held_contracts(uow: UnitOfWork, contractor_id: str) -> dict[str, dict[str, dict[str, Any]]]:

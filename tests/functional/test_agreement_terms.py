@@ -60,7 +60,10 @@ def test_a_version_to_come_is_read_by_the_beneficiary_and_the_purchasing_body_an
     # titulaire, without which of the purchasing body's accounts set it
     assert [r.status_code for r in (own, naming_other, by_body, by_operator)] == [200] * 4, own.text
     assert own.json() == naming_other.json() == {"beneficiary_id": "ben-lyon", "contract_id": AGREEMENT,
-                                                 "penalty_terms_versions": terms, "titulaire_id": TITULAIRE}
+                                                 "penalty_terms_versions": terms, "titulaire_id": TITULAIRE,
+                                                 # B18: the beneficiary's clock, Lyon's
+                                                 "territory": "69", "time_zone": "Europe/Paris",
+                                                 "time_zone_label": "Heures de Paris"}
     assert by_body.json() == by_operator.json()
     [seen] = by_body.json()["penalty_terms_versions"]["versions"]
     assert seen == {**version, "set_by": "erp-canut"}

@@ -12,7 +12,9 @@ import json
 import pytest
 
 from shared.domain import catalogue as cat
+from shared.domain import workdays
 from shared.domain.errors import DomainError
+from shared.domain.event_types import EventType
 from shared.domain.identity import AccountList, CreateAccount, RequestAccount
 from shared.domain.listings import AccountRequestList
 from shared.domain.perimeter_reads import ContractRecord
@@ -101,6 +103,42 @@ def test_a_review_dated_a_day_paris_has_not_reached_is_refused_on_a_contract_in_
     # And at 00:30 in Paris (22:30 UTC, the UTC date still the 25th) its 26 June is accepted, as the form offers it
     world.clock.at = dt.datetime(2026, 6, 25, 22, 30, tzinfo=dt.UTC)
     assert confirm(world, dt.date(2026, 6, 26))["last_reviewed_on"] == "2026-06-26"
+
+
+def reminded(world) -> list[str]:
+    return [m.data["contract_id"] for m in world.outbox() if m.event_type is EventType.CATALOGUE_REVIEW_DUE]
+
+
+def test_the_review_reminder_comes_on_each_contracts_own_day_not_on_utcs():
+    # Given three contracts reviewed on 1 January 2026, reminded from 1 June: over La Réunion, Lyon and Martinique
+    world = a_world()
+    for contract_id, departement in (("AC-974", "974"), ("AC-69", "69"), ("AC-972", "972")):
+        contracts.upsert_contract(MANAGER, contract(contract_id, perimeter={"departements": [departement],
+                                                                             "communes": []}), world.uow(), world.clock)
+        catalogue.import_catalogue(MANAGER, contract_id, dt.date(2026, 1, 1), dt.date(2026, 1, 1), "csv",
+                                   CSV.encode(), world.uow(), world.clock)
+
+    def sweep(utc: str) -> list[str]:
+        world.clock.at = dt.datetime.fromisoformat(f"{utc}+00:00")
+        catalogue.remind_reviews(world.uow(), world.clock)
+        return reminded(world)
+
+    # When the sweep runs at 21:30 UTC on 31 May (1 June, 01:30 in La Réunion; 23:30 in Paris): La Réunion's alone
+    assert sweep("2026-05-31T21:30:00") == ["AC-974"]
+    # At 22:30 UTC, the UTC date still 31 May, it is 1 June in Lyon: Lyon's
+    assert sweep("2026-05-31T22:30:00") == ["AC-974", "AC-69"]
+    # At 03:30 UTC on 1 June it is still 31 May, 23:30, in Martinique: not yet; at 04:30 UTC its day has come
+    assert sweep("2026-06-01T03:30:00") == ["AC-974", "AC-69"]
+    assert sweep("2026-06-01T04:30:00") == ["AC-974", "AC-69", "AC-972"]
+    # And nobody is told twice
+    assert sweep("2026-06-02T12:00:00") == ["AC-974", "AC-69", "AC-972"]
+
+
+def test_no_territory_is_on_a_later_day_than_wallis_et_futuna():
+    at = dt.datetime(2026, 5, 31, 12, 30, tzinfo=dt.UTC)  # 1 June, 00:30 in Wallis; 31 May everywhere else
+    assert workdays.latest_local_date(at) == dt.date(2026, 6, 1)
+    assert workdays.local_date(at, "NC") == dt.date(2026, 5, 31)
+    assert workdays.latest_local_date(at - dt.timedelta(hours=1)) == dt.date(2026, 5, 31)
 
 
 def create(world, email: str, tenant: str, role: str = "manager", **more) -> None:

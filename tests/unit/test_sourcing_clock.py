@@ -10,13 +10,16 @@ import json
 
 from shared.domain.listings import NeedList
 from shared.domain.penalties import DecisionAction, Statement, statement
-from shared.domain.sourcing.views import SourcingView
+from shared.domain.sourcing.messages import RequestReplacement
+from shared.domain.sourcing.process import SourcingActor
+from shared.domain.sourcing.views import AwaitingReplacementList, SourcingView
 from shared.domain.territories import clock_fields, territory_of_calendar
 from shared.service import deadlines, listings
 from shared.service.executions import record_execution
-from shared.service.sourcing import agreements, missions, needs
+from shared.service.sourcing import agreements, missions, needs, replacements
 from tests.builders import inbound, report
 from tests.unit.test_mission_territory import ORDER, TITULAIRE, a_framed_mission_in
+from tests.unit.test_order_clock import recording
 from tests.unit.test_sourcing_services import B
 
 MARTINIQUE = ("America/Martinique", "Heures de la Martinique")
@@ -51,6 +54,23 @@ def test_a_beneficiary_in_lyon_reads_its_need_mission_and_agreement_on_paris_clo
                  agreements.read_agreement(B, world.uow(), world.clock)):
         assert (view["territory"], *clock(view)) == ("69", *PARIS)
     assert [row["time_zone"] for row in listings.list_needs("beneficiary", B, {}, world.uow())["needs"]] == [PARIS[0]]
+
+
+def test_a_replacement_awaited_in_martinique_names_martiniques_clock_in_the_operators_list_without_a_read():
+    # Given a mission of a beneficiary in Martinique whose professional was found insufficient
+    world = a_framed_mission_in("972", "02")
+    mission_id = needs.read_need(B, "n1", world.uow())["mission_id"]
+    replacements.request_replacement(B, RequestReplacement.model_validate({
+        "action": "request", "mission_id": mission_id, "reason": "insufficiency"}, strict=False),
+        SourcingActor.BENEFICIARY, world.uow(), world.clock)
+    # When the operator lists the missions awaiting a replacement, reading the missions and nothing else
+    uow, read, queried = recording(world)
+    listed = replacements.awaiting_replacement(uow)
+    assert (read, queried) == ([], ["missions"])
+    # Then the row names the mission's clock (its D6's territory), as its mission screen does
+    [row] = AwaitingReplacementList.model_validate(listed, strict=False).missions
+    assert (row.mission_id, row.time_zone) == (mission_id, MARTINIQUE[0])
+    assert row.time_zone == missions.read_mission(B, mission_id, world.uow())["time_zone"]
 
 
 def test_a_statement_counted_in_martinique_names_its_clock_and_each_decisions_time():

@@ -25,8 +25,8 @@ test("a contract over La Réunion offers its own today as the review's day, the 
 
 test("a contract over La Réunion names its clock once and shows its versions' times there", () => {
   assert.equal(screenClockNote(REUNION, "contract", WINTER), "Heures de La Réunion (UTC+4) : les heures des versions "
-    + "sont affichées à l'heure du territoire du marché, où court son délai D2 ; la date de revue proposée est celle "
-    + "du jour sur place.");
+    + "sont affichées à l'heure du territoire du marché, où court son délai D2 ; la date de revue proposée et les dates "
+    + "d'effet des pénalités sont des jours de ce territoire.");
   assert.equal(formatDateTime("2026-12-09T12:00:00+00:00", orderZone(REUNION)), "09/12/2026 16:00");
   assert.equal(screenClockNote(PARIS, "contract", WINTER), null);
 });

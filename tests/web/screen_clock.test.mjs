@@ -57,7 +57,7 @@ test("a need, a mission and an agreement of a beneficiary in Martinique show the
   assert.equal(decisionText({ decision: "accepted", decided_at: "2026-12-09T12:00:00+00:00", decided_by: null },
     orderZone(mission)), "accepté le 09/12/2026 08:00");
   assert.match(screenClockNote(mission, "mission", WINTER), /^Heures de la Martinique \(UTC\u22124\) : les heures de cette mission/);
-  assert.match(screenClockNote({ ...MARTINIQUE }, "agreement", WINTER), /dates d'effet sont celles de la métropole\.$/);
+  assert.match(screenClockNote({ ...MARTINIQUE }, "agreement", WINTER), /dates d'effet sont des jours de ce territoire, où ses délais commencent\.$/);
   // A beneficiary in Lyon, or an older answer naming no clock: Paris's, no note
   for (const view of [{ ...PARIS }, {}]) {
     assert.equal(screenClockNote(view, "need", WINTER), null);

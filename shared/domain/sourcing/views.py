@@ -171,6 +171,10 @@ class AwaitingReplacement(Model):
     start_date: dt.date
     end_date: dt.date
     replacement: Replacement = Field(description="The open request: its reason, dates and D5/D6 deadline.")
+    time_zone: str = Field(default="Europe/Paris", description=(
+        "B18: the IANA time zone of the territory the open request's D5/D6 counts in (its beneficiary's, the mission's "
+        "clock; from the request's own record, Europe/Paris when it names none): the web app shows the row's times "
+        "on it."))
 
 
 class AwaitingReplacementList(Model):

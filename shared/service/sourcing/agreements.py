@@ -22,19 +22,18 @@ from shared.service.sourcing.paths import Settings
 
 def read_agreement(beneficiary_id: str, uow: UnitOfWork, clock: Clock, settings: Settings = Settings(), *,
                    accounts: bool = True) -> dict[str, Any]:
-    """Every version of the beneficiary's agreement terms and the one in force today (Paris date), and its titulaire
-    (the contractor whose penalties the beneficiary reads). A manager's
-    space holding a contract of the same id is not an agreement: only a registered beneficiary has one.
+    """Every version of the beneficiary's agreement terms and the one in force today in the beneficiary's territory
+    (B18), and its titulaire (the contractor whose penalties the beneficiary reads). A manager's space holding a
+    contract of the same id is not an agreement: only a registered beneficiary has one.
     ``accounts=False`` (the beneficiary) leaves out which of the purchasing body's accounts set each version."""
     path = paths.contract(beneficiary_id, settings)
     found = uow.get_all([paths.beneficiary(beneficiary_id), path])
     if paths.beneficiary(beneficiary_id) not in found or path not in found:
         raise DomainError([ErrorDetail.of("query.beneficiary_id", "BENEFICIARY_NOT_FOUND",
                                           beneficiary_id=beneficiary_id)])
+    territory = found[paths.beneficiary(beneficiary_id)].get("territory")  # B18: the beneficiary's (read above)
     versions = penalty_terms.read_versions(uow, beneficiary_id, settings.contract_id, found[path],
-                                           penalty_terms.today(clock), accounts=accounts)
+                                           penalty_terms.today(clock, territory), accounts=accounts)
     return AgreementView(beneficiary_id=beneficiary_id, contract_id=settings.contract_id,
                          penalty_terms_versions=versions, titulaire_id=found[path].get("contractor_id"),
-                         # B18: the beneficiary's clock (its record, read above)
-                         **clock_fields(found[paths.beneficiary(beneficiary_id)].get("territory")),
-                         ).model_dump(mode="json")
+                         **clock_fields(territory)).model_dump(mode="json")

@@ -22,6 +22,7 @@ from shared.domain.sourcing.process import (
 )
 from shared.domain.list_limits import MAX_ROWS
 from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.domain.territories import clock_fields, territory_of_calendar
 from shared.domain.sourcing.views import (
     AwaitingReplacement, AwaitingReplacementList, ReplacementCandidate, ReplacementCandidateList, ReplacementPreview,
 )
@@ -172,7 +173,8 @@ def _tell_titulaire(uow: UnitOfWork, mission: Mission, index: int, event_type: E
 
 def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
     """The operator's list (``get_sourcing?view=replacements``): every beneficiary's missions awaiting a
-    replacement, the one whose D5/D6 is due soonest first, with the profile and rates the replacement must match.
+    replacement, the one whose D5/D6 is due soonest first, with the profile and rates the replacement must match,
+    each on its clock (B18: the territory its D5/D6 counts in, from the request's record).
     One collection-group query on ``missions`` by ``state`` (infra/terraform/firestore.tf), no composite index."""
     found = list(uow.query(Query("missions", where=(("state", "==", MissionState.REPLACEMENT_REQUESTED.value),),
                                  limit=SCAN + 1, group=True)))
@@ -187,7 +189,9 @@ def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
             beneficiary_id=m.beneficiary_id, mission_id=m.mission_id, need_id=m.need_id, order_id=m.order_id,
             professional_id=m.professional_id, profile_category=m.profile_category, level=m.level,
             service_type=m.service_type, daily_rate_cents=m.daily_rate_cents, extra_costs=m.extra_costs,
-            start_date=m.start_date, end_date=m.end_date, replacement=m.replacements[-1]))
+            start_date=m.start_date, end_date=m.end_date, replacement=m.replacements[-1],
+            # B18: the mission's clock, from the calendar its D5/D6 was counted on (no read)
+            time_zone=clock_fields(territory_of_calendar(m.replacements[-1].deadline.calendar))["time_zone"]))
     rows.sort(key=lambda r: (r.replacement.deadline.due, r.beneficiary_id, r.mission_id))
     page = rows[:MAX_ROWS]
     return AwaitingReplacementList(missions=page, count=len(page),

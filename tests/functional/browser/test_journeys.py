@@ -553,6 +553,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     desk.get_by_role("link", name="Remplacements").click()
     awaiting = desk.get_by_role("table", name="Missions en attente de remplacement")
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("départ")
+    # when it was requested, on the row's own clock (B18: Paris's here, so no « heure locale »)
+    expect(awaiting.locator("tr[data-mission]")).to_contain_text(re.compile(r"demandé le \d\d/\d\d/\d{4} \d\d:\d\d"))
+    expect(awaiting.locator("tr[data-mission]")).not_to_contain_text("heure locale")
     expect(desk.locator("main")).not_to_contain_text("null")  # nothing but the list under it (no stray « null »)
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
     # it searches the whole pool: by name (without its accent), no daily-rate cap, each found judged by the rules
