@@ -2,7 +2,7 @@
 // or invoiced now, an invoice's totals as the platform computes them (half-up, VAT once per rate),
 // and the SubmitInvoice body with the errors a person can fix before sending. Tested by Node
 // (tests/web/invoice_logic.test.mjs); the platform checks everything again (docs/invoicing.md).
-import { eurosToCents, parseFrenchDate } from "./logic.mjs";
+import { eurosToCents, formatEuros, parseFrenchDate } from "./logic.mjs";
 
 export const VAT_RATES = Object.freeze(["20", "10", "5.5", "2.1"]);
 export const INVOICE_KINDS = Object.freeze({ invoice: "facture", credit_note: "avoir" });
@@ -50,6 +50,19 @@ function fromThousandths(value) {
 export function lineNetCents(quantity, unitPriceCents) {
   const q = thousandths(quantity);
   return q === null || unitPriceCents === null ? null : Math.floor((q * unitPriceCents + 500) / 1000);
+}
+
+// An order line's quantity × unit price, as the order screen shows it beside its amount: « 2 U × 45,00 € »,
+// « 2,5 h × 38,00 € » (French decimal comma and euros, the unit as the order names it; none: the quantity alone).
+export function lineCalculationText(line) {
+  const quantity = String(line?.quantity ?? "").trim().replace(".", ",");
+  const unit = String(line?.unit ?? "").trim();
+  return `${quantity}${unit ? ` ${unit}` : ""} × ${formatEuros(line?.unit_price_cents)}`;
+}
+
+// An order line's amount excluding tax, in cents, as the platform computes it (half up: lineNetCents).
+export function lineAmountCents(line) {
+  return lineNetCents(line?.quantity, line?.unit_price_cents ?? null);
 }
 
 // Totals of invoice lines [{quantity, unit_price_cents, vat_rate}]: VAT computed once per rate.

@@ -6,17 +6,20 @@ import {
   formatDateTime, formatEuros, frenchDateTimeOf, nowIsoIn, orderZone, stateLabel,
 } from "./logic.mjs";
 import {
-  INVOICE_KINDS, VAT_RATES, buildInvoice, invoiceTotals, invoiceableLines, openReservations, parseReservations,
-  receivableLines, supplierDefaults,
+  INVOICE_KINDS, VAT_RATES, buildInvoice, invoiceTotals, invoiceableLines, lineAmountCents, lineCalculationText,
+  openReservations, parseReservations, receivableLines, supplierDefaults,
 } from "./invoice_logic.mjs";
 import { receptionWarnings } from "./deliverable_logic.mjs";
 import { declarationNote, lineStatusRows } from "./line_status_logic.mjs";
-import { dateField, errorSlot, field, h, table } from "./ui.mjs";
+import { dateField, errorSlot, field, h, recorder, table } from "./ui.mjs";
 
 
 function failed(slot, err) {
   if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
 }
+
+// A client's recording sent with its attempt's time (the same for a retry of the same content).
+const timed = (content, attempt) => ({ ...content, occurred_at: attempt.occurredAt });
 
 // --- the client: reception, reservations, closing -----------------------------------------------
 // B18: the times shown and sent are on the clock of the order's territory (get_order's time_zone), as on the rest of
@@ -30,7 +33,9 @@ export function receptionSection(ctx, order, view, refresh, milestonesFollowUp =
     const status = declared.get(l.line_id);
     const note = declarationNote(status, zone);
     return h("tr", { "data-line": l.line_id }, h("td", {}, l.line_id), h("td", {}, l.label),
-      h("td", { className: "num" }, formatEuros(Math.round(Number(l.quantity) * l.unit_price_cents))),
+      // A6 each line's quantity × unit price beside its amount, as the platform computes it (half up)
+      h("td", { className: "num calculation" }, lineCalculationText(l)),
+      h("td", { className: "num" }, formatEuros(lineAmountCents(l))),
       h("td", { "data-status": status.status }, status.text, note ? h("div", { className: "sub" }, note) : null),
       h("td", {}, rec ? `réceptionnée le ${formatDateTime(rec.received_at, zone)}` : "non réceptionnée"),
       h("td", {}, rec?.reservations?.length ? rec.reservations.map((r) => h("div", {},
@@ -40,7 +45,8 @@ export function receptionSection(ctx, order, view, refresh, milestonesFollowUp =
   const client = ["manager", "beneficiary"].includes(ctx.session.claims.role);
   return h("section", { "aria-labelledby": "reception-title" },
     h("h2", { id: "reception-title" }, "Réception (service fait)"),
-    table(["Ligne", "Libellé", "Montant HT", "Déclarée", "Réception", "Réserves"], lines, { label: "Réception des lignes" }),
+    table(["Ligne", "Libellé", "Quantité × prix unitaire HT", "Montant HT", "Déclarée", "Réception", "Réserves"], lines,
+      { label: "Réception des lignes" }),
     client ? receptionForm(ctx, order, refresh, milestonesFollowUp, zone) : null,
     client ? liftForms(ctx, order, refresh, zone) : null,
     client && (view.next_states ?? []).includes("closed") ? closeForm(ctx, order, refresh, zone) : null);
@@ -67,16 +73,19 @@ function receptionForm(ctx, order, refresh, milestonesFollowUp, zone) {
       warnings.map((w) => h("p", {}, w))) : null,
     slot.node, rows.map((r) => h("div", { className: "grid" }, r.pick, r.reservations)), comment,
     h("button", { type: "submit" }, "Enregistrer la réception"), result);
+  // one reception per content: a double click records it once and shows its success (record_logic.mjs)
+  const send = recorder(ctx, "record_reception", { form, now: () => nowIsoIn(zone) });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;  // the second click of a double click: the reception is on its way
     slot.clear();
     const picked = rows.filter((r) => r.pick.input.checked);
     if (!picked.length) return slot.show([{ field: "$.lines", message: "Cochez au moins une ligne à réceptionner." }]);
-    const body = { order_id: order.order_id, occurred_at: nowIsoIn(zone),
-      lines: picked.map((r) => ({ line_id: r.line.line_id, reservations: parseReservations(r.reservations.input.value) })) };
-    if (comment.input.value.trim()) body.comment = comment.input.value.trim();
+    const content = { order_id: order.order_id,
+      lines: picked.map((r) => ({ line_id: r.line.line_id, reservations: parseReservations(r.reservations.input.value) })),
+      ...(comment.input.value.trim() ? { comment: comment.input.value.trim() } : {}) };
     try {
-      const after = await ctx.call("record_reception", { body });
+      const { reply: after } = await send.send(content, timed);
       result.textContent = `Réception enregistrée : la commande est « ${stateLabel(after.state)} ».`;
       setTimeout(refresh, 700);
     } catch (err) {
@@ -96,12 +105,15 @@ function liftForms(ctx, order, refresh, zone) {
       const form = h("form", { className: "filters", "data-reservation": r.reservation_id,
         "aria-label": `Réserve ${r.reservation_id}` }, h("p", {}, `${r.reservation_id} (ligne ${r.line_id}) : ${r.description}`),
       comment, h("button", { type: "submit" }, `Lever la réserve ${r.reservation_id}`), slot.node);
+      const send = recorder(ctx, "lift_reservation", { form, now: () => nowIsoIn(zone) });
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
-        const body = { order_id: order.order_id, reservation_id: r.reservation_id, occurred_at: nowIsoIn(zone) };
-        if (comment.input.value.trim()) body.comment = comment.input.value.trim();
+        if (send.busy) return;  // a double click lifts it once
+        slot.clear();
+        const content = { order_id: order.order_id, reservation_id: r.reservation_id,
+          ...(comment.input.value.trim() ? { comment: comment.input.value.trim() } : {}) };
         try {
-          await ctx.call("lift_reservation", { body });
+          await send.send(content, timed);
           refresh();
         } catch (err) {
           failed(slot, err);
@@ -115,10 +127,13 @@ function closeForm(ctx, order, refresh, zone) {
   const slot = errorSlot(() => []);
   const form = h("form", { className: "card", id: "close" }, h("h3", {}, "Clôturer la commande"), slot.node,
     h("button", { type: "submit" }, "Clôturer"));
+  const send = recorder(ctx, "change_order_state", { form, now: () => nowIsoIn(zone) });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;  // a double click closes it once
+    slot.clear();
     try {
-      await ctx.call("change_order_state", { body: { order_id: order.order_id, occurred_at: nowIsoIn(zone), state: "closed" } });
+      await send.send({ order_id: order.order_id, state: "closed" }, timed);
       refresh();
     } catch (err) {
       failed(slot, err);
@@ -199,14 +214,16 @@ function invoiceForm(ctx, order, refresh, zone, supplier) {
     h("button", { type: "submit" }, "Envoyer la facture"), result);
   form.addEventListener("input", showTotals);
   showTotals();
+  const send = recorder(ctx, "submit_invoice", { form });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;  // a double click sends the invoice once
     slot.clear();
     result.textContent = "";
     const { invoice, errors } = buildInvoice(values(), { managerId: order.manager_id, orderId: order.order_id });
     if (errors.length) return slot.show(errors);
     try {
-      const reply = await ctx.call("submit_invoice", { body: invoice });
+      const { reply } = await send.send(invoice);
       result.textContent = `Facture ${reply.invoice_number} acceptée : la commande est « ${stateLabel(reply.order_state)} ».`;
       setTimeout(refresh, 700);
     } catch (err) {

@@ -2,7 +2,8 @@
 // of its order réalisée or non réalisée on the order screen, through the same submit_execution its ERP would call
 // (`line_statuses`, docs/web-app.md). Pure logic, tested by Node (tests/web/line_status.test.mjs): what each line
 // shows, the body sent, the Idempotency-Key kept for a retry, and where each refusal of the platform goes.
-import { attemptKey, formatDateTime, nextSequence } from "./logic.mjs";
+import { formatDateTime, nextSequence } from "./logic.mjs";
+import { recordAttempt } from "./record_logic.mjs";
 
 export const LINE_STATUS_TEXT = Object.freeze({ done: "réalisée", not_done: "non réalisée", unset: "non renseignée" });
 const EVENT_LABEL_MAX = 500;  // ExecutionEventInfo.label (shared/domain/messages.py)
@@ -137,8 +138,7 @@ export function lineStatusEventLabel(lineStatuses) {
 // sequence, lines) is the same — a double click, a network failure, a 5xx: the platform answers the first request
 // again (Idempotent-Replayed) and nothing is recorded twice — and are new for another content.
 export function lineStatusAttempt(previous, content, makeKey, now) {
-  const next = attemptKey(previous, content, makeKey);
-  return next === previous ? previous : { ...next, occurredAt: now() };
+  return recordAttempt(previous, content, makeKey, now);
 }
 
 // The ExecutionReport that attempt sends (docs/contracts/schemas/ExecutionReport.schema.json).

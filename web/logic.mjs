@@ -643,6 +643,18 @@ export function clientDecisionBody(order, move, reason, occurredAt) {
     errors: [] };
 }
 
+// decide_quote's body for the buyer's decision on a submitted quote (A2.4), or the error found before sending: a
+// refusal needs its reason (the platform's QUOTE_REFUSAL_REASON_REQUIRED), told next to « Motif » before anything is
+// sent; an acceptance takes one if given.
+export function quoteDecisionBody(quote, action, reason) {
+  const text = (reason ?? "").trim();
+  if (action === "refuse" && !text) {
+    return { body: null, errors: [clientError("$.reason", "QUOTE_REFUSAL_REASON_REQUIRED",
+      "Un refus doit être motivé : indiquez le motif du refus avant de refuser le devis.")] };
+  }
+  return { body: { quote_id: quote.quote_id, action, ...(text ? { reason: text } : {}) }, errors: [] };
+}
+
 // --- the catalogue's six-month review (A14, get_catalogue) ---------------------------------------------
 // What the catalogue screen says of the review: a contract without a catalogue in force is not « not reviewed for six
 // months » — it has none to review; else when the last review was and when the next is due, late or not.

@@ -8,8 +8,9 @@ import {
   timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
   nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
 } from "./logic.mjs";
-import { dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, table }
-  from "./ui.mjs";
+import {
+  dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder, table,
+} from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
@@ -436,8 +437,11 @@ function moveForm(ctx, order, move, zone) {
     slot.node, h("div", { className: "grid" }, fields),
     h("p", { className: "hint" }, `Séquence envoyée : ${nextSequence(order)} (la suivante de la dernière appliquée).`),
     h("button", { type: "submit" }, "Envoyer"), result);
+  // one report per content (its occurred_at is typed): a double click sends it once (record_logic.mjs)
+  const send = recorder(ctx, "submit_execution", { form });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;  // the second click of a double click: the report is on its way
     slot.clear();
     result.textContent = "";
     const values = Object.fromEntries(new FormData(form).entries());
@@ -446,7 +450,7 @@ function moveForm(ctx, order, move, zone) {
       sequence: nextSequence(order) }, offsetIn(zone));
     if (errors.length) return slot.show(errors);
     try {
-      const reply = await ctx.call("submit_execution", { body: report });
+      const { reply } = await send.send(report);
       result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
         (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
       redrawAfterAnswer(ctx, order);
@@ -476,13 +480,17 @@ function clientDecisions(ctx, order, moves, refresh, zone) {
       h("h3", {}, clientMoveLabel(move, order)),
       h("p", { className: "hint" }, "Le prestataire est prévenu de votre décision, avec son motif."),
       slot.node, reason, h("button", { type: "submit" }, "Confirmer"), result);
+    // one decision per content, at the time of its first sending: a double click decides once (record_logic.mjs)
+    const send = recorder(ctx, "change_order_state", { form, now: () => nowIsoIn(zone) });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (send.busy) return;  // the second click of a double click: the decision is on its way
       slot.clear();
-      const { body, errors } = clientDecisionBody(order, move, reason.input.value, nowIsoIn(zone));
+      const { body, errors } = clientDecisionBody(order, move, reason.input.value, null);
       if (errors.length) return slot.show(errors);
+      const { occurred_at: _, ...content } = body;
       try {
-        const after = await ctx.call("change_order_state", { body });
+        const { reply: after } = await send.send(content, (c, attempt) => ({ ...c, occurred_at: attempt.occurredAt }));
         result.textContent = `Décision enregistrée : la commande est « ${stateLabel(after.state)} ».`;
         setTimeout(refresh, 700);
       } catch (err) {

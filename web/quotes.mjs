@@ -8,11 +8,11 @@
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
   QUOTE_LABELS, answerDueText, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
-  orderZone, parseFrenchDate, quoteOrderLink, rowClock, rowTimeText, siteText,
+  orderZone, parseFrenchDate, quoteDecisionBody, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice } from "./sourcing_logic.mjs";
-import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 
 export function quoteHref(q) {
   return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
@@ -158,23 +158,30 @@ function versionsSection(quote) {
       + formatEuros(cmp.delta)) : null);
 }
 
+// Accept, or refuse with its reason: a refusal without one is told next to « Motif » before anything is sent
+// (quoteDecisionBody); one decision per content, a double click sending it once (recorder).
 function decisionForm(ctx, quote, refresh) {
-  const reason = field({ name: "reason", label: "Motif (obligatoire pour refuser)", rows: 2 });
+  const reason = field({ name: "reason", label: "Motif (obligatoire pour refuser)", rows: 2,
+    hint: "Un refus doit être motivé ; une acceptation peut l'être aussi." });
   const slot = errorSlot(() => [reason]);
+  const section = h("section", { className: "card", id: "quote-decision", "aria-labelledby": "decision-title" });
+  const send = recorder(ctx, "decide_quote", { form: section });
   async function decide(action) {
+    if (send.busy) return;  // the second click of a double click: the decision is on its way
     slot.clear();
+    const { body, errors } = quoteDecisionBody(quote, action, reason.input.value);
+    if (errors.length) return slot.show(errors);
     try {
-      await ctx.call("decide_quote", { body: { quote_id: quote.quote_id, action,
-        ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) } });
+      await send.send(body);
       refresh();
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
   }
-  return h("section", { className: "card", id: "quote-decision", "aria-labelledby": "decision-title" },
-    h("h2", { id: "decision-title" }, "Décider"), slot.node, reason,
+  section.append(h("h2", { id: "decision-title" }, "Décider"), slot.node, reason,
     h("div", { className: "actions" }, h("button", { type: "button", onclick: () => decide("accept") }, "Accepter"),
       h("button", { type: "button", className: "danger", onclick: () => decide("refuse") }, "Refuser")));
+  return section;
 }
 
 function lineRow(index, line = {}) {

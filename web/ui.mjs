@@ -1,6 +1,7 @@
 // DOM helpers of the web application: elements built with DOM calls (textContent only: data never
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
 import { attemptKey, barChart, constraintMessage, errorsByField, fieldOf, keepsAttemptKey } from "./logic.mjs";
+import { recording } from "./record_logic.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -270,5 +271,29 @@ export function sender(ctx, functionName) {
       if (!keepsAttemptKey(err.status)) attempt = null;
       throw err;
     }
+  };
+}
+
+// A part A form that records something (record_logic.mjs): one Idempotency-Key and one time per content, and a second
+// click while the first is on its way ignored — the form says it is busy (aria-busy) and its submit buttons are
+// aria-disabled meanwhile. `now()` gives the attempt's time (occurred_at) once; `call` defaults to ctx.call of
+// `functionName`. → { busy, send(content, bodyOf) } (send answers { reply } or { ignored: true }, throws a refusal).
+export function recorder(ctx, functionName, { form = null, now = () => null } = {}) {
+  const rec = recording((body, idempotencyKey) => ctx.call(functionName, { body, idempotencyKey }),
+    { makeKey: () => crypto.randomUUID(), now });
+  return {
+    get busy() { return rec.busy; },
+    async send(content, bodyOf) {
+      if (rec.busy) return { ignored: true };
+      const buttons = form ? [...form.querySelectorAll("button")] : [];
+      form?.setAttribute("aria-busy", "true");
+      for (const b of buttons) b.setAttribute("aria-disabled", "true");
+      try {
+        return await rec.send(content, bodyOf);
+      } finally {
+        form?.removeAttribute("aria-busy");
+        for (const b of buttons) b.removeAttribute("aria-disabled");
+      }
+    },
   };
 }

@@ -127,6 +127,7 @@ CATALOGUE: dict[str, str] = {
     # quotes (A2.4, A2.5, B16)
     "QUOTE_NOT_FOUND": "Devis « {quote_id} » introuvable.",
     "QUOTE_ALREADY_EXISTS": "Le devis « {quote_id} » existe déjà avec un contenu différent.",
+    "QUOTE_REFUSAL_REASON_REQUIRED": "Le refus d'un devis doit être motivé : indiquez le motif du refus.",
     "QUOTE_EXPIRED": "Le devis « {quote_id} » a expiré (valable jusqu'au {valid_until}) : demandez une nouvelle version.",
     # replay for connectors (list_messages, redeliver_messages)
     "CURSOR_EXPIRED": "Le point de reprise ({at}) est plus ancien que la durée de conservation des messages ({days} jours) : resynchronisez-vous par les API de lecture (marchés, comptes de facturation, bordereaux, patrimoine, commandes, devis), puis reprenez sans curseur.",

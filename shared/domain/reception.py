@@ -80,6 +80,14 @@ class ReceiveOrder(Model):
     comment: Description | None = None
 
 
+def reception_label(lines: list[str], reservations: int, *, partial: bool) -> str:
+    """The reception's label in the order's history (A6 each event's label), in French, singular or plural as
+    counted: « Réception sans réserve : ligne L1 », « Réception partielle avec 2 réserves : lignes L1, L2 »."""
+    kind = "Réception partielle" if partial else "Réception"
+    reserved = f"avec {reservations} réserve{'s' if reservations > 1 else ''}" if reservations else "sans réserve"
+    return f"{kind} {reserved} : ligne{'s' if len(lines) > 1 else ''} {', '.join(lines)}"
+
+
 class LiftReservation(Model):
     """The client lifts one reservation once the contractor has put it right (POST lift_reservation)."""
 

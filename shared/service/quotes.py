@@ -275,8 +275,8 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, cloc
     if role not in who_takes(action):
         raise DomainError([ErrorDetail.of("$.action", "TRANSITION_NOT_ALLOWED_FOR_ACTOR", to_label=action.value,
                                           actor_label=actor_labels(who_takes(action)))])
-    if action == QuoteAction.REFUSE and not cmd.reason:
-        raise DomainError([ErrorDetail.of("$.reason", "REQUIRED")])
+    if action == QuoteAction.REFUSE and not (cmd.reason or "").strip():
+        raise DomainError([ErrorDetail.of("$.reason", "QUOTE_REFUSAL_REASON_REQUIRED")])
 
     def attempt() -> tuple[Quote, Quote]:
         quote = load_quote(uow, manager_id, cmd.quote_id, contractor_id)

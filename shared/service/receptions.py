@@ -15,7 +15,9 @@ from shared import topology
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
 from shared.domain.orders import Actor, Order, OrderState, StateChange
-from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
+from shared.domain.reception import (
+    LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted, reception_label,
+)
 from shared.ports import Clock, OutboxMessage, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.order_store import add_event, load_order, save_order
@@ -52,9 +54,7 @@ def receive(client_id: str, command: ReceiveOrder, uow: UnitOfWork, clock: Clock
     received = [line_id for line_id in after.reception if line_id not in before.reception]
     reservations = [r for line_id in received for r in after.reception[line_id].reservations]
     partial = len(after.reception) < len(after.lines)
-    label = ("Réception partielle" if partial else "Réception") + (
-        f" avec {len(reservations)} réserve{'s' if len(reservations) > 1 else ''}" if reservations else
-        " sans réserve") + f" : lignes {', '.join(received)}"
+    label = reception_label(received, len(reservations), partial=partial)
     save_order(uow, after)
     add_event(uow, after, reception_id, {
         "actor": Actor.MANAGER.value, "channel": "rest", "kind": "reception", "label": label,

@@ -95,7 +95,7 @@ def test_service_done_then_invoice_then_payment_through_chorus_pro(manager, cont
                                                "occurred_at": now_minus(seconds=30), "comment": "Joint refait"})
     assert lifted.status_code == 200, lifted.text
     history = [e["label"] for e in manager.get_order("BC-2026-014").json()["events"]]
-    assert "Réception partielle avec 1 réserve : lignes L1" in history
+    assert "Réception partielle avec 1 réserve : ligne L1" in history
     assert "Levée de la réserve R1 (ligne L1) : Joint à reprendre" in history
     assert "Facture F-2026-0042 : 85,00 € HT" in history
 

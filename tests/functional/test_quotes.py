@@ -72,7 +72,7 @@ def test_a_supplementary_quote_adds_its_lines_to_the_order_and_a_refusal_needs_a
                                      "lines": LINES})
     # When the manager refuses it without a reason, then it is told the reason is required
     no_reason = manager.post("decide_quote", {"quote_id": "DV-SUP", "action": "refuse"})
-    assert [(e["field"], e["code"]) for e in no_reason.json()["errors"]] == [("$.reason", "REQUIRED")]
+    assert [(e["field"], e["code"]) for e in no_reason.json()["errors"]] == [("$.reason", "QUOTE_REFUSAL_REASON_REQUIRED")]
     # When it accepts it
     accepted = manager.post("decide_quote", {"quote_id": "DV-SUP", "action": "accept"})
     # Then the order has its two lines plus the quote's, and the contractor is told

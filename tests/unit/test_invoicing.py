@@ -12,7 +12,7 @@ import pytest
 from shared.domain.errors import DomainError
 from shared.domain.messages import EventType, ReplyStatus
 from shared.domain.orders import OrderState
-from shared.domain.reception import LiftReservation, ReceiveOrder
+from shared.domain.reception import LiftReservation, ReceiveOrder, reception_label
 from shared.service import chorus_sync, inbound_router, invoices, receptions
 from tests.builders import BUYER, CONTRACTOR, MANAGER, NOW, an_order, inbound, invoice_body
 from tests.fakes import RecordingChorusPro, World
@@ -84,6 +84,17 @@ def test_a_reception_with_reservations_moves_the_order_and_is_in_its_history(wor
             "order_id": "BC-2026-014", "reservation_id": "R-PEINT", "occurred_at": NOW.isoformat()})),
             world.uow(), world.clock)
     assert [e.code for e in exc.value.errors] == ["RESERVATION_ALREADY_LIFTED"]
+
+
+def test_the_history_says_ligne_for_one_line_received_and_lignes_for_several(world):
+    # When the client receives L1 alone, without reservation, then L2 with one
+    receive(world, [{"line_id": "L1"}])
+    receive(world, [{"line_id": "L2", "reservations": [{"description": "Joint à reprendre"}]}])
+    # Then each history label counts its lines and its reservations in French, singular as plural
+    labels = sorted(e["label"] for e in world.events(MANAGER, "BC-2026-014").values())
+    assert labels == ["Réception avec 1 réserve : ligne L2", "Réception partielle sans réserve : ligne L1"]
+    assert reception_label(["L1", "L2"], 0, partial=False) == "Réception sans réserve : lignes L1, L2"
+    assert reception_label(["L3"], 2, partial=True) == "Réception partielle avec 2 réserves : ligne L3"
 
 
 def test_an_invoice_above_the_received_amount_is_refused_with_the_difference(world):

@@ -148,6 +148,25 @@ def test_withdrawing_a_requested_quote_stops_d3_in_the_same_commit(world):
     assert any(p.startswith("outbox/quote-decided-") for p in commits[0])
 
 
+def test_a_refusal_without_its_reason_is_refused_naming_the_reason_in_french(world):
+    submitted(world, "DV-1", dt.date(2026, 3, 20))
+    # When the manager refuses the submitted quote without a reason, then with a blank one
+    refusals = []
+    for fields in ({}, {"reason": "   "}):
+        with pytest.raises(DomainError) as refused:
+            decide(world, "DV-1", "refuse", **fields)
+        refusals.append(refused.value.errors)
+    # Then each is refused at $.reason with its own code, whose French message names the refusal's reason
+    for errors in refusals:
+        assert [(e.field, e.code) for e in errors] == [("$.reason", "QUOTE_REFUSAL_REASON_REQUIRED")]
+        assert errors[0].message == "Le refus d'un devis doit être motivé : indiquez le motif du refus."
+    # And the quote is still submitted, nothing told; with a reason it is refused and keeps it
+    assert stored(world, "DV-1").state is QuoteState.SUBMITTED
+    assert messages(world, EventType.QUOTE_DECIDED) == []
+    quote = decide(world, "DV-1", "refuse", reason="Hors budget")
+    assert (quote.state, quote.reason) == (QuoteState.REFUSED, "Hors budget")
+
+
 def test_an_acceptance_creates_the_order_in_the_quotes_commit(world):
     submitted(world, "DV-1", dt.date(2026, 3, 20))
     # Given the instance dies in the acceptance's commit

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.builders import BUYER, EXECUTION, issue_order_body
-from tests.functional.browser.test_journeys import field_error
+from tests.functional.browser.test_journeys import field_error, sent_keys
 from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp
 
@@ -42,10 +42,17 @@ def test_manager_receives_with_a_reservation_contractor_invoices_manager_lifts_a
     expect(form.get_by_label("Réceptionner la ligne L1 (Recherche de fuite)")).to_be_checked()
     expect(form.get_by_label("Réceptionner la ligne L2 (Remplacement siphon)")).to_have_count(0)
     form.get_by_label("Réserves sur la ligne L1 (une par ligne)").fill("Joint à reprendre")
-    form.get_by_role("button", name="Enregistrer la réception").click()
+    # each line's quantity × unit price beside its amount
+    lines = manager.get_by_role("table", name="Réception des lignes")
+    expect(lines.locator("tr[data-line='L1'] td.calculation")).to_have_text("1 U × 85,00\u00a0€")
+    expect(lines.locator("tr[data-line='L2'] td.calculation")).to_have_text("2,5 U × 42,00\u00a0€")
+    # a double click on « Enregistrer la réception » sends one request: recorded once, never refused
+    received = sent_keys(manager, "record_reception")
+    form.get_by_role("button", name="Enregistrer la réception").dblclick()
     expect(manager.locator(".facts")).to_contain_text("réceptionné", timeout=10000)
+    assert len(received) >= 1 and len(set(received)) == 1, received
     expect(manager.get_by_role("table", name="Réception des lignes")).to_contain_text("L1-R1 : Joint à reprendre (ouverte)")
-    expect(manager.get_by_role("table", name="Historique")).to_contain_text("Réception partielle avec 1 réserve")
+    expect(manager.get_by_role("table", name="Historique")).to_contain_text("Réception partielle avec 1 réserve : ligne L1")
     app.check(manager, "gestionnaire-reception")
 
     # The contractor invoices: a price above the order's is refused next to its field, then accepted
@@ -65,19 +72,24 @@ def test_manager_receives_with_a_reservation_contractor_invoices_manager_lifts_a
     expect(field_error(contractor, "Ligne L1 : prix unitaire HT (€)")).to_contain_text("écart 5,00 €")
     app.check(contractor, "prestataire-facture-refusee")
     invoice.get_by_label("Ligne L1 : prix unitaire HT (€)").fill("85,00")
-    invoice.get_by_role("button", name="Envoyer la facture").click()
+    invoiced = sent_keys(contractor, "submit_invoice")
+    invoice.get_by_role("button", name="Envoyer la facture").dblclick()  # sent once
     expect(contractor.locator(".facts")).to_contain_text("facturé", timeout=10000)
     expect(contractor.locator("tr[data-invoice='F-WEB-1']")).to_contain_text("93,50")
+    assert len(invoiced) >= 1 and len(set(invoiced)) == 1, invoiced
     expect(contractor.get_by_role("group", name="Actions possibles").get_by_role("button")).to_have_text(
         ["Signaler un événement"])
     app.check(contractor, "prestataire-factures")
 
     # The manager lifts the reservation, closes, and downloads the Factur-X XML
     manager.reload()
-    manager.get_by_role("button", name="Lever la réserve L1-R1").click()
+    lifted, closed = sent_keys(manager, "lift_reservation"), sent_keys(manager, "change_order_state")
+    manager.get_by_role("button", name="Lever la réserve L1-R1").dblclick()  # lifted once
     expect(manager.get_by_role("table", name="Réception des lignes")).to_contain_text("levée le")
-    manager.get_by_role("button", name="Clôturer").click()
+    manager.get_by_role("button", name="Clôturer").dblclick()  # closed once
     expect(manager.locator(".facts")).to_contain_text("clôturé", timeout=10000)
+    expect(manager.locator("#close")).to_have_count(0)
+    assert (len(set(lifted)), len(set(closed))) == (1, 1), (lifted, closed)
     row = manager.locator("tr[data-invoice='F-WEB-1']")
     expect(row).to_contain_text("acceptée par la plateforme")
     with manager.expect_download() as download:

@@ -43,6 +43,16 @@ def catalogue(platform, manager: Erp) -> None:
     assert r.status_code == 201, r.text
 
 
+def sent_keys(page, function: str) -> list[str | None]:
+    """The Idempotency-Key of each POST the page sends to `function` from now on, as it sends them: a double click on
+    a form that records something must send one request (or the same one again), never a second recording."""
+    url = page.evaluate("async () => (await (await fetch('config.json')).json()).functions")[function]
+    keys: list[str | None] = []
+    page.on("request", lambda r: keys.append(r.headers.get("idempotency-key"))
+            if r.method == "POST" and r.url.startswith(url) else None)
+    return keys
+
+
 def field_error(page, label, within=None):
     """The error note of the input labelled `label` (its aria-describedby), in `within` if given."""
     control = (within or page).get_by_label(label, exact=isinstance(label, str))
@@ -117,8 +127,10 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(history).to_contain_text("Décision du client : suspendu")
     expect(history).to_contain_text("Motif : Accès au logement impossible cette semaine")
     page.get_by_role("button", name="Reprendre la commande (« planifié »)").click()
-    page.get_by_role("button", name="Confirmer").click()
+    decided = sent_keys(page, "change_order_state")
+    page.get_by_role("button", name="Confirmer").dblclick()  # a double click decides once
     expect(page.locator(".facts")).to_contain_text("planifié")
+    assert len(decided) >= 1 and len(set(decided)) == 1, decided
     expect(history).to_contain_text("Décision du client : planifié")
 
     # Quotes: a request for an unknown contract is refused next to its field, then requested
@@ -144,8 +156,17 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.get_by_role("table", name="Comparaison des versions")).to_contain_text("Version 2")
     expect(page.get_by_text("Écart de la dernière révision : +85,00")).to_be_visible()
     app.check(page, "gestionnaire-devis-versions")
-    page.get_by_role("button", name="Accepter").click()
+    # a refusal without its reason is told next to « Motif » before anything is sent
+    decision = page.locator("#quote-decision")
+    quote_keys = sent_keys(page, "decide_quote")
+    decision.get_by_role("button", name="Refuser").click()
+    expect(field_error(page, "Motif (obligatoire pour refuser)", within=decision)).to_have_text(
+        "Un refus doit être motivé : indiquez le motif du refus avant de refuser le devis.")
+    expect(decision.get_by_label("Motif (obligatoire pour refuser)")).to_have_attribute("aria-invalid", "true")
+    assert quote_keys == []
+    decision.get_by_role("button", name="Accepter").dblclick()  # a double click accepts once
     expect(page.locator(".facts")).to_contain_text("accepté")
+    assert len(quote_keys) >= 1 and len(set(quote_keys)) == 1, quote_keys
 
     # Penalties: the late report's P1 days, one waived with its reason; a decision without reason refused
     page.get_by_role("link", name="Pénalités").click()

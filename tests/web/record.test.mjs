@@ -1,0 +1,103 @@
+// Four defects the last walk of the part A web app found: a double click on « Enregistrer la réception » (and the
+// other forms that record something) sent a second request that the platform refused; a quote refused without its
+// reason came back as « Champ obligatoire manquant. »; the order screen gave each line's amount without its
+// quantity × unit price. The pure logic behind them (web/record_logic.mjs, web/logic.mjs, web/invoice_logic.mjs).
+//   node --test tests/web/
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { lineAmountCents, lineCalculationText } from "../../web/invoice_logic.mjs";
+import { quoteDecisionBody } from "../../web/logic.mjs";
+import { keepsRecordAttempt, recordAttempt, recording } from "../../web/record_logic.mjs";
+
+const RECEPTION = { order_id: "BC-2026-0101", lines: [{ line_id: "L1", reservations: [] }] };
+const timed = (content, attempt) => ({ ...content, occurred_at: attempt.occurredAt });
+
+// A platform that answers each request when told to (`answer(i, …)`), recording what it was sent.
+function platform() {
+  const sent = [];
+  const call = (body, key) => new Promise((resolve, reject) => sent.push({ body, key, resolve, reject }));
+  return { sent, call };
+}
+
+function counters() {
+  let keys = 0;
+  let minutes = 0;
+  return { makeKey: () => `key-${++keys}`, now: () => `2026-03-05T10:0${minutes++}:00+01:00` };
+}
+
+test("one recording per content: the same key and time for the same content, new ones for a new content", () => {
+  const { makeKey, now } = counters();
+  const first = recordAttempt(null, RECEPTION, makeKey, now);
+  assert.deepEqual([first.key, first.occurredAt], ["key-1", "2026-03-05T10:00:00+01:00"]);
+  // a second click a minute later: the same attempt, not a reception stamped a minute later under a new key
+  assert.equal(recordAttempt(first, { ...RECEPTION }, makeKey, now), first);
+  const corrected = recordAttempt(first, { ...RECEPTION, comment: "Visite du 5 mars" }, makeKey, now);
+  assert.deepEqual([corrected.key, corrected.occurredAt], ["key-2", "2026-03-05T10:01:00+01:00"]);
+});
+
+test("a double click while the first request is on its way sends one request and shows its success", async () => {
+  const { sent, call } = platform();
+  const rec = recording(call, counters());
+  // When the manager clicks twice on « Enregistrer la réception » before the platform answers
+  const first = rec.send(RECEPTION, timed);
+  assert.equal(rec.busy, true);
+  assert.deepEqual(await rec.send(RECEPTION, timed), { ignored: true });
+  // Then one request left, with its Idempotency-Key and occurred_at, and its answer is the first click's
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].body, { ...RECEPTION, occurred_at: "2026-03-05T10:00:00+01:00" });
+  sent[0].resolve({ state: "received" });
+  assert.deepEqual(await first, { reply: { state: "received" } });
+  assert.equal(rec.busy, false);
+  // And a click after the answer (before the screen is drawn again) is the same request again: the platform replays
+  // its success (Idempotent-Replayed) instead of refusing a second reception of the same lines
+  const again = rec.send(RECEPTION, timed);
+  assert.deepEqual([sent[1].key, sent[1].body], [sent[0].key, sent[0].body]);
+  sent[1].resolve({ state: "received" });
+  assert.deepEqual(await again, { reply: { state: "received" } });
+});
+
+test("after no answer, a 5xx or a 409 the retry is the same request; after a refusal, a new one", async () => {
+  const { sent, call } = platform();
+  const rec = recording(call, counters());
+  const outcomes = [];
+  for (const [status, expectSameKey] of [[undefined, true], [503, true], [409, true], [422, false]]) {
+    const attempt = rec.send(RECEPTION, timed);
+    const request = sent.at(-1);
+    request.reject(Object.assign(new Error("refusée"), { status }));
+    await assert.rejects(attempt);
+    const retry = rec.send(RECEPTION, timed);
+    outcomes.push([status, sent.at(-1).key === request.key, expectSameKey]);
+    sent.at(-1).resolve({});
+    await retry;
+  }
+  for (const [status, same, expected] of outcomes) assert.equal(same, expected, `status ${status}`);
+  assert.deepEqual([200, 201, 409, 500, 0, undefined].map(keepsRecordAttempt), [true, true, true, true, true, true]);
+  assert.deepEqual([400, 403, 404, 422].map(keepsRecordAttempt), [false, false, false, false]);
+});
+
+test("a quote refused without its reason is told at « Motif » before anything is sent", () => {
+  const quote = { quote_id: "DV-2026-0007" };
+  for (const reason of [undefined, "", "   "]) {
+    assert.deepEqual(quoteDecisionBody(quote, "refuse", reason), { body: null, errors: [{ field: "$.reason",
+      code: "QUOTE_REFUSAL_REASON_REQUIRED",
+      message: "Un refus doit être motivé : indiquez le motif du refus avant de refuser le devis." }] });
+  }
+  assert.deepEqual(quoteDecisionBody(quote, "refuse", " Hors budget ").body,
+    { quote_id: "DV-2026-0007", action: "refuse", reason: "Hors budget" });
+  assert.deepEqual(quoteDecisionBody(quote, "accept", "").body, { quote_id: "DV-2026-0007", action: "accept" });
+  assert.deepEqual(quoteDecisionBody(quote, "accept", "Conforme").body,
+    { quote_id: "DV-2026-0007", action: "accept", reason: "Conforme" });
+});
+
+test("each line shows its quantity × unit price beside its amount, in French", () => {
+  const nbsp = "\u00a0";  // Intl's fr-FR euro: « 45,00 € » with a no-break space
+  assert.equal(lineCalculationText({ quantity: "2", unit: "U", unit_price_cents: 4500 }), `2 U × 45,00${nbsp}€`);
+  assert.equal(lineCalculationText({ quantity: "2.5", unit: "h", unit_price_cents: 3800 }), `2,5 h × 38,00${nbsp}€`);
+  assert.equal(lineCalculationText({ quantity: "1", unit_price_cents: 123456 }),
+    `1 × ${new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(1234.56)}`);
+  // the amount as the platform computes it: half up per line, never a float's rounding
+  assert.equal(lineAmountCents({ quantity: "2", unit_price_cents: 4500 }), 9000);
+  assert.equal(lineAmountCents({ quantity: "0.333", unit_price_cents: 1001 }), 333);
+  assert.equal(lineAmountCents({ quantity: "1.005", unit_price_cents: 1000 }), 1005);
+});
