@@ -1259,9 +1259,10 @@ export function needFormValues(content) {
 
 // Framing a mission (B13, B11): the form's text → frame_mission's body, or the errors of what was typed (nothing sent).
 // Milestones are one a line, « libellé ; jours ; jj/mm/aaaa »: a whole number of days, at least 1 (an empty or
-// decimal count is named here, not sent as 0). `today` is the Paris date of the declaration's signature.
-export function frameBody({ needId, start = "", end = "", deliverables = "", milestones = "", signedBy = "", statement = "",
-  today }) {
+// decimal count is named here, not sent as 0). `milestoneDeliverables`: each milestone's deliverables box, by the
+// milestone's line (one deliverable a line, B11). `today` is the Paris date of the declaration's signature.
+export function frameBody({ needId, start = "", end = "", deliverables = "", milestones = "", milestoneDeliverables = [],
+  signedBy = "", statement = "", today }) {
   const errors = [];
   const startDate = parseFrenchDate(start);
   const endDate = parseFrenchDate(end);
@@ -1270,8 +1271,10 @@ export function frameBody({ needId, start = "", end = "", deliverables = "", mil
   if (startDate && endDate && endDate < startDate) {
     errors.push({ field: "$.end_date", message: "La fin précède le début de la mission." });
   }
-  const items = deliverables.split("\n").map((line) => line.trim()).filter(Boolean);
+  const items = deliverableLines(deliverables);
   if (!items.length) errors.push({ field: "$.deliverables", message: "Indiquez au moins un livrable." });
+  errors.push(...deliverableListErrors(items, { field: "$.deliverables", max: FRAME_LIMITS.missionDeliverables,
+    whose: "la mission" }));
   const lines = milestones.split("\n").map((line) => line.trim()).filter(Boolean);
   if (!lines.length) errors.push({ field: "$.milestones", message: "Indiquez au moins un jalon : « libellé ; jours ; jj/mm/aaaa »." });
   const steps = lines.map((line, i) => {
@@ -1285,13 +1288,46 @@ export function frameBody({ needId, start = "", end = "", deliverables = "", mil
     if (problems.length) {
       errors.push({ field: "$.milestones", message: `Jalon ${i + 1} : ${problems.join(", ")} — « libellé ; jours ; jj/mm/aaaa ».` });
     }
-    return { milestone_id: `J${i + 1}`, label, days: count, due: iso };
+    const own = deliverableLines(milestoneDeliverables[i] ?? "");
+    errors.push(...deliverableListErrors(own, { field: `$.milestones[${i}].deliverables`,
+      max: FRAME_LIMITS.milestoneDeliverables, whose: `le jalon ${i + 1}` }));
+    return { milestone_id: `J${i + 1}`, label, days: count, due: iso, deliverables: own };
   });
   if (errors.length) return { body: null, errors };
   const signer = signedBy.trim();
   return { errors, body: { need_id: needId, start_date: startDate, end_date: endDate, deliverables: items, milestones: steps,
     ...(signer ? { conflict_declaration: { no_conflict: true, signed_by: signer, signed_on: today,
       statement: statement.trim() } } : {}) } };
+}
+
+// What frame_mission accepts (FrameMission, MilestoneInput): each deliverable 1 to 200 characters, 50 for the
+// mission, 20 for a milestone.
+export const FRAME_LIMITS = Object.freeze({ label: 200, missionDeliverables: 50, milestoneDeliverables: 20 });
+
+// A deliverables box, one a line → its deliverables, each once (a line repeated names the same deliverable).
+function deliverableLines(text) {
+  return [...new Set(String(text ?? "").split("\n").map((line) => line.trim()).filter(Boolean))];
+}
+
+function deliverableListErrors(items, { field, max, whose }) {
+  const errors = items.filter((item) => item.length > FRAME_LIMITS.label).map((item) => ({ field,
+    message: `Livrable trop long (${FRAME_LIMITS.label} caractères au plus, ${item.length} saisis) : « ${item.slice(0, 40)}… ».` }));
+  if (items.length > max) errors.push({ field, message: `${max} livrables au plus pour ${whose} (${items.length} saisis).` });
+  return errors;
+}
+
+// B11: the framing form's milestones as typed, one a line → the id and label of each, for its deliverables box.
+export function frameMilestones(text = "") {
+  return String(text ?? "").split("\n").map((line) => line.trim()).filter(Boolean)
+    .map((line, i) => ({ milestoneId: `J${i + 1}`, label: line.split(";")[0].trim() }));
+}
+
+// B11: the deliverables box of a milestone that appears on the framing form starts with the mission's deliverables
+// (prefilled from the need) that no milestone before it names: with one milestone, all of them; the beneficiary
+// moves each to the milestone that delivers it.
+export function milestoneDeliverablesPrefill(missionDeliverables = "", earlier = []) {
+  const named = new Set(earlier.flatMap((text) => deliverableLines(text)));
+  return deliverableLines(missionDeliverables).filter((item) => !named.has(item)).join("\n");
 }
 
 // The framing form prefilled from the need's current version: its dates and deliverables (B2 → B13).

@@ -11,7 +11,7 @@ import {
   orderZone, parseFrenchDate, quoteDecisionBody, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
-import { clientColumnLabel, orderClientLabel, raiseClientChoice } from "./sourcing_logic.mjs";
+import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 
 export function quoteHref(q) {
@@ -282,36 +282,67 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     contractField.querySelector("datalist")?.replaceChildren(...held.map((id) => h("option", { value: id })));
     if (held.length === 1 && !contractField.input.value.trim()) [contractField.input.value] = held;
   });
+  // A7, B16: a manager's quote is at a node of its property tree; a beneficiary has none — its quote names the mission
+  // it concerns (« Mission concernée », among its missions with this titulaire), whose order and site the platform takes
+  const siteNode = field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
+    value: order?.site?.node_id ?? "", paths: ["site_node", "site.node_id", "site"] });
+  const siteLabel = field({ name: "site_label", label: "Libellé du site", value: order?.site?.label ?? "",
+    paths: ["site_label", "site.label"] });
+  const orderField = field({ name: "order_id", label: "Commande complétée (travaux complémentaires)", value: orderId,
+    hint: "Laisser vide pour un devis spontané." });
+  const missionField = field({ name: "mission_id", label: "Mission concernée", required: true, paths: ["mission_id", "order_id"],
+    options: [{ value: "", label: "— Choisir —" }],
+    hint: "Un bénéficiaire n'a pas de patrimoine : le devis porte sur l'une de ses missions et complète sa commande." });
+  const kindOf = (id) => client.options.find((o) => o.value === id)?.kind ?? (view?.mission ? "beneficiary" : "manager");
+  let beneficiary = false;
+  let missionsRead = 0;  // a choice read for an earlier client is not drawn over a later one
+  const showKind = async () => {
+    const chosen = clientField.input.value.trim();
+    beneficiary = Boolean(chosen) && kindOf(chosen) === "beneficiary";
+    for (const part of [siteNode, siteLabel, orderField]) part.hidden = beneficiary;
+    siteNode.input.required = !beneficiary;
+    missionField.hidden = !beneficiary;
+    missionField.input.required = beneficiary;
+    if (!beneficiary) return;
+    const ticket = ++missionsRead;
+    const rows = await ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen, limit: "100" }).toString() })
+      .then((page) => page.orders).catch(() => []);
+    if (ticket !== missionsRead) return;
+    const choices = raiseMissionOptions(rows, chosen);
+    const wanted = view?.mission?.mission_id ?? (choices.length === 1 ? choices[0].value : "");
+    missionField.input.replaceChildren(...[{ value: "", label: choices.length ? "— Choisir —" : "Aucune mission en cours" },
+      ...choices].map((o) => h("option", { value: o.value, selected: o.value === wanted }, o.label)));
+  };
+  clientField.input.addEventListener("change", showKind);
   const fields = [
     clientField,
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
     contractField,
     field({ name: "title", label: "Objet", required: true }),
-    field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
-      value: order?.site?.node_id ?? "", paths: ["site_node", "site.node_id", "site"] }),
-    field({ name: "site_label", label: "Libellé du site", value: order?.site?.label ?? "",
-      paths: ["site_label", "site.label"] }),
-    field({ name: "order_id", label: "Commande complétée (travaux complémentaires)", value: orderId,
-      hint: "Laisser vide pour un devis spontané." }),
+    missionField, siteNode, siteLabel, orderField,
   ];
   const lines = linesEditor([{}]);
   const validUntil = dateField({ name: "valid_until", label: "Valable jusqu'au", required: true });
-  const slot = errorSlot(() => [...fields, validUntil, ...lines.fields()]);
+  // a refusal goes next to a field shown (a beneficiary's order_id, its mission's: next to « Mission concernée »)
+  const slot = errorSlot(() => [...fields.filter((f) => !f.hidden), validUntil, ...lines.fields()]);
   const result = h("p", { className: "status", role: "status" });
   const form = h("form", { className: "card", id: "raise-quote", "aria-labelledby": "raise-title" },
     h("h2", { id: "raise-title" }, orderId ? `Travaux complémentaires sur ${orderId}` : "Votre devis"),
     slot.node, h("div", { className: "grid" }, fields), lines.box, lines.more, validUntil,
     h("button", { type: "submit" }, "Proposer le devis"), result);
+  showKind();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     slot.clear();
     const v = Object.fromEntries(new FormData(form).entries());
     const { lines: read, errors } = lines.read(v);
+    const target = raiseTarget({ beneficiary, missionId: missionField.input.value, siteNode: siteNode.input.value,
+      siteLabel: siteLabel.input.value, orderId: orderField.input.value });
+    errors.push(...target.errors);
     const valid = readValidUntil(validUntil, errors);
     if (errors.length) return slot.show(errors);
     const body = { manager_id: v.manager_id.trim(), quote_id: v.quote_id.trim(), contract_id: v.contract_id.trim(),
-      title: v.title.trim(), site: { node_id: v.site_node.trim(), ...(v.site_label.trim() ? { label: v.site_label.trim() } : {}) },
-      ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}), lines: read, valid_until: valid };
+      title: v.title.trim(), ...target.fields, lines: read, valid_until: valid };
     try {
       const quote = await ctx.call("raise_quote", { body });
       result.textContent = `Devis ${quote.quote_id} proposé ${quote.client_kind === "beneficiary" ? "au bénéficiaire"

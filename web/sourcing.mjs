@@ -10,7 +10,7 @@ import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadg
 import {
   CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
   NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, frameBody,
-  frameFormValues, needField, needFormValues, nowIsoIn, orderZone, progressText, progressView, rowTimeText,
+  frameFormValues, frameMilestones, milestoneDeliverablesPrefill, needField, needFormValues, nowIsoIn, orderZone, progressText, progressView, rowTimeText,
   screenClockNote, stateLabel,
 } from "./logic.mjs";
 import { missionOrder } from "./live_logic.mjs";
@@ -244,8 +244,9 @@ export async function renderProfessional(ctx, needId, professionalId) {
     { label: "Avis", empty: "Aucun avis." }));
 }
 
-// Frame the mission (B13): dates, deliverables, milestones, conflict-of-interest declaration. The dates and the
-// deliverables come prefilled from the need's current version (the beneficiary said them already).
+// Frame the mission (B13): dates, deliverables, milestones and each milestone's own deliverables (B11),
+// conflict-of-interest declaration. The dates and the deliverables come prefilled from the need's current version
+// (the beneficiary said them already); each milestone's deliverables box appears with its milestone's line.
 export async function renderFrame(ctx, needId) {
   let values = {};
   let required = null;  // unknown when the need could not be read: the platform still says it after sending
@@ -263,6 +264,7 @@ export async function renderFrame(ctx, needId) {
   const milestones = field({ name: "milestones", label: "Jalons (un par ligne : libellé ; jours ; échéance jj/mm/aaaa)",
     rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; 15/05/2026",
     hint: "Jours : un nombre entier de jours travaillés ; l'échéance entre le début et la fin de la mission." });
+  const perMilestone = milestoneDeliverablesBoxes(milestones.input, deliverables.input);
   // B13 conflict of interest: required up front when the beneficiary must sign it (the platform refuses without it)
   const signedBy = field({ name: "signed_by", label: "Déclaration d'absence de conflit d'intérêts : signée par",
     paths: ["signed_by", "conflict_declaration"], required: required === true,
@@ -271,14 +273,17 @@ export async function renderFrame(ctx, needId) {
   const statement = field({ name: "statement", label: "Texte de la déclaration", rows: 2,
     value: "Je déclare n'avoir aucun lien d'intérêt avec le professionnel retenu." });
   const fields = [start, end, deliverables, milestones, signedBy, statement];
-  const slot = errorSlot(() => fields);
-  const form = h("form", { className: "card", id: "frame-form" }, slot.node, h("div", { className: "grid" }, fields),
+  const slot = errorSlot(() => [...fields, ...perMilestone.shown()]);
+  const form = h("form", { className: "card", id: "frame-form" }, slot.node,
+    h("div", { className: "grid" }, start, end, deliverables, milestones), perMilestone.node,
+    h("div", { className: "grid" }, signedBy, statement),
     h("button", { type: "submit" }, "Cadrer la mission et émettre la commande"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     slot.clear();
     const { body, errors } = frameBody({ needId, start: start.input.value, end: end.input.value,
-      deliverables: deliverables.input.value, milestones: milestones.input.value, signedBy: signedBy.input.value,
+      deliverables: deliverables.input.value, milestones: milestones.input.value,
+      milestoneDeliverables: perMilestone.shown().map((box) => box.input.value), signedBy: signedBy.input.value,
       statement: statement.input.value, today: nowIsoIn("Europe/Paris").slice(0, 10) });
     if (errors.length) return slot.show(errors);
     try {
@@ -291,6 +296,38 @@ export async function renderFrame(ctx, needId) {
   });
   ctx.show("Cadrer la mission", h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin")),
     form);
+}
+
+// B11: one deliverables box per milestone line of the framing form (« Livrables du jalon 1 : … (un par ligne) »),
+// following the milestones as they are typed. A box keeps what was typed in it when its line changes or goes and
+// comes back; a new one starts with the mission's deliverables no box before it names. The platform's refusals on
+// `$.milestones[i].deliverables…` are shown next to box i.
+function milestoneDeliverablesBoxes(milestonesInput, deliverablesInput) {
+  const boxes = [];
+  const holder = h("div", { className: "grid" });
+  const empty = h("p", { className: "hint" }, "Indiquez les jalons : chacun reçoit ici ses propres livrables.");
+  let count = 0;
+  const draw = () => {
+    const steps = frameMilestones(milestonesInput.value);
+    steps.forEach((step, i) => {
+      const label = `Livrables du jalon ${i + 1} : ${step.label || "sans libellé"} (un par ligne)`;
+      if (!boxes[i]) {
+        boxes[i] = field({ name: `milestone_deliverables_${i + 1}`, label, rows: 2,
+          paths: [`milestones[${i}].deliverables`],
+          value: milestoneDeliverablesPrefill(deliverablesInput.value, boxes.slice(0, i).map((box) => box.input.value)) });
+      } else {
+        boxes[i].querySelector("label").textContent = label;
+      }
+    });
+    count = steps.length;
+    holder.replaceChildren(...boxes.slice(0, count));
+    empty.hidden = count > 0;
+  };
+  milestonesInput.addEventListener("input", draw);
+  draw();
+  const node = h("fieldset", { className: "milestone-deliverables", id: "milestone-deliverables" },
+    h("legend", {}, "Livrables par jalon"), empty, holder);
+  return { node, shown: () => boxes.slice(0, count) };
 }
 
 // A11 real-time view: the screen follows its mission's order on watch_orders (live_order.mjs, like the order screen)

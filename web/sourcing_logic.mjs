@@ -128,6 +128,35 @@ export function raiseClientChoice(contracts, { managerId = "", order = null } = 
   return { label, options, contractsOf, chosen, contract };
 }
 
+// B16: the missions a titulaire's quote to a beneficiary may concern (« Mission concernée »): its orders in that
+// beneficiary's space that are a mission's (list_orders rows: mission_id), not ended (the platform refuses a quote
+// on a closed, cancelled or not completable order), each once, named by its title.
+const ENDED_STATES = Object.freeze(["closed", "cancelled", "cannot_complete"]);
+export function raiseMissionOptions(rows, clientId) {
+  const seen = new Set();
+  return (rows ?? []).filter((r) => r?.mission_id && r.manager_id === clientId && !ENDED_STATES.includes(r.state)
+    && !seen.has(r.mission_id) && seen.add(r.mission_id))
+    .map((r) => ({ value: r.mission_id, label: `${r.title ?? r.order_id} (${r.mission_id})` }));
+}
+
+// B16, A7: where a raised quote is, by its client. A manager's: the node of its property tree typed (and the order
+// it completes, if any). A beneficiary has no property tree: its quote names the mission it concerns, whose order
+// it completes at its site (the platform takes both from the mission) — no site, no order typed.
+// → { fields: what raise_quote's body carries for it, errors: [{ field, message }] }
+export function raiseTarget({ beneficiary = false, missionId = "", siteNode = "", siteLabel = "", orderId = "" } = {}) {
+  if (beneficiary) {
+    const mission = missionId.trim();
+    return mission ? { fields: { mission_id: mission }, errors: [] }
+      : { fields: {}, errors: [{ field: "$.mission_id", message: "Choisissez la mission que ce devis concerne." }] };
+  }
+  const node = siteNode.trim();
+  const label = siteLabel.trim();
+  const order = orderId.trim();
+  if (!node) return { fields: {}, errors: [{ field: "$.site.node_id", message: "Ce champ est obligatoire." }] };
+  return { fields: { site: { node_id: node, ...(label ? { label } : {}) }, ...(order ? { order_id: order } : {}) },
+    errors: [] };
+}
+
 export function orderMissionHref(role, view) {
   const id = view?.mission?.mission_id;
   return role === "beneficiary" && id ? `#/missions/${encodeURIComponent(id)}` : null;

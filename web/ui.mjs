@@ -193,7 +193,7 @@ export function errorSlot(fields) {
 function placeOf(path, byPath) {
   if (!path) return null;
   let bare = path.replace(/^\$\.?/, "").replace(/^query\./, "");
-  const tries = [bare, fieldOf(path)];
+  const tries = [bare, bare.replace(/\[\d+\]$/, ""), fieldOf(path)];  // « milestones[0].deliverables[2] »: its list
   while (bare.includes(".")) {
     bare = bare.slice(0, bare.lastIndexOf("."));
     tries.push(bare);

@@ -198,11 +198,39 @@ class RaiseQuote(Command):
     quote_id: Identifier
     contract_id: Identifier
     title: Text
-    site: SiteRef
+    # A manager's quote: a node of its property tree (A7), required. A beneficiary has no property tree: its quote
+    # is at its mission's site, which the platform takes from the mission's order (``raise_target_errors``).
+    site: SiteRef | None = None
     order_id: Identifier | None = None  # supplementary works: the contractor's order they complete
+    mission_id: Identifier | None = None  # a beneficiary's quote: the mission it concerns (B16), its order completed
     lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
     valid_until: dt.date
     document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None  # an optional PDF reference
+
+
+def raise_target_errors(cmd: RaiseQuote, *, beneficiary: bool) -> list[ErrorDetail]:
+    """What a quote the contractor raises must name, by its client (A7 property tree, B16 quotes on a mission).
+    A manager's quote is at a site of its property tree (``site`` required) and concerns no mission. A beneficiary
+    has no property tree: its quote concerns one of its missions — ``mission_id``, or ``order_id`` its mission's
+    order — and is supplementary works on that mission's order, at its site (``mission_site_errors``)."""
+    if beneficiary:
+        if cmd.mission_id is None and cmd.order_id is None:
+            return [ErrorDetail.of("$.mission_id", "QUOTE_MISSION_REQUIRED")]
+        return []
+    errors = []
+    if cmd.site is None:
+        errors.append(ErrorDetail.of("$.site", "REQUIRED"))
+    if cmd.mission_id is not None:
+        errors.append(ErrorDetail.of("$.mission_id", "QUOTE_MISSION_NOT_FOR_MANAGER", mission_id=cmd.mission_id))
+    return errors
+
+
+def mission_site_errors(site: SiteRef | None, mission_site: SiteRef) -> list[ErrorDetail]:
+    """A beneficiary's quote is at its mission's site: a site named (an ERP copying the mission's order) must be
+    that one (its ``node_id``, the beneficiary); any other is refused, never stored as typed."""
+    if site is None or site.node_id == mission_site.node_id:
+        return []
+    return [ErrorDetail.of("$.site.node_id", "QUOTE_SITE_NOT_MISSION_SITE", node_id=site.node_id)]
 
 
 class RequestMissionQuote(Command):

@@ -5,7 +5,9 @@ expiry).
 
 - ``raise_quote`` (contractor, REST ``raise_quote`` or ``fr.passerelle.quote.raised.v1`` on its
   topic): a quote nobody asked for, spontaneous or supplementary works on one of its orders, stored
-  ``submitted`` in version 1. Checked as a request (a contract of this manager held by this
+  ``submitted`` in version 1. A beneficiary has no property tree: a quote to a beneficiary concerns one
+  of its missions (``mission_id``, or its order's ``order_id``) and completes that mission's order, at
+  its site (B16, ``raise_target_errors`` in shared/domain/quotes.py). Checked as a request (a contract of this manager held by this
   contractor and in force, A13; the node in the tree, A7; the order its own and not closed) and as
   a submission (lines priced by the catalogue in force, A14; a validity date not past). No D3: D3
   measures the answer to a request (B16), and nobody asked. ``raise_`` is the same inside a commit
@@ -25,7 +27,10 @@ from typing import Any
 
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import TERMINAL_STATES, STATE_LABELS
-from shared.domain.quotes import Quote, QuoteAction, QuoteVersion, RaiseQuote, RequestMissionQuote, RequestQuote, step
+from shared.domain.quotes import (
+    Quote, QuoteAction, QuoteVersion, RaiseQuote, RequestMissionQuote, RequestQuote, mission_site_errors,
+    raise_target_errors, step,
+)
 from shared.domain.sourcing.process import Mission
 from shared.ports import Clock, UnitOfWork
 from shared.service import order_store, orders, quote_store, quotes
@@ -51,13 +56,20 @@ def raise_quote(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clo
 def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
            submission_id: str | None = None) -> tuple[Quote, bool]:
     """``raise_quote`` inside a unit of work the caller commits; every refusal is raised before anything
-    is buffered. The same quote raised again (same content, or the same submission) is the stored one."""
+    is buffered. The same quote raised again (same content, or the same submission) is the stored one.
+    A beneficiary's quote concerns one of its missions and completes its order, at its site (B16,
+    ``raise_target_errors``): the command is read so (``_for_mission``) before it is checked and stored."""
     now = clock.now()
     manager_id = cmd.manager_id
     contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
     if contract is None or contract.get("contractor_id") != contractor_id \
             or not orders.contractor_serves(uow, contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contract_id", "CONTRACT_NOT_FOUND", contract_id=cmd.contract_id)])
+    beneficiary = quote_store.client_kind(uow, manager_id) == "beneficiary"
+    if target := raise_target_errors(cmd, beneficiary=beneficiary):
+        raise DomainError(target)
+    if beneficiary:
+        cmd = _for_mission(uow, contractor_id, cmd)
     checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, contractor_id, now.date(),
                                 cmd.site)  # A13 perimeter alignment, A7 property tree
     refused = list(checked.refused)
@@ -85,14 +97,42 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
                   contractor_id=contractor_id, title=cmd.title, site=cmd.site, order_id=cmd.order_id,
                   state=step(None, QuoteAction.RAISE, "contractor"), requested_at=now, versions=[first],
                   territory=territory, valid_until=cmd.valid_until, opened_by="contractor",
-                  mission_id=order.mission_id if order is not None else None)  # on a mission's order: its mission
+                  mission_id=cmd.mission_id or (order.mission_id if order is not None else None))
     quote_store.save_quote(uow, quote, created=True)
     return quote, True
 
 
+def _for_mission(uow: UnitOfWork, contractor_id: str, cmd: RaiseQuote) -> RaiseQuote:
+    """A beneficiary's quote as the platform keeps it (B16): on the mission named (``mission_id``), else on the
+    mission of the order named, supplementary works on that mission's order, at its site. A mission that is not
+    the beneficiary's, or whose order this contractor does not hold, is MISSION_NOT_FOUND (nothing learnt of it);
+    an order named that is not the mission's, QUOTE_ORDER_NOT_MISSION_ORDER; a site named that is not the
+    mission's, QUOTE_SITE_NOT_MISSION_SITE."""
+    b = cmd.manager_id
+    if cmd.mission_id is None:  # supplementary works on an order of the beneficiary: that order's mission
+        order = order_store.load_order(uow, b, cmd.order_id)
+        if order is None or order.contractor_id != contractor_id:
+            raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=cmd.order_id)])
+        mission_id = order.mission_id
+    else:
+        found = uow.get(paths.mission(b, cmd.mission_id))
+        mission = Mission.model_validate(found, strict=False) if found is not None else None
+        order = order_store.load_order(uow, b, mission.order_id) if mission is not None else None
+        if order is None or order.contractor_id != contractor_id:
+            raise DomainError([ErrorDetail.of("$.mission_id", "MISSION_NOT_FOUND", mission_id=cmd.mission_id)])
+        if cmd.order_id is not None and cmd.order_id != order.order_id:
+            raise DomainError([ErrorDetail.of("$.order_id", "QUOTE_ORDER_NOT_MISSION_ORDER", order_id=cmd.order_id,
+                                              mission_id=cmd.mission_id, mission_order_id=order.order_id)])
+        mission_id = cmd.mission_id
+    if refused := mission_site_errors(cmd.site, order.site):
+        raise DomainError(refused)
+    return cmd.model_copy(update={"site": order.site, "order_id": order.order_id, "mission_id": mission_id})
+
+
 def _raised_again(stored: Quote, contractor_id: str, cmd: RaiseQuote, submission_id: str | None) -> Quote:
     """A quote under that id exists: the same raise delivered again finds it; anything else is
-    QUOTE_ALREADY_EXISTS (whoever's quote it is: the id is taken in the manager's space)."""
+    QUOTE_ALREADY_EXISTS (whoever's quote it is: the id is taken in the manager's space). ``cmd`` is the raise as
+    the platform reads it (a beneficiary's: at its mission's site, on its order, naming its mission)."""
     if stored.version_of(submission_id) is not None:
         return stored
     first = stored.versions[0] if stored.versions else None
@@ -106,8 +146,9 @@ def _raised_again(stored: Quote, contractor_id: str, cmd: RaiseQuote, submission
 def _raised(quote: Quote, first: QuoteVersion) -> dict[str, Any]:
     """The RaiseQuote a stored quote was raised with (its first version)."""
     return RaiseQuote(manager_id=quote.manager_id, quote_id=quote.quote_id, contract_id=quote.contract_id,
-                      title=quote.title, site=quote.site, order_id=quote.order_id, lines=first.lines,
-                      valid_until=first.valid_until, document_sha256=first.document_sha256).model_dump(mode="json")
+                      title=quote.title, site=quote.site, order_id=quote.order_id, mission_id=quote.mission_id,
+                      lines=first.lines, valid_until=first.valid_until,
+                      document_sha256=first.document_sha256).model_dump(mode="json")
 
 
 # --- requested by a beneficiary for its mission (B16) -------------------------------------------

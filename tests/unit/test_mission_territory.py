@@ -123,16 +123,21 @@ def test_the_titulaires_lists_say_which_rows_are_a_beneficiarys_from_what_they_r
     assert kinds == {B: "beneficiary", "mgr-a": "manager"}
 
 
-def test_a_quote_the_titulaire_raises_in_a_beneficiarys_space_without_a_mission_is_the_beneficiarys():
-    """B16: a spontaneous quote names no mission, yet its client is the beneficiary whose space it is in: the list row
-    and get_quote say so (client_kind, read from the space), a manager's quote stays a manager's."""
+def test_a_quote_the_titulaire_raised_in_a_beneficiarys_space_without_a_mission_is_the_beneficiarys():
+    """B16: a quote to a beneficiary now concerns one of its missions (a spontaneous one naming none is refused,
+    tests/unit/test_quote_origins.py); one raised before that rule names no mission, yet its client is the
+    beneficiary whose space it is in: the list row and get_quote say so (client_kind, read from the space), a
+    manager's quote stays a manager's."""
     world = a_framed_mission_in("69", "84")
     order = world.order(B, ORDER)
-    quote = quote_origins.raise_quote(TITULAIRE, RaiseQuote(
-        manager_id=B, quote_id="DV-T-2", contract_id=order.contract_id, title="Audit", site=order.site,
+    # Given a quote raised there before the rule, at the mission order's site and naming no mission, as stored then
+    raised = quote_origins.raise_quote(TITULAIRE, RaiseQuote(
+        manager_id=B, quote_id="DV-T-2", contract_id=order.contract_id, title="Audit",
+        mission_id=missions.mission_id_for("n1"),
         lines=[OrderLine(line_id="L1", service_code="CHEF-PROJET", label="Audit", unit="j", quantity=Decimal(1),
                          unit_price_cents=65000)], valid_until=dt.date(2026, 4, 30)), world.uow(), world.clock)[0]
-    assert quote.mission_id is None
+    before = raised.model_copy(update={"mission_id": None, "order_id": None})
+    world.seed(quote_store.quote_path(B, "DV-T-2"), quote_store.quote_doc(before))
     rows = listings.list_quotes("contractor", TITULAIRE, {"state": None}, world.uow())["quotes"]
     assert [(q["quote_id"], q["client_kind"]) for q in rows] == [("DV-T-2", "beneficiary")]
     assert [q["client_kind"] for q in listings.list_quotes("beneficiary", B, {"state": None}, world.uow())["quotes"]] \

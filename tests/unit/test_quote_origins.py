@@ -216,3 +216,101 @@ def test_a_beneficiary_requests_no_quote_for_a_mission_it_does_not_have():
             quote_id="DV-M-2", mission_id="N-1-mission", title="Atelier"), world.uow(), world.clock)
     assert codes(refused) == [("$.mission_id", "MISSION_NOT_FOUND")]
     assert stored(world, "DV-M-2") is None
+
+
+# --- raised by the titulaire to a beneficiary: on one of its missions, never at a typed site (B16, A7) -----------
+
+
+def a_beneficiary_world() -> World:
+    """A beneficiary's space (registered with its kind, no property tree) whose mission's order the titulaire holds."""
+    world = a_mission_world()
+    world.seed(f"managers/{BENEFICIARY}", {"kind": "beneficiary", "name": "Métropole"})
+    order = world.order(BENEFICIARY, "BC-N-1")
+    world.seed_order(order.model_copy(update={"mission_id": "N-1-mission", "site": SiteRef(
+        node_id=BENEFICIARY, label="Auvergne-Rhône-Alpes", address="Mission mixte")}))
+    return world
+
+
+def a_titulaire_raise(quote_id: str = "DV-T-1", **fields) -> RaiseQuote:
+    return RaiseQuote(**{"manager_id": BENEFICIARY, "quote_id": quote_id, "contract_id": "AC-PFI",
+                         "title": "Atelier de cadrage", "lines": LINES, "valid_until": VALID, **fields})
+
+
+def test_a_titulaire_s_quote_to_a_beneficiary_concerns_its_mission_at_the_mission_s_site_and_completes_its_order():
+    world = a_beneficiary_world()
+    # When the titulaire raises a quote naming the mission, no site (the beneficiary has no property tree)
+    quote, created = raised(world, a_titulaire_raise(mission_id="N-1-mission"), contractor="ctr-titulaire")
+    # Then it is submitted on the mission's order, at the mission's site, and names its mission
+    assert (created, quote.state, quote.order_id, quote.mission_id, quote.site.node_id, quote.site.address) == (
+        True, QuoteState.SUBMITTED, "BC-N-1", "N-1-mission", BENEFICIARY, "Mission mixte")
+    # And the same raise again finds it, changing nothing
+    again, created_again = raised(world, a_titulaire_raise(mission_id="N-1-mission"), contractor="ctr-titulaire")
+    assert (created_again, again) == (False, quote)
+    # And naming the mission's order rather than the mission (an ERP's supplementary works), with the order's
+    # own site copied, is the same quote on the same mission
+    on_order, _ = raised(world, a_titulaire_raise("DV-T-2", order_id="BC-N-1", site=SiteRef(node_id=BENEFICIARY)),
+                         contractor="ctr-titulaire")
+    assert (on_order.mission_id, on_order.order_id, on_order.site.label) == ("N-1-mission", "BC-N-1",
+                                                                            "Auvergne-Rhône-Alpes")
+    # When the beneficiary accepts it, its lines are added to the mission's order
+    accepted = quotes.decide_quote("beneficiary", BENEFICIARY, DecideQuote(quote_id="DV-T-1", action="accept"),
+                                   world.uow(), world.clock)
+    assert accepted.created_order_id == "BC-N-1"
+    assert world.order(BENEFICIARY, "BC-N-1").lines[-1].line_id == "DV-T-1-L1"
+
+
+def test_a_titulaire_s_quote_to_a_beneficiary_without_a_mission_or_at_a_typed_site_is_refused_and_nothing_stored():
+    world = a_beneficiary_world()
+
+    def refused_codes(cmd: RaiseQuote, contractor: str = "ctr-titulaire") -> list[tuple[str, str]]:
+        with pytest.raises(DomainError) as refused:
+            raised(world, cmd, contractor=contractor)
+        assert stored(world, cmd.quote_id) is None
+        return codes(refused)
+
+    # a spontaneous quote naming no mission: a beneficiary has no property tree to put it in
+    assert refused_codes(a_titulaire_raise(site=SiteRef(node_id="anything"))) == [
+        ("$.mission_id", "QUOTE_MISSION_REQUIRED")]
+    # the mission's, at a site typed that is not the mission's (formerly stored as typed)
+    assert refused_codes(a_titulaire_raise(mission_id="N-1-mission", site=SiteRef(node_id="batiment-a"))) == [
+        ("$.site.node_id", "QUOTE_SITE_NOT_MISSION_SITE")]
+    # a mission it does not have, and an order that is not the mission's
+    assert refused_codes(a_titulaire_raise(mission_id="N-9-mission")) == [("$.mission_id", "MISSION_NOT_FOUND")]
+    world.seed_order(an_order("BC-OTHER", manager_id=BENEFICIARY, contract_id="AC-PFI", contractor_id="ctr-titulaire"))
+    assert refused_codes(a_titulaire_raise(mission_id="N-1-mission", order_id="BC-OTHER")) == [
+        ("$.order_id", "QUOTE_ORDER_NOT_MISSION_ORDER")]
+    # another contractor serving the beneficiary learns nothing of the titulaire's mission
+    world.seed_contractor("ctr-other", (BENEFICIARY,))
+    world.seed(f"managers/{BENEFICIARY}/contracts/AC-X", {**CONTRACT, "contract_id": "AC-X",
+                                                         "contractor_id": "ctr-other"})
+    assert refused_codes(a_titulaire_raise(contract_id="AC-X", mission_id="N-1-mission"), "ctr-other") == [
+        ("$.mission_id", "MISSION_NOT_FOUND")]
+    # and the refusals are said in French
+    with pytest.raises(DomainError) as refused:
+        raised(world, a_titulaire_raise(), contractor="ctr-titulaire")
+    assert refused.value.errors[0].message == ("Un devis proposé à un bénéficiaire porte sur l'une de ses missions : "
+                                               "indiquez la mission concernée.")
+
+
+def test_a_manager_s_quote_names_a_site_of_its_tree_and_no_mission():
+    world = a_world()
+    with pytest.raises(DomainError) as refused:
+        raised(world, a_raise(site=None, mission_id="N-1-mission"))
+    assert codes(refused) == [("$.site", "REQUIRED"), ("$.mission_id", "QUOTE_MISSION_NOT_FOR_MANAGER")]
+    assert stored(world, "DV-C-1") is None
+
+
+def test_what_a_raised_quote_names_by_its_client_is_a_pure_rule():
+    from shared.domain.quotes import mission_site_errors, raise_target_errors
+
+    site = SiteRef(node_id=BENEFICIARY)
+    assert raise_target_errors(a_titulaire_raise(mission_id="m"), beneficiary=True) == []
+    assert raise_target_errors(a_titulaire_raise(order_id="BC-1"), beneficiary=True) == []
+    assert [e.code for e in raise_target_errors(a_titulaire_raise(site=site), beneficiary=True)] == [
+        "QUOTE_MISSION_REQUIRED"]
+    assert raise_target_errors(a_raise(), beneficiary=False) == []
+    assert mission_site_errors(None, site) == [] and mission_site_errors(SiteRef(node_id=BENEFICIARY, label="x"),
+                                                                        site) == []
+    [other] = mission_site_errors(SiteRef(node_id="N-1"), site)
+    assert (other.field, other.code) == ("$.site.node_id", "QUOTE_SITE_NOT_MISSION_SITE")
+    assert "« N-1 »" in other.message

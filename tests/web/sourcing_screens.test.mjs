@@ -8,7 +8,7 @@ import { test } from "node:test";
 import {
   clientColumnLabel, criteriaByWeight, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   orderClientLabel, orderMissionHref,
-  penaltyContractorOptions, raiseClientChoice, recordTitle, regionText,
+  penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseTarget, recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
 
 test("the penalties screen offers the agreement's titulaire first, then its orders' contractors, each once", () => {
@@ -155,4 +155,28 @@ test("a professional's record names its region and takes French elision in its t
   assert.equal(recordTitle("Anne Lefèvre"), "Fiche d'Anne Lefèvre");
   assert.equal(recordTitle("Émilie Faure"), "Fiche d'Émilie Faure");
   assert.equal(recordTitle("Bruno Caron"), "Fiche de Bruno Caron");
+});
+
+// B16, A7: a titulaire's quote to a beneficiary concerns one of its missions (no property tree to name a node of)
+test("« Mission concernée » offers the beneficiary's missions with this titulaire, each once, not ended", () => {
+  const rows = [
+    { manager_id: "ben-lyon", order_id: "BC-N-1", mission_id: "N-1-mission", title: "Mission : Recette", state: "in_progress" },
+    { manager_id: "ben-lyon", order_id: "BC-N-1", mission_id: "N-1-mission", title: "Mission : Recette", state: "in_progress" },
+    { manager_id: "ben-lyon", order_id: "BC-N-2", mission_id: "N-2-mission", title: "Mission : Audit", state: "closed" },
+    { manager_id: "ben-lyon", order_id: "DV-1", mission_id: null, title: "Travaux", state: "issued" },
+    { manager_id: "ben-autre", order_id: "BC-N-3", mission_id: "N-3-mission", title: "Mission : Autre", state: "issued" },
+  ];
+  assert.deepEqual(raiseMissionOptions(rows, "ben-lyon"), [{ value: "N-1-mission", label: "Mission : Recette (N-1-mission)" }]);
+  assert.deepEqual(raiseMissionOptions(undefined, "ben-lyon"), []);
+});
+
+test("a beneficiary's quote names its mission and no site; a manager's names its node, and the order it completes", () => {
+  assert.deepEqual(raiseTarget({ beneficiary: true, missionId: " N-1-mission ", siteNode: "typed", orderId: "BC-1" }),
+    { fields: { mission_id: "N-1-mission" }, errors: [] });
+  assert.deepEqual(raiseTarget({ beneficiary: true }),
+    { fields: {}, errors: [{ field: "$.mission_id", message: "Choisissez la mission que ce devis concerne." }] });
+  assert.deepEqual(raiseTarget({ siteNode: " N-1 ", siteLabel: " Bâtiment A ", orderId: " CMD-1 ", missionId: "ignored" }),
+    { fields: { site: { node_id: "N-1", label: "Bâtiment A" }, order_id: "CMD-1" }, errors: [] });
+  assert.deepEqual(raiseTarget({ siteNode: "N-1" }), { fields: { site: { node_id: "N-1" } }, errors: [] });
+  assert.deepEqual(raiseTarget({}).errors, [{ field: "$.site.node_id", message: "Ce champ est obligatoire." }]);
 });

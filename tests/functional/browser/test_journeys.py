@@ -531,17 +531,27 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_label(signer).fill("Claire Martin")
     page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
     page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; ; {fr(start + dt.timedelta(days=20))}")
+    # B11: the milestone typed gets its own deliverables box, prefilled with the mission's (the need's)
+    own = page.get_by_label("Livrables du jalon 1 : Cahier de recette validé (un par ligne)")
+    expect(own).to_have_value("Cahier de recette\nPV de recette")
+    own.fill("Cahier de recette\n" + "x" * 201)  # refused as frame_mission refuses it, next to the box
     page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
     expect(field_error(page, re.compile("^Jalons"))).to_contain_text("Jalon 1 : nombre de jours entier d'au moins 1")
+    expect(field_error(page, re.compile("^Livrables du jalon 1"))).to_contain_text(
+        "Livrable trop long (200 caractères au plus, 201 saisis)")
     expect(page.get_by_text("Vérifiez les champs signalés : rien n'a été envoyé.")).to_be_visible()
     page.get_by_label("Fin", exact=True).fill(fr(start + dt.timedelta(days=60)))
     page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
     page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; 10 ; {fr(start + dt.timedelta(days=20))}")
+    own.fill("Cahier de recette\nPlan de tests")  # the box kept through the line's change; this milestone's own
     page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
     expect(page.get_by_role("heading", name=re.compile("^Mission BES-WEB-1"))).to_be_visible(timeout=20000)
-    # the professional by its name, linked to its record; a milestone without deliverables has nothing « accepté »
+    # the professional by its name, linked to its record; the milestone's deliverables « attendu », not all accepted
     expect(page.locator(".facts").get_by_role("link", name="Anne Lefèvre")).to_be_visible()
-    expect(page.get_by_role("table", name="Jalons").locator("tr[data-milestone] td").last).to_have_text("—")
+    milestone_row = page.get_by_role("table", name="Jalons").locator("tr[data-milestone]")
+    expect(milestone_row.locator(".deliverables li")).to_have_text([re.compile("^Cahier de recette — attendu"),
+                                                                     re.compile("^Plan de tests — attendu")])
+    expect(milestone_row.locator("td").last).to_have_text("non")
     # B11: the frais-annexes line, followed by the days on site (none reported yet)
     extra = page.locator("#extra-costs")
     expect(extra.get_by_role("heading", name="Frais annexes (suivis par les jours sur site)")).to_be_visible()
@@ -628,6 +638,11 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # B11: the titulaire reads its milestone's days planned, declared and left, and the timesheets declared (none yet)
     milestone_days = titulaire_page.get_by_role("table", name="Jours par jalon").locator("tr[data-milestone] td")
     expect(milestone_days).to_have_text([re.compile("^Cahier de recette validé"), "10 j", "0 j", "0 j", "10 j"])
+    # B11: the deliverables named at framing are its « Livrable » choice: the milestone's own, then the mission's
+    upload = titulaire_page.locator("#upload")
+    upload.get_by_label("Type de document").select_option("deliverable")
+    expect(upload.get_by_label("Livrable remis").locator("option")).to_have_text(
+        ["Cahier de recette", "Plan de tests", "PV de recette"])
     expect(titulaire_page.get_by_role("table", name="Feuilles de temps déclarées")).to_contain_text(
         "Aucune feuille de temps déclarée.")
     sheet = titulaire_page.locator("#timesheet")
@@ -674,6 +689,22 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     app.check(page, "beneficiaire-devis")
     page.get_by_role("button", name="Accepter").click()
     expect(page.locator(".facts")).to_contain_text("accepté")
+    # B16, A7: the titulaire's own quote to the beneficiary concerns one of its missions — no property node asked
+    titulaire_page.goto(app.base + "/#/quotes/raise")
+    expect(titulaire_page.get_by_label("Bénéficiaire", exact=True)).to_have_value("ben-metropole-demo")
+    expect(titulaire_page.get_by_label("Élément de patrimoine (identifiant)")).to_be_hidden()
+    expect(titulaire_page.get_by_label("Mission concernée")).to_have_value("BES-WEB-1-mission")
+    titulaire_page.get_by_label("Référence du devis").fill("DV-T-WEB-1")
+    titulaire_page.get_by_label("Objet", exact=True).fill("Recette d'accessibilité complémentaire")
+    titulaire_page.get_by_label("Ligne 1 : code").fill("ATELIER")
+    titulaire_page.get_by_label("Ligne 1 : libellé").fill("Audit RGAA")
+    titulaire_page.get_by_label("Ligne 1 : quantité").fill("1")
+    titulaire_page.get_by_label("Ligne 1 : prix unitaire HT (€)").fill("680,00")
+    titulaire_page.get_by_label("Valable jusqu'au").fill(fr(dt.date.today() + dt.timedelta(days=30)))
+    app.check(titulaire_page, "titulaire-devis-propose-mission", shot=False)
+    titulaire_page.get_by_role("button", name="Proposer le devis").click()
+    expect(titulaire_page.get_by_role("heading", name=re.compile("^Devis DV-T-WEB-1"))).to_be_visible()
+    expect(titulaire_page.locator(".facts")).to_contain_text("BES-WEB-1-mission")
 
     # The B6 report with its charts and its CSV; an incident
     page.get_by_role("link", name="Rapport").click()
