@@ -42,7 +42,10 @@ function requestForm(ctx, mission, refresh) {
   // B12: a planned departure sooner than the mission's notice allows, said next to its date before sending
   const warning = h("p", { className: "warning", id: "notice-warning", role: "status", hidden: true });
   departure.append(warning);
-  departure.input.setAttribute("aria-describedby", `${departure.input.getAttribute("aria-describedby")} notice-warning`);
+  // described by its hint, the warning, then its error note (the last, as every field's)
+  const described = departure.input.getAttribute("aria-describedby").split(" ");
+  departure.input.setAttribute("aria-describedby", [...described.slice(0, -1), "notice-warning", described.at(-1)]
+    .join(" "));
   const fields = [reason, departure, planned, notified];
   const slot = errorSlot(() => fields);
   const values = () => ({ missionId: mission.mission_id, reason: reason.input.value, departure: departure.input.value,
