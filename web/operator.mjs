@@ -9,6 +9,7 @@ import {
   timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
+import { guaranteeDefault } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, rightBoxes, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
@@ -90,9 +91,9 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
   }
   const current = need.versions.at(-1);
   const candidates = current?.result?.candidates ?? [];
-  const inTwoWeeks = new Date(Date.now() + 14 * 86400000).toISOString();
+  // the later of the need's start and two weeks from today, on Paris's calendar (the platform's day: guaranteeDefault)
   const guaranteed = dateField({ name: "guaranteed_until", label: "Disponibilité garantie jusqu'au", required: true,
-    value: isoToFrenchDate(inTwoWeeks), paths: ["guaranteed_until", "proposals"] });
+    value: isoToFrenchDate(guaranteeDefault(need)), paths: ["guaranteed_until", "proposals"] });
   const boxes = candidates.map((c) => field({ name: `pro-${c.professional_id}`, type: "checkbox", value: c.rank <= 3,
     label: `${c.rank}. ${c.name} — ${Math.round(c.total * 100)} / 100, ${formatEuros(c.daily_rate_cents)}`,
     paths: [`pro-${c.professional_id}`, ...(c === candidates[0] ? ["proposals_chosen"] : [])] }));

@@ -192,7 +192,11 @@ function progress(row) {
 // A11 real-time view: the screen follows watch_orders and re-reads the order when it changes (`reread`), never
 // under the user's hand: « Actualiser » while one of its forms is in use, and a drawing the user left or a newer
 // one overtook is dropped (live_order.mjs, shared with the mission screen).
-export async function renderOrder(ctx, managerId, orderId, { follow = true, reread = false } = {}) {
+// `kept`: a drawing right after the user's own accepted command, which keeps its answer shown ({ timesheet: text }):
+// drawn whole like a re-read (focus and scroll kept, ctx.redraw), but not held back by the form just sent — and since
+// it reads the order after the command's commit, its `shownAt` covers the change the stream then announces, which is
+// therefore not offered as someone else's (« Actualiser »).
+export async function renderOrder(ctx, managerId, orderId, { follow = true, reread = false, kept = null } = {}) {
   const ticket = drawingOrder();
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
@@ -204,7 +208,8 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     [view, documents, invoices] = await Promise.all([ctx.call("get_order", { query }), ctx.call("get_documents", { query }),
       ctx.call("get_invoices", { query })]);
   } catch (err) {
-    if (reread || !stillCurrent(ticket)) return undefined;  // the screen stays as drawn; the next change tries again
+    // the screen stays as drawn (with the answer, for `kept`); the next change tries again
+    if (reread || kept || !stillCurrent(ticket)) return undefined;
     return ctx.showError(`Commande ${orderId}`, err);
   }
   const o = view.order;
@@ -259,7 +264,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     : h("p", {}, "Aucun document.");
   const proof = documents.documents.some((d) => d.kind === "service_done");
   const missionHref = orderMissionHref(role, view);
-  showOrderScreen(ctx, { reread }, `${o.order_id} — ${o.title}`,
+  showOrderScreen(ctx, { reread: reread || Boolean(kept) }, `${o.order_id} — ${o.title}`,
     h("p", {}, h("a", { href: back }, "← Retour à la liste"),
       missionHref ? [" · ", h("a", { href: missionHref, id: "order-mission" }, "Voir la mission")] : null),
     ...liveOrderNodes(refresh),
@@ -280,7 +285,8 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     invoicesSection(ctx, o, invoices.invoices, refresh, zone, invoices.supplier),
     h("section", { "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Historique"), history),
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
-    contractor && view.mission ? timesheetSection(ctx, o, view.mission, query) : null,
+    contractor && view.mission ? timesheetSection(ctx, o, view.mission, kept?.timesheet ?? null,
+      (answer) => renderOrder(ctx, managerId, orderId, { follow: false, kept: { timesheet: answer } })) : null,
     contractor ? uploadForm(ctx, o, view.mission) : null);
   orderDrawn(ctx, { follow, managerId, orderId, shownAt: view.updated_at,
     reread: (options) => renderOrder(ctx, managerId, orderId, { follow: false, ...options }) });
@@ -295,19 +301,12 @@ function redrawAfterAnswer(ctx, order) {
 }
 
 // B11: the titulaire's timesheets on its mission's order — per milestone the days planned, declared and left, the
-// timesheets declared, then the form; an accepted timesheet re-reads the order to show them (its answer stays shown).
-function timesheetSection(ctx, order, mission, query) {
-  const followUp = h("div", { id: "timesheet-follow-up" }, timesheetTables(mission));
-  const reread = async () => {
-    try {
-      const view = await ctx.call("get_order", { query });
-      if (view.mission) followUp.replaceChildren(...timesheetTables(view.mission));  // its two tables, spread
-    } catch {
-      // the tables stay as drawn: the next reading of the screen shows the timesheet
-    }
-  };
+// timesheets declared, then the form. An accepted timesheet draws the screen again whole, its answer kept (`answer`),
+// so that the order's change it made (A11: a timesheet moves the order's updated_at) is one the screen already shows.
+function timesheetSection(ctx, order, mission, answer, recorded) {
   return h("section", { "aria-labelledby": "timesheets-title" },
-    h("h2", { id: "timesheets-title" }, "Feuilles de temps"), followUp, timesheetForm(ctx, order, mission, reread));
+    h("h2", { id: "timesheets-title" }, "Feuilles de temps"), h("div", { id: "timesheet-follow-up" },
+      timesheetTables(mission)), timesheetForm(ctx, order, mission, answer, recorded));
 }
 
 function timesheetTables(mission) {
@@ -328,7 +327,7 @@ function timesheetTables(mission) {
 // The timesheet form — days worked on a milestone over a period and, unless the mission is fully remote,
 // « dont jours sur site » (required on a hybrid mission), which the frais-annexes line follows. A period ending after
 // today (on the mission's territory calendar) is refused by the platform, next to « Au ».
-function timesheetForm(ctx, order, mission, recorded) {
+function timesheetForm(ctx, order, mission, answer, recorded) {
   const onSite = daysOnSiteField(mission);
   const reference = field({ name: "timesheet_id", label: "Référence de la feuille de temps", required: true,
     paths: ["timesheet_id"] });
@@ -344,7 +343,10 @@ function timesheetForm(ctx, order, mission, recorded) {
   const comment = field({ name: "comment", label: "Commentaire", rows: 2, paths: ["comment"] });
   const fields = [reference, milestone, start, end, days, ...(onSite.shown ? [daysOnSite] : []), comment];
   const slot = errorSlot(() => fields);
-  const result = h("div", { "aria-live": "polite" });
+  const result = h("div", { "aria-live": "polite", id: "timesheet-answer", tabindex: "-1" },
+    answer ? h("p", { className: "status" }, answer) : null);
+  // the answer kept by the drawing after an accepted timesheet takes the focus the sent form had (no scroll)
+  if (answer) setTimeout(() => { if (result.isConnected) result.focus({ preventScroll: true }); }, 0);
   const form = h("form", { className: "card", id: "timesheet", "aria-labelledby": "timesheet-title" },
     h("h3", { id: "timesheet-title" }, "Déclarer une feuille de temps"), slot.node,
     h("div", { className: "grid" }, ...fields), h("button", { type: "submit" }, "Déclarer"), result);
@@ -360,10 +362,10 @@ function timesheetForm(ctx, order, mission, recorded) {
       const answer = await ctx.call("submit_timesheet", { body });
       const reported = answer.timesheet_days?.[body.milestone_id] ?? body.days;
       const onSiteDays = answer.timesheet_days_on_site?.[body.milestone_id];
-      result.replaceChildren(h("p", { className: "status" }, `Feuille de temps enregistrée : ${String(reported)
-        .replace(".", ",")} j déclarés sur ce jalon${onSiteDays === undefined ? "" : `, dont ${String(onSiteDays)
-        .replace(".", ",")} j sur site`}.`));
-      recorded();
+      const text = `Feuille de temps enregistrée : ${String(reported).replace(".", ",")} j déclarés sur ce jalon${
+        onSiteDays === undefined ? "" : `, dont ${String(onSiteDays).replace(".", ",")} j sur site`}.`;
+      result.replaceChildren(h("p", { className: "status" }, text));  // shown at once, and kept by the drawing
+      recorded(text);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }

@@ -36,7 +36,13 @@ export async function renderQuotes(ctx) {
       body));
   try {
     const list = await ctx.call("list_quotes");
-    body.replaceChildren(table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes), "Objet", "État",
+    // no quote yet: the contractor's clients named by its contracts' client_kind (« Bénéficiaire » for the titulaire)
+    const contracts = buyer || list.quotes.length ? []
+      : await ctx.call("list_contracts").then((l) => l.contracts).catch((err) => {
+        if (err.status === 401) throw err;
+        return [];
+      });
+    body.replaceChildren(table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes, contracts), "Objet", "État",
       "Version", "Montant", "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
       h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", {}, buyer ? q.contractor_id : q.manager_id),
       h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),

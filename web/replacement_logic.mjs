@@ -47,6 +47,35 @@ export function replacementDueText(values, d6 = null) {
     + "retenue s'affiche une fois la demande enregistrée." : REPLACEMENT_HINTS.departure;
 }
 
+// B12 notice: the first day a planned departure respects its notice, from the day it was notified (ISO days) and the
+// mission's notice (get_sourcing?view=mission's `notice`: its length from the platform's notice table) — a length in
+// calendar days added as such, a length in months the same day that many months later (the last day of a shorter
+// month), as the platform counts it (shared/domain/deadlines.py add_months).
+export function noticeEnds(notifiedIso, notice) {
+  const [y, m, d] = notifiedIso.split("-").map(Number);
+  if (notice.unit === "calendar_months") {
+    const month = m - 1 + notice.amount;
+    const last = new Date(Date.UTC(y, month + 1, 0)).getUTCDate();
+    return new Date(Date.UTC(y, month, Math.min(d, last))).toISOString().slice(0, 10);
+  }
+  return new Date(Date.UTC(y, m - 1, d + notice.amount)).toISOString().slice(0, 10);
+}
+
+// The warning the request form shows next to « Date du départ » before it is sent, when a planned departure comes
+// sooner than its notice allows; null otherwise (not planned, a date not typed yet, or no notice read). The request
+// is not refused: the platform records it with its notice « non respecté » (notice_respected), which this says.
+export function noticeWarning({ reason, departure = "", planned = false, notified = "" }, notice) {
+  if (reason !== "departure" || !planned || !notice?.amount) return null;
+  const left = parseFrenchDate(departure);
+  const told = parseFrenchDate(notified);
+  if (!left || !told || told > left) return null;
+  const earliest = noticeEnds(told, notice);
+  if (left >= earliest) return null;
+  return `Préavis trop court : un départ planifié sur cette mission demande un préavis de ${notice.label}, soit un `
+    + `départ le ${formatDateTime(earliest)} au plus tôt pour une notification le ${formatDateTime(told)}. La demande `
+    + "peut être envoyée : le préavis sera enregistré comme non respecté.";
+}
+
 // The body of replace_professional {action: "request"}, or the errors of the form (nothing sent): a departure
 // needs its date; a planned one the date it was notified, not after the departure.
 export function replacementRequestBody({ missionId, reason, departure = "", planned = false, notified = "" }) {
@@ -168,14 +197,34 @@ export function candidateCountText(list) {
     : `${found}${period}.`;
 }
 
-// The body of replace_professional {action: "propose"}: the professional ticked in the list, else the id typed.
+// The body of replace_professional {action: "propose"}: one professional, either chosen in the list of those found
+// or typed — one choice (the screen clears the other input as soon as one is used). Both filled reaches here only
+// when the screen could not clear one: refused before sending rather than one silently preferred. `used` says which
+// input the proposal came from, where the platform's refusal is shown (proposalRefusals).
+export const PROPOSAL_PATHS = { chosen: "$.professional_id", typed: "$.replacement_professional_id" };
+
 export function proposeReplacementBody({ beneficiaryId, missionId, chosen = "", typed = "" }) {
-  const professionalId = (chosen || typed || "").trim();
-  if (!professionalId) {
-    return { body: null, errors: [{ field: "$.professional_id", message: "Choisissez le remplaçant à proposer." }] };
+  const fromList = (chosen || "").trim();
+  const fromTyped = (typed || "").trim();
+  if (fromList && fromTyped && fromList !== fromTyped) {
+    return { body: null, used: null, errors: [{ field: PROPOSAL_PATHS.typed, message: "Choisissez le remplaçant dans "
+      + "la liste ou tapez son identifiant, pas les deux : videz l'un des deux champs." }] };
+  }
+  const used = fromList ? "chosen" : fromTyped ? "typed" : null;
+  if (!used) {
+    return { body: null, used, errors: [{ field: PROPOSAL_PATHS.chosen,
+      message: "Choisissez le remplaçant à proposer." }] };
   }
   return { body: { action: "propose", beneficiary_id: beneficiaryId, mission_id: missionId,
-    professional_id: professionalId }, errors: [] };
+    professional_id: fromList || fromTyped }, used, errors: [] };
+}
+
+// The platform's refusal of a proposal (its errors name $.professional_id: « inconnu du vivier », « doit être un autre
+// professionnel », not equivalent…) placed next to the input the professional came from: the typed id's field when it
+// was typed, the list otherwise.
+export function proposalRefusals(errors, used) {
+  if (used !== "typed") return errors ?? [];
+  return (errors ?? []).map((e) => (e.field === PROPOSAL_PATHS.chosen ? { ...e, field: PROPOSAL_PATHS.typed } : e));
 }
 
 // What a mission's order (get_order's `mission`) says of its professional: who does it now, a replacement awaited

@@ -7,8 +7,9 @@
 // Pure logic in replacement_logic.mjs.
 import { LEVEL_LABELS, formatDateTime, formatEuros, orderZone } from "./logic.mjs";
 import {
-  awaitingRequestedText, candidateChoices, candidateCountText, candidateRows, candidateSearchQuery,
-  proposeReplacementBody, replacementDueText, replacementRequestBody, replacementRows, replacementState,
+  awaitingRequestedText, candidateChoices, candidateCountText, candidateRows, candidateSearchQuery, noticeWarning,
+  proposalRefusals, proposeReplacementBody, replacementDueText, replacementRequestBody, replacementRows,
+  replacementState,
 } from "./replacement_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
@@ -38,6 +39,13 @@ function requestForm(ctx, mission, refresh) {
   const notified = dateField({ name: "notified_on", label: "Notifié le", paths: ["notified_on"],
     hint: "Format jj/mm/aaaa : le jour où le départ a été annoncé ; D5 court à partir de ce jour." });
   const hint = h("p", { className: "hint", id: "replacement-hint", "aria-live": "polite" });
+  // B12: a planned departure sooner than the mission's notice allows, said next to its date before sending
+  const warning = h("p", { className: "warning", id: "notice-warning", role: "status", hidden: true });
+  departure.append(warning);
+  // described by its hint, the warning, then its error note (the last, as every field's)
+  const described = departure.input.getAttribute("aria-describedby").split(" ");
+  departure.input.setAttribute("aria-describedby", [...described.slice(0, -1), "notice-warning", described.at(-1)]
+    .join(" "));
   const fields = [reason, departure, planned, notified];
   const slot = errorSlot(() => fields);
   const values = () => ({ missionId: mission.mission_id, reason: reason.input.value, departure: departure.input.value,
@@ -48,6 +56,9 @@ function requestForm(ctx, mission, refresh) {
     planned.hidden = !leaving;
     notified.hidden = !(leaving && planned.input.checked);
     hint.textContent = replacementDueText(values(), mission.d6_preview);
+    const short = noticeWarning(values(), mission.notice);
+    warning.textContent = short ?? "";
+    warning.hidden = !short;
   };
   for (const f of fields) {
     f.input.addEventListener("input", sync);
@@ -91,7 +102,9 @@ export function renderAwaiting(ctx) {
           h("td", {}, h("a", { href: `#/replacements/${encodeURIComponent(m.beneficiary_id)}/${encodeURIComponent(
             m.mission_id)}` }, m.mission_id), h("div", { className: "sub" }, `besoin ${m.need_id}`)),
           h("td", {}, m.beneficiary_id), h("td", {}, state.reason, h("div", { className: "sub" }, awaitingRequestedText(m))),
-          h("td", {}, m.professional_id),
+          // its name (the view reads the pool's record), its id below; the id alone once the record is erased
+          h("td", {}, m.professional_name ?? m.professional_id,
+            m.professional_name ? h("div", { className: "sub" }, m.professional_id) : null),
           h("td", {}, `${m.profile_category}, ${LEVEL_LABELS[m.level] ?? m.level}, ${m.service_type}`),
           h("td", { className: "num" }, formatEuros(m.daily_rate_cents)),
           h("td", {}, `${formatDateTime(state.due)} (${state.code})`));
@@ -122,28 +135,49 @@ export async function renderProposeReplacement(ctx, beneficiaryId, missionId) {
   } catch (err) {
     return ctx.showError(`Mission ${missionId}`, err);
   }
+  // who leaves, by name (the operator reads the pool's record once); its id when the record cannot be read
+  let leaving = mission.professional_id;
+  try {
+    leaving = (await ctx.call("get_professional", { query: new URLSearchParams({
+      professional_id: mission.professional_id }).toString() })).name ?? leaving;
+  } catch (err) {
+    if (err.status === 401) return undefined;
+  }
+  const names = new Map();  // the professionals found, by id: who the proposal names once it is accepted
   const back = h("p", {}, h("a", { href: "#/replacements" }, "← Missions en attente de remplacement"));
   const open = replacementState(mission);
   const facts = definitionList([["Bénéficiaire", beneficiaryId], ["Besoin", need.title],
-    ["Professionnel remplacé", mission.professional_id],
+    ["Professionnel remplacé", leaving === mission.professional_id ? leaving : `${leaving} (${mission.professional_id})`],
     ["Profil exigé", `${mission.profile_category}, ${LEVEL_LABELS[mission.level] ?? mission.level}, ${mission.service_type}`],
     ["TJM exigé", formatEuros(mission.daily_rate_cents)], ["Mission", `du ${formatDateTime(mission.start_date)} au `
       + `${formatDateTime(mission.end_date)}`], ["Remplacement", open ? open.text : "aucun en attente"]]);
   if (!open) return ctx.show(`Remplacement — mission ${missionId}`, back, facts);
   const cap = need.versions.at(-1)?.content?.daily_rate_ceiling_cents;
   const search = searchForm(ctx, { beneficiaryId, missionId, cap }, (list) => {
+    for (const c of list?.candidates ?? []) names.set(c.professional_id, c.name);
     const choices = candidateChoices(list);
     chosen.input.replaceChildren(...[{ value: "", label: choices.length ? "— Choisir un professionnel —"
       : "— Aucun professionnel trouvé —" }, ...choices].map((o) => h("option", { value: o.value }, o.label)));
   });
   const chosen = field({ name: "replacement_professional", label: "Remplaçant (professionnels trouvés dans le vivier)",
     paths: ["professional_id"], options: [{ value: "", label: "— Recherche en cours —" }] });
+  const typed = field({ name: "replacement_professional_id", label: "Ou identifiant d'un autre professionnel du vivier",
+    hint: "Taper un identifiant vide le choix de la liste, et choisir dans la liste vide l'identifiant tapé.",
+    paths: ["replacement_professional_id"] });
+  // one choice: using one input empties the other, so what is sent is what the user sees chosen
+  const only = (used, other) => {
+    if (!used.input.value.trim()) return;
+    other.input.value = "";
+    other.note.textContent = "";
+    other.input.removeAttribute("aria-invalid");
+  };
+  chosen.input.addEventListener("change", () => only(chosen, typed));
+  typed.input.addEventListener("input", () => only(typed, chosen));
   search.choose = (id) => {
     chosen.input.value = id;
+    only(chosen, typed);
     chosen.input.focus();
   };
-  const typed = field({ name: "replacement_professional_id", label: "Ou identifiant d'un autre professionnel du vivier",
-    hint: "Laissé vide si un professionnel est choisi dans la liste.", paths: ["replacement_professional_id"] });
   const slot = errorSlot(() => [chosen, typed]);
   const result = h("p", { className: "status", role: "status" });
   const button = h("button", { type: "submit" }, "Proposer le remplaçant");
@@ -156,16 +190,21 @@ export async function renderProposeReplacement(ctx, beneficiaryId, missionId) {
     event.preventDefault();
     if (button.disabled) return undefined;
     slot.clear();
-    const { body, errors } = proposeReplacementBody({ beneficiaryId, missionId, chosen: chosen.input.value,
+    const { body, errors, used } = proposeReplacementBody({ beneficiaryId, missionId, chosen: chosen.input.value,
       typed: typed.input.value });
     if (errors.length) return slot.show(errors);
     button.disabled = true;
     try {
       const moved = await ctx.call("replace_professional", { body });
-      result.textContent = `${moved.professional_id} remplace ${mission.professional_id} sur la mission ${missionId}.`;
+      result.textContent = `${names.get(moved.professional_id) ?? moved.professional_id} remplace ${leaving} sur la `
+        + `mission ${missionId}.`;
       setTimeout(() => ctx.go("#/replacements"), 800);
     } catch (err) {
-      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+      // each refusal next to the input the professional came from (the typed id's field when typed)
+      if (err.status !== 401) {
+        slot.show(err.problem ? { ...err.problem, errors: proposalRefusals(err.problem.errors, used) }
+          : [{ field: "$", message: err.message }]);
+      }
     } finally {
       button.disabled = false;
     }

@@ -2,7 +2,7 @@
 // (A9 penalties), each candidate's criteria by weight (B3 ranking), what happens next to a ranked need (D4), the
 // order screen's client and its mission (B11), the framing form's declaration (B13 conflict of interest).
 // Tested by Node's runner (tests/web/sourcing_screens.test.mjs).
-import { CRITERIA_LABELS, formatDateTime } from "./logic.mjs";
+import { CRITERIA_LABELS, PARIS_ZONE, formatDateTime, parseFrenchDate, todayFrenchIn } from "./logic.mjs";
 
 // A9 penalties: the contractors a beneficiary may read the penalties of — its agreement's titulaire
 // (get_sourcing?view=agreement) first, then the contractors of its own orders (list_orders: its missions'),
@@ -66,6 +66,21 @@ export function d4Delay(agreement) {
     + "(délai D4, ou le délai plus court de votre convention)";
 }
 
+// B3 ranking / D4: the operator's proposal's default « Disponibilité garantie jusqu'au » (an ISO day). The platform
+// refuses only a day before today on Paris's calendar (GUARANTEE_IN_PAST: propose in shared/service/sourcing/needs.py,
+// its today() is Paris's); a user accepts the later of the need's start (the professional held until the mission
+// starts: get_sourcing?view=need, its latest version's content.start_date) and two weeks from today on Paris's day —
+// never a day counted on UTC, which late in a Paris evening is still yesterday.
+export const GUARANTEE_DAYS = 14;
+
+export function guaranteeDefault(need, date = new Date()) {
+  const today = new Date(`${parseFrenchDate(todayFrenchIn(PARIS_ZONE, date))}T00:00:00Z`);
+  today.setUTCDate(today.getUTCDate() + GUARANTEE_DAYS);
+  const inTwoWeeks = today.toISOString().slice(0, 10);
+  const start = need?.versions?.at(-1)?.content?.start_date ?? need?.content?.start_date ?? "";
+  return /^\d{4}-\d{2}-\d{2}$/.test(start) && start > inTwoWeeks ? start : inTwoWeeks;
+}
+
 // The « Nouveau besoin » form's promise, said before the need is sent.
 export function needFormHint(agreement) {
   return `Le besoin est accusé aussitôt ; les professionnels vous sont proposés ${d4Delay(agreement)}, comptés sur le `
@@ -91,10 +106,13 @@ export function orderClientLabel(role, view) {
 }
 
 // A list's column (and its filter) naming the client of its rows, by orderClientLabel: « Bénéficiaire » when every
-// row is a beneficiary's (the titulaire's), « Gestionnaire » when none is (or before any is read), both otherwise.
-export function clientColumnLabel(role, rows) {
-  const labels = new Set((rows ?? []).map((row) => orderClientLabel(role, row)));
-  if (role === "beneficiary" || labels.size === 1) return orderClientLabel(role, rows?.[0]);
+// row is a beneficiary's (the titulaire's), « Gestionnaire » when none is, both otherwise. A list with no row yet
+// names its clients by what else the screen knows of them: `contracts`, the caller's contracts (list_contracts rows,
+// their client_kind) — the titulaire's empty « Devis » says « Bénéficiaire » —; « Gestionnaire » when neither says.
+export function clientColumnLabel(role, rows, contracts = []) {
+  const named = rows?.length ? rows : (contracts ?? []);
+  const labels = new Set(named.map((row) => orderClientLabel(role, row)));
+  if (role === "beneficiary" || labels.size === 1) return orderClientLabel(role, named[0]);
   return labels.size ? "Gestionnaire ou bénéficiaire" : "Gestionnaire";
 }
 

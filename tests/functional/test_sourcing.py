@@ -253,9 +253,10 @@ def test_the_purchasing_body_and_the_operator_list_the_beneficiaries_and_nobody_
     assert listed.status_code == 200, listed.text
     assert listed.json() == {"beneficiaries": [
         {"beneficiary_id": "ben-lyon", "name": "Métropole de Lyon", "siret": a_beneficiary()["siret"], "region": "84",
-         "region_label": "Auvergne-Rhône-Alpes", "territory": "69"},
+         "region_label": "Auvergne-Rhône-Alpes", "territory": "69", "territory_label": "Rhône"},
         {"beneficiary_id": "ben-other", "name": "Ville d'Annecy", "siret": a_beneficiary()["siret"], "region": "84",
-         "region_label": "Auvergne-Rhône-Alpes", "territory": "69"}], "count": 2, "next_cursor": None}
+         "region_label": "Auvergne-Rhône-Alpes", "territory": "69", "territory_label": "Rhône"}], "count": 2,
+        "next_cursor": None}
     assert "claire.martin" not in listed.text
     assert operator.get(view="beneficiaries").json() == listed.json()
     # and a page after the first names only those that follow; a cursor that is no id is a structured 422

@@ -16,7 +16,7 @@ from shared.domain.sourcing.views import AwaitingReplacementList, SourcingView
 from shared.domain.territories import clock_fields, territory_of_calendar
 from shared.service import deadlines, listings
 from shared.service.executions import record_execution
-from shared.service.sourcing import agreements, missions, needs, replacements
+from shared.service.sourcing import agreements, missions, needs, paths, replacements
 from tests.builders import inbound, report
 from tests.unit.test_mission_territory import ORDER, TITULAIRE, a_framed_mission_in
 from tests.unit.test_order_clock import recording
@@ -63,12 +63,14 @@ def test_a_replacement_awaited_in_martinique_names_martiniques_clock_in_the_oper
     replacements.request_replacement(B, RequestReplacement.model_validate({
         "action": "request", "mission_id": mission_id, "reason": "insufficiency"}, strict=False),
         SourcingActor.BENEFICIARY, world.uow(), world.clock)
-    # When the operator lists the missions awaiting a replacement, reading the missions and nothing else
+    # When the operator lists the missions awaiting a replacement, reading the missions and, for who leaves by name
+    # (B12), the pool's records of those professionals — nothing for the clock
     uow, read, queried = recording(world)
     listed = replacements.awaiting_replacement(uow)
-    assert (read, queried) == ([], ["missions"])
-    # Then the row names the mission's clock (its D6's territory), as its mission screen does
     [row] = AwaitingReplacementList.model_validate(listed, strict=False).missions
+    assert (read, queried) == ([paths.professional(row.professional_id)], ["missions"])
+    assert row.professional_name == world.db.data(paths.professional(row.professional_id))["name"]
+    # Then the row names the mission's clock (its D6's territory), as its mission screen does
     assert (row.mission_id, row.time_zone) == (mission_id, MARTINIQUE[0])
     assert row.time_zone == missions.read_mission(B, mission_id, world.uow())["time_zone"]
 

@@ -563,6 +563,8 @@ def test_the_operator_lists_the_missions_awaiting_a_replacement_and_says_when_it
         SourcingActor.BENEFICIARY, world.uow(), world.clock)
     listed = replacements.awaiting_replacement(world.uow())
     assert ([m["mission_id"] for m in listed["missions"]], listed["truncated"]) == ([mission.mission_id], False)
+    # who leaves is named, not only by id (the pool's record, read once for the list)
+    assert [(m["professional_id"], m["professional_name"]) for m in listed["missions"]] == [("pro-anne", "Prof pro-anne")]
     # When more missions await a replacement than one reading scans, the list says it is incomplete
     monkeypatch.setattr(replacements, "SCAN", 0)
     assert replacements.awaiting_replacement(world.uow())["truncated"] is True
@@ -588,3 +590,22 @@ def test_a_need_read_while_its_ranking_commits_shows_the_ranking_with_its_status
     read = needs.read_need(B, "n1", world.uow())
     assert scored and read["status"] == NeedStatus.SCORED.value
     assert read["versions"][0]["result"] is not None
+
+
+@pytest.mark.parametrize(("end", "notice"), [
+    (dt.date(2026, 6, 20), {"amount": 3, "unit": "calendar_days", "label": "3 jours (mission de moins d'un mois)"}),
+    (dt.date(2026, 7, 20), {"amount": 14, "unit": "calendar_days",
+                            "label": "2 semaines (1 semaine par mois de mission commencé)"}),
+    (dt.date(2026, 12, 31), {"amount": 1, "unit": "calendar_months", "label": "1 mois (mission de plus de 3 mois)"}),
+])
+def test_the_mission_view_says_the_notice_a_planned_departure_needs(end, notice):
+    """B12: get_sourcing?view=mission answers the notice of the mission's notice table row, which the request form
+    checks a planned departure against before it is sent (the rule request_replacement records as notice_respected)."""
+    from shared.domain.sourcing.views import ReplacementNotice
+
+    assert ReplacementNotice.of(dt.date(2026, 6, 1), end).model_dump(mode="json") == notice
+    world = a_world()
+    accepted(world)
+    mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
+    view = missions.read_mission(B, mission.mission_id, world.uow())
+    assert view["notice"] == ReplacementNotice.of(mission.start_date, mission.end_date).model_dump(mode="json")

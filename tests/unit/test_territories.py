@@ -77,3 +77,19 @@ def test_paris_is_the_last_resort_only():
     # Then the deadline is counted in Paris, and says why
     assert (choice.code, choice.source) == ("75", "default")
     assert territory_of_order(None, None, "NC").code == "NC"
+
+
+def test_every_territory_the_platform_accepts_has_its_french_name_and_nothing_else_does():
+    """A list names a territory « Rhône (69) », not « 69 » (get_sourcing?view=beneficiaries' territory_label): one name
+    per code ``territory`` accepts — the 96 metropolitan départements (Corsica's two), the five overseas, the six
+    collectivités — and none for a code it refuses."""
+    from shared.domain.territories import TERRITORY_NAMES, territory_name
+    from shared.domain.workdays import territory
+
+    metropolitan = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]
+    accepted = [*metropolitan, "971", "972", "973", "974", "976", "BL", "MF", "PM", "PF", "NC", "WF"]
+    for code in accepted:
+        territory(code)  # the platform accepts it
+    assert sorted(TERRITORY_NAMES) == sorted(accepted)
+    assert (territory_name("69"), territory_name("2A"), territory_name("974")) == ("Rhône", "Corse-du-Sud", "La Réunion")
+    assert territory_name("975") is None and territory_name(None) is None

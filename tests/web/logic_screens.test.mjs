@@ -258,6 +258,15 @@ test("B1: the options read « nom (territoire) » in French order, the same name
   assert.deepEqual(beneficiaryOptions([]), []);
 });
 
+test("B1: a beneficiary's territory is named as the platform names it, « Rhône », not by its code alone", () => {
+  // get_sourcing?view=beneficiaries answers territory_label (shared/domain/territories.py TERRITORY_NAMES)
+  assert.deepEqual(beneficiaryOptions([
+    { beneficiary_id: "ben-metropole-demo", name: "Métropole de démonstration", territory: "69", territory_label: "Rhône" },
+    { beneficiary_id: "ben-fdf", name: "Ville de Fort-de-France", territory: "972", territory_label: "Martinique" },
+  ]).map((o) => o.label), ["Métropole de démonstration — Rhône (69)",
+    "Ville de Fort-de-France — Martinique (972)"]);
+});
+
 test("B1: when the list fails, the purchasing body is told why in French and asked to type the id", () => {
   const refused = { status: 403, problem: { errors: [{ field: "query.view", message: "Vos droits ne permettent pas cette opération." }] } };
   assert.equal(beneficiaryListFailure(refused), "La liste des bénéficiaires n'a pas pu être chargée (Vos droits ne "

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  candidateChoices, candidateCountText, candidateRows, candidateSearchQuery, orderMissionProfessional,
-  proposeReplacementBody, replacementDuePreview, replacementDueText, REPLACEMENT_HINTS, replacementRequestBody,
+  candidateChoices, candidateCountText, candidateRows, candidateSearchQuery, noticeEnds, noticeWarning,
+  orderMissionProfessional, proposalRefusals, proposeReplacementBody, replacementDuePreview, replacementDueText, REPLACEMENT_HINTS, replacementRequestBody,
   replacementRows, replacementState,
 } from "../../web/replacement_logic.mjs";
 
@@ -126,11 +126,51 @@ test("each professional found says what the replacement rules say of it, the pic
 
 test("the proposal names the professional chosen, else the one typed, else says to choose", () => {
   const ids = { beneficiaryId: "ben-1", missionId: "M-1" };
-  assert.deepEqual(proposeReplacementBody({ ...ids, chosen: "pro-2", typed: "pro-9" }).body,
-    { action: "propose", beneficiary_id: "ben-1", mission_id: "M-1", professional_id: "pro-2" });
-  assert.equal(proposeReplacementBody({ ...ids, typed: " pro-9 " }).body.professional_id, "pro-9");
+  assert.deepEqual(proposeReplacementBody({ ...ids, chosen: "pro-2" }),
+    { body: { action: "propose", beneficiary_id: "ben-1", mission_id: "M-1", professional_id: "pro-2" },
+      used: "chosen", errors: [] });
+  const typed = proposeReplacementBody({ ...ids, typed: " pro-9 " });
+  assert.deepEqual([typed.body.professional_id, typed.used], ["pro-9", "typed"]);
   assert.deepEqual(proposeReplacementBody({ ...ids }).errors,
     [{ field: "$.professional_id", message: "Choisissez le remplaçant à proposer." }]);
+});
+
+test("B12: the list and the typed id are one choice: both filled is refused before sending, never one preferred", () => {
+  const ids = { beneficiaryId: "ben-1", missionId: "M-1" };
+  const both = proposeReplacementBody({ ...ids, chosen: "pro-2", typed: "pro-9" });
+  assert.equal(both.body, null);
+  assert.deepEqual(both.errors.map((e) => e.field), ["$.replacement_professional_id"]);
+  assert.match(both.errors[0].message, /pas les deux/);
+  // the same professional in both says one thing
+  assert.equal(proposeReplacementBody({ ...ids, chosen: "pro-2", typed: "pro-2" }).body.professional_id, "pro-2");
+});
+
+test("B12: the platform's refusal of a typed id lands next to the typed field, of a listed one next to the list", () => {
+  const refused = [{ field: "$.professional_id", code: "PROFESSIONAL_NOT_FOUND", message: "inconnu du vivier" },
+    { field: "$.mission_id", code: "NO_REPLACEMENT_REQUESTED", message: "aucun remplacement demandé" }];
+  assert.deepEqual(proposalRefusals(refused, "typed").map((e) => e.field),
+    ["$.replacement_professional_id", "$.mission_id"]);
+  assert.deepEqual(proposalRefusals(refused, "chosen"), refused);
+  assert.deepEqual(proposalRefusals(undefined, "typed"), []);
+});
+
+test("B12: a planned departure sooner than the mission's notice is warned of before sending, as the platform counts it", () => {
+  const month = { amount: 1, unit: "calendar_months", label: "1 mois (mission de plus de 3 mois)" };
+  const twoWeeks = { amount: 14, unit: "calendar_days", label: "2 semaines (1 semaine par mois de mission commencé)" };
+  const planned = { reason: "departure", planned: true, notified: "31/01/2026" };
+  // a month from 31 January is 28 February (the last day of the shorter month), as add_months counts it
+  assert.equal(noticeEnds("2026-01-31", month), "2026-02-28");
+  assert.equal(noticeEnds("2026-06-01", twoWeeks), "2026-06-15");
+  assert.match(noticeWarning({ ...planned, departure: "27/02/2026" }, month),
+    /^Préavis trop court : .*1 mois \(mission de plus de 3 mois\).*le 28\/02\/2026 au plus tôt pour une notification le 31\/01\/2026/);
+  assert.equal(noticeWarning({ ...planned, departure: "28/02/2026" }, month), null);
+  assert.match(noticeWarning({ ...planned, notified: "01/06/2026", departure: "14/06/2026" }, twoWeeks), /15\/06\/2026/);
+  assert.equal(noticeWarning({ ...planned, notified: "01/06/2026", departure: "15/06/2026" }, twoWeeks), null);
+  // not planned, a date missing, no notice read, insufficiency: nothing to warn of
+  assert.equal(noticeWarning({ ...planned, planned: false, departure: "01/02/2026" }, month), null);
+  assert.equal(noticeWarning({ ...planned, departure: "" }, month), null);
+  assert.equal(noticeWarning({ ...planned, departure: "01/02/2026" }, undefined), null);
+  assert.equal(noticeWarning({ ...planned, reason: "insufficiency", departure: "01/02/2026" }, month), null);
 });
 
 test("the titulaire reads on the mission's order who does it now and each change", () => {

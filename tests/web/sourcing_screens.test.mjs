@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  clientColumnLabel, criteriaByWeight, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
+  GUARANTEE_DAYS, clientColumnLabel, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   orderClientLabel, orderMissionHref,
   penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseTarget, recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
@@ -96,6 +96,32 @@ test("the titulaire's lists and screens name its clients beneficiaries: a missio
   assert.equal(clientColumnLabel("contractor", []), "Gestionnaire");  // nothing read yet
   assert.equal(clientColumnLabel("contractor", null), "Gestionnaire");
   assert.equal(clientColumnLabel("beneficiary", []), "Bénéficiaire");
+});
+
+test("a list with no row yet names its clients by the caller's contracts: the titulaire's empty « Devis »", () => {
+  const framework = { contract_id: "AC-PFI", manager_id: "ben-metropole", client_kind: "beneficiary" };
+  const partA = { contract_id: "AC-1", manager_id: "mgr-rhone", client_kind: "manager" };
+  // no quote yet: its contracts say whose spaces it works in (list_contracts' client_kind)
+  assert.equal(clientColumnLabel("contractor", [], [framework]), "Bénéficiaire");
+  assert.equal(clientColumnLabel("contractor", [], [partA]), "Gestionnaire");
+  assert.equal(clientColumnLabel("contractor", [], [framework, partA]), "Gestionnaire ou bénéficiaire");
+  assert.equal(clientColumnLabel("contractor", [], []), "Gestionnaire");  // nothing known
+  // once rows are read, the rows name them
+  assert.equal(clientColumnLabel("contractor", [{ manager_id: "mgr-rhone", mission_id: null }], [framework]),
+    "Gestionnaire");
+});
+
+test("B3/D4: the proposal's default guarantee is two weeks from Paris's today, or the need's start when later", () => {
+  const need = (start) => ({ versions: [{ content: { start_date: start } }] });
+  // 23:30 in Paris on 31 May (21:30 UTC): Paris's day is the 31st, so two weeks is 14 June whatever the browser's zone
+  const lateEvening = new Date("2026-05-31T21:30:00Z");
+  assert.equal(guaranteeDefault(need("2026-06-01"), lateEvening), "2026-06-14");
+  // 00:30 in Paris on 1 June (22:30 UTC on 31 May): Paris's day is already the 1st — UTC's would say 14 June
+  assert.equal(guaranteeDefault(need("2026-06-01"), new Date("2026-05-31T22:30:00Z")), "2026-06-15");
+  // a mission starting after those two weeks: held until its start
+  assert.equal(guaranteeDefault(need("2026-09-01"), lateEvening), "2026-09-01");
+  assert.equal(guaranteeDefault(null, lateEvening), "2026-06-14");
+  assert.equal(GUARANTEE_DAYS, 14);
 });
 
 test("the framing form asks for the declaration up front when the need says the beneficiary must sign it", () => {

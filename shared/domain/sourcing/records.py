@@ -271,6 +271,9 @@ class BeneficiaryRow(Model):
     region: Region
     region_label: str = Field(description="The region's French name.")
     territory: Territory = Field(description="INSEE département code whose public holidays apply (B18).")
+    territory_label: str | None = Field(default=None, description=(
+        "The territory's French name (« Rhône » for 69: shared/domain/territories.py TERRITORY_NAMES); null for a "
+        "code it does not know."))
 
 
 class BeneficiaryList(Model):

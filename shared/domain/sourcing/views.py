@@ -15,7 +15,7 @@ from shared.domain.contract_terms import AgreementView
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import OrderState
 from shared.domain.sourcing.deliverable_views import DeliverableFollowUp
-from shared.domain.sourcing.process import Mission, NeedRecord, Replacement
+from shared.domain.sourcing.process import Mission, NeedRecord, Replacement, notice_period
 from shared.domain.sourcing.records import (
     AvailabilityPeriod, BeneficiaryList, ExtraCosts, Level, NeedContent, PoolStatistics, ServiceType,
 )
@@ -130,6 +130,26 @@ class ReplacementPreview(Model):
     territory: str = Field(description="Whose working-day calendar counts: the beneficiary's territory.")
 
 
+class ReplacementNotice(Model):
+    """B12 replacement: the notice a planned departure needs on this mission, from the notice table by the mission's
+    length (``notice_period``, shared/domain/deadlines.py NOTICE_TABLE): the request form warns, before it is sent,
+    when the departure comes sooner than the notification plus this length — the rule request_replacement records as
+    ``notice_respected``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ReplacementNotice")
+
+    amount: int = Field(ge=1, description="The notice's length, in ``unit``.")
+    unit: str = Field(description="calendar_days, or calendar_months (counted from the notification, the same day "
+                                  "of the next month, the last day of a shorter month).")
+    label: str = Field(description="The notice as the replacement names it, in French (« 1 mois (mission de plus de "
+                                   "3 mois) »).")
+
+    @classmethod
+    def of(cls, start: dt.date, end: dt.date) -> ReplacementNotice:
+        notice = notice_period(start, end)
+        return cls(amount=notice.length.amount, unit=notice.length.unit.value, label=notice.label)
+
+
 class MissionView(Mission, RecordClock):
     """What get_sourcing?view=mission answers. Built by shared.service.sourcing.missions.read_mission; its clock (B18)
     is its order's territory's (its beneficiary's, kept on the order at framing)."""
@@ -139,6 +159,9 @@ class MissionView(Mission, RecordClock):
     d6_preview: ReplacementPreview | None = Field(default=None, description=(
         "B12: while the mission runs with nobody being replaced (ordered), the D6 due day of a replacement for "
         "insufficiency requested now; absent otherwise."))
+
+    notice: ReplacementNotice | None = Field(default=None, description=(
+        "B12: the notice a planned departure of its professional needs (the request form's warning)."))
 
     order: MissionOrderSummary | None = Field(default=None, description="Absent until the mission's order is stored.")
     budget: MissionBudget | None = Field(default=None, description="Absent until the mission's order is stored.")
@@ -163,6 +186,9 @@ class AwaitingReplacement(Model):
     need_id: str
     order_id: str
     professional_id: str = Field(description="The professional leaving (or found insufficient).")
+    professional_name: str | None = Field(default=None, description=(
+        "That professional's name, read from the pool's record (the operator names who leaves); null once the "
+        "record is erased."))
     profile_category: str
     level: Level
     service_type: ServiceType

@@ -221,7 +221,11 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork, clock: C
     # before its order is stored, its beneficiary's
     territory = territory_of(uow, order) if order is not None else (
         uow.get(paths.beneficiary(beneficiary_id)) or {}).get("territory")
-    body = {**dump(mission), **clock_fields(territory)}
+    from shared.domain.sourcing.views import ReplacementNotice  # the read's view, not framing's
+
+    # B12: the notice a planned departure needs, which the request form checks before it is sent
+    body = {**dump(mission), **clock_fields(territory),
+            "notice": ReplacementNotice.of(mission.start_date, mission.end_date).model_dump(mode="json")}
     if clock is not None:
         from shared.service.sourcing import replacements  # only the mission read needs it, not framing
 

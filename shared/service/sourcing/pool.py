@@ -10,6 +10,7 @@ from typing import Any
 from shared.domain.sourcing.records import (
     REGION_LABELS, Beneficiary, BeneficiaryList, BeneficiaryRow, Professional, Region,
 )
+from shared.domain.territories import territory_name
 from shared.ports import BlobStore, Clock, UnitOfWork
 from shared.service import id_pages, registry
 from shared.service.sourcing import index as search_index
@@ -94,7 +95,8 @@ def list_beneficiaries(uow: UnitOfWork, after: str | None = None) -> dict[str, A
     for doc in found:
         b, region = doc.data, Region(doc.data["region"])  # the fields that name the body, not its contacts
         rows.append(BeneficiaryRow(beneficiary_id=doc.id, name=b["name"], siret=b["siret"], region=region,
-                                   region_label=REGION_LABELS[region], territory=b["territory"]))
+                                   region_label=REGION_LABELS[region], territory=b["territory"],
+                                   territory_label=territory_name(b["territory"])))
     return BeneficiaryList(beneficiaries=rows, count=len(rows),
                            next_cursor=rows[-1].beneficiary_id if more else None).model_dump(mode="json")
 

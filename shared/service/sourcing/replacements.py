@@ -173,21 +173,23 @@ def _tell_titulaire(uow: UnitOfWork, mission: Mission, index: int, event_type: E
 
 def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
     """The operator's list (``get_sourcing?view=replacements``): every beneficiary's missions awaiting a
-    replacement, the one whose D5/D6 is due soonest first, with the profile and rates the replacement must match,
+    replacement, the one whose D5/D6 is due soonest first, who leaves (its name, from the pool's records read at
+    once), with the profile and rates the replacement must match,
     each on its clock (B18: the territory its D5/D6 counts in, from the request's record).
     One collection-group query on ``missions`` by ``state`` (infra/terraform/firestore.tf), no composite index."""
     found = list(uow.query(Query("missions", where=(("state", "==", MissionState.REPLACEMENT_REQUESTED.value),),
                                  limit=SCAN + 1, group=True)))
+    awaiting = [m for m in (Mission.model_validate(doc.data, strict=False) for doc in found[:SCAN]
+                            if doc.path.startswith("beneficiaries/")) if m.replacements]
+    # who leaves, by name: the pool's records of those professionals, in one read
+    records = uow.get_all(sorted({paths.professional(m.professional_id) for m in awaiting})) if awaiting else {}
     rows = []
-    for doc in found[:SCAN]:
-        if not doc.path.startswith("beneficiaries/"):
-            continue
-        m = Mission.model_validate(doc.data, strict=False)
-        if not m.replacements:
-            continue
+    for m in awaiting:
         rows.append(AwaitingReplacement(
             beneficiary_id=m.beneficiary_id, mission_id=m.mission_id, need_id=m.need_id, order_id=m.order_id,
-            professional_id=m.professional_id, profile_category=m.profile_category, level=m.level,
+            professional_id=m.professional_id,
+            professional_name=(records.get(paths.professional(m.professional_id)) or {}).get("name"),
+            profile_category=m.profile_category, level=m.level,
             service_type=m.service_type, daily_rate_cents=m.daily_rate_cents, extra_costs=m.extra_costs,
             start_date=m.start_date, end_date=m.end_date, replacement=m.replacements[-1],
             # B18: the mission's clock, from the calendar its D5/D6 was counted on (no read)

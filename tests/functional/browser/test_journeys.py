@@ -573,6 +573,14 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     request.get_by_label("Date du départ").fill(fr(leaving))
     expect(request.locator("#replacement-hint")).to_contain_text(
         f"Remplaçant dû au plus tard le {fr(leaving + dt.timedelta(days=14))} (D5)")
+    # B12 notice: planned and announced five days before, on this two-month mission (2 weeks of notice, at least), it is
+    # said to be too short next to the departure's date before anything is sent (the mission view's `notice`)
+    request.get_by_label("Départ planifié (annoncé à l'avance)").check()
+    request.get_by_label("Notifié le").fill(fr(leaving - dt.timedelta(days=5)))
+    expect(request.locator("#notice-warning")).to_contain_text("Préavis trop court : un départ planifié sur cette "
+                                                               "mission demande un préavis de ")
+    request.get_by_label("Départ planifié (annoncé à l'avance)").uncheck()
+    expect(request.locator("#notice-warning")).to_be_hidden()
     request.get_by_role("button", name="Demander le remplacement").click()
     expect(page.locator("[data-replacement=requested]")).to_contain_text(
         f"Remplacement demandé (départ) : remplaçant dû le {fr(leaving + dt.timedelta(days=14))} (D5).")
@@ -587,11 +595,13 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # when it was requested, on the row's own clock (B18: Paris's here, so no « heure locale »)
     expect(awaiting.locator("tr[data-mission]")).to_contain_text(re.compile(r"demandé le \d\d/\d\d/\d{4} \d\d:\d\d"))
     expect(awaiting.locator("tr[data-mission]")).not_to_contain_text("heure locale")
+    expect(awaiting.locator("tr[data-mission]")).to_contain_text("Anne Lefèvre")  # who leaves, by name (B12)
     expect(desk.locator("main")).not_to_contain_text("null")  # nothing but the list under it (no stray « null »)
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
     # it searches the whole pool: by name (without its accent), no daily-rate cap, each found judged by the rules
     picker = desk.get_by_label("Remplaçant (professionnels trouvés dans le vivier)")
     found = desk.get_by_role("table", name="Professionnels trouvés dans le vivier")
+    expect(desk.locator(".facts")).to_contain_text("Anne Lefèvre (pro-demo-1)")  # the mission names who leaves
     expect(found.locator("tr[data-candidate]").first).to_be_visible()
     expect(found.locator("tr[data-candidate='pro-demo-1']")).to_have_count(0)  # the one leaving is not offered
     search = desk.locator("#replacement-search")
@@ -601,8 +611,18 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     emilie = found.locator("tr[data-candidate='pro-demo-5']")  # Émilie Faure: another daily rate
     expect(emilie).to_contain_text("TJM de 690,00 € au lieu de 680,00 €")
     expect(found.locator("tr[data-candidate]")).to_have_count(1)
+    # one choice: a typed id empties the list's choice; its refusal shows next to the typed field
+    typed = desk.get_by_label("Ou identifiant d'un autre professionnel du vivier")
+    picker.select_option("pro-demo-5")
+    typed.fill("pro-inconnu")
+    expect(picker).to_have_value("")
+    desk.get_by_role("button", name="Proposer le remplaçant").click()
+    expect(field_error(desk, "Ou identifiant d'un autre professionnel du vivier")).to_contain_text(
+        "Professionnel « pro-inconnu » inconnu du vivier.")
+    expect(field_error(desk, "Remplaçant (professionnels trouvés dans le vivier)")).to_have_text("")
     emilie.get_by_role("button", name="Choisir Émilie Faure").click()
     expect(picker).to_have_value("pro-demo-5")
+    expect(typed).to_have_value("")  # and the list's choice empties the typed id
     desk.get_by_role("button", name="Proposer le remplaçant").click()  # the platform refuses it next to the picker
     expect(field_error(desk, "Remplaçant (professionnels trouvés dans le vivier)")).to_contain_text(
         "TJM de 690,00 € au lieu de 680,00 €")
@@ -612,7 +632,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(found.locator("tr[data-candidate='pro-web-relais']")).to_contain_text("Remplaçant possible")
     found.get_by_role("button", name="Choisir Gaëlle Morin").click()
     desk.get_by_role("button", name="Proposer le remplaçant").click()
-    expect(desk.locator("#propose-replacement [role=status]")).to_contain_text("pro-web-relais remplace pro-demo-1")
+    expect(desk.locator("#propose-replacement [role=status]")).to_contain_text("Gaëlle Morin remplace Anne Lefèvre")
     expect(desk.get_by_role("table", name="Missions en attente de remplacement")).to_contain_text(
         "Aucune mission n'attend de remplaçant.", timeout=10000)
     # The mission's screen then names the new professional, and its history the replacement
@@ -769,6 +789,8 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     sheets = titulaire_page.get_by_role("table", name="Feuilles de temps déclarées")
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "0 j", "0 j", "10 j"])
     expect(sheets).to_contain_text("Aucune feuille de temps déclarée.")
+    # A11: the screen follows its order's stream, which then tells it of its own timesheet too
+    expect(titulaire_page.locator("#order-live[data-live='live']")).to_be_attached(timeout=15000)
     sheet = titulaire_page.locator("#timesheet")
     sheet.get_by_label("Référence de la feuille de temps").fill("FT-1")
     sheet.get_by_label("Du", exact=True).fill(fr(start))
@@ -781,6 +803,12 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
     expect(sheets.locator("tr[data-timesheet='FT-1'] td")).to_have_text(
         ["FT-1", f"du {fr(start)} au {fr(worked_until)}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
+    # A11: its own timesheet moved the order's updated_at, which the stream announces about a second later: the screen,
+    # drawn again after the answer (which it keeps), already shows it — never « Cette commande vient de changer »
+    titulaire_page.wait_for_timeout(3000)
+    expect(titulaire_page.locator("#order-changed")).to_be_hidden()
+    expect(titulaire_page.get_by_role("button", name="Actualiser")).to_have_count(0)
+    expect(sheet).to_contain_text("Feuille de temps enregistrée : 3 j déclarés sur ce jalon, dont 1 j sur site.")
     app.check(titulaire_page, "titulaire-feuille-de-temps-enregistree", shot=False)
 
     # a period ending after today: refused next to « Au », and the earlier success message is no answer to it
@@ -842,7 +870,8 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     assert purchasing.post("set_penalty_terms", {
         "beneficiary_id": seed.BENEFICIARY["beneficiary_id"], "effective_from": later, "reason": "Annexe pénalités",
         "terms": {"daily_amount_cents": {"P1": 20000}, "rules_by_kind": {"D4": "P1"}}}).status_code == 201
-    # B1: it chooses the beneficiary from the registered ones (« nom (territoire) »), by keyboard, not by its id
+    # B1: it chooses the beneficiary from the registered ones (« nom — territoire (code) », the territory by its name),
+    # by keyboard, not by its id
     assert Erp(platform, "operator", "platform").post("register_beneficiary", {
         **seed.BENEFICIARY, "beneficiary_id": "ben-annecy-demo", "name": "Ville d'Annecy", "territory": "74"}
     ).status_code == 201
@@ -850,7 +879,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Conventions des bénéficiaires")).to_be_focused()
     picker = page.get_by_role("combobox", name="Bénéficiaire")
     expect(picker.locator("option")).to_have_text(
-        ["— Choisir un bénéficiaire —", "Métropole de démonstration (69)", "Ville d'Annecy (74)"])
+        ["— Choisir un bénéficiaire —", "Métropole de démonstration — Rhône (69)", "Ville d'Annecy — Haute-Savoie (74)"])
     page.get_by_role("button", name="Afficher la convention").click()
     expect(field_error(page, "Bénéficiaire")).to_contain_text("Choisissez un bénéficiaire")
     picker.focus()
@@ -1033,6 +1062,11 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     app.check(page, "operateur-besoins")
     need.get_by_role("link").click()
     expect(page.get_by_role("group", name="Professionnels à proposer")).to_be_visible()
+    # B3/D4: availability guaranteed by default until the need's start (30 days on), later than two weeks from Paris's
+    # today — never a day before the mission starts
+    need_start = dt.date.fromisoformat(seed.demo_need(dt.date.today())["content"]["start_date"])
+    expect(page.get_by_label("Disponibilité garantie jusqu'au")).to_have_value(
+        fr(max(need_start, paris_today() + dt.timedelta(days=14))))
     app.check(page, "operateur-proposer", shot=False)
     # none ticked: named next to the first professional's box, nothing sent
     boxes = page.get_by_role("group", name="Professionnels à proposer").get_by_role("checkbox")
