@@ -714,7 +714,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("link", name="Pénalités").click()
     # its contractor chosen among those it can ask about: its agreement's titulaire, already chosen and read
     expect(page.get_by_role("combobox", name="Prestataire")).to_have_value("ctr-titulaire")
-    expect(page.get_by_role("heading", name=re.compile("Relevé .* ctr-titulaire"))).to_be_visible()
+    # (by its name: the titulaire of its agreement's contract, A1/B1 parties by name)
+    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Titulaire de l'accord-cadre \(ctr-titulaire\)"))
+           ).to_be_visible()
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")
@@ -780,7 +782,7 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     raise_form = titulaire_page.locator("#raise-quote")
     expect(raise_form.get_by_label("Bénéficiaire", exact=True)).to_have_value("ben-lyon")
     expect(raise_form.get_by_label("Bénéficiaire", exact=True).locator("option:checked")).to_have_text(
-        "ben-lyon (bénéficiaire)")
+        "Métropole de Lyon (ben-lyon, bénéficiaire)")  # by its name (its contract's space), then its id
     expect(raise_form.get_by_label("Gestionnaire", exact=True)).to_have_count(0)
 
 
