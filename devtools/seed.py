@@ -54,6 +54,9 @@ PROPERTY_TREE = [
 ]
 
 
+NODE_LABELS = {node["node_id"]: node["label"] for node in PROPERTY_TREE}
+
+
 def register_parties(url_of, project_id: str) -> list[tuple[str, int]]:
     """The demo parties through the onboarding API, as an operator registers them (A10): the manager, the
     purchasing body, the contractors (each one's Pub/Sub topics provisioned by register_contractor), ACME's ERP identity; then
@@ -76,7 +79,8 @@ def demo_orders(now: dt.datetime) -> list[dict]:
     def order(n: int, contractor: str, title: str, node: str, lines: list[dict]) -> dict:
         return {
             "order_id": f"BC-2026-{n:04d}", "contract_id": CONTRACT_OF[contractor], "contractor_id": contractor,
-            "title": title, "site": {"node_id": node, "label": node.replace("-", " ")},
+            # A7 property tree: the site as the tree names it (« Logement 12 »), never its id made readable
+            "title": title, "site": {"node_id": node, "label": NODE_LABELS[node]},
             "lines": lines, "issued_at": now.isoformat(),
             "requested_start": (now + dt.timedelta(days=2)).date().isoformat(),
             # Rhône Habitat is a public office: its invoices go through Chorus Pro (docs/invoicing.md)

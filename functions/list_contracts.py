@@ -1,5 +1,6 @@
-"""list_contracts — HTTPS GET: a manager's contracts, or those a contractor holds across managers,
-each with its catalogue versions (A13, A14). get_catalogue reads one catalogue."""
+"""list_contracts — HTTPS GET: a manager's or a beneficiary's contracts, or those a contractor holds across
+spaces, each with its catalogue versions (A13, A14) and the names of its two parties (the web app shows parties
+by name). get_catalogue reads one catalogue."""
 
 from __future__ import annotations
 
@@ -20,5 +21,5 @@ def _list(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def list_contracts(request):
-    return http.serve(request, operation="list_contracts", roles=frozenset({"manager", "contractor"}),
+    return http.serve(request, operation="list_contracts", roles=frozenset({"manager", "contractor", "beneficiary"}),
                       right="orders.read", action=_list, methods=("GET",), idempotent=False)

@@ -18,6 +18,7 @@ import * as accounts from "./accounts.mjs";
 import * as exportScreen from "./exports.mjs";
 import * as newOrder from "./new_order.mjs";
 import { follow } from "./live.mjs";
+import * as names from "./names.mjs";
 
 const SESSION_KEY = "passerelle.session";
 const root = document.getElementById("app");
@@ -38,6 +39,7 @@ function signOut(message) {
   sessionStorage.removeItem(SESSION_KEY);
   stopLive();
   orders.reset();
+  names.forget();
   if (location.hash) history.replaceState(null, "", location.pathname);
   renderSignIn(message);
 }

@@ -10,6 +10,8 @@ import {
 } from "./logic.mjs";
 import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { partyNodes } from "./names.mjs";
+import { directoryFromContracts } from "./names_logic.mjs";
 
 const STATUS_LABELS = { active: "en vigueur", draft: "brouillon", suspended: "suspendu", ended: "terminé",
   terminated: "résilié" };
@@ -20,11 +22,13 @@ export async function renderContracts(ctx) {
   ctx.show(manager ? "Marchés et catalogues" : "Mes marchés", body);
   try {
     const list = await ctx.call("list_contracts");
+    const names = directoryFromContracts(list.contracts);  // each row names its parties: no other read
     body.replaceChildren(table(["Marché", manager ? "Prestataire" : clientColumnLabel("contractor", list.contracts), "Statut", "Du", "Au", "Lots",
       "Versions du catalogue"], list.contracts.map((c) => h("tr", { "data-contract": c.contract_id },
       h("td", {}, h("a", { href: `#/contracts/${encodeURIComponent(c.manager_id)}/${encodeURIComponent(c.contract_id)}` },
         c.contract_id)),
-      h("td", {}, manager ? c.contractor_id : c.manager_id), h("td", {}, STATUS_LABELS[c.status] ?? c.status),
+      h("td", { className: "party" }, partyNodes(names, manager ? c.contractor_id : c.manager_id)),
+      h("td", {}, STATUS_LABELS[c.status] ?? c.status),
       h("td", {}, formatDateTime(c.starts_on)), h("td", {}, formatDateTime(c.ends_on)),
       h("td", {}, (c.lots ?? []).map((l) => l.label ?? l.lot_id ?? l).join(", ") || "—"),
       h("td", {}, c.catalogue_versions.length ? c.catalogue_versions.join(", ") : "aucune"))),

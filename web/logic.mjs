@@ -1,5 +1,6 @@
 // Pure logic of the web application: no DOM, no network — tested with `node --test`
 // (tests/web/logic.test.mjs). app.js wires it to the page.
+import { partyLabel } from "./names_logic.mjs";
 
 export const STATE_LABELS = Object.freeze({
   to_acknowledge: "à prendre en compte",
@@ -118,11 +119,12 @@ export function fullMonthLabel(month) {
   return name ? `${name} ${match[1]}` : month ?? "";
 }
 
-// A9 penalty statement's heading: « Relevé de décembre 2026 », « Relevé d'avril 2026 » (elided before a vowel).
-export function statementHeading(statement) {
+// A9 penalty statement's heading: « Relevé de décembre 2026 », « Relevé d'avril 2026 » (elided before a vowel),
+// then its contractor by name when the caller's directory knows it (« Nom (identifiant) »: names_logic.mjs).
+export function statementHeading(statement, names = null) {
   const month = fullMonthLabel(statement?.month);
   const of = /^[aeiouyàâéèêîôû]/i.test(month) ? "d'" : "de ";
-  return `Relevé ${of}${month} — ${statement?.contractor_id ?? ""}`;
+  return `Relevé ${of}${month} — ${statement?.contractor_id ? partyLabel(names, statement.contractor_id) : ""}`;
 }
 
 // A9 penalty statement: whose statement a manager or a contractor reads — the other party of each of its contracts

@@ -8,7 +8,7 @@
 import { PARIS_ZONE, formatEuros, listFailure, listState, nowIsoIn } from "./logic.mjs";
 import { activeNodes, nodeOptions } from "./coverage_logic.mjs";
 import {
-  billingAccountOptions, billingAccountsOf, catalogueItems, catalogueLines, contractOptions, keepsOrderAttempt,
+  billingAccountOptions, billingAccountsOf, catalogueItems, catalogueLines, contractOptions, contractorText, keepsOrderAttempt,
   linesTotalCents, lotOptions, newOrderContent, newOrderId, orderAttempt, orderBody, orderHref, publicInvoicingOf,
   requestedDates, siteOf,
 } from "./new_order_logic.mjs";
@@ -95,7 +95,7 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
   let loading = 0;
   const choose = async () => {
     chosen = contracts.find((c) => c.contract_id === contract.input.value) ?? null;
-    contractor.textContent = chosen ? `Prestataire : ${chosen.contractor_id}` : "";
+    contractor.textContent = chosen ? `Prestataire : ${contractorText(chosen)}` : "";
     const ticket = ++loading;
     part = nothing;  // the previous contract's lines and accounts are not this one's
     if (!chosen) {

@@ -7,6 +7,7 @@
 // platform checks everything again (A13 contract, A14 catalogue prices, A7 node).
 import { PARIS_ZONE, attemptKey, isoToFrenchDate, keepsAttemptKey, nowIsoIn, parseFrenchDate } from "./logic.mjs";
 import { lineNetCents, thousandths } from "./invoice_logic.mjs";
+import { directoryFromContracts, partyLabel } from "./names_logic.mjs";
 
 // shared/domain/base.py Identifier and orders.py SiteRef.commune (an INSEE code).
 export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -29,13 +30,19 @@ export function newOrderId(date, randomBytes) {
 }
 
 // The contract picker: the manager's contracts (list_contracts), by id, each with its contractor (the order's,
-// implied by the contract) and its dates; a contract not active says its status.
+// implied by the contract) by name — « Nom (identifiant) », the id alone when the registry names none — and its
+// dates; a contract not active says its status.
 export function contractOptions(contracts) {
   return [...(contracts ?? [])].sort((a, b) => a.contract_id.localeCompare(b.contract_id)).map((c) => {
     const dates = c.starts_on || c.ends_on ? `, du ${isoToFrenchDate(c.starts_on) || "?"} au ${isoToFrenchDate(c.ends_on) || "?"}` : "";
     const status = c.status && c.status !== "active" ? `, ${CONTRACT_STATUS_LABELS[c.status] ?? c.status}` : "";
-    return { value: c.contract_id, label: `${c.contract_id} — ${c.contractor_id}${dates}${status}` };
+    return { value: c.contract_id, label: `${c.contract_id} — ${contractorText(c)}${dates}${status}` };
   });
+}
+
+// A contract's contractor as the form names it (« Prestataire : … »): « Nom (identifiant) » (names_logic.mjs).
+export function contractorText(contract) {
+  return partyLabel(directoryFromContracts(contract ? [contract] : []), contract?.contractor_id);
 }
 
 // A contract's lots (A13), when it has any: the order may name one (checked by the platform).

@@ -18,6 +18,8 @@ import { lineStatusSection } from "./line_statuses.mjs";
 import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
+import { directory, partyNodes } from "./names.mjs";
+import { EMPTY_DIRECTORY, partyChoices, partyLabel } from "./names_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -39,17 +41,38 @@ export function renderList(ctx) {
   const next = h("button", { type: "button", disabled: true }, "Page suivante");
   const first = h("button", { type: "button", disabled: true }, "Première page");
   const stateField = field({ name: "state", label: "État", options: stateSelectOptions("Tous les états"), value: f.state });
-  const partyField = contractor
-    ? field({ name: "manager_id", label: clientColumnLabel(role, listState.rows), value: f.managerId ?? "" })
-    : role === "manager" ? field({ name: "contractor_id", label: "Prestataire", value: f.contractorId ?? "" }) : null;
+  // the other party's filter: a picker of the caller's contractors (manager) or clients (contractor), by name — the
+  // query parameter stays the id; typed when the caller's contracts cannot be read (names.mjs: one read per session)
+  const partyFilter = contractor ? { name: "manager_id", kind: "clients", value: f.managerId ?? "",
+    label: () => clientColumnLabel(role, listState.rows), all: "Tous les clients" }
+    : role === "manager" ? { name: "contractor_id", kind: "contractors", value: f.contractorId ?? "",
+      label: () => "Prestataire", all: "Tous les prestataires" } : null;
+  let names = EMPTY_DIRECTORY;
+  const partyField = partyFilter ? h("div", { className: "picker", "data-picker": partyFilter.name }) : null;
+  const partyInput = () => partyField?.querySelector("select, input");
+  let drawnOptions = null;
+  function drawPartyFilter(directoryRead) {
+    if (!partyField) return;
+    const value = partyInput()?.value ?? partyFilter.value;
+    const options = directoryRead ? partyChoices(names, partyFilter.kind, value) : [];
+    const key = JSON.stringify(options);
+    if (key === drawnOptions) return;  // the same choices: the field stays as the user left it
+    drawnOptions = key;
+    partyField.replaceChildren(options.length
+      ? field({ name: partyFilter.name, label: partyFilter.label(), value,
+        options: [{ value: "", label: partyFilter.all }, ...options] })
+      : field({ name: partyFilter.name, label: partyFilter.label(), value, hint: "Identifiant" }));
+  }
+  drawPartyFilter(false);
   const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
   const filters = h("form", { className: "filters", "aria-label": "Filtres" }, stateField, partyField, late,
     h("button", { type: "submit" }, "Filtrer"));
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
+    const party = partyInput()?.value.trim() ?? "";
     listState.filters = { state: stateField.input.value, lateOnly: late.input.checked,
-      contractorId: role === "manager" ? partyField.input.value.trim() : "",
-      managerId: contractor ? partyField.input.value.trim() : "" };
+      contractorId: role === "manager" ? party : "",
+      managerId: contractor ? party : "" };
     listState.cursors = [];
     listState.rows = null;
     serially(load);
@@ -103,12 +126,17 @@ export function renderList(ctx) {
   async function load() {
     const cursor = listState.cursors.at(-1) ?? null;
     try {
-      const page = await ctx.call("list_orders", { query: listQuery({ ...listState.filters, cursor }) });
+      const [page, read] = await Promise.all([ctx.call("list_orders", { query: listQuery({ ...listState.filters, cursor }) }),
+        directory(ctx)]);
+      if (read !== names) {
+        names = read;
+        drawPartyFilter(true);
+      }
       const changed = changedRows(listState.rows, page.orders);
       listState.rows = page.orders;
       listState.more = Boolean(page.next_cursor);
       if (contractor && page.orders.length) showClientLabel(clientColumnLabel(role, page.orders));
-      body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed)));
+      body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed, names)));
       showEmpty();
       next.disabled = !page.next_cursor;
       next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; serially(load); };
@@ -139,7 +167,9 @@ export function renderList(ctx) {
     listState.rows = withRow(listState.rows, key, row, { more: listState.more });
     body.querySelector(`tr[data-key="${CSS.escape(key)}"]`)?.remove();
     const index = listState.rows.findIndex((r) => rowKey(r) === key);
-    if (index >= 0) body.insertBefore(orderRow(listState.rows[index], role, new Set([key])), body.children[index] ?? null);
+    if (index >= 0) {
+      body.insertBefore(orderRow(listState.rows[index], role, new Set([key]), names), body.children[index] ?? null);
+    }
     showEmpty();
   }
 
@@ -162,14 +192,14 @@ export function renderList(ctx) {
   ctx.liveOrders({ refresh: reloadSoon, onOrder, onMode: (m) => { mode = m; showStatus(); } });
 }
 
-function orderRow(row, role, changed) {
+function orderRow(row, role, changed, names) {
   const key = `${row.manager_id}/${row.order_id}`;
   const href = `#/orders/${encodeURIComponent(row.manager_id)}/${encodeURIComponent(row.order_id)}`;
   return h("tr", { className: [row.late ? "late" : "", changed.has(key) ? "changed" : ""].join(" ").trim() || null,
     "data-order": row.order_id, "data-key": key },
     h("td", {}, h("a", { href }, row.order_id), h("div", { className: "sub" }, row.title),
       h("div", { className: "sub" }, row.site ? siteText(row.site) : "")),
-    h("td", {}, role === "contractor" ? row.manager_id : row.contractor_id),
+    h("td", { className: "party" }, partyNodes(names, role === "contractor" ? row.manager_id : row.contractor_id)),
     h("td", {}, h("span", { className: `state state-${row.state}` }, row.state_label ?? stateLabel(row.state))),
     h("td", {}, progress(row)),
     h("td", {}, rowScheduleText(row)),
@@ -204,9 +234,10 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   let view;
   let documents;
   let invoices;
+  let names;
   try {
-    [view, documents, invoices] = await Promise.all([ctx.call("get_order", { query }), ctx.call("get_documents", { query }),
-      ctx.call("get_invoices", { query })]);
+    [view, documents, invoices, names] = await Promise.all([ctx.call("get_order", { query }),
+      ctx.call("get_documents", { query }), ctx.call("get_invoices", { query }), directory(ctx)]);
   } catch (err) {
     // the screen stays as drawn (with the answer, for `kept`); the next change tries again
     if (reread || kept || !stillCurrent(ticket)) return undefined;
@@ -232,7 +263,8 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", progressText(o)],
-    ["Prestataire", o.contractor_id], [orderClientLabel(role, view), o.manager_id], ["Marché", o.contract_id],
+    ["Prestataire", partyLabel(names, o.contractor_id)], [orderClientLabel(role, view), partyLabel(names, o.manager_id)],
+    ["Marché", o.contract_id],
     ["Site", siteText(o.site)], ["Montant", formatEuros(view.total_cents)],
     ["Rendez-vous / dates", scheduleText(o, zone)],
     ["Début / fin réels", `${at(o.actual_start)} → ${at(o.actual_end)}`],

@@ -11,6 +11,7 @@ import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, for
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { choiceField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { directory } from "./names.mjs";
 
 const last = { party: "", month: "" };
 
@@ -51,9 +52,10 @@ export async function renderStatement(ctx) {
     last.month = month.input.value.trim();
     const params = { month: m, [manager ? "contractor_id" : "manager_id"]: last.party };
     try {
-      const statement = await ctx.call("get_penalty_statement", { query: new URLSearchParams(params).toString() });
+      const [statement, names] = await Promise.all([
+        ctx.call("get_penalty_statement", { query: new URLSearchParams(params).toString() }), directory(ctx)]);
       if (mine !== asked) return;
-      out.replaceChildren(statementView(ctx, statement, ctx.session.claims.role === "manager", params, load));
+      out.replaceChildren(statementView(ctx, statement, ctx.session.claims.role === "manager", params, load, names));
     } catch (err) {
       if (err.status !== 401 && mine === asked) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
@@ -70,10 +72,10 @@ export async function renderStatement(ctx) {
 // the contractors of its own orders (penaltyContractorOptions), the only one chosen already; when neither list
 // can be read, it types the id, told why.
 async function contractorChoice(ctx) {
-  const [agreement, orders] = await Promise.allSettled([ctx.call("get_sourcing", { query: "view=agreement" }),
-    ctx.call("list_orders", { query: "limit=100" })]);
+  const [agreement, orders, names] = await Promise.allSettled([ctx.call("get_sourcing", { query: "view=agreement" }),
+    ctx.call("list_orders", { query: "limit=100" }), directory(ctx)]);
   if ([agreement, orders].some((r) => r.status === "rejected" && r.reason?.status === 401)) return null;
-  const rows = penaltyContractorOptions(agreement.value, orders.value?.orders);
+  const rows = penaltyContractorOptions(agreement.value, orders.value?.orders, names.value);
   const state = agreement.status === "rejected" && orders.status === "rejected" ? { error: agreement.reason }
     : rows.length ? { rows } : undefined;
   const chosen = rows.length === 1 && !rows.some((r) => r.value === last.party) ? rows[0].value : last.party;
@@ -84,7 +86,7 @@ async function contractorChoice(ctx) {
     hint: "Identifiant du prestataire", noticeId: "contractor-list-error" }) };
 }
 
-function statementView(ctx, st, manager, params, reload) {
+function statementView(ctx, st, manager, params, reload, names) {
   const csv = h("button", { type: "button", className: "secondary", onclick: async () => {
     try {
       await ctx.download("get_penalty_statement", new URLSearchParams({ ...params, format: "csv" }).toString(),
@@ -98,7 +100,7 @@ function statementView(ctx, st, manager, params, reload) {
       penaltyDecisionText(line, st) ? h("div", { className: "sub decided-at" }, penaltyDecisionText(line, st)) : null),
     manager ? h("td", {}, decideCell(ctx, line, reload)) : null));
   return h("section", { "aria-labelledby": "statement-title" },
-    h("h2", { id: "statement-title" }, statementHeading(st)),
+    h("h2", { id: "statement-title" }, statementHeading(st, names)),
     screenClockNote(st, "statement") ? h("p", { id: "statement-clock", className: "hint", role: "note",
       "data-clock": st.time_zone }, screenClockNote(st, "statement")) : null,
     h("dl", { className: "facts totals" }, [["Dû", st.accrued_cents], ["Contesté", st.disputed_cents],

@@ -13,6 +13,8 @@ import {
 import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import { directory, partyNodes } from "./names.mjs";
+import { partyLabel } from "./names_logic.mjs";
 
 export function quoteHref(q) {
   return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
@@ -35,7 +37,7 @@ export async function renderQuotes(ctx) {
     h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, LIST_TITLES[role] ?? "Devis"),
       body));
   try {
-    const list = await ctx.call("list_quotes");
+    const [list, names] = await Promise.all([ctx.call("list_quotes"), directory(ctx)]);
     // no quote yet: the contractor's clients named by its contracts' client_kind (« Bénéficiaire » for the titulaire)
     const contracts = buyer || list.quotes.length ? []
       : await ctx.call("list_contracts").then((l) => l.contracts).catch((err) => {
@@ -44,7 +46,7 @@ export async function renderQuotes(ctx) {
       });
     body.replaceChildren(table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes, contracts), "Objet", "État",
       "Version", "Montant", "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
-      h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", {}, buyer ? q.contractor_id : q.manager_id),
+      h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", { className: "party" }, partyNodes(names, buyer ? q.contractor_id : q.manager_id)),
       h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
         // B16: by when the contractor answers a request (D3), on the row's clock
         answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
@@ -111,8 +113,9 @@ export async function renderQuote(ctx, managerId, quoteId) {
   const manager = isBuyer(ctx);
   const query = new URLSearchParams({ quote_id: quoteId, ...(manager ? {} : { manager_id: managerId }) }).toString();
   let quote;
+  let names;
   try {
-    quote = await ctx.call("get_quote", { query });
+    [quote, names] = await Promise.all([ctx.call("get_quote", { query }), directory(ctx)]);
   } catch (err) {
     return ctx.showError(`Devis ${quoteId}`, err);
   }
@@ -126,8 +129,8 @@ export async function renderQuote(ctx, managerId, quoteId) {
     // B16: by when the contractor answers the request (D3, 5 working days in the quote's territory)
     answerDueText(quote) ? h("p", { className: "answer-due", id: "quote-answer-due" }, answerDueText(quote)) : null,
     definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state],
-      ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], ["Prestataire", quote.contractor_id],
-      [orderClientLabel(ctx.session.claims.role, quote), quote.manager_id], ["Marché", quote.contract_id], ["Site", siteText(quote.site)],
+      ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], ["Prestataire", partyLabel(names, quote.contractor_id)],
+      [orderClientLabel(ctx.session.claims.role, quote), partyLabel(names, quote.manager_id)], ["Marché", quote.contract_id], ["Site", siteText(quote.site)],
       ...(quote.mission_id ? [["Mission", quote.mission_id]] : []),
       [quote.opened_by === "contractor" ? "Proposé le" : "Demandé le", formatDateTime(quote.requested_at, zone)],
       ["Remis le", formatDateTime(quote.versions?.at(-1)?.submitted_at, zone)],

@@ -3,16 +3,21 @@
 // order screen's client and its mission (B11), the framing form's declaration (B13 conflict of interest).
 // Tested by Node's runner (tests/web/sourcing_screens.test.mjs).
 import { CRITERIA_LABELS, PARIS_ZONE, formatDateTime, parseFrenchDate, todayFrenchIn } from "./logic.mjs";
+import { directoryFromContracts, nameOf } from "./names_logic.mjs";
+
+// « Nom (identifiant, rôle) » when the caller's directory names the party, else « identifiant (rôle) ».
+const namedChoice = (names, id, role) => (nameOf(names, id) ? `${nameOf(names, id)} (${id}, ${role})` : `${id} (${role})`);
 
 // A9 penalties: the contractors a beneficiary may read the penalties of — its agreement's titulaire
 // (get_sourcing?view=agreement) first, then the contractors of its own orders (list_orders: its missions'),
-// each once. Both are its own data: no other tenant is read. → [{ value, label }]
-export function penaltyContractorOptions(agreement, orders) {
+// each once, by name when its directory (`names`, names_logic.mjs) knows it. Both are its own data: no other tenant
+// is read. → [{ value, label }]
+export function penaltyContractorOptions(agreement, orders, names = null) {
   const titulaire = agreement?.titulaire_id ?? null;
   const others = [...new Set((orders ?? []).map((o) => o.contractor_id).filter((id) => id && id !== titulaire))]
     .sort((a, b) => a.localeCompare(b, "fr"));
-  return [...(titulaire ? [{ value: titulaire, label: `${titulaire} (titulaire de l'accord-cadre)` }] : []),
-    ...others.map((id) => ({ value: id, label: `${id} (commandes de vos missions)` }))];
+  return [...(titulaire ? [{ value: titulaire, label: namedChoice(names, titulaire, "titulaire de l'accord-cadre") }] : []),
+    ...others.map((id) => ({ value: id, label: namedChoice(names, id, "commandes de vos missions") }))];
 }
 
 // B3 ranking: a candidate's criteria in the order of their weight in the ranking (`weights` of the result), the
@@ -136,8 +141,9 @@ export function raiseClientChoice(contracts, { managerId = "", order = null } = 
       : a.client_kind === "beneficiary" ? -1 : 1));
   const label = order ? orderClientLabel("contractor", order)
     : rows.length ? clientColumnLabel("contractor", rows) : "Gestionnaire ou bénéficiaire";
+  const names = directoryFromContracts(contracts);  // each row names its space (client_name)
   const options = rows.map((r) => ({ value: r.manager_id, kind: r.client_kind,
-    label: `${r.manager_id} (${r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire"})` }));
+    label: namedChoice(names, r.manager_id, r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire") }));
   const contractsOf = (id) => [...new Set((contracts ?? []).filter((c) => c?.manager_id === id)
     .map((c) => c.contract_id))];
   const chosen = managerId || (options.length === 1 ? options[0].value : "");

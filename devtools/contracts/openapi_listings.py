@@ -53,14 +53,16 @@ def list_quotes(b: Build) -> dict[str, Any]:
                                       "refused, expired, withdrawn attendu")], "tenant_named": _unknown("manager_id")})
 
 
-@operation("list_contracts", "get", roles=("manager", "contractor"), right=Right.ORDERS_READ,
+@operation("list_contracts", "get", roles=("manager", "contractor", "beneficiary"), right=Right.ORDERS_READ,
            schemas=("ContractList",))
 def list_contracts(b: Build) -> dict[str, Any]:
     return _read(
         b, "list_contracts", "List the contracts of a space, or those a contractor holds",
-        "A manager lists its contracts; a contractor the contracts it holds with every manager. Each comes with "
-        "its status, dates, lots, perimeter and the versions of its catalogue (`get_catalogue` reads one).",
-        ["manager", "contractor"], [], "ContractList",
+        "A manager (or a beneficiary) lists the contracts of its space; a contractor the contracts it holds with "
+        "every manager and beneficiary. Each comes with its status, dates, lots, perimeter, the versions of its "
+        "catalogue (`get_catalogue` reads one) and the names of its two parties as registered (`contractor_name`, "
+        "`client_name`: the names of the caller's own contracts' parties, no one else's).",
+        ["manager", "contractor", "beneficiary"], [], "ContractList",
         ("two", "The current contract with three catalogue versions, and the one before",
          b.stories.perimeter.contract_list),
         {"tenant_named": _unknown("manager_id")})

@@ -90,6 +90,7 @@ class PerimeterStory:
     def __init__(self) -> None:
         p = self.platform = Platform("rhone-habitat", "2023-02-10T09:00:00Z")
         p.seed(f"contractors/{CONTRACTOR_ID}", {"name": "Acme Maintenance", "managers": [MANAGER_ID]})
+        p.seed(f"managers/{MANAGER_ID}", {"name": "Rhône Habitat"})  # list_contracts names both parties
         with p.as_(MANAGER_UID, "manager", MANAGER_ID):
             self._upsert_contract(OLD_CONTRACT)
             for body in OLD_ORDERS:

@@ -127,6 +127,12 @@ class ContractSummary(_Out):
     client_kind: Literal["manager", "beneficiary"] = Field(default="manager", description=(
         "Whose space the contract is in: a property manager's, or a beneficiary's (the framework agreement its "
         "missions' orders are issued under, B11): the web app names the client « Bénéficiaire » then."))
+    contractor_name: str | None = Field(default=None, description=(
+        "The contractor's name as registered (A10 onboarding), read once for the whole list; null when its record "
+        "names none. The web app shows the parties of the caller's lists and screens by name (« Nom (identifiant) »)."))
+    client_name: str | None = Field(default=None, description=(
+        "The name of the space the contract is in — the property manager's or the beneficiary's (A1 spaces, B1 "
+        "parties) — as registered, read once for the whole list; null when it names none."))
 
 
 class ContractList(_Out):

@@ -74,28 +74,48 @@ def _total(version) -> int | None:
 
 
 def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
-    if role == "manager":
+    """A manager's or a beneficiary's contracts (its own space), or those a contractor holds across spaces (A13,
+    A14), each naming its two parties: the names of the other parties of the caller's own contracts, and no one
+    else's (A2/A9 web app: parties shown by name), read together in one ``get_all``."""
+    if role in ("manager", "beneficiary"):  # a beneficiary's contracts are in its manager-like space
         found = _rows(uow, f"managers/{tenant}/contracts")
     else:
         found = _rows(uow, "contracts", group=True, equals={"contractor_id": tenant})
+    found = [(path, data) for path, data in found if len(path.split("/")) == 4 and path.startswith("managers/")]
+    spaces = {path.split("/")[1] for path, _ in found}
+    contractors = {data.get("contractor_id") for _, data in found if data.get("contractor_id")}
+    records = _records(uow, [f"managers/{m}" for m in spaces] + [f"contractors/{c}" for c in contractors])
     contracts = []
-    kinds = _client_kinds(uow, role, {path.split("/")[1] for path, _ in found if path.startswith("managers/")})
     for path, data in found:
         parts = path.split("/")
-        if len(parts) != 4 or parts[0] != "managers":
-            continue
+        space = records.get(f"managers/{parts[1]}") or {}
+        contractor_id = data.get("contractor_id", "")
         versions = sorted(int(v["version"]) for _, v in _rows(uow, f"{path}/catalogue") if "version" in v)
         contracts.append(ContractSummary(
-            manager_id=parts[1], contract_id=parts[3], contractor_id=data.get("contractor_id", ""),
+            manager_id=parts[1], contract_id=parts[3], contractor_id=contractor_id,
             status=data.get("status", ""), starts_on=_text(data.get("starts_on")), ends_on=_text(data.get("ends_on")),
             lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions,
-            version=data.get("version"), client_kind=kinds.get(parts[1], "manager")))
+            version=data.get("version"),
+            client_kind="beneficiary" if space.get("kind") == "beneficiary" else "manager",
+            contractor_name=_name(records.get(f"contractors/{contractor_id}")), client_name=_name(space)))
     page, truncated = _cut(contracts, key=lambda c: (c.starts_on or "", c.manager_id, c.contract_id))
     return ContractList(contracts=page, count=len(page), truncated=truncated).model_dump(mode="json")
 
 
+def _records(uow: UnitOfWork, paths: list[str]) -> dict[str, dict[str, Any]]:
+    """The registry records at ``paths`` (those that exist), in one read."""
+    if not paths:
+        return {}
+    return {path: data for path, data in uow.get_all(sorted(set(paths))).items() if data}
+
+
+def _name(record: dict[str, Any] | None) -> str | None:
+    name = (record or {}).get("name")
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
 def _client_kinds(uow: UnitOfWork, role: str, manager_ids: set[str]) -> dict[str, str]:
-    """A contractor's contracts and quotes are in managers' and beneficiaries' spaces (``managers/<m>.kind``): one
+    """A contractor's quotes are in managers' and beneficiaries' spaces (``managers/<m>.kind``): one
     read of those spaces together. A manager's are its own; a beneficiary's its own space, read once too."""
     if role == "manager" or not manager_ids:
         return {}

@@ -72,3 +72,7 @@ def test_the_demo_data_is_fully_attached_to_its_property_tree(platform, clean_fi
     token = emulator_token(platform.project_id, "erp-rhone-habitat", role="manager", tenant=seed.MANAGER["manager_id"])
     report = coverage(platform, token)
     assert (report["items"], report["coverage_percent"], report["orphans"]) == (3, 100.0, [])
+    # And each order's site reads as the tree names its node (« Logement 12 »), not as its id
+    listed = requests.get(platform.url("list_orders") + "/", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert sorted(row["site"]["label"] for row in listed.json()["orders"]) == [
+        "Bâtiment B", "Bâtiment C, escalier 1", "Logement 12"], listed.text

@@ -14,6 +14,7 @@ import requests
 
 from devtools import seed
 from tests.builders import issue_order_body
+from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
@@ -75,6 +76,41 @@ def test_list_contracts_gives_each_party_its_own_contracts_with_their_catalogue_
     # And the contractor only the contract it holds, not mgr-other's (held by ctr-other)
     assert [(c["manager_id"], c["contract_id"]) for c in held] == [("mgr-test", "AC-2026-017")]
     assert get(mine, "list_contracts", manager_id="mgr-other").status_code == 400
+
+
+def test_list_contracts_names_the_callers_own_counterparts_and_no_other_tenants(platform, clean_firestore):
+    """A2/A9 web app, parties by name: the names a screen shows come from the caller's own contracts — a manager
+    learns its contractors', a contractor its clients', a beneficiary its titulaire's — and a manager trying to
+    learn another manager's contractor by naming it gets nothing."""
+    clean_firestore.document("managers/mgr-test").update({"name": "Rhône Habitat Essai"})
+    clean_firestore.document("contractors/ctr-test").update({"name": "Plomberie Essai"})
+    clean_firestore.document("contractors/ctr-other").update({"name": "Concurrent Secret"})
+    register_beneficiary(clean_firestore, "ben-names", "Métropole Essai")
+    clean_firestore.document("managers/ben-names/contracts/AC-CADRE").set({
+        "contract_id": "AC-CADRE", "contractor_id": "ctr-test", "status": "active", "starts_on": "2026-01-01"})
+    manager, other = Erp(platform, "manager", "mgr-test"), Erp(platform, "manager", "mgr-other")
+    contractor, beneficiary = Erp(platform, "contractor", "ctr-test"), Erp(platform, "beneficiary", "ben-names")
+    # When each reads its contracts
+    own = get(manager, "list_contracts")
+    held = get(contractor, "list_contracts").json()["contracts"]
+    framework = get(beneficiary, "list_contracts")
+    # Then each row names its two parties
+    assert [(c["contractor_id"], c["contractor_name"], c["client_name"]) for c in own.json()["contracts"]] == [
+        ("ctr-test", "Plomberie Essai", "Rhône Habitat Essai")]
+    assert sorted((c["manager_id"], c["client_name"], c["client_kind"]) for c in held) == [
+        ("ben-names", "Métropole Essai", "beneficiary"), ("mgr-test", "Rhône Habitat Essai", "manager")]
+    assert framework.status_code == 200, framework.text
+    assert [(c["contract_id"], c["contractor_name"]) for c in framework.json()["contracts"]] == [
+        ("AC-CADRE", "Plomberie Essai")]
+    # And mgr-other's contractor stays unknown to mgr-test, however it asks (the answer names no one else; a
+    # tenant or a contractor named in the query is refused)
+    assert "Concurrent Secret" not in own.text and "ctr-other" not in own.text
+    for params in ({"contractor_id": "ctr-other"}, {"manager_id": "mgr-other"}, {"tenant": "mgr-other"}):
+        refused = get(manager, "list_contracts", **params)
+        assert refused.status_code == 400 and "Concurrent Secret" not in refused.text, refused.text
+    assert [c["contractor_name"] for c in get(other, "list_contracts").json()["contracts"]] == ["Concurrent Secret"]
+    # (the contractor of both learns neither ctr-other's name nor mgr-other's)
+    assert "Concurrent Secret" not in json.dumps(held) and "mgr-other" not in json.dumps(held)
 
 
 def test_list_account_requests_is_the_operators_with_the_time_left_on_d7(platform, clean_firestore):

@@ -55,6 +55,30 @@ def test_contracts_are_a_managers_own_or_those_a_contractor_holds_with_their_cat
     assert [c["manager_id"] for c in listings.list_contracts("contractor", "ctr-y", rows)["contracts"]] == ["mgr-b"]
 
 
+def test_contracts_name_their_parties_and_only_the_callers_own():
+    """A2/A9 web app, parties by name: each row names its contractor and the space it is in, from the registry,
+    one read for the list; a manager learns the names of its own contracts' contractors, never another manager's."""
+    rows = world_with({
+        "managers/mgr-a": {"name": "Rhône Habitat"}, "managers/mgr-b": {"name": "Grand Lyon Habitat"},
+        "managers/ben-c": {"name": "Métropole de Lyon", "kind": "beneficiary"},
+        "contractors/ctr-x": {"name": "ACME Plomberie"}, "contractors/ctr-y": {"name": "Bativert"},
+        "contractors/ctr-z": {"name": "  "},
+        "managers/mgr-a/contracts/AC-1": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-01-01"},
+        "managers/mgr-a/contracts/AC-3": {"contractor_id": "ctr-z", "status": "active", "starts_on": "2026-01-03"},
+        "managers/mgr-b/contracts/AC-2": {"contractor_id": "ctr-y", "status": "active", "starts_on": "2026-02-01"},
+        "managers/ben-c/contracts/AF-1": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-03-01"},
+    })
+    named = lambda role, tenant: {(c["manager_id"], c["client_name"], c["contractor_id"], c["contractor_name"],  # noqa: E731
+                                   c["client_kind"]) for c in listings.list_contracts(role, tenant, rows)["contracts"]}
+    assert named("manager", "mgr-a") == {("mgr-a", "Rhône Habitat", "ctr-x", "ACME Plomberie", "manager"),
+                                         ("mgr-a", "Rhône Habitat", "ctr-z", None, "manager")}  # a blank name: none
+    assert named("contractor", "ctr-x") == {("mgr-a", "Rhône Habitat", "ctr-x", "ACME Plomberie", "manager"),
+                                            ("ben-c", "Métropole de Lyon", "ctr-x", "ACME Plomberie", "beneficiary")}
+    assert named("beneficiary", "ben-c") == {("ben-c", "Métropole de Lyon", "ctr-x", "ACME Plomberie", "beneficiary")}
+    assert "Bativert" not in str(listings.list_contracts("manager", "mgr-a", rows))
+    assert "Grand Lyon Habitat" not in str(listings.list_contracts("contractor", "ctr-x", rows))
+
+
 def test_filters_refuse_unknown_parameters_and_values_each_with_its_field():
     _, errors = rules.quote_filters({"state": "perdu", "manager_id": "mgr-b"})
     assert sorted(e.field for e in errors) == ["query.manager_id", "query.state"]

@@ -35,6 +35,14 @@ def fr(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def name_parties(client) -> None:
+    """The test parties with names of their own (the registry's, as an operator registers them: A10), so that the
+    screens can be seen to show them by name and not by id."""
+    client.document("managers/mgr-test").update({"name": "Rhône Habitat Essai"})
+    client.document("contractors/ctr-test").update({"name": "Plomberie Essai"})
+    client.document("contractors/ctr-other").update({"name": "Concurrent Secret"})
+
+
 def catalogue(platform, manager: Erp) -> None:
     r = requests.post(platform.url("import_catalogue") + "/", timeout=30, json={
         "contract_id": "AC-2026-017", "valid_from": "2026-01-01", "reviewed_on": dt.date.today().isoformat(),
@@ -60,7 +68,9 @@ def field_error(page, label, within=None):
     return page.locator(f"#{ids[-1]}")
 
 
-def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contracts_coverage(app, platform):
+def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contracts_coverage(app, platform,
+                                                                                            clean_firestore):
+    name_parties(clean_firestore)
     manager, contractor = Erp(platform, "manager", "mgr-test"), Erp(platform, "contractor", "ctr-test")
     for order_id in ("BC-W1", "BC-W2"):
         assert manager.post("receive_order", issue_order_body(order_id, title=f"Fuite {order_id}")).status_code == 201
@@ -101,8 +111,21 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     page.reload()  # how long a modest machine takes to show the dashboard's data after a navigation
     expect(page.locator("tr[data-order]")).to_have_count(3)
     print(f"\ndashboard data shown {page.evaluate('() => performance.now()'):.0f} ms after navigation start")
+    # Parties by name: each row's contractor by its name, its id as secondary text; the « Prestataire » filter a
+    # picker of its own contractors by name (never another manager's), the query still naming the id
+    expect(page.locator("tr[data-order='BC-W1'] td.party .party-name")).to_have_text("Plomberie Essai")
+    expect(page.locator("tr[data-order='BC-W1'] td.party .party-id")).to_have_text("ctr-test")
+    picker = page.get_by_label("Prestataire", exact=True)
+    expect(picker.locator("option")).to_have_text(["Tous les prestataires", "Plomberie Essai (ctr-test)"])
+    with page.expect_request(lambda r: "contractor_id=ctr-test" in r.url):  # list_orders, on its own port
+        picker.select_option(label="Plomberie Essai (ctr-test)")
+        page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("tr[data-order]")).to_have_count(3)
+    expect(page.locator("main")).not_to_contain_text("Concurrent Secret")
     page.get_by_role("link", name="BC-W2").click()
     expect(page.get_by_role("table", name="Historique")).to_contain_text("Commande prise en compte")
+    expect(page.locator(".facts")).to_contain_text("Plomberie Essai (ctr-test)")
+    expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai (mgr-test)")
     # The order screen follows it too: the contractor's next report shows without a reload
     expect(page.locator("#order-live[data-live='live']")).to_contain_text("en direct", timeout=15000)
     contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W2", "sequence": 2,
@@ -173,6 +196,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     page.get_by_label("Prestataire", exact=True).fill("ctr-test")
     page.get_by_label("Mois", exact=True).fill(occurred.astimezone(ZoneInfo("Europe/Paris")).strftime("%m/%Y"))
     page.get_by_role("button", name="Afficher le relevé").click()
+    app.settle(page)  # the statement shown on arrival (its only contractor's), then the one asked for: drawn once
     first = page.locator("tr[data-entry]").first
     expect(first).to_contain_text("150,00")
     first.get_by_role("button", name="Enregistrer").click()
@@ -181,6 +205,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     first.get_by_label("Décision", exact=True).select_option("waive")
     first.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("tr[data-entry]").first).to_contain_text("remise")
+    expect(page.locator("#statement-title")).to_contain_text("Plomberie Essai (ctr-test)")
     app.check(page, "gestionnaire-penalites")
 
     # Contracts and catalogue versions, penalty terms versions (A9), property coverage
@@ -224,7 +249,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.get_by_role("heading", name="Nouvelle commande")).to_be_visible()
     order_id = page.get_by_label("Numéro de commande").input_value()
     assert re.fullmatch(r"BC-\d{8}-[A-HJ-NP-Z2-9]{6}", order_id), order_id
-    expect(page.locator("#order-contractor")).to_have_text("Prestataire : ctr-test")
+    expect(page.locator("#order-contractor")).to_have_text("Prestataire : Plomberie Essai (ctr-test)")
     expect(page.get_by_role("table", name="Prestations du catalogue")).to_contain_text("Recherche de fuite")
     page.get_by_label("Objet", exact=True).fill("Fuite sur colonne d'eau — hall")
     page.get_by_label("Élément du patrimoine").select_option("LYON")
@@ -263,7 +288,8 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     app.check(page, "gestionnaire-export", shot=False)
 
 
-def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(app, platform):
+def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(app, platform, clean_firestore):
+    name_parties(clean_firestore)
     manager = Erp(platform, "manager", "mgr-test")
     assert manager.post("receive_order", issue_order_body("BC-C1")).status_code == 201
     catalogue(platform, manager)
@@ -284,7 +310,13 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     assert manager.post("change_order_state", cancel).status_code == 200
     expect(page.locator("tr[data-order='BC-C2'] .state")).to_have_text("annulé", timeout=5000)
     expect(page.locator("tr[data-order='BC-C2']")).to_have_class(re.compile("changed"))
+    # Parties by name: its client by name, the id as secondary text, and its client filter a picker of its clients
+    expect(page.locator("tr[data-order='BC-C1'] td.party .party-name")).to_have_text("Rhône Habitat Essai")
+    expect(page.locator("tr[data-order='BC-C1'] td.party .party-id")).to_have_text("mgr-test")
+    expect(page.get_by_label("Gestionnaire", exact=True).locator("option")).to_have_text(
+        ["Tous les clients", "Rhône Habitat Essai (mgr-test)"])
     page.get_by_role("link", name="BC-C1").click()
+    expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai (mgr-test)")
 
     # Only the moves of a new order, and acknowledging asks for nothing but the event
     moves = page.get_by_role("group", name="Actions possibles").get_by_role("button")
@@ -384,7 +416,9 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
 
     # Quote: a price outside the catalogue is refused on its line, the catalogue price accepted
     page.get_by_role("link", name="Devis", exact=True).click()
+    expect(page.locator("tr[data-quote='DV-C1'] td.party")).to_contain_text("Rhône Habitat Essai")
     page.get_by_role("link", name="DV-C1").click()
+    expect(page.locator(".facts")).to_contain_text("Plomberie Essai (ctr-test)")
     page.get_by_label("Ligne 1 : code").fill("PLB-010")
     page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
     page.get_by_label("Ligne 1 : quantité").fill("1")
@@ -404,7 +438,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # the client is picked among the spaces of its contracts (all a manager's here: the field says « Gestionnaire »)
     # — its only client picked already, with its only contract there: nothing to choose
     client = page.get_by_label("Gestionnaire", exact=True)
-    expect(client.locator("option[value='mgr-test']")).to_have_text("mgr-test (gestionnaire)")
+    expect(client.locator("option[value='mgr-test']")).to_have_text("Rhône Habitat Essai (mgr-test, gestionnaire)")
     expect(client).to_have_value("mgr-test")
     expect(page.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
     page.get_by_label("Référence du devis").fill("DV-C2")
@@ -425,7 +459,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # — its only client chosen already and the month's statement shown, nothing typed
     page.get_by_role("link", name="Pénalités").click()
     expect(page.get_by_label("Gestionnaire", exact=True)).to_have_value("mgr-test")
-    expect(page.get_by_role("heading", name=re.compile("Relevé .* ctr-test"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Plomberie Essai \(ctr-test\)"))).to_be_visible()
     app.check(page, "prestataire-penalites")
 
 
@@ -755,7 +789,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("link", name="Pénalités").click()
     # its contractor chosen among those it can ask about: its agreement's titulaire, already chosen and read
     expect(page.get_by_role("combobox", name="Prestataire")).to_have_value("ctr-titulaire")
-    expect(page.get_by_role("heading", name=re.compile("Relevé .* ctr-titulaire"))).to_be_visible()
+    # (by its name: the titulaire of its agreement's contract, A1/B1 parties by name)
+    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Titulaire de l'accord-cadre \(ctr-titulaire\)"))
+           ).to_be_visible()
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")
@@ -829,7 +865,7 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     raise_form = titulaire_page.locator("#raise-quote")
     expect(raise_form.get_by_label("Bénéficiaire", exact=True)).to_have_value("ben-lyon")
     expect(raise_form.get_by_label("Bénéficiaire", exact=True).locator("option:checked")).to_have_text(
-        "ben-lyon (bénéficiaire)")
+        "Métropole de Lyon (ben-lyon, bénéficiaire)")  # by its name (its contract's space), then its id
     expect(raise_form.get_by_label("Gestionnaire", exact=True)).to_have_count(0)
 
 

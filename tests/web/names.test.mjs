@@ -1,0 +1,88 @@
+// Parties by their names (web/names_logic.mjs): the directory a caller builds from its own contracts
+// (list_contracts rows with contractor_name and client_name), and how lists, facts, headings and pickers show it.
+import test from "node:test";
+import assert from "node:assert/strict";
+
+import {
+  EMPTY_DIRECTORY, directoryFromContracts, nameOf, partyCell, partyChoices, partyLabel,
+} from "../../web/names_logic.mjs";
+import { statementHeading } from "../../web/logic.mjs";
+import { contractOptions, contractorText } from "../../web/new_order_logic.mjs";
+import { penaltyContractorOptions, raiseClientChoice } from "../../web/sourcing_logic.mjs";
+
+const CONTRACTS = [
+  { manager_id: "mgr-rhone", contract_id: "AC-1", contractor_id: "ctr-acme", contractor_name: "ACME Plomberie",
+    client_name: "Rhône Habitat", client_kind: "manager" },
+  { manager_id: "mgr-rhone", contract_id: "AC-2", contractor_id: "ctr-bativert", contractor_name: "Bativert",
+    client_name: "Rhône Habitat", client_kind: "manager" },
+  { manager_id: "mgr-rhone", contract_id: "AC-3", contractor_id: "ctr-sans-nom", contractor_name: null,
+    client_name: "Rhône Habitat", client_kind: "manager" },
+  { manager_id: "ben-metropole", contract_id: "AC-CADRE", contractor_id: "ctr-acme", contractor_name: "ACME Plomberie",
+    client_name: "Métropole de Lyon", client_kind: "beneficiary" },
+];
+
+test("the directory names each contractor and each client of the caller's contracts once", () => {
+  const names = directoryFromContracts(CONTRACTS);
+  assert.deepEqual([...names.contractors], [["ctr-acme", "ACME Plomberie"], ["ctr-bativert", "Bativert"],
+    ["ctr-sans-nom", null]]);
+  assert.deepEqual([...names.clients], [["mgr-rhone", { name: "Rhône Habitat", kind: "manager" }],
+    ["ben-metropole", { name: "Métropole de Lyon", kind: "beneficiary" }]]);
+  assert.equal(nameOf(names, "ctr-acme"), "ACME Plomberie");
+  assert.equal(nameOf(names, "ben-metropole"), "Métropole de Lyon");
+  // unknown, unnamed, or a name that only repeats the id: no name
+  assert.equal(nameOf(names, "ctr-inconnu"), null);
+  assert.equal(nameOf(names, "ctr-sans-nom"), null);
+  assert.equal(nameOf(directoryFromContracts([{ manager_id: "m", contractor_id: "c", contractor_name: "c" }]), "c"), null);
+  assert.equal(nameOf(null, "ctr-acme"), null);
+  assert.deepEqual(directoryFromContracts(undefined), { contractors: new Map(), clients: new Map() });
+});
+
+test("facts and headings read « Nom (identifiant) », the id alone when no name is known", () => {
+  const names = directoryFromContracts(CONTRACTS);
+  assert.equal(partyLabel(names, "ctr-acme"), "ACME Plomberie (ctr-acme)");
+  assert.equal(partyLabel(names, "mgr-rhone"), "Rhône Habitat (mgr-rhone)");
+  assert.equal(partyLabel(names, "ctr-inconnu"), "ctr-inconnu");
+  assert.equal(partyLabel(EMPTY_DIRECTORY, "ctr-acme"), "ctr-acme");
+  assert.equal(partyLabel(names, ""), "—");
+  assert.equal(statementHeading({ month: "2026-04", contractor_id: "ctr-acme" }, names),
+    "Relevé d'avril 2026 — ACME Plomberie (ctr-acme)");
+  assert.equal(statementHeading({ month: "2026-04", contractor_id: "ctr-acme" }), "Relevé d'avril 2026 — ctr-acme");
+});
+
+test("a list's cell shows the name with the id as secondary text, or the id alone", () => {
+  const names = directoryFromContracts(CONTRACTS);
+  assert.deepEqual(partyCell(names, "ctr-bativert"), { name: "Bativert", id: "ctr-bativert" });
+  assert.deepEqual(partyCell(names, "ctr-sans-nom"), { name: "ctr-sans-nom", id: null });
+  assert.deepEqual(partyCell(names, null), { name: "—", id: null });
+});
+
+test("the dashboard's picker offers the caller's contractors by name, its value the id", () => {
+  const names = directoryFromContracts(CONTRACTS);
+  assert.deepEqual(partyChoices(names, "contractors"), [
+    { value: "ctr-acme", label: "ACME Plomberie (ctr-acme)" }, { value: "ctr-bativert", label: "Bativert (ctr-bativert)" },
+    { value: "ctr-sans-nom", label: "ctr-sans-nom" }]);
+  // the contractor's client picker, by name in French order (accents ignored)
+  assert.deepEqual(partyChoices(names, "clients").map((o) => o.value), ["ben-metropole", "mgr-rhone"]);
+  // a filter kept from before, no longer among them, stays choosable as its id
+  assert.deepEqual(partyChoices(names, "contractors", "ctr-ancien").at(-1), { value: "ctr-ancien", label: "ctr-ancien" });
+  assert.equal(partyChoices(names, "contractors", "ctr-acme").length, 3);
+  assert.deepEqual(partyChoices(EMPTY_DIRECTORY, "contractors"), []);
+});
+
+test("the new order's contract picker and « Prestataire : » name the contractor", () => {
+  const rows = CONTRACTS.slice(0, 3).map((c) => ({ ...c, status: "active", starts_on: null, ends_on: null }));
+  assert.deepEqual(contractOptions(rows).map((o) => o.label),
+    ["AC-1 — ACME Plomberie (ctr-acme)", "AC-2 — Bativert (ctr-bativert)", "AC-3 — ctr-sans-nom"]);
+  assert.equal(contractorText(rows[0]), "ACME Plomberie (ctr-acme)");
+  assert.equal(contractorText(null), "—");
+});
+
+test("the titulaire's client picker and the beneficiary's contractor picker name the parties", () => {
+  const choice = raiseClientChoice(CONTRACTS);
+  assert.deepEqual(choice.options.map((o) => o.label),
+    ["Métropole de Lyon (ben-metropole, bénéficiaire)", "Rhône Habitat (mgr-rhone, gestionnaire)"]);
+  const names = directoryFromContracts(CONTRACTS.slice(3));
+  assert.deepEqual(penaltyContractorOptions({ titulaire_id: "ctr-acme" }, [{ contractor_id: "ctr-autre" }], names), [
+    { value: "ctr-acme", label: "ACME Plomberie (ctr-acme, titulaire de l'accord-cadre)" },
+    { value: "ctr-autre", label: "ctr-autre (commandes de vos missions)" }]);
+});

@@ -1,0 +1,56 @@
+// Parties by their names, not their ids (A2 orders and quotes, A9 penalties, A1 spaces, B1 parties): the names a
+// caller may read, from its own contracts (list_contracts rows name their contractor and the space they are in:
+// `contractor_name`, `client_name`) — a manager learns its contractors', a contractor its clients', a beneficiary
+// its titulaire's, nobody another tenant's. Pure logic: web/names.mjs reads and caches; the screens show them.
+
+// list_contracts rows → { contractors: Map id → name, clients: Map id → { name, kind } } (a name the registry
+// does not give is left out: the id is shown alone).
+export function directoryFromContracts(contracts) {
+  const contractors = new Map();
+  const clients = new Map();
+  for (const c of contracts ?? []) {
+    if (c?.contractor_id && !contractors.has(c.contractor_id)) contractors.set(c.contractor_id, c.contractor_name || null);
+    if (c?.manager_id && !clients.has(c.manager_id)) {
+      clients.set(c.manager_id, { name: c.client_name || null, kind: c.client_kind ?? "manager" });
+    }
+  }
+  return { contractors, clients };
+}
+
+export const EMPTY_DIRECTORY = Object.freeze({ contractors: new Map(), clients: new Map() });
+
+// The name of a party the directory knows, contractor or client; null when it does not (its id stands alone).
+// A name that only repeats the id is none.
+export function nameOf(directory, id) {
+  if (!id) return null;
+  const d = directory ?? EMPTY_DIRECTORY;
+  const name = d.contractors.get(id) || d.clients.get(id)?.name || null;
+  return name && name !== id ? name : null;
+}
+
+// « Nom (identifiant) », or the id alone when no name is known (an order of a contract since gone, a list cut
+// at its cap): the facts of an order or a quote, a statement's heading, a select's options.
+export function partyLabel(directory, id) {
+  if (!id) return "—";
+  const name = nameOf(directory, id);
+  return name ? `${name} (${id})` : id;
+}
+
+// A list's cell: the name first, the id as secondary text; the id alone (no secondary line) when no name is known.
+export function partyCell(directory, id) {
+  const name = nameOf(directory, id);
+  return name ? { name, id } : { name: id ?? "—", id: null };
+}
+
+// The options of a picker of parties (the dashboard's « Prestataire » filter: `kind` "contractors"; the
+// contractor's client filter: "clients"), by name in French order then by id; the value stays the id. A value
+// chosen before and no longer among them (a filter kept from an earlier list) is kept, as its id.
+export function partyChoices(directory, kind, chosen = "") {
+  const entries = [...((directory ?? EMPTY_DIRECTORY)[kind] ?? new Map())]
+    .map(([id]) => ({ id, name: nameOf(directory, id) }));
+  entries.sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id, "fr", { sensitivity: "base" })
+    || a.id.localeCompare(b.id, "fr"));
+  const options = entries.map((e) => ({ value: e.id, label: e.name ? `${e.name} (${e.id})` : e.id }));
+  if (chosen && !options.some((o) => o.value === chosen)) options.push({ value: chosen, label: chosen });
+  return options;
+}
