@@ -45,9 +45,11 @@ def test_the_list_names_each_body_by_id_with_its_region_and_territory_and_never_
 
     assert listed == {"beneficiaries": [
         {"beneficiary_id": "ben-ajaccio", "name": "Communauté d'agglomération du Pays Ajaccien",
-         "siret": a_beneficiary()["siret"], "region": "94", "region_label": "Corse", "territory": "2A"},
+         "siret": a_beneficiary()["siret"], "region": "94", "region_label": "Corse", "territory": "2A",
+         "territory_label": "Corse-du-Sud"},
         {"beneficiary_id": "ben-lyon", "name": "Métropole de Lyon", "siret": a_beneficiary()["siret"],
-         "region": "84", "region_label": "Auvergne-Rhône-Alpes", "territory": "69"}],
+         "region": "84", "region_label": "Auvergne-Rhône-Alpes", "territory": "69",
+         "territory_label": "Rhône"}],
         "count": 2, "next_cursor": None}
     assert "claire.martin" not in json.dumps(listed) and "Martin" not in json.dumps(listed)
     assert SourcingView.model_validate(listed).model_dump(mode="json") == listed
