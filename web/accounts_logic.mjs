@@ -1,18 +1,11 @@
-// B5 accounts and rights, the pure part: the rights each role can hold (ROLE_RIGHTS in
-// shared/domain/identity.py, kept equal by tests/unit/test_web_logic.py), a party's accounts read page
+// B5 accounts and rights, the pure part: the rights each role can hold (ROLE_RIGHTS, generated from
+// shared/domain/identity.py into web/rights.mjs), a party's accounts read page
 // after page (list_accounts), the words of a row, and the manage_account / request_account bodies the
 // « Comptes » and « Utilisateurs » screens send. No DOM here: tests/web/accounts.test.mjs runs it in node.
-import { PARIS_ZONE, RIGHT_LABELS, allPages, formatDateTime } from "./logic.mjs";
+import { PARIS_ZONE, allPages, formatDateTime } from "./logic.mjs";
+import { RIGHT_LABELS, ROLE_RIGHTS } from "./rights.mjs";
 
-export const ROLE_RIGHTS = Object.freeze({
-  manager: ["orders.write", "orders.read", "contracts.write", "property.write", "penalties.manage", "penalties.read",
-    "export.run", "accounts.request", "reports.read", "incidents.report"],
-  contractor: ["execution.write", "documents.write", "orders.read", "penalties.read", "incidents.report"],
-  beneficiary: ["needs.write", "needs.read", "orders.write", "orders.read", "export.run", "accounts.request",
-    "reports.read", "penalties.read", "incidents.report"],
-  purchasing_body: ["reports.read", "agreements.write", "incidents.report", "accounts.request"],
-  operator: ["accounts.manage", "professionals.write", "incidents.manage", "reports.read"],
-});
+export { ROLE_RIGHTS } from "./rights.mjs";
 
 // The kind of party the operator picks is the role of its people's accounts (one namespace of tenants).
 export const PARTY_ROLES = Object.freeze({ manager: "manager", contractor: "contractor", beneficiary: "beneficiary",

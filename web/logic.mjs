@@ -1115,19 +1115,7 @@ export const ROLE_LABELS = Object.freeze({ manager: "Gestionnaire", contractor: 
   beneficiary: "Bénéficiaire", purchasing_body: "Centrale d'achat", operator: "Opérateur" });
 
 // --- onboarding (A10) --------------------------------------------------------------------------
-// The rights an account or a machine identity can hold (Right in shared/domain/identity.py; the
-// platform refuses one its role cannot hold, next to its box).
-export const RIGHT_LABELS = Object.freeze({
-  "orders.write": "émettre des commandes et en décider", "orders.read": "lire les commandes",
-  "contracts.write": "marchés et comptes de facturation", "property.write": "importer le patrimoine",
-  "execution.write": "déclarer l'exécution", "documents.write": "déposer des documents",
-  "penalties.manage": "remettre ou contester des pénalités", "penalties.read": "lire les pénalités",
-  "needs.write": "décrire des besoins, décider des propositions", "needs.read": "lire les besoins",
-  "export.run": "exporter les données (réversibilité)", "accounts.request": "demander des comptes",
-  "accounts.manage": "créer des comptes, raccorder des parties", "professionals.write": "gérer le vivier",
-  "reports.read": "lire les rapports", "incidents.report": "signaler des incidents",
-  "incidents.manage": "traiter les incidents", "agreements.write": "conditions de pénalités et bordereau de prix",
-});
+export { RIGHT_LABELS } from "./rights.mjs";  // generated from the platform's own labels
 export const PARTY_KIND_LABELS = Object.freeze({ manager: "gestionnaire", contractor: "prestataire",
   machine_identity: "identité machine", purchasing_body: "centrale d'achat" });
 

@@ -1,4 +1,5 @@
-"""Writes docs/contracts, or lists what differs from what the models generate.
+"""Writes docs/contracts (and web/rights.mjs, devtools/contracts/web_labels.py), or lists what differs from what
+the models generate.
 
     python -m devtools.contracts           # (re)write docs/contracts
     python -m devtools.contracts --check   # exit 1, listing the files that differ
@@ -19,6 +20,7 @@ from devtools.contracts.openapi_common import ROOT
 from devtools.contracts.registry import EXAMPLES, described, load
 from devtools.contracts.schemas import COMMAND, DIRECTION, SCHEMAS, schema_files
 from devtools.contracts.stories import Stories
+from devtools.contracts.web_labels import WEB_RIGHTS, rights_module
 
 CONTRACTS_DIR = ROOT / "docs" / "contracts"
 
@@ -108,18 +110,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file differs")
     args = parser.parse_args(argv)
+    web_stale = not WEB_RIGHTS.exists() or WEB_RIGHTS.read_text(encoding="utf-8") != rights_module()
     if args.check:
         stale = differences()
         for path in stale:
             print(f"docs/contracts/{path} is out of date", file=sys.stderr)
+        if web_stale:
+            print(f"{WEB_RIGHTS.relative_to(ROOT)} is out of date", file=sys.stderr)
+            stale.append(str(WEB_RIGHTS))
         if stale:
             print(f"run: {COMMAND}", file=sys.stderr)
         return 1 if stale else 0
     changed = write()
     for path in changed:
         print(f"wrote docs/contracts/{path}")
-    if not changed:
-        print("docs/contracts is up to date")
+    if web_stale:
+        WEB_RIGHTS.write_text(rights_module(), encoding="utf-8")
+        print(f"wrote {WEB_RIGHTS.relative_to(ROOT)}")
+    if not changed and not web_stale:
+        print("docs/contracts and web/rights.mjs are up to date")
     return 0
 
 

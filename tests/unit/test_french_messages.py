@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from shared.domain import orders
 from shared.domain.documents import DocumentKind
 from shared.domain.errors import CATALOGUE, ErrorDetail
+from devtools.contracts.web_labels import WEB_RIGHTS, rights_module
 from shared.domain.identity import RIGHT_LABELS, ROLE_LABELS, Right, Role
 from shared.domain.sourcing.deliverables import deliverable_errors
 from shared.domain.sourcing.process import Mission, replacement_errors
@@ -72,9 +72,8 @@ def test_a_deliverable_field_on_another_document_names_its_kind_in_french():
 
 def test_every_role_and_right_has_its_french_label_as_the_web_app_names_rights():
     assert set(ROLE_LABELS) == set(Role) and set(RIGHT_LABELS) == {r.value for r in Right}
-    web = (Path(__file__).resolve().parents[2] / "web" / "logic.mjs").read_text(encoding="utf-8")
-    block = web[web.index("export const RIGHT_LABELS"):]
-    block = block[:block.index("});")]
-    assert dict(re.findall(r'"([a-z.]+)": "([^"]+)"', block)) == RIGHT_LABELS
+    # the web app's labels are generated from these (devtools.contracts): one writing of each
+    assert WEB_RIGHTS.read_text(encoding="utf-8") == rights_module()
+    assert dict(re.findall(r'"([a-z.]+)": "([^"]+)"', rights_module())) == RIGHT_LABELS
     assert ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=RIGHT_LABELS["needs.read"]).message == (
         "Il vous manque le droit « lire les besoins » pour cette opération.")

@@ -32,24 +32,20 @@ def test_the_web_logic_passes_its_node_tests():
     assert passed >= 10 and re.search(r"^# fail 0$", report, re.M), report[-4000:]
 
 
-def test_the_rights_offered_by_the_onboarding_screen_are_the_platforms():
-    # Given the rights the web app labels for the machine-identity form (web/logic.mjs RIGHT_LABELS)
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
-    block = re.search(r"export const RIGHT_LABELS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
-    labelled = set(re.findall(r'"([a-z]+\.[a-z]+)":', block))
-    # Then they are exactly the rights of shared/domain/identity.py: none missing, none invented
-    assert labelled == {right.value for right in Right}
-
-
-def test_the_rights_each_role_may_hold_in_the_accounts_screens_are_the_platforms():
-    # Given the rights the « Comptes » and « Utilisateurs » screens offer per role (web/accounts_logic.mjs)
+def test_the_rights_the_web_app_labels_and_offers_per_role_are_the_platforms():
+    # Given the rights the web app labels (machine identities, « Comptes ») and offers per role (« Comptes »,
+    # « Utilisateurs »): web/rights.mjs, generated from shared/domain/identity.py by devtools.contracts
+    from devtools.contracts.web_labels import WEB_RIGHTS, rights_module
     from shared.domain.identity import ROLE_RIGHTS
 
-    source = (ROOT / "web" / "accounts_logic.mjs").read_text(encoding="utf-8")
+    source = WEB_RIGHTS.read_text(encoding="utf-8")
+    assert source == rights_module(), "web/rights.mjs is stale: run python -m devtools.contracts"
+    labels = re.search(r"export const RIGHT_LABELS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
     block = re.search(r"export const ROLE_RIGHTS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
     offered = {role: set(re.findall(r'"([a-z]+\.[a-z]+)"', rights))
                for role, rights in re.findall(r"(\w+): \[(.*?)\]", block, re.S)}
-    # Then they are exactly ROLE_RIGHTS of shared/domain/identity.py, role by role
+    # Then they are exactly the rights of shared/domain/identity.py, none missing, none invented, role by role
+    assert set(re.findall(r'"([a-z]+\.[a-z]+)":', labels)) == {right.value for right in Right}
     assert offered == {role.value: {r.value for r in rights} for role, rights in ROLE_RIGHTS.items()}
 
 
