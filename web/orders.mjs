@@ -101,14 +101,21 @@ export function renderList(ctx) {
     if (!listState.rows.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" }, "Aucune commande.")));
   }
 
+  let contracts = null;  // the contractor's, read once when its list is empty: its clients named by their client_kind
   async function load() {
     const cursor = listState.cursors.at(-1) ?? null;
     try {
       const page = await ctx.call("list_orders", { query: listQuery({ ...listState.filters, cursor }) });
+      if (contractor && !page.orders.length && !contracts) {
+        contracts = await ctx.call("list_contracts").then((l) => l.contracts).catch((err) => {
+          if (err.status === 401) throw err;
+          return [];
+        });
+      }
       const changed = changedRows(listState.rows, page.orders);
       listState.rows = page.orders;
       listState.more = Boolean(page.next_cursor);
-      if (contractor && page.orders.length) showClientLabel(clientColumnLabel(role, page.orders));
+      if (contractor) showClientLabel(clientColumnLabel(role, page.orders, contracts ?? []));
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed)));
       showEmpty();
       next.disabled = !page.next_cursor;

@@ -477,11 +477,13 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(field_error(page, "Début")).to_contain_text("jj/mm/aaaa")
     app.check(page, "beneficiaire-nouveau-besoin")
     page.get_by_label("Début", exact=True).fill(fr(start))
-    page.get_by_role("button", name="Soumettre le besoin").click()
+    need_keys = sent_keys(page, "submit_need")
+    page.get_by_role("button", name="Soumettre le besoin").dblclick()  # a double click submits it once
 
     # The ranking with the reasons of each score, then a professional's full record
     ranking = page.get_by_role("table", name="Professionnels classés")
     expect(ranking.locator("tr[data-professional]").first).to_be_visible(timeout=30000)
+    assert len(set(need_keys)) == 1, need_keys  # one request (or the same one again), never a second submission
     expect(ranking).to_contain_text("Anne Lefèvre")
     # each candidate's criteria by their weight in the ranking, the highest first, weight shown
     expect(ranking.locator("tr[data-professional] .criteria").first).to_contain_text(
@@ -797,9 +799,12 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     sheet.get_by_label("Au", exact=True).fill(fr(worked_until))
     sheet.get_by_label("Jours travaillés").fill("3")
     sheet.get_by_label("dont jours sur site").fill("1")
-    sheet.get_by_role("button", name="Déclarer").click()
+    timesheet_keys = sent_keys(titulaire_page, "submit_timesheet")
+    sheet.get_by_role("button", name="Déclarer").dblclick()  # a double click declares it once, never refused
     # recorded: the answer, and both tables re-read in place (no reload)
     expect(sheet).to_contain_text("Feuille de temps enregistrée : 3 j déclarés sur ce jalon, dont 1 j sur site.")
+    assert len(set(timesheet_keys)) == 1, timesheet_keys
+    expect(sheet.locator(".field-error:not(:empty), .form-errors:not(:empty)")).to_have_count(0)
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
     expect(sheets.locator("tr[data-timesheet='FT-1'] td")).to_have_text(
         ["FT-1", f"du {fr(start)} au {fr(worked_until)}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
