@@ -3,8 +3,8 @@
 // the pool statistics (B14, which the purchasing body reads too) in sourcing.mjs. Live lists are
 // polled every refresh_seconds.
 import {
-  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, contractorRegistration,
-  deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
+  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, attemptKey, contractorRegistration,
+  deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, keepsAttemptKey, machineIdentityRegistration,
   managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome, rowTimeText,
   timeLeftText,
 } from "./logic.mjs";
@@ -148,8 +148,10 @@ export function renderOnboarding(ctx) {
     machineIdentityForm(ctx, directory), deactivationForm(ctx, directory));
 }
 
-// A registry form: its fields, its errors, its result (which gets the focus); one sending per content (`recorder`: a
-// double click registers once, a click on the same content after its answer shows that answer again).
+// A registry form: its fields, its errors, its result (which gets the focus), and one
+// Idempotency-Key per body until that body gets an answer (attemptKey in logic.mjs). A double click registers once
+// (the button disabled meanwhile); a click after the answer is a new request, which the registry answers
+// « unchanged » when nothing differs — its answer says so, where a replay would say « créée » again.
 function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], submit, functionName, build, answer,
   danger = false, saved = null }) {
   const all = () => [...fields, ...groups.flatMap((g) => g.boxes)];
@@ -159,20 +161,26 @@ function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], sub
   const form = h("form", { className: "card", id, "aria-labelledby": `${id}-title`, novalidate: true },
     h("h2", { id: `${id}-title` }, title), intro ? h("p", { className: "hint" }, intro) : null, slot.node,
     h("div", { className: "grid" }, fields), groups.map((g) => g.node), button, result);
-  const send = recorder(ctx, functionName, { form });  // one send at a time, one per content (record_logic.mjs)
+  let attempt = null;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (send.busy) return;
+    if (button.disabled) return;  // one send at a time: a double click is not a second request
+    button.disabled = true;
     slot.clear();
     result.replaceChildren();
+    const body = build(Object.fromEntries(new FormData(form).entries()));
+    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
     try {
-      const sent = await send.send(build(Object.fromEntries(new FormData(form).entries())));
-      if (sent.ignored) return;
-      result.replaceChildren(...answer(sent.reply));
+      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
+      attempt = null;
+      result.replaceChildren(...answer(reply));
       result.focus();
       saved?.();
     } catch (err) {
+      if (!keepsAttemptKey(err.status)) attempt = null;
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+    } finally {
+      button.disabled = false;
     }
   });
   return form;

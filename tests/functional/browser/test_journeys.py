@@ -655,8 +655,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # B11: the titulaire declares a timesheet on the mission's order; on this hybrid mission the days on site are asked
     titulaire_page = app.sign_in("titulaire")
     titulaire_page.goto(app.base + "/#/orders/ben-metropole-demo/BC-BES-WEB-1")
-    # B12: the titulaire reads on the mission's order who does it now, and whom it replaced
-    expect(titulaire_page.locator(".facts")).to_contain_text("pro-web-relais ; pro-web-relais a remplacé pro-demo-1 le")
+    # B12: the titulaire reads on the mission's order who does it now, and whom it replaced, by name as the mission
+    # screen names them (never by id)
+    expect(titulaire_page.locator(".facts")).to_contain_text("Gaëlle Morin ; Gaëlle Morin a remplacé Anne Lefèvre le")
+    expect(titulaire_page.locator(".facts")).not_to_contain_text("pro-web-relais")
     # B11: the titulaire reads its milestone's days planned, declared and left, and the timesheets declared (none yet)
     milestone_days = titulaire_page.get_by_role("table", name="Jours par jalon").locator("tr[data-milestone] td")
     expect(milestone_days).to_have_text([re.compile("^Cahier de recette validé"), "10 j", "0 j", "0 j", "10 j"])
