@@ -10,7 +10,7 @@ import {
   accountRowView, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
 } from "./accounts_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
-import { errorBox, errorSlot, field, h, messagesOf, rightBoxes, sender, table } from "./ui.mjs";
+import { errorBox, errorSlot, field, h, messagesOf, recorder, rightBoxes, table } from "./ui.mjs";
 
 // The rights of a role as check boxes (`ticked` those already held); an error on $.rights[i] goes next to the
 // i-th ticked box, as in the machine identity form.
@@ -93,17 +93,18 @@ export function renderAccounts(ctx) {
 // The actions of one row: its rights, disabled or enabled, a new temporary password.
 function rowActions(ctx, row, reload, clock = null) {
   const v = accountRowView(row, orderZone(clock));
-  const send = sender(ctx, "manage_account");
   const outcome = h("p", { className: "outcome", role: "status" });
   const rights = roleRightBoxes(row.role, { ticked: row.default_rights ? [] : row.rights });
   const password = field({ name: `password-${row.uid}`, label: "Nouveau mot de passe provisoire (12 caractères au moins)",
     type: "password", autocomplete: "new-password", paths: ["password"] });
   const slot = errorSlot(() => [...rights.boxes, password]);
   async function change(changes, what) {
+    if (send.busy) return;  // a double click changes it once
     slot.clear();
     try {
-      const reply = await send(accountChange(row, changes));
-      outcome.textContent = changeOutcome(reply, what);
+      const sent = await send.send(accountChange(row, changes));
+      if (sent.ignored) return;
+      outcome.textContent = changeOutcome(sent.reply, what);
       setTimeout(reload, 800);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
@@ -121,14 +122,15 @@ function rowActions(ctx, row, reload, clock = null) {
     } }, password, h("button", { type: "submit" }, "Donner ce mot de passe provisoire"));
   const toggle = h("button", { type: "button", className: v.disabled ? "secondary" : "danger",
     onclick: () => change({ disabled: !v.disabled }, v.disabled ? "enabled" : "disabled") }, v.toggle);
-  return h("div", { className: "account-actions" }, slot.node, toggle,
+  const actions = h("div", { className: "account-actions" }, slot.node, toggle,
     h("details", {}, h("summary", {}, "Modifier les droits"), rightsForm),
     h("details", {}, h("summary", {}, "Mot de passe oublié"), passwordForm), outcome);
+  const send = recorder(ctx, "manage_account", { form: actions });
+  return actions;
 }
 
 // A person's account created directly (no request): the role is the party's kind, the password temporary.
 function createForm(ctx, role, tenant, reload) {
-  const send = sender(ctx, "manage_account");
   const rights = roleRightBoxes(role);
   const fields = [
     field({ name: "email", label: "Adresse e-mail", type: "email", required: true }),
@@ -144,24 +146,23 @@ function createForm(ctx, role, tenant, reload) {
     "aria-labelledby": "create-account-title" },
   h("h2", { id: "create-account-title" }, `Créer un compte (${(ROLE_LABELS[role] ?? role).toLowerCase()} — ${tenant})`),
   slot.node, h("div", { className: "grid" }, fields), rights.node, button, result);
+  const send = recorder(ctx, "manage_account", { form });  // a double click creates it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (button.disabled) return;
+    if (send.busy) return;
     slot.clear();
     const { body, errors } = accountCreation(Object.fromEntries(new FormData(form).entries()), rights.ticked(),
       { role, tenant });
     if (errors.length) return slot.show(errors);
-    button.disabled = true;
     try {
-      const reply = await send(body);
-      result.textContent = changeOutcome(reply, "created");
+      const sent = await send.send(body);
+      if (sent.ignored) return;
+      result.textContent = changeOutcome(sent.reply, "created");
       form.reset();
       result.focus();
       setTimeout(reload, 800);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    } finally {
-      button.disabled = false;
     }
   });
   return form;
@@ -189,7 +190,6 @@ export function renderUsers(ctx) {
 }
 
 function requestForm(ctx, claims, reload, clock = () => null) {
-  const send = sender(ctx, "request_account");
   const held = heldRights(claims);
   const rights = roleRightBoxes(claims.role, { held, legend: "Droits demandés (aucune case cochée : les vôtres au plus)" });
   const fields = [
@@ -203,23 +203,22 @@ function requestForm(ctx, claims, reload, clock = () => null) {
     "aria-labelledby": "request-account-title" }, h("h2", { id: "request-account-title" },
     accountRequestTitle(claims.role)),
   slot.node, h("div", { className: "grid" }, fields), rights.node, button, result);
+  const send = recorder(ctx, "request_account", { form });  // a double click requests it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (button.disabled) return;
+    if (send.busy) return;
     slot.clear();
     const { body, errors } = accountRequestBody(Object.fromEntries(new FormData(form).entries()), rights.ticked());
     if (errors.length) return slot.show(errors);
-    button.disabled = true;
     try {
-      const reply = await send(body);
-      result.textContent = accountRequestOutcome(reply, claims.role, orderZone(clock()));
+      const sent = await send.send(body);
+      if (sent.ignored) return;
+      result.textContent = accountRequestOutcome(sent.reply, claims.role, orderZone(clock()));
       form.reset();
       result.focus();
       reload();
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    } finally {
-      button.disabled = false;
     }
   });
   return form;

@@ -9,7 +9,7 @@ import {
   screenClockNote, termsVersionsView, todayFrenchIn,
 } from "./logic.mjs";
 import { clientColumnLabel } from "./sourcing_logic.mjs";
-import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 import { partyNodes } from "./names.mjs";
 import { directoryFromContracts } from "./names_logic.mjs";
 
@@ -83,14 +83,17 @@ function reviewForm(ctx, managerId, contractId, zone = PARIS_ZONE) {
   const slot = errorSlot(() => [on, note]);
   const form = h("form", { className: "filters", id: "catalogue-review-form", "aria-label": "Revue du catalogue",
     novalidate: true }, slot.node, on, note, h("button", { type: "submit" }, "Confirmer la revue sans changement"));
+  const send = recorder(ctx, "confirm_catalogue_review", { form });  // a double click confirms it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return undefined;
     slot.clear();
     const reviewedOn = parseFrenchDate(on.input.value);
     if (!reviewedOn) return slot.show([{ field: "$.reviewed_on", message: "Date au format jj/mm/aaaa." }]);
     try {
-      await ctx.call("confirm_catalogue_review", { body: { contract_id: contractId, reviewed_on: reviewedOn,
-        ...(note.input.value.trim() ? { note: note.input.value.trim() } : {}) } });
+      const sent = await send.send({ contract_id: contractId, reviewed_on: reviewedOn,
+        ...(note.input.value.trim() ? { note: note.input.value.trim() } : {}) });
+      if (sent.ignored) return undefined;
       await renderCatalogue(ctx, managerId, contractId);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);

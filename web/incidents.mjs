@@ -7,11 +7,11 @@
 // time_zone), its row naming that clock once when it is not Paris's; the phone report's time is typed on Paris's.
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  attemptKey, clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory,
-  keepsAttemptKey, orderZone, phoneReport, refreshedText, resolutionClockText, rowTimeText, timeLeftText,
+  clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory,
+  orderZone, phoneReport, refreshedText, resolutionClockText, rowTimeText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
-import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 
 const SEVERITY_OPTIONS = [
   { value: "1", label: "1 — bloquant" }, { value: "2", label: "2 — majeur" }, { value: "3", label: "3 — mineur" },
@@ -101,31 +101,25 @@ function reportForm(ctx, reload) {
   return form;
 }
 
-// A form of the operator's: one send at a time, one Idempotency-Key per body until that body gets
-// an answer (attemptKey in logic.mjs: a retry after a network failure or a 5xx is the same request),
-// errors next to their fields. build(values) gives {body, errors}; answered(reply) returns the message.
-function guardedSubmit(ctx, { form, button, slot, functionName, build, answered }) {
-  let attempt = null;
+// A form of the operator's: one send at a time, one Idempotency-Key per content (`recorder`, record_logic.mjs: a
+// double click, a retry after a network failure or a 5xx, or a click on the same content after its answer is the same
+// request), errors next to their fields. build(values) gives {body, errors}; answered(reply) returns the message.
+function guardedSubmit(ctx, { form, slot, functionName, build, answered }) {
+  const send = recorder(ctx, functionName, { form });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (button.disabled) return;  // a double click is not a second request
+    if (send.busy) return;  // a double click is not a second request
     slot.clear();
     const { body, errors } = build(Object.fromEntries(new FormData(form).entries()));
     if (errors.length) {
       slot.show(errors);
       return;
     }
-    button.disabled = true;
-    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
     try {
-      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
-      attempt = null;
-      answered(reply);
+      const sent = await send.send(body);
+      if (!sent.ignored) answered(sent.reply);
     } catch (err) {
-      if (!keepsAttemptKey(err.status)) attempt = null;
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    } finally {
-      button.disabled = false;
     }
   });
 }

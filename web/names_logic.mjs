@@ -19,6 +19,12 @@ export function directoryFromContracts(contracts) {
 
 export const EMPTY_DIRECTORY = Object.freeze({ contractors: new Map(), clients: new Map() });
 
+// The caller's clients as list_contracts rows name them ({ manager_id, client_kind }): what a contractor's empty list
+// names its client column by (clientColumnLabel in sourcing_logic.mjs: the titulaire's « Bénéficiaire »).
+export function clientsOf(directory) {
+  return [...(directory ?? EMPTY_DIRECTORY).clients].map(([id, c]) => ({ manager_id: id, client_kind: c.kind }));
+}
+
 // The name of a party the directory knows, contractor or client; null when it does not (its id stands alone).
 // A name that only repeats the id is none.
 export function nameOf(directory, id) {

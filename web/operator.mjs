@@ -10,7 +10,7 @@ import {
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { guaranteeDefault } from "./sourcing_logic.mjs";
-import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, rightBoxes, table } from "./ui.mjs";
+import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, rightBoxes, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
   const body = h("div");
@@ -46,14 +46,16 @@ function createForm(ctx, request, reload) {
     type: "password", autocomplete: "new-password", paths: ["password"] });
   const slot = errorSlot(() => [password]);
   const form = h("form", { className: "inline-decision" }, slot.node, password, h("button", { type: "submit" }, "Créer"));
+  const send = recorder(ctx, "manage_account", { form });  // a double click creates it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;
     slot.clear();
     try {
-      await ctx.call("manage_account", { body: { email: request.email, display_name: request.display_name,
+      const sent = await send.send({ email: request.email, display_name: request.display_name,
         role: request.role, tenant: request.tenant, request_id: request.request_id,
-        ...(password.input.value ? { password: password.input.value } : {}) } });
-      reload();
+        ...(password.input.value ? { password: password.input.value } : {}) });
+      if (!sent.ignored) reload();
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
@@ -102,8 +104,10 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
   const form = h("form", { className: "card", id: "propose-form" }, slot.node,
     h("fieldset", {}, h("legend", {}, "Professionnels à proposer"), boxes.length ? boxes : h("p", {}, "Classement en cours…")),
     guaranteed, h("button", { type: "submit" }, "Proposer"), result);
+  const send = recorder(ctx, "propose_professionals", { form });  // a double click proposes once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return undefined;
     slot.clear();
     const until = parseFrenchDate(guaranteed.input.value);
     if (!until) return slot.show([{ field: "$.guaranteed_until", message: "Date au format jj/mm/aaaa." }]);
@@ -113,8 +117,9 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
       return slot.show([{ field: "$.proposals_chosen", message: "Cochez au moins un professionnel à proposer." }]);
     }
     try {
-      await ctx.call("propose_professionals", { body: { beneficiary_id: beneficiaryId, need_id: needId,
-        version: need.version, proposals: chosen.map((c) => ({ professional_id: c.professional_id, guaranteed_until: until })) } });
+      const sent = await send.send({ beneficiary_id: beneficiaryId, need_id: needId,
+        version: need.version, proposals: chosen.map((c) => ({ professional_id: c.professional_id, guaranteed_until: until })) });
+      if (sent.ignored) return undefined;
       result.textContent = `${chosen.length} professionnel(s) proposé(s).`;
       setTimeout(() => ctx.go("#/needs"), 600);
     } catch (err) {
@@ -144,7 +149,9 @@ export function renderOnboarding(ctx) {
 }
 
 // A registry form: its fields, its errors, its result (which gets the focus), and one
-// Idempotency-Key per body until that body gets an answer (attemptKey in logic.mjs).
+// Idempotency-Key per body until that body gets an answer (attemptKey in logic.mjs). A double click registers once
+// (the button disabled meanwhile); a click after the answer is a new request, which the registry answers
+// « unchanged » when nothing differs — its answer says so, where a replay would say « créée » again.
 function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], submit, functionName, build, answer,
   danger = false, saved = null }) {
   const all = () => [...fields, ...groups.flatMap((g) => g.boxes)];

@@ -12,6 +12,7 @@ import {
   dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder, table,
 } from "./ui.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
+import { fileIdentity, multipartBody } from "./record_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
 import { lineStatusSection } from "./line_statuses.mjs";
@@ -19,7 +20,7 @@ import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 import { directory, partyNodes } from "./names.mjs";
-import { EMPTY_DIRECTORY, partyChoices, partyLabel } from "./names_logic.mjs";
+import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
@@ -135,7 +136,7 @@ export function renderList(ctx) {
       const changed = changedRows(listState.rows, page.orders);
       listState.rows = page.orders;
       listState.more = Boolean(page.next_cursor);
-      if (contractor && page.orders.length) showClientLabel(clientColumnLabel(role, page.orders));
+      if (contractor) showClientLabel(clientColumnLabel(role, page.orders, clientsOf(names)));
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed, names)));
       showEmpty();
       next.disabled = !page.next_cursor;
@@ -382,8 +383,10 @@ function timesheetForm(ctx, order, mission, answer, recorded) {
   const form = h("form", { className: "card", id: "timesheet", "aria-labelledby": "timesheet-title" },
     h("h3", { id: "timesheet-title" }, "Déclarer une feuille de temps"), slot.node,
     h("div", { className: "grid" }, ...fields), h("button", { type: "submit" }, "Déclarer"), result);
+  const send = recorder(ctx, "submit_timesheet", { form });  // a double click declares it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;  // the first click's answer is on its way: the screen stays as it is
     slot.clear();
     result.replaceChildren();  // an earlier answer is no answer to this one
     const { body, errors } = timesheetBody({ timesheetId: reference.input.value, milestoneId: milestone.input.value,
@@ -391,7 +394,9 @@ function timesheetForm(ctx, order, mission, answer, recorded) {
       daysOnSite: daysOnSite.input.value, comment: comment.input.value }, order, mission);
     if (errors.length) return slot.show(errors);
     try {
-      const answer = await ctx.call("submit_timesheet", { body });
+      const sent = await send.send(body);
+      if (sent.ignored) return;
+      const answer = sent.reply;
       const reported = answer.timesheet_days?.[body.milestone_id] ?? body.days;
       const onSiteDays = answer.timesheet_days_on_site?.[body.milestone_id];
       const text = `Feuille de temps enregistrée : ${String(reported).replace(".", ",")} j déclarés sur ce jalon${
@@ -559,19 +564,24 @@ function uploadForm(ctx, order, mission) {
     h("h2", { id: "upload-title" }, "Déposer un document PDF"), slot.node, kind, milestones.length ? deliverableFields : null,
     h("div", { className: "field" }, h("label", { for: "upload-file" }, "Fichier PDF (5 Mio au plus)"), file, fileError),
     h("button", { type: "submit" }, "Déposer"), result);
+  // one deposit per content (its fields and the file chosen): one Idempotency-Key and the same multipart bytes at each
+  // sending of it, so a double click or a retry is answered once (record_logic.mjs multipartBody)
+  const send = recorder(ctx, "store_report", { form,
+    call: (upload, idempotencyKey) => ctx.call("store_report", { form: upload, idempotencyKey }) });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;
     slot.clear();
     const { fields, errors } = uploadFields({ kind: kind.input.value, milestoneId: milestone.input.value,
       deliverable: deliverable.input.value });
     if (errors.length) return slot.show(errors);
-    const upload = new FormData();
-    upload.set("manager_id", order.manager_id);
-    upload.set("order_id", order.order_id);
-    for (const [name, value] of Object.entries(fields)) upload.set(name, value);
-    upload.set("file", file.files[0]);
+    const chosen = file.files[0];
+    const named = { manager_id: order.manager_id, order_id: order.order_id, ...fields };
     try {
-      const answer = await ctx.call("store_report", { form: upload });
+      const sent = await send.send({ ...named, file: fileIdentity(chosen) },
+        (_content, attempt) => multipartBody(named, chosen, `passerelle-${attempt.key}`));
+      if (sent.ignored) return;
+      const answer = sent.reply;
       result.replaceChildren(h("p", { className: "status" }, answer.created ? "Document déposé."
         : "Ce document était déjà déposé sur la commande."));
       redrawAfterAnswer(ctx, order);

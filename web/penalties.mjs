@@ -10,7 +10,7 @@ import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, for
   penaltyDecisionText, screenClockNote, statementHeading, statementParties } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
-import { choiceField, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { choiceField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 import { directory } from "./names.mjs";
 
 const last = { party: "", month: "" };
@@ -119,13 +119,15 @@ function decideCell(ctx, line, reload) {
   const slot = errorSlot(() => [reason, action]);
   const form = h("form", { className: "inline-decision" }, slot.node, action, reason,
     h("button", { type: "submit" }, "Enregistrer"));
+  const send = recorder(ctx, "decide_penalty", { form });  // a double click decides once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;
     slot.clear();
     try {
-      await ctx.call("decide_penalty", { body: { entry_id: line.entry_id, action: action.input.value,
-        reason: reason.input.value.trim() } });
-      reload();
+      const sent = await send.send({ entry_id: line.entry_id, action: action.input.value,
+        reason: reason.input.value.trim() });
+      if (!sent.ignored) reload();
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }

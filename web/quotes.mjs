@@ -14,7 +14,7 @@ import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 import { directory, partyNodes } from "./names.mjs";
-import { partyLabel } from "./names_logic.mjs";
+import { clientsOf, partyLabel } from "./names_logic.mjs";
 
 export function quoteHref(q) {
   return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
@@ -38,13 +38,10 @@ export async function renderQuotes(ctx) {
       body));
   try {
     const [list, names] = await Promise.all([ctx.call("list_quotes"), directory(ctx)]);
-    // no quote yet: the contractor's clients named by its contracts' client_kind (« Bénéficiaire » for the titulaire)
-    const contracts = buyer || list.quotes.length ? []
-      : await ctx.call("list_contracts").then((l) => l.contracts).catch((err) => {
-        if (err.status === 401) throw err;
-        return [];
-      });
-    body.replaceChildren(table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes, contracts), "Objet", "État",
+    // no quote yet: the contractor's clients named by its contracts' client_kind, from the directory's one read
+    // (« Bénéficiaire » for the titulaire)
+    body.replaceChildren(table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes, clientsOf(names)),
+      "Objet", "État",
       "Version", "Montant", "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
       h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", { className: "party" }, partyNodes(names, buyer ? q.contractor_id : q.manager_id)),
       h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
@@ -91,15 +88,19 @@ function requestForm(ctx) {
   const form = h("form", { className: "card", id: "request-quote", "aria-labelledby": "request-title" },
     h("h2", { id: "request-title" }, "Demander un devis"), slot.node, h("div", { className: "grid" }, fields),
     h("button", { type: "submit" }, "Demander le devis"), result);
+  const send = recorder(ctx, "request_quote", { form });  // a double click asks once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;
     slot.clear();
     const v = Object.fromEntries(new FormData(form).entries());
     const body = { quote_id: v.quote_id.trim(), contractor_id: v.contractor_id.trim(), contract_id: v.contract_id.trim(),
       title: v.title.trim(), site: { node_id: v.site_node.trim(), ...(v.site_label.trim() ? { label: v.site_label.trim() } : {}) },
       ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}) };
     try {
-      const quote = await ctx.call("request_quote", { body });
+      const sent = await send.send(body);
+      if (sent.ignored) return;
+      const quote = sent.reply;
       result.textContent = `Devis ${quote.quote_id} demandé à ${quote.contractor_id}.`;
       setTimeout(() => ctx.go(quoteHref(quote)), 500);
     } catch (err) {
@@ -244,15 +245,19 @@ function submitForm(ctx, quote, refresh) {
     h("h2", { id: "submit-title" }, last ? "Réviser le devis (nouvelle version)" : "Répondre au devis"), slot.node,
     lines.box, lines.more, validUntil, h("button", { type: "submit" }, last ? "Remettre la révision" : "Remettre le devis"),
     result);
+  const send = recorder(ctx, "submit_quote", { form });  // a double click hands one version in
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return undefined;
     slot.clear();
     const { lines: read, errors } = lines.read(Object.fromEntries(new FormData(form).entries()));
     const valid = readValidUntil(validUntil, errors);
     if (errors.length) return slot.show(errors);
     try {
-      const answer = await ctx.call("submit_quote", { body: { manager_id: quote.manager_id, quote_id: quote.quote_id,
-        lines: read, valid_until: valid } });
+      const sent = await send.send({ manager_id: quote.manager_id, quote_id: quote.quote_id, lines: read,
+        valid_until: valid });
+      if (sent.ignored) return undefined;
+      const answer = sent.reply;
       result.textContent = `Version ${answer.current_version} remise.`;
       setTimeout(refresh, 500);
     } catch (err) {
@@ -340,8 +345,10 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     slot.node, h("div", { className: "grid" }, fields), lines.box, lines.more, validUntil,
     h("button", { type: "submit" }, "Proposer le devis"), result);
   showKind();
+  const send = recorder(ctx, "raise_quote", { form });  // a double click proposes it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return undefined;
     slot.clear();
     const v = Object.fromEntries(new FormData(form).entries());
     const { lines: read, errors } = lines.read(v);
@@ -353,7 +360,9 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     const body = { manager_id: v.manager_id.trim(), quote_id: v.quote_id.trim(), contract_id: v.contract_id.trim(),
       title: v.title.trim(), ...target.fields, lines: read, valid_until: valid };
     try {
-      const quote = await ctx.call("raise_quote", { body });
+      const sent = await send.send(body);
+      if (sent.ignored) return undefined;
+      const quote = sent.reply;
       result.textContent = `Devis ${quote.quote_id} proposé ${quote.client_kind === "beneficiary" ? "au bénéficiaire"
         : "au gestionnaire"} ${quote.manager_id}.`;
       setTimeout(() => ctx.go(quoteHref(quote)), 500);
@@ -372,12 +381,15 @@ function withdrawForm(ctx, quote, refresh) {
   const button = h("button", { type: "submit", className: "danger" }, "Retirer le devis");
   const form = h("form", { className: "card", id: "withdraw-quote", "aria-labelledby": "withdraw-title" },
     h("h2", { id: "withdraw-title" }, "Retirer le devis"), slot.node, reason, button);
+  const send = recorder(ctx, "decide_quote", { form });  // a double click withdraws it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;
+    slot.clear();
     try {
-      await ctx.call("decide_quote", { body: { quote_id: quote.quote_id, manager_id: quote.manager_id,
-        action: "withdraw", ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) } });
-      refresh();
+      const sent = await send.send({ quote_id: quote.quote_id, manager_id: quote.manager_id,
+        action: "withdraw", ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) });
+      if (!sent.ignored) refresh();
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }

@@ -45,3 +45,24 @@ export function recording(call, { makeKey, now = () => null }) {
     },
   };
 }
+
+// The multipart/form-data body of a file sent with its fields (the PDF upload, « Déposer un document PDF »), its bytes
+// the same at every sending of one attempt: a browser's FormData draws a new boundary at each sending, which the
+// platform would take for another body under the same Idempotency-Key (IDEMPOTENCY_KEY_REUSED); here the boundary is
+// the attempt's (`boundary`, lowercase: a Blob's type is). A name's quote and line breaks are escaped as browsers do.
+export function multipartBody(fields, file, boundary) {
+  const quoted = (text) => String(text).replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22");
+  const parts = Object.entries(fields).map(([name, value]) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`);
+  if (file) {
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.name)}"\r\n`
+      + `Content-Type: ${file.type || "application/octet-stream"}\r\n\r\n`, file, "\r\n");
+  }
+  parts.push(`--${boundary}--\r\n`);
+  return new Blob(parts, { type: `multipart/form-data; boundary=${boundary}` });
+}
+
+// What identifies a file chosen for an attempt's content: the same file chosen again is the same content.
+export function fileIdentity(file) {
+  return file ? { name: file.name, size: file.size, type: file.type, last_modified: file.lastModified } : null;
+}

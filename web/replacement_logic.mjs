@@ -229,17 +229,19 @@ export function proposalRefusals(errors, used) {
 
 // What a mission's order (get_order's `mission`) says of its professional: who does it now, a replacement awaited
 // (with its due day), and the changes so far — what the titulaire sees of a replacement; a change's time on the order's
-// clock, `timeZone` (B18: the order screen's, orderZone).
+// clock, `timeZone` (B18: the order screen's, orderZone). Each professional by name (`professional_names`, read by
+// get_order from the pool's records), by id when its record is gone.
 export function orderMissionProfessional(mission, timeZone = PARIS_ZONE) {
   const changes = mission?.replacements ?? [];
-  const parts = [mission?.professional_id ?? "—"];
+  const nameOf = (id) => mission?.professional_names?.[id] ?? id;
+  const parts = [mission?.professional_id ? nameOf(mission.professional_id) : "—"];
   const open = mission?.replacement_requested ? changes.at(-1) : null;
   if (open) {
     parts.push(` — remplacement demandé (${REPLACEMENT_REASON_LABELS[open.reason] ?? open.reason}), remplaçant dû le `
       + `${formatDateTime(open.due)}`);
   }
   for (const c of changes.filter((change) => change.replaced_by)) {
-    parts.push(` ; ${c.replaced_by} a remplacé ${c.leaving_professional_id} le ${formatDateTime(c.replaced_at,
+    parts.push(` ; ${nameOf(c.replaced_by)} a remplacé ${nameOf(c.leaving_professional_id)} le ${formatDateTime(c.replaced_at,
       timeZone)}`);
   }
   return parts.join("");

@@ -11,7 +11,7 @@ import {
   proposalRefusals, proposeReplacementBody, replacementDueText, replacementRequestBody, replacementRows,
   replacementState,
 } from "./replacement_logic.mjs";
-import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 
 // The mission's replacement part: its state (due day), the request form while none is open (beneficiary), the history.
 export function replacementSection(ctx, mission, refresh, nameOf = (id) => id) {
@@ -68,20 +68,18 @@ function requestForm(ctx, mission, refresh) {
   const form = h("form", { className: "card", id: "replacement-form", "aria-labelledby": "replacement-form-title",
     novalidate: true }, h("h3", { id: "replacement-form-title" }, "Demander un remplacement"), slot.node,
   h("div", { className: "grid" }, fields), hint, button);
+  const send = recorder(ctx, "replace_professional", { form });  // a double click requests it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (button.disabled) return undefined;
+    if (send.busy) return undefined;
     slot.clear();
     const { body, errors } = replacementRequestBody(values());
     if (errors.length) return slot.show(errors);
-    button.disabled = true;
     try {
-      await ctx.call("replace_professional", { body });
-      refresh();
+      const sent = await send.send(body);
+      if (!sent.ignored) refresh();
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    } finally {
-      button.disabled = false;
     }
     return undefined;
   });
@@ -186,16 +184,18 @@ export async function renderProposeReplacement(ctx, beneficiaryId, missionId) {
   h("p", { className: "hint" }, "La plateforme vérifie l'équivalence (catégorie, niveau, type de prestation), les "
     + "mêmes TJM et frais annexes et la disponibilité jusqu'à la fin de la mission : chaque refus est indiqué ici."),
   slot.node, h("div", { className: "grid" }, chosen, typed), button, result);
+  const send = recorder(ctx, "replace_professional", { form });  // a double click proposes once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (button.disabled) return undefined;
+    if (send.busy) return undefined;
     slot.clear();
     const { body, errors, used } = proposeReplacementBody({ beneficiaryId, missionId, chosen: chosen.input.value,
       typed: typed.input.value });
     if (errors.length) return slot.show(errors);
-    button.disabled = true;
     try {
-      const moved = await ctx.call("replace_professional", { body });
+      const sent = await send.send(body);
+      if (sent.ignored) return undefined;
+      const moved = sent.reply;
       result.textContent = `${names.get(moved.professional_id) ?? moved.professional_id} remplace ${leaving} sur la `
         + `mission ${missionId}.`;
       setTimeout(() => ctx.go("#/replacements"), 800);
@@ -205,8 +205,6 @@ export async function renderProposeReplacement(ctx, beneficiaryId, missionId) {
         slot.show(err.problem ? { ...err.problem, errors: proposalRefusals(err.problem.errors, used) }
           : [{ field: "$", message: err.message }]);
       }
-    } finally {
-      button.disabled = false;
     }
     return undefined;
   });

@@ -22,7 +22,7 @@ import {
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
-import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, sender, table } from "./ui.mjs";
+import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 
 const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
@@ -90,14 +90,17 @@ export async function renderNeedForm(ctx) {
   const slot = errorSlot(() => [id, ...fields]);
   const form = h("form", { className: "card", id: "need-form" }, slot.node, id, h("div", { className: "grid" }, fields),
     h("button", { type: "submit" }, "Soumettre le besoin"));
+  const send = recorder(ctx, "submit_need", { form });  // a double click submits it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;
     slot.clear();
     const { content, errors } = buildNeedContent(Object.fromEntries(new FormData(form).entries()));
     if (!id.input.value.trim()) errors.push({ field: "$.need_id", message: "Indiquez une référence." });
     if (errors.length) return slot.show(contentErrors(errors));
     try {
-      await ctx.call("submit_need", { body: { need_id: id.input.value.trim(), content } });
+      const sent = await send.send({ need_id: id.input.value.trim(), content });
+      if (sent.ignored) return;
       ctx.go(`#/needs/${encodeURIComponent(id.input.value.trim())}`);
     } catch (err) {
       if (err.status !== 401) slot.show(contentErrors(err.problem ?? [{ field: "$", message: err.message }]));
@@ -159,18 +162,19 @@ function proposalsSection(ctx, need, refresh) {
   const reason = field({ name: "reason", label: "Motif (facultatif pour accepter)", rows: 2 });
   const slot = errorSlot(() => [reason]);
   async function decide(decision, professionalId = null) {
+    if (send.busy) return;  // a double click decides once
     slot.clear();
     try {
-      await ctx.call("decide_proposal", { body: { need_id: need.need_id, version: need.version, decision,
+      const sent = await send.send({ need_id: need.need_id, version: need.version, decision,
         ...(professionalId ? { professional_id: professionalId } : {}),
-        ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) } });
-      refresh();
+        ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) });
+      if (!sent.ignored) refresh();
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
   }
   const open = need.status === "proposed";
-  return h("section", { className: "card", "aria-labelledby": "proposals-title" },
+  const section = h("section", { className: "card", "aria-labelledby": "proposals-title" },
     h("h2", { id: "proposals-title" }, "Professionnels proposés"), slot.node,
     table(["Professionnel", "Pourquoi", "TJM", "Disponibilité garantie jusqu'au", "Statut", open ? "Décision" : null]
       .filter(Boolean), need.proposals.map((p) => h("tr", { "data-proposal": p.professional_id },
@@ -183,6 +187,8 @@ function proposalsSection(ctx, need, refresh) {
         `Accepter ${p.name}`)) : null)), { label: "Propositions" }),
     open ? [reason, h("div", { className: "actions" }, h("button", { type: "button", className: "danger",
       onclick: () => decide("abandon") }, "Refuser et abandonner la recherche"))] : null);
+  const send = recorder(ctx, "decide_proposal", { form: section });
+  return section;
 }
 
 // Refuse and relaunch: a new version of the need with its content edited.
@@ -193,8 +199,10 @@ function relaunchForm(ctx, need, content, refresh) {
   const form = h("form", { className: "card", id: "relaunch-form" }, slot.node, reason,
     h("details", {}, h("summary", {}, "Modifier le besoin avant de relancer"), h("div", { className: "grid" }, fields)),
     h("button", { type: "submit" }, "Refuser et relancer la recherche"));
+  const send = recorder(ctx, "decide_proposal", { form });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;
     slot.clear();
     const { content: edited, errors } = buildNeedContent(Object.fromEntries(new FormData(form).entries()));
     if (errors.length) {
@@ -202,9 +210,9 @@ function relaunchForm(ctx, need, content, refresh) {
       return slot.show(contentErrors(errors));
     }
     try {
-      await ctx.call("decide_proposal", { body: { need_id: need.need_id, version: need.version, decision: "relaunch",
-        content: edited, ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) } });
-      refresh();
+      const sent = await send.send({ need_id: need.need_id, version: need.version, decision: "relaunch",
+        content: edited, ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) });
+      if (!sent.ignored) refresh();
     } catch (err) {
       form.querySelector("details").open = true;
       if (err.status !== 401) slot.show(contentErrors(err.problem ?? [{ field: "$", message: err.message }]));
@@ -278,8 +286,10 @@ export async function renderFrame(ctx, needId) {
     h("div", { className: "grid" }, start, end, deliverables, milestones), perMilestone.node,
     h("div", { className: "grid" }, signedBy, statement),
     h("button", { type: "submit" }, "Cadrer la mission et émettre la commande"));
+  const send = recorder(ctx, "frame_mission", { form });  // a double click frames it once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return undefined;
     slot.clear();
     const { body, errors } = frameBody({ needId, start: start.input.value, end: end.input.value,
       deliverables: deliverables.input.value, milestones: milestones.input.value,
@@ -287,7 +297,9 @@ export async function renderFrame(ctx, needId) {
       statement: statement.input.value, today: nowIsoIn("Europe/Paris").slice(0, 10) });
     if (errors.length) return slot.show(errors);
     try {
-      const mission = await ctx.call("frame_mission", { body });
+      const sent = await send.send(body);
+      if (sent.ignored) return undefined;
+      const mission = sent.reply;
       ctx.go(`#/missions/${encodeURIComponent(mission.mission_id)}`);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
@@ -436,13 +448,14 @@ function decisionForm(ctx, mission, refresh) {
       rows: 2, paths: ["reason"] });
     const slot = errorSlot(() => [reason]);
     const send = async (decision) => {
+      if (recording.busy) return undefined;  // a double click decides once
       slot.clear();
       const { body, errors } = decisionBody({ missionId: mission.mission_id, documentId: followUp.current_document_id,
         decision, reason: reason.input.value });
       if (errors.length) return slot.show(errors);
       try {
-        await ctx.call("decide_deliverable", { body });
-        refresh();
+        const sent = await recording.send(body);
+        if (!sent.ignored) refresh();
       } catch (err) {
         if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
       }
@@ -452,9 +465,11 @@ function decisionForm(ctx, mission, refresh) {
     const refuse = h("button", { type: "button", className: "secondary" }, "Refuser");
     accept.addEventListener("click", () => send("accepted"));
     refuse.addEventListener("click", () => send("refused"));
-    return h("div", { className: "card deliverable-decision", role: "group", "data-form": true,
+    const group = h("div", { className: "card deliverable-decision", role: "group", "data-form": true,
       "aria-label": `Décision sur « ${followUp.label} »` },
-      slot.node, reason, accept, " ", refuse);
+    slot.node, reason, accept, " ", refuse);
+    const recording = recorder(ctx, "decide_deliverable", { form: group });
+    return group;
   };
 }
 
@@ -469,13 +484,16 @@ function missionQuoteForm(ctx, mission) {
     h("h2", { id: "mission-quote-title" }, "Demander un devis au titulaire"),
     h("p", { className: "hint" }, "Réponse attendue sous 5 jours ouvrés ; un devis accepté complète la commande de la mission."),
     slot.node, h("div", { className: "grid" }, fields), h("button", { type: "submit" }, "Demander le devis"), result);
+  const send = recorder(ctx, "request_mission_quote", { form });  // a double click asks once
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (send.busy) return;
     slot.clear();
     const v = Object.fromEntries(new FormData(form).entries());
     try {
-      const quote = await ctx.call("request_mission_quote", { body: { quote_id: v.quote_id.trim(),
-        mission_id: mission.mission_id, title: v.title.trim() } });
+      const sent = await send.send({ quote_id: v.quote_id.trim(), mission_id: mission.mission_id, title: v.title.trim() });
+      if (sent.ignored) return;
+      const quote = sent.reply;
       result.textContent = `Devis ${quote.quote_id} demandé à ${quote.contractor_id}.`;
       setTimeout(() => ctx.go(quoteHref(quote)), 500);
     } catch (err) {
@@ -543,7 +561,6 @@ export async function beneficiaryField(ctx, { value = "", name = "beneficiary_id
 // shorter D4 / D7 an agreement may state, and its reason — prefilled from the latest version. Each refusal of the
 // platform is shown next to its field; `onSet` gets the answer (the versions are read again).
 function termsForm(ctx, beneficiaryId, agreement, onSet) {
-  const send = sender(ctx, "set_penalty_terms");
   // B18: today on the beneficiary's clock, the day the platform checks the date against (penalty_terms.today)
   const values = termsFormValues(latestTerms(agreement), nowIsoIn(orderZone(agreement)).slice(0, 10));
   const effective = dateField({ name: "effective_from", label: "En vigueur à partir du", required: true,
@@ -573,9 +590,10 @@ function termsForm(ctx, beneficiaryId, agreement, onSet) {
   h("fieldset", {}, h("legend", {}, "Délais pénalisés"), h("div", { className: "grid" }, rules)),
   h("fieldset", {}, h("legend", {}, "Délais plus courts que le contractuel"), h("div", { className: "grid" }, lengths)),
   reason, button);
+  const send = recorder(ctx, "set_penalty_terms", { form });  // a double click sets one version
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (button.disabled) return;
+    if (send.busy) return;
     slot.clear();
     const typed = Object.fromEntries(new FormData(form).entries());
     const { body, errors } = termsBody({ effective_from: typed.effective_from, amount: typed.amount,
@@ -584,13 +602,11 @@ function termsForm(ctx, beneficiaryId, agreement, onSet) {
       lengths: Object.fromEntries(Object.keys(AGREEMENT_KINDS).map((kind) => [kind, typed[`length_${kind}`]])) },
     beneficiaryId);
     if (errors.length) return slot.show(errors);
-    button.disabled = true;
     try {
-      onSet(await send(body));
+      const sent = await send.send(body);
+      if (!sent.ignored) onSet(sent.reply);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    } finally {
-      button.disabled = false;
     }
   });
   return form;

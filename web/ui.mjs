@@ -1,6 +1,6 @@
 // DOM helpers of the web application: elements built with DOM calls (textContent only: data never
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
-import { attemptKey, barChart, constraintMessage, errorsByField, fieldOf, keepsAttemptKey } from "./logic.mjs";
+import { barChart, constraintMessage, errorsByField, fieldOf } from "./logic.mjs";
 import { recording } from "./record_logic.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -257,30 +257,14 @@ export function rightBoxes(choices, { ticked = [], legend = "Droits (aucune case
   } };
 }
 
-// Sends one body with one Idempotency-Key until it gets an answer (a double click, or a retry after a network
-// failure or a 5xx, is not a second request: attemptKey in logic.mjs); `ctx.call` is the app's.
-export function sender(ctx, functionName) {
-  let attempt = null;
-  return async (body) => {
-    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
-    try {
-      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
-      attempt = null;
-      return reply;
-    } catch (err) {
-      if (!keepsAttemptKey(err.status)) attempt = null;
-      throw err;
-    }
-  };
-}
-
-// A part A form that records something (record_logic.mjs): one Idempotency-Key and one time per content, and a second
-// click while the first is on its way ignored — the form says it is busy (aria-busy) and its submit buttons are
-// aria-disabled meanwhile. `now()` gives the attempt's time (occurred_at) once; `call` defaults to ctx.call of
-// `functionName`. → { busy, send(content, bodyOf) } (send answers { reply } or { ignored: true }, throws a refusal).
-export function recorder(ctx, functionName, { form = null, now = () => null } = {}) {
-  const rec = recording((body, idempotencyKey) => ctx.call(functionName, { body, idempotencyKey }),
-    { makeKey: () => crypto.randomUUID(), now });
+// A form that records something, of part A or part B (record_logic.mjs): one Idempotency-Key and one time per content,
+// and a second click while the first is on its way ignored — the form says it is busy (aria-busy) and its buttons are
+// aria-disabled meanwhile. `now()` gives the attempt's time (occurred_at) once; `call(body, key)` defaults to ctx.call
+// of `functionName` with a JSON body (the PDF upload sends its multipart body instead).
+// → { busy, send(content, bodyOf) } (send answers { reply } or { ignored: true }, throws a refusal).
+export function recorder(ctx, functionName, { form = null, now = () => null,
+  call = (body, idempotencyKey) => ctx.call(functionName, { body, idempotencyKey }) } = {}) {
+  const rec = recording(call, { makeKey: () => crypto.randomUUID(), now });
   return {
     get busy() { return rec.busy; },
     async send(content, bodyOf) {

@@ -96,6 +96,9 @@ class OrderMission(Model):
         "The professional doing the mission now: the replacement once the operator has named it (B12)."))
     replacement_requested: bool = Field(default=False, description="A replacement is awaited (B12).")
     replacements: list[MissionChange] = Field(default_factory=list, description="Oldest first.")
+    professional_names: dict[str, str] = Field(default_factory=dict, description=(
+        "The name of each professional the mission names — the one doing it now, and who left and replaced whom — "
+        "by id, from the pool's records read at once (B12 replacement); a record erased is absent: its id is shown."))
     timesheets: list[MissionTimesheet] = Field(default_factory=list, description=(
         "The timesheets declared on the mission (B11), by period (earliest first), then by declaration."))
 

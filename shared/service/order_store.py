@@ -139,16 +139,22 @@ def _updated_at(uow: UnitOfWork, manager_id: str, order_id: str) -> str | None:
 
 def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
     """B11: a mission's order shows its milestones' deliverables and its work mode, B12 its professional and
-    replacements (one point read of its mission); any other order reads nothing and loads no sourcing module."""
+    replacements (one point read of its mission, one batch read of the pool's records of the professionals it names);
+    any other order reads nothing and loads no sourcing module."""
     if order.mission_id is None:
         return None
     from shared.domain.sourcing.deliverables import allowed_labels
+    from shared.service.sourcing import paths
     from shared.service.sourcing.mission_store import mission_of_order
 
     mission = mission_of_order(uow, order)
     if mission is None:
         return None
     reported, on_site = mission.timesheet_days, mission.timesheet_days_on_site
+    # B12: who the professionals are, by name (as the beneficiary's mission screen and the operator's list name them)
+    people = sorted({p for p in (mission.professional_id, *(r.leaving_professional_id for r in mission.replacements),
+                                 *(r.replaced_by for r in mission.replacements)) if p})
+    records = uow.get_all([paths.professional(p) for p in people]) if people else {}
     return {"mission_id": mission.mission_id, "work_mode": mission.work_mode.value if mission.work_mode else None,
             # B11: each milestone's days as the timesheets follow them — planned, declared (of which on site), left
             "milestones": [{"milestone_id": m.milestone_id, "label": m.label,
@@ -165,7 +171,9 @@ def _mission_of(uow: UnitOfWork, order: Order) -> dict | None:
                               "leaving_professional_id": r.leaving_professional_id,
                               "due": r.deadline.due.isoformat(), "replaced_by": r.replaced_by,
                               "replaced_at": r.replaced_at.isoformat() if r.replaced_at else None}
-                             for r in mission.replacements]}
+                             for r in mission.replacements],
+            "professional_names": {p: name for p in people
+                                   if (name := (records.get(paths.professional(p)) or {}).get("name"))}}
 
 
 def _days(value) -> str:

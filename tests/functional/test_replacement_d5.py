@@ -126,6 +126,7 @@ def test_the_operator_lists_the_missions_awaiting_a_replacement_and_the_titulair
     assert awaiting(platform, operator).json() == {"missions": [], "count": 0, "truncated": False}
     seen = titulaire.get_order(order_id, B).json()["mission"]
     assert (seen["professional_id"], seen["replacement_requested"], seen["replacements"]) == ("pro-anne", False, [])
+    assert seen["professional_names"] == {"pro-anne": "Prof pro-anne"}
     # When the beneficiary finds pro-anne insufficient
     requested = beneficiary.post("replace_professional", {"action": "request", "mission_id": mission_id,
                                                           "reason": "insufficiency"})
@@ -156,6 +157,8 @@ def test_the_operator_lists_the_missions_awaiting_a_replacement_and_the_titulair
     assert (seen["professional_id"], seen["replacement_requested"]) == ("pro-dora", False)
     assert [(r["leaving_professional_id"], r["replaced_by"]) for r in seen["replacements"]] == [("pro-anne", "pro-dora")]
     assert seen["replacements"][0]["replaced_at"]
+    # each named as the pool's records name them, so that its screen says « Prof pro-dora a remplacé Prof pro-anne »
+    assert seen["professional_names"] == {"pro-anne": "Prof pro-anne", "pro-dora": "Prof pro-dora"}
 
 
 def candidates(platform, who: Erp, **params):

@@ -182,5 +182,7 @@ def test_get_order_shows_a_mission_s_milestones_and_the_deliverables_they_may_na
          "days_planned": 5, "days_reported": "0", "days_on_site_reported": "0", "days_remaining": "5"}],
         # B12 replacement: who does the mission now, none awaited nor made yet
         "professional_id": mission.professional_id, "replacement_requested": False, "replacements": [],
+        # its name, from the pool's record (the order screen names it so)
+        "professional_names": {mission.professional_id: f"Prof {mission.professional_id}"},
         # B11: no timesheet declared yet
         "timesheets": []}

@@ -4,11 +4,11 @@ import test from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  EMPTY_DIRECTORY, directoryFromContracts, nameOf, partyCell, partyChoices, partyLabel,
+  EMPTY_DIRECTORY, clientsOf, directoryFromContracts, nameOf, partyCell, partyChoices, partyLabel,
 } from "../../web/names_logic.mjs";
 import { statementHeading } from "../../web/logic.mjs";
 import { contractOptions, contractorText } from "../../web/new_order_logic.mjs";
-import { penaltyContractorOptions, raiseClientChoice } from "../../web/sourcing_logic.mjs";
+import { clientColumnLabel, penaltyContractorOptions, raiseClientChoice } from "../../web/sourcing_logic.mjs";
 
 const CONTRACTS = [
   { manager_id: "mgr-rhone", contract_id: "AC-1", contractor_id: "ctr-acme", contractor_name: "ACME Plomberie",
@@ -85,4 +85,14 @@ test("the titulaire's client picker and the beneficiary's contractor picker name
   assert.deepEqual(penaltyContractorOptions({ titulaire_id: "ctr-acme" }, [{ contractor_id: "ctr-autre" }], names), [
     { value: "ctr-acme", label: "ACME Plomberie (ctr-acme, titulaire de l'accord-cadre)" },
     { value: "ctr-autre", label: "ctr-autre (commandes de vos missions)" }]);
+});
+
+test("a contractor's empty list names its clients by the directory's one read: the titulaire's « Bénéficiaire »", () => {
+  const titulaire = directoryFromContracts([{ manager_id: "ben-lyon", contractor_id: "ctr-t", client_kind: "beneficiary" }]);
+  assert.deepEqual(clientsOf(titulaire), [{ manager_id: "ben-lyon", client_kind: "beneficiary" }]);
+  assert.equal(clientColumnLabel("contractor", [], clientsOf(titulaire)), "Bénéficiaire");
+  assert.equal(clientColumnLabel("contractor", [], clientsOf(EMPTY_DIRECTORY)), "Gestionnaire");
+  const both = directoryFromContracts([...CONTRACTS, { manager_id: "ben-lyon", contractor_id: "ctr-t",
+    client_kind: "beneficiary" }]);
+  assert.equal(clientColumnLabel("contractor", [], clientsOf(both)).includes("bénéficiaire"), true);
 });

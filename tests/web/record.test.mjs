@@ -8,7 +8,7 @@ import { test } from "node:test";
 
 import { lineAmountCents, lineCalculationText } from "../../web/invoice_logic.mjs";
 import { quoteDecisionBody } from "../../web/logic.mjs";
-import { keepsRecordAttempt, recordAttempt, recording } from "../../web/record_logic.mjs";
+import { fileIdentity, keepsRecordAttempt, multipartBody, recordAttempt, recording } from "../../web/record_logic.mjs";
 
 const RECEPTION = { order_id: "BC-2026-0101", lines: [{ line_id: "L1", reservations: [] }] };
 const timed = (content, attempt) => ({ ...content, occurred_at: attempt.occurredAt });
@@ -100,4 +100,35 @@ test("each line shows its quantity × unit price beside its amount, in French", 
   assert.equal(lineAmountCents({ quantity: "2", unit_price_cents: 4500 }), 9000);
   assert.equal(lineAmountCents({ quantity: "0.333", unit_price_cents: 1001 }), 333);
   assert.equal(lineAmountCents({ quantity: "1.005", unit_price_cents: 1000 }), 1005);
+});
+
+// Part A's PDF upload and part B's forms send once per content too: a FormData draws a new boundary at each sending,
+// which the platform takes for another body under the same Idempotency-Key (IDEMPOTENCY_KEY_REUSED, 422).
+test("a PDF deposit sends the same bytes at each sending of one attempt, so its retry is the same request", async () => {
+  const pdf = new File(["%PDF-1.4 rapport"], "Rapport \"mars\".pdf", { type: "application/pdf", lastModified: 1 });
+  const named = { manager_id: "mgr-demo", order_id: "BC-2026-0101", kind: "intervention_report" };
+  const { sent, call } = platform();
+  const rec = recording(call, { makeKey: counters().makeKey });
+  const send = () => rec.send({ ...named, file: fileIdentity(pdf) },
+    (_content, attempt) => multipartBody(named, pdf, `passerelle-${attempt.key}`));
+  const first = send();
+  sent[0].reject(Object.assign(new Error("Erreur interne"), { status: 500 }));
+  await assert.rejects(first);
+  // the same file chosen again (another File of the same name, size and date) is the same content
+  const again = new File(["%PDF-1.4 rapport"], pdf.name, { type: "application/pdf", lastModified: 1 });
+  assert.deepEqual(fileIdentity(again), fileIdentity(pdf));
+  const second = send();
+  sent[1].resolve({ created: true });
+  assert.deepEqual(await second, { reply: { created: true } });
+  assert.equal(sent[1].key, sent[0].key);
+  const [a, b] = [await sent[0].body.text(), await sent[1].body.text()];
+  assert.equal(a, b);
+  assert.equal(sent[0].body.type, "multipart/form-data; boundary=passerelle-key-1");
+  assert.match(a, /^--passerelle-key-1\r\nContent-Disposition: form-data; name="manager_id"\r\n\r\nmgr-demo\r\n/);
+  assert.match(a, /name="file"; filename="Rapport %22mars%22.pdf"\r\nContent-Type: application\/pdf\r\n\r\n%PDF-1.4 rapport\r\n/);
+  assert.ok(a.endsWith("--passerelle-key-1--\r\n"));
+  // another file is another deposit, under a new key
+  const other = new File(["%PDF-1.4 autre"], "Autre.pdf", { type: "application/pdf", lastModified: 2 });
+  rec.send({ ...named, file: fileIdentity(other) }, (_c, attempt) => multipartBody(named, other, attempt.key));
+  assert.equal(sent[2].key, "key-2");
 });

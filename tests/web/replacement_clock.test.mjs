@@ -36,6 +36,15 @@ test("the titulaire reads a change of professional on its mission order's clock"
   assert.equal(orderMissionProfessional(mission), "pro-2 ; pro-2 a remplacé pro-1 le 08/12/2026 14:30");
 });
 
+test("the titulaire's order screen names the professionals as the mission screen does, by id once a record is gone", () => {
+  const mission = { professional_id: "pro-2", replacement_requested: false, replacements: [{ ...REPLACEMENT,
+    due: "2026-12-24" }], professional_names: { "pro-2": "Dora Martin", "pro-1": "Anne Lefèvre" } };
+  assert.equal(orderMissionProfessional(mission), "Dora Martin ; Dora Martin a remplacé Anne Lefèvre le 08/12/2026 14:30");
+  // the leaving professional's record erased (personal data): its id, the others by name
+  assert.equal(orderMissionProfessional({ ...mission, professional_names: { "pro-2": "Dora Martin" } }),
+    "Dora Martin ; Dora Martin a remplacé pro-1 le 08/12/2026 14:30");
+});
+
 test("each row of the operator's list says when its replacement was requested, on its own clock", () => {
   const at = new Date("2026-12-09T12:00:00Z");
   const overseas = { mission_id: "M-1", time_zone: MARTINIQUE.time_zone, replacement: REPLACEMENT };

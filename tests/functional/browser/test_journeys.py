@@ -511,11 +511,13 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(field_error(page, "Début")).to_contain_text("jj/mm/aaaa")
     app.check(page, "beneficiaire-nouveau-besoin")
     page.get_by_label("Début", exact=True).fill(fr(start))
-    page.get_by_role("button", name="Soumettre le besoin").click()
+    need_keys = sent_keys(page, "submit_need")
+    page.get_by_role("button", name="Soumettre le besoin").dblclick()  # a double click submits it once
 
     # The ranking with the reasons of each score, then a professional's full record
     ranking = page.get_by_role("table", name="Professionnels classés")
     expect(ranking.locator("tr[data-professional]").first).to_be_visible(timeout=30000)
+    assert len(set(need_keys)) == 1, need_keys  # one request (or the same one again), never a second submission
     expect(ranking).to_contain_text("Anne Lefèvre")
     # each candidate's criteria by their weight in the ranking, the highest first, weight shown
     expect(ranking.locator("tr[data-professional] .criteria").first).to_contain_text(
@@ -687,8 +689,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # B11: the titulaire declares a timesheet on the mission's order; on this hybrid mission the days on site are asked
     titulaire_page = app.sign_in("titulaire")
     titulaire_page.goto(app.base + "/#/orders/ben-metropole-demo/BC-BES-WEB-1")
-    # B12: the titulaire reads on the mission's order who does it now, and whom it replaced
-    expect(titulaire_page.locator(".facts")).to_contain_text("pro-web-relais ; pro-web-relais a remplacé pro-demo-1 le")
+    # B12: the titulaire reads on the mission's order who does it now, and whom it replaced, by name as the mission
+    # screen names them (never by id)
+    expect(titulaire_page.locator(".facts")).to_contain_text("Gaëlle Morin ; Gaëlle Morin a remplacé Anne Lefèvre le")
+    expect(titulaire_page.locator(".facts")).not_to_contain_text("pro-web-relais")
     # B11: the titulaire reads its milestone's days planned, declared and left, and the timesheets declared (none yet)
     milestone_days = titulaire_page.get_by_role("table", name="Jours par jalon").locator("tr[data-milestone] td")
     expect(milestone_days).to_have_text([re.compile("^Cahier de recette validé"), "10 j", "0 j", "0 j", "10 j"])
@@ -833,9 +837,12 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     sheet.get_by_label("Au", exact=True).fill(fr(worked_until))
     sheet.get_by_label("Jours travaillés").fill("3")
     sheet.get_by_label("dont jours sur site").fill("1")
-    sheet.get_by_role("button", name="Déclarer").click()
+    timesheet_keys = sent_keys(titulaire_page, "submit_timesheet")
+    sheet.get_by_role("button", name="Déclarer").dblclick()  # a double click declares it once, never refused
     # recorded: the answer, and both tables re-read in place (no reload)
     expect(sheet).to_contain_text("Feuille de temps enregistrée : 3 j déclarés sur ce jalon, dont 1 j sur site.")
+    assert len(set(timesheet_keys)) == 1, timesheet_keys
+    expect(sheet.locator(".field-error:not(:empty), .form-errors:not(:empty)")).to_have_count(0)
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
     expect(sheets.locator("tr[data-timesheet='FT-1'] td")).to_have_text(
         ["FT-1", f"du {fr(start)} au {fr(worked_until)}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
