@@ -19,6 +19,7 @@ import * as exportScreen from "./exports.mjs";
 import * as newOrder from "./new_order.mjs";
 import { follow } from "./live.mjs";
 import * as names from "./names.mjs";
+import { EMPTY_DIRECTORY, whoLabel } from "./names_logic.mjs";
 
 const SESSION_KEY = "passerelle.session";
 const root = document.getElementById("app");
@@ -169,11 +170,23 @@ function header() {
       h("li", {}, h("a", { href, "aria-current": (href === current || (href !== "#/" && current.startsWith(href + "/")))
         ? "page" : null }, label))))),
     h("div", { className: "session" },  // who is signed in, their password, signing out: one group, kept together
-      h("span", { className: "who", title: c.email ?? c.uid }, `${ROLE_LABELS[c.role] ?? c.role} — ${c.tenant}`),
+      who(c),
       h("a", { href: "#/password", className: "account-link", "aria-current": current === "#/password" ? "page" : null },
         "Mon mot de passe"),
       h("button", { type: "button", className: "link", onclick: () => signOut("Vous êtes déconnecté.") },
         "Se déconnecter")));
+}
+
+// Who is signed in: the role and the party's own name with its id (« Gestionnaire — Rhône Habitat (mgr-test) »), from
+// the session's one list_contracts read (names.mjs: its caller_name); the id alone until it answers, then the name
+// put in; the operator « Opérateur » (whoLabel in names_logic.mjs).
+function who(c) {
+  const span = h("span", { className: "who", title: c.email ?? c.uid }, whoLabel(c, names.known(ctx), ROLE_LABELS));
+  names.directory(ctx).then((read) => {
+    const text = whoLabel(c, read === EMPTY_DIRECTORY ? names.known(ctx) : read, ROLE_LABELS);
+    if (session?.claims === c && span.textContent !== text) span.textContent = text;
+  });
+  return span;
 }
 
 // One screen: the header, then a <main> whose <h1> gets the focus (keyboard and screen readers

@@ -171,6 +171,10 @@ function openAttach(ctx, panel, row, nodeState) {
   const form = h("form", { className: "inline-decision", "aria-label": `Rattacher la commande ${row.orderId}` },
     notice, picker, h("button", { type: "submit" }, "Rattacher"),
     h("button", { type: "button", className: "secondary", onclick: () => panel.replaceChildren() }, "Annuler"), errors);
+  // one attachment, once: a double click on « Confirmer le rattachement », a retry after no answer or a 5xx, or the
+  // same node confirmed again after « Annuler » is the same request (one Idempotency-Key per node chosen: recorder;
+  // the panel busy, its buttons aria-disabled, while it is on its way)
+  const send = recorder(ctx, "attach_order_node", { form: panel });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const nodeId = picker.input.value;
@@ -179,21 +183,21 @@ function openAttach(ctx, panel, row, nodeState) {
     const chosen = picker.input.selectedOptions?.[0]?.textContent || `« ${nodeId} »`;
     const confirm = h("button", { type: "button" }, "Confirmer le rattachement");
     const back = h("button", { type: "button", className: "secondary" }, "Annuler");
+    const group = h("div", { className: "confirmation", role: "group",
+      "aria-label": `Confirmer le rattachement de ${row.orderId}` },
+    h("p", {}, attachQuestion(row.orderId, row.nodeId, chosen)), confirm, back, errors);
     confirm.addEventListener("click", async () => {
-      confirm.disabled = true;
+      if (send.busy) return;
       try {
-        const answer = await ctx.call("attach_order_node", { body: built.body });
-        await renderCoverage(ctx, attachedText(answer));
+        const sent = await send.send(built.body);
+        if (!sent.ignored) await renderCoverage(ctx, attachedText(sent.reply));
       } catch (err) {
-        confirm.disabled = false;
         if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
       }
     });
     back.addEventListener("click", () => panel.replaceChildren(form));
     errors.replaceChildren();
-    panel.replaceChildren(h("div", { className: "confirmation", role: "group",
-      "aria-label": `Confirmer le rattachement de ${row.orderId}` },
-    h("p", {}, attachQuestion(row.orderId, row.nodeId, chosen)), confirm, back, errors));
+    panel.replaceChildren(group);
     confirm.focus();
   });
   panel.replaceChildren(h("h2", {}, `Rattacher la commande ${row.orderId}`),

@@ -3,7 +3,8 @@
 // link (signed for 15 minutes: a fresh one is asked each time the screen is opened). The last job of the session is
 // remembered (sessionStorage), so that leaving the screen and coming back finds it.
 import { exportContents, exportJobText } from "./logic.mjs";
-import { errorBox, h, messagesOf } from "./ui.mjs";
+import { exportStartContent } from "./record_logic.mjs";
+import { errorBox, h, messagesOf, recorder } from "./ui.mjs";
 
 const JOB_KEY = "passerelle.export";
 const POLL_MS = 2000;
@@ -13,6 +14,7 @@ export function renderExport(ctx) {
   const download = h("div", { id: "export-download" });
   const errors = h("div");
   const start = h("button", { type: "button" }, "Lancer l'export");
+  const actions = h("p", {}, start);
   let timer = null;
   let shown = true;
   const stop = () => { clearTimeout(timer); timer = null; };
@@ -43,14 +45,21 @@ export function renderExport(ctx) {
     if (again) timer = setTimeout(() => follow(job.job_id), POLL_MS);
   }
 
+  // One export per start (recorder): a double click, or a click again after no answer, a 5xx or a 409 « en cours »,
+  // is the same request under the same Idempotency-Key — the platform answers the first job again, never starts a
+  // second —; once a job has started, the next start is a new one (the attempt's content names the job it follows:
+  // exportStartContent). The body sent is always {}.
+  const send = recorder(ctx, "export_space", { form: actions });
   start.addEventListener("click", async () => {
+    if (send.busy) return;
     start.disabled = true;
     errors.replaceChildren();
     download.replaceChildren();
     try {
-      const job = await ctx.call("export_space", { body: {} });
-      sessionStorage.setItem(JOB_KEY, job.job_id);
-      show(job);
+      const sent = await send.send(exportStartContent(sessionStorage.getItem(JOB_KEY)), () => ({}));
+      if (sent.ignored) return;
+      sessionStorage.setItem(JOB_KEY, sent.reply.job_id);
+      show(sent.reply);
     } catch (err) {
       start.disabled = false;
       if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
@@ -60,7 +69,7 @@ export function renderExport(ctx) {
   ctx.show("Export des données",
     h("p", {}, `Toutes les données de votre espace — ${exportContents(ctx.session.claims.role)} — dans une archive ZIP `
       + "(fichiers JSON Lines et PDF), à tout moment (A8, réversibilité)."),
-    errors, h("p", {}, start), status, download);
+    errors, actions, status, download);
   const last = sessionStorage.getItem(JOB_KEY);
   if (last) follow(last);
 }

@@ -3,9 +3,10 @@
 // `contractor_name`, `client_name`) — a manager learns its contractors', a contractor its clients', a beneficiary
 // its titulaire's, nobody another tenant's. Pure logic: web/names.mjs reads and caches; the screens show them.
 
-// list_contracts rows → { contractors: Map id → name, clients: Map id → { name, kind } } (a name the registry
-// does not give is left out: the id is shown alone).
-export function directoryFromContracts(contracts) {
+// list_contracts rows → { contractors: Map id → name, clients: Map id → { name, kind }, own } (a name the registry
+// does not give is left out: the id is shown alone); `own` is the caller's own name, list_contracts' `caller_name`
+// (its own registry record, with or without a contract), null when none.
+export function directoryFromContracts(contracts, callerName = null) {
   const contractors = new Map();
   const clients = new Map();
   for (const c of contracts ?? []) {
@@ -14,10 +15,28 @@ export function directoryFromContracts(contracts) {
       clients.set(c.manager_id, { name: c.client_name || null, kind: c.client_kind ?? "manager" });
     }
   }
-  return { contractors, clients };
+  const own = typeof callerName === "string" && callerName.trim() ? callerName.trim() : null;
+  return { contractors, clients, own };
 }
 
-export const EMPTY_DIRECTORY = Object.freeze({ contractors: new Map(), clients: new Map() });
+export const EMPTY_DIRECTORY = Object.freeze({ contractors: new Map(), clients: new Map(), own: null });
+
+// Whether the caller's contracts were read (names.mjs answers EMPTY_DIRECTORY itself when the read failed, or for a
+// role that reads none): a picker of parties is offered then, the typed id otherwise.
+export function directoryRead(directory) {
+  return Boolean(directory) && directory !== EMPTY_DIRECTORY;
+}
+
+// The header's « who is signed in »: the role, then the party's own name with its id, « Gestionnaire — Rhône Habitat
+// (mgr-test) »; its id alone while the name is unknown (not read yet, none registered, the read failed); the operator,
+// whose tenant is the platform itself, « Opérateur » alone. `roleLabels`: logic.mjs's ROLE_LABELS.
+export function whoLabel(claims, directory, roleLabels = {}) {
+  const role = claims?.role ?? "";
+  const label = roleLabels[role] ?? role;
+  if (role === "operator" || !claims?.tenant) return label;
+  const own = directory?.own;
+  return `${label} — ${own && own !== claims.tenant ? `${own} (${claims.tenant})` : claims.tenant}`;
+}
 
 // The caller's clients as list_contracts rows name them ({ manager_id, client_kind }): what a contractor's empty list
 // names its client column by (clientColumnLabel in sourcing_logic.mjs: the titulaire's « Bénéficiaire »).
@@ -60,3 +79,22 @@ export function partyChoices(directory, kind, chosen = "") {
   if (chosen && !options.some((o) => o.value === chosen)) options.push({ value: chosen, label: chosen });
   return options;
 }
+
+// A form's picker of the caller's parties — the manager's « Prestataire » of « Demander un devis » and of
+// « Pénalités », the contractor's client there —: its options by name (partyChoices), the value sent the id, the only
+// party chosen already; null when the contracts could not be read (the id is typed then, told why: PICKER_TEXTS).
+export function partyPick(directory, kind, chosen = "") {
+  if (!directoryRead(directory)) return null;
+  const options = partyChoices(directory, kind, chosen);
+  return { options, value: chosen || (options.length === 1 ? options[0].value : "") };
+}
+
+// What such a picker says: its first, empty option (none chosen yet, or no party at all) and why its id is typed.
+export const PICKER_TEXTS = Object.freeze({
+  contractors: { none: (count) => (count ? "— Choisir un prestataire —" : "— Aucun prestataire —"),
+    failure: "La liste de vos prestataires n'a pas pu être chargée : saisissez l'identifiant du prestataire.",
+    hint: "Identifiant du prestataire" },
+  clients: { none: (count) => (count ? "— Choisir un client —" : "— Aucun client —"),
+    failure: "La liste de vos clients n'a pas pu être chargée : saisissez l'identifiant du client.",
+    hint: "Identifiant du client" },
+});

@@ -7,11 +7,12 @@
 // « (heure locale, UTC−4) » after a line otherwise. The month offered first is the current one on the beneficiary's
 // clock (its agreement's time_zone), on Paris's for a manager or a contractor.
 import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
-  penaltyDecisionText, screenClockNote, statementHeading, statementParties } from "./logic.mjs";
+  penaltyDecisionText, screenClockNote, statementHeading } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { choiceField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
-import { directory } from "./names.mjs";
+import { directory, partyField } from "./names.mjs";
+import { clientsOf } from "./names_logic.mjs";
 
 const last = { party: "", month: "" };
 
@@ -27,14 +28,15 @@ export async function renderStatement(ctx) {
     if (!choice) return;  // signed out
     ({ field: party, notice, zone } = choice);
   } else {
-    // suggestions: the other party of each of the caller's contracts (list_contracts); the contractor's field names
-    // its clients as they are (« Bénéficiaire » for the titulaire, whose contracts are in beneficiaries' spaces)
-    // its only counterpart is chosen already and its statement shown (statementParties)
-    const contracts = await ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
-    const { parties, only } = statementParties(ctx.session.claims.role, contracts);
-    party = field({ name: manager ? "contractor_id" : "manager_id", label: manager ? "Prestataire" : "Gestionnaire",
-      required: true, value: last.party || only, suggestions: Promise.resolve(parties) });
-    if (!manager && contracts.length) party.querySelector("label").textContent = clientColumnLabel("contractor", contracts);
+    // a picker of the other parties of the caller's contracts by name, the id sent (names.mjs: the session's one
+    // read; typed when they cannot be read); the contractor's field names its clients as they are (« Bénéficiaire »
+    // for the titulaire, whose contracts are in beneficiaries' spaces); the only counterpart is chosen already and
+    // its statement shown
+    const names = await directory(ctx);
+    const clients = clientsOf(names);
+    ({ field: party, notice } = partyField(names, { kind: manager ? "contractors" : "clients",
+      name: manager ? "contractor_id" : "manager_id", value: last.party,
+      label: manager ? "Prestataire" : clients.length ? clientColumnLabel("contractor", clients) : "Gestionnaire" }));
   }
   const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthIn(zone).split("-")
     .reverse().join("/"), placeholder: "mm/aaaa", hint: "Format mm/aaaa" });

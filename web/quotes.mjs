@@ -13,7 +13,7 @@ import {
 import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
-import { directory, partyNodes } from "./names.mjs";
+import { directory, partyNodes, partyPicker } from "./names.mjs";
 import { clientsOf, partyLabel } from "./names_logic.mjs";
 
 export function quoteHref(q) {
@@ -55,22 +55,22 @@ export async function renderQuotes(ctx) {
   }
 }
 
-// Suggestions from the manager's contracts (list_contracts); any value may still be typed.
+// The contracts of the manager suggested (list_contracts); any value may still be typed.
 function contractSuggestions(ctx) {
-  const contracts = ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
-  return { contracts: contracts.then((cs) => cs.map((c) => c.contract_id)),
-    contractors: contracts.then((cs) => [...new Set(cs.map((c) => c.contractor_id))]) };
+  return ctx.call("list_contracts").then((l) => l.contracts.map((c) => c.contract_id)).catch(() => []);
 }
 
 function requestForm(ctx) {
-  const known = contractSuggestions(ctx);
+  // « Prestataire »: a picker of the manager's contractors by name, the id sent (names.mjs: the session's one read);
+  // typed when its contracts cannot be read
+  const contractor = partyPicker(ctx, { kind: "contractors", name: "contractor_id", label: "Prestataire" });
   // A7: the manager's active property nodes (the first page of list_property_nodes) suggested by id; the label of
   // the node chosen fills « Libellé du site » when it is empty. Any id may still be typed.
   const nodes = activeNodes(ctx.call, { maxPages: 1 }).then((r) => r.rows).catch(() => []);
   const fields = [
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
-    field({ name: "contractor_id", label: "Prestataire", required: true, suggestions: known.contractors }),
-    field({ name: "contract_id", label: "Marché", required: true, suggestions: known.contracts }),
+    contractor.node,
+    field({ name: "contract_id", label: "Marché", required: true, suggestions: contractSuggestions(ctx) }),
     field({ name: "title", label: "Objet", required: true }),
     field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
       paths: ["site_node", "site.node_id", "site"], suggestions: nodes.then((rows) => rows.map((n) => n.node_id)) }),
@@ -83,7 +83,7 @@ function requestForm(ctx) {
     const chosen = (await nodes).find((n) => n.node_id === node.input.value.trim());
     if (chosen?.label && !label.input.value.trim()) label.input.value = chosen.label;
   });
-  const slot = errorSlot(() => fields);
+  const slot = errorSlot(() => fields.map((f) => (f === contractor.node ? contractor.field : f)));
   const result = h("p", { className: "status", role: "status" });
   const form = h("form", { className: "card", id: "request-quote", "aria-labelledby": "request-title" },
     h("h2", { id: "request-title" }, "Demander un devis"), slot.node, h("div", { className: "grid" }, fields),
@@ -94,7 +94,7 @@ function requestForm(ctx) {
     if (send.busy) return;
     slot.clear();
     const v = Object.fromEntries(new FormData(form).entries());
-    const body = { quote_id: v.quote_id.trim(), contractor_id: v.contractor_id.trim(), contract_id: v.contract_id.trim(),
+    const body = { quote_id: v.quote_id.trim(), contractor_id: (v.contractor_id ?? "").trim(), contract_id: v.contract_id.trim(),
       title: v.title.trim(), site: { node_id: v.site_node.trim(), ...(v.site_label.trim() ? { label: v.site_label.trim() } : {}) },
       ...(v.order_id.trim() ? { order_id: v.order_id.trim() } : {}) };
     try {

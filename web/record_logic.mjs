@@ -66,3 +66,10 @@ export function multipartBody(fields, file, boundary) {
 export function fileIdentity(file) {
   return file ? { name: file.name, size: file.size, type: file.type, last_modified: file.lastModified } : null;
 }
+
+// The content of an export's start (A8 reversibility, « Lancer l'export »): the job it follows — the last one this
+// session started, or none —, so that clicks before the job's answer (a double click, a retry) are one attempt, one
+// Idempotency-Key, and a start after a job has begun is a new export. Its body is {}: the content is not sent.
+export function exportStartContent(lastJobId) {
+  return { after_job: lastJobId || null };
+}

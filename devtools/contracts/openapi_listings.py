@@ -61,7 +61,8 @@ def list_contracts(b: Build) -> dict[str, Any]:
         "A manager (or a beneficiary) lists the contracts of its space; a contractor the contracts it holds with "
         "every manager and beneficiary. Each comes with its status, dates, lots, perimeter, the versions of its "
         "catalogue (`get_catalogue` reads one) and the names of its two parties as registered (`contractor_name`, "
-        "`client_name`: the names of the caller's own contracts' parties, no one else's).",
+        "`client_name`: the names of the caller's own contracts' parties, no one else's), and the caller's own name "
+        "as registered (`caller_name`, with or without a contract).",
         ["manager", "contractor", "beneficiary"], [], "ContractList",
         ("two", "The current contract with three catalogue versions, and the one before",
          b.stories.perimeter.contract_list),

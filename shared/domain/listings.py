@@ -139,6 +139,10 @@ class ContractList(_Out):
     contracts: list[ContractSummary]
     count: int
     truncated: bool
+    caller_name: str | None = Field(default=None, description=(
+        "The caller's own name as registered (A1 spaces, B1 parties: its manager's, beneficiary's or contractor's "
+        "record, never another's), with or without a contract; null when its record names none. The web app's "
+        "header names the signed-in party by it."))
 
 
 class AccountRequestRow(_Out):

@@ -76,7 +76,9 @@ def _total(version) -> int | None:
 def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
     """A manager's or a beneficiary's contracts (its own space), or those a contractor holds across spaces (A13,
     A14), each naming its two parties: the names of the other parties of the caller's own contracts, and no one
-    else's (A2/A9 web app: parties shown by name), read together in one ``get_all``."""
+    else's (A2/A9 web app: parties shown by name), read together in one ``get_all`` with the caller's own registry
+    record, whose name the answer gives as ``caller_name`` (the web app's header: « Gestionnaire — Nom (id) »), with
+    or without a contract."""
     if role in ("manager", "beneficiary"):  # a beneficiary's contracts are in its manager-like space
         found = _rows(uow, f"managers/{tenant}/contracts")
     else:
@@ -84,7 +86,8 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
     found = [(path, data) for path, data in found if len(path.split("/")) == 4 and path.startswith("managers/")]
     spaces = {path.split("/")[1] for path, _ in found}
     contractors = {data.get("contractor_id") for _, data in found if data.get("contractor_id")}
-    records = _records(uow, [f"managers/{m}" for m in spaces] + [f"contractors/{c}" for c in contractors])
+    own = f"contractors/{tenant}" if role == "contractor" else f"managers/{tenant}"  # the caller's own record
+    records = _records(uow, [own] + [f"managers/{m}" for m in spaces] + [f"contractors/{c}" for c in contractors])
     contracts = []
     for path, data in found:
         parts = path.split("/")
@@ -99,7 +102,8 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
             client_kind="beneficiary" if space.get("kind") == "beneficiary" else "manager",
             contractor_name=_name(records.get(f"contractors/{contractor_id}")), client_name=_name(space)))
     page, truncated = _cut(contracts, key=lambda c: (c.starts_on or "", c.manager_id, c.contract_id))
-    return ContractList(contracts=page, count=len(page), truncated=truncated).model_dump(mode="json")
+    return ContractList(contracts=page, count=len(page), truncated=truncated,
+                        caller_name=_name(records.get(own))).model_dump(mode="json")
 
 
 def _records(uow: UnitOfWork, paths: list[str]) -> dict[str, dict[str, Any]]:

@@ -113,6 +113,41 @@ def test_list_contracts_names_the_callers_own_counterparts_and_no_other_tenants(
     assert "Concurrent Secret" not in json.dumps(held) and "mgr-other" not in json.dumps(held)
 
 
+def test_list_contracts_names_the_caller_itself_from_its_own_record_only(platform, clean_firestore):
+    """The web app's header (« Gestionnaire — Rhône Habitat Essai (mgr-test) »): list_contracts' caller_name is the
+    caller's own registry name — a manager's, a contractor's, a beneficiary's, with or without a contract — and no
+    query makes it another party's record."""
+    clean_firestore.document("managers/mgr-test").update({"name": "Rhône Habitat Essai"})
+    clean_firestore.document("managers/mgr-other").update({"name": "Bailleur Voisin"})
+    clean_firestore.document("contractors/ctr-test").update({"name": "Plomberie Essai"})
+    clean_firestore.document("managers/mgr-vide").set({"name": "Habitat Sans Marché"})
+    register_beneficiary(clean_firestore, "ben-self", "Métropole Essai")
+    manager, other = Erp(platform, "manager", "mgr-test"), Erp(platform, "manager", "mgr-other")
+    contractor, beneficiary = Erp(platform, "contractor", "ctr-test"), Erp(platform, "beneficiary", "ben-self")
+    without_contract = Erp(platform, "manager", "mgr-vide")
+    # When each reads its contracts
+    answers = {erp.tenant: get(erp, "list_contracts") for erp in (manager, other, contractor, beneficiary,
+                                                                 without_contract)}
+    # Then each learns its own name, whatever its contracts (none for mgr-vide and ben-self)
+    assert {tenant: (r.status_code, r.json()["caller_name"]) for tenant, r in answers.items()} == {
+        "mgr-test": (200, "Rhône Habitat Essai"), "mgr-other": (200, "Bailleur Voisin"),
+        "ctr-test": (200, "Plomberie Essai"), "ben-self": (200, "Métropole Essai"),
+        "mgr-vide": (200, "Habitat Sans Marché")}
+    assert answers["mgr-vide"].json()["contracts"] == [] and answers["ben-self"].json()["contracts"] == []
+    # And no party reads another's record: its neighbour's name is nowhere in its answer, and naming another tenant is
+    # refused (UNKNOWN_FIELD) without naming it
+    assert "Bailleur Voisin" not in answers["mgr-test"].text and "Bailleur Voisin" not in answers["ctr-test"].text
+    assert "Rhône Habitat Essai" not in answers["mgr-other"].text
+    for erp, params in ((manager, {"tenant": "mgr-other"}), (manager, {"manager_id": "mgr-other"}),
+                        (without_contract, {"caller": "mgr-test"}), (contractor, {"contractor_id": "ctr-other"})):
+        refused = get(erp, "list_contracts", **params)
+        assert refused.status_code == 400, refused.text
+        assert [e["code"] for e in refused.json()["errors"]] == ["UNKNOWN_FIELD"]
+        assert "Bailleur Voisin" not in refused.text and "Rhône Habitat Essai" not in refused.text
+    # And a record that names no one gives null, not the id (the header shows the id alone)
+    clean_firestore.document("managers/mgr-vide").update({"name": "  "})
+    assert get(without_contract, "list_contracts").json()["caller_name"] is None
+
 def test_list_account_requests_is_the_operators_with_the_time_left_on_d7(platform, clean_firestore):
     manager, operator = Erp(platform, "manager", "mgr-test"), Erp(platform, "operator", "platform")
     asked = manager.post("request_account", {"email": "lea.martin@test.demo", "display_name": "Léa Martin",

@@ -4,9 +4,10 @@ import test from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  EMPTY_DIRECTORY, clientsOf, directoryFromContracts, nameOf, partyCell, partyChoices, partyLabel,
+  EMPTY_DIRECTORY, PICKER_TEXTS, clientsOf, directoryFromContracts, directoryRead, nameOf, partyCell, partyChoices,
+  partyLabel, partyPick, whoLabel,
 } from "../../web/names_logic.mjs";
-import { statementHeading } from "../../web/logic.mjs";
+import { ROLE_LABELS, statementHeading } from "../../web/logic.mjs";
 import { contractOptions, contractorText } from "../../web/new_order_logic.mjs";
 import { clientColumnLabel, penaltyContractorOptions, raiseClientChoice } from "../../web/sourcing_logic.mjs";
 
@@ -34,7 +35,7 @@ test("the directory names each contractor and each client of the caller's contra
   assert.equal(nameOf(names, "ctr-sans-nom"), null);
   assert.equal(nameOf(directoryFromContracts([{ manager_id: "m", contractor_id: "c", contractor_name: "c" }]), "c"), null);
   assert.equal(nameOf(null, "ctr-acme"), null);
-  assert.deepEqual(directoryFromContracts(undefined), { contractors: new Map(), clients: new Map() });
+  assert.deepEqual(directoryFromContracts(undefined), { contractors: new Map(), clients: new Map(), own: null });
 });
 
 test("facts and headings read « Nom (identifiant) », the id alone when no name is known", () => {
@@ -95,4 +96,54 @@ test("a contractor's empty list names its clients by the directory's one read: t
   const both = directoryFromContracts([...CONTRACTS, { manager_id: "ben-lyon", contractor_id: "ctr-t",
     client_kind: "beneficiary" }]);
   assert.equal(clientColumnLabel("contractor", [], clientsOf(both)).includes("bénéficiaire"), true);
+});
+
+test("the header names the signed-in party by its own name, its id beside it; the operator « Opérateur »", () => {
+  const manager = { role: "manager", tenant: "mgr-rhone" };
+  // list_contracts' caller_name: the party's own registry record, with or without a contract
+  const read = directoryFromContracts(CONTRACTS, " Rhône Habitat ");
+  assert.equal(read.own, "Rhône Habitat");
+  assert.equal(whoLabel(manager, read, ROLE_LABELS), "Gestionnaire — Rhône Habitat (mgr-rhone)");
+  assert.equal(whoLabel({ role: "contractor", tenant: "ctr-acme" }, directoryFromContracts([], "ACME Plomberie"),
+    ROLE_LABELS), "Prestataire — ACME Plomberie (ctr-acme)");
+  assert.equal(whoLabel({ role: "beneficiary", tenant: "ben-metropole" },
+    directoryFromContracts(CONTRACTS, "Métropole de Lyon"), ROLE_LABELS), "Bénéficiaire — Métropole de Lyon (ben-metropole)");
+  // not read yet, the read failed, no name registered, or a name that only repeats the id: the id alone
+  for (const names of [null, EMPTY_DIRECTORY, directoryFromContracts(CONTRACTS), directoryFromContracts([], ""),
+    directoryFromContracts([], "mgr-rhone")]) {
+    assert.equal(whoLabel(manager, names, ROLE_LABELS), "Gestionnaire — mgr-rhone");
+  }
+  // the other parties' names are never the caller's own (a contractor's clients are not its name)
+  assert.equal(whoLabel({ role: "contractor", tenant: "ctr-acme" }, directoryFromContracts(CONTRACTS), ROLE_LABELS),
+    "Prestataire — ctr-acme");
+  assert.equal(whoLabel({ role: "purchasing_body", tenant: "cab-national" }, EMPTY_DIRECTORY, ROLE_LABELS),
+    "Centrale d'achat — cab-national");
+  assert.equal(whoLabel({ role: "operator", tenant: "platform" }, read, ROLE_LABELS), "Opérateur");
+});
+
+test("a form's « Prestataire » is a picker of the caller's contractors by name, the id typed only when unread", () => {
+  const names = directoryFromContracts(CONTRACTS.slice(0, 3), "Rhône Habitat");
+  assert.equal(directoryRead(names), true);
+  assert.equal(directoryRead(EMPTY_DIRECTORY), false);
+  assert.equal(directoryRead(null), false);
+  // the manager's « Demander un devis » and « Pénalités »: its contractors by name, the value the id, none chosen
+  const pick = partyPick(names, "contractors");
+  assert.deepEqual(pick.options, [{ value: "ctr-acme", label: "ACME Plomberie (ctr-acme)" },
+    { value: "ctr-bativert", label: "Bativert (ctr-bativert)" }, { value: "ctr-sans-nom", label: "ctr-sans-nom" }]);
+  assert.equal(pick.value, "");
+  // the one read last stays chosen; the only contractor is chosen already (its statement shown at once)
+  assert.equal(partyPick(names, "contractors", "ctr-bativert").value, "ctr-bativert");
+  const one = partyPick(directoryFromContracts(CONTRACTS.slice(0, 1)), "contractors");
+  assert.deepEqual([one.options.length, one.value], [1, "ctr-acme"]);
+  // no contract at all: a picker with nothing to choose (« — Aucun prestataire — »), not a typed id
+  assert.deepEqual(partyPick(directoryFromContracts([]), "contractors"), { options: [], value: "" });
+  assert.equal(PICKER_TEXTS.contractors.none(0), "— Aucun prestataire —");
+  assert.equal(PICKER_TEXTS.contractors.none(3), "— Choisir un prestataire —");
+  // the contractor's statement: its clients
+  assert.deepEqual(partyPick(directoryFromContracts(CONTRACTS), "clients").options.map((o) => o.value),
+    ["ben-metropole", "mgr-rhone"]);
+  // the contracts could not be read (names.mjs answers EMPTY_DIRECTORY): the id is typed, and why is said
+  assert.equal(partyPick(EMPTY_DIRECTORY, "contractors", "ctr-acme"), null);
+  assert.match(PICKER_TEXTS.contractors.failure, /n'a pas pu être chargée : saisissez l'identifiant du prestataire/);
+  assert.match(PICKER_TEXTS.clients.failure, /saisissez l'identifiant du client/);
 });

@@ -8,7 +8,9 @@ import { test } from "node:test";
 
 import { lineAmountCents, lineCalculationText } from "../../web/invoice_logic.mjs";
 import { quoteDecisionBody } from "../../web/logic.mjs";
-import { fileIdentity, keepsRecordAttempt, multipartBody, recordAttempt, recording } from "../../web/record_logic.mjs";
+import {
+  exportStartContent, fileIdentity, keepsRecordAttempt, multipartBody, recordAttempt, recording,
+} from "../../web/record_logic.mjs";
 
 const RECEPTION = { order_id: "BC-2026-0101", lines: [{ line_id: "L1", reservations: [] }] };
 const timed = (content, attempt) => ({ ...content, occurred_at: attempt.occurredAt });
@@ -131,4 +133,46 @@ test("a PDF deposit sends the same bytes at each sending of one attempt, so its 
   const other = new File(["%PDF-1.4 autre"], "Autre.pdf", { type: "application/pdf", lastModified: 2 });
   rec.send({ ...named, file: fileIdentity(other) }, (_c, attempt) => multipartBody(named, other, attempt.key));
   assert.equal(sent[2].key, "key-2");
+});
+
+test("« Lancer l'export » starts one export per click before its answer, and a new one once a job has begun", async () => {
+  const { sent, call } = platform();
+  const rec = recording(call, counters());
+  const empty = () => ({});
+  // When the manager double-clicks « Lancer l'export » (no export yet this session)
+  const first = rec.send(exportStartContent(null), empty);
+  assert.deepEqual(await rec.send(exportStartContent(null), empty), { ignored: true });
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].body, {});
+  // and the platform does not answer (network down): the click again is the same request, the same key
+  sent[0].reject(Object.assign(new Error("réseau"), { status: undefined }));
+  await assert.rejects(first);
+  const retry = rec.send(exportStartContent(undefined), empty);
+  assert.equal(sent[1].key, sent[0].key);
+  sent[1].resolve({ job_id: "job-1", status: "pending" });
+  assert.deepEqual(await retry, { reply: { job_id: "job-1", status: "pending" } });
+  // Then, the job begun, a later start follows it: a new export under a new key
+  const later = rec.send(exportStartContent("job-1"), empty);
+  assert.notEqual(sent[2].key, sent[0].key);
+  assert.deepEqual(sent[2].body, {});
+  sent[2].resolve({ job_id: "job-2", status: "pending" });
+  await later;
+});
+
+test("« Rattacher » confirmed twice, or again after « Annuler », attaches once; another node is a new request", async () => {
+  const { sent, call } = platform();
+  const rec = recording(call, counters());
+  const body = { order_id: "BC-W1", node_id: "LYON" };
+  const first = rec.send(body);
+  assert.deepEqual(await rec.send({ ...body }), { ignored: true });  // the double click
+  sent[0].resolve({ order_id: "BC-W1", node_id: "LYON", changed: true });
+  await first;
+  const again = rec.send({ ...body });  // the same node confirmed again before the screen is drawn again
+  assert.equal(sent[1].key, sent[0].key);
+  sent[1].resolve({ order_id: "BC-W1", node_id: "LYON", changed: true });
+  await again;
+  const other = rec.send({ ...body, node_id: "VILLEURBANNE" });
+  assert.notEqual(sent[2].key, sent[0].key);
+  sent[2].resolve({});
+  await other;
 });

@@ -88,6 +88,8 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
 
     # Dashboard: both orders, nothing wider than the screen at 1280 px, live without reload
     expect(page.get_by_role("heading", name="Tableau de bord des commandes")).to_be_visible()
+    # the header names the signed-in party by its own name (list_contracts' caller_name), its id beside it
+    expect(page.locator("header .who")).to_have_text("Gestionnaire — Rhône Habitat Essai (mgr-test)")
     expect(page.locator("tr[data-order]")).to_have_count(3)
     expect(page.locator("tr[data-order='BC-W3'] .badge.late")).to_contain_text("fin prévue dépassée")
     app.fits(page)
@@ -159,7 +161,11 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     # Quotes: a request for an unknown contract is refused next to its field, then requested
     page.get_by_role("link", name="Devis").click()
     page.get_by_label("Référence du devis").fill("DV-WEB-1")
-    page.get_by_label("Prestataire", exact=True).fill("ctr-test")
+    # « Prestataire »: a picker of its contractors by name (its only one chosen already), the id sent
+    contractors = page.locator("#request-quote").get_by_label("Prestataire", exact=True)
+    expect(contractors.locator("option")).to_have_text(["— Choisir un prestataire —", "Plomberie Essai (ctr-test)"])
+    expect(contractors).to_have_value("ctr-test")
+    contractors.select_option("ctr-test")
     page.get_by_label("Marché", exact=True).fill("AC-INCONNU")
     page.get_by_label("Objet", exact=True).fill("Recherche de fuite cage B")
     page.get_by_label("Élément de patrimoine (identifiant)").fill("LYON-BAT-B")
@@ -193,7 +199,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
 
     # Penalties: the late report's P1 days, one waived with its reason; a decision without reason refused
     page.get_by_role("link", name="Pénalités").click()
-    page.get_by_label("Prestataire", exact=True).fill("ctr-test")
+    page.get_by_label("Prestataire", exact=True).select_option(label="Plomberie Essai (ctr-test)")
     page.get_by_label("Mois", exact=True).fill(occurred.astimezone(ZoneInfo("Europe/Paris")).strftime("%m/%Y"))
     page.get_by_role("button", name="Afficher le relevé").click()
     app.settle(page)  # the statement shown on arrival (its only contractor's), then the one asked for: drawn once
@@ -231,8 +237,10 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     page.get_by_role("button", name="Rattacher la commande BC-W1").click()
     page.get_by_label("Élément du patrimoine").select_option("LYON")
     page.get_by_role("form", name="Rattacher la commande BC-W1").get_by_role("button", name="Rattacher").click()
-    page.get_by_role("button", name="Confirmer le rattachement").click()
+    attached = sent_keys(page, "attach_order_node")
+    page.get_by_role("button", name="Confirmer le rattachement").dblclick()  # a double click attaches once
     expect(page.get_by_role("status")).to_contain_text("Commande BC-W1 rattachée à « LYON »")
+    assert len(attached) >= 1 and len(set(attached)) == 1, attached
     expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-W1']")).to_have_count(0)
     app.check(page, "gestionnaire-patrimoine")
     # A7: a quote request suggests the manager's active nodes
@@ -282,9 +290,11 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     # A8 reversibility: the whole space exported from the web app, its archive offered
     platform.provision_exports()  # exports-requested → run_export, as Terraform wires it
     page.get_by_role("link", name="Export").click()
-    page.get_by_role("button", name="Lancer l'export").click()
+    started = sent_keys(page, "export_space")
+    page.get_by_role("button", name="Lancer l'export").dblclick()  # a double click starts one export
     expect(page.locator("#export-status")).to_contain_text("Export terminé", timeout=30000)
     expect(page.get_by_role("link", name="Télécharger l'archive (ZIP)")).to_be_visible()
+    assert len(started) >= 1 and len(set(started)) == 1, started
     app.check(page, "gestionnaire-export", shot=False)
 
 
