@@ -127,16 +127,6 @@ export function statementHeading(statement, names = null) {
   return `Relevé ${of}${month} — ${statement?.contractor_id ? partyLabel(names, statement.contractor_id) : ""}`;
 }
 
-// A9 penalty statement: whose statement a manager or a contractor reads — the other party of each of its contracts
-// (list_contracts rows): the contractors for a manager, the clients for a contractor, each once, by id; `only` is
-// the one to show at once when there is a single one (a contractor of one manager chooses nothing), else "".
-export function statementParties(role, contracts) {
-  const key = role === "contractor" ? "manager_id" : "contractor_id";
-  const parties = [...new Set((contracts ?? []).map((c) => c?.[key]).filter(Boolean))]
-    .sort((a, b) => a.localeCompare(b, "fr"));
-  return { parties, only: parties.length === 1 ? parties[0] : "" };
-}
-
 // A7 a site as a screen names it: its label, else the label of its node when the screen has the manager's nodes
 // (list_property_nodes rows), else « Élément <id> du patrimoine » — never the bare technical id.
 export function siteText(site, nodes = []) {

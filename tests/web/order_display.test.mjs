@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  fullMonthLabel, progressText, progressView, sequenceFacts, siteText, statementHeading, statementParties,
+  fullMonthLabel, progressText, progressView, sequenceFacts, siteText, statementHeading,
 } from "../../web/logic.mjs";
 
 test("A6 progress: a « terminé » order reads 100 %, the figure last reported kept in a note", () => {
@@ -35,19 +35,6 @@ test("A9 the penalty statement's heading names its month in French", () => {
   assert.equal(statementHeading({ month: "2026-10", contractor_id: "ctr-1" }), "Relevé d'octobre 2026 — ctr-1");
   assert.equal(fullMonthLabel("2026-01"), "janvier 2026");
   assert.equal(fullMonthLabel("2026-13"), "2026-13");
-});
-
-test("A9 the statement is read for the other party of the caller's contracts, the only one chosen at once", () => {
-  const contracts = [{ contract_id: "AC-2026-021", manager_id: "mgr-rhone", contractor_id: "ctr-bativert" },
-    { contract_id: "AC-2026-017", manager_id: "mgr-rhone", contractor_id: "ctr-acme" },
-    { contract_id: "AC-2026-030", manager_id: "mgr-rhone", contractor_id: "ctr-acme" }];
-  // a manager with two contractors chooses (suggested by id, each once); nothing assumed
-  assert.deepEqual(statementParties("manager", contracts), { parties: ["ctr-acme", "ctr-bativert"], only: "" });
-  // a contractor of one manager (three contracts with it) has nothing to choose: its statement is shown at once
-  assert.deepEqual(statementParties("contractor", contracts), { parties: ["mgr-rhone"], only: "mgr-rhone" });
-  assert.deepEqual(statementParties("manager", contracts.slice(1)), { parties: ["ctr-acme"], only: "ctr-acme" });
-  // no contract read: typed
-  assert.deepEqual(statementParties("contractor", null), { parties: [], only: "" });
 });
 
 test("A7 a site without a label: its node's label when the screen has it, else « Élément <id> du patrimoine »", () => {
