@@ -7,7 +7,7 @@
 // time_zone), its row naming that clock once when it is not Paris's; the phone report's time is typed on Paris's.
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory,
+  clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory, incidentStepBody,
   orderZone, phoneReport, refreshedText, resolutionClockText, rowTimeText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
@@ -186,15 +186,12 @@ function operatorActions(ctx, incident, actions) {
 }
 
 function decisionForm(ctx, incident, actions, { name, label, submit, functionName, optional, message }) {
-  const text = field({ name, label, rows: 2, paths: [name] });
+  const text = field({ name, label, rows: 2, paths: [name], required: !optional });
   const slot = errorSlot(() => [text]);
   const button = h("button", { type: "submit" }, submit);
-  const form = h("form", { className: "inline-decision" }, slot.node, text, button);
+  const form = h("form", { className: "inline-decision", novalidate: true }, slot.node, text, button);
   guardedSubmit(ctx, { form, button, slot, functionName,
-    build: (v) => {
-      const value = String(v[name] ?? "").trim();
-      return { body: { incident_id: incident.incident_id, ...(value || !optional ? { [name]: value } : {}) }, errors: [] };
-    },
+    build: (v) => incidentStepBody(incident.incident_id, name, v[name], { optional }),
     answered: () => {
       actions.reload();
       actions.done(`${message} — « ${incident.title} »`);
@@ -214,8 +211,7 @@ function followUpForm(ctx, incident, actions) {
   const form = h("form", { className: "inline-decision", novalidate: true },
     h("fieldset", {}, h("legend", {}, "Suivi ou contournement"), slot.node, kind, note, button));
   guardedSubmit(ctx, { form, button, slot, functionName: "follow_up_incident",
-    build: (v) => ({ body: { incident_id: incident.incident_id, kind: v.kind, note: String(v.note ?? "").trim() },
-      errors: [] }),
+    build: (v) => incidentStepBody(incident.incident_id, "note", v.note, { extra: { kind: v.kind } }),
     answered: (reply) => {
       actions.reload();
       const recorded = reply.follow_ups?.[reply.follow_ups.length - 1];

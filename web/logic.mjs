@@ -549,6 +549,27 @@ export function penaltyDecisionText(line, statement, date = new Date()) {
   return `${label} le ${when}`;
 }
 
+// A9: the decisions a penalty line offers — those the platform accepts on it now (get_penalty_statement's
+// `decisions_allowed`, from its status: a due line can be waived or disputed, a disputed one waived or upheld, a
+// waived one nothing), named as PENALTY_ACTIONS name them. An answer without the list offers the three.
+export function penaltyActionsFor(line) {
+  const allowed = line?.decisions_allowed;
+  return Array.isArray(allowed) ? PENALTY_ACTIONS.filter((a) => allowed.includes(a.value)) : [...PENALTY_ACTIONS];
+}
+
+// A9: what a pooled penalty day is about — each message behind it (the statement line's `causes`), with its order
+// and its own day of lateness: « Commande BC-2026-0101 : événement transmis en retard, 4e jour ». A line without
+// causes (D2 connection) has none; the order, when named, is linked by the screen.
+const CAUSE_KIND_TEXTS = { D1: "événement transmis en retard (plus de 15 min)",
+  F1: "message refusé pour son format, pas encore corrigé" };
+export function penaltyCauses(line) {
+  return (line?.causes ?? []).map((c) => {
+    const what = CAUSE_KIND_TEXTS[c.kind] ?? "délai dépassé";
+    const day = Number.isInteger(c.day) ? `, ${c.day === 1 ? "1er" : `${c.day}e`} jour` : "";
+    return { orderId: c.order_id || null, prefix: c.order_id ? "Commande " : "", text: `${what}${day}` };
+  });
+}
+
 // The instant `date` (now) as the ISO time with its offset on the clock of `timeZone`: "2026-12-09T08:05:00-04:00".
 export function nowIsoIn(timeZone = PARIS_ZONE, date = new Date()) {
   const local = parseFrenchDateTime(frenchDateTimeOf(date, timeZone));
@@ -1003,6 +1024,18 @@ export const FOLLOW_UP_CLOCK_LABELS = Object.freeze({ "24/7": "24 h/24, 7 j/7",
 export const WORKAROUND_NOTE = "Une solution de contournement n'interrompt aucun délai : le temps de résolution court "
   + "jusqu'à la résolution de l'incident.";
 export const REPORTER_ROLE_OPTIONS = Object.freeze(["manager", "contractor", "beneficiary", "purchasing_body"]);
+
+// The operator's step on an incident (acknowledge_incident's optional note, follow_up_incident's note,
+// resolve_incident's resolution): its body, or — a required text left blank — the French error at its field,
+// nothing sent (the platform's own answer to a blank text would be a generic « Longueur invalide »).
+const INCIDENT_TEXT_REQUIRED = { note: "Indiquez le texte du suivi.", resolution: "Indiquez la résolution de l'incident." };
+export function incidentStepBody(incidentId, name, text, { optional = false, extra = {} } = {}) {
+  const value = String(text ?? "").trim();
+  if (!value && !optional) {
+    return { body: null, errors: [{ field: `$.${name}`, message: INCIDENT_TEXT_REQUIRED[name] ?? "Ce champ est obligatoire." }] };
+  }
+  return { body: { incident_id: incidentId, ...extra, ...(value ? { [name]: value } : {}) }, errors: [] };
+}
 
 // Hours (a float, as IncidentView's time_to_resolution_hours) → "45 min", "3 h", "27 h 05 min".
 // Hours, not days: on the working-hours clock a day is not 24 hours.

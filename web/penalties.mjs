@@ -6,8 +6,9 @@
 // time is shown on that clock — once for the statement when its lines share an overseas clock (#statement-clock),
 // « (heure locale, UTC−4) » after a line otherwise. The month offered first is the current one on the beneficiary's
 // clock (its agreement's time_zone), on Paris's for a manager or a contractor.
-import { PENALTY_ACTIONS, PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
-  penaltyDecisionText, screenClockNote, statementHeading } from "./logic.mjs";
+import { PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
+  penaltyActionsFor, penaltyCauses, penaltyDecisionText, screenClockNote, statementHeading,
+} from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { choiceField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
@@ -96,7 +97,7 @@ function statementView(ctx, st, manager, params, reload, names) {
     } catch (err) { csv.after(errorBox(messagesOf(err))); }
   } }, "Télécharger le relevé (CSV)");
   const rows = st.lines.map((line) => h("tr", { "data-entry": line.entry_id },
-    h("td", {}, formatDateTime(line.local_date)), h("td", {}, `${line.kind} — ${line.kind_label}`),
+    h("td", {}, formatDateTime(line.local_date)), h("td", {}, `${line.kind} — ${line.kind_label}`, causesList(st, line)),
     h("td", { className: "num" }, line.day), h("td", { className: "num" }, formatEuros(line.amount_cents)),
     h("td", {}, PENALTY_STATUS_LABELS[line.status] ?? line.status), h("td", {}, line.reason ?? "—",
       penaltyDecisionText(line, st) ? h("div", { className: "sub decided-at" }, penaltyDecisionText(line, st)) : null),
@@ -113,11 +114,23 @@ function statementView(ctx, st, manager, params, reload, names) {
       { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci." }));
 }
 
-// Waive, dispute or uphold one entry, with a reason (required by decide_penalty).
+// A9: the orders behind a pooled day (its causes), each linked to its order's screen.
+function causesList(st, line) {
+  const causes = penaltyCauses(line);
+  if (!causes.length) return null;
+  return h("ul", { className: "sub penalty-causes", "aria-label": "Messages en cause" }, causes.map((c) => h("li", {},
+    c.orderId ? [c.prefix, h("a", { href: `#/orders/${encodeURIComponent(st.tenant_id)}/${encodeURIComponent(c.orderId)}` },
+      c.orderId), " : "] : null, c.text)));
+}
+
+// Waive, dispute or uphold one entry, with a reason (required by decide_penalty): only the decisions the platform
+// accepts on it now (penaltyActionsFor), none once it is waived; the reason is asked for before anything is sent.
 function decideCell(ctx, line, reload) {
+  const offered = penaltyActionsFor(line);
+  if (!offered.length) return h("span", { className: "sub" }, "Remise : décision définitive.");
   const reason = field({ name: `reason-${line.entry_id}`, label: "Motif", paths: ["reason"] });
   const action = field({ name: `action-${line.entry_id}`, label: "Décision", paths: ["action"],
-    options: PENALTY_ACTIONS.map((a) => ({ value: a.value, label: a.label })) });
+    options: [{ value: "", label: "— Choisir —" }, ...offered.map((a) => ({ value: a.value, label: a.label }))] });
   const slot = errorSlot(() => [reason, action]);
   const form = h("form", { className: "inline-decision" }, slot.node, action, reason,
     h("button", { type: "submit" }, "Enregistrer"));
@@ -126,6 +139,11 @@ function decideCell(ctx, line, reload) {
     event.preventDefault();
     if (send.busy) return;
     slot.clear();
+    const missing = [
+      !action.input.value ? { field: "$.action", message: "Choisissez la décision." } : null,
+      !reason.input.value.trim() ? { field: "$.reason", message: "Indiquez le motif de la décision." } : null,
+    ].filter(Boolean);
+    if (missing.length) return slot.show(missing);
     try {
       const sent = await send.send({ entry_id: line.entry_id, action: action.input.value,
         reason: reason.input.value.trim() });

@@ -145,6 +145,10 @@ class DecisionAction(StrEnum):
     UPHOLD = "uphold"      # the dispute is rejected: the amount is due again
 
 
+# What a manager reads of each decision (its refusal names it so, never by its API value).
+ACTION_LABELS = {DecisionAction.WAIVE: "remettre", DecisionAction.DISPUTE: "contester",
+                 DecisionAction.UPHOLD: "maintenir"}
+
 # action → (statuses it applies to, resulting status)
 DECISIONS: dict[DecisionAction, tuple[frozenset[EntryStatus], EntryStatus]] = {
     DecisionAction.WAIVE: (frozenset({EntryStatus.ACCRUED, EntryStatus.DISPUTED}), EntryStatus.WAIVED),
@@ -215,7 +219,8 @@ class PenaltyEntry(Model):
     def decide(self, action: DecisionAction, reason: str, by: str, at: dt.datetime) -> PenaltyEntry:
         allowed, result = DECISIONS[action]
         if self.status not in allowed:
-            raise DomainError([ErrorDetail.of("$.action", "PENALTY_DECISION_NOT_ALLOWED", action=action.value,
+            raise DomainError([ErrorDetail.of("$.action", "PENALTY_DECISION_NOT_ALLOWED",
+                                              action=ACTION_LABELS[action],
                                               status_label=STATUS_LABELS[self.status])])
         return self.model_copy(update={"status": result,
                                        "decisions": (*self.decisions, PenaltyDecision(action=action, reason=reason,
@@ -299,6 +304,14 @@ class StatementLine(Model):
         "mission's beneficiary's; an older entry naming none: Europe/Paris): its date is that territory's day and "
         "the web app shows its decision's time on that clock."))
     time_zone_label: str = Field(default="Heures de Paris", description="B18: that clock's French name.")
+    decisions_allowed: list[DecisionAction] = Field(default_factory=list, description=(
+        "A9: the decisions decide_penalty accepts on this line now, from its status (due: waive or dispute; "
+        "disputed: waive or uphold; waived: none, it is final). The web app offers only these."))
+
+
+def decisions_allowed(status: EntryStatus) -> list[DecisionAction]:
+    """A9: the decisions a line of this status accepts (DECISIONS), in the order of DecisionAction."""
+    return [action for action in DecisionAction if status in DECISIONS[action][0]]
 
 
 class Statement(Model):
@@ -337,7 +350,8 @@ def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month
                            amount_cents=e.amount_cents, status=e.status,
                            reason=e.decisions[-1].reason if e.decisions else None,
                            decided_at=e.decisions[-1].at if e.decisions else None,
-                           causes=by_entry.get(e.entry_id, []), **_clock(e.territory)) for e in chosen]
+                           causes=by_entry.get(e.entry_id, []), decisions_allowed=decisions_allowed(e.status),
+                           **_clock(e.territory)) for e in chosen]
     clocks = {(line.time_zone, line.time_zone_label) for line in lines} or {tuple(_clock(None).values())}
     shared_zone, shared_label = clocks.pop() if len(clocks) == 1 else (None, None)
 

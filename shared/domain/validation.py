@@ -171,6 +171,8 @@ def errors_from_validation(exc: ValidationError, root: str = "$") -> list[ErrorD
             details.append(ErrorDetail.of(field, code, detail=ctx.get("error", err["msg"])))
             continue
         template = _DETAIL_FR.get(kind)
+        if kind == "string_too_short" and ctx.get("min_length") == 1:
+            template = "le champ est vide alors qu'il est obligatoire"  # « au moins 1 caractère(s) » says it badly
         if kind == "string_pattern_mismatch" and "pattern" in ctx:
             ctx = {**ctx, "pattern": pattern_text(str(ctx["pattern"]))}
         elif kind in ("enum", "literal_error") and "expected" in ctx:

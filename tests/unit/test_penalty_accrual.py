@@ -196,8 +196,13 @@ def test_waive_and_dispute_keep_the_entry_and_every_reason(world):
     with pytest.raises(DomainError) as caught:
         svc.decide_penalty(world.uow(), "mgr-test", first, DecisionAction.DISPUTE, "x", "u1", clock)
     assert caught.value.errors[0].code == "PENALTY_DECISION_NOT_ALLOWED"
+    # told in the manager's words, never the API's « dispute »
+    assert caught.value.errors[0].message == "Décision « contester » impossible sur une pénalité au statut « remise »."
     # And the April statement shows one day waived, one due
     s = svc.monthly_statement(world.uow(), "mgr-test", "ctr-test", "AC-1", "2026-04")
+    # each line offers only the decisions its status accepts: none once waived (A9)
+    assert {line.status: line.decisions_allowed for line in s.lines} == {
+        EntryStatus.WAIVED: [], EntryStatus.ACCRUED: [DecisionAction.WAIVE, DecisionAction.DISPUTE]}
     assert (s.accrued_cents, s.waived_cents, s.total_cents) == (15000, 15000, 30000)
     csv = statement_csv(s).decode("utf-8")
     assert csv.startswith("\ufeffDate;Délai;")

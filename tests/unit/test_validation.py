@@ -117,3 +117,10 @@ def test_a_need_ending_before_it_starts_names_both_days_as_a_person_writes_them(
     _, errors = parse_json(SubmitNeed, json.dumps({"need_id": "BES-1", "content": content}))
     assert [e.message for e in errors if e.code == "INVALID_PERIOD"] == [
         "La fin (01/02/2027) précède le début (01/03/2027)."]
+
+
+def test_a_required_text_left_empty_says_so_in_french_not_a_count_of_characters():
+    # the web app's users read it next to the field (a penalty's reason, an incident's resolution, a title)
+    _, errors = parse_json(IssueOrder, json.dumps(issue_order_body(title="")))
+    assert [(e.field, e.code, e.message) for e in errors] == [
+        ("$.title", "INVALID_LENGTH", "Longueur invalide : le champ est vide alors qu'il est obligatoire.")]

@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { hoursText, incidentChannelText, incidentHistory, phoneReport, resolutionClockText } from "../../web/logic.mjs";
+import {
+  hoursText, incidentChannelText, incidentHistory, incidentStepBody, phoneReport, resolutionClockText,
+} from "../../web/logic.mjs";
 
 const PHONE = {
   incident_id: "inc-1", title: "Connecteur bloqué", reporter_tenant: "ctr-acme", reporter_role: "contractor",
@@ -72,4 +74,16 @@ test("the phone report names its reporter and the call's local time with its off
     territory: "69" });
   const bad = phoneReport({ ...form, first_reported_at: "03/05/2026 9 heures" }, () => 60);
   assert.deepEqual(bad.errors.map((e) => [e.field, e.code]), [["$.first_reported_at", "INVALID_FORMAT"]]);
+});
+
+test("the operator's follow-up and resolution are asked for before sending; the note of acknowledging is optional", () => {
+  assert.deepEqual(incidentStepBody("inc-1", "resolution", "  "),
+    { body: null, errors: [{ field: "$.resolution", message: "Indiquez la résolution de l'incident." }] });
+  assert.deepEqual(incidentStepBody("inc-1", "note", "", { extra: { kind: "workaround" } }),
+    { body: null, errors: [{ field: "$.note", message: "Indiquez le texte du suivi." }] });
+  assert.deepEqual(incidentStepBody("inc-1", "note", " Redémarrage ", { extra: { kind: "workaround" } }),
+    { body: { incident_id: "inc-1", kind: "workaround", note: "Redémarrage" }, errors: [] });
+  assert.deepEqual(incidentStepBody("inc-1", "note", "", { optional: true }), { body: { incident_id: "inc-1" }, errors: [] });
+  assert.deepEqual(incidentStepBody("inc-1", "resolution", "Connecteur corrigé"),
+    { body: { incident_id: "inc-1", resolution: "Connecteur corrigé" }, errors: [] });
 });
