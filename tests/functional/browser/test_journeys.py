@@ -14,15 +14,12 @@ import requests
 from playwright.sync_api import expect
 
 from devtools import seed
-from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 from shared.domain import workdays
-from shared.domain.sourcing.records import Beneficiary, Professional
-from shared.service.sourcing import missions, pool
+from shared.service.sourcing import missions
 from tests.builders import issue_order_body
-from tests.dates import a_started_mission, paris_today, today_on
+from tests.dates import paris_today, today_on
+from tests.functional.browser.missions import frame_started_mission
 from tests.functional.erp import Erp
-from tests.functional.test_reporting import History
-from tests.sourcing_builders import a_beneficiary, a_professional
 
 pytestmark = pytest.mark.emulators
 
@@ -820,18 +817,8 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     déclarées » tables show without a reload; then a period ending after today is refused next to « Au », and the
     earlier success message is gone. The dates come from ben-lyon's territory (69) calendar (tests/dates.py), so
     the journey holds on any day of the year, Christmas and 1 May included."""
-    mission = a_started_mission(today_on("69"), "69", worked=3, runs_for=20)
+    mission = frame_started_mission(clean_firestore, platform.project_id, "ben-lyon", "69", worked=3)
     today, start, worked_until = mission.today, mission.start, mission.worked_until
-    uow = FirestoreUnitOfWork(clean_firestore)
-    pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(), strict=False), uow)
-    pool.upsert_professional(Professional.model_validate(
-        a_professional("pro-anne", availability=[{"start": (start - dt.timedelta(days=30)).isoformat(),
-                                                  "end": (start + dt.timedelta(days=60)).isoformat()}]),
-        strict=False), uow)
-    history = History(clean_firestore, platform.project_id)
-    history.t0 = dt.datetime.combine(start - dt.timedelta(days=7), dt.time(9, 0), tzinfo=dt.UTC)
-    history.search("ben-lyon", "recette-portail", "pro-anne", submitted=0, proposed=1)  # work mode: mixed
-    history.frame("ben-lyon", "recette-portail", 2, start, [("j1", 10, (mission.end - start).days)])  # to mission.end
 
     titulaire_page = app.sign_in("titulaire")
     titulaire_page.goto(app.base + f"/#/orders/ben-lyon/{missions.order_id_for('recette-portail')}")

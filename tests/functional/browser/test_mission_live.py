@@ -5,19 +5,14 @@ instead once a form on it is touched."""
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
 from playwright.sync_api import expect
 
 from devtools import seed
-from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
-from shared.domain.sourcing.records import Beneficiary, Professional
-from shared.service.sourcing import missions, pool
+from shared.service.sourcing import missions
+from tests.functional.browser.missions import frame_started_mission
 from tests.functional.erp import Erp
-from tests.functional.test_reporting import TITULAIRE, History
-from tests.sourcing_builders import a_beneficiary, a_professional
+from tests.functional.test_reporting import TITULAIRE
 
 pytestmark = pytest.mark.emulators
 
@@ -26,21 +21,11 @@ BENEFICIARY = seed.BENEFICIARY["beneficiary_id"]  # the web app's beneficiary ac
 
 def test_the_mission_screen_shows_a_timesheet_recorded_elsewhere_without_reload_and_never_under_the_users_hand(
         app, platform, clean_firestore):
-    # Given the beneficiary's hybrid mission that started six days ago (framed through the platform's services with an
-    # injected clock, as test_journeys' timesheet journey does), its order to the titulaire
-    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
-    start = today - dt.timedelta(days=6)
-    uow = FirestoreUnitOfWork(clean_firestore)
-    pool.register_beneficiary(Beneficiary.model_validate(a_beneficiary(BENEFICIARY, requires_conflict_declaration=False),
-                                                         strict=False), uow)
-    pool.upsert_professional(Professional.model_validate(
-        a_professional("pro-anne", availability=[{"start": (start - dt.timedelta(days=30)).isoformat(),
-                                                  "end": (start + dt.timedelta(days=60)).isoformat()}]),
-        strict=False), uow)
-    history = History(clean_firestore, platform.project_id)
-    history.t0 = dt.datetime.combine(start - dt.timedelta(days=7), dt.time(9, 0), tzinfo=dt.UTC)
-    history.search(BENEFICIARY, "recette-portail", "pro-anne", submitted=0, proposed=1)  # work mode: mixed
-    history.frame(BENEFICIARY, "recette-portail", 2, start, [("j1", 10, 20)])
+    # Given the beneficiary's hybrid mission already started, four working days worked (framed through the platform's
+    # services with an injected clock, its dates on its territory's calendar: browser/missions.py), its order to the
+    # titulaire
+    mission = frame_started_mission(clean_firestore, platform.project_id, BENEFICIARY, seed.BENEFICIARY["territory"],
+                                    worked=4, requires_conflict_declaration=False)
     mission_id = missions.mission_id_for("recette-portail")
     titulaire = Erp(platform, "contractor", TITULAIRE)
 
@@ -48,7 +33,7 @@ def test_the_mission_screen_shows_a_timesheet_recorded_elsewhere_without_reload_
         """The titulaire's timesheet of 2 days, 1 on site, on j1, through the API (its ERP, not this screen)."""
         answered = titulaire.post("submit_timesheet", {
             "beneficiary_id": BENEFICIARY, "mission_id": mission_id, "timesheet_id": timesheet_id, "milestone_id": "j1",
-            "period_start": start.isoformat(), "period_end": (start + dt.timedelta(days=4)).isoformat(),
+            "period_start": mission.start.isoformat(), "period_end": mission.worked_until.isoformat(),
             "days": "2", "days_on_site": "1"})
         assert answered.status_code == 200, answered.text
 
