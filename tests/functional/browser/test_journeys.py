@@ -32,6 +32,19 @@ def fr(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def fill_raised_quote(page, reference: str, title: str, line: tuple[str, str, str]) -> None:
+    """« Proposer un devis »: its reference, its title, one line (code, label, quantity 1, unit price in the French
+    format) and a validity 30 days on."""
+    code, label, price = line
+    page.get_by_label("Référence du devis").fill(reference)
+    page.get_by_label("Objet", exact=True).fill(title)
+    page.get_by_label("Ligne 1 : code").fill(code)
+    page.get_by_label("Ligne 1 : libellé").fill(label)
+    page.get_by_label("Ligne 1 : quantité").fill("1")
+    page.get_by_label("Ligne 1 : prix unitaire HT (€)").fill(price)
+    page.get_by_label("Valable jusqu'au").fill(fr(dt.date.today() + dt.timedelta(days=30)))
+
+
 def name_parties(client) -> None:
     """The test parties with names of their own (the registry's, as an operator registers them: A10), so that the
     screens can be seen to show them by name and not by id."""
@@ -448,14 +461,8 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(client.locator("option[value='mgr-test']")).to_have_text("Rhône Habitat Essai (mgr-test, gestionnaire)")
     expect(client).to_have_value("mgr-test")
     expect(page.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
-    page.get_by_label("Référence du devis").fill("DV-C2")
-    page.get_by_label("Objet", exact=True).fill("Remplacement du robinet d'arrêt")
     page.get_by_label("Élément de patrimoine (identifiant)").fill("LYON-BAT-A")
-    page.get_by_label("Ligne 1 : code").fill("PLB-010")
-    page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
-    page.get_by_label("Ligne 1 : quantité").fill("1")
-    page.get_by_label("Ligne 1 : prix unitaire HT (€)").fill("85,00")
-    page.get_by_label("Valable jusqu'au").fill(fr(dt.date.today() + dt.timedelta(days=30)))
+    fill_raised_quote(page, "DV-C2", "Remplacement du robinet d'arrêt", ("PLB-010", "Recherche de fuite", "85,00"))
     app.check(page, "prestataire-devis-propose", shot=False)
     page.get_by_role("button", name="Proposer le devis").click()
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-C2"))).to_be_visible()
@@ -759,13 +766,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(titulaire_page.get_by_label("Bénéficiaire", exact=True)).to_have_value("ben-metropole-demo")
     expect(titulaire_page.get_by_label("Élément de patrimoine (identifiant)")).to_be_hidden()
     expect(titulaire_page.get_by_label("Mission concernée")).to_have_value("BES-WEB-1-mission")
-    titulaire_page.get_by_label("Référence du devis").fill("DV-T-WEB-1")
-    titulaire_page.get_by_label("Objet", exact=True).fill("Recette d'accessibilité complémentaire")
-    titulaire_page.get_by_label("Ligne 1 : code").fill("ATELIER")
-    titulaire_page.get_by_label("Ligne 1 : libellé").fill("Audit RGAA")
-    titulaire_page.get_by_label("Ligne 1 : quantité").fill("1")
-    titulaire_page.get_by_label("Ligne 1 : prix unitaire HT (€)").fill("680,00")
-    titulaire_page.get_by_label("Valable jusqu'au").fill(fr(dt.date.today() + dt.timedelta(days=30)))
+    fill_raised_quote(titulaire_page, "DV-T-WEB-1", "Recette d'accessibilité complémentaire",
+                      ("ATELIER", "Audit RGAA", "680,00"))
     app.check(titulaire_page, "titulaire-devis-propose-mission", shot=False)
     titulaire_page.get_by_role("button", name="Proposer le devis").click()
     expect(titulaire_page.get_by_role("heading", name=re.compile("^Devis DV-T-WEB-1"))).to_be_visible()
