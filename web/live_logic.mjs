@@ -123,8 +123,10 @@ export function rowKey(row) {
 // order's row again: list_orders order_id=, with the list's own filters), or "page" (it reads its page again) — on
 // a later page (a changed order, most recent activity now, moves to the first page), or when more orders changed
 // together than rows are worth reading one by one (`pending`: the orders already waiting, `maxRows`).
-export function listUpdate(event, { managerId } = {}, { firstPage = true, pending = 0, maxRows = 5 } = {}) {
+// A list searching one reference (`orderId`) follows that order only.
+export function listUpdate(event, { managerId, orderId } = {}, { firstPage = true, pending = 0, maxRows = 5 } = {}) {
   if (!concernsList(event, { managerId })) return "ignore";
+  if (orderId && event.order_id !== orderId) return "ignore";
   return firstPage && pending < maxRows ? "row" : "page";
 }
 

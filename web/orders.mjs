@@ -66,14 +66,18 @@ export function renderList(ctx) {
   }
   drawPartyFilter(false);
   const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
-  const filters = h("form", { className: "filters", "aria-label": "Filtres" }, stateField, partyField, late,
+  // search by reference: one order among a month's hundreds (list_orders order_id=, in every client's space for a
+  // contractor), with the other filters
+  const reference = field({ name: "order_id", label: "Référence", value: f.orderId ?? "", hint: "ex. BC-2026-0101",
+    type: "search" });
+  const filters = h("form", { className: "filters", "aria-label": "Filtres" }, reference, stateField, partyField, late,
     h("button", { type: "submit" }, "Filtrer"));
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
     const party = partyInput()?.value.trim() ?? "";
     listState.filters = { state: stateField.input.value, lateOnly: late.input.checked,
       contractorId: role === "manager" ? party : "",
-      managerId: contractor ? party : "" };
+      managerId: contractor ? party : "", orderId: reference.input.value.trim() };
     listState.cursors = [];
     listState.rows = null;
     serially(load);
@@ -121,7 +125,9 @@ export function renderList(ctx) {
 
   function showEmpty() {
     body.querySelector("tr:not([data-key])")?.remove();
-    if (!listState.rows.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" }, "Aucune commande.")));
+    if (!listState.rows.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" },
+      listState.filters.orderId ? `Aucune commande de référence « ${listState.filters.orderId} » avec ces filtres.`
+        : "Aucune commande.")));
   }
 
   async function load() {

@@ -71,6 +71,27 @@ resource "google_firestore_field" "orders_contractor_id_group" {
   }
 }
 
+# A contractor's search by reference across its clients' spaces (list_orders ?order_id= without manager_id):
+#   collection group "orders" where contractor_id == <tenant> and order_id == <reference>, no order — merged from
+#   the two single-field collection-group indexes (contractor_id's above).
+resource "google_firestore_field" "orders_order_id_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "orders"
+  field      = "order_id"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # list_orders (docs/web-app.md) sorts on updated_at, newest first, after equality filters:
 #   a manager's space:   managers/<m>/orders [where contractor_id ==] [where state ==]
 #   a contractor's list: collection group "orders" where contractor_id == <tenant>

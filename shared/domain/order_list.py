@@ -91,10 +91,11 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
     filter by contractor; a contractor lists the orders addressed to it in every space and may
     filter by manager. Unknown parameters are refused rather than ignored.
 
-    ``order_id`` asks for one order's row (A11 real-time view: the row a stream event named): the
-    list of that order alone if it is in the caller's scope and matches the other filters, else an
-    empty list. A contractor names its space too (``manager_id``: an order id is unique in a space
-    only); a cursor has nothing to continue there.
+    ``order_id`` asks for one order's row (A11 real-time view: the row a stream event named; the
+    lists' search by reference): the list of that order alone if it is in the caller's scope and
+    matches the other filters, else an empty list. A contractor may name its space (``manager_id``);
+    without it, it gets the order of that reference in every space it is addressed to it (an order
+    id is unique in a space only). A cursor has nothing to continue there.
     """
     errors: list[ErrorDetail] = []
     contractor_view = role == "contractor"
@@ -112,8 +113,6 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
 
     other = identifier("manager_id" if contractor_view else "contractor_id")
     order_id = identifier("order_id")
-    if order_id is not None and contractor_view and not args.get("manager_id"):
-        errors.append(ErrorDetail.of("query.manager_id", "REQUIRED"))
     if order_id is not None and args.get("cursor"):
         errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE",
                                      detail="sans objet avec order_id (une seule ligne)"))

@@ -9,8 +9,9 @@ stops after ``scan_limit`` rows with a cursor, so a page may be short: only a mi
 ``next_cursor`` means the end of the list. Each row's last event and document count are read
 in parallel, one small query per order.
 
-One order's row (``order_id``, A11 real-time view: the row a stream event named) is one document read
-by its path, then its last event and document count: a row in the caller's scope that matches the
+One order's row (``order_id``, A11 real-time view: the row a stream event named, and the lists' search
+by reference) is one document read by its path — or, for a contractor naming no space, one query for that
+reference among its orders —, then its last event and document count: a row in the caller's scope that matches the
 filters, or an empty list (the order left the list, or is none of the caller's).
 """
 
@@ -94,7 +95,23 @@ def _page_of(query: OrderQuery, uow: UnitOfWork, picked: list[IndexedOrder], nex
 
 
 def _one_order(uow: UnitOfWork, query: OrderQuery, now: dt.datetime) -> list[IndexedOrder]:
-    """The order ``query.order_id`` of the space the query names, if it belongs in the list (one read)."""
+    """The order ``query.order_id`` of the space the query names, if it belongs in the list (one read); a
+    contractor naming no space: that reference in every space, addressed to it (one query on two equalities,
+    no order: the single-field indexes serve it), most recent activity first."""
+    if query.manager_id is None:
+        found = uow.query(Query("orders", group=True, limit=rules.MAX_LIMIT).filter(
+            "contractor_id", "==", query.contractor_id).filter("order_id", "==", query.order_id))
+        rows = []
+        for doc in found:
+            try:
+                order = order_from(doc.data)
+            except ValidationError:  # not an order this platform wrote: never listed
+                log.warning("unreadable order skipped", extra={"path": doc.path})
+                continue
+            updated_at = doc.data.get(UPDATED_AT)
+            if rules.one_order_matches(query, order, updated_at, now):
+                rows.append(IndexedOrder(order, updated_at, doc.path))
+        return sorted(rows, key=lambda r: (r.updated_at, r.path), reverse=True)
     path = order_path(query.manager_id, query.order_id)
     data = uow.get(path)
     if data is None:

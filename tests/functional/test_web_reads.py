@@ -246,3 +246,22 @@ def test_get_order_answers_each_move_with_what_it_requires(platform, clean_fires
     # And the manager's own moves on the same order are its own (cancel, hold), the beneficiary role has none
     manager_moves = [m["state"] for m in manager.get_order("BC-MOVES").json()["next_moves"]]
     assert manager_moves == ["on_hold", "cancelled"]
+
+
+def test_a_contractor_finds_its_order_by_reference_in_every_space_and_never_anothers(platform, clean_firestore):
+    # Given one reference issued in two spaces, each to its own contractor (A11 lists: search by reference)
+    mine, other = Erp(platform, "manager", "mgr-test"), Erp(platform, "manager", "mgr-other")
+    ctr, ctr_other = Erp(platform, "contractor", "ctr-test"), Erp(platform, "contractor", "ctr-other")
+    assert mine.post("receive_order", issue_order_body("BC-REF-1")).status_code == 201
+    assert other.post("receive_order", issue_order_body("BC-REF-1", contractor_id="ctr-other")).status_code == 201
+    # When each contractor searches that reference naming no client's space (a collection-group query on the emulator)
+    found = get(ctr, "list_orders", order_id="BC-REF-1")
+    theirs = get(ctr_other, "list_orders", order_id="BC-REF-1")
+    # Then each gets its own order only, and no cursor
+    assert found.status_code == 200, found.text
+    assert [(o["manager_id"], o["contractor_id"]) for o in found.json()["orders"]] == [("mgr-test", "ctr-test")]
+    assert [(o["manager_id"], o["contractor_id"]) for o in theirs.json()["orders"]] == [("mgr-other", "ctr-other")]
+    assert found.json()["next_cursor"] is None
+    # And the list's filters still apply, and an unknown reference is no row
+    assert get(ctr, "list_orders", order_id="BC-REF-1", state="closed").json()["orders"] == []
+    assert get(ctr, "list_orders", order_id="BC-NOPE").json()["orders"] == []

@@ -204,12 +204,26 @@ def test_a_contractor_reads_one_of_its_orders_rows_naming_its_space_and_never_an
     theirs = orders.list(query("contractor", "ctr-test", manager_id=MANAGER, order_id="C-1"))["orders"]
     # Then it gets its own, and nothing of the other's
     assert [(o["manager_id"], o["order_id"]) for o in mine] == [("mgr-other", "B-1")] and theirs == []
-    # And the space must be named (an order id is unique in a space only), and a cursor has nothing to continue
-    _, errors = parse_query("contractor", "ctr-test", {"order_id": "B-1"})
-    assert [(e.field, e.code) for e in errors] == [("query.manager_id", "REQUIRED")]
+    # And a cursor has nothing to continue
     first = Cursor(NOW, "managers/mgr-test/orders/A-1").encode()
     _, errors = parse_query("manager", MANAGER, {"order_id": "A-1", "cursor": first})
     assert [(e.field, e.code) for e in errors] == [("query.cursor", "INVALID_VALUE")]
     _, errors = parse_query("manager", MANAGER, {"order_id": "../x"})
     assert [(e.field, e.code) for e in errors] == [("query.order_id", "INVALID_FORMAT")]
     assert "une seule ligne" in parse_query("manager", MANAGER, {"order_id": "A-1", "cursor": first})[1][0].message
+
+
+def test_a_contractor_finds_its_order_by_reference_without_naming_the_space():
+    # Given a contractor's orders in two spaces, one reference in both, and another contractor's order
+    orders = Orders([row("A-1", 1), row("B-1", 3, "mgr-other"), row("A-1", 4, "mgr-other"),
+                     row("C-1", 2, contractor_id="ctr-other")])
+    # When it searches a reference without naming the client's space (« Mes commandes », search by reference)
+    found = orders.list(query("contractor", "ctr-test", order_id="A-1"))
+    # Then it gets that order in every space it is addressed to it, most recent activity first, and no cursor
+    assert [(o["manager_id"], o["order_id"]) for o in found["orders"]] == [(MANAGER, "A-1"), ("mgr-other", "A-1")]
+    assert found["next_cursor"] is None
+    # And another contractor's order, or a reference it does not have, is no row
+    assert orders.list(query("contractor", "ctr-test", order_id="C-1"))["orders"] == []
+    assert orders.list(query("contractor", "ctr-test", order_id="NOPE"))["orders"] == []
+    # And the other filters still apply
+    assert orders.list(query("contractor", "ctr-test", order_id="A-1", state="in_progress"))["orders"] == []

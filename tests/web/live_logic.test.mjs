@@ -120,6 +120,15 @@ test("a list re-reads one row on its first page, its page on a later page or whe
   assert.equal(listUpdate(null, {}), "ignore");
 });
 
+test("a list searching one reference follows that order only, in every space", () => {
+  const event = { manager_id: "mgr-a", order_id: "BC-2", state: "scheduled" };
+  // the search « BC-2 »: its order's change re-reads its row; another order's change is none of this list's
+  assert.equal(listUpdate(event, { orderId: "BC-2" }), "row");
+  assert.equal(listUpdate({ ...event, manager_id: "mgr-b" }, { orderId: "BC-2" }), "row");
+  assert.equal(listUpdate({ ...event, order_id: "BC-3" }, { orderId: "BC-2" }), "ignore");
+  assert.equal(listQuery({ orderId: "BC-2", state: "scheduled" }), "state=scheduled&order_id=BC-2");
+});
+
 test("one row's query keeps the list's filters, names the space for a contractor, and never a cursor", () => {
   const event = { manager_id: "mgr-a", order_id: "BC-2" };
   const filters = { state: "scheduled", lateOnly: true, contractorId: "ctr-x", managerId: "" };
