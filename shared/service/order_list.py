@@ -101,28 +101,23 @@ def _one_order(uow: UnitOfWork, query: OrderQuery, now: dt.datetime) -> list[Ind
     if query.manager_id is None:
         found = uow.query(Query("orders", group=True, limit=rules.MAX_LIMIT).filter(
             "contractor_id", "==", query.contractor_id).filter("order_id", "==", query.order_id))
-        rows = []
-        for doc in found:
-            try:
-                order = order_from(doc.data)
-            except ValidationError:  # not an order this platform wrote: never listed
-                log.warning("unreadable order skipped", extra={"path": doc.path})
-                continue
-            updated_at = doc.data.get(UPDATED_AT)
-            if rules.one_order_matches(query, order, updated_at, now):
-                rows.append(IndexedOrder(order, updated_at, doc.path))
+        rows = [row for row in (_indexed(doc.path, doc.data) for doc in found)
+                if row is not None and rules.one_order_matches(query, row.order, row.updated_at, now)]
         return sorted(rows, key=lambda r: (r.updated_at, r.path), reverse=True)
     path = order_path(query.manager_id, query.order_id)
     data = uow.get(path)
-    if data is None:
-        return []
+    row = _indexed(path, data) if data is not None else None
+    return [row] if row is not None and rules.one_order_matches(query, row.order, row.updated_at, now) else []
+
+
+def _indexed(path: str, data: dict[str, Any]) -> IndexedOrder | None:
+    """The stored order at ``path`` as a list row, or None when it is not an order this platform wrote (never listed)."""
     try:
         order = order_from(data)
-    except ValidationError:  # not an order this platform wrote: never listed
+    except ValidationError:
         log.warning("unreadable order skipped", extra={"path": path})
-        return []
-    updated_at = data.get(UPDATED_AT)
-    return [IndexedOrder(order, updated_at, path)] if rules.one_order_matches(query, order, updated_at, now) else []
+        return None
+    return IndexedOrder(order, data.get(UPDATED_AT), path)
 
 
 def page(uow: UnitOfWork, query: OrderQuery, after: Cursor | None, size: int) -> list[IndexedOrder]:
@@ -142,17 +137,9 @@ def page(uow: UnitOfWork, query: OrderQuery, after: Cursor | None, size: int) ->
         q = q.filter(UPDATED_AT, ">=", query.updated_since)
     q = replace(q, order_by=((UPDATED_AT, "desc"), ("__name__", "desc")), limit=size,
                 start_after=(after.updated_at, after.path) if after is not None else None)
-    rows = []
-    for found in uow.query(q):
-        try:
-            order = order_from(found.data)
-        except ValidationError:  # not an order this platform wrote: never listed
-            log.warning("unreadable order skipped", extra={"path": found.path})
-            continue
-        if query.across_spaces and order.contractor_id != query.contractor_id:
-            continue  # belt and braces: the query already says so
-        rows.append(IndexedOrder(order, found.data.get(UPDATED_AT), found.path))
-    return rows
+    rows = [row for row in (_indexed(found.path, found.data) for found in uow.query(q)) if row is not None]
+    # belt and braces: the query already says so
+    return [row for row in rows if not query.across_spaces or row.order.contractor_id == query.contractor_id]
 
 
 def _last_event(uow: UnitOfWork, path: str) -> dict[str, Any] | None:
