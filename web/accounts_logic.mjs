@@ -14,11 +14,14 @@ export const PARTY_ROLES = Object.freeze({ manager: "manager", contractor: "cont
 export const PASSWORD_MIN = 12;
 
 // The rights offered as check boxes for a role, in the order of RIGHT_LABELS; `held` (the caller's own, for a
-// request) narrows them: nobody asks for a right it does not hold.
+// request) narrows them: nobody asks for a right it does not hold. Each box reads its French label; the operator's
+// (held null) adds the right's name in the API, « lire les commandes (orders.read) », which it gives an ERP's
+// identity too, while a manager, a beneficiary or a purchasing body asking for an account reads French only.
 export function rightsChoice(role, held = null) {
   const allowed = new Set(ROLE_RIGHTS[role] ?? []);
   return Object.keys(RIGHT_LABELS).filter((r) => allowed.has(r) && (held === null || held.includes(r)))
-    .map((right) => ({ right, label: RIGHT_LABELS[right] }));
+    .map((right) => ({ right, label: RIGHT_LABELS[right],
+      boxLabel: held === null ? `${RIGHT_LABELS[right]} (${right})` : RIGHT_LABELS[right] }));
 }
 
 // The rights a signed-in person holds: its claim narrowed to its role's, or its role's when it has none.

@@ -985,15 +985,39 @@ export function filterParties(rows, text) {
 // One directory row as the operator reads it (dates in French; "—" where the kind does not apply).
 export function partyRowView(row) {
   const inactive = row.status === "inactive";
+  const progress = row.kind === "contractor" && !row.connected ? conformanceProgressLines(row.conformance_progress) : [];
   const connection = row.kind !== "contractor" ? "—" : row.connected
-    ? `raccordé le ${formatDateTime(row.conformance_passed_at)}` : "non raccordé (recette de conformité à passer)";
+    ? `raccordé le ${formatDateTime(row.conformance_passed_at)}`
+    : progress.length ? "non raccordé : recette de conformité en cours" : "non raccordé (recette de conformité à passer)";
   return {
     status: inactive ? `désactivé${row.deactivated_at ? ` le ${formatDateTime(row.deactivated_at)}` : ""}` : "actif",
-    inactive, connection, connected: row.kind === "contractor" ? !!row.connected : null,
+    inactive, connection, progress, connected: row.kind === "contractor" ? !!row.connected : null,
     managers: row.kind === "contractor" ? (row.managers?.length ? row.managers.join(", ") : "aucun") : "—",
     territory: row.territory ?? "—",
     region: row.region_label ? `${row.region_label} (${row.region})` : "—",
   };
+}
+
+// Where a contractor being onboarded stands in its latest conformance run (A10), as list_parties' row keeps it from
+// the run's start and its last check: when it started, how many steps passed, the first one not passed and why (the
+// platform's French messages) — so that the operator can tell the contractor what to do next. [] without a run.
+export function conformanceProgressLines(progress) {
+  if (!progress) return [];
+  const steps = (n) => `${n} étape${n > 1 ? "s" : ""} sur ${progress.steps_total} réussie${n > 1 ? "s" : ""}`;
+  const lines = [`Recette commencée le ${formatDateTime(progress.started_at)}`];
+  if (!progress.checked_at) {
+    lines.push("Pas encore contrôlée par le prestataire : aucune étape jugée");
+  } else {
+    lines.push(`Au dernier contrôle, le ${formatDateTime(progress.checked_at)} : ${steps(progress.steps_passed)}`);
+  }
+  if (progress.passed || !progress.next_step_label) return lines;
+  if (progress.next_step_status === "failed") {
+    const why = (progress.errors ?? []).map((e) => e.message).filter(Boolean);
+    lines.push(`Bloquée à l'étape « ${progress.next_step_label} » : dernier essai refusé${why.length ? ` — ${why.join(" ; ")}` : ""}`);
+  } else {
+    lines.push(`Prochaine étape : « ${progress.next_step_label} » (pas encore tentée)`);
+  }
+  return lines;
 }
 
 // --- deadlines shown to the operator (D7, D8) --------------------------------------------------

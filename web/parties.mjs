@@ -98,7 +98,9 @@ export function renderParties(ctx) {
       rows.map((p) => {
         const v = partyRowView(p);
         const cells = { contractor: [
-          h("td", {}, h("span", { className: v.connected ? "badge ok" : "badge" }, v.connection)),
+          h("td", {}, h("span", { className: v.connected ? "badge ok" : "badge" }, v.connection),
+            v.progress.length ? h("ul", { className: "conformance-progress" }, v.progress.map((line) => h("li", {}, line)))
+              : null),
           h("td", {}, v.managers), h("td", {}, p.erp_service_account ?? "—")],
         beneficiary: [h("td", {}, v.region)], manager: [], purchasing_body: [] }[k];
         return h("tr", { "data-party": p.id, className: v.inactive ? "inactive" : null },

@@ -245,8 +245,8 @@ export function barChartFigure({ title, points, format = String, valueLabel = "V
 // refused right by its index among those sent ($.rights[1]), so each ticked box takes that index as its error path
 // when the form is sent (`ticked()` answers the rights chosen, in order).
 export function rightBoxes(choices, { ticked = [], legend = "Droits (aucune case cochée : tous ceux du rôle)" } = {}) {
-  const boxes = choices.map(({ right, label }) => Object.assign(
-    field({ name: `right-${right}`, type: "checkbox", label: `${label} (${right})`, value: ticked.includes(right) }),
+  const boxes = choices.map(({ right, label, boxLabel }) => Object.assign(
+    field({ name: `right-${right}`, type: "checkbox", label: boxLabel ?? `${label} (${right})`, value: ticked.includes(right) }),
     { right }));
   const node = h("fieldset", {}, h("legend", {}, legend), h("div", { className: "grid checks" }, boxes));
   return { node, boxes, ticked() {

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.base import Command, Model
 from shared.domain.errors import ErrorDetail
@@ -166,6 +166,44 @@ class ConformanceReport(Model):
     passed: bool
     passed_at: AwareDatetime | None = None
     steps: list[StepResult]
+
+
+class ConformanceProgress(Model):
+    """Where a contractor's latest conformance run stands, kept on its registry record
+    (``contractors/<c>.conformance_progress``) when the run starts and at each check_conformance, so that the
+    operator's directory can say where a contractor being onboarded is stuck (A10) without judging any run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="ConformanceProgress")
+
+    run_id: str
+    started_at: AwareDatetime
+    checked_at: AwareDatetime | None = Field(description="The last check_conformance of the run; null: never "
+                                                         "checked since it started.")
+    passed: bool
+    steps_passed: int
+    steps_total: int
+    next_step: StepId | None = Field(description="The first step not passed at that check (null once passed).")
+    next_step_label: str | None = Field(description="Its French label.")
+    next_step_status: StepStatus | None = Field(description="failed (tried and rejected) or pending (not tried).")
+    errors: list[ErrorDetail] = Field(description="The errors of that step's last rejected attempt.")
+
+    @classmethod
+    def started(cls, run_id: str, started_at: dt.datetime) -> ConformanceProgress:
+        """A run just started: nothing judged yet, every step ahead."""
+        first = STEPS[0]
+        return cls(run_id=run_id, started_at=started_at, checked_at=None, passed=False, steps_passed=0,
+                   steps_total=len(STEPS), next_step=first.id, next_step_label=first.label,
+                   next_step_status=StepStatus.PENDING, errors=[])
+
+    @classmethod
+    def of(cls, report: ConformanceReport) -> ConformanceProgress:
+        """A run's report summed up: how many steps passed, the first one that did not, and why."""
+        ahead = next((s for s in report.steps if s.status is not StepStatus.PASSED), None)
+        return cls(run_id=report.run_id, started_at=report.started_at, checked_at=report.checked_at,
+                   passed=report.passed, steps_passed=sum(s.status is StepStatus.PASSED for s in report.steps),
+                   steps_total=len(report.steps), next_step=ahead.step if ahead else None,
+                   next_step_label=ahead.label if ahead else None, next_step_status=ahead.status if ahead else None,
+                   errors=list(ahead.errors) if ahead else [])
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from shared.domain.base import Command, Model, Territory
+from shared.domain.conformance import ConformanceProgress
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right, Role
 from shared.domain.list_limits import MAX_ROWS
@@ -270,6 +271,9 @@ class PartyRow(Model):
     conformance_passed_at: dt.datetime | None = Field(description="Contractor: when its conformance run passed.")
     erp_service_account: str | None = Field(description="Contractor: the service account its ERP uses on "
                                                         "Pub/Sub, if any.")
+    conformance_progress: ConformanceProgress | None = Field(
+        description="Contractor: where its latest conformance run stood when it started or was last checked "
+                    "(steps passed, the first one not, its errors); null before any run (A10).")
     region: str | None = Field(description="Beneficiary: INSEE code of its administrative region.")
     region_label: str | None = Field(description="Beneficiary: the region's French name.")
 

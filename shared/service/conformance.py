@@ -10,6 +10,9 @@
                                                 by operation and Idempotency-Key
   managers/sandbox-<c>/orders/DEV-BAS-<run>     the order the quote's acceptance creates
   contractors/<c>.conformance                   the run that passed, and when: the contractor is connected
+  contractors/<c>.conformance_progress          where its latest run stands (steps passed, the first one not,
+                                                its errors), kept at its start and at each check: the operator's
+                                                directory shows it (A10)
 
 ``start_run`` commits the sandbox space, the order, the quote request, their two messages and the run
 in one unit of work. The contractor then plays the scenario with its own connector — everything it
@@ -80,6 +83,8 @@ def start_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) ->
                "order_id": sandbox.order_id(run_id), "quote_id": sandbox.quote_id(run_id), "started_at": now,
                "passed": False, "passed_at": None, "report": None}
         uow.create(run_path(contractor_id, run_id), run)
+        uow.update(contractor_path(contractor_id),  # where it stands, for the operator's directory
+                   {"conformance_progress": cf.ConformanceProgress.started(run_id, now).model_dump(mode="json")})
         return run
 
     run = transact(uow, attempt)
@@ -102,6 +107,7 @@ def check_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) ->
             update |= {"passed": True, "passed_at": now}
             _connected(uow, contractor_id, run_id, now)
         uow.update(run_path(contractor_id, run_id), update)
+        _progress(uow, contractor_id, run, report)
         return report
 
     report = transact(uow, attempt)
@@ -109,6 +115,20 @@ def check_run(contractor_id: str, run_id: str, uow: UnitOfWork, clock: Clock) ->
                                                "passed": report.passed,
                                                "failed": [s.step.value for s in report.steps if s.status == "failed"]})
     return report
+
+
+def _progress(uow: UnitOfWork, contractor_id: str, run: dict[str, Any], report: cf.ConformanceReport) -> None:
+    """Keep where the contractor's latest run stands on its record (A10: the operator's directory): an older
+    run checked again does not hide a newer one."""
+    contractor = uow.get(contractor_path(contractor_id))
+    if contractor is None:
+        return
+    kept = contractor.get("conformance_progress") or {}
+    if kept.get("run_id") not in (None, run["run_id"]) and \
+            dt.datetime.fromisoformat(kept["started_at"]) > report.started_at:
+        return
+    uow.update(contractor_path(contractor_id),
+               {"conformance_progress": cf.ConformanceProgress.of(report).model_dump(mode="json")})
 
 
 def _connected(uow: UnitOfWork, contractor_id: str, run_id: str, now: dt.datetime) -> None:

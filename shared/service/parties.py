@@ -245,13 +245,14 @@ def _row(kind: ListedKind, party_id: str, record: dict[str, Any]) -> PartyRow:
         "territory": record.get("territory"), "status": INACTIVE if not is_active(record) else ACTIVE,
         "registered_at": record.get("registered_at"), "deactivated_at": record.get("deactivated_at"),
         "managers": None, "connected": None, "conformance_passed_at": None, "erp_service_account": None,
-        "region": None, "region_label": None}
+        "conformance_progress": None, "region": None, "region_label": None}
     if fields["status"] == ACTIVE:
         fields["deactivated_at"] = None
     if kind is ListedKind.CONTRACTOR:
         passed_at = (record.get("conformance") or {}).get("passed_at")
         fields.update(managers=list(record.get("managers", ())), connected=passed_at is not None,
-                      conformance_passed_at=passed_at, erp_service_account=record.get("erp_service_account"))
+                      conformance_passed_at=passed_at, erp_service_account=record.get("erp_service_account"),
+                      conformance_progress=record.get("conformance_progress"))
     elif kind is ListedKind.BENEFICIARY:
         from shared.domain.sourcing.records import REGION_LABELS, Region  # only this kind names a region
 

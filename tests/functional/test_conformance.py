@@ -13,6 +13,7 @@ from devtools import conformance_client
 from devtools.tokens import emulator_token
 from tests.functional.erp import Erp
 from tests.functional.test_onboarding import contract, register
+from tests.functional.test_onboarding_directory import rows
 
 pytestmark = pytest.mark.emulators
 
@@ -57,6 +58,10 @@ def test_a_correct_connector_passes_the_scenario_and_its_d2_stops(platform, oper
         ("correct_rejected_report", "passed"), ("upload_document", "passed"), ("complete", "passed"),
         ("invoice", "passed"), ("answer_quote", "passed"), ("acknowledge_quote_order", "passed")], report
     assert report["passed"] and d2_state(firestore_client, "mgr-conform", "ctr-conform") == "met"
+    # And the operator's directory says so: every step passed, nothing ahead (A10)
+    progress = rows(operator, "contractor")["ctr-conform"]["conformance_progress"]
+    assert (progress["run_id"], progress["passed"], progress["steps_passed"], progress["steps_total"],
+            progress["next_step"], progress["errors"]) == (report["run_id"], True, 9, 9, None, [])
     sandbox = "managers/sandbox-ctr-conform/orders"
     assert firestore_client.document(f"{sandbox}/{report['order_id']}").get().to_dict()["state"] == "invoiced"
     assert firestore_client.document(f"{sandbox}/{report['quote_id']}").get().to_dict()["state"] == "acknowledged"
@@ -100,6 +105,24 @@ def test_a_broken_connector_fails_step_by_step_with_the_errors_and_d2_keeps_runn
     assert codes(steps["acknowledge_quote_order"]) == {"ORDER_NOT_FOUND"}
     assert all(e["message"] for s in report["steps"] for e in s["errors"])  # French, for a person
     assert d2_state(firestore_client, "mgr-broken", "ctr-broken") == "running"
+    # And the operator sees where it is stuck without asking it (A10): one step of nine passed, the
+    # acknowledgement refused, with the platform's French errors, at the run's last check
+    progress = rows(operator, "contractor")["ctr-broken"]["conformance_progress"]
+    assert (progress["run_id"], progress["passed"], progress["steps_passed"], progress["steps_total"],
+            progress["next_step"], progress["next_step_label"], progress["next_step_status"]) == (
+        report["run_id"], False, 1, 9, "acknowledge", "Prise en compte", "failed")
+    assert [e["code"] for e in progress["errors"]] == ["SEQUENCE_GAP"] and progress["errors"][0]["message"]
+    assert progress["checked_at"] == report["checked_at"]
+
+
+def test_a_run_started_and_never_checked_is_shown_to_the_operator_with_every_step_ahead(platform, operator):
+    register(operator, "mgr-started", "ctr-started")
+    contractor = Erp(platform, "contractor", "ctr-started")
+    started = contractor.post("start_conformance", {})
+    assert started.status_code == 201, started.text
+    progress = rows(operator, "contractor")["ctr-started"]["conformance_progress"]
+    assert (progress["run_id"], progress["checked_at"], progress["steps_passed"], progress["next_step"],
+            progress["next_step_status"]) == (started.json()["run_id"], None, 0, "receive_order", "pending")
 
 
 def test_a_sandbox_upload_request_over_the_size_limit_fails_the_upload_step_and_a_live_one_records_nothing(

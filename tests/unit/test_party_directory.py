@@ -51,7 +51,7 @@ def test_each_kind_is_listed_by_id_with_how_it_stands():
                     "territory": None, "status": "active", "registered_at": "2026-03-03T09:00:00Z",
                     "deactivated_at": None, "managers": ["mgr-rhone", "mgr-loire"], "connected": True,
                     "conformance_passed_at": "2026-03-03T09:00:00Z", "erp_service_account": ERP,
-                    "region": None, "region_label": None}
+                    "conformance_progress": None, "region": None, "region_label": None}
     assert (bravo["id"], bravo["status"], bravo["deactivated_at"], bravo["connected"], bravo["conformance_passed_at"],
             bravo["erp_service_account"]) == ("ctr-bravo", "inactive", "2026-03-03T11:00:00Z", False, None, None)
     managers = listed(world, "manager")["parties"]

@@ -60,6 +60,10 @@ test("B5: the purchasing body asks for accounts for its people with the rights i
   assert.deepEqual(rightsChoice("purchasing_body", heldRights({ role: "purchasing_body",
     rights: ["reports.read", "accounts.request"] })).map((r) => r.right).sort(), ["accounts.request", "reports.read"]);
   assert.equal(rightsChoice("purchasing_body").some((r) => r.right === "orders.write"), false);
+  // asked for by the party's own person: French only, no API name; the operator's boxes name the right too
+  const asked = rightsChoice("purchasing_body", ["reports.read", "accounts.request"]);
+  assert.deepEqual(asked.map((r) => r.boxLabel).sort(), ["demander des comptes", "lire les rapports"]);
+  assert.equal(rightsChoice("manager").find((r) => r.right === "orders.read").boxLabel, "lire les commandes (orders.read)");
 });
 
 test("B5: creating and requesting an account check their fields before sending", () => {

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, contractorRegistration, filterParties, listState, offeredState,
-  partyListFailure, partyLists, partyOptions, partyRowView,
+  partyListFailure, partyLists, partyOptions, partyRowView, conformanceProgressLines,
 } from "../../web/logic.mjs";
 
 const acme = { id: "ctr-acme", kind: "contractor", name: "Acme Maintenance", siret: "73282932000074", territory: null,
@@ -119,4 +119,30 @@ test("B1: a purchasing body need not be registered: with none registered its id 
   const failed = { error: "incomplete" };
   assert.equal(offeredState(failed, "purchasing_body"), failed);
   assert.equal(offeredState(undefined, "machine_identity"), undefined);
+});
+
+test("A10: a contractor not connected yet shows where its conformance run stands, and why it is stuck", () => {
+  const run = { run_id: "3f9c1a7e52b0", started_at: "2026-12-01T09:00:00Z", checked_at: null, passed: false,
+    steps_passed: 0, steps_total: 9, next_step: "receive_order", next_step_label: "Réception de la commande",
+    next_step_status: "pending", errors: [] };
+  const waiting = { ...acme, connected: false, conformance_passed_at: null };
+  assert.deepEqual(partyRowView(waiting).progress, []);  // no run yet: « recette à passer »
+  assert.match(partyRowView(waiting).connection, /^non raccordé \(recette de conformité à passer\)/);
+  const started = partyRowView({ ...waiting, conformance_progress: run });
+  assert.equal(started.connection, "non raccordé : recette de conformité en cours");
+  assert.deepEqual(started.progress, ["Recette commencée le 01/12/2026 10:00",
+    "Pas encore contrôlée par le prestataire : aucune étape jugée",
+    "Prochaine étape : « Réception de la commande » (pas encore tentée)"]);
+  const stuck = conformanceProgressLines({ ...run, checked_at: "2026-12-02T15:30:00Z", steps_passed: 1,
+    next_step: "acknowledge", next_step_label: "Prise en compte", next_step_status: "failed",
+    errors: [{ field: "$.sequence", code: "SEQUENCE_GAP", message: "Séquence 2 reçue, 1 attendue." }] });
+  assert.deepEqual(stuck.slice(1), ["Au dernier contrôle, le 02/12/2026 16:30 : 1 étape sur 9 réussie",
+    "Bloquée à l'étape « Prise en compte » : dernier essai refusé — Séquence 2 reçue, 1 attendue."]);
+  assert.ok(!stuck.join(" ").includes("SEQUENCE_GAP") && !stuck.join(" ").includes("$.sequence"));  // no API word
+  const ahead = conformanceProgressLines({ ...run, checked_at: "2026-12-02T15:30:00Z", steps_passed: 3,
+    next_step: "correct_rejected_report", next_step_label: "Rapport rejeté puis corrigé" });
+  assert.equal(ahead[1], "Au dernier contrôle, le 02/12/2026 16:30 : 3 étapes sur 9 réussies");
+  assert.equal(ahead[2], "Prochaine étape : « Rapport rejeté puis corrigé » (pas encore tentée)");
+  // once connected, the row says so and nothing more
+  assert.deepEqual(partyRowView({ ...acme, conformance_progress: { ...run, passed: true } }).progress, []);
 });

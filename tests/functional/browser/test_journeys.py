@@ -1002,6 +1002,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(request.locator(".outcome")).to_contain_text(
         "Demande de compte de la centrale d'achat enregistrée pour deuxieme.acheteur@centrale-test.demo")
     assert "bénéficiaire" not in request.inner_text()
+    assert "reports.read" not in request.inner_text()  # its rights in French, never the API's names
     app.check(page, "centrale-utilisateurs", shot=False)
 
 

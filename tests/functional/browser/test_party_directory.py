@@ -21,6 +21,8 @@ def test_the_operator_reads_the_directory_and_picks_the_caller_of_a_phone_incide
     register(operator, "mgr-annu", "ctr-annu-ok")
     assert operator.post("register_contractor", {"contractor_id": "ctr-annu-off", "name": "Couverture Annuaire",
                                                  "siret": "73282932000074", "managers": ["mgr-annu"]}).status_code == 201
+    # (its conformance run started and never checked: the directory says which step comes next, A10)
+    assert Erp(platform, "contractor", "ctr-annu-off").post("start_conformance", {}).status_code == 201
     assert operator.post("deactivate_party", {"kind": "contractor", "id": "ctr-annu-off"}).status_code == 200
     assert operator.post("register_beneficiary", a_beneficiary("ben-annu")).status_code == 201
     firestore_client.document("contractors/ctr-annu-ok").update(
@@ -36,6 +38,8 @@ def test_the_operator_reads_the_directory_and_picks_the_caller_of_a_phone_incide
     expect(contractors.locator("tr[data-party='ctr-annu-ok']")).to_contain_text("actif")
     expect(contractors.locator("tr[data-party='ctr-annu-off']")).to_contain_text("non raccordé")
     expect(contractors.locator("tr[data-party='ctr-annu-off']")).to_contain_text("désactivé le")
+    expect(contractors.locator("tr[data-party='ctr-annu-off']")).to_contain_text(
+        "Prochaine étape : « Réception de la commande » (pas encore tentée)")
     app.check(page, "operateur-annuaire")
     # the text filter keeps the rows whose id or name holds every word typed
     page.get_by_label("Rechercher (identifiant ou raison sociale)").fill("couverture")
