@@ -32,6 +32,13 @@ function importForm(ctx, { id, fn, title, hint, columns, template, templateName,
   const file = field({ name: "file", label: "Fichier (CSV ou JSON)", type: "file", required: true,
     hint: "CSV : séparateur « ; », encodage UTF-8, la première ligne donne les colonnes. JSON : comme l'API le prend." });
   file.input.accept = ".csv,.json,text/csv,application/json";
+  // the browser's own file button speaks its language (« Choose File »): the input stays, focusable but unseen, and a
+  // French twin shows the choice (clicking it opens the same dialog)
+  file.input.classList.add("file-native");
+  const chosenName = h("span", { className: "file-name" }, "Aucun fichier choisi");
+  const proxy = h("span", { className: "file-proxy", "aria-hidden": "true" },
+    h("span", { className: "button secondary", onclick: () => file.input.click() }, "Choisir un fichier…"), chosenName);
+  file.input.after(proxy);
   const slot = errorSlot(() => [...fields, file]);
   const preview = h("div", { className: "import-preview" });
   const status = h("p", { className: "status", role: "status", hidden: true });  // shown when it has something to say
@@ -55,8 +62,8 @@ function importForm(ctx, { id, fn, title, hint, columns, template, templateName,
           r.cells[c.name] ?? "")),
         refused ? h("td", { className: "field-error" }, h("ul", {}, r.errors.map((e) => h("li", {}, e.message)))) : null)),
       { label: refused ? "Lignes refusées" : "Aperçu du fichier", empty: "Aucune ligne." }),
-    hidden ? h("p", { className: "hint" }, refused ? `… et ${hidden} autre(s) ligne(s) refusée(s).`
-      : `… et ${hidden} autre(s) ligne(s), envoyées avec celles-ci.`) : null);
+    ...(hidden ? [h("p", { className: "hint" }, refused ? `… et ${hidden} autre(s) ligne(s) refusée(s).`
+      : `… et ${hidden} autre(s) ligne(s), envoyées avec celles-ci.`)] : []));
   };
 
   file.input.addEventListener("change", () => {
@@ -65,6 +72,7 @@ function importForm(ctx, { id, fn, title, hint, columns, template, templateName,
     preview.replaceChildren();
     chosen = null;
     const picked = file.input.files?.[0];
+    chosenName.textContent = picked ? picked.name : "Aucun fichier choisi";
     if (!picked) return;
     reading = (async () => {
       const bytes = new Uint8Array(await picked.arrayBuffer());
