@@ -236,8 +236,8 @@ export function catalogueSummaryText(s, frenchDate) {
 // --- the property tree (A7) ---
 
 export const TREE_MODES = Object.freeze([
-  { value: "replace", label: "Arbre complet : les éléments absents du fichier sont retirés" },
-  { value: "merge", label: "Ajouts et modifications : rien n'est retiré" },
+  { value: "replace", label: "Arbre complet" },
+  { value: "merge", label: "Ajouts et modifications" },
 ]);
 
 // The request of a tree import, or the errors to fix before sending.

@@ -159,7 +159,8 @@ export function catalogueImport(ctx, { contractId, view, today, done }) {
 // A7: the manager's property tree, whole (the nodes it omits retired) or added to. The tree read before the import
 // (every node, retired ones too) tells created from changed in the summary.
 export function treeImport(ctx, { done }) {
-  const mode = field({ name: "mode", label: "Mode d'import", options: TREE_MODES, value: "replace", required: true });
+  const mode = field({ name: "mode", label: "Mode d'import", options: TREE_MODES, value: "replace", required: true,
+    hint: "Arbre complet : les éléments absents du fichier sont retirés. Ajouts et modifications : rien n'est retiré." });
   return importForm(ctx, {
     id: "tree-import", fn: "import_property_tree", title: "Importer le patrimoine",
     hint: "Une ligne par élément : identifiant, type (site, building, staircase, dwelling, equipment), parent "
