@@ -673,8 +673,8 @@ export function quoteDecisionBody(quote, action, reason) {
 // months » — it has none to review; else when the last review was and when the next is due, late or not.
 export function catalogueReviewText(view) {
   if (!view?.in_force) {
-    return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois "
-      + "(A14), que le gestionnaire importe depuis son système (import_catalogue).", late: true, canConfirm: false };
+    return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois, "
+      + "que le gestionnaire importe ci-dessous ou depuis son système.", late: true, canConfirm: false };
   }
   const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
   const due = formatDateTime(view.review_due_on);

@@ -308,6 +308,91 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     app.check(page, "gestionnaire-export", shot=False)
 
 
+TREE_CSV = ("node_id;kind;parent_id;label;commune\n"
+            "LYON;site;;Résidence Les Tilleuls;69383\n"
+            "LYON-BAT-B;building;LYON;Bâtiment B;\n"
+            "LYON-BAT-B-LOG-3;dwelling;LYON-BAT-B;Logement 3;\n")
+CATALOGUE_HEADER = "code;label;unit;unit_price;vat_rate\n"
+
+
+def csv_file(name: str, text: str) -> dict:
+    """A CSV as a spreadsheet saves it « CSV UTF-8 »: with its BOM."""
+    return {"name": name, "mimeType": "text/csv", "buffer": ("\ufeff" + text).encode()}
+
+
+def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orphan(app, platform, clean_firestore):
+    """A7 property tree, A14 service-code catalogue: a manager without an integrator loads its tree and its contract's
+    catalogue from files, a bad line is refused at its line with nothing recorded, and an order received on a site the
+    tree does not hold is attached with « Rattacher »."""
+    name_parties(clean_firestore)
+    manager = Erp(platform, "manager", "mgr-test")
+    # an order received through receive_order on a site its tree will not hold: an orphan once the tree is in force
+    assert manager.post("receive_order", issue_order_body("BC-IMP-1", title="Fuite logement 12")).status_code == 201
+    page = app.sign_in("manager")
+
+    # The tree, from « Patrimoine »: the template offered, the file's lines shown, sent once however often clicked
+    page.get_by_role("link", name="Patrimoine").click()
+    tree_form = page.get_by_role("form", name="Importer le patrimoine")
+    with page.expect_download() as download:
+        tree_form.get_by_role("link", name="Télécharger le modèle (modele-patrimoine.csv)").click()
+    template = download.value.path().read_text(encoding="utf-8-sig")
+    assert template.splitlines()[0] == "node_id;kind;parent_id;label;commune", template
+    tree_form.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("patrimoine.csv", TREE_CSV))
+    expect(tree_form.get_by_role("table", name="Aperçu du fichier").locator("tbody tr")).to_have_count(3)
+    imported = sent_keys(page, "import_property_tree")
+    tree_form.get_by_role("button", name="Importer le patrimoine").dblclick()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Patrimoine importé : 3 éléments dans le fichier — 3 créés, 0 modifié, 0 inchangé ; 0 retiré.")
+    assert len(imported) >= 1 and len(set(imported)) == 1, imported
+    # the coverage screen shows the tree in force, and the order on a site it does not hold as an orphan
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Arbre du patrimoine importéoui")
+    expect(facts).to_contain_text("Nœuds du patrimoine3")
+    expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-IMP-1']")).to_be_visible()
+
+    # A catalogue with one bad line: refused at that line and column, nothing recorded; then corrected
+    page.get_by_role("link", name="Marchés").click()
+    page.get_by_role("link", name="AC-2026-017").click()
+    cat_form = page.get_by_role("form", name="Importer une nouvelle version du catalogue")
+    cat_form.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("bordereau.csv", CATALOGUE_HEADER
+        + "PLB-010;Recherche de fuite;U;85,00;10\nPLB-024;Remplacement siphon;U;quarante;10\n"))
+    sent = sent_keys(page, "import_catalogue")
+    cat_form.get_by_role("button", name="Importer le catalogue").dblclick()
+    refused = cat_form.get_by_role("table", name="Lignes refusées").locator("tr[data-line='3']")
+    expect(refused).to_contain_text("Prix unitaire HT (€) : Format invalide : montant en euros attendu, ex. 85,00.")
+    expect(refused.locator("td.invalid")).to_have_text("quarante")
+    expect(cat_form.locator(".form-errors")).to_contain_text("1 ligne refusée (voir ci-dessous). Rien n'a été enregistré")
+    expect(page.get_by_role("table", name="Versions du catalogue")).to_contain_text("Aucune version importée.")
+    app.check(page, "gestionnaire-import-catalogue")
+    assert len(sent) >= 1 and len(set(sent)) == 1, sent
+    cat_form.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("bordereau.csv", CATALOGUE_HEADER
+        + "PLB-010;Recherche de fuite;U;85,00;10\nPLB-024;Remplacement siphon;U;42,00;10\n"))
+    cat_form.get_by_role("button", name="Importer le catalogue").click()
+    expect(page.locator("#catalogue-imported")).to_contain_text(
+        "Version 1 du catalogue importée, applicable à partir du "
+        f"{fr(paris_today())} : 2 codes — 2 créés, 0 modifié, 0 inchangé.")
+    expect(page.get_by_role("table", name="Prestations")).to_contain_text("Remplacement siphon")
+    assert len(set(sent)) == 2, sent  # the corrected file: a new request, the refused one recorded nothing
+
+    # « Rattacher »: the orphan put on a node of the imported tree stops being one
+    page.get_by_role("link", name="Patrimoine").click()
+    page.get_by_role("button", name="Rattacher la commande BC-IMP-1").click()
+    page.get_by_label("Élément du patrimoine").select_option("LYON-BAT-B-LOG-3")
+    page.get_by_role("form", name="Rattacher la commande BC-IMP-1").get_by_role("button", name="Rattacher").click()
+    page.get_by_role("button", name="Confirmer le rattachement").click()
+    expect(page.get_by_role("status")).to_contain_text("Commande BC-IMP-1 rattachée à « LYON-BAT-B-LOG-3 »")
+    expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-IMP-1']")).to_have_count(0)
+    expect(page.locator("meter")).to_have_attribute("value", "100")
+    app.check(page, "gestionnaire-import-patrimoine", shot=False)
+
+    # The contractor reads the catalogue but is offered no import (the platform refuses it anyway: 403)
+    contractor_page = app.sign_in("contractor")
+    contractor_page.goto(app.base + "/#/contracts/mgr-test/AC-2026-017")
+    expect(contractor_page.get_by_role("table", name="Prestations")).to_contain_text("Remplacement siphon")
+    expect(contractor_page.get_by_role("form", name="Importer une nouvelle version du catalogue")).to_have_count(0)
+    expect(contractor_page.get_by_role("link", name="Patrimoine")).to_have_count(0)
+
+
 def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(app, platform, clean_firestore):
     name_parties(clean_firestore)
     manager = Erp(platform, "manager", "mgr-test")
