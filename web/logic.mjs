@@ -674,7 +674,7 @@ export function quoteDecisionBody(quote, action, reason) {
 export function catalogueReviewText(view) {
   if (!view?.in_force) {
     return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois, "
-      + "que le gestionnaire importe ci-dessous ou depuis son système.", late: true, canConfirm: false };
+      + "que le gestionnaire importe depuis l’écran du marché ou son système.", late: true, canConfirm: false };
   }
   const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
   const due = formatDateTime(view.review_due_on);
