@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -21,12 +22,28 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.reception import LineReception, PublicInvoicing, ReceptionLine, Reservation
 from shared.domain.phone import normalise_mobile
 from shared.domain.base import Command, Identifier, Model
+from shared.domain.workdays import PARIS, territory
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 
-# A message dated this far ahead of the platform clock is refused: the sender's clock is wrong.
+# A message dated this far ahead of the platform clock is refused: the sender's clock is wrong. The same
+# tolerance lets an event be dated that much before its order's issue (the two clocks are not the same).
 CLOCK_SKEW_TOLERANCE = dt.timedelta(minutes=2)
+
+# A6 order execution data: the execution dates a report may carry, each with what the French message calls it.
+# None may fall on a day before the order's issue (OCCURRED_BEFORE_ORDER for the event itself, to the minute).
+_DATED_FIELDS: tuple[tuple[str, str], ...] = (
+    ("planned_start", "Le début prévu"), ("planned_end", "La fin prévue"),
+    ("appointment.start", "Le début du rendez-vous"), ("appointment.end", "La fin du rendez-vous"),
+    ("actual_start", "Le début réel"), ("actual_end", "La fin réelle"),
+    ("invoice_date", "La date de facture"),
+)
+
+
+def french_instant(at: dt.datetime, zone: ZoneInfo = PARIS) -> str:
+    """« 03/03/2026 à 08:00 » on ``zone``'s clock, as the French messages write an instant."""
+    return at.astimezone(zone).strftime("%d/%m/%Y à %H:%M")
 
 
 def _mobile(value: str) -> str:
@@ -292,6 +309,7 @@ class Order(Model):
         errors: list[ErrorDetail] = []
         if change.occurred_at > now + CLOCK_SKEW_TOLERANCE:
             errors.append(ErrorDetail.of("$.occurred_at", "OCCURRED_IN_FUTURE", occurred_at=change.occurred_at.isoformat()))
+        errors.extend(self._dated_before_issue(change))
         if change.sequence is not None:
             if change.sequence <= self.last_sequence:
                 errors.append(ErrorDetail.of("$.sequence", "SEQUENCE_OUTDATED", sequence=change.sequence, last=self.last_sequence))
@@ -320,6 +338,41 @@ class Order(Model):
         if target is not None and target != self.state:
             errors.extend(self._check_transition(target, actor, merged))
         return errors
+
+    def _dated_before_issue(self, change: StateChange) -> list[ErrorDetail]:
+        """A6, A9: nothing happens on an order before it exists. The event may not be dated before the issue
+        (less ``CLOCK_SKEW_TOLERANCE``); a date it reports (planned, appointment, actual, invoice) may not fall on
+        a day before the issue's day, on the order's own clock (B18) — a day's plan or an urgent start on the
+        morning of an order issued at noon stays possible."""
+        zone = self.time_zone()
+        issued = self.issued_in_french()
+        errors = []
+        if change.occurred_at < self.issued_at - CLOCK_SKEW_TOLERANCE:
+            errors.append(ErrorDetail.of("$.occurred_at", "OCCURRED_BEFORE_ORDER", issued_at=issued,
+                                         occurred_at=french_instant(change.occurred_at, zone)))
+        issue_day = self.issue_day()
+        for path, label in _DATED_FIELDS:
+            value: object = change
+            for part in path.split("."):
+                value = getattr(value, part, None) if value is not None else None
+            if value is None:
+                continue
+            day = value.astimezone(zone).date() if isinstance(value, dt.datetime) else value
+            if day < issue_day:
+                shown = french_instant(value, zone) if isinstance(value, dt.datetime) else value.strftime("%d/%m/%Y")
+                errors.append(ErrorDetail.of(f"$.{path}", "DATE_BEFORE_ORDER", what=label, date=shown, issued_at=issued))
+        return errors
+
+    def issue_day(self) -> dt.date:
+        """The day the order was issued, on its own clock: no date it carries may fall before."""
+        return self.issued_at.astimezone(self.time_zone()).date()
+
+    def issued_in_french(self) -> str:
+        return french_instant(self.issued_at, self.time_zone())
+
+    def time_zone(self) -> ZoneInfo:
+        """The order's clock (B18: its territory's; Paris for an order stored before orders kept their territory)."""
+        return ZoneInfo(territory(self.territory).time_zone) if self.territory else PARIS
 
     def _merged(self, change: StateChange) -> dict[str, object]:
         merged = {name: getattr(self, name) for name in _CARRIED_FIELDS} | self.facts()
@@ -475,7 +528,10 @@ class StateChange(Model):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    occurred_at: AwareDatetime
+    occurred_at: AwareDatetime = Field(description=(
+        "When the event happened, with its time zone: at most 2 minutes in the future (OCCURRED_IN_FUTURE) and "
+        "at most 2 minutes before the order's issued_at (OCCURRED_BEFORE_ORDER). The dates the report carries "
+        "(planned, appointment, actual, invoice) fall on the order's issue day or later (DATE_BEFORE_ORDER)."))
     sequence: int | None = None
     state: OrderState | None = None
     reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None

@@ -39,12 +39,14 @@ RULES: dict[str, int] = {"P1": 15_000}
 # counted: ORDER_NOT_FOUND (no order, hence no manager's ledger, can be named), SEQUENCE_GAP /
 # SEQUENCE_OUTDATED (ordering of well-formed messages: a redelivery or one still in transit),
 # ILLEGAL_TRANSITION / TRANSITION_NOT_ALLOWED_FOR_ACTOR / ORDER_TERMINATED (a well-formed message
-# at odds with the order's state, which the manager may have changed) and MESSAGE_ID_REUSED.
+# at odds with the order's state, which the manager may have changed) and MESSAGE_ID_REUSED. Counted like
+# OCCURRED_IN_FUTURE: OCCURRED_BEFORE_ORDER / DATE_BEFORE_ORDER, a date the contractor got wrong against the
+# issue date the order itself carried to it, which never changes.
 NON_COMPLIANT_FORMAT_CODES: frozenset[str] = frozenset({
     "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "INVALID_ENVELOPE", "UNKNOWN_EVENT_TYPE", "PAYLOAD_TOO_LARGE",
     "REQUIRED", "UNKNOWN_FIELD", "INVALID_TYPE", "INVALID_FORMAT", "INVALID_LENGTH", "OUT_OF_RANGE",
     "INVALID_VALUE", "INVALID_PHONE", "INVALID_PERIOD", "DUPLICATE_VALUE", "UNKNOWN_LINE",
-    "MISSING_FIELD_FOR_TRANSITION", "OCCURRED_IN_FUTURE",
+    "MISSING_FIELD_FOR_TRANSITION", "OCCURRED_IN_FUTURE", "OCCURRED_BEFORE_ORDER", "DATE_BEFORE_ORDER",
 })
 
 

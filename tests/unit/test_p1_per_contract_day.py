@@ -16,11 +16,16 @@ from tests.fakes import World
 ORDERS = [f"BC-OUT-{i:02d}" for i in range(40)]
 
 
+# Orders issued long before the events their late messages report (some are months late).
+ISSUED_A_YEAR_BEFORE = "2025-03-03T08:00:00+01:00"
+
+
 def a_world(orders=ORDERS, contract_of=lambda order_id: "AC-2026-017") -> World:
     world = World(NOW)
     world.seed_contractor(CONTRACTOR, (MANAGER,))
     for order_id in orders:
-        world.seed_order(an_order(order_id, state=OrderState.TO_ACKNOWLEDGE, contract_id=contract_of(order_id)))
+        world.seed_order(an_order(order_id, state=OrderState.TO_ACKNOWLEDGE, contract_id=contract_of(order_id),
+                                  issued_at=ISSUED_A_YEAR_BEFORE))
     return world
 
 
