@@ -1145,15 +1145,19 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     expect(manager.get_by_label("SIRET", exact=True)).to_be_focused()
     expect(manager.get_by_label("SIRET", exact=True)).to_have_attribute("aria-invalid", "true")
     app.check(page, "operateur-raccordement-siret-refuse", shot=False)
-    # corrected: created (the result takes the focus), then the same again changes nothing
+    # corrected: created (the result takes the focus); the same form sent again is the same request, whose first
+    # answer the registry replays (one Idempotency-Key per content): « créée » again, not « inchangée »
     manager.get_by_label("SIRET", exact=True).fill("21690123100011")
     manager.get_by_role("button", name="Inscrire le gestionnaire").click()
     result = manager.get_by_role("status")
     expect(result.locator("[data-outcome]")).to_have_text("Inscription créée — gestionnaire « mgr-web-onb ».")
     expect(result).to_be_focused()
     expect(field_error(page, "SIRET", within=manager)).to_be_empty()
-    manager.get_by_role("button", name="Inscrire le gestionnaire").click()
-    expect(result.locator("[data-outcome]")).to_have_attribute("data-outcome", "unchanged")
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and '"manager_id":"mgr-web-onb"' in (r.request.post_data or "")) as again:
+        manager.get_by_role("button", name="Inscrire le gestionnaire").click()
+    assert again.value.headers.get("idempotent-replayed") == "true"
+    expect(result.locator("[data-outcome]")).to_have_text("Inscription créée — gestionnaire « mgr-web-onb ».")
 
     # A contractor working for it: the topics and subscriptions provisioned, read from the answer
     contractor = page.get_by_role("form", name="Inscrire un prestataire")
@@ -1185,12 +1189,13 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     expect(identity.locator("[data-outcome]")).to_have_attribute("data-outcome", "created")
     expect(identity.get_by_role("status")).to_contain_text("lire les commandes")
 
-    # Deactivating the contractor: recorded, then a second time changes nothing
+    # Deactivating the contractor: recorded, then a second click replays that first answer (the same request)
     deactivation = page.get_by_role("form", name="Désactiver une partie")
     deactivation.get_by_label("Type", exact=True).select_option("contractor")
     deactivation.get_by_label(re.compile("^Identifiant")).select_option("ctr-web-onb")
     deactivation.get_by_role("button", name="Désactiver").click()
     expect(deactivation.locator("[data-outcome]")).to_have_text("Désactivation enregistrée — prestataire « ctr-web-onb ».")
     deactivation.get_by_role("button", name="Désactiver").click()
-    expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "unchanged")
+    expect(deactivation.locator("[data-outcome]")).to_have_text("Désactivation enregistrée — prestataire « ctr-web-onb ».")
+    expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "changed")
     app.check(page, "operateur-raccordement-desactivation", shot=False)
