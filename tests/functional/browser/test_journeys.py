@@ -837,12 +837,34 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     sheet.get_by_label("Jours travaillés").fill("3")
     sheet.get_by_label("dont jours sur site").fill("1")
     timesheet_keys = sent_keys(titulaire_page, "submit_timesheet")
+    # (the screen's read after the answer is held, to type during it as a slow network would let one)
+    order_url = titulaire_page.evaluate("async () => (await (await fetch('config.json')).json()).functions")["get_order"]
+    held: list = []
+    holding = [True]
+    hold = lambda route: held.append(route) if holding[0] and route.request.method == "GET" else route.continue_()  # noqa: E731,E501
+    reads_order = lambda url: url.startswith(order_url + "/")  # noqa: E731
+    titulaire_page.route(reads_order, hold)
     sheet.get_by_role("button", name="Déclarer").dblclick()  # a double click declares it once, never refused
-    # recorded: the answer, and both tables re-read in place (no reload)
+    # recorded: the answer at once
     expect(sheet).to_contain_text("Feuille de temps enregistrée : 3 j déclarés sur ce jalon, dont 1 j sur site.")
     assert len(set(timesheet_keys)) == 1, timesheet_keys
-    expect(sheet.locator(".field-error:not(:empty), .form-errors:not(:empty)")).to_have_count(0)
+    # A11: the next timesheet's reference typed while the screen reads the order again — kept, and still focused, by
+    # the drawing that follows (the form sent, typed in again, is kept as it is; never drawn over)
+    for _ in range(100):
+        if held:
+            break
+        titulaire_page.wait_for_timeout(50)
+    assert held, "the order screen did not read the order again after the timesheet"
+    sheet.get_by_label("Référence de la feuille de temps").fill("FT-2")
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    titulaire_page.unroute(reads_order, hold)
+    # both tables re-read in place (no reload)
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
+    expect(sheet.get_by_label("Référence de la feuille de temps")).to_have_value("FT-2")
+    expect(sheet.get_by_label("Référence de la feuille de temps")).to_be_focused()
+    expect(sheet.locator(".field-error:not(:empty), .form-errors:not(:empty)")).to_have_count(0)
     expect(sheets.locator("tr[data-timesheet='FT-1'] td")).to_have_text(
         ["FT-1", f"du {fr(start)} au {fr(worked_until)}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
     # A11: its own timesheet moved the order's updated_at, which the stream announces about a second later: the screen,
