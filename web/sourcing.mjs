@@ -421,7 +421,10 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
     replacementSection(ctx, m, refresh, nameOf),
     missionQuoteForm(ctx, m));
   if (followed) {
-    orderDrawn(ctx, { follow, ...followed, reread: (options) => renderMission(ctx, missionId, { follow: false, ...options }) });
+    // its view's `updated_at` (its order's, as read): a change it already shows — its user's own decision, read
+    // again after it — is not read again when the stream announces it (alreadyShown), as on the order screen
+    orderDrawn(ctx, { follow, ...followed, shownAt: m.updated_at ?? null,
+      reread: (options) => renderMission(ctx, missionId, { follow: false, ...options }) });
   }
   return undefined;
 }

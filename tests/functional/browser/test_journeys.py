@@ -922,12 +922,34 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     sheet.get_by_label("Jours travaillés").fill("3")
     sheet.get_by_label("dont jours sur site").fill("1")
     timesheet_keys = sent_keys(titulaire_page, "submit_timesheet")
+    # (the screen's read after the answer is held, to type during it as a slow network would let one)
+    order_url = titulaire_page.evaluate("async () => (await (await fetch('config.json')).json()).functions")["get_order"]
+    held: list = []
+    holding = [True]
+    hold = lambda route: held.append(route) if holding[0] and route.request.method == "GET" else route.continue_()  # noqa: E731,E501
+    reads_order = lambda url: url.startswith(order_url + "/")  # noqa: E731
+    titulaire_page.route(reads_order, hold)
     sheet.get_by_role("button", name="Déclarer").dblclick()  # a double click declares it once, never refused
-    # recorded: the answer, and both tables re-read in place (no reload)
+    # recorded: the answer at once
     expect(sheet).to_contain_text("Feuille de temps enregistrée : 3 j déclarés sur ce jalon, dont 1 j sur site.")
     assert len(set(timesheet_keys)) == 1, timesheet_keys
-    expect(sheet.locator(".field-error:not(:empty), .form-errors:not(:empty)")).to_have_count(0)
+    # A11: the next timesheet's reference typed while the screen reads the order again — kept, and still focused, by
+    # the drawing that follows (the form sent, typed in again, is kept as it is; never drawn over)
+    for _ in range(100):
+        if held:
+            break
+        titulaire_page.wait_for_timeout(50)
+    assert held, "the order screen did not read the order again after the timesheet"
+    sheet.get_by_label("Référence de la feuille de temps").fill("FT-2")
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    titulaire_page.unroute(reads_order, hold)
+    # both tables re-read in place (no reload)
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
+    expect(sheet.get_by_label("Référence de la feuille de temps")).to_have_value("FT-2")
+    expect(sheet.get_by_label("Référence de la feuille de temps")).to_be_focused()
+    expect(sheet.locator(".field-error:not(:empty), .form-errors:not(:empty)")).to_have_count(0)
     expect(sheets.locator("tr[data-timesheet='FT-1'] td")).to_have_text(
         ["FT-1", f"du {fr(start)} au {fr(worked_until)}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
     # A11: its own timesheet moved the order's updated_at, which the stream announces about a second later: the screen,
@@ -1231,15 +1253,19 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     expect(manager.get_by_label("SIRET", exact=True)).to_be_focused()
     expect(manager.get_by_label("SIRET", exact=True)).to_have_attribute("aria-invalid", "true")
     app.check(page, "operateur-raccordement-siret-refuse", shot=False)
-    # corrected: created (the result takes the focus), then the same again changes nothing
+    # corrected: created (the result takes the focus); the same form sent again is the same request, whose first
+    # answer the registry replays (one Idempotency-Key per content): « créée » again, not « inchangée »
     manager.get_by_label("SIRET", exact=True).fill("21690123100011")
     manager.get_by_role("button", name="Inscrire le gestionnaire").click()
     result = manager.get_by_role("status")
     expect(result.locator("[data-outcome]")).to_have_text("Inscription créée — gestionnaire « mgr-web-onb ».")
     expect(result).to_be_focused()
     expect(field_error(page, "SIRET", within=manager)).to_be_empty()
-    manager.get_by_role("button", name="Inscrire le gestionnaire").click()
-    expect(result.locator("[data-outcome]")).to_have_attribute("data-outcome", "unchanged")
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and '"manager_id":"mgr-web-onb"' in (r.request.post_data or "")) as again:
+        manager.get_by_role("button", name="Inscrire le gestionnaire").click()
+    assert again.value.headers.get("idempotent-replayed") == "true"
+    expect(result.locator("[data-outcome]")).to_have_text("Inscription créée — gestionnaire « mgr-web-onb ».")
 
     # A contractor working for it: the topics and subscriptions provisioned, read from the answer
     contractor = page.get_by_role("form", name="Inscrire un prestataire")
@@ -1271,12 +1297,13 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     expect(identity.locator("[data-outcome]")).to_have_attribute("data-outcome", "created")
     expect(identity.get_by_role("status")).to_contain_text("lire les commandes")
 
-    # Deactivating the contractor: recorded, then a second time changes nothing
+    # Deactivating the contractor: recorded, then a second click replays that first answer (the same request)
     deactivation = page.get_by_role("form", name="Désactiver une partie")
     deactivation.get_by_label("Type", exact=True).select_option("contractor")
     deactivation.get_by_label(re.compile("^Identifiant")).select_option("ctr-web-onb")
     deactivation.get_by_role("button", name="Désactiver").click()
     expect(deactivation.locator("[data-outcome]")).to_have_text("Désactivation enregistrée — prestataire « ctr-web-onb ».")
     deactivation.get_by_role("button", name="Désactiver").click()
-    expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "unchanged")
+    expect(deactivation.locator("[data-outcome]")).to_have_text("Désactivation enregistrée — prestataire « ctr-web-onb ».")
+    expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "changed")
     app.check(page, "operateur-raccordement-desactivation", shot=False)
