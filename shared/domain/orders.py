@@ -8,7 +8,7 @@ it and returns the new order or every error found — never a silent no-op.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -22,28 +22,11 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.reception import LineReception, PublicInvoicing, ReceptionLine, Reservation
 from shared.domain.phone import normalise_mobile
 from shared.domain.base import Command, Identifier, Model
+from shared.domain.order_dates import CLOCK_SKEW_TOLERANCE, dated_before_issue, french_instant
 from shared.domain.workdays import PARIS, territory
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
-
-# A message dated this far ahead of the platform clock is refused: the sender's clock is wrong. The same
-# tolerance lets an event be dated that much before its order's issue (the two clocks are not the same).
-CLOCK_SKEW_TOLERANCE = dt.timedelta(minutes=2)
-
-# A6 order execution data: the execution dates a report may carry, each with what the French message calls it.
-# None may fall on a day before the order's issue (OCCURRED_BEFORE_ORDER for the event itself, to the minute).
-_DATED_FIELDS: tuple[tuple[str, str], ...] = (
-    ("planned_start", "Le début prévu"), ("planned_end", "La fin prévue"),
-    ("appointment.start", "Le début du rendez-vous"), ("appointment.end", "La fin du rendez-vous"),
-    ("actual_start", "Le début réel"), ("actual_end", "La fin réelle"),
-    ("invoice_date", "La date de facture"),
-)
-
-
-def french_instant(at: dt.datetime, zone: ZoneInfo = PARIS) -> str:
-    """« 03/03/2026 à 08:00 » on ``zone``'s clock, as the French messages write an instant."""
-    return at.astimezone(zone).strftime("%d/%m/%Y à %H:%M")
 
 
 def _mobile(value: str) -> str:
@@ -309,7 +292,7 @@ class Order(Model):
         errors: list[ErrorDetail] = []
         if change.occurred_at > now + CLOCK_SKEW_TOLERANCE:
             errors.append(ErrorDetail.of("$.occurred_at", "OCCURRED_IN_FUTURE", occurred_at=change.occurred_at.isoformat()))
-        errors.extend(self._dated_before_issue(change))
+        errors.extend(dated_before_issue(change, self.issued_at, self.time_zone()))
         if change.sequence is not None:
             if change.sequence <= self.last_sequence:
                 errors.append(ErrorDetail.of("$.sequence", "SEQUENCE_OUTDATED", sequence=change.sequence, last=self.last_sequence))
@@ -337,30 +320,6 @@ class Order(Model):
         target = change.state
         if target is not None and target != self.state:
             errors.extend(self._check_transition(target, actor, merged))
-        return errors
-
-    def _dated_before_issue(self, change: StateChange) -> list[ErrorDetail]:
-        """A6, A9: nothing happens on an order before it exists. The event may not be dated before the issue
-        (less ``CLOCK_SKEW_TOLERANCE``); a date it reports (planned, appointment, actual, invoice) may not fall on
-        a day before the issue's day, on the order's own clock (B18) — a day's plan or an urgent start on the
-        morning of an order issued at noon stays possible."""
-        zone = self.time_zone()
-        issued = self.issued_in_french()
-        errors = []
-        if change.occurred_at < self.issued_at - CLOCK_SKEW_TOLERANCE:
-            errors.append(ErrorDetail.of("$.occurred_at", "OCCURRED_BEFORE_ORDER", issued_at=issued,
-                                         occurred_at=french_instant(change.occurred_at, zone)))
-        issue_day = self.issue_day()
-        for path, label in _DATED_FIELDS:
-            value: object = change
-            for part in path.split("."):
-                value = getattr(value, part, None) if value is not None else None
-            if value is None:
-                continue
-            day = value.astimezone(zone).date() if isinstance(value, dt.datetime) else value
-            if day < issue_day:
-                shown = french_instant(value, zone) if isinstance(value, dt.datetime) else value.strftime("%d/%m/%Y")
-                errors.append(ErrorDetail.of(f"$.{path}", "DATE_BEFORE_ORDER", what=label, date=shown, issued_at=issued))
         return errors
 
     def issue_day(self) -> dt.date:
@@ -500,24 +459,6 @@ def next_states(order: Order, actor: Actor | None) -> list[OrderState]:
     if actor is None:
         return []
     return [t.to for t in open_transitions(order) if actor in t.by]
-
-
-# The actor each signed-in role acts as on an order: a beneficiary is the client of its missions'
-# orders, as a manager is of its own (change_order_state, record_reception); submit_execution is the
-# contractor's.
-ROLE_ACTORS: dict[str, Actor] = {"manager": Actor.MANAGER, "contractor": Actor.CONTRACTOR,
-                                 "beneficiary": Actor.MANAGER}
-# The right each of them needs to move an order: what change_order_state and submit_execution require.
-MOVE_RIGHTS: dict[str, str] = {"manager": "orders.write", "contractor": "execution.write",
-                               "beneficiary": "orders.write"}
-
-
-def actor_for_role(role: str, rights: Collection[str]) -> Actor | None:
-    """The actor a signed-in caller moves orders as; none for a role that moves no order, or for a
-    user whose rights were narrowed below the right to move them."""
-    if role not in ROLE_ACTORS or MOVE_RIGHTS[role] not in rights:
-        return None
-    return ROLE_ACTORS[role]
 
 
 # --- what changes an order -----------------------------------------------------------------

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from shared.domain.orders import Order, actor_for_role, next_states
+from shared.domain.order_moves import actor_for_role
+from shared.domain.orders import Order, next_states
 from shared.ports import SERVER_TIME, Query, UnitOfWork
 
 UPDATED_AT = "updated_at"
