@@ -687,6 +687,13 @@ export function catalogueReviewText(view) {
 }
 
 // --- reversibility export (A8, export_space) ---------------------------------------------------------
+// The name the archive is saved under: the job's download_name (« passerelle-export-rhone-habitat-2026-12-07.zip »,
+// which the signed URL also asks Storage to send as its Content-Disposition: a cross-origin link's `download`
+// attribute is ignored by browsers), never the job's hash; a job answered without one: « passerelle-export.zip ».
+export function exportFileName(job) {
+  return job?.download_name || "passerelle-export.zip";
+}
+
 // What the export screen says of a job (ExportJob: pending, running, completed, expired), in French, and whether
 // it is still to be followed (polled) — a completed job offers its archive, an expired one a new export.
 export function exportJobText(job) {
