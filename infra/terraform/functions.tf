@@ -315,7 +315,7 @@ locals {
       method      = "GET"
     }
     list_contracts = {
-      description = "Manager, beneficiary or contractor -> platform: its contracts, their catalogue versions and parties' names (web application)."
+      description = "Manager, beneficiary or contractor -> platform: its contracts, their catalogue versions and parties' names; purchasing body: its own name only (web application)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"

@@ -103,7 +103,9 @@ def test_a_late_message_on_an_order_in_noumea_records_d1_in_new_caledonia():
     assert {line.territory for line in s.lines} == {"NC"}
     rows = statement_csv(s).decode("utf-8").splitlines()
     # (each day of the contract lists the messages that caused it: here the one late message)
-    assert rows[0].endswith(";Motif;Territoire;Messages en cause") and rows[1].endswith(";NC;1")
+    # (named: the territory by its name, the day's message by its order)
+    assert rows[0].split(";")[6] == "Territoire" and rows[1].split(";")[6] == "Nouvelle-Calédonie (NC)"
+    assert rows[1].split(";")[3] == d1.order_id
 
 
 def test_a_format_rejection_on_an_order_without_a_commune_records_f1_in_the_managers_territory():

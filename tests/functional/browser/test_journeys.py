@@ -982,9 +982,13 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     expect(raise_form.get_by_label("Gestionnaire", exact=True)).to_have_count(0)
 
 
-def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform):
+def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform, firestore_client):
     register_pool(platform)
+    firestore_client.document("purchasing_bodies/centrale-test").set({"name": "Centrale Essai", "status": "active"},
+                                                                     merge=True)
     page = app.sign_in("purchasing_body")
+    # B1 parties: the header names it as the other roles, « Rôle — Nom (id) »
+    expect(page.locator("header .who")).to_have_text("Centrale d'achat — Centrale Essai (centrale-test)")
     expect(page.get_by_role("img", name="Volume d'affaires par mois (€ HT)")).to_be_visible()
     # B17: the volume overall, per quarter and per year, the price lines and the return on investment, not only in the CSV
     expect(page.locator(".report .facts").first).to_contain_text("Volume d'affaires")
