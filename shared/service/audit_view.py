@@ -4,15 +4,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from shared.domain.audit_report import AuditCheckView, audit_check_view
+from shared.ports.audit import AuditCheckRuns
 
 
-class CheckRuns(Protocol):
-    def last_check_run(self) -> dict[str, Any] | None: ...
-
-
-def last_check(runs: CheckRuns) -> AuditCheckView:
+def last_check(runs: AuditCheckRuns) -> AuditCheckView:
     """Where every chain stood at the last check; ``never_run`` before the first one."""
     return audit_check_view(runs.last_check_run())
