@@ -2,8 +2,8 @@
 what it read, every chain intact or altered, and for an altered one the links and records named and since when
 (the web application's « Journal d'audit »). No query parameter.
 
-Every operator reads it, whatever rights its account was narrowed to: watching the platform's own integrity is
-the operator's job, and the answer names spaces and audit record ids, never their content."""
+The right is ``incidents.manage``: an altered chain is a security incident, handled by the operators who handle
+incidents (docs/runbook.md). The answer names spaces and audit record ids, never their content."""
 
 from __future__ import annotations
 
@@ -24,5 +24,5 @@ def _read(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def get_audit_check(request):
-    return http.serve(request, operation="get_audit_check", roles=frozenset({"operator"}), action=_read,
-                      methods=("GET",), idempotent=False)
+    return http.serve(request, operation="get_audit_check", roles=frozenset({"operator"}), right="incidents.manage",
+                      action=_read, methods=("GET",), idempotent=False)

@@ -262,7 +262,7 @@ def check_conformance(b: Build) -> dict[str, Any]:
     }
 
 
-@operation("get_audit_check", "get", roles=("operator",), right=None, schemas=("AuditCheckView",))
+@operation("get_audit_check", "get", roles=("operator",), right=Right.INCIDENTS_MANAGE, schemas=("AuditCheckView",))
 def get_audit_check(b: Build) -> dict[str, Any]:
     audit = b.stories.audit
     problems = common_problems("get_audit_check", post=False)
@@ -279,7 +279,8 @@ def get_audit_check(b: Build) -> dict[str, Any]:
             "left for the next run). An altered chain names the links and audit records the check found edited, "
             "deleted, out of the chain or different from the witness, its problems in French, and `altered_since`: "
             "the first check that found it altered, every check since having found it so. `status` is `never_run` "
-            "before the first check. Every operator may read it; nothing of the records' content is answered."),
+            "before the first check. Right `incidents.manage`: an altered chain is a security incident. Nothing of the "
+            "records' content is answered."),
         "tags": ["operator"],
         "parameters": [{"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {"200": json_response("The last check.", b.refs["AuditCheckView"], {
