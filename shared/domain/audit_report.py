@@ -111,13 +111,14 @@ def audit_check_view(run: Mapping[str, Any] | None) -> AuditCheckView:
                               deferred=0, heads_compared=0, altered=0, chains=[])
     broken = {b["space"]: b for b in run.get("broken") or []}
     chains = [_altered(entry, run) for entry in broken.values()]
-    for verdict, spaces in (("intact", run.get("intact_spaces") or []), ("not_checked", run.get("deferred_spaces") or [])):
+    for verdict, key in (("intact", "intact_spaces"), ("not_checked", "deferred_spaces")):
         chains += [ChainVerdict(space=s, kind=space_kind(s)[0], party_id=space_kind(s)[1], verdict=verdict)
-                   for s in spaces if s not in broken]
+                   for s in run.get(key) or [] if s not in broken]
     chains.sort(key=lambda c: (c.verdict != "altered", c.space))
     return AuditCheckView(
         status="altered" if broken else "intact", checked_at=run.get("checked_at"), seconds=run.get("seconds"),
-        spaces=int(run.get("spaces") or 0), full=int(run.get("full") or 0), incremental=int(run.get("incremental") or 0),
+        spaces=int(run.get("spaces") or 0), full=int(run.get("full") or 0),
+        incremental=int(run.get("incremental") or 0),
         deferred=int(run.get("full_deferred") or 0), heads_compared=int(run.get("heads_compared") or 0),
         altered=len(broken), chains=chains)
 

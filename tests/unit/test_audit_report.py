@@ -97,7 +97,7 @@ def test_since_is_carried_only_from_a_summary_that_found_the_same_space_broken()
 
 def test_a_summary_written_before_the_verdicts_were_kept_still_reads():
     older = {"checked_at": NOW, "spaces": 2, "full": 0, "incremental": 2, "heads_compared": 4, "seconds": 0.2,
-             "status": "broken", "broken": [{"space": "managers/m1",
-                                             "problems": [f"maillon 2 : enregistrement {record(2).record_id} modifié"]}]}
+             "status": "broken",
+             "broken": [{"space": "managers/m1", "problems": [f"maillon 2 : enregistrement {record(2).record_id} modifié"]}]}
     view = audit_check_view(older)
     assert (view.status, view.chains[0].records, view.chains[0].altered_since) == ("altered", ["r2"], NOW)
