@@ -12,6 +12,7 @@ import * as incidents from "./incidents.mjs";
 import * as sourcing from "./sourcing.mjs";
 import * as reports from "./reports.mjs";
 import * as operator from "./operator.mjs";
+import * as audit from "./audit.mjs";
 import * as replacements from "./replacements.mjs";
 import * as parties from "./parties.mjs";
 import * as accounts from "./accounts.mjs";
@@ -154,7 +155,8 @@ const NAV = {
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
     ["#/agreements", "Conventions"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
-    ["#/replacements", "Remplacements"], ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"]],
+    ["#/replacements", "Remplacements"], ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"],
+    ["#/audit", "Journal d'audit"]],
 };
 
 function header() {
@@ -398,7 +400,8 @@ const ROUTES = {
     [/^#\/replacements$/, () => replacements.renderAwaiting(ctx)],
     [/^#\/replacements\/([^/]+)\/([^/]+)$/, (b, m) => replacements.renderProposeReplacement(ctx, b, m)],
     [/^#\/pool$/, () => sourcing.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)],
-    [/^#\/parties$/, () => parties.renderParties(ctx)], [/^#\/accounts$/, () => accounts.renderAccounts(ctx)]],
+    [/^#\/parties$/, () => parties.renderParties(ctx)], [/^#\/accounts$/, () => accounts.renderAccounts(ctx)],
+    [/^#\/audit$/, () => audit.renderAuditJournal(ctx)]],
 };
 
 function route() {

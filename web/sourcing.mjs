@@ -506,7 +506,8 @@ function missionQuoteForm(ctx, mission) {
   return form;
 }
 
-// B14: active professionals per region and per service type (the operator's and the purchasing body's "Vivier").
+// B14: active professionals per region and per service type (the operator's and the purchasing body's "Vivier"), as
+// of when the pool's statistics were last computed (built_at; the index revision is the platform's, not shown).
 export async function renderPool(ctx) {
   let stats;
   try {
@@ -514,9 +515,8 @@ export async function renderPool(ctx) {
   } catch (err) {
     return ctx.showError("Vivier", err);
   }
-  ctx.show("Statistiques du vivier (B14)",
-    definitionList([["Professionnels actifs", String(stats.total)], ["Index construit le", formatDateTime(stats.built_at)],
-      ["Révision de l'index", String(stats.index_revision ?? "—")]]),
+  ctx.show("Statistiques du vivier",
+    definitionList([["Professionnels actifs", String(stats.total)], ["Chiffres à jour au", formatDateTime(stats.built_at)]]),
     h("h2", {}, "Par région"),
     table(["Région", "Professionnels"], Object.entries(stats.per_region ?? {}).map(([code, r]) => h("tr", {},
       h("td", {}, `${r.label} (${code})`), h("td", { className: "num" }, String(r.count)))), { label: "Par région" }),

@@ -342,6 +342,13 @@ locals {
       identity    = "fn-data"
       method      = "GET"
     }
+    get_audit_check = {
+      description = "Operator -> platform: the audit trail's last scheduled check, every chain intact or altered (B15, web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+      method      = "GET"
+    }
     list_needs = {
       description = "Beneficiary (its own) or operator (waiting for proposals) -> platform: needs (web application)."
       ingress     = "ALLOW_ALL"
@@ -663,6 +670,7 @@ locals {
     list_account_requests     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_accounts             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_parties              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_audit_check           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 2 }
     list_needs                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_professional          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_quote                 = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }

@@ -1009,10 +1009,13 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Rapports semestriels enregistrés")).to_be_focused()
     expect(page.get_by_role("table", name="Rapports semestriels")).to_be_visible()
+    # none stored yet: the page says which half-year comes first and when (or lists the stored ones)
+    expect(page.get_by_role("table", name="Rapports semestriels")).to_contain_text(
+        re.compile(r"Le premier, celui du (1er|2e) semestre \d{4} .* sera enregistré le \d\d/\d\d/\d{4}|CSV \d{4}-H"))
     app.check(page, "centrale-semestres")
-    # The pool statistics (B14), the operator's own screen
+    # The pool statistics (B14), the operator's own screen, titled without the requirement id
     page.get_by_role("link", name="Vivier").click()
-    expect(page.get_by_role("heading", name="Statistiques du vivier (B14)")).to_be_focused()
+    expect(page.get_by_role("heading", name="Statistiques du vivier")).to_be_focused()
     expect(page.locator(".facts")).to_contain_text("6")
     expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
@@ -1234,10 +1237,17 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     boxes.first.check()
     page.get_by_role("button", name="Proposer").click()
     expect(page.get_by_role("status")).to_contain_text("proposé")
-    # Pool statistics
+    # Pool statistics, in the user's words (no index revision)
     page.get_by_role("link", name="Vivier").click()
     expect(page.locator(".facts")).to_contain_text("6")
+    expect(page.locator(".facts")).to_contain_text("Chiffres à jour au")
+    expect(page.locator(".facts")).not_to_contain_text("index")
     app.check(page, "operateur-vivier")
+    # B15 audit trail: « Journal d'audit » says where the last scheduled check left every chain (or that none ran)
+    page.get_by_role("link", name="Journal d'audit").click()
+    expect(page.get_by_role("heading", name="Journal d'audit")).to_be_focused()
+    expect(page.locator("#audit-verdict")).to_contain_text("vérification")
+    app.check(page, "operateur-journal-audit", shot=False)
 
 
 def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, platform):
