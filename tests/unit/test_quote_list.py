@@ -181,3 +181,21 @@ def test_a_stored_quote_records_its_activity_at_each_write():
     uow.commit()
     assert world.db.data("managers/mgr-a/quotes/DV-1")[UPDATED_AT] > first
     assert quote_store.load_quote(world.uow(), "mgr-a", "DV-1").title == "Autre"  # the model reads it back
+
+
+def test_quotes_stored_before_they_kept_their_activity_are_dated_by_their_record_once_and_listed_again():
+    from devtools.backfill_quote_activity import backfill
+
+    old = {**a_quote("mgr-a", "DV-OLD", "ctr-x", requested=5, state="refused"),
+           "decided_at": (T0 + dt.timedelta(minutes=50)).isoformat()}
+    world = a_world((a_quote("mgr-a", "DV-NEW", "ctr-x"), 30))
+    world.seed("managers/mgr-a/quotes/DV-OLD", old)  # no updated_at: out of the list
+    assert ids(listed(world, "manager", "mgr-a")) == ["DV-NEW"]
+    dry = backfill(world.uow())
+    assert (dry.read, dry.kept, dry.written) == (2, 1, 1) and ids(listed(world, "manager", "mgr-a")) == ["DV-NEW"]
+    done = backfill(world.uow(), apply=True)
+    assert done.written == 1
+    # dated by its decision (the latest thing its record tells), not by the run: it comes first, as it should
+    assert ids(listed(world, "manager", "mgr-a")) == ["DV-OLD", "DV-NEW"]
+    assert world.db.data("managers/mgr-a/quotes/DV-OLD")[UPDATED_AT] == T0 + dt.timedelta(minutes=50)
+    assert backfill(world.uow(), apply=True).written == 0  # a second run writes nothing
