@@ -1,7 +1,7 @@
 """OpenAPI operations of the web application's reads (docs/web-app.md, "Reads of the web application"):
 list_quotes, list_contracts, list_account_requests, list_needs, get_professional. Their answers are what
-shared/service/listings.py (list_quotes: shared/service/quote_list.py) gave, at the right moment of the quote, perimeter, account and sourcing
-stories."""
+shared/service/listings.py (list_quotes: shared/service/quote_list.py) gave, at the right moment of the quote,
+perimeter, account and sourcing stories."""
 
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from tests.functional.erp import Erp
 pytestmark = pytest.mark.emulators
 
 VALID_UNTIL = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-LINES = [{"line_id": "1", "service_code": "X", "label": "Essai", "quantity": "1", "unit": "U", "unit_price_cents": 1000}]
+LINES = [{"line_id": "1", "service_code": "X", "label": "Essai", "quantity": "1", "unit": "U",
+          "unit_price_cents": 1000}]
 
 
 def get(erp: Erp, **params) -> requests.Response:
