@@ -1,22 +1,24 @@
-"""list_quotes — HTTPS GET: the quotes of a manager's space, or those asked of a contractor
-across managers (A2.4, A2.5), newest request first; ``?state=`` filters. get_quote reads one."""
+"""list_quotes — HTTPS GET: the quotes of a buyer's space (a manager's, a beneficiary's), or those asked of a
+contractor across spaces (A2.4, A2.5, B16), most recent activity first, in pages (A11 lists):
+``?state=&contractor_id=&order_id=&node_id=&limit=&cursor=`` (a contractor: ``manager_id`` instead of
+``contractor_id``). The space or the contractor always comes from the token. get_quote reads one."""
 
 from __future__ import annotations
 
 import functions_framework
 
 from shared import bootstrap
-from shared.domain.listings import quote_filters
+from shared.domain.quote_list import parse_query
 from shared.edge import http
-from shared.service import listings
+from shared.service.quote_list import list_quotes as list_page
 
 
 def _list(req: http.Request) -> http.Answer:
-    filters, errors = quote_filters(req.args)
+    p = req.principal
+    query, errors = parse_query(p.role, p.tenant, req.args)
     if errors:
         raise http.HttpProblem(400, errors)
-    p = req.principal
-    return http.Answer(200, listings.list_quotes(p.role, p.tenant, filters, bootstrap.reader()))
+    return http.Answer(200, list_page(query, bootstrap.reader()))
 
 
 @functions_framework.http

@@ -66,6 +66,10 @@ class InMemoryDatabase:
         return copy.deepcopy(found[0]) if found else None
 
     def seed(self, path: str, data: dict[str, Any]) -> None:
+        """``data`` stored as is; a SERVER_TIME field (a record built by a store's ``*_doc``) gets a commit time."""
+        if any(v is SERVER_TIME for v in data.values()):
+            now = self._last_time = self.commit_time()
+            data = {k: (now if v is SERVER_TIME else v) for k, v in data.items()}
         self.docs[path] = (copy.deepcopy(data), next(self._versions))
 
     def under(self, collection: str) -> dict[str, dict[str, Any]]:

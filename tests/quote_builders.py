@@ -76,3 +76,13 @@ def counting_commits(world: World):
     apply = uow._apply
     uow._apply = lambda writes: commits.append([w.path for w in writes]) or apply(writes)
     return uow, commits
+
+
+def listed_quotes(role: str, tenant: str, uow, **args: str) -> dict:
+    """list_quotes as the function answers it: the query parsed from ``args`` for the caller, then its page."""
+    from shared.domain.quote_list import parse_query
+    from shared.service.quote_list import list_quotes
+
+    query, errors = parse_query(role, tenant, args)
+    assert not errors, errors
+    return list_quotes(query, uow)

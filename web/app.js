@@ -41,6 +41,7 @@ function signOut(message) {
   sessionStorage.removeItem(SESSION_KEY);
   stopLive();
   orders.reset();
+  quotes.reset();
   names.forget();
   if (location.hash) history.replaceState(null, "", location.pathname);
   renderSignIn(message);

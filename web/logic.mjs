@@ -748,6 +748,17 @@ export function quoteOrderLink(quote) {
 export const QUOTE_LABELS = Object.freeze({ requested: "demandé", submitted: "remis", accepted: "accepté",
   refused: "refusé", expired: "expiré", withdrawn: "retiré" });
 
+// « Devis » in pages (A2 quotes, A11 lists): the filters and the page's cursor → the query string of list_quotes (empty
+// values left out), 50 quotes a page, most recent activity first.
+export const QUOTE_PAGE = 50;
+export function quoteListQuery({ state, cursor, limit = QUOTE_PAGE } = {}) {
+  const params = new URLSearchParams();
+  if (state) params.set("state", state);
+  if (limit) params.set("limit", String(limit));
+  if (cursor) params.set("cursor", cursor);
+  return params.toString();
+}
+
 export function lineAmountCents(line) {
   return Math.round(Number(line.quantity) * Number(line.unit_price_cents));
 }

@@ -8,7 +8,7 @@
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
   QUOTE_LABELS, answerDueText, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
-  orderZone, parseFrenchDate, quoteDecisionBody, quoteOrderLink, rowClock, rowTimeText, siteText,
+  orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
@@ -27,32 +27,73 @@ const OPENED_BY = { manager: "demandé par le gestionnaire", beneficiary: "deman
 const LIST_TITLES = { manager: "Devis demandés et reçus", contractor: "Devis demandés et proposés",
   beneficiary: "Devis demandés pour vos missions" };
 
+// « Devis » in pages like « Mes commandes » (« Page suivante », « Première page »), most recent activity first, with
+// the state filter; kept while the user opens a quote and comes back (reset at sign-out, like the orders' list).
+const listState = { state: "", cursors: [] };
+
+export function reset() {
+  Object.assign(listState, { state: "", cursors: [] });
+}
+
 export async function renderQuotes(ctx) {
   const role = ctx.session.claims.role;
   const buyer = isBuyer(ctx);
   const body = h("div", {}, h("p", {}, "Chargement…"));
+  const next = h("button", { type: "button", disabled: true }, "Page suivante");
+  const first = h("button", { type: "button", disabled: true }, "Première page");
+  const stateField = field({ name: "state", label: "État", value: listState.state,
+    options: [{ value: "", label: "Tous les états" },
+      ...Object.entries(QUOTE_LABELS).map(([value, label]) => ({ value, label }))] });
+  const filters = h("form", { className: "filters", "aria-label": "Filtres des devis" }, stateField,
+    h("button", { type: "submit" }, "Filtrer"));
+  const status = h("p", { className: "status", "aria-live": "polite" });
   ctx.show("Devis", role === "manager" ? requestForm(ctx) : null,
     role === "contractor" ? h("p", {}, h("a", { className: "button", href: "#/quotes/raise" }, "Proposer un devis")) : null,
     role === "beneficiary" ? h("p", { className: "hint" }, "Un devis se demande depuis la page d'une mission.") : null,
     h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, LIST_TITLES[role] ?? "Devis"),
-      body));
-  try {
-    const [list, names] = await Promise.all([ctx.call("list_quotes"), directory(ctx)]);
-    // no quote yet: the contractor's clients named by its contracts' client_kind, from the directory's one read
-    // (« Bénéficiaire » for the titulaire)
-    body.replaceChildren(table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes, clientsOf(names)),
-      "Objet", "État",
-      "Version", "Montant", "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
-      h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", { className: "party" }, partyNodes(names, buyer ? q.contractor_id : q.manager_id)),
-      h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
-        // B16: by when the contractor answers a request (D3), on the row's clock
-        answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
-      h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
-      h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)))),
-    { label: "Devis", empty: "Aucun devis." }));
-  } catch (err) {
-    if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
+      filters, body, status, h("div", { className: "pager" }, first, next)));
+  let reading = 0;
+  async function load() {
+    const mine = ++reading;  // a later read (filter, page) wins over one still under way
+    const cursor = listState.cursors.at(-1) ?? null;
+    try {
+      const [list, names] = await Promise.all([
+        ctx.call("list_quotes", { query: quoteListQuery({ state: listState.state, cursor }) }), directory(ctx)]);
+      if (mine !== reading) return;
+      body.replaceChildren(quoteTable(list, names, role, buyer));
+      next.disabled = !list.next_cursor;
+      next.onclick = () => { listState.cursors.push(list.next_cursor); load(); };
+      first.disabled = !listState.cursors.length;
+      status.textContent = listState.cursors.length || list.next_cursor
+        ? `Page ${listState.cursors.length + 1} — ${list.count} devis, les plus récemment modifiés d'abord.` : "";
+    } catch (err) {
+      if (err.status !== 401 && mine === reading) body.replaceChildren(errorBox(messagesOf(err)));
+    }
   }
+  first.onclick = () => { listState.cursors = []; load(); };
+  filters.addEventListener("submit", (event) => {
+    event.preventDefault();
+    listState.state = stateField.input.value;
+    listState.cursors = [];
+    load();
+  });
+  await load();
+}
+
+function quoteTable(list, names, role, buyer) {
+  // no quote yet: the contractor's clients named by its contracts' client_kind, from the directory's one read
+  // (« Bénéficiaire » for the titulaire)
+  return table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes, clientsOf(names)),
+    "Objet", "État",
+    "Version", "Montant", "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
+    h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", { className: "party" }, partyNodes(names, buyer ? q.contractor_id : q.manager_id)),
+    h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
+      // B16: by when the contractor answers a request (D3), on the row's clock
+      answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
+    h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
+    h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)))),
+  { label: "Devis", empty: listState.state ? `Aucun devis « ${QUOTE_LABELS[listState.state] ?? listState.state} ».`
+    : "Aucun devis." });
 }
 
 // The contracts of the manager suggested (list_contracts); any value may still be typed.

@@ -1,7 +1,7 @@
 """OpenAPI operations of the web application's reads (docs/web-app.md, "Reads of the web application"):
 list_quotes, list_contracts, list_account_requests, list_needs, get_professional. Their answers are what
-shared/service/listings.py gave, at the right moment of the quote, perimeter, account and sourcing
-stories."""
+shared/service/listings.py (list_quotes: shared/service/quote_list.py) gave, at the right moment of the quote,
+perimeter, account and sourcing stories."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from devtools.contracts.openapi_common import (
 )
 from devtools.contracts.registry import Build, examples, operation
 from devtools.contracts.stories_sourcing import BENEFICIARY_ID, NEED_ID, PRO_ID
+from shared.domain import quote_list as quote_list_rules
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
 
@@ -41,16 +42,28 @@ def _unknown(name: str) -> list[ErrorDetail]:
            schemas=("QuoteList",))
 def list_quotes(b: Build) -> dict[str, Any]:
     return _read(
-        b, "list_quotes", "List the quotes of a space, or those asked of a contractor",
+        b, "list_quotes", "List the quotes of a space, or those asked of a contractor, in pages",
         "A manager (or a beneficiary) lists the quotes of its own space; a contractor the quotes asked of it, or "
-        "raised by it, with every manager. "
-        "Newest request first, at most 200 (`truncated` says when more matched), each with its state, current "
-        "version and total. `get_quote` reads one with its versions.",
-        ["manager", "beneficiary", "contractor"], [query("state", "Optional: requested, submitted, accepted, refused, expired or "
-                                          "withdrawn.", "submitted")],
+        "raised by it, with every manager. Most recent activity first (`updated_at`: requested, submitted, revised, "
+        "decided, expired, withdrawn), each with its state, current version, total and site. In pages: without "
+        f"`limit` a page holds {quote_list_rules.DEFAULT_LIMIT} quotes (the answer ERPs have always read); "
+        "`truncated` is true when more match and `next_cursor`, passed as `cursor` with the same filters, reads the "
+        "next page (null at the end). `get_quote` reads one with its versions.",
+        ["manager", "beneficiary", "contractor"], [
+            query("state", "Optional: requested, submitted, accepted, refused, expired or withdrawn.", "submitted"),
+            query("contractor_id", "Optional, a manager's or a beneficiary's: the quotes of one contractor.",
+                  "ctr-acme"),
+            query("manager_id", "Optional, a contractor's: the quotes of one client's space.", "mgr-rhone-habitat"),
+            query("order_id", "Optional: the supplementary quotes of one order (A2.5).", "BC-2026-0101"),
+            query("node_id", "Optional: the quotes at one node of the property tree (A7).", "VAULX-BAT-B-LOG-3"),
+            query("limit", f"Quotes per page, 1 to {quote_list_rules.MAX_LIMIT} "
+                           f"(default {quote_list_rules.DEFAULT_LIMIT}).", "50"),
+            query("cursor", "next_cursor of the previous page (opaque).", "eyJ0Ijo..."),
+        ],
         "QuoteList", ("submitted", "Four submitted quotes", b.stories.quotes.quote_list),
         {"bad_state": [ErrorDetail.of("query.state", "INVALID_VALUE", detail="requested, submitted, accepted, "
-                                      "refused, expired, withdrawn attendu")], "tenant_named": _unknown("manager_id")})
+                                      "refused, expired, withdrawn attendu")], "tenant_named": _unknown("manager_id"),
+         "bad_page": quote_list_rules.parse_query("manager", "mgr-rhone-habitat", {"limit": "500", "cursor": "x"})[1]})
 
 
 @operation("list_contracts", "get", roles=("manager", "contractor", "beneficiary", "purchasing_body"),

@@ -22,9 +22,10 @@ from devtools.contracts.stories_perimeter import PerimeterStory, errors_of, refu
 from shared import topology
 from shared.domain.incidents import AcknowledgeIncident, IncidentView, ReportIncident, ResolveIncident
 from shared.domain.messages import EventType
+from shared.domain.quote_list import parse_query as parse_quote_query
 from shared.domain.quotes import DecideQuote, QuoteView, RequestQuote, SubmitQuote
 from shared.ports import digest
-from shared.service import incidents, listings, quotes
+from shared.service import incidents, quote_list, quotes
 
 QUOTE_ID = "DEV-2026-0042"
 OPERATOR_UID = "op-ines-moreau"
@@ -88,7 +89,7 @@ class QuoteStory:
             for body in (SUPPLEMENTARY, *OTHERS):
                 self._submit({**SUBMIT_QUOTE, "quote_id": body["quote_id"], "document_sha256": None}, "v1")
         with p.as_(MANAGER_UID, *manager):  # the web application's list of the space's quotes
-            self.quote_list = listings.list_quotes("manager", MANAGER_ID, {"state": None}, p.uow())
+            self.quote_list = quote_list.list_quotes(parse_quote_query("manager", MANAGER_ID, {})[0], p.uow())
         with p.as_(MANAGER_UID, *manager):
             p.at("2026-03-16T09:00:00.388Z")
             self.accepted = QuoteView.of(self._decide("manager", DECIDE)).model_dump(mode="json")

@@ -229,6 +229,53 @@ resource "google_firestore_index" "quotes_state_valid_until_group" {
   }
 }
 
+# list_quotes (docs/api.md, shared/service/quote_list.py) pages on updated_at, newest first, after equality filters:
+#   a buyer's space:     managers/<m>/quotes [where contractor_id ==] [where state ==] [where order_id ==]
+#                        [where site.node_id ==]
+#   a contractor's list: collection group "quotes" where contractor_id == <tenant> [where manager_id ==]
+#                        [where state ==] [where order_id ==] [where site.node_id ==]
+# The usual queries have their own index; rarer combinations of filters (an order or a node with a state or a party)
+# are served by Firestore merging these indexes, which share the updated_at, __name__ suffix. The unfiltered space
+# is served by updated_at's single-field index. (The emulator needs none.)
+locals {
+  quote_list_indexes = {
+    space_state            = { scope = "COLLECTION", fields = ["state"] }
+    space_contractor       = { scope = "COLLECTION", fields = ["contractor_id"] }
+    space_contractor_state = { scope = "COLLECTION", fields = ["contractor_id", "state"] }
+    space_order            = { scope = "COLLECTION", fields = ["order_id"] }
+    space_node             = { scope = "COLLECTION", fields = ["site.node_id"] }
+    contractor             = { scope = "COLLECTION_GROUP", fields = ["contractor_id"] }
+    contractor_state       = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "state"] }
+    contractor_manager     = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id"] }
+    contractor_manager_st  = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id", "state"] }
+    contractor_order       = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "order_id"] }
+    contractor_node        = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "site.node_id"] }
+  }
+}
+
+resource "google_firestore_index" "quote_list" {
+  for_each = local.quote_list_indexes
+
+  project     = var.project_id
+  database    = google_firestore_database.default.name
+  collection  = "quotes"
+  query_scope = each.value.scope
+
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path = fields.value
+      order      = "ASCENDING"
+    }
+  }
+
+  fields {
+    field_path = "updated_at"
+    order      = "DESCENDING"
+  }
+  # __name__ DESCENDING follows, added by Firestore after the last field, in its direction.
+}
+
 # Replay for connectors (shared/service/replay.py): every message to a contractor stays in the
 # outbox for 35 days and is read back in commit order:
 #   outbox where recipient == <contractor> [and stored_at >= <since>]

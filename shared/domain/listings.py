@@ -1,4 +1,5 @@
 """The lists the web application reads (A3 c): quotes, contracts, account requests, needs — pure.
+(What a quote list query may ask and its cursor: ``quote_list.py``.)
 
 Each list is scoped by the caller's token (role and tenant), never by the query; filters are
 checked here and every bad one is reported at once, in French. The answers' models are the
@@ -17,6 +18,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
 from shared.domain.list_limits import MAX_ROWS
+from shared.domain.orders import SiteRef
 from shared.domain.quotes import QuoteState
 from shared.domain.sourcing.process import NeedStatus
 from shared.domain.sourcing.records import Professional
@@ -37,13 +39,6 @@ def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...], errors
 def _no_other(args: Mapping[str, str], known: tuple[str, ...], errors: list[ErrorDetail]) -> None:
     for name in sorted(set(args) - set(known)):
         errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
-
-
-def quote_filters(args: Mapping[str, str]) -> tuple[dict[str, Any], list[ErrorDetail]]:
-    errors: list[ErrorDetail] = []
-    _no_other(args, ("state",), errors)
-    state = _choice(args, "state", tuple(s.value for s in QuoteState), errors)
-    return {"state": state}, errors
 
 
 def account_request_filters(args: Mapping[str, str]) -> tuple[dict[str, Any], list[ErrorDetail]]:
@@ -103,12 +98,22 @@ class QuoteSummary(_Out):
     client_kind: Literal["manager", "beneficiary"] = Field(default="manager", description=(
         "Whose space the quote is in: a property manager's, or a beneficiary's (a mission's quote, or one the "
         "titulaire raised there, mission or not): the web app names the client « Bénéficiaire » then."))
+    site: SiteRef | None = Field(default=None, description=(
+        "A7: where the work is — the property tree's node, with its label as the tree says (filled from the tree when "
+        "the request named the node only)."))
+    updated_at: AwareDatetime | None = Field(default=None, description=(
+        "A11: when the platform last changed the quote (requested, submitted, revised, decided, expired, withdrawn): "
+        "the list's order, most recent activity first."))
 
 
 class QuoteList(_Out):
     quotes: list[QuoteSummary]
     count: int
-    truncated: bool = Field(description=f"True when more than {MAX_ROWS} quotes matched (the oldest are left out).")
+    truncated: bool = Field(description=(
+        "True when more quotes match than this page holds: ``next_cursor`` continues (without ``limit``, a page holds "
+        f"{MAX_ROWS})."))
+    next_cursor: str | None = Field(default=None, description=(
+        "Pass it as ?cursor= (with the same filters) for the next page; null at the end of the list."))
 
 
 class ContractSummary(_Out):

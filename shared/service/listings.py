@@ -1,6 +1,6 @@
 """The lists the web application reads (A3 c), each scoped by the caller's role and tenant.
 
-- quotes: a manager's own space, or those asked of a contractor across managers (A2.4, A2.5);
+- (quotes: shared/service/quote_list.py, in pages);
 - contracts and their catalogue versions: a manager's, or those a contractor holds (A13, A14);
 - account requests with D7's time left (operator, B5);
 - needs: a beneficiary's own, or those waiting for the operator's proposals (B3, D4);
@@ -18,10 +18,8 @@ from typing import Any
 from shared.domain.errors import ErrorDetail
 from shared.domain.listings import (
     MAX_ROWS, WAITING_FOR_PROPOSALS, AccountRequestList, AccountRequestRow, ContractList, ContractSummary, NeedList,
-    NeedSummary, ProfessionalRecord, QuoteList, QuoteSummary, seconds_left,
+    NeedSummary, ProfessionalRecord, seconds_left,
 )
-from shared.domain.quotes import LABELS as QUOTE_LABELS
-from shared.domain.quotes import Quote
 from shared.domain.sourcing.process import NEED_LABELS, NeedRecord
 from shared.domain.sourcing.records import Professional
 from shared.domain.territories import clock_fields, territory_of_calendar
@@ -43,34 +41,6 @@ def _rows(uow: UnitOfWork, collection: str, *, group: bool = False, equals: dict
 def _cut(rows: list, key) -> tuple[list, bool]:
     rows = sorted(rows, key=key, reverse=True)
     return rows[:MAX_ROWS], len(rows) > MAX_ROWS
-
-
-def list_quotes(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
-    equals = {"state": filters["state"]} if filters.get("state") else {}
-    if role in ("manager", "beneficiary"):  # a beneficiary's quotes are in its manager-like space
-        found = _rows(uow, f"managers/{tenant}/quotes", equals=equals)
-    else:
-        found = _rows(uow, "quotes", group=True, equals={"contractor_id": tenant, **equals})
-    summaries = []
-    kinds = _client_kinds(uow, role, {path.split("/")[1] for path, _ in found if path.startswith("managers/")})
-    for _path, data in found:
-        quote = Quote.model_validate(data, strict=False)
-        current = quote.current
-        summaries.append(QuoteSummary(
-            manager_id=quote.manager_id, quote_id=quote.quote_id, contractor_id=quote.contractor_id,
-            contract_id=quote.contract_id, title=quote.title, state=quote.state, state_label=QUOTE_LABELS[quote.state],
-            requested_at=quote.requested_at, current_version=current.version if current else None,
-            total_cents=_total(current), valid_until=quote.valid_until, order_id=quote.order_id,
-            mission_id=quote.mission_id, created_order_id=quote.created_order_id, time_zone=quote.clock.time_zone,
-            answer_due_at=quote.answer_due_at, client_kind=kinds.get(quote.manager_id, "manager")))
-    page, truncated = _cut(summaries, key=lambda q: (q.requested_at, q.quote_id))
-    return QuoteList(quotes=page, count=len(page), truncated=truncated).model_dump(mode="json")
-
-
-def _total(version) -> int | None:
-    if version is None:
-        return None
-    return sum(line.amount_cents for line in version.lines)
 
 
 def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
@@ -120,16 +90,6 @@ def _records(uow: UnitOfWork, paths: list[str]) -> dict[str, dict[str, Any]]:
 def _name(record: dict[str, Any] | None) -> str | None:
     name = (record or {}).get("name")
     return name.strip() if isinstance(name, str) and name.strip() else None
-
-
-def _client_kinds(uow: UnitOfWork, role: str, manager_ids: set[str]) -> dict[str, str]:
-    """A contractor's quotes are in managers' and beneficiaries' spaces (``managers/<m>.kind``): one
-    read of those spaces together. A manager's are its own; a beneficiary's its own space, read once too."""
-    if role == "manager" or not manager_ids:
-        return {}
-    found = uow.get_all([f"managers/{m}" for m in sorted(manager_ids)])
-    return {path.split("/")[1]: "beneficiary" for path, data in found.items()
-            if (data or {}).get("kind") == "beneficiary"}
 
 
 def _zone(fields: dict[str, str | None]) -> dict[str, str | None]:

@@ -37,6 +37,7 @@ class SiteNode:
 
     known: bool  # no tree imported yet, or the node is in it and not retired
     in_commune: str | None = None  # the commune it lies in (its own or its nearest ancestor's), for A13
+    label: str | None = None  # its label in the tree in force (A7), for a site that names the node only
 
 
 def site_node(uow: UnitOfWork, manager_id: str, node_id: str) -> SiteNode:
@@ -48,7 +49,9 @@ def site_node(uow: UnitOfWork, manager_id: str, node_id: str) -> SiteNode:
         return SiteNode(known=True)
     if node not in found or found[node].get("status") == "retired":
         return SiteNode(known=False)
-    return SiteNode(known=True, in_commune=found[node].get("in_commune"))
+    label = found[node].get("label")
+    return SiteNode(known=True, in_commune=found[node].get("in_commune"),
+                    label=label.strip() if isinstance(label, str) and label.strip() else None)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,15 @@ class SiteCheck:
 
     refused: list[ErrorDetail]
     node_commune: str | None
+    node_label: str | None = None  # the node's label in the tree in force (A7), from the same read
+
+    def labelled(self, site: SiteRef) -> SiteRef:
+        """``site`` as the tree names it: a site that names the node only (no label) gets the node's label, so
+        that what is stored — a quote, and the order its acceptance becomes — says what the tree says rather
+        than « Élément <id> du patrimoine »; a label the requester gave is kept as given."""
+        if site.label is not None or self.node_label is None:
+            return site
+        return site.model_copy(update={"label": self.node_label})
 
 
 def check_site(uow: UnitOfWork, manager_id: str, contract: dict | None, contract_id: str, contractor_id: str,
@@ -72,7 +84,7 @@ def check_site(uow: UnitOfWork, manager_id: str, contract: dict | None, contract
     refused += contract_rules.commune_errors(site.commune, site.node_id, node.in_commune)
     if not node.known:
         refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=site.node_id))
-    return SiteCheck(refused, node.in_commune)
+    return SiteCheck(refused, node.in_commune, node.label)
 
 
 # --- commands -----------------------------------------------------------------------------------

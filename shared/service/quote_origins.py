@@ -85,9 +85,10 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
         refused.append(ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée"))
     if refused:
         raise DomainError(refused)
+    asked, cmd = cmd, cmd.model_copy(update={"site": checked.labelled(cmd.site)})  # A7: the node's label
     existing = uow.get(quote_store.quote_path(manager_id, cmd.quote_id))
     if existing is not None:
-        return _raised_again(quote_store.quote_from(existing), contractor_id, cmd, submission_id), False
+        return _raised_again(quote_store.quote_from(existing), contractor_id, cmd, submission_id, asked), False
     in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines, now)
     territory = quotes.quote_territory(uow, manager_id, cmd, contract, order, checked.node_commune)  # B18
     first = QuoteVersion(version=1, lines=cmd.lines, valid_until=cmd.valid_until,
@@ -129,15 +130,17 @@ def _for_mission(uow: UnitOfWork, contractor_id: str, cmd: RaiseQuote) -> RaiseQ
     return cmd.model_copy(update={"site": order.site, "order_id": order.order_id, "mission_id": mission_id})
 
 
-def _raised_again(stored: Quote, contractor_id: str, cmd: RaiseQuote, submission_id: str | None) -> Quote:
+def _raised_again(stored: Quote, contractor_id: str, cmd: RaiseQuote, submission_id: str | None,
+                  asked: RaiseQuote | None = None) -> Quote:
     """A quote under that id exists: the same raise delivered again finds it; anything else is
     QUOTE_ALREADY_EXISTS (whoever's quote it is: the id is taken in the manager's space). ``cmd`` is the raise as
-    the platform reads it (a beneficiary's: at its mission's site, on its order, naming its mission)."""
+    the platform reads it (a beneficiary's: at its mission's site, on its order, naming its mission; its site as the
+    tree names it), ``asked`` before the tree's label (a quote stored before the label was filled)."""
     if stored.version_of(submission_id) is not None:
         return stored
     first = stored.versions[0] if stored.versions else None
     same = (stored.opened_by == "contractor" and stored.contractor_id == contractor_id and first is not None
-            and _raised(stored, first) == cmd.model_dump(mode="json"))
+            and _raised(stored, first) in (cmd.model_dump(mode="json"), (asked or cmd).model_dump(mode="json")))
     if not same:
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS", quote_id=cmd.quote_id)])
     return stored

@@ -3,6 +3,9 @@ commands of ``quotes.py``, so that reading one (get_quote) does not load what re
 expiring one needs (orders, deadlines, catalogue and contract rules, penalty terms).
 
   managers/{manager}/quotes/{quote}   the quote, in its manager's private space (A1)
+
+``updated_at`` (the server's commit time of the quote's last write) is kept beside the quote, not in it:
+``list_quotes`` pages on it (A11 lists: most recent activity first).
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from shared.domain.quotes import BUYERS, Quote, QuoteView
-from shared.ports import UnitOfWork
+from shared.ports import SERVER_TIME, UnitOfWork
+
+UPDATED_AT = "updated_at"
 
 
 class QuoteNotFound(Exception):
@@ -25,12 +30,13 @@ def quote_path(manager_id: str, quote_id: str) -> str:
 
 
 def quote_doc(quote: Quote) -> dict[str, Any]:
-    """As stored: the model in JSON (``valid_until`` at top level, ISO date, for the expiry sweep)."""
-    return quote.model_dump(mode="json")
+    """As stored: the model in JSON (``valid_until`` at top level, ISO date, for the expiry sweep) and the commit
+    time of this write (``updated_at``, the list's order)."""
+    return {**quote.model_dump(mode="json"), UPDATED_AT: SERVER_TIME}
 
 
 def quote_from(data: dict[str, Any]) -> Quote:
-    return Quote.model_validate(data, strict=False)
+    return Quote.model_validate({k: v for k, v in data.items() if k != UPDATED_AT}, strict=False)
 
 
 def load_quote(uow: UnitOfWork, manager_id: str, quote_id: str, contractor_id: str | None = None) -> Quote:

@@ -90,9 +90,10 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
             order = None
     if refused:
         raise DomainError(refused)
+    asked, cmd = cmd, cmd.model_copy(update={"site": checked.labelled(cmd.site)})  # A7: the node's label
     existing = uow.get(quote_path(manager_id, cmd.quote_id))
     if existing is not None:
-        return _retried(uow, existing, cmd, now), False
+        return _retried(uow, existing, cmd, now, asked), False
     territory = quote_territory(uow, manager_id, cmd, contract, order, checked.node_commune)
     quote = Quote(manager_id=manager_id, requested_at=now, territory=territory, opened_by=opened_by,
                   mission_id=mission_id or (order.mission_id if order is not None else None), state=step(None, QuoteAction.REQUEST, opened_by), **cmd.model_dump())
@@ -126,12 +127,16 @@ def _plan_d3(uow: UnitOfWork, quote: Quote) -> Deadline:
                                    contractor_id=quote.contractor_id, contract_id=quote.contract_id)
 
 
-def _retried(uow: UnitOfWork, stored_value: dict[str, Any], cmd: RequestQuote, now: dt.datetime) -> Quote:
+def _retried(uow: UnitOfWork, stored_value: dict[str, Any], cmd: RequestQuote, now: dt.datetime,
+             asked: RequestQuote | None = None) -> Quote:
     """The same request again: the stored quote. A requested quote whose D3 is missing (stored by the
     earlier code, which opened D3 in a commit of its own) gets it now, from the quote's own
-    ``requested_at`` and territory; ``open_deadline`` leaves a D3 already there as it is."""
+    ``requested_at`` and territory; ``open_deadline`` leaves a D3 already there as it is. ``cmd`` is the request
+    with its site as the tree names it, ``asked`` as sent: a quote stored before the label was filled from the tree
+    is the same request too."""
     stored = quote_from(stored_value)
-    if stored.model_dump(include=set(RequestQuote.model_fields), mode="json") != cmd.model_dump(mode="json"):
+    same = stored.model_dump(include=set(RequestQuote.model_fields), mode="json")
+    if same not in (cmd.model_dump(mode="json"), (asked or cmd).model_dump(mode="json")):
         raise DomainError([ErrorDetail.of("$.quote_id", "QUOTE_ALREADY_EXISTS", quote_id=cmd.quote_id)])
     if stored.state is QuoteState.REQUESTED:
         deadlines.open_deadline(uow, _plan_d3(uow, stored), now)

@@ -1,5 +1,6 @@
 """The web application's lists (shared/service/listings.py) on the in-memory unit of work: scoping by
-role and tenant, filters, order, the cap — and the filters' errors (shared/domain/listings.py)."""
+role and tenant, filters, order, the cap — and the filters' errors (shared/domain/listings.py). The quotes' list,
+in pages: tests/unit/test_quote_list.py."""
 
 from __future__ import annotations
 
@@ -20,27 +21,6 @@ def world_with(docs: dict[str, dict]):
     for path, data in docs.items():
         world.seed(path, data)
     return world.uow()
-
-
-def a_quote(manager: str, quote_id: str, contractor: str, minutes: int, state: str = "requested") -> dict:
-    return {"manager_id": manager, "quote_id": quote_id, "contract_id": "AC-1", "contractor_id": contractor,
-            "title": quote_id, "site": {"node_id": "N"}, "state": state,
-            "requested_at": (T0 + dt.timedelta(minutes=minutes)).isoformat()}
-
-
-def test_quotes_are_a_managers_own_or_those_asked_of_a_contractor_newest_first():
-    rows = world_with({f"managers/{m}/quotes/{q}": a_quote(m, q, c, i) for i, (m, q, c) in enumerate([
-        ("mgr-a", "Q1", "ctr-x"), ("mgr-a", "Q2", "ctr-y"), ("mgr-b", "Q3", "ctr-x")])})
-    assert [q["quote_id"] for q in listings.list_quotes("manager", "mgr-a", {"state": None}, rows)["quotes"]] == ["Q2", "Q1"]
-    assert [q["quote_id"] for q in listings.list_quotes("contractor", "ctr-x", {"state": None}, rows)["quotes"]] == \
-        ["Q3", "Q1"]
-    assert listings.list_quotes("manager", "mgr-a", {"state": "submitted"}, rows)["quotes"] == []
-
-
-def test_a_list_is_cut_at_its_cap_and_says_so():
-    rows = world_with({f"managers/m/quotes/Q{i:03}": a_quote("m", f"Q{i:03}", "c", i) for i in range(rules.MAX_ROWS + 5)})
-    page = listings.list_quotes("manager", "m", {"state": None}, rows)
-    assert (page["count"], page["truncated"], page["quotes"][0]["quote_id"]) == (rules.MAX_ROWS, True, f"Q{rules.MAX_ROWS + 4:03}")
 
 
 def test_contracts_are_a_managers_own_or_those_a_contractor_holds_with_their_catalogue_versions():
@@ -95,8 +75,6 @@ def test_the_purchasing_body_reads_its_own_name_and_no_contract():
 
 
 def test_filters_refuse_unknown_parameters_and_values_each_with_its_field():
-    _, errors = rules.quote_filters({"state": "perdu", "manager_id": "mgr-b"})
-    assert sorted(e.field for e in errors) == ["query.manager_id", "query.state"]
     assert rules.account_request_filters({})[0] == {"status": "pending"}
     assert [e.field for e in rules.need_filters({"beneficiary_id": "ben-b"}, "beneficiary")[1]] == ["query.beneficiary_id"]
     assert rules.need_filters({}, "operator")[0] == {"status": None, "beneficiary_id": None, "waiting": True}

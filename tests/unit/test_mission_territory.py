@@ -16,6 +16,7 @@ from shared.service.sourcing import missions
 from shared.service.sourcing.paths import Settings
 from tests.builders import inbound, report
 from tests.fakes import World
+from tests.quote_builders import listed_quotes
 from tests.unit.test_sourcing_services import B, a_world, accepted, framing, record_commits
 
 TITULAIRE = Settings().titulaire_id
@@ -112,7 +113,7 @@ def test_the_titulaires_lists_say_which_rows_are_a_beneficiarys_from_what_they_r
         order_id=ORDER, lines=[OrderLine(line_id="L1", service_code="CHEF-PROJET", label="Atelier", unit="j",
                                          quantity=Decimal(1), unit_price_cents=65000)],
         valid_until=dt.date(2026, 4, 30)), world.uow(), world.clock)
-    [quote] = listings.list_quotes("contractor", TITULAIRE, {"state": None}, world.uow())["quotes"]
+    [quote] = listed_quotes("contractor", TITULAIRE, world.uow())["quotes"]
     assert (quote["quote_id"], quote["mission_id"], quote["answer_due_at"]) == ("DV-T-1", mission_id, None)
     # And a contract is a beneficiary's by its space, read once for the whole list
     world.seed_contractor(TITULAIRE, (B, "mgr-a"))
@@ -139,9 +140,9 @@ def test_a_quote_the_titulaire_raised_in_a_beneficiarys_space_without_a_mission_
                          unit_price_cents=65000)], valid_until=dt.date(2026, 4, 30)), world.uow(), world.clock)[0]
     before = raised.model_copy(update={"mission_id": None, "order_id": None})
     world.seed(quote_store.quote_path(B, "DV-T-2"), quote_store.quote_doc(before))
-    rows = listings.list_quotes("contractor", TITULAIRE, {"state": None}, world.uow())["quotes"]
+    rows = listed_quotes("contractor", TITULAIRE, world.uow())["quotes"]
     assert [(q["quote_id"], q["client_kind"]) for q in rows] == [("DV-T-2", "beneficiary")]
-    assert [q["client_kind"] for q in listings.list_quotes("beneficiary", B, {"state": None}, world.uow())["quotes"]] \
+    assert [q["client_kind"] for q in listed_quotes("beneficiary", B, world.uow())["quotes"]] \
         == ["beneficiary"]
     read = quote_store.get_quote("contractor", TITULAIRE, B, "DV-T-2", world.uow())
     assert quote_store.view(read, world.uow())["client_kind"] == "beneficiary"

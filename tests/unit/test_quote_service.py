@@ -11,11 +11,11 @@ from shared.domain.errors import DomainError
 from shared.domain.messages import EventType
 from shared.domain.orders import OrderState
 from shared.domain.quotes import DecideQuote, QuoteState
-from shared.service import listings, quote_store, quotes
+from shared.service import quote_store, quotes
 from tests.builders import CONTRACTOR, MANAGER, an_order
 from tests.fakes import World
 from tests.quote_builders import (
-    a_world, counting_commits, decide, messages, request, requested, stored, submission, submitted,
+    a_world, counting_commits, decide, listed_quotes, messages, request, requested, stored, submission, submitted,
 )
 
 D3 = f"managers/{MANAGER}/deadlines/D3-DV-1"
@@ -259,11 +259,11 @@ def test_the_quote_keeps_the_end_of_d3_which_get_quote_and_list_quotes_answer_fr
     view = quote_store.view(quote_store.get_quote("contractor", CONTRACTOR, MANAGER, "DV-1", uow))
     # Then it answers the due date, from the quote's document alone
     assert view["answer_due_at"] == "2026-03-09T23:00:00Z" and read == [quote_store.quote_path(MANAGER, "DV-1")]
-    [row] = listings.list_quotes("contractor", CONTRACTOR, {"state": None}, world.uow())["quotes"]
+    [row] = listed_quotes("contractor", CONTRACTOR, world.uow())["quotes"]
     assert row["answer_due_at"] == "2026-03-09T23:00:00Z"
     # And a quote stored before the due date was kept answers none (its D3 runs all the same)
     path = quote_store.quote_path(MANAGER, "DV-1")
     world.seed(path, {k: v for k, v in world.db.data(path).items() if k != "answer_due_at"})
     assert quote_store.view(quote_store.get_quote("manager", MANAGER, None, "DV-1", world.uow()))["answer_due_at"] is None
-    [older] = listings.list_quotes("manager", MANAGER, {"state": None}, world.uow())["quotes"]
+    [older] = listed_quotes("manager", MANAGER, world.uow())["quotes"]
     assert older["answer_due_at"] is None and world.deadlines(MANAGER)["D3-DV-1"].state.value == "running"

@@ -8,8 +8,9 @@ from shared.domain.incidents import IncidentList, IncidentView, ReportIncident
 from shared.domain.listings import QuoteList
 from shared.domain.orders import SiteRef
 from shared.domain.quotes import QuoteView, RequestQuote
-from shared.service import incidents, listings, quote_store, quotes
+from shared.service import incidents, quote_store, quotes
 from tests.builders import CONTRACTOR, MANAGER
+from tests.quote_builders import listed_quotes
 from tests.unit.test_deadline_territory import a_world_of, a_world_with_a_node_in_fort_de_france
 from tests.unit.test_order_clock import issue, recording
 
@@ -49,7 +50,7 @@ def test_the_request_quote_answer_and_list_quotes_rows_carry_each_quotes_own_clo
     assert (answered["time_zone"], answered["time_zone_label"]) == MARTINIQUE
     # And the list gives each row its zone, from the rows' records (no other read)
     uow, read, queried = recording(world)
-    listed = listings.list_quotes("manager", MANAGER, {"state": None}, uow)
+    listed = listed_quotes("manager", MANAGER, uow)
     QuoteList.model_validate(listed, strict=False)
     assert {q["quote_id"]: q["time_zone"] for q in listed["quotes"]} == {
         "DV-972": "America/Martinique", "DV-75": "Europe/Paris"}
@@ -67,7 +68,7 @@ def test_a_quote_recorded_without_a_territory_reads_on_paris_clock_as_its_d3_cou
     # DEFAULT_TERRITORY): the rule is not applied afresh, so the screen and the deadline never disagree
     view = quote_store.view(quote_store.get_quote("manager", MANAGER, None, "DV-OLD", world.uow()))
     assert (view["territory"], view["time_zone"], view["time_zone_label"]) == (None, *PARIS)
-    [row] = listings.list_quotes("manager", MANAGER, {"state": None}, world.uow())["quotes"]
+    [row] = listed_quotes("manager", MANAGER, world.uow())["quotes"]
     assert row["time_zone"] == "Europe/Paris"
 
 
