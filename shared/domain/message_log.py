@@ -20,6 +20,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -75,7 +76,7 @@ class LogCursor:
             at = dt.datetime.fromisoformat(received_at)
         except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
             return None
-        if at.tzinfo is None or not isinstance(key, str) or not key.isalnum() or len(key) > 64:
+        if at.tzinfo is None or not isinstance(key, str) or not re.fullmatch(r"[0-9a-f]{1,64}", key):
             return None
         return cls(received_at, key)
 
@@ -124,7 +125,8 @@ def parse_query(role: str, tenant: str, args: dict[str, str]
     if args.get("since"):
         try:
             since = dt.datetime.fromisoformat(args["since"].replace("Z", "+00:00"))
-        except ValueError:
+            since = since.astimezone(dt.UTC) if since.tzinfo is not None else since  # year 1 or 9999 may not fit
+        except (ValueError, OverflowError):
             since = None
         if since is None or since.tzinfo is None:
             errors.append(ErrorDetail.of("query.since", "INVALID_FORMAT",

@@ -59,6 +59,14 @@ def test_every_bad_parameter_is_reported_at_once_in_french():
     assert all(e.message for e in errors)
 
 
+def test_a_since_at_the_edge_of_the_calendar_is_refused_not_a_server_error():
+    for edge in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"):
+        _, errors, _ = parse_query("contractor", CONTRACTOR, {"since": edge})
+        assert [(e.field, e.code) for e in errors] == [("query.since", "INVALID_FORMAT")]
+    query, _, _ = parse_query("contractor", CONTRACTOR, {"since": "2026-03-03T10:00:00+01:00"})
+    assert query.since == dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
+
+
 def test_a_cursor_reads_back_what_it_encoded_and_refuses_anything_else():
     cursor = LogCursor("2026-03-03T09:00:00+00:00", "ab12")
     assert LogCursor.decode(cursor.encode()) == cursor
