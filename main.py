@@ -26,6 +26,7 @@ ENTRY_POINTS = (
     "export_space",
     "follow_up_incident",
     "frame_mission",
+    "get_audit_check",
     "get_catalogue",
     "get_contract",
     "get_documents",

@@ -35,6 +35,7 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 EXECUTION = "fr.passerelle.execution.reported.v1"
 QUOTE_SUBMITTED = "fr.passerelle.quote.submitted.v1"
@@ -209,7 +210,8 @@ def play(c: Connector, broken: bool = False) -> dict[str, Any]:
         return {"manager_id": manager, "order_id": order_id, "sequence": sequence, "occurred_at": now(),
                 "state": state, "event": {"label": label}, **fields}
 
-    today = dt.date.today()
+    # The sandbox order's day in Paris (its clock): an invoice is not dated before its order's issue day.
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
     planned = {"planned_start": (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).isoformat(timespec="seconds"),
                "planned_end": (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).isoformat(timespec="seconds")}
     if not broken:

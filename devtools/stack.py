@@ -34,8 +34,13 @@ def load_config(path: Path = CONFIG_PATH) -> dict:
 # Ports handed out by free_port: below the kernel's ephemeral range (32768-60999 by default), so
 # an outgoing connection (an emulator's client, a function's gRPC channel) never takes a port
 # reserved here before its server binds it, and spread at random so concurrent stacks rarely meet.
+# A port stays free between its pick and its server's bind, so another process's stack starting at the
+# same time (the dev command's test runs a second stack; engineers run several) could pick it too: each
+# pick is also claimed across processes by a file named after it (created exclusively, holding the
+# claiming process id), taken over only when that process is gone, removed when this one exits.
 _FREE_PORTS = range(20000, 32000)
 _handed_out: set[int] = set()
+_CLAIMS = Path(os.environ.get("TMPDIR", "/tmp")) / "passerelle-ports"
 
 
 def free_port() -> int:
@@ -50,9 +55,57 @@ def free_port() -> int:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
+        if not _claim(port):
+            continue
         _handed_out.add(port)
         return port
     raise RuntimeError("no free port between 20000 and 32000")
+
+
+def _claim(port: int) -> bool:
+    """Claim ``port`` for this process against every other on the machine; False when a live one holds it."""
+    _CLAIMS.mkdir(parents=True, exist_ok=True)
+    path = _CLAIMS / str(port)
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                holder = int(path.read_text() or 0)
+            except (OSError, ValueError):
+                holder = 0
+            if holder and _alive(holder):
+                return False
+            path.unlink(missing_ok=True)  # its process is gone: take it over
+            continue
+        with os.fdopen(fd, "w") as f:
+            f.write(str(os.getpid()))
+        if not _handed_out:
+            import atexit
+
+            atexit.register(_release)
+        return True
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _release() -> None:
+    for port in _handed_out:
+        path = _CLAIMS / str(port)
+        try:
+            if int(path.read_text()) == os.getpid():
+                path.unlink()
+        except (OSError, ValueError):
+            pass
 
 
 def sdk_root() -> Path:

@@ -21,5 +21,9 @@ def _list(req: http.Request) -> http.Answer:
 
 @functions_framework.http
 def list_contracts(request):
-    return http.serve(request, operation="list_contracts", roles=frozenset({"manager", "contractor", "beneficiary"}),
-                      right="orders.read", action=_list, methods=("GET",), idempotent=False)
+    # B1 parties: the purchasing body holds no contract; it reads its own name here (the header's « Centrale d'achat
+    # — Nom (id) »), under the right it holds
+    return http.serve(request, operation="list_contracts",
+                      roles=frozenset({"manager", "contractor", "beneficiary", "purchasing_body"}),
+                      right={"manager": "orders.read", "contractor": "orders.read", "beneficiary": "orders.read",
+                             "purchasing_body": "reports.read"}, action=_list, methods=("GET",), idempotent=False)

@@ -136,6 +136,14 @@ def _audit_trail():
     return FirestoreAuditTrail(get("firestore"), witness=get("audit_witness"))
 
 
+def audit_check_runs():
+    """The scheduled check's summary in Firestore, for the operator's read (get_audit_check): the chains
+    without the witness bucket, which a reader neither needs nor may reach."""
+    from shared.adapters.audit import FirestoreAuditTrail
+
+    return FirestoreAuditTrail(get("firestore"))
+
+
 def audit_witness_bucket() -> str:
     """The bucket of the audit chains' witnessed heads, under a retention policy (infra/terraform/storage.tf)."""
     return os.environ.get("PASSERELLE_AUDIT_WITNESS_BUCKET") or f"{project_id()}-passerelle-audit-witness"

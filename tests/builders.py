@@ -13,6 +13,9 @@ from shared.ports import InboundMessage
 MANAGER = "mgr-test"
 CONTRACTOR = "ctr-test"
 NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
+# For an order whose events are days old when they arrive (late sharing, D1): issued before them, as every order is
+# (A6: an event dated before its order's issue is refused, OCCURRED_BEFORE_ORDER).
+ISSUED_DAYS_BEFORE = "2026-02-23T08:00:00+01:00"
 
 
 def issue_order_body(order_id: str = "BC-2026-014", contractor_id: str = CONTRACTOR, **overrides: Any) -> dict:

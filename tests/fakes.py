@@ -354,5 +354,6 @@ class MemoryExportArchive:
         self.objects.pop(name, None)
         self.deleted.append(name)
 
-    def signed_url(self, name: str, ttl: dt.timedelta) -> str:
-        return f"https://storage.example/{name}?X-Goog-Expires={int(ttl.total_seconds())}"
+    def signed_url(self, name: str, ttl: dt.timedelta, download_name: str | None = None) -> str:
+        disposition = f"&response-content-disposition={download_name}" if download_name else ""
+        return f"https://storage.example/{name}?X-Goog-Expires={int(ttl.total_seconds())}{disposition}"

@@ -12,6 +12,7 @@ import * as incidents from "./incidents.mjs";
 import * as sourcing from "./sourcing.mjs";
 import * as reports from "./reports.mjs";
 import * as operator from "./operator.mjs";
+import * as audit from "./audit.mjs";
 import * as replacements from "./replacements.mjs";
 import * as parties from "./parties.mjs";
 import * as accounts from "./accounts.mjs";
@@ -155,7 +156,8 @@ const NAV = {
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
     ["#/agreements", "Conventions"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
-    ["#/replacements", "Remplacements"], ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"]],
+    ["#/replacements", "Remplacements"], ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"],
+    ["#/audit", "Journal d'audit"]],
 };
 
 function header() {
@@ -401,7 +403,8 @@ const ROUTES = {
     [/^#\/replacements\/([^/]+)\/([^/]+)$/, (b, m) => replacements.renderProposeReplacement(ctx, b, m)],
     [/^#\/pool$/, () => sourcing.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)],
     [/^#\/parties$/, () => parties.renderParties(ctx)],
-    [/^#\/parties\/([^/]+)\/messages$/, (c) => messageLog.renderMessageLog(ctx, c)], [/^#\/accounts$/, () => accounts.renderAccounts(ctx)]],
+    [/^#\/parties\/([^/]+)\/messages$/, (c) => messageLog.renderMessageLog(ctx, c)], [/^#\/accounts$/, () => accounts.renderAccounts(ctx)],
+    [/^#\/audit$/, () => audit.renderAuditJournal(ctx)]],
 };
 
 function route() {

@@ -10,6 +10,7 @@ import {
 } from "./logic.mjs";
 import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import { catalogueImport, mayImport, treeImport } from "./imports.mjs";
 import { partyNodes } from "./names.mjs";
 import { directoryFromContracts } from "./names_logic.mjs";
 
@@ -38,7 +39,7 @@ export async function renderContracts(ctx) {
   }
 }
 
-export async function renderCatalogue(ctx, managerId, contractId) {
+export async function renderCatalogue(ctx, managerId, contractId, notice = null) {
   const manager = ctx.session.claims.role === "manager";
   const query = new URLSearchParams({ contract_id: contractId, ...(manager ? {} : { manager_id: managerId }) });
   let view, contract;
@@ -53,8 +54,14 @@ export async function renderCatalogue(ctx, managerId, contractId) {
   const review = catalogueReviewText(view);
   const zone = contract.failed ? PARIS_ZONE : orderZone(contract);
   const clock = contract.failed ? null : screenClockNote(contract, "contract");
+  // A14: the manager of the space, for its own contract, imports the next version (a contractor is never offered it)
+  const imports = mayImport(ctx.session.claims, "contracts.write") && managerId === ctx.session.claims.tenant
+    ? catalogueImport(ctx, { contractId, view, today: todayFrenchIn(zone),
+      done: (text) => renderCatalogue(ctx, managerId, contractId, text) })
+    : null;
   ctx.show(`Marché ${contractId} — catalogue`,
     h("p", {}, h("a", { href: "#/contracts" }, "← Retour aux marchés")),
+    notice ? h("p", { className: "status", role: "status", id: "catalogue-imported" }, notice) : null,
     clock ? h("p", { id: "contract-clock", className: "hint", role: "note", "data-clock": zone }, clock) : null,
     h("p", { className: review.late ? "badge late" : "hint", role: "note", id: "catalogue-review" }, review.text),
     manager && review.canConfirm ? reviewForm(ctx, managerId, contractId, zone) : null,
@@ -69,6 +76,7 @@ export async function renderCatalogue(ctx, managerId, contractId) {
     table(["Code", "Libellé", "Unité", "Prix unitaire HT", "TVA"], items.map((i) => h("tr", {}, h("td", {}, i.code),
       h("td", {}, i.label), h("td", {}, i.unit), h("td", { className: "num" }, formatEuros(i.unit_price_cents)),
       h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation." }),
+    imports,
     h("h2", {}, "Pénalités du marché"),
     contract.failed ? errorBox(messagesOf(contract.failed)) : penaltyTerms(termsVersionsView(
       contract.penalty_terms_versions), { accounts: manager, timeZone: zone }));
@@ -150,6 +158,7 @@ export async function renderCoverage(ctx, notice = null) {
       ["Arbre du patrimoine importé", coverage.tree_in_force ? "oui" : "non"],
       ["Nœuds du patrimoine", String(coverage.tree_nodes)],
       ["Imports inachevés", String(coverage.unfinished_imports?.length ?? 0)]]),
+    mayImport(ctx.session.claims, "property.write") ? treeImport(ctx, { done: (text) => renderCoverage(ctx, text) }) : null,
     h("h2", {}, "Orphelins"),
     table(["Élément", "Type", "Nœud indiqué", "Action"], rows(coverage.orphans),
       { label: "Orphelins", empty: "Aucun orphelin : tout est rattaché." }),

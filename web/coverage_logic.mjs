@@ -31,6 +31,15 @@ export function attachableOrders(coverage) {
 // (list_property_nodes' tree_in_force: without one, an order's node_id is the manager's own reference, A7).
 // `call` is the app's ctx.call.
 export async function activeNodes(call, { pageSize = NODE_PAGE, maxPages = NODE_PAGES } = {}) {
+  return treeNodes(call, { pageSize, maxPages, active: true });
+}
+
+// Every node of the manager's tree, retired ones included (what an import compares with: created or changed).
+export async function allNodes(call, { pageSize = NODE_PAGE, maxPages = NODE_PAGES } = {}) {
+  return treeNodes(call, { pageSize, maxPages, active: false });
+}
+
+async function treeNodes(call, { pageSize, maxPages, active }) {
   const rows = [];
   let after = null;
   let treeInForce = false;
@@ -38,7 +47,7 @@ export async function activeNodes(call, { pageSize = NODE_PAGE, maxPages = NODE_
     const query = new URLSearchParams({ limit: String(pageSize), ...(after ? { after } : {}) }).toString();
     const answer = await call("list_property_nodes", { query });
     treeInForce ||= Boolean(answer?.tree_in_force);
-    rows.push(...(answer?.nodes ?? []).filter((n) => (n.status ?? "active") === "active"));
+    rows.push(...(answer?.nodes ?? []).filter((n) => !active || (n.status ?? "active") === "active"));
     after = answer?.next_cursor ?? null;
     if (!answer?.more || !after) return { rows, complete: true, treeInForce };
   }

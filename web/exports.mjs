@@ -2,7 +2,7 @@
 // starts a job; the screen follows it (GET ?job_id=, every 2 s) until the archive is ready, then offers its download
 // link (signed for 15 minutes: a fresh one is asked each time the screen is opened). The last job of the session is
 // remembered (sessionStorage), so that leaving the screen and coming back finds it.
-import { exportContents, exportJobText } from "./logic.mjs";
+import { exportContents, exportFileName, exportJobText } from "./logic.mjs";
 import { exportStartContent } from "./record_logic.mjs";
 import { errorBox, h, messagesOf, recorder } from "./ui.mjs";
 
@@ -38,7 +38,7 @@ export function renderExport(ctx) {
     status.textContent = text;
     start.disabled = again;
     download.replaceChildren(job.status === "completed" && job.download_url
-      ? h("p", {}, h("a", { className: "button", href: job.download_url, download: `export-${job.job_id}.zip` },
+      ? h("p", {}, h("a", { className: "button", href: job.download_url, download: exportFileName(job) },
         "Télécharger l'archive (ZIP)"), h("span", { className: "hint" },
         ` Lien valable 15 minutes. SHA-256 : ${job.archive_sha256 ?? "—"}`))
       : []);

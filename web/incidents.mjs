@@ -7,8 +7,8 @@
 // time_zone), its row naming that clock once when it is not Paris's; the phone report's time is typed on Paris's.
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory, incidentStepBody,
-  orderZone, phoneReport, refreshedText, resolutionClockText, rowTimeText, timeLeftText,
+  clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory, incidentReporterText,
+  incidentStepBody, orderZone, personText, phoneReport, refreshedText, resolutionClockText, rowTimeText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
@@ -36,10 +36,12 @@ export function renderIncidents(ctx) {
       const now = Date.now();
       body.replaceChildren(table(["Incident et historique", "Gravité", "Signalement", "État", "D8 (première réponse)",
         "Suivi et résolution", ...(operator ? ["Action"] : [])], page.incidents.map((i) => h("tr", { "data-incident": i.incident_id },
-        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i, operator),
+        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i, operator, page.people),
           clockLine(i)),
         h("td", { className: "num" }, String(i.severity)),
-        h("td", {}, `${i.reporter_tenant} (${ROLE_LABELS[i.reporter_role] ?? i.reporter_role})`,
+        h("td", {}, incidentReporterText(i, { capital: true }),
+          personText(page.people, i.reported_by) && i.channel !== "phone"
+            ? h("div", { className: "sub reporter" }, personText(page.people, i.reported_by)) : null,
           h("div", { className: "sub" }, incidentChannelText(i))),
         h("td", {}, INCIDENT_STATE_LABELS[i.state] ?? i.state),
         h("td", {}, h("span", { className: `d8 d8-${i.d8_state}` }, D8_LABELS[i.d8_state] ?? i.d8_state),
@@ -67,10 +69,10 @@ function clockLine(incident) {
 
 // The history of an incident, oldest first: report (or call), first response, follow-ups, resolution, on the
 // incident's clock. Steps are told by role; the operator also sees which account took each one.
-function history(incident, operator) {
+function history(incident, operator, people) {
   const zone = orderZone(incident);
   return h("ol", { className: "history", "aria-label": `Historique de « ${incident.title} »` },
-    incidentHistory(incident).map((e) => h("li", { "data-kind": e.kind },
+    incidentHistory(incident, people).map((e) => h("li", { "data-kind": e.kind },
       h("time", { datetime: e.at }, formatDateTime(e.at, zone)), " — ", h("span", { className: "what" }, e.label),
       e.by ? h("span", { className: "sub" }, ` — par ${e.by}`) : null,
       operator && e.account ? h("span", { className: "sub" }, ` (compte ${e.account})`) : null,

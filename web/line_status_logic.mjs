@@ -1,9 +1,9 @@
 // A6 order execution data, « fait / pas fait pour chaque ligne »: the contractor without an ERP declares each line
 // of its order réalisée or non réalisée on the order screen, through the same submit_execution its ERP would call
 // (`line_statuses`, docs/web-app.md). Pure logic, tested by Node (tests/web/line_status.test.mjs): what each line
-// shows, the body sent, the Idempotency-Key kept for a retry, and where each refusal of the platform goes.
+// shows, the body sent, and where each refusal of the platform goes; its sending once is `recording`
+// (record_logic.mjs), as for every form that records something.
 import { formatDateTime, nextSequence } from "./logic.mjs";
-import { recordAttempt } from "./record_logic.mjs";
 
 export const LINE_STATUS_TEXT = Object.freeze({ done: "réalisée", not_done: "non réalisée", unset: "non renseignée" });
 const EVENT_LABEL_MAX = 500;  // ExecutionEventInfo.label (shared/domain/messages.py)
@@ -134,14 +134,8 @@ export function lineStatusEventLabel(lineStatuses) {
   return `État de ${lineStatuses.length} lignes déclaré : ${parts.join(", ")}`;
 }
 
-// One declaration = one attempt: its Idempotency-Key and its occurred_at stay the same while the content (order,
-// sequence, lines) is the same — a double click, a network failure, a 5xx: the platform answers the first request
-// again (Idempotent-Replayed) and nothing is recorded twice — and are new for another content.
-export function lineStatusAttempt(previous, content, makeKey, now) {
-  return recordAttempt(previous, content, makeKey, now);
-}
-
-// The ExecutionReport that attempt sends (docs/contracts/schemas/ExecutionReport.schema.json).
+// The ExecutionReport an attempt sends (docs/contracts/schemas/ExecutionReport.schema.json): the attempt (`recording`
+// in record_logic.mjs) gives its occurred_at, stamped once for its content.
 export function lineStatusBody(content, attempt) {
   return { manager_id: content.manager_id, order_id: content.order_id, sequence: content.sequence,
     occurred_at: attempt.occurredAt, event: { label: lineStatusEventLabel(content.line_statuses) },

@@ -5,10 +5,10 @@
 // (« Actualiser » instead, live_order.mjs) until it is sent.
 import { nowIsoIn, stateLabel } from "./logic.mjs";
 import {
-  LINES_PATH, declarationNote, lineChoiceOptions, linePath, lineStatusAttempt, lineStatusBody, lineStatusContent, lineStatusErrors,
+  LINES_PATH, declarationNote, lineChoiceOptions, linePath, lineStatusBody, lineStatusContent, lineStatusErrors,
   lineStatusRows, receptionNote,
 } from "./line_status_logic.mjs";
-import { errorSlot, field, h } from "./ui.mjs";
+import { errorSlot, field, h, recorder } from "./ui.mjs";
 
 // `frozen`: the order is in a final state, where the platform takes no report (ORDER_TERMINATED): shown, not offered.
 export function lineStatusSection(ctx, order, events, zone, { frozen = false, answered = () => {} } = {}) {
@@ -59,34 +59,27 @@ export function lineStatusSection(ctx, order, events, zone, { frozen = false, an
     h("p", { className: "hint" }, "Déclarez chaque ligne réalisée ou non réalisée, une seule ou plusieurs à la fois : "
       + "seules les lignes modifiées (ou commentées) sont envoyées, en un seul compte rendu d'exécution."),
     slot.node, group, h("div", { className: "actions" }, allDone, send), result);
-  let attempt = null;  // the declaration under way: its Idempotency-Key and time, kept for the same content
-  let sending = false;
+  // one declaration sent once, like every form that records something (`recorder`, docs/web-app.md « One sending,
+  // once »): its Idempotency-Key and occurred_at kept for the same content, a click while it is on its way ignored
+  const rec = recorder(ctx, "submit_execution", { form, now: () => nowIsoIn(zone) });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (sending) return;  // a second click while the first is on its way: the same declaration, already sent
+    if (rec.busy) return;  // a second click while the first is on its way: the same declaration, already sent
     slot.clear();
     result.textContent = "";
     const choices = Object.fromEntries(lines.map((l) => [l.row.lineId,
       { value: l.choice.input.value, comment: l.comment.input.value }]));
     const { content, errors } = lineStatusContent(order, rows, choices);
     if (errors.length) return slot.show(errors);
-    attempt = lineStatusAttempt(attempt, content, () => crypto.randomUUID(), () => nowIsoIn(zone));
-    sending = true;
-    send.setAttribute("aria-disabled", "true");
-    form.setAttribute("aria-busy", "true");
     try {
-      const reply = await ctx.call("submit_execution", { body: lineStatusBody(content, attempt),
-        idempotencyKey: attempt.key });
-      result.textContent = `État des lignes enregistré : la commande est « ${stateLabel(reply.order_state)} ».`;
+      const sent = await rec.send(content, lineStatusBody);
+      if (sent.ignored) return;
+      result.textContent = `État des lignes enregistré : la commande est « ${stateLabel(sent.reply.order_state)} ».`;
       answered();
     } catch (err) {
       if (err.status === 401) return;
       slot.show(lineStatusErrors(err.problem ?? { detail: err.status ? err.message : "La plateforme n'a pas répondu : "
         + "renvoyez, la même déclaration sera envoyée (rien n'est enregistré deux fois)." }, content.line_statuses));
-    } finally {
-      sending = false;
-      send.removeAttribute("aria-disabled");
-      form.removeAttribute("aria-busy");
     }
   });
   return h("section", { className: "card", id: "line-statuses", "aria-labelledby": "lines-title" }, title, form);

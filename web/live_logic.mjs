@@ -113,6 +113,44 @@ export function redrawDecision({ pressing = false, touched = false, controlFocus
   return "draw";
 }
 
+// --- a drawing right after the user's own command keeps the forms it is at ----------------------------------------
+// The titulaire's accepted timesheet draws its order screen again whole (renderOrder's `kept`, so that the drawing's
+// `shownAt` covers its own commit); a form the user is at meanwhile — typed in during that read — is kept as it is, its
+// node moved into the new drawing in place of its counterpart, with what is typed and chosen in it and the focus.
+// Whether a form is in use, from `typedAt` (the sequence number of the last input in it since the screen was drawn,
+// null: none), `sentAt` (of its sending, null: not sent) and `focused` (it holds the focus): typed in and not sent,
+// or typed in again after its sending (the sent form itself is drawn anew, its values cleared, its answer kept), or
+// holding the focus before any sending.
+export function formInUse({ typedAt = null, sentAt = null, focused = false } = {}) {
+  const typed = typedAt !== null && typedAt !== undefined;
+  if (sentAt !== null && sentAt !== undefined) return typed && typedAt > sentAt;
+  return typed || focused;
+}
+
+// What identifies a part of a one-order screen from one drawing to the next: its id, else the heading it is labelled
+// by; null for a part that has neither (field ids are drawn anew each time, a form's are fixed).
+export function unitKey({ id = null, labelledBy = null } = {}) {
+  if (id) return `id:${id}`;
+  return labelledBy ? `labelledby:${labelledBy}` : null;
+}
+
+// What identifies a control inside its form from one drawing to the next: its name, else a button's text.
+export function controlKey({ name = null, text = null } = {}) {
+  if (name) return `name:${name}`;
+  return text ? `text:${text}` : null;
+}
+
+// The parts to keep: each form in use gives the keys of itself and of its ancestors up to the screen's top (`chains`,
+// innermost first, null for a part without a key); it is kept as the innermost part the new drawing also has
+// (`present`, a Set of keys) — a move's form opened meanwhile, absent from a new drawing, is kept with its section —,
+// and a part inside another one kept is kept with it. None present: the form is drawn anew (nothing to put it in).
+export function keptUnits(chains, present) {
+  const chosen = chains.map((chain) => chain.find((key) => key !== null && present.has(key)) ?? null);
+  const kept = new Set(chosen.filter(Boolean));
+  return [...kept].filter((key) => !chains.some((chain, i) => chosen[i] === key
+    && chain.slice(chain.indexOf(key) + 1).some((outer) => outer !== key && kept.has(outer))));
+}
+
 // --- a list follows one row (A11 real-time view) ---------------------------------------------------------------
 // The key of a list row: an order id is unique in its space only.
 export function rowKey(row) {

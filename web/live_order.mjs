@@ -8,12 +8,17 @@
 // - while a form was touched since the drawing (typed in, or sent and showing its answer) or a field or button
 //   has the focus, it does not draw: « Cette commande vient de changer » and « Actualiser » instead;
 // - when it draws, the focus and the scroll stay where they were (ctx.redraw).
+// - a drawing right after the user's own command (renderOrder's `kept`: the titulaire's accepted timesheet) draws
+//   the screen whole, yet a form the user is at meanwhile — typed in during that read, or holding the focus — is
+//   kept as it is, with what is typed in it and the focus (formInUse, keptUnits in live_logic.mjs).
 // - a change the screen already shows is not read again: the user's own command comes back on the stream too, and a
 //   screen drawn whole from a read of the order at or after the event's instant skips it (alreadyShown; the order
-//   screen, which knows get_order's `updated_at`).
+//   screen knows get_order's `updated_at`, the mission screen its view's — get_sourcing?view=mission).
 // One screen at a time, so one state; pure logic in live_logic.mjs (alreadyShown, concernsOrder, laterOf,
 // liveStatusText, redrawDecision).
-import { alreadyShown, concernsOrder, laterOf, liveStatusText, redrawDecision } from "./live_logic.mjs";
+import {
+  alreadyShown, concernsOrder, controlKey, formInUse, keptUnits, laterOf, liveStatusText, redrawDecision, unitKey,
+} from "./live_logic.mjs";
 import { h } from "./ui.mjs";
 
 const live = { mode: "polling", touched: false, pending: null, drawing: 0, pressedAt: 0, again: null, shownAt: null,
@@ -22,14 +27,29 @@ const live = { mode: "polling", touched: false, pending: null, drawing: 0, press
 const FORMS = "form, [data-form]";
 const CONTROLS = "input, select, textarea, button, [contenteditable]";
 const PRESS_MS = 5000;  // a press whose release the page never saw (outside the window) stops holding re-reads
-const touch = (event) => { if (event.target?.closest?.(FORMS)) live.touched = true; };
+// Since the drawing: the forms typed in and the forms sent, each with the sequence number of its last input or sending
+const use = { seq: 0, typed: new Map(), sent: new Map(), kept: [], focusedAt: 0 };
+const touch = (event) => {
+  const form = event.target?.closest?.(FORMS);
+  if (!form) return;
+  live.touched = true;
+  use.seq += 1;
+  (event.type === "submit" ? use.sent : use.typed).set(form, use.seq);
+};
 // its buttons send such a group (a <form> says so by its submit event)
-const sent = (event) => { if (event.target?.closest?.("[data-form] button")) live.touched = true; };
+const sent = (event) => {
+  const group = event.target?.closest?.("[data-form] button")?.closest("[data-form]");
+  if (!group) return;
+  live.touched = true;
+  use.seq += 1;
+  use.sent.set(group, use.seq);
+};
 const onScreen = (node) => Boolean(node?.closest?.("#main"));
 if (typeof document !== "undefined") {
   document.addEventListener("input", touch, true);
   document.addEventListener("submit", touch, true);
   document.addEventListener("click", sent, true);
+  document.addEventListener("focusin", () => { use.seq += 1; use.focusedAt = use.seq; }, true);
   document.addEventListener("pointerdown", (event) => { if (onScreen(event.target)) live.pressedAt = Date.now(); }, true);
   // released once the click the release makes has run (it comes right after pointerup, in the same task)
   const release = () => setTimeout(() => { live.pressedAt = 0; }, 0);
@@ -88,16 +108,94 @@ export function mayDraw(ticket, { reread = false } = {}) {
   return now === "draw";
 }
 
-// Draws the screen: ctx.show on a visit or the user's own refresh, ctx.redraw (focus and scroll kept) on a re-read.
+// Draws the screen: ctx.show on a visit or the user's own refresh, ctx.redraw (focus and scroll kept) on a re-read —
+// and on the drawing right after the user's own command, which keeps the forms in use (formInUse) as they are.
 export function showOrderScreen(ctx, { reread = false }, title, ...content) {
-  return (reread ? ctx.redraw : ctx.show)(title, ...content);
+  use.kept = [];
+  if (!reread) return ctx.show(title, ...content);
+  const before = document.getElementById("main");
+  const focused = onScreen(document.activeElement) && document.activeElement.matches?.(CONTROLS)
+    ? document.activeElement : null;
+  const selection = focused ? selectionOf(focused) : null;
+  const inUse = [...(before?.querySelectorAll(FORMS) ?? [])].filter((form) => formInUse({
+    typedAt: use.typed.get(form) ?? null, sentAt: use.sent.get(form) ?? null, focused: Boolean(focused && form.contains(focused)) }));
+  const chains = inUse.map((form) => partsUp(form, before));
+  const heading = ctx.redraw(title, ...content);
+  const after = document.getElementById("main");
+  const present = new Map();
+  for (const node of after.querySelectorAll("[id], [aria-labelledby]")) {
+    const key = keyOf(node);
+    if (key && !present.has(key)) present.set(key, node);
+  }
+  for (const key of keptUnits(chains.map((chain) => chain.map((part) => part.key)), new Set(present.keys()))) {
+    const old = chains.flatMap((chain) => chain).find((part) => part.key === key).node;
+    present.get(key).replaceWith(old);
+    use.kept.push(...inUse.filter((form) => old.contains(form)));
+  }
+  if (focused?.isConnected) {  // in a form kept: the focus and the caret where they were
+    focused.focus({ preventScroll: true });
+    restoreSelection(focused, selection);
+  } else if (focused && use.focusedAt > (use.sent.get(focused.closest(FORMS)) ?? 0)) {
+    // moved to a field of the form drawn anew (the one just sent) after its sending: its counterpart there; the focus
+    // the sending left (its button, the field Enter was pressed in) goes to the form's answer instead (orders.mjs)
+    counterpart(focused, before, after)?.focus({ preventScroll: true });
+  }
+  return heading;
+}
+
+// Whether the user is at a field or button of the screen (a drawing's answer then leaves the focus where it is).
+export function atControl() {
+  const focused = document.activeElement;
+  return onScreen(focused) && Boolean(focused.matches?.(CONTROLS));
+}
+
+const keyOf = (node) => unitKey({ id: node.id || null, labelledBy: node.getAttribute("aria-labelledby") });
+
+// A form and its ancestors up to the screen's top, innermost first, each with its key.
+function partsUp(form, main) {
+  const parts = [];
+  for (let node = form; node && node !== main; node = node.parentElement) parts.push({ node, key: keyOf(node) });
+  return parts;
+}
+
+function selectionOf(control) {
+  try {
+    return control.selectionStart === null || control.selectionStart === undefined ? null
+      : [control.selectionStart, control.selectionEnd, control.selectionDirection];
+  } catch {
+    return null;  // a control without a caret (select, checkbox…)
+  }
+}
+
+function restoreSelection(control, selection) {
+  if (!selection) return;
+  try {
+    control.setSelectionRange(...selection);
+  } catch {
+    // a control without a caret
+  }
+}
+
+// The control of the new drawing standing where `control` stood in the old one: in the form of the same key, the
+// control of the same name (or the button of the same text).
+function counterpart(control, before, after) {
+  const form = control.closest(FORMS);
+  const formKey = form ? partsUp(form, before).map((p) => p.key).find(Boolean) : null;
+  const key = controlKey({ name: control.name || null, text: control.tagName === "BUTTON" ? control.textContent : null });
+  if (!formKey || !key) return null;
+  const fresh = [...after.querySelectorAll("[id], [aria-labelledby]")].find((node) => keyOf(node) === formKey);
+  return [...(fresh?.querySelectorAll(CONTROLS) ?? [])].find((c) => controlKey({ name: c.name || null,
+    text: c.tagName === "BUTTON" ? c.textContent : null }) === key) ?? null;
 }
 
 // Once the screen is drawn: nothing is touched yet; on the first drawing (follow), the stream is wired —
 // reread({ reread: true }) draws the screen again without wiring it twice.
 // `shownAt`: the order's `updated_at` as the drawing read it (get_order), when the screen knows it.
 export function orderDrawn(ctx, { follow, managerId, orderId, reread, shownAt = null }) {
-  live.touched = false;
+  // a form kept in use by the drawing stays in use: a later change offers « Actualiser » rather than draw over it
+  use.typed = new Map(use.kept.map((form) => [form, 0]));
+  use.sent = new Map();
+  live.touched = use.kept.length > 0;
   live.shownAt = shownAt;
   if (follow) {
     live.mode = "polling";

@@ -673,8 +673,8 @@ export function quoteDecisionBody(quote, action, reason) {
 // months » — it has none to review; else when the last review was and when the next is due, late or not.
 export function catalogueReviewText(view) {
   if (!view?.in_force) {
-    return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois "
-      + "(A14), que le gestionnaire importe depuis son système (import_catalogue).", late: true, canConfirm: false };
+    return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois, "
+      + "que le gestionnaire importe depuis l’écran du marché ou son système.", late: true, canConfirm: false };
   }
   const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
   const due = formatDateTime(view.review_due_on);
@@ -687,6 +687,13 @@ export function catalogueReviewText(view) {
 }
 
 // --- reversibility export (A8, export_space) ---------------------------------------------------------
+// The name the archive is saved under: the job's download_name (« passerelle-export-rhone-habitat-2026-12-07.zip »,
+// which the signed URL also asks Storage to send as its Content-Disposition: a cross-origin link's `download`
+// attribute is ignored by browsers), never the job's hash; a job answered without one: « passerelle-export.zip ».
+export function exportFileName(job) {
+  return job?.download_name || "passerelle-export.zip";
+}
+
 // What the export screen says of a job (ExportJob: pending, running, completed, expired), in French, and whether
 // it is still to be followed (polled) — a completed job offers its archive, an expired one a new export.
 export function exportJobText(job) {
@@ -1105,8 +1112,8 @@ export function resolutionClockText(incident) {
 // Who did what is told by role, never by account id: the reporter by its organisation and role (in the
 // label), every later step by the operator, the only one who takes them. `account` keeps the uid for the
 // operator's own screen (which colleague), not shown to the other roles.
-export function incidentHistory(incident) {
-  const who = `${incident.reporter_tenant} (${(ROLE_LABELS[incident.reporter_role] ?? incident.reporter_role).toLowerCase()})`;
+export function incidentHistory(incident, people = {}) {
+  const who = incidentReporterText(incident);
   const operator = "l'opérateur";
   const entries = [];
   if (incident.channel === "phone") {
@@ -1114,28 +1121,45 @@ export function incidentHistory(incident) {
       account: null, text: null });
     if (incident.recorded_at) {
       entries.push({ at: incident.recorded_at, kind: "recorded", label: "Signalement téléphonique saisi par écrit",
-        by: operator, account: incident.recorded_by ?? null, text: null });
+        by: operator, account: personText(people, incident.recorded_by), text: null });
     }
   } else {
     entries.push({ at: incident.reported_at, kind: "reported", label: `Signalé par ${who}`, by: null,
-      account: incident.reported_by ?? null, text: null });
+      account: personText(people, incident.reported_by), text: null });
   }
   if (incident.acknowledged_at) {
     entries.push({ at: incident.acknowledged_at, kind: "acknowledged", label: "Pris en compte (première réponse)",
-      by: operator, account: incident.acknowledged_by ?? null, text: incident.note ?? null });
+      by: operator, account: personText(people, incident.acknowledged_by), text: incident.note ?? null });
   }
   for (const f of incident.follow_ups ?? []) {
     const label = FOLLOW_UP_KIND_LABELS[f.kind] ?? f.kind;
     entries.push({ at: f.at, kind: f.kind, label: label.charAt(0).toUpperCase() + label.slice(1)
-      + (f.kind === "workaround" ? " (aucun délai interrompu)" : ""), by: operator, account: f.by ?? null,
+      + (f.kind === "workaround" ? " (aucun délai interrompu)" : ""), by: operator, account: personText(people, f.by),
       text: f.note });
   }
   if (incident.resolved_at) {
     entries.push({ at: incident.resolved_at, kind: "resolved", label: "Résolu", by: operator,
-      account: incident.resolved_by ?? null, text: incident.resolution ?? null });
+      account: personText(people, incident.resolved_by), text: incident.resolution ?? null });
   }
   return entries.map((e, i) => ({ ...e, i })).sort((a, b) => (Date.parse(a.at) - Date.parse(b.at)) || a.i - b.i)
     .map(({ i, ...e }) => e);
+}
+
+// B1 parties: who reported an incident, « Rhône Habitat — mgr-rh (gestionnaire) » — the party's registered name
+// (list_incidents' reporter_name) then its id, the id alone when the registry names none (or only repeats the id).
+// `capital`: the role as a list's cell starts it, « (Gestionnaire) ».
+export function incidentReporterText(incident, { capital = false } = {}) {
+  const label = ROLE_LABELS[incident.reporter_role] ?? incident.reporter_role;
+  const role = capital ? label : label.toLowerCase();
+  const name = incident.reporter_name && incident.reporter_name !== incident.reporter_tenant ? incident.reporter_name : null;
+  return name ? `${name} — ${incident.reporter_tenant} (${role})` : `${incident.reporter_tenant} (${role})`;
+}
+
+// B5 accounts: an account as people read it, « Léa Martin <lea.martin@x.fr> » (list_incidents' people), its uid only
+// when the page names it not (an account since deleted, another party's); null without an account.
+export function personText(people, uid) {
+  if (!uid) return null;
+  return people?.[uid] ?? uid;
 }
 
 // The operator's phone-report form (flat strings) → the ReportIncident body with its reporter

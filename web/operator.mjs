@@ -3,8 +3,8 @@
 // the pool statistics (B14, which the purchasing body reads too) in sourcing.mjs. Live lists are
 // polled every refresh_seconds.
 import {
-  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, attemptKey, contractorRegistration,
-  deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, keepsAttemptKey, machineIdentityRegistration,
+  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, contractorRegistration,
+  deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
   managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome, rowTimeText,
   timeLeftText,
 } from "./logic.mjs";
@@ -136,7 +136,7 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
 // subscriptions are created at once), the purchasing body (B18: its territory) and the machine
 // identities of their ERPs, and deactivates a party — through register_manager, register_contractor,
 // register_purchasing_body, register_machine_identity and deactivate_party (docs/onboarding.md). Each form shows the answer (created, changed, unchanged)
-// or each error next to its field.
+// or each error next to its field; a repeat of the same form is the same request, its first answer shown again.
 // The parties already registered are offered where a form takes an id (list_parties: partyPicker), read
 // again after each registration or deactivation.
 export function renderOnboarding(ctx) {
@@ -148,10 +148,11 @@ export function renderOnboarding(ctx) {
     machineIdentityForm(ctx, directory), deactivationForm(ctx, directory));
 }
 
-// A registry form: its fields, its errors, its result (which gets the focus), and one
-// Idempotency-Key per body until that body gets an answer (attemptKey in logic.mjs). A double click registers once
-// (the button disabled meanwhile); a click after the answer is a new request, which the registry answers
-// « unchanged » when nothing differs — its answer says so, where a replay would say « créée » again.
+// A registry form: its fields, its errors, its result (which gets the focus), sent once like every form that records
+// something (`recorder` in ui.mjs, docs/web-app.md « One sending, once »): one Idempotency-Key per body, a second click
+// while the first is on its way ignored, a click after the answer on the same body the same request — the registry
+// replays its first answer (Idempotent-Replayed), so « Inscription créée » is shown again, never « inchangée » of the
+// operator's own repeat —; a corrected body, or any try after a refusal, is a new request.
 function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], submit, functionName, build, answer,
   danger = false, saved = null }) {
   const all = () => [...fields, ...groups.flatMap((g) => g.boxes)];
@@ -161,26 +162,20 @@ function onboardingForm(ctx, { id, title, intro = null, fields, groups = [], sub
   const form = h("form", { className: "card", id, "aria-labelledby": `${id}-title`, novalidate: true },
     h("h2", { id: `${id}-title` }, title), intro ? h("p", { className: "hint" }, intro) : null, slot.node,
     h("div", { className: "grid" }, fields), groups.map((g) => g.node), button, result);
-  let attempt = null;
+  const send = recorder(ctx, functionName, { form });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (button.disabled) return;  // one send at a time: a double click is not a second request
-    button.disabled = true;
+    if (send.busy) return;  // a second click while the first is on its way: the same registration, already sent
     slot.clear();
     result.replaceChildren();
-    const body = build(Object.fromEntries(new FormData(form).entries()));
-    attempt = attemptKey(attempt, body, () => crypto.randomUUID());
     try {
-      const reply = await ctx.call(functionName, { body, idempotencyKey: attempt.key });
-      attempt = null;
-      result.replaceChildren(...answer(reply));
+      const sent = await send.send(build(Object.fromEntries(new FormData(form).entries())));
+      if (sent.ignored) return;
+      result.replaceChildren(...answer(sent.reply));
       result.focus();
       saved?.();
     } catch (err) {
-      if (!keepsAttemptKey(err.status)) attempt = null;
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    } finally {
-      button.disabled = false;
     }
   });
   return form;

@@ -17,7 +17,9 @@ import { orderMissionProfessional } from "./replacement_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
 import { lineStatusSection } from "./line_statuses.mjs";
 import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
-import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
+import {
+  atControl, drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent,
+} from "./live_order.mjs";
 import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 import { directory, partyNodes } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_logic.mjs";
@@ -232,7 +234,8 @@ function progress(row) {
 // `kept`: a drawing right after the user's own accepted command, which keeps its answer shown ({ timesheet: text }):
 // drawn whole like a re-read (focus and scroll kept, ctx.redraw), but not held back by the form just sent — and since
 // it reads the order after the command's commit, its `shownAt` covers the change the stream then announces, which is
-// therefore not offered as someone else's (« Actualiser »).
+// therefore not offered as someone else's (« Actualiser »). A form the user went on to during that read (typed in, or
+// focused) is kept as it is, its values and the focus with it (showOrderScreen in live_order.mjs).
 export async function renderOrder(ctx, managerId, orderId, { follow = true, reread = false, kept = null } = {}) {
   const ticket = drawingOrder();
   const role = ctx.session.claims.role;
@@ -341,7 +344,8 @@ function redrawAfterAnswer(ctx, order) {
 
 // B11: the titulaire's timesheets on its mission's order — per milestone the days planned, declared and left, the
 // timesheets declared, then the form. An accepted timesheet draws the screen again whole, its answer kept (`answer`),
-// so that the order's change it made (A11: a timesheet moves the order's updated_at) is one the screen already shows.
+// so that the order's change it made (A11: a timesheet moves the order's updated_at) is one the screen already shows;
+// what the user types meanwhile, in this form or another, stays (the forms in use are kept by that drawing).
 function timesheetSection(ctx, order, mission, answer, recorded) {
   return h("section", { "aria-labelledby": "timesheets-title" },
     h("h2", { id: "timesheets-title" }, "Feuilles de temps"), h("div", { id: "timesheet-follow-up" },
@@ -384,8 +388,9 @@ function timesheetForm(ctx, order, mission, answer, recorded) {
   const slot = errorSlot(() => fields);
   const result = h("div", { "aria-live": "polite", id: "timesheet-answer", tabindex: "-1" },
     answer ? h("p", { className: "status" }, answer) : null);
-  // the answer kept by the drawing after an accepted timesheet takes the focus the sent form had (no scroll)
-  if (answer) setTimeout(() => { if (result.isConnected) result.focus({ preventScroll: true }); }, 0);
+  // the answer kept by the drawing after an accepted timesheet takes the focus the sent form had (no scroll) — unless
+  // the user went on to a field meanwhile, which the drawing kept focused (showOrderScreen in live_order.mjs)
+  if (answer) setTimeout(() => { if (result.isConnected && !atControl()) result.focus({ preventScroll: true }); }, 0);
   const form = h("form", { className: "card", id: "timesheet", "aria-labelledby": "timesheet-title" },
     h("h3", { id: "timesheet-title" }, "Déclarer une feuille de temps"), slot.node,
     h("div", { className: "grid" }, ...fields), h("button", { type: "submit" }, "Déclarer"), result);

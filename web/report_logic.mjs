@@ -64,3 +64,18 @@ export function reportedOrderRows(report) {
     amount: formatEuros(o.total_cents), consumed: formatEuros(o.consumed_cents), counted: o.counted === false ? "non" : "oui",
   }));
 }
+
+// The stored half-year reports (B17), while none is stored: when the first one comes. Cloud Scheduler calls
+// publish_half_year_report every day at 06:00 in Paris (infra/terraform/scheduler.tf); each run stores the last
+// half-year ended there if it is missing. So the first report is that of the half-year ended by the next 06:00 run.
+export function firstHalfYearReportText(now = new Date()) {
+  const [date, time] = frenchDateTimeOf(now).split(" ");  // "jj/mm/aaaa", "hh:mm" in Paris
+  const [d, m, y] = date.split("/").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d + (time < "06:00" ? 0 : 1)));  // the next run's day
+  const ended = day.getUTCMonth() < 6 ? { label: "2e semestre", months: "juillet à décembre", year: day.getUTCFullYear() - 1 }
+    : { label: "1er semestre", months: "janvier à juin", year: day.getUTCFullYear() };  // the last ended on that day
+  const on = `${String(day.getUTCDate()).padStart(2, "0")}/${String(day.getUTCMonth() + 1).padStart(2, "0")}/${day.getUTCFullYear()}`;
+  return `Aucun rapport semestriel enregistré pour l'instant. Le premier, celui du ${ended.label} ${ended.year} `
+    + `(${ended.months}), sera enregistré le ${on} vers 6 h (heure de Paris). Ensuite, chaque semestre écoulé est `
+    + "enregistré le lendemain de sa fin : le 1er janvier et le 1er juillet.";
+}

@@ -4,7 +4,9 @@ import {
   formatDateTime, formatEuros, monthPoints, parseFrenchDate, reportFilename, revenuePoints,
 } from "./logic.mjs";
 import { barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
-import { defaultPeriod, priceLineRows, reportedOrderRows, roiFacts, volumeRows } from "./report_logic.mjs";
+import {
+  defaultPeriod, firstHalfYearReportText, priceLineRows, reportedOrderRows, roiFacts, volumeRows,
+} from "./report_logic.mjs";
 
 const euros = (v) => formatEuros(Math.round(v * 100)).replace(/,00\s€$/, " €");
 
@@ -40,8 +42,9 @@ function periodForm(ctx, view, render) {
   return [slot.node, form, out];
 }
 
+// B6 (the requirement id stays here: users do not read requirement ids in titles).
 export function renderBeneficiaryReport(ctx) {
-  ctx.show("Rapport d'activité (B6)", periodForm(ctx, "beneficiary", beneficiaryReport));
+  ctx.show("Rapport d'activité", periodForm(ctx, "beneficiary", beneficiaryReport));
 }
 
 function beneficiaryReport(r) {
@@ -65,8 +68,9 @@ function beneficiaryReport(r) {
     { label: "Professionnels", empty: "Aucune prestation réalisée sur la période." }));
 }
 
+// B17.
 export function renderPurchasingReport(ctx) {
-  ctx.show("Rapport de la centrale d'achat (B17)", periodForm(ctx, "purchasing_body", purchasingReport));
+  ctx.show("Rapport de la centrale d'achat", periodForm(ctx, "purchasing_body", purchasingReport));
 }
 
 function purchasingReport(r) {
@@ -109,6 +113,7 @@ function purchasingReport(r) {
       { label: "Commandes", empty: "Aucune commande sur la période." }));
 }
 
+// B17 half-year reports; while none is stored, when the first one comes (firstHalfYearReportText).
 export async function renderHalfYears(ctx) {
   const body = h("div", {}, h("p", {}, "Chargement…"));
   ctx.show("Rapports semestriels enregistrés", h("p", { className: "hint" },
@@ -121,7 +126,7 @@ export async function renderHalfYears(ctx) {
         h("td", { className: "num" }, formatEuros(r.gain_cents)),
         h("td", {}, h("a", { href: r.csv_url, rel: "noopener noreferrer" }, `CSV ${r.half_year}`), " · ",
           h("a", { href: r.json_url, rel: "noopener noreferrer" }, `JSON ${r.half_year}`)))),
-    { label: "Rapports semestriels", empty: "Aucun rapport semestriel enregistré pour l'instant." }));
+    { label: "Rapports semestriels", empty: firstHalfYearReportText() }));
   } catch (err) {
     if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
   }

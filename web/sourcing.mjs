@@ -421,7 +421,10 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
     replacementSection(ctx, m, refresh, nameOf),
     missionQuoteForm(ctx, m));
   if (followed) {
-    orderDrawn(ctx, { follow, ...followed, reread: (options) => renderMission(ctx, missionId, { follow: false, ...options }) });
+    // its view's `updated_at` (its order's, as read): a change it already shows — its user's own decision, read
+    // again after it — is not read again when the stream announces it (alreadyShown), as on the order screen
+    orderDrawn(ctx, { follow, ...followed, shownAt: m.updated_at ?? null,
+      reread: (options) => renderMission(ctx, missionId, { follow: false, ...options }) });
   }
   return undefined;
 }
@@ -503,7 +506,8 @@ function missionQuoteForm(ctx, mission) {
   return form;
 }
 
-// B14: active professionals per region and per service type (the operator's and the purchasing body's "Vivier").
+// B14: active professionals per region and per service type (the operator's and the purchasing body's "Vivier"), as
+// of when the pool's statistics were last computed (built_at; the index revision is the platform's, not shown).
 export async function renderPool(ctx) {
   let stats;
   try {
@@ -511,9 +515,8 @@ export async function renderPool(ctx) {
   } catch (err) {
     return ctx.showError("Vivier", err);
   }
-  ctx.show("Statistiques du vivier (B14)",
-    definitionList([["Professionnels actifs", String(stats.total)], ["Index construit le", formatDateTime(stats.built_at)],
-      ["Révision de l'index", String(stats.index_revision ?? "—")]]),
+  ctx.show("Statistiques du vivier",
+    definitionList([["Professionnels actifs", String(stats.total)], ["Chiffres à jour au", formatDateTime(stats.built_at)]]),
     h("h2", {}, "Par région"),
     table(["Région", "Professionnels"], Object.entries(stats.per_region ?? {}).map(([code, r]) => h("tr", {},
       h("td", {}, `${r.label} (${code})`), h("td", { className: "num" }, String(r.count)))), { label: "Par région" }),

@@ -53,7 +53,9 @@ def list_quotes(b: Build) -> dict[str, Any]:
                                       "refused, expired, withdrawn attendu")], "tenant_named": _unknown("manager_id")})
 
 
-@operation("list_contracts", "get", roles=("manager", "contractor", "beneficiary"), right=Right.ORDERS_READ,
+@operation("list_contracts", "get", roles=("manager", "contractor", "beneficiary", "purchasing_body"),
+           right={"manager": Right.ORDERS_READ, "contractor": Right.ORDERS_READ, "beneficiary": Right.ORDERS_READ,
+                  "purchasing_body": Right.REPORTS_READ},
            schemas=("ContractList",))
 def list_contracts(b: Build) -> dict[str, Any]:
     return _read(
@@ -62,8 +64,9 @@ def list_contracts(b: Build) -> dict[str, Any]:
         "every manager and beneficiary. Each comes with its status, dates, lots, perimeter, the versions of its "
         "catalogue (`get_catalogue` reads one) and the names of its two parties as registered (`contractor_name`, "
         "`client_name`: the names of the caller's own contracts' parties, no one else's), and the caller's own name "
-        "as registered (`caller_name`, with or without a contract).",
-        ["manager", "contractor", "beneficiary"], [], "ContractList",
+        "as registered (`caller_name`, with or without a contract). The purchasing body holds no contract: it reads "
+        "its own name only (`contracts` empty, B1 parties).",
+        ["manager", "contractor", "beneficiary", "purchasing_body"], [], "ContractList",
         ("two", "The current contract with three catalogue versions, and the one before",
          b.stories.perimeter.contract_list),
         {"tenant_named": _unknown("manager_id")})

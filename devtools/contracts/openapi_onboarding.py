@@ -14,6 +14,7 @@ from devtools.contracts.stories_onboarding import (
     DEACTIVATE, REGISTER_CONTRACTOR, REGISTER_MACHINE_IDENTITY, REGISTER_MANAGER, REGISTER_PURCHASING_BODY, RUN_ID,
 )
 from shared.domain.conformance import CheckConformance, StartConformance
+from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
 from shared.domain.parties import (
     DeactivateParty, RegisterContractor, RegisterMachineIdentity, RegisterManager, RegisterPurchasingBody,
@@ -258,4 +259,32 @@ def check_conformance(b: Build) -> dict[str, Any]:
             }, descriptions={"400": IDEM_400, "404": "No such run for this contractor.", "409": IDEM_409,
                              "422": "The body breaks the schema, or " + IDEM_422}),
         },
+    }
+
+
+@operation("get_audit_check", "get", roles=("operator",), right=Right.INCIDENTS_MANAGE, schemas=("AuditCheckView",))
+def get_audit_check(b: Build) -> dict[str, Any]:
+    audit = b.stories.audit
+    problems = common_problems("get_audit_check", post=False)
+    problems["422"] = problem_response("A query parameter was given (there is none).", {
+        "unknown_parameter": problem(422, [ErrorDetail.of("query.space", "UNKNOWN_FIELD")], CORRELATION_IDS[0],
+                                     instance="/get_audit_check")})
+    return {
+        "summary": "Read the audit trail's last scheduled check (operator)",
+        "description": (
+            "B15 audit trail: the scheduled check (check_audit_witness, twice a day) compares every space's hash "
+            "chain with the heads witnessed in the retention-locked bucket and keeps a summary of its last run. "
+            "This read answers it: when the check ran, what it read (chains read whole or from their check point, "
+            "witnessed heads compared), and every chain `intact`, `altered` or `not_checked` (its whole reading "
+            "left for the next run). An altered chain names the links and audit records the check found edited, "
+            "deleted, out of the chain or different from the witness, its problems in French, and `altered_since`: "
+            "the first check that found it altered, every check since having found it so. `status` is `never_run` "
+            "before the first check. Right `incidents.manage`: an altered chain is a security incident. Nothing of the "
+            "records' content is answered."),
+        "tags": ["operator"],
+        "parameters": [{"$ref": "#/components/parameters/X-Correlation-Id"}],
+        "responses": {"200": json_response("The last check.", b.refs["AuditCheckView"], {
+            "intact": ("Every chain intact", audit.intact.model_dump(mode="json")),
+            "altered": ("A record of Rhône Habitat's chain edited", audit.altered.model_dump(mode="json")),
+            "never_run": ("Before the first check", audit.never_run.model_dump(mode="json"))}), **problems},
     }

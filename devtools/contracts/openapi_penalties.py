@@ -68,9 +68,13 @@ def get_penalty_statement(b: Build) -> dict[str, Any]:
                                                                   as_json(pen.statement))})
     statement_json["content"]["text/csv"] = {
         "schema": {"type": "string", "description": (
-            "format=csv: French CSV, UTF-8 with BOM, `;` separator, CRLF, decimal comma, dates DD/MM/YYYY; one row "
-            "per entry (Date, Délai, Type de délai, Jour de retard, Règle, Montant (EUR), Statut, Motif, Territoire: "
-            "where the day was counted), a blank "
+            "format=csv: French CSV, UTF-8 with BOM, `;` separator, CRLF, decimal comma, dates DD/MM/YYYY, "
+            "formulas neutralised; one row per entry, named as a person reads it (A9): Date, Délai (its kind and "
+            "French label, « D8 — Première réponse à un incident », never its id), Jour de retard, Commande (the "
+            "order's reference; a pooled day: its messages' orders), Messages en cause (a pooled day: each message "
+            "by its order, the id the contractor gave it, why and which day), Marché (title (id)), Territoire "
+            "(name (code), where the day was counted), Montant (EUR), Statut, Motif (the last decision's reason), "
+            "Décision du (its date on the territory's clock); a blank "
             "row, then the four totals. Sent with Content-Disposition: attachment; "
             "filename=\"penalites-<contractor>-<month>.csv\".")},
         "examples": {"april": {"summary": "The same statement as CSV", "value": pen.csv}},

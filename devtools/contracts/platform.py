@@ -155,8 +155,16 @@ class Archive:
     def delete(self, name: str) -> None:
         self.bucket.objects.pop(name, None)
 
-    def signed_url(self, name: str, ttl: dt.timedelta) -> str:
-        return self.bucket.url(name, ttl)
+    def signed_url(self, name: str, ttl: dt.timedelta, download_name: str | None = None) -> str:
+        from urllib.parse import quote
+
+        from shared.domain.exports import attachment
+
+        url = self.bucket.url(name, ttl)
+        if not download_name:
+            return url
+        head, signature = url.rsplit("&", 1)
+        return f"{head}&response-content-disposition={quote(attachment(download_name), safe='')}&{signature}"
 
 
 class IdentityAdmin:

@@ -46,6 +46,7 @@ AREAS = (
     "devtools.contracts.stories_connector",
     "devtools.contracts.stories_invoicing",
     "devtools.contracts.stories_terms",
+    "devtools.contracts.stories_audit",
 )
 
 # Functions that no client calls: Cloud Scheduler invokes relay_outbox with its own identity. More

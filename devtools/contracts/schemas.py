@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from shared.domain.audit_report import AuditCheckView
 from shared.domain.catalogue import (
     CatalogueImported, CataloguePublished, CatalogueReviewConfirmed, CatalogueReviewDue, CatalogueReviewed,
     CatalogueView, ConfirmCatalogueReview, ImportCatalogue,
@@ -189,6 +190,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "DeactivateParty": (DeactivateParty, "validation"),
     "PartyDeactivated": (PartyDeactivated, "serialization"),
     "PartyList": (PartyList, "serialization"),
+    "AuditCheckView": (AuditCheckView, "serialization"),
     "StartConformance": (StartConformance, "validation"),
     "CheckConformance": (CheckConformance, "validation"),
     "ConformanceRun": (ConformanceRun, "serialization"),
@@ -354,6 +356,7 @@ DIRECTION = {
     "DeactivateParty": "Inbound: body of POST deactivate_party (operator).",
     "PartyDeactivated": "Outbound: body of the deactivate_party answer.",
     "PartyList": "Outbound: body of the GET list_parties answer.",
+    "AuditCheckView": "Outbound: body of the GET get_audit_check answer (B15 audit trail).",
     "StartConformance": "Inbound: body of POST start_conformance (contractor): {}.",
     "CheckConformance": "Inbound: body of POST check_conformance (contractor).",
     "ConformanceRun": "Outbound: body of the start_conformance answer (201).",

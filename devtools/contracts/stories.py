@@ -73,3 +73,8 @@ class Stories:
     def terms(self) -> Any:
         from devtools.contracts.stories_terms import TermsStory
         return TermsStory()
+
+    @cached_property
+    def audit(self) -> Any:
+        from devtools.contracts.stories_audit import AuditStory
+        return AuditStory()

@@ -315,7 +315,7 @@ locals {
       method      = "GET"
     }
     list_contracts = {
-      description = "Manager, beneficiary or contractor -> platform: its contracts, their catalogue versions and parties' names (web application)."
+      description = "Manager, beneficiary or contractor -> platform: its contracts, their catalogue versions and parties' names; purchasing body: its own name only (web application)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
@@ -337,6 +337,13 @@ locals {
     }
     list_parties = {
       description = "Operator -> platform: the registered managers, contractors or beneficiaries (web application)."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+      method      = "GET"
+    }
+    get_audit_check = {
+      description = "Operator -> platform: the audit trail's last scheduled check, every chain intact or altered (B15, web application)."
       ingress     = "ALLOW_ALL"
       invoker     = "allUsers"
       identity    = "fn-data"
@@ -670,6 +677,7 @@ locals {
     list_account_requests     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_accounts             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_parties              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    get_audit_check           = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 2 }
     list_needs                = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_professional          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     get_quote                 = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }

@@ -91,18 +91,23 @@ class CloudExportArchive:
 
         delete_all_versions(self.bucket, name)
 
-    def signed_url(self, name: str, ttl: dt.timedelta) -> str:
-        return signed_url(self.bucket.blob(name), ttl)
+    def signed_url(self, name: str, ttl: dt.timedelta, download_name: str | None = None) -> str:
+        from shared.domain.exports import attachment
+
+        return signed_url(self.bucket.blob(name), ttl,
+                          response_disposition=attachment(download_name) if download_name else None)
 
 
 def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str | None = None,
-               headers: dict[str, str] | None = None) -> str:
+               headers: dict[str, str] | None = None, response_disposition: str | None = None) -> str:
     """A V4 signed URL for ``blob``, locally and on Cloud Run (shared with the PDF documents); ``headers``
-    are signed too: the request must carry them."""
+    are signed too: the request must carry them. ``response_disposition``: the Content-Disposition Cloud Storage
+    answers the GET with (``response-content-disposition``, signed with the URL), e.g. the file name to save."""
     if os.environ.get("STORAGE_EMULATOR_HOST"):
         # The emulator checks no signature: sign with a throw-away local key.
         return blob.generate_signed_url(version="v4", expiration=ttl, method=method, content_type=content_type,
-                                        headers=headers, credentials=_local_signer())
+                                        headers=headers, credentials=_local_signer(),
+                                        response_disposition=response_disposition)
     # On Cloud Run there is no private key: IAM signBlob signs for the runtime service account.
     import google.auth
     import google.auth.transport.requests
@@ -111,7 +116,7 @@ def signed_url(blob, ttl: dt.timedelta, method: str = "GET", content_type: str |
     credentials.refresh(google.auth.transport.requests.Request())
     return blob.generate_signed_url(version="v4", expiration=ttl, method=method, content_type=content_type,
                                     headers=headers, service_account_email=credentials.service_account_email,
-                                    access_token=credentials.token)
+                                    access_token=credentials.token, response_disposition=response_disposition)
 
 
 @functools.cache

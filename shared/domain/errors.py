@@ -74,6 +74,8 @@ CATALOGUE: dict[str, str] = {
     "SEQUENCE_OUTDATED": "Numéro de séquence {sequence} déjà dépassé : la dernière séquence appliquée est {last}.",
     "SEQUENCE_GAP": "Numéro de séquence {sequence} en avance : la séquence attendue est {expected}. Renvoyez d'abord les messages manquants.",
     "OCCURRED_IN_FUTURE": "La date de l'événement ({occurred_at}) est dans le futur.",
+    "OCCURRED_BEFORE_ORDER": "La date de l'événement ({occurred_at}) précède l'émission de la commande ({issued_at}) : rien ne se passe sur une commande avant qu'elle existe. Datez l'événement du moment où il a eu lieu.",
+    "DATE_BEFORE_ORDER": "{what} ({date}) tombe un jour antérieur à l'émission de la commande ({issued_at}) : rien ne se passe sur une commande avant qu'elle existe.",
     # reception (service fait) and invoices (A6, B7, B10, B11; docs/invoicing.md)
     "NOTHING_TO_RECEIVE": "Aucune ligne à réceptionner : la commande est « {state_label} » et ses lignes livrées sont déjà réceptionnées.",
     "LINE_ALREADY_RECEIVED": "La ligne « {line_id} » est déjà réceptionnée.",

@@ -6,7 +6,11 @@ as ``exports/{job_id}``.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
@@ -43,6 +47,9 @@ class ExportJob(Model):
     download_url: str | None = Field(
         default=None, description="Completed, GET only: a signed URL to download the ZIP (fresh on every GET).")
     download_expires_in_seconds: int | None = Field(default=None, description="Completed, GET only: 900.")
+    download_name: str | None = Field(default=None, description=(
+        "Completed: the name the archive downloads under (A8), « passerelle-export-<space's name>-<yyyy-mm-dd>.zip » "
+        "(the day of completion in Paris); the signed URL asks Cloud Storage to send it as its Content-Disposition."))
     expires_at: AwareDatetime | None = Field(
         default=None, description="Completed: when the archive is deleted (7 days after completion).")
     purged_at: AwareDatetime | None = Field(default=None, description="Purged: when an erasure deleted the archive.")
@@ -56,3 +63,24 @@ class ExportRequested(Model):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="ExportRequested")
 
     job_id: str
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def download_name(space_name: str | None, tenant: str, completed_at: dt.datetime) -> str:
+    """A8: the archive's file name a person recognises: « passerelle-export-rhone-habitat-2026-12-07.zip » — the
+    space's registered name (its tenant id when it has none) in lower-case ASCII letters, digits and dashes, and the
+    day the export completed in Paris."""
+    return f"passerelle-export-{_slug(space_name) or _slug(tenant) or 'espace'}-{completed_at.astimezone(PARIS):%Y-%m-%d}.zip"
+
+
+def _slug(text: str | None) -> str:
+    ligatures = (text or "").translate(str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss"}))
+    ascii_text = unicodedata.normalize("NFKD", ligatures).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+
+
+def attachment(filename: str) -> str:
+    """The Content-Disposition a signed URL asks for (``download_name`` is ASCII already: no quoting needed)."""
+    return f'attachment; filename="{filename}"'

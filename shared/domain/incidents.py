@@ -326,6 +326,9 @@ class IncidentView(Incident):
         "Europe/Paris…): the web app shows its times on it."))
     time_zone_label: str = Field(description=(
         "B18: that clock's French name (« Heures de la Martinique », « Heures de Paris »)."))
+    reporter_name: str | None = Field(default=None, description=(
+        "list_incidents (B1 parties): the reporting party's registered name (its manager's, beneficiary's, "
+        "contractor's or purchasing body's record); null when the registry names none, and in the other answers."))
 
     @classmethod
     def of(cls, incident: Incident, d8_state: DeadlineState | str, now: dt.datetime) -> IncidentView:
@@ -345,3 +348,32 @@ class IncidentList(Model):
     count: int = Field(description="How many incidents this page holds (at most `limit`).")
     next_cursor: str | None = Field(description="Pass it as ?cursor= (same filters) for the next page; null on the "
                                                 "last page. Opaque.")
+    people: dict[str, str] = Field(default_factory=dict, description=(
+        "B5 accounts: who each account uid of the page is, « Léa Martin <lea.martin@rhone-habitat.fr> » (its display "
+        "name and e-mail as the account registry keeps them, the e-mail alone without a name): the reporter's, and for "
+        "the operator also the operator accounts that recorded, acknowledged, followed up or resolved. A caller other "
+        "than the operator learns its own party's accounts only. A uid the registry does not know is left out."))
+
+
+# The registry record that names a reporting party, by its role (B1 parties).
+PARTY_RECORDS = {"manager": "managers", "beneficiary": "managers", "contractor": "contractors",
+                 "purchasing_body": "purchasing_bodies"}
+
+
+def person_label(record: dict | None) -> str | None:
+    """« Léa Martin <lea.martin@x.fr> », the e-mail alone, or None: what an account is called where people read it."""
+    record = record or {}
+    name = (record.get("display_name") or "").strip()
+    email = (record.get("email") or "").strip()
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email or None
+
+
+def page_uids(incidents: list[Incident], operator: bool) -> set[str]:
+    """The account uids a page of incidents names: reporters, and for the operator its own staff's steps too."""
+    uids = {i.reported_by for i in incidents}
+    if operator:
+        for i in incidents:
+            uids |= {i.recorded_by, i.acknowledged_by, i.resolved_by, *(f.by for f in i.follow_ups)}
+    return {u for u in uids if u and "/" not in u}

@@ -279,6 +279,9 @@ def invoice_errors(order: Order, command: SubmitInvoice, invoice: Invoice,
             errors.append(ErrorDetail.of(f"{path}.unit_price_cents", "INVOICE_PRICE_ABOVE_ORDER", line_id=given.line_id,
                                          price=euros(given.unit_price_cents), ordered=euros(ordered.unit_price_cents),
                                          difference=euros(given.unit_price_cents - ordered.unit_price_cents)))
+    if command.issue_date < order.issue_day():  # A6: nothing is invoiced before the order exists
+        errors.append(ErrorDetail.of("$.issue_date", "DATE_BEFORE_ORDER", what="La date d'émission de la facture",
+                                     date=_day(command.issue_date), issued_at=order.issued_in_french()))
     if command.due_date is not None and command.due_date < command.issue_date:  # paid after it is issued
         errors.append(ErrorDetail.of("$.due_date", "INVOICE_DUE_BEFORE_ISSUE", due_date=_day(command.due_date),
                                      issue_date=_day(command.issue_date)))

@@ -21,8 +21,9 @@ from pydantic import AwareDatetime, ConfigDict, Field
 from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
 from shared.domain.orders import (
-    STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef, actor_for_role, next_states,
+    STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef, next_states,
 )
+from shared.domain.order_moves import actor_for_role
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100

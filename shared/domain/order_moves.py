@@ -8,6 +8,8 @@ stays in one place, ``TRANSITIONS``: this module only reads each open transition
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from pydantic import ConfigDict, Field
 
 from shared.domain.base import Model
@@ -55,3 +57,21 @@ def next_moves(order: Order, actor: Actor | None) -> list[NextMove]:
         MoveRequirement(field=r.field, label=r.label, inputs=list(_INPUTS.get(r, (r.field.removeprefix("$."),))),
                         met=bool(r.met(current)))
         for r in t.requires]) for t in open_transitions(order) if actor in t.by]
+
+
+# The actor each signed-in role acts as on an order: a beneficiary is the client of its missions'
+# orders, as a manager is of its own (change_order_state, record_reception); submit_execution is the
+# contractor's.
+ROLE_ACTORS: dict[str, Actor] = {"manager": Actor.MANAGER, "contractor": Actor.CONTRACTOR,
+                                 "beneficiary": Actor.MANAGER}
+# The right each of them needs to move an order: what change_order_state and submit_execution require.
+MOVE_RIGHTS: dict[str, str] = {"manager": "orders.write", "contractor": "execution.write",
+                               "beneficiary": "orders.write"}
+
+
+def actor_for_role(role: str, rights: Collection[str]) -> Actor | None:
+    """The actor a signed-in caller moves orders as; none for a role that moves no order, or for a
+    user whose rights were narrowed below the right to move them."""
+    if role not in ROLE_ACTORS or MOVE_RIGHTS[role] not in rights:
+        return None
+    return ROLE_ACTORS[role]

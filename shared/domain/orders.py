@@ -8,11 +8,12 @@ it and returns the new order or every error found — never a silent no-op.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -21,12 +22,11 @@ from shared.domain.errors import ErrorDetail
 from shared.domain.reception import LineReception, PublicInvoicing, ReceptionLine, Reservation
 from shared.domain.phone import normalise_mobile
 from shared.domain.base import Command, Identifier, Model
+from shared.domain.order_dates import CLOCK_SKEW_TOLERANCE, dated_before_issue, french_instant
+from shared.domain.workdays import PARIS, territory
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
-
-# A message dated this far ahead of the platform clock is refused: the sender's clock is wrong.
-CLOCK_SKEW_TOLERANCE = dt.timedelta(minutes=2)
 
 
 def _mobile(value: str) -> str:
@@ -292,6 +292,7 @@ class Order(Model):
         errors: list[ErrorDetail] = []
         if change.occurred_at > now + CLOCK_SKEW_TOLERANCE:
             errors.append(ErrorDetail.of("$.occurred_at", "OCCURRED_IN_FUTURE", occurred_at=change.occurred_at.isoformat()))
+        errors.extend(dated_before_issue(change, self.issued_at, self.time_zone()))
         if change.sequence is not None:
             if change.sequence <= self.last_sequence:
                 errors.append(ErrorDetail.of("$.sequence", "SEQUENCE_OUTDATED", sequence=change.sequence, last=self.last_sequence))
@@ -320,6 +321,17 @@ class Order(Model):
         if target is not None and target != self.state:
             errors.extend(self._check_transition(target, actor, merged))
         return errors
+
+    def issue_day(self) -> dt.date:
+        """The day the order was issued, on its own clock: no date it carries may fall before."""
+        return self.issued_at.astimezone(self.time_zone()).date()
+
+    def issued_in_french(self) -> str:
+        return french_instant(self.issued_at, self.time_zone())
+
+    def time_zone(self) -> ZoneInfo:
+        """The order's clock (B18: its territory's; Paris for an order stored before orders kept their territory)."""
+        return ZoneInfo(territory(self.territory).time_zone) if self.territory else PARIS
 
     def _merged(self, change: StateChange) -> dict[str, object]:
         merged = {name: getattr(self, name) for name in _CARRIED_FIELDS} | self.facts()
@@ -449,24 +461,6 @@ def next_states(order: Order, actor: Actor | None) -> list[OrderState]:
     return [t.to for t in open_transitions(order) if actor in t.by]
 
 
-# The actor each signed-in role acts as on an order: a beneficiary is the client of its missions'
-# orders, as a manager is of its own (change_order_state, record_reception); submit_execution is the
-# contractor's.
-ROLE_ACTORS: dict[str, Actor] = {"manager": Actor.MANAGER, "contractor": Actor.CONTRACTOR,
-                                 "beneficiary": Actor.MANAGER}
-# The right each of them needs to move an order: what change_order_state and submit_execution require.
-MOVE_RIGHTS: dict[str, str] = {"manager": "orders.write", "contractor": "execution.write",
-                               "beneficiary": "orders.write"}
-
-
-def actor_for_role(role: str, rights: Collection[str]) -> Actor | None:
-    """The actor a signed-in caller moves orders as; none for a role that moves no order, or for a
-    user whose rights were narrowed below the right to move them."""
-    if role not in ROLE_ACTORS or MOVE_RIGHTS[role] not in rights:
-        return None
-    return ROLE_ACTORS[role]
-
-
 # --- what changes an order -----------------------------------------------------------------
 
 
@@ -475,7 +469,10 @@ class StateChange(Model):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    occurred_at: AwareDatetime
+    occurred_at: AwareDatetime = Field(description=(
+        "When the event happened, with its time zone: at most 2 minutes in the future (OCCURRED_IN_FUTURE) and "
+        "at most 2 minutes before the order's issued_at (OCCURRED_BEFORE_ORDER). The dates the report carries "
+        "(planned, appointment, actual, invoice) fall on the order's issue day or later (DATE_BEFORE_ORDER)."))
     sequence: int | None = None
     state: OrderState | None = None
     reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None

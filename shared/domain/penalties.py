@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from typing import Annotated
 
@@ -28,7 +30,7 @@ from shared.domain import french_csv, workdays
 from shared.domain.french_csv import euros
 from shared.domain.deadlines import KINDS, Deadline, DeadlineState, Length, day_start, days_late
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.territories import clock_fields
+from shared.domain.territories import clock_fields, territory_name
 
 
 # Rule id → default amount per day of lateness, in cents. P1: 150 EUR per day, uncapped.
@@ -39,12 +41,14 @@ RULES: dict[str, int] = {"P1": 15_000}
 # counted: ORDER_NOT_FOUND (no order, hence no manager's ledger, can be named), SEQUENCE_GAP /
 # SEQUENCE_OUTDATED (ordering of well-formed messages: a redelivery or one still in transit),
 # ILLEGAL_TRANSITION / TRANSITION_NOT_ALLOWED_FOR_ACTOR / ORDER_TERMINATED (a well-formed message
-# at odds with the order's state, which the manager may have changed) and MESSAGE_ID_REUSED.
+# at odds with the order's state, which the manager may have changed) and MESSAGE_ID_REUSED. Counted like
+# OCCURRED_IN_FUTURE: OCCURRED_BEFORE_ORDER / DATE_BEFORE_ORDER, a date the contractor got wrong against the
+# issue date the order itself carried to it, which never changes.
 NON_COMPLIANT_FORMAT_CODES: frozenset[str] = frozenset({
     "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "INVALID_ENVELOPE", "UNKNOWN_EVENT_TYPE", "PAYLOAD_TOO_LARGE",
     "REQUIRED", "UNKNOWN_FIELD", "INVALID_TYPE", "INVALID_FORMAT", "INVALID_LENGTH", "OUT_OF_RANGE",
     "INVALID_VALUE", "INVALID_PHONE", "INVALID_PERIOD", "DUPLICATE_VALUE", "UNKNOWN_LINE",
-    "MISSING_FIELD_FOR_TRANSITION", "OCCURRED_IN_FUTURE",
+    "MISSING_FIELD_FOR_TRANSITION", "OCCURRED_IN_FUTURE", "OCCURRED_BEFORE_ORDER", "DATE_BEFORE_ORDER",
 })
 
 
@@ -280,6 +284,9 @@ class StatementCause(Model):
     order_id: str | None
     ref: str | None
     stopped_by: str | None = None
+    message_id: str | None = Field(default=None, description=(
+        "A9: the id the contractor gave the message behind the day (its CloudEvents id, or the REST call's), from "
+        "its message log; null when the log no longer has it (kept 35 days). `ref` is the platform's key of it."))
 
 
 class StatementLine(Model):
@@ -297,6 +304,15 @@ class StatementLine(Model):
     status: EntryStatus
     reason: str | None
     causes: list[StatementCause] = Field(default_factory=list)  # pooled: every message that caused the day
+    order_id: str | None = Field(default=None, description=(
+        "A9: the order whose deadline this day belongs to (a deadline of one order); null for a pooled day (its "
+        "causes name their orders) and for a deadline of no order (D2 connection after signature)."))
+    contract_title: str | None = Field(default=None, description=(
+        "A9: the title of the contract the day is owed under, from the manager's contract record; null when it "
+        "names none or the record is gone (`contract_id` of the statement's lines then only)."))
+    contract_id: str | None = Field(default=None, description="A9: the contract the day is owed under.")
+    territory_label: str | None = Field(default=None, description=(
+        "B18: the French name of the territory the day was counted in (« Rhône » for 69); null without one."))
     decided_at: AwareDatetime | None = Field(default=None, description="When the last decision (waived, disputed, "
                                                                       "upheld) was recorded; null before any.")
     time_zone: str = Field(default="Europe/Paris", description=(
@@ -336,14 +352,21 @@ class Statement(Model):
 
 
 def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month: str,
-              entries: list[PenaltyEntry], causes: list[Cause] = ()) -> Statement:
+              entries: list[PenaltyEntry], causes: list[Cause] = (), *, orders: Mapping[str, str] | None = None,
+              contract_titles: Mapping[str, str] | None = None,
+              message_ids: Mapping[str, str] | None = None) -> Statement:
+    """The month's statement; what names its lines comes read already (A9): ``orders`` the order of each
+    non-pooled deadline (deadline id → order id), ``contract_titles`` by contract id, ``message_ids`` the
+    contractor's own id of each message behind a pooled day (its ref → id)."""
+    orders, contract_titles, message_ids = orders or {}, contract_titles or {}, message_ids or {}
     chosen = sorted((e for e in entries if e.contractor_id == contractor_id and e.month == month
                      and (contract_id is None or e.contract_id == contract_id)),
                     key=lambda e: (e.local_date, e.deadline_id, e.day))
     by_entry: dict[str, list[StatementCause]] = {}
     for c in sorted(causes, key=lambda c: (c.day_start, c.cause_id)):
         by_entry.setdefault(c.entry_id, []).append(StatementCause(
-            deadline_id=c.deadline_id, kind=c.kind, day=c.day, order_id=c.order_id, ref=c.ref, stopped_by=c.stopped_by))
+            deadline_id=c.deadline_id, kind=c.kind, day=c.day, order_id=c.order_id, ref=c.ref, stopped_by=c.stopped_by,
+            message_id=message_ids.get(c.ref or "")))
     lines = [StatementLine(entry_id=e.entry_id, local_date=e.local_date, territory=e.territory,
                            deadline_id=e.deadline_id, kind=e.kind,
                            kind_label=kind_label(e.kind), day=e.day, rule_id=e.rule_id,
@@ -351,7 +374,9 @@ def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month
                            reason=e.decisions[-1].reason if e.decisions else None,
                            decided_at=e.decisions[-1].at if e.decisions else None,
                            causes=by_entry.get(e.entry_id, []), decisions_allowed=decisions_allowed(e.status),
-                           **_clock(e.territory)) for e in chosen]
+                           order_id=None if e.pooled else orders.get(e.deadline_id), contract_id=e.contract_id,
+                           contract_title=contract_titles.get(e.contract_id or ""),
+                           territory_label=territory_name(e.territory), **_clock(e.territory)) for e in chosen]
     clocks = {(line.time_zone, line.time_zone_label) for line in lines} or {tuple(_clock(None).values())}
     shared_zone, shared_label = clocks.pop() if len(clocks) == 1 else (None, None)
 
@@ -370,23 +395,73 @@ def _clock(territory: str | None) -> dict[str, str]:
     return {"time_zone": fields["time_zone"], "time_zone_label": fields["time_zone_label"]}
 
 
-CSV_COLUMNS = ("Date", "Délai", "Type de délai", "Jour de retard", "Règle", "Montant (EUR)", "Statut", "Motif",
-               "Territoire", "Messages en cause")
+CSV_COLUMNS = ("Date", "Délai", "Jour de retard", "Commande", "Messages en cause", "Marché", "Territoire",
+               "Montant (EUR)", "Statut", "Motif", "Décision du")
 
 
-def statement_csv(s: Statement) -> bytes:
-    """French CSV (shared.domain.french_csv): decimal comma, dates JJ/MM/AAAA."""
+def statement_rows(s: Statement) -> list[tuple]:
+    """A9: the statement as a person reads it, one row per day (CSV_COLUMNS), then a blank row and the totals:
+    the deadline by its kind and French label, never its id; the order by its reference (a pooled day: each of
+    its messages, « BC-1 : message m-17 — événement transmis en retard (plus de 15 min), 2e jour »); the contract by its title and
+    id; the territory by its name and code; the status, the last decision's reason and its local date."""
     rows: list[tuple] = [CSV_COLUMNS]
     for line in s.lines:
         d = dt.date.fromisoformat(line.local_date)
-        rows.append((d.strftime("%d/%m/%Y"), line.deadline_id, f"{line.kind} — {line.kind_label}", line.day,
-                     line.rule_id, euros(line.amount_cents), STATUS_LABELS[line.status], line.reason or "",
-                     line.territory or "", len(line.causes) if line.causes else ""))
+        rows.append((d.strftime("%d/%m/%Y"), _deadline_text(line), line.day, _orders_text(line),
+                     " ; ".join(_cause_text(c) for c in line.causes), _named(line.contract_title, line.contract_id),
+                     _named(line.territory_label, line.territory), euros(line.amount_cents),
+                     STATUS_LABELS[line.status], line.reason or "", _decided_on(line)))
     rows.append(())
-    rows += [(label, "", "", "", "", euros(cents), "", "", "", "") for label, cents in (
+    blank = ("",) * (len(CSV_COLUMNS) - 8)
+    rows += [(label, *("",) * 6, euros(cents), *blank) for label, cents in (
         ("Total dû", s.accrued_cents), ("Total contesté", s.disputed_cents), ("Total remis", s.waived_cents),
         ("Total enregistré", s.total_cents))]
-    return french_csv.write(rows)
+    return rows
+
+
+def statement_csv(s: Statement) -> bytes:
+    """French CSV (shared.domain.french_csv: ``;``, UTF-8 with BOM, formulas neutralised): decimal comma, dates
+    JJ/MM/AAAA, the rows of ``statement_rows``."""
+    return french_csv.write(statement_rows(s))
+
+
+# What each pooled cause's kind means to a person (web/logic.mjs CAUSE_KIND_TEXTS says the same on screen).
+CAUSE_TEXTS = {"D1": "événement transmis en retard (plus de 15 min)",
+               "F1": "message refusé pour son format, pas encore corrigé"}
+
+
+def _deadline_text(line: StatementLine) -> str:
+    """« D8 — Première réponse à un incident »; a pooled day: the kinds of its causes (« D1 — … »), else its pool."""
+    kinds = sorted({c.kind for c in line.causes}) if line.causes else [line.kind]
+    return " ; ".join(f"{k} — {kind_label(k)}" if k in KINDS else kind_label(k) for k in kinds)
+
+
+def _orders_text(line: StatementLine) -> str:
+    if line.causes:
+        return ", ".join(dict.fromkeys(c.order_id for c in line.causes if c.order_id))
+    return line.order_id or ""
+
+
+def _cause_text(c: StatementCause) -> str:
+    """« BC-1 : message m-17 — événement transmis en retard (plus de 15 min), 2e jour »."""
+    message = f"message {c.message_id}" if c.message_id else "message"
+    where = f"{c.order_id} : " if c.order_id else ""
+    day = "1er jour" if c.day == 1 else f"{c.day}e jour"
+    return f"{where}{message} — {CAUSE_TEXTS.get(c.kind, kind_label(c.kind))}, {day}"
+
+
+def _named(name: str | None, code: str | None) -> str:
+    """« Rhône (69) », « Marché d'entretien (AC-1) »; the code alone without a name."""
+    if name and code:
+        return f"{name} ({code})"
+    return name or code or ""
+
+
+def _decided_on(line: StatementLine) -> str:
+    """The last decision's date on the clock of the line's territory, JJ/MM/AAAA ('' before any)."""
+    if line.decided_at is None:
+        return ""
+    return line.decided_at.astimezone(ZoneInfo(line.time_zone)).strftime("%d/%m/%Y")
 
 
 class DecidePenalty(Model):

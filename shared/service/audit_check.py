@@ -39,7 +39,10 @@ was sealed since its check point is not left unread for longer than a day.
 
 A broken space logs one ERROR line ``audit chain broken`` with ``audit_check: "broken"`` (an alert,
 infra/terraform/monitoring.tf) and keeps its check point, so that it is reported again at every run
-until repaired; a run logs ``audit witness check`` with its figures and records them for the operator.
+until repaired; a run logs ``audit witness check`` with its figures and records them for the operator
+(``audit_checks/last-run``, read by get_audit_check: the spaces found intact or left for the next run, and
+for each broken one the links and records named and since when it is found broken, carried from the
+previous summary — shared/domain/audit_report.py).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.domain import audit
+from shared.domain.audit_report import broken_since, named_links, named_records
 from shared.ports import Clock
 from shared.ports.audit import AuditChains, AuditWitness
 
@@ -161,11 +165,13 @@ def check_audit_witness(chains: AuditChains, witness: AuditWitness, clock: Clock
                         timer: Callable[[], float] = time.monotonic, page_size: int = PAGE_SIZE) -> dict[str, Any]:
     """Check every space (``full``: each one whole, whatever its check point says); answer the run's figures."""
     now, started = clock.now(), timer()
+    previous = chains.last_check_run()
     points = {space: chains.check_point(space) for space in set(chains.spaces()) | set(witness.spaces())}
     # whole readings first where they are due the longest (never read whole: first of all)
     order = sorted(points, key=lambda s: (_full_key(points[s]), s))
     run: dict[str, Any] = {"checked_at": now, "spaces": len(order), "full": 0, "full_unfinished": 0,
-                           "incremental": 0, "full_deferred": 0, "heads_compared": 0, "broken": []}
+                           "incremental": 0, "full_deferred": 0, "heads_compared": 0, "broken": [],
+                           "intact_spaces": [], "deferred_spaces": []}
 
     def spent() -> bool:
         return timer() - started > full_budget_seconds
@@ -176,6 +182,7 @@ def check_audit_witness(chains: AuditChains, witness: AuditWitness, clock: Clock
         if whole and not full and spent():
             run["full_deferred"] += 1
             if point.seq == 0:
+                run["deferred_spaces"].append(space)
                 continue  # no check point: nothing cheaper to do, the next run reads it whole
             whole = False
         problems, count, saved = [], 0, point
@@ -205,12 +212,16 @@ def check_audit_witness(chains: AuditChains, witness: AuditWitness, clock: Clock
             log.error("audit chain broken", extra={"audit_check": "broken", "space": space, "mode": mode,
                                                    "problems": problems[:MAX_PROBLEMS_LOGGED],
                                                    "problem_count": count})
-            run["broken"].append({"space": space, "problems": problems[:MAX_PROBLEMS_LOGGED]})
+            run["broken"].append({"space": space, "mode": mode, "problems": problems[:MAX_PROBLEMS_LOGGED],
+                                  "problem_count": count, "links": named_links(problems),
+                                  "records": named_records(problems), "since": broken_since(previous, space, now)})
             continue
         chains.save_check_point(saved)
+        run["intact_spaces"].append(space)
     run["status"] = "broken" if run["broken"] else "intact"
     run["seconds"] = round(timer() - started, 3)
-    log.info("audit witness check", extra={**{k: v for k, v in run.items() if k not in ("broken", "checked_at")},
+    listed = ("broken", "checked_at", "intact_spaces", "deferred_spaces")
+    log.info("audit witness check", extra={**{k: v for k, v in run.items() if k not in listed},
                                            "broken_spaces": [b["space"] for b in run["broken"]]})
     chains.save_check_run(run)
     return run

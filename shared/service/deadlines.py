@@ -447,4 +447,23 @@ def monthly_statement(uow: UnitOfWork, tenant_id: str, contractor_id: str, contr
     causes = causes_of_month(uow, tenant_id, contractor_id, month)
     if not entries and not causes and uow.get(f"contractors/{contractor_id}") is None:
         raise DomainError([ErrorDetail.of("query.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=contractor_id)])
-    return statement(tenant_id, contractor_id, contract_id, month, entries, causes)
+    return statement(tenant_id, contractor_id, contract_id, month, entries, causes,
+                     **statement_names(uow, tenant_id, contractor_id, entries, causes))
+
+
+def statement_names(uow: UnitOfWork, tenant_id: str, contractor_id: str, entries: list[PenaltyEntry],
+                    causes: list[Cause]) -> dict[str, dict[str, str]]:
+    """What names a statement's lines (A9), in ONE batch read whatever the month's size: the deadline of each
+    day of one deadline (its order), each contract's record (its title), and the contractor's message log
+    entry of each message behind a pooled day (the id the contractor gave it)."""
+    deadline_paths = {deadline_path(tenant_id, e.deadline_id): e.deadline_id for e in entries if not e.pooled}
+    contract_paths = {f"managers/{tenant_id}/contracts/{c}": c for c in {e.contract_id for e in entries} if c}
+    message_paths = {f"contractors/{contractor_id}/messages/{c.ref}": c.ref for c in causes if c.ref and "/" not in c.ref}
+    if not (deadline_paths or contract_paths or message_paths):
+        return {}
+    found = uow.get_all([*deadline_paths, *contract_paths, *message_paths])
+    orders = {d: found[p]["order_id"] for p, d in deadline_paths.items() if (found.get(p) or {}).get("order_id")}
+    titles = {c: found[p]["title"] for p, c in contract_paths.items() if (found.get(p) or {}).get("title")}
+    ids = {r: found[p]["ref"]["id"] for p, r in message_paths.items()
+           if isinstance((found.get(p) or {}).get("ref"), dict) and found[p]["ref"].get("id")}
+    return {"orders": orders, "contract_titles": titles, "message_ids": ids}

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from shared.domain.event_types import EventType
+from shared.domain.exports import download_name
 from shared.ports import Clock, ExportArchive, OutboxMessage, UnitOfWork
 from shared.service.transaction import transact
 
@@ -112,7 +113,9 @@ def run_export(job_id: str, uow: UnitOfWork, archive: ExportArchive, clock: Cloc
     for part in parts.values():
         archive.delete(part.object_name)
     completed = clock.now()
+    space = uow.get(job["spaces"][0]) if job["spaces"] else None  # the space's registered name (A8 download name)
     job.update(status="completed", completed_at=completed.isoformat(), archive=archive_name,
+               download_name=download_name((space or {}).get("name"), job["tenant"], completed),
                archive_sha256=digest_out.hexdigest(), archive_bytes=digest_out.size,
                expires_at=(completed + ARCHIVE_RETENTION).isoformat(),
                progress={"records": records, "files": len(files)})
@@ -219,7 +222,10 @@ def export_status(job_id: str, tenant: str, uow: UnitOfWork, archive: ExportArch
             and dt.datetime.fromisoformat(job["expires_at"]) <= now:
         return {**job, "status": "expired"}  # the bucket's lifecycle deleted the archive: export again
     if job["status"] == "completed":
-        job = {**job, "download_url": archive.signed_url(job["archive"], SIGNED_URL_TTL),
+        # an archive completed before jobs kept their download name is named from its tenant and day
+        name = job.get("download_name") or download_name(None, job["tenant"],
+                                                          dt.datetime.fromisoformat(job["completed_at"]))
+        job = {**job, "download_name": name, "download_url": archive.signed_url(job["archive"], SIGNED_URL_TTL, name),
                "download_expires_in_seconds": int(SIGNED_URL_TTL.total_seconds())}
     return job
 

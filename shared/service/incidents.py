@@ -35,7 +35,8 @@ from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.incidents import (
     ALERTED_SEVERITIES, DEFAULT_LIMIT, AcknowledgeIncident, FollowUpIncident, Incident, IncidentAlert, IncidentCursor,
-    IncidentList, IncidentState, IncidentView, ReportIncident, ResolveIncident, severity_variant,
+    PARTY_RECORDS, IncidentList, IncidentState, IncidentView, ReportIncident, ResolveIncident, page_uids, person_label,
+    severity_variant,
 )
 from shared.domain.event_types import EventType
 from shared.domain.orders import Order
@@ -286,9 +287,36 @@ def list_incidents(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfW
     found = [incident_from(d.data) for d in uow.query(page_query(role, tenant, filters, limit + 1))]
     page, more = found[:limit], len(found) > limit
     now = clock.now()
-    return IncidentList(incidents=[IncidentView.of(i, i.d8_status(now), now) for i in page], count=len(page),
+    parties, people = _page_names(uow, role, tenant, page)
+    return IncidentList(incidents=[IncidentView.of(i, i.d8_status(now), now).model_copy(
+                            update={"reporter_name": parties.get((i.reporter_role, i.reporter_tenant))}) for i in page],
+                        count=len(page), people=people,
                         next_cursor=IncidentCursor.after(page[-1]).encode() if more and page else None
                         ).model_dump(mode="json")
+
+
+def _page_names(uow: UnitOfWork, role: str, tenant: str,
+                page: list[Incident]) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """Who reported each incident of a page, by name (B1 parties, B5 accounts): the parties' registry records and
+    the accounts' records, in ONE batch read for the page, whatever its size. A caller other than the operator
+    reads its own incidents only, and learns its own party's accounts only."""
+    party_paths = {f"{PARTY_RECORDS[i.reporter_role]}/{i.reporter_tenant}": (i.reporter_role, i.reporter_tenant)
+                   for i in page if i.reporter_role in PARTY_RECORDS and "/" not in i.reporter_tenant}
+    account_paths = {f"accounts/{uid}": uid for uid in page_uids(page, role == "operator")}
+    if not (party_paths or account_paths):
+        return {}, {}
+    found = uow.get_all([*party_paths, *account_paths])
+    parties = {key: name.strip() for path, key in party_paths.items()
+               if isinstance(name := (found.get(path) or {}).get("name"), str) and name.strip()}
+    people = {}
+    for path, uid in account_paths.items():
+        record = found.get(path)
+        claims = (record or {}).get("claims") or {}
+        if role != "operator" and (claims.get("tenant"), claims.get("role")) != (tenant, role):
+            continue  # another party's account: not this caller's to know
+        if (label := person_label(record)) is not None:
+            people[uid] = label
+    return parties, people
 
 
 def page_query(role: str, tenant: str, filters: dict[str, Any], size: int) -> Query:

@@ -78,7 +78,11 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
     A14), each naming its two parties: the names of the other parties of the caller's own contracts, and no one
     else's (A2/A9 web app: parties shown by name), read together in one ``get_all`` with the caller's own registry
     record, whose name the answer gives as ``caller_name`` (the web app's header: « Gestionnaire — Nom (id) »), with
-    or without a contract."""
+    or without a contract. The purchasing body holds no contract (B1 parties): it reads its own name only, from its
+    record ``purchasing_bodies/<id>``."""
+    if role == "purchasing_body":
+        own = _records(uow, [f"purchasing_bodies/{tenant}"]).get(f"purchasing_bodies/{tenant}")
+        return ContractList(contracts=[], count=0, truncated=False, caller_name=_name(own)).model_dump(mode="json")
     if role in ("manager", "beneficiary"):  # a beneficiary's contracts are in its manager-like space
         found = _rows(uow, f"managers/{tenant}/contracts")
     else:

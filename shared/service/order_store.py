@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from shared.domain.orders import Order, actor_for_role, next_states
+from shared.domain.order_moves import actor_for_role
+from shared.domain.orders import Order, next_states
 from shared.ports import SERVER_TIME, Query, UnitOfWork
 
 UPDATED_AT = "updated_at"
@@ -126,13 +127,13 @@ def _order_view(manager_id: str, order_id: str, role: str, uow: UnitOfWork, cont
             "territory": territory, "time_zone": clock.time_zone, "time_zone_label": clock.label,
             "next_states": [s.value for s in next_states(order, actor)],
             "next_moves": [m.model_dump(mode="json") for m in next_moves(order, actor)],
-            "events": list_events(uow, manager_id, order_id), "updated_at": _updated_at(uow, manager_id, order_id),
+            "events": list_events(uow, manager_id, order_id), "updated_at": updated_at(uow, manager_id, order_id),
             "mission": _mission_of(uow, order)}, records
 
 
-def _updated_at(uow: UnitOfWork, manager_id: str, order_id: str) -> str | None:
+def updated_at(uow: UnitOfWork, manager_id: str, order_id: str) -> str | None:
     """The order's ``updated_at`` as read with it (no second read: the unit of work keeps what it read), in the
-    form watch_orders' events give it (A11 real-time view)."""
+    form watch_orders' events give it (A11 real-time view): get_order's, and the mission view's (missions.py)."""
     when = (uow.get(order_path(manager_id, order_id)) or {}).get(UPDATED_AT)
     return when.isoformat() if hasattr(when, "isoformat") else None
 

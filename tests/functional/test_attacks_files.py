@@ -59,8 +59,8 @@ def test_a_formula_typed_as_a_penalty_reason_is_neutralised_in_the_csv_the_contr
                              headers={"Authorization": f"Bearer {contractor.token}"})
     assert statement.status_code == 200, statement.text
     rows = list(csv.reader(io.StringIO(statement.content.decode("utf-8-sig")), delimiter=";"))
-    [line] = [r for r in rows[1:] if r and r[1] == "D8-CSV-1"]
-    assert line[7] == "'" + attack and line[5] == "150,00"
+    [line] = [r for r in rows[1:] if r and r[1] == "D8 — Première réponse à un incident"]
+    assert line[9] == "'" + attack and line[7] == "150,00"
     assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "@", "\t", "\r"))]
 
 

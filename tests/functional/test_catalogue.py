@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from tests.builders import issue_order_body
+from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
 HEADER = "code;label;unit;unit_price;vat_rate\n"
@@ -50,3 +51,38 @@ def test_a_catalogue_version_prices_the_orders_issued_while_it_is_in_force(platf
                         params={"contract_id": "AC-2026-017", "manager_id": "mgr-test", "on": "2026-07-01"},
                         headers={"Authorization": f"Bearer {contractor.token}"}).json()
     assert seen["in_force"]["version"] == 2 and seen["in_force"]["items"]["PLB-010"]["unit_price_cents"] == 9000
+
+
+def test_only_the_manager_of_the_space_imports_and_only_for_its_own_contracts(platform, manager, contractor,
+                                                                               clean_firestore):
+    # Given a contract of mgr-test that mgr-other does not hold (both hold an AC-2026-017 of their own)
+    clean_firestore.document("managers/mgr-test/contracts/AC-TEST-SEUL").set({
+        "contract_id": "AC-TEST-SEUL", "contractor_id": "ctr-test", "status": "active", "starts_on": "2020-01-01",
+        "ends_on": "2035-12-31", "lots": [], "perimeter": {}})
+    other = Erp(platform, "manager", "mgr-other")
+    params = {"contract_id": "AC-TEST-SEUL", "valid_from": "2026-01-01", "reviewed_on": "2026-01-01"}
+    csv = ("\ufeff" + HEADER + "PLB-010;Recherche de fuite;U;85,00;10\n").encode()
+    # When another manager imports a catalogue for it, as CSV and as JSON
+    as_csv = other.post("import_catalogue", None, raw=csv, params=params, headers={"Content-Type": "text/csv"})
+    as_json = other.post("import_catalogue", {**params, "items": [{"code": "PLB-010", "label": "Recherche de fuite",
+                                                                   "unit": "U", "unit_price": "85,00", "vat_rate": "10"}]})
+    # Then it is told the contract is unknown to it, and no version exists in either space
+    for refused in (as_csv, as_json):
+        assert refused.status_code == 422, refused.text
+        assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [("$.contract_id", "CONTRACT_NOT_FOUND")]
+    for space in ("mgr-test", "mgr-other"):
+        assert list(clean_firestore.collection(f"managers/{space}/contracts/AC-TEST-SEUL/catalogue").list_documents()) == []
+    # When the contractor holding it imports one, or a tree
+    held = contractor.post("import_catalogue", None, raw=csv, params=params, headers={"Content-Type": "text/csv"})
+    tree = contractor.post("import_property_tree", None, raw=b"node_id;kind;parent_id;label\nX;site;;X\n",
+                           headers={"Content-Type": "text/csv"})
+    # Then both are refused to its role
+    for refused in (held, tree):
+        assert refused.status_code == 403, refused.text
+        assert [e["code"] for e in refused.json()["errors"]] == ["FORBIDDEN"]
+    # And another manager's tree is its own: mgr-test's space has none
+    assert other.post("import_property_tree", None, raw=b"node_id;kind;parent_id;label\nX;site;;X\n",
+                      headers={"Content-Type": "text/csv"}).status_code == 201
+    coverage = requests.get(platform.url("get_property_coverage") + "/", timeout=30,
+                            headers={"Authorization": f"Bearer {manager.token}"}).json()
+    assert coverage["tree_in_force"] is False and coverage["tree_nodes"] == 0

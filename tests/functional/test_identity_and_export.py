@@ -7,6 +7,8 @@ import io
 import json
 import time
 import zipfile
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -90,7 +92,14 @@ def test_a_manager_exports_all_of_its_data_and_nothing_of_others(platform, clean
     assert requests.get(platform.url("export_space") + "/", params={"job_id": job_id}, timeout=30,
                         headers={"Authorization": f"Bearer {other.token}"}).status_code == 404
     # Then the signed URL gives an archive whose manifest matches the store exactly
-    archive = zipfile.ZipFile(io.BytesIO(requests.get(job["download_url"], timeout=30).content))
+    downloaded = requests.get(job["download_url"], timeout=30)
+    archive = zipfile.ZipFile(io.BytesIO(downloaded.content))
+    # under a name a person recognises (A8): the space's name and the day, asked of Storage by the signed URL
+    assert job["download_name"] == f"passerelle-export-mgr-test-{dt.datetime.now(ZoneInfo('Europe/Paris')):%Y-%m-%d}.zip"
+    # (the Storage emulator, fake-gcs-server, ignores response-content-disposition: only the signed request is
+    # checked here; Cloud Storage answers it as the response's Content-Disposition)
+    asked = parse_qs(urlsplit(job["download_url"]).query)["response-content-disposition"]
+    assert asked == [f'attachment; filename="{job["download_name"]}"']
     manifest = json.loads(archive.read("manifest.json"))
     exported = {json.loads(line)["path"] for f in manifest["files"] if f["name"].endswith(".jsonl")
                 for line in archive.read(f["name"]).decode().splitlines()}

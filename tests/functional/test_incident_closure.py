@@ -42,7 +42,7 @@ def test_incidents_are_resolved_by_the_operator_and_listed_to_their_reporter_onl
         (mine["incident_id"], "resolved", "met")]
     assert [(i["incident_id"], i["d8_state"]) for i in others.json()["incidents"]] == [
         (theirs["incident_id"], "running")]
-    assert managers.json() == {"incidents": [], "count": 0, "next_cursor": None}
+    assert managers.json() == {"incidents": [], "count": 0, "next_cursor": None, "people": {}}
     # And the operator sees both, and filters by state and severity
     assert {i["incident_id"] for i in listed(operator).json()["incidents"]} == {mine["incident_id"],
                                                                                  theirs["incident_id"]}

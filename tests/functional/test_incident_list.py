@@ -59,3 +59,29 @@ def test_a_reporter_pages_through_its_own_filtered_incidents_newest_first(platfo
     assert (error["field"], error["code"]) == ("query.cursor", "INVALID_CURSOR") and "Curseur" in error["message"]
     too_many = listed(contractor, limit="201").json()["errors"]
     assert [(e["field"], e["code"]) for e in too_many] == [("query.limit", "OUT_OF_RANGE")]
+
+
+def test_the_operator_reads_who_reported_each_incident_by_name_and_a_reporter_only_its_own_people(
+        platform, clean_firestore):
+    # Given a manager registered by name, one of its people in the account registry, and an operator account
+    clean_firestore.document("managers/mgr-test").update({"name": "Rhône Habitat Essai"})
+    manager, operator = Erp(platform, "manager", "mgr-test"), Erp(platform, "operator", "platform")
+    clean_firestore.document("accounts/erp-mgr-test").set({
+        "uid": "erp-mgr-test", "email": "lea.martin@rhone-habitat.test", "display_name": "Léa Martin",
+        "claims": {"role": "manager", "tenant": "mgr-test"}})
+    clean_firestore.document("accounts/erp-platform").set({
+        "uid": "erp-platform", "email": "astreinte@passerelle.test", "claims": {"role": "operator", "tenant": "platform"}})
+    incident_id = report(manager, 2, 1)
+    assert operator.post("acknowledge_incident", {"incident_id": incident_id}).status_code == 200
+    # When the operator lists the incidents
+    body = listed(operator).json()
+    [row] = [i for i in body["incidents"] if i["incident_id"] == incident_id]
+    # Then it reads the party by its name and each account by name and e-mail, never a bare uid
+    assert (row["reporter_tenant"], row["reporter_name"], row["reported_by"]) == (
+        "mgr-test", "Rhône Habitat Essai", "erp-mgr-test")
+    assert body["people"] == {"erp-mgr-test": "Léa Martin <lea.martin@rhone-habitat.test>",
+                              "erp-platform": "astreinte@passerelle.test"}
+    # And the manager reads its own incident named too, but nothing of the operator's accounts
+    own = listed(manager).json()
+    assert [i["reporter_name"] for i in own["incidents"]] == ["Rhône Habitat Essai"]
+    assert own["people"] == {"erp-mgr-test": "Léa Martin <lea.martin@rhone-habitat.test>"}

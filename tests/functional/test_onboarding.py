@@ -75,6 +75,32 @@ def test_a_registration_is_idempotent_and_says_whether_it_changed_anything(platf
     assert (first.json()["changed"], again.json()["changed"]) == (True, False)
 
 
+def test_every_registration_replays_its_first_answer_under_the_same_key(platform, operator):
+    """The web app's « Raccordement » sends one Idempotency-Key per content (A10 onboarding): a repeat under that key
+    is answered with the first success, « créée », marked Idempotent-Replayed; a new key on the same body is a new
+    request, which the registry answers unchanged (an ERP or a script calling the API without keeping its key)."""
+    from tests.sourcing_builders import a_beneficiary
+
+    registrations = [
+        ("register_manager", {"manager_id": "mgr-replay", "name": "Office", "siret": MANAGER_SIRET}),
+        ("register_contractor", {"contractor_id": "ctr-replay", "name": "Entreprise", "siret": SIRET,
+                                 "managers": ["mgr-replay"]}),
+        ("register_purchasing_body", {"purchasing_body_id": "centrale-replay", "name": "Centrale d'achat"}),
+        ("register_machine_identity", {"email": "erp-replay@acme-erp.iam.gserviceaccount.com", "role": "contractor",
+                                       "tenant": "ctr-replay"}),
+        ("register_beneficiary", a_beneficiary("ben-replay")),
+    ]
+    for function, body in registrations:
+        first = operator.post(function, body, key=f"{function}-replay-1")
+        replayed = operator.post(function, body, key=f"{function}-replay-1")
+        again = operator.post(function, body)
+        assert (first.status_code, replayed.status_code, again.status_code) == (201, 201, 200), (function, first.text)
+        assert "Idempotent-Replayed" not in first.headers, function
+        assert replayed.headers.get("Idempotent-Replayed") == "true", function
+        assert replayed.json() == first.json(), function
+        assert "Idempotent-Replayed" not in again.headers, function
+
+
 def test_every_error_of_a_registration_is_reported_and_nothing_is_provisioned(platform, operator, clean_firestore):
     # When a contractor is registered with a bad SIRET key
     bad = operator.post("register_contractor", {"contractor_id": "ctr-bad", "name": "X", "siret": "73282932000075",

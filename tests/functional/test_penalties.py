@@ -3,9 +3,12 @@ managers decide and read statements over HTTPS, and a late execution message cos
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import time
 import uuid
+from zoneinfo import ZoneInfo
 
 import requests
 from google.cloud.firestore import FieldFilter
@@ -125,3 +128,41 @@ def test_a_message_rejected_for_its_format_costs_p1_from_its_rejection_until_it_
     assert [s.id for s in causes.where(filter=FieldFilter("deadline_id", "==", f1["deadline_id"])).stream()] == [
         f"{f1['deadline_id']}-d00001"]
     assert [s.id for s in penalties.stream()] == [day_one["entry_id"]]
+
+
+def test_the_statement_downloaded_as_csv_names_the_deadline_order_contract_territory_and_decision(
+        platform, manager, contractor, clean_firestore):
+    # Given a contract with its title, and an incident's D8 on one of its orders in Martinique, missed
+    clean_firestore.document(f"managers/{TENANT}/contracts/AC-2026-017").update({"title": "Entretien multitechnique"})
+    deadline_id = f"D8-NAMES-{uuid.uuid4().hex[:8]}"
+    now = dt.datetime.now(dt.UTC)
+    planned = svc.plan_deadline("D8", deadline_id, tenant_id=TENANT, territory="972",
+                                started_at=now - dt.timedelta(hours=2), ref="incident-names", variant="1",
+                                contractor_id="ctr-test", contract_id="AC-2026-017", order_id="BC-2026-0042",
+                                terms=PenaltyTerms(rules_by_kind={"D8": "P1"}))
+    uow = bootstrap.uow()
+    transact(uow, lambda: svc.open_deadline(uow, planned, bootstrap.clock().now()))
+    [day] = wait_for(lambda: svc.entries_of_deadline(bootstrap.reader(), TENANT, deadline_id))
+    assert manager.post("decide_penalty", {"entry_id": day.entry_id, "action": "waive",
+                                           "reason": "Geste commercial"}).status_code == 200
+    # When the manager and the contractor download the month as the web app does (format=csv)
+    for who, params in ((manager, {"contractor_id": "ctr-test"}), (contractor, {"manager_id": TENANT})):
+        r = requests.get(platform.url("get_penalty_statement") + "/", timeout=30,
+                         params={**params, "month": day.month, "format": "csv"},
+                         headers={"Authorization": f"Bearer {who.token}"})
+        assert r.status_code == 200 and r.content.startswith("\ufeff".encode()), r.text
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+        # Then the day reads as a person reads it: never the deadline's id
+        [row] = [dict(zip(rows[0], row)) for row in rows[1:] if row and row[3] == "BC-2026-0042"]
+        assert row["Délai"] == "D8 — Première réponse à un incident"
+        assert (row["Marché"], row["Territoire"]) == ("Entretien multitechnique (AC-2026-017)", "Martinique (972)")
+        assert (row["Montant (EUR)"], row["Statut"], row["Motif"]) == ("150,00", "remise", "Geste commercial")
+        assert row["Décision du"] == dt.datetime.now(ZoneInfo("America/Martinique")).strftime("%d/%m/%Y")
+        assert deadline_id not in r.content.decode("utf-8")
+        # And the JSON the screen reads carries the same names
+        body = requests.get(platform.url("get_penalty_statement") + "/", timeout=30,
+                            params={**params, "month": day.month},
+                            headers={"Authorization": f"Bearer {who.token}"}).json()
+        [line] = [x for x in body["lines"] if x["entry_id"] == day.entry_id]
+        assert (line["order_id"], line["contract_title"], line["territory_label"]) == (
+            "BC-2026-0042", "Entretien multitechnique", "Martinique")

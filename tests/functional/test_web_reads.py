@@ -125,15 +125,18 @@ def test_list_contracts_names_the_caller_itself_from_its_own_record_only(platfor
     manager, other = Erp(platform, "manager", "mgr-test"), Erp(platform, "manager", "mgr-other")
     contractor, beneficiary = Erp(platform, "contractor", "ctr-test"), Erp(platform, "beneficiary", "ben-self")
     without_contract = Erp(platform, "manager", "mgr-vide")
+    clean_firestore.document("purchasing_bodies/centrale-essai").set({"name": "Centrale Essai", "status": "active"})
+    body = Erp(platform, "purchasing_body", "centrale-essai")
     # When each reads its contracts
     answers = {erp.tenant: get(erp, "list_contracts") for erp in (manager, other, contractor, beneficiary,
-                                                                 without_contract)}
+                                                                 without_contract, body)}
     # Then each learns its own name, whatever its contracts (none for mgr-vide and ben-self)
     assert {tenant: (r.status_code, r.json()["caller_name"]) for tenant, r in answers.items()} == {
         "mgr-test": (200, "Rhône Habitat Essai"), "mgr-other": (200, "Bailleur Voisin"),
         "ctr-test": (200, "Plomberie Essai"), "ben-self": (200, "Métropole Essai"),
-        "mgr-vide": (200, "Habitat Sans Marché")}
+        "mgr-vide": (200, "Habitat Sans Marché"), "centrale-essai": (200, "Centrale Essai")}
     assert answers["mgr-vide"].json()["contracts"] == [] and answers["ben-self"].json()["contracts"] == []
+    assert answers["centrale-essai"].json()["contracts"] == []  # the purchasing body holds none (B1 parties)
     # And no party reads another's record: its neighbour's name is nowhere in its answer, and naming another tenant is
     # refused (UNKNOWN_FIELD) without naming it
     assert "Bailleur Voisin" not in answers["mgr-test"].text and "Bailleur Voisin" not in answers["ctr-test"].text

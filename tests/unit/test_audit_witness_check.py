@@ -65,6 +65,9 @@ class Chains:
     def save_check_run(self, run):
         self.runs.append(run)
 
+    def last_check_run(self):
+        return self.runs[-1] if self.runs else None
+
 
 class Witness:
     def __init__(self, chains: Chains):

@@ -55,7 +55,7 @@ def sandbox_report(sequence: int, state: str | None, world: World, order_id: str
 
 
 def invoice(number: str = "BAS-TEST-F1", **fields) -> dict:
-    return {"manager_id": SANDBOX, "order_id": ORDER, "invoice_number": number, "issue_date": "2026-03-02",
+    return {"manager_id": SANDBOX, "order_id": ORDER, "invoice_number": number, "issue_date": "2026-03-03",
             "supplier": SUPPLIER, "lines": [{"line_id": "L1", "quantity": "1", "unit_price_cents": 10000,
                                              "vat_rate": "20"}],
             "total_excl_tax_cents": 10000, "vat_cents": 2000, "total_incl_tax_cents": 12000, **fields}

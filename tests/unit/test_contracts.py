@@ -307,7 +307,7 @@ def test_openapi_roles_and_rights_are_the_ones_each_handler_passes_to_serve():
 
 def test_the_right_that_offers_order_moves_is_the_one_the_moving_handlers_require():
     # Given the right the domain asks of each role before offering it moves (next_states)
-    from shared.domain.orders import MOVE_RIGHTS
+    from shared.domain.order_moves import MOVE_RIGHTS
 
     # Then it is the right change_order_state (manager, beneficiary) and submit_execution (contractor) require
     assert MOVE_RIGHTS == {"manager": _serve_call("change_order_state")["right"],

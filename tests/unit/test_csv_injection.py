@@ -45,6 +45,6 @@ def test_a_penalty_statement_neutralises_the_reason_typed_by_the_manager_and_kee
         "lines": [line.model_dump()],
         "accrued_cents": 0, "disputed_cents": 0, "waived_cents": -1500, "total_cents": -1500}, strict=False)
     rows = cells(statement_csv(statement))
-    assert rows[1][7] == "'=HYPERLINK(\"https://evil.example\")"
-    assert rows[1][5] == "-15,00" and rows[-1][5] == "-15,00"
+    assert rows[1][9] == "'=HYPERLINK(\"https://evil.example\")"
+    assert rows[1][7] == "-15,00" and rows[-1][7] == "-15,00"
     assert dt.date(2026, 3, 3).strftime("%d/%m/%Y") == rows[1][0]

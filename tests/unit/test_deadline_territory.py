@@ -14,7 +14,7 @@ from shared.domain.quotes import RequestQuote
 from shared.domain.validation import parse_object
 from shared.service import incidents, orders, quotes
 from shared.service.executions import record_execution
-from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, issue_order_body, report
+from tests.builders import CONTRACTOR, ISSUED_DAYS_BEFORE, MANAGER, NOW, an_order, inbound, issue_order_body, report
 from tests.fakes import World
 
 CONTRACT = {"contract_id": "AC-2026-017", "contractor_id": CONTRACTOR, "status": "active",
@@ -87,7 +87,7 @@ def a_world_of(*orders, manager_territory: str | None = None, now: dt.datetime |
 
 def test_a_late_message_on_an_order_in_noumea_records_d1_in_new_caledonia():
     # Given an order in Nouméa, and a message 2 days late
-    world = a_world_of(an_order(site={"node_id": "N-NC", "commune": "98818"}))
+    world = a_world_of(an_order(site={"node_id": "N-NC", "commune": "98818"}, issued_at=ISSUED_DAYS_BEFORE))
     occurred = NOW - dt.timedelta(days=2)
     record_execution(inbound(report(1, "acknowledged", occurred_at=occurred)), world.uow(), world.clock)
     # Then its D1 says New Caledonia, so the statement dates its days there
@@ -103,7 +103,9 @@ def test_a_late_message_on_an_order_in_noumea_records_d1_in_new_caledonia():
     assert {line.territory for line in s.lines} == {"NC"}
     rows = statement_csv(s).decode("utf-8").splitlines()
     # (each day of the contract lists the messages that caused it: here the one late message)
-    assert rows[0].endswith(";Motif;Territoire;Messages en cause") and rows[1].endswith(";NC;1")
+    # (named: the territory by its name, the day's message by its order)
+    assert rows[0].split(";")[6] == "Territoire" and rows[1].split(";")[6] == "Nouvelle-Calédonie (NC)"
+    assert rows[1].split(";")[3] == d1.order_id
 
 
 def test_a_format_rejection_on_an_order_without_a_commune_records_f1_in_the_managers_territory():
@@ -198,7 +200,7 @@ def a_world_with_a_node_in_fort_de_france(now: dt.datetime | str = NOW) -> World
 def test_an_order_naming_no_commune_at_a_node_in_fort_de_france_counts_d1_in_martinique_without_reading_the_node():
     # Given an order at the Fort-de-France dwelling naming no commune, received through the A7/A13 check
     world = a_world_with_a_node_in_fort_de_france()
-    command, _ = parse_object(IssueOrder, issue_order_body(site={"node_id": "FDF-LOG-1"}))
+    command, _ = parse_object(IssueOrder, issue_order_body(site={"node_id": "FDF-LOG-1"}, issued_at=ISSUED_DAYS_BEFORE))
     assert orders.receive_order(MANAGER, command, world.uow(), world.clock).created
     assert world.order(MANAGER, command.order_id).node_commune == "97209"
     # When a message two days late is recorded, on a unit of work that records what it reads

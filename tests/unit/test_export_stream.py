@@ -61,3 +61,35 @@ def test_an_archive_past_its_retention_is_reported_expired_without_a_url():
     assert fresh["status"] == "completed" and fresh["download_url"]
     assert old["status"] == "expired" and "download_url" not in old
     assert exports.export_status(job["job_id"], "mgr-other", world.uow(), archive, world.clock.now()) is None
+
+
+def test_the_archive_downloads_under_its_space_s_name_and_day_never_a_hash():
+    # Given « Rhône Habitat »'s space, exported late on 3 March in UTC — already 4 March in Paris
+    world, archive = World(dt.datetime(2026, 3, 3, 23, 30, tzinfo=dt.UTC)), a_space(1)
+    world.seed(SPACE, {"name": "Rhône Habitat — OPH"})
+    job = exports.request_export("manager", "mgr-test", "uid-1", world.uow(), world.clock)
+    done = exports.run_export(job["job_id"], world.uow(), archive, world.clock)
+    # Then the job names its download as a person recognises it, and the signed URL asks for that name (A8)
+    assert done["download_name"] == "passerelle-export-rhone-habitat-oph-2026-03-04.zip"
+    status = exports.export_status(job["job_id"], "mgr-test", world.uow(), archive, world.clock.now())
+    assert status["download_name"] == done["download_name"] and job["job_id"] not in status["download_name"]
+    assert status["download_url"].endswith("&response-content-disposition=" + done["download_name"])
+
+
+def test_an_archive_of_a_space_without_a_name_or_completed_before_names_were_kept_is_named_by_its_tenant():
+    world, archive = World(), a_space(1)
+    job = exports.request_export("manager", "mgr-test", "uid-1", world.uow(), world.clock)
+    done = exports.run_export(job["job_id"], world.uow(), archive, world.clock)
+    assert done["download_name"] == "passerelle-export-mgr-test-2026-03-03.zip"
+    # (a job stored before it kept its name)
+    world.seed(f"exports/{job['job_id']}", {k: v for k, v in done.items() if k != "download_name"})
+    status = exports.export_status(job["job_id"], "mgr-test", world.uow(), archive, world.clock.now())
+    assert status["download_name"] == "passerelle-export-mgr-test-2026-03-03.zip"
+
+
+def test_the_attachment_header_is_the_ascii_name_quoted():
+    from shared.domain.exports import attachment, download_name
+
+    name = download_name("L'Œuvre « Sociale » / Île-de-France", "x", dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
+    assert name == "passerelle-export-l-oeuvre-sociale-ile-de-france-2026-07-01.zip"
+    assert attachment(name) == 'attachment; filename="passerelle-export-l-oeuvre-sociale-ile-de-france-2026-07-01.zip"'

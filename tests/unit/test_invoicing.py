@@ -133,6 +133,21 @@ def test_an_invoice_due_before_its_issue_date_is_refused_at_its_due_date(world):
     assert invoice(world, invoice_body(due_date="2026-03-10"), "inv-same-day").status is ReplyStatus.ACCEPTED
 
 
+def test_an_invoice_dated_a_day_before_its_order_was_issued_is_refused_at_its_issue_date(world):
+    # Given the lines received of an order issued on 02/03/2026 at 08:00 in Paris
+    receive(world)
+    # When the contractor's invoice is dated 01/03/2026 (and due then too)
+    reply = invoice(world, invoice_body(issue_date="2026-03-01", due_date="2026-03-01"))
+    # Then it is refused at its issue date, naming both days; nothing is recorded
+    assert codes(reply) == [("$.issue_date", "DATE_BEFORE_ORDER")]
+    assert reply.errors[0].message.startswith("La date d'émission de la facture (01/03/2026) tombe un jour antérieur "
+                                              "à l'émission de la commande (02/03/2026 à 08:00)")
+    assert world.order(MANAGER, "BC-2026-014").invoices == []
+    # And dated on the order's issue day, it is accepted
+    assert invoice(world, invoice_body(issue_date="2026-03-02", due_date="2026-03-02"),
+                   "inv-issue-day").status is ReplyStatus.ACCEPTED
+
+
 def test_an_invoice_on_received_lines_is_accepted_once_and_moves_the_order_to_invoiced(world):
     receive(world)
     body = invoice_body(lines=[("L1", "1", 8500), ("L2", "2.5", 4200)])

@@ -79,6 +79,21 @@ def test_contracts_name_their_parties_and_only_the_callers_own():
     assert "Grand Lyon Habitat" not in str(listings.list_contracts("contractor", "ctr-x", rows))
 
 
+def test_the_purchasing_body_reads_its_own_name_and_no_contract():
+    """B1 parties: the purchasing body's header names it « Centrale d'achat — Nom (id) » from list_contracts'
+    caller_name, read from its own record; it holds no contract and learns no one else's."""
+    rows = world_with({
+        "purchasing_bodies/centrale-a": {"name": "Centrale d'achat du numérique"},
+        "purchasing_bodies/centrale-b": {"name": "Autre centrale"},
+        "managers/centrale-a": {"name": "Homonyme gestionnaire"},
+        "managers/centrale-a/contracts/AC-1": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-01-01"},
+    })
+    mine = listings.list_contracts("purchasing_body", "centrale-a", rows)
+    assert (mine["caller_name"], mine["contracts"], mine["count"]) == ("Centrale d'achat du numérique", [], 0)
+    assert "Autre centrale" not in str(mine) and "Homonyme" not in str(mine)
+    assert listings.list_contracts("purchasing_body", "centrale-z", rows)["caller_name"] is None
+
+
 def test_filters_refuse_unknown_parameters_and_values_each_with_its_field():
     _, errors = rules.quote_filters({"state": "perdu", "manager_id": "mgr-b"})
     assert sorted(e.field for e in errors) == ["query.manager_id", "query.state"]

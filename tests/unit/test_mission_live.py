@@ -77,3 +77,27 @@ def test_a_replacement_requested_then_made_moves_its_order(mission_world):
                                                   "mission_id": mission.mission_id, "professional_id": "pro-dora"},
                                                  strict=False)
     assert moved(world, mission, lambda: replacements.propose_replacement(proposal, world.uow(), world.clock))
+
+
+def test_the_mission_view_says_up_to_which_change_of_its_order_it_reads_and_none_when_read_across_a_commit(
+        mission_world):
+    """The mission screen skips the stream's event of a change it already shows, as the order screen does: its view
+    answers the order's updated_at as read — none when a commit fell between its read of the mission and its order's."""
+    from shared.domain.sourcing.views import MissionView, SourcingView
+    from shared.service.sourcing import missions, paths
+
+    world, mission = mission_world
+    timesheet(world, mission, "ts-1", "j1", "3")
+    view = missions.read_mission(B, mission.mission_id, world.uow())
+    assert view["updated_at"] == updated_at(world, mission).isoformat()
+    assert isinstance(SourcingView.model_validate(view, strict=False).root, MissionView)
+    # When a timesheet commits after the view read the mission but before it read the order
+    reading = world.uow()
+    reading.get(paths.mission(B, mission.mission_id))
+    timesheet(world, mission, "ts-2", "j1", "1")
+    across = missions.read_mission(B, mission.mission_id, reading)
+    # Then the order read carries that timesheet's instant, the mission shown does not: the view claims no instant
+    assert "ts-2" not in str(across["milestones_follow_up"]) and across["milestones_follow_up"][0]["days_reported"] == "3"
+    assert across["updated_at"] is None
+    # And read afresh, it shows it and says so
+    assert missions.read_mission(B, mission.mission_id, world.uow())["updated_at"] == updated_at(world, mission).isoformat()

@@ -42,14 +42,15 @@ def test_a_mission_order_of_a_beneficiary_in_martinique_is_counted_and_shown_in_
 
 def test_a_late_message_and_a_rejected_one_on_a_mission_order_count_their_days_in_martinique():
     world = a_framed_mission_in("972", "02")
-    # Given a message from the titulaire about an event at 02:00 UTC on 1 March: 28 February, 22:00 in Martinique
-    occurred = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
+    # Given a message from the titulaire about an event at 03:30 UTC on 3 March, after its order's issue (midnight
+    # in Paris that day): 2 March, 23:30 in Martinique
+    occurred = dt.datetime(2026, 3, 3, 3, 30, tzinfo=dt.UTC)
     record_execution(inbound(report(1, "acknowledged", order_id=ORDER, manager_id=B, occurred_at=occurred),
                              "m-late", contractor_id=TITULAIRE), world.uow(), world.clock)
-    # Then D1 is counted in Martinique: its first day of lateness is 28 February there (1 March in Paris)
+    # Then D1 is counted in Martinique: its first day of lateness is 2 March there (3 March in Paris)
     [d1] = [d for d in world.deadlines(B).values() if d.kind == "D1"]
     assert d1.territory == "972"
-    assert min(e.local_date for e in world.ledger(B, d1.deadline_id)) == "2026-02-28"
+    assert min(e.local_date for e in world.ledger(B, d1.deadline_id)) == "2026-03-02"
     # When a message is rejected for its format
     record_execution(inbound(report(2, progress=140, order_id=ORDER, manager_id=B), "m-bad",
                              contractor_id=TITULAIRE), world.uow(), world.clock)

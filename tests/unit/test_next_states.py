@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from shared.domain.orders import (
-    TERMINAL_STATES, TRANSITIONS, Actor, OrderState, StateChange, actor_for_role, allowed_targets, next_states,
+    TERMINAL_STATES, TRANSITIONS, Actor, OrderState, StateChange, allowed_targets, next_states,
 )
+from shared.domain.order_moves import actor_for_role
 from tests.builders import NOW, an_order
 
 S = OrderState

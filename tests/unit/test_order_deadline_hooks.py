@@ -12,13 +12,13 @@ from shared.service import order_deadlines
 from shared.service.executions import record_execution
 from shared.service.orders import change_order_state
 from shared.service.transaction import transact
-from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
+from tests.builders import CONTRACTOR, ISSUED_DAYS_BEFORE, MANAGER, NOW, an_order, inbound, report
 from tests.fakes import World
 
 
-def a_world(state=OrderState.TO_ACKNOWLEDGE) -> World:
+def a_world(state=OrderState.TO_ACKNOWLEDGE, **order: object) -> World:
     world = World(NOW)
-    world.seed_order(an_order(state=state))
+    world.seed_order(an_order(state=state, **order))
     world.seed_contractor(CONTRACTOR, (MANAGER,))
     return world
 
@@ -36,8 +36,8 @@ def a_quote_deadline(world: World):
 
 
 def test_a_message_shared_late_records_a_missed_d1_and_its_p1_days_with_the_message():
-    world = a_world()
-    # Given an event that happened 2 days and 20 minutes before its message arrived
+    world = a_world(issued_at=ISSUED_DAYS_BEFORE)
+    # Given an event that happened 2 days and 20 minutes before its message arrived (after its order's issue)
     occurred = NOW - dt.timedelta(days=2, minutes=20)
     message = inbound(report(1, "acknowledged", occurred_at=occurred))
     reply = record_execution(message, world.uow(), world.clock)

@@ -206,3 +206,67 @@ def test_the_table_covers_every_state_and_holdable_states_can_be_suspended():
 def test_order_total_rounds_each_line_half_up_in_cents():
     # 1 × 85.00 + 2.5 × 42.00
     assert an_order().total_cents == 8500 + 10500
+
+
+def test_an_event_dated_before_its_order_was_issued_is_refused_naming_both_dates_in_french():
+    # Given an order issued on 2 March 2026 at 08:00 in Paris
+    order = an_order()
+    # When the contractor acknowledges it with a date eight days earlier (the walk's 1,350 EUR of D1 lateness)
+    backdated = change("acknowledged", occurred_at="2026-02-22T08:40:00+01:00")
+    with pytest.raises(DomainError) as exc:
+        order.apply(backdated, Actor.CONTRACTOR, NOW)
+    # Then it is refused on $.occurred_at, both instants written on the order's clock
+    assert codes(exc) == [("$.occurred_at", "OCCURRED_BEFORE_ORDER")]
+    message = exc.value.errors[0].message
+    assert "22/02/2026 à 08:40" in message and "02/03/2026 à 08:00" in message
+
+
+def test_an_event_within_the_clock_tolerance_of_the_issue_is_accepted_and_one_beyond_is_not():
+    order = an_order()
+    issued = order.issued_at
+    assert order.apply(change("acknowledged", occurred_at=(issued - dt.timedelta(minutes=2)).isoformat()),
+                       Actor.CONTRACTOR, NOW).state is S.ACKNOWLEDGED
+    with pytest.raises(DomainError) as exc:
+        order.apply(change("acknowledged", occurred_at=(issued - dt.timedelta(minutes=2, seconds=1)).isoformat()),
+                    Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.occurred_at", "OCCURRED_BEFORE_ORDER")]
+
+
+def test_a_manager_cannot_date_a_move_before_its_order_either():
+    with pytest.raises(DomainError) as exc:
+        an_order().apply(change("cancelled", reason="Doublon", occurred_at="2026-03-01T10:00:00+01:00"),
+                         Actor.MANAGER, NOW)
+    assert codes(exc) == [("$.occurred_at", "OCCURRED_BEFORE_ORDER")]
+
+
+@pytest.mark.parametrize(("fields", "path"), [
+    ({"planned_start": "2026-03-01T08:00:00+01:00", "planned_end": "2026-03-04T12:00:00+01:00"}, "$.planned_start"),
+    ({"appointment": {"start": "2026-03-01T23:30:00+01:00"}}, "$.appointment.start"),
+    ({"actual_start": "2026-02-27T08:00:00+01:00"}, "$.actual_start"),
+    ({"invoice_date": "2026-03-01"}, "$.invoice_date"),
+])
+def test_a_date_the_report_carries_on_a_day_before_the_issue_is_refused_on_its_field(fields, path):
+    order = an_order(state=S.ACKNOWLEDGED)
+    with pytest.raises(DomainError) as exc:
+        order.apply(change(**fields), Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [(path, "DATE_BEFORE_ORDER")]
+    assert "02/03/2026 à 08:00" in exc.value.errors[0].message
+
+
+def test_a_date_earlier_on_the_issue_day_is_accepted():
+    # Given an order issued at 08:00 in Paris, when the contractor reports an urgent start at 07:00 that day
+    started = an_order(state=S.SCHEDULED).apply(
+        change("in_progress", actual_start="2026-03-02T07:00:00+01:00"), Actor.CONTRACTOR, NOW)
+    # Then the day is the issue's: accepted
+    assert started.actual_start == dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
+
+
+def test_the_issue_day_is_the_one_on_the_order_s_own_clock():
+    # Given an order in Martinique issued on 2 March at 08:00 in Paris (03:00 in Fort-de-France)
+    order = an_order(state=S.ACKNOWLEDGED, territory="972")
+    # Then a plan for 1 March, 23:00 in Martinique (2 March in Paris) is a day before its issue there
+    with pytest.raises(DomainError) as exc:
+        order.apply(change(planned_start="2026-03-01T23:00:00-04:00", planned_end="2026-03-04T12:00:00-04:00"),
+                    Actor.CONTRACTOR, NOW)
+    assert codes(exc) == [("$.planned_start", "DATE_BEFORE_ORDER")]
+    assert "02/03/2026 à 03:00" in exc.value.errors[0].message

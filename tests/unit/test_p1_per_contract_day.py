@@ -3,7 +3,9 @@ the number of late (D1) or malformed (F1) messages that day; each day lists ever
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 from shared.domain.messages import ReplyStatus
 from shared.domain.orders import OrderState
@@ -16,11 +18,16 @@ from tests.fakes import World
 ORDERS = [f"BC-OUT-{i:02d}" for i in range(40)]
 
 
+# Orders issued long before the events their late messages report (some are months late).
+ISSUED_A_YEAR_BEFORE = "2025-03-03T08:00:00+01:00"
+
+
 def a_world(orders=ORDERS, contract_of=lambda order_id: "AC-2026-017") -> World:
     world = World(NOW)
     world.seed_contractor(CONTRACTOR, (MANAGER,))
     for order_id in orders:
-        world.seed_order(an_order(order_id, state=OrderState.TO_ACKNOWLEDGE, contract_id=contract_of(order_id)))
+        world.seed_order(an_order(order_id, state=OrderState.TO_ACKNOWLEDGE, contract_id=contract_of(order_id),
+                                  issued_at=ISSUED_A_YEAR_BEFORE))
     return world
 
 
@@ -118,8 +125,13 @@ def test_the_statement_lists_every_message_behind_each_day_in_json_and_counts_th
     assert (line.kind, line.amount_cents, s.accrued_cents) == ("P1", 15_000, 15_000)
     assert line.kind_label.startswith("Partage des données d'exécution")
     assert sorted(c.order_id for c in line.causes) == sorted(ORDERS[:3]) and {c.kind for c in line.causes} == {"D1"}
-    rows = statement_csv(s).decode("utf-8").splitlines()
-    assert rows[1].endswith(";75;3")
+    # and the CSV names each of them: its order, the contractor's own message id, why and which day (A9)
+    rows = list(csv.reader(io.StringIO(statement_csv(s).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][3].split(", ") == [c.order_id for c in line.causes]
+    assert rows[1][4].split(" ; ") == [
+        f"{c.order_id} : message m-{ORDERS.index(c.order_id)} — événement transmis en retard (plus de 15 min), 1er jour"
+        for c in line.causes]
+    assert rows[1][1] == "D1 — Partage d'un événement d'exécution (15 min)" and rows[1][7] == "150,00"
     # And the pure statement without causes still totals the same
     assert statement(MANAGER, CONTRACTOR, None, "2026-03", world.ledger(MANAGER)).accrued_cents == 15_000
 

@@ -206,8 +206,11 @@ def test_waive_and_dispute_keep_the_entry_and_every_reason(world):
     assert (s.accrued_cents, s.waived_cents, s.total_cents) == (15000, 15000, 30000)
     csv = statement_csv(s).decode("utf-8")
     assert csv.startswith("\ufeffDate;Délai;")
-    assert "03/04/2026;D2-AC-1;" in csv and ";150,00;remise;Geste commercial" in csv
-    assert "Total dû;;;;;150,00;;" in csv
+    # named as a person reads it (A9): the deadline's kind and label, never its id; the contract; the decision's day
+    assert "03/04/2026;D2 — Raccordement à la plateforme après signature du marché;1;;;AC-1;" in csv
+    assert "D2-AC-1" not in csv
+    assert f";150,00;remise;Geste commercial;{clock.now():%d/%m/%Y}\r\n" in csv
+    assert "Total dû;;;;;;;150,00;;;\r\n" in csv
 
 
 def test_an_unknown_penalty_entry_is_a_structured_error(world):

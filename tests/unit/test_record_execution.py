@@ -11,7 +11,7 @@ from shared.domain.messages import ReplyStatus
 from shared.domain.orders import OrderState
 from shared.service import outbox
 from shared.service.executions import record_execution
-from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
+from tests.builders import CONTRACTOR, ISSUED_DAYS_BEFORE, MANAGER, NOW, an_order, inbound, report
 from tests.fakes import World
 
 
@@ -140,7 +140,8 @@ def test_a_correction_sent_under_a_reused_id_is_refused_loudly_not_dropped(world
 
 
 def test_a_late_message_is_priced_by_its_contracts_penalty_terms(world):
-    # Given a contract whose P1 is 300 EUR a day instead of the default 150 EUR
+    # Given a contract whose P1 is 300 EUR a day instead of the default 150 EUR, and an order issued days ago
+    world.seed_order(an_order(issued_at=ISSUED_DAYS_BEFORE))
     world.seed(f"managers/{MANAGER}/contracts/AC-2026-017", {
         "contract_id": "AC-2026-017", "penalty_terms": {"daily_amount_cents": {"P1": 30000}}})
     # When an event is shared two days and one hour after it happened
@@ -154,3 +155,19 @@ def test_without_terms_the_default_p1_amount_applies(world):
     late = report(1, "acknowledged", occurred_at=NOW - dt.timedelta(hours=5))
     record(world, inbound(late))
     assert [entry.amount_cents for entry in world.ledger(MANAGER)] == [15000]
+
+
+def test_an_acknowledgement_backdated_before_its_order_is_refused_and_costs_no_day_of_late_sharing(world):
+    # Given an order issued on 2 March at 08:00 in Paris
+    # When the contractor acknowledges it with a date eight days and twenty minutes before it sends it
+    backdated = report(1, "acknowledged", occurred_at=NOW - dt.timedelta(days=8, minutes=20))
+    reply = record(world, inbound(backdated))
+    # Then it is refused on its date, the order is unchanged, and no D1 was recorded: accepted, it was a D1
+    # missed by 8 days and 5 minutes, nine started days of P1 (1,350 EUR)
+    assert reply.status is ReplyStatus.REJECTED
+    assert [(e.field, e.code) for e in reply.errors] == [("$.occurred_at", "OCCURRED_BEFORE_ORDER")]
+    assert world.order(MANAGER, "BC-2026-014").state is OrderState.TO_ACKNOWLEDGE
+    assert [d.kind for d in world.deadlines(MANAGER).values()] == ["F1"]  # a non-compliant format (A9)
+    # And the same message redelivered changes nothing and gets the same reply
+    assert record(world, inbound(backdated)) == reply
+    assert [d.kind for d in world.deadlines(MANAGER).values()] == ["F1"]

@@ -75,13 +75,18 @@ def test_a_replacement_awaited_in_martinique_names_martiniques_clock_in_the_oper
     assert row.time_zone == missions.read_mission(B, mission_id, world.uow())["time_zone"]
 
 
+# An event on the Martinique mission's order after its issue (midnight in Paris on 3 March, the framing day):
+# 2 March, 23:30 in Martinique, reported at 09:00 UTC, hours late.
+LATE_IN_MARTINIQUE = dt.datetime(2026, 3, 3, 3, 30, tzinfo=dt.UTC)
+
+
 def test_a_statement_counted_in_martinique_names_its_clock_and_each_decisions_time():
     # Given a late message on the Martinique mission's order: D1 counted in Martinique (its days are Martinique's)
     world = a_framed_mission_in("972", "02")
     record_execution(inbound(report(1, "acknowledged", order_id=ORDER, manager_id=B,
-                                    occurred_at=dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)),
+                                    occurred_at=LATE_IN_MARTINIQUE),
                              "m-late", contractor_id=TITULAIRE), world.uow(), world.clock)
-    st = deadlines.monthly_statement(world.uow(), B, TITULAIRE, None, "2026-02")
+    st = deadlines.monthly_statement(world.uow(), B, TITULAIRE, None, "2026-03")
     assert st.lines and {(line.time_zone, line.time_zone_label) for line in st.lines} == {MARTINIQUE}
     assert (st.time_zone, st.time_zone_label) == MARTINIQUE
     assert all(line.decided_at is None for line in st.lines)
@@ -90,7 +95,7 @@ def test_a_statement_counted_in_martinique_names_its_clock_and_each_decisions_ti
     deadlines.decide_penalty(world.uow(), B, first.entry_id, DecisionAction.DISPUTE, "Retard contesté", "u-1",
                              world.clock)
     # Then the statement gives that decision's time, which the screen shows on Martinique's clock
-    again = deadlines.monthly_statement(world.uow(), B, TITULAIRE, None, "2026-02")
+    again = deadlines.monthly_statement(world.uow(), B, TITULAIRE, None, "2026-03")
     decided = {line.entry_id: line.decided_at for line in again.lines}
     assert decided[first.entry_id] == world.clock.now()
     Statement.model_validate_json(again.model_dump_json())
@@ -99,12 +104,12 @@ def test_a_statement_counted_in_martinique_names_its_clock_and_each_decisions_ti
 def test_a_statement_whose_lines_were_counted_on_two_clocks_names_none_and_each_line_its_own():
     world = a_framed_mission_in("972", "02")
     record_execution(inbound(report(1, "acknowledged", order_id=ORDER, manager_id=B,
-                                    occurred_at=dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)),
+                                    occurred_at=LATE_IN_MARTINIQUE),
                              "m-late", contractor_id=TITULAIRE), world.uow(), world.clock)
-    entries = deadlines.entries_of_month(world.uow(), B, TITULAIRE, "2026-02")
+    entries = deadlines.entries_of_month(world.uow(), B, TITULAIRE, "2026-03")
     paris = entries[0].model_copy(update={"entry_id": "e-paris", "territory": "75"})
     older = entries[0].model_copy(update={"entry_id": "e-older", "territory": None})
-    mixed = statement(B, TITULAIRE, None, "2026-02", [*entries, paris, older])
+    mixed = statement(B, TITULAIRE, None, "2026-03", [*entries, paris, older])
     assert (mixed.time_zone, mixed.time_zone_label) == (None, None)
     zones = {line.entry_id: line.time_zone for line in mixed.lines}
     assert (zones["e-paris"], zones["e-older"], zones[entries[0].entry_id]) == (PARIS[0], PARIS[0], MARTINIQUE[0])

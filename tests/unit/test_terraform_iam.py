@@ -48,6 +48,7 @@ ADAPTER_NEEDS = {
     "order_index": {"firestore"}, "account_requests": {"firestore"},
     # B15: the sealer witnesses each head in the witness bucket; the scheduled check reads them
     "audit_trail": {"firestore", "witness"}, "audit_witness": {"witness"},
+    "audit_check_runs": {"firestore"},  # the operator reads the check's summary, never the bucket
     "publisher": {"publish"},
     "timers": {"timers"},
     "account_deadlines": {"firestore", "timers"}, "sourcing_deadlines": {"firestore", "timers"},

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { exportContents, exportJobText, sizeText } from "../../web/logic.mjs";
+import { exportContents, exportFileName, exportJobText, sizeText } from "../../web/logic.mjs";
 
 test("a job being built is followed, and says how far it got", () => {
   assert.deepEqual(exportJobText({ status: "pending", progress: { records: 0, files: 0 } }),
@@ -49,4 +49,13 @@ test("the beneficiary reaches the export screen from its navigation, as the mana
   assert.ok(beneficiary.includes("exportScreen.renderExport(ctx)"));
   const python = readFileSync(new URL("../../functions/export_space.py", import.meta.url), "utf8");
   assert.ok(python.includes('roles=frozenset({"manager", "beneficiary"})'));
+});
+
+test("the archive is saved under its job's download name (its space and day), never its hash (A8)", () => {
+  assert.equal(exportFileName({ job_id: "9f2c4e", download_name: "passerelle-export-rhone-habitat-2026-12-07.zip" }),
+    "passerelle-export-rhone-habitat-2026-12-07.zip");
+  assert.equal(exportFileName({ job_id: "9f2c4e" }), "passerelle-export.zip");
+  const screen = readFileSync(new URL("../../web/exports.mjs", import.meta.url), "utf8");
+  assert.match(screen, /download: exportFileName\(job\)/);
+  assert.doesNotMatch(screen, /export-\$\{job\.job_id\}/);
 });

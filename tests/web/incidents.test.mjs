@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  hoursText, incidentChannelText, incidentHistory, incidentStepBody, phoneReport, resolutionClockText,
+  hoursText, incidentChannelText, incidentHistory, incidentReporterText, incidentStepBody, personText, phoneReport,
+  resolutionClockText,
 } from "../../web/logic.mjs";
 
 const PHONE = {
@@ -86,4 +87,20 @@ test("the operator's follow-up and resolution are asked for before sending; the 
   assert.deepEqual(incidentStepBody("inc-1", "note", "", { optional: true }), { body: { incident_id: "inc-1" }, errors: [] });
   assert.deepEqual(incidentStepBody("inc-1", "resolution", "Connecteur corrigé"),
     { body: { incident_id: "inc-1", resolution: "Connecteur corrigé" }, errors: [] });
+});
+
+test("who reported it is named: the party by its registered name then its id, each account by name and e-mail (B1, B5)", () => {
+  const named = { ...PHONE, reporter_name: "ACME Plomberie" };
+  assert.equal(incidentReporterText(named), "ACME Plomberie — ctr-acme (prestataire)");
+  assert.equal(incidentReporterText(named, { capital: true }), "ACME Plomberie — ctr-acme (Prestataire)");
+  // a registry naming none, or only repeating the id: the id alone, as before
+  assert.equal(incidentReporterText(PHONE), "ctr-acme (prestataire)");
+  assert.equal(incidentReporterText({ ...PHONE, reporter_name: "ctr-acme" }), "ctr-acme (prestataire)");
+  const people = { "uid-operator": "Astreinte <astreinte@passerelle.fr>" };
+  const entries = incidentHistory(named, people);
+  assert.equal(entries[0].label, "Appel téléphonique de ACME Plomberie — ctr-acme (prestataire)");
+  assert.deepEqual(entries.slice(1).map((e) => e.account), Array(4).fill("Astreinte <astreinte@passerelle.fr>"));
+  // an account the page does not name keeps its uid; no account, nothing
+  assert.equal(personText(people, "uid-gone"), "uid-gone");
+  assert.equal(personText(people, null), null);
 });

@@ -1,13 +1,15 @@
 // A6 order execution data, done / not done per line: what the order screen shows of each line, the declaration the
-// contractor sends through submit_execution, its Idempotency-Key kept for a retry, and each refusal at its field.
+// contractor sends through submit_execution (sent once by `recording`, its Idempotency-Key kept for a retry, dropped
+// after a refusal), and each refusal at its field.
 //   node --test tests/web/
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  LINES_PATH, declarationNote, lineChoiceOptions, lineDeclarations, linePath, lineStatusAttempt, lineStatusBody, lineStatusContent,
+  LINES_PATH, declarationNote, lineChoiceOptions, lineDeclarations, linePath, lineStatusBody, lineStatusContent,
   lineStatusErrors, lineStatusEventLabel, lineStatusRows, lineStatusText, receptionNote,
 } from "../../web/line_status_logic.mjs";
+import { recording } from "../../web/record_logic.mjs";
 
 const ORDER = { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101", state: "in_progress", last_sequence: 3,
   lines: [{ line_id: "L1", label: "Recherche de fuite", quantity: "1", unit: "U" },
@@ -111,30 +113,67 @@ test("the history's label names the lines in French, their counts when they woul
   assert.ok(label.length <= 500);
 });
 
-test("a double click or a retry sends the same request under the same key; another content gets a new one", () => {
+test("a double click or a retry sends the same request under the same key; another content gets a new one", async () => {
+  // The form sends through `recording` (record_logic.mjs, `recorder` in ui.mjs), as every form that records something
   const rows = lineStatusRows(ORDER, EVENTS);
   let keys = 0;
   let clock = 0;
   const makeKey = () => `key-${++keys}`;
   const now = () => `2026-03-04T12:0${++clock}:00+01:00`;
+  const sent = [];
+  const call = (body, key) => new Promise((resolve, reject) => sent.push({ body, key, resolve, reject }));
+  const rec = recording(call, { makeKey, now });
   const { content } = lineStatusContent(ORDER, rows, { L3: { value: "done" } });
-  // Given a first click
-  const first = lineStatusAttempt(null, content, makeKey, now);
-  // When the same content is sent again (a second click, a retry after a network failure or a 5xx)
-  const again = lineStatusAttempt(first, lineStatusContent(ORDER, rows, { L3: { value: "done" } }).content, makeKey, now);
-  // Then the key and the event's time are the first's: the body is byte for byte the same, the platform replays
-  assert.equal(again, first);
-  assert.deepEqual(lineStatusBody(content, again), lineStatusBody(content, first));
-  assert.deepEqual(lineStatusBody(content, first), { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101",
+  // Given a first click, and a second while the first is on its way: one request, the second ignored
+  const first = rec.send(content, lineStatusBody);
+  assert.deepEqual(await rec.send(content, lineStatusBody), { ignored: true });
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].body, { manager_id: "mgr-rhone-habitat", order_id: "BC-2026-0101",
     sequence: 4, occurred_at: "2026-03-04T12:01:00+01:00", event: { label: "Ligne L3 déclarée réalisée" },
     line_statuses: [{ line_id: "L3", done: true }] });
+  // When it gets no answer (a network failure), the retry of the same choice is byte for byte the same request
+  sent[0].reject(Object.assign(new Error("réseau"), { status: undefined }));
+  await assert.rejects(first);
+  const retry = rec.send(lineStatusContent(ORDER, rows, { L3: { value: "done" } }).content, lineStatusBody);
+  assert.deepEqual([sent[1].key, sent[1].body], [sent[0].key, sent[0].body]);
+  sent[1].resolve({ order_state: "in_progress" });
+  assert.deepEqual(await retry, { reply: { order_state: "in_progress" } });
+  // And a click after the answer too: the platform replays the first success (Idempotent-Replayed)
+  const replay = rec.send(content, lineStatusBody);
+  assert.deepEqual([sent[2].key, sent[2].body], [sent[0].key, sent[0].body]);
+  sent[2].resolve({ order_state: "in_progress" });
+  await replay;
   // And a corrected content is another declaration: a new key, its own time
-  const other = lineStatusAttempt(first, lineStatusContent(ORDER, rows, { L3: { value: "not_done" } }).content, makeKey, now);
-  assert.notEqual(other.key, first.key);
-  assert.equal(other.occurredAt, "2026-03-04T12:02:00+01:00");
+  const other = rec.send(lineStatusContent(ORDER, rows, { L3: { value: "not_done" } }).content, lineStatusBody);
+  assert.notEqual(sent[3].key, sent[0].key);
+  assert.equal(sent[3].body.occurred_at, "2026-03-04T12:02:00+01:00");
+  sent[3].resolve({ order_state: "in_progress" });
+  await other;
   // And once the screen was read again (a newer sequence), the same choice is a new declaration too
-  const reread = lineStatusContent({ ...ORDER, last_sequence: 4 }, rows, { L3: { value: "done" } }).content;
-  assert.notEqual(lineStatusAttempt(first, reread, makeKey, now).key, first.key);
+  const reread = lineStatusContent({ ...ORDER, last_sequence: 4 }, rows, { L3: { value: "not_done" } }).content;
+  const next = rec.send(reread, lineStatusBody);
+  assert.notEqual(sent[4].key, sent[3].key);
+  sent[4].resolve({ order_state: "in_progress" });
+  await next;
+});
+
+test("after a refusal the same declaration is a new request, checked afresh (the platform-wide rule)", async () => {
+  // (before it sent through `recording`, this form kept its key after a refusal and got the refusal replayed)
+  const rows = lineStatusRows(ORDER, EVENTS);
+  let keys = 0;
+  const sent = [];
+  const call = (body, key) => new Promise((resolve, reject) => sent.push({ body, key, resolve, reject }));
+  const rec = recording(call, { makeKey: () => `key-${++keys}`, now: () => "2026-03-04T12:00:00+01:00" });
+  const { content } = lineStatusContent(ORDER, rows, { L3: { value: "done" } });
+  const refused = rec.send(content, lineStatusBody);
+  sent[0].reject(Object.assign(new Error("refusée"), { status: 422,
+    problem: { errors: [{ field: "$.state", code: "ORDER_TERMINATED", message: "La commande est à l'état final." }] } }));
+  await assert.rejects(refused);
+  const again = rec.send(content, lineStatusBody);
+  assert.equal(sent.length, 2);
+  assert.notEqual(sent[1].key, sent[0].key);
+  sent[1].resolve({ order_state: "in_progress" });
+  await again;
 });
 
 test("each refusal of the platform goes to the line it names, the order's state to the group of lines", () => {

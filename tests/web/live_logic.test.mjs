@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  alreadyShown, backoffDelay, concernsList, concernsOrder, laterOf, listUpdate, liveStatusText, missionOrder,
-  redrawDecision, rowFilters, rowKey, sseParser, withRow,
+  alreadyShown, backoffDelay, concernsList, concernsOrder, controlKey, formInUse, keptUnits, laterOf, listUpdate,
+  liveStatusText, missionOrder, redrawDecision, rowFilters, rowKey, sseParser, unitKey, withRow,
 } from "../../web/live_logic.mjs";
 import { listQuery } from "../../web/logic.mjs";
 
@@ -177,4 +177,45 @@ test("laterOf keeps the latest instant told, whichever side is missing", () => {
   assert.equal(laterOf(null, a), a);
   assert.equal(laterOf(a, undefined), a);
   assert.equal(laterOf(null, null), null);
+});
+
+test("the drawing after the titulaire's own timesheet keeps the forms typed in during its read, not the one sent", () => {
+  // Given the timesheet form sent (sequence 3) and an answer on its way
+  // Then a form typed in before the drawing and never sent is in use: kept with what it holds
+  assert.equal(formInUse({ typedAt: 2 }), true);
+  // and the form just sent is drawn anew (its sent values cleared, its answer kept)…
+  assert.equal(formInUse({ typedAt: 2, sentAt: 3 }), false);
+  assert.equal(formInUse({ sentAt: 3, focused: true }), false);  // its button still focused by the click
+  // …unless the user typed in it again after sending it (the next timesheet, begun during the read)
+  assert.equal(formInUse({ typedAt: 4, sentAt: 3 }), true);
+  // and a form merely focused (a field tabbed into, about to be typed in) is kept; an untouched one is not
+  assert.equal(formInUse({ focused: true }), true);
+  assert.equal(formInUse({}), false);
+  assert.equal(formInUse(), false);
+  // a form kept by the previous drawing stays in use (its typing counted from 0)
+  assert.equal(formInUse({ typedAt: 0 }), true);
+});
+
+test("a form in use is put back in the new drawing as the innermost part the drawing also has", () => {
+  assert.equal(unitKey({ id: "timesheet", labelledBy: "timesheet-title" }), "id:timesheet");
+  assert.equal(unitKey({ labelledBy: "moves-title" }), "labelledby:moves-title");
+  assert.equal(unitKey({}), null);
+  assert.equal(controlKey({ name: "timesheet_id" }), "name:timesheet_id");
+  assert.equal(controlKey({ text: "Déclarer" }), "text:Déclarer");
+  assert.equal(controlKey({}), null);
+  const present = new Set(["id:timesheet", "labelledby:timesheets-title", "id:upload", "labelledby:moves-title",
+    "id:line-statuses-form", "labelledby:lines-title"]);
+  // the timesheet form as itself, not its section (whose tables the drawing shows anew)
+  assert.deepEqual(keptUnits([["id:timesheet", "labelledby:timesheets-title"]], present), ["id:timesheet"]);
+  // a move's form the user opened during the read, which the new drawing does not have open: with its section
+  assert.deepEqual(keptUnits([["id:execution", null, "labelledby:moves-title"]], present), ["labelledby:moves-title"]);
+  // two forms in use, each in its place; the same form named twice is kept once
+  assert.deepEqual(keptUnits([["id:upload"], ["id:timesheet", "labelledby:timesheets-title"], ["id:upload"]], present),
+    ["id:upload", "id:timesheet"]);
+  // a form inside a part kept whole is kept with it, not moved out of it
+  assert.deepEqual(keptUnits([["id:execution", null, "labelledby:moves-title"],
+    ["id:inner", "labelledby:moves-title"]], new Set(["id:inner", "labelledby:moves-title"])), ["labelledby:moves-title"]);
+  // a form whose parts the new drawing has none of (the section is gone: a final order): drawn anew, nothing kept
+  assert.deepEqual(keptUnits([["id:execution", null, "labelledby:moves-title"]], new Set(["id:timesheet"])), []);
+  assert.deepEqual(keptUnits([], present), []);
 });

@@ -147,3 +147,21 @@ test("a form's « Prestataire » is a picker of the caller's contractors by name
   assert.match(PICKER_TEXTS.contractors.failure, /n'a pas pu être chargée : saisissez l'identifiant du prestataire/);
   assert.match(PICKER_TEXTS.clients.failure, /saisissez l'identifiant du client/);
 });
+
+test("the purchasing body's header names it « Centrale d'achat — Nom (id) » from its one list_contracts read (B1)", async () => {
+  const { directory, forget } = await import("../../web/names.mjs");
+  forget();
+  const calls = [];
+  const ctx = { session: { claims: { role: "purchasing_body", tenant: "centrale-demo", uid: "u-pb" } },
+    call: async (name) => { calls.push(name); return { contracts: [], count: 0, caller_name: "Centrale du numérique" }; } };
+  const names = await directory(ctx);
+  assert.deepEqual(calls, ["list_contracts"]);
+  assert.equal(whoLabel(ctx.session.claims, names, ROLE_LABELS),
+    `${ROLE_LABELS.purchasing_body} — Centrale du numérique (centrale-demo)`);
+  // the operator still reads nothing: « Opérateur »
+  forget();
+  const operator = { session: { claims: { role: "operator", tenant: "platform" } }, call: async (n) => calls.push(n) };
+  assert.equal(whoLabel(operator.session.claims, await directory(operator), ROLE_LABELS), ROLE_LABELS.operator);
+  assert.deepEqual(calls, ["list_contracts"]);
+  forget();
+});

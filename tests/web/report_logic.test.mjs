@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  bucketLabel, defaultPeriod, priceLineRows, reportedOrderRows, roiFacts, volumeRows,
+  bucketLabel, defaultPeriod, firstHalfYearReportText, priceLineRows, reportedOrderRows, roiFacts, volumeRows,
 } from "../../web/report_logic.mjs";
 
 const nbsp = (text) => text.replace(/[\u202f\u00a0]/g, " ");
@@ -60,4 +60,19 @@ test("B17 orders: the beneficiary by name, the state in French, a cancelled orde
   assert.deepEqual(rows.map((r) => [r.orderId, r.beneficiary, r.state, r.days, r.counted]), [
     ["BC-1", "Métropole de démonstration", "pris en compte", "30", "oui"],
     ["BC-2", "ben-inconnu", "annulé", "0,5", "non"]]);
+});
+
+test("no half-year report yet: the page says which one comes first and when, the daily 06:00 run in Paris", () => {
+  // 6 December 2026 at 16:00 in Paris: the next run is tomorrow at 06:00, and stores the first half of 2026
+  assert.match(firstHalfYearReportText(new Date("2026-12-06T15:00:00Z")),
+    /celui du 1er semestre 2026 \(janvier à juin\), sera enregistré le 07\/12\/2026 vers 6 h/);
+  // 05:00 in Paris on 1 July 2027: the run of this morning already stores the half-year just ended
+  assert.match(firstHalfYearReportText(new Date("2027-07-01T03:00:00Z")),
+    /celui du 1er semestre 2027 \(janvier à juin\), sera enregistré le 01\/07\/2027/);
+  // 23:30 UTC on 31 December 2026 is 00:30 on 1 January 2027 in Paris: the second half of 2026, that morning
+  assert.match(firstHalfYearReportText(new Date("2026-12-31T23:30:00Z")),
+    /celui du 2e semestre 2026 \(juillet à décembre\), sera enregistré le 01\/01\/2027/);
+  // 30 June 2027 at 20:00 in Paris: tomorrow's run stores the half-year ending tonight, not the previous one
+  assert.match(firstHalfYearReportText(new Date("2027-06-30T18:00:00Z")), /1er semestre 2027 .* le 01\/07\/2027/);
+  assert.match(firstHalfYearReportText(new Date("2027-06-30T18:00:00Z")), /le 1er janvier et le 1er juillet\.$/);
 });

@@ -173,6 +173,10 @@ class MissionView(Mission, RecordClock):
     extra_costs_follow_up: ExtraCostsFollowUp | None = Field(
         default=None, description=("The frais-annexes line followed by the days on site. Absent until the mission's "
                                    "order is stored, and on an order without frais annexes (a fully remote mission)."))
+    updated_at: AwareDatetime | None = Field(default=None, description=(
+        "A11 real-time view: the mission's order's updated_at as this view read it — the instant watch_orders' events "
+        "carry: an event no later than it is already shown. Absent until the mission's order is stored; null when the "
+        "mission or its order changed while the view was read, or for an order stored before the platform kept it."))
 
 
 class AwaitingReplacement(Model):

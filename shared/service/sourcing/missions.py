@@ -253,7 +253,20 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork, clock: C
             "deliverables_accepted": deliverables.all_accepted(per_milestone[m.milestone_id])} for m in mission.milestones]
         body["deliverables_follow_up"] = own
         body["extra_costs_follow_up"] = extra_costs_follow_up(mission, order)
+        body["updated_at"] = _shown_at(uow, beneficiary_id, mission_id, order.order_id)
     return body
+
+
+def _shown_at(uow: UnitOfWork, beneficiary_id: str, mission_id: str, order_id: str) -> str | None:
+    """A11 real-time view: the order's ``updated_at`` as read, so that the mission screen skips the stream's event of a
+    change it already shows (its user's own decision, read again after it) as the order screen does. The mission is
+    read before its order: a commit in between (a timesheet writes both) would be in the order's ``updated_at`` and
+    not in the mission shown, so both are read again in one batch and, should either differ, the view says none
+    (null: the screen then reads itself again on the change)."""
+    records = [paths.mission(beneficiary_id, mission_id), order_path(beneficiary_id, order_id)]
+    if uow.fork().get_all(records) != uow.get_all(records):
+        return None
+    return order_store.updated_at(uow, beneficiary_id, order_id)
 
 
 def extra_costs_follow_up(mission: Mission, order) -> dict[str, Any] | None:

@@ -308,6 +308,91 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     app.check(page, "gestionnaire-export", shot=False)
 
 
+TREE_CSV = ("node_id;kind;parent_id;label;commune\n"
+            "LYON;site;;Résidence Les Tilleuls;69383\n"
+            "LYON-BAT-B;building;LYON;Bâtiment B;\n"
+            "LYON-BAT-B-LOG-3;dwelling;LYON-BAT-B;Logement 3;\n")
+CATALOGUE_HEADER = "code;label;unit;unit_price;vat_rate\n"
+
+
+def csv_file(name: str, text: str) -> dict:
+    """A CSV as a spreadsheet saves it « CSV UTF-8 »: with its BOM."""
+    return {"name": name, "mimeType": "text/csv", "buffer": ("\ufeff" + text).encode()}
+
+
+def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orphan(app, platform, clean_firestore):
+    """A7 property tree, A14 service-code catalogue: a manager without an integrator loads its tree and its contract's
+    catalogue from files, a bad line is refused at its line with nothing recorded, and an order received on a site the
+    tree does not hold is attached with « Rattacher »."""
+    name_parties(clean_firestore)
+    manager = Erp(platform, "manager", "mgr-test")
+    # an order received through receive_order on a site its tree will not hold: an orphan once the tree is in force
+    assert manager.post("receive_order", issue_order_body("BC-IMP-1", title="Fuite logement 12")).status_code == 201
+    page = app.sign_in("manager")
+
+    # The tree, from « Patrimoine »: the template offered, the file's lines shown, sent once however often clicked
+    page.get_by_role("link", name="Patrimoine").click()
+    tree_form = page.get_by_role("form", name="Importer le patrimoine")
+    with page.expect_download() as download:
+        tree_form.get_by_role("link", name="Télécharger le modèle (modele-patrimoine.csv)").click()
+    template = download.value.path().read_text(encoding="utf-8-sig")
+    assert template.splitlines()[0] == "node_id;kind;parent_id;label;commune", template
+    tree_form.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("patrimoine.csv", TREE_CSV))
+    expect(tree_form.get_by_role("table", name="Aperçu du fichier").locator("tbody tr")).to_have_count(3)
+    imported = sent_keys(page, "import_property_tree")
+    tree_form.get_by_role("button", name="Importer le patrimoine").dblclick()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Patrimoine importé : 3 éléments dans le fichier — 3 créés, 0 modifié, 0 inchangé ; 0 retiré.")
+    assert len(imported) >= 1 and len(set(imported)) == 1, imported
+    # the coverage screen shows the tree in force, and the order on a site it does not hold as an orphan
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Arbre du patrimoine importéoui")
+    expect(facts).to_contain_text("Nœuds du patrimoine3")
+    expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-IMP-1']")).to_be_visible()
+
+    # A catalogue with one bad line: refused at that line and column, nothing recorded; then corrected
+    page.get_by_role("link", name="Marchés").click()
+    page.get_by_role("link", name="AC-2026-017").click()
+    cat_form = page.get_by_role("form", name="Importer une nouvelle version du catalogue")
+    cat_form.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("bordereau.csv", CATALOGUE_HEADER
+        + "PLB-010;Recherche de fuite;U;85,00;10\nPLB-024;Remplacement siphon;U;quarante;10\n"))
+    sent = sent_keys(page, "import_catalogue")
+    cat_form.get_by_role("button", name="Importer le catalogue").dblclick()
+    refused = cat_form.get_by_role("table", name="Lignes refusées").locator("tr[data-line='3']")
+    expect(refused).to_contain_text("Prix unitaire HT (€) : Format invalide : montant en euros attendu, ex. 85,00.")
+    expect(refused.locator("td.invalid")).to_have_text("quarante")
+    expect(cat_form.locator(".form-errors")).to_contain_text("1 ligne refusée (voir ci-dessous). Rien n'a été enregistré")
+    expect(page.get_by_role("table", name="Versions du catalogue")).to_contain_text("Aucune version importée.")
+    app.check(page, "gestionnaire-import-catalogue")
+    assert len(sent) >= 1 and len(set(sent)) == 1, sent
+    cat_form.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("bordereau.csv", CATALOGUE_HEADER
+        + "PLB-010;Recherche de fuite;U;85,00;10\nPLB-024;Remplacement siphon;U;42,00;10\n"))
+    cat_form.get_by_role("button", name="Importer le catalogue").click()
+    expect(page.locator("#catalogue-imported")).to_contain_text(
+        "Version 1 du catalogue importée, applicable à partir du "
+        f"{fr(paris_today())} : 2 codes — 2 créés, 0 modifié, 0 inchangé.")
+    expect(page.get_by_role("table", name="Prestations")).to_contain_text("Remplacement siphon")
+    assert len(set(sent)) == 2, sent  # the corrected file: a new request, the refused one recorded nothing
+
+    # « Rattacher »: the orphan put on a node of the imported tree stops being one
+    page.get_by_role("link", name="Patrimoine").click()
+    page.get_by_role("button", name="Rattacher la commande BC-IMP-1").click()
+    page.get_by_label("Élément du patrimoine").select_option("LYON-BAT-B-LOG-3")
+    page.get_by_role("form", name="Rattacher la commande BC-IMP-1").get_by_role("button", name="Rattacher").click()
+    page.get_by_role("button", name="Confirmer le rattachement").click()
+    expect(page.get_by_role("status")).to_contain_text("Commande BC-IMP-1 rattachée à « LYON-BAT-B-LOG-3 »")
+    expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-IMP-1']")).to_have_count(0)
+    expect(page.locator("meter")).to_have_attribute("value", "100")
+    app.check(page, "gestionnaire-import-patrimoine", shot=False)
+
+    # The contractor reads the catalogue but is offered no import (the platform refuses it anyway: 403)
+    contractor_page = app.sign_in("contractor")
+    contractor_page.goto(app.base + "/#/contracts/mgr-test/AC-2026-017")
+    expect(contractor_page.get_by_role("table", name="Prestations")).to_contain_text("Remplacement siphon")
+    expect(contractor_page.get_by_role("form", name="Importer une nouvelle version du catalogue")).to_have_count(0)
+    expect(contractor_page.get_by_role("link", name="Patrimoine")).to_have_count(0)
+
+
 def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(app, platform, clean_firestore):
     name_parties(clean_firestore)
     manager = Erp(platform, "manager", "mgr-test")
@@ -837,12 +922,34 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     sheet.get_by_label("Jours travaillés").fill("3")
     sheet.get_by_label("dont jours sur site").fill("1")
     timesheet_keys = sent_keys(titulaire_page, "submit_timesheet")
+    # (the screen's read after the answer is held, to type during it as a slow network would let one)
+    order_url = titulaire_page.evaluate("async () => (await (await fetch('config.json')).json()).functions")["get_order"]
+    held: list = []
+    holding = [True]
+    hold = lambda route: held.append(route) if holding[0] and route.request.method == "GET" else route.continue_()  # noqa: E731,E501
+    reads_order = lambda url: url.startswith(order_url + "/")  # noqa: E731
+    titulaire_page.route(reads_order, hold)
     sheet.get_by_role("button", name="Déclarer").dblclick()  # a double click declares it once, never refused
-    # recorded: the answer, and both tables re-read in place (no reload)
+    # recorded: the answer at once
     expect(sheet).to_contain_text("Feuille de temps enregistrée : 3 j déclarés sur ce jalon, dont 1 j sur site.")
     assert len(set(timesheet_keys)) == 1, timesheet_keys
-    expect(sheet.locator(".field-error:not(:empty), .form-errors:not(:empty)")).to_have_count(0)
+    # A11: the next timesheet's reference typed while the screen reads the order again — kept, and still focused, by
+    # the drawing that follows (the form sent, typed in again, is kept as it is; never drawn over)
+    for _ in range(100):
+        if held:
+            break
+        titulaire_page.wait_for_timeout(50)
+    assert held, "the order screen did not read the order again after the timesheet"
+    sheet.get_by_label("Référence de la feuille de temps").fill("FT-2")
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    titulaire_page.unroute(reads_order, hold)
+    # both tables re-read in place (no reload)
     expect(milestone_days).to_have_text([re.compile(r"^Jalon j1"), "10 j", "3 j", "1 j", "7 j"])
+    expect(sheet.get_by_label("Référence de la feuille de temps")).to_have_value("FT-2")
+    expect(sheet.get_by_label("Référence de la feuille de temps")).to_be_focused()
+    expect(sheet.locator(".field-error:not(:empty), .form-errors:not(:empty)")).to_have_count(0)
     expect(sheets.locator("tr[data-timesheet='FT-1'] td")).to_have_text(
         ["FT-1", f"du {fr(start)} au {fr(worked_until)}", re.compile(r"^Jalon j1"), "3 j", "1 j", "—"])
     # A11: its own timesheet moved the order's updated_at, which the stream announces about a second later: the screen,
@@ -875,9 +982,13 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     expect(raise_form.get_by_label("Gestionnaire", exact=True)).to_have_count(0)
 
 
-def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform):
+def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_the_pool(app, platform, firestore_client):
     register_pool(platform)
+    firestore_client.document("purchasing_bodies/centrale-test").set({"name": "Centrale Essai", "status": "active"},
+                                                                     merge=True)
     page = app.sign_in("purchasing_body")
+    # B1 parties: the header names it as the other roles, « Rôle — Nom (id) »
+    expect(page.locator("header .who")).to_have_text("Centrale d'achat — Centrale Essai (centrale-test)")
     expect(page.get_by_role("img", name="Volume d'affaires par mois (€ HT)")).to_be_visible()
     # B17: the volume overall, per quarter and per year, the price lines and the return on investment, not only in the CSV
     expect(page.locator(".report .facts").first).to_contain_text("Volume d'affaires")
@@ -898,10 +1009,13 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Rapports semestriels enregistrés")).to_be_focused()
     expect(page.get_by_role("table", name="Rapports semestriels")).to_be_visible()
+    # none stored yet: the page says which half-year comes first and when (or lists the stored ones)
+    expect(page.get_by_role("table", name="Rapports semestriels")).to_contain_text(
+        re.compile(r"Le premier, celui du (1er|2e) semestre \d{4} .* sera enregistré le \d\d/\d\d/\d{4}|CSV \d{4}-H"))
     app.check(page, "centrale-semestres")
-    # The pool statistics (B14), the operator's own screen
+    # The pool statistics (B14), the operator's own screen, titled without the requirement id
     page.get_by_role("link", name="Vivier").click()
-    expect(page.get_by_role("heading", name="Statistiques du vivier (B14)")).to_be_focused()
+    expect(page.get_by_role("heading", name="Statistiques du vivier")).to_be_focused()
     expect(page.locator(".facts")).to_contain_text("6")
     expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
@@ -1123,10 +1237,17 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     boxes.first.check()
     page.get_by_role("button", name="Proposer").click()
     expect(page.get_by_role("status")).to_contain_text("proposé")
-    # Pool statistics
+    # Pool statistics, in the user's words (no index revision)
     page.get_by_role("link", name="Vivier").click()
     expect(page.locator(".facts")).to_contain_text("6")
+    expect(page.locator(".facts")).to_contain_text("Chiffres à jour au")
+    expect(page.locator(".facts")).not_to_contain_text("index")
     app.check(page, "operateur-vivier")
+    # B15 audit trail: « Journal d'audit » says where the last scheduled check left every chain (or that none ran)
+    page.get_by_role("link", name="Journal d'audit").click()
+    expect(page.get_by_role("heading", name="Journal d'audit")).to_be_focused()
+    expect(page.locator("#audit-verdict")).to_contain_text("vérification")
+    app.check(page, "operateur-journal-audit", shot=False)
 
 
 def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, platform):
@@ -1146,15 +1267,19 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     expect(manager.get_by_label("SIRET", exact=True)).to_be_focused()
     expect(manager.get_by_label("SIRET", exact=True)).to_have_attribute("aria-invalid", "true")
     app.check(page, "operateur-raccordement-siret-refuse", shot=False)
-    # corrected: created (the result takes the focus), then the same again changes nothing
+    # corrected: created (the result takes the focus); the same form sent again is the same request, whose first
+    # answer the registry replays (one Idempotency-Key per content): « créée » again, not « inchangée »
     manager.get_by_label("SIRET", exact=True).fill("21690123100011")
     manager.get_by_role("button", name="Inscrire le gestionnaire").click()
     result = manager.get_by_role("status")
     expect(result.locator("[data-outcome]")).to_have_text("Inscription créée — gestionnaire « mgr-web-onb ».")
     expect(result).to_be_focused()
     expect(field_error(page, "SIRET", within=manager)).to_be_empty()
-    manager.get_by_role("button", name="Inscrire le gestionnaire").click()
-    expect(result.locator("[data-outcome]")).to_have_attribute("data-outcome", "unchanged")
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and '"manager_id":"mgr-web-onb"' in (r.request.post_data or "")) as again:
+        manager.get_by_role("button", name="Inscrire le gestionnaire").click()
+    assert again.value.headers.get("idempotent-replayed") == "true"
+    expect(result.locator("[data-outcome]")).to_have_text("Inscription créée — gestionnaire « mgr-web-onb ».")
 
     # A contractor working for it: the topics and subscriptions provisioned, read from the answer
     contractor = page.get_by_role("form", name="Inscrire un prestataire")
@@ -1186,14 +1311,15 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     expect(identity.locator("[data-outcome]")).to_have_attribute("data-outcome", "created")
     expect(identity.get_by_role("status")).to_contain_text("lire les commandes")
 
-    # Deactivating the contractor: recorded, then a second time changes nothing
+    # Deactivating the contractor: recorded, then a second click replays that first answer (the same request)
     deactivation = page.get_by_role("form", name="Désactiver une partie")
     deactivation.get_by_label("Type", exact=True).select_option("contractor")
     deactivation.get_by_label(re.compile("^Identifiant")).select_option("ctr-web-onb")
     deactivation.get_by_role("button", name="Désactiver").click()
     expect(deactivation.locator("[data-outcome]")).to_have_text("Désactivation enregistrée — prestataire « ctr-web-onb ».")
     deactivation.get_by_role("button", name="Désactiver").click()
-    expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "unchanged")
+    expect(deactivation.locator("[data-outcome]")).to_have_text("Désactivation enregistrée — prestataire « ctr-web-onb ».")
+    expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "changed")
     app.check(page, "operateur-raccordement-desactivation", shot=False)
 
 

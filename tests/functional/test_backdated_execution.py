@@ -1,0 +1,84 @@
+"""An execution event dated before its order was issued is refused on every channel (A6 order execution data,
+A9, P1): HTTP 422 over REST, a rejected reply over Pub/Sub, nothing recorded, the same answer on redelivery.
+Before the rule such an acknowledgement was accepted and counted late by every day it reached back (D1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.builders import issue_order_body
+
+pytestmark = pytest.mark.emulators
+
+
+def an_order_issued_an_hour_ago(manager) -> dt.datetime:
+    issued = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).replace(microsecond=0)
+    response = manager.post("receive_order", issue_order_body(issued_at=issued.isoformat()))
+    assert response.status_code == 201, response.text
+    return issued
+
+
+def acknowledgement(occurred: dt.datetime) -> dict:
+    return {"manager_id": "mgr-test", "order_id": "BC-2026-014", "sequence": 1, "state": "acknowledged",
+            "occurred_at": occurred.isoformat(), "event": {"label": "Prise en compte"}}
+
+
+def deadline_kinds(client) -> list[str]:
+    docs = client.collection("managers").document("mgr-test").collection("deadlines").stream()
+    return sorted(d.to_dict()["kind"] for d in docs)
+
+
+def nothing_recorded(manager) -> None:
+    view = manager.get_order("BC-2026-014").json()
+    assert view["order"]["state"] == "to_acknowledge" and view["events"] == []
+
+
+def test_over_rest_a_backdated_acknowledgement_is_a_422_naming_both_dates_and_changes_nothing(
+        manager, contractor, clean_firestore):
+    # Given an order issued an hour ago
+    issued = an_order_issued_an_hour_ago(manager)
+    # When the contractor acknowledges it dated eight days before, twice with the same Idempotency-Key
+    body = acknowledgement(issued - dt.timedelta(days=8))
+    first = contractor.post("submit_execution", body, key="backdated-ack-1")
+    again = contractor.post("submit_execution", body, key="backdated-ack-1")
+    # Then it is refused on $.occurred_at with both dates in French, and the retry gets the same answer
+    assert first.status_code == 422 and first.headers["Content-Type"] == "application/problem+json"
+    [error] = first.json()["errors"]
+    assert (error["field"], error["code"]) == ("$.occurred_at", "OCCURRED_BEFORE_ORDER")
+    assert " à " in error["message"] and "précède l'émission de la commande" in error["message"]
+    assert first.json()["reply"]["status"] == "rejected"
+    assert again.status_code == 422 and again.json()["errors"] == first.json()["errors"]
+    # And nothing was recorded: no event, no D1 (only F1, the format counted by A9)
+    nothing_recorded(manager)
+    assert deadline_kinds(clean_firestore) == ["F1"]
+    # And dated within the two minutes' tolerance of the issue, the same acknowledgement is accepted
+    ok = contractor.post("submit_execution", acknowledgement(issued - dt.timedelta(minutes=1)))
+    assert ok.status_code == 200, ok.text
+
+
+def test_over_pubsub_a_backdated_acknowledgement_is_answered_rejected_once_and_changes_nothing(
+        manager, contractor, clean_firestore):
+    # Given an order issued an hour ago
+    issued = an_order_issued_an_hour_ago(manager)
+    # When the contractor publishes an acknowledgement dated a day before it, then the same message again
+    body = acknowledgement(issued - dt.timedelta(days=1))
+    ce_id = contractor.publish(body)
+    contractor.publish(body, ce_id=ce_id)
+    # Then the reply rejects it on $.occurred_at
+    reply = contractor.reply_to(ce_id)
+    assert reply["status"] == "rejected"
+    assert [(e["field"], e["code"]) for e in reply["errors"]] == [("$.occurred_at", "OCCURRED_BEFORE_ORDER")]
+    # And the redelivery changed nothing: no event, no second reply, no D1
+    assert contractor.pull("replies-ctr-test", wait=2) == []
+    nothing_recorded(manager)
+    assert deadline_kinds(clean_firestore) == ["F1"]
+    # And a schedule whose planned start falls a day before the issue is refused on that field
+    fixed = contractor.reply_to(contractor.publish(acknowledgement(issued + dt.timedelta(minutes=1))))
+    assert fixed["status"] == "accepted", fixed["errors"]
+    plan = {**acknowledgement(dt.datetime.now(dt.UTC)), "sequence": 2, "state": "scheduled",
+            "planned_start": (issued - dt.timedelta(days=2)).isoformat(),
+            "planned_end": (issued + dt.timedelta(days=2)).isoformat()}
+    planned = contractor.reply_to(contractor.publish(plan))
+    assert [(e["field"], e["code"]) for e in planned["errors"]] == [("$.planned_start", "DATE_BEFORE_ORDER")]
