@@ -49,6 +49,7 @@ ENTRY_POINTS = (
     "list_billing_accounts",
     "list_contracts",
     "list_incidents",
+    "list_message_log",
     "list_messages",
     "list_needs",
     "list_orders",

@@ -18,6 +18,7 @@ import * as parties from "./parties.mjs";
 import * as accounts from "./accounts.mjs";
 import * as exportScreen from "./exports.mjs";
 import * as newOrder from "./new_order.mjs";
+import * as messageLog from "./message_log.mjs";
 import { follow } from "./live.mjs";
 import * as names from "./names.mjs";
 import { EMPTY_DIRECTORY, whoLabel } from "./names_logic.mjs";
@@ -148,8 +149,8 @@ function stopLive() {
 const NAV = {
   manager: [["#/", "Tableau de bord"], ["#/orders/new", "Nouvelle commande"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/contracts", "Marchés"],
     ["#/coverage", "Patrimoine"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"], ["#/export", "Export"]],
-  contractor: [["#/", "Mes commandes"], ["#/quotes", "Devis"], ["#/penalties", "Pénalités"],
-    ["#/contracts", "Marchés"], ["#/incidents", "Incidents"]],
+  contractor: [["#/", "Mes commandes"], ["#/quotes", "Devis"], ["#/messages", "Messages envoyés"],
+    ["#/penalties", "Pénalités"], ["#/contracts", "Marchés"], ["#/incidents", "Incidents"]],
   beneficiary: [["#/", "Mes besoins"], ["#/needs/new", "Nouveau besoin"], ["#/orders", "Commandes"],
     ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/report", "Rapport"], ["#/incidents", "Incidents"],
     ["#/users", "Utilisateurs"], ["#/export", "Export"]],
@@ -381,7 +382,8 @@ const ROUTES = {
     [/^#\/quotes\/raise\/([^/]+)\/([^/]+)$/, (m, o) => quotes.renderRaise(ctx, m, o)],
     [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
-    [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)]],
+    [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
+    [/^#\/messages$/, () => messageLog.renderMessageLog(ctx)]],
   beneficiary: [[/^#\/?$/, () => sourcing.renderNeeds(ctx)], ORDER, INCIDENTS,
     [/^#\/needs\/new$/, () => sourcing.renderNeedForm(ctx)],
     [/^#\/needs\/([^/]+)$/, (n) => sourcing.renderNeed(ctx, n)],
@@ -401,7 +403,8 @@ const ROUTES = {
     [/^#\/replacements$/, () => replacements.renderAwaiting(ctx)],
     [/^#\/replacements\/([^/]+)\/([^/]+)$/, (b, m) => replacements.renderProposeReplacement(ctx, b, m)],
     [/^#\/pool$/, () => sourcing.renderPool(ctx)], [/^#\/onboarding$/, () => operator.renderOnboarding(ctx)],
-    [/^#\/parties$/, () => parties.renderParties(ctx)], [/^#\/accounts$/, () => accounts.renderAccounts(ctx)],
+    [/^#\/parties$/, () => parties.renderParties(ctx)],
+    [/^#\/parties\/([^/]+)\/messages$/, (c) => messageLog.renderMessageLog(ctx, c)], [/^#\/accounts$/, () => accounts.renderAccounts(ctx)],
     [/^#\/audit$/, () => audit.renderAuditJournal(ctx)]],
 };
 

@@ -100,7 +100,10 @@ export function renderParties(ctx) {
         const cells = { contractor: [
           h("td", {}, h("span", { className: v.connected ? "badge ok" : "badge" }, v.connection),
             v.progress.length ? h("ul", { className: "conformance-progress" }, v.progress.map((line) => h("li", {}, line)))
-              : null),
+              : null,
+            // what it sent and the platform refused, to help it correct (list_message_log, message_log.mjs)
+            h("div", {}, h("a", { href: `#/parties/${encodeURIComponent(p.id)}/messages`, className: "messages-link" },
+              "Messages refusés"))),
           h("td", {}, v.managers), h("td", {}, p.erp_service_account ?? "—")],
         beneficiary: [h("td", {}, v.region)], manager: [], purchasing_body: [] }[k];
         return h("tr", { "data-party": p.id, className: v.inactive ? "inactive" : null },

@@ -1,10 +1,12 @@
 """OpenAPI operations of what connectors do beyond answering (docs/exchange-perimeter.md): quotes raised by
 contractors and requested by beneficiaries (A2.4, A2.5, B16), replay (list_messages, redeliver_messages),
-the perimeter read back (get_contract, list_billing_accounts, list_property_nodes), and the catalogue's
-six-month review confirmed without a new version (A14)."""
+the perimeter read back (get_contract, list_billing_accounts, list_property_nodes), the catalogue's
+six-month review confirmed without a new version (A14), and the message log a person reads (list_message_log: what
+the contractor sent and each answer, A3 channels, A4 errors back to the sender)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from devtools.contracts.openapi_common import (
@@ -17,6 +19,7 @@ from devtools.contracts.stories_orders import CONTRACT_ID, MANAGER_ID
 from shared.domain.catalogue import ConfirmCatalogueReview
 from shared.domain.errors import ErrorDetail
 from shared.domain.identity import Right
+from shared.domain.message_log import LogCursor, stored_instant
 from shared.domain.quotes import RaiseQuote, RequestMissionQuote
 from shared.domain.replay import RedeliverMessages
 from shared.ports import REPLAY_RETENTION
@@ -269,4 +272,51 @@ def confirm_catalogue_review(b: Build) -> dict[str, Any]:
                              "422": "The body breaks the schema; the contract is unknown or has no catalogue in "
                                     "force; the review is in the future or not after the last one; or " + IDEM_422}),
         },
+    }
+
+
+def _cursor_after(row: dict[str, Any]) -> str:
+    """The cursor a page ending on ``row`` would give (received_at as the log stores it)."""
+    at = dt.datetime.fromisoformat(row["received_at"].replace("Z", "+00:00"))
+    return LogCursor(stored_instant(at), row["key"]).encode()
+
+
+@operation("list_message_log", "get", roles=("contractor", "operator"),
+           right={"contractor": Right.ORDERS_READ, "operator": Right.ACCOUNTS_MANAGE}, schemas=("MessageLog",))
+def list_message_log(b: Build) -> dict[str, Any]:
+    example = b.stories.orders_rest.message_log
+    cid1 = CORRELATION_IDS[1]
+    get = _get(b, "list_message_log", [
+        query("contractor_id", "The contractor (the operator: required; a contractor: its own, or left out).",
+              "ctr-acme"),
+        query("status", "Only the accepted, or only the refused, messages.", "rejected",
+              enum=["accepted", "rejected"]),
+        query("manager_id", "Only the messages that named this client.", MANAGER_ID),
+        query("order_id", "With manager_id: only the messages about this order.", "BC-2026-0101"),
+        query("since", "A date-time with its offset: the messages received since then.", "2026-03-01T00:00:00Z"),
+        query("limit", "1 to 200 (default 50).", "50"),
+        query("cursor", "The previous page's `next_cursor`.", _cursor_after(example["messages"][-1]))],
+        {"bad_query": [ErrorDetail.of("query.status", "INVALID_VALUE", detail="accepted ou rejected attendu"),
+                       ErrorDetail.of("query.manager_id", "REQUIRED")]},
+        ("The contractor the operator named is not registered (PARTY_NOT_FOUND).",
+         [ErrorDetail.of("query.contractor_id", "PARTY_NOT_FOUND", party_id="ctr-inconnu", kind="prestataire")]))
+    get["errors"]["403"]["description"] += " A contractor naming another contractor is refused on `query.contractor_id`."
+    get["errors"]["403"]["content"]["application/problem+json"]["examples"]["another_contractor"] = {
+        "value": problem(403, [ErrorDetail.of("query.contractor_id", "FORBIDDEN")], cid1, instance="/list_message_log")}
+    return {
+        "summary": "Read what a contractor sent the platform, each message with its answer (message log)",
+        "description": (
+            "Every message the contractor sent the platform — execution reports, quotes, documents, invoices, over "
+            "Pub/Sub or REST (the web application included) — newest first, each with its answer: accepted, or "
+            "refused with every error (field, stable code, French message). A refused message about an order says "
+            "when the order's last accepted message came, if after it (`corrected_at`: corrected since). The client's "
+            "name is given for the managers the contractor works for only. A contractor reads its own log; the "
+            "operator names the contractor. Managers, beneficiaries and purchasing bodies may not read it: a refused "
+            "message names whatever order its body said. Not `list_messages`, which replays what the platform sent "
+            "the contractor. Validate-only messages and a reused id's refusal (MESSAGE_ID_REUSED) are not logged: "
+            "their answer is on the reply topic or in the HTTP answer only."),
+        "tags": ["contractor", "operator"], "parameters": get["parameters"],
+        "responses": {"200": json_response("A page of the log.", b.refs["MessageLog"],
+                                           {"refused": ("Three refused messages, one corrected since", example)}),
+                      **get["errors"]},
     }

@@ -54,6 +54,7 @@ from shared.domain.quotes import (
     DecideQuote, OrderLinesAdded, QuoteDecided, QuoteExpired, QuoteRequested, QuoteView, RaiseQuote,
     RequestMissionQuote, RequestQuote, SubmitQuote,
 )
+from shared.domain.message_log import MessageLog
 from shared.domain.replay import MessagePage, RedeliverMessages, Redelivered
 from shared.domain.sourcing.erasure_messages import EraseProfessional, ProfessionalErased
 from shared.domain.sourcing.messages import (
@@ -199,6 +200,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "RaiseQuote": (RaiseQuote, "validation"),
     "RequestMissionQuote": (RequestMissionQuote, "validation"),
     "MessagePage": (MessagePage, "serialization"),
+    "MessageLog": (MessageLog, "serialization"),
     "RedeliverMessages": (RedeliverMessages, "validation"),
     "Redelivered": (Redelivered, "serialization"),
     "ContractRecord": (ContractRecord, "serialization"),
@@ -363,6 +365,7 @@ DIRECTION = {
                   "execution-<contractor>.",
     "RequestMissionQuote": "Inbound: body of POST request_mission_quote (beneficiary).",
     "MessagePage": "Outbound: body of the GET list_messages answer (contractor).",
+    "MessageLog": "Outbound: body of the GET list_message_log answer (contractor, operator).",
     "RedeliverMessages": "Inbound: body of POST redeliver_messages (contractor).",
     "Redelivered": "Outbound: body of the redeliver_messages answer.",
     "ContractRecord": "Outbound: body of the GET get_contract answer.",

@@ -20,13 +20,14 @@ from shared.domain import order_list as order_list_rules
 from shared.domain.contracts import UpsertContract
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import ROLE_RIGHTS, Role
+from shared.domain.message_log import LogQuery
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder, Reply
 from shared.domain.orders import Order
 from shared.domain.validation import parse_json
 from shared.edge.cloudevents import inbound_from_pubsub
 from shared.ports import InboundMessage
 from shared.domain.documents import AttachFields, DocumentKind
-from shared.service import contracts, documents, executions, order_store, orders
+from shared.service import contracts, documents, executions, message_log, order_store, orders
 from tests.pdfs import a_pdf
 from shared.service.order_list import list_orders
 
@@ -199,6 +200,9 @@ class OrderStory:
             self._report("malformed", "2a4c6e80-0c3d-4e7f-9a1b-7c9d1e3f5a09", "2026-03-04T11:03:05.230Z",
                          b'{"order_id": "BC-2026-0101", ')
         with p.as_(CONTRACTOR_UID, "contractor", CONTRACTOR_ID):
+            # what Acme sent and was refused, as its staff read it (« Messages envoyés », list_message_log)
+            self.message_log = message_log.list_message_log(LogQuery(CONTRACTOR_ID, status="rejected", limit=3),
+                                                            p.uow())
             self.view = order_store.order_view(MANAGER_ID, ORDER_ID, "contractor", p.uow(), contractor_id=CONTRACTOR_ID,
                                           rights={r.value for r in ROLE_RIGHTS[Role.CONTRACTOR]})
         # the manager may not receive the work before the contractor's attestation of service done (B7)
@@ -293,4 +297,5 @@ def order_examples(stories: Any) -> dict[str, list[Any]]:
                     instance="/submit_execution"),
         ],
         "OrderList": [story.dashboard],
+        "MessageLog": [rest.message_log],
     }

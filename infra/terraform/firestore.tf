@@ -171,6 +171,45 @@ resource "google_firestore_index" "incident_list" {
   # __name__ DESCENDING follows, added by Firestore after the last field, in its direction.
 }
 
+# list_message_log (docs/api.md) pages a contractor's message log newest first, after equality filters:
+#   contractors/<c>/messages [where status ==] [where manager_id == [and order_id ==]]
+#                            order by received_at desc, __name__ desc
+# and reads, for an order with a refused message on the page, its last accepted one (status, manager_id,
+# order_id, limit 1: the same index). No filter: the single-field index serves; since adds
+# received_at >= <time>, served by the same indexes (the emulator needs none).
+locals {
+  message_log_indexes = {
+    status               = ["status"]
+    manager              = ["manager_id"]
+    manager_order        = ["manager_id", "order_id"]
+    status_manager       = ["status", "manager_id"]
+    status_manager_order = ["status", "manager_id", "order_id"]
+  }
+}
+
+resource "google_firestore_index" "message_log" {
+  for_each = local.message_log_indexes
+
+  project     = var.project_id
+  database    = google_firestore_database.default.name
+  collection  = "messages"
+  query_scope = "COLLECTION"
+
+  dynamic "fields" {
+    for_each = each.value
+    content {
+      field_path = fields.value
+      order      = "ASCENDING"
+    }
+  }
+
+  fields {
+    field_path = "received_at"
+    order      = "DESCENDING"
+  }
+  # __name__ DESCENDING follows, added by Firestore after the last field, in its direction.
+}
+
 # B12 replacement: the operator lists every beneficiary's missions awaiting a replacement
 # (get_sourcing?view=replacements, shared/service/sourcing/replacements.py):
 #   collection group "missions" where state == "replacement_requested"

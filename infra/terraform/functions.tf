@@ -388,6 +388,13 @@ locals {
       identity    = "fn-data"
       method      = "GET"
     }
+    list_message_log = {
+      description = "Contractor (its own) or operator -> platform: the messages a contractor sent, each with its answer and errors."
+      ingress     = "ALLOW_ALL"
+      invoker     = "allUsers"
+      identity    = "fn-data"
+      method      = "GET"
+    }
     redeliver_messages = {
       description = "Contractor -> platform: publish again on its topics the messages after a cursor, since a time, or named."
       ingress     = "ALLOW_ALL"
@@ -676,6 +683,7 @@ locals {
     get_quote                 = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
     raise_quote               = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     request_mission_quote     = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
+    list_message_log          = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }
     list_messages             = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 10 }
     redeliver_messages        = { memory = "512Mi", cpu = "1", timeout = 120, concurrency = 4, min_instances = 0, max_instances = 5 }
     get_contract              = { memory = "512Mi", cpu = "1", timeout = 60, concurrency = 8, min_instances = 0, max_instances = 5 }

@@ -1321,3 +1321,67 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     expect(deactivation.locator("[data-outcome]")).to_have_text("Désactivation enregistrée — prestataire « ctr-web-onb ».")
     expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "changed")
     app.check(page, "operateur-raccordement-desactivation", shot=False)
+
+
+def test_contractor_reads_its_refused_message_and_its_french_error_then_the_operator_finds_it(
+        app, platform, clean_firestore):
+    # Given an order, a report its ERP sent over Pub/Sub that the platform refused (« en cours » straight from « à
+    # prendre en compte », without its actual start), and another order whose report was accepted
+    name_parties(clean_firestore)
+    manager = Erp(platform, "manager", "mgr-test")
+    for order_id in ("BC-LOG-W1", "BC-LOG-W2"):
+        assert manager.post("receive_order", issue_order_body(order_id)).status_code == 201
+    erp = Erp(platform, "contractor", "ctr-test")
+    occurred = dt.datetime.now(dt.UTC).isoformat()
+    refused = erp.publish({"manager_id": "mgr-test", "order_id": "BC-LOG-W1", "sequence": 1, "state": "in_progress",
+                           "occurred_at": occurred, "event": {"label": "Début des travaux"}}, ce_id="erp-refus-w1")
+    assert erp.reply_to(refused)["status"] == "rejected"
+    accepted = erp.publish({"manager_id": "mgr-test", "order_id": "BC-LOG-W2", "sequence": 1, "state": "acknowledged",
+                            "occurred_at": occurred, "event": {"label": "Prise en compte"}}, ce_id="erp-ok-w2")
+    assert erp.reply_to(accepted)["status"] == "accepted"
+    erp.close()
+    # When its staff open « Messages envoyés » from the menu: the refused ones, by default
+    page = app.sign_in("contractor")
+    page.get_by_role("link", name="Messages envoyés").click()
+    expect(page.get_by_role("heading", name="Messages envoyés")).to_be_visible()
+    expect(page.get_by_label("Réponse")).to_have_value("rejected")
+    log = page.get_by_role("table", name="Messages envoyés")
+    row = log.locator("tr[data-status='rejected']")
+    expect(row).to_have_count(1)
+    # Then the refused report is there: Pub/Sub, its type and id in French, the order and its client by name
+    expect(row).to_contain_text("Pub/Sub")
+    expect(row).to_contain_text("Compte rendu d'exécution")
+    expect(row).to_contain_text("erp-refus-w1")
+    expect(row).to_contain_text("Rhône Habitat Essai")
+    expect(row.locator(".badge")).to_have_text("refusé")
+    expect(row).to_contain_text("Pas encore corrigé")
+    # And its error in French next to the field it names
+    error = row.locator(".message-errors li[data-field='$.state']")
+    expect(error.locator(".error-field")).to_have_text("état demandé")
+    expect(error).to_contain_text("Passage de l'état « à prendre en compte » à « en cours » impossible")
+    expect(log.locator("tr[data-status='accepted']")).to_have_count(0)
+    app.check(page, "prestataire-messages-refuses", shot=False)
+    # Every message, accepted ones too, when asked
+    page.get_by_label("Réponse").select_option("accepted")
+    expect(log.locator("tr[data-status='accepted']")).to_have_count(1)
+    expect(log.locator("tr[data-status='accepted']")).to_contain_text("BC-LOG-W2")
+    page.get_by_label("Réponse").select_option("rejected")
+    # And the order is one click away
+    row.get_by_role("link", name="Commande BC-LOG-W1").click()
+    expect(page.get_by_role("heading", name=re.compile("BC-LOG-W1"))).to_be_visible()
+
+    # When the operator, helping the contractor, follows « Messages refusés » from « Annuaire »
+    operator = app.sign_in("operator")
+    operator.get_by_role("link", name="Annuaire").click()
+    operator.locator("tr[data-party='ctr-test']").get_by_role("link", name="Messages refusés").click()
+    expect(operator.get_by_role("heading", name="Messages envoyés — ctr-test")).to_be_visible()
+    theirs = operator.get_by_role("table", name="Messages envoyés par ctr-test")
+    expect(theirs.locator("tr[data-status='rejected']")).to_contain_text("erp-refus-w1")
+    expect(theirs.locator("tr[data-status='rejected'] .error-field")).to_have_text("état demandé")
+    expect(theirs.get_by_role("link", name="Commande BC-LOG-W1")).to_have_count(0)  # no order screen for the operator
+    app.check(operator, "operateur-messages-refuses", shot=False)
+    # And a contractor with nothing refused is told that everything was accepted
+    operator.get_by_role("link", name="Retour à l'annuaire").click()
+    operator.locator("tr[data-party='ctr-other']").get_by_role("link", name="Messages refusés").click()
+    expect(operator.get_by_role("table", name="Messages envoyés par ctr-other")).to_contain_text(
+        "Aucun message refusé : tout ce que ce prestataire a envoyé à la plateforme a été accepté.")
