@@ -1,6 +1,6 @@
 """A6 order execution data: nothing happens on an order before it exists (pure).
 
-An order is dated when it is issued (A1 orders): an ``issued_at`` more than the clock-skew tolerance ahead of the
+An order is dated when it is issued (A2.3 Orders): an ``issued_at`` more than the clock-skew tolerance ahead of the
 platform's clock is refused (ISSUED_IN_FUTURE) — else every event of its contractor, dated when it happened, would
 be refused as dated before the order.
 
@@ -39,7 +39,7 @@ def french_instant(at: dt.datetime, zone: ZoneInfo = PARIS) -> str:
 
 
 def issued_in_future(issued_at: dt.datetime, now: dt.datetime) -> list[ErrorDetail]:
-    """A1 orders: an order issued more than CLOCK_SKEW_TOLERANCE after ``now`` (the platform's clock) is refused on
+    """A2.3 Orders: an order issued more than CLOCK_SKEW_TOLERANCE after ``now`` (the platform's clock) is refused on
     ``$.issued_at`` — its contractor's events, dated when they happen, would all fall before it."""
     if issued_at <= now + CLOCK_SKEW_TOLERANCE:
         return []

@@ -97,7 +97,7 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
     contract = uow.get(f"managers/{manager_id}/contracts/{command.contract_id}")
     site = check_site(uow, manager_id, contract, command.contract_id, command.contractor_id, command.issued_at.date(),
                       command.site, lot=command.lot)
-    # A1 orders: dated when issued, never ahead of the platform's clock (beyond the clock-skew tolerance)
+    # A2.3 Orders: dated when issued, never ahead of the platform's clock (beyond the clock-skew tolerance)
     refused = issued_in_future(command.issued_at, clock.now()) + site.refused
     versions = uow.query(Query(f"managers/{manager_id}/contracts/{command.contract_id}/catalogue"))
     in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], command.issued_at.date())

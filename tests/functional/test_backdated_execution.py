@@ -1,7 +1,7 @@
 """An execution event dated before its order was issued is refused on every channel (A6 order execution data,
 A9, P1): HTTP 422 over REST, a rejected reply over Pub/Sub, nothing recorded, the same answer on redelivery.
 Before the rule such an acknowledgement was accepted and counted late by every day it reached back (D1).
-Nor is an order issued in the future (A1 orders, ISSUED_IN_FUTURE), after which no event could be dated when it
+Nor is an order issued in the future (A2.3 Orders, ISSUED_IN_FUTURE), after which no event could be dated when it
 happened."""
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def test_over_pubsub_a_backdated_acknowledgement_is_answered_rejected_once_and_c
 
 def test_an_order_issued_in_the_future_is_a_422_on_issued_at_storing_and_sending_nothing(manager, contractor,
                                                                                         clean_firestore):
-    # Given a manager's ERP whose clock runs an hour ahead (A1 orders: an order is dated when it is issued)
+    # Given a manager's ERP whose clock runs an hour ahead (A2.3 Orders: an order is dated when it is issued)
     ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).replace(microsecond=0)
     # When it sends an order dated then, twice with the same Idempotency-Key
     first = manager.post("receive_order", issue_order_body(issued_at=ahead.isoformat()), key="order-ahead-1")

@@ -1,4 +1,4 @@
-"""A1 orders: an order is dated when it is issued — an ``issued_at`` more than the clock-skew tolerance ahead of the
+"""A2.3 Orders: an order is dated when it is issued — an ``issued_at`` more than the clock-skew tolerance ahead of the
 platform's clock is refused (ISSUED_IN_FUTURE on $.issued_at), since every event of its contractor, dated when it
 happens, would then be refused as dated before the order (OCCURRED_BEFORE_ORDER)."""
 
