@@ -11,6 +11,7 @@ import {
 } from "./invoice_logic.mjs";
 import { receptionWarnings } from "./deliverable_logic.mjs";
 import { declarationNote, lineStatusRows } from "./line_status_logic.mjs";
+import { redrawAfterAnswer } from "./live_order.mjs";
 import { dateField, errorSlot, field, h, recorder, table } from "./ui.mjs";
 
 
@@ -87,7 +88,7 @@ function receptionForm(ctx, order, refresh, milestonesFollowUp, zone) {
     try {
       const { reply: after } = await send.send(content, timed);
       result.textContent = `Réception enregistrée : la commande est « ${stateLabel(after.state)} ».`;
-      setTimeout(refresh, 700);
+      redrawAfterAnswer(refresh);
     } catch (err) {
       failed(slot, err);
     }
@@ -102,7 +103,8 @@ function liftForms(ctx, order, refresh, zone) {
     open.map((r) => {
       const comment = field({ name: `lift_${r.reservation_id}`, label: `Commentaire de levée de ${r.reservation_id}` });
       const slot = errorSlot(() => [comment]);
-      const form = h("form", { className: "filters", "data-reservation": r.reservation_id,
+      // its own id: a lifting typed in is kept as it is when another form's answer draws the screen again
+      const form = h("form", { className: "filters", id: `lift-${r.reservation_id}`, "data-reservation": r.reservation_id,
         "aria-label": `Réserve ${r.reservation_id}` }, h("p", {}, `${r.reservation_id} (ligne ${r.line_id}) : ${r.description}`),
       comment, h("button", { type: "submit" }, `Lever la réserve ${r.reservation_id}`), slot.node);
       const send = recorder(ctx, "lift_reservation", { form, now: () => nowIsoIn(zone) });
@@ -225,7 +227,7 @@ function invoiceForm(ctx, order, refresh, zone, supplier) {
     try {
       const { reply } = await send.send(invoice);
       result.textContent = `Facture ${reply.invoice_number} acceptée : la commande est « ${stateLabel(reply.order_state)} ».`;
-      setTimeout(refresh, 700);
+      redrawAfterAnswer(refresh);
     } catch (err) {
       failed(slot, err);
     }

@@ -11,7 +11,9 @@ import {
 import { errorSlot, field, h, recorder } from "./ui.mjs";
 
 // `frozen`: the order is in a final state, where the platform takes no report (ORDER_TERMINATED): shown, not offered.
-export function lineStatusSection(ctx, order, events, zone, { frozen = false, answered = () => {} } = {}) {
+// `current()`: the order as the screen last read it — the form, kept as it is by a redraw, sends its next sequence.
+export function lineStatusSection(ctx, order, events, zone, { frozen = false, answered = () => {},
+  current = () => order } = {}) {
   const rows = lineStatusRows(order, events);
   if (!rows.length) return null;
   const title = h("h2", { id: "lines-title" }, "Lignes de la commande");
@@ -69,7 +71,7 @@ export function lineStatusSection(ctx, order, events, zone, { frozen = false, an
     result.textContent = "";
     const choices = Object.fromEntries(lines.map((l) => [l.row.lineId,
       { value: l.choice.input.value, comment: l.comment.input.value }]));
-    const { content, errors } = lineStatusContent(order, rows, choices);
+    const { content, errors } = lineStatusContent(current(), rows, choices);
     if (errors.length) return slot.show(errors);
     try {
       const sent = await rec.send(content, lineStatusBody);

@@ -113,18 +113,26 @@ export function redrawDecision({ pressing = false, touched = false, controlFocus
   return "draw";
 }
 
-// --- a drawing right after the user's own command keeps the forms it is at ----------------------------------------
-// The titulaire's accepted timesheet draws its order screen again whole (renderOrder's `kept`, so that the drawing's
-// `shownAt` covers its own commit); a form the user is at meanwhile — typed in during that read — is kept as it is, its
-// node moved into the new drawing in place of its counterpart, with what is typed and chosen in it and the focus.
+// --- a drawing of the screen again keeps the forms the user is at ----------------------------------------------------
+// Every drawing of a one-order screen but the visit — the answer of one of its forms (read again a moment after, or at
+// once: the titulaire's accepted timesheet, renderOrder's `kept`), « Actualiser », a re-read on a change — draws it
+// whole again, yet a form the user is at meanwhile is kept as it is, its node moved into the new drawing in place of
+// its counterpart, with what is typed and chosen in it, its answer or its errors, and the focus.
 // Whether a form is in use, from `typedAt` (the sequence number of the last input in it since the screen was drawn,
-// null: none), `sentAt` (of its sending, null: not sent) and `focused` (it holds the focus): typed in and not sent,
-// or typed in again after its sending (the sent form itself is drawn anew, its values cleared, its answer kept), or
-// holding the focus before any sending.
-export function formInUse({ typedAt = null, sentAt = null, focused = false } = {}) {
-  const typed = typedAt !== null && typedAt !== undefined;
-  if (sentAt !== null && sentAt !== undefined) return typed && typedAt > sentAt;
-  return typed || focused;
+// null: none), `sentAt` (of its last sending, null: not sent), `answeredAt` (of the last accepted answer to a sending
+// of it, null: none), `pending` (a sending of it on its way), `focused` (it holds the focus) and `afresh` (the drawing
+// is the user's own « Actualiser »). Never sent: typed in, or holding the focus. Typed in after its last sending: in
+// use. Its last sending accepted: drawn anew (its values cleared; its answer shown by the drawing it caused, when the
+// screen keeps one). Else — on its way, refused with its errors shown, or stopped by the page's own check — in use,
+// but for « Actualiser », which keeps only a sending on its way: the refusal concerned the order as it was, and the
+// user asked for the order as it is (a sequence already passed, an order become final).
+export function formInUse({ typedAt = null, sentAt = null, answeredAt = null, pending = false, focused = false,
+  afresh = false } = {}) {
+  const known = (seq) => seq !== null && seq !== undefined;
+  if (!known(sentAt)) return known(typedAt) || focused;
+  if (known(typedAt) && typedAt > sentAt) return true;
+  if (known(answeredAt) && answeredAt > sentAt) return false;
+  return afresh ? pending : true;
 }
 
 // What identifies a part of a one-order screen from one drawing to the next: its id, else the heading it is labelled

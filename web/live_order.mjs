@@ -8,9 +8,13 @@
 // - while a form was touched since the drawing (typed in, or sent and showing its answer) or a field or button
 //   has the focus, it does not draw: « Cette commande vient de changer » and « Actualiser » instead;
 // - when it draws, the focus and the scroll stay where they were (ctx.redraw).
-// - a drawing right after the user's own command (renderOrder's `kept`: the titulaire's accepted timesheet) draws
-//   the screen whole, yet a form the user is at meanwhile — typed in during that read, or holding the focus — is
-//   kept as it is, with what is typed in it and the focus (formInUse, keptUnits in live_logic.mjs).
+// - every drawing of the screen but the visit (drawingOrder's `visit`) — a form's answer, read again at once or a
+//   moment after; « Actualiser »; a re-read on a change — is a redraw, through showOrderScreen: it draws only over
+//   the screen it was read for (not after the user left it), keeps the focus and the scroll, and keeps each form
+//   the user is at — typed in, holding the focus, or sent and not yet accepted (on its way, or showing its errors) —
+//   as it is, with what is typed in it, its answer and the focus (formInUse, keptUnits in live_logic.mjs). The
+//   form whose accepted answer caused the drawing is drawn anew, and so, on « Actualiser » (`afresh`), is a form whose
+//   sending was refused and not typed in since. A redraw whose reads fail leaves the screen as it is.
 // - a change the screen already shows is not read again: the user's own command comes back on the stream too, and a
 //   screen drawn whole from a read of the order at or after the event's instant skips it (alreadyShown; the order
 //   screen knows get_order's `updated_at`, the mission screen its view's — get_sourcing?view=mission).
@@ -27,8 +31,9 @@ const live = { mode: "polling", touched: false, pending: null, drawing: 0, press
 const FORMS = "form, [data-form]";
 const CONTROLS = "input, select, textarea, button, [contenteditable]";
 const PRESS_MS = 5000;  // a press whose release the page never saw (outside the window) stops holding re-reads
-// Since the drawing: the forms typed in and the forms sent, each with the sequence number of its last input or sending
-const use = { seq: 0, typed: new Map(), sent: new Map(), kept: [], focusedAt: 0 };
+// Since the drawing: the forms typed in, the forms sent and the forms whose sending was accepted (`recorder` in ui.mjs
+// says so by a `recorded` event), each with the sequence number of its last input, sending or accepted answer
+const use = { seq: 0, typed: new Map(), sent: new Map(), answered: new Map(), kept: [], focusedAt: 0 };
 const touch = (event) => {
   const form = event.target?.closest?.(FORMS);
   if (!form) return;
@@ -44,11 +49,18 @@ const sent = (event) => {
   use.seq += 1;
   use.sent.set(group, use.seq);
 };
+const answered = (event) => {
+  const form = event.target?.closest?.(FORMS);
+  if (!form) return;
+  use.seq += 1;
+  use.answered.set(form, use.seq);
+};
 const onScreen = (node) => Boolean(node?.closest?.("#main"));
 if (typeof document !== "undefined") {
   document.addEventListener("input", touch, true);
   document.addEventListener("submit", touch, true);
   document.addEventListener("click", sent, true);
+  document.addEventListener("recorded", answered, true);
   document.addEventListener("focusin", () => { use.seq += 1; use.focusedAt = use.seq; }, true);
   document.addEventListener("pointerdown", (event) => { if (onScreen(event.target)) live.pressedAt = Date.now(); }, true);
   // released once the click the release makes has run (it comes right after pointerup, in the same task)
@@ -80,16 +92,17 @@ function showChanged() {
 export function liveOrderNodes(refresh) {
   return [h("p", { id: "order-live", className: "status", "aria-live": "polite" }),
     h("p", { id: "order-changed", className: "hint", role: "status", hidden: true },
-      "Cette commande vient de changer. ", h("button", { type: "button", className: "secondary", onclick: refresh },
-        "Actualiser"))];
+      "Cette commande vient de changer. ", h("button", { type: "button", className: "secondary",
+        onclick: () => refresh({ afresh: true }) }, "Actualiser"))];
 }
 
 // At the start of each drawing (it reads the order afresh, so a re-read still waiting is needless): its ticket,
-// which says later whether it may still draw.
-export function drawingOrder() {
+// which says later whether it may still draw, and how. `visit`: the screen's first drawing, on its route (ctx.show);
+// any other is a redraw of the screen on display (showOrderScreen) — `afresh` the user's own « Actualiser ».
+export function drawingOrder({ visit = false, afresh = false } = {}) {
   clearTimeout(live.pending);
   live.drawing += 1;
-  return { drawing: live.drawing, route: location.hash };
+  return { drawing: live.drawing, route: location.hash, visit, afresh };
 }
 
 // Whether the drawing of `ticket` is still the screen's: not left, and no newer drawing started since.
@@ -97,10 +110,18 @@ export function stillCurrent(ticket) {
   return ticket.drawing === live.drawing && location.hash === ticket.route;
 }
 
-// Once a drawing's reads answered: whether it may draw now. A re-read on a change (`reread`) also waits for a
-// click under way (tried again a moment later) and yields to a form in use (the note instead).
+// Whether the screen on display is the one `ticket` draws: a redraw never draws over another screen (a form's answer
+// read again after the user left its screen).
+function onDisplay(ticket) {
+  return document.getElementById("main")?.dataset.orderScreen === ticket.route;
+}
+
+// Once a drawing's reads answered: whether it may draw now. A redraw only over its own screen; a re-read on a change
+// (`reread`) also waits for a click under way (tried again a moment later) and yields to a form in use (the note
+// instead).
 export function mayDraw(ticket, { reread = false } = {}) {
   if (!stillCurrent(ticket)) return false;
+  if (!ticket.visit && !onDisplay(ticket)) return false;
   if (!reread) return true;
   const now = decision();
   if (now === "defer") live.again?.(200);
@@ -108,17 +129,24 @@ export function mayDraw(ticket, { reread = false } = {}) {
   return now === "draw";
 }
 
-// Draws the screen: ctx.show on a visit or the user's own refresh, ctx.redraw (focus and scroll kept) on a re-read —
-// and on the drawing right after the user's own command, which keeps the forms in use (formInUse) as they are.
-export function showOrderScreen(ctx, { reread = false }, title, ...content) {
+// Draws the screen of `ticket`: ctx.show on a visit; any other drawing — a form's answer, « Actualiser », a re-read on a
+// change — is ctx.redraw (focus and scroll kept) keeping the forms in use (formInUse) as they are. The one path of
+// every drawing of a one-order screen (the order screen, the mission screen).
+export function showOrderScreen(ctx, ticket, title, ...content) {
   use.kept = [];
-  if (!reread) return ctx.show(title, ...content);
+  if (ticket.visit) {
+    const heading = ctx.show(title, ...content);
+    drawn(ticket);
+    return heading;
+  }
   const before = document.getElementById("main");
-  const focused = onScreen(document.activeElement) && document.activeElement.matches?.(CONTROLS)
-    ? document.activeElement : null;
+  const wasOnScreen = onScreen(document.activeElement);
+  const focused = wasOnScreen && document.activeElement.matches?.(CONTROLS) ? document.activeElement : null;
   const selection = focused ? selectionOf(focused) : null;
   const inUse = [...(before?.querySelectorAll(FORMS) ?? [])].filter((form) => formInUse({
-    typedAt: use.typed.get(form) ?? null, sentAt: use.sent.get(form) ?? null, focused: Boolean(focused && form.contains(focused)) }));
+    typedAt: use.typed.get(form) ?? null, sentAt: use.sent.get(form) ?? null, answeredAt: use.answered.get(form) ?? null,
+    pending: form.getAttribute("aria-busy") === "true", focused: Boolean(focused && form.contains(focused)),
+    afresh: ticket.afresh }));
   const chains = inUse.map((form) => partsUp(form, before));
   const heading = ctx.redraw(title, ...content);
   const after = document.getElementById("main");
@@ -140,7 +168,28 @@ export function showOrderScreen(ctx, { reread = false }, title, ...content) {
     // the sending left (its button, the field Enter was pressed in) goes to the form's answer instead (orders.mjs)
     counterpart(focused, before, after)?.focus({ preventScroll: true });
   }
+  // what had the focus is gone (the button of the form answered, « Actualiser »): the heading, as a visit does, the
+  // scroll where it was
+  if (wasOnScreen && !onScreen(document.activeElement)) heading.focus({ preventScroll: true });
+  drawn(ticket);
   return heading;
+}
+
+// Once drawn: the screen is the ticket's, and nothing is touched on it yet but the forms kept, which stay in use as
+// they were (typed in, sent, answered) — a later change offers « Actualiser » rather than draw over them.
+function drawn(ticket) {
+  document.getElementById("main").dataset.orderScreen = ticket.route;
+  const carried = (seqs) => new Map(use.kept.filter((form) => seqs.has(form)).map((form) => [form, seqs.get(form)]));
+  use.typed = new Map(use.kept.map((form) => [form, use.typed.get(form) ?? 0]));
+  use.sent = carried(use.sent);
+  use.answered = carried(use.answered);
+  live.touched = use.kept.length > 0;
+}
+
+// A form's accepted answer, shown a moment (0.7 s), then the screen read again (`refresh`: a redraw, which keeps the
+// other forms in use and draws nothing once the user left the screen).
+export function redrawAfterAnswer(refresh) {
+  setTimeout(refresh, 700);
 }
 
 // Whether the user is at a field or button of the screen (a drawing's answer then leaves the focus where it is).
@@ -188,14 +237,10 @@ function counterpart(control, before, after) {
     text: c.tagName === "BUTTON" ? c.textContent : null }) === key) ?? null;
 }
 
-// Once the screen is drawn: nothing is touched yet; on the first drawing (follow), the stream is wired —
+// Once the screen is drawn (showOrderScreen): on the first drawing (follow), the stream is wired —
 // reread({ reread: true }) draws the screen again without wiring it twice.
 // `shownAt`: the order's `updated_at` as the drawing read it (get_order), when the screen knows it.
 export function orderDrawn(ctx, { follow, managerId, orderId, reread, shownAt = null }) {
-  // a form kept in use by the drawing stays in use: a later change offers « Actualiser » rather than draw over it
-  use.typed = new Map(use.kept.map((form) => [form, 0]));
-  use.sent = new Map();
-  live.touched = use.kept.length > 0;
   live.shownAt = shownAt;
   if (follow) {
     live.mode = "polling";

@@ -18,7 +18,7 @@ import { invoicesSection, receptionSection } from "./invoicing.mjs";
 import { lineStatusSection } from "./line_statuses.mjs";
 import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_logic.mjs";
 import {
-  atControl, drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent,
+  atControl, drawingOrder, liveOrderNodes, mayDraw, orderDrawn, redrawAfterAnswer, showOrderScreen, stillCurrent,
 } from "./live_order.mjs";
 import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 import { directory, partyNodes } from "./names.mjs";
@@ -231,13 +231,15 @@ function progress(row) {
 // A11 real-time view: the screen follows watch_orders and re-reads the order when it changes (`reread`), never
 // under the user's hand: « Actualiser » while one of its forms is in use, and a drawing the user left or a newer
 // one overtook is dropped (live_order.mjs, shared with the mission screen).
+// Every drawing but the visit (`follow`: the route's) is a redraw — a form's answer (`refresh`, redrawAfterAnswer),
+// « Actualiser », a re-read —: focus and scroll kept, and each form the user is at (typed in, focused, or sent and not
+// yet accepted) kept as it is, its values, its answer and the focus with it (showOrderScreen in live_order.mjs).
 // `kept`: a drawing right after the user's own accepted command, which keeps its answer shown ({ timesheet: text }):
-// drawn whole like a re-read (focus and scroll kept, ctx.redraw), but not held back by the form just sent — and since
-// it reads the order after the command's commit, its `shownAt` covers the change the stream then announces, which is
-// therefore not offered as someone else's (« Actualiser »). A form the user went on to during that read (typed in, or
-// focused) is kept as it is, its values and the focus with it (showOrderScreen in live_order.mjs).
-export async function renderOrder(ctx, managerId, orderId, { follow = true, reread = false, kept = null } = {}) {
-  const ticket = drawingOrder();
+// not held back by the form just sent — and since it reads the order after the command's commit, its `shownAt` covers
+// the change the stream then announces, which is therefore not offered as someone else's (« Actualiser »).
+export async function renderOrder(ctx, managerId, orderId, { follow = true, reread = false, kept = null,
+  afresh = false } = {}) {
+  const ticket = drawingOrder({ visit: follow, afresh });
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
   const query = listQuery({ managerId: role === "manager" ? "" : managerId }) + `&order_id=${encodeURIComponent(orderId)}`;
@@ -249,8 +251,8 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     [view, documents, invoices, names] = await Promise.all([ctx.call("get_order", { query }),
       ctx.call("get_documents", { query }), ctx.call("get_invoices", { query }), directory(ctx)]);
   } catch (err) {
-    // the screen stays as drawn (with the answer, for `kept`); the next change tries again
-    if (reread || kept || !stillCurrent(ticket)) return undefined;
+    // a redraw leaves the screen as drawn (with the answer, for `kept`); the next change tries again
+    if (!follow || !stillCurrent(ticket)) return undefined;
     return ctx.showError(`Commande ${orderId}`, err);
   }
   const o = view.order;
@@ -258,7 +260,8 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   const zone = orderZone(view);
   const at = (iso) => formatDateTime(iso, zone);
   const clock = clockNote(view);
-  const refresh = () => renderOrder(ctx, managerId, orderId, { follow: false });
+  // a redraw: a form's answer, or « Actualiser » ({ afresh: true })
+  const refresh = (options = {}) => renderOrder(ctx, managerId, orderId, { follow: false, ...options });
   // B11: the beneficiary's reception form warns of a milestone whose deliverables are not all accepted
   let milestonesFollowUp = null;
   if (role === "beneficiary" && view.mission) {
@@ -270,6 +273,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     }
   }
   if (!mayDraw(ticket, { reread })) return undefined;
+  shown.order = o;
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", progressText(o)],
@@ -306,7 +310,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     : h("p", {}, "Aucun document.");
   const proof = documents.documents.some((d) => d.kind === "service_done");
   const missionHref = orderMissionHref(role, view);
-  showOrderScreen(ctx, { reread: reread || Boolean(kept) }, `${o.order_id} — ${o.title}`,
+  showOrderScreen(ctx, ticket, `${o.order_id} — ${o.title}`,
     h("p", {}, h("a", { href: back }, "← Retour à la liste"),
       missionHref ? [" · ", h("a", { href: missionHref, id: "order-mission" }, "Voir la mission")] : null),
     ...liveOrderNodes(refresh),
@@ -315,10 +319,11 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     definitionList(facts),
     role === "beneficiary" ? h("p", { className: proof ? "ok" : "hint" }, proof
       ? "Attestation de service fait déposée." : "Pas encore d'attestation de service fait.") : null,
-    contractor ? movesSection(ctx, o, (view.next_moves ?? []).filter((m) => m.state !== "invoiced"), zone) : null,
+    contractor ? movesSection(ctx, o, (view.next_moves ?? []).filter((m) => m.state !== "invoiced"), zone, refresh)
+      : null,
     // A6: each line declared réalisée / non réalisée (a final state takes no report: shown, not offered)
     contractor ? lineStatusSection(ctx, o, view.events, zone, { frozen: TERMINAL.includes(o.state),
-      answered: () => redrawAfterAnswer(ctx, o) }) : null,
+      answered: () => redrawAfterAnswer(refresh), current: () => latest(o) }) : null,
     ["manager", "beneficiary"].includes(role) ? clientDecisions(ctx, o, clientMoves(view.next_moves), refresh, zone) : null,
     contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
       href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
@@ -329,17 +334,18 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     h("section", { "aria-labelledby": "docs-title" }, h("h2", { id: "docs-title" }, "Documents"), docs),
     contractor && view.mission ? timesheetSection(ctx, o, view.mission, kept?.timesheet ?? null,
       (answer) => renderOrder(ctx, managerId, orderId, { follow: false, kept: { timesheet: answer } })) : null,
-    contractor ? uploadForm(ctx, o, view.mission) : null);
+    contractor ? uploadForm(ctx, o, view.mission, refresh) : null);
   orderDrawn(ctx, { follow, managerId, orderId, shownAt: view.updated_at,
     reread: (options) => renderOrder(ctx, managerId, orderId, { follow: false, ...options }) });
   return undefined;
 }
 
-// The screen read again a moment after its form's answer was shown — unless the user left it meanwhile.
-function redrawAfterAnswer(ctx, order) {
-  const route = location.hash;
-  setTimeout(() => { if (location.hash === route) renderOrder(ctx, order.manager_id, order.order_id, { follow: false }); },
-    700);
+// The order as the screen last read it: a form kept by a redraw (showOrderScreen) sends the next sequence of the order
+// as it is now — an answer that drew the screen again moved it — not of the drawing that made the form.
+const shown = { order: null };
+function latest(order) {
+  const now = shown.order;
+  return now && now.manager_id === order.manager_id && now.order_id === order.order_id ? now : order;
 }
 
 // B11: the titulaire's timesheets on its mission's order — per milestone the days planned, declared and left, the
@@ -453,14 +459,14 @@ const INPUTS = {
 
 // The moves get_order allows now, one button each; choosing one opens a form that asks only for
 // what that move requires (the rule comes from the platform's state machine through next_moves).
-function movesSection(ctx, order, moves, zone) {
+function movesSection(ctx, order, moves, zone, refresh) {
   const holder = h("div");
   const buttons = h("div", { className: "moves", role: "group", "aria-label": "Actions possibles" },
     [null, ...moves].map((move) => h("button", { type: "button", className: move ? "" : "secondary",
       "data-move": move?.state ?? "event", onclick: (event) => open(move, event.currentTarget) }, moveLabel(move))));
   function open(move, button) {
     for (const b of buttons.children) b.setAttribute("aria-pressed", String(b === button));
-    holder.replaceChildren(moveForm(ctx, order, move, zone));
+    holder.replaceChildren(moveForm(ctx, order, move, zone, refresh));
     holder.querySelector("input, textarea, select")?.focus();
   }
   return h("section", { className: "card", "aria-labelledby": "moves-title" },
@@ -471,7 +477,7 @@ function movesSection(ctx, order, moves, zone) {
     buttons, holder);
 }
 
-function moveForm(ctx, order, move, zone) {
+function moveForm(ctx, order, move, zone, refresh) {
   const names = executionInputs(move, order);
   const lead = siteLeadValues(order);
   const fields = names.map((name) => (INPUTS[name] ?? ((v) => field({ name, label: name, value: v })))(
@@ -480,13 +486,14 @@ function moveForm(ctx, order, move, zone) {
   const slot = errorSlot(() => fields);
   const result = h("p", { className: "status", role: "status" });
   const requirements = (move?.requires ?? []).filter((r) => !r.met);
+  const sequenceText = (o) => `Séquence envoyée : ${nextSequence(o)} (la suivante de la dernière appliquée).`;
+  const sequenceHint = h("p", { className: "hint" }, sequenceText(order));
   const form = h("form", { className: "move-form", id: "execution", "data-move": move?.state ?? "event" },
     h("h3", {}, moveLabel(move)),
     requirements.length ? h("p", { className: "hint" }, `Ce passage exige ${requirements.map((r) => r.label).join(" et ")}.`)
       : null,
     slot.node, h("div", { className: "grid" }, fields),
-    h("p", { className: "hint" }, `Séquence envoyée : ${nextSequence(order)} (la suivante de la dernière appliquée).`),
-    h("button", { type: "submit" }, "Envoyer"), result);
+    sequenceHint, h("button", { type: "submit" }, "Envoyer"), result);
   // one report per content (its occurred_at is typed): a double click sends it once (record_logic.mjs)
   const send = recorder(ctx, "submit_execution", { form });
   form.addEventListener("submit", async (event) => {
@@ -496,14 +503,16 @@ function moveForm(ctx, order, move, zone) {
     result.textContent = "";
     const values = Object.fromEntries(new FormData(form).entries());
     if (move) values.state = move.state;
+    const now = latest(order);  // the order as last read: this form may have been kept by a redraw since its own
+    sequenceHint.textContent = sequenceText(now);
     const { report, errors } = buildExecutionReport(values, { managerId: order.manager_id, orderId: order.order_id,
-      sequence: nextSequence(order) }, offsetIn(zone));
+      sequence: nextSequence(now) }, offsetIn(zone));
     if (errors.length) return slot.show(errors);
     try {
       const { reply } = await send.send(report);
       result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
         (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
-      redrawAfterAnswer(ctx, order);
+      redrawAfterAnswer(refresh);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
@@ -542,7 +551,7 @@ function clientDecisions(ctx, order, moves, refresh, zone) {
       try {
         const { reply: after } = await send.send(content, (c, attempt) => ({ ...c, occurred_at: attempt.occurredAt }));
         result.textContent = `Décision enregistrée : la commande est « ${stateLabel(after.state)} ».`;
-        setTimeout(refresh, 700);
+        redrawAfterAnswer(refresh);
       } catch (err) {
         if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
       }
@@ -555,7 +564,7 @@ function clientDecisions(ctx, order, moves, refresh, zone) {
 }
 
 // A mission's order (``mission`` from get_order) also offers « Livrable », naming its milestone and deliverable (B11).
-function uploadForm(ctx, order, mission) {
+function uploadForm(ctx, order, mission, refresh) {
   const kind = field({ name: "kind", label: "Type de document", options: uploadKindOptions(mission) });
   const milestones = milestoneOptions(mission);
   const milestone = field({ name: "milestone_id", label: "Jalon", options: milestones, paths: ["milestone_id"] });
@@ -595,7 +604,7 @@ function uploadForm(ctx, order, mission) {
       const answer = sent.reply;
       result.replaceChildren(h("p", { className: "status" }, answer.created ? "Document déposé."
         : "Ce document était déjà déposé sur la commande."));
-      redrawAfterAnswer(ctx, order);
+      redrawAfterAnswer(refresh);
     } catch (err) {
       if (err.status !== 401) result.replaceChildren(errorBox(messagesOf(err)));
     }

@@ -344,14 +344,16 @@ function milestoneDeliverablesBoxes(milestonesInput, deliverablesInput) {
 
 // A11 real-time view: the screen follows its mission's order on watch_orders (live_order.mjs, like the order screen)
 // and is read again when the order changes (`reread`), never under the user's hand: « Actualiser » while a form
-// on it is in use, and a drawing the user left or a newer one overtook is dropped.
-export async function renderMission(ctx, missionId, { follow = true, reread = false } = {}) {
-  const ticket = drawingOrder();
+// on it is in use, and a drawing the user left or a newer one overtook is dropped. Every drawing but the visit
+// (`follow`) — a deliverable's decision, a replacement requested, « Actualiser », a re-read — is a redraw that keeps
+// the forms the user is at as they are (showOrderScreen in live_order.mjs).
+export async function renderMission(ctx, missionId, { follow = true, reread = false, afresh = false } = {}) {
+  const ticket = drawingOrder({ visit: follow, afresh });
   let m;
   try {
     m = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "mission", mission_id: missionId }).toString() });
   } catch (err) {
-    if (reread || !stillCurrent(ticket)) return undefined;  // the screen stays as drawn; the next change tries again
+    if (!follow || !stillCurrent(ticket)) return undefined;  // a redraw leaves the screen as drawn
     return ctx.showError(`Mission ${missionId}`, err);
   }
   // The delivered documents' download links: the order's documents, each with a signed URL (B11, B7)
@@ -383,14 +385,15 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
     + `professionals/${encodeURIComponent(m.professional_id)}` }, names.get(m.professional_id)) : m.professional_id;
   const followUp = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_follow_up]));
   const accepted = new Map((m.milestones_follow_up ?? []).map((f) => [f.milestone_id, f.deliverables_accepted]));
-  const refresh = () => renderMission(ctx, missionId, { follow: false });
+  // a redraw: a decision's answer, or « Actualiser » ({ afresh: true })
+  const refresh = (options = {}) => renderMission(ctx, missionId, { follow: false, ...options });
   const decide = ctx.session.claims.role === "beneficiary" ? decisionForm(ctx, m, refresh) : null;
   const followed = missionOrder(m, ctx.session.claims);
   // B18: its times on the clock of its order's territory, its beneficiary's (MissionView's time_zone)
   const zone = orderZone(m);
   const clock = screenClockNote(m, "mission");
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
-  showOrderScreen(ctx, { reread }, `Mission ${m.mission_id}`,
+  showOrderScreen(ctx, ticket, `Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
     ...(followed ? liveOrderNodes(refresh) : []),
     clock ? h("p", { id: "mission-clock", className: "hint", role: "note", "data-clock": m.time_zone }, clock) : null,
@@ -468,7 +471,9 @@ function decisionForm(ctx, mission, refresh) {
     const refuse = h("button", { type: "button", className: "secondary" }, "Refuser");
     accept.addEventListener("click", () => send("accepted"));
     refuse.addEventListener("click", () => send("refused"));
+    // its own id (the document's): a reason typed is kept as it is when another answer draws the screen again
     const group = h("div", { className: "card deliverable-decision", role: "group", "data-form": true,
+      id: `decision-${followUp.current_document_id.slice(0, 12)}`,
       "aria-label": `Décision sur « ${followUp.label} »` },
     slot.node, reason, accept, " ", refuse);
     const recording = recorder(ctx, "decide_deliverable", { form: group });

@@ -273,7 +273,11 @@ export function recorder(ctx, functionName, { form = null, now = () => null,
       form?.setAttribute("aria-busy", "true");
       for (const b of buttons) b.setAttribute("aria-disabled", "true");
       try {
-        return await rec.send(content, bodyOf);
+        const sent = await rec.send(content, bodyOf);
+        // an accepted answer: a `recorded` event on the form, which a one-order screen's redraw reads (its answer's
+        // redraw draws the form anew, while a form still on its way or refused is kept: live_order.mjs)
+        if (!sent.ignored) form?.dispatchEvent?.(new CustomEvent("recorded", { bubbles: true }));
+        return sent;
       } finally {
         form?.removeAttribute("aria-busy");
         for (const b of buttons) b.removeAttribute("aria-disabled");

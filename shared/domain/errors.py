@@ -73,6 +73,7 @@ CATALOGUE: dict[str, str] = {
     "MESSAGE_ID_REUSED": "L'identifiant de message « {id} » a déjà servi pour un autre contenu : le premier message fait foi. Renvoyez la correction sous un nouvel identifiant.",
     "SEQUENCE_OUTDATED": "Numéro de séquence {sequence} déjà dépassé : la dernière séquence appliquée est {last}.",
     "SEQUENCE_GAP": "Numéro de séquence {sequence} en avance : la séquence attendue est {expected}. Renvoyez d'abord les messages manquants.",
+    "ISSUED_IN_FUTURE": "La date d'émission de la commande ({issued_at}) est dans le futur (il est {now} sur l'horloge de la plateforme) : une commande est datée du moment où elle est émise, sinon les événements de son prestataire la précéderaient. Corrigez l'horloge de l'émetteur.",
     "OCCURRED_IN_FUTURE": "La date de l'événement ({occurred_at}) est dans le futur.",
     "OCCURRED_BEFORE_ORDER": "La date de l'événement ({occurred_at}) précède l'émission de la commande ({issued_at}) : rien ne se passe sur une commande avant qu'elle existe. Datez l'événement du moment où il a eu lieu.",
     "DATE_BEFORE_ORDER": "{what} ({date}) tombe un jour antérieur à l'émission de la commande ({issued_at}) : rien ne se passe sur une commande avant qu'elle existe.",

@@ -33,7 +33,9 @@ class IssueOrder(Model):
     description: Annotated[str, Field(max_length=5000)] | None = None
     site: SiteRef
     lines: Annotated[list[OrderLine], Field(min_length=1, max_length=500)]
-    issued_at: AwareDatetime
+    issued_at: Annotated[AwareDatetime, Field(description=(
+        "When the manager issued the order, with its time zone: at most 2 minutes ahead of the platform's clock "
+        "(ISSUED_IN_FUTURE, A2.3 Orders); the contractor's events may not be dated before it (OCCURRED_BEFORE_ORDER)."))]
     requested_start: dt.date | None = None
     requested_end: dt.date | None = None
     public_invoicing: PublicInvoicing | None = None  # buyer SIRET, service code, engagement number (Chorus Pro)

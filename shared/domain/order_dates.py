@@ -1,5 +1,9 @@
 """A6 order execution data: nothing happens on an order before it exists (pure).
 
+An order is dated when it is issued (A2.3 Orders): an ``issued_at`` more than the clock-skew tolerance ahead of the
+platform's clock is refused (ISSUED_IN_FUTURE) — else every event of its contractor, dated when it happened, would
+be refused as dated before the order.
+
 An execution event may not be dated before its order's issue, less the tolerance given to two clocks that are not
 the same (OCCURRED_BEFORE_ORDER, to the minute); a date the report carries (planned, appointment, actual, invoice)
 may not fall on a day before the issue's day, on the order's own clock (B18 territories; DATE_BEFORE_ORDER) — a
@@ -32,6 +36,15 @@ DATED_FIELDS: tuple[tuple[str, str], ...] = (
 def french_instant(at: dt.datetime, zone: ZoneInfo = PARIS) -> str:
     """« 03/03/2026 à 08:00 » on ``zone``'s clock, as the French messages write an instant."""
     return at.astimezone(zone).strftime("%d/%m/%Y à %H:%M")
+
+
+def issued_in_future(issued_at: dt.datetime, now: dt.datetime) -> list[ErrorDetail]:
+    """A2.3 Orders: an order issued more than CLOCK_SKEW_TOLERANCE after ``now`` (the platform's clock) is refused on
+    ``$.issued_at`` — its contractor's events, dated when they happen, would all fall before it."""
+    if issued_at <= now + CLOCK_SKEW_TOLERANCE:
+        return []
+    return [ErrorDetail.of("$.issued_at", "ISSUED_IN_FUTURE", issued_at=french_instant(issued_at),
+                           now=french_instant(now))]
 
 
 def dated_before_issue(change: Any, issued_at: dt.datetime, zone: ZoneInfo) -> list[ErrorDetail]:

@@ -14,6 +14,7 @@ from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
+from shared.domain.order_dates import issued_in_future
 from shared.domain.orders import STATE_LABELS, Actor, Order, OrderState, SiteRef
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
@@ -108,7 +109,8 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
     contract = uow.get(f"managers/{manager_id}/contracts/{command.contract_id}")
     site = check_site(uow, manager_id, contract, command.contract_id, command.contractor_id, command.issued_at.date(),
                       command.site, lot=command.lot)
-    refused = list(site.refused)
+    # A2.3 Orders: dated when issued, never ahead of the platform's clock (beyond the clock-skew tolerance)
+    refused = issued_in_future(command.issued_at, clock.now()) + site.refused
     versions = uow.query(Query(f"managers/{manager_id}/contracts/{command.contract_id}/catalogue"))
     in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], command.issued_at.date())
     if in_force is not None:  # A14: lines priced by the catalogue version in force on the order's date

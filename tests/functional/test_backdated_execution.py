@@ -1,6 +1,8 @@
 """An execution event dated before its order was issued is refused on every channel (A6 order execution data,
 A9, P1): HTTP 422 over REST, a rejected reply over Pub/Sub, nothing recorded, the same answer on redelivery.
-Before the rule such an acknowledgement was accepted and counted late by every day it reached back (D1)."""
+Before the rule such an acknowledgement was accepted and counted late by every day it reached back (D1).
+Nor is an order issued in the future (A2.3 Orders, ISSUED_IN_FUTURE), after which no event could be dated when it
+happened."""
 
 from __future__ import annotations
 
@@ -82,3 +84,28 @@ def test_over_pubsub_a_backdated_acknowledgement_is_answered_rejected_once_and_c
             "planned_end": (issued + dt.timedelta(days=2)).isoformat()}
     planned = contractor.reply_to(contractor.publish(plan))
     assert [(e["field"], e["code"]) for e in planned["errors"]] == [("$.planned_start", "DATE_BEFORE_ORDER")]
+
+
+def test_an_order_issued_in_the_future_is_a_422_on_issued_at_storing_and_sending_nothing(manager, contractor,
+                                                                                        clean_firestore):
+    # Given a manager's ERP whose clock runs an hour ahead (A2.3 Orders: an order is dated when it is issued)
+    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).replace(microsecond=0)
+    # When it sends an order dated then, twice with the same Idempotency-Key
+    first = manager.post("receive_order", issue_order_body(issued_at=ahead.isoformat()), key="order-ahead-1")
+    again = manager.post("receive_order", issue_order_body(issued_at=ahead.isoformat()), key="order-ahead-1")
+    # Then it is refused on $.issued_at in French, the retry answered the same
+    assert first.status_code == 422 and first.headers["Content-Type"] == "application/problem+json", first.text
+    [error] = first.json()["errors"]
+    assert (error["field"], error["code"]) == ("$.issued_at", "ISSUED_IN_FUTURE")
+    assert "est dans le futur" in error["message"] and " à " in error["message"]
+    assert again.status_code == 422 and again.json()["errors"] == first.json()["errors"]
+    # And nothing is stored nor sent to the contractor
+    assert manager.get_order("BC-2026-014").status_code == 404
+    assert contractor.pull("orders-ctr-test", wait=2) == []
+    # And dated a minute ahead (within the two minutes' tolerance), it is issued, and its contractor's acknowledgement
+    # dated now — before the issue by less than the tolerance — is accepted
+    near = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)).replace(microsecond=0)
+    issued = manager.post("receive_order", issue_order_body(issued_at=near.isoformat()))
+    assert issued.status_code == 201, issued.text
+    ok = contractor.post("submit_execution", acknowledgement(dt.datetime.now(dt.UTC).replace(microsecond=0)))
+    assert ok.status_code == 200, ok.text

@@ -179,21 +179,50 @@ test("laterOf keeps the latest instant told, whichever side is missing", () => {
   assert.equal(laterOf(null, null), null);
 });
 
-test("the drawing after the titulaire's own timesheet keeps the forms typed in during its read, not the one sent", () => {
-  // Given the timesheet form sent (sequence 3) and an answer on its way
+test("a redraw after one form's accepted answer keeps the forms typed in meanwhile, not the one answered", () => {
+  // Given the timesheet form sent (sequence 3) and accepted (sequence 5)
   // Then a form typed in before the drawing and never sent is in use: kept with what it holds
   assert.equal(formInUse({ typedAt: 2 }), true);
-  // and the form just sent is drawn anew (its sent values cleared, its answer kept)…
-  assert.equal(formInUse({ typedAt: 2, sentAt: 3 }), false);
-  assert.equal(formInUse({ sentAt: 3, focused: true }), false);  // its button still focused by the click
+  // and the form just answered is drawn anew (its sent values cleared, its answer kept)…
+  assert.equal(formInUse({ typedAt: 2, sentAt: 3, answeredAt: 5 }), false);
+  assert.equal(formInUse({ sentAt: 3, answeredAt: 5, focused: true }), false);  // its button still focused by the click
   // …unless the user typed in it again after sending it (the next timesheet, begun during the read)
-  assert.equal(formInUse({ typedAt: 4, sentAt: 3 }), true);
+  assert.equal(formInUse({ typedAt: 4, sentAt: 3, answeredAt: 5 }), true);
   // and a form merely focused (a field tabbed into, about to be typed in) is kept; an untouched one is not
   assert.equal(formInUse({ focused: true }), true);
   assert.equal(formInUse({}), false);
   assert.equal(formInUse(), false);
   // a form kept by the previous drawing stays in use (its typing counted from 0)
   assert.equal(formInUse({ typedAt: 0 }), true);
+});
+
+test("a form sent and not accepted is in use: its sending on its way, its refusal shown, its page check's errors", () => {
+  // Given the invoice form sent (sequence 3) while another form's answer draws the screen again
+  // Then, its answer not yet come, it is kept: the answer will land in it, not in a form the drawing threw away
+  assert.equal(formInUse({ typedAt: 2, sentAt: 3 }), true);
+  // and refused (or stopped by the page's own check, which records nothing): kept with its errors and its values
+  assert.equal(formInUse({ typedAt: 2, sentAt: 3, answeredAt: null }), true);
+  // an earlier sending accepted, then sent again and not yet answered: in use again
+  assert.equal(formInUse({ typedAt: 6, sentAt: 7, answeredAt: 5 }), true);
+  // a form kept that way by the previous drawing (typed from 0, its sending carried over) once accepted: drawn anew
+  assert.equal(formInUse({ typedAt: 0, sentAt: 3, answeredAt: 9 }), false);
+  // a deliverable's decision group sent by its button, never typed in: kept until accepted
+  assert.equal(formInUse({ sentAt: 4 }), true);
+  assert.equal(formInUse({ sentAt: 4, answeredAt: 6 }), false);
+});
+
+test("« Actualiser » draws anew a form refused and not typed in since, and keeps one typed in or on its way", () => {
+  // Given the lines form refused (the order became final meanwhile: ORDER_TERMINATED) and the user asking afresh
+  // Then it is drawn anew on the order as it is — the same form is kept by any other drawing
+  assert.equal(formInUse({ typedAt: 2, sentAt: 3, afresh: true }), false);
+  assert.equal(formInUse({ typedAt: 2, sentAt: 3, afresh: false }), true);
+  // a sending still on its way is kept (its answer lands in it), and so is a form typed in since its refusal
+  assert.equal(formInUse({ typedAt: 2, sentAt: 3, pending: true, afresh: true }), true);
+  assert.equal(formInUse({ typedAt: 4, sentAt: 3, afresh: true }), true);
+  // a form typed in and never sent, or holding the focus, is kept as by every drawing
+  assert.equal(formInUse({ typedAt: 2, afresh: true }), true);
+  assert.equal(formInUse({ focused: true, afresh: true }), true);
+  assert.equal(formInUse({ sentAt: 3, answeredAt: 4, afresh: true }), false);
 });
 
 test("a form in use is put back in the new drawing as the innermost part the drawing also has", () => {

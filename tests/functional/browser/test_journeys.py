@@ -473,11 +473,16 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     before = contractor.get_order("BC-C1", manager_id="mgr-test").json()["order"]["last_sequence"]
     page.get_by_role("button", name="Enregistrer l'état des lignes").click()  # nothing chosen: said, nothing sent
     expect(page.locator("#line-statuses-error")).to_contain_text("Aucune ligne modifiée")
+    # A11: an event begun in « Déclarer l'exécution » meanwhile is not drawn over by the lines' answer, which draws
+    # the screen again: kept as typed, and sent afterwards with the order's next sequence (the lines took the one before)
+    page.get_by_role("button", name="Signaler un événement").click()
+    page.get_by_label("Libellé de l'événement").fill("Passage du technicien")
     page.get_by_label("État de la ligne L1").select_option("done")
     page.get_by_label("État de la ligne L2").select_option("not_done")
     page.get_by_label("Commentaire sur la ligne L2").fill("Siphon d'origine conservé : pièce non livrée")
     page.get_by_role("button", name="Enregistrer l'état des lignes").dblclick()
     expect(line("L1")).to_have_text("réalisée")
+    expect(page.get_by_label("Libellé de l'événement")).to_have_value("Passage du technicien")
     expect(line("L2")).to_have_text("non réalisée")
     expect(page.locator("#line-statuses fieldset.line[data-line='L2'] .line-status")).to_contain_text(
         "Siphon d'origine conservé")
@@ -490,6 +495,9 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     assert [e["report"]["line_statuses"] for e in saved["events"] if (e.get("report") or {}).get("line_statuses")] == [
         [{"line_id": "L1", "done": True}, {"line_id": "L2", "done": False,
                                            "comment": "Siphon d'origine conservé : pièce non livrée"}]]
+    page.get_by_role("button", name="Envoyer").click()
+    expect(history.filter(has_text="Passage du technicien")).to_have_count(1)
+    assert contractor.get_order("BC-C1", manager_id="mgr-test").json()["order"]["last_sequence"] == before + 2
 
     # The manager reads each line's status on its order, read only, with when and why
     desk = app.sign_in("manager")
