@@ -1,5 +1,5 @@
-"""deactivate_party — HTTPS (operator): a manager, a contractor, a registered purchasing body or a machine
-identity stops acting (A10 onboarding, B1 parties); a contractor's ERP loses its Pub/Sub permissions (its topics
+"""deactivate_party — HTTPS (operator): a manager, a contractor, a registered purchasing body, a beneficiary or a
+machine identity stops acting (A10 onboarding, B1 parties); a contractor's ERP loses its Pub/Sub permissions (its topics
 stay); the tokens of a deactivated tenant's people are refused ``TENANT_INACTIVE`` (shared/edge/tenancy.py)."""
 
 from __future__ import annotations

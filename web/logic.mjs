@@ -1000,8 +1000,30 @@ export function filterParties(rows, text) {
   return rows.filter((p) => words.every((w) => fold(p.id).includes(w) || fold(p.name).includes(w)));
 }
 
+// « Gestionnaires servis »: the managers a contractor works for by the names list_parties gives (manager_names, read
+// in one batch per page), in its order; a name two of them share is followed by its id; an id without a name as it is.
+export function managersText(row) {
+  const ids = row.managers ?? [];
+  if (!ids.length) return "aucun";
+  const names = ids.map((id) => row.manager_names?.[id] ?? id);
+  const counts = new Map();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return names.map((n, i) => (n !== ids[i] && counts.get(n) > 1 ? `${n} (${ids[i]})` : n)).join(", ");
+}
+
+// A10 onboarding: a contractor not yet connected, by when it is due to be — the earliest of its open D2 deadlines
+// (one month from a contract's signature), its day read on that D2's territory clock (d2_time_zone); null when none
+// is open (connected, deactivated, or without a contract).
+export function d2Text(row, now = new Date()) {
+  if (!row?.d2_due_at) return null;
+  const due = new Date(row.d2_due_at);
+  const day = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeZone: row.d2_time_zone || "Europe/Paris" })
+    .format(due);
+  return `Raccordement attendu avant le ${day}${due <= now ? " — délai dépassé" : ""}`;
+}
+
 // One directory row as the operator reads it (dates in French; "—" where the kind does not apply).
-export function partyRowView(row) {
+export function partyRowView(row, now = new Date()) {
   const inactive = row.status === "inactive";
   const progress = row.kind === "contractor" && !row.connected ? conformanceProgressLines(row.conformance_progress) : [];
   const connection = row.kind !== "contractor" ? "—" : row.connected
@@ -1010,7 +1032,8 @@ export function partyRowView(row) {
   return {
     status: inactive ? `désactivé${row.deactivated_at ? ` le ${formatDateTime(row.deactivated_at)}` : ""}` : "actif",
     inactive, connection, progress, connected: row.kind === "contractor" ? !!row.connected : null,
-    managers: row.kind === "contractor" ? (row.managers?.length ? row.managers.join(", ") : "aucun") : "—",
+    managers: row.kind === "contractor" ? managersText(row) : "—",
+    d2: d2Text(row, now),
     territory: row.territory ?? "—",
     region: row.region_label ? `${row.region_label} (${row.region})` : "—",
   };
@@ -1199,7 +1222,7 @@ export const ROLE_LABELS = Object.freeze({ manager: "Gestionnaire", contractor: 
 // --- onboarding (A10) --------------------------------------------------------------------------
 export { RIGHT_LABELS } from "./rights.mjs";  // generated from the platform's own labels
 export const PARTY_KIND_LABELS = Object.freeze({ manager: "gestionnaire", contractor: "prestataire",
-  machine_identity: "identité machine", purchasing_body: "centrale d'achat" });
+  beneficiary: "bénéficiaire", machine_identity: "identité machine", purchasing_body: "centrale d'achat" });
 
 // "mgr-a, mgr-b" or one per line → ["mgr-a", "mgr-b"] (a duplicate is kept: the platform names it).
 export function splitIdentifiers(text) {
@@ -1231,6 +1254,21 @@ export function contractorRegistration(form) {
 // B18: the purchasing body's tenant id (its accounts carry it), its name and, optionally, its territory.
 export function purchasingBodyRegistration(form) {
   return trimmed(form, ["purchasing_body_id", "name"], ["territory"]);
+}
+
+// B1 parties: a public body of part B (register_beneficiary) — its id, name, SIRET, region and territory, one contact
+// (the model wants at least one; its role left out when empty), whether its missions need a conflict-of-interest
+// declaration (the box ticked: FormData's "on"). The platform checks the rest, each error at its field.
+export function beneficiaryRegistration(form) {
+  const contact = trimmed({ last_name: form.contact_last_name, first_name: form.contact_first_name,
+    email: form.contact_email, role: form.contact_role }, ["last_name", "first_name", "email"], ["role"]);
+  return { ...trimmed(form, ["beneficiary_id", "name", "siret", "region", "territory"]), contacts: [contact],
+    requires_conflict_declaration: form.requires_conflict_declaration === "on" };
+}
+
+// register_beneficiary answers the record itself, 201 or 200 alike to this screen: « enregistrée » says both.
+export function beneficiaryOutcome(answer) {
+  return { outcome: "saved", text: `Inscription enregistrée — bénéficiaire « ${answer.beneficiary_id} ».` };
 }
 
 // rights: the boxes ticked; none ticked → every right of the role (the field is left out).

@@ -3,13 +3,14 @@
 // the pool statistics (B14, which the purchasing body reads too) in sourcing.mjs. Live lists are
 // polled every refresh_seconds.
 import {
-  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, contractorRegistration,
+  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, beneficiaryOutcome,
+  beneficiaryRegistration, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
   managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome, rowTimeText,
   timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
-import { guaranteeDefault } from "./sourcing_logic.mjs";
+import { REGIONS, guaranteeDefault, regionText } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, rightBoxes, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
@@ -72,7 +73,9 @@ export function renderWaitingNeeds(ctx) {
         list.needs.map((n) => h("tr", { "data-need": n.need_id },
           h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.beneficiary_id)}/${encodeURIComponent(n.need_id)}` },
             n.title), h("div", { className: "sub" }, n.need_id)),
-          h("td", {}, n.beneficiary_id), h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
+          // B1 parties: the beneficiary by its name (list_needs reads them once per page), its id beneath
+          h("td", {}, n.beneficiary_name ?? n.beneficiary_id, h("div", { className: "sub" }, n.beneficiary_id)),
+          h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
           h("td", {}, formatDateTime(n.d4_due)))), { label: "Besoins en attente", empty: "Aucun besoin en attente." }));
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
@@ -133,9 +136,10 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
 }
 
 // Onboarding (A10): the operator registers managers, contractors (whose Pub/Sub topics and
-// subscriptions are created at once), the purchasing body (B18: its territory) and the machine
-// identities of their ERPs, and deactivates a party — through register_manager, register_contractor,
-// register_purchasing_body, register_machine_identity and deactivate_party (docs/onboarding.md). Each form shows the answer (created, changed, unchanged)
+// subscriptions are created at once), the purchasing body (B18: its territory), the beneficiaries of part B (B1
+// parties) and the machine identities of their ERPs, and deactivates a party — through register_manager,
+// register_contractor, register_purchasing_body, register_beneficiary, register_machine_identity and deactivate_party
+// (docs/onboarding.md). Each form shows the answer (created, changed, unchanged)
 // or each error next to its field; a repeat of the same form is the same request, its first answer shown again.
 // The parties already registered are offered where a form takes an id (list_parties: partyPicker), read
 // again after each registration or deactivation.
@@ -145,7 +149,7 @@ export function renderOnboarding(ctx) {
     h("p", {}, "Inscrivez un gestionnaire, puis les prestataires qui travaillent pour lui : leurs sujets et "
       + "abonnements Pub/Sub sont créés à l'inscription. Une même inscription envoyée de nouveau ne change rien."),
     managerForm(ctx, directory), contractorForm(ctx, directory), purchasingBodyForm(ctx, directory),
-    machineIdentityForm(ctx, directory), deactivationForm(ctx, directory));
+    beneficiaryForm(ctx, directory), machineIdentityForm(ctx, directory), deactivationForm(ctx, directory));
 }
 
 // A registry form: its fields, its errors, its result (which gets the focus), sent once like every form that records
@@ -266,6 +270,39 @@ function purchasingBodyForm(ctx, directory) {
     } });
 }
 
+// B1 parties: a public body of part B that describes its needs (register_beneficiary) — its name, SIRET, region and
+// territory (B18: where its deadlines are counted), one contact; it is then listed in « Annuaire » and offered
+// wherever the operator picks a beneficiary. Its accounts are created in « Comptes ».
+function beneficiaryForm(ctx, directory) {
+  return onboardingForm(ctx, { id: "register-beneficiary", title: "Inscrire un bénéficiaire", saved: directory.refresh,
+    intro: "Un organisme public qui décrit ses besoins de professionnels du numérique ; ses commandes de mission sont "
+      + "passées au titulaire de l'accord-cadre. Créez ensuite ses comptes dans « Comptes ».",
+    submit: "Inscrire le bénéficiaire", functionName: "register_beneficiary", build: beneficiaryRegistration,
+    fields: [
+      field({ name: "beneficiary_id", label: "Identifiant", required: true,
+        hint: "L'espace de ses comptes, par exemple ben-metropole-demo" }),
+      field({ name: "name", label: "Nom de l'organisme", required: true }),
+      field({ name: "siret", label: "SIRET", required: true, inputmode: "numeric", hint: "14 chiffres" }),
+      field({ name: "region", label: "Région", required: true, value: "",
+        options: [{ value: "", label: "— Choisir —" }, ...REGIONS.map(([value, label]) => ({ value, label }))] }),
+      field({ name: "territory", label: "Territoire", required: true,
+        hint: "Département ou collectivité (69, 2A, 974…) où ses jours ouvrés et ses délais sont comptés" }),
+      field({ name: "contact_last_name", label: "Contact : nom", required: true, paths: ["contacts[0].last_name",
+        "contacts"] }),
+      field({ name: "contact_first_name", label: "Contact : prénom", required: true,
+        paths: ["contacts[0].first_name"] }),
+      field({ name: "contact_email", label: "Contact : courriel", type: "email", required: true,
+        paths: ["contacts[0].email"] }),
+      field({ name: "contact_role", label: "Contact : fonction (facultatif)", paths: ["contacts[0].role"] }),
+      field({ name: "requires_conflict_declaration", type: "checkbox",
+        label: "Ses missions demandent une déclaration d'absence de conflit d'intérêts" }),
+    ],
+    answer: (reply) => [outcomeLine(beneficiaryOutcome(reply)),
+      definitionList([["Nom", reply.name], ["SIRET", reply.siret], ["Région", regionText(reply.region)],
+        ["Territoire", reply.territory], ["Contact", reply.contacts.map((c) => `${c.first_name} ${c.last_name} `
+          + `<${c.email}>`).join(", ")]])] });
+}
+
 function resourceRow(kind, name, created) {
   return h("tr", { "data-resource": name }, h("td", {}, kind), h("td", {}, h("code", {}, name)),
     h("td", {}, created.includes(name) ? "oui" : "non (déjà en place)"));
@@ -308,8 +345,8 @@ function deactivationForm(ctx, directory) {
   kind.input.addEventListener("change", () => party.kind(kind.input.value));
   return onboardingForm(ctx, { id: "deactivate-party", title: "Désactiver une partie", danger: true,
     saved: directory.refresh,
-    intro: "Son inscription et son historique restent. Les comptes d'un gestionnaire, d'un prestataire ou d'une "
-      + "centrale d'achat désactivé(e) ne peuvent plus agir ; un prestataire perd aussitôt ses droits Pub/Sub (ses "
+    intro: "Son inscription et son historique restent. Les comptes d'un gestionnaire, d'un prestataire, d'un "
+      + "bénéficiaire ou d'une centrale d'achat désactivé(e) ne peuvent plus agir ; un prestataire perd aussitôt ses droits Pub/Sub (ses "
       + "sujets restent) ; une identité machine voit ses jetons refusés. L'inscrire de nouveau le réactive.",
     submit: "Désactiver", functionName: "deactivate_party", build: (form) => ({ kind: form.kind, id: form.party_id.trim() }),
     fields: [

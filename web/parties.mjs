@@ -99,6 +99,7 @@ export function renderParties(ctx) {
         const v = partyRowView(p);
         const cells = { contractor: [
           h("td", {}, h("span", { className: v.connected ? "badge ok" : "badge" }, v.connection),
+            v.d2 ? h("div", { className: "sub", "data-d2": "" }, v.d2) : null,
             v.progress.length ? h("ul", { className: "conformance-progress" }, v.progress.map((line) => h("li", {}, line)))
               : null,
             // what it sent and the platform refused, to help it correct (list_message_log, message_log.mjs)

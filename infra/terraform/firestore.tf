@@ -248,6 +248,47 @@ resource "google_firestore_field" "deadlines_next_check_at_group" {
   }
 }
 
+# A10 onboarding: a contractor's D2 deadlines across its clients' spaces — stopped when its conformance run passes
+# (shared/service/onboarding.py conformance_passed), and the earliest open one of each contractor of a page of the
+# operator's directory (open_d2, list_parties):
+#   collection group "deadlines" where contractor_id == <id> (or in [<ids>…], 30 at most) and kind == "D2", no
+#   order — merged from these two single-field collection-group indexes (the collection scope kept as by default).
+resource "google_firestore_field" "deadlines_contractor_id_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "deadlines"
+  field      = "contractor_id"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
+resource "google_firestore_field" "deadlines_kind_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "deadlines"
+  field      = "kind"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # expire_quotes' sweep finds every submitted quote past its validity date, in every manager's
 # space (docs/exchange-perimeter.md):
 #   collection group "quotes" where state == "submitted" and valid_until < <date>

@@ -182,6 +182,8 @@ class AccountRequestList(_Out):
 
 class NeedSummary(_Out):
     beneficiary_id: str
+    beneficiary_name: str = Field(description=(
+        "B1 parties: the beneficiary's name, from the registry (read once per page); its id when it has none."))
     need_id: str
     title: str
     version: int

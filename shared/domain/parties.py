@@ -48,10 +48,12 @@ class PartyKind(StrEnum):
     CONTRACTOR = "contractor"
     MACHINE_IDENTITY = "machine_identity"
     PURCHASING_BODY = "purchasing_body"
+    BENEFICIARY = "beneficiary"  # B1 parties: a public body of part B (register_beneficiary)
 
 
 KIND_LABELS = {PartyKind.MANAGER: "gestionnaire", PartyKind.CONTRACTOR: "prestataire",
-               PartyKind.MACHINE_IDENTITY: "identité machine", PartyKind.PURCHASING_BODY: "centrale d'achat"}
+               PartyKind.MACHINE_IDENTITY: "identité machine", PartyKind.PURCHASING_BODY: "centrale d'achat",
+               PartyKind.BENEFICIARY: "bénéficiaire"}
 
 
 def reserved_prefix(identifier: str) -> str | None:
@@ -109,8 +111,8 @@ class RegisterMachineIdentity(Command):
 
 
 class DeactivateParty(Command):
-    """POST deactivate_party (operator): a manager, a contractor, a registered purchasing body (B1 parties) or a
-    machine identity stops acting."""
+    """POST deactivate_party (operator): a manager, a contractor, a registered purchasing body, a beneficiary (B1
+    parties) or a machine identity stops acting."""
 
     kind: PartyKind
     id: Annotated[str, Field(min_length=1, max_length=254)]
@@ -249,8 +251,8 @@ class ListedKind(StrEnum):
 class PartyRow(Model):
     """One registered party as the operator's directory shows it: what names the organisation and how it
     stands on the platform, never a person (no contact's name, e-mail or phone). The fields of another
-    kind are null: ``managers``, ``connected``, ``conformance_passed_at`` and ``erp_service_account`` are a
-    contractor's; ``region`` and ``region_label`` a beneficiary's."""
+    kind are null: ``managers``, ``manager_names``, ``connected``, ``conformance_passed_at``, ``erp_service_account``
+    and ``d2_*`` are a contractor's; ``region`` and ``region_label`` a beneficiary's."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="PartyRow")
 
@@ -274,6 +276,15 @@ class PartyRow(Model):
     conformance_progress: ConformanceProgress | None = Field(
         description="Contractor: where its latest conformance run stood when it started or was last checked "
                     "(steps passed, the first one not, its errors); null before any run (A10).")
+    manager_names: dict[str, str] | None = Field(
+        description="Contractor: the name of each manager it works for, by id (read from the registry in one batch "
+                    "per page; the id again for a manager no longer recorded).")
+    d2_due_at: dt.datetime | None = Field(
+        description="Contractor not connected yet: when the earliest of its open D2 deadlines falls due (connected "
+                    "within one month of a contract's signature, A10 onboarding); null once connected, deactivated, "
+                    "or without a contract.")
+    d2_time_zone: str | None = Field(
+        description="Contractor: the IANA time zone of that D2's territory (B18), the clock its day is read on.")
     region: str | None = Field(description="Beneficiary: INSEE code of its administrative region.")
     region_label: str | None = Field(description="Beneficiary: the region's French name.")
 

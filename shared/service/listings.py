@@ -131,23 +131,28 @@ def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork)
     else:
         found = _rows(uow, "needs", group=True, equals=equals,
                       within={} if equals else {"status": [s.value for s in WAITING_FOR_PROPOSALS]})
-    needs = []
+    records = []
     for path, data in found:
         if not path.startswith("beneficiaries/"):
             continue
         record = NeedRecord.model_validate(data, strict=False)
         if filters.get("waiting") and record.status not in WAITING_FOR_PROPOSALS:
             continue
-        needs.append(NeedSummary(
-            beneficiary_id=record.beneficiary_id, need_id=record.need_id, title=record.title, version=record.version,
-            status=record.status, status_label=NEED_LABELS[record.status], submitted_at=record.submitted_at,
-            updated_at=record.updated_at, d4_due=record.d4.due, d4_met=record.d4.met,
-            proposals=len(record.proposals), mission_id=record.mission_id,
-            time_zone=clock_fields(territory_of_calendar(record.d4.calendar))["time_zone"]))  # B18, no read
+        records.append(record)
     if filters.get("waiting"):  # the operator answers the one due soonest first
-        page, truncated = _cut(needs, key=lambda n: (-n.d4_due.toordinal(), n.need_id))
+        kept, truncated = _cut(records, key=lambda r: (-r.d4.due.toordinal(), r.need_id))
     else:
-        page, truncated = _cut(needs, key=lambda n: (n.updated_at, n.need_id))
+        kept, truncated = _cut(records, key=lambda r: (r.updated_at, r.need_id))
+    # B1 parties: each row names its beneficiary — one batch read of the registry for the page, not one per row
+    wanted = list(dict.fromkeys(r.beneficiary_id for r in kept))
+    registered = uow.get_all([f"beneficiaries/{b}" for b in wanted]) if wanted else {}
+    names = {b: (registered.get(f"beneficiaries/{b}") or {}).get("name") or b for b in wanted}
+    page = [NeedSummary(
+        beneficiary_id=r.beneficiary_id, beneficiary_name=names[r.beneficiary_id], need_id=r.need_id, title=r.title,
+        version=r.version, status=r.status, status_label=NEED_LABELS[r.status], submitted_at=r.submitted_at,
+        updated_at=r.updated_at, d4_due=r.d4.due, d4_met=r.d4.met, proposals=len(r.proposals), mission_id=r.mission_id,
+        time_zone=clock_fields(territory_of_calendar(r.d4.calendar))["time_zone"])  # B18, no read
+        for r in kept]
     return NeedList(needs=page, count=len(page), truncated=truncated).model_dump(mode="json")
 
 

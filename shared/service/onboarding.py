@@ -101,6 +101,27 @@ def conformance_passed(uow: UnitOfWork, contractor_id: str, at: dt.datetime, ref
     return stopped
 
 
+# Firestore answers an ``in`` filter of at most 30 values: the contractors of a directory page are asked by 30.
+IN_VALUES = 30
+
+
+def open_d2(uow: UnitOfWork, contractor_ids: list[str]) -> dict[str, Deadline]:
+    """A10: for each of these contractors not connected yet, the earliest-due of its D2 deadlines still open (one
+    per contract signed), as the operator's directory shows « Raccordement attendu avant le … ». One collection-group
+    query per 30 contractors (``contractor_id in``, ``kind == D2``), however many contracts they hold."""
+    earliest: dict[str, Deadline] = {}
+    ids = list(dict.fromkeys(contractor_ids))
+    for start in range(0, len(ids), IN_VALUES):
+        found = uow.query(Query("deadlines", where=(("contractor_id", "in", ids[start:start + IN_VALUES]),
+                                                    ("kind", "==", "D2")), group=True))
+        for doc in found:
+            d = deadlines.deadline_from(doc.data)
+            if d.open and d.contractor_id and (d.contractor_id not in earliest
+                                               or d.due_at < earliest[d.contractor_id].due_at):
+                earliest[d.contractor_id] = d
+    return earliest
+
+
 # Contracts whose contractor is known connected, per instance: one read per contract, not per message.
 _connected: set[tuple[str, str]] = set()
 

@@ -13,7 +13,9 @@ same content again writes nothing. Registering a contractor also makes its Pub/S
 so it is applied first, idempotently, and the record is committed after it: a retry after a failure
 in between applies it again (no change) and commits then. Nothing is provisioned for a registration
 that has errors. Deactivating a contractor withdraws its ERP's Pub/Sub permissions the same way
-(its topics stay: what is in flight is delivered, and a later registration restores it).
+(its topics stay: what is in flight is delivered, and a later registration restores it). A beneficiary (B1
+parties), registered by shared/service/sourcing/pool.py, is deactivated here too: ``beneficiaries/{id}`` marked
+inactive, its people's tokens then refused like a deactivated manager's.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 from shared import topology
 from shared.domain import sandbox
+from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.identity import ROLE_RIGHTS, Role
 from shared.domain.parties import (
@@ -31,6 +34,7 @@ from shared.domain.parties import (
     PartyStatus, PurchasingBodyRecord, PurchasingBodyRegistered, RegisterContractor, RegisterMachineIdentity,
     RegisterManager, RegisterPurchasingBody, TopologyApplied, reserved_prefix,
 )
+from shared.domain.territories import clock_fields
 from shared.ports import Clock, Topology, UnitOfWork
 from shared.service import id_pages, registry
 from shared.service.transaction import transact
@@ -59,10 +63,15 @@ def machine_identity_path(email: str) -> str:
     return f"machine_identities/{email}"
 
 
+def beneficiary_path(beneficiary_id: str) -> str:
+    return f"beneficiaries/{beneficiary_id}"
+
+
 _PATHS = {PartyKind.MANAGER: manager_path, PartyKind.CONTRACTOR: contractor_path,
-          PartyKind.MACHINE_IDENTITY: machine_identity_path, PartyKind.PURCHASING_BODY: purchasing_body_path}
+          PartyKind.MACHINE_IDENTITY: machine_identity_path, PartyKind.PURCHASING_BODY: purchasing_body_path,
+          PartyKind.BENEFICIARY: beneficiary_path}
 _TENANT_PATHS = {Role.MANAGER: manager_path, Role.CONTRACTOR: contractor_path,
-                 Role.BENEFICIARY: lambda b: f"beneficiaries/{b}"}
+                 Role.BENEFICIARY: beneficiary_path}
 _ROLE_LABELS = {Role.MANAGER: "gestionnaire", Role.CONTRACTOR: "prestataire", Role.BENEFICIARY: "bénéficiaire"}
 
 
@@ -238,21 +247,28 @@ def _listed(kind: ListedKind, record: dict[str, Any]) -> bool:
     return record.get("kind", "manager") == "manager" and not record.get("sandbox")
 
 
-def _row(kind: ListedKind, party_id: str, record: dict[str, Any]) -> PartyRow:
-    """The row of a registry record: the fields that name the organisation, never its contacts."""
+def _row(kind: ListedKind, party_id: str, record: dict[str, Any], names: dict[str, str] | None = None,
+         d2: Deadline | None = None) -> PartyRow:
+    """The row of a registry record: the fields that name the organisation, never its contacts. ``names``: the
+    managers' names read for the page; ``d2``: the contractor's earliest open D2 (onboarding.open_d2)."""
     fields: dict[str, Any] = {
         "id": party_id, "kind": kind, "name": record.get("name") or party_id, "siret": record.get("siret"),
         "territory": record.get("territory"), "status": INACTIVE if not is_active(record) else ACTIVE,
         "registered_at": record.get("registered_at"), "deactivated_at": record.get("deactivated_at"),
         "managers": None, "connected": None, "conformance_passed_at": None, "erp_service_account": None,
-        "conformance_progress": None, "region": None, "region_label": None}
+        "conformance_progress": None, "manager_names": None, "d2_due_at": None, "d2_time_zone": None,
+        "region": None, "region_label": None}
     if fields["status"] == ACTIVE:
         fields["deactivated_at"] = None
     if kind is ListedKind.CONTRACTOR:
         passed_at = (record.get("conformance") or {}).get("passed_at")
-        fields.update(managers=list(record.get("managers", ())), connected=passed_at is not None,
+        managers = list(record.get("managers", ()))
+        fields.update(managers=managers, connected=passed_at is not None,
                       conformance_passed_at=passed_at, erp_service_account=record.get("erp_service_account"),
-                      conformance_progress=record.get("conformance_progress"))
+                      conformance_progress=record.get("conformance_progress"),
+                      manager_names={m: (names or {}).get(m, m) for m in managers})
+        if d2 is not None and passed_at is None and fields["status"] == ACTIVE:
+            fields.update(d2_due_at=d2.due_at, d2_time_zone=clock_fields(d2.territory)["time_zone"])
     elif kind is ListedKind.BENEFICIARY:
         from shared.domain.sourcing.records import REGION_LABELS, Region  # only this kind names a region
 
@@ -268,9 +284,27 @@ def list_parties(uow: UnitOfWork, kind: ListedKind, after: str | None = None) ->
     page's last id when more follow. A manager-like space that is not a manager is skipped, reading on
     until the page is full."""
     found, more = id_pages.page_by_id(uow, _COLLECTIONS[kind], after, lambda data: _listed(kind, data))
-    rows = [_row(kind, doc.id, doc.data) for doc in found]
+    names: dict[str, str] = {}
+    d2: dict[str, Deadline] = {}
+    if kind is ListedKind.CONTRACTOR:
+        names, d2 = _contractor_page_reads(uow, found)
+    rows = [_row(kind, doc.id, doc.data, names, d2.get(doc.id)) for doc in found]
     return PartyList(kind=kind, parties=rows, count=len(rows),
                      next_cursor=rows[-1].id if more else None).model_dump(mode="json")
+
+
+def _contractor_page_reads(uow: UnitOfWork, found) -> tuple[dict[str, str], dict[str, Deadline]]:
+    """What a page of contractors shows beside their records (A10 onboarding): the names of the managers they work
+    for — one batch read of the registry for the whole page — and, for those active and not connected yet, their
+    earliest open D2 (onboarding.open_d2: one query per 30 of them)."""
+    from shared.service import onboarding  # only this kind reads deadlines
+
+    wanted = list(dict.fromkeys(m for doc in found for m in doc.data.get("managers", ())))
+    records = uow.get_all([manager_path(m) for m in wanted]) if wanted else {}
+    names = {m: records[manager_path(m)].get("name") or m for m in wanted if manager_path(m) in records}
+    waiting = [doc.id for doc in found
+               if is_active(doc.data) and not (doc.data.get("conformance") or {}).get("passed_at")]
+    return names, (onboarding.open_d2(uow, waiting) if waiting else {})
 
 
 # --- checks -------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ is ``platform``; the purchasing body's is an id no manager, contractor or benefi
 reads platform-wide figures only): its registry document is optional — an id the operator never
 registered stays valid for it, as before that document existed — and, once registered, no other
 kind may take its id. A party ``deactivate_party`` marked inactive (``status: "inactive"``: a manager, a
-contractor, a registered purchasing body) is refused ``TENANT_INACTIVE`` until registered again.
+contractor, a registered purchasing body, a beneficiary — on ``beneficiaries/{id}``) is refused ``TENANT_INACTIVE``
+until registered again.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ list_parties — a contractor shown connected once its conformance run passed, a
 deactivate_party was called; a beneficiary's manager-like space never listed as a manager. The purchasing body
 the operator registered is listed with its territory (B1 parties, B18), and once deactivated its people's tokens
 are refused TENANT_INACTIVE, as a deactivated manager's are. Every other role is refused (403), and a bad kind or
-cursor is answered 422, field by field."""
+cursor is answered 422, field by field. A beneficiary the operator deactivates is refused the same way until
+registered again; the operator's lists name the beneficiary of a need and the managers a contractor works for,
+and say by when a contractor not yet connected is due to be (its earliest open D2, A10)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ import datetime as dt
 
 import pytest
 import requests
+from google.cloud.firestore import FieldFilter
 
 from tests.functional.erp import Erp
-from tests.functional.test_onboarding import register
-from tests.sourcing_builders import a_beneficiary
+from tests.functional.test_onboarding import contract, register
+from tests.sourcing_builders import a_beneficiary, a_need_content
 
 pytestmark = pytest.mark.emulators
 
@@ -163,3 +166,79 @@ def test_a_deactivated_manager_is_refused_the_same_way(platform, operator):
     assert operator.post("deactivate_party", {"kind": "manager", "id": "mgr-annu-off"}).status_code == 200
     refused = incidents_as(manager)
     assert refused.status_code == 403 and [e["code"] for e in refused.json()["errors"]] == ["TENANT_INACTIVE"]
+
+
+# --- B1 parties: a beneficiary deactivated like a manager; names instead of ids in the operator's lists ----------
+
+
+def needs(erp: Erp) -> requests.Response:
+    return requests.get(erp.stack.url("list_needs") + "/", timeout=30,
+                        headers={"Authorization": f"Bearer {erp.token}"})
+
+
+def test_a_deactivated_beneficiary_is_refused_until_registered_again_and_its_needs_carry_its_name(platform,
+                                                                                                   operator):
+    # Given a beneficiary registered by the operator, whose people submitted a need
+    assert operator.post("register_beneficiary", a_beneficiary("ben-annu-off", name="Ville de Villeurbanne")
+                         ).status_code == 201
+    beneficiary = Erp(platform, "beneficiary", "ben-annu-off")
+    submitted = beneficiary.post("submit_need", {"need_id": "annuaire-1", "content": a_need_content()})
+    assert submitted.status_code == 201, submitted.text
+    # Then the operator's list of needs waiting for proposals names it, not by its id alone
+    [row] = [n for n in needs(operator).json()["needs"] if n["beneficiary_id"] == "ben-annu-off"]
+    assert row["beneficiary_name"] == "Ville de Villeurbanne"
+    assert needs(beneficiary).json()["needs"][0]["beneficiary_name"] == "Ville de Villeurbanne"
+    # When the operator deactivates it
+    done = operator.post("deactivate_party", {"kind": "beneficiary", "id": "ben-annu-off"})
+    assert done.status_code == 200, done.text
+    assert (done.json()["kind"], done.json()["changed"], done.json()["record"]["status"]) == (
+        "beneficiary", True, "inactive")
+    # Then its people's tokens are refused before any handler runs, as a deactivated manager's are
+    for refused in (needs(beneficiary), beneficiary.post("submit_need", {"need_id": "annuaire-2",
+                                                                         "content": a_need_content()})):
+        assert refused.status_code == 403 and refused.headers["Content-Type"] == "application/problem+json"
+        [error] = refused.json()["errors"]
+        assert (error["field"], error["code"]) == ("header.Authorization", "TENANT_INACTIVE")
+        assert "ben-annu-off" in error["message"] and "bénéficiaire" in error["message"]
+    listed = rows(operator, "beneficiary")["ben-annu-off"]
+    assert listed["status"] == "inactive" and listed["deactivated_at"] is not None
+    # and the operator still reads its need, by its name
+    assert [n["beneficiary_name"] for n in needs(operator).json()["needs"]
+            if n["beneficiary_id"] == "ben-annu-off"] == ["Ville de Villeurbanne"]
+    # When it is registered again, its people act again
+    assert operator.post("register_beneficiary", a_beneficiary("ben-annu-off", name="Ville de Villeurbanne")
+                         ).status_code == 200
+    assert needs(beneficiary).status_code == 200
+    assert rows(operator, "beneficiary")["ben-annu-off"]["status"] == "active"
+
+
+@pytest.mark.parametrize(("role", "tenant"), [("manager", "mgr-test"), ("contractor", "ctr-test")])
+def test_only_the_operator_registers_or_deactivates_a_beneficiary_and_reads_the_needs_by_name(platform, operator,
+                                                                                              role, tenant):
+    other = Erp(platform, role, tenant)
+    for refused in (other.post("register_beneficiary", a_beneficiary("ben-intrus")), needs(other),
+                    other.post("deactivate_party", {"kind": "beneficiary", "id": "ben-authz"})):
+        assert refused.status_code == 403, refused.text
+        assert [e["code"] for e in refused.json()["errors"]] == ["FORBIDDEN"]
+    assert "ben-intrus" not in rows(operator, "beneficiary")
+
+
+def test_the_directory_names_a_contractors_managers_and_its_d2_due_date_until_it_connects(platform, operator,
+                                                                                          firestore_client):
+    # Given a contractor working for a manager, its contract signed today: D2 runs (A10, one month)
+    register(operator, "mgr-annu-d2", "ctr-annu-d2")
+    manager = Erp(platform, "manager", "mgr-annu-d2")
+    signed = dt.date.today()
+    saved = manager.post("upsert_contract", contract("ctr-annu-d2", signed))
+    assert saved.status_code == 201, saved.text
+    [d2] = [d.to_dict() for d in firestore_client.collection_group("deadlines").where(
+        filter=FieldFilter("contractor_id", "==", "ctr-annu-d2")).stream() if d.to_dict()["kind"] == "D2"]
+    # Then the directory names its manager and says by when it is expected to connect, on the D2's own clock
+    row = rows(operator, "contractor")["ctr-annu-d2"]
+    assert row["manager_names"] == {"mgr-annu-d2": "Office de démo"}
+    assert dt.datetime.fromisoformat(row["d2_due_at"]) == d2["due_at"] and row["d2_time_zone"] == "Europe/Paris"
+    # When it connects (its conformance run passed), no due date is shown any more
+    firestore_client.document("contractors/ctr-annu-d2").update(
+        {"conformance": {"run_id": "3f9c1a7e52b0", "passed_at": dt.datetime.now(dt.UTC)}})
+    row = rows(operator, "contractor")["ctr-annu-d2"]
+    assert (row["connected"], row["d2_due_at"], row["d2_time_zone"]) == (True, None, None)

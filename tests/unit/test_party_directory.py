@@ -4,6 +4,7 @@ deactivated, a contractor connected once its conformance run passed) and never a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -11,9 +12,10 @@ import pytest
 from shared.domain.identity import ROLE_RIGHTS, Right, Role
 from shared.domain.parties import ListedKind, PartyList, party_list_query
 from shared.domain.sourcing.records import Beneficiary
-from shared.service import id_pages, parties
+from shared.service import id_pages, onboarding, parties
 from shared.service.sourcing import pool
-from tests.fakes import World
+from shared.service.transaction import transact
+from tests.fakes import InMemoryUnitOfWork, World
 from tests.sourcing_builders import a_beneficiary
 from tests.unit.test_parties import ERP, RecordingTopology, contractor, deactivation, manager
 
@@ -21,7 +23,7 @@ from tests.unit.test_parties import ERP, RecordingTopology, contractor, deactiva
 def a_world() -> tuple[World, RecordingTopology]:
     world, bus = World("2026-03-03T09:00:00+00:00"), RecordingTopology()
     parties.register_manager(manager("mgr-rhone", territory="69"), world.uow(), world.clock)
-    parties.register_manager(manager("mgr-loire"), world.uow(), world.clock)
+    parties.register_manager(manager("mgr-loire", name="Loire Habitat"), world.uow(), world.clock)
     parties.register_contractor(contractor("ctr-acme", managers=("mgr-rhone", "mgr-loire"), erp_service_account=ERP),
                                 world.uow(), bus, world.clock)
     parties.register_contractor(contractor("ctr-bravo", managers=("mgr-loire",)), world.uow(), bus, world.clock)
@@ -46,12 +48,15 @@ def test_each_kind_is_listed_by_id_with_how_it_stands():
 
     assert (contractors["kind"], contractors["count"], contractors["next_cursor"]) == ("contractor", 3, None)
     acme, bravo, titulaire = contractors["parties"]  # the framework agreement's titulaire, recorded with ben-lyon
-    assert (titulaire["id"], titulaire["siret"], titulaire["managers"]) == ("ctr-titulaire", None, ["ben-lyon"])
+    assert (titulaire["id"], titulaire["siret"], titulaire["managers"], titulaire["manager_names"]) == (
+        "ctr-titulaire", None, ["ben-lyon"], {"ben-lyon": a_beneficiary("ben-lyon")["name"]})
     assert acme == {"id": "ctr-acme", "kind": "contractor", "name": "ACME", "siret": "73282932000074",
                     "territory": None, "status": "active", "registered_at": "2026-03-03T09:00:00Z",
                     "deactivated_at": None, "managers": ["mgr-rhone", "mgr-loire"], "connected": True,
                     "conformance_passed_at": "2026-03-03T09:00:00Z", "erp_service_account": ERP,
-                    "conformance_progress": None, "region": None, "region_label": None}
+                    "conformance_progress": None,
+                    "manager_names": {"mgr-rhone": "Rhône Habitat", "mgr-loire": "Loire Habitat"},
+                    "d2_due_at": None, "d2_time_zone": None, "region": None, "region_label": None}
     assert (bravo["id"], bravo["status"], bravo["deactivated_at"], bravo["connected"], bravo["conformance_passed_at"],
             bravo["erp_service_account"]) == ("ctr-bravo", "inactive", "2026-03-03T11:00:00Z", False, None, None)
     managers = listed(world, "manager")["parties"]
@@ -60,6 +65,40 @@ def test_each_kind_is_listed_by_id_with_how_it_stands():
     [lyon] = listed(world, "beneficiary")["parties"]
     assert (lyon["id"], lyon["kind"], lyon["region"], lyon["region_label"], lyon["territory"], lyon["status"]) == (
         "ben-lyon", "beneficiary", "84", "Auvergne-Rhône-Alpes", "69", "active")
+
+
+def test_a_contractor_not_connected_shows_its_earliest_open_d2_and_managers_are_named_in_one_read(monkeypatch):
+    # Given ctr-bravo (not connected) with two contracts signed on different days, in two territories, and ctr-acme
+    # connected with one: D2 opens on each (A10 onboarding, within one month of the signature)
+    world, _ = a_world()
+    world.db.seed("managers/mgr-rhone", {**world.db.data("managers/mgr-rhone"), "territory": "974"})
+    for manager_id, contract_id, contractor_id, signed_on in (
+            ("mgr-loire", "AC-B1", "ctr-bravo", dt.date(2026, 2, 20)),
+            ("mgr-rhone", "AC-B2", "ctr-bravo", dt.date(2026, 2, 10)),
+            ("mgr-rhone", "AC-A1", "ctr-acme", dt.date(2026, 2, 1))):
+        uow = world.uow()
+        transact(uow, lambda: onboarding.contract_saved(uow, manager_id, contract_id, contractor_id, signed_on,
+                                                        world.clock.now()))
+    world.db.seed("contractors/ctr-acme", {**world.db.data("contractors/ctr-acme"),
+                                           "conformance": {"run_id": "r1", "passed_at": world.clock.now()}})
+    reads = []
+    real_get_all = InMemoryUnitOfWork.get_all
+    monkeypatch.setattr(InMemoryUnitOfWork, "get_all", lambda self, paths: reads.append(list(paths))
+                        or real_get_all(self, paths))
+    # When the operator lists the contractors
+    rows = {r["id"]: r for r in listed(world, "contractor")["parties"]}
+    # Then ctr-bravo is due to connect by the earlier of its two D2s, read on its territory's clock (La Réunion's)
+    bravo = rows["ctr-bravo"]
+    assert bravo["d2_due_at"] == "2026-03-10T20:00:00Z" and bravo["d2_time_zone"] == "Indian/Reunion"
+    assert bravo["manager_names"] == {"mgr-loire": "Loire Habitat"}
+    # ctr-acme, connected, and the titulaire, without a contract, show none
+    assert (rows["ctr-acme"]["d2_due_at"], rows["ctr-titulaire"]["d2_due_at"]) == (None, None)
+    # And every manager of the page was read in one batch
+    assert [sorted(r) for r in reads if any(p.startswith("managers/") for p in r)] == [
+        ["managers/ben-lyon", "managers/mgr-loire", "managers/mgr-rhone"]]
+    # Once deactivated, it is asked nothing more: no due date shown
+    parties.deactivate(deactivation("contractor", "ctr-bravo"), world.uow(), RecordingTopology(), world.clock)
+    assert {r["id"]: r for r in listed(world, "contractor")["parties"]}["ctr-bravo"]["d2_due_at"] is None
 
 
 def test_a_beneficiarys_space_and_a_conformance_sandbox_are_not_listed_as_managers():
@@ -128,3 +167,26 @@ def test_only_the_operator_lists_the_parties_with_the_right_it_registers_them_wi
     function.list_parties(object())
     assert (seen["roles"], seen["right"], seen["methods"]) == (frozenset({"operator"}), "accounts.manage", ("GET",))
     assert [r for r, rights in ROLE_RIGHTS.items() if Right.ACCOUNTS_MANAGE in rights] == [Role.OPERATOR]
+
+
+def test_a_beneficiary_deactivated_is_refused_until_registered_again_and_its_record_still_reads():
+    from shared.service import registry
+    from shared.service.sourcing import paths
+
+    world, bus = a_world()
+    done = parties.deactivate(deactivation("beneficiary", "ben-lyon"), world.uow(), bus, world.clock)
+    assert (done.kind, done.id, done.changed, done.record["status"]) == ("beneficiary", "ben-lyon", True, "inactive")
+    assert [e.code for e in registry.tenant_errors(world.uow(), "beneficiary", "ben-lyon", "$")] == ["TENANT_INACTIVE"]
+    # its needs, missions and replacements still read its registration (the registry's fields set apart)
+    assert paths.load_beneficiary(world.uow(), "ben-lyon").beneficiary_id == "ben-lyon"
+    assert parties.deactivate(deactivation("beneficiary", "ben-lyon"), world.uow(), bus, world.clock).changed is False
+    [row] = listed(world, "beneficiary")["parties"]
+    assert (row["status"], row["deactivated_at"]) == ("inactive", "2026-03-03T09:00:00Z")
+    # registered again: active, and the same registration once more writes nothing
+    again = Beneficiary.model_validate(a_beneficiary("ben-lyon"), strict=False)
+    assert pool.register_beneficiary(again, world.uow()) is False
+    assert registry.tenant_errors(world.uow(), "beneficiary", "ben-lyon", "$") == []
+    assert listed(world, "beneficiary")["parties"][0]["status"] == "active"
+    before = world.db.data("beneficiaries/ben-lyon")
+    pool.register_beneficiary(again, world.uow())
+    assert world.db.data("beneficiaries/ben-lyon") == before

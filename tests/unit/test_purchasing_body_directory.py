@@ -41,7 +41,8 @@ def test_the_registered_purchasing_bodies_are_listed_with_their_territory_and_st
     assert achat == {"id": "centrale-achat", "kind": "purchasing_body", "name": "Centrale d'achat du numérique",
                      "siret": None, "territory": "974", "status": "active", "registered_at": "2026-03-03T09:00:00Z",
                      "deactivated_at": None, "managers": None, "connected": None, "conformance_passed_at": None,
-                     "erp_service_account": None, "conformance_progress": None, "region": None, "region_label": None}
+                     "erp_service_account": None, "conformance_progress": None, "manager_names": None,
+                     "d2_due_at": None, "d2_time_zone": None, "region": None, "region_label": None}
     assert (b["id"], b["name"], b["territory"]) == ("centrale-b", "Centrale B", None)
     # …and nowhere else: the manager's list has no purchasing body, and the next page starts after the cursor
     assert [m["id"] for m in parties.list_parties(world.uow(), ListedKind.MANAGER)["parties"]] == ["mgr-rhone"]

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  attemptKey, contractorRegistration, deactivationOutcome, keepsAttemptKey, machineIdentityRegistration,
+  attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome, keepsAttemptKey, machineIdentityRegistration,
   managerRegistration, purchasingBodyRegistration, registrationOutcome, splitIdentifiers,
   barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
   monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
@@ -160,6 +160,24 @@ test("a registry answer reads created, changed or unchanged; a deactivation says
   assert.equal(same.text, "Inscription inchangée (même contenu : rien n'a été écrit) — identité machine « e ».");
   assert.match(deactivationOutcome({ kind: "contractor", id: "ctr-x", changed: true }), /^Désactivation enregistrée/);
   assert.match(deactivationOutcome({ kind: "manager", id: "m", changed: false }), /déjà désactivé/);
+  assert.equal(deactivationOutcome({ kind: "beneficiary", id: "ben-a", changed: true }),
+    "Désactivation enregistrée — bénéficiaire « ben-a ».");
+  assert.deepEqual(beneficiaryOutcome({ beneficiary_id: "ben-a" }),
+    { outcome: "saved", text: "Inscription enregistrée — bénéficiaire « ben-a »." });
+});
+
+test("B1: the beneficiary form sends the model's fields, one contact, the declaration box as a boolean", () => {
+  const form = { beneficiary_id: " ben-lyon ", name: " Métropole de Lyon ", siret: "21690123100011", region: "84",
+    territory: " 69 ", contact_last_name: " Martin ", contact_first_name: "Claire", contact_email: "c.martin@lyon.fr ",
+    contact_role: " " };
+  assert.deepEqual(beneficiaryRegistration(form), { beneficiary_id: "ben-lyon", name: "Métropole de Lyon",
+    siret: "21690123100011", region: "84", territory: "69",
+    contacts: [{ last_name: "Martin", first_name: "Claire", email: "c.martin@lyon.fr" }],
+    requires_conflict_declaration: false });
+  const ticked = beneficiaryRegistration({ ...form, contact_role: "DSI", requires_conflict_declaration: "on" });
+  assert.deepEqual([ticked.contacts[0].role, ticked.requires_conflict_declaration], ["DSI", true]);
+  // nothing typed: every field sent empty, for the platform to name each one
+  assert.deepEqual(beneficiaryRegistration({}).contacts, [{ last_name: "", first_name: "", email: "" }]);
 });
 
 test("a body keeps its Idempotency-Key until it gets an answer; another body gets a new one", () => {

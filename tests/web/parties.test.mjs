@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, contractorRegistration, filterParties, listState, offeredState,
-  partyListFailure, partyLists, partyOptions, partyRowView, conformanceProgressLines,
+  partyListFailure, partyLists, partyOptions, partyRowView, conformanceProgressLines, d2Text, managersText,
 } from "../../web/logic.mjs";
 
 const acme = { id: "ctr-acme", kind: "contractor", name: "Acme Maintenance", siret: "73282932000074", territory: null,
@@ -145,4 +145,26 @@ test("A10: a contractor not connected yet shows where its conformance run stands
   assert.equal(ahead[2], "Prochaine étape : « Rapport rejeté puis corrigé » (pas encore tentée)");
   // once connected, the row says so and nothing more
   assert.deepEqual(partyRowView({ ...acme, conformance_progress: { ...run, passed: true } }).progress, []);
+});
+
+test("A10, B1: « Gestionnaires servis » names the managers, a shared name followed by its id, an unknown one by its id", () => {
+  const named = { ...acme, managers: ["mgr-rhone", "mgr-loire", "mgr-gone"],
+    manager_names: { "mgr-rhone": "Rhône Habitat", "mgr-loire": "Loire Habitat", "mgr-gone": "mgr-gone" } };
+  assert.equal(partyRowView(named).managers, "Rhône Habitat, Loire Habitat, mgr-gone");
+  assert.equal(managersText({ ...named, manager_names: { "mgr-rhone": "Habitat", "mgr-loire": "Habitat" } }),
+    "Habitat (mgr-rhone), Habitat (mgr-loire), mgr-gone");
+  assert.equal(managersText({ ...acme, manager_names: null }), "mgr-rhone, mgr-loire");  // an older answer: its ids
+  assert.equal(managersText({ ...acme, managers: [] }), "aucun");
+});
+
+test("A10: a contractor not connected says by when it is due to be, on its D2's own clock, and when that is past", () => {
+  const waiting = { ...acme, connected: false, conformance_passed_at: null, d2_due_at: "2026-03-10T20:00:00Z",
+    d2_time_zone: "Indian/Reunion" };
+  const before = new Date("2026-03-05T10:00:00Z");
+  assert.equal(d2Text(waiting, before), "Raccordement attendu avant le 11/03/2026");  // midnight in La Réunion
+  assert.equal(d2Text({ ...waiting, d2_time_zone: "Europe/Paris" }, before), "Raccordement attendu avant le 10/03/2026");
+  assert.equal(d2Text(waiting, new Date("2026-03-11T08:00:00Z")),
+    "Raccordement attendu avant le 11/03/2026 — délai dépassé");
+  assert.equal(partyRowView(waiting, before).d2, "Raccordement attendu avant le 11/03/2026");
+  assert.equal(partyRowView(acme).d2, null);  // connected: no D2 open
 });

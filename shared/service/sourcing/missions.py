@@ -24,7 +24,7 @@ from shared.domain.sourcing.process import (
     EXTRA_COSTS_LINE_ID, Milestone, Mission, NeedStatus, SourcingActor, require_move,
 )
 from shared.domain.sourcing.records import (
-    REGION_LABELS, WORK_MODE_LABELS, Beneficiary, NeedContent, Professional, WorkMode,
+    REGION_LABELS, WORK_MODE_LABELS, NeedContent, Professional, WorkMode,
 )
 from shared.domain.territories import clock_fields
 from shared.domain.workdays import PARIS
@@ -56,7 +56,7 @@ def frame_mission(beneficiary_id: str, command: FrameMission, uow: UnitOfWork, c
 
 def _frame(b: str, command: FrameMission, uow: UnitOfWork, clock: Clock, settings: Settings) -> Mission:
     n = command.need_id
-    beneficiary = load(uow, paths.beneficiary(b), Beneficiary, "BENEFICIARY_NOT_FOUND", "$", beneficiary_id=b)
+    beneficiary = paths.load_beneficiary(uow, b)
     record = load_need(uow, b, n)
     existing = uow.get(paths.mission(b, mission_id_for(n)))
     if existing is not None:

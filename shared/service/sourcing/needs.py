@@ -34,7 +34,7 @@ def load_need(uow: UnitOfWork, b: str, n: str) -> NeedRecord:
 
 
 def _beneficiary(uow: UnitOfWork, b: str) -> Beneficiary:
-    return load(uow, paths.beneficiary(b), Beneficiary, "BENEFICIARY_NOT_FOUND", "$", beneficiary_id=b)
+    return paths.load_beneficiary(uow, b)
 
 
 def _need_event(beneficiary_id: str, need_id: str, version: int, now: dt.datetime) -> OutboxMessage:

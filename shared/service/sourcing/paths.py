@@ -87,5 +87,26 @@ def load(uow: UnitOfWork, path: str, model, code: str, field: str, **ctx):
     return model.model_validate(found, strict=False)
 
 
+# What the registry keeps on a beneficiary's record beside its registration (A10 onboarding, B1 parties: deactivate_party
+# marks it inactive; shared/service/registry.py refuses its people's tokens then): not part of the Beneficiary model.
+REGISTRY_FIELDS = frozenset({"status", "deactivated_at", "updated_at", "registered_at"})
+
+
+def registration_of(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored beneficiary record without the registry's own fields: what register_beneficiary wrote."""
+    return {k: v for k, v in record.items() if k not in REGISTRY_FIELDS}
+
+
+def load_beneficiary(uow: UnitOfWork, b: str):
+    """The beneficiary's registration (B1), or BENEFICIARY_NOT_FOUND; read whether or not it was deactivated (the
+    operator still closes what it had under way)."""
+    from shared.domain.sourcing.records import Beneficiary
+
+    found = uow.get(beneficiary(b))
+    if found is None:
+        raise DomainError([ErrorDetail.of("$", "BENEFICIARY_NOT_FOUND", beneficiary_id=b)])
+    return Beneficiary.model_validate(registration_of(found), strict=False)
+
+
 def today(clock: Clock) -> dt.date:
     return clock.now().astimezone(PARIS).date()

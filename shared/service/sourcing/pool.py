@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 
 def register_beneficiary(beneficiary: Beneficiary, uow: UnitOfWork, settings: Settings = Settings()) -> bool:
     """Create or update a beneficiary (True when created); it becomes a manager-like tenant served by
-    the titulaire, under the framework contract. Registering it again as it is writes nothing. An id
-    held by a manager or a contractor is refused (``TENANT_ID_TAKEN``: one namespace of tenants)."""
+    the titulaire, under the framework contract. Registering it again as it is writes nothing; registering it
+    after deactivate_party made it inactive makes it active again. An id held by a manager or a contractor is
+    refused (``TENANT_ID_TAKEN``: one namespace of tenants)."""
 
     def attempt() -> bool:
         b = beneficiary.beneficiary_id
@@ -32,9 +33,13 @@ def register_beneficiary(beneficiary: Beneficiary, uow: UnitOfWork, settings: Se
         found = uow.get_all([paths.beneficiary(b), f"contractors/{settings.titulaire_id}"])
         current, titulaire = found.get(paths.beneficiary(b)), found.get(f"contractors/{settings.titulaire_id}")
         served = list((titulaire or {}).get("managers", []))
-        if current == dump(beneficiary) and b in served:
+        inactive = registry.deactivated(current)
+        if current is not None and paths.registration_of(current) == dump(beneficiary) and not inactive \
+                and b in served:
             return False
-        uow.save(paths.beneficiary(b), dump(beneficiary))
+        # A10 onboarding: registering a beneficiary the operator deactivated makes it active again.
+        uow.save(paths.beneficiary(b), {**dump(beneficiary), **({"status": "active", "deactivated_at": None}
+                                                                 if inactive else {})})
         # Other fields of these two documents (a territory, the contract's penalty terms) are kept.
         uow.save(f"managers/{b}", {"name": beneficiary.name, "kind": "beneficiary", "siret": beneficiary.siret})
         # A13: mission orders are issued under the framework contract, held by the titulaire.

@@ -21,7 +21,7 @@ from shared.domain.sourcing.process import (
     replacement_errors, replacement_first_day,
 )
 from shared.domain.list_limits import MAX_ROWS
-from shared.domain.sourcing.records import Beneficiary, Professional
+from shared.domain.sourcing.records import Professional
 from shared.domain.territories import clock_fields, territory_of_calendar
 from shared.domain.sourcing.views import (
     AwaitingReplacement, AwaitingReplacementList, ReplacementCandidate, ReplacementCandidateList, ReplacementPreview,
@@ -55,8 +55,7 @@ def request_replacement(beneficiary_id: str, command: RequestReplacement, actor:
             raise DomainError([ErrorDetail.of("$.mission_id", "REPLACEMENT_ALREADY_REQUESTED")])
         if mission.state is MissionState.ENDED:
             raise DomainError([ErrorDetail.of("$.mission_id", "MISSION_ENDED")])
-        beneficiary = load(uow, paths.beneficiary(beneficiary_id), Beneficiary, "BENEFICIARY_NOT_FOUND", "$",
-                           beneficiary_id=beneficiary_id)
+        beneficiary = paths.load_beneficiary(uow, beneficiary_id)
         now = clock.now()
         fields: dict[str, Any] = {}
         index, territory = len(mission.replacements), beneficiary.territory
@@ -108,8 +107,7 @@ def d6_preview(uow: UnitOfWork, mission: Mission, clock: Clock, settings: Settin
     replacement is already awaited or once the mission ended."""
     if mission.state is not MissionState.ORDERED:
         return None
-    beneficiary = load(uow, paths.beneficiary(mission.beneficiary_id), Beneficiary, "BENEFICIARY_NOT_FOUND", "$",
-                       beneficiary_id=mission.beneficiary_id)
+    beneficiary = paths.load_beneficiary(uow, mission.beneficiary_id)
     now = clock.now()
     shown = sd.on_document(plan_d6(uow, mission, beneficiary.territory, now, settings))
     return ReplacementPreview(code=shown.code, as_of=now, due=shown.due, due_at=shown.due_at,

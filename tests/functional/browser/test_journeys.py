@@ -1330,6 +1330,35 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     expect(deactivation.locator("[data-outcome]")).to_have_attribute("data-outcome", "changed")
     app.check(page, "operateur-raccordement-desactivation", shot=False)
 
+    # B1 parties: a beneficiary — a contact's malformed e-mail refused next to that field, then registered; the
+    # deactivation form then offers it under its kind, and « Annuaire » lists it deactivated
+    beneficiary = page.get_by_role("form", name="Inscrire un bénéficiaire")
+    beneficiary.get_by_label("Identifiant", exact=True).fill("ben-web-onb")
+    beneficiary.get_by_label("Nom de l'organisme", exact=True).fill("Ville de Web (essai)")
+    beneficiary.get_by_label("SIRET", exact=True).fill("21690123100011")
+    beneficiary.get_by_label("Région", exact=True).select_option("84")
+    beneficiary.get_by_label("Territoire", exact=True).fill("69")
+    beneficiary.get_by_label("Contact : nom", exact=True).fill("Martin")
+    beneficiary.get_by_label("Contact : prénom", exact=True).fill("Claire")
+    beneficiary.get_by_label("Contact : courriel", exact=True).fill("claire.martin")
+    beneficiary.get_by_role("button", name="Inscrire le bénéficiaire").click()
+    expect(field_error(page, "Contact : courriel", within=beneficiary)).not_to_be_empty()
+    expect(beneficiary.get_by_label("Contact : courriel", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(field_error(page, "SIRET", within=beneficiary)).to_be_empty()
+    beneficiary.get_by_label("Contact : courriel", exact=True).fill("claire.martin@web-essai.fr")
+    beneficiary.get_by_role("button", name="Inscrire le bénéficiaire").click()
+    expect(beneficiary.locator("[data-outcome]")).to_have_text("Inscription enregistrée — bénéficiaire « ben-web-onb ».")
+    expect(beneficiary.get_by_role("status")).to_contain_text("Auvergne-Rhône-Alpes (84)")
+    app.check(page, "operateur-raccordement-beneficiaire", shot=False)
+    deactivation.get_by_label("Type", exact=True).select_option("beneficiary")
+    deactivation.get_by_label(re.compile("^Identifiant")).select_option("ben-web-onb")
+    deactivation.get_by_role("button", name="Désactiver").click()
+    expect(deactivation.locator("[data-outcome]")).to_have_text(
+        "Désactivation enregistrée — bénéficiaire « ben-web-onb ».")
+    page.get_by_role("link", name="Annuaire").click()
+    page.get_by_label("Type de partie").select_option("beneficiary")
+    expect(page.locator("tr[data-party='ben-web-onb']")).to_contain_text("Ville de Web (essai)")
+    expect(page.locator("tr[data-party='ben-web-onb']")).to_contain_text("désactivé")
 
 def test_contractor_reads_its_refused_message_and_its_french_error_then_the_operator_finds_it(
         app, platform, clean_firestore):

@@ -11,7 +11,7 @@ import datetime as dt
 from playwright.sync_api import expect
 
 from tests.functional.erp import Erp
-from tests.functional.test_onboarding import register
+from tests.functional.test_onboarding import contract, register
 from tests.sourcing_builders import a_beneficiary
 
 
@@ -25,6 +25,11 @@ def test_the_operator_reads_the_directory_and_picks_the_caller_of_a_phone_incide
     assert Erp(platform, "contractor", "ctr-annu-off").post("start_conformance", {}).status_code == 201
     assert operator.post("deactivate_party", {"kind": "contractor", "id": "ctr-annu-off"}).status_code == 200
     assert operator.post("register_beneficiary", a_beneficiary("ben-annu")).status_code == 201
+    # (a third, not connected, whose contract was signed today: its D2 runs, A10)
+    assert operator.post("register_contractor", {"contractor_id": "ctr-annu-wait", "name": "Plomberie Attente",
+                                                 "siret": "73282932000074", "managers": ["mgr-annu"]}).status_code == 201
+    assert Erp(platform, "manager", "mgr-annu").post("upsert_contract", contract("ctr-annu-wait", dt.date.today())
+                                                     ).status_code == 201
     firestore_client.document("contractors/ctr-annu-ok").update(
         {"conformance": {"run_id": "3f9c1a7e52b0", "passed_at": dt.datetime(2026, 12, 1, 10, 30, tzinfo=dt.UTC)}})
     page = app.sign_in("operator")
@@ -34,9 +39,11 @@ def test_the_operator_reads_the_directory_and_picks_the_caller_of_a_phone_incide
     expect(page.get_by_role("heading", name="Annuaire des parties")).to_be_visible()
     contractors = page.get_by_role("table", name="Annuaire — Prestataires")
     expect(contractors.locator("tr[data-party='ctr-annu-ok']")).to_contain_text("raccordé le 01/12/2026")
-    expect(contractors.locator("tr[data-party='ctr-annu-ok']")).to_contain_text("mgr-annu")
+    expect(contractors.locator("tr[data-party='ctr-annu-ok']")).to_contain_text("Office de démo")  # its manager's name
     expect(contractors.locator("tr[data-party='ctr-annu-ok']")).to_contain_text("actif")
     expect(contractors.locator("tr[data-party='ctr-annu-off']")).to_contain_text("non raccordé")
+    expect(contractors.locator("tr[data-party='ctr-annu-wait']")).to_contain_text("Raccordement attendu avant le")
+    expect(contractors.locator("tr[data-party='ctr-annu-off'] [data-d2]")).to_have_count(0)  # deactivated: none due
     expect(contractors.locator("tr[data-party='ctr-annu-off']")).to_contain_text("désactivé le")
     expect(contractors.locator("tr[data-party='ctr-annu-off']")).to_contain_text(
         "Prochaine étape : « Réception de la commande » (pas encore tentée)")
