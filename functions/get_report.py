@@ -7,7 +7,7 @@ Both take ``from`` and ``to`` (YYYY-MM-DD, default: the calendar year to date) a
 ``format=json|csv`` (French CSV: UTF-8 with BOM, ``;``, decimal comma). ``view=half_year_reports``
 lists the stored half-year reports with signed download URLs (15 minutes), or one with
 ``report_id=``. ``view=price_schedule`` (purchasing body, operator, beneficiary): every version of the
-price schedule (B13 price references, B17) — reference daily rates, fee rate, date — the one in force today and
+price schedule (B17 purchasing-body report) — reference daily rates, fee rate, date — the one in force today and
 those to come told apart. Who may read which view is decided by ``shared.service.sourcing.reporting.authorise``.
 """
 

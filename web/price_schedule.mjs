@@ -1,4 +1,4 @@
-// « Barème de prix » (B13 price references, B17 purchasing body): the versions of the framework's price schedule in
+// « Barème de prix » (B17 purchasing-body report): the versions of the framework's price schedule in
 // force and to come — date, fee rate of the central purchasing body, reference daily rate of each profile category —
 // read by get_report?view=price_schedule; the purchasing body publishes the next version with the manager's import
 // form (imports.mjs `importForm`: the file shown, sent once, refusals at their lines, a summary once done). Pure

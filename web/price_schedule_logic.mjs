@@ -1,4 +1,4 @@
-// Pure logic of the purchasing body's « Barème de prix » (B13 price references, B17 purchasing body): the versions
+// Pure logic of the purchasing body's « Barème de prix » (B17 purchasing-body report): the versions
 // read by get_report?view=price_schedule, and the next version published through import_price_schedule with the
 // manager's import form (web/imports.mjs `importForm`, the file read by web/import_logic.mjs). No DOM, no network —
 // tested with `node --test tests/web/` (tests/web/price_schedule.test.mjs).

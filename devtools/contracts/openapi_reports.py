@@ -59,7 +59,7 @@ def get_report(b: Build) -> dict[str, Any]:
             "(default: the calendar year to date). `view=half_year_reports`: the reports publish_half_year_report "
             "stored for each ended half-year, with 15-minute signed URLs of their JSON and CSV files. "
             "`view=price_schedule` (purchasing body, operator, beneficiary; JSON only): every version of the price "
-            "schedule (B13 price references), oldest first — date, fee rate in basis points, reference daily rates "
+            "schedule (B17 purchasing-body report), oldest first — date, fee rate in basis points, reference daily rates "
             "per category — with `state` `in_force` for today's (Paris), `upcoming` or `past`. Definitions: "
             "docs/sourcing.md, \"Reporting\"."),
         "tags": ["beneficiary", "purchasing_body", "operator"],

@@ -1,4 +1,4 @@
-// The purchasing body's « Barème de prix » (B13 price references, B17 purchasing body): the fee rate typed in percent
+// The purchasing body's « Barème de prix » (B17 purchasing-body report): the fee rate typed in percent
 // sent in basis points, the versions in force and to come, the request of a new version and its summary.
 import { test } from "node:test";
 import assert from "node:assert/strict";

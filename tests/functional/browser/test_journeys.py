@@ -1028,7 +1028,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
     app.check(page, "centrale-vivier", shot=False)
-    # B13 price references: the price schedule in force, then a new version published from a file, in percent
+    # B17 purchasing-body report: the price schedule in force, then a new version published from a file, in percent
     page.get_by_role("link", name="Barème de prix").click()
     expect(page.get_by_role("heading", name="Barème de prix")).to_be_focused()
     expect(page.locator(".price-version").first).to_contain_text("En vigueur")
