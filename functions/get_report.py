@@ -6,7 +6,9 @@ aggregates over every beneficiary — amounts and categories, never the content 
 Both take ``from`` and ``to`` (YYYY-MM-DD, default: the calendar year to date) and
 ``format=json|csv`` (French CSV: UTF-8 with BOM, ``;``, decimal comma). ``view=half_year_reports``
 lists the stored half-year reports with signed download URLs (15 minutes), or one with
-``report_id=``. Who may read which view is decided by ``shared.service.sourcing.reporting.authorise``.
+``report_id=``. ``view=price_schedule`` (purchasing body, operator, beneficiary): every version of the
+price schedule (B17 purchasing-body report) — reference daily rates, fee rate, date — the one in force today and
+those to come told apart. Who may read which view is decided by ``shared.service.sourcing.reporting.authorise``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from shared import bootstrap
 from shared.domain.errors import ErrorDetail
 from shared.domain.sourcing import reporting as rep
 from shared.edge import http
-from shared.service.sourcing import reporting
+from shared.service.sourcing import price_schedules, reporting
 
 FORMATS = ("json", "csv")
 
@@ -38,6 +40,8 @@ def _report(req: http.Request) -> http.Answer:
     except reporting.Forbidden as refused:
         raise http.HttpProblem(403, [ErrorDetail.of(refused.field, "FORBIDDEN")]) from refused
     uow = bootstrap.reader()
+    if view == "price_schedule":
+        return http.Answer(200, price_schedules.read_price_schedule(uow, bootstrap.clock()))
     if view == "half_year_reports":
         files = bootstrap.get("report_files")
         if args.get("report_id"):

@@ -10,6 +10,7 @@ import * as penalties from "./penalties.mjs";
 import * as contracts from "./contracts.mjs";
 import * as incidents from "./incidents.mjs";
 import * as sourcing from "./sourcing.mjs";
+import * as priceSchedule from "./price_schedule.mjs";
 import * as reports from "./reports.mjs";
 import * as operator from "./operator.mjs";
 import * as audit from "./audit.mjs";
@@ -155,7 +156,8 @@ const NAV = {
     ["#/quotes", "Devis"], ["#/penalties", "Pénalités"], ["#/report", "Rapport"], ["#/incidents", "Incidents"],
     ["#/users", "Utilisateurs"], ["#/export", "Export"]],
   purchasing_body: [["#/", "Rapport"], ["#/half-years", "Rapports semestriels"], ["#/pool", "Vivier"],
-    ["#/agreements", "Conventions"], ["#/incidents", "Incidents"], ["#/users", "Utilisateurs"]],
+    ["#/agreements", "Conventions"], ["#/price-schedule", "Barème de prix"], ["#/incidents", "Incidents"],
+    ["#/users", "Utilisateurs"]],
   operator: [["#/", "Demandes de compte"], ["#/incidents", "Incidents"], ["#/needs", "Besoins en attente"],
     ["#/replacements", "Remplacements"], ["#/pool", "Vivier"], ["#/parties", "Annuaire"], ["#/accounts", "Comptes"], ["#/onboarding", "Raccordement"],
     ["#/audit", "Journal d'audit"]],
@@ -396,7 +398,8 @@ const ROUTES = {
     [/^#\/export$/, () => exportScreen.renderExport(ctx)]],
   purchasing_body: [[/^#\/?$/, () => reports.renderPurchasingReport(ctx)], INCIDENTS,
     [/^#\/half-years$/, () => reports.renderHalfYears(ctx)], [/^#\/pool$/, () => sourcing.renderPool(ctx)],
-    [/^#\/agreements$/, () => sourcing.renderAgreements(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)]],
+    [/^#\/agreements$/, () => sourcing.renderAgreements(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
+    [/^#\/price-schedule$/, () => priceSchedule.renderPriceSchedule(ctx)]],
   operator: [[/^#\/?$/, () => operator.renderAccountRequests(ctx)], INCIDENTS,
     [/^#\/needs$/, () => operator.renderWaitingNeeds(ctx)],
     [/^#\/needs\/([^/]+)\/([^/]+)$/, (b, n) => operator.renderPropose(ctx, b, n)],

@@ -26,8 +26,9 @@ async function sha256(bytes) {
 
 // One import form. `fields`: its own fields (dates, mode); `build(read, digest)`: catalogueRequest or treeRequest;
 // `before()`: read once a file is chosen, before sending (what the summary compares with); `summary(answer, read,
-// before)`: the text once done; `done(text)`: what follows (the screen drawn again with the text).
-function importForm(ctx, { id, fn, title, hint, columns, template, templateName, listKey, fields, build,
+// before)`: the text once done; `done(text)`: what follows (the screen drawn again with the text). Also the
+// purchasing body's price schedule (web/price_schedule.mjs).
+export function importForm(ctx, { id, fn, title, hint, columns, template, templateName, listKey, fields, build,
   before = () => null, summary, done, submitLabel }) {
   const file = field({ name: "file", label: "Fichier (CSV ou JSON)", type: "file", required: true,
     hint: "CSV : séparateur « ; », encodage UTF-8, la première ligne donne les colonnes. JSON : comme l'API le prend." });

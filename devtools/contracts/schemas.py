@@ -64,7 +64,7 @@ from shared.domain.sourcing.messages import (
 )
 from shared.domain.invoices import InvoiceList, InvoiceStatusChanged, SubmitInvoice
 from shared.domain.reception import LiftReservation, OrderReceived, ReceiveOrder, ReservationLifted
-from shared.domain.sourcing.price_schedule import ImportPriceSchedule, PriceScheduleImported
+from shared.domain.sourcing.price_schedule import ImportPriceSchedule, PriceScheduleImported, PriceScheduleList
 from shared.domain.sourcing.process import Mission, NeedRecord
 from shared.domain.sourcing.views import SourcingView
 from shared.domain.sourcing.records import Beneficiary, ImportReport, Professional, ProfessionalUpserted
@@ -220,6 +220,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "PenaltyTermsSet": (PenaltyTermsSet, "serialization"),
     "ImportPriceSchedule": (ImportPriceSchedule, "validation"),
     "PriceScheduleImported": (PriceScheduleImported, "serialization"),
+    "PriceScheduleList": (PriceScheduleList, "serialization"),
     "FollowUpIncident": (FollowUpIncident, "validation"),
     "IncidentAlert": (IncidentAlert, "serialization"),
     "AgreementTermsChanged": (AgreementTermsChanged, "serialization"),
@@ -383,6 +384,7 @@ DIRECTION = {
     "ImportPriceSchedule": "Inbound: JSON body of POST import_price_schedule (purchasing body); the same lines can be "
                            "sent as a French CSV (text/csv).",
     "PriceScheduleImported": "Outbound: body of the import_price_schedule answer (201).",
+    "PriceScheduleList": "Outbound: body of the GET get_report?view=price_schedule answer.",
     "FollowUpIncident": "Inbound: body of POST follow_up_incident (operator).",
     "IncidentAlert": "Internal: data of fr.passerelle.incident.alert.v1 on incident-alerts (a new severity-1 or -2 "
                      "incident, for the operator's on-call tooling).",

@@ -77,6 +77,7 @@ class TermsStory:
                 None, _cmd(ImportPriceSchedule, body).valid_from, 250, "csv",
                 b"category;label;reference_daily_rate\r\nchef projet;;780\r\nDEVELOPPEUR;D\xc3\xa9veloppeur;620,001\r\n",
                 p.uow(), p.clock))
+            self.price_schedule_list = price_schedules.read_price_schedule(p.uow(), p.clock)  # 2026-07 to come
         with p.as_(OPERATOR_UID, "operator", "platform"):  # the Métropole phoned at 9 h 12 (Paris)
             incident, d8 = incidents.report_incident(OPERATOR_UID, "operator", "platform", "tel-2026-06-15-0912",
                                                      _cmd(ReportIncident, PHONE_REPORT), p.uow(), p.clock,
@@ -117,6 +118,7 @@ def terms_examples(stories: Any) -> dict[str, list[Any]]:
         "PenaltyTermsSet": [t.manager_terms, t.agreement_terms],
         "ImportPriceSchedule": [IMPORT_PRICE_SCHEDULE],
         "PriceScheduleImported": [t.price_schedule],
+        "PriceScheduleList": [t.price_schedule_list],
         "FollowUpIncident": [t.follow_up],
         "IncidentAlert": [t.alert[1]],
         "AgreementTermsChanged": [t.agreement_announced[1]],

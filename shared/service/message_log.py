@@ -16,19 +16,14 @@ The scope is the caller's: a contractor's own log (its token's tenant), or the c
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.message_log import LogCursor, LogQuery, MessageLog, corrected, logged_message, stored_instant
 from shared.ports import Query, UnitOfWork
-
-PARALLEL_READS = 8
-T = TypeVar("T")
-K = TypeVar("K")
+from shared.service.parallel_reads import each
 
 
 def log_collection(contractor_id: str) -> str:
@@ -49,7 +44,7 @@ def list_message_log(query: LogQuery, uow: UnitOfWork) -> dict[str, Any]:
     refused_orders = sorted({(d.data["manager_id"], d.data["order_id"]) for d in docs
                              if d.data.get("status") == "rejected" and d.data.get("manager_id")
                              and d.data.get("order_id")})
-    last_accepted = dict(_each(uow, lambda u, o: last_accepted_at(u, query.contractor_id, *o), refused_orders))
+    last_accepted = dict(each(uow, lambda u, o: last_accepted_at(u, query.contractor_id, *o), refused_orders))
     rows = []
     for doc in docs:
         data = doc.data
@@ -98,13 +93,3 @@ def _client_names(uow: UnitOfWork, contractor_id: str, contractor: dict[str, Any
     records = uow.get_all([f"managers/{m}" for m in known])
     return {m: records[f"managers/{m}"]["name"] for m in known
             if records.get(f"managers/{m}") and records[f"managers/{m}"].get("name")}
-
-
-def _each(uow: UnitOfWork, read: Callable[[UnitOfWork, K], T], keys: list[K]) -> list[tuple[K, T]]:
-    """``read`` for each key, ``PARALLEL_READS`` at a time, each on its own unit of work (a thread each)."""
-    if not keys:
-        return []
-    if len(keys) == 1:
-        return [(keys[0], read(uow, keys[0]))]
-    with ThreadPoolExecutor(max_workers=min(PARALLEL_READS, len(keys))) as pool:
-        return list(pool.map(lambda key: (key, read(uow.fork(), key)), keys))

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -31,12 +29,11 @@ from shared.domain.order_list import Cursor, OrderQuery
 from shared.domain.orders import Order
 from shared.ports import Clock, Query, UnitOfWork
 from shared.service.order_store import UPDATED_AT, order_from, order_path
+from shared.service.parallel_reads import each
 
 log = logging.getLogger(__name__)
 
 SCAN_LIMIT = 500
-PARALLEL_READS = 8
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,8 +81,8 @@ def list_orders(query: OrderQuery, uow: UnitOfWork, clock: Clock, scan_limit: in
 def _page_of(query: OrderQuery, uow: UnitOfWork, picked: list[IndexedOrder], next_cursor: Cursor | None,
              now: dt.datetime) -> dict[str, Any]:
     paths = [row.path for row in picked]
-    events = dict(_each(uow, _last_event, paths))
-    counts = dict(_each(uow, _document_count, paths))
+    events = dict(each(uow, _last_event, paths))
+    counts = dict(each(uow, _document_count, paths))
     return rules.OrderList(
         orders=[rules.summary(row.order, now, updated_at=row.updated_at, last_event=events.get(row.path),
                               document_count=counts.get(row.path, 0), actor=query.actor) for row in picked],
@@ -149,11 +146,3 @@ def _last_event(uow: UnitOfWork, path: str) -> dict[str, Any] | None:
 
 def _document_count(uow: UnitOfWork, path: str) -> int:
     return uow.count(Query(f"{path}/documents"))
-
-
-def _each(uow: UnitOfWork, read: Callable[[UnitOfWork, str], T], paths: list[str]) -> list[tuple[str, T]]:
-    """``read`` for each order, ``PARALLEL_READS`` at a time, each on its own unit of work (a thread each)."""
-    if not paths:
-        return []
-    with ThreadPoolExecutor(max_workers=min(PARALLEL_READS, len(paths))) as pool:
-        return list(pool.map(lambda path: (path, read(uow.fork(), path)), paths))

@@ -16,6 +16,7 @@ from shared.domain.sourcing.records import Beneficiary
 from shared.service.order_store import order_doc, order_path
 from shared.service.sourcing import pool
 from tests.functional.erp import Erp
+from tests.conftest import register_beneficiary
 from tests.sourcing_builders import a_beneficiary
 
 CSV = "category;label;reference_daily_rate\r\nCHEF-PROJET;Chef de projet;900,00\r\n"
@@ -70,3 +71,37 @@ def test_an_imported_price_schedule_measures_the_orders_issued_from_its_date_onl
     assert beneficiary.post("import_price_schedule", {"valid_from": today.isoformat(), "fee_rate_bps": 0,
                                                       "lines": [{"category": "X", "label": "X",
                                                                  "reference_daily_rate": "1"}]}).status_code == 403
+
+
+def read_schedule(platform, erp: Erp) -> requests.Response:
+    return requests.get(platform.url("get_report") + "/", params={"view": "price_schedule"}, timeout=30,
+                        headers={"Authorization": f"Bearer {erp.token}"})
+
+
+def test_the_price_schedule_is_read_with_the_version_in_force_and_those_to_come_by_whom_the_docs_say(
+        platform, clean_firestore):
+    today = dt.datetime.now(workdays.PARIS).date()
+    purchasing = Erp(platform, "purchasing_body", "canut")
+    # Given a version published in JSON for next month, a 3,5 % fee
+    later = (today + dt.timedelta(days=31)).isoformat()
+    published = purchasing.post("import_price_schedule", {"version": "prochaine", "valid_from": later,
+                                                          "fee_rate_bps": 350, "lines": [
+        {"category": "DATA-SCIENTIST", "label": "Data scientist", "reference_daily_rate": "720,00"}]})
+    assert published.status_code == 201, published.text
+    # When the purchasing body, the operator and a beneficiary read the schedule
+    register_beneficiary(clean_firestore, "ben-lyon")
+    for reader in (purchasing, Erp(platform, "operator", "platform"), Erp(platform, "beneficiary", "ben-lyon")):
+        read = read_schedule(platform, reader)
+        # Then the award's is in force and the new one to come, with its lines and fee rate
+        assert read.status_code == 200, (reader.role, read.text)
+        body = read.json()
+        assert body["today"] == today.isoformat()
+        assert [(v["version"], v["state"], v["fee_rate_bps"]) for v in body["versions"]] == [
+            ("2026-01", "in_force", 200), ("prochaine", "upcoming", 350)]
+        assert body["versions"][1]["lines"] == [{"category": "DATA-SCIENTIST", "label": "Data scientist",
+                                                 "reference_daily_rate_cents": 72_000}]
+    # And a manager neither reads it nor publishes one
+    manager = Erp(platform, "manager", "mgr-test")
+    assert read_schedule(platform, manager).json()["errors"][0]["code"] == "FORBIDDEN"
+    assert manager.post("import_price_schedule", {"valid_from": later, "fee_rate_bps": 0, "lines": [
+        {"category": "X", "label": "X", "reference_daily_rate": "1"}]}).status_code == 403

@@ -56,3 +56,22 @@ def test_a_version_takes_effect_after_the_latest_and_not_in_the_past(valid_from,
         price_schedules.import_price_schedule(None, valid_from, 250, "json", lines, world.uow(), world.clock)
     assert refused.value.errors[0].code == "OUT_OF_RANGE" and detail in refused.value.errors[0].message
     assert len(world.db.under("price_schedules")) == 1
+
+
+def test_the_schedule_read_tells_the_version_in_force_today_from_those_to_come_and_the_past_ones():
+    # Given the award's schedule (from 1 January 2026) and a version imported for 1 July, read on 10 June (Paris)
+    world = World(NOW)
+    price_schedules.import_price_schedule("2026-07", dt.date(2026, 7, 1), 350, "csv", CSV.encode(), world.uow(),
+                                          world.clock)
+    read = price_schedules.read_price_schedule(world.uow(), world.clock)
+    # Then the award's is in force, July's to come, each with its date, fee rate and lines by category
+    assert read["today"] == "2026-06-10"
+    assert [(v["version"], v["number"], v["state"], v["fee_rate_bps"]) for v in read["versions"]] == [
+        (PRICE_SCHEDULE.version, 0, "in_force", 200), ("2026-07", 1, "upcoming", 350)]
+    assert read["versions"][1]["lines"] == [
+        {"category": "CHEF-PROJET", "label": "Chef de projet", "reference_daily_rate_cents": 80_000},
+        {"category": "DEVELOPPEUR", "label": "Développeur", "reference_daily_rate_cents": 65_000}]
+    # And from 1 July, July's is in force and the award's past
+    world.clock.at = dt.datetime(2026, 7, 1, 6, 0, tzinfo=dt.UTC)
+    later = price_schedules.read_price_schedule(world.uow(), world.clock)
+    assert [v["state"] for v in later["versions"]] == ["past", "in_force"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError
 
@@ -185,3 +185,41 @@ def in_force(versions: list[PriceSchedule], on: dt.date) -> PriceSchedule:
     if not candidates:
         return min(versions, key=lambda v: v.valid_from, default=PRICE_SCHEDULE)
     return max(candidates, key=lambda v: v.valid_from)
+
+
+# --- the schedule as read (get_report?view=price_schedule) --------------------------------------
+
+class PriceScheduleVersion(Model):
+    """One version as read: its place among the versions, its date, fee rate and lines, and whether it is in force
+    today (Paris), to come or past."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PriceScheduleVersion")
+
+    version: str
+    number: int = Field(description="Its place among the versions (the award's schedule is 0).")
+    valid_from: dt.date
+    fee_rate_bps: int = Field(description="Fee of the central purchasing body, basis points (200 = 2 %).")
+    state: Literal["past", "in_force", "upcoming"]
+    lines: list[PriceLine] = Field(description="By category.")
+
+
+class PriceScheduleList(Model):
+    """What get_report?view=price_schedule answers: every version, oldest first, judged on ``today`` (Paris)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="PriceScheduleList")
+
+    today: dt.date
+    versions: list[PriceScheduleVersion]
+
+
+def schedule_list(versions: list[PriceSchedule], today: dt.date) -> PriceScheduleList:
+    """The versions (the award's first, numbered as stored) with the one in force on ``today``, those to come and
+    the past ones told apart."""
+    current = in_force(versions, today)
+    rows = []
+    for number, v in enumerate(versions):
+        state = "in_force" if v is current else ("upcoming" if v.valid_from > today else "past")
+        rows.append(PriceScheduleVersion(version=v.version, number=number, valid_from=v.valid_from,
+                                         fee_rate_bps=v.fee_rate_bps, state=state,
+                                         lines=sorted(v.lines.values(), key=lambda line: line.category)))
+    return PriceScheduleList(today=today, versions=rows)

@@ -39,6 +39,13 @@ def load_versions(uow: UnitOfWork) -> list[PriceSchedule]:
     return [PRICE_SCHEDULE, *stored]
 
 
+def read_price_schedule(uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+    """Every version of the price schedule, the one in force today (Paris) and those to come told apart
+    (get_report?view=price_schedule: the purchasing body, the operator and the beneficiaries read it)."""
+    today = clock.now().astimezone(PARIS).date()
+    return ps.schedule_list(load_versions(uow), today).model_dump(mode="json")
+
+
 def import_price_schedule(label: str | None, valid_from: dt.date, fee_rate_bps: int, fmt: str,
                           raw: bytes | list[dict[str, Any]], uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
     """The next version of the price schedule, all or nothing: every bad row is reported with its line,

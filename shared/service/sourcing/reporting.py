@@ -39,7 +39,9 @@ JSON, CSV = "application/json", "text/csv; charset=utf-8"
 # the operator). Managers and contractors read none.
 VIEWS = {"beneficiary": frozenset({"beneficiary", "operator"}),
          "purchasing_body": frozenset({"purchasing_body", "operator"}),
-         "half_year_reports": frozenset({"purchasing_body", "operator"})}
+         "half_year_reports": frozenset({"purchasing_body", "operator"}),
+         # the framework's price schedule (B17 purchasing-body report): reference daily rates and fee rate
+         "price_schedule": frozenset({"purchasing_body", "operator", "beneficiary"})}
 
 
 class Forbidden(Exception):

@@ -1028,6 +1028,37 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
     app.check(page, "centrale-vivier", shot=False)
+    # B17 purchasing-body report: the price schedule in force, then a new version published from a file, in percent
+    page.get_by_role("link", name="Barème de prix").click()
+    expect(page.get_by_role("heading", name="Barème de prix")).to_be_focused()
+    expect(page.locator(".price-version").first).to_contain_text("En vigueur")
+    expect(page.locator(".price-version").first).to_contain_text(re.compile(r"Frais de la centrale\d+(,\d+)?\s%"))
+    bareme = page.get_by_role("form", name="Publier une nouvelle version")
+    with page.expect_download() as download:
+        bareme.get_by_role("link", name="Télécharger le modèle (modele-bareme.csv)").click()
+    assert download.value.path().read_text(encoding="utf-8-sig").splitlines()[0] == "category;label;reference_daily_rate"
+    header = "category;label;reference_daily_rate\n"
+    bareme.get_by_label("Frais de la centrale (%)").fill("3,5")
+    bareme.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("bareme.csv", header
+        + "CHEF-PROJET;Chef de projet;800,00\nDATA-SCIENTIST;Data scientist;sept cents\n"))
+    published = sent_keys(page, "import_price_schedule")
+    bareme.get_by_role("button", name="Publier le barème").dblclick()
+    refused_line = bareme.get_by_role("table", name="Lignes refusées").locator("tr[data-line='3']")
+    expect(refused_line).to_contain_text("TJM de référence HT (€) : Format invalide : montant en euros attendu")
+    expect(bareme.locator(".form-errors")).to_contain_text("1 ligne refusée (voir ci-dessous). Rien n'a été enregistré")
+    app.check(page, "centrale-bareme-refus", shot=False)
+    assert len(published) >= 1 and len(set(published)) == 1, published
+    bareme.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("bareme.csv", header
+        + "CHEF-PROJET;Chef de projet;800,00\nDATA-SCIENTIST;Data scientist;720,00\n"))
+    bareme.get_by_role("button", name="Publier le barème").click()
+    expect(page.locator("#price-schedule-published")).to_contain_text(re.compile(
+        r"du barème publiée, applicable à partir du \d\d/\d\d/\d{4}, frais de la centrale 3,5\s%.* : 2 catégories — "
+        r"1 créée, 1 modifiée, 0 inchangée \(par rapport à la version 2026-01\)"))
+    newest = page.locator(".price-version").filter(has_text="Data scientist")
+    expect(newest).to_contain_text(re.compile(r"720,00\s€"))
+    expect(newest).to_contain_text(re.compile(r"3,5\s%"))
+    assert len(set(published)) == 2, published  # the corrected file: a new request, the refused one recorded nothing
+    app.check(page, "centrale-bareme", shot=False)
     # A9: the penalty terms it set on a beneficiary's agreement, as the beneficiary reads them
     purchasing = Erp(platform, "purchasing_body", "centrale-demo")
     later = (paris_today() + dt.timedelta(days=10)).isoformat()

@@ -35,9 +35,11 @@ from shared.domain.sourcing.reporting.purchasing_body import *  # noqa: F401,F40
 from shared.domain.sourcing.reporting.beneficiary import BeneficiaryReport
 from shared.domain.sourcing.reporting.half_year import HalfYearReportLink, HalfYearReportList
 from shared.domain.sourcing.reporting.purchasing_body import PurchasingBodyReport
+from shared.domain.sourcing.price_schedule import PriceScheduleList
 
 
-class ReportView(Root[BeneficiaryReport | PurchasingBodyReport | HalfYearReportList | HalfYearReportLink]):
+class ReportView(Root[BeneficiaryReport | PurchasingBodyReport | HalfYearReportList | HalfYearReportLink
+                      | PriceScheduleList]):
     """What get_report answers: one of its views, chosen by ?view= (and ?report_id=)."""
 
     model_config = ConfigDict(title="ReportView")
