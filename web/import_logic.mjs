@@ -20,9 +20,11 @@ export const TREE_COLUMNS = Object.freeze([
 // (docs/exchange-perimeter.md), UTF-8 with a BOM so that a spreadsheet opens it as UTF-8.
 export const CATALOGUE_TEMPLATE = "\ufeffcode;label;unit;unit_price;vat_rate\r\n"
   + "PLB-010;Recherche de fuite;U;85,00;10\r\nPLB-024;Remplacement siphon;U;42,00;10\r\n";
+// The tree's kinds in French, as a manager writes them (the platform takes them beside the codes: A7 property tree,
+// shared/domain/property_tree.py FRENCH_NAMES).
 export const TREE_TEMPLATE = "\ufeffnode_id;kind;parent_id;label;commune\r\n"
-  + "LYON;site;;Résidence Les Tilleuls;69383\r\nLYON-BAT-A;building;LYON;Bâtiment A;\r\n"
-  + "LYON-BAT-A-LOG-12;dwelling;LYON-BAT-A;Logement 12;\r\n";
+  + "LYON;site;;Résidence Les Tilleuls;69383\r\nLYON-BAT-A;bâtiment;LYON;Bâtiment A;\r\n"
+  + "LYON-BAT-A-LOG-12;logement;LYON-BAT-A;Logement 12;\r\n";
 
 export const PREVIEW_ROWS = 10;  // lines shown before sending
 export const REFUSED_ROWS = 200;  // refused lines shown at most (the others counted)

@@ -164,7 +164,7 @@ export function treeImport(ctx, { done }) {
     hint: "Arbre complet : les éléments absents du fichier sont retirés. Ajouts et modifications : rien n'est retiré." });
   return importForm(ctx, {
     id: "tree-import", fn: "import_property_tree", title: "Importer le patrimoine",
-    hint: "Une ligne par élément : identifiant, type (site, building, staircase, dwelling, equipment), parent "
+    hint: "Une ligne par élément : identifiant, type (site, bâtiment, cage d'escalier, logement, équipement), parent "
       + "(vide pour un site), libellé et, si besoin, code INSEE de la commune. Le fichier est vérifié en entier "
       + "avant tout enregistrement ; les prestataires concernés sont informés.",
     columns: TREE_COLUMNS, template: TREE_TEMPLATE, templateName: "modele-patrimoine.csv", listKey: "nodes",

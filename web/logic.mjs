@@ -570,6 +570,19 @@ export function penaltyCauses(line) {
   });
 }
 
+// A9 at volume: a pooled day near a month's end has ~30 orders behind it. The screen says how many, shows the first
+// CAUSES_SHOWN, and puts the others behind « Voir les N autres » (a <details>); never one alone behind it — up to
+// CAUSES_SHOWN + 1 all are shown. The CSV keeps every message (get_penalty_statement?format=csv).
+export const CAUSES_SHOWN = 3;
+export function penaltyCauseGroups(line, shown = CAUSES_SHOWN) {
+  const causes = penaltyCauses(line);
+  const cut = causes.length > shown + 1 ? shown : causes.length;
+  const rest = causes.slice(cut);
+  return { count: causes.length,
+    countText: causes.length ? `${causes.length} message${causes.length > 1 ? "s" : ""} en cause` : "",
+    first: causes.slice(0, cut), rest, moreText: rest.length ? `Voir les ${rest.length} autres` : "" };
+}
+
 // The instant `date` (now) as the ISO time with its offset on the clock of `timeZone`: "2026-12-09T08:05:00-04:00".
 export function nowIsoIn(timeZone = PARIS_ZONE, date = new Date()) {
   const local = parseFrenchDateTime(frenchDateTimeOf(date, timeZone));

@@ -10,7 +10,7 @@ import {
   timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
-import { REGIONS, guaranteeDefault, regionText } from "./sourcing_logic.mjs";
+import { REGIONS, beneficiaryFact, guaranteeDefault, regionText, rememberBeneficiaryNames } from "./sourcing_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, rightBoxes, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
@@ -64,11 +64,15 @@ function createForm(ctx, request, reload) {
   return form;
 }
 
+// B1 parties: the names list_needs gave, for « Proposer » (rememberBeneficiaryNames)
+const needBeneficiaries = new Map();
+
 export function renderWaitingNeeds(ctx) {
   const body = h("div");
   async function load() {
     try {
       const list = await ctx.call("list_needs");
+      rememberBeneficiaryNames(list.needs, needBeneficiaries);
       body.replaceChildren(table(["Besoin", "Bénéficiaire", "Version", "Statut", "Propositions dues le (D4)"],
         list.needs.map((n) => h("tr", { "data-need": n.need_id },
           h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.beneficiary_id)}/${encodeURIComponent(n.need_id)}` },
@@ -130,9 +134,14 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
     }
   });
   ctx.show(`Proposer pour « ${need.title} »`, h("p", {}, h("a", { href: "#/needs" }, "← Besoins en attente")),
-    definitionList([["Bénéficiaire", need.beneficiary_id], ["Statut", NEED_STATUS_LABELS[need.status] ?? need.status],
+    definitionList([["Bénéficiaire", beneficiaryNodes(beneficiaryFact(needBeneficiaries, need.beneficiary_id))],
+      ["Statut", NEED_STATUS_LABELS[need.status] ?? need.status],
       ["Version", String(need.version)], ["Propositions dues le (D4)", formatDateTime(need.d4.due)]]),
     need.status === "scored" ? form : h("p", {}, "Ce besoin n'attend pas de proposition pour l'instant."));
+}
+
+function beneficiaryNodes(fact) {
+  return [h("span", { className: "party-name" }, fact.name), fact.id ? h("div", { className: "sub" }, fact.id) : null];
 }
 
 // Onboarding (A10): the operator registers managers, contractors (whose Pub/Sub topics and

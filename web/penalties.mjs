@@ -7,7 +7,7 @@
 // « (heure locale, UTC−4) » after a line otherwise. The month offered first is the current one on the beneficiary's
 // clock (its agreement's time_zone), on Paris's for a manager or a contractor.
 import { PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
-  penaltyActionsFor, penaltyCauses, penaltyDecisionText, screenClockNote, statementHeading,
+  penaltyActionsFor, penaltyCauseGroups, penaltyDecisionText, screenClockNote, statementHeading,
 } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
@@ -114,13 +114,19 @@ function statementView(ctx, st, manager, params, reload, names) {
       { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci." }));
 }
 
-// A9: the orders behind a pooled day (its causes), each linked to its order's screen.
+// A9: the orders behind a pooled day (its causes), each linked to its order's screen: how many, the first few, the
+// others behind a native disclosure (« Voir les N autres », reached and opened from the keyboard: penaltyCauseGroups).
 function causesList(st, line) {
-  const causes = penaltyCauses(line);
-  if (!causes.length) return null;
-  return h("ul", { className: "sub penalty-causes", "aria-label": "Messages en cause" }, causes.map((c) => h("li", {},
+  const groups = penaltyCauseGroups(line);
+  if (!groups.count) return null;
+  const item = (c) => h("li", {},
     c.orderId ? [c.prefix, h("a", { href: `#/orders/${encodeURIComponent(st.tenant_id)}/${encodeURIComponent(c.orderId)}` },
-      c.orderId), " : "] : null, c.text)));
+      c.orderId), " : "] : null, c.text);
+  return h("div", { className: "sub penalty-causes-block" },
+    h("span", { className: "penalty-cause-count" }, groups.countText),
+    h("ul", { className: "penalty-causes", "aria-label": "Messages en cause" }, groups.first.map(item)),
+    groups.rest.length ? h("details", { className: "penalty-causes-more" }, h("summary", {}, groups.moreText),
+      h("ul", { className: "penalty-causes", "aria-label": "Autres messages en cause" }, groups.rest.map(item))) : null);
 }
 
 // Waive, dispute or uphold one entry, with a reason (required by decide_penalty): only the decisions the platform

@@ -86,6 +86,25 @@ export function guaranteeDefault(need, date = new Date()) {
   return /^\d{4}-\d{2}-\d{2}$/.test(start) && start > inTwoWeeks ? start : inTwoWeeks;
 }
 
+// B1 parties: the beneficiaries' names the operator's list of needs read (list_needs' beneficiary_name, one batch read of
+// the registry per page), remembered for « Proposer », which reads the need alone: no read per row nor per screen. A row
+// naming none (list_needs then answers the id) teaches nothing.
+export function rememberBeneficiaryNames(rows, names = new Map()) {
+  for (const row of rows ?? []) {
+    if (row?.beneficiary_id && row.beneficiary_name && row.beneficiary_name !== row.beneficiary_id) {
+      names.set(row.beneficiary_id, row.beneficiary_name);
+    }
+  }
+  return names;
+}
+
+// « Bénéficiaire » on « Proposer »: its name with its id beneath, or the id alone when no list named it (the screen
+// opened from a link). → { name, id } (id null when the name is the id).
+export function beneficiaryFact(names, id) {
+  const name = names?.get(id);
+  return name ? { name, id } : { name: id, id: null };
+}
+
 // The « Nouveau besoin » form's promise, said before the need is sent.
 export function needFormHint(agreement) {
   return `Le besoin est accusé aussitôt ; les professionnels vous sont proposés ${d4Delay(agreement)}, comptés sur le `

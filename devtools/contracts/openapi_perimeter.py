@@ -199,7 +199,9 @@ def import_property_tree(b: Build) -> dict[str, Any]:
     body["content"]["text/csv"] = {
         "schema": {"type": "string", "description": (
             "French CSV: header node_id;kind;parent_id;label[;commune], `;` separator, UTF-8 with or without BOM; "
-            "an empty parent_id is a root. kind: site, building, staircase, dwelling or equipment.")},
+            "an empty parent_id is a root. kind: site, building, staircase, dwelling or equipment, or its French "
+            "name (site, bâtiment, cage d'escalier, logement, équipement; groupe, entrée), without case nor accents: "
+            "the code is stored; another is 422 INVALID_VALUE on line <n>.kind, the allowed kinds listed in French.")},
         "examples": {"csv": {"summary": "The same five nodes as CSV", "value": TREE_CSV}}}
     return {
         "summary": "Import (add to or update) the property tree",

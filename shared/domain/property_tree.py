@@ -17,6 +17,7 @@ with the manager (A13), or when the tree names no commune above it (``concerns``
 from __future__ import annotations
 
 import json
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -39,6 +40,30 @@ class NodeKind(StrEnum):
 
 LABELS = {NodeKind.SITE: "site / groupe", NodeKind.BUILDING: "bâtiment", NodeKind.STAIRCASE: "cage / entrée",
           NodeKind.DWELLING: "logement", NodeKind.EQUIPMENT: "équipement"}
+
+# The French name a manager writes in a file's ``kind`` column, accepted beside the code (without case nor accents,
+# ’ as '): the code is what is stored. « groupe » and « entrée » (LABELS) name a site and a staircase too.
+FRENCH_NAMES = {NodeKind.SITE: "site", NodeKind.BUILDING: "bâtiment", NodeKind.STAIRCASE: "cage d'escalier",
+                NodeKind.DWELLING: "logement", NodeKind.EQUIPMENT: "équipement"}
+_ALIASES = {"groupe": NodeKind.SITE, "entrée": NodeKind.STAIRCASE, "cage": NodeKind.STAIRCASE,
+            "escalier": NodeKind.STAIRCASE}
+# What an error on the kind lists: the French names, then the codes.
+KIND_CHOICES = (", ".join(FRENCH_NAMES.values()) + " (ou les codes " + ", ".join(k.value for k in NodeKind) + ")")
+
+
+def _folded(text: str) -> str:
+    """Without case, accents, typographic apostrophes nor extra spaces: « Cage d’Escalier » → « cage d'escalier »."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+_KIND_BY_NAME = {_folded(name): kind for kind, name in [*((k, k.value) for k in NodeKind), *FRENCH_NAMES.items(),
+                                                        *LABELS.items(), *((k, a) for a, k in _ALIASES.items())]}
+
+
+def kind_named(value: str) -> NodeKind | None:
+    """The kind a file names by its code or its French name (A7: « bâtiment », « Cage d'escalier », "building"…)."""
+    return _KIND_BY_NAME.get(_folded(value))
 
 # Which kinds a node may hang under; None = a root. Strictly downward, so no cycle can form.
 ALLOWED_PARENTS: dict[NodeKind, frozenset[NodeKind | None]] = {
@@ -89,17 +114,28 @@ def _node(row: dict[str, Any], line: int, from_csv: bool) -> tuple[PropertyNode 
         data = {k: (row.get(k) or "").strip() or None for k in known}
     else:
         data = {k: row.get(k) for k in known}
+    if isinstance(data["kind"], str) and (kind := kind_named(data["kind"])) is not None:
+        data["kind"] = kind.value  # A7: named in French or by its code, stored as the code
     try:
         node = PropertyNode.model_validate(data)
     except ValidationError as exc:
-        return None, errors + [ErrorDetail.of(f"{field}.{'.'.join(map(str, e['loc']))}",
-                                              "REQUIRED" if e["type"] == "missing" or e["input"] is None
-                                              else "INVALID_VALUE", detail=e["msg"]) for e in exc.errors()]
+        return None, errors + [_invalid(field, e) for e in exc.errors()]
     return (None if errors else node), errors
 
 
+def _invalid(field: str, error: Any) -> ErrorDetail:
+    at = f"{field}.{'.'.join(map(str, error['loc']))}"
+    if error["type"] == "missing" or error["input"] is None:
+        return ErrorDetail.of(at, "REQUIRED")
+    if tuple(error["loc"]) == ("kind",):  # the allowed kinds in French, as a manager writes them
+        return ErrorDetail.of(at, "INVALID_VALUE", detail=f"type « {error['input']} » inconnu ; types possibles : "
+                                                          f"{KIND_CHOICES}")
+    return ErrorDetail.of(at, "INVALID_VALUE", detail=error["msg"])
+
+
 def parse_csv(raw: bytes) -> tuple[list[tuple[int, PropertyNode]], list[ErrorDetail]]:
-    """Header ``node_id;kind;parent_id;label`` (+ optional ``commune``); lines count the header as 1."""
+    """Header ``node_id;kind;parent_id;label`` (+ optional ``commune``); lines count the header as 1. ``kind`` is a
+    code or its French name (``kind_named``)."""
     rows, errors = french_csv.read_rows(raw, COLUMNS)
     return ([], errors) if errors else _collect(rows, from_csv=True)
 

@@ -188,6 +188,7 @@ def test_a_deactivated_beneficiary_is_refused_until_registered_again_and_its_nee
     [row] = [n for n in needs(operator).json()["needs"] if n["beneficiary_id"] == "ben-annu-off"]
     assert row["beneficiary_name"] == "Ville de Villeurbanne"
     assert needs(beneficiary).json()["needs"][0]["beneficiary_name"] == "Ville de Villeurbanne"
+    assert "ben-annu-off" in offered(operator)  # the pickers offer it
     # When the operator deactivates it
     done = operator.post("deactivate_party", {"kind": "beneficiary", "id": "ben-annu-off"})
     assert done.status_code == 200, done.text
@@ -205,11 +206,29 @@ def test_a_deactivated_beneficiary_is_refused_until_registered_again_and_its_nee
     # and the operator still reads its need, by its name
     assert [n["beneficiary_name"] for n in needs(operator).json()["needs"]
             if n["beneficiary_id"] == "ben-annu-off"] == ["Ville de Villeurbanne"]
-    # When it is registered again, its people act again
+    # but the pickers (get_sourcing?view=beneficiaries) no longer offer it, to the operator nor the purchasing body
+    purchasing_body = Erp(platform, "purchasing_body", "centrale-achats")
+    assert "ben-annu-off" not in offered(operator) and "ben-annu-off" not in offered(purchasing_body)
+    # When it is registered again, its people act again, and it is offered again
     assert operator.post("register_beneficiary", a_beneficiary("ben-annu-off", name="Ville de Villeurbanne")
                          ).status_code == 200
     assert needs(beneficiary).status_code == 200
     assert rows(operator, "beneficiary")["ben-annu-off"]["status"] == "active"
+    assert "ben-annu-off" in offered(operator) and "ben-annu-off" in offered(purchasing_body)
+
+
+def offered(erp: Erp) -> list[str]:
+    """The beneficiaries the pickers offer (B1 parties), every page."""
+    ids, after = [], None
+    while True:
+        page = requests.get(erp.stack.url("get_sourcing") + "/", timeout=30,
+                            params={"view": "beneficiaries", **({"after": after} if after else {})},
+                            headers={"Authorization": f"Bearer {erp.token}"})
+        assert page.status_code == 200, page.text
+        ids += [b["beneficiary_id"] for b in page.json()["beneficiaries"]]
+        after = page.json()["next_cursor"]
+        if after is None:
+            return ids
 
 
 @pytest.mark.parametrize(("role", "tenant"), [("manager", "mgr-test"), ("contractor", "ctr-test")])

@@ -59,6 +59,37 @@ def test_once_a_tree_is_imported_orders_must_point_at_its_nodes_and_coverage_lis
     assert report["orphans"] == [{"kind": "order", "id": "BC-PT-0", "node_id": "ANCIEN-BAT"}]
 
 
+def test_a_tree_whose_kinds_are_written_in_french_is_imported_with_the_codes_and_an_unknown_one_listed_in_french(
+        platform, manager):
+    # Given a CSV as a French manager writes it: « bâtiment », « Cage d'escalier », « LOGEMENT », « équipement »
+    french = ("node_id;kind;parent_id;label;commune\n"
+              "LYON;Site;;Résidence Les Tilleuls;69383\n"
+              "LYON-BAT-A;bâtiment;LYON;Bâtiment A;\n"
+              "LYON-BAT-A-ESC-1;Cage d'escalier;LYON-BAT-A;Escalier 1;\n"
+              "LYON-BAT-A-LOG-12;LOGEMENT;LYON-BAT-A-ESC-1;Logement 12;\n"
+              "LYON-BAT-A-CHAUD;equipement;LYON-BAT-A;Chaufferie;\n")
+    # When a row names a kind that is none of them: refused at its line, the allowed kinds listed in French
+    bad = import_csv(platform, manager, french.replace("LYON-BAT-A;bâtiment", "LYON-BAT-A;immeuble"))
+    assert bad.status_code == 422, bad.text
+    assert [(e["field"], e["code"]) for e in bad.json()["errors"]] == [("line 3.kind", "INVALID_VALUE")]
+    assert "« immeuble » inconnu ; types possibles : site, bâtiment, cage d'escalier, logement, équipement" in \
+        bad.json()["errors"][0]["message"]
+    # When it imports the file, then the same file again
+    first, again = import_csv(platform, manager, french), import_csv(platform, manager, french)
+    assert (first.status_code, first.json()["written"]) == (201, 5), first.text
+    assert (again.status_code, again.json()["changed"]) == (200, False), again.text
+    # Then the tree in force holds the nodes under the kinds' codes
+    read = requests.get(platform.url("list_property_nodes") + "/", timeout=30,
+                        headers={"Authorization": f"Bearer {manager.token}"})
+    assert read.status_code == 200, read.text
+    assert {n["node_id"]: n["kind"] for n in read.json()["nodes"]} == {
+        "LYON": "site", "LYON-BAT-A": "building", "LYON-BAT-A-ESC-1": "staircase", "LYON-BAT-A-LOG-12": "dwelling",
+        "LYON-BAT-A-CHAUD": "equipment"}
+    # and an order on the staircase's dwelling is received on the node
+    order = issue_order_body("BC-PT-FR", site={"node_id": "LYON-BAT-A-LOG-12", "label": "Logement 12"})
+    assert manager.post("receive_order", order).status_code == 201
+
+
 def test_the_demo_data_is_fully_attached_to_its_property_tree(platform, clean_firestore):
     # Given the demo parties, contracts and tree, registered as ./scripts/dev does: through the onboarding
     # API and the manager's own functions (the contractors' topics made by register_contractor)

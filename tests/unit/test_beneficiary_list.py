@@ -73,3 +73,30 @@ def test_the_list_comes_in_pages_of_at_most_max_rows_each_naming_the_next(monkey
     assert pages == [["ben-a", "ben-b"], ["ben-c", "ben-d"], ["ben-e"]]
     assert pool.list_beneficiaries(World("2026-03-03T09:00:00+00:00").uow()) == {
         "beneficiaries": [], "count": 0, "next_cursor": None}
+
+
+def test_a_deactivated_beneficiary_is_not_offered_until_it_is_registered_again(monkeypatch):
+    """A10 onboarding: the operator deactivated it (deactivate_party), its people's tokens are refused; the pickers
+    (get_sourcing?view=beneficiaries) no longer offer it, while the operator's directory still lists it, inactive."""
+    from shared.domain.parties import ListedKind
+    from shared.service import parties
+    from tests.unit.test_parties import RecordingTopology, deactivation
+
+    monkeypatch.setattr(id_pages, "MAX_ROWS", 2)  # a page filled by reading on past the deactivated ones
+    world = World("2026-03-03T09:00:00+00:00")
+    for b in ("ben-a", "ben-b", "ben-c", "ben-d"):
+        register(world, b)
+    for b in ("ben-a", "ben-c"):
+        parties.deactivate(deactivation("beneficiary", b), world.uow(), RecordingTopology(), world.clock)
+
+    listed = pool.list_beneficiaries(world.uow())
+
+    assert ([row["beneficiary_id"] for row in listed["beneficiaries"]], listed["next_cursor"]) == (
+        ["ben-b", "ben-d"], None)
+    directory = parties.list_parties(world.uow(), ListedKind.BENEFICIARY)["parties"]
+    assert [(row["id"], row["status"]) for row in directory] == [("ben-a", "inactive"), ("ben-b", "active")]
+    # Registered again, it is active and offered again
+    register(world, "ben-c")
+    again = pool.list_beneficiaries(world.uow())
+    assert ([row["beneficiary_id"] for row in again["beneficiaries"]], again["next_cursor"]) == (
+        ["ben-b", "ben-c"], "ben-c")

@@ -46,6 +46,41 @@ def test_a_french_csv_with_a_bom_becomes_nodes_with_their_parents():
     assert rows[0][1].commune == "69123" and rows[1][1].commune is None
 
 
+def test_a_french_manager_names_the_kinds_in_french_without_case_nor_accents_and_the_codes_are_stored():
+    # Given a CSV naming each kind in French, as a manager writes them (capitals, no accents, a typographic apostrophe)
+    raw = (HEADER + "LYON;Site;;Résidence Les Tilleuls;69123\n"
+                    "LYON-BAT-A;bâtiment;LYON;Bâtiment A;\n"
+                    "LYON-BAT-B;BATIMENT;LYON;Bâtiment B;\n"
+                    "LYON-BAT-A-ESC-1;Cage d’escalier;LYON-BAT-A;Escalier 1;\n"
+                    "LYON-BAT-B-ENT;entree;LYON-BAT-B;Entrée;\n"
+                    "LYON-BAT-A-LOG-12;  logement ;LYON-BAT-A-ESC-1;Logement 12;\n"
+                    "LYON-BAT-A-CHAUD;Equipement;LYON-BAT-A;Chaufferie;\n"
+                    "LYON-BAT-B-LOG-1;dwelling;LYON-BAT-B-ENT;Logement 1;\n").encode()
+    # When it is parsed
+    rows, errors = pt.parse_csv(raw)
+    # Then every row is a node of the kind's code, the English codes read as before, and the tree is planned as one
+    assert errors == []
+    assert [n.kind.value for _, n in rows] == ["site", "building", "building", "staircase", "staircase", "dwelling",
+                                               "equipment", "dwelling"]
+    assert pt.plan(rows, {})[1] == []
+    assert pt.kind_named("cage / entrée") is pt.NodeKind.STAIRCASE and pt.kind_named("groupe") is pt.NodeKind.SITE
+    assert pt.kind_named("tour") is None and pt.kind_named("") is None
+
+
+def test_an_unknown_kind_is_refused_listing_the_allowed_ones_in_french():
+    # When a row names a kind that is neither a code nor a French name, in a CSV or a JSON file
+    _, errors = pt.parse_csv((HEADER + "S;site;;Site;\nT;tour;S;Tour;\n").encode())
+    _, json_errors = pt.parse_json(json.dumps({"nodes": [{"node_id": "T", "kind": "tower", "label": "Tour"}]}).encode())
+    # Then the refusal is on the row's kind and lists the French names first, then the codes
+    assert [(e.field, e.code) for e in errors] == [("line 3.kind", "INVALID_VALUE")]
+    assert errors[0].message == ("Valeur invalide : type « tour » inconnu ; types possibles : site, bâtiment, "
+                                 "cage d'escalier, logement, équipement (ou les codes site, building, staircase, "
+                                 "dwelling, equipment).")
+    assert [(e.field, e.code) for e in json_errors] == [("line 1.kind", "INVALID_VALUE")]
+    assert "« tower » inconnu" in json_errors[0].message and "cage d'escalier" in json_errors[0].message
+    assert "Input should" not in errors[0].message + json_errors[0].message
+
+
 def test_every_bad_row_is_reported_with_its_line_number():
     # Given a file with an unknown kind, a duplicate, a missing label, a dwelling under a site and an unknown parent
     raw = (HEADER + "S;site;;Site;\nB;tower;S;Tour;\nS;site;;Encore;\nB2;building;S;;\nL;dwelling;S;Logement;\n"

@@ -43,6 +43,8 @@ test("the templates are read without error, with the columns the functions take"
   const tree = readImportFile("csv", decodeFile(bytes(TREE_TEMPLATE)).text, "nodes");
   assert.deepEqual(tree.header, TREE_COLUMNS.map((c) => c.name));
   assert.deepEqual(tree.rows.map((r) => r.cells.parent_id), ["", "LYON", "LYON-BAT-A"]);
+  // A7: the kinds in French, as a manager writes them (the platform stores the codes)
+  assert.deepEqual(tree.rows.map((r) => r.cells.kind), ["site", "bâtiment", "logement"]);
 });
 
 test("a JSON file's items are numbered from 1, as the platform names them", () => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { penaltyActionsFor, penaltyCauses } from "../../web/logic.mjs";
+import { CAUSES_SHOWN, penaltyActionsFor, penaltyCauseGroups, penaltyCauses } from "../../web/logic.mjs";
 
 const labels = (line) => penaltyActionsFor(line).map((a) => a.label);
 
@@ -26,4 +26,27 @@ test("a pooled day names each order behind it, with its own day of lateness", ()
     { orderId: "BC-2026-0102", prefix: "Commande ", text: "événement transmis en retard (plus de 15 min), 1er jour" },
     { orderId: null, prefix: "", text: "message refusé pour son format, pas encore corrigé, 2e jour" }]);
   assert.deepEqual(penaltyCauses({ kind: "D2", causes: [] }), []);
+});
+
+test("at volume a pooled day says how many messages are behind it, the first few, the others behind « Voir les N autres »", () => {
+  const causes = Array.from({ length: 30 }, (_, i) => ({ deadline_id: `D1-${i}`, kind: "D1", day: i + 1,
+    order_id: `BC-${String(i).padStart(4, "0")}`, ref: `m${i}` }));
+  const groups = penaltyCauseGroups({ kind: "P1", causes });
+  assert.equal(CAUSES_SHOWN, 3);
+  assert.equal(groups.count, 30);
+  assert.equal(groups.countText, "30 messages en cause");
+  assert.deepEqual(groups.first.map((c) => c.orderId), ["BC-0000", "BC-0001", "BC-0002"]);
+  assert.equal(groups.rest.length, 27);
+  assert.equal(groups.moreText, "Voir les 27 autres");
+  // every message is there, in order, once: the first ones then the others
+  assert.deepEqual([...groups.first, ...groups.rest], penaltyCauses({ causes }));
+  // never one alone behind the disclosure: up to CAUSES_SHOWN + 1 all are shown
+  const four = penaltyCauseGroups({ causes: causes.slice(0, 4) });
+  assert.deepEqual([four.first.length, four.rest.length, four.moreText], [4, 0, ""]);
+  const five = penaltyCauseGroups({ causes: causes.slice(0, 5) });
+  assert.deepEqual([five.first.length, five.rest.length, five.moreText], [3, 2, "Voir les 2 autres"]);
+  assert.equal(penaltyCauseGroups({ causes: causes.slice(0, 1) }).countText, "1 message en cause");
+  // a day with no message behind it (D2 connection) shows nothing
+  assert.deepEqual(penaltyCauseGroups({ kind: "D2", causes: [] }), { count: 0, countText: "", first: [], rest: [],
+    moreText: "" });
 });

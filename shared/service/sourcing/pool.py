@@ -94,8 +94,10 @@ def may_read_view(view: str, role: str) -> bool:
 def list_beneficiaries(uow: UnitOfWork, after: str | None = None) -> dict[str, Any]:
     """B1 parties: the registered beneficiaries by id, from after ``after``, at most MAX_ROWS, as the
     purchasing body and the operator choose one (their id, name, SIRET, region and territory; never their
-    contacts). ``next_cursor`` is the page's last id when more follow."""
-    found, more = id_pages.page_by_id(uow, "beneficiaries", after)
+    contacts). ``next_cursor`` is the page's last id when more follow. A beneficiary the operator deactivated
+    (``deactivate_party``, A10 onboarding) is not offered: its people are refused until it is registered again
+    (the operator's directory, ``list_parties?kind=beneficiary``, still shows it, inactive)."""
+    found, more = id_pages.page_by_id(uow, "beneficiaries", after, keep=lambda data: not registry.deactivated(data))
     rows = []
     for doc in found:
         b, region = doc.data, Region(doc.data["region"])  # the fields that name the body, not its contacts
