@@ -74,7 +74,9 @@ class TreeNode(PropertyNode):
     # (or attached to) the node keeps as its ``site_path`` (A11 lists: a manager filters its orders by site).
     # Computed by ``plan`` like ``in_commune``; empty on a node stored before nodes kept it (read it with
     # ``shared.service.property_tree.ancestry``).
-    path: list[str] = Field(default_factory=list)
+    path: list[str] = Field(default_factory=list, description=(
+        "The ids from the node's site (its root) down to the node itself; empty on a node stored before nodes kept it "
+        "(the next import writes it)."))
     status: Annotated[str, Field(pattern=r"^(active|retired)$")] = "active"
     retired_at: str | None = None
 
