@@ -28,18 +28,20 @@ import { allNodes, siteOptions } from "./coverage_logic.mjs";
 const listState = { filters: {}, cursors: [], rows: null };
 
 // The manager's sites for the « Site » filter (A7 property tree): its tree read once per session (allNodes, page
-// after page), again after SITES_AGAIN_MS so that an import meanwhile shows; a read that fails is forgotten (the
-// filter is then typed: the site's id). → Promise of the picker's options.
+// after page), again after SITES_AGAIN_MS so that an import meanwhile shows; a read that fails, or finds no site (no
+// tree yet), is forgotten (the filter is then typed: the site's id). → Promise of the picker's options.
 const SITES_AGAIN_MS = 5 * 60 * 1000;
 let sitesRead = null;  // { key, at, promise }
 function managerSites(ctx) {
   const key = `${ctx.session?.claims?.tenant ?? ""}/${ctx.session?.claims?.uid ?? ""}`;
   if (sitesRead && sitesRead.key === key && Date.now() - sitesRead.at < SITES_AGAIN_MS) return sitesRead.promise;
   const entry = { key, at: Date.now(), promise: null };
-  entry.promise = allNodes(ctx.call).then(({ rows }) => siteOptions(rows), () => {
-    if (sitesRead === entry) sitesRead = null;
-    return [];
-  });
+  const forget = () => { if (sitesRead === entry) sitesRead = null; };
+  entry.promise = allNodes(ctx.call).then(({ rows }) => {
+    const options = siteOptions(rows);
+    if (!options.length) forget();  // no tree yet: read again on the next screen (an import may come meanwhile)
+    return options;
+  }, () => { forget(); return []; });
   sitesRead = entry;
   return entry.promise;
 }
