@@ -54,6 +54,16 @@ async function treeNodes(call, { pageSize, maxPages, active }) {
   return { rows, complete: false, treeInForce };
 }
 
+// The « Site » filter of the orders' list (A7 property tree, A11 lists): the tree's sites (its top nodes), by label
+// in French order, each with its id (two sites may share a label); a site an import retired is still offered, marked
+// so, since its orders keep it. `rows`: allNodes' rows.
+export function siteOptions(rows) {
+  return (rows ?? []).filter((n) => n.kind === "site" && !n.parent_id)
+    .sort((a, b) => a.label.localeCompare(b.label, "fr") || a.node_id.localeCompare(b.node_id))
+    .map((n) => ({ value: n.node_id,
+      label: `${n.label} — ${n.node_id}${(n.status ?? "active") === "retired" ? " (retiré du patrimoine)" : ""}` }));
+}
+
 // A node as the picker says it: « Bâtiment A — LYON-BAT-A (bâtiment, 69383) ».
 export function nodeLabel(node) {
   const facts = [NODE_KIND_LABELS[node.kind] ?? node.kind, node.in_commune].filter(Boolean).join(", ");

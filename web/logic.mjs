@@ -289,9 +289,10 @@ export function needsRefresh(session, nowSeconds) {
 }
 
 // Filters of the list → the query string of list_orders (empty values left out).
-export function listQuery({ state, contractorId, managerId, lateOnly, updatedSince, limit, cursor, orderId } = {}) {
+export function listQuery({ state, contractorId, managerId, nodeId, lateOnly, updatedSince, limit, cursor, orderId } = {}) {
   const params = new URLSearchParams();
   if (state) params.set("state", state);
+  if (nodeId) params.set("node_id", nodeId);  // under this node of the manager's tree: a site (A7, A11)
   if (contractorId) params.set("contractor_id", contractorId);
   if (managerId) params.set("manager_id", managerId);
   if (lateOnly) params.set("late", "true");

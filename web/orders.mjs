@@ -23,8 +23,28 @@ import {
 import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 import { directory, partyNodes } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_logic.mjs";
+import { allNodes, siteOptions } from "./coverage_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
+
+// The manager's sites for the « Site » filter (A7 property tree): its tree read once per session (allNodes, page
+// after page), again after SITES_AGAIN_MS so that an import meanwhile shows; a read that fails, or finds no site (no
+// tree yet), is forgotten (the filter is then typed: the site's id). → Promise of the picker's options.
+const SITES_AGAIN_MS = 5 * 60 * 1000;
+let sitesRead = null;  // { key, at, promise }
+function managerSites(ctx) {
+  const key = `${ctx.session?.claims?.tenant ?? ""}/${ctx.session?.claims?.uid ?? ""}`;
+  if (sitesRead && sitesRead.key === key && Date.now() - sitesRead.at < SITES_AGAIN_MS) return sitesRead.promise;
+  const entry = { key, at: Date.now(), promise: null };
+  const forget = () => { if (sitesRead === entry) sitesRead = null; };
+  entry.promise = allNodes(ctx.call).then(({ rows }) => {
+    const options = siteOptions(rows);
+    if (!options.length) forget();  // no tree yet: read again on the next screen (an import may come meanwhile)
+    return options;
+  }, () => { forget(); return []; });
+  sitesRead = entry;
+  return entry.promise;
+}
 
 export function reset() {
   Object.assign(listState, { filters: {}, cursors: [], rows: null });
@@ -67,19 +87,38 @@ export function renderList(ctx) {
       : field({ name: partyFilter.name, label: partyFilter.label(), value, hint: "Identifiant" }));
   }
   drawPartyFilter(false);
+  // the manager's « Site » filter (A7, A11: list_orders node_id=, the orders under a top node of its tree), picked by
+  // label among its tree's sites once read, typed (the site's id) before or without them
+  const siteField = role === "manager" ? h("div", { className: "picker", "data-picker": "node_id" }) : null;
+  const siteInput = () => siteField?.querySelector("select, input");
+  let drawnSites = null;
+  function drawSiteFilter(options) {
+    if (!siteField) return;
+    const value = siteInput()?.value ?? f.nodeId ?? "";
+    const typed = value && !options.some((o) => o.value === value) ? [{ value, label: value }] : [];
+    const key = JSON.stringify(options);
+    if (key === drawnSites) return;  // the same choices: the field stays as the user left it
+    drawnSites = key;
+    siteField.replaceChildren(options.length
+      ? field({ name: "node_id", label: "Site", value, options: [{ value: "", label: "Tous les sites" }, ...typed, ...options] })
+      : field({ name: "node_id", label: "Site", value, hint: "Identifiant du site" }));
+  }
+  drawSiteFilter([]);
+  if (siteField) managerSites(ctx).then(drawSiteFilter);
   const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
   // search by reference: one order among a month's hundreds (list_orders order_id=, in every client's space for a
   // contractor), with the other filters
   const reference = field({ name: "order_id", label: "Référence", value: f.orderId ?? "", hint: "ex. BC-2026-0101",
     type: "search" });
-  const filters = h("form", { className: "filters", "aria-label": "Filtres" }, reference, stateField, partyField, late,
+  const filters = h("form", { className: "filters", "aria-label": "Filtres" }, reference, stateField, partyField, siteField,
+    late,
     h("button", { type: "submit" }, "Filtrer"));
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
     const party = partyInput()?.value.trim() ?? "";
     listState.filters = { state: stateField.input.value, lateOnly: late.input.checked,
       contractorId: role === "manager" ? party : "",
-      managerId: contractor ? party : "", orderId: reference.input.value.trim() };
+      managerId: contractor ? party : "", nodeId: siteInput()?.value.trim() ?? "", orderId: reference.input.value.trim() };
     listState.cursors = [];
     listState.rows = null;
     serially(load);

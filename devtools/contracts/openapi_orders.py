@@ -168,6 +168,10 @@ def list_orders(b: Build) -> dict[str, Any]:
                    CONTRACTOR_ID),
             query("manager_id", "Contractors: only the orders of this manager's space. Managers: refused.",
                    MANAGER_ID),
+            query("node_id", "Only the orders under this node of the manager's property tree (A7): a site, a "
+                             "building… — every order whose node is it or lies below it, by the path from its site "
+                             "the order keeps from its issue or its last attach_order_node. Within the caller's "
+                             "scope only: another manager's node finds none of its orders.", "LYON-TILLEULS"),
             query("late", "true: only the orders behind their own schedule (late_reason).", "true",
                    enum=["true", "false"]),
             query("updated_since", "ISO 8601 date-time with offset: only the orders changed since then.",

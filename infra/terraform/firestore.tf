@@ -96,16 +96,26 @@ resource "google_firestore_field" "orders_order_id_group" {
 #   a manager's space:   managers/<m>/orders [where contractor_id ==] [where state ==]
 #   a contractor's list: collection group "orders" where contractor_id == <tenant>
 #                        [where manager_id ==] [where state ==]
+# and, filtered by a node of the manager's tree (A7 property tree: ?node_id=), site_path array-contains <node>
+# after the equalities (its entry is CONTAINS, not ASCENDING).
 # (updated_since adds updated_at >= <time>, served by the same indexes; the emulator needs none).
 locals {
   order_list_indexes = {
-    space_state              = { scope = "COLLECTION", fields = ["state"] }
-    space_contractor         = { scope = "COLLECTION", fields = ["contractor_id"] }
-    space_contractor_state   = { scope = "COLLECTION", fields = ["contractor_id", "state"] }
-    contractor               = { scope = "COLLECTION_GROUP", fields = ["contractor_id"] }
-    contractor_state         = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "state"] }
-    contractor_manager       = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id"] }
-    contractor_manager_state = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id", "state"] }
+    space_state                   = { scope = "COLLECTION", fields = ["state"] }
+    space_contractor              = { scope = "COLLECTION", fields = ["contractor_id"] }
+    space_contractor_state        = { scope = "COLLECTION", fields = ["contractor_id", "state"] }
+    contractor                    = { scope = "COLLECTION_GROUP", fields = ["contractor_id"] }
+    contractor_state              = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "state"] }
+    contractor_manager            = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id"] }
+    contractor_manager_state      = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id", "state"] }
+    space_site                    = { scope = "COLLECTION", fields = ["site_path"] }
+    space_site_state              = { scope = "COLLECTION", fields = ["state", "site_path"] }
+    space_contractor_site         = { scope = "COLLECTION", fields = ["contractor_id", "site_path"] }
+    space_contractor_site_state   = { scope = "COLLECTION", fields = ["contractor_id", "state", "site_path"] }
+    contractor_site               = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "site_path"] }
+    contractor_site_state         = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "state", "site_path"] }
+    contractor_manager_site       = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id", "site_path"] }
+    contractor_manager_site_state = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id", "state", "site_path"] }
   }
 }
 
@@ -120,8 +130,9 @@ resource "google_firestore_index" "order_list" {
   dynamic "fields" {
     for_each = each.value.fields
     content {
-      field_path = fields.value
-      order      = "ASCENDING"
+      field_path   = fields.value
+      order        = fields.value == "site_path" ? null : "ASCENDING"
+      array_config = fields.value == "site_path" ? "CONTAINS" : null
     }
   }
 

@@ -82,6 +82,9 @@ class OrderQuery:
     actor: Actor | None = None  # who the caller acts as on an order (each row's next_states)
     # A11 real-time view: one order's row (the one a stream event named), if it is in scope and matches the filters
     order_id: str | None = None
+    # A7 property tree, A11 lists: only the orders under this node of the manager's tree (a site, a building…):
+    # those whose ``site_path`` names it (array-contains)
+    node_id: str | None = None
 
 
 def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection[str] = ()
@@ -97,10 +100,14 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
     matches the other filters, else an empty list. A contractor may name its space (``manager_id``);
     without it, it gets the order of that reference in every space it is addressed to it (an order
     id is unique in a space only). A cursor has nothing to continue there.
+
+    ``node_id`` keeps the orders under that node of the manager's tree (A7; a site: every order on a building,
+    dwelling or equipment of it), by the path from its site each order keeps (``Order.site_path``): for either role,
+    within the caller's scope only, so another manager's node id finds nothing of it.
     """
     errors: list[ErrorDetail] = []
     contractor_view = role == "contractor"
-    allowed = {"state", "late", "updated_since", "limit", "cursor", "order_id",
+    allowed = {"state", "late", "updated_since", "limit", "cursor", "order_id", "node_id",
                "manager_id" if contractor_view else "contractor_id"}
     for name in sorted(set(args) - allowed):
         errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
@@ -114,6 +121,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
 
     other = identifier("manager_id" if contractor_view else "contractor_id")
     order_id = identifier("order_id")
+    node_id = identifier("node_id")
     if order_id is not None and args.get("cursor"):
         errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE",
                                      detail="sans objet avec order_id (une seule ligne)"))
@@ -155,6 +163,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
         contractor_id=tenant if contractor_view else other,
         across_spaces=contractor_view, state=state, late_only=late in _TRUE, updated_since=since,
         limit=limit, cursor=cursor, actor=actor_for_role(role, rights), order_id=order_id,
+        node_id=node_id,
     ), []
 
 
@@ -209,6 +218,8 @@ def one_order_matches(query: OrderQuery, order: Order, updated_at: dt.datetime |
     if query.contractor_id is not None and order.contractor_id != query.contractor_id:
         return False
     if query.state is not None and order.state != query.state:
+        return False
+    if query.node_id is not None and query.node_id not in order.site_path:
         return False
     if query.updated_since is not None and (updated_at is None or updated_at < query.updated_since):
         return False

@@ -187,6 +187,12 @@ class Order(Model):
     # ``beneficiaries/<manager_id>/missions/<mission_id>``); None for every part A order, which therefore
     # costs no mission read. Kept on the stored record only, like ``node_commune``.
     mission_id: Identifier | None = Field(default=None, exclude=True)
+    # A7 property tree, A11 lists: the tree's path from the order's site (a top node) down to its node, ids only, as
+    # the tree had it when the order was issued or last attached (``attach_order_node``); ``list_orders?node_id=``
+    # finds the orders under a node by it (array-contains). The node alone when no tree was in force. Kept on the
+    # stored record only, like ``node_commune``; empty on an order stored before orders kept it (until
+    # devtools/backfill_order_site_path.py writes it).
+    site_path: list[Identifier] = Field(default_factory=list, exclude=True)
 
     @property
     def total_cents(self) -> int:

@@ -95,6 +95,13 @@ class TreeNode(PropertyNode):
     and whether it is in force (``active``) or was omitted by a later import (``retired``)."""
 
     in_commune: str | None = None
+    # The tree's path from the node's site (its root) down to the node itself, ids only: what an order issued on
+    # (or attached to) the node keeps as its ``site_path`` (A11 lists: a manager filters its orders by site).
+    # Computed by ``plan`` like ``in_commune``; empty on a node stored before nodes kept it (read it with
+    # ``shared.service.property_tree.ancestry``).
+    path: list[str] = Field(default_factory=list, description=(
+        "The ids from the node's site (its root) down to the node itself; empty on a node stored before nodes kept it "
+        "(the next import writes it)."))
     status: Annotated[str, Field(pattern=r"^(active|retired)$")] = "active"
     retired_at: str | None = None
 
@@ -203,8 +210,9 @@ def plan(rows: list[tuple[int, PropertyNode]], stored: dict[str, PropertyNode],
         errors += _orphan_errors(rows, active, merged)
     if errors:
         return Plan(), errors
-    communes = _communes(merged)
-    write = [TreeNode(**node.model_dump(), in_commune=communes[node_id]) for node_id, node in merged.items()]
+    communes, paths = _communes(merged), _paths(merged)
+    write = [TreeNode(**node.model_dump(), in_commune=communes[node_id], path=paths[node_id])
+             for node_id, node in merged.items()]
     write = [n for n in write if stored_nodes.get(n.node_id) != n]
     retire = [n for k, n in stored_nodes.items() if n.status == "active" and k not in merged]
     return Plan(write=write, retire=retire), []
@@ -242,6 +250,21 @@ def _communes(tree: dict[str, PropertyNode]) -> dict[str, str | None]:
 
     for node_id in tree:
         commune(node_id)
+    return found
+
+
+def _paths(tree: dict[str, PropertyNode]) -> dict[str, list[str]]:
+    """Each node's path: its ancestors' ids from its root (a site) down, then its own (the tree is valid)."""
+    found: dict[str, list[str]] = {}
+
+    def path(node_id: str) -> list[str]:
+        if node_id not in found:
+            parent = tree[node_id].parent_id
+            found[node_id] = (path(parent) if parent in tree else []) + [node_id]
+        return found[node_id]
+
+    for node_id in tree:
+        path(node_id)
     return found
 
 
@@ -354,7 +377,8 @@ def attach(order: Order, node_id: str, node: TreeNode | None, perimeter: Perimet
     if errors:
         raise DomainError(errors)
     site = SiteRef.model_validate({**order.site.model_dump(), "node_id": node_id})
-    return order.model_copy(update={"site": site, "node_commune": place, "territory": territory})
+    return order.model_copy(update={"site": site, "node_commune": place, "territory": territory,
+                                    "site_path": list(node.path) or [node_id]})
 
 
 class OrderNodeChanged(Model):

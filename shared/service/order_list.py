@@ -1,7 +1,8 @@
 """ListOrders: one page of the orders a caller may see, most recent activity first (A11 real-time
 view, A3 c).
 
-The query applies what an index can (space or contractor, state, activity since) in activity
+The query applies what an index can (space or contractor, node of the tree — ``site_path`` array-contains —,
+state, activity since) in activity
 order — ``updated_at`` (the server time of the order's last write) then the document path,
 newest first; composite indexes in infra/terraform/firestore.tf (the emulator needs none). The
 rules that depend on now (late) are applied here, scanning on until the page is full. A scan
@@ -128,6 +129,8 @@ def page(uow: UnitOfWork, query: OrderQuery, after: Cursor | None, size: int) ->
         q = Query(f"managers/{query.manager_id}/orders")
         if query.contractor_id:
             q = q.filter("contractor_id", "==", query.contractor_id)
+    if query.node_id is not None:  # A7/A11: under this node of the tree (one array-contains per query)
+        q = q.filter("site_path", "array_contains", query.node_id)
     if query.state is not None:
         q = q.filter("state", "==", query.state.value)
     if query.updated_since is not None:

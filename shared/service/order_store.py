@@ -35,10 +35,13 @@ def order_path(manager_id: str, order_id: str) -> str:
 
 def order_doc(order: Order) -> dict[str, Any]:
     """The stored record: the order as it is sent, plus what only the record keeps (``node_commune``, when
-    known: B18's territory of an order whose site names no commune; ``territory``, B18's choice made at issue),
+    known: B18's territory of an order whose site names no commune; ``territory``, B18's choice made at issue;
+    ``site_path``, A7's path from its site down to its node, which ``list_orders?node_id=`` filters on),
     ``total_cents`` and ``updated_at``."""
     kept = {name: value for name, value in (("node_commune", order.node_commune), ("mission_id", order.mission_id),
                                             ("territory", order.territory)) if value is not None}
+    if order.site_path:
+        kept["site_path"] = list(order.site_path)
     return {**order.model_dump(mode="json"), **kept, "total_cents": order.total_cents, UPDATED_AT: SERVER_TIME}
 
 

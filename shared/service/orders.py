@@ -39,20 +39,27 @@ class SiteNode:
     known: bool  # no tree imported yet, or the node is in it and not retired
     in_commune: str | None = None  # the commune it lies in (its own or its nearest ancestor's), for A13
     label: str | None = None  # its label in the tree in force (A7), for a site that names the node only
+    # the tree's path from its site down to it (A11 lists' filter by site); the node alone without a tree in force
+    path: tuple[str, ...] = ()
 
 
 def site_node(uow: UnitOfWork, manager_id: str, node_id: str) -> SiteNode:
     """The order's node, read with the tree's marker in one ``get_all`` (two documents): whether it may be
-    named, and its stored ``in_commune``, which A13 checks when the order names no commune itself."""
+    named, its stored ``in_commune``, which A13 checks when the order names no commune itself, its label and its
+    path from its site (``path``, kept on the node by the import: no other read, but for a node stored before
+    nodes kept it, whose parents are read then)."""
+    from shared.service.property_tree import ancestry
+
     tree, node = f"managers/{manager_id}/property_tree/current", f"managers/{manager_id}/property_nodes/{node_id}"
     found = uow.get_all([tree, node])
     if tree not in found:
-        return SiteNode(known=True)
+        return SiteNode(known=True, path=(node_id,))
     if node not in found or found[node].get("status") == "retired":
         return SiteNode(known=False)
     label = found[node].get("label")
     return SiteNode(known=True, in_commune=found[node].get("in_commune"),
-                    label=label.strip() if isinstance(label, str) and label.strip() else None)
+                    label=label.strip() if isinstance(label, str) and label.strip() else None,
+                    path=tuple(ancestry(uow, manager_id, node_id, found[node])))
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class SiteCheck:
     refused: list[ErrorDetail]
     node_commune: str | None
     node_label: str | None = None  # the node's label in the tree in force (A7), from the same read
+    node_path: tuple[str, ...] = ()  # the tree's path from the site down to the node (A11 lists' filter by site)
 
     def labelled(self, site: SiteRef) -> SiteRef:
         """``site`` as the tree names it: a site that names the node only (no label) gets the node's label, so
@@ -85,7 +93,7 @@ def check_site(uow: UnitOfWork, manager_id: str, contract: dict | None, contract
     refused += contract_rules.commune_errors(site.commune, site.node_id, node.in_commune)
     if not node.known:
         refused.append(ErrorDetail.of("$.site.node_id", "PROPERTY_NODE_NOT_FOUND", node_id=site.node_id))
-    return SiteCheck(refused, node.in_commune, node.label)
+    return SiteCheck(refused, node.in_commune, node.label, node.path)
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -121,11 +129,13 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
     # is read only when neither the site, its node nor the contract says) and kept on the record for its readers.
     territory = order_territory(reader(uow), manager_id, command.contract_id, command.site.commune, contract,
                                 node_commune=site.node_commune).code
+    # A7: a site that names the node only is stored with the node's label (a label the sender gave is kept), and
+    # the order keeps the tree's path from its site down to its node (A11 lists: ``list_orders?node_id=``)
     order = Order(manager_id=manager_id, node_commune=site.node_commune, mission_id=mission_id, territory=territory,
-                  **command.model_dump())
+                  site_path=list(site.node_path), **{**command.model_dump(), "site": site.labelled(command.site)})
     existing = load_order(uow, manager_id, command.order_id)
-    if existing is not None:
-        if _same_order(existing, order):
+    if existing is not None:  # the same order again — stored with the tree's label, or before orders took it
+        if _same_order(existing, order) or _same_order(existing, order.model_copy(update={"site": command.site})):
             return OrderOutcome(existing, created=False)
         raise DomainError([ErrorDetail.of("$.order_id", "ORDER_ALREADY_EXISTS", order_id=command.order_id)])
     save_order(uow, order, created=True)

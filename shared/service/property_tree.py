@@ -27,7 +27,8 @@ it does only the rest (the answer says ``resumed``). Orders are checked against 
 commune A13 checks against the contract when the order names none.
 
 An order received before the tree, or whose node an import retired, is attached by the manager to a node
-in force (``attach_order_node``): the order's site node and node commune, a history event, the message to
+in force (``attach_order_node``): the order's site node, node commune and site path (A11 lists' filter by
+site), a history event, the message to
 the contractor holding it (``fr.passerelle.order.node_changed.v1``) and their audit records, one commit.
 Its documents follow it (coverage reads them through their order); its territory does not (B18).
 """
@@ -92,6 +93,24 @@ def node_state(uow: UnitOfWork, manager_id: str, node_id: str | None) -> str | N
         return None
     node = found.get(node_path(manager_id, node_id)) if node_id else None
     return "missing" if node is None else node.get("status", "active")
+
+
+MAX_DEPTH = 5  # site, building, staircase, dwelling, equipment (pt.ALLOWED_PARENTS): no longer path exists
+
+
+def ancestry(uow: UnitOfWork, manager_id: str, node_id: str, node: dict[str, Any] | None) -> list[str]:
+    """The tree's path from ``node``'s site down to it (ids), as the node stores it (``path``, written by the
+    import): no read. A node stored before nodes kept it has none: its parents are read one by one then (at most
+    four reads, within the caller's unit of work). No node (no tree in force): the node alone."""
+    if node is None:
+        return [node_id]
+    if node.get("path"):
+        return list(node["path"])
+    path, parent = [node_id], node.get("parent_id")
+    while parent and parent not in path and len(path) < MAX_DEPTH:
+        path.insert(0, parent)
+        parent = (uow.get(node_path(manager_id, parent)) or {}).get("parent_id")
+    return path
 
 
 def contractor_perimeters(uow: UnitOfWork, manager_id: str) -> dict[str, list[Perimeter]]:
@@ -218,6 +237,8 @@ def attach_order_node(manager_id: str, command: pt.AttachOrderNode, uow: UnitOfW
             raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=command.order_id)])
         found = uow.get(node_path(manager_id, command.node_id))
         node = pt.TreeNode.model_validate(found) if found is not None else None
+        if node is not None and not node.path and node.status == "active":  # stored before nodes kept their path
+            node = node.model_copy(update={"path": ancestry(uow, manager_id, command.node_id, found)})
         contract = uow.get(f"managers/{manager_id}/contracts/{order.contract_id}")
         perimeter = Perimeter.model_validate(contract.get("perimeter") or {}) if contract is not None else None
         territory = territory_of(uow, order, contract)  # as it stands: kept at issue, else the rule's (B18)

@@ -3,8 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeLabel, nodeOptions,
+  activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeLabel, nodeOptions, siteOptions,
 } from "../../web/coverage_logic.mjs";
+import { listQuery } from "../../web/logic.mjs";
 
 const coverage = {
   orphans: [{ kind: "order", id: "BC-1", node_id: "ANCIEN-BAT" }, { kind: "document", id: "BC-1/abc", node_id: "ANCIEN-BAT" },
@@ -63,4 +64,23 @@ test("A7: the confirmation says what moves and what does not; the answer is said
     "Commande BC-1 rattachée à « LYON-BAT-A » (auparavant « ANCIEN-BAT »).");
   assert.equal(attachedText({ order_id: "BC-1", node_id: "LYON-BAT-A", previous_node_id: "LYON-BAT-A", changed: false }),
     "La commande BC-1 était déjà rattachée à « LYON-BAT-A ».");
+});
+
+test("the orders' « Site » filter offers the tree's sites by label, a retired one marked, and asks list_orders node_id=", () => {
+  const rows = [
+    { node_id: "VAULX-BAT-B", kind: "building", parent_id: "VAULX", label: "Bâtiment B" },
+    { node_id: "VAULX", kind: "site", parent_id: null, label: "Résidence du Mas" },
+    { node_id: "LYON", kind: "site", label: "Résidence Les Tilleuls" },
+    { node_id: "ANCIEN", kind: "site", label: "Ancienne résidence", status: "retired" },
+    { node_id: "ELLE", kind: "site", label: "Élan" },
+  ];
+  assert.deepEqual(siteOptions(rows), [
+    { value: "ANCIEN", label: "Ancienne résidence — ANCIEN (retiré du patrimoine)" },
+    { value: "ELLE", label: "Élan — ELLE" },
+    { value: "VAULX", label: "Résidence du Mas — VAULX" },
+    { value: "LYON", label: "Résidence Les Tilleuls — LYON" },
+  ]);
+  assert.deepEqual(siteOptions(undefined), []);
+  assert.equal(listQuery({ nodeId: "VAULX", state: "scheduled", orderId: "BC-2" }), "state=scheduled&node_id=VAULX&order_id=BC-2");
+  assert.equal(listQuery({ nodeId: "" }), "");
 });

@@ -136,6 +136,8 @@ test("one row's query keeps the list's filters, names the space for a contractor
     "state=scheduled&contractor_id=ctr-x&late=true&order_id=BC-2");
   assert.equal(listQuery(rowFilters(event, { managerId: "" }, "contractor")), "manager_id=mgr-a&order_id=BC-2");
   assert.equal(listQuery(rowFilters(event, {}, "beneficiary")), "order_id=BC-2");
+  // the « Site » filter stays on the row's query: an order no longer under the site leaves the list
+  assert.equal(listQuery(rowFilters(event, { nodeId: "VAULX" }, "manager")), "node_id=VAULX&order_id=BC-2");
 });
 
 test("a row read again takes its place by activity, leaves when the order left the list, and stays on its page", () => {

@@ -385,6 +385,24 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     expect(page.locator("meter")).to_have_attribute("value", "100")
     app.check(page, "gestionnaire-import-patrimoine", shot=False)
 
+    # The dashboard's « Site » filter (A7, A11): the tree's sites by label; the attached order is found under its site
+    # (its path kept by « Rattacher »), and an order sent naming its dwelling only shows the tree's label
+    assert manager.post("receive_order", issue_order_body("BC-IMP-2", site={"node_id": "LYON-BAT-B-LOG-3"})
+                        ).status_code == 201
+    page.get_by_role("link", name="Tableau de bord").click()
+    site = page.get_by_label("Site", exact=True)
+    expect(site.locator("option")).to_have_text(["Tous les sites", "Résidence Les Tilleuls — LYON"])
+    with page.expect_request(lambda r: "node_id=LYON" in r.url):
+        site.select_option(label="Résidence Les Tilleuls — LYON")
+        page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("tr[data-order]")).to_have_count(2)
+    with page.expect_request(lambda r: "node_id=LYON&" in r.url and "order_id=BC-IMP-2" in r.url):
+        page.get_by_label("Référence").fill("BC-IMP-2")  # the search by reference keeps the site
+        page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("tr[data-order]")).to_have_count(1)
+    page.get_by_role("link", name="BC-IMP-2").click()
+    expect(page.locator("main")).to_contain_text("Logement 3")
+
     # The contractor reads the catalogue but is offered no import (the platform refuses it anyway: 403)
     contractor_page = app.sign_in("contractor")
     contractor_page.goto(app.base + "/#/contracts/mgr-test/AC-2026-017")
