@@ -189,6 +189,9 @@ class Plan(Model):
 
     write: list[TreeNode] = []
     retire: list[TreeNode] = []
+    # nodes stored before nodes kept their path, otherwise as the file says: given their path silently (not
+    # announced to contractors, not counted as changed), so the first import after that change is no burst
+    keep_path: list[TreeNode] = []
 
 
 def plan(rows: list[tuple[int, PropertyNode]], stored: dict[str, PropertyNode],
@@ -213,9 +216,15 @@ def plan(rows: list[tuple[int, PropertyNode]], stored: dict[str, PropertyNode],
     communes, paths = _communes(merged), _paths(merged)
     write = [TreeNode(**node.model_dump(), in_commune=communes[node_id], path=paths[node_id])
              for node_id, node in merged.items()]
-    write = [n for n in write if stored_nodes.get(n.node_id) != n]
+    changed, keep_path = [], []
+    for node in write:
+        before = stored_nodes.get(node.node_id)
+        if before == node:
+            continue
+        only_path = before is not None and not before.path and before.model_copy(update={"path": node.path}) == node
+        (keep_path if only_path else changed).append(node)
     retire = [n for k, n in stored_nodes.items() if n.status == "active" and k not in merged]
-    return Plan(write=write, retire=retire), []
+    return Plan(write=changed, retire=retire, keep_path=keep_path), []
 
 
 def _tree_node(node: PropertyNode) -> TreeNode:

@@ -175,6 +175,9 @@ def import_tree(manager_id: str, fmt: str, raw: bytes, uow: UnitOfWork, clock: C
                     _told(manager_id, job_id, kind, chunk, perimeters, at))
             if progress is not None:
                 progress(job)
+    for start in range(0, len(planned.keep_path), size):  # a path given to nodes stored without one: no message
+        _commit(uow, {node_path(manager_id, n.node_id): n.model_dump(mode="json")
+                      for n in planned.keep_path[start:start + size]})
     total_nodes = sum(1 for n in {**stored, **{n.node_id: n for n in planned.write}}.values()
                       if n.status == "active") - len(planned.retire)
     done = clock.now().isoformat()

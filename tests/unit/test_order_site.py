@@ -84,6 +84,23 @@ def test_a_node_stored_before_nodes_kept_their_path_has_its_parents_read_and_no_
     assert load_order(world.uow(), MANAGER, "BC-1").site_path == ["LYON", "LYON-BAT-A", "LYON-BAT-A-LOG-12"]
 
 
+def test_the_first_import_after_nodes_kept_their_path_gives_it_to_the_stored_nodes_without_telling_anyone():
+    # Given a tree stored before nodes kept their path
+    world = a_world()
+    imported(world, LYON)
+    for node_id in ("LYON", "LYON-BAT-A", "LYON-BAT-A-LOG-12"):
+        data = world.db.data(tree.node_path(MANAGER, node_id))
+        world.seed(tree.node_path(MANAGER, node_id), {k: v for k, v in data.items() if k != "path"})
+    told_before = len(world.outbox())
+    # When the same nodes are imported again (as additions: another job than the first)
+    job = imported(world, LYON, mode="merge")
+    # Then every node has its path, yet nothing changed for anyone: no message, nothing counted as written
+    assert world.db.data(tree.node_path(MANAGER, "LYON-BAT-A-LOG-12"))["path"] == [
+        "LYON", "LYON-BAT-A", "LYON-BAT-A-LOG-12"]
+    assert len(world.outbox()) == told_before
+    assert (job["written_now"], job["changed"]) == (0, False)
+
+
 def test_an_import_keeps_each_nodes_path_and_a_move_rewrites_its_descendants():
     world = a_world()
     imported(world, LYON + PARIS)
