@@ -1,6 +1,7 @@
 // Pure logic of the web application: no DOM, no network — tested with `node --test`
 // (tests/web/logic.test.mjs). app.js wires it to the page.
 import { partyLabel } from "./names_logic.mjs";
+import { TERRITORIES } from "./territories.mjs";
 
 export const STATE_LABELS = Object.freeze({
   to_acknowledge: "à prendre en compte",
@@ -1211,10 +1212,11 @@ export function personText(people, uid) {
 }
 
 // The operator's phone-report form (flat strings) → the ReportIncident body with its reporter
-// (reported_for) and the time of the call (first_reported_at, local time with its UTC offset:
-// offsetOf injected, testable), and the errors a person can fix before sending. The platform
-// checks the rest (the call within the last week, the identifiers).
-export function phoneReport(form, offsetOf) {
+// (reported_for) and the time of the call (first_reported_at, local time with its UTC offset), and the errors a
+// person can fix before sending. B18: the time is typed on the clock of the caller's territory (`territory`, sent
+// too: where the incident's working hours count), Paris's when none is chosen; `offsetOf` (local → minutes east of
+// UTC) may be injected for a test. The platform checks the rest (the call within the last week, the identifiers).
+export function phoneReport(form, offsetOf = offsetIn(territoryZone(String(form.territory ?? "").trim()))) {
   const text = (name) => String(form[name] ?? "").trim();
   const errors = [];
   const local = parseFrenchDateTime(text("first_reported_at"));
@@ -1226,6 +1228,34 @@ export function phoneReport(form, offsetOf) {
     reported_for: { tenant: text("reporter_tenant"), role: text("reporter_role") }, first_reported_at: at };
   for (const name of ["order_id", "need_id", "territory"]) if (text(name)) body[name] = text(name);
   return { body, errors };
+}
+
+// B18: the IANA zone of a territory's clock (web/territories.mjs, generated from the platform's one mapping);
+// Paris's for none or a code it does not know (the platform refuses that code next to its field).
+export function territoryZone(code) {
+  return TERRITORIES[code]?.time_zone ?? PARIS_ZONE;
+}
+
+// The phone form's « Territoire de l'appelant » choices: « Non précisé » (Paris's clock; the platform then counts the
+// incident's hours in its order's territory, else the caller's), then every territory « Martinique (972) », in the
+// platform's order (metropolitan départements, then overseas).
+export function territoryOptions() {
+  return [{ value: "", label: "Non précisé (heure de Paris)" },
+    ...Object.entries(TERRITORIES).map(([code, t]) => ({ value: code, label: `${t.name} (${code})` }))];
+}
+
+// The territory the phone form proposes for a caller: its recorded one (list_parties' `territory`) when the
+// platform knows it, else none.
+export function callerTerritory(row) {
+  return row?.territory && TERRITORIES[row.territory] ? row.territory : "";
+}
+
+// The hint of the call's time: on which clock it is typed, « Heure de la Martinique (UTC−4) » (at `date`).
+export function callTimeHint(code, date = new Date()) {
+  const t = TERRITORIES[code];
+  const clock = t && t.time_zone !== PARIS_ZONE ? `${t.time_zone_label.replace(/^Heures/, "Heure")} `
+    + `(${utcOffsetText(t.time_zone, date)})` : "Heure de Paris";
+  return `${clock}, format jj/mm/aaaa hh:mm, dans les 7 derniers jours : les délais courent depuis l'appel`;
 }
 export const NEED_STATUS_LABELS = Object.freeze({ acknowledged: "accusé de réception", scored: "résultats calculés",
   proposed: "professionnels proposés", accepted: "proposition acceptée", abandoned: "recherche abandonnée",
