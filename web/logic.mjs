@@ -420,16 +420,17 @@ export function frenchDateTimeOf(date, timeZone = "Europe/Paris") {
 // B16: by when a requested quote must be answered — the end of its D3 (5 working days), answer_due_at kept on the
 // quote — on the quote's clock (its territory's, orderZone): « Réponse attendue au plus tard le 27/05/2026 ». D3 ends
 // at midnight there, so the last day is the one before; any other time is written with its hour. `suffix`: a list
-// row's « (heure locale, UTC−4) ». Null when no answer is awaited (a quote no longer requested) or none is known (a
-// quote requested before the due date was kept).
-export function answerDueText(quote, suffix = "") {
+// row's « (heure locale, UTC−4) »; « — en retard » once that time has passed (`now`) with the quote still unanswered
+// (D3 missed). Null when no answer is awaited (a quote no longer requested) or none is known (a quote requested
+// before the due date was kept).
+export function answerDueText(quote, suffix = "", now = new Date()) {
   const due = quote?.state === "requested" && quote.answer_due_at ? new Date(quote.answer_due_at) : null;
   if (!due || Number.isNaN(due.getTime())) return null;
   const zone = orderZone(quote);
   const w = wallClockIn(zone, due);
   const text = w.hh === "00" && w.mm === "00" ? frenchDateTimeOf(new Date(due.getTime() - 60000), zone).slice(0, 10)
     : frenchDateTimeOf(due, zone).replace(" ", " à ");
-  return `Réponse attendue au plus tard le ${text}${suffix}`;
+  return `Réponse attendue au plus tard le ${text}${suffix}${now.getTime() >= due.getTime() ? " — en retard" : ""}`;
 }
 
 // The offset east of UTC, in minutes, of the wall-clock time `local` ("2026-03-03T09:00") in Paris (or in
