@@ -39,12 +39,20 @@ export async function allNodes(call, { pageSize = NODE_PAGE, maxPages = NODE_PAG
   return treeNodes(call, { pageSize, maxPages, active: false });
 }
 
-async function treeNodes(call, { pageSize, maxPages, active }) {
+// The tree's sites alone (list_property_nodes kind=site, page after page), retired ones included: what a « Site »
+// filter offers (siteOptions) without reading the whole tree. A contractor names the manager (`managerId`) and reads
+// the sites within its perimeter only.
+export async function siteNodes(call, { managerId = null, pageSize = NODE_PAGE, maxPages = NODE_PAGES } = {}) {
+  return treeNodes(call, { pageSize, maxPages, active: false,
+    filters: { kind: "site", ...(managerId ? { manager_id: managerId } : {}) } });
+}
+
+async function treeNodes(call, { pageSize, maxPages, active, filters = {} }) {
   const rows = [];
   let after = null;
   let treeInForce = false;
   for (let page = 0; page < maxPages; page += 1) {
-    const query = new URLSearchParams({ limit: String(pageSize), ...(after ? { after } : {}) }).toString();
+    const query = new URLSearchParams({ ...filters, limit: String(pageSize), ...(after ? { after } : {}) }).toString();
     const answer = await call("list_property_nodes", { query });
     treeInForce ||= Boolean(answer?.tree_in_force);
     rows.push(...(answer?.nodes ?? []).filter((n) => !active || (n.status ?? "active") === "active"));
@@ -56,7 +64,7 @@ async function treeNodes(call, { pageSize, maxPages, active }) {
 
 // The « Site » filter of the orders' list (A7 property tree, A11 lists): the tree's sites (its top nodes), by label
 // in French order, each with its id (two sites may share a label); a site an import retired is still offered, marked
-// so, since its orders keep it. `rows`: allNodes' rows.
+// so, since its orders keep it. `rows`: siteNodes' (or allNodes') rows.
 export function siteOptions(rows) {
   return (rows ?? []).filter((n) => n.kind === "site" && !n.parent_id)
     .sort((a, b) => a.label.localeCompare(b.label, "fr") || a.node_id.localeCompare(b.node_id))

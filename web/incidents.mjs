@@ -4,11 +4,13 @@
 // resolves. Every role reads each incident's channel, history, D8 and follow-up clock and its time
 // to resolution, as IncidentView gives them (formatting in logic.mjs). Live: polled.
 // Times (B18 territories): each incident's on the clock of its territory, where its D8 counts (IncidentView's
-// time_zone), its row naming that clock once when it is not Paris's; the phone report's time is typed on Paris's.
+// time_zone), its row naming that clock once when it is not Paris's; the phone report's time is typed on the clock
+// of the caller's territory (its recorded one proposed).
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  clockNote, formatDateTime, frenchDateTimeOf, parisOffsetOf, incidentChannelText, incidentHistory, incidentReporterText,
-  incidentStepBody, orderZone, personText, phoneReport, refreshedText, resolutionClockText, rowTimeText, timeLeftText,
+  callTimeHint, callerTerritory, clockNote, formatDateTime, frenchDateTimeOf, incidentChannelText, incidentHistory,
+  incidentReporterText, incidentStepBody, orderZone, personText, phoneReport, refreshedText, resolutionClockText,
+  rowTimeText, territoryOptions, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
@@ -128,29 +130,38 @@ function guardedSubmit(ctx, { form, slot, functionName, build, answered }) {
 
 // The operator enters a report received by phone (ReportIncident with reported_for and
 // first_reported_at): whose incident it is, and when the call came — D8 and the time to resolution
-// run from the call, not from this entry.
+// run from the call, not from this entry. B18: the call's time is typed on the clock of the caller's territory
+// (« Territoire de l'appelant »: the caller's recorded one once it is picked, else chosen; Paris's when none).
 function phoneForm(ctx, actions) {
-  const who = [
-    partyDirectory(ctx.call).picker({ kind: "manager", name: "reporter_tenant", label: "Espace de l'appelant",
-      paths: ["reported_for.tenant", "reported_for"],
-      hint: "Identifiant de son espace, par exemple mgr-rhone-habitat ou ctr-acme" }),
-    field({ name: "reporter_role", label: "Rôle de l'appelant", required: true, value: "manager", paths: ["reported_for.role"],
-      options: REPORTER_ROLE_OPTIONS.map((role) => ({ value: role, label: ROLE_LABELS[role] })) }),
-    dateTimeField({ name: "first_reported_at", label: "Date et heure de l'appel", required: true,
-      value: frenchDateTimeOf(new Date()),
-      // B18: the operator's own clock (the support desk's, Paris's), whatever the caller's territory: the instant is
-      // the same, and the incident's working hours still count in its territory (docs/web-app.md)
-      hint: "Heure de Paris, format jj/mm/aaaa hh:mm, dans les 7 derniers jours : les délais courent depuis l'appel" }),
-  ];
-  who[1].input.addEventListener("change", () => who[0].kind(who[1].input.value));  // the list of the caller's role
+  const caller = partyDirectory(ctx.call).picker({ kind: "manager", name: "reporter_tenant",
+    label: "Espace de l'appelant", paths: ["reported_for.tenant", "reported_for"],
+    hint: "Identifiant de son espace, par exemple mgr-rhone-habitat ou ctr-acme" });
+  const role = field({ name: "reporter_role", label: "Rôle de l'appelant", required: true, value: "manager",
+    paths: ["reported_for.role"], options: REPORTER_ROLE_OPTIONS.map((r) => ({ value: r, label: ROLE_LABELS[r] })) });
+  const territory = field({ name: "territory", label: "Territoire de l'appelant", options: territoryOptions(),
+    paths: ["territory"],
+    hint: "L'heure de l'appel est lue à l'heure de ce territoire, où les heures ouvrées de l'incident sont comptées" });
+  const when = dateTimeField({ name: "first_reported_at", label: "Date et heure de l'appel", required: true,
+    value: frenchDateTimeOf(new Date()), hint: callTimeHint("") });
+  const showClock = () => {
+    const hint = when.querySelector(".hint");
+    if (hint) hint.textContent = callTimeHint(territory.input.value);
+  };
+  // the caller picked: its recorded territory proposed (the operator may choose another), the call's clock with it
+  caller.addEventListener("change", () => {
+    const row = caller.row(caller.values()[0]);
+    if (row) territory.input.value = callerTerritory(row);
+    showClock();
+  });
+  territory.input.addEventListener("change", showClock);
+  const who = [caller, role, territory, when];
+  role.input.addEventListener("change", () => caller.kind(role.input.value));  // the list of the caller's role
   const what = [
     field({ name: "title", label: "Titre", required: true }),
     field({ name: "severity", label: "Gravité", required: true, value: "2", options: SEVERITY_OPTIONS }),
     field({ name: "description", label: "Description", required: true, rows: 3 }),
     field({ name: "order_id", label: "Commande concernée (facultatif)" }),
     field({ name: "need_id", label: "Besoin concerné (facultatif)" }),
-    field({ name: "territory", label: "Territoire (facultatif)",
-      hint: "Département ou collectivité (69, 2A, 974…) où les heures ouvrées sont comptées ; à défaut, celui de l'appelant" }),
   ];
   const all = [...who, ...what];
   const slot = errorSlot(() => all);
@@ -163,11 +174,12 @@ function phoneForm(ctx, actions) {
     h("fieldset", {}, h("legend", {}, "L'incident"), h("div", { className: "grid" }, what)),
     button);
   guardedSubmit(ctx, { form, button, slot, functionName: "report_incident",
-    build: (v) => phoneReport(v, parisOffsetOf),
+    build: (v) => phoneReport(v),
     answered: (incident) => {
       form.reset();
-      who[0].kind(who[1].input.value);
-      who[2].input.value = frenchDateTimeOf(new Date());
+      caller.kind(role.input.value);
+      when.input.value = frenchDateTimeOf(new Date());
+      showClock();
       actions.reload();
       actions.done(`Signalement téléphonique enregistré : « ${incident.title} », appel du `
         + `${rowTimeText(incident, incident.reported_at)} ; première réponse attendue avant le `

@@ -1,6 +1,7 @@
 // Pure logic of the web application: no DOM, no network — tested with `node --test`
 // (tests/web/logic.test.mjs). app.js wires it to the page.
 import { partyLabel } from "./names_logic.mjs";
+import { TERRITORIES } from "./territories.mjs";
 
 export const STATE_LABELS = Object.freeze({
   to_acknowledge: "à prendre en compte",
@@ -419,16 +420,17 @@ export function frenchDateTimeOf(date, timeZone = "Europe/Paris") {
 // B16: by when a requested quote must be answered — the end of its D3 (5 working days), answer_due_at kept on the
 // quote — on the quote's clock (its territory's, orderZone): « Réponse attendue au plus tard le 27/05/2026 ». D3 ends
 // at midnight there, so the last day is the one before; any other time is written with its hour. `suffix`: a list
-// row's « (heure locale, UTC−4) ». Null when no answer is awaited (a quote no longer requested) or none is known (a
-// quote requested before the due date was kept).
-export function answerDueText(quote, suffix = "") {
+// row's « (heure locale, UTC−4) »; « — en retard » once that time has passed (`now`) with the quote still unanswered
+// (D3 missed). Null when no answer is awaited (a quote no longer requested) or none is known (a quote requested
+// before the due date was kept).
+export function answerDueText(quote, suffix = "", now = new Date()) {
   const due = quote?.state === "requested" && quote.answer_due_at ? new Date(quote.answer_due_at) : null;
   if (!due || Number.isNaN(due.getTime())) return null;
   const zone = orderZone(quote);
   const w = wallClockIn(zone, due);
   const text = w.hh === "00" && w.mm === "00" ? frenchDateTimeOf(new Date(due.getTime() - 60000), zone).slice(0, 10)
     : frenchDateTimeOf(due, zone).replace(" ", " à ");
-  return `Réponse attendue au plus tard le ${text}${suffix}`;
+  return `Réponse attendue au plus tard le ${text}${suffix}${now.getTime() >= due.getTime() ? " — en retard" : ""}`;
 }
 
 // The offset east of UTC, in minutes, of the wall-clock time `local` ("2026-03-03T09:00") in Paris (or in
@@ -1211,10 +1213,11 @@ export function personText(people, uid) {
 }
 
 // The operator's phone-report form (flat strings) → the ReportIncident body with its reporter
-// (reported_for) and the time of the call (first_reported_at, local time with its UTC offset:
-// offsetOf injected, testable), and the errors a person can fix before sending. The platform
-// checks the rest (the call within the last week, the identifiers).
-export function phoneReport(form, offsetOf) {
+// (reported_for) and the time of the call (first_reported_at, local time with its UTC offset), and the errors a
+// person can fix before sending. B18: the time is typed on the clock of the caller's territory (`territory`, sent
+// too: where the incident's working hours count), Paris's when none is chosen; `offsetOf` (local → minutes east of
+// UTC) may be injected for a test. The platform checks the rest (the call within the last week, the identifiers).
+export function phoneReport(form, offsetOf = offsetIn(territoryZone(String(form.territory ?? "").trim()))) {
   const text = (name) => String(form[name] ?? "").trim();
   const errors = [];
   const local = parseFrenchDateTime(text("first_reported_at"));
@@ -1226,6 +1229,34 @@ export function phoneReport(form, offsetOf) {
     reported_for: { tenant: text("reporter_tenant"), role: text("reporter_role") }, first_reported_at: at };
   for (const name of ["order_id", "need_id", "territory"]) if (text(name)) body[name] = text(name);
   return { body, errors };
+}
+
+// B18: the IANA zone of a territory's clock (web/territories.mjs, generated from the platform's one mapping);
+// Paris's for none or a code it does not know (the platform refuses that code next to its field).
+export function territoryZone(code) {
+  return TERRITORIES[code]?.time_zone ?? PARIS_ZONE;
+}
+
+// The phone form's « Territoire de l'appelant » choices: « Non précisé » (Paris's clock; the platform then counts the
+// incident's hours in its order's territory, else the caller's), then every territory « Martinique (972) », in the
+// platform's order (metropolitan départements, then overseas).
+export function territoryOptions() {
+  return [{ value: "", label: "Non précisé (heure de Paris)" },
+    ...Object.entries(TERRITORIES).map(([code, t]) => ({ value: code, label: `${t.name} (${code})` }))];
+}
+
+// The territory the phone form proposes for a caller: its recorded one (list_parties' `territory`) when the
+// platform knows it, else none.
+export function callerTerritory(row) {
+  return row?.territory && TERRITORIES[row.territory] ? row.territory : "";
+}
+
+// The hint of the call's time: on which clock it is typed, « Heure de la Martinique (UTC−4) » (at `date`).
+export function callTimeHint(code, date = new Date()) {
+  const t = TERRITORIES[code];
+  const clock = t && t.time_zone !== PARIS_ZONE ? `${t.time_zone_label.replace(/^Heures/, "Heure")} `
+    + `(${utcOffsetText(t.time_zone, date)})` : "Heure de Paris";
+  return `${clock}, format jj/mm/aaaa hh:mm, dans les 7 derniers jours : les délais courent depuis l'appel`;
 }
 export const NEED_STATUS_LABELS = Object.freeze({ acknowledged: "accusé de réception", scored: "résultats calculés",
   proposed: "professionnels proposés", accepted: "proposition acceptée", abandoned: "recherche abandonnée",

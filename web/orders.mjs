@@ -23,26 +23,29 @@ import {
 import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 import { directory, partyNodes } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_logic.mjs";
-import { allNodes, siteOptions } from "./coverage_logic.mjs";
+import { siteNodes, siteOptions } from "./coverage_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 
-// The manager's sites for the « Site » filter (A7 property tree): its tree read once per session (allNodes, page
-// after page), again after SITES_AGAIN_MS so that an import meanwhile shows; a read that fails, or finds no site (no
-// tree yet), is forgotten (the filter is then typed: the site's id). → Promise of the picker's options.
+// The sites a « Site » filter offers (A7 property tree): the manager's own, or — for a contractor that chose a client
+// (`managerId`) — that client's sites within its perimeter; read by kind alone (siteNodes: list_property_nodes
+// kind=site, page after page, not the whole tree), once per session and client, again after SITES_AGAIN_MS so that
+// an import meanwhile shows; a read that fails, or finds no site (no tree yet), is forgotten (the filter is then
+// typed: the site's id). → Promise of the picker's options.
 const SITES_AGAIN_MS = 5 * 60 * 1000;
-let sitesRead = null;  // { key, at, promise }
-function managerSites(ctx) {
+const sitesRead = new Map();  // client ("" for the manager's own) → { key, at, promise }
+function sitesOf(ctx, managerId = "") {
   const key = `${ctx.session?.claims?.tenant ?? ""}/${ctx.session?.claims?.uid ?? ""}`;
-  if (sitesRead && sitesRead.key === key && Date.now() - sitesRead.at < SITES_AGAIN_MS) return sitesRead.promise;
+  const known = sitesRead.get(managerId);
+  if (known && known.key === key && Date.now() - known.at < SITES_AGAIN_MS) return known.promise;
   const entry = { key, at: Date.now(), promise: null };
-  const forget = () => { if (sitesRead === entry) sitesRead = null; };
-  entry.promise = allNodes(ctx.call).then(({ rows }) => {
+  const forget = () => { if (sitesRead.get(managerId) === entry) sitesRead.delete(managerId); };
+  entry.promise = siteNodes(ctx.call, { managerId: managerId || null }).then(({ rows }) => {
     const options = siteOptions(rows);
     if (!options.length) forget();  // no tree yet: read again on the next screen (an import may come meanwhile)
     return options;
   }, () => { forget(); return []; });
-  sitesRead = entry;
+  sitesRead.set(managerId, entry);
   return entry.promise;
 }
 
@@ -87,24 +90,45 @@ export function renderList(ctx) {
       : field({ name: partyFilter.name, label: partyFilter.label(), value, hint: "Identifiant" }));
   }
   drawPartyFilter(false);
-  // the manager's « Site » filter (A7, A11: list_orders node_id=, the orders under a top node of its tree), picked by
-  // label among its tree's sites once read, typed (the site's id) before or without them
-  const siteField = role === "manager" ? h("div", { className: "picker", "data-picker": "node_id" }) : null;
+  // the « Site » filter (A7, A11: list_orders node_id=, the orders under a top node of the client's tree), picked by
+  // label among the tree's sites once read, typed (the site's id) before or without them. The manager's: its own
+  // sites. The contractor's: offered once it has chosen a client (its « Client » filter), that client's sites within
+  // its perimeter; none while every client is listed (a site belongs to one client's tree).
+  const siteField = role === "manager" || contractor ? h("div", { className: "picker", "data-picker": "node_id" }) : null;
   const siteInput = () => siteField?.querySelector("select, input");
   let drawnSites = null;
-  function drawSiteFilter(options) {
-    if (!siteField) return;
-    const value = siteInput()?.value ?? f.nodeId ?? "";
+  let siteClient = contractor ? (f.managerId ?? "") : "";
+  function drawSiteFilter(options, client = siteClient) {
+    if (!siteField || client !== siteClient) return;  // the answer for a client since left
+    if (contractor && !client) {
+      drawnSites = null;
+      siteField.replaceChildren();
+      return;
+    }
+    const value = siteInput()?.value ?? (client === (f.managerId ?? "") ? f.nodeId ?? "" : "");
     const typed = value && !options.some((o) => o.value === value) ? [{ value, label: value }] : [];
-    const key = JSON.stringify(options);
+    const key = JSON.stringify([client, options]);
     if (key === drawnSites) return;  // the same choices: the field stays as the user left it
     drawnSites = key;
     siteField.replaceChildren(options.length
       ? field({ name: "node_id", label: "Site", value, options: [{ value: "", label: "Tous les sites" }, ...typed, ...options] })
       : field({ name: "node_id", label: "Site", value, hint: "Identifiant du site" }));
   }
-  drawSiteFilter([]);
-  if (siteField) managerSites(ctx).then(drawSiteFilter);
+  function readSites() {
+    const client = siteClient;
+    drawSiteFilter([], client);
+    if (siteField && (!contractor || client)) sitesOf(ctx, client).then((options) => drawSiteFilter(options, client));
+  }
+  readSites();
+  if (contractor) {
+    partyField.addEventListener("change", () => {
+      const client = partyInput()?.value.trim() ?? "";
+      if (client === siteClient) return;
+      siteClient = client;
+      siteField.replaceChildren();  // another client's sites: the site chosen for the previous one is dropped
+      readSites();
+    });
+  }
   const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
   // search by reference: one order among a month's hundreds (list_orders order_id=, in every client's space for a
   // contractor), with the other filters

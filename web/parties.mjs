@@ -45,6 +45,8 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
     render();
   };
   node.values = values;
+  // the list_parties row of a party of the current kind once read (its name, its recorded territory…), else null
+  node.row = (id) => states?.[shown]?.rows?.find((r) => r.id === id) ?? null;
   node.use = (loading) => loading.then((loaded) => {
     states = loaded;
     render();

@@ -1,4 +1,4 @@
-"""Writes docs/contracts (and web/rights.mjs, devtools/contracts/web_labels.py), or lists what differs from what
+"""Writes docs/contracts (and web/rights.mjs, web/territories.mjs: devtools/contracts/web_labels.py), or lists what differs from what
 the models generate.
 
     python -m devtools.contracts           # (re)write docs/contracts
@@ -20,7 +20,7 @@ from devtools.contracts.openapi_common import ROOT
 from devtools.contracts.registry import EXAMPLES, described, load
 from devtools.contracts.schemas import COMMAND, DIRECTION, SCHEMAS, schema_files
 from devtools.contracts.stories import Stories
-from devtools.contracts.web_labels import WEB_RIGHTS, rights_module
+from devtools.contracts.web_labels import WEB_MODULES
 
 CONTRACTS_DIR = ROOT / "docs" / "contracts"
 
@@ -110,25 +110,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file differs")
     args = parser.parse_args(argv)
-    web_stale = not WEB_RIGHTS.exists() or WEB_RIGHTS.read_text(encoding="utf-8") != rights_module()
+    web_stale = [path for path, module in WEB_MODULES.items()
+                 if not path.exists() or path.read_text(encoding="utf-8") != module()]
     if args.check:
         stale = differences()
         for path in stale:
             print(f"docs/contracts/{path} is out of date", file=sys.stderr)
-        if web_stale:
-            print(f"{WEB_RIGHTS.relative_to(ROOT)} is out of date", file=sys.stderr)
-            stale.append(str(WEB_RIGHTS))
+        for path in web_stale:
+            print(f"{path.relative_to(ROOT)} is out of date", file=sys.stderr)
+            stale.append(str(path))
         if stale:
             print(f"run: {COMMAND}", file=sys.stderr)
         return 1 if stale else 0
     changed = write()
     for path in changed:
         print(f"wrote docs/contracts/{path}")
-    if web_stale:
-        WEB_RIGHTS.write_text(rights_module(), encoding="utf-8")
-        print(f"wrote {WEB_RIGHTS.relative_to(ROOT)}")
+    for path in web_stale:
+        path.write_text(WEB_MODULES[path](), encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
     if not changed and not web_stale:
-        print("docs/contracts and web/rights.mjs are up to date")
+        print("docs/contracts and the generated web modules are up to date")
     return 0
 
 

@@ -225,8 +225,12 @@ def list_property_nodes(b: Build) -> dict[str, Any]:
     get = _get(b, "list_property_nodes", [
         query("manager_id", "Contractors: required, the manager. Managers: not accepted.", MANAGER_ID),
         query("after", "The node id to read on from (`next_cursor`).", c.nodes["next_cursor"]),
-        query("limit", "1 to 2000 (default 500).", "500")],
-        {"missing": [ErrorDetail.of("query.manager_id", "REQUIRED")]},
+        query("limit", "1 to 2000 (default 500).", "500"),
+        query("kind", "Only the nodes of this kind (`site`, `building`, `staircase`, `dwelling`, `equipment`): "
+                      "`site` for a « Site » filter, without reading the whole tree.", "site")],
+        {"missing": [ErrorDetail.of("query.manager_id", "REQUIRED")],
+         "unknown_kind": [ErrorDetail.of("query.kind", "INVALID_VALUE",
+                                         detail="types possibles : site, building, staircase, dwelling, equipment")]},
         ("The contractor holds no contract with that manager.",
          [ErrorDetail.of("query.manager_id", "MANAGER_NOT_FOUND", manager_id="mgr-autre")]))
     return {

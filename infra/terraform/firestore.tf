@@ -142,6 +142,11 @@ resource "google_firestore_index" "order_list" {
   }
 }
 
+# list_property_nodes?kind= (A7 property tree: the sites a « Site » filter offers, docs/api.md) reads
+#   managers/<m>/property_nodes where kind == <kind> order by __name__ asc (start after <node_id>)
+# One equality sorted by document id: the automatic single-field index on kind serves it, as it does an
+# unfiltered read by id; no composite index (Firestore refuses one of a single field: "not necessary").
+
 # list_incidents (docs/penalties.md) pages newest first, after equality filters:
 #   a reporter: incidents where reporter_tenant == <tenant> and reporter_role == <role>
 #               [where state ==] [where severity ==] order by reported_at desc, __name__ desc

@@ -95,3 +95,26 @@ def test_each_contractor_gets_and_reads_the_nodes_of_its_perimeter_and_retiremen
     # And a new order may not name the retired node
     refused_order = manager.post("receive_order", issue_order_body("BC-PN-2", site={"node_id": "LYON-BAT-A-LOG-12"}))
     assert [e["code"] for e in refused_order.json()["errors"]] == ["PROPERTY_NODE_NOT_FOUND"]
+
+
+def test_the_sites_alone_are_read_by_kind_and_a_contractor_still_reads_only_its_perimeter(
+        platform, manager, contractor, other_contractor, two_perimeters):
+    # Given the manager's tree: a site in Lyon (with a building and a dwelling) and one in Paris
+    assert manager.post("import_property_tree", TREE).status_code == 201
+    # When the manager reads its sites, one a page
+    first = read_nodes(manager, kind="site", limit=1)
+    rest = read_nodes(manager, kind="site", limit=1, after=first.json()["next_cursor"])
+    # Then it gets the two sites and no building nor dwelling
+    assert first.status_code == 200, first.text
+    assert [n["node_id"] for n in first.json()["nodes"] + rest.json()["nodes"]] == ["LYON", "PARIS"]
+    assert (first.json()["more"], rest.json()["nodes"][0]["kind"]) == (True, "site")
+    # And each contractor reads the sites of its own perimeter only
+    assert [n["node_id"] for n in read_nodes(contractor, manager_id="mgr-test", kind="site").json()["nodes"]] == [
+        "LYON"]
+    assert [n["node_id"] for n in read_nodes(other_contractor, manager_id="mgr-test", kind="site").json()["nodes"]] \
+        == ["PARIS"]
+    # And a kind that is none of the tree's is refused, the kinds listed
+    bad = read_nodes(manager, kind="immeuble")
+    assert (bad.status_code, [(e["field"], e["code"]) for e in bad.json()["errors"]]) == (
+        400, [("query.kind", "INVALID_VALUE")])
+    assert "site, building, staircase, dwelling, equipment" in bad.json()["errors"][0]["message"]

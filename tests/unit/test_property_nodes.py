@@ -9,6 +9,7 @@ import pytest
 from shared.domain import documents as doc
 from shared.domain.errors import DomainError
 from shared.domain.messages import EventType, IssueOrder
+from shared.domain.property_tree import NodeKind
 from shared.domain.validation import parse_object
 from shared.service import perimeter_reads
 from shared.service import property_tree as service
@@ -141,6 +142,28 @@ def test_a_contractor_reads_back_only_the_nodes_that_concern_it_and_no_other_man
     # And a contractor without a contract with that manager reads nothing
     with pytest.raises(perimeter_reads.NotVisible):
         perimeter_reads.list_property_nodes("contractor", "ctr-stranger", MANAGER, None, 100, uow)
+
+
+def test_the_sites_alone_are_read_by_kind_and_a_contractor_still_reads_only_its_perimeter():
+    world = a_world()
+    imported(world, LYON + PARIS + NOWHERE)
+    uow = world.uow()
+    # When the manager, then the Lyon contractor, read the sites only, one at a time
+    def sites(role: str, tenant: str) -> list[str]:
+        ids, after = [], None
+        while True:
+            page = perimeter_reads.list_property_nodes(role, tenant, MANAGER, after, 1, uow, kind=NodeKind.SITE)
+            ids += [n["node_id"] for n in page["nodes"]]
+            assert all(n["kind"] == "site" for n in page["nodes"])
+            if not page["more"]:
+                return ids
+            after = page["next_cursor"]
+    # Then the manager gets its three sites and no building nor dwelling; the contractor Lyon's and the unplaced one
+    assert sites("manager", MANAGER) == ["ENTREPOT", "LYON", "PARIS"]
+    assert sites("contractor", CONTRACTOR) == ["ENTREPOT", "LYON"]
+    # And the buildings are read by their own kind
+    buildings = perimeter_reads.list_property_nodes("manager", MANAGER, "", None, 100, uow, kind=NodeKind.BUILDING)
+    assert [n["node_id"] for n in buildings["nodes"]] == ["LYON-BAT-A", "PARIS-BAT-B"]
 
 
 class Files:

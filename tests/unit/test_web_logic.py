@@ -32,6 +32,20 @@ def test_the_web_logic_passes_its_node_tests():
     assert passed >= 10 and re.search(r"^# fail 0$", report, re.M), report[-4000:]
 
 
+def test_the_territories_the_web_app_reads_times_on_are_the_platforms():
+    # Given the territories the phone incident's form offers and reads the call's time on (B18): web/territories.mjs,
+    # generated from shared/domain/territories.py by devtools.contracts
+    from devtools.contracts.web_labels import WEB_TERRITORIES, territories_module
+    from shared.domain.territories import TERRITORY_NAMES, clock_of
+
+    source = WEB_TERRITORIES.read_text(encoding="utf-8")
+    assert source == territories_module(), "web/territories.mjs is stale: run python -m devtools.contracts"
+    zones = dict(re.findall(r'^  "(\w+)": Object\.freeze\(\{ name: "[^"]*", time_zone: "([^"]+)"', source, re.M))
+    # Then each is the platform's, on the platform's clock: Martinique's is America/Martinique, Rhône's Paris's
+    assert zones == {code: clock_of(code).time_zone for code in TERRITORY_NAMES}
+    assert (zones["972"], zones["69"]) == ("America/Martinique", "Europe/Paris")
+
+
 def test_the_rights_the_web_app_labels_and_offers_per_role_are_the_platforms():
     # Given the rights the web app labels (machine identities, « Comptes ») and offers per role (« Comptes »,
     # « Utilisateurs »): web/rights.mjs, generated from shared/domain/identity.py by devtools.contracts

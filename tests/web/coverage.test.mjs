@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeLabel, nodeOptions, siteOptions,
+  activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeLabel, nodeOptions, siteNodes,
+  siteOptions,
 } from "../../web/coverage_logic.mjs";
 import { listQuery } from "../../web/logic.mjs";
 
@@ -83,4 +84,33 @@ test("the orders' « Site » filter offers the tree's sites by label, a retired 
   assert.deepEqual(siteOptions(undefined), []);
   assert.equal(listQuery({ nodeId: "VAULX", state: "scheduled", orderId: "BC-2" }), "state=scheduled&node_id=VAULX&order_id=BC-2");
   assert.equal(listQuery({ nodeId: "" }), "");
+});
+
+test("the « Site » filter reads the sites alone, page after page: the manager's own, a contractor's client's", async () => {
+  // a server that answers list_property_nodes as the platform does: by node id, the kind filtered, `more` to read on
+  const tree = [
+    { node_id: "LYON", kind: "site", label: "Résidence Les Tilleuls" },
+    { node_id: "LYON-BAT-A", kind: "building", parent_id: "LYON", label: "Bâtiment A" },
+    { node_id: "PARIS", kind: "site", label: "Résidence Voltaire" },
+    { node_id: "VAULX", kind: "site", label: "Résidence du Mas", status: "retired" },
+  ];
+  const asked = [];
+  const call = async (name, { query }) => {
+    asked.push(query);
+    const q = new URLSearchParams(query);
+    const after = q.get("after");
+    const rest = tree.filter((n) => !q.get("kind") || n.kind === q.get("kind"))
+      .filter((n) => !after || n.node_id > after);
+    const page = rest.slice(0, Number(q.get("limit")));
+    return { tree_in_force: true, nodes: page, more: rest.length > page.length, next_cursor: page.at(-1)?.node_id ?? null };
+  };
+  const own = await siteNodes(call, { pageSize: 2 });
+  assert.deepEqual(own.rows.map((n) => n.node_id), ["LYON", "PARIS", "VAULX"]);
+  assert.equal(own.complete, true);
+  assert.deepEqual(asked, ["kind=site&limit=2", "kind=site&limit=2&after=PARIS"]);
+  assert.deepEqual(siteOptions(own.rows).map((o) => o.value), ["VAULX", "LYON", "PARIS"]);
+  // a contractor names the client whose sites it reads (its perimeter only, the platform's answer)
+  asked.length = 0;
+  await siteNodes(call, { managerId: "mgr-rhone" });
+  assert.deepEqual(asked, ["kind=site&manager_id=mgr-rhone&limit=2000"]);
 });

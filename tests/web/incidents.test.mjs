@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  hoursText, incidentChannelText, incidentHistory, incidentReporterText, incidentStepBody, personText, phoneReport,
-  resolutionClockText,
+  callTimeHint, callerTerritory, hoursText, incidentChannelText, incidentHistory, incidentReporterText, incidentStepBody,
+  personText, phoneReport, resolutionClockText, territoryOptions,
 } from "../../web/logic.mjs";
 
 const PHONE = {
@@ -75,6 +75,37 @@ test("the phone report names its reporter and the call's local time with its off
     territory: "69" });
   const bad = phoneReport({ ...form, first_reported_at: "03/05/2026 9 heures" }, () => 60);
   assert.deepEqual(bad.errors.map((e) => [e.field, e.code]), [["$.first_reported_at", "INVALID_FORMAT"]]);
+});
+
+test("B18: the phone call's time is typed on the clock of the caller's territory, its recorded one proposed", () => {
+  const form = { reporter_tenant: "mgr-antilles", reporter_role: "manager", first_reported_at: "05/03/2026 08:00",
+    title: "Extranet inaccessible", severity: "3", description: "Plus rien depuis ce matin.", territory: "972" };
+  // a call typed 08:00 by a caller in Martinique is 12:00 UTC, its territory sent (where the incident's hours count)
+  const { body, errors } = phoneReport(form);
+  assert.deepEqual(errors, []);
+  assert.equal(body.first_reported_at, "2026-03-05T08:00:00-04:00");
+  assert.equal(new Date(body.first_reported_at).toISOString(), "2026-03-05T12:00:00.000Z");
+  assert.equal(body.territory, "972");
+  // in Réunion 08:00 is 04:00 UTC; on Paris's clock (a metropolitan territory, or none chosen) 07:00 UTC in March,
+  // 06:00 UTC in July
+  assert.equal(new Date(phoneReport({ ...form, territory: "974" }).body.first_reported_at).toISOString(),
+    "2026-03-05T04:00:00.000Z");
+  assert.equal(phoneReport({ ...form, territory: "69" }).body.first_reported_at, "2026-03-05T08:00:00+01:00");
+  const none = phoneReport({ ...form, territory: "", first_reported_at: "05/07/2026 08:00" }).body;
+  assert.equal(none.first_reported_at, "2026-07-05T08:00:00+02:00");
+  assert.equal("territory" in none, false);
+  // the caller picked: its recorded territory proposed when the platform knows it
+  assert.equal(callerTerritory({ id: "mgr-antilles", territory: "972" }), "972");
+  assert.equal(callerTerritory({ id: "ctr-acme", territory: null }), "");
+  assert.equal(callerTerritory(null), "");
+  // the choices name each territory in French, « Non précisé » first; the hint names the clock and its offset
+  const options = territoryOptions();
+  assert.deepEqual(options[0], { value: "", label: "Non précisé (heure de Paris)" });
+  assert.ok(options.some((o) => o.value === "972" && o.label === "Martinique (972)"));
+  assert.ok(options.some((o) => o.value === "2A" && o.label === "Corse-du-Sud (2A)"));
+  assert.match(callTimeHint("972", new Date("2026-03-05T12:00:00Z")), /^Heure de la Martinique \(UTC−4\), format jj\/mm\/aaaa/);
+  assert.match(callTimeHint("69"), /^Heure de Paris, format/);
+  assert.match(callTimeHint(""), /^Heure de Paris, format/);
 });
 
 test("the operator's follow-up and resolution are asked for before sending; the note of acknowledging is optional", () => {

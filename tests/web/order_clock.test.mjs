@@ -81,17 +81,26 @@ test("a list shows an overseas order's dates on its own clock, marked, and every
 test("a requested quote says by when it must be answered, on its territory's clock (B16 D3)", () => {
   // D3 of a mission quote in Martinique ends at midnight starting 28 May there (04:00 UTC): the last day is the 27th
   const quote = { ...MARTINIQUE, state: "requested", answer_due_at: "2026-05-28T04:00:00Z" };
-  assert.equal(answerDueText(quote), "Réponse attendue au plus tard le 27/05/2026");
+  const EARLY = new Date("2026-03-01T00:00:00Z");  // before every due time below
+  assert.equal(answerDueText(quote, "", EARLY), "Réponse attendue au plus tard le 27/05/2026");
   // in a list, an overseas row says its clock
-  assert.equal(answerDueText(quote, rowClock(quote, new Date("2026-05-20T12:00:00Z")).suffix),
+  assert.equal(answerDueText(quote, rowClock(quote, new Date("2026-05-20T12:00:00Z")).suffix, EARLY),
     "Réponse attendue au plus tard le 27/05/2026 (heure locale, UTC−4)");
   // on Paris's clock (a quote with no time zone): midnight starting 10 March in Paris is 23:00 UTC on the 9th
-  assert.equal(answerDueText({ state: "requested", answer_due_at: "2026-03-09T23:00:00Z" }),
+  assert.equal(answerDueText({ state: "requested", answer_due_at: "2026-03-09T23:00:00Z" }, "", EARLY),
     "Réponse attendue au plus tard le 09/03/2026");
   // a due time that is not midnight is written with its hour
-  assert.equal(answerDueText({ state: "requested", answer_due_at: "2026-03-09T15:30:00Z" }),
+  assert.equal(answerDueText({ state: "requested", answer_due_at: "2026-03-09T15:30:00Z" }, "", EARLY),
     "Réponse attendue au plus tard le 09/03/2026 à 16:30");
+  // once the due time has passed with the quote still unanswered (D3 missed): « — en retard », on either screen
+  const before = new Date("2026-05-28T03:59:00Z");
+  const after = new Date("2026-05-28T04:00:00Z");
+  assert.equal(answerDueText(quote, "", before), "Réponse attendue au plus tard le 27/05/2026");
+  assert.equal(answerDueText(quote, "", after), "Réponse attendue au plus tard le 27/05/2026 — en retard");
+  assert.equal(answerDueText(quote, " (heure locale, UTC−4)", after),
+    "Réponse attendue au plus tard le 27/05/2026 (heure locale, UTC−4) — en retard");
   // nothing awaited: submitted, raised by the contractor, or requested before the due date was kept
+  assert.equal(answerDueText({ ...quote, state: "submitted" }, "", after), null);
   assert.equal(answerDueText({ ...quote, state: "submitted" }), null);
   assert.equal(answerDueText({ state: "submitted", answer_due_at: null }), null);
   assert.equal(answerDueText({ state: "requested", answer_due_at: null }), null);

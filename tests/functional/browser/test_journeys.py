@@ -438,6 +438,16 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.locator("tr[data-order='BC-C1'] td.party .party-id")).to_have_text("mgr-test")
     expect(page.get_by_label("Gestionnaire", exact=True).locator("option")).to_have_text(
         ["Tous les clients", "Rhône Habitat Essai (mgr-test)"])
+    # A7, A11: once it chooses a client, a « Site » filter among that client's sites (list_property_nodes kind=site)
+    assert manager.post("import_property_tree", {"nodes": [
+        {"node_id": "LYON", "kind": "site", "label": "Résidence Les Tilleuls"},
+        {"node_id": "LYON-BAT-A", "kind": "building", "parent_id": "LYON", "label": "Bâtiment A"},
+        {"node_id": "LYON-BAT-A-LOG-12", "kind": "dwelling", "parent_id": "LYON-BAT-A", "label": "Logement 12"}]}
+    ).status_code == 201
+    expect(page.get_by_label("Site", exact=True)).to_have_count(0)
+    page.get_by_label("Gestionnaire", exact=True).select_option("mgr-test")
+    expect(page.get_by_label("Site", exact=True).locator("option")).to_have_text(
+        ["Tous les sites", "Résidence Les Tilleuls — LYON"])
     page.get_by_role("link", name="BC-C1").click()
     expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai (mgr-test)")
 
