@@ -102,6 +102,19 @@ export function needNextStep(need) {
     + "accepter une proposition, la refuser et relancer la recherche, ou l'abandonner.";
 }
 
+// D4: a need the beneficiary waits on while the operator chooses — ranked, proposals not yet made — is read again on
+// its screen every refresh_seconds, so that the operator's proposals appear there without a reload (the need screen
+// has no stream: proposals are no change of an order). `needChanged` says whether a new read is worth a drawing.
+export function needAwaitsProposals(need) {
+  return need?.status === "scored" && Boolean(need.versions?.at(-1)?.result);
+}
+
+export function needChanged(shown, read) {
+  if (!shown || !read) return Boolean(read);
+  return shown.status !== read.status || shown.version !== read.version
+    || (shown.proposals?.length ?? 0) !== (read.proposals?.length ?? 0) || shown.mission_id !== read.mission_id;
+}
+
 // Who the client of an order, a quote or a contract is — a beneficiary (a mission's order and the quotes on it live
 // in its space: get_order's mission, a list row's or a quote's mission_id; a contract row's client_kind) or a
 // manager — and, for the beneficiary, the link back to the order's mission.
