@@ -424,7 +424,8 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
   const zone = orderZone(m);
   const clock = screenClockNote(m, "mission");
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
-  showOrderScreen(ctx, ticket, `Mission ${m.mission_id}`,
+  // named by its order's title, « Mission : <the need's title> » (B11), its id only before its order is stored
+  showOrderScreen(ctx, ticket, m.order?.title ?? `Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
     ...(followed ? liveOrderNodes(refresh) : []),
     clock ? h("p", { id: "mission-clock", className: "hint", role: "note", "data-clock": m.time_zone }, clock) : null,

@@ -688,7 +688,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; 10 ; {fr(start + dt.timedelta(days=20))}")
     own.fill("Cahier de recette\nPlan de tests")  # the box kept through the line's change; this milestone's own
     page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
-    expect(page.get_by_role("heading", name=re.compile("^Mission BES-WEB-1"))).to_be_visible(timeout=20000)
+    # named by the need's title, not the mission's id (B11)
+    expect(page.get_by_role("heading", name="Mission : Recette fonctionnelle du portail usagers", exact=True)
+           ).to_be_visible(timeout=20000)
     # the professional by its name, linked to its record; the milestone's deliverables « attendu », not all accepted
     expect(page.locator(".facts").get_by_role("link", name="Anne Lefèvre")).to_be_visible()
     milestone_row = page.get_by_role("table", name="Jalons").locator("tr[data-milestone]")
