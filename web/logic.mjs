@@ -808,8 +808,12 @@ export function compareVersions(versions) {
   }
   const rows = order.map((key) => ({ key, label: labels.get(key), cells: (versions ?? []).map((version) => {
     const line = version.lines.find((l) => (l.service_code ?? l.line_id) === key);
-    return line ? { quantity: Number(line.quantity), unit_price_cents: line.unit_price_cents, amount_cents: lineAmountCents(line) }
-      : null;
+    if (!line) return null;
+    const amount = lineAmountCents(line);
+    // « 2,5 j × 690,00 € = 1 725,00 € »: the quantity with its French decimal comma and its unit
+    const quantity = `${String(line.quantity ?? "").trim().replace(".", ",")}${line.unit ? ` ${line.unit}` : ""}`;
+    return { quantity: Number(line.quantity), unit_price_cents: line.unit_price_cents, amount_cents: amount,
+      text: `${quantity} × ${formatEuros(line.unit_price_cents)} = ${formatEuros(amount)}` };
   }) }));
   const totals = (versions ?? []).map(versionTotalCents);
   return { rows, totals, delta: totals.length > 1 ? totals.at(-1) - totals.at(-2) : null };
