@@ -64,11 +64,16 @@ function createForm(ctx, request, reload) {
   return form;
 }
 
+// B1 parties: the beneficiaries' names the waiting list read, so that the proposal screen it leads to names its
+// beneficiary too (« Nom (identifiant) »); reached another way, the id alone
+const beneficiaryNames = new Map();
+
 export function renderWaitingNeeds(ctx) {
   const body = h("div");
   async function load() {
     try {
       const list = await ctx.call("list_needs");
+      for (const n of list.needs) if (n.beneficiary_name) beneficiaryNames.set(n.beneficiary_id, n.beneficiary_name);
       body.replaceChildren(table(["Besoin", "Bénéficiaire", "Version", "Statut", "Propositions dues le (D4)"],
         list.needs.map((n) => h("tr", { "data-need": n.need_id },
           h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.beneficiary_id)}/${encodeURIComponent(n.need_id)}` },
@@ -130,7 +135,8 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
     }
   });
   ctx.show(`Proposer pour « ${need.title} »`, h("p", {}, h("a", { href: "#/needs" }, "← Besoins en attente")),
-    definitionList([["Bénéficiaire", need.beneficiary_id], ["Statut", NEED_STATUS_LABELS[need.status] ?? need.status],
+    definitionList([["Bénéficiaire", beneficiaryNames.get(need.beneficiary_id) && beneficiaryNames.get(need.beneficiary_id)
+      !== need.beneficiary_id ? `${beneficiaryNames.get(need.beneficiary_id)} (${need.beneficiary_id})` : need.beneficiary_id], ["Statut", NEED_STATUS_LABELS[need.status] ?? need.status],
       ["Version", String(need.version)], ["Propositions dues le (D4)", formatDateTime(need.d4.due)]]),
     need.status === "scored" ? form : h("p", {}, "Ce besoin n'attend pas de proposition pour l'instant."));
 }

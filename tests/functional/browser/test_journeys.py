@@ -1229,6 +1229,8 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     app.check(page, "operateur-besoins")
     need.get_by_role("link").click()
     expect(page.get_by_role("group", name="Professionnels à proposer")).to_be_visible()
+    # B1 parties: the beneficiary by its name, as the list named it, its id beside
+    expect(page.locator(".facts")).to_contain_text("Métropole de démonstration (ben-metropole-demo)")
     # B3/D4: availability guaranteed by default until the need's start (30 days on), later than two weeks from Paris's
     # today — never a day before the mission starts
     need_start = dt.date.fromisoformat(seed.demo_need(dt.date.today())["content"]["start_date"])
