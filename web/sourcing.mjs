@@ -18,7 +18,7 @@ import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, sti
 import { quoteHref } from "./quotes.mjs";
 import { heldRights } from "./accounts_logic.mjs";
 import {
-  REGIONS, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, recordTitle, regionText,
+  REGIONS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, recordTitle, regionText,
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
@@ -434,8 +434,7 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
       ["Commande", h("a", { href: orderHref }, m.order_id)],
       ["État de la commande", m.order ? `${stateLabel(m.order.state)}${progressView(m.order).value === null ? ""
         : ` — ${progressText(m.order)}`}` : "—"],
-      ["Budget prévu", formatEuros(m.budget?.planned_cents)], ["Consommé", formatEuros(m.budget?.consumed_cents)],
-      ["Reste", formatEuros(m.budget?.remaining_cents)]]),
+      ...budgetFacts(m.budget, formatEuros)]),
     h("h2", {}, "Jalons"),
     table(["Jalon", "Jours", "Échéance", "Livrables", "Tous acceptés"], (m.milestones ?? []).map((j) => h("tr",
       { "data-milestone": j.milestone_id },

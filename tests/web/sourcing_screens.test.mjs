@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import {
   GUARANTEE_DAYS, clientColumnLabel, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
-  needAwaitsProposals, needChanged,
+  needAwaitsProposals, needChanged, budgetFacts,
   orderClientLabel, orderMissionHref,
   penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseTarget, recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
@@ -222,4 +222,14 @@ test("a beneficiary's quote names its mission and no site; a manager's names its
     { fields: { site: { node_id: "N-1", label: "Bâtiment A" }, order_id: "CMD-1" }, errors: [] });
   assert.deepEqual(raiseTarget({ siteNode: "N-1" }), { fields: { site: { node_id: "N-1" } }, errors: [] });
   assert.deepEqual(raiseTarget({}).errors, [{ field: "$.site.node_id", message: "Ce champ est obligatoire." }]);
+});
+
+test("the mission's budget adds up: an order made larger by an accepted quote shows « Commandé » before « Reste »", () => {
+  const euros = (c) => `${c / 100} €`;
+  assert.deepEqual(budgetFacts({ planned_cents: 592000, ordered_cents: 592000, consumed_cents: 207000,
+    remaining_cents: 385000 }, euros), [["Budget prévu", "5920 €"], ["Consommé", "2070 €"], ["Reste", "3850 €"]]);
+  assert.deepEqual(budgetFacts({ planned_cents: 592000, ordered_cents: 764500, consumed_cents: 207000,
+    remaining_cents: 557500 }, euros), [["Budget prévu", "5920 €"], ["Commandé (devis acceptés compris)", "7645 €"],
+    ["Consommé", "2070 €"], ["Reste", "5575 €"]]);
+  assert.deepEqual(budgetFacts(undefined, euros).map(([label]) => label), ["Budget prévu", "Consommé", "Reste"]);
 });
