@@ -641,13 +641,17 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.locator(".facts")).to_contain_text("680,00")
     app.check(page, "beneficiaire-fiche-professionnel")
 
-    # The operator proposes; the beneficiary accepts, frames the mission and follows its order
+    # The operator proposes while the beneficiary is on its need: the proposals appear there without a reload (D4:
+    # the ranked need is read again every refresh_seconds until they come); it accepts, frames the mission and follows
+    # its order
+    page.get_by_role("link", name="← Retour au besoin").click()
+    expect(page.locator("#need-next-step")).to_be_visible()
     operator = Erp(platform, "operator", "platform")
     proposed = operator.post("propose_professionals", {"beneficiary_id": "ben-metropole-demo", "need_id": "BES-WEB-1",
                                                        "version": 1, "proposals": [{"professional_id": "pro-demo-1",
                                                        "guaranteed_until": (dt.date.today() + dt.timedelta(days=10)).isoformat()}]})
     assert proposed.status_code == 200, proposed.text
-    page.get_by_role("link", name="← Retour au besoin").click()
+    expect(page.get_by_role("button", name="Accepter Anne Lefèvre")).to_be_visible(timeout=25000)
     page.get_by_role("button", name="Accepter Anne Lefèvre").click()
     page.get_by_role("link", name="Cadrer la mission").click()
     app.check(page, "beneficiaire-cadrage", shot=False)
