@@ -340,6 +340,34 @@ export function scheduleText(row, timeZone = "Europe/Paris") {
   return "—";
 }
 
+// A6 history, one event: its state, once when the event left it as it was (« en cours », not « en cours → en cours »:
+// a progress point, a change of dates), else « avant → après ».
+export function eventStateText(event) {
+  const before = event?.state_before ?? null;
+  const after = event?.state_after ?? null;
+  return !before || before === after ? stateLabel(after) : `${stateLabel(before)} → ${stateLabel(after)}`;
+}
+
+// A6 history, one event: what its report carried besides its label and state — progress, planned dates or appointment,
+// actual dates, site lead, invoice date, lines declared — on the clock of `timeZone` (the order's territory, B18), so
+// that forty progress points read as a progression, not forty labels. « » when the report carried nothing else.
+export function eventFacts(event, timeZone = "Europe/Paris") {
+  const r = event?.report ?? {};
+  const at = (iso) => formatDateTime(iso, timeZone);
+  const facts = [];
+  if (r.progress !== undefined && r.progress !== null) facts.push(`avancement ${r.progress} %`);
+  if (r.appointment?.start) {
+    facts.push(`rendez-vous ${at(r.appointment.start)}${r.appointment.end ? ` → ${at(r.appointment.end)}` : ""}`);
+  }
+  if (r.planned_start || r.planned_end) facts.push(`prévu ${at(r.planned_start)} → ${at(r.planned_end)}`);
+  if (r.actual_start) facts.push(`début réel ${at(r.actual_start)}`);
+  if (r.actual_end) facts.push(`fin réelle ${at(r.actual_end)}`);
+  if (r.site_lead) facts.push(`pilote ${r.site_lead.first_name} ${r.site_lead.last_name}`);
+  if (r.invoice_date) facts.push(`date de facture ${formatDateTime(r.invoice_date)}`);
+  const lines = (r.line_statuses ?? []).map((l) => `${l.line_id} ${l.done ? "réalisée" : "non réalisée"}`);
+  return [...facts, ...(lines.length ? [lines.join(", ")] : [])].join(" · ");
+}
+
 // Rows whose activity changed since the previous refresh (highlighted by the dashboard).
 export function changedRows(previous, current) {
   const before = new Map((previous ?? []).map((row) => [`${row.manager_id}/${row.order_id}`, row.updated_at]));
@@ -796,8 +824,12 @@ export function compareVersions(versions) {
   }
   const rows = order.map((key) => ({ key, label: labels.get(key), cells: (versions ?? []).map((version) => {
     const line = version.lines.find((l) => (l.service_code ?? l.line_id) === key);
-    return line ? { quantity: Number(line.quantity), unit_price_cents: line.unit_price_cents, amount_cents: lineAmountCents(line) }
-      : null;
+    if (!line) return null;
+    const amount = lineAmountCents(line);
+    // « 2,5 j × 690,00 € = 1 725,00 € »: the quantity with its French decimal comma and its unit
+    const quantity = `${String(line.quantity ?? "").trim().replace(".", ",")}${line.unit ? ` ${line.unit}` : ""}`;
+    return { quantity: Number(line.quantity), unit_price_cents: line.unit_price_cents, amount_cents: amount,
+      text: `${quantity} × ${formatEuros(line.unit_price_cents)} = ${formatEuros(amount)}` };
   }) }));
   const totals = (versions ?? []).map(versionTotalCents);
   return { rows, totals, delta: totals.length > 1 ? totals.at(-1) - totals.at(-2) : null };

@@ -20,6 +20,12 @@ export const MESSAGE_FIELD_LABELS = Object.freeze({
   "ce-type": "type du message (ce-type)", "ce-id": "identifiant du message (ce-id)",
   "ce-source": "source du message (ce-source)", "ce-specversion": "version CloudEvents (ce-specversion)",
   "content-type": "type de contenu", "Idempotency-Key": "clé d'idempotence",
+  // an invoice or a credit note (A3, B10 invoicing): its supplier, dates, totals and lines
+  supplier: "fournisseur", siret: "SIRET", name: "raison sociale", vat_number: "n° de TVA intracommunautaire",
+  issue_date: "date d'émission", due_date: "échéance", vat_rate: "taux de TVA", unit: "unité",
+  service_code: "code de prestation", total_excl_tax_cents: "total HT", vat_cents: "TVA",
+  total_incl_tax_cents: "total TTC", credited_invoice_number: "facture corrigée par l'avoir",
+  payment_terms: "conditions de paiement",
 });
 
 // "$.site_lead.mobile" → "pilote — téléphone mobile"; "$.lines[1].quantity" → "lignes n° 2 — quantité";

@@ -8,6 +8,7 @@ import {
   timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
   nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
 } from "./logic.mjs";
+import { eventFacts, eventStateText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
   dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder, table,
 } from "./ui.mjs";
@@ -353,9 +354,9 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
     h("tr", { className: e.late ? "late" : null },
       h("td", {}, at(e.occurred_at)), h("td", {}, e.label, e.reason ? h("div", { className: "sub" }, `Motif : ${e.reason}`)
-        : null),
+        : null, eventFacts(e, zone) ? h("div", { className: "sub" }, eventFacts(e, zone)) : null),
       h("td", {}, ACTORS[e.actor] ?? e.actor), h("td", {}, channelLabel(e.channel)),
-      h("td", {}, `${stateLabel(e.state_before)} → ${stateLabel(e.state_after)}`),
+      h("td", {}, eventStateText(e)),
       h("td", {}, at(e.received_at)),
       h("td", {}, e.late ? "en retard (> 15 min)" : e.delay_seconds === undefined || e.delay_seconds === null ? "—"
         : "à l'heure"))), { label: "Historique", empty: "Aucun événement." });

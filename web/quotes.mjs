@@ -199,8 +199,7 @@ function versionsSection(quote) {
   const cmp = compareVersions(versions);
   const headers = ["Prestation", ...versions.map((v) => `Version ${v.version} (${isoToFrenchDate(v.valid_until)})`)];
   const rows = cmp.rows.map((row) => h("tr", {}, h("td", {}, `${row.key} — ${row.label}`),
-    row.cells.map((c) => h("td", { className: "num" }, c ? `${c.quantity} × ${formatEuros(c.unit_price_cents)} = `
-      + formatEuros(c.amount_cents) : "—"))));
+    row.cells.map((c) => h("td", { className: "num" }, c ? c.text : "—"))));
   rows.push(h("tr", { className: "total" }, h("th", { scope: "row" }, "Total HT"),
     cmp.totals.map((t) => h("td", { className: "num" }, formatEuros(t)))));
   return h("section", { "aria-labelledby": "versions-title" }, h("h2", { id: "versions-title" }, "Versions"),

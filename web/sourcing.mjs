@@ -18,7 +18,7 @@ import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, sti
 import { quoteHref } from "./quotes.mjs";
 import { heldRights } from "./accounts_logic.mjs";
 import {
-  REGIONS, criteriaText, declarationRequired, needFormHint, needNextStep, recordTitle, regionText,
+  REGIONS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, recordTitle, regionText,
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
@@ -110,20 +110,52 @@ export async function renderNeedForm(ctx) {
   id.input.focus();
 }
 
-export async function renderNeed(ctx, needId) {
+// The need screen's one reading every refresh_seconds while its need awaits the operator's proposals (D4,
+// needAwaitsProposals): started once per visit of the screen, stopped with it (the route stops every timer) or once
+// the need no longer waits.
+let needWatch = null;
+
+export function renderNeed(ctx, needId) {
+  needWatch = null;  // a visit: the previous screen's timer was stopped by the route
+  return showNeed(ctx, needId);
+}
+
+const readNeed = (ctx, needId) => ctx.call("get_sourcing",
+  { query: new URLSearchParams({ view: "need", need_id: needId }).toString() });
+
+async function showNeed(ctx, needId) {
   let need;
   try {
-    need = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "need", need_id: needId }).toString() });
+    need = await readNeed(ctx, needId);
   } catch (err) {
     return ctx.showError(`Besoin ${needId}`, err);
   }
+  const hash = `#/needs/${encodeURIComponent(needId)}`;
+  drawNeed(ctx, needId, need, ctx.show);
+  if (!need.versions.at(-1)?.result) setTimeout(() => { if (location.hash === hash) showNeed(ctx, needId); }, 2000);
+  else if (needAwaitsProposals(need) && needWatch?.needId !== needId) {
+    const watch = { needId, shown: need };
+    needWatch = watch;
+    const stop = () => { clearInterval(watch.timer); if (needWatch === watch) needWatch = null; };
+    watch.timer = ctx.live(async () => {
+      if (needWatch !== watch || location.hash !== hash) return stop();
+      const read = await readNeed(ctx, needId).catch(() => null);
+      if (!read || needWatch !== watch || location.hash !== hash || !needChanged(watch.shown, read)) return;
+      watch.shown = read;
+      if (!needAwaitsProposals(read)) stop();
+      drawNeed(ctx, needId, read, ctx.redraw);  // the proposals, focus and scroll kept
+    });
+  }
+}
+
+function drawNeed(ctx, needId, need, paint) {
   const current = need.versions.at(-1);
   const candidates = current?.result?.candidates ?? [];
   const proposed = need.status === "proposed";
-  const refresh = () => renderNeed(ctx, needId);
+  const refresh = () => showNeed(ctx, needId);
   // B18: its times on the clock of its beneficiary's territory, where its D4 counts (NeedView's time_zone)
   const clock = screenClockNote(need, "need");
-  ctx.show(`${need.title}`,
+  paint(`${need.title}`,
     h("p", {}, h("a", { href: "#/" }, "← Mes besoins")),
     clock ? h("p", { id: "need-clock", className: "hint", role: "note", "data-clock": need.time_zone }, clock) : null,
     definitionList([["Référence", need.need_id], ["Statut", NEED_STATUS_LABELS[need.status] ?? need.status],
@@ -140,7 +172,6 @@ export async function renderNeed(ctx, needId) {
     h("section", { "aria-labelledby": "ranking-title" },
       h("h2", { id: "ranking-title" }, `Professionnels classés (version ${current?.version ?? "—"})`),
       current?.result ? rankingTable(needId, candidates, current.result) : h("p", {}, "Classement en cours de calcul…")));
-  if (!current?.result) setTimeout(() => { if (location.hash === `#/needs/${encodeURIComponent(needId)}`) refresh(); }, 2000);
 }
 
 function rankingTable(needId, candidates, result) {
@@ -393,7 +424,8 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
   const zone = orderZone(m);
   const clock = screenClockNote(m, "mission");
   const orderHref = `#/orders/${encodeURIComponent(ctx.session.claims.tenant)}/${encodeURIComponent(m.order_id)}`;
-  showOrderScreen(ctx, ticket, `Mission ${m.mission_id}`,
+  // named by its order's title, « Mission : <the need's title> » (B11), its id only before its order is stored
+  showOrderScreen(ctx, ticket, m.order?.title ?? `Mission ${m.mission_id}`,
     h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(m.need_id)}` }, "← Retour au besoin")),
     ...(followed ? liveOrderNodes(refresh) : []),
     clock ? h("p", { id: "mission-clock", className: "hint", role: "note", "data-clock": m.time_zone }, clock) : null,
@@ -402,8 +434,7 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
       ["Commande", h("a", { href: orderHref }, m.order_id)],
       ["État de la commande", m.order ? `${stateLabel(m.order.state)}${progressView(m.order).value === null ? ""
         : ` — ${progressText(m.order)}`}` : "—"],
-      ["Budget prévu", formatEuros(m.budget?.planned_cents)], ["Consommé", formatEuros(m.budget?.consumed_cents)],
-      ["Reste", formatEuros(m.budget?.remaining_cents)]]),
+      ...budgetFacts(m.budget, formatEuros)]),
     h("h2", {}, "Jalons"),
     table(["Jalon", "Jours", "Échéance", "Livrables", "Tous acceptés"], (m.milestones ?? []).map((j) => h("tr",
       { "data-milestone": j.milestone_id },

@@ -121,6 +121,30 @@ export function needNextStep(need) {
     + "accepter une proposition, la refuser et relancer la recherche, ou l'abandonner.";
 }
 
+// D4: a need the beneficiary waits on while the operator chooses — ranked, proposals not yet made — is read again on
+// its screen every refresh_seconds, so that the operator's proposals appear there without a reload (the need screen
+// has no stream: proposals are no change of an order). `needChanged` says whether a new read is worth a drawing.
+export function needAwaitsProposals(need) {
+  return need?.status === "scored" && Boolean(need.versions?.at(-1)?.result);
+}
+
+export function needChanged(shown, read) {
+  if (!shown || !read) return Boolean(read);
+  return shown.status !== read.status || shown.version !== read.version
+    || (shown.proposals?.length ?? 0) !== (read.proposals?.length ?? 0) || shown.mission_id !== read.mission_id;
+}
+
+// B11 budget on the mission screen: planned, then — once a quote accepted on the mission (B16) made its order larger —
+// « Commandé » (the order's total, accepted quotes included), consumed and what is left of the order, so that the rows
+// add up (« Reste » is the order's total less the consumed, never the planned less it). → [[label, text]]
+export function budgetFacts(budget, euros) {
+  if (!budget) return [["Budget prévu", "—"], ["Consommé", "—"], ["Reste", "—"]];
+  const ordered = budget.ordered_cents ?? budget.planned_cents;
+  return [["Budget prévu", euros(budget.planned_cents)],
+    ...(ordered !== budget.planned_cents ? [["Commandé (devis acceptés compris)", euros(ordered)]] : []),
+    ["Consommé", euros(budget.consumed_cents)], ["Reste", euros(budget.remaining_cents)]];
+}
+
 // Who the client of an order, a quote or a contract is — a beneficiary (a mission's order and the quotes on it live
 // in its space: get_order's mission, a list row's or a quote's mission_id; a contract row's client_kind) or a
 // manager — and, for the beneficiary, the link back to the order's mission.

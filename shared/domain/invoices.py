@@ -44,6 +44,15 @@ TYPE_CODES = {InvoiceKind.INVOICE: "380", InvoiceKind.CREDIT_NOTE: "381"}
 KIND_LABELS = {InvoiceKind.INVOICE: "facture", InvoiceKind.CREDIT_NOTE: "avoir"}
 
 
+def invoice_event_label(kind: InvoiceKind, invoice_number: str, total_excl_tax_cents: int) -> str:
+    """The order history's line for an invoice (A6 history, A11 last event), in French as every amount the web app shows:
+    « Facture F-2026-0042 : 2 070,00 € HT » — thousands grouped by a narrow no-break space, decimal comma."""
+    sign = "-" if total_excl_tax_cents < 0 else ""
+    units, cents = divmod(abs(total_excl_tax_cents), 100)
+    amount = f"{sign}{units:,}".replace(",", "\u202f") + f",{cents:02d}"
+    return f"{KIND_LABELS[kind].capitalize()} {invoice_number} : {amount} € HT"
+
+
 class Supplier(Command):
     """The contractor as the invoice names it (EN 16931 seller)."""
 

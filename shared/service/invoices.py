@@ -19,8 +19,8 @@ from shared.domain import documents as doc
 from shared.domain.sandbox import is_sandbox_of
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.invoices import (
-    KIND_LABELS, Invoice, InvoiceKind, InvoiceList, InvoiceView, KnownSupplier, SubmitInvoice, apply_invoice,
-    build_invoice, invoice_errors, same_invoice,
+    Invoice, InvoiceKind, InvoiceList, InvoiceView, KnownSupplier, SubmitInvoice, apply_invoice, build_invoice,
+    invoice_errors, invoice_event_label, same_invoice,
 )
 from shared.domain.orders import Actor, Order, OrderState, StateChange
 from shared.ports import Clock, Query, UnitOfWork, digest
@@ -103,10 +103,9 @@ def submit(contractor_id: str, command: SubmitInvoice, uow: UnitOfWork, clock: C
         uow.create(queue_path(order.manager_id, order.order_id, command.invoice_number), {
             "manager_id": order.manager_id, "order_id": order.order_id, "invoice_number": command.invoice_number,
             "queued_at": received_at.isoformat()})
-    amount = f"{invoice.total_excl_tax_cents / 100:.2f}".replace(".", ",")
     add_event(uow, after, f"i{message_key[:20]}", {
         "actor": Actor.CONTRACTOR.value, "channel": channel, "kind": "invoice", "message_key": message_key,
-        "label": f"{KIND_LABELS[invoice.kind].capitalize()} {invoice.invoice_number} : {amount} € HT",
+        "label": invoice_event_label(invoice.kind, invoice.invoice_number, invoice.total_excl_tax_cents),
         "occurred_at": received_at.isoformat(), "received_at": received_at.isoformat(),
         "state_before": order.state.value, "state_after": after.state.value,
         "invoice_number": invoice.invoice_number})

@@ -137,6 +137,8 @@ def test_a_need_goes_from_submission_to_scored_proposals_to_a_mission_and_its_or
     assert framed.status_code == 201, framed.text
     mission = beneficiary.get(view="mission", mission_id=framed.json()["mission_id"]).json()
     assert mission["order"]["state"] == "to_acknowledge"
+    # the mission is named by its order's title, the need's (B11: the screen's heading, never its id)
+    assert mission["order"]["title"] == "Mission : Recette fonctionnelle du nouveau portail usagers"
     assert mission["budget"]["planned_cents"] == 40 * (55000 + 5000) == mission["budget"]["ordered_cents"]
     assert mission["budget"]["consumed_cents"] == 0
     # And the beneficiary follows that order and its documents like any manager (B7, A11)

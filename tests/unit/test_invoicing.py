@@ -278,3 +278,12 @@ def test_a_mission_milestone_is_received_and_invoiced_before_the_order_is_comple
     # And it is invoiced on its own, the order staying in progress
     reply = invoice(world, invoice_body(order_id="BC-M"))
     assert reply.status is ReplyStatus.ACCEPTED and reply.order_state is S.IN_PROGRESS
+
+
+def test_an_invoice_reads_in_the_order_history_with_its_amount_grouped_in_french():
+    """A6 history / A11 last event: « 2 070,00 € HT » as every amount of the web app, not « 2070,00 € HT »."""
+    from shared.domain.invoices import InvoiceKind, invoice_event_label
+
+    assert invoice_event_label(InvoiceKind.INVOICE, "FA-2026-0012", 207000) == "Facture FA-2026-0012 : 2\u202f070,00 € HT"
+    assert invoice_event_label(InvoiceKind.INVOICE, "F-1", 8500) == "Facture F-1 : 85,00 € HT"
+    assert invoice_event_label(InvoiceKind.CREDIT_NOTE, "AV-1", 123456789) == "Avoir AV-1 : 1\u202f234\u202f567,89 € HT"

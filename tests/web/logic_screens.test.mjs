@@ -66,6 +66,11 @@ test("quote versions are compared line by line with their totals and the last ch
   assert.equal(cmp.rows[1].cells[1], null);
   assert.deepEqual(cmp.totals, [344500, 284500]);
   assert.equal(cmp.delta, -60000);
+  // each cell reads in French with its unit: « 2,5 j × 690,00 € », never « 2.5 × 690,00 € »
+  const decimal = compareVersions([{ version: 1, lines: [{ service_code: "AUDIT", label: "Audit", quantity: "2.5",
+    unit: "j", unit_price_cents: 69000 }] }]);
+  assert.equal(decimal.rows[0].cells[0].text, "2,5 j × 690,00\u00a0€ = 1\u202f725,00\u00a0€");
+  assert.equal(cmp.rows[0].cells[0].text, "5 × 680,00\u00a0€ = 3\u202f400,00\u00a0€");
 });
 
 test("quote lines are built from the form with their errors at $.lines[i].field", () => {

@@ -19,6 +19,10 @@ test("A4: each error is named by its field in French, the path kept beside it", 
   assert.equal(fieldLabel("$.site_lead.mobile"), "pilote — téléphone mobile");
   assert.equal(fieldLabel("$.line_statuses[0].line_id"), "état des lignes n° 1 — ligne");
   assert.equal(fieldLabel("attributes.ce-type"), "type du message (ce-type)");
+  // an invoice's fields in French too, not « supplier — siret »
+  assert.equal(fieldLabel("$.supplier.siret"), "fournisseur — SIRET");
+  assert.equal(fieldLabel("$.lines[0].vat_rate"), "lignes n° 1 — taux de TVA");
+  assert.equal(fieldLabel("$.issue_date"), "date d'émission");
   assert.equal(fieldLabel("$"), "message entier");
   assert.equal(fieldLabel("$.something_new"), "something_new");  // unknown: the name as sent, never dropped
   const [error] = messageRowView(refused).errors;

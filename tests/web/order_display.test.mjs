@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  fullMonthLabel, progressText, progressView, sequenceFacts, siteText, statementHeading,
+  eventFacts, eventStateText, fullMonthLabel, progressText, progressView, sequenceFacts, siteText, statementHeading,
 } from "../../web/logic.mjs";
 
 test("A6 progress: a « terminé » order reads 100 %, the figure last reported kept in a note", () => {
@@ -51,4 +51,23 @@ test("the connector's last sequence is the contractor's fact only, plainly label
     [["Dernière séquence appliquée (connecteur)", "7"]]);
   assert.deepEqual(sequenceFacts({ last_sequence: 7 }, "manager"), []);
   assert.deepEqual(sequenceFacts({ last_sequence: 7 }, "beneficiary"), []);
+});
+
+test("A6 history: an event that leaves the state as it was names it once, and what its report carried is read", () => {
+  assert.equal(eventStateText({ state_before: "in_progress", state_after: "in_progress" }), "en cours");
+  assert.equal(eventStateText({ state_before: "scheduled", state_after: "in_progress" }), "planifié → en cours");
+  assert.equal(eventStateText({ state_before: null, state_after: "to_acknowledge" }), "à prendre en compte");
+  // a progress point, on the order's clock (B18): a report's dates in Martinique read on Martinique's time
+  assert.equal(eventFacts({ report: { progress: 88 } }), "avancement 88 %");
+  assert.equal(eventFacts({ report: { planned_start: "2026-11-11T12:27:17Z", planned_end: "2026-11-11T16:27:17Z",
+    site_lead: { first_name: "Léa", last_name: "Martin", mobile: "+33612345678" } } }, "America/Martinique"),
+  "prévu 11/11/2026 08:27 → 11/11/2026 12:27 · pilote Léa Martin");
+  assert.equal(eventFacts({ report: { appointment: { start: "2026-11-12T08:00:00Z" }, actual_start: "2026-11-12T08:05:00Z",
+    actual_end: "2026-11-12T10:00:00Z", invoice_date: "2026-11-13" } }),
+  "rendez-vous 12/11/2026 09:00 · début réel 12/11/2026 09:05 · fin réelle 12/11/2026 11:00 · date de facture 13/11/2026");
+  assert.equal(eventFacts({ report: { line_statuses: [{ line_id: "L1", done: true }, { line_id: "L2", done: false }] } }),
+    "L1 réalisée, L2 non réalisée");
+  // no report (the client's decision, the platform's own event) or nothing but the label: nothing added
+  assert.equal(eventFacts({ label: "Commande suspendue" }), "");
+  assert.equal(eventFacts({ report: { event: { label: "Commande prise en compte" }, state: "acknowledged" } }), "");
 });

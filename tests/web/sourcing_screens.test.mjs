@@ -7,6 +7,7 @@ import { test } from "node:test";
 
 import {
   GUARANTEE_DAYS, clientColumnLabel, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
+  needAwaitsProposals, needChanged, budgetFacts,
   orderClientLabel, orderMissionHref,
   penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseTarget, recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
@@ -53,6 +54,22 @@ test("a ranked need tells the beneficiary that the operator proposes by the D4 d
   for (const status of ["acknowledged", "proposed", "accepted", "abandoned", "mission_framed"]) {
     assert.equal(needNextStep({ ...need, status }), null);
   }
+});
+
+test("a ranked need waiting on the operator's proposals is read again until they come, then drawn once", () => {
+  const ranked = { status: "scored", version: 1, proposals: [], mission_id: null,
+    versions: [{ version: 1, result: { candidates: [] } }] };
+  assert.equal(needAwaitsProposals(ranked), true);
+  // still being ranked: the screen's own 2-second poll reads it; once proposed, accepted… the beneficiary acts
+  assert.equal(needAwaitsProposals({ ...ranked, versions: [{ version: 1 }] }), false);
+  for (const status of ["acknowledged", "proposed", "accepted", "abandoned", "mission_framed"]) {
+    assert.equal(needAwaitsProposals({ ...ranked, status }), false, status);
+  }
+  assert.equal(needChanged(ranked, { ...ranked }), false);  // the same need: nothing drawn again
+  const proposed = { ...ranked, status: "proposed", proposals: [{ professional_id: "pro-1", status: "proposed" }] };
+  assert.equal(needChanged(ranked, proposed), true);
+  assert.equal(needChanged(ranked, { ...ranked, proposals: proposed.proposals }), true);
+  assert.equal(needChanged(ranked, { ...ranked, version: 2 }), true);
 });
 
 test("the need form promises D4 as the agreement states it: 10 working days, or the shorter delay of its terms", () => {
@@ -205,4 +222,14 @@ test("a beneficiary's quote names its mission and no site; a manager's names its
     { fields: { site: { node_id: "N-1", label: "Bâtiment A" }, order_id: "CMD-1" }, errors: [] });
   assert.deepEqual(raiseTarget({ siteNode: "N-1" }), { fields: { site: { node_id: "N-1" } }, errors: [] });
   assert.deepEqual(raiseTarget({}).errors, [{ field: "$.site.node_id", message: "Ce champ est obligatoire." }]);
+});
+
+test("the mission's budget adds up: an order made larger by an accepted quote shows « Commandé » before « Reste »", () => {
+  const euros = (c) => `${c / 100} €`;
+  assert.deepEqual(budgetFacts({ planned_cents: 592000, ordered_cents: 592000, consumed_cents: 207000,
+    remaining_cents: 385000 }, euros), [["Budget prévu", "5920 €"], ["Consommé", "2070 €"], ["Reste", "3850 €"]]);
+  assert.deepEqual(budgetFacts({ planned_cents: 592000, ordered_cents: 764500, consumed_cents: 207000,
+    remaining_cents: 557500 }, euros), [["Budget prévu", "5920 €"], ["Commandé (devis acceptés compris)", "7645 €"],
+    ["Consommé", "2070 €"], ["Reste", "5575 €"]]);
+  assert.deepEqual(budgetFacts(undefined, euros).map(([label]) => label), ["Budget prévu", "Consommé", "Reste"]);
 });

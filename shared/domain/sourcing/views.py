@@ -55,6 +55,8 @@ class MissionOrderSummary(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="MissionOrderSummary")
 
     order_id: str
+    title: str | None = Field(default=None, description=(
+        "The order's title, « Mission : <the need's title> » — what the mission screen is called (B11)."))
     state: OrderState
     total_cents: int
     progress: int | None

@@ -236,8 +236,8 @@ def read_mission(beneficiary_id: str, mission_id: str, uow: UnitOfWork, clock: C
                                where=(("kind", "==", DocumentKind.DELIVERABLE.value),)))
         per_milestone, own = deliverables.follow_up(mission, [row.data for row in rows])
         consumed = sum(line.amount_cents for line in order.lines if order.line_status.get(line.line_id))
-        body["order"] = {"order_id": order.order_id, "state": order.state.value, "total_cents": order.total_cents,
-                         "progress": order.progress,
+        body["order"] = {"order_id": order.order_id, "title": order.title, "state": order.state.value,
+                         "total_cents": order.total_cents, "progress": order.progress,
                          "invoice_date": order.invoice_date.isoformat() if order.invoice_date else None}
         body["budget"] = {"planned_cents": mission.planned_budget_cents, "ordered_cents": order.total_cents,
                           "consumed_cents": consumed, "remaining_cents": order.total_cents - consumed,

@@ -669,13 +669,17 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.locator(".facts")).to_contain_text("680,00")
     app.check(page, "beneficiaire-fiche-professionnel")
 
-    # The operator proposes; the beneficiary accepts, frames the mission and follows its order
+    # The operator proposes while the beneficiary is on its need: the proposals appear there without a reload (D4:
+    # the ranked need is read again every refresh_seconds until they come); it accepts, frames the mission and follows
+    # its order
+    page.get_by_role("link", name="← Retour au besoin").click()
+    expect(page.locator("#need-next-step")).to_be_visible()
     operator = Erp(platform, "operator", "platform")
     proposed = operator.post("propose_professionals", {"beneficiary_id": "ben-metropole-demo", "need_id": "BES-WEB-1",
                                                        "version": 1, "proposals": [{"professional_id": "pro-demo-1",
                                                        "guaranteed_until": (dt.date.today() + dt.timedelta(days=10)).isoformat()}]})
     assert proposed.status_code == 200, proposed.text
-    page.get_by_role("link", name="← Retour au besoin").click()
+    expect(page.get_by_role("button", name="Accepter Anne Lefèvre")).to_be_visible(timeout=25000)
     page.get_by_role("button", name="Accepter Anne Lefèvre").click()
     page.get_by_role("link", name="Cadrer la mission").click()
     app.check(page, "beneficiaire-cadrage", shot=False)
@@ -716,7 +720,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; 10 ; {fr(start + dt.timedelta(days=20))}")
     own.fill("Cahier de recette\nPlan de tests")  # the box kept through the line's change; this milestone's own
     page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
-    expect(page.get_by_role("heading", name=re.compile("^Mission BES-WEB-1"))).to_be_visible(timeout=20000)
+    # named by the need's title, not the mission's id (B11)
+    expect(page.get_by_role("heading", name="Mission : Recette fonctionnelle du portail usagers", exact=True)
+           ).to_be_visible(timeout=20000)
     # the professional by its name, linked to its record; the milestone's deliverables « attendu », not all accepted
     expect(page.locator(".facts").get_by_role("link", name="Anne Lefèvre")).to_be_visible()
     milestone_row = page.get_by_role("table", name="Jalons").locator("tr[data-milestone]")
@@ -1286,6 +1292,9 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     app.check(page, "operateur-besoins")
     need.get_by_role("link").click()
     expect(page.get_by_role("group", name="Professionnels à proposer")).to_be_visible()
+    # B1 parties: the beneficiary by its name, as the list named it, its id beside
+    expect(page.locator(".facts .party-name")).to_have_text("Métropole de démonstration")
+    expect(page.locator(".facts .party-name + .sub")).to_have_text("ben-metropole-demo")
     # B3/D4: availability guaranteed by default until the need's start (30 days on), later than two weeks from Paris's
     # today — never a day before the mission starts
     need_start = dt.date.fromisoformat(seed.demo_need(dt.date.today())["content"]["start_date"])
