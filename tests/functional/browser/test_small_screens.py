@@ -77,6 +77,19 @@ def fits(app, page, screen: str) -> None:
     app.settle(page, quiet=0.3)
 
 
+def order_card(page, order_id: str) -> None:
+    """On the phone, « Mes commandes » and the dashboard show each order as a card: its state, with the column's name
+    before it, within the screen — nothing to swipe sideways in the table's frame to find it."""
+    row = page.locator(f"tr[data-order='{order_id}']")
+    state = row.locator("td[data-label='État']")
+    expect(state.locator(".state")).to_be_visible()
+    box, width = state.locator(".state").bounding_box(), page.viewport_size["width"]
+    assert box["x"] + box["width"] <= width, f"{order_id}: its state is past the screen's edge ({box})"
+    assert page.evaluate("() => [...document.querySelectorAll('.table-wrap')].every(w => w.scrollWidth <= "
+                         "w.clientWidth + 1)"), "the orders' table scrolls sideways in its frame on a phone"
+    assert state.evaluate("td => getComputedStyle(td, '::before').content") == '"État"'
+
+
 def on_phone(app, role: str):
     """A phone's browser context (touch, device scale 2, English locale), its sign-in screen walked, then signed in
     by a tap on « Se connecter »."""
@@ -110,6 +123,8 @@ def test_contractor_on_a_phone_follows_its_orders_declares_execution_lines_and_u
     expect(page.get_by_role("heading", name="Mes commandes")).to_be_visible()
     expect(page.locator("tr[data-order='BC-S1']")).to_be_visible()
     fits(app, page, "Mes commandes")
+    order_card(page, "BC-S1")
+    app.check(page, "telephone-prestataire-commandes")  # axe-core, and the screenshot of docs/web-app.md
 
     page.get_by_role("link", name="BC-S1").tap()
     expect(page.locator("#line-statuses")).to_be_visible()
@@ -141,6 +156,8 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     page = on_phone(app, "manager")
     expect(page.locator("tr[data-order='BC-S2']")).to_be_visible()
     fits(app, page, "tableau de bord")
+    order_card(page, "BC-S2")
+    app.check(page, "telephone-gestionnaire-tableau-de-bord", shot=False)
     page.get_by_role("link", name="BC-S2").tap()
     expect(page.locator("#reception")).to_be_visible()
     fits(app, page, "commande à réceptionner")
