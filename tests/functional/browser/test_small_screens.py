@@ -176,3 +176,9 @@ def test_titulaire_on_a_phone_records_its_timesheet(app, platform, clean_firesto
     expect(page.locator("#timesheet")).to_be_visible()
     expect(page.get_by_role("table", name="Jours par jalon")).to_be_visible()
     fits(app, page, "feuille de temps")
+    # a date typed on a phone: jj/mm/aaaa needs « / », which an iPhone's number pad (inputmode numeric) does not have
+    sheet = page.locator("#timesheet")
+    for label in ("Du", "Au"):
+        assert sheet.get_by_label(label, exact=True).get_attribute("inputmode") not in ("numeric", "decimal"), label
+    # numbers of days: the decimal pad
+    expect(sheet.get_by_label("Jours travaillés")).to_have_attribute("inputmode", "decimal")
