@@ -1,9 +1,9 @@
-"""The web application on a phone (375×812, touch, device scale 2) and on a tablet (768×1024), in Chromium: the screens
-a person uses away from a desk — the sign-in, the header and its menu, the contractor's « Mes commandes », an order
-(declare execution with its appointment, the lines' statuses, the PDF upload), its quotes, the titulaire's timesheet
-(B11 mission follow-up), the manager's dashboard, an order to receive (A6 reception) and a quote. On each, at both
-widths: the page never scrolls sideways (a table scrolls in its own frame), every control is a tap target of 44×44 px
-at least, each label stands above its field (docs/web-app.md « Sur un téléphone »)."""
+"""The web application on a phone (375×812, touch, device scale 2) and on a tablet (768×1024), in Chromium: the
+screens a person uses away from a desk — the sign-in, the header and its menu, the contractor's « Mes commandes »,
+an order (declare execution with its appointment, the lines' statuses, the PDF upload), its quotes, the
+titulaire's timesheet (B11 mission follow-up), the manager's dashboard, an order to receive (A6 reception) and a
+quote. On each, at both widths: the page never scrolls sideways (a table scrolls in its own frame), every control
+is a tap target of 44×44 px at least, each label stands above its field (docs/web-app.md « Sur un téléphone »)."""
 
 from __future__ import annotations
 
