@@ -273,14 +273,17 @@ function orderRow(row, role, changed, names) {
     h("td", {}, h("a", { href }, row.order_id), h("div", { className: "sub" }, row.title),
       h("div", { className: "sub" }, row.site ? siteText(row.site) : "")),
     h("td", { className: "party" }, partyNodes(names, role === "contractor" ? row.manager_id : row.contractor_id)),
-    h("td", {}, h("span", { className: `state state-${row.state}` }, row.state_label ?? stateLabel(row.state))),
-    h("td", {}, progress(row)),
-    h("td", {}, rowScheduleText(row)),
-    h("td", {}, row.last_event ? [row.last_event.label ?? "", h("div", { className: "sub" },
-      `${formatDateTime(row.last_event.occurred_at, rowClock(row).zone)}${rowClock(row).suffix}`)] : "—"),
-    h("td", {}, row.late ? h("span", { className: "badge late" }, `En retard : ${LATE_LABELS[row.late_reason] ?? ""}`)
-      : "—"),
-    h("td", { className: "num" }, String(row.document_count ?? 0)));
+    // data-label: the column's name, written before its value when a phone shows each order as a card (style.css)
+    h("td", { "data-label": "État" }, h("span", { className: `state state-${row.state}` },
+      row.state_label ?? stateLabel(row.state))),
+    h("td", { "data-label": "Avancement" }, progress(row)),
+    h("td", { "data-label": "Rendez-vous / dates" }, rowScheduleText(row)),
+    h("td", { "data-label": "Dernier événement" }, row.last_event ? [row.last_event.label ?? "",
+      h("div", { className: "sub" },
+        `${formatDateTime(row.last_event.occurred_at, rowClock(row).zone)}${rowClock(row).suffix}`)] : "—"),
+    h("td", { "data-label": "Retard" }, row.late ? h("span", { className: "badge late" },
+      `En retard : ${LATE_LABELS[row.late_reason] ?? ""}`) : "—"),
+    h("td", { className: "num", "data-label": "Documents" }, String(row.document_count ?? 0)));
 }
 
 // A6 progress as reported, a finished order at 100 % with the figure last reported noted (progressView)

@@ -136,9 +136,9 @@ export function choiceField({ state, options, failure, none, name, label, value 
 }
 
 // A French date (jj/mm/aaaa) or date and time (jj/mm/aaaa hh:mm) text input: its format does not
-// depend on the browser's locale, unlike <input type="date">.
+// depend on the browser's locale, unlike <input type="date">. No numeric inputmode: an iPhone's number pad has no « / ».
 export function dateField(options) {
-  return field({ ...options, placeholder: "jj/mm/aaaa", hint: options.hint ?? "Format jj/mm/aaaa", inputmode: "numeric" });
+  return field({ ...options, placeholder: "jj/mm/aaaa", hint: options.hint ?? "Format jj/mm/aaaa" });
 }
 
 export function dateTimeField(options) {

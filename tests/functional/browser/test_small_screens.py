@@ -1,0 +1,184 @@
+"""The web application on a phone (375×812, touch, device scale 2) and on a tablet (768×1024), in Chromium: the
+screens a person uses away from a desk — the sign-in, the header and its menu, the contractor's « Mes commandes »,
+an order (declare execution with its appointment, the lines' statuses, the PDF upload), its quotes, the
+titulaire's timesheet (B11 mission follow-up), the manager's dashboard, an order to receive (A6 reception) and a
+quote. On each, at both widths: the page never scrolls sideways (a table scrolls in its own frame), every control
+is a tap target of 44×44 px at least, each label stands above its field (docs/web-app.md « Sur un téléphone »)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from shared.service.sourcing import missions
+from tests.builders import issue_order_body
+from tests.functional.browser.conftest import PASSWORD
+from tests.functional.browser.missions import frame_started_mission
+from tests.functional.browser.test_invoicing_journeys import executed
+from tests.functional.browser.test_journeys import name_parties
+from tests.functional.erp import Erp
+
+pytestmark = pytest.mark.emulators
+
+PHONE = {"width": 375, "height": 812}
+TABLET = {"width": 768, "height": 1024}
+
+# Controls drawn now (visible) smaller than 44×44 px: a checkbox or a radio button counts by its row (.field.check,
+# label included), a link inside a sentence is not a tap target of its own (WCAG 2.5.5's inline exception).
+SMALL_TARGETS = """() => {
+  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0
+    && getComputedStyle(el).visibility !== 'hidden'; };
+  const inline = (a) => { const p = a.parentElement;
+    return p && !['TD', 'TH', 'LI', 'NAV'].includes(p.tagName) && p.textContent.trim() !== a.textContent.trim(); };
+  const small = [];
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')) {
+    if (!seen(el) || el.closest('.skip') || el.classList.contains('file-native')) continue;
+    if (el.tagName === 'A' && inline(el)) continue;
+    const box = (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('.field') ?? el) : el;
+    const r = box.getBoundingClientRect();
+    if (r.height < 44 - 0.5 || r.width < 44 - 0.5) {
+      small.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} « ${(el.textContent || el.name || '').trim()
+        .slice(0, 40)} » ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+  }
+  return small;
+}"""
+
+# Fields whose label is not above its control (beside it, or the control pushed past the screen's edge)
+UNSTACKED = """() => [...document.querySelectorAll('.field:not(.check)')].filter((field) => {
+  const label = field.querySelector(':scope > label, :scope > .label-row label');
+  const control = field.querySelector(':scope > input, :scope > select, :scope > textarea');
+  if (!label || !control || !control.getBoundingClientRect().width) return false;
+  const l = label.getBoundingClientRect(), c = control.getBoundingClientRect();
+  return l.bottom > c.top + 1 || c.right > window.innerWidth + 0.5;
+}).map((field) => field.querySelector('label').textContent.trim())"""
+
+
+def fits(app, page, screen: str) -> None:
+    """At the phone's width, then the tablet's: no page-level horizontal overflow, tap targets of 44 px, labels above
+    their fields, the main menu's links all within the screen. Back to the phone's size after."""
+    for size in (PHONE, TABLET):
+        page.set_viewport_size(size)
+        app.settle(page, quiet=0.3)
+        page.wait_for_timeout(100)  # one frame for the layout at the new width
+        where = f"{screen} at {size['width']} px"
+        # a mobile browser widens its layout viewport to the content, innerWidth with it: measured against the
+        # screen's own width
+        scroll_width, inner_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert inner_width == size["width"] and scroll_width <= size["width"], (
+            f"{where}: the page scrolls sideways ({scroll_width} px of content, layout {inner_width} px)")
+        assert page.evaluate(SMALL_TARGETS) == [], f"{where}: tap targets under 44×44 px"
+        assert page.evaluate(UNSTACKED) == [], f"{where}: labels not above their fields"
+        beyond = page.evaluate("""(w) => [...document.querySelectorAll('nav a, header button, header a')]
+          .filter(a => a.getBoundingClientRect().width && a.getBoundingClientRect().right > w + 0.5)
+          .map(a => a.textContent.trim())""", size["width"])
+        assert beyond == [], f"{where}: header links past the screen's edge"
+    page.set_viewport_size(PHONE)
+    app.settle(page, quiet=0.3)
+
+
+def order_card(page, order_id: str) -> None:
+    """On the phone, « Mes commandes » and the dashboard show each order as a card: its state, with the column's name
+    before it, within the screen — nothing to swipe sideways in the table's frame to find it."""
+    row = page.locator(f"tr[data-order='{order_id}']")
+    state = row.locator("td[data-label='État']")
+    expect(state.locator(".state")).to_be_visible()
+    box, width = state.locator(".state").bounding_box(), page.viewport_size["width"]
+    assert box["x"] + box["width"] <= width, f"{order_id}: its state is past the screen's edge ({box})"
+    assert page.evaluate("() => [...document.querySelectorAll('.table-wrap')].every(w => w.scrollWidth <= "
+                         "w.clientWidth + 1)"), "the orders' table scrolls sideways in its frame on a phone"
+    assert state.evaluate("td => getComputedStyle(td, '::before').content") == '"État"'
+
+
+def on_phone(app, role: str):
+    """A phone's browser context (touch, device scale 2, English locale), its sign-in screen walked, then signed in
+    by a tap on « Se connecter »."""
+    email, _ = app.user(role)
+    context = app.browser.new_context(viewport=PHONE, device_scale_factor=2, has_touch=True, is_mobile=True,
+                                      locale="en-US", timezone_id="Europe/Paris")
+    app.contexts.append(context)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    app._track_requests(page)
+    page.on("pageerror", lambda e: app.problems.append(f"{role} page error: {e}"))
+    page.goto(app.base + "/")
+    expect(page.get_by_label("Adresse e-mail")).to_be_visible()
+    fits(app, page, "connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").tap()
+    expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
+    return page
+
+
+def test_contractor_on_a_phone_follows_its_orders_declares_execution_lines_and_uploads(app, platform,
+                                                                                      clean_firestore):
+    name_parties(clean_firestore)
+    manager = Erp(platform, "manager", "mgr-test")
+    assert manager.post("receive_order", issue_order_body("BC-S1")).status_code == 201
+    assert manager.post("request_quote", {"quote_id": "DV-S1", "contract_id": "AC-2026-017",
+                                          "contractor_id": "ctr-test", "title": "Recherche de fuite",
+                                          "site": {"node_id": "LYON-BAT-A"}}).status_code == 201
+    page = on_phone(app, "contractor")
+    expect(page.get_by_role("heading", name="Mes commandes")).to_be_visible()
+    expect(page.locator("tr[data-order='BC-S1']")).to_be_visible()
+    fits(app, page, "Mes commandes")
+    order_card(page, "BC-S1")
+    app.check(page, "telephone-prestataire-commandes")  # axe-core, and the screenshot of docs/web-app.md
+
+    page.get_by_role("link", name="BC-S1").tap()
+    expect(page.locator("#line-statuses")).to_be_visible()
+    fits(app, page, "commande (lignes, dépôt)")
+    # the PDF taken on site: the phone's picker offers PDF files only (no capture: a camera gives an image, refused)
+    expect(page.locator("#upload-file")).to_have_attribute("accept", "application/pdf")
+    page.get_by_role("button", name="Passer à « pris en compte »").tap()
+    page.get_by_role("button", name="Envoyer").tap()
+    expect(page.get_by_role("group", name="Actions possibles")).to_contain_text("Passer à « planifié »")
+    page.get_by_role("button", name="Passer à « planifié »").tap()
+    expect(page.get_by_label("Début prévu")).to_be_visible()
+    fits(app, page, "commande (planification, rendez-vous)")
+
+    page.get_by_role("link", name="Devis", exact=True).tap()
+    expect(page.locator("tr[data-quote='DV-S1']")).to_be_visible()
+    fits(app, page, "Devis")
+    page.get_by_role("link", name="DV-S1").tap()
+    expect(page.get_by_label("Ligne 1 : code")).to_be_visible()
+    fits(app, page, "devis à remettre")
+
+
+def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(app, platform, clean_firestore):
+    name_parties(clean_firestore)
+    executed(platform, "BC-S2")
+    manager = Erp(platform, "manager", "mgr-test")
+    assert manager.post("request_quote", {"quote_id": "DV-S2", "contract_id": "AC-2026-017",
+                                          "contractor_id": "ctr-test", "title": "Recherche de fuite",
+                                          "site": {"node_id": "LYON-BAT-A"}}).status_code == 201
+    page = on_phone(app, "manager")
+    expect(page.locator("tr[data-order='BC-S2']")).to_be_visible()
+    fits(app, page, "tableau de bord")
+    order_card(page, "BC-S2")
+    app.check(page, "telephone-gestionnaire-tableau-de-bord", shot=False)
+    page.get_by_role("link", name="BC-S2").tap()
+    expect(page.locator("#reception")).to_be_visible()
+    fits(app, page, "commande à réceptionner")
+    page.get_by_role("link", name="Devis", exact=True).tap()
+    expect(page.locator("tr[data-quote='DV-S2']")).to_be_visible()
+    fits(app, page, "Devis (gestionnaire)")
+    page.get_by_role("link", name="DV-S2").tap()
+    expect(page.get_by_role("heading", name="Devis DV-S2", exact=False)).to_be_visible()
+    fits(app, page, "devis (gestionnaire)")
+
+
+def test_titulaire_on_a_phone_records_its_timesheet(app, platform, clean_firestore):
+    frame_started_mission(clean_firestore, platform.project_id, "ben-lyon", "69", worked=3)
+    page = on_phone(app, "titulaire")
+    page.goto(app.base + f"/#/orders/ben-lyon/{missions.order_id_for('recette-portail')}")
+    expect(page.locator("#timesheet")).to_be_visible()
+    expect(page.get_by_role("table", name="Jours par jalon")).to_be_visible()
+    fits(app, page, "feuille de temps")
+    # a date typed on a phone: jj/mm/aaaa needs « / », which an iPhone's number pad (inputmode numeric) does not have
+    sheet = page.locator("#timesheet")
+    for label in ("Du", "Au"):
+        assert sheet.get_by_label(label, exact=True).get_attribute("inputmode") not in ("numeric", "decimal"), label
+    # numbers of days: the decimal pad
+    expect(sheet.get_by_label("Jours travaillés")).to_have_attribute("inputmode", "decimal")
