@@ -7,11 +7,8 @@ never read from the query: the space (a manager) or the contractor comes from th
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from collections.abc import Collection
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,6 +17,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
+from shared.domain.list_cursor import ActivityCursor
 from shared.domain.orders import (
     STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef, next_states,
 )
@@ -43,28 +41,10 @@ LATE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Cursor:
-    """Where the previous page stopped: the last row's activity time and its document path."""
+class Cursor(ActivityCursor):
+    """Where the previous page of orders stopped: the last row's activity time and its document path."""
 
-    updated_at: dt.datetime
-    path: str
-
-    def encode(self) -> str:
-        raw = json.dumps({"t": self.updated_at.isoformat(), "p": self.path}, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    @classmethod
-    def decode(cls, token: str) -> Cursor | None:
-        try:
-            data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            at = dt.datetime.fromisoformat(data["t"])
-            path = data["p"]
-        except (binascii.Error, ValueError, KeyError, TypeError):
-            return None
-        if at.tzinfo is None or not isinstance(path, str) or not re.fullmatch(r"managers/[^/]+/orders/[^/]+", path):
-            return None
-        return cls(at, path)
+    PATH = re.compile(r"managers/[^/]+/orders/[^/]+")
 
 
 @dataclass(frozen=True)

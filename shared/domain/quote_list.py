@@ -12,15 +12,12 @@ parameters is the one ERPs have always read) and ``cursor`` (``next_cursor`` of 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.domain.errors import ErrorDetail
+from shared.domain.list_cursor import ActivityCursor
 from shared.domain.list_limits import MAX_ROWS
 from shared.domain.quotes import LABELS, Quote, QuoteState
 
@@ -31,28 +28,10 @@ _PATH = re.compile(r"^managers/([^/]+)/quotes/([^/]+)$")
 _BUYERS = ("manager", "beneficiary")
 
 
-@dataclass(frozen=True)
-class QuoteCursor:
-    """Where the previous page stopped: the last row's activity time and its document path."""
+class QuoteCursor(ActivityCursor):
+    """Where the previous page of quotes stopped: the last row's activity time and its document path."""
 
-    updated_at: dt.datetime
-    path: str
-
-    def encode(self) -> str:
-        raw = json.dumps({"t": self.updated_at.isoformat(), "p": self.path}, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    @classmethod
-    def decode(cls, token: str) -> QuoteCursor | None:
-        try:
-            data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            at = dt.datetime.fromisoformat(data["t"])
-            path = data["p"]
-        except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
-            return None
-        if at.tzinfo is None or not isinstance(path, str) or not _PATH.fullmatch(path):
-            return None
-        return cls(at, path)
+    PATH = _PATH
 
 
 @dataclass(frozen=True)
