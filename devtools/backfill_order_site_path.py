@@ -23,23 +23,20 @@ Application Default Credentials (``--project``, else GOOGLE_CLOUD_PROJECT). Docu
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from shared import context
-from shared.ports import Query, UnitOfWork
+from devtools import backfills
+from shared.ports import UnitOfWork
 from shared.service import order_store
 from shared.service import property_tree as tree
-from shared.service.transaction import transact
 
 DEFAULT_PAGE = 100  # each write carries an audit record (2 writes): 3 writes an order, within a commit's 500
 MAX_PAGE = 150
-ACTOR = context.AuditActor(who="backfill_order_site_path", role="operator", tenant="platform")
+WHO = "backfill_order_site_path"
 
 
 @dataclass
@@ -54,32 +51,13 @@ class Outcome:
     unreadable: list[str] = field(default_factory=list)
 
 
-def _is_order(path: str) -> bool:
-    parts = path.split("/")
-    return len(parts) == 4 and parts[0] == "managers" and parts[2] == "orders"
-
-
 def backfill(uow: UnitOfWork, *, apply: bool = False, page: int = DEFAULT_PAGE, manager_id: str | None = None,
              follow_moves: bool = False, say: Callable[[str], None] = lambda _: None) -> Outcome:
     """Write (``apply``) or count the site path of every order lacking it (``follow_moves``: or whose node moved), in
     ``manager_id``'s space or in all."""
-    if not 1 <= page <= MAX_PAGE:
-        raise ValueError(f"page: 1 to {MAX_PAGE}")
     outcome = Outcome()
-    query = Query(f"managers/{manager_id}/orders") if manager_id else Query("orders", group=True)
-    pending: list[str] = []
-    for doc in uow.stream(query, page=page):  # path order, one page in memory, nothing remembered
-        if not _is_order(doc.path):
-            continue
-        outcome.read += 1
-        if doc.data.get("site_path") and not follow_moves:
-            outcome.kept += 1
-            continue
-        pending.append(doc.path)
-        if len(pending) == page:
-            _settle(uow.fork(), pending, apply, follow_moves, outcome, say)
-            pending = []
-    if pending:
+    for pending in backfills.pages(uow, "orders", manager_id, page, MAX_PAGE,
+                                   lambda d: follow_moves or not d.get("site_path"), outcome):
         _settle(uow.fork(), pending, apply, follow_moves, outcome, say)
     return outcome
 
@@ -115,11 +93,7 @@ def _settle(uow: UnitOfWork, paths: list[str], apply: bool, follow_moves: bool, 
                 uow.update(path, {"site_path": site_path})
         return chosen, unreadable, len(paths) - len(chosen) - len(unreadable)
 
-    token = context.actor.set(ACTOR)
-    try:
-        chosen, unreadable, meanwhile = transact(uow, attempt)
-    finally:
-        context.actor.reset(token)
+    chosen, unreadable, meanwhile = backfills.as_operator(WHO, uow, attempt)
     outcome.lacking += sum(1 for _, had in chosen.values() if not had)
     outcome.moved += sum(1 for _, had in chosen.values() if had)
     outcome.unreadable += unreadable
@@ -129,24 +103,12 @@ def _settle(uow: UnitOfWork, paths: list[str], apply: bool, follow_moves: bool, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--project", help="Google Cloud project (default: GOOGLE_CLOUD_PROJECT)")
-    parser.add_argument("--manager", help="only this manager's space")
-    parser.add_argument("--page", type=int, default=DEFAULT_PAGE, help=f"orders per read and per commit "
-                                                                       f"(1–{MAX_PAGE}, default {DEFAULT_PAGE})")
+    parser = backfills.arguments(__doc__, "orders", DEFAULT_PAGE, MAX_PAGE)
     parser.add_argument("--follow-moves", action="store_true",
                         help="also rewrite an order whose path is no longer its node's (an import moved the node)")
-    parser.add_argument("--apply", action="store_true", help="write (default: a dry run that writes nothing)")
     parser.add_argument("--quiet", action="store_true", help="print the totals only, not each order")
     args = parser.parse_args(argv)
-    if not 1 <= args.page <= MAX_PAGE:
-        parser.error(f"--page : de 1 à {MAX_PAGE}")
-    if args.project:
-        os.environ["GOOGLE_CLOUD_PROJECT"] = args.project
-    from shared import bootstrap
-    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
-
-    uow = FirestoreUnitOfWork(bootstrap.get("firestore"))  # publishes nothing, arms no timer
+    uow = backfills.firestore(parser, args, MAX_PAGE)
     outcome = backfill(uow, apply=args.apply, page=args.page, manager_id=args.manager, follow_moves=args.follow_moves,
                        say=(lambda _: None) if args.quiet else print)
     verb = "écrit sur" if args.apply else "à écrire sur (essai : rien n'est écrit, --apply pour écrire)"

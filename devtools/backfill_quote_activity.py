@@ -16,23 +16,20 @@ Application Default Credentials (``--project``, else GOOGLE_CLOUD_PROJECT). Docu
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sys
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from shared import context
+from devtools import backfills
 from shared.domain.quotes import Quote
-from shared.ports import Query, UnitOfWork
+from shared.ports import UnitOfWork
 from shared.service import quote_store
-from shared.service.transaction import transact
 
 DEFAULT_PAGE = 100  # each write carries an audit record: 2 writes a quote, within a commit's 500
 MAX_PAGE = 200
-ACTOR = context.AuditActor(who="backfill_quote_activity", role="operator", tenant="platform")
+WHO = "backfill_quote_activity"
 
 
 @dataclass
@@ -51,30 +48,11 @@ def last_activity(quote: Quote) -> dt.datetime:
     return max(t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times)
 
 
-def _is_quote(path: str) -> bool:
-    parts = path.split("/")
-    return len(parts) == 4 and parts[0] == "managers" and parts[2] == "quotes"
-
-
 def backfill(uow: UnitOfWork, *, apply: bool = False, page: int = DEFAULT_PAGE, manager_id: str | None = None
              ) -> Outcome:
-    if not 1 <= page <= MAX_PAGE:
-        raise ValueError(f"page: 1 to {MAX_PAGE}")
     outcome = Outcome()
-    query = Query(f"managers/{manager_id}/quotes") if manager_id else Query("quotes", group=True)
-    lacking: list[str] = []
-    for doc in uow.stream(query, page=page):
-        if not _is_quote(doc.path):
-            continue
-        outcome.read += 1
-        if doc.data.get(quote_store.UPDATED_AT) is not None:
-            outcome.kept += 1
-            continue
-        lacking.append(doc.path)
-        if len(lacking) == page:
-            _settle(uow.fork(), lacking, apply, outcome)
-            lacking = []
-    if lacking:
+    for lacking in backfills.pages(uow, "quotes", manager_id, page, MAX_PAGE,
+                                   lambda d: d.get(quote_store.UPDATED_AT) is None, outcome):
         _settle(uow.fork(), lacking, apply, outcome)
     return outcome
 
@@ -98,32 +76,17 @@ def _settle(uow: UnitOfWork, paths: list[str], apply: bool, outcome: Outcome) ->
                 uow.update(path, {quote_store.UPDATED_AT: last_activity(quote)})
         return written, unreadable, meanwhile
 
-    token = context.actor.set(ACTOR)
-    try:
-        written, unreadable, meanwhile = transact(uow, attempt)
-    finally:
-        context.actor.reset(token)
+    written, unreadable, meanwhile = backfills.as_operator(WHO, uow, attempt)
     outcome.written += written
     outcome.unreadable += unreadable
     outcome.kept += meanwhile
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--project", help="Google Cloud project (default: GOOGLE_CLOUD_PROJECT)")
-    parser.add_argument("--manager", help="only this manager's (or beneficiary's) space")
-    parser.add_argument("--page", type=int, default=DEFAULT_PAGE, help=f"quotes per read and per commit "
-                                                                       f"(1–{MAX_PAGE}, default {DEFAULT_PAGE})")
-    parser.add_argument("--apply", action="store_true", help="write (default: a dry run that writes nothing)")
+    parser = backfills.arguments(__doc__, "quotes", DEFAULT_PAGE, MAX_PAGE,
+                                 space="only this manager's (or beneficiary's) space")
     args = parser.parse_args(argv)
-    if not 1 <= args.page <= MAX_PAGE:
-        parser.error(f"--page : de 1 à {MAX_PAGE}")
-    if args.project:
-        os.environ["GOOGLE_CLOUD_PROJECT"] = args.project
-    from shared import bootstrap
-    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
-
-    uow = FirestoreUnitOfWork(bootstrap.get("firestore"))
+    uow = backfills.firestore(parser, args, MAX_PAGE)
     outcome = backfill(uow, apply=args.apply, page=args.page, manager_id=args.manager)
     verb = "datés" if args.apply else "à dater (essai : rien n'est écrit, --apply pour écrire)"
     print(f"{outcome.read} devis lus ; {outcome.kept} avaient déjà leur date d'activité ; {outcome.written} {verb}")

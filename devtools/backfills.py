@@ -1,0 +1,93 @@
+"""What the operator's one-off backfills share (docs/runbook.md): ``backfill_territory`` (B18), ``backfill_order_site_path``
+(A7, A11) and ``backfill_quote_activity`` (A11) each read every document of one kind page by page, hand the paths of
+those lacking what it writes to its own ``settle`` (read again and written in one commit, as the operator), and print
+what it did — a dry run unless ``--apply``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol, TypeVar
+
+from shared import context
+from shared.ports import Query, UnitOfWork
+from shared.service.transaction import transact
+
+T = TypeVar("T")
+
+
+class Counted(Protocol):
+    read: int
+    kept: int
+
+
+def documents_of(kind: str, manager_id: str | None) -> tuple[Query, Callable[[str], bool]]:
+    """The query over every ``kind`` (``orders``, ``quotes``) of a manager's space, or of all, and the test a streamed
+    path is one of them (a collection group also holds other collections of that name)."""
+    query = Query(f"managers/{manager_id}/{kind}") if manager_id else Query(kind, group=True)
+
+    def belongs(path: str) -> bool:
+        parts = path.split("/")
+        return len(parts) == 4 and parts[0] == "managers" and parts[2] == kind
+
+    return query, belongs
+
+
+def pages(uow: UnitOfWork, kind: str, manager_id: str | None, page: int, max_page: int,
+          lacks: Callable[[dict[str, Any]], bool], outcome: Counted) -> Iterator[list[str]]:
+    """The paths of the documents that ``lacks`` what the backfill writes, ``page`` at a time, in path order with one
+    page in memory and nothing remembered; every document read is counted on ``outcome`` (``read``, ``kept``)."""
+    if not 1 <= page <= max_page:
+        raise ValueError(f"page: 1 to {max_page}")
+    query, belongs = documents_of(kind, manager_id)
+    pending: list[str] = []
+    for doc in uow.stream(query, page=page):
+        if not belongs(doc.path):
+            continue
+        outcome.read += 1
+        if not lacks(doc.data):
+            outcome.kept += 1
+            continue
+        pending.append(doc.path)
+        if len(pending) == page:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
+def as_operator(who: str, uow: UnitOfWork, attempt: Callable[[], T]) -> T:
+    """``attempt`` in one transaction (retried if a document changed meanwhile), each write audited by ``operator`` /
+    ``who`` (B15)."""
+    token = context.actor.set(context.AuditActor(who=who, role="operator", tenant="platform"))
+    try:
+        return transact(uow, attempt)
+    finally:
+        context.actor.reset(token)
+
+
+def arguments(doc: str, unit: str, default_page: int, max_page: int, space: str = "only this manager's space"
+              ) -> argparse.ArgumentParser:
+    """The options every backfill takes: --project, --manager, --page, --apply (its own are added by the caller)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--project", help="Google Cloud project (default: GOOGLE_CLOUD_PROJECT)")
+    parser.add_argument("--manager", help=space)
+    parser.add_argument("--page", type=int, default=default_page,
+                        help=f"{unit} per read and per commit (1–{max_page}, default {default_page})")
+    parser.add_argument("--apply", action="store_true", help="write (default: a dry run that writes nothing)")
+    return parser
+
+
+def firestore(parser: argparse.ArgumentParser, args: argparse.Namespace, max_page: int) -> UnitOfWork:
+    """The project's Firestore (the emulator when FIRESTORE_EMULATOR_HOST is set) as a unit of work that publishes
+    nothing and arms no timer, once the page size is checked."""
+    if not 1 <= args.page <= max_page:
+        parser.error(f"--page : de 1 à {max_page}")
+    if args.project:
+        os.environ["GOOGLE_CLOUD_PROJECT"] = args.project
+    from shared import bootstrap
+    from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+
+    return FirestoreUnitOfWork(bootstrap.get("firestore"))
