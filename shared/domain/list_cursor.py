@@ -1,6 +1,7 @@
-"""The cursor of a list read by activity, newest first (A11 lists: list_orders, list_quotes): where the previous
-page stopped — the last row's activity time and its document path —, opaque to the caller (URL-safe base64 of a
-small JSON). A token that is not one, has a naive time, or names a path the list does not hold decodes to None."""
+"""Lists read by activity, newest first (A11 lists: list_orders, list_quotes). Their cursor: where the previous page
+stopped — the last row's activity time and its document path —, opaque to the caller (URL-safe base64 of a small
+JSON); a token that is not one, has a naive time, or names a path the list does not hold decodes to None. And the
+query's identifiers (a party, an order, a node), each checked as the platform's ids are."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import ClassVar, Self
+
+from shared.domain.errors import ErrorDetail
+
+IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -37,3 +43,12 @@ class ActivityCursor:
         if at.tzinfo is None or not isinstance(path, str) or not cls.PATH.fullmatch(path):
             return None
         return cls(at, path)
+
+
+def identifier(args: Mapping[str, str], name: str, errors: list[ErrorDetail]) -> str | None:
+    """The query's ``name`` if it is an identifier; none given, None; else None and its error added to ``errors``."""
+    value = args.get(name) or None
+    if value is not None and not IDENTIFIER.match(value):
+        errors.append(ErrorDetail.of(f"query.{name}", "INVALID_FORMAT", detail="identifiant attendu"))
+        return None
+    return value

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
+from shared.domain import list_cursor
 from shared.domain.list_cursor import ActivityCursor
 from shared.domain.orders import (
     STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef, next_states,
@@ -25,7 +26,6 @@ from shared.domain.order_moves import actor_for_role
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 _TRUE, _FALSE = frozenset({"true", "1", "oui"}), frozenset({"false", "0", "non", ""})
 
 # Orders whose work is behind them, or stopped: never late in the list (on hold pauses deadlines).
@@ -93,11 +93,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
         errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
 
     def identifier(name: str) -> str | None:
-        value = args.get(name) or None
-        if value is not None and not _IDENTIFIER.match(value):
-            errors.append(ErrorDetail.of(f"query.{name}", "INVALID_FORMAT", detail="identifiant attendu"))
-            return None
-        return value
+        return list_cursor.identifier(args, name, errors)
 
     other = identifier("manager_id" if contractor_view else "contractor_id")
     order_id = identifier("order_id")

@@ -17,13 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.domain.errors import ErrorDetail
+from shared.domain import list_cursor
 from shared.domain.list_cursor import ActivityCursor
 from shared.domain.list_limits import MAX_ROWS
 from shared.domain.quotes import LABELS, Quote, QuoteState
 
 MAX_LIMIT = MAX_ROWS
 DEFAULT_LIMIT = MAX_ROWS  # without ``limit``: the 200 most active quotes, as list_quotes always answered
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 _PATH = re.compile(r"^managers/([^/]+)/quotes/([^/]+)$")
 _BUYERS = ("manager", "beneficiary")
 
@@ -61,11 +61,7 @@ def parse_query(role: str, tenant: str, args: Mapping[str, str]) -> tuple[QuoteQ
         errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
 
     def identifier(name: str) -> str | None:
-        value = args.get(name) or None
-        if value is not None and not _IDENTIFIER.match(value):
-            errors.append(ErrorDetail.of(f"query.{name}", "INVALID_FORMAT", detail="identifiant attendu"))
-            return None
-        return value
+        return list_cursor.identifier(args, name, errors)
 
     other, order_id, node_id = identifier(other_party), identifier("order_id"), identifier("node_id")
     state = None
