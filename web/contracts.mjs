@@ -150,7 +150,7 @@ export async function renderCoverage(ctx, notice = null) {
   const rows = (items) => items.map((o) => h("tr", { "data-item": o.id }, h("td", {}, o.id),
     h("td", {}, o.kind === "order" ? "commande" : "document"), h("td", {}, o.node_id ?? "aucun"), action(o)));
   ctx.show("Couverture du patrimoine",
-    h("p", {}, "Le marché exige que 100 % des commandes et des documents soient rattachés à un élément du patrimoine (A7)."),
+    h("p", {}, "Le marché exige que 100 % des commandes et des documents soient rattachés à un élément du patrimoine."),
     notice ? h("p", { className: "status", role: "status" }, notice) : null,
     h("div", { className: "meter-line" }, h("meter", { min: 0, max: 100, value: percent, low: 99, optimum: 100,
       "aria-label": "Couverture" }), ` ${percent} % rattachés`),

@@ -693,10 +693,10 @@ export function catalogueReviewText(view) {
   const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
   const due = formatDateTime(view.review_due_on);
   if (view.needs_review) {
-    return { text: `Revue semestrielle en retard : elle était due le ${due} (dernière revue le ${last}) (A14).`,
+    return { text: `Revue semestrielle en retard : elle était due le ${due} (dernière revue le ${last}).`,
       late: true, canConfirm: true };
   }
-  return { text: `Dernière revue le ${last} ; prochaine revue semestrielle le ${due} (A14).`, late: false,
+  return { text: `Dernière revue le ${last} ; prochaine revue semestrielle le ${due}.`, late: false,
     canConfirm: true };
 }
 
