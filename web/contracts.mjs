@@ -127,12 +127,19 @@ export function penaltyTerms(terms, { facts = [], accounts = false, timeZone = u
 }
 
 export async function renderCoverage(ctx, notice = null) {
+  // the coverage reads every order of the space (seconds at a month's volume): the screen says it is on its way, and
+  // an answer that comes after the user went to another screen draws nothing over it
+  const waiting = notice ? null : h("p", { className: "status", "aria-live": "polite" }, "Chargement de la couverture…");
+  if (waiting) ctx.show("Couverture du patrimoine", waiting);
+  const here = location.hash;
+  const left = () => (waiting ? !waiting.isConnected : location.hash !== here);
   let coverage;
   try {
     coverage = await ctx.call("get_property_coverage");
   } catch (err) {
-    return ctx.showError("Couverture du patrimoine", err);
+    return left() ? undefined : ctx.showError("Couverture du patrimoine", err);
   }
+  if (left()) return undefined;
   const percent = coverage.coverage_percent ?? 0;
   const panel = h("div", { className: "attach-panel" });
   let nodes = null;  // the active nodes, read once at the first « Rattacher »
@@ -150,7 +157,7 @@ export async function renderCoverage(ctx, notice = null) {
   const rows = (items) => items.map((o) => h("tr", { "data-item": o.id }, h("td", {}, o.id),
     h("td", {}, o.kind === "order" ? "commande" : "document"), h("td", {}, o.node_id ?? "aucun"), action(o)));
   ctx.show("Couverture du patrimoine",
-    h("p", {}, "Le marché exige que 100 % des commandes et des documents soient rattachés à un élément du patrimoine (A7)."),
+    h("p", {}, "Le marché exige que 100 % des commandes et des documents soient rattachés à un élément du patrimoine."),
     notice ? h("p", { className: "status", role: "status" }, notice) : null,
     h("div", { className: "meter-line" }, h("meter", { min: 0, max: 100, value: percent, low: 99, optimum: 100,
       "aria-label": "Couverture" }), ` ${percent} % rattachés`),
@@ -199,7 +206,11 @@ function openAttach(ctx, panel, row, nodeState) {
       if (send.busy) return;
       try {
         const sent = await send.send(built.body);
-        if (!sent.ignored) await renderCoverage(ctx, attachedText(sent.reply));
+        if (sent.ignored) return;
+        // recorded: said at once, while the coverage is read again (seconds at volume)
+        errors.replaceChildren(h("p", { className: "status", "aria-live": "polite" },
+          `${attachedText(sent.reply)} La couverture est relue…`));
+        await renderCoverage(ctx, attachedText(sent.reply));
       } catch (err) {
         if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
       }

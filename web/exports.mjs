@@ -68,7 +68,7 @@ export function renderExport(ctx) {
 
   ctx.show("Export des données",
     h("p", {}, `Toutes les données de votre espace — ${exportContents(ctx.session.claims.role)} — dans une archive ZIP `
-      + "(fichiers JSON Lines et PDF), à tout moment (A8, réversibilité)."),
+      + "(fichiers JSON Lines et PDF), à tout moment (réversibilité)."),
     errors, actions, status, download);
   const last = sessionStorage.getItem(JOB_KEY);
   if (last) follow(last);

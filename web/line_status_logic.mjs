@@ -3,7 +3,7 @@
 // (`line_statuses`, docs/web-app.md). Pure logic, tested by Node (tests/web/line_status.test.mjs): what each line
 // shows, the body sent, and where each refusal of the platform goes; its sending once is `recording`
 // (record_logic.mjs), as for every form that records something.
-import { formatDateTime, nextSequence } from "./logic.mjs";
+import { formatDateTime, nextSequence, stateLabel } from "./logic.mjs";
 
 export const LINE_STATUS_TEXT = Object.freeze({ done: "réalisée", not_done: "non réalisée", unset: "non renseignée" });
 const EVENT_LABEL_MAX = 500;  // ExecutionEventInfo.label (shared/domain/messages.py)
@@ -159,4 +159,10 @@ export function lineStatusErrors(problem, sent) {
       ? `${message} La commande a reçu un autre compte rendu depuis l'affichage de cette page : actualisez-la, puis `
         + "déclarez à nouveau." : message };
   });
+}
+
+// Why an ended order's lines are shown, not offered: « La commande est à l'état « annulé » : … » (a state's label is
+// masculine, the order feminine: never « La commande est « annulé » »).
+export function frozenLinesNote(order) {
+  return `La commande est à l'état « ${stateLabel(order.state)} » : l'état de ses lignes ne change plus.`;
 }

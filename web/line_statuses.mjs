@@ -5,7 +5,7 @@
 // (« Actualiser » instead, live_order.mjs) until it is sent.
 import { nowIsoIn, stateLabel } from "./logic.mjs";
 import {
-  LINES_PATH, declarationNote, lineChoiceOptions, linePath, lineStatusBody, lineStatusContent, lineStatusErrors,
+  LINES_PATH, declarationNote, frozenLinesNote, lineChoiceOptions, linePath, lineStatusBody, lineStatusContent, lineStatusErrors,
   lineStatusRows, receptionNote,
 } from "./line_status_logic.mjs";
 import { errorSlot, field, h, recorder } from "./ui.mjs";
@@ -19,7 +19,7 @@ export function lineStatusSection(ctx, order, events, zone, { frozen = false, an
   const title = h("h2", { id: "lines-title" }, "Lignes de la commande");
   if (frozen) {
     return h("section", { className: "card", id: "line-statuses", "aria-labelledby": "lines-title" }, title,
-      h("p", { className: "hint" }, `La commande est « ${stateLabel(order.state)} » : l'état de ses lignes ne change plus.`),
+      h("p", { className: "hint" }, frozenLinesNote(order)),
       h("ul", { className: "line-statuses" }, rows.map((row) => h("li", { "data-line": row.lineId },
         `${row.lineId} — ${row.label} : `, h("strong", { "data-status": row.status }, row.text),
         declarationNote(row, zone) ? h("span", { className: "sub" }, ` (${declarationNote(row, zone)})`) : null))));

@@ -571,10 +571,11 @@ export function monthIn(timeZone = PARIS_ZONE, date = new Date()) {
 
 // A penalty line's last decision: « contestée le 10/12/2026 08:00 », on the statement's clock when its lines share
 // one (the screen names it once), else on the line's own, « (heure locale, UTC−4) » after an overseas one; null
-// before any decision.
+// before any decision. Named by the decision itself (`last_decision`): an upheld line is due again (status accrued)
+// and reads « maintenue le … », never « due le … » as if nobody had decided.
 export function penaltyDecisionText(line, statement, date = new Date()) {
   if (!line?.decided_at) return null;
-  const label = PENALTY_STATUS_LABELS[line.status] ?? line.status;
+  const label = PENALTY_DECISION_LABELS[line.last_decision] ?? PENALTY_STATUS_LABELS[line.status] ?? line.status;
   const when = statement?.time_zone ? formatDateTime(line.decided_at, statement.time_zone)
     : rowTimeText(line, line.decided_at, date);
   return `${label} le ${when}`;
@@ -723,10 +724,10 @@ export function catalogueReviewText(view) {
   const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
   const due = formatDateTime(view.review_due_on);
   if (view.needs_review) {
-    return { text: `Revue semestrielle en retard : elle était due le ${due} (dernière revue le ${last}) (A14).`,
+    return { text: `Revue semestrielle en retard : elle était due le ${due} (dernière revue le ${last}).`,
       late: true, canConfirm: true };
   }
-  return { text: `Dernière revue le ${last} ; prochaine revue semestrielle le ${due} (A14).`, late: false,
+  return { text: `Dernière revue le ${last} ; prochaine revue semestrielle le ${due}.`, late: false,
     canConfirm: true };
 }
 
@@ -872,6 +873,8 @@ export function buildQuoteLines(rows) {
 // --- penalties ---------------------------------------------------------------------------------
 export const PENALTY_STATUS_LABELS = Object.freeze({ accrued: "due", waived: "remise", disputed: "contestée",
   upheld: "maintenue" });
+// what each decision made of a line, as its last decision is told (penaltyDecisionText)
+export const PENALTY_DECISION_LABELS = Object.freeze({ waive: "remise", dispute: "contestée", uphold: "maintenue" });
 export const PENALTY_ACTIONS = Object.freeze([
   { value: "waive", label: "Remettre" }, { value: "dispute", label: "Contester" }, { value: "uphold", label: "Maintenir" }]);
 

@@ -82,7 +82,10 @@ export function messageRowView(row, { ordersLinked = true } = {}) {
     statusClass: refused ? "badge late" : "badge ok",
     corrected: refused && row.corrected_at
       ? `Corrigé depuis : un message sur cette commande a été accepté le ${formatDateTime(row.corrected_at)}.` : null,
-    toCorrect: refused && !row.corrected_at && row.order_id ? "Pas encore corrigé : corrigez et renvoyez ce message." : null,
+    // an order ended since (closed, cancelled, not feasible) takes no correction: not a task left to do
+    toCorrect: refused && !row.corrected_at && row.order_id ? (row.order_ended
+      ? `Plus rien à corriger : la commande est désormais à l'état « ${row.order_ended} ».`
+      : "Pas encore corrigé : corrigez et renvoyez ce message.") : null,
     errors: (row.errors ?? []).map((e) => ({ label: fieldLabel(e.field), path: e.field, code: e.code,
       message: e.message })),
   };

@@ -37,8 +37,8 @@ export async function renderNewOrder(ctx) {
   // null: the tree could not be read — the site is then typed, every SiteRef field offered
   const treeInForce = await nodesRead.then((r) => r.treeInForce, () => null);
   if (!contracts.length) {
-    return ctx.show(TITLE, h("p", {}, "Aucun marché : une commande se passe sous l'un de vos marchés (A13). "
-      + "Enregistrez d'abord le marché (upsert_contract)."));
+    return ctx.show(TITLE, h("p", {}, "Aucun marché : une commande se passe sous l'un de vos marchés. "
+      + "Enregistrez d'abord le marché depuis votre système de gestion (ERP)."));
   }
   ctx.show(TITLE, h("p", {}, h("a", { href: "#/" }, "← Retour au tableau de bord")),
     orderForm(ctx, { contracts, accounts, nodeState, treeInForce }));

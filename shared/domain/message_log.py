@@ -27,6 +27,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.base import Model
+from shared.domain.orders import STATE_LABELS, TERMINAL_STATES, OrderState
 from shared.domain.errors import ErrorDetail
 from shared.domain.event_types import EventType
 from shared.domain.validation import identifier_errors
@@ -179,6 +180,10 @@ class LoggedMessage(Model):
         default=None, description="A refused message about an order: when the last message accepted about the same "
                                   "order was received, if after this one — the order got its correction (null: "
                                   "none since). Not said for a message that named no order.")
+    order_ended: str | None = Field(
+        default=None, description="A refused message about an order that has ended since — closed, cancelled or "
+                                  "not feasible —: that state's French label (« annulé »); nothing is left to "
+                                  "correct. Null otherwise.")
 
 
 class MessageLog(Model):
@@ -193,7 +198,7 @@ class MessageLog(Model):
 
 
 def logged_message(key: str, record: dict[str, Any], client_name: str | None,
-                   corrected_at: dt.datetime | None) -> LoggedMessage | None:
+                   corrected_at: dt.datetime | None, order_ended: str | None = None) -> LoggedMessage | None:
     """The row of one completed log record, or None for a record that is no answered message (in progress)."""
     answer = record.get("answer")
     ref = record.get("ref") or {}
@@ -209,7 +214,16 @@ def logged_message(key: str, record: dict[str, Any], client_name: str | None,
         quote_id=answer.get("quote_id"), invoice_number=answer.get("invoice_number"),
         sequence=answer.get("sequence"), status=status, status_label=STATUS_LABELS[status],
         errors=[ErrorDetail.model_validate(e) for e in answer.get("errors") or []], late=record.get("late"),
-        corrected_at=corrected_at if status == "rejected" else None)
+        corrected_at=corrected_at if status == "rejected" else None,
+        order_ended=order_ended if status == "rejected" else None)
+
+
+def ended_label(order: dict[str, Any] | None) -> str | None:
+    """The French label of a stored order's state when it is terminal (nothing to correct any more), else None."""
+    state = (order or {}).get("state")
+    if state not in {s.value for s in TERMINAL_STATES}:
+        return None
+    return STATE_LABELS[OrderState(state)]
 
 
 def corrected(row_received_at: str, last_accepted_at: str | None) -> dt.datetime | None:

@@ -315,6 +315,9 @@ class StatementLine(Model):
         "B18: the French name of the territory the day was counted in (« Rhône » for 69); null without one."))
     decided_at: AwareDatetime | None = Field(default=None, description="When the last decision (waived, disputed, "
                                                                       "upheld) was recorded; null before any.")
+    last_decision: DecisionAction | None = Field(default=None, description=(
+        "A9: the last decision recorded on the line (waive, dispute, uphold); null before any. An upheld line is "
+        "due again (`status` accrued): this tells it from a line never decided, « maintenue le … » on screen."))
     time_zone: str = Field(default="Europe/Paris", description=(
         "B18: the IANA time zone of the territory the day was counted in (its deadline's: the order's, a "
         "mission's beneficiary's; an older entry naming none: Europe/Paris): its date is that territory's day and "
@@ -373,6 +376,7 @@ def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month
                            amount_cents=e.amount_cents, status=e.status,
                            reason=e.decisions[-1].reason if e.decisions else None,
                            decided_at=e.decisions[-1].at if e.decisions else None,
+                           last_decision=e.decisions[-1].action if e.decisions else None,
                            causes=by_entry.get(e.entry_id, []), decisions_allowed=decisions_allowed(e.status),
                            order_id=None if e.pooled else orders.get(e.deadline_id), contract_id=e.contract_id,
                            contract_title=contract_titles.get(e.contract_id or ""),
@@ -410,7 +414,7 @@ def statement_rows(s: Statement) -> list[tuple]:
         rows.append((d.strftime("%d/%m/%Y"), _deadline_text(line), line.day, _orders_text(line),
                      " ; ".join(_cause_text(c) for c in line.causes), _named(line.contract_title, line.contract_id),
                      _named(line.territory_label, line.territory), euros(line.amount_cents),
-                     STATUS_LABELS[line.status], line.reason or "", _decided_on(line)))
+                     _status_text(line), line.reason or "", _decided_on(line)))
     rows.append(())
     blank = ("",) * (len(CSV_COLUMNS) - 8)
     rows += [(label, *("",) * 6, euros(cents), *blank) for label, cents in (
@@ -455,6 +459,12 @@ def _named(name: str | None, code: str | None) -> str:
     if name and code:
         return f"{name} ({code})"
     return name or code or ""
+
+
+def _status_text(line: StatementLine) -> str:
+    """« due », « contestée », « remise »; an upheld line is due again and says so: « due (maintenue) »."""
+    label = STATUS_LABELS[line.status]
+    return f"{label} (maintenue)" if line.last_decision is DecisionAction.UPHOLD else label
 
 
 def _decided_on(line: StatementLine) -> str:

@@ -21,7 +21,9 @@ from typing import Any
 
 from shared.domain import sandbox
 from shared.domain.errors import DomainError, ErrorDetail
-from shared.domain.message_log import LogCursor, LogQuery, MessageLog, corrected, logged_message, stored_instant
+from shared.domain.message_log import (
+    LogCursor, LogQuery, MessageLog, corrected, ended_label, logged_message, stored_instant,
+)
 from shared.ports import Query, UnitOfWork
 from shared.service.parallel_reads import each
 
@@ -45,12 +47,17 @@ def list_message_log(query: LogQuery, uow: UnitOfWork) -> dict[str, Any]:
                              if d.data.get("status") == "rejected" and d.data.get("manager_id")
                              and d.data.get("order_id")})
     last_accepted = dict(each(uow, lambda u, o: last_accepted_at(u, query.contractor_id, *o), refused_orders))
+    # an order of this contractor's ended since (closed, cancelled, not feasible): nothing left to correct (one
+    # batched read; an order id naming another contractor's order tells nothing of it)
+    stored = uow.get_all([f"managers/{m}/orders/{o}" for m, o in refused_orders]) if refused_orders else {}
+    ended = {(m, o): ended_label(order) for m, o in refused_orders
+             if (order := stored.get(f"managers/{m}/orders/{o}")) and order.get("contractor_id") == query.contractor_id}
     rows = []
     for doc in docs:
         data = doc.data
         order = (data.get("manager_id"), data.get("order_id"))
         row = logged_message(doc.id, data, names.get(data.get("manager_id")),
-                             corrected(data["received_at"], last_accepted.get(order)))
+                             corrected(data["received_at"], last_accepted.get(order)), ended.get(order))
         if row is not None:
             rows.append(row)
     cursor = LogCursor(docs[-1].data["received_at"], docs[-1].id).encode() if more and docs else None

@@ -12,6 +12,7 @@ from shared.domain.errors import DomainError
 from shared.domain.message_log import LogCursor, LogQuery, parse_query, stored_instant, type_label
 from shared.service.executions import record_execution
 from shared.service.message_log import list_message_log
+from shared.domain.orders import OrderState
 from tests.builders import CONTRACTOR, MANAGER, NOW, an_order, inbound, report
 from tests.fakes import World
 
@@ -150,3 +151,17 @@ def test_a_contractor_the_platform_does_not_know_is_not_found(world):
 
 def test_an_empty_log_is_an_empty_page(world):
     assert listed(world) == {"contractor_id": CONTRACTOR, "messages": [], "count": 0, "next_cursor": None}
+
+
+def test_a_refused_message_on_an_order_cancelled_since_says_nothing_is_left_to_correct(world):
+    # Given a report refused on an order the manager then cancelled, and one on an order of another contractor
+    send(world, report(1, "flying"), "m-1", 1)
+    [row] = listed(world, status="rejected")["messages"]
+    assert row["order_ended"] is None  # still open: to correct
+    world.seed_order(an_order(state=OrderState.CANCELLED))
+    world.seed_order(an_order("BC-OTHER", state=OrderState.CLOSED, contractor_id="ctr-someone-else"))
+    send(world, {**report(1, "flying"), "order_id": "BC-OTHER"}, "m-2", 2)
+    # Then the first says the order is « annulé » (nothing to correct), the other contractor's order says nothing
+    rows = {m["id"]: m for m in listed(world, status="rejected")["messages"]}
+    assert rows["m-1"]["order_ended"] == "annulé" and rows["m-1"]["corrected_at"] is None
+    assert rows["m-2"]["order_ended"] is None

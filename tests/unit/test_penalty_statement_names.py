@@ -80,3 +80,21 @@ def test_a_message_id_that_looks_like_a_formula_is_neutralised():
                   message_ids={"key1": "x"}, contract_titles={"AC-1": "=HYPERLINK(\"https://evil.example\")"})
     [_, row, *_] = rows_of(statement_csv(s))
     assert row[5].startswith("'=HYPERLINK")
+
+
+def test_an_upheld_day_is_due_again_and_says_it_was_upheld_not_merely_due():
+    # Given a day disputed, then upheld by the manager (« Maintenir »)
+    disputed = an_entry().decide(DecisionAction.DISPUTE, "Accès fermé", "u1", AT)
+    upheld = disputed.decide(DecisionAction.UPHOLD, "Accès vérifié ouvert", "u1", AT + dt.timedelta(hours=1))
+    never = an_entry(entry_id=f"{HASHED}-d00002", day=2)
+    s = statement("mgr-test", "ctr-test", None, "2026-03", [upheld, never, disputed.model_copy(
+        update={"entry_id": f"{HASHED}-d00003", "day": 3})])
+    # Then the upheld line is due, counted as due, and tells its last decision apart from a line never decided
+    by_day = {line.day: line for line in s.lines}
+    assert by_day[1].status.value == "accrued" and by_day[1].last_decision is DecisionAction.UPHOLD
+    assert by_day[2].last_decision is None and by_day[3].last_decision is DecisionAction.DISPUTE
+    assert s.accrued_cents == 30_000
+    # And the CSV says so
+    [header, *rows] = statement_rows(s)
+    status = {row[2]: row[header.index("Statut")] for row in rows[:3]}
+    assert status == {1: "due (maintenue)", 2: "due", 3: "contestée"}

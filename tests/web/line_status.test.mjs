@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  LINES_PATH, declarationNote, lineChoiceOptions, lineDeclarations, linePath, lineStatusBody, lineStatusContent,
+  LINES_PATH, declarationNote, frozenLinesNote, lineChoiceOptions, lineDeclarations, linePath, lineStatusBody, lineStatusContent,
   lineStatusErrors, lineStatusEventLabel, lineStatusRows, lineStatusText, receptionNote,
 } from "../../web/line_status_logic.mjs";
 import { recording } from "../../web/record_logic.mjs";
@@ -192,4 +192,9 @@ test("each refusal of the platform goes to the line it names, the order's state 
   // An answer without a list of errors is still told, in the group
   assert.deepEqual(lineStatusErrors({ detail: "Service indisponible." }, sent),
     [{ field: LINES_PATH, code: "REFUSED", message: "Service indisponible." }]);
+});
+
+test("an ended order's lines say its state in French that agrees: « à l'état « annulé » »", () => {
+  assert.equal(frozenLinesNote({ state: "cancelled" }),
+    "La commande est à l'état « annulé » : l'état de ses lignes ne change plus.");
 });

@@ -47,6 +47,12 @@ test("A3: a refused row links to its order for the contractor, not for the opera
   assert.equal(messageRowView({ ...refused, client_name: null }).subject.client, "mgr-rhone-habitat");
 });
 
+test("A4: a refused message on an order ended since (here cancelled by the client) is no task left: nothing to correct", () => {
+  const ended = messageRowView({ ...refused, order_ended: "annulé" });
+  assert.equal(ended.toCorrect, "Plus rien à corriger : la commande est désormais à l'état « annulé ».");
+  assert.equal(ended.corrected, null);
+});
+
 test("A4: a refused message corrected since says when, in Paris time; an accepted one says nothing of it", () => {
   const fixed = messageRowView({ ...refused, corrected_at: "2026-03-04T10:58:31.015000Z" });
   assert.equal(fixed.corrected, "Corrigé depuis : un message sur cette commande a été accepté le 04/03/2026 11:58.");

@@ -93,10 +93,10 @@ test("a contract without a catalogue is not said « not reviewed for six months 
   const version = { version: 1, valid_from: "2026-01-01", reviewed_on: "2026-01-01", items: {} };
   const late = catalogueReviewText({ in_force: version, needs_review: true, last_reviewed_on: "2026-01-01",
     review_due_on: "2026-07-01" });
-  assert.equal(late.text, "Revue semestrielle en retard : elle était due le 01/07/2026 (dernière revue le 01/01/2026) (A14).");
+  assert.equal(late.text, "Revue semestrielle en retard : elle était due le 01/07/2026 (dernière revue le 01/01/2026).");
   assert.deepEqual([late.late, late.canConfirm], [true, true]);
   const fresh = catalogueReviewText({ in_force: version, needs_review: false, last_reviewed_on: "2026-11-02",
     review_due_on: "2027-05-02" });
-  assert.equal(fresh.text, "Dernière revue le 02/11/2026 ; prochaine revue semestrielle le 02/05/2027 (A14).");
+  assert.equal(fresh.text, "Dernière revue le 02/11/2026 ; prochaine revue semestrielle le 02/05/2027.");
   assert.equal(fresh.late, false);
 });

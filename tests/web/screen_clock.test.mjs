@@ -30,7 +30,8 @@ test("a statement counted in Martinique names its clock once and gives each deci
 test("a statement whose lines ran on two clocks names none, and each overseas decision says « heure locale »", () => {
   const statement = { time_zone: null, time_zone_label: null };
   const reunion = { ...REUNION, status: "waived", decided_at: "2026-12-09T12:00:00+00:00" };
-  const paris = { ...PARIS, status: "upheld", decided_at: "2026-12-09T12:00:00+00:00" };
+  // upheld: due again (accrued), its last decision « uphold » (get_penalty_statement's last_decision)
+  const paris = { ...PARIS, status: "accrued", last_decision: "uphold", decided_at: "2026-12-09T12:00:00+00:00" };
   assert.equal(screenClockNote(statement, "statement", WINTER), null);
   assert.equal(penaltyDecisionText(reunion, statement, WINTER), "remise le 09/12/2026 16:00 (heure locale, UTC+4)");
   assert.equal(penaltyDecisionText(paris, statement, WINTER), "maintenue le 09/12/2026 13:00");

@@ -241,6 +241,25 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     # A7: a tree imported after the orders leaves them orphans; « Rattacher » attaches one to an active node
     assert manager.post("import_property_tree", {"nodes": [
         {"node_id": "LYON", "kind": "site", "label": "Résidence Les Tilleuls", "commune": "69383"}]}).status_code == 201
+    # the coverage reads every order (seconds at volume): the screen says so at once, and a user who leaves for
+    # another screen meanwhile is not sent back to it when the answer comes (its answer held here, as a slow read)
+    coverage_url = page.evaluate("async () => (await (await fetch('config.json')).json()).functions")[
+        "get_property_coverage"]
+    held_coverage: list = []
+    reads_coverage = lambda url: url.startswith(coverage_url + "/")  # noqa: E731
+    hold_coverage = lambda route: held_coverage.append(route) if route.request.method == "GET" else route.continue_()  # noqa: E731,E501
+    page.route(reads_coverage, hold_coverage)
+    page.get_by_role("link", name="Patrimoine").click()
+    expect(page.get_by_role("heading", name="Couverture du patrimoine")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Chargement de la couverture…")
+    page.get_by_role("link", name="Marchés").click()
+    expect(page.get_by_role("table", name="Marchés")).to_contain_text("AC-2026-017")
+    assert held_coverage, "the coverage was not read"
+    for route in held_coverage:
+        route.continue_()
+    page.unroute(reads_coverage, hold_coverage)
+    page.wait_for_timeout(1000)  # the held answer comes back: it draws nothing over « Marchés »
+    expect(page.get_by_role("heading", name="Marchés et catalogues")).to_be_visible()
     page.get_by_role("link", name="Patrimoine").click()
     expect(page.get_by_role("heading", name="Couverture du patrimoine")).to_be_visible()
     expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-W1']")).to_be_visible()
