@@ -20,7 +20,7 @@ const SEVERITY_OPTIONS = [
 export function renderIncidents(ctx) {
   const operator = ctx.session.claims.role === "operator";
   const body = h("div");
-  const status = h("p", { className: "status", "aria-live": "polite" });
+  const status = h("p", { className: "status" });  // the time of the last read: seen, not said at each poll
   // what the operator's last action did; it takes the focus (the list under it is rebuilt)
   const done = h("p", { className: "result outcome", role: "status", tabindex: "-1" });
   const actions = { reload: load, done: (message) => {

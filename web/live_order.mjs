@@ -23,7 +23,8 @@
 import {
   alreadyShown, concernsOrder, controlKey, formInUse, keptUnits, laterOf, liveStatusText, redrawDecision, unitKey,
 } from "./live_logic.mjs";
-import { h } from "./ui.mjs";
+import { announce, h } from "./ui.mjs";
+import { ORDER_CHANGED_TEXT } from "./announce_logic.mjs";
 
 const live = { mode: "polling", touched: false, pending: null, drawing: 0, pressedAt: 0, again: null, shownAt: null,
   changedAt: null };
@@ -83,9 +84,12 @@ function showStatus(ctx) {
   }
 }
 
+// The note shown, and said once (a note unhidden is not reliably heard: the page's live region says it, ui.mjs announce)
 function showChanged() {
   const note = document.getElementById("order-changed");
-  if (note) note.hidden = false;
+  if (!note?.hidden) return;
+  note.hidden = false;
+  announce(ORDER_CHANGED_TEXT);
 }
 
 // The status line and the hidden « Cette commande vient de changer — Actualiser » note, where the screen puts them.

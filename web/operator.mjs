@@ -15,7 +15,7 @@ import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, r
 
 export function renderAccountRequests(ctx) {
   const body = h("div");
-  const status = h("p", { className: "status", "aria-live": "polite" });
+  const status = h("p", { className: "status" });  // the time of the last read: seen, not said at each poll
   async function load() {
     try {
       const list = await ctx.call("list_account_requests");

@@ -9,8 +9,10 @@ import {
   nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
 } from "./logic.mjs";
 import {
-  dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder, table,
+  announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder,
+  table,
 } from "./ui.mjs";
+import { orderChangesText, orderLeftText } from "./announce_logic.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { fileIdentity, multipartBody } from "./record_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
@@ -58,7 +60,8 @@ export function renderList(ctx) {
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
   const f = listState.filters;
-  const status = h("p", { className: "status", "aria-live": "polite" });
+  // the time of the last read, seen, not said at each read (what changed is said: announce below)
+  const status = h("p", { className: "status" });
   const body = h("tbody");
   const errors = h("div");
   const next = h("button", { type: "button", disabled: true }, "Page suivante");
@@ -151,7 +154,11 @@ export function renderList(ctx) {
     waitingRows = new Map();
     wholePage = false;
     if (page) return serially(load);
-    return serially(() => Promise.all(rows.map(readRow)).then(() => { refreshedAt = new Date(); showStatus(); }));
+    return serially(() => Promise.all(rows.map(readRow)).then((said) => {
+      refreshedAt = new Date();
+      showStatus();
+      announce(said.filter(Boolean).join(" "));
+    }));
   };
   const soon = () => { clearTimeout(pending); pending = setTimeout(flush, 250); };
   const reloadSoon = () => { wholePage = true; soon(); };
@@ -186,6 +193,7 @@ export function renderList(ctx) {
       if (contractor) showClientLabel(clientColumnLabel(role, page.orders, clientsOf(names)));
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed, names)));
       showEmpty();
+      announce(orderChangesText(page.orders, changed));
       next.disabled = !page.next_cursor;
       next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; serially(load); };
       first.disabled = !listState.cursors.length;
@@ -213,12 +221,18 @@ export function renderList(ctx) {
     if (!listState.rows) return;  // the list was re-read from its start meanwhile (filters, pages)
     const row = answer.orders.find((r) => rowKey(r) === key) ?? null;
     listState.rows = withRow(listState.rows, key, row, { more: listState.more });
-    body.querySelector(`tr[data-key="${CSS.escape(key)}"]`)?.remove();
+    const shown = body.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+    shown?.remove();
     const index = listState.rows.findIndex((r) => rowKey(r) === key);
+    let said = "";
     if (index >= 0) {
       body.insertBefore(orderRow(listState.rows[index], role, new Set([key]), names), body.children[index] ?? null);
+      said = orderChangesText([listState.rows[index]], new Set([key]));
+    } else if (shown) {
+      said = orderLeftText(event.order_id);
     }
     showEmpty();
+    return said;  // what the change says (flush says those read together at once)
   }
 
   const title = contractor ? "Mes commandes" : role === "manager" ? "Tableau de bord des commandes"
@@ -245,7 +259,9 @@ function orderRow(row, role, changed, names) {
   const href = `#/orders/${encodeURIComponent(row.manager_id)}/${encodeURIComponent(row.order_id)}`;
   return h("tr", { className: [row.late ? "late" : "", changed.has(key) ? "changed" : ""].join(" ").trim() || null,
     "data-order": row.order_id, "data-key": key },
-    h("td", {}, h("a", { href }, row.order_id), h("div", { className: "sub" }, row.title),
+    // a changed row is not told by its colour alone (RGAA 3.1)
+    h("td", {}, h("a", { href }, row.order_id), changed.has(key) ? h("span", { className: "visually-hidden" },
+      " (vient de changer)") : null, h("div", { className: "sub" }, row.title),
       h("div", { className: "sub" }, row.site ? siteText(row.site) : "")),
     h("td", { className: "party" }, partyNodes(names, role === "contractor" ? row.manager_id : row.contractor_id)),
     h("td", {}, h("span", { className: `state state-${row.state}` }, row.state_label ?? stateLabel(row.state))),
