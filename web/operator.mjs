@@ -313,7 +313,8 @@ function beneficiaryForm(ctx, directory) {
 }
 
 function resourceRow(kind, name, created) {
-  return h("tr", { "data-resource": name }, h("td", {}, kind), h("td", {}, h("code", {}, name)),
+  // a Pub/Sub name (« orders-… », « replies-… ») in English, marked so for screen readers (RGAA 8.7)
+  return h("tr", { "data-resource": name }, h("td", {}, kind), h("td", {}, h("code", { lang: "en" }, name)),
     h("td", {}, created.includes(name) ? "oui" : "non (déjà en place)"));
 }
 
