@@ -116,6 +116,11 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
                                          "event": {"label": "Prise en compte"}})
     expect(page.locator("tr[data-order='BC-W1'] .state")).to_have_text("pris en compte", timeout=5000)
     expect(page.locator("tr[data-order='BC-W1']")).to_have_class(re.compile("changed"))
+    # said politely to a screen reader, the focus left where it was (RGAA 7.5), and not by the row's colour alone
+    # (RGAA 3.1); the time of the read is seen, not said at each read
+    expect(page.locator("#announcer")).to_have_text("La commande BC-W1 vient de changer : pris en compte.")
+    expect(page.locator("tr[data-order='BC-W1'] .visually-hidden")).to_have_text(" (vient de changer)")
+    expect(page.locator("p.status[data-live]")).not_to_have_attribute("aria-live", re.compile("."))
     # One row read again (list_orders order_id=), put first (most recent activity), the other rows left as they were
     assert any("order_id=BC-W1" in url for url in row_reads), row_reads
     expect(page.locator("tr[data-order]").first).to_have_attribute("data-order", "BC-W1")
@@ -362,6 +367,7 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     expect(refused).to_contain_text("Prix unitaire HT (€) : Format invalide : montant en euros attendu, ex. 85,00.")
     expect(refused.locator("td.invalid")).to_have_text("quarante")
     expect(cat_form.locator(".form-errors")).to_contain_text("1 ligne refusée (voir ci-dessous). Rien n'a été enregistré")
+    expect(cat_form.locator(".form-errors")).to_be_focused()  # an error that names no field takes the focus
     expect(page.get_by_role("table", name="Versions du catalogue")).to_contain_text("Aucune version importée.")
     app.check(page, "gestionnaire-import-catalogue")
     assert len(sent) >= 1 and len(set(sent)) == 1, sent
@@ -519,7 +525,16 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
 
     # The manager reads each line's status on its order, read only, with when and why
     desk = app.sign_in("manager")
-    desk.get_by_role("link", name="BC-C1").click()
+    # keyboard only: the order's link reached with Tab and followed with Enter; the new screen's heading gets the focus
+    # and names the page (RGAA 12.6, 8.6)
+    desk.get_by_role("heading", level=1).focus()
+    for _ in range(12):
+        desk.keyboard.press("Tab")
+        if desk.evaluate("() => document.activeElement.textContent") == "BC-C1":
+            break
+    desk.keyboard.press("Enter")
+    expect(desk.get_by_role("heading", level=1)).to_be_focused()
+    expect(desk).to_have_title(re.compile(r"^BC-C1 — .* — Passerelle$"))
     received = desk.get_by_role("table", name="Réception des lignes")
     expect(received.locator("tr[data-line='L1'] td[data-status]")).to_contain_text("réalisée")
     expect(received.locator("tr[data-line='L2'] td[data-status]")).to_contain_text("non réalisée")
@@ -535,6 +550,8 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
               "occurred_at": dt.datetime.now(dt.UTC).isoformat()}
     assert manager.post("change_order_state", cancel).status_code == 200
     expect(page.locator("#order-changed")).to_be_visible(timeout=20000)
+    # said once through the page's live region, the focus left in the form (RGAA 7.5)
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"^Cette commande vient de changer\."))
     expect(page.get_by_label("État de la ligne L2")).to_have_value("done")
     page.get_by_role("button", name="Enregistrer l'état des lignes").click()
     expect(page.locator("#line-statuses-error")).to_contain_text("« annulé » : plus aucune mise à jour")
@@ -1351,6 +1368,8 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     for topic in ("orders-ctr-web-onb", "execution-ctr-web-onb", "replies-ctr-web-onb"):
         expect(provisioned.locator(f"tr[data-resource='{topic}']")).to_contain_text("Sujet")
     expect(provisioned.locator("tr[data-resource='orders-ctr-web-onb-erp']")).to_contain_text("Abonnement")
+    # the Pub/Sub names (« orders-… », « replies-… ») marked as English for screen readers (RGAA 8.7)
+    expect(provisioned.locator("tr[data-resource='orders-ctr-web-onb-erp'] code")).to_have_attribute("lang", "en")
     app.check(page, "operateur-raccordement")
 
     # Its ERP's machine identity with a right its role cannot hold: refused next to that box
@@ -1444,6 +1463,7 @@ def test_contractor_reads_its_refused_message_and_its_french_error_then_the_oper
     # And its error in French next to the field it names
     error = row.locator(".message-errors li[data-field='$.state']")
     expect(error.locator(".error-field")).to_have_text("état demandé")
+    expect(error.locator("code")).to_have_attribute("lang", "en")  # the API's path marked as English (RGAA 8.7)
     expect(error).to_contain_text("Passage de l'état « à prendre en compte » à « en cours » impossible")
     expect(log.locator("tr[data-status='accepted']")).to_have_count(0)
     app.check(page, "prestataire-messages-refuses", shot=False)
