@@ -1,7 +1,9 @@
 // What the screen says by itself to a screen reader (web/announce_logic.mjs, RGAA 7.5 status messages).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { ORDER_CHANGED_TEXT, orderChangesText, orderLeftText } from "../../web/announce_logic.mjs";
+import {
+  ORDER_CHANGED_TEXT, orderChangesText, orderLeftText, reportShownText, statementShownText,
+} from "../../web/announce_logic.mjs";
 
 const row = (order_id, state, extra = {}) => ({ manager_id: "mgr-test", order_id, state, ...extra });
 const keys = (...ids) => new Set(ids.map((id) => `mgr-test/${id}`));
@@ -40,4 +42,11 @@ test("an order gone from the list, and the order screen's note, in French", () =
   assert.equal(orderLeftText("BC-9"), "La commande BC-9 vient de changer et ne correspond plus aux filtres de la liste.");
   assert.match(ORDER_CHANGED_TEXT, /^Cette commande vient de changer\./);
   assert.match(ORDER_CHANGED_TEXT, /« Actualiser »/);
+});
+
+test("a report and a statement shown: one short sentence, French dates", () => {
+  assert.equal(reportShownText({ from: "2026-01-01", to: "2026-12-06" }),
+    "Rapport du 01/01/2026 au 06/12/2026 affiché ci-dessous.");
+  assert.equal(statementShownText("Relevé d'avril 2026 — ACME (ctr-acme)"),
+    "Relevé d'avril 2026 — ACME (ctr-acme) : affiché ci-dessous.");
 });
