@@ -1040,6 +1040,13 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Retour sur investissement")).to_be_visible()
     app.fits(page)
     app.check(page, "centrale-rapport")
+    # the report drawn is not read out whole (no live region around it): one short sentence is, the focus left in the
+    # form (RGAA 7.5); Enter in « Au » sends the form
+    expect(page.locator("#report-body")).not_to_have_attribute("aria-live", re.compile("."))
+    page.get_by_label("Au", exact=True).fill("30/06/2026")
+    page.get_by_label("Au", exact=True).press("Enter")
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"^Rapport du \d\d/\d\d/\d{4} au 30/06/2026 affiché ci-dessous\.$"))
+    expect(page.get_by_label("Au", exact=True)).to_be_focused()
     page.get_by_label("Du", exact=True).fill("1er janvier")
     page.get_by_role("button", name="Afficher").click()
     expect(field_error(page, "Du")).to_contain_text("jj/mm/aaaa")
@@ -1067,6 +1074,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     page.get_by_role("link", name="Barème de prix").click()
     expect(page.get_by_role("heading", name="Barème de prix")).to_be_focused()
     expect(page.locator(".price-version").first).to_contain_text("En vigueur")
+    expect(page.locator("main")).not_to_contain_text("null")  # no absent part written « null » on the screen
     expect(page.locator(".price-version").first).to_contain_text(re.compile(r"Frais de la centrale\d+(,\d+)?\s%"))
     bareme = page.get_by_role("form", name="Publier une nouvelle version")
     with page.expect_download() as download:
