@@ -1054,6 +1054,29 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     page.get_by_label("Au", exact=True).fill("31/12/2025")
     page.get_by_role("button", name="Afficher").click()
     expect(page.locator(".form-errors .errors, .field-error:not(:empty)").first).to_be_visible()
+    # keyboard only, faster than the platform: « Vivier » followed with Enter, then « Rapport » before the pool's
+    # statistics answered — their late answer draws nothing over the screen now shown, nor takes its focus or its
+    # title (RGAA 12.6, 8.6)
+    held = []
+    pool_read = re.compile(r"view=pool_statistics")
+    page.route(pool_read, lambda route: held.append(route))
+    page.get_by_role("link", name="Vivier").focus()
+    page.keyboard.press("Enter")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the pool's statistics were never asked for"
+    page.get_by_role("link", name="Rapport", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Rapport de la centrale d'achat")).to_be_focused()
+    with page.expect_response(pool_read):
+        held[0].continue_()
+    page.unroute(pool_read)
+    page.wait_for_timeout(500)  # the late answer handled
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapport de la centrale d'achat")
+    expect(page.get_by_role("heading", name="Rapport de la centrale d'achat")).to_be_focused()
+    expect(page).to_have_title("Rapport de la centrale d'achat — Passerelle")
     # keyboard only: the navigation link takes the focus and Enter follows it; the new heading gets the focus
     page.get_by_role("link", name="Rapports semestriels").focus()
     page.keyboard.press("Enter")
