@@ -1289,9 +1289,14 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     expect(by_phone.locator("td.clock")).to_contain_text("Suivi heures ouvrées")
     expect(by_phone.locator(".history li").first).to_contain_text("Appel téléphonique de mgr-test")
 
-    # The first response, then a workaround (which stops no clock) and a follow-up, listed in its history
-    by_phone.get_by_role("button", name="Prendre en compte").click()
+    # The first response, then a workaround (which stops no clock) and a follow-up, listed in its history; each row's
+    # forms named by their incident (RGAA 11.2, 11.9), the button pressed with the keyboard
+    acknowledge = page.get_by_role("form", name="Prendre en compte — « Extranet inaccessible »")
+    acknowledge.get_by_role("button", name="Prendre en compte").focus()
+    page.keyboard.press("Enter")
     expect(by_phone).to_contain_text("pris en compte")
+    expect(page.get_by_role("form", name="Suivi ou contournement — « Extranet inaccessible »")).to_be_visible()
+    expect(page.get_by_role("form", name="Résoudre — « Extranet inaccessible »")).to_be_visible()
     by_phone.get_by_label("Texte du suivi").fill("Accès rétabli par un lien direct en attendant le correctif.")
     by_phone.get_by_label("Type", exact=True).select_option("workaround")
     by_phone.get_by_role("button", name="Enregistrer le suivi").click()
