@@ -246,7 +246,7 @@ export function renderList(ctx) {
   ctx.show(title, filters, errors, status,
     h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
       h("thead", {}, h("tr", {}, [h("th", { scope: "col" }, "Commande"), clientHeader, ...["État", "Avancement",
-        "Rendez-vous / dates", "Dernier événement", "Retard", "Doc."].map((t) => h("th", { scope: "col" }, t))])),
+        "Rendez-vous / dates", "Dernier événement", "Retard", "Documents"].map((t) => h("th", { scope: "col" }, t))])),
       body)),
     h("div", { className: "pager" }, first, next));
   serially(load);

@@ -102,6 +102,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.locator("header .who")).to_have_text("Gestionnaire — Rhône Habitat Essai (mgr-test)")
     expect(page.locator("tr[data-order]")).to_have_count(3)
     expect(page.locator("tr[data-order='BC-W3'] .badge.late")).to_contain_text("fin prévue dépassée")
+    expect(page.get_by_role("columnheader", name="Documents", exact=True)).to_be_visible()  # a word, not « Doc. »
     app.fits(page)
     app.check(page, "gestionnaire-tableau-de-bord")
     # A11 real-time view: the dashboard follows watch_orders (« en direct »), so a change shows in seconds,
