@@ -191,9 +191,17 @@ function drawn(ticket) {
 }
 
 // A form's accepted answer, shown a moment (0.7 s), then the screen read again (`refresh`: a redraw, which keeps the
-// other forms in use and draws nothing once the user left the screen).
-export function redrawAfterAnswer(refresh) {
-  setTimeout(refresh, 700);
+// other forms in use and draws nothing once the user left the screen). `said`, the answer, is said once the screen is
+// drawn again (ui.mjs announce): shown only, it went with its form, and the focus the redraw moves to the heading
+// cut it short for a screen reader (RGAA 7.5).
+export function redrawAfterAnswer(refresh, said = "") {
+  setTimeout(async () => {
+    try {
+      await refresh();
+    } finally {
+      announce(said);
+    }
+  }, 700);
 }
 
 // Whether the user is at a field or button of the screen (a drawing's answer then leaves the focus where it is).

@@ -378,7 +378,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
       : null,
     // A6: each line declared réalisée / non réalisée (a final state takes no report: shown, not offered)
     contractor ? lineStatusSection(ctx, o, view.events, zone, { frozen: TERMINAL.includes(o.state),
-      answered: () => redrawAfterAnswer(refresh), current: () => latest(o) }) : null,
+      answered: (said) => redrawAfterAnswer(refresh, said), current: () => latest(o) }) : null,
     ["manager", "beneficiary"].includes(role) ? clientDecisions(ctx, o, clientMoves(view.next_moves), refresh, zone) : null,
     contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
       href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
@@ -567,7 +567,7 @@ function moveForm(ctx, order, move, zone, refresh) {
       const { reply } = await send.send(report);
       result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
         (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
-      redrawAfterAnswer(refresh);
+      redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
@@ -606,7 +606,7 @@ function clientDecisions(ctx, order, moves, refresh, zone) {
       try {
         const { reply: after } = await send.send(content, (c, attempt) => ({ ...c, occurred_at: attempt.occurredAt }));
         result.textContent = `Décision enregistrée : la commande est « ${stateLabel(after.state)} ».`;
-        redrawAfterAnswer(refresh);
+        redrawAfterAnswer(refresh, result.textContent);
       } catch (err) {
         if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
       }
@@ -659,7 +659,7 @@ function uploadForm(ctx, order, mission, refresh) {
       const answer = sent.reply;
       result.replaceChildren(h("p", { className: "status" }, answer.created ? "Document déposé."
         : "Ce document était déjà déposé sur la commande."));
-      redrawAfterAnswer(refresh);
+      redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
       if (err.status !== 401) result.replaceChildren(errorBox(messagesOf(err)));
     }
