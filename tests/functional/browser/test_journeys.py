@@ -451,10 +451,16 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # Only the moves of a new order, and acknowledging asks for nothing but the event
     moves = page.get_by_role("group", name="Actions possibles").get_by_role("button")
     expect(moves).to_have_text(["Signaler un événement", "Passer à « pris en compte »", "Passer à « non réalisable »"])
-    page.get_by_role("button", name="Passer à « pris en compte »").click()
+    # keyboard only: the move chosen with Enter opens its form, focused on its first field; Enter in it sends it
+    page.get_by_role("button", name="Passer à « pris en compte »").focus()
+    page.keyboard.press("Enter")
     expect(page.locator("#execution input, #execution textarea")).to_have_count(2)
-    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator("#execution input").first).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("group", name="Actions possibles")).to_contain_text("Passer à « planifié »")
+    # the screen drawn again (its button gone, the focus on the heading), then the answer said (RGAA 7.5)
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    expect(page.locator("#announcer")).to_have_text("Accepté : la commande est « pris en compte ».")
 
     # Scheduling asks for planned dates or an appointment; the platform refuses it without them
     page.get_by_role("button", name="Passer à « planifié »").click()
