@@ -534,11 +534,14 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     desk = app.sign_in("manager")
     # keyboard only: the order's link reached with Tab and followed with Enter; the new screen's heading gets the focus
     # and names the page (RGAA 12.6, 8.6)
+    expect(desk.get_by_role("link", name="BC-C1")).to_be_visible()  # the list read
     desk.get_by_role("heading", level=1).focus()
-    for _ in range(12):
+    for _ in range(20):
         desk.keyboard.press("Tab")
         if desk.evaluate("() => document.activeElement.textContent") == "BC-C1":
             break
+    else:
+        raise AssertionError("the order's link is not reached with Tab from the heading")
     desk.keyboard.press("Enter")
     expect(desk.get_by_role("heading", level=1)).to_be_focused()
     expect(desk).to_have_title(re.compile(r"^BC-C1 — .* — Passerelle$"))
