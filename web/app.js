@@ -366,8 +366,9 @@ function renderMyPassword() {
 }
 
 // --- routing --------------------------------------------------------------------------------
-const ctx = { call, download, show, redraw, showError, live, liveOrders, get session() { return session; },
+const baseCtx = { call, download, show, redraw, showError, live, liveOrders, get session() { return session; },
   get config() { return config; }, go: (hash) => { location.hash = hash; } };
+let ctx = baseCtx;  // the current navigation's (screenCtx): the routes below read it when they run
 
 const ORDER = [/^#\/orders\/([^/]+)\/([^/]+)$/, (m, o) => orders.renderOrder(ctx, m, o)];
 const INCIDENTS = [/^#\/incidents$/, () => incidents.renderIncidents(ctx)];
@@ -411,8 +412,24 @@ const ROUTES = {
     [/^#\/audit$/, () => audit.renderAuditJournal(ctx)]],
 };
 
+// Each navigation's screen draws through its own ctx: once the user went on to another screen (a link followed with Enter
+// while this one was still reading its data), a late answer draws nothing — it neither replaces the screen now shown,
+// nor takes its focus and its title (RGAA 12.6, 8.6). Any other use of ctx (calls, the session) is the same.
+let navigation = 0;
+function screenCtx() {
+  const mine = ++navigation;
+  const current = () => mine === navigation;
+  const detached = (title) => h("h1", { tabindex: "-1" }, title);
+  return Object.create(baseCtx, {
+    show: { value: (title, ...content) => (current() ? show(title, ...content) : detached(title)) },
+    redraw: { value: (title, ...content) => (current() ? redraw(title, ...content) : detached(title)) },
+    showError: { value: (title, error) => (current() ? showError(title, error) : undefined) },
+  });
+}
+
 function route() {
   stopLive();
+  ctx = screenCtx();
   if (!session) return renderSignIn();
   const routes = ROUTES[session.claims?.role];
   if (!routes) return signOut("Ce compte n'a pas de rôle reconnu par l'application.");

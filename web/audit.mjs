@@ -38,7 +38,7 @@ function content(view) {
 
 export function renderAuditJournal(ctx) {
   const body = h("div", {}, h("p", {}, "Chargement…"));
-  const status = h("p", { className: "status", "aria-live": "polite" });
+  const status = h("p", { className: "status" });  // the time of the last read: seen, not said at each poll
   async function load() {
     try {
       body.replaceChildren(...content(await ctx.call("get_audit_check")));

@@ -22,7 +22,7 @@ const SEVERITY_OPTIONS = [
 export function renderIncidents(ctx) {
   const operator = ctx.session.claims.role === "operator";
   const body = h("div");
-  const status = h("p", { className: "status", "aria-live": "polite" });
+  const status = h("p", { className: "status" });  // the time of the last read: seen, not said at each poll
   // what the operator's last action did; it takes the focus (the list under it is rebuilt)
   const done = h("p", { className: "result outcome", role: "status", tabindex: "-1" });
   const actions = { reload: load, done: (message) => {
@@ -203,7 +203,9 @@ function decisionForm(ctx, incident, actions, { name, label, submit, functionNam
   const text = field({ name, label, rows: 2, paths: [name], required: !optional });
   const slot = errorSlot(() => [text]);
   const button = h("button", { type: "submit" }, submit);
-  const form = h("form", { className: "inline-decision", novalidate: true }, slot.node, text, button);
+  // named by its incident: each row has the same fields and buttons, a screen reader tells them apart (RGAA 11.2, 11.9)
+  const form = h("form", { className: "inline-decision", novalidate: true, "aria-label": `${submit} — « ${incident.title} »` },
+    slot.node, text, button);
   guardedSubmit(ctx, { form, button, slot, functionName,
     build: (v) => incidentStepBody(incident.incident_id, name, v[name], { optional }),
     answered: () => {
@@ -222,7 +224,8 @@ function followUpForm(ctx, incident, actions) {
     hint: WORKAROUND_NOTE });
   const slot = errorSlot(() => [kind, note]);
   const button = h("button", { type: "submit", className: "secondary" }, "Enregistrer le suivi");
-  const form = h("form", { className: "inline-decision", novalidate: true },
+  const form = h("form", { className: "inline-decision", novalidate: true,
+    "aria-label": `Suivi ou contournement — « ${incident.title} »` },
     h("fieldset", {}, h("legend", {}, "Suivi ou contournement"), slot.node, kind, note, button));
   guardedSubmit(ctx, { form, button, slot, functionName: "follow_up_incident",
     build: (v) => incidentStepBody(incident.incident_id, "note", v.note, { extra: { kind: v.kind } }),

@@ -12,7 +12,7 @@ import {
 import { receptionWarnings } from "./deliverable_logic.mjs";
 import { declarationNote, lineStatusRows } from "./line_status_logic.mjs";
 import { redrawAfterAnswer } from "./live_order.mjs";
-import { dateField, errorSlot, field, h, recorder, table } from "./ui.mjs";
+import { announce, dateField, errorSlot, field, h, recorder, table } from "./ui.mjs";
 
 
 function failed(slot, err) {
@@ -88,7 +88,7 @@ function receptionForm(ctx, order, refresh, milestonesFollowUp, zone) {
     try {
       const { reply: after } = await send.send(content, timed);
       result.textContent = `Réception enregistrée : la commande est « ${stateLabel(after.state)} ».`;
-      redrawAfterAnswer(refresh);
+      redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
       failed(slot, err);
     }
@@ -116,7 +116,8 @@ function liftForms(ctx, order, refresh, zone) {
           ...(comment.input.value.trim() ? { comment: comment.input.value.trim() } : {}) };
         try {
           await send.send(content, timed);
-          refresh();
+          // the screen drawn again, then the lifting said (its button is gone, the focus on the heading: RGAA 7.5)
+          Promise.resolve(refresh()).finally(() => announce(`Réserve ${r.reservation_id} levée.`));
         } catch (err) {
           failed(slot, err);
         }
@@ -227,7 +228,7 @@ function invoiceForm(ctx, order, refresh, zone, supplier) {
     try {
       const { reply } = await send.send(invoice);
       result.textContent = `Facture ${reply.invoice_number} acceptée : la commande est « ${stateLabel(reply.order_state)} ».`;
-      redrawAfterAnswer(refresh);
+      redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
       failed(slot, err);
     }

@@ -77,7 +77,7 @@ export function lineStatusSection(ctx, order, events, zone, { frozen = false, an
       const sent = await rec.send(content, lineStatusBody);
       if (sent.ignored) return;
       result.textContent = `État des lignes enregistré : la commande est « ${stateLabel(sent.reply.order_state)} ».`;
-      answered();
+      answered(result.textContent);
     } catch (err) {
       if (err.status === 401) return;
       slot.show(lineStatusErrors(err.problem ?? { detail: err.status ? err.message : "La plateforme n'a pas répondu : "

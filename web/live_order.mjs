@@ -23,7 +23,8 @@
 import {
   alreadyShown, concernsOrder, controlKey, formInUse, keptUnits, laterOf, liveStatusText, redrawDecision, unitKey,
 } from "./live_logic.mjs";
-import { h } from "./ui.mjs";
+import { announce, h } from "./ui.mjs";
+import { ORDER_CHANGED_TEXT } from "./announce_logic.mjs";
 
 const live = { mode: "polling", touched: false, pending: null, drawing: 0, pressedAt: 0, again: null, shownAt: null,
   changedAt: null };
@@ -83,9 +84,12 @@ function showStatus(ctx) {
   }
 }
 
+// The note shown, and said once (a note unhidden is not reliably heard: the page's live region says it, ui.mjs announce)
 function showChanged() {
   const note = document.getElementById("order-changed");
-  if (note) note.hidden = false;
+  if (!note?.hidden) return;
+  note.hidden = false;
+  announce(ORDER_CHANGED_TEXT);
 }
 
 // The status line and the hidden « Cette commande vient de changer — Actualiser » note, where the screen puts them.
@@ -187,9 +191,17 @@ function drawn(ticket) {
 }
 
 // A form's accepted answer, shown a moment (0.7 s), then the screen read again (`refresh`: a redraw, which keeps the
-// other forms in use and draws nothing once the user left the screen).
-export function redrawAfterAnswer(refresh) {
-  setTimeout(refresh, 700);
+// other forms in use and draws nothing once the user left the screen). `said`, the answer, is said once the screen is
+// drawn again (ui.mjs announce): shown only, it went with its form, and the focus the redraw moves to the heading
+// cut it short for a screen reader (RGAA 7.5).
+export function redrawAfterAnswer(refresh, said = "") {
+  setTimeout(async () => {
+    try {
+      await refresh();
+    } finally {
+      announce(said);
+    }
+  }, 700);
 }
 
 // Whether the user is at a field or button of the screen (a drawing's answer then leaves the focus where it is).

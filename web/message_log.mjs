@@ -76,5 +76,6 @@ function messageRow(row, ordersLinked) {
       v.corrected ? h("div", { className: "sub corrected" }, v.corrected) : null,
       v.toCorrect ? h("div", { className: "sub" }, v.toCorrect) : null),
     h("td", {}, v.errors.length ? h("ul", { className: "message-errors" }, v.errors.map((e) => h("li", { "data-field": e.path },
-      h("strong", { className: "error-field" }, e.label), " ", h("code", {}, e.path), " : ", e.message))) : "—"));
+      // the API's path in its own language, marked so (RGAA 8.7): a screen reader reads it in English, not as French
+      h("strong", { className: "error-field" }, e.label), " ", h("code", { lang: "en" }, e.path), " : ", e.message))) : "—"));
 }

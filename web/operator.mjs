@@ -15,7 +15,7 @@ import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, r
 
 export function renderAccountRequests(ctx) {
   const body = h("div");
-  const status = h("p", { className: "status", "aria-live": "polite" });
+  const status = h("p", { className: "status" });  // the time of the last read: seen, not said at each poll
   async function load() {
     try {
       const list = await ctx.call("list_account_requests");
@@ -313,7 +313,8 @@ function beneficiaryForm(ctx, directory) {
 }
 
 function resourceRow(kind, name, created) {
-  return h("tr", { "data-resource": name }, h("td", {}, kind), h("td", {}, h("code", {}, name)),
+  // a Pub/Sub name (« orders-… », « replies-… ») in English, marked so for screen readers (RGAA 8.7)
+  return h("tr", { "data-resource": name }, h("td", {}, kind), h("td", {}, h("code", { lang: "en" }, name)),
     h("td", {}, created.includes(name) ? "oui" : "non (déjà en place)"));
 }
 

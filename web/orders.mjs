@@ -10,8 +10,10 @@ import {
 } from "./logic.mjs";
 import { eventFacts, eventStateText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
-  dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder, table,
+  announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder,
+  table,
 } from "./ui.mjs";
+import { orderChangesText, orderLeftText } from "./announce_logic.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { fileIdentity, multipartBody } from "./record_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
@@ -62,7 +64,8 @@ export function renderList(ctx) {
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
   const f = listState.filters;
-  const status = h("p", { className: "status", "aria-live": "polite" });
+  // the time of the last read, seen, not said at each read (what changed is said: announce below)
+  const status = h("p", { className: "status" });
   const body = h("tbody");
   const errors = h("div");
   const next = h("button", { type: "button", disabled: true }, "Page suivante");
@@ -176,7 +179,11 @@ export function renderList(ctx) {
     waitingRows = new Map();
     wholePage = false;
     if (page) return serially(load);
-    return serially(() => Promise.all(rows.map(readRow)).then(() => { refreshedAt = new Date(); showStatus(); }));
+    return serially(() => Promise.all(rows.map(readRow)).then((said) => {
+      refreshedAt = new Date();
+      showStatus();
+      announce(said.filter(Boolean).join(" "));
+    }));
   };
   const soon = () => { clearTimeout(pending); pending = setTimeout(flush, 250); };
   const reloadSoon = () => { wholePage = true; soon(); };
@@ -211,6 +218,7 @@ export function renderList(ctx) {
       if (contractor) showClientLabel(clientColumnLabel(role, page.orders, clientsOf(names)));
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed, names)));
       showEmpty();
+      announce(orderChangesText(page.orders, changed));
       next.disabled = !page.next_cursor;
       next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; serially(load); };
       first.disabled = !listState.cursors.length;
@@ -238,12 +246,18 @@ export function renderList(ctx) {
     if (!listState.rows) return;  // the list was re-read from its start meanwhile (filters, pages)
     const row = answer.orders.find((r) => rowKey(r) === key) ?? null;
     listState.rows = withRow(listState.rows, key, row, { more: listState.more });
-    body.querySelector(`tr[data-key="${CSS.escape(key)}"]`)?.remove();
+    const shown = body.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+    shown?.remove();
     const index = listState.rows.findIndex((r) => rowKey(r) === key);
+    let said = "";
     if (index >= 0) {
       body.insertBefore(orderRow(listState.rows[index], role, new Set([key]), names), body.children[index] ?? null);
+      said = orderChangesText([listState.rows[index]], new Set([key]));
+    } else if (shown) {
+      said = orderLeftText(event.order_id);
     }
     showEmpty();
+    return said;  // what the change says (flush says those read together at once)
   }
 
   const title = contractor ? "Mes commandes" : role === "manager" ? "Tableau de bord des commandes"
@@ -257,7 +271,7 @@ export function renderList(ctx) {
   ctx.show(title, filters, errors, status,
     h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
       h("thead", {}, h("tr", {}, [h("th", { scope: "col" }, "Commande"), clientHeader, ...["État", "Avancement",
-        "Rendez-vous / dates", "Dernier événement", "Retard", "Doc."].map((t) => h("th", { scope: "col" }, t))])),
+        "Rendez-vous / dates", "Dernier événement", "Retard", "Documents"].map((t) => h("th", { scope: "col" }, t))])),
       body)),
     h("div", { className: "pager" }, first, next));
   serially(load);
@@ -270,7 +284,9 @@ function orderRow(row, role, changed, names) {
   const href = `#/orders/${encodeURIComponent(row.manager_id)}/${encodeURIComponent(row.order_id)}`;
   return h("tr", { className: [row.late ? "late" : "", changed.has(key) ? "changed" : ""].join(" ").trim() || null,
     "data-order": row.order_id, "data-key": key },
-    h("td", {}, h("a", { href }, row.order_id), h("div", { className: "sub" }, row.title),
+    // a changed row is not told by its colour alone (RGAA 3.1)
+    h("td", {}, h("a", { href }, row.order_id), changed.has(key) ? h("span", { className: "visually-hidden" },
+      " (vient de changer)") : null, h("div", { className: "sub" }, row.title),
       h("div", { className: "sub" }, row.site ? siteText(row.site) : "")),
     h("td", { className: "party" }, partyNodes(names, role === "contractor" ? row.manager_id : row.contractor_id)),
     // data-label: the column's name, written before its value when a phone shows each order as a card (style.css)
@@ -390,7 +406,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
       : null,
     // A6: each line declared réalisée / non réalisée (a final state takes no report: shown, not offered)
     contractor ? lineStatusSection(ctx, o, view.events, zone, { frozen: TERMINAL.includes(o.state),
-      answered: () => redrawAfterAnswer(refresh), current: () => latest(o) }) : null,
+      answered: (said) => redrawAfterAnswer(refresh, said), current: () => latest(o) }) : null,
     ["manager", "beneficiary"].includes(role) ? clientDecisions(ctx, o, clientMoves(view.next_moves), refresh, zone) : null,
     contractor && !TERMINAL.includes(o.state) ? h("p", {}, h("a", { className: "button secondary",
       href: `#/quotes/raise/${encodeURIComponent(o.manager_id)}/${encodeURIComponent(o.order_id)}` },
@@ -579,7 +595,7 @@ function moveForm(ctx, order, move, zone, refresh) {
       const { reply } = await send.send(report);
       result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
         (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
-      redrawAfterAnswer(refresh);
+      redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
@@ -618,7 +634,7 @@ function clientDecisions(ctx, order, moves, refresh, zone) {
       try {
         const { reply: after } = await send.send(content, (c, attempt) => ({ ...c, occurred_at: attempt.occurredAt }));
         result.textContent = `Décision enregistrée : la commande est « ${stateLabel(after.state)} ».`;
-        redrawAfterAnswer(refresh);
+        redrawAfterAnswer(refresh, result.textContent);
       } catch (err) {
         if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
       }
@@ -671,7 +687,7 @@ function uploadForm(ctx, order, mission, refresh) {
       const answer = sent.reply;
       result.replaceChildren(h("p", { className: "status" }, answer.created ? "Document déposé."
         : "Ce document était déjà déposé sur la commande."));
-      redrawAfterAnswer(refresh);
+      redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
       if (err.status !== 401) result.replaceChildren(errorBox(messagesOf(err)));
     }

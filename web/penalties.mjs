@@ -11,7 +11,8 @@ import { PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn
 } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
-import { choiceField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import { announce, choiceField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import { statementShownText } from "./announce_logic.mjs";
 import { directory, partyField } from "./names.mjs";
 import { clientsOf } from "./names_logic.mjs";
 
@@ -42,7 +43,8 @@ export async function renderStatement(ctx) {
   const month = field({ name: "month", label: "Mois", required: true, value: last.month || monthIn(zone).split("-")
     .reverse().join("/"), placeholder: "mm/aaaa", hint: "Format mm/aaaa" });
   const slot = errorSlot(() => [party, month]);
-  const out = h("div", { "aria-live": "polite" });
+  // not a live region: the whole statement would be read out at each drawing; a short sentence is (announce)
+  const out = h("div", { id: "statement-body" });
   const form = h("form", { className: "filters", id: "statement-form", "aria-label": "Relevé à afficher" }, party, month,
     h("button", { type: "submit" }, "Afficher le relevé"));
   let asked = 0;  // the last statement asked for: an earlier answer arriving after it is dropped
@@ -59,6 +61,7 @@ export async function renderStatement(ctx) {
         ctx.call("get_penalty_statement", { query: new URLSearchParams(params).toString() }), directory(ctx)]);
       if (mine !== asked) return;
       out.replaceChildren(statementView(ctx, statement, ctx.session.claims.role === "manager", params, load, names));
+      announce(statementShownText(statementHeading(statement, names)));
     } catch (err) {
       if (err.status !== 401 && mine === asked) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }

@@ -39,7 +39,7 @@ export async function renderPriceSchedule(ctx, notice = null) {
     return;
   }
   const { current, past, latest } = scheduleSections(list);
-  body.replaceChildren(
+  body.replaceChildren(...[  // replaceChildren writes a null as « null »: the absent parts left out
     notice ? h("p", { className: "status", role: "status", id: "price-schedule-published" }, notice) : null,
     h("p", { className: "hint" }, "Les taux journaliers de référence (HT) mesurent le gain d'achat de chaque commande, "
       + "et les frais de la centrale son coût, selon la version en vigueur à la date de la commande. Une nouvelle "
@@ -47,7 +47,7 @@ export async function renderPriceSchedule(ctx, notice = null) {
     ...current.map(versionSection),
     past.length ? h("details", {}, h("summary", {}, `Versions précédentes (${past.length})`), ...past.map(versionSection))
       : null,
-    mayPublish(ctx.session.claims) ? publishForm(ctx, latest, list.today) : null);
+    mayPublish(ctx.session.claims) ? publishForm(ctx, latest, list.today) : null].filter(Boolean));
 }
 
 // The next version: from the day after the latest version's, today (Paris) at the earliest; the summary compares it

@@ -3,7 +3,8 @@
 import {
   formatDateTime, formatEuros, monthPoints, parseFrenchDate, reportFilename, revenuePoints,
 } from "./logic.mjs";
-import { barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
+import { announce, barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
+import { reportShownText } from "./announce_logic.mjs";
 import {
   defaultPeriod, firstHalfYearReportText, priceLineRows, reportedOrderRows, roiFacts, volumeRows,
 } from "./report_logic.mjs";
@@ -15,7 +16,8 @@ function periodForm(ctx, view, render) {
   const from = dateField({ name: "from", label: "Du", required: true, value: period.from });
   const to = dateField({ name: "to", label: "Au", required: true, value: period.to });
   const slot = errorSlot(() => [from, to]);
-  const out = h("div", { "aria-live": "polite" });
+  // not a live region: the whole report would be read out at each drawing; a short sentence is (announce)
+  const out = h("div", { id: "report-body" });
   const form = h("form", { className: "filters", id: "period-form", "aria-label": "Période" }, from, to,
     h("button", { type: "submit" }, "Afficher"));
   async function load() {
@@ -33,6 +35,7 @@ function periodForm(ctx, view, render) {
         } catch (err) { csv.after(errorBox(messagesOf(err))); }
       } }, "Télécharger le rapport (CSV)");
       out.replaceChildren(csv, render(report));
+      announce(reportShownText(period));
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }

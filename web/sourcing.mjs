@@ -565,7 +565,7 @@ export async function renderPool(ctx) {
 // The beneficiary reads its own (no beneficiary named); the purchasing body names the beneficiary, and
 // `onAgreement` receives the agreement read (its form of a new version starts from it).
 export function agreementSection(ctx, beneficiaryId = null, { onAgreement = null } = {}) {
-  const body = h("div", { "aria-live": "polite" }, h("p", {}, "Chargement…"));
+  const body = h("div", {}, h("p", {}, "Chargement…"));  // drawn with its screen: nothing to say aloud
   const query = new URLSearchParams({ view: "agreement", ...(beneficiaryId ? { beneficiary_id: beneficiaryId } : {}) });
   ctx.call("get_sourcing", { query: query.toString() }).then((agreement) => {
     const terms = agreementTermsView(agreement);

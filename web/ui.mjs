@@ -145,6 +145,18 @@ export function dateTimeField(options) {
   return field({ ...options, placeholder: "jj/mm/aaaa hh:mm", hint: options.hint ?? "Format jj/mm/aaaa hh:mm" });
 }
 
+// Says `text` politely to a screen reader, without moving the focus (RGAA 7.5 status messages): through the page's one
+// live region (#announcer in index.html, there from the start, so that a change is heard); emptied first, then filled
+// a moment later, so that the same sentence twice is said twice. An empty text says nothing.
+let announcing = null;
+export function announce(text) {
+  const region = document.getElementById("announcer");
+  if (!region || !text) return;
+  clearTimeout(announcing);
+  region.textContent = "";
+  announcing = setTimeout(() => { region.textContent = text; }, 100);
+}
+
 export function errorBox(messages) {
   if (!messages?.length) return null;
   return h("div", { className: "errors", role: "alert" }, h("ul", {}, messages.map((m) => h("li", {}, m))));
@@ -154,7 +166,8 @@ export function errorBox(messages) {
 // whose `paths` names it (exact path, then the path without its indices, then its parents), the
 // others above the form; the first invalid field gets the focus (A4: nothing is hidden).
 export function errorSlot(fields) {
-  const general = h("div", { className: "form-errors" });
+  // focusable by script: errors that name no field take the focus there (not left on the button just pressed)
+  const general = h("div", { className: "form-errors", tabindex: "-1" });
   function clear() {
     general.replaceChildren();
     for (const f of fields()) {

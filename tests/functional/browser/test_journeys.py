@@ -102,6 +102,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.locator("header .who")).to_have_text("Gestionnaire — Rhône Habitat Essai (mgr-test)")
     expect(page.locator("tr[data-order]")).to_have_count(3)
     expect(page.locator("tr[data-order='BC-W3'] .badge.late")).to_contain_text("fin prévue dépassée")
+    expect(page.get_by_role("columnheader", name="Documents", exact=True)).to_be_visible()  # a word, not « Doc. »
     app.fits(page)
     app.check(page, "gestionnaire-tableau-de-bord")
     # A11 real-time view: the dashboard follows watch_orders (« en direct »), so a change shows in seconds,
@@ -116,6 +117,11 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
                                          "event": {"label": "Prise en compte"}})
     expect(page.locator("tr[data-order='BC-W1'] .state")).to_have_text("pris en compte", timeout=5000)
     expect(page.locator("tr[data-order='BC-W1']")).to_have_class(re.compile("changed"))
+    # said politely to a screen reader, the focus left where it was (RGAA 7.5), and not by the row's colour alone
+    # (RGAA 3.1); the time of the read is seen, not said at each read
+    expect(page.locator("#announcer")).to_have_text("La commande BC-W1 vient de changer : pris en compte.")
+    expect(page.locator("tr[data-order='BC-W1'] .visually-hidden")).to_have_text(" (vient de changer)")
+    expect(page.locator("p.status[data-live]")).not_to_have_attribute("aria-live", re.compile("."))
     # One row read again (list_orders order_id=), put first (most recent activity), the other rows left as they were
     assert any("order_id=BC-W1" in url for url in row_reads), row_reads
     expect(page.locator("tr[data-order]").first).to_have_attribute("data-order", "BC-W1")
@@ -381,6 +387,7 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     expect(refused).to_contain_text("Prix unitaire HT (€) : Format invalide : montant en euros attendu, ex. 85,00.")
     expect(refused.locator("td.invalid")).to_have_text("quarante")
     expect(cat_form.locator(".form-errors")).to_contain_text("1 ligne refusée (voir ci-dessous). Rien n'a été enregistré")
+    expect(cat_form.locator(".form-errors")).to_be_focused()  # an error that names no field takes the focus
     expect(page.get_by_role("table", name="Versions du catalogue")).to_contain_text("Aucune version importée.")
     app.check(page, "gestionnaire-import-catalogue")
     assert len(sent) >= 1 and len(set(sent)) == 1, sent
@@ -473,10 +480,16 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # Only the moves of a new order, and acknowledging asks for nothing but the event
     moves = page.get_by_role("group", name="Actions possibles").get_by_role("button")
     expect(moves).to_have_text(["Signaler un événement", "Passer à « pris en compte »", "Passer à « non réalisable »"])
-    page.get_by_role("button", name="Passer à « pris en compte »").click()
+    # keyboard only: the move chosen with Enter opens its form, focused on its first field; Enter in it sends it
+    page.get_by_role("button", name="Passer à « pris en compte »").focus()
+    page.keyboard.press("Enter")
     expect(page.locator("#execution input, #execution textarea")).to_have_count(2)
-    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator("#execution input").first).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("group", name="Actions possibles")).to_contain_text("Passer à « planifié »")
+    # the screen drawn again (its button gone, the focus on the heading), then the answer said (RGAA 7.5)
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    expect(page.locator("#announcer")).to_have_text("Accepté : la commande est « pris en compte ».")
 
     # Scheduling asks for planned dates or an appointment; the platform refuses it without them
     page.get_by_role("button", name="Passer à « planifié »").click()
@@ -548,7 +561,19 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
 
     # The manager reads each line's status on its order, read only, with when and why
     desk = app.sign_in("manager")
-    desk.get_by_role("link", name="BC-C1").click()
+    # keyboard only: the order's link reached with Tab and followed with Enter; the new screen's heading gets the focus
+    # and names the page (RGAA 12.6, 8.6)
+    expect(desk.get_by_role("link", name="BC-C1")).to_be_visible()  # the list read
+    desk.get_by_role("heading", level=1).focus()
+    for _ in range(20):
+        desk.keyboard.press("Tab")
+        if desk.evaluate("() => document.activeElement.textContent") == "BC-C1":
+            break
+    else:
+        raise AssertionError("the order's link is not reached with Tab from the heading")
+    desk.keyboard.press("Enter")
+    expect(desk.get_by_role("heading", level=1)).to_be_focused()
+    expect(desk).to_have_title(re.compile(r"^BC-C1 — .* — Passerelle$"))
     received = desk.get_by_role("table", name="Réception des lignes")
     expect(received.locator("tr[data-line='L1'] td[data-status]")).to_contain_text("réalisée")
     expect(received.locator("tr[data-line='L2'] td[data-status]")).to_contain_text("non réalisée")
@@ -564,6 +589,8 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
               "occurred_at": dt.datetime.now(dt.UTC).isoformat()}
     assert manager.post("change_order_state", cancel).status_code == 200
     expect(page.locator("#order-changed")).to_be_visible(timeout=20000)
+    # said once through the page's live region, the focus left in the form (RGAA 7.5)
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"^Cette commande vient de changer\."))
     expect(page.get_by_label("État de la ligne L2")).to_have_value("done")
     page.get_by_role("button", name="Enregistrer l'état des lignes").click()
     expect(page.locator("#line-statuses-error")).to_contain_text("« annulé » : plus aucune mise à jour")
@@ -1058,6 +1085,13 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Retour sur investissement")).to_be_visible()
     app.fits(page)
     app.check(page, "centrale-rapport")
+    # the report drawn is not read out whole (no live region around it): one short sentence is, the focus left in the
+    # form (RGAA 7.5); Enter in « Au » sends the form
+    expect(page.locator("#report-body")).not_to_have_attribute("aria-live", re.compile("."))
+    page.get_by_label("Au", exact=True).fill("30/06/2026")
+    page.get_by_label("Au", exact=True).press("Enter")
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"^Rapport du \d\d/\d\d/\d{4} au 30/06/2026 affiché ci-dessous\.$"))
+    expect(page.get_by_label("Au", exact=True)).to_be_focused()
     page.get_by_label("Du", exact=True).fill("1er janvier")
     page.get_by_role("button", name="Afficher").click()
     expect(field_error(page, "Du")).to_contain_text("jj/mm/aaaa")
@@ -1065,6 +1099,29 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     page.get_by_label("Au", exact=True).fill("31/12/2025")
     page.get_by_role("button", name="Afficher").click()
     expect(page.locator(".form-errors .errors, .field-error:not(:empty)").first).to_be_visible()
+    # keyboard only, faster than the platform: « Vivier » followed with Enter, then « Rapport » before the pool's
+    # statistics answered — their late answer draws nothing over the screen now shown, nor takes its focus or its
+    # title (RGAA 12.6, 8.6)
+    held = []
+    pool_read = re.compile(r"view=pool_statistics")
+    page.route(pool_read, lambda route: held.append(route))
+    page.get_by_role("link", name="Vivier").focus()
+    page.keyboard.press("Enter")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the pool's statistics were never asked for"
+    page.get_by_role("link", name="Rapport", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Rapport de la centrale d'achat")).to_be_focused()
+    with page.expect_response(pool_read):
+        held[0].continue_()
+    page.unroute(pool_read)
+    page.wait_for_timeout(500)  # the late answer handled
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapport de la centrale d'achat")
+    expect(page.get_by_role("heading", name="Rapport de la centrale d'achat")).to_be_focused()
+    expect(page).to_have_title("Rapport de la centrale d'achat — Passerelle")
     # keyboard only: the navigation link takes the focus and Enter follows it; the new heading gets the focus
     page.get_by_role("link", name="Rapports semestriels").focus()
     page.keyboard.press("Enter")
@@ -1085,6 +1142,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     page.get_by_role("link", name="Barème de prix").click()
     expect(page.get_by_role("heading", name="Barème de prix")).to_be_focused()
     expect(page.locator(".price-version").first).to_contain_text("En vigueur")
+    expect(page.locator("main")).not_to_contain_text("null")  # no absent part written « null » on the screen
     expect(page.locator(".price-version").first).to_contain_text(re.compile(r"Frais de la centrale\d+(,\d+)?\s%"))
     bareme = page.get_by_role("form", name="Publier une nouvelle version")
     with page.expect_download() as download:
@@ -1276,9 +1334,14 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     expect(by_phone.locator("td.clock")).to_contain_text("Suivi heures ouvrées")
     expect(by_phone.locator(".history li").first).to_contain_text("Appel téléphonique de mgr-test")
 
-    # The first response, then a workaround (which stops no clock) and a follow-up, listed in its history
-    by_phone.get_by_role("button", name="Prendre en compte").click()
+    # The first response, then a workaround (which stops no clock) and a follow-up, listed in its history; each row's
+    # forms named by their incident (RGAA 11.2, 11.9), the button pressed with the keyboard
+    acknowledge = page.get_by_role("form", name="Prendre en compte — « Extranet inaccessible »")
+    acknowledge.get_by_role("button", name="Prendre en compte").focus()
+    page.keyboard.press("Enter")
     expect(by_phone).to_contain_text("pris en compte")
+    expect(page.get_by_role("form", name="Suivi ou contournement — « Extranet inaccessible »")).to_be_visible()
+    expect(page.get_by_role("form", name="Résoudre — « Extranet inaccessible »")).to_be_visible()
     by_phone.get_by_label("Texte du suivi").fill("Accès rétabli par un lien direct en attendant le correctif.")
     by_phone.get_by_label("Type", exact=True).select_option("workaround")
     by_phone.get_by_role("button", name="Enregistrer le suivi").click()
@@ -1389,6 +1452,8 @@ def test_operator_registers_a_manager_and_a_contractor_and_sees_its_topics(app, 
     for topic in ("orders-ctr-web-onb", "execution-ctr-web-onb", "replies-ctr-web-onb"):
         expect(provisioned.locator(f"tr[data-resource='{topic}']")).to_contain_text("Sujet")
     expect(provisioned.locator("tr[data-resource='orders-ctr-web-onb-erp']")).to_contain_text("Abonnement")
+    # the Pub/Sub names (« orders-… », « replies-… ») marked as English for screen readers (RGAA 8.7)
+    expect(provisioned.locator("tr[data-resource='orders-ctr-web-onb-erp'] code")).to_have_attribute("lang", "en")
     app.check(page, "operateur-raccordement")
 
     # Its ERP's machine identity with a right its role cannot hold: refused next to that box
@@ -1482,6 +1547,7 @@ def test_contractor_reads_its_refused_message_and_its_french_error_then_the_oper
     # And its error in French next to the field it names
     error = row.locator(".message-errors li[data-field='$.state']")
     expect(error.locator(".error-field")).to_have_text("état demandé")
+    expect(error.locator("code")).to_have_attribute("lang", "en")  # the API's path marked as English (RGAA 8.7)
     expect(error).to_contain_text("Passage de l'état « à prendre en compte » à « en cours » impossible")
     expect(log.locator("tr[data-status='accepted']")).to_have_count(0)
     app.check(page, "prestataire-messages-refuses", shot=False)

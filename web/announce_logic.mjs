@@ -1,0 +1,40 @@
+// What the screen says by itself to a screen reader (RGAA 7.5 status messages), through the page's one polite live
+// region (ui.mjs announce): pure text, tested with `node --test` (tests/web/announce.test.mjs).
+import { stateLabel } from "./logic.mjs";
+
+const NAMED = 3;  // orders named one by one; beyond, a count
+
+// A11 real-time view: the orders of a list that just changed (`changedKeys`: « manager_id/order_id », as changedRows
+// answers), by reference and new state, in the list's order — "" when none did (nothing to say).
+export function orderChangesText(rows, changedKeys) {
+  const changed = (rows ?? []).filter((row) => changedKeys?.has(`${row.manager_id}/${row.order_id}`));
+  if (!changed.length) return "";
+  const named = changed.slice(0, NAMED).map((row) => `${row.order_id} (${row.state_label ?? stateLabel(row.state)})`);
+  if (changed.length === 1) {
+    const [row] = changed;
+    return `La commande ${row.order_id} vient de changer : ${row.state_label ?? stateLabel(row.state)}.`;
+  }
+  const others = changed.length - NAMED;
+  const list = others > 0 ? `${named.join(", ")} et ${others} ${others === 1 ? "autre" : "autres"}`
+    : `${named.slice(0, -1).join(", ")} et ${named.at(-1)}`;
+  return `${changed.length} commandes viennent de changer : ${list}.`;
+}
+
+// An order that changed and left the list (it no longer matches its filters).
+export function orderLeftText(orderId) {
+  return `La commande ${orderId} vient de changer et ne correspond plus aux filtres de la liste.`;
+}
+
+// The order on screen changed while the user was in one of its forms (live_order.mjs): said, the form left as it is.
+export const ORDER_CHANGED_TEXT = "Cette commande vient de changer. Le bouton « Actualiser » l'affiche à jour.";
+
+// A report or a statement drawn below its form: its whole content is not read out (a live region around it would),
+// this short sentence is; the reader goes on to it from the form. `period` {from, to} ISO dates (« aaaa-mm-jj »).
+export function reportShownText(period) {
+  const fr = (iso) => (/^\d{4}-\d{2}-\d{2}$/.test(iso ?? "") ? iso.split("-").reverse().join("/") : iso ?? "");
+  return `Rapport du ${fr(period?.from)} au ${fr(period?.to)} affiché ci-dessous.`;
+}
+
+export function statementShownText(heading) {
+  return `${heading} : affiché ci-dessous.`;
+}
