@@ -92,6 +92,12 @@ export function stateLabel(state) {
   return STATE_LABELS[state] ?? state ?? "—";
 }
 
+// « la commande est à l'état « terminé » » (A6): a state's label is masculine, the order feminine — never « la commande
+// est « terminé » ». What a reception, an invoice, a decision or the lines' statuses say the order is now.
+export function orderStateText(state) {
+  return `la commande est à l'état « ${stateLabel(state)} »`;
+}
+
 // A6 overall progress %, as the contractor last reported it — except once the work is done: a « terminé » order
 // (and so a réceptionné, facturé or clôturé one, all reached through it) reads 100 %, the figure last reported
 // (when one was and it was less) kept in a note. A display rule: the stored progress is never rewritten.
