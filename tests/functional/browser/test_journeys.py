@@ -403,12 +403,16 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     # « Rattacher »: the orphan put on a node of the imported tree stops being one
     page.get_by_role("link", name="Patrimoine").click()
     page.get_by_role("button", name="Rattacher la commande BC-IMP-1").click()
+    # each element named with its ancestors' labels, its kind in the import's French words (A7 property tree)
+    expect(page.get_by_label("Élément du patrimoine").locator("option[value='LYON-BAT-B-LOG-3']")).to_have_text(
+        "Résidence Les Tilleuls › Bâtiment B › Logement 3 — LYON-BAT-B-LOG-3 (logement, 69383)")
     page.get_by_label("Élément du patrimoine").select_option("LYON-BAT-B-LOG-3")
     page.get_by_role("form", name="Rattacher la commande BC-IMP-1").get_by_role("button", name="Rattacher").click()
     page.get_by_role("button", name="Confirmer le rattachement").click()
     expect(page.get_by_role("status")).to_contain_text("Commande BC-IMP-1 rattachée à « LYON-BAT-B-LOG-3 »")
     expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-IMP-1']")).to_have_count(0)
     expect(page.locator("meter")).to_have_attribute("value", "100")
+    expect(page.locator(".meter-line")).to_contain_text("100 % rattachés à un élément en vigueur")
     app.check(page, "gestionnaire-import-patrimoine", shot=False)
 
     # The dashboard's « Site » filter (A7, A11): the tree's sites by label; the attached order is found under its site
