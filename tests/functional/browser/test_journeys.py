@@ -493,7 +493,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.get_by_role("group", name="Actions possibles")).to_contain_text("Passer à « planifié »")
     # the screen drawn again (its button gone, the focus on the heading), then the answer said (RGAA 7.5)
     expect(page.get_by_role("heading", level=1)).to_be_focused()
-    expect(page.locator("#announcer")).to_have_text("Accepté : la commande est « pris en compte ».")
+    expect(page.locator("#announcer")).to_have_text("Accepté : la commande est à l'état « pris en compte ».")
 
     # Scheduling asks for planned dates or an appointment; the platform refuses it without them
     page.get_by_role("button", name="Passer à « planifié »").click()
