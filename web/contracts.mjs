@@ -3,7 +3,10 @@
 // B18 territories: a contract's screen shows its versions' times on the clock of the contract's territory
 // (get_contract's time_zone: its perimeter's when it names one territory, else its manager's), names it once when it
 // is not Paris's (#contract-clock) and offers today there as the review's date, the day the platform accepts.
-import { activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeOptions } from "./coverage_logic.mjs";
+import {
+  allNodes, attachBody, attachQuestion, attachableOrders, attachedText, coverageMeter, currentNodeText, nodeNaming,
+  nodeOptions, nodesById,
+} from "./coverage_logic.mjs";
 import {
   PARIS_ZONE, catalogueReviewText, formatDateTime, formatEuros, listFailure, listState, orderZone, parseFrenchDate,
   screenClockNote, termsVersionsView, todayFrenchIn,
@@ -140,28 +143,41 @@ export async function renderCoverage(ctx, notice = null) {
     return left() ? undefined : ctx.showError("Couverture du patrimoine", err);
   }
   if (left()) return undefined;
-  const percent = coverage.coverage_percent ?? 0;
+  // the tree, read once (retired elements too) when an element is listed: the tables and « Aujourd'hui » name each by
+  // its labels, the picker its active ones with their ancestors; otherwise at the first « Rattacher »
+  const listed = [...(coverage.orphans ?? []), ...(coverage.on_retired_nodes ?? [])].some((o) => o.node_id);
+  let tree = listed ? await treeState(ctx.call) : null;
+  if (left()) return undefined;
+  const byId = nodesById(tree?.rows);
+  const meter = coverageMeter(coverage);
   const panel = h("div", { className: "attach-panel" });
-  let nodes = null;  // the active nodes, read once at the first « Rattacher »
   const attachable = new Map(attachableOrders(coverage).map((row) => [row.orderId, row]));
   const action = (item) => {
     const row = item.kind === "order" ? attachable.get(item.id) : null;
     if (!row) return h("td", {});
     const button = h("button", { type: "button", "aria-label": `Rattacher la commande ${row.orderId}` }, "Rattacher");
     button.addEventListener("click", async () => {
-      nodes ??= listState(activeNodes(ctx.call));
-      openAttach(ctx, panel, row, await nodes);
+      tree ??= treeState(ctx.call);
+      const read = await tree;
+      const all = nodesById(read.rows);
+      openAttach(ctx, panel, row, read.error ? read : { rows: read.rows.filter(isActive) }, all);
     });
     return h("td", {}, button);
   };
+  const named = (nodeId) => {
+    const { label, id } = nodeNaming(nodeId, byId);
+    if (!id) return h("td", {}, "aucun");
+    return label ? h("td", {}, label, h("div", { className: "sub" }, id)) : h("td", {}, id);
+  };
   const rows = (items) => items.map((o) => h("tr", { "data-item": o.id }, h("td", {}, o.id),
-    h("td", {}, o.kind === "order" ? "commande" : "document"), h("td", {}, o.node_id ?? "aucun"), action(o)));
+    h("td", {}, o.kind === "order" ? "commande" : "document"), named(o.node_id), action(o)));
   ctx.show("Couverture du patrimoine",
     h("p", {}, "Le marché exige que 100 % des commandes et des documents soient rattachés à un élément du patrimoine."),
     notice ? h("p", { className: "status", role: "status" }, notice) : null,
-    h("div", { className: "meter-line" }, h("meter", { min: 0, max: 100, value: percent, low: 99, optimum: 100,
-      "aria-label": "Couverture" }), ` ${percent} % rattachés`),
-    definitionList([["Éléments suivis", String(coverage.items)], ["Rattachés", String(coverage.attached)],
+    h("div", { className: "meter-line" }, h("meter", { min: 0, max: 100, value: meter.value, low: 99, optimum: 100,
+      "aria-label": "Couverture" }), ` ${meter.text}`),
+    definitionList([["Éléments suivis", String(coverage.items)],
+      ["Rattachés à un élément en vigueur", String(meter.inForce)], ["Sur des éléments retirés", String(meter.retired)],
       ["Arbre du patrimoine importé", coverage.tree_in_force ? "oui" : "non"],
       ["Nœuds du patrimoine", String(coverage.tree_nodes)],
       ["Imports inachevés", String(coverage.unfinished_imports?.length ?? 0)]]),
@@ -175,12 +191,21 @@ export async function renderCoverage(ctx, notice = null) {
     panel);
 }
 
-// « Rattacher »: the node picker (the manager's active nodes; the typed node id when the list is too long or
-// could not be read), then the confirmation; once attached, the coverage is read again.
-function openAttach(ctx, panel, row, nodeState) {
+const isActive = (n) => (n.status ?? "active") === "active";
+
+// The manager's whole tree (retired elements too), page after page: { rows } or { error } (listState).
+function treeState(call) {
+  return listState(allNodes(call)).then((state) => (state.rows ? state : { ...state, rows: [] }),
+    (err) => ({ error: err, rows: [] }));
+}
+
+// « Rattacher »: the node picker (the manager's active nodes, each with its ancestors' labels; the typed node id when
+// the list is too long or could not be read), then the confirmation; once attached, the coverage is read again.
+// `byId`: every node of the tree read, by id (what names the ancestors and the order's current element).
+function openAttach(ctx, panel, row, nodeState, byId) {
   const errors = h("div", {});
   const { field: picker, notice } = choiceField({
-    state: nodeState, options: (rows) => nodeOptions(rows, row.nodeId), name: "node_id",
+    state: nodeState, options: (rows) => nodeOptions(rows, row.nodeId, byId), name: "node_id",
     label: "Élément du patrimoine", none: (n) => (n ? "— choisir un élément —" : "Aucun élément actif"),
     failure: (err) => listFailure(err, "des éléments du patrimoine", "de l'élément"),
   });
@@ -201,7 +226,7 @@ function openAttach(ctx, panel, row, nodeState) {
     const back = h("button", { type: "button", className: "secondary" }, "Annuler");
     const group = h("div", { className: "confirmation", role: "group",
       "aria-label": `Confirmer le rattachement de ${row.orderId}` },
-    h("p", {}, attachQuestion(row.orderId, row.nodeId, chosen)), confirm, back, errors);
+    h("p", {}, attachQuestion(row.orderId, row.nodeId, chosen, byId)), confirm, back, errors);
     confirm.addEventListener("click", async () => {
       if (send.busy) return;
       try {
@@ -221,6 +246,6 @@ function openAttach(ctx, panel, row, nodeState) {
     confirm.focus();
   });
   panel.replaceChildren(h("h2", {}, `Rattacher la commande ${row.orderId}`),
-    h("p", {}, `Aujourd'hui : ${row.nodeId ? `« ${row.nodeId} »` : "aucun élément"} (${row.why}).`), form);
+    h("p", {}, `Aujourd'hui : ${currentNodeText(row.nodeId, byId)} (${row.why}).`), form);
   picker.input.focus();
 }

@@ -3,9 +3,9 @@
 // page from list_property_nodes, the picker's options, the confirmation's words and the body of
 // attach_order_node. No DOM, no network — tested with `node --test tests/web/` (tests/web/coverage.test.mjs).
 
-// shared/domain/property_tree.py LABELS
+// shared/domain/property_tree.py LABELS: one French wording for the kinds, the import's, its hint's and the picker's
 export const NODE_KIND_LABELS = Object.freeze({
-  site: "site / groupe", building: "bâtiment", staircase: "cage / entrée", dwelling: "logement", equipment: "équipement",
+  site: "site", building: "bâtiment", staircase: "cage d'escalier", dwelling: "logement", equipment: "équipement",
 });
 
 export const NODE_PAGE = 2000;  // list_property_nodes' largest page
@@ -72,17 +72,66 @@ export function siteOptions(rows) {
       label: `${n.label} — ${n.node_id}${(n.status ?? "active") === "retired" ? " (retiré du patrimoine)" : ""}` }));
 }
 
-// A node as the picker says it: « Bâtiment A — LYON-BAT-A (bâtiment, 69383) ».
-export function nodeLabel(node) {
-  const facts = [NODE_KIND_LABELS[node.kind] ?? node.kind, node.in_commune].filter(Boolean).join(", ");
-  return `${node.label} — ${node.node_id}${facts ? ` (${facts})` : ""}`;
+// The tree's nodes by id (`rows`: allNodes' or activeNodes' rows): what names a node by its labels.
+export function nodesById(rows) {
+  return new Map((rows ?? []).map((n) => [n.node_id, n]));
 }
 
-// The picker's options, by label in French order (then by id); the order's current node is left out.
-export function nodeOptions(rows, currentNodeId = null) {
+// A node named by its ancestors' labels then its own, « Site Oullins › Bâtiment A »: many buildings share the label
+// « Bâtiment A ». An ancestor the tree does not hold (or a loop) ends the path.
+export function nodePath(node, byId = new Map()) {
+  const labels = [node.label];
+  const seen = new Set([node.node_id]);
+  for (let parent = byId.get(node.parent_id); parent && !seen.has(parent.node_id); parent = byId.get(parent.parent_id)) {
+    seen.add(parent.node_id);
+    labels.unshift(parent.label);
+  }
+  return labels.join(" › ");
+}
+
+// A node as the picker says it: « Site Oullins › Bâtiment A — OULLINS-BAT-A (bâtiment, 69383) ».
+export function nodeLabel(node, byId = new Map()) {
+  const facts = [NODE_KIND_LABELS[node.kind] ?? node.kind, node.in_commune].filter(Boolean).join(", ");
+  return `${nodePath(node, byId)} — ${node.node_id}${facts ? ` (${facts})` : ""}`;
+}
+
+// The picker's options, by their labels' path in French order (then by id); the order's current node is left out.
+// `byId` names the ancestors (every node of the tree; by default the rows themselves).
+export function nodeOptions(rows, currentNodeId = null, byId = nodesById(rows)) {
   return [...rows].filter((n) => n.node_id !== currentNodeId)
-    .sort((a, b) => a.label.localeCompare(b.label, "fr") || a.node_id.localeCompare(b.node_id))
-    .map((n) => ({ value: n.node_id, label: nodeLabel(n) }));
+    .map((n) => ({ node: n, path: nodePath(n, byId) }))
+    .sort((a, b) => a.path.localeCompare(b.path, "fr") || a.node.node_id.localeCompare(b.node.node_id))
+    .map(({ node }) => ({ value: node.node_id, label: nodeLabel(node, byId) }));
+}
+
+// An element named on the coverage screen (the orphans, the retired ones, « Aujourd'hui »): its labels' path when the
+// tree holds it, with its id beneath; `label` null for an id the tree does not know (or no id at all).
+export function nodeNaming(nodeId, byId = new Map()) {
+  if (!nodeId) return { label: null, id: null };
+  const node = byId.get(nodeId);
+  return { label: node ? nodePath(node, byId) : null, id: nodeId };
+}
+
+// « Aujourd'hui : « Site Oullins › Bâtiment B › Logement 3 » (OULLINS-BAT-B-LOG-3) » — or its id alone, or none.
+export function currentNodeText(nodeId, byId = new Map()) {
+  const { label, id } = nodeNaming(nodeId, byId);
+  if (!id) return "aucun élément";
+  return label ? `« ${label} » (${id})` : `« ${id} »`;
+}
+
+const PERCENT = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 });
+
+// The coverage meter: what is attached to an element in force, and what still sits on a retired one (the report
+// counts both as attached: a retired element keeps its orders). `value` is the meter's, in force only.
+export function coverageMeter(coverage) {
+  const items = coverage?.items ?? 0;
+  const retired = (coverage?.on_retired_nodes ?? []).length;
+  const inForce = Math.max(0, (coverage?.attached ?? 0) - retired);
+  const share = (n) => (items === 0 ? (n === inForce ? 100 : 0) : Math.round((10000 * n) / items) / 100);
+  const value = share(inForce);
+  const text = `${PERCENT.format(value)} % rattachés à un élément en vigueur`
+    + (retired ? `, ${PERCENT.format(share(retired))} % sur des éléments retirés` : "");
+  return { value, text, inForce, retired };
 }
 
 // The body of attach_order_node, or the error a person fixes before sending (no node chosen or typed).
@@ -93,8 +142,8 @@ export function attachBody(orderId, nodeId) {
 }
 
 // What the confirmation asks, and what the screen says once done.
-export function attachQuestion(orderId, fromNodeId, label) {
-  return `Rattacher la commande ${orderId}${fromNodeId ? ` (aujourd'hui sur « ${fromNodeId} »)` : ""} à ${label} ? `
+export function attachQuestion(orderId, fromNodeId, label, byId = new Map()) {
+  return `Rattacher la commande ${orderId}${fromNodeId ? ` (aujourd'hui sur ${currentNodeText(fromNodeId, byId)})` : ""} à ${label} ? `
     + "Ses documents suivent la commande ; le prestataire en est informé ; son territoire et ses délais ne changent pas.";
 }
 

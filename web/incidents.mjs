@@ -8,8 +8,8 @@
 // of the caller's territory (its recorded one proposed).
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  callTimeHint, callerTerritory, clockNote, formatDateTime, frenchDateTimeOf, incidentChannelText, incidentHistory,
-  incidentReporterText, incidentStepBody, orderZone, personText, phoneReport, refreshedText, resolutionClockText,
+  callTimeHint, callerTerritory, clockNote, formatDateTime, frenchDateTimeOf, incidentChannelText,
+  incidentRowView, incidentStepBody, orderZone, phoneReport, refreshedText, resolutionClockText,
   rowTimeText, territoryOptions, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
@@ -37,13 +37,13 @@ export function renderIncidents(ctx) {
       if (poll && typing()) return;
       const now = Date.now();
       body.replaceChildren(table(["Incident et historique", "Gravité", "Signalement", "État", "D8 (première réponse)",
-        "Suivi et résolution", ...(operator ? ["Action"] : [])], page.incidents.map((i) => h("tr", { "data-incident": i.incident_id },
-        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i, operator, page.people),
+        "Suivi et résolution", ...(operator ? ["Action"] : [])], page.incidents
+        .map((i) => [i, incidentRowView(i, page.people)]).map(([i, view]) => h("tr", { "data-incident": i.incident_id },
+        h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i, operator, view.history),
           clockLine(i)),
         h("td", { className: "num" }, String(i.severity)),
-        h("td", {}, incidentReporterText(i, { capital: true }),
-          personText(page.people, i.reported_by) && i.channel !== "phone"
-            ? h("div", { className: "sub reporter" }, personText(page.people, i.reported_by)) : null,
+        h("td", {}, view.reporter,
+          view.account ? h("div", { className: "sub reporter" }, view.account) : null,
           h("div", { className: "sub" }, incidentChannelText(i))),
         h("td", {}, INCIDENT_STATE_LABELS[i.state] ?? i.state),
         h("td", {}, h("span", { className: `d8 d8-${i.d8_state}` }, D8_LABELS[i.d8_state] ?? i.d8_state),
@@ -71,10 +71,11 @@ function clockLine(incident) {
 
 // The history of an incident, oldest first: report (or call), first response, follow-ups, resolution, on the
 // incident's clock. Steps are told by role; the operator also sees which account took each one.
-function history(incident, operator, people) {
+// `entries`: incidentRowView's history (the reporter named in the row's « Signalement » cell, not again here).
+function history(incident, operator, entries) {
   const zone = orderZone(incident);
   return h("ol", { className: "history", "aria-label": `Historique de « ${incident.title} »` },
-    incidentHistory(incident, people).map((e) => h("li", { "data-kind": e.kind },
+    entries.map((e) => h("li", { "data-kind": e.kind },
       h("time", { datetime: e.at }, formatDateTime(e.at, zone)), " — ", h("span", { className: "what" }, e.label),
       e.by ? h("span", { className: "sub" }, ` — par ${e.by}`) : null,
       operator && e.account ? h("span", { className: "sub" }, ` (compte ${e.account})`) : null,

@@ -3,7 +3,7 @@
 // order; the contractor invoices what was received; everyone reads the invoices, where each stands in
 // Chorus Pro and the e-invoicing lifecycle, and downloads the Factur-X XML.
 import {
-  formatDateTime, formatEuros, frenchDateTimeOf, nowIsoIn, orderZone, stateLabel,
+  formatDateTime, formatEuros, frenchDateTimeOf, nowIsoIn, orderStateText, orderZone,
 } from "./logic.mjs";
 import {
   INVOICE_KINDS, VAT_RATES, buildInvoice, invoiceTotals, invoiceableLines, lineAmountCents, lineCalculationText,
@@ -87,7 +87,7 @@ function receptionForm(ctx, order, refresh, milestonesFollowUp, zone) {
       ...(comment.input.value.trim() ? { comment: comment.input.value.trim() } : {}) };
     try {
       const { reply: after } = await send.send(content, timed);
-      result.textContent = `Réception enregistrée : la commande est « ${stateLabel(after.state)} ».`;
+      result.textContent = `Réception enregistrée : ${orderStateText(after.state)}.`;
       redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
       failed(slot, err);
@@ -227,7 +227,7 @@ function invoiceForm(ctx, order, refresh, zone, supplier) {
     if (errors.length) return slot.show(errors);
     try {
       const { reply } = await send.send(invoice);
-      result.textContent = `Facture ${reply.invoice_number} acceptée : la commande est « ${stateLabel(reply.order_state)} ».`;
+      result.textContent = `Facture ${reply.invoice_number} acceptée : ${orderStateText(reply.order_state)}.`;
       redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
       failed(slot, err);

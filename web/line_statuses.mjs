@@ -3,7 +3,7 @@
 // of « Déclarer l'exécution ». Pure logic and its tests: line_status_logic.mjs, tests/web/line_status.test.mjs.
 // The section is one <form>: choosing a status is typing in it, so a live re-read of the screen yields to it
 // (« Actualiser » instead, live_order.mjs) until it is sent.
-import { nowIsoIn, stateLabel } from "./logic.mjs";
+import { nowIsoIn, orderStateText } from "./logic.mjs";
 import {
   LINES_PATH, declarationNote, frozenLinesNote, lineChoiceOptions, linePath, lineStatusBody, lineStatusContent, lineStatusErrors,
   lineStatusRows, receptionNote,
@@ -76,7 +76,7 @@ export function lineStatusSection(ctx, order, events, zone, { frozen = false, an
     try {
       const sent = await rec.send(content, lineStatusBody);
       if (sent.ignored) return;
-      result.textContent = `État des lignes enregistré : la commande est « ${stateLabel(sent.reply.order_state)} ».`;
+      result.textContent = `État des lignes enregistré : ${orderStateText(sent.reply.order_state)}.`;
       answered(result.textContent);
     } catch (err) {
       if (err.status === 401) return;

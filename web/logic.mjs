@@ -92,6 +92,12 @@ export function stateLabel(state) {
   return STATE_LABELS[state] ?? state ?? "—";
 }
 
+// « la commande est à l'état « terminé » » (A6): a state's label is masculine, the order feminine — never « la commande
+// est « terminé » ». What a reception, an invoice, a decision or the lines' statuses say the order is now.
+export function orderStateText(state) {
+  return `la commande est à l'état « ${stateLabel(state)} »`;
+}
+
 // A6 overall progress %, as the contractor last reported it — except once the work is done: a « terminé » order
 // (and so a réceptionné, facturé or clôturé one, all reached through it) reads 100 %, the figure last reported
 // (when one was and it was less) kept in a note. A display rule: the stored progress is never rewritten.
@@ -1197,19 +1203,20 @@ export function resolutionClockText(incident) {
 // Who did what is told by role, never by account id: the reporter by its organisation and role (in the
 // label), every later step by the operator, the only one who takes them. `account` keeps the uid for the
 // operator's own screen (which colleague), not shown to the other roles.
-export function incidentHistory(incident, people = {}) {
+// `named` false: the reporter is not named again (the incidents' row names it once, in its « Signalement » column).
+export function incidentHistory(incident, people = {}, { named = true } = {}) {
   const who = incidentReporterText(incident);
   const operator = "l'opérateur";
   const entries = [];
   if (incident.channel === "phone") {
-    entries.push({ at: incident.reported_at, kind: "call", label: `Appel téléphonique de ${who}`, by: null,
+    entries.push({ at: incident.reported_at, kind: "call", label: named ? `Appel téléphonique de ${who}` : "Appel téléphonique", by: null,
       account: null, text: null });
     if (incident.recorded_at) {
       entries.push({ at: incident.recorded_at, kind: "recorded", label: "Signalement téléphonique saisi par écrit",
         by: operator, account: personText(people, incident.recorded_by), text: null });
     }
   } else {
-    entries.push({ at: incident.reported_at, kind: "reported", label: `Signalé par ${who}`, by: null,
+    entries.push({ at: incident.reported_at, kind: "reported", label: named ? `Signalé par ${who}` : "Signalé sur la plateforme", by: null,
       account: personText(people, incident.reported_by), text: null });
   }
   if (incident.acknowledged_at) {
@@ -1238,6 +1245,15 @@ export function incidentReporterText(incident, { capital = false } = {}) {
   const role = capital ? label : label.toLowerCase();
   const name = incident.reporter_name && incident.reporter_name !== incident.reporter_tenant ? incident.reporter_name : null;
   return name ? `${name} — ${incident.reporter_tenant} (${role})` : `${incident.reporter_tenant} (${role})`;
+}
+
+// B9 incidents: what an incident's row of the list says of who reported it and when — the reporter named once, in its
+// « Signalement » cell (`reporter`, with the account beneath, `account`, unless by phone), the history's first step
+// not naming it again (« gestionnaire » then « Gestionnaire » was the same party twice).
+export function incidentRowView(incident, people = {}) {
+  return { reporter: incidentReporterText(incident),
+    account: incident.channel !== "phone" ? personText(people, incident.reported_by) : null,
+    history: incidentHistory(incident, people, { named: false }) };
 }
 
 // B5 accounts: an account as people read it, « Léa Martin <lea.martin@x.fr> » (list_incidents' people), its uid only

@@ -8,7 +8,7 @@ import {
   timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
   nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
 } from "./logic.mjs";
-import { eventFacts, eventStateText } from "./logic.mjs";  // A6 history: each event's state and what it carried
+import { eventFacts, eventStateText, orderStateText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
   announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder,
   table,
@@ -593,7 +593,7 @@ function moveForm(ctx, order, move, zone, refresh) {
     if (errors.length) return slot.show(errors);
     try {
       const { reply } = await send.send(report);
-      result.textContent = `Accepté : la commande est « ${stateLabel(reply.order_state)} »` +
+      result.textContent = `Accepté : ${orderStateText(reply.order_state)}` +
         (reply.late ? " (transmis plus de 15 minutes après l'événement)." : ".");
       redrawAfterAnswer(refresh, result.textContent);
     } catch (err) {
@@ -633,7 +633,7 @@ function clientDecisions(ctx, order, moves, refresh, zone) {
       const { occurred_at: _, ...content } = body;
       try {
         const { reply: after } = await send.send(content, (c, attempt) => ({ ...c, occurred_at: attempt.occurredAt }));
-        result.textContent = `Décision enregistrée : la commande est « ${stateLabel(after.state)} ».`;
+        result.textContent = `Décision enregistrée : ${orderStateText(after.state)}.`;
         redrawAfterAnswer(refresh, result.textContent);
       } catch (err) {
         if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);

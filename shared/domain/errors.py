@@ -78,11 +78,11 @@ CATALOGUE: dict[str, str] = {
     "OCCURRED_BEFORE_ORDER": "La date de l'événement ({occurred_at}) précède l'émission de la commande ({issued_at}) : rien ne se passe sur une commande avant qu'elle existe. Datez l'événement du moment où il a eu lieu.",
     "DATE_BEFORE_ORDER": "{what} ({date}) tombe un jour antérieur à l'émission de la commande ({issued_at}) : rien ne se passe sur une commande avant qu'elle existe.",
     # reception (service fait) and invoices (A6, B7, B10, B11; docs/invoicing.md)
-    "NOTHING_TO_RECEIVE": "Aucune ligne à réceptionner : la commande est « {state_label} » et ses lignes livrées sont déjà réceptionnées.",
+    "NOTHING_TO_RECEIVE": "Aucune ligne à réceptionner : la commande est à l'état « {state_label} » et ses lignes livrées sont déjà réceptionnées.",
     "LINE_ALREADY_RECEIVED": "La ligne « {line_id} » est déjà réceptionnée.",
     "LINE_RECEIVED_NOT_UNDONE": "La ligne « {line_id} » a été réceptionnée par le client (service fait) : elle ne peut plus être déclarée non réalisée. Un écart constaté depuis se règle avec le client.",
     "LINE_NOT_DONE": "La ligne « {line_id} » a été déclarée non réalisée par le prestataire : elle ne peut pas être réceptionnée.",
-    "LINE_NOT_DELIVERED": "La ligne « {line_id} » n'est pas déclarée réalisée et la commande est « {state_label} » : réceptionnez-la une fois livrée.",
+    "LINE_NOT_DELIVERED": "La ligne « {line_id} » n'est pas déclarée réalisée et la commande est à l'état « {state_label} » : réceptionnez-la une fois livrée.",
     "RESERVATION_NOT_FOUND": "Réserve « {reservation_id} » introuvable sur cette commande.",
     "RESERVATION_ALREADY_LIFTED": "La réserve « {reservation_id} » est déjà levée.",
     "INVOICE_ALREADY_EXISTS": "La facture « {invoice_number} » existe déjà avec un contenu différent.",

@@ -38,15 +38,17 @@ class NodeKind(StrEnum):
     EQUIPMENT = "equipment"  # équipement (boiler, lift, door…)
 
 
-LABELS = {NodeKind.SITE: "site / groupe", NodeKind.BUILDING: "bâtiment", NodeKind.STAIRCASE: "cage / entrée",
-          NodeKind.DWELLING: "logement", NodeKind.EQUIPMENT: "équipement"}
-
 # The French name a manager writes in a file's ``kind`` column, accepted beside the code (without case nor accents,
-# ’ as '): the code is what is stored. « groupe » and « entrée » (LABELS) name a site and a staircase too.
+# ’ as '): the code is what is stored. « groupe » and « entrée » name a site and a staircase too, and the earlier
+# labels « site / groupe », « cage / entrée » are still accepted.
 FRENCH_NAMES = {NodeKind.SITE: "site", NodeKind.BUILDING: "bâtiment", NodeKind.STAIRCASE: "cage d'escalier",
                 NodeKind.DWELLING: "logement", NodeKind.EQUIPMENT: "équipement"}
+# One French wording for the kinds everywhere (import, its errors, the web picker: web/coverage_logic.mjs
+# NODE_KIND_LABELS): the names a file writes.
+LABELS = dict(FRENCH_NAMES)
 _ALIASES = {"groupe": NodeKind.SITE, "entrée": NodeKind.STAIRCASE, "cage": NodeKind.STAIRCASE,
-            "escalier": NodeKind.STAIRCASE}
+            "escalier": NodeKind.STAIRCASE, "site / groupe": NodeKind.SITE, "cage / entrée": NodeKind.STAIRCASE,
+            "cage d'escalier / entrée": NodeKind.STAIRCASE}
 # What an error on the kind lists: the French names, then the codes.
 KIND_CHOICES = (", ".join(FRENCH_NAMES.values()) + " (ou les codes " + ", ".join(k.value for k in NodeKind) + ")")
 

@@ -77,3 +77,11 @@ def test_every_role_and_right_has_its_french_label_as_the_web_app_names_rights()
     assert dict(re.findall(r'"([a-z.]+)": "([^"]+)"', rights_module())) == RIGHT_LABELS
     assert ErrorDetail.of("header.Authorization", "MISSING_RIGHT", right=RIGHT_LABELS["needs.read"]).message == (
         "Il vous manque le droit « lire les besoins » pour cette opération.")
+
+
+def test_an_orders_state_is_said_a_l_etat_never_la_commande_est_followed_by_the_masculine_label():
+    """A6: « la commande est à l'état « terminé » » — a state's label is masculine, the order feminine."""
+    said = [(code, text) for code, text in CATALOGUE.items() if re.search(r"commande est «", text, re.IGNORECASE)]
+    assert said == []
+    assert "la commande est à l'état « terminé »" in ErrorDetail.of("$.lines", "NOTHING_TO_RECEIVE",
+                                                                      state_label="terminé").message

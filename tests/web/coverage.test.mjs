@@ -3,9 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, nodeLabel, nodeOptions, siteNodes,
-  siteOptions,
+  NODE_KIND_LABELS, activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, coverageMeter,
+  currentNodeText, nodeLabel, nodeNaming, nodeOptions, nodesById, siteNodes, siteOptions,
 } from "../../web/coverage_logic.mjs";
+import { readFileSync } from "node:fs";
 import { listQuery } from "../../web/logic.mjs";
 
 const coverage = {
@@ -49,7 +50,70 @@ test("A7: the picker offers the nodes by label in French order, without the orde
   ];
   assert.deepEqual(nodeOptions(rows, "LYON-BAT-B").map((o) => o.value), ["LYON-BAT-A", "ENTREPOT", "LYON"]);
   assert.equal(nodeLabel(rows[2]), "Bâtiment A — LYON-BAT-A (bâtiment, 69383)");
-  assert.equal(nodeLabel(rows[3]), "Entrepôt — ENTREPOT (site / groupe)");
+  assert.equal(nodeLabel(rows[3]), "Entrepôt — ENTREPOT (site)");
+});
+
+const OULLINS = [
+  { node_id: "OULLINS", kind: "site", parent_id: null, label: "Site Oullins", in_commune: "69149" },
+  { node_id: "OULLINS-BAT-A", kind: "building", parent_id: "OULLINS", label: "Bâtiment A", in_commune: "69149" },
+  { node_id: "OULLINS-BAT-B", kind: "building", parent_id: "OULLINS", label: "Bâtiment B", in_commune: "69149" },
+  { node_id: "OULLINS-BAT-B-CAGE-1", kind: "staircase", parent_id: "OULLINS-BAT-B", label: "Cage 1", in_commune: "69149" },
+  { node_id: "OULLINS-BAT-B-LOG-3", kind: "dwelling", parent_id: "OULLINS-BAT-B", label: "Logement 3",
+    in_commune: "69149", status: "retired" },
+  { node_id: "VAULX", kind: "site", parent_id: null, label: "Résidence du Mas", in_commune: "69256" },
+  { node_id: "VAULX-BAT-A", kind: "building", parent_id: "VAULX", label: "Bâtiment A", in_commune: "69256" },
+];
+
+test("A7: the picker names each element with its ancestors' labels: many are « Bâtiment A »", () => {
+  const byId = nodesById(OULLINS);
+  const active = OULLINS.filter((n) => n.status !== "retired");
+  const options = nodeOptions(active, null, byId);
+  assert.deepEqual(options.map((o) => o.label), [
+    "Résidence du Mas — VAULX (site, 69256)",
+    "Résidence du Mas › Bâtiment A — VAULX-BAT-A (bâtiment, 69256)",
+    "Site Oullins — OULLINS (site, 69149)",
+    "Site Oullins › Bâtiment A — OULLINS-BAT-A (bâtiment, 69149)",
+    "Site Oullins › Bâtiment B — OULLINS-BAT-B (bâtiment, 69149)",
+    "Site Oullins › Bâtiment B › Cage 1 — OULLINS-BAT-B-CAGE-1 (cage d'escalier, 69149)",
+  ]);
+  // the rows alone name the ancestors they hold
+  assert.equal(nodeOptions(active).find((o) => o.value === "VAULX-BAT-A").label,
+    "Résidence du Mas › Bâtiment A — VAULX-BAT-A (bâtiment, 69256)");
+});
+
+test("A7: the orphans, the retired elements and « Aujourd'hui » are named by the tree's labels, the id beneath", () => {
+  const byId = nodesById(OULLINS);
+  assert.deepEqual(nodeNaming("OULLINS-BAT-B-LOG-3", byId),
+    { label: "Site Oullins › Bâtiment B › Logement 3", id: "OULLINS-BAT-B-LOG-3" });
+  assert.deepEqual(nodeNaming("ANCIEN-BAT", byId), { label: null, id: "ANCIEN-BAT" });
+  assert.deepEqual(nodeNaming(null, byId), { label: null, id: null });
+  assert.equal(currentNodeText("OULLINS-BAT-B-LOG-3", byId),
+    "« Site Oullins › Bâtiment B › Logement 3 » (OULLINS-BAT-B-LOG-3)");
+  assert.equal(currentNodeText("ANCIEN-BAT", byId), "« ANCIEN-BAT »");
+  assert.equal(currentNodeText(null, byId), "aucun élément");
+  assert.match(attachQuestion("BC-3", "OULLINS-BAT-B-LOG-3", "Bâtiment A", byId),
+    /^Rattacher la commande BC-3 \(aujourd'hui sur « Site Oullins › Bâtiment B › Logement 3 » \(OULLINS-BAT-B-LOG-3\)\)/);
+});
+
+test("A7: the meter says what is on an element in force and what sits on a retired one, never 100 % for both", () => {
+  const retired = Array.from({ length: 16 }, (_, i) => ({ kind: "order", id: `BC-${i}`, node_id: "OULLINS-BAT-B-LOG-3" }));
+  const meter = coverageMeter({ items: 600, attached: 600, coverage_percent: 100, orphans: [], on_retired_nodes: retired });
+  assert.equal(meter.value, 97.33);
+  assert.equal(meter.text, "97,33 % rattachés à un élément en vigueur, 2,67 % sur des éléments retirés");
+  assert.deepEqual([meter.inForce, meter.retired], [584, 16]);
+  assert.equal(coverageMeter({ items: 4, attached: 3, orphans: [{}], on_retired_nodes: [] }).text,
+    "75 % rattachés à un élément en vigueur");
+  assert.equal(coverageMeter({ items: 0, attached: 0, orphans: [], on_retired_nodes: [] }).text,
+    "100 % rattachés à un élément en vigueur");
+});
+
+test("A7: the kinds have one French wording, the import's (shared/domain/property_tree.py FRENCH_NAMES)", () => {
+  const source = readFileSync(new URL("../../shared/domain/property_tree.py", import.meta.url), "utf8");
+  const names = source.match(/FRENCH_NAMES = \{([^}]*)\}/)[1];
+  for (const [kind, label] of Object.entries(NODE_KIND_LABELS)) {
+    assert.match(names, new RegExp(`NodeKind\\.${kind.toUpperCase()}: "${label}"`), kind);
+  }
+  assert.ok(!Object.values(NODE_KIND_LABELS).some((l) => l.includes("/")));
 });
 
 test("A7: the body names the order and the node; no node chosen is said before sending", () => {

@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import {
   callTimeHint, callerTerritory, hoursText, incidentChannelText, incidentHistory, incidentReporterText, incidentStepBody,
-  personText, phoneReport, resolutionClockText, territoryOptions,
+  incidentRowView, personText, phoneReport, resolutionClockText, territoryOptions,
 } from "../../web/logic.mjs";
 
 const PHONE = {
@@ -134,4 +134,23 @@ test("who reported it is named: the party by its registered name then its id, ea
   // an account the page does not name keeps its uid; no account, nothing
   assert.equal(personText(people, "uid-gone"), "uid-gone");
   assert.equal(personText(people, null), null);
+});
+
+test("B9: an incident's row names the reporter once — « gestionnaire » then « Gestionnaire » was the same party twice", () => {
+  const online = { ...PHONE, channel: "platform", reporter_tenant: "mgr-test", reporter_role: "manager",
+    reported_by: "uid-manager", recorded_at: null, recorded_by: null };
+  const people = { "uid-manager": "Léa Martin <lea.martin@bailleur.fr>", "uid-operator": "Astreinte <astreinte@passerelle.fr>" };
+  for (const incident of [online, PHONE]) {
+    const view = incidentRowView(incident, people);
+    const said = [view.reporter, view.account ?? "", ...view.history.map((e) => e.label)].join(" | ");
+    const role = incident.reporter_role === "manager" ? /gestionnaire/gi : /prestataire/gi;
+    assert.equal(said.match(role).length, 1, said);
+    assert.equal(said.split(incident.reporter_tenant).length - 1, 1, said);
+  }
+  const view = incidentRowView(online, people);
+  assert.equal(view.reporter, "mgr-test (gestionnaire)");
+  assert.equal(view.account, "Léa Martin <lea.martin@bailleur.fr>");
+  assert.equal(view.history[0].label, "Signalé sur la plateforme");
+  assert.equal(incidentRowView(PHONE, people).history[0].label, "Appel téléphonique");
+  assert.equal(incidentRowView(PHONE, people).account, null);
 });

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { catalogueReviewText } from "../../web/logic.mjs";
+import { catalogueReviewText, orderStateText } from "../../web/logic.mjs";
 
 const WEB = new URL("../../web/", import.meta.url);
 const STRING = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
@@ -28,4 +28,11 @@ test("the catalogue's review is told without its requirement id", () => {
   const view = { in_force: { reviewed_on: "2026-01-01" }, review_due_on: "2026-07-01", needs_review: true };
   assert.equal(catalogueReviewText(view).text,
     "Revue semestrielle en retard : elle était due le 01/07/2026 (dernière revue le 01/01/2026).");
+});
+
+test("A6: an order's state is said « la commande est à l'état « terminé » », never « la commande est « terminé » »", () => {
+  assert.equal(orderStateText("completed"), "la commande est à l'état « terminé »");
+  const found = readdirSync(WEB).filter((f) => /\.(m?js)$/.test(f))
+    .flatMap((f) => literals(f).filter((s) => /commande est «/i.test(s)).map((s) => `${f}: ${s}`));
+  assert.deepEqual(found, []);
 });
