@@ -45,7 +45,6 @@ FRENCH_NAMES = {NodeKind.SITE: "site", NodeKind.BUILDING: "bâtiment", NodeKind.
                 NodeKind.DWELLING: "logement", NodeKind.EQUIPMENT: "équipement"}
 # One French wording for the kinds everywhere (import, its errors, the web picker: web/coverage_logic.mjs
 # NODE_KIND_LABELS): the names a file writes.
-LABELS = dict(FRENCH_NAMES)
 _ALIASES = {"groupe": NodeKind.SITE, "entrée": NodeKind.STAIRCASE, "cage": NodeKind.STAIRCASE,
             "escalier": NodeKind.STAIRCASE, "site / groupe": NodeKind.SITE, "cage / entrée": NodeKind.STAIRCASE,
             "cage d'escalier / entrée": NodeKind.STAIRCASE}
@@ -60,7 +59,7 @@ def _folded(text: str) -> str:
 
 
 _KIND_BY_NAME = {_folded(name): kind for kind, name in [*((k, k.value) for k in NodeKind), *FRENCH_NAMES.items(),
-                                                        *LABELS.items(), *((k, a) for a, k in _ALIASES.items())]}
+                                                        *((k, a) for a, k in _ALIASES.items())]}
 
 
 def kind_named(value: str) -> NodeKind | None:
@@ -288,14 +287,14 @@ def concerns(in_commune: str | None, perimeters: list[Perimeter]) -> bool:
 
 def _parent_errors(node: PropertyNode, tree: dict[str, PropertyNode], field: str) -> list[ErrorDetail]:
     allowed = ALLOWED_PARENTS[node.kind]
-    names = ", ".join(sorted(LABELS[k] if k else "aucun (racine)" for k in allowed)) or "aucun"
+    names = ", ".join(sorted(FRENCH_NAMES[k] if k else "aucun (racine)" for k in allowed)) or "aucun"
     if node.parent_id is None:
         return [] if None in allowed else [ErrorDetail.of(field, "REQUIRED", detail=f"parents possibles : {names}")]
     parent = tree.get(node.parent_id)
     if parent is None:
         return [ErrorDetail.of(field, "PARENT_NOT_FOUND", parent_id=node.parent_id)]
     if parent.kind not in allowed:
-        return [ErrorDetail.of(field, "PARENT_KIND_NOT_ALLOWED", kind=LABELS[node.kind], parent_kind=LABELS[parent.kind],
+        return [ErrorDetail.of(field, "PARENT_KIND_NOT_ALLOWED", kind=FRENCH_NAMES[node.kind], parent_kind=FRENCH_NAMES[parent.kind],
                                allowed=names)]
     return []
 
