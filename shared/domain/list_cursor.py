@@ -1,7 +1,7 @@
 """Lists read by activity, newest first (A11 lists: list_orders, list_quotes). Their cursor: where the previous page
 stopped — the last row's activity time and its document path —, opaque to the caller (URL-safe base64 of a small
 JSON); a token that is not one, has a naive time, or names a path the list does not hold decodes to None. And the
-query's identifiers (a party, an order, a node), each checked as the platform's ids are."""
+query's identifiers (a party, an order, a node), each checked as the platform's ids are, and its page size."""
 
 from __future__ import annotations
 
@@ -52,3 +52,14 @@ def identifier(args: Mapping[str, str], name: str, errors: list[ErrorDetail]) ->
         errors.append(ErrorDetail.of(f"query.{name}", "INVALID_FORMAT", detail="identifiant attendu"))
         return None
     return value
+
+
+def limit(args: Mapping[str, str], default: int, maximum: int, errors: list[ErrorDetail]) -> int:
+    """The query's page size: ``default`` when none is given; out of 1–``maximum``, ``default`` and its error added."""
+    raw = args.get("limit")
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        errors.append(ErrorDetail.of("query.limit", "OUT_OF_RANGE", detail=f"entre 1 et {maximum}"))
+        return default
+    return int(raw)

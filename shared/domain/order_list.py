@@ -121,12 +121,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
             errors.append(ErrorDetail.of("query.updated_since", "INVALID_FORMAT",
                                          detail="date-heure ISO 8601 avec fuseau, ex. 2026-03-03T09:00:00+01:00"))
             since = None
-    limit = DEFAULT_LIMIT
-    if args.get("limit"):
-        if not args["limit"].isdigit() or not 1 <= int(args["limit"]) <= MAX_LIMIT:
-            errors.append(ErrorDetail.of("query.limit", "OUT_OF_RANGE", detail=f"entre 1 et {MAX_LIMIT}"))
-        else:
-            limit = int(args["limit"])
+    limit = list_cursor.limit(args, DEFAULT_LIMIT, MAX_LIMIT, errors)
     cursor = None
     if args.get("cursor"):
         cursor = Cursor.decode(args["cursor"])

@@ -71,12 +71,7 @@ def parse_query(role: str, tenant: str, args: Mapping[str, str]) -> tuple[QuoteQ
         except ValueError:
             errors.append(ErrorDetail.of("query.state", "INVALID_VALUE",
                                          detail=", ".join(s.value for s in QuoteState) + " attendu"))
-    limit = DEFAULT_LIMIT
-    if args.get("limit"):
-        if not args["limit"].isdigit() or not 1 <= int(args["limit"]) <= MAX_LIMIT:
-            errors.append(ErrorDetail.of("query.limit", "OUT_OF_RANGE", detail=f"entre 1 et {MAX_LIMIT}"))
-        else:
-            limit = int(args["limit"])
+    limit = list_cursor.limit(args, DEFAULT_LIMIT, MAX_LIMIT, errors)
     cursor = None
     if args.get("cursor"):
         cursor = QuoteCursor.decode(args["cursor"])
