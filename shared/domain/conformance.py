@@ -42,10 +42,9 @@ from typing import Any
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.domain.base import Command, Model
+from shared.domain.base import Command, Identifier, Model
 from shared.domain.errors import ErrorDetail
 from shared.domain.event_types import EventType
-from shared.domain.orders import Identifier
 
 class StartConformance(Command):
     """POST start_conformance (contractor): an empty object — the run is the contractor's own."""
