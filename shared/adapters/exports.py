@@ -10,6 +10,7 @@ import functools
 import itertools
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, BinaryIO
 
 from google.api_core import exceptions as gexc
@@ -20,6 +21,7 @@ CHUNK_BYTES = 4 * 1024 * 1024
 ARCHIVE_CHUNK_BYTES = 16 * 1024 * 1024
 PART_CHUNK_BYTES = 1024 * 1024
 WALK_PAGE = 300  # documents read per request while walking a space
+WALK_THREADS = 8  # requests listing a page's subcollections at once
 
 
 class CloudExportArchive:
@@ -51,20 +53,24 @@ class CloudExportArchive:
         snap = root.get()
         if snap.exists:
             yield space, snap.to_dict()
-        yield from self._walk_collections(root.collections())
+        with ThreadPoolExecutor(max_workers=WALK_THREADS) as pool:
+            yield from self._walk_collections(root.collections(), pool)
 
-    def _walk_collections(self, collections) -> Iterator[tuple[str, dict[str, Any]]]:
+    def _walk_collections(self, collections, pool: ThreadPoolExecutor) -> Iterator[tuple[str, dict[str, Any]]]:
         """Depth first; the documents of a collection read ``WALK_PAGE`` at a time in one request each
-        (list_documents also names parents that only hold subcollections)."""
+        (list_documents also names parents that only hold subcollections), and their subcollections listed side by
+        side (one request per document, ``WALK_THREADS`` at a time: one after the other, a month of a manager's
+        orders took tens of minutes)."""
         for collection in collections:
             refs = collection.list_documents(page_size=WALK_PAGE)
             while page := list(itertools.islice(refs, WALK_PAGE)):
+                below = pool.map(lambda ref: list(ref.collections()), page)
                 snaps = {snap.reference.path: snap for snap in self.db.get_all(page)}
-                for ref in page:
+                for ref, subcollections in zip(page, below):
                     snap = snaps.get(ref.path)
                     if snap is not None and snap.exists:
                         yield ref.path, snap.to_dict()
-                    yield from self._walk_collections(ref.collections())
+                    yield from self._walk_collections(subcollections, pool)
 
     # --- Cloud Storage ------------------------------------------------------------------------
     def files(self, prefix: str) -> Iterator[tuple[str, int]]:
