@@ -78,7 +78,7 @@ def test_the_operator_reads_the_directory_and_picks_the_caller_of_a_phone_incide
     phone.get_by_label("Description", exact=True).fill("Le prestataire ne reçoit plus les commandes.")
     phone.get_by_role("button", name="Enregistrer le signalement téléphonique").click()
     expect(page.locator("p.result.outcome")).to_contain_text("« ERP sans réponse »")
-    expect(page.locator("tr[data-incident]", has_text="ERP sans réponse")).to_contain_text("ctr-annu-ok (Prestataire)")
+    expect(page.locator("tr[data-incident]", has_text="ERP sans réponse")).to_contain_text("Entreprise de démo — ctr-annu-ok (prestataire)")
     app.check(page, "operateur-incident-appelant", shot=False)
 
     # When the lists cannot be loaded, it is told so in French and types the caller's space instead
