@@ -101,3 +101,27 @@ def invoice_body(invoice_number: str = "F-2026-0042", order_id: str = "BC-2026-0
             "total_excl_tax_cents": net, "vat_cents": vat, "total_incl_tax_cents": net + vat}
     body.update(overrides)
     return body
+
+
+def late_today(minutes_ago: int, allowed: dt.timedelta = dt.timedelta(minutes=15)) -> dt.datetime:
+    """When an event ``minutes_ago`` happened, for a message shared late (past ``allowed``, D1's 15 minutes)
+    whose missed deadline falls on today's Paris day, the day a refusal sent now counts on too: just after
+    midnight in Paris, the event is moved to a few minutes before midnight so that its deadline (and so its
+    P1 day) falls after it. A run within a minute of midnight first waits for the new day."""
+    from shared.domain.workdays import PARIS
+    import time
+
+    now = dt.datetime.now(dt.UTC)
+    local = now.astimezone(PARIS)
+    next_midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), PARIS)
+    if next_midnight - local < dt.timedelta(minutes=1):
+        time.sleep((next_midnight - local).total_seconds() + 1)
+        return late_today(minutes_ago, allowed)
+    midnight = dt.datetime.combine(local.date(), dt.time(), PARIS)
+    if now - midnight < dt.timedelta(seconds=20):
+        time.sleep(20)
+        return late_today(minutes_ago, allowed)
+    occurred = now - dt.timedelta(minutes=minutes_ago)
+    if occurred + allowed <= midnight:  # due yesterday (or at midnight): halfway between midnight and now instead
+        occurred = midnight + (now - midnight) / 2 - allowed
+    return occurred.astimezone(dt.UTC)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import TERMINAL_STATES, STATE_LABELS
 from shared.domain.quotes import (
@@ -81,7 +82,8 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
             order = None
         elif order.state in TERMINAL_STATES:
             refused.append(ErrorDetail.of("$.order_id", "ORDER_TERMINATED", state_label=STATE_LABELS[order.state]))
-    if cmd.valid_until < now.date():
+    territory = quotes.quote_territory(uow, manager_id, cmd, contract, order, checked.node_commune)  # B18
+    if cmd.valid_until < workdays.local_date(now, territory):  # valid all that day where the quote counts (B18)
         refused.append(ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée"))
     if refused:
         raise DomainError(refused)
@@ -90,7 +92,6 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
     if existing is not None:
         return _raised_again(quote_store.quote_from(existing), contractor_id, cmd, submission_id, asked), False
     in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines, now)
-    territory = quotes.quote_territory(uow, manager_id, cmd, contract, order, checked.node_commune)  # B18
     first = QuoteVersion(version=1, lines=cmd.lines, valid_until=cmd.valid_until,
                          document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
                          catalogue_version=in_force.version if in_force else None)

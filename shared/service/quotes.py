@@ -228,7 +228,7 @@ def submit(contractor_id: str, cmd: SubmitQuote, uow: UnitOfWork, clock: Clock,
     if quote.version_of(submission_id) is not None:
         return quote
     now = clock.now()
-    if cmd.valid_until < now.date():
+    if cmd.valid_until < _today(quote, now):  # B18: valid all that day in the quote's territory
         raise DomainError([ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée")])
     in_force = priced_by_catalogue(uow, cmd.manager_id, quote.contract_id, cmd.lines, now)
     revised = QuoteVersion(version=len(quote.versions) + 1, lines=cmd.lines, valid_until=cmd.valid_until,

@@ -17,7 +17,7 @@ from google.cloud.firestore import FieldFilter
 
 from shared.domain import workdays
 from shared.ports import InboundMessage
-from tests.builders import issue_order_body, report
+from tests.builders import issue_order_body, late_today, report
 
 TENANT = "mgr-test"
 CONTRACT = "AC-2026-017"
@@ -47,7 +47,7 @@ def test_a_dozen_late_messages_and_a_malformed_one_on_one_day_cost_the_contract_
         assert manager.post("receive_order", issue_order_body(order_id)).status_code == 201
     # Given an ERP back from an outage: twelve messages of twelve orders, each about an event 40 minutes old,
     # published at once on the bus
-    occurred = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=40)
+    occurred = late_today(40)  # (just after midnight in Paris: a few minutes before it, due today all the same)
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
         ce_ids = list(pool.map(lambda o: contractor.publish(report(1, "acknowledged", order_id=o, occurred_at=occurred)),
                                orders[:12]))
@@ -98,6 +98,7 @@ def test_a_dozen_late_messages_and_a_malformed_one_on_one_day_cost_the_contract_
 
 def test_the_contract_s_terms_in_force_price_the_day_and_a_change_cannot_reach_back(platform, manager, contractor,
                                                                                    clean_firestore):
+    occurred = late_today(20)  # (past 00:00 in Paris: the message's day is today's whatever the hour)
     today = dt.datetime.now(dt.UTC).astimezone(workdays.PARIS).date()
     # Given the manager amends its contract: 300 EUR a day from today
     amended = manager.post("set_penalty_terms", {"contract_id": CONTRACT, "effective_from": today.isoformat(),
@@ -115,7 +116,7 @@ def test_the_contract_s_terms_in_force_price_the_day_and_a_change_cannot_reach_b
     order_id = f"BC-T-{uuid.uuid4().hex[:6]}"
     assert manager.post("receive_order", issue_order_body(order_id)).status_code == 201
     late = contractor.post("submit_execution", report(1, "acknowledged", order_id=order_id,
-                                                      occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20)))
+                                                      occurred_at=occurred))
     assert late.status_code == 200 and late.json()["late"] is True
     # Then its day is priced by the version in force: 300 EUR
     [entry], _ = ledger(clean_firestore)

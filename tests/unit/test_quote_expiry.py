@@ -9,14 +9,18 @@ import json
 import pytest
 
 from shared.domain.messages import EventType, ReplyStatus
-from shared.domain.quotes import QuoteState, SubmitQuote
+from shared.domain.errors import DomainError
+from shared.domain.orders import SiteRef
+from shared.domain.quotes import QuoteState, RaiseQuote, SubmitQuote
 from shared.ports import digest
-from shared.service import idempotency, quote_store, quotes
+from shared.service import idempotency, quote_origins, quote_store, quotes
 from shared.service.idempotency import LEASE
 from shared.service.inbound_router import Services, route
 from tests.builders import CONTRACTOR, MANAGER, inbound
 from tests.fakes import World
-from tests.quote_builders import LINES, a_world, counting_commits, decide, messages, requested, stored, submitted
+from tests.quote_builders import (
+    CONTRACT_ID, LINES, a_world, counting_commits, decide, messages, requested, stored, submitted,
+)
 
 
 @pytest.fixture
@@ -88,6 +92,36 @@ def test_validity_ends_at_midnight_in_the_quotes_territory(world):
     world.clock.advance(days=8, hours=4, minutes=30)
     # Then the quote has expired there, though it is still 10 March in Paris
     assert expire(world)["expired"] == 1
+
+
+def test_a_submission_is_dated_like_the_sweep_on_the_quotes_territory_clock():
+    # Given 23:30 UTC on 10 March: already 11 March in Paris, still 10 March at 19:30 in Martinique
+    world = a_world(now="2026-03-10T23:30:00+00:00")
+    # When the contractor answers a Paris request with a quote valid until 10 March
+    with pytest.raises(DomainError) as paris:
+        submitted(world, "DV-PARIS", dt.date(2026, 3, 10), commune="69123")
+    # Then it is refused: that day is over where the quote counts
+    assert [(e.field, e.code) for e in paris.value.errors] == [("$.valid_until", "OUT_OF_RANGE")]
+    # And the same date for a site in Fort-de-France is still valid there
+    assert submitted(world, "DV-MQ", dt.date(2026, 3, 10), commune="97209").state is QuoteState.SUBMITTED
+
+
+def test_a_quote_the_contractor_raises_is_dated_on_its_territory_clock_too():
+    # Given 13:30 UTC on 10 March: already 11 March at 00:30 in Nouméa
+    world = a_world(now="2026-03-10T13:30:00+00:00")
+    with pytest.raises(DomainError) as noumea:
+        quote_origins.raise_quote(CONTRACTOR, a_raise("DV-NC", commune="98818", valid_until=dt.date(2026, 3, 10)),
+                                  world.uow(), world.clock)
+    assert [(e.field, e.code) for e in noumea.value.errors] == [("$.valid_until", "OUT_OF_RANGE")]
+    # And in Lyon, where it is 14:30 on 10 March, the same quote is valid all that day
+    raised, _ = quote_origins.raise_quote(CONTRACTOR, a_raise("DV-LY", "69123", dt.date(2026, 3, 10)), world.uow(),
+                                          world.clock)
+    assert (raised.state, raised.territory) == (QuoteState.SUBMITTED, "69")
+
+
+def a_raise(quote_id: str, commune: str, valid_until: dt.date) -> RaiseQuote:
+    return RaiseQuote(manager_id=MANAGER, quote_id=quote_id, contract_id=CONTRACT_ID, title="Remplacement",
+                      site=SiteRef(node_id="N-1", commune=commune), lines=LINES, valid_until=valid_until)
 
 
 def test_an_acceptance_past_validity_also_tells_the_contractor(world):
