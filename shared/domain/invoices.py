@@ -26,6 +26,8 @@ from shared.domain.french_csv import euros
 from shared.domain.orders import Order, Text
 from shared.domain.reception import PublicInvoicing
 from shared.domain.siret import Siret
+from shared.domain.territories import LAST_RESORT
+from shared.domain.workdays import local_date
 
 # Chorus Pro takes invoice numbers of up to 20 characters.
 InvoiceNumber = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]{0,19}$")]
@@ -240,7 +242,7 @@ def build_invoice(order: Order, command: SubmitInvoice, contractor_id: str, rece
         total_incl_tax_cents=command.total_incl_tax_cents, credited_invoice_number=command.credited_invoice_number,
         credited_invoice_date=credited.issue_date if credited else None,
         pdf_sha256=command.pdf_sha256, payment_terms=command.payment_terms,
-        delivery_date=delivery.date() if delivery else None,
+        delivery_date=local_date(delivery, order.territory or LAST_RESORT) if delivery else None,  # on its clock (B18)
         reception_ids=sorted({r.reception_id for r in receptions}), received_at=received_at, channel=channel,
         history=[StatusChange(status="accepted", at=received_at)])
 

@@ -171,6 +171,25 @@ def test_an_invoice_on_received_lines_is_accepted_once_and_moves_the_order_to_in
     assert codes(reused) == [("$.invoice_number", "INVOICE_NUMBER_USED")]
 
 
+@pytest.mark.parametrize(("territory", "received_at", "delivered_on"), [
+    (None, "2026-03-03T23:30:00+00:00", "2026-03-04"),  # 00:30 on 4 March in Paris
+    ("972", "2026-03-04T02:00:00+00:00", "2026-03-03"),  # still 22:00 on 3 March in Martinique
+])
+def test_the_invoice_s_delivery_date_is_the_reception_s_day_on_the_order_s_clock(territory, received_at, delivered_on):
+    # Given an order received on its territory's day, past midnight in UTC or in Paris
+    world = World(received_at)
+    world.seed_contractor(CONTRACTOR, (MANAGER,))
+    world.seed_order(an_order(state=S.COMPLETED, line_status={"L1": True, "L2": True}, public_invoicing=BUYER,
+                              territory=territory))
+    body = {"order_id": "BC-2026-014", "occurred_at": received_at}
+    receptions.record_reception(MANAGER, ReceiveOrder.model_validate_json(json.dumps(body)), world.uow(), world.clock)
+    # When the contractor invoices the lines received
+    assert invoice(world, invoice_body(issue_date=delivered_on, due_date="2026-04-30")).status is ReplyStatus.ACCEPTED
+    # Then the Factur-X delivery date (BT-72) is the day the service was received there
+    [stored] = world.db.under(f"managers/{MANAGER}/orders/BC-2026-014/invoices").values()
+    assert stored["delivery_date"] == delivered_on
+
+
 def test_the_contractor_reads_the_seller_its_registry_record_holds_for_its_invoice_form(world):
     # Given a contractor record without its SIRET (as the fakes seed it): nothing to offer
     assert invoices.invoice_list(MANAGER, "BC-2026-014", world.uow(), CONTRACTOR).supplier is None
