@@ -243,3 +243,32 @@ def test_quotes_stored_before_they_kept_their_activity_are_dated_by_their_record
     assert ids(listed(world, "manager", "mgr-a")) == ["DV-OLD", "DV-NEW"]
     assert world.db.data("managers/mgr-a/quotes/DV-OLD")[UPDATED_AT] == T0 + dt.timedelta(minutes=50)
     assert backfill(world.uow(), apply=True).written == 0  # a second run writes nothing
+
+
+def test_orders_and_quotes_stored_before_they_kept_their_folded_reference_get_it_once_and_are_found_in_any_case():
+    from devtools.backfill_reference_folded import backfill
+    from shared.domain.order_list import parse_query as order_query
+    from shared.service.order_list import list_orders
+    from shared.service.order_store import order_doc, order_path
+    from tests.builders import an_order
+
+    world = a_world((a_quote("mgr-a", "DV-OLD", "ctr-x"), 1), (kept(a_quote("mgr-a", "DV-NEW", "ctr-x")), 2))
+    order = an_order("BC-OLD", manager_id="mgr-a")
+    world.seed(order_path("mgr-a", "BC-OLD"), {k: v for k, v in {**order_doc(order), UPDATED_AT: T0}.items()
+                                               if k != "order_id_folded"})
+    audits_before = len(world.db.under("managers/mgr-a/audit"))
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-old")) == []  # not found in lower case: no folded form
+
+    dry = backfill(world.uow())
+    assert [(k, o.read, o.kept, o.written) for k, o in dry.items()] == [("orders", 1, 0, 1), ("quotes", 2, 1, 1)]
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-old")) == []  # a dry run writes nothing
+    done = backfill(world.uow(), apply=True)
+    assert [o.written for o in done.values()] == [1, 1]
+    # found in any case now, their activity untouched, each write audited
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-old")) == ["DV-OLD"]
+    query, _ = order_query("manager", "mgr-a", {"order_id": " bc-old "})
+    assert [o["order_id"] for o in list_orders(query, world.uow(), world.clock)["orders"]] == ["BC-OLD"]
+    assert world.db.data("managers/mgr-a/quotes/DV-OLD")[UPDATED_AT] == T0 + dt.timedelta(minutes=1)
+    assert world.db.data(order_path("mgr-a", "BC-OLD"))[UPDATED_AT] == T0
+    assert len(world.db.under("managers/mgr-a/audit")) == audits_before + 2
+    assert [o.written for o in backfill(world.uow(), apply=True).values()] == [0, 0]  # a second run writes nothing
