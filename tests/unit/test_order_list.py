@@ -274,3 +274,35 @@ def test_a_contractor_finds_its_order_by_reference_without_naming_the_space():
     assert orders.list(query("contractor", "ctr-test", order_id="NOPE"))["orders"] == []
     # And the other filters still apply
     assert orders.list(query("contractor", "ctr-test", order_id="A-1", state="in_progress"))["orders"] == []
+
+
+def test_the_edge_trims_the_typed_reference_before_the_identifier_rule_and_no_other_id(monkeypatch):
+    # Given list_orders behind its real edge, the caller a manager with the right to read orders
+    import json
+
+    import flask
+
+    from functions.list_orders import list_orders as endpoint
+    from shared import bootstrap
+    from shared.edge import tenancy
+    from shared.edge.auth import Principal
+
+    orders = Orders([row("BC-2026-014", 1)])
+    principal = Principal(uid="u1", role="manager", tenant=MANAGER, rights=frozenset({"orders.read"}))
+    monkeypatch.setattr(tenancy, "principal_errors", lambda role, tenant, reader: [])
+    monkeypatch.setattr(bootstrap, "authenticator", lambda: type("A", (), {"verify": lambda self, a: principal})())
+    monkeypatch.setattr(bootstrap, "reader", orders.world.uow)
+    monkeypatch.setattr(bootstrap, "clock", lambda: orders.world.clock)
+
+    def get(query: str) -> tuple[int, dict]:
+        with flask.Flask(__name__).test_request_context(f"/?{query}", method="GET",
+                                                         headers={"Authorization": "Bearer x"}):
+            response = endpoint(flask.request)
+        return response.status_code, json.loads(response.get_data())
+
+    # When the reference comes as typed from a paper order: spaces around it, lower case
+    status, page = get("order_id=%20%20bc-2026-014%20")
+    # Then the order is found; a space around another id is still refused with its field
+    assert status == 200 and [o["order_id"] for o in page["orders"]] == ["BC-2026-014"]
+    status, problem = get("order_id=BC-2026-014&contractor_id=%20ctr-test")
+    assert status == 400 and [e["field"] for e in problem["errors"]] == ["query.contractor_id"]
