@@ -1,7 +1,7 @@
 """What the operator's one-off backfills share (docs/runbook.md): ``backfill_territory`` (B18), ``backfill_order_site_path``
-(A7, A11) and ``backfill_quote_activity`` (A11) each read every document of one kind page by page, hand the paths of
-those lacking what it writes to its own ``settle`` (read again and written in one commit, as the operator), and print
-what it did — a dry run unless ``--apply``.
+(A7, A11), ``backfill_quote_activity`` (A11) and ``backfill_reference_folded`` (A11, A2: orders, then quotes) each read
+every document of one kind page by page, hand the paths of those lacking what it writes to its own ``settle`` (read
+again and written in one commit, as the operator), and print what it did — a dry run unless ``--apply``.
 """
 
 from __future__ import annotations

@@ -25,4 +25,5 @@ def _list(req: http.Request) -> http.Answer:
 @functions_framework.http
 def list_orders(request):
     return http.serve(request, operation="list_orders", roles=frozenset({"manager", "contractor", "beneficiary"}),
-                      right="orders.read", action=_list, methods=("GET",), idempotent=False)
+                      right="orders.read", action=_list, methods=("GET",), idempotent=False,
+                      typed=("order_id",))

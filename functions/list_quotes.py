@@ -24,4 +24,5 @@ def _list(req: http.Request) -> http.Answer:
 @functions_framework.http
 def list_quotes(request):
     return http.serve(request, operation="list_quotes", roles=frozenset({"manager", "beneficiary", "contractor"}),
-                      right="orders.read", action=_list, methods=("GET",), idempotent=False)
+                      right="orders.read", action=_list, methods=("GET",), idempotent=False,
+                      typed=("quote_id",))

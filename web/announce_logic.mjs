@@ -38,3 +38,14 @@ export function reportShownText(period) {
 export function statementShownText(heading) {
   return `${heading} : affiché ci-dessous.`;
 }
+
+// A paged list (« Page suivante », « Première page »: the orders' lists, « Devis ») says the page it now shows and
+// how many rows it holds: « Page 2 : 25 commandes. » — `page` from 1, `count` the rows shown, `nouns` the list's
+// words (ORDER_NOUNS, QUOTE_NOUNS).
+export const ORDER_NOUNS = { one: "commande", many: "commandes", none: "aucune commande" };
+export const QUOTE_NOUNS = { one: "devis", many: "devis", none: "aucun devis" };
+
+export function pageText(page, count, nouns = ORDER_NOUNS) {
+  const rows = !count ? nouns.none : `${count} ${count === 1 ? nouns.one : nouns.many}`;
+  return `Page ${page} : ${rows}.`;
+}

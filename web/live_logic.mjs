@@ -169,11 +169,18 @@ export function rowKey(row) {
 // order's row again: list_orders order_id=, with the list's own filters), or "page" (it reads its page again) — on
 // a later page (a changed order, most recent activity now, moves to the first page), or when more orders changed
 // together than rows are worth reading one by one (`pending`: the orders already waiting, `maxRows`).
-// A list searching one reference (`orderId`) follows that order only.
+// A list searching one reference (`orderId`) follows the orders of that reference only — as list_orders searches it:
+// trimmed, regardless of case (sameReference).
 export function listUpdate(event, { managerId, orderId } = {}, { firstPage = true, pending = 0, maxRows = 5 } = {}) {
   if (!concernsList(event, { managerId })) return "ignore";
-  if (orderId && event.order_id !== orderId) return "ignore";
+  if (orderId && !sameReference(event.order_id, orderId)) return "ignore";
   return firstPage && pending < maxRows ? "row" : "page";
+}
+
+// Whether an order's reference is the one a person typed: spaces around it aside, regardless of case (« bc-2026-014 »
+// is « BC-2026-014 », as list_orders?order_id= and list_quotes?quote_id= search it).
+export function sameReference(reference, typed) {
+  return (reference ?? "").trim().toLowerCase() === (typed ?? "").trim().toLowerCase() && Boolean((typed ?? "").trim());
 }
 
 // The filters of one order's row query (listQuery plus order_id): the list's own — an order that no longer

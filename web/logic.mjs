@@ -802,11 +802,13 @@ export const QUOTE_LABELS = Object.freeze({ requested: "demandé", submitted: "r
 // « Devis » in pages (A2 quotes, A11 lists): the filters and the page's cursor → the query string of list_quotes (empty
 // values left out), 50 quotes a page, most recent activity first.
 export const QUOTE_PAGE = 50;
-export function quoteListQuery({ state, cursor, limit = QUOTE_PAGE } = {}) {
+export function quoteListQuery({ state, cursor, limit = QUOTE_PAGE, quoteId } = {}) {
   const params = new URLSearchParams();
   if (state) params.set("state", state);
   if (limit) params.set("limit", String(limit));
-  if (cursor) params.set("cursor", cursor);
+  const reference = (quoteId ?? "").trim();  // the search by reference (list_quotes trims it too, and ignores case)
+  if (reference) params.set("quote_id", reference);
+  else if (cursor) params.set("cursor", cursor);  // a search by reference is one short answer: no page to continue
   return params.toString();
 }
 

@@ -13,7 +13,7 @@ import {
   announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder,
   table,
 } from "./ui.mjs";
-import { orderChangesText, orderLeftText } from "./announce_logic.mjs";
+import { orderChangesText, orderLeftText, pageText } from "./announce_logic.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
 import { fileIdentity, multipartBody } from "./record_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
@@ -135,7 +135,7 @@ export function renderList(ctx) {
   }
   const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
   // search by reference: one order among a month's hundreds (list_orders order_id=, in every client's space for a
-  // contractor), with the other filters
+  // contractor), with the other filters — as typed from a paper order: spaces around it aside, regardless of case
   const reference = field({ name: "order_id", label: "Référence", value: f.orderId ?? "", hint: "ex. BC-2026-0101",
     type: "search" });
   const filters = h("form", { className: "filters", "aria-label": "Filtres" }, reference, stateField, partyField, siteField,
@@ -203,8 +203,12 @@ export function renderList(ctx) {
         : "Aucune commande.")));
   }
 
+  // a page changed by « Page suivante » / « Première page » is said through the announcer (« Page 2 : 25 commandes. »)
+  let pageMoved = false;
   async function load() {
     const cursor = listState.cursors.at(-1) ?? null;
+    const moved = pageMoved;
+    pageMoved = false;
     try {
       const [page, read] = await Promise.all([ctx.call("list_orders", { query: listQuery({ ...listState.filters, cursor }) }),
         directory(ctx)]);
@@ -218,9 +222,15 @@ export function renderList(ctx) {
       if (contractor) showClientLabel(clientColumnLabel(role, page.orders, clientsOf(names)));
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed, names)));
       showEmpty();
-      announce(orderChangesText(page.orders, changed));
+      announce(moved ? pageText(listState.cursors.length + 1, page.orders.length)
+        : orderChangesText(page.orders, changed));
       next.disabled = !page.next_cursor;
-      next.onclick = () => { listState.cursors.push(page.next_cursor); listState.rows = null; serially(load); };
+      next.onclick = () => {
+        listState.cursors.push(page.next_cursor);
+        listState.rows = null;
+        pageMoved = true;
+        serially(load);
+      };
       first.disabled = !listState.cursors.length;
       errors.replaceChildren();
       refreshedAt = new Date();
@@ -229,7 +239,7 @@ export function renderList(ctx) {
       if (err.status !== 401) errors.replaceChildren(errorBox(messagesOf(err)));
     }
   }
-  first.onclick = () => { listState.cursors = []; listState.rows = null; serially(load); };
+  first.onclick = () => { listState.cursors = []; listState.rows = null; pageMoved = true; serially(load); };
 
   // One order's row read again and put in place: only its <tr> is replaced (or removed, when the order left the
   // list's filters); the other rows stay as they are, links and focus included.

@@ -12,7 +12,10 @@ import {
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
-import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import {
+  announce, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table,
+} from "./ui.mjs";
+import { QUOTE_NOUNS, pageText } from "./announce_logic.mjs";
 import { directory, partyNodes, partyPicker } from "./names.mjs";
 import { clientsOf, partyLabel } from "./names_logic.mjs";
 
@@ -28,11 +31,13 @@ const LIST_TITLES = { manager: "Devis demandés et reçus", contractor: "Devis d
   beneficiary: "Devis demandés pour vos missions" };
 
 // « Devis » in pages like « Mes commandes » (« Page suivante », « Première page »), most recent activity first, with
-// the state filter; kept while the user opens a quote and comes back (reset at sign-out, like the orders' list).
-const listState = { state: "", cursors: [] };
+// the state filter and the search by reference (« Référence »: list_quotes quote_id=, trimmed, regardless of case);
+// kept while the user opens a quote and comes back (reset at sign-out, like the orders' list). The page shown after a
+// page change or a filter is said through the announcer (« Page 2 : 50 devis. »).
+const listState = { state: "", quoteId: "", cursors: [] };
 
 export function reset() {
-  Object.assign(listState, { state: "", cursors: [] });
+  Object.assign(listState, { state: "", quoteId: "", cursors: [] });
 }
 
 export async function renderQuotes(ctx) {
@@ -44,43 +49,47 @@ export async function renderQuotes(ctx) {
   const stateField = field({ name: "state", label: "État", value: listState.state,
     options: [{ value: "", label: "Tous les états" },
       ...Object.entries(QUOTE_LABELS).map(([value, label]) => ({ value, label }))] });
-  const filters = h("form", { className: "filters", "aria-label": "Filtres des devis" }, stateField,
+  const reference = field({ name: "quote_id", label: "Référence", value: listState.quoteId, hint: "ex. DEV-2026-0001",
+    type: "search" });
+  const filters = h("form", { className: "filters", "aria-label": "Filtres des devis" }, reference, stateField,
     h("button", { type: "submit" }, "Filtrer"));
-  const status = h("p", { className: "status", "aria-live": "polite" });
+  const status = h("p", { className: "status" });
   ctx.show("Devis", role === "manager" ? requestForm(ctx) : null,
     role === "contractor" ? h("p", {}, h("a", { className: "button", href: "#/quotes/raise" }, "Proposer un devis")) : null,
     role === "beneficiary" ? h("p", { className: "hint" }, "Un devis se demande depuis la page d'une mission.") : null,
     h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, LIST_TITLES[role] ?? "Devis"),
       filters, body, status, h("div", { className: "pager" }, first, next)));
   let reading = 0;
-  async function load() {
+  async function load({ say = false } = {}) {
     const mine = ++reading;  // a later read (filter, page) wins over one still under way
     const cursor = listState.cursors.at(-1) ?? null;
     try {
-      const [list, names] = await Promise.all([
-        ctx.call("list_quotes", { query: quoteListQuery({ state: listState.state, cursor }) }), directory(ctx)]);
+      const [list, names] = await Promise.all([ctx.call("list_quotes", {
+        query: quoteListQuery({ state: listState.state, quoteId: listState.quoteId, cursor }) }), directory(ctx)]);
       if (mine !== reading) return;
-      body.replaceChildren(quoteTable(list, names, role, buyer));
+      body.replaceChildren(quoteTable(list, names, role, buyer, listState.quoteId));
       next.disabled = !list.next_cursor;
-      next.onclick = () => { listState.cursors.push(list.next_cursor); load(); };
+      next.onclick = () => { listState.cursors.push(list.next_cursor); load({ say: true }); };
       first.disabled = !listState.cursors.length;
       status.textContent = listState.cursors.length || list.next_cursor
         ? `Page ${listState.cursors.length + 1} — ${list.count} devis, les plus récemment modifiés d'abord.` : "";
+      if (say) announce(pageText(listState.cursors.length + 1, list.count, QUOTE_NOUNS));
     } catch (err) {
       if (err.status !== 401 && mine === reading) body.replaceChildren(errorBox(messagesOf(err)));
     }
   }
-  first.onclick = () => { listState.cursors = []; load(); };
+  first.onclick = () => { listState.cursors = []; load({ say: true }); };
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
     listState.state = stateField.input.value;
+    listState.quoteId = reference.input.value.trim();
     listState.cursors = [];
-    load();
+    load({ say: true });
   });
   await load();
 }
 
-function quoteTable(list, names, role, buyer) {
+function quoteTable(list, names, role, buyer, reference = "") {
   // no quote yet: the contractor's clients named by its contracts' client_kind, from the directory's one read
   // (« Bénéficiaire » for the titulaire)
   return table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes, clientsOf(names)),
@@ -92,8 +101,8 @@ function quoteTable(list, names, role, buyer) {
       answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
     h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
     h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)))),
-  { label: "Devis", empty: listState.state ? `Aucun devis « ${QUOTE_LABELS[listState.state] ?? listState.state} ».`
-    : "Aucun devis." });
+  { label: "Devis", empty: reference ? `Aucun devis de référence « ${reference} » avec ces filtres.`
+    : listState.state ? `Aucun devis « ${QUOTE_LABELS[listState.state] ?? listState.state} ».` : "Aucun devis." });
 }
 
 // The contracts of the manager suggested (list_contracts); any value may still be typed.

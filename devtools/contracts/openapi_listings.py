@@ -56,6 +56,9 @@ def list_quotes(b: Build) -> dict[str, Any]:
             query("manager_id", "Optional, a contractor's: the quotes of one client's space.", "mgr-rhone-habitat"),
             query("order_id", "Optional: the supplementary quotes of one order (A2.5).", "BC-2026-0101"),
             query("node_id", "Optional: the quotes at one node of the property tree (A7).", "VAULX-BAT-B-LOG-3"),
+            query("quote_id", "Optional: search by reference, as people type it — spaces around it trimmed, regardless "
+                              "of case (dv-2026-0001 finds DV-2026-0001; quotes differing only by case are all listed), "
+                              "with the other filters; no cursor then.", "dv-2026-0001"),
             query("limit", f"Quotes per page, 1 to {quote_list_rules.MAX_LIMIT} "
                            f"(default {quote_list_rules.DEFAULT_LIMIT}).", "50"),
             query("cursor", "next_cursor of the previous page (opaque).", "eyJ0Ijo..."),

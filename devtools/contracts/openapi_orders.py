@@ -179,8 +179,10 @@ def list_orders(b: Build) -> dict[str, Any]:
             query("limit", f"Rows per page, 1 to {order_list_rules.MAX_LIMIT} "
                             f"(default {order_list_rules.DEFAULT_LIMIT}).", "25"),
             query("cursor", "next_cursor of the previous page (opaque). Refused with order_id.", "eyJ0Ijo..."),
-            query("order_id", "Only this order's row, if it is in the caller's scope and matches the other filters "
-                              "(else an empty list). Contractors name its space with manager_id (required then).",
+            query("order_id", "Search by reference, as people type it: spaces around it trimmed, regardless of case "
+                              "(bc-2026-0101 finds BC-2026-0101; two orders differing only by case are both rows). "
+                              "Only the rows of that reference in the caller's scope that match the other filters "
+                              "(else an empty list); a contractor without manager_id gets it in every space.",
                    ORDER_ID),
             {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {

@@ -92,6 +92,29 @@ resource "google_firestore_field" "orders_order_id_group" {
   }
 }
 
+# The search by reference regardless of case (list_orders ?order_id=, as people type it): each order keeps its
+# reference folded (order_id_folded, shared/service/order_store.py); a space's orders where order_id_folded ==
+# [and contractor_id ==], and a contractor's across spaces: collection group "orders" where contractor_id == <tenant>
+# and order_id_folded == <folded reference>, no order — merged from the single-field indexes (collection-group ones
+# here and above). Orders stored before need devtools/backfill_reference_folded.py (docs/runbook.md).
+resource "google_firestore_field" "orders_order_id_folded_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "orders"
+  field      = "order_id_folded"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # list_orders (docs/web-app.md) sorts on updated_at, newest first, after equality filters:
 #   a manager's space:   managers/<m>/orders [where contractor_id ==] [where state ==]
 #   a contractor's list: collection group "orders" where contractor_id == <tenant>
@@ -330,6 +353,10 @@ resource "google_firestore_index" "quotes_state_valid_until_group" {
 #                        [where site.node_id ==]
 #   a contractor's list: collection group "quotes" where contractor_id == <tenant> [where manager_id ==]
 #                        [where state ==] [where order_id ==] [where site.node_id ==]
+# and its search by reference (?quote_id=, regardless of case: quote_id_folded, kept on each quote; the exact id too
+# for a contractor's quotes stored before the backfill), in the same order, the other filters applied on the few rows:
+#   managers/<m>/quotes where quote_id_folded ==;  collection group "quotes" where contractor_id == and
+#   quote_id_folded == (or quote_id ==).
 # The usual queries have their own index; rarer combinations of filters (an order or a node with a state or a party)
 # are served by Firestore merging these indexes, which share the updated_at, __name__ suffix. The unfiltered space
 # is served by updated_at's single-field index. (The emulator needs none.)
@@ -346,6 +373,9 @@ locals {
     contractor_manager_st  = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "manager_id", "state"] }
     contractor_order       = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "order_id"] }
     contractor_node        = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "site.node_id"] }
+    space_reference        = { scope = "COLLECTION", fields = ["quote_id_folded"] }
+    contractor_reference   = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "quote_id_folded"] }
+    contractor_quote       = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "quote_id"] }
   }
 }
 

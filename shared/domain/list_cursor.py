@@ -1,7 +1,9 @@
 """Lists read by activity, newest first (A11 lists: list_orders, list_quotes). Their cursor: where the previous page
 stopped — the last row's activity time and its document path —, opaque to the caller (URL-safe base64 of a small
 JSON); a token that is not one, has a naive time, or names a path the list does not hold decodes to None. And the
-query's identifiers (a party, an order, a node), each checked as the platform's ids are, and its page size."""
+query's identifiers (a party, an order, a node), each checked as the platform's ids are, and its page size. And the
+search by reference (``order_id`` of list_orders, ``quote_id`` of list_quotes) as people type a reference read on
+paper: spaces around it trimmed, matched regardless of case (``folded``: the form each order and quote also keeps)."""
 
 from __future__ import annotations
 
@@ -52,6 +54,19 @@ def identifier(args: Mapping[str, str], name: str, errors: list[ErrorDetail]) ->
         errors.append(ErrorDetail.of(f"query.{name}", "INVALID_FORMAT", detail="identifiant attendu"))
         return None
     return value
+
+
+def reference(args: Mapping[str, str], name: str, errors: list[ErrorDetail]) -> str | None:
+    """The query's ``name`` as a reference typed by a person: the spaces around it trimmed, then checked as an
+    identifier (``identifier``); blank, None."""
+    return identifier({name: (args.get(name) or "").strip()}, name, errors)
+
+
+def folded(reference: str) -> str:
+    """A reference as the search by reference compares it, regardless of case: « bc-2026-014 » finds « BC-2026-014 »
+    (the platform's ids are ASCII letters, digits and ``._-``). Kept on each order and quote when written
+    (``order_id_folded``, ``quote_id_folded``) for the query; Firestore's ids themselves are case-sensitive."""
+    return reference.casefold()
 
 
 def limit(args: Mapping[str, str], default: int, maximum: int, errors: list[ErrorDetail]) -> int:

@@ -76,8 +76,9 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
     filter by manager. Unknown parameters are refused rather than ignored.
 
     ``order_id`` asks for one order's row (A11 real-time view: the row a stream event named; the
-    lists' search by reference): the list of that order alone if it is in the caller's scope and
-    matches the other filters, else an empty list. A contractor may name its space (``manager_id``);
+    lists' search by reference, as typed: trimmed, regardless of case): the list of that order alone — or
+    of the orders whose references differ only by case — if it is in the caller's scope and matches the
+    other filters, else an empty list. A contractor may name its space (``manager_id``);
     without it, it gets the order of that reference in every space it is addressed to it (an order
     id is unique in a space only). A cursor has nothing to continue there.
 
@@ -96,7 +97,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
         return list_cursor.identifier(args, name, errors)
 
     other = identifier("manager_id" if contractor_view else "contractor_id")
-    order_id = identifier("order_id")
+    order_id = list_cursor.reference(args, "order_id", errors)
     node_id = identifier("node_id")
     if order_id is not None and args.get("cursor"):
         errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE",
@@ -184,7 +185,8 @@ def matches(query: OrderQuery, order: Order, now: dt.datetime) -> bool:
 def one_order_matches(query: OrderQuery, order: Order, updated_at: dt.datetime | None, now: dt.datetime) -> bool:
     """Whether one order read by its path (``order_id``) belongs in the list the query describes: in the
     caller's scope (its space, or addressed to the contractor) and through every filter the store would apply."""
-    if order.order_id != query.order_id or (query.manager_id is not None and order.manager_id != query.manager_id):
+    if (query.order_id is None or list_cursor.folded(order.order_id) != list_cursor.folded(query.order_id)
+            or (query.manager_id is not None and order.manager_id != query.manager_id)):
         return False
     if query.contractor_id is not None and order.contractor_id != query.contractor_id:
         return False

@@ -4,7 +4,9 @@ and one row of the list.
 A buyer — a manager, or a beneficiary (its missions' quotes live in its own manager-like space) — lists the quotes of
 its own space and may filter by contractor; a contractor lists the quotes asked of it (or raised by it) in every
 space and may filter by space (``manager_id``). Both may filter by state, by the order a supplementary quote completes
-(``order_id``) and by the property-tree node it concerns (``node_id``, A7). The space or the contractor always comes
+(``order_id``) and by the property-tree node it concerns (``node_id``, A7), and search one by its reference
+(``quote_id``, as people type it: spaces around it trimmed, regardless of case — every quote whose reference differs
+only by case, with the other filters, and no cursor). The space or the contractor always comes
 from the token, never from the query. Pages follow activity — ``updated_at`` (the server's time of the quote's last
 write), then the document path, newest first — with ``limit`` (1 to 200, 200 by default: the answer without
 parameters is the one ERPs have always read) and ``cursor`` (``next_cursor`` of the page before).
@@ -44,6 +46,7 @@ class QuoteQuery:
     state: QuoteState | None = None
     order_id: str | None = None  # a supplementary quote's order (A2.5)
     node_id: str | None = None  # the property-tree node of its site (A7)
+    quote_id: str | None = None  # the search by reference (trimmed; compared regardless of case)
     limit: int = DEFAULT_LIMIT
     cursor: QuoteCursor | None = None
     role: str = "manager"  # the caller's: a manager's space is a manager's (its rows' client_kind without a read)
@@ -56,7 +59,7 @@ def parse_query(role: str, tenant: str, args: Mapping[str, str]) -> tuple[QuoteQ
     errors: list[ErrorDetail] = []
     contractor_view = role not in _BUYERS
     other_party = "manager_id" if contractor_view else "contractor_id"
-    allowed = {"state", "order_id", "node_id", "limit", "cursor", other_party}
+    allowed = {"state", "order_id", "node_id", "quote_id", "limit", "cursor", other_party}
     for name in sorted(set(args) - allowed):
         errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
 
@@ -64,6 +67,10 @@ def parse_query(role: str, tenant: str, args: Mapping[str, str]) -> tuple[QuoteQ
         return list_cursor.identifier(args, name, errors)
 
     other, order_id, node_id = identifier(other_party), identifier("order_id"), identifier("node_id")
+    quote_id = list_cursor.reference(args, "quote_id", errors)
+    if quote_id is not None and args.get("cursor"):
+        errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE",
+                                     detail="sans objet avec quote_id (une seule référence)"))
     state = None
     if args.get("state"):
         try:
@@ -73,7 +80,7 @@ def parse_query(role: str, tenant: str, args: Mapping[str, str]) -> tuple[QuoteQ
                                          detail=", ".join(s.value for s in QuoteState) + " attendu"))
     limit = list_cursor.limit(args, DEFAULT_LIMIT, MAX_LIMIT, errors)
     cursor = None
-    if args.get("cursor"):
+    if args.get("cursor") and quote_id is None:
         cursor = QuoteCursor.decode(args["cursor"])
         if cursor is None or (not contractor_view and not cursor.path.startswith(f"managers/{tenant}/quotes/")):
             errors.append(ErrorDetail.of("query.cursor", "INVALID_CURSOR"))
@@ -82,8 +89,8 @@ def parse_query(role: str, tenant: str, args: Mapping[str, str]) -> tuple[QuoteQ
         return None, errors
     return QuoteQuery(
         manager_id=other if contractor_view else tenant, contractor_id=tenant if contractor_view else other,
-        across_spaces=contractor_view, state=state, order_id=order_id, node_id=node_id, limit=limit, cursor=cursor,
-        role=role,
+        across_spaces=contractor_view, state=state, order_id=order_id, node_id=node_id, quote_id=quote_id, limit=limit,
+        cursor=cursor, role=role,
     ), []
 
 
@@ -95,6 +102,18 @@ def in_scope(query: QuoteQuery, path: str, quote: Quote) -> bool:
     if query.manager_id is not None and quote.manager_id != query.manager_id:
         return False
     return query.contractor_id is None or quote.contractor_id == query.contractor_id
+
+
+def reference_matches(query: QuoteQuery, quote: Quote) -> bool:
+    """The search by reference (``quote_id``), on a quote found by it: its reference regardless of case, and the
+    filters the store would have applied to the list (state, the order it completes, its site's node)."""
+    if query.quote_id is None or list_cursor.folded(quote.quote_id) != list_cursor.folded(query.quote_id):
+        return False
+    if query.state is not None and quote.state != query.state:
+        return False
+    if query.order_id is not None and quote.order_id != query.order_id:
+        return False
+    return query.node_id is None or quote.site.node_id == query.node_id
 
 
 def total_cents(quote: Quote) -> int | None:

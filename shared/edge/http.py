@@ -114,8 +114,11 @@ def rejected(errors: list[ErrorDetail] | tuple[ErrorDetail, ...], extra: dict[st
 def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[Request], Answer],
           right: str | dict[str, str] | None = None, methods: tuple[str, ...] = ("POST",),
           idempotent: bool | Literal["service"] = True, media_types: tuple[str, ...] = (),
-          max_body: int = MAX_BODY_BYTES, own_password: bool = False):
+          max_body: int = MAX_BODY_BYTES, own_password: bool = False, typed: tuple[str, ...] = ()):
     """Run ``action`` behind the shared checks and return a Flask response.
+
+    ``typed``: query parameters people type (a search by reference read on paper): the spaces around them are
+    trimmed before the identifier rule, and the action reads them trimmed.
 
     ``idempotent=True``: POSTs need an Idempotency-Key, and the first answer is stored and replayed
     (``idempotency/<key>``). ``"service"``: the key is required and checked here, but the service
@@ -143,7 +146,7 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
             raise HttpProblem(405, [ErrorDetail.of("$", "METHOD_NOT_ALLOWED", allowed=", ".join(methods))])
         principal = _authenticate(request, roles, right, own_password)
         context.act_as(principal.uid, principal.role, principal.tenant)
-        args = dict(request.args)
+        args = {name: value.strip() if name in typed else value for name, value in request.args.items()}
         bad_ids = query_errors(args)
         if bad_ids:  # every id of the query follows the identifier rule before a handler makes a path of it
             raise HttpProblem(400, bad_ids)

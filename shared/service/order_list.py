@@ -11,9 +11,11 @@ stops after ``scan_limit`` rows with a cursor, so a page may be short: only a mi
 in parallel, one small query per order.
 
 One order's row (``order_id``, A11 real-time view: the row a stream event named, and the lists' search
-by reference) is one document read by its path — or, for a contractor naming no space, one query for that
-reference among its orders —, then its last event and document count: a row in the caller's scope that matches the
-filters, or an empty list (the order left the list, or is none of the caller's).
+by reference, as people type it: trimmed, regardless of case) is one document read by its path and one query on the
+folded reference kept on each order (``order_id_folded``) — or, for a contractor naming no space, two queries for
+that reference among its orders —, then its last event and document count: the rows in the caller's scope that match
+the filters (two orders differing only by case are both shown), or an empty list (the order left the list, or is
+none of the caller's).
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shared.domain import order_list as rules
+from shared.domain import list_cursor, order_list as rules
 from shared.domain.order_list import Cursor, OrderQuery
 from shared.domain.orders import Order
 from shared.ports import Clock, Query, UnitOfWork
-from shared.service.order_store import UPDATED_AT, order_from, order_path
+from shared.service.order_store import ORDER_ID_FOLDED, UPDATED_AT, order_from, order_path
 from shared.service.parallel_reads import each
 
 log = logging.getLogger(__name__)
@@ -93,19 +95,32 @@ def _page_of(query: OrderQuery, uow: UnitOfWork, picked: list[IndexedOrder], nex
 
 
 def _one_order(uow: UnitOfWork, query: OrderQuery, now: dt.datetime) -> list[IndexedOrder]:
-    """The order ``query.order_id`` of the space the query names, if it belongs in the list (one read); a
-    contractor naming no space: that reference in every space, addressed to it (one query on two equalities,
-    no order: the single-field indexes serve it), most recent activity first."""
+    """The orders of reference ``query.order_id`` that belong in the list, regardless of case (two orders differing
+    only by case are both found), most recent activity first. In the space the query names: the exact id read by its
+    path (an order stored before orders kept ``order_id_folded``), then one query on the folded reference (two
+    equalities with the contractor's: the single-field indexes serve). A contractor naming no space: that reference
+    in every space, addressed to it — one query on the exact id, one on the folded form (two equalities, no order:
+    the collection-group single-field indexes of infra/terraform/firestore.tf)."""
+    wanted = list_cursor.folded(query.order_id)
+    found: dict[str, dict[str, Any]] = {}
     if query.manager_id is None:
-        found = uow.query(Query("orders", group=True, limit=rules.MAX_LIMIT).filter(
-            "contractor_id", "==", query.contractor_id).filter("order_id", "==", query.order_id))
-        rows = [row for row in (_indexed(doc.path, doc.data) for doc in found)
-                if row is not None and rules.one_order_matches(query, row.order, row.updated_at, now)]
-        return sorted(rows, key=lambda r: (r.updated_at, r.path), reverse=True)
-    path = order_path(query.manager_id, query.order_id)
-    data = uow.get(path)
-    row = _indexed(path, data) if data is not None else None
-    return [row] if row is not None and rules.one_order_matches(query, row.order, row.updated_at, now) else []
+        mine = Query("orders", group=True, limit=rules.MAX_LIMIT).filter("contractor_id", "==", query.contractor_id)
+        queries = [mine.filter("order_id", "==", query.order_id), mine.filter(ORDER_ID_FOLDED, "==", wanted)]
+    else:
+        path = order_path(query.manager_id, query.order_id)
+        data = uow.get(path)
+        if data is not None:
+            found[path] = data
+        space = Query(f"managers/{query.manager_id}/orders", limit=rules.MAX_LIMIT)
+        if query.contractor_id is not None:
+            space = space.filter("contractor_id", "==", query.contractor_id)
+        queries = [space.filter(ORDER_ID_FOLDED, "==", wanted)]
+    for q in queries:
+        for doc in uow.query(q):
+            found.setdefault(doc.path, doc.data)
+    rows = [row for row in (_indexed(path, data) for path, data in found.items())
+            if row is not None and rules.one_order_matches(query, row.order, row.updated_at, now)]
+    return sorted(rows, key=lambda r: (r.updated_at, r.path), reverse=True)
 
 
 def _indexed(path: str, data: dict[str, Any]) -> IndexedOrder | None:

@@ -5,7 +5,8 @@ group ``quotes`` where ``contractor_id`` is its tenant), the optional equality f
 order a supplementary quote completes, the site's node) in activity order — ``updated_at`` (the server time of the
 quote's last write, ``quote_store.quote_doc``) then the document path, newest first — from the cursor, one row more
 than the page to know whether the list goes on. Composite indexes in infra/terraform/firestore.tf (the emulator needs
-none). The rows' client kind (a beneficiary's space or a manager's) is one ``get_all`` of the spaces of the page.
+none). The search by reference (``quote_id``) reads the exact id and queries the folded form each quote keeps
+(``quote_id_folded``), regardless of case, in one short answer with no cursor. The rows' client kind (a beneficiary's space or a manager's) is one ``get_all`` of the spaces of the page.
 """
 
 from __future__ import annotations
@@ -17,21 +18,22 @@ from pydantic import ValidationError
 
 from shared.domain import quote_list as rules
 from shared.domain.listings import QuoteList, QuoteSummary
+from shared.domain.list_cursor import folded
 from shared.domain.quote_list import QuoteCursor, QuoteQuery
 from shared.domain.quotes import Quote
 from shared.ports import Query, UnitOfWork
-from shared.service.quote_store import UPDATED_AT, quote_from
+from shared.service.quote_store import QUOTE_ID_FOLDED, UPDATED_AT, quote_from, quote_path
 
 log = logging.getLogger(__name__)
 
 
 def list_quotes(query: QuoteQuery, uow: UnitOfWork) -> dict[str, Any]:
-    rows = _page(uow, query)
+    rows = _page(uow, query) if query.quote_id is None else _by_reference(uow, query)
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     kinds = _client_kinds(uow, query, {quote.manager_id for _, quote, _ in rows})
     quotes = [_summary(quote, updated_at, kinds.get(quote.manager_id, "manager")) for _, quote, updated_at in rows]
-    next_cursor = QuoteCursor(rows[-1][2], rows[-1][0]).encode() if more else None
+    next_cursor = QuoteCursor(rows[-1][2], rows[-1][0]).encode() if more and query.quote_id is None else None
     return QuoteList(quotes=quotes, count=len(quotes), truncated=more, next_cursor=next_cursor).model_dump(mode="json")
 
 
@@ -63,6 +65,42 @@ def _page(uow: UnitOfWork, query: QuoteQuery) -> list[tuple[str, Quote, Any]]:
         if rules.in_scope(query, document.path, quote):
             rows.append((document.path, quote, document.data.get(UPDATED_AT)))
     return rows
+
+
+def _by_reference(uow: UnitOfWork, query: QuoteQuery) -> list[tuple[str, Quote, Any]]:
+    """The search by reference (``quote_id``): the quotes of that reference regardless of case in the caller's
+    scope that pass the other filters, most recent activity first. A buyer: the exact id read by its path (a quote
+    stored before quotes kept ``quote_id_folded``), then one query on the folded reference in its space; a contractor:
+    one query on the exact id and one on the folded form among the quotes asked of it (indexes in
+    infra/terraform/firestore.tf). The other filters are applied here, on a handful of rows."""
+    wanted = folded(query.quote_id)
+    found: dict[str, dict[str, Any]] = {}
+    by_activity = ((UPDATED_AT, "desc"), ("__name__", "desc"))
+    if query.across_spaces:
+        mine = Query("quotes", group=True, limit=rules.MAX_LIMIT, order_by=by_activity).filter(
+            "contractor_id", "==", query.contractor_id)
+        queries = [mine.filter("quote_id", "==", query.quote_id), mine.filter(QUOTE_ID_FOLDED, "==", wanted)]
+    else:
+        path = quote_path(query.manager_id, query.quote_id)
+        data = uow.get(path)
+        if data is not None:
+            found[path] = data
+        queries = [Query(f"managers/{query.manager_id}/quotes", limit=rules.MAX_LIMIT, order_by=by_activity).filter(
+            QUOTE_ID_FOLDED, "==", wanted)]
+    for q in queries:
+        for document in uow.query(q):
+            found.setdefault(document.path, document.data)
+    rows = []
+    for path, data in found.items():
+        try:
+            quote = quote_from(data)
+        except ValidationError:
+            log.warning("unreadable quote skipped", extra={"path": path})
+            continue
+        if rules.in_scope(query, path, quote) and rules.reference_matches(query, quote):
+            rows.append((path, quote, data.get(UPDATED_AT)))
+    rows.sort(key=lambda row: (row[2], row[0]), reverse=True)
+    return rows[:query.limit + 1]
 
 
 def _summary(quote: Quote, updated_at: Any, client_kind: str) -> QuoteSummary:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.list_cursor import folded
 from shared.domain.quotes import BUYERS, Quote, QuoteView
 from shared.ports import SERVER_TIME, UnitOfWork
 
 UPDATED_AT = "updated_at"
+QUOTE_ID_FOLDED = "quote_id_folded"  # the reference regardless of case, which list_quotes' search by reference queries
 
 
 class QuoteNotFound(Exception):
@@ -31,12 +33,13 @@ def quote_path(manager_id: str, quote_id: str) -> str:
 
 def quote_doc(quote: Quote) -> dict[str, Any]:
     """As stored: the model in JSON (``valid_until`` at top level, ISO date, for the expiry sweep) and the commit
-    time of this write (``updated_at``, the list's order)."""
-    return {**quote.model_dump(mode="json"), UPDATED_AT: SERVER_TIME}
+    time of this write (``updated_at``, the list's order), and the reference regardless of case (``quote_id_folded``, which
+    ``list_quotes?quote_id=`` queries)."""
+    return {**quote.model_dump(mode="json"), QUOTE_ID_FOLDED: folded(quote.quote_id), UPDATED_AT: SERVER_TIME}
 
 
 def quote_from(data: dict[str, Any]) -> Quote:
-    return Quote.model_validate({k: v for k, v in data.items() if k != UPDATED_AT}, strict=False)
+    return Quote.model_validate({k: v for k, v in data.items() if k not in (UPDATED_AT, QUOTE_ID_FOLDED)}, strict=False)
 
 
 def load_quote(uow: UnitOfWork, manager_id: str, quote_id: str, contractor_id: str | None = None) -> Quote:

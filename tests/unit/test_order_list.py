@@ -173,6 +173,52 @@ def test_a_contractor_lists_its_orders_in_every_space_and_may_narrow_to_one_mana
     assert [o["order_id"] for o in narrowed] == ["B-1"]
 
 
+# --- the search by reference as people type it (trimmed, regardless of case) ------------------------
+
+
+def test_a_reference_typed_in_lower_case_with_spaces_finds_the_order_and_both_orders_differing_only_by_case():
+    # Given a manager's orders BC-2026-014 and bc-2026-014 (ids are case-sensitive), another, and another space's
+    orders = Orders([row("BC-2026-014", 1), row("bc-2026-014", 3), row("BC-2026-015", 2),
+                     row("BC-2026-014", 4, "mgr-other")])
+    # When the manager types the reference as read on paper: lower case, spaces around it
+    parsed, errors = parse_query("manager", MANAGER, {"order_id": "  Bc-2026-014 "})
+    found = orders.list(parsed)["orders"]
+    # Then both of its orders of that reference are rows, most recent activity first, and nothing of another space
+    assert errors == [] and parsed.order_id == "Bc-2026-014"
+    assert [(o["manager_id"], o["order_id"]) for o in found] == [(MANAGER, "BC-2026-014"), (MANAGER, "bc-2026-014")]
+    # And the exact reference still finds both, and a blank one is no search at all
+    assert len(orders.list(query(order_id="BC-2026-014"))["orders"]) == 2
+    assert parse_query("manager", MANAGER, {"order_id": "   "})[0].order_id is None
+    # And a space inside a reference is still no identifier
+    _, errors = parse_query("manager", MANAGER, {"order_id": "BC 2026"})
+    assert [(e.field, e.code) for e in errors] == [("query.order_id", "INVALID_FORMAT")]
+
+
+def test_a_contractor_finds_its_orders_regardless_of_case_in_every_space_and_never_anothers():
+    # Given a contractor's order in two spaces under references differing by case, and another contractor's
+    orders = Orders([row("A-1", 1), row("a-1", 3, "mgr-other"), row("A-1", 2, "mgr-third", contractor_id="ctr-other")])
+    # When it searches « a-1 » with or without naming a space
+    across = orders.list(query("contractor", "ctr-test", order_id="a-1"))["orders"]
+    in_space = orders.list(query("contractor", "ctr-test", manager_id=MANAGER, order_id="a-1"))["orders"]
+    # Then it finds its own in each space it is addressed to it, and never the other contractor's
+    assert [(o["manager_id"], o["order_id"]) for o in across] == [(MANAGER, "A-1"), ("mgr-other", "a-1")]
+    assert [(o["manager_id"], o["order_id"]) for o in in_space] == [(MANAGER, "A-1")]
+    assert orders.list(query("contractor", "ctr-test", manager_id="mgr-third", order_id="a-1"))["orders"] == []
+
+
+def test_an_order_stored_before_orders_kept_their_folded_reference_is_found_by_its_exact_reference():
+    # Given an order stored without order_id_folded (before the backfill)
+    orders = Orders([])
+    orders.world.seed(order_path(MANAGER, "A-1"), {k: v for k, v in {**order_doc(an_order("A-1")), UPDATED_AT: NOW}.items()
+                                                   if k != "order_id_folded"})
+    # When the manager or the contractor searches its exact reference
+    # Then it is found (read by its path; the contractor: queried by its exact id), and not by another case
+    assert [o["order_id"] for o in orders.list(query(order_id="A-1"))["orders"]] == ["A-1"]
+    assert [o["order_id"] for o in orders.list(query("contractor", "ctr-test", order_id="A-1"))["orders"]] == ["A-1"]
+    assert orders.list(query(order_id="a-1"))["orders"] == []
+
+
+
 # --- one order's row (A11 real-time view: the row a stream event named) ---------------------------
 
 
@@ -182,11 +228,12 @@ def test_one_orders_row_is_read_by_its_path_in_the_callers_scope_and_through_the
                      row("B-1", 3, "mgr-other"), row("C-1", 4, contractor_id="ctr-other")])
     # When the manager asks for A-1's row
     page = orders.list(query(order_id="A-1"))
-    # Then it gets that row alone, as the list shows it, without scanning the list
+    # Then it gets that row alone, as the list shows it, without scanning the list (one read by its path, one query on
+    # the reference regardless of case)
     assert [(o["order_id"], o["state"], o["progress"], o["document_count"]) for o in page["orders"]] == [
         ("A-1", "scheduled", 30, 2)]
     assert page["orders"][0]["last_event"]["label"] == "Pris en compte" and page["next_cursor"] is None
-    assert orders.pages == 0
+    assert orders.pages == 1
     # And a row that no longer matches the list's filters is not there: the list drops it
     assert orders.list(query(order_id="A-1", state="in_progress"))["orders"] == []
     assert orders.list(query(order_id="A-1", late="true"))["orders"] == []
@@ -227,3 +274,35 @@ def test_a_contractor_finds_its_order_by_reference_without_naming_the_space():
     assert orders.list(query("contractor", "ctr-test", order_id="NOPE"))["orders"] == []
     # And the other filters still apply
     assert orders.list(query("contractor", "ctr-test", order_id="A-1", state="in_progress"))["orders"] == []
+
+
+def test_the_edge_trims_the_typed_reference_before_the_identifier_rule_and_no_other_id(monkeypatch):
+    # Given list_orders behind its real edge, the caller a manager with the right to read orders
+    import json
+
+    import flask
+
+    from functions.list_orders import list_orders as endpoint
+    from shared import bootstrap
+    from shared.edge import tenancy
+    from shared.edge.auth import Principal
+
+    orders = Orders([row("BC-2026-014", 1)])
+    principal = Principal(uid="u1", role="manager", tenant=MANAGER, rights=frozenset({"orders.read"}))
+    monkeypatch.setattr(tenancy, "principal_errors", lambda role, tenant, reader: [])
+    monkeypatch.setattr(bootstrap, "authenticator", lambda: type("A", (), {"verify": lambda self, a: principal})())
+    monkeypatch.setattr(bootstrap, "reader", orders.world.uow)
+    monkeypatch.setattr(bootstrap, "clock", lambda: orders.world.clock)
+
+    def get(query: str) -> tuple[int, dict]:
+        with flask.Flask(__name__).test_request_context(f"/?{query}", method="GET",
+                                                         headers={"Authorization": "Bearer x"}):
+            response = endpoint(flask.request)
+        return response.status_code, json.loads(response.get_data())
+
+    # When the reference comes as typed from a paper order: spaces around it, lower case
+    status, page = get("order_id=%20%20bc-2026-014%20")
+    # Then the order is found; a space around another id is still refused with its field
+    assert status == 200 and [o["order_id"] for o in page["orders"]] == ["BC-2026-014"]
+    status, problem = get("order_id=BC-2026-014&contractor_id=%20ctr-test")
+    assert status == 400 and [e["field"] for e in problem["errors"]] == ["query.contractor_id"]

@@ -166,6 +166,49 @@ def test_another_tenants_quotes_are_never_listed_whatever_the_filters_or_cursor(
     assert ids(listed(world, "contractor", "ctr-x", cursor=after)) == ["DV-A"]
 
 
+def kept(data: dict) -> dict:
+    """A quote as the quote store writes it now: with its reference regardless of case (``quote_id_folded``)."""
+    return {**data, "quote_id_folded": data["quote_id"].lower()}
+
+
+def test_a_reference_typed_in_lower_case_with_spaces_finds_the_quotes_differing_only_by_case_with_the_filters():
+    # Given a manager's quotes DV-7 and dv-7 (ids are case-sensitive), another, and another space's DV-7
+    world = a_world((kept(a_quote("mgr-a", "DV-7", "ctr-x", state="submitted")), 3),
+                    (kept(a_quote("mgr-a", "dv-7", "ctr-y")), 1), (kept(a_quote("mgr-a", "DV-8", "ctr-x")), 2),
+                    (kept(a_quote("mgr-b", "DV-7", "ctr-x")), 4))
+    # When the manager types « Dv-7 » with spaces around it
+    page = listed(world, "manager", "mgr-a", quote_id="  Dv-7 ")
+    # Then both of its quotes of that reference are listed, most recent activity first, and no cursor
+    assert ids(page) == ["DV-7", "dv-7"] and page["next_cursor"] is None and page["count"] == 2
+    # And the other filters still apply
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-7", state="submitted")) == ["DV-7"]
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-7", contractor_id="ctr-y")) == ["dv-7"]
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-7", node_id="AUTRE")) == []
+    assert ids(listed(world, "manager", "mgr-a", quote_id="DV-9")) == []
+    # And a cursor has nothing to continue, a space inside a reference is no identifier
+    after = QuoteCursor(T0, "managers/mgr-a/quotes/DV-8").encode()
+    for args, field in (({"quote_id": "DV-7", "cursor": after}, "query.cursor"), ({"quote_id": "DV 7"}, "query.quote_id")):
+        query, errors = parse_query("manager", "mgr-a", args)
+        assert query is None and [e.field for e in errors] == [field]
+
+
+def test_a_contractor_finds_by_reference_only_the_quotes_asked_of_it_in_every_space():
+    world = a_world((kept(a_quote("mgr-a", "DV-7", "ctr-x")), 1), (kept(a_quote("mgr-b", "dv-7", "ctr-x")), 2),
+                    (kept(a_quote("mgr-c", "DV-7", "ctr-y")), 3))
+    assert [(q["manager_id"], q["quote_id"]) for q in listed(world, "contractor", "ctr-x", quote_id="dv-7")["quotes"]] \
+        == [("mgr-b", "dv-7"), ("mgr-a", "DV-7")]
+    assert ids(listed(world, "contractor", "ctr-x", quote_id="dv-7", manager_id="mgr-a")) == ["DV-7"]
+    assert ids(listed(world, "contractor", "ctr-y", quote_id="dv-7", manager_id="mgr-a")) == []
+    assert ids(listed(world, "manager", "mgr-c", quote_id="dv-7")) == ["DV-7"]
+
+
+def test_a_quote_stored_before_quotes_kept_their_folded_reference_is_found_by_its_exact_reference():
+    world = a_world((a_quote("mgr-a", "DV-7", "ctr-x"), 1))  # no quote_id_folded: stored before
+    assert ids(listed(world, "manager", "mgr-a", quote_id="DV-7")) == ["DV-7"]
+    assert ids(listed(world, "contractor", "ctr-x", quote_id="DV-7")) == ["DV-7"]
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-7")) == []  # until the backfill
+
+
 def test_a_stored_quote_records_its_activity_at_each_write():
     from shared.domain.quotes import Quote
     from shared.service import quote_store
@@ -180,6 +223,7 @@ def test_a_stored_quote_records_its_activity_at_each_write():
     quote_store.save_quote(uow, quote.model_copy(update={"title": "Autre"}))
     uow.commit()
     assert world.db.data("managers/mgr-a/quotes/DV-1")[UPDATED_AT] > first
+    assert world.db.data("managers/mgr-a/quotes/DV-1")["quote_id_folded"] == "dv-1"  # the search by reference's
     assert quote_store.load_quote(world.uow(), "mgr-a", "DV-1").title == "Autre"  # the model reads it back
 
 
@@ -199,3 +243,32 @@ def test_quotes_stored_before_they_kept_their_activity_are_dated_by_their_record
     assert ids(listed(world, "manager", "mgr-a")) == ["DV-OLD", "DV-NEW"]
     assert world.db.data("managers/mgr-a/quotes/DV-OLD")[UPDATED_AT] == T0 + dt.timedelta(minutes=50)
     assert backfill(world.uow(), apply=True).written == 0  # a second run writes nothing
+
+
+def test_orders_and_quotes_stored_before_they_kept_their_folded_reference_get_it_once_and_are_found_in_any_case():
+    from devtools.backfill_reference_folded import backfill
+    from shared.domain.order_list import parse_query as order_query
+    from shared.service.order_list import list_orders
+    from shared.service.order_store import order_doc, order_path
+    from tests.builders import an_order
+
+    world = a_world((a_quote("mgr-a", "DV-OLD", "ctr-x"), 1), (kept(a_quote("mgr-a", "DV-NEW", "ctr-x")), 2))
+    order = an_order("BC-OLD", manager_id="mgr-a")
+    world.seed(order_path("mgr-a", "BC-OLD"), {k: v for k, v in {**order_doc(order), UPDATED_AT: T0}.items()
+                                               if k != "order_id_folded"})
+    audits_before = len(world.db.under("managers/mgr-a/audit"))
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-old")) == []  # not found in lower case: no folded form
+
+    dry = backfill(world.uow())
+    assert [(k, o.read, o.kept, o.written) for k, o in dry.items()] == [("orders", 1, 0, 1), ("quotes", 2, 1, 1)]
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-old")) == []  # a dry run writes nothing
+    done = backfill(world.uow(), apply=True)
+    assert [o.written for o in done.values()] == [1, 1]
+    # found in any case now, their activity untouched, each write audited
+    assert ids(listed(world, "manager", "mgr-a", quote_id="dv-old")) == ["DV-OLD"]
+    query, _ = order_query("manager", "mgr-a", {"order_id": " bc-old "})
+    assert [o["order_id"] for o in list_orders(query, world.uow(), world.clock)["orders"]] == ["BC-OLD"]
+    assert world.db.data("managers/mgr-a/quotes/DV-OLD")[UPDATED_AT] == T0 + dt.timedelta(minutes=1)
+    assert world.db.data(order_path("mgr-a", "BC-OLD"))[UPDATED_AT] == T0
+    assert len(world.db.under("managers/mgr-a/audit")) == audits_before + 2
+    assert [o.written for o in backfill(world.uow(), apply=True).values()] == [0, 0]  # a second run writes nothing

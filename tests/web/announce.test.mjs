@@ -2,7 +2,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import {
-  ORDER_CHANGED_TEXT, orderChangesText, orderLeftText, reportShownText, statementShownText,
+  ORDER_CHANGED_TEXT, QUOTE_NOUNS, orderChangesText, orderLeftText, pageText, reportShownText, statementShownText,
 } from "../../web/announce_logic.mjs";
 
 const row = (order_id, state, extra = {}) => ({ manager_id: "mgr-test", order_id, state, ...extra });
@@ -49,4 +49,12 @@ test("a report and a statement shown: one short sentence, French dates", () => {
     "Rapport du 01/01/2026 au 06/12/2026 affiché ci-dessous.");
   assert.equal(statementShownText("Relevé d'avril 2026 — ACME (ctr-acme)"),
     "Relevé d'avril 2026 — ACME (ctr-acme) : affiché ci-dessous.");
+});
+
+test("a paged list says the page it now shows and how many rows it holds, in its own words", () => {
+  assert.equal(pageText(2, 25), "Page 2 : 25 commandes.");
+  assert.equal(pageText(1, 1), "Page 1 : 1 commande.");
+  assert.equal(pageText(3, 0), "Page 3 : aucune commande.");
+  assert.equal(pageText(2, 50, QUOTE_NOUNS), "Page 2 : 50 devis.");
+  assert.equal(pageText(1, 0, QUOTE_NOUNS), "Page 1 : aucun devis.");
 });

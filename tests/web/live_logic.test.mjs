@@ -126,6 +126,10 @@ test("a list searching one reference follows that order only, in every space", (
   assert.equal(listUpdate(event, { orderId: "BC-2" }), "row");
   assert.equal(listUpdate({ ...event, manager_id: "mgr-b" }, { orderId: "BC-2" }), "row");
   assert.equal(listUpdate({ ...event, order_id: "BC-3" }, { orderId: "BC-2" }), "ignore");
+  // the reference as typed: trimmed, regardless of case, as list_orders searches it
+  assert.equal(listUpdate(event, { orderId: " bc-2 " }), "row");
+  assert.equal(listUpdate({ ...event, order_id: "bc-2" }, { orderId: "BC-2" }), "row");
+  assert.equal(listUpdate({ ...event, order_id: "BC-20" }, { orderId: "bc-2" }), "ignore");
   assert.equal(listQuery({ orderId: "BC-2", state: "scheduled" }), "state=scheduled&order_id=BC-2");
 });
 

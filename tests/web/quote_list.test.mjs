@@ -25,3 +25,9 @@ test("the state filter offers the six quote states, in French", () => {
   assert.equal(QUOTE_LABELS.withdrawn, "retiré");
   assert.equal(QUOTE_LABELS.submitted, "remis");
 });
+
+test("the search by reference is sent trimmed, and with it no cursor (one short answer)", () => {
+  const query = new URLSearchParams(quoteListQuery({ state: "submitted", quoteId: "  dv-2026-0001 ", cursor: "eyJ0" }));
+  assert.deepEqual(Object.fromEntries(query), { state: "submitted", limit: String(QUOTE_PAGE), quote_id: "dv-2026-0001" });
+  assert.equal(quoteListQuery({ quoteId: "   " }), `limit=${QUOTE_PAGE}`);
+});

@@ -426,12 +426,27 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
         site.select_option(label="Résidence Les Tilleuls — LYON")
         page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("tr[data-order]")).to_have_count(2)
-    with page.expect_request(lambda r: "node_id=LYON&" in r.url and "order_id=BC-IMP-2" in r.url):
-        page.get_by_label("Référence").fill("BC-IMP-2")  # the search by reference keeps the site
+    # the search by reference keeps the site, and takes the reference as typed from a paper order: lower case, spaces
+    with page.expect_request(lambda r: "node_id=LYON&" in r.url and "order_id=bc-imp-2" in r.url):
+        page.get_by_label("Référence").fill("  bc-imp-2 ")
         page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("tr[data-order]")).to_have_count(1)
     page.get_by_role("link", name="BC-IMP-2").click()
     expect(page.locator("main")).to_contain_text("Logement 3")
+
+    # A list longer than a page: « Page suivante » and « Première page » say the page shown (the announcer)
+    for n in range(25):
+        assert manager.post("receive_order", issue_order_body(f"BC-PAGE-{n:02}", site={"node_id": "LYON-BAT-B-LOG-3"})
+                            ).status_code == 201
+    page.get_by_role("link", name="Tableau de bord").click()
+    page.get_by_label("Référence").fill("")
+    page.get_by_label("Site", exact=True).select_option("")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("tr[data-order]")).to_have_count(25)
+    page.get_by_role("button", name="Page suivante").click()
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"^Page 2 : \d+ commandes?\.$"))
+    page.get_by_role("button", name="Première page").click()
+    expect(page.locator("#announcer")).to_have_text("Page 1 : 25 commandes.")
 
     # The contractor reads the catalogue but is offered no import (the platform refuses it anyway: 403)
     contractor_page = app.sign_in("contractor")
@@ -607,6 +622,12 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
 
     # Quote: a price outside the catalogue is refused on its line, the catalogue price accepted
     page.get_by_role("link", name="Devis", exact=True).click()
+    # found by its reference as typed from paper (A2 quotes, A11 lists): lower case, spaces around it; said
+    with page.expect_request(lambda r: "quote_id=dv-c1" in r.url):
+        page.get_by_label("Référence", exact=True).fill(" dv-c1 ")
+        page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("tr[data-quote]")).to_have_count(1)
+    expect(page.locator("#announcer")).to_have_text("Page 1 : 1 devis.")
     expect(page.locator("tr[data-quote='DV-C1'] td.party")).to_contain_text("Rhône Habitat Essai")
     page.get_by_role("link", name="DV-C1").click()
     expect(page.locator(".facts")).to_contain_text("Plomberie Essai (ctr-test)")
