@@ -22,6 +22,7 @@ from shared.ports import SERVER_TIME, Query, UnitOfWork
 
 UPDATED_AT = "updated_at"
 ORDER_ID_FOLDED = "order_id_folded"  # the reference regardless of case, which list_orders' search by reference queries
+_RECORD_ONLY = (UPDATED_AT, "total_cents", ORDER_ID_FOLDED)  # kept on the record, not fields of the order
 
 
 class NotFound(Exception):
@@ -50,7 +51,7 @@ def order_doc(order: Order) -> dict[str, Any]:
 
 
 def order_from(data: dict[str, Any]) -> Order:
-    return Order.model_validate({k: v for k, v in data.items() if k not in (UPDATED_AT, "total_cents", ORDER_ID_FOLDED)}, strict=False)
+    return Order.model_validate({k: v for k, v in data.items() if k not in _RECORD_ONLY}, strict=False)
 
 
 def load_order(uow: UnitOfWork, manager_id: str, order_id: str) -> Order | None:
