@@ -256,7 +256,9 @@ export function scrollFrame(wrap) {
   };
   wrap.addEventListener("scroll", update, { passive: true });
   if (typeof ResizeObserver === "function") {
-    const observer = new ResizeObserver(update);
+    // the next frame's update, not the observer's own: showing the hint changes the frame's height, which inside the
+    // callback would be a « ResizeObserver loop » error
+    const observer = new ResizeObserver(() => requestAnimationFrame(update));
     observer.observe(wrap);
     const table = wrap.querySelector("table");
     if (table) observer.observe(table);
