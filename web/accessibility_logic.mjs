@@ -50,9 +50,9 @@ export function statementSections(site, config) {
         + "annoncé.",
       `Seules des vérifications automatiques ont été faites : chaque écran visité par les parcours de test `
         + `automatisés est analysé par l'outil axe-core (version ${AXE_VERSION}), sans aucune erreur grave ou `
-        + "critique admise ; des parcours au clavier seul et les messages de statut lus par les technologies "
-        + "d'assistance sont aussi vérifiés automatiquement. Un outil automatique ne couvre qu'une partie des "
-        + "critères du RGAA.",
+        + "critique admise ; des parcours au clavier seul et le texte des messages de statut destinés aux "
+        + "technologies d'assistance sont aussi vérifiés automatiquement. Un outil automatique ne couvre qu'une "
+        + "partie des critères du RGAA.",
       "Aucun test n'a été fait avec un lecteur d'écran réel (NVDA, JAWS, VoiceOver, TalkBack), ni sur un iPhone, "
         + "un iPad ou un téléphone Android réels, ni par un expert en accessibilité."] },
     { heading: "Contenus non accessibles", paragraphs: [
