@@ -74,9 +74,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="https://<region>-<project>.cloudfunctions.net (Terraform output function_uris' base)")
     parser.add_argument("--api-key", required=True, help="the Firebase Web API key (public, not a secret)")
     parser.add_argument("--refresh-seconds", default="15", help="how often live dashboards poll (default 15)")
+    parser.add_argument("--support-email", default="",
+                        help="the operator's support address, the accessibility statement's contact "
+                             "(Terraform variable support_email; default: a placeholder on .invalid)")
     args = parser.parse_args(argv)
     env = {"PASSERELLE_FUNCTIONS_BASE_URL": args.functions_base_url, "PASSERELLE_WEB_API_KEY": args.api_key,
-           "PASSERELLE_WEB_REFRESH_SECONDS": args.refresh_seconds}
+           "PASSERELLE_WEB_REFRESH_SECONDS": args.refresh_seconds, "PASSERELLE_SUPPORT_EMAIL": args.support_email}
     hosting = build(args.out, env, link=False)
     (args.out / "firebase.json").write_text(json.dumps({"hosting": hosting}, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}/firebase.json and {len(app_files()) + 1} files under {args.out}/public")

@@ -11,11 +11,15 @@ Where the URLs come from, first match wins:
 - otherwise the ports of emulators.json on 127.0.0.1.
 Auth: ``FIREBASE_AUTH_EMULATOR_HOST`` (the emulator, key ``fake-api-key``) or Google's Identity
 Toolkit with ``PASSERELLE_WEB_API_KEY``.
+Support: ``PASSERELLE_SUPPORT_EMAIL`` (Terraform's ``support_email``), the address the accessibility
+statement (« Accessibilité », web/accessibility.mjs) gives for help and feedback; without it a placeholder
+on the reserved ``.invalid`` domain, which no mail reaches and whose name says it is one.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,8 @@ from urllib.parse import urlsplit
 
 EMULATORS_FILE = Path(__file__).resolve().parents[1] / "emulators.json"
 DEFAULT_REFRESH_SECONDS = 15
+PLACEHOLDER_SUPPORT_EMAIL = "adresse-de-support-a-configurer@passerelle.invalid"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def catalogue(path: Path = EMULATORS_FILE) -> dict[str, dict[str, Any]]:
@@ -57,7 +63,18 @@ def auth_endpoints(env: Mapping[str, str]) -> dict[str, str]:
 def config(env: Mapping[str, str], functions: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     refresh = env.get("PASSERELLE_WEB_REFRESH_SECONDS", "")
     return {"auth": auth_endpoints(env), "functions": function_urls(env, functions),
-            "refresh_seconds": int(refresh) if refresh.isdigit() and int(refresh) > 0 else DEFAULT_REFRESH_SECONDS}
+            "refresh_seconds": int(refresh) if refresh.isdigit() and int(refresh) > 0 else DEFAULT_REFRESH_SECONDS,
+            "support_email": support_email(env)}
+
+
+def support_email(env: Mapping[str, str]) -> str:
+    """The operator's support address (the accessibility statement's contact), or the named placeholder."""
+    given = env.get("PASSERELLE_SUPPORT_EMAIL", "").strip()
+    if not given:
+        return PLACEHOLDER_SUPPORT_EMAIL
+    if not _EMAIL.match(given):
+        raise ValueError(f"PASSERELLE_SUPPORT_EMAIL is not an e-mail address: {given!r}")
+    return given
 
 
 def content_security_policy(cfg: Mapping[str, Any]) -> str:

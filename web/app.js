@@ -23,6 +23,8 @@ import * as messageLog from "./message_log.mjs";
 import { follow } from "./live.mjs";
 import * as names from "./names.mjs";
 import { EMPTY_DIRECTORY, whoLabel } from "./names_logic.mjs";
+import * as accessibility from "./accessibility.mjs";
+import { ROUTE as ACCESSIBILITY_ROUTE } from "./accessibility_logic.mjs";
 
 const SESSION_KEY = "passerelle.session";
 const root = document.getElementById("app");
@@ -172,15 +174,37 @@ function header() {
       document.getElementById("main")?.focus();
     } }, "Aller au contenu"),
     h("a", { href: "#/", className: "brand" }, "Passerelle"),
-    h("nav", { "aria-label": "Navigation principale" }, h("ul", {}, (NAV[c.role] ?? []).map(([href, label]) =>
+    mainMenu((NAV[c.role] ?? []).map(([href, label]) =>
       h("li", {}, h("a", { href, "aria-current": (href === current || (href !== "#/" && current.startsWith(href + "/")))
-        ? "page" : null }, label))))),
+        ? "page" : null }, label)))),
     h("div", { className: "session" },  // who is signed in, their password, signing out: one group, kept together
       who(c),
       h("a", { href: "#/password", className: "account-link", "aria-current": current === "#/password" ? "page" : null },
         "Mon mot de passe"),
       h("button", { type: "button", className: "link", onclick: () => signOut("Vous êtes déconnecté.") },
         "Se déconnecter")));
+}
+
+// The role's navigation. On a phone (under 40 rem, style.css) its links fold behind a « Menu » disclosure button
+// (aria-expanded, aria-controls): one row instead of three, and a keyboard or screen-reader user reaches the button
+// first, opens it with Enter or Space, closes it with Escape (the focus back on the button). Wider, the button is not
+// shown and the links are, as before. Closed again with each screen (the header is drawn anew).
+function mainMenu(items) {
+  const list = h("ul", { id: "main-menu" }, items);
+  const toggle = h("button", { type: "button", className: "menu-toggle", "aria-expanded": "false",
+    "aria-controls": "main-menu" }, "Menu");
+  const nav = h("nav", { "aria-label": "Navigation principale" }, toggle, list);
+  const open = (yes) => {
+    toggle.setAttribute("aria-expanded", String(yes));
+    nav.classList.toggle("open", yes);
+  };
+  toggle.addEventListener("click", () => open(toggle.getAttribute("aria-expanded") !== "true"));
+  nav.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !nav.classList.contains("open")) return;
+    open(false);
+    toggle.focus();
+  });
+  return nav;
 }
 
 // Who is signed in: the role and the party's own name with its id (« Gestionnaire — Rhône Habitat (mgr-test) »), from
@@ -199,7 +223,7 @@ function who(c) {
 // start at the new content after each navigation).
 function show(title, ...content) {
   const heading = h("h1", { tabindex: "-1" }, title);
-  root.replaceChildren(header(), h("main", { id: "main", tabindex: "-1" }, heading, ...content));
+  root.replaceChildren(header(), h("main", { id: "main", tabindex: "-1" }, heading, ...content), accessibility.footer());
   document.title = `${title} — Passerelle`;
   heading.focus({ preventScroll: true });
   return heading;
@@ -211,7 +235,7 @@ function redraw(title, ...content) {
   const onHeading = document.activeElement?.matches?.("#main > h1");
   const { scrollX, scrollY } = window;
   const heading = h("h1", { tabindex: "-1" }, title);
-  root.replaceChildren(header(), h("main", { id: "main", tabindex: "-1" }, heading, ...content));
+  root.replaceChildren(header(), h("main", { id: "main", tabindex: "-1" }, heading, ...content), accessibility.footer());
   document.title = `${title} — Passerelle`;
   if (onHeading) heading.focus({ preventScroll: true });
   window.scrollTo(scrollX, scrollY);
@@ -251,7 +275,7 @@ function renderSignIn(message = "") {
       password.focus();
     }
   });
-  root.replaceChildren(h("main", { id: "main" }, form));
+  root.replaceChildren(h("main", { id: "main" }, form), accessibility.footer());
   document.title = "Connexion — Passerelle";
   email.focus();
 }
@@ -349,7 +373,7 @@ function renderChoosePassword() {
       + "Personne d'autre, pas même l'opérateur de la plateforme, ne le connaîtra."),
     form,
     h("p", {}, h("button", { type: "button", className: "secondary", onclick: () => signOut("Vous êtes déconnecté.") },
-      "Se déconnecter")))));
+      "Se déconnecter")))), accessibility.footer());
   document.title = "Choisissez votre mot de passe — Passerelle";
   form.querySelector("input")?.focus();
 }
@@ -427,9 +451,24 @@ function screenCtx() {
   });
 }
 
+// « Déclaration d'accessibilité », public: with the role's header once signed in, else with a way back to the sign-in.
+function renderAccessibility() {
+  const content = accessibility.statementContent(config);
+  if (session && !mustChooseOwnPassword(session.claims)) return show(accessibility.TITLE, content);
+  const heading = h("h1", { tabindex: "-1" }, accessibility.TITLE);
+  root.replaceChildren(
+    h("header", { className: "top" }, h("a", { href: "#/", className: "brand" }, "Passerelle")),
+    h("main", { id: "main", tabindex: "-1" }, heading, content,
+      h("p", {}, h("a", { href: "#/" }, session ? "← Retour à Passerelle" : "← Retour à la connexion"))),
+    accessibility.footer());
+  document.title = `${accessibility.TITLE} — Passerelle`;
+  heading.focus({ preventScroll: true });
+}
+
 function route() {
   stopLive();
   ctx = screenCtx();
+  if (location.hash === ACCESSIBILITY_ROUTE) return renderAccessibility();
   if (!session) return renderSignIn();
   const routes = ROUTES[session.claims?.role];
   if (!routes) return signOut("Ce compte n'a pas de rôle reconnu par l'application.");

@@ -11,7 +11,7 @@ import {
 import { eventFacts, eventStateText, orderStateText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
   announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder,
-  table,
+  scrollFrame, table,
 } from "./ui.mjs";
 import { orderChangesText, orderLeftText, pageText } from "./announce_logic.mjs";
 import { decisionText } from "./deliverable_logic.mjs";
@@ -279,10 +279,10 @@ export function renderList(ctx) {
     partyField.querySelector("label").textContent = label;
   }
   ctx.show(title, filters, errors, status,
-    h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
+    scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
       h("thead", {}, h("tr", {}, [h("th", { scope: "col" }, "Commande"), clientHeader, ...["État", "Avancement",
         "Rendez-vous / dates", "Dernier événement", "Retard", "Documents"].map((t) => h("th", { scope: "col" }, t))])),
-      body)),
+      body))),
     h("div", { className: "pager" }, first, next));
   serially(load);
   // A11: each change re-reads its row; polled every refresh_seconds while the stream is down

@@ -2,6 +2,7 @@
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
 import { barChart, constraintMessage, errorsByField, fieldOf } from "./logic.mjs";
 import { recording } from "./record_logic.mjs";
+import { SCROLL_HINT, scrollRegionLabel, scrollView } from "./accessibility_logic.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -223,10 +224,46 @@ export function messagesOf(error) {
 // A table with a caption (or aria-label) and column headers.
 export function table(headers, rows, { caption = null, label = null, empty = "Aucun élément.", className = null } = {}) {
   const body = rows.length ? rows : [h("tr", {}, h("td", { colspan: headers.length, className: "empty" }, empty))];
-  return h("div", { className: "table-wrap" }, h("table", { className, "aria-label": caption ? null : label },
+  return scrollFrame(h("div", { className: "table-wrap" }, h("table", { className, "aria-label": caption ? null : label },
     caption ? h("caption", {}, caption) : null,
     h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, body)));
+    h("tbody", {}, body))));
+}
+
+// A table's frame (.table-wrap) that scrolls sideways when the table is wider than the screen (a phone): only then a
+// named region the keyboard reaches (role="region", aria-label, tabindex="0": the arrows scroll it), a visible hint
+// that stays at its left edge, and a shadow on each side that has more to see (more-before, more-after). At 1280 px a
+// table that fits gets none of it. Follows the frame's and the table's size (ResizeObserver) and its scrolling.
+export function scrollFrame(wrap) {
+  const hint = h("p", { className: "scroll-hint", hidden: true, "aria-hidden": "true" }, SCROLL_HINT);
+  wrap.prepend(hint);
+  const update = () => {
+    const view = scrollView(wrap);
+    wrap.classList.toggle("scrollable", view.scrollable);
+    wrap.classList.toggle("more-before", view.moreBefore);
+    wrap.classList.toggle("more-after", view.moreAfter);
+    hint.hidden = !view.scrollable;
+    if (view.scrollable === wrap.hasAttribute("tabindex")) return;
+    if (view.scrollable) {
+      const table = wrap.querySelector("table");
+      const name = table?.getAttribute("aria-label") || table?.querySelector("caption")?.textContent;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", scrollRegionLabel(name));
+      wrap.setAttribute("tabindex", "0");
+    } else {
+      for (const attribute of ["role", "aria-label", "tabindex"]) wrap.removeAttribute(attribute);
+    }
+  };
+  wrap.addEventListener("scroll", update, { passive: true });
+  if (typeof ResizeObserver === "function") {
+    // the next frame's update, not the observer's own: showing the hint changes the frame's height, which inside the
+    // callback would be a « ResizeObserver loop » error
+    const observer = new ResizeObserver(() => requestAnimationFrame(update));
+    observer.observe(wrap);
+    const table = wrap.querySelector("table");
+    if (table) observer.observe(table);
+  }
+  return wrap;
 }
 
 export function definitionList(pairs) {

@@ -10,7 +10,7 @@ output "web_app_url" {
 
 output "web_app_build_command" {
   description = "Builds the web application's Hosting site for this deployment (the browser key of identity.tf inside); then: firebase deploy --only hosting --project <project> --config build/hosting/firebase.json."
-  value       = "python -m devtools.hosting --out build/hosting --functions-base-url ${local.functions_base_url} --api-key ${google_apikeys_key.web.key_string}"
+  value       = "python -m devtools.hosting --out build/hosting --functions-base-url ${local.functions_base_url} --api-key ${google_apikeys_key.web.key_string}${var.support_email == "" ? "" : " --support-email ${var.support_email}"}"
   sensitive   = true
 }
 

@@ -79,6 +79,18 @@ variable "alert_email" {
   }
 }
 
+variable "support_email" {
+  description = "The operator's support address: the web app's accessibility statement (« Accessibilité », RGAA: retour d'information et contact) gives it to anyone who cannot use a screen. Empty: the statement shows the placeholder adresse-de-support-a-configurer@passerelle.invalid, which no mail reaches (devtools/web_config.py) — set it before opening the service."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    condition     = var.support_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.support_email))
+    error_message = "support_email must be empty or an e-mail address."
+  }
+}
+
 variable "notification_channels" {
   description = "Existing Cloud Monitoring notification channels (projects/<p>/notificationChannels/<id>: e-mail, SMS, PagerDuty, Slack...) notified by every alert, in addition to alert_email. With neither, alerts still open incidents in the console but notify nobody."
   type        = list(string)

@@ -90,6 +90,9 @@ def test_the_web_app_key_only_signs_in_from_the_web_app_origins(terraform):
     assert "PASSERELLE_WEB_API_KEY" not in environment
     assert environment["ALLOWED_ORIGINS"] == '${join(",", local.web_origins)}'
     assert "firebase_web_api_key" not in terraform["variable"]
+    # and the accessibility statement's contact (« Accessibilité »: retour d'information) when the operator names one
+    assert '--support-email ${var.support_email}' in build["value"]
+    assert terraform["variable"]["support_email"]["default"] == ""
 
 
 # --- Pub/Sub ----------------------------------------------------------------------------------

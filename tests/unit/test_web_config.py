@@ -84,3 +84,26 @@ def test_cors_echoes_only_an_exactly_listed_origin(monkeypatch):
     assert "Access-Control-Allow-Credentials" not in http.cors_headers("http://127.0.0.1:8181")
     monkeypatch.delenv("ALLOWED_ORIGINS")
     assert http.cors_headers("http://127.0.0.1:8181") == {"Vary": "Origin"}
+
+
+def test_the_accessibility_statements_contact_is_the_operators_support_address_or_a_named_placeholder():
+    # Given a deployment that names its support address (Terraform's support_email, through devtools.hosting)
+    cfg = web.config({"PASSERELLE_FUNCTIONS_BASE_URL": "https://r-p.cloudfunctions.net",
+                      "PASSERELLE_SUPPORT_EMAIL": " support@bailleur.fr "}, FUNCTIONS)
+    # Then the web app's statement (« Accessibilité ») gives that address
+    assert cfg["support_email"] == "support@bailleur.fr"
+    # And without one, a placeholder that says what it is, on the reserved .invalid domain (no mail can reach it)
+    assert web.config({}, FUNCTIONS)["support_email"] == web.PLACEHOLDER_SUPPORT_EMAIL
+    assert web.PLACEHOLDER_SUPPORT_EMAIL.endswith(".invalid")
+    # And an address that is not one is refused rather than published
+    with pytest.raises(ValueError, match="PASSERELLE_SUPPORT_EMAIL"):
+        web.config({"PASSERELLE_SUPPORT_EMAIL": "support"}, FUNCTIONS)
+
+
+def test_the_production_build_passes_the_support_address_terraform_names(tmp_path):
+    # Given the command Terraform's output prints, with --support-email
+    assert hosting.main(["--out", str(tmp_path), "--functions-base-url", "https://r-p.cloudfunctions.net",
+                         "--api-key", "AIzaPublicKey", "--support-email", "accessibilite@bailleur.fr"]) == 0
+    # Then the site's config.json carries it
+    cfg = json.loads((tmp_path / "public" / "config.json").read_text(encoding="utf-8"))
+    assert cfg["support_email"] == "accessibilite@bailleur.fr"

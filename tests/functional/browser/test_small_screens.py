@@ -2,10 +2,14 @@
 screens a person uses away from a desk — the sign-in, the header and its menu, the contractor's « Mes commandes »,
 an order (declare execution with its appointment, the lines' statuses, the PDF upload), its quotes, the
 titulaire's timesheet (B11 mission follow-up), the manager's dashboard, an order to receive (A6 reception) and a
-quote. On each, at both widths: the page never scrolls sideways (a table scrolls in its own frame), every control
-is a tap target of 44×44 px at least, each label stands above its field (docs/web-app.md « Sur un téléphone »)."""
+quote. On each, at both widths: the page never scrolls sideways (a table scrolls in its own frame, then a named region
+the keyboard scrolls, with a visible hint and a shadow), every control is a tap target of 44×44 px at least, each label
+stands above its field (docs/web-app.md « Sur un téléphone »). On the phone the menu folds behind « Menu » (one row),
+opened and closed from the keyboard."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -73,8 +77,90 @@ def fits(app, page, screen: str) -> None:
           .filter(a => a.getBoundingClientRect().width && a.getBoundingClientRect().right > w + 0.5)
           .map(a => a.textContent.trim())""", size["width"])
         assert beyond == [], f"{where}: header links past the screen's edge"
+        scroll_frames(page, where)
     page.set_viewport_size(PHONE)
     app.settle(page, quiet=0.3)
+
+
+# Every table frame that scrolls sideways now: is it a named, focusable region with its hint shown? And the ones that
+# do not scroll: none of it (no useless tab stop).
+SCROLL_FRAMES = """() => [...document.querySelectorAll('.table-wrap')].map((w) => {
+  const hint = w.querySelector(':scope > .scroll-hint');
+  return { scrolls: w.scrollWidth > w.clientWidth + 1, role: w.getAttribute('role'), label: w.getAttribute('aria-label'),
+    tabindex: w.getAttribute('tabindex'), hint: !!hint && hint.getBoundingClientRect().height > 0,
+    hintInside: !!hint && hint.getBoundingClientRect().right <= w.getBoundingClientRect().right + 0.5,
+    after: w.classList.contains('more-after') };
+})"""
+
+
+def scroll_frames(page, where: str) -> int:
+    """Each table frame wider than the screen is a region named « … (tableau à faire défiler horizontalement) »,
+    reached by Tab (tabindex 0), its hint visible within the frame, a shadow on the side with more to see; a frame
+    that fits is none of these. Answers how many scroll."""
+    frames = page.evaluate(SCROLL_FRAMES)
+    for frame in frames:
+        if frame["scrolls"]:
+            assert frame["role"] == "region" and frame["tabindex"] == "0", f"{where}: {frame}"
+            assert frame["label"].endswith("(tableau à faire défiler horizontalement)"), f"{where}: {frame}"
+            assert frame["hint"] and frame["hintInside"] and frame["after"], f"{where}: {frame}"
+        else:
+            assert (frame["role"], frame["tabindex"], frame["hint"]) == (None, None, False), f"{where}: {frame}"
+    return sum(frame["scrolls"] for frame in frames)
+
+
+def scrolls_by_keyboard(page, where: str) -> None:
+    """The first frame that scrolls, reached with the keyboard (focused), moves with the right arrow and then shows
+    its shadow on the left too."""
+    frame = page.locator(".table-wrap[role='region']").first
+    frame.focus()
+    expect(frame).to_be_focused()
+    before = frame.evaluate("w => w.scrollLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("w => w.scrollLeft > 0", arg=frame.element_handle())
+    assert frame.evaluate("w => w.scrollLeft") > before, where
+    expect(frame).to_have_class(re.compile(r"\bmore-before\b"))
+
+
+def menu_link(page, name: str):
+    """A link of the main menu on the phone: « Menu » opened first (it folds the links), then the link."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.tap()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    return page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name=name, exact=True)
+
+
+def compact_menu(page) -> None:
+    """On the phone: the links folded behind « Menu » on the brand's row; opened with Enter from the keyboard (its
+    links then within the screen, reached by Tab), closed with Escape, the focus back on the button; at the tablet's
+    width the links are shown and the button is not."""
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    toggle = nav.get_by_role("button", name="Menu")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_attribute("aria-controls", "main-menu")
+    expect(nav.get_by_role("link").first).to_be_hidden()
+    brand, button = page.locator(".top .brand").bounding_box(), toggle.bounding_box()
+    assert abs(brand["y"] + brand["height"] / 2 - (button["y"] + button["height"] / 2)) < 4, (brand, button)
+    assert button["x"] + button["width"] <= PHONE["width"], button
+    assert nav.bounding_box()["height"] < 60, nav.bounding_box()  # one row, where the links took three
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    first = nav.get_by_role("link").first
+    expect(first).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(first).to_be_hidden()
+    page.set_viewport_size(TABLET)
+    expect(toggle).to_be_hidden()
+    expect(first).to_be_visible()
+    page.set_viewport_size(PHONE)
+    expect(toggle).to_be_visible()
 
 
 def order_card(page, order_id: str) -> None:
@@ -124,7 +210,11 @@ def test_contractor_on_a_phone_follows_its_orders_declares_execution_lines_and_u
     expect(page.locator("tr[data-order='BC-S1']")).to_be_visible()
     fits(app, page, "Mes commandes")
     order_card(page, "BC-S1")
+    compact_menu(page)
     app.check(page, "telephone-prestataire-commandes")  # axe-core, and the screenshot of docs/web-app.md
+    menu_link(page, "Devis")
+    app.check(page, "telephone-menu-ouvert")  # the menu opened, axe-core on it too
+    page.get_by_role("button", name="Menu").tap()
 
     page.get_by_role("link", name="BC-S1").tap()
     expect(page.locator("#line-statuses")).to_be_visible()
@@ -138,7 +228,7 @@ def test_contractor_on_a_phone_follows_its_orders_declares_execution_lines_and_u
     expect(page.get_by_label("Début prévu")).to_be_visible()
     fits(app, page, "commande (planification, rendez-vous)")
 
-    page.get_by_role("link", name="Devis", exact=True).tap()
+    menu_link(page, "Devis").tap()
     expect(page.locator("tr[data-quote='DV-S1']")).to_be_visible()
     fits(app, page, "Devis")
     page.get_by_role("link", name="DV-S1").tap()
@@ -161,7 +251,11 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     page.get_by_role("link", name="BC-S2").tap()
     expect(page.locator("#reception")).to_be_visible()
     fits(app, page, "commande à réceptionner")
-    page.get_by_role("link", name="Devis", exact=True).tap()
+    # its wide tables (the reception's lines, the history…) scroll in their frames: named, focusable, with their hint
+    assert scroll_frames(page, "commande à réceptionner") >= 1
+    scrolls_by_keyboard(page, "commande à réceptionner")
+    app.check(page, "telephone-gestionnaire-tableau-defilant")
+    menu_link(page, "Devis").tap()
     expect(page.locator("tr[data-quote='DV-S2']")).to_be_visible()
     fits(app, page, "Devis (gestionnaire)")
     page.get_by_role("link", name="DV-S2").tap()
@@ -176,9 +270,14 @@ def test_titulaire_on_a_phone_records_its_timesheet(app, platform, clean_firesto
     expect(page.locator("#timesheet")).to_be_visible()
     expect(page.get_by_role("table", name="Jours par jalon")).to_be_visible()
     fits(app, page, "feuille de temps")
+    scroll_frames(page, "feuille de temps")
     # a date typed on a phone: jj/mm/aaaa needs « / », which an iPhone's number pad (inputmode numeric) does not have
     sheet = page.locator("#timesheet")
     for label in ("Du", "Au"):
         assert sheet.get_by_label(label, exact=True).get_attribute("inputmode") not in ("numeric", "decimal"), label
     # numbers of days: the decimal pad
     expect(sheet.get_by_label("Jours travaillés")).to_have_attribute("inputmode", "decimal")
+    # the accessibility statement, from the footer, fits the phone too
+    page.get_by_role("contentinfo").get_by_role("link", name="Accessibilité : non conforme").tap()
+    expect(page.get_by_role("heading", name="Déclaration d'accessibilité", level=1)).to_be_focused()
+    fits(app, page, "déclaration d'accessibilité")

@@ -1,0 +1,84 @@
+"""The accessibility statement (« Déclaration d'accessibilité », RGAA 4.1; docs/accessibility.md) in Chromium: public,
+reached from the sign-in's footer with the keyboard alone and from every signed-in screen's footer; it says
+« non conforme » (no audit), what was tested and what was not, the operator's contact and the means of redress;
+axe-core clean, with a screenshot for docs/web-app.md."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from devtools.web_config import PLACEHOLDER_SUPPORT_EMAIL
+
+pytestmark = pytest.mark.emulators
+
+FOOTER = "Accessibilité : non conforme"
+TITLE = "Déclaration d'accessibilité"
+
+
+def statement_is_honest(page) -> None:
+    heading = page.get_by_role("heading", name=TITLE, level=1)
+    expect(heading).to_be_focused()
+    expect(page).to_have_title(f"{TITLE} — Passerelle")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("est non conforme avec le référentiel général d'amélioration de l'accessibilité "
+                                 "(RGAA), version 4.1, en raison de l'absence de résultats d'audit")
+    expect(main).not_to_contain_text("partiellement conforme")
+    expect(main).to_contain_text("Aucun test n'a été fait avec un lecteur d'écran réel")
+    for section in ("État de conformité", "Résultats des tests", "Contenus non accessibles",
+                    "Établissement de cette déclaration", "Retour d'information et contact", "Voies de recours"):
+        expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
+    expect(page.get_by_role("link", name="écrire un message au Défenseur des droits")).to_have_attribute(
+        "href", "https://formulaire.defenseurdesdroits.fr/")
+    # the test stack names no support address: the placeholder, said to be one
+    expect(page.get_by_role("link", name=PLACEHOLDER_SUPPORT_EMAIL)).to_have_attribute(
+        "href", f"mailto:{PLACEHOLDER_SUPPORT_EMAIL}")
+    expect(main).to_contain_text("Cette adresse est provisoire et ne reçoit aucun message")
+
+
+def test_the_statement_is_public_reached_from_the_sign_in_with_the_keyboard_and_axe_clean(app):
+    context = app.browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
+                                      timezone_id="Europe/Paris")
+    app.contexts.append(context)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    app._track_requests(page)
+    page.on("pageerror", lambda e: app.problems.append(f"page error: {e}"))
+    page.goto(app.base + "/")
+    expect(page.get_by_label("Adresse e-mail")).to_be_focused()
+    # Given the sign-in screen, its footer a contentinfo landmark with the RGAA's mention
+    footer_link = page.get_by_role("contentinfo").get_by_role("link", name=FOOTER)
+    expect(footer_link).to_be_visible()
+    # When someone who has no account tabs to it and presses Enter
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if footer_link.evaluate("a => a === document.activeElement"):
+            break
+    expect(footer_link).to_be_focused()
+    page.keyboard.press("Enter")
+    # Then the statement, without signing in
+    expect(page).to_have_url(re.compile(r"#/accessibilite$"))
+    statement_is_honest(page)
+    app.check(page, "declaration-accessibilite")
+    # and back to the sign-in
+    page.get_by_role("link", name="← Retour à la connexion").click()
+    expect(page.get_by_label("Adresse e-mail")).to_be_focused()
+
+
+def test_every_signed_in_screen_links_to_the_statement_which_keeps_the_roles_header(app):
+    page = app.sign_in("manager")
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    # At 1280 px the navigation's links are shown as before, the phone's « Menu » button is not
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Devis")).to_be_visible()
+    page.get_by_role("contentinfo").get_by_role("link", name=FOOTER).click()
+    statement_is_honest(page)
+    expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
+    expect(page.get_by_role("contentinfo").get_by_role("link", name=FOOTER)).to_have_attribute("aria-current", "page")
+    app.check(page, "declaration-accessibilite-connecte", shot=False)
+    # from another screen too
+    page.get_by_role("link", name="Devis", exact=True).click()
+    expect(page.get_by_role("heading", name="Devis", level=1)).to_be_visible()
+    expect(page.get_by_role("contentinfo").get_by_role("link", name=FOOTER)).to_be_visible()
