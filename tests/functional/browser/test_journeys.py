@@ -172,7 +172,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     page.get_by_role("button", name="Confirmer").dblclick()  # a double click decides once
     expect(page.locator(".facts")).to_contain_text("planifié")
     assert len(decided) >= 1 and len(set(decided)) == 1, decided
-    expect(history).to_contain_text("Décision du client : planifié")
+    expect(history).to_contain_text("Décision du client : reprise (« planifié »)")
 
     # Quotes: a request for an unknown contract is refused next to its field, then requested
     page.get_by_role("link", name="Devis").click()
