@@ -919,10 +919,13 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Demander le devis").click()
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-MISSION-1"))).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("demandé par le bénéficiaire")
+    # the mission by its title (its order's), its id in parentheses
+    expect(page.locator(".facts")).to_contain_text("Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
     # B16: the titulaire reads by when it must answer (D3), in its list and on the quote, whose client is the beneficiary
     titulaire_page.goto(app.base + "/#/quotes")
     expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .answer-due")).to_contain_text(
         "Réponse attendue au plus tard le")
+    expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .quote-mission")).to_have_text("Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
     titulaire_page.goto(app.base + "/#/quotes/ben-metropole-demo/DV-MISSION-1")
     expect(titulaire_page.locator("#quote-answer-due")).to_contain_text("Réponse attendue au plus tard le")
     expect(titulaire_page.locator(".facts dt", has_text="Bénéficiaire")).to_have_count(1)
@@ -948,7 +951,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     app.check(titulaire_page, "titulaire-devis-propose-mission", shot=False)
     titulaire_page.get_by_role("button", name="Proposer le devis").click()
     expect(titulaire_page.get_by_role("heading", name=re.compile("^Devis DV-T-WEB-1"))).to_be_visible()
-    expect(titulaire_page.locator(".facts")).to_contain_text("BES-WEB-1-mission")
+    expect(titulaire_page.locator(".facts")).to_contain_text("Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
 
     # The B6 report with its charts and its CSV; an incident
     page.get_by_role("link", name="Rapport").click()
