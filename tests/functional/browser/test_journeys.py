@@ -987,6 +987,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
            ).to_be_visible()
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
+    # its own name, its id in parentheses (B1 parties), and the kinds by their French labels
+    expect(page.locator("#agreement-terms .facts")).to_contain_text("Métropole de démonstration (ben-metropole-demo)")
+    expect(page.locator("#agreement-terms")).to_contain_text("Proposition de profils pour une recherche (D4) : délai de 5")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")
     app.check(page, "beneficiaire-penalites", shot=False)
 
@@ -1202,11 +1205,15 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("button", name="Afficher la convention")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
-    expect(page.locator("#agreement-terms .facts")).to_contain_text(seed.BENEFICIARY["beneficiary_id"])
+    # the beneficiary by its name, its id in parentheses (B1 parties)
+    expect(page.locator("#agreement-terms .facts")).to_contain_text(
+        f"{seed.BENEFICIARY['name']} ({seed.BENEFICIARY['beneficiary_id']})")
     versions = page.get_by_role("table", name="Versions des pénalités")
     expect(versions.locator("tbody tr")).to_have_count(1)
     expect(versions).to_contain_text("à venir")
     expect(versions).to_contain_text("Annexe pénalités")
+    # each deadline kind by its French label, its id in parentheses
+    expect(versions).to_contain_text("Proposition de profils pour une recherche (D4) : pénalité P1")
     app.check(page, "centrale-conventions", shot=False)
     # A9: a new version from the form, prefilled from the latest one (P1 at 200 €, D4 priced), no function name shown
     form = page.locator("#agreement-terms-form")
@@ -1232,7 +1239,8 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.locator(".outcome[role=status]")).to_contain_text("Version 2 enregistrée")
     expect(versions.locator("tbody tr")).to_have_count(2)
     expect(versions.locator("tr[data-terms-version='2']")).to_contain_text("Avenant n°2 : comptes en 48 h")
-    expect(versions.locator("tr[data-terms-version='2']")).to_contain_text("délai D7 : 48 heures ouvrées")
+    expect(versions.locator("tr[data-terms-version='2']")).to_contain_text(
+        "Création d'un compte (D7) : pénalité P1, délai de 48 heures ouvrées")
     expect(page.locator("#agreement-terms-form").get_by_label("Délai D7 plus court (heures ouvrées)")).to_have_value("48")
     app.check(page, "centrale-conventions-version", shot=False)
     # When the list cannot be loaded, it is told so in French and types the id instead
