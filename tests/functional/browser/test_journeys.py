@@ -823,6 +823,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(awaiting.locator("tr[data-mission]")).to_contain_text(re.compile(r"demandé le \d\d/\d\d/\d{4} \d\d:\d\d"))
     expect(awaiting.locator("tr[data-mission]")).not_to_contain_text("heure locale")
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("Anne Lefèvre")  # who leaves, by name (B12)
+    # the mission by its title, its id in parentheses, and its beneficiary by name
+    expect(awaiting.get_by_role("link", name="Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
+           ).to_be_visible()
+    expect(awaiting.locator("tr[data-mission]")).to_contain_text("Métropole de démonstration")
     expect(desk.locator("main")).not_to_contain_text("null")  # nothing but the list under it (no stray « null »)
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
     # it searches the whole pool: by name (without its accent), no daily-rate cap, each found judged by the rules
