@@ -354,9 +354,9 @@ class QuoteView(Quote):
         "read it from the space; the other commands' answers say « beneficiary » when the quote names its "
         "mission, « manager » otherwise."))
     mission_title: str | None = Field(default=None, description=(
-        "B16: a mission's quote — the mission's title, its order's (« Mission : <the need's title> »): what the web "
-        "app names the mission by, its id beside it. get_quote and raise_quote read it (one read of the order); null "
-        "for a quote of no mission, an order not found, and in the other commands' answers."))
+        "B16: a mission's quote — the mission's title, its order's (« Mission : <the need's title> »): what the "
+        "web app names the mission by, its id beside it. get_quote and raise_quote read it (one read of the "
+        "order); null for a quote of no mission, an order not found, and in the other commands' answers."))
 
     @classmethod
     def of(cls, quote: Quote, client_kind: str | None = None, mission_title: str | None = None) -> QuoteView:

@@ -674,6 +674,10 @@ def wait_scored(platform, beneficiary: Erp, need_id: str, timeout: float = 30) -
 RELAY = {**seed.demo_professionals(dt.date.today())[0], "professional_id": "pro-web-relais", "name": "Gaëlle Morin"}
 
 
+# B16: a quote of the journey's mission names it by its title (its order's), its id in parentheses
+MISSION_NAMED = "Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)"
+
+
 def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows_its_mission(app, platform):
     register_pool(platform)
     relay = Erp(platform, "operator", "platform").post(
@@ -924,12 +928,12 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-MISSION-1"))).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("demandé par le bénéficiaire")
     # the mission by its title (its order's), its id in parentheses
-    expect(page.locator(".facts")).to_contain_text("Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
+    expect(page.locator(".facts")).to_contain_text(MISSION_NAMED)
     # B16: the titulaire reads by when it must answer (D3), in its list and on the quote, whose client is the beneficiary
     titulaire_page.goto(app.base + "/#/quotes")
     expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .answer-due")).to_contain_text(
         "Réponse attendue au plus tard le")
-    expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .quote-mission")).to_have_text("Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
+    expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .quote-mission")).to_have_text(MISSION_NAMED)
     titulaire_page.goto(app.base + "/#/quotes/ben-metropole-demo/DV-MISSION-1")
     expect(titulaire_page.locator("#quote-answer-due")).to_contain_text("Réponse attendue au plus tard le")
     expect(titulaire_page.locator(".facts dt", has_text="Bénéficiaire")).to_have_count(1)
@@ -955,7 +959,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     app.check(titulaire_page, "titulaire-devis-propose-mission", shot=False)
     titulaire_page.get_by_role("button", name="Proposer le devis").click()
     expect(titulaire_page.get_by_role("heading", name=re.compile("^Devis DV-T-WEB-1"))).to_be_visible()
-    expect(titulaire_page.locator(".facts")).to_contain_text("Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
+    expect(titulaire_page.locator(".facts")).to_contain_text(MISSION_NAMED)
 
     # The B6 report with its charts and its CSV; an incident
     page.get_by_role("link", name="Rapport").click()
@@ -993,7 +997,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
     # its own name, its id in parentheses (B1 parties), and the kinds by their French labels
     expect(page.locator("#agreement-terms .facts")).to_contain_text("Métropole de démonstration (ben-metropole-demo)")
-    expect(page.locator("#agreement-terms")).to_contain_text("Proposition de profils pour une recherche (D4) : délai de 5")
+    expect(page.locator("#agreement-terms")).to_contain_text(
+        "Proposition de profils pour une recherche (D4) : délai de 5")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")
     app.check(page, "beneficiaire-penalites", shot=False)
 

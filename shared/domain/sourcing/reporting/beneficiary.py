@@ -50,7 +50,8 @@ class ProfessionalRevenue(Record):
     mission_ids: list[str]
     mission_titles: dict[str, str] = Field(default_factory=dict, description=(
         "Each of those missions by its title, its order's (« Mission : <the need's title> »): what the beneficiary's "
-        "report names them by, the id beside it; a mission whose order has no title is left out (its id stands alone)."))
+        "report names them by, the id beside it; a mission whose order has no title is left out (its id stands "
+        "alone)."))
     proofs_of_service: int  # uploaded in the period
     period_cents: int
     cumulated_cents: int  # since the first mission, up to the end of the period
