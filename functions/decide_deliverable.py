@@ -15,7 +15,8 @@ from shared.service.sourcing import deliverables
 def _decide(req: http.Request) -> http.Answer:
     command = parse(DecideDeliverable, req.body)
     decided = deliverables.decide_deliverable(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock(),
-                                              decided_by=req.principal.email or req.principal.uid)
+                                              decided_by=req.principal.email or req.principal.uid,
+                                              account_uid=req.principal.uid)
     return http.Answer(200, decided.model_dump(mode="json"))
 
 

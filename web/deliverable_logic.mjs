@@ -27,13 +27,21 @@ export function allAcceptedText(followUp, accepted) {
   return accepted ? "oui" : "non";
 }
 
-// « accepté le 04/05/2026 08:40 par … » or « refusé le … : raison ». The titulaire reads it without the
-// beneficiary's account (decided_by null).
+// « accepté le 04/05/2026 08:40 par Léa Martin (lea.martin@…) » or « refusé le … : raison »: the person by the
+// display name the decision kept (decided_by_name), the account's e-mail beside it; the e-mail alone without a name.
+// The titulaire reads it without the beneficiary's account (decided_by and decided_by_name null).
 export function decisionText(decision, timeZone = "Europe/Paris") {
   if (!decision) return "";
   const when = `${DELIVERABLE_STATUS_LABELS[decision.decision] ?? decision.decision} le `
-    + `${formatDateTime(decision.decided_at, timeZone)}${decision.decided_by ? ` par ${decision.decided_by}` : ""}`;
+    + `${formatDateTime(decision.decided_at, timeZone)}${deciderText(decision)}`;
   return decision.decision === "refused" && decision.reason ? `${when} : ${decision.reason}` : when;
+}
+
+function deciderText(decision) {
+  const name = typeof decision.decided_by_name === "string" ? decision.decided_by_name.trim() : "";
+  const id = decision.decided_by ?? "";
+  if (name && id && name !== id) return ` par ${name} (${id})`;
+  return name || id ? ` par ${name || id}` : "";
 }
 
 // Whether the beneficiary may decide on this deliverable now: delivered, awaiting its decision.
@@ -60,7 +68,17 @@ export function receptionWarnings(milestonesFollowUp, lineIds) {
     .map((m) => {
       const pending = (m.deliverables_follow_up ?? []).filter((d) => d.status !== "accepted")
         .map((d) => `« ${d.label} » : ${deliverableStatusText(d.status)}`);
-      return `Jalon ${m.milestone_id} (${m.label}) : livrables non tous acceptés — ${pending.join(" ; ")}. `
+      return `Jalon « ${m.label} » (${m.milestone_id}) : livrables non tous acceptés — ${pending.join(" ; ")}. `
         + "La réception reste possible.";
     });
+}
+
+// A deliverable document as the order's documents list names it: « Cahier de recette », jalon « Cadrage » (J1) — the
+// milestone by its label from get_order's mission, its id alone when the mission does not name it.
+export function deliverableDocumentText(document, mission) {
+  if (!document?.deliverable) return "";
+  const id = document.milestone_id;
+  const label = (mission?.milestones ?? []).find((m) => m.milestone_id === id)?.label;
+  const milestone = label && label !== id ? `« ${label} » (${id})` : id;
+  return ` « ${document.deliverable} »${milestone ? `, jalon ${milestone}` : ""}`;
 }

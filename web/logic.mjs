@@ -905,17 +905,43 @@ export function parseMonth(text) {
 // The shorter lengths an offer may state, in their kind's unit (shared/domain/deadlines.py KINDS).
 export const TERMS_LENGTH_UNITS = Object.freeze({ D4: "jours ouvrés", D7: "heures ouvrées" });
 
-// PenaltyTerms → one French line: amounts per rule, kinds priced (or waived), shorter lengths.
+// The deadline kinds by their French labels (shared/domain/deadlines.py KINDS, kept equal by
+// tests/unit/test_web_logic.py): what a person reads where a kind is named, its id in parentheses.
+export const DEADLINE_KIND_LABELS = Object.freeze({
+  D1: "Partage d'un événement d'exécution (15 min)",
+  D2: "Raccordement à la plateforme après signature du marché",
+  D3: "Réponse à une demande de devis",
+  D4: "Proposition de profils pour une recherche",
+  D5: "Remplacement d'un professionnel parti",
+  D6: "Remplacement pour insuffisance",
+  D7: "Création d'un compte",
+  D8: "Première réponse à un incident",
+  F1: "Correction d'un message au format non conforme",
+});
+
+// « Réponse à une demande de devis (D3) »; the id alone for a kind not listed.
+export function deadlineKindText(kind) {
+  const label = DEADLINE_KIND_LABELS[kind];
+  return label ? `${label} (${kind})` : kind;
+}
+
+// PenaltyTerms → one French line: amounts per rule, then each kind named (deadlineKindText) with its penalty (or
+// none) and the shorter length its terms state: « P1 : 150,00 € par jour ; Proposition de profils pour une
+// recherche (D4) : pénalité P1, délai de 5 jours ouvrés ».
 export function penaltyTermsText(terms) {
   const parts = [];
   for (const [rule, cents] of Object.entries(terms?.daily_amount_cents ?? {}).sort()) {
     parts.push(`${rule} : ${formatEuros(cents)} par jour`);
   }
-  for (const [kind, rule] of Object.entries(terms?.rules_by_kind ?? {}).sort()) {
-    parts.push(rule === "none" ? `${kind} sans pénalité` : `${kind} pénalisé (${rule})`);
-  }
-  for (const [kind, amount] of Object.entries(terms?.lengths ?? {}).sort()) {
-    parts.push(`délai ${kind} : ${amount} ${TERMS_LENGTH_UNITS[kind] ?? ""}`.trim());
+  const rules = terms?.rules_by_kind ?? {};
+  const lengths = terms?.lengths ?? {};
+  for (const kind of [...new Set([...Object.keys(rules), ...Object.keys(lengths)])].sort()) {
+    const said = [];
+    if (rules[kind]) said.push(rules[kind] === "none" ? "sans pénalité" : `pénalité ${rules[kind]}`);
+    if (lengths[kind] !== undefined && lengths[kind] !== null) {
+      said.push(`délai de ${lengths[kind]} ${TERMS_LENGTH_UNITS[kind] ?? ""}`.trim());
+    }
+    parts.push(`${deadlineKindText(kind)} : ${said.join(", ")}`);
   }
   return parts.length ? parts.join(" ; ") : "conditions par défaut du catalogue";
 }
@@ -937,11 +963,14 @@ export function termsVersionsView(view, { signed = "conditions de la signature d
   };
 }
 
-// A9: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is, under which framework
-// contract, and its penalty terms versions as a contract's are shown.
-export function agreementTermsView(agreement) {
+// A9: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is (« Nom (identifiant) » when its name is
+// known: the beneficiary's own, the purchasing body's list of beneficiaries), under which framework contract, and its
+// penalty terms versions as a contract's are shown.
+export function agreementTermsView(agreement, beneficiaryName = null) {
+  const id = agreement?.beneficiary_id;
+  const name = typeof beneficiaryName === "string" ? beneficiaryName.trim() : "";
   return {
-    beneficiary: agreement?.beneficiary_id ?? "—", contract: agreement?.contract_id ?? "—",
+    beneficiary: id ? (name && name !== id ? `${name} (${id})` : id) : "—", contract: agreement?.contract_id ?? "—",
     empty: "Aucune version : les conditions de la convention à sa signature s'appliquent.",
     ...termsVersionsView(agreement?.penalty_terms_versions, { signed: "conditions de la convention à sa signature" }),
   };

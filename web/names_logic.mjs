@@ -98,3 +98,20 @@ export const PICKER_TEXTS = Object.freeze({
     failure: "La liste de vos clients n'a pas pu être chargée : saisissez l'identifiant du client.",
     hint: "Identifiant du client" },
 });
+
+// A record a person knows by its title, not its id (B16 a quote's mission, B17 the report's missions): « Titre
+// (identifiant) » as partyLabel names a party; the id alone when no title is known (a title that only repeats the id
+// is none); « — » for none.
+export function titleLabel(title, id) {
+  const name = typeof title === "string" ? title.trim() : "";
+  if (!id) return name || "—";
+  return name && name !== id ? `${name} (${id})` : id;
+}
+
+// A mission as a quote names it: its title (its order's, « Mission : <the need's title> »), its id in parentheses;
+// « Mission <id> » while the title is unknown.
+export function missionLabel(title, id) {
+  if (!id) return "—";
+  const label = titleLabel(title, id);
+  return label === id ? `Mission ${id}` : label;
+}

@@ -14,7 +14,7 @@ import {
   scrollFrame, table,
 } from "./ui.mjs";
 import { orderChangesText, orderLeftText, pageText } from "./announce_logic.mjs";
-import { decisionText } from "./deliverable_logic.mjs";
+import { decisionText, deliverableDocumentText } from "./deliverable_logic.mjs";
 import { fileIdentity, multipartBody } from "./record_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
 import { invoicesSection, receptionSection } from "./invoicing.mjs";
@@ -392,7 +392,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   const docs = documents.documents.length
     ? h("ul", { className: "documents" }, documents.documents.map((d) => h("li", {},
       h("a", { href: d.download_url, target: "_blank", rel: "noopener noreferrer" }, d.filename),
-      ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}${d.deliverable ? ` « ${d.deliverable} » (jalon ${d.milestone_id})` : ""}, `
+      ` — ${DOCUMENT_KINDS[d.kind] ?? d.kind}${deliverableDocumentText(d, view.mission)}, `
         + `${d.pages} p., ${Math.ceil(d.size_bytes / 1024)} Kio`,
       d.decision ? h("span", { className: d.decision.decision === "refused" ? "badge late" : "badge ok" },
         ` ${decisionText(d.decision, zone)}`) : null,

@@ -17,7 +17,7 @@ import {
 } from "./ui.mjs";
 import { QUOTE_NOUNS, pageText } from "./announce_logic.mjs";
 import { directory, partyNodes, partyPicker } from "./names.mjs";
-import { clientsOf, partyLabel } from "./names_logic.mjs";
+import { clientsOf, missionLabel, partyLabel } from "./names_logic.mjs";
 
 export function quoteHref(q) {
   return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
@@ -96,7 +96,8 @@ function quoteTable(list, names, role, buyer, reference = "") {
     "Objet", "État",
     "Version", "Montant", "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
     h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", { className: "party" }, partyNodes(names, buyer ? q.contractor_id : q.manager_id)),
-    h("td", {}, q.title), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
+    h("td", {}, q.title, q.mission_id ? h("div", { className: "sub quote-mission" }, missionLabel(q.mission_title, q.mission_id))
+      : null), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
       // B16: by when the contractor answers a request (D3), on the row's clock
       answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
     h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
@@ -182,7 +183,8 @@ export async function renderQuote(ctx, managerId, quoteId) {
     definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state],
       ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], ["Prestataire", partyLabel(names, quote.contractor_id)],
       [orderClientLabel(ctx.session.claims.role, quote), partyLabel(names, quote.manager_id)], ["Marché", quote.contract_id], ["Site", siteText(quote.site)],
-      ...(quote.mission_id ? [["Mission", quote.mission_id]] : []),
+      // B16: the mission by its title (its order's), its id in parentheses
+      ...(quote.mission_id ? [["Mission", missionLabel(quote.mission_title, quote.mission_id)]] : []),
       [quote.opened_by === "contractor" ? "Proposé le" : "Demandé le", formatDateTime(quote.requested_at, zone)],
       ["Remis le", formatDateTime(quote.versions?.at(-1)?.submitted_at, zone)],
       ["Valable jusqu'au", formatDateTime(quote.valid_until)],

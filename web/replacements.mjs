@@ -12,6 +12,7 @@ import {
   replacementState,
 } from "./replacement_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import { titleLabel } from "./names_logic.mjs";
 
 // The mission's replacement part: its state (due day), the request form while none is open (beneficiary), the history.
 export function replacementSection(ctx, mission, refresh, nameOf = (id) => id) {
@@ -97,9 +98,12 @@ export function renderAwaiting(ctx) {
         "Remplaçant dû le"], list.missions.map((m) => {
         const state = replacementState({ state: "replacement_requested", replacements: [m.replacement] });
         return h("tr", { "data-mission": m.mission_id },
+          // the mission by its title (its order's), its id in parentheses; the beneficiary by its name, its id below
           h("td", {}, h("a", { href: `#/replacements/${encodeURIComponent(m.beneficiary_id)}/${encodeURIComponent(
-            m.mission_id)}` }, m.mission_id), h("div", { className: "sub" }, `besoin ${m.need_id}`)),
-          h("td", {}, m.beneficiary_id), h("td", {}, state.reason, h("div", { className: "sub" }, awaitingRequestedText(m))),
+            m.mission_id)}` }, titleLabel(m.mission_title, m.mission_id)), h("div", { className: "sub" }, `besoin ${m.need_id}`)),
+          h("td", {}, m.beneficiary_name ?? m.beneficiary_id,
+            m.beneficiary_name ? h("div", { className: "sub" }, m.beneficiary_id) : null),
+          h("td", {}, state.reason, h("div", { className: "sub" }, awaitingRequestedText(m))),
           // its name (the view reads the pool's record), its id below; the id alone once the record is erased
           h("td", {}, m.professional_name ?? m.professional_id,
             m.professional_name ? h("div", { className: "sub" }, m.professional_id) : null),

@@ -4,6 +4,7 @@
 // functions of get_report's answer (no rule computed here: the figures are the platform's), tested by Node
 // (tests/web/report_logic.test.mjs).
 import { formatEuros, frenchDateTimeOf, fullMonthLabel, stateLabel } from "./logic.mjs";
+import { titleLabel } from "./names_logic.mjs";
 
 // The period a report opens on: 1 January of the current year to today, both on Paris's calendar (the
 // platform's own default, docs/sourcing.md), whatever zone the browser's machine is set to.
@@ -78,4 +79,11 @@ export function firstHalfYearReportText(now = new Date()) {
   return `Aucun rapport semestriel enregistré pour l'instant. Le premier, celui du ${ended.label} ${ended.year} `
     + `(${ended.months}), sera enregistré le ${on} vers 6 h (heure de Paris). Ensuite, chaque semestre écoulé est `
     + "enregistré le lendemain de sa fin : le 1er janvier et le 1er juillet.";
+}
+
+// B6: the missions of a professional who delivered, as the beneficiary's report names them — each by its title (its
+// order's, get_report's mission_titles), its id in parentheses; the id alone when no title came.
+export function professionalMissionsText(professional) {
+  const titles = professional?.mission_titles ?? {};
+  return (professional?.mission_ids ?? []).map((id) => titleLabel(titles[id], id)).join(", ");
 }

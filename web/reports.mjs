@@ -6,7 +6,7 @@ import {
 import { announce, barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
 import { reportShownText } from "./announce_logic.mjs";
 import {
-  defaultPeriod, firstHalfYearReportText, priceLineRows, reportedOrderRows, roiFacts, volumeRows,
+  defaultPeriod, firstHalfYearReportText, priceLineRows, professionalMissionsText, reportedOrderRows, roiFacts, volumeRows,
 } from "./report_logic.mjs";
 
 const euros = (v) => formatEuros(Math.round(v * 100)).replace(/,00\s€$/, " €");
@@ -66,7 +66,7 @@ function beneficiaryReport(r) {
           { label: "Médiane", value: delays.median_working_hours ?? 0 }, { label: "P90", value: delays.p90_working_hours ?? 0 }] })),
     h("h2", {}, "Professionnels ayant réalisé une prestation"),
     table(["Professionnel", "Missions", "Services faits", "CA de la période", "CA cumulé"], (r.professionals ?? []).map((p) =>
-      h("tr", {}, h("td", {}, p.name), h("td", {}, p.mission_ids.join(", ")), h("td", { className: "num" }, String(p.proofs_of_service)),
+      h("tr", {}, h("td", {}, p.name), h("td", {}, professionalMissionsText(p)), h("td", { className: "num" }, String(p.proofs_of_service)),
         h("td", { className: "num" }, formatEuros(p.period_cents)), h("td", { className: "num" }, formatEuros(p.cumulated_cents)))),
     { label: "Professionnels", empty: "Aucune prestation réalisée sur la période." }));
 }

@@ -23,6 +23,7 @@ import {
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import { directory } from "./names.mjs";
 
 const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
@@ -564,11 +565,14 @@ export async function renderPool(ctx) {
 // A9: "Pénalités de la convention" — the agreement's penalty terms versions, the one in force today first.
 // The beneficiary reads its own (no beneficiary named); the purchasing body names the beneficiary, and
 // `onAgreement` receives the agreement read (its form of a new version starts from it).
-export function agreementSection(ctx, beneficiaryId = null, { onAgreement = null } = {}) {
+// The beneficiary is named: its own name (names.mjs: the session's one read), or `beneficiaryName` from the
+// purchasing body's list.
+export function agreementSection(ctx, beneficiaryId = null, { onAgreement = null, beneficiaryName = null } = {}) {
   const body = h("div", {}, h("p", {}, "Chargement…"));  // drawn with its screen: nothing to say aloud
   const query = new URLSearchParams({ view: "agreement", ...(beneficiaryId ? { beneficiary_id: beneficiaryId } : {}) });
-  ctx.call("get_sourcing", { query: query.toString() }).then((agreement) => {
-    const terms = agreementTermsView(agreement);
+  const own = beneficiaryId ? Promise.resolve(null) : directory(ctx).then((names) => names.own);
+  Promise.all([ctx.call("get_sourcing", { query: query.toString() }), own]).then(([agreement, ownName]) => {
+    const terms = agreementTermsView(agreement, beneficiaryName ?? ownName);
     // B18: the versions' times on the clock of the beneficiary's territory (AgreementView's time_zone); effective
     // dates are calendar dates of metropolitan France (the platform's « today » for them is Paris's)
     const clock = screenClockNote(agreement, "agreement");
@@ -590,9 +594,11 @@ export function agreementSection(ctx, beneficiaryId = null, { onAgreement = null
 // Resolves to { field, notice }: the field's `input` is a <select> or, as the fallback, a text input.
 export async function beneficiaryField(ctx, { value = "", name = "beneficiary_id", label = "Bénéficiaire" } = {}) {
   const state = await listState(allBeneficiaries(ctx.call));
-  return choiceField({ state, options: beneficiaryOptions, failure: beneficiaryListFailure, name, label, value,
+  // their names by id, for the screen to name the one chosen (an empty map when the list failed)
+  const names = new Map((state.rows ?? []).map((b) => [b.beneficiary_id, b.name]));
+  return { names, ...choiceField({ state, options: beneficiaryOptions, failure: beneficiaryListFailure, name, label, value,
     none: (count) => (count ? "— Choisir un bénéficiaire —" : "— Aucun bénéficiaire inscrit —"), paths: [name],
-    placeholder: "ben-metropole-demo", hint: "Identifiant du bénéficiaire", noticeId: "beneficiary-list-error" });
+    placeholder: "ben-metropole-demo", hint: "Identifiant du bénéficiaire", noticeId: "beneficiary-list-error" }) };
 }
 
 // A9: the purchasing body's form of a new version of a beneficiary's agreement terms (set_penalty_terms): its
@@ -671,7 +677,8 @@ export async function renderAgreements(ctx) {
     novalidate: true }, beneficiary, h("button", { type: "submit" }, "Afficher la convention"));
   function show(id) {
     const editor = h("div", {});
-    out.replaceChildren(agreementSection(ctx, id, { onAgreement: writes ? (agreement) => editor.replaceChildren(
+    out.replaceChildren(agreementSection(ctx, id, { beneficiaryName: picker.names?.get(id) ?? null,
+      onAgreement: writes ? (agreement) => editor.replaceChildren(
       termsForm(ctx, id, agreement, (answer) => {
         show(id);  // the versions read again, the form starting from the new one
         outcome.textContent = termsSetText(answer);

@@ -84,6 +84,10 @@ class DeliverableDecision(Model):
     decided_at: AwareDatetime
     decided_by: str | None = Field(default=None, description=(
         "The beneficiary's account that decided; null in what the titulaire reads (get_documents, its message)."))
+    decided_by_name: str | None = Field(default=None, description=(
+        "That account's display name as the account registry kept it when deciding (the web app names the person, "
+        "« par Léa Martin (agent@lyon.fr) »); null for an account without one, a decision recorded before the name "
+        "was kept, and in what the titulaire reads."))
 
 
 class AttachFields(Command):

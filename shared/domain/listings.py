@@ -88,6 +88,9 @@ class QuoteSummary(_Out):
     mission_id: str | None = Field(default=None, description=(
         "B16: the mission it is for (requested by its beneficiary, or on the mission's order): the quote lives in the "
         "beneficiary's space."))
+    mission_title: str | None = Field(default=None, description=(
+        "B16: that mission's title, its order's (« Mission : <the need's title> »), read for the whole page in one "
+        "batch read; null for a quote of no mission or an order not found."))
     created_order_id: str | None = Field(description="Accepted: the order it became.")
     time_zone: str = Field(description=(
         "B18: the IANA time zone of the quote's territory, where its D3 and validity date count (a quote recorded "

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field
 
 from shared.domain.base import Model
 from shared.domain.orders import (
-    PLANNED_OR_APPOINTMENT, STATE_LABELS, Actor, Order, OrderState, Requirement, open_transitions,
+    HOLDABLE_STATES, PLANNED_OR_APPOINTMENT, STATE_LABELS, Actor, Order, OrderState, Requirement, open_transitions,
 )
 
 # The report fields that satisfy a requirement, when they are not just the field it names.
@@ -75,3 +75,12 @@ def actor_for_role(role: str, rights: Collection[str]) -> Actor | None:
     if role not in ROLE_ACTORS or MOVE_RIGHTS[role] not in rights:
         return None
     return ROLE_ACTORS[role]
+
+
+def decision_label(before: OrderState, after: OrderState) -> str:
+    """The history's label of a client's decision (change_order_state, A6 order execution data): the state it led to
+    by its French label (« Décision du client : suspendu »); a resumption says so, with the state the order went
+    back to (« Décision du client : reprise (« en cours ») ») — not a decision « en cours » the client never took."""
+    if before is OrderState.ON_HOLD and after is not OrderState.ON_HOLD and after in HOLDABLE_STATES:
+        return f"Décision du client : reprise (« {STATE_LABELS[after]} »)"
+    return f"Décision du client : {STATE_LABELS[after]}"

@@ -353,14 +353,18 @@ class QuoteView(Quote):
         "titulaire raised there): the web app names the client « Bénéficiaire » then. get_quote and raise_quote "
         "read it from the space; the other commands' answers say « beneficiary » when the quote names its "
         "mission, « manager » otherwise."))
+    mission_title: str | None = Field(default=None, description=(
+        "B16: a mission's quote — the mission's title, its order's (« Mission : <the need's title> »): what the "
+        "web app names the mission by, its id beside it. get_quote and raise_quote read it (one read of the "
+        "order); null for a quote of no mission, an order not found, and in the other commands' answers."))
 
     @classmethod
-    def of(cls, quote: Quote, client_kind: str | None = None) -> QuoteView:
+    def of(cls, quote: Quote, client_kind: str | None = None, mission_title: str | None = None) -> QuoteView:
         clock = quote.clock  # from the quote's own record: no read
         kind = client_kind or ("beneficiary" if quote.mission_id else "manager")
         return cls.model_validate({**quote.model_dump(), "current_version": quote.current.version if quote.current
                                    else None, "time_zone": clock.time_zone, "time_zone_label": clock.label,
-                                   "client_kind": kind})
+                                   "client_kind": kind, "mission_title": mission_title})
 
 
 class OrderLinesAdded(Model):

@@ -227,7 +227,7 @@ def list_documents(manager_id: str, order_id: str, uow: UnitOfWork, files: Docum
 def _as_read(record: dict[str, Any], contractor_id: str | None) -> dict[str, Any]:
     if contractor_id is None or not record.get("decision"):
         return record
-    return {**record, "decision": {**record["decision"], "decided_by": None}}
+    return {**record, "decision": {**record["decision"], "decided_by": None, "decided_by_name": None}}
 
 
 def _store(uow: UnitOfWork, order: Order, kind: doc.DocumentKind, filename: str, facts: doc.PdfFacts, channel: str,

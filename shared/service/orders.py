@@ -15,7 +15,8 @@ from shared.domain import contracts as contract_rules
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
 from shared.domain.order_dates import issued_in_future
-from shared.domain.orders import STATE_LABELS, Actor, Order, OrderState, SiteRef
+from shared.domain.order_moves import decision_label
+from shared.domain.orders import Actor, Order, OrderState, SiteRef
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.order_store import add_event, load_order, save_order
@@ -166,7 +167,7 @@ def change_order_state(manager_id: str, decision: ChangeOrderState, uow: UnitOfW
             after = after.receive(None, f"rec-{event_id[1:13]}", decision.occurred_at)
         save_order(uow, after)
         add_event(uow, after, event_id, {
-            "actor": Actor.MANAGER.value, "channel": "rest", "label": f"Décision du client : {STATE_LABELS[after.state]}",
+            "actor": Actor.MANAGER.value, "channel": "rest", "label": decision_label(before.state, after.state),
             "occurred_at": decision.occurred_at.isoformat(), "received_at": now.isoformat(),
             "state_before": before.state.value, "state_after": after.state.value, "reason": decision.reason,
         })

@@ -6,7 +6,9 @@ order a supplementary quote completes, the site's node) in activity order — ``
 quote's last write, ``quote_store.quote_doc``) then the document path, newest first — from the cursor, one row more
 than the page to know whether the list goes on. Composite indexes in infra/terraform/firestore.tf (the emulator needs
 none). The search by reference (``quote_id``) reads the exact id and queries the folded form each quote keeps
-(``quote_id_folded``), regardless of case, in one short answer with no cursor. The rows' client kind (a beneficiary's space or a manager's) is one ``get_all`` of the spaces of the page.
+(``quote_id_folded``), regardless of case, in one short answer with no cursor. The rows' client kind (a beneficiary's
+space or a manager's) is one ``get_all`` of the spaces of the page, the titles of their missions (B16) one ``get_all``
+of those missions' orders.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from shared.domain.list_cursor import folded
 from shared.domain.quote_list import QuoteCursor, QuoteQuery
 from shared.domain.quotes import Quote
 from shared.ports import Query, UnitOfWork
-from shared.service.quote_store import QUOTE_ID_FOLDED, UPDATED_AT, quote_from, quote_path
+from shared.service.quote_store import QUOTE_ID_FOLDED, UPDATED_AT, mission_titles, quote_from, quote_path
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,9 @@ def list_quotes(query: QuoteQuery, uow: UnitOfWork) -> dict[str, Any]:
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     kinds = _client_kinds(uow, query, {quote.manager_id for _, quote, _ in rows})
-    quotes = [_summary(quote, updated_at, kinds.get(quote.manager_id, "manager")) for _, quote, updated_at in rows]
+    titles = mission_titles(uow, [quote for _, quote, _ in rows])  # B16: the missions by title, one read
+    quotes = [_summary(quote, updated_at, kinds.get(quote.manager_id, "manager"),
+                       titles.get((quote.manager_id, quote.quote_id))) for _, quote, updated_at in rows]
     next_cursor = QuoteCursor(rows[-1][2], rows[-1][0]).encode() if more and query.quote_id is None else None
     return QuoteList(quotes=quotes, count=len(quotes), truncated=more, next_cursor=next_cursor).model_dump(mode="json")
 
@@ -103,14 +107,15 @@ def _by_reference(uow: UnitOfWork, query: QuoteQuery) -> list[tuple[str, Quote, 
     return rows[:query.limit + 1]
 
 
-def _summary(quote: Quote, updated_at: Any, client_kind: str) -> QuoteSummary:
+def _summary(quote: Quote, updated_at: Any, client_kind: str, mission_title: str | None) -> QuoteSummary:
     current = quote.current
     return QuoteSummary(
         manager_id=quote.manager_id, quote_id=quote.quote_id, contractor_id=quote.contractor_id,
         contract_id=quote.contract_id, title=quote.title, state=quote.state, state_label=rules.state_label(quote.state),
         requested_at=quote.requested_at, current_version=current.version if current else None,
         total_cents=rules.total_cents(quote), valid_until=quote.valid_until, order_id=quote.order_id,
-        mission_id=quote.mission_id, created_order_id=quote.created_order_id, time_zone=quote.clock.time_zone,
+        mission_id=quote.mission_id, mission_title=mission_title, created_order_id=quote.created_order_id,
+        time_zone=quote.clock.time_zone,
         answer_due_at=quote.answer_due_at, client_kind=client_kind, site=quote.site, updated_at=updated_at)
 
 

@@ -70,7 +70,24 @@ def view(quote: Quote, uow: UnitOfWork | None = None) -> dict[str, Any]:
     """What the quote functions answer (QuoteView). With ``uow`` (get_quote), whose space the quote is in, read
     from the space itself (``managers/<m>.kind``): a quote the titulaire raised in a beneficiary's space names no
     mission, yet its client is the beneficiary."""
-    return QuoteView.of(quote, client_kind(uow, quote.manager_id) if uow is not None else None).model_dump(mode="json")
+    if uow is None:
+        return QuoteView.of(quote).model_dump(mode="json")
+    titles = mission_titles(uow, [quote])
+    return QuoteView.of(quote, client_kind(uow, quote.manager_id),
+                        titles.get((quote.manager_id, quote.quote_id))).model_dump(mode="json")
+
+
+def mission_titles(uow: UnitOfWork, quotes: list[Quote]) -> dict[tuple[str, str], str]:
+    """B16: the title of the mission each quote of a mission concerns — its mission's order's title (« Mission :
+    <the need's title> »), the order the quote completes — in ONE batch read of those orders, whatever the number of
+    quotes; (manager_id, quote_id) → title. A quote of no mission, or whose order is not found, is left out."""
+    wanted = {(q.manager_id, q.quote_id): f"managers/{q.manager_id}/orders/{q.order_id}"
+              for q in quotes if q.mission_id and q.order_id}
+    if not wanted:
+        return {}
+    found = uow.get_all(sorted(set(wanted.values())))
+    return {key: title.strip() for key, path in wanted.items()
+            if isinstance(title := (found.get(path) or {}).get("title"), str) and title.strip()}
 
 
 def client_kind(uow: UnitOfWork, manager_id: str) -> str:

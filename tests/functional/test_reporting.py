@@ -164,7 +164,9 @@ def test_a_beneficiary_reads_its_own_report_in_json_and_french_csv_and_nobody_el
     assert csv_answer.content.startswith("\ufeff".encode())
     rows = csv_answer.content.decode("utf-8-sig").split("\r\n")
     assert f"Rapport bénéficiaire;Métropole de Lyon;SIRET;{SIRET_CANUT}" == rows[0]
-    assert "pro-anne;Anne Durand;recette-portail-mission;1;6500,00;6500,00" in rows
+    # (its mission by its order's title, its id in parentheses: the beneficiary's own report)
+    title = f"Mission : {a_need_content()['title']}"
+    assert f"pro-anne;Anne Durand;{title} (recette-portail-mission);1;6500,00;6500,00" in rows
     # When ben-annecy reads its own report, then only its own search is there
     own = get(platform, annecy, view="beneficiary", **period).json()
     assert [s["need_id"] for s in own["validated_searches"]] == ["api-mobilite"] and own["professionals"] == []

@@ -33,3 +33,16 @@ def test_each_decision_of_the_client_is_labelled_with_the_french_state_it_led_to
     assert suspended["label"] == "Décision du client : suspendu"
     assert cancelled["label"] == "Décision du client : annulé"
     assert "on_hold" not in suspended["label"] and "cancelled" not in cancelled["label"]
+
+
+def test_a_resumed_order_reads_that_the_client_resumed_it_and_the_state_it_went_back_to():
+    world = World(NOW)
+    world.seed_order(an_order(state=OrderState.IN_PROGRESS))
+    world.seed_contractor(CONTRACTOR, (MANAGER,))
+    decide(world, "on_hold", "Accès impossible")
+    world.clock.advance(minutes=5)
+    # When the client resumes the order it had suspended
+    resumed = decide(world, "in_progress", None, world.clock.now())
+    # Then the history reads a resumption, back to the state it left — not a decision « en cours »
+    assert resumed["label"] == "Décision du client : reprise (« en cours »)"
+    assert resumed["state_before"] == "on_hold" and resumed["state_after"] == "in_progress"

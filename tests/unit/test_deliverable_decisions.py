@@ -270,3 +270,33 @@ def test_the_titulaire_reads_the_decision_and_its_reason_without_the_beneficiary
     [theirs] = documents.list_documents(B, mission.order_id, world.uow(), files)
     assert theirs["decision"]["decided_by"] == "agent@lyon.fr"
     doc.DocumentRecord.model_validate({k: v for k, v in mine.items() if not k.startswith("download")})
+
+
+def test_the_decision_keeps_the_name_of_the_account_that_took_it_and_the_titulaire_reads_neither(mission_world):
+    world, mission = mission_world
+    files = Files()
+    world.db.seed("accounts/u-agent", {"uid": "u-agent", "email": "agent@lyon.fr", "display_name": " Léa Martin ",
+                                       "claims": {"role": "beneficiary", "tenant": B}})
+    world.db.seed("accounts/u-other", {"uid": "u-other", "email": "x@autre.fr", "display_name": "Autre Personne",
+                                       "claims": {"role": "beneficiary", "tenant": "ben-autre"}})
+    first = attach(world, mission, files, a_pdf("Cahier v1")).record
+    command = DecideDeliverable(mission_id=mission.mission_id, document_id=first.sha256, decision=REFUSED,
+                                reason="Plan de tests absent")
+    # When the beneficiary's agent Léa Martin refuses the deliverable
+    deliverables.decide_deliverable(B, command, world.uow(), world.clock, decided_by="agent@lyon.fr",
+                                    account_uid="u-agent")
+    # Then the decision names her (her account's display name), its e-mail kept beside it
+    stored = world.db.data(doc.record_path(B, mission.order_id, first.sha256))["decision"]
+    assert (stored["decided_by"], stored["decided_by_name"]) == ("agent@lyon.fr", "Léa Martin")
+    follow = missions.read_mission(B, mission.mission_id, world.uow())["milestones_follow_up"][0]
+    assert follow["deliverables_follow_up"][0]["decision"]["decided_by_name"] == "Léa Martin"
+    # And the titulaire reads neither her e-mail nor her name
+    [mine] = documents.list_documents(B, mission.order_id, world.uow(), files, contractor_id=TITULAIRE)
+    assert (mine["decision"]["decided_by"], mine["decision"]["decided_by_name"]) == (None, None)
+    # An account of another party (or none) names nobody: the e-mail stands alone
+    second = attach(world, mission, files, a_pdf("Cahier v2")).record
+    other = DecideDeliverable(mission_id=mission.mission_id, document_id=second.sha256, decision=ACCEPTED)
+    deliverables.decide_deliverable(B, other, world.uow(), world.clock, decided_by="x@autre.fr",
+                                    account_uid="u-other")
+    stored = world.db.data(doc.record_path(B, mission.order_id, second.sha256))["decision"]
+    assert (stored["decided_by"], stored.get("decided_by_name")) == ("x@autre.fr", None)

@@ -63,12 +63,14 @@ def test_a_replacement_awaited_in_martinique_names_martiniques_clock_in_the_oper
     replacements.request_replacement(B, RequestReplacement.model_validate({
         "action": "request", "mission_id": mission_id, "reason": "insufficiency"}, strict=False),
         SourcingActor.BENEFICIARY, world.uow(), world.clock)
-    # When the operator lists the missions awaiting a replacement, reading the missions and, for who leaves by name
-    # (B12), the pool's records of those professionals — nothing for the clock
+    # When the operator lists the missions awaiting a replacement, reading the missions and, for who leaves, the
+    # mission and its beneficiary by name (B12), the pool's records of those professionals, the missions' orders and
+    # the beneficiaries' records in one batch — nothing for the clock
     uow, read, queried = recording(world)
     listed = replacements.awaiting_replacement(uow)
     [row] = AwaitingReplacementList.model_validate(listed, strict=False).missions
-    assert (read, queried) == ([paths.professional(row.professional_id)], ["missions"])
+    assert (sorted(read), queried) == (sorted([paths.professional(row.professional_id), paths.beneficiary(B),
+                                               f"managers/{B}/orders/{row.order_id}"]), ["missions"])
     assert row.professional_name == world.db.data(paths.professional(row.professional_id))["name"]
     # Then the row names the mission's clock (its D6's territory), as its mission screen does
     assert (row.mission_id, row.time_zone) == (mission_id, MARTINIQUE[0])

@@ -565,6 +565,9 @@ def test_the_operator_lists_the_missions_awaiting_a_replacement_and_says_when_it
     assert ([m["mission_id"] for m in listed["missions"]], listed["truncated"]) == ([mission.mission_id], False)
     # who leaves is named, not only by id (the pool's record, read once for the list)
     assert [(m["professional_id"], m["professional_name"]) for m in listed["missions"]] == [("pro-anne", "Prof pro-anne")]
+    # and so are the mission, by its order's title, and its beneficiary, by its registered name (the same batch read)
+    assert [(m["mission_title"], m["beneficiary_name"]) for m in listed["missions"]] == [
+        ("Mission : Recette fonctionnelle du nouveau portail usagers", "Métropole de Lyon")]
     # When more missions await a replacement than one reading scans, the list says it is incomplete
     monkeypatch.setattr(replacements, "SCAN", 0)
     assert replacements.awaiting_replacement(world.uow())["truncated"] is True

@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import {
   DELIVERABLE_STATUS_LABELS, allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass, deliverableStatusText,
-  receptionWarnings,
+  deliverableDocumentText, receptionWarnings,
 } from "../../web/deliverable_logic.mjs";
 import { deliverableRows } from "../../web/logic.mjs";
 
@@ -45,6 +45,11 @@ test("a decision says when, by whom and, refused, why; the titulaire reads it wi
   assert.equal(decisionText({ ...REFUSAL, decision: "accepted", reason: null, decided_by: null }, "UTC"),
     "accepté le 02/05/2026 08:30");
   assert.equal(decisionText(null), "");
+  // B5 accounts: the person who decided by name, the account's e-mail beside it
+  assert.equal(decisionText({ ...REFUSAL, decided_by_name: "Sophie Garnier" }, "UTC"),
+    "refusé le 02/05/2026 08:30 par Sophie Garnier (sophie.garnier@grandlyon.example.fr) : Tests RGAA absents");
+  assert.equal(decisionText({ ...REFUSAL, decided_by_name: "  " }, "UTC"),
+    "refusé le 02/05/2026 08:30 par sophie.garnier@grandlyon.example.fr : Tests RGAA absents");
 });
 
 test("only the beneficiary decides, and only on a deliverable delivered and not yet decided", () => {
@@ -70,7 +75,8 @@ test("a refusal needs its reason before anything is sent; an acceptance sends no
 test("the reception form warns of a receivable milestone whose deliverables are not all accepted", () => {
   const [warning, ...rest] = receptionWarnings(FOLLOW_UP, ["J1", "J2", "frais-annexes"]);
   assert.deepEqual(rest, []);
-  assert.match(warning, /^Jalon J1 \(Cahier des charges validé\) : livrables non tous acceptés/);
+  // the milestone by its label, its id in parentheses
+  assert.match(warning, /^Jalon « Cahier des charges validé » \(J1\) : livrables non tous acceptés/);
   assert.match(warning, /« Cahier des charges » : refusé ; « Plan de recette » : remis, en attente de décision ; « Note de cadrage » : attendu/);
   assert.match(warning, /La réception reste possible\.$/);
   assert.deepEqual(receptionWarnings(FOLLOW_UP, ["J2"]), []);
@@ -82,4 +88,14 @@ test("« Tous acceptés » is « — » for a milestone with nothing to accept, 
   assert.equal(allAcceptedText(undefined, undefined), "—");
   assert.equal(allAcceptedText([{ label: "Cahier", status: "accepted" }], true), "oui");
   assert.equal(allAcceptedText([{ label: "Cahier", status: "delivered" }], false), "non");
+});
+
+test("a deliverable document names its milestone by its label, the id in parentheses (not « jalon J1 »)", () => {
+  const mission = { milestones: [{ milestone_id: "J1", label: "Cadrage" }, { milestone_id: "J2", label: "J2" }] };
+  const cahier = { kind: "deliverable", deliverable: "Cahier de recette", milestone_id: "J1" };
+  assert.equal(deliverableDocumentText(cahier, mission), " « Cahier de recette », jalon « Cadrage » (J1)");
+  assert.equal(deliverableDocumentText({ ...cahier, milestone_id: "J2" }, mission), " « Cahier de recette », jalon J2");
+  assert.equal(deliverableDocumentText({ ...cahier, milestone_id: "J3" }, mission), " « Cahier de recette », jalon J3");
+  assert.equal(deliverableDocumentText(cahier, null), " « Cahier de recette », jalon J1");
+  assert.equal(deliverableDocumentText({ kind: "report" }, mission), "");
 });

@@ -209,7 +209,8 @@ test("a contract's penalty terms versions read in French: in force, to come, rep
     [[3, "2026-07-01", "à venir"], [2, "2026-06-01", "en vigueur"], [1, "2026-04-01", "remplacée"]]);
   const spaced = (text) => text.replace(/\s/g, " ");
   assert.equal(spaced(shown.inForceTerms),
-    "P1 : 250,00 € par jour ; D1 sans pénalité ; D3 pénalisé (P1) ; délai D7 : 48 heures ouvrées");
+    "P1 : 250,00 € par jour ; Partage d'un événement d'exécution (15 min) (D1) : sans pénalité ; "
+    + "Réponse à une demande de devis (D3) : pénalité P1 ; Création d'un compte (D7) : délai de 48 heures ouvrées");
   assert.equal(shown.rows[0].terms, "conditions par défaut du catalogue");
   assert.equal(shown.rows[1].reason, "Avenant n° 2");
   // No version in force yet (only one to come): the contract's terms at signature apply
@@ -218,7 +219,10 @@ test("a contract's penalty terms versions read in French: in force, to come, rep
   assert.equal(signed.inForce, "conditions de la signature du marché");
   assert.equal(spaced(signed.inForceTerms), "P1 : 100,00 € par jour");
   assert.deepEqual(signed.rows.map((r) => r.state), ["à venir"]);
-  assert.equal(spaced(penaltyTermsText({ lengths: { D4: 7 } })), "délai D4 : 7 jours ouvrés");
+  assert.equal(spaced(penaltyTermsText({ lengths: { D4: 7 } })),
+    "Proposition de profils pour une recherche (D4) : délai de 7 jours ouvrés");
+  // a kind the web app does not know is named by its id alone
+  assert.equal(penaltyTermsText({ rules_by_kind: { D9: "P1" } }), "D9 : pénalité P1");
 });
 
 test("a beneficiary's agreement terms read as a contract's, in the agreement's words (A9)", () => {
@@ -233,13 +237,19 @@ test("a beneficiary's agreement terms read as a contract's, in the agreement's w
   assert.equal(shown.inForce, "conditions de la convention à sa signature");
   assert.equal(shown.inForceTerms, "conditions par défaut du catalogue");
   assert.deepEqual(shown.rows.map((r) => [r.version, r.state, r.setBy]), [[1, "à venir", "uid-canut"]]);
-  assert.equal(shown.rows[0].terms.replace(/\s/g, " "), "P1 : 100,00 € par jour ; D4 pénalisé (P1) ; délai D4 : 5 jours ouvrés");
+  // each deadline kind by its French label, its id in parentheses
+  assert.equal(shown.rows[0].terms.replace(/\s/g, " "), "P1 : 100,00 € par jour ; "
+    + "Proposition de profils pour une recherche (D4) : pénalité P1, délai de 5 jours ouvrés");
   assert.match(shown.empty, /convention/);
   // Once in force, the version is named as a contract's is
   const inForce = agreementTermsView({ beneficiary_id: "ben-lyon", contract_id: "AC-2024-AOO-PFI",
     penalty_terms_versions: { on: "2026-07-01", in_force_version: 1, in_force_terms: toCome,
       versions: [version(1, "2026-07-01", toCome)] } });
   assert.deepEqual([inForce.inForce, inForce.rows[0].state], ["version 1", "en vigueur"]);
+  // B1 parties: the beneficiary by its name when known, its id in parentheses
+  assert.equal(agreementTermsView({ beneficiary_id: "ben-lyon" }, "Métropole de Lyon").beneficiary,
+    "Métropole de Lyon (ben-lyon)");
+  assert.equal(agreementTermsView({ beneficiary_id: "ben-lyon" }, " ").beneficiary, "ben-lyon");
   // A contract keeps its own words
   assert.equal(termsVersionsView({ on: "2026-06-15", in_force_version: null, versions: [] }).inForce,
     "conditions de la signature du marché");

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 
 import {
   EMPTY_DIRECTORY, PICKER_TEXTS, clientsOf, directoryFromContracts, directoryRead, nameOf, partyCell, partyChoices,
-  partyLabel, partyPick, whoLabel,
+  missionLabel, partyLabel, partyPick, titleLabel, whoLabel,
 } from "../../web/names_logic.mjs";
 import { ROLE_LABELS, statementHeading } from "../../web/logic.mjs";
 import { contractOptions, contractorText } from "../../web/new_order_logic.mjs";
@@ -164,4 +164,15 @@ test("the purchasing body's header names it « Centrale d'achat — Nom (id) » 
   assert.equal(whoLabel(operator.session.claims, await directory(operator), ROLE_LABELS), ROLE_LABELS.operator);
   assert.deepEqual(calls, ["list_contracts"]);
   forget();
+});
+
+test("a mission or a report's row is named by its title, its id in parentheses, the id alone without one", () => {
+  assert.equal(titleLabel("Mission : Refonte du portail", "N-1-mission"), "Mission : Refonte du portail (N-1-mission)");
+  assert.equal(titleLabel("  ", "N-1-mission"), "N-1-mission");
+  assert.equal(titleLabel("N-1-mission", "N-1-mission"), "N-1-mission");
+  assert.equal(titleLabel(null, null), "—");
+  assert.equal(titleLabel("Sans id", null), "Sans id");
+  assert.equal(missionLabel("Mission : Refonte du portail", "N-1-mission"), "Mission : Refonte du portail (N-1-mission)");
+  assert.equal(missionLabel(null, "N-1-mission"), "Mission N-1-mission");
+  assert.equal(missionLabel(null, null), "—");
 });

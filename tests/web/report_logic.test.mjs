@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  bucketLabel, defaultPeriod, firstHalfYearReportText, priceLineRows, reportedOrderRows, roiFacts, volumeRows,
+  bucketLabel, defaultPeriod, firstHalfYearReportText, priceLineRows, professionalMissionsText, reportedOrderRows, roiFacts,
+  volumeRows,
 } from "../../web/report_logic.mjs";
 
 const nbsp = (text) => text.replace(/[\u202f\u00a0]/g, " ");
@@ -75,4 +76,12 @@ test("no half-year report yet: the page says which one comes first and when, the
   // 30 June 2027 at 20:00 in Paris: tomorrow's run stores the half-year ending tonight, not the previous one
   assert.match(firstHalfYearReportText(new Date("2027-06-30T18:00:00Z")), /1er semestre 2027 .* le 01\/07\/2027/);
   assert.match(firstHalfYearReportText(new Date("2027-06-30T18:00:00Z")), /le 1er janvier et le 1er juillet\.$/);
+});
+
+test("B6: a professional's missions are named by their titles, their ids in parentheses, an id alone without one", () => {
+  const anne = { mission_ids: ["n1-mission", "n3-mission"],
+    mission_titles: { "n1-mission": "Mission : Recette du portail" } };
+  assert.equal(professionalMissionsText(anne), "Mission : Recette du portail (n1-mission), n3-mission");
+  assert.equal(professionalMissionsText({ mission_ids: ["n2-mission"] }), "n2-mission");
+  assert.equal(professionalMissionsText({}), "");
 });

@@ -191,6 +191,11 @@ class AwaitingReplacement(Model):
     mission_id: str
     need_id: str
     order_id: str
+    mission_title: str | None = Field(default=None, description=(
+        "The mission's title, its order's (« Mission : <the need's title> »), read with the page's other records in "
+        "one batch read; null when the order is not found."))
+    beneficiary_name: str | None = Field(default=None, description=(
+        "The beneficiary's registered name, read in the same batch; null when its record names none."))
     professional_id: str = Field(description="The professional leaving (or found insufficient).")
     professional_name: str | None = Field(default=None, description=(
         "That professional's name, read from the pool's record (the operator names who leaves); null once the "

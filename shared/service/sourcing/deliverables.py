@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 
 
 def decide_deliverable(beneficiary_id: str, command: DecideDeliverable, uow: UnitOfWork, clock: Clock,
-                       decided_by: str) -> DeliverableDecided:
-    """Record the decision on the document once and tell the titulaire; answer what it was told."""
+                       decided_by: str, account_uid: str | None = None) -> DeliverableDecided:
+    """Record the decision on the document once and tell the titulaire; answer what it was told. ``account_uid``:
+    the signed-in account, whose display name the decision keeps (one read, of the beneficiary's own accounts)."""
 
     def attempt() -> DeliverableDecided:
         mission = load_mission(uow, beneficiary_id, command.mission_id)  # another beneficiary's looks missing
@@ -54,7 +55,8 @@ def decide_deliverable(beneficiary_id: str, command: DecideDeliverable, uow: Uni
             return _decided(beneficiary_id, order.order_id, mission.mission_id, document,
                             DeliverableDecision.model_validate(previous))
         decision = DeliverableDecision(decision=command.decision, reason=command.reason.strip() if command.reason else None,
-                                       decided_at=clock.now(), decided_by=decided_by)
+                                       decided_at=clock.now(), decided_by=decided_by,
+                                       decided_by_name=_account_name(uow, beneficiary_id, account_uid))
         uow.update(path, {"decision": decision.model_dump(mode="json")})
         mark_changed(uow, beneficiary_id, order.order_id)  # A11 real-time view: the screens following the order
         told = _decided(beneficiary_id, order.order_id, mission.mission_id, document, decision)
@@ -69,6 +71,19 @@ def decide_deliverable(beneficiary_id: str, command: DecideDeliverable, uow: Uni
         return told
 
     return transact(uow, attempt)
+
+
+def _account_name(uow: UnitOfWork, beneficiary_id: str, uid: str | None) -> str | None:
+    """The display name of the beneficiary's account that decides (B5 accounts), None for another party's account,
+    an account without a name, or a caller without an account record (a machine identity)."""
+    if not uid or "/" in uid:
+        return None
+    record = uow.get(f"accounts/{uid}") or {}
+    claims = record.get("claims") or {}
+    if claims.get("tenant") != beneficiary_id or claims.get("role") != "beneficiary":
+        return None
+    name = record.get("display_name")
+    return name.strip() or None if isinstance(name, str) else None
 
 
 def _decided(b: str, order_id: str, mission_id: str, document: dict, decision: DeliverableDecision) -> DeliverableDecided:

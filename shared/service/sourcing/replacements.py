@@ -179,12 +179,17 @@ def awaiting_replacement(uow: UnitOfWork) -> dict[str, Any]:
                                  limit=SCAN + 1, group=True)))
     awaiting = [m for m in (Mission.model_validate(doc.data, strict=False) for doc in found[:SCAN]
                             if doc.path.startswith("beneficiaries/")) if m.replacements]
-    # who leaves, by name: the pool's records of those professionals, in one read
-    records = uow.get_all(sorted({paths.professional(m.professional_id) for m in awaiting})) if awaiting else {}
+    # who leaves, the mission and its beneficiary, by name: the pool's records of those professionals, the missions'
+    # orders (their titles) and the beneficiaries' records, in one read
+    wanted = {path for m in awaiting for path in (paths.professional(m.professional_id), paths.beneficiary(
+        m.beneficiary_id), order_store.order_path(m.beneficiary_id, m.order_id))}
+    records = uow.get_all(sorted(wanted)) if awaiting else {}
     rows = []
     for m in awaiting:
         rows.append(AwaitingReplacement(
             beneficiary_id=m.beneficiary_id, mission_id=m.mission_id, need_id=m.need_id, order_id=m.order_id,
+            mission_title=_text(records.get(order_store.order_path(m.beneficiary_id, m.order_id)), "title"),
+            beneficiary_name=_text(records.get(paths.beneficiary(m.beneficiary_id)), "name"),
             professional_id=m.professional_id,
             professional_name=(records.get(paths.professional(m.professional_id)) or {}).get("name"),
             profile_category=m.profile_category, level=m.level,
@@ -239,3 +244,8 @@ def replacement_candidates(beneficiary_id: str, mission_id: str, uow: UnitOfWork
         beneficiary_id=beneficiary_id, mission_id=mission_id, professional_id=mission.professional_id,
         first_day=first_day, end_date=mission.end_date, candidates=candidates, count=len(candidates),
         matched=len(rows), truncated=len(rows) > limit, index_revision=index.revision).model_dump(mode="json")
+
+
+def _text(record: dict | None, key: str) -> str | None:
+    value = (record or {}).get(key)
+    return value.strip() or None if isinstance(value, str) else None

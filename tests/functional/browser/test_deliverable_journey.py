@@ -91,7 +91,8 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     expect(titulaire.get_by_role("heading", name=re.compile(f"^{order_id}"))).to_be_visible()
     deliver(titulaire, "Cahier de recette v1")
     documents = titulaire.locator("ul.documents")
-    expect(documents).to_contain_text("Livrable « Cahier de recette » (jalon j1)")
+    # the milestone by its label, its id in parentheses (not « jalon j1 »)
+    expect(documents).to_contain_text("Livrable « Cahier de recette », jalon « Stratégie de recette » (j1)")
     app.check(titulaire, "titulaire-livrable-depose", shot=False)
 
     # The beneficiary opens the mission: the deliverable « remis », with « Accepter » and « Refuser »
@@ -120,7 +121,7 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     # And its order's reception form warns that j1's deliverables are not all accepted (reception stays possible)
     beneficiary.get_by_role("link", name=re.compile("Suivre la commande")).click()
     warning = beneficiary.locator("#reception-deliverables")
-    expect(warning).to_contain_text("Jalon j1 (Stratégie de recette) : livrables non tous acceptés")
+    expect(warning).to_contain_text("Jalon « Stratégie de recette » (j1) : livrables non tous acceptés")
     expect(warning).to_contain_text("« Cahier de recette » : refusé")
     expect(beneficiary.locator("#reception").get_by_label(re.compile("^Réceptionner la ligne j1"))).to_be_visible()
     app.check(beneficiary, "beneficiaire-reception-avertissement", shot=False)
@@ -141,7 +142,8 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     cahier.get_by_role("group", name="Décision sur « Cahier de recette »").get_by_role("button", name="Accepter").click()
     expect(cahier.locator(".badge")).to_have_text("accepté")
     expect(cahier.locator(".badge")).to_have_class("badge ok")
-    expect(cahier).to_contain_text(re.compile(r"accepté le \d\d/\d\d/\d{4} \d\d:\d\d par "))
+    # by the person's name (her account's display name), her e-mail beside it (B5 accounts)
+    expect(cahier).to_contain_text(re.compile(r"accepté le \d\d/\d\d/\d{4} \d\d:\d\d par Essai beneficiary \(\S+@"))
     # Then the milestone shows all its deliverables accepted
     expect(j1.locator("td").last).to_have_text("oui")
     app.check(beneficiary, "beneficiaire-livrables")

@@ -172,7 +172,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     page.get_by_role("button", name="Confirmer").dblclick()  # a double click decides once
     expect(page.locator(".facts")).to_contain_text("planifié")
     assert len(decided) >= 1 and len(set(decided)) == 1, decided
-    expect(history).to_contain_text("Décision du client : planifié")
+    expect(history).to_contain_text("Décision du client : reprise (« planifié »)")
 
     # Quotes: a request for an unknown contract is refused next to its field, then requested
     page.get_by_role("link", name="Devis").click()
@@ -695,6 +695,10 @@ def wait_scored(platform, beneficiary: Erp, need_id: str, timeout: float = 30) -
 RELAY = {**seed.demo_professionals(dt.date.today())[0], "professional_id": "pro-web-relais", "name": "Gaëlle Morin"}
 
 
+# B16: a quote of the journey's mission names it by its title (its order's), its id in parentheses
+MISSION_NAMED = "Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)"
+
+
 def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows_its_mission(app, platform):
     register_pool(platform)
     relay = Erp(platform, "operator", "platform").post(
@@ -844,6 +848,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(awaiting.locator("tr[data-mission]")).to_contain_text(re.compile(r"demandé le \d\d/\d\d/\d{4} \d\d:\d\d"))
     expect(awaiting.locator("tr[data-mission]")).not_to_contain_text("heure locale")
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("Anne Lefèvre")  # who leaves, by name (B12)
+    # the mission by its title, its id in parentheses, and its beneficiary by name
+    expect(awaiting.get_by_role("link", name="Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
+           ).to_be_visible()
+    expect(awaiting.locator("tr[data-mission]")).to_contain_text("Métropole de démonstration")
     expect(desk.locator("main")).not_to_contain_text("null")  # nothing but the list under it (no stray « null »)
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
     # it searches the whole pool: by name (without its accent), no daily-rate cap, each found judged by the rules
@@ -940,10 +948,13 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Demander le devis").click()
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-MISSION-1"))).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("demandé par le bénéficiaire")
+    # the mission by its title (its order's), its id in parentheses
+    expect(page.locator(".facts")).to_contain_text(MISSION_NAMED)
     # B16: the titulaire reads by when it must answer (D3), in its list and on the quote, whose client is the beneficiary
     titulaire_page.goto(app.base + "/#/quotes")
     expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .answer-due")).to_contain_text(
         "Réponse attendue au plus tard le")
+    expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .quote-mission")).to_have_text(MISSION_NAMED)
     titulaire_page.goto(app.base + "/#/quotes/ben-metropole-demo/DV-MISSION-1")
     expect(titulaire_page.locator("#quote-answer-due")).to_contain_text("Réponse attendue au plus tard le")
     expect(titulaire_page.locator(".facts dt", has_text="Bénéficiaire")).to_have_count(1)
@@ -969,7 +980,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     app.check(titulaire_page, "titulaire-devis-propose-mission", shot=False)
     titulaire_page.get_by_role("button", name="Proposer le devis").click()
     expect(titulaire_page.get_by_role("heading", name=re.compile("^Devis DV-T-WEB-1"))).to_be_visible()
-    expect(titulaire_page.locator(".facts")).to_contain_text("BES-WEB-1-mission")
+    expect(titulaire_page.locator(".facts")).to_contain_text(MISSION_NAMED)
 
     # The B6 report with its charts and its CSV; an incident
     page.get_by_role("link", name="Rapport").click()
@@ -1005,6 +1016,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
            ).to_be_visible()
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
+    # its own name, its id in parentheses (B1 parties), and the kinds by their French labels
+    expect(page.locator("#agreement-terms .facts")).to_contain_text("Métropole de démonstration (ben-metropole-demo)")
+    expect(page.locator("#agreement-terms")).to_contain_text(
+        "Proposition de profils pour une recherche (D4) : délai de 5")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")
     app.check(page, "beneficiaire-penalites", shot=False)
 
@@ -1220,11 +1235,15 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("button", name="Afficher la convention")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
-    expect(page.locator("#agreement-terms .facts")).to_contain_text(seed.BENEFICIARY["beneficiary_id"])
+    # the beneficiary by its name, its id in parentheses (B1 parties)
+    expect(page.locator("#agreement-terms .facts")).to_contain_text(
+        f"{seed.BENEFICIARY['name']} ({seed.BENEFICIARY['beneficiary_id']})")
     versions = page.get_by_role("table", name="Versions des pénalités")
     expect(versions.locator("tbody tr")).to_have_count(1)
     expect(versions).to_contain_text("à venir")
     expect(versions).to_contain_text("Annexe pénalités")
+    # each deadline kind by its French label, its id in parentheses
+    expect(versions).to_contain_text("Proposition de profils pour une recherche (D4) : pénalité P1")
     app.check(page, "centrale-conventions", shot=False)
     # A9: a new version from the form, prefilled from the latest one (P1 at 200 €, D4 priced), no function name shown
     form = page.locator("#agreement-terms-form")
@@ -1250,7 +1269,8 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.locator(".outcome[role=status]")).to_contain_text("Version 2 enregistrée")
     expect(versions.locator("tbody tr")).to_have_count(2)
     expect(versions.locator("tr[data-terms-version='2']")).to_contain_text("Avenant n°2 : comptes en 48 h")
-    expect(versions.locator("tr[data-terms-version='2']")).to_contain_text("délai D7 : 48 heures ouvrées")
+    expect(versions.locator("tr[data-terms-version='2']")).to_contain_text(
+        "Création d'un compte (D7) : pénalité P1, délai de 48 heures ouvrées")
     expect(page.locator("#agreement-terms-form").get_by_label("Délai D7 plus court (heures ouvrées)")).to_have_value("48")
     app.check(page, "centrale-conventions-version", shot=False)
     # When the list cannot be loaded, it is told so in French and types the id instead

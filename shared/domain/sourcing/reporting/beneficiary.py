@@ -48,6 +48,10 @@ class ProfessionalRevenue(Record):
     professional_id: str
     name: str
     mission_ids: list[str]
+    mission_titles: dict[str, str] = Field(default_factory=dict, description=(
+        "Each of those missions by its title, its order's (« Mission : <the need's title> »): what the beneficiary's "
+        "report names them by, the id beside it; a mission whose order has no title is left out (its id stands "
+        "alone)."))
     proofs_of_service: int  # uploaded in the period
     period_cents: int
     cumulated_cents: int  # since the first mission, up to the end of the period
@@ -168,8 +172,11 @@ def beneficiary_report(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.da
                 proofs[who] += 1
                 missions_of[who].add(mission.mission_id)
     delivered = sorted(p for p in missions_of if proofs[p] or sum(in_period[p].values()))
+    titles = {m.mission_id: title for m in facts.missions
+              if m.order_id in orders and (title := orders[m.order_id].order.title.strip())}
     professionals = [ProfessionalRevenue(
         professional_id=p, name=facts.professional_names.get(p, p), mission_ids=sorted(missions_of[p]),
+        mission_titles={m: titles[m] for m in sorted(missions_of[p]) if m in titles},
         proofs_of_service=proofs[p], period_cents=sum(in_period[p].values()), cumulated_cents=until_end[p],
         months=_months(period, in_period[p])) for p in delivered]
     total: dict[str, int] = defaultdict(int)
@@ -185,6 +192,11 @@ def beneficiary_report(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.da
 
 
 
+def _missions_text(p: ProfessionalRevenue) -> str:
+    """« Mission : Refonte du portail (n1-mission), … »: each mission by its title, its id in parentheses."""
+    return ", ".join(f"{p.mission_titles[m]} ({m})" if p.mission_titles.get(m) else m for m in p.mission_ids)
+
+
 def beneficiary_csv(r: BeneficiaryReport) -> bytes:
     rows: list[tuple] = [
         ("Rapport bénéficiaire", r.name, "SIRET", r.siret),
@@ -198,7 +210,7 @@ def beneficiary_csv(r: BeneficiaryReport) -> bytes:
         (),
         ("Professionnels ayant réalisé une prestation", len(r.professionals)),
         ("Professionnel", "Nom", "Missions", "Services faits", "CA de la période (EUR)", "CA cumulé (EUR)"),
-        *((p.professional_id, p.name, ", ".join(p.mission_ids), p.proofs_of_service, euros(p.period_cents),
+        *((p.professional_id, p.name, _missions_text(p), p.proofs_of_service, euros(p.period_cents),
            euros(p.cumulated_cents)) for p in r.professionals),
         (),
         ("Chiffre d'affaires par professionnel et par mois",),
