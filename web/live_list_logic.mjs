@@ -91,5 +91,10 @@ export function listLeftText(count, kind) {
 export function listStatusText(readAt, refreshSeconds, { held = false, rows = null } = {}) {
   if (!readAt) return "";
   const line = `${refreshedText(readAt)} — actualisation toutes les ${refreshSeconds} s`;
-  return held && rows ? `${line}. ${rows.some} ont changé : « Actualiser » affiche la liste à jour.` : line;
+  return held && rows ? `${line}. ${listHeldText(rows)}` : line;
+}
+
+// What a change held back says (the status line, and once the page's live region).
+export function listHeldText(kind) {
+  return `${kind.some} ont changé : « Actualiser » affiche la liste à jour.`;
 }
