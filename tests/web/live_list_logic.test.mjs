@@ -8,7 +8,7 @@ import {
 } from "../../web/live_list_logic.mjs";
 
 const quote = (id, state, updatedAt, more = {}) => ({ manager_id: "mgr-test", quote_id: id, state,
-  state_label: { requested: "demandé", submitted: "soumis", accepted: "accepté" }[state], updated_at: updatedAt,
+  state_label: { requested: "demandé", submitted: "remis", accepted: "accepté" }[state], updated_at: updatedAt,
   current_version: null, total_cents: null, valid_until: null, ...more });
 const need = (id, status, updatedAt, more = {}) => ({ beneficiary_id: "ben-1", need_id: id, status,
   status_label: { scored: "classé", proposed: "proposé" }[status], updated_at: updatedAt, version: 1, proposals: 0,
@@ -73,11 +73,11 @@ test("what a list says of its changes, by reference and new state, in French", (
   const rows = [quote("DV-1", "submitted", "3"), quote("DV-3", "requested", "2"), quote("DV-2", "accepted", "1"),
     quote("DV-4", "accepted", "0")];
   const one = new Set(["mgr-test/DV-1"]);
-  assert.equal(listChangesText(rows, one, QUOTE_ROWS), "Le devis DV-1 vient de changer : soumis.");
+  assert.equal(listChangesText(rows, one, QUOTE_ROWS), "Le devis DV-1 vient de changer : remis.");
   assert.equal(listChangesText(rows, new Set(["mgr-test/DV-1", "mgr-test/DV-2"]), QUOTE_ROWS),
-    "2 devis viennent de changer : DV-1 (soumis) et DV-2 (accepté).");
+    "2 devis viennent de changer : DV-1 (remis) et DV-2 (accepté).");
   assert.equal(listChangesText(rows, new Set(rows.map(QUOTE_ROWS.keyOf)), QUOTE_ROWS),
-    "4 devis viennent de changer : DV-1 (soumis), DV-3 (demandé), DV-2 (accepté) et 1 autre.");
+    "4 devis viennent de changer : DV-1 (remis), DV-3 (demandé), DV-2 (accepté) et 1 autre.");
   assert.equal(listChangesText(rows, new Set(), QUOTE_ROWS), "");
   const needs = [need("BES-1", "proposed", "2"), need("BES-2", "scored", "1")];
   assert.equal(listChangesText(needs, new Set(["ben-1/BES-1"]), NEED_ROWS), "Le besoin BES-1 vient de changer : proposé.");

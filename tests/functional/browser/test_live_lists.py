@@ -51,8 +51,8 @@ def test_the_quotes_list_shows_a_quote_answered_elsewhere_without_reload_and_nev
     answer = contractor.post("submit_quote", {"manager_id": "mgr-test", "quote_id": "DV-LIVE-1",
                                               "valid_until": valid_until, "lines": LINES})
     assert answer.status_code == 200, answer.text
-    # Then the open list shows it « soumis », version 1, highlighted and said changed, without a reload
-    expect(row).to_contain_text("soumis", timeout=POLL)
+    # Then the open list shows it « remis », version 1, highlighted and said changed, without a reload
+    expect(row).to_contain_text("remis", timeout=POLL)
     expect(row).to_have_class("changed")
     expect(row).to_contain_text("vient de changer")
     expect(row.locator("td").nth(4)).to_have_text("1")
