@@ -122,7 +122,9 @@ export function liveList(ctx, { kind, columns, drawRow, read, empty, onPage = ()
       page = await read();
     } catch (err) {
       // a failed re-read leaves the list as drawn; a first read says why it is empty
-      if (err.status !== 401 && mine === reading) errors.replaceChildren(errorBox(messagesOf(err)));
+      if (err.status === 401 || mine !== reading) return;
+      errors.replaceChildren(errorBox(messagesOf(err)));
+      if (rows === null) tbody.replaceChildren();
       return;
     }
     if (mine !== reading) return;
