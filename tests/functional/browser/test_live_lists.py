@@ -60,7 +60,7 @@ def test_the_quotes_list_shows_a_quote_answered_elsewhere_without_reload_and_nev
     expect(form.get_by_label("Référence du devis")).to_have_value("DV-EN-COURS")
     expect(form.get_by_label("Objet", exact=True)).to_have_value("Robinet du hall")
     expect(form.get_by_label("Objet", exact=True)).to_be_focused()
-    app.check(page, "gestionnaire-devis-en-direct", shot=False)
+    app.check(page, "gestionnaire-devis-en-direct")
 
     # But while the focus is on the changed row's link, a revision is not drawn over it: the status line says the list
     # changed, and « Actualiser » shows it
@@ -121,4 +121,4 @@ def test_the_needs_list_shows_the_operators_proposal_without_reload(app, platfor
     expect(row.locator("td").nth(3)).to_have_text("1", timeout=POLL)
     expect(row.locator("td").nth(2)).not_to_have_text(status_before)
     expect(row).to_have_class("changed")
-    app.check(page, "beneficiaire-besoins-en-direct", shot=False)
+    app.check(page, "beneficiaire-besoins-en-direct")
