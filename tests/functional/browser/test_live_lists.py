@@ -122,3 +122,12 @@ def test_the_needs_list_shows_the_operators_proposal_without_reload(app, platfor
     expect(row.locator("td").nth(2)).not_to_have_text(status_before)
     expect(row).to_have_class("changed")
     app.check(page, "beneficiaire-besoins-en-direct")
+
+    # And once the screen is left, the list is no longer read
+    url = page.evaluate("async () => (await (await fetch('config.json')).json()).functions")["list_needs"]
+    reads: list[str] = []
+    page.on("request", lambda r: reads.append(r.url) if r.url.startswith(url) else None)
+    page.get_by_role("link", name="Incidents", exact=True).click()
+    expect(page.get_by_role("heading", name="Incidents")).to_be_visible()
+    page.wait_for_timeout(POLL - 8_000)  # more than refresh_seconds
+    assert reads == []
