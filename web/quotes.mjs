@@ -13,11 +13,13 @@ import {
 import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
 import {
-  announce, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table,
+  announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, table,
 } from "./ui.mjs";
 import { QUOTE_NOUNS, pageText } from "./announce_logic.mjs";
 import { directory, partyNodes, partyPicker } from "./names.mjs";
-import { clientsOf, missionLabel, partyLabel } from "./names_logic.mjs";
+import { EMPTY_DIRECTORY, clientsOf, missionLabel, partyLabel } from "./names_logic.mjs";
+import { liveList } from "./live_list.mjs";
+import { QUOTE_ROWS } from "./live_list_logic.mjs";
 
 export function quoteHref(q) {
   return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
@@ -43,7 +45,6 @@ export function reset() {
 export async function renderQuotes(ctx) {
   const role = ctx.session.claims.role;
   const buyer = isBuyer(ctx);
-  const body = h("div", {}, h("p", {}, "Chargement…"));
   const next = h("button", { type: "button", disabled: true }, "Page suivante");
   const first = h("button", { type: "button", disabled: true }, "Première page");
   const stateField = field({ name: "state", label: "État", value: listState.state,
@@ -54,56 +55,64 @@ export async function renderQuotes(ctx) {
   const filters = h("form", { className: "filters", "aria-label": "Filtres des devis" }, reference, stateField,
     h("button", { type: "submit" }, "Filtrer"));
   const status = h("p", { className: "status" });
+  // no quote yet: the contractor's clients named by its contracts' client_kind, from the directory's one read
+  // (« Bénéficiaire » for the titulaire)
+  const clientHeader = h("th", { scope: "col" }, buyer ? "Prestataire" : clientColumnLabel(role, [], clientsOf(EMPTY_DIRECTORY)));
+  let names = EMPTY_DIRECTORY;
+  let sayPage = false;  // the page shown after a page change or a filter is said once, not after each re-read
+  // A11: the list read again every refresh_seconds while shown (live_list.mjs): the changed rows drawn again and
+  // highlighted, never under the user's hand; the filters, the page and « Demander un devis » untouched
+  const list = liveList(ctx, { kind: QUOTE_ROWS, columns: 8, drawRow: (q) => quoteRow(q, names, buyer),
+    read: async () => {
+      const cursor = listState.cursors.at(-1) ?? null;
+      const [page, read] = await Promise.all([ctx.call("list_quotes", {
+        query: quoteListQuery({ state: listState.state, quoteId: listState.quoteId, cursor }) }), directory(ctx)]);
+      names = read;
+      return { ...page, rows: page.quotes };
+    },
+    empty: () => (listState.quoteId ? `Aucun devis de référence « ${listState.quoteId} » avec ces filtres.`
+      : listState.state ? `Aucun devis « ${QUOTE_LABELS[listState.state] ?? listState.state} ».` : "Aucun devis."),
+    onPage: (page) => {
+      if (!buyer) clientHeader.textContent = clientColumnLabel(role, page.quotes, clientsOf(names));
+      next.disabled = !page.next_cursor;
+      next.onclick = () => { listState.cursors.push(page.next_cursor); turn(); };
+      first.disabled = !listState.cursors.length;
+      status.textContent = listState.cursors.length || page.next_cursor
+        ? `Page ${listState.cursors.length + 1} — ${page.count} devis, les plus récemment modifiés d'abord.` : "";
+      if (sayPage) announce(pageText(listState.cursors.length + 1, page.count, QUOTE_NOUNS));
+      sayPage = false;
+    } });
+  const turn = () => { sayPage = true; list.load({ reset: true }); };
   ctx.show("Devis", role === "manager" ? requestForm(ctx) : null,
     role === "contractor" ? h("p", {}, h("a", { className: "button", href: "#/quotes/raise" }, "Proposer un devis")) : null,
     role === "beneficiary" ? h("p", { className: "hint" }, "Un devis se demande depuis la page d'une mission.") : null,
     h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, LIST_TITLES[role] ?? "Devis"),
-      filters, body, status, h("div", { className: "pager" }, first, next)));
-  let reading = 0;
-  async function load({ say = false } = {}) {
-    const mine = ++reading;  // a later read (filter, page) wins over one still under way
-    const cursor = listState.cursors.at(-1) ?? null;
-    try {
-      const [list, names] = await Promise.all([ctx.call("list_quotes", {
-        query: quoteListQuery({ state: listState.state, quoteId: listState.quoteId, cursor }) }), directory(ctx)]);
-      if (mine !== reading) return;
-      body.replaceChildren(quoteTable(list, names, role, buyer, listState.quoteId));
-      next.disabled = !list.next_cursor;
-      next.onclick = () => { listState.cursors.push(list.next_cursor); load({ say: true }); };
-      first.disabled = !listState.cursors.length;
-      status.textContent = listState.cursors.length || list.next_cursor
-        ? `Page ${listState.cursors.length + 1} — ${list.count} devis, les plus récemment modifiés d'abord.` : "";
-      if (say) announce(pageText(listState.cursors.length + 1, list.count, QUOTE_NOUNS));
-    } catch (err) {
-      if (err.status !== 401 && mine === reading) body.replaceChildren(errorBox(messagesOf(err)));
-    }
-  }
-  first.onclick = () => { listState.cursors = []; load({ say: true }); };
+      filters, ...list.nodes,
+      scrollFrame(h("div", { className: "table-wrap" }, h("table", { "aria-label": "Devis" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Devis"), clientHeader,
+          ["Objet", "État", "Version", "Montant", "Valable jusqu'au", "Demandé le"].map((t) => h("th", { scope: "col" }, t)))),
+        list.tbody))),
+      status, h("div", { className: "pager" }, first, next)));
+  first.onclick = () => { listState.cursors = []; turn(); };
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
     listState.state = stateField.input.value;
     listState.quoteId = reference.input.value.trim();
     listState.cursors = [];
-    load({ say: true });
+    turn();
   });
-  await load();
+  await list.load({ reset: true });
 }
 
-function quoteTable(list, names, role, buyer, reference = "") {
-  // no quote yet: the contractor's clients named by its contracts' client_kind, from the directory's one read
-  // (« Bénéficiaire » for the titulaire)
-  return table(["Devis", buyer ? "Prestataire" : clientColumnLabel(role, list.quotes, clientsOf(names)),
-    "Objet", "État",
-    "Version", "Montant", "Valable jusqu'au", "Demandé le"], list.quotes.map((q) => h("tr", { "data-quote": q.quote_id },
+function quoteRow(q, names, buyer) {
+  return h("tr", { "data-quote": q.quote_id },
     h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", { className: "party" }, partyNodes(names, buyer ? q.contractor_id : q.manager_id)),
     h("td", {}, q.title, q.mission_id ? h("div", { className: "sub quote-mission" }, missionLabel(q.mission_title, q.mission_id))
       : null), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
       // B16: by when the contractor answers a request (D3), on the row's clock
       answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
     h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
-    h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)))),
-  { label: "Devis", empty: reference ? `Aucun devis de référence « ${reference} » avec ces filtres.`
-    : listState.state ? `Aucun devis « ${QUOTE_LABELS[listState.state] ?? listState.state} ».` : "Aucun devis." });
+    h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)));
 }
 
 // The contracts of the manager suggested (list_contracts); any value may still be typed.

@@ -14,6 +14,8 @@ import {
   screenClockNote, stateLabel,
 } from "./logic.mjs";
 import { missionOrder } from "./live_logic.mjs";
+import { liveList } from "./live_list.mjs";
+import { NEED_ROWS } from "./live_list_logic.mjs";
 import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { quoteHref } from "./quotes.mjs";
 import { heldRights } from "./accounts_logic.mjs";
@@ -27,21 +29,27 @@ import { directory } from "./names.mjs";
 
 const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
+// A11: « Mes besoins » read again every refresh_seconds while shown (live_list.mjs): a need moves when the platform
+// ranks it, the operator proposes, a proposal is decided, its mission is framed — the changed rows drawn again and
+// highlighted, never under the user's hand.
 export async function renderNeeds(ctx) {
-  const body = h("div", {}, h("p", {}, "Chargement…"));
+  const list = liveList(ctx, { kind: NEED_ROWS, columns: 6, drawRow: needRow, empty: () => "Aucun besoin exprimé.",
+    read: () => ctx.call("list_needs").then((page) => ({ ...page, rows: page.needs })) });
   ctx.show("Mes besoins", h("p", {}, h("a", { href: "#/needs/new", className: "button" }, "Exprimer un nouveau besoin")),
-    body);
-  try {
-    const list = await ctx.call("list_needs");
-    body.replaceChildren(table(["Besoin", "Version", "Statut", "Propositions", "Propositions attendues le", "Mis à jour"],
-      list.needs.map((n) => h("tr", { "data-need": n.need_id },
-        h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.need_id)}` }, n.title), h("div", { className: "sub" }, n.need_id)),
-        h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
-        h("td", { className: "num" }, String(n.proposals)), h("td", {}, formatDateTime(n.d4_due)),
-        h("td", {}, rowTimeText(n, n.updated_at)))), { label: "Besoins", empty: "Aucun besoin exprimé." }));
-  } catch (err) {
-    if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
-  }
+    ...list.nodes,
+    h("div", { className: "table-wrap" }, h("table", { "aria-label": "Besoins" },
+      h("thead", {}, h("tr", {}, ["Besoin", "Version", "Statut", "Propositions", "Propositions attendues le", "Mis à jour"]
+        .map((t) => h("th", { scope: "col" }, t)))),
+      list.tbody)));
+  await list.load({ reset: true });
+}
+
+function needRow(n) {
+  return h("tr", { "data-need": n.need_id },
+    h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.need_id)}` }, n.title), h("div", { className: "sub" }, n.need_id)),
+    h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
+    h("td", { className: "num" }, String(n.proposals)), h("td", {}, formatDateTime(n.d4_due)),
+    h("td", {}, rowTimeText(n, n.updated_at)));
 }
 
 // The need form: a new need, or the content of a relaunch (prefilled with the last version).
