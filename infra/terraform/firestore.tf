@@ -190,8 +190,8 @@ resource "google_firestore_index" "incident_list" {
 # list_message_log (docs/api.md) pages a contractor's message log newest first, after equality filters:
 #   contractors/<c>/messages [where status ==] [where manager_id == [and order_id ==]]
 #                            order by received_at desc, __name__ desc
-# and reads, for an order with a refused message on the page, its last accepted one (status, manager_id,
-# order_id, limit 1: the same index). No filter: the single-field index serves; since adds
+# and reads, for the orders with a refused message on the page, their accepted ones newest first (status,
+# manager_id, order_id in [up to 30 orders]: the same index, the in filter one equality per value). No filter: the single-field index serves; since adds
 # received_at >= <time>, served by the same indexes (the emulator needs none).
 locals {
   message_log_indexes = {
