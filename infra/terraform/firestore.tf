@@ -467,6 +467,28 @@ resource "google_firestore_field" "catalogue_reviews_remind_on_group" {
   }
 }
 
+# get_property_coverage (A7 property tree) reads every document record of the manager's orders at once:
+#   collection group "documents" where manager_id == <tenant> order by __name__ (fields: property_flag)
+# — one query, not one per order (docs/performance.md). The rules grant no client a collection-group read of
+# "documents" (firestore.rules): only the functions run it, filtered on the caller's tenant.
+resource "google_firestore_field" "documents_manager_id_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "documents"
+  field      = "manager_id"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # The security rules of the repository root, deployed as the database's release.
 resource "google_firebaserules_ruleset" "firestore" {
   project = var.project_id
