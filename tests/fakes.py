@@ -129,7 +129,27 @@ class InMemoryDatabase:
                         return a > b if direction == "asc" else a < b
                 return False
             rows = [r for r in rows if after(r)]
-        return rows[: q.limit] if q.limit is not None else rows
+        rows = rows[: q.limit] if q.limit is not None else rows
+        return [Document(r.path, _projected(r.data, q.select), r.version) for r in rows] if q.select else rows
+
+
+def _projected(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """Only ``fields`` (dotted paths) of ``data``, nested as stored; a field the document lacks is left out
+    (Firestore's projection)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value: Any = data
+        parts = name.split(".")
+        for part in parts:
+            if not isinstance(value, dict) or part not in value:
+                break
+            value = value[part]
+        else:
+            target = out
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+            target[parts[-1]] = value
+    return out
 
 
 def _field(doc: Document, name: str) -> Any:

@@ -213,8 +213,8 @@ resource "google_firestore_index" "incident_list" {
 # list_message_log (docs/api.md) pages a contractor's message log newest first, after equality filters:
 #   contractors/<c>/messages [where status ==] [where manager_id == [and order_id ==]]
 #                            order by received_at desc, __name__ desc
-# and reads, for an order with a refused message on the page, its last accepted one (status, manager_id,
-# order_id, limit 1: the same index). No filter: the single-field index serves; since adds
+# and reads, for the orders with a refused message on the page, their accepted ones newest first (status,
+# manager_id, order_id in [up to 30 orders]: the same index, the in filter one equality per value). No filter: the single-field index serves; since adds
 # received_at >= <time>, served by the same indexes (the emulator needs none).
 locals {
   message_log_indexes = {
@@ -484,6 +484,28 @@ resource "google_firestore_field" "catalogue_reviews_remind_on_group" {
   database   = google_firestore_database.default.name
   collection = "catalogue_reviews"
   field      = "remind_on"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION"
+    }
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
+# get_property_coverage (A7 property tree) reads every document record of the manager's orders at once:
+#   collection group "documents" where manager_id == <tenant> order by __name__ (fields: property_flag)
+# — one query, not one per order (docs/performance.md). The rules grant no client a collection-group read of
+# "documents" (firestore.rules): only the functions run it, filtered on the caller's tenant.
+resource "google_firestore_field" "documents_manager_id_group" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "documents"
+  field      = "manager_id"
 
   index_config {
     indexes {

@@ -105,7 +105,9 @@ Order = Literal["asc", "desc"]
 class Query:
     """A query on one collection (``managers/m/orders``), or on every collection of that name
     (``group=True``: ``deadlines`` across all spaces). ``order_by`` may end with ``__name__``
-    (the document path); ``start_after`` gives one value per ``order_by`` field."""
+    (the document path); ``start_after`` gives one value per ``order_by`` field. ``select``: only
+    these fields (dotted paths) are read — a projection, for a scan that writes nothing back: what it
+    returns is not remembered (no version, no cache), like ``stream``."""
 
     collection: str
     where: tuple[tuple[str, str, Any], ...] = ()
@@ -113,6 +115,7 @@ class Query:
     start_after: tuple[Any, ...] | None = None
     limit: int | None = None
     group: bool = False
+    select: tuple[str, ...] = ()
 
     def filter(self, name: str, op: str, value: Any) -> Query:
         return replace(self, where=(*self.where, (name, op, value)))
@@ -221,6 +224,8 @@ class UnitOfWork(ABC):
 
     def query(self, query: Query) -> list[Document]:
         docs = self._run_query(query)
+        if query.select:  # a part of each document: not what a later read of it would see
+            return docs
         for doc in docs:
             self._remember(doc.path, doc)
         return [Document(d.path, _clone(d.data), d.version) for d in docs]

@@ -83,11 +83,13 @@ SEED: dict[str, dict[str, Any]] = {
     "managers/mgr-test/orders/T-2": _order("mgr-test", "T-2", "ctr-other", "to_acknowledge"),
     "managers/mgr-test/orders/T-2/events/e1": _event("issued"),
     "managers/mgr-test/orders/T-1/invoices/inv-1": {"invoice_number": "F-1", "contractor_id": "ctr-test"},
+    "managers/mgr-test/orders/T-1/documents/d1": {"manager_id": "mgr-test", "order_id": "T-1", "sha256": "d1"},
     "chorus_queue/mgr-test~T-1~inv-1": {"manager_id": "mgr-test", "order_id": "T-1", "invoice_number": "F-1"},
     "managers/mgr-other": {"name": "Other manager"},
     "managers/mgr-other/contracts/AC-O": {"contract_id": "AC-O", "contractor_id": "ctr-other"},
     "managers/mgr-other/orders/O-1": _order("mgr-other", "O-1", "ctr-other", "in_progress"),
     "managers/mgr-other/orders/O-1/events/e1": _event("issued"),
+    "managers/mgr-other/orders/O-1/documents/d2": {"manager_id": "mgr-other", "order_id": "O-1", "sha256": "d2"},
     "managers/mgr-other/orders/O-2": _order("mgr-other", "O-2", "ctr-test", "in_progress"),
     "managers/mgr-other/orders/O-2/events/e1": _event("issued"),
     "contractors/ctr-test": {"name": "Test", "managers": ["mgr-test", "mgr-other"]},
@@ -126,11 +128,13 @@ DOCUMENT_READERS: dict[str, tuple[str, ...]] = {
     "managers/mgr-test/orders/T-2": (MGR_TEST, CTR_OTHER),
     "managers/mgr-test/orders/T-2/events/e1": (MGR_TEST, CTR_OTHER),
     "managers/mgr-test/orders/T-1/invoices/inv-1": (MGR_TEST, CTR_TEST),
+    "managers/mgr-test/orders/T-1/documents/d1": (MGR_TEST,),  # a document record: its manager's, not the contractor's
     "chorus_queue/mgr-test~T-1~inv-1": NOBODY,
     "managers/mgr-other": (MGR_OTHER,),
     "managers/mgr-other/contracts/AC-O": (MGR_OTHER,),
     "managers/mgr-other/orders/O-1": (MGR_OTHER, CTR_OTHER),
     "managers/mgr-other/orders/O-1/events/e1": (MGR_OTHER, CTR_OTHER),
+    "managers/mgr-other/orders/O-1/documents/d2": (MGR_OTHER,),
     "managers/mgr-other/orders/O-2": (MGR_OTHER, CTR_TEST),
     "managers/mgr-other/orders/O-2/events/e1": (MGR_OTHER, CTR_TEST),
     "contractors/ctr-test": (CTR_TEST,),
@@ -233,6 +237,16 @@ QUERIES: dict[str, tuple[Query, tuple[str, ...], set[str]]] = {
         NOBODY, set()),  # tenancy is by path: a manager reads its orders under managers/{id}
     "all orders, unfiltered (collection group)": (
         Query("", "orders", all_descendants=True), NOBODY, set()),
+    "mgr-test's documents of T-1": (
+        Query("managers/mgr-test/orders/T-1", "documents"), (MGR_TEST,), {"managers/mgr-test/orders/T-1/documents/d1"}),
+    # get_property_coverage's query (A7): the functions run it filtered on the caller's tenant; no client may, not
+    # even the manager naming itself — nor cross into another manager's documents by naming that one
+    "all documents of mgr-test (collection group)": (
+        Query("", "documents", (("manager_id", "mgr-test"),), all_descendants=True), NOBODY, set()),
+    "all documents of mgr-other (collection group)": (
+        Query("", "documents", (("manager_id", "mgr-other"),), all_descendants=True), NOBODY, set()),
+    "all documents, unfiltered (collection group)": (
+        Query("", "documents", all_descendants=True), NOBODY, set()),
     "all events (collection group)": (
         Query("", "events", all_descendants=True), NOBODY, set()),
     "ctr-test rejected messages": (

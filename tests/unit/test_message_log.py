@@ -165,3 +165,44 @@ def test_a_refused_message_on_an_order_cancelled_since_says_nothing_is_left_to_c
     rows = {m["id"]: m for m in listed(world, status="rejected")["messages"]}
     assert rows["m-1"]["order_ended"] == "annulé" and rows["m-1"]["corrected_at"] is None
     assert rows["m-2"]["order_ended"] is None
+
+
+def logged(status: str, manager_id: str, order_id: str, minutes: int) -> dict:
+    return {"state": "completed", "status": status, "manager_id": manager_id, "order_id": order_id,
+            "received_at": stored_instant(NOW + dt.timedelta(minutes=minutes)),
+            "ref": {"channel": "rest", "type": "fr.passerelle.execution.reported.v1", "source": "s", "id": "i"},
+            "answer": {"status": status, "errors": [] if status == "accepted" else [
+                {"field": "$.sequence", "code": "SEQUENCE_GAP", "message": "Numéro de séquence en avance."}]}}
+
+
+def test_a_page_of_refused_messages_on_many_orders_reads_their_last_accepted_ones_in_a_few_queries(world):
+    # Given refused messages on 40 orders of one client and 3 of another (one of them with the same order id), some
+    # orders accepted since (several times), some accepted only before, some never
+    world.seed("managers/mgr-two", {"manager_id": "mgr-two", "name": "Deux Habitat"})
+    world.seed_contractor(CONTRACTOR, (MANAGER, "mgr-two"))
+    log = f"contractors/{CONTRACTOR}/messages"
+    expected: dict[str, str | None] = {}
+    orders = [(MANAGER, f"BC-{n}") for n in range(40)] + [("mgr-two", f"BC-{n}") for n in range(3)]
+    for n, (manager, order_id) in enumerate(orders):
+        key = f"{manager}-{order_id}"
+        world.seed(f"{log}/r-{key}", logged("rejected", manager, order_id, 100 + n))
+        expected[f"r-{key}"] = None
+        if n % 3 == 0:  # accepted since, twice: the later one corrects
+            world.seed(f"{log}/a1-{key}", logged("accepted", manager, order_id, 200 + n))
+            world.seed(f"{log}/a2-{key}", logged("accepted", manager, order_id, 300 + n))
+            expected[f"r-{key}"] = (NOW + dt.timedelta(minutes=300 + n)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        elif n % 3 == 1:  # accepted only before: no correction
+            world.seed(f"{log}/a0-{key}", logged("accepted", manager, order_id, n))
+    uow = world.uow()
+    asked = []
+    query = uow.query
+    uow.query = lambda q: asked.append(q) or query(q)
+    uow.fork = lambda: uow  # the reads side by side counted on the same unit of work
+    # When the refused page is read
+    page = list_message_log(LogQuery(CONTRACTOR, status="rejected", limit=50), uow)
+    # Then each refused row says when the order's last accepted message corrected it, as one query per order did
+    assert {m["key"]: m["corrected_at"] for m in page["messages"]} == expected
+    # And the last accepted messages were read in one query per client and 30 orders, not one per order
+    accepted = [q for q in asked if ("status", "==", "accepted") in q.where]
+    assert len(accepted) == 3 and all(len(dict((n, v) for n, _, v in q.where)["order_id"]) <= 30 for q in accepted)
+    assert all(q.select == ("order_id", "received_at") for q in accepted)

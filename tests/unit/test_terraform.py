@@ -438,3 +438,27 @@ def test_platform_topics_are_pushed_to_their_function_with_their_own_dead_letter
     locals_text = (TERRAFORM_DIR / "pubsub.tf").read_text()
     assert '"needs-submitted"   = { function = "score_candidates"' in locals_text
     assert '"exports-requested" = { function = "run_export"' in locals_text
+
+
+# --- Firestore indexes -------------------------------------------------------------
+
+
+def test_the_coverage_collection_group_query_of_documents_has_its_collection_group_index(terraform):
+    # Given the query get_property_coverage runs over every manager's documents (A7 property tree)
+    from shared.service import property_tree
+    from tests.fakes import World
+
+    world = World("2026-03-02T09:00:00+00:00")
+    uow = world.uow()
+    asked = []
+    query = uow.query
+    uow.query = lambda q: asked.append(q) or query(q)
+    property_tree.coverage("mgr-test", uow)
+    [group] = [q for q in asked if q.group]
+    # Then it filters on the caller's tenant, and the collection-group index on that field is declared
+    assert (group.collection, [(name, op) for name, op, _ in group.where]) == ("documents", [("manager_id", "==")])
+    fields = terraform["resource"]["google_firestore_field"]
+    scopes = [(f["collection"], f["field"], i["query_scope"]) for f in fields.values()
+              for config in f.get("index_config", []) for i in config.get("indexes", [])]
+    assert ("documents", "manager_id", "COLLECTION_GROUP") in scopes
+    assert ("documents", "manager_id", "COLLECTION") in scopes  # the collection's own single-field index kept

@@ -112,6 +112,8 @@ def firestore_query(db: firestore.Client, query: Query):
         q = q.start_after(cursor)
     if query.limit is not None:
         q = q.limit(query.limit)
+    if query.select:
+        q = q.select(list(query.select))
     return q
 
 
