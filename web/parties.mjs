@@ -116,14 +116,18 @@ export function renderParties(ctx) {
         : NONE_REGISTERED[k] }));
   }
 
+  let reading = 0;
   async function load() {
-    remembered.kind = kind.input.value;
+    const mine = ++reading;  // a kind chosen later wins over a read still under way (a slow answer of the kind
+    remembered.kind = kind.input.value;  // shown first must not fill the table captioned with the new one)
     body.replaceChildren(h("p", {}, "Chargement…"));
     try {
-      loaded = await allParties(ctx.call, remembered.kind);
+      const read = await allParties(ctx.call, remembered.kind);
+      if (mine !== reading) return;
+      loaded = read;
       show();
     } catch (err) {
-      if (err.status !== 401) {
+      if (mine === reading && err.status !== 401) {
         count.textContent = "";
         body.replaceChildren(errorBox(messagesOf(err)));
       }

@@ -7,6 +7,7 @@ and falls back to a typed id, told why in French, when the list cannot be loaded
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from playwright.sync_api import expect
 
@@ -53,9 +54,26 @@ def test_the_operator_reads_the_directory_and_picks_the_caller_of_a_phone_incide
     expect(contractors.locator("tbody tr")).to_have_count(1)
     expect(page.get_by_role("status")).to_contain_text("1 prestataires affiché(s)")
     page.get_by_label("Rechercher (identifiant ou raison sociale)").fill("")
-    # the beneficiaries, with their region; the managers without the beneficiary's space
+    # the beneficiaries, with their region; the managers without the beneficiary's space — chosen while the
+    # contractors' list is read again and answers last: that late answer does not fill the beneficiaries' table
+    held = []
+    contractors_read = re.compile(r"kind=contractor")
+    page.route(contractors_read, lambda route: held.append(route))
+    page.get_by_label("Type de partie").select_option("purchasing_body")
+    page.get_by_label("Type de partie").select_option("contractor")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the contractors' list was never asked for"
     page.get_by_label("Type de partie").select_option("beneficiary")
     beneficiaries = page.get_by_role("table", name="Annuaire — Bénéficiaires")
+    expect(beneficiaries.locator("tr[data-party='ben-annu']")).to_contain_text("Auvergne-Rhône-Alpes (84)")
+    with page.expect_response(contractors_read):
+        held[0].continue_()
+    page.unroute(contractors_read)
+    page.wait_for_timeout(300)  # (the late answer handled)
+    expect(beneficiaries.locator("tr[data-party='ctr-annu-ok']")).to_have_count(0)
     expect(beneficiaries.locator("tr[data-party='ben-annu']")).to_contain_text("Auvergne-Rhône-Alpes (84)")
     page.get_by_label("Type de partie").select_option("manager")
     managers = page.get_by_role("table", name="Annuaire — Gestionnaires")
