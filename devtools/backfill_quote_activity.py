@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -32,14 +32,6 @@ MAX_PAGE = 200
 WHO = "backfill_quote_activity"
 
 
-@dataclass
-class Outcome:
-    read: int = 0
-    kept: int = 0
-    written: int = 0
-    unreadable: list[str] = field(default_factory=list)
-
-
 def last_activity(quote: Quote) -> dt.datetime:
     """The latest change the quote's record tells of: its request (or raise), a submission, its decision."""
     times = [quote.requested_at, *(v.submitted_at for v in quote.versions)]
@@ -49,37 +41,19 @@ def last_activity(quote: Quote) -> dt.datetime:
 
 
 def backfill(uow: UnitOfWork, *, apply: bool = False, page: int = DEFAULT_PAGE, manager_id: str | None = None
-             ) -> Outcome:
-    outcome = Outcome()
+             ) -> backfills.Outcome:
+    outcome = backfills.Outcome()
     for lacking in backfills.pages(uow, "quotes", manager_id, page, MAX_PAGE,
                                    lambda d: d.get(quote_store.UPDATED_AT) is None, outcome):
-        _settle(uow.fork(), lacking, apply, outcome)
+        backfills.fill(WHO, uow.fork(), lacking, quote_store.UPDATED_AT, _activity_of, apply, outcome)
     return outcome
 
 
-def _settle(uow: UnitOfWork, paths: list[str], apply: bool, outcome: Outcome) -> None:
-    def attempt() -> tuple[int, list[str], int]:
-        written, unreadable, meanwhile = 0, [], 0
-        found = uow.get_all(paths)
-        for path in paths:
-            data = found.get(path)
-            if data is None or data.get(quote_store.UPDATED_AT) is not None:
-                meanwhile += 1
-                continue
-            try:
-                quote = quote_store.quote_from(data)
-            except ValidationError:
-                unreadable.append(path)
-                continue
-            written += 1
-            if apply:
-                uow.update(path, {quote_store.UPDATED_AT: last_activity(quote)})
-        return written, unreadable, meanwhile
-
-    written, unreadable, meanwhile = backfills.as_operator(WHO, uow, attempt)
-    outcome.written += written
-    outcome.unreadable += unreadable
-    outcome.kept += meanwhile
+def _activity_of(data: dict[str, Any]) -> dt.datetime | None:
+    try:
+        return last_activity(quote_store.quote_from(data))
+    except ValidationError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,8 @@ Application Default Credentials (``--project``, else GOOGLE_CLOUD_PROJECT). Docu
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any
 
 from devtools import backfills
 from shared.domain.list_cursor import folded
@@ -33,47 +34,20 @@ WHO = "backfill_reference_folded"
 KINDS = (("orders", "order_id", ORDER_ID_FOLDED), ("quotes", "quote_id", QUOTE_ID_FOLDED))
 
 
-@dataclass
-class Outcome:
-    read: int = 0
-    kept: int = 0
-    written: int = 0
-    unreadable: list[str] = field(default_factory=list)
-
-
 def backfill(uow: UnitOfWork, *, apply: bool = False, page: int = DEFAULT_PAGE, manager_id: str | None = None
-             ) -> dict[str, Outcome]:
+             ) -> dict[str, backfills.Outcome]:
     """Per kind (``orders``, ``quotes``): what was read, already had its folded reference, was (or would be) written."""
     outcomes: dict[str, Outcome] = {}
     for kind, reference, target in KINDS:
-        outcome = outcomes[kind] = Outcome()
+        outcome = outcomes[kind] = backfills.Outcome()
         for lacking in backfills.pages(uow, kind, manager_id, page, MAX_PAGE, lambda d, t=target: d.get(t) is None,
                                        outcome):
-            _settle(uow.fork(), lacking, reference, target, apply, outcome)
+            backfills.fill(WHO, uow.fork(), lacking, target, _folded_of(reference), apply, outcome)
     return outcomes
 
 
-def _settle(uow: UnitOfWork, paths: list[str], reference: str, target: str, apply: bool, outcome: Outcome) -> None:
-    def attempt() -> tuple[int, list[str], int]:
-        written, unreadable, meanwhile = 0, [], 0
-        found = uow.get_all(paths)
-        for path in paths:
-            data = found.get(path)
-            if data is None or data.get(target) is not None:
-                meanwhile += 1
-                continue
-            if not isinstance(data.get(reference), str) or not data[reference]:
-                unreadable.append(path)
-                continue
-            written += 1
-            if apply:
-                uow.update(path, {target: folded(data[reference])})
-        return written, unreadable, meanwhile
-
-    written, unreadable, meanwhile = backfills.as_operator(WHO, uow, attempt)
-    outcome.written += written
-    outcome.unreadable += unreadable
-    outcome.kept += meanwhile
+def _folded_of(reference: str) -> Callable[[dict[str, Any]], str | None]:
+    return lambda data: folded(data[reference]) if isinstance(data.get(reference), str) and data[reference] else None
 
 
 def main(argv: list[str] | None = None) -> int:

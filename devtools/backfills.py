@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from shared import context
@@ -56,6 +57,46 @@ def pages(uow: UnitOfWork, kind: str, manager_id: str | None, page: int, max_pag
             pending = []
     if pending:
         yield pending
+
+
+@dataclass
+class Outcome:
+    """What a backfill of one field did: documents read, those that already had it, written (or to write in a dry
+    run), and the paths it could not compute the field for (left as they are)."""
+
+    read: int = 0
+    kept: int = 0
+    written: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+
+def fill(who: str, uow: UnitOfWork, paths: list[str], target: str, value_of: Callable[[dict[str, Any]], Any],
+         apply: bool, outcome: Outcome) -> None:
+    """Write ``target`` = ``value_of(record)`` on each of ``paths`` still lacking it, read again and written in one
+    commit as the operator ``who`` (``as_operator``): a record that has it meanwhile is counted kept, one whose value
+    cannot be computed (``value_of`` answers None) is listed unreadable; ``apply=False`` writes nothing."""
+
+    def attempt() -> tuple[int, list[str], int]:
+        written, unreadable, meanwhile = 0, [], 0
+        found = uow.get_all(paths)
+        for path in paths:
+            data = found.get(path)
+            if data is None or data.get(target) is not None:
+                meanwhile += 1
+                continue
+            value = value_of(data)
+            if value is None:
+                unreadable.append(path)
+                continue
+            written += 1
+            if apply:
+                uow.update(path, {target: value})
+        return written, unreadable, meanwhile
+
+    written, unreadable, meanwhile = as_operator(who, uow, attempt)
+    outcome.written += written
+    outcome.unreadable += unreadable
+    outcome.kept += meanwhile
 
 
 def as_operator(who: str, uow: UnitOfWork, attempt: Callable[[], T]) -> T:
