@@ -26,11 +26,9 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from devtools.stack import Stack, _environ, _wait_http, sdk_root
+from bench.emulator import own_firestore
 
 MANAGER, OTHER, CONTRACTOR = "mgr-bench", "mgr-bench-other", "ctr-bench"
 AT = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
@@ -132,39 +130,30 @@ def main() -> int:
     parser.add_argument("--refused-orders", type=int, default=46, help="orders the refused page names")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    stack = Stack.from_config(Path(tempfile.mkdtemp(prefix="bench-coverage-")), free_ports=True)
-    try:
-        port = stack.ports["firestore"]
-        proc = stack._spawn("firestore", [
-            "java", "-Xmx2g", "-cp", str(sdk_root() / "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"),
-            "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "--host=127.0.0.1", f"--port={port}"])
-        _wait_http(f"http://127.0.0.1:{port}/", 60, proc, stack.log_dir / "firestore.log")
-        with _environ({"FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{port}", "GOOGLE_CLOUD_PROJECT": stack.project_id}):
-            from google.cloud import firestore
+    with own_firestore("bench-coverage-") as stack:
+        from google.cloud import firestore
 
-            from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
-            from shared.domain.message_log import LogQuery
-            from shared.service import message_log, property_tree
+        from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+        from shared.domain.message_log import LogQuery
+        from shared.service import message_log, property_tree
 
-            client = firestore.Client(project=stack.project_id)
-            paths = seed(client, args.orders, args.documents, args.messages, args.refused_orders)
+        client = firestore.Client(project=stack.project_id)
+        paths = seed(client, args.orders, args.documents, args.messages, args.refused_orders)
 
-            def reader():
-                return FirestoreUnitOfWork(client, read_only=True)
+        def reader():
+            return FirestoreUnitOfWork(client, read_only=True)
 
-            def raw():
-                return sum(1 for s in client.get_all([client.document(p) for p in paths]) if s.exists)
+        def raw():
+            return sum(1 for s in client.get_all([client.document(p) for p in paths]) if s.exists)
 
-            for _ in range(2):  # the emulator's JIT warms up before anything is measured
-                raw(), per_order_coverage(reader(), MANAGER), property_tree.coverage(MANAGER, reader())
-            base_s, read = timed(raw, args.runs)
-            old_s, (old_orders, old_docs) = timed(lambda: per_order_coverage(reader(), MANAGER), args.runs)
-            new_s, report = timed(lambda: property_tree.coverage(MANAGER, reader()), args.runs)
-            old_log_s, old_log = timed(lambda: per_order_log(reader()), args.runs)
-            new_log_s, page = timed(lambda: message_log.list_message_log(
-                LogQuery(CONTRACTOR, status="rejected"), reader()), args.runs)
-    finally:
-        stack.stop()
+        for _ in range(2):  # the emulator's JIT warms up before anything is measured
+            raw(), per_order_coverage(reader(), MANAGER), property_tree.coverage(MANAGER, reader())
+        base_s, read = timed(raw, args.runs)
+        old_s, (old_orders, old_docs) = timed(lambda: per_order_coverage(reader(), MANAGER), args.runs)
+        new_s, report = timed(lambda: property_tree.coverage(MANAGER, reader()), args.runs)
+        old_log_s, old_log = timed(lambda: per_order_log(reader()), args.runs)
+        new_log_s, page = timed(lambda: message_log.list_message_log(
+            LogQuery(CONTRACTOR, status="rejected"), reader()), args.runs)
 
     same_coverage = report["items"] == old_orders + old_docs == read
     corrected = {m["key"]: m["corrected_at"] and dt.datetime.fromisoformat(m["corrected_at"]) for m in page["messages"]}

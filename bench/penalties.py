@@ -28,13 +28,11 @@ import datetime as dt
 import os
 import resource
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from devtools.stack import Stack, _environ, _wait_http, sdk_root
+from bench.emulator import own_firestore
 from shared.service.deadlines import deadline_doc
 from shared.domain import deadlines as dl
 from shared.domain.penalties import entries_due
@@ -146,34 +144,24 @@ def main() -> int:
     per_round = args.deadlines // args.rounds
     totals = Totals()
 
-    stack = Stack.from_config(Path(tempfile.mkdtemp(prefix="bench-penalties-")), free_ports=True)
-    try:
-        sdk = sdk_root()
-        port = stack.ports["firestore"]
-        proc = stack._spawn("firestore", [
-            "java", f"-Xmx{args.heap}", "-cp", str(sdk / "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"),
-            "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "--host=127.0.0.1", f"--port={port}"])
-        _wait_http(f"http://127.0.0.1:{port}/", 60, proc, stack.log_dir / "firestore.log")
-        with _environ({"FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{port}", "GOOGLE_CLOUD_PROJECT": stack.project_id}):
-            from google.cloud import firestore
+    with own_firestore("bench-penalties-", args.heap) as stack:
+        from google.cloud import firestore
 
-            from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+        from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 
-            client = firestore.Client(project=stack.project_id)
-            uow = FirestoreUnitOfWork(client)  # no task queue: the sweep is measured, not the timers it re-arms
-            docs = make_deadlines(per_round, now, args.days)
+        client = firestore.Client(project=stack.project_id)
+        uow = FirestoreUnitOfWork(client)  # no task queue: the sweep is measured, not the timers it re-arms
+        docs = make_deadlines(per_round, now, args.days)
 
-            t = time.perf_counter()
-            domain_entries = sum(len(entries_due(d, now)) for d in docs) * args.rounds
-            domain_dps = per_round / (time.perf_counter() - t)
+        t = time.perf_counter()
+        domain_entries = sum(len(entries_due(d, now)) for d in docs) * args.rounds
+        domain_dps = per_round / (time.perf_counter() - t)
 
-            for r in range(args.rounds):
-                if r:
-                    stack.clear_firestore(timeout=600)  # hundreds of thousands of documents
-                one_round(client, uow, now, docs, args.timer_sample if r == 0 else 0, args.workers, totals)
-                print(f"round {r + 1}/{args.rounds}: {per_round} deadlines accrued", file=sys.stderr, flush=True)
-    finally:
-        stack.stop()
+        for r in range(args.rounds):
+            if r:
+                stack.clear_firestore(timeout=600)  # hundreds of thousands of documents
+            one_round(client, uow, now, docs, args.timer_sample if r == 0 else 0, args.workers, totals)
+            print(f"round {r + 1}/{args.rounds}: {per_round} deadlines accrued", file=sys.stderr, flush=True)
 
     n = per_round * args.rounds
     expected = n * args.days

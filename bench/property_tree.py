@@ -20,11 +20,9 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from devtools.stack import Stack, _environ, _wait_http, sdk_root
+from bench.emulator import own_firestore
 from shared.domain import property_tree as pt
 from shared.service import property_tree as service
 
@@ -77,39 +75,30 @@ def main() -> int:
     rows, errors = pt.parse_csv(raw)
     assert not errors and rows, errors[:3]
     # the file may end on a dwelling whose parents are all present: it is valid by construction
-    stack = Stack.from_config(Path(tempfile.mkdtemp(prefix="bench-property-")), free_ports=True)
-    try:
-        port = stack.ports["firestore"]
-        proc = stack._spawn("firestore", [
-            "java", "-Xmx2g", "-cp", str(sdk_root() / "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"),
-            "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "--host=127.0.0.1", f"--port={port}"])
-        _wait_http(f"http://127.0.0.1:{port}/", 60, proc, stack.log_dir / "firestore.log")
-        with _environ({"FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{port}", "GOOGLE_CLOUD_PROJECT": stack.project_id}):
-            from google.cloud import firestore
+    with own_firestore("bench-property-") as stack:
+        from google.cloud import firestore
 
-            from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
+        from shared.adapters.firestore.unit_of_work import FirestoreUnitOfWork
 
-            client = firestore.Client(project=stack.project_id)
-            uow = FirestoreUnitOfWork(client)
-            warm = [pt.PropertyNode(node_id=f"W{i}", kind="site", label="Échauffement") for i in range(2 * BATCH)]
-            write_baseline(client, warm)  # the emulator's JIT warms up before anything is measured
-            base_nps = write_baseline(client, [node for _, node in rows])
+        client = firestore.Client(project=stack.project_id)
+        uow = FirestoreUnitOfWork(client)
+        warm = [pt.PropertyNode(node_id=f"W{i}", kind="site", label="Échauffement") for i in range(2 * BATCH)]
+        write_baseline(client, warm)  # the emulator's JIT warms up before anything is measured
+        base_nps = write_baseline(client, [node for _, node in rows])
 
-            reported: list[int] = []
-            t = time.perf_counter()
-            job = service.import_tree(TENANT, "csv", raw, uow, _Clock(), progress=lambda j: reported.append(j["written"]))
-            import_s = time.perf_counter() - t
+        reported: list[int] = []
+        t = time.perf_counter()
+        job = service.import_tree(TENANT, "csv", raw, uow, _Clock(), progress=lambda j: reported.append(j["written"]))
+        import_s = time.perf_counter() - t
 
-            t = time.perf_counter()
-            replay = service.import_tree(TENANT, "csv", raw, uow, _Clock())
-            replay_s = time.perf_counter() - t
+        t = time.perf_counter()
+        replay = service.import_tree(TENANT, "csv", raw, uow, _Clock())
+        replay_s = time.perf_counter() - t
 
-            t = time.perf_counter()
-            update = service.import_tree(TENANT, "csv", raw.replace(b"Logement 0;", b"Logement 0 bis;", 1), uow, _Clock())
-            update_s = time.perf_counter() - t
-            stored = client.collection("managers").document(TENANT).collection("property_nodes").count().get()[0][0].value
-    finally:
-        stack.stop()
+        t = time.perf_counter()
+        update = service.import_tree(TENANT, "csv", raw.replace(b"Logement 0;", b"Logement 0 bis;", 1), uow, _Clock())
+        update_s = time.perf_counter() - t
+        stored = client.collection("managers").document(TENANT).collection("property_nodes").count().get()[0][0].value
 
     n = len(rows)
     print(f"\nProperty tree import benchmark — {n} nodes, batches of {BATCH} nodes + job progress, "
