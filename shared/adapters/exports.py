@@ -7,10 +7,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import itertools
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, BinaryIO
 
 from google.api_core import exceptions as gexc
@@ -21,7 +19,6 @@ CHUNK_BYTES = 4 * 1024 * 1024
 ARCHIVE_CHUNK_BYTES = 16 * 1024 * 1024
 PART_CHUNK_BYTES = 1024 * 1024
 WALK_PAGE = 300  # documents read per request while walking a space
-WALK_THREADS = 8  # requests listing a page's subcollections at once
 
 
 class CloudExportArchive:
@@ -49,28 +46,27 @@ class CloudExportArchive:
 
     # --- Firestore --------------------------------------------------------------------------
     def walk(self, space: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every document of the space: the space's own, then each of its collections' documents at any depth, in
+        path order, ``WALK_PAGE`` at a time — one request per page (a kindless query over all the collection's
+        descendants, as the client's recursive delete reads them), not one request per document to list its
+        subcollections (docs/performance.md, "Exports")."""
         root = self.db.document(space)
         snap = root.get()
         if snap.exists:
             yield space, snap.to_dict()
-        with ThreadPoolExecutor(max_workers=WALK_THREADS) as pool:
-            yield from self._walk_collections(root.collections(), pool)
+        for collection in root.collections():
+            yield from self._descendants(collection)
 
-    def _walk_collections(self, collections, pool: ThreadPoolExecutor) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Depth first; the documents of a collection read ``WALK_PAGE`` at a time in one request each
-        (list_documents also names parents that only hold subcollections), and their subcollections listed side by
-        side (one request per document, ``WALK_THREADS`` at a time: one after the other, a month of a manager's
-        orders took tens of minutes)."""
-        for collection in collections:
-            refs = collection.list_documents(page_size=WALK_PAGE)
-            while page := list(itertools.islice(refs, WALK_PAGE)):
-                below = pool.map(lambda ref: list(ref.collections()), page)
-                snaps = {snap.reference.path: snap for snap in self.db.get_all(page)}
-                for ref, subcollections in zip(page, below):
-                    snap = snaps.get(ref.path)
-                    if snap is not None and snap.exists:
-                        yield ref.path, snap.to_dict()
-                    yield from self._walk_collections(subcollections, pool)
+    def _descendants(self, collection) -> Iterator[tuple[str, dict[str, Any]]]:
+        everything = collection.recursive().limit(WALK_PAGE)
+        last = None
+        while True:
+            page = list((everything.start_after(last) if last is not None else everything).stream())
+            for snap in page:
+                yield snap.reference.path, snap.to_dict()
+            if len(page) < WALK_PAGE:
+                return
+            last = page[-1]
 
     # --- Cloud Storage ------------------------------------------------------------------------
     def files(self, prefix: str) -> Iterator[tuple[str, int]]:
