@@ -71,7 +71,8 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
         raise DomainError(target)
     if beneficiary:
         cmd = _for_mission(uow, contractor_id, cmd)
-    checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, contractor_id, now.date(),
+    checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, contractor_id,
+                                quotes.contract_day(uow, manager_id, cmd.contract_id, contract, now),
                                 cmd.site)  # A13 perimeter alignment, A7 property tree
     refused = list(checked.refused)
     order = None
@@ -91,7 +92,8 @@ def raise_(contractor_id: str, cmd: RaiseQuote, uow: UnitOfWork, clock: Clock,
     existing = uow.get(quote_store.quote_path(manager_id, cmd.quote_id))
     if existing is not None:
         return _raised_again(quote_store.quote_from(existing), contractor_id, cmd, submission_id, asked), False
-    in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines, now)
+    in_force = quotes.priced_by_catalogue(uow, manager_id, cmd.contract_id, cmd.lines,
+                                          workdays.local_date(now, territory))  # B18: the quote's day
     first = QuoteVersion(version=1, lines=cmd.lines, valid_until=cmd.valid_until,
                          document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
                          catalogue_version=in_force.version if in_force else None)

@@ -46,7 +46,7 @@ from shared.domain.quotes import (
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, order_store, orders, penalty_terms
 from shared.service.quote_store import load_quote, quote_from, quote_path, save_quote
-from shared.service.territories import order_territory, reader, territory_of
+from shared.service.territories import contract_territory, order_territory, reader, territory_of
 from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,8 @@ def open_request(manager_id: str, cmd: RequestQuote, uow: UnitOfWork, clock: Clo
     """A buyer's request (``opened_by``: "manager", or "beneficiary" for ``mission_id``) inside ``uow``."""
     now = clock.now()
     contract = uow.get(f"managers/{manager_id}/contracts/{cmd.contract_id}")
-    checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, cmd.contractor_id, now.date(),
+    checked = orders.check_site(uow, manager_id, contract, cmd.contract_id, cmd.contractor_id,
+                                contract_day(uow, manager_id, cmd.contract_id, contract, now),
                                 cmd.site)  # A13 perimeter alignment, A7 property tree
     refused = list(checked.refused)
     order: Order | None = None
@@ -230,7 +231,7 @@ def submit(contractor_id: str, cmd: SubmitQuote, uow: UnitOfWork, clock: Clock,
     now = clock.now()
     if cmd.valid_until < _today(quote, now):  # B18: valid all that day in the quote's territory
         raise DomainError([ErrorDetail.of("$.valid_until", "OUT_OF_RANGE", detail="la date de validité est passée")])
-    in_force = priced_by_catalogue(uow, cmd.manager_id, quote.contract_id, cmd.lines, now)
+    in_force = priced_by_catalogue(uow, cmd.manager_id, quote.contract_id, cmd.lines, _today(quote, now))
     revised = QuoteVersion(version=len(quote.versions) + 1, lines=cmd.lines, valid_until=cmd.valid_until,
                            document_sha256=cmd.document_sha256, submitted_at=now, submission_id=submission_id,
                            catalogue_version=in_force.version if in_force else None)
@@ -245,12 +246,12 @@ def submit(contractor_id: str, cmd: SubmitQuote, uow: UnitOfWork, clock: Clock,
     return after
 
 
-def priced_by_catalogue(uow: UnitOfWork, manager_id: str, contract_id: str, lines, now: dt.datetime
+def priced_by_catalogue(uow: UnitOfWork, manager_id: str, contract_id: str, lines, today: dt.date
                         ) -> cat.CatalogueVersion | None:
-    """A14: quote lines priced by the contract's catalogue version in force today (every line refused
-    at once); the version, or None when the contract has no catalogue yet."""
+    """A14: quote lines priced by the contract's catalogue version in force ``today`` — the day in the quote's
+    territory (B18) — every line refused at once; the version, or None when the contract has no catalogue yet."""
     versions = uow.query(Query(f"managers/{manager_id}/contracts/{contract_id}/catalogue"))
-    in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], now.date())
+    in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], today)
     if in_force is not None:
         refused = cat.line_errors(in_force, [line.model_dump(mode="json") for line in lines])
         if refused:
@@ -348,6 +349,13 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
 
 
 # --- expiry -----------------------------------------------------------------------------------
+
+
+def contract_day(uow: UnitOfWork, manager_id: str, contract_id: str, contract: dict[str, Any] | None,
+                 now: dt.datetime) -> dt.date:
+    """B18: the day a quote's contract is checked in force on, before the quote's own territory is known: today in
+    the contract's territory (its perimeter's one territory, else its manager's; ``contract_territory``)."""
+    return workdays.local_date(now, contract_territory(uow, manager_id, contract_id, contract))
 
 
 def _today(quote: Quote, now: dt.datetime) -> dt.date:

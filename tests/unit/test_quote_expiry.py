@@ -19,7 +19,7 @@ from shared.service.inbound_router import Services, route
 from tests.builders import CONTRACTOR, MANAGER, inbound
 from tests.fakes import World
 from tests.quote_builders import (
-    CONTRACT_ID, LINES, a_world, counting_commits, decide, messages, requested, stored, submitted,
+    CONTRACT, CONTRACT_ID, LINES, a_world, counting_commits, decide, messages, requested, stored, submitted,
 )
 
 
@@ -239,3 +239,12 @@ def test_a_rejected_quote_message_commits_its_reply_only(world):
     assert reply.quote_id == "DV-ABSENT"
     assert stored(world, "DV-1").state is QuoteState.REQUESTED
     assert world.deadlines(MANAGER)["D3-DV-1"].state.value == "running"
+
+
+def test_a_quote_asked_in_the_first_hour_of_its_contract_s_first_day_in_paris_is_under_that_contract():
+    # Given a contract in force from 11 March, and 23:30 UTC on 10 March: already 11 March at 00:30 in Paris
+    world = a_world(now="2026-03-10T23:30:00+00:00", contract={**CONTRACT, "starts_on": "2026-03-11"})
+    # When the manager asks for a quote under it
+    quote = requested(world, "DV-FIRST", commune="69123")
+    # Then the contract is in force on that day where it counts, and the request stands
+    assert quote.state is QuoteState.REQUESTED
