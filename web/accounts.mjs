@@ -10,6 +10,7 @@ import {
   accountRowView, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
 } from "./accounts_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { errorBox, errorSlot, field, h, messagesOf, recorder, rightBoxes, table } from "./ui.mjs";
 
 // The rights of a role as check boxes (`ticked` those already held); an error on $.rights[i] goes next to the
@@ -50,7 +51,9 @@ export function renderAccounts(ctx) {
   const creation = h("div");
   const chosen = () => party.values()[0] ?? "";
 
+  const latest = latestOnly();  // a party chosen later wins over a read still under way, its error too
   async function load() {
+    const turn = latest();
     remembered.party = chosen();
     const tenant = remembered.party;
     if (!tenant) {
@@ -61,7 +64,7 @@ export function renderAccounts(ctx) {
     }
     status.textContent = "Chargement…";
     try {
-      const { rows, complete, clock } = await allAccounts(ctx.call, tenant);
+      const { rows, complete, clock } = await turn(allAccounts(ctx.call, tenant));
       status.textContent = `${rows.length} compte(s) de ${tenant}` + (complete ? "." : " — liste limitée aux premières pages.");
       list.replaceChildren(...[clockLine(clock), accountTable(rows, { label: `Comptes de ${tenant}`, clock,
         actions: (row) => rowActions(ctx, row, load, clock) })].filter(Boolean));
@@ -173,9 +176,11 @@ export function renderUsers(ctx) {
   const claims = ctx.session.claims;
   const list = h("div", { id: "users-list" }, h("p", {}, "Chargement…"));
   const seen = { clock: null };  // the party's clock (B18), which a request's D7 due time is shown on too
+  const latest = latestOnly();  // the list read again after a request wins over a read still under way
   async function load() {
+    const turn = latest();
     try {
-      const { rows, clock } = await allAccounts(ctx.call);
+      const { rows, clock } = await turn(allAccounts(ctx.call));
       seen.clock = clock;
       list.replaceChildren(...[clockLine(clock), accountTable(rows, { label: "Personnes ayant un compte", clock })]
         .filter(Boolean));

@@ -2,6 +2,7 @@
 // navigation and routes. The screens live in one module per area (orders.mjs, quotes.mjs…); the
 // pure logic in logic.mjs. No framework, no build step, no CDN.
 import { ROLE_LABELS, authErrorMessage, decodeClaims, needsRefresh } from "./logic.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { errorBox, errorSlot, field, frenchValidity, h } from "./ui.mjs";
 import { PASSWORD_RULE, changeOutcome, mustChooseOwnPassword, newPasswordErrors } from "./password_logic.mjs";
 import * as orders from "./orders.mjs";
@@ -439,10 +440,9 @@ const ROUTES = {
 // Each navigation's screen draws through its own ctx: once the user went on to another screen (a link followed with Enter
 // while this one was still reading its data), a late answer draws nothing — it neither replaces the screen now shown,
 // nor takes its focus and its title (RGAA 12.6, 8.6). Any other use of ctx (calls, the session) is the same.
-let navigation = 0;
+const navigations = latestOnly();
 function screenCtx() {
-  const mine = ++navigation;
-  const current = () => mine === navigation;
+  const { current } = navigations();
   const detached = (title) => h("h1", { tabindex: "-1" }, title);
   return Object.create(baseCtx, {
     show: { value: (title, ...content) => (current() ? show(title, ...content) : detached(title)) },

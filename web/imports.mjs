@@ -12,6 +12,7 @@ import {
   treeRequest, treeSummary, treeSummaryText,
 } from "./import_logic.mjs";
 import { isoToFrenchDate } from "./logic.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { dateField, errorSlot, field, h, recorder, table } from "./ui.mjs";
 
 // Whether the signed-in person may import: a manager's account holding the right (its claim, else its role's).
@@ -52,6 +53,7 @@ export function importForm(ctx, { id, fn, title, hint, columns, template, templa
     h("button", { type: "submit" }, submitLabel), status);
   let chosen = null;  // { read, bytes, digest, before }
   let reading = null;  // the file being read: a submit waits for it
+  const files = latestOnly();  // a file chosen later wins over one still being read (its rows, its errors)
 
   const showRows = (read, byLine = new Map()) => {
     const { rows, hidden } = rowsToShow(read, byLine);
@@ -74,16 +76,19 @@ export function importForm(ctx, { id, fn, title, hint, columns, template, templa
     chosen = null;
     const picked = file.input.files?.[0];
     chosenName.textContent = picked ? picked.name : "Aucun fichier choisi";
+    const turn = files();
     if (!picked) return;
     reading = (async () => {
       const bytes = new Uint8Array(await picked.arrayBuffer());
       const decoded = decodeFile(bytes);
       const read = decoded.errors ? { format: "csv", header: [], rows: [], errors: decoded.errors }
         : readImportFile(fileFormat(picked.name, decoded.text), decoded.text, listKey);
-      chosen = { read, bytes, digest: await sha256(bytes), before: Promise.resolve().then(before).catch(() => null) };
+      const digest = await sha256(bytes);
+      if (!turn.current()) return;
+      chosen = { read, bytes, digest, before: Promise.resolve().then(before).catch(() => null) };
       if (read.errors.length) slot.show(read.errors);
       else showRows(read);
-    })().finally(() => { reading = null; });
+    })().finally(() => { if (turn.current()) reading = null; });
   });
 
   // one import, once: a double click, a retry after no answer or a 5xx is the same request (recorder)

@@ -13,6 +13,7 @@ import {
   rowTimeText, territoryOptions, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 
 const SEVERITY_OPTIONS = [
@@ -31,9 +32,12 @@ export function renderIncidents(ctx) {
   } };
   // a poll never rebuilds the list under the operator's typing (checked again when the answer comes)
   const typing = () => body.contains(document.activeElement);
+  // the list read again after an action wins over a poll still under way (it would draw the incident as before)
+  const latest = latestOnly();
   async function load({ poll = false } = {}) {
+    const turn = latest();
     try {
-      const page = await ctx.call("list_incidents");
+      const page = await turn(ctx.call("list_incidents"));
       if (poll && typing()) return;
       const now = Date.now();
       body.replaceChildren(table(["Incident et historique", "Gravité", "Signalement", "État", "D8 (première réponse)",

@@ -15,6 +15,7 @@
 import {
   changedKeys, listChangesText, listHeldText, listLeftText, listPatch, listRedrawDecision, listStatusText,
 } from "./live_list_logic.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { announce, errorBox, h, messagesOf } from "./ui.mjs";
 
 const PRESS_MS = 5000;  // a press whose release the page never saw stops holding re-reads
@@ -34,7 +35,7 @@ export function liveList(ctx, { kind, columns, drawRow, read, empty, onPage = ()
   let rows = null;  // as drawn; null before the first drawing, or after a reset
   let readAt = null;
   let held = false;
-  let reading = 0;
+  const latest = latestOnly();  // a later read (a filter, a page, « Actualiser ») wins over one still under way
   let pressedAt = 0;
   let again = null;
 
@@ -77,8 +78,8 @@ export function liveList(ctx, { kind, columns, drawRow, read, empty, onPage = ()
     if (!list.length) tbody.append(h("tr", {}, h("td", { colspan: columns, className: "empty" }, empty())));
   }
 
-  function apply(page, { mine, afresh }) {
-    if (mine !== reading || (rows !== null && !tbody.isConnected)) return;  // a screen left meanwhile
+  function apply(page, { turn, afresh }) {
+    if (!turn.current() || (rows !== null && !tbody.isConnected)) return;  // a later read, or a screen left meanwhile
     const changed = changedKeys(rows, page.rows, kind);
     const shown = [...tbody.querySelectorAll("tr[data-key]")].map((tr) => tr.dataset.key);
     const plan = listPatch(shown, page.rows, changed, kind.keyOf);
@@ -87,7 +88,7 @@ export function liveList(ctx, { kind, columns, drawRow, read, empty, onPage = ()
       pressing: pressedAt > 0 && Date.now() - pressedAt < PRESS_MS,
       focusReplaced: Boolean(focusRow && plan.remove.includes(focusRow.dataset.key)) });
     if (decision === "defer") {
-      again = setTimeout(() => apply(page, { mine, afresh }), RETRY_MS);
+      again = setTimeout(() => apply(page, { turn, afresh }), RETRY_MS);
       return;
     }
     if (decision === "note") {
@@ -111,7 +112,7 @@ export function liveList(ctx, { kind, columns, drawRow, read, empty, onPage = ()
   }
 
   async function load({ reset = false, afresh = false } = {}) {
-    const mine = ++reading;  // a later read (a filter, a page, « Actualiser ») wins over one still under way
+    const turn = latest();
     clearTimeout(again);
     if (reset) {
       rows = null;
@@ -119,17 +120,16 @@ export function liveList(ctx, { kind, columns, drawRow, read, empty, onPage = ()
     }
     let page;
     try {
-      page = await read();
+      page = await turn(read());
     } catch (err) {
       // a failed re-read leaves the list as drawn; a first read says why it is empty
-      if (err.status === 401 || mine !== reading) return;
+      if (err.status === 401) return;
       errors.replaceChildren(errorBox(messagesOf(err)));
       if (rows === null) tbody.replaceChildren();
       return;
     }
-    if (mine !== reading) return;
     if (reset) tbody.replaceChildren();
-    apply(page, { mine, afresh });
+    apply(page, { turn, afresh });
   }
 
   // read again every refresh_seconds while the tab is visible; the route stops the timer with the screen

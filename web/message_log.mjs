@@ -4,6 +4,7 @@
 // accepted (corrected since). The contractor reads its own; the operator reaches a contractor's from « Annuaire ».
 // Words in message_log_logic.mjs; the data from list_message_log (not list_messages, the replay of what was sent to it).
 import { LOG_STATUS_OPTIONS, emptyLogText, messageLogQuery, messageRowView } from "./message_log_logic.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { errorBox, field, h, messagesOf, table } from "./ui.mjs";
 
 const remembered = { status: "rejected" };
@@ -28,13 +29,16 @@ export function renderMessageLog(ctx, contractorId = null) {
     more.hidden = !cursor;
   }
 
+  // a status chosen later wins over a read still under way (its first page, or the next page of the status before)
+  const latest = latestOnly();
   async function load({ next = false } = {}) {
+    const turn = latest();
     remembered.status = status.input.value;
     if (!next) body.replaceChildren(h("p", {}, "Chargement…"));
     more.disabled = true;
     try {
-      const page = await ctx.call("list_message_log", { query: messageLogQuery({ status: remembered.status,
-        contractorId: operator ? contractorId : null, cursor: next ? cursor : null }) });
+      const page = await turn(ctx.call("list_message_log", { query: messageLogQuery({ status: remembered.status,
+        contractorId: operator ? contractorId : null, cursor: next ? cursor : null }) }));
       rows = next ? [...rows, ...page.messages] : page.messages;
       cursor = page.next_cursor;
       draw();

@@ -13,6 +13,7 @@ import {
   requestedDates, siteOf,
 } from "./new_order_logic.mjs";
 import { linesEditor } from "./quotes.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { choiceField, dateField, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 
 const TITLE = "Nouvelle commande";
@@ -92,11 +93,11 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
   const nothing = { fields: () => [], read: () => ({ lines: { lines: [], errors: [] }, invoicing: { errors: [] }, lot: "" }) };
   let part = nothing;
   let chosen = null;
-  let loading = 0;
+  const latest = latestOnly();  // another contract chosen meanwhile wins over a catalogue still read
   const choose = async () => {
     chosen = contracts.find((c) => c.contract_id === contract.input.value) ?? null;
     contractor.textContent = chosen ? `Prestataire : ${contractorText(chosen)}` : "";
-    const ticket = ++loading;
+    const turn = latest();
     part = nothing;  // the previous contract's lines and accounts are not this one's
     if (!chosen) {
       contractPart.replaceChildren();
@@ -106,13 +107,12 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
     let catalogue = null;
     let failure = null;
     try {
-      catalogue = await ctx.call("get_catalogue", {
-        query: new URLSearchParams({ contract_id: chosen.contract_id, on: today }).toString() });
+      catalogue = await turn(ctx.call("get_catalogue", {
+        query: new URLSearchParams({ contract_id: chosen.contract_id, on: today }).toString() }));
     } catch (err) {
       if (err.status === 401) return;
       failure = err;
     }
-    if (ticket !== loading) return;  // another contract chosen meanwhile
     part = contractFields(chosen, catalogue, failure, accounts);
     contractPart.replaceChildren(...part.nodes.filter(Boolean));
   };

@@ -11,14 +11,18 @@ import {
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { REGIONS, beneficiaryFact, guaranteeDefault, regionText, rememberBeneficiaryNames } from "./sourcing_logic.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, rightBoxes, table } from "./ui.mjs";
 
 export function renderAccountRequests(ctx) {
   const body = h("div");
   const status = h("p", { className: "status" });  // the time of the last read: seen, not said at each poll
+  // the list read again once an account is created wins over a poll still under way (the request still listed)
+  const latest = latestOnly();
   async function load() {
+    const turn = latest();
     try {
-      const list = await ctx.call("list_account_requests");
+      const list = await turn(ctx.call("list_account_requests"));
       body.replaceChildren(table(["Demande", "Rôle", "Espace", "Demandée par", "Demandée le", "D7 (72 heures ouvrées)",
         "Créer le compte"],
         list.requests.map((r) => h("tr", { "data-request": r.request_id, className: r.seconds_left < 0 ? "late" : null },

@@ -6,6 +6,7 @@ import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, filterParties, offeredState, partyListFailure, partyLists,
   partyOptions, partyRowView, splitIdentifiers,
 } from "./logic.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { choiceField, errorBox, field, h, messagesOf, table } from "./ui.mjs";
 
 // A party id (or, `multiple`, several) chosen from the list of the form's current kind: `lists` resolves to
@@ -47,7 +48,8 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
   node.values = values;
   // the list_parties row of a party of the current kind once read (its name, its recorded territory…), else null
   node.row = (id) => states?.[shown]?.rows?.find((r) => r.id === id) ?? null;
-  node.use = (loading) => loading.then((loaded) => {
+  const uses = latestOnly();  // the lists read again (refresh) win over a first reading answering after them
+  node.use = (loading) => uses()(loading).then((loaded) => {
     states = loaded;
     render();
   }).catch(() => {});  // a 401 has signed the session out already
@@ -116,18 +118,16 @@ export function renderParties(ctx) {
         : NONE_REGISTERED[k] }));
   }
 
-  let reading = 0;
+  const latest = latestOnly();
   async function load() {
-    const mine = ++reading;  // a kind chosen later wins over a read still under way (a slow answer of the kind
+    const turn = latest();  // a kind chosen later wins over a read still under way (a slow answer of the kind
     remembered.kind = kind.input.value;  // shown first must not fill the table captioned with the new one)
     body.replaceChildren(h("p", {}, "Chargement…"));
     try {
-      const read = await allParties(ctx.call, remembered.kind);
-      if (mine !== reading) return;
-      loaded = read;
+      loaded = await turn(allParties(ctx.call, remembered.kind));
       show();
     } catch (err) {
-      if (mine === reading && err.status !== 401) {
+      if (err.status !== 401) {
         count.textContent = "";
         body.replaceChildren(errorBox(messagesOf(err)));
       }

@@ -11,6 +11,7 @@ import { PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn
 } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { announce, choiceField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 import { statementShownText } from "./announce_logic.mjs";
 import { directory, partyField } from "./names.mjs";
@@ -47,9 +48,9 @@ export async function renderStatement(ctx) {
   const out = h("div", { id: "statement-body" });
   const form = h("form", { className: "filters", id: "statement-form", "aria-label": "Relevé à afficher" }, party, month,
     h("button", { type: "submit" }, "Afficher le relevé"));
-  let asked = 0;  // the last statement asked for: an earlier answer arriving after it is dropped
+  const latest = latestOnly();  // the last statement asked for: an earlier answer (or error) arriving after it is dropped
   async function load() {
-    const mine = ++asked;
+    const turn = latest();
     slot.clear();
     const m = parseMonth(month.input.value);
     if (!m) return slot.show([{ field: "$.month", message: "Mois au format mm/aaaa." }]);
@@ -57,13 +58,12 @@ export async function renderStatement(ctx) {
     last.month = month.input.value.trim();
     const params = { month: m, [manager ? "contractor_id" : "manager_id"]: last.party };
     try {
-      const [statement, names] = await Promise.all([
-        ctx.call("get_penalty_statement", { query: new URLSearchParams(params).toString() }), directory(ctx)]);
-      if (mine !== asked) return;
+      const [statement, names] = await turn(Promise.all([
+        ctx.call("get_penalty_statement", { query: new URLSearchParams(params).toString() }), directory(ctx)]));
       out.replaceChildren(statementView(ctx, statement, ctx.session.claims.role === "manager", params, load, names));
       announce(statementShownText(statementHeading(statement, names)));
     } catch (err) {
-      if (err.status !== 401 && mine === asked) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     }
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); load(); });

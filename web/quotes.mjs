@@ -15,6 +15,7 @@ import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOpt
 import {
   announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, table,
 } from "./ui.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { QUOTE_NOUNS, pageText } from "./announce_logic.mjs";
 import { directory, partyNodes, partyPicker } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, missionLabel, partyLabel } from "./names_logic.mjs";
@@ -369,8 +370,9 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     hint: "Un bénéficiaire n'a pas de patrimoine : le devis porte sur l'une de ses missions et complète sa commande." });
   const kindOf = (id) => client.options.find((o) => o.value === id)?.kind ?? (view?.mission ? "beneficiary" : "manager");
   let beneficiary = false;
-  let missionsRead = 0;  // a choice read for an earlier client is not drawn over a later one
+  const missionsRead = latestOnly();  // a choice read for an earlier client is not drawn over a later one
   const showKind = async () => {
+    const turn = missionsRead();
     const chosen = clientField.input.value.trim();
     beneficiary = Boolean(chosen) && kindOf(chosen) === "beneficiary";
     for (const part of [siteNode, siteLabel, orderField]) part.hidden = beneficiary;
@@ -378,10 +380,8 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     missionField.hidden = !beneficiary;
     missionField.input.required = beneficiary;
     if (!beneficiary) return;
-    const ticket = ++missionsRead;
-    const rows = await ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen, limit: "100" }).toString() })
-      .then((page) => page.orders).catch(() => []);
-    if (ticket !== missionsRead) return;
+    const rows = await turn(ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen, limit: "100" })
+      .toString() }).then((page) => page.orders).catch(() => []));
     const choices = raiseMissionOptions(rows, chosen);
     const wanted = view?.mission?.mission_id ?? (choices.length === 1 ? choices[0].value : "");
     missionField.input.replaceChildren(...[{ value: "", label: choices.length ? "— Choisir —" : "Aucune mission en cours" },

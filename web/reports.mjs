@@ -3,6 +3,7 @@
 import {
   formatDateTime, formatEuros, monthPoints, parseFrenchDate, reportFilename, revenuePoints,
 } from "./logic.mjs";
+import { latestOnly } from "./latest_logic.mjs";
 import { announce, barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
 import { reportShownText } from "./announce_logic.mjs";
 import {
@@ -20,7 +21,9 @@ function periodForm(ctx, view, render) {
   const out = h("div", { id: "report-body" });
   const form = h("form", { className: "filters", id: "period-form", "aria-label": "Période" }, from, to,
     h("button", { type: "submit" }, "Afficher"));
+  const latest = latestOnly();  // the period asked last wins over a report still read (its answer or its error)
   async function load() {
+    const turn = latest();
     slot.clear();
     const period = { from: parseFrenchDate(from.input.value), to: parseFrenchDate(to.input.value) };
     const errors = Object.entries(period).filter(([, v]) => !v).map(([k]) => ({ field: `$.${k}`,
@@ -28,7 +31,7 @@ function periodForm(ctx, view, render) {
     if (errors.length) return slot.show(errors);
     const query = new URLSearchParams({ view, ...period }).toString();
     try {
-      const report = await ctx.call("get_report", { query });
+      const report = await turn(ctx.call("get_report", { query }));
       const csv = h("button", { type: "button", className: "secondary", onclick: async () => {
         try {
           await ctx.download("get_report", `${query}&format=csv`, reportFilename(view, period.from, period.to));

@@ -4,6 +4,7 @@ refused at its next call) and enabled again. axe-core on the screen."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import requests
@@ -50,3 +51,30 @@ def test_the_operator_creates_then_disables_and_enables_a_contractors_persons_ac
     page.locator(f"tr[data-account='{email}']").get_by_role("button", name="Réactiver").click()
     expect(page.locator(f"tr[data-account='{email}']").get_by_role("button", name="Désactiver")).to_be_visible()
     assert sign_in(platform, email, "Provisoire-Equipe-2026").status_code == 200
+
+
+def test_a_party_picked_while_anothers_accounts_are_read_shows_its_own_accounts(app):
+    page = app.sign_in("operator")
+    page.get_by_role("link", name="Comptes").click()
+    expect(page.get_by_role("heading", name="Comptes des personnes")).to_be_visible()
+    # When the operator picks ctr-test, whose accounts are slow to come, then ctr-other
+    first_read = re.compile(r"[?&]tenant=ctr-test")
+    held = []
+    page.route(first_read, lambda route: held.append(route))
+    page.get_by_label("Partie", exact=True).select_option("ctr-test")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "ctr-test's accounts were never asked for"
+    page.get_by_label("Partie", exact=True).select_option("ctr-other")
+    expect(page.get_by_role("table", name="Comptes de ctr-other")).to_be_visible()
+    # Then ctr-test's accounts, answering last, neither replace ctr-other's nor its creation form
+    with page.expect_response(first_read):
+        held[0].continue_()
+    page.unroute(first_read)
+    page.wait_for_timeout(300)  # (the late answer handled)
+    expect(page.get_by_role("table", name="Comptes de ctr-test")).to_have_count(0)
+    expect(page.get_by_role("table", name="Comptes de ctr-other")).to_be_visible()
+    expect(page.get_by_role("form", name="Créer un compte (prestataire — ctr-other)")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"compte\(s\) de ctr-"))).to_contain_text("compte(s) de ctr-other")
