@@ -296,7 +296,7 @@ function decisionForm(ctx, quote, refresh) {
         const sent = await send.send(body);
         if (!sent.ignored) await refresh();
       } catch (err) {
-        if (err.status !== 401) refusedAt(slot, err, refresh);
+        if (err.status !== 401) await refusedAt(slot, err, refresh);
       }
     });
   }
@@ -375,7 +375,7 @@ function submitForm(ctx, quote, refresh) {
         await refresh();
         announce(result.textContent);  // the form is drawn anew: its answer said once the screen is
       } catch (err) {
-        if (err.status !== 401) refusedAt(slot, err, refresh);
+        if (err.status !== 401) await refusedAt(slot, err, refresh);
       }
     });
   });
@@ -507,7 +507,7 @@ function withdrawForm(ctx, quote, refresh) {
           action: "withdraw", ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) });
         if (!sent.ignored) await refresh();
       } catch (err) {
-        if (err.status !== 401) refusedAt(slot, err, refresh);
+        if (err.status !== 401) await refusedAt(slot, err, refresh);
       }
     });
   });

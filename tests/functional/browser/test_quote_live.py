@@ -88,6 +88,9 @@ def test_the_quote_screen_shows_the_contractors_answer_without_reload_and_never_
     expect(decision).to_contain_text("sa version en cours est la version 3, pas la version 2")
     expect(decision.get_by_label("Motif (obligatoire pour refuser)")).to_have_value("Conforme au bordereau")
     assert stored(manager, "DV-QLIVE-1") == ("submitted", 3)
+    refused = [p for p in app.problems if "status of 409" in p]  # the browser logs the refusal: expected, once
+    assert len(refused) == 1, app.problems
+    app.problems.remove(refused[0])
     # And accepting again decides on version 3, the one now shown
     decision.get_by_role("button", name="Accepter").click()
     expect(facts).to_contain_text("accepté")
