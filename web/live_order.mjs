@@ -18,6 +18,8 @@
 // - a change the screen already shows is not read again: the user's own command comes back on the stream too, and a
 //   screen drawn whole from a read of the order at or after the event's instant skips it (alreadyShown; the order
 //   screen knows get_order's `updated_at`, the mission screen its view's — get_sourcing?view=mission).
+// A quote's screen (quotes.mjs, renderQuote), which no stream carries, draws through the same path: read again every
+// refresh_seconds (pollScreen), its own « Ce devis vient de changer » note (changedNote).
 // One screen at a time, so one state; pure logic in live_logic.mjs (alreadyShown, concernsOrder, laterOf,
 // liveStatusText, redrawDecision).
 import {
