@@ -28,6 +28,9 @@ export function orderLeftText(orderId) {
 // The order on screen changed while the user was in one of its forms (live_order.mjs): said, the form left as it is.
 export const ORDER_CHANGED_TEXT = "Cette commande vient de changer. Le bouton « Actualiser » l'affiche à jour.";
 
+// The quote on its own screen changed while the user was in one of its forms (quotes.mjs): said, the form left as it is.
+export const QUOTE_CHANGED_TEXT = "Ce devis vient de changer. Le bouton « Actualiser » l'affiche à jour.";
+
 // A report or a statement drawn below its form: its whole content is not read out (a live region around it would),
 // this short sentence is; the reader goes on to it from the form. `period` {from, to} ISO dates (« aaaa-mm-jj »).
 export function reportShownText(period) {

@@ -18,6 +18,8 @@
 // - a change the screen already shows is not read again: the user's own command comes back on the stream too, and a
 //   screen drawn whole from a read of the order at or after the event's instant skips it (alreadyShown; the order
 //   screen knows get_order's `updated_at`, the mission screen its view's — get_sourcing?view=mission).
+// A quote's screen (quotes.mjs, renderQuote), which no stream carries, draws through the same path: read again every
+// refresh_seconds (pollScreen), its own « Ce devis vient de changer » note (changedNote).
 // One screen at a time, so one state; pure logic in live_logic.mjs (alreadyShown, concernsOrder, laterOf,
 // liveStatusText, redrawDecision).
 import {
@@ -84,20 +86,26 @@ function showStatus(ctx) {
   }
 }
 
-// The note shown, and said once (a note unhidden is not reliably heard: the page's live region says it, ui.mjs announce)
+// The screen's note shown, and said once (a note unhidden is not reliably heard: the page's live region says it, ui.mjs
+// announce) — the order's « Cette commande vient de changer », a quote's « Ce devis vient de changer » (changedNote).
 function showChanged() {
-  const note = document.getElementById("order-changed");
+  const note = document.querySelector("#main [data-changed-note]");
   if (!note?.hidden) return;
   note.hidden = false;
-  announce(ORDER_CHANGED_TEXT);
+  announce(note.dataset.said);
+}
+
+// The hidden « … vient de changer — Actualiser » note of a one-record screen: `text` shown, `said` through the announcer
+// when it is shown; « Actualiser » draws the screen afresh (`refresh({ afresh: true })`).
+export function changedNote(refresh, { id, text, said }) {
+  return h("p", { id, className: "hint", role: "status", hidden: true, "data-changed-note": "", "data-said": said },
+    text, h("button", { type: "button", className: "secondary", onclick: () => refresh({ afresh: true }) }, "Actualiser"));
 }
 
 // The status line and the hidden « Cette commande vient de changer — Actualiser » note, where the screen puts them.
 export function liveOrderNodes(refresh) {
   return [h("p", { id: "order-live", className: "status", "aria-live": "polite" }),
-    h("p", { id: "order-changed", className: "hint", role: "status", hidden: true },
-      "Cette commande vient de changer. ", h("button", { type: "button", className: "secondary",
-        onclick: () => refresh({ afresh: true }) }, "Actualiser"))];
+    changedNote(refresh, { id: "order-changed", text: "Cette commande vient de changer. ", said: ORDER_CHANGED_TEXT })];
 }
 
 // At the start of each drawing (it reads the order afresh, so a re-read still waiting is needless): its ticket,
@@ -259,6 +267,14 @@ export function orderDrawn(ctx, { follow, managerId, orderId, reread, shownAt = 
     followOrder(ctx, managerId, orderId, reread);
   }
   showStatus(ctx);
+}
+
+// A one-record screen no stream carries (a quote's, quotes.mjs): read again every refresh_seconds while shown and the tab
+// visible (ctx.live, stopped when the screen is left) — reread({ reread: true }), which draws through mayDraw like a
+// re-read on a change (a click under way: tried again 0.2 s later; a form in use: the screen's changedNote instead).
+export function pollScreen(ctx, reread) {
+  live.again = (ms) => { clearTimeout(live.pending); live.pending = setTimeout(() => reread({ reread: true }), ms); };
+  ctx.live(() => reread({ reread: true }));
 }
 
 function followOrder(ctx, managerId, orderId, reread) {

@@ -709,14 +709,17 @@ export function clientDecisionBody(order, move, reason, occurredAt) {
 
 // decide_quote's body for the buyer's decision on a submitted quote (A2.4), or the error found before sending: a
 // refusal needs its reason (the platform's QUOTE_REFUSAL_REASON_REQUIRED), told next to « Motif » before anything is
-// sent; an acceptance takes one if given.
+// sent; an acceptance takes one if given. It names the version shown (`current_version` of the quote as the screen
+// drew it): a quote revised since is refused, QUOTE_VERSION_CHANGED, rather than decided on unseen.
 export function quoteDecisionBody(quote, action, reason) {
   const text = (reason ?? "").trim();
   if (action === "refuse" && !text) {
     return { body: null, errors: [clientError("$.reason", "QUOTE_REFUSAL_REASON_REQUIRED",
       "Un refus doit être motivé : indiquez le motif du refus avant de refuser le devis.")] };
   }
-  return { body: { quote_id: quote.quote_id, action, ...(text ? { reason: text } : {}) }, errors: [] };
+  const version = quote.current_version ?? null;
+  return { body: { quote_id: quote.quote_id, action, ...(text ? { reason: text } : {}),
+    ...(version !== null ? { version } : {}) }, errors: [] };
 }
 
 // --- the catalogue's six-month review (A14, get_catalogue) ---------------------------------------------

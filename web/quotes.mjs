@@ -21,6 +21,9 @@ import { directory, partyNodes, partyPicker } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, missionLabel, partyLabel } from "./names_logic.mjs";
 import { liveList } from "./live_list.mjs";
 import { QUOTE_ROWS } from "./live_list_logic.mjs";
+import { changedNote, drawingOrder, mayDraw, pollScreen, showOrderScreen, stillCurrent } from "./live_order.mjs";
+import { QUOTE_CHANGED_TEXT } from "./announce_logic.mjs";
+import { quoteChanged, quoteStaleText, quoteStamp } from "./quote_live_logic.mjs";
 
 export function quoteHref(q) {
   return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
@@ -171,7 +174,28 @@ function requestForm(ctx) {
   return form;
 }
 
-export async function renderQuote(ctx, managerId, quoteId) {
+// A11, A2: the screen reads the quote again every refresh_seconds while shown (pollScreen in live_order.mjs: no stream
+// carries a quote) and draws it again only when what it shows changed (quoteStamp) — never under the user's hand, as the
+// order screens: a form typed in, focused, or sent and not yet answered keeps its values; then « Ce devis vient de
+// changer » and « Actualiser » (`afresh`), said once. Every drawing but the visit (`follow`) is a redraw keeping the forms
+// in use (showOrderScreen). A sending refused (`refused`) reads the quote again: changed meanwhile, the screen says so
+// (quoteStaleText) and shows it as it is.
+const screen = { quote: null, stamp: null, settling: 0 };
+
+// The user's own sending, from its click until the screen is drawn again, and its own « Actualiser »: a re-read meanwhile
+// would take its change for someone else's (« Ce devis vient de changer ») or overtake it, so none starts.
+async function settle(work) {
+  screen.settling += 1;
+  try {
+    return await work();
+  } finally {
+    screen.settling -= 1;
+  }
+}
+
+export async function renderQuote(ctx, managerId, quoteId, { follow = true, reread = false, afresh = false,
+  refused = false } = {}) {
+  const ticket = drawingOrder({ visit: follow, afresh });
   const manager = isBuyer(ctx);
   const query = new URLSearchParams({ quote_id: quoteId, ...(manager ? {} : { manager_id: managerId }) }).toString();
   let quote;
@@ -179,13 +203,26 @@ export async function renderQuote(ctx, managerId, quoteId) {
   try {
     [quote, names] = await Promise.all([ctx.call("get_quote", { query }), directory(ctx)]);
   } catch (err) {
+    if (!follow || !stillCurrent(ticket)) return undefined;  // a redraw leaves the screen as drawn
     return ctx.showError(`Devis ${quoteId}`, err);
   }
-  const refresh = () => renderQuote(ctx, managerId, quoteId);
+  const before = screen.quote;
+  if ((reread || refused) && !quoteChanged(screen.stamp, quote)) return undefined;  // nothing new to show
+  if (!mayDraw(ticket, { reread })) return undefined;
+  // a redraw: a form's answer, « Actualiser » ({ afresh: true }), a refusal ({ refused: true }) — the user's own, which
+  // no re-read overtakes (settle); a re-read ({ reread: true }) only when none is under way
+  const draw = (options = {}) => renderQuote(ctx, managerId, quoteId, { follow: false, ...options });
+  const refresh = (options = {}) => settle(() => draw(options));
+  const stale = refused && before ? quoteStaleText(before, quote) : null;
   const zone = orderZone(quote);
   const clock = clockNote(quote);
-  ctx.show(`Devis ${quote.quote_id} — ${quote.title}`,
+  screen.quote = quote;
+  screen.stamp = quoteStamp(quote);
+  showOrderScreen(ctx, ticket, `Devis ${quote.quote_id} — ${quote.title}`,
     h("p", {}, h("a", { href: "#/quotes" }, "← Retour aux devis")),
+    h("p", { id: "quote-live", className: "status" }, `Suivi du devis : actualisation toutes les ${ctx.config.refresh_seconds} s`),
+    changedNote(refresh, { id: "quote-changed", text: "Ce devis vient de changer. ", said: QUOTE_CHANGED_TEXT }),
+    stale ? h("p", { id: "quote-stale", className: "errors" }, stale) : null,
     clock ? h("p", { className: "hint", id: "quote-clock" }, `${clock} : les heures de ce devis sont affichées à `
       + "l'heure de son territoire, où courent son délai de réponse et sa validité.") : null,
     // B16: by when the contractor answers the request (D3, 5 working days in the quote's territory)
@@ -204,6 +241,16 @@ export async function renderQuote(ctx, managerId, quoteId) {
     manager && quote.state === "submitted" ? decisionForm(ctx, quote, refresh) : null,
     !manager && ["requested", "submitted"].includes(quote.state) ? submitForm(ctx, quote, refresh) : null,
     !manager && ["requested", "submitted"].includes(quote.state) ? withdrawForm(ctx, quote, refresh) : null);
+  if (stale) announce(stale);
+  if (follow) pollScreen(ctx, (options) => (screen.settling ? undefined : draw(options)));
+  return undefined;
+}
+
+// A sending refused: its errors at its fields, then the quote read again — changed meanwhile (revised, withdrawn,
+// decided), the screen shows it as it is and says why nothing was recorded (`refused`); the form stays as it is.
+async function refusedAt(slot, err, refresh) {
+  slot.show(err.problem ?? [{ field: "$", message: err.message }]);
+  if (err.status >= 400 && err.status < 500) await refresh({ refused: true });
 }
 
 // The order the quote completes or created (accepted): a link to its screen, to follow it from there.
@@ -235,19 +282,24 @@ function decisionForm(ctx, quote, refresh) {
   const reason = field({ name: "reason", label: "Motif (obligatoire pour refuser)", rows: 2,
     hint: "Un refus doit être motivé ; une acceptation peut l'être aussi." });
   const slot = errorSlot(() => [reason]);
-  const section = h("section", { className: "card", id: "quote-decision", "aria-labelledby": "decision-title" });
+  // a group of fields its buttons send (data-form): typed in, it is a form in use (live_order.mjs)
+  const section = h("section", { className: "card", id: "quote-decision", "aria-labelledby": "decision-title",
+    "data-form": "" });
   const send = recorder(ctx, "decide_quote", { form: section });
   async function decide(action) {
     if (send.busy) return;  // the second click of a double click: the decision is on its way
     slot.clear();
-    const { body, errors } = quoteDecisionBody(quote, action, reason.input.value);
+    // on the version shown — the screen's latest drawing, this form kept by it or not (QUOTE_VERSION_CHANGED else)
+    const { body, errors } = quoteDecisionBody(screen.quote ?? quote, action, reason.input.value);
     if (errors.length) return slot.show(errors);
-    try {
-      await send.send(body);
-      refresh();
-    } catch (err) {
-      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    }
+    await settle(async () => {
+      try {
+        const sent = await send.send(body);
+        if (!sent.ignored) await refresh();
+      } catch (err) {
+        if (err.status !== 401) await refusedAt(slot, err, refresh);
+      }
+    });
   }
   section.append(h("h2", { id: "decision-title" }, "Décider"), slot.node, reason,
     h("div", { className: "actions" }, h("button", { type: "button", onclick: () => decide("accept") }, "Accepter"),
@@ -314,16 +366,19 @@ function submitForm(ctx, quote, refresh) {
     const { lines: read, errors } = lines.read(Object.fromEntries(new FormData(form).entries()));
     const valid = readValidUntil(validUntil, errors);
     if (errors.length) return slot.show(errors);
-    try {
-      const sent = await send.send({ manager_id: quote.manager_id, quote_id: quote.quote_id, lines: read,
-        valid_until: valid });
-      if (sent.ignored) return undefined;
-      const answer = sent.reply;
-      result.textContent = `Version ${answer.current_version} remise.`;
-      setTimeout(refresh, 500);
-    } catch (err) {
-      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    }
+    return settle(async () => {
+      try {
+        const sent = await send.send({ manager_id: quote.manager_id, quote_id: quote.quote_id, lines: read,
+          valid_until: valid });
+        if (sent.ignored) return;
+        result.textContent = `Version ${sent.reply.current_version} remise.`;
+        await new Promise((resolve) => { setTimeout(resolve, 500); });
+        await refresh();
+        announce(result.textContent);  // the form is drawn anew: its answer said once the screen is
+      } catch (err) {
+        if (err.status !== 401) await refusedAt(slot, err, refresh);
+      }
+    });
   });
   return form;
 }
@@ -446,13 +501,15 @@ function withdrawForm(ctx, quote, refresh) {
     event.preventDefault();
     if (send.busy) return;
     slot.clear();
-    try {
-      const sent = await send.send({ quote_id: quote.quote_id, manager_id: quote.manager_id,
-        action: "withdraw", ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) });
-      if (!sent.ignored) refresh();
-    } catch (err) {
-      if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
-    }
+    await settle(async () => {
+      try {
+        const sent = await send.send({ quote_id: quote.quote_id, manager_id: quote.manager_id,
+          action: "withdraw", ...(reason.input.value.trim() ? { reason: reason.input.value.trim() } : {}) });
+        if (!sent.ignored) await refresh();
+      } catch (err) {
+        if (err.status !== 401) await refusedAt(slot, err, refresh);
+      }
+    });
   });
   return form;
 }

@@ -132,6 +132,8 @@ CATALOGUE: dict[str, str] = {
     "QUOTE_ALREADY_EXISTS": "Le devis « {quote_id} » existe déjà avec un contenu différent.",
     "QUOTE_REFUSAL_REASON_REQUIRED": "Le refus d'un devis doit être motivé : indiquez le motif du refus.",
     "QUOTE_EXPIRED": "Le devis « {quote_id} » a expiré (valable jusqu'au {valid_until}) : demandez une nouvelle version.",
+    "QUOTE_VERSION_CHANGED": "Le devis « {quote_id} » a changé : sa version en cours est la version {current}, pas la "
+                             "version {version} sur laquelle porte votre décision. Relisez-la avant de décider.",
     # replay for connectors (list_messages, redeliver_messages)
     "CURSOR_EXPIRED": "Le point de reprise ({at}) est plus ancien que la durée de conservation des messages ({days} jours) : resynchronisez-vous par les API de lecture (marchés, comptes de facturation, bordereaux, patrimoine, commandes, devis), puis reprenez sans curseur.",
     "MESSAGE_NOT_FOUND": "Message « {id} » introuvable pour ce prestataire (ou plus ancien que la durée de conservation).",

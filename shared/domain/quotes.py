@@ -256,6 +256,20 @@ class DecideQuote(Command):
     action: Annotated[str, Field(pattern=r"^(accept|refuse|withdraw)$")]
     manager_id: Identifier | None = None  # a contractor names the manager
     reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    version: Annotated[int, Field(ge=1)] | None = Field(default=None, description=(
+        "The version the buyer decides on, as it read it (the web app sends it): when the quote's current version is "
+        "another — the contractor revised it meanwhile — an acceptance or a refusal is refused, QUOTE_VERSION_CHANGED "
+        "(409), and nothing is written. Omitted: the current version, whichever it is."))
+
+
+def version_errors(quote: Quote, action: QuoteAction, version: int | None) -> list[ErrorDetail]:
+    """A buyer's decision names the version it read (``version``): another current version is refused, so that nobody
+    accepts or refuses an amount it has not seen. None: no check (a connector deciding on the current version)."""
+    current = quote.current.version if quote.current else None
+    if version is None or action not in (QuoteAction.ACCEPT, QuoteAction.REFUSE) or current is None or current == version:
+        return []
+    return [ErrorDetail.of("$.version", "QUOTE_VERSION_CHANGED", quote_id=quote.quote_id, current=current,
+                           version=version)]
 
 
 class QuoteExpired(Model):

@@ -41,7 +41,7 @@ from shared.domain.messages import EventType, IssueOrder
 from shared.domain.orders import Order
 from shared.domain.quotes import (
     BUYERS, DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
-    RaiseQuote, RequestQuote, SubmitQuote, actor_labels, ordering_key, step, who_takes,
+    RaiseQuote, RequestQuote, SubmitQuote, actor_labels, ordering_key, step, version_errors, who_takes,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import deadlines, order_store, orders, penalty_terms
@@ -286,6 +286,8 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, cloc
 
     def attempt() -> tuple[Quote, Quote]:
         quote = load_quote(uow, manager_id, cmd.quote_id, contractor_id)
+        if stale := version_errors(quote, action, cmd.version):  # revised since the buyer read it: nothing written
+            raise DomainError(stale)
         now = clock.now()
         if action == QuoteAction.ACCEPT and quote.expired_on(_today(quote, now)):
             expired, message = _expired(quote, now)  # committed; the caller is then told QUOTE_EXPIRED

@@ -54,6 +54,10 @@ def test_a_quote_is_requested_submitted_revised_and_accepted_into_an_order(platf
     # Then the quote is submitted in its second version and D3 stopped at the first submission
     assert (first.status_code, revised.json()["state"], revised.json()["current_version"]) == (200, "submitted", 2)
     assert deadline(clean_firestore, "DV-1")["state"] == "met"
+    # A decision naming version 1, read before the revision, is refused (409) — nothing accepted on an amount not seen
+    stale = manager.post("decide_quote", {"quote_id": "DV-1", "action": "accept", "version": 1})
+    assert (stale.status_code, [(e["field"], e["code"]) for e in stale.json()["errors"]]) == (
+        409, [("$.version", "QUOTE_VERSION_CHANGED")]), stale.text
     # When the manager accepts it
     accepted = manager.post("decide_quote", {"quote_id": "DV-1", "action": "accept"})
     # Then an order DV-1 exists with the revised lines, and the quote takes no further step

@@ -267,3 +267,24 @@ def test_the_quote_keeps_the_end_of_d3_which_get_quote_and_list_quotes_answer_fr
     assert quote_store.view(quote_store.get_quote("manager", MANAGER, None, "DV-1", world.uow()))["answer_due_at"] is None
     [older] = listed_quotes("manager", MANAGER, world.uow())["quotes"]
     assert older["answer_due_at"] is None and world.deadlines(MANAGER)["D3-DV-1"].state.value == "running"
+
+
+def test_a_decision_on_a_version_revised_since_is_refused_and_changes_nothing(world):
+    # Given the manager read version 1, and the contractor revised the quote meanwhile (version 2)
+    submitted(world, "DV-1", dt.date(2026, 3, 20))
+    quotes.submit_quote(CONTRACTOR, submission("DV-1", dt.date(2026, 3, 25)), world.uow(), world.clock)
+    # When the manager accepts, then refuses, naming the version it read
+    refusals = []
+    for action, reason in (("accept", None), ("refuse", "Hors budget")):
+        with pytest.raises(DomainError) as refused:
+            decide(world, "DV-1", action, version=1, **({"reason": reason} if reason else {}))
+        refusals.append(refused.value.errors)
+    # Then both are refused — the version it decides on is no longer the quote's — in French, and nothing is written
+    for errors in refusals:
+        assert [(e.field, e.code) for e in errors] == [("$.version", "QUOTE_VERSION_CHANGED")]
+        assert errors[0].message == ("Le devis « DV-1 » a changé : sa version en cours est la version 2, pas la "
+                                     "version 1 sur laquelle porte votre décision. Relisez-la avant de décider.")
+    assert stored(world, "DV-1").state is QuoteState.SUBMITTED and world.order(MANAGER, "DV-1") is None
+    assert messages(world, EventType.QUOTE_DECIDED) == []
+    # And a decision naming the current version, or none (a connector), is taken
+    assert decide(world, "DV-1", "accept", version=2).state is QuoteState.ACCEPTED

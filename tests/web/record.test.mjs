@@ -90,6 +90,9 @@ test("a quote refused without its reason is told at « Motif » before anything 
   assert.deepEqual(quoteDecisionBody(quote, "accept", "").body, { quote_id: "DV-2026-0007", action: "accept" });
   assert.deepEqual(quoteDecisionBody(quote, "accept", "Conforme").body,
     { quote_id: "DV-2026-0007", action: "accept", reason: "Conforme" });
+  // the version shown is named: a quote revised since is refused by the platform (QUOTE_VERSION_CHANGED)
+  assert.deepEqual(quoteDecisionBody({ ...quote, current_version: 2 }, "accept", "").body,
+    { quote_id: "DV-2026-0007", action: "accept", version: 2 });
 });
 
 test("each line shows its quantity × unit price beside its amount, in French", () => {
