@@ -12,7 +12,7 @@ import {
   linesTotalCents, lotOptions, newOrderContent, newOrderId, orderAttempt, orderBody, orderHref, publicInvoicingOf,
   requestedDates, siteOf,
 } from "./new_order_logic.mjs";
-import { linesEditor } from "./quotes.mjs";
+import { linesEditor } from "./lines_editor.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { choiceField, dateField, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
 

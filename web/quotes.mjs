@@ -7,7 +7,7 @@
 // and the list rows' time_zone); its screen names that clock once when it is not Paris's, an overseas row says
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
-  QUOTE_LABELS, answerDueText, buildQuoteLines, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
+  QUOTE_LABELS, answerDueText, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
   orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
@@ -16,13 +16,13 @@ import {
   announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, table,
 } from "./ui.mjs";
 import { latestOnly } from "./latest_logic.mjs";
-import { QUOTE_NOUNS, pageText } from "./announce_logic.mjs";
+import { linesEditor } from "./lines_editor.mjs";
+import { QUOTE_CHANGED_TEXT, QUOTE_NOUNS, pageText } from "./announce_logic.mjs";
 import { directory, partyNodes, partyPicker } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, missionLabel, partyLabel } from "./names_logic.mjs";
 import { liveList } from "./live_list.mjs";
 import { QUOTE_ROWS } from "./live_list_logic.mjs";
 import { changedNote, drawingOrder, mayDraw, pollScreen, showOrderScreen, stillCurrent } from "./live_order.mjs";
-import { QUOTE_CHANGED_TEXT } from "./announce_logic.mjs";
 import { quoteChanged, quoteStaleText, quoteStamp } from "./quote_live_logic.mjs";
 
 export function quoteHref(q) {
@@ -305,39 +305,6 @@ function decisionForm(ctx, quote, refresh) {
     h("div", { className: "actions" }, h("button", { type: "button", onclick: () => decide("accept") }, "Accepter"),
       h("button", { type: "button", className: "danger", onclick: () => decide("refuse") }, "Refuser")));
   return section;
-}
-
-function lineRow(index, line = {}) {
-  const at = `lines[${index}]`;
-  return [
-    field({ name: `service_code_${index}`, label: `Ligne ${index + 1} : code`, value: line.service_code ?? "",
-      paths: [`${at}.service_code`] }),
-    field({ name: `label_${index}`, label: `Ligne ${index + 1} : libellé`, value: line.label ?? "", paths: [`${at}.label`] }),
-    field({ name: `quantity_${index}`, label: `Ligne ${index + 1} : quantité`, value: line.quantity ?? "",
-      inputmode: "decimal", paths: [`${at}.quantity`] }),
-    field({ name: `unit_${index}`, label: `Ligne ${index + 1} : unité`, value: line.unit ?? "U", paths: [`${at}.unit`] }),
-    field({ name: `unit_price_${index}`, label: `Ligne ${index + 1} : prix unitaire HT (€)`, inputmode: "decimal",
-      value: line.unit_price_cents !== undefined ? String(line.unit_price_cents / 100).replace(".", ",") : "",
-      paths: [`${at}.unit_price_cents`, at] }),
-  ];
-}
-
-// Quote lines in a fieldset each, prefilled; read() gives the lines or the errors found before sending. Also the
-// lines of a new order whose contract has no catalogue in force (new_order.mjs).
-export function linesEditor(initial) {
-  const rows = [];
-  const box = h("div", { className: "lines" });
-  const add = (line) => {
-    const row = lineRow(rows.length, line);
-    rows.push(row);
-    box.append(h("fieldset", { className: "line" }, h("legend", {}, `Ligne ${rows.length}`), row));
-  };
-  for (const line of initial) add(line);
-  const more = h("button", { type: "button", className: "secondary", onclick: () => add({}) }, "Ajouter une ligne");
-  const read = (data) => buildQuoteLines(rows.map((_, i) => ({ service_code: data[`service_code_${i}`],
-    label: data[`label_${i}`], quantity: data[`quantity_${i}`], unit: data[`unit_${i}`],
-    unit_price: data[`unit_price_${i}`] })));
-  return { box, more, read, fields: () => rows.flat() };
 }
 
 function readValidUntil(validUntil, errors) {

@@ -1,0 +1,37 @@
+// The lines of a quote (its answer, its revision, a raised quote) or of a new order whose contract has no catalogue
+// in force (new_order.mjs): one fieldset per line, prefilled; « Ajouter une ligne »; each field names the API paths
+// whose errors it shows.
+import { buildQuoteLines } from "./logic.mjs";
+import { field, h } from "./ui.mjs";
+
+function lineRow(index, line = {}) {
+  const at = `lines[${index}]`;
+  return [
+    field({ name: `service_code_${index}`, label: `Ligne ${index + 1} : code`, value: line.service_code ?? "",
+      paths: [`${at}.service_code`] }),
+    field({ name: `label_${index}`, label: `Ligne ${index + 1} : libellé`, value: line.label ?? "", paths: [`${at}.label`] }),
+    field({ name: `quantity_${index}`, label: `Ligne ${index + 1} : quantité`, value: line.quantity ?? "",
+      inputmode: "decimal", paths: [`${at}.quantity`] }),
+    field({ name: `unit_${index}`, label: `Ligne ${index + 1} : unité`, value: line.unit ?? "U", paths: [`${at}.unit`] }),
+    field({ name: `unit_price_${index}`, label: `Ligne ${index + 1} : prix unitaire HT (€)`, inputmode: "decimal",
+      value: line.unit_price_cents !== undefined ? String(line.unit_price_cents / 100).replace(".", ",") : "",
+      paths: [`${at}.unit_price_cents`, at] }),
+  ];
+}
+
+// read() gives the lines or the errors found before sending.
+export function linesEditor(initial) {
+  const rows = [];
+  const box = h("div", { className: "lines" });
+  const add = (line) => {
+    const row = lineRow(rows.length, line);
+    rows.push(row);
+    box.append(h("fieldset", { className: "line" }, h("legend", {}, `Ligne ${rows.length}`), row));
+  };
+  for (const line of initial) add(line);
+  const more = h("button", { type: "button", className: "secondary", onclick: () => add({}) }, "Ajouter une ligne");
+  const read = (data) => buildQuoteLines(rows.map((_, i) => ({ service_code: data[`service_code_${i}`],
+    label: data[`label_${i}`], quantity: data[`quantity_${i}`], unit: data[`unit_${i}`],
+    unit_price: data[`unit_price_${i}`] })));
+  return { box, more, read, fields: () => rows.flat() };
+}
