@@ -409,14 +409,15 @@ CSV_COLUMNS = ("Date", "Délai", "Jour de retard", "Commande", "Messages en caus
 def statement_rows(s: Statement) -> list[tuple]:
     """A9: the statement as a person reads it, one row per day (CSV_COLUMNS), then a blank row and the totals:
     the deadline by its kind and French label, never its id; the order by its reference (a pooled day: each of
-    its messages, « Réfection (BC-1) : message m-17 — événement transmis en retard (plus de 15 min), 2e jour »), by its title
-    and reference when the title is known; the contract by its title and
+    its messages, « Réfection (BC-1) : message m-17 — événement transmis en retard (plus de 15 min), 2e jour »), by
+    its title and reference when the title is known; the contract by its title and
     id; the territory by its name and code; the status, the last decision's reason and its local date."""
     rows: list[tuple] = [CSV_COLUMNS]
     for line in s.lines:
         d = dt.date.fromisoformat(line.local_date)
         rows.append((d.strftime("%d/%m/%Y"), _deadline_text(line), line.day, _orders_text(line, s.order_titles),
-                     " ; ".join(_cause_text(c, s.order_titles) for c in line.causes), _named(line.contract_title, line.contract_id),
+                     " ; ".join(_cause_text(c, s.order_titles) for c in line.causes),
+                     _named(line.contract_title, line.contract_id),
                      _named(line.territory_label, line.territory), euros(line.amount_cents),
                      _status_text(line), line.reason or "", _decided_on(line)))
     rows.append(())

@@ -132,7 +132,8 @@ def test_the_statement_lists_every_message_behind_each_day_in_json_and_counts_th
     rows = list(csv.reader(io.StringIO(statement_csv(s).decode("utf-8-sig")), delimiter=";"))
     assert rows[1][3].split(", ") == [named[c.order_id] for c in line.causes]
     assert rows[1][4].split(" ; ") == [
-        f"{named[c.order_id]} : message m-{ORDERS.index(c.order_id)} — événement transmis en retard (plus de 15 min), 1er jour"
+        f"{named[c.order_id]} : message m-{ORDERS.index(c.order_id)} — "
+        "événement transmis en retard (plus de 15 min), 1er jour"
         for c in line.causes]
     assert rows[1][1] == "D1 — Partage d'un événement d'exécution (15 min)" and rows[1][7] == "150,00"
     # And the pure statement without causes still totals the same

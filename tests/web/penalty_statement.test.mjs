@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { CAUSES_SHOWN, penaltyActionsFor, penaltyCauseGroups, penaltyCauses, penaltyLineOrder } from "../../web/logic.mjs";
+import {
+  CAUSES_SHOWN, penaltyActionsFor, penaltyCauseGroups, penaltyCauses, penaltyLineOrder,
+} from "../../web/logic.mjs";
 
 const labels = (line) => penaltyActionsFor(line).map((a) => a.label);
 
@@ -26,7 +28,8 @@ test("a pooled day names each order behind it, with its own day of lateness", ()
       text: "événement transmis en retard (plus de 15 min), 9e jour" },
     { orderId: "BC-2026-0102", orderLabel: "BC-2026-0102", prefix: "Commande ",
       text: "événement transmis en retard (plus de 15 min), 1er jour" },
-    { orderId: null, orderLabel: null, prefix: "", text: "message refusé pour son format, pas encore corrigé, 2e jour" }]);
+    { orderId: null, orderLabel: null, prefix: "",
+      text: "message refusé pour son format, pas encore corrigé, 2e jour" }]);
   assert.deepEqual(penaltyCauses({ kind: "D2", causes: [] }), []);
   // the statement's order_titles name each order by its title, its id beside it (the link still goes by its id)
   const titles = { "BC-2026-0101": "Fuite sous évier — logement 12", "BC-2026-0102": "  " };
@@ -40,7 +43,8 @@ test("a day of one deadline names its order by its title and id; a pooled day or
   const titles = { "BC-42": "Ascenseur bloqué" };
   assert.deepEqual(penaltyLineOrder({ kind: "D8", order_id: "BC-42", causes: [] }, titles),
     { orderId: "BC-42", orderLabel: "Ascenseur bloqué (BC-42)" });
-  assert.deepEqual(penaltyLineOrder({ kind: "D3", order_id: "BC-43" }, titles), { orderId: "BC-43", orderLabel: "BC-43" });
+  assert.deepEqual(penaltyLineOrder({ kind: "D3", order_id: "BC-43" }, titles),
+    { orderId: "BC-43", orderLabel: "BC-43" });
   assert.equal(penaltyLineOrder({ kind: "D2", order_id: null, causes: [] }, titles), null);
   assert.equal(penaltyLineOrder({ kind: "P1", order_id: "BC-42", causes: [{ order_id: "BC-42" }] }, titles), null);
 });
