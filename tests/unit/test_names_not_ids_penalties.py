@@ -170,3 +170,6 @@ def test_a_need_whose_mission_order_is_not_that_mission_s_names_no_title():
     assert needs._mission_title(None, "n1-mission") is None
     assert needs._mission_title({"title": "  ", "mission_id": "m"}, "m") is None
     assert needs._mission_title({"title": "Mission : X", "mission_id": "m"}, "m") == "Mission : X"
+    # an order stored before orders kept their mission_id is the mission's all the same (its id is the need's)
+    assert needs._mission_title({"title": "Mission : X"}, "m") == "Mission : X"
+    assert needs._mission_title({"title": "Mission : X"}, None) is None

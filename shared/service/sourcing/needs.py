@@ -209,8 +209,9 @@ def read_need(beneficiary_id: str, need_id: str, uow: UnitOfWork) -> dict[str, A
 
 
 def _mission_title(order: dict[str, Any] | None, mission_id: str | None) -> str | None:
-    """The title of the need's mission's order, when that order is the mission's (it keeps its ``mission_id``)."""
+    """The title of the need's mission's order (``paths.mission_order``), unless that order names another mission (an
+    order stored before orders kept their ``mission_id`` names none: it is the mission's, by its id)."""
     title = (order or {}).get("title")
-    if not mission_id or (order or {}).get("mission_id") != mission_id or not isinstance(title, str):
+    if not mission_id or (order or {}).get("mission_id") not in (None, mission_id) or not isinstance(title, str):
         return None
     return title.strip() or None
