@@ -72,7 +72,8 @@ def _get(req: http.Request) -> http.Answer:
     if view == "agreement":
         # which of the purchasing body's accounts set a version: its own and the operator's to see
         return http.Answer(200, agreements.read_agreement(tenant, uow, bootstrap.clock(), settings(),
-                                                          accounts=req.principal.role != "beneficiary"))
+                                                          accounts=req.principal.role != "beneficiary",
+                                                          reader=(req.principal.role, req.principal.tenant)))
     if view == "replacement_candidates":
         if not req.args.get("mission_id"):
             raise DomainError([ErrorDetail.of("query.mission_id", "REQUIRED")])

@@ -114,13 +114,13 @@ function reviewForm(ctx, managerId, contractId, zone = PARIS_ZONE) {
 }
 
 // A9: every version of a contract's (or an agreement's) penalty terms, the one in force today first in the
-// facts; ``terms``: termsVersionsView or agreementTermsView of logic.mjs. Which account set a version is for the
-// party whose accounts they are (``accounts``); the other reads the version, not the account id.
+// facts; ``terms``: termsVersionsView or agreementTermsView of logic.mjs. Who set a version — by name, the account's
+// uid when it has no record — is for the party whose accounts they are (``accounts``); the other reads the version.
 export function penaltyTerms(terms, { facts = [], accounts = false, timeZone = undefined } = {}) {
   return [
     definitionList([...facts, ["En vigueur", terms.inForce], ["Conditions", terms.inForceTerms],
       ["Au", formatDateTime(terms.on)]]),
-    table(["Version", "À partir du", "État", "Conditions", "Motif", ...(accounts ? ["Fixée par (compte)"] : []), "Le"],
+    table(["Version", "À partir du", "État", "Conditions", "Motif", ...(accounts ? ["Fixée par"] : []), "Le"],
       terms.rows.map((r) => h("tr", { "data-terms-version": String(r.version) }, h("td", {}, String(r.version)),
         h("td", {}, formatDateTime(r.effectiveFrom)), h("td", {}, r.state), h("td", {}, r.terms), h("td", {}, r.reason),
         accounts ? h("td", {}, r.setBy) : null, h("td", {}, formatDateTime(r.setAt, timeZone)))),

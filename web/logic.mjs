@@ -1,6 +1,6 @@
 // Pure logic of the web application: no DOM, no network — tested with `node --test`
 // (tests/web/logic.test.mjs). app.js wires it to the page.
-import { partyLabel } from "./names_logic.mjs";
+import { partyLabel, titleLabel } from "./names_logic.mjs";
 import { TERRITORIES } from "./territories.mjs";
 
 export const STATE_LABELS = Object.freeze({
@@ -596,24 +596,33 @@ export function penaltyActionsFor(line) {
 }
 
 // A9: what a pooled penalty day is about — each message behind it (the statement line's `causes`), with its order
-// and its own day of lateness: « Commande BC-2026-0101 : événement transmis en retard, 4e jour ». A line without
-// causes (D2 connection) has none; the order, when named, is linked by the screen.
+// and its own day of lateness: « Commande Fuite sous évier (BC-2026-0101) : événement transmis en retard, 4e jour » —
+// the order by its title (the statement's `order_titles`), its id beside it; the id alone when no title is known. A
+// line without causes (D2 connection) has none; the order, when named, is linked by the screen (`orderId`).
 const CAUSE_KIND_TEXTS = { D1: "événement transmis en retard (plus de 15 min)",
   F1: "message refusé pour son format, pas encore corrigé" };
-export function penaltyCauses(line) {
+export function penaltyCauses(line, titles = {}) {
   return (line?.causes ?? []).map((c) => {
     const what = CAUSE_KIND_TEXTS[c.kind] ?? "délai dépassé";
     const day = Number.isInteger(c.day) ? `, ${c.day === 1 ? "1er" : `${c.day}e`} jour` : "";
-    return { orderId: c.order_id || null, prefix: c.order_id ? "Commande " : "", text: `${what}${day}` };
+    return { orderId: c.order_id || null, orderLabel: c.order_id ? titleLabel(titles?.[c.order_id], c.order_id) : null,
+      prefix: c.order_id ? "Commande " : "", text: `${what}${day}` };
   });
+}
+
+// A9: the order a day of one deadline belongs to (D3 a quote's order, D8 an incident's…), by its title and id, linked
+// by the screen; null for a pooled day (its causes name theirs) and a deadline of no order (D2).
+export function penaltyLineOrder(line, titles = {}) {
+  if (!line?.order_id || line.causes?.length) return null;
+  return { orderId: line.order_id, orderLabel: titleLabel(titles?.[line.order_id], line.order_id) };
 }
 
 // A9 at volume: a pooled day near a month's end has ~30 orders behind it. The screen says how many, shows the first
 // CAUSES_SHOWN, and puts the others behind « Voir les N autres » (a <details>); never one alone behind it — up to
 // CAUSES_SHOWN + 1 all are shown. The CSV keeps every message (get_penalty_statement?format=csv).
 export const CAUSES_SHOWN = 3;
-export function penaltyCauseGroups(line, shown = CAUSES_SHOWN) {
-  const causes = penaltyCauses(line);
+export function penaltyCauseGroups(line, titles = {}, shown = CAUSES_SHOWN) {
+  const causes = penaltyCauses(line, titles);
   const cut = causes.length > shown + 1 ? shown : causes.length;
   const rest = causes.slice(cut);
   return { count: causes.length,
@@ -957,7 +966,9 @@ export function termsVersionsView(view, { signed = "conditions de la signature d
   const rows = [...(view?.versions ?? [])].sort((a, b) => b.version - a.version).map((v) => ({
     version: v.version, effectiveFrom: v.effective_from,
     state: v.version === inForce ? "en vigueur" : v.effective_from > view.on ? "à venir" : "remplacée",
-    terms: penaltyTermsText(v.terms), reason: v.reason, setBy: v.set_by, setAt: v.set_at,
+    // who set it by name (B5 accounts: `set_by_names`, for the party whose accounts they are), its uid when unnamed
+    terms: penaltyTermsText(v.terms), reason: v.reason, setBy: view?.set_by_names?.[v.set_by] ?? v.set_by,
+    setAt: v.set_at,
   }));
   return {
     on: view?.on ?? null,

@@ -7,7 +7,7 @@
 // « (heure locale, UTC−4) » after a line otherwise. The month offered first is the current one on the beneficiary's
 // clock (its agreement's time_zone), on Paris's for a manager or a contractor.
 import { PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
-  penaltyActionsFor, penaltyCauseGroups, penaltyDecisionText, screenClockNote, statementHeading,
+  penaltyActionsFor, penaltyCauseGroups, penaltyDecisionText, penaltyLineOrder, screenClockNote, statementHeading,
 } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
@@ -100,7 +100,8 @@ function statementView(ctx, st, manager, params, reload, names) {
     } catch (err) { csv.after(errorBox(messagesOf(err))); }
   } }, "Télécharger le relevé (CSV)");
   const rows = st.lines.map((line) => h("tr", { "data-entry": line.entry_id },
-    h("td", {}, formatDateTime(line.local_date)), h("td", {}, `${line.kind} — ${line.kind_label}`, causesList(st, line)),
+    h("td", {}, formatDateTime(line.local_date)), h("td", {}, `${line.kind} — ${line.kind_label}`, lineOrder(st, line),
+      causesList(st, line)),
     h("td", { className: "num" }, line.day), h("td", { className: "num" }, formatEuros(line.amount_cents)),
     h("td", {}, PENALTY_STATUS_LABELS[line.status] ?? line.status), h("td", {}, line.reason ?? "—",
       penaltyDecisionText(line, st) ? h("div", { className: "sub decided-at" }, penaltyDecisionText(line, st)) : null),
@@ -117,14 +118,23 @@ function statementView(ctx, st, manager, params, reload, names) {
       { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci." }));
 }
 
-// A9: the orders behind a pooled day (its causes), each linked to its order's screen: how many, the first few, the
-// others behind a native disclosure (« Voir les N autres », reached and opened from the keyboard: penaltyCauseGroups).
+const orderHref = (st, orderId) => `#/orders/${encodeURIComponent(st.tenant_id)}/${encodeURIComponent(orderId)}`;
+
+// A9: the order of a day of one deadline, by its title and id (penaltyLineOrder), linked to its screen.
+function lineOrder(st, line) {
+  const order = penaltyLineOrder(line, st.order_titles);
+  return order ? h("div", { className: "sub penalty-order" }, "Commande ",
+    h("a", { href: orderHref(st, order.orderId) }, order.orderLabel)) : null;
+}
+
+// A9: the orders behind a pooled day (its causes), each by its title and id linked to its order's screen: how many,
+// the first few, the others behind a native disclosure (« Voir les N autres », reached and opened from the keyboard:
+// penaltyCauseGroups).
 function causesList(st, line) {
-  const groups = penaltyCauseGroups(line);
+  const groups = penaltyCauseGroups(line, st.order_titles);
   if (!groups.count) return null;
   const item = (c) => h("li", {},
-    c.orderId ? [c.prefix, h("a", { href: `#/orders/${encodeURIComponent(st.tenant_id)}/${encodeURIComponent(c.orderId)}` },
-      c.orderId), " : "] : null, c.text);
+    c.orderId ? [c.prefix, h("a", { href: orderHref(st, c.orderId) }, c.orderLabel), " : "] : null, c.text);
   return h("div", { className: "sub penalty-causes-block" },
     h("span", { className: "penalty-cause-count" }, groups.countText),
     h("ul", { className: "penalty-causes", "aria-label": "Messages en cause" }, groups.first.map(item)),

@@ -26,6 +26,7 @@ import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 import { directory } from "./names.mjs";
+import { missionLabel } from "./names_logic.mjs";
 
 const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
@@ -171,8 +172,9 @@ function drawNeed(ctx, needId, need, paint) {
       ["Version", String(need.version)], ["Soumis le", formatDateTime(need.submitted_at, orderZone(need))],
       ["Propositions attendues le (D4)", `${formatDateTime(need.d4.due)}${need.d4.met === true ? " — respecté"
         : need.d4.met === false ? " — dépassé" : ""}`],
-      ["Mission", need.mission_id ? h("a", { href: `#/missions/${encodeURIComponent(need.mission_id)}` }, need.mission_id)
-        : "—"]]),
+      // B11: its mission by its title (its order's, « Mission : <the need's title> »), its id beside it
+      ["Mission", need.mission_id ? h("a", { href: `#/missions/${encodeURIComponent(need.mission_id)}` },
+        missionLabel(need.mission_title, need.mission_id)) : "—"]]),
     needNextStep(need) ? h("p", { className: "hint", id: "need-next-step", role: "note" }, needNextStep(need)) : null,
     need.proposals.length ? proposalsSection(ctx, need, refresh) : null,
     proposed ? relaunchForm(ctx, need, current?.content, refresh) : null,

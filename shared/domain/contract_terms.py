@@ -78,6 +78,11 @@ class TermsVersions(Model):
                                                      "catalogue's defaults).")
     in_force_terms: PenaltyTerms = Field(description="The terms in force that day.")
     versions: list[TermsVersion] = Field(description="Every version, oldest first, those not yet in force included.")
+    set_by_names: dict[str, str] = Field(default_factory=dict, description=(
+        "A9 penalties, B5 accounts: who set each version, by name — `set_by` uid → the account's display name (its "
+        "e-mail when it has none), read in one batch for the versions listed. Only for a reader whose accounts set "
+        "them (the manager, the purchasing body) and the operator; empty for the contractor and the beneficiary, "
+        "and a uid without an account record of the reader's party (a machine identity) is left out."))
 
 
 class AgreementTerms(Model):

@@ -352,15 +352,18 @@ class Statement(Model):
         "for an empty month); null when the lines were counted in territories of different clocks, each line "
         "then naming its own."))
     time_zone_label: str | None = Field(default=None, description="B18: that clock's French name, null with it.")
+    order_titles: dict[str, str] = Field(default_factory=dict, description=(
+        "A9: the title of each order the lines name (their `order_id` and their causes'), order id → title, read from "
+        "the manager's orders; an order not found or without a title is left out (its id alone is shown)."))
 
 
 def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month: str,
               entries: list[PenaltyEntry], causes: list[Cause] = (), *, orders: Mapping[str, str] | None = None,
               contract_titles: Mapping[str, str] | None = None,
-              message_ids: Mapping[str, str] | None = None) -> Statement:
+              message_ids: Mapping[str, str] | None = None, order_titles: Mapping[str, str] | None = None) -> Statement:
     """The month's statement; what names its lines comes read already (A9): ``orders`` the order of each
     non-pooled deadline (deadline id → order id), ``contract_titles`` by contract id, ``message_ids`` the
-    contractor's own id of each message behind a pooled day (its ref → id)."""
+    contractor's own id of each message behind a pooled day (its ref → id), ``order_titles`` by order id."""
     orders, contract_titles, message_ids = orders or {}, contract_titles or {}, message_ids or {}
     chosen = sorted((e for e in entries if e.contractor_id == contractor_id and e.month == month
                      and (contract_id is None or e.contract_id == contract_id)),
@@ -390,7 +393,7 @@ def statement(tenant_id: str, contractor_id: str, contract_id: str | None, month
     return Statement(tenant_id=tenant_id, contractor_id=contractor_id, contract_id=contract_id, month=month,
                      lines=lines, accrued_cents=total(EntryStatus.ACCRUED), disputed_cents=total(EntryStatus.DISPUTED),
                      waived_cents=total(EntryStatus.WAIVED), total_cents=sum(line.amount_cents for line in lines),
-                     time_zone=shared_zone, time_zone_label=shared_label)
+                     time_zone=shared_zone, time_zone_label=shared_label, order_titles=dict(order_titles or {}))
 
 
 def _clock(territory: str | None) -> dict[str, str]:
@@ -406,13 +409,15 @@ CSV_COLUMNS = ("Date", "Délai", "Jour de retard", "Commande", "Messages en caus
 def statement_rows(s: Statement) -> list[tuple]:
     """A9: the statement as a person reads it, one row per day (CSV_COLUMNS), then a blank row and the totals:
     the deadline by its kind and French label, never its id; the order by its reference (a pooled day: each of
-    its messages, « BC-1 : message m-17 — événement transmis en retard (plus de 15 min), 2e jour »); the contract by its title and
+    its messages, « Réfection (BC-1) : message m-17 — événement transmis en retard (plus de 15 min), 2e jour »), by
+    its title and reference when the title is known; the contract by its title and
     id; the territory by its name and code; the status, the last decision's reason and its local date."""
     rows: list[tuple] = [CSV_COLUMNS]
     for line in s.lines:
         d = dt.date.fromisoformat(line.local_date)
-        rows.append((d.strftime("%d/%m/%Y"), _deadline_text(line), line.day, _orders_text(line),
-                     " ; ".join(_cause_text(c) for c in line.causes), _named(line.contract_title, line.contract_id),
+        rows.append((d.strftime("%d/%m/%Y"), _deadline_text(line), line.day, _orders_text(line, s.order_titles),
+                     " ; ".join(_cause_text(c, s.order_titles) for c in line.causes),
+                     _named(line.contract_title, line.contract_id),
                      _named(line.territory_label, line.territory), euros(line.amount_cents),
                      _status_text(line), line.reason or "", _decided_on(line)))
     rows.append(())
@@ -440,16 +445,15 @@ def _deadline_text(line: StatementLine) -> str:
     return " ; ".join(f"{k} — {kind_label(k)}" if k in KINDS else kind_label(k) for k in kinds)
 
 
-def _orders_text(line: StatementLine) -> str:
-    if line.causes:
-        return ", ".join(dict.fromkeys(c.order_id for c in line.causes if c.order_id))
-    return line.order_id or ""
+def _orders_text(line: StatementLine, titles: Mapping[str, str]) -> str:
+    ids = dict.fromkeys(c.order_id for c in line.causes if c.order_id) if line.causes else [line.order_id or ""]
+    return ", ".join(_named(titles.get(i), i) for i in ids)
 
 
-def _cause_text(c: StatementCause) -> str:
-    """« BC-1 : message m-17 — événement transmis en retard (plus de 15 min), 2e jour »."""
+def _cause_text(c: StatementCause, titles: Mapping[str, str]) -> str:
+    """« Réfection (BC-1) : message m-17 — événement transmis en retard (plus de 15 min), 2e jour »."""
     message = f"message {c.message_id}" if c.message_id else "message"
-    where = f"{c.order_id} : " if c.order_id else ""
+    where = f"{_named(titles.get(c.order_id), c.order_id)} : " if c.order_id else ""
     day = "1er jour" if c.day == 1 else f"{c.day}e jour"
     return f"{where}{message} — {CAUSE_TEXTS.get(c.kind, kind_label(c.kind))}, {day}"
 

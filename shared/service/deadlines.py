@@ -453,17 +453,28 @@ def monthly_statement(uow: UnitOfWork, tenant_id: str, contractor_id: str, contr
 
 def statement_names(uow: UnitOfWork, tenant_id: str, contractor_id: str, entries: list[PenaltyEntry],
                     causes: list[Cause]) -> dict[str, dict[str, str]]:
-    """What names a statement's lines (A9), in ONE batch read whatever the month's size: the deadline of each
-    day of one deadline (its order), each contract's record (its title), and the contractor's message log
-    entry of each message behind a pooled day (the id the contractor gave it)."""
+    """What names a statement's lines (A9), in at most TWO batch reads whatever the month's size: the deadline of
+    each day of one deadline (its order), each contract's record (its title), the contractor's message log entry of
+    each message behind a pooled day (the id the contractor gave it) and the orders those messages were about (their
+    titles); then the orders of the days of one deadline, known from their deadlines (their titles)."""
     deadline_paths = {deadline_path(tenant_id, e.deadline_id): e.deadline_id for e in entries if not e.pooled}
     contract_paths = {f"managers/{tenant_id}/contracts/{c}": c for c in {e.contract_id for e in entries} if c}
     message_paths = {f"contractors/{contractor_id}/messages/{c.ref}": c.ref for c in causes if c.ref and "/" not in c.ref}
-    if not (deadline_paths or contract_paths or message_paths):
+    order_paths = _order_paths(tenant_id, {c.order_id for c in causes})
+    if not (deadline_paths or contract_paths or message_paths or order_paths):
         return {}
-    found = uow.get_all([*deadline_paths, *contract_paths, *message_paths])
+    found = uow.get_all([*deadline_paths, *contract_paths, *message_paths, *order_paths])
     orders = {d: found[p]["order_id"] for p, d in deadline_paths.items() if (found.get(p) or {}).get("order_id")}
     titles = {c: found[p]["title"] for p, c in contract_paths.items() if (found.get(p) or {}).get("title")}
     ids = {r: found[p]["ref"]["id"] for p, r in message_paths.items()
            if isinstance((found.get(p) or {}).get("ref"), dict) and found[p]["ref"].get("id")}
-    return {"orders": orders, "contract_titles": titles, "message_ids": ids}
+    more = {p: o for p, o in _order_paths(tenant_id, set(orders.values())).items() if p not in order_paths}
+    if more:
+        found |= uow.get_all(list(more))
+    order_titles = {o: title.strip() for p, o in (order_paths | more).items()
+                    if isinstance(title := (found.get(p) or {}).get("title"), str) and title.strip()}
+    return {"orders": orders, "contract_titles": titles, "message_ids": ids, "order_titles": order_titles}
+
+
+def _order_paths(tenant_id: str, order_ids: set[str | None]) -> dict[str, str]:
+    return {f"managers/{tenant_id}/orders/{o}": o for o in sorted(o for o in order_ids if o and "/" not in o)}

@@ -81,13 +81,41 @@ def terms_on(uow: UnitOfWork, tenant_id: str, contract_id: str | None, on: dt.da
 
 
 def read_versions(uow: UnitOfWork, tenant_id: str, contract_id: str, contract: dict[str, Any],
-                  on: dt.date, versions: list[TermsVersion] | None = None, *, accounts: bool = True) -> TermsVersions:
+                  on: dt.date, versions: list[TermsVersion] | None = None, *, accounts: bool = True,
+                  reader: tuple[str, str] | None = None) -> TermsVersions:
     """Every version of a contract's terms and the one in force on ``on`` (the stored ``contract``'s
     terms at signature while none is). ``versions``: already read (or just written) in this unit of work.
-    ``accounts=False``: for the contractor, without the manager's account ids (``set_by`` null)."""
+    ``accounts=False``: for the contractor, without the manager's account ids (``set_by`` null).
+    ``reader``: (role, tenant) of the caller, who learns by name who set each version (``set_by_names``, one batch
+    read of the accounts): the operator any account's, another caller its own party's accounts only."""
     if versions is None:
         versions = load_versions(uow, tenant_id, contract_id)
-    return terms_versions(versions, terms_of(contract), on, accounts=accounts)
+    shown = terms_versions(versions, terms_of(contract), on, accounts=accounts)
+    if not accounts or reader is None:
+        return shown
+    return shown.model_copy(update={"set_by_names": account_names(uow, {v.set_by for v in versions if v.set_by},
+                                                                  *reader)})
+
+
+def account_names(uow: UnitOfWork, uids: set[str], role: str, tenant: str) -> dict[str, str]:
+    """B5 accounts: uid → display name (its e-mail when it has none) of the accounts ``uids``, in ONE batch read of
+    ``accounts/<uid>``, whatever their number. A caller other than the operator (``role``, ``tenant``) learns its own
+    party's accounts only; a uid without a record (a machine identity, an account gone) is left out."""
+    paths = {f"accounts/{uid}": uid for uid in sorted(uids) if uid and "/" not in uid}
+    if not paths:
+        return {}
+    found = uow.get_all(list(paths))
+    names = {}
+    for path, uid in paths.items():
+        record = found.get(path) or {}
+        claims = record.get("claims") or {}
+        if role != "operator" and (claims.get("tenant"), claims.get("role")) != (tenant, role):
+            continue  # another party's account: not this caller's to know
+        name = next((v.strip() for v in (record.get("display_name"), record.get("email"))
+                     if isinstance(v, str) and v.strip()), None)
+        if name:
+            names[uid] = name
+    return names
 
 
 def today(clock: Clock, territory: str | None = None) -> dt.date:

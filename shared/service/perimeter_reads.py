@@ -40,7 +40,7 @@ def get_contract(role: str, tenant: str, manager_id: str, contract_id: str, uow:
         raise NotVisible(contract_id)
     territory = contract_territory(uow, space, contract_id, data)
     versions = penalty_terms.read_versions(uow, space, contract_id, data, penalty_terms.today(clock, territory),
-                                           accounts=role == "manager")
+                                           accounts=role == "manager", reader=(role, tenant))
     return {**data, "penalty_terms_versions": versions.model_dump(mode="json"), **clock_fields(territory)}
 
 

@@ -88,12 +88,14 @@ def test_a_dozen_late_messages_and_a_malformed_one_on_one_day_cost_the_contract_
     assert {c["ref"] for c in line["causes"] if c["kind"] == "D1"} == keys  # each message by its key
     csv = requests.get(platform.url("get_penalty_statement") + "/", params={**params, "format": "csv"}, timeout=30,
                        headers={"Authorization": f"Bearer {contractor.token}"}).content.decode("utf-8")
-    # (each named: its order, the id the ERP gave it — the CloudEvents id, the REST call's Idempotency-Key — why)
+    # (each named: its order by its title and id, the id the ERP gave it — the CloudEvents id, the REST call's
+    # Idempotency-Key — why)
     row = next(csv_module.reader(io.StringIO(csv.splitlines()[1]), delimiter=";"))
-    assert sorted(row[3].split(", ")) == sorted(orders)
+    assert sorted(row[3].split(", ")) == sorted(f"Fuite sous évier — logement 12 ({o})" for o in orders)
     told = row[4].split(" ; ")
     assert len(told) == 13 and all(f"message {i} — événement transmis en retard" in row[4] for i in ce_ids)
-    assert sum("refusé pour son format" in t and t.startswith(orders[12]) for t in told) == 1
+    assert sum("refusé pour son format" in t and t.startswith(f"Fuite sous évier — logement 12 ({orders[12]}) : ")
+               for t in told) == 1
 
 
 def test_the_contract_s_terms_in_force_price_the_day_and_a_change_cannot_reach_back(platform, manager, contractor,

@@ -134,6 +134,9 @@ def test_the_statement_downloaded_as_csv_names_the_deadline_order_contract_terri
         platform, manager, contractor, clean_firestore):
     # Given a contract with its title, and an incident's D8 on one of its orders in Martinique, missed
     clean_firestore.document(f"managers/{TENANT}/contracts/AC-2026-017").update({"title": "Entretien multitechnique"})
+    # (the order, by its title: A9, the statement names it « Titre (référence) »)
+    clean_firestore.document(f"managers/{TENANT}/orders/BC-2026-0042").set(
+        {"order_id": "BC-2026-0042", "title": "Ascenseur bloqué — bâtiment B"}, merge=True)
     deadline_id = f"D8-NAMES-{uuid.uuid4().hex[:8]}"
     now = dt.datetime.now(dt.UTC)
     planned = svc.plan_deadline("D8", deadline_id, tenant_id=TENANT, territory="972",
@@ -153,7 +156,8 @@ def test_the_statement_downloaded_as_csv_names_the_deadline_order_contract_terri
         assert r.status_code == 200 and r.content.startswith("\ufeff".encode()), r.text
         rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
         # Then the day reads as a person reads it: never the deadline's id
-        [row] = [dict(zip(rows[0], row)) for row in rows[1:] if row and row[3] == "BC-2026-0042"]
+        [row] = [dict(zip(rows[0], row)) for row in rows[1:]
+                 if row and row[3] == "Ascenseur bloqué — bâtiment B (BC-2026-0042)"]
         assert row["Délai"] == "D8 — Première réponse à un incident"
         assert (row["Marché"], row["Territoire"]) == ("Entretien multitechnique (AC-2026-017)", "Martinique (972)")
         assert (row["Montant (EUR)"], row["Statut"], row["Motif"]) == ("150,00", "remise", "Geste commercial")
@@ -166,3 +170,4 @@ def test_the_statement_downloaded_as_csv_names_the_deadline_order_contract_terri
         [line] = [x for x in body["lines"] if x["entry_id"] == day.entry_id]
         assert (line["order_id"], line["contract_title"], line["territory_label"]) == (
             "BC-2026-0042", "Entretien multitechnique", "Martinique")
+        assert body["order_titles"]["BC-2026-0042"] == "Ascenseur bloqué — bâtiment B"  # the contractor's too

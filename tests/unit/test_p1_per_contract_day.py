@@ -125,11 +125,15 @@ def test_the_statement_lists_every_message_behind_each_day_in_json_and_counts_th
     assert (line.kind, line.amount_cents, s.accrued_cents) == ("P1", 15_000, 15_000)
     assert line.kind_label.startswith("Partage des données d'exécution")
     assert sorted(c.order_id for c in line.causes) == sorted(ORDERS[:3]) and {c.kind for c in line.causes} == {"D1"}
-    # and the CSV names each of them: its order, the contractor's own message id, why and which day (A9)
+    # and the CSV names each of them: its order by its title and id, the contractor's own message id, why and which
+    # day (A9)
+    assert set(s.order_titles) == set(ORDERS[:3]) and all(s.order_titles.values())
+    named = {o: f"{s.order_titles[o]} ({o})" for o in ORDERS[:3]}
     rows = list(csv.reader(io.StringIO(statement_csv(s).decode("utf-8-sig")), delimiter=";"))
-    assert rows[1][3].split(", ") == [c.order_id for c in line.causes]
+    assert rows[1][3].split(", ") == [named[c.order_id] for c in line.causes]
     assert rows[1][4].split(" ; ") == [
-        f"{c.order_id} : message m-{ORDERS.index(c.order_id)} — événement transmis en retard (plus de 15 min), 1er jour"
+        f"{named[c.order_id]} : message m-{ORDERS.index(c.order_id)} — "
+        "événement transmis en retard (plus de 15 min), 1er jour"
         for c in line.causes]
     assert rows[1][1] == "D1 — Partage d'un événement d'exécution (15 min)" and rows[1][7] == "150,00"
     # And the pure statement without causes still totals the same

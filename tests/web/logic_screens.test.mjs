@@ -237,6 +237,13 @@ test("a beneficiary's agreement terms read as a contract's, in the agreement's w
   assert.equal(shown.inForce, "conditions de la convention à sa signature");
   assert.equal(shown.inForceTerms, "conditions par défaut du catalogue");
   assert.deepEqual(shown.rows.map((r) => [r.version, r.state, r.setBy]), [[1, "à venir", "uid-canut"]]);
+  // who set it by name when the answer names the account (the purchasing body's, the operator's read), else its uid
+  const named = agreementTermsView({ beneficiary_id: "ben-lyon", contract_id: "AC-2024-AOO-PFI",
+    penalty_terms_versions: { on: "2026-06-15", in_force_version: null, in_force_terms: {},
+      versions: [version(1, "2026-07-01", toCome), { ...version(2, "2026-08-01", toCome), set_by: "erp/canut" },
+        { ...version(3, "2026-09-01", toCome), set_by: null }],
+      set_by_names: { "uid-canut": "Camille Canut" } } });
+  assert.deepEqual(named.rows.map((r) => [r.version, r.setBy]), [[3, null], [2, "erp/canut"], [1, "Camille Canut"]]);
   // each deadline kind by its French label, its id in parentheses
   assert.equal(shown.rows[0].terms.replace(/\s/g, " "), "P1 : 100,00 € par jour ; "
     + "Proposition de profils pour une recherche (D4) : pénalité P1, délai de 5 jours ouvrés");

@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { CAUSES_SHOWN, penaltyActionsFor, penaltyCauseGroups, penaltyCauses } from "../../web/logic.mjs";
+import {
+  CAUSES_SHOWN, penaltyActionsFor, penaltyCauseGroups, penaltyCauses, penaltyLineOrder,
+} from "../../web/logic.mjs";
 
 const labels = (line) => penaltyActionsFor(line).map((a) => a.label);
 
@@ -22,10 +24,29 @@ test("a pooled day names each order behind it, with its own day of lateness", ()
     { deadline_id: "D1-b", kind: "D1", day: 1, order_id: "BC-2026-0102", ref: "m2" },
     { deadline_id: "F1-c", kind: "F1", day: 2, order_id: null, ref: "m3" }] };
   assert.deepEqual(penaltyCauses(line), [
-    { orderId: "BC-2026-0101", prefix: "Commande ", text: "événement transmis en retard (plus de 15 min), 9e jour" },
-    { orderId: "BC-2026-0102", prefix: "Commande ", text: "événement transmis en retard (plus de 15 min), 1er jour" },
-    { orderId: null, prefix: "", text: "message refusé pour son format, pas encore corrigé, 2e jour" }]);
+    { orderId: "BC-2026-0101", orderLabel: "BC-2026-0101", prefix: "Commande ",
+      text: "événement transmis en retard (plus de 15 min), 9e jour" },
+    { orderId: "BC-2026-0102", orderLabel: "BC-2026-0102", prefix: "Commande ",
+      text: "événement transmis en retard (plus de 15 min), 1er jour" },
+    { orderId: null, orderLabel: null, prefix: "",
+      text: "message refusé pour son format, pas encore corrigé, 2e jour" }]);
   assert.deepEqual(penaltyCauses({ kind: "D2", causes: [] }), []);
+  // the statement's order_titles name each order by its title, its id beside it (the link still goes by its id)
+  const titles = { "BC-2026-0101": "Fuite sous évier — logement 12", "BC-2026-0102": "  " };
+  assert.deepEqual(penaltyCauses(line, titles).map((c) => [c.orderId, c.orderLabel]), [
+    ["BC-2026-0101", "Fuite sous évier — logement 12 (BC-2026-0101)"], ["BC-2026-0102", "BC-2026-0102"], [null, null]]);
+  assert.deepEqual(penaltyCauseGroups(line, titles).first.map((c) => c.orderLabel),
+    penaltyCauses(line, titles).map((c) => c.orderLabel));
+});
+
+test("a day of one deadline names its order by its title and id; a pooled day or a day of no order names none", () => {
+  const titles = { "BC-42": "Ascenseur bloqué" };
+  assert.deepEqual(penaltyLineOrder({ kind: "D8", order_id: "BC-42", causes: [] }, titles),
+    { orderId: "BC-42", orderLabel: "Ascenseur bloqué (BC-42)" });
+  assert.deepEqual(penaltyLineOrder({ kind: "D3", order_id: "BC-43" }, titles),
+    { orderId: "BC-43", orderLabel: "BC-43" });
+  assert.equal(penaltyLineOrder({ kind: "D2", order_id: null, causes: [] }, titles), null);
+  assert.equal(penaltyLineOrder({ kind: "P1", order_id: "BC-42", causes: [{ order_id: "BC-42" }] }, titles), null);
 });
 
 test("at volume a pooled day says how many messages are behind it, the first few, the others behind « Voir les N autres »", () => {
@@ -43,7 +64,7 @@ test("at volume a pooled day says how many messages are behind it, the first few
   // never one alone behind the disclosure: up to CAUSES_SHOWN + 1 all are shown
   const four = penaltyCauseGroups({ causes: causes.slice(0, 4) });
   assert.deepEqual([four.first.length, four.rest.length, four.moreText], [4, 0, ""]);
-  const five = penaltyCauseGroups({ causes: causes.slice(0, 5) });
+  const five = penaltyCauseGroups({ causes: causes.slice(0, 5) }, {});
   assert.deepEqual([five.first.length, five.rest.length, five.moreText], [3, 2, "Voir les 2 autres"]);
   assert.equal(penaltyCauseGroups({ causes: causes.slice(0, 1) }).countText, "1 message en cause");
   // a day with no message behind it (D2 connection) shows nothing

@@ -49,6 +49,9 @@ class NeedView(NeedRecord, RecordClock):
     conflict_declaration_required: bool = Field(default=False, description=(
         "Whether the beneficiary must sign the conflict-of-interest declaration to frame the mission (B13 conflict "
         "of interest; frame_mission refuses CONFLICT_DECLARATION_REQUIRED without it)."))
+    mission_title: str | None = Field(default=None, description=(
+        "B11: the title of the need's mission, its order's (« Mission : <the need's title> »), read with the need in "
+        "one batch read; null before a mission is framed, or when its order is not found."))
 
 
 class MissionOrderSummary(Model):

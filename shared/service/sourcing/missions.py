@@ -44,7 +44,7 @@ def mission_id_for(need_id: str) -> str:
 
 
 def order_id_for(need_id: str) -> str:
-    return f"BC-{need_id}"[:64]
+    return paths.mission_order_id(need_id)
 
 
 def frame_mission(beneficiary_id: str, command: FrameMission, uow: UnitOfWork, clock: Clock,

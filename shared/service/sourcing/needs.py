@@ -182,12 +182,14 @@ def read_need(beneficiary_id: str, need_id: str, uow: UnitOfWork) -> dict[str, A
     """The need with every version's content and result (a beneficiary sees only its own), and whether its
     beneficiary must sign the conflict-of-interest declaration to frame the mission (B13)."""
     record = load_need(uow.fork(), beneficiary_id, need_id)
+    # B11: its mission by its title, its order's (« Mission : <the need's title> »), read in the same batch
+    order = [paths.mission_order(beneficiary_id, need_id)] if record.mission_id else []
     # The need is read again (a fork: nothing cached) in the batch of its versions and results, one snapshot: a
     # scoring committed between the two reads would otherwise show a version's result beside the status before it.
     # (A relaunch between them adds a version: read again with it.)
     while True:
         versions = range(1, record.version + 1)
-        found = uow.fork().get_all([paths.need(beneficiary_id, need_id), paths.beneficiary(beneficiary_id)] + [
+        found = uow.fork().get_all([paths.need(beneficiary_id, need_id), paths.beneficiary(beneficiary_id), *order] + [
             p for v in versions for p in (paths.need_version(beneficiary_id, need_id, v),
                                           paths.result(beneficiary_id, need_id, v))])
         again = found.get(paths.need(beneficiary_id, need_id))
@@ -202,4 +204,14 @@ def read_need(beneficiary_id: str, need_id: str, uow: UnitOfWork) -> dict[str, A
     return {**dump(record), **clock, "versions": [
         {"version": v, "content": found.get(paths.need_version(beneficiary_id, need_id, v)),
          "result": found.get(paths.result(beneficiary_id, need_id, v))} for v in versions],
-        "conflict_declaration_required": bool(beneficiary.get("requires_conflict_declaration", False))}
+        "conflict_declaration_required": bool(beneficiary.get("requires_conflict_declaration", False)),
+        "mission_title": _mission_title(found.get(order[0]) if order else None, record.mission_id)}
+
+
+def _mission_title(order: dict[str, Any] | None, mission_id: str | None) -> str | None:
+    """The title of the need's mission's order (``paths.mission_order``), unless that order names another mission (an
+    order stored before orders kept their ``mission_id`` names none: it is the mission's, by its id)."""
+    title = (order or {}).get("title")
+    if not mission_id or (order or {}).get("mission_id") not in (None, mission_id) or not isinstance(title, str):
+        return None
+    return title.strip() or None

@@ -61,6 +61,16 @@ def mission(b: str, m: str) -> str:
     return f"beneficiaries/{b}/missions/{m}"
 
 
+def mission_order_id(n: str) -> str:
+    """The id of the order a need's mission is framed into (one mission per need): « BC-<need id> »."""
+    return f"BC-{n}"[:64]
+
+
+def mission_order(b: str, n: str) -> str:
+    """The order of need ``n``'s mission, in the beneficiary's part-A space."""
+    return f"managers/{b}/orders/{mission_order_id(n)}"
+
+
 def timesheets(b: str, m: str) -> str:
     """The timesheets the titulaire declared on a mission (B11), one document each."""
     return f"{mission(b, m)}/timesheets"

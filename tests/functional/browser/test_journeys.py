@@ -221,6 +221,8 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     app.settle(page)  # the statement shown on arrival (its only contractor's), then the one asked for: drawn once
     first = page.locator("tr[data-entry]").first
     expect(first).to_contain_text("150,00")
+    # A9: the order behind the day by its title, its id beside it, linked to its screen
+    expect(first.get_by_role("link", name="Fuite BC-W2 (BC-W2)")).to_have_attribute("href", "#/orders/mgr-test/BC-W2")
     first.get_by_role("button", name="Enregistrer").click()
     expect(field_error(page, "Motif", within=first)).not_to_be_empty()
     first.get_by_label("Motif", exact=True).fill("Retard dû à notre propre indisponibilité.")
@@ -230,7 +232,11 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.locator("#statement-title")).to_contain_text("Plomberie Essai (ctr-test)")
     app.check(page, "gestionnaire-penalites")
 
-    # Contracts and catalogue versions, penalty terms versions (A9), property coverage
+    # Contracts and catalogue versions, penalty terms versions (A9), property coverage; who set a version is named
+    # (B5 accounts: the manager's own account that set it, here its ERP's)
+    clean_firestore.document("accounts/erp-mgr-test").set({
+        "uid": "erp-mgr-test", "email": "erp@rhone-habitat-essai.fr", "display_name": "Interface ERP Rhône Habitat",
+        "claims": {"role": "manager", "tenant": "mgr-test"}})
     in_a_month = (dt.datetime.now(ZoneInfo("Europe/Paris")).date() + dt.timedelta(days=30)).isoformat()
     assert manager.post("set_penalty_terms", {"contract_id": "AC-2026-017", "effective_from": in_a_month,
                                               "reason": "Avenant n° 2",
@@ -243,6 +249,9 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.locator("#catalogue-review")).to_contain_text("prochaine revue semestrielle")  # A14, reviewed today
     expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("à venir")
     expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("Avenant n° 2")
+    expect(page.locator('tr[data-terms-version="1"]')).to_contain_text("Interface ERP Rhône Habitat")
+    expect(page.locator('tr[data-terms-version="1"]')).not_to_contain_text("erp-mgr-test")
+    expect(page.get_by_role("columnheader", name="Fixée par", exact=True)).to_be_visible()
     app.check(page, "gestionnaire-catalogue")
     # A7: a tree imported after the orders leaves them orphans; « Rattacher » attaches one to an active node
     assert manager.post("import_property_tree", {"nodes": [
@@ -810,6 +819,13 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(extra).to_contain_text("Jours prévus10 j")
     expect(extra).to_contain_text("Jours sur site déclarés0 j")
     app.check(page, "beneficiaire-mission")
+    # B11: the need names its mission by its title, its id beside it, linked to the mission's screen
+    page.goto(app.base + "/#/needs/BES-WEB-1")
+    expect(page.get_by_role("link", name=MISSION_NAMED, exact=True)).to_have_attribute(
+        "href", "#/missions/BES-WEB-1-mission")
+    page.get_by_role("link", name=MISSION_NAMED, exact=True).click()
+    expect(page.get_by_role("heading", name="Mission : Recette fonctionnelle du portail usagers", exact=True)
+           ).to_be_visible()
 
     # B12: Anne Lefèvre leaves in five days; the beneficiary asks for her replacement from the mission's screen
     leaving = dt.date.today() + dt.timedelta(days=35)
@@ -1269,6 +1285,10 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.locator(".outcome[role=status]")).to_contain_text("Version 2 enregistrée")
     expect(versions.locator("tbody tr")).to_have_count(2)
     expect(versions.locator("tr[data-terms-version='2']")).to_contain_text("Avenant n°2 : comptes en 48 h")
+    # who set each version: its own account by name (B5 accounts); the other body's ERP, which it has no record of,
+    # by its uid
+    expect(versions.locator("tr[data-terms-version='2']")).to_contain_text("Essai purchasing_body")
+    expect(versions.locator("tr[data-terms-version='1']")).to_contain_text("erp-centrale-demo")
     expect(versions.locator("tr[data-terms-version='2']")).to_contain_text(
         "Création d'un compte (D7) : pénalité P1, délai de 48 heures ouvrées")
     expect(page.locator("#agreement-terms-form").get_by_label("Délai D7 plus court (heures ouvrées)")).to_have_value("48")
