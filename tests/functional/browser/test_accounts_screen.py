@@ -10,6 +10,7 @@ import uuid
 import requests
 from playwright.sync_api import expect
 
+from tests.functional.browser.late import hold, release, wait_until_held
 from tests.functional.erp import Erp  # noqa: F401  (the stack's parties are registered by clean_firestore)
 from tests.functional.people import sign_in
 
@@ -59,21 +60,13 @@ def test_a_party_picked_while_anothers_accounts_are_read_shows_its_own_accounts(
     expect(page.get_by_role("heading", name="Comptes des personnes")).to_be_visible()
     # When the operator picks ctr-test, whose accounts are slow to come, then ctr-other
     first_read = re.compile(r"[?&]tenant=ctr-test")
-    held = []
-    page.route(first_read, lambda route: held.append(route))
+    held = hold(page, first_read)
     page.get_by_label("Partie", exact=True).select_option("ctr-test")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "ctr-test's accounts were never asked for"
+    wait_until_held(page, held, "ctr-test's accounts")
     page.get_by_label("Partie", exact=True).select_option("ctr-other")
     expect(page.get_by_role("table", name="Comptes de ctr-other")).to_be_visible()
     # Then ctr-test's accounts, answering last, neither replace ctr-other's nor its creation form
-    with page.expect_response(first_read):
-        held[0].continue_()
-    page.unroute(first_read)
-    page.wait_for_timeout(300)  # (the late answer handled)
+    release(page, held, first_read)
     expect(page.get_by_role("table", name="Comptes de ctr-test")).to_have_count(0)
     expect(page.get_by_role("table", name="Comptes de ctr-other")).to_be_visible()
     expect(page.get_by_role("form", name="Créer un compte (prestataire — ctr-other)")).to_be_visible()

@@ -18,6 +18,7 @@ from shared.domain import workdays
 from shared.service.sourcing import missions
 from tests.builders import issue_order_body
 from tests.dates import paris_today, today_on
+from tests.functional.browser.late import hold, release, wait_until_held
 from tests.functional.browser.missions import frame_started_mission
 from tests.functional.erp import Erp
 
@@ -1158,23 +1159,15 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     # keyboard only, faster than the platform: « Vivier » followed with Enter, then « Rapport » before the pool's
     # statistics answered — their late answer draws nothing over the screen now shown, nor takes its focus or its
     # title (RGAA 12.6, 8.6)
-    held = []
     pool_read = re.compile(r"view=pool_statistics")
-    page.route(pool_read, lambda route: held.append(route))
+    held = hold(page, pool_read)
     page.get_by_role("link", name="Vivier").focus()
     page.keyboard.press("Enter")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "the pool's statistics were never asked for"
+    wait_until_held(page, held, "the pool's statistics")
     page.get_by_role("link", name="Rapport", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Rapport de la centrale d'achat")).to_be_focused()
-    with page.expect_response(pool_read):
-        held[0].continue_()
-    page.unroute(pool_read)
-    page.wait_for_timeout(500)  # the late answer handled
+    release(page, held, pool_read, settle_ms=500)
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapport de la centrale d'achat")
     expect(page.get_by_role("heading", name="Rapport de la centrale d'achat")).to_be_focused()
     expect(page).to_have_title("Rapport de la centrale d'achat — Passerelle")

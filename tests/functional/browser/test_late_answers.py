@@ -12,30 +12,8 @@ import re
 from playwright.sync_api import expect
 
 from tests.builders import issue_order_body
+from tests.functional.browser.late import hold, release, wait_until_held
 from tests.functional.erp import Erp
-
-
-def hold(page, pattern):
-    """Every request matching `pattern` held (not sent) until continued; the list of the held routes."""
-    held = []
-    page.route(pattern, lambda route: held.append(route))
-    return held
-
-
-def wait_until_held(page, held, what):
-    for _ in range(100):
-        if held:
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"{what} was never asked for")
-
-
-def release(page, held, pattern):
-    """The held read answers now, after the later one: its answer is handled before the screen is checked again."""
-    with page.expect_response(pattern):
-        held[0].continue_()
-    page.unroute(pattern)
-    page.wait_for_timeout(300)
 
 
 def test_the_messages_of_the_answer_chosen_last_stay_when_the_one_chosen_before_answers_late(app, platform):

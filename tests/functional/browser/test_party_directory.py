@@ -11,6 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.functional.browser.late import hold, release, wait_until_held
 from tests.functional.erp import Erp
 from tests.functional.test_onboarding import contract, register
 from tests.sourcing_builders import a_beneficiary
@@ -56,23 +57,15 @@ def test_the_operator_reads_the_directory_and_picks_the_caller_of_a_phone_incide
     page.get_by_label("Rechercher (identifiant ou raison sociale)").fill("")
     # the beneficiaries, with their region; the managers without the beneficiary's space — chosen while the
     # contractors' list is read again and answers last: that late answer does not fill the beneficiaries' table
-    held = []
     contractors_read = re.compile(r"kind=contractor")
-    page.route(contractors_read, lambda route: held.append(route))
+    held = hold(page, contractors_read)
     page.get_by_label("Type de partie").select_option("purchasing_body")
     page.get_by_label("Type de partie").select_option("contractor")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "the contractors' list was never asked for"
+    wait_until_held(page, held, "the contractors' list")
     page.get_by_label("Type de partie").select_option("beneficiary")
     beneficiaries = page.get_by_role("table", name="Annuaire — Bénéficiaires")
     expect(beneficiaries.locator("tr[data-party='ben-annu']")).to_contain_text("Auvergne-Rhône-Alpes (84)")
-    with page.expect_response(contractors_read):
-        held[0].continue_()
-    page.unroute(contractors_read)
-    page.wait_for_timeout(300)  # (the late answer handled)
+    release(page, held, contractors_read)
     expect(beneficiaries.locator("tr[data-party='ctr-annu-ok']")).to_have_count(0)
     expect(beneficiaries.locator("tr[data-party='ben-annu']")).to_contain_text("Auvergne-Rhône-Alpes (84)")
     page.get_by_label("Type de partie").select_option("manager")
