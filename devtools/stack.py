@@ -465,7 +465,9 @@ class Stack:
             self.stop_process(name)
 
     # --- data -------------------------------------------------------------------------------
-    def clear_firestore(self, timeout: float = 10) -> None:
+    def clear_firestore(self, timeout: float = 60) -> None:
+        """Every document deleted (the emulator's own endpoint). The first clear after the emulator started can
+        take tens of seconds on a loaded machine (helpers' runs saw 10 s pass): a generous timeout, not a retry."""
         url = (f"http://127.0.0.1:{self.ports['firestore']}/emulator/v1/projects/{self.project_id}"
                "/databases/(default)/documents")
         urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=timeout).read()
