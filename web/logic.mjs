@@ -1,7 +1,7 @@
 // Pure logic of the web application: no DOM, no network — tested with `node --test`
 // (tests/web/logic.test.mjs). app.js wires it to the page.
 import { partyLabel, titleLabel } from "./names_logic.mjs";
-import { TERRITORIES } from "./territories.mjs";
+import { TERRITORIES, TERRITORY_CODES } from "./territories.mjs";
 
 export const STATE_LABELS = Object.freeze({
   to_acknowledge: "à prendre en compte",
@@ -1338,7 +1338,7 @@ export function territoryZone(code) {
 // platform's order (metropolitan départements, then overseas).
 export function territoryOptions() {
   return [{ value: "", label: "Non précisé (heure de Paris)" },
-    ...Object.entries(TERRITORIES).map(([code, t]) => ({ value: code, label: `${t.name} (${code})` }))];
+    ...TERRITORY_CODES.map((code) => ({ value: code, label: `${TERRITORIES[code].name} (${code})` }))];
 }
 
 // The territory the phone form proposes for a caller: its recorded one (list_parties' `territory`) when the
