@@ -6,6 +6,7 @@ being typed in stays as it is, and a row holding the focus is not replaced until
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -44,6 +45,10 @@ def test_the_quotes_list_shows_a_quote_answered_elsewhere_without_reload_and_nev
     expect(page.locator(".list-live .status")).to_contain_text("actualisation toutes les")
     # and the manager typing a new request meanwhile, the cursor in « Objet »
     form = page.locator("#request-quote")
+    # (« Marché »: its only contractor chosen, that contractor's only contract filled in, and suggested named with it)
+    expect(form.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
+    expect(form.locator("datalist option[value='AC-2026-017']")).to_have_attribute(
+        "label", re.compile(r"^AC-2026-017 — .*\(ctr-test\)"))
     form.get_by_label("Référence du devis").fill("DV-EN-COURS")
     form.get_by_label("Objet", exact=True).fill("Robinet du hall")
     valid_until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
