@@ -7,7 +7,7 @@
 import { LISTED_KIND_LABELS, ROLE_LABELS, orderZone, screenClockNote } from "./logic.mjs";
 import {
   PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRequestOutcome, accountRequestTitle,
-  accountRowView, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
+  accountRowView, accountsCountText, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
 } from "./accounts_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { latestOnly } from "./latest_logic.mjs";
@@ -65,7 +65,7 @@ export function renderAccounts(ctx) {
     status.textContent = "Chargement…";
     try {
       const { rows, complete, clock } = await turn(allAccounts(ctx.call, tenant));
-      status.textContent = `${rows.length} compte(s) de ${tenant}` + (complete ? "." : " — liste limitée aux premières pages.");
+      status.textContent = accountsCountText(rows.length, tenant, party.row(tenant)?.name, complete);
       list.replaceChildren(...[clockLine(clock), accountTable(rows, { label: `Comptes de ${tenant}`, clock,
         actions: (row) => rowActions(ctx, row, load, clock) })].filter(Boolean));
       creation.replaceChildren(createForm(ctx, PARTY_ROLES[remembered.kind], tenant, load));

@@ -5,6 +5,13 @@
 import { PARIS_ZONE, allPages, formatDateTime } from "./logic.mjs";
 import { RIGHT_LABELS, ROLE_RIGHTS } from "./rights.mjs";
 
+// The operator's « Comptes » count: « 3 comptes de ACME Maintenance (ctr-acme). », the party by its name when
+// list_parties gives one (its id alone otherwise); a list cut at its pages says so.
+export function accountsCountText(count, tenant, name, complete) {
+  const party = name && name !== tenant ? `${name} (${tenant})` : tenant;
+  return `${count} compte${count > 1 ? "s" : ""} de ${party}` + (complete ? "." : " — liste limitée aux premières pages.");
+}
+
 export { ROLE_RIGHTS } from "./rights.mjs";
 
 // The kind of party the operator picks is the role of its people's accounts (one namespace of tenants).

@@ -1,7 +1,7 @@
 // Pure logic of the web application: no DOM, no network — tested with `node --test`
 // (tests/web/logic.test.mjs). app.js wires it to the page.
 import { partyLabel, titleLabel } from "./names_logic.mjs";
-import { TERRITORIES } from "./territories.mjs";
+import { TERRITORIES, TERRITORY_CODES } from "./territories.mjs";
 
 export const STATE_LABELS = Object.freeze({
   to_acknowledge: "à prendre en compte",
@@ -1095,6 +1095,17 @@ export function partyListFailure(error, kind) {
   return listFailure(error, what, whose);
 }
 
+// The directory's count, agreeing with its number and the kind's gender: « 1 prestataire affiché sur 4. »,
+// « 3 centrales d'achat affichées sur 5. »; a list cut at its pages says so.
+const COUNT_NOUNS = { manager: ["gestionnaire", "gestionnaires"], contractor: ["prestataire", "prestataires"],
+  beneficiary: ["bénéficiaire", "bénéficiaires"], purchasing_body: ["centrale d'achat", "centrales d'achat", "e"] };
+export function partiesCountText(kind, shown, total, complete) {
+  const [one, many, feminine = ""] = COUNT_NOUNS[kind] ?? ["partie", "parties", "e"];
+  const plural = shown > 1 ? "s" : "";
+  return `${shown} ${plural ? many : one} affiché${feminine}${plural} sur ${total}`
+    + (complete ? "." : " — liste limitée aux premières pages : précisez la recherche.");
+}
+
 // The directory's text filter: every word typed found in the id or the name (case and accents ignored).
 export function filterParties(rows, text) {
   const fold = (s) => String(s ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -1338,7 +1349,7 @@ export function territoryZone(code) {
 // platform's order (metropolitan départements, then overseas).
 export function territoryOptions() {
   return [{ value: "", label: "Non précisé (heure de Paris)" },
-    ...Object.entries(TERRITORIES).map(([code, t]) => ({ value: code, label: `${t.name} (${code})` }))];
+    ...TERRITORY_CODES.map((code) => ({ value: code, label: `${TERRITORIES[code].name} (${code})` }))];
 }
 
 // The territory the phone form proposes for a caller: its recorded one (list_parties' `territory`) when the

@@ -3,7 +3,7 @@
 // error in French next to the field it names, the order linked, and whether a later message about the order was
 // accepted (corrected since). The contractor reads its own; the operator reaches a contractor's from « Annuaire ».
 // Words in message_log_logic.mjs; the data from list_message_log (not list_messages, the replay of what was sent to it).
-import { LOG_STATUS_OPTIONS, emptyLogText, messageLogQuery, messageRowView } from "./message_log_logic.mjs";
+import { LOG_STATUS_OPTIONS, emptyLogText, messageCountText, messageLogQuery, messageRowView } from "./message_log_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { errorBox, field, h, messagesOf, table } from "./ui.mjs";
 
@@ -20,8 +20,7 @@ export function renderMessageLog(ctx, contractorId = null) {
 
   function draw() {
     const s = remembered.status;
-    count.textContent = rows.length ? `${rows.length} message(s) affiché(s)${cursor ? " — d'autres, plus anciens, suivent." : "."}`
-      : "";
+    count.textContent = messageCountText(rows.length, Boolean(cursor));
     body.replaceChildren(table(["Reçu le", "Canal et type", "Commande", "Réponse", "Erreurs"],
       rows.map((row) => messageRow(row, !operator)),
       { label: operator ? `Messages envoyés par ${contractorId}` : "Messages envoyés", empty: emptyLogText(s, operator),

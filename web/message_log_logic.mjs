@@ -53,6 +53,14 @@ export function messageLogQuery({ status = "rejected", contractorId = null, curs
 }
 
 // What the list says when it is empty: a refused list that is empty means everything was accepted.
+// The count above the list: « 1 message affiché. », « 30 messages affichés — d'autres, plus anciens, suivent. »
+// (`more`: a next page); nothing while the list is empty (its empty row says why).
+export function messageCountText(count, more) {
+  if (!count) return "";
+  const plural = count > 1 ? "s" : "";
+  return `${count} message${plural} affiché${plural}${more ? " — d'autres, plus anciens, suivent." : "."}`;
+}
+
 export function emptyLogText(status, operator = false) {
   const who = operator ? "ce prestataire a envoyé" : "vous avez envoyé";
   if (status === "rejected") return `Aucun message refusé : tout ce que ${who} à la plateforme a été accepté.`;

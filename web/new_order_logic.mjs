@@ -40,6 +40,14 @@ export function contractOptions(contracts) {
   });
 }
 
+// « Demander un devis »'s « Marché » suggestions (A2 quotes): the contracts of the contractor chosen — another's would
+// be refused, « Le marché … n'est pas attribué au prestataire … » —, every contract while none is chosen, named as
+// the new order's picker names them. Suggestions only: any id may still be typed.
+export function quoteContractSuggestions(contracts, contractorId = "") {
+  const chosen = (contractorId ?? "").trim();
+  return contractOptions((contracts ?? []).filter((c) => !chosen || c.contractor_id === chosen));
+}
+
 // A contract's contractor as the form names it (« Prestataire : … »): « Nom (identifiant) » (names_logic.mjs).
 export function contractorText(contract) {
   return partyLabel(directoryFromContracts(contract ? [contract] : []), contract?.contractor_id);

@@ -66,6 +66,9 @@ export function renderList(ctx) {
   const f = listState.filters;
   // the time of the last read, seen, not said at each read (what changed is said: announce below)
   const status = h("p", { className: "status" });
+  // « Actualiser », as on « Devis » and « Mes besoins » (live_list.mjs): the page read again now, whether the stream
+  // is up or the list waits for its next poll
+  const refresh = h("button", { type: "button", className: "secondary", onclick: () => serially(load) }, "Actualiser");
   const body = h("tbody");
   const errors = h("div");
   const next = h("button", { type: "button", disabled: true }, "Page suivante");
@@ -278,7 +281,7 @@ export function renderList(ctx) {
     clientHeader.textContent = label;
     partyField.querySelector("label").textContent = label;
   }
-  ctx.show(title, filters, errors, status,
+  ctx.show(title, filters, errors, h("div", { className: "list-live" }, status, refresh),
     scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
       h("thead", {}, h("tr", {}, [h("th", { scope: "col" }, "Commande"), clientHeader, ...["État", "Avancement",
         "Rendez-vous / dates", "Dernier événement", "Retard", "Documents"].map((t) => h("th", { scope: "col" }, t))])),

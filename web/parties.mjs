@@ -4,7 +4,7 @@
 // instead of a typed id (the typed field stays, told why in French, when the list cannot be loaded).
 import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, filterParties, offeredState, partyListFailure, partyLists,
-  partyOptions, partyRowView, splitIdentifiers,
+  partiesCountText, partyOptions, partyRowView, splitIdentifiers,
 } from "./logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { choiceField, errorBox, field, h, messagesOf, table } from "./ui.mjs";
@@ -93,9 +93,7 @@ export function renderParties(ctx) {
     remembered.text = text.input.value;
     const rows = filterParties(loaded.rows, remembered.text);
     const k = remembered.kind;
-    const label = LISTED_KIND_LABELS[k].toLowerCase();
-    count.textContent = `${rows.length} ${label} affiché(s) sur ${loaded.rows.length}`
-      + (loaded.complete ? "." : " — liste limitée aux premières pages : précisez la recherche.");
+    count.textContent = partiesCountText(k, rows.length, loaded.rows.length, loaded.complete);
     const extra = { contractor: ["Raccordement", "Gestionnaires servis", "Compte de service de l'ERP"],
       beneficiary: ["Région"], manager: [], purchasing_body: [] }[k];
     body.replaceChildren(table(["Identifiant", "Raison sociale", "SIRET", "Territoire", "Statut", ...extra],

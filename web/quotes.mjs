@@ -13,10 +13,11 @@ import {
 import { activeNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
 import {
-  announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, table,
+  announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, suggestionOptions, table,
 } from "./ui.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { linesEditor } from "./lines_editor.mjs";
+import { quoteContractSuggestions } from "./new_order_logic.mjs";
 import { QUOTE_CHANGED_TEXT, QUOTE_NOUNS, pageText } from "./announce_logic.mjs";
 import { directory, partyNodes, partyPicker } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, missionLabel, partyLabel } from "./names_logic.mjs";
@@ -120,9 +121,6 @@ function quoteRow(q, names, buyer) {
 }
 
 // The contracts of the manager suggested (list_contracts); any value may still be typed.
-function contractSuggestions(ctx) {
-  return ctx.call("list_contracts").then((l) => l.contracts.map((c) => c.contract_id)).catch(() => []);
-}
 
 function requestForm(ctx) {
   // « Prestataire »: a picker of the manager's contractors by name, the id sent (names.mjs: the session's one read);
@@ -131,13 +129,27 @@ function requestForm(ctx) {
   // A7: the manager's active property nodes (the first page of list_property_nodes) suggested by id; the label of
   // the node chosen fills « Libellé du site » when it is empty. Any id may still be typed.
   const nodes = activeNodes(ctx.call, { maxPages: 1 }).then((r) => r.rows).catch(() => []);
+  // « Marché »: the chosen contractor's contracts suggested, each with its contractor by name (another's is refused)
+  const contracts = ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+  const contract = field({ name: "contract_id", label: "Marché", required: true,
+    suggestions: contracts.then((rows) => quoteContractSuggestions(rows, "")) });
+  // the contractor chosen (its only one chosen already, once the picker is drawn): its contracts, its only one filled in
+  const suggestContracts = async () => {
+    const chosen = contractor.field?.input?.value ?? "";
+    const options = quoteContractSuggestions(await contracts, chosen);
+    contract.querySelector("datalist")?.replaceChildren(...suggestionOptions(options));
+    if (chosen && options.length === 1 && !contract.input.value.trim()) contract.input.value = options[0].value;
+  };
+  contractor.node.addEventListener("change", suggestContracts);
+  contractor.ready.then(suggestContracts);
   const fields = [
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
     contractor.node,
-    field({ name: "contract_id", label: "Marché", required: true, suggestions: contractSuggestions(ctx) }),
+    contract,
     field({ name: "title", label: "Objet", required: true }),
     field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
-      paths: ["site_node", "site.node_id", "site"], suggestions: nodes.then((rows) => rows.map((n) => n.node_id)) }),
+      paths: ["site_node", "site.node_id", "site"],
+      suggestions: nodes.then((rows) => rows.map((n) => ({ value: n.node_id, label: n.label ?? "" }))) }),
     field({ name: "site_label", label: "Libellé du site", paths: ["site_label", "site.label"] }),
     field({ name: "order_id", label: "Commande complétée (devis de travaux supplémentaires)",
       hint: "Laisser vide pour un nouveau devis." }),
@@ -165,7 +177,7 @@ function requestForm(ctx) {
       const sent = await send.send(body);
       if (sent.ignored) return;
       const quote = sent.reply;
-      result.textContent = `Devis ${quote.quote_id} demandé à ${quote.contractor_id}.`;
+      result.textContent = `Devis ${quote.quote_id} demandé à ${partyLabel(await contractor.ready, quote.contractor_id)}.`;
       setTimeout(() => ctx.go(quoteHref(quote)), 500);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);

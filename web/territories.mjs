@@ -110,3 +110,6 @@ export const TERRITORIES = Object.freeze({
   "NC": Object.freeze({ name: "Nouvelle-Calédonie", time_zone: "Pacific/Noumea", time_zone_label: "Heures de la Nouvelle-Calédonie" }),
   "WF": Object.freeze({ name: "Wallis-et-Futuna", time_zone: "Pacific/Wallis", time_zone_label: "Heures de Wallis-et-Futuna" }),
 });
+// The codes in the platform's order (metropolitan départements, then overseas): an object lists the codes that
+// read as numbers (« 10 », « 971 ») before the others (« 01 », « 2A »), so a list to choose from follows this one.
+export const TERRITORY_CODES = Object.freeze(["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "2A", "2B", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "51", "52", "53", "54", "55", "56", "57", "58", "59", "60", "61", "62", "63", "64", "65", "66", "67", "68", "69", "70", "71", "72", "73", "74", "75", "76", "77", "78", "79", "80", "81", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92", "93", "94", "95", "971", "972", "973", "974", "976", "BL", "MF", "PM", "PF", "NC", "WF"]);

@@ -63,8 +63,15 @@ export function field({ name, label, type = "text", value = "", hint = null, req
     h("div", { className: "label-row" }, h("label", { for: id }, label),
       required ? h("span", { className: "req", "aria-hidden": "true" }, "*") : null),
     hintNode, input, datalist, note);
-  if (datalist) suggestions.then((values) => datalist.replaceChildren(...values.map((v) => h("option", { value: v }))));
+  if (datalist) suggestions.then((values) => datalist.replaceChildren(...suggestionOptions(values)));
   return register(wrap, input, note, name, paths);
+}
+
+// A datalist's <option>s: each suggestion a value, or { value, label } — the label shown beside the value (a contract's
+// contractor, a node's label), the value what is typed in.
+export function suggestionOptions(values) {
+  return (values ?? []).map((v) => (typeof v === "string" ? h("option", { value: v })
+    : h("option", { value: v.value, label: v.label || null })));
 }
 
 function register(wrap, input, note, name, paths) {

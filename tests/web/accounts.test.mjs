@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   ROLE_RIGHTS, accountChange, accountCreation, accountRequestBody, accountRequestOutcome, accountRequestTitle,
-  accountRowView, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
+  accountRowView, accountsCountText, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,
 } from "../../web/accounts_logic.mjs";
 
 const paul = { uid: "u1", email: "paul@acme.fr", display_name: "Paul Chef", role: "contractor", tenant: "ctr-acme",
@@ -95,4 +95,13 @@ test("D7: the Utilisateurs request names the account of the requester's own part
   assert.match(said, /au plus tard le 13\/03\/2026 .*\(délai D7, 72 heures ouvrées\)\.$/);
   assert.doesNotMatch(said, /bénéficiaire/);
   assert.match(accountRequestOutcome(reply, "beneficiary"), /^Demande de compte bénéficiaire enregistrée/);
+});
+
+test("« Comptes » counts a party's accounts in plain French and names the party, « 1 compte de ACME Maintenance (ctr-acme). »", () => {
+  assert.equal(accountsCountText(1, "ctr-acme", "ACME Maintenance", true), "1 compte de ACME Maintenance (ctr-acme).");
+  assert.equal(accountsCountText(3, "ctr-acme", "ACME Maintenance", true), "3 comptes de ACME Maintenance (ctr-acme).");
+  assert.equal(accountsCountText(0, "ctr-acme", null, true), "0 compte de ctr-acme.");
+  assert.equal(accountsCountText(2, "ctr-acme", "ctr-acme", true), "2 comptes de ctr-acme.");  // a name that is the id
+  assert.equal(accountsCountText(200, "mgr-x", "Office X", false),
+    "200 comptes de Office X (mgr-x) — liste limitée aux premières pages.");
 });

@@ -103,6 +103,13 @@ test("B18: the phone call's time is typed on the clock of the caller's territory
   assert.deepEqual(options[0], { value: "", label: "Non précisé (heure de Paris)" });
   assert.ok(options.some((o) => o.value === "972" && o.label === "Martinique (972)"));
   assert.ok(options.some((o) => o.value === "2A" && o.label === "Corse-du-Sud (2A)"));
+  // in the platform's order, Ain (01) first and Corsica after 19 — not the codes that look like numbers first, as an
+  // object's keys would list them (« Aube (10) » first, « Ain (01) » after « Mayotte (976) »)
+  const codes = options.slice(1).map((o) => o.value);
+  assert.deepEqual(codes.slice(0, 3), ["01", "02", "03"]);
+  assert.deepEqual(codes.slice(codes.indexOf("19"), codes.indexOf("19") + 4), ["19", "2A", "2B", "21"]);
+  assert.ok(codes.indexOf("95") < codes.indexOf("971"));
+  assert.equal(codes.at(-1), "WF");
   assert.match(callTimeHint("972", new Date("2026-03-05T12:00:00Z")), /^Heure de la Martinique \(UTC−4\), format jj\/mm\/aaaa/);
   assert.match(callTimeHint("69"), /^Heure de Paris, format/);
   assert.match(callTimeHint(""), /^Heure de Paris, format/);

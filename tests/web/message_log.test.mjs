@@ -2,7 +2,7 @@
 // each error next to the field it names in French, the order linked, the correction, and the empty states.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { emptyLogText, fieldLabel, messageLogQuery, messageRowView } from "../../web/message_log_logic.mjs";
+import { emptyLogText, fieldLabel, messageCountText, messageLogQuery, messageRowView } from "../../web/message_log_logic.mjs";
 
 const refused = {
   key: "79804f71e3dfa34457743f2e4f683959436223e4", received_at: "2026-03-04T07:10:05.402000Z", channel: "rest",
@@ -75,4 +75,11 @@ test("an empty list of refused messages says that everything was accepted", () =
     "Aucun message refusé : tout ce que ce prestataire a envoyé à la plateforme a été accepté.");
   assert.equal(emptyLogText(""), "Vous n'avez encore envoyé aucun message.");
   assert.equal(emptyLogText("accepted"), "Aucun message accepté pour le moment.");
+});
+
+test("« Messages envoyés » counts its messages in plain French, « 1 message affiché. », not « message(s) affiché(s) »", () => {
+  assert.equal(messageCountText(0, false), "");
+  assert.equal(messageCountText(1, false), "1 message affiché.");
+  assert.equal(messageCountText(30, false), "30 messages affichés.");
+  assert.equal(messageCountText(30, true), "30 messages affichés — d'autres, plus anciens, suivent.");
 });

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, contractorRegistration, filterParties, listState, offeredState,
+  partiesCountText,
   partyListFailure, partyLists, partyOptions, partyRowView, conformanceProgressLines, d2Text, managersText,
 } from "../../web/logic.mjs";
 
@@ -167,4 +168,17 @@ test("A10: a contractor not connected says by when it is due to be, on its D2's 
     "Raccordement attendu avant le 11/03/2026 — délai dépassé");
   assert.equal(partyRowView(waiting, before).d2, "Raccordement attendu avant le 11/03/2026");
   assert.equal(partyRowView(acme).d2, null);  // connected: no D2 open
+});
+
+test("the directory's count agrees with its number and each kind's gender, « 1 prestataire affiché sur 4. »", () => {
+  assert.equal(partiesCountText("contractor", 1, 4, true), "1 prestataire affiché sur 4.");
+  assert.equal(partiesCountText("contractor", 4, 4, true), "4 prestataires affichés sur 4.");
+  assert.equal(partiesCountText("manager", 0, 3, true), "0 gestionnaire affiché sur 3.");
+  assert.equal(partiesCountText("beneficiary", 2, 2, true), "2 bénéficiaires affichés sur 2.");
+  assert.equal(partiesCountText("purchasing_body", 1, 1, true), "1 centrale d'achat affichée sur 1.");
+  assert.equal(partiesCountText("purchasing_body", 3, 5, true), "3 centrales d'achat affichées sur 5.");
+  // a list cut at its pages says so
+  assert.equal(partiesCountText("contractor", 2, 500, false),
+    "2 prestataires affichés sur 500 — liste limitée aux premières pages : précisez la recherche.");
+  for (const kind of Object.keys(LISTED_KIND_LABELS)) assert.doesNotMatch(partiesCountText(kind, 1, 2, true), /\(s\)/);
 });

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { QUOTE_LABELS, QUOTE_PAGE, quoteListQuery } from "../../web/logic.mjs";
+import { contractOptions, quoteContractSuggestions } from "../../web/new_order_logic.mjs";
 
 test("the first page asks for a page of quotes, every state, no cursor", () => {
   assert.equal(quoteListQuery(), `limit=${QUOTE_PAGE}`);
@@ -30,4 +31,22 @@ test("the search by reference is sent trimmed, and with it no cursor (one short 
   const query = new URLSearchParams(quoteListQuery({ state: "submitted", quoteId: "  dv-2026-0001 ", cursor: "eyJ0" }));
   assert.deepEqual(Object.fromEntries(query), { state: "submitted", limit: String(QUOTE_PAGE), quote_id: "dv-2026-0001" });
   assert.equal(quoteListQuery({ quoteId: "   " }), `limit=${QUOTE_PAGE}`);
+});
+
+test("« Demander un devis »: « Marché » suggests the chosen contractor's contracts, each named with its contractor", () => {
+  const contracts = [
+    { contract_id: "AC-2026-033", contractor_id: "ctr-volta", contractor_name: "Volta Électricité", status: "active",
+      starts_on: "2026-01-01", ends_on: "2029-12-31" },
+    { contract_id: "AC-2026-017", contractor_id: "ctr-acme", contractor_name: "ACME Maintenance", status: "active",
+      starts_on: "2026-01-01", ends_on: "2029-12-31" },
+  ];
+  // no contractor chosen yet: every contract, by id, its contractor by name beside it
+  assert.deepEqual(quoteContractSuggestions(contracts, "").map((o) => o.value), ["AC-2026-017", "AC-2026-033"]);
+  assert.deepEqual(quoteContractSuggestions(contracts, ""), contractOptions(contracts));
+  // ACME chosen: its contract only — not Volta's, which the platform would refuse (« n'est pas attribué »)
+  assert.deepEqual(quoteContractSuggestions(contracts, " ctr-acme "), [{ value: "AC-2026-017",
+    label: "AC-2026-017 — ACME Maintenance (ctr-acme), du 01/01/2026 au 31/12/2029" }]);
+  // a contractor with none: none suggested (any id may still be typed)
+  assert.deepEqual(quoteContractSuggestions(contracts, "ctr-autre"), []);
+  assert.deepEqual(quoteContractSuggestions(null, "ctr-acme"), []);
 });

@@ -6,6 +6,7 @@ being typed in stays as it is, and a row holding the focus is not replaced until
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +17,7 @@ from shared.domain.sourcing.messages import SubmitNeed
 from shared.domain.sourcing.records import Beneficiary, Professional
 from shared.service.sourcing import needs, paths, pool
 from shared.service.transaction import transact
+from tests.builders import issue_order_body
 from tests.fakes import FixedClock
 from tests.functional.erp import Erp
 from tests.sourcing_builders import a_beneficiary, a_need_content, a_professional
@@ -43,6 +45,10 @@ def test_the_quotes_list_shows_a_quote_answered_elsewhere_without_reload_and_nev
     expect(page.locator(".list-live .status")).to_contain_text("actualisation toutes les")
     # and the manager typing a new request meanwhile, the cursor in « Objet »
     form = page.locator("#request-quote")
+    # (« Marché »: its only contractor chosen, that contractor's only contract filled in, and suggested named with it)
+    expect(form.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
+    expect(form.locator("datalist option[value='AC-2026-017']")).to_have_attribute(
+        "label", re.compile(r"^AC-2026-017 — .*\(ctr-test\)"))
     form.get_by_label("Référence du devis").fill("DV-EN-COURS")
     form.get_by_label("Objet", exact=True).fill("Robinet du hall")
     valid_until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
@@ -74,6 +80,25 @@ def test_the_quotes_list_shows_a_quote_answered_elsewhere_without_reload_and_nev
     page.locator(".list-live").get_by_role("button", name="Actualiser").click()
     expect(row.locator("td").nth(4)).to_have_text("2")
     expect(page.locator(".list-live .status")).not_to_contain_text("Des devis ont changé")
+
+
+def test_the_dashboard_offers_actualiser_as_the_quotes_list_does_and_it_reads_the_page_again(app, platform):
+    # Given two orders of the manager, and its dashboard open, following the order stream
+    manager = Erp(platform, "manager", "mgr-test")
+    for order_id in ("BC-ACT-1", "BC-ACT-2"):
+        assert manager.post("receive_order", issue_order_body(order_id, title=f"Fuite {order_id}")).status_code == 201
+    page = app.sign_in("manager")
+    expect(page.locator("tr[data-order]")).to_have_count(2)
+    live = page.locator(".list-live")
+    expect(live.locator("p.status")).to_contain_text("Actualisé à")
+    page.wait_for_timeout(1000)  # the page's one re-read after the stream opened is done
+    # When the manager presses « Actualiser », beside the line saying when the list was read
+    with page.expect_request(lambda r: r.url.startswith(platform.url("list_orders")) and "order_id=" not in r.url):
+        live.get_by_role("button", name="Actualiser").click()
+    # Then the page is read again, its rows as they were, and the status line still says when it was read
+    expect(page.locator("tr[data-order]")).to_have_count(2)
+    expect(live.locator("p.status")).to_contain_text("Actualisé à")
+    expect(page.locator("main .errors")).to_have_count(0)
 
 
 def proposable_need(firestore, need_id: str) -> None:

@@ -53,7 +53,7 @@ def test_the_operator_reads_the_directory_and_picks_the_caller_of_a_phone_incide
     # the text filter keeps the rows whose id or name holds every word typed
     page.get_by_label("Rechercher (identifiant ou raison sociale)").fill("couverture")
     expect(contractors.locator("tbody tr")).to_have_count(1)
-    expect(page.get_by_role("status")).to_contain_text("1 prestataires affiché(s)")
+    expect(page.get_by_role("status")).to_contain_text("1 prestataire affiché sur ")
     page.get_by_label("Rechercher (identifiant ou raison sociale)").fill("")
     # the beneficiaries, with their region; the managers without the beneficiary's space — chosen while the
     # contractors' list is read again and answers last: that late answer does not fill the beneficiaries' table
