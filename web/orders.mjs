@@ -316,8 +316,10 @@ function orderRow(row, role, changed, names) {
 function progress(row) {
   const { value, text, note } = progressView(row);
   if (value === null) return text;
-  return h("span", { className: "progress" }, h("progress", { max: 100, value, "aria-label": `Avancement ${text}` }),
-    ` ${text}`, note ? h("div", { className: "sub" }, note) : null);
+  // the bar and its figure on one line (.figure): « 10 » and « % » were split over two in the list's narrow column
+  return h("span", { className: "progress" }, h("span", { className: "figure" },
+    h("progress", { max: 100, value, "aria-label": `Avancement ${text}` }), ` ${text}`),
+  note ? h("div", { className: "sub" }, note) : null);
 }
 
 // --- one order ------------------------------------------------------------------------------

@@ -249,6 +249,13 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     expect(page.locator("tr[data-order='BC-S2']")).to_be_visible()
     fits(app, page, "tableau de bord")
     order_card(page, "BC-S2")
+    # at a tablet's width the list is a table: its progress bar and figure stay on one line (« 100 » then « % » under
+    # it in the column's width, before)
+    page.set_viewport_size(TABLET)
+    figure = page.locator("tr[data-order='BC-S2'] .progress .figure")
+    expect(figure).to_contain_text("100 %")
+    assert figure.evaluate("e => e.getClientRects().length") == 1, "the progress figure wraps at a tablet's width"
+    page.set_viewport_size(PHONE)
     app.check(page, "telephone-gestionnaire-tableau-de-bord", shot=False)
     page.get_by_role("link", name="BC-S2").tap()
     expect(page.locator("#reception")).to_be_visible()
