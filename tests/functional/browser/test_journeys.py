@@ -546,7 +546,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     page.get_by_label("Pilote : téléphone mobile").fill("06 12 34 56 78")
     page.get_by_role("button", name="Envoyer").click()
     expect(page.locator(".facts")).to_contain_text("planifié")
-    expect(page.locator(".facts")).to_contain_text("Léa Martin — +33612345678")
+    expect(page.locator(".facts")).to_contain_text("Léa Martin — 06 12 34 56 78")
     expect(page.locator(".facts")).to_contain_text(f"Prévu {start.strftime('%d/%m/%Y')} 08:00")
     app.check(page, "prestataire-commande")
     # A PDF upload sent without its file is told in French next to it (not the English browser's bubble)
