@@ -663,11 +663,20 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(client.locator("option[value='mgr-test']")).to_have_text("Rhône Habitat Essai (mgr-test, gestionnaire)")
     expect(client).to_have_value("mgr-test")
     expect(page.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
-    page.get_by_label("Élément de patrimoine (identifiant)").fill("LYON-BAT-A")
+    # A7: the node of the client's property tree, which the contractor cannot list: the sites of its orders with that
+    # client are offered by name, and the name typed (any case) is taken for its node, its label filled
+    node = page.get_by_label("Élément de patrimoine (identifiant)")
+    expect(page.locator(f"#{node.get_attribute('list')} option[value='LYON-BAT-A-LOG-12']")).to_have_attribute(
+        "label", "Bâtiment A, logement 12")
+    node.fill(" bâtiment a, logement 12 ")
+    node.press("Tab")
+    expect(node).to_have_value("LYON-BAT-A-LOG-12")
+    expect(page.get_by_label("Libellé du site")).to_have_value("Bâtiment A, logement 12")
     fill_raised_quote(page, "DV-C2", "Remplacement du robinet d'arrêt", ("PLB-010", "Recherche de fuite", "85,00"))
     app.check(page, "prestataire-devis-propose", shot=False)
     page.get_by_role("button", name="Proposer le devis").click()
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-C2"))).to_be_visible()
+    expect(page.locator(".facts")).to_contain_text("Bâtiment A, logement 12")
     expect(page.locator(".facts")).to_contain_text("proposé par le prestataire")
     expect(page.locator(".facts")).to_contain_text("remis")
 
