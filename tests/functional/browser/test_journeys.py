@@ -686,6 +686,11 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.get_by_label("Gestionnaire", exact=True)).to_have_value("mgr-test")
     expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Plomberie Essai \(ctr-test\)"))).to_be_visible()
     app.check(page, "prestataire-penalites")
+    expect(page.locator("#announcer")).to_have_text(re.compile(r"^Relevé .* affiché ci-dessous\.$"))
+    # the next screen does not keep the sentence, to be found at its end by a screen reader's reading cursor
+    page.get_by_role("link", name="Marchés").click()
+    expect(page.get_by_role("heading", name="Mes marchés", level=1)).to_be_visible()
+    expect(page.locator("#announcer")).to_have_text("")
 
 
 def register_pool(platform) -> None:
