@@ -11,8 +11,8 @@ import {
   orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
-import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseSiteNode, raiseSiteOptions,
-  raiseTarget } from "./sourcing_logic.mjs";
+import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderOptions, raiseSiteNode,
+  raiseSiteOptions, raiseTarget } from "./sourcing_logic.mjs";
 import {
   announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, table,
 } from "./ui.mjs";
@@ -382,8 +382,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   });
   // A7, B16: a manager's quote is at a node of its property tree; a beneficiary has none — its quote names the mission
   // it concerns (« Mission concernée », among its missions with this titulaire), whose order and site the platform takes
-  // a manager's node: the sites of the contractor's orders with it offered by name (raiseSiteOptions), a name typed
-  // taken for its node (raiseSiteNode) — people know « Bâtiment A », not « LYON-BAT-A »
+  // a manager's node: its sites offered by name, a name typed taken for its node (« Bâtiment A », not « LYON-BAT-A »)
   let siteOptions = [];
   const siteNode = field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
     value: order?.site?.node_id ?? "", paths: ["site_node", "site.node_id", "site"], suggestions: Promise.resolve([]),
@@ -391,7 +390,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   const siteLabel = field({ name: "site_label", label: "Libellé du site", value: order?.site?.label ?? "",
     paths: ["site_label", "site.label"] });
   const orderField = field({ name: "order_id", label: "Commande complétée (travaux complémentaires)", value: orderId,
-    hint: "Laisser vide pour un devis spontané." });
+    hint: "Laisser vide pour un devis spontané.", suggestions: Promise.resolve([]) });
   const missionField = field({ name: "mission_id", label: "Mission concernée", required: true, paths: ["mission_id", "order_id"],
     options: [{ value: "", label: "— Choisir —" }],
     hint: "Un bénéficiaire n'a pas de patrimoine : le devis porte sur l'une de ses missions et complète sa commande." });
@@ -409,11 +408,11 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     if (!chosen) return;
     const rows = await turn(ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen, limit: "100" })
       .toString() }).then((page) => page.orders).catch(() => []));
-    if (!beneficiary) {
-      siteOptions = raiseSiteOptions(rows, chosen);
-      siteNode.querySelector("datalist")?.replaceChildren(...siteOptions.map((o) => h("option", { value: o.value,
-        label: o.label === o.value ? null : o.label })));
-      return;
+    if (!beneficiary) {  // the sites and the orders of its orders with that manager suggested, by name
+      const fill = (part, options) => part.querySelector("datalist")?.replaceChildren(...options.map((o) =>
+        h("option", { value: o.value, label: o.label === o.value ? null : o.label })));
+      fill(siteNode, siteOptions = raiseSiteOptions(rows, chosen));
+      return fill(orderField, raiseOrderOptions(rows, chosen));
     }
     const choices = raiseMissionOptions(rows, chosen);
     const wanted = view?.mission?.mission_id ?? (choices.length === 1 ? choices[0].value : "");

@@ -219,6 +219,13 @@ export function raiseSiteOptions(rows, clientId) {
     .sort((a, b) => a.label.localeCompare(b.label, "fr") || a.value.localeCompare(b.value));
 }
 
+// « Commande complétée » (A2.5 supplementary works): the contractor's orders with that client not ended, offered by
+// reference with their title. → [{ value: order_id, label: title or null }]
+export function raiseOrderOptions(rows, clientId) {
+  return (rows ?? []).filter((r) => r?.order_id && r.manager_id === clientId && !ENDED_STATES.includes(r.state))
+    .map((r) => ({ value: r.order_id, label: r.title ?? null }));
+}
+
 // What « Élément de patrimoine » typed names: a site offered, by its id or its name (trimmed, any case — people type
 // « Bâtiment A », not « LYON-BAT-A »), else the text as typed (an id the platform checks). → { node_id, label }
 export function raiseSiteNode(typed, options) {

@@ -9,7 +9,7 @@ import {
   GUARANTEE_DAYS, clientColumnLabel, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   needAwaitsProposals, needChanged, budgetFacts,
   orderClientLabel, orderMissionHref,
-  penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseSiteNode, raiseSiteOptions, raiseTarget,
+  penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseOrderOptions, raiseSiteNode, raiseSiteOptions, raiseTarget,
   recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
 
@@ -232,6 +232,19 @@ test("a contractor's own quote: the sites of its orders with that manager offere
   assert.deepEqual(raiseSiteNode("  bâtiment a ", options), { node_id: "LYON-BAT-A", label: "Bâtiment A" });
   assert.deepEqual(raiseSiteNode("LYON-BAT-B", options), { node_id: "LYON-BAT-B", label: "Bâtiment B" });
   assert.deepEqual(raiseSiteNode("AUTRE-1", options), { node_id: "AUTRE-1", label: null });
+});
+
+test("a contractor's own quote: the orders it may complete with that manager offered by reference and title", () => {
+  const rows = [
+    { manager_id: "mgr-a", order_id: "BC-1", title: "Fuite sous évier", state: "in_progress" },
+    { manager_id: "mgr-a", order_id: "BC-2", state: "scheduled" },
+    { manager_id: "mgr-a", order_id: "BC-3", title: "Annulée", state: "cancelled" },
+    { manager_id: "mgr-a", order_id: "BC-4", title: "Close", state: "closed" },
+    { manager_id: "mgr-b", order_id: "BC-5", title: "Ailleurs", state: "issued" },
+  ];
+  assert.deepEqual(raiseOrderOptions(rows, "mgr-a"), [
+    { value: "BC-1", label: "Fuite sous évier" }, { value: "BC-2", label: null }]);
+  assert.deepEqual(raiseOrderOptions(null, "mgr-a"), []);
 });
 
 test("a beneficiary's quote names its mission and no site; a manager's names its node, and the order it completes", () => {

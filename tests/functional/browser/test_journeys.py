@@ -655,6 +655,8 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.get_by_role("heading", name="Réviser le devis (nouvelle version)")).to_be_visible()
 
     # A quote nobody asked for (A2.4): raised from the quotes screen, submitted at once in version 1
+    assert manager.post("receive_order", issue_order_body("BC-C3", title="Robinet BC-C3", lines=LINES,
+                                                          site={"node_id": "LYON-BAT-A"})).status_code == 201
     page.get_by_role("link", name="Devis", exact=True).click()
     page.get_by_role("link", name="Proposer un devis").click()
     # the client is picked among the spaces of its contracts (all a manager's here: the field says « Gestionnaire »)
@@ -672,6 +674,10 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     node.press("Tab")
     expect(node).to_have_value("LYON-BAT-A-LOG-12")
     expect(page.get_by_label("Libellé du site")).to_have_value("Bâtiment A, logement 12")
+    # « Commande complétée »: its orders with that client suggested with their title, the cancelled ones not
+    orders = page.locator(f"#{page.get_by_label('Commande complétée (travaux complémentaires)').get_attribute('list')}")
+    expect(orders.locator("option[value='BC-C3']")).to_have_attribute("label", "Robinet BC-C3")
+    expect(orders.locator("option[value='BC-C1'], option[value='BC-C2']")).to_have_count(0)
     fill_raised_quote(page, "DV-C2", "Remplacement du robinet d'arrêt", ("PLB-010", "Recherche de fuite", "85,00"))
     app.check(page, "prestataire-devis-propose", shot=False)
     page.get_by_role("button", name="Proposer le devis").click()
