@@ -3,7 +3,7 @@
 // pure logic in logic.mjs. No framework, no build step, no CDN.
 import { ROLE_LABELS, authErrorMessage, decodeClaims, needsRefresh } from "./logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
-import { errorBox, errorSlot, field, frenchValidity, h } from "./ui.mjs";
+import { errorBox, errorSlot, field, frenchValidity, h, silence } from "./ui.mjs";
 import { PASSWORD_RULE, changeOutcome, mustChooseOwnPassword, newPasswordErrors } from "./password_logic.mjs";
 import * as orders from "./orders.mjs";
 import * as quotes from "./quotes.mjs";
@@ -467,6 +467,7 @@ function renderAccessibility() {
 
 function route() {
   stopLive();
+  silence();
   ctx = screenCtx();
   if (location.hash === ACCESSIBILITY_ROUTE) return renderAccessibility();
   if (!session) return renderSignIn();

@@ -677,6 +677,21 @@ export function executionInputs(move, order) {
   return inputs;
 }
 
+// The site lead as the order shows it: « Léa Martin — 06 12 34 56 78 », its mobile as people write it (mobileText).
+export function siteLeadText(lead) {
+  if (!lead) return "—";
+  const name = [lead.first_name, lead.last_name].filter(Boolean).join(" ");
+  return lead.mobile ? `${name} — ${mobileText(lead.mobile)}` : name;
+}
+
+// A French mobile as the platform stores it (« +33612345678 », shared/domain/phone.py) read as people write it:
+// « 06 12 34 56 78 ». Any other number as it is.
+export function mobileText(mobile) {
+  const national = /^\+33([67]\d{8})$/.exec(mobile ?? "")?.[1];
+  const digits = national ? `0${national}` : /^0[67]\d{8}$/.test(mobile ?? "") ? mobile : null;
+  return digits ? digits.match(/\d\d/g).join(" ") : mobile ?? "";
+}
+
 // The value each site-lead input starts with: the order's site lead, if any.
 export function siteLeadValues(order) {
   const lead = order?.site_lead ?? {};

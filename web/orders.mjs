@@ -8,7 +8,7 @@ import {
   timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
   nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
 } from "./logic.mjs";
-import { eventFacts, eventStateText, orderStateText } from "./logic.mjs";  // A6 history: each event's state and what it carried
+import { eventFacts, eventStateText, orderStateText, siteLeadText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
   announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder,
   scrollFrame, table,
@@ -319,8 +319,10 @@ function orderRow(row, role, changed, names) {
 function progress(row) {
   const { value, text, note } = progressView(row);
   if (value === null) return text;
-  return h("span", { className: "progress" }, h("progress", { max: 100, value, "aria-label": `Avancement ${text}` }),
-    ` ${text}`, note ? h("div", { className: "sub" }, note) : null);
+  // the bar and its figure on one line (.figure): « 10 » and « % » were split over two in the list's narrow column
+  return h("span", { className: "progress" }, h("span", { className: "figure" },
+    h("progress", { max: 100, value, "aria-label": `Avancement ${text}` }), ` ${text}`),
+  note ? h("div", { className: "sub" }, note) : null);
 }
 
 // --- one order ------------------------------------------------------------------------------
@@ -378,7 +380,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     ["Site", siteText(o.site)], ["Montant", formatEuros(view.total_cents)],
     ["Rendez-vous / dates", scheduleText(o, zone)],
     ["Début / fin réels", `${at(o.actual_start)} → ${at(o.actual_end)}`],
-    ["Pilote", o.site_lead ? `${o.site_lead.first_name} ${o.site_lead.last_name} — ${o.site_lead.mobile}` : "—"],
+    ["Pilote", siteLeadText(o.site_lead)],
     ["Date de facture", formatDateTime(o.invoice_date)], ...sequenceFacts(o, role),
     // B12: who does a mission now, and its changes of professional (the titulaire reads them here)
     ...(view.mission?.professional_id ? [["Professionnel de la mission", orderMissionProfessional(view.mission, zone)]] : []),

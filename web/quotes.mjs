@@ -11,7 +11,8 @@ import {
   orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes } from "./coverage_logic.mjs";
-import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseTarget } from "./sourcing_logic.mjs";
+import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderOptions, raiseSiteNode,
+  raiseSiteOptions, raiseTarget } from "./sourcing_logic.mjs";
 import {
   announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, suggestionOptions, table,
 } from "./ui.mjs";
@@ -393,12 +394,15 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   });
   // A7, B16: a manager's quote is at a node of its property tree; a beneficiary has none — its quote names the mission
   // it concerns (« Mission concernée », among its missions with this titulaire), whose order and site the platform takes
+  // a manager's node: its sites offered by name, a name typed taken for its node (« Bâtiment A », not « LYON-BAT-A »)
+  let siteOptions = [];
   const siteNode = field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
-    value: order?.site?.node_id ?? "", paths: ["site_node", "site.node_id", "site"] });
+    value: order?.site?.node_id ?? "", paths: ["site_node", "site.node_id", "site"], suggestions: Promise.resolve([]),
+    hint: "Un site de vos commandes chez ce client (son nom ou son identifiant)." });
   const siteLabel = field({ name: "site_label", label: "Libellé du site", value: order?.site?.label ?? "",
     paths: ["site_label", "site.label"] });
   const orderField = field({ name: "order_id", label: "Commande complétée (travaux complémentaires)", value: orderId,
-    hint: "Laisser vide pour un devis spontané." });
+    hint: "Laisser vide pour un devis spontané.", suggestions: Promise.resolve([]) });
   const missionField = field({ name: "mission_id", label: "Mission concernée", required: true, paths: ["mission_id", "order_id"],
     options: [{ value: "", label: "— Choisir —" }],
     hint: "Un bénéficiaire n'a pas de patrimoine : le devis porte sur l'une de ses missions et complète sa commande." });
@@ -413,15 +417,27 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     siteNode.input.required = !beneficiary;
     missionField.hidden = !beneficiary;
     missionField.input.required = beneficiary;
-    if (!beneficiary) return;
+    if (!chosen) return;
     const rows = await turn(ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen, limit: "100" })
       .toString() }).then((page) => page.orders).catch(() => []));
+    if (!beneficiary) {  // the sites and the orders of its orders with that manager suggested, by name
+      const fill = (part, options) => part.querySelector("datalist")?.replaceChildren(...options.map((o) =>
+        h("option", { value: o.value, label: o.label === o.value ? null : o.label })));
+      fill(siteNode, siteOptions = raiseSiteOptions(rows, chosen));
+      return fill(orderField, raiseOrderOptions(rows, chosen));
+    }
     const choices = raiseMissionOptions(rows, chosen);
     const wanted = view?.mission?.mission_id ?? (choices.length === 1 ? choices[0].value : "");
     missionField.input.replaceChildren(...[{ value: "", label: choices.length ? "— Choisir —" : "Aucune mission en cours" },
       ...choices].map((o) => h("option", { value: o.value, selected: o.value === wanted }, o.label)));
   };
   clientField.input.addEventListener("change", showKind);
+  siteNode.input.addEventListener("change", () => {
+    const site = raiseSiteNode(siteNode.input.value, siteOptions);
+    if (!site.node_id) return;
+    siteNode.input.value = site.node_id;
+    if (site.label && !siteLabel.input.value.trim()) siteLabel.input.value = site.label;
+  });
   const fields = [
     clientField,
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
@@ -446,8 +462,9 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     slot.clear();
     const v = Object.fromEntries(new FormData(form).entries());
     const { lines: read, errors } = lines.read(v);
-    const target = raiseTarget({ beneficiary, missionId: missionField.input.value, siteNode: siteNode.input.value,
-      siteLabel: siteLabel.input.value, orderId: orderField.input.value });
+    const site = raiseSiteNode(siteNode.input.value, siteOptions);
+    const target = raiseTarget({ beneficiary, missionId: missionField.input.value, siteNode: site.node_id,
+      siteLabel: siteLabel.input.value.trim() || site.label || "", orderId: orderField.input.value });
     errors.push(...target.errors);
     const valid = readValidUntil(validUntil, errors);
     if (errors.length) return slot.show(errors);

@@ -188,16 +188,18 @@ function drawNeed(ctx, needId, need, paint) {
 function rankingTable(needId, candidates, result) {
   return h("div", {},
     result.partial ? h("p", { className: "hint" }, "Résultats partiels : aucun profil ne remplit tous les critères.") : null,
+    // on a phone each professional a card (table.cards in style.css): the column's name (data-label) before its value,
+    // the name, then « Pourquoi » across the screen's width
     table(["Rang", "Professionnel", "Score", "Pourquoi", "TJM"], candidates.map((c) => h("tr", { "data-professional": c.professional_id },
-      h("td", { className: "num" }, String(c.rank)),
+      h("td", { className: "num", "data-label": "Rang" }, String(c.rank)),
       h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}/professionals/${encodeURIComponent(c.professional_id)}` },
         c.name)),
-      h("td", { className: "num" }, `${Math.round(c.total * 100)} / 100`),
+      h("td", { className: "num", "data-label": "Score" }, `${Math.round(c.total * 100)} / 100`),
       h("td", {}, c.explanation, h("div", { className: "sub criteria" }, criteriaText(c.criteria, result.weights)),
         c.missed?.length ? h("div", { className: "sub warn" },
           `Critères manqués : ${c.missed.map((m) => CRITERIA_LABELS[m] ?? m).join(", ")}`) : null),
-      h("td", { className: "num" }, formatEuros(c.daily_rate_cents)))),
-    { label: "Professionnels classés", empty: "Aucun professionnel." }));
+      h("td", { className: "num", "data-label": "TJM" }, formatEuros(c.daily_rate_cents)))),
+    { label: "Professionnels classés", empty: "Aucun professionnel.", className: "cards" }));
 }
 
 function proposalsSection(ctx, need, refresh) {
@@ -222,11 +224,11 @@ function proposalsSection(ctx, need, refresh) {
       .filter(Boolean), need.proposals.map((p) => h("tr", { "data-proposal": p.professional_id },
       h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(need.need_id)}/professionals/${encodeURIComponent(p.professional_id)}` },
         p.name)),
-      h("td", {}, p.explanation), h("td", { className: "num" }, formatEuros(p.daily_rate_cents)),
-      h("td", {}, formatDateTime(p.guaranteed_until)),
-      h("td", {}, { proposed: "proposé", accepted: "accepté", refused: "refusé" }[p.status] ?? p.status),
+      h("td", {}, p.explanation), h("td", { className: "num", "data-label": "TJM" }, formatEuros(p.daily_rate_cents)),
+      h("td", { "data-label": "Garantie jusqu'au" }, formatDateTime(p.guaranteed_until)),
+      h("td", { "data-label": "Statut" }, { proposed: "proposé", accepted: "accepté", refused: "refusé" }[p.status] ?? p.status),
       open ? h("td", {}, h("button", { type: "button", onclick: () => decide("accept", p.professional_id) },
-        `Accepter ${p.name}`)) : null)), { label: "Propositions" }),
+        `Accepter ${p.name}`)) : null)), { label: "Propositions", className: "cards" }),
     open ? [reason, h("div", { className: "actions" }, h("button", { type: "button", className: "danger",
       onclick: () => decide("abandon") }, "Refuser et abandonner la recherche"))] : null);
   const send = recorder(ctx, "decide_proposal", { form: section });

@@ -206,6 +206,36 @@ export function raiseMissionOptions(rows, clientId) {
     .map((r) => ({ value: r.mission_id, label: `${r.title ?? r.order_id} (${r.mission_id})` }));
 }
 
+// A7: a contractor's own quote (« Proposer un devis ») is at a node of its client's property tree, which the contractor
+// cannot list: the sites of its orders with that client are offered (`rows`: list_orders'), each once, by name
+// (its id when it has none). → [{ value: node_id, label }]
+export function raiseSiteOptions(rows, clientId) {
+  const byNode = new Map();
+  for (const r of rows ?? []) {
+    const node = r?.site?.node_id;
+    if (r.manager_id === clientId && node && !byNode.has(node)) byNode.set(node, r.site.label || node);
+  }
+  return [...byNode].map(([value, label]) => ({ value, label }))
+    .sort((a, b) => a.label.localeCompare(b.label, "fr") || a.value.localeCompare(b.value));
+}
+
+// « Commande complétée » (A2.5 supplementary works): the contractor's orders with that client not ended, offered by
+// reference with their title. → [{ value: order_id, label: title or null }]
+export function raiseOrderOptions(rows, clientId) {
+  return (rows ?? []).filter((r) => r?.order_id && r.manager_id === clientId && !ENDED_STATES.includes(r.state))
+    .map((r) => ({ value: r.order_id, label: r.title ?? null }));
+}
+
+// What « Élément de patrimoine » typed names: a site offered, by its id or its name (trimmed, any case — people type
+// « Bâtiment A », not « LYON-BAT-A »), else the text as typed (an id the platform checks). → { node_id, label }
+export function raiseSiteNode(typed, options) {
+  const text = (typed ?? "").trim();
+  const fold = (v) => v.toLocaleLowerCase("fr");
+  const known = (options ?? []).find((o) => o.value === text) ?? (options ?? []).find((o) => fold(o.label) === fold(text));
+  return known ? { node_id: known.value, label: known.label === known.value ? null : known.label }
+    : { node_id: text, label: null };
+}
+
 // B16, A7: where a raised quote is, by its client. A manager's: the node of its property tree typed (and the order
 // it completes, if any). A beneficiary has no property tree: its quote names the mission it concerns, whose order
 // it completes at its site (the platform takes both from the mission) — no site, no order typed.

@@ -165,6 +165,14 @@ export function announce(text) {
   announcing = setTimeout(() => { region.textContent = text; }, 100);
 }
 
+// A new screen: what the screen before said is no longer there to be read (a hidden sentence « Relevé … affiché
+// ci-dessous » left at the end of the next screen, found by a screen reader's reading cursor), nor said late.
+export function silence() {
+  clearTimeout(announcing);
+  const region = document.getElementById("announcer");
+  if (region) region.textContent = "";
+}
+
 export function errorBox(messages) {
   if (!messages?.length) return null;
   return h("div", { className: "errors", role: "alert" }, h("ul", {}, messages.map((m) => h("li", {}, m))));

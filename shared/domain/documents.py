@@ -266,6 +266,9 @@ def size_errors(size: int, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.file
     return []
 
 
+BROKEN_STRUCTURE = "structure interne endommagée : enregistrez-le de nouveau en PDF depuis le logiciel qui l'a produit"
+
+
 def inspect_pdf(data: bytes, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.file") -> tuple[PdfFacts | None, list[ErrorDetail]]:
     """Check that ``data`` is a complete, readable, unencrypted PDF; its facts or every reason not."""
     errors = size_errors(len(data), limit, field)
@@ -285,8 +288,9 @@ def inspect_pdf(data: bytes, limit: int = MAX_DOCUMENT_BYTES, field: str = "$.fi
         pages = len(reader.pages)
         for page in reader.pages:  # touch every page: a broken object table shows up here
             page.mediabox  # noqa: B018
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        return None, [ErrorDetail.of(field, "DOCUMENT_UNREADABLE", detail=type(exc).__name__)]
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
+        # said in words and with what to do, not by pypdf's exception class (« PdfReadError » means nothing to a person)
+        return None, [ErrorDetail.of(field, "DOCUMENT_UNREADABLE", detail=BROKEN_STRUCTURE)]
     if pages == 0:
         return None, [ErrorDetail.of(field, "DOCUMENT_UNREADABLE", detail="aucune page")]
     try:

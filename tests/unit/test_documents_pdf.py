@@ -42,6 +42,17 @@ def test_each_bad_file_is_refused_with_one_clear_error_on_the_file(data, code):
     assert errors[0].field == "$.file" and errors[0].message and "{" not in errors[0].message
 
 
+def test_a_pdf_whose_structure_is_broken_is_refused_in_words_a_person_reads_not_a_python_exception():
+    # Given PDFs whose object table is broken (pypdf raises its own exception on each)
+    for data in (a_pdf_with_a_broken_body(), b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"):
+        # When it is inspected
+        facts, errors = doc.inspect_pdf(data)
+        # Then the message says what is wrong and what to do, in French, naming no exception class
+        assert facts is None and codes(errors) == ["DOCUMENT_UNREADABLE"]
+        assert errors[0].message == ("Le PDF est illisible (structure interne endommagée : enregistrez-le de nouveau "
+                                     "en PDF depuis le logiciel qui l'a produit).")
+
+
 def test_a_file_over_the_limit_is_refused_before_being_parsed():
     # Given a valid PDF larger than the limit in force
     data = a_pdf(padding=4096)

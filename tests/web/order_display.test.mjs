@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  eventFacts, eventStateText, fullMonthLabel, progressText, progressView, sequenceFacts, siteText, statementHeading,
+  eventFacts, eventStateText, fullMonthLabel, mobileText, progressText, progressView, sequenceFacts, siteLeadText, siteText,
+  statementHeading,
 } from "../../web/logic.mjs";
 
 test("A6 progress: a « terminé » order reads 100 %, the figure last reported kept in a note", () => {
@@ -70,4 +71,18 @@ test("A6 history: an event that leaves the state as it was names it once, and wh
   // no report (the client's decision, the platform's own event) or nothing but the label: nothing added
   assert.equal(eventFacts({ label: "Commande suspendue" }), "");
   assert.equal(eventFacts({ report: { event: { label: "Commande prise en compte" }, state: "acknowledged" } }), "");
+});
+
+test("A6 site lead: its mobile as people write it (« 06 12 34 56 78 »), not as stored (« +33612345678 »)", () => {
+  assert.equal(mobileText("+33612345678"), "06 12 34 56 78");
+  assert.equal(mobileText("+33712345678"), "07 12 34 56 78");
+  assert.equal(mobileText("0612345678"), "06 12 34 56 78");
+  // anything else as it is: never a number changed into another
+  assert.equal(mobileText("+262692123456"), "+262692123456");
+  assert.equal(mobileText(""), "");
+  assert.equal(mobileText(undefined), "");
+  assert.equal(siteLeadText({ first_name: "Léa", last_name: "Martin", mobile: "+33612345678" }),
+    "Léa Martin — 06 12 34 56 78");
+  assert.equal(siteLeadText({ first_name: "Léa", last_name: "Martin" }), "Léa Martin");
+  assert.equal(siteLeadText(null), "—");
 });

@@ -9,7 +9,8 @@ import {
   GUARANTEE_DAYS, clientColumnLabel, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   needAwaitsProposals, needChanged, budgetFacts,
   orderClientLabel, orderMissionHref,
-  penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseTarget, recordTitle, regionText,
+  penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseOrderOptions, raiseSiteNode, raiseSiteOptions, raiseTarget,
+  recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
 
 test("the penalties screen offers the agreement's titulaire first, then its orders' contractors, each once", () => {
@@ -211,6 +212,39 @@ test("« Mission concernée » offers the beneficiary's missions with this titul
   ];
   assert.deepEqual(raiseMissionOptions(rows, "ben-lyon"), [{ value: "N-1-mission", label: "Mission : Recette (N-1-mission)" }]);
   assert.deepEqual(raiseMissionOptions(undefined, "ben-lyon"), []);
+});
+
+test("a contractor's own quote: the sites of its orders with that manager offered, each once, by name", () => {
+  const rows = [
+    { manager_id: "mgr-a", order_id: "BC-1", site: { node_id: "LYON-BAT-B", label: "Bâtiment B" } },
+    { manager_id: "mgr-a", order_id: "BC-2", site: { node_id: "LYON-BAT-A", label: "Bâtiment A" } },
+    { manager_id: "mgr-a", order_id: "BC-3", site: { node_id: "LYON-BAT-A", label: "Bâtiment A" } },
+    { manager_id: "mgr-a", order_id: "BC-4", site: { node_id: "LYON-LOG-1" } },
+    { manager_id: "mgr-a", order_id: "BC-5" },
+    { manager_id: "mgr-b", order_id: "BC-6", site: { node_id: "PARIS-1", label: "Paris" } },
+  ];
+  assert.deepEqual(raiseSiteOptions(rows, "mgr-a"), [
+    { value: "LYON-BAT-A", label: "Bâtiment A" }, { value: "LYON-BAT-B", label: "Bâtiment B" },
+    { value: "LYON-LOG-1", label: "LYON-LOG-1" }]);
+  assert.deepEqual(raiseSiteOptions(undefined, "mgr-a"), []);
+  // the site's name typed (trimmed, any case) is its node; an id, or anything else, stays as typed
+  const options = raiseSiteOptions(rows, "mgr-a");
+  assert.deepEqual(raiseSiteNode("  bâtiment a ", options), { node_id: "LYON-BAT-A", label: "Bâtiment A" });
+  assert.deepEqual(raiseSiteNode("LYON-BAT-B", options), { node_id: "LYON-BAT-B", label: "Bâtiment B" });
+  assert.deepEqual(raiseSiteNode("AUTRE-1", options), { node_id: "AUTRE-1", label: null });
+});
+
+test("a contractor's own quote: the orders it may complete with that manager offered by reference and title", () => {
+  const rows = [
+    { manager_id: "mgr-a", order_id: "BC-1", title: "Fuite sous évier", state: "in_progress" },
+    { manager_id: "mgr-a", order_id: "BC-2", state: "scheduled" },
+    { manager_id: "mgr-a", order_id: "BC-3", title: "Annulée", state: "cancelled" },
+    { manager_id: "mgr-a", order_id: "BC-4", title: "Close", state: "closed" },
+    { manager_id: "mgr-b", order_id: "BC-5", title: "Ailleurs", state: "issued" },
+  ];
+  assert.deepEqual(raiseOrderOptions(rows, "mgr-a"), [
+    { value: "BC-1", label: "Fuite sous évier" }, { value: "BC-2", label: null }]);
+  assert.deepEqual(raiseOrderOptions(null, "mgr-a"), []);
 });
 
 test("a beneficiary's quote names its mission and no site; a manager's names its node, and the order it completes", () => {

@@ -1,25 +1,27 @@
 """The web application on a phone (375×812, touch, device scale 2) and on a tablet (768×1024), in Chromium: the
 screens a person uses away from a desk — the sign-in, the header and its menu, the contractor's « Mes commandes »,
 an order (declare execution with its appointment, the lines' statuses, the PDF upload), its quotes, the
-titulaire's timesheet (B11 mission follow-up), the manager's dashboard, an order to receive (A6 reception) and a
-quote. On each, at both widths: the page never scrolls sideways (a table scrolls in its own frame, then a named region
+titulaire's timesheet (B11 mission follow-up), a beneficiary's ranked professionals (B2), the manager's dashboard, an
+order to receive (A6 reception) and a quote. On each, at both widths: the page never scrolls sideways (a table scrolls in its own frame, then a named region
 the keyboard scrolls, with a visible hint and a shadow), every control is a tap target of 44×44 px at least, each label
 stands above its field (docs/web-app.md « Sur un téléphone »). On the phone the menu folds behind « Menu » (one row),
 opened and closed from the keyboard."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from devtools import seed
 from shared.service.sourcing import missions
 from tests.builders import issue_order_body
 from tests.functional.browser.conftest import PASSWORD
 from tests.functional.browser.missions import frame_started_mission
 from tests.functional.browser.test_invoicing_journeys import executed
-from tests.functional.browser.test_journeys import name_parties
+from tests.functional.browser.test_journeys import name_parties, register_pool, wait_scored
 from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
@@ -247,6 +249,13 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     expect(page.locator("tr[data-order='BC-S2']")).to_be_visible()
     fits(app, page, "tableau de bord")
     order_card(page, "BC-S2")
+    # at a tablet's width the list is a table: its progress bar and figure stay on one line (« 100 » then « % » under
+    # it in the column's width, before)
+    page.set_viewport_size(TABLET)
+    figure = page.locator("tr[data-order='BC-S2'] .progress .figure")
+    expect(figure).to_contain_text("100 %")
+    assert figure.evaluate("e => e.getClientRects().length") == 1, "the progress figure wraps at a tablet's width"
+    page.set_viewport_size(PHONE)
     app.check(page, "telephone-gestionnaire-tableau-de-bord", shot=False)
     page.get_by_role("link", name="BC-S2").tap()
     expect(page.locator("#reception")).to_be_visible()
@@ -281,3 +290,25 @@ def test_titulaire_on_a_phone_records_its_timesheet(app, platform, clean_firesto
     page.get_by_role("contentinfo").get_by_role("link", name="Accessibilité : non conforme").tap()
     expect(page.get_by_role("heading", name="Déclaration d'accessibilité", level=1)).to_be_focused()
     fits(app, page, "déclaration d'accessibilité")
+
+
+def test_beneficiary_on_a_phone_reads_its_needs_ranking_as_cards(app, platform, clean_firestore):
+    """A need's ranked professionals on a phone: each a card, its score and its rate after the column's name, its long
+    « Pourquoi » across the screen — not one word a line in a column the frame cuts (it scrolled sideways)."""
+    register_pool(platform)
+    beneficiary = Erp(platform, "beneficiary", seed.BENEFICIARY["beneficiary_id"])
+    assert beneficiary.post("submit_need", seed.demo_need(dt.date.today())).status_code in (200, 201)
+    wait_scored(platform, beneficiary, seed.NEED_ID)
+    page = on_phone(app, "beneficiary")
+    page.goto(app.base + f"/#/needs/{seed.NEED_ID}")
+    ranking = page.get_by_role("table", name="Professionnels classés")
+    card = ranking.locator("tr[data-professional]").first
+    expect(card).to_be_visible(timeout=30000)
+    fits(app, page, "besoin (classement)")
+    assert scroll_frames(page, "besoin (classement)") == 0, "the ranking scrolls sideways in its frame on a phone"
+    score = card.locator("td[data-label='Score']")
+    assert score.evaluate("td => getComputedStyle(td, '::before').content") == '"Score"'
+    why = card.locator("td.num ~ td:not([data-label])").first
+    box = why.bounding_box()
+    assert box["width"] >= page.viewport_size["width"] * 0.7, f"« Pourquoi » squeezed into {box['width']} px"
+    app.check(page, "telephone-beneficiaire-classement", shot=False)
