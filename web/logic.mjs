@@ -600,7 +600,7 @@ export function penaltyActionsFor(line) {
 // the order by its title (the statement's `order_titles`), its id beside it; the id alone when no title is known. A
 // line without causes (D2 connection) has none; the order, when named, is linked by the screen (`orderId`).
 const CAUSE_KIND_TEXTS = { D1: "événement transmis en retard (plus de 15 min)",
-  F1: "message refusé pour son format, pas encore corrigé" };
+  F1: "message refusé pour son format, pas encore corrigé ce jour-là" };
 export function penaltyCauses(line, titles = {}) {
   return (line?.causes ?? []).map((c) => {
     const what = CAUSE_KIND_TEXTS[c.kind] ?? "délai dépassé";

@@ -436,7 +436,7 @@ def statement_csv(s: Statement) -> bytes:
 
 # What each pooled cause's kind means to a person (web/logic.mjs CAUSE_KIND_TEXTS says the same on screen).
 CAUSE_TEXTS = {"D1": "événement transmis en retard (plus de 15 min)",
-               "F1": "message refusé pour son format, pas encore corrigé"}
+               "F1": "message refusé pour son format, pas encore corrigé ce jour-là"}
 
 
 def _deadline_text(line: StatementLine) -> str:

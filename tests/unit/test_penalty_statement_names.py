@@ -69,7 +69,7 @@ def test_a_pooled_day_names_each_message_by_its_order_and_the_contractors_own_id
                       "F1 — Correction d'un message au format non conforme")
     assert row[3] == "BC-1, BC-2"
     assert row[4] == ("BC-1 : message evt-0017 — événement transmis en retard (plus de 15 min), 1er jour ; "
-                      "BC-2 : message — message refusé pour son format, pas encore corrigé, 2e jour")
+                      "BC-2 : message — message refusé pour son format, pas encore corrigé ce jour-là, 2e jour")
     assert (row[5], row[6], row[8], row[10]) == ("AC-1", "Rhône (69)", "due", "")
     assert POOL not in statement_csv(s).decode("utf-8")
 

@@ -29,7 +29,7 @@ test("a pooled day names each order behind it, with its own day of lateness", ()
     { orderId: "BC-2026-0102", orderLabel: "BC-2026-0102", prefix: "Commande ",
       text: "événement transmis en retard (plus de 15 min), 1er jour" },
     { orderId: null, orderLabel: null, prefix: "",
-      text: "message refusé pour son format, pas encore corrigé, 2e jour" }]);
+      text: "message refusé pour son format, pas encore corrigé ce jour-là, 2e jour" }]);
   assert.deepEqual(penaltyCauses({ kind: "D2", causes: [] }), []);
   // the statement's order_titles name each order by its title, its id beside it (the link still goes by its id)
   const titles = { "BC-2026-0101": "Fuite sous évier — logement 12", "BC-2026-0102": "  " };
