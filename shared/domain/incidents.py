@@ -168,7 +168,7 @@ class Incident(Model):
         if target is self.state:
             return self
         if target not in TRANSITIONS[self.state]:
-            allowed = ", ".join(f"{s.value} ({STATE_LABELS[s]})" for s in TRANSITIONS[self.state]) or "aucun"
+            allowed = ", ".join(f"« {STATE_LABELS[s]} » ({s.value})" for s in TRANSITIONS[self.state]) or "aucun"
             raise DomainError([ErrorDetail.of("$.state", "ILLEGAL_TRANSITION", from_label=STATE_LABELS[self.state],
                                               to_label=STATE_LABELS[target], allowed=allowed)])
         if target is IncidentState.ACKNOWLEDGED:

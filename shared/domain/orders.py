@@ -353,7 +353,7 @@ class Order(Model):
         labels = {"from_label": STATE_LABELS[self.state], "to_label": STATE_LABELS[target]}
         if not candidates:
             allowed = allowed_targets(self)
-            names = ", ".join(f"{s.value} ({STATE_LABELS[s]})" for s in allowed) or "aucun"
+            names = ", ".join(f"« {STATE_LABELS[s]} » ({s.value})" for s in allowed) or "aucun"  # French first
             return [ErrorDetail.of("$.state", "ILLEGAL_TRANSITION", allowed=names, **labels)]
         transition = candidates[0]
         if actor not in transition.by:

@@ -51,7 +51,7 @@ def test_a_jump_over_states_is_an_illegal_transition_naming_the_allowed_ones():
         an_order().apply(change("completed", actual_end="2026-03-04T11:00:00+01:00"), Actor.CONTRACTOR, NOW)
     assert codes(exc) == [("$.state", "ILLEGAL_TRANSITION")]
     message = exc.value.errors[0].message
-    assert "à prendre en compte" in message and "terminé" in message and "acknowledged (pris en compte)" in message
+    assert "à prendre en compte" in message and "terminé" in message and "« pris en compte » (acknowledged)" in message
 
 
 @pytest.mark.parametrize(("target", "missing"), [
