@@ -109,3 +109,28 @@ def pull_messages(subscriber, subscription: str, wait: float, until: int | None 
             received += [m.message for m in response.received_messages]
             subscriber.acknowledge(subscription=subscription, ack_ids=[m.ack_id for m in response.received_messages])
     return received
+
+
+def one_refused_one_accepted(platform: Stack, refused: tuple[str, str], accepted: tuple[str, str]) -> None:
+    """Two orders of mgr-test to ctr-test, and a report of each from ctr-test's ERP over Pub/Sub: the first refused
+    (« en cours » straight from « à prendre en compte », without its actual start), the second accepted — what
+    « Messages envoyés » lists. ``refused``, ``accepted``: (order id, the report's CloudEvents id)."""
+    import datetime as dt
+
+    from tests.builders import issue_order_body
+
+    manager = Erp(platform, "manager", "mgr-test")
+    (refused_order, refused_id), (accepted_order, accepted_id) = refused, accepted
+    for order_id in (refused_order, accepted_order):
+        assert manager.post("receive_order", issue_order_body(order_id)).status_code == 201
+    erp = Erp(platform, "contractor", "ctr-test")
+    occurred = dt.datetime.now(dt.UTC).isoformat()
+    try:
+        sent = erp.publish({"manager_id": "mgr-test", "order_id": refused_order, "sequence": 1, "state": "in_progress",
+                            "occurred_at": occurred, "event": {"label": "Début des travaux"}}, ce_id=refused_id)
+        assert erp.reply_to(sent)["status"] == "rejected"
+        sent = erp.publish({"manager_id": "mgr-test", "order_id": accepted_order, "sequence": 1, "state": "acknowledged",
+                            "occurred_at": occurred, "event": {"label": "Prise en compte"}}, ce_id=accepted_id)
+        assert erp.reply_to(sent)["status"] == "accepted"
+    finally:
+        erp.close()

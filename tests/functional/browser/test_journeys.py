@@ -20,7 +20,7 @@ from tests.builders import issue_order_body
 from tests.dates import paris_today, today_on
 from tests.functional.browser.late import hold, release, wait_until_held
 from tests.functional.browser.missions import frame_started_mission
-from tests.functional.erp import Erp
+from tests.functional.erp import Erp, one_refused_one_accepted
 
 pytestmark = pytest.mark.emulators
 
@@ -1596,18 +1596,7 @@ def test_contractor_reads_its_refused_message_and_its_french_error_then_the_oper
     # Given an order, a report its ERP sent over Pub/Sub that the platform refused (« en cours » straight from « à
     # prendre en compte », without its actual start), and another order whose report was accepted
     name_parties(clean_firestore)
-    manager = Erp(platform, "manager", "mgr-test")
-    for order_id in ("BC-LOG-W1", "BC-LOG-W2"):
-        assert manager.post("receive_order", issue_order_body(order_id)).status_code == 201
-    erp = Erp(platform, "contractor", "ctr-test")
-    occurred = dt.datetime.now(dt.UTC).isoformat()
-    refused = erp.publish({"manager_id": "mgr-test", "order_id": "BC-LOG-W1", "sequence": 1, "state": "in_progress",
-                           "occurred_at": occurred, "event": {"label": "Début des travaux"}}, ce_id="erp-refus-w1")
-    assert erp.reply_to(refused)["status"] == "rejected"
-    accepted = erp.publish({"manager_id": "mgr-test", "order_id": "BC-LOG-W2", "sequence": 1, "state": "acknowledged",
-                            "occurred_at": occurred, "event": {"label": "Prise en compte"}}, ce_id="erp-ok-w2")
-    assert erp.reply_to(accepted)["status"] == "accepted"
-    erp.close()
+    one_refused_one_accepted(platform, ("BC-LOG-W1", "erp-refus-w1"), ("BC-LOG-W2", "erp-ok-w2"))
     # When its staff open « Messages envoyés » from the menu: the refused ones, by default
     page = app.sign_in("contractor")
     page.get_by_role("link", name="Messages envoyés").click()

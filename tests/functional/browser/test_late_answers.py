@@ -6,30 +6,17 @@ test_accounts_screen.py, « Annuaire » in test_party_directory.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from playwright.sync_api import expect
 
-from tests.builders import issue_order_body
 from tests.functional.browser.late import hold, release, wait_until_held
-from tests.functional.erp import Erp
+from tests.functional.erp import one_refused_one_accepted
 
 
 def test_the_messages_of_the_answer_chosen_last_stay_when_the_one_chosen_before_answers_late(app, platform):
     # Given a report of ctr-test's ERP the platform refused and another it accepted
-    manager = Erp(platform, "manager", "mgr-test")
-    for order_id in ("BC-LATE-1", "BC-LATE-2"):
-        assert manager.post("receive_order", issue_order_body(order_id)).status_code == 201
-    erp = Erp(platform, "contractor", "ctr-test")
-    occurred = dt.datetime.now(dt.UTC).isoformat()
-    refused = erp.publish({"manager_id": "mgr-test", "order_id": "BC-LATE-1", "sequence": 1, "state": "in_progress",
-                           "occurred_at": occurred, "event": {"label": "Début des travaux"}}, ce_id="erp-late-refus")
-    assert erp.reply_to(refused)["status"] == "rejected"
-    accepted = erp.publish({"manager_id": "mgr-test", "order_id": "BC-LATE-2", "sequence": 1, "state": "acknowledged",
-                            "occurred_at": occurred, "event": {"label": "Prise en compte"}}, ce_id="erp-late-ok")
-    assert erp.reply_to(accepted)["status"] == "accepted"
-    erp.close()
+    one_refused_one_accepted(platform, ("BC-LATE-1", "erp-late-refus"), ("BC-LATE-2", "erp-late-ok"))
     page = app.sign_in("contractor")
     page.get_by_role("link", name="Messages envoyés").click()
     log = page.get_by_role("table", name="Messages envoyés")
