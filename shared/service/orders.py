@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from shared import topology
 from shared.domain import catalogue as cat
 from shared.domain import contracts as contract_rules
+from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
 from shared.domain.order_dates import issued_in_future
@@ -84,11 +85,12 @@ class SiteCheck:
 
 
 def check_site(uow: UnitOfWork, manager_id: str, contract: dict | None, contract_id: str, contractor_id: str,
-               on: dt.date, site: SiteRef, lot: str | None = None) -> SiteCheck:
+               on: dt.date, site: SiteRef, lot: str | None = None, node: SiteNode | None = None) -> SiteCheck:
     """A13 (contract known, in force, of this contractor, lot and place — the site's commune, else its
     node's — and a commune named that is the node's own) and A7 (the node in the tree in force): every
-    reason an order or a quote at ``site`` is refused, from the node read once with the tree's marker."""
-    node = site_node(uow, manager_id, site.node_id)
+    reason an order or a quote at ``site`` is refused, from the node read once with the tree's marker
+    (``node``: already read by the caller)."""
+    node = node if node is not None else site_node(uow, manager_id, site.node_id)
     refused = contract_rules.order_errors(contract, contract_id, contractor_id, on, lot=lot, commune=site.commune,
                                           node_commune=node.in_commune)
     refused += contract_rules.commune_errors(site.commune, site.node_id, node.in_commune)
@@ -116,20 +118,24 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
     if not contractor_serves(uow, command.contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
     contract = uow.get(f"managers/{manager_id}/contracts/{command.contract_id}")
-    site = check_site(uow, manager_id, contract, command.contract_id, command.contractor_id, command.issued_at.date(),
-                      command.site, lot=command.lot)
+    node = site_node(uow, manager_id, command.site.node_id)
+    # B18: the order's territory, chosen once here by its deadlines' rule from the contract and node just read (the
+    # manager is read only when neither the site, its node nor the contract says) and kept on the record for its
+    # readers; the order's date is its day there, whatever offset the ERP wrote (A13 contract in force, A14
+    # catalogue version), so an order sent in UTC at 23:30 on the eve of its contract's first day is in force.
+    territory = order_territory(reader(uow), manager_id, command.contract_id, command.site.commune, contract,
+                                node_commune=node.in_commune).code
+    on = workdays.local_date(command.issued_at, territory)
+    site = check_site(uow, manager_id, contract, command.contract_id, command.contractor_id, on, command.site,
+                      lot=command.lot, node=node)
     # A2.3 Orders: dated when issued, never ahead of the platform's clock (beyond the clock-skew tolerance)
     refused = issued_in_future(command.issued_at, clock.now()) + site.refused
     versions = uow.query(Query(f"managers/{manager_id}/contracts/{command.contract_id}/catalogue"))
-    in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], command.issued_at.date())
+    in_force = cat.in_force([cat.CatalogueVersion.model_validate(v.data) for v in versions], on)
     if in_force is not None:  # A14: lines priced by the catalogue version in force on the order's date
         refused += cat.line_errors(in_force, [line.model_dump(mode="json") for line in command.lines])
     if refused:
         raise DomainError(refused)
-    # B18: the order's territory, chosen once here by its deadlines' rule from the contract just read (the manager
-    # is read only when neither the site, its node nor the contract says) and kept on the record for its readers.
-    territory = order_territory(reader(uow), manager_id, command.contract_id, command.site.commune, contract,
-                                node_commune=site.node_commune).code
     # A7: a site that names the node only is stored with the node's label (a label the sender gave is kept), and
     # the order keeps the tree's path from its site down to its node (A11 lists: ``list_orders?node_id=``)
     order = Order(manager_id=manager_id, node_commune=site.node_commune, mission_id=mission_id, territory=territory,
