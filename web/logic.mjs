@@ -1677,6 +1677,17 @@ export function barChart(points, { width = 640, height = 240, left = 64, bottom 
     ticks: ticks.map((value) => ({ value, y: top + plotH - (value / top_) * plotH })) };
 }
 
+// The same points as rows of a bar list (a phone's chart: one row per point, its label, its bar and its value in
+// text, readable at any width where the SVG's labels would shrink to a few pixels): each bar's length in percent of
+// the largest value; `empty` when no value is above zero (nothing to draw: the figure says so instead of an axis
+// from 0 to 1).
+export function barRows(points) {
+  const values = points.map((p) => Math.max(0, Number(p.value) || 0));
+  const max = Math.max(0, ...values);
+  return { empty: !(max > 0),
+    rows: points.map((p, i) => ({ label: p.label, value: values[i], percent: max > 0 ? (values[i] / max) * 100 : 0 })) };
+}
+
 // B6: revenue per month of a beneficiary report → chart points (euros).
 export function revenuePoints(report) {
   return monthPoints((report?.revenue_months ?? []).map((m) => [m.month, m.cents / 100]));

@@ -1,6 +1,6 @@
 // DOM helpers of the web application: elements built with DOM calls (textContent only: data never
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
-import { barChart, constraintMessage, errorsByField, fieldOf } from "./logic.mjs";
+import { barChart, barRows, constraintMessage, errorsByField, fieldOf } from "./logic.mjs";
 import { recording } from "./record_logic.mjs";
 import { SCROLL_HINT, scrollRegionLabel, scrollView } from "./accessibility_logic.mjs";
 
@@ -285,11 +285,34 @@ export function definitionList(pairs) {
   return h("dl", { className: "facts" }, pairs.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "—")]));
 }
 
+// A bar of the phone's chart, its length set through the CSSOM (the app's Content-Security-Policy refuses style
+// attributes: style-src 'self').
+function barSpan(percent) {
+  const bar = h("span", { className: "chart-row-bar" });
+  bar.style.width = `${percent.toFixed(1)}%`;
+  return bar;
+}
+
 // A bar chart in inline SVG from logic.barChart's geometry, with a title, a description and the
-// same figures as a table (for screen readers and for reading exact values).
+// same figures as a table (for screen readers and for reading exact values). On a phone (style.css, max-width
+// 40rem) the SVG gives way to a bar list (logic.barRows: each point's label, bar and value in text at the page's own
+// size); only one of them is displayed, so a screen reader meets one. When every value is zero neither is drawn:
+// « Aucune valeur à représenter sur la période. » (the table still lists the zeros).
 export function barChartFigure({ title, points, format = String, valueLabel = "Valeur" }) {
+  const data = h("details", {}, h("summary", {}, "Voir les données"),
+    table(["Période", valueLabel], points.map((p) => h("tr", {}, h("td", {}, p.label), h("td", { className: "num" },
+      format(p.value)))), { label: title }));
+  const listed = barRows(points);
+  if (listed.empty) {
+    return h("figure", { className: "chart-figure" }, h("figcaption", {}, title),
+      h("p", { className: "chart-empty" }, "Aucune valeur à représenter sur la période."), data);
+  }
   const geometry = barChart(points);
   const id = nextId("chart");
+  const rows = h("ul", { className: "chart-rows", "aria-label": title }, listed.rows.map((r) =>
+    h("li", {}, h("span", { className: "chart-row-label" }, r.label),
+      h("span", { className: "chart-row-track", "aria-hidden": "true" }, barSpan(r.percent)),
+      h("span", { className: "chart-row-value" }, format(r.value)))));
   const svg = s("svg", { viewBox: `0 0 ${geometry.width} ${geometry.height}`, role: "img",
     "aria-labelledby": `${id}-title`, className: "chart", preserveAspectRatio: "xMidYMid meet" },
   s("title", { id: `${id}-title` }, title),
@@ -300,10 +323,7 @@ export function barChartFigure({ title, points, format = String, valueLabel = "V
     s("rect", { x: b.x, y: b.y, width: b.w, height: Math.max(b.h, 0), className: "bar" },
       s("title", {}, `${b.label} : ${format(b.value)}`)),
     s("text", { x: b.labelX, y: geometry.height - 10, "text-anchor": "middle", className: "tick" }, b.label)]));
-  return h("figure", { className: "chart-figure" }, h("figcaption", {}, title), svg,
-    h("details", {}, h("summary", {}, "Voir les données"),
-      table(["Période", valueLabel], points.map((p) => h("tr", {}, h("td", {}, p.label), h("td", { className: "num" },
-        format(p.value)))), { label: title })));
+  return h("figure", { className: "chart-figure" }, h("figcaption", {}, title), svg, rows, data);
 }
 
 // Rights as check boxes (B5): `choices` [{ right, label }], `ticked` the rights checked at first. The platform names a

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import {
   attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome, keepsAttemptKey, machineIdentityRegistration,
   managerRegistration, purchasingBodyRegistration, registrationOutcome, splitIdentifiers,
-  barChart, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
+  barChart, barRows, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
   monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
   agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
   allBeneficiaries, beneficiaryListFailure, beneficiaryOptions,
@@ -129,6 +129,17 @@ test("bar charts are laid out from the data, with round ticks", () => {
   assert.deepEqual(revenuePoints({ revenue_months: [{ month: "2026-04", cents: 1080000 }] }),
     [{ label: "avr.", value: 10800 }]);
   assert.deepEqual(monthPoints([["2025-12", 1], ["2026-01", 2]]).map((p) => p.label), ["déc. 2025", "janv. 2026"]);
+});
+
+test("a phone's chart lists each point with its bar's length, and a period of zeros has nothing to draw", () => {
+  const listed = barRows([{ label: "janv.", value: 0 }, { label: "févr.", value: "50" }, { label: "mars", value: 200 },
+    { label: "avr.", value: -5 }]);
+  assert.equal(listed.empty, false);
+  assert.deepEqual(listed.rows.map((r) => [r.label, r.value, r.percent]),
+    [["janv.", 0, 0], ["févr.", 50, 25], ["mars", 200, 100], ["avr.", 0, 0]]);
+  // every month at zero: no axis « 0 € … 1 € » to read, the figure says there is nothing to represent
+  assert.equal(barRows([{ label: "janv.", value: 0 }, { label: "févr.", value: 0 }]).empty, true);
+  assert.equal(barRows([]).empty, true);
 });
 
 test("the onboarding forms send trimmed bodies, optional fields left out, the managers as a list", () => {

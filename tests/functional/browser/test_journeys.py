@@ -1022,7 +1022,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # The B6 report with its charts and its CSV; an incident
     page.get_by_role("link", name="Rapport").click()
     expect(page.get_by_role("img", name="Chiffre d'affaires par mois (€ HT)")).to_be_visible()
-    expect(page.locator("svg.chart")).to_have_count(2)
+    # two figures: revenue, and D4's delays (drawn unless both are zero: « Aucune valeur à représenter »)
+    expect(page.locator("figure.chart-figure")).to_have_count(2)
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger le rapport (CSV)").click()
     assert download.value.suggested_filename.startswith("rapport-beneficiaire-")

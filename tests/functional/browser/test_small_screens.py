@@ -312,3 +312,35 @@ def test_beneficiary_on_a_phone_reads_its_needs_ranking_as_cards(app, platform, 
     box = why.bounding_box()
     assert box["width"] >= page.viewport_size["width"] * 0.7, f"« Pourquoi » squeezed into {box['width']} px"
     app.check(page, "telephone-beneficiaire-classement", shot=False)
+
+
+def test_purchasing_body_on_a_phone_reads_its_monthly_volume_as_a_bar_list(app, platform, clean_firestore):
+    """B17 report on a phone: the month chart's SVG would shrink its labels to a few pixels at 375 px; the phone gets
+    the same figures as a bar list instead — each month, its bar and its amount in text at the page's size — and a
+    chart of zeros says there is nothing to represent rather than drawing an axis from 0 to 1 €."""
+    frame_started_mission(clean_firestore, platform.project_id, "ben-lyon", "69", worked=3)
+    page = on_phone(app, "purchasing_body")
+    page.goto(app.base + "/#/")
+    since = (dt.date.today() - dt.timedelta(days=90)).strftime("%d/%m/%Y")  # the mission's order, whatever the month
+    page.get_by_label("Du", exact=True).fill(since)
+    page.get_by_role("button", name="Afficher").tap()
+    figure = page.locator("figure.chart-figure", has=page.get_by_text("Volume d'affaires par mois (€ HT)"))
+    rows = figure.get_by_role("list", name="Volume d'affaires par mois (€ HT)")
+    expect(rows).to_be_visible(timeout=30000)
+    expect(figure.locator("svg.chart")).to_be_hidden()
+    amounts = rows.locator(".chart-row-value").all_inner_texts()
+    assert any(re.search(r"[1-9]", text) for text in amounts), amounts  # the mission's order is in one month
+    label_size = rows.locator(".chart-row-label").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert label_size >= 14, f"the month's label at {label_size} px on a phone"
+    fits(app, page, "rapport de la centrale d'achat")
+    app.check(page, "telephone-centrale-rapport", shot=False)
+    # on a wide screen the SVG chart is back and the list is not displayed (one of them for a screen reader)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(figure.get_by_role("img", name="Volume d'affaires par mois (€ HT)")).to_be_visible()
+    expect(rows).to_be_hidden()
+    # a period without orders: nothing to draw, said in words
+    page.get_by_label("Du", exact=True).fill("01/01/2020")
+    page.get_by_label("Au", exact=True).fill("31/01/2020")
+    page.get_by_role("button", name="Afficher").click()
+    expect(figure.get_by_text("Aucune valeur à représenter sur la période.")).to_be_visible()
+    expect(figure.locator("svg.chart")).to_have_count(0)
