@@ -1362,9 +1362,22 @@ export function territoryZone(code) {
 // The phone form's « Territoire de l'appelant » choices: « Non précisé » (Paris's clock; the platform then counts the
 // incident's hours in its order's territory, else the caller's), then every territory « Martinique (972) », in the
 // platform's order (metropolitan départements, then overseas).
-export function territoryOptions() {
-  return [{ value: "", label: "Non précisé (heure de Paris)" },
-    ...TERRITORY_CODES.map((code) => ({ value: code, label: `${TERRITORIES[code].name} (${code})` }))];
+export function territoryOptions(first = "Non précisé (heure de Paris)") {
+  return [{ value: "", label: first },
+    ...TERRITORY_CODES.map((code) => ({ value: code, label: territoryText(code) }))];
+}
+
+// B18 registrations (« Raccordement »): the territory of a party chosen by its French name rather than typed as an
+// INSEE code — optional for a manager, a contractor and the purchasing body (left « non précisé », a later
+// registration keeps the recorded one, else Paris counts), required for a beneficiary.
+export function registrationTerritoryOptions({ required = false } = {}) {
+  return territoryOptions(required ? "— Choisir —" : "Non précisé (celui déjà enregistré, sinon Paris)");
+}
+
+// « Martinique (972) »; a code the app does not know as it is; « — » for none.
+export function territoryText(code) {
+  if (!code) return "—";
+  return TERRITORIES[code] ? `${TERRITORIES[code].name} (${code})` : code;
 }
 
 // The territory the phone form proposes for a caller: its recorded one (list_parties' `territory`) when the

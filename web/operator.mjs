@@ -6,8 +6,8 @@ import {
   IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, beneficiaryOutcome,
   beneficiaryRegistration, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome, rowTimeText,
-  timeLeftText,
+  managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome,
+  registrationTerritoryOptions, rowTimeText, territoryText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { REGIONS, beneficiaryFact, guaranteeDefault, regionText, rememberBeneficiaryNames } from "./sourcing_logic.mjs";
@@ -211,15 +211,14 @@ function managerForm(ctx, directory) {
     answer: (reply) => {
       const m = reply.manager;
       return [outcomeLine(registrationOutcome(reply, "manager", m.manager_id)),
-        definitionList([["Raison sociale", m.name], ["SIRET", m.siret], ["Territoire", m.territory ?? "—"],
+        definitionList([["Raison sociale", m.name], ["SIRET", m.siret], ["Territoire", territoryText(m.territory)],
           ["Statut", statusLabel(m.status)]])];
     } });
 }
 
 function contractorForm(ctx, directory) {
   const managers = directory.picker({ kind: "manager", name: "managers", label: "Gestionnaires pour lesquels il travaille",
-    multiple: true, required: false, listHint: "Ctrl (ou Cmd) + clic, ou Maj + flèches, pour en choisir plusieurs ; la "
-      + "liste remplace la précédente",
+    multiple: true, required: false, listHint: "Cochez-en un ou plusieurs ; la liste remplace la précédente",
     hint: "Identifiants séparés par des virgules ou un par ligne ; la liste remplace la précédente" });
   return onboardingForm(ctx, { id: "register-contractor", title: "Inscrire un prestataire", saved: directory.refresh,
     intro: "Ses sujets et abonnements Pub/Sub (commandes, exécution, réponses) sont créés à l'inscription.",
@@ -240,7 +239,8 @@ function contractorForm(ctx, directory) {
       const t = reply.topology;
       return [outcomeLine(registrationOutcome(reply, "contractor", c.contractor_id)),
         definitionList([["Raison sociale", c.name], ["SIRET", c.siret],
-          ["Gestionnaires", c.managers.length ? c.managers.join(", ") : "aucun"], ["Territoire", c.territory ?? "—"],
+          ["Gestionnaires", c.managers.length
+          ? c.managers.map((id) => (managers.row(id) ? `${managers.row(id).name} (${id})` : id)).join(", ") : "aucun"], ["Territoire", territoryText(c.territory)],
           ["Compte de service de l'ERP", c.erp_service_account ?? "—"], ["Statut", statusLabel(c.status)]]),
         h("h3", {}, "Ressources Pub/Sub"),
         table(["Ressource", "Nom", "Créée à l'instant"], [
@@ -255,9 +255,9 @@ function contractorForm(ctx, directory) {
 // B18: the territory picker of every registration form — an INSEE département or collectivité where the
 // party's own working days and deadlines are counted; left empty, a later registration keeps the recorded one.
 function territoryField() {
-  return field({ name: "territory", label: "Territoire (facultatif)",
-    hint: "Département ou collectivité (69, 2A, 974…) où ses jours ouvrés sont comptés ; vide : Paris, ou celui "
-      + "déjà enregistré" });
+  return field({ name: "territory", label: "Territoire (facultatif)", value: "", options: registrationTerritoryOptions(),
+    hint: "Département ou collectivité où ses jours ouvrés sont comptés ; non précisé : celui déjà enregistré, sinon "
+      + "Paris" });
 }
 
 // B1 parties, B18 territories: the central purchasing body under the id its accounts carry, and its territory
@@ -278,7 +278,7 @@ function purchasingBodyForm(ctx, directory) {
     answer: (reply) => {
       const b = reply.purchasing_body;
       return [outcomeLine(registrationOutcome(reply, "purchasing_body", b.purchasing_body_id)),
-        definitionList([["Raison sociale", b.name], ["Territoire", b.territory ?? "—"],
+        definitionList([["Raison sociale", b.name], ["Territoire", territoryText(b.territory)],
           ["Statut", statusLabel(b.status)]])];
     } });
 }
@@ -298,8 +298,9 @@ function beneficiaryForm(ctx, directory) {
       field({ name: "siret", label: "SIRET", required: true, inputmode: "numeric", hint: "14 chiffres" }),
       field({ name: "region", label: "Région", required: true, value: "",
         options: [{ value: "", label: "— Choisir —" }, ...REGIONS.map(([value, label]) => ({ value, label }))] }),
-      field({ name: "territory", label: "Territoire", required: true,
-        hint: "Département ou collectivité (69, 2A, 974…) où ses jours ouvrés et ses délais sont comptés" }),
+      field({ name: "territory", label: "Territoire", required: true, value: "",
+        options: registrationTerritoryOptions({ required: true }),
+        hint: "Département ou collectivité où ses jours ouvrés et ses délais sont comptés" }),
       field({ name: "contact_last_name", label: "Contact : nom", required: true, paths: ["contacts[0].last_name",
         "contacts"] }),
       field({ name: "contact_first_name", label: "Contact : prénom", required: true,
@@ -312,7 +313,7 @@ function beneficiaryForm(ctx, directory) {
     ],
     answer: (reply) => [outcomeLine(beneficiaryOutcome(reply)),
       definitionList([["Nom", reply.name], ["SIRET", reply.siret], ["Région", regionText(reply.region)],
-        ["Territoire", reply.territory], ["Contact", reply.contacts.map((c) => `${c.first_name} ${c.last_name} `
+        ["Territoire", territoryText(reply.territory)], ["Contact", reply.contacts.map((c) => `${c.first_name} ${c.last_name} `
           + `<${c.email}>`).join(", ")]])] });
 }
 

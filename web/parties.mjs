@@ -23,6 +23,7 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
     : offeredState(states[k], k));
   const values = () => {
     if (!current) return [];
+    if (current.values) return current.values();  // several, as check boxes (checkGroup)
     const input = current.input;
     if (input.tagName === "SELECT") return [...input.selectedOptions].map((o) => o.value).filter(Boolean);
     return multiple ? splitIdentifiers(input.value) : [input.value.trim()].filter(Boolean);
@@ -34,6 +35,7 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
       listHint, multiple, required, noticeId: `${name}-list-error`, value: multiple ? kept : (kept[0] ?? ""),
       none: (count) => (count ? `— Choisir (${LISTED_KIND_LABELS[shown].toLowerCase()}) —` : "— Aucun inscrit —") });
     current = chosen;
+    node.classList.toggle("wide", Boolean(chosen.values));  // check boxes take the form's whole width
     node.replaceChildren(...[notice, chosen].filter(Boolean));
   }
   Object.defineProperties(node, {

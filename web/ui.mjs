@@ -132,6 +132,9 @@ export function choiceField({ state, options, failure, none, name, label, value 
   }
   if (state?.rows) {
     const choices = options(state.rows);
+    if (multiple && choices.length) {
+      return { field: checkGroup({ name, label, options: choices, value, paths, hint: listHint }), notice: null };
+    }
     const first = multiple ? [] : [{ value: "", label: none(choices.length) }];
     return { field: field({ name, label, required, value, options: [...first, ...choices], paths, multiple,
       hint: listHint }), notice: null };
@@ -141,6 +144,25 @@ export function choiceField({ state, options, failure, none, name, label, value 
   const typed = Array.isArray(value) ? value.join(", ") : value;
   return { field: field({ name, label, required, value: typed, placeholder, hint, paths, rows: multiple ? 2 : null }),
     notice };
+}
+
+// Several choices as check boxes — a <select multiple> asks for Ctrl + clic or Maj + flèches, which nobody guesses and
+// a phone does not have: a fieldset whose legend is the label, one box per option (`value` the values ticked).
+// Stands for one field in errorSlot: `input` the first box (an error's focus), `note` under the boxes, `paths`;
+// `values()` the values ticked, in the options' order.
+export function checkGroup({ name, label, options, value = [], paths = null, hint = null }) {
+  const ticked = (Array.isArray(value) ? value : [value]).map(String);
+  const boxes = options.map((o) => field({ name: `${name}-${o.value}`, type: "checkbox", label: o.label,
+    value: ticked.includes(String(o.value)) }));
+  boxes.forEach((box, i) => { box.input.value = options[i].value; });
+  const note = h("span", { className: "field-error", id: nextId(`f-${name.replace(/[^\w-]/g, "_")}-err`) });
+  const group = h("fieldset", { className: "check-group", "data-choices": name }, h("legend", {}, label),
+    hint ? h("p", { className: "hint" }, hint) : null, h("div", { className: "grid checks" }, boxes), note);
+  group.input = boxes[0].input;
+  group.note = note;
+  group.paths = paths ?? [name];
+  group.values = () => boxes.filter((b) => b.input.checked).map((b) => b.input.value);
+  return group;
 }
 
 // A French date (jj/mm/aaaa) or date and time (jj/mm/aaaa hh:mm) text input: its format does not

@@ -7,6 +7,7 @@ import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, contractorRegistration, filterParties, listState, offeredState,
   partiesCountText,
   partyListFailure, partyLists, partyOptions, partyRowView, conformanceProgressLines, d2Text, managersText,
+  registrationTerritoryOptions, territoryText,
 } from "../../web/logic.mjs";
 
 const acme = { id: "ctr-acme", kind: "contractor", name: "Acme Maintenance", siret: "73282932000074", territory: null,
@@ -181,4 +182,17 @@ test("the directory's count agrees with its number and each kind's gender, « 1 
   assert.equal(partiesCountText("contractor", 2, 500, false),
     "2 prestataires affichés sur 500 — liste limitée aux premières pages : précisez la recherche.");
   for (const kind of Object.keys(LISTED_KIND_LABELS)) assert.doesNotMatch(partiesCountText(kind, 1, 2, true), /\(s\)/);
+});
+
+test("a registration's territory is chosen by its French name: optional for a party, required for a beneficiary", () => {
+  const optional = registrationTerritoryOptions();
+  assert.deepEqual(optional[0], { value: "", label: "Non précisé (celui déjà enregistré, sinon Paris)" });
+  assert.ok(optional.some((o) => o.value === "974" && o.label === "La Réunion (974)"));
+  const required = registrationTerritoryOptions({ required: true });
+  assert.deepEqual(required[0], { value: "", label: "— Choisir —" });
+  assert.equal(required.length, optional.length);
+  // the registration's answer names it the same way; a code the app does not know stays as it is
+  assert.equal(territoryText("972"), "Martinique (972)");
+  assert.equal(territoryText(null), "—");
+  assert.equal(territoryText("99"), "99");
 });
