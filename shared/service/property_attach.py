@@ -25,6 +25,8 @@ from shared.service.transaction import transact
 
 log = logging.getLogger(__name__)
 
+Refusal = list[ErrorDetail] | None  # the node's refusal, every order's
+
 # The order and its event, each with its audit record (two writes), and the outbox message: 7 writes.
 WRITES_PER_ATTACHMENT = 7
 ORDERS_PER_COMMIT = MAX_WRITES // WRITES_PER_ATTACHMENT  # 71 orders, 497 writes
@@ -38,14 +40,14 @@ def attach_orders_node(manager_id: str, command: pa.AttachOrderNode, uow: UnitOf
     done: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []
     commits = 0
-    node_refusal: list[ErrorDetail] | None = None
+    node_refusal: Refusal = None
     for start in range(0, len(wanted), ORDERS_PER_COMMIT):
         chunk = wanted[start:start + ORDERS_PER_COMMIT]
         if node_refusal is not None:
             refused += [{"order_id": o, "errors": node_refusal} for o in chunk]
             continue
 
-        def attempt(chunk: list[str] = chunk) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[ErrorDetail] | None]:
+        def attempt(chunk: list[str] = chunk) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Refusal]:
             _read_ahead(uow, manager_id, chunk)
             attached, no, about_node = [], [], None
             for order_id in chunk:
