@@ -45,12 +45,14 @@ export function attachSelection(ctx, { orderIds, tree, byId, done }) {
     const chosen = picker.input.selectedOptions?.[0]?.textContent || `« ${nodeId} »`;
     const confirm = h("button", { type: "button" }, "Confirmer le rattachement de la sélection");
     const back = h("button", { type: "button", className: "secondary" }, "Annuler");
-    const group = h("div", { className: "confirmation", role: "group", "aria-label": "Confirmer le rattachement de la sélection" },
+    const group = h("div", { className: "confirmation", role: "group",
+      "aria-label": "Confirmer le rattachement de la sélection" },
       h("p", {}, attachSelectionQuestion(selected.length, chosen)), confirm, back);
     back.addEventListener("click", () => errors.replaceChildren());
     confirm.addEventListener("click", async () => {
       if (send.busy) return;
       const answers = [];
+      let failure = null;
       try {
         for (const body of built.bodies) {  // one request per 500 orders; each the same request if sent again
           const sent = await send.send(body);
@@ -59,11 +61,13 @@ export function attachSelection(ctx, { orderIds, tree, byId, done }) {
         }
       } catch (err) {
         if (err.status === 401) return;
-        if (!answers.length) return errors.replaceChildren(errorBox(messagesOf(err)));
-        errors.replaceChildren(errorBox(messagesOf(err)));  // the requests before it were recorded: say what they did
+        failure = messagesOf(err);
+        if (!answers.length) return errors.replaceChildren(errorBox(failure));
       }
-      const text = attachSelectionText(mergeAttachAnswers(answers), nodeId.trim());
-      errors.replaceChildren(h("p", { className: "status", "aria-live": "polite" }, `${text} La couverture est relue…`));
+      // the requests before a failure were recorded: said with the failure
+      const text = attachSelectionText(mergeAttachAnswers(answers), nodeId.trim(), failure);
+      errors.replaceChildren(h("p", { className: "status", "aria-live": "polite" },
+        `${text} La couverture est relue…`));
       await done(text);
     });
     errors.replaceChildren(group);

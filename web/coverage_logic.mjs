@@ -185,8 +185,9 @@ export function mergeAttachAnswers(answers) {
 
 const commandes = (n, what) => `${n} commande${n > 1 ? "s" : ""} ${what}${n > 1 ? "s" : ""}`;
 
-// « 42 commandes rattachées, 3 refusées : BC-1 (raison) ; … » — what the screen says once a selection was sent.
-export function attachSelectionText(answer, nodeId) {
+// « 42 commandes rattachées, 3 refusées : BC-1 (raison) ; … » — what the screen says once a selection was sent;
+// `failure`: the messages of a request that failed after others were recorded (the rest was not sent).
+export function attachSelectionText(answer, nodeId, failure = null) {
   const parts = [`${commandes(answer?.attached ?? 0, "rattachée")} à « ${nodeId} »`];
   if (answer?.unchanged) parts.push(`${answer.unchanged} déjà rattachée${answer.unchanged > 1 ? "s" : ""}`);
   const refused = answer?.refused ?? [];
@@ -195,7 +196,7 @@ export function attachSelectionText(answer, nodeId) {
     text += `, ${refused.length} refusée${refused.length > 1 ? "s" : ""} : `
       + refused.map((r) => `${r.order_id} (${(r.errors ?? []).map((e) => e.message).join(" ")})`).join(" ; ");
   }
-  return `${text}.`;
+  return `${text}.${failure?.length ? ` Le reste de la sélection n'a pas été envoyé : ${failure.join(" ")}` : ""}`;
 }
 
 // What the confirmation asks before a selection is sent.

@@ -36,6 +36,12 @@ test("the summary counts the orders attached, already there and refused, with ea
     "0 commande rattachée à « N », 3 déjà rattachées.");
 });
 
+test("a request that failed after others were recorded is said after what they did", () => {
+  assert.equal(attachSelectionText(mergeAttachAnswers([{ attached: 500, unchanged: 0, refused: [] }]), "N",
+    ["Service momentanément indisponible."]),
+  "500 commandes rattachées à « N ». Le reste de la sélection n'a pas été envoyé : Service momentanément indisponible.");
+});
+
 test("the confirmation names how many orders go to which element", () => {
   assert.match(attachSelectionQuestion(42, "« Résidence › Bâtiment A »"), /^Rattacher ces 42 commandes à « Résidence › Bâtiment A » \?/);
   assert.match(attachSelectionQuestion(1, "X"), /^Rattacher cette commande à X \?/);
