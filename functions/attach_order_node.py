@@ -1,7 +1,8 @@
-"""attach_order_node — HTTPS POST: a manager attaches one of its orders to an active node of its property
-tree (A7): an order received before the tree was imported, or whose node an import retired. The same
-attachment again changes nothing; the contractor holding the order is told
-(``fr.passerelle.order.node_changed.v1``). See shared/service/property_tree.py ``attach_order_node``."""
+"""attach_order_node — HTTPS POST: a manager attaches one of its orders (``order_id``) — or many (``order_ids``, up
+to 500) — to an active node of its property tree (A7): orders received before the tree was imported, or whose node
+an import retired. The same attachment again changes nothing; the contractor holding each order attached is told
+(``fr.passerelle.order.node_changed.v1``). See shared/service/property_tree.py ``attach_order_node`` and
+shared/service/property_attach.py ``attach_orders_node``."""
 
 from __future__ import annotations
 
@@ -9,18 +10,18 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.property_tree import AttachOrderNode
+from shared.domain.property_attach import AttachOrderNode
 from shared.domain.validation import parse_json
 from shared.edge import http
-from shared.service import property_tree
+from shared.service import property_attach, property_tree
 
 
 def _attach(req: http.Request) -> http.Answer:
     command, errors = parse_json(AttachOrderNode, req.body)
     if errors:
         raise DomainError(errors)
-    return http.Answer(200, property_tree.attach_order_node(req.principal.tenant, command, bootstrap.uow(),
-                                                            bootstrap.clock()))
+    attach = property_attach.attach_orders_node if command.order_ids is not None else property_tree.attach_order_node
+    return http.Answer(200, attach(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock()))
 
 
 @functions_framework.http

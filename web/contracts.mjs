@@ -14,6 +14,7 @@ import {
 import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 import { catalogueImport, mayImport, treeImport } from "./imports.mjs";
+import { attachSelection } from "./coverage_bulk.mjs";
 import { partyNodes } from "./names.mjs";
 import { directoryFromContracts } from "./names_logic.mjs";
 
@@ -145,13 +146,16 @@ export async function renderCoverage(ctx, notice = null) {
   if (left()) return undefined;
   // the tree, read once (retired elements too) when an element is listed: the tables and « Aujourd'hui » name each by
   // its labels, the picker its active ones with their ancestors; otherwise at the first « Rattacher »
+  // (and when an order may be attached: « Rattacher la sélection » offers the active ones at once)
+  const attachable = new Map(attachableOrders(coverage).map((row) => [row.orderId, row]));
   const listed = [...(coverage.orphans ?? []), ...(coverage.on_retired_nodes ?? [])].some((o) => o.node_id);
-  let tree = listed ? await treeState(ctx.call) : null;
+  let tree = listed || attachable.size ? await treeState(ctx.call) : null;
   if (left()) return undefined;
   const byId = nodesById(tree?.rows);
   const meter = coverageMeter(coverage);
   const panel = h("div", { className: "attach-panel" });
-  const attachable = new Map(attachableOrders(coverage).map((row) => [row.orderId, row]));
+  const selection = attachable.size ? attachSelection(ctx, { orderIds: [...attachable.keys()], tree, byId,
+    done: (text) => renderCoverage(ctx, text) }) : null;
   const action = (item) => {
     const row = item.kind === "order" ? attachable.get(item.id) : null;
     if (!row) return h("td", {});
@@ -169,8 +173,10 @@ export async function renderCoverage(ctx, notice = null) {
     if (!id) return h("td", {}, "aucun");
     return label ? h("td", {}, label, h("div", { className: "sub" }, id)) : h("td", {}, id);
   };
-  const rows = (items) => items.map((o) => h("tr", { "data-item": o.id }, h("td", {}, o.id),
+  const rows = (items) => items.map((o) => h("tr", { "data-item": o.id },
+    selection ? (o.kind === "order" ? selection.cell(o.id) : h("td", {})) : null, h("td", {}, o.id),
     h("td", {}, o.kind === "order" ? "commande" : "document"), named(o.node_id), action(o)));
+  const headers = (...names) => [...(selection ? ["Sélection"] : []), ...names];
   ctx.show("Couverture du patrimoine",
     h("p", {}, "Le marché exige que 100 % des commandes et des documents soient rattachés à un élément du patrimoine."),
     notice ? h("p", { className: "status", role: "status" }, notice) : null,
@@ -182,11 +188,15 @@ export async function renderCoverage(ctx, notice = null) {
       ["Nœuds du patrimoine", String(coverage.tree_nodes)],
       ["Imports inachevés", String(coverage.unfinished_imports?.length ?? 0)]]),
     mayImport(ctx.session.claims, "property.write") ? treeImport(ctx, { done: (text) => renderCoverage(ctx, text) }) : null,
+    selection ? h("h2", {}, "Rattacher plusieurs commandes") : null,
+    selection ? h("p", {}, "Cochez les commandes ci-dessous (ou « Tout sélectionner »), choisissez l'élément, puis "
+      + "« Rattacher la sélection » : chaque commande est rattachée comme une à une.") : null,
+    selection?.form ?? null,
     h("h2", {}, "Orphelins"),
-    table(["Élément", "Type", "Nœud indiqué", "Action"], rows(coverage.orphans),
+    table(headers("Élément", "Type", "Nœud indiqué", "Action"), rows(coverage.orphans),
       { label: "Orphelins", empty: "Aucun orphelin : tout est rattaché." }),
     h("h2", {}, "Sur des éléments retirés"),
-    table(["Élément", "Type", "Élément retiré", "Action"], rows(coverage.on_retired_nodes ?? []),
+    table(headers("Élément", "Type", "Élément retiré", "Action"), rows(coverage.on_retired_nodes ?? []),
       { label: "Sur des éléments retirés", empty: "Aucun élément sur un nœud retiré." }),
     panel);
 }

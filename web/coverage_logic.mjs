@@ -151,3 +151,56 @@ export function attachedText(answer) {
   if (!answer?.changed) return `La commande ${answer?.order_id} était déjà rattachée à « ${answer?.node_id} ».`;
   return `Commande ${answer.order_id} rattachée à « ${answer.node_id} » (auparavant « ${answer.previous_node_id} »).`;
 }
+
+// --- « Rattacher la sélection »: many orders to one element at once (attach_order_node's `order_ids`).
+
+export const MAX_ATTACH_ORDERS = 500;  // shared/domain/property_attach.py MAX_ORDERS: a larger selection, several requests
+
+// The bodies of attach_order_node for a selection (each order once, in the list's order; `max` per request), or the
+// error a person fixes before sending (nothing selected, no element chosen or typed).
+export function attachSelectionBodies(orderIds, nodeId, max = MAX_ATTACH_ORDERS) {
+  const orders = [...new Set((orderIds ?? []).filter(Boolean))];
+  const node = String(nodeId ?? "").trim();
+  const errors = [];
+  if (!orders.length) errors.push({ field: "$.order_ids", message: "Cochez au moins une commande." });
+  if (!node) errors.push({ field: "$.node_id", message: "Choisissez l'élément du patrimoine." });
+  if (errors.length) return { errors };
+  const bodies = [];
+  for (let start = 0; start < orders.length; start += max) {
+    bodies.push({ order_ids: orders.slice(start, start + max), node_id: node });
+  }
+  return { bodies };
+}
+
+// The answers of a selection's requests as one: how many attached, already there, refused (with their reasons).
+export function mergeAttachAnswers(answers) {
+  const merged = { attached: 0, unchanged: 0, refused: [] };
+  for (const a of answers ?? []) {
+    merged.attached += a?.attached ?? 0;
+    merged.unchanged += a?.unchanged ?? 0;
+    merged.refused.push(...(a?.refused ?? []));
+  }
+  return merged;
+}
+
+const commandes = (n, what) => `${n} commande${n > 1 ? "s" : ""} ${what}${n > 1 ? "s" : ""}`;
+
+// « 42 commandes rattachées, 3 refusées : BC-1 (raison) ; … » — what the screen says once a selection was sent;
+// `failure`: the messages of a request that failed after others were recorded (the rest was not sent).
+export function attachSelectionText(answer, nodeId, failure = null) {
+  const parts = [`${commandes(answer?.attached ?? 0, "rattachée")} à « ${nodeId} »`];
+  if (answer?.unchanged) parts.push(`${answer.unchanged} déjà rattachée${answer.unchanged > 1 ? "s" : ""}`);
+  const refused = answer?.refused ?? [];
+  let text = parts.join(", ");
+  if (refused.length) {
+    text += `, ${refused.length} refusée${refused.length > 1 ? "s" : ""} : `
+      + refused.map((r) => `${r.order_id} (${(r.errors ?? []).map((e) => e.message).join(" ")})`).join(" ; ");
+  }
+  return `${text}.${failure?.length ? ` Le reste de la sélection n'a pas été envoyé : ${failure.join(" ")}` : ""}`;
+}
+
+// What the confirmation asks before a selection is sent.
+export function attachSelectionQuestion(count, label) {
+  return `Rattacher ${count > 1 ? `ces ${count} commandes` : "cette commande"} à ${label} ? `
+    + "Leurs documents les suivent ; les prestataires en sont informés ; territoires et délais ne changent pas.";
+}

@@ -252,8 +252,15 @@ def get_property_coverage(b: Build) -> dict[str, Any]:
     }
 
 
+def _one_or_many(response: dict[str, Any], many: str) -> dict[str, Any]:
+    """The answer to one order's attachment or to many's: either schema."""
+    content = response["content"]["application/json"]
+    content["schema"] = {"oneOf": [content["schema"], {"$ref": many}]}
+    return response
+
+
 @operation("attach_order_node", "post", roles=("manager",), right=Right.ORDERS_WRITE,
-           schemas=("AttachOrderNode", "OrderNodeAttached"))
+           schemas=("AttachOrderNode", "OrderNodeAttached", "OrdersNodeAttached", "OrderRefused"))
 def attach_order_node(b: Build) -> dict[str, Any]:
     xp = b.stories.perimeter
     cid0 = CORRELATION_IDS[0]
@@ -268,16 +275,25 @@ def attach_order_node(b: Build) -> dict[str, Any]:
             "cancelled order still counts in the coverage. Its documents are attached with it. The same "
             "attachment again changes nothing (`changed: false`, no message). An order whose site names a "
             "commune goes only to a node in that commune; one naming none, to a node within its contract's "
-            "perimeter (A13)."),
+            "perimeter (A13). Many orders at once: `order_ids` (up to 500) instead of `order_id` — each order "
+            "attached as one would be, 71 per commit (each change with its audit record, within Firestore's 500 "
+            "writes); the answer (`OrdersNodeAttached`) lists the orders attached or already there and those "
+            "refused with their reasons (`$.order_ids[i]` names the order), the others attached all the same. "
+            "Refused whole when nothing was attached nor already there (another manager's orders: 404), or when "
+            "the node is unknown or retired (422)."),
         "tags": ["manager"], "parameters": POST_PARAMS,
         "requestBody": post_body(b.refs["AttachOrderNode"], {"attach": (
             "The radiator order of building C, to its residence",
-            {"order_id": xp.node_attached["order_id"], "node_id": xp.node_attached["node_id"]})}),
+            {"order_id": xp.node_attached["order_id"], "node_id": xp.node_attached["node_id"]}), "attach_many": (
+            "Three orders to the residence: one attached, one already there, one not the manager's",
+            xp.nodes_attach_body)}),
         "responses": {
-            "200": json_response("The order attached (`changed: true`), or already on that node (`changed: false`).",
-                                  b.refs["OrderNodeAttached"], {"attached": ("Attached", xp.node_attached),
-                                                                "unchanged": ("The same again", xp.node_unchanged)},
-                                  REPLAYED),
+            "200": _one_or_many(json_response(
+                "One order (`order_id`): attached (`changed: true`), or already on that node (`changed: false`). "
+                "Many (`order_ids`): each order's outcome.", b.refs["OrderNodeAttached"],
+                {"attached": ("Attached", xp.node_attached), "unchanged": ("The same again", xp.node_unchanged),
+                 "many": ("Many orders: one attached, one already there, one refused", xp.nodes_attached)},
+                REPLAYED), b.refs["OrdersNodeAttached"]),
             **post_errors("attach_order_node", extra={
                 "400": {"malformed_json": rejected(malformed(AttachOrderNode), cid0)},
                 "404": {"order_not_found": rejected([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND",

@@ -46,6 +46,7 @@ from shared.domain.parties import (
 )
 from shared.domain.penalties import DecidePenalty, PenaltyEntry, Statement
 from shared.domain.perimeter_reads import BillingAccountList, ContractRecord, PropertyNodePage
+from shared.domain.property_attach import OrderRefused, OrdersNodeAttached
 from shared.domain.property_tree import (
     AttachOrderNode, ImportPropertyTree, OrderNodeAttached, OrderNodeChanged, PropertyCoverage, PropertyNodesChanged,
     PropertyNodesRetired, PropertyTreeImported,
@@ -210,6 +211,8 @@ SCHEMAS: dict[str, tuple[type[BaseModel], Literal["validation", "serialization"]
     "PropertyNodesRetired": (PropertyNodesRetired, "serialization"),
     "AttachOrderNode": (AttachOrderNode, "validation"),
     "OrderNodeAttached": (OrderNodeAttached, "serialization"),
+    "OrdersNodeAttached": (OrdersNodeAttached, "serialization"),
+    "OrderRefused": (OrderRefused, "serialization"),
     "OrderNodeChanged": (OrderNodeChanged, "serialization"),
     "ConfirmCatalogueReview": (ConfirmCatalogueReview, "validation"),
     "CatalogueReviewConfirmed": (CatalogueReviewConfirmed, "serialization"),
@@ -327,8 +330,10 @@ DIRECTION = {
     "PropertyTreeImported": "Outbound: body of the import_property_tree answer (201 when nodes were written, 200 "
                             "otherwise).",
     "PropertyCoverage": "Outbound: body of the GET get_property_coverage answer.",
-    "AttachOrderNode": "Inbound: body of POST attach_order_node (manager).",
-    "OrderNodeAttached": "Outbound: body of the attach_order_node answer.",
+    "AttachOrderNode": "Inbound: body of POST attach_order_node (manager): one order (order_id) or up to 500 (order_ids).",
+    "OrderNodeAttached": "Outbound: body of the attach_order_node answer to one order (order_id).",
+    "OrdersNodeAttached": "Outbound: body of the attach_order_node answer to many orders (order_ids).",
+    "OrderRefused": "Outbound: one order an attach_order_node request for many orders did not attach, with its reasons.",
     "OrderNodeChanged": "Outbound: data of fr.passerelle.order.node_changed.v1 on orders-<contractor>.",
     "AttachFields": "Inbound: the text fields of the multipart/form-data body of POST store_report (contractor); the "
                     "PDF is the `file` part.",

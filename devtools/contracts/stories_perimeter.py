@@ -23,7 +23,7 @@ from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
 from shared.domain.property_tree import AttachOrderNode
 from shared.domain.validation import parse_json
-from shared.service import catalogue, contracts, documents, listings, orders, property_tree
+from shared.service import catalogue, contracts, documents, listings, orders, property_attach, property_tree
 from tests.pdfs import a_pdf
 
 UPSERT_BILLING_ACCOUNT: dict[str, Any] = {
@@ -123,6 +123,7 @@ class PerimeterStory:
             self.coverage = property_tree.coverage(MANAGER_ID, p.uow())
             self._attach_orphan()
             self.contract_list = listings.list_contracts("manager", MANAGER_ID, p.uow())
+            self._attach_orphans()
         self.contract_invalid = errors_of(UpsertContract, {**UPSERT_CONTRACT, "ends_on": "2026-01-31",
                                                             "perimeter": {"departements": ["99"]}})
         self.billing_invalid = errors_of(UpsertBillingAccount, {**UPSERT_BILLING_ACCOUNT, "invoicing_address": {
@@ -154,6 +155,15 @@ class PerimeterStory:
         self.node_unchanged = property_tree.attach_order_node(MANAGER_ID, attach, p.uow(), p.clock)
         self.node_refused = refused(lambda: property_tree.attach_order_node(
             MANAGER_ID, AttachOrderNode(order_id=OLD_ORDERS[1]["order_id"], node_id="LYON-BAT-C"), p.uow(), p.clock))
+
+    def _attach_orphans(self) -> None:
+        """Many orders at once: the bike shed's order attached to the residence, the radiator's already there, and
+        an order the manager does not hold refused."""
+        p = self.platform.at("2026-03-05T15:20:02.318Z")
+        self.nodes_attach_body = {"order_ids": [OLD_ORDERS[1]["order_id"], OLD_ORDERS[0]["order_id"], "BC-2025-0999"],
+                                  "node_id": TREE_BODY["nodes"][0]["node_id"]}
+        self.nodes_attached = property_attach.attach_orders_node(
+            MANAGER_ID, AttachOrderNode.model_validate(self.nodes_attach_body), p.uow(), p.clock)
 
     def _catalogue(self) -> None:
         """Versions 1 and 2 (history) then 3, in force from 1 March 2026; a CSV with bad rows is refused whole."""
@@ -217,8 +227,11 @@ def perimeter_examples(stories: Any) -> dict[str, list[Any]]:
         "ImportPropertyTree": [TREE_BODY],
         "PropertyTreeImported": [s.tree_imported, s.tree_unchanged],
         "PropertyCoverage": [s.coverage],
-        "AttachOrderNode": [{"order_id": OLD_ORDERS[0]["order_id"], "node_id": TREE_BODY["nodes"][0]["node_id"]}],
+        "AttachOrderNode": [{"order_id": OLD_ORDERS[0]["order_id"], "node_id": TREE_BODY["nodes"][0]["node_id"]},
+                            s.nodes_attach_body],
         "OrderNodeAttached": [s.node_attached, s.node_unchanged],
+        "OrdersNodeAttached": [s.nodes_attached],
+        "OrderRefused": s.nodes_attached["refused"],
         "OrderNodeChanged": [s.node_changed[1]],
         "AttachFields": [ATTACH_FIELDS],
         "RegisterUpload": [s.register_upload],

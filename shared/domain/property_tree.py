@@ -28,6 +28,7 @@ from shared.domain import french_csv
 from shared.domain.contracts import Perimeter
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier, Order, SiteRef
+from shared.domain.property_attach import AttachOrderNode, OrderNodeAttached  # noqa: F401 (pt.AttachOrderNode)
 
 
 class NodeKind(StrEnum):
@@ -347,17 +348,8 @@ class PropertyNodesRetired(Model):
     retired_at: AwareDatetime
 
 
-# --- attach_order_node: the manager attaches one of its orders to a node of its tree (A7 property tree).
-
-
-class AttachOrderNode(Model):
-    """POST attach_order_node: attach one of the manager's orders to an active node of its tree (an order
-    received before the tree was imported, or whose node an import retired)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, title="AttachOrderNode")
-
-    order_id: Identifier
-    node_id: Identifier
+# --- attach_order_node: the manager attaches one of its orders to a node of its tree (A7 property tree); the request
+# and its answers: shared/domain/property_attach.py.
 
 
 def attach(order: Order, node_id: str, node: TreeNode | None, perimeter: Perimeter | None,
@@ -405,21 +397,6 @@ class OrderNodeChanged(Model):
     node: TreeNode = Field(description="The node, as list_property_nodes reads it.")
     site: SiteRef = Field(description="The order's site as it now stands: its label, address and commune unchanged.")
     changed_at: AwareDatetime
-
-
-class OrderNodeAttached(Model):
-    """What attach_order_node answers."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, title="OrderNodeAttached")
-
-    manager_id: str
-    order_id: str
-    node_id: str
-    previous_node_id: str = Field(description="The node the order named before this call (the same node when "
-                                              "nothing changed).")
-    changed: bool = Field(description="False when the order already sat on that node: nothing written, nothing "
-                                      "sent.")
-    state: str = Field(description="The order's state, unchanged.")
 
 
 # --- What import_property_tree and get_property_coverage answer (A7 property tree).

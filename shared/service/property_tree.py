@@ -226,53 +226,57 @@ def _commit(uow: UnitOfWork, documents: dict[str, dict[str, Any]], messages: lis
 
 
 def attach_order_node(manager_id: str, command: pt.AttachOrderNode, uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
-    """A7: attach one of the manager's orders to a node of its tree in force (``pt.attach`` says when it may).
-
-    The same attachment again changes nothing (``changed`` false: no event, no message). Another manager's
-    order is not in this manager's space: ORDER_NOT_FOUND, as for every order command. Three reads: the
-    order, the node and the order's contract (its perimeter; B18's territory of an order stored before
-    orders kept theirs may read the manager too)."""
-    from shared.service.territories import territory_of
-
-    def attempt() -> dict[str, Any]:
-        order = load_order(uow, manager_id, command.order_id)
-        if order is None:
-            raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=command.order_id)])
-        found = uow.get(node_path(manager_id, command.node_id))
-        node = pt.TreeNode.model_validate(found) if found is not None else None
-        if node is not None and not node.path and node.status == "active":  # stored before nodes kept their path
-            node = node.model_copy(update={"path": ancestry(uow, manager_id, command.node_id, found)})
-        contract = uow.get(f"managers/{manager_id}/contracts/{order.contract_id}")
-        perimeter = Perimeter.model_validate(contract.get("perimeter") or {}) if contract is not None else None
-        territory = territory_of(uow, order, contract)  # as it stands: kept at issue, else the rule's (B18)
-        after = pt.attach(order, command.node_id, node, perimeter, territory)
-        answer = {"manager_id": manager_id, "order_id": order.order_id, "node_id": command.node_id,
-                  "previous_node_id": order.site.node_id, "changed": after is not None, "state": order.state.value}
-        if after is None:
-            return answer
-        now = clock.now()
-        event_id = f"node-{digest(manager_id, order.order_id, order.site.node_id, command.node_id, now.isoformat())[:16]}"
-        save_order(uow, after)
-        add_event(uow, after, event_id, {
-            "actor": Actor.MANAGER.value, "channel": "rest", "kind": "node_changed",
-            "label": f"Rattachement au patrimoine : « {command.node_id} » ({node.label}), au lieu de "
-                     f"« {order.site.node_id} »",
-            "occurred_at": now.isoformat(), "received_at": now.isoformat(), "state_before": order.state.value,
-            "state_after": after.state.value, "previous_node_id": order.site.node_id, "node_id": command.node_id})
-        uow.publish(OutboxMessage(
-            id=f"{event_id}-{digest(manager_id, order.order_id)[:16]}", topic=topology.orders_topic(order.contractor_id),
-            event_type=EventType.ORDER_NODE_CHANGED, source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",
-            subject=f"orders/{order.order_id}", data=pt.OrderNodeChanged(
-                manager_id=manager_id, order_id=order.order_id, node_id=command.node_id,
-                previous_node_id=order.site.node_id, node=node, site=after.site, changed_at=now).model_dump(mode="json"),
-            created_at=now, ordering_key=order.order_id))
-        return answer
-
-    result = transact(uow, attempt)
+    """A7: attach one of the manager's orders to a node of its tree in force (``pt.attach`` says when it may), one
+    commit (``attach_in``). Many orders at once (``order_ids``): shared/service/property_attach.py, the same path."""
+    result = transact(uow, lambda: attach_in(uow, manager_id, command.order_id, command.node_id, clock))
     log.info("order attached to its property node", extra={
         "manager_id": manager_id, "order_id": command.order_id, "node_id": command.node_id,
         "changed": result["changed"]})
     return result
+
+
+def attach_in(uow: UnitOfWork, manager_id: str, order_id: str, node_id: str, clock: Clock) -> dict[str, Any]:
+    """Attach ``order_id`` to ``node_id`` within the caller's unit of work (not committed): the order's site node,
+    node commune and site path, a history event and the message to the contractor holding it, their audit records
+    written by the commit. The same attachment again changes nothing (``changed`` false: no event, no message).
+    Another manager's order is not in this manager's space: ORDER_NOT_FOUND, as for every order command. A refusal
+    (DomainError) buffers nothing. Three reads: the order, the node and the order's contract (its perimeter; B18's
+    territory of an order stored before orders kept theirs may read the manager too) — none when the unit of work
+    read them already."""
+    from shared.service.territories import territory_of
+
+    order = load_order(uow, manager_id, order_id)
+    if order is None:
+        raise DomainError([ErrorDetail.of("$.order_id", "ORDER_NOT_FOUND", order_id=order_id)])
+    found = uow.get(node_path(manager_id, node_id))
+    node = pt.TreeNode.model_validate(found) if found is not None else None
+    if node is not None and not node.path and node.status == "active":  # stored before nodes kept their path
+        node = node.model_copy(update={"path": ancestry(uow, manager_id, node_id, found)})
+    contract = uow.get(f"managers/{manager_id}/contracts/{order.contract_id}")
+    perimeter = Perimeter.model_validate(contract.get("perimeter") or {}) if contract is not None else None
+    territory = territory_of(uow, order, contract)  # as it stands: kept at issue, else the rule's (B18)
+    after = pt.attach(order, node_id, node, perimeter, territory)
+    answer = {"manager_id": manager_id, "order_id": order.order_id, "node_id": node_id,
+              "previous_node_id": order.site.node_id, "changed": after is not None, "state": order.state.value}
+    if after is None:
+        return answer
+    now = clock.now()
+    event_id = f"node-{digest(manager_id, order.order_id, order.site.node_id, node_id, now.isoformat())[:16]}"
+    save_order(uow, after)
+    add_event(uow, after, event_id, {
+        "actor": Actor.MANAGER.value, "channel": "rest", "kind": "node_changed",
+        "label": f"Rattachement au patrimoine : « {node_id} » ({node.label}), au lieu de "
+                 f"« {order.site.node_id} »",
+        "occurred_at": now.isoformat(), "received_at": now.isoformat(), "state_before": order.state.value,
+        "state_after": after.state.value, "previous_node_id": order.site.node_id, "node_id": node_id})
+    uow.publish(OutboxMessage(
+        id=f"{event_id}-{digest(manager_id, order.order_id)[:16]}", topic=topology.orders_topic(order.contractor_id),
+        event_type=EventType.ORDER_NODE_CHANGED, source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",
+        subject=f"orders/{order.order_id}", data=pt.OrderNodeChanged(
+            manager_id=manager_id, order_id=order.order_id, node_id=node_id,
+            previous_node_id=order.site.node_id, node=node, site=after.site, changed_at=now).model_dump(mode="json"),
+        created_at=now, ordering_key=order.order_id))
+    return answer
 
 
 def coverage(manager_id: str, uow: UnitOfWork) -> dict[str, Any]:

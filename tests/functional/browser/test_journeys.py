@@ -363,6 +363,9 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     manager = Erp(platform, "manager", "mgr-test")
     # an order received through receive_order on a site its tree will not hold: an orphan once the tree is in force
     assert manager.post("receive_order", issue_order_body("BC-IMP-1", title="Fuite logement 12")).status_code == 201
+    for order_id in ("BC-IMP-3", "BC-IMP-4"):  # two more, attached at once with « Rattacher la sélection »
+        assert manager.post("receive_order", issue_order_body(order_id, site={"node_id": "ANCIEN-LOG"})
+                            ).status_code == 201
     page = app.sign_in("manager")
 
     # The tree, from « Patrimoine »: the template offered, the file's lines shown, sent once however often clicked
@@ -421,6 +424,27 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     page.get_by_role("button", name="Confirmer le rattachement").click()
     expect(page.get_by_role("status")).to_contain_text("Commande BC-IMP-1 rattachée à « LYON-BAT-B-LOG-3 »")
     expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-IMP-1']")).to_have_count(0)
+    # « Rattacher la sélection »: the other orphans, all checked at once, to one element, then a French summary
+    selection = page.get_by_role("form", name="Rattacher la sélection")
+    attached = sent_keys(page, "attach_order_node")
+    selection.get_by_role("button", name="Rattacher la sélection").click()
+    expect(selection).to_contain_text("Choisissez une valeur dans la liste.")  # no element chosen
+    selection.get_by_label("Élément pour la sélection").select_option("LYON-BAT-B-LOG-3")
+    selection.get_by_role("button", name="Rattacher la sélection").click()
+    expect(selection).to_contain_text("Cochez au moins une commande.")
+    selection.get_by_label("Tout sélectionner").check()
+    expect(page.get_by_label("Sélectionner la commande BC-IMP-3")).to_be_checked()
+    expect(selection).to_contain_text("2 commandes sélectionnées")
+    page.get_by_label("Sélectionner la commande BC-IMP-4").uncheck()
+    expect(selection.get_by_label("Tout sélectionner")).not_to_be_checked()
+    selection.get_by_label("Tout sélectionner").check()
+    selection.get_by_role("button", name="Rattacher la sélection").click()
+    expect(selection.get_by_role("group", name="Confirmer le rattachement de la sélection")).to_contain_text(
+        "Rattacher ces 2 commandes à Résidence Les Tilleuls › Bâtiment B › Logement 3")
+    selection.get_by_role("button", name="Confirmer le rattachement de la sélection").dblclick()
+    expect(page.get_by_role("status")).to_contain_text("2 commandes rattachées à « LYON-BAT-B-LOG-3 ».")
+    assert len(attached) >= 1 and len(set(attached)) == 1, attached  # one request, however often clicked
+    expect(page.get_by_role("table", name="Orphelins")).to_contain_text("Aucun orphelin : tout est rattaché.")
     expect(page.locator("meter")).to_have_attribute("value", "100")
     expect(page.locator(".meter-line")).to_contain_text("100 % rattachés à un élément en vigueur")
     app.check(page, "gestionnaire-import-patrimoine", shot=False)
@@ -435,7 +459,7 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     with page.expect_request(lambda r: "node_id=LYON" in r.url):
         site.select_option(label="Résidence Les Tilleuls — LYON")
         page.get_by_role("button", name="Filtrer").click()
-    expect(page.locator("tr[data-order]")).to_have_count(2)
+    expect(page.locator("tr[data-order]")).to_have_count(4)  # BC-IMP-1 to 4
     # the search by reference keeps the site, and takes the reference as typed from a paper order: lower case, spaces
     with page.expect_request(lambda r: "node_id=LYON&" in r.url and "order_id=bc-imp-2" in r.url):
         page.get_by_label("Référence").fill("  bc-imp-2 ")
