@@ -459,10 +459,11 @@ function timesheetSection(ctx, order, mission, answer, recorded) {
 function timesheetTables(mission) {
   const days = table(["Jalon", "Jours prévus", "Jours déclarés", "dont sur site", "Jours restants"],
     milestoneDaysRows(mission).map((r) => h("tr", { "data-milestone": r.milestoneId },
-      h("td", {}, r.label), h("td", { className: "num" }, r.planned), h("td", { className: "num" }, r.reported),
-      h("td", { className: "num" }, r.onSite),
-      h("td", { className: "num" }, r.remaining))),
-  { label: "Jours par jalon", empty: "Aucun jalon." });
+      h("td", {}, r.label), h("td", { className: "num", "data-label": "Jours prévus" }, r.planned),
+      h("td", { className: "num", "data-label": "Jours déclarés" }, r.reported),
+      h("td", { className: "num", "data-label": "dont sur site" }, r.onSite),
+      h("td", { className: "num", "data-label": "Jours restants" }, r.remaining))),
+  { label: "Jours par jalon", empty: "Aucun jalon.", className: "cards" });  // on a phone, a card per milestone
   const sheets = table(["Référence", "Période", "Jalon", "Jours", "dont sur site", "Commentaire"],
     timesheetRows(mission).map((r) => h("tr", { "data-timesheet": r.timesheetId },
       h("td", {}, r.timesheetId), h("td", {}, r.period), h("td", {}, r.milestone), h("td", { className: "num" }, r.days),

@@ -10,9 +10,9 @@ import {
   QUOTE_LABELS, answerDueText, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
   orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
-import { activeNodes } from "./coverage_logic.mjs";
-import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderOptions, raiseSiteNode,
-  raiseSiteOptions, raiseTarget } from "./sourcing_logic.mjs";
+import { activeNodes, siteNodes } from "./coverage_logic.mjs";
+import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
+  raiseOrderOptions, raiseSiteNode, raiseSiteOptions, raiseTarget } from "./sourcing_logic.mjs";
 import {
   announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, suggestionOptions, table,
 } from "./ui.mjs";
@@ -43,6 +43,7 @@ const LIST_TITLES = { manager: "Devis demandés et reçus", contractor: "Devis d
 // kept while the user opens a quote and comes back (reset at sign-out, like the orders' list). The page shown after a
 // page change or a filter is said through the announcer (« Page 2 : 50 devis. »).
 const listState = { state: "", quoteId: "", cursors: [] };
+const LOOKUP_PAUSE_MS = 400;  // « Commande complétée »: a reference is looked up once typing pauses this long
 
 export function reset() {
   Object.assign(listState, { state: "", quoteId: "", cursors: [] });
@@ -398,14 +399,38 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   let siteOptions = [];
   const siteNode = field({ name: "site_node", label: "Élément de patrimoine (identifiant)", required: true,
     value: order?.site?.node_id ?? "", paths: ["site_node", "site.node_id", "site"], suggestions: Promise.resolve([]),
-    hint: "Un site de vos commandes chez ce client (son nom ou son identifiant)." });
+    hint: "Un site de ce client dans le périmètre de vos marchés, ou l'élément d'une de vos commandes (son nom ou son identifiant)." });
   const siteLabel = field({ name: "site_label", label: "Libellé du site", value: order?.site?.label ?? "",
     paths: ["site_label", "site.label"] });
   const orderField = field({ name: "order_id", label: "Commande complétée (travaux complémentaires)", value: orderId,
-    hint: "Laisser vide pour un devis spontané.", suggestions: Promise.resolve([]) });
+    hint: "Laisser vide pour un devis spontané. Une commande ouverte non proposée se trouve en tapant sa référence.",
+    suggestions: Promise.resolve([]) });
   const missionField = field({ name: "mission_id", label: "Mission concernée", required: true, paths: ["mission_id", "order_id"],
     options: [{ value: "", label: "— Choisir —" }],
     hint: "Un bénéficiaire n'a pas de patrimoine : le devis porte sur l'une de ses missions et complète sa commande." });
+  // A2.5: an open order beyond the first page read is found by its reference as it is typed (list_orders order_id=,
+  // any case): one read once typing pauses, none for a reference offered already
+  let orderOptions = [];
+  const fill = (part, options) => part.querySelector("datalist")?.replaceChildren(...options.map((o) =>
+    h("option", { value: o.value, label: o.label === o.value ? null : o.label })));
+  const lookupRead = latestOnly();
+  let lookupTimer = null;
+  orderField.input.addEventListener("input", () => {
+    clearTimeout(lookupTimer);
+    const chosen = clientField.input.value.trim();
+    const wanted = raiseOrderLookup(orderField.input.value, orderOptions);
+    if (!chosen || !wanted || beneficiary) return;
+    lookupTimer = setTimeout(async () => {
+      const turn = lookupRead();  // a reference typed later wins over a read still under way
+      const found = await turn(ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen,
+        order_id: wanted }).toString() }).then((page) => page.orders).catch(() => []));
+      if (clientField.input.value.trim() === chosen) fill(orderField, orderOptions = raiseOrderOptions(found, chosen, orderOptions));
+    }, LOOKUP_PAUSE_MS);
+  });
+  orderField.input.addEventListener("change", () => {
+    const id = raiseOrderId(orderField.input.value, orderOptions);
+    if (id) orderField.input.value = id;
+  });
   const kindOf = (id) => client.options.find((o) => o.value === id)?.kind ?? (view?.mission ? "beneficiary" : "manager");
   let beneficiary = false;
   const missionsRead = latestOnly();  // a choice read for an earlier client is not drawn over a later one
@@ -418,13 +443,15 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     missionField.hidden = !beneficiary;
     missionField.input.required = beneficiary;
     if (!chosen) return;
-    const rows = await turn(ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen, limit: "100" })
-      .toString() }).then((page) => page.orders).catch(() => []));
-    if (!beneficiary) {  // the sites and the orders of its orders with that manager suggested, by name
-      const fill = (part, options) => part.querySelector("datalist")?.replaceChildren(...options.map((o) =>
-        h("option", { value: o.value, label: o.label === o.value ? null : o.label })));
-      fill(siteNode, siteOptions = raiseSiteOptions(rows, chosen));
-      return fill(orderField, raiseOrderOptions(rows, chosen));
+    // its 100 most recent orders with that client; for a manager, with its sites within the perimeter of its contracts
+    // (list_property_nodes kind=site, page after page: coverage_logic's siteNodes), read at once
+    const [rows, sites] = await turn(Promise.all([
+      ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen, limit: "100" }).toString() })
+        .then((page) => page.orders).catch(() => []),
+      beneficiary ? [] : siteNodes(ctx.call, { managerId: chosen }).then((read) => read.rows).catch(() => [])]));
+    if (!beneficiary) {  // the client's sites and its open orders with it suggested, by name
+      fill(siteNode, siteOptions = raiseSiteOptions(rows, chosen, sites));
+      return fill(orderField, orderOptions = raiseOrderOptions(rows, chosen));
     }
     const choices = raiseMissionOptions(rows, chosen);
     const wanted = view?.mission?.mission_id ?? (choices.length === 1 ? choices[0].value : "");
@@ -464,7 +491,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     const { lines: read, errors } = lines.read(v);
     const site = raiseSiteNode(siteNode.input.value, siteOptions);
     const target = raiseTarget({ beneficiary, missionId: missionField.input.value, siteNode: site.node_id,
-      siteLabel: siteLabel.input.value.trim() || site.label || "", orderId: orderField.input.value });
+      siteLabel: siteLabel.input.value.trim() || site.label || "", orderId: raiseOrderId(orderField.input.value, orderOptions) });
     errors.push(...target.errors);
     const valid = readValidUntil(validUntil, errors);
     if (errors.length) return slot.show(errors);

@@ -448,14 +448,18 @@ export async function renderMission(ctx, missionId, { follow = true, reread = fa
       ["État de la commande", m.order ? `${stateLabel(m.order.state)}${progressView(m.order).value === null ? ""
         : ` — ${progressText(m.order)}`}` : "—"],
       ...budgetFacts(m.budget, formatEuros)]),
-    h("h2", {}, "Jalons"),
-    table(["Jalon", "Jours", "Échéance", "Livrables", "Tous acceptés"], (m.milestones ?? []).map((j) => h("tr",
-      { "data-milestone": j.milestone_id },
-      h("td", {}, j.label), h("td", { className: "num" }, String(j.days)), h("td", {}, formatDateTime(j.due)),
-      h("td", {}, deliverableList(followUp.get(j.milestone_id) ?? (j.deliverables ?? []).map((label) => (
-        { label, delivered: false, documents: [] })), downloads, decide, zone)),
-      h("td", {}, allAcceptedText(followUp.get(j.milestone_id), accepted.get(j.milestone_id))))),
-    { label: "Jalons" }),
+    h("h2", { id: "milestones-title" }, "Jalons"),
+    // B11: on a phone each milestone a card (table.cards in style.css) — its label, then each column's name
+    // (data-label) before its value, its deliverables and their decisions across the screen — not a table to scroll
+    h("div", { id: "milestones" }, table(["Jalon", "Jours", "Échéance", "Livrables", "Tous acceptés"],
+      (m.milestones ?? []).map((j) => h("tr", { "data-milestone": j.milestone_id },
+        h("td", {}, j.label), h("td", { className: "num", "data-label": "Jours" }, String(j.days)),
+        h("td", { "data-label": "Échéance" }, formatDateTime(j.due)),
+        h("td", { className: "stacked", "data-label": "Livrables" }, deliverableList(followUp.get(j.milestone_id)
+          ?? (j.deliverables ?? []).map((label) => ({ label, delivered: false, documents: [] })), downloads, decide, zone)),
+        h("td", { "data-label": "Tous acceptés" }, allAcceptedText(followUp.get(j.milestone_id),
+          accepted.get(j.milestone_id))))),
+      { label: "Jalons", className: "cards" })),
     extraCostsRows(m.extra_costs_follow_up).length ? h("section", { id: "extra-costs", "aria-labelledby": "extra-costs-title" },
       h("h2", { id: "extra-costs-title" }, "Frais annexes (suivis par les jours sur site)"),
       definitionList(extraCostsRows(m.extra_costs_follow_up))) : null,

@@ -206,24 +206,55 @@ export function raiseMissionOptions(rows, clientId) {
     .map((r) => ({ value: r.mission_id, label: `${r.title ?? r.order_id} (${r.mission_id})` }));
 }
 
-// A7: a contractor's own quote (« Proposer un devis ») is at a node of its client's property tree, which the contractor
-// cannot list: the sites of its orders with that client are offered (`rows`: list_orders'), each once, by name
-// (its id when it has none). → [{ value: node_id, label }]
-export function raiseSiteOptions(rows, clientId) {
+// A7: a contractor's own quote (« Proposer un devis ») is at a node of its client's property tree: the client's sites
+// within the contractor's perimeter (`sites`: list_property_nodes kind=site rows, which the platform keeps to the
+// perimeter of its contracts; a site an import retired left out), by the tree's name, then the nodes its orders with
+// that client name (`rows`: list_orders', which may be a building or a dwelling), each once, by name (its id when it
+// has none). Its orders' nodes first, then the tree's other sites, each group in French order. → [{ value, label }]
+export function raiseSiteOptions(rows, clientId, sites = []) {
+  const fromTree = new Map();
+  for (const n of sites ?? []) {
+    if (n?.node_id && (n.status ?? "active") === "active") fromTree.set(n.node_id, n.label || n.node_id);
+  }
   const byNode = new Map();
   for (const r of rows ?? []) {
     const node = r?.site?.node_id;
-    if (r.manager_id === clientId && node && !byNode.has(node)) byNode.set(node, r.site.label || node);
+    if (r.manager_id === clientId && node && !byNode.has(node)) byNode.set(node, fromTree.get(node) ?? (r.site.label || node));
   }
-  return [...byNode].map(([value, label]) => ({ value, label }))
+  const ordered = [...byNode].map(([value, label]) => ({ value, label }))
     .sort((a, b) => a.label.localeCompare(b.label, "fr") || a.value.localeCompare(b.value));
+  const treeOnly = [...fromTree].filter(([value]) => !byNode.has(value)).map(([value, label]) => ({ value, label }))
+    .sort((a, b) => a.label.localeCompare(b.label, "fr") || a.value.localeCompare(b.value));
+  return [...ordered, ...treeOnly];
 }
 
 // « Commande complétée » (A2.5 supplementary works): the contractor's orders with that client not ended, offered by
-// reference with their title. → [{ value: order_id, label: title or null }]
-export function raiseOrderOptions(rows, clientId) {
-  return (rows ?? []).filter((r) => r?.order_id && r.manager_id === clientId && !ENDED_STATES.includes(r.state))
-    .map((r) => ({ value: r.order_id, label: r.title ?? null }));
+// reference with their title — `kept`, the options offered already, first, then `rows`' (list_orders rows: the
+// first page read for the client, or the answer of a search by reference), each reference once.
+// → [{ value: order_id, label: title or null }]
+export function raiseOrderOptions(rows, clientId, kept = []) {
+  const seen = new Set((kept ?? []).map((o) => o.value));
+  return [...(kept ?? []), ...(rows ?? []).filter((r) => r?.order_id && r.manager_id === clientId
+    && !ENDED_STATES.includes(r.state) && !seen.has(r.order_id) && seen.add(r.order_id))
+    .map((r) => ({ value: r.order_id, label: r.title ?? null }))];
+}
+
+const foldReference = (v) => (v ?? "").trim().toLocaleUpperCase("fr");
+
+// What « Commande complétée » typed should look up (list_orders order_id=, the search by reference, any case): the
+// reference as typed (trimmed) once it has 3 characters or more and no suggestion holds it, else null — one read per
+// reference typed, not per letter, and none for an order offered already.
+export function raiseOrderLookup(typed, options) {
+  const text = (typed ?? "").trim();
+  if (text.length < 3) return null;
+  return (options ?? []).some((o) => foldReference(o.value) === foldReference(text)) ? null : text;
+}
+
+// The order a quote completes, as typed: the reference of a suggestion it names (any case), else as typed (trimmed).
+export function raiseOrderId(typed, options) {
+  const text = (typed ?? "").trim();
+  return (options ?? []).find((o) => o.value === text)?.value
+    ?? (options ?? []).find((o) => foldReference(o.value) === foldReference(text))?.value ?? text;
 }
 
 // What « Élément de patrimoine » typed names: a site offered, by its id or its name (trimmed, any case — people type

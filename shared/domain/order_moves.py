@@ -8,7 +8,10 @@ stays in one place, ``TRANSITIONS``: this module only reads each open transition
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ConfigDict, Field
 
@@ -84,3 +87,33 @@ def decision_label(before: OrderState, after: OrderState) -> str:
     if before is OrderState.ON_HOLD and after is not OrderState.ON_HOLD and after in HOLDABLE_STATES:
         return f"Décision du client : reprise (« {STATE_LABELS[after]} »)"
     return f"Décision du client : {STATE_LABELS[after]}"
+
+
+# --- how an order came to be ---------------------------------------------------------------------
+
+ISSUED_EVENT_ID = "issued"  # the first entry of the history of an order issued by the platform itself
+ISSUED_KIND = "issued"  # its ``kind`` (the others: reception, invoice, invoice_status, node_changed; none for reports)
+
+
+@dataclass(frozen=True)
+class OrderOrigin:
+    """An order the platform issues itself rather than receives from its client (A2.4 a quote accepted, B10 a
+    mission framed): what its first history entry says, the same for the client and the contractor."""
+
+    quote_id: str | None = None
+    accepted_by: str | None = None  # the client's name (its registry record), else its id
+    mission_id: str | None = None
+
+    def label(self) -> str:
+        if self.mission_id is not None:
+            return f"Commande émise à partir de la mission {self.mission_id}"
+        by = f" accepté par {self.accepted_by}" if self.accepted_by else " accepté"
+        return f"Commande émise à partir du devis {self.quote_id}{by}"
+
+    def event(self, order: Order, received_at: dt.datetime) -> dict[str, Any]:
+        """The stored history entry: the order's first, in its initial state, dated when it was issued."""
+        origin = {"quote_id": self.quote_id, "mission_id": self.mission_id, "accepted_by": self.accepted_by}
+        return {"kind": ISSUED_KIND, "actor": Actor.MANAGER.value, "channel": "rest", "label": self.label(),
+                "occurred_at": order.issued_at.isoformat(), "received_at": received_at.isoformat(),
+                "state_before": order.state.value, "state_after": order.state.value,
+                **{name: value for name, value in origin.items() if value is not None}}

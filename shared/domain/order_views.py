@@ -18,7 +18,17 @@ class OrderEvent(Model):
 
     model_config = ConfigDict(extra="allow", frozen=True, title="OrderEvent")
 
-    event_id: str = Field(description="s<sequence on 7 digits> for a contractor report, m<hash> for a manager decision.")
+    event_id: str = Field(description=(
+        "s<sequence on 7 digits> for a contractor report, m<hash> for a manager decision, `issued` for the first "
+        "entry of an order the platform issued itself (kind `issued`)."))
+    kind: Literal["issued", "reception", "reservation_lifted", "invoice", "invoice_status",
+                   "node_changed"] | None = Field(
+        default=None, description=(
+            "What the entry records when it is neither a contractor's report nor a client's decision (null for "
+            "those): `issued`, how an order the platform issued itself came to be — from a quote accepted (A2.4, "
+            "`quote_id`, `accepted_by`) or a mission framed (B10, `mission_id`), its first entry; `reception`, a "
+            "reception by lines; `reservation_lifted`, a reservation lifted; `invoice`, an invoice submitted; `invoice_status`, a "
+            "Chorus Pro status; `node_changed`, the order attached to another node of the property tree (A7)."))
     actor: Actor
     channel: Literal["pubsub", "rest"]
     label: str
@@ -33,6 +43,10 @@ class OrderEvent(Model):
     delay_seconds: float | None = Field(default=None, description="Contractor reports only (A5).")
     late: bool | None = Field(default=None, description="Contractor reports only: delay over 15 minutes (A5).")
     report: dict[str, Any] | None = Field(default=None, description="Contractor reports only: the report as accepted.")
+    quote_id: str | None = Field(default=None, description="Kind `issued` from a quote: the quote accepted (A2.4).")
+    accepted_by: str | None = Field(default=None, description=(
+        "Kind `issued` from a quote: the name of the client that accepted it (its registry record), else its id."))
+    mission_id: str | None = Field(default=None, description="Kind `issued` from a mission: the mission framed (B10).")
 
 
 class MilestoneDeliverables(Model):

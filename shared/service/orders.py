@@ -16,7 +16,7 @@ from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
 from shared.domain.order_dates import issued_in_future
-from shared.domain.order_moves import decision_label
+from shared.domain.order_moves import ISSUED_EVENT_ID, OrderOrigin, decision_label
 from shared.domain.orders import Actor, Order, OrderState, SiteRef
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
@@ -112,9 +112,11 @@ def receive_order(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: 
 
 
 def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
-          mission_id: str | None = None) -> OrderOutcome:
-    """``receive_order`` inside a unit of work the caller commits (a quote accepted, a mission framed:
-    ``mission_id``, kept on the stored order so that its mission is found without a query)."""
+          mission_id: str | None = None, origin: OrderOrigin | None = None) -> OrderOutcome:
+    """``receive_order`` inside a unit of work the caller commits (a quote accepted: ``origin``; a mission framed:
+    ``mission_id``, kept on the stored order so that its mission is found without a query). An order the platform
+    issues itself (from a quote or a mission) starts its history with how it came to be (``OrderOrigin``), written
+    with the order: issued again, it is found as it is and nothing is added."""
     if not contractor_serves(uow, command.contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
     contract = uow.get(f"managers/{manager_id}/contracts/{command.contract_id}")
@@ -146,6 +148,10 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
             return OrderOutcome(existing, created=False)
         raise DomainError([ErrorDetail.of("$.order_id", "ORDER_ALREADY_EXISTS", order_id=command.order_id)])
     save_order(uow, order, created=True)
+    if origin is None and mission_id is not None:
+        origin = OrderOrigin(mission_id=mission_id)
+    if origin is not None:
+        add_event(uow, order, ISSUED_EVENT_ID, origin.event(order, clock.now()))
     uow.publish(OutboxMessage(
         id=f"order-{digest(manager_id, order.order_id)[:32]}", topic=topology.orders_topic(order.contractor_id),
         event_type=EventType.ORDER_ISSUED, source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",

@@ -38,13 +38,14 @@ from shared.domain import workdays
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
+from shared.domain.order_moves import OrderOrigin
 from shared.domain.orders import Order
 from shared.domain.quotes import (
     BUYERS, DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
     RaiseQuote, RequestQuote, SubmitQuote, actor_labels, ordering_key, step, version_errors, who_takes,
 )
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
-from shared.service import deadlines, order_store, orders, penalty_terms
+from shared.service import deadlines, order_store, orders, parties, penalty_terms
 from shared.service.quote_store import load_quote, quote_from, quote_path, save_quote
 from shared.service.territories import contract_territory, order_territory, reader, territory_of
 from shared.service.transaction import transact
@@ -330,7 +331,8 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
     if quote.order_id is None:
         command = IssueOrder(order_id=quote.quote_id, contract_id=quote.contract_id, contractor_id=quote.contractor_id,
                              title=quote.title, site=quote.site, lines=lines, issued_at=now)
-        return orders.issue(quote.manager_id, command, uow, _At(now)).order.order_id
+        origin = OrderOrigin(quote_id=quote.quote_id, accepted_by=client_name(uow, quote.manager_id))
+        return orders.issue(quote.manager_id, command, uow, _At(now), origin=origin).order.order_id
     order = order_store.load_order(uow, quote.manager_id, quote.order_id)
     if order is None:
         raise DomainError([ErrorDetail.of("$.quote_id", "ORDER_NOT_FOUND", order_id=quote.order_id)])
@@ -348,6 +350,15 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
               "lines": [line.model_dump(mode="json") for line in added], "total_cents": after.total_cents},
         created_at=now, ordering_key=order.order_id))
     return order.order_id
+
+
+def client_name(uow: UnitOfWork, manager_id: str) -> str:
+    """The client's name as its registry record gives it (a manager's, else a beneficiary's), else its id."""
+    for path in (parties.manager_path(manager_id), parties.beneficiary_path(manager_id)):
+        name = (uow.get(path) or {}).get("name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return manager_id
 
 
 # --- expiry -----------------------------------------------------------------------------------

@@ -62,10 +62,17 @@ def test_a_quote_is_requested_submitted_revised_and_accepted_into_an_order(platf
     accepted = manager.post("decide_quote", {"quote_id": "DV-1", "action": "accept"})
     # Then an order DV-1 exists with the revised lines, and the quote takes no further step
     assert (accepted.status_code, accepted.json()["created_order_id"]) == (200, "DV-1"), accepted.text
-    order = manager.get_order("DV-1").json()["order"]
-    assert [(line["quantity"], line["unit_price_cents"]) for line in order["lines"]] == [("2", 8500)]
+    view = manager.get_order("DV-1").json()
+    assert [(line["quantity"], line["unit_price_cents"]) for line in view["order"]["lines"]] == [("2", 8500)]
+    # And its history starts with how it came to be, read the same by the contractor (A2.4, A11)
+    client = (clean_firestore.document("managers/mgr-test").get().to_dict() or {}).get("name") or "mgr-test"
+    assert [(e["kind"], e["quote_id"], e["label"]) for e in view["events"]] == [
+        ("issued", "DV-1", f"Commande émise à partir du devis DV-1 accepté par {client}")]
+    assert contractor.get_order("DV-1", manager_id="mgr-test").json()["events"] == view["events"]
     again = contractor.post("decide_quote", {"manager_id": "mgr-test", "quote_id": "DV-1", "action": "withdraw"})
     assert [e["code"] for e in again.json()["errors"]] == ["ILLEGAL_TRANSITION"]
+    accepted_again = manager.post("decide_quote", {"quote_id": "DV-1", "action": "accept"})
+    assert accepted_again.status_code != 200 and len(manager.get_order("DV-1").json()["events"]) == 1
 
 
 def test_a_supplementary_quote_adds_its_lines_to_the_order_and_a_refusal_needs_a_reason(platform, manager, contractor):

@@ -212,11 +212,13 @@ def test_a_mission_its_need_and_its_order_are_one_commit_and_framing_again_issue
     commits = record_commits(world)
     # When the beneficiary frames the mission
     mission = missions.frame_mission(B, framing(), world.uow(), world.clock)
-    # Then the mission, the need (mission_framed), the order and its order-issued message are one commit
+    # Then the mission, the need (mission_framed), the order, its first history entry (issued from the mission) and
+    # its order-issued message are one commit
     [commit] = commits
     order_id = missions.order_id_for("n1")
     assert paths_of(commit) == {paths.mission(B, mission.mission_id), paths.need(B, "n1"),
-                                f"managers/{B}/orders/{order_id}", f"outbox/{world.outbox()[-1].id}"}
+                                f"managers/{B}/orders/{order_id}", f"managers/{B}/orders/{order_id}/events/issued",
+                                f"outbox/{world.outbox()[-1].id}"}
     order = world.order(B, order_id)
     assert (order.contractor_id, order.contract_id) == (Settings().titulaire_id, Settings().contract_id)
     assert world.outbox()[-1].topic == f"orders-{Settings().titulaire_id}"

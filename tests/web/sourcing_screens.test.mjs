@@ -9,7 +9,8 @@ import {
   GUARANTEE_DAYS, clientColumnLabel, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   needAwaitsProposals, needChanged, budgetFacts,
   orderClientLabel, orderMissionHref,
-  penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseOrderOptions, raiseSiteNode, raiseSiteOptions, raiseTarget,
+  penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup, raiseOrderOptions, raiseSiteNode,
+  raiseSiteOptions, raiseTarget,
   recordTitle, regionText,
 } from "../../web/sourcing_logic.mjs";
 
@@ -232,6 +233,43 @@ test("a contractor's own quote: the sites of its orders with that manager offere
   assert.deepEqual(raiseSiteNode("  bâtiment a ", options), { node_id: "LYON-BAT-A", label: "Bâtiment A" });
   assert.deepEqual(raiseSiteNode("LYON-BAT-B", options), { node_id: "LYON-BAT-B", label: "Bâtiment B" });
   assert.deepEqual(raiseSiteNode("AUTRE-1", options), { node_id: "AUTRE-1", label: null });
+});
+
+test("a contractor's own quote: its client's sites within its perimeter offered, not only those of its recent orders", () => {
+  // list_property_nodes kind=site (the server keeps the contractor's perimeter): a site none of its orders names is
+  // offered; a site an import retired is not; the tree's label wins over the one an order kept
+  const sites = [
+    { node_id: "LYON", kind: "site", label: "Résidence Les Tilleuls", status: "active" },
+    { node_id: "OULLINS", kind: "site", label: "Site Oullins" },
+    { node_id: "VIEUX", kind: "site", label: "Ancien site", status: "retired" },
+  ];
+  const rows = [
+    { manager_id: "mgr-a", order_id: "BC-1", site: { node_id: "LYON-BAT-A-LOG-12", label: "Bâtiment A, logement 12" } },
+    { manager_id: "mgr-a", order_id: "BC-2", site: { node_id: "LYON", label: "Tilleuls" } },
+  ];
+  assert.deepEqual(raiseSiteOptions(rows, "mgr-a", sites), [
+    { value: "LYON-BAT-A-LOG-12", label: "Bâtiment A, logement 12" }, { value: "LYON", label: "Résidence Les Tilleuls" },
+    { value: "OULLINS", label: "Site Oullins" }]);
+  assert.deepEqual(raiseSiteOptions([], "mgr-a", sites).map((o) => o.value), ["LYON", "OULLINS"]);
+  assert.deepEqual(raiseSiteNode("site oullins", raiseSiteOptions([], "mgr-a", sites)),
+    { node_id: "OULLINS", label: "Site Oullins" });
+});
+
+test("« Commande complétée »: a reference typed that no suggestion holds is looked up, any case, once it is long enough", () => {
+  const options = [{ value: "BC-1", label: "Fuite" }];
+  assert.equal(raiseOrderLookup("  bc-1 ", options), null);  // already offered
+  assert.equal(raiseOrderLookup("bc", options), null);  // too short: one read per reference, not per letter
+  assert.equal(raiseOrderLookup("", options), null);
+  assert.equal(raiseOrderLookup(" bc-2026-0457 ", options), "bc-2026-0457");
+  // the answer's open order joins the suggestions (once), a closed one does not; the reference is the order's own
+  const found = [{ manager_id: "mgr-a", order_id: "BC-2026-0457", title: "Robinet", state: "acknowledged" },
+    { manager_id: "mgr-a", order_id: "bc-2026-0457", title: "Close", state: "closed" }];
+  const merged = raiseOrderOptions([...found, { manager_id: "mgr-a", order_id: "BC-1", title: "Fuite", state: "scheduled" }],
+    "mgr-a", options);
+  assert.deepEqual(merged, [{ value: "BC-1", label: "Fuite" }, { value: "BC-2026-0457", label: "Robinet" }]);
+  assert.equal(raiseOrderId(" bc-2026-0457 ", merged), "BC-2026-0457");
+  assert.equal(raiseOrderId(" BC-9 ", merged), "BC-9");
+  assert.equal(raiseOrderId("", merged), "");
 });
 
 test("a contractor's own quote: the orders it may complete with that manager offered by reference and title", () => {

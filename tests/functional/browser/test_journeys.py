@@ -689,9 +689,12 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(client.locator("option[value='mgr-test']")).to_have_text("Rhône Habitat Essai (mgr-test, gestionnaire)")
     expect(client).to_have_value("mgr-test")
     expect(page.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
-    # A7: the node of the client's property tree, which the contractor cannot list: the sites of its orders with that
-    # client are offered by name, and the name typed (any case) is taken for its node, its label filled
+    # A7: the node of the client's property tree: the client's sites within the perimeter of its contracts (one none of
+    # its orders names included) and the nodes of its orders with that client are offered by name, and the name typed
+    # (any case) is taken for its node, its label filled
     node = page.get_by_label("Élément de patrimoine (identifiant)")
+    expect(page.locator(f"#{node.get_attribute('list')} option[value='LYON']")).to_have_attribute(
+        "label", "Résidence Les Tilleuls")
     expect(page.locator(f"#{node.get_attribute('list')} option[value='LYON-BAT-A-LOG-12']")).to_have_attribute(
         "label", "Bâtiment A, logement 12")
     node.fill(" bâtiment a, logement 12 ")
@@ -702,6 +705,17 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     orders = page.locator(f"#{page.get_by_label('Commande complétée (travaux complémentaires)').get_attribute('list')}")
     expect(orders.locator("option[value='BC-C3']")).to_have_attribute("label", "Robinet BC-C3")
     expect(orders.locator("option[value='BC-C1'], option[value='BC-C2']")).to_have_count(0)
+    # an open order the first page read does not hold (issued since) is found by its reference as typed, any case
+    assert manager.post("receive_order", issue_order_body("BC-C4", title="Vanne BC-C4", lines=LINES,
+                                                          site={"node_id": "LYON-BAT-A"})).status_code == 201
+    expect(orders.locator("option[value='BC-C4']")).to_have_count(0)
+    completed = page.get_by_label("Commande complétée (travaux complémentaires)")
+    with page.expect_request(lambda r: "order_id=bc-c4" in r.url):
+        completed.fill(" bc-c4 ")
+    expect(orders.locator("option[value='BC-C4']")).to_have_attribute("label", "Vanne BC-C4")
+    completed.press("Tab")
+    expect(completed).to_have_value("BC-C4")
+    completed.fill("")  # a spontaneous quote after all
     fill_raised_quote(page, "DV-C2", "Remplacement du robinet d'arrêt", ("PLB-010", "Recherche de fuite", "85,00"))
     app.check(page, "prestataire-devis-propose", shot=False)
     page.get_by_role("button", name="Proposer le devis").click()

@@ -344,3 +344,34 @@ def test_purchasing_body_on_a_phone_reads_its_monthly_volume_as_a_bar_list(app, 
     page.get_by_role("button", name="Afficher").click()
     expect(figure.get_by_text("Aucune valeur à représenter sur la période.")).to_be_visible()
     expect(figure.locator("svg.chart")).to_have_count(0)
+
+
+def test_beneficiary_on_a_phone_reads_its_missions_milestones_as_cards(app, platform, clean_firestore):
+    """B11 mission follow-up on a phone: each milestone a card — its label, then « Jours », « Échéance », « Tous
+    acceptés » after their names and its deliverables under theirs across the card — so that the milestones' region
+    never scrolls sideways (it did, with « Faites défiler le tableau… »); on a desk's screen still a table."""
+    frame_started_mission(clean_firestore, platform.project_id, seed.BENEFICIARY["beneficiary_id"],
+                          seed.BENEFICIARY["territory"], worked=3, requires_conflict_declaration=False)
+    page = on_phone(app, "beneficiary")
+    page.goto(app.base + f"/#/missions/{missions.mission_id_for('recette-portail')}")
+    milestones = page.get_by_role("table", name="Jalons")
+    card = milestones.locator("tr[data-milestone='j1']")
+    expect(card).to_be_visible(timeout=30000)
+    fits(app, page, "mission (jalons)")
+    region = page.locator("#milestones .table-wrap")
+    widths = region.evaluate("w => [w.scrollWidth, w.clientWidth]")
+    assert widths[0] <= widths[1] + 1, f"the milestones scroll sideways on a phone: {widths}"
+    expect(region.locator(".scroll-hint")).to_be_hidden()
+    assert region.get_attribute("role") is None  # not a region to scroll: no useless tab stop
+    for label in ("Jours", "Échéance", "Tous acceptés", "Livrables"):
+        cell = card.locator(f"td[data-label='{label}']")
+        assert cell.evaluate("td => getComputedStyle(td, '::before').content") == f'"{label}"', label
+    deliverables = card.locator("td[data-label='Livrables']").bounding_box()
+    assert deliverables["width"] >= page.viewport_size["width"] * 0.7, f"deliverables squeezed: {deliverables}"
+    # the header row stays for screen readers (visually hidden), and axe finds nothing
+    expect(milestones.get_by_role("columnheader", name="Échéance")).to_have_count(1)
+    app.check(page, "telephone-beneficiaire-jalons", shot=False)
+    # on a desk's screen, the same milestones are a table, its headers shown
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(milestones.get_by_role("columnheader", name="Échéance")).to_be_visible()
+    assert milestones.evaluate("t => getComputedStyle(t).display") == "table"
