@@ -5,7 +5,7 @@
 // is not Paris's (#contract-clock) and offers today there as the review's date, the day the platform accepts.
 import {
   allNodes, attachBody, attachQuestion, attachableOrders, attachedText, coverageMeter, currentNodeText, nodeNaming,
-  nodeOptions, nodesById,
+  nodeOptions, nodesById, proposalGroups,
 } from "./coverage_logic.mjs";
 import {
   PARIS_ZONE, catalogueReviewText, formatDateTime, formatEuros, listFailure, listState, orderZone, parseFrenchDate,
@@ -14,7 +14,7 @@ import {
 import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 import { catalogueImport, mayImport, treeImport } from "./imports.mjs";
-import { attachSelection } from "./coverage_bulk.mjs";
+import { attachProposals, attachSelection } from "./coverage_bulk.mjs";
 import { partyNodes } from "./names.mjs";
 import { directoryFromContracts } from "./names_logic.mjs";
 
@@ -156,6 +156,9 @@ export async function renderCoverage(ctx, notice = null) {
   const panel = h("div", { className: "attach-panel" });
   const selection = attachable.size ? attachSelection(ctx, { orderIds: [...attachable.keys()], tree, byId,
     done: (text) => renderCoverage(ctx, text) }) : null;
+  const groups = proposalGroups(coverage, byId);
+  const proposals = groups.length ? attachProposals(ctx, { groups, byId, done: (text) => renderCoverage(ctx, text) })
+    : null;
   const action = (item) => {
     const row = item.kind === "order" ? attachable.get(item.id) : null;
     if (!row) return h("td", {});
@@ -188,6 +191,7 @@ export async function renderCoverage(ctx, notice = null) {
       ["Nœuds du patrimoine", String(coverage.tree_nodes)],
       ["Imports inachevés", String(coverage.unfinished_imports?.length ?? 0)]]),
     mayImport(ctx.session.claims, "property.write") ? treeImport(ctx, { done: (text) => renderCoverage(ctx, text) }) : null,
+    proposals,
     selection ? h("h2", {}, "Rattacher plusieurs commandes") : null,
     selection ? h("p", {}, "Cochez les commandes ci-dessous (ou « Tout sélectionner »), choisissez l'élément, puis "
       + "« Rattacher la sélection » : chaque commande est rattachée comme une à une.") : null,

@@ -3,10 +3,73 @@
 // which sends attach_order_node with `order_ids` (500 orders per request at most) after a confirmation, then says
 // how many were attached, already there and refused, with each refusal's reason. Pure logic: coverage_logic.mjs.
 import {
-  attachSelectionBodies, attachSelectionQuestion, attachSelectionText, mergeAttachAnswers, nodeOptions,
+  attachSelectionBodies, attachSelectionQuestion, attachSelectionText, mergeAttachAnswers, nodeNaming, nodeOptions,
+  orderListText,
 } from "./coverage_logic.mjs";
 import { listFailure } from "./logic.mjs";
-import { choiceField, errorBox, h, messagesOf, recorder } from "./ui.mjs";
+import { choiceField, errorBox, h, messagesOf, recorder, table } from "./ui.mjs";
+
+// The confirmation, then one request per 500 orders, then what was done said and `done(text)` (the coverage read
+// again): for a selection and for a group of proposals alike. `errors`: where the question and the answer show.
+function confirmAndSend({ send, errors, count, bodies, nodeId, chosen, done, subject = "de la sélection" }) {
+  const confirm = h("button", { type: "button" }, `Confirmer le rattachement ${subject}`);
+  const back = h("button", { type: "button", className: "secondary" }, "Annuler");
+  const group = h("div", { className: "confirmation", role: "group", "aria-label": `Confirmer le rattachement ${subject}` },
+    h("p", {}, attachSelectionQuestion(count, chosen)), confirm, back);
+  back.addEventListener("click", () => errors.replaceChildren());
+  confirm.addEventListener("click", async () => {
+    if (send.busy) return;
+    const answers = [];
+    let failure = null;
+    try {
+      for (const body of bodies) {  // one request per 500 orders; each the same request if sent again
+        const sent = await send.send(body);
+        if (sent.ignored) return;
+        answers.push(sent.reply);
+      }
+    } catch (err) {
+      if (err.status === 401) return;
+      failure = messagesOf(err);
+      if (!answers.length) return errors.replaceChildren(errorBox(failure));
+    }
+    // the requests before a failure were recorded: said with the failure
+    const text = attachSelectionText(mergeAttachAnswers(answers), nodeId.trim(), failure);
+    errors.replaceChildren(h("p", { className: "status", "aria-live": "polite" }, `${text} La couverture est relue…`));
+    await done(text);
+  });
+  errors.replaceChildren(group);
+  confirm.focus();
+}
+
+// « Propositions de rattachement » (A7): each element get_property_coverage proposes, the orders it is proposed for
+// and why, and « Rattacher ces N commandes » — confirmed, then sent as the selection is (`groups`: proposalGroups;
+// `byId`: every node read, naming each element by its labels).
+export function attachProposals(ctx, { groups, byId, done }) {
+  const errors = h("div", {});
+  const send = recorder(ctx, "attach_order_node");
+  const rows = groups.map((g) => {
+    const { label, id } = nodeNaming(g.nodeId, byId);
+    const chosen = label ? `« ${label} » (${id})` : `« ${g.nodeId} »`;
+    const button = h("button", { type: "button", "aria-label": `Rattacher ${g.orderIds.length > 1
+      ? `ces ${g.orderIds.length} commandes` : "cette commande"} à ${chosen}` },
+    g.orderIds.length > 1 ? `Rattacher ces ${g.orderIds.length} commandes` : "Rattacher cette commande");
+    button.addEventListener("click", () => {
+      const built = attachSelectionBodies(g.orderIds, g.nodeId);
+      confirmAndSend({ send, errors, count: g.orderIds.length, bodies: built.bodies, nodeId: g.nodeId, chosen, done,
+        subject: "proposé" });
+    });
+    return h("tr", { "data-proposal": g.nodeId },
+      h("td", {}, label ?? g.nodeId, label ? h("div", { className: "sub" }, id) : null),
+      h("td", {}, g.because || "—"), h("td", {}, orderListText(g.orderIds)), h("td", {}, button));
+  });
+  return h("section", { "aria-labelledby": "proposals-title" },
+    h("h2", { id: "proposals-title" }, "Propositions de rattachement"),
+    h("p", {}, "Pour ces commandes, un seul élément en vigueur porte le libellé de leur élément retiré ou de leur "
+      + "site : vérifiez-le, puis rattachez-les d'un clic. Rien n'est rattaché sans votre confirmation."),
+    table(["Élément proposé", "Pourquoi", "Commandes", "Action"], rows,
+      { label: "Propositions de rattachement", empty: "Aucune proposition." }),
+    errors);
+}
 
 // `orderIds`: the orders that may be attached, in the screen's order; `tree`: the tree's state ({ rows } of every
 // node, or { error }); `byId`: every node by id; `done(text)`: what follows a selection sent (the coverage read again).
@@ -43,35 +106,7 @@ export function attachSelection(ctx, { orderIds, tree, byId, done }) {
     const built = attachSelectionBodies(selected, nodeId);
     if (built.errors) return errors.replaceChildren(errorBox(built.errors.map((e) => e.message)));
     const chosen = picker.input.selectedOptions?.[0]?.textContent || `« ${nodeId} »`;
-    const confirm = h("button", { type: "button" }, "Confirmer le rattachement de la sélection");
-    const back = h("button", { type: "button", className: "secondary" }, "Annuler");
-    const group = h("div", { className: "confirmation", role: "group",
-      "aria-label": "Confirmer le rattachement de la sélection" },
-      h("p", {}, attachSelectionQuestion(selected.length, chosen)), confirm, back);
-    back.addEventListener("click", () => errors.replaceChildren());
-    confirm.addEventListener("click", async () => {
-      if (send.busy) return;
-      const answers = [];
-      let failure = null;
-      try {
-        for (const body of built.bodies) {  // one request per 500 orders; each the same request if sent again
-          const sent = await send.send(body);
-          if (sent.ignored) return;
-          answers.push(sent.reply);
-        }
-      } catch (err) {
-        if (err.status === 401) return;
-        failure = messagesOf(err);
-        if (!answers.length) return errors.replaceChildren(errorBox(failure));
-      }
-      // the requests before a failure were recorded: said with the failure
-      const text = attachSelectionText(mergeAttachAnswers(answers), nodeId.trim(), failure);
-      errors.replaceChildren(h("p", { className: "status", "aria-live": "polite" },
-        `${text} La couverture est relue…`));
-      await done(text);
-    });
-    errors.replaceChildren(group);
-    confirm.focus();
+    confirmAndSend({ send, errors, count: selected.length, bodies: built.bodies, nodeId, chosen, done });
   });
   refresh();
   return {

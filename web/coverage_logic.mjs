@@ -204,3 +204,31 @@ export function attachSelectionQuestion(count, label) {
   return `Rattacher ${count > 1 ? `ces ${count} commandes` : "cette commande"} à ${label} ? `
     + "Leurs documents les suivent ; les prestataires en sont informés ; territoires et délais ne changent pas.";
 }
+
+// --- « Propositions de rattachement »: the element get_property_coverage proposes for an order (its
+// `proposed_node_id`, `proposed_because`: the renamed element of its retired one, or the one its site's label names —
+// shared/domain/attach_proposals.py), grouped by element so that each group is one request (`order_ids`), the largest
+// first. Only the orders the manager may attach (`attachableOrders`) and only elements the tree still has in force.
+export function proposalGroups(coverage, byId = new Map()) {
+  const attachable = new Set(attachableOrders(coverage).map((row) => row.orderId));
+  const groups = new Map();
+  for (const o of [...(coverage?.orphans ?? []), ...(coverage?.on_retired_nodes ?? [])]) {
+    if (!o?.proposed_node_id || !attachable.has(o.id)) continue;
+    const node = byId.get(o.proposed_node_id);
+    if (node && (node.status ?? "active") !== "active") continue;
+    const group = groups.get(o.proposed_node_id) ?? { nodeId: o.proposed_node_id, because: new Set(), orderIds: [] };
+    if (!group.orderIds.includes(o.id)) group.orderIds.push(o.id);
+    if (o.proposed_because) group.because.add(o.proposed_because);
+    groups.set(o.proposed_node_id, group);
+  }
+  return [...groups.values()].map((g) => ({ ...g, because: [...g.because].join(" ; ") }))
+    .sort((a, b) => b.orderIds.length - a.orderIds.length || a.nodeId.localeCompare(b.nodeId));
+}
+
+// « BC-1, BC-2 et 3 autres » — a group's orders, the first `shown` by their reference.
+export function orderListText(orderIds, shown = 3) {
+  const ids = orderIds ?? [];
+  if (ids.length <= shown) return ids.length > 1 ? `${ids.slice(0, -1).join(", ")} et ${ids.at(-1)}` : (ids[0] ?? "");
+  const more = ids.length - shown;
+  return `${ids.slice(0, shown).join(", ")} et ${more} autre${more > 1 ? "s" : ""}`;
+}

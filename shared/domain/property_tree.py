@@ -447,6 +447,10 @@ class CoverageOrphan(Model):
     kind: Literal["order", "document"]
     id: str = Field(description="order_id, or <order_id>/<sha256> for a document.")
     node_id: str | None = Field(description="The node it names (unknown to the tree), or null when none.")
+    proposed_node_id: str | None = Field(default=None, description=(
+        "An order's likely node in force, proposed — never applied — when exactly one active node fits: its retired "
+        "node's label (same parent, else commune) or its site's label (in its commune); absent otherwise."))
+    proposed_because: str | None = Field(default=None, description="Why that node, in French.")
 
 
 class FlaggedDocument(Model):

@@ -42,6 +42,7 @@ from typing import Any
 
 from shared import topology
 from shared.domain import property_tree as pt
+from shared.domain.attach_proposals import NodeFacts, Proposer
 from shared.domain.contracts import Perimeter
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.event_types import EventType
@@ -288,10 +289,14 @@ def coverage(manager_id: str, uow: UnitOfWork) -> dict[str, Any]:
     their order still sits on such a node: once ``attach_order_node`` moved the order to a node in force, the
     document is attached with it and no longer listed (its ``property_flag`` stays on it, as history)."""
     tree = uow.get(tree_path(manager_id))
-    stored = {d.id: d.data.get("status", "active") for d in uow.stream(Query(nodes_path(manager_id), select=("status",)))}
+    # the same one reading of the nodes, with what a proposal compares (A7: the node an order left without one most
+    # likely belongs to, shared/domain/attach_proposals.py)
+    facts = [NodeFacts.of(d.id, d.data) for d in uow.stream(Query(nodes_path(manager_id), select=(
+        "status", "label", "kind", "parent_id", "in_commune")))]
+    stored = {n.node_id: n.status for n in facts}
     items: list[tuple[str, str, str | None]] = []
     flagged: list[dict[str, Any]] = []
-    orders = uow.query(_by_name(f"managers/{manager_id}/orders", select=("site.node_id",)))
+    orders = uow.query(_by_name(f"managers/{manager_id}/orders", select=("site.node_id", "site.label", "site.commune")))
     documents = order_documents(uow, manager_id, {order.path for order in orders})
     for order in orders:
         node_id = (order.data.get("site") or {}).get("node_id")
@@ -303,6 +308,12 @@ def coverage(manager_id: str, uow: UnitOfWork) -> dict[str, Any]:
     report = pt.coverage(items, set(stored))
     retired = [{"kind": kind, "id": item_id, "node_id": node_id} for kind, item_id, node_id in items
                if stored.get(node_id or "") == "retired"]
+    proposer, sites = Proposer(facts), {order.id: order.data.get("site") or {} for order in orders}
+    for item in (*report["orphans"], *retired):
+        site = sites.get(item["id"]) if item["kind"] == "order" else None
+        proposal = proposer.propose(item["node_id"], site.get("label"), site.get("commune")) if site is not None else None
+        if proposal is not None:
+            item.update(proposed_node_id=proposal.node_id, proposed_because=proposal.because)
     running = [d.data for d in uow.query(_by_name(jobs_path(manager_id), where=(("status", "==", "running"),)))]
     return {"manager_id": manager_id, "tree_nodes": sum(1 for s in stored.values() if s == "active"),
             "retired_nodes": sum(1 for s in stored.values() if s == "retired"), "tree_in_force": tree is not None,

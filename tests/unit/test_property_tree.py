@@ -388,12 +388,13 @@ def test_coverage_reads_every_documents_of_the_manager_in_one_collection_group_q
     # Then every order and document is counted
     assert (report["items"], report["attached"], report["orphans"]) == (24, 24, [])
     # And the documents were read in one collection-group query filtered on the caller's tenant, their flag only (a
-    # month's 600 orders took 4.5 to 8 s with one query per order, 8 at a time), the orders their node only
+    # month's 600 orders took 4.5 to 8 s with one query per order, 8 at a time), the orders their site only (its node,
+    # and the label and commune a proposal compares: shared/domain/attach_proposals.py)
     [documents] = [q for q in asked if q.collection.endswith("documents")]
     assert (documents.collection, documents.group, documents.where) == ("documents", True, (("manager_id", "==", MANAGER),))
     assert documents.select == ("property_flag",)
     [orders] = [q for q in asked if q.collection.endswith("/orders")]
-    assert orders.select == ("site.node_id",)
+    assert orders.select == ("site.node_id", "site.label", "site.commune")
     assert forked == []  # no reads side by side left
 
 

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   MAX_ATTACH_ORDERS, attachSelectionBodies, attachSelectionQuestion, attachSelectionText, mergeAttachAnswers,
+  orderListText, proposalGroups,
 } from "../../web/coverage_logic.mjs";
 
 test("a selection is sent by requests of at most 500 orders, each order once", () => {
@@ -45,4 +46,31 @@ test("a request that failed after others were recorded is said after what they d
 test("the confirmation names how many orders go to which element", () => {
   assert.match(attachSelectionQuestion(42, "« Résidence › Bâtiment A »"), /^Rattacher ces 42 commandes à « Résidence › Bâtiment A » \?/);
   assert.match(attachSelectionQuestion(1, "X"), /^Rattacher cette commande à X \?/);
+});
+
+test("the proposals are grouped by element, the largest group first, only for orders that may be attached", () => {
+  const coverage = {
+    orphans: [
+      { kind: "order", id: "BC-X", node_id: "PAPER-7", proposed_node_id: "LYON-A", proposed_because: "libellé du site" },
+      { kind: "document", id: "BC-X/abc", node_id: "PAPER-7", proposed_node_id: "LYON-A" },
+      { kind: "order", id: "BC-Y", node_id: null },
+    ],
+    on_retired_nodes: [
+      { kind: "order", id: "BC-12", node_id: "OLD-12", proposed_node_id: "L12", proposed_because: "même parent" },
+      { kind: "order", id: "BC-12B", node_id: "OLD-12", proposed_node_id: "L12", proposed_because: "même parent" },
+      { kind: "order", id: "BC-GONE", node_id: "OLD-9", proposed_node_id: "RETIRED-SINCE" },
+    ],
+  };
+  const byId = new Map([["RETIRED-SINCE", { node_id: "RETIRED-SINCE", status: "retired" }]]);
+  const groups = proposalGroups(coverage, byId);
+  assert.deepEqual(groups.map((g) => [g.nodeId, g.orderIds, g.because]),
+    [["L12", ["BC-12", "BC-12B"], "même parent"], ["LYON-A", ["BC-X"], "libellé du site"]]);
+  assert.deepEqual(proposalGroups({ orphans: [], on_retired_nodes: [] }), []);
+});
+
+test("a group's orders are named by their references, the rest counted", () => {
+  assert.equal(orderListText(["BC-1"]), "BC-1");
+  assert.equal(orderListText(["BC-1", "BC-2"]), "BC-1 et BC-2");
+  assert.equal(orderListText(["BC-1", "BC-2", "BC-3", "BC-4"]), "BC-1, BC-2, BC-3 et 1 autre");
+  assert.equal(orderListText(["BC-1", "BC-2", "BC-3", "BC-4", "BC-5"]), "BC-1, BC-2, BC-3 et 2 autres");
 });
