@@ -8,7 +8,7 @@ import { heldRights } from "./accounts_logic.mjs";
 import { allNodes } from "./coverage_logic.mjs";
 import {
   CATALOGUE_COLUMNS, CATALOGUE_TEMPLATE, TREE_COLUMNS, TREE_MODES, TREE_TEMPLATE, catalogueRequest, catalogueSummary,
-  catalogueSummaryText, decodeFile, fileFormat, noAnswerText, placeImportErrors, readImportFile, refusalText, rowsToShow,
+  catalogueSummaryText, decodeFile, fileFormat, hiddenRowsText, noAnswerText, placeImportErrors, readImportFile, refusalText, rowsToShow,
   treeRequest, treeSummary, treeSummaryText,
 } from "./import_logic.mjs";
 import { isoToFrenchDate } from "./logic.mjs";
@@ -65,8 +65,7 @@ export function importForm(ctx, { id, fn, title, hint, columns, template, templa
           r.cells[c.name] ?? "")),
         refused ? h("td", { className: "field-error" }, h("ul", {}, r.errors.map((e) => h("li", {}, e.message)))) : null)),
       { label: refused ? "Lignes refusées" : "Aperçu du fichier", empty: "Aucune ligne." }),
-    ...(hidden ? [h("p", { className: "hint" }, refused ? `… et ${hidden} autre(s) ligne(s) refusée(s).`
-      : `… et ${hidden} autre(s) ligne(s), envoyées avec celles-ci.`)] : []));
+    ...(hidden ? [h("p", { className: "hint" }, hiddenRowsText(hidden, refused))] : []));
   };
 
   file.input.addEventListener("change", () => {

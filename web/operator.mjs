@@ -6,7 +6,7 @@ import {
   IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, beneficiaryOutcome,
   beneficiaryRegistration, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome, rowTimeText,
+  managerRegistration, parseFrenchDate, plural, purchasingBodyRegistration, refreshedText, registrationOutcome, rowTimeText,
   timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
@@ -131,7 +131,7 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
       const sent = await send.send({ beneficiary_id: beneficiaryId, need_id: needId,
         version: need.version, proposals: chosen.map((c) => ({ professional_id: c.professional_id, guaranteed_until: until })) });
       if (sent.ignored) return undefined;
-      result.textContent = `${chosen.length} professionnel(s) proposé(s).`;
+      result.textContent = `${plural(chosen.length, "professionnel proposé", "professionnels proposés")}.`;
       setTimeout(() => ctx.go("#/needs"), 600);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
