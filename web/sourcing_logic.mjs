@@ -6,7 +6,14 @@ import { CRITERIA_LABELS, PARIS_ZONE, formatDateTime, parseFrenchDate, plural, t
 import { directoryFromContracts, nameOf } from "./names_logic.mjs";
 
 // « Nom (identifiant, rôle) » when the caller's directory names the party, else « identifiant (rôle) ».
-const namedChoice = (names, id, role) => (nameOf(names, id) ? `${nameOf(names, id)} (${id}, ${role})` : `${id} (${role})`);
+// « ACME (ctr-acme, titulaire de l'accord-cadre) »; a name that already says the role is not followed by it again
+// (« Titulaire de l'accord-cadre (démo) (ctr-titulaire) », never « … (ctr-titulaire, titulaire de l'accord-cadre) »).
+const folded = (text) => String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[’‘]/g, "'").toLowerCase();
+function namedChoice(names, id, role) {
+  const name = nameOf(names, id);
+  if (!name) return `${id} (${role})`;
+  return folded(name).includes(folded(role)) ? `${name} (${id})` : `${name} (${id}, ${role})`;
+}
 
 // A9 penalties: the contractors a beneficiary may read the penalties of — its agreement's titulaire
 // (get_sourcing?view=agreement) first, then the contractors of its own orders (list_orders: its missions'),
