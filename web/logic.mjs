@@ -1111,6 +1111,16 @@ export function partyListFailure(error, kind) {
   return listFailure(error, what, whose);
 }
 
+// What a file picker says beside its French button (filePicker in ui.mjs): the chosen file's name, « 2 fichiers
+// choisis », or « Aucun fichier choisi » — in French whatever the browser's language (its own button says « No file
+// chosen » in an English browser).
+export const NO_FILE_CHOSEN = "Aucun fichier choisi";
+export function fileChosenText(files) {
+  const list = [...(files ?? [])];
+  if (!list.length) return NO_FILE_CHOSEN;
+  return list.length === 1 ? list[0].name : `${plural(list.length, "fichier choisi", "fichiers choisis")}`;
+}
+
 // A count as French writes it (the plural from two on): « 1 ligne », « 3 lignes » (`many` when the plural is not `one` + s: « 2 journaux
 // altérés »), and with `none` given, « aucune ligne » for 0 — never « ligne(s) ». The one count helper of the app.
 export function plural(n, one, many = `${one}s`, none = null) {

@@ -372,7 +372,9 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
         tree_form.get_by_role("link", name="Télécharger le modèle (modele-patrimoine.csv)").click()
     template = download.value.path().read_text(encoding="utf-8-sig")
     assert template.splitlines()[0] == "node_id;kind;parent_id;label;commune", template
+    expect(tree_form.locator(".file-proxy")).to_have_text("Choisir un fichier CSV ou JSONAucun fichier choisi")
     tree_form.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("patrimoine.csv", TREE_CSV))
+    expect(tree_form.locator(".file-name")).to_have_text("patrimoine.csv")  # the app's one French file picker
     expect(tree_form.get_by_role("table", name="Aperçu du fichier").locator("tbody tr")).to_have_count(3)
     imported = sent_keys(page, "import_property_tree")
     tree_form.get_by_role("button", name="Importer le patrimoine").dblclick()
@@ -553,6 +555,18 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     page.get_by_role("button", name="Déposer").click()
     expect(page.locator("#upload-file-error")).to_have_text("Choisissez le fichier à déposer.")
     expect(page.locator("#upload-file")).to_have_attribute("aria-invalid", "true")
+    # its picker speaks French whatever the browser's language: a French button, the file chosen or none beside it;
+    # the input itself keeps the keyboard's focus and its label, and tells the choice to a screen reader
+    upload = page.locator("#upload")
+    expect(upload.locator(".file-proxy")).to_have_text("Choisir un fichier PDFAucun fichier choisi")
+    expect(page.locator("#upload-file")).to_be_focused()  # the refusal put the focus on it
+    picked = page.get_by_label("Fichier PDF (5 Mio au plus)")
+    expect(picked).to_have_accessible_description(re.compile("^Aucun fichier choisi"))
+    picked.set_input_files({"name": "rapport-BC-1.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    expect(upload.locator(".file-name")).to_have_text("rapport-BC-1.pdf")
+    expect(picked).to_have_accessible_description(re.compile("^rapport-BC-1.pdf"))
+    picked.set_input_files([])
+    expect(upload.locator(".file-name")).to_have_text("Aucun fichier choisi")
 
     # A6 done / not done per line, for a contractor without an ERP: L1 réalisée, L2 non réalisée with its comment, in
     # one declaration (submit_execution); a double click records it once — one event, one sequence
@@ -761,6 +775,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(ranking.locator("tr[data-professional]").first).to_be_visible(timeout=30000)
     assert len(set(need_keys)) == 1, need_keys  # one request (or the same one again), never a second submission
     expect(ranking).to_contain_text("Anne Lefèvre")
+    # B3: the reasons name the need's own words and phrases as it wrote them, never the index's lower-case stems
+    anne = ranking.locator("tr[data-professional]", has_text="Anne Lefèvre")
+    expect(anne).to_contain_text(re.compile(r"compétences en rapport : Recette fonctionnelle\b[^;]*\bRGAA\b"))
+    expect(anne).not_to_contain_text(re.compile(r"\brgaa\b|\brecet\b"))
     # each candidate's criteria by their weight in the ranking, the highest first, weight shown
     expect(ranking.locator("tr[data-professional] .criteria").first).to_contain_text(
         re.compile(r"^adéquation du texte \d+\s%\s\(poids\s30\s%\) · disponibilité \d+\s%\s\(poids\s15\s%\) · "))
