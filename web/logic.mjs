@@ -1469,10 +1469,12 @@ export function registrationOutcome(answer, kind, id) {
   return { outcome, text: `${text} — ${PARTY_KIND_LABELS[kind] ?? kind} « ${id} ».` };
 }
 
+// « … était déjà désactivée » agrees with the kind's gender (une centrale d'achat, une identité machine), never « (e) »
+const FEMININE_KINDS = new Set(["purchasing_body", "machine_identity"]);
 export function deactivationOutcome(answer) {
   const who = `${PARTY_KIND_LABELS[answer.kind] ?? answer.kind} « ${answer.id} »`;
   return answer.changed ? `Désactivation enregistrée — ${who}.`
-    : `Rien n'a changé — ${who} était déjà désactivé(e).`;
+    : `Rien n'a changé — ${who} était déjà désactivé${FEMININE_KINDS.has(answer.kind) ? "e" : ""}.`;
 }
 
 export const IAM_LABELS = Object.freeze({ managed: "droits Pub/Sub du compte de service de l'ERP appliqués",

@@ -359,8 +359,8 @@ function deactivationForm(ctx, directory) {
   kind.input.addEventListener("change", () => party.kind(kind.input.value));
   return onboardingForm(ctx, { id: "deactivate-party", title: "Désactiver une partie", danger: true,
     saved: directory.refresh,
-    intro: "Son inscription et son historique restent. Les comptes d'un gestionnaire, d'un prestataire, d'un "
-      + "bénéficiaire ou d'une centrale d'achat désactivé(e) ne peuvent plus agir ; un prestataire perd aussitôt ses droits Pub/Sub (ses "
+    intro: "Son inscription et son historique restent. Les comptes d'une partie désactivée (gestionnaire, prestataire, "
+      + "bénéficiaire ou centrale d'achat) ne peuvent plus agir ; un prestataire perd aussitôt ses droits Pub/Sub (ses "
       + "sujets restent) ; une identité machine voit ses jetons refusés. L'inscrire de nouveau le réactive.",
     submit: "Désactiver", functionName: "deactivate_party", build: (form) => ({ kind: form.kind, id: form.party_id.trim() }),
     fields: [

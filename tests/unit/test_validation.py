@@ -151,5 +151,5 @@ def test_no_message_a_person_reads_counts_with_a_bracketed_plural():
     from shared.domain.errors import CATALOGUE
     from shared.domain.validation import _DETAIL_FR
 
-    bracketed = re.compile(r"\w\((?:e?s|x)\)")
+    bracketed = re.compile(r"\w\((?:e?s|x|e)\)")
     assert [t for t in [*CATALOGUE.values(), *_DETAIL_FR.values()] if bracketed.search(t)] == []

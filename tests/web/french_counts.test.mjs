@@ -39,14 +39,14 @@ test("an altered chain's problems not listed are « 1 autre », « 2 autres »",
     ["… et 1 autre", "… et 2 autres", ""]);
 });
 
-test("no screen writes a count with « (s) »", () => {
+test("no screen writes a count with « (s) », nor a gender with « (e) »", () => {
   const web = new URL("../../web/", import.meta.url);
   const found = [];
   for (const name of readdirSync(web).filter((n) => n.endsWith(".mjs"))) {
     readFileSync(new URL(name, web), "utf8").split("\n").forEach((line, i) => {
       if (/^\s*\/\//.test(line)) return;  // a comment is read by developers only
       // « ligne(s) », « proposé(s). », not a call or a definition of a function of `s`: « f(s)) », « f(s) { »
-      if (/\p{L}\((?:e?s|x)\)(?=[\s.,;:`"'!?…])(?!\s*\{)/u.test(line)) found.push(`${name}:${i + 1}: ${line.trim()}`);
+      if (/\p{L}\((?:e?s|x|e)\)(?=[\s.,;:`"'!?…])(?!\s*\{)/u.test(line)) found.push(`${name}:${i + 1}: ${line.trim()}`);
     });
   }
   assert.deepEqual(found, []);
