@@ -69,7 +69,12 @@ def test_a_reason_phrase_stops_at_punctuation_and_between_a_needs_items():
     charges = set(analyse_query("rédaction cahier charges")[0])
     assert matched_phrases(["Rédaction de cahier des charges", "rédaction du cahier des charges"], charges, 6) == [
         "Rédaction de cahier des charges"]
+    # a phrase names at most six words found, not a whole sentence
+    sentence = "recette fonctionnelle portail usagers mobile accessible conforme"
+    assert matched_phrases([sentence.title()], set(analyse_query(sentence)[0]), 6) == [
+        "Recette Fonctionnelle Portail Usagers Mobile Accessible", "Conforme"]
     # a letter whose lower case is longer (« İ ») does not shift the words: they are then said in lower case
+    assert matched_phrases(["İstanbul : audit RGAA"], {"audit", "rga"}, 6) == ["audit rgaa"]
     assert analyse_query("İstanbul RGAA")[1]["rga"] == "rgaa"
     assert analyse_query("Audit RGAA")[1] == {"audit": "Audit", "rga": "RGAA"}
 

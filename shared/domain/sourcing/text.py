@@ -79,14 +79,14 @@ class Word:
 
 @lru_cache(maxsize=512)  # a ranking explains each of its candidates from the same need's texts
 def words_of(text: str) -> tuple[str, tuple[Word, ...]]:
-    """The text (NFC) and its words in order, the same words ``analyse`` reads (found in the lower-case text, so
-    that the terms are the index's), each as written — the lower-case word when lowering changed the text's length
-    (a rare letter such as « İ »), where the two texts no longer line up."""
+    """The text as written (NFC) and its words in order, the same words ``analyse`` reads (found in the lower-case
+    text, so that the terms are the index's), each as written, placed in that text — the lower-case text and words
+    when lowering changed the text's length (a rare letter such as « İ »), where the two no longer line up."""
     nfc = unicodedata.normalize("NFC", text)
     lowered = nfc.lower().replace("’", "'")
-    aligned = len(lowered) == len(nfc)
-    return nfc, tuple(Word(nfc[m.start():m.end()] if aligned else m.group(), _term(m.group()), m.start(), m.end())
-                      for m in _WORD.finditer(lowered))
+    shown = nfc if len(lowered) == len(nfc) else lowered
+    return shown, tuple(Word(shown[m.start():m.end()], _term(m.group()), m.start(), m.end())
+                        for m in _WORD.finditer(lowered))
 
 
 def analyse_query(text: str) -> tuple[list[str], dict[str, str]]:
@@ -103,8 +103,9 @@ def analyse_query(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 # What may lie between two words of one phrase: spaces, a hyphen, an elision (« d'accessibilité »); a comma, a full
-# stop or a line break ends it.
+# stop or a line break ends it, and so does its sixth word found (a reason names phrases, not whole sentences).
 _JOINS = re.compile(r"(?:[ \u00a0\t\-'’]|\b\w['’])*")
+_PHRASE_WORDS = 6
 
 
 def matched_phrases(texts: Sequence[str], terms: set[str], limit: int) -> list[str]:
@@ -136,7 +137,8 @@ def _runs(text: str, terms: set[str]) -> list[tuple[str, str]]:
         run.clear()
 
     for word in words:
-        if run and not _JOINS.fullmatch(nfc[run[-1].end:word.start]):
+        if run and (not _JOINS.fullmatch(nfc[run[-1].end:word.start])
+                    or (word.term in terms and sum(1 for w in run if w.term) >= _PHRASE_WORDS)):
             close()
         if word.term in terms or (run and word.term is None):
             run.append(word)
