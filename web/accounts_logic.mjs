@@ -2,14 +2,14 @@
 // shared/domain/identity.py into web/rights.mjs), a party's accounts read page
 // after page (list_accounts), the words of a row, and the manage_account / request_account bodies the
 // « Comptes » and « Utilisateurs » screens send. No DOM here: tests/web/accounts.test.mjs runs it in node.
-import { PARIS_ZONE, allPages, formatDateTime } from "./logic.mjs";
+import { PARIS_ZONE, allPages, formatDateTime, plural } from "./logic.mjs";
 import { RIGHT_LABELS, ROLE_RIGHTS } from "./rights.mjs";
 
 // The operator's « Comptes » count: « 3 comptes de ACME Maintenance (ctr-acme). », the party by its name when
 // list_parties gives one (its id alone otherwise); a list cut at its pages says so.
 export function accountsCountText(count, tenant, name, complete) {
   const party = name && name !== tenant ? `${name} (${tenant})` : tenant;
-  return `${count} compte${count > 1 ? "s" : ""} de ${party}` + (complete ? "." : " — liste limitée aux premières pages.");
+  return `${plural(count, "compte")} de ${party}` + (complete ? "." : " — liste limitée aux premières pages.");
 }
 
 export { ROLE_RIGHTS } from "./rights.mjs";

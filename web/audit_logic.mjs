@@ -1,7 +1,7 @@
 // The operator's « Journal d'audit » (B15 audit trail): get_audit_check's answer as the screen says it — the last
 // scheduled check, its verdict, each space's chain intact or altered (which link, which record, since when) and what to
 // do then. Pure functions, tested by Node (tests/web/audit_logic.test.mjs); the verdicts are the platform's.
-import { formatDateTime } from "./logic.mjs";
+import { formatDateTime, plural } from "./logic.mjs";
 
 const SPACE_KINDS = Object.freeze({ manager: "Gestionnaire", contractor: "Prestataire", beneficiary: "Bénéficiaire",
   platform: "Plateforme", other: "Espace" });
@@ -12,8 +12,6 @@ export function spaceLabel(chain) {
   if (chain.kind === "platform") return PLATFORM_SPACE;
   return `${SPACE_KINDS[chain.kind] ?? SPACE_KINDS.other} ${chain.party_id}`;
 }
-
-const plural = (n, one, many) => `${n} ${n > 1 ? many : one}`;
 
 // The headline: before any check, every chain intact, or how many altered.
 export function auditSummary(view) {
@@ -63,7 +61,7 @@ export function chainRows(view) {
     records: c.records?.length ? c.records.join(", ") : "—",
     since: c.verdict === "altered" ? formatDateTime(c.altered_since) : "—",
     problems: c.problems ?? [],
-    more: c.problem_count > (c.problems?.length ?? 0) ? `… et ${c.problem_count - c.problems.length} autre(s)` : "",
+    more: c.problem_count > (c.problems?.length ?? 0) ? `… et ${plural(c.problem_count - c.problems.length, "autre")}` : "",
   }));
 }
 

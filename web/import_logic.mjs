@@ -3,7 +3,7 @@
 // « Patrimoine » screen. The file is read here only to show it and to place the platform's refusals next to its
 // lines; what is sent is the file itself (a French CSV, as the functions take it) or its JSON. No DOM, no network —
 // tested with `node --test tests/web/` (tests/web/imports.test.mjs).
-import { parseFrenchDate } from "./logic.mjs";
+import { parseFrenchDate, plural } from "./logic.mjs";
 
 // The columns of each import, as the functions read them (shared/domain/catalogue.py COLUMNS,
 // shared/domain/property_tree.py), with the French name a person reads.
@@ -150,11 +150,19 @@ export function rowsToShow(read, byLine = new Map()) {
   return { rows, hidden: Math.max(0, lines.length - REFUSED_ROWS) };
 }
 
+// Under the lines shown, those left out: « … et 1 autre ligne refusée. », « … et 12 autres lignes, envoyées avec
+// celles-ci. » (before sending: they go with the ones shown).
+export function hiddenRowsText(hidden, refused) {
+  if (!hidden) return "";
+  return refused ? `… et ${plural(hidden, "autre ligne refusée", "autres lignes refusées")}.`
+    : `… et ${plural(hidden, "autre ligne", "autres lignes")}, ${hidden >= 2 ? "envoyées" : "envoyée"} avec celles-ci.`;
+}
+
 // What the refusal says above the lines: how many lines, and that nothing was recorded.
 export function refusalText(byLine, general) {
   const n = byLine.size;
   if (!n && !general.length) return null;
-  const lines = n ? `${n} ligne${n > 1 ? "s" : ""} refusée${n > 1 ? "s" : ""} (voir ci-dessous). ` : "";
+  const lines = n ? `${plural(n, "ligne refusée", "lignes refusées")} (voir ci-dessous). ` : "";
   return `${lines}Rien n'a été enregistré : corrigez le fichier et envoyez-le de nouveau.`;
 }
 
@@ -224,8 +232,6 @@ export function catalogueSummary(answer, read, previous) {
   return { version: answer.version, validFrom: answer.valid_from, items: answer.items, previous: previous?.version ?? null,
     ...counts };
 }
-
-const plural = (n, one, many = `${one}s`) => `${n} ${n > 1 ? many : one}`;
 
 export function catalogueSummaryText(s, frenchDate) {
   const against = s.previous ? ` (par rapport à la version ${s.previous})` : "";

@@ -8,12 +8,12 @@ import { heldRights } from "./accounts_logic.mjs";
 import { allNodes } from "./coverage_logic.mjs";
 import {
   CATALOGUE_COLUMNS, CATALOGUE_TEMPLATE, TREE_COLUMNS, TREE_MODES, TREE_TEMPLATE, catalogueRequest, catalogueSummary,
-  catalogueSummaryText, decodeFile, fileFormat, noAnswerText, placeImportErrors, readImportFile, refusalText, rowsToShow,
+  catalogueSummaryText, decodeFile, fileFormat, hiddenRowsText, noAnswerText, placeImportErrors, readImportFile, refusalText, rowsToShow,
   treeRequest, treeSummary, treeSummaryText,
 } from "./import_logic.mjs";
 import { isoToFrenchDate } from "./logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
-import { dateField, errorSlot, field, h, recorder, table } from "./ui.mjs";
+import { dateField, errorSlot, field, filePicker, h, recorder, table } from "./ui.mjs";
 
 // Whether the signed-in person may import: a manager's account holding the right (its claim, else its role's).
 export function mayImport(claims, right) {
@@ -34,13 +34,8 @@ export function importForm(ctx, { id, fn, title, hint, columns, template, templa
   const file = field({ name: "file", label: "Fichier (CSV ou JSON)", type: "file", required: true,
     hint: "CSV : séparateur « ; », encodage UTF-8, la première ligne donne les colonnes. JSON : comme l'API le prend." });
   file.input.accept = ".csv,.json,text/csv,application/json";
-  // the browser's own file button speaks its language (« Choose File »): the input stays, focusable but unseen, and a
-  // French twin shows the choice (clicking it opens the same dialog)
-  file.input.classList.add("file-native");
-  const chosenName = h("span", { className: "file-name" }, "Aucun fichier choisi");
-  const proxy = h("span", { className: "file-proxy", "aria-hidden": "true" },
-    h("span", { className: "button secondary", onclick: () => file.input.click() }, "Choisir un fichier…"), chosenName);
-  file.input.after(proxy);
+  // in French whatever the browser's language: the app's one file picker (ui.mjs filePicker)
+  filePicker(file.input, { button: "Choisir un fichier CSV ou JSON" });
   const slot = errorSlot(() => [...fields, file]);
   const preview = h("div", { className: "import-preview" });
   const status = h("p", { className: "status", role: "status", hidden: true });  // shown when it has something to say
@@ -65,8 +60,7 @@ export function importForm(ctx, { id, fn, title, hint, columns, template, templa
           r.cells[c.name] ?? "")),
         refused ? h("td", { className: "field-error" }, h("ul", {}, r.errors.map((e) => h("li", {}, e.message)))) : null)),
       { label: refused ? "Lignes refusées" : "Aperçu du fichier", empty: "Aucune ligne." }),
-    ...(hidden ? [h("p", { className: "hint" }, refused ? `… et ${hidden} autre(s) ligne(s) refusée(s).`
-      : `… et ${hidden} autre(s) ligne(s), envoyées avec celles-ci.`)] : []));
+    ...(hidden ? [h("p", { className: "hint" }, hiddenRowsText(hidden, refused))] : []));
   };
 
   file.input.addEventListener("change", () => {
@@ -75,7 +69,6 @@ export function importForm(ctx, { id, fn, title, hint, columns, template, templa
     preview.replaceChildren();
     chosen = null;
     const picked = file.input.files?.[0];
-    chosenName.textContent = picked ? picked.name : "Aucun fichier choisi";
     const turn = files();
     if (!picked) return;
     reading = (async () => {

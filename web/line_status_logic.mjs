@@ -3,7 +3,7 @@
 // (`line_statuses`, docs/web-app.md). Pure logic, tested by Node (tests/web/line_status.test.mjs): what each line
 // shows, the body sent, and where each refusal of the platform goes; its sending once is `recording`
 // (record_logic.mjs), as for every form that records something.
-import { formatDateTime, nextSequence, stateLabel } from "./logic.mjs";
+import { formatDateTime, nextSequence, plural, stateLabel } from "./logic.mjs";
 
 export const LINE_STATUS_TEXT = Object.freeze({ done: "réalisée", not_done: "non réalisée", unset: "non renseignée" });
 const EVENT_LABEL_MAX = 500;  // ExecutionEventInfo.label (shared/domain/messages.py)
@@ -129,8 +129,8 @@ export function lineStatusEventLabel(lineStatuses) {
   if (listed.length <= EVENT_LABEL_MAX) return listed;
   const done = lineStatuses.filter((s) => s.done).length;
   const notDone = lineStatuses.length - done;
-  const parts = [done ? `${done} réalisée${done > 1 ? "s" : ""}` : null,
-    notDone ? `${notDone} non réalisée${notDone > 1 ? "s" : ""}` : null].filter(Boolean);
+  const parts = [done ? plural(done, "réalisée") : null,
+    notDone ? plural(notDone, "non réalisée", "non réalisées") : null].filter(Boolean);
   return `État de ${lineStatuses.length} lignes déclaré : ${parts.join(", ")}`;
 }
 

@@ -626,7 +626,7 @@ export function penaltyCauseGroups(line, titles = {}, shown = CAUSES_SHOWN) {
   const cut = causes.length > shown + 1 ? shown : causes.length;
   const rest = causes.slice(cut);
   return { count: causes.length,
-    countText: causes.length ? `${causes.length} message${causes.length > 1 ? "s" : ""} en cause` : "",
+    countText: causes.length ? `${plural(causes.length, "message")} en cause` : "",
     first: causes.slice(0, cut), rest, moreText: rest.length ? `Voir les ${rest.length} autres` : "" };
 }
 
@@ -776,7 +776,8 @@ export function exportFileName(job) {
 // it is still to be followed (polled) — a completed job offers its archive, an expired one a new export.
 export function exportJobText(job) {
   const progress = job?.progress ?? {};
-  const counted = `${progress.records ?? 0} enregistrement(s), ${progress.files ?? 0} fichier(s)`;
+  const counted = `${plural(progress.records ?? 0, "enregistrement", undefined, "aucun enregistrement")}, `
+    + `${plural(progress.files ?? 0, "fichier", undefined, "aucun fichier")}`;
   switch (job?.status) {
     case "pending": return { text: "Export demandé : il démarre dans un instant.", follow: true };
     case "running": return { text: `Export en cours : ${counted} à ce stade.`, follow: true };
@@ -1110,6 +1111,23 @@ export function partyListFailure(error, kind) {
   return listFailure(error, what, whose);
 }
 
+// What a file picker says beside its French button (filePicker in ui.mjs): the chosen file's name, « 2 fichiers
+// choisis », or « Aucun fichier choisi » — in French whatever the browser's language (its own button says « No file
+// chosen » in an English browser).
+export const NO_FILE_CHOSEN = "Aucun fichier choisi";
+export function fileChosenText(files) {
+  const list = [...(files ?? [])];
+  if (!list.length) return NO_FILE_CHOSEN;
+  return list.length === 1 ? list[0].name : `${plural(list.length, "fichier choisi", "fichiers choisis")}`;
+}
+
+// A count as French writes it (the plural from two on): « 1 ligne », « 3 lignes » (`many` when the plural is not `one` + s: « 2 journaux
+// altérés »), and with `none` given, « aucune ligne » for 0 — never « ligne(s) ». The one count helper of the app.
+export function plural(n, one, many = `${one}s`, none = null) {
+  if (!n && none !== null) return none;
+  return `${n} ${n >= 2 ? many : one}`;
+}
+
 // The directory's count, agreeing with its number and the kind's gender: « 1 prestataire affiché sur 4. »,
 // « 3 centrales d'achat affichées sur 5. »; a list cut at its pages says so.
 const COUNT_NOUNS = { manager: ["gestionnaire", "gestionnaires"], contractor: ["prestataire", "prestataires"],
@@ -1172,7 +1190,7 @@ export function partyRowView(row, now = new Date()) {
 // platform's French messages) — so that the operator can tell the contractor what to do next. [] without a run.
 export function conformanceProgressLines(progress) {
   if (!progress) return [];
-  const steps = (n) => `${n} étape${n > 1 ? "s" : ""} sur ${progress.steps_total} réussie${n > 1 ? "s" : ""}`;
+  const steps = (n) => `${plural(n, "étape")} sur ${progress.steps_total} réussie${n >= 2 ? "s" : ""}`;
   const lines = [`Recette commencée le ${formatDateTime(progress.started_at)}`];
   if (!progress.checked_at) {
     lines.push("Pas encore contrôlée par le prestataire : aucune étape jugée");
@@ -1464,10 +1482,12 @@ export function registrationOutcome(answer, kind, id) {
   return { outcome, text: `${text} — ${PARTY_KIND_LABELS[kind] ?? kind} « ${id} ».` };
 }
 
+// « … était déjà désactivée » agrees with the kind's gender (une centrale d'achat, une identité machine), never « (e) »
+const FEMININE_KINDS = new Set(["purchasing_body", "machine_identity"]);
 export function deactivationOutcome(answer) {
   const who = `${PARTY_KIND_LABELS[answer.kind] ?? answer.kind} « ${answer.id} »`;
   return answer.changed ? `Désactivation enregistrée — ${who}.`
-    : `Rien n'a changé — ${who} était déjà désactivé(e).`;
+    : `Rien n'a changé — ${who} était déjà désactivé${FEMININE_KINDS.has(answer.kind) ? "e" : ""}.`;
 }
 
 export const IAM_LABELS = Object.freeze({ managed: "droits Pub/Sub du compte de service de l'ERP appliqués",

@@ -109,9 +109,12 @@ export function titleLabel(title, id) {
 }
 
 // A mission as a quote names it: its title (its order's, « Mission : <the need's title> »), its id in parentheses;
-// « Mission <id> » while the title is unknown.
-export function missionLabel(title, id) {
+// « Mission <id> » while the title is unknown. `labelled`: shown after a « Mission » label or under a « Mission »
+// column, which says it already — « Recette du portail (N-1-mission) », the id alone while the title is unknown,
+// never « Mission : Mission : … ».
+export function missionLabel(title, id, { labelled = false } = {}) {
   if (!id) return "—";
-  const label = titleLabel(title, id);
-  return label === id ? `Mission ${id}` : label;
+  const own = labelled && typeof title === "string" ? title.replace(/^\s*mission\s*:\s*/iu, "") : title;
+  const label = titleLabel(own, id);
+  return label === id && !labelled ? `Mission ${id}` : label;
 }

@@ -6,7 +6,7 @@ import {
   IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, beneficiaryOutcome,
   beneficiaryRegistration, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, purchasingBodyRegistration, refreshedText, registrationOutcome,
+  managerRegistration, parseFrenchDate, plural, purchasingBodyRegistration, refreshedText, registrationOutcome,
   registrationTerritoryOptions, rowTimeText, territoryText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
@@ -131,7 +131,7 @@ export async function renderPropose(ctx, beneficiaryId, needId) {
       const sent = await send.send({ beneficiary_id: beneficiaryId, need_id: needId,
         version: need.version, proposals: chosen.map((c) => ({ professional_id: c.professional_id, guaranteed_until: until })) });
       if (sent.ignored) return undefined;
-      result.textContent = `${chosen.length} professionnel(s) proposé(s).`;
+      result.textContent = `${plural(chosen.length, "professionnel proposé", "professionnels proposés")}.`;
       setTimeout(() => ctx.go("#/needs"), 600);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
@@ -360,8 +360,8 @@ function deactivationForm(ctx, directory) {
   kind.input.addEventListener("change", () => party.kind(kind.input.value));
   return onboardingForm(ctx, { id: "deactivate-party", title: "Désactiver une partie", danger: true,
     saved: directory.refresh,
-    intro: "Son inscription et son historique restent. Les comptes d'un gestionnaire, d'un prestataire, d'un "
-      + "bénéficiaire ou d'une centrale d'achat désactivé(e) ne peuvent plus agir ; un prestataire perd aussitôt ses droits Pub/Sub (ses "
+    intro: "Son inscription et son historique restent. Les comptes d'une partie désactivée (gestionnaire, prestataire, "
+      + "bénéficiaire ou centrale d'achat) ne peuvent plus agir ; un prestataire perd aussitôt ses droits Pub/Sub (ses "
       + "sujets restent) ; une identité machine voit ses jetons refusés. L'inscrire de nouveau le réactive.",
     submit: "Désactiver", functionName: "deactivate_party", build: (form) => ({ kind: form.kind, id: form.party_id.trim() }),
     fields: [

@@ -2,7 +2,7 @@
 // read by get_report?view=price_schedule, and the next version published through import_price_schedule with the
 // manager's import form (web/imports.mjs `importForm`, the file read by web/import_logic.mjs). No DOM, no network —
 // tested with `node --test tests/web/` (tests/web/price_schedule.test.mjs).
-import { parseFrenchDate } from "./logic.mjs";
+import { parseFrenchDate, plural } from "./logic.mjs";
 import { priceCents } from "./import_logic.mjs";
 
 // The columns of the file, as import_price_schedule reads them (shared/domain/sourcing/price_schedule.py COLUMNS).
@@ -96,8 +96,6 @@ export function priceScheduleSummary(answer, read, previous) {
   return { version: answer.version, validFrom: answer.valid_from, feeRateBps: answer.fee_rate_bps, lines: answer.lines,
     previous: previous?.version ?? null, previousFeeRateBps: previous?.fee_rate_bps ?? null, ...counts };
 }
-
-const plural = (n, one, many = `${one}s`) => `${n} ${n > 1 ? many : one}`;
 
 export function priceScheduleSummaryText(s, frenchDate) {
   const against = s.previous ? ` (par rapport à la version ${s.previous})` : "";

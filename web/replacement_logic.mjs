@@ -3,7 +3,7 @@
 // operator's search of the pool for an equivalent professional and its choice. No DOM, no fetch: tested by
 // tests/web/replacements.test.mjs.
 import {
-  LEVEL_LABELS, PARIS_ZONE, eurosToCents, formatDateTime, formatEuros, parseFrenchDate, rowTimeText,
+  LEVEL_LABELS, PARIS_ZONE, eurosToCents, formatDateTime, formatEuros, parseFrenchDate, plural, rowTimeText,
 } from "./logic.mjs";
 
 export const REPLACEMENT_REASON_LABELS = { departure: "départ", insufficiency: "insuffisance" };
@@ -190,7 +190,7 @@ export function candidateRows(list) {
 export function candidateCountText(list) {
   const n = list?.count ?? 0;
   if (!n) return "Aucun professionnel actif du vivier ne répond à ces critères.";
-  const found = `${n} professionnel${n > 1 ? "s" : ""} trouvé${n > 1 ? "s" : ""}`;
+  const found = plural(n, "professionnel trouvé", "professionnels trouvés");
   const period = list.first_day ? ` ; disponibilité demandée du ${formatDateTime(list.first_day)} au `
     + `${formatDateTime(list.end_date)}` : "";
   return list.truncated ? `${found} sur ${list.matched} : précisez la recherche pour voir les autres${period}.`

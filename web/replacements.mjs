@@ -12,7 +12,7 @@ import {
   replacementState,
 } from "./replacement_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
-import { titleLabel } from "./names_logic.mjs";
+import { missionLabel } from "./names_logic.mjs";
 
 // The mission's replacement part: its state (due day), the request form while none is open (beneficiary), the history.
 export function replacementSection(ctx, mission, refresh, nameOf = (id) => id) {
@@ -100,7 +100,7 @@ export function renderAwaiting(ctx) {
         return h("tr", { "data-mission": m.mission_id },
           // the mission by its title (its order's), its id in parentheses; the beneficiary by its name, its id below
           h("td", {}, h("a", { href: `#/replacements/${encodeURIComponent(m.beneficiary_id)}/${encodeURIComponent(
-            m.mission_id)}` }, titleLabel(m.mission_title, m.mission_id)), h("div", { className: "sub" }, `besoin ${m.need_id}`)),
+            m.mission_id)}` }, missionLabel(m.mission_title, m.mission_id, { labelled: true })), h("div", { className: "sub" }, `besoin ${m.need_id}`)),
           h("td", {}, m.beneficiary_name ?? m.beneficiary_id,
             m.beneficiary_name ? h("div", { className: "sub" }, m.beneficiary_id) : null),
           h("td", {}, state.reason, h("div", { className: "sub" }, awaitingRequestedText(m))),

@@ -4,7 +4,7 @@
 // functions of get_report's answer (no rule computed here: the figures are the platform's), tested by Node
 // (tests/web/report_logic.test.mjs).
 import { formatEuros, frenchDateTimeOf, fullMonthLabel, stateLabel } from "./logic.mjs";
-import { titleLabel } from "./names_logic.mjs";
+import { missionLabel } from "./names_logic.mjs";
 
 // The period a report opens on: 1 January of the current year to today, both on Paris's calendar (the
 // platform's own default, docs/sourcing.md), whatever zone the browser's machine is set to.
@@ -82,8 +82,9 @@ export function firstHalfYearReportText(now = new Date()) {
 }
 
 // B6: the missions of a professional who delivered, as the beneficiary's report names them — each by its title (its
-// order's, get_report's mission_titles), its id in parentheses; the id alone when no title came.
+// order's, get_report's mission_titles) without the « Mission : » its « Missions » column says already, its id in
+// parentheses; the id alone when no title came.
 export function professionalMissionsText(professional) {
   const titles = professional?.mission_titles ?? {};
-  return (professional?.mission_ids ?? []).map((id) => titleLabel(titles[id], id)).join(", ");
+  return (professional?.mission_ids ?? []).map((id) => missionLabel(titles[id], id, { labelled: true })).join(", ");
 }

@@ -1,7 +1,7 @@
 // Reporting: a beneficiary's B6 report and the purchasing body's B17 report over a period, with
 // charts drawn from the data (inline SVG) and the French CSV; the stored half-year reports.
 import {
-  formatDateTime, formatEuros, monthPoints, parseFrenchDate, reportFilename, revenuePoints,
+  formatDateTime, formatEuros, monthPoints, parseFrenchDate, plural, reportFilename, revenuePoints,
 } from "./logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { announce, barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
@@ -85,7 +85,7 @@ function purchasingReport(r) {
   return h("div", { className: "report" },
     definitionList([["Période", `${formatDateTime(r.period.start)} → ${formatDateTime(r.period.end)}`],
       ["Commandes", String(r.orders?.length ?? 0)],
-      ["Volume d'affaires", `${formatEuros(r.volume?.cents)} (${r.volume?.orders ?? 0} commande(s) hors annulées)`],
+      ["Volume d'affaires", `${formatEuros(r.volume?.cents)} (${plural(r.volume?.orders ?? 0, "commande", undefined, "aucune commande")}, annulées non comprises)`],
       ["Montant de référence", formatEuros(gains.reference_cents)],
       ["Montant contracté", formatEuros(gains.contracted_cents)],
       ["Gain d'achat", `${formatEuros(gains.gain_cents)}${gains.gain_percent === null || gains.gain_percent === undefined

@@ -172,9 +172,10 @@ function drawNeed(ctx, needId, need, paint) {
       ["Version", String(need.version)], ["Soumis le", formatDateTime(need.submitted_at, orderZone(need))],
       ["Propositions attendues le (D4)", `${formatDateTime(need.d4.due)}${need.d4.met === true ? " — respecté"
         : need.d4.met === false ? " — dépassé" : ""}`],
-      // B11: its mission by its title (its order's, « Mission : <the need's title> »), its id beside it
+      // B11: its mission by its title (its order's, « Mission : <the need's title> », said once: the label says
+      // « Mission »), its id beside it
       ["Mission", need.mission_id ? h("a", { href: `#/missions/${encodeURIComponent(need.mission_id)}` },
-        missionLabel(need.mission_title, need.mission_id)) : "—"]]),
+        missionLabel(need.mission_title, need.mission_id, { labelled: true })) : "—"]]),
     needNextStep(need) ? h("p", { className: "hint", id: "need-next-step", role: "note" }, needNextStep(need)) : null,
     need.proposals.length ? proposalsSection(ctx, need, refresh) : null,
     proposed ? relaunchForm(ctx, need, current?.content, refresh) : null,

@@ -2,11 +2,18 @@
 // (A9 penalties), each candidate's criteria by weight (B3 ranking), what happens next to a ranked need (D4), the
 // order screen's client and its mission (B11), the framing form's declaration (B13 conflict of interest).
 // Tested by Node's runner (tests/web/sourcing_screens.test.mjs).
-import { CRITERIA_LABELS, PARIS_ZONE, formatDateTime, parseFrenchDate, todayFrenchIn } from "./logic.mjs";
+import { CRITERIA_LABELS, PARIS_ZONE, formatDateTime, parseFrenchDate, plural, todayFrenchIn } from "./logic.mjs";
 import { directoryFromContracts, nameOf } from "./names_logic.mjs";
 
 // « Nom (identifiant, rôle) » when the caller's directory names the party, else « identifiant (rôle) ».
-const namedChoice = (names, id, role) => (nameOf(names, id) ? `${nameOf(names, id)} (${id}, ${role})` : `${id} (${role})`);
+// « ACME (ctr-acme, titulaire de l'accord-cadre) »; a name that already says the role is not followed by it again
+// (« Titulaire de l'accord-cadre (démo) (ctr-titulaire) », never « … (ctr-titulaire, titulaire de l'accord-cadre) »).
+const folded = (text) => String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[’‘]/g, "'").toLowerCase();
+function namedChoice(names, id, role) {
+  const name = nameOf(names, id);
+  if (!name) return `${id} (${role})`;
+  return folded(name).includes(folded(role)) ? `${name} (${id})` : `${name} (${id}, ${role})`;
+}
 
 // A9 penalties: the contractors a beneficiary may read the penalties of — its agreement's titulaire
 // (get_sourcing?view=agreement) first, then the contractors of its own orders (list_orders: its missions'),
@@ -65,7 +72,7 @@ export const D4_WORKING_DAYS = 10;
 export function d4Delay(agreement) {
   const shorter = agreement?.penalty_terms_versions?.in_force_terms?.lengths?.D4;
   if (Number.isInteger(shorter) && shorter > 0 && shorter < D4_WORKING_DAYS) {
-    return `sous ${shorter} jour${shorter > 1 ? "s" : ""} ouvré${shorter > 1 ? "s" : ""} (délai D4 de votre convention)`;
+    return `sous ${plural(shorter, "jour ouvré", "jours ouvrés")} (délai D4 de votre convention)`;
   }
   return agreement ? `sous ${D4_WORKING_DAYS} jours ouvrés (délai D4)` : `sous ${D4_WORKING_DAYS} jours ouvrés au plus `
     + "(délai D4, ou le délai plus court de votre convention)";

@@ -1,6 +1,6 @@
 // DOM helpers of the web application: elements built with DOM calls (textContent only: data never
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
-import { barChart, barRows, constraintMessage, errorsByField, fieldOf } from "./logic.mjs";
+import { NO_FILE_CHOSEN, barChart, barRows, constraintMessage, errorsByField, fieldOf, fileChosenText } from "./logic.mjs";
 import { recording } from "./record_logic.mjs";
 import { SCROLL_HINT, scrollRegionLabel, scrollView } from "./accessibility_logic.mjs";
 
@@ -80,6 +80,24 @@ function register(wrap, input, note, name, paths) {
   wrap.note = note;
   wrap.paths = paths ?? [name];
   return wrap;
+}
+
+// Every file picker of the app (the order's PDF deposit, the imports' CSV or JSON): the browser's own button speaks
+// its language (« Choose File / No file chosen »), so the input stays — focusable by the keyboard, named by its
+// <label>, told to screen readers with the chosen file's name (aria-describedby) — but unseen, and a French twin
+// shows beside it: `button` (« Choisir un fichier PDF ») and the file chosen or « Aucun fichier choisi »
+// (fileChosenText). Clicking the twin opens the same dialog; the keyboard's focus on the input outlines it (style.css
+// .file-native). The twin is aria-hidden: the input says it all once. → the twin's node (placed after the input).
+export function filePicker(input, { button = "Choisir un fichier" } = {}) {
+  input.classList.add("file-native");
+  const chosen = h("span", { className: "file-name", id: `${input.id}-chosen` }, NO_FILE_CHOSEN);
+  const twin = h("span", { className: "file-proxy", "aria-hidden": "true" },
+    h("span", { className: "button secondary", onclick: () => input.click() }, button), chosen);
+  const described = (input.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
+  input.setAttribute("aria-describedby", [chosen.id, ...described].join(" "));
+  input.addEventListener("change", () => { chosen.textContent = fileChosenText(input.files); });
+  input.after(twin);
+  return twin;
 }
 
 // The browser's own checks (required, type="email"…) told in French next to the field, not in the browser's

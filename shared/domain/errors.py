@@ -103,7 +103,7 @@ CATALOGUE: dict[str, str] = {
     "TIMESHEET_DAYS_EXCEEDED": "{days} jours déclarés sur le jalon « {milestone_id} » : il en reste {remaining} sur {planned} prévus.",
     "TIMESHEET_OUTSIDE_MISSION": "La période du {start} au {end} sort de la mission, qui court du {mission_start} au {mission_end}.",
     "TIMESHEET_PERIOD_NOT_WORKED": "La période se termine le {end}, après aujourd'hui ({today}) : une feuille de temps ne déclare que des jours déjà travaillés.",
-    "TIMESHEET_DAYS_ABOVE_PERIOD": "{days} jours déclarés sur une période de {period_days} jour(s) : pas plus d'un jour travaillé par jour de la période.",
+    "TIMESHEET_DAYS_ABOVE_PERIOD": "{days} déclarés sur une période de {period} : pas plus d'un jour travaillé par jour de la période.",
     "DAYS_ON_SITE_REQUIRED": "Mission en mode mixte : indiquez combien de ces jours ont été passés sur site.",
     "DAYS_ON_SITE_ABOVE_DAYS": "{days_on_site} jours sur site déclarés pour {days} jours travaillés : les jours sur site sont compris dans les jours travaillés.",
     "DAYS_ON_SITE_ON_REMOTE_MISSION": "{days_on_site} jours sur site déclarés sur une mission entièrement à distance : aucun frais annexe n'y est prévu.",

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from shared.domain.counts import plural
 from shared.domain.errors import CATALOGUE, ErrorDetail, json_path
 
 M = TypeVar("M", bound=BaseModel)
@@ -86,10 +87,10 @@ _DETAIL_FR = {
     "date_from_datetime_parsing": "date ISO 8601 (AAAA-MM-JJ) illisible",
     "decimal_parsing": "nombre décimal illisible",
     "string_pattern_mismatch": "{pattern}",  # pattern_text: what it asks for, in words
-    "too_short": "au moins {min_length} élément(s)",
-    "too_long": "au plus {max_length} élément(s)",
-    "string_too_short": "au moins {min_length} caractère(s)",
-    "string_too_long": "au plus {max_length} caractère(s)",
+    "too_short": "au moins {min_length}",
+    "too_long": "au plus {max_length}",
+    "string_too_short": "au moins {min_length}",
+    "string_too_long": "au plus {max_length}",
     "greater_than": "doit être strictement supérieure à {gt}",
     "greater_than_equal": "doit être supérieure ou égale à {ge}",
     "less_than": "doit être strictement inférieure à {lt}",
@@ -100,6 +101,10 @@ _DETAIL_FR = {
     "enum": "valeurs acceptées : {expected}",
     "literal_error": "valeurs acceptées : {expected}",
 }
+
+# The lengths pydantic counts, with the noun each counts: the number and its noun agree (« au moins 2 éléments »)
+_COUNTED = {"too_short": ("min_length", "élément"), "too_long": ("max_length", "élément"),
+            "string_too_short": ("min_length", "caractère"), "string_too_long": ("max_length", "caractère")}
 
 
 # What a pattern asks for, in words a person reads in the web app's forms: never the regular expression itself.
@@ -173,6 +178,9 @@ def errors_from_validation(exc: ValidationError, root: str = "$") -> list[ErrorD
         template = _DETAIL_FR.get(kind)
         if kind == "string_too_short" and ctx.get("min_length") == 1:
             template = "le champ est vide alors qu'il est obligatoire"  # « au moins 1 caractère(s) » says it badly
+        if kind in _COUNTED and _COUNTED[kind][0] in ctx:  # « au moins 1 élément », « au plus 50 éléments »
+            key, noun = _COUNTED[kind]
+            ctx = {**ctx, key: plural(ctx[key], noun)}
         if kind == "string_pattern_mismatch" and "pattern" in ctx:
             ctx = {**ctx, "pattern": pattern_text(str(ctx["pattern"]))}
         elif kind in ("enum", "literal_error") and "expected" in ctx:

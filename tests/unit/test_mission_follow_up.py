@@ -86,7 +86,7 @@ def test_a_timesheet_s_period_lies_within_the_mission_and_holds_the_days_it_decl
     with pytest.raises(DomainError) as crowded:
         timesheet(world, mission, "ts-1", "j1", "2.5", period=("2026-04-06", "2026-04-07"))
     assert [(e.field, e.code) for e in crowded.value.errors] == [("$.days", "TIMESHEET_DAYS_ABOVE_PERIOD")]
-    assert crowded.value.errors[0].message.startswith("2,5 jours déclarés sur une période de 2 jour(s)")
+    assert crowded.value.errors[0].message.startswith("2,5 jours déclarés sur une période de 2 jours :")
     # Nothing was recorded; the same days within the mission are
     assert timesheet(world, mission, "ts-1", "j1", "2", period=("2026-04-06", "2026-04-07")).timesheet_days == {"j1": 2}
 

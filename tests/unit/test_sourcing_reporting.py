@@ -161,7 +161,9 @@ def test_revenue_goes_to_whoever_held_the_mission_when_the_line_was_reported_don
     assert by_id["pro-chloe"].mission_ids == ["n2-mission"]
     # named by its order's title, for the beneficiary whose mission it is (its CSV too: the title, the id beside it)
     assert by_id["pro-chloe"].mission_titles == {"n2-mission": "Mission : contenu confidentiel du besoin"}
-    assert "Mission : contenu confidentiel du besoin (n2-mission)" in rep.beneficiary_csv(report).decode("utf-8-sig")
+    csv = rep.beneficiary_csv(report).decode("utf-8-sig")
+    # under its « Missions » column, each mission without the « Mission : » the column says already
+    assert "contenu confidentiel du besoin (n2-mission)" in csv and "Mission : contenu" not in csv
     # And the month totals add up: 1 500 € in February, 6 500 € in April, 19 500 € in June
     assert report.revenue_cents == 150_000 + 650_000 + 1_950_000
     assert [(m.month, m.cents, m.cumulated_cents) for m in report.revenue_months] == [
@@ -246,7 +248,7 @@ def test_the_beneficiary_csv_follows_french_conventions():
     assert lines[0] == f"Rapport bénéficiaire;Métropole de Lyon;SIRET;{SIRET_CANUT}"
     assert lines[1] == "Période du;01/01/2026;au;30/06/2026"
     assert "n1;1;Besoin n1;12/03/2026;pro-anne" in lines
-    assert "pro-chloe;Chloé Martin;Mission : contenu confidentiel du besoin (n2-mission);0;1500,00;4000,00" in lines
+    assert "pro-chloe;Chloé Martin;contenu confidentiel du besoin (n2-mission);0;1500,00;4000,00" in lines
     assert "Total;2026-06;19500,00;27500,00" in lines
     assert ";3;2;11;24;106" in lines
     assert "D4;4;2;50" in lines

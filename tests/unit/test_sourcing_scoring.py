@@ -42,6 +42,43 @@ def test_a_need_typed_without_accents_finds_the_accented_profile_first():
     assert "compétences en rapport" in ranking.candidates[0].explanation
 
 
+def test_the_reasons_name_the_needs_words_as_it_writes_them_not_the_index_stems():
+    # Given an auditor whose profile holds the need's words, in other cases and forms
+    index = SearchIndex.build([pro("p-audit", skills=["rédaction de cahiers des charges fonctionnels", "audit rgaa"],
+                                   summary="Accessibilité numérique", references=[], certifications=[])])
+    # When a need written with its own case asks for them
+    ranking = rank(index, need(title="Audit RGAA", skills=["Cahier des charges fonctionnel", "Kubernetes"],
+                               summary="Accessibilité du portail.", prerequisites="", expected_profile="",
+                               certifications=[]), "n", 1)
+    reason = ranking.candidates[0].explanation
+    # Then the reasons say the need's phrases as written (case, whole words, the small words between them), each once,
+    # never the index's cut-down lower-case stems; a word the profile lacks is not named
+    assert "compétences en rapport : Audit RGAA, Cahier des charges fonctionnel, Accessibilité (pertinence" in reason
+    assert "rgaa" not in reason and "cahier, charges" not in reason and "Kubernetes" not in reason
+    assert ranking.candidates[0].matched_terms == ["Accessibilité", "Audit", "Cahier", "charges", "fonctionnel", "RGAA"]
+
+
+def test_a_reason_phrase_stops_at_punctuation_and_between_a_needs_items():
+    from shared.domain.sourcing.text import analyse_query, matched_phrases
+
+    terms = set(analyse_query("tests d'intrusion OSCP ISTQB recette")[0])
+    assert matched_phrases(["tests d’intrusion, OSCP", "ISTQB", "Recette.\nRecette"], terms, 6) == [
+        "tests d’intrusion", "OSCP", "ISTQB", "Recette"]
+    assert matched_phrases(["OSCP ISTQB", "recette"], terms, 1) == ["OSCP ISTQB"]
+    # the same words with other small words between them are said once
+    charges = set(analyse_query("rédaction cahier charges")[0])
+    assert matched_phrases(["Rédaction de cahier des charges", "rédaction du cahier des charges"], charges, 6) == [
+        "Rédaction de cahier des charges"]
+    # a phrase names at most six words found, not a whole sentence
+    sentence = "recette fonctionnelle portail usagers mobile accessible conforme"
+    assert matched_phrases([sentence.title()], set(analyse_query(sentence)[0]), 6) == [
+        "Recette Fonctionnelle Portail Usagers Mobile Accessible", "Conforme"]
+    # a letter whose lower case is longer (« İ ») does not shift the words: they are then said in lower case
+    assert matched_phrases(["İstanbul : audit RGAA"], {"audit", "rga"}, 6) == ["audit rgaa"]
+    assert analyse_query("İstanbul RGAA")[1]["rga"] == "rgaa"
+    assert analyse_query("Audit RGAA")[1] == {"audit": "Audit", "rga": "RGAA"}
+
+
 def test_hard_filters_exclude_and_partial_matches_say_what_they_miss():
     # Given only professionals over budget or of the wrong service type
     index = SearchIndex.build([pro("p-cher", daily_rate_cents=90000), pro("p-amoe", service_types=["AMOE"])])

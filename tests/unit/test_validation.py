@@ -124,3 +124,32 @@ def test_a_required_text_left_empty_says_so_in_french_not_a_count_of_characters(
     _, errors = parse_json(IssueOrder, json.dumps(issue_order_body(title="")))
     assert [(e.field, e.code, e.message) for e in errors] == [
         ("$.title", "INVALID_LENGTH", "Longueur invalide : le champ est vide alors qu'il est obligatoire.")]
+
+
+def test_lengths_are_counted_as_french_writes_them_never_with_a_bracketed_plural():
+    # « au moins 1 élément », « au plus 500 caractères »: the number and its noun agree, no « élément(s) »
+    _, errors = parse_json(IssueOrder, json.dumps(issue_order_body(lines=[], title="x" * 501)))
+    messages = {e.field: e.message for e in errors if e.code == "INVALID_LENGTH"}
+    assert messages["$.lines"] == "Longueur invalide : au moins 1 élément."
+    assert messages["$.title"] == "Longueur invalide : au plus 500 caractères."
+
+
+def test_the_count_helper_agrees_the_noun_with_its_number():
+    from decimal import Decimal
+
+    from shared.domain.counts import plural
+
+    assert [plural(n, "jour") for n in (1, 2, 0)] == ["1 jour", "2 jours", "0 jour"]
+    assert plural(Decimal("1.5"), "jour", shown="1,5") == "1,5 jour"  # the singular below two
+    assert plural(3, "journal altéré", "journaux altérés") == "3 journaux altérés"
+    assert plural(0, "ligne", none="aucune ligne") == "aucune ligne"
+
+
+def test_no_message_a_person_reads_counts_with_a_bracketed_plural():
+    import re
+
+    from shared.domain.errors import CATALOGUE
+    from shared.domain.validation import _DETAIL_FR
+
+    bracketed = re.compile(r"\w\((?:e?s|x|e)\)")
+    assert [t for t in [*CATALOGUE.values(), *_DETAIL_FR.values()] if bracketed.search(t)] == []

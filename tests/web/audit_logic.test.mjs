@@ -47,7 +47,7 @@ test("an altered chain names its space, link, record and since when, and the ste
   assert.deepEqual([altered.space, altered.verdict, altered.links, altered.records, altered.since, altered.altered], [
     "Gestionnaire mgr-rhone-habitat", "altéré", "maillon 2", "f80fa909a73a32d9", "16/03/2026 03:30", true]);
   assert.deepEqual(altered.problems, ["maillon 2 : enregistrement f80fa909a73a32d9 modifié"]);
-  assert.equal(altered.more, "… et 2 autre(s)");
+  assert.equal(altered.more, "… et 2 autres");
   assert.deepEqual([ok.verdict, ok.altered, later.verdict], ["intact", false, "à vérifier au prochain passage"]);
   assert.ok(ALTERED_STEPS.some((s) => /Ne recalculez pas/.test(s)) && ALTERED_STEPS.some((s) => /docs\/runbook\.md/.test(s)));
 });

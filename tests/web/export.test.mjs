@@ -11,14 +11,14 @@ test("a job being built is followed, and says how far it got", () => {
   assert.deepEqual(exportJobText({ status: "pending", progress: { records: 0, files: 0 } }),
     { text: "Export demandé : il démarre dans un instant.", follow: true });
   assert.deepEqual(exportJobText({ status: "running", progress: { records: 1200, files: 3 } }),
-    { text: "Export en cours : 1200 enregistrement(s), 3 fichier(s) à ce stade.", follow: true });
+    { text: "Export en cours : 1200 enregistrements, 3 fichiers à ce stade.", follow: true });
 });
 
 test("a completed job is no longer followed and tells when, what and how big, on Paris's clock", () => {
   const done = exportJobText({ status: "completed", completed_at: "2026-12-06T15:20:00+00:00",
     progress: { records: 185, files: 16 }, archive_bytes: 27_800 });
   assert.equal(done.follow, false);
-  assert.equal(done.text, "Export terminé le 06/12/2026 16:20 : 185 enregistrement(s), 16 fichier(s), archive ZIP de 27,1 Kio.");
+  assert.equal(done.text, "Export terminé le 06/12/2026 16:20 : 185 enregistrements, 16 fichiers, archive ZIP de 27,1 Kio.");
 });
 
 test("an expired archive asks for a new export", () => {

@@ -176,6 +176,11 @@ test("a registry answer reads created, changed or unchanged; a deactivation says
   assert.equal(same.text, "Inscription inchangée (même contenu : rien n'a été écrit) — identité machine « e ».");
   assert.match(deactivationOutcome({ kind: "contractor", id: "ctr-x", changed: true }), /^Désactivation enregistrée/);
   assert.match(deactivationOutcome({ kind: "manager", id: "m", changed: false }), /déjà désactivé/);
+  // agreeing with the kind's gender, never « désactivé(e) »
+  assert.equal(deactivationOutcome({ kind: "manager", id: "m", changed: false }),
+    "Rien n'a changé — gestionnaire « m » était déjà désactivé.");
+  assert.equal(deactivationOutcome({ kind: "purchasing_body", id: "cab-a", changed: false }),
+    "Rien n'a changé — centrale d'achat « cab-a » était déjà désactivée.");
   assert.equal(deactivationOutcome({ kind: "beneficiary", id: "ben-a", changed: true }),
     "Désactivation enregistrée — bénéficiaire « ben-a ».");
   assert.deepEqual(beneficiaryOutcome({ beneficiary_id: "ben-a" }),

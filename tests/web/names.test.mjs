@@ -175,4 +175,10 @@ test("a mission or a report's row is named by its title, its id in parentheses, 
   assert.equal(missionLabel("Mission : Refonte du portail", "N-1-mission"), "Mission : Refonte du portail (N-1-mission)");
   assert.equal(missionLabel(null, "N-1-mission"), "Mission N-1-mission");
   assert.equal(missionLabel(null, null), "—");
+  // after a « Mission » label (a need's facts, a quote's, the replacements' column) the title says it once
+  assert.equal(missionLabel("Mission : Refonte du portail", "N-1-mission", { labelled: true }),
+    "Refonte du portail (N-1-mission)");
+  assert.equal(missionLabel("Refonte du portail", "N-1-mission", { labelled: true }), "Refonte du portail (N-1-mission)");
+  assert.equal(missionLabel(null, "N-1-mission", { labelled: true }), "N-1-mission");
+  assert.equal(missionLabel("Mission : ", "N-1-mission", { labelled: true }), "N-1-mission");
 });

@@ -81,7 +81,7 @@ test("no half-year report yet: the page says which one comes first and when, the
 test("B6: a professional's missions are named by their titles, their ids in parentheses, an id alone without one", () => {
   const anne = { mission_ids: ["n1-mission", "n3-mission"],
     mission_titles: { "n1-mission": "Mission : Recette du portail" } };
-  assert.equal(professionalMissionsText(anne), "Mission : Recette du portail (n1-mission), n3-mission");
+  assert.equal(professionalMissionsText(anne), "Recette du portail (n1-mission), n3-mission");  // « Missions » says it
   assert.equal(professionalMissionsText({ mission_ids: ["n2-mission"] }), "n2-mission");
   assert.equal(professionalMissionsText({}), "");
 });

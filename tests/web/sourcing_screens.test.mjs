@@ -4,6 +4,7 @@
 // Run with `node --test tests/web/` (tests/unit/test_web_logic.py).
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { directoryFromContracts } from "../../web/names_logic.mjs";
 
 import {
   GUARANTEE_DAYS, clientColumnLabel, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
@@ -26,6 +27,17 @@ test("the penalties screen offers the agreement's titulaire first, then its orde
   assert.deepEqual(penaltyContractorOptions(agreement, null).map((o) => o.value), ["ctr-titulaire"]);
   assert.deepEqual(penaltyContractorOptions(null, orders).map((o) => o.value), ["ctr-a", "ctr-b", "ctr-titulaire"]);
   assert.deepEqual(penaltyContractorOptions({ titulaire_id: null }, []), []);
+});
+
+test("the penalties picker names the titulaire once when its registered name already says it is the titulaire", () => {
+  const names = directoryFromContracts([
+    { manager_id: "ben-lyon", contractor_id: "ctr-titulaire", contractor_name: "Titulaire de l’accord-cadre (démo)" },
+    { manager_id: "ben-lyon", contractor_id: "ctr-acme", contractor_name: "ACME" }]);
+  assert.deepEqual(penaltyContractorOptions({ titulaire_id: "ctr-titulaire" }, [{ contractor_id: "ctr-acme" }], names), [
+    { value: "ctr-titulaire", label: "Titulaire de l’accord-cadre (démo) (ctr-titulaire)" },
+    { value: "ctr-acme", label: "ACME (ctr-acme, commandes de vos missions)" }]);
+  assert.equal(penaltyContractorOptions({ titulaire_id: "ctr-acme" }, [], names)[0].label,
+    "ACME (ctr-acme, titulaire de l'accord-cadre)");
 });
 
 test("a candidate's criteria are listed by their weight in the ranking, the highest first, weight shown", () => {

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
+from shared.domain.counts import plural
 from shared.domain.deadlines import Notice, notice_for  # noqa: F401  (Notice: re-exported for the services)
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.orders import Identifier
@@ -314,7 +315,8 @@ def timesheet_period_errors(mission: Mission, start: dt.date, end: dt.date, days
         errors.append(ErrorDetail.of("$.period_end", "TIMESHEET_PERIOD_NOT_WORKED", end=_date(end), today=_date(today)))
     period_days = (end - start).days + 1
     if days > period_days:
-        errors.append(ErrorDetail.of("$.days", "TIMESHEET_DAYS_ABOVE_PERIOD", days=_fr(days), period_days=period_days))
+        errors.append(ErrorDetail.of("$.days", "TIMESHEET_DAYS_ABOVE_PERIOD",
+                                     days=plural(days, "jour", shown=_fr(days)), period=plural(period_days, "jour")))
     return errors
 
 

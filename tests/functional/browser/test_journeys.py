@@ -375,7 +375,9 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
         tree_form.get_by_role("link", name="Télécharger le modèle (modele-patrimoine.csv)").click()
     template = download.value.path().read_text(encoding="utf-8-sig")
     assert template.splitlines()[0] == "node_id;kind;parent_id;label;commune", template
+    expect(tree_form.locator(".file-proxy")).to_have_text("Choisir un fichier CSV ou JSONAucun fichier choisi")
     tree_form.get_by_label("Fichier (CSV ou JSON)").set_input_files(csv_file("patrimoine.csv", TREE_CSV))
+    expect(tree_form.locator(".file-name")).to_have_text("patrimoine.csv")  # the app's one French file picker
     expect(tree_form.get_by_role("table", name="Aperçu du fichier").locator("tbody tr")).to_have_count(3)
     imported = sent_keys(page, "import_property_tree")
     tree_form.get_by_role("button", name="Importer le patrimoine").dblclick()
@@ -577,6 +579,18 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     page.get_by_role("button", name="Déposer").click()
     expect(page.locator("#upload-file-error")).to_have_text("Choisissez le fichier à déposer.")
     expect(page.locator("#upload-file")).to_have_attribute("aria-invalid", "true")
+    # its picker speaks French whatever the browser's language: a French button, the file chosen or none beside it;
+    # the input itself keeps the keyboard's focus and its label, and tells the choice to a screen reader
+    upload = page.locator("#upload")
+    expect(upload.locator(".file-proxy")).to_have_text("Choisir un fichier PDFAucun fichier choisi")
+    expect(page.locator("#upload-file")).to_be_focused()  # the refusal put the focus on it
+    picked = page.get_by_label("Fichier PDF (5 Mio au plus)")
+    expect(picked).to_have_accessible_description(re.compile("^Aucun fichier choisi"))
+    picked.set_input_files({"name": "rapport-BC-1.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    expect(upload.locator(".file-name")).to_have_text("rapport-BC-1.pdf")
+    expect(picked).to_have_accessible_description(re.compile("^rapport-BC-1.pdf"))
+    picked.set_input_files([])
+    expect(upload.locator(".file-name")).to_have_text("Aucun fichier choisi")
 
     # A6 done / not done per line, for a contractor without an ERP: L1 réalisée, L2 non réalisée with its comment, in
     # one declaration (submit_execution); a double click records it once — one event, one sequence
@@ -765,6 +779,8 @@ RELAY = {**seed.demo_professionals(dt.date.today())[0], "professional_id": "pro-
 
 # B16: a quote of the journey's mission names it by its title (its order's), its id in parentheses
 MISSION_NAMED = "Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)"
+# after a « Mission » label or under a « Mission » column, its title says « Mission » no second time
+MISSION_LABELLED = "Recette fonctionnelle du portail usagers (BES-WEB-1-mission)"
 
 
 def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows_its_mission(app, platform):
@@ -797,6 +813,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(ranking.locator("tr[data-professional]").first).to_be_visible(timeout=30000)
     assert len(set(need_keys)) == 1, need_keys  # one request (or the same one again), never a second submission
     expect(ranking).to_contain_text("Anne Lefèvre")
+    # B3: the reasons name the need's own words and phrases as it wrote them, never the index's lower-case stems
+    anne = ranking.locator("tr[data-professional]", has_text="Anne Lefèvre")
+    expect(anne).to_contain_text(re.compile(r"compétences en rapport : Recette fonctionnelle\b[^;]*\bRGAA\b"))
+    expect(anne).not_to_contain_text(re.compile(r"\brgaa\b|\brecet\b"))
     # each candidate's criteria by their weight in the ranking, the highest first, weight shown
     expect(ranking.locator("tr[data-professional] .criteria").first).to_contain_text(
         re.compile(r"^adéquation du texte \d+\s%\s\(poids\s30\s%\) · disponibilité \d+\s%\s\(poids\s15\s%\) · "))
@@ -880,9 +900,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     app.check(page, "beneficiaire-mission")
     # B11: the need names its mission by its title, its id beside it, linked to the mission's screen
     page.goto(app.base + "/#/needs/BES-WEB-1")
-    expect(page.get_by_role("link", name=MISSION_NAMED, exact=True)).to_have_attribute(
+    expect(page.get_by_role("link", name=MISSION_LABELLED, exact=True)).to_have_attribute(
         "href", "#/missions/BES-WEB-1-mission")
-    page.get_by_role("link", name=MISSION_NAMED, exact=True).click()
+    expect(page.locator(".facts")).not_to_contain_text("Mission : Mission")
+    page.get_by_role("link", name=MISSION_LABELLED, exact=True).click()
     expect(page.get_by_role("heading", name="Mission : Recette fonctionnelle du portail usagers", exact=True)
            ).to_be_visible()
 
@@ -924,8 +945,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(awaiting.locator("tr[data-mission]")).not_to_contain_text("heure locale")
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("Anne Lefèvre")  # who leaves, by name (B12)
     # the mission by its title, its id in parentheses, and its beneficiary by name
-    expect(awaiting.get_by_role("link", name="Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)")
-           ).to_be_visible()
+    expect(awaiting.get_by_role("link", name=MISSION_LABELLED, exact=True)).to_be_visible()
     expect(awaiting.locator("tr[data-mission]")).to_contain_text("Métropole de démonstration")
     expect(desk.locator("main")).not_to_contain_text("null")  # nothing but the list under it (no stray « null »)
     awaiting.get_by_role("link", name=re.compile("BES-WEB-1")).click()
@@ -1023,8 +1043,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Demander le devis").click()
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-MISSION-1"))).to_be_visible()
     expect(page.locator(".facts")).to_contain_text("demandé par le bénéficiaire")
-    # the mission by its title (its order's), its id in parentheses
-    expect(page.locator(".facts")).to_contain_text(MISSION_NAMED)
+    # the mission by its title (its order's), its id in parentheses, after its « Mission » label
+    expect(page.locator(".facts")).to_contain_text(MISSION_LABELLED)
+    expect(page.locator(".facts")).not_to_contain_text("Mission : Mission")
     # B16: the titulaire reads by when it must answer (D3), in its list and on the quote, whose client is the beneficiary
     titulaire_page.goto(app.base + "/#/quotes")
     expect(titulaire_page.locator("[data-quote=DV-MISSION-1] .answer-due")).to_contain_text(
@@ -1055,7 +1076,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     app.check(titulaire_page, "titulaire-devis-propose-mission", shot=False)
     titulaire_page.get_by_role("button", name="Proposer le devis").click()
     expect(titulaire_page.get_by_role("heading", name=re.compile("^Devis DV-T-WEB-1"))).to_be_visible()
-    expect(titulaire_page.locator(".facts")).to_contain_text(MISSION_NAMED)
+    expect(titulaire_page.locator(".facts")).to_contain_text(MISSION_LABELLED)
 
     # The B6 report with its charts and its CSV; an incident
     page.get_by_role("link", name="Rapport").click()

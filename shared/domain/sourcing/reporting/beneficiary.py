@@ -4,6 +4,7 @@ cumulated, D4 response delays and late D4/D6 answers, as JSON and French CSV."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Literal
 
@@ -193,8 +194,13 @@ def beneficiary_report(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.da
 
 
 def _missions_text(p: ProfessionalRevenue) -> str:
-    """« Mission : Refonte du portail (n1-mission), … »: each mission by its title, its id in parentheses."""
-    return ", ".join(f"{p.mission_titles[m]} ({m})" if p.mission_titles.get(m) else m for m in p.mission_ids)
+    """« Refonte du portail (n1-mission), … »: each mission by its title without the « Mission : » its « Missions »
+    column says already, its id in parentheses."""
+    titles = {m: _MISSION_PREFIX.sub("", t).strip() for m, t in p.mission_titles.items() if t}
+    return ", ".join(f"{titles[m]} ({m})" if titles.get(m) else m for m in p.mission_ids)
+
+
+_MISSION_PREFIX = re.compile(r"^\s*mission\s*:\s*", re.IGNORECASE)
 
 
 def beneficiary_csv(r: BeneficiaryReport) -> bytes:

@@ -39,7 +39,7 @@ from shared.domain.sourcing.scoring.criteria import (
     text_score,
 )
 from shared.domain.sourcing.scoring.index import SearchIndex
-from shared.domain.sourcing.text import analyse_query
+from shared.domain.sourcing.text import analyse_query, fold, matched_phrases
 
 # --- the ranking -----------------------------------------------------------------------------
 
@@ -119,14 +119,14 @@ def rank(index: SearchIndex, need: NeedContent, need_id: str, version: int, *,
                                                     rotation_key(need_id, version, index.ids[rows[j]])))
     chosen = order[:limit]
     vocab = getattr(index.bm25, "vocab_dict", {})
-    words = {vocab[t]: surface.get(t, t) for t in set(query) if t in vocab}
+    words = {vocab[t]: t for t in set(query) if t in vocab}
     picked = np.array(chosen, dtype=np.int64)
-    matched = [sorted({words[t] for t in words.keys() & set(index.terms_of(i).tolist())})
-               for i in scored.rows[picked].tolist()]
+    # the need's terms each candidate's profile holds (what the reasons name, in the need's own words)
+    matched = [{words[t] for t in words.keys() & set(index.terms_of(i).tolist())} for i in scored.rows[picked].tolist()]
     names, checked = list(scored.scores), list(passed)
     criteria = zip(*(np.round(scored.scores[name][picked], 4).tolist() for name in names))
     checks = zip(*(passed[name][picked].tolist() for name in checked)) if checked else itertools.repeat(())
-    result = [_candidate(index, need, i, r + 1, total, dict(zip(names, values)), dict(zip(checked, oks)), words_)
+    result = [_candidate(index, need, i, r + 1, total, dict(zip(names, values)), dict(zip(checked, oks)), words_, surface)
               for r, (i, total, values, oks, words_) in enumerate(zip(
                   scored.rows[picked].tolist(), scored.total[picked].tolist(), criteria, checks, matched))]
     return Ranking(candidates=result, partial=partial, pool_size=n, full_matches=full,
@@ -252,19 +252,22 @@ def _shortlist(scored: _Scored, limit: int) -> _Scored:
 
 
 def _candidate(index: SearchIndex, need: NeedContent, i: int, rank_: int, total: float, criteria: dict[str, float],
-               filters: dict[str, bool], matched: list[str]) -> Candidate:
+               filters: dict[str, bool], terms: set[str], surface: dict[str, str]) -> Candidate:
     missed = [name for name, ok in filters.items() if not ok]
+    # each term by the first word of the need that gave it, as written (« RGAA », « fonctionnelle »), in French order
+    matched = sorted((surface.get(t, t) for t in terms), key=lambda w: (fold(w).lower(), w))
     return Candidate(
         professional_id=index.ids[i], name=index.names[i], rank=rank_, total=round(total, 4),
         partial=bool(missed), criteria=criteria, filters=filters, missed=missed, matched_terms=matched,
         daily_rate_cents=int(index.rate[i]),
-        explanation=explain(index, need, i, total, criteria, missed, matched),
+        explanation=explain(index, need, i, total, criteria, missed, matched_phrases(_reason_texts(need), terms, 6)),
     )
 
 
 def explain(index: SearchIndex, need: NeedContent, i: int, total: float, criteria: dict[str, float],
             missed: list[str], matched: list[str]) -> str:
-    """One short French paragraph: why this professional is here, and what it lacks."""
+    """One short French paragraph: why this professional is here, and what it lacks. ``matched``: the need's words
+    or phrases the profile holds, as the need writes them (« cahier des charges fonctionnel », « RGAA »)."""
     level = _LEVELS[int(index.level[i])]
     region = _REGIONS[int(index.region[i])]
     parts = [f"Score {_fr(total)}"]
@@ -292,6 +295,12 @@ def explain(index: SearchIndex, need: NeedContent, i: int, total: float, criteri
         text = ("Correspondance partielle — critères manqués : "
                 + ", ".join(FILTER_LABELS[m] for m in missed) + ". " + text)
     return text
+
+
+def _reason_texts(need: NeedContent) -> tuple[str, ...]:
+    """What the need says, piece by piece, in the order of ``search_text`` (what BM25 reads): its title, each skill,
+    its summary, prerequisites, expected profile and each certification — a reason's phrase lies within one."""
+    return (need.title, *need.skills, need.summary, need.prerequisites, need.expected_profile, *need.certifications)
 
 
 def _fr(value: float, digits: int = 2) -> str:
