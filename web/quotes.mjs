@@ -95,7 +95,9 @@ export async function renderQuotes(ctx) {
     role === "beneficiary" ? h("p", { className: "hint" }, "Un devis se demande depuis la page d'une mission.") : null,
     h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, LIST_TITLES[role] ?? "Devis"),
       filters, ...list.nodes,
-      scrollFrame(h("div", { className: "table-wrap" }, h("table", { "aria-label": "Devis" },
+      // on a phone each quote a card (table.cards in style.css): its reference, client or contractor and object, then
+      // each column's name (data-label) before its value — nothing to swipe sideways to find its state or amount
+      scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "cards", "aria-label": "Devis" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Devis"), clientHeader,
           ["Objet", "État", "Version", "Montant", "Valable jusqu'au", "Demandé le"].map((t) => h("th", { scope: "col" }, t)))),
         list.tbody))),
@@ -115,11 +117,13 @@ function quoteRow(q, names, buyer) {
   return h("tr", { "data-quote": q.quote_id },
     h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", { className: "party" }, partyNodes(names, buyer ? q.contractor_id : q.manager_id)),
     h("td", {}, q.title, q.mission_id ? h("div", { className: "sub quote-mission" }, missionLabel(q.mission_title, q.mission_id))
-      : null), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
+      : null), h("td", { "data-label": "État" }, h("span", { className: `state quote-${q.state}` }, q.state_label),
       // B16: by when the contractor answers a request (D3), on the row's clock
       answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
-    h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
-    h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)));
+    h("td", { className: "num", "data-label": "Version" }, q.current_version ?? "—"),
+    h("td", { className: "num", "data-label": "Montant" }, formatEuros(q.total_cents)),
+    h("td", { "data-label": "Valable jusqu'au" }, formatDateTime(q.valid_until)),
+    h("td", { "data-label": "Demandé le" }, rowTimeText(q, q.requested_at)));
 }
 
 // The contracts of the manager suggested (list_contracts); any value may still be typed.
