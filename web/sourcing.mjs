@@ -24,7 +24,7 @@ import {
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
-import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, scrollFrame, table } from "./ui.mjs";
 import { directory } from "./names.mjs";
 import { missionLabel } from "./names_logic.mjs";
 
@@ -38,19 +38,23 @@ export async function renderNeeds(ctx) {
     read: () => ctx.call("list_needs").then((page) => ({ ...page, rows: page.needs })) });
   ctx.show("Mes besoins", h("p", {}, h("a", { href: "#/needs/new", className: "button" }, "Exprimer un nouveau besoin")),
     ...list.nodes,
-    h("div", { className: "table-wrap" }, h("table", { "aria-label": "Besoins" },
+    // on a phone each need a card (table.cards in style.css): its title, then each column's name (data-label) before
+    // its value; the frame a named region with its hint only if it still scrolls (scrollFrame)
+    scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "cards", "aria-label": "Besoins" },
       h("thead", {}, h("tr", {}, ["Besoin", "Version", "Statut", "Propositions", "Propositions attendues le", "Mis à jour"]
         .map((t) => h("th", { scope: "col" }, t)))),
-      list.tbody)));
+      list.tbody))));
   await list.load({ reset: true });
 }
 
 function needRow(n) {
   return h("tr", { "data-need": n.need_id },
     h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.need_id)}` }, n.title), h("div", { className: "sub" }, n.need_id)),
-    h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
-    h("td", { className: "num" }, String(n.proposals)), h("td", {}, formatDateTime(n.d4_due)),
-    h("td", {}, rowTimeText(n, n.updated_at)));
+    h("td", { className: "num", "data-label": "Version" }, String(n.version)),
+    h("td", { "data-label": "Statut" }, n.status_label),
+    h("td", { className: "num", "data-label": "Propositions" }, String(n.proposals)),
+    h("td", { "data-label": "Propositions attendues le" }, formatDateTime(n.d4_due)),
+    h("td", { "data-label": "Mis à jour" }, rowTimeText(n, n.updated_at)));
 }
 
 // The need form: a new need, or the content of a relaunch (prefilled with the last version).
