@@ -385,15 +385,18 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     // B12: who does a mission now, and its changes of professional (the titulaire reads them here)
     ...(view.mission?.professional_id ? [["Professionnel de la mission", orderMissionProfessional(view.mission, zone)]] : []),
   ];
+  // on a phone each event a card (table.cards in style.css): the column's name (data-label) before its value
   const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
     h("tr", { className: e.late ? "late" : null },
-      h("td", {}, at(e.occurred_at)), h("td", {}, e.label, e.reason ? h("div", { className: "sub" }, `Motif : ${e.reason}`)
+      h("td", { "data-label": "Date" }, at(e.occurred_at)),
+      h("td", { "data-label": "Événement" }, e.label, e.reason ? h("div", { className: "sub" }, `Motif : ${e.reason}`)
         : null, eventFacts(e, zone) ? h("div", { className: "sub" }, eventFacts(e, zone)) : null),
-      h("td", {}, ACTORS[e.actor] ?? e.actor), h("td", {}, channelLabel(e.channel)),
-      h("td", {}, eventStateText(e)),
-      h("td", {}, at(e.received_at)),
-      h("td", {}, e.late ? "en retard (> 15 min)" : e.delay_seconds === undefined || e.delay_seconds === null ? "—"
-        : "à l'heure"))), { label: "Historique", empty: "Aucun événement." });
+      h("td", { "data-label": "Par" }, ACTORS[e.actor] ?? e.actor), h("td", { "data-label": "Canal" }, channelLabel(e.channel)),
+      h("td", { "data-label": "État" }, eventStateText(e)),
+      h("td", { "data-label": "Reçu le" }, at(e.received_at)),
+      h("td", { "data-label": "Délai" }, e.late ? "en retard (> 15 min)"
+        : e.delay_seconds === undefined || e.delay_seconds === null ? "—" : "à l'heure"))),
+    { label: "Historique", empty: "Aucun événement.", className: "cards" });
   const docs = documents.documents.length
     ? h("ul", { className: "documents" }, documents.documents.map((d) => h("li", {},
       h("a", { href: d.download_url, target: "_blank", rel: "noopener noreferrer" }, d.filename),
