@@ -13,7 +13,7 @@ import {
 } from "./import_logic.mjs";
 import { isoToFrenchDate } from "./logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
-import { dateField, errorSlot, field, h, recorder, table } from "./ui.mjs";
+import { dateField, errorSlot, field, frenchFilePicker, h, recorder, table } from "./ui.mjs";
 
 // Whether the signed-in person may import: a manager's account holding the right (its claim, else its role's).
 export function mayImport(claims, right) {
@@ -34,13 +34,7 @@ export function importForm(ctx, { id, fn, title, hint, columns, template, templa
   const file = field({ name: "file", label: "Fichier (CSV ou JSON)", type: "file", required: true,
     hint: "CSV : séparateur « ; », encodage UTF-8, la première ligne donne les colonnes. JSON : comme l'API le prend." });
   file.input.accept = ".csv,.json,text/csv,application/json";
-  // the browser's own file button speaks its language (« Choose File »): the input stays, focusable but unseen, and a
-  // French twin shows the choice (clicking it opens the same dialog)
-  file.input.classList.add("file-native");
-  const chosenName = h("span", { className: "file-name" }, "Aucun fichier choisi");
-  const proxy = h("span", { className: "file-proxy", "aria-hidden": "true" },
-    h("span", { className: "button secondary", onclick: () => file.input.click() }, "Choisir un fichier…"), chosenName);
-  file.input.after(proxy);
+  frenchFilePicker(file.input);  // « Choisir un fichier… » and the name chosen, not the browser's « Choose File »
   const slot = errorSlot(() => [...fields, file]);
   const preview = h("div", { className: "import-preview" });
   const status = h("p", { className: "status", role: "status", hidden: true });  // shown when it has something to say
@@ -75,7 +69,6 @@ export function importForm(ctx, { id, fn, title, hint, columns, template, templa
     preview.replaceChildren();
     chosen = null;
     const picked = file.input.files?.[0];
-    chosenName.textContent = picked ? picked.name : "Aucun fichier choisi";
     const turn = files();
     if (!picked) return;
     reading = (async () => {

@@ -10,7 +10,7 @@ import {
 } from "./logic.mjs";
 import { eventFacts, eventStateText, orderStateText, siteLeadText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
-  announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchValidity, h, messagesOf, recorder,
+  announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchFilePicker, frenchValidity, h, messagesOf, recorder,
   scrollFrame, table,
 } from "./ui.mjs";
 import { orderChangesText, orderLeftText, pageText } from "./announce_logic.mjs";
@@ -686,6 +686,7 @@ function uploadForm(ctx, order, mission, refresh) {
     h("h2", { id: "upload-title" }, "Déposer un document PDF"), slot.node, kind, milestones.length ? deliverableFields : null,
     h("div", { className: "field" }, h("label", { for: "upload-file" }, "Fichier PDF (5 Mio au plus)"), file, fileError),
     h("button", { type: "submit" }, "Déposer"), result);
+  frenchFilePicker(file, { empty: "Aucun fichier PDF choisi", button: "Choisir un PDF…" });  // not « Choose File »
   // one deposit per content (its fields and the file chosen): one Idempotency-Key and the same multipart bytes at each
   // sending of it, so a double click or a retry is answered once (record_logic.mjs multipartBody)
   const send = recorder(ctx, "store_report", { form,

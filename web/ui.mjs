@@ -86,6 +86,19 @@ function register(wrap, input, note, name, paths) {
 // bubble and language: the bubble is cancelled, the note says why (constraintMessage), the field is marked
 // aria-invalid and the first invalid field of its form gets the focus. Typing a valid value clears the note.
 // A note shared by several fields (`label` given: the sign-in's) tells the first invalid one, named.
+// A file field in French: the browser's own file button speaks its language (« Choose File », « No file chosen »), so
+// the input stays, focusable but unseen (input.file-native), and a French twin after it shows the choice (clicking it
+// opens the same dialog). The imports (imports.mjs) and an order's PDF deposit (orders.mjs) use it.
+export function frenchFilePicker(input, { empty = "Aucun fichier choisi", button = "Choisir un fichier…" } = {}) {
+  input.classList.add("file-native");
+  const chosenName = h("span", { className: "file-name" }, empty);
+  const proxy = h("span", { className: "file-proxy", "aria-hidden": "true" },
+    h("span", { className: "button secondary", onclick: () => input.click() }, button), chosenName);
+  input.after(proxy);
+  input.addEventListener("change", () => { chosenName.textContent = input.files?.[0]?.name ?? empty; });
+  return proxy;
+}
+
 export function frenchValidity(input, note, { label = null } = {}) {
   let marked = false;
   let shown = null;
