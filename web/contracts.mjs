@@ -57,11 +57,12 @@ export async function renderCatalogue(ctx, managerId, contractId, notice = null)
   }
   const current = view.in_force;
   const items = Object.values(current?.items ?? {});
-  const review = catalogueReviewText(view);
   const zone = contract.failed ? PARIS_ZONE : orderZone(contract);
   const clock = contract.failed ? null : screenClockNote(contract, "contract");
   // A14: the manager of the space, for its own contract, imports the next version (a contractor is never offered it)
-  const imports = mayImport(ctx.session.claims, "contracts.write") && managerId === ctx.session.claims.tenant
+  const canImport = mayImport(ctx.session.claims, "contracts.write") && managerId === ctx.session.claims.tenant;
+  const review = catalogueReviewText(view, { canImport });
+  const imports = canImport
     ? catalogueImport(ctx, { contractId, view, today: todayFrenchIn(zone),
       done: (text) => renderCatalogue(ctx, managerId, contractId, text) })
     : null;

@@ -749,10 +749,14 @@ export function quoteDecisionBody(quote, action, reason) {
 // --- the catalogue's six-month review (A14, get_catalogue) ---------------------------------------------
 // What the catalogue screen says of the review: a contract without a catalogue in force is not « not reviewed for six
 // months » — it has none to review; else when the last review was and when the next is due, late or not.
-export function catalogueReviewText(view) {
+// `canImport`: the reader is the manager who imports it (the form under the message), told to; another reads who does.
+export function catalogueReviewText(view, { canImport = false } = {}) {
   if (!view?.in_force) {
-    return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois, "
-      + "que le gestionnaire importe depuis l’écran du marché ou son système.", late: true, canConfirm: false };
+    return { text: canImport
+      ? "Aucun catalogue en vigueur : importez-le ci-dessous (« Importer une nouvelle version du catalogue ») ou depuis "
+        + "votre système ; il se révise ensuite tous les six mois."
+      : "Aucun catalogue en vigueur : le gestionnaire du marché doit en importer un, révisé ensuite tous les six mois.",
+    late: true, canConfirm: false };
   }
   const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
   const due = formatDateTime(view.review_due_on);
