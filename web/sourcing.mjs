@@ -24,7 +24,10 @@ import {
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
-import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, scrollFrame, table } from "./ui.mjs";
+import {
+  choiceField, dateField, definitionList, errorBox, errorSlot, field, h, keepDraft, messagesOf, recorder, scrollFrame, table,
+} from "./ui.mjs";
+import { draftKey } from "./draft_logic.mjs";
 import { directory } from "./names.mjs";
 import { missionLabel } from "./names_logic.mjs";
 
@@ -105,6 +108,8 @@ export async function renderNeedForm(ctx) {
   const form = h("form", { className: "card", id: "need-form" }, slot.node, id, h("div", { className: "grid" }, fields),
     h("button", { type: "submit" }, "Soumettre le besoin"));
   const send = recorder(ctx, "submit_need", { form });  // a double click submits it once
+  // what was typed kept while the tab lives: left by the menu or reloaded, the form comes back filled in
+  const draft = keepDraft(form, draftKey(ctx.session.claims, "need"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (send.busy) return;
@@ -115,6 +120,7 @@ export async function renderNeedForm(ctx) {
     try {
       const sent = await send.send({ need_id: id.input.value.trim(), content });
       if (sent.ignored) return;
+      draft.clear();
       ctx.go(`#/needs/${encodeURIComponent(id.input.value.trim())}`);
     } catch (err) {
       if (err.status !== 401) slot.show(contentErrors(err.problem ?? [{ field: "$", message: err.message }]));

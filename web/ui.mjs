@@ -3,6 +3,7 @@
 import { barChart, barRows, constraintMessage, errorsByField, fieldOf } from "./logic.mjs";
 import { recording } from "./record_logic.mjs";
 import { SCROLL_HINT, scrollRegionLabel, scrollView } from "./accessibility_logic.mjs";
+import { draftKeysToForget, draftOf, draftRestores, draftShown } from "./draft_logic.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -86,6 +87,37 @@ function register(wrap, input, note, name, paths) {
 // bubble and language: the bubble is cancelled, the note says why (constraintMessage), the field is marked
 // aria-invalid and the first invalid field of its form gets the focus. Typing a valid value clears the note.
 // A note shared by several fields (`label` given: the sign-in's) tells the first invalid one, named.
+// A form that keeps what was typed while the tab lives (draft_logic.mjs): its draft under `key` (draftKey) put back
+// now, saved at each keystroke or choice; when something was put back, a note at the form's top says so with
+// « Vider le formulaire ». `clear()` once the form is sent (the draft forgotten).
+export function keepDraft(form, key) {
+  const controls = () => [...form.elements];
+  let draft = null;
+  try { draft = JSON.parse(sessionStorage.getItem(key) ?? "null"); } catch { draft = null; }
+  const shown = draftShown(draft, controls());
+  for (const [name, value] of draftRestores(draft, controls())) {
+    const control = form.elements.namedItem(name);
+    if (!control || control instanceof RadioNodeList) continue;
+    if (control.type === "checkbox") control.checked = value;
+    else control.value = value;
+  }
+  const save = () => { try { sessionStorage.setItem(key, JSON.stringify(draftOf(controls()))); } catch { /* full */ } };
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+  const clear = () => { sessionStorage.removeItem(key); note.remove(); };
+  const note = h("p", { className: "hint draft-note", role: "status" }, "Votre saisie précédente a été reprise. ",
+    h("button", { type: "button", className: "secondary", onclick: () => { clear(); form.reset(); } },
+      "Vider le formulaire"));
+  if (shown) form.prepend(note);
+  return { clear };
+}
+
+// At sign-out: every form's draft forgotten (a shared computer keeps nothing of what was typed).
+export function forgetDrafts() {
+  const keys = Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.key(i));
+  for (const key of draftKeysToForget(keys)) sessionStorage.removeItem(key);
+}
+
 // A file field in French: the browser's own file button speaks its language (« Choose File », « No file chosen »), so
 // the input stays, focusable but unseen (input.file-native), and a French twin after it shows the choice (clicking it
 // opens the same dialog). The imports (imports.mjs) and an order's PDF deposit (orders.mjs) use it.
