@@ -23,7 +23,7 @@ import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_
 import {
   atControl, drawingOrder, liveOrderNodes, mayDraw, orderDrawn, redrawAfterAnswer, showOrderScreen, stillCurrent,
 } from "./live_order.mjs";
-import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
+import { clientColumnLabel, clientFilterAll, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 import { directory, partyNodes } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_logic.mjs";
 import { siteNodes, siteOptions } from "./coverage_logic.mjs";
@@ -77,9 +77,9 @@ export function renderList(ctx) {
   // the other party's filter: a picker of the caller's contractors (manager) or clients (contractor), by name — the
   // query parameter stays the id; typed when the caller's contracts cannot be read (names.mjs: one read per session)
   const partyFilter = contractor ? { name: "manager_id", kind: "clients", value: f.managerId ?? "",
-    label: () => clientColumnLabel(role, listState.rows), all: "Tous les clients" }
+    label: () => clientColumnLabel(role, listState.rows), all: () => clientFilterAll(clientColumnLabel(role, listState.rows)) }
     : role === "manager" ? { name: "contractor_id", kind: "contractors", value: f.contractorId ?? "",
-      label: () => "Prestataire", all: "Tous les prestataires" } : null;
+      label: () => "Prestataire", all: () => "Tous les prestataires" } : null;
   let names = EMPTY_DIRECTORY;
   const partyField = partyFilter ? h("div", { className: "picker", "data-picker": partyFilter.name }) : null;
   const partyInput = () => partyField?.querySelector("select, input");
@@ -93,7 +93,7 @@ export function renderList(ctx) {
     drawnOptions = key;
     partyField.replaceChildren(options.length
       ? field({ name: partyFilter.name, label: partyFilter.label(), value,
-        options: [{ value: "", label: partyFilter.all }, ...options] })
+        options: [{ value: "", label: partyFilter.all() }, ...options] })
       : field({ name: partyFilter.name, label: partyFilter.label(), value, hint: "Identifiant" }));
   }
   drawPartyFilter(false);
@@ -280,6 +280,8 @@ export function renderList(ctx) {
   function showClientLabel(label) {
     clientHeader.textContent = label;
     partyField.querySelector("label").textContent = label;
+    const all = partyField.querySelector("option[value='']");
+    if (all) all.textContent = clientFilterAll(label);  // « Tous les bénéficiaires » under « Bénéficiaire »
   }
   ctx.show(title, filters, errors, h("div", { className: "list-live" }, status, refresh),
     scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
