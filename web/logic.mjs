@@ -310,6 +310,20 @@ export function listQuery({ state, contractorId, managerId, nodeId, lateOnly, up
   return params.toString();
 }
 
+// What an empty orders list says (the dashboard, « Mes commandes », a beneficiary's « Commandes »): the reference
+// searched, else its filters as the cause, else what to do next for `role`.
+export function emptyOrdersText(role, { orderId, state, contractorId, managerId, nodeId, lateOnly } = {}) {
+  if (orderId) return `Aucune commande de référence « ${orderId} » avec ces filtres.`;
+  if (state || contractorId || managerId || nodeId || lateOnly) return "Aucune commande avec ces filtres.";
+  return {
+    manager: "Aucune commande : créez-en une depuis « Nouvelle commande », ou envoyez-la par votre ERP.",
+    contractor: "Aucune commande pour l'instant : les commandes que vos clients vous adressent s'affichent ici dès "
+      + "leur réception.",
+    beneficiary: "Aucune commande : celle d'une mission s'affiche ici une fois la mission cadrée depuis son besoin "
+      + "(« Mes besoins »).",
+  }[role] ?? "Aucune commande.";
+}
+
 // The next sequence of an execution report: one more than the last the platform applied.
 export function nextSequence(order) {
   return (order?.last_sequence ?? 0) + 1;

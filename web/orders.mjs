@@ -8,7 +8,7 @@ import {
   timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
   nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
 } from "./logic.mjs";
-import { eventFacts, eventStateText, orderStateText, siteLeadText } from "./logic.mjs";  // A6 history: each event's state and what it carried
+import { emptyOrdersText, eventFacts, eventStateText, orderStateText, siteLeadText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
   announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchFilePicker, frenchValidity, h, messagesOf, recorder,
   scrollFrame, table,
@@ -202,8 +202,7 @@ export function renderList(ctx) {
   function showEmpty() {
     body.querySelector("tr:not([data-key])")?.remove();
     if (!listState.rows.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" },
-      listState.filters.orderId ? `Aucune commande de référence « ${listState.filters.orderId} » avec ces filtres.`
-        : "Aucune commande.")));
+      emptyOrdersText(role, listState.filters))));  // what to do next, or the filters as the cause
   }
 
   // a page changed by « Page suivante » / « Première page » is said through the announcer (« Page 2 : 25 commandes. »)
