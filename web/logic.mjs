@@ -847,6 +847,18 @@ export const QUOTE_LABELS = Object.freeze({ requested: "demandé", submitted: "r
 // « Devis » in pages (A2 quotes, A11 lists): the filters and the page's cursor → the query string of list_quotes (empty
 // values left out), 50 quotes a page, most recent activity first.
 export const QUOTE_PAGE = 50;
+// What an empty « Devis » says: the reference searched, else the state chosen, else what to do next for `role`.
+export function emptyQuotesText(role, { quoteId, state } = {}) {
+  if (quoteId) return `Aucun devis de référence « ${quoteId} » avec ces filtres.`;
+  if (state) return `Aucun devis « ${QUOTE_LABELS[state] ?? state} ».`;
+  return {
+    manager: "Aucun devis : demandez-en un avec « Demander un devis » ci-dessus.",
+    contractor: "Aucun devis : ceux que vos clients vous demandent s'affichent ici ; « Proposer un devis » en remet un "
+      + "de votre initiative.",
+    beneficiary: "Aucun devis : demandez-en un depuis la page d'une mission.",
+  }[role] ?? "Aucun devis.";
+}
+
 export function quoteListQuery({ state, cursor, limit = QUOTE_PAGE, quoteId } = {}) {
   const params = new URLSearchParams();
   if (state) params.set("state", state);

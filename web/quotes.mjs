@@ -7,7 +7,7 @@
 // and the list rows' time_zone); its screen names that clock once when it is not Paris's, an overseas row says
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
-  QUOTE_LABELS, answerDueText, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
+  QUOTE_LABELS, answerDueText, emptyQuotesText, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
   orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
 } from "./logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
@@ -77,8 +77,7 @@ export async function renderQuotes(ctx) {
       names = read;
       return { ...page, rows: page.quotes };
     },
-    empty: () => (listState.quoteId ? `Aucun devis de référence « ${listState.quoteId} » avec ces filtres.`
-      : listState.state ? `Aucun devis « ${QUOTE_LABELS[listState.state] ?? listState.state} ».` : "Aucun devis."),
+    empty: () => emptyQuotesText(role, listState),  // what to do next, or the filter as the cause
     onPage: (page) => {
       if (!buyer) clientHeader.textContent = clientColumnLabel(role, page.quotes, clientsOf(names));
       next.disabled = !page.next_cursor;
