@@ -282,7 +282,8 @@ function versionsSection(quote) {
   const versions = quote.versions ?? [];
   if (!versions.length) return h("section", {}, h("h2", {}, "Versions"), h("p", {}, "Aucune version remise."));
   const cmp = compareVersions(versions);
-  const headers = ["Prestation", ...versions.map((v) => `Version ${v.version} (${isoToFrenchDate(v.valid_until)})`)];
+  // each version's column says what its date is: « valable jusqu'au », not a bare date beside the version
+  const headers = ["Prestation", ...versions.map((v) => `Version ${v.version} (valable jusqu'au ${isoToFrenchDate(v.valid_until)})`)];
   const rows = cmp.rows.map((row) => h("tr", {}, h("td", {}, `${row.key} — ${row.label}`),
     row.cells.map((c) => h("td", { className: "num" }, c ? c.text : "—"))));
   rows.push(h("tr", { className: "total" }, h("th", { scope: "row" }, "Total HT"),
