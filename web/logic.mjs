@@ -879,6 +879,11 @@ export function versionTotalCents(version) {
 
 // Versions side by side: one row per service code (union of the versions, first seen first),
 // each with the quantity, unit price and amount of every version (null where a version lacks it).
+// The column of a quote's version in the comparison: its number and what its date is (« valable jusqu'au »).
+export function versionColumnLabel(version) {
+  return `Version ${version.version} (valable jusqu'au ${isoToFrenchDate(version.valid_until)})`;
+}
+
 export function compareVersions(versions) {
   const order = [];
   const labels = new Map();

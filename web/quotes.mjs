@@ -8,7 +8,7 @@
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
   QUOTE_LABELS, answerDueText, emptyQuotesText, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
-  orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
+  orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText, versionColumnLabel,
 } from "./logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
@@ -283,7 +283,7 @@ function versionsSection(quote) {
   if (!versions.length) return h("section", {}, h("h2", {}, "Versions"), h("p", {}, "Aucune version remise."));
   const cmp = compareVersions(versions);
   // each version's column says what its date is: « valable jusqu'au », not a bare date beside the version
-  const headers = ["Prestation", ...versions.map((v) => `Version ${v.version} (valable jusqu'au ${isoToFrenchDate(v.valid_until)})`)];
+  const headers = ["Prestation", ...versions.map(versionColumnLabel)];
   const rows = cmp.rows.map((row) => h("tr", {}, h("td", {}, `${row.key} — ${row.label}`),
     row.cells.map((c) => h("td", { className: "num" }, c ? c.text : "—"))));
   rows.push(h("tr", { className: "total" }, h("th", { scope: "row" }, "Total HT"),
