@@ -296,12 +296,20 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     row_card(page, "tr[data-line='L1']", "Réception")
     row_card(page, "table[aria-label='Historique'] tbody tr", "Date")
     assert scroll_frames(page, "commande à réceptionner") == 0
-    # a wide table that is not a card list (« Incidents ») scrolls in its frame: named, focusable, with its hint
+    # « Incidents »: each incident a card too (its title and history, then its columns' names)
     menu_link(page, "Incidents").tap()
-    expect(page.get_by_role("heading", name="Incidents", exact=False).first).to_be_visible()
+    page.get_by_label("Titre").fill("Accès au portail impossible")
+    page.get_by_label("Description").fill("Depuis ce matin, la connexion échoue.")
+    page.get_by_role("button", name="Signaler").tap()
+    expect(page.locator("tr[data-incident]")).to_have_count(1)
+    row_card(page, "tr[data-incident]", "État")
+    fits(app, page, "incidents")
+    # a wide table that is not a card list (« Utilisateurs ») scrolls in its frame: named, focusable, with its hint
+    menu_link(page, "Utilisateurs").tap()
+    expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible()
     app.settle(page)
-    assert scroll_frames(page, "incidents") >= 1
-    scrolls_by_keyboard(page, "incidents")
+    assert scroll_frames(page, "utilisateurs") >= 1
+    scrolls_by_keyboard(page, "utilisateurs")
     app.check(page, "telephone-gestionnaire-tableau-defilant")
     menu_link(page, "Devis").tap()
     expect(page.locator("tr[data-quote='DV-S2']")).to_be_visible()
