@@ -58,7 +58,7 @@ export function renderIncidents(ctx) {
         h("td", { className: "clock", "data-label": "Suivi et résolution" }, resolutionClockText(i).map((line) => h("div", {}, line))),
         operator ? h("td", { className: "stacked", "data-label": "Action" }, operatorActions(ctx, i, actions)) : null)),
       { label: "Incidents", empty: "Aucun incident.", className: "cards" }));
-      status.textContent = `${refreshedText()} — toutes les ${ctx.config.refresh_seconds} s`;
+      status.textContent = `${refreshedText()} — actualisation toutes les ${ctx.config.refresh_seconds} s`;  // as the other live lists say it
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }
