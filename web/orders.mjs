@@ -397,7 +397,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
       h("td", { "data-label": "Reçu le" }, at(e.received_at)),
       h("td", { "data-label": "Délai" }, e.late ? "en retard (> 15 min)"
         : e.delay_seconds === undefined || e.delay_seconds === null ? "—" : "à l'heure"))),
-    { label: "Historique", empty: "Aucun événement.", className: "cards" });
+    { label: "Historique", empty: "Aucun événement : rien n'a encore été déclaré sur cette commande.", className: "cards" });
   const docs = documents.documents.length
     ? h("ul", { className: "documents" }, documents.documents.map((d) => h("li", {},
       h("a", { href: d.download_url, target: "_blank", rel: "noopener noreferrer" }, d.filename),
