@@ -37,7 +37,8 @@ const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 // ranks it, the operator proposes, a proposal is decided, its mission is framed — the changed rows drawn again and
 // highlighted, never under the user's hand.
 export async function renderNeeds(ctx) {
-  const list = liveList(ctx, { kind: NEED_ROWS, columns: 6, drawRow: needRow, empty: () => "Aucun besoin exprimé : « Exprimer un nouveau besoin » décrit la prestation que vous cherchez.",
+  const list = liveList(ctx, { kind: NEED_ROWS, columns: 6, drawRow: needRow,
+    empty: () => "Aucun besoin exprimé : « Exprimer un nouveau besoin » décrit la prestation que vous cherchez.",
     read: () => ctx.call("list_needs").then((page) => ({ ...page, rows: page.needs })) });
   ctx.show("Mes besoins", h("p", {}, h("a", { href: "#/needs/new", className: "button" }, "Exprimer un nouveau besoin")),
     ...list.nodes,
