@@ -10,8 +10,8 @@ import {
 } from "./logic.mjs";
 import { emptyOrdersText, eventFacts, eventStateText, orderStateText, siteLeadText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
-  announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchFilePicker, frenchValidity, h, messagesOf, recorder,
-  scrollFrame, table,
+  announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, frenchFilePicker, frenchValidity, h,
+  messagesOf, recorder, scrollFrame, table,
 } from "./ui.mjs";
 import { orderChangesText, orderLeftText, pageText } from "./announce_logic.mjs";
 import { decisionText, deliverableDocumentText } from "./deliverable_logic.mjs";

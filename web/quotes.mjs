@@ -7,8 +7,9 @@
 // and the list rows' time_zone); its screen names that clock once when it is not Paris's, an overseas row says
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
-  QUOTE_LABELS, answerDueText, emptyQuotesText, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
-  orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText, versionColumnLabel,
+  QUOTE_LABELS, answerDueText, clockNote, compareVersions, emptyQuotesText, formatDateTime, formatEuros, isoToFrenchDate,
+  orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
+  versionColumnLabel,
 } from "./logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
