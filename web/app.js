@@ -3,7 +3,7 @@
 // pure logic in logic.mjs. No framework, no build step, no CDN.
 import { ROLE_LABELS, authErrorMessage, decodeClaims, needsRefresh } from "./logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
-import { errorBox, errorSlot, field, frenchValidity, h, silence } from "./ui.mjs";
+import { errorBox, errorSlot, field, forgetDrafts, frenchValidity, h, silence } from "./ui.mjs";
 import { PASSWORD_RULE, changeOutcome, mustChooseOwnPassword, newPasswordErrors } from "./password_logic.mjs";
 import * as orders from "./orders.mjs";
 import * as quotes from "./quotes.mjs";
@@ -44,6 +44,7 @@ function saveSession(tokens) {
 function signOut(message) {
   session = null;
   sessionStorage.removeItem(SESSION_KEY);
+  forgetDrafts();  // what was typed in a form (keepDraft) is not left to the next person on this computer
   stopLive();
   orders.reset();
   quotes.reset();

@@ -33,11 +33,13 @@ export async function renderContracts(ctx) {
       h("td", {}, h("a", { href: `#/contracts/${encodeURIComponent(c.manager_id)}/${encodeURIComponent(c.contract_id)}` },
         c.contract_id)),
       h("td", { className: "party" }, partyNodes(names, manager ? c.contractor_id : c.manager_id)),
-      h("td", {}, STATUS_LABELS[c.status] ?? c.status),
-      h("td", {}, formatDateTime(c.starts_on)), h("td", {}, formatDateTime(c.ends_on)),
-      h("td", {}, (c.lots ?? []).map((l) => l.label ?? l.lot_id ?? l).join(", ") || "—"),
-      h("td", {}, c.catalogue_versions.length ? c.catalogue_versions.join(", ") : "aucune"))),
-    { label: "Marchés", empty: "Aucun marché." }));
+      // on a phone each contract a card (table.cards in style.css): its id and party, then each column's name
+      h("td", { "data-label": "Statut" }, STATUS_LABELS[c.status] ?? c.status),
+      h("td", { "data-label": "Du" }, formatDateTime(c.starts_on)), h("td", { "data-label": "Au" }, formatDateTime(c.ends_on)),
+      h("td", { "data-label": "Lots" }, (c.lots ?? []).map((l) => l.label ?? l.lot_id ?? l).join(", ") || "—"),
+      h("td", { "data-label": "Versions du catalogue" },
+        c.catalogue_versions.length ? c.catalogue_versions.join(", ") : "aucune"))),
+    { label: "Marchés", empty: "Aucun marché.", className: "cards" }));
   } catch (err) {
     if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
   }
@@ -55,11 +57,12 @@ export async function renderCatalogue(ctx, managerId, contractId, notice = null)
   }
   const current = view.in_force;
   const items = Object.values(current?.items ?? {});
-  const review = catalogueReviewText(view);
   const zone = contract.failed ? PARIS_ZONE : orderZone(contract);
   const clock = contract.failed ? null : screenClockNote(contract, "contract");
   // A14: the manager of the space, for its own contract, imports the next version (a contractor is never offered it)
-  const imports = mayImport(ctx.session.claims, "contracts.write") && managerId === ctx.session.claims.tenant
+  const canImport = mayImport(ctx.session.claims, "contracts.write") && managerId === ctx.session.claims.tenant;
+  const review = catalogueReviewText(view, { canImport });
+  const imports = canImport
     ? catalogueImport(ctx, { contractId, view, today: todayFrenchIn(zone),
       done: (text) => renderCatalogue(ctx, managerId, contractId, text) })
     : null;
@@ -122,10 +125,14 @@ export function penaltyTerms(terms, { facts = [], accounts = false, timeZone = u
     definitionList([...facts, ["En vigueur", terms.inForce], ["Conditions", terms.inForceTerms],
       ["Au", formatDateTime(terms.on)]]),
     table(["Version", "À partir du", "État", "Conditions", "Motif", ...(accounts ? ["Fixée par"] : []), "Le"],
-      terms.rows.map((r) => h("tr", { "data-terms-version": String(r.version) }, h("td", {}, String(r.version)),
-        h("td", {}, formatDateTime(r.effectiveFrom)), h("td", {}, r.state), h("td", {}, r.terms), h("td", {}, r.reason),
-        accounts ? h("td", {}, r.setBy) : null, h("td", {}, formatDateTime(r.setAt, timeZone)))),
-    { label: "Versions des pénalités",
+      // on a phone each version a card (table.cards in style.css): the column's name (data-label) before its value
+      terms.rows.map((r) => h("tr", { "data-terms-version": String(r.version) },
+        h("td", { "data-label": "Version" }, String(r.version)),
+        h("td", { "data-label": "À partir du" }, formatDateTime(r.effectiveFrom)), h("td", { "data-label": "État" }, r.state),
+        h("td", { "data-label": "Conditions" }, r.terms), h("td", { "data-label": "Motif" }, r.reason),
+        accounts ? h("td", { "data-label": "Fixée par" }, r.setBy) : null,
+        h("td", { "data-label": "Le" }, formatDateTime(r.setAt, timeZone)))),
+    { label: "Versions des pénalités", className: "cards",
       empty: terms.empty ?? "Aucun avenant : les conditions de la signature s'appliquent." }),
   ];
 }

@@ -45,18 +45,20 @@ export function renderIncidents(ctx) {
         .map((i) => [i, incidentRowView(i, page.people)]).map(([i, view]) => h("tr", { "data-incident": i.incident_id },
         h("td", {}, h("strong", {}, i.title), h("div", { className: "sub" }, i.description), history(i, operator, view.history),
           clockLine(i)),
-        h("td", { className: "num" }, String(i.severity)),
-        h("td", {}, view.reporter,
+        // on a phone each incident a card (table.cards in style.css): its title, description and history across the
+        // card, then each column's name (data-label) before its value
+        h("td", { className: "num", "data-label": "Gravité" }, String(i.severity)),
+        h("td", { "data-label": "Signalement" }, view.reporter,
           view.account ? h("div", { className: "sub reporter" }, view.account) : null,
           h("div", { className: "sub" }, incidentChannelText(i))),
-        h("td", {}, INCIDENT_STATE_LABELS[i.state] ?? i.state),
-        h("td", {}, h("span", { className: `d8 d8-${i.d8_state}` }, D8_LABELS[i.d8_state] ?? i.d8_state),
+        h("td", { "data-label": "État" }, INCIDENT_STATE_LABELS[i.state] ?? i.state),
+        h("td", { "data-label": "D8 (première réponse)" }, h("span", { className: `d8 d8-${i.d8_state}` }, D8_LABELS[i.d8_state] ?? i.d8_state),
           h("div", { className: "sub" }, i.state === "reported" ? timeLeftText((Date.parse(i.due_at) - now) / 1000)
             : `échéance ${formatDateTime(i.due_at, orderZone(i))}`)),
-        h("td", { className: "clock" }, resolutionClockText(i).map((line) => h("div", {}, line))),
-        operator ? h("td", {}, operatorActions(ctx, i, actions)) : null)),
-      { label: "Incidents", empty: "Aucun incident." }));
-      status.textContent = `${refreshedText()} — toutes les ${ctx.config.refresh_seconds} s`;
+        h("td", { className: "clock", "data-label": "Suivi et résolution" }, resolutionClockText(i).map((line) => h("div", {}, line))),
+        operator ? h("td", { className: "stacked", "data-label": "Action" }, operatorActions(ctx, i, actions)) : null)),
+      { label: "Incidents", empty: "Aucun incident.", className: "cards" }));
+      status.textContent = `${refreshedText()} — actualisation toutes les ${ctx.config.refresh_seconds} s`;  // as the other live lists say it
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }

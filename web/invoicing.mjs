@@ -33,13 +33,15 @@ export function receptionSection(ctx, order, view, refresh, milestonesFollowUp =
     const rec = order.reception?.[l.line_id];
     const status = declared.get(l.line_id);
     const note = declarationNote(status, zone);
+    // on a phone each line a card (table.cards in style.css): its id and label, then each column's name (data-label)
     return h("tr", { "data-line": l.line_id }, h("td", {}, l.line_id), h("td", {}, l.label),
       // A6 each line's quantity × unit price beside its amount, as the platform computes it (half up)
-      h("td", { className: "num calculation" }, lineCalculationText(l)),
-      h("td", { className: "num" }, formatEuros(lineAmountCents(l))),
-      h("td", { "data-status": status.status }, status.text, note ? h("div", { className: "sub" }, note) : null),
-      h("td", {}, rec ? `réceptionnée le ${formatDateTime(rec.received_at, zone)}` : "non réceptionnée"),
-      h("td", {}, rec?.reservations?.length ? rec.reservations.map((r) => h("div", {},
+      h("td", { className: "num calculation", "data-label": "Quantité × prix unitaire HT" }, lineCalculationText(l)),
+      h("td", { className: "num", "data-label": "Montant HT" }, formatEuros(lineAmountCents(l))),
+      h("td", { "data-status": status.status, "data-label": "Déclarée" }, status.text,
+        note ? h("div", { className: "sub" }, note) : null),
+      h("td", { "data-label": "Réception" }, rec ? `réceptionnée le ${formatDateTime(rec.received_at, zone)}` : "non réceptionnée"),
+      h("td", { "data-label": "Réserves" }, rec?.reservations?.length ? rec.reservations.map((r) => h("div", {},
         `${r.reservation_id} : ${r.description}`, r.lifted_at ? ` (levée le ${formatDateTime(r.lifted_at, zone)})` : " (ouverte)"))
         : "—"));
   });
@@ -47,7 +49,7 @@ export function receptionSection(ctx, order, view, refresh, milestonesFollowUp =
   return h("section", { "aria-labelledby": "reception-title" },
     h("h2", { id: "reception-title" }, "Réception (service fait)"),
     table(["Ligne", "Libellé", "Quantité × prix unitaire HT", "Montant HT", "Déclarée", "Réception", "Réserves"], lines,
-      { label: "Réception des lignes" }),
+      { label: "Réception des lignes", className: "cards" }),
     client ? receptionForm(ctx, order, refresh, milestonesFollowUp, zone) : null,
     client ? liftForms(ctx, order, refresh, zone) : null,
     client && (view.next_states ?? []).includes("closed") ? closeForm(ctx, order, refresh, zone) : null);
@@ -153,16 +155,20 @@ export function invoicesSection(ctx, order, invoices, refresh, zone = "Europe/Pa
   const query = (number) => new URLSearchParams({ ...(contractor ? { manager_id: order.manager_id } : {}),
     order_id: order.order_id, invoice_number: number, format: "cii" }).toString();
   const rows = invoices.map((i) => h("tr", { "data-invoice": i.invoice_number },
-    h("td", {}, i.invoice_number), h("td", {}, INVOICE_KINDS[i.kind] ?? i.kind), h("td", {}, formatDateTime(i.issue_date)),
-    h("td", { className: "num" }, formatEuros(i.total_excl_tax_cents)), h("td", { className: "num" }, formatEuros(i.vat_cents)),
-    h("td", { className: "num" }, formatEuros(i.total_incl_tax_cents)), h("td", { className: "status" }, i.status_label),
-    h("td", {}, i.lifecycle_code ? `${i.lifecycle_code} ${i.lifecycle_label ?? ""}` : "—"),
+    // on a phone each invoice a card (table.cards in style.css): its number, then each column's name (data-label)
+    h("td", {}, i.invoice_number), h("td", { "data-label": "Type" }, INVOICE_KINDS[i.kind] ?? i.kind),
+    h("td", { "data-label": "Émise le" }, formatDateTime(i.issue_date)),
+    h("td", { className: "num", "data-label": "HT" }, formatEuros(i.total_excl_tax_cents)),
+    h("td", { className: "num", "data-label": "TVA" }, formatEuros(i.vat_cents)),
+    h("td", { className: "num", "data-label": "TTC" }, formatEuros(i.total_incl_tax_cents)),
+    h("td", { className: "status", "data-label": "Statut" }, i.status_label),
+    h("td", { "data-label": "Cycle de vie" }, i.lifecycle_code ? `${i.lifecycle_code} ${i.lifecycle_label ?? ""}` : "—"),
     h("td", {}, i.buyer ? h("button", { type: "button", className: "link",
       onclick: () => ctx.download("get_invoices", query(i.invoice_number), `factur-x-${i.invoice_number}.xml`) },
     `Factur-X ${i.invoice_number}`) : "—")));
   return h("section", { "aria-labelledby": "invoices-title" }, h("h2", { id: "invoices-title" }, "Factures"),
     table(["Numéro", "Type", "Émise le", "HT", "TVA", "TTC", "Statut", "Cycle de vie", "Export"], rows,
-      { label: "Factures", empty: "Aucune facture." }),
+      { label: "Factures", empty: "Aucune facture.", className: "cards" }),
     contractor ? invoiceForm(ctx, order, refresh, zone, supplier) : null);
 }
 

@@ -310,6 +310,20 @@ export function listQuery({ state, contractorId, managerId, nodeId, lateOnly, up
   return params.toString();
 }
 
+// What an empty orders list says (the dashboard, « Mes commandes », a beneficiary's « Commandes »): the reference
+// searched, else its filters as the cause, else what to do next for `role`.
+export function emptyOrdersText(role, { orderId, state, contractorId, managerId, nodeId, lateOnly } = {}) {
+  if (orderId) return `Aucune commande de référence « ${orderId} » avec ces filtres.`;
+  if (state || contractorId || managerId || nodeId || lateOnly) return "Aucune commande avec ces filtres.";
+  return {
+    manager: "Aucune commande : créez-en une depuis « Nouvelle commande », ou envoyez-la par votre ERP.",
+    contractor: "Aucune commande pour l'instant : les commandes que vos clients vous adressent s'affichent ici dès "
+      + "leur réception.",
+    beneficiary: "Aucune commande : celle d'une mission s'affiche ici une fois la mission cadrée depuis son besoin "
+      + "(« Mes besoins »).",
+  }[role] ?? "Aucune commande.";
+}
+
 // The next sequence of an execution report: one more than the last the platform applied.
 export function nextSequence(order) {
   return (order?.last_sequence ?? 0) + 1;
@@ -749,10 +763,14 @@ export function quoteDecisionBody(quote, action, reason) {
 // --- the catalogue's six-month review (A14, get_catalogue) ---------------------------------------------
 // What the catalogue screen says of the review: a contract without a catalogue in force is not « not reviewed for six
 // months » — it has none to review; else when the last review was and when the next is due, late or not.
-export function catalogueReviewText(view) {
+// `canImport`: the reader is the manager who imports it (the form under the message), told to; another reads who does.
+export function catalogueReviewText(view, { canImport = false } = {}) {
   if (!view?.in_force) {
-    return { text: "Aucun catalogue en vigueur : le marché doit avoir un catalogue de prix, révisé tous les six mois, "
-      + "que le gestionnaire importe depuis l’écran du marché ou son système.", late: true, canConfirm: false };
+    return { text: canImport
+      ? "Aucun catalogue en vigueur : importez-le ci-dessous (« Importer une nouvelle version du catalogue ») ou depuis "
+        + "votre système ; il se révise ensuite tous les six mois."
+      : "Aucun catalogue en vigueur : le gestionnaire du marché doit en importer un, révisé ensuite tous les six mois.",
+    late: true, canConfirm: false };
   }
   const last = formatDateTime(view.last_reviewed_on ?? view.in_force.reviewed_on);
   const due = formatDateTime(view.review_due_on);
@@ -830,6 +848,18 @@ export const QUOTE_LABELS = Object.freeze({ requested: "demandé", submitted: "r
 // « Devis » in pages (A2 quotes, A11 lists): the filters and the page's cursor → the query string of list_quotes (empty
 // values left out), 50 quotes a page, most recent activity first.
 export const QUOTE_PAGE = 50;
+// What an empty « Devis » says: the reference searched, else the state chosen, else what to do next for `role`.
+export function emptyQuotesText(role, { quoteId, state } = {}) {
+  if (quoteId) return `Aucun devis de référence « ${quoteId} » avec ces filtres.`;
+  if (state) return `Aucun devis « ${QUOTE_LABELS[state] ?? state} ».`;
+  return {
+    manager: "Aucun devis : demandez-en un avec « Demander un devis » ci-dessus.",
+    contractor: "Aucun devis : ceux que vos clients vous demandent s'affichent ici ; « Proposer un devis » en remet un "
+      + "de votre initiative.",
+    beneficiary: "Aucun devis : demandez-en un depuis la page d'une mission.",
+  }[role] ?? "Aucun devis.";
+}
+
 export function quoteListQuery({ state, cursor, limit = QUOTE_PAGE, quoteId } = {}) {
   const params = new URLSearchParams();
   if (state) params.set("state", state);
@@ -850,6 +880,11 @@ export function versionTotalCents(version) {
 
 // Versions side by side: one row per service code (union of the versions, first seen first),
 // each with the quantity, unit price and amount of every version (null where a version lacks it).
+// The column of a quote's version in the comparison: its number and what its date is (« valable jusqu'au »).
+export function versionColumnLabel(version) {
+  return `Version ${version.version} (valable jusqu'au ${isoToFrenchDate(version.valid_until)})`;
+}
+
 export function compareVersions(versions) {
   const order = [];
   const labels = new Map();

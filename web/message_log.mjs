@@ -24,7 +24,7 @@ export function renderMessageLog(ctx, contractorId = null) {
     body.replaceChildren(table(["Reçu le", "Canal et type", "Commande", "Réponse", "Erreurs"],
       rows.map((row) => messageRow(row, !operator)),
       { label: operator ? `Messages envoyés par ${contractorId}` : "Messages envoyés", empty: emptyLogText(s, operator),
-        className: "message-log" }));
+        className: "message-log cards" }));  // on a phone each message a card: see messageRow
     more.hidden = !cursor;
   }
 
@@ -68,17 +68,19 @@ export function renderMessageLog(ctx, contractorId = null) {
 function messageRow(row, ordersLinked) {
   const v = messageRowView(row, { ordersLinked });
   const subject = v.subject
-    ? h("td", {}, v.subject.href ? h("a", { href: v.subject.href }, v.subject.text) : v.subject.text,
+    ? h("td", { "data-label": "Commande" }, v.subject.href ? h("a", { href: v.subject.href }, v.subject.text) : v.subject.text,
       v.subject.client ? h("div", { className: "sub" }, v.subject.client) : null)
-    : h("td", {}, "—");
+    : h("td", { "data-label": "Commande" }, "—");
+  // data-label: the column's name, written before its value when a phone shows each message as a card (table.cards in
+  // style.css); the errors under their name across the card's width (stacked), not squeezed beside it
   return h("tr", { "data-message": row.key, "data-status": row.status },
-    h("td", {}, h("time", { datetime: row.received_at }, v.when)),
-    h("td", {}, v.channel, h("div", { className: "sub" }, v.type), h("div", { className: "sub" }, h("code", {}, v.messageId))),
+    h("td", { "data-label": "Reçu le" }, h("time", { datetime: row.received_at }, v.when)),
+    h("td", { "data-label": "Canal et type" }, v.channel, h("div", { className: "sub" }, v.type), h("div", { className: "sub" }, h("code", {}, v.messageId))),
     subject,
-    h("td", {}, h("span", { className: v.statusClass }, v.status),
+    h("td", { "data-label": "Réponse" }, h("span", { className: v.statusClass }, v.status),
       v.corrected ? h("div", { className: "sub corrected" }, v.corrected) : null,
       v.toCorrect ? h("div", { className: "sub" }, v.toCorrect) : null),
-    h("td", {}, v.errors.length ? h("ul", { className: "message-errors" }, v.errors.map((e) => h("li", { "data-field": e.path },
+    h("td", { className: "stacked", "data-label": "Erreurs" }, v.errors.length ? h("ul", { className: "message-errors" }, v.errors.map((e) => h("li", { "data-field": e.path },
       // the API's path in its own language, marked so (RGAA 8.7): a screen reader reads it in English, not as French
       h("strong", { className: "error-field" }, e.label), " ", h("code", { lang: "en" }, e.path), " : ", e.message))) : "—"));
 }

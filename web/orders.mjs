@@ -8,7 +8,7 @@ import {
   timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
   nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
 } from "./logic.mjs";
-import { eventFacts, eventStateText, orderStateText, siteLeadText } from "./logic.mjs";  // A6 history: each event's state and what it carried
+import { emptyOrdersText, eventFacts, eventStateText, orderStateText, siteLeadText } from "./logic.mjs";  // A6 history: each event's state and what it carried
 import {
   announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, filePicker, frenchValidity, h,
   messagesOf, recorder, scrollFrame, table,
@@ -23,7 +23,7 @@ import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_
 import {
   atControl, drawingOrder, liveOrderNodes, mayDraw, orderDrawn, redrawAfterAnswer, showOrderScreen, stillCurrent,
 } from "./live_order.mjs";
-import { clientColumnLabel, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
+import { clientColumnLabel, clientFilterAll, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
 import { directory, partyNodes } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_logic.mjs";
 import { siteNodes, siteOptions } from "./coverage_logic.mjs";
@@ -77,9 +77,9 @@ export function renderList(ctx) {
   // the other party's filter: a picker of the caller's contractors (manager) or clients (contractor), by name — the
   // query parameter stays the id; typed when the caller's contracts cannot be read (names.mjs: one read per session)
   const partyFilter = contractor ? { name: "manager_id", kind: "clients", value: f.managerId ?? "",
-    label: () => clientColumnLabel(role, listState.rows), all: "Tous les clients" }
+    label: () => clientColumnLabel(role, listState.rows), all: () => clientFilterAll(clientColumnLabel(role, listState.rows)) }
     : role === "manager" ? { name: "contractor_id", kind: "contractors", value: f.contractorId ?? "",
-      label: () => "Prestataire", all: "Tous les prestataires" } : null;
+      label: () => "Prestataire", all: () => "Tous les prestataires" } : null;
   let names = EMPTY_DIRECTORY;
   const partyField = partyFilter ? h("div", { className: "picker", "data-picker": partyFilter.name }) : null;
   const partyInput = () => partyField?.querySelector("select, input");
@@ -93,7 +93,7 @@ export function renderList(ctx) {
     drawnOptions = key;
     partyField.replaceChildren(options.length
       ? field({ name: partyFilter.name, label: partyFilter.label(), value,
-        options: [{ value: "", label: partyFilter.all }, ...options] })
+        options: [{ value: "", label: partyFilter.all() }, ...options] })
       : field({ name: partyFilter.name, label: partyFilter.label(), value, hint: "Identifiant" }));
   }
   drawPartyFilter(false);
@@ -202,8 +202,7 @@ export function renderList(ctx) {
   function showEmpty() {
     body.querySelector("tr:not([data-key])")?.remove();
     if (!listState.rows.length) body.append(h("tr", {}, h("td", { colspan: 8, className: "empty" },
-      listState.filters.orderId ? `Aucune commande de référence « ${listState.filters.orderId} » avec ces filtres.`
-        : "Aucune commande.")));
+      emptyOrdersText(role, listState.filters))));  // what to do next, or the filters as the cause
   }
 
   // a page changed by « Page suivante » / « Première page » is said through the announcer (« Page 2 : 25 commandes. »)
@@ -280,6 +279,8 @@ export function renderList(ctx) {
   function showClientLabel(label) {
     clientHeader.textContent = label;
     partyField.querySelector("label").textContent = label;
+    const all = partyField.querySelector("option[value='']");
+    if (all) all.textContent = clientFilterAll(label);  // « Tous les bénéficiaires » under « Bénéficiaire »
   }
   ctx.show(title, filters, errors, h("div", { className: "list-live" }, status, refresh),
     scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
@@ -385,15 +386,18 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
     // B12: who does a mission now, and its changes of professional (the titulaire reads them here)
     ...(view.mission?.professional_id ? [["Professionnel de la mission", orderMissionProfessional(view.mission, zone)]] : []),
   ];
+  // on a phone each event a card (table.cards in style.css): the column's name (data-label) before its value
   const history = table(["Date", "Événement", "Par", "Canal", "État", "Reçu le", "Délai"], view.events.map((e) =>
     h("tr", { className: e.late ? "late" : null },
-      h("td", {}, at(e.occurred_at)), h("td", {}, e.label, e.reason ? h("div", { className: "sub" }, `Motif : ${e.reason}`)
+      h("td", { "data-label": "Date" }, at(e.occurred_at)),
+      h("td", { "data-label": "Événement" }, e.label, e.reason ? h("div", { className: "sub" }, `Motif : ${e.reason}`)
         : null, eventFacts(e, zone) ? h("div", { className: "sub" }, eventFacts(e, zone)) : null),
-      h("td", {}, ACTORS[e.actor] ?? e.actor), h("td", {}, channelLabel(e.channel)),
-      h("td", {}, eventStateText(e)),
-      h("td", {}, at(e.received_at)),
-      h("td", {}, e.late ? "en retard (> 15 min)" : e.delay_seconds === undefined || e.delay_seconds === null ? "—"
-        : "à l'heure"))), { label: "Historique", empty: "Aucun événement." });
+      h("td", { "data-label": "Par" }, ACTORS[e.actor] ?? e.actor), h("td", { "data-label": "Canal" }, channelLabel(e.channel)),
+      h("td", { "data-label": "État" }, eventStateText(e)),
+      h("td", { "data-label": "Reçu le" }, at(e.received_at)),
+      h("td", { "data-label": "Délai" }, e.late ? "en retard (> 15 min)"
+        : e.delay_seconds === undefined || e.delay_seconds === null ? "—" : "à l'heure"))),
+    { label: "Historique", empty: "Aucun événement : rien n'a encore été déclaré sur cette commande.", className: "cards" });
   const docs = documents.documents.length
     ? h("ul", { className: "documents" }, documents.documents.map((d) => h("li", {},
       h("a", { href: d.download_url, target: "_blank", rel: "noopener noreferrer" }, d.filename),

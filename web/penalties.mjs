@@ -99,13 +99,17 @@ function statementView(ctx, st, manager, params, reload, names) {
         `penalites-${st.contractor_id}-${st.month}.csv`);
     } catch (err) { csv.after(errorBox(messagesOf(err))); }
   } }, "Télécharger le relevé (CSV)");
+  // on a phone each day of penalty a card (table.cards in style.css): the column's name (data-label) before its
+  // value, the manager's decision under its name across the card's width (stacked)
   const rows = st.lines.map((line) => h("tr", { "data-entry": line.entry_id },
-    h("td", {}, formatDateTime(line.local_date)), h("td", {}, `${line.kind} — ${line.kind_label}`, lineOrder(st, line),
-      causesList(st, line)),
-    h("td", { className: "num" }, line.day), h("td", { className: "num" }, formatEuros(line.amount_cents)),
-    h("td", {}, PENALTY_STATUS_LABELS[line.status] ?? line.status), h("td", {}, line.reason ?? "—",
+    h("td", { "data-label": "Date" }, formatDateTime(line.local_date)),
+    h("td", { "data-label": "Délai" }, `${line.kind} — ${line.kind_label}`, lineOrder(st, line), causesList(st, line)),
+    h("td", { className: "num", "data-label": "Jour" }, line.day),
+    h("td", { className: "num", "data-label": "Montant" }, formatEuros(line.amount_cents)),
+    h("td", { "data-label": "Statut" }, PENALTY_STATUS_LABELS[line.status] ?? line.status),
+    h("td", { "data-label": "Motif" }, line.reason ?? "—",
       penaltyDecisionText(line, st) ? h("div", { className: "sub decided-at" }, penaltyDecisionText(line, st)) : null),
-    manager ? h("td", {}, decideCell(ctx, line, reload)) : null));
+    manager ? h("td", { className: "stacked", "data-label": "Décision" }, decideCell(ctx, line, reload)) : null));
   return h("section", { "aria-labelledby": "statement-title" },
     h("h2", { id: "statement-title" }, statementHeading(st, names)),
     screenClockNote(st, "statement") ? h("p", { id: "statement-clock", className: "hint", role: "note",
@@ -115,7 +119,7 @@ function statementView(ctx, st, manager, params, reload, names) {
       h("dd", {}, formatEuros(v))])),
     csv,
     table(["Date", "Délai", "Jour", "Montant", "Statut", "Motif", manager ? "Décision" : null].filter(Boolean), rows,
-      { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci." }));
+      { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci.", className: "cards" }));
 }
 
 const orderHref = (st, orderId) => `#/orders/${encodeURIComponent(st.tenant_id)}/${encodeURIComponent(orderId)}`;

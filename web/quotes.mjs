@@ -7,8 +7,9 @@
 // and the list rows' time_zone); its screen names that clock once when it is not Paris's, an overseas row says
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
-  QUOTE_LABELS, answerDueText, clockNote, compareVersions, formatDateTime, formatEuros, isoToFrenchDate,
+  QUOTE_LABELS, answerDueText, clockNote, compareVersions, emptyQuotesText, formatDateTime, formatEuros, isoToFrenchDate,
   orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
+  versionColumnLabel,
 } from "./logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
@@ -77,8 +78,7 @@ export async function renderQuotes(ctx) {
       names = read;
       return { ...page, rows: page.quotes };
     },
-    empty: () => (listState.quoteId ? `Aucun devis de référence « ${listState.quoteId} » avec ces filtres.`
-      : listState.state ? `Aucun devis « ${QUOTE_LABELS[listState.state] ?? listState.state} ».` : "Aucun devis."),
+    empty: () => emptyQuotesText(role, listState),  // what to do next, or the filter as the cause
     onPage: (page) => {
       if (!buyer) clientHeader.textContent = clientColumnLabel(role, page.quotes, clientsOf(names));
       next.disabled = !page.next_cursor;
@@ -95,7 +95,9 @@ export async function renderQuotes(ctx) {
     role === "beneficiary" ? h("p", { className: "hint" }, "Un devis se demande depuis la page d'une mission.") : null,
     h("section", { "aria-labelledby": "quote-list" }, h("h2", { id: "quote-list" }, LIST_TITLES[role] ?? "Devis"),
       filters, ...list.nodes,
-      scrollFrame(h("div", { className: "table-wrap" }, h("table", { "aria-label": "Devis" },
+      // on a phone each quote a card (table.cards in style.css): its reference, client or contractor and object, then
+      // each column's name (data-label) before its value — nothing to swipe sideways to find its state or amount
+      scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "cards", "aria-label": "Devis" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Devis"), clientHeader,
           ["Objet", "État", "Version", "Montant", "Valable jusqu'au", "Demandé le"].map((t) => h("th", { scope: "col" }, t)))),
         list.tbody))),
@@ -115,11 +117,13 @@ function quoteRow(q, names, buyer) {
   return h("tr", { "data-quote": q.quote_id },
     h("td", {}, h("a", { href: quoteHref(q) }, q.quote_id)), h("td", { className: "party" }, partyNodes(names, buyer ? q.contractor_id : q.manager_id)),
     h("td", {}, q.title, q.mission_id ? h("div", { className: "sub quote-mission" }, missionLabel(q.mission_title, q.mission_id))
-      : null), h("td", {}, h("span", { className: `state quote-${q.state}` }, q.state_label),
+      : null), h("td", { "data-label": "État" }, h("span", { className: `state quote-${q.state}` }, q.state_label),
       // B16: by when the contractor answers a request (D3), on the row's clock
       answerDueText(q) ? h("div", { className: "sub answer-due" }, answerDueText(q, rowClock(q).suffix)) : null),
-    h("td", { className: "num" }, q.current_version ?? "—"), h("td", { className: "num" }, formatEuros(q.total_cents)),
-    h("td", {}, formatDateTime(q.valid_until)), h("td", {}, rowTimeText(q, q.requested_at)));
+    h("td", { className: "num", "data-label": "Version" }, q.current_version ?? "—"),
+    h("td", { className: "num", "data-label": "Montant" }, formatEuros(q.total_cents)),
+    h("td", { "data-label": "Valable jusqu'au" }, formatDateTime(q.valid_until)),
+    h("td", { "data-label": "Demandé le" }, rowTimeText(q, q.requested_at)));
 }
 
 // The contracts of the manager suggested (list_contracts); any value may still be typed.
@@ -279,7 +283,8 @@ function versionsSection(quote) {
   const versions = quote.versions ?? [];
   if (!versions.length) return h("section", {}, h("h2", {}, "Versions"), h("p", {}, "Aucune version remise."));
   const cmp = compareVersions(versions);
-  const headers = ["Prestation", ...versions.map((v) => `Version ${v.version} (${isoToFrenchDate(v.valid_until)})`)];
+  // each version's column says what its date is: « valable jusqu'au », not a bare date beside the version
+  const headers = ["Prestation", ...versions.map(versionColumnLabel)];
   const rows = cmp.rows.map((row) => h("tr", {}, h("td", {}, `${row.key} — ${row.label}`),
     row.cells.map((c) => h("td", { className: "num" }, c ? c.text : "—"))));
   rows.push(h("tr", { className: "total" }, h("th", { scope: "row" }, "Total HT"),

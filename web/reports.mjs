@@ -69,9 +69,12 @@ function beneficiaryReport(r) {
           { label: "Médiane", value: delays.median_working_hours ?? 0 }, { label: "P90", value: delays.p90_working_hours ?? 0 }] })),
     h("h2", {}, "Professionnels ayant réalisé une prestation"),
     table(["Professionnel", "Missions", "Services faits", "CA de la période", "CA cumulé"], (r.professionals ?? []).map((p) =>
-      h("tr", {}, h("td", {}, p.name), h("td", {}, professionalMissionsText(p)), h("td", { className: "num" }, String(p.proofs_of_service)),
-        h("td", { className: "num" }, formatEuros(p.period_cents)), h("td", { className: "num" }, formatEuros(p.cumulated_cents)))),
-    { label: "Professionnels", empty: "Aucune prestation réalisée sur la période." }));
+      // on a phone each professional a card (table.cards in style.css): its name, then each column's name before its value
+      h("tr", {}, h("td", {}, p.name), h("td", { "data-label": "Missions" }, professionalMissionsText(p)),
+        h("td", { className: "num", "data-label": "Services faits" }, String(p.proofs_of_service)),
+        h("td", { className: "num", "data-label": "CA de la période" }, formatEuros(p.period_cents)),
+        h("td", { className: "num", "data-label": "CA cumulé" }, formatEuros(p.cumulated_cents)))),
+    { label: "Professionnels", empty: "Aucune prestation réalisée sur la période.", className: "cards" }));
 }
 
 // B17.

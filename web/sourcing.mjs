@@ -24,7 +24,10 @@ import {
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
-import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
+import {
+  choiceField, dateField, definitionList, errorBox, errorSlot, field, h, keepDraft, messagesOf, recorder, scrollFrame, table,
+} from "./ui.mjs";
+import { draftKey } from "./draft_logic.mjs";
 import { directory } from "./names.mjs";
 import { missionLabel } from "./names_logic.mjs";
 
@@ -34,23 +37,28 @@ const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 // ranks it, the operator proposes, a proposal is decided, its mission is framed — the changed rows drawn again and
 // highlighted, never under the user's hand.
 export async function renderNeeds(ctx) {
-  const list = liveList(ctx, { kind: NEED_ROWS, columns: 6, drawRow: needRow, empty: () => "Aucun besoin exprimé.",
+  const list = liveList(ctx, { kind: NEED_ROWS, columns: 6, drawRow: needRow,
+    empty: () => "Aucun besoin exprimé : « Exprimer un nouveau besoin » décrit la prestation que vous cherchez.",
     read: () => ctx.call("list_needs").then((page) => ({ ...page, rows: page.needs })) });
   ctx.show("Mes besoins", h("p", {}, h("a", { href: "#/needs/new", className: "button" }, "Exprimer un nouveau besoin")),
     ...list.nodes,
-    h("div", { className: "table-wrap" }, h("table", { "aria-label": "Besoins" },
+    // on a phone each need a card (table.cards in style.css): its title, then each column's name (data-label) before
+    // its value; the frame a named region with its hint only if it still scrolls (scrollFrame)
+    scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "cards", "aria-label": "Besoins" },
       h("thead", {}, h("tr", {}, ["Besoin", "Version", "Statut", "Propositions", "Propositions attendues le", "Mis à jour"]
         .map((t) => h("th", { scope: "col" }, t)))),
-      list.tbody)));
+      list.tbody))));
   await list.load({ reset: true });
 }
 
 function needRow(n) {
   return h("tr", { "data-need": n.need_id },
     h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.need_id)}` }, n.title), h("div", { className: "sub" }, n.need_id)),
-    h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
-    h("td", { className: "num" }, String(n.proposals)), h("td", {}, formatDateTime(n.d4_due)),
-    h("td", {}, rowTimeText(n, n.updated_at)));
+    h("td", { className: "num", "data-label": "Version" }, String(n.version)),
+    h("td", { "data-label": "Statut" }, n.status_label),
+    h("td", { className: "num", "data-label": "Propositions" }, String(n.proposals)),
+    h("td", { "data-label": "Propositions attendues le" }, formatDateTime(n.d4_due)),
+    h("td", { "data-label": "Mis à jour" }, rowTimeText(n, n.updated_at)));
 }
 
 // The need form: a new need, or the content of a relaunch (prefilled with the last version).
@@ -101,6 +109,8 @@ export async function renderNeedForm(ctx) {
   const form = h("form", { className: "card", id: "need-form" }, slot.node, id, h("div", { className: "grid" }, fields),
     h("button", { type: "submit" }, "Soumettre le besoin"));
   const send = recorder(ctx, "submit_need", { form });  // a double click submits it once
+  // what was typed kept while the tab lives: left by the menu or reloaded, the form comes back filled in
+  const draft = keepDraft(form, draftKey(ctx.session.claims, "need"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (send.busy) return;
@@ -111,6 +121,7 @@ export async function renderNeedForm(ctx) {
     try {
       const sent = await send.send({ need_id: id.input.value.trim(), content });
       if (sent.ignored) return;
+      draft.clear();
       ctx.go(`#/needs/${encodeURIComponent(id.input.value.trim())}`);
     } catch (err) {
       if (err.status !== 401) slot.show(contentErrors(err.problem ?? [{ field: "$", message: err.message }]));

@@ -171,6 +171,12 @@ export function clientColumnLabel(role, rows, contracts = []) {
   return labels.size ? "Gestionnaire ou bénéficiaire" : "Gestionnaire";
 }
 
+// The first choice of a contractor's client filter (« Mes commandes »): « Tous les » of what its column is named.
+export function clientFilterAll(columnLabel) {
+  return { "Bénéficiaire": "Tous les bénéficiaires", "Gestionnaire": "Tous les gestionnaires" }[columnLabel]
+    ?? "Tous les clients";
+}
+
 // B16: the client a contractor raises a quote for (« Proposer un devis »), picked among the spaces of its contracts
 // (list_contracts rows: manager_id, client_kind) rather than typed — a beneficiary's (its missions' framework
 // agreement) or a manager's, the beneficiaries first. The field is named as clientColumnLabel names a list's column

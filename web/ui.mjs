@@ -3,6 +3,7 @@
 import { NO_FILE_CHOSEN, barChart, barRows, constraintMessage, errorsByField, fieldOf, fileChosenText } from "./logic.mjs";
 import { recording } from "./record_logic.mjs";
 import { SCROLL_HINT, scrollRegionLabel, scrollView } from "./accessibility_logic.mjs";
+import { draftKeysToForget, draftOf, draftRestores, draftShown } from "./draft_logic.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -98,6 +99,37 @@ export function filePicker(input, { button = "Choisir un fichier" } = {}) {
   input.addEventListener("change", () => { chosen.textContent = fileChosenText(input.files); });
   input.after(twin);
   return twin;
+}
+
+// A form that keeps what was typed while the tab lives (draft_logic.mjs): its draft under `key` (draftKey) put back
+// now, saved at each keystroke or choice; when something was put back, a note at the form's top says so with
+// « Vider le formulaire ». `clear()` once the form is sent (the draft forgotten).
+export function keepDraft(form, key) {
+  const controls = () => [...form.elements];
+  let draft = null;
+  try { draft = JSON.parse(sessionStorage.getItem(key) ?? "null"); } catch { draft = null; }
+  const shown = draftShown(draft, controls());
+  for (const [name, value] of draftRestores(draft, controls())) {
+    const control = form.elements.namedItem(name);
+    if (!control || control instanceof RadioNodeList) continue;
+    if (control.type === "checkbox") control.checked = value;
+    else control.value = value;
+  }
+  const save = () => { try { sessionStorage.setItem(key, JSON.stringify(draftOf(controls()))); } catch { /* full */ } };
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+  const clear = () => { sessionStorage.removeItem(key); note.remove(); };
+  const note = h("p", { className: "hint draft-note", role: "status" }, "Votre saisie précédente a été reprise. ",
+    h("button", { type: "button", className: "secondary", onclick: () => { clear(); form.reset(); } },
+      "Vider le formulaire"));
+  if (shown) form.prepend(note);
+  return { clear };
+}
+
+// At sign-out: every form's draft forgotten (a shared computer keeps nothing of what was typed).
+export function forgetDrafts() {
+  const keys = Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.key(i));
+  for (const key of draftKeysToForget(keys)) sessionStorage.removeItem(key);
 }
 
 // The browser's own checks (required, type="email"…) told in French next to the field, not in the browser's

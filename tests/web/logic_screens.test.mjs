@@ -6,7 +6,7 @@ import { test } from "node:test";
 import {
   attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome, keepsAttemptKey, machineIdentityRegistration,
   managerRegistration, purchasingBodyRegistration, registrationOutcome, splitIdentifiers,
-  barChart, barRows, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate,
+  barChart, barRows, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate, versionColumnLabel,
   monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
   agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
   allBeneficiaries, beneficiaryListFailure, beneficiaryOptions,
@@ -332,4 +332,8 @@ test("B1: when the list fails, the purchasing body is told why in French and ask
   assert.equal(beneficiaryListFailure(new TypeError("Failed to fetch")), "La liste des bénéficiaires n'a pas pu être "
     + "chargée (le service ne répond pas) : saisissez l'identifiant du bénéficiaire.");
   assert.match(beneficiaryListFailure("incomplete"), /trop longue.*saisissez l'identifiant/);
+});
+
+test("a quote's versions compared name their date for what it is: valid until", () => {
+  assert.equal(versionColumnLabel({ version: 2, valid_until: "2026-12-31" }), "Version 2 (valable jusqu'au 31/12/2026)");
 });

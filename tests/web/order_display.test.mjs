@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  eventFacts, eventStateText, fullMonthLabel, mobileText, progressText, progressView, sequenceFacts, siteLeadText, siteText,
+  emptyOrdersText, eventFacts, eventStateText, fullMonthLabel, mobileText, progressText, progressView, sequenceFacts, siteLeadText, siteText,
   statementHeading,
 } from "../../web/logic.mjs";
 
@@ -85,4 +85,20 @@ test("A6 site lead: its mobile as people write it (« 06 12 34 56 78 »), not as
     "Léa Martin — 06 12 34 56 78");
   assert.equal(siteLeadText({ first_name: "Léa", last_name: "Martin" }), "Léa Martin");
   assert.equal(siteLeadText(null), "—");
+});
+
+test("an empty orders list says what to do next, by role; a filtered one says its filters found none", () => {
+  assert.equal(emptyOrdersText("manager", {}), "Aucune commande : créez-en une depuis « Nouvelle commande », "
+    + "ou envoyez-la par votre ERP.");
+  assert.equal(emptyOrdersText("contractor", { state: "" }), "Aucune commande pour l'instant : les commandes que vos "
+    + "clients vous adressent s'affichent ici dès leur réception.");
+  assert.equal(emptyOrdersText("beneficiary", {}), "Aucune commande : celle d'une mission s'affiche ici une fois la "
+    + "mission cadrée depuis son besoin (« Mes besoins »).");
+  // a filter chosen (a state, a party, a site, late only): no invitation to create, the filters named as the cause
+  for (const filters of [{ state: "completed" }, { contractorId: "ctr-1" }, { managerId: "mgr-1" }, { nodeId: "N1" },
+    { lateOnly: true }]) {
+    assert.equal(emptyOrdersText("manager", filters), "Aucune commande avec ces filtres.", JSON.stringify(filters));
+  }
+  assert.equal(emptyOrdersText("contractor", { orderId: "BC-9" }),
+    "Aucune commande de référence « BC-9 » avec ces filtres.");
 });

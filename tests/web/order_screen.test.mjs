@@ -100,3 +100,15 @@ test("a contract without a catalogue is not said « not reviewed for six months 
   assert.equal(fresh.text, "Dernière revue le 02/11/2026 ; prochaine revue semestrielle le 02/05/2027.");
   assert.equal(fresh.late, false);
 });
+
+test("a contract without a catalogue tells its reader what to do next: its manager imports it below, others wait (A14)", () => {
+  const view = { contract_id: "AC-1", versions: [], in_force: null, needs_review: true };
+  // Given the manager of the space, who has « Importer une nouvelle version du catalogue » under the message
+  assert.equal(catalogueReviewText(view, { canImport: true }).text, "Aucun catalogue en vigueur : importez-le ci-dessous "
+    + "(« Importer une nouvelle version du catalogue ») ou depuis votre système ; il se révise ensuite tous les six mois.");
+  // Given its contractor, who cannot import: the manager of the contract does, the contractor is never told to
+  const contractor = catalogueReviewText(view).text;
+  assert.equal(contractor, "Aucun catalogue en vigueur : le gestionnaire du marché doit en importer un, révisé ensuite "
+    + "tous les six mois.");
+  assert.doesNotMatch(contractor, /importez/);
+});

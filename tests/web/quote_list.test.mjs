@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { QUOTE_LABELS, QUOTE_PAGE, quoteListQuery } from "../../web/logic.mjs";
+import { QUOTE_LABELS, QUOTE_PAGE, emptyQuotesText, quoteListQuery } from "../../web/logic.mjs";
 import { contractOptions, quoteContractSuggestions } from "../../web/new_order_logic.mjs";
 
 test("the first page asks for a page of quotes, every state, no cursor", () => {
@@ -49,4 +49,14 @@ test("« Demander un devis »: « Marché » suggests the chosen contractor's co
   // a contractor with none: none suggested (any id may still be typed)
   assert.deepEqual(quoteContractSuggestions(contracts, "ctr-autre"), []);
   assert.deepEqual(quoteContractSuggestions(null, "ctr-acme"), []);
+});
+
+test("an empty « Devis » says what to do next by role; a filtered one names its filter", () => {
+  assert.equal(emptyQuotesText("manager", {}), "Aucun devis : demandez-en un avec « Demander un devis » ci-dessus.");
+  assert.equal(emptyQuotesText("contractor", {}), "Aucun devis : ceux que vos clients vous demandent s'affichent ici ; "
+    + "« Proposer un devis » en remet un de votre initiative.");
+  assert.equal(emptyQuotesText("beneficiary", {}), "Aucun devis : demandez-en un depuis la page d'une mission.");
+  assert.equal(emptyQuotesText("contractor", { state: "submitted" }), "Aucun devis « remis ».");
+  assert.equal(emptyQuotesText("manager", { quoteId: "DV-9", state: "submitted" }),
+    "Aucun devis de référence « DV-9 » avec ces filtres.");
 });

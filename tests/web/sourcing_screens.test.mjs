@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { directoryFromContracts } from "../../web/names_logic.mjs";
 
 import {
-  GUARANTEE_DAYS, clientColumnLabel, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
+  GUARANTEE_DAYS, clientColumnLabel, clientFilterAll, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   needAwaitsProposals, needChanged, budgetFacts,
   orderClientLabel, orderMissionHref,
   penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup, raiseOrderOptions, raiseSiteNode,
@@ -316,4 +316,13 @@ test("the mission's budget adds up: an order made larger by an accepted quote sh
     remaining_cents: 557500 }, euros), [["Budget prévu", "5920 €"], ["Commandé (devis acceptés compris)", "7645 €"],
     ["Consommé", "2070 €"], ["Reste", "5575 €"]]);
   assert.deepEqual(budgetFacts(undefined, euros).map(([label]) => label), ["Budget prévu", "Consommé", "Reste"]);
+});
+
+test("« Mes commandes »'s client filter says « Tous les » of the column it filters, not « Tous les clients » under « Bénéficiaire »", () => {
+  assert.equal(clientFilterAll("Bénéficiaire"), "Tous les bénéficiaires");
+  assert.equal(clientFilterAll("Gestionnaire"), "Tous les gestionnaires");
+  assert.equal(clientFilterAll("Gestionnaire ou bénéficiaire"), "Tous les clients");
+  // the titulaire's orders are all a beneficiary's: its column and its filter say so
+  const rows = [{ manager_id: "ben-1", client_kind: "beneficiary" }];
+  assert.equal(clientFilterAll(clientColumnLabel("contractor", rows)), "Tous les bénéficiaires");
 });

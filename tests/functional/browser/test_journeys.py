@@ -521,7 +521,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.locator("tr[data-order='BC-C1'] td.party .party-name")).to_have_text("Rhône Habitat Essai")
     expect(page.locator("tr[data-order='BC-C1'] td.party .party-id")).to_have_text("mgr-test")
     expect(page.get_by_label("Gestionnaire", exact=True).locator("option")).to_have_text(
-        ["Tous les clients", "Rhône Habitat Essai (mgr-test)"])
+        ["Tous les gestionnaires", "Rhône Habitat Essai (mgr-test)"])
     # A7, A11: once it chooses a client, a « Site » filter among that client's sites (list_property_nodes kind=site)
     assert manager.post("import_property_tree", {"nodes": [
         {"node_id": "LYON", "kind": "site", "label": "Résidence Les Tilleuls"},

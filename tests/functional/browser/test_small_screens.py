@@ -50,10 +50,12 @@ SMALL_TARGETS = """() => {
   return small;
 }"""
 
-# Fields whose label is not above its control (beside it, or the control pushed past the screen's edge)
+# Fields whose label is not above its control (beside it, or the control pushed past the screen's edge); a file field's
+# control is its French twin (.file-proxy), its own input being unseen (input.file-native)
 UNSTACKED = """() => [...document.querySelectorAll('.field:not(.check)')].filter((field) => {
   const label = field.querySelector(':scope > label, :scope > .label-row label');
-  const control = field.querySelector(':scope > input, :scope > select, :scope > textarea');
+  const control = field.querySelector(':scope > .file-proxy, :scope > input:not(.file-native), :scope > select, '
+    + ':scope > textarea');
   if (!label || !control || !control.getBoundingClientRect().width) return false;
   const l = label.getBoundingClientRect(), c = control.getBoundingClientRect();
   return l.bottom > c.top + 1 || c.right > window.innerWidth + 0.5;
@@ -178,6 +180,19 @@ def order_card(page, order_id: str) -> None:
     assert state.evaluate("td => getComputedStyle(td, '::before').content") == '"État"'
 
 
+def row_card(page, row_selector: str, label: str) -> None:
+    """On the phone, a list read every day (« Devis », « Mes besoins », « Messages envoyés », an order's reception and
+    history…) shows each row as a card (table.cards): the cell ``label`` with the column's name before its value,
+    within the screen, and no table frame scrolling sideways to find it."""
+    cell = page.locator(f"{row_selector} td[data-label='{label}']").first
+    expect(cell).to_be_visible()
+    box, width = cell.bounding_box(), page.viewport_size["width"]
+    assert box["x"] + box["width"] <= width + 0.5, f"{row_selector} « {label} » past the screen's edge ({box})"
+    assert cell.evaluate("td => getComputedStyle(td, '::before').content") == f'"{label}"'
+    assert page.evaluate("() => [...document.querySelectorAll('.table-wrap')].every(w => w.scrollWidth <= "
+                         "w.clientWidth + 1)"), f"{row_selector}: its table scrolls sideways in its frame on a phone"
+
+
 def on_phone(app, role: str):
     """A phone's browser context (touch, device scale 2, English locale), its sign-in screen walked, then signed in
     by a tap on « Se connecter »."""
@@ -223,9 +238,26 @@ def test_contractor_on_a_phone_follows_its_orders_declares_execution_lines_and_u
     fits(app, page, "commande (lignes, dépôt)")
     # the PDF taken on site: the phone's picker offers PDF files only (no capture: a camera gives an image, refused)
     expect(page.locator("#upload-file")).to_have_attribute("accept", "application/pdf")
+    # its button in French, the file chosen named — not the browser's « Choose File » / « No file chosen »
+    proxy = page.locator("#upload .file-proxy")
+    expect(proxy).to_contain_text("Choisir un fichier PDF")
+    expect(proxy).to_contain_text("Aucun fichier choisi")
+    page.locator("#upload-file").set_input_files(
+        {"name": "rapport-chantier.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    expect(proxy).to_contain_text("rapport-chantier.pdf")
+    # nothing declared yet: the history says so, not a bare « Aucun événement. »
+    expect(page.get_by_role("table", name="Historique")).to_contain_text(
+        "Aucun événement : rien n'a encore été déclaré sur cette commande.")
+    # the reception's lines: each a card, its amount under its column's name
+    row_card(page, "tr[data-line='L1']", "Montant HT")
+    row_card(page, "tr[data-line='L1']", "Quantité × prix unitaire HT")
     page.get_by_role("button", name="Passer à « pris en compte »").tap()
     page.get_by_role("button", name="Envoyer").tap()
     expect(page.get_by_role("group", name="Actions possibles")).to_contain_text("Passer à « planifié »")
+    # the history: each event a card
+    history = page.get_by_role("table", name="Historique")
+    expect(history.locator("tbody tr td[data-label='Événement']").first).to_be_visible()
+    row_card(page, "table[aria-label='Historique'] tbody tr", "Événement")
     page.get_by_role("button", name="Passer à « planifié »").tap()
     expect(page.get_by_label("Début prévu")).to_be_visible()
     fits(app, page, "commande (planification, rendez-vous)")
@@ -233,6 +265,9 @@ def test_contractor_on_a_phone_follows_its_orders_declares_execution_lines_and_u
     menu_link(page, "Devis").tap()
     expect(page.locator("tr[data-quote='DV-S1']")).to_be_visible()
     fits(app, page, "Devis")
+    # each quote a card: its state and its request's date without swiping
+    row_card(page, "tr[data-quote='DV-S1']", "État")
+    row_card(page, "tr[data-quote='DV-S1']", "Demandé le")
     page.get_by_role("link", name="DV-S1").tap()
     expect(page.get_by_label("Ligne 1 : code")).to_be_visible()
     fits(app, page, "devis à remettre")
@@ -260,13 +295,29 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     page.get_by_role("link", name="BC-S2").tap()
     expect(page.locator("#reception")).to_be_visible()
     fits(app, page, "commande à réceptionner")
-    # its wide tables (the reception's lines, the history…) scroll in their frames: named, focusable, with their hint
-    assert scroll_frames(page, "commande à réceptionner") >= 1
-    scrolls_by_keyboard(page, "commande à réceptionner")
+    # its reception's lines, invoices and history are cards: nothing scrolls sideways there any more
+    row_card(page, "tr[data-line='L1']", "Réception")
+    row_card(page, "table[aria-label='Historique'] tbody tr", "Date")
+    assert scroll_frames(page, "commande à réceptionner") == 0
+    # « Incidents »: each incident a card too (its title and history, then its columns' names)
+    menu_link(page, "Incidents").tap()
+    page.get_by_label("Titre").fill("Accès au portail impossible")
+    page.get_by_label("Description").fill("Depuis ce matin, la connexion échoue.")
+    page.get_by_role("button", name="Signaler").tap()
+    expect(page.locator("tr[data-incident]")).to_have_count(1)
+    row_card(page, "tr[data-incident]", "État")
+    fits(app, page, "incidents")
+    # a wide table that is not a card list (« Utilisateurs ») scrolls in its frame: named, focusable, with its hint
+    menu_link(page, "Utilisateurs").tap()
+    expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible()
+    app.settle(page)
+    assert scroll_frames(page, "utilisateurs") >= 1
+    scrolls_by_keyboard(page, "utilisateurs")
     app.check(page, "telephone-gestionnaire-tableau-defilant")
     menu_link(page, "Devis").tap()
     expect(page.locator("tr[data-quote='DV-S2']")).to_be_visible()
     fits(app, page, "Devis (gestionnaire)")
+    row_card(page, "tr[data-quote='DV-S2']", "État")
     page.get_by_role("link", name="DV-S2").tap()
     expect(page.get_by_role("heading", name="Devis DV-S2", exact=False)).to_be_visible()
     fits(app, page, "devis (gestionnaire)")
@@ -312,6 +363,25 @@ def test_beneficiary_on_a_phone_reads_its_needs_ranking_as_cards(app, platform, 
     box = why.bounding_box()
     assert box["width"] >= page.viewport_size["width"] * 0.7, f"« Pourquoi » squeezed into {box['width']} px"
     app.check(page, "telephone-beneficiaire-classement", shot=False)
+    # « Mes besoins »: each need a card, its status under its column's name
+    menu_link(page, "Mes besoins").tap()
+    expect(page.locator(f"tr[data-need='{seed.NEED_ID}']")).to_be_visible()
+    row_card(page, f"tr[data-need='{seed.NEED_ID}']", "Statut")
+    fits(app, page, "Mes besoins")
+    # « Nouveau besoin » left by the menu by mistake: what was typed comes back, and can be emptied
+    menu_link(page, "Nouveau besoin").tap()
+    page.get_by_label("Intitulé").fill("Audit d'accessibilité du portail")
+    page.get_by_label("Connaissance du secteur public exigée").check()
+    menu_link(page, "Mes besoins").tap()
+    expect(page.locator(f"tr[data-need='{seed.NEED_ID}']")).to_be_visible()
+    menu_link(page, "Nouveau besoin").tap()
+    expect(page.get_by_label("Intitulé")).to_have_value("Audit d'accessibilité du portail")
+    expect(page.get_by_label("Connaissance du secteur public exigée")).to_be_checked()
+    expect(page.locator("#need-form .draft-note")).to_contain_text("Votre saisie précédente a été reprise.")
+    fits(app, page, "nouveau besoin (saisie reprise)")
+    page.get_by_role("button", name="Vider le formulaire").tap()
+    expect(page.get_by_label("Intitulé")).to_have_value("")
+    expect(page.locator("#need-form .draft-note")).to_have_count(0)
 
 
 def test_purchasing_body_on_a_phone_reads_its_monthly_volume_as_a_bar_list(app, platform, clean_firestore):
