@@ -6,7 +6,7 @@
 // criteria met, at least 50 %; « totalement conforme » 100 %). Change these with an audit's result, never before.
 export const CONFORMANCE = "non conforme";
 export const AUDIT_RATE = null;  // the audit's share of criteria met (0–100), once there is one
-export const STATEMENT_DATE = "6 décembre 2026";
+export const STATEMENT_DATE = "7 décembre 2026";
 export const RGAA_VERSION = "4.1";
 export const AXE_VERSION = "4.14.1";  // node_modules/axe-core, run by the browser tests
 export const ROUTE = "#/accessibilite";
