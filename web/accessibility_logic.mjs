@@ -6,7 +6,7 @@
 // criteria met, at least 50 %; « totalement conforme » 100 %). Change these with an audit's result, never before.
 export const CONFORMANCE = "non conforme";
 export const AUDIT_RATE = null;  // the audit's share of criteria met (0–100), once there is one
-export const STATEMENT_DATE = "6 décembre 2026";
+export const STATEMENT_DATE = "7 décembre 2026";
 export const RGAA_VERSION = "4.1";
 export const AXE_VERSION = "4.14.1";  // node_modules/axe-core, run by the browser tests
 export const ROUTE = "#/accessibilite";
@@ -49,10 +49,10 @@ export function statementSections(site, config) {
       "Aucun audit de conformité au RGAA n'a été réalisé : aucun taux de critères respectés ne peut donc être "
         + "annoncé.",
       `Seules des vérifications automatiques ont été faites : chaque écran visité par les parcours de test `
-        + `automatisés est analysé par l'outil axe-core (version ${AXE_VERSION}), sans aucune erreur grave ou `
-        + "critique admise ; des parcours au clavier seul et le texte des messages de statut destinés aux "
-        + "technologies d'assistance sont aussi vérifiés automatiquement. Un outil automatique ne couvre qu'une "
-        + "partie des critères du RGAA.",
+        + `automatisés est analysé par l'outil axe-core (version ${AXE_VERSION}), sans aucune erreur admise, `
+        + "quelle que soit sa gravité (critique, grave, modérée ou mineure) ; des parcours au clavier seul et le "
+        + "texte des messages de statut destinés aux technologies d'assistance sont aussi vérifiés "
+        + "automatiquement. Un outil automatique ne couvre qu'une partie des critères du RGAA.",
       "Aucun test n'a été fait avec un lecteur d'écran réel (NVDA, JAWS, VoiceOver, TalkBack), ni sur un iPhone, "
         + "un iPad ou un téléphone Android réels, ni par un expert en accessibilité."] },
     { heading: "Contenus non accessibles", paragraphs: [
@@ -78,7 +78,7 @@ export function statementSections(site, config) {
         "Firefox ESR (WebDriver BiDi) ;",
         "WebKitGTK, le moteur de Safari, sous Linux (pas Safari lui-même)."] },
       { heading: "Outils pour évaluer l'accessibilité", items: [
-        `axe-core ${AXE_VERSION} (règles WCAG 2.1 A et AA)`,
+        `axe-core ${AXE_VERSION} (règles WCAG 2.1 A et AA, et bonnes pratiques)`,
         "parcours automatisés au clavier seul (Playwright)",
         "arbre d'accessibilité de Chromium (instantané Playwright), relu par l'équipe de développement"] },
       { heading: "Écrans vérifiés", paragraphs: [

@@ -245,7 +245,7 @@ function searchForm(ctx, { beneficiaryId, missionId, cap }, onList) {
     try {
       const list = await ctx.call("get_sourcing", { query });
       count.textContent = candidateCountText(list);
-      found.replaceChildren(table(["Professionnel", "Profil", "TJM", "Compétences", "Règles de remplacement", ""],
+      found.replaceChildren(table(["Professionnel", "Profil", "TJM", "Compétences", "Règles de remplacement", "Action"],
         candidateRows(list).map((r) => h("tr", { "data-candidate": r.id },
           h("td", {}, r.name, h("div", { className: "sub" }, r.id)), h("td", {}, r.profile),
           h("td", { className: "num" }, r.rate), h("td", {}, r.skills),

@@ -47,6 +47,15 @@ test("it is honest about what was tested: automated checks, no screen reader, no
   assert.match(text, /WebKitGTK, le moteur de Safari, sous Linux \(pas Safari lui-même\)/);
 });
 
+test("axe-core's findings of every impact count, not only the serious and critical ones (the browser tests' policy)", () => {
+  const results = statementSections(SITE, {}).find((s) => s.heading === "Résultats des tests").paragraphs.join(" ");
+  assert.match(results, /sans aucune erreur admise, quelle que soit sa gravité \(critique, grave, modérée ou mineure\)/);
+  assert.doesNotMatch(results, /grave ou critique admise/);
+  const tools = statementSections(SITE, {}).find((s) => s.heading === "Établissement de cette déclaration")
+    .subsections.find((s) => s.heading === "Outils pour évaluer l'accessibilité").items;
+  assert.equal(tools[0], `axe-core ${AXE_VERSION} (règles WCAG 2.1 A et AA, et bonnes pratiques)`);
+});
+
 test("the axe-core version said is the one the browser tests run", () => {
   const installed = JSON.parse(readFileSync(new URL("../../node_modules/axe-core/package.json", import.meta.url)));
   assert.equal(AXE_VERSION, installed.version);

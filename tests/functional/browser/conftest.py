@@ -4,7 +4,7 @@ against the functional stack (emulators, every function, the Hosting emulator se
 One browser for all of them, one fresh context (no cookie, no storage) per test, the
 stack of tests/functional/conftest.py reused. Every page checked is run through axe-core
 (node_modules/axe-core, injected through the DevTools protocol so that the app's CSP stays on):
-no serious or critical violation. Screenshots of each role's main screens go to docs/screenshots/.
+no violation of any impact but the allow-list's (axe_policy.py). Screenshots of each role's main screens go to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 
 from devtools.stack import ROOT
 from devtools.tokens import emulator_token
+from tests.functional.browser import axe_policy
 from tests.functional.people import account_with_own_password
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -137,15 +138,12 @@ class App:
         raise AssertionError(f"requests still in flight after {timeout} s: {[r.url for r in in_flight]}")
 
     def check(self, page, name: str, *, shot: bool = True) -> None:
-        """axe-core on the page as it is now (no serious or critical violation), then a screenshot."""
+        """axe-core on the page as it is now — no violation of any impact (critical, serious, moderate, minor) but
+        those the allow-list names for ``name`` (axe_policy.py, axe_allowed.json) — then a screenshot."""
         self.settle(page)
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-              .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }""")
+        result = axe_policy.unexpected(page.evaluate("async () => {" + axe_policy.AXE_RUN_JS + "}"), name)
         assert result == [], f"{name}: accessibility violations\n" + json.dumps(result, ensure_ascii=False, indent=1)
         self.checked.append(name)
         if shot:

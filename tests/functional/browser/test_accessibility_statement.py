@@ -1,7 +1,8 @@
 """The accessibility statement (« Déclaration d'accessibilité », RGAA 4.1; docs/accessibility.md) in Chromium: public,
 reached from the sign-in's footer with the keyboard alone and from every signed-in screen's footer; it says
 « non conforme » (no audit), what was tested and what was not, the operator's contact and the means of redress;
-axe-core clean, with a screenshot for docs/web-app.md."""
+axe-core clean, with a screenshot for docs/web-app.md. And ``app.check`` itself: a moderate finding fails it, as
+the statement says (« quelle que soit sa gravité »), unless axe_allowed.json names its rule for that screen."""
 
 from __future__ import annotations
 
@@ -82,3 +83,37 @@ def test_every_signed_in_screen_links_to_the_statement_which_keeps_the_roles_hea
     page.get_by_role("link", name="Devis", exact=True).click()
     expect(page.get_by_role("heading", name="Devis", level=1)).to_be_visible()
     expect(page.get_by_role("contentinfo").get_by_role("link", name=FOOTER)).to_be_visible()
+
+
+def test_the_check_fails_on_a_moderate_finding_unless_the_allow_list_names_it_for_that_screen(app, monkeypatch):
+    """What the statement says the tests do (« quelle que soit sa gravité »): a moderate finding fails app.check."""
+    from tests.functional.browser import axe_policy
+
+    context = app.browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
+                                      timezone_id="Europe/Paris")
+    app.contexts.append(context)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    app._track_requests(page)
+    page.goto(app.base + "/")
+    expect(page.get_by_label("Adresse e-mail")).to_be_focused()
+    app.check(page, "connexion", shot=False)
+    # Given the sign-in with two moderate defects put in: a heading that skips levels, a text outside any landmark
+    page.evaluate("""() => {
+        document.querySelector('main h1').insertAdjacentHTML('afterend', '<h4>Titre qui saute deux niveaux</h4>');
+        document.body.insertAdjacentHTML('afterbegin', '<p>Texte hors de tout repère</p>');
+    }""")
+    # Then the check fails, naming both rules
+    with pytest.raises(AssertionError) as failed:
+        app.check(page, "connexion-defauts", shot=False)
+    assert '"heading-order"' in str(failed.value) and '"region"' in str(failed.value)
+    assert '"moderate"' in str(failed.value)
+    # and an allow-list entry excuses its rule on its screen only
+    monkeypatch.setattr(axe_policy, "allowed", lambda: [
+        {"rule": "region", "screens": ["connexion-defauts"], "why": "essai de la liste d'exceptions"}])
+    with pytest.raises(AssertionError) as failed:
+        app.check(page, "connexion-defauts", shot=False)
+    assert '"heading-order"' in str(failed.value) and '"region"' not in str(failed.value)
+    with pytest.raises(AssertionError) as failed:
+        app.check(page, "autre-ecran", shot=False)
+    assert '"region"' in str(failed.value)
