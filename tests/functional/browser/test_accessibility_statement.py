@@ -39,13 +39,19 @@ def statement_is_honest(page) -> None:
     expect(main).to_contain_text("Cette adresse est provisoire et ne reçoit aucun message")
 
 
-def test_the_statement_is_public_reached_from_the_sign_in_with_the_keyboard_and_axe_clean(app):
+def public_page(app):
+    """A page of a fresh browser context, signed in as nobody (an English locale: the app must not follow it)."""
     context = app.browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
                                       timezone_id="Europe/Paris")
     app.contexts.append(context)
     page = context.new_page()
     page.set_default_timeout(15000)
     app._track_requests(page)
+    return page
+
+
+def test_the_statement_is_public_reached_from_the_sign_in_with_the_keyboard_and_axe_clean(app):
+    page = public_page(app)
     page.on("pageerror", lambda e: app.problems.append(f"page error: {e}"))
     page.goto(app.base + "/")
     expect(page.get_by_label("Adresse e-mail")).to_be_focused()
@@ -89,12 +95,7 @@ def test_the_check_fails_on_a_moderate_finding_unless_the_allow_list_names_it_fo
     """What the statement says the tests do (« quelle que soit sa gravité »): a moderate finding fails app.check."""
     from tests.functional.browser import axe_policy
 
-    context = app.browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
-                                      timezone_id="Europe/Paris")
-    app.contexts.append(context)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    app._track_requests(page)
+    page = public_page(app)
     page.goto(app.base + "/")
     expect(page.get_by_label("Adresse e-mail")).to_be_focused()
     app.check(page, "connexion", shot=False)
