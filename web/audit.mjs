@@ -2,7 +2,7 @@
 // left every space (get_audit_check) — when it ran, what it read, each chain intact or altered, and for an altered
 // one which link and record, since when, and what to do. Read again every refresh_seconds.
 import { ALTERED_STEPS, auditSummary, chainRows, checkFacts } from "./audit_logic.mjs";
-import { refreshedText } from "./logic.mjs";
+import { polledStatusText } from "./logic.mjs";
 import { definitionList, errorBox, h, messagesOf, table } from "./ui.mjs";
 
 export const TITLE = "Journal d'audit";
@@ -42,7 +42,7 @@ export function renderAuditJournal(ctx) {
   async function load() {
     try {
       body.replaceChildren(...content(await ctx.call("get_audit_check")));
-      status.textContent = `${refreshedText()} — toutes les ${ctx.config.refresh_seconds} s`;
+      status.textContent = polledStatusText(ctx.config.refresh_seconds);
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }

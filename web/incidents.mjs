@@ -9,7 +9,7 @@
 import {
   D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
   callTimeHint, callerTerritory, clockNote, formatDateTime, frenchDateTimeOf, incidentChannelText,
-  incidentRowView, incidentStepBody, orderZone, phoneReport, refreshedText, resolutionClockText,
+  incidentRowView, incidentStepBody, orderZone, phoneReport, polledStatusText, resolutionClockText,
   rowTimeText, territoryOptions, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
@@ -58,7 +58,7 @@ export function renderIncidents(ctx) {
         h("td", { className: "clock", "data-label": "Suivi et résolution" }, resolutionClockText(i).map((line) => h("div", {}, line))),
         operator ? h("td", { className: "stacked", "data-label": "Action" }, operatorActions(ctx, i, actions)) : null)),
       { label: "Incidents", empty: "Aucun incident.", className: "cards" }));
-      status.textContent = `${refreshedText()} — actualisation toutes les ${ctx.config.refresh_seconds} s`;  // as the other live lists say it
+      status.textContent = polledStatusText(ctx.config.refresh_seconds);  // as the other live lists say it
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }

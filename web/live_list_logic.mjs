@@ -3,7 +3,7 @@
 // refresh_seconds (docs/web-app.md « Live views »); this is what such a re-read decides — which rows changed, which
 // <tr> stay as they are, whether it may draw now, what it says. No DOM, no network — tested with `node --test`
 // (tests/web/live_list_logic.test.mjs); live_list.mjs wires it to the page.
-import { refreshedText } from "./logic.mjs";
+import { polledStatusText } from "./logic.mjs";
 
 const NAMED = 3;  // rows named one by one in what the list says; beyond, a count
 
@@ -86,11 +86,11 @@ export function listLeftText(count, kind) {
     : `${count} ${kind.gone[1]} ne figurent plus dans cette page de la liste.`;
 }
 
-// The status line: when the list was last read (Paris's clock, refreshedText), how often it is read again, and — a
+// The status line: when the list was last read (Paris's clock, polledStatusText), how often it is read again, and — a
 // change held back while the focus is in a row it would replace — that « Actualiser » shows it.
 export function listStatusText(readAt, refreshSeconds, { held = false, rows = null } = {}) {
   if (!readAt) return "";
-  const line = `${refreshedText(readAt)} — actualisation toutes les ${refreshSeconds} s`;
+  const line = polledStatusText(refreshSeconds, readAt);
   return held && rows ? `${line}. ${listHeldText(rows)}` : line;
 }
 

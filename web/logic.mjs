@@ -459,6 +459,13 @@ export function refreshedText(date = new Date(), timeZone = PARIS_ZONE) {
   return `Actualisé à ${time}`;
 }
 
+// The status line of a list read again every `refreshSeconds` while shown, one wording everywhere (« Devis », « Mes
+// besoins », « Incidents », the operator's requests and audit journal): « Actualisé à 10:15:02 — actualisation
+// toutes les 15 s ».
+export function polledStatusText(refreshSeconds, date = new Date()) {
+  return `${refreshedText(date)} — actualisation toutes les ${refreshSeconds} s`;
+}
+
 // "jj/mm/aaaa hh:mm" of the instant `date` on Paris's wall clock (or on `timeZone`'s: an order's, B18).
 export function frenchDateTimeOf(date, timeZone = "Europe/Paris") {
   const w = wallClockIn(timeZone, date);

@@ -6,7 +6,7 @@ import {
   IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, beneficiaryOutcome,
   beneficiaryRegistration, contractorRegistration,
   deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, plural, purchasingBodyRegistration, refreshedText, registrationOutcome,
+  managerRegistration, parseFrenchDate, plural, polledStatusText, purchasingBodyRegistration, registrationOutcome,
   registrationTerritoryOptions, rowTimeText, territoryText, timeLeftText,
 } from "./logic.mjs";
 import { partyDirectory } from "./parties.mjs";
@@ -35,7 +35,7 @@ export function renderAccountRequests(ctx) {
             h("div", { className: "sub" }, `échéance ${rowTimeText(r, r.due_at)}`)),
           h("td", {}, createForm(ctx, r, load)))),
         { label: "Demandes de compte en attente", empty: "Aucune demande en attente." }));
-      status.textContent = `${refreshedText()} — toutes les ${ctx.config.refresh_seconds} s`;
+      status.textContent = polledStatusText(ctx.config.refresh_seconds);
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }

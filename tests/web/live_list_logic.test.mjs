@@ -96,3 +96,14 @@ test("the status line says when the list was read, on Paris's clock, and how oft
     + "à jour.");
   assert.equal(listStatusText(null, 15), "");
 });
+
+test("every list read again on a timer says it the same way: « Actualisé à … — actualisation toutes les 15 s »", async () => {
+  const { polledStatusText } = await import("../../web/logic.mjs");
+  assert.equal(polledStatusText(15, new Date("2026-03-05T15:14:05Z")), "Actualisé à 16:14:05 — actualisation toutes les 15 s");
+  // and no screen writes its own variant (« — toutes les 15 s » was the operator's and the audit journal's)
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const web = new URL("../../web/", import.meta.url);
+  for (const name of readdirSync(web).filter((n) => n.endsWith(".mjs"))) {
+    assert.doesNotMatch(readFileSync(new URL(name, web), "utf8"), /— toutes les \$\{/, name);
+  }
+});
