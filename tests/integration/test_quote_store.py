@@ -45,7 +45,8 @@ def test_a_quote_requested_submitted_and_accepted_is_three_commits_each_audited(
     request_paths, submit_paths, accept_paths = commits
     assert {f"{space}/quotes/DV-I1", f"{space}/deadlines/D3-DV-I1"} <= set(request_paths)
     assert {f"{space}/quotes/DV-I1", f"{space}/deadlines/D3-DV-I1"} <= set(submit_paths)
-    assert {f"{space}/quotes/DV-I1", f"{space}/orders/DV-I1"} <= set(accept_paths)
+    assert {f"{space}/quotes/DV-I1", f"{space}/orders/DV-I1", f"{space}/orders/DV-I1/events/issued"} <= set(
+        accept_paths)
     # And the accepted quote, its order, D3 met and the outbox messages are stored
     assert accepted.created_order_id == "DV-I1"
     assert clean_firestore.document(f"{space}/orders/DV-I1").get().to_dict()["contractor_id"] == "ctr-test"
@@ -55,8 +56,9 @@ def test_a_quote_requested_submitted_and_accepted_is_three_commits_each_audited(
                        "fr.passerelle.quote.decided.v1"}
     # And every change has its audit record in the manager's space, from the commit that made it
     actions = sorted(s.to_dict()["action"] for s in clean_firestore.collection(f"{space}/audit").stream())
+    # (the order's first history event, « Commande émise à partir du devis … », written with it: A2.4)
     assert actions == sorted(["quote.created", "deadline.created", "quote.updated", "deadline.updated",
-                              "quote.updated", "order.created"])
+                              "quote.updated", "order.created", "event.created"])
 
 
 def test_the_sweep_finds_submitted_quotes_past_their_date_in_every_managers_space(clean_firestore):
