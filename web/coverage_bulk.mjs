@@ -4,7 +4,7 @@
 // how many were attached, already there and refused, with each refusal's reason. Pure logic: coverage_logic.mjs.
 import {
   attachSelectionBodies, attachSelectionQuestion, attachSelectionText, mergeAttachAnswers, nodeNaming, nodeOptions,
-  orderListText,
+  orderListText, ordersText, theseOrders,
 } from "./coverage_logic.mjs";
 import { listFailure } from "./logic.mjs";
 import { choiceField, errorBox, h, messagesOf, recorder, table } from "./ui.mjs";
@@ -50,9 +50,8 @@ export function attachProposals(ctx, { groups, byId, done }) {
   const rows = groups.map((g) => {
     const { label, id } = nodeNaming(g.nodeId, byId);
     const chosen = label ? `« ${label} » (${id})` : `« ${g.nodeId} »`;
-    const button = h("button", { type: "button", "aria-label": `Rattacher ${g.orderIds.length > 1
-      ? `ces ${g.orderIds.length} commandes` : "cette commande"} à ${chosen}` },
-    g.orderIds.length > 1 ? `Rattacher ces ${g.orderIds.length} commandes` : "Rattacher cette commande");
+    const these = theseOrders(g.orderIds.length);
+    const button = h("button", { type: "button", "aria-label": `Rattacher ${these} à ${chosen}` }, `Rattacher ${these}`);
     button.addEventListener("click", () => {
       const built = attachSelectionBodies(g.orderIds, g.nodeId);
       confirmAndSend({ send, errors, count: g.orderIds.length, bodies: built.bodies, nodeId: g.nodeId, chosen, done,
@@ -82,7 +81,7 @@ export function attachSelection(ctx, { orderIds, tree, byId, done }) {
     const n = [...boxes.values()].filter((b) => b.checked).length;
     all.checked = n > 0 && n === boxes.size;
     all.indeterminate = n > 0 && n < boxes.size;
-    count.textContent = n ? `${n} commande${n > 1 ? "s" : ""} sélectionnée${n > 1 ? "s" : ""}` : "";
+    count.textContent = n ? ordersText(n, "sélectionnée") : "";
   };
   all.addEventListener("change", () => {
     for (const b of boxes.values()) b.checked = all.checked;

@@ -3,6 +3,8 @@
 // page from list_property_nodes, the picker's options, the confirmation's words and the body of
 // attach_order_node. No DOM, no network — tested with `node --test tests/web/` (tests/web/coverage.test.mjs).
 
+import { plural } from "./logic.mjs";
+
 // shared/domain/property_tree.py LABELS: one French wording for the kinds, the import's, its hint's and the picker's
 export const NODE_KIND_LABELS = Object.freeze({
   site: "site", building: "bâtiment", staircase: "cage d'escalier", dwelling: "logement", equipment: "équipement",
@@ -183,12 +185,16 @@ export function mergeAttachAnswers(answers) {
   return merged;
 }
 
-const commandes = (n, what) => `${n} commande${n > 1 ? "s" : ""} ${what}${n > 1 ? "s" : ""}`;
+// « 1 commande rattachée », « 42 commandes sélectionnées »: the count, its noun and the participle agreeing.
+export const ordersText = (n, what) => `${plural(n, "commande")} ${what}${n >= 2 ? "s" : ""}`;
+
+// « cette commande », « ces 3 commandes »: what the confirmation and the proposals' buttons name.
+export const theseOrders = (n) => (n > 1 ? `ces ${n} commandes` : "cette commande");
 
 // « 42 commandes rattachées, 3 refusées : BC-1 (raison) ; … » — what the screen says once a selection was sent;
 // `failure`: the messages of a request that failed after others were recorded (the rest was not sent).
 export function attachSelectionText(answer, nodeId, failure = null) {
-  const parts = [`${commandes(answer?.attached ?? 0, "rattachée")} à « ${nodeId} »`];
+  const parts = [`${ordersText(answer?.attached ?? 0, "rattachée")} à « ${nodeId} »`];
   if (answer?.unchanged) parts.push(`${answer.unchanged} déjà rattachée${answer.unchanged > 1 ? "s" : ""}`);
   const refused = answer?.refused ?? [];
   let text = parts.join(", ");
@@ -201,7 +207,7 @@ export function attachSelectionText(answer, nodeId, failure = null) {
 
 // What the confirmation asks before a selection is sent.
 export function attachSelectionQuestion(count, label) {
-  return `Rattacher ${count > 1 ? `ces ${count} commandes` : "cette commande"} à ${label} ? `
+  return `Rattacher ${theseOrders(count)} à ${label} ? `
     + "Leurs documents les suivent ; les prestataires en sont informés ; territoires et délais ne changent pas.";
 }
 
@@ -230,5 +236,5 @@ export function orderListText(orderIds, shown = 3) {
   const ids = orderIds ?? [];
   if (ids.length <= shown) return ids.length > 1 ? `${ids.slice(0, -1).join(", ")} et ${ids.at(-1)}` : (ids[0] ?? "");
   const more = ids.length - shown;
-  return `${ids.slice(0, shown).join(", ")} et ${more} autre${more > 1 ? "s" : ""}`;
+  return `${ids.slice(0, shown).join(", ")} et ${plural(more, "autre")}`;
 }

@@ -353,9 +353,12 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
 
 
 def client_name(uow: UnitOfWork, manager_id: str) -> str:
-    """The client's name as its registry record gives it (a manager's, else a beneficiary's), else its id."""
-    for path in (parties.manager_path(manager_id), parties.beneficiary_path(manager_id)):
-        name = (uow.get(path) or {}).get("name")
+    """The client's name as its registry record gives it (a manager's, else a beneficiary's), else its id: both
+    records in one round trip."""
+    paths = (parties.manager_path(manager_id), parties.beneficiary_path(manager_id))
+    found = uow.get_all(list(paths))
+    for path in paths:
+        name = (found.get(path) or {}).get("name")
         if isinstance(name, str) and name.strip():
             return name.strip()
     return manager_id
