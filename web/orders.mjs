@@ -142,7 +142,7 @@ export function renderList(ctx) {
   // q=, in every client's space for a contractor), with the other filters; as typed from a paper order: spaces around
   // it aside, regardless of case and accents. One list of the best matches, no next page (type more to narrow it)
   const reference = field({ name: "q", label: "Référence ou objet", value: f.search ?? "",
-    hint: "Début de la référence ou mot de l'objet, ex. BC-2026-01 ou fuite", type: "search" });
+    hint: "ex. BC-2026-01 ou fuite", type: "search" });
   const filters = h("form", { className: "filters", "aria-label": "Filtres" }, reference, stateField, partyField, siteField,
     late,
     h("button", { type: "submit" }, "Filtrer"));
