@@ -2,7 +2,8 @@
 
 A manager lists its own space (``?state=&contractor_id=&late=true&updated_since=&limit=&cursor=``);
 a contractor lists the orders addressed to it in every manager's space (``manager_id`` instead
-of ``contractor_id``). The space or the contractor always comes from the token.
+of ``contractor_id``). The space or the contractor always comes from the token. ``q`` searches the start of a
+reference or a word of the title (shared/domain/order_search.py); ``order_id``, one order's row.
 """
 
 from __future__ import annotations

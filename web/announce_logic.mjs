@@ -48,6 +48,16 @@ export function statementShownText(heading) {
 export const ORDER_NOUNS = { one: "commande", many: "commandes", none: "aucune commande" };
 export const QUOTE_NOUNS = { one: "devis", many: "devis", none: "aucun devis" };
 
+// A11 lists: what a search (« Référence ou objet », list_orders q=) found, said once its list is drawn — its rows
+// counted, and, when they fill the list (`limit`: the search answers one list, no next page), that typing more narrows
+// it: « 25 premières commandes trouvées pour « fuite » : précisez la recherche pour les autres. »
+export function searchText(search, count, limit) {
+  const typed = `« ${(search ?? "").trim()} »`;
+  if (!count) return `Aucune commande trouvée pour ${typed}.`;
+  if (limit && count >= limit) return `${count} premières commandes trouvées pour ${typed} : précisez la recherche pour les autres.`;
+  return `${count} ${count === 1 ? "commande trouvée" : "commandes trouvées"} pour ${typed}.`;
+}
+
 export function pageText(page, count, nouns = ORDER_NOUNS) {
   const rows = !count ? nouns.none : `${count} ${count === 1 ? nouns.one : nouns.many}`;
   return `Page ${page} : ${rows}.`;

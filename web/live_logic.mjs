@@ -170,11 +170,14 @@ export function rowKey(row) {
 // a later page (a changed order, most recent activity now, moves to the first page), or when more orders changed
 // together than rows are worth reading one by one (`pending`: the orders already waiting, `maxRows`).
 // A list searching one reference (`orderId`) follows the orders of that reference only — as list_orders searches it:
-// trimmed, regardless of case (sameReference).
-export function listUpdate(event, { managerId, orderId } = {}, { firstPage = true, pending = 0, maxRows = 5 } = {}) {
+// trimmed, regardless of case (sameReference). A list searching by « Référence ou objet » (`search`, list_orders q=)
+// follows every order of its scope: an event does not carry the title, so the changed order's row is read with the
+// search (rowFilters keeps it) and list_orders answers whether the search finds it — no row: it is not (or no longer)
+// in the list. A search's list has one page: its row is always read, unless too many changed together.
+export function listUpdate(event, { managerId, orderId, search } = {}, { firstPage = true, pending = 0, maxRows = 5 } = {}) {
   if (!concernsList(event, { managerId })) return "ignore";
   if (orderId && !sameReference(event.order_id, orderId)) return "ignore";
-  return firstPage && pending < maxRows ? "row" : "page";
+  return (firstPage || search?.trim()) && pending < maxRows ? "row" : "page";
 }
 
 // Whether an order's reference is the one a person typed: spaces around it aside, regardless of case (« bc-2026-014 »
@@ -183,8 +186,9 @@ export function sameReference(reference, typed) {
   return (reference ?? "").trim().toLowerCase() === (typed ?? "").trim().toLowerCase() && Boolean((typed ?? "").trim());
 }
 
-// The filters of one order's row query (listQuery plus order_id): the list's own — an order that no longer
-// matches them comes back as no row — and, for a contractor, the order's space (its event's manager_id).
+// The filters of one order's row query (listQuery plus order_id): the list's own — its search too (q=): an order
+// that no longer matches them, or that the search does not find, comes back as no row — and, for a contractor, the
+// order's space (its event's manager_id).
 export function rowFilters(event, filters, role) {
   return { ...filters, managerId: role === "contractor" ? event.manager_id : "", cursor: null,
     orderId: event.order_id };

@@ -296,7 +296,8 @@ export function needsRefresh(session, nowSeconds) {
 }
 
 // Filters of the list → the query string of list_orders (empty values left out).
-export function listQuery({ state, contractorId, managerId, nodeId, lateOnly, updatedSince, limit, cursor, orderId } = {}) {
+export function listQuery({ state, contractorId, managerId, nodeId, lateOnly, updatedSince, limit, cursor, orderId,
+  search } = {}) {
   const params = new URLSearchParams();
   if (state) params.set("state", state);
   if (nodeId) params.set("node_id", nodeId);  // under this node of the manager's tree: a site (A7, A11)
@@ -307,13 +308,19 @@ export function listQuery({ state, contractorId, managerId, nodeId, lateOnly, up
   if (limit) params.set("limit", String(limit));
   if (cursor) params.set("cursor", cursor);
   if (orderId) params.set("order_id", orderId);  // one order's row (A11 real-time view)
+  // A11 lists: the start of a reference or a word of the title (« Référence ou objet »): one list, no cursor
+  if (search?.trim()) params.set("q", search.trim());
   return params.toString();
 }
 
 // What an empty orders list says (the dashboard, « Mes commandes », a beneficiary's « Commandes »): the reference
-// searched, else its filters as the cause, else what to do next for `role`.
-export function emptyOrdersText(role, { orderId, state, contractorId, managerId, nodeId, lateOnly } = {}) {
+// or the search typed, else its filters as the cause, else what to do next for `role`.
+export function emptyOrdersText(role, { orderId, search, state, contractorId, managerId, nodeId, lateOnly } = {}) {
   if (orderId) return `Aucune commande de référence « ${orderId} » avec ces filtres.`;
+  if (search?.trim()) {
+    return `Aucune commande dont la référence commence par « ${search.trim()} » ou dont l'objet contient ce mot, `
+      + "avec ces filtres.";
+  }
   if (state || contractorId || managerId || nodeId || lateOnly) return "Aucune commande avec ces filtres.";
   return {
     manager: "Aucune commande : créez-en une depuis « Nouvelle commande », ou envoyez-la par votre ERP.",

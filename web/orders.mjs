@@ -13,7 +13,7 @@ import {
   announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, filePicker, frenchValidity, h,
   messagesOf, recorder, scrollFrame, table,
 } from "./ui.mjs";
-import { orderChangesText, orderLeftText, pageText } from "./announce_logic.mjs";
+import { orderChangesText, orderLeftText, pageText, searchText } from "./announce_logic.mjs";
 import { decisionText, deliverableDocumentText } from "./deliverable_logic.mjs";
 import { fileIdentity, multipartBody } from "./record_logic.mjs";
 import { orderMissionProfessional } from "./replacement_logic.mjs";
@@ -29,6 +29,7 @@ import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_lo
 import { siteNodes, siteOptions } from "./coverage_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
+const ORDER_LIST_LIMIT = 25;  // list_orders' rows per page when none is asked (DEFAULT_LIMIT): a search's one list
 
 // The sites a « Site » filter offers (A7 property tree): the manager's own, or — for a contractor that chose a client
 // (`managerId`) — that client's sites within its perimeter; read by kind alone (siteNodes: list_property_nodes
@@ -137,10 +138,11 @@ export function renderList(ctx) {
     });
   }
   const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
-  // search by reference: one order among a month's hundreds (list_orders order_id=, in every client's space for a
-  // contractor), with the other filters — as typed from a paper order: spaces around it aside, regardless of case
-  const reference = field({ name: "order_id", label: "Référence", value: f.orderId ?? "", hint: "ex. BC-2026-0101",
-    type: "search" });
+  // A11 lists: the search — the start of a reference or a word of the title, among a month's thousands (list_orders
+  // q=, in every client's space for a contractor), with the other filters; as typed from a paper order: spaces around
+  // it aside, regardless of case and accents. One list of the best matches, no next page (type more to narrow it)
+  const reference = field({ name: "q", label: "Référence ou objet", value: f.search ?? "",
+    hint: "ex. BC-2026-01 ou fuite", type: "search" });
   const filters = h("form", { className: "filters", "aria-label": "Filtres" }, reference, stateField, partyField, siteField,
     late,
     h("button", { type: "submit" }, "Filtrer"));
@@ -149,9 +151,10 @@ export function renderList(ctx) {
     const party = partyInput()?.value.trim() ?? "";
     listState.filters = { state: stateField.input.value, lateOnly: late.input.checked,
       contractorId: role === "manager" ? party : "",
-      managerId: contractor ? party : "", nodeId: siteInput()?.value.trim() ?? "", orderId: reference.input.value.trim() };
+      managerId: contractor ? party : "", nodeId: siteInput()?.value.trim() ?? "", search: reference.input.value.trim() };
     listState.cursors = [];
     listState.rows = null;
+    searched = Boolean(listState.filters.search);  // what the search found is said once its list is drawn
     serially(load);
   });
 
@@ -207,10 +210,13 @@ export function renderList(ctx) {
 
   // a page changed by « Page suivante » / « Première page » is said through the announcer (« Page 2 : 25 commandes. »)
   let pageMoved = false;
+  let searched = false;
   async function load() {
     const cursor = listState.cursors.at(-1) ?? null;
     const moved = pageMoved;
+    const sayFound = searched;
     pageMoved = false;
+    searched = false;
     try {
       const [page, read] = await Promise.all([ctx.call("list_orders", { query: listQuery({ ...listState.filters, cursor }) }),
         directory(ctx)]);
@@ -224,8 +230,9 @@ export function renderList(ctx) {
       if (contractor) showClientLabel(clientColumnLabel(role, page.orders, clientsOf(names)));
       body.replaceChildren(...page.orders.map((row) => orderRow(row, role, changed, names)));
       showEmpty();
-      announce(moved ? pageText(listState.cursors.length + 1, page.orders.length)
-        : orderChangesText(page.orders, changed));
+      announce(sayFound ? searchText(listState.filters.search, page.orders.length, ORDER_LIST_LIMIT)
+        : moved ? pageText(listState.cursors.length + 1, page.orders.length)
+          : orderChangesText(page.orders, changed));
       next.disabled = !page.next_cursor;
       next.onclick = () => {
         listState.cursors.push(page.next_cursor);

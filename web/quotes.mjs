@@ -408,13 +408,14 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   const siteLabel = field({ name: "site_label", label: "Libellé du site", value: order?.site?.label ?? "",
     paths: ["site_label", "site.label"] });
   const orderField = field({ name: "order_id", label: "Commande complétée (travaux complémentaires)", value: orderId,
-    hint: "Laisser vide pour un devis spontané. Une commande ouverte non proposée se trouve en tapant sa référence.",
+    hint: "Laisser vide pour un devis spontané. Une commande ouverte non proposée se trouve en tapant le début de sa "
+      + "référence ou un mot de son objet.",
     suggestions: Promise.resolve([]) });
   const missionField = field({ name: "mission_id", label: "Mission concernée", required: true, paths: ["mission_id", "order_id"],
     options: [{ value: "", label: "— Choisir —" }],
     hint: "Un bénéficiaire n'a pas de patrimoine : le devis porte sur l'une de ses missions et complète sa commande." });
-  // A2.5: an open order beyond the first page read is found by its reference as it is typed (list_orders order_id=,
-  // any case): one read once typing pauses, none for a reference offered already
+  // A2.5: an open order beyond the first page read is found as it is typed — the start of its reference, any case, or
+  // a word of its title (list_orders q=): one read once typing pauses, none for a reference offered already
   let orderOptions = [];
   const fill = (part, options) => part.querySelector("datalist")?.replaceChildren(...options.map((o) =>
     h("option", { value: o.value, label: o.label === o.value ? null : o.label })));
@@ -428,7 +429,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     lookupTimer = setTimeout(async () => {
       const turn = lookupRead();  // a reference typed later wins over a read still under way
       const found = await turn(ctx.call("list_orders", { query: new URLSearchParams({ manager_id: chosen,
-        order_id: wanted }).toString() }).then((page) => page.orders).catch(() => []));
+        q: wanted }).toString() }).then((page) => page.orders).catch(() => []));
       if (clientField.input.value.trim() === chosen) fill(orderField, orderOptions = raiseOrderOptions(found, chosen, orderOptions));
     }, LOOKUP_PAUSE_MS);
   });

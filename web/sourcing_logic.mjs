@@ -254,9 +254,9 @@ export function raiseOrderOptions(rows, clientId, kept = []) {
 
 const foldReference = (v) => (v ?? "").trim().toLocaleUpperCase("fr");
 
-// What « Commande complétée » typed should look up (list_orders order_id=, the search by reference, any case): the
-// reference as typed (trimmed) once it has 3 characters or more and no suggestion holds it, else null — one read per
-// reference typed, not per letter, and none for an order offered already.
+// What « Commande complétée » typed should look up (list_orders q=: the start of a reference, any case, or a word of
+// the title, « fuite »): the text as typed (trimmed) once it has 3 characters or more and no suggestion is exactly it,
+// else null — one read per pause in typing, not per letter, and none for an order offered already.
 export function raiseOrderLookup(typed, options) {
   const text = (typed ?? "").trim();
   if (text.length < 3) return null;

@@ -145,6 +145,8 @@ def list_orders(b: Build) -> dict[str, Any]:
     _, bad_query = order_list_rules.parse_query("manager", MANAGER_ID, {"state": "fini", "limit": "500"})
     list_responses["400"] = problem_response("A query parameter is unknown or invalid (every error is listed).", {
         "bad_filters": problem(400, bad_query, cid0, instance="/list_orders"),
+        "search_too_short": problem(400, order_list_rules.parse_query("manager", MANAGER_ID, {"q": "x"})[1],
+                                     cid0, instance="/list_orders"),
         "foreign_space": problem(400, order_list_rules.parse_query("manager", MANAGER_ID,
                                                                    {"manager_id": "mgr-autre"})[1],
                                   cid1, instance="/list_orders")})
@@ -184,6 +186,16 @@ def list_orders(b: Build) -> dict[str, Any]:
                               "Only the rows of that reference in the caller's scope that match the other filters "
                               "(else an empty list); a contractor without manager_id gets it in every space.",
                    ORDER_ID),
+            query("q", "Search (A11 lists, A2.4): the start of a reference or a word of the title, as typed — "
+                       "trimmed, 2 to 64 characters (else INVALID_LENGTH). A reference's start (letters, digits, "
+                       "._-) is matched regardless of case (BC-2026-01 finds BC-2026-011 and bc-2026-012); a word "
+                       "regardless of case and accents (chaudiere finds « Remplacement chaudière »), whole words of "
+                       "2 characters or more, every word typed in the title. One word that could be either (fuite) "
+                       "searches both, each order once. In the caller's scope, combined with the other filters; one "
+                       "list of at most `limit` rows, newest activity first, next_cursor null (a cursor is refused): "
+                       "type more to narrow it. With order_id, that order's row if the search finds it. Orders stored "
+                       "before their title words are found by their reference only until the backfill has run.",
+                   "fuite"),
             {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {
             "200": json_response("One page of orders; next_cursor is null at the end of the list.",

@@ -122,8 +122,14 @@ resource "google_firestore_field" "orders_order_id_folded_group" {
 # and, filtered by a node of the manager's tree (A7 property tree: ?node_id=), site_path array-contains <node>
 # after the equalities (its entry is CONTAINS, not ASCENDING).
 # (updated_since adds updated_at >= <time>, served by the same indexes; the emulator needs none).
+# The search by a word of the title (list_orders ?q=, shared/service/order_list.py _searched): title_words
+# array-contains <word> after the scope's equalities, newest activity first (its other filters are checked on the rows
+# read, no index per combination): a space's [where contractor_id ==], a contractor's collection group.
 locals {
   order_list_indexes = {
+    space_title                   = { scope = "COLLECTION", fields = ["title_words"] }
+    space_contractor_title        = { scope = "COLLECTION", fields = ["contractor_id", "title_words"] }
+    contractor_title              = { scope = "COLLECTION_GROUP", fields = ["contractor_id", "title_words"] }
     space_state                   = { scope = "COLLECTION", fields = ["state"] }
     space_contractor              = { scope = "COLLECTION", fields = ["contractor_id"] }
     space_contractor_state        = { scope = "COLLECTION", fields = ["contractor_id", "state"] }
@@ -154,14 +160,45 @@ resource "google_firestore_index" "order_list" {
     for_each = each.value.fields
     content {
       field_path   = fields.value
-      order        = fields.value == "site_path" ? null : "ASCENDING"
-      array_config = fields.value == "site_path" ? "CONTAINS" : null
+      order        = contains(["site_path", "title_words"], fields.value) ? null : "ASCENDING"
+      array_config = contains(["site_path", "title_words"], fields.value) ? "CONTAINS" : null
     }
   }
 
   fields {
     field_path = "updated_at"
     order      = "DESCENDING"
+  }
+}
+
+# The search by the start of a reference (list_orders ?q=, shared/service/order_list.py _searched): order_id_folded
+# >= <prefix> and < <prefix>U+F8FF, ordered by order_id_folded then the document path, after the scope's equality:
+#   a space's orders where contractor_id == <filter>, a contractor's collection group where contractor_id == <tenant>.
+# A space's orders with no contractor filter: the single-field index of orders_order_id_folded_group above serves.
+# Orders stored before their folded reference: devtools/backfill_reference_folded.py (docs/runbook.md).
+locals {
+  order_search_prefix_indexes = {
+    space_contractor = "COLLECTION"
+    contractor       = "COLLECTION_GROUP"
+  }
+}
+
+resource "google_firestore_index" "order_search_prefix" {
+  for_each = local.order_search_prefix_indexes
+
+  project     = var.project_id
+  database    = google_firestore_database.default.name
+  collection  = "orders"
+  query_scope = each.value
+
+  fields {
+    field_path = "contractor_id"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "order_id_folded"
+    order      = "ASCENDING"
   }
 }
 

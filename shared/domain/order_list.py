@@ -17,8 +17,9 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain.base import Model
 from shared.domain.errors import ErrorDetail
-from shared.domain import list_cursor
+from shared.domain import list_cursor, order_search
 from shared.domain.list_cursor import ActivityCursor
+from shared.domain.order_search import Search
 from shared.domain.orders import (
     STATE_LABELS, Actor, Appointment, Order, OrderState, SiteRef, next_states,
 )
@@ -65,6 +66,9 @@ class OrderQuery:
     # A7 property tree, A11 lists: only the orders under this node of the manager's tree (a site, a building…):
     # those whose ``site_path`` names it (array-contains)
     node_id: str | None = None
+    # A11 lists, A2.4: the orders whose reference starts with, or whose title holds the words of, what was typed
+    # (``q``, shared/domain/order_search.py): one short list, no cursor
+    search: Search | None = None
 
 
 def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection[str] = ()
@@ -85,10 +89,15 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
     ``node_id`` keeps the orders under that node of the manager's tree (A7; a site: every order on a building,
     dwelling or equipment of it), by the path from its site each order keeps (``Order.site_path``): for either role,
     within the caller's scope only, so another manager's node id finds nothing of it.
+
+    ``q`` finds orders by the start of their reference or the words of their title (shared/domain/order_search.py):
+    one list of at most ``limit`` rows, no cursor (a longer one is narrowed by typing more), combined with every
+    other filter; with ``order_id``, that order's row if the search also finds it (A11: a searched list re-reads a
+    changed order's row).
     """
     errors: list[ErrorDetail] = []
     contractor_view = role == "contractor"
-    allowed = {"state", "late", "updated_since", "limit", "cursor", "order_id", "node_id",
+    allowed = {"state", "late", "updated_since", "limit", "cursor", "order_id", "node_id", "q",
                "manager_id" if contractor_view else "contractor_id"}
     for name in sorted(set(args) - allowed):
         errors.append(ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD"))
@@ -99,9 +108,13 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
     other = identifier("manager_id" if contractor_view else "contractor_id")
     order_id = list_cursor.reference(args, "order_id", errors)
     node_id = identifier("node_id")
+    search = order_search.parse(args, "q", errors)
     if order_id is not None and args.get("cursor"):
         errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE",
                                      detail="sans objet avec order_id (une seule ligne)"))
+    elif args.get("q", "").strip() and args.get("cursor"):
+        errors.append(ErrorDetail.of("query.cursor", "INVALID_VALUE",
+                                     detail="sans objet avec q (une seule liste, précisez la recherche)"))
     state = None
     if args.get("state"):
         try:
@@ -135,7 +148,7 @@ def parse_query(role: str, tenant: str, args: dict[str, str], rights: Collection
         contractor_id=tenant if contractor_view else other,
         across_spaces=contractor_view, state=state, late_only=late in _TRUE, updated_since=since,
         limit=limit, cursor=cursor, actor=actor_for_role(role, rights), order_id=order_id,
-        node_id=node_id,
+        node_id=node_id, search=search,
     ), []
 
 
@@ -183,16 +196,22 @@ def matches(query: OrderQuery, order: Order, now: dt.datetime) -> bool:
 
 
 def one_order_matches(query: OrderQuery, order: Order, updated_at: dt.datetime | None, now: dt.datetime) -> bool:
-    """Whether one order read by its path (``order_id``) belongs in the list the query describes: in the
-    caller's scope (its space, or addressed to the contractor) and through every filter the store would apply."""
-    if (query.order_id is None or list_cursor.folded(order.order_id) != list_cursor.folded(query.order_id)
-            or (query.manager_id is not None and order.manager_id != query.manager_id)):
+    """Whether one order read by its path (``order_id``), or found by a search (``q``), belongs in the list the query
+    describes: in the caller's scope (its space, or addressed to the contractor), found by the search if any, and
+    through every filter the store would apply."""
+    if query.order_id is not None and list_cursor.folded(order.order_id) != list_cursor.folded(query.order_id):
+        return False
+    if query.order_id is None and query.search is None:
+        return False
+    if query.manager_id is not None and order.manager_id != query.manager_id:
         return False
     if query.contractor_id is not None and order.contractor_id != query.contractor_id:
         return False
     if query.state is not None and order.state != query.state:
         return False
     if query.node_id is not None and query.node_id not in order.site_path:
+        return False
+    if query.search is not None and not order_search.matches(query.search, order.order_id, order.title):
         return False
     if query.updated_since is not None and (updated_at is None or updated_at < query.updated_since):
         return False

@@ -16,6 +16,10 @@ folded reference kept on each order (``order_id_folded``) — or, for a contract
 that reference among its orders —, then its last event and document count: the rows in the caller's scope that match
 the filters (two orders differing only by case are both shown), or an empty list (the order left the list, or is
 none of the caller's).
+
+A search (``q``: the start of a reference or a word of the title, shared/domain/order_search.py) is up to two bounded
+queries — a range on ``order_id_folded``, an array-contains on ``title_words`` — in the caller's scope, their rows
+merged once each, checked against the other filters, newest activity first, one list without cursor (``_searched``).
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ from shared.domain import list_cursor, order_list as rules
 from shared.domain.order_list import Cursor, OrderQuery
 from shared.domain.orders import Order
 from shared.ports import Clock, Query, UnitOfWork
-from shared.service.order_store import ORDER_ID_FOLDED, UPDATED_AT, order_from, order_path
+from shared.service.order_store import ORDER_ID_FOLDED, TITLE_WORDS, UPDATED_AT, order_from, order_path
 from shared.service.parallel_reads import each
 
 log = logging.getLogger(__name__)
 
 SCAN_LIMIT = 500
+SEARCH_SCAN = 200  # rows each query of a search reads at most when filters or more words are checked on them
+PREFIX_END = "\uf8ff"  # after every character a folded reference holds: [prefix, prefix + this) is the prefix's range
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,8 @@ def list_orders(query: OrderQuery, uow: UnitOfWork, clock: Clock, scan_limit: in
     now = clock.now()
     if query.order_id is not None:
         return _page_of(query, uow, _one_order(uow, query, now), None, now)
+    if query.search is not None:
+        return _page_of(query, uow, _searched(uow, query, now), None, now)
     picked: list[IndexedOrder] = []
     after, scanned, next_cursor = query.cursor, 0, None
     batch_size = min(query.limit + 1, rules.MAX_LIMIT + 1) if not query.late_only else 100
@@ -121,6 +129,48 @@ def _one_order(uow: UnitOfWork, query: OrderQuery, now: dt.datetime) -> list[Ind
     rows = [row for row in (_indexed(path, data) for path, data in found.items())
             if row is not None and rules.one_order_matches(query, row.order, row.updated_at, now)]
     return sorted(rows, key=lambda r: (r.updated_at, r.path), reverse=True)
+
+
+def _searched(uow: UnitOfWork, query: OrderQuery, now: dt.datetime) -> list[IndexedOrder]:
+    """The orders ``query.search`` finds in the caller's scope through the other filters: at most ``query.limit``,
+    newest activity first, no cursor. Up to two queries, their rows merged once each:
+
+    - the reference prefix: ``order_id_folded`` in [prefix, prefix + U+F8FF), ordered by it (a range orders by its
+      own field first), the first references in that order;
+    - the title word (the longest typed): ``title_words`` array-contains it, newest activity first.
+
+    Scope as every list: a space (``managers/<m>/orders`` [contractor_id ==]) or, for a contractor naming no space,
+    the collection group with contractor_id == its tenant — never anything of the payload. Each query reads
+    ``limit + 1`` rows when nothing else is checked on them, else up to ``SEARCH_SCAN`` (state, node, late, activity
+    since, the other typed words are checked here: no index per combination). Composite indexes:
+    infra/terraform/firestore.tf ``order_search``."""
+    search = query.search
+    assert search is not None
+    if query.across_spaces and query.manager_id is None:
+        scope = Query("orders", group=True).filter("contractor_id", "==", query.contractor_id)
+    else:
+        scope = Query(f"managers/{query.manager_id}/orders")
+        if query.contractor_id is not None:
+            scope = scope.filter("contractor_id", "==", query.contractor_id)
+    checked = (query.state is not None or query.node_id is not None or query.late_only
+               or query.updated_since is not None or len(search.words) > 1)
+    size = SEARCH_SCAN if checked else query.limit + 1
+    queries = []
+    if search.prefix is not None:
+        queries.append(replace(scope.filter(ORDER_ID_FOLDED, ">=", search.prefix)
+                               .filter(ORDER_ID_FOLDED, "<", search.prefix + PREFIX_END),
+                               order_by=((ORDER_ID_FOLDED, "asc"), ("__name__", "asc")), limit=size))
+    if search.word is not None:
+        queries.append(replace(scope.filter(TITLE_WORDS, "array_contains", search.word),
+                               order_by=((UPDATED_AT, "desc"), ("__name__", "desc")), limit=size))
+    found: dict[str, dict[str, Any]] = {}
+    for q in queries:
+        for doc in uow.query(q):
+            found.setdefault(doc.path, doc.data)
+    rows = [row for row in (_indexed(path, data) for path, data in found.items())
+            if row is not None and rules.one_order_matches(query, row.order, row.updated_at, now)]
+    rows.sort(key=lambda r: (r.updated_at, r.path), reverse=True)
+    return rows[:query.limit]
 
 
 def _indexed(path: str, data: dict[str, Any]) -> IndexedOrder | None:

@@ -16,13 +16,15 @@ from collections.abc import Collection
 from typing import Any
 
 from shared.domain.list_cursor import folded
+from shared.domain.order_search import title_words
 from shared.domain.order_moves import actor_for_role
 from shared.domain.orders import Order, next_states
 from shared.ports import SERVER_TIME, Query, UnitOfWork
 
 UPDATED_AT = "updated_at"
 ORDER_ID_FOLDED = "order_id_folded"  # the reference regardless of case, which list_orders' search by reference queries
-_RECORD_ONLY = (UPDATED_AT, "total_cents", ORDER_ID_FOLDED)  # kept on the record, not fields of the order
+TITLE_WORDS = "title_words"  # the title's words folded, which list_orders' search by word queries (array_contains)
+_RECORD_ONLY = (UPDATED_AT, "total_cents", ORDER_ID_FOLDED, TITLE_WORDS)  # kept on the record, not fields of the order
 
 
 class NotFound(Exception):
@@ -40,14 +42,15 @@ def order_doc(order: Order) -> dict[str, Any]:
     """The stored record: the order as it is sent, plus what only the record keeps (``node_commune``, when
     known: B18's territory of an order whose site names no commune; ``territory``, B18's choice made at issue;
     ``site_path``, A7's path from its site down to its node, which ``list_orders?node_id=`` filters on),
-    ``total_cents``, ``order_id_folded`` (the reference regardless of case: ``list_orders?order_id=``) and
-    ``updated_at``."""
+    ``total_cents``, ``order_id_folded`` (the reference regardless of case: ``list_orders?order_id=``, and the
+    prefix of ``list_orders?q=``), ``title_words`` (the title's words folded: the words of ``list_orders?q=``,
+    ``order_search.title_words``) and ``updated_at``."""
     kept = {name: value for name, value in (("node_commune", order.node_commune), ("mission_id", order.mission_id),
                                             ("territory", order.territory)) if value is not None}
     if order.site_path:
         kept["site_path"] = list(order.site_path)
     return {**order.model_dump(mode="json"), **kept, "total_cents": order.total_cents,
-            ORDER_ID_FOLDED: folded(order.order_id), UPDATED_AT: SERVER_TIME}
+            ORDER_ID_FOLDED: folded(order.order_id), TITLE_WORDS: title_words(order.title), UPDATED_AT: SERVER_TIME}
 
 
 def order_from(data: dict[str, Any]) -> Order:

@@ -1,6 +1,7 @@
 """The lists' search by reference as people type it (A11 lists, A2 quotes), through the real functions on the
 emulators: list_orders?order_id= and list_quotes?quote_id= trim the reference and ignore its case — two records
-differing only by case are both found, in the caller's scope only (tenant lines crossed)."""
+differing only by case are both found, in the caller's scope only (tenant lines crossed); and list_orders?q= finds
+the orders by the start of their reference or a word of their title, in the caller's scope only."""
 
 from __future__ import annotations
 
@@ -73,3 +74,37 @@ def test_a_quote_reference_typed_in_any_case_finds_the_callers_quotes_only(platf
     assert rows(get(mine, "list_quotes", quote_id="dv-case-1", state="accepted"), "quote_id", "quotes") == []
     bad = get(mine, "list_quotes", quote_id="dv-case-1", cursor="eyJ0Ijo")
     assert bad.status_code == 400 and [e["field"] for e in bad.json()["errors"]] == ["query.cursor"]
+
+
+def test_the_start_of_a_reference_or_a_word_of_the_title_finds_the_callers_orders_only(platform, clean_firestore):
+    # Given orders issued through receive_order (which keeps their folded reference and title words): two of mgr-test
+    # to ctr-test, two of mgr-other to ctr-other
+    mine, other = Erp(platform, "manager", "mgr-test"), Erp(platform, "manager", "mgr-other")
+    ctr, ctr_other = Erp(platform, "contractor", "ctr-test"), Erp(platform, "contractor", "ctr-other")
+    for order_id, title in (("BC-Q-11", "Fuite d'eau cuisine"), ("bc-q-12", "Remplacement chaudière")):
+        assert mine.post("receive_order", issue_order_body(order_id, title=title)).status_code == 201
+    for order_id, title in (("BC-Q-13", "Fuite toiture"), ("BC-Q-21", "Fuite radiateur")):
+        assert other.post("receive_order", issue_order_body(order_id, title=title, contractor_id="ctr-other")
+                          ).status_code == 201
+    # When a manager types the start of a reference, or a word without its accent
+    # Then it finds the orders of its own space only
+    assert rows(get(mine, "list_orders", q=" Bc-Q-1 "), "order_id", "orders") == [
+        ("mgr-test", "BC-Q-11"), ("mgr-test", "bc-q-12")]
+    assert rows(get(mine, "list_orders", q="CHAUDIERE"), "order_id", "orders") == [("mgr-test", "bc-q-12")]
+    assert rows(get(mine, "list_orders", q="toiture"), "order_id", "orders") == []
+    assert rows(get(other, "list_orders", q="fuite"), "order_id", "orders") == [
+        ("mgr-other", "BC-Q-13"), ("mgr-other", "BC-Q-21")]
+    assert rows(get(mine, "list_orders", q="fuite", contractor_id="ctr-other"), "order_id", "orders") == []
+    # And a contractor finds its own across spaces, never another contractor's, by reference or by word
+    assert rows(get(ctr, "list_orders", q="bc-q"), "order_id", "orders") == [
+        ("mgr-test", "BC-Q-11"), ("mgr-test", "bc-q-12")]
+    assert rows(get(ctr, "list_orders", q="toiture"), "order_id", "orders") == []
+    assert rows(get(ctr, "list_orders", q="bc-q-13", manager_id="mgr-other"), "order_id", "orders") == []
+    assert rows(get(ctr_other, "list_orders", q="bc-q-1"), "order_id", "orders") == [("mgr-other", "BC-Q-13")]
+    assert rows(get(ctr_other, "list_orders", q="cuisine"), "order_id", "orders") == []
+    # And a search too short is refused with its field, in French; a cursor with it too
+    bad = get(mine, "list_orders", q=" x ")
+    assert bad.status_code == 400
+    assert [(e["field"], e["code"]) for e in bad.json()["errors"]] == [("query.q", "INVALID_LENGTH")]
+    assert bad.json()["errors"][0]["message"].startswith("Longueur invalide")
+    assert get(mine, "list_orders", q="fuite", cursor="abc").status_code == 400

@@ -462,3 +462,42 @@ def test_the_coverage_collection_group_query_of_documents_has_its_collection_gro
               for config in f.get("index_config", []) for i in config.get("indexes", [])]
     assert ("documents", "manager_id", "COLLECTION_GROUP") in scopes
     assert ("documents", "manager_id", "COLLECTION") in scopes  # the collection's own single-field index kept
+
+
+def test_every_query_of_the_search_of_orders_has_its_declared_index(terraform):
+    # Given the queries list_orders?q= runs (A11 lists): a manager's space with and without a contractor filter, a
+    # contractor's collection group and one of its clients' spaces, by reference start and by title word
+    from shared.domain.order_list import parse_query
+    from shared.service.order_list import list_orders
+    from tests.fakes import World
+
+    world = World("2026-03-02T09:00:00+00:00")
+    asked = []
+    query = world.db.query
+    world.db.query = lambda q: asked.append(q) or query(q)
+    for role, tenant, args in (("manager", "mgr-a", {}), ("manager", "mgr-a", {"contractor_id": "ctr-b"}),
+                               ("contractor", "ctr-b", {}), ("contractor", "ctr-b", {"manager_id": "mgr-a"})):
+        parsed, errors = parse_query(role, tenant, {**args, "q": "fuite"})
+        assert errors == []
+        list_orders(parsed, world.uow(), world.clock)
+    searched = [q for q in asked if q.collection.endswith("orders")]
+    assert len(searched) == 8
+    # Then each is served by a composite index of infra/terraform/firestore.tf, or by a single-field one
+    declared = {(spec["scope"], tuple((f, "CONTAINS" if f in ("site_path", "title_words") else "ASCENDING")
+                                      for f in spec["fields"]) + (("updated_at", "DESCENDING"),))
+                for spec in terraform["locals"]["order_list_indexes"].values()}
+    declared |= {(scope, (("contractor_id", "ASCENDING"), ("order_id_folded", "ASCENDING")))
+                 for scope in terraform["locals"]["order_search_prefix_indexes"].values()}
+    single = {(f["field"], i["query_scope"]) for f in terraform["resource"]["google_firestore_field"].values()
+              for config in f.get("index_config", []) for i in config.get("indexes", [])}
+    for q in searched:
+        scope = "COLLECTION_GROUP" if q.group else "COLLECTION"
+        equalities = tuple((name, "ASCENDING") for name, op, _ in q.where if op == "==")
+        contains = tuple((name, "CONTAINS") for name, op, _ in q.where if op == "array_contains")
+        ranges = {name for name, op, _ in q.where if op in ("<", ">=")}
+        sorts = tuple((name, "DESCENDING" if way == "desc" else "ASCENDING") for name, way in q.order_by
+                      if name != "__name__")
+        if not equalities and ranges == {sorts[0][0]} and len(sorts) == 1:
+            assert (sorts[0][0], scope) in single, q  # one field's range and order: its single-field index
+        else:
+            assert (scope, equalities + contains + sorts) in declared, q

@@ -2,8 +2,16 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import {
-  ORDER_CHANGED_TEXT, QUOTE_NOUNS, orderChangesText, orderLeftText, pageText, reportShownText, statementShownText,
+  ORDER_CHANGED_TEXT, QUOTE_NOUNS, orderChangesText, orderLeftText, pageText, reportShownText, searchText,
+  statementShownText,
 } from "../../web/announce_logic.mjs";
+
+test("a search of the orders' lists says what it found, and that typing more narrows a full list", () => {
+  assert.equal(searchText(" fuite ", 3, 25), "3 commandes trouvées pour « fuite ».");
+  assert.equal(searchText("BC-2026-01", 1, 25), "1 commande trouvée pour « BC-2026-01 ».");
+  assert.equal(searchText("chaudière", 0, 25), "Aucune commande trouvée pour « chaudière ».");
+  assert.equal(searchText("bc", 25, 25), "25 premières commandes trouvées pour « bc » : précisez la recherche pour les autres.");
+});
 
 const row = (order_id, state, extra = {}) => ({ manager_id: "mgr-test", order_id, state, ...extra });
 const keys = (...ids) => new Set(ids.map((id) => `mgr-test/${id}`));

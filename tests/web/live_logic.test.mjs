@@ -133,6 +133,18 @@ test("a list searching one reference follows that order only, in every space", (
   assert.equal(listQuery({ orderId: "BC-2", state: "scheduled" }), "state=scheduled&order_id=BC-2");
 });
 
+test("a list searching by « Référence ou objet » re-reads a changed order's row with the search, whatever its reference", () => {
+  const event = { manager_id: "mgr-a", order_id: "BC-2", state: "scheduled" };
+  // an event does not carry the title: the row is read with q= and list_orders says whether the search finds it
+  assert.equal(listUpdate(event, { search: "fuite" }), "row");
+  assert.equal(listUpdate({ ...event, order_id: "XY-9" }, { search: "bc-2" }), "row");
+  assert.equal(listUpdate(event, { search: "fuite", managerId: "mgr-b" }), "ignore");  // another client's space
+  assert.equal(listUpdate(event, { search: "fuite" }, { pending: 5 }), "page");  // many at once: the list read again
+  assert.equal(listQuery(rowFilters(event, { search: " fuite ", state: "scheduled" }, "contractor")),
+    "state=scheduled&manager_id=mgr-a&order_id=BC-2&q=fuite");
+  assert.equal(listQuery({ search: "   " }), "");  // a blank search: the whole list
+});
+
 test("one row's query keeps the list's filters, names the space for a contractor, and never a cursor", () => {
   const event = { manager_id: "mgr-a", order_id: "BC-2" };
   const filters = { state: "scheduled", lateOnly: true, contractorId: "ctr-x", managerId: "" };

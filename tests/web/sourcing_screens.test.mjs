@@ -273,6 +273,7 @@ test("« Commande complétée »: a reference typed that no suggestion holds is 
   assert.equal(raiseOrderLookup("bc", options), null);  // too short: one read per reference, not per letter
   assert.equal(raiseOrderLookup("", options), null);
   assert.equal(raiseOrderLookup(" bc-2026-0457 ", options), "bc-2026-0457");
+  assert.equal(raiseOrderLookup(" clapet anti ", options), "clapet anti");  // words of a title: list_orders q= too
   // the answer's open order joins the suggestions (once), a closed one does not; the reference is the order's own
   const found = [{ manager_id: "mgr-a", order_id: "BC-2026-0457", title: "Robinet", state: "acknowledged" },
     { manager_id: "mgr-a", order_id: "bc-2026-0457", title: "Close", state: "closed" }];

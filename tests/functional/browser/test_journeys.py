@@ -465,11 +465,18 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
         site.select_option(label="Résidence Les Tilleuls — LYON")
         page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("tr[data-order]")).to_have_count(4)  # BC-IMP-1 to 4
-    # the search by reference keeps the site, and takes the reference as typed from a paper order: lower case, spaces
-    with page.expect_request(lambda r: "node_id=LYON&" in r.url and "order_id=bc-imp-2" in r.url):
-        page.get_by_label("Référence").fill("  bc-imp-2 ")
+    # the search (« Référence ou objet ») keeps the site: a word of the title, any case, no accent — the rows found said
+    with page.expect_request(lambda r: "node_id=LYON&" in r.url and "q=%C3%89VIER" in r.url):
+        page.get_by_label("Référence ou objet").fill(" ÉVIER ")
+        page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("tr[data-order]")).to_have_count(3)  # « Fuite sous évier — logement 12 »: BC-IMP-2 to 4
+    expect(page.locator("#announcer")).to_have_text("3 commandes trouvées pour « ÉVIER ».")
+    # and the start of a reference as typed from a paper order: lower case, spaces
+    with page.expect_request(lambda r: "node_id=LYON&" in r.url and "q=bc-imp-2" in r.url):
+        page.get_by_label("Référence ou objet").fill("  bc-imp-2 ")
         page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("tr[data-order]")).to_have_count(1)
+    expect(page.locator("#announcer")).to_have_text("1 commande trouvée pour « bc-imp-2 ».")
     page.get_by_role("link", name="BC-IMP-2").click()
     expect(page.locator("main")).to_contain_text("Logement 3")
 
@@ -478,7 +485,7 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
         assert manager.post("receive_order", issue_order_body(f"BC-PAGE-{n:02}", site={"node_id": "LYON-BAT-B-LOG-3"})
                             ).status_code == 201
     page.get_by_role("link", name="Tableau de bord").click()
-    page.get_by_label("Référence").fill("")
+    page.get_by_label("Référence ou objet").fill("")
     page.get_by_label("Site", exact=True).select_option("")
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("tr[data-order]")).to_have_count(25)
@@ -722,16 +729,23 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     orders = page.locator(f"#{page.get_by_label('Commande complétée (travaux complémentaires)').get_attribute('list')}")
     expect(orders.locator("option[value='BC-C3']")).to_have_attribute("label", "Robinet BC-C3")
     expect(orders.locator("option[value='BC-C1'], option[value='BC-C2']")).to_have_count(0)
-    # an open order the first page read does not hold (issued since) is found by its reference as typed, any case
+    # an open order the first page read does not hold (issued since) is found by the start of its reference as typed,
+    # any case (list_orders q=)
     assert manager.post("receive_order", issue_order_body("BC-C4", title="Vanne BC-C4", lines=LINES,
                                                           site={"node_id": "LYON-BAT-A"})).status_code == 201
     expect(orders.locator("option[value='BC-C4']")).to_have_count(0)
     completed = page.get_by_label("Commande complétée (travaux complémentaires)")
-    with page.expect_request(lambda r: "order_id=bc-c4" in r.url):
+    with page.expect_request(lambda r: "q=bc-c4" in r.url):
         completed.fill(" bc-c4 ")
     expect(orders.locator("option[value='BC-C4']")).to_have_attribute("label", "Vanne BC-C4")
     completed.press("Tab")
     expect(completed).to_have_value("BC-C4")
+    # or by a word of its title (« Proposer un devis » A2.4: a contractor across clients remembers what, not which)
+    assert manager.post("receive_order", issue_order_body("BC-C5", title="Clapet anti-retour", lines=LINES,
+                                                          site={"node_id": "LYON-BAT-A"})).status_code == 201
+    with page.expect_request(lambda r: "q=clapet" in r.url):
+        completed.fill("clapet")
+    expect(orders.locator("option[value='BC-C5']")).to_have_attribute("label", "Clapet anti-retour")
     completed.fill("")  # a spontaneous quote after all
     fill_raised_quote(page, "DV-C2", "Remplacement du robinet d'arrêt", ("PLB-010", "Recherche de fuite", "85,00"))
     app.check(page, "prestataire-devis-propose", shot=False)
