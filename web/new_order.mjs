@@ -118,9 +118,8 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
     }
     part = contractFields(chosen, catalogue, failure, accounts, draft?.lineCount(1) ?? 1);
     contractPart.replaceChildren(...part.nodes.filter(Boolean));
-    draft?.restore();
-    // the amounts and the total of the quantities given back
-    contractPart.querySelector("input")?.dispatchEvent(new Event("input", { bubbles: true }));
+    // the draft's quantities and billing account given back, then their amounts and total shown
+    if (draft?.restore()) contractPart.querySelector("input")?.dispatchEvent(new Event("input", { bubbles: true }));
   };
   contract.input.addEventListener("change", choose);
 

@@ -124,8 +124,9 @@ export function keepDraft(form, key, { fixed = [] } = {}) {
   const missing = {};
   let attempt = draftAttempt(draft);
   let cleared = false;
+  let quiet = false;  // the form emptied: its defaults are no draft
   const save = () => {
-    if (cleared) return;
+    if (cleared || quiet) return;
     try {
       sessionStorage.setItem(key, JSON.stringify(draftToSave(controls(), { pending, missing, attempt })));
     } catch { /* full */ }
@@ -149,14 +150,17 @@ export function keepDraft(form, key, { fixed = [] } = {}) {
       for (const name of Object.keys(missing)) delete missing[name];
       clearNotes();
       form.reset();
+      quiet = true;
       for (const select of form.querySelectorAll("select")) select.dispatchEvent(new Event("change", { bubbles: true }));
+      quiet = false;
     } }, "Vider le formulaire"));
   const restore = () => {
-    if (cleared) return;
+    if (cleared) return false;
     const now = controls();
     const shown = draftShown(pending, now);
     const changed = [];
-    for (const [name, value] of draftRestores(pending, now)) {
+    const given = draftRestores(pending, now);
+    for (const [name, value] of given) {
       const control = form.elements.namedItem(name);
       if (!control || control instanceof RadioNodeList) continue;
       if (control.type === "checkbox") control.checked = value;
@@ -173,6 +177,7 @@ export function keepDraft(form, key, { fixed = [] } = {}) {
     if (shown && !note.isConnected) form.prepend(note);
     // what depends on a choice given back is drawn (a contract's lines, a client's missions): their values then wait
     for (const control of changed) control.dispatchEvent(new Event("change", { bubbles: true }));
+    return given.length > 0;  // something given back: the screen shows what follows from it (a total)
   };
   form.addEventListener("input", save);
   form.addEventListener("change", save);
