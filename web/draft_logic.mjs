@@ -17,9 +17,9 @@ const kept = (control) => Boolean(control?.name) && !SKIPPED.has(control.type) &
 const isDraft = (draft) => Boolean(draft) && typeof draft === "object" && !Array.isArray(draft);
 const typeFits = (control, value) => typeof value === (control.type === "checkbox" ? "boolean" : "string");
 
-// The account's part of a key: its tenant and uid.
+// The account's part of a key: its tenant and uid (`uid` as decodeClaims gives it; a token's own user_id or sub).
 export function draftOwner(claims) {
-  return `${DRAFT_PREFIX}${claims?.tenant ?? ""}:${claims?.user_id ?? claims?.sub ?? ""}:`;
+  return `${DRAFT_PREFIX}${claims?.tenant ?? ""}:${claims?.uid ?? claims?.user_id ?? claims?.sub ?? ""}:`;
 }
 
 // The sessionStorage key of a screen's draft for the signed-in account; `scope`: what the form is about when it is

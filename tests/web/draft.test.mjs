@@ -6,7 +6,7 @@ import {
   ATTEMPT, DRAFT_PREFIX, draftAttempt, draftKey, draftKeysToForget, draftLineCount, draftMissing, draftOf, draftOwner,
   draftPending, draftRestores, draftShown, draftToSave,
 } from "../../web/draft_logic.mjs";
-import { attemptKey } from "../../web/logic.mjs";
+import { attemptKey, decodeClaims } from "../../web/logic.mjs";
 import { orderAttempt } from "../../web/new_order_logic.mjs";
 import { recordAttempt } from "../../web/record_logic.mjs";
 
@@ -30,6 +30,9 @@ test("a draft holds each named field as typed, a check box as checked or not, ne
 test("a draft is the signed-in account's own: keyed by its uid and the screen, forgotten at sign-out", () => {
   assert.equal(draftKey({ user_id: "u-1", tenant: "ben-1" }, "need"), `${DRAFT_PREFIX}ben-1:u-1:need`);
   assert.equal(draftKey({ sub: "u-2", tenant: "ben-1" }, "need"), `${DRAFT_PREFIX}ben-1:u-2:need`);
+  // the session's claims as decodeClaims gives them (uid): two people of one space never share a draft
+  const session = decodeClaims(`x.${Buffer.from(JSON.stringify({ user_id: "u-3", tenant: "ben-1" })).toString("base64url")}.y`);
+  assert.equal(draftKey(session, "need"), `${DRAFT_PREFIX}ben-1:u-3:need`);
   assert.deepEqual(draftKeysToForget(["passerelle-session", `${DRAFT_PREFIX}ben-1:u-1:need`, "export-job",
     `${DRAFT_PREFIX}ben-1:u-2:need`]), [`${DRAFT_PREFIX}ben-1:u-1:need`, `${DRAFT_PREFIX}ben-1:u-2:need`]);
 });
