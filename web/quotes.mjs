@@ -395,7 +395,9 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   }
   const order = view?.order ?? null;
   // B16: the client picked among the spaces of its contracts, a beneficiary's named so; typed when none is read
-  const known = await ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+  const known = await ctx.call("list_contracts").then((l) => l.contracts)
+    .catch((err) => (err?.status === 401 ? null : []));
+  if (known === null) return undefined;  // the session expired: the sign-in is shown, no form drawn over it
   const client = raiseClientChoice(known, { managerId, order: view });
   // the only client is picked already, with its only contract (a contractor of one manager picks nothing)
   const clientField = client.options.length
