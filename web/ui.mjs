@@ -150,7 +150,8 @@ export function keepDraft(form, key, { fixed = [] } = {}) {
       for (const name of Object.keys(missing)) delete missing[name];
       clearNotes();
       form.reset();
-      quiet = true;
+      quiet = true;  // what follows from the fields (a total, a contract's part) shown for the emptied form
+      for (const input of form.querySelectorAll("input, textarea")) input.dispatchEvent(new Event("input", { bubbles: true }));
       for (const select of form.querySelectorAll("select")) select.dispatchEvent(new Event("change", { bubbles: true }));
       quiet = false;
     } }, "Vider le formulaire"));

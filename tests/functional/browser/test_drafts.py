@@ -141,6 +141,26 @@ def test_a_new_order_typed_comes_back_after_a_reload_and_an_expired_session_and_
     expect(page.get_by_label("Quantité PLB-010")).to_have_value("")
     expect(page.locator("#new-order .draft-note")).to_have_count(0)
     assert page.evaluate(DRAFTS) == []
+    # « Demander un devis »: reloaded, found filled in, the contractor picked once its picker is drawn; requested, gone
+    page.goto(app.base + "/#/quotes")
+    request = page.locator("#request-quote")
+    expect(request.get_by_label("Prestataire", exact=True)).to_have_value("ctr-test")
+    request.get_by_label("Référence du devis").fill("DV-BROUILLON-M")
+    request.get_by_label("Objet", exact=True).fill("Recherche de fuite cage B")
+    request.get_by_label("Élément de patrimoine (identifiant)").fill("LYON")
+    page.reload()
+    expect(request.locator(".draft-note")).to_contain_text("Votre saisie précédente a été reprise.")
+    expect(request.get_by_label("Objet", exact=True)).to_have_value("Recherche de fuite cage B")
+    expect(request.get_by_label("Prestataire", exact=True)).to_have_value("ctr-test")
+    expect(request.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
+    request.get_by_role("button", name="Demander le devis").click()
+    expect(page.get_by_role("heading", name=re.compile("Devis DV-BROUILLON-M"))).to_be_visible()
+    page.goto(app.base + "/#/quotes")
+    expect(request.get_by_label("Objet", exact=True)).to_have_value("")
+    expect(request.locator(".draft-note")).to_have_count(0)
+    assert page.evaluate(DRAFTS) == []
+    page.goto(new_order)
+    expect(page.get_by_role("table", name="Prestations du catalogue")).to_be_visible()
     # a new draft, the session expires, and another person of the same space signs in on this tab: nothing of it
     page.get_by_label("Objet", exact=True).fill("Brouillon d'une autre personne")
     expire_session(page, urls["list_contracts"], new_order)
