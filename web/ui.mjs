@@ -134,11 +134,21 @@ export function keepDraft(form, key, { fixed = [] } = {}) {
   const missingNotes = [];
   const tellMissing = (control, value) => {
     missing[control.name] = value;
-    const note = h("p", { className: "hint draft-missing" },
+    // in the picker's field, read with it (aria-describedby) until another choice is made
+    const note = h("span", { className: "hint draft-missing", id: nextId("draft-missing") },
       `Votre brouillon indiquait « ${value} », qui n'est plus proposé ici : choisissez à nouveau.`);
     missingNotes.push(note);
-    (control.closest(".field") ?? control).after(note);
-    control.addEventListener("change", () => { delete missing[control.name]; note.remove(); }, { once: true });
+    const described = control.getAttribute("aria-describedby") ?? "";
+    const wrap = control.closest(".field");
+    if (wrap) wrap.append(note);
+    else control.after(note);
+    control.setAttribute("aria-describedby", [described, note.id].filter(Boolean).join(" "));
+    control.addEventListener("change", () => {
+      delete missing[control.name];
+      note.remove();
+      if (described) control.setAttribute("aria-describedby", described);
+      else control.removeAttribute("aria-describedby");
+    }, { once: true });
   };
   const clearNotes = () => { note.remove(); for (const n of missingNotes.splice(0)) n.remove(); };
   const clear = () => { cleared = true; sessionStorage.removeItem(key); clearNotes(); };

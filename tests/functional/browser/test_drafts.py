@@ -104,11 +104,14 @@ def test_a_new_order_typed_comes_back_after_a_reload_and_an_expired_session_and_
     expect(page.get_by_label("Élément du patrimoine")).to_have_value("")
     missing = page.locator("#new-order .draft-missing")
     expect(missing).to_have_text("Votre brouillon indiquait « LYON-BAT-B », qui n'est plus proposé ici : choisissez à nouveau.")
+    # read with the picker by a screen reader
+    expect(page.get_by_label("Élément du patrimoine")).to_have_accessible_description(re.compile("LYON-BAT-B"))
     app.check(page, "gestionnaire-nouvelle-commande-brouillon", shot=False)
     page.reload()  # kept while the picker is left unchosen
     expect(missing).to_contain_text("LYON-BAT-B")
     page.get_by_label("Élément du patrimoine").select_option("LYON")
     expect(missing).to_have_count(0)
+    expect(page.get_by_label("Élément du patrimoine")).not_to_have_accessible_description(re.compile("LYON-BAT-B"))
     # the session expires: signed in again, the same account finds its draft
     expire_session(page, urls["list_contracts"], new_order)
     sign_in_here(page, email)
