@@ -3,6 +3,7 @@
 // pure logic in logic.mjs. No framework, no build step, no CDN.
 import { ROLE_LABELS, authErrorMessage, decodeClaims, needsRefresh } from "./logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
+import { draftOwner } from "./draft_logic.mjs";
 import { errorBox, errorSlot, field, forgetDrafts, frenchValidity, h, silence } from "./ui.mjs";
 import { PASSWORD_RULE, changeOutcome, mustChooseOwnPassword, newPasswordErrors } from "./password_logic.mjs";
 import * as orders from "./orders.mjs";
@@ -41,10 +42,12 @@ function saveSession(tokens) {
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
 }
 
-function signOut(message) {
+// `expired`: the session ended by itself (a refused token), not by the person: its drafts wait for the same account to
+// sign in again (keyed by its uid, never shown to another, forgotten as soon as another one signs in: signIn)
+function signOut(message, { expired = false } = {}) {
   session = null;
   sessionStorage.removeItem(SESSION_KEY);
-  forgetDrafts();  // what was typed in a form (keepDraft) is not left to the next person on this computer
+  if (!expired) forgetDrafts();  // what was typed in a form (keepDraft) is not left to the next person on this computer
   stopLive();
   orders.reset();
   quotes.reset();
@@ -60,6 +63,7 @@ async function signIn(email, password) {
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(authErrorMessage(body));
   saveSession(body);
+  forgetDrafts(draftOwner(session.claims));  // an expired session's drafts are its account's only
 }
 
 async function freshToken() {
@@ -70,7 +74,7 @@ async function freshToken() {
     body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: session.refreshToken }) });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    signOut(authErrorMessage(body));
+    signOut(authErrorMessage(body), { expired: true });
     throw new Error("session expirée");
   }
   saveSession({ idToken: body.id_token, refreshToken: body.refresh_token, expiresIn: body.expires_in });
@@ -100,7 +104,7 @@ async function request(name, { query = "", body = null, form = null, idempotency
   const url = `${config.functions[name]}/${query ? `?${query}` : ""}`;
   const response = await fetch(url, { method: payload ? "POST" : "GET", headers, body: payload, signal });
   if (response.status === 401) {
-    signOut("Votre session a expiré : reconnectez-vous.");
+    signOut("Votre session a expiré : reconnectez-vous.", { expired: true });
     throw new ApiError(401, null);
   }
   return response;

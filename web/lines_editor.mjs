@@ -19,7 +19,7 @@ function lineRow(index, line = {}) {
   ];
 }
 
-// read() gives the lines or the errors found before sending.
+// read() gives the lines or the errors found before sending; grow(n) draws empty lines up to n (a draft's lines).
 export function linesEditor(initial) {
   const rows = [];
   const box = h("div", { className: "lines" });
@@ -33,5 +33,6 @@ export function linesEditor(initial) {
   const read = (data) => buildQuoteLines(rows.map((_, i) => ({ service_code: data[`service_code_${i}`],
     label: data[`label_${i}`], quantity: data[`quantity_${i}`], unit: data[`unit_${i}`],
     unit_price: data[`unit_price_${i}`] })));
-  return { box, more, read, fields: () => rows.flat() };
+  const grow = (n) => { while (rows.length < n) add({}); };
+  return { box, more, read, grow, fields: () => rows.flat() };
 }

@@ -4,7 +4,8 @@
 // A14), else are typed; the site is a node of the tree in force (list_property_nodes, A7), else the manager's own
 // reference, address and commune; the billing account (list_billing_accounts, A2.2) names the public buyer. The
 // pure logic is new_order_logic.mjs. One order per form: its Idempotency-Key and issued_at are kept while the
-// same content has had no answer (a double click, a retry).
+// same content has had no answer (a double click, a retry). What is typed is kept while the tab lives (keepDraft,
+// draft_logic.mjs): reloaded, the form comes back filled in, the contract's lines and billing account once drawn.
 import { PARIS_ZONE, formatEuros, listFailure, listState, nowIsoIn } from "./logic.mjs";
 import { activeNodes, nodeOptions } from "./coverage_logic.mjs";
 import {
@@ -14,7 +15,8 @@ import {
 } from "./new_order_logic.mjs";
 import { linesEditor } from "./lines_editor.mjs";
 import { latestOnly } from "./latest_logic.mjs";
-import { choiceField, dateField, errorSlot, field, h, messagesOf, table } from "./ui.mjs";
+import { choiceField, dateField, errorSlot, field, h, keepDraft, messagesOf, table } from "./ui.mjs";
+import { draftKey } from "./draft_logic.mjs";
 
 const TITLE = "Nouvelle commande";
 
@@ -93,6 +95,7 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
   const nothing = { fields: () => [], read: () => ({ lines: { lines: [], errors: [] }, invoicing: { errors: [] }, lot: "" }) };
   let part = nothing;
   let chosen = null;
+  let draft = null;  // the form's draft (keepDraft, below): the contract's part takes its values once drawn
   const latest = latestOnly();  // another contract chosen meanwhile wins over a catalogue still read
   const choose = async () => {
     chosen = contracts.find((c) => c.contract_id === contract.input.value) ?? null;
@@ -113,11 +116,12 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
       if (err.status === 401) return;
       failure = err;
     }
-    part = contractFields(chosen, catalogue, failure, accounts);
+    part = contractFields(chosen, catalogue, failure, accounts, draft?.lineCount(1) ?? 1);
     contractPart.replaceChildren(...part.nodes.filter(Boolean));
+    // the draft's quantities and billing account given back, then their amounts and total shown
+    if (draft?.restore()) contractPart.querySelector("input")?.dispatchEvent(new Event("input", { bubbles: true }));
   };
   contract.input.addEventListener("change", choose);
-  if (contract.input.value) choose();
 
   const all = () => [orderId, contract, title, description, ...siteFields, ...part.fields(), requestedStart, requestedEnd];
   const slot = errorSlot(all);
@@ -131,8 +135,12 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
     contractPart,
     h("fieldset", {}, h("legend", {}, "Dates souhaitées"), h("div", { className: "grid" }, requestedStart, requestedEnd)),
     button, result);
+  // what was typed kept while the tab lives: the account's own, forgotten once the order is issued and at sign-out
+  draft = keepDraft(form, draftKey(ctx.session.claims, "order"));
+  if (contract.input.value && !chosen) choose();  // the only contract, chosen already (the draft's drew its part)
 
-  let attempt = null;
+  // a sending a reload left without an answer: the same order sent again is the same request (its key, its issued_at)
+  let attempt = draft.attempt;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (button.disabled) return;  // a double click is not a second request
@@ -146,13 +154,18 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
     if (errors.length) return slot.show(errors);
     button.disabled = true;
     attempt = orderAttempt(attempt, content, () => crypto.randomUUID(), () => nowIsoIn(PARIS_ZONE));
+    draft.sending(attempt);
     try {
       const order = await ctx.call("receive_order", { body: orderBody(content, attempt), idempotencyKey: attempt.key });
       attempt = null;
+      draft.clear();
       result.textContent = `Commande ${order.order_id} émise à ${order.contractor_id}.`;
       ctx.go(orderHref(managerId, order.order_id));
     } catch (err) {
-      if (!keepsOrderAttempt(err.status)) attempt = null;
+      if (!keepsOrderAttempt(err.status)) {
+        attempt = null;
+        draft.sending(null);
+      }
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
     } finally {
       button.disabled = false;
@@ -164,11 +177,11 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
 // The contract's part of the form: its lot (when it has lots), its lines — the catalogue in force, a quantity
 // for each item, the amounts and the total as the platform computes them; typed lines when none is in force —
 // and its billing accounts. → {nodes, fields, read(values)}.
-function contractFields(contract, catalogue, failure, accounts) {
+function contractFields(contract, catalogue, failure, accounts, lineCount = 1) {
   const lots = lotOptions(contract);
   const lot = lots.length ? field({ name: "lot", label: "Lot (facultatif)", options: [{ value: "", label: "— aucun —" },
     ...lots] }) : null;
-  const lines = linesPart(catalogue, failure);
+  const lines = linesPart(catalogue, failure, lineCount);
   const billing = billingPart(contract, accounts);
   return {
     nodes: [lot ? h("div", { className: "grid" }, lot) : null, lines.node, billing.node],
@@ -177,10 +190,10 @@ function contractFields(contract, catalogue, failure, accounts) {
   };
 }
 
-function linesPart(catalogue, failure) {
+function linesPart(catalogue, failure, lineCount) {
   const items = catalogueItems(catalogue);
   if (!items.length) {  // no catalogue in force (or unreadable): the lines are typed, the platform checks them
-    const editor = linesEditor([{}]);
+    const editor = linesEditor(Array.from({ length: lineCount }, () => ({})));  // as many lines as the draft's
     const total = h("p", { className: "status", id: "order-total" });
     editor.box.addEventListener("input", () => {
       total.textContent = `Total HT : ${formatEuros(linesTotalCents(editor.read(formValues(editor.box)).lines))}`;

@@ -15,8 +15,9 @@ import { activeNodes, siteNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
   raiseOrderOptions, raiseSiteNode, raiseSiteOptions, raiseTarget } from "./sourcing_logic.mjs";
 import {
-  announce, dateField, definitionList, errorSlot, field, h, recorder, scrollFrame, suggestionOptions, table,
+  announce, dateField, definitionList, errorSlot, field, h, keepDraft, recorder, scrollFrame, suggestionOptions, table,
 } from "./ui.mjs";
+import { draftKey } from "./draft_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { linesEditor } from "./lines_editor.mjs";
 import { quoteContractSuggestions } from "./new_order_logic.mjs";
@@ -147,7 +148,8 @@ function requestForm(ctx) {
     if (chosen && options.length === 1 && !contract.input.value.trim()) contract.input.value = options[0].value;
   };
   contractor.node.addEventListener("change", suggestContracts);
-  contractor.ready.then(suggestContracts);
+  let draft = null;  // the form's draft (keepDraft, below): the contractor chosen once the picker is drawn
+  contractor.ready.then(() => draft?.restore()).then(suggestContracts);
   const fields = [
     field({ name: "quote_id", label: "Référence du devis", required: true, placeholder: "DEV-2026-0001" }),
     contractor.node,
@@ -170,7 +172,9 @@ function requestForm(ctx) {
   const form = h("form", { className: "card", id: "request-quote", "aria-labelledby": "request-title" },
     h("h2", { id: "request-title" }, "Demander un devis"), slot.node, h("div", { className: "grid" }, fields),
     h("button", { type: "submit" }, "Demander le devis"), result);
-  const send = recorder(ctx, "request_quote", { form });  // a double click asks once
+  // what was typed kept while the tab lives: the account's own, forgotten once the quote is requested and at sign-out
+  draft = keepDraft(form, draftKey(ctx.session.claims, "quote-request"));
+  const send = recorder(ctx, "request_quote", { form, draft });  // a double click asks once; a reload's sending too
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (send.busy) return;
@@ -182,6 +186,7 @@ function requestForm(ctx) {
     try {
       const sent = await send.send(body);
       if (sent.ignored) return;
+      draft.clear();
       const quote = sent.reply;
       result.textContent = `Devis ${quote.quote_id} demandé à ${partyLabel(await contractor.ready, quote.contractor_id)}.`;
       setTimeout(() => ctx.go(quoteHref(quote)), 500);
@@ -344,7 +349,13 @@ function submitForm(ctx, quote, refresh) {
     h("h2", { id: "submit-title" }, last ? "Réviser le devis (nouvelle version)" : "Répondre au devis"), slot.node,
     lines.box, lines.more, validUntil, h("button", { type: "submit" }, last ? "Remettre la révision" : "Remettre le devis"),
     result);
-  const send = recorder(ctx, "submit_quote", { form });  // a double click hands one version in
+  // what was typed kept while the tab lives, for this quote and the version it starts from (a version handed in
+  // meanwhile, from another tab, is a new form): the lines the draft holds drawn, then filled in
+  const draft = keepDraft(form, draftKey(ctx.session.claims, "quote-submit", quote.manager_id, quote.quote_id,
+    quote.current_version ?? 0));
+  lines.grow(draft.lineCount(1));
+  draft.restore();
+  const send = recorder(ctx, "submit_quote", { form, draft });  // a double click hands one version in
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (send.busy) return undefined;
@@ -357,6 +368,7 @@ function submitForm(ctx, quote, refresh) {
         const sent = await send.send({ manager_id: quote.manager_id, quote_id: quote.quote_id, lines: read,
           valid_until: valid });
         if (sent.ignored) return;
+        draft.clear();
         result.textContent = `Version ${sent.reply.current_version} remise.`;
         await new Promise((resolve) => { setTimeout(resolve, 500); });
         await refresh();
@@ -383,7 +395,9 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   }
   const order = view?.order ?? null;
   // B16: the client picked among the spaces of its contracts, a beneficiary's named so; typed when none is read
-  const known = await ctx.call("list_contracts").then((l) => l.contracts).catch(() => []);
+  const known = await ctx.call("list_contracts").then((l) => l.contracts)
+    .catch((err) => (err?.status === 401 ? null : []));
+  if (known === null) return undefined;  // the session expired: the sign-in is shown, no form drawn over it
   const client = raiseClientChoice(known, { managerId, order: view });
   // the only client is picked already, with its only contract (a contractor of one manager picks nothing)
   const clientField = client.options.length
@@ -437,6 +451,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     const id = raiseOrderId(orderField.input.value, orderOptions);
     if (id) orderField.input.value = id;
   });
+  let draft = null;  // the form's draft (keepDraft, below)
   const kindOf = (id) => client.options.find((o) => o.value === id)?.kind ?? (view?.mission ? "beneficiary" : "manager");
   let beneficiary = false;
   const missionsRead = latestOnly();  // a choice read for an earlier client is not drawn over a later one
@@ -463,6 +478,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     const wanted = view?.mission?.mission_id ?? (choices.length === 1 ? choices[0].value : "");
     missionField.input.replaceChildren(...[{ value: "", label: choices.length ? "— Choisir —" : "Aucune mission en cours" },
       ...choices].map((o) => h("option", { value: o.value, selected: o.value === wanted }, o.label)));
+    draft?.restore();  // the draft's mission, once its client's missions are offered
   };
   clientField.input.addEventListener("change", showKind);
   siteNode.input.addEventListener("change", () => {
@@ -487,8 +503,16 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     h("h2", { id: "raise-title" }, orderId ? `Travaux complémentaires sur ${orderId}` : "Votre devis"),
     slot.node, h("div", { className: "grid" }, fields), lines.box, lines.more, validUntil,
     h("button", { type: "submit" }, "Proposer le devis"), result);
-  showKind();
-  const send = recorder(ctx, "raise_quote", { form });  // a double click proposes it once
+  // what was typed kept while the tab lives, a raise from an order apart (keyed by it): there the client and the order
+  // are the route's, never the draft's; the rest typed over the prefill is given back. The client given back draws its
+  // kind (showKind, by its change), its mission once its missions are read.
+  const chosenBefore = clientField.input.value;
+  draft = keepDraft(form, draftKey(ctx.session.claims, "quote-raise", managerId, orderId),
+    { fixed: [managerId ? "manager_id" : null, orderId ? "order_id" : null].filter(Boolean) });
+  lines.grow(draft.lineCount(1));
+  draft.restore();
+  if (clientField.input.value === chosenBefore) showKind();
+  const send = recorder(ctx, "raise_quote", { form, draft });  // a double click proposes it once; a reload's sending too
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (send.busy) return undefined;
@@ -506,6 +530,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     try {
       const sent = await send.send(body);
       if (sent.ignored) return undefined;
+      draft.clear();
       const quote = sent.reply;
       result.textContent = `Devis ${quote.quote_id} proposé ${quote.client_kind === "beneficiary" ? "au bénéficiaire"
         : "au gestionnaire"} ${quote.manager_id}.`;

@@ -24,8 +24,10 @@ export function keepsRecordAttempt(status) {
 // One form's sending. `call(body, key)` sends (the app's ctx.call); `bodyOf(content, attempt)` is the body sent for an
 // attempt (its time put in). While a sending is on its way, `busy` is true and a second `send` sends nothing (it
 // answers { ignored: true }): the form's submit handler checks `busy` first and leaves the screen as it is.
-export function recording(call, { makeKey, now = () => null }) {
-  let attempt = null;
+// `initial`: an attempt left without an answer (a draft restored after a reload: keepDraft), `onAttempt(attempt)` told
+// of each attempt made or dropped (the draft keeps it).
+export function recording(call, { makeKey, now = () => null, initial = null, onAttempt = () => {} }) {
+  let attempt = initial;
   let busy = false;
   return {
     get busy() { return busy; },
@@ -33,11 +35,15 @@ export function recording(call, { makeKey, now = () => null }) {
     async send(content, bodyOf = (c) => c) {
       if (busy) return { ignored: true };
       attempt = recordAttempt(attempt, content, makeKey, now);
+      onAttempt(attempt);
       busy = true;
       try {
         return { reply: await call(bodyOf(content, attempt), attempt.key) };
       } catch (err) {
-        if (!keepsRecordAttempt(err?.status)) attempt = null;
+        if (!keepsRecordAttempt(err?.status)) {
+          attempt = null;
+          onAttempt(null);
+        }
         throw err;
       } finally {
         busy = false;

@@ -3,7 +3,9 @@
 import { NO_FILE_CHOSEN, barChart, barRows, constraintMessage, errorsByField, fieldOf, fileChosenText } from "./logic.mjs";
 import { recording } from "./record_logic.mjs";
 import { SCROLL_HINT, scrollRegionLabel, scrollView } from "./accessibility_logic.mjs";
-import { draftKeysToForget, draftOf, draftRestores, draftShown } from "./draft_logic.mjs";
+import {
+  draftAttempt, draftKeysToForget, draftLineCount, draftMissing, draftPending, draftRestores, draftShown, draftToSave,
+} from "./draft_logic.mjs";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -103,33 +105,107 @@ export function filePicker(input, { button = "Choisir un fichier" } = {}) {
 
 // A form that keeps what was typed while the tab lives (draft_logic.mjs): its draft under `key` (draftKey) put back
 // now, saved at each keystroke or choice; when something was put back, a note at the form's top says so with
-// « Vider le formulaire ». `clear()` once the form is sent (the draft forgotten).
-export function keepDraft(form, key) {
-  const controls = () => [...form.elements];
+// « Vider le formulaire ». Fields drawn later (a picker loaded late, a contract's lines, lines added) take their value
+// at `restore()`, which the screen calls once it has drawn them; a picker given back a choice changes (a `change`
+// event: what depends on it is drawn); a choice a picker no longer offers is told next to it (« n'est plus proposé »)
+// and kept in the draft while the picker stays unchosen. `fixed`: fields the screen decides (a prefill from an order),
+// never taken from the draft. `attempt`: the sending a reload interrupted without an answer, `sending(a)` keeps the
+// one under way (its Idempotency-Key reused for the same content). `lineCount(n)`: the lines the draft holds.
+// `clear()` once the form is sent and accepted (the draft forgotten).
+export function keepDraft(form, key, { fixed = [] } = {}) {
+  // a picker still loading (disabled, or offering nothing yet) is not drawn yet: its value waits
+  const drawn = (c) => c.tagName !== "SELECT" || (!c.disabled && [...c.options].some((o) => o.value));
+  const controls = () => [...form.elements].filter(drawn).map((c) => ({ name: c.name, type: c.type, value: c.value,
+    checked: c.checked, options: c.tagName === "SELECT" ? [...c.options].map((o) => o.value) : undefined }));
   let draft = null;
   try { draft = JSON.parse(sessionStorage.getItem(key) ?? "null"); } catch { draft = null; }
-  const shown = draftShown(draft, controls());
-  for (const [name, value] of draftRestores(draft, controls())) {
-    const control = form.elements.namedItem(name);
-    if (!control || control instanceof RadioNodeList) continue;
-    if (control.type === "checkbox") control.checked = value;
-    else control.value = value;
-  }
-  const save = () => { try { sessionStorage.setItem(key, JSON.stringify(draftOf(controls()))); } catch { /* full */ } };
+  if (draft && fixed.length) draft = Object.fromEntries(Object.entries(draft).filter(([name]) => !fixed.includes(name)));
+  let pending = draft ?? {};
+  const missing = {};
+  let attempt = draftAttempt(draft);
+  let cleared = false;
+  let quiet = false;  // the form emptied: its defaults are no draft
+  const save = () => {
+    if (cleared || quiet) return;
+    try {
+      sessionStorage.setItem(key, JSON.stringify(draftToSave(controls(), { pending, missing, attempt })));
+    } catch { /* full */ }
+  };
+  const missingNotes = [];
+  const tellMissing = (control, value) => {
+    missing[control.name] = value;
+    // in the picker's field, read with it (aria-describedby) until another choice is made
+    const note = h("span", { className: "hint draft-missing", id: nextId("draft-missing") },
+      `Votre brouillon indiquait « ${value} », qui n'est plus proposé ici : choisissez à nouveau.`);
+    missingNotes.push(note);
+    const described = control.getAttribute("aria-describedby") ?? "";
+    const wrap = control.closest(".field");
+    if (wrap) wrap.append(note);
+    else control.after(note);
+    control.setAttribute("aria-describedby", [described, note.id].filter(Boolean).join(" "));
+    control.addEventListener("change", () => {
+      delete missing[control.name];
+      note.remove();
+      if (described) control.setAttribute("aria-describedby", described);
+      else control.removeAttribute("aria-describedby");
+    }, { once: true });
+  };
+  const clearNotes = () => { note.remove(); for (const n of missingNotes.splice(0)) n.remove(); };
+  const clear = () => { cleared = true; sessionStorage.removeItem(key); clearNotes(); };
+  const note = h("p", { className: "hint draft-note", role: "status" }, "Votre saisie précédente a été reprise. ",
+    h("button", { type: "button", className: "secondary", onclick: () => {
+      sessionStorage.removeItem(key);
+      pending = {};
+      attempt = null;
+      for (const name of Object.keys(missing)) delete missing[name];
+      clearNotes();
+      form.reset();
+      quiet = true;  // what follows from the fields (a total, a contract's part) shown for the emptied form
+      for (const input of form.querySelectorAll("input, textarea")) input.dispatchEvent(new Event("input", { bubbles: true }));
+      for (const select of form.querySelectorAll("select")) select.dispatchEvent(new Event("change", { bubbles: true }));
+      quiet = false;
+    } }, "Vider le formulaire"));
+  const restore = () => {
+    if (cleared) return false;
+    const now = controls();
+    const shown = draftShown(pending, now);
+    const changed = [];
+    const given = draftRestores(pending, now);
+    for (const [name, value] of given) {
+      const control = form.elements.namedItem(name);
+      if (!control || control instanceof RadioNodeList) continue;
+      if (control.type === "checkbox") control.checked = value;
+      else if (control.value !== value) {
+        control.value = value;
+        if (control.tagName === "SELECT") changed.push(control);
+      }
+    }
+    for (const [name, value] of draftMissing(pending, now)) {
+      const control = form.elements.namedItem(name);
+      if (control && !(control instanceof RadioNodeList)) tellMissing(control, value);
+    }
+    pending = draftPending(pending, now);
+    if (shown && !note.isConnected) form.prepend(note);
+    // what depends on a choice given back is drawn (a contract's lines, a client's missions): their values then wait
+    for (const control of changed) control.dispatchEvent(new Event("change", { bubbles: true }));
+    return given.length > 0;  // something given back: the screen shows what follows from it (a total)
+  };
   form.addEventListener("input", save);
   form.addEventListener("change", save);
-  const clear = () => { sessionStorage.removeItem(key); note.remove(); };
-  const note = h("p", { className: "hint draft-note", role: "status" }, "Votre saisie précédente a été reprise. ",
-    h("button", { type: "button", className: "secondary", onclick: () => { clear(); form.reset(); } },
-      "Vider le formulaire"));
-  if (shown) form.prepend(note);
-  return { clear };
+  restore();
+  return {
+    clear, restore,
+    get attempt() { return attempt; },
+    sending(next) { attempt = next ?? null; save(); },
+    lineCount: (lines = 1) => draftLineCount(pending, lines),
+  };
 }
 
-// At sign-out: every form's draft forgotten (a shared computer keeps nothing of what was typed).
-export function forgetDrafts() {
+// The drafts to forget: at sign-out, all of them (a shared computer keeps nothing of what was typed); when an account
+// signs in (`keep`: its draftOwner), every other account's — an expired session's own drafts wait for it.
+export function forgetDrafts(keep = null) {
   const keys = Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.key(i));
-  for (const key of draftKeysToForget(keys)) sessionStorage.removeItem(key);
+  for (const key of draftKeysToForget(keys, keep)) sessionStorage.removeItem(key);
 }
 
 // The browser's own checks (required, type="email"…) told in French next to the field, not in the browser's
@@ -419,9 +495,11 @@ export function rightBoxes(choices, { ticked = [], legend = "Droits (aucune case
 // aria-disabled meanwhile. `now()` gives the attempt's time (occurred_at) once; `call(body, key)` defaults to ctx.call
 // of `functionName` with a JSON body (the PDF upload sends its multipart body instead).
 // → { busy, send(content, bodyOf) } (send answers { reply } or { ignored: true }, throws a refusal).
-export function recorder(ctx, functionName, { form = null, now = () => null,
+export function recorder(ctx, functionName, { form = null, now = () => null, draft = null,
   call = (body, idempotencyKey) => ctx.call(functionName, { body, idempotencyKey }) } = {}) {
-  const rec = recording(call, { makeKey: () => crypto.randomUUID(), now });
+  // a form keeping its draft (keepDraft): the sending a reload left unanswered is this one's first attempt
+  const rec = recording(call, { makeKey: () => crypto.randomUUID(), now, initial: draft?.attempt ?? null,
+    onAttempt: (attempt) => draft?.sending(attempt) });
   return {
     get busy() { return rec.busy; },
     async send(content, bodyOf) {

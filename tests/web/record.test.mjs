@@ -179,3 +179,26 @@ test("« Rattacher » confirmed twice, or again after « Annuler », attaches on
   sent[2].resolve({});
   await other;
 });
+
+test("a sending a reload left unanswered: its draft keeps the attempt, the same content sent again reuses its key", async () => {
+  const { sent, call } = platform();
+  const kept = [];
+  const rec = recording(call, { ...counters(), onAttempt: (a) => kept.push(a) });
+  const first = rec.send(RECEPTION, timed);
+  assert.equal(kept.at(-1).key, "key-1");  // told before the request leaves: the draft holds it if the page reloads
+  sent[0].reject(Object.assign(new Error("réseau"), { status: 0 }));
+  await assert.rejects(first);
+  // the page reloaded: a new form, its draft's attempt given back
+  const again = recording(call, { ...counters(), initial: kept.at(-1) });
+  const replay = again.send({ ...RECEPTION }, timed);
+  assert.deepEqual([sent[1].key, sent[1].body.occurred_at], ["key-1", "2026-03-05T10:00:00+01:00"]);
+  sent[1].resolve({ state: "received" });
+  await replay;
+  // another content after the reload is another request; a refusal drops the attempt (the draft forgets it)
+  const other = recording(call, { makeKey: () => "key-new", initial: kept.at(-1), onAttempt: (a) => kept.push(a) });
+  const changed = other.send({ ...RECEPTION, comment: "corrigé" }, timed);
+  assert.equal(sent[2].key, "key-new");
+  sent[2].reject(Object.assign(new Error("refusé"), { status: 422 }));
+  await assert.rejects(changed);
+  assert.equal(kept.at(-1), null);
+});
