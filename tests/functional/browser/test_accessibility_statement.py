@@ -118,3 +118,32 @@ def test_the_check_fails_on_a_moderate_finding_unless_the_allow_list_names_it_fo
     with pytest.raises(AssertionError) as failed:
         app.check(page, "autre-ecran", shot=False)
     assert '"region"' in str(failed.value)
+
+
+def test_the_check_fails_on_an_incomplete_result_nobody_reviewed(app, monkeypatch):
+    """axe's « incomplete » results are reviewed (axe_reviewed.json): a new kind — here a text over a gradient, whose
+    contrast axe cannot decide — fails app.check until an entry covers its rule, reasons and element."""
+    from tests.functional.browser import axe_policy
+
+    page = public_page(app)
+    page.goto(app.base + "/")
+    expect(page.get_by_label("Adresse e-mail")).to_be_focused()
+    # Given a paragraph over a gradient put into the sign-in (through the CSSOM, which the CSP allows)
+    page.evaluate("""() => {
+        const p = document.createElement('p');
+        p.id = 'degrade';
+        p.textContent = 'Texte sur un dégradé';
+        p.style.backgroundImage = 'linear-gradient(90deg, #ffffff, #0b5cad)';
+        document.querySelector('main h1').after(p);
+    }""")
+    with pytest.raises(AssertionError) as failed:
+        app.check(page, "connexion-degrade", shot=False)
+    assert "incomplete" in str(failed.value) and '"color-contrast"' in str(failed.value)
+    assert '"bgGradient"' in str(failed.value)
+    # an entry for another element does not cover it; one for this element and reason does
+    gradient = {"rule": "color-contrast", "reasons": ["bgGradient"], "why": "essai de la revue"}
+    monkeypatch.setattr(axe_policy, "reviewed", lambda: [{**gradient, "selector": "h1"}])
+    with pytest.raises(AssertionError):
+        app.check(page, "connexion-degrade", shot=False)
+    monkeypatch.setattr(axe_policy, "reviewed", lambda: [{**gradient, "selector": "#degrade"}])
+    app.check(page, "connexion-degrade", shot=False)
