@@ -50,9 +50,12 @@ export function statementSections(site, config) {
         + "annoncé.",
       `Seules des vérifications automatiques ont été faites : chaque écran visité par les parcours de test `
         + `automatisés est analysé par l'outil axe-core (version ${AXE_VERSION}), sans aucune erreur admise, `
-        + "quelle que soit sa gravité (critique, grave, modérée ou mineure) ; des parcours au clavier seul et le "
-        + "texte des messages de statut destinés aux technologies d'assistance sont aussi vérifiés "
-        + "automatiquement. Un outil automatique ne couvre qu'une partie des critères du RGAA.",
+        + "quelle que soit sa gravité (critique, grave, modérée ou mineure) ; ce qu'il ne peut pas trancher "
+        + "(résultats « incomplets ») a été relu un à un, et tout nouveau cas fait échouer les tests. Des parcours "
+        + "au clavier seul, le texte des messages de statut destinés aux technologies d'assistance, la visibilité "
+        + "du focus de chaque élément atteint par la touche Tab, l'espacement du texte, le texte agrandi à 200 % et "
+        + "l'affichage sur 320 pixels de large sont aussi vérifiés automatiquement. Un outil automatique ne couvre "
+        + "qu'une partie des critères du RGAA.",
       "Aucun test n'a été fait avec un lecteur d'écran réel (NVDA, JAWS, VoiceOver, TalkBack), ni sur un iPhone, "
         + "un iPad ou un téléphone Android réels, ni par un expert en accessibilité."] },
     { heading: "Contenus non accessibles", paragraphs: [
@@ -73,8 +76,8 @@ export function statementSections(site, config) {
       { heading: "Environnement de test", paragraphs: [
         "Les vérifications automatiques ont été faites dans les navigateurs suivants, sans technologie "
           + "d'assistance :"], items: [
-        "Chromium (Playwright), sur ordinateur (1280 px) et en simulation de téléphone (375 px) et de tablette "
-          + "(768 px) ;",
+        "Chromium (Playwright), sur ordinateur (1280 px) et en simulation de téléphone (320 et 375 px) et de "
+          + "tablette (768 px) ;",
         "Firefox ESR (WebDriver BiDi) ;",
         "WebKitGTK, le moteur de Safari, sous Linux (pas Safari lui-même)."] },
       { heading: "Outils pour évaluer l'accessibilité", items: [

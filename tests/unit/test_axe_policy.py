@@ -67,3 +67,51 @@ def test_no_engine_filters_axe_by_impact(checker, policy):
     source = (BROWSER / checker).read_text(encoding="utf-8")
     assert policy in source, f"{checker} does not go through the allow-list"
     assert not re.search(r"""['"](serious|critical|moderate|minor)['"]""", source), f"{checker} keeps only some impacts"
+
+
+# axe's « incomplete » results: App.check fails on any kind no reviewed entry covers (axe_reviewed.json)
+REVIEWED = [{"rule": "color-contrast", "reasons": ["bgImage"], "selector": "select", "why": "essai"}]
+
+
+def _doubt(rule="color-contrast", reasons=("bgImage",), matches=(0,)):
+    return {"id": rule, "help": "", "target": "#f", "html": "<select>", "reasons": list(reasons),
+            "matches": list(matches)}
+
+
+def test_an_incomplete_result_passes_only_when_a_reviewed_entry_covers_its_rule_reasons_and_element():
+    assert axe_policy.unreviewed([_doubt()], REVIEWED) == []
+    other_element, other_reason, other_rule = _doubt(matches=()), _doubt(reasons=("bgOverlap",)), _doubt("aria-valid")
+    assert axe_policy.unreviewed([other_element, other_reason, other_rule], REVIEWED) == [
+        other_element, other_reason, other_rule]
+    assert axe_policy.unreviewed([_doubt()], []) == [_doubt()]
+
+
+def _reviewed_section() -> str:
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("## Incomplete results reviewed")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else len(text)]
+
+
+def test_each_reviewed_entry_is_a_real_rule_with_its_reasons_element_and_why_and_documented():
+    rules = AXE_SOURCE.read_text(encoding="utf-8")
+    section = _reviewed_section()
+    entries = axe_policy.reviewed()
+    assert entries, "the review found kinds of incomplete results: they are listed"
+    for entry in entries:
+        assert set(entry) == {"rule", "reasons", "selector", "why"}, entry
+        assert entry["reasons"] == sorted(set(entry["reasons"])) and all(entry["reasons"]), entry
+        assert entry["selector"].strip() and entry["selector"] != "*", entry
+        assert len(entry["why"]) > 40, entry
+        assert f'id:"{entry["rule"]}"' in rules, f"{entry['rule']} is not a rule of axe-core"
+        row = f"| `{entry['rule']}` | {', '.join(entry['reasons'])} | `{entry['selector']}` |"
+        assert row in section, f"docs/accessibility.md does not list {row}"
+    listed = re.findall(r"^\| `([a-z0-9-]+)` \| ([^|]+) \| `([^`]+)` \|", section, flags=re.MULTILINE)
+    assert sorted((r, s.strip(), sel) for r, s, sel in listed) == sorted(
+        (e["rule"], ", ".join(e["reasons"]), e["selector"]) for e in entries)
+
+
+def test_chromium_checks_the_incomplete_results_against_the_review():
+    source = (BROWSER / "conftest.py").read_text(encoding="utf-8")
+    assert "axe_policy.AXE_RUN_WITH_INCOMPLETE_JS" in source and "axe_policy.unreviewed(" in source
+    assert "'incomplete'" in axe_policy.AXE_RUN_WITH_INCOMPLETE_JS

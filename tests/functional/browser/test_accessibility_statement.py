@@ -118,3 +118,68 @@ def test_the_check_fails_on_a_moderate_finding_unless_the_allow_list_names_it_fo
     with pytest.raises(AssertionError) as failed:
         app.check(page, "autre-ecran", shot=False)
     assert '"region"' in str(failed.value)
+
+
+def test_the_check_fails_on_an_incomplete_result_nobody_reviewed(app, monkeypatch):
+    """axe's « incomplete » results are reviewed (axe_reviewed.json): a new kind — here a text over a gradient, whose
+    contrast axe cannot decide — fails app.check until an entry covers its rule, reasons and element."""
+    from tests.functional.browser import axe_policy
+    from tests.functional.browser import conftest as browser_conftest
+
+    monkeypatch.setattr(browser_conftest, "INCOMPLETE_LOG", None)  # enforced, even in a collecting run
+    page = public_page(app)
+    page.goto(app.base + "/")
+    expect(page.get_by_label("Adresse e-mail")).to_be_focused()
+    # Given a paragraph over a gradient put into the sign-in (through the CSSOM, which the CSP allows)
+    page.evaluate("""() => {
+        const p = document.createElement('p');
+        p.id = 'degrade';
+        p.textContent = 'Texte sur un dégradé';
+        p.style.backgroundImage = 'linear-gradient(90deg, #ffffff, #0b5cad)';
+        document.querySelector('main h1').after(p);
+    }""")
+    with pytest.raises(AssertionError) as failed:
+        app.check(page, "connexion-degrade", shot=False)
+    assert "incomplete" in str(failed.value) and '"color-contrast"' in str(failed.value)
+    assert '"bgGradient"' in str(failed.value)
+    # an entry for another element does not cover it; one for this element and reason does
+    gradient = {"rule": "color-contrast", "reasons": ["bgGradient"], "why": "essai de la revue"}
+    monkeypatch.setattr(axe_policy, "reviewed", lambda: [{**gradient, "selector": "h1"}])
+    with pytest.raises(AssertionError):
+        app.check(page, "connexion-degrade", shot=False)
+    monkeypatch.setattr(axe_policy, "reviewed", lambda: [{**gradient, "selector": "#degrade"}])
+    app.check(page, "connexion-degrade", shot=False)
+
+
+def test_the_theme_10_probes_find_a_focus_without_ring_and_text_cut_off_or_past_the_edge(app):
+    """The probes test_small_screens.py runs (devtools/a11y_probes.py) can fail: on the public statement, clean at
+    first, then with the focus ring taken away, a box just the size of its text that hides its overflow (cut once the
+    text is spaced or doubled) and a block 400 px wide (past the edge at 320 px)."""
+    from devtools import a11y_probes
+
+    page = public_page(app)
+    page.goto(app.base + "/#/accessibilite")
+    expect(page.get_by_role("heading", name="Déclaration d'accessibilité", level=1)).to_be_visible()
+    clean = {"focus": [], "text_spacing": [], "text_200": [], "reflow_320": []}
+    assert a11y_probes.theme_10(page, "declaration-accessibilite") == clean
+    page.evaluate("""() => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(':focus-visible { outline: none !important; } '
+          + '#boite { overflow: hidden; display: inline-block; white-space: normal; } #large { width: 400px; }');
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        const box = document.createElement('div');
+        box.id = 'boite';
+        box.textContent = 'Texte juste à sa taille';
+        const wide = document.createElement('div');
+        wide.id = 'large';
+        wide.textContent = 'Bloc de 400 pixels';
+        document.querySelector('main h1').after(box, wide);
+        const r = box.getBoundingClientRect();
+        box.style.width = `${Math.ceil(r.width)}px`;
+        box.style.height = `${Math.ceil(r.height)}px`;
+    }""")
+    found = a11y_probes.theme_10(page, "declaration-accessibilite")
+    assert any("no focus indicator" in fault for fault in found["focus"]), found
+    assert any("Texte juste à sa taille" in fault for fault in found["text_spacing"]), found
+    assert any("Texte juste à sa taille" in fault for fault in found["text_200"]), found
+    assert any("div#large" in fault for fault in found["reflow_320"]), found

@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from devtools import seed
+from devtools import a11y_probes, seed
 from shared.service.sourcing import missions
 from tests.builders import issue_order_body
 from tests.functional.browser.conftest import PASSWORD
@@ -126,6 +126,15 @@ def scrolls_by_keyboard(page, where: str) -> None:
     expect(frame).to_have_class(re.compile(r"\bmore-before\b"))
 
 
+def theme_10(page, screen: str) -> None:
+    """RGAA theme 10 beyond axe, on one daily screen per role (a few seconds each: not on every screen; the others
+    by devtools/a11y_walk.py): each element Tab reaches shows a focus ring of 3:1 against its surroundings, uncut
+    (10.7); nothing cut off nor past the screen's edge with WCAG 1.4.12's text spacing (10.12), with the text alone at
+    200 % (10.4), at 320 px wide (10.11) — a data table scrolling in its own frame apart (devtools/a11y_probes.py)."""
+    found = a11y_probes.theme_10(page, screen)
+    assert found == {"focus": [], "text_spacing": [], "text_200": [], "reflow_320": []}, f"{screen}: {found}"
+
+
 def menu_link(page, name: str):
     """A link of the main menu on the phone: « Menu » opened first (it folds the links), then the link."""
     toggle = page.get_by_role("button", name="Menu")
@@ -226,6 +235,7 @@ def test_contractor_on_a_phone_follows_its_orders_declares_execution_lines_and_u
     expect(page.get_by_role("heading", name="Mes commandes")).to_be_visible()
     expect(page.locator("tr[data-order='BC-S1']")).to_be_visible()
     fits(app, page, "Mes commandes")
+    theme_10(page, "Mes commandes")
     order_card(page, "BC-S1")
     compact_menu(page)
     app.check(page, "telephone-prestataire-commandes")  # axe-core, and the screenshot of docs/web-app.md
@@ -295,6 +305,7 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     page.get_by_role("link", name="BC-S2").tap()
     expect(page.locator("#reception")).to_be_visible()
     fits(app, page, "commande à réceptionner")
+    theme_10(page, "commande à réceptionner")
     # its reception's lines, invoices and history are cards: nothing scrolls sideways there any more
     row_card(page, "tr[data-line='L1']", "Réception")
     row_card(page, "table[aria-label='Historique'] tbody tr", "Date")
@@ -330,6 +341,7 @@ def test_titulaire_on_a_phone_records_its_timesheet(app, platform, clean_firesto
     expect(page.locator("#timesheet")).to_be_visible()
     expect(page.get_by_role("table", name="Jours par jalon")).to_be_visible()
     fits(app, page, "feuille de temps")
+    theme_10(page, "feuille de temps")
     scroll_frames(page, "feuille de temps")
     # a date typed on a phone: jj/mm/aaaa needs « / », which an iPhone's number pad (inputmode numeric) does not have
     sheet = page.locator("#timesheet")
@@ -356,6 +368,7 @@ def test_beneficiary_on_a_phone_reads_its_needs_ranking_as_cards(app, platform, 
     card = ranking.locator("tr[data-professional]").first
     expect(card).to_be_visible(timeout=30000)
     fits(app, page, "besoin (classement)")
+    theme_10(page, "besoin (classement)")
     assert scroll_frames(page, "besoin (classement)") == 0, "the ranking scrolls sideways in its frame on a phone"
     score = card.locator("td[data-label='Score']")
     assert score.evaluate("td => getComputedStyle(td, '::before').content") == '"Score"'
@@ -403,6 +416,7 @@ def test_purchasing_body_on_a_phone_reads_its_monthly_volume_as_a_bar_list(app, 
     label_size = rows.locator(".chart-row-label").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert label_size >= 14, f"the month's label at {label_size} px on a phone"
     fits(app, page, "rapport de la centrale d'achat")
+    theme_10(page, "rapport de la centrale d'achat")
     app.check(page, "telephone-centrale-rapport", shot=False)
     # on a wide screen the SVG chart is back and the list is not displayed (one of them for a screen reader)
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -445,3 +459,20 @@ def test_beneficiary_on_a_phone_reads_its_missions_milestones_as_cards(app, plat
     page.set_viewport_size({"width": 1280, "height": 800})
     expect(milestones.get_by_role("columnheader", name="Échéance")).to_be_visible()
     assert milestones.evaluate("t => getComputedStyle(t).display") == "table"
+
+
+def test_operator_on_a_phone_reads_its_account_requests_and_its_directory(app, platform, clean_firestore):
+    """The operator's daily screens on a phone: « Demandes de compte » (where it lands) and « Annuaire » (the
+    parties): they fit, and pass RGAA theme 10's focus, text spacing, text at 200 % and 320 px (theme_10)."""
+    name_parties(clean_firestore)
+    page = on_phone(app, "operator")
+    expect(page.get_by_role("heading", name="Demandes de compte", level=1)).to_be_visible()
+    fits(app, page, "demandes de compte")
+    theme_10(page, "demandes de compte")
+    app.check(page, "telephone-operateur-demandes", shot=False)
+    menu_link(page, "Annuaire").tap()
+    expect(page.get_by_role("heading", name="Annuaire des parties", level=1)).to_be_visible()
+    app.settle(page)
+    fits(app, page, "annuaire")
+    theme_10(page, "annuaire")
+    app.check(page, "telephone-operateur-annuaire", shot=False)
