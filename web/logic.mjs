@@ -1,6 +1,6 @@
 // Pure logic of the web application: no DOM, no network — tested with `node --test`
 // (tests/web/logic.test.mjs). app.js wires it to the page.
-import { partyLabel, titleLabel } from "./names_logic.mjs";
+import { nameText, partyLabel, titleLabel } from "./names_logic.mjs";
 import { TERRITORIES, TERRITORY_CODES } from "./territories.mjs";
 
 export const STATE_LABELS = Object.freeze({
@@ -1035,14 +1035,14 @@ export function termsVersionsView(view, { signed = "conditions de la signature d
   };
 }
 
-// A9: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is (« Nom (identifiant) » when its name is
-// known: the beneficiary's own, the purchasing body's list of beneficiaries), under which framework contract, and its
-// penalty terms versions as a contract's are shown.
+// A9: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is (its name when known, nameText: the
+// beneficiary's own, the purchasing body's list of beneficiaries), under which framework contract, and its penalty
+// terms versions as a contract's are shown.
 export function agreementTermsView(agreement, beneficiaryName = null) {
   const id = agreement?.beneficiary_id;
   const name = typeof beneficiaryName === "string" ? beneficiaryName.trim() : "";
   return {
-    beneficiary: id ? (name && name !== id ? `${name} (${id})` : id) : "—", contract: agreement?.contract_id ?? "—",
+    beneficiary: id ? nameText(name, id) : "—", contract: agreement?.contract_id ?? "—",
     empty: "Aucune version : les conditions de la convention à sa signature s'appliquent.",
     ...termsVersionsView(agreement?.penalty_terms_versions, { signed: "conditions de la convention à sa signature" }),
   };

@@ -45,11 +45,11 @@ export function forget() {
   cached = null;
 }
 
-// A list cell's content: the party's name, its id below as secondary text (partyCell).
+// A list cell's content: the party's name, its id in the tooltip (partyCell: names_logic.mjs's one rule), « Nom
+// (identifiant) » for homonyms, the id alone when no name is known.
 export function partyNodes(names, id) {
   const cell = partyCell(names, id);
-  return [h("span", { className: "party-name" }, cell.name),
-    cell.id ? h("div", { className: "sub party-id" }, cell.id) : null];
+  return [h("span", { className: "party-name", title: cell.title }, cell.name)];
 }
 
 // A form's picker of the caller's parties of `kind` ("contractors", "clients") from a directory already read

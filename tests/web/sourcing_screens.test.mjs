@@ -34,10 +34,10 @@ test("the penalties picker names the titulaire once when its registered name alr
     { manager_id: "ben-lyon", contractor_id: "ctr-titulaire", contractor_name: "Titulaire de l’accord-cadre (démo)" },
     { manager_id: "ben-lyon", contractor_id: "ctr-acme", contractor_name: "ACME" }]);
   assert.deepEqual(penaltyContractorOptions({ titulaire_id: "ctr-titulaire" }, [{ contractor_id: "ctr-acme" }], names), [
-    { value: "ctr-titulaire", label: "Titulaire de l’accord-cadre (démo) (ctr-titulaire)" },
-    { value: "ctr-acme", label: "ACME (ctr-acme, commandes de vos missions)" }]);
+    { value: "ctr-titulaire", label: "Titulaire de l’accord-cadre (démo)" },
+    { value: "ctr-acme", label: "ACME (commandes de vos missions)" }]);
   assert.equal(penaltyContractorOptions({ titulaire_id: "ctr-acme" }, [], names)[0].label,
-    "ACME (ctr-acme, titulaire de l'accord-cadre)");
+    "ACME (titulaire de l'accord-cadre)");
 });
 
 test("a candidate's criteria are listed by their weight in the ranking, the highest first, weight shown", () => {
