@@ -200,8 +200,12 @@ export function raiseClientChoice(contracts, { managerId = "", order = null } = 
   const label = order ? orderClientLabel("contractor", order)
     : rows.length ? clientColumnLabel("contractor", rows) : "Gestionnaire ou bénéficiaire";
   const names = directoryFromContracts(contracts);  // each row names its space (client_name)
+  // the role after each name only when the clients are of both kinds: a field named « Gestionnaire » (or
+  // « Bénéficiaire ») says it already — « Rhône Habitat (démo) (gestionnaire) » was cut at 375 px
+  const mixed = new Set(rows.map((r) => r.client_kind)).size > 1;
   const options = rows.map((r) => ({ value: r.manager_id, kind: r.client_kind,
-    label: namedChoice(names, r.manager_id, r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire") }));
+    label: mixed ? namedChoice(names, r.manager_id, r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire")
+      : nameText(nameOf(names, r.manager_id), r.manager_id, { homonym: homonymIn(names, r.manager_id) }) }));
   const contractsOf = (id) => [...new Set((contracts ?? []).filter((c) => c?.manager_id === id)
     .map((c) => c.contract_id))];
   const chosen = managerId || (options.length === 1 ? options[0].value : "");

@@ -45,7 +45,7 @@ test("« Demander un devis »: « Marché » suggests the chosen contractor's co
   assert.deepEqual(quoteContractSuggestions(contracts, ""), contractOptions(contracts));
   // ACME chosen: its contract only — not Volta's, which the platform would refuse (« n'est pas attribué »)
   assert.deepEqual(quoteContractSuggestions(contracts, " ctr-acme "), [{ value: "AC-2026-017",
-    label: "AC-2026-017 — ACME Maintenance, du 01/01/2026 au 31/12/2029" }]);
+    label: "AC-2026-017 — ACME Maintenance" }]);
   // a contractor with none: none suggested (any id may still be typed)
   assert.deepEqual(quoteContractSuggestions(contracts, "ctr-autre"), []);
   assert.deepEqual(quoteContractSuggestions(null, "ctr-acme"), []);

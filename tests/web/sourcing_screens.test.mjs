@@ -190,7 +190,11 @@ test("B16: the titulaire picks the client of its quote among its contracts' spac
   const onMission = raiseClientChoice([], { managerId: "ben-metropole", order: { mission: { mission_id: "M-1" } } });
   assert.equal(onMission.label, "Bénéficiaire");
   assert.equal(onMission.chosen, "ben-metropole");
-  assert.deepEqual(onMission.options.map((o) => o.label), ["ben-metropole (bénéficiaire)"]);
+  // the field « Bénéficiaire » says the role: not repeated after each option (cut on a phone otherwise)
+  assert.deepEqual(onMission.options.map((o) => o.label), ["ben-metropole"]);
+  const named = raiseClientChoice([{ manager_id: "mgr-rhone", contract_id: "AC-1", client_kind: "manager",
+    client_name: "Rhône Habitat (démo)" }]);
+  assert.deepEqual([named.label, named.options.map((o) => o.label)], ["Gestionnaire", ["Rhône Habitat (démo)"]]);
   // nothing read and nothing given: nobody is assumed to be a manager
   const unknown = raiseClientChoice(null);
   assert.deepEqual([unknown.label, unknown.options], ["Gestionnaire ou bénéficiaire", []]);
