@@ -82,7 +82,8 @@ export async function renderCatalogue(ctx, managerId, contractId, notice = null)
     h("h2", {}, "Prestations de la version en vigueur"),
     table(["Code", "Libellé", "Unité", "Prix unitaire HT", "TVA"], items.map((i) => h("tr", {}, h("td", {}, i.code),
       h("td", {}, i.label), h("td", {}, i.unit), h("td", { className: "num" }, formatEuros(i.unit_price_cents)),
-      h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation." }),
+      h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation.",
+      cards: { headings: [0, 1] } }),  // on a phone each item a card: its code and label, then unit, price, VAT
     imports,
     h("h2", {}, "Pénalités du marché"),
     contract.failed ? errorBox(messagesOf(contract.failed)) : penaltyTerms(termsVersionsView(

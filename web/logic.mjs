@@ -638,6 +638,17 @@ export function penaltyLineOrder(line, titles = {}) {
   return { orderId: line.order_id, orderLabel: titleLabel(titles?.[line.order_id], line.order_id) };
 }
 
+// A9 statement's columns, and how each reads on a phone where each day of penalty is a card (table.cards): `label`
+// its data-label, the column's name before its value; `stacked` read across the card under its name — « Délai », its
+// order and its causes, which a 8 rem column squeezed one word a line —; the manager's decision across the card
+// without a name of its own, its fields « Décision » and « Motif » saying it (it read « Décision » twice).
+export function penaltyColumns(manager) {
+  return [{ header: "Date", label: "Date" }, { header: "Délai", label: "Délai", stacked: true },
+    { header: "Jour", label: "Jour", num: true }, { header: "Montant", label: "Montant", num: true },
+    { header: "Statut", label: "Statut" }, { header: "Motif", label: "Motif" },
+    ...(manager ? [{ header: "Décision", label: null, stacked: true }] : [])];
+}
+
 // A9 at volume: a pooled day near a month's end has ~30 orders behind it. The screen says how many, shows the first
 // CAUSES_SHOWN, and puts the others behind « Voir les N autres » (a <details>); never one alone behind it — up to
 // CAUSES_SHOWN + 1 all are shown. The CSV keeps every message (get_penalty_statement?format=csv).
@@ -1161,6 +1172,13 @@ export function fileChosenText(files) {
   const list = [...(files ?? [])];
   if (!list.length) return NO_FILE_CHOSEN;
   return list.length === 1 ? list[0].name : `${plural(list.length, "fichier choisi", "fichiers choisis")}`;
+}
+
+// A table read as cards on a phone (table.cards in style.css, docs/web-app.md « Sur un téléphone »): each cell's
+// `data-label`, its column's name written before its value. The columns in `headings` (indexes: a person's name and
+// e-mail, an item's code and label, a row's buttons) read across the card without a label. → [label | null]
+export function cardLabels(headers, { headings = [0] } = {}) {
+  return (headers ?? []).map((name, i) => (headings.includes(i) || !name ? null : name));
 }
 
 // A count as French writes it (the plural from two on): « 1 ligne », « 3 lignes » (`many` when the plural is not `one` + s: « 2 journaux
