@@ -144,10 +144,14 @@ export function siteText(site, nodes = []) {
   return node?.label || `Élément ${site.node_id} du patrimoine`;
 }
 
-// An order's facts that only its contractor reads: « Dernière séquence », the last sequence number the platform
-// applied from its ERP (its connector numbers the next report from it); nothing for the client.
+// An order's facts that only its contractor reads: the number of the last execution report the platform applied
+// (its last sequence, A3 ordering — sent by its connector or by this app: the next one is numbered from it), in words
+// its staff reads — « Dernier compte rendu d'exécution enregistré : n° 7 », « aucun » before the first; nothing for
+// the client.
 export function sequenceFacts(order, role) {
-  return role === "contractor" ? [["Dernière séquence appliquée (connecteur)", String(order?.last_sequence ?? 0)]] : [];
+  const last = Number(order?.last_sequence ?? 0);
+  return role === "contractor" ? [["Dernier compte rendu d'exécution enregistré", last > 0 ? `n° ${last}` : "aucun"]]
+    : [];
 }
 
 // "2026-03-03T09:00" (a local time, parseFrenchDateTime's) and the offset of that local time east of

@@ -388,7 +388,7 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     # the coverage screen shows the tree in force, and the order on a site it does not hold as an orphan
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Arbre du patrimoine importéoui")
-    expect(facts).to_contain_text("Nœuds du patrimoine3")
+    expect(facts).to_contain_text("Éléments du patrimoine3")
     expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-IMP-1']")).to_be_visible()
 
     # A catalogue with one bad line: refused at that line and column, nothing recorded; then corrected
