@@ -122,7 +122,7 @@ function statementView(ctx, st, manager, params, reload, names) {
       h("dd", {}, formatEuros(v))])),
     csv,
     table(columns.map((c) => c.header), rows,
-      { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci.", className: "cards" }));
+      { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci.", className: "cards penalty-lines" }));
 }
 
 const orderHref = (st, orderId) => `#/orders/${encodeURIComponent(st.tenant_id)}/${encodeURIComponent(orderId)}`;

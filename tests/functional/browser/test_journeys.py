@@ -145,7 +145,9 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     page.get_by_role("link", name="BC-W2").click()
     expect(page.get_by_role("table", name="Historique")).to_contain_text("Commande prise en compte")
     expect(page.locator(".facts")).to_contain_text("Plomberie Essai")
+    expect(page.locator(".facts")).not_to_contain_text("(ctr-test)")  # its id in no fact: its name alone
     expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai")
+    expect(page.locator(".facts")).not_to_contain_text("(mgr-test)")
     # The order screen follows it too: the contractor's next report shows without a reload
     expect(page.locator("#order-live[data-live='live']")).to_contain_text("en direct", timeout=15000)
     contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W2", "sequence": 2,
@@ -231,7 +233,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     first.get_by_label("Décision", exact=True).select_option("waive")
     first.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("tr[data-entry]").first).to_contain_text("remise")
-    expect(page.locator("#statement-title")).to_contain_text("Plomberie Essai")
+    expect(page.locator("#statement-title")).to_have_text(re.compile(r" — Plomberie Essai$"))
     app.check(page, "gestionnaire-penalites")
 
     # Contracts and catalogue versions, penalty terms versions (A9), property coverage; who set a version is named
@@ -535,6 +537,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
         ["Tous les sites", "Résidence Les Tilleuls — LYON"])
     page.get_by_role("link", name="BC-C1").click()
     expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai")
+    expect(page.locator(".facts")).not_to_contain_text("(mgr-test)")
 
     # Only the moves of a new order, and acknowledging asks for nothing but the event
     moves = page.get_by_role("group", name="Actions possibles").get_by_role("button")
@@ -683,6 +686,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.locator("tr[data-quote='DV-C1'] td.party")).to_contain_text("Rhône Habitat Essai")
     page.get_by_role("link", name="DV-C1").click()
     expect(page.locator(".facts")).to_contain_text("Plomberie Essai")
+    expect(page.locator(".facts")).not_to_contain_text("(ctr-test)")  # its id in no fact: its name alone
     page.get_by_label("Ligne 1 : code").fill("PLB-010")
     page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
     page.get_by_label("Ligne 1 : quantité").fill("1")
@@ -1123,6 +1127,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
     # its own name, its id in parentheses (B1 parties), and the kinds by their French labels
     expect(page.locator("#agreement-terms .facts")).to_contain_text("Métropole de démonstration")
+    expect(page.locator("#agreement-terms .facts")).not_to_contain_text("(ben-metropole-demo)")
     expect(page.locator("#agreement-terms")).to_contain_text(
         "Proposition de profils pour une recherche (D4) : délai de 5")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")

@@ -449,9 +449,8 @@ def test_manager_on_a_phone_decides_a_day_of_penalty_and_reads_a_catalogue_as_ca
     sideways; a contract's catalogue items as cards too; the « Prestataire » picker by name, within the screen."""
     name_parties(clean_firestore)
     manager, contractor = Erp(platform, "manager", "mgr-test"), Erp(platform, "contractor", "ctr-test")
-    catalogue(platform, manager)
     issued = (dt.datetime.now(dt.UTC) - dt.timedelta(days=6)).isoformat()
-    for i in range(1, 5):  # four reports sent 30 hours late the same day: one pooled P1 day, four causes
+    for i in range(1, 7):  # six reports sent 30 hours late: pooled P1 days of six causes, three behind « Voir les 3 autres »
         order_id = f"BC-P{i}"
         assert manager.post("receive_order", issue_order_body(
             order_id, title=f"Remplacement du robinet de puisage du local poubelles, bâtiment {i}",
@@ -461,6 +460,7 @@ def test_manager_on_a_phone_decides_a_day_of_penalty_and_reads_a_catalogue_as_ca
                                                     - dt.timedelta(hours=30)).isoformat(),
                                                     "event": {"label": "Commande prise en compte"}})
         assert late.status_code == 200, late.text
+    catalogue(platform, manager)  # after the orders: their lines are not in it
     page = on_phone(app, "manager")
     menu_link(page, "Pénalités").tap()
     picker = page.get_by_label("Prestataire", exact=True)
