@@ -750,7 +750,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # — its only client chosen already and the month's statement shown, nothing typed
     page.get_by_role("link", name="Pénalités").click()
     expect(page.get_by_label("Gestionnaire", exact=True)).to_have_value("mgr-test")
-    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Plomberie Essai \(ctr-test\)"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* — Plomberie Essai$"))).to_be_visible()
     app.check(page, "prestataire-penalites")
     expect(page.locator("#announcer")).to_have_text(re.compile(r"^Relevé .* affiché ci-dessous\.$"))
     # the next screen does not keep the sentence, to be found at its end by a screen reader's reading cursor
@@ -1121,7 +1121,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # its contractor chosen among those it can ask about: its agreement's titulaire, already chosen and read
     expect(page.get_by_role("combobox", name="Prestataire")).to_have_value("ctr-titulaire")
     # (by its name: the titulaire of its agreement's contract, A1/B1 parties by name)
-    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Titulaire de l'accord-cadre \(ctr-titulaire\)"))
+    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Titulaire de l'accord-cadre$"))
            ).to_be_visible()
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
@@ -1340,9 +1340,9 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("button", name="Afficher la convention")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
-    # the beneficiary by its name, its id in parentheses (B1 parties)
-    expect(page.locator("#agreement-terms .facts")).to_contain_text(
-        f"{seed.BENEFICIARY['name']} ({seed.BENEFICIARY['beneficiary_id']})")
+    # the beneficiary by its name alone, its id in no fact (B1 parties)
+    expect(page.locator("#agreement-terms .facts")).to_contain_text(seed.BENEFICIARY["name"])
+    expect(page.locator("#agreement-terms .facts")).not_to_contain_text(f"({seed.BENEFICIARY['beneficiary_id']})")
     versions = page.get_by_role("table", name="Versions des pénalités")
     expect(versions.locator("tbody tr")).to_have_count(1)
     expect(versions).to_contain_text("à venir")
