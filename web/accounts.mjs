@@ -35,7 +35,9 @@ function accountTable(rows, { label, actions = null, clock = null }) {
       h("td", {}, v.rights), h("td", {}, h("span", { className: v.disabled ? "badge late" : "badge ok" }, v.status)),
       h("td", {}, v.password), h("td", {}, v.created), h("td", {}, v.updated),
       actions ? h("td", {}, actions(row)) : null);
-  }), { label, empty: "Aucun compte pour l'instant." });
+  }), { label, empty: "Aucun compte pour l'instant.",
+    // on a phone each person a card: its name and e-mail, then each column's name before its value, its buttons across
+    cards: { headings: actions ? [0, headers.length] : [0] } });
 }
 
 // --- the operator's « Comptes » ----------------------------------------------------------------

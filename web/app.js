@@ -24,7 +24,7 @@ import * as newOrder from "./new_order.mjs";
 import * as messageLog from "./message_log.mjs";
 import { follow } from "./live.mjs";
 import * as names from "./names.mjs";
-import { EMPTY_DIRECTORY, whoLabel } from "./names_logic.mjs";
+import { EMPTY_DIRECTORY, whoLabel, whoTitle } from "./names_logic.mjs";
 import * as accessibility from "./accessibility.mjs";
 import { ROUTE as ACCESSIBILITY_ROUTE } from "./accessibility_logic.mjs";
 
@@ -213,14 +213,19 @@ function mainMenu(items) {
   return nav;
 }
 
-// Who is signed in: the role and the party's own name with its id (« Gestionnaire — Rhône Habitat (mgr-test) »), from
-// the session's one list_contracts read (names.mjs: its caller_name); the id alone until it answers, then the name
-// put in; the operator « Opérateur » (whoLabel in names_logic.mjs).
+// Who is signed in: the role and the party's own name (« Gestionnaire — Rhône Habitat », its id and the e-mail in the
+// tooltip), from the session's one list_contracts read (names.mjs: its caller_name); the id alone until it answers,
+// then the name put in; the operator « Opérateur » (whoLabel, whoTitle in names_logic.mjs).
 function who(c) {
-  const span = h("span", { className: "who", title: c.email ?? c.uid }, whoLabel(c, names.known(ctx), ROLE_LABELS));
+  const known = names.known(ctx);
+  const span = h("span", { className: "who", title: whoTitle(c, known) }, whoLabel(c, known, ROLE_LABELS));
   names.directory(ctx).then((read) => {
-    const text = whoLabel(c, read === EMPTY_DIRECTORY ? names.known(ctx) : read, ROLE_LABELS);
-    if (session?.claims === c && span.textContent !== text) span.textContent = text;
+    const directory = read === EMPTY_DIRECTORY ? names.known(ctx) : read;
+    const text = whoLabel(c, directory, ROLE_LABELS);
+    if (session?.claims !== c) return;
+    if (span.textContent !== text) span.textContent = text;
+    const title = whoTitle(c, directory);
+    if (title) span.title = title;
   });
   return span;
 }

@@ -82,7 +82,8 @@ export async function renderCatalogue(ctx, managerId, contractId, notice = null)
     h("h2", {}, "Prestations de la version en vigueur"),
     table(["Code", "Libellé", "Unité", "Prix unitaire HT", "TVA"], items.map((i) => h("tr", {}, h("td", {}, i.code),
       h("td", {}, i.label), h("td", {}, i.unit), h("td", { className: "num" }, formatEuros(i.unit_price_cents)),
-      h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation." }),
+      h("td", { className: "num" }, `${i.vat_rate} %`))), { label: "Prestations", empty: "Aucune prestation.",
+      cards: { headings: [0, 1] } }),  // on a phone each item a card: its code and label, then unit, price, VAT
     imports,
     h("h2", {}, "Pénalités du marché"),
     contract.failed ? errorBox(messagesOf(contract.failed)) : penaltyTerms(termsVersionsView(
@@ -192,10 +193,10 @@ export async function renderCoverage(ctx, notice = null) {
     notice ? h("p", { className: "status", role: "status" }, notice) : null,
     h("div", { className: "meter-line" }, h("meter", { min: 0, max: 100, value: meter.value, low: 99, optimum: 100,
       "aria-label": "Couverture" }), ` ${meter.text}`),
-    definitionList([["Éléments suivis", String(coverage.items)],
+    definitionList([["Commandes et documents suivis", String(coverage.items)],
       ["Rattachés à un élément en vigueur", String(meter.inForce)], ["Sur des éléments retirés", String(meter.retired)],
       ["Arbre du patrimoine importé", coverage.tree_in_force ? "oui" : "non"],
-      ["Nœuds du patrimoine", String(coverage.tree_nodes)],
+      ["Éléments du patrimoine", String(coverage.tree_nodes)],
       ["Imports inachevés", String(coverage.unfinished_imports?.length ?? 0)]]),
     mayImport(ctx.session.claims, "property.write") ? treeImport(ctx, { done: (text) => renderCoverage(ctx, text) }) : null,
     proposals,
@@ -204,11 +205,11 @@ export async function renderCoverage(ctx, notice = null) {
       + "« Rattacher la sélection » : chaque commande est rattachée comme une à une.") : null,
     selection?.form ?? null,
     h("h2", {}, "Orphelins"),
-    table(headers("Élément", "Type", "Nœud indiqué", "Action"), rows(coverage.orphans),
+    table(headers("Commande ou document", "Type", "Élément du patrimoine indiqué", "Action"), rows(coverage.orphans),
       { label: "Orphelins", empty: "Aucun orphelin : tout est rattaché." }),
     h("h2", {}, "Sur des éléments retirés"),
-    table(headers("Élément", "Type", "Élément retiré", "Action"), rows(coverage.on_retired_nodes ?? []),
-      { label: "Sur des éléments retirés", empty: "Aucun élément sur un nœud retiré." }),
+    table(headers("Commande ou document", "Type", "Élément retiré", "Action"), rows(coverage.on_retired_nodes ?? []),
+      { label: "Sur des éléments retirés", empty: "Aucune commande ni aucun document sur un élément retiré." }),
     panel);
 }
 

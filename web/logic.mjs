@@ -1,6 +1,6 @@
 // Pure logic of the web application: no DOM, no network — tested with `node --test`
 // (tests/web/logic.test.mjs). app.js wires it to the page.
-import { partyLabel, titleLabel } from "./names_logic.mjs";
+import { nameText, partyLabel, titleLabel } from "./names_logic.mjs";
 import { TERRITORIES, TERRITORY_CODES } from "./territories.mjs";
 
 export const STATE_LABELS = Object.freeze({
@@ -144,10 +144,14 @@ export function siteText(site, nodes = []) {
   return node?.label || `Élément ${site.node_id} du patrimoine`;
 }
 
-// An order's facts that only its contractor reads: « Dernière séquence », the last sequence number the platform
-// applied from its ERP (its connector numbers the next report from it); nothing for the client.
+// An order's facts that only its contractor reads: the number of the last execution report the platform applied
+// (its last sequence, A3 ordering — sent by its connector or by this app: the next one is numbered from it), in words
+// its staff reads — « Dernier compte rendu d'exécution enregistré : n° 7 », « aucun » before the first; nothing for
+// the client.
 export function sequenceFacts(order, role) {
-  return role === "contractor" ? [["Dernière séquence appliquée (connecteur)", String(order?.last_sequence ?? 0)]] : [];
+  const last = Number(order?.last_sequence ?? 0);
+  return role === "contractor" ? [["Dernier compte rendu d'exécution enregistré", last > 0 ? `n° ${last}` : "aucun"]]
+    : [];
 }
 
 // "2026-03-03T09:00" (a local time, parseFrenchDateTime's) and the offset of that local time east of
@@ -645,6 +649,17 @@ export function penaltyLineOrder(line, titles = {}) {
   return { orderId: line.order_id, orderLabel: titleLabel(titles?.[line.order_id], line.order_id) };
 }
 
+// A9 statement's columns, and how each reads on a phone where each day of penalty is a card (table.cards): `label`
+// its data-label, the column's name before its value; `stacked` read across the card under its name — « Délai », its
+// order and its causes, which a 8 rem column squeezed one word a line —; the manager's decision across the card
+// without a name of its own, its fields « Décision » and « Motif » saying it (it read « Décision » twice).
+export function penaltyColumns(manager) {
+  return [{ header: "Date", label: "Date" }, { header: "Délai", label: "Délai", stacked: true },
+    { header: "Jour", label: "Jour", num: true }, { header: "Montant", label: "Montant", num: true },
+    { header: "Statut", label: "Statut" }, { header: "Motif", label: "Motif" },
+    ...(manager ? [{ header: "Décision", label: null, stacked: true }] : [])];
+}
+
 // A9 at volume: a pooled day near a month's end has ~30 orders behind it. The screen says how many, shows the first
 // CAUSES_SHOWN, and puts the others behind « Voir les N autres » (a <details>); never one alone behind it — up to
 // CAUSES_SHOWN + 1 all are shown. The CSV keeps every message (get_penalty_statement?format=csv).
@@ -1042,14 +1057,14 @@ export function termsVersionsView(view, { signed = "conditions de la signature d
   };
 }
 
-// A9: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is (« Nom (identifiant) » when its name is
-// known: the beneficiary's own, the purchasing body's list of beneficiaries), under which framework contract, and its
-// penalty terms versions as a contract's are shown.
+// A9: a beneficiary's agreement (get_sourcing?view=agreement) — whose it is (its name when known, nameText: the
+// beneficiary's own, the purchasing body's list of beneficiaries), under which framework contract, and its penalty
+// terms versions as a contract's are shown.
 export function agreementTermsView(agreement, beneficiaryName = null) {
   const id = agreement?.beneficiary_id;
   const name = typeof beneficiaryName === "string" ? beneficiaryName.trim() : "";
   return {
-    beneficiary: id ? (name && name !== id ? `${name} (${id})` : id) : "—", contract: agreement?.contract_id ?? "—",
+    beneficiary: id ? nameText(name, id) : "—", contract: agreement?.contract_id ?? "—",
     empty: "Aucune version : les conditions de la convention à sa signature s'appliquent.",
     ...termsVersionsView(agreement?.penalty_terms_versions, { signed: "conditions de la convention à sa signature" }),
   };
@@ -1168,6 +1183,13 @@ export function fileChosenText(files) {
   const list = [...(files ?? [])];
   if (!list.length) return NO_FILE_CHOSEN;
   return list.length === 1 ? list[0].name : `${plural(list.length, "fichier choisi", "fichiers choisis")}`;
+}
+
+// A table read as cards on a phone (table.cards in style.css, docs/web-app.md « Sur un téléphone »): each cell's
+// `data-label`, its column's name written before its value. The columns in `headings` (indexes: a person's name and
+// e-mail, an item's code and label, a row's buttons) read across the card without a label. → [label | null]
+export function cardLabels(headers, { headings = [0] } = {}) {
+  return (headers ?? []).map((name, i) => (headings.includes(i) || !name ? null : name));
 }
 
 // A count as French writes it (the plural from two on): « 1 ligne », « 3 lignes » (`many` when the plural is not `one` + s: « 2 journaux

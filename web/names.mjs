@@ -3,13 +3,13 @@
 // signed meanwhile shows its contractor by name. The operator reads no contract: its directory is empty (its own
 // screens read list_parties); the purchasing body holds none: its read names it only. A read that fails is forgotten at once (the
 // next screen tries again) and gives the empty directory: ids are then shown alone, nothing is refused. The same
-// read names the caller itself (list_contracts' caller_name: the header's « Gestionnaire — Nom (id) »).
+// read names the caller itself (list_contracts' caller_name: the header's « Gestionnaire — Nom », its id in the tooltip).
 import { EMPTY_DIRECTORY, PICKER_TEXTS, directoryFromContracts, partyCell, partyPick } from "./names_logic.mjs";
 import { choiceField, h } from "./ui.mjs";
 
 const READ_AGAIN_MS = 5 * 60 * 1000;
 // the purchasing body reads no contract: list_contracts answers it its own name only (the header's « Centrale d'achat —
-// Nom (id) », B1 parties), its directory otherwise empty
+// Nom », B1 parties), its directory otherwise empty
 const ROLES_WITH_CONTRACTS = new Set(["manager", "contractor", "beneficiary", "purchasing_body"]);
 let cached = null;  // { key, at, promise, value (once read) }
 
@@ -45,11 +45,11 @@ export function forget() {
   cached = null;
 }
 
-// A list cell's content: the party's name, its id below as secondary text (partyCell).
+// A list cell's content: the party's name, its id in the tooltip (partyCell: names_logic.mjs's one rule), « Nom
+// (identifiant) » for homonyms, the id alone when no name is known.
 export function partyNodes(names, id) {
   const cell = partyCell(names, id);
-  return [h("span", { className: "party-name" }, cell.name),
-    cell.id ? h("div", { className: "sub party-id" }, cell.id) : null];
+  return [h("span", { className: "party-name", title: cell.title }, cell.name)];
 }
 
 // A form's picker of the caller's parties of `kind` ("contractors", "clients") from a directory already read

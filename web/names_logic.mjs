@@ -27,15 +27,51 @@ export function directoryRead(directory) {
   return Boolean(directory) && directory !== EMPTY_DIRECTORY;
 }
 
-// The header's « who is signed in »: the role, then the party's own name with its id, « Gestionnaire — Rhône Habitat
-// (mgr-test) »; its id alone while the name is unknown (not read yet, none registered, the read failed); the operator,
-// whose tenant is the platform itself, « Opérateur » alone. `roleLabels`: logic.mjs's ROLE_LABELS.
+// THE rule for a party's name and its id, everywhere a person reads a party (docs/web-app.md « Noms et
+// identifiants »): where its name is known, people read the name alone — its id goes in a tooltip (the `title` the
+// screens give: partyTitle) —; the id stands alone when no name is known (a name that only repeats the id is none);
+// the id comes beside the name, « Nom (identifiant) », only when another party of the same list or directory bears
+// the same name (`homonym`: two homonyms are told apart). The operator's own directory and pickers (« Annuaire »,
+// « Comptes », parties.mjs) keep their ids: telling parties apart by id is its work. « — » when there is no party.
+export function nameText(name, id, { homonym = false } = {}) {
+  const shown = typeof name === "string" ? name.trim() : "";
+  if (!id) return shown || "—";
+  if (!shown || shown === id) return id;
+  return homonym ? `${shown} (${id})` : shown;
+}
+
+// The tooltip of a party shown by its name (nameText): « Identifiant : ctr-acme »; null when its id is already read.
+export function partyTitle(name, id) {
+  const shown = typeof name === "string" ? name.trim() : "";
+  return id && shown && shown !== id ? `Identifiant : ${id}` : null;
+}
+
+const foldName = (name) => String(name).normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim().toLowerCase();
+
+// Whether another party of the directory (its contractors and clients) bears the name of `id` (case and accents
+// ignored): then « Nom (identifiant) ».
+export function homonymIn(directory, id) {
+  const name = nameOf(directory, id);
+  if (!name) return false;
+  const d = directory ?? EMPTY_DIRECTORY;
+  const ids = new Set([...d.contractors.keys(), ...d.clients.keys()]);
+  return [...ids].some((other) => other !== id && nameOf(d, other) && foldName(nameOf(d, other)) === foldName(name));
+}
+
+// The header's « who is signed in »: the role, then the party's own name alone, « Gestionnaire — Rhône Habitat »
+// (its id in the tooltip: whoTitle); its id alone while the name is unknown (not read yet, none registered, the read
+// failed); the operator, whose tenant is the platform itself, « Opérateur » alone. `roleLabels`: logic.mjs's ROLE_LABELS.
 export function whoLabel(claims, directory, roleLabels = {}) {
   const role = claims?.role ?? "";
   const label = roleLabels[role] ?? role;
   if (role === "operator" || !claims?.tenant) return label;
-  const own = directory?.own;
-  return `${label} — ${own && own !== claims.tenant ? `${own} (${claims.tenant})` : claims.tenant}`;
+  return `${label} — ${nameText(directory?.own, claims.tenant)}`;
+}
+
+// The header's tooltip: the account's e-mail, and the party's id when its name is shown (nameText).
+export function whoTitle(claims, directory) {
+  const id = claims?.role === "operator" ? null : partyTitle(directory?.own, claims?.tenant);
+  return [claims?.email ?? claims?.uid ?? null, id].filter(Boolean).join(" — ") || null;
 }
 
 // The caller's clients as list_contracts rows name them ({ manager_id, client_kind }): what a contractor's empty list
@@ -53,29 +89,33 @@ export function nameOf(directory, id) {
   return name && name !== id ? name : null;
 }
 
-// « Nom (identifiant) », or the id alone when no name is known (an order of a contract since gone, a list cut
-// at its cap): the facts of an order or a quote, a statement's heading, a select's options.
+// A party as facts, a statement's heading, a sentence name it (nameText): its name, « Nom (identifiant) » for a
+// homonym in the caller's directory, the id alone when no name is known (an order of a contract since gone, a list
+// cut at its cap).
 export function partyLabel(directory, id) {
   if (!id) return "—";
-  const name = nameOf(directory, id);
-  return name ? `${name} (${id})` : id;
+  return nameText(nameOf(directory, id), id, { homonym: homonymIn(directory, id) });
 }
 
-// A list's cell: the name first, the id as secondary text; the id alone (no secondary line) when no name is known.
+// A list's cell: the party's label (partyLabel) and its tooltip, the id (null when the id is what is read).
 export function partyCell(directory, id) {
-  const name = nameOf(directory, id);
-  return name ? { name, id } : { name: id ?? "—", id: null };
+  if (!id) return { name: "—", title: null };
+  return { name: partyLabel(directory, id), title: partyTitle(nameOf(directory, id), id) };
 }
 
 // The options of a picker of parties (the dashboard's « Prestataire » filter: `kind` "contractors"; the
-// contractor's client filter: "clients"), by name in French order then by id; the value stays the id. A value
-// chosen before and no longer among them (a filter kept from an earlier list) is kept, as its id.
+// contractor's client filter: "clients"), by name in French order then by id; the value stays the id; each option
+// named by nameText, the id beside the name of two homonyms. A value chosen before and no longer among them (a
+// filter kept from an earlier list) is kept, as its id.
 export function partyChoices(directory, kind, chosen = "") {
   const entries = [...((directory ?? EMPTY_DIRECTORY)[kind] ?? new Map())]
     .map(([id]) => ({ id, name: nameOf(directory, id) }));
   entries.sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id, "fr", { sensitivity: "base" })
     || a.id.localeCompare(b.id, "fr"));
-  const options = entries.map((e) => ({ value: e.id, label: e.name ? `${e.name} (${e.id})` : e.id }));
+  const counts = new Map();
+  for (const e of entries) if (e.name) counts.set(foldName(e.name), (counts.get(foldName(e.name)) ?? 0) + 1);
+  const options = entries.map((e) => ({ value: e.id,
+    label: nameText(e.name, e.id, { homonym: Boolean(e.name) && counts.get(foldName(e.name)) > 1 }) }));
   if (chosen && !options.some((o) => o.value === chosen)) options.push({ value: chosen, label: chosen });
   return options;
 }

@@ -9,7 +9,7 @@
 import { PARIS_ZONE, formatEuros, listFailure, listState, nowIsoIn } from "./logic.mjs";
 import { activeNodes, nodeOptions } from "./coverage_logic.mjs";
 import {
-  billingAccountOptions, billingAccountsOf, catalogueItems, catalogueLines, contractOptions, contractorText, keepsOrderAttempt,
+  billingAccountOptions, billingAccountsOf, catalogueItems, catalogueLines, contractFactsText, contractOptions, keepsOrderAttempt,
   linesTotalCents, lotOptions, newOrderContent, newOrderId, orderAttempt, orderBody, orderHref, publicInvoicingOf,
   requestedDates, siteOf,
 } from "./new_order_logic.mjs";
@@ -99,7 +99,7 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
   const latest = latestOnly();  // another contract chosen meanwhile wins over a catalogue still read
   const choose = async () => {
     chosen = contracts.find((c) => c.contract_id === contract.input.value) ?? null;
-    contractor.textContent = chosen ? `Prestataire : ${contractorText(chosen)}` : "";
+    contractor.textContent = contractFactsText(chosen);
     const turn = latest();
     part = nothing;  // the previous contract's lines and accounts are not this one's
     if (!chosen) {

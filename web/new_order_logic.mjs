@@ -30,14 +30,23 @@ export function newOrderId(date, randomBytes) {
 }
 
 // The contract picker: the manager's contracts (list_contracts), by id, each with its contractor (the order's,
-// implied by the contract) by name — « Nom (identifiant) », the id alone when the registry names none — and its
-// dates; a contract not active says its status.
+// implied by the contract) by name (names_logic.mjs's rule: the id alone when the registry names none); a contract
+// not active says its status. Its dates are not in the option — « AC-2026-017 — ACME Maintenance, du 01/01/2026 au
+// 31/12/2029 » was cut at 375 px — but under the picker once it is chosen (contractFactsText).
 export function contractOptions(contracts) {
   return [...(contracts ?? [])].sort((a, b) => a.contract_id.localeCompare(b.contract_id)).map((c) => {
-    const dates = c.starts_on || c.ends_on ? `, du ${isoToFrenchDate(c.starts_on) || "?"} au ${isoToFrenchDate(c.ends_on) || "?"}` : "";
     const status = c.status && c.status !== "active" ? `, ${CONTRACT_STATUS_LABELS[c.status] ?? c.status}` : "";
-    return { value: c.contract_id, label: `${c.contract_id} — ${contractorText(c)}${dates}${status}` };
+    return { value: c.contract_id, label: `${c.contract_id} — ${contractorText(c)}${status}` };
   });
+}
+
+// What the new order says under its « Marché » once one is chosen: « Prestataire : ACME Maintenance — marché du
+// 01/01/2026 au 31/12/2029 » (the dates the option leaves out).
+export function contractFactsText(contract) {
+  if (!contract) return "";
+  const c = contract;
+  const dates = c.starts_on || c.ends_on ? ` — marché du ${isoToFrenchDate(c.starts_on) || "?"} au ${isoToFrenchDate(c.ends_on) || "?"}` : "";
+  return `Prestataire : ${contractorText(c)}${dates}`;
 }
 
 // « Demander un devis »'s « Marché » suggestions (A2 quotes): the contracts of the contractor chosen — another's would
@@ -48,7 +57,7 @@ export function quoteContractSuggestions(contracts, contractorId = "") {
   return contractOptions((contracts ?? []).filter((c) => !chosen || c.contractor_id === chosen));
 }
 
-// A contract's contractor as the form names it (« Prestataire : … »): « Nom (identifiant) » (names_logic.mjs).
+// A contract's contractor as the form names it (« Prestataire : … »): its name (names_logic.mjs's rule).
 export function contractorText(contract) {
   return partyLabel(directoryFromContracts(contract ? [contract] : []), contract?.contractor_id);
 }

@@ -7,7 +7,7 @@
 // « (heure locale, UTC−4) » after a line otherwise. The month offered first is the current one on the beneficiary's
 // clock (its agreement's time_zone), on Paris's for a manager or a contractor.
 import { PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
-  penaltyActionsFor, penaltyCauseGroups, penaltyDecisionText, penaltyLineOrder, screenClockNote, statementHeading,
+  penaltyActionsFor, penaltyCauseGroups, penaltyColumns, penaltyDecisionText, penaltyLineOrder, screenClockNote, statementHeading,
 } from "./logic.mjs";
 import { agreementSection } from "./sourcing.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
@@ -100,16 +100,19 @@ function statementView(ctx, st, manager, params, reload, names) {
     } catch (err) { csv.after(errorBox(messagesOf(err))); }
   } }, "Télécharger le relevé (CSV)");
   // on a phone each day of penalty a card (table.cards in style.css): the column's name (data-label) before its
-  // value, the manager's decision under its name across the card's width (stacked)
+  // value, the deadline with its causes and the manager's decision across the card's width (penaltyColumns)
+  const columns = penaltyColumns(manager);
+  const cell = (i, ...content) => h("td", { "data-label": columns[i].label,
+    className: [columns[i].num ? "num" : "", columns[i].stacked ? "stacked" : ""].filter(Boolean).join(" ") || null },
+  ...content);
   const rows = st.lines.map((line) => h("tr", { "data-entry": line.entry_id },
-    h("td", { "data-label": "Date" }, formatDateTime(line.local_date)),
-    h("td", { "data-label": "Délai" }, `${line.kind} — ${line.kind_label}`, lineOrder(st, line), causesList(st, line)),
-    h("td", { className: "num", "data-label": "Jour" }, line.day),
-    h("td", { className: "num", "data-label": "Montant" }, formatEuros(line.amount_cents)),
-    h("td", { "data-label": "Statut" }, PENALTY_STATUS_LABELS[line.status] ?? line.status),
-    h("td", { "data-label": "Motif" }, line.reason ?? "—",
+    cell(0, formatDateTime(line.local_date)),
+    cell(1, `${line.kind} — ${line.kind_label}`, lineOrder(st, line), causesList(st, line)),
+    cell(2, line.day), cell(3, formatEuros(line.amount_cents)),
+    cell(4, PENALTY_STATUS_LABELS[line.status] ?? line.status),
+    cell(5, line.reason ?? "—",
       penaltyDecisionText(line, st) ? h("div", { className: "sub decided-at" }, penaltyDecisionText(line, st)) : null),
-    manager ? h("td", { className: "stacked", "data-label": "Décision" }, decideCell(ctx, line, reload)) : null));
+    manager ? cell(6, decideCell(ctx, line, reload)) : null));
   return h("section", { "aria-labelledby": "statement-title" },
     h("h2", { id: "statement-title" }, statementHeading(st, names)),
     screenClockNote(st, "statement") ? h("p", { id: "statement-clock", className: "hint", role: "note",
@@ -118,8 +121,8 @@ function statementView(ctx, st, manager, params, reload, names) {
       ["Remis", st.waived_cents], ["Total enregistré", st.total_cents]].map(([k, v]) => [h("dt", {}, k),
       h("dd", {}, formatEuros(v))])),
     csv,
-    table(["Date", "Délai", "Jour", "Montant", "Statut", "Motif", manager ? "Décision" : null].filter(Boolean), rows,
-      { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci.", className: "cards" }));
+    table(columns.map((c) => c.header), rows,
+      { label: "Pénalités du mois", empty: "Aucune pénalité ce mois-ci.", className: "cards penalty-lines" }));
 }
 
 const orderHref = (st, orderId) => `#/orders/${encodeURIComponent(st.tenant_id)}/${encodeURIComponent(orderId)}`;

@@ -3,16 +3,18 @@
 // order screen's client and its mission (B11), the framing form's declaration (B13 conflict of interest).
 // Tested by Node's runner (tests/web/sourcing_screens.test.mjs).
 import { CRITERIA_LABELS, PARIS_ZONE, formatDateTime, parseFrenchDate, plural, todayFrenchIn } from "./logic.mjs";
-import { directoryFromContracts, nameOf } from "./names_logic.mjs";
+import { directoryFromContracts, homonymIn, nameOf, nameText } from "./names_logic.mjs";
 
-// « Nom (identifiant, rôle) » when the caller's directory names the party, else « identifiant (rôle) ».
-// « ACME (ctr-acme, titulaire de l'accord-cadre) »; a name that already says the role is not followed by it again
-// (« Titulaire de l'accord-cadre (démo) (ctr-titulaire) », never « … (ctr-titulaire, titulaire de l'accord-cadre) »).
+// « Nom (rôle) » when the caller's directory names the party (nameText, names_logic.mjs's one rule: the id in
+// parentheses too for a homonym), else « identifiant (rôle) ». « ACME (titulaire de l'accord-cadre) »; a name that
+// already says the role is not followed by it again (« Titulaire de l'accord-cadre (démo) », never « … (titulaire de
+// l'accord-cadre) » twice).
 const folded = (text) => String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[’‘]/g, "'").toLowerCase();
 function namedChoice(names, id, role) {
   const name = nameOf(names, id);
   if (!name) return `${id} (${role})`;
-  return folded(name).includes(folded(role)) ? `${name} (${id})` : `${name} (${id}, ${role})`;
+  const label = nameText(name, id, { homonym: homonymIn(names, id) });
+  return folded(name).includes(folded(role)) ? label : `${label} (${role})`;
 }
 
 // A9 penalties: the contractors a beneficiary may read the penalties of — its agreement's titulaire
@@ -198,8 +200,12 @@ export function raiseClientChoice(contracts, { managerId = "", order = null } = 
   const label = order ? orderClientLabel("contractor", order)
     : rows.length ? clientColumnLabel("contractor", rows) : "Gestionnaire ou bénéficiaire";
   const names = directoryFromContracts(contracts);  // each row names its space (client_name)
+  // the role after each name only when the clients are of both kinds: a field named « Gestionnaire » (or
+  // « Bénéficiaire ») says it already — « Rhône Habitat (démo) (gestionnaire) » was cut at 375 px
+  const mixed = new Set(rows.map((r) => r.client_kind)).size > 1;
   const options = rows.map((r) => ({ value: r.manager_id, kind: r.client_kind,
-    label: namedChoice(names, r.manager_id, r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire") }));
+    label: mixed ? namedChoice(names, r.manager_id, r.client_kind === "beneficiary" ? "bénéficiaire" : "gestionnaire")
+      : nameText(nameOf(names, r.manager_id), r.manager_id, { homonym: homonymIn(names, r.manager_id) }) }));
   const contractsOf = (id) => [...new Set((contracts ?? []).filter((c) => c?.manager_id === id)
     .map((c) => c.contract_id))];
   const chosen = managerId || (options.length === 1 ? options[0].value : "");

@@ -1,6 +1,6 @@
 // DOM helpers of the web application: elements built with DOM calls (textContent only: data never
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
-import { NO_FILE_CHOSEN, barChart, barRows, constraintMessage, errorsByField, fieldOf, fileChosenText } from "./logic.mjs";
+import { NO_FILE_CHOSEN, barChart, barRows, cardLabels, constraintMessage, errorsByField, fieldOf, fileChosenText } from "./logic.mjs";
 import { recording } from "./record_logic.mjs";
 import { SCROLL_HINT, scrollRegionLabel, scrollView } from "./accessibility_logic.mjs";
 import {
@@ -385,7 +385,19 @@ export function messagesOf(error) {
 }
 
 // A table with a caption (or aria-label) and column headers.
-export function table(headers, rows, { caption = null, label = null, empty = "Aucun élément.", className = null } = {}) {
+// `cards` ({ headings }: cardLabels in logic.mjs): a card list on a phone (table.cards), each cell not labelled yet
+// given its column's name (data-label).
+export function table(headers, rows, { caption = null, label = null, empty = "Aucun élément.", className = null,
+  cards = null } = {}) {
+  if (cards) {
+    const labels = cardLabels(headers, cards);
+    for (const row of rows) {
+      [...row.children].forEach((cell, i) => {
+        if (labels[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", labels[i]);
+      });
+    }
+    className = [className, "cards"].filter(Boolean).join(" ");
+  }
   const body = rows.length ? rows : [h("tr", {}, h("td", { colspan: headers.length, className: "empty" }, empty))];
   return scrollFrame(h("div", { className: "table-wrap" }, h("table", { className, "aria-label": caption ? null : label },
     caption ? h("caption", {}, caption) : null,

@@ -114,7 +114,7 @@ def test_list_contracts_names_the_callers_own_counterparts_and_no_other_tenants(
 
 
 def test_list_contracts_names_the_caller_itself_from_its_own_record_only(platform, clean_firestore):
-    """The web app's header (« Gestionnaire — Rhône Habitat Essai (mgr-test) »): list_contracts' caller_name is the
+    """The web app's header (« Gestionnaire — Rhône Habitat Essai », its id in the tooltip): list_contracts' caller_name is the
     caller's own registry name — a manager's, a contractor's, a beneficiary's, with or without a contract — and no
     query makes it another party's record."""
     clean_firestore.document("managers/mgr-test").update({"name": "Rhône Habitat Essai"})

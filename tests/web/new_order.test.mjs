@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
-  IDENTIFIER, billingAccountOptions, billingAccountsOf, catalogueItems, catalogueLines, contractOptions,
+  IDENTIFIER, billingAccountOptions, billingAccountsOf, catalogueItems, catalogueLines, contractFactsText, contractOptions,
   keepsOrderAttempt, linesTotalCents, lotOptions, newOrderContent, newOrderId, orderAttempt, orderBody, orderHref,
   publicInvoicingOf, requestedDates, siteOf,
 } from "../../web/new_order_logic.mjs";
@@ -38,11 +38,16 @@ test("the order id generated is the Paris day and 6 random characters, in a form
   assert.ok(!IDENTIFIER.test("-BC") && !IDENTIFIER.test("BC 1") && !IDENTIFIER.test("x".repeat(65)));
 });
 
-test("the contracts are offered with their contractor and dates; a contract not active says so; lots when it has any", () => {
+test("the contracts are offered with their contractor, their dates under the picker; a contract not active says so; lots", () => {
   assert.deepEqual(contractOptions([{ ...CONTRACT, contract_id: "AC-2", status: "suspended" }, CONTRACT]), [
-    { value: "AC-1", label: "AC-1 — ctr-acme, du 01/01/2026 au 31/12/2029" },
-    { value: "AC-2", label: "AC-2 — ctr-acme, du 01/01/2026 au 31/12/2029, suspendu" },
+    { value: "AC-1", label: "AC-1 — ctr-acme" },
+    { value: "AC-2", label: "AC-2 — ctr-acme, suspendu" },
   ]);
+  // short enough for a phone's select (about 33 characters at 16 px in 285 px): the dates said once chosen
+  assert.equal(contractFactsText(CONTRACT), "Prestataire : ctr-acme — marché du 01/01/2026 au 31/12/2029");
+  assert.equal(contractFactsText({ ...CONTRACT, contractor_name: "ACME Maintenance", starts_on: null, ends_on: null }),
+    "Prestataire : ACME Maintenance");
+  assert.equal(contractFactsText(null), "");
   assert.deepEqual(lotOptions(CONTRACT), [{ value: "LOT2", label: "LOT2 — Plomberie" }]);
   assert.deepEqual(lotOptions({ lots: [] }), []);
 });

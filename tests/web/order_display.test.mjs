@@ -47,9 +47,13 @@ test("A7 a site without a label: its node's label when the screen has it, else �
   assert.equal(siteText(null), "—");
 });
 
-test("the connector's last sequence is the contractor's fact only, plainly labelled", () => {
+test("the connector's last sequence is the contractor's fact only, in its staff's words", () => {
   assert.deepEqual(sequenceFacts({ last_sequence: 7 }, "contractor"),
-    [["Dernière séquence appliquée (connecteur)", "7"]]);
+    [["Dernier compte rendu d'exécution enregistré", "n° 7"]]);
+  assert.deepEqual(sequenceFacts({ last_sequence: 0 }, "contractor"), [["Dernier compte rendu d'exécution enregistré", "aucun"]]);
+  assert.deepEqual(sequenceFacts({}, "contractor")[0][1], "aucun");
+  // no technical word a contractor's staff would not read
+  assert.doesNotMatch(sequenceFacts({ last_sequence: 7 }, "contractor")[0][0], /séquence|connecteur/);
   assert.deepEqual(sequenceFacts({ last_sequence: 7 }, "manager"), []);
   assert.deepEqual(sequenceFacts({ last_sequence: 7 }, "beneficiary"), []);
 });

@@ -71,3 +71,16 @@ test("at volume a pooled day says how many messages are behind it, the first few
   assert.deepEqual(penaltyCauseGroups({ kind: "D2", causes: [] }), { count: 0, countText: "", first: [], rest: [],
     moreText: "" });
 });
+
+test("on a phone a day of penalty reads its deadline and causes across the card, its decision form once named", async () => {
+  const { penaltyColumns } = await import("../../web/logic.mjs");
+  const manager = penaltyColumns(true);
+  assert.deepEqual(manager.map((c) => c.header), ["Date", "Délai", "Jour", "Montant", "Statut", "Motif", "Décision"]);
+  // « Délai » (its order, its causes, « Voir les N autres ») under its name across the card, not in an 8 rem column
+  assert.deepEqual(manager.filter((c) => c.stacked).map((c) => c.header), ["Délai", "Décision"]);
+  // the decision's form says « Décision » and « Motif » itself: no column name before it
+  assert.equal(manager.at(-1).label, null);
+  assert.deepEqual(manager.filter((c) => c.num).map((c) => c.label), ["Jour", "Montant"]);
+  // the contractor reads its statement without the decision column
+  assert.deepEqual(penaltyColumns(false).map((c) => c.header), ["Date", "Délai", "Jour", "Montant", "Statut", "Motif"]);
+});

@@ -40,12 +40,12 @@ test("« Demander un devis »: « Marché » suggests the chosen contractor's co
     { contract_id: "AC-2026-017", contractor_id: "ctr-acme", contractor_name: "ACME Maintenance", status: "active",
       starts_on: "2026-01-01", ends_on: "2029-12-31" },
   ];
-  // no contractor chosen yet: every contract, by id, its contractor by name beside it
+  // no contractor chosen yet: every contract, by id, its contractor by its name beside it
   assert.deepEqual(quoteContractSuggestions(contracts, "").map((o) => o.value), ["AC-2026-017", "AC-2026-033"]);
   assert.deepEqual(quoteContractSuggestions(contracts, ""), contractOptions(contracts));
   // ACME chosen: its contract only — not Volta's, which the platform would refuse (« n'est pas attribué »)
   assert.deepEqual(quoteContractSuggestions(contracts, " ctr-acme "), [{ value: "AC-2026-017",
-    label: "AC-2026-017 — ACME Maintenance (ctr-acme), du 01/01/2026 au 31/12/2029" }]);
+    label: "AC-2026-017 — ACME Maintenance" }]);
   // a contractor with none: none suggested (any id may still be typed)
   assert.deepEqual(quoteContractSuggestions(contracts, "ctr-autre"), []);
   assert.deepEqual(quoteContractSuggestions(null, "ctr-acme"), []);

@@ -34,10 +34,10 @@ test("the penalties picker names the titulaire once when its registered name alr
     { manager_id: "ben-lyon", contractor_id: "ctr-titulaire", contractor_name: "Titulaire de l’accord-cadre (démo)" },
     { manager_id: "ben-lyon", contractor_id: "ctr-acme", contractor_name: "ACME" }]);
   assert.deepEqual(penaltyContractorOptions({ titulaire_id: "ctr-titulaire" }, [{ contractor_id: "ctr-acme" }], names), [
-    { value: "ctr-titulaire", label: "Titulaire de l’accord-cadre (démo) (ctr-titulaire)" },
-    { value: "ctr-acme", label: "ACME (ctr-acme, commandes de vos missions)" }]);
+    { value: "ctr-titulaire", label: "Titulaire de l’accord-cadre (démo)" },
+    { value: "ctr-acme", label: "ACME (commandes de vos missions)" }]);
   assert.equal(penaltyContractorOptions({ titulaire_id: "ctr-acme" }, [], names)[0].label,
-    "ACME (ctr-acme, titulaire de l'accord-cadre)");
+    "ACME (titulaire de l'accord-cadre)");
 });
 
 test("a candidate's criteria are listed by their weight in the ranking, the highest first, weight shown", () => {
@@ -190,7 +190,11 @@ test("B16: the titulaire picks the client of its quote among its contracts' spac
   const onMission = raiseClientChoice([], { managerId: "ben-metropole", order: { mission: { mission_id: "M-1" } } });
   assert.equal(onMission.label, "Bénéficiaire");
   assert.equal(onMission.chosen, "ben-metropole");
-  assert.deepEqual(onMission.options.map((o) => o.label), ["ben-metropole (bénéficiaire)"]);
+  // the field « Bénéficiaire » says the role: not repeated after each option (cut on a phone otherwise)
+  assert.deepEqual(onMission.options.map((o) => o.label), ["ben-metropole"]);
+  const named = raiseClientChoice([{ manager_id: "mgr-rhone", contract_id: "AC-1", client_kind: "manager",
+    client_name: "Rhône Habitat (démo)" }]);
+  assert.deepEqual([named.label, named.options.map((o) => o.label)], ["Gestionnaire", ["Rhône Habitat (démo)"]]);
   // nothing read and nothing given: nobody is assumed to be a manager
   const unknown = raiseClientChoice(null);
   assert.deepEqual([unknown.label, unknown.options], ["Gestionnaire ou bénéficiaire", []]);

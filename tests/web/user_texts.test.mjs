@@ -36,3 +36,9 @@ test("A6: an order's state is said « la commande est à l'état « terminé » 
     .flatMap((f) => literals(f).filter((s) => /commande est «/i.test(s)).map((s) => `${f}: ${s}`));
   assert.deepEqual(found, []);
 });
+
+test("« Patrimoine » says « élément du patrimoine », never « nœud », in every text a person reads", () => {
+  const found = readdirSync(WEB).filter((f) => /\.(m?js)$/.test(f))
+    .flatMap((f) => literals(f).filter((s) => /n(?:œ|oe)uds?\b/iu.test(s)).map((s) => `${f}: ${s}`));
+  assert.deepEqual(found, []);
+});

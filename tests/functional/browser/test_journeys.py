@@ -99,8 +99,9 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
 
     # Dashboard: both orders, nothing wider than the screen at 1280 px, live without reload
     expect(page.get_by_role("heading", name="Tableau de bord des commandes")).to_be_visible()
-    # the header names the signed-in party by its own name (list_contracts' caller_name), its id beside it
-    expect(page.locator("header .who")).to_have_text("Gestionnaire — Rhône Habitat Essai (mgr-test)")
+    # the header names the signed-in party by its own name (list_contracts' caller_name), its id in the tooltip
+    expect(page.locator("header .who")).to_have_text("Gestionnaire — Rhône Habitat Essai")
+    expect(page.locator("header .who")).to_have_attribute("title", re.compile(r"Identifiant : mgr-test$"))
     expect(page.locator("tr[data-order]")).to_have_count(3)
     expect(page.locator("tr[data-order='BC-W3'] .badge.late")).to_contain_text("fin prévue dépassée")
     expect(page.get_by_role("columnheader", name="Documents", exact=True)).to_be_visible()  # a word, not « Doc. »
@@ -133,18 +134,20 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     # Parties by name: each row's contractor by its name, its id as secondary text; the « Prestataire » filter a
     # picker of its own contractors by name (never another manager's), the query still naming the id
     expect(page.locator("tr[data-order='BC-W1'] td.party .party-name")).to_have_text("Plomberie Essai")
-    expect(page.locator("tr[data-order='BC-W1'] td.party .party-id")).to_have_text("ctr-test")
+    expect(page.locator("tr[data-order='BC-W1'] td.party .party-name")).to_have_attribute("title", "Identifiant : ctr-test")
     picker = page.get_by_label("Prestataire", exact=True)
-    expect(picker.locator("option")).to_have_text(["Tous les prestataires", "Plomberie Essai (ctr-test)"])
+    expect(picker.locator("option")).to_have_text(["Tous les prestataires", "Plomberie Essai"])
     with page.expect_request(lambda r: "contractor_id=ctr-test" in r.url):  # list_orders, on its own port
-        picker.select_option(label="Plomberie Essai (ctr-test)")
+        picker.select_option(label="Plomberie Essai")
         page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("tr[data-order]")).to_have_count(3)
     expect(page.locator("main")).not_to_contain_text("Concurrent Secret")
     page.get_by_role("link", name="BC-W2").click()
     expect(page.get_by_role("table", name="Historique")).to_contain_text("Commande prise en compte")
-    expect(page.locator(".facts")).to_contain_text("Plomberie Essai (ctr-test)")
-    expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai (mgr-test)")
+    expect(page.locator(".facts")).to_contain_text("Plomberie Essai")
+    expect(page.locator(".facts")).not_to_contain_text("(ctr-test)")  # its id in no fact: its name alone
+    expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai")
+    expect(page.locator(".facts")).not_to_contain_text("(mgr-test)")
     # The order screen follows it too: the contractor's next report shows without a reload
     expect(page.locator("#order-live[data-live='live']")).to_contain_text("en direct", timeout=15000)
     contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": "BC-W2", "sequence": 2,
@@ -180,7 +183,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     page.get_by_label("Référence du devis").fill("DV-WEB-1")
     # « Prestataire »: a picker of its contractors by name (its only one chosen already), the id sent
     contractors = page.locator("#request-quote").get_by_label("Prestataire", exact=True)
-    expect(contractors.locator("option")).to_have_text(["— Choisir un prestataire —", "Plomberie Essai (ctr-test)"])
+    expect(contractors.locator("option")).to_have_text(["— Choisir un prestataire —", "Plomberie Essai"])
     expect(contractors).to_have_value("ctr-test")
     contractors.select_option("ctr-test")
     page.get_by_label("Marché", exact=True).fill("AC-INCONNU")
@@ -216,7 +219,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
 
     # Penalties: the late report's P1 days, one waived with its reason; a decision without reason refused
     page.get_by_role("link", name="Pénalités").click()
-    page.get_by_label("Prestataire", exact=True).select_option(label="Plomberie Essai (ctr-test)")
+    page.get_by_label("Prestataire", exact=True).select_option(label="Plomberie Essai")
     page.get_by_label("Mois", exact=True).fill(occurred.astimezone(ZoneInfo("Europe/Paris")).strftime("%m/%Y"))
     page.get_by_role("button", name="Afficher le relevé").click()
     app.settle(page)  # the statement shown on arrival (its only contractor's), then the one asked for: drawn once
@@ -230,7 +233,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     first.get_by_label("Décision", exact=True).select_option("waive")
     first.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("tr[data-entry]").first).to_contain_text("remise")
-    expect(page.locator("#statement-title")).to_contain_text("Plomberie Essai (ctr-test)")
+    expect(page.locator("#statement-title")).to_have_text(re.compile(r" — Plomberie Essai$"))
     app.check(page, "gestionnaire-penalites")
 
     # Contracts and catalogue versions, penalty terms versions (A9), property coverage; who set a version is named
@@ -302,7 +305,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.get_by_role("heading", name="Nouvelle commande")).to_be_visible()
     order_id = page.get_by_label("Numéro de commande").input_value()
     assert re.fullmatch(r"BC-\d{8}-[A-HJ-NP-Z2-9]{6}", order_id), order_id
-    expect(page.locator("#order-contractor")).to_have_text("Prestataire : Plomberie Essai (ctr-test)")
+    expect(page.locator("#order-contractor")).to_have_text(re.compile(r"^Prestataire : Plomberie Essai — marché du "))
     expect(page.get_by_role("table", name="Prestations du catalogue")).to_contain_text("Recherche de fuite")
     page.get_by_label("Objet", exact=True).fill("Fuite sur colonne d'eau — hall")
     page.get_by_label("Élément du patrimoine").select_option("LYON")
@@ -387,7 +390,7 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     # the coverage screen shows the tree in force, and the order on a site it does not hold as an orphan
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Arbre du patrimoine importéoui")
-    expect(facts).to_contain_text("Nœuds du patrimoine3")
+    expect(facts).to_contain_text("Éléments du patrimoine3")
     expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-IMP-1']")).to_be_visible()
 
     # A catalogue with one bad line: refused at that line and column, nothing recorded; then corrected
@@ -526,9 +529,9 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.locator("tr[data-order='BC-C2']")).to_have_class(re.compile("changed"))
     # Parties by name: its client by name, the id as secondary text, and its client filter a picker of its clients
     expect(page.locator("tr[data-order='BC-C1'] td.party .party-name")).to_have_text("Rhône Habitat Essai")
-    expect(page.locator("tr[data-order='BC-C1'] td.party .party-id")).to_have_text("mgr-test")
+    expect(page.locator("tr[data-order='BC-C1'] td.party .party-name")).to_have_attribute("title", "Identifiant : mgr-test")
     expect(page.get_by_label("Gestionnaire", exact=True).locator("option")).to_have_text(
-        ["Tous les gestionnaires", "Rhône Habitat Essai (mgr-test)"])
+        ["Tous les gestionnaires", "Rhône Habitat Essai"])
     # A7, A11: once it chooses a client, a « Site » filter among that client's sites (list_property_nodes kind=site)
     assert manager.post("import_property_tree", {"nodes": [
         {"node_id": "LYON", "kind": "site", "label": "Résidence Les Tilleuls"},
@@ -540,7 +543,8 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.get_by_label("Site", exact=True).locator("option")).to_have_text(
         ["Tous les sites", "Résidence Les Tilleuls — LYON"])
     page.get_by_role("link", name="BC-C1").click()
-    expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai (mgr-test)")
+    expect(page.locator(".facts")).to_contain_text("Rhône Habitat Essai")
+    expect(page.locator(".facts")).not_to_contain_text("(mgr-test)")
 
     # Only the moves of a new order, and acknowledging asks for nothing but the event
     moves = page.get_by_role("group", name="Actions possibles").get_by_role("button")
@@ -688,7 +692,8 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(page.locator("#announcer")).to_have_text("Page 1 : 1 devis.")
     expect(page.locator("tr[data-quote='DV-C1'] td.party")).to_contain_text("Rhône Habitat Essai")
     page.get_by_role("link", name="DV-C1").click()
-    expect(page.locator(".facts")).to_contain_text("Plomberie Essai (ctr-test)")
+    expect(page.locator(".facts")).to_contain_text("Plomberie Essai")
+    expect(page.locator(".facts")).not_to_contain_text("(ctr-test)")  # its id in no fact: its name alone
     page.get_by_label("Ligne 1 : code").fill("PLB-010")
     page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
     page.get_by_label("Ligne 1 : quantité").fill("1")
@@ -710,7 +715,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # the client is picked among the spaces of its contracts (all a manager's here: the field says « Gestionnaire »)
     # — its only client picked already, with its only contract there: nothing to choose
     client = page.get_by_label("Gestionnaire", exact=True)
-    expect(client.locator("option[value='mgr-test']")).to_have_text("Rhône Habitat Essai (mgr-test, gestionnaire)")
+    expect(client.locator("option[value='mgr-test']")).to_have_text("Rhône Habitat Essai")  # the field says the role
     expect(client).to_have_value("mgr-test")
     expect(page.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
     # A7: the node of the client's property tree: the client's sites within the perimeter of its contracts (one none of
@@ -759,7 +764,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     # — its only client chosen already and the month's statement shown, nothing typed
     page.get_by_role("link", name="Pénalités").click()
     expect(page.get_by_label("Gestionnaire", exact=True)).to_have_value("mgr-test")
-    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Plomberie Essai \(ctr-test\)"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* — Plomberie Essai$"))).to_be_visible()
     app.check(page, "prestataire-penalites")
     expect(page.locator("#announcer")).to_have_text(re.compile(r"^Relevé .* affiché ci-dessous\.$"))
     # the next screen does not keep the sentence, to be found at its end by a screen reader's reading cursor
@@ -1130,12 +1135,13 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     # its contractor chosen among those it can ask about: its agreement's titulaire, already chosen and read
     expect(page.get_by_role("combobox", name="Prestataire")).to_have_value("ctr-titulaire")
     # (by its name: the titulaire of its agreement's contract, A1/B1 parties by name)
-    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Titulaire de l'accord-cadre \(ctr-titulaire\)"))
+    expect(page.get_by_role("heading", name=re.compile(r"Relevé .* Titulaire de l'accord-cadre$"))
            ).to_be_visible()
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
     expect(page.locator("#agreement-terms .facts")).to_contain_text("version 1")
     # its own name, its id in parentheses (B1 parties), and the kinds by their French labels
-    expect(page.locator("#agreement-terms .facts")).to_contain_text("Métropole de démonstration (ben-metropole-demo)")
+    expect(page.locator("#agreement-terms .facts")).to_contain_text("Métropole de démonstration")
+    expect(page.locator("#agreement-terms .facts")).not_to_contain_text("(ben-metropole-demo)")
     expect(page.locator("#agreement-terms")).to_contain_text(
         "Proposition de profils pour une recherche (D4) : délai de 5")
     expect(page.get_by_role("table", name="Versions des pénalités")).to_contain_text("en vigueur")
@@ -1224,7 +1230,7 @@ def test_titulaire_records_a_timesheet_on_a_mission_already_started_and_a_period
     raise_form = titulaire_page.locator("#raise-quote")
     expect(raise_form.get_by_label("Bénéficiaire", exact=True)).to_have_value("ben-lyon")
     expect(raise_form.get_by_label("Bénéficiaire", exact=True).locator("option:checked")).to_have_text(
-        "Métropole de Lyon (ben-lyon, bénéficiaire)")  # by its name (its contract's space), then its id
+        "Métropole de Lyon")  # by its name (its contract's space), the field saying the role, its id the value
     expect(raise_form.get_by_label("Gestionnaire", exact=True)).to_have_count(0)
 
 
@@ -1234,7 +1240,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
                                                                      merge=True)
     page = app.sign_in("purchasing_body")
     # B1 parties: the header names it as the other roles, « Rôle — Nom (id) »
-    expect(page.locator("header .who")).to_have_text("Centrale d'achat — Centrale Essai (centrale-test)")
+    expect(page.locator("header .who")).to_have_text("Centrale d'achat — Centrale Essai")
     # no order yet: the month chart says so in words (drawn with orders: test_small_screens.py, phone and desk)
     expect(page.locator("figure.chart-figure").filter(has_text="Volume d'affaires par mois (€ HT)")).to_contain_text(
         "Aucune valeur à représenter sur la période.")
@@ -1348,9 +1354,9 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("button", name="Afficher la convention")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Pénalités de la convention")).to_be_visible()
-    # the beneficiary by its name, its id in parentheses (B1 parties)
-    expect(page.locator("#agreement-terms .facts")).to_contain_text(
-        f"{seed.BENEFICIARY['name']} ({seed.BENEFICIARY['beneficiary_id']})")
+    # the beneficiary by its name alone, its id in no fact (B1 parties)
+    expect(page.locator("#agreement-terms .facts")).to_contain_text(seed.BENEFICIARY["name"])
+    expect(page.locator("#agreement-terms .facts")).not_to_contain_text(f"({seed.BENEFICIARY['beneficiary_id']})")
     versions = page.get_by_role("table", name="Versions des pénalités")
     expect(versions.locator("tbody tr")).to_have_count(1)
     expect(versions).to_contain_text("à venir")

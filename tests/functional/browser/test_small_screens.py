@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -21,7 +22,7 @@ from tests.builders import issue_order_body
 from tests.functional.browser.conftest import PASSWORD
 from tests.functional.browser.missions import frame_started_mission
 from tests.functional.browser.test_invoicing_journeys import executed
-from tests.functional.browser.test_journeys import name_parties, register_pool, wait_scored
+from tests.functional.browser.test_journeys import catalogue, name_parties, register_pool, wait_scored
 from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
@@ -110,20 +111,6 @@ def scroll_frames(page, where: str) -> int:
         else:
             assert (frame["role"], frame["tabindex"], frame["hint"]) == (None, None, False), f"{where}: {frame}"
     return sum(frame["scrolls"] for frame in frames)
-
-
-def scrolls_by_keyboard(page, where: str) -> None:
-    """The first frame that scrolls, reached with the keyboard (focused), moves with the right arrow and then shows
-    its shadow on the left too."""
-    frame = page.locator(".table-wrap[role='region']").first
-    frame.focus()
-    expect(frame).to_be_focused()
-    before = frame.evaluate("w => w.scrollLeft")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("w => w.scrollLeft > 0", arg=frame.element_handle())
-    assert frame.evaluate("w => w.scrollLeft") > before, where
-    expect(frame).to_have_class(re.compile(r"\bmore-before\b"))
 
 
 def theme_10(page, screen: str) -> None:
@@ -292,6 +279,13 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
                                           "site": {"node_id": "LYON-BAT-A"}}).status_code == 201
     page = on_phone(app, "manager")
     expect(page.locator("tr[data-order='BC-S2']")).to_be_visible()
+    # the header names the party by its name alone, on one line on the phone, its id in the tooltip; each row's
+    # contractor by its name, no id line under it
+    who = page.locator("header .who")
+    expect(who).to_have_text("Gestionnaire — Rhône Habitat Essai")
+    expect(who).to_have_attribute("title", re.compile(r"Identifiant : mgr-test$"))
+    assert who.evaluate("e => e.getClientRects().length === 1 && e.getBoundingClientRect().height < 30"), "two lines"
+    expect(page.locator("tr[data-order='BC-S2'] td.party")).to_have_text("Plomberie Essai")
     fits(app, page, "tableau de bord")
     order_card(page, "BC-S2")
     # at a tablet's width the list is a table: its progress bar and figure stay on one line (« 100 » then « % » under
@@ -318,13 +312,15 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     expect(page.locator("tr[data-incident]")).to_have_count(1)
     row_card(page, "tr[data-incident]", "État")
     fits(app, page, "incidents")
-    # a wide table that is not a card list (« Utilisateurs ») scrolls in its frame: named, focusable, with its hint
+    # « Utilisateurs »: each person a card (its name and e-mail, then each column's name before its value), no frame
+    # scrolled sideways any more
     menu_link(page, "Utilisateurs").tap()
     expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible()
     app.settle(page)
-    assert scroll_frames(page, "utilisateurs") >= 1
-    scrolls_by_keyboard(page, "utilisateurs")
-    app.check(page, "telephone-gestionnaire-tableau-defilant")
+    fits(app, page, "utilisateurs")
+    row_card(page, "tr[data-account]", "Mot de passe")
+    assert scroll_frames(page, "utilisateurs") == 0
+    app.check(page, "telephone-gestionnaire-utilisateurs")
     menu_link(page, "Devis").tap()
     expect(page.locator("tr[data-quote='DV-S2']")).to_be_visible()
     fits(app, page, "Devis (gestionnaire)")
@@ -476,3 +472,58 @@ def test_operator_on_a_phone_reads_its_account_requests_and_its_directory(app, p
     fits(app, page, "annuaire")
     theme_10(page, "annuaire")
     app.check(page, "telephone-operateur-annuaire", shot=False)
+
+
+def test_manager_on_a_phone_decides_a_day_of_penalty_and_reads_a_catalogue_as_cards(app, platform, clean_firestore):
+    """A9 « Pénalités » with data on a phone: a month's statement of pooled days, each a card — its deadline, the
+    orders in cause and « Voir les N autres » across the card, its decision form named once —, nothing cut or scrolled
+    sideways; a contract's catalogue items as cards too; the « Prestataire » picker by name, within the screen."""
+    name_parties(clean_firestore)
+    manager, contractor = Erp(platform, "manager", "mgr-test"), Erp(platform, "contractor", "ctr-test")
+    issued = (dt.datetime.now(dt.UTC) - dt.timedelta(days=6)).isoformat()
+    for i in range(1, 7):  # six reports sent 30 hours late: pooled P1 days of six causes, three behind « Voir les 3 autres »
+        order_id = f"BC-P{i}"
+        assert manager.post("receive_order", issue_order_body(
+            order_id, title=f"Remplacement du robinet de puisage du local poubelles, bâtiment {i}",
+            issued_at=issued)).status_code == 201
+        late = contractor.post("submit_execution", {"manager_id": "mgr-test", "order_id": order_id, "sequence": 1,
+                                                    "state": "acknowledged", "occurred_at": (dt.datetime.now(dt.UTC)
+                                                    - dt.timedelta(hours=30)).isoformat(),
+                                                    "event": {"label": "Commande prise en compte"}})
+        assert late.status_code == 200, late.text
+    catalogue(platform, manager)  # after the orders: their lines are not in it
+    page = on_phone(app, "manager")
+    menu_link(page, "Pénalités").tap()
+    picker = page.get_by_label("Prestataire", exact=True)
+    expect(picker.locator("option:checked")).to_have_text("Plomberie Essai")  # its only contractor, by its name
+    late_day = dt.datetime.now(dt.UTC) - dt.timedelta(hours=30)
+    page.get_by_label("Mois", exact=True).fill(late_day.astimezone(ZoneInfo("Europe/Paris")).strftime("%m/%Y"))
+    page.get_by_role("button", name="Afficher le relevé").tap()
+    expect(page.locator("tr[data-entry]").first).to_be_visible()
+    app.settle(page)
+    fits(app, page, "pénalités")
+    expect(page.locator("#statement-title")).not_to_contain_text("ctr-test")
+    day = page.locator("tr[data-entry]", has=page.locator(".penalty-causes-more")).first
+    row_card(page, "tr[data-entry]", "Montant")
+    # the deadline, its orders and « Voir les N autres » under « Délai » across the card, not in an 8 rem column
+    cause = day.locator("td[data-label='Délai']")
+    assert cause.evaluate("td => getComputedStyle(td).paddingLeft") == "0px"
+    assert cause.evaluate("td => getComputedStyle(td, '::before').display") == "block"
+    day.locator(".penalty-causes-more summary").tap()
+    expect(day.locator("ul[aria-label='Autres messages en cause'] li").first).to_be_visible()
+    fits(app, page, "pénalités, les autres causes ouvertes")
+    # the decision form says « Décision » once: its own field, no column name before it
+    decision = day.locator("td.stacked:not([data-label])")
+    expect(decision.get_by_text("Décision", exact=True)).to_have_count(1)
+    decision.get_by_label("Décision", exact=True).select_option("dispute")
+    decision.get_by_label("Motif", exact=True).fill("Retard dû au serveur de la plateforme.")
+    decision.get_by_role("button", name="Enregistrer").tap()
+    expect(page.locator("tr[data-entry] td[data-label='Statut']", has_text="contestée")).to_have_count(1)
+    app.check(page, "telephone-gestionnaire-penalites", shot=False)
+    # a contract's catalogue: each item a card, its code and label first, then « Unité », « Prix unitaire HT », « TVA »
+    page.goto(app.base + "/#/contracts/mgr-test/AC-2026-017")
+    expect(page.get_by_role("table", name="Prestations")).to_contain_text("Recherche de fuite")
+    app.settle(page)
+    fits(app, page, "catalogue")
+    row_card(page, "table[aria-label='Prestations'] tbody tr", "Prix unitaire HT")
+    assert scroll_frames(page, "catalogue") == 0
