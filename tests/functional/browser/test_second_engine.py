@@ -122,7 +122,8 @@ def prepare_purchasing_body(platform) -> dict:
     assert terms.status_code == 201, terms.text
     after = (paris_today() + dt.timedelta(days=12)).strftime("%d/%m/%Y")  # after the version above: accepted
     # its « Utilisateurs » lists the account the journey signs in with, its own
-    return {"beneficiary": seed.BENEFICIARY["beneficiary_id"], "after": after, "email": USERS["purchasing_body"][0]}
+    return {"beneficiary": seed.BENEFICIARY["beneficiary_id"], "beneficiary_name": seed.BENEFICIARY["name"],
+            "after": after, "email": USERS["purchasing_body"][0]}
 
 
 def prepare_operator(platform, party: str) -> dict:
