@@ -118,9 +118,23 @@ export function needFormHint(agreement) {
     + "calendrier de votre territoire : la date limite s'affiche sur le besoin.";
 }
 
-// D4: what a beneficiary waits for once its need is ranked (« résultats calculés »): the operator's proposal,
-// due on the D4 date. null for any other status.
+// What a beneficiary does next on its need's screen, or waits for. Ranked (« résultats calculés »): the operator's
+// proposal, due on the D4 date; proposed: a choice among them (B10); accepted: the mission to frame, which issues its
+// order to the titulaire (B13); framed: the mission to follow. null for any other status (nothing to do).
 export function needNextStep(need) {
+  if (need?.status === "proposed") {
+    return "Choisissez un professionnel ci-dessous (Accepter) ; si aucun ne convient, refusez et relancez la recherche "
+      + "(le besoin peut être modifié), ou abandonnez-la.";
+  }
+  if (need?.status === "accepted") {
+    const chosen = (need.proposals ?? []).find((p) => p.status === "accepted")?.name;
+    return `${chosen ? `Vous avez retenu ${chosen}. ` : ""}Étape suivante : cadrez la mission (dates, jalons et `
+      + "livrables) ; sa commande est alors émise au titulaire de l'accord-cadre.";
+  }
+  if (need?.status === "mission_framed") {
+    return "La mission est cadrée et sa commande émise : suivez-la depuis la mission (jalons, livrables, temps passés, "
+      + "remplacement, devis au titulaire).";
+  }
   if (need?.status !== "scored") return null;
   const due = need.d4?.due ? formatDateTime(need.d4.due).replace(/^(\d\d\/\d\d\/\d{4}) (\d)/, "$1 à $2") : null;
   return `Le classement est calculé. L'opérateur vous propose des professionnels parmi ces résultats`
