@@ -174,6 +174,13 @@ export function orderClientLabel(role, view) {
     ? "Bénéficiaire" : "Gestionnaire";
 }
 
+// Who the contractor of that order or quote is, in the same words on the beneficiary's and the titulaire's screens:
+// « Titulaire » (of the framework agreement, part B) when its client is a beneficiary (orderClientLabel), otherwise
+// « Prestataire ».
+export function orderContractorLabel(role, view) {
+  return orderClientLabel(role, view) === "Bénéficiaire" ? "Titulaire" : "Prestataire";
+}
+
 // A list's column (and its filter) naming the client of its rows, by orderClientLabel: « Bénéficiaire » when every
 // row is a beneficiary's (the titulaire's), « Gestionnaire » when none is, both otherwise. A list with no row yet
 // names its clients by what else the screen knows of them: `contracts`, the caller's contracts (list_contracts rows,

@@ -9,7 +9,7 @@ import { directoryFromContracts } from "../../web/names_logic.mjs";
 import {
   GUARANTEE_DAYS, clientColumnLabel, clientFilterAll, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   needAwaitsProposals, needChanged, budgetFacts,
-  orderClientLabel, orderMissionHref,
+  orderClientLabel, orderContractorLabel, orderMissionHref,
   penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup, raiseOrderOptions, raiseSiteNode,
   raiseSiteOptions, raiseTarget,
   recordTitle, regionText,
@@ -340,4 +340,13 @@ test("« Mes commandes »'s client filter says « Tous les » of the column it f
   // the titulaire's orders are all a beneficiary's: its column and its filter say so
   const rows = [{ manager_id: "ben-1", client_kind: "beneficiary" }];
   assert.equal(clientFilterAll(clientColumnLabel("contractor", rows)), "Tous les bénéficiaires");
+});
+
+test("a mission's order and its quotes name their contractor « Titulaire » on both sides, a part-A one « Prestataire »", () => {
+  const missionQuote = { mission_id: "m-1", contractor_id: "ctr-titulaire" };
+  assert.equal(orderContractorLabel("beneficiary", missionQuote), "Titulaire");
+  assert.equal(orderContractorLabel("contractor", missionQuote), "Titulaire");
+  assert.equal(orderContractorLabel("contractor", { mission: { mission_id: "m-1" } }), "Titulaire");
+  assert.equal(orderContractorLabel("manager", { contractor_id: "ctr-acme" }), "Prestataire");
+  assert.equal(orderContractorLabel("contractor", { contractor_id: "ctr-acme" }), "Prestataire");
 });

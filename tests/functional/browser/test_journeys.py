@@ -1013,7 +1013,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.get_by_role("heading", name=re.compile("BC-BES-WEB-1"))).to_be_visible()
     expect(page.get_by_text("Pas encore d'attestation de service fait.")).to_be_visible()
     # the beneficiary is named as the client of its mission's order, which links back to its mission
-    expect(page.locator(".facts dt")).to_contain_text(["Prestataire", "Bénéficiaire"])
+    # and its contractor as the titulaire, the word of the mission's « Demander un devis au titulaire »
+    expect(page.locator(".facts dt")).to_contain_text(["Titulaire", "Bénéficiaire"])
     expect(page.locator(".facts dt", has_text="Gestionnaire")).to_have_count(0)
     expect(page.get_by_role("link", name="Voir la mission")).to_have_attribute("href", "#/missions/BES-WEB-1-mission")
     app.check(page, "beneficiaire-commande", shot=False)
