@@ -188,12 +188,13 @@ function drawNeed(ctx, needId, need, paint) {
       ["Mission", need.mission_id ? h("a", { href: `#/missions/${encodeURIComponent(need.mission_id)}` },
         missionLabel(need.mission_title, need.mission_id, { labelled: true })) : "—"]]),
     needNextStep(need) ? h("p", { className: "hint", id: "need-next-step", role: "note" }, needNextStep(need)) : null,
-    need.proposals.length ? proposalsSection(ctx, need, refresh) : null,
-    proposed ? relaunchForm(ctx, need, current?.content, refresh) : null,
+    // the next step's own action, right under what it says: frame the accepted proposal's mission, then follow it
     need.status === "accepted" ? h("p", {}, h("a", { className: "button", href: `#/needs/${encodeURIComponent(needId)}/frame` },
       "Cadrer la mission")) : null,
     need.status === "mission_framed" && need.mission_id ? h("p", {}, h("a", { className: "button",
       href: `#/missions/${encodeURIComponent(need.mission_id)}` }, "Suivre la mission")) : null,
+    need.proposals.length ? proposalsSection(ctx, need, refresh) : null,
+    proposed ? relaunchForm(ctx, need, current?.content, refresh) : null,
     h("section", { "aria-labelledby": "ranking-title" },
       h("h2", { id: "ranking-title" }, `Professionnels classés (version ${current?.version ?? "—"})`),
       current?.result ? rankingTable(needId, candidates, current.result) : h("p", {}, "Classement en cours de calcul…")));
@@ -326,12 +327,18 @@ export async function renderFrame(ctx, needId) {
   }
   // what is framed: the need, by its title, and the professional retained, by name and daily rate (B13)
   const chosen = (need?.proposals ?? []).find((p) => p.status === "accepted");
+  const back = h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin"));
+  if (need?.status === "mission_framed" && need.mission_id) {  // framed already (a bookmark, the browser's history)
+    return ctx.show("Cadrer la mission", back, h("p", { className: "notice", id: "frame-done" },
+      "Cette mission est déjà cadrée et sa commande émise. ", h("a", { className: "button",
+        href: `#/missions/${encodeURIComponent(need.mission_id)}` }, "Suivre la mission")));
+  }
   const start = dateField({ name: "start_date", label: "Début", required: true, value: values.start_date });
   const end = dateField({ name: "end_date", label: "Fin", required: true, value: values.end_date });
   const deliverables = field({ name: "deliverables", label: "Livrables (un par ligne)", rows: 3, required: true,
     value: values.deliverables });
   const milestones = field({ name: "milestones", label: "Jalons (un par ligne : libellé ; jours ; échéance jj/mm/aaaa)",
-    rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; 15/05/2026",
+    rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; jj/mm/aaaa",
     hint: "Jours : un nombre entier de jours travaillés ; l'échéance entre le début et la fin de la mission." });
   const perMilestone = milestoneDeliverablesBoxes(milestones.input, deliverables.input);
   // B13 conflict of interest: required up front when the beneficiary must sign it (the platform refuses without it)
@@ -373,7 +380,7 @@ export async function renderFrame(ctx, needId) {
     }
     return undefined;
   });
-  ctx.show("Cadrer la mission", h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin")),
+  ctx.show("Cadrer la mission", back,
     need ? definitionList([["Besoin", need.title], ["Professionnel retenu", chosen?.name ?? "—"],
       ["TJM", chosen ? formatEuros(chosen.daily_rate_cents) : "—"]]) : null,
     h("p", { className: "hint", id: "frame-next" }, "Une fois la mission cadrée, sa commande est émise au titulaire de "
