@@ -174,6 +174,15 @@ export function orderClientLabel(role, view) {
     ? "Bénéficiaire" : "Gestionnaire";
 }
 
+// B14: a service type by its acronym and what it stands for (the pool's « Par type de prestation », the need's
+// « Nature »): « AMOA (assistance à maîtrise d'ouvrage) »; an unknown one as it is.
+export const SERVICE_TYPE_LABELS = Object.freeze({ AMOA: "assistance à maîtrise d'ouvrage",
+  AMOE: "assistance à maîtrise d'œuvre" });
+
+export function serviceTypeText(type) {
+  return SERVICE_TYPE_LABELS[type] ? `${type} (${SERVICE_TYPE_LABELS[type]})` : String(type ?? "—");
+}
+
 // Who the contractor of that order or quote is, in the same words on the beneficiary's and the titulaire's screens:
 // « Titulaire » (of the framework agreement, part B) when its client is a beneficiary (orderClientLabel), otherwise
 // « Prestataire ».

@@ -9,7 +9,7 @@ import { directoryFromContracts } from "../../web/names_logic.mjs";
 import {
   GUARANTEE_DAYS, clientColumnLabel, clientFilterAll, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   needAwaitsProposals, needChanged, budgetFacts,
-  orderClientLabel, orderContractorLabel, orderMissionHref,
+  orderClientLabel, orderContractorLabel, orderMissionHref, serviceTypeText,
   penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup, raiseOrderOptions, raiseSiteNode,
   raiseSiteOptions, raiseTarget,
   recordTitle, regionText,
@@ -349,4 +349,10 @@ test("a mission's order and its quotes name their contractor « Titulaire » on 
   assert.equal(orderContractorLabel("contractor", { mission: { mission_id: "m-1" } }), "Titulaire");
   assert.equal(orderContractorLabel("manager", { contractor_id: "ctr-acme" }), "Prestataire");
   assert.equal(orderContractorLabel("contractor", { contractor_id: "ctr-acme" }), "Prestataire");
+});
+
+test("a service type is named by its acronym and what it stands for, an unknown one as it is", () => {
+  assert.equal(serviceTypeText("AMOA"), "AMOA (assistance à maîtrise d'ouvrage)");
+  assert.equal(serviceTypeText("AMOE"), "AMOE (assistance à maîtrise d'œuvre)");
+  assert.equal(serviceTypeText("AUTRE"), "AUTRE");
 });
