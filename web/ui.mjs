@@ -104,8 +104,8 @@ export function filePicker(input, { button = "Choisir un fichier" } = {}) {
 }
 
 // A form that keeps what was typed while the tab lives (draft_logic.mjs): its draft under `key` (draftKey) put back
-// now, saved at each keystroke or choice; when something was put back, a note at the form's top (under its title) says so with
-// « Vider le formulaire ». Fields drawn later (a picker loaded late, a contract's lines, lines added) take their value
+// now, saved at each keystroke or choice; when something was put back, a note at the form's top (under its title)
+// says so with « Vider le formulaire ». Fields drawn later (a picker loaded late, a contract's lines, lines added) take their value
 // at `restore()`, which the screen calls once it has drawn them; a picker given back a choice changes (a `change`
 // event: what depends on it is drawn); a choice a picker no longer offers is told next to it (« n'est plus proposé »)
 // and kept in the draft while the picker stays unchosen. `fixed`: fields the screen decides (a prefill from an order),
