@@ -20,7 +20,7 @@ import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, sti
 import { quoteHref } from "./quotes.mjs";
 import { heldRights } from "./accounts_logic.mjs";
 import {
-  REGIONS, SERVICE_TYPE_LABELS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, recordTitle, regionText, serviceTypeText,
+  REGIONS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, recordTitle, regionText, serviceTypeText,
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
@@ -65,8 +65,7 @@ function needRow(n) {
 function needFields(values = {}) {
   return [
     field({ name: "title", label: "Intitulé", required: true, value: values.title }),
-    field({ name: "nature", label: "Nature", options: options(Object.keys(SERVICE_TYPE_LABELS).map((t) => [t, serviceTypeText(t)])),
-      value: values.nature }),
+    field({ name: "nature", label: "Nature", options: options([["AMOA", "AMOA"], ["AMOE", "AMOE"]]), value: values.nature }),
     field({ name: "summary", label: "Description de la prestation", required: true, rows: 4, value: values.summary }),
     field({ name: "skills", label: "Compétences attendues (une par ligne)", rows: 3, value: values.skills }),
     field({ name: "level", label: "Niveau", options: options(Object.entries(LEVEL_LABELS)), value: values.level ?? "confirme" }),

@@ -174,8 +174,8 @@ export function orderClientLabel(role, view) {
     ? "Bénéficiaire" : "Gestionnaire";
 }
 
-// B14: a service type by its acronym and what it stands for (the pool's « Par type de prestation », the need's
-// « Nature »): « AMOA (assistance à maîtrise d'ouvrage) »; an unknown one as it is.
+// B14: a service type by its acronym and what it stands for (the pool's « Par type de prestation »): « AMOA (assistance
+// à maîtrise d'ouvrage) »; an unknown one as it is.
 export const SERVICE_TYPE_LABELS = Object.freeze({ AMOA: "assistance à maîtrise d'ouvrage",
   AMOE: "assistance à maîtrise d'œuvre" });
 
