@@ -84,7 +84,10 @@ export function renderWaitingNeeds(ctx) {
           // B1 parties: the beneficiary by its name (list_needs reads them once per page), its id beneath
           h("td", {}, n.beneficiary_name ?? n.beneficiary_id, h("div", { className: "sub" }, n.beneficiary_id)),
           h("td", { className: "num" }, String(n.version)), h("td", {}, n.status_label),
-          h("td", {}, formatDateTime(n.d4_due)))), { label: "Besoins en attente", empty: "Aucun besoin en attente." }));
+          h("td", {}, formatDateTime(n.d4_due)))), { label: "Besoins en attente",
+          // what the empty list means once the operator proposed (the need leaves it), and when one comes back
+          empty: "Aucun besoin n'attend vos propositions : un besoin classé apparaît ici jusqu'à ce que vous proposiez "
+            + "des professionnels, puis de nouveau si son bénéficiaire relance la recherche." }));
     } catch (err) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }

@@ -23,7 +23,7 @@ import { listUpdate, liveStatusText, rowFilters, rowKey, withRow } from "./live_
 import {
   atControl, drawingOrder, liveOrderNodes, mayDraw, orderDrawn, redrawAfterAnswer, showOrderScreen, stillCurrent,
 } from "./live_order.mjs";
-import { clientColumnLabel, clientFilterAll, orderClientLabel, orderMissionHref } from "./sourcing_logic.mjs";
+import { clientColumnLabel, clientFilterAll, orderClientLabel, orderContractorLabel, orderMissionHref } from "./sourcing_logic.mjs";
 import { directory, partyNodes } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_logic.mjs";
 import { siteNodes, siteOptions } from "./coverage_logic.mjs";
@@ -383,7 +383,7 @@ export async function renderOrder(ctx, managerId, orderId, { follow = true, rere
   const back = role === "beneficiary" ? "#/orders" : "#/";
   const facts = [
     ["État", stateLabel(o.state)], ["Avancement", progressText(o)],
-    ["Prestataire", partyLabel(names, o.contractor_id)], [orderClientLabel(role, view), partyLabel(names, o.manager_id)],
+    [orderContractorLabel(role, view), partyLabel(names, o.contractor_id)], [orderClientLabel(role, view), partyLabel(names, o.manager_id)],
     ["Marché", o.contract_id],
     ["Site", siteText(o.site)], ["Montant", formatEuros(view.total_cents)],
     ["Rendez-vous / dates", scheduleText(o, zone)],

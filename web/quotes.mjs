@@ -12,7 +12,7 @@ import {
   versionColumnLabel,
 } from "./logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
-import { clientColumnLabel, orderClientLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
+import { clientColumnLabel, orderClientLabel, orderContractorLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
   raiseOrderOptions, raiseSiteNode, raiseSiteOptions, raiseTarget } from "./sourcing_logic.mjs";
 import {
   announce, dateField, definitionList, errorSlot, field, h, keepDraft, recorder, scrollFrame, suggestionOptions, table,
@@ -251,10 +251,13 @@ export async function renderQuote(ctx, managerId, quoteId, { follow = true, rere
     // B16: by when the contractor answers the request (D3, 5 working days in the quote's territory)
     answerDueText(quote) ? h("p", { className: "answer-due", id: "quote-answer-due" }, answerDueText(quote)) : null,
     definitionList([["État", QUOTE_LABELS[quote.state] ?? quote.state],
-      ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], ["Prestataire", partyLabel(names, quote.contractor_id)],
+      ["Origine", OPENED_BY[quote.opened_by] ?? quote.opened_by], [orderContractorLabel(ctx.session.claims.role, quote), partyLabel(names, quote.contractor_id)],
       [orderClientLabel(ctx.session.claims.role, quote), partyLabel(names, quote.manager_id)], ["Marché", quote.contract_id], ["Site", siteText(quote.site)],
       // B16: the mission by its title (its order's), its id in parentheses
-      ...(quote.mission_id ? [["Mission", missionLabel(quote.mission_title, quote.mission_id, { labelled: true })]] : []),
+      // — linked to the mission's screen for the beneficiary (its way back to the mission it asked the quote from)
+      ...(quote.mission_id ? [["Mission", ctx.session.claims.role === "beneficiary" ? h("a", {
+        href: `#/missions/${encodeURIComponent(quote.mission_id)}` }, missionLabel(quote.mission_title, quote.mission_id,
+        { labelled: true })) : missionLabel(quote.mission_title, quote.mission_id, { labelled: true })]] : []),
       [quote.opened_by === "contractor" ? "Proposé le" : "Demandé le", formatDateTime(quote.requested_at, zone)],
       ["Remis le", formatDateTime(quote.versions?.at(-1)?.submitted_at, zone)],
       ["Valable jusqu'au", formatDateTime(quote.valid_until)],

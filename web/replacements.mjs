@@ -24,10 +24,14 @@ export function replacementSection(ctx, mission, refresh, nameOf = (id) => id) {
     state ? h("p", { className: "notice", role: "status", "data-replacement": "requested" }, state.text,
       " L'opérateur propose un professionnel équivalent, aux mêmes conditions tarifaires.") : null,
     canRequest ? requestForm(ctx, mission, refresh) : null,
+    // on a phone each replacement a card (table.cards in style.css): its reason, then each column's name (data-label)
+    // before its value — not a table to scroll sideways
     history.length ? table(["Motif", "Demandé le", "Départ", "Professionnel remplacé", "Remplaçant dû le", "Issue"],
       history.map((r, i) => h("tr", { "data-replacement-row": String(i) }, h("td", {}, r.reason),
-        h("td", {}, r.requestedAt), h("td", {}, r.departure), h("td", {}, r.leaving), h("td", {}, r.due),
-        h("td", {}, r.outcome))), { label: "Historique des remplacements" }) : null);
+        h("td", { "data-label": "Demandé le" }, r.requestedAt), h("td", { "data-label": "Départ" }, r.departure),
+        h("td", { "data-label": "Professionnel remplacé" }, r.leaving),
+        h("td", { "data-label": "Remplaçant dû le" }, r.due), h("td", { "data-label": "Issue" }, r.outcome))),
+    { label: "Historique des remplacements", className: "cards" }) : null);
 }
 
 function requestForm(ctx, mission, refresh) {

@@ -82,6 +82,14 @@ export function renderPurchasingReport(ctx) {
   ctx.show("Rapport de la centrale d'achat", periodForm(ctx, "purchasing_body", purchasingReport));
 }
 
+// A report table that is a card per row on a phone (table.cards in style.css): its first cell, then each other one
+// after its column's name (data-label) — not a table to scroll sideways. `cells`: [text, numeric?] in column order.
+function cardTable(headers, rows, options) {
+  return table(headers, rows.map((cells) => h("tr", {}, cells.map(([text, num], i) => h("td", {
+    ...(num ? { className: "num" } : {}), ...(i ? { "data-label": headers[i] } : {}) }, text)))),
+  { ...options, className: "cards" });
+}
+
 function purchasingReport(r) {
   const volume = monthPoints((r.volume?.months ?? []).map((m) => [m.period, m.cents / 100]));
   const gains = r.gains ?? {};
@@ -97,28 +105,24 @@ function purchasingReport(r) {
       barChartFigure({ title: "Volume d'affaires par mois (€ HT)", points: volume, format: euros,
         valueLabel: "Volume d'affaires" })),
     h("h2", {}, "Volume par trimestre et par année"),
-    table(["Pas", "Période", "Commandes", "Montant HT"], volumeRows(r.volume).map((v) => h("tr", {},
-      h("td", {}, v.step), h("td", {}, v.period), h("td", { className: "num" }, String(v.orders)),
-      h("td", { className: "num" }, v.amount))), { label: "Volume par trimestre et par année", empty: "Aucune commande." }),
+    cardTable(["Pas", "Période", "Commandes", "Montant HT"], volumeRows(r.volume).map((v) => [[v.step], [v.period],
+      [String(v.orders), true], [v.amount, true]]), { label: "Volume par trimestre et par année", empty: "Aucune commande." }),
     h("h2", {}, "Volume par bénéficiaire"),
-    table(["Bénéficiaire", "SIRET", "Commandes", "Montant"], (r.beneficiaries ?? []).map((b) => h("tr", {},
-      h("td", {}, b.name), h("td", {}, b.siret), h("td", { className: "num" }, String(b.orders)),
-      h("td", { className: "num" }, formatEuros(b.cents)))), { label: "Bénéficiaires", empty: "Aucune commande." }),
+    cardTable(["Bénéficiaire", "SIRET", "Commandes", "Montant"], (r.beneficiaries ?? []).map((b) => [[b.name], [b.siret],
+      [String(b.orders), true], [formatEuros(b.cents), true]]), { label: "Bénéficiaires", empty: "Aucune commande." }),
     h("h2", {}, "Répartition par ligne de prix"),
     h("p", { className: "hint" }, `Bordereau de prix : ${r.price_schedule_version ?? "—"}. Le gain compare les jours `
       + "au taux journalier de référence du bordereau en vigueur à la date de chaque commande."),
-    table(["Catégorie", "Libellé", "Jours", "Montant HT", "Part du volume", "TJM de référence", "Gain"],
-      priceLineRows(r.price_lines).map((p) => h("tr", {}, h("td", {}, p.category), h("td", {}, p.label),
-        h("td", { className: "num" }, p.days), h("td", { className: "num" }, p.amount), h("td", { className: "num" }, p.share),
-        h("td", { className: "num" }, p.reference), h("td", { className: "num" }, p.gain))),
+    cardTable(["Catégorie", "Libellé", "Jours", "Montant HT", "Part du volume", "TJM de référence", "Gain"],
+      priceLineRows(r.price_lines).map((p) => [[p.category], [p.label], [p.days, true], [p.amount, true], [p.share, true],
+        [p.reference, true], [p.gain, true]]),
       { label: "Répartition par ligne de prix", empty: "Aucune commande sur la période." }),
     h("h2", {}, "Retour sur investissement"),
     definitionList(roiFacts(r.roi)),
     h("h2", {}, "Commandes"),
-    table(["Commande", "Bénéficiaire", "SIRET", "Émise le", "État", "Jours", "Montant", "Consommé", "Compté"],
-      reportedOrderRows(r).map((o) => h("tr", {}, h("td", {}, o.orderId), h("td", {}, o.beneficiary), h("td", {}, o.siret),
-        h("td", {}, formatDateTime(o.issuedOn)), h("td", {}, o.state), h("td", { className: "num" }, o.days),
-        h("td", { className: "num" }, o.amount), h("td", { className: "num" }, o.consumed), h("td", {}, o.counted))),
+    cardTable(["Commande", "Bénéficiaire", "SIRET", "Émise le", "État", "Jours", "Montant", "Consommé", "Compté"],
+      reportedOrderRows(r).map((o) => [[o.orderId], [o.beneficiary], [o.siret], [formatDateTime(o.issuedOn)], [o.state],
+        [o.days, true], [o.amount, true], [o.consumed, true], [o.counted]]),
       { label: "Commandes", empty: "Aucune commande sur la période." }));
 }
 

@@ -20,7 +20,7 @@ import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, sti
 import { quoteHref } from "./quotes.mjs";
 import { heldRights } from "./accounts_logic.mjs";
 import {
-  REGIONS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, recordTitle, regionText,
+  REGIONS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, recordTitle, regionText, serviceTypeText,
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
@@ -29,7 +29,7 @@ import {
 } from "./ui.mjs";
 import { draftKey } from "./draft_logic.mjs";
 import { directory } from "./names.mjs";
-import { missionLabel } from "./names_logic.mjs";
+import { missionLabel, partyLabel } from "./names_logic.mjs";
 
 const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
@@ -188,10 +188,13 @@ function drawNeed(ctx, needId, need, paint) {
       ["Mission", need.mission_id ? h("a", { href: `#/missions/${encodeURIComponent(need.mission_id)}` },
         missionLabel(need.mission_title, need.mission_id, { labelled: true })) : "—"]]),
     needNextStep(need) ? h("p", { className: "hint", id: "need-next-step", role: "note" }, needNextStep(need)) : null,
-    need.proposals.length ? proposalsSection(ctx, need, refresh) : null,
-    proposed ? relaunchForm(ctx, need, current?.content, refresh) : null,
+    // the next step's own action, right under what it says: frame the accepted proposal's mission, then follow it
     need.status === "accepted" ? h("p", {}, h("a", { className: "button", href: `#/needs/${encodeURIComponent(needId)}/frame` },
       "Cadrer la mission")) : null,
+    need.status === "mission_framed" && need.mission_id ? h("p", {}, h("a", { className: "button",
+      href: `#/missions/${encodeURIComponent(need.mission_id)}` }, "Suivre la mission")) : null,
+    need.proposals.length ? proposalsSection(ctx, need, refresh) : null,
+    proposed ? relaunchForm(ctx, need, current?.content, refresh) : null,
     h("section", { "aria-labelledby": "ranking-title" },
       h("h2", { id: "ranking-title" }, `Professionnels classés (version ${current?.version ?? "—"})`),
       current?.result ? rankingTable(needId, candidates, current.result) : h("p", {}, "Classement en cours de calcul…")));
@@ -314,19 +317,28 @@ export async function renderProfessional(ctx, needId, professionalId) {
 export async function renderFrame(ctx, needId) {
   let values = {};
   let required = null;  // unknown when the need could not be read: the platform still says it after sending
+  let need = null;
   try {
-    const need = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "need", need_id: needId }).toString() });
+    need = await ctx.call("get_sourcing", { query: new URLSearchParams({ view: "need", need_id: needId }).toString() });
     values = frameFormValues(need.versions.at(-1)?.content);
     required = declarationRequired(need);
   } catch (err) {
     if (err.status === 401) return;
+  }
+  // what is framed: the need, by its title, and the professional retained, by name and daily rate (B13)
+  const chosen = (need?.proposals ?? []).find((p) => p.status === "accepted");
+  const back = h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin"));
+  if (need?.status === "mission_framed" && need.mission_id) {  // framed already (a bookmark, the browser's history)
+    return ctx.show("Cadrer la mission", back, h("p", { className: "notice", id: "frame-done" },
+      "Cette mission est déjà cadrée et sa commande émise. ", h("a", { className: "button",
+        href: `#/missions/${encodeURIComponent(need.mission_id)}` }, "Suivre la mission")));
   }
   const start = dateField({ name: "start_date", label: "Début", required: true, value: values.start_date });
   const end = dateField({ name: "end_date", label: "Fin", required: true, value: values.end_date });
   const deliverables = field({ name: "deliverables", label: "Livrables (un par ligne)", rows: 3, required: true,
     value: values.deliverables });
   const milestones = field({ name: "milestones", label: "Jalons (un par ligne : libellé ; jours ; échéance jj/mm/aaaa)",
-    rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; 15/05/2026",
+    rows: 3, required: true, placeholder: "Cahier des charges validé ; 10 ; jj/mm/aaaa",
     hint: "Jours : un nombre entier de jours travaillés ; l'échéance entre le début et la fin de la mission." });
   const perMilestone = milestoneDeliverablesBoxes(milestones.input, deliverables.input);
   // B13 conflict of interest: required up front when the beneficiary must sign it (the platform refuses without it)
@@ -342,7 +354,12 @@ export async function renderFrame(ctx, needId) {
     h("div", { className: "grid" }, start, end, deliverables, milestones), perMilestone.node,
     h("div", { className: "grid" }, signedBy, statement),
     h("button", { type: "submit" }, "Cadrer la mission et émettre la commande"));
-  const send = recorder(ctx, "frame_mission", { form });  // a double click frames it once
+  // what was typed kept while the tab lives, this need's own (as « Nouveau besoin »): left by the menu, reloaded or
+  // signed out by an expired session, the form comes back filled in — each milestone's deliverables box drawn first
+  const draft = keepDraft(form, draftKey(ctx.session.claims, "frame", needId));
+  milestones.input.dispatchEvent(new Event("input"));  // not bubbling: the boxes drawn, nothing saved yet
+  draft.restore();
+  const send = recorder(ctx, "frame_mission", { form, draft });  // a double click frames it once; a reload's too
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (send.busy) return undefined;
@@ -355,6 +372,7 @@ export async function renderFrame(ctx, needId) {
     try {
       const sent = await send.send(body);
       if (sent.ignored) return undefined;
+      draft.clear();
       const mission = sent.reply;
       ctx.go(`#/missions/${encodeURIComponent(mission.mission_id)}`);
     } catch (err) {
@@ -362,7 +380,11 @@ export async function renderFrame(ctx, needId) {
     }
     return undefined;
   });
-  ctx.show("Cadrer la mission", h("p", {}, h("a", { href: `#/needs/${encodeURIComponent(needId)}` }, "← Retour au besoin")),
+  ctx.show("Cadrer la mission", back,
+    need ? definitionList([["Besoin", need.title], ["Professionnel retenu", chosen?.name ?? "—"],
+      ["TJM", chosen ? formatEuros(chosen.daily_rate_cents) : "—"]]) : null,
+    h("p", { className: "hint", id: "frame-next" }, "Une fois la mission cadrée, sa commande est émise au titulaire de "
+      + "l'accord-cadre ; la mission se suit ensuite depuis son écran (jalons, livrables, temps passés)."),
     form);
 }
 
@@ -552,7 +574,10 @@ function missionQuoteForm(ctx, mission) {
     h("h2", { id: "mission-quote-title" }, "Demander un devis au titulaire"),
     h("p", { className: "hint" }, "Réponse attendue sous 5 jours ouvrés ; un devis accepté complète la commande de la mission."),
     slot.node, h("div", { className: "grid" }, fields), h("button", { type: "submit" }, "Demander le devis"), result);
-  const send = recorder(ctx, "request_mission_quote", { form });  // a double click asks once
+  // what was typed kept while the tab lives, this mission's own (as « Nouveau besoin »): left by the menu, reloaded or
+  // signed out by an expired session, the form comes back filled in; forgotten once the quote is requested
+  const draft = keepDraft(form, draftKey(ctx.session.claims, "mission-quote", mission.mission_id));
+  const send = recorder(ctx, "request_mission_quote", { form, draft });  // a double click asks once; a reload's too
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (send.busy) return;
@@ -561,8 +586,9 @@ function missionQuoteForm(ctx, mission) {
     try {
       const sent = await send.send({ quote_id: v.quote_id.trim(), mission_id: mission.mission_id, title: v.title.trim() });
       if (sent.ignored) return;
+      draft.clear();
       const quote = sent.reply;
-      result.textContent = `Devis ${quote.quote_id} demandé à ${quote.contractor_id}.`;
+      result.textContent = `Devis ${quote.quote_id} demandé à ${partyLabel(await directory(ctx), quote.contractor_id)}.`;
       setTimeout(() => ctx.go(quoteHref(quote)), 500);
     } catch (err) {
       if (err.status !== 401) slot.show(err.problem ?? [{ field: "$", message: err.message }]);
@@ -587,7 +613,7 @@ export async function renderPool(ctx) {
       h("td", {}, `${r.label} (${code})`), h("td", { className: "num" }, String(r.count)))), { label: "Par région" }),
     h("h2", {}, "Par type de prestation"),
     table(["Type", "Professionnels"], Object.entries(stats.per_service_type ?? {}).map(([type, count]) => h("tr", {},
-      h("td", {}, type), h("td", { className: "num" }, String(count)))), { label: "Par type de prestation" }));
+      h("td", {}, serviceTypeText(type)), h("td", { className: "num" }, String(count)))), { label: "Par type de prestation" }));
 }
 
 // A9: "Pénalités de la convention" — the agreement's penalty terms versions, the one in force today first.

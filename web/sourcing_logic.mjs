@@ -120,9 +120,23 @@ export function needFormHint(agreement) {
     + "calendrier de votre territoire : la date limite s'affiche sur le besoin.";
 }
 
-// D4: what a beneficiary waits for once its need is ranked (« résultats calculés »): the operator's proposal,
-// due on the D4 date. null for any other status.
+// What a beneficiary does next on its need's screen, or waits for. Ranked (« résultats calculés »): the operator's
+// proposal, due on the D4 date; proposed: a choice among them (B10); accepted: the mission to frame, which issues its
+// order to the titulaire (B13); framed: the mission to follow. null for any other status (nothing to do).
 export function needNextStep(need) {
+  if (need?.status === "proposed") {
+    return "Choisissez un professionnel ci-dessous (Accepter) ; si aucun ne convient, refusez et relancez la recherche "
+      + "(le besoin peut être modifié), ou abandonnez-la.";
+  }
+  if (need?.status === "accepted") {
+    const chosen = (need.proposals ?? []).find((p) => p.status === "accepted")?.name;
+    return `${chosen ? `Vous avez retenu ${chosen}. ` : ""}Étape suivante : cadrez la mission (dates, jalons et `
+      + "livrables) ; sa commande est alors émise au titulaire de l'accord-cadre.";
+  }
+  if (need?.status === "mission_framed") {
+    return "La mission est cadrée et sa commande émise : suivez-la depuis la mission (jalons, livrables, temps passés, "
+      + "remplacement, devis au titulaire).";
+  }
   if (need?.status !== "scored") return null;
   const due = need.d4?.due ? formatDateTime(need.d4.due).replace(/^(\d\d\/\d\d\/\d{4}) (\d)/, "$1 à $2") : null;
   return `Le classement est calculé. L'opérateur vous propose des professionnels parmi ces résultats`
@@ -160,6 +174,22 @@ export function budgetFacts(budget, euros) {
 export function orderClientLabel(role, view) {
   return role === "beneficiary" || view?.mission || view?.mission_id || view?.client_kind === "beneficiary"
     ? "Bénéficiaire" : "Gestionnaire";
+}
+
+// B14: a service type by its acronym and what it stands for (the pool's « Par type de prestation »): « AMOA (assistance
+// à maîtrise d'ouvrage) »; an unknown one as it is.
+export const SERVICE_TYPE_LABELS = Object.freeze({ AMOA: "assistance à maîtrise d'ouvrage",
+  AMOE: "assistance à maîtrise d'œuvre" });
+
+export function serviceTypeText(type) {
+  return SERVICE_TYPE_LABELS[type] ? `${type} (${SERVICE_TYPE_LABELS[type]})` : String(type ?? "—");
+}
+
+// Who the contractor of that order or quote is, in the same words on the beneficiary's and the titulaire's screens:
+// « Titulaire » (of the framework agreement, part B) when its client is a beneficiary (orderClientLabel), otherwise
+// « Prestataire ».
+export function orderContractorLabel(role, view) {
+  return orderClientLabel(role, view) === "Bénéficiaire" ? "Titulaire" : "Prestataire";
 }
 
 // A list's column (and its filter) naming the client of its rows, by orderClientLabel: « Bénéficiaire » when every

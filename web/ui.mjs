@@ -104,8 +104,8 @@ export function filePicker(input, { button = "Choisir un fichier" } = {}) {
 }
 
 // A form that keeps what was typed while the tab lives (draft_logic.mjs): its draft under `key` (draftKey) put back
-// now, saved at each keystroke or choice; when something was put back, a note at the form's top says so with
-// « Vider le formulaire ». Fields drawn later (a picker loaded late, a contract's lines, lines added) take their value
+// now, saved at each keystroke or choice; when something was put back, a note at the form's top (under its title)
+// says so with « Vider le formulaire ». Fields drawn later (a picker loaded late, a contract's lines, lines added) take their value
 // at `restore()`, which the screen calls once it has drawn them; a picker given back a choice changes (a `change`
 // event: what depends on it is drawn); a choice a picker no longer offers is told next to it (« n'est plus proposé »)
 // and kept in the draft while the picker stays unchosen. `fixed`: fields the screen decides (a prefill from an order),
@@ -185,7 +185,9 @@ export function keepDraft(form, key, { fixed = [] } = {}) {
       if (control && !(control instanceof RadioNodeList)) tellMissing(control, value);
     }
     pending = draftPending(pending, now);
-    if (shown && !note.isConnected) form.prepend(note);
+    // the note under the form's own title when it opens with one (« Demander un devis au titulaire »), else first
+    const title = form.firstElementChild?.matches("h2, h3") ? form.firstElementChild : null;
+    if (shown && !note.isConnected) (title ? title.after(note) : form.prepend(note));
     // what depends on a choice given back is drawn (a contract's lines, a client's missions): their values then wait
     for (const control of changed) control.dispatchEvent(new Event("change", { bubbles: true }));
     return given.length > 0;  // something given back: the screen shows what follows from it (a total)

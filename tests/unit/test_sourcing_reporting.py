@@ -297,6 +297,9 @@ def test_price_lines_share_the_volume_and_gains_are_measured_against_reference_r
     # And categories without a reference rate (and extra costs) share the volume but gain nothing
     assert (lines["DATA-SCIENTIST"].share_percent, lines["DATA-SCIENTIST"].gain_cents) == (9.30, None)
     assert (lines["FRAIS"].cents, lines["FRAIS"].share_percent, lines["FRAIS"].gain_cents) == (200_000, 4.65, None)
+    # And a category the schedule does not know (a quote's line added to a mission's order) is named by its order
+    # line's own label, not by its code twice; the schedule's label wins where it has one
+    assert (lines["DATA-SCIENTIST"].label, lines["CHEF-PROJET"].label) == ("Ligne a2", "Chef de projet")
     # And the gain is 5 000 € on 42 000 € at reference rates: 11.90 %
     g = report.gains
     assert (g.reference_cents, g.contracted_cents, g.gain_cents, g.gain_percent) == (4_200_000, 3_700_000, 500_000, 11.90)

@@ -9,7 +9,7 @@ import { directoryFromContracts } from "../../web/names_logic.mjs";
 import {
   GUARANTEE_DAYS, clientColumnLabel, clientFilterAll, criteriaByWeight, guaranteeDefault, criteriaText, d4Delay, declarationRequired, needFormHint, needNextStep,
   needAwaitsProposals, needChanged, budgetFacts,
-  orderClientLabel, orderMissionHref,
+  orderClientLabel, orderContractorLabel, orderMissionHref, serviceTypeText,
   penaltyContractorOptions, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup, raiseOrderOptions, raiseSiteNode,
   raiseSiteOptions, raiseTarget,
   recordTitle, regionText,
@@ -65,9 +65,23 @@ test("a ranked need tells the beneficiary that the operator proposes by the D4 d
   assert.equal(needNextStep(need), "Le classement est calculé. L'opérateur vous propose des professionnels parmi "
     + "ces résultats au plus tard le 09/03/2026 à 18:00 (délai D4) ; vous pourrez alors accepter une proposition, la "
     + "refuser et relancer la recherche, ou l'abandonner.");
-  for (const status of ["acknowledged", "proposed", "accepted", "abandoned", "mission_framed"]) {
+  for (const status of ["acknowledged", "abandoned"]) {
     assert.equal(needNextStep({ ...need, status }), null);
   }
+});
+
+test("each step of a need says what comes next: choose a proposal, frame the mission, follow it and its order", () => {
+  const proposals = [{ professional_id: "pro-anne", name: "Anne Lefèvre", status: "accepted" },
+    { professional_id: "pro-bruno", name: "Bruno Caron", status: "refused" }];
+  assert.equal(needNextStep({ status: "proposed", proposals: [] }), "Choisissez un professionnel ci-dessous (Accepter) ; "
+    + "si aucun ne convient, refusez et relancez la recherche (le besoin peut être modifié), ou abandonnez-la.");
+  // accepted: the mission is to be framed by the beneficiary, and its order goes to the titulaire once framed
+  assert.equal(needNextStep({ status: "accepted", proposals }), "Vous avez retenu Anne Lefèvre. Étape suivante : "
+    + "cadrez la mission (dates, jalons et livrables) ; sa commande est alors émise au titulaire de l'accord-cadre.");
+  assert.equal(needNextStep({ status: "accepted", proposals: [] }), "Étape suivante : cadrez la mission (dates, jalons "
+    + "et livrables) ; sa commande est alors émise au titulaire de l'accord-cadre.");
+  assert.equal(needNextStep({ status: "mission_framed", proposals }), "La mission est cadrée et sa commande émise : "
+    + "suivez-la depuis la mission (jalons, livrables, temps passés, remplacement, devis au titulaire).");
 });
 
 test("a ranked need waiting on the operator's proposals is read again until they come, then drawn once", () => {
@@ -330,4 +344,19 @@ test("« Mes commandes »'s client filter says « Tous les » of the column it f
   // the titulaire's orders are all a beneficiary's: its column and its filter say so
   const rows = [{ manager_id: "ben-1", client_kind: "beneficiary" }];
   assert.equal(clientFilterAll(clientColumnLabel("contractor", rows)), "Tous les bénéficiaires");
+});
+
+test("a mission's order and its quotes name their contractor « Titulaire » on both sides, a part-A one « Prestataire »", () => {
+  const missionQuote = { mission_id: "m-1", contractor_id: "ctr-titulaire" };
+  assert.equal(orderContractorLabel("beneficiary", missionQuote), "Titulaire");
+  assert.equal(orderContractorLabel("contractor", missionQuote), "Titulaire");
+  assert.equal(orderContractorLabel("contractor", { mission: { mission_id: "m-1" } }), "Titulaire");
+  assert.equal(orderContractorLabel("manager", { contractor_id: "ctr-acme" }), "Prestataire");
+  assert.equal(orderContractorLabel("contractor", { contractor_id: "ctr-acme" }), "Prestataire");
+});
+
+test("a service type is named by its acronym and what it stands for, an unknown one as it is", () => {
+  assert.equal(serviceTypeText("AMOA"), "AMOA (assistance à maîtrise d'ouvrage)");
+  assert.equal(serviceTypeText("AMOE"), "AMOE (assistance à maîtrise d'œuvre)");
+  assert.equal(serviceTypeText("AUTRE"), "AUTRE");
 });

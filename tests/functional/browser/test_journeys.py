@@ -803,6 +803,7 @@ RELAY = {**seed.demo_professionals(dt.date.today())[0], "professional_id": "pro-
 MISSION_NAMED = "Mission : Recette fonctionnelle du portail usagers (BES-WEB-1-mission)"
 # after a « Mission » label or under a « Mission » column, its title says « Mission » no second time
 MISSION_LABELLED = "Recette fonctionnelle du portail usagers (BES-WEB-1-mission)"
+DRAFTS = "() => Object.keys(sessionStorage).filter((k) => k.startsWith('passerelle-draft:'))"
 
 
 def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows_its_mission(app, platform):
@@ -865,8 +866,17 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
                                                        "guaranteed_until": (dt.date.today() + dt.timedelta(days=10)).isoformat()}]})
     assert proposed.status_code == 200, proposed.text
     expect(page.get_by_role("button", name="Accepter Anne Lefèvre")).to_be_visible(timeout=25000)
+    # while proposed, what to do is said; once accepted, who was retained and what comes next (B10, B13)
+    expect(page.locator("#need-next-step")).to_contain_text("Choisissez un professionnel ci-dessous (Accepter)")
     page.get_by_role("button", name="Accepter Anne Lefèvre").click()
+    expect(page.locator("#need-next-step")).to_have_text(
+        "Vous avez retenu Anne Lefèvre. Étape suivante : cadrez la mission (dates, jalons et livrables) ; sa commande "
+        "est alors émise au titulaire de l'accord-cadre.")
     page.get_by_role("link", name="Cadrer la mission").click()
+    # the framing names what is framed: the need and the professional retained, at its daily rate
+    expect(page.locator(".facts")).to_contain_text("Recette fonctionnelle du portail usagers")
+    expect(page.locator(".facts")).to_contain_text("Anne Lefèvre")
+    expect(page.locator(".facts")).to_contain_text("680,00")
     app.check(page, "beneficiaire-cadrage", shot=False)
     # B13 conflict of interest: this beneficiary must sign the declaration, said before anything is sent
     expect(page.get_by_label("Déclaration d'absence de conflit d'intérêts : signée par")).to_have_attribute(
@@ -904,6 +914,12 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_label("Livrables (un par ligne)").fill("Cahier de recette\nPV de recette")
     page.get_by_label(re.compile("^Jalons")).fill(f"Cahier de recette validé ; 10 ; {fr(start + dt.timedelta(days=20))}")
     own.fill("Cahier de recette\nPlan de tests")  # the box kept through the line's change; this milestone's own
+    # what was typed is kept while the tab lives, the milestone's own deliverables box too (keepDraft)
+    page.reload()
+    expect(page.locator("#frame-form .draft-note")).to_contain_text("Votre saisie précédente a été reprise.")
+    expect(page.get_by_label("Fin", exact=True)).to_have_value(fr(start + dt.timedelta(days=60)))
+    expect(page.get_by_label(signer)).to_have_value("Claire Martin")
+    expect(own).to_have_value("Cahier de recette\nPlan de tests")
     page.get_by_role("button", name="Cadrer la mission et émettre la commande").click()
     # named by the need's title, not the mission's id (B11)
     expect(page.get_by_role("heading", name="Mission : Recette fonctionnelle du portail usagers", exact=True)
@@ -924,6 +940,9 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.goto(app.base + "/#/needs/BES-WEB-1")
     expect(page.get_by_role("link", name=MISSION_LABELLED, exact=True)).to_have_attribute(
         "href", "#/missions/BES-WEB-1-mission")
+    # and says where to follow it now it is framed
+    expect(page.locator("#need-next-step")).to_contain_text("La mission est cadrée et sa commande émise")
+    expect(page.get_by_role("link", name="Suivre la mission")).to_have_attribute("href", "#/missions/BES-WEB-1-mission")
     expect(page.locator(".facts")).not_to_contain_text("Mission : Mission")
     page.get_by_role("link", name=MISSION_LABELLED, exact=True).click()
     expect(page.get_by_role("heading", name="Mission : Recette fonctionnelle du portail usagers", exact=True)
@@ -1018,7 +1037,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(page.get_by_role("heading", name=re.compile("BC-BES-WEB-1"))).to_be_visible()
     expect(page.get_by_text("Pas encore d'attestation de service fait.")).to_be_visible()
     # the beneficiary is named as the client of its mission's order, which links back to its mission
-    expect(page.locator(".facts dt")).to_contain_text(["Prestataire", "Bénéficiaire"])
+    # and its contractor as the titulaire, the word of the mission's « Demander un devis au titulaire »
+    expect(page.locator(".facts dt")).to_contain_text(["Titulaire", "Bénéficiaire"])
     expect(page.locator(".facts dt", has_text="Gestionnaire")).to_have_count(0)
     expect(page.get_by_role("link", name="Voir la mission")).to_have_attribute("href", "#/missions/BES-WEB-1-mission")
     app.check(page, "beneficiaire-commande", shot=False)
@@ -1062,8 +1082,22 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.go_back()
     page.get_by_label("Référence du devis").fill("DV-MISSION-1")
     page.get_by_label("Objet du devis").fill("Atelier de recette supplémentaire")
+    # left for another screen and back, the request keeps what was typed, this mission's own (keepDraft)
+    page.get_by_role("link", name="Mes besoins", exact=True).click()
+    expect(page.get_by_role("heading", name="Mes besoins")).to_be_visible()
+    page.go_back()
+    expect(page.locator("#mission-quote .draft-note")).to_contain_text("Votre saisie précédente a été reprise.")
+    expect(page.get_by_label("Référence du devis")).to_have_value("DV-MISSION-1")
+    expect(page.get_by_label("Objet du devis")).to_have_value("Atelier de recette supplémentaire")
     page.get_by_role("button", name="Demander le devis").click()
+    # the titulaire named, not its id; then the quote, whose mission links back to the mission's screen
+    expect(page.locator("#mission-quote p.status")).to_have_text(
+        "Devis DV-MISSION-1 demandé à Titulaire de l'accord-cadre (ctr-titulaire).")
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-MISSION-1"))).to_be_visible()
+    expect(page.locator(".facts").get_by_role("link", name=MISSION_LABELLED, exact=True)).to_have_attribute(
+        "href", "#/missions/BES-WEB-1-mission")
+    expect(page.locator(".facts dt", has_text="Titulaire")).to_have_count(1)
+    assert not [k for k in page.evaluate(DRAFTS) if ":mission-quote:" in k], "forgotten once the quote is requested"
     expect(page.locator(".facts")).to_contain_text("demandé par le bénéficiaire")
     # the mission by its title (its order's), its id in parentheses, after its « Mission » label
     expect(page.locator(".facts")).to_contain_text(MISSION_LABELLED)

@@ -411,6 +411,11 @@ def test_purchasing_body_on_a_phone_reads_its_monthly_volume_as_a_bar_list(app, 
     assert any(re.search(r"[1-9]", text) for text in amounts), amounts  # the mission's order is in one month
     label_size = rows.locator(".chart-row-label").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert label_size >= 14, f"the month's label at {label_size} px on a phone"
+    # each row of its tables a card, each value after its column's name: no table to scroll sideways
+    for name in ("Volume par trimestre et par année", "Bénéficiaires", "Répartition par ligne de prix", "Commandes"):
+        expect(page.locator(".table-wrap", has=page.get_by_role("table", name=name))).not_to_have_class(
+            re.compile(r"\bscrollable\b"))
+    expect(page.get_by_role("table", name="Commandes").locator("td[data-label='Montant']").first).to_be_visible()
     fits(app, page, "rapport de la centrale d'achat")
     theme_10(page, "rapport de la centrale d'achat")
     app.check(page, "telephone-centrale-rapport", shot=False)

@@ -140,6 +140,7 @@ def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Report
     cents: dict[str, int] = defaultdict(int)
     at_reference: dict[str, Decimal] = defaultdict(Decimal)  # days × the rate in force on each order's date
     rates: dict[str, set[int]] = defaultdict(set)
+    labels: dict[str, str] = {}  # each category's first order line's label: the name of one the schedule does not know
     fees, fee_rates, used = Decimal(0), set(), {}
     for facts in sorted(beneficiaries, key=lambda f: f.beneficiary_id):
         counted: list[tuple[dt.date, int]] = []
@@ -165,6 +166,7 @@ def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Report
             fee_rates.add(in_force.fee_rate_bps)
             for line in o.lines:
                 days[line.service_code] += line.quantity
+                labels.setdefault(line.service_code, line.label)
                 cents[line.service_code] += line.amount_cents
                 rate = in_force.reference_rate(line.service_code) if line.service_code != EXTRA_COSTS_CODE else None
                 if rate is not None:
@@ -184,7 +186,9 @@ def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Report
             reference += ref_cents
             contracted += cents[category]
         only_rate = next(iter(rates[category])) if len(rates[category]) == 1 else None
-        lines.append(PriceLineShare(category=category, label=latest.label(category), days=_quantity(days[category]),
+        named = latest.label(category)
+        label = labels.get(category) or category if named == category else named
+        lines.append(PriceLineShare(category=category, label=label, days=_quantity(days[category]),
                                     cents=cents[category], share_percent=percent(cents[category], volume.cents),
                                     reference_daily_rate_cents=only_rate, gain_cents=gain, reference_cents=ref_cents))
     gain = reference - contracted
