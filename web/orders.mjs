@@ -194,6 +194,7 @@ export function renderList(ctx, query = "", { home = false } = {}) {
     waitingRows = new Map();
     wholePage = false;
     if (page) return serially(load);
+    todo?.refresh();  // an order that changed may change what waits (« terminée », « en retard »…)
     return serially(() => Promise.all(rows.map(readRow)).then((said) => {
       refreshedAt = new Date();
       showStatus();

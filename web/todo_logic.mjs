@@ -77,6 +77,9 @@ export function nearestDue(rows, field) {
   return best ? best[1] : null;
 }
 
+// A date alone (a quote's « valable jusqu'au ») runs to the end of that day; a time, to that time.
+const dueEnd = (due) => Date.parse(due) + (/^\d{4}-\d{2}-\d{2}$/.test(due) ? 86400000 : 0);
+
 // One source's answer → its entry: { key, count, text, due, href }; null when nothing waits.
 export function todoEntry(source, answer, now = new Date()) {
   const rows = answer?.[source.rows] ?? [];
@@ -84,7 +87,7 @@ export function todoEntry(source, answer, now = new Date()) {
   const more = Boolean(answer.next_cursor || answer.truncated);
   const due = nearestDue(rows, source.due);
   const href = rows.length === 1 && !more && source.one_href ? source.one_href(rows[0]) : source.href;
-  const dueText = !due ? null : Date.parse(due) < now.getTime() ? `échéance dépassée le ${formatDateTime(due)}`
+  const dueText = !due ? null : dueEnd(due) <= now.getTime() ? `échéance dépassée le ${formatDateTime(due)}`
     : `${rows.length > 1 ? "le plus proche " : ""}${source.dueText} ${formatDateTime(due)}`;
   return { key: source.key, count: rows.length, text: countWords(rows.length, more, source.one, source.many),
     due: dueText, href };

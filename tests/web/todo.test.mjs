@@ -52,6 +52,11 @@ test("the nearest due date, passed or not", () => {
   const late = todoEntry(answer, { quotes: [{ answer_due_at: "2026-05-19T12:00:00Z" }] }, NOW);
   assert.equal(late.due, "échéance dépassée le 19/05/2026 14:00");
   assert.equal(todoEntry(source("manager", "orders_late"), { orders: [{}] }, NOW).due, null);
+  // a quote valid until today is still valid today; until yesterday, no longer
+  const decide = source("manager", "quotes_to_decide");
+  assert.equal(todoEntry(decide, { quotes: [{ valid_until: "2026-05-20" }] }, NOW).due, "valable jusqu'au 20/05/2026");
+  assert.equal(todoEntry(decide, { quotes: [{ valid_until: "2026-05-19" }] }, NOW).due,
+    "échéance dépassée le 19/05/2026");
 });
 
 test("one need links to that need, several to the list", () => {
