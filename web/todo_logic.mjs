@@ -94,12 +94,14 @@ export function todoEntry(source, answer, now = new Date()) {
 }
 
 // Every source's outcome ({ answer } or { error }) → what the block shows: `entries` (the failed ones with `failed`
-// text, never hiding the others), `empty` when every read answered and nothing waits.
+// text, never hiding the others; a list the account has not the right to read, none), `empty` when every read
+// answered and nothing waits.
 export function todoView(sources, outcomes, now = new Date()) {
   const entries = [];
   let failed = false;
   sources.forEach((source, i) => {
     const outcome = outcomes[i] ?? {};
+    if (outcome.error?.status === 403) return;  // an account without the right to that list: nothing it can act on
     if (outcome.error) {
       failed = true;
       entries.push({ key: source.key, failed: `${source.label} : lecture impossible pour le moment.`, href: source.href });

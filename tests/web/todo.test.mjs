@@ -77,6 +77,10 @@ test("a failed read is shown on its entry only; all zero says nothing waits", ()
   assert.deepEqual(none, { entries: [], empty: true });
   assert.equal(NOTHING_TEXT, "Rien ne vous attend.");
   assert.equal(todoView(sources, [{ error: new Error("x") }, { answer: {} }, { answer: {} }], NOW).empty, false);
+  // an account without the right to a list (403) has nothing there to act on: no entry, no failure
+  const forbidden = Object.assign(new Error("interdit"), { status: 403 });
+  assert.deepEqual(todoView(sources, [{ error: forbidden }, { answer: {} }, { answer: {} }], NOW),
+    { entries: [], empty: true });
 });
 
 test("the links' filters read back from the address, unknown values ignored", () => {
