@@ -12,7 +12,7 @@ export const REFUSED_DAYS = 7;
 const limit = (params) => new URLSearchParams({ ...params, limit: String(TODO_LIMIT) }).toString();
 
 // role → the lists read, in the order shown. `rows`: the answer's rows; `due`: the row's due date (the nearest is
-// shown); `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen.
+// shown: a field's name, or a function of the row); `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen.
 export function todoSources(role, now = new Date()) {
   const submitted = { key: "quotes_to_decide", call: "list_quotes", query: limit({ state: "submitted" }), rows: "quotes",
     due: "valid_until", dueText: "valable jusqu'au", one: "devis remis attend votre décision",
@@ -50,6 +50,9 @@ export function todoSources(role, now = new Date()) {
       { key: "needs_waiting", call: "list_needs", query: "", rows: "needs", due: "d4_due", dueText: "D4 échue le",
         one: "besoin attend vos propositions", many: "besoins attendent vos propositions",
         label: "Besoins en attente", href: "#/needs" },
+      { key: "replacements_awaiting", call: "get_sourcing", query: "view=replacements", rows: "missions",
+        due: (m) => m.replacement?.deadline?.due, dueText: "remplaçant dû le", one: "mission attend un remplaçant",
+        many: "missions attendent un remplaçant", label: "Remplacements", href: "#/replacements" },
       { key: "incidents_reported", call: "list_incidents", query: limit({ state: "reported" }), rows: "incidents",
         due: "due_at", dueText: "D8 échue le", one: "incident signalé à prendre en compte",
         many: "incidents signalés à prendre en compte", label: "Incidents signalés", href: "#/incidents" },
@@ -70,7 +73,7 @@ export function nearestDue(rows, field) {
   if (!field) return null;
   let best = null;
   for (const row of rows) {
-    const value = row?.[field];
+    const value = typeof field === "function" ? field(row) : row?.[field];
     const time = value ? Date.parse(value) : Number.NaN;
     if (!Number.isNaN(time) && (best === null || time < best[0])) best = [time, value];
   }

@@ -17,7 +17,8 @@ test("each role reads its own lists, with their filters and small pages", () => 
   assert.equal(Date.parse(since), NOW.getTime() - REFUSED_DAYS * 86400000);
   assert.deepEqual(calls("beneficiary"), ["list_needs?status=proposed", "list_needs?status=accepted",
     `list_quotes?state=submitted&limit=${TODO_LIMIT}`]);
-  assert.equal(todoSources("operator").length, 4);
+  assert.deepEqual(calls("operator"), ["list_account_requests?", "list_needs?", "get_sourcing?view=replacements",
+    `list_incidents?state=reported&limit=${TODO_LIMIT}`, `list_incidents?state=acknowledged&limit=${TODO_LIMIT}`]);
   assert.deepEqual(todoSources("purchasing_body"), []);
   assert.deepEqual(todoSources("nobody"), []);
 });
@@ -57,6 +58,14 @@ test("the nearest due date, passed or not", () => {
   assert.equal(todoEntry(decide, { quotes: [{ valid_until: "2026-05-20" }] }, NOW).due, "valable jusqu'au 20/05/2026");
   assert.equal(todoEntry(decide, { quotes: [{ valid_until: "2026-05-19" }] }, NOW).due,
     "échéance dépassée le 19/05/2026");
+});
+
+test("a replacement's due date is its deadline's", () => {
+  const entry = todoEntry(source("operator", "replacements_awaiting"), { missions: [
+    { replacement: { deadline: { due: "2026-06-02T10:00:00Z" } } }, { replacement: null }] }, NOW);
+  assert.equal(entry.text, "2 missions attendent un remplaçant");
+  assert.equal(entry.due, "le plus proche remplaçant dû le 02/06/2026 12:00");
+  assert.equal(entry.href, "#/replacements");
 });
 
 test("one need links to that need, several to the list", () => {
