@@ -11,6 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.conftest import register_beneficiary
 from tests.functional.erp import Erp
 
 pytestmark = pytest.mark.emulators
@@ -74,3 +75,35 @@ def test_the_managers_todo_counts_a_quote_the_contractor_submits_and_links_to_th
     expect(page.get_by_label("État")).to_have_value("submitted")
     expect(page.locator("#main table")).to_contain_text("DV-TODO-1")
     expect(page.get_by_role("link", name="Devis", exact=True)).to_have_attribute("aria-current", "page")
+
+
+def test_the_contractors_todo_counts_a_quote_to_answer_with_its_due_and_every_home_has_its_block(app, platform,
+                                                                                               clean_firestore):
+    # Given a quote the manager requested of ctr-test (D3: its answer due at answer_due_at)
+    manager = Erp(platform, "manager", "mgr-test")
+    requested = manager.post("request_quote", {"quote_id": "DV-TODO-2", "contract_id": "AC-2026-017",
+                                               "contractor_id": "ctr-test", "title": "Robinet qui goutte",
+                                               "site": {"node_id": "LYON-BAT-A"}})
+    assert requested.status_code == 201, requested.text
+
+    # When the contractor opens « Mes commandes »: « À faire » counts it, with when its answer is due
+    page = app.sign_in("contractor")
+    todo = page.get_by_role("region", name="À faire")
+    entry = todo.locator("li[data-todo='quotes_to_answer']")
+    expect(entry).to_contain_text("devis demandé")
+    expect(entry).to_contain_text("à remettre avant le")
+    app.check(page, "prestataire-a-faire", shot=False)
+    # And its link opens « Devis » filtered on « demandé », the quote listed
+    entry.get_by_role("link").click()
+    expect(page).to_have_url(f"{app.base}/#/quotes?state=requested")
+    expect(page.get_by_label("État")).to_have_value("requested")
+    expect(page.locator("#main table")).to_contain_text("DV-TODO-2")
+
+    # And the beneficiary's and the operator's homes have theirs, each entry or « Rien ne vous attend. », axe clean
+    register_beneficiary(clean_firestore, "ben-metropole-demo", "Métropole de démonstration")
+    for role, name in (("beneficiary", "beneficiaire-a-faire"), ("operator", "operateur-a-faire")):
+        page = app.sign_in(role)
+        todo = page.get_by_role("region", name="À faire")
+        expect(todo.locator("li").first.or_(todo.get_by_text("Rien ne vous attend."))).to_be_visible()
+        expect(todo.get_by_text("lecture impossible")).to_have_count(0)
+        app.check(page, name, shot=False)
