@@ -11,7 +11,7 @@ export function todoBlock(ctx) {
   const role = ctx.session.claims.role;
   if (!todoSources(role).length) return null;
   const list = h("ul", { className: "todo-list" });
-  const status = h("p", { className: "status" }, "Lecture en cours…");
+  const status = h("p", { className: "todo-status" }, "Lecture en cours…");
   const node = h("section", { className: "card todo", "aria-labelledby": "todo-title" },
     h("h2", { id: "todo-title" }, "À faire"), status, list);
   const latest = latestOnly();

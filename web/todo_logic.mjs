@@ -12,10 +12,10 @@ export const REFUSED_DAYS = 7;
 const limit = (params) => new URLSearchParams({ ...params, limit: String(TODO_LIMIT) }).toString();
 
 // role → the lists read, in the order shown. `rows`: the answer's rows; `due`: the row's due date (the nearest is
-// shown: a field's name, or a function of the row); `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen.
+// shown: a field's name, or a function of the row), `dueText` what it is (a feminine noun: « … la plus proche »); `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen.
 export function todoSources(role, now = new Date()) {
   const submitted = { key: "quotes_to_decide", call: "list_quotes", query: limit({ state: "submitted" }), rows: "quotes",
-    due: "valid_until", dueText: "valable jusqu'au", one: "devis remis attend votre décision",
+    due: "valid_until", dueText: "fin de validité", one: "devis remis attend votre décision",
     many: "devis remis attendent votre décision", label: "Devis à décider", href: "#/quotes?state=submitted" };
   const sources = {
     manager: [submitted,
@@ -26,7 +26,7 @@ export function todoSources(role, now = new Date()) {
         one: "commande en retard", many: "commandes en retard", label: "Commandes en retard", href: "#/?late=true" }],
     contractor: [
       { key: "quotes_to_answer", call: "list_quotes", query: limit({ state: "requested" }), rows: "quotes",
-        due: "answer_due_at", dueText: "à remettre avant le", one: "devis demandé à chiffrer",
+        due: "answer_due_at", dueText: "date limite de réponse", one: "devis demandé à chiffrer",
         many: "devis demandés à chiffrer", label: "Devis à chiffrer", href: "#/quotes?state=requested" },
       { key: "orders_to_acknowledge", call: "list_orders", query: limit({ state: "to_acknowledge" }), rows: "orders",
         one: "commande à prendre en compte", many: "commandes à prendre en compte",
@@ -45,16 +45,19 @@ export function todoSources(role, now = new Date()) {
       submitted],
     operator: [
       { key: "account_requests", call: "list_account_requests", query: "", rows: "requests", due: "due_at",
-        dueText: "D7 échue le", one: "demande de compte à traiter", many: "demandes de compte à traiter",
+        dueText: "échéance D7", one: "demande de compte à traiter", many: "demandes de compte à traiter",
         label: "Demandes de compte", href: "#/" },
-      { key: "needs_waiting", call: "list_needs", query: "", rows: "needs", due: "d4_due", dueText: "D4 échue le",
+      { key: "needs_waiting", call: "list_needs", query: "", rows: "needs", due: "d4_due", dueText: "échéance D4",
         one: "besoin attend vos propositions", many: "besoins attendent vos propositions",
         label: "Besoins en attente", href: "#/needs" },
       { key: "replacements_awaiting", call: "get_sourcing", query: "view=replacements", rows: "missions",
-        due: (m) => m.replacement?.deadline?.due, dueText: "remplaçant dû le", one: "mission attend un remplaçant",
+        due: (m) => m.replacement?.deadline?.due, dueText: "échéance du remplacement", one: "mission attend un remplaçant",
         many: "missions attendent un remplaçant", label: "Remplacements", href: "#/replacements" },
+      { key: "contractors_waiting", call: "list_parties", query: "kind=contractor&connected=false", rows: "parties",
+        due: "d2_due_at", dueText: "échéance D2", one: "prestataire pas encore raccordé",
+        many: "prestataires pas encore raccordés", label: "Prestataires à raccorder", href: "#/parties" },
       { key: "incidents_reported", call: "list_incidents", query: limit({ state: "reported" }), rows: "incidents",
-        due: "due_at", dueText: "D8 échue le", one: "incident signalé à prendre en compte",
+        due: "due_at", dueText: "échéance D8", one: "incident signalé à prendre en compte",
         many: "incidents signalés à prendre en compte", label: "Incidents signalés", href: "#/incidents" },
       { key: "incidents_acknowledged", call: "list_incidents", query: limit({ state: "acknowledged" }),
         rows: "incidents", one: "incident pris en compte à résoudre", many: "incidents pris en compte à résoudre",
@@ -90,8 +93,9 @@ export function todoEntry(source, answer, now = new Date()) {
   const more = Boolean(answer.next_cursor || answer.truncated);
   const due = nearestDue(rows, source.due);
   const href = rows.length === 1 && !more && source.one_href ? source.one_href(rows[0]) : source.href;
-  const dueText = !due ? null : dueEnd(due) <= now.getTime() ? `échéance dépassée le ${formatDateTime(due)}`
-    : `${rows.length > 1 ? "le plus proche " : ""}${source.dueText} ${formatDateTime(due)}`;
+  const nearest = rows.length > 1 ? " la plus proche" : "";  // every label a feminine noun: « échéance D7 »…
+  const dueText = !due ? null : `${source.dueText}${nearest}${dueEnd(due) <= now.getTime() ? " dépassée" : ""} : `
+    + formatDateTime(due);
   return { key: source.key, count: rows.length, text: countWords(rows.length, more, source.one, source.many),
     due: dueText, href };
 }

@@ -18,7 +18,7 @@ test("each role reads its own lists, with their filters and small pages", () => 
   assert.deepEqual(calls("beneficiary"), ["list_needs?status=proposed", "list_needs?status=accepted",
     `list_quotes?state=submitted&limit=${TODO_LIMIT}`]);
   assert.deepEqual(calls("operator"), ["list_account_requests?", "list_needs?", "get_sourcing?view=replacements",
-    `list_incidents?state=reported&limit=${TODO_LIMIT}`, `list_incidents?state=acknowledged&limit=${TODO_LIMIT}`]);
+    "list_parties?kind=contractor&connected=false", `list_incidents?state=reported&limit=${TODO_LIMIT}`, `list_incidents?state=acknowledged&limit=${TODO_LIMIT}`]);
   assert.deepEqual(todoSources("purchasing_body"), []);
   assert.deepEqual(todoSources("nobody"), []);
 });
@@ -46,26 +46,35 @@ test("the nearest due date, passed or not", () => {
   const answer = source("contractor", "quotes_to_answer");
   const two = todoEntry(answer, { quotes: [{ answer_due_at: "2026-05-29T10:00:00Z" },
     { answer_due_at: "2026-05-27T12:00:00Z" }] }, NOW);
-  assert.equal(two.due, "le plus proche à remettre avant le 27/05/2026 14:00");
+  assert.equal(two.due, "date limite de réponse la plus proche : 27/05/2026 14:00");
   assert.equal(two.href, "#/quotes?state=requested");
   const one = todoEntry(answer, { quotes: [{ answer_due_at: "2026-05-27T12:00:00Z" }] }, NOW);
-  assert.equal(one.due, "à remettre avant le 27/05/2026 14:00");
+  assert.equal(one.due, "date limite de réponse : 27/05/2026 14:00");
   const late = todoEntry(answer, { quotes: [{ answer_due_at: "2026-05-19T12:00:00Z" }] }, NOW);
-  assert.equal(late.due, "échéance dépassée le 19/05/2026 14:00");
+  assert.equal(late.due, "date limite de réponse dépassée : 19/05/2026 14:00");
   assert.equal(todoEntry(source("manager", "orders_late"), { orders: [{}] }, NOW).due, null);
   // a quote valid until today is still valid today; until yesterday, no longer
   const decide = source("manager", "quotes_to_decide");
-  assert.equal(todoEntry(decide, { quotes: [{ valid_until: "2026-05-20" }] }, NOW).due, "valable jusqu'au 20/05/2026");
+  assert.equal(todoEntry(decide, { quotes: [{ valid_until: "2026-05-20" }] }, NOW).due, "fin de validité : 20/05/2026");
   assert.equal(todoEntry(decide, { quotes: [{ valid_until: "2026-05-19" }] }, NOW).due,
-    "échéance dépassée le 19/05/2026");
+    "fin de validité dépassée : 19/05/2026");
 });
 
 test("a replacement's due date is its deadline's", () => {
   const entry = todoEntry(source("operator", "replacements_awaiting"), { missions: [
     { replacement: { deadline: { due: "2026-06-02T10:00:00Z" } } }, { replacement: null }] }, NOW);
   assert.equal(entry.text, "2 missions attendent un remplaçant");
-  assert.equal(entry.due, "le plus proche remplaçant dû le 02/06/2026 12:00");
+  assert.equal(entry.due, "échéance du remplacement la plus proche : 02/06/2026 12:00");
   assert.equal(entry.href, "#/replacements");
+});
+
+test("the contractors not connected yet, the nearest D2 first, and a page full says « ou plus »", () => {
+  const waiting = source("operator", "contractors_waiting");
+  const entry = todoEntry(waiting, { parties: [{ d2_due_at: "2026-06-03T22:00:00Z" }, { d2_due_at: null }],
+    next_cursor: "ctr-b" }, NOW);
+  assert.equal(entry.text, "2 ou plus prestataires pas encore raccordés");
+  assert.equal(entry.due, "échéance D2 la plus proche : 04/06/2026 00:00");
+  assert.equal(entry.href, "#/parties");
 });
 
 test("one need links to that need, several to the list", () => {

@@ -64,7 +64,7 @@ def test_the_managers_todo_counts_a_quote_the_contractor_submits_and_links_to_th
     # Then its « À faire » says one more quote waits on it, with the nearest validity
     expect(entry).to_contain_text(waiting_text(after))
     if after == 1:
-        expect(entry).to_contain_text(f"valable jusqu'au {valid_until.strftime('%d/%m/%Y')}")
+        expect(entry).to_contain_text(f"fin de validité : {valid_until.strftime('%d/%m/%Y')}")
     expect(todo.get_by_text("Rien ne vous attend.")).to_be_hidden()
     app.check(page, "gestionnaire-a-faire", shot=False)
 
@@ -91,7 +91,7 @@ def test_the_contractors_todo_counts_a_quote_to_answer_with_its_due_and_every_ho
     todo = page.get_by_role("region", name="À faire")
     entry = todo.locator("li[data-todo='quotes_to_answer']")
     expect(entry).to_contain_text("devis demandé")
-    expect(entry).to_contain_text("à remettre avant le")
+    expect(entry).to_contain_text("date limite de réponse : ")
     app.check(page, "prestataire-a-faire", shot=False)
     # And its link opens « Devis » filtered on « demandé », the quote listed
     entry.get_by_role("link").click()
