@@ -12,9 +12,12 @@ export const REFUSED_DAYS = 7;
 const limit = (params) => new URLSearchParams({ ...params, limit: String(TODO_LIMIT) }).toString();
 
 // role → the lists read, in the order shown. `rows`: the answer's rows; `due`: the row's due date (the nearest is
-// shown: a field's name, or a function of the row), `dueText` what it is (a feminine noun: « … la plus proche »); `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen.
+// shown: a field's name, or a function of the row), `dueText` what it is (a feminine noun: « … la plus proche »);
+// `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen, `oneHref`
+// the screen of the one row when there is only one.
 export function todoSources(role, now = new Date()) {
-  const submitted = { key: "quotes_to_decide", call: "list_quotes", query: limit({ state: "submitted" }), rows: "quotes",
+  const submitted = { key: "quotes_to_decide", call: "list_quotes", query: limit({ state: "submitted" }),
+    rows: "quotes",
     due: "valid_until", dueText: "fin de validité", one: "devis remis attend votre décision",
     many: "devis remis attendent votre décision", label: "Devis à décider", href: "#/quotes?state=submitted" };
   const sources = {
@@ -38,10 +41,11 @@ export function todoSources(role, now = new Date()) {
     beneficiary: [
       { key: "needs_proposed", call: "list_needs", query: "status=proposed", rows: "needs", one: "besoin dont les "
         + "professionnels proposés attendent votre choix", many: "besoins dont les professionnels proposés attendent "
-        + "votre choix", label: "Propositions à choisir", href: "#/", one_href: (n) => `#/needs/${encodeURIComponent(n.need_id)}` },
+        + "votre choix", label: "Propositions à choisir", href: "#/",
+        oneHref: (n) => `#/needs/${encodeURIComponent(n.need_id)}` },
       { key: "needs_accepted", call: "list_needs", query: "status=accepted", rows: "needs",
         one: "besoin accepté dont la mission est à cadrer", many: "besoins acceptés dont la mission est à cadrer",
-        label: "Missions à cadrer", href: "#/", one_href: (n) => `#/needs/${encodeURIComponent(n.need_id)}/frame` },
+        label: "Missions à cadrer", href: "#/", oneHref: (n) => `#/needs/${encodeURIComponent(n.need_id)}/frame` },
       submitted],
     operator: [
       { key: "account_requests", call: "list_account_requests", query: "", rows: "requests", due: "due_at",
@@ -51,7 +55,8 @@ export function todoSources(role, now = new Date()) {
         one: "besoin attend vos propositions", many: "besoins attendent vos propositions",
         label: "Besoins en attente", href: "#/needs" },
       { key: "replacements_awaiting", call: "get_sourcing", query: "view=replacements", rows: "missions",
-        due: (m) => m.replacement?.deadline?.due, dueText: "échéance du remplacement", one: "mission attend un remplaçant",
+        due: (m) => m.replacement?.deadline?.due, dueText: "échéance du remplacement",
+        one: "mission attend un remplaçant",
         many: "missions attendent un remplaçant", label: "Remplacements", href: "#/replacements" },
       { key: "contractors_waiting", call: "list_parties", query: "kind=contractor&connected=false", rows: "parties",
         due: "d2_due_at", dueText: "échéance D2", one: "prestataire pas encore raccordé",
@@ -92,7 +97,7 @@ export function todoEntry(source, answer, now = new Date()) {
   if (!rows.length) return null;
   const more = Boolean(answer.next_cursor || answer.truncated);
   const due = nearestDue(rows, source.due);
-  const href = rows.length === 1 && !more && source.one_href ? source.one_href(rows[0]) : source.href;
+  const href = rows.length === 1 && !more && source.oneHref ? source.oneHref(rows[0]) : source.href;
   const nearest = rows.length > 1 ? " la plus proche" : "";  // every label a feminine noun: « échéance D7 »…
   const dueText = !due ? null : `${source.dueText}${nearest}${dueEnd(due) <= now.getTime() ? " dépassée" : ""} : `
     + formatDateTime(due);
@@ -111,7 +116,8 @@ export function todoView(sources, outcomes, now = new Date()) {
     if (outcome.error?.status === 403) return;  // an account without the right to that list: nothing it can act on
     if (outcome.error) {
       failed = true;
-      entries.push({ key: source.key, failed: `${source.label} : lecture impossible pour le moment.`, href: source.href });
+      entries.push({ key: source.key, failed: `${source.label} : lecture impossible pour le moment.`,
+        href: source.href });
       return;
     }
     const entry = todoEntry(source, outcome.answer, now);

@@ -18,7 +18,8 @@ test("each role reads its own lists, with their filters and small pages", () => 
   assert.deepEqual(calls("beneficiary"), ["list_needs?status=proposed", "list_needs?status=accepted",
     `list_quotes?state=submitted&limit=${TODO_LIMIT}`]);
   assert.deepEqual(calls("operator"), ["list_account_requests?", "list_needs?", "get_sourcing?view=replacements",
-    "list_parties?kind=contractor&connected=false", `list_incidents?state=reported&limit=${TODO_LIMIT}`, `list_incidents?state=acknowledged&limit=${TODO_LIMIT}`]);
+    "list_parties?kind=contractor&connected=false", `list_incidents?state=reported&limit=${TODO_LIMIT}`,
+    `list_incidents?state=acknowledged&limit=${TODO_LIMIT}`]);
   assert.deepEqual(todoSources("purchasing_body"), []);
   assert.deepEqual(todoSources("nobody"), []);
 });
@@ -87,11 +88,13 @@ test("one need links to that need, several to the list", () => {
 
 test("a failed read is shown on its entry only; all zero says nothing waits", () => {
   const sources = todoSources("manager", NOW);
-  const view = todoView(sources, [{ error: new Error("x") }, { answer: { orders: [{}, {}] } }, { answer: { orders: [] } }], NOW);
+  const view = todoView(sources,
+    [{ error: new Error("x") }, { answer: { orders: [{}, {}] } }, { answer: { orders: [] } }], NOW);
   assert.deepEqual(view.entries.map((e) => e.failed ?? e.text), ["Devis à décider : lecture impossible pour le moment.",
     "2 commandes terminées à réceptionner"]);
   assert.equal(view.empty, false);
-  const none = todoView(sources, [{ answer: { quotes: [] } }, { answer: { orders: [] } }, { answer: { orders: [] } }], NOW);
+  const none = todoView(sources, [{ answer: { quotes: [] } }, { answer: { orders: [] } }, { answer: { orders: [] } }],
+    NOW);
   assert.deepEqual(none, { entries: [], empty: true });
   assert.equal(NOTHING_TEXT, "Rien ne vous attend.");
   assert.equal(todoView(sources, [{ error: new Error("x") }, { answer: {} }, { answer: {} }], NOW).empty, false);
