@@ -8,7 +8,7 @@ import functions_framework
 
 from shared import bootstrap
 from shared.domain.errors import DomainError
-from shared.domain.parties import party_list_query
+from shared.domain.parties import connected_filter, party_list_query
 from shared.edge import http
 from shared.service import parties
 
@@ -17,7 +17,7 @@ def _list(req: http.Request) -> http.Answer:
     kind, after, errors = party_list_query(req.args)
     if errors or kind is None:
         raise DomainError(errors)
-    return http.Answer(200, parties.list_parties(bootstrap.reader(), kind, after))
+    return http.Answer(200, parties.list_parties(bootstrap.reader(), kind, after, connected_filter(req.args)))
 
 
 @functions_framework.http

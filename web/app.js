@@ -173,7 +173,7 @@ const NAV = {
 
 function header() {
   const c = session.claims;
-  const current = location.hash || "#/";
+  const current = (location.hash || "#/").split("?")[0];  // « #/quotes?state=submitted » is « Devis »
   return h("header", { className: "top" },
     h("a", { href: "#main", className: "skip", onclick: (event) => {  // not a route: focus the content
       event.preventDefault();
@@ -407,18 +407,21 @@ let ctx = baseCtx;  // the current navigation's (screenCtx): the routes below re
 
 const ORDER = [/^#\/orders\/([^/]+)\/([^/]+)$/, (m, o) => orders.renderOrder(ctx, m, o)];
 const INCIDENTS = [/^#\/incidents$/, () => incidents.renderIncidents(ctx)];
+// the home's list and « Devis », each with the filters an « À faire » link may put after « ? » (todo_logic.mjs)
+const HOME_ORDERS = [/^#\/?((?:\?.*)?)$/, (q) => orders.renderList(ctx, q.slice(1), { home: true })];
+const QUOTES = [/^#\/quotes((?:\?.*)?)$/, (q) => quotes.renderQuotes(ctx, q.slice(1))];
 const ROUTES = {
-  manager: [[/^#\/?$/, () => orders.renderList(ctx)], ORDER, INCIDENTS,
+  manager: [HOME_ORDERS, ORDER, INCIDENTS,
     [/^#\/orders\/new$/, () => newOrder.renderNewOrder(ctx)],
-    [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
+    QUOTES, [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
     [/^#\/coverage$/, () => contracts.renderCoverage(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
     [/^#\/export$/, () => exportScreen.renderExport(ctx)]],
-  contractor: [[/^#\/?$/, () => orders.renderList(ctx)], ORDER, INCIDENTS,
+  contractor: [HOME_ORDERS, ORDER, INCIDENTS,
     [/^#\/quotes\/raise$/, () => quotes.renderRaise(ctx)],
     [/^#\/quotes\/raise\/([^/]+)\/([^/]+)$/, (m, o) => quotes.renderRaise(ctx, m, o)],
-    [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
+    QUOTES, [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
     [/^#\/messages$/, () => messageLog.renderMessageLog(ctx)]],
@@ -428,7 +431,7 @@ const ROUTES = {
     [/^#\/needs\/([^/]+)\/professionals\/([^/]+)$/, (n, p) => sourcing.renderProfessional(ctx, n, p)],
     [/^#\/needs\/([^/]+)\/frame$/, (n) => sourcing.renderFrame(ctx, n)],
     [/^#\/missions\/([^/]+)$/, (m) => sourcing.renderMission(ctx, m)],
-    [/^#\/quotes$/, () => quotes.renderQuotes(ctx)], [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
+    QUOTES, [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/orders$/, () => orders.renderList(ctx)], [/^#\/report$/, () => reports.renderBeneficiaryReport(ctx)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
     [/^#\/export$/, () => exportScreen.renderExport(ctx)]],

@@ -13,14 +13,17 @@ import { partyDirectory } from "./parties.mjs";
 import { REGIONS, beneficiaryFact, guaranteeDefault, regionText, rememberBeneficiaryNames } from "./sourcing_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, rightBoxes, table } from "./ui.mjs";
+import { todoBlock } from "./todo.mjs";
 
 export function renderAccountRequests(ctx) {
   const body = h("div");
   const status = h("p", { className: "status" });  // the time of the last read: seen, not said at each poll
   // the list read again once an account is created wins over a poll still under way (the request still listed)
   const latest = latestOnly();
+  const todo = todoBlock(ctx);  // « À faire », read again with the list (its polls, after an account is created)
   async function load() {
     const turn = latest();
+    todo?.refresh();
     try {
       const list = await turn(ctx.call("list_account_requests"));
       body.replaceChildren(table(["Demande", "Rôle", "Espace", "Demandée par", "Demandée le", "D7 (72 heures ouvrées)",
@@ -40,7 +43,7 @@ export function renderAccountRequests(ctx) {
       if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
     }
   }
-  ctx.show("Demandes de compte", status, body);
+  ctx.show("Demandes de compte", todo?.node, status, body);
   load();
   ctx.live(() => { if (!body.contains(document.activeElement)) load(); });
 }

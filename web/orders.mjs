@@ -27,6 +27,8 @@ import { clientColumnLabel, clientFilterAll, orderClientLabel, orderContractorLa
 import { directory, partyNodes } from "./names.mjs";
 import { EMPTY_DIRECTORY, clientsOf, partyChoices, partyLabel } from "./names_logic.mjs";
 import { siteNodes, siteOptions } from "./coverage_logic.mjs";
+import { todoBlock } from "./todo.mjs";
+import { orderFiltersFromQuery } from "./todo_logic.mjs";
 
 const listState = { filters: {}, cursors: [], rows: null };
 const ORDER_LIST_LIMIT = 25;  // list_orders' rows per page when none is asked (DEFAULT_LIMIT): a search's one list
@@ -61,9 +63,16 @@ function stateSelectOptions(blank) {
   return [{ value: "", label: blank }, ...Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label }))];
 }
 
-export function renderList(ctx) {
+// `query`: the filters an « À faire » link put in the address (« #/?state=completed », « #/?late=true »): the list
+// starts from them alone. `home`: the manager's dashboard and the contractor's « Mes commandes », with « À faire » on top.
+export function renderList(ctx, query = "", { home = false } = {}) {
   const role = ctx.session.claims.role;
   const contractor = role === "contractor";
+  if (query) {
+    const { state, lateOnly } = orderFiltersFromQuery(query);
+    Object.assign(listState, { filters: { state, lateOnly }, cursors: [], rows: null });
+  }
+  const todo = home ? todoBlock(ctx) : null;
   const f = listState.filters;
   // the time of the last read, seen, not said at each read (what changed is said: announce below)
   const status = h("p", { className: "status" });
@@ -185,6 +194,7 @@ export function renderList(ctx) {
     waitingRows = new Map();
     wholePage = false;
     if (page) return serially(load);
+    todo?.refresh();  // an order that changed may change what waits (« terminée », « en retard »…)
     return serially(() => Promise.all(rows.map(readRow)).then((said) => {
       refreshedAt = new Date();
       showStatus();
@@ -212,6 +222,7 @@ export function renderList(ctx) {
   let pageMoved = false;
   let searched = false;
   async function load() {
+    todo?.refresh();  // « À faire » read again with the list (not awaited: its reads never hold the list up)
     const cursor = listState.cursors.at(-1) ?? null;
     const moved = pageMoved;
     const sayFound = searched;
@@ -289,7 +300,7 @@ export function renderList(ctx) {
     const all = partyField.querySelector("option[value='']");
     if (all) all.textContent = clientFilterAll(label);  // « Tous les bénéficiaires » under « Bénéficiaire »
   }
-  ctx.show(title, filters, errors, h("div", { className: "list-live" }, status, refresh),
+  ctx.show(title, todo?.node, filters, errors, h("div", { className: "list-live" }, status, refresh),
     scrollFrame(h("div", { className: "table-wrap" }, h("table", { className: "orders", "aria-label": "Commandes" },
       h("thead", {}, h("tr", {}, [h("th", { scope: "col" }, "Commande"), clientHeader, ...["État", "Avancement",
         "Rendez-vous / dates", "Dernier événement", "Retard", "Documents"].map((t) => h("th", { scope: "col" }, t))])),

@@ -28,6 +28,7 @@ import { liveList } from "./live_list.mjs";
 import { QUOTE_ROWS } from "./live_list_logic.mjs";
 import { changedNote, drawingOrder, mayDraw, pollScreen, showOrderScreen, stillCurrent } from "./live_order.mjs";
 import { quoteChanged, quoteStaleText, quoteStamp } from "./quote_live_logic.mjs";
+import { quoteFiltersFromQuery } from "./todo_logic.mjs";
 
 export function quoteHref(q) {
   return `#/quotes/${encodeURIComponent(q.manager_id)}/${encodeURIComponent(q.quote_id)}`;
@@ -51,7 +52,9 @@ export function reset() {
   Object.assign(listState, { state: "", quoteId: "", cursors: [] });
 }
 
-export async function renderQuotes(ctx) {
+// `query`: the state an « À faire » link put in the address (« #/quotes?state=submitted »): the list starts from it.
+export async function renderQuotes(ctx, query = "") {
+  if (query) Object.assign(listState, { ...quoteFiltersFromQuery(query), quoteId: "", cursors: [] });
   const role = ctx.session.claims.role;
   const buyer = isBuyer(ctx);
   const next = h("button", { type: "button", disabled: true }, "Page suivante");

@@ -30,6 +30,7 @@ import {
 import { draftKey } from "./draft_logic.mjs";
 import { directory } from "./names.mjs";
 import { missionLabel, partyLabel } from "./names_logic.mjs";
+import { todoBlock } from "./todo.mjs";
 
 const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
@@ -37,10 +38,15 @@ const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 // ranks it, the operator proposes, a proposal is decided, its mission is framed — the changed rows drawn again and
 // highlighted, never under the user's hand.
 export async function renderNeeds(ctx) {
+  const todo = todoBlock(ctx);  // « À faire », read again with the list (its polls, « Actualiser »)
   const list = liveList(ctx, { kind: NEED_ROWS, columns: 6, drawRow: needRow,
     empty: () => "Aucun besoin exprimé : « Exprimer un nouveau besoin » décrit la prestation que vous cherchez.",
-    read: () => ctx.call("list_needs").then((page) => ({ ...page, rows: page.needs })) });
-  ctx.show("Mes besoins", h("p", {}, h("a", { href: "#/needs/new", className: "button" }, "Exprimer un nouveau besoin")),
+    read: () => {
+      todo?.refresh();
+      return ctx.call("list_needs").then((page) => ({ ...page, rows: page.needs }));
+    } });
+  ctx.show("Mes besoins", todo?.node,
+    h("p", {}, h("a", { href: "#/needs/new", className: "button" }, "Exprimer un nouveau besoin")),
     ...list.nodes,
     // on a phone each need a card (table.cards in style.css): its title, then each column's name (data-label) before
     // its value; the frame a named region with its hint only if it still scrolls (scrollFrame)

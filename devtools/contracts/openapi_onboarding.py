@@ -183,7 +183,8 @@ def deactivate_party(b: Build) -> dict[str, Any]:
 def list_parties(b: Build) -> dict[str, Any]:
     onb = b.stories.onboarding
     problems = common_problems("list_parties", post=False)
-    problems["422"] = problem_response("`kind` is missing or not one of its values, `after` is not an identifier, or "
+    problems["422"] = problem_response("`kind` is missing or not one of its values, `after` is not an identifier, "
+                                       "`connected` is not `true` or `false` or given with another kind, or "
                                        "another query parameter was given.", {
         "bad_query": problem(422, onb.bad_query, CORRELATION_IDS[0], instance="/list_parties")})
     return {
@@ -200,6 +201,9 @@ def list_parties(b: Build) -> dict[str, Any]:
         "parameters": [query("kind", "Required: manager, contractor or beneficiary.", "contractor", required=True,
                              enum=["manager", "contractor", "beneficiary"]),
                        query("after", "Optional: the previous page's `next_cursor`.", "ctr-acme"),
+                       query("connected", "Optional, contractors only: `false` lists the active contractors whose "
+                             "conformance run has not passed yet (their D2 running: the operator's « À faire »), "
+                             "`true` those it passed.", "false", enum=["true", "false"]),
                        {"$ref": "#/components/parameters/X-Correlation-Id"}],
         "responses": {"200": json_response("One page of parties.", b.refs["PartyList"], {
             "contractors": ("Acme, connected since its conformance run passed", onb.contractor_list),

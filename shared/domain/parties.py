@@ -305,8 +305,10 @@ class PartyList(Model):
 
 def party_list_query(args: Mapping[str, str]) -> tuple[ListedKind | None, str | None, list[ErrorDetail]]:
     """list_parties' query: ``kind`` (required: manager, contractor, beneficiary or purchasing_body), ``after`` (optional,
-    an identifier: the previous page's ``next_cursor``), nothing else. (kind, after, errors)."""
-    errors = [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD") for name in sorted(set(args) - {"kind", "after"})]
+    an identifier: the previous page's ``next_cursor``), ``connected`` (optional, contractors only: ``true`` or
+    ``false``, read by connected_filter), nothing else. (kind, after, errors)."""
+    errors = [ErrorDetail.of(f"query.{name}", "UNKNOWN_FIELD")
+              for name in sorted(set(args) - {"kind", "after", "connected"})]
     kind: ListedKind | None = None
     raw = args.get("kind") or ""
     if not raw:
@@ -319,4 +321,17 @@ def party_list_query(args: Mapping[str, str]) -> tuple[ListedKind | None, str | 
     after = args.get("after") or None
     if after is not None:
         errors += identifier_errors(after, "query.after")
+    if "connected" in args:
+        if args["connected"] not in ("true", "false"):
+            errors.append(ErrorDetail.of("query.connected", "INVALID_VALUE", detail="true ou false attendu"))
+        elif raw and raw != ListedKind.CONTRACTOR.value:
+            errors.append(ErrorDetail.of("query.connected", "INVALID_VALUE",
+                                         detail="seulement avec kind=contractor"))
     return kind, after, errors
+
+
+def connected_filter(args: Mapping[str, str]) -> bool | None:
+    """A10 onboarding: ``connected=false`` the active contractors whose conformance run has not passed yet (the
+    operator's « À faire »), ``connected=true`` those it passed; None without (checked by party_list_query)."""
+    value = args.get("connected")
+    return None if value is None else value == "true"

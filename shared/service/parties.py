@@ -278,12 +278,22 @@ def _row(kind: ListedKind, party_id: str, record: dict[str, Any], names: dict[st
     return PartyRow.model_validate(fields)
 
 
-def list_parties(uow: UnitOfWork, kind: ListedKind, after: str | None = None) -> dict[str, Any]:
+def list_parties(uow: UnitOfWork, kind: ListedKind, after: str | None = None,
+                 connected: bool | None = None) -> dict[str, Any]:
     """A1 spaces, B1 parties, A10 onboarding: the registered parties of one kind by id, from after
     ``after``, at most MAX_ROWS, as the operator's directory and pickers show them. ``next_cursor`` is the
     page's last id when more follow. A manager-like space that is not a manager is skipped, reading on
-    until the page is full."""
-    found, more = id_pages.page_by_id(uow, _COLLECTIONS[kind], after, lambda data: _listed(kind, data))
+    until the page is full; so is, with ``connected`` (contractors), a contractor that is not as asked —
+    False: active and its conformance run not passed yet (waiting to be connected, D2 running); True: passed."""
+    def keep(data: dict[str, Any]) -> bool:
+        if not _listed(kind, data):
+            return False
+        if connected is None:
+            return True
+        passed = bool((data.get("conformance") or {}).get("passed_at"))
+        return passed if connected else (is_active(data) and not passed)
+
+    found, more = id_pages.page_by_id(uow, _COLLECTIONS[kind], after, keep)
     names: dict[str, str] = {}
     d2: dict[str, Deadline] = {}
     if kind is ListedKind.CONTRACTOR:

@@ -58,12 +58,20 @@ def test_the_operator_lists_who_is_registered_connected_and_deactivated(platform
     assert (ben["kind"], ben["region"], ben["region_label"], ben["territory"]) == (
         "beneficiary", "84", "Auvergne-Rhône-Alpes", "69")
     assert "claire.martin" not in parties(operator, kind="beneficiary").text  # its contacts are never listed
+    # and among the contractors not connected yet (« À faire », A10), with its D2
+    waiting = parties(operator, kind="contractor", connected="false")
+    assert waiting.status_code == 200, waiting.text
+    assert "ctr-annuaire" in {r["id"] for r in waiting.json()["parties"]}
+    assert all(r["connected"] is False and r["status"] == "active" for r in waiting.json()["parties"])
     # When its conformance run passes (as check_conformance records it: tests/functional/test_conformance.py
     # plays the whole scenario) and then it is deactivated
     passed_at = dt.datetime(2026, 12, 1, 10, 30, tzinfo=dt.UTC)
     firestore_client.document("contractors/ctr-annuaire").update(
         {"conformance": {"run_id": "3f9c1a7e52b0", "passed_at": passed_at}})
     assert rows(operator, "contractor")["ctr-annuaire"]["connected"] is True
+    listed = {c: {r["id"] for r in parties(operator, kind="contractor", connected=c).json()["parties"]}
+              for c in ("false", "true")}
+    assert "ctr-annuaire" not in listed["false"] and "ctr-annuaire" in listed["true"]
     deactivated = operator.post("deactivate_party", {"kind": "contractor", "id": "ctr-annuaire"})
     assert deactivated.status_code == 200, deactivated.text
     # Then the directory shows both: connected on that day, deactivated since
@@ -94,6 +102,8 @@ def test_no_other_role_lists_the_parties(platform, operator, role, tenant):
     ({}, [("query.kind", "REQUIRED")]),
     ({"kind": "gestionnaires"}, [("query.kind", "INVALID_VALUE")]),
     ({"kind": "manager", "after": "mgr annuaire/../x"}, [("query.after", "INVALID_FORMAT")]),
+    ({"kind": "contractor", "connected": "non"}, [("query.connected", "INVALID_VALUE")]),
+    ({"kind": "manager", "connected": "false"}, [("query.connected", "INVALID_VALUE")]),
 ])
 def test_a_bad_kind_or_cursor_is_refused_in_french(platform, operator, params, expected):
     refused = parties(operator, **params)

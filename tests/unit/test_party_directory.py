@@ -10,7 +10,7 @@ import json
 import pytest
 
 from shared.domain.identity import ROLE_RIGHTS, Right, Role
-from shared.domain.parties import ListedKind, PartyList, party_list_query
+from shared.domain.parties import ListedKind, PartyList, connected_filter, party_list_query
 from shared.domain.sourcing.records import Beneficiary
 from shared.service import id_pages, onboarding, parties
 from shared.service.sourcing import pool
@@ -147,6 +147,8 @@ def test_the_parties_come_in_pages_of_at_most_max_rows_skipping_the_spaces_that_
     ({"kind": "machine_identity"}, [("query.kind", "INVALID_VALUE")]),
     ({"kind": "manager", "after": "mgr rhône"}, [("query.after", "INVALID_FORMAT")]),
     ({"kind": "manager", "tenant": "x"}, [("query.tenant", "UNKNOWN_FIELD")]),
+    ({"kind": "contractor", "connected": "non"}, [("query.connected", "INVALID_VALUE")]),
+    ({"kind": "manager", "connected": "false"}, [("query.connected", "INVALID_VALUE")]),
 ])
 def test_a_bad_query_is_refused_field_by_field_in_french(args, errors):
     kind, _, found = party_list_query(args)
@@ -157,6 +159,23 @@ def test_a_bad_query_is_refused_field_by_field_in_french(args, errors):
 
 def test_a_good_query_names_the_kind_and_the_cursor():
     assert party_list_query({"kind": "beneficiary", "after": "ben-lyon"}) == (ListedKind.BENEFICIARY, "ben-lyon", [])
+    assert party_list_query({"kind": "contractor", "connected": "false"}) == (ListedKind.CONTRACTOR, None, [])
+    assert [connected_filter(a) for a in ({}, {"connected": "false"}, {"connected": "true"})] == [None, False, True]
+
+
+def test_connected_false_lists_the_active_contractors_not_connected_yet_with_their_d2():
+    # Given ctr-acme connected, ctr-bravo deactivated, ctr-titulaire active and not connected
+    world, bus = a_world()
+    world.db.seed("contractors/ctr-acme", {**world.db.data("contractors/ctr-acme"),
+                                           "conformance": {"run_id": "r1", "passed_at": world.clock.now()}})
+    parties.deactivate(deactivation("contractor", "ctr-bravo"), world.uow(), bus, world.clock)
+    # When the operator lists those waiting (« À faire »), then those connected
+    waiting = parties.list_parties(world.uow(), ListedKind.CONTRACTOR, None, connected=False)
+    connected = parties.list_parties(world.uow(), ListedKind.CONTRACTOR, None, connected=True)
+    # Then only the active one not connected is waiting; only ctr-acme is connected
+    assert [(p["id"], p["connected"]) for p in waiting["parties"]] == [("ctr-titulaire", False)]
+    assert [p["id"] for p in connected["parties"]] == ["ctr-acme"]
+    assert PartyList.model_validate(waiting).model_dump(mode="json") == waiting
 
 
 def test_only_the_operator_lists_the_parties_with_the_right_it_registers_them_with(monkeypatch):

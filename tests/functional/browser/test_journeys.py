@@ -179,7 +179,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(history).to_contain_text("Décision du client : reprise (« planifié »)")
 
     # Quotes: a request for an unknown contract is refused next to its field, then requested
-    page.get_by_role("link", name="Devis").click()
+    page.get_by_role("link", name="Devis", exact=True).click()
     page.get_by_label("Référence du devis").fill("DV-WEB-1")
     # « Prestataire »: a picker of its contractors by name (its only one chosen already), the id sent
     contractors = page.locator("#request-quote").get_by_label("Prestataire", exact=True)
@@ -292,7 +292,7 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     expect(page.get_by_role("table", name="Orphelins").locator("tr[data-item='BC-W1']")).to_have_count(0)
     app.check(page, "gestionnaire-patrimoine")
     # A7: a quote request suggests the manager's active nodes
-    page.get_by_role("link", name="Devis").click()
+    page.get_by_role("link", name="Devis", exact=True).click()
     node_list = page.get_by_label("Élément de patrimoine (identifiant)").get_attribute("list")
     expect(page.locator(f"#{node_list} option[value='LYON']")).to_have_count(1)
     # A2.3 orders: « Nouvelle commande », for a manager without an ERP — its one contract chosen (the contractor
@@ -1148,7 +1148,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     assert download.value.suggested_filename.startswith("rapport-beneficiaire-")
     assert "Rapport bénéficiaire" in open(download.value.path(), encoding="utf-8-sig").read()
     app.check(page, "beneficiaire-rapport")
-    page.get_by_role("link", name="Incidents").click()
+    page.get_by_role("link", name="Incidents", exact=True).click()
     page.get_by_label("Titre", exact=True).fill("Classement indisponible")
     page.get_by_label("Description", exact=True).fill("La page du classement reste vide.")
     page.get_by_role("button", name="Signaler").click()
@@ -1498,7 +1498,7 @@ def test_operator_creates_a_requested_account_handles_incidents_proposes_and_rea
     expect(page.locator("tr[data-request]")).to_have_count(0)
 
     # Incidents with the D8 clock: acknowledge, then resolve
-    page.get_by_role("link", name="Incidents").click()
+    page.get_by_role("link", name="Incidents", exact=True).click()
     incident = page.locator("tr[data-incident]", has_text="Connecteur bloqué")
     expect(incident).to_contain_text("en cours")
     expect(incident).to_contain_text("sur la plateforme")
