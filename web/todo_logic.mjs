@@ -13,6 +13,7 @@ const limit = (params) => new URLSearchParams({ ...params, limit: String(TODO_LI
 
 // role → the lists read, in the order shown. `rows`: the answer's rows; `due`: the row's due date (the nearest is
 // shown: a field's name, or a function of the row), `dueText` what it is (a feminine noun: « … la plus proche »);
+// `keep`: the rows that still wait (a refused message corrected since, or whose order has ended, does not);
 // `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen, `oneHref`
 // the screen of the one row when there is only one.
 export function todoSources(role, now = new Date()) {
@@ -36,8 +37,10 @@ export function todoSources(role, now = new Date()) {
         label: "Commandes à prendre en compte", href: "#/?state=to_acknowledge" },
       { key: "messages_refused", call: "list_message_log",
         query: limit({ status: "rejected", since: new Date(now.getTime() - REFUSED_DAYS * 86400000).toISOString() }),
-        rows: "messages", one: `message refusé ces ${REFUSED_DAYS} derniers jours`,
-        many: `messages refusés ces ${REFUSED_DAYS} derniers jours`, label: "Messages refusés", href: "#/messages" }],
+        rows: "messages", keep: (m) => !m.corrected_at && !m.order_ended,
+        one: `message refusé ces ${REFUSED_DAYS} derniers jours pas encore corrigé`,
+        many: `messages refusés ces ${REFUSED_DAYS} derniers jours pas encore corrigés`, label: "Messages refusés",
+        href: "#/messages" }],
     beneficiary: [
       { key: "needs_proposed", call: "list_needs", query: "status=proposed", rows: "needs", one: "besoin dont les "
         + "professionnels proposés attendent votre choix", many: "besoins dont les professionnels proposés attendent "
@@ -93,7 +96,7 @@ const dueEnd = (due) => Date.parse(due) + (/^\d{4}-\d{2}-\d{2}$/.test(due) ? 864
 
 // One source's answer → its entry: { key, count, text, due, href }; null when nothing waits.
 export function todoEntry(source, answer, now = new Date()) {
-  const rows = answer?.[source.rows] ?? [];
+  const rows = (answer?.[source.rows] ?? []).filter(source.keep ?? (() => true));
   if (!rows.length) return null;
   const more = Boolean(answer.next_cursor || answer.truncated);
   const due = nearestDue(rows, source.due);

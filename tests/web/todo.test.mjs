@@ -34,6 +34,14 @@ test("a count in French, one or several, and « ou plus » when the list has mor
     "2 ou plus demandes de compte à traiter");
 });
 
+test("a refused message corrected since, or whose order has ended, no longer waits", () => {
+  const refused = source("contractor", "messages_refused");
+  const answer = { messages: [{ corrected_at: null }, { corrected_at: "2026-05-19T10:00:00Z" },
+    { corrected_at: null, order_ended: "annulé" }, { corrected_at: null, order_ended: null }] };
+  assert.equal(todoEntry(refused, answer, NOW).text, "2 messages refusés ces 7 derniers jours pas encore corrigés");
+  assert.equal(todoEntry(refused, { messages: [{ corrected_at: "2026-05-19T10:00:00Z" }] }, NOW), null);
+});
+
 test("nothing waiting is no entry", () => {
   assert.equal(todoEntry(source("manager", "orders_to_receive"), { orders: [] }, NOW), null);
   assert.equal(todoEntry(source("manager", "orders_to_receive"), {}, NOW), null);
