@@ -309,8 +309,8 @@ function versionsSection(quote) {
 // Accept, or refuse with its reason: a refusal without one is told next to « Motif » before anything is sent
 // (quoteDecisionBody); one decision per content, a double click sending it once (recorder).
 function decisionForm(ctx, quote, refresh) {
-  const reason = field({ name: "reason", label: "Motif (obligatoire pour refuser)", rows: 2,
-    hint: "Un refus doit être motivé ; une acceptation peut l'être aussi." });
+  const reason = field({ name: "reason", label: "Motif", rows: 2,
+    hint: "Obligatoire pour refuser le devis ; facultatif pour l'accepter." });
   const slot = errorSlot(() => [reason]);
   // a group of fields its buttons send (data-form): typed in, it is a form in use (live_order.mjs)
   const section = h("section", { className: "card", id: "quote-decision", "aria-labelledby": "decision-title",

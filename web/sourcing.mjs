@@ -224,7 +224,8 @@ function rankingTable(needId, candidates, result) {
 }
 
 function proposalsSection(ctx, need, refresh) {
-  const reason = field({ name: "reason", label: "Motif (facultatif pour accepter)", rows: 2 });
+  const reason = field({ name: "reason", label: "Motif", rows: 2,
+    hint: "Facultatif, pour accepter comme pour refuser et abandonner la recherche." });
   const slot = errorSlot(() => [reason]);
   async function decide(decision, professionalId = null) {
     if (send.busy) return;  // a double click decides once
@@ -538,8 +539,8 @@ function deliverableList(followUp, downloads, decide = null, zone = undefined) {
 // « Accepter » / « Refuser » (with its reason) on a delivered deliverable's current document (decide_deliverable).
 function decisionForm(ctx, mission, refresh) {
   return (followUp) => {
-    const reason = field({ name: `reason_${followUp.current_document_id.slice(0, 12)}`, label: "Raison du refus",
-      rows: 2, paths: ["reason"] });
+    const reason = field({ name: `reason_${followUp.current_document_id.slice(0, 12)}`, label: "Motif",
+      rows: 2, paths: ["reason"], hint: "Obligatoire pour refuser le livrable : le titulaire le reçoit." });
     const slot = errorSlot(() => [reason]);
     const send = async (decision) => {
       if (recording.busy) return undefined;  // a double click decides once

@@ -209,9 +209,9 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     decision = page.locator("#quote-decision")
     quote_keys = sent_keys(page, "decide_quote")
     decision.get_by_role("button", name="Refuser").click()
-    expect(field_error(page, "Motif (obligatoire pour refuser)", within=decision)).to_have_text(
+    expect(field_error(page, "Motif", within=decision)).to_have_text(
         "Un refus doit être motivé : indiquez le motif du refus avant de refuser le devis.")
-    expect(decision.get_by_label("Motif (obligatoire pour refuser)")).to_have_attribute("aria-invalid", "true")
+    expect(decision.get_by_label("Motif", exact=True)).to_have_attribute("aria-invalid", "true")
     assert quote_keys == []
     decision.get_by_role("button", name="Accepter").dblclick()  # a double click accepts once
     expect(page.locator(".facts")).to_contain_text("accepté")
