@@ -8,8 +8,8 @@
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
   QUOTE_LABELS, answerDueText, clockNote, compareVersions, emptyQuotesText, formatDateTime, formatEuros, isoToFrenchDate,
-  orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
-  versionColumnLabel,
+  orderZone, parseFrenchDate, quoteDecisionBody, quoteLineUnit, quoteListQuery, quoteOrderLink, rowClock, rowTimeText,
+  siteText, versionColumnLabel,
 } from "./logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, orderContractorLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
@@ -346,7 +346,7 @@ function readValidUntil(validUntil, errors) {
 // The contractor's answer (version 1) or revision (a new version), lines prefilled from the last one.
 function submitForm(ctx, quote, refresh) {
   const last = quote.versions?.at(-1);
-  const lines = linesEditor(last?.lines ?? [{}]);
+  const lines = linesEditor(last?.lines ?? [{}], { unit: quoteLineUnit(quote) });  // « j » for a mission's quote
   const validUntil = dateField({ name: "valid_until", label: "Valable jusqu'au", required: true,
     value: isoToFrenchDate(last?.valid_until) });
   const slot = errorSlot(() => [validUntil, ...lines.fields()]);
