@@ -1328,6 +1328,9 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Statistiques du vivier")).to_be_focused()
     expect(page.locator(".facts")).to_contain_text("6")
     expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
+    # the regions with professionals only, then one line naming the others (no table of zeros)
+    expect(page.get_by_role("table", name="Par région").locator("td.num").filter(has_text=re.compile(r"^0$"))).to_have_count(0)
+    expect(page.locator("#pool-regions-none")).to_contain_text(re.compile(r"^Aucun professionnel : \S"))
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
     app.check(page, "centrale-vivier", shot=False)
     # B17 purchasing-body report: the price schedule in force, then a new version published from a file, in percent
