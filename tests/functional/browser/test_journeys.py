@@ -694,6 +694,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     page.get_by_role("link", name="DV-C1").click()
     expect(page.locator(".facts")).to_contain_text("Plomberie Essai")
     expect(page.locator(".facts")).not_to_contain_text("(ctr-test)")  # its id in no fact: its name alone
+    expect(page.get_by_label("Ligne 1 : unité")).to_have_value("U")  # a quote of no mission: in units
     page.get_by_label("Ligne 1 : code").fill("PLB-010")
     page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
     page.get_by_label("Ligne 1 : quantité").fill("1")
@@ -1111,6 +1112,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(titulaire_page.locator("#quote-answer-due")).to_contain_text("Réponse attendue au plus tard le")
     expect(titulaire_page.locator(".facts dt", has_text="Bénéficiaire")).to_have_count(1)
     expect(titulaire_page.locator(".facts dt", has_text="Gestionnaire")).to_have_count(0)
+    # a mission's quote is counted in days, as its mission's order lines: its answer's line starts in « j »
+    expect(titulaire_page.get_by_label("Ligne 1 : unité")).to_have_value("j")
     titulaire = Erp(platform, "contractor", "ctr-titulaire")
     answered = titulaire.post("submit_quote", {"manager_id": "ben-metropole-demo", "quote_id": "DV-MISSION-1",
                                                "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
