@@ -53,7 +53,7 @@ export function canDecide(followUp, role) {
 export function decisionBody({ missionId, documentId, decision, reason = "" }) {
   const text = String(reason ?? "").trim();
   if (decision === "refused" && !text) {
-    return { body: null, errors: [{ field: "$.reason", message: "Indiquez la raison du refus : le titulaire la reçoit." }] };
+    return { body: null, errors: [{ field: "$.reason", message: "Indiquez le motif du refus : le titulaire le reçoit." }] };
   }
   const body = { mission_id: missionId, document_id: documentId, decision };
   if (decision === "refused") body.reason = text;

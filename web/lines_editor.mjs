@@ -4,7 +4,7 @@
 import { buildQuoteLines } from "./logic.mjs";
 import { field, h } from "./ui.mjs";
 
-function lineRow(index, line = {}) {
+function lineRow(index, line, unit) {
   const at = `lines[${index}]`;
   return [
     field({ name: `service_code_${index}`, label: `Ligne ${index + 1} : code`, value: line.service_code ?? "",
@@ -12,7 +12,7 @@ function lineRow(index, line = {}) {
     field({ name: `label_${index}`, label: `Ligne ${index + 1} : libellé`, value: line.label ?? "", paths: [`${at}.label`] }),
     field({ name: `quantity_${index}`, label: `Ligne ${index + 1} : quantité`, value: line.quantity ?? "",
       inputmode: "decimal", paths: [`${at}.quantity`] }),
-    field({ name: `unit_${index}`, label: `Ligne ${index + 1} : unité`, value: line.unit ?? "U", paths: [`${at}.unit`] }),
+    field({ name: `unit_${index}`, label: `Ligne ${index + 1} : unité`, value: line.unit ?? unit, paths: [`${at}.unit`] }),
     field({ name: `unit_price_${index}`, label: `Ligne ${index + 1} : prix unitaire HT (€)`, inputmode: "decimal",
       value: line.unit_price_cents !== undefined ? String(line.unit_price_cents / 100).replace(".", ",") : "",
       paths: [`${at}.unit_price_cents`, at] }),
@@ -20,11 +20,12 @@ function lineRow(index, line = {}) {
 }
 
 // read() gives the lines or the errors found before sending; grow(n) draws empty lines up to n (a draft's lines).
-export function linesEditor(initial) {
+// `unit`: the unit a new line starts with (quoteLineUnit: « j » for a mission's quote), a prefilled line keeping its own.
+export function linesEditor(initial, { unit = "U" } = {}) {
   const rows = [];
   const box = h("div", { className: "lines" });
   const add = (line) => {
-    const row = lineRow(rows.length, line);
+    const row = lineRow(rows.length, line, unit);
     rows.push(row);
     box.append(h("fieldset", { className: "line" }, h("legend", {}, `Ligne ${rows.length}`), row));
   };
@@ -32,7 +33,7 @@ export function linesEditor(initial) {
   const more = h("button", { type: "button", className: "secondary", onclick: () => add({}) }, "Ajouter une ligne");
   const read = (data) => buildQuoteLines(rows.map((_, i) => ({ service_code: data[`service_code_${i}`],
     label: data[`label_${i}`], quantity: data[`quantity_${i}`], unit: data[`unit_${i}`],
-    unit_price: data[`unit_price_${i}`] })));
+    unit_price: data[`unit_price_${i}`] })), { unit });
   const grow = (n) => { while (rows.length < n) add({}); };
   return { box, more, read, grow, fields: () => rows.flat() };
 }

@@ -943,9 +943,17 @@ export function eurosToCents(text) {
   return Math.round(Number(clean) * 100);
 }
 
+// The unit a quote's new line starts with, the one its context implies: a mission's quote (B16) is counted in days
+// (« j »), as every line of its mission's order is (one per milestone, and the extra costs per day); any other
+// quote in units (« U »).
+export function quoteLineUnit(quote) {
+  return quote?.mission_id ? "j" : "U";
+}
+
 // The lines of the quote form (an array of {service_code, label, quantity, unit, unit_price}) →
-// SubmitQuote lines, with the errors a person can fix before sending ($.lines[i].field).
-export function buildQuoteLines(rows) {
+// SubmitQuote lines, with the errors a person can fix before sending ($.lines[i].field); a line without a unit takes
+// `unit` (quoteLineUnit).
+export function buildQuoteLines(rows, { unit: defaultUnit = "U" } = {}) {
   const lines = [];
   const errors = [];
   rows.forEach((row, i) => {
@@ -954,7 +962,7 @@ export function buildQuoteLines(rows) {
     const at = `$.lines[${lines.length}]`;
     const line = { line_id: String(lines.length + 1), service_code: String(row.service_code ?? "").trim(),
       label: String(row.label ?? "").trim(), quantity: String(row.quantity ?? "").trim().replace(",", "."),
-      unit: String(row.unit ?? "").trim() || "U", unit_price_cents: eurosToCents(row.unit_price) };
+      unit: String(row.unit ?? "").trim() || defaultUnit, unit_price_cents: eurosToCents(row.unit_price) };
     if (!line.service_code) errors.push(clientError(`${at}.service_code`, "REQUIRED", "Indiquez le code de prestation."));
     if (!line.label) errors.push(clientError(`${at}.label`, "REQUIRED", "Indiquez le libellé."));
     if (!/^\d+(\.\d{1,3})?$/.test(line.quantity) || Number(line.quantity) <= 0) {

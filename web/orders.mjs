@@ -652,8 +652,8 @@ function clientDecisions(ctx, order, moves, refresh, zone) {
   function open(move, button) {
     for (const b of buttons.children) b.setAttribute("aria-pressed", String(b === button));
     const needsReason = clientMoveNeedsReason(move);
-    const reason = field({ name: "decision_reason", label: needsReason ? "Motif" : "Motif (facultatif)",
-      required: needsReason, rows: 2, paths: ["reason"] });
+    const reason = field({ name: "decision_reason", label: "Motif",
+      hint: needsReason ? "Obligatoire pour cette décision." : "Facultatif pour cette décision.", required: needsReason, rows: 2, paths: ["reason"] });
     const slot = errorSlot(() => [reason]);
     const result = h("p", { className: "status", role: "status" });
     const form = h("form", { id: "client-decision", "data-decision": move.state, novalidate: true },

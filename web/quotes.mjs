@@ -8,8 +8,8 @@
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
   QUOTE_LABELS, answerDueText, clockNote, compareVersions, emptyQuotesText, formatDateTime, formatEuros, isoToFrenchDate,
-  orderZone, parseFrenchDate, quoteDecisionBody, quoteListQuery, quoteOrderLink, rowClock, rowTimeText, siteText,
-  versionColumnLabel,
+  orderZone, parseFrenchDate, quoteDecisionBody, quoteLineUnit, quoteListQuery, quoteOrderLink, rowClock, rowTimeText,
+  siteText, versionColumnLabel,
 } from "./logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, orderContractorLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
@@ -309,8 +309,8 @@ function versionsSection(quote) {
 // Accept, or refuse with its reason: a refusal without one is told next to « Motif » before anything is sent
 // (quoteDecisionBody); one decision per content, a double click sending it once (recorder).
 function decisionForm(ctx, quote, refresh) {
-  const reason = field({ name: "reason", label: "Motif (obligatoire pour refuser)", rows: 2,
-    hint: "Un refus doit être motivé ; une acceptation peut l'être aussi." });
+  const reason = field({ name: "reason", label: "Motif", rows: 2,
+    hint: "Obligatoire pour refuser le devis ; facultatif pour l'accepter." });
   const slot = errorSlot(() => [reason]);
   // a group of fields its buttons send (data-form): typed in, it is a form in use (live_order.mjs)
   const section = h("section", { className: "card", id: "quote-decision", "aria-labelledby": "decision-title",
@@ -346,7 +346,7 @@ function readValidUntil(validUntil, errors) {
 // The contractor's answer (version 1) or revision (a new version), lines prefilled from the last one.
 function submitForm(ctx, quote, refresh) {
   const last = quote.versions?.at(-1);
-  const lines = linesEditor(last?.lines ?? [{}]);
+  const lines = linesEditor(last?.lines ?? [{}], { unit: quoteLineUnit(quote) });  // « j » for a mission's quote
   const validUntil = dateField({ name: "valid_until", label: "Valable jusqu'au", required: true,
     value: isoToFrenchDate(last?.valid_until) });
   const slot = errorSlot(() => [validUntil, ...lines.fields()]);

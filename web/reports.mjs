@@ -68,13 +68,13 @@ function beneficiaryReport(r) {
         format: (v) => `${Math.round(v * 10) / 10} h`, points: [
           { label: "Médiane", value: delays.median_working_hours ?? 0 }, { label: "P90", value: delays.p90_working_hours ?? 0 }] })),
     h("h2", {}, "Professionnels ayant réalisé une prestation"),
+    // on a phone each professional a card, as the purchasing body's report rows (table's `cards`: cardLabels): its
+    // name, then each column's name before its value
     table(["Professionnel", "Missions", "Services faits", "CA de la période", "CA cumulé"], (r.professionals ?? []).map((p) =>
-      // on a phone each professional a card (table.cards in style.css): its name, then each column's name before its value
-      h("tr", {}, h("td", {}, p.name), h("td", { "data-label": "Missions" }, professionalMissionsText(p)),
-        h("td", { className: "num", "data-label": "Services faits" }, String(p.proofs_of_service)),
-        h("td", { className: "num", "data-label": "CA de la période" }, formatEuros(p.period_cents)),
-        h("td", { className: "num", "data-label": "CA cumulé" }, formatEuros(p.cumulated_cents)))),
-    { label: "Professionnels", empty: "Aucune prestation réalisée sur la période.", className: "cards" }));
+      h("tr", {}, h("td", {}, p.name), h("td", {}, professionalMissionsText(p)),
+        h("td", { className: "num" }, String(p.proofs_of_service)), h("td", { className: "num" }, formatEuros(p.period_cents)),
+        h("td", { className: "num" }, formatEuros(p.cumulated_cents)))),
+    { label: "Professionnels", empty: "Aucune prestation réalisée sur la période.", cards: {} }));
 }
 
 // B17.
@@ -82,12 +82,12 @@ export function renderPurchasingReport(ctx) {
   ctx.show("Rapport de la centrale d'achat", periodForm(ctx, "purchasing_body", purchasingReport));
 }
 
-// A report table that is a card per row on a phone (table.cards in style.css): its first cell, then each other one
-// after its column's name (data-label) — not a table to scroll sideways. `cells`: [text, numeric?] in column order.
+// A report table that is a card per row on a phone (table's `cards`: table.cards in style.css, cardLabels): its first
+// cell, then each other one after its column's name (data-label) — not a table to scroll sideways, as the
+// beneficiary's. `cells`: [text, numeric?] in column order.
 function cardTable(headers, rows, options) {
-  return table(headers, rows.map((cells) => h("tr", {}, cells.map(([text, num], i) => h("td", {
-    ...(num ? { className: "num" } : {}), ...(i ? { "data-label": headers[i] } : {}) }, text)))),
-  { ...options, className: "cards" });
+  return table(headers, rows.map((cells) => h("tr", {}, cells.map(([text, num]) => h("td", num ? { className: "num" } : {},
+    text)))), { ...options, cards: {} });
 }
 
 function purchasingReport(r) {

@@ -20,7 +20,7 @@ import { drawingOrder, liveOrderNodes, mayDraw, orderDrawn, showOrderScreen, sti
 import { quoteHref } from "./quotes.mjs";
 import { heldRights } from "./accounts_logic.mjs";
 import {
-  REGIONS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, recordTitle, regionText, serviceTypeText,
+  REGIONS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, poolRegions, recordTitle, regionText, serviceTypeText,
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
 import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
@@ -224,7 +224,8 @@ function rankingTable(needId, candidates, result) {
 }
 
 function proposalsSection(ctx, need, refresh) {
-  const reason = field({ name: "reason", label: "Motif (facultatif pour accepter)", rows: 2 });
+  const reason = field({ name: "reason", label: "Motif", rows: 2,
+    hint: "Facultatif, pour accepter comme pour refuser et abandonner la recherche." });
   const slot = errorSlot(() => [reason]);
   async function decide(decision, professionalId = null) {
     if (send.busy) return;  // a double click decides once
@@ -538,8 +539,8 @@ function deliverableList(followUp, downloads, decide = null, zone = undefined) {
 // « Accepter » / « Refuser » (with its reason) on a delivered deliverable's current document (decide_deliverable).
 function decisionForm(ctx, mission, refresh) {
   return (followUp) => {
-    const reason = field({ name: `reason_${followUp.current_document_id.slice(0, 12)}`, label: "Raison du refus",
-      rows: 2, paths: ["reason"] });
+    const reason = field({ name: `reason_${followUp.current_document_id.slice(0, 12)}`, label: "Motif",
+      rows: 2, paths: ["reason"], hint: "Obligatoire pour refuser le livrable : le titulaire le reçoit." });
     const slot = errorSlot(() => [reason]);
     const send = async (decision) => {
       if (recording.busy) return undefined;  // a double click decides once
@@ -612,11 +613,15 @@ export async function renderPool(ctx) {
   } catch (err) {
     return ctx.showError("Vivier", err);
   }
+  // the regions with professionals, then one line naming those with none (poolRegions)
+  const regions = poolRegions(stats.per_region);
   ctx.show("Statistiques du vivier",
     definitionList([["Professionnels actifs", String(stats.total)], ["Chiffres à jour au", formatDateTime(stats.built_at)]]),
     h("h2", {}, "Par région"),
-    table(["Région", "Professionnels"], Object.entries(stats.per_region ?? {}).map(([code, r]) => h("tr", {},
-      h("td", {}, `${r.label} (${code})`), h("td", { className: "num" }, String(r.count)))), { label: "Par région" }),
+    table(["Région", "Professionnels"], regions.rows.map((r) => h("tr", {},
+      h("td", {}, `${r.label} (${r.code})`), h("td", { className: "num" }, String(r.count)))),
+    { label: "Par région", empty: "Aucun professionnel actif." }),
+    regions.none ? h("p", { id: "pool-regions-none", className: "hint" }, regions.none) : null,
     h("h2", {}, "Par type de prestation"),
     table(["Type", "Professionnels"], Object.entries(stats.per_service_type ?? {}).map(([type, count]) => h("tr", {},
       h("td", {}, serviceTypeText(type)), h("td", { className: "num" }, String(count)))), { label: "Par type de prestation" }));

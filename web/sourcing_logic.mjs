@@ -344,3 +344,13 @@ export function orderMissionHref(role, view) {
 export function declarationRequired(need) {
   return need?.conflict_declaration_required === true;
 }
+
+// B14 « Vivier » by region (get_sourcing view=pool_statistics' per_region: code → { label, count }): the regions with
+// professionals as rows, by region code (the platform's order), and one line naming those with none, alphabetically (« Aucun
+// professionnel : Corse, Guyane. »; null when every region has some) — rather than a table of zeros.
+export function poolRegions(perRegion) {
+  const entries = Object.entries(perRegion ?? {}).map(([code, r]) => ({ code, label: r.label, count: r.count }))
+    .sort((a, b) => a.code.localeCompare(b.code));
+  const none = entries.filter((r) => !r.count).map((r) => r.label).sort((a, b) => a.localeCompare(b, "fr"));
+  return { rows: entries.filter((r) => r.count), none: none.length ? `Aucun professionnel : ${none.join(", ")}.` : null };
+}

@@ -69,7 +69,7 @@ test("a refusal needs its reason before anything is sent; an acceptance sends no
   const { body, errors } = decisionBody({ missionId: "m", documentId: DOC, decision: "refused", reason: "  " });
   assert.equal(body, null);
   assert.deepEqual(errors.map((e) => e.field), ["$.reason"]);
-  assert.match(errors[0].message, /raison du refus/);
+  assert.match(errors[0].message, /motif du refus/);
 });
 
 test("the reception form warns of a receivable milestone whose deliverables are not all accepted", () => {

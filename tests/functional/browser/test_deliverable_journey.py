@@ -108,9 +108,9 @@ def test_beneficiary_refuses_a_deliverable_with_a_reason_the_titulaire_delivers_
     app.check(beneficiary, "beneficiaire-livrable-remis", shot=False)
     # A refusal without a reason is named before anything is sent
     decision.get_by_role("button", name="Refuser").click()
-    expect(decision).to_contain_text("Indiquez la raison du refus")
+    expect(decision).to_contain_text("Indiquez le motif du refus")
     # When it refuses with its reason
-    decision.get_by_label("Raison du refus").fill(REASON)
+    decision.get_by_label("Motif", exact=True).fill(REASON)
     decision.get_by_role("button", name="Refuser").click()
     # Then the deliverable is « refusé », with the reason, and nothing is left to decide on it
     expect(cahier.locator(".badge")).to_have_text("refusé")

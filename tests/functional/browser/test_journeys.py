@@ -209,9 +209,9 @@ def test_manager_follows_orders_live_requests_and_decides_quotes_penalties_contr
     decision = page.locator("#quote-decision")
     quote_keys = sent_keys(page, "decide_quote")
     decision.get_by_role("button", name="Refuser").click()
-    expect(field_error(page, "Motif (obligatoire pour refuser)", within=decision)).to_have_text(
+    expect(field_error(page, "Motif", within=decision)).to_have_text(
         "Un refus doit être motivé : indiquez le motif du refus avant de refuser le devis.")
-    expect(decision.get_by_label("Motif (obligatoire pour refuser)")).to_have_attribute("aria-invalid", "true")
+    expect(decision.get_by_label("Motif", exact=True)).to_have_attribute("aria-invalid", "true")
     assert quote_keys == []
     decision.get_by_role("button", name="Accepter").dblclick()  # a double click accepts once
     expect(page.locator(".facts")).to_contain_text("accepté")
@@ -694,6 +694,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     page.get_by_role("link", name="DV-C1").click()
     expect(page.locator(".facts")).to_contain_text("Plomberie Essai")
     expect(page.locator(".facts")).not_to_contain_text("(ctr-test)")  # its id in no fact: its name alone
+    expect(page.get_by_label("Ligne 1 : unité")).to_have_value("U")  # a quote of no mission: in units
     page.get_by_label("Ligne 1 : code").fill("PLB-010")
     page.get_by_label("Ligne 1 : libellé").fill("Recherche de fuite")
     page.get_by_label("Ligne 1 : quantité").fill("1")
@@ -1111,6 +1112,8 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(titulaire_page.locator("#quote-answer-due")).to_contain_text("Réponse attendue au plus tard le")
     expect(titulaire_page.locator(".facts dt", has_text="Bénéficiaire")).to_have_count(1)
     expect(titulaire_page.locator(".facts dt", has_text="Gestionnaire")).to_have_count(0)
+    # a mission's quote is counted in days, as its mission's order lines: its answer's line starts in « j »
+    expect(titulaire_page.get_by_label("Ligne 1 : unité")).to_have_value("j")
     titulaire = Erp(platform, "contractor", "ctr-titulaire")
     answered = titulaire.post("submit_quote", {"manager_id": "ben-metropole-demo", "quote_id": "DV-MISSION-1",
                                                "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
@@ -1328,6 +1331,9 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Statistiques du vivier")).to_be_focused()
     expect(page.locator(".facts")).to_contain_text("6")
     expect(page.get_by_role("table", name="Par région").locator("tbody tr").first).to_be_visible()
+    # the regions with professionals only, then one line naming the others (no table of zeros)
+    expect(page.get_by_role("table", name="Par région").locator("td.num").filter(has_text=re.compile(r"^0$"))).to_have_count(0)
+    expect(page.locator("#pool-regions-none")).to_contain_text(re.compile(r"^Aucun professionnel : \S"))
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
     app.check(page, "centrale-vivier", shot=False)
     # B17 purchasing-body report: the price schedule in force, then a new version published from a file, in percent

@@ -62,7 +62,7 @@ def test_the_quote_screen_shows_the_contractors_answer_without_reload_and_never_
     expect(page.locator("#quote-changed")).to_be_hidden()
 
     # But once « Motif » is typed in, a revision is not drawn over it: « Ce devis vient de changer » and « Actualiser »
-    reason = decision.get_by_label("Motif (obligatoire pour refuser)")
+    reason = decision.get_by_label("Motif", exact=True)
     reason.fill("Conforme au bordereau")
     reason.blur()
     revise("2")
@@ -75,7 +75,7 @@ def test_the_quote_screen_shows_the_contractors_answer_without_reload_and_never_
     page.locator("#quote-changed").get_by_role("button", name="Actualiser").click()
     expect(versions).to_contain_text("Version 2")
     expect(page.locator("#quote-changed")).to_be_hidden()
-    expect(decision.get_by_label("Motif (obligatoire pour refuser)")).to_have_value("Conforme au bordereau")
+    expect(decision.get_by_label("Motif", exact=True)).to_have_value("Conforme au bordereau")
 
     # When the contractor revises again and the manager accepts before the screen showed it: the platform refuses the
     # decision on version 2 (409 QUOTE_VERSION_CHANGED), the screen says nothing was recorded and shows version 3
@@ -86,7 +86,7 @@ def test_the_quote_screen_shows_the_contractors_answer_without_reload_and_never_
                                   "la version 3)")
     expect(versions).to_contain_text("Version 3")
     expect(decision).to_contain_text("sa version en cours est la version 3, pas la version 2")
-    expect(decision.get_by_label("Motif (obligatoire pour refuser)")).to_have_value("Conforme au bordereau")
+    expect(decision.get_by_label("Motif", exact=True)).to_have_value("Conforme au bordereau")
     assert stored(manager, "DV-QLIVE-1") == ("submitted", 3)
     refused = [p for p in app.problems if "status of 409" in p]  # the browser logs the refusal: expected, once
     assert len(refused) == 1, app.problems
