@@ -1093,7 +1093,7 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     page.get_by_role("button", name="Demander le devis").click()
     # the titulaire named, not its id; then the quote, whose mission links back to the mission's screen
     expect(page.locator("#mission-quote p.status")).to_have_text(
-        "Devis DV-MISSION-1 demandé à Titulaire de l'accord-cadre (ctr-titulaire).")
+        "Devis DV-MISSION-1 demandé à Titulaire de l'accord-cadre.")
     expect(page.get_by_role("heading", name=re.compile("^Devis DV-MISSION-1"))).to_be_visible()
     expect(page.locator(".facts").get_by_role("link", name=MISSION_LABELLED, exact=True)).to_have_attribute(
         "href", "#/missions/BES-WEB-1-mission")
