@@ -34,16 +34,17 @@ def test_an_entry_excuses_its_rule_on_its_screens_only():
     assert axe_policy.unexpected([MODERATE, MINOR], "prestataire-commande", allow=allow) == [MODERATE, MINOR]
 
 
-def _doc_section() -> str:
+def _section(heading: str) -> str:
+    """The part of docs/accessibility.md under ``heading``, up to the next section."""
     text = DOC.read_text(encoding="utf-8")
-    start = text.index("## The allow-list")
+    start = text.index(heading)
     end = text.find("\n## ", start + 1)
     return text[start:end if end > 0 else len(text)]
 
 
 def test_each_allowed_entry_is_a_real_rule_on_named_screens_with_a_reason_and_documented():
     rules = AXE_SOURCE.read_text(encoding="utf-8")
-    section = _doc_section()
+    section = _section("## The allow-list")
     for entry in axe_policy.allowed():
         assert set(entry) == {"rule", "screens", "why"}, entry
         assert entry["screens"] and all(isinstance(s, str) and s for s in entry["screens"]), entry
@@ -55,7 +56,7 @@ def test_each_allowed_entry_is_a_real_rule_on_named_screens_with_a_reason_and_do
 
 
 def test_the_doc_lists_no_rule_the_allow_list_does_not_have():
-    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", _doc_section(), flags=re.MULTILINE))
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", _section("## The allow-list"), flags=re.MULTILINE))
     assert listed == {entry["rule"] for entry in axe_policy.allowed()}
 
 
@@ -86,16 +87,9 @@ def test_an_incomplete_result_passes_only_when_a_reviewed_entry_covers_its_rule_
     assert axe_policy.unreviewed([_doubt()], []) == [_doubt()]
 
 
-def _reviewed_section() -> str:
-    text = DOC.read_text(encoding="utf-8")
-    start = text.index("## Incomplete results reviewed")
-    end = text.find("\n## ", start + 1)
-    return text[start:end if end > 0 else len(text)]
-
-
 def test_each_reviewed_entry_is_a_real_rule_with_its_reasons_element_and_why_and_documented():
     rules = AXE_SOURCE.read_text(encoding="utf-8")
-    section = _reviewed_section()
+    section = _section("## Incomplete results reviewed")
     entries = axe_policy.reviewed()
     assert entries, "the review found kinds of incomplete results: they are listed"
     for entry in entries:
