@@ -1,7 +1,8 @@
 // Passerelle — web application (A3 c) for every role: sign-in, session, calls to the functions,
 // navigation and routes. The screens live in one module per area (orders.mjs, quotes.mjs…); the
 // pure logic in logic.mjs. No framework, no build step, no CDN.
-import { ROLE_LABELS, authErrorMessage, decodeClaims, needsRefresh } from "./logic.mjs";
+import { ROLE_LABELS } from "./logic.mjs";
+import { authErrorMessage, decodeClaims, needsRefresh } from "./session_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { draftOwner } from "./draft_logic.mjs";
 import { errorBox, errorSlot, field, forgetDrafts, frenchValidity, h, silence } from "./ui.mjs";
