@@ -8,11 +8,12 @@
 import { penaltyTerms } from "./contracts.mjs";
 import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
 import {
-  CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
-  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime, formatEuros, frameBody,
-  frameFormValues, frameMilestones, milestoneDeliverablesPrefill, needField, needFormValues, nowIsoIn, orderZone, progressText, progressView, rowTimeText,
-  screenClockNote, stateLabel,
+  CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS,
+  listState, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, deliverableRows, extraCostsRows, formatDateTime,
+  formatEuros, frameBody, frameFormValues, frameMilestones, milestoneDeliverablesPrefill, needField, needFormValues,
+  nowIsoIn, orderZone, rowTimeText, screenClockNote, stateLabel,
 } from "./logic.mjs";
+import { progressText, progressView } from "./orders_logic.mjs";
 import { missionOrder } from "./live_logic.mjs";
 import { liveList } from "./live_list.mjs";
 import { NEED_ROWS } from "./live_list_logic.mjs";

@@ -79,10 +79,10 @@ def test_the_incident_labels_of_the_web_app_are_the_platforms():
 
 
 def test_the_document_kinds_of_the_web_app_are_the_platforms():
-    # Given the document kinds the order screen and its upload form label (web/logic.mjs DOCUMENT_KINDS)
+    # Given the document kinds the order screen and its upload form label (web/orders_logic.mjs DOCUMENT_KINDS)
     from shared.domain.documents import KIND_LABELS
 
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    source = (ROOT / "web" / "orders_logic.mjs").read_text(encoding="utf-8")
     block = re.search(r"export const DOCUMENT_KINDS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
     labelled = dict(re.findall(r'(\w+):\s*"([^"]*)"', block))
     # Then they are shared/domain/documents.py's, « Livrable » (B11) included, each with the platform's label

@@ -5,9 +5,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  NO_STATE_CHANGE, STATE_LABELS, buildExecutionReport, changedRows, errorsByField, fieldOf, frenchDateTimeOf,
-  listQuery, localDateTimeToIso, nextSequence, parisOffsetOf, scheduleText, stateLabel, stateOptions,
+  STATE_LABELS, errorsByField, fieldOf, frenchDateTimeOf, localDateTimeToIso, parisOffsetOf, stateLabel,
 } from "../../web/logic.mjs";
+import {
+  NO_STATE_CHANGE, buildExecutionReport, changedRows, listQuery, nextSequence, scheduleText, stateOptions,
+} from "../../web/orders_logic.mjs";
 import { authErrorMessage, decodeClaims, needsRefresh } from "../../web/session_logic.mjs";
 
 const PARIS_WINTER = () => 60;

@@ -4,13 +4,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome, keepsAttemptKey, machineIdentityRegistration,
-  managerRegistration, purchasingBodyRegistration, registrationOutcome, splitIdentifiers,
-  barChart, barRows, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate, versionColumnLabel,
-  monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
-  agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
-  allBeneficiaries, beneficiaryListFailure, beneficiaryOptions,
+  attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome,
+  keepsAttemptKey, machineIdentityRegistration, managerRegistration, purchasingBodyRegistration, registrationOutcome,
+  splitIdentifiers, barChart, barRows, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents,
+  isoToFrenchDate, versionColumnLabel, monthPoints, needField, needFormValues, niceTicks, parseFrenchDate,
+  parseFrenchDateTime, parseMonth, agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView,
+  timeLeftText, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions,
 } from "../../web/logic.mjs";
+import { buildExecutionReport, moveInputs, moveLabel } from "../../web/orders_logic.mjs";
 
 test("French dates are read the same whatever the browser's locale", () => {
   assert.equal(parseFrenchDate("05/03/2026"), "2026-03-05");
