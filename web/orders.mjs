@@ -3,8 +3,9 @@
 // moves allowed now (get_order's next_moves) and its PDF upload.
 import {
   STATE_LABELS, formatDateTime, formatEuros, clockNote, frenchDateTimeOf, offsetIn, orderZone, rowClock, stateLabel,
-  daysOnSiteField, timesheetBody, nowIsoIn, milestoneDaysRows, refreshedText, timesheetRows,
+  nowIsoIn, refreshedText,
 } from "./logic.mjs";
+import { daysOnSiteField, timesheetBody, milestoneDaysRows, timesheetRows } from "./mission_logic.mjs";
 import {
   ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, buildExecutionReport, changedRows, deliverableOptions, listQuery,
   milestoneOptions, moveLabel, nextSequence, rowScheduleText, scheduleText, uploadFields, uploadKindOptions,

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { deliverableRows } from "../../web/logic.mjs";
+import { deliverableRows } from "../../web/mission_logic.mjs";
 import {
   DOCUMENT_KINDS, deliverableOptions, milestoneOptions, uploadFields, uploadKindOptions,
 } from "../../web/orders_logic.mjs";
