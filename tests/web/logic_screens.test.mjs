@@ -6,11 +6,11 @@ import { test } from "node:test";
 import {
   attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome,
   keepsAttemptKey, machineIdentityRegistration, managerRegistration, purchasingBodyRegistration, registrationOutcome,
-  splitIdentifiers, barChart, barRows, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents,
-  isoToFrenchDate, versionColumnLabel, monthPoints, needField, needFormValues, niceTicks, parseFrenchDate,
-  parseFrenchDateTime, parseMonth, agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView,
-  timeLeftText, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions,
+  splitIdentifiers, barChart, barRows, buildNeedContent, eurosToCents, isoToFrenchDate, monthPoints, needField,
+  needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth, agreementTermsView, penaltyTermsText,
+  revenuePoints, termsVersionsView, timeLeftText, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions,
 } from "../../web/logic.mjs";
+import { buildQuoteLines, compareVersions, versionColumnLabel } from "../../web/quotes_logic.mjs";
 import { buildExecutionReport, moveInputs, moveLabel } from "../../web/orders_logic.mjs";
 
 test("French dates are read the same whatever the browser's locale", () => {

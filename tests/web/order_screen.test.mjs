@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { catalogueReviewText, constraintMessage, quoteOrderLink } from "../../web/logic.mjs";
+import { catalogueReviewText, constraintMessage } from "../../web/logic.mjs";
+import { quoteOrderLink } from "../../web/quotes_logic.mjs";
 import {
   SITE_LEAD_INPUTS, buildExecutionReport, channelLabel, clientDecisionBody, clientMoveLabel, clientMoves,
   executionInputs, siteLeadValues,
