@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fullMonthLabel, statementHeading } from "../../web/logic.mjs";
+import { fullMonthLabel } from "../../web/logic.mjs";
+import { statementHeading } from "../../web/penalties_logic.mjs";
 import {
   emptyOrdersText, eventFacts, eventStateText, mobileText, progressText, progressView, sequenceFacts, siteLeadText,
   siteText,
