@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { catalogueReviewText, constraintMessage } from "../../web/logic.mjs";
+import { constraintMessage } from "../../web/logic.mjs";
+import { catalogueReviewText } from "../../web/contracts_logic.mjs";
 import { quoteOrderLink } from "../../web/quotes_logic.mjs";
 import {
   SITE_LEAD_INPUTS, buildExecutionReport, channelLabel, clientDecisionBody, clientMoveLabel, clientMoves,
