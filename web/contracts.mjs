@@ -9,8 +9,9 @@ import {
 } from "./coverage_logic.mjs";
 import {
   PARIS_ZONE, formatDateTime, formatEuros, listFailure, listState, orderZone, parseFrenchDate, screenClockNote,
-  termsVersionsView, todayFrenchIn,
+  todayFrenchIn,
 } from "./logic.mjs";
+import { termsVersionsView } from "./terms_logic.mjs";
 import { catalogueReviewText } from "./contracts_logic.mjs";
 import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";

@@ -8,10 +8,10 @@
 import { penaltyTerms } from "./contracts.mjs";
 import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
 import {
-  CRITERIA_LABELS, agreementTermsView, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS,
-  listState, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros, frameBody,
-  frameFormValues, frameMilestones, milestoneDeliverablesPrefill, needField, needFormValues, nowIsoIn, orderZone,
-  rowTimeText, screenClockNote, stateLabel,
+  CRITERIA_LABELS, allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, LEVEL_LABELS, listState,
+  NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros, frameBody, frameFormValues,
+  frameMilestones, milestoneDeliverablesPrefill, needField, needFormValues, nowIsoIn, orderZone, rowTimeText,
+  screenClockNote, stateLabel,
 } from "./logic.mjs";
 import { deliverableRows, extraCostsRows } from "./mission_logic.mjs";
 import { progressText, progressView } from "./orders_logic.mjs";
@@ -25,7 +25,9 @@ import {
   REGIONS, budgetFacts, criteriaText, declarationRequired, needAwaitsProposals, needChanged, needFormHint, needNextStep, poolRegions, recordTitle, regionText, serviceTypeText,
 } from "./sourcing_logic.mjs";
 import { replacementSection } from "./replacements.mjs";
-import { AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText } from "./terms_logic.mjs";
+import {
+  AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText, agreementTermsView,
+} from "./terms_logic.mjs";
 import {
   choiceField, dateField, definitionList, errorBox, errorSlot, field, h, keepDraft, messagesOf, recorder, scrollFrame, table,
 } from "./ui.mjs";

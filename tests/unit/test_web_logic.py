@@ -106,10 +106,10 @@ def test_the_directory_and_deactivation_kinds_of_the_web_app_are_the_platforms()
 
 
 def test_the_web_app_names_every_deadline_kind_by_the_catalogue_s_french_label():
-    # Given the labels the screens name deadline kinds by (web/logic.mjs DEADLINE_KIND_LABELS: penalty terms, A9)
+    # Given the labels the screens name deadline kinds by (web/terms_logic.mjs DEADLINE_KIND_LABELS: penalty terms, A9)
     from shared.domain.deadlines import KINDS
 
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    source = (ROOT / "web" / "terms_logic.mjs").read_text(encoding="utf-8")
     block = re.search(r"export const DEADLINE_KIND_LABELS = Object\.freeze\(\{(.*?)\n\}\);", source, re.S).group(1)
     labels = dict(re.findall(r'^\s*(\w+): "([^"]*)",$', block, re.M))
     # Then they are the catalogue's, every kind of it and no other
