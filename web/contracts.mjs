@@ -8,9 +8,9 @@ import {
   nodeOptions, nodesById, proposalGroups,
 } from "./coverage_logic.mjs";
 import {
-  PARIS_ZONE, formatDateTime, formatEuros, listFailure, listState, orderZone, parseFrenchDate, screenClockNote,
-  todayFrenchIn,
+  PARIS_ZONE, formatDateTime, formatEuros, orderZone, parseFrenchDate, screenClockNote, todayFrenchIn,
 } from "./logic.mjs";
+import { listFailure, listState } from "./parties_logic.mjs";
 import { termsVersionsView } from "./terms_logic.mjs";
 import { catalogueReviewText } from "./contracts_logic.mjs";
 import { clientColumnLabel } from "./sourcing_logic.mjs";

@@ -7,9 +7,9 @@ import {
   attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome,
   keepsAttemptKey, machineIdentityRegistration, managerRegistration, purchasingBodyRegistration, registrationOutcome,
   splitIdentifiers, barChart, barRows, buildNeedContent, eurosToCents, isoToFrenchDate, monthPoints, needField,
-  needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, revenuePoints, timeLeftText, allBeneficiaries,
-  beneficiaryListFailure, beneficiaryOptions,
+  needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, revenuePoints, timeLeftText,
 } from "../../web/logic.mjs";
+import { allBeneficiaries, beneficiaryListFailure, beneficiaryOptions } from "../../web/parties_logic.mjs";
 import { agreementTermsView, penaltyTermsText, termsVersionsView } from "../../web/terms_logic.mjs";
 import { parseMonth } from "../../web/penalties_logic.mjs";
 import { buildQuoteLines, compareVersions, versionColumnLabel } from "../../web/quotes_logic.mjs";
