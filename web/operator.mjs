@@ -3,12 +3,14 @@
 // the pool statistics (B14, which the purchasing body reads too) in sourcing.mjs. Live lists are
 // polled every refresh_seconds.
 import {
-  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, beneficiaryOutcome,
-  beneficiaryRegistration, contractorRegistration,
-  deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, plural, polledStatusText, purchasingBodyRegistration, registrationOutcome,
-  registrationTerritoryOptions, rowTimeText, territoryText, timeLeftText,
+  NEED_STATUS_LABELS, RIGHT_LABELS, ROLE_LABELS, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate,
+  plural, polledStatusText, registrationTerritoryOptions, rowTimeText, territoryText, timeLeftText,
 } from "./logic.mjs";
+import {
+  IAM_LABELS, PARTY_KIND_LABELS, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration,
+  deactivationOutcome, machineIdentityRegistration, managerRegistration, purchasingBodyRegistration,
+  registrationOutcome,
+} from "./onboarding_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { REGIONS, beneficiaryFact, guaranteeDefault, regionText, rememberBeneficiaryNames } from "./sourcing_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";

@@ -2,7 +2,7 @@
 // registered managers, contractors, beneficiaries and purchasing bodies (list_parties) — connected or not, active or
 // deactivated, the managers a contractor works for — and partyPicker offers them in the operator's forms
 // instead of a typed id (the typed field stays, told why in French, when the list cannot be loaded).
-import { splitIdentifiers } from "./logic.mjs";
+import { splitIdentifiers } from "./onboarding_logic.mjs";
 import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, filterParties, offeredState, partyListFailure, partyLists,
   partiesCountText, partyOptions, partyRowView,

@@ -91,10 +91,12 @@ def test_the_document_kinds_of_the_web_app_are_the_platforms():
 
 
 def test_the_directory_and_deactivation_kinds_of_the_web_app_are_the_platforms():
-    # Given the kinds the « Annuaire » lists and the deactivation form offers (web/logic.mjs)
+    # Given the kinds the « Annuaire » lists and the deactivation form offers (web/parties_logic.mjs,
+    # web/onboarding_logic.mjs)
     from shared.domain.parties import ListedKind, PartyKind
 
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    source = "".join((ROOT / "web" / name).read_text(encoding="utf-8")
+                     for name in ("parties_logic.mjs", "onboarding_logic.mjs"))
 
     def keys(name: str) -> set[str]:
         block = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", source, re.S).group(1)

@@ -4,11 +4,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome,
-  keepsAttemptKey, machineIdentityRegistration, managerRegistration, purchasingBodyRegistration, registrationOutcome,
-  splitIdentifiers, barChart, barRows, buildNeedContent, eurosToCents, isoToFrenchDate, monthPoints, needField,
-  needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, revenuePoints, timeLeftText,
+  attemptKey, keepsAttemptKey, barChart, barRows, buildNeedContent, eurosToCents, isoToFrenchDate, monthPoints,
+  needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, revenuePoints, timeLeftText,
 } from "../../web/logic.mjs";
+import {
+  beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome,
+  machineIdentityRegistration, managerRegistration, purchasingBodyRegistration, registrationOutcome,
+  splitIdentifiers,
+} from "../../web/onboarding_logic.mjs";
 import { allBeneficiaries, beneficiaryListFailure, beneficiaryOptions } from "../../web/parties_logic.mjs";
 import { agreementTermsView, penaltyTermsText, termsVersionsView } from "../../web/terms_logic.mjs";
 import { parseMonth } from "../../web/penalties_logic.mjs";

@@ -3,7 +3,8 @@
 // purchasing bodies among them (B1 parties).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { contractorRegistration, registrationTerritoryOptions, territoryText } from "../../web/logic.mjs";
+import { registrationTerritoryOptions, territoryText } from "../../web/logic.mjs";
+import { contractorRegistration } from "../../web/onboarding_logic.mjs";
 import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, filterParties, listState, offeredState, partiesCountText,
   partyListFailure, partyLists, partyOptions, partyRowView, conformanceProgressLines, d2Text, managersText,
