@@ -4,8 +4,9 @@
 // polled every refresh_seconds.
 import {
   NEED_STATUS_LABELS, RIGHT_LABELS, ROLE_LABELS, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate,
-  plural, polledStatusText, registrationTerritoryOptions, rowTimeText, territoryText, timeLeftText,
+  plural, polledStatusText, registrationTerritoryOptions, rowTimeText, territoryText,
 } from "./logic.mjs";
+import { timeLeftText } from "./incidents_logic.mjs";
 import {
   IAM_LABELS, PARTY_KIND_LABELS, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration,
   deactivationOutcome, machineIdentityRegistration, managerRegistration, purchasingBodyRegistration,

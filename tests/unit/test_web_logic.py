@@ -64,10 +64,10 @@ def test_the_rights_the_web_app_labels_and_offers_per_role_are_the_platforms():
 
 
 def test_the_incident_labels_of_the_web_app_are_the_platforms():
-    # Given the follow-up kinds and clocks the incidents screen labels (web/logic.mjs)
+    # Given the follow-up kinds and clocks the incidents screen labels (web/incidents_logic.mjs)
     from shared.domain.incidents import FOLLOW_UP_CLOCK_LABELS, FOLLOW_UP_LABELS
 
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    source = (ROOT / "web" / "incidents_logic.mjs").read_text(encoding="utf-8")
 
     def labels(name: str) -> dict[str, str]:
         block = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", source, re.S).group(1)

@@ -5,8 +5,9 @@ import { test } from "node:test";
 
 import {
   attemptKey, keepsAttemptKey, barChart, barRows, buildNeedContent, eurosToCents, isoToFrenchDate, monthPoints,
-  needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, revenuePoints, timeLeftText,
+  needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, revenuePoints,
 } from "../../web/logic.mjs";
+import { timeLeftText } from "../../web/incidents_logic.mjs";
 import {
   beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome,
   machineIdentityRegistration, managerRegistration, purchasingBodyRegistration, registrationOutcome,
