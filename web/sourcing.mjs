@@ -8,10 +8,12 @@
 import { penaltyTerms } from "./contracts.mjs";
 import { allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass } from "./deliverable_logic.mjs";
 import {
-  CRITERIA_LABELS, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, formatDateTime, formatEuros,
-  frameBody, frameFormValues, frameMilestones, milestoneDeliverablesPrefill, needField, needFormValues, nowIsoIn,
-  orderZone, rowTimeText, screenClockNote, stateLabel,
+  formatDateTime, formatEuros, nowIsoIn, orderZone, rowTimeText, screenClockNote, stateLabel,
 } from "./logic.mjs";
+import {
+  CRITERIA_LABELS, LEVEL_LABELS, NEED_STATUS_LABELS, WORK_MODE_LABELS, buildNeedContent, frameBody, frameFormValues,
+  frameMilestones, milestoneDeliverablesPrefill, needField, needFormValues,
+} from "./needs_logic.mjs";
 import { allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, listState } from "./parties_logic.mjs";
 import { deliverableRows, extraCostsRows } from "./mission_logic.mjs";
 import { progressText, progressView } from "./orders_logic.mjs";

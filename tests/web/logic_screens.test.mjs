@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  attemptKey, keepsAttemptKey, barChart, barRows, buildNeedContent, eurosToCents, isoToFrenchDate, monthPoints,
-  needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, revenuePoints,
+  attemptKey, keepsAttemptKey, barChart, barRows, eurosToCents, isoToFrenchDate, monthPoints, niceTicks,
+  parseFrenchDate, parseFrenchDateTime, revenuePoints,
 } from "../../web/logic.mjs";
+import { buildNeedContent, needField, needFormValues } from "../../web/needs_logic.mjs";
 import { timeLeftText } from "../../web/incidents_logic.mjs";
 import {
   beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome,
