@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  attemptKey, keepsAttemptKey, barChart, barRows, eurosToCents, isoToFrenchDate, monthPoints, niceTicks,
-  parseFrenchDate, parseFrenchDateTime, revenuePoints,
+  attemptKey, keepsAttemptKey, eurosToCents, isoToFrenchDate, parseFrenchDate, parseFrenchDateTime,
 } from "../../web/logic.mjs";
+import { barChart, barRows, monthPoints, niceTicks, revenuePoints } from "../../web/report_logic.mjs";
 import { buildNeedContent, needField, needFormValues } from "../../web/needs_logic.mjs";
 import { timeLeftText } from "../../web/incidents_logic.mjs";
 import {
