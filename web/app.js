@@ -1,6 +1,6 @@
 // Passerelle — web application (A3 c) for every role: sign-in, session, calls to the functions,
-// navigation and routes. The screens live in one module per area (orders.mjs, quotes.mjs…); the
-// pure logic in logic.mjs. No framework, no build step, no CDN.
+// navigation and routes. The screens live in one module per area (orders.mjs, quotes.mjs…); their
+// pure logic in *_logic.mjs (orders_logic.mjs…), what is common in logic.mjs. No framework, no build step, no CDN.
 import { ROLE_LABELS } from "./logic.mjs";
 import { authErrorMessage, decodeClaims, needsRefresh } from "./session_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";

@@ -1,5 +1,7 @@
-// Pure logic of the web application: no DOM, no network — tested with `node --test`
-// (tests/web/logic.test.mjs). app.js wires it to the page.
+// The web application's common pure logic, used across screens: states' labels, the French formats of dates, times,
+// amounts and counts, the territories' clocks (B18), field errors, attempt keys. No DOM, no network — tested with
+// `node --test tests/web/` (logic.test.mjs…). A screen's own logic lives in its `<screen>_logic.mjs`, which imports
+// from this module, never the reverse (docs/web-app.md, The modules).
 import { TERRITORIES, TERRITORY_CODES } from "./territories.mjs";
 
 export const STATE_LABELS = Object.freeze({

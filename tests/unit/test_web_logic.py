@@ -1,4 +1,5 @@
-"""The web application's pure JavaScript (web/logic.mjs), tested by Node's built-in runner.
+"""The web application's pure JavaScript (web/logic.mjs and the web/*_logic.mjs modules), tested by Node's
+built-in runner.
 
 No npm dependency: ``node --test tests/web/`` runs tests/web/logic.test.mjs; this test makes
 ./scripts/test run it and fail with Node's own report when one of them fails.
