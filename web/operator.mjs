@@ -3,9 +3,10 @@
 // the pool statistics (B14, which the purchasing body reads too) in sourcing.mjs. Live lists are
 // polled every refresh_seconds.
 import {
-  RIGHT_LABELS, ROLE_LABELS, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate, plural, polledStatusText,
+  ROLE_LABELS, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate, plural, polledStatusText,
   registrationTerritoryOptions, rowTimeText, territoryText,
 } from "./logic.mjs";
+import { RIGHT_LABELS } from "./rights.mjs";  // generated from the platform's own labels
 import { NEED_STATUS_LABELS } from "./needs_logic.mjs";
 import { timeLeftText } from "./incidents_logic.mjs";
 import {
