@@ -11,7 +11,7 @@ import {
   PENALTY_STATUS_LABELS, parseMonth, penaltyActionsFor, penaltyCauseGroups, penaltyColumns, penaltyDecisionText,
   penaltyLineOrder, statementHeading,
 } from "./penalties_logic.mjs";
-import { agreementSection } from "./sourcing.mjs";
+import { agreementSection } from "./agreements.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { announce, choiceField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
