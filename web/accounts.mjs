@@ -4,7 +4,8 @@
 // people, read-only, and the request of an account for one of them: request_account, D7). Pure logic in accounts_logic.mjs.
 // B18 territories: the accounts' times and a request's D7 due time are shown on the clock of the party's territory
 // (list_accounts' time_zone), named once when it is not Paris's (#accounts-clock).
-import { LISTED_KIND_LABELS, ROLE_LABELS, orderZone, screenClockNote } from "./logic.mjs";
+import { ROLE_LABELS, orderZone, screenClockNote } from "./logic.mjs";
+import { LISTED_KIND_LABELS } from "./parties_logic.mjs";
 import {
   PARTY_ROLES, accountChange, accountCreation, accountRequestBody, accountRequestOutcome, accountRequestTitle,
   accountRowView, accountsCountText, allAccounts, changeOutcome, heldRights, rightsChoice, temporaryPasswordErrors,

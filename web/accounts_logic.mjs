@@ -2,7 +2,8 @@
 // shared/domain/identity.py into web/rights.mjs), a party's accounts read page
 // after page (list_accounts), the words of a row, and the manage_account / request_account bodies the
 // « Comptes » and « Utilisateurs » screens send. No DOM here: tests/web/accounts.test.mjs runs it in node.
-import { PARIS_ZONE, allPages, formatDateTime, plural } from "./logic.mjs";
+import { PARIS_ZONE, formatDateTime, plural } from "./logic.mjs";
+import { allPages } from "./parties_logic.mjs";
 import { RIGHT_LABELS, ROLE_RIGHTS } from "./rights.mjs";
 
 // The operator's « Comptes » count: « 3 comptes de ACME Maintenance (ctr-acme). », the party by its name when

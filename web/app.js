@@ -1,7 +1,8 @@
 // Passerelle — web application (A3 c) for every role: sign-in, session, calls to the functions,
-// navigation and routes. The screens live in one module per area (orders.mjs, quotes.mjs…); the
-// pure logic in logic.mjs. No framework, no build step, no CDN.
-import { ROLE_LABELS, authErrorMessage, decodeClaims, needsRefresh } from "./logic.mjs";
+// navigation and routes. The screens live in one module per area (orders.mjs, quotes.mjs…); their
+// pure logic in *_logic.mjs (orders_logic.mjs…), what is common in logic.mjs. No framework, no build step, no CDN.
+import { ROLE_LABELS } from "./logic.mjs";
+import { authErrorMessage, decodeClaims, needsRefresh } from "./session_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { draftOwner } from "./draft_logic.mjs";
 import { errorBox, errorSlot, field, forgetDrafts, frenchValidity, h, silence } from "./ui.mjs";
@@ -12,6 +13,8 @@ import * as penalties from "./penalties.mjs";
 import * as contracts from "./contracts.mjs";
 import * as incidents from "./incidents.mjs";
 import * as sourcing from "./sourcing.mjs";
+import * as missions from "./missions.mjs";
+import * as agreements from "./agreements.mjs";
 import * as priceSchedule from "./price_schedule.mjs";
 import * as reports from "./reports.mjs";
 import * as operator from "./operator.mjs";
@@ -430,14 +433,14 @@ const ROUTES = {
     [/^#\/needs\/([^/]+)$/, (n) => sourcing.renderNeed(ctx, n)],
     [/^#\/needs\/([^/]+)\/professionals\/([^/]+)$/, (n, p) => sourcing.renderProfessional(ctx, n, p)],
     [/^#\/needs\/([^/]+)\/frame$/, (n) => sourcing.renderFrame(ctx, n)],
-    [/^#\/missions\/([^/]+)$/, (m) => sourcing.renderMission(ctx, m)],
+    [/^#\/missions\/([^/]+)$/, (m) => missions.renderMission(ctx, m)],
     QUOTES, [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
     [/^#\/orders$/, () => orders.renderList(ctx)], [/^#\/report$/, () => reports.renderBeneficiaryReport(ctx)],
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
     [/^#\/export$/, () => exportScreen.renderExport(ctx)]],
   purchasing_body: [[/^#\/?$/, () => reports.renderPurchasingReport(ctx)], INCIDENTS,
     [/^#\/half-years$/, () => reports.renderHalfYears(ctx)], [/^#\/pool$/, () => sourcing.renderPool(ctx)],
-    [/^#\/agreements$/, () => sourcing.renderAgreements(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
+    [/^#\/agreements$/, () => agreements.renderAgreements(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
     [/^#\/price-schedule$/, () => priceSchedule.renderPriceSchedule(ctx)]],
   operator: [[/^#\/?$/, () => operator.renderAccountRequests(ctx)], INCIDENTS,
     [/^#\/needs$/, () => operator.renderWaitingNeeds(ctx)],

@@ -8,9 +8,11 @@ import {
   nodeOptions, nodesById, proposalGroups,
 } from "./coverage_logic.mjs";
 import {
-  PARIS_ZONE, catalogueReviewText, formatDateTime, formatEuros, listFailure, listState, orderZone, parseFrenchDate,
-  screenClockNote, termsVersionsView, todayFrenchIn,
+  PARIS_ZONE, formatDateTime, formatEuros, orderZone, parseFrenchDate, screenClockNote, todayFrenchIn,
 } from "./logic.mjs";
+import { listFailure, listState } from "./parties_logic.mjs";
+import { termsVersionsView } from "./terms_logic.mjs";
+import { catalogueReviewText } from "./contracts_logic.mjs";
 import { clientColumnLabel } from "./sourcing_logic.mjs";
 import { choiceField, dateField, definitionList, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";
 import { catalogueImport, mayImport, treeImport } from "./imports.mjs";

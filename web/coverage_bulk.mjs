@@ -6,7 +6,7 @@ import {
   attachSelectionBodies, attachSelectionQuestion, attachSelectionText, mergeAttachAnswers, nodeNaming, nodeOptions,
   orderListText, ordersText, theseOrders,
 } from "./coverage_logic.mjs";
-import { listFailure } from "./logic.mjs";
+import { listFailure } from "./parties_logic.mjs";
 import { choiceField, errorBox, h, messagesOf, recorder, table } from "./ui.mjs";
 
 // The confirmation, then one request per 500 orders, then what was done said and `done(text)` (the coverage read

@@ -2,7 +2,7 @@
 // starts a job; the screen follows it (GET ?job_id=, every 2 s) until the archive is ready, then offers its download
 // link (signed for 15 minutes: a fresh one is asked each time the screen is opened). The last job of the session is
 // remembered (sessionStorage), so that leaving the screen and coming back finds it.
-import { exportContents, exportFileName, exportJobText } from "./logic.mjs";
+import { exportContents, exportFileName, exportJobText } from "./exports_logic.mjs";
 import { exportStartContent } from "./record_logic.mjs";
 import { errorBox, h, messagesOf, recorder } from "./ui.mjs";
 

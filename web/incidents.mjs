@@ -7,11 +7,14 @@
 // time_zone), its row naming that clock once when it is not Paris's; the phone report's time is typed on the clock
 // of the caller's territory (its recorded one proposed).
 import {
-  D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, ROLE_LABELS, WORKAROUND_NOTE,
-  callTimeHint, callerTerritory, clockNote, formatDateTime, frenchDateTimeOf, incidentChannelText,
-  incidentRowView, incidentStepBody, orderZone, phoneReport, polledStatusText, resolutionClockText,
-  rowTimeText, territoryOptions, timeLeftText,
+  ROLE_LABELS, clockNote, formatDateTime, frenchDateTimeOf, orderZone, polledStatusText, rowTimeText,
+  territoryOptions,
 } from "./logic.mjs";
+import {
+  D8_LABELS, FOLLOW_UP_KIND_LABELS, INCIDENT_STATE_LABELS, REPORTER_ROLE_OPTIONS, WORKAROUND_NOTE, callTimeHint,
+  callerTerritory, incidentChannelText, incidentRowView, incidentStepBody, phoneReport, resolutionClockText,
+  timeLeftText,
+} from "./incidents_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { dateTimeField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";

@@ -3,7 +3,8 @@
 // (`line_statuses`, docs/web-app.md). Pure logic, tested by Node (tests/web/line_status.test.mjs): what each line
 // shows, the body sent, and where each refusal of the platform goes; its sending once is `recording`
 // (record_logic.mjs), as for every form that records something.
-import { formatDateTime, nextSequence, plural, stateLabel } from "./logic.mjs";
+import { formatDateTime, plural, stateLabel } from "./logic.mjs";
+import { nextSequence } from "./orders_logic.mjs";
 
 export const LINE_STATUS_TEXT = Object.freeze({ done: "réalisée", not_done: "non réalisée", unset: "non renseignée" });
 const EVENT_LABEL_MAX = 500;  // ExecutionEventInfo.label (shared/domain/messages.py)

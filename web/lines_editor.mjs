@@ -1,7 +1,7 @@
 // The lines of a quote (its answer, its revision, a raised quote) or of a new order whose contract has no catalogue
 // in force (new_order.mjs): one fieldset per line, prefilled; « Ajouter une ligne »; each field names the API paths
 // whose errors it shows.
-import { buildQuoteLines } from "./logic.mjs";
+import { buildQuoteLines } from "./quotes_logic.mjs";
 import { field, h } from "./ui.mjs";
 
 function lineRow(index, line, unit) {

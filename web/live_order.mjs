@@ -1,5 +1,5 @@
 // One order on a screen (A11 real-time view): the order screen (orders.mjs, renderOrder) and the beneficiary's
-// mission screen (sourcing.mjs, renderMission) follow watch_orders through ctx.liveOrders and re-read themselves
+// mission screen (missions.mjs, renderMission) follow watch_orders through ctx.liveOrders and re-read themselves
 // when their order changes — a moment after the change, once for changes that come together. A re-read never
 // takes from the user what it is using (redrawDecision in live_logic.mjs):
 // - it draws only if the screen is still the one it was read for: not left meanwhile, and no newer drawing

@@ -6,7 +6,8 @@
 // pure logic is new_order_logic.mjs. One order per form: its Idempotency-Key and issued_at are kept while the
 // same content has had no answer (a double click, a retry). What is typed is kept while the tab lives (keepDraft,
 // draft_logic.mjs): reloaded, the form comes back filled in, the contract's lines and billing account once drawn.
-import { PARIS_ZONE, formatEuros, listFailure, listState, nowIsoIn } from "./logic.mjs";
+import { PARIS_ZONE, formatEuros, nowIsoIn } from "./logic.mjs";
+import { listFailure, listState } from "./parties_logic.mjs";
 import { activeNodes, nodeOptions } from "./coverage_logic.mjs";
 import {
   billingAccountOptions, billingAccountsOf, catalogueItems, catalogueLines, contractFactsText, contractOptions, keepsOrderAttempt,

@@ -3,12 +3,17 @@
 // the pool statistics (B14, which the purchasing body reads too) in sourcing.mjs. Live lists are
 // polled every refresh_seconds.
 import {
-  IAM_LABELS, NEED_STATUS_LABELS, PARTY_KIND_LABELS, RIGHT_LABELS, ROLE_LABELS, beneficiaryOutcome,
-  beneficiaryRegistration, contractorRegistration,
-  deactivationOutcome, formatDateTime, formatEuros, isoToFrenchDate, machineIdentityRegistration,
-  managerRegistration, parseFrenchDate, plural, polledStatusText, purchasingBodyRegistration, registrationOutcome,
-  registrationTerritoryOptions, rowTimeText, territoryText, timeLeftText,
+  ROLE_LABELS, formatDateTime, formatEuros, isoToFrenchDate, parseFrenchDate, plural, polledStatusText,
+  registrationTerritoryOptions, rowTimeText, territoryText,
 } from "./logic.mjs";
+import { RIGHT_LABELS } from "./rights.mjs";  // generated from the platform's own labels
+import { NEED_STATUS_LABELS } from "./needs_logic.mjs";
+import { timeLeftText } from "./incidents_logic.mjs";
+import {
+  IAM_LABELS, PARTY_KIND_LABELS, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration,
+  deactivationOutcome, machineIdentityRegistration, managerRegistration, purchasingBodyRegistration,
+  registrationOutcome,
+} from "./onboarding_logic.mjs";
 import { partyDirectory } from "./parties.mjs";
 import { REGIONS, beneficiaryFact, guaranteeDefault, regionText, rememberBeneficiaryNames } from "./sourcing_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";

@@ -2,13 +2,18 @@
 // mission orders; one order with its history and documents; the contractor's execution as the
 // moves allowed now (get_order's next_moves) and its PDF upload.
 import {
-  ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, STATE_LABELS, buildExecutionReport, changedRows, formatDateTime, formatEuros,
-  clockNote, deliverableOptions, frenchDateTimeOf, offsetIn, orderZone, listQuery, milestoneOptions, moveLabel,
-  nextSequence, rowClock, rowScheduleText, scheduleText, stateLabel, uploadFields, uploadKindOptions, daysOnSiteField,
-  timesheetBody, channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
-  nowIsoIn, siteLeadValues, milestoneDaysRows, refreshedText, timesheetRows, progressText, progressView, sequenceFacts, siteText,
+  STATE_LABELS, formatDateTime, formatEuros, clockNote, frenchDateTimeOf, offsetIn, orderZone, rowClock, stateLabel,
+  nowIsoIn, refreshedText,
 } from "./logic.mjs";
-import { emptyOrdersText, eventFacts, eventStateText, orderStateText, siteLeadText } from "./logic.mjs";  // A6 history: each event's state and what it carried
+import { daysOnSiteField, timesheetBody, milestoneDaysRows, timesheetRows } from "./mission_logic.mjs";
+import {
+  ACTIVE_CONTENT, DOCUMENT_KINDS, LATE_LABELS, buildExecutionReport, changedRows, deliverableOptions, listQuery,
+  milestoneOptions, moveLabel, nextSequence, rowScheduleText, scheduleText, uploadFields, uploadKindOptions,
+  channelLabel, clientDecisionBody, clientMoveLabel, clientMoveNeedsReason, clientMoves, executionInputs,
+  siteLeadValues, progressText, progressView, sequenceFacts, siteText,
+} from "./orders_logic.mjs";
+import { orderStateText } from "./logic.mjs";  // A6 history: each event's state and what it carried
+import { emptyOrdersText, eventFacts, eventStateText, siteLeadText } from "./orders_logic.mjs";
 import {
   announce, dateField, dateTimeField, definitionList, errorBox, errorSlot, field, filePicker, frenchValidity, h,
   messagesOf, recorder, scrollFrame, table,

@@ -2,10 +2,11 @@
 // registered managers, contractors, beneficiaries and purchasing bodies (list_parties) — connected or not, active or
 // deactivated, the managers a contractor works for — and partyPicker offers them in the operator's forms
 // instead of a typed id (the typed field stays, told why in French, when the list cannot be loaded).
+import { splitIdentifiers } from "./onboarding_logic.mjs";
 import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, filterParties, offeredState, partyListFailure, partyLists,
-  partiesCountText, partyOptions, partyRowView, splitIdentifiers,
-} from "./logic.mjs";
+  partiesCountText, partyOptions, partyRowView,
+} from "./parties_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { choiceField, errorBox, field, h, messagesOf, table } from "./ui.mjs";
 

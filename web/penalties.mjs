@@ -6,10 +6,12 @@
 // time is shown on that clock — once for the statement when its lines share an overseas clock (#statement-clock),
 // « (heure locale, UTC−4) » after a line otherwise. The month offered first is the current one on the beneficiary's
 // clock (its agreement's time_zone), on Paris's for a manager or a contractor.
-import { PENALTY_STATUS_LABELS, PARIS_ZONE, formatDateTime, formatEuros, monthIn, parseMonth,
-  penaltyActionsFor, penaltyCauseGroups, penaltyColumns, penaltyDecisionText, penaltyLineOrder, screenClockNote, statementHeading,
-} from "./logic.mjs";
-import { agreementSection } from "./sourcing.mjs";
+import { PARIS_ZONE, formatDateTime, formatEuros, monthIn, screenClockNote } from "./logic.mjs";
+import {
+  PENALTY_STATUS_LABELS, parseMonth, penaltyActionsFor, penaltyCauseGroups, penaltyColumns, penaltyDecisionText,
+  penaltyLineOrder, statementHeading,
+} from "./penalties_logic.mjs";
+import { agreementSection } from "./agreements.mjs";
 import { clientColumnLabel, penaltyContractorOptions } from "./sourcing_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { announce, choiceField, errorBox, errorSlot, field, h, messagesOf, recorder, table } from "./ui.mjs";

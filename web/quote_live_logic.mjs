@@ -3,7 +3,7 @@
 // when what it shows of the quote changed — never under the user's hand (live_order.mjs, as the order screens). This is
 // what such a re-read compares and what it says. No DOM, no network — tested with `node --test`
 // (tests/web/quote_live_logic.test.mjs).
-import { QUOTE_LABELS } from "./logic.mjs";
+import { QUOTE_LABELS } from "./quotes_logic.mjs";
 
 // What a write of the quote moves, as get_quote answers it: its state, its versions (each submission adds one), the
 // validity date, the decision (when, why, the order it made). Not a name read beside it (mission_title, the directory):

@@ -7,10 +7,14 @@
 // and the list rows' time_zone); its screen names that clock once when it is not Paris's, an overseas row says
 // « heure locale ». Its forms type no time: a validity date is a calendar date, counted in the quote's territory.
 import {
-  QUOTE_LABELS, answerDueText, clockNote, compareVersions, emptyQuotesText, formatDateTime, formatEuros, isoToFrenchDate,
-  orderZone, parseFrenchDate, quoteDecisionBody, quoteLineUnit, quoteListQuery, quoteOrderLink, rowClock, rowTimeText,
-  siteText, versionColumnLabel,
+  answerDueText, clockNote, formatDateTime, formatEuros, isoToFrenchDate, orderZone, parseFrenchDate, rowClock,
+  rowTimeText,
 } from "./logic.mjs";
+import {
+  QUOTE_LABELS, compareVersions, emptyQuotesText, quoteDecisionBody, quoteLineUnit, quoteListQuery, quoteOrderLink,
+  versionColumnLabel,
+} from "./quotes_logic.mjs";
+import { siteText } from "./orders_logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
 import { clientColumnLabel, orderClientLabel, orderContractorLabel, raiseClientChoice, raiseMissionOptions, raiseOrderId, raiseOrderLookup,
   raiseOrderOptions, raiseSiteNode, raiseSiteOptions, raiseTarget } from "./sourcing_logic.mjs";

@@ -3,8 +3,9 @@
 // operator's search of the pool for an equivalent professional and its choice. No DOM, no fetch: tested by
 // tests/web/replacements.test.mjs.
 import {
-  LEVEL_LABELS, PARIS_ZONE, eurosToCents, formatDateTime, formatEuros, parseFrenchDate, plural, rowTimeText,
+  PARIS_ZONE, eurosToCents, formatDateTime, formatEuros, parseFrenchDate, plural, rowTimeText,
 } from "./logic.mjs";
+import { LEVEL_LABELS } from "./needs_logic.mjs";
 
 export const REPLACEMENT_REASON_LABELS = { departure: "départ", insufficiency: "insuffisance" };
 

@@ -5,7 +5,8 @@
 // (get_sourcing?view=replacement_candidates: name, skill, availability, daily rate), each professional found with
 // what the replacement rules say of it, or one typed — each refusal of the platform next to the choice.
 // Pure logic in replacement_logic.mjs.
-import { LEVEL_LABELS, formatDateTime, formatEuros, orderZone } from "./logic.mjs";
+import { formatDateTime, formatEuros, orderZone } from "./logic.mjs";
+import { LEVEL_LABELS } from "./needs_logic.mjs";
 import {
   awaitingRequestedText, candidateChoices, candidateCountText, candidateRows, candidateSearchQuery, noticeWarning,
   proposalRefusals, proposeReplacementBody, replacementDueText, replacementRequestBody, replacementRows,

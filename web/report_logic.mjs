@@ -2,7 +2,8 @@
 // the B17 report as the purchasing body reads them — volume per quarter and per year, the distribution across
 // price lines, the return on investment, every order with its French state and its beneficiary's name. Pure
 // functions of get_report's answer (no rule computed here: the figures are the platform's), tested by Node
-// (tests/web/report_logic.test.mjs).
+// (tests/web/report_logic.test.mjs). Below, the charts' geometry (inline SVG drawn by ui.mjs) and the points and file
+// name of the reports (web/reports.mjs; tests/web/logic_screens.test.mjs).
 import { formatEuros, frenchDateTimeOf, fullMonthLabel, stateLabel } from "./logic.mjs";
 import { missionLabel } from "./names_logic.mjs";
 
@@ -87,4 +88,72 @@ export function firstHalfYearReportText(now = new Date()) {
 export function professionalMissionsText(professional) {
   const titles = professional?.mission_titles ?? {};
   return (professional?.mission_ids ?? []).map((id) => missionLabel(titles[id], id, { labelled: true })).join(", ");
+}
+
+// --- charts (inline SVG drawn by app.js from this geometry) --------------------------------------
+// Round maximum and ticks for an axis from 0 to max.
+export function niceTicks(max, count = 4) {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s >= raw);
+  const ticks = [];
+  for (let v = 0; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  if (ticks.at(-1) < max) ticks.push(Number((ticks.at(-1) + step).toPrecision(12)));
+  return ticks;
+}
+
+// points [{label, value}] → the geometry of a bar chart in a width × height box: bars (x, y, w, h),
+// the y ticks (value, y) and the plot area. Pure numbers: app.js turns them into SVG elements.
+export function barChart(points, { width = 640, height = 240, left = 64, bottom = 28, top = 12, right = 8 } = {}) {
+  const values = points.map((p) => Math.max(0, Number(p.value) || 0));
+  const ticks = niceTicks(Math.max(...values, 0));
+  const top_ = ticks.at(-1) || 1;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const slot = points.length ? plotW / points.length : plotW;
+  const barW = Math.max(2, Math.min(48, slot * 0.7));
+  const bars = points.map((p, i) => {
+    const h = (values[i] / top_) * plotH;
+    return { label: p.label, value: values[i], x: left + i * slot + (slot - barW) / 2, y: top + plotH - h, w: barW, h,
+      labelX: left + i * slot + slot / 2 };
+  });
+  return { width, height, plot: { x: left, y: top, w: plotW, h: plotH }, bars,
+    ticks: ticks.map((value) => ({ value, y: top + plotH - (value / top_) * plotH })) };
+}
+
+// The same points as rows of a bar list (a phone's chart: one row per point, its label, its bar and its value in
+// text, readable at any width where the SVG's labels would shrink to a few pixels): each bar's length in percent of
+// the largest value; `empty` when no value is above zero (nothing to draw: the figure says so instead of an axis
+// from 0 to 1).
+export function barRows(points) {
+  const values = points.map((p) => Math.max(0, Number(p.value) || 0));
+  const max = Math.max(0, ...values);
+  return { empty: !(max > 0),
+    rows: points.map((p, i) => ({ label: p.label, value: values[i], percent: max > 0 ? (values[i] / max) * 100 : 0 })) };
+}
+
+// B6: revenue per month of a beneficiary report → chart points (euros).
+export function revenuePoints(report) {
+  return monthPoints((report?.revenue_months ?? []).map((m) => [m.month, m.cents / 100]));
+}
+
+// [["2026-04", value], …] → chart points labelled by month, the year shown only when they span several.
+export function monthPoints(pairs) {
+  const years = new Set(pairs.map(([month]) => String(month).slice(0, 4)));
+  return pairs.map(([month, value]) => ({ label: monthLabel(month, years.size > 1), value }));
+}
+
+// "2026-04" → "avr. 2026" (or "avr." without the year).
+export function monthLabel(month, withYear = true) {
+  const match = /^(\d{4})-(\d{2})$/.exec(month ?? "");
+  if (!match) return month ?? "";
+  const names = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+  return withYear ? `${names[Number(match[2]) - 1]} ${match[1]}` : names[Number(match[2]) - 1];
+}
+
+// The file name a CSV download gets: "rapport-beneficiaire-2026-01-01-2026-06-30.csv".
+export function reportFilename(view, from, to) {
+  const kind = view === "purchasing_body" ? "centrale" : "beneficiaire";
+  return `rapport-${kind}-${from}-${to}.csv`;
 }

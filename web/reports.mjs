@@ -1,13 +1,12 @@
 // Reporting: a beneficiary's B6 report and the purchasing body's B17 report over a period, with
 // charts drawn from the data (inline SVG) and the French CSV; the stored half-year reports.
-import {
-  formatDateTime, formatEuros, monthPoints, parseFrenchDate, plural, reportFilename, revenuePoints,
-} from "./logic.mjs";
+import { formatDateTime, formatEuros, parseFrenchDate, plural } from "./logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { announce, barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
 import { reportShownText } from "./announce_logic.mjs";
 import {
-  defaultPeriod, firstHalfYearReportText, priceLineRows, professionalMissionsText, reportedOrderRows, roiFacts, volumeRows,
+  defaultPeriod, firstHalfYearReportText, priceLineRows, professionalMissionsText, reportedOrderRows, roiFacts,
+  volumeRows, monthPoints, reportFilename, revenuePoints,
 } from "./report_logic.mjs";
 
 const euros = (v) => formatEuros(Math.round(v * 100)).replace(/,00\s€$/, " €");

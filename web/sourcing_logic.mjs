@@ -2,7 +2,8 @@
 // (A9 penalties), each candidate's criteria by weight (B3 ranking), what happens next to a ranked need (D4), the
 // order screen's client and its mission (B11), the framing form's declaration (B13 conflict of interest).
 // Tested by Node's runner (tests/web/sourcing_screens.test.mjs).
-import { CRITERIA_LABELS, PARIS_ZONE, formatDateTime, parseFrenchDate, plural, todayFrenchIn } from "./logic.mjs";
+import { PARIS_ZONE, formatDateTime, parseFrenchDate, plural, todayFrenchIn } from "./logic.mjs";
+import { CRITERIA_LABELS } from "./needs_logic.mjs";
 import { directoryFromContracts, homonymIn, nameOf, nameText } from "./names_logic.mjs";
 
 // « Nom (rôle) » when the caller's directory names the party (nameText, names_logic.mjs's one rule: the id in

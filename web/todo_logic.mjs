@@ -2,7 +2,8 @@
 // home — each entry a count, what it is (one `plural` rule), the nearest due date where there is one and a link to the
 // screen filtered on it. Pure: which lists to read (existing list endpoints with their filters, small pages), what
 // their answers say, the links' filters read back from the address. The block itself: todo.mjs.
-import { QUOTE_LABELS, STATE_LABELS, formatDateTime, plural } from "./logic.mjs";
+import { STATE_LABELS, formatDateTime, plural } from "./logic.mjs";
+import { QUOTE_LABELS } from "./quotes_logic.mjs";
 
 // Each list is read with at most this many rows: more is said « 50 ou plus ».
 export const TODO_LIMIT = 50;

@@ -1,6 +1,7 @@
 // DOM helpers of the web application: elements built with DOM calls (textContent only: data never
 // becomes markup), labelled form fields with their error notes, tables, inline SVG charts.
-import { NO_FILE_CHOSEN, barChart, barRows, cardLabels, constraintMessage, errorsByField, fieldOf, fileChosenText } from "./logic.mjs";
+import { NO_FILE_CHOSEN, cardLabels, constraintMessage, errorsByField, fieldOf, fileChosenText } from "./logic.mjs";
+import { barChart, barRows } from "./report_logic.mjs";
 import { recording } from "./record_logic.mjs";
 import { SCROLL_HINT, scrollRegionLabel, scrollView } from "./accessibility_logic.mjs";
 import {
@@ -455,9 +456,9 @@ function barSpan(percent) {
   return bar;
 }
 
-// A bar chart in inline SVG from logic.barChart's geometry, with a title, a description and the
+// A bar chart in inline SVG from report_logic.barChart's geometry, with a title, a description and the
 // same figures as a table (for screen readers and for reading exact values). On a phone (style.css, max-width
-// 40rem) the SVG gives way to a bar list (logic.barRows: each point's label, bar and value in text at the page's own
+// 40rem) the SVG gives way to a bar list (report_logic.barRows: each point's label, bar and value in text at the page's own
 // size); only one of them is displayed, so a screen reader meets one. When every value is zero neither is drawn:
 // « Aucune valeur à représenter sur la période. » (the table still lists the zeros).
 export function barChartFigure({ title, points, format = String, valueLabel = "Valeur" }) {

@@ -434,7 +434,7 @@ def statement_csv(s: Statement) -> bytes:
     return french_csv.write(statement_rows(s))
 
 
-# What each pooled cause's kind means to a person (web/logic.mjs CAUSE_KIND_TEXTS says the same on screen).
+# What each pooled cause's kind means to a person (web/penalties_logic.mjs CAUSE_KIND_TEXTS says the same on screen).
 CAUSE_TEXTS = {"D1": "événement transmis en retard (plus de 15 min)",
                "F1": "message refusé pour son format, pas encore corrigé ce jour-là"}
 

@@ -47,7 +47,7 @@ def test_a_severity_1_incident_is_due_within_the_hour_and_a_prompt_acknowledgeme
 
 def test_a_phone_call_typed_at_08_00_in_martinique_is_stored_at_12_00_utc_on_martiniques_clock(platform, clean_firestore):
     """B18: the operator's phone form reads the call's time on the clock of the caller's territory; the body it
-    builds (web/logic.mjs ``phoneReport``, run by node as the browser runs it) is what the platform stores."""
+    builds (web/incidents_logic.mjs ``phoneReport``, run by node as the browser runs it) is what the platform stores."""
     import json
     import shutil
     import subprocess
@@ -60,7 +60,7 @@ def test_a_phone_call_typed_at_08_00_in_martinique_is_stored_at_12_00_utc_on_mar
             "severity": "3", "description": "Le gestionnaire ne voit plus ses commandes.", "territory": "972",
             "first_reported_at": f"{day:%d/%m/%Y} 08:00"}
     # Given the body the phone form builds for a call typed 08:00 by a caller in Martinique
-    script = ("import('./web/logic.mjs').then((m) => process.stdout.write(JSON.stringify("
+    script = ("import('./web/incidents_logic.mjs').then((m) => process.stdout.write(JSON.stringify("
               f"m.phoneReport({json.dumps(form)}))))")
     built = json.loads(subprocess.run([shutil.which("node") or "node", "--input-type=module", "-e", script],
                                       cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True,

@@ -1,4 +1,5 @@
-"""The web application's pure JavaScript (web/logic.mjs), tested by Node's built-in runner.
+"""The web application's pure JavaScript (web/logic.mjs and the web/*_logic.mjs modules), tested by Node's
+built-in runner.
 
 No npm dependency: ``node --test tests/web/`` runs tests/web/logic.test.mjs; this test makes
 ./scripts/test run it and fail with Node's own report when one of them fails.
@@ -64,10 +65,10 @@ def test_the_rights_the_web_app_labels_and_offers_per_role_are_the_platforms():
 
 
 def test_the_incident_labels_of_the_web_app_are_the_platforms():
-    # Given the follow-up kinds and clocks the incidents screen labels (web/logic.mjs)
+    # Given the follow-up kinds and clocks the incidents screen labels (web/incidents_logic.mjs)
     from shared.domain.incidents import FOLLOW_UP_CLOCK_LABELS, FOLLOW_UP_LABELS
 
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    source = (ROOT / "web" / "incidents_logic.mjs").read_text(encoding="utf-8")
 
     def labels(name: str) -> dict[str, str]:
         block = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", source, re.S).group(1)
@@ -79,10 +80,10 @@ def test_the_incident_labels_of_the_web_app_are_the_platforms():
 
 
 def test_the_document_kinds_of_the_web_app_are_the_platforms():
-    # Given the document kinds the order screen and its upload form label (web/logic.mjs DOCUMENT_KINDS)
+    # Given the document kinds the order screen and its upload form label (web/orders_logic.mjs DOCUMENT_KINDS)
     from shared.domain.documents import KIND_LABELS
 
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    source = (ROOT / "web" / "orders_logic.mjs").read_text(encoding="utf-8")
     block = re.search(r"export const DOCUMENT_KINDS = Object\.freeze\(\{(.*?)\}\);", source, re.S).group(1)
     labelled = dict(re.findall(r'(\w+):\s*"([^"]*)"', block))
     # Then they are shared/domain/documents.py's, « Livrable » (B11) included, each with the platform's label
@@ -91,10 +92,12 @@ def test_the_document_kinds_of_the_web_app_are_the_platforms():
 
 
 def test_the_directory_and_deactivation_kinds_of_the_web_app_are_the_platforms():
-    # Given the kinds the « Annuaire » lists and the deactivation form offers (web/logic.mjs)
+    # Given the kinds the « Annuaire » lists and the deactivation form offers (web/parties_logic.mjs,
+    # web/onboarding_logic.mjs)
     from shared.domain.parties import ListedKind, PartyKind
 
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    source = "".join((ROOT / "web" / name).read_text(encoding="utf-8")
+                     for name in ("parties_logic.mjs", "onboarding_logic.mjs"))
 
     def keys(name: str) -> set[str]:
         block = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", source, re.S).group(1)
@@ -106,10 +109,10 @@ def test_the_directory_and_deactivation_kinds_of_the_web_app_are_the_platforms()
 
 
 def test_the_web_app_names_every_deadline_kind_by_the_catalogue_s_french_label():
-    # Given the labels the screens name deadline kinds by (web/logic.mjs DEADLINE_KIND_LABELS: penalty terms, A9)
+    # Given the labels the screens name deadline kinds by (web/terms_logic.mjs DEADLINE_KIND_LABELS: penalty terms, A9)
     from shared.domain.deadlines import KINDS
 
-    source = (ROOT / "web" / "logic.mjs").read_text(encoding="utf-8")
+    source = (ROOT / "web" / "terms_logic.mjs").read_text(encoding="utf-8")
     block = re.search(r"export const DEADLINE_KIND_LABELS = Object\.freeze\(\{(.*?)\n\}\);", source, re.S).group(1)
     labels = dict(re.findall(r'^\s*(\w+): "([^"]*)",$', block, re.M))
     # Then they are the catalogue's, every kind of it and no other

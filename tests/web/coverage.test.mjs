@@ -7,7 +7,7 @@ import {
   currentNodeText, nodeLabel, nodeNaming, nodeOptions, nodesById, siteNodes, siteOptions,
 } from "../../web/coverage_logic.mjs";
 import { readFileSync } from "node:fs";
-import { listQuery } from "../../web/logic.mjs";
+import { listQuery } from "../../web/orders_logic.mjs";
 
 const coverage = {
   orphans: [{ kind: "order", id: "BC-1", node_id: "ANCIEN-BAT" }, { kind: "document", id: "BC-1/abc", node_id: "ANCIEN-BAT" },

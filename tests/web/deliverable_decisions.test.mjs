@@ -8,7 +8,7 @@ import {
   DELIVERABLE_STATUS_LABELS, allAcceptedText, canDecide, decisionBody, decisionText, deliverableBadgeClass, deliverableStatusText,
   deliverableDocumentText, receptionWarnings,
 } from "../../web/deliverable_logic.mjs";
-import { deliverableRows } from "../../web/logic.mjs";
+import { deliverableRows } from "../../web/mission_logic.mjs";
 
 const DOC = "b".repeat(64);
 const REFUSAL = { decision: "refused", reason: "Tests RGAA absents", decided_at: "2026-05-02T08:30:00+00:00",

@@ -4,9 +4,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { deliverableRows } from "../../web/mission_logic.mjs";
 import {
-  DOCUMENT_KINDS, deliverableOptions, deliverableRows, milestoneOptions, uploadFields, uploadKindOptions,
-} from "../../web/logic.mjs";
+  DOCUMENT_KINDS, deliverableOptions, milestoneOptions, uploadFields, uploadKindOptions,
+} from "../../web/orders_logic.mjs";
 
 // As get_order answers ``mission`` for a mission's order
 const MISSION = {

@@ -6,7 +6,8 @@ import {
   ATTEMPT, DRAFT_PREFIX, draftAttempt, draftKey, draftKeysToForget, draftLineCount, draftMissing, draftOf, draftOwner,
   draftPending, draftRestores, draftShown, draftToSave,
 } from "../../web/draft_logic.mjs";
-import { attemptKey, decodeClaims } from "../../web/logic.mjs";
+import { attemptKey } from "../../web/logic.mjs";
+import { decodeClaims } from "../../web/session_logic.mjs";
 import { orderAttempt } from "../../web/new_order_logic.mjs";
 import { recordAttempt } from "../../web/record_logic.mjs";
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { exportContents, exportFileName, exportJobText, sizeText } from "../../web/logic.mjs";
+import { exportContents, exportFileName, exportJobText, sizeText } from "../../web/exports_logic.mjs";
 
 test("a job being built is followed, and says how far it got", () => {
   assert.deepEqual(exportJobText({ status: "pending", progress: { records: 0, files: 0 } }),

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { daysOnSiteField, extraCostsRows, timesheetBody } from "../../web/logic.mjs";
+import { daysOnSiteField, extraCostsRows, timesheetBody } from "../../web/mission_logic.mjs";
 
 const ORDER = { manager_id: "ben-lyon", order_id: "BC-recette-portail" };
 const mission = (work_mode) => ({ mission_id: "recette-portail-mission", work_mode, milestones: [

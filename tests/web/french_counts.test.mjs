@@ -8,7 +8,8 @@ import { test } from "node:test";
 
 import { chainRows } from "../../web/audit_logic.mjs";
 import { hiddenRowsText, refusalText } from "../../web/import_logic.mjs";
-import { exportJobText, plural } from "../../web/logic.mjs";
+import { plural } from "../../web/logic.mjs";
+import { exportJobText } from "../../web/exports_logic.mjs";
 
 test("the count helper agrees the noun with its number, from two on, and says « aucune » when asked", () => {
   assert.equal(plural(1, "ligne"), "1 ligne");

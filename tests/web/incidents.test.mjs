@@ -4,10 +4,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { territoryOptions } from "../../web/logic.mjs";
 import {
-  callTimeHint, callerTerritory, hoursText, incidentChannelText, incidentHistory, incidentReporterText, incidentStepBody,
-  incidentRowView, personText, phoneReport, resolutionClockText, territoryOptions,
-} from "../../web/logic.mjs";
+  callTimeHint, callerTerritory, hoursText, incidentChannelText, incidentHistory, incidentReporterText,
+  incidentStepBody, incidentRowView, personText, phoneReport, resolutionClockText,
+} from "../../web/incidents_logic.mjs";
 
 const PHONE = {
   incident_id: "inc-1", title: "Connecteur bloqué", reporter_tenant: "ctr-acme", reporter_role: "contractor",

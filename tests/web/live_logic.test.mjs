@@ -6,7 +6,7 @@ import {
   alreadyShown, backoffDelay, concernsList, concernsOrder, controlKey, formInUse, keptUnits, laterOf, listUpdate,
   liveStatusText, missionOrder, redrawDecision, rowFilters, rowKey, sseParser, unitKey, withRow,
 } from "../../web/live_logic.mjs";
-import { listQuery } from "../../web/logic.mjs";
+import { listQuery } from "../../web/orders_logic.mjs";
 
 const STREAM = "retry: 3000\n\n: flux des commandes ouvert\n\nevent: ready\ndata: {\"as_of\":\"2026-03-04T09:15:00+00:00\"}\n\n"
   + "event: order\ndata: {\"manager_id\":\"mgr-test\",\"order_id\":\"BC-1\",\"state\":\"acknowledged\"}\n\n"

@@ -5,10 +5,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  NO_STATE_CHANGE, STATE_LABELS, authErrorMessage, buildExecutionReport, changedRows, decodeClaims,
-  errorsByField, fieldOf, frenchDateTimeOf, listQuery, localDateTimeToIso, needsRefresh, nextSequence,
-  parisOffsetOf, scheduleText, stateLabel, stateOptions,
+  STATE_LABELS, errorsByField, fieldOf, frenchDateTimeOf, localDateTimeToIso, parisOffsetOf, stateLabel,
 } from "../../web/logic.mjs";
+import {
+  NO_STATE_CHANGE, buildExecutionReport, changedRows, listQuery, nextSequence, scheduleText, stateOptions,
+} from "../../web/orders_logic.mjs";
+import { authErrorMessage, decodeClaims, needsRefresh } from "../../web/session_logic.mjs";
 
 const PARIS_WINTER = () => 60;
 const ORDER = { managerId: "mgr-rhone-habitat", orderId: "BC-2026-0101", sequence: 3 };

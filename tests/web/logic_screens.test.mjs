@@ -4,13 +4,21 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  attemptKey, beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome, keepsAttemptKey, machineIdentityRegistration,
-  managerRegistration, purchasingBodyRegistration, registrationOutcome, splitIdentifiers,
-  barChart, barRows, buildExecutionReport, buildNeedContent, buildQuoteLines, compareVersions, eurosToCents, isoToFrenchDate, versionColumnLabel,
-  monthPoints, moveInputs, moveLabel, needField, needFormValues, niceTicks, parseFrenchDate, parseFrenchDateTime, parseMonth,
-  agreementTermsView, penaltyTermsText, revenuePoints, termsVersionsView, timeLeftText,
-  allBeneficiaries, beneficiaryListFailure, beneficiaryOptions,
+  attemptKey, keepsAttemptKey, eurosToCents, isoToFrenchDate, parseFrenchDate, parseFrenchDateTime,
 } from "../../web/logic.mjs";
+import { barChart, barRows, monthPoints, niceTicks, revenuePoints } from "../../web/report_logic.mjs";
+import { buildNeedContent, needField, needFormValues } from "../../web/needs_logic.mjs";
+import { timeLeftText } from "../../web/incidents_logic.mjs";
+import {
+  beneficiaryOutcome, beneficiaryRegistration, contractorRegistration, deactivationOutcome,
+  machineIdentityRegistration, managerRegistration, purchasingBodyRegistration, registrationOutcome,
+  splitIdentifiers,
+} from "../../web/onboarding_logic.mjs";
+import { allBeneficiaries, beneficiaryListFailure, beneficiaryOptions } from "../../web/parties_logic.mjs";
+import { agreementTermsView, penaltyTermsText, termsVersionsView } from "../../web/terms_logic.mjs";
+import { parseMonth } from "../../web/penalties_logic.mjs";
+import { buildQuoteLines, compareVersions, versionColumnLabel } from "../../web/quotes_logic.mjs";
+import { buildExecutionReport, moveInputs, moveLabel } from "../../web/orders_logic.mjs";
 
 test("French dates are read the same whatever the browser's locale", () => {
   assert.equal(parseFrenchDate("05/03/2026"), "2026-03-05");

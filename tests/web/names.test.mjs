@@ -7,7 +7,8 @@ import {
   EMPTY_DIRECTORY, PICKER_TEXTS, clientsOf, directoryFromContracts, directoryRead, nameOf, partyCell, partyChoices,
   homonymIn, missionLabel, nameText, partyLabel, partyPick, partyTitle, titleLabel, whoLabel, whoTitle,
 } from "../../web/names_logic.mjs";
-import { ROLE_LABELS, statementHeading } from "../../web/logic.mjs";
+import { ROLE_LABELS } from "../../web/logic.mjs";
+import { statementHeading } from "../../web/penalties_logic.mjs";
 import { contractOptions, contractorText } from "../../web/new_order_logic.mjs";
 import { clientColumnLabel, penaltyContractorOptions, raiseClientChoice } from "../../web/sourcing_logic.mjs";
 

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  answerDueText, buildExecutionReport, clockNote, formatDateTime, frenchDateTimeOf, nowIsoIn, offsetIn, orderZone, rowClock,
-  rowScheduleText, scheduleText, utcOffsetText,
+  answerDueText, clockNote, formatDateTime, frenchDateTimeOf, nowIsoIn, offsetIn, orderZone, rowClock, utcOffsetText,
 } from "../../web/logic.mjs";
+import { buildExecutionReport, rowScheduleText, scheduleText } from "../../web/orders_logic.mjs";
 
 const MARTINIQUE = { time_zone: "America/Martinique", time_zone_label: "Heures de la Martinique", territory: "972" };
 const PARIS = { time_zone: "Europe/Paris", time_zone_label: "Heures de Paris", territory: "69" };

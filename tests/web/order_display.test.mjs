@@ -3,10 +3,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { fullMonthLabel } from "../../web/logic.mjs";
+import { statementHeading } from "../../web/penalties_logic.mjs";
 import {
-  emptyOrdersText, eventFacts, eventStateText, fullMonthLabel, mobileText, progressText, progressView, sequenceFacts, siteLeadText, siteText,
-  statementHeading,
-} from "../../web/logic.mjs";
+  emptyOrdersText, eventFacts, eventStateText, mobileText, progressText, progressView, sequenceFacts, siteLeadText,
+  siteText,
+} from "../../web/orders_logic.mjs";
 
 test("A6 progress: a « terminé » order reads 100 %, the figure last reported kept in a note", () => {
   assert.deepEqual(progressView({ state: "completed", progress: 50 }),

@@ -5,10 +5,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { constraintMessage } from "../../web/logic.mjs";
+import { catalogueReviewText } from "../../web/contracts_logic.mjs";
+import { quoteOrderLink } from "../../web/quotes_logic.mjs";
 import {
-  SITE_LEAD_INPUTS, buildExecutionReport, catalogueReviewText, channelLabel, clientDecisionBody, clientMoveLabel, clientMoves,
-  constraintMessage, executionInputs, quoteOrderLink, siteLeadValues,
-} from "../../web/logic.mjs";
+  SITE_LEAD_INPUTS, buildExecutionReport, channelLabel, clientDecisionBody, clientMoveLabel, clientMoves,
+  executionInputs, siteLeadValues,
+} from "../../web/orders_logic.mjs";
 
 const PARIS_WINTER = () => 60;
 const REASON = { field: "$.reason", label: "un motif", inputs: ["reason"], met: false };

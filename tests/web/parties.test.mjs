@@ -3,12 +3,12 @@
 // purchasing bodies among them (B1 parties).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { registrationTerritoryOptions, territoryText } from "../../web/logic.mjs";
+import { contractorRegistration } from "../../web/onboarding_logic.mjs";
 import {
-  LISTED_KIND_LABELS, NONE_REGISTERED, allParties, contractorRegistration, filterParties, listState, offeredState,
-  partiesCountText,
+  LISTED_KIND_LABELS, NONE_REGISTERED, allParties, filterParties, listState, offeredState, partiesCountText,
   partyListFailure, partyLists, partyOptions, partyRowView, conformanceProgressLines, d2Text, managersText,
-  registrationTerritoryOptions, territoryText,
-} from "../../web/logic.mjs";
+} from "../../web/parties_logic.mjs";
 
 const acme = { id: "ctr-acme", kind: "contractor", name: "Acme Maintenance", siret: "73282932000074", territory: null,
   status: "active", registered_at: "2026-02-16T08:31:10Z", deactivated_at: null, managers: ["mgr-rhone", "mgr-loire"],

@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import {
   CAUSES_SHOWN, penaltyActionsFor, penaltyCauseGroups, penaltyCauses, penaltyLineOrder,
-} from "../../web/logic.mjs";
+} from "../../web/penalties_logic.mjs";
 
 const labels = (line) => penaltyActionsFor(line).map((a) => a.label);
 
@@ -73,7 +73,7 @@ test("at volume a pooled day says how many messages are behind it, the first few
 });
 
 test("on a phone a day of penalty reads its deadline and causes across the card, its decision form once named", async () => {
-  const { penaltyColumns } = await import("../../web/logic.mjs");
+  const { penaltyColumns } = await import("../../web/penalties_logic.mjs");
   const manager = penaltyColumns(true);
   assert.deepEqual(manager.map((c) => c.header), ["Date", "Délai", "Jour", "Montant", "Statut", "Motif", "Décision"]);
   // « Délai » (its order, its causes, « Voir les N autres ») under its name across the card, not in an 8 rem column

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { buildQuoteLines, quoteLineUnit } from "../../web/logic.mjs";
+import { buildQuoteLines, quoteLineUnit } from "../../web/quotes_logic.mjs";
 
 test("a mission's quote starts its lines in days, any other quote in units", () => {
   assert.equal(quoteLineUnit({ quote_id: "DEV-1", mission_id: "mis-1", order_id: "ord-1" }), "j");

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { QUOTE_LABELS, QUOTE_PAGE, emptyQuotesText, quoteListQuery } from "../../web/logic.mjs";
+import { QUOTE_LABELS, QUOTE_PAGE, emptyQuotesText, quoteListQuery } from "../../web/quotes_logic.mjs";
 import { contractOptions, quoteContractSuggestions } from "../../web/new_order_logic.mjs";
 
 test("the first page asks for a page of quotes, every state, no cursor", () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { lineAmountCents, lineCalculationText } from "../../web/invoice_logic.mjs";
-import { quoteDecisionBody } from "../../web/logic.mjs";
+import { quoteDecisionBody } from "../../web/quotes_logic.mjs";
 import {
   exportStartContent, fileIdentity, keepsRecordAttempt, multipartBody, recordAttempt, recording,
 } from "../../web/record_logic.mjs";

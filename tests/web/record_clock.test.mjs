@@ -4,9 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import {
-  clockNote, formatDateTime, incidentChannelText, orderZone, resolutionClockText, rowTimeText,
-} from "../../web/logic.mjs";
+import { clockNote, formatDateTime, orderZone, rowTimeText } from "../../web/logic.mjs";
+import { incidentChannelText, resolutionClockText } from "../../web/incidents_logic.mjs";
 
 const WINTER = new Date("2026-12-09T12:00:00Z");
 const MARTINIQUE = { time_zone: "America/Martinique", time_zone_label: "Heures de la Martinique" };

@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { decisionText } from "../../web/deliverable_logic.mjs";
-import {
-  formatDateTime, monthIn, orderZone, penaltyDecisionText, rowTimeText, screenClockNote,
-} from "../../web/logic.mjs";
+import { formatDateTime, monthIn, orderZone, rowTimeText, screenClockNote } from "../../web/logic.mjs";
+import { penaltyDecisionText } from "../../web/penalties_logic.mjs";
 
 const WINTER = new Date("2026-12-09T12:00:00Z");
 const MARTINIQUE = { time_zone: "America/Martinique", time_zone_label: "Heures de la Martinique" };

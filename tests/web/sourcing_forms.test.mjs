@@ -4,9 +4,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { constraintMessage } from "../../web/logic.mjs";
 import {
-  FRAME_LIMITS, constraintMessage, frameBody, frameFormValues, frameMilestones, milestoneDeliverablesPrefill,
-} from "../../web/logic.mjs";
+  FRAME_LIMITS, frameBody, frameFormValues, frameMilestones, milestoneDeliverablesPrefill,
+} from "../../web/needs_logic.mjs";
 
 const state = (flags) => ({ valid: false, valueMissing: false, typeMismatch: false, badInput: false, tooShort: false,
   tooLong: false, rangeUnderflow: false, rangeOverflow: false, stepMismatch: false, patternMismatch: false, ...flags });

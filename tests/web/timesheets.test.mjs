@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { milestoneDaysRows, refreshedText, timesheetRows } from "../../web/logic.mjs";
+import { refreshedText } from "../../web/logic.mjs";
+import { milestoneDaysRows, timesheetRows } from "../../web/mission_logic.mjs";
 import { supplierDefaults } from "../../web/invoice_logic.mjs";
 
 // get_order's `mission` as shared/service/order_store.py writes it (tests/unit/test_mission_follow_up.py reads the

@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { catalogueReviewText, orderStateText } from "../../web/logic.mjs";
+import { orderStateText } from "../../web/logic.mjs";
+import { catalogueReviewText } from "../../web/contracts_logic.mjs";
 
 const WEB = new URL("../../web/", import.meta.url);
 const STRING = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
