@@ -414,7 +414,8 @@ const ROUTES = {
   manager: [HOME_ORDERS, ORDER, INCIDENTS,
     [/^#\/orders\/new$/, () => newOrder.renderNewOrder(ctx)],
     QUOTES, [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
-    [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
+    [/^#\/penalties$/, () => penalties.renderStatement(ctx)],
+    [/^#\/contracts((?:\?.*)?)$/, (q) => contracts.renderContracts(ctx, q.slice(1))],  // ?review=due: « À faire »
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
     [/^#\/coverage$/, () => contracts.renderCoverage(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
     [/^#\/export$/, () => exportScreen.renderExport(ctx)]],

@@ -4,12 +4,20 @@
 // that fails is said on its entry only, never holding up the others nor the home.
 import { h } from "./ui.mjs";
 import { latestOnly } from "./latest_logic.mjs";
-import { NOTHING_TEXT, todoSources, todoView } from "./todo_logic.mjs";
+import { NOTHING_TEXT, todoConsult, todoSources, todoView } from "./todo_logic.mjs";
 
-// → { node, refresh } for the session's role; null for a role with nothing listed (its home unchanged).
+// → { node, refresh } for the session's role; null for a role with nothing listed (its home unchanged). A role on
+// which nothing can wait (todoConsult: the purchasing body) reads nothing: « Rien ne vous attend. » and what it consults.
 export function todoBlock(ctx) {
   const role = ctx.session.claims.role;
-  if (!todoSources(role).length) return null;
+  if (!todoSources(role).length) {
+    const links = todoConsult(role);
+    if (!links.length) return null;
+    return { refresh: () => {}, node: h("section", { className: "card todo", "aria-labelledby": "todo-title" },
+      h("h2", { id: "todo-title" }, "À faire"), h("p", { className: "todo-status" }, NOTHING_TEXT),
+      h("p", {}, "Vous pouvez consulter :"),
+      h("ul", { className: "todo-list todo-consult" }, links.map(([href, text]) => h("li", {}, h("a", { href }, text))))) };
+  }
   const list = h("ul", { className: "todo-list" });
   const status = h("p", { className: "todo-status" }, "Lecture en cours…");
   const node = h("section", { className: "card todo", "aria-labelledby": "todo-title" },

@@ -8,6 +8,9 @@ import { QUOTE_LABELS, STATE_LABELS, formatDateTime, plural } from "./logic.mjs"
 export const TODO_LIMIT = 50;
 // The contractor's refused messages counted over this many days (« Messages envoyés », list_message_log since=).
 export const REFUSED_DAYS = 7;
+// A14: a catalogue's six-monthly review counted from this many days before it is due (the contractor is reminded a
+// month before: REMIND_MONTHS_BEFORE in shared/domain/catalogue.py), and once past.
+export const REVIEW_SOON_DAYS = 31;
 
 const limit = (params) => new URLSearchParams({ ...params, limit: String(TODO_LIMIT) }).toString();
 
@@ -27,7 +30,12 @@ export function todoSources(role, now = new Date()) {
         one: "commande terminée à réceptionner", many: "commandes terminées à réceptionner",
         label: "Commandes à réceptionner", href: "#/?state=completed" },
       { key: "orders_late", call: "list_orders", query: limit({ late: "true" }), rows: "orders",
-        one: "commande en retard", many: "commandes en retard", label: "Commandes en retard", href: "#/?late=true" }],
+        one: "commande en retard", many: "commandes en retard", label: "Commandes en retard", href: "#/?late=true" },
+      { key: "catalogue_reviews", call: "list_contracts", query: "", rows: "contracts", due: "review_due_on",
+        dueText: "revue semestrielle", keep: (c) => reviewSoon(c, now), one: "catalogue de marché à revoir (revue "
+        + "semestrielle)", many: "catalogues de marché à revoir (revue semestrielle)", label: "Revues de catalogue",
+        href: "#/contracts?review=due",
+        oneHref: (c) => `#/contracts/${encodeURIComponent(c.manager_id)}/${encodeURIComponent(c.contract_id)}` }],
     contractor: [
       { key: "quotes_to_answer", call: "list_quotes", query: limit({ state: "requested" }), rows: "quotes",
         due: "answer_due_at", dueText: "date limite de réponse", one: "devis demandé à chiffrer",
@@ -72,6 +80,28 @@ export function todoSources(role, now = new Date()) {
         label: "Incidents à résoudre", href: "#/incidents" }],
   };
   return sources[role] ?? [];
+}
+
+// A14: a contract whose catalogue review is due within REVIEW_SOON_DAYS, or past (`review_due_on`, list_contracts;
+// none before a first catalogue is imported). The day is the contract's: a review due today still waits.
+export function reviewSoon(contract, now = new Date()) {
+  const due = contract?.review_due_on ? Date.parse(contract.review_due_on) : Number.NaN;
+  return !Number.isNaN(due) && due <= now.getTime() + REVIEW_SOON_DAYS * 86400000;
+}
+
+// « Marchés » filtered from « À faire » (#/contracts?review=due): only the contracts whose review waits.
+export function contractFiltersFromQuery(query) {
+  return { reviewDue: new URLSearchParams(query ?? "").get("review") === "due" };
+}
+
+// A role whose home lists nothing that waits on it (the purchasing body: B17 reports are published by the platform,
+// its incidents are the operator's to handle, its account requests too) → the screens it consults, said under
+// « Rien ne vous attend. » (no read at all).
+export function todoConsult(role) {
+  return ({
+    purchasing_body: [["#/half-years", "Rapports semestriels"], ["#/agreements", "Conventions des bénéficiaires"],
+      ["#/price-schedule", "Barème de prix"], ["#/incidents", "Incidents signalés"]],
+  })[role] ?? [];
 }
 
 // The count: « 3 », or « 50 ou plus » when the list has more than was read.

@@ -141,6 +141,11 @@ class ContractSummary(_Out):
     client_name: str | None = Field(default=None, description=(
         "The name of the space the contract is in — the property manager's or the beneficiary's (A1 spaces, B1 "
         "parties) — as registered, read once for the whole list; null when it names none."))
+    review_due_on: str | None = Field(default=None, description=(
+        "A14 service-code catalogue: the day its six-monthly review is due (the last review, a version's or a "
+        "confirmed one, plus six months: managers/<m>/catalogue_reviews), read for the whole list in one query; "
+        "null before a first catalogue is imported, and in a contractor's or a beneficiary's list (the manager "
+        "reviews it). The web app's « À faire » counts the reviews due within a month or past."))
 
 
 class ContractList(_Out):

@@ -62,6 +62,7 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
     contractors = {data.get("contractor_id") for _, data in found if data.get("contractor_id")}
     own = f"contractors/{tenant}" if role == "contractor" else f"managers/{tenant}"  # the caller's own record
     records = _records(uow, [own] + [f"managers/{m}" for m in spaces] + [f"contractors/{c}" for c in contractors])
+    reviews = _review_days(uow, tenant) if role == "manager" else {}
     contracts = []
     for path, data in found:
         parts = path.split("/")
@@ -74,10 +75,17 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
             lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions,
             version=data.get("version"),
             client_kind="beneficiary" if space.get("kind") == "beneficiary" else "manager",
-            contractor_name=_name(records.get(f"contractors/{contractor_id}")), client_name=_name(space)))
+            contractor_name=_name(records.get(f"contractors/{contractor_id}")), client_name=_name(space),
+            review_due_on=reviews.get(parts[3])))
     page, truncated = _cut(contracts, key=lambda c: (c.starts_on or "", c.manager_id, c.contract_id))
     return ContractList(contracts=page, count=len(page), truncated=truncated,
                         caller_name=_name(records.get(own))).model_dump(mode="json")
+
+
+def _review_days(uow: UnitOfWork, manager_id: str) -> dict[str, str]:
+    """A14: each contract's catalogue review due day (ISO), from the space's review states, in one query."""
+    return {path.rsplit("/", 1)[-1]: _text(data.get("review_due_on")) for path, data
+            in _rows(uow, f"managers/{manager_id}/catalogue_reviews") if data.get("review_due_on")}
 
 
 def _records(uow: UnitOfWork, paths: list[str]) -> dict[str, dict[str, Any]]:

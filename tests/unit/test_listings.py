@@ -59,6 +59,28 @@ def test_contracts_name_their_parties_and_only_the_callers_own():
     assert "Grand Lyon Habitat" not in str(listings.list_contracts("contractor", "ctr-x", rows))
 
 
+def test_a_managers_contracts_say_when_their_catalogue_review_is_due_and_no_one_elses():
+    """A14 service-code catalogue, for « À faire »: each of the manager's contracts carries the day its six-monthly
+    review is due, as the review state says (one query of the space's catalogue_reviews); none before a first
+    catalogue; a contractor's list (the manager reviews) carries none."""
+    from shared.domain.catalogue import ReviewState
+    from shared.service.catalogue import review_path
+
+    state = ReviewState.after_review(None, "mgr-a", "AC-1", "ctr-x", dt.date(2026, 1, 15))
+    rows = world_with({
+        "managers/mgr-a/contracts/AC-1": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-01-01"},
+        "managers/mgr-a/contracts/AC-2": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-02-01"},
+        review_path("mgr-a", "AC-1"): state.model_dump(mode="json"),
+        "managers/mgr-b/contracts/AC-1": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-01-01"},
+    })
+    due = {c["contract_id"]: c["review_due_on"] for c in listings.list_contracts("manager", "mgr-a", rows)["contracts"]}
+    assert due == {"AC-1": "2026-07-15", "AC-2": None}
+    assert {(c["manager_id"], c["review_due_on"])
+            for c in listings.list_contracts("contractor", "ctr-x", rows)["contracts"]} == {("mgr-a", None),
+                                                                                            ("mgr-b", None)}
+    assert listings.list_contracts("manager", "mgr-b", rows)["contracts"][0]["review_due_on"] is None
+
+
 def test_the_purchasing_body_reads_its_own_name_and_no_contract():
     """B1 parties: the purchasing body's header names it « Centrale d'achat — Nom (id) » from list_contracts'
     caller_name, read from its own record; it holds no contract and learns no one else's."""
