@@ -139,12 +139,15 @@ def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork)
     else:
         found = _rows(uow, "needs", group=True, equals=equals,
                       within={} if equals else {"status": [s.value for s in WAITING_FOR_PROPOSALS]})
+    waiting = _deliverables_to_decide(uow, tenant) if filters.get("deliverables") else None
     records = []
     for path, data in found:
         if not path.startswith("beneficiaries/"):
             continue
         record = NeedRecord.model_validate(data, strict=False)
         if filters.get("waiting") and record.status not in WAITING_FOR_PROPOSALS:
+            continue
+        if waiting is not None and not (record.mission_id and waiting.get(paths.mission_order_id(record.need_id))):
             continue
         records.append(record)
     if filters.get("waiting"):  # the operator answers the one due soonest first
@@ -159,9 +162,21 @@ def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork)
         beneficiary_id=r.beneficiary_id, beneficiary_name=names[r.beneficiary_id], need_id=r.need_id, title=r.title,
         version=r.version, status=r.status, status_label=NEED_LABELS[r.status], submitted_at=r.submitted_at,
         updated_at=r.updated_at, d4_due=r.d4.due, d4_met=r.d4.met, proposals=len(r.proposals), mission_id=r.mission_id,
+        deliverables_to_decide=None if waiting is None else waiting[paths.mission_order_id(r.need_id)],
         time_zone=clock_fields(territory_of_calendar(r.d4.calendar))["time_zone"])  # B18, no read
         for r in kept]
     return NeedList(needs=page, count=len(page), truncated=truncated).model_dump(mode="json")
+
+
+def _deliverables_to_decide(uow: UnitOfWork, beneficiary_id: str) -> dict[str, int]:
+    """B11: per order of the beneficiary's space, its deliverables « remis » awaiting its decision — one
+    collection-group query of the space's document records (index ``documents_manager_id_group``, the coverage's)."""
+    from shared.domain.sourcing.deliverables import awaiting_decision
+
+    prefix = f"managers/{beneficiary_id}/orders/"
+    return awaiting_decision(data for path, data in _rows(uow, "documents", group=True,
+                                                          equals={"manager_id": beneficiary_id})
+                             if path.startswith(prefix))
 
 
 class NotVisible(Exception):

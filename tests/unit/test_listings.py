@@ -99,7 +99,17 @@ def test_the_purchasing_body_reads_its_own_name_and_no_contract():
 def test_filters_refuse_unknown_parameters_and_values_each_with_its_field():
     assert rules.account_request_filters({})[0] == {"status": "pending"}
     assert [e.field for e in rules.need_filters({"beneficiary_id": "ben-b"}, "beneficiary")[1]] == ["query.beneficiary_id"]
-    assert rules.need_filters({}, "operator")[0] == {"status": None, "beneficiary_id": None, "waiting": True}
+    assert rules.need_filters({}, "operator")[0] == {"status": None, "beneficiary_id": None, "deliverables": None,
+                                                     "waiting": True}
+    # B11 « À faire »: the beneficiary's needs whose mission has deliverables to decide; any other value, or the
+    # operator asking, is refused with its field and a French message
+    assert rules.need_filters({"deliverables": "delivered"}, "beneficiary") == (
+        {"status": None, "beneficiary_id": None, "deliverables": "delivered", "waiting": False}, [])
+    [bad] = rules.need_filters({"deliverables": "all"}, "beneficiary")[1]
+    assert (bad.field, bad.code, bad.message) == ("query.deliverables", "INVALID_VALUE",
+                                                  "Valeur invalide : delivered attendu.")
+    assert [(e.field, e.code) for e in rules.need_filters({"deliverables": "delivered"}, "operator")[1]] == [
+        ("query.deliverables", "UNKNOWN_FIELD")]
     assert rules.need_filters({"beneficiary_id": "ben-b"}, "operator")[0]["waiting"] is False
 
 
