@@ -426,7 +426,7 @@ const ROUTES = {
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
     [/^#\/messages$/, () => messageLog.renderMessageLog(ctx)]],
-  beneficiary: [[/^#\/?$/, () => sourcing.renderNeeds(ctx)], ORDER, INCIDENTS,
+  beneficiary: [[/^#\/?((?:\?.*)?)$/, (q) => sourcing.renderNeeds(ctx, q.slice(1))], ORDER, INCIDENTS,  // ?deliverables=
     [/^#\/needs\/new$/, () => sourcing.renderNeedForm(ctx)],
     [/^#\/needs\/([^/]+)$/, (n) => sourcing.renderNeed(ctx, n)],
     [/^#\/needs\/([^/]+)\/professionals\/([^/]+)$/, (n, p) => sourcing.renderProfessional(ctx, n, p)],

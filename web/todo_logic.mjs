@@ -17,6 +17,7 @@ const limit = (params) => new URLSearchParams({ ...params, limit: String(TODO_LI
 // role → the lists read, in the order shown. `rows`: the answer's rows; `due`: the row's due date (the nearest is
 // shown: a field's name, or a function of the row), `dueText` what it is (a feminine noun: « … la plus proche »);
 // `keep`: the rows that still wait (a refused message corrected since, or whose order has ended, does not);
+// `weight`: the field counting what one row holds (a mission's deliverables to decide), else one per row;
 // `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen, `oneHref`
 // the screen of the one row when there is only one.
 export function todoSources(role, now = new Date()) {
@@ -57,6 +58,10 @@ export function todoSources(role, now = new Date()) {
       { key: "needs_accepted", call: "list_needs", query: "status=accepted", rows: "needs",
         one: "besoin accepté dont la mission est à cadrer", many: "besoins acceptés dont la mission est à cadrer",
         label: "Missions à cadrer", href: "#/", oneHref: (n) => `#/needs/${encodeURIComponent(n.need_id)}/frame` },
+      { key: "deliverables_to_decide", call: "list_needs", query: "deliverables=delivered", rows: "needs",
+        weight: "deliverables_to_decide", one: "livrable remis attend votre décision",
+        many: "livrables remis attendent votre décision", label: "Livrables à décider",
+        href: "#/?deliverables=delivered", oneHref: (n) => `#/missions/${encodeURIComponent(n.mission_id)}` },
       submitted],
     operator: [
       { key: "account_requests", call: "list_account_requests", query: "", rows: "requests", due: "due_at",
@@ -94,6 +99,19 @@ export function contractFiltersFromQuery(query) {
   return { reviewDue: new URLSearchParams(query ?? "").get("review") === "due" };
 }
 
+// The beneficiary's « Mes besoins » filtered from « À faire » (#/?deliverables=delivered, B11): the needs whose mission
+// has deliverables « remis » awaiting its decision (list_needs?deliverables=delivered); any other value ignored.
+export function needFiltersFromQuery(query) {
+  return { deliverables: new URLSearchParams(query ?? "").get("deliverables") === "delivered" ? "delivered" : "" };
+}
+
+// A need's row on that list: « 2 livrables remis à décider », linked to its mission (null without any).
+export function deliverablesToDecide(need) {
+  const count = Number(need?.deliverables_to_decide) || 0;
+  return count && need.mission_id ? { text: plural(count, "livrable remis à décider", "livrables remis à décider"),
+    href: `#/missions/${encodeURIComponent(need.mission_id)}` } : null;
+}
+
 // A role whose home lists nothing that waits on it (the purchasing body: B17 reports are published by the platform,
 // its incidents are the operator's to handle, its account requests too) → the screens it consults, said under
 // « Rien ne vous attend. » (no read at all).
@@ -129,13 +147,13 @@ export function todoEntry(source, answer, now = new Date()) {
   const rows = (answer?.[source.rows] ?? []).filter(source.keep ?? (() => true));
   if (!rows.length) return null;
   const more = Boolean(answer.next_cursor || answer.truncated);
+  const count = source.weight ? rows.reduce((sum, row) => sum + (Number(row[source.weight]) || 1), 0) : rows.length;
   const due = nearestDue(rows, source.due);
   const href = rows.length === 1 && !more && source.oneHref ? source.oneHref(rows[0]) : source.href;
   const nearest = rows.length > 1 ? " la plus proche" : "";  // every label a feminine noun: « échéance D7 »…
   const dueText = !due ? null : `${source.dueText}${nearest}${dueEnd(due) <= now.getTime() ? " dépassée" : ""} : `
     + formatDateTime(due);
-  return { key: source.key, count: rows.length, text: countWords(rows.length, more, source.one, source.many),
-    due: dueText, href };
+  return { key: source.key, count, text: countWords(count, more, source.one, source.many), due: dueText, href };
 }
 
 // Every source's outcome ({ answer } or { error }) → what the block shows: `entries` (the failed ones with `failed`

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { NOTHING_TEXT, REFUSED_DAYS, REVIEW_SOON_DAYS, TODO_LIMIT, contractFiltersFromQuery, nearestDue,
-  orderFiltersFromQuery, quoteFiltersFromQuery, reviewSoon, todoConsult, todoEntry, todoSources, todoView,
+  deliverablesToDecide, needFiltersFromQuery, orderFiltersFromQuery, quoteFiltersFromQuery, reviewSoon, todoConsult,
+  todoEntry, todoSources, todoView,
 } from "../../web/todo_logic.mjs";
 
 const NOW = new Date("2026-05-20T08:00:00Z");
@@ -17,7 +18,7 @@ test("each role reads its own lists, with their filters and small pages", () => 
   const since = new URLSearchParams(source("contractor", "messages_refused").query).get("since");
   assert.equal(Date.parse(since), NOW.getTime() - REFUSED_DAYS * 86400000);
   assert.deepEqual(calls("beneficiary"), ["list_needs?status=proposed", "list_needs?status=accepted",
-    `list_quotes?state=submitted&limit=${TODO_LIMIT}`]);
+    "list_needs?deliverables=delivered", `list_quotes?state=submitted&limit=${TODO_LIMIT}`]);
   assert.deepEqual(calls("operator"), ["list_account_requests?", "list_needs?", "get_sourcing?view=replacements",
     "list_parties?kind=contractor&connected=false", `list_incidents?state=reported&limit=${TODO_LIMIT}`,
     `list_incidents?state=acknowledged&limit=${TODO_LIMIT}`]);
@@ -33,6 +34,25 @@ test("nothing waits on the purchasing body: no read, the screens it consults ins
   for (const role of ["manager", "contractor", "beneficiary", "operator", "nobody"]) {
     assert.deepEqual(todoConsult(role), [], role);
   }
+});
+
+test("B11: the deliverables « remis » awaiting the beneficiary, counted across its missions", () => {
+  const deliverables = source("beneficiary", "deliverables_to_decide");
+  const two = todoEntry(deliverables, { needs: [{ mission_id: "M 1", deliverables_to_decide: 2 }] }, NOW);
+  assert.deepEqual([two.count, two.text, two.href, two.due], [2, "2 livrables remis attendent votre décision",
+    "#/missions/M%201", null]);
+  const three = todoEntry(deliverables, { needs: [{ mission_id: "a", deliverables_to_decide: 1 },
+    { mission_id: "b", deliverables_to_decide: 2 }] }, NOW);
+  assert.deepEqual([three.text, three.href], ["3 livrables remis attendent votre décision", "#/?deliverables=delivered"]);
+  assert.equal(todoEntry(deliverables, { needs: [{ mission_id: "a", deliverables_to_decide: 1 }] }, NOW).text,
+    "1 livrable remis attend votre décision");
+  assert.equal(todoEntry(deliverables, { needs: [] }, NOW), null);
+  assert.deepEqual(needFiltersFromQuery("deliverables=delivered"), { deliverables: "delivered" });
+  assert.deepEqual(needFiltersFromQuery("deliverables=all"), { deliverables: "" });
+  assert.deepEqual(deliverablesToDecide({ mission_id: "M 1", deliverables_to_decide: 2 }),
+    { text: "2 livrables remis à décider", href: "#/missions/M%201" });
+  assert.equal(deliverablesToDecide({ mission_id: "M 1", deliverables_to_decide: null }), null);
+  assert.equal(deliverablesToDecide({ mission_id: null, deliverables_to_decide: 1 }), null);
 });
 
 test("A14: the catalogues whose six-monthly review is due within a month or past, the nearest first", () => {
@@ -161,7 +181,8 @@ test("the links' filters read back from the address, unknown values ignored", ()
       const [path, query = ""] = s.href.slice(1).split("?");
       if (!query) continue;
       const parsed = path === "/quotes" ? quoteFiltersFromQuery(query)
-        : path === "/contracts" ? { state: contractFiltersFromQuery(query).reviewDue } : orderFiltersFromQuery(query);
+        : path === "/contracts" ? { state: contractFiltersFromQuery(query).reviewDue }
+          : role === "beneficiary" ? { state: needFiltersFromQuery(query).deliverables } : orderFiltersFromQuery(query);
       assert.ok(parsed.state || parsed.lateOnly, s.href);
     }
   }
