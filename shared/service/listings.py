@@ -170,13 +170,13 @@ def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork)
 
 def _deliverables_to_decide(uow: UnitOfWork, beneficiary_id: str) -> dict[str, int]:
     """B11: per order of the beneficiary's space, its deliverables « remis » awaiting its decision — one
-    collection-group query of the space's document records (index ``documents_manager_id_group``, the coverage's)."""
+    collection-group query of the space's deliverable records (index ``documents_deliverables_group``)."""
+    from shared.domain.documents import DocumentKind
     from shared.domain.sourcing.deliverables import awaiting_decision
 
     prefix = f"managers/{beneficiary_id}/orders/"
-    return awaiting_decision(data for path, data in _rows(uow, "documents", group=True,
-                                                          equals={"manager_id": beneficiary_id})
-                             if path.startswith(prefix))
+    return awaiting_decision(data for path, data in _rows(uow, "documents", group=True, equals={
+        "manager_id": beneficiary_id, "kind": DocumentKind.DELIVERABLE.value}) if path.startswith(prefix))
 
 
 class NotVisible(Exception):
