@@ -2,8 +2,8 @@
 bord » counts the quotes submitted awaiting its decision (list_quotes?state=submitted, web/todo_logic.mjs); once a
 contractor submits a quote through the API, the list's own « Actualiser » shows one more, with its validity, and the
 entry's link opens « Devis » filtered on « remis », that quote listed. The beneficiary's deliverable « remis »
-(B11) counted and followed to its mission; the purchasing body's home with nothing waiting (B1, B17). axe clean on
-the home with its block."""
+(B11) counted and followed to its mission; the manager's catalogue reviews due (A14) followed to « Marchés »
+filtered; the purchasing body's home with nothing waiting (B1, B17). axe clean on the home with its block."""
 
 from __future__ import annotations
 
@@ -152,3 +152,42 @@ def test_the_beneficiarys_todo_counts_a_deliverable_delivered_and_links_to_its_m
     expect(page).to_have_url(f"{app.base}/#/missions/{mission_id}")
     expect(page.locator("#main")).to_contain_text("Cahier de recette — remis")
     expect(page.get_by_role("button", name="Accepter").first).to_be_visible()
+
+
+def test_the_managers_todo_counts_the_catalogue_reviews_due_and_links_to_the_contracts_filtered(app, clean_firestore):
+    """A14 service-code catalogue: two of the manager's contracts whose six-monthly review is due — one past, one in
+    ten days — and a third reviewed lately; « À faire » counts the two, with the nearest review passed, and its link
+    opens « Marchés » showing those two alone, with their « Prochaine revue »."""
+    from shared.domain.catalogue import ReviewState
+
+    today = dt.date.today()
+    clean_firestore.document("managers/mgr-test/contracts/AC-2026-018").set({
+        "contract_id": "AC-2026-018", "contractor_id": "ctr-test", "status": "active", "starts_on": "2021-01-01",
+        "ends_on": "2035-12-31", "lots": [], "perimeter": {}})
+    clean_firestore.document("managers/mgr-test/contracts/AC-2026-019").set({
+        "contract_id": "AC-2026-019", "contractor_id": "ctr-test", "status": "active", "starts_on": "2022-01-01",
+        "ends_on": "2035-12-31", "lots": [], "perimeter": {}})
+    for contract_id, reviewed in (("AC-2026-017", dt.date(today.year - 1, 1, 1)),
+                                  ("AC-2026-018", today - dt.timedelta(days=172)),
+                                  ("AC-2026-019", today - dt.timedelta(days=10))):
+        state = ReviewState.after_review(None, "mgr-test", contract_id, "ctr-test", reviewed)
+        clean_firestore.document(f"managers/mgr-test/catalogue_reviews/{contract_id}").set(state.model_dump(mode="json"))
+    past = ReviewState.after_review(None, "mgr-test", "AC-2026-017", "ctr-test", dt.date(today.year - 1, 1, 1))
+
+    # When the manager opens its home: « À faire » counts the two reviews due, the nearest passed
+    page = app.sign_in("manager")
+    entry = page.get_by_role("region", name="À faire").locator("li[data-todo='catalogue_reviews']")
+    expect(entry).to_contain_text("2 catalogues de marché à revoir (revue semestrielle)")
+    expect(entry).to_contain_text(f"revue semestrielle la plus proche dépassée : "
+                                  f"{past.review_due_on.strftime('%d/%m/%Y')}")
+    # And its link opens « Marchés » with those two alone, « Marchés » current in the header
+    entry.get_by_role("link").click()
+    expect(page).to_have_url(f"{app.base}/#/contracts?review=due")
+    contracts = page.get_by_role("table", name="Marchés")
+    expect(contracts.locator("tbody tr")).to_have_count(2)
+    expect(contracts).to_contain_text("AC-2026-018")
+    expect(contracts).not_to_contain_text("AC-2026-019")
+    expect(page.get_by_role("link", name="Marchés", exact=True)).to_have_attribute("aria-current", "page")
+    app.check(page, "gestionnaire-revues-dues", shot=False)
+    page.get_by_role("link", name="Voir tous les marchés").click()
+    expect(contracts.locator("tbody tr")).to_have_count(3)
