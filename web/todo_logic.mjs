@@ -3,6 +3,7 @@
 // screen filtered on it. Pure: which lists to read (existing list endpoints with their filters, small pages), what
 // their answers say, the links' filters read back from the address. The block itself: todo.mjs.
 import { QUOTE_LABELS, STATE_LABELS, formatDateTime, plural } from "./logic.mjs";
+import { heldRights } from "./accounts_logic.mjs";
 
 // Each list is read with at most this many rows: more is said « 50 ou plus ».
 export const TODO_LIMIT = 50;
@@ -19,7 +20,8 @@ const limit = (params) => new URLSearchParams({ ...params, limit: String(TODO_LI
 // `keep`: the rows that still wait (a refused message corrected since, or whose order has ended, does not);
 // `weight`: the field counting what one row holds (a mission's deliverables to decide), else one per row;
 // `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen, `oneHref`
-// the screen of the one row when there is only one.
+// the screen of the one row when there is only one; `acts`: the right acting on it takes, when its list is read under
+// another (todoSourcesFor leaves it out for an account without it).
 export function todoSources(role, now = new Date()) {
   const submitted = { key: "quotes_to_decide", call: "list_quotes", query: limit({ state: "submitted" }),
     rows: "quotes",
@@ -35,7 +37,7 @@ export function todoSources(role, now = new Date()) {
       { key: "catalogue_reviews", call: "list_contracts", query: "", rows: "contracts", due: "review_due_on",
         dueText: "revue semestrielle", keep: (c) => reviewSoon(c, now), one: "catalogue de marché à revoir (revue "
         + "semestrielle)", many: "catalogues de marché à revoir (revue semestrielle)", label: "Revues de catalogue",
-        href: "#/contracts?review=due",
+        href: "#/contracts?review=due", acts: "contracts.write",
         oneHref: (c) => `#/contracts/${encodeURIComponent(c.manager_id)}/${encodeURIComponent(c.contract_id)}` }],
     contractor: [
       { key: "quotes_to_answer", call: "list_quotes", query: limit({ state: "requested" }), rows: "quotes",
@@ -61,7 +63,7 @@ export function todoSources(role, now = new Date()) {
       { key: "deliverables_to_decide", call: "list_needs", query: "deliverables=delivered", rows: "needs",
         weight: "deliverables_to_decide", one: "livrable remis attend votre décision",
         many: "livrables remis attendent votre décision", label: "Livrables à décider",
-        href: "#/?deliverables=delivered", oneHref: (n) => `#/missions/${encodeURIComponent(n.mission_id)}` },
+        href: "#/?deliverables=delivered", acts: "needs.write", oneHref: (n) => `#/missions/${encodeURIComponent(n.mission_id)}` },
       submitted],
     operator: [
       { key: "account_requests", call: "list_account_requests", query: "", rows: "requests", due: "due_at",
@@ -85,6 +87,13 @@ export function todoSources(role, now = new Date()) {
         label: "Incidents à résoudre", href: "#/incidents" }],
   };
   return sources[role] ?? [];
+}
+
+// The session's sources: its role's, but those whose action its rights do not allow (B5: a manager reading orders
+// without « marchés et comptes de facturation » confirms no review; a beneficiary reading needs decides nothing).
+export function todoSourcesFor(claims, now = new Date()) {
+  const held = heldRights(claims);
+  return todoSources(claims?.role, now).filter((s) => !s.acts || held.includes(s.acts));
 }
 
 // A14: a contract whose catalogue review is due within REVIEW_SOON_DAYS, or past (`review_due_on`, list_contracts;

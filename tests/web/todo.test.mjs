@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { NOTHING_TEXT, REFUSED_DAYS, REVIEW_SOON_DAYS, TODO_LIMIT, contractFiltersFromQuery, nearestDue,
   deliverablesToDecide, needFiltersFromQuery, orderFiltersFromQuery, quoteFiltersFromQuery, reviewSoon, todoConsult,
-  todoEntry, todoSources, todoView,
+  todoEntry, todoSources, todoSourcesFor, todoView,
 } from "../../web/todo_logic.mjs";
 
 const NOW = new Date("2026-05-20T08:00:00Z");
@@ -24,6 +24,17 @@ test("each role reads its own lists, with their filters and small pages", () => 
     `list_incidents?state=acknowledged&limit=${TODO_LIMIT}`]);
   assert.deepEqual(todoSources("purchasing_body"), []);
   assert.deepEqual(todoSources("nobody"), []);
+});
+
+test("an entry whose action the account's rights do not allow is left out (B5)", () => {
+  const keys = (claims) => todoSourcesFor(claims, NOW).map((s) => s.key);
+  assert.ok(keys({ role: "manager" }).includes("catalogue_reviews"));
+  assert.deepEqual(keys({ role: "manager", rights: ["orders.read", "orders.write"] }),
+    ["quotes_to_decide", "orders_to_receive", "orders_late"]);
+  assert.ok(keys({ role: "beneficiary" }).includes("deliverables_to_decide"));
+  assert.ok(!keys({ role: "beneficiary", rights: ["needs.read", "orders.read"] }).includes("deliverables_to_decide"));
+  assert.deepEqual(keys({ role: "operator" }), todoSources("operator", NOW).map((s) => s.key));
+  assert.deepEqual(keys({ role: "purchasing_body" }), []);
 });
 
 test("nothing waits on the purchasing body: no read, the screens it consults instead", () => {
