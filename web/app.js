@@ -417,7 +417,8 @@ const ROUTES = {
   manager: [HOME_ORDERS, ORDER, INCIDENTS,
     [/^#\/orders\/new$/, () => newOrder.renderNewOrder(ctx)],
     QUOTES, [/^#\/quotes\/([^/]+)\/([^/]+)$/, (m, q) => quotes.renderQuote(ctx, m, q)],
-    [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
+    [/^#\/penalties$/, () => penalties.renderStatement(ctx)],
+    [/^#\/contracts((?:\?.*)?)$/, (q) => contracts.renderContracts(ctx, q.slice(1))],  // ?review=due: « À faire »
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
     [/^#\/coverage$/, () => contracts.renderCoverage(ctx)], [/^#\/users$/, () => accounts.renderUsers(ctx)],
     [/^#\/export$/, () => exportScreen.renderExport(ctx)]],
@@ -428,7 +429,7 @@ const ROUTES = {
     [/^#\/penalties$/, () => penalties.renderStatement(ctx)], [/^#\/contracts$/, () => contracts.renderContracts(ctx)],
     [/^#\/contracts\/([^/]+)\/([^/]+)$/, (m, c) => contracts.renderCatalogue(ctx, m, c)],
     [/^#\/messages$/, () => messageLog.renderMessageLog(ctx)]],
-  beneficiary: [[/^#\/?$/, () => sourcing.renderNeeds(ctx)], ORDER, INCIDENTS,
+  beneficiary: [[/^#\/?((?:\?.*)?)$/, (q) => sourcing.renderNeeds(ctx, q.slice(1))], ORDER, INCIDENTS,  // ?deliverables=
     [/^#\/needs\/new$/, () => sourcing.renderNeedForm(ctx)],
     [/^#\/needs\/([^/]+)$/, (n) => sourcing.renderNeed(ctx, n)],
     [/^#\/needs\/([^/]+)\/professionals\/([^/]+)$/, (n, p) => sourcing.renderProfessional(ctx, n, p)],

@@ -19,19 +19,25 @@ import { catalogueImport, mayImport, treeImport } from "./imports.mjs";
 import { attachProposals, attachSelection } from "./coverage_bulk.mjs";
 import { partyNodes } from "./names.mjs";
 import { directoryFromContracts } from "./names_logic.mjs";
+import { contractFiltersFromQuery, reviewSoon } from "./todo_logic.mjs";
 
 const STATUS_LABELS = { active: "en vigueur", draft: "brouillon", suspended: "suspendu", ended: "terminé",
   terminated: "résilié" };
 
-export async function renderContracts(ctx) {
+export async function renderContracts(ctx, query = "") {
   const manager = ctx.session.claims.role === "manager";
+  // « À faire » links here with ?review=due (A14): the contracts whose six-monthly catalogue review waits, alone
+  const { reviewDue } = manager ? contractFiltersFromQuery(query) : { reviewDue: false };
   const body = h("div", {}, h("p", {}, "Chargement…"));
   ctx.show(manager ? "Marchés et catalogues" : "Mes marchés", body);
   try {
     const list = await ctx.call("list_contracts");
     const names = directoryFromContracts(list.contracts);  // each row names its parties: no other read
-    body.replaceChildren(table(["Marché", manager ? "Prestataire" : clientColumnLabel("contractor", list.contracts), "Statut", "Du", "Au", "Lots",
-      "Versions du catalogue"], list.contracts.map((c) => h("tr", { "data-contract": c.contract_id },
+    const rows = reviewDue ? list.contracts.filter((c) => reviewSoon(c)) : list.contracts;
+    const filter = reviewDue ? h("p", { className: "filter-note" }, "Marchés dont la revue semestrielle du catalogue "
+      + "est due dans le mois ou dépassée. ", h("a", { href: "#/contracts" }, "Voir tous les marchés")) : null;
+    body.replaceChildren(...[filter, table(["Marché", manager ? "Prestataire" : clientColumnLabel("contractor", list.contracts), "Statut", "Du", "Au", "Lots",
+      "Versions du catalogue", ...(manager ? ["Prochaine revue"] : [])], rows.map((c) => h("tr", { "data-contract": c.contract_id },
       h("td", {}, h("a", { href: `#/contracts/${encodeURIComponent(c.manager_id)}/${encodeURIComponent(c.contract_id)}` },
         c.contract_id)),
       h("td", { className: "party" }, partyNodes(names, manager ? c.contractor_id : c.manager_id)),
@@ -40,8 +46,11 @@ export async function renderContracts(ctx) {
       h("td", { "data-label": "Du" }, formatDateTime(c.starts_on)), h("td", { "data-label": "Au" }, formatDateTime(c.ends_on)),
       h("td", { "data-label": "Lots" }, (c.lots ?? []).map((l) => l.label ?? l.lot_id ?? l).join(", ") || "—"),
       h("td", { "data-label": "Versions du catalogue" },
-        c.catalogue_versions.length ? c.catalogue_versions.join(", ") : "aucune"))),
-    { label: "Marchés", empty: "Aucun marché.", className: "cards" }));
+        c.catalogue_versions.length ? c.catalogue_versions.join(", ") : "aucune"),
+      manager ? h("td", { "data-label": "Prochaine revue" }, c.review_due_on ? formatDateTime(c.review_due_on) : "—")
+        : null)),
+    { label: "Marchés", empty: reviewDue ? "Aucun catalogue à revoir ce mois-ci." : "Aucun marché.", className: "cards" })]
+      .filter(Boolean));
   } catch (err) {
     if (err.status !== 401) body.replaceChildren(errorBox(messagesOf(err)));
   }

@@ -4,6 +4,7 @@ import { formatDateTime, formatEuros, parseFrenchDate, plural } from "./logic.mj
 import { latestOnly } from "./latest_logic.mjs";
 import { announce, barChartFigure, dateField, definitionList, errorBox, errorSlot, h, messagesOf, table } from "./ui.mjs";
 import { reportShownText } from "./announce_logic.mjs";
+import { todoBlock } from "./todo.mjs";
 import {
   defaultPeriod, firstHalfYearReportText, priceLineRows, professionalMissionsText, reportedOrderRows, roiFacts,
   volumeRows, monthPoints, reportFilename, revenuePoints,
@@ -78,7 +79,8 @@ function beneficiaryReport(r) {
 
 // B17.
 export function renderPurchasingReport(ctx) {
-  ctx.show("Rapport de la centrale d'achat", periodForm(ctx, "purchasing_body", purchasingReport));
+  // « À faire » on top (B1, B17): nothing waits on the purchasing body — the block says so and what it consults
+  ctx.show("Rapport de la centrale d'achat", todoBlock(ctx)?.node, periodForm(ctx, "purchasing_body", purchasingReport));
 }
 
 // A report table that is a card per row on a phone (table's `cards`: table.cards in style.css, cardLabels): its first

@@ -17,22 +17,30 @@ import { dateField, definitionList, errorSlot, field, h, keepDraft, recorder, sc
 import { draftKey } from "./draft_logic.mjs";
 import { missionLabel } from "./names_logic.mjs";
 import { todoBlock } from "./todo.mjs";
+import { deliverablesToDecide, needFiltersFromQuery } from "./todo_logic.mjs";
 
 const options = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
 // A11: « Mes besoins » read again every refresh_seconds while shown (live_list.mjs): a need moves when the platform
 // ranks it, the operator proposes, a proposal is decided, its mission is framed — the changed rows drawn again and
 // highlighted, never under the user's hand.
-export async function renderNeeds(ctx) {
+export async function renderNeeds(ctx, query = "") {
   const todo = todoBlock(ctx);  // « À faire », read again with the list (its polls, « Actualiser »)
+  // « À faire » links here with ?deliverables=delivered (B11): the needs whose mission has deliverables to decide
+  const { deliverables } = needFiltersFromQuery(query);
   const list = liveList(ctx, { kind: NEED_ROWS, columns: 6, drawRow: needRow,
-    empty: () => "Aucun besoin exprimé : « Exprimer un nouveau besoin » décrit la prestation que vous cherchez.",
+    empty: () => deliverables ? "Aucun livrable remis n'attend votre décision."
+      : "Aucun besoin exprimé : « Exprimer un nouveau besoin » décrit la prestation que vous cherchez.",
     read: () => {
       todo?.refresh();
-      return ctx.call("list_needs").then((page) => ({ ...page, rows: page.needs }));
+      return ctx.call("list_needs", deliverables ? { query: `deliverables=${deliverables}` } : undefined)
+        .then((page) => ({ ...page, rows: page.needs }));
     } });
   ctx.show("Mes besoins", todo?.node,
     h("p", {}, h("a", { href: "#/needs/new", className: "button" }, "Exprimer un nouveau besoin")),
+    deliverables ? h("p", { className: "filter-note" }, "Besoins dont la mission a des livrables remis qui attendent "
+      + "votre décision : ouvrez la mission pour les accepter ou les refuser. ", h("a", { href: "#/" },
+      "Voir tous les besoins")) : null,
     ...list.nodes,
     // on a phone each need a card (table.cards in style.css): its title, then each column's name (data-label) before
     // its value; the frame a named region with its hint only if it still scrolls (scrollFrame)
@@ -43,9 +51,13 @@ export async function renderNeeds(ctx) {
   await list.load({ reset: true });
 }
 
+// B11: on the list filtered from « À faire », each mission's deliverables to decide, linked to the mission
+const deliverableLink = (link) => link ? h("div", {}, h("a", { href: link.href }, link.text)) : null;
+
 function needRow(n) {
   return h("tr", { "data-need": n.need_id },
-    h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.need_id)}` }, n.title), h("div", { className: "sub" }, n.need_id)),
+    h("td", {}, h("a", { href: `#/needs/${encodeURIComponent(n.need_id)}` }, n.title), h("div", { className: "sub" }, n.need_id),
+      deliverableLink(deliverablesToDecide(n))),
     h("td", { className: "num", "data-label": "Version" }, String(n.version)),
     h("td", { "data-label": "Statut" }, n.status_label),
     h("td", { className: "num", "data-label": "Propositions" }, String(n.proposals)),

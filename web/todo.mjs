@@ -4,12 +4,20 @@
 // that fails is said on its entry only, never holding up the others nor the home.
 import { h } from "./ui.mjs";
 import { latestOnly } from "./latest_logic.mjs";
-import { NOTHING_TEXT, todoSources, todoView } from "./todo_logic.mjs";
+import { NOTHING_TEXT, todoConsult, todoSourcesFor, todoView } from "./todo_logic.mjs";
 
-// → { node, refresh } for the session's role; null for a role with nothing listed (its home unchanged).
+// → { node, refresh } for the session's role; null for a role with nothing listed (its home unchanged). A role on
+// which nothing can wait (todoConsult: the purchasing body) reads nothing: « Rien ne vous attend. » and what it consults.
 export function todoBlock(ctx) {
   const role = ctx.session.claims.role;
-  if (!todoSources(role).length) return null;
+  if (!todoSourcesFor(ctx.session.claims).length) {
+    const links = todoConsult(role);
+    if (!links.length) return null;
+    return { refresh: () => {}, node: h("section", { className: "card todo", "aria-labelledby": "todo-title" },
+      h("h2", { id: "todo-title" }, "À faire"), h("p", { className: "todo-status" }, NOTHING_TEXT),
+      h("p", {}, "Vous pouvez consulter :"),
+      h("ul", { className: "todo-list todo-consult" }, links.map(([href, text]) => h("li", {}, h("a", { href }, text))))) };
+  }
   const list = h("ul", { className: "todo-list" });
   const status = h("p", { className: "todo-status" }, "Lecture en cours…");
   const node = h("section", { className: "card todo", "aria-labelledby": "todo-title" },
@@ -18,7 +26,7 @@ export function todoBlock(ctx) {
   let drawn = null;
   async function refresh() {
     const turn = latest();
-    const sources = todoSources(role);
+    const sources = todoSourcesFor(ctx.session.claims);
     const outcomes = await turn(Promise.all(sources.map((s) => ctx.call(s.call, { query: s.query })
       .then((answer) => ({ answer }), (error) => ({ error })))));
     if (outcomes.some((o) => o.error?.status === 401)) return;  // signed out: the sign-in is shown

@@ -4,19 +4,25 @@
 // their answers say, the links' filters read back from the address. The block itself: todo.mjs.
 import { STATE_LABELS, formatDateTime, plural } from "./logic.mjs";
 import { QUOTE_LABELS } from "./quotes_logic.mjs";
+import { heldRights } from "./accounts_logic.mjs";
 
 // Each list is read with at most this many rows: more is said « 50 ou plus ».
 export const TODO_LIMIT = 50;
 // The contractor's refused messages counted over this many days (« Messages envoyés », list_message_log since=).
 export const REFUSED_DAYS = 7;
+// A14: a catalogue's six-monthly review counted from this many days before it is due (the contractor is reminded a
+// month before: REMIND_MONTHS_BEFORE in shared/domain/catalogue.py), and once past.
+export const REVIEW_SOON_DAYS = 31;
 
 const limit = (params) => new URLSearchParams({ ...params, limit: String(TODO_LIMIT) }).toString();
 
 // role → the lists read, in the order shown. `rows`: the answer's rows; `due`: the row's due date (the nearest is
 // shown: a field's name, or a function of the row), `dueText` what it is (a feminine noun: « … la plus proche »);
 // `keep`: the rows that still wait (a refused message corrected since, or whose order has ended, does not);
+// `weight`: the field counting what one row holds (a mission's deliverables to decide), else one per row;
 // `one`/`many`: what one or several are; `label`: the entry named when its read fails; `href`: the screen, `oneHref`
-// the screen of the one row when there is only one.
+// the screen of the one row when there is only one; `acts`: the right acting on it takes, when its list is read under
+// another (todoSourcesFor leaves it out for an account without it).
 export function todoSources(role, now = new Date()) {
   const submitted = { key: "quotes_to_decide", call: "list_quotes", query: limit({ state: "submitted" }),
     rows: "quotes",
@@ -28,7 +34,12 @@ export function todoSources(role, now = new Date()) {
         one: "commande terminée à réceptionner", many: "commandes terminées à réceptionner",
         label: "Commandes à réceptionner", href: "#/?state=completed" },
       { key: "orders_late", call: "list_orders", query: limit({ late: "true" }), rows: "orders",
-        one: "commande en retard", many: "commandes en retard", label: "Commandes en retard", href: "#/?late=true" }],
+        one: "commande en retard", many: "commandes en retard", label: "Commandes en retard", href: "#/?late=true" },
+      { key: "catalogue_reviews", call: "list_contracts", query: "", rows: "contracts", due: "review_due_on",
+        dueText: "revue semestrielle", keep: (c) => reviewSoon(c, now), one: "catalogue de marché à revoir (revue "
+        + "semestrielle)", many: "catalogues de marché à revoir (revue semestrielle)", label: "Revues de catalogue",
+        href: "#/contracts?review=due", acts: "contracts.write",
+        oneHref: (c) => `#/contracts/${encodeURIComponent(c.manager_id)}/${encodeURIComponent(c.contract_id)}` }],
     contractor: [
       { key: "quotes_to_answer", call: "list_quotes", query: limit({ state: "requested" }), rows: "quotes",
         due: "answer_due_at", dueText: "date limite de réponse", one: "devis demandé à chiffrer",
@@ -50,6 +61,10 @@ export function todoSources(role, now = new Date()) {
       { key: "needs_accepted", call: "list_needs", query: "status=accepted", rows: "needs",
         one: "besoin accepté dont la mission est à cadrer", many: "besoins acceptés dont la mission est à cadrer",
         label: "Missions à cadrer", href: "#/", oneHref: (n) => `#/needs/${encodeURIComponent(n.need_id)}/frame` },
+      { key: "deliverables_to_decide", call: "list_needs", query: "deliverables=delivered", rows: "needs",
+        weight: "deliverables_to_decide", one: "livrable remis attend votre décision",
+        many: "livrables remis attendent votre décision", label: "Livrables à décider",
+        href: "#/?deliverables=delivered", acts: "needs.write", oneHref: (n) => `#/missions/${encodeURIComponent(n.mission_id)}` },
       submitted],
     operator: [
       { key: "account_requests", call: "list_account_requests", query: "", rows: "requests", due: "due_at",
@@ -73,6 +88,48 @@ export function todoSources(role, now = new Date()) {
         label: "Incidents à résoudre", href: "#/incidents" }],
   };
   return sources[role] ?? [];
+}
+
+// The session's sources: its role's, but those whose action its rights do not allow (B5: a manager reading orders
+// without « marchés et comptes de facturation » confirms no review; a beneficiary reading needs decides nothing).
+export function todoSourcesFor(claims, now = new Date()) {
+  const held = heldRights(claims);
+  return todoSources(claims?.role, now).filter((s) => !s.acts || held.includes(s.acts));
+}
+
+// A14: a contract whose catalogue review is due within REVIEW_SOON_DAYS, or past (`review_due_on`, list_contracts;
+// none before a first catalogue is imported). The day is the contract's: a review due today still waits.
+export function reviewSoon(contract, now = new Date()) {
+  const due = contract?.review_due_on ? Date.parse(contract.review_due_on) : Number.NaN;
+  return !Number.isNaN(due) && due <= now.getTime() + REVIEW_SOON_DAYS * 86400000;
+}
+
+// « Marchés » filtered from « À faire » (#/contracts?review=due): only the contracts whose review waits.
+export function contractFiltersFromQuery(query) {
+  return { reviewDue: new URLSearchParams(query ?? "").get("review") === "due" };
+}
+
+// The beneficiary's « Mes besoins » filtered from « À faire » (#/?deliverables=delivered, B11): the needs whose mission
+// has deliverables « remis » awaiting its decision (list_needs?deliverables=delivered); any other value ignored.
+export function needFiltersFromQuery(query) {
+  return { deliverables: new URLSearchParams(query ?? "").get("deliverables") === "delivered" ? "delivered" : "" };
+}
+
+// A need's row on that list: « 2 livrables remis à décider », linked to its mission (null without any).
+export function deliverablesToDecide(need) {
+  const count = Number(need?.deliverables_to_decide) || 0;
+  return count && need.mission_id ? { text: plural(count, "livrable remis à décider", "livrables remis à décider"),
+    href: `#/missions/${encodeURIComponent(need.mission_id)}` } : null;
+}
+
+// A role whose home lists nothing that waits on it (the purchasing body: B17 reports are published by the platform,
+// its incidents are the operator's to handle, its account requests too) → the screens it consults, said under
+// « Rien ne vous attend. » (no read at all).
+export function todoConsult(role) {
+  return ({
+    purchasing_body: [["#/half-years", "Rapports semestriels"], ["#/agreements", "Conventions des bénéficiaires"],
+      ["#/price-schedule", "Barème de prix"], ["#/incidents", "Incidents signalés"]],
+  })[role] ?? [];
 }
 
 // The count: « 3 », or « 50 ou plus » when the list has more than was read.
@@ -100,13 +157,13 @@ export function todoEntry(source, answer, now = new Date()) {
   const rows = (answer?.[source.rows] ?? []).filter(source.keep ?? (() => true));
   if (!rows.length) return null;
   const more = Boolean(answer.next_cursor || answer.truncated);
+  const count = source.weight ? rows.reduce((sum, row) => sum + (Number(row[source.weight]) || 1), 0) : rows.length;
   const due = nearestDue(rows, source.due);
   const href = rows.length === 1 && !more && source.oneHref ? source.oneHref(rows[0]) : source.href;
   const nearest = rows.length > 1 ? " la plus proche" : "";  // every label a feminine noun: « échéance D7 »…
   const dueText = !due ? null : `${source.dueText}${nearest}${dueEnd(due) <= now.getTime() ? " dépassée" : ""} : `
     + formatDateTime(due);
-  return { key: source.key, count: rows.length, text: countWords(rows.length, more, source.one, source.many),
-    due: dueText, href };
+  return { key: source.key, count, text: countWords(count, more, source.one, source.many), due: dueText, href };
 }
 
 // Every source's outcome ({ answer } or { error }) → what the block shows: `entries` (the failed ones with `failed`

@@ -556,6 +556,25 @@ resource "google_firestore_field" "documents_manager_id_group" {
   }
 }
 
+# « À faire » (B11 mission follow-up): list_needs?deliverables=delivered reads a beneficiary's deliverable records at
+# once, at each display of its home: collection group "documents" where manager_id == <tenant> and
+# kind == "deliverable" (shared/service/listings.py, _deliverables_to_decide) — its reports and invoices not read.
+resource "google_firestore_index" "documents_deliverables_group" {
+  project     = var.project_id
+  database    = google_firestore_database.default.name
+  collection  = "documents"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "manager_id"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "kind"
+    order      = "ASCENDING"
+  }
+}
+
 # The security rules of the repository root, deployed as the database's release.
 resource "google_firebaserules_ruleset" "firestore" {
   project = var.project_id

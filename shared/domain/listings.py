@@ -49,14 +49,16 @@ def account_request_filters(args: Mapping[str, str]) -> tuple[dict[str, Any], li
 
 
 def need_filters(args: Mapping[str, str], role: str) -> tuple[dict[str, Any], list[ErrorDetail]]:
-    """A beneficiary lists its own needs (``?status=``). The operator lists the needs of every
-    beneficiary still waiting for proposals (acknowledged or scored), or, with ``?beneficiary_id=``,
-    all the needs of one beneficiary."""
+    """A beneficiary lists its own needs (``?status=``, ``?deliverables=delivered``). The operator lists the
+    needs of every beneficiary still waiting for proposals (acknowledged or scored), or, with
+    ``?beneficiary_id=``, all the needs of one beneficiary."""
     errors: list[ErrorDetail] = []
-    _no_other(args, ("status",) if role == "beneficiary" else ("status", "beneficiary_id"), errors)
+    _no_other(args, ("status", "deliverables") if role == "beneficiary" else ("status", "beneficiary_id"), errors)
     status = _choice(args, "status", tuple(s.value for s in NeedStatus), errors)
+    # B11: ``deliverables=delivered``, the beneficiary's needs whose mission has deliverables awaiting its decision
+    deliverables = _choice(args, "deliverables", ("delivered",), errors) if role == "beneficiary" else None
     beneficiary = None if role == "beneficiary" else (args.get("beneficiary_id") or None)
-    return {"status": status, "beneficiary_id": beneficiary,
+    return {"status": status, "beneficiary_id": beneficiary, "deliverables": deliverables,
             "waiting": role != "beneficiary" and beneficiary is None}, errors
 
 
@@ -141,6 +143,11 @@ class ContractSummary(_Out):
     client_name: str | None = Field(default=None, description=(
         "The name of the space the contract is in — the property manager's or the beneficiary's (A1 spaces, B1 "
         "parties) — as registered, read once for the whole list; null when it names none."))
+    review_due_on: str | None = Field(default=None, description=(
+        "A14 service-code catalogue: the day its six-monthly review is due (the last review, a version's or a "
+        "confirmed one, plus six months: managers/<m>/catalogue_reviews), read for the whole list in one query; "
+        "null before a first catalogue is imported, and in a contractor's or a beneficiary's list (the manager "
+        "reviews it). The web app's « À faire » counts the reviews due within a month or past."))
 
 
 class ContractList(_Out):
@@ -198,6 +205,9 @@ class NeedSummary(_Out):
     d4_met: bool | None
     proposals: int = Field(description="How many professionals were proposed for the current version.")
     mission_id: str | None
+    deliverables_to_decide: int | None = Field(default=None, description=(
+        "B11 mission follow-up, with ``deliverables=delivered`` only: how many of its mission's deliverables are "
+        "« remis », awaiting the beneficiary's decision (null without that filter)."))
     time_zone: str = Field(default="Europe/Paris", description=(
         "B18: the IANA time zone of the territory the need's D4 counts in (its beneficiary's, from the need's own "
         "record; Europe/Paris when it names none): the web app shows the row's times on it."))

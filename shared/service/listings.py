@@ -62,6 +62,7 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
     contractors = {data.get("contractor_id") for _, data in found if data.get("contractor_id")}
     own = f"contractors/{tenant}" if role == "contractor" else f"managers/{tenant}"  # the caller's own record
     records = _records(uow, [own] + [f"managers/{m}" for m in spaces] + [f"contractors/{c}" for c in contractors])
+    reviews = _review_days(uow, tenant) if role == "manager" else {}
     contracts = []
     for path, data in found:
         parts = path.split("/")
@@ -74,10 +75,17 @@ def list_contracts(role: str, tenant: str, uow: UnitOfWork) -> dict[str, Any]:
             lots=data.get("lots") or [], perimeter=data.get("perimeter") or {}, catalogue_versions=versions,
             version=data.get("version"),
             client_kind="beneficiary" if space.get("kind") == "beneficiary" else "manager",
-            contractor_name=_name(records.get(f"contractors/{contractor_id}")), client_name=_name(space)))
+            contractor_name=_name(records.get(f"contractors/{contractor_id}")), client_name=_name(space),
+            review_due_on=reviews.get(parts[3])))
     page, truncated = _cut(contracts, key=lambda c: (c.starts_on or "", c.manager_id, c.contract_id))
     return ContractList(contracts=page, count=len(page), truncated=truncated,
                         caller_name=_name(records.get(own))).model_dump(mode="json")
+
+
+def _review_days(uow: UnitOfWork, manager_id: str) -> dict[str, str]:
+    """A14: each contract's catalogue review due day (ISO), from the space's review states, in one query."""
+    return {path.rsplit("/", 1)[-1]: _text(data.get("review_due_on")) for path, data
+            in _rows(uow, f"managers/{manager_id}/catalogue_reviews") if data.get("review_due_on")}
 
 
 def _records(uow: UnitOfWork, paths: list[str]) -> dict[str, dict[str, Any]]:
@@ -131,12 +139,15 @@ def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork)
     else:
         found = _rows(uow, "needs", group=True, equals=equals,
                       within={} if equals else {"status": [s.value for s in WAITING_FOR_PROPOSALS]})
+    waiting = _deliverables_to_decide(uow, tenant) if filters.get("deliverables") else None
     records = []
     for path, data in found:
         if not path.startswith("beneficiaries/"):
             continue
         record = NeedRecord.model_validate(data, strict=False)
         if filters.get("waiting") and record.status not in WAITING_FOR_PROPOSALS:
+            continue
+        if waiting is not None and not (record.mission_id and waiting.get(paths.mission_order_id(record.need_id))):
             continue
         records.append(record)
     if filters.get("waiting"):  # the operator answers the one due soonest first
@@ -151,9 +162,21 @@ def list_needs(role: str, tenant: str, filters: dict[str, Any], uow: UnitOfWork)
         beneficiary_id=r.beneficiary_id, beneficiary_name=names[r.beneficiary_id], need_id=r.need_id, title=r.title,
         version=r.version, status=r.status, status_label=NEED_LABELS[r.status], submitted_at=r.submitted_at,
         updated_at=r.updated_at, d4_due=r.d4.due, d4_met=r.d4.met, proposals=len(r.proposals), mission_id=r.mission_id,
+        deliverables_to_decide=None if waiting is None else waiting[paths.mission_order_id(r.need_id)],
         time_zone=clock_fields(territory_of_calendar(r.d4.calendar))["time_zone"])  # B18, no read
         for r in kept]
     return NeedList(needs=page, count=len(page), truncated=truncated).model_dump(mode="json")
+
+
+def _deliverables_to_decide(uow: UnitOfWork, beneficiary_id: str) -> dict[str, int]:
+    """B11: per order of the beneficiary's space, its deliverables « remis » awaiting its decision — one
+    collection-group query of the space's deliverable records (index ``documents_deliverables_group``)."""
+    from shared.domain.documents import DocumentKind
+    from shared.domain.sourcing.deliverables import awaiting_decision
+
+    prefix = f"managers/{beneficiary_id}/orders/"
+    return awaiting_decision(data for path, data in _rows(uow, "documents", group=True, equals={
+        "manager_id": beneficiary_id, "kind": DocumentKind.DELIVERABLE.value}) if path.startswith(prefix))
 
 
 class NotVisible(Exception):

@@ -157,3 +157,38 @@ def test_a_delivery_committed_between_a_decision_s_reads_and_its_commit_refuses_
     accepted = beneficiary.post("decide_deliverable", {"mission_id": mission_id, "document_id": second["sha256"],
                                                        "decision": "accepted"})
     assert accepted.status_code == 200 and accepted.json()["document_id"] == second["sha256"], accepted.text
+
+
+def test_list_needs_gives_the_beneficiary_the_missions_whose_deliverables_wait_on_it_and_refuses_a_bad_filter(
+        platform, clean_firestore):
+    """« À faire » (B11): ``list_needs?deliverables=delivered`` on Firestore — the need whose mission has a deliverable
+    « remis », with how many; none once decided; a bad value or the operator asking is a French 400, never a 500."""
+    platform.provision_contractor(TITULAIRE)
+    mission_id, order_id = a_mission_with_deliverables(clean_firestore, platform.project_id)
+    titulaire, beneficiary = Erp(platform, "contractor", TITULAIRE), Erp(platform, "beneficiary", "ben-lyon")
+
+    def needs(erp: Erp, **params) -> requests.Response:
+        return requests.get(platform.url("list_needs") + "/", params=params,
+                            headers={"Authorization": f"Bearer {erp.token}"}, timeout=30)
+
+    def waiting(erp: Erp = beneficiary) -> list[tuple]:
+        answer = needs(erp, deliverables="delivered")
+        assert answer.status_code == 200, answer.text
+        return [(n["mission_id"], n["deliverables_to_decide"]) for n in answer.json()["needs"]]
+
+    assert waiting() == []
+    first = deliver(platform, titulaire, order_id, a_pdf(f"Cahier v1 — {order_id}"), milestone_id="j1",
+                    deliverable="Cahier de recette").json()["document"]
+    assert waiting() == [(mission_id, 1)]
+    assert waiting(Erp(platform, "beneficiary", "ben-annecy")) == []  # another beneficiary's is not its own
+    accepted = beneficiary.post("decide_deliverable", {"mission_id": mission_id, "document_id": first["sha256"],
+                                                       "decision": "accepted"})
+    assert accepted.status_code == 200, accepted.text
+    assert waiting() == []
+    bad = needs(beneficiary, deliverables="all")
+    assert bad.status_code == 400, bad.text
+    assert [(e["field"], e["code"], e["message"]) for e in bad.json()["errors"]] == [
+        ("query.deliverables", "INVALID_VALUE", "Valeur invalide : delivered attendu.")]
+    asked = needs(Erp(platform, "operator", "platform"), deliverables="delivered")
+    assert asked.status_code == 400, asked.text
+    assert [(e["field"], e["code"]) for e in asked.json()["errors"]] == [("query.deliverables", "UNKNOWN_FIELD")]

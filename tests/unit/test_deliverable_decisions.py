@@ -12,9 +12,11 @@ from shared.domain import documents as doc
 from shared.domain.documents import DeliverableVerdict
 from shared.domain.errors import DomainError
 from shared.domain.event_types import EventType
-from shared.domain.sourcing.deliverables import all_accepted, current_document, decision_errors, follow_up, repeats
+from shared.domain.sourcing.deliverables import (
+    all_accepted, awaiting_decision, current_document, decision_errors, follow_up, repeats,
+)
 from shared.domain.sourcing.messages import DecideDeliverable, DeliverableDecided
-from shared.service import documents
+from shared.service import documents, listings
 from shared.service.sourcing import deliverables, missions
 from tests.fakes import InMemoryUnitOfWork
 from tests.pdfs import a_pdf
@@ -300,3 +302,32 @@ def test_the_decision_keeps_the_name_of_the_account_that_took_it_and_the_titulai
                                     account_uid="u-other")
     stored = world.db.data(doc.record_path(B, mission.order_id, second.sha256))["decision"]
     assert (stored["decided_by"], stored.get("decided_by_name")) == ("x@autre.fr", None)
+
+
+# --- « À faire »: the deliverables awaiting the beneficiary's decision ----------------------------------------------
+
+
+def test_awaiting_decision_counts_per_order_the_current_documents_not_decided_yet():
+    order = {"order_id": "BC-1"}
+    other_milestone = {**V1, **order, "milestone_id": "j2", "sha256": "c" * 64}
+    assert awaiting_decision([{**V1, **order}]) == {"BC-1": 1}
+    assert awaiting_decision([{**V1, **order, "decision": REFUSAL}]) == {}  # refused: the titulaire's turn
+    assert awaiting_decision([{**V1, **order, "decision": REFUSAL}, {**V2, **order}]) == {"BC-1": 1}  # again
+    assert awaiting_decision([{**V1, **order}, {**V2, **order, "decision": REFUSAL}]) == {}  # only the current counts
+    assert awaiting_decision([{**V1, **order}, other_milestone, {**V1, "order_id": "BC-2"}]) == {"BC-1": 2, "BC-2": 1}
+    assert awaiting_decision([{**V1, **order, "kind": "invoice"}]) == {}
+
+
+def test_the_beneficiary_lists_the_needs_whose_mission_has_deliverables_to_decide(mission_world):
+    world, mission = mission_world
+    waiting = lambda: [(n["need_id"], n["mission_id"], n["deliverables_to_decide"])  # noqa: E731
+                       for n in listings.list_needs("beneficiary", B, {"deliverables": "delivered"}, world.uow())["needs"]]
+    assert waiting() == []
+    # When the titulaire delivers a deliverable: that need, with one deliverable to decide
+    first = attach(world, mission, Files(), a_pdf("Cahier de recette v1")).record
+    assert waiting() == [(mission.need_id, mission.mission_id, 1)]
+    assert listings.list_needs("beneficiary", B, {}, world.uow())["needs"][0]["deliverables_to_decide"] is None
+    assert listings.list_needs("beneficiary", "ben-other", {"deliverables": "delivered"}, world.uow())["needs"] == []
+    # Once decided, nothing waits on the beneficiary any more
+    decide(world, mission, first.sha256, ACCEPTED)
+    assert waiting() == []

@@ -59,6 +59,28 @@ def test_contracts_name_their_parties_and_only_the_callers_own():
     assert "Grand Lyon Habitat" not in str(listings.list_contracts("contractor", "ctr-x", rows))
 
 
+def test_a_managers_contracts_say_when_their_catalogue_review_is_due_and_no_one_elses():
+    """A14 service-code catalogue, for « À faire »: each of the manager's contracts carries the day its six-monthly
+    review is due, as the review state says (one query of the space's catalogue_reviews); none before a first
+    catalogue; a contractor's list (the manager reviews) carries none."""
+    from shared.domain.catalogue import ReviewState
+    from shared.service.catalogue import review_path
+
+    state = ReviewState.after_review(None, "mgr-a", "AC-1", "ctr-x", dt.date(2026, 1, 15))
+    rows = world_with({
+        "managers/mgr-a/contracts/AC-1": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-01-01"},
+        "managers/mgr-a/contracts/AC-2": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-02-01"},
+        review_path("mgr-a", "AC-1"): state.model_dump(mode="json"),
+        "managers/mgr-b/contracts/AC-1": {"contractor_id": "ctr-x", "status": "active", "starts_on": "2026-01-01"},
+    })
+    due = {c["contract_id"]: c["review_due_on"] for c in listings.list_contracts("manager", "mgr-a", rows)["contracts"]}
+    assert due == {"AC-1": "2026-07-15", "AC-2": None}
+    assert {(c["manager_id"], c["review_due_on"])
+            for c in listings.list_contracts("contractor", "ctr-x", rows)["contracts"]} == {("mgr-a", None),
+                                                                                            ("mgr-b", None)}
+    assert listings.list_contracts("manager", "mgr-b", rows)["contracts"][0]["review_due_on"] is None
+
+
 def test_the_purchasing_body_reads_its_own_name_and_no_contract():
     """B1 parties: the purchasing body's header names it « Centrale d'achat — Nom (id) » from list_contracts'
     caller_name, read from its own record; it holds no contract and learns no one else's."""
@@ -77,7 +99,17 @@ def test_the_purchasing_body_reads_its_own_name_and_no_contract():
 def test_filters_refuse_unknown_parameters_and_values_each_with_its_field():
     assert rules.account_request_filters({})[0] == {"status": "pending"}
     assert [e.field for e in rules.need_filters({"beneficiary_id": "ben-b"}, "beneficiary")[1]] == ["query.beneficiary_id"]
-    assert rules.need_filters({}, "operator")[0] == {"status": None, "beneficiary_id": None, "waiting": True}
+    assert rules.need_filters({}, "operator")[0] == {"status": None, "beneficiary_id": None, "deliverables": None,
+                                                     "waiting": True}
+    # B11 « À faire »: the beneficiary's needs whose mission has deliverables to decide; any other value, or the
+    # operator asking, is refused with its field and a French message
+    assert rules.need_filters({"deliverables": "delivered"}, "beneficiary") == (
+        {"status": None, "beneficiary_id": None, "deliverables": "delivered", "waiting": False}, [])
+    [bad] = rules.need_filters({"deliverables": "all"}, "beneficiary")[1]
+    assert (bad.field, bad.code, bad.message) == ("query.deliverables", "INVALID_VALUE",
+                                                  "Valeur invalide : delivered attendu.")
+    assert [(e.field, e.code) for e in rules.need_filters({"deliverables": "delivered"}, "operator")[1]] == [
+        ("query.deliverables", "UNKNOWN_FIELD")]
     assert rules.need_filters({"beneficiary_id": "ben-b"}, "operator")[0]["waiting"] is False
 
 

@@ -464,6 +464,27 @@ def test_the_coverage_collection_group_query_of_documents_has_its_collection_gro
     assert ("documents", "manager_id", "COLLECTION") in scopes  # the collection's own single-field index kept
 
 
+def test_the_deliverables_to_decide_query_has_its_composite_collection_group_index(terraform):
+    # Given the query list_needs?deliverables=delivered runs over the beneficiary's documents (B11, « À faire »)
+    from shared.service import listings
+    from tests.fakes import World
+
+    world = World("2026-03-02T09:00:00+00:00")
+    uow = world.uow()
+    asked = []
+    query = uow.query
+    uow.query = lambda q: asked.append(q) or query(q)
+    listings.list_needs("beneficiary", "ben-a", {"deliverables": "delivered"}, uow)
+    [group] = [q for q in asked if q.group]
+    # Then it filters on the caller's tenant and the deliverable kind, served by the index declared for them
+    assert (group.collection, [(name, op) for name, op, _ in group.where]) == (
+        "documents", [("manager_id", "=="), ("kind", "==")])
+    index = terraform["resource"]["google_firestore_index"]["documents_deliverables_group"]
+    assert (index["collection"], index["query_scope"]) == ("documents", "COLLECTION_GROUP")
+    assert [(f["field_path"], f["order"]) for f in index["fields"]] == [("manager_id", "ASCENDING"),
+                                                                        ("kind", "ASCENDING")]
+
+
 def test_every_query_of_the_search_of_orders_has_its_declared_index(terraform):
     # Given the queries list_orders?q= runs (A11 lists): a manager's space with and without a contractor filter, a
     # contractor's collection group and one of its clients' spaces, by reference start and by title word

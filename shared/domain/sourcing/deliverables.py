@@ -89,6 +89,20 @@ def follow_up(mission: Mission, documents: Iterable[Mapping[str, Any]]
     return per_milestone, [_entry(label, delivered) for label in mission.deliverables]
 
 
+def awaiting_decision(documents: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Per order id, how many of its deliverables wait on the beneficiary's decision (« remis »): per milestone and
+    label, as the mission's follow-up shows them, the current document when it is not decided yet (« À faire »)."""
+    groups: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
+    for d in documents:
+        if d.get("kind") == DocumentKind.DELIVERABLE.value and d.get("deliverable") and d.get("order_id"):
+            groups.setdefault((d["order_id"], d.get("milestone_id") or "", d["deliverable"]), []).append(d)
+    counts: dict[str, int] = {}
+    for (order_id, _, _), same in groups.items():
+        if not max(same, key=_delivery_order).get("decision"):
+            counts[order_id] = counts.get(order_id, 0) + 1
+    return counts
+
+
 def all_accepted(entries: Iterable[Mapping[str, Any]]) -> bool:
     """Whether every deliverable followed is accepted (true when there is none)."""
     return all(e["status"] == "accepted" for e in entries)
