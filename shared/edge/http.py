@@ -337,3 +337,11 @@ def order_scope(req: Request) -> OrderScope:
     if missing:
         raise HttpProblem(400, missing)
     return OrderScope(manager_id, order_id, p.tenant if p.role == "contractor" else None)
+
+
+def sender(principal: Principal):
+    """Who the caller's token says it is, as an order's first history entry keeps it (``order_moves.Sender``): its
+    uid (a machine identity: its service account), whether it is a machine, and a person's display name."""
+    from shared.domain.order_moves import Sender
+
+    return Sender(uid=principal.uid, machine=principal.machine, name=principal.name)
