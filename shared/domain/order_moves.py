@@ -98,19 +98,22 @@ ISSUED_EVENT_ID = "issued"  # an order issued by the platform itself (a quote ac
 ISSUED_KIND = "issued"  # its ``kind`` (the others: received, reception, invoice, invoice_status, node_changed)
 RECEIVED_EVENT_ID = "received"  # an order received from its client (receive_order: its ERP or the web app)
 RECEIVED_KIND = "received"
-# How an order reached the platform from its client, as its first entry says it: a machine identity (an ERP) calls
-# the API; a person signed in calls it through the web app (« Nouvelle commande »).
+# How an order reached the platform from its client, as its first entry says it: through the API (an ERP, a machine
+# identity — or any caller outside the web app), or through the web app (« Nouvelle commande »: a person signed in,
+# from a browser on the web app's origin).
 RECEIVED_VIA = {"api": "l'API", "web": "l'application"}
 
 
 @dataclass(frozen=True)
 class Sender:
     """Who sent an order or accepted a quote, as the edge's token says: a person (uid, and display name when the
-    token carries one) or a machine identity (its service account). Nothing else of the token is kept (no e-mail)."""
+    token carries one) or a machine identity (its service account). Nothing else of the token is kept (no e-mail).
+    ``web``: a person who sent it through the web app (from its origin)."""
 
     uid: str
     machine: bool = False
     name: str | None = None
+    web: bool = False
 
     def fields(self) -> dict[str, str]:
         """What the history entry keeps of it, read alike by the client and the contractor."""
@@ -164,11 +167,12 @@ class OrderReceipt:
 
     @classmethod
     def of(cls, received_from: str, by: Sender | None) -> OrderReceipt:
-        """A person's token: the web app; a machine identity's, or none known: the API."""
-        return cls(received_from, "web" if by is not None and not by.machine else "api", by)
+        """A person through the web app: the application; anyone else (an ERP's machine identity), or none known:
+        the API."""
+        return cls(received_from, "web" if by is not None and by.web else "api", by)
 
     def label(self) -> str:
-        person = f", saisie par {self.by.name}" if self.by is not None and self.by.name and not self.by.machine else ""
+        person = f", saisie par {self.by.name}" if self.via == "web" and self.by is not None and self.by.name else ""
         return f"Commande reçue de {self.received_from} par {RECEIVED_VIA[self.via]}{person}"
 
     def event(self, order: Order, received_at: dt.datetime) -> dict[str, Any]:

@@ -53,8 +53,8 @@ class OrderEvent(Model):
     received_from: str | None = Field(default=None, description=(
         "Kind `received`: the name of the client that sent the order (its registry record), else its id."))
     received_via: Literal["api", "web"] | None = Field(default=None, description=(
-        "Kind `received`: `api`, sent by a machine identity (the client's ERP); `web`, by a person signed in (the web "
-        "application's « Nouvelle commande »)."))
+        "Kind `received`: `web`, sent by a person signed in through the web application (« Nouvelle commande », from "
+        "its origin); `api`, through the API (the client's ERP, a machine identity, or any other caller)."))
     by: str | None = Field(default=None, description=(
         "Kinds `received` and `issued` from a quote, when known: who sent the order or accepted the quote — a person's "
         "uid, or a machine identity's service account. Nothing else of the token (no e-mail)."))

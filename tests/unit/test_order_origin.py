@@ -106,13 +106,17 @@ def test_an_order_from_the_clients_erp_says_it_was_received_through_the_api_by_i
 
 def test_an_order_typed_in_the_web_app_names_the_person_and_keeps_nothing_else_of_their_token(world):
     # When a manager's user types « Nouvelle commande » (a person's token: uid, name; never the e-mail)
-    person = Sender(uid="uid-marie", name="Marie Dupont")
+    person = Sender(uid="uid-marie", name="Marie Dupont", web=True)
     orders.receive_order(MANAGER, an_order(world), world.uow(), world.clock, sender=person)
     [event] = history(world, MANAGER, "BC-1")
     # Then (no registry record: the client's id) the entry says the application, and who typed it
     assert event["label"] == f"Commande reçue de {MANAGER} par l'application, saisie par Marie Dupont"
     assert (event["received_via"], event["by"], event["by_name"]) == ("web", "uid-marie", "Marie Dupont")
     assert not {"email", "rights", "role", "tenant"} & set(event)
+    # And the same person calling the API outside the web app: the API, their uid kept
+    orders.receive_order(MANAGER, an_order(world, "BC-2"), world.uow(), world.clock, sender=Sender(uid="uid-marie"))
+    [event] = history(world, MANAGER, "BC-2")
+    assert (event["label"], event["by"]) == (f"Commande reçue de {MANAGER} par l'API", "uid-marie")
 
 
 def test_an_order_received_again_adds_nothing_to_its_history(world):
@@ -138,10 +142,14 @@ def test_a_missions_order_says_it_was_issued_from_the_mission_once():
 
 def test_who_sent_it_is_read_from_the_token_a_persons_name_never_a_machines_nor_an_email():
     from shared.edge.auth import _principal
-    from shared.edge.http import sender
+    from shared.edge.http import Request, sender
+
+    def sent(principal, web: bool) -> Sender:
+        return sender(Request(principal, b"", {}, None, "cid", from_web_app=web))
 
     claims = {"role": "manager", "tenant": MANAGER, "name": " Marie Dupont ", "email": "marie@rhone-habitat.fr"}
-    assert sender(_principal("uid-marie", claims)) == Sender(uid="uid-marie", name="Marie Dupont")
-    assert sender(_principal("erp@p.iam.gserviceaccount.com", claims, machine=True)) == Sender(
+    assert sent(_principal("uid-marie", claims), True) == Sender(uid="uid-marie", name="Marie Dupont", web=True)
+    assert sent(_principal("uid-marie", claims), False) == Sender(uid="uid-marie", name="Marie Dupont")
+    assert sent(_principal("erp@p.iam.gserviceaccount.com", claims, machine=True), True) == Sender(
         uid="erp@p.iam.gserviceaccount.com", machine=True)
-    assert sender(_principal("uid-2", {**claims, "name": "  "})).name is None
+    assert sent(_principal("uid-2", {**claims, "name": "  "}), True).name is None
