@@ -11,8 +11,8 @@ Dry run by default: it reads every order page by page (``--page``, 100 by defaul
 words or keeping an older form of them (whole words only: anything but ``order_search.title_words`` of its title);
 ``--apply`` writes them (lower case, accents and punctuation removed, words of 2 characters or more, then each word's
 starts of 3 to 10 characters, at most 200 entries). ``updated_at`` is left alone: the order's activity did not
-change. Idempotent: an order that has its title words as they are written now is never touched (each page is read again in the commit that
-writes it, retried if an order changed meanwhile), so a second run writes nothing. Each write is audited as any write
+change. Idempotent: an order that has its title words as they are written now is never touched (each page is read
+again in the commit that writes it, retried if an order changed meanwhile), so a second run writes nothing. Each write is audited as any write
 (B15), by ``operator`` / ``backfill_title_words``. A record without a title is listed and left as it is.
 
 Works against the emulators (FIRESTORE_EMULATOR_HOST set, as ./scripts/dev prints) or a real project with

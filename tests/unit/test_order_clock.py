@@ -135,4 +135,5 @@ def test_an_order_read_while_a_report_commits_shows_the_report_with_the_state_it
     view = order_store.order_view(MANAGER, order_id, "contractor", world.uow(), contractor_id="ctr-test")
     assert reported
     # its history: how it was received, then the report
-    assert ([e["event_id"] for e in view["events"]], view["order"]["state"]) == (["received", "s0000001"], "acknowledged")
+    assert ([e["event_id"] for e in view["events"]], view["order"]["state"]) == (
+        ["received", "s0000001"], "acknowledged")

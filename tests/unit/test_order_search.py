@@ -31,7 +31,8 @@ def test_a_title_keeps_its_whole_words_first_then_each_words_starts_of_3_to_10_c
     assert order_search.title_words("Imperméabilisation impermeable") == [
         "impermeabilisation", "impermeable", "imp", "impe", "imper", "imperm", "imperme", "impermea", "impermeab",
         "impermeabi", "impermeabl"]
-    # bounded: a long title (449 characters of 30 words of 14 letters: 270 words and starts) keeps at most 200 entries, its whole words all first
+    # bounded: a long title (449 characters, 30 words of 14 letters: 270 words and starts) keeps at most 200
+    # entries, its whole words all first
     long_title = " ".join(f"{chr(97 + n % 26)}{n:03d}abcdefghij" for n in range(30))
     kept = order_search.title_words(long_title)
     assert len(kept) == order_search.MAX_ENTRIES == 200 and kept[:30] == order_search.words(long_title)
@@ -40,7 +41,8 @@ def test_a_title_keeps_its_whole_words_first_then_each_words_starts_of_3_to_10_c
 def test_every_order_write_keeps_its_title_words_beside_it_never_read_back_as_a_field_of_the_order():
     order = an_order("BC-1", title="Fuite d'eau cuisine")
     stored = order_doc(order)
-    assert stored["title_words"] == order_search.title_words("Fuite d'eau cuisine") and stored["order_id_folded"] == "bc-1"
+    assert stored["order_id_folded"] == "bc-1"
+    assert stored["title_words"] == order_search.title_words("Fuite d'eau cuisine")
     assert stored["title_words"][:3] == ["fuite", "eau", "cuisine"] and "fuit" in stored["title_words"]
     assert order_from(stored) == order
 
@@ -108,7 +110,8 @@ def test_a_word_of_the_title_finds_the_orders_accents_case_and_every_word_typed_
 
 
 def test_a_start_of_2_letters_finds_a_whole_word_or_a_references_start_only():
-    orders = Orders([row("BC-1", 1, title="Fuite eau"), row("BC-2", 2, title="Eaux usées"), row("FU-3", 3, title="Lot")])
+    orders = Orders([row("BC-1", 1, title="Fuite eau"), row("BC-2", 2, title="Eaux usées"),
+                     row("FU-3", 3, title="Lot")])
     assert ids(orders.list(query(q="fu"))) == ["FU-3"]  # not « Fuite »: a start of 2 letters finds no word
     assert ids(orders.list(query(q="eau"))) == ["BC-1", "BC-2"]  # 3 letters: the word and the start of « eaux »
     assert ids(orders.list(query(q="us eau"))) == []  # « us » must be a whole word of the title
