@@ -152,10 +152,10 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
         if _same_order(existing, order) or _same_order(existing, order.model_copy(update={"site": command.site})):
             return OrderOutcome(existing, created=False)
         raise DomainError([ErrorDetail.of("$.order_id", "ORDER_ALREADY_EXISTS", order_id=command.order_id)])
-    save_order(uow, order, created=True)
-    first: OrderOrigin | OrderReceipt = (
+    first: OrderOrigin | OrderReceipt = (  # read (the client's name) before anything is written
         origin if origin is not None else OrderOrigin(mission_id=mission_id) if mission_id is not None
         else OrderReceipt.of(client_name(uow, manager_id), sender))
+    save_order(uow, order, created=True)
     add_event(uow, order, first.event_id, first.event(order, clock.now()))
     uow.publish(OutboxMessage(
         id=f"order-{digest(manager_id, order.order_id)[:32]}", topic=topology.orders_topic(order.contractor_id),
