@@ -1,15 +1,18 @@
 """A11 lists, A2.4 « Proposer un devis », an operator's one-off after deploy: give every order stored before orders kept
-the words of their title (``title_words``, which the search by a word of the title queries: ``list_orders?q=fuite``)
-those words, so that it is found by a word of its title too. Until it has run, such an order is found by the start of
-its reference only (``order_id_folded``: devtools/backfill_reference_folded.py for the older ones still).
+the words of their title and their starts (``title_words``, which the search by a word of the title queries:
+``list_orders?q=fuite``, ``list_orders?q=fuit``) those words, so that it is found by a word of its title, or a word's
+start, too. Until it has run, such an order is found by the start of its reference only (``order_id_folded``:
+devtools/backfill_reference_folded.py for the older ones still) — or, one stored when orders kept whole words only,
+by a whole word only.
 
     .venv/bin/python -m devtools.backfill_title_words [--project P] [--manager M] [--page N] [--apply]
 
 Dry run by default: it reads every order page by page (``--page``, 100 by default) and counts those lacking their title
-words; ``--apply`` writes them (``order_search.title_words`` of the order's ``title``: lower case, accents and
-punctuation removed, words of 2 characters or more). ``updated_at`` is left alone: the order's activity did not
-change. Idempotent: an order that has its title words is never touched (each page is read again in the commit that
-writes it, retried if an order changed meanwhile), so a second run writes nothing. Each write is audited as any write
+words or keeping an older form of them (whole words only: anything but ``order_search.title_words`` of its title);
+``--apply`` writes them (lower case, accents and punctuation removed, words of 2 characters or more, then each word's
+starts of 3 to 10 characters, at most 200 entries). ``updated_at`` is left alone: the order's activity did not
+change. Idempotent: an order that has its title words as they are written now is never touched (each page is read
+again in the commit that writes it, retried if an order changed meanwhile), so a second run writes nothing. Each write is audited as any write
 (B15), by ``operator`` / ``backfill_title_words``. A record without a title is listed and left as it is.
 
 Works against the emulators (FIRESTORE_EMULATOR_HOST set, as ./scripts/dev prints) or a real project with
@@ -35,10 +38,16 @@ def backfill(uow: UnitOfWork, *, apply: bool = False, page: int = DEFAULT_PAGE, 
              ) -> backfills.Outcome:
     """What was read, already had its title words, was (or would be) written, and the orders without a title."""
     outcome = backfills.Outcome()
-    for lacking in backfills.pages(uow, "orders", manager_id, page, MAX_PAGE, lambda d: d.get(TITLE_WORDS) is None,
-                                   outcome):
-        backfills.fill(WHO, uow.fork(), lacking, TITLE_WORDS, _words_of, apply, outcome)
+    for lacking in backfills.pages(uow, "orders", manager_id, page, MAX_PAGE, _lacks, outcome):
+        backfills.fill(WHO, uow.fork(), lacking, TITLE_WORDS, _words_of, apply, outcome, lacks=_lacks)
     return outcome
+
+
+def _lacks(data: dict[str, Any]) -> bool:
+    """No title words, or not the form written now (an order stored when they were whole words only)."""
+    if data.get(TITLE_WORDS) is None:
+        return True
+    return isinstance(data.get("title"), str) and data[TITLE_WORDS] != title_words(data["title"])
 
 
 def _words_of(data: dict[str, Any]) -> list[str] | None:

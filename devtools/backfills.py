@@ -71,17 +71,20 @@ class Outcome:
 
 
 def fill(who: str, uow: UnitOfWork, paths: list[str], target: str, value_of: Callable[[dict[str, Any]], Any],
-         apply: bool, outcome: Outcome) -> None:
+         apply: bool, outcome: Outcome, lacks: Callable[[dict[str, Any]], bool] | None = None) -> None:
     """Write ``target`` = ``value_of(record)`` on each of ``paths`` still lacking it, read again and written in one
     commit as the operator ``who`` (``as_operator``): a record that has it meanwhile is counted kept, one whose value
-    cannot be computed (``value_of`` answers None) is listed unreadable; ``apply=False`` writes nothing."""
+    cannot be computed (``value_of`` answers None) is listed unreadable; ``apply=False`` writes nothing. ``lacks``:
+    whether a record lacks it (by default: ``target`` absent or null; a backfill that rewrites an older form says
+    so, the same predicate it gave ``pages``)."""
+    lacking = lacks if lacks is not None else (lambda data: data.get(target) is None)
 
     def attempt() -> tuple[int, list[str], int]:
         written, unreadable, meanwhile = 0, [], 0
         found = uow.get_all(paths)
         for path in paths:
             data = found.get(path)
-            if data is None or data.get(target) is not None:
+            if data is None or not lacking(data):
                 meanwhile += 1
                 continue
             value = value_of(data)

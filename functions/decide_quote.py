@@ -18,7 +18,7 @@ def _decide(req: http.Request) -> http.Answer:
     command = parse(DecideQuote, req)
     try:
         quote = quotes.decide_quote(req.principal.role, req.principal.tenant, command, bootstrap.uow(),
-                                    bootstrap.clock())
+                                    bootstrap.clock(), by=http.sender(req))
     except quote_store.QuoteNotFound:
         raise not_found(command.quote_id) from None
     return http.Answer(200, quote_store.view(quote))

@@ -16,7 +16,8 @@ def _receive(req: http.Request) -> http.Answer:
     command, errors = parse_json(IssueOrder, req.body)
     if errors:
         raise DomainError(errors)
-    outcome = orders.receive_order(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock())
+    outcome = orders.receive_order(req.principal.tenant, command, bootstrap.uow(), bootstrap.clock(),
+                                   sender=http.sender(req))
     return http.Answer(201 if outcome.created else 200, outcome.order.model_dump(mode="json"),
                        {"Location": f"/orders/{outcome.order.order_id}"})
 

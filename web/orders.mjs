@@ -152,11 +152,12 @@ export function renderList(ctx, query = "", { home = false } = {}) {
     });
   }
   const late = field({ name: "late", label: "En retard seulement", type: "checkbox", value: f.lateOnly });
-  // A11 lists: the search — the start of a reference or a word of the title, among a month's thousands (list_orders
-  // q=, in every client's space for a contractor), with the other filters; as typed from a paper order: spaces around
-  // it aside, regardless of case and accents. One list of the best matches, no next page (type more to narrow it)
+  // A11 lists: the search — the start of a reference, or a word of the title or its start (3 letters or more), among a
+  // month's thousands (list_orders q=, in every client's space for a contractor), with the other filters; as typed from
+  // a paper order: spaces around it aside, regardless of case and accents. One list of the best matches, no next page
+  // (type more to narrow it)
   const reference = field({ name: "q", label: "Référence ou objet", value: f.search ?? "",
-    hint: "ex. BC-2026-01 ou fuite", type: "search" });
+    hint: "ex. BC-2026-01 ou fui (début d'un mot)", type: "search" });
   const filters = h("form", { className: "filters", "aria-label": "Filtres" }, reference, stateField, partyField, siteField,
     late,
     h("button", { type: "submit" }, "Filtrer"));

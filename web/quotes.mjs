@@ -433,7 +433,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     paths: ["site_label", "site.label"] });
   const orderField = field({ name: "order_id", label: "Commande complétée (travaux complémentaires)", value: orderId,
     hint: "Laisser vide pour un devis spontané. Une commande ouverte non proposée se trouve en tapant le début de sa "
-      + "référence ou un mot de son objet.",
+      + "référence, un mot de son objet ou le début d'un mot.",
     suggestions: Promise.resolve([]) });
   const missionField = field({ name: "mission_id", label: "Mission concernée", required: true, paths: ["mission_id", "order_id"],
     options: [{ value: "", label: "— Choisir —" }],

@@ -91,8 +91,40 @@ def decision_label(before: OrderState, after: OrderState) -> str:
 
 # --- how an order came to be ---------------------------------------------------------------------
 
-ISSUED_EVENT_ID = "issued"  # the first entry of the history of an order issued by the platform itself
-ISSUED_KIND = "issued"  # its ``kind`` (the others: reception, invoice, invoice_status, node_changed; none for reports)
+# The first entry of an order's history says how the order came to be, under a fixed id of its own — not a
+# contractor's ``s<sequence>`` nor a decision's ``m<hash>`` — so that it moves no sequence (``last_sequence`` is the
+# order's, advanced by the contractor's reports only) and is written once: created with the order, never again.
+ISSUED_EVENT_ID = "issued"  # an order issued by the platform itself (a quote accepted, a mission framed)
+ISSUED_KIND = "issued"  # its ``kind`` (the others: received, reception, invoice, invoice_status, node_changed)
+RECEIVED_EVENT_ID = "received"  # an order received from its client (receive_order: its ERP or the web app)
+RECEIVED_KIND = "received"
+# How an order reached the platform from its client, as its first entry says it: through the API (an ERP, a machine
+# identity — or any caller outside the web app), or through the web app (« Nouvelle commande »: a person signed in,
+# from a browser on the web app's origin).
+RECEIVED_VIA = {"api": "l'API", "web": "l'application"}
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an order or accepted a quote, as the edge's token says: a person (uid, and display name when the
+    token carries one) or a machine identity (its service account). Nothing else of the token is kept (no e-mail).
+    ``web``: a person who sent it through the web app (from its origin)."""
+
+    uid: str
+    machine: bool = False
+    name: str | None = None
+    web: bool = False
+
+    def fields(self) -> dict[str, str]:
+        """What the history entry keeps of it, read alike by the client and the contractor."""
+        return {"by": self.uid, **({"by_name": self.name} if self.name else {})}
+
+
+def _first(order: Order, kind: str, label: str, received_at: dt.datetime, fields: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": kind, "actor": Actor.MANAGER.value, "channel": "rest", "label": label,
+            "occurred_at": order.issued_at.isoformat(), "received_at": received_at.isoformat(),
+            "state_before": order.state.value, "state_after": order.state.value,
+            **{name: value for name, value in fields.items() if value is not None}}
 
 
 @dataclass(frozen=True)
@@ -103,17 +135,48 @@ class OrderOrigin:
     quote_id: str | None = None
     accepted_by: str | None = None  # the client's name (its registry record), else its id
     mission_id: str | None = None
+    by: Sender | None = None  # the person who accepted the quote, when known (their token)
+
+    event_id = ISSUED_EVENT_ID
 
     def label(self) -> str:
         if self.mission_id is not None:
             return f"Commande émise à partir de la mission {self.mission_id}"
-        by = f" accepté par {self.accepted_by}" if self.accepted_by else " accepté"
-        return f"Commande émise à partir du devis {self.quote_id}{by}"
+        person = self.by.name if self.by is not None and not self.by.machine else None
+        who = f"{person} ({self.accepted_by})" if person and self.accepted_by else person or self.accepted_by
+        return f"Commande émise à partir du devis {self.quote_id}" + (f" accepté par {who}" if who else " accepté")
 
     def event(self, order: Order, received_at: dt.datetime) -> dict[str, Any]:
         """The stored history entry: the order's first, in its initial state, dated when it was issued."""
-        origin = {"quote_id": self.quote_id, "mission_id": self.mission_id, "accepted_by": self.accepted_by}
-        return {"kind": ISSUED_KIND, "actor": Actor.MANAGER.value, "channel": "rest", "label": self.label(),
-                "occurred_at": order.issued_at.isoformat(), "received_at": received_at.isoformat(),
-                "state_before": order.state.value, "state_after": order.state.value,
-                **{name: value for name, value in origin.items() if value is not None}}
+        return _first(order, ISSUED_KIND, self.label(), received_at, {
+            "quote_id": self.quote_id, "mission_id": self.mission_id, "accepted_by": self.accepted_by,
+            **(self.by.fields() if self.by is not None else {})})
+
+
+@dataclass(frozen=True)
+class OrderReceipt:
+    """An order its client sends (A2.3 receive_order: its ERP through the API, a person through the web app): its
+    first history entry, « Commande reçue de <client> par l'API » (or « par l'application, saisie par <name> »), the
+    same for the client and the contractor."""
+
+    received_from: str  # the client's name (its registry record), else its id
+    via: str  # a key of RECEIVED_VIA
+    by: Sender | None = None
+
+    event_id = RECEIVED_EVENT_ID
+
+    @classmethod
+    def of(cls, received_from: str, by: Sender | None) -> OrderReceipt:
+        """A person through the web app: the application; anyone else (an ERP's machine identity), or none known:
+        the API."""
+        return cls(received_from, "web" if by is not None and by.web else "api", by)
+
+    def label(self) -> str:
+        person = f", saisie par {self.by.name}" if self.via == "web" and self.by is not None and self.by.name else ""
+        return f"Commande reçue de {self.received_from} par {RECEIVED_VIA[self.via]}{person}"
+
+    def event(self, order: Order, received_at: dt.datetime) -> dict[str, Any]:
+        """The stored history entry: the order's first, in its initial state, dated when its client issued it."""
+        return _first(order, RECEIVED_KIND, self.label(), received_at, {
+            "received_from": self.received_from, "received_via": self.via,
+            **(self.by.fields() if self.by is not None else {})})

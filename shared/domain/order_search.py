@@ -2,13 +2,16 @@
 type it (``list_orders?q=``) — pure rules.
 
 - ``title_words``: the words of a title as the search compares them — lower case, accents and punctuation removed,
-  words of 2 characters or more, each once (« Fuite d'eau — cuisine » → ``fuite``, ``eau``, ``cuisine``). Kept on
-  each order when written (``title_words``, shared/service/order_store.py) for an ``array_contains`` query.
+  words of 2 characters or more, each once (« Fuite d'eau — cuisine » → ``fuite``, ``eau``, ``cuisine``) — then each
+  word's starts of ``MIN_START`` (3) to ``MAX_START`` (10) characters (``fui``, ``fuit``, ``cui`` … ``cuisin``), at
+  most ``MAX_ENTRIES`` (200) entries, whole words first. Kept on each order when written (``title_words``,
+  shared/service/order_store.py) for an ``array_contains`` query: a word's start of 3 characters or more finds it.
 - ``parse``: what one ``q`` searches. Trimmed, 2 to 64 characters (else ``INVALID_LENGTH``). A ``q`` written as a
   reference (letters, digits, ``._-``) is a reference prefix, folded as the references are (``list_cursor.folded``,
   against ``order_id_folded``); a ``q`` holding a word of 2 characters or more is a title search: its longest word is
-  queried, every one of its words must be in the title. Both when both apply — one word that could start a reference
-  (« fuite », « BC »): the two queries' rows merged —; a reference cut by ``-``, ``.`` or ``_`` (« BC-2026-01 ») is
+  queried (its first ``MAX_START`` characters when longer), every one of its words must start a word of the title
+  (a word of 2 characters must be one whole: « eau » starts « eaux », « ea » finds a reference's start only). Both
+  when both apply — one word that could start a reference (« fuite », « BC »): the two queries' rows merged —; a reference cut by ``-``, ``.`` or ``_`` (« BC-2026-01 ») is
   a prefix only, words with spaces or accents (« fuite eau », « réparé ») are words only.
 - ``matches``: whether an order is one the search finds (the same rules, on the order itself).
 """
@@ -26,6 +29,10 @@ from shared.domain.errors import ErrorDetail
 MIN_LENGTH = 2
 MAX_LENGTH = 64
 MIN_WORD = 2
+MIN_START = 3  # a word's start shorter than this finds nothing by itself (2 characters: a whole word only)
+MAX_START = 10  # the longest start kept of a word: a longer one is queried by its first 10 characters, then checked
+MAX_ENTRIES = 200  # title_words' bound: whole words first, then starts (a 500-character title stays well within the
+# index entries Firestore allows a document — 40,000 — through the 3 composite indexes and the field's own)
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -45,9 +52,30 @@ def words(text: str) -> list[str]:
     return list(seen)
 
 
+def starts(word: str) -> list[str]:
+    """The starts of ``word`` kept for the search: ``MIN_START`` to ``MAX_START`` characters, the word itself apart."""
+    return [word[:n] for n in range(MIN_START, min(len(word) - 1, MAX_START) + 1)]
+
+
 def title_words(title: str) -> list[str]:
-    """What each order keeps of its title for the search by word (``title_words``)."""
-    return words(title or "")
+    """What each order keeps of its title for the search by word (``title_words``): its words, then their starts
+    (``starts``), each once, at most ``MAX_ENTRIES``."""
+    whole = words(title or "")
+    seen = dict.fromkeys(whole)
+    for word in whole:
+        for start in starts(word):
+            seen.setdefault(start, None)
+    return list(seen)[:MAX_ENTRIES]
+
+
+def key(word: str) -> str:
+    """What a searched word is queried as in ``title_words``: itself, or its first ``MAX_START`` characters."""
+    return word[:MAX_START] if len(word) > MAX_START else word
+
+
+def starts_a_word(searched: str, held: list[str]) -> bool:
+    """Whether ``searched`` is one of the ``held`` words, or the start (``MIN_START`` characters or more) of one."""
+    return any(word == searched or (len(searched) >= MIN_START and word.startswith(searched)) for word in held)
 
 
 @dataclass(frozen=True)
@@ -61,8 +89,15 @@ class Search:
 
     @property
     def word(self) -> str | None:
-        """The word queried (``array_contains``): the longest, the first of equals — the most selective."""
-        return max(self.words, key=len) if self.words else None
+        """The word queried (``array_contains``): the longest, the first of equals — the most selective — as kept in
+        ``title_words`` (``key``: its first ``MAX_START`` characters when longer)."""
+        return key(max(self.words, key=len)) if self.words else None
+
+    @property
+    def exact(self) -> bool:
+        """Whether the word queried says alone what the search finds (one word, queried as typed): else the rows
+        found are checked against every word (``matches``)."""
+        return len(self.words) <= 1 and (self.word is None or self.word == self.words[0])
 
 
 def parse(args: Mapping[str, str], name: str, errors: list[ErrorDetail]) -> Search | None:
@@ -72,8 +107,8 @@ def parse(args: Mapping[str, str], name: str, errors: list[ErrorDetail]) -> Sear
         return None
     if not MIN_LENGTH <= len(text) <= MAX_LENGTH:
         errors.append(ErrorDetail.of(f"query.{name}", "INVALID_LENGTH",
-                                     detail=f"de {MIN_LENGTH} à {MAX_LENGTH} caractères (début d'une référence ou "
-                                            f"mot de l'objet)"))
+                                     detail=f"de {MIN_LENGTH} à {MAX_LENGTH} caractères (début d'une référence, "
+                                            f"mot de l'objet ou début d'un mot d'au moins {MIN_START} lettres)"))
         return None
     prefix = list_cursor.folded(text) if list_cursor.IDENTIFIER.match(text) else None
     found = tuple(words(text))
@@ -89,10 +124,11 @@ def parse(args: Mapping[str, str], name: str, errors: list[ErrorDetail]) -> Sear
 
 def matches(search: Search, order_id: str, title: str) -> bool:
     """Whether the order of reference ``order_id`` and title ``title`` is one ``search`` finds: its reference starts
-    with the prefix (regardless of case), or its title holds every word searched."""
+    with the prefix (regardless of case), or every word searched is a word of its title or the start of one
+    (``starts_a_word``)."""
     if search.prefix is not None and list_cursor.folded(order_id).startswith(search.prefix):
         return True
     if search.words:
-        held = set(title_words(title))
-        return all(word in held for word in search.words)
+        held = words(title or "")
+        return all(starts_a_word(word, held) for word in search.words)
     return False

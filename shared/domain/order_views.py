@@ -20,13 +20,16 @@ class OrderEvent(Model):
 
     event_id: str = Field(description=(
         "s<sequence on 7 digits> for a contractor report, m<hash> for a manager decision, `issued` for the first "
-        "entry of an order the platform issued itself (kind `issued`)."))
-    kind: Literal["issued", "reception", "reservation_lifted", "invoice", "invoice_status",
+        "entry of an order the platform issued itself (kind `issued`), `received` for the first entry of an order "
+        "its client sent (kind `received`)."))
+    kind: Literal["issued", "received", "reception", "reservation_lifted", "invoice", "invoice_status",
                    "node_changed"] | None = Field(
         default=None, description=(
             "What the entry records when it is neither a contractor's report nor a client's decision (null for "
             "those): `issued`, how an order the platform issued itself came to be — from a quote accepted (A2.4, "
-            "`quote_id`, `accepted_by`) or a mission framed (B10, `mission_id`), its first entry; `reception`, a "
+            "`quote_id`, `accepted_by`, `by`) or a mission framed (B10, `mission_id`), its first entry; `received`, "
+            "an order its client sent (A2.3 receive_order: `received_from`, `received_via`, `by`), its first entry; "
+            "`reception`, a "
             "reception by lines; `reservation_lifted`, a reservation lifted; `invoice`, an invoice submitted; `invoice_status`, a "
             "Chorus Pro status; `node_changed`, the order attached to another node of the property tree (A7)."))
     actor: Actor
@@ -47,6 +50,16 @@ class OrderEvent(Model):
     accepted_by: str | None = Field(default=None, description=(
         "Kind `issued` from a quote: the name of the client that accepted it (its registry record), else its id."))
     mission_id: str | None = Field(default=None, description="Kind `issued` from a mission: the mission framed (B10).")
+    received_from: str | None = Field(default=None, description=(
+        "Kind `received`: the name of the client that sent the order (its registry record), else its id."))
+    received_via: Literal["api", "web"] | None = Field(default=None, description=(
+        "Kind `received`: `web`, sent by a person signed in through the web application (« Nouvelle commande », from "
+        "its origin); `api`, through the API (the client's ERP, a machine identity, or any other caller)."))
+    by: str | None = Field(default=None, description=(
+        "Kinds `received` and `issued` from a quote, when known: who sent the order or accepted the quote — a person's "
+        "uid, or a machine identity's service account. Nothing else of the token (no e-mail)."))
+    by_name: str | None = Field(default=None, description=(
+        "With `by`, a person's display name when their token carries one (the history's label names them)."))
 
 
 class MilestoneDeliverables(Model):

@@ -50,6 +50,7 @@ class Principal:
     password_change_required: bool = False
     auth_time: float | None = None  # when the person last typed its password (the ID token's auth_time)
     expires_at: float | None = None  # the token's expiry (epoch seconds): a stream never outlives it (watch_orders)
+    name: str | None = None  # the signed-in person's display name, when the token carries it (never a machine's)
 
 
 class Unauthenticated(Exception):
@@ -74,7 +75,12 @@ def _principal(uid: str, claims: dict, machine: bool = False, expires_at: float 
                      machine=machine, email=email,
                      password_change_required=not machine and claims.get(PASSWORD_CHANGE_CLAIM) is True,
                      auth_time=float(auth_time) if isinstance(auth_time, int | float) and not machine else None,
-                     expires_at=expires_at)
+                     expires_at=expires_at, name=_name(claims) if not machine else None)
+
+
+def _name(claims: dict) -> str | None:
+    name = claims.get("name")
+    return name.strip()[:200] if isinstance(name, str) and name.strip() else None
 
 
 def _expiry(claims: dict) -> float | None:

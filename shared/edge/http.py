@@ -78,6 +78,7 @@ class Request:
     correlation_id: str
     method: str = "POST"
     content_type: str = ""  # the full Content-Type header (multipart bodies need its boundary)
+    from_web_app: bool = False  # sent by a browser from the web app's origin (its Origin header an allowed one)
 
 
 @dataclass
@@ -154,7 +155,7 @@ def serve(request, *, operation: str, roles: frozenset[str], action: Callable[[R
         body = _read_body(request, media_types, max_body) if request.method == "POST" else b""
         key = request.headers.get("Idempotency-Key")
         ctx = Request(principal, body, args, key, cid, request.method,
-                      request.headers.get("Content-Type", ""))
+                      request.headers.get("Content-Type", ""), request.headers.get("Origin") in allowed_origins())
         if idempotent == "service" and request.method == "POST":
             _check_key(ctx)
             answer = _run(action, ctx)
@@ -337,3 +338,13 @@ def order_scope(req: Request) -> OrderScope:
     if missing:
         raise HttpProblem(400, missing)
     return OrderScope(manager_id, order_id, p.tenant if p.role == "contractor" else None)
+
+
+def sender(req: Request):
+    """Who the caller's token says it is, as an order's first history entry keeps it (``order_moves.Sender``): its
+    uid (a machine identity: its service account), whether it is a machine, a person's display name, and whether a
+    person sent it through the web app (a browser on the web app's origin: else the API, as an ERP calls it)."""
+    from shared.domain.order_moves import Sender
+
+    p = req.principal
+    return Sender(uid=p.uid, machine=p.machine, name=p.name, web=req.from_web_app and not p.machine)

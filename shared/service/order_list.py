@@ -153,7 +153,7 @@ def _searched(uow: UnitOfWork, query: OrderQuery, now: dt.datetime) -> list[Inde
         if query.contractor_id is not None:
             scope = scope.filter("contractor_id", "==", query.contractor_id)
     checked = (query.state is not None or query.node_id is not None or query.late_only
-               or query.updated_since is not None or len(search.words) > 1)
+               or query.updated_since is not None or not search.exact)
     size = SEARCH_SCAN if checked else query.limit + 1
     queries = []
     if search.prefix is not None:

@@ -16,12 +16,12 @@ from shared.domain import workdays
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import ChangeOrderState, EventType, IssueOrder
 from shared.domain.order_dates import issued_in_future
-from shared.domain.order_moves import ISSUED_EVENT_ID, OrderOrigin, decision_label
+from shared.domain.order_moves import OrderOrigin, OrderReceipt, Sender, decision_label
 from shared.domain.orders import Actor, Order, OrderState, SiteRef
 from shared.ports import Clock, OutboxMessage, Query, UnitOfWork, digest
 from shared.service import order_deadlines
 from shared.service.order_store import add_event, load_order, save_order
-from shared.service.parties import contractor_serves
+from shared.service.parties import client_name, contractor_serves
 from shared.service.territories import order_territory, reader
 from shared.service.transaction import transact
 
@@ -102,21 +102,26 @@ def check_site(uow: UnitOfWork, manager_id: str, contract: dict | None, contract
 # --- commands -----------------------------------------------------------------------------------
 
 
-def receive_order(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock) -> OrderOutcome:
-    """Store a new order in the manager's space and deliver it to the contractor's topic.
+def receive_order(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
+                  sender: Sender | None = None) -> OrderOutcome:
+    """Store a new order in the manager's space and deliver it to the contractor's topic; its history starts with
+    « Commande reçue de <client> par l'API » (``sender`` a machine identity, or unknown) or « par l'application »
+    (a person: their name when their token carries it), ``OrderReceipt``.
 
-    Sending the same order twice is harmless; sending another order under an existing id
-    is refused (ORDER_ALREADY_EXISTS) rather than silently overwriting it.
+    Sending the same order twice is harmless (nothing written, the history's entry included); sending another
+    order under an existing id is refused (ORDER_ALREADY_EXISTS) rather than silently overwriting it.
     """
-    return transact(uow, lambda: issue(manager_id, command, uow, clock))
+    return transact(uow, lambda: issue(manager_id, command, uow, clock, sender=sender))
 
 
 def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
-          mission_id: str | None = None, origin: OrderOrigin | None = None) -> OrderOutcome:
+          mission_id: str | None = None, origin: OrderOrigin | None = None, sender: Sender | None = None
+          ) -> OrderOutcome:
     """``receive_order`` inside a unit of work the caller commits (a quote accepted: ``origin``; a mission framed:
-    ``mission_id``, kept on the stored order so that its mission is found without a query). An order the platform
-    issues itself (from a quote or a mission) starts its history with how it came to be (``OrderOrigin``), written
-    with the order: issued again, it is found as it is and nothing is added."""
+    ``mission_id``, kept on the stored order so that its mission is found without a query). Every order starts its
+    history with how it came to be, written with the order under its own id (no sequence moved): one the platform
+    issues itself (from a quote or a mission) ``OrderOrigin``, one its client sends ``OrderReceipt`` (``sender``);
+    issued again, it is found as it is and nothing is added."""
     if not contractor_serves(uow, command.contractor_id, manager_id):
         raise DomainError([ErrorDetail.of("$.contractor_id", "CONTRACTOR_NOT_FOUND", contractor_id=command.contractor_id)])
     contract = uow.get(f"managers/{manager_id}/contracts/{command.contract_id}")
@@ -147,11 +152,11 @@ def issue(manager_id: str, command: IssueOrder, uow: UnitOfWork, clock: Clock,
         if _same_order(existing, order) or _same_order(existing, order.model_copy(update={"site": command.site})):
             return OrderOutcome(existing, created=False)
         raise DomainError([ErrorDetail.of("$.order_id", "ORDER_ALREADY_EXISTS", order_id=command.order_id)])
+    first: OrderOrigin | OrderReceipt = (  # read (the client's name) before anything is written
+        origin if origin is not None else OrderOrigin(mission_id=mission_id) if mission_id is not None
+        else OrderReceipt.of(client_name(uow, manager_id), sender))
     save_order(uow, order, created=True)
-    if origin is None and mission_id is not None:
-        origin = OrderOrigin(mission_id=mission_id)
-    if origin is not None:
-        add_event(uow, order, ISSUED_EVENT_ID, origin.event(order, clock.now()))
+    add_event(uow, order, first.event_id, first.event(order, clock.now()))
     uow.publish(OutboxMessage(
         id=f"order-{digest(manager_id, order.order_id)[:32]}", topic=topology.orders_topic(order.contractor_id),
         event_type=EventType.ORDER_ISSUED, source=f"{topology.PLATFORM_SOURCE}/managers/{manager_id}",

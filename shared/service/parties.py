@@ -338,3 +338,15 @@ def _check_managers(uow: UnitOfWork, managers: list[str]) -> None:
             errors.append(ErrorDetail.of(f"$.managers[{i}]", "MANAGER_INACTIVE", manager_id=manager))
     if errors:
         raise DomainError(errors)
+
+
+def client_name(uow: UnitOfWork, manager_id: str) -> str:
+    """The client's name as its registry record gives it (a manager's, else a beneficiary's), else its id: both
+    records in one round trip (an order's first history entry names it: ``orders.issue``)."""
+    paths = (manager_path(manager_id), beneficiary_path(manager_id))
+    found = uow.get_all(list(paths))
+    for path in paths:
+        name = (found.get(path) or {}).get("name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return manager_id

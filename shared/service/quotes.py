@@ -38,7 +38,7 @@ from shared.domain import workdays
 from shared.domain.deadlines import Deadline
 from shared.domain.errors import DomainError, ErrorDetail
 from shared.domain.messages import EventType, IssueOrder
-from shared.domain.order_moves import OrderOrigin
+from shared.domain.order_moves import OrderOrigin, Sender
 from shared.domain.orders import Order
 from shared.domain.quotes import (
     BUYERS, DecideQuote, Quote, QuoteAction, QuoteDecided, QuoteExpired, QuoteRequested, QuoteState, QuoteVersion,
@@ -273,9 +273,11 @@ class _At:
         return self.at
 
 
-def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, clock: Clock) -> Quote:
+def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, clock: Clock,
+                 by: Sender | None = None) -> Quote:
     """The buyer (manager, or beneficiary in its own space): accept (an order is created or completed) or
-    refuse with a reason. Contractor: withdraw. Who takes which action is the table's."""
+    refuse with a reason. Contractor: withdraw. Who takes which action is the table's; ``by``, who the caller's
+    token says it is (the order an acceptance creates names the person)."""
     manager_id = tenant if role in BUYERS else (cmd.manager_id or "")
     contractor_id = tenant if role == "contractor" else None
     action = QuoteAction(cmd.action)
@@ -296,7 +298,7 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, cloc
             uow.publish(message)
             return quote, expired
         if action == QuoteAction.ACCEPT:
-            return quote, accept(uow, quote, role, now)
+            return quote, accept(uow, quote, role, now, by)
         after = quote.apply(action, role, decided_at=now, reason=cmd.reason)
         save_quote(uow, after)
         uow.publish(decided_message(quote, after, role, now))
@@ -312,26 +314,26 @@ def decide_quote(role: str, tenant: str, cmd: DecideQuote, uow: UnitOfWork, cloc
     return after
 
 
-def accept(uow: UnitOfWork, quote: Quote, decided_by: str, now: dt.datetime) -> Quote:
+def accept(uow: UnitOfWork, quote: Quote, decided_by: str, now: dt.datetime, by: Sender | None = None) -> Quote:
     """Accept a submitted quote inside a unit of work the caller commits: the order it creates or
     completes, the quote, then ``quote.decided`` (the conformance sandbox's manager accepts its run's
     quote in the commit of the first submission, A10 onboarding)."""
     after = quote.apply(QuoteAction.ACCEPT, decided_by, decided_at=now)  # refuses an illegal step before any order
-    after = after.model_copy(update={"created_order_id": _accept(uow, quote, now)})
+    after = after.model_copy(update={"created_order_id": _accept(uow, quote, now, by)})
     save_quote(uow, after)
     # after the order's message (same ordering key)
     uow.publish(decided_message(quote, after, decided_by, now + dt.timedelta(microseconds=1)))
     return after
 
 
-def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
+def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime, by: Sender | None = None) -> str:
     """The order an acceptance creates (id = quote id, every order rule applies) or completes (a
     supplementary quote's lines, ids ``<quote_id>-<line_id>``), buffered in ``uow``; its id."""
     lines = quote.current.lines
     if quote.order_id is None:
         command = IssueOrder(order_id=quote.quote_id, contract_id=quote.contract_id, contractor_id=quote.contractor_id,
                              title=quote.title, site=quote.site, lines=lines, issued_at=now)
-        origin = OrderOrigin(quote_id=quote.quote_id, accepted_by=client_name(uow, quote.manager_id))
+        origin = OrderOrigin(quote_id=quote.quote_id, accepted_by=parties.client_name(uow, quote.manager_id), by=by)
         return orders.issue(quote.manager_id, command, uow, _At(now), origin=origin).order.order_id
     order = order_store.load_order(uow, quote.manager_id, quote.order_id)
     if order is None:
@@ -350,18 +352,6 @@ def _accept(uow: UnitOfWork, quote: Quote, now: dt.datetime) -> str:
               "lines": [line.model_dump(mode="json") for line in added], "total_cents": after.total_cents},
         created_at=now, ordering_key=order.order_id))
     return order.order_id
-
-
-def client_name(uow: UnitOfWork, manager_id: str) -> str:
-    """The client's name as its registry record gives it (a manager's, else a beneficiary's), else its id: both
-    records in one round trip."""
-    paths = (parties.manager_path(manager_id), parties.beneficiary_path(manager_id))
-    found = uow.get_all(list(paths))
-    for path in paths:
-        name = (found.get(path) or {}).get("name")
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-    return manager_id
 
 
 # --- expiry -----------------------------------------------------------------------------------

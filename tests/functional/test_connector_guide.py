@@ -157,7 +157,8 @@ def test_every_program_of_the_connector_guide_does_what_the_guide_says(demo, tmp
     ce_id = re.search(r"published ce-id (\S+)", out)[1]
     assert f"{ce_id}: accepted, order BC-2026-0101 is now acknowledged" in out
     view = manager.get_order("BC-2026-0101").json()
-    assert (view["order"]["state"], [e["state_after"] for e in view["events"]]) == ("acknowledged", ["acknowledged"])
+    assert (view["order"]["state"], [(e.get("kind"), e["state_after"]) for e in view["events"]]) == (
+        "acknowledged", [("received", "to_acknowledge"), (None, "acknowledged")])
     # And the orders were acknowledged on Pub/Sub: nothing is waiting any more
     assert contractor.pull("orders-ctr-acme", wait=1) == []
 

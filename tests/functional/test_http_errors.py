@@ -96,6 +96,10 @@ def test_the_same_key_replays_the_first_answer_and_another_body_under_it_is_refu
     clash = manager.post("receive_order", issue_order_body(title="Autre chose"))
     assert problem(clash, 409) == [("$.order_id", "ORDER_ALREADY_EXISTS")]
     assert orders_in_store(clean_firestore) == 1
+    # and its history says once how it came (its ERP through the API), not once a request
+    [received] = manager.get_order("BC-2026-014").json()["events"]
+    assert (received["kind"], received["label"]) == ("received", "Commande reçue de mgr-test par l'API")
+    assert received["by"] == "erp-mgr-test" and received["received_via"] == "api"
 
 
 def test_a_wrong_method_is_a_405(manager):
@@ -119,7 +123,7 @@ def test_rest_execution_errors_are_problems_carrying_the_reply(manager, contract
     manager_tries = manager.post("submit_execution", {**base, "occurred_at": dt.datetime.now(dt.UTC).isoformat()})
     assert problem(manager_tries, 403) == [("header.Authorization", "FORBIDDEN")]
     view = manager.get_order("BC-2026-014").json()
-    assert view["order"]["state"] == "to_acknowledge" and view["events"] == []
+    assert view["order"]["state"] == "to_acknowledge" and [e["kind"] for e in view["events"]] == ["received"]
 
 
 def test_a_manager_reads_only_its_own_space(manager, platform, clean_firestore):

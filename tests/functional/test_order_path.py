@@ -66,8 +66,12 @@ def test_an_order_lives_from_to_acknowledge_to_closed_over_pubsub(manager, contr
     assert order["site_lead"] == {"last_name": "Martin", "first_name": "Léa", "mobile": "+33612345678"}
     assert order["line_status"] == {"L1": True, "L2": False}
     assert order["invoices"] == ["F-2026-0042"] and list(order["reception"]) == ["L1"]
-    assert [e["state_after"] for e in view["events"]] == [state for _, state, _ in LIFE]
-    assert [e["channel"] for e in view["events"]] == ["pubsub"] * 4 + ["rest", "pubsub", "rest"]
+    first, *reports = view["events"]  # how the order came first: received from the manager's ERP (no sequence)
+    assert (first["event_id"], first["kind"], first["state_after"]) == ("received", "received", "to_acknowledge")
+    assert [e["state_after"] for e in reports] == [state for _, state, _ in LIFE]
+    assert [e["channel"] for e in reports] == ["pubsub"] * 4 + ["rest", "pubsub", "rest"]
+    sequences = [e["sequence"] for e in reports if e.get("sequence") is not None]  # none moved by the first entry
+    assert sequences == list(range(1, len(sequences) + 1)) and view["order"]["last_sequence"] == len(sequences)
     assert all(e.get("late") is not True for e in view["events"])
 
 
@@ -130,7 +134,7 @@ def test_duplicates_and_redeliveries_change_nothing_twice(manager, contractor):
     assert contractor.reply_to(ce_id)["status"] == "accepted"
     contractor.pull("replies-ctr-test", wait=2)  # a second reply, if any, would be here
     events = manager.get_order("BC-2026-014").json()["events"]
-    assert len(events) == 1
+    assert [e["event_id"] for e in events] == ["received", "s0000001"]
     # An old sequence under a new id is refused as outdated
     old = contractor.reply_to(contractor.publish(execution(1, "acknowledged")))
     assert [e["code"] for e in old["errors"]] == ["SEQUENCE_OUTDATED"]
@@ -151,7 +155,7 @@ def test_a_repeated_rest_report_gets_its_first_answer_and_another_body_under_its
     # Then the retry gets the first answer, marked as a replay, and changes nothing
     assert again.status_code == 200 and again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert len(manager.get_order("BC-2026-014").json()["events"]) == 1
+    assert len(manager.get_order("BC-2026-014").json()["events"]) == 2  # received, then the report
     # And the other body is refused on the key; the first report stands
     assert other.status_code == 422
     assert [(e["field"], e["code"]) for e in other.json()["errors"]] == [("header.Idempotency-Key", "IDEMPOTENCY_KEY_REUSED")]
@@ -170,7 +174,7 @@ def test_a_late_event_is_accepted_and_flagged(manager, contractor):
     send_order(manager)
     reply = contractor.reply_to(contractor.publish(execution(1, "acknowledged", occurred_at=now_minus(minutes=16))))
     assert reply["status"] == "accepted" and reply["late"] is True and reply["delay_seconds"] > 15 * 60
-    [event] = manager.get_order("BC-2026-014").json()["events"]
+    [_, event] = manager.get_order("BC-2026-014").json()["events"]
     assert event["late"] is True and event["delay_seconds"] > 900
 
 

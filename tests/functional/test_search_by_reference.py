@@ -92,6 +92,9 @@ def test_the_start_of_a_reference_or_a_word_of_the_title_finds_the_callers_order
         ("mgr-test", "BC-Q-11"), ("mgr-test", "bc-q-12")]
     assert rows(get(mine, "list_orders", q="CHAUDIERE"), "order_id", "orders") == [("mgr-test", "bc-q-12")]
     assert rows(get(mine, "list_orders", q="toiture"), "order_id", "orders") == []
+    # a word's start of 3 letters or more as well; 2 letters find a whole word or a reference's start only
+    assert rows(get(mine, "list_orders", q="Chaud"), "order_id", "orders") == [("mgr-test", "bc-q-12")]
+    assert rows(get(mine, "list_orders", q="fu"), "order_id", "orders") == []
     assert rows(get(other, "list_orders", q="fuite"), "order_id", "orders") == [
         ("mgr-other", "BC-Q-13"), ("mgr-other", "BC-Q-21")]
     assert rows(get(mine, "list_orders", q="fuite", contractor_id="ctr-other"), "order_id", "orders") == []
@@ -102,6 +105,9 @@ def test_the_start_of_a_reference_or_a_word_of_the_title_finds_the_callers_order
     assert rows(get(ctr, "list_orders", q="bc-q-13", manager_id="mgr-other"), "order_id", "orders") == []
     assert rows(get(ctr_other, "list_orders", q="bc-q-1"), "order_id", "orders") == [("mgr-other", "BC-Q-13")]
     assert rows(get(ctr_other, "list_orders", q="cuisine"), "order_id", "orders") == []
+    assert rows(get(ctr_other, "list_orders", q="cuis"), "order_id", "orders") == []
+    assert rows(get(ctr, "list_orders", q="toit"), "order_id", "orders") == []
+    assert rows(get(ctr, "list_orders", q="fuit"), "order_id", "orders") == [("mgr-test", "BC-Q-11")]
     # And a search too short is refused with its field, in French; a cursor with it too
     bad = get(mine, "list_orders", q=" x ")
     assert bad.status_code == 400

@@ -34,7 +34,7 @@ def test_writes_are_recorded_sealed_and_verified_and_tampering_is_detected(clean
     context.act_as("pubsub:ctr-test", "contractor", "ctr-test")
     record_execution(inbound(report(1, "acknowledged")), FirestoreUnitOfWork(clean_firestore), FixedClock(NOW))
     # When the sealer runs
-    assert trail.seal_pending()["sealed"] == 4  # order created, order updated + its event, message recorded
+    assert trail.seal_pending()["sealed"] == 5  # order created + its received entry, order updated + its event, message
     # Then each space's chain verifies, with who did what
     space = f"managers/{MANAGER}"
     assert verify_space(trail, space) == [] and verify_space(trail, "contractors/ctr-test") == []

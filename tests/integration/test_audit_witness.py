@@ -70,7 +70,7 @@ def test_writes_are_sealed_and_witnessed_once_and_the_scheduled_check_finds_ever
     # When the sealer runs
     sealed = trail.seal_pending()
     # Then each chain's head is witnessed in the bucket, as sealed, and nothing waits to be witnessed
-    assert sealed["sealed"] == 4 and sealed["witnessed"] == 2
+    assert sealed["sealed"] == 5 and sealed["witnessed"] == 2  # order, received entry, report (2), message
     assert [(h.seq, h.hash) for h in witness.heads(SPACE)] == [chain_head(clean_firestore)]
     assert witness.spaces() == ["contractors/ctr-test", SPACE]
     assert list(clean_firestore.collection("audit_witness_pending").stream()) == []

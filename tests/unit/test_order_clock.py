@@ -134,4 +134,6 @@ def test_an_order_read_while_a_report_commits_shows_the_report_with_the_state_it
     monkeypatch.setattr(InMemoryUnitOfWork, "_run_query", report_then_query)
     view = order_store.order_view(MANAGER, order_id, "contractor", world.uow(), contractor_id="ctr-test")
     assert reported
-    assert (len(view["events"]), view["order"]["state"]) == (1, "acknowledged")
+    # its history: how it was received, then the report
+    assert ([e["event_id"] for e in view["events"]], view["order"]["state"]) == (
+        ["received", "s0000001"], "acknowledged")

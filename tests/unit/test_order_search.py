@@ -20,14 +20,30 @@ def ids(page: dict) -> list[str]:
 
 
 def test_a_title_keeps_its_words_folded_without_accents_punctuation_or_one_letter_words():
-    assert order_search.title_words("Fuite d'eau — CUISINE, réparation de l'évier (lot n°2) ; fuite ŒUVRE") == [
+    assert order_search.words("Fuite d'eau — CUISINE, réparation de l'évier (lot n°2) ; fuite ŒUVRE") == [
         "fuite", "eau", "cuisine", "reparation", "de", "evier", "lot", "oeuvre"]
+
+
+def test_a_title_keeps_its_whole_words_first_then_each_words_starts_of_3_to_10_characters():
+    assert order_search.title_words("Fuite d'eau — CUISINE, lot") == [
+        "fuite", "eau", "cuisine", "lot", "fui", "fuit", "cui", "cuis", "cuisi", "cuisin"]
+    # a long word keeps its starts up to 10 characters; a start shared by two words is kept once
+    assert order_search.title_words("Imperméabilisation impermeable") == [
+        "impermeabilisation", "impermeable", "imp", "impe", "imper", "imperm", "imperme", "impermea", "impermeab",
+        "impermeabi", "impermeabl"]
+    # bounded: a long title (449 characters, 30 words of 14 letters: 270 words and starts) keeps at most 200
+    # entries, its whole words all first
+    long_title = " ".join(f"{chr(97 + n % 26)}{n:03d}abcdefghij" for n in range(30))
+    kept = order_search.title_words(long_title)
+    assert len(kept) == order_search.MAX_ENTRIES == 200 and kept[:30] == order_search.words(long_title)
 
 
 def test_every_order_write_keeps_its_title_words_beside_it_never_read_back_as_a_field_of_the_order():
     order = an_order("BC-1", title="Fuite d'eau cuisine")
     stored = order_doc(order)
-    assert stored["title_words"] == ["fuite", "eau", "cuisine"] and stored["order_id_folded"] == "bc-1"
+    assert stored["order_id_folded"] == "bc-1"
+    assert stored["title_words"] == order_search.title_words("Fuite d'eau cuisine")
+    assert stored["title_words"][:3] == ["fuite", "eau", "cuisine"] and "fuit" in stored["title_words"]
     assert order_from(stored) == order
 
 
@@ -82,12 +98,31 @@ def test_a_word_of_the_title_finds_the_orders_accents_case_and_every_word_typed_
     assert ids(orders.list(query(q="FUITE"))) == ["BC-2027-001", "BC-2026-011", "BC-2026-014"]
     assert ids(orders.list(query(q="chaudiere"))) == ["bc-2026-013", "BC-2026-014"]
     assert ids(orders.list(query(q="fuite cuisine"))) == ["BC-2026-011"]
-    assert ids(orders.list(query(q="fuit"))) == []  # a whole word, not a piece of one
+    assert ids(orders.list(query(q="fuit"))) == ["BC-2027-001", "BC-2026-011", "BC-2026-014"]  # a word's start
+    assert ids(orders.list(query(q="Chaud cuis"))) == []  # every word typed starts a word of the title
+    assert ids(orders.list(query(q="Rempl chaud"))) == ["bc-2026-013"]
+    assert ids(orders.list(query(q="uite"))) == []  # the start of a word, not any piece of it
     # one word that could start a reference: both queries, their rows merged, each order once, newest first
     both = Orders([row("FUITE-7", 3, title="Peinture"), row("X-1", 1, title="Fuite"), row("FUITE-8", 2, title="Fuite")])
     assert ids(both.list(query(q="fuite"))) == ["X-1", "FUITE-8", "FUITE-7"]
     # the prefix query reads the first references in their order (limit + 1), shown newest activity first
     assert ids(orders.list(query(q="bc", limit="2"))) == ["BC-2026-012", "bc-2026-013"]
+
+
+def test_a_start_of_2_letters_finds_a_whole_word_or_a_references_start_only():
+    orders = Orders([row("BC-1", 1, title="Fuite eau"), row("BC-2", 2, title="Eaux usées"),
+                     row("FU-3", 3, title="Lot")])
+    assert ids(orders.list(query(q="fu"))) == ["FU-3"]  # not « Fuite »: a start of 2 letters finds no word
+    assert ids(orders.list(query(q="eau"))) == ["BC-1", "BC-2"]  # 3 letters: the word and the start of « eaux »
+    assert ids(orders.list(query(q="us eau"))) == []  # « us » must be a whole word of the title
+
+
+def test_a_start_longer_than_10_characters_is_queried_by_its_first_10_then_checked():
+    orders = Orders([row("BC-1", 1, title="Imperméabilisation toiture"), row("BC-2", 2, title="Imperméable")])
+    assert ids(orders.list(query(q="imperméabilis"))) == ["BC-1"]
+    assert ids(orders.list(query(q="impermeabilisation"))) == ["BC-1"]
+    search = query(q="impermeabilis").search
+    assert (search.word, search.exact) == ("impermeabi", False)
 
 
 def test_a_contractor_searches_its_orders_in_every_space_and_never_finds_anothers():
@@ -98,6 +133,8 @@ def test_a_contractor_searches_its_orders_in_every_space_and_never_finds_another
     assert "BC-2026-014" not in ids(orders.list(query("contractor", "ctr-test", q="chaudiere")))
     assert ids(orders.list(query("contractor", "ctr-test", manager_id="mgr-other", q="fuite"))) == ["BC-2026-019"]
     assert ids(orders.list(query("contractor", "ctr-other", q="fuite"))) == ["BC-2026-014"]
+    # a word's start as well: « chau » finds the contractor's own « chaudière », never ctr-other's
+    assert ids(orders.list(query("contractor", "ctr-test", q="chau"))) == ["bc-2026-013"]
 
 
 def test_a_search_reads_bounded_queries_on_the_indexed_fields_only():

@@ -137,6 +137,10 @@ def test_a_new_order_typed_comes_back_after_a_reload_and_an_expired_session_and_
     page.get_by_role("button", name="Émettre la commande").click()
     expect(page.get_by_role("heading", name=re.compile(order_id))).to_be_visible()
     assert sent == keys, (sent, keys)
+    # its history starts with how it came, once (the request sent twice under one key): typed in the application
+    history = page.get_by_role("table", name="Historique").locator("tbody tr")
+    expect(history).to_have_count(1)
+    expect(history.first).to_contain_text(re.compile(r"Commande reçue de .+ par l'application"))
     # issued: the draft is gone
     page.goto(new_order)
     expect(page.get_by_role("table", name="Prestations du catalogue")).to_be_visible()

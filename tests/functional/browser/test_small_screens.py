@@ -242,9 +242,9 @@ def test_contractor_on_a_phone_follows_its_orders_declares_execution_lines_and_u
     page.locator("#upload-file").set_input_files(
         {"name": "rapport-chantier.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
     expect(proxy).to_contain_text("rapport-chantier.pdf")
-    # nothing declared yet: the history says so, not a bare « Aucun événement. »
-    expect(page.get_by_role("table", name="Historique")).to_contain_text(
-        "Aucun événement : rien n'a encore été déclaré sur cette commande.")
+    # nothing declared yet: the history starts with how the order came (its client's ERP), the contractor reads it
+    expect(page.get_by_role("table", name="Historique").locator("tbody tr")).to_have_text(
+        [re.compile("Commande reçue de Rhône Habitat Essai par l'API")])
     # the reception's lines: each a card, its amount under its column's name
     row_card(page, "tr[data-line='L1']", "Montant HT")
     row_card(page, "tr[data-line='L1']", "Quantité × prix unitaire HT")
