@@ -185,7 +185,7 @@ export function listQuery({ state, contractorId, managerId, nodeId, lateOnly, up
 export function emptyOrdersText(role, { orderId, search, state, contractorId, managerId, nodeId, lateOnly } = {}) {
   if (orderId) return `Aucune commande de référence « ${orderId} » avec ces filtres.`;
   if (search?.trim()) {
-    return `Aucune commande dont la référence commence par « ${search.trim()} » ou dont l'objet contient ce mot, `
+    return `Aucune commande dont la référence commence par « ${search.trim()} » ou dont l'objet contient un mot commençant ainsi, `
       + "avec ces filtres.";
   }
   if (state || contractorId || managerId || nodeId || lateOnly) return "Aucune commande avec ces filtres.";

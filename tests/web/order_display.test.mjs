@@ -108,5 +108,5 @@ test("an empty orders list says what to do next, by role; a filtered one says it
   assert.equal(emptyOrdersText("contractor", { orderId: "BC-9" }),
     "Aucune commande de référence « BC-9 » avec ces filtres.");
   assert.equal(emptyOrdersText("manager", { search: " fuite ", state: "closed" }),
-    "Aucune commande dont la référence commence par « fuite » ou dont l'objet contient ce mot, avec ces filtres.");
+    "Aucune commande dont la référence commence par « fuite » ou dont l'objet contient un mot commençant ainsi, avec ces filtres.");
 });
