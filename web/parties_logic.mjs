@@ -34,9 +34,10 @@ export function allParties(call, kind, maxPages = PARTY_PAGES) {
 
 // The <select> options « nom — territoire (code) », the territory by the French name the platform gives it
 // (get_sourcing?view=beneficiaries' territory_label: « Métropole de démonstration — Rhône (69) »), « nom (code) » when
-// it names none; by name in French order; two bodies of the same name and territory are told apart by their id.
+// it names none, « nom » alone for a record naming no territory (registered by its name alone); by name in French
+// order; two bodies of the same name and territory are told apart by their id.
 export function beneficiaryOptions(rows) {
-  const label = (b) => (b.territory_label ? `${b.name} — ${b.territory_label} (${b.territory})`
+  const label = (b) => (!b.territory ? b.name : b.territory_label ? `${b.name} — ${b.territory_label} (${b.territory})`
     : `${b.name} (${b.territory})`);
   const seen = new Map();
   for (const b of rows) seen.set(label(b), (seen.get(label(b)) ?? 0) + 1);

@@ -55,12 +55,18 @@ export function roiFacts(roi) {
   ];
 }
 
+// A beneficiary's SIRET as the reports show it (B17 volume per SIRET): « manquant » when its record names none — the
+// beneficiary is still reported, by its name.
+export function siretText(siret) {
+  return siret || "manquant";
+}
+
 // B17 every order of the period: its beneficiary by name (and SIRET), its French state, whether it counts in the
 // business volume (a cancelled order is listed, not counted).
 export function reportedOrderRows(report) {
   const names = new Map((report?.beneficiaries ?? []).map((b) => [b.beneficiary_id, b.name]));
   return (report?.orders ?? []).map((o) => ({
-    orderId: o.order_id, beneficiary: names.get(o.beneficiary_id) ?? o.beneficiary_id, siret: o.siret,
+    orderId: o.order_id, beneficiary: names.get(o.beneficiary_id) ?? o.beneficiary_id, siret: siretText(o.siret),
     issuedOn: o.issued_on, state: stateLabel(o.state), days: o.days === null || o.days === undefined ? "—"
       : String(o.days).replace(".", ","),
     amount: formatEuros(o.total_cents), consumed: formatEuros(o.consumed_cents), counted: o.counted === false ? "non" : "oui",

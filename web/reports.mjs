@@ -7,7 +7,7 @@ import { reportShownText } from "./announce_logic.mjs";
 import { todoBlock } from "./todo.mjs";
 import {
   defaultPeriod, firstHalfYearReportText, priceLineRows, professionalMissionsText, reportedOrderRows, roiFacts,
-  volumeRows, monthPoints, reportFilename, revenuePoints,
+  siretText, volumeRows, monthPoints, reportFilename, revenuePoints,
 } from "./report_logic.mjs";
 
 const euros = (v) => formatEuros(Math.round(v * 100)).replace(/,00\s€$/, " €");
@@ -56,7 +56,7 @@ export function renderBeneficiaryReport(ctx) {
 function beneficiaryReport(r) {
   const delays = r.response_delays ?? {};
   return h("div", { className: "report" },
-    definitionList([["Bénéficiaire", `${r.name} (SIRET ${r.siret})`],
+    definitionList([["Bénéficiaire", `${r.name} (SIRET ${siretText(r.siret)})`],
       ["Période", `${formatDateTime(r.period.start)} → ${formatDateTime(r.period.end)}`],
       ["Recherches validées", String(r.validated_searches?.length ?? 0)],
       ["Chiffre d'affaires de la période", formatEuros(r.revenue_cents)],
@@ -109,7 +109,7 @@ function purchasingReport(r) {
     cardTable(["Pas", "Période", "Commandes", "Montant HT"], volumeRows(r.volume).map((v) => [[v.step], [v.period],
       [String(v.orders), true], [v.amount, true]]), { label: "Volume par trimestre et par année", empty: "Aucune commande." }),
     h("h2", {}, "Volume par bénéficiaire"),
-    cardTable(["Bénéficiaire", "SIRET", "Commandes", "Montant"], (r.beneficiaries ?? []).map((b) => [[b.name], [b.siret],
+    cardTable(["Bénéficiaire", "SIRET", "Commandes", "Montant"], (r.beneficiaries ?? []).map((b) => [[b.name], [siretText(b.siret)],
       [String(b.orders), true], [formatEuros(b.cents), true]]), { label: "Bénéficiaires", empty: "Aucune commande." }),
     h("h2", {}, "Répartition par ligne de prix"),
     h("p", { className: "hint" }, `Bordereau de prix : ${r.price_schedule_version ?? "—"}. Le gain compare les jours `

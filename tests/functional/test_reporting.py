@@ -27,6 +27,7 @@ from shared.service import documents as document_service
 from shared.service.executions import record_execution
 from shared.service.sourcing import missions, needs, paths, pool
 from shared.service.transaction import transact
+from tests.conftest import register_beneficiary
 from tests.fakes import FixedClock
 from tests.dates import paris_today
 from tests.pdfs import a_pdf
@@ -244,3 +245,43 @@ def test_the_purchasing_body_reads_aggregates_and_the_half_year_report_is_stored
     assert json.loads(requests.get(listed[0]["json_url"], timeout=30).content)["volume"]["cents"] == 1_530_000
     # And a beneficiary cannot list them
     assert get(platform, token(platform, "beneficiary", "ben-lyon"), view="half_year_reports").status_code == 403
+
+
+def test_a_beneficiary_registered_by_its_name_alone_is_reported_its_siret_shown_missing(platform, history,
+                                                                                       clean_firestore):
+    # Given a beneficiary whose record has only a name (as the registry's tests write it: no SIRET, region, territory),
+    # with an order in its space (ben-lyon's, copied under its own id)
+    register_beneficiary(clean_firestore, "ben-nom-seul", "Commune sans SIRET")
+    order = clean_firestore.document("managers/ben-lyon/orders/BC-recette-portail").get().to_dict()
+    clean_firestore.document("managers/ben-nom-seul/orders/BC-nom-seul").set(
+        {**order, "manager_id": "ben-nom-seul", "order_id": "BC-nom-seul"})
+    period = {"from": history.period.start.isoformat(), "to": history.period.end.isoformat()}
+    body_token, operator = token(platform, "purchasing_body", "canut"), token(platform, "operator", "platform")
+    # When the purchasing body reads its report (B17), then it is answered, the beneficiary counted, its SIRET null
+    answer = get(platform, body_token, view="purchasing_body", **period)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert {b["beneficiary_id"]: (b["name"], b["siret"], b["cents"]) for b in report["beneficiaries"]}[
+        "ben-nom-seul"] == ("Commune sans SIRET", None, 1_050_000)
+    assert {o["order_id"]: o["siret"] for o in report["orders"]}["BC-nom-seul"] is None
+    assert report["volume"]["orders"] == 3
+    # And its French CSV says the SIRET is missing
+    rows = get(platform, body_token, view="purchasing_body", format="csv", **period).content.decode("utf-8-sig")
+    assert "Commune sans SIRET (SIRET manquant);" in rows and "\r\nBC-nom-seul;ben-nom-seul;manquant;" in rows
+    # When the operator reads its report (B6), then it is answered on Paris's calendar (its record names no territory)
+    own = get(platform, operator, view="beneficiary", beneficiary_id="ben-nom-seul", **period)
+    assert own.status_code == 200, own.text
+    assert (own.json()["name"], own.json()["siret"], own.json()["territory"]) == ("Commune sans SIRET", None, "75")
+    own_csv = get(platform, operator, view="beneficiary", beneficiary_id="ben-nom-seul", format="csv", **period)
+    assert own_csv.content.decode("utf-8-sig").split("\r\n")[0] == "Rapport bénéficiaire;Commune sans SIRET;SIRET;manquant"
+    # And the beneficiaries' list the purchasing body picks from (B1 parties) shows it, what it lacks null
+    listed = requests.get(platform.url("get_sourcing") + "/", params={"view": "beneficiaries"}, timeout=60,
+                          headers={"Authorization": f"Bearer {body_token}"})
+    assert listed.status_code == 200, listed.text
+    row = {b["beneficiary_id"]: b for b in listed.json()["beneficiaries"]}["ben-nom-seul"]
+    assert (row["name"], row["siret"], row["region"], row["territory"]) == ("Commune sans SIRET", None, None, None)
+    # And the operator's directory (« Annuaire ») lists it too
+    directory = requests.get(platform.url("list_parties") + "/", params={"kind": "beneficiary"}, timeout=60,
+                             headers={"Authorization": f"Bearer {operator}"})
+    assert directory.status_code == 200, directory.text
+    assert {p["id"]: p["siret"] for p in directory.json()["parties"]}["ben-nom-seul"] is None

@@ -100,3 +100,16 @@ def test_a_deactivated_beneficiary_is_not_offered_until_it_is_registered_again(m
     again = pool.list_beneficiaries(world.uow())
     assert ([row["beneficiary_id"] for row in again["beneficiaries"]], again["next_cursor"]) == (
         ["ben-b", "ben-c"], "ben-c")
+
+
+def test_a_record_with_only_a_name_is_listed_what_it_does_not_name_null():
+    # Given a beneficiary whose record was written with its name alone (no SIRET, region nor territory)
+    world = World("2026-03-03T09:00:00+00:00")
+    world.seed("beneficiaries/ben-nom-seul", {"name": "Commune sans SIRET"})
+    world.seed("beneficiaries/ben-sans-nom", {})
+    # When the beneficiaries are listed, then it is, by its name (its id when it has none), the rest null
+    assert pool.list_beneficiaries(world.uow())["beneficiaries"] == [
+        {"beneficiary_id": "ben-nom-seul", "name": "Commune sans SIRET", "siret": None, "region": None,
+         "region_label": None, "territory": None, "territory_label": None},
+        {"beneficiary_id": "ben-sans-nom", "name": "ben-sans-nom", "siret": None, "region": None,
+         "region_label": None, "territory": None, "territory_label": None}]

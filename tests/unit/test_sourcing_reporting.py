@@ -254,6 +254,30 @@ def test_the_beneficiary_csv_follows_french_conventions():
     assert "D4;4;2;50" in lines
 
 
+def test_a_beneficiary_whose_record_names_no_siret_nor_territory_is_reported_on_paris_calendar_siret_missing():
+    # Given a beneficiary registered by its name alone, an order issued in June, one at 22:30 UTC on 30 June
+    # (1 July in Paris)
+    june = an_order("BC-n1", "ben-nom", "2026-06-10", [line("n1", "DEVELOPPEUR", 2, 55_000)])
+    late = an_order("BC-n2", "ben-nom", "2026-06-10", [line("n2", "DEVELOPPEUR", 3, 55_000)]).model_copy(
+        update={"issued_at": utc("2026-06-30T22:30:00+00:00")})
+    facts = rep.BeneficiaryFacts(beneficiary_id="ben-nom", name="Commune sans SIRET",
+                                 orders=[rep.OrderFacts(order=june), rep.OrderFacts(order=late)])
+    # When the purchasing body's report (B17) and its own (B6) are made
+    report = rep.purchasing_body_report([annecy_facts(), facts], H1, SCHEDULE, NOW)
+    own = rep.beneficiary_report(facts, H1, NOW)
+    # Then it is counted, by its name, its SIRET null, its orders dated on Paris's calendar (the second in July)
+    counted = {b.beneficiary_id: b for b in report.beneficiaries}["ben-nom"]
+    assert (counted.name, counted.siret, counted.orders, counted.cents) == ("Commune sans SIRET", None, 1, 110_000)
+    assert [(o.order_id, o.siret) for o in report.orders if o.beneficiary_id == "ben-nom"] == [("BC-n1", None)]
+    assert (own.siret, own.territory) == (None, "75")
+    # And the French CSVs say its SIRET is missing
+    rows = rep.purchasing_body_csv(report).decode("utf-8-sig").split("\r\n")
+    assert "Commune sans SIRET (SIRET manquant);mois;2026-06;1;1100,00" in rows
+    assert any(r.startswith("BC-n1;ben-nom;manquant;10/06/2026;") for r in rows)
+    assert rep.beneficiary_csv(own).decode("utf-8-sig").split("\r\n")[0] == \
+        "Rapport bénéficiaire;Commune sans SIRET;SIRET;manquant"
+
+
 # --- B17 ------------------------------------------------------------------------------------------
 
 

@@ -320,6 +320,9 @@ test("B1: the options read « nom (territoire) » in French order, the same name
     { value: "ben-annecy", label: "Ville d'Annecy (74)" },
   ]);
   assert.deepEqual(beneficiaryOptions([]), []);
+  // a record that names no territory (registered by its name alone): its name, never « (null) »
+  assert.deepEqual(beneficiaryOptions([{ beneficiary_id: "ben-nom", name: "Commune sans territoire", territory: null,
+    territory_label: null }]), [{ value: "ben-nom", label: "Commune sans territoire" }]);
 });
 
 test("B1: a beneficiary's territory is named as the platform names it, « Rhône », not by its code alone", () => {

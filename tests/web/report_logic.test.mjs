@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   bucketLabel, defaultPeriod, firstHalfYearReportText, priceLineRows, professionalMissionsText, reportedOrderRows, roiFacts,
-  volumeRows,
+  siretText, volumeRows,
 } from "../../web/report_logic.mjs";
 
 const nbsp = (text) => text.replace(/[\u202f\u00a0]/g, " ");
@@ -61,6 +61,16 @@ test("B17 orders: the beneficiary by name, the state in French, a cancelled orde
   assert.deepEqual(rows.map((r) => [r.orderId, r.beneficiary, r.state, r.days, r.counted]), [
     ["BC-1", "Métropole de démonstration", "pris en compte", "30", "oui"],
     ["BC-2", "ben-inconnu", "annulé", "0,5", "non"]]);
+});
+
+test("B17: a beneficiary whose record names no SIRET is reported, its SIRET told missing", () => {
+  assert.equal(siretText("92443595100018"), "92443595100018");
+  assert.equal(siretText(null), "manquant");
+  assert.equal(siretText(undefined), "manquant");
+  const [row] = reportedOrderRows({ beneficiaries: [{ beneficiary_id: "ben-nom", name: "Commune sans SIRET", siret: null }],
+    orders: [{ order_id: "BC-3", beneficiary_id: "ben-nom", siret: null, issued_on: "2026-12-01", state: "issued",
+      total_cents: 100, consumed_cents: 0, days: 1, counted: true }] });
+  assert.deepEqual([row.beneficiary, row.siret], ["Commune sans SIRET", "manquant"]);
 });
 
 test("no half-year report yet: the page says which one comes first and when, the daily 06:00 run in Paris", () => {

@@ -266,11 +266,12 @@ class BeneficiaryRow(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, title="BeneficiaryRow")
 
     beneficiary_id: Identifier
-    name: Name
-    siret: str = Field(description="The public body's SIRET (14 digits).")
-    region: Region
-    region_label: str = Field(description="The region's French name.")
-    territory: Territory = Field(description="INSEE département code whose public holidays apply (B18).")
+    name: Name = Field(description="Its name; its id when its record names none.")
+    siret: str | None = Field(description="The public body's SIRET (14 digits); null when its record names none.")
+    region: Region | None = Field(description="Its region; null when its record names none.")
+    region_label: str | None = Field(description="The region's French name; null without a region.")
+    territory: Territory | None = Field(description=(
+        "INSEE département code whose public holidays apply (B18); null when its record names none (Paris's then)."))
     territory_label: str | None = Field(default=None, description=(
         "The territory's French name (« Rhône » for 69: shared/domain/territories.py TERRITORY_NAMES); null for a "
         "code it does not know."))

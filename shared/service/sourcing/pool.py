@@ -100,10 +100,12 @@ def list_beneficiaries(uow: UnitOfWork, after: str | None = None) -> dict[str, A
     found, more = id_pages.page_by_id(uow, "beneficiaries", after, keep=lambda data: not registry.deactivated(data))
     rows = []
     for doc in found:
-        b, region = doc.data, Region(doc.data["region"])  # the fields that name the body, not its contacts
-        rows.append(BeneficiaryRow(beneficiary_id=doc.id, name=b["name"], siret=b["siret"], region=region,
-                                   region_label=REGION_LABELS[region], territory=b["territory"],
-                                   territory_label=territory_name(b["territory"])))
+        # the fields that name the body, not its contacts; a record written partially (its name alone) still listed
+        b = doc.data
+        region, territory = (Region(b["region"]) if b.get("region") else None), b.get("territory") or None
+        rows.append(BeneficiaryRow(beneficiary_id=doc.id, name=b.get("name") or doc.id, siret=b.get("siret") or None,
+                                   region=region, region_label=REGION_LABELS[region] if region else None,
+                                   territory=territory, territory_label=territory_name(territory)))
     return BeneficiaryList(beneficiaries=rows, count=len(rows),
                            next_cursor=rows[-1].beneficiary_id if more else None).model_dump(mode="json")
 

@@ -104,8 +104,10 @@ def gather(b: str, uow: UnitOfWork, *, detail: bool = True) -> rep.BeneficiaryFa
     beneficiary = _beneficiary(uow, b)
     missions = [_read(Mission, d.data) for d in _list(uow, f"beneficiaries/{b}/missions")]
     orders = [_order_facts(b, d.id, d.data, uow, detail) for d in _list(uow, f"managers/{b}/orders")]
-    facts: dict[str, Any] = {"beneficiary_id": b, "name": beneficiary["name"], "siret": beneficiary["siret"],
-                             "territory": beneficiary["territory"], "missions": missions, "orders": orders}
+    # a record written partially (its name alone) is still reported: what it does not name stays None (rep.BeneficiaryFacts)
+    facts: dict[str, Any] = {"beneficiary_id": b, "name": beneficiary.get("name") or b,
+                             "siret": beneficiary.get("siret") or None, "territory": beneficiary.get("territory") or None,
+                             "missions": missions, "orders": orders}
     if detail:
         facts["needs"] = [_read(NeedRecord, d.data) for d in _list(uow, f"beneficiaries/{b}/needs")]
         facts["deadlines"] = [_read(Deadline, d.data) for d in uow.query(Query(
@@ -115,7 +117,7 @@ def gather(b: str, uow: UnitOfWork, *, detail: bool = True) -> rep.BeneficiaryFa
                            if p})
         found = uow.get_all([paths.professional(p) for p in people])
         facts["professional_names"] = {p: found[paths.professional(p)]["name"] for p in people
-                                       if paths.professional(p) in found}
+                                       if (found.get(paths.professional(p)) or {}).get("name")}
     return rep.BeneficiaryFacts.model_validate(facts, strict=False)
 
 

@@ -15,7 +15,7 @@ from shared.domain.base import Record
 from shared.domain.deadlines import DeadlineState
 from shared.domain.french_csv import euros
 from shared.domain.sourcing.process import NeedRecord
-from shared.domain.sourcing.reporting.facts import BeneficiaryFacts, holder_at
+from shared.domain.sourcing.reporting.facts import BeneficiaryFacts, holder_at, siret_text
 from shared.domain.sourcing.reporting.periods import (
     ReportPeriod,
     french_date,
@@ -85,9 +85,11 @@ class BeneficiaryReport(Record):
     view: Literal["beneficiary"] = "beneficiary"
     beneficiary_id: str
     name: str
-    siret: str
+    siret: str | None = Field(description="The beneficiary's SIRET; null when its record names none (its report "
+                                          "is still answered, the SIRET told « manquant » in French).")
     territory: str = Field(description="B18: the beneficiary's territory, whose calendar dates every figure is "
-                                       "counted in (an event at 23:30 in Paris on 31 March is on 1 April in 974).")
+                                       "counted in (an event at 23:30 in Paris on 31 March is on 1 April in 974); "
+                                       "75 (Paris) when its record names none.")
     period: ReportPeriod
     generated_at: AwareDatetime
     validated_searches: list[ValidatedSearch]
@@ -147,7 +149,7 @@ def _late(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.datetime) -> La
 
 def beneficiary_report(facts: BeneficiaryFacts, period: ReportPeriod, now: dt.datetime) -> BeneficiaryReport:
     """B6 over ``period``, every event dated in the beneficiary's territory (B18)."""
-    territory = facts.territory
+    territory = facts.calendar
     searches = sorted((v for v in (_validated(n, period, territory) for n in facts.needs) if v is not None),
                       key=lambda v: (v.accepted_at, v.need_id))
     orders = {f.order.order_id: f for f in facts.orders}
@@ -205,7 +207,7 @@ _MISSION_PREFIX = re.compile(r"^\s*mission\s*:\s*", re.IGNORECASE)
 
 def beneficiary_csv(r: BeneficiaryReport) -> bytes:
     rows: list[tuple] = [
-        ("Rapport bénéficiaire", r.name, "SIRET", r.siret),
+        ("Rapport bénéficiaire", r.name, "SIRET", siret_text(r.siret)),
         ("Période du", french_date(r.period.start), "au", french_date(r.period.end)),
         (),
         ("Recherches validées", len(r.validated_searches)),

@@ -12,6 +12,11 @@ from shared.domain.base import Record
 from shared.domain.deadlines import Deadline
 from shared.domain.orders import Order
 from shared.domain.sourcing.process import Mission, NeedRecord
+from shared.domain.territories import LAST_RESORT
+
+# What a report's French text and CSV say of a beneficiary whose record names no SIRET (B17 asks the volume per
+# SIRET: the beneficiary is still reported, by its name and id, its SIRET told missing rather than invented).
+MISSING_SIRET = "manquant"
 
 # --- facts the service reads --------------------------------------------------------------------
 
@@ -25,15 +30,28 @@ class OrderFacts(Record):
 
 
 class BeneficiaryFacts(Record):
+    """One beneficiary as its record and spaces say; a record written partially (its name alone) names no
+    ``siret`` or ``territory``: None, never a guess."""
+
     beneficiary_id: str
     name: str
-    siret: str
-    territory: str
+    siret: str | None = None
+    territory: str | None = None
     needs: list[NeedRecord] = Field(default_factory=list)
     missions: list[Mission] = Field(default_factory=list)
     orders: list[OrderFacts] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     professional_names: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def calendar(self) -> str:
+        """B18: the territory whose calendar dates its figures: its own, else Paris's (the last resort, as every
+        record naming no territory)."""
+        return self.territory or LAST_RESORT
+
+
+def siret_text(siret: str | None) -> str:
+    return siret or MISSING_SIRET
 
 
 def line_done_times(order: Order, events: list[dict[str, Any]]) -> dict[str, dt.datetime]:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from shared.domain import french_csv, workdays
 from shared.domain.base import Record
@@ -17,7 +17,7 @@ from shared.domain.french_csv import euros
 from shared.domain.orders import STATE_LABELS, OrderState
 from shared.domain.sourcing.price_schedule import EXTRA_COSTS_CODE, PriceSchedule
 from shared.domain.sourcing.price_schedule import in_force as price_schedule_in_force
-from shared.domain.sourcing.reporting.facts import BeneficiaryFacts
+from shared.domain.sourcing.reporting.facts import BeneficiaryFacts, siret_text
 from shared.domain.sourcing.reporting.periods import (
     ReportPeriod,
     french_date,
@@ -44,10 +44,13 @@ class Volume(Record):
     years: list[Bucket]
 
 
+MISSING_SIRET_NOTE = "null when the beneficiary's record names none: still reported, the SIRET told « manquant »."
+
+
 class BeneficiaryVolume(Volume):
     beneficiary_id: str
     name: str
-    siret: str
+    siret: str | None = Field(description=f"The beneficiary's SIRET (B17: the volume per SIRET); {MISSING_SIRET_NOTE}")
 
 
 class ReportedOrder(Record):
@@ -55,7 +58,7 @@ class ReportedOrder(Record):
 
     order_id: str
     beneficiary_id: str
-    siret: str
+    siret: str | None = Field(description=f"Its beneficiary's SIRET; {MISSING_SIRET_NOTE}")
     issued_on: dt.date
     state: OrderState
     total_cents: int
@@ -145,7 +148,7 @@ def purchasing_body_report(beneficiaries: list[BeneficiaryFacts], period: Report
     for facts in sorted(beneficiaries, key=lambda f: f.beneficiary_id):
         counted: list[tuple[dt.date, int]] = []
         for of in sorted(facts.orders, key=lambda f: (f.order.issued_at, f.order.order_id)):
-            o, issued = of.order, workdays.local_date(of.order.issued_at, facts.territory)  # B18: its own calendar
+            o, issued = of.order, workdays.local_date(of.order.issued_at, facts.calendar)  # B18: its own calendar
             if not period.contains(issued):
                 continue
             in_volume = o.state is not OrderState.CANCELLED
@@ -221,12 +224,12 @@ def purchasing_body_csv(r: PurchasingBodyReport) -> bytes:
         (),
         ("Périmètre", "Pas", "Période", "Commandes", "Montant HT (EUR)"),
         *_volume_rows("Total", r.volume),
-        *(row for b in r.beneficiaries for row in _volume_rows(f"{b.name} (SIRET {b.siret})", b)),
+        *(row for b in r.beneficiaries for row in _volume_rows(f"{b.name} (SIRET {siret_text(b.siret)})", b)),
         (),
         ("Commandes",),
         ("Commande", "Bénéficiaire", "SIRET", "Émise le", "État", "Jours", "Catégories", "Montant HT (EUR)",
          "Consommé (EUR)", "Compté dans le volume"),
-        *((o.order_id, o.beneficiary_id, o.siret, french_date(o.issued_on), STATE_LABELS[o.state], french_number(o.days),
+        *((o.order_id, o.beneficiary_id, siret_text(o.siret), french_date(o.issued_on), STATE_LABELS[o.state], french_number(o.days),
            ", ".join(o.categories), euros(o.total_cents), euros(o.consumed_cents), "oui" if o.counted else "non")
           for o in r.orders),
         (),
