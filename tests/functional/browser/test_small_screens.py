@@ -62,6 +62,15 @@ UNSTACKED = """() => [...document.querySelectorAll('.field:not(.check)')].filter
   return l.bottom > c.top + 1 || c.right > window.innerWidth + 0.5;
 }).map((field) => field.querySelector('label').textContent.trim())"""
 
+# Legends drawn on their fieldset's border — one that wraps has the border line through its text (« Droits demandés
+# (aucune case cochée : les vôtres au plus) » on « Utilisateurs »): each legend under its fieldset's top border.
+LEGENDS_ON_BORDER = """() => [...document.querySelectorAll('fieldset > legend')].filter((legend) => {
+  const r = legend.getBoundingClientRect();
+  if (!r.width) return false;
+  const set = legend.parentElement;
+  return r.top < set.getBoundingClientRect().top + parseFloat(getComputedStyle(set).borderTopWidth) - 0.5;
+}).map((legend) => legend.textContent.trim().slice(0, 60))"""
+
 
 def fits(app, page, screen: str) -> None:
     """At the phone's width, then the tablet's: no page-level horizontal overflow, tap targets of 44 px, labels above
@@ -78,6 +87,7 @@ def fits(app, page, screen: str) -> None:
             f"{where}: the page scrolls sideways ({scroll_width} px of content, layout {inner_width} px)")
         assert page.evaluate(SMALL_TARGETS) == [], f"{where}: tap targets under 44×44 px"
         assert page.evaluate(UNSTACKED) == [], f"{where}: labels not above their fields"
+        assert page.evaluate(LEGENDS_ON_BORDER) == [], f"{where}: legends across their fieldset's border"
         beyond = page.evaluate("""(w) => [...document.querySelectorAll('nav a, header button, header a')]
           .filter(a => a.getBoundingClientRect().width && a.getBoundingClientRect().right > w + 0.5)
           .map(a => a.textContent.trim())""", size["width"])
@@ -391,6 +401,14 @@ def test_beneficiary_on_a_phone_reads_its_needs_ranking_as_cards(app, platform, 
     page.get_by_role("button", name="Vider le formulaire").tap()
     expect(page.get_by_label("Intitulé")).to_have_value("")
     expect(page.locator("#need-form .draft-note")).to_have_count(0)
+    # B5 « Utilisateurs »: the long legend of the rights asked for wraps inside its fieldset, the border whole
+    menu_link(page, "Utilisateurs").tap()
+    rights = page.get_by_role("group", name="Droits demandés (aucune case cochée : les vôtres au plus)")
+    expect(rights).to_be_visible()
+    legend, group = rights.locator("legend").bounding_box(), rights.bounding_box()
+    assert legend["height"] > 30, "the legend no longer wraps at 375 px: the check proves nothing"
+    assert legend["y"] > group["y"], f"the legend sits on the fieldset's border: {legend} in {group}"
+    fits(app, page, "utilisateurs")
 
 
 def test_purchasing_body_on_a_phone_reads_its_monthly_volume_as_a_bar_list(app, platform, clean_firestore):
