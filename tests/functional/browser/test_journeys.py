@@ -424,10 +424,13 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     # « Rattacher »: the orphan put on a node of the imported tree stops being one
     page.get_by_role("link", name="Patrimoine").click()
     page.get_by_role("button", name="Rattacher la commande BC-IMP-1").click()
-    # each element named with its ancestors' labels, its kind in the import's French words (A7 property tree)
-    expect(page.get_by_label("Élément du patrimoine").locator("option[value='LYON-BAT-B-LOG-3']")).to_have_text(
-        "Résidence Les Tilleuls › Bâtiment B › Logement 3 — LYON-BAT-B-LOG-3 (logement, 69383)")
-    page.get_by_label("Élément du patrimoine").select_option("LYON-BAT-B-LOG-3")
+    # each element named short for a phone — itself, then its parent — (A7 property tree), and once chosen written
+    # whole under the field with its ancestors' labels, its kind in the import's French words, read with it
+    picker = page.get_by_label("Élément du patrimoine")
+    expect(picker.locator("option[value='LYON-BAT-B-LOG-3']")).to_have_text("Logement 3 — Bâtiment B")
+    picker.select_option("LYON-BAT-B-LOG-3")
+    expect(picker).to_have_accessible_description(re.compile(
+        "Élément choisi : Résidence Les Tilleuls › Bâtiment B › Logement 3 — LYON-BAT-B-LOG-3 \\(logement, 69383\\)"))
     page.get_by_role("form", name="Rattacher la commande BC-IMP-1").get_by_role("button", name="Rattacher").click()
     page.get_by_role("button", name="Confirmer le rattachement").click()
     expect(page.get_by_role("status")).to_contain_text("Commande BC-IMP-1 rattachée à « LYON-BAT-B-LOG-3 »")

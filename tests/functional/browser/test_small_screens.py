@@ -71,6 +71,27 @@ LEGENDS_ON_BORDER = """() => [...document.querySelectorAll('fieldset > legend')]
   return r.top < set.getBoundingClientRect().top + parseFloat(getComputedStyle(set).borderTopWidth) - 0.5;
 }).map((legend) => legend.textContent.trim().slice(0, 60))"""
 
+# A7 on a phone: two « Logement 12 » in two « Bâtiment B » of two residences with long names
+PHONE_TREE = [
+    {"node_id": "PARC", "kind": "site", "label": "Résidence du Parc des Cèdres", "commune": "69383"},
+    {"node_id": "PARC-B", "kind": "building", "parent_id": "PARC", "label": "Bâtiment B"},
+    {"node_id": "PARC-B-12", "kind": "dwelling", "parent_id": "PARC-B", "label": "Logement 12"},
+    {"node_id": "TIL", "kind": "site", "label": "Résidence Les Tilleuls", "commune": "69383"},
+    {"node_id": "TIL-A", "kind": "building", "parent_id": "TIL", "label": "Bâtiment A"},
+    {"node_id": "TIL-A-3", "kind": "dwelling", "parent_id": "TIL-A", "label": "Logement 3"},
+    {"node_id": "TIL-B", "kind": "building", "parent_id": "TIL", "label": "Bâtiment B"},
+    {"node_id": "TIL-B-12", "kind": "dwelling", "parent_id": "TIL-B", "label": "Logement 12"},
+]
+
+# Is the option a <select> shows cut — its text wider than the box leaves it (its padding and arrow aside)?
+OPTION_CUT = """(select) => {
+  const style = getComputedStyle(select);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return context.measureText(select.selectedOptions[0].text).width > room;
+}"""
+
 
 def fits(app, page, screen: str) -> None:
     """At the phone's width, then the tablet's: no page-level horizontal overflow, tap targets of 44 px, labels above
@@ -331,6 +352,20 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     row_card(page, "tr[data-account]", "Mot de passe")
     assert scroll_frames(page, "utilisateurs") == 0
     app.check(page, "telephone-gestionnaire-utilisateurs")
+    # A7 « Nouvelle commande » on a phone: each « Élément du patrimoine » short enough for the 375 px list — itself,
+    # then its parent, its site where two read the same —, the whole path written under the field once chosen
+    assert manager.post("import_property_tree", {"nodes": PHONE_TREE}).status_code == 201
+    menu_link(page, "Nouvelle commande").tap()
+    picker = page.get_by_label("Élément du patrimoine")
+    expect(picker.locator("option[value='PARC-B-12']")).to_have_text(
+        "Logement 12 — Bâtiment B, Résidence du Parc des Cèdres")
+    expect(picker.locator("option[value='TIL-B-12']")).to_have_text("Logement 12 — Bâtiment B, Résidence Les Tilleuls")
+    expect(picker.locator("option[value='TIL-A-3']")).to_have_text("Logement 3 — Bâtiment A")
+    picker.select_option("TIL-A-3")
+    assert picker.evaluate(OPTION_CUT) is False, "the element chosen is cut in its list at 375 px"
+    expect(picker).to_have_accessible_description(re.compile(
+        "Élément choisi : Résidence Les Tilleuls › Bâtiment A › Logement 3 — TIL-A-3 \\(logement, 69383\\)"))
+    fits(app, page, "nouvelle commande (élément choisi)")
     menu_link(page, "Devis").tap()
     expect(page.locator("tr[data-quote='DV-S2']")).to_be_visible()
     fits(app, page, "Devis (gestionnaire)")
