@@ -12,7 +12,7 @@ import {
 } from "./logic.mjs";
 import {
   QUOTE_LABELS, compareVersions, emptyQuotesText, quoteDecisionBody, quoteLineUnit, quoteListQuery, quoteOrderLink,
-  versionColumnLabel,
+  raiseLineUnit, versionColumnLabel,
 } from "./quotes_logic.mjs";
 import { siteText } from "./orders_logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
@@ -473,6 +473,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     siteNode.input.required = !beneficiary;
     missionField.hidden = !beneficiary;
     missionField.input.required = beneficiary;
+    lines.setUnit(raiseLineUnit(beneficiary ? "beneficiary" : "manager"));  // B16: a mission's days, « j »
     if (!chosen) return;
     // its 100 most recent orders with that client; for a manager, with its sites within the perimeter of its contracts
     // (list_property_nodes kind=site, page after page: coverage_logic's siteNodes), read at once
