@@ -5,7 +5,7 @@
 // is not Paris's (#contract-clock) and offers today there as the review's date, the day the platform accepts.
 import {
   allNodes, attachBody, attachQuestion, attachableOrders, attachedText, coverageMeter, currentNodeText, nodeNaming,
-  nodeOptions, nodesById, proposalGroups,
+  chosenNodeNaming, chosenNodeText, nodeOptions, nodesById, proposalGroups,
 } from "./coverage_logic.mjs";
 import {
   PARIS_ZONE, formatDateTime, formatEuros, orderZone, parseFrenchDate, screenClockNote, todayFrenchIn,
@@ -240,6 +240,7 @@ function openAttach(ctx, panel, row, nodeState, byId) {
   const { field: picker, notice } = choiceField({
     state: nodeState, options: (rows) => nodeOptions(rows, row.nodeId, byId), name: "node_id",
     label: "Élément du patrimoine", none: (n) => (n ? "— choisir un élément —" : "Aucun élément actif"),
+    describe: (value, choices) => chosenNodeText(choices, value),
     failure: (err) => listFailure(err, "des éléments du patrimoine", "de l'élément"),
   });
   const form = h("form", { className: "inline-decision", "aria-label": `Rattacher la commande ${row.orderId}` },
@@ -254,7 +255,7 @@ function openAttach(ctx, panel, row, nodeState, byId) {
     const nodeId = picker.input.value;
     const built = attachBody(row.orderId, nodeId);
     if (built.errors) return errors.replaceChildren(errorBox(built.errors.map((e) => e.message)));
-    const chosen = picker.input.selectedOptions?.[0]?.textContent || `« ${nodeId} »`;
+    const chosen = chosenNodeNaming(nodeId, byId);  // its whole path and id: the option itself is short
     const confirm = h("button", { type: "button" }, "Confirmer le rattachement");
     const back = h("button", { type: "button", className: "secondary" }, "Annuler");
     const group = h("div", { className: "confirmation", role: "group",

@@ -4,7 +4,7 @@
 // how many were attached, already there and refused, with each refusal's reason. Pure logic: coverage_logic.mjs.
 import {
   attachSelectionBodies, attachSelectionQuestion, attachSelectionText, mergeAttachAnswers, nodeNaming, nodeOptions,
-  orderListText, ordersText, theseOrders,
+  chosenNodeNaming, chosenNodeText, orderListText, ordersText, theseOrders,
 } from "./coverage_logic.mjs";
 import { listFailure } from "./parties_logic.mjs";
 import { choiceField, errorBox, h, messagesOf, recorder, table } from "./ui.mjs";
@@ -91,6 +91,7 @@ export function attachSelection(ctx, { orderIds, tree, byId, done }) {
   const { field: picker, notice } = choiceField({
     state, options: (rows) => nodeOptions(rows, null, byId), name: "selection_node_id",
     label: "Élément pour la sélection", none: (n) => (n ? "— choisir un élément —" : "Aucun élément actif"),
+    describe: (value, choices) => chosenNodeText(choices, value),
     failure: (err) => listFailure(err, "des éléments du patrimoine", "de l'élément"),
   });
   const submit = h("button", { type: "submit" }, "Rattacher la sélection");
@@ -104,7 +105,7 @@ export function attachSelection(ctx, { orderIds, tree, byId, done }) {
     const nodeId = picker.input.value;
     const built = attachSelectionBodies(selected, nodeId);
     if (built.errors) return errors.replaceChildren(errorBox(built.errors.map((e) => e.message)));
-    const chosen = picker.input.selectedOptions?.[0]?.textContent || `« ${nodeId} »`;
+    const chosen = chosenNodeNaming(nodeId, byId);  // its whole path and id: the option itself is short
     confirmAndSend({ send, errors, count: selected.length, bodies: built.bodies, nodeId, chosen, done });
   });
   refresh();

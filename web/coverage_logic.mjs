@@ -97,13 +97,69 @@ export function nodeLabel(node, byId = new Map()) {
   return `${nodePath(node, byId)} — ${node.node_id}${facts ? ` (${facts})` : ""}`;
 }
 
-// The picker's options, by their labels' path in French order (then by id); the order's current node is left out.
-// `byId` names the ancestors (every node of the tree; by default the rows themselves).
+// A node's ancestors' labels, the nearest first (the tree's top last).
+function ancestorLabels(node, byId) {
+  const labels = [];
+  const seen = new Set([node.node_id]);
+  for (let parent = byId.get(node.parent_id); parent && !seen.has(parent.node_id); parent = byId.get(parent.parent_id)) {
+    seen.add(parent.node_id);
+    labels.push(parent.label);
+  }
+  return labels;
+}
+
+// The picker's words for each node, short enough for a phone's drop-down (375 px cut a whole path after 35 characters,
+// the element itself lost at the end): its own label first, then its nearest parent — « Logement 12 — Bâtiment B » —
+// then further ancestors only where two nodes would read the same (« Logement 12 — Bâtiment B, Résidence du Parc »
+// beside « …, Résidence Les Tilleuls »), its id last where even their whole paths are equal. A site alone: its label.
+// → Map node_id → words. The whole path, id, kind and commune are written under the field once chosen (nodeLabel).
+export function nodeShortLabels(nodes, byId = nodesById(nodes)) {
+  const items = nodes.map((node) => {
+    const up = ancestorLabels(node, byId);
+    return { node, up, depth: Math.min(1, up.length), id: false };
+  });
+  const words = (item) => [item.node.label, item.up.slice(0, item.depth).join(", ")].filter(Boolean).join(" — ")
+    + (item.id ? ` (${item.node.node_id})` : "");
+  const clashes = () => {
+    const groups = new Map();
+    for (const item of items) groups.set(words(item), [...(groups.get(words(item)) ?? []), item]);
+    return [...groups.values()].filter((group) => group.length > 1);
+  };
+  for (let clash = clashes(); clash.length; clash = clashes()) {
+    let deeper = false;
+    for (const item of clash.flat()) {
+      if (item.depth < item.up.length) { item.depth += 1; deeper = true; }
+    }
+    if (!deeper) { for (const item of clash.flat()) item.id = true; }  // the same path twice: the ids tell them apart
+    if (!deeper && clashes().length) break;  // the same id twice: nothing more to tell
+  }
+  return new Map(items.map((item) => [item.node.node_id, words(item)]));
+}
+
+// The picker's options, by their labels' path in French order (then by id) — an element under its parent, a building's
+// dwellings together; the order's current node is left out. Each option's words are short (nodeShortLabels), its
+// `path` the whole naming written under the field once chosen (nodeLabel). `byId` names the ancestors (every node of
+// the tree; by default the rows themselves).
 export function nodeOptions(rows, currentNodeId = null, byId = nodesById(rows)) {
-  return [...rows].filter((n) => n.node_id !== currentNodeId)
-    .map((n) => ({ node: n, path: nodePath(n, byId) }))
+  const kept = [...rows].filter((n) => n.node_id !== currentNodeId);
+  const short = nodeShortLabels(kept, byId);
+  return kept.map((n) => ({ node: n, path: nodePath(n, byId) }))
     .sort((a, b) => a.path.localeCompare(b.path, "fr") || a.node.node_id.localeCompare(b.node.node_id))
-    .map(({ node }) => ({ value: node.node_id, label: nodeLabel(node, byId) }));
+    .map(({ node }) => ({ value: node.node_id, label: short.get(node.node_id), path: nodeLabel(node, byId) }));
+}
+
+// The node chosen as a confirmation names it (« Rattacher … à … ? »): its whole naming (nodeLabel) when the tree read
+// holds it, else its id between quotes.
+export function chosenNodeNaming(nodeId, byId = new Map()) {
+  const node = byId.get(nodeId);
+  return node ? nodeLabel(node, byId) : `« ${nodeId} »`;
+}
+
+// What is written under the node picker (read with it, aria-describedby): the chosen option's whole naming, « Résidence
+// Les Tilleuls › Bâtiment B › Logement 12 — LYON-BAT-B-LOG-12 (logement, 69383) »; empty while none is chosen.
+export function chosenNodeText(options, nodeId) {
+  const chosen = nodeId ? (options ?? []).find((o) => o.value === nodeId) : null;
+  return chosen?.path ? `Élément choisi : ${chosen.path}` : "";
 }
 
 // An element named on the coverage screen (the orphans, the retired ones, « Aujourd'hui »): its labels' path when the

@@ -1,7 +1,7 @@
 // The lines of a quote (its answer, its revision, a raised quote) or of a new order whose contract has no catalogue
 // in force (new_order.mjs): one fieldset per line, prefilled; « Ajouter une ligne »; each field names the API paths
 // whose errors it shows.
-import { buildQuoteLines } from "./quotes_logic.mjs";
+import { buildQuoteLines, switchedUnit } from "./quotes_logic.mjs";
 import { field, h } from "./ui.mjs";
 
 function lineRow(index, line, unit) {
@@ -21,7 +21,10 @@ function lineRow(index, line, unit) {
 
 // read() gives the lines or the errors found before sending; grow(n) draws empty lines up to n (a draft's lines).
 // `unit`: the unit a new line starts with (quoteLineUnit: « j » for a mission's quote), a prefilled line keeping its own.
-export function linesEditor(initial, { unit = "U" } = {}) {
+// setUnit(next): the default changed (« Proposer un devis », another client), each line still at the former one
+// following it (switchedUnit).
+export function linesEditor(initial, { unit: startUnit = "U" } = {}) {
+  let unit = startUnit;
   const rows = [];
   const box = h("div", { className: "lines" });
   const add = (line) => {
@@ -35,5 +38,12 @@ export function linesEditor(initial, { unit = "U" } = {}) {
     label: data[`label_${i}`], quantity: data[`quantity_${i}`], unit: data[`unit_${i}`],
     unit_price: data[`unit_price_${i}`] })), { unit });
   const grow = (n) => { while (rows.length < n) add({}); };
-  return { box, more, read, grow, fields: () => rows.flat() };
+  const setUnit = (next) => {
+    for (const row of rows) {
+      const input = row.find((f) => f.input.name.startsWith("unit_") && !f.input.name.startsWith("unit_price_"))?.input;
+      if (input) input.value = switchedUnit(input.value, unit, next);
+    }
+    unit = next;
+  };
+  return { box, more, read, grow, setUnit, fields: () => rows.flat() };
 }

@@ -8,7 +8,7 @@
 // draft_logic.mjs): reloaded, the form comes back filled in, the contract's lines and billing account once drawn.
 import { PARIS_ZONE, formatEuros, nowIsoIn } from "./logic.mjs";
 import { listFailure, listState } from "./parties_logic.mjs";
-import { activeNodes, nodeOptions } from "./coverage_logic.mjs";
+import { activeNodes, chosenNodeText, nodeOptions } from "./coverage_logic.mjs";
 import {
   billingAccountOptions, billingAccountsOf, catalogueItems, catalogueLines, contractFactsText, contractOptions, keepsOrderAttempt,
   linesTotalCents, lotOptions, newOrderContent, newOrderId, orderAttempt, orderBody, orderHref, publicInvoicingOf,
@@ -72,8 +72,9 @@ function orderForm(ctx, { contracts, accounts, nodeState, treeInForce }) {
     const picked = choiceField({ state: nodeState, options: (rows) => nodeOptions(rows), name: "node_id",
       label: "Élément du patrimoine", paths: ["node_id", "site.node_id", "site"],
       none: (n) => (n ? "— choisir un élément —" : "Aucun élément actif"),
+      describe: (value, choices) => chosenNodeText(choices, value),  // the option short, its whole path under it
       failure: (err) => listFailure(err, "des éléments du patrimoine", "de l'élément") });
-    picked.field.classList.add("wide");  // « libellé — identifiant (type, commune) » read whole
+    picked.field.classList.add("wide");  // « libellé — parent » and the whole path under it read whole
     siteFields.push(picked.field);
     nodeNotice = picked.notice;
   } else {

@@ -12,7 +12,7 @@ import {
 } from "./logic.mjs";
 import {
   QUOTE_LABELS, compareVersions, emptyQuotesText, quoteDecisionBody, quoteLineUnit, quoteListQuery, quoteOrderLink,
-  versionColumnLabel,
+  raiseLineUnit, versionColumnLabel,
 } from "./quotes_logic.mjs";
 import { siteText } from "./orders_logic.mjs";
 import { activeNodes, siteNodes } from "./coverage_logic.mjs";
@@ -357,8 +357,8 @@ function submitForm(ctx, quote, refresh) {
   const result = h("p", { className: "status", role: "status" });
   const form = h("form", { className: "card", id: "submit-quote", "aria-labelledby": "submit-title" },
     h("h2", { id: "submit-title" }, last ? "Réviser le devis (nouvelle version)" : "Répondre au devis"), slot.node,
-    lines.box, lines.more, validUntil, h("button", { type: "submit" }, last ? "Remettre la révision" : "Remettre le devis"),
-    result);
+    lines.box, lines.more, h("div", { className: "grid" }, validUntil),  // a date as wide as a field, not the form's width
+    h("button", { type: "submit" }, last ? "Remettre la révision" : "Remettre le devis"), result);
   // what was typed kept while the tab lives, for this quote and the version it starts from (a version handed in
   // meanwhile, from another tab, is a new form): the lines the draft holds drawn, then filled in
   const draft = keepDraft(form, draftKey(ctx.session.claims, "quote-submit", quote.manager_id, quote.quote_id,
@@ -473,6 +473,7 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
     siteNode.input.required = !beneficiary;
     missionField.hidden = !beneficiary;
     missionField.input.required = beneficiary;
+    lines.setUnit(raiseLineUnit(beneficiary ? "beneficiary" : "manager"));  // B16: a mission's days, « j »
     if (!chosen) return;
     // its 100 most recent orders with that client; for a manager, with its sites within the perimeter of its contracts
     // (list_property_nodes kind=site, page after page: coverage_logic's siteNodes), read at once
@@ -511,7 +512,8 @@ export async function renderRaise(ctx, managerId = "", orderId = "") {
   const result = h("p", { className: "status", role: "status" });
   const form = h("form", { className: "card", id: "raise-quote", "aria-labelledby": "raise-title" },
     h("h2", { id: "raise-title" }, orderId ? `Travaux complémentaires sur ${orderId}` : "Votre devis"),
-    slot.node, h("div", { className: "grid" }, fields), lines.box, lines.more, validUntil,
+    slot.node, h("div", { className: "grid" }, fields), lines.box, lines.more,
+    h("div", { className: "grid" }, validUntil),  // a date as wide as the fields above, not across the form
     h("button", { type: "submit" }, "Proposer le devis"), result);
   // what was typed kept while the tab lives, a raise from an order apart (keyed by it): there the client and the order
   // are the route's, never the draft's; the rest typed over the prefill is given back. The client given back draws its

@@ -98,6 +98,19 @@ export function quoteLineUnit(quote) {
   return quote?.mission_id ? "j" : "U";
 }
 
+// B16: the unit a new line of « Proposer un devis » starts with, by the client chosen: a beneficiary's quote concerns
+// one of its missions, counted in days (« j », as quoteLineUnit); a manager's works in units (« U »).
+export function raiseLineUnit(clientKind) {
+  return clientKind === "beneficiary" ? "j" : "U";
+}
+
+// A line's unit once the form's default changes (another client chosen): a unit still at the former default, or left
+// empty, takes the new one; a unit the person typed (« h », « forfait ») is kept.
+export function switchedUnit(value, from, to) {
+  const unit = String(value ?? "").trim();
+  return !unit || unit === from ? to : value;
+}
+
 // The lines of the quote form (an array of {service_code, label, quantity, unit, unit_price}) →
 // SubmitQuote lines, with the errors a person can fix before sending ($.lines[i].field); a line without a unit takes
 // `unit` (quoteLineUnit).

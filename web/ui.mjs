@@ -147,7 +147,9 @@ export function keepDraft(form, key, { fixed = [] } = {}) {
     control.addEventListener("change", () => {
       delete missing[control.name];
       note.remove();
-      if (described) control.setAttribute("aria-describedby", described);
+      // its own note's id taken out; another note's (choiceNote's, set by the same change) kept
+      const left = (control.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== note.id);
+      if (left.length) control.setAttribute("aria-describedby", left.join(" "));
       else control.removeAttribute("aria-describedby");
     }, { once: true });
   };
@@ -251,8 +253,10 @@ export function frenchValidity(input, note, { label = null } = {}) {
 // not be loaded (state {error}) — the typed field, with why in French (failure(error)) in a notice to show
 // above the form; no list to offer at all (state undefined) is the typed field alone. → {field, notice}.
 // none(count) is the first, empty option of a single choice.
+// `describe(value, choices)`: a text written under a list once a choice is made, read with it (choiceNote) — the
+// whole naming of a choice whose option is kept short for a phone.
 export function choiceField({ state, options, failure, none, name, label, value = "", paths = null, hint = null,
-  listHint = null, placeholder = null, required = true, multiple = false, noticeId = null }) {
+  listHint = null, placeholder = null, required = true, multiple = false, noticeId = null, describe = null }) {
   if (state?.loading) {  // a select already: a choice made as soon as it is loaded waits for it
     const waiting = field({ name, label, required, options: [{ value: "", label: "Chargement de la liste…" }], paths,
       multiple, hint: listHint });
@@ -265,14 +269,33 @@ export function choiceField({ state, options, failure, none, name, label, value 
       return { field: checkGroup({ name, label, options: choices, value, paths, hint: listHint }), notice: null };
     }
     const first = multiple ? [] : [{ value: "", label: none(choices.length) }];
-    return { field: field({ name, label, required, value, options: [...first, ...choices], paths, multiple,
-      hint: listHint }), notice: null };
+    const list = field({ name, label, required, value, options: [...first, ...choices], paths, multiple, hint: listHint });
+    if (describe) choiceNote(list, (v) => describe(v, choices));
+    return { field: list, notice: null };
   }
   const notice = state?.error ? h("div", { className: "errors", role: "alert", id: noticeId },
     h("p", {}, failure(state.error))) : null;
   const typed = Array.isArray(value) ? value.join(", ") : value;
   return { field: field({ name, label, required, value: typed, placeholder, hint, paths, rows: multiple ? 2 : null }),
     notice };
+}
+
+// A note under a field's control, `text(value)` of its value — kept up to date as it changes (a draft given back
+// included), read with the control (aria-describedby) while it says something.
+export function choiceNote(wrap, text) {
+  const control = wrap.input;
+  const note = h("span", { className: "hint chosen-note", id: nextId("chosen") });
+  control.after(note);
+  const update = () => {
+    note.textContent = text(control.value);
+    note.hidden = !note.textContent;
+    const ids = (control.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== note.id);
+    control.setAttribute("aria-describedby", [...ids, ...(note.hidden ? [] : [note.id])].join(" "));
+  };
+  control.addEventListener("change", update);
+  control.addEventListener("input", update);
+  update();
+  return note;
 }
 
 // Several choices as check boxes — a <select multiple> asks for Ctrl + clic or Maj + flèches, which nobody guesses and

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   NODE_KIND_LABELS, activeNodes, attachBody, attachQuestion, attachableOrders, attachedText, coverageMeter,
-  currentNodeText, nodeLabel, nodeNaming, nodeOptions, nodesById, siteNodes, siteOptions,
+  chosenNodeNaming, chosenNodeText, currentNodeText, nodeLabel, nodeNaming, nodeOptions, nodeShortLabels, nodesById, siteNodes, siteOptions,
 } from "../../web/coverage_logic.mjs";
 import { readFileSync } from "node:fs";
 import { listQuery } from "../../web/orders_logic.mjs";
@@ -68,7 +68,8 @@ test("A7: the picker names each element with its ancestors' labels: many are « 
   const byId = nodesById(OULLINS);
   const active = OULLINS.filter((n) => n.status !== "retired");
   const options = nodeOptions(active, null, byId);
-  assert.deepEqual(options.map((o) => o.label), [
+  // the whole naming, written under the field once chosen, in the tree's order
+  assert.deepEqual(options.map((o) => o.path), [
     "Résidence du Mas — VAULX (site, 69256)",
     "Résidence du Mas › Bâtiment A — VAULX-BAT-A (bâtiment, 69256)",
     "Site Oullins — OULLINS (site, 69149)",
@@ -76,9 +77,57 @@ test("A7: the picker names each element with its ancestors' labels: many are « 
     "Site Oullins › Bâtiment B — OULLINS-BAT-B (bâtiment, 69149)",
     "Site Oullins › Bâtiment B › Cage 1 — OULLINS-BAT-B-CAGE-1 (cage d'escalier, 69149)",
   ]);
+  // the option itself short for a phone: the element first, then its parent
+  assert.deepEqual(options.map((o) => o.label), [
+    "Résidence du Mas", "Bâtiment A — Résidence du Mas", "Site Oullins", "Bâtiment A — Site Oullins",
+    "Bâtiment B — Site Oullins", "Cage 1 — Bâtiment B",
+  ]);
   // the rows alone name the ancestors they hold
-  assert.equal(nodeOptions(active).find((o) => o.value === "VAULX-BAT-A").label,
+  assert.equal(nodeOptions(active).find((o) => o.value === "VAULX-BAT-A").path,
     "Résidence du Mas › Bâtiment A — VAULX-BAT-A (bâtiment, 69256)");
+});
+
+// Two « Logement 12 » in two « Bâtiment B » of two residences, two in the same building (an import's twins), a
+// dwelling straight under a site: on a phone each option stays short and never reads as another one.
+const TWINS = [
+  { node_id: "PARC", kind: "site", label: "Résidence du Parc", in_commune: "69383" },
+  { node_id: "PARC-B", kind: "building", parent_id: "PARC", label: "Bâtiment B", in_commune: "69383" },
+  { node_id: "PARC-B-12", kind: "dwelling", parent_id: "PARC-B", label: "Logement 12", in_commune: "69383" },
+  { node_id: "TIL", kind: "site", label: "Résidence Les Tilleuls", in_commune: "69383" },
+  { node_id: "TIL-B", kind: "building", parent_id: "TIL", label: "Bâtiment B", in_commune: "69383" },
+  { node_id: "TIL-B-12", kind: "dwelling", parent_id: "TIL-B", label: "Logement 12", in_commune: "69383" },
+  { node_id: "TIL-A", kind: "building", parent_id: "TIL", label: "Bâtiment A", in_commune: "69383" },
+  { node_id: "TIL-A-12", kind: "dwelling", parent_id: "TIL-A", label: "Logement 12", in_commune: "69383" },
+  { node_id: "TIL-A-12-BIS", kind: "dwelling", parent_id: "TIL-A", label: "Logement 12", in_commune: "69383" },
+  { node_id: "TIL-LOGE", kind: "dwelling", parent_id: "TIL", label: "Loge", in_commune: "69383" },
+];
+
+test("A7 on a phone: two « Logement 12 » read apart — their parent, then their site, their id for twins", () => {
+  const short = nodeShortLabels(TWINS);
+  assert.equal(short.get("PARC-B-12"), "Logement 12 — Bâtiment B, Résidence du Parc");
+  assert.equal(short.get("TIL-B-12"), "Logement 12 — Bâtiment B, Résidence Les Tilleuls");
+  assert.equal(short.get("TIL-A-12"), "Logement 12 — Bâtiment A, Résidence Les Tilleuls (TIL-A-12)");
+  assert.equal(short.get("TIL-A-12-BIS"), "Logement 12 — Bâtiment A, Résidence Les Tilleuls (TIL-A-12-BIS)");
+  assert.equal(short.get("TIL-LOGE"), "Loge — Résidence Les Tilleuls");
+  assert.equal(short.get("PARC-B"), "Bâtiment B — Résidence du Parc");  // its parent tells it from TIL-B already
+  assert.equal(short.get("TIL"), "Résidence Les Tilleuls");
+  const labels = nodeOptions(TWINS).map((o) => o.label);
+  assert.equal(new Set(labels).size, TWINS.length, `two options read the same: ${labels}`);
+  // alone in the list (the other residence's left out, as the order's current node), the parent is enough again
+  assert.equal(nodeOptions(TWINS.filter((n) => !n.node_id.startsWith("TIL")), null, nodesById(TWINS))
+    .find((o) => o.value === "PARC-B-12").label, "Logement 12 — Bâtiment B");
+});
+
+test("A7: the node chosen is written whole under the picker, and named whole by the confirmation", () => {
+  const options = nodeOptions(TWINS);
+  assert.equal(chosenNodeText(options, "TIL-B-12"),
+    "Élément choisi : Résidence Les Tilleuls › Bâtiment B › Logement 12 — TIL-B-12 (logement, 69383)");
+  assert.equal(chosenNodeText(options, ""), "");
+  assert.equal(chosenNodeText(options, "INCONNU"), "");
+  const byId = nodesById(TWINS);
+  assert.equal(chosenNodeNaming("PARC-B-12", byId),
+    "Résidence du Parc › Bâtiment B › Logement 12 — PARC-B-12 (logement, 69383)");
+  assert.equal(chosenNodeNaming("TAPÉ-À-LA-MAIN", byId), "« TAPÉ-À-LA-MAIN »");
 });
 
 test("A7: the orphans, the retired elements and « Aujourd'hui » are named by the tree's labels, the id beneath", () => {

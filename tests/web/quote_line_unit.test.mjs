@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { buildQuoteLines, quoteLineUnit } from "../../web/quotes_logic.mjs";
+import { buildQuoteLines, quoteLineUnit, raiseLineUnit, switchedUnit } from "../../web/quotes_logic.mjs";
 
 test("a mission's quote starts its lines in days, any other quote in units", () => {
   assert.equal(quoteLineUnit({ quote_id: "DEV-1", mission_id: "mis-1", order_id: "ord-1" }), "j");
@@ -18,4 +18,20 @@ test("a line read without a unit takes the quote's default, « U » when none is
   assert.equal(buildQuoteLines([row], { unit: "j" }).lines[0].unit, "j");
   assert.equal(buildQuoteLines([row]).lines[0].unit, "U");
   assert.equal(buildQuoteLines([{ ...row, unit: "h" }], { unit: "j" }).lines[0].unit, "h");  // a typed unit is kept
+});
+
+test("B16 « Proposer un devis »: a beneficiary's quote (a mission's) starts its lines in days, a manager's in units", () => {
+  assert.equal(raiseLineUnit("beneficiary"), "j");
+  assert.equal(raiseLineUnit("manager"), "U");
+  assert.equal(raiseLineUnit(undefined), "U");  // no client chosen yet: works
+});
+
+test("another client chosen: a line still at the former default follows the new one, a typed unit is kept", () => {
+  assert.equal(switchedUnit("U", "U", "j"), "j");
+  assert.equal(switchedUnit("", "U", "j"), "j");
+  assert.equal(switchedUnit(" ", "j", "U"), "U");
+  assert.equal(switchedUnit("j", "j", "U"), "U");  // back to a manager: its works in units
+  assert.equal(switchedUnit("h", "U", "j"), "h");
+  assert.equal(switchedUnit("forfait", "j", "U"), "forfait");
+  assert.equal(switchedUnit("j", "U", "j"), "j");  // already there (a draft given back)
 });

@@ -424,10 +424,13 @@ def test_manager_imports_its_tree_and_a_catalogue_from_files_and_attaches_an_orp
     # « Rattacher »: the orphan put on a node of the imported tree stops being one
     page.get_by_role("link", name="Patrimoine").click()
     page.get_by_role("button", name="Rattacher la commande BC-IMP-1").click()
-    # each element named with its ancestors' labels, its kind in the import's French words (A7 property tree)
-    expect(page.get_by_label("Élément du patrimoine").locator("option[value='LYON-BAT-B-LOG-3']")).to_have_text(
-        "Résidence Les Tilleuls › Bâtiment B › Logement 3 — LYON-BAT-B-LOG-3 (logement, 69383)")
-    page.get_by_label("Élément du patrimoine").select_option("LYON-BAT-B-LOG-3")
+    # each element named short for a phone — itself, then its parent — (A7 property tree), and once chosen written
+    # whole under the field with its ancestors' labels, its kind in the import's French words, read with it
+    picker = page.get_by_label("Élément du patrimoine")
+    expect(picker.locator("option[value='LYON-BAT-B-LOG-3']")).to_have_text("Logement 3 — Bâtiment B")
+    picker.select_option("LYON-BAT-B-LOG-3")
+    expect(picker).to_have_accessible_description(re.compile(
+        "Élément choisi : Résidence Les Tilleuls › Bâtiment B › Logement 3 — LYON-BAT-B-LOG-3 \\(logement, 69383\\)"))
     page.get_by_role("form", name="Rattacher la commande BC-IMP-1").get_by_role("button", name="Rattacher").click()
     page.get_by_role("button", name="Confirmer le rattachement").click()
     expect(page.get_by_role("status")).to_contain_text("Commande BC-IMP-1 rattachée à « LYON-BAT-B-LOG-3 »")
@@ -719,6 +722,7 @@ def test_contractor_executes_through_the_moves_allowed_now_and_answers_a_quote(a
     expect(client.locator("option[value='mgr-test']")).to_have_text("Rhône Habitat Essai")  # the field says the role
     expect(client).to_have_value("mgr-test")
     expect(page.get_by_label("Marché", exact=True)).to_have_value("AC-2026-017")
+    expect(page.get_by_label("Ligne 1 : unité")).to_have_value("U")  # a manager's works: in units
     # A7: the node of the client's property tree: the client's sites within the perimeter of its contracts (one none of
     # its orders names included) and the nodes of its orders with that client are offered by name, and the name typed
     # (any case) is taken for its node, its label filled
@@ -1130,6 +1134,10 @@ def test_beneficiary_submits_a_need_reads_the_ranking_accepts_frames_and_follows
     expect(titulaire_page.get_by_label("Bénéficiaire", exact=True)).to_have_value("ben-metropole-demo")
     expect(titulaire_page.get_by_label("Élément de patrimoine (identifiant)")).to_be_hidden()
     expect(titulaire_page.get_by_label("Mission concernée")).to_have_value("BES-WEB-1-mission")
+    # a mission's quote counted in days, as its order's lines: its lines start in « j », the one added too
+    expect(titulaire_page.get_by_label("Ligne 1 : unité")).to_have_value("j")
+    titulaire_page.get_by_role("button", name="Ajouter une ligne").click()
+    expect(titulaire_page.get_by_label("Ligne 2 : unité")).to_have_value("j")
     fill_raised_quote(titulaire_page, "DV-T-WEB-1", "Recette d'accessibilité complémentaire",
                       ("ATELIER", "Audit RGAA", "680,00"))
     app.check(titulaire_page, "titulaire-devis-propose-mission", shot=False)

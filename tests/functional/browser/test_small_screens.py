@@ -62,6 +62,36 @@ UNSTACKED = """() => [...document.querySelectorAll('.field:not(.check)')].filter
   return l.bottom > c.top + 1 || c.right > window.innerWidth + 0.5;
 }).map((field) => field.querySelector('label').textContent.trim())"""
 
+# Legends drawn on their fieldset's border — one that wraps has the border line through its text (« Droits demandés
+# (aucune case cochée : les vôtres au plus) » on « Utilisateurs »): each legend under its fieldset's top border.
+LEGENDS_ON_BORDER = """() => [...document.querySelectorAll('fieldset > legend')].filter((legend) => {
+  const r = legend.getBoundingClientRect();
+  if (!r.width) return false;
+  const set = legend.parentElement;
+  return r.top < set.getBoundingClientRect().top + parseFloat(getComputedStyle(set).borderTopWidth) - 0.5;
+}).map((legend) => legend.textContent.trim().slice(0, 60))"""
+
+# A7 on a phone: two « Logement 12 » in two « Bâtiment B » of two residences with long names
+PHONE_TREE = [
+    {"node_id": "PARC", "kind": "site", "label": "Résidence du Parc des Cèdres", "commune": "69383"},
+    {"node_id": "PARC-B", "kind": "building", "parent_id": "PARC", "label": "Bâtiment B"},
+    {"node_id": "PARC-B-12", "kind": "dwelling", "parent_id": "PARC-B", "label": "Logement 12"},
+    {"node_id": "TIL", "kind": "site", "label": "Résidence Les Tilleuls", "commune": "69383"},
+    {"node_id": "TIL-A", "kind": "building", "parent_id": "TIL", "label": "Bâtiment A"},
+    {"node_id": "TIL-A-3", "kind": "dwelling", "parent_id": "TIL-A", "label": "Logement 3"},
+    {"node_id": "TIL-B", "kind": "building", "parent_id": "TIL", "label": "Bâtiment B"},
+    {"node_id": "TIL-B-12", "kind": "dwelling", "parent_id": "TIL-B", "label": "Logement 12"},
+]
+
+# Is the option a <select> shows cut — its text wider than the box leaves it (its padding and arrow aside)?
+OPTION_CUT = """(select) => {
+  const style = getComputedStyle(select);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return context.measureText(select.selectedOptions[0].text).width > room;
+}"""
+
 
 def fits(app, page, screen: str) -> None:
     """At the phone's width, then the tablet's: no page-level horizontal overflow, tap targets of 44 px, labels above
@@ -78,6 +108,7 @@ def fits(app, page, screen: str) -> None:
             f"{where}: the page scrolls sideways ({scroll_width} px of content, layout {inner_width} px)")
         assert page.evaluate(SMALL_TARGETS) == [], f"{where}: tap targets under 44×44 px"
         assert page.evaluate(UNSTACKED) == [], f"{where}: labels not above their fields"
+        assert page.evaluate(LEGENDS_ON_BORDER) == [], f"{where}: legends across their fieldset's border"
         beyond = page.evaluate("""(w) => [...document.querySelectorAll('nav a, header button, header a')]
           .filter(a => a.getBoundingClientRect().width && a.getBoundingClientRect().right > w + 0.5)
           .map(a => a.textContent.trim())""", size["width"])
@@ -321,6 +352,20 @@ def test_manager_on_a_phone_reads_its_dashboard_receives_an_order_and_a_quote(ap
     row_card(page, "tr[data-account]", "Mot de passe")
     assert scroll_frames(page, "utilisateurs") == 0
     app.check(page, "telephone-gestionnaire-utilisateurs")
+    # A7 « Nouvelle commande » on a phone: each « Élément du patrimoine » short enough for the 375 px list — itself,
+    # then its parent, its site where two read the same —, the whole path written under the field once chosen
+    assert manager.post("import_property_tree", {"nodes": PHONE_TREE}).status_code == 201
+    menu_link(page, "Nouvelle commande").tap()
+    picker = page.get_by_label("Élément du patrimoine")
+    expect(picker.locator("option[value='PARC-B-12']")).to_have_text(
+        "Logement 12 — Bâtiment B, Résidence du Parc des Cèdres")
+    expect(picker.locator("option[value='TIL-B-12']")).to_have_text("Logement 12 — Bâtiment B, Résidence Les Tilleuls")
+    expect(picker.locator("option[value='TIL-A-3']")).to_have_text("Logement 3 — Bâtiment A")
+    picker.select_option("TIL-A-3")
+    assert picker.evaluate(OPTION_CUT) is False, "the element chosen is cut in its list at 375 px"
+    expect(picker).to_have_accessible_description(re.compile(
+        "Élément choisi : Résidence Les Tilleuls › Bâtiment A › Logement 3 — TIL-A-3 \\(logement, 69383\\)"))
+    fits(app, page, "nouvelle commande (élément choisi)")
     menu_link(page, "Devis").tap()
     expect(page.locator("tr[data-quote='DV-S2']")).to_be_visible()
     fits(app, page, "Devis (gestionnaire)")
@@ -391,6 +436,14 @@ def test_beneficiary_on_a_phone_reads_its_needs_ranking_as_cards(app, platform, 
     page.get_by_role("button", name="Vider le formulaire").tap()
     expect(page.get_by_label("Intitulé")).to_have_value("")
     expect(page.locator("#need-form .draft-note")).to_have_count(0)
+    # B5 « Utilisateurs »: the long legend of the rights asked for wraps inside its fieldset, the border whole
+    menu_link(page, "Utilisateurs").tap()
+    rights = page.get_by_role("group", name="Droits demandés (aucune case cochée : les vôtres au plus)")
+    expect(rights).to_be_visible()
+    legend, group = rights.locator("legend").bounding_box(), rights.bounding_box()
+    assert legend["height"] > 30, "the legend no longer wraps at 375 px: the check proves nothing"
+    assert legend["y"] > group["y"], f"the legend sits on the fieldset's border: {legend} in {group}"
+    fits(app, page, "utilisateurs")
 
 
 def test_purchasing_body_on_a_phone_reads_its_monthly_volume_as_a_bar_list(app, platform, clean_firestore):
