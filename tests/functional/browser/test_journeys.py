@@ -72,6 +72,11 @@ def sent_keys(page, function: str) -> list[str | None]:
     return keys
 
 
+def nav_link(page, name: str):
+    """A link of the main navigation (a home's « À faire » may link the same screen by the same name)."""
+    return page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name=name)
+
+
 def field_error(page, label, within=None):
     """The error note of the input labelled `label` (its aria-describedby), in `within` if given."""
     control = (within or page).get_by_label(label, exact=isinstance(label, str))
@@ -1326,7 +1331,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Rapport de la centrale d'achat")).to_be_focused()
     expect(page).to_have_title("Rapport de la centrale d'achat — Passerelle")
     # keyboard only: the navigation link takes the focus and Enter follows it; the new heading gets the focus
-    page.get_by_role("link", name="Rapports semestriels").focus()
+    nav_link(page, "Rapports semestriels").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Rapports semestriels enregistrés")).to_be_focused()
     expect(page.get_by_role("table", name="Rapports semestriels")).to_be_visible()
@@ -1345,7 +1350,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("table", name="Par type de prestation")).to_contain_text("AMOA")
     app.check(page, "centrale-vivier", shot=False)
     # B17 purchasing-body report: the price schedule in force, then a new version published from a file, in percent
-    page.get_by_role("link", name="Barème de prix").click()
+    nav_link(page, "Barème de prix").click()
     expect(page.get_by_role("heading", name="Barème de prix")).to_be_focused()
     expect(page.locator(".price-version").first).to_contain_text("En vigueur")
     expect(page.locator("main")).not_to_contain_text("null")  # no absent part written « null » on the screen
@@ -1388,7 +1393,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     assert Erp(platform, "operator", "platform").post("register_beneficiary", {
         **seed.BENEFICIARY, "beneficiary_id": "ben-annecy-demo", "name": "Ville d'Annecy", "territory": "74"}
     ).status_code == 201
-    page.get_by_role("link", name="Conventions").click()
+    nav_link(page, "Conventions").click()
     expect(page.get_by_role("heading", name="Conventions des bénéficiaires")).to_be_focused()
     picker = page.get_by_role("combobox", name="Bénéficiaire")
     expect(picker.locator("option")).to_have_text(
@@ -1450,7 +1455,7 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
 
     page.route(the_list, lambda route: route.fulfill(status=503, body=""))
     page.get_by_role("link", name="Vivier").click()
-    page.get_by_role("link", name="Conventions").click()
+    nav_link(page, "Conventions").click()
     expect(page.locator("#beneficiary-list-error")).to_contain_text(
         "La liste des bénéficiaires n'a pas pu être chargée (erreur 503) : saisissez l'identifiant du bénéficiaire.")
     typed = page.get_by_role("textbox", name="Bénéficiaire")
