@@ -443,18 +443,23 @@ def test_platform_topics_are_pushed_to_their_function_with_their_own_dead_letter
 # --- Firestore indexes -------------------------------------------------------------
 
 
-def test_the_coverage_collection_group_query_of_documents_has_its_collection_group_index(terraform):
-    # Given the query get_property_coverage runs over every manager's documents (A7 property tree)
-    from shared.service import property_tree
+def _queries_of(call) -> list:
+    """The queries ``call(uow)`` runs on an in-memory store (what its index must serve)."""
     from tests.fakes import World
 
-    world = World("2026-03-02T09:00:00+00:00")
-    uow = world.uow()
+    uow = World("2026-03-02T09:00:00+00:00").uow()
     asked = []
     query = uow.query
     uow.query = lambda q: asked.append(q) or query(q)
-    property_tree.coverage("mgr-test", uow)
-    [group] = [q for q in asked if q.group]
+    call(uow)
+    return asked
+
+
+def test_the_coverage_collection_group_query_of_documents_has_its_collection_group_index(terraform):
+    # Given the query get_property_coverage runs over every manager's documents (A7 property tree)
+    from shared.service import property_tree
+
+    [group] = [q for q in _queries_of(lambda uow: property_tree.coverage("mgr-test", uow)) if q.group]
     # Then it filters on the caller's tenant, and the collection-group index on that field is declared
     assert (group.collection, [(name, op) for name, op, _ in group.where]) == ("documents", [("manager_id", "==")])
     fields = terraform["resource"]["google_firestore_field"]
@@ -467,14 +472,8 @@ def test_the_coverage_collection_group_query_of_documents_has_its_collection_gro
 def test_the_deliverables_to_decide_query_has_its_composite_collection_group_index(terraform):
     # Given the query list_needs?deliverables=delivered runs over the beneficiary's documents (B11, « À faire »)
     from shared.service import listings
-    from tests.fakes import World
 
-    world = World("2026-03-02T09:00:00+00:00")
-    uow = world.uow()
-    asked = []
-    query = uow.query
-    uow.query = lambda q: asked.append(q) or query(q)
-    listings.list_needs("beneficiary", "ben-a", {"deliverables": "delivered"}, uow)
+    asked = _queries_of(lambda uow: listings.list_needs("beneficiary", "ben-a", {"deliverables": "delivered"}, uow))
     [group] = [q for q in asked if q.group]
     # Then it filters on the caller's tenant and the deliverable kind, served by the index declared for them
     assert (group.collection, [(name, op) for name, op, _ in group.where]) == (
