@@ -80,11 +80,24 @@ export async function partyLists(call, kinds = Object.keys(LISTED_KIND_LABELS)) 
   return Object.fromEntries(kinds.map((kind, i) => [kind, states[i]]));
 }
 
-// A list_parties row as a <select> option « nom — identifiant », by name in French order; a deactivated
-// party is said so (the platform refuses it where an active one is needed, next to the field).
+// A list_parties row as a <select> option, by name in French order: its name alone, short enough for a phone's screen
+// (375 px cut « Titulaire de l'accord-cadre (démo) — ctr-titulaire »), « nom — identifiant » for homonyms; a deactivated
+// party is said so (the platform refuses it where an active one is needed, next to the field). Each option's `path`,
+// « nom — identifiant », is written under the field once chosen (chosenPartyText) and labels a check box (checkGroup).
 export function partyOptions(rows) {
+  const names = new Map();
+  for (const p of rows) names.set(p.name, (names.get(p.name) ?? 0) + 1);
+  const off = (p) => (p.status === "inactive" ? " (désactivé)" : "");
   return [...rows].sort((a, b) => a.name.localeCompare(b.name, "fr") || a.id.localeCompare(b.id))
-    .map((p) => ({ value: p.id, label: `${p.name} — ${p.id}${p.status === "inactive" ? " (désactivé)" : ""}` }));
+    .map((p) => ({ value: p.id, label: names.get(p.name) > 1 ? `${p.name} — ${p.id}${off(p)}` : `${p.name}${off(p)}`,
+      path: `${p.name} — ${p.id}${off(p)}` }));
+}
+
+// What is written under the operator's party picker once one is chosen (read with it): its name and its id,
+// « Partie choisie : Bativert Rénovation — ctr-bativert »; empty while none is chosen.
+export function chosenPartyText(options, id) {
+  const chosen = id ? (options ?? []).find((o) => o.value === id) : null;
+  return chosen?.path ? `Partie choisie : ${chosen.path}` : "";
 }
 
 // Why a list is not offered, in French, when the typed id takes its place: `what` names the list
