@@ -1,9 +1,9 @@
 """What the RGAA's theme 10 asks that axe-core does not measure, as JavaScript run in the page (Playwright's
 ``page.evaluate``, through the DevTools protocol, so that the app's CSP stays on): reflow at 320 px (10.11), text at
-200 % (10.4), the WCAG 1.4.12 text spacing (10.12) and a visible focus on each element Tab reaches (10.7, with the
-indicator's contrast against what surrounds it, 3.3) and content shown on hover or focus (10.13, 10.14). Used by devtools/a11y_walk.py (every role's menu on the dev
-stack) and by the browser tests (tests/functional/browser/test_small_screens.py). docs/accessibility.md says what
-each one covers."""
+200 % (10.4), the WCAG 1.4.12 text spacing (10.12), a visible focus on each element Tab reaches (10.7, with the
+indicator's contrast against what surrounds it, 3.3) and content shown on hover or focus (10.13, 10.14). Used by
+devtools/a11y_walk.py (every role's menu on the dev stack) and by the browser tests
+(tests/functional/browser/test_small_screens.py). docs/accessibility.md says what each one covers."""
 
 from __future__ import annotations
 

@@ -1326,7 +1326,8 @@ def test_purchasing_body_reads_its_report_with_charts_the_stored_half_years_and_
     expect(page.get_by_role("heading", name="Rapport de la centrale d'achat")).to_be_focused()
     expect(page).to_have_title("Rapport de la centrale d'achat — Passerelle")
     # keyboard only: the navigation link takes the focus and Enter follows it; the new heading gets the focus
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Rapports semestriels").focus()
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    menu.get_by_role("link", name="Rapports semestriels").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Rapports semestriels enregistrés")).to_be_focused()
     expect(page.get_by_role("table", name="Rapports semestriels")).to_be_visible()
