@@ -442,7 +442,11 @@ def test_beneficiary_on_a_phone_reads_its_needs_ranking_as_cards(app, platform, 
     menu_link(page, "Utilisateurs").tap()
     rights = page.get_by_role("group", name="Droits demandés (aucune case cochée : les vôtres au plus)")
     expect(rights).to_be_visible()
-    legend, group = rights.locator("legend").bounding_box(), rights.bounding_box()
+    # both boxes measured at once: the screen's lists load above the form meanwhile, moving it down
+    legend, group = rights.evaluate("""f => [f.querySelector('legend'), f].map((e) => {
+        const r = e.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+    })""")
     assert legend["height"] > 30, "the legend no longer wraps at 375 px: the check proves nothing"
     assert legend["y"] > group["y"], f"the legend sits on the fieldset's border: {legend} in {group}"
     fits(app, page, "utilisateurs")
