@@ -1,9 +1,9 @@
 """What the RGAA's theme 10 asks that axe-core does not measure, as JavaScript run in the page (Playwright's
 ``page.evaluate``, through the DevTools protocol, so that the app's CSP stays on): reflow at 320 px (10.11), text at
-200 % (10.4), the WCAG 1.4.12 text spacing (10.12) and a visible focus on each element Tab reaches (10.7, with the
-indicator's contrast against what surrounds it, 3.3). Used by devtools/a11y_walk.py (every role's menu on the dev
-stack) and by the browser tests (tests/functional/browser/test_small_screens.py). docs/accessibility.md says what
-each one covers."""
+200 % (10.4), the WCAG 1.4.12 text spacing (10.12), a visible focus on each element Tab reaches (10.7, with the
+indicator's contrast against what surrounds it, 3.3) and content shown on hover or focus (10.13, 10.14). Used by
+devtools/a11y_walk.py (every role's menu on the dev stack) and by the browser tests
+(tests/functional/browser/test_small_screens.py). docs/accessibility.md says what each one covers."""
 
 from __future__ import annotations
 
@@ -133,6 +133,45 @@ FOCUS_UNFOCUSED = """() => {
   return { count, faults: [...new Set(faults)] };
 }"""
 
+# RGAA 10.13 / 10.14: content shown on hover or focus. Every style rule (media queries included) whose selector holds
+# :hover and that shows something — display, visibility, opacity, a size, a clip, a position, a content — must have
+# its keyboard twin: the same selector with :focus, :focus-visible or :focus-within in some rule (10.14); one that
+# does not is a fault. The rules that show something on focus (the skip link) and the browser's own tooltips (`title`:
+# the user agent shows them, outside 10.13 as WCAG 1.4.13's exception says) are listed, not judged.
+HOVER_FOCUS = """() => {
+  const REVEALS = ['display', 'visibility', 'opacity', 'clip', 'clip-path', 'width', 'height', 'max-height',
+    'max-width', 'position', 'left', 'top', 'right', 'bottom', 'transform', 'content', 'overflow'];
+  const rules = [];
+  const walk = (list) => {
+    for (const rule of list) {
+      if (rule.selectorText !== undefined) rules.push(rule);
+      else if (rule.cssRules) walk(rule.cssRules);
+    }
+  };
+  for (const sheet of [...document.styleSheets, ...document.adoptedStyleSheets]) {
+    try { walk(sheet.cssRules); } catch (err) { /* another origin's sheet: not the app's */ }
+  }
+  const selectors = rules.flatMap((r) => r.selectorText.split(',').map((x) => x.trim()));
+  const shows = (rule) => REVEALS.some((p) => rule.style.getPropertyValue(p) !== '');
+  const faults = [];
+  const onFocus = [];
+  for (const rule of rules.filter(shows)) {
+    for (const sel of rule.selectorText.split(',').map((x) => x.trim())) {
+      if (sel.includes(':hover')) {
+        const twins = [':focus', ':focus-visible', ':focus-within'].map((f) => sel.replaceAll(':hover', f));
+        if (!twins.some((t) => selectors.includes(t))) faults.push(`shown on hover only: ${sel}`);
+      } else if (/:focus(-visible|-within)?\\b/.test(sel)) {
+        onFocus.push(sel);
+      }
+    }
+  }
+  const tooltips = [...document.querySelectorAll('[title]')].filter((el) => el.getAttribute('title').trim()
+    && el.getClientRects().length).map((el) => `${el.tagName.toLowerCase()}.${String(el.className).trim()
+    .split(/\\s+/).join('.')} « ${el.getAttribute('title').slice(0, 40)} »`);
+  return { faults: [...new Set(faults)], on_focus: [...new Set(onFocus)],
+           tooltips: tooltips.filter((t, i) => tooltips.indexOf(t) === i).slice(0, 8) };
+}"""
+
 
 def focus_walk(page, limit: int = 80) -> dict:
     """Tab from where the screen put the focus (its <h1>) through its content and footer, out of the page and in
@@ -154,10 +193,11 @@ def focus_walk(page, limit: int = 80) -> dict:
 
 def theme_10(page, screen: str) -> dict:
     """The four probes on the screen now shown, which is left as it was found (viewport, styles, focus on its
-    <h1>): {"focus", "text_spacing", "text_200", "reflow_320"}, each with what failed (empty lists when nothing).
+    <h1>): {"focus", "text_spacing", "text_200", "reflow_320", "hover_only"}, each with what failed (empty lists
+    when nothing; "hover_only": what CSS shows on hover and not on focus, HOVER_FOCUS).
     At the viewport's own width but for reflow (320 × 640 then back)."""
     size = page.viewport_size
-    found = {"focus": focus_walk(page)["faults"]}
+    found = {"focus": focus_walk(page)["faults"], "hover_only": page.evaluate(HOVER_FOCUS)["faults"]}
     page.evaluate(TEXT_SPACING_ON)
     found["text_spacing"] = _layout(page)
     page.evaluate(TEXT_SPACING_OFF)

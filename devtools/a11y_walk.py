@@ -47,6 +47,7 @@ def probe(page, screen: str, out: Path, record: dict) -> None:
     entry = {"screen": screen, "url": page.url, **page.evaluate(AXE_BOTH)}
     page.screenshot(path=str(out / f"{screen}.png"), full_page=True)
     entry["focus"] = a11y_probes.focus_walk(page)
+    entry["hover_focus"] = page.evaluate(a11y_probes.HOVER_FOCUS)  # 10.13/10.14: CSS shown on hover only, tooltips
     page.evaluate(a11y_probes.TEXT_SPACING_ON)
     page.wait_for_timeout(100)
     entry["text_spacing"] = {"clipped": page.evaluate(a11y_probes.CLIPPED),

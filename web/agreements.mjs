@@ -2,7 +2,8 @@
 // beneficiary from the registered ones (B1 parties) and sets a new version (terms_logic.mjs).
 import { penaltyTerms } from "./contracts.mjs";
 import { nowIsoIn, orderZone, screenClockNote } from "./logic.mjs";
-import { allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, listState } from "./parties_logic.mjs";
+import { allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, chosenBeneficiaryText, listState }
+  from "./parties_logic.mjs";
 import { heldRights } from "./accounts_logic.mjs";
 import {
   AGREEMENT_KINDS, RULE_CHOICES, latestTerms, termsBody, termsFormValues, termsSetText, agreementTermsView,
@@ -38,7 +39,7 @@ export function agreementSection(ctx, beneficiaryId = null, { onAgreement = null
 }
 
 // B1 parties: the purchasing body or the operator chooses a beneficiary from the registered ones
-// (« nom (territoire) »); when the list cannot be loaded, it types the id instead, told why in French.
+// (by name, the territory under the field once chosen: beneficiaryOptions); when the list cannot be loaded, it types the id instead, told why in French.
 // Resolves to { field, notice }: the field's `input` is a <select> or, as the fallback, a text input.
 export async function beneficiaryField(ctx, { value = "", name = "beneficiary_id", label = "Bénéficiaire" } = {}) {
   const state = await listState(allBeneficiaries(ctx.call));
@@ -46,7 +47,8 @@ export async function beneficiaryField(ctx, { value = "", name = "beneficiary_id
   const names = new Map((state.rows ?? []).map((b) => [b.beneficiary_id, b.name]));
   return { names, ...choiceField({ state, options: beneficiaryOptions, failure: beneficiaryListFailure, name, label, value,
     none: (count) => (count ? "— Choisir un bénéficiaire —" : "— Aucun bénéficiaire inscrit —"), paths: [name],
-    placeholder: "ben-metropole-demo", hint: "Identifiant du bénéficiaire", noticeId: "beneficiary-list-error" }) };
+    placeholder: "ben-metropole-demo", hint: "Identifiant du bénéficiaire", noticeId: "beneficiary-list-error",
+    describe: (v, choices) => chosenBeneficiaryText(choices, v) }) };
 }
 
 // A9: the purchasing body's form of a new version of a beneficiary's agreement terms (set_penalty_terms): its

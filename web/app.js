@@ -5,7 +5,7 @@ import { ROLE_LABELS } from "./logic.mjs";
 import { authErrorMessage, decodeClaims, needsRefresh } from "./session_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { draftOwner } from "./draft_logic.mjs";
-import { errorBox, errorSlot, field, forgetDrafts, frenchValidity, h, silence } from "./ui.mjs";
+import { definitionList, errorBox, errorSlot, field, forgetDrafts, frenchValidity, h, silence } from "./ui.mjs";
 import { PASSWORD_RULE, changeOutcome, mustChooseOwnPassword, newPasswordErrors } from "./password_logic.mjs";
 import * as orders from "./orders.mjs";
 import * as quotes from "./quotes.mjs";
@@ -27,7 +27,7 @@ import * as newOrder from "./new_order.mjs";
 import * as messageLog from "./message_log.mjs";
 import { follow } from "./live.mjs";
 import * as names from "./names.mjs";
-import { EMPTY_DIRECTORY, whoLabel, whoTitle } from "./names_logic.mjs";
+import { EMPTY_DIRECTORY, accountFacts, whoLabel, whoTitle } from "./names_logic.mjs";
 import * as accessibility from "./accessibility.mjs";
 import { ROUTE as ACCESSIBILITY_ROUTE } from "./accessibility_logic.mjs";
 
@@ -392,14 +392,16 @@ function renderChoosePassword() {
   form.querySelector("input")?.focus();
 }
 
-// « Mon mot de passe », for every role.
+// « Mon mot de passe », for every role — under its title the account signed in, as the header's tooltip says it
+// (accountFacts: its e-mail, its space, the space's id), for whoever cannot hover that tooltip (RGAA 10.13).
 function renderMyPassword() {
+  const facts = definitionList(accountFacts(session?.claims, names.known(ctx), ROLE_LABELS));
   const done = h("p", { role: "status", className: "notice" });
   const form = passwordForm({ withCurrent: true, submitLabel: "Changer mon mot de passe", onDone: () => {
     form.reset();
     done.textContent = "Votre mot de passe est changé ; vos autres sessions sont fermées.";
   } });
-  show("Mon mot de passe", h("p", {}, "Vous saisirez d'abord votre mot de passe actuel : il confirme que c'est bien vous."),
+  show("Mon mot de passe", facts, h("p", {}, "Vous saisirez d'abord votre mot de passe actuel : il confirme que c'est bien vous."),
     form, done);
 }
 

@@ -4,16 +4,24 @@
 import { buildQuoteLines, switchedUnit } from "./quotes_logic.mjs";
 import { field, h } from "./ui.mjs";
 
+// A field's label: « Ligne 2 : quantité » read (its accessible name), « Quantité » seen — the line's number is its
+// fieldset's legend, and a shorter label keeps the five fields of a line on one level at 1280 px (« Ligne 1 : prix
+// unitaire HT (€) » wrapped onto two rows, its field below the others).
+function lineLabel(index, words) {
+  return [h("span", { className: "visually-hidden" }, `Ligne ${index + 1} :`), " ",
+    h("span", { className: "line-label" }, words)];
+}
+
 function lineRow(index, line, unit) {
   const at = `lines[${index}]`;
   return [
-    field({ name: `service_code_${index}`, label: `Ligne ${index + 1} : code`, value: line.service_code ?? "",
+    field({ name: `service_code_${index}`, label: lineLabel(index, "code"), value: line.service_code ?? "",
       paths: [`${at}.service_code`] }),
-    field({ name: `label_${index}`, label: `Ligne ${index + 1} : libellé`, value: line.label ?? "", paths: [`${at}.label`] }),
-    field({ name: `quantity_${index}`, label: `Ligne ${index + 1} : quantité`, value: line.quantity ?? "",
+    field({ name: `label_${index}`, label: lineLabel(index, "libellé"), value: line.label ?? "", paths: [`${at}.label`] }),
+    field({ name: `quantity_${index}`, label: lineLabel(index, "quantité"), value: line.quantity ?? "",
       inputmode: "decimal", paths: [`${at}.quantity`] }),
-    field({ name: `unit_${index}`, label: `Ligne ${index + 1} : unité`, value: line.unit ?? unit, paths: [`${at}.unit`] }),
-    field({ name: `unit_price_${index}`, label: `Ligne ${index + 1} : prix unitaire HT (€)`, inputmode: "decimal",
+    field({ name: `unit_${index}`, label: lineLabel(index, "unité"), value: line.unit ?? unit, paths: [`${at}.unit`] }),
+    field({ name: `unit_price_${index}`, label: lineLabel(index, "prix unitaire HT (€)"), inputmode: "decimal",
       value: line.unit_price_cents !== undefined ? String(line.unit_price_cents / 100).replace(".", ",") : "",
       paths: [`${at}.unit_price_cents`, at] }),
   ];

@@ -337,9 +337,10 @@ export function territoryOptions(first = "Non précisé (heure de Paris)") {
 
 // B18 registrations (« Raccordement »): the territory of a party chosen by its French name rather than typed as an
 // INSEE code — optional for a manager, a contractor and the purchasing body (left « non précisé », a later
-// registration keeps the recorded one, else Paris counts), required for a beneficiary.
+// registration keeps the recorded one, else Paris counts: the field's hint says so — « Non précisé (celui déjà
+// enregistré, sinon Paris) » was cut at 375 px), required for a beneficiary.
 export function registrationTerritoryOptions({ required = false } = {}) {
-  return territoryOptions(required ? "— Choisir —" : "Non précisé (celui déjà enregistré, sinon Paris)");
+  return territoryOptions(required ? "— Choisir —" : "Non précisé");
 }
 
 // « Martinique (972) »; a code the app does not know as it is; « — » for none.

@@ -74,6 +74,16 @@ export function whoTitle(claims, directory) {
   return [claims?.email ?? claims?.uid ?? null, id].filter(Boolean).join(" — ") || null;
 }
 
+// What the header's tooltip says (whoTitle), written on « Mon mot de passe » for whoever cannot hover it (keyboard,
+// touch, a screen reader: a `title` is the browser's own tooltip, shown to a pointer only): the account's e-mail, its
+// space as the header names it (whoLabel), and the space's id but for the operator's. → [[term, value]], in French.
+export function accountFacts(claims, directory, roleLabels = {}) {
+  const email = claims?.email ?? claims?.uid ?? null;
+  const id = claims?.role === "operator" ? null : claims?.tenant ?? null;
+  return [email ? ["Compte connecté", email] : null, ["Espace", whoLabel(claims, directory, roleLabels)],
+    id ? ["Identifiant de l'espace", id] : null].filter(Boolean);
+}
+
 // The caller's clients as list_contracts rows name them ({ manager_id, client_kind }): what a contractor's empty list
 // names its client column by (clientColumnLabel in sourcing_logic.mjs: the titulaire's « Bénéficiaire »).
 export function clientsOf(directory) {

@@ -5,7 +5,7 @@
 import { splitIdentifiers } from "./onboarding_logic.mjs";
 import {
   LISTED_KIND_LABELS, NONE_REGISTERED, allParties, filterParties, offeredState, partyListFailure, partyLists,
-  partiesCountText, partyOptions, partyRowView,
+  chosenPartyText, partiesCountText, partyOptions, partyRowView,
 } from "./parties_logic.mjs";
 import { latestOnly } from "./latest_logic.mjs";
 import { choiceField, errorBox, field, h, messagesOf, table } from "./ui.mjs";
@@ -31,7 +31,10 @@ export function partyPicker({ lists, kind, name, label, paths = null, hint = nul
   };
   function render() {
     const kept = values();
-    const { field: chosen, notice } = choiceField({ state: stateOf(shown), options: partyOptions,
+    // a check box wraps its label: « nom — identifiant » in full; a <select>'s option is cut: the name, the id under it
+    const options = multiple ? (rows) => partyOptions(rows).map((o) => ({ ...o, label: o.path })) : partyOptions;
+    const { field: chosen, notice } = choiceField({ state: stateOf(shown), options,
+      describe: multiple ? null : (v, choices) => chosenPartyText(choices, v),
       failure: (error) => partyListFailure(error, shown), name, label, paths: paths ?? [name], hint, placeholder,
       listHint, multiple, required, noticeId: `${name}-list-error`, value: multiple ? kept : (kept[0] ?? ""),
       none: (count) => (count ? `— Choisir (${LISTED_KIND_LABELS[shown].toLowerCase()}) —` : "— Aucun inscrit —") });

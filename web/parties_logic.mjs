@@ -32,17 +32,34 @@ export function allParties(call, kind, maxPages = PARTY_PAGES) {
   return allPages(call, "list_parties", { kind }, "parties", maxPages);
 }
 
-// The <select> options « nom — territoire (code) », the territory by the French name the platform gives it
-// (get_sourcing?view=beneficiaries' territory_label: « Métropole de démonstration — Rhône (69) »), « nom (code) » when
-// it names none, « nom » alone for a record naming no territory (registered by its name alone); by name in French
-// order; two bodies of the same name and territory are told apart by their id.
+// The <select> options, by name in French order (then by id): each the beneficiary's name alone, short enough for a
+// phone's screen (375 px cut « Métropole de démonstration — Rhône (69) »); homonyms told apart by their territory
+// (« nom — territoire (code) », the territory by the French name the platform gives it: get_sourcing?view=beneficiaries'
+// territory_label), by their id when the territory does not. Each option's `path` is its whole naming
+// (« Métropole de démonstration — Rhône (69) », « nom (code) » when the territory has no name, « nom » for a record
+// naming no territory), written under the field once chosen (chosenBeneficiaryText).
 export function beneficiaryOptions(rows) {
-  const label = (b) => (!b.territory ? b.name : b.territory_label ? `${b.name} — ${b.territory_label} (${b.territory})`
+  const full = (b) => (!b.territory ? b.name : b.territory_label ? `${b.name} — ${b.territory_label} (${b.territory})`
     : `${b.name} (${b.territory})`);
-  const seen = new Map();
-  for (const b of rows) seen.set(label(b), (seen.get(label(b)) ?? 0) + 1);
+  const count = (key) => {
+    const seen = new Map();
+    for (const b of rows) seen.set(key(b), (seen.get(key(b)) ?? 0) + 1);
+    return (b) => seen.get(key(b));
+  };
+  const sameName = count((b) => b.name);
+  const samePath = count(full);
   return [...rows].sort((a, b) => a.name.localeCompare(b.name, "fr") || a.beneficiary_id.localeCompare(b.beneficiary_id))
-    .map((b) => ({ value: b.beneficiary_id, label: seen.get(label(b)) > 1 ? `${label(b)} — ${b.beneficiary_id}` : label(b) }));
+    .map((b) => {
+      const path = samePath(b) > 1 ? `${full(b)} — ${b.beneficiary_id}` : full(b);
+      return { value: b.beneficiary_id, label: sameName(b) > 1 ? path : b.name, path };
+    });
+}
+
+// What is written under the beneficiary picker once one is chosen (read with it, aria-describedby): its whole naming,
+// « Bénéficiaire choisi : Métropole de démonstration — Rhône (69) »; empty while none is chosen.
+export function chosenBeneficiaryText(options, beneficiaryId) {
+  const chosen = beneficiaryId ? (options ?? []).find((o) => o.value === beneficiaryId) : null;
+  return chosen?.path ? `Bénéficiaire choisi : ${chosen.path}` : "";
 }
 
 // What a picker offers once its list is read: {rows} when every page came, {error: "incomplete"} past the
@@ -63,11 +80,24 @@ export async function partyLists(call, kinds = Object.keys(LISTED_KIND_LABELS)) 
   return Object.fromEntries(kinds.map((kind, i) => [kind, states[i]]));
 }
 
-// A list_parties row as a <select> option « nom — identifiant », by name in French order; a deactivated
-// party is said so (the platform refuses it where an active one is needed, next to the field).
+// A list_parties row as a <select> option, by name in French order: its name alone, short enough for a phone's screen
+// (375 px cut « Titulaire de l'accord-cadre (démo) — ctr-titulaire »), « nom — identifiant » for homonyms; a deactivated
+// party is said so (the platform refuses it where an active one is needed, next to the field). Each option's `path`,
+// « nom — identifiant », is written under the field once chosen (chosenPartyText) and labels a check box (checkGroup).
 export function partyOptions(rows) {
+  const names = new Map();
+  for (const p of rows) names.set(p.name, (names.get(p.name) ?? 0) + 1);
+  const off = (p) => (p.status === "inactive" ? " (désactivé)" : "");
   return [...rows].sort((a, b) => a.name.localeCompare(b.name, "fr") || a.id.localeCompare(b.id))
-    .map((p) => ({ value: p.id, label: `${p.name} — ${p.id}${p.status === "inactive" ? " (désactivé)" : ""}` }));
+    .map((p) => ({ value: p.id, label: names.get(p.name) > 1 ? `${p.name} — ${p.id}${off(p)}` : `${p.name}${off(p)}`,
+      path: `${p.name} — ${p.id}${off(p)}` }));
+}
+
+// What is written under the operator's party picker once one is chosen (read with it): its name and its id,
+// « Partie choisie : Bativert Rénovation — ctr-bativert »; empty while none is chosen.
+export function chosenPartyText(options, id) {
+  const chosen = id ? (options ?? []).find((o) => o.value === id) : null;
+  return chosen?.path ? `Partie choisie : ${chosen.path}` : "";
 }
 
 // Why a list is not offered, in French, when the typed id takes its place: `what` names the list

@@ -14,7 +14,8 @@ import {
   machineIdentityRegistration, managerRegistration, purchasingBodyRegistration, registrationOutcome,
   splitIdentifiers,
 } from "../../web/onboarding_logic.mjs";
-import { allBeneficiaries, beneficiaryListFailure, beneficiaryOptions } from "../../web/parties_logic.mjs";
+import { allBeneficiaries, beneficiaryListFailure, beneficiaryOptions, chosenBeneficiaryText }
+  from "../../web/parties_logic.mjs";
 import { agreementTermsView, penaltyTermsText, termsVersionsView } from "../../web/terms_logic.mjs";
 import { parseMonth } from "../../web/penalties_logic.mjs";
 import { buildQuoteLines, compareVersions, versionColumnLabel } from "../../web/quotes_logic.mjs";
@@ -304,34 +305,43 @@ test("B1: the beneficiaries are read page after page by their cursor, and a boun
   await assert.rejects(allBeneficiaries(async () => { throw Object.assign(new Error("x"), { status: 500 }); }));
 });
 
-test("B1: the options read « nom (territoire) » in French order, the same name told apart by its id", () => {
+test("B1: the options read the name alone in French order, homonyms told apart by their territory, then their id", () => {
   const options = beneficiaryOptions([
     { beneficiary_id: "ben-lyon", name: "Métropole de Lyon", territory: "69" },
     { beneficiary_id: "ben-ajaccio", name: "Communauté d'agglomération du Pays Ajaccien", territory: "2A" },
     { beneficiary_id: "ben-eveche-2", name: "Évêché", territory: "75" },
     { beneficiary_id: "ben-eveche-1", name: "Évêché", territory: "75" },
+    { beneficiary_id: "ben-eveche-3", name: "Évêché", territory: "74", territory_label: "Haute-Savoie" },
     { beneficiary_id: "ben-annecy", name: "Ville d'Annecy", territory: "74" },
   ]);
   assert.deepEqual(options, [
-    { value: "ben-ajaccio", label: "Communauté d'agglomération du Pays Ajaccien (2A)" },
-    { value: "ben-eveche-1", label: "Évêché (75) — ben-eveche-1" },
-    { value: "ben-eveche-2", label: "Évêché (75) — ben-eveche-2" },
-    { value: "ben-lyon", label: "Métropole de Lyon (69)" },
-    { value: "ben-annecy", label: "Ville d'Annecy (74)" },
+    { value: "ben-ajaccio", label: "Communauté d'agglomération du Pays Ajaccien",
+      path: "Communauté d'agglomération du Pays Ajaccien (2A)" },
+    { value: "ben-eveche-1", label: "Évêché (75) — ben-eveche-1", path: "Évêché (75) — ben-eveche-1" },
+    { value: "ben-eveche-2", label: "Évêché (75) — ben-eveche-2", path: "Évêché (75) — ben-eveche-2" },
+    { value: "ben-eveche-3", label: "Évêché — Haute-Savoie (74)", path: "Évêché — Haute-Savoie (74)" },
+    { value: "ben-lyon", label: "Métropole de Lyon", path: "Métropole de Lyon (69)" },
+    { value: "ben-annecy", label: "Ville d'Annecy", path: "Ville d'Annecy (74)" },
   ]);
   assert.deepEqual(beneficiaryOptions([]), []);
   // a record that names no territory (registered by its name alone): its name, never « (null) »
   assert.deepEqual(beneficiaryOptions([{ beneficiary_id: "ben-nom", name: "Commune sans territoire", territory: null,
-    territory_label: null }]), [{ value: "ben-nom", label: "Commune sans territoire" }]);
+    territory_label: null }]), [{ value: "ben-nom", label: "Commune sans territoire", path: "Commune sans territoire" }]);
 });
 
-test("B1: a beneficiary's territory is named as the platform names it, « Rhône », not by its code alone", () => {
+test("B1: a beneficiary's territory is named as the platform names it, « Rhône », under the field once chosen", () => {
   // get_sourcing?view=beneficiaries answers territory_label (shared/domain/territories.py TERRITORY_NAMES)
-  assert.deepEqual(beneficiaryOptions([
+  const options = beneficiaryOptions([
     { beneficiary_id: "ben-metropole-demo", name: "Métropole de démonstration", territory: "69", territory_label: "Rhône" },
     { beneficiary_id: "ben-fdf", name: "Ville de Fort-de-France", territory: "972", territory_label: "Martinique" },
-  ]).map((o) => o.label), ["Métropole de démonstration — Rhône (69)",
-    "Ville de Fort-de-France — Martinique (972)"]);
+  ]);
+  // the option short enough for a phone (375 px cut « (69) »), the whole naming written under the picker
+  assert.deepEqual(options.map((o) => o.label), ["Métropole de démonstration", "Ville de Fort-de-France"]);
+  assert.equal(chosenBeneficiaryText(options, "ben-metropole-demo"),
+    "Bénéficiaire choisi : Métropole de démonstration — Rhône (69)");
+  assert.equal(chosenBeneficiaryText(options, "ben-fdf"), "Bénéficiaire choisi : Ville de Fort-de-France — Martinique (972)");
+  assert.equal(chosenBeneficiaryText(options, ""), "");  // none chosen: nothing written
+  assert.equal(chosenBeneficiaryText(options, "ben-inconnu"), "");
 });
 
 test("B1: when the list fails, the purchasing body is told why in French and asked to type the id", () => {

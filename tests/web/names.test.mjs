@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 
 import {
   EMPTY_DIRECTORY, PICKER_TEXTS, clientsOf, directoryFromContracts, directoryRead, nameOf, partyCell, partyChoices,
-  homonymIn, missionLabel, nameText, partyLabel, partyPick, partyTitle, titleLabel, whoLabel, whoTitle,
+  accountFacts, homonymIn, missionLabel, nameText, partyLabel, partyPick, partyTitle, titleLabel, whoLabel, whoTitle,
 } from "../../web/names_logic.mjs";
 import { ROLE_LABELS } from "../../web/logic.mjs";
 import { statementHeading } from "../../web/penalties_logic.mjs";
@@ -209,4 +209,18 @@ test("one rule for a party's name and id: the name alone, the id beside it for h
   // the header of a party whose name is not known yet: its id, the tooltip its e-mail only
   assert.equal(whoTitle({ role: "manager", tenant: "mgr-rhone", email: "g@rhone.fr" }, null), "g@rhone.fr");
   assert.equal(whoTitle({ role: "operator", tenant: "platform", email: "o@p.fr" }, directoryFromContracts([], "P")), "o@p.fr");
+});
+
+test("RGAA 10.13: what the header's tooltip says is written on « Mon mot de passe », for keyboard and touch", () => {
+  const read = directoryFromContracts(CONTRACTS, "Rhône Habitat");
+  const manager = { role: "manager", tenant: "mgr-rhone", email: "g@rhone.fr" };
+  assert.deepEqual(accountFacts(manager, read, ROLE_LABELS), [["Compte connecté", "g@rhone.fr"],
+    ["Espace", "Gestionnaire — Rhône Habitat"], ["Identifiant de l'espace", "mgr-rhone"]]);
+  // the same words as the tooltip's
+  assert.equal(whoTitle(manager, read), "g@rhone.fr — Identifiant : mgr-rhone");
+  // the operator: no id of its space (the platform itself); no e-mail in the token: none written
+  assert.deepEqual(accountFacts({ role: "operator", tenant: "platform", email: "o@p.fr" }, null, ROLE_LABELS),
+    [["Compte connecté", "o@p.fr"], ["Espace", "Opérateur"]]);
+  assert.deepEqual(accountFacts({ role: "manager", tenant: "mgr-rhone" }, null, ROLE_LABELS),
+    [["Espace", "Gestionnaire — mgr-rhone"], ["Identifiant de l'espace", "mgr-rhone"]]);
 });

@@ -154,18 +154,21 @@ def test_the_check_fails_on_an_incomplete_result_nobody_reviewed(app, monkeypatc
 def test_the_theme_10_probes_find_a_focus_without_ring_and_text_cut_off_or_past_the_edge(app):
     """The probes test_small_screens.py runs (devtools/a11y_probes.py) can fail: on the public statement, clean at
     first, then with the focus ring taken away, a box just the size of its text that hides its overflow (cut once the
-    text is spaced or doubled) and a block 400 px wide (past the edge at 320 px)."""
+    text is spaced or doubled), a block 400 px wide (past the edge at 320 px) and a tip the style sheet shows on hover
+    only (10.14), beside a change shown on hover and on focus alike (not a fault)."""
     from devtools import a11y_probes
 
     page = public_page(app)
     page.goto(app.base + "/#/accessibilite")
     expect(page.get_by_role("heading", name="Déclaration d'accessibilité", level=1)).to_be_visible()
-    clean = {"focus": [], "text_spacing": [], "text_200": [], "reflow_320": []}
+    clean = {"focus": [], "text_spacing": [], "text_200": [], "reflow_320": [], "hover_only": []}
     assert a11y_probes.theme_10(page, "declaration-accessibilite") == clean
     page.evaluate("""() => {
         const sheet = new CSSStyleSheet();
         sheet.replaceSync(':focus-visible { outline: none !important; } '
-          + '#boite { overflow: hidden; display: inline-block; white-space: normal; } #large { width: 400px; }');
+          + '#boite { overflow: hidden; display: inline-block; white-space: normal; } #large { width: 400px; } '
+          + '#astuce { display: none; } #large:hover + #astuce { display: block; } '
+          + '#boite:hover + #large { opacity: .9; } #boite:focus-within + #large { opacity: .9; }');
         document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
         const box = document.createElement('div');
         box.id = 'boite';
@@ -173,7 +176,10 @@ def test_the_theme_10_probes_find_a_focus_without_ring_and_text_cut_off_or_past_
         const wide = document.createElement('div');
         wide.id = 'large';
         wide.textContent = 'Bloc de 400 pixels';
-        document.querySelector('main h1').after(box, wide);
+        const tip = document.createElement('p');
+        tip.id = 'astuce';
+        tip.textContent = 'Astuce montrée au survol seulement';
+        document.querySelector('main h1').after(box, wide, tip);
         const r = box.getBoundingClientRect();
         box.style.width = `${Math.ceil(r.width)}px`;
         box.style.height = `${Math.ceil(r.height)}px`;
@@ -183,3 +189,5 @@ def test_the_theme_10_probes_find_a_focus_without_ring_and_text_cut_off_or_past_
     assert any("Texte juste à sa taille" in fault for fault in found["text_spacing"]), found
     assert any("Texte juste à sa taille" in fault for fault in found["text_200"]), found
     assert any("div#large" in fault for fault in found["reflow_320"]), found
+    # 10.14: shown on hover and never on focus is a fault; shown on hover and on focus (its keyboard twin) is not
+    assert found["hover_only"] == ["shown on hover only: #large:hover + #astuce"], found

@@ -148,9 +148,11 @@ def theme_10(page, screen: str) -> None:
     """RGAA theme 10 beyond axe, on one daily screen per role (a few seconds each: not on every screen; the others
     by devtools/a11y_walk.py): each element Tab reaches shows a focus ring of 3:1 against its surroundings, uncut
     (10.7); nothing cut off nor past the screen's edge with WCAG 1.4.12's text spacing (10.12), with the text alone at
-    200 % (10.4), at 320 px wide (10.11) — a data table scrolling in its own frame apart (devtools/a11y_probes.py)."""
+    200 % (10.4), at 320 px wide (10.11) — a data table scrolling in its own frame apart; nothing the style sheet shows
+    on hover that it does not show on focus (10.14) (devtools/a11y_probes.py)."""
     found = a11y_probes.theme_10(page, screen)
-    assert found == {"focus": [], "text_spacing": [], "text_200": [], "reflow_320": []}, f"{screen}: {found}"
+    assert found == {"focus": [], "text_spacing": [], "text_200": [], "reflow_320": [], "hover_only": []}, \
+        f"{screen}: {found}"
 
 
 def menu_link(page, name: str):
@@ -440,7 +442,11 @@ def test_beneficiary_on_a_phone_reads_its_needs_ranking_as_cards(app, platform, 
     menu_link(page, "Utilisateurs").tap()
     rights = page.get_by_role("group", name="Droits demandés (aucune case cochée : les vôtres au plus)")
     expect(rights).to_be_visible()
-    legend, group = rights.locator("legend").bounding_box(), rights.bounding_box()
+    # both boxes measured at once: the screen's lists load above the form meanwhile, moving it down
+    legend, group = rights.evaluate("""f => [f.querySelector('legend'), f].map((e) => {
+        const r = e.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+    })""")
     assert legend["height"] > 30, "the legend no longer wraps at 375 px: the check proves nothing"
     assert legend["y"] > group["y"], f"the legend sits on the fieldset's border: {legend} in {group}"
     fits(app, page, "utilisateurs")
