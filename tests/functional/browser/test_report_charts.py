@@ -23,6 +23,15 @@ def show_since(page, days: int) -> None:
     page.get_by_role("button", name="Afficher").click()
 
 
+def expect_bars(page, title: str) -> None:
+    """The chart named ``title`` shows at least one bar of some height — waited for, since the report of the period
+    asked replaces the one drawn first (its chart may have no bar: another period) when its answer comes."""
+    page.wait_for_function("""title => [...document.querySelectorAll("figure.chart-figure")]
+        .filter((figure) => figure.textContent.includes(title))
+        .some((figure) => [...figure.querySelectorAll("rect.bar")].some((bar) => bar.getBBox().height > 0))""",
+                           arg=title, timeout=30000)
+
+
 def test_the_purchasing_body_monthly_volume_chart_with_values_passes_axe(app, platform, clean_firestore):
     # Given a mission framed for ben-lyon: its order is in the business volume
     frame_started_mission(clean_firestore, platform.project_id, "ben-lyon", "69", worked=3)
@@ -34,7 +43,7 @@ def test_the_purchasing_body_monthly_volume_chart_with_values_passes_axe(app, pl
     chart = figure.get_by_role("img", name="Volume d'affaires par mois (€ HT)")
     expect(chart).to_be_visible(timeout=30000)
     expect(chart.locator("text.tick").first).to_be_visible()
-    assert any(h > 0 for h in chart.locator("rect.bar").evaluate_all("bars => bars.map(b => b.getBBox().height)"))
+    expect_bars(page, "Volume d'affaires par mois (€ HT)")
     # Then axe finds no violation and nothing it could not decide on its labels
     app.check(page, "centrale-rapport-graphique", shot=False)
 
@@ -57,6 +66,6 @@ def test_the_beneficiary_revenue_and_delay_charts_with_values_pass_axe(app, plat
         chart = page.locator("figure.chart-figure").filter(has_text=title).get_by_role("img", name=title)
         expect(chart).to_be_visible(timeout=30000)
         expect(chart.locator("text.tick").first).to_be_visible()
-        assert any(h > 0 for h in chart.locator("rect.bar").evaluate_all("bars => bars.map(b => b.getBBox().height)"))
+        expect_bars(page, title)
     # Then axe finds no violation and nothing it could not decide on their labels
     app.check(page, "beneficiaire-rapport-graphiques", shot=False)
