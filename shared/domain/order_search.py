@@ -11,8 +11,9 @@ type it (``list_orders?q=``) — pure rules.
   against ``order_id_folded``); a ``q`` holding a word of 2 characters or more is a title search: its longest word is
   queried (its first ``MAX_START`` characters when longer), every one of its words must start a word of the title
   (a word of 2 characters must be one whole: « eau » starts « eaux », « ea » finds a reference's start only). Both
-  when both apply — one word that could start a reference (« fuite », « BC »): the two queries' rows merged —; a reference cut by ``-``, ``.`` or ``_`` (« BC-2026-01 ») is
-  a prefix only, words with spaces or accents (« fuite eau », « réparé ») are words only.
+  when both apply — one word that could start a reference (« fuite », « BC »): the two queries' rows merged —; a
+  reference cut by ``-``, ``.`` or ``_`` (« BC-2026-01 ») is a prefix only, words with spaces or accents (« fuite
+  eau », « réparé ») are words only.
 - ``matches``: whether an order is one the search finds (the same rules, on the order itself).
 """
 
